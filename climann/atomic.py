@@ -7,6 +7,10 @@ under the final name, and an older file there survives a failed write.
 A final name that is a symbolic link is written through (:func:`write_target`): the file or
 store it points to is written, and the link stays (renaming a temporary onto the link's own
 name would replace the user's link by a regular file, and put nothing where it pointed).
+
+The temporary is named by its absolute path: xarray and fsspec expand a leading ``~``
+(``os.path.expanduser``), so a temporary ``~/.pred.nc.….tmp`` under a folder literally named
+``~`` would be written in the home folder while its empty namesake is renamed into place.
 """
 
 from __future__ import annotations
@@ -64,7 +68,9 @@ def atomic_path(path: str | os.PathLike, *, what: str = "file") -> Iterator[Path
     ...     temporary.write_text("complete")
     """
     path = Path(path)
-    target = write_target(path)
+    # absolute: xarray and fsspec would read a temporary under a folder literally named ~
+    # (pathlib shortens ./~/x to ~/x) as one in the home folder, and write there instead
+    target = write_target(path).absolute()
     temporary = None
     try:
         temporary = _create_temporary(target)
@@ -95,7 +101,7 @@ def atomic_directory(path: str | os.PathLike, *, what: str = "directory") -> Ite
     import shutil
 
     path = Path(path)
-    target = write_target(path)
+    target = write_target(path).absolute()  # as in atomic_path: never a temporary that xarray expands
     if target.exists() and not target.is_dir():
         raise ClimannError(f"cannot write {what} {path}: a file of that name exists")
     temporary = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")

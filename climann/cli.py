@@ -19,6 +19,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from climann._version import __version__
+from climann.data.paths import home_expanded, user_path
 from climann.data.shell import earlier_copy_note
 from climann.errors import ClimannError, Interrupted
 from climann.workflow.terminal import say
@@ -68,6 +69,13 @@ def reports_errors(command: Command) -> Command:
     return wrapper  # type: ignore[return-value]
 
 
+def _user_word(text: str) -> str:
+    """A path argument that may also be a word (``lesson``), as :func:`user_path` makes it but
+    kept as written otherwise: ``./lesson`` stays a run directory named lesson."""
+    expanded = home_expanded(text)
+    return str(user_path(text)) if str(Path(expanded)).startswith("~") else expanded
+
+
 def _show_version(value: bool) -> None:
     if value:
         typer.echo(f"climann {__version__}")
@@ -86,7 +94,7 @@ def _main_options(
 @app.command("sample-data")
 @reports_errors
 def sample_data(
-    path: Annotated[Path, typer.Argument(help="NetCDF file to write.")] = Path("data/sample.nc"),
+    path: Annotated[Path, typer.Argument(parser=user_path, help="NetCDF file to write.")] = Path("data/sample.nc"),
     years: Annotated[int, typer.Option(help="Number of years of monthly data.")] = 20,
     resolution: Annotated[float, typer.Option(help="Grid spacing in degrees (must divide 180).")] = 5.0,
     start_year: Annotated[int, typer.Option(help="First year of the time axis.")] = 1980,
@@ -98,9 +106,10 @@ def sample_data(
     Example: climann sample-data data/sample.nc --years 20 --resolution 5
     """
     from climann.data.sample_data import write_sample_dataset
-    from climann.workflow.outputs import create_folder, refuse_existing
+    from climann.workflow.outputs import create_folder, is_sample_dataset, refuse_existing
 
-    refuse_existing(path, overwrite=overwrite, what="sample dataset")
+    refuse_existing(path, overwrite=overwrite, what="sample dataset", same_kind=is_sample_dataset,
+                    kind="a sample dataset of `climann sample-data`")
     create_folder(path.parent)
     started = time.perf_counter()
     written = write_sample_dataset(path, years=years, resolution=resolution, start_year=start_year, seed=seed)
@@ -111,7 +120,7 @@ def sample_data(
 @app.command()
 @reports_errors
 def info(
-    paths: Annotated[list[str], typer.Argument(help="NetCDF files, globs or directories.")],
+    paths: Annotated[list[str], typer.Argument(parser=home_expanded, help="NetCDF files, globs or directories.")],
     overlap: OverlapOption = None,
 ) -> None:
     """Show what climann sees in NetCDF files: variables, grid, time axis (as TOML comments), then a
@@ -173,9 +182,9 @@ def _cluster_overrides(workers: int | None, scheduler: str | None) -> dict:
 @app.command()
 @reports_errors
 def predict(
-    run_dir: Annotated[Path, typer.Argument(help="A finished run directory.")],
-    data: Annotated[list[str], typer.Option(help="NetCDF file or glob with the model's predictors (repeatable).")],
-    out: Annotated[Path, typer.Option(help="The predictions file to write: NetCDF, or Zarr when it ends in .zarr.")],
+    run_dir: Annotated[Path, typer.Argument(parser=user_path, help="A finished run directory.")],
+    data: Annotated[list[str], typer.Option(parser=home_expanded, metavar="<list[str]>", help="NetCDF file or glob with the model's predictors (repeatable).")],
+    out: Annotated[Path, typer.Option(parser=user_path, metavar="<path>", help="The predictions file to write: NetCDF, or Zarr when it ends in .zarr.")],
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
     overwrite: Annotated[bool, typer.Option(help="Replace an existing --out file.")] = False,
@@ -218,9 +227,9 @@ def _predict(run_dir: Path, data: list[str], out: Path, *, workers: int | None, 
 @app.command()
 @reports_errors
 def evaluate(
-    run_dir: Annotated[Path, typer.Argument(help="A finished run directory.")],
-    data: Annotated[list[str] | None, typer.Option(help="Score on other files (e.g. another scenario) instead.")] = None,
-    out: Annotated[Path | None, typer.Option(help="Where to write metrics.json, predictions.nc, report.md [default: RUN_DIR].")] = None,
+    run_dir: Annotated[Path, typer.Argument(parser=user_path, help="A finished run directory.")],
+    data: Annotated[list[str] | None, typer.Option(parser=home_expanded, metavar="<list[str]>", help="Score on other files (e.g. another scenario) instead.")] = None,
+    out: Annotated[Path | None, typer.Option(parser=user_path, metavar="<path>", help="Where to write metrics.json, predictions.nc, report.md [default: RUN_DIR].")] = None,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
     wide: WideOption = False,
@@ -260,9 +269,9 @@ def evaluate(
 @app.command()
 @reports_errors
 def plot(
-    run_dir: Annotated[str, typer.Argument(help="A finished run directory, a prediction file (climann predict's output, a predictions.nc; NetCDF or .zarr), or 'lesson' for the lesson's figures (a run directory named lesson: ./lesson).")],
+    run_dir: Annotated[str, typer.Argument(parser=_user_word, help="A finished run directory, a prediction file (climann predict's output, a predictions.nc; NetCDF or .zarr), or 'lesson' for the lesson's figures (a run directory named lesson: ./lesson).")],
     dpi: Annotated[int, typer.Option(help="Resolution of the PNG files.")] = 150,
-    out: Annotated[Path | None, typer.Option(help="With 'lesson': the folder for the lesson's figures; with a prediction file: the folder for its map [default: the working directory] (created if missing).")] = None,
+    out: Annotated[Path | None, typer.Option(parser=user_path, metavar="<path>", help="With 'lesson': the folder for the lesson's figures; with a prediction file: the folder for its map [default: the working directory] (created if missing).")] = None,
     overwrite: Annotated[bool, typer.Option(help="With 'lesson' or a prediction file: replace figures of the same names in --out.")] = False,
     time: Annotated[str | None, typer.Option(help="With a prediction file: the time to map, YYYY, YYYY-MM or YYYY-MM-DD (nearest step for a day) [default: the mean over the file].")] = None,
 ) -> None:
@@ -309,8 +318,8 @@ def plot(
 @app.command()
 @reports_errors
 def explain(
-    run_dir: Annotated[Path, typer.Argument(help="A finished pointwise run directory.")],
-    out: Annotated[Path | None, typer.Option(help="Folder for importance.json, partial_dependence.json and their figures [default: RUN_DIR/explain].")] = None,
+    run_dir: Annotated[Path, typer.Argument(parser=user_path, help="A finished pointwise run directory.")],
+    out: Annotated[Path | None, typer.Option(parser=user_path, metavar="<path>", help="Folder for importance.json, partial_dependence.json and their figures [default: RUN_DIR/explain].")] = None,
     repeats: Annotated[int, typer.Option(help="Permutations of each input (the importance is their mean ± standard deviation).")] = 5,
     seed: Annotated[int, typer.Option(help="Seed of the permutations and of the samples drawn for the ICE quantiles of the partial dependence.")] = 0,
     overwrite: Annotated[bool, typer.Option(help="Replace those files in --out (only climann's own).")] = False,
@@ -346,8 +355,8 @@ def explain(
 @app.command()
 @reports_errors
 def compare(
-    run_dirs: Annotated[list[Path], typer.Argument(help="Finished run directories (e.g. runs/sweep-*).")],
-    out: Annotated[Path | None, typer.Option(help="Folder for comparison.md and comparison.png (created if missing) [default: print only].")] = None,
+    run_dirs: Annotated[list[Path], typer.Argument(parser=user_path, help="Finished run directories (e.g. runs/sweep-*).")],
+    out: Annotated[Path | None, typer.Option(parser=user_path, metavar="<path>", help="Folder for comparison.md and comparison.png (created if missing) [default: print only].")] = None,
     overwrite: Annotated[bool, typer.Option(help="Replace those two files in --out (only climann's own).")] = False,
     dpi: Annotated[int, typer.Option(help="Resolution of comparison.png.")] = 150,
 ) -> None:
@@ -389,8 +398,8 @@ def _print_comparison(comparison: Any) -> None:
 @app.command()
 @reports_errors
 def sweep(
-    path: Annotated[Path, typer.Argument(help="A sweep file: a configuration with [sweep] key = \"SECTION.KEY\", values = [...] (e.g. experiments/sweep.toml).")],
-    runs: Annotated[Path, typer.Option(help="Folder of the runs (<name>-<value>/) and of the comparison (<name>/).")] = Path("runs"),
+    path: Annotated[Path, typer.Argument(parser=user_path, help="A sweep file: a configuration with [sweep] key = \"SECTION.KEY\", values = [...] (e.g. experiments/sweep.toml).")],
+    runs: Annotated[Path, typer.Option(parser=user_path, metavar="<path>", help="Folder of the runs (<name>-<value>/) and of the comparison (<name>/).")] = Path("runs"),
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Without the training progress and the table: which runs were trained and where the comparison is.")] = False,
 ) -> None:
     """Train one run per value of a configuration key, then compare them (as climann compare
@@ -472,7 +481,7 @@ def _rename_rules(rules: list[str] | None) -> dict[str, dict[str, str]] | None:
 @app.command()
 @reports_errors
 def train(
-    config: Annotated[Path | None, typer.Option(help="TOML configuration file; flags override its keys.")] = None,
+    config: Annotated[Path | None, typer.Option(parser=user_path, metavar="<path>", help="TOML configuration file; flags override its keys.")] = None,
     data: Annotated[list[str] | None, typer.Option(help="NetCDF file or glob (repeatable); with --split-files, static fields that every block reads.")] = None,
     target: Annotated[str | None, typer.Option(help="Variable to predict.")] = None,
     predictors: Annotated[str | None, typer.Option(help="Comma-separated predictor variables; '' for none; auto (the default): every other variable on the target's grid but mostly missing ones (field mode: time-varying ones).")] = None,
@@ -495,7 +504,7 @@ def train(
     split_files: Annotated[list[str] | None, typer.Option(help="Split by dataset: BLOCK=GLOB[,GLOB] for train, val and test, e.g. test=ssp585_*.nc (repeatable).")] = None,
     rename: Annotated[list[str] | None, typer.Option(help="Rename in matching files: 'GLOB:OLD=NEW' (repeatable).")] = None,
     overlap: OverlapOption = None,
-    out: Annotated[Path | None, typer.Option(help="Run directory [default: runs/<config name> or runs/default].")] = None,
+    out: Annotated[Path | None, typer.Option(parser=user_path, metavar="<path>", help="Run directory [default: runs/<config name> or runs/default].")] = None,
     epochs: Annotated[int | None, typer.Option(help="Passes over the training data.")] = None,
     hidden: Annotated[str | None, typer.Option(help="Hidden layer widths, e.g. 64,64.")] = None,
     activation: Annotated[str | None, typer.Option(help="Hidden activation, e.g. relu, tanh.")] = None,
@@ -512,7 +521,7 @@ def train(
     scheduler: Annotated[str | None, typer.Option(help="Train on the dask cluster of this scheduler, e.g. tcp://host:8786.")] = None,
     set_values: Annotated[list[str] | None, typer.Option("--set", help="Any config key: SECTION.KEY=VALUE (TOML value), repeatable.")] = None,
     overwrite: Annotated[bool, typer.Option(help="Replace the climann run in --out (only its own files; anything else there is refused).")] = False,
-    resume: Annotated[Path | None, typer.Option(help="Continue the unfinished run in this directory from its checkpoint (with its recorded config).")] = None,
+    resume: Annotated[Path | None, typer.Option(parser=user_path, metavar="<path>", help="Continue the unfinished run in this directory from its checkpoint (with its recorded config).")] = None,
     checkpoint_every: Annotated[int | None, typer.Option(help="Save a checkpoint every N epochs (0: only when interrupted).")] = None,
     ensemble: Annotated[int | None, typer.Option(help="Train N networks with seeds seed…seed+N−1; predictions are their mean, predictions.nc gets their spread (in memory only; not resumable).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors, warnings and the run directory.")] = False,
@@ -600,7 +609,7 @@ app.add_typer(config_app, name="config")
 @config_app.command("init")
 @reports_errors
 def config_init(
-    path: Annotated[Path, typer.Argument(help="TOML file to write ('-': print it).")] = Path("climann.toml"),
+    path: Annotated[Path, typer.Argument(parser=user_path, help="TOML file to write ('-': print it).")] = Path("climann.toml"),
     overwrite: Annotated[bool, typer.Option(help="Replace an existing file.")] = False,
 ) -> None:
     """Write a TOML template listing every key with its default and what it means.
@@ -618,7 +627,7 @@ def config_init(
 @config_app.command("show")
 @reports_errors
 def config_show(
-    path: Annotated[Path | None, typer.Argument(help="TOML configuration file [default: the defaults].")] = None,
+    path: Annotated[Path | None, typer.Argument(parser=user_path, help="TOML configuration file [default: the defaults].")] = None,
     set_values: Annotated[list[str] | None, typer.Option("--set", help="Any config key: SECTION.KEY=VALUE (TOML value), repeatable.")] = None,
 ) -> None:
     """Validate a configuration and print it resolved: every key, defaults filled in, --set applied.

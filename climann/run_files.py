@@ -69,6 +69,43 @@ def npz_json(path: str | Path, entry: str) -> dict | None:
     return content if isinstance(content, dict) else None
 
 
+#: The start of every zip archive (a local file header, PKWARE APPNOTE 4.3.7): an ``.npz`` file.
+_ZIP_START = b"PK\x03\x04"
+#: climann's NumPy archives in a run directory.
+NPZ_FILES = (MODEL_FILE, BEST_MODEL_FILE, CHECKPOINT_FILE, "model_members.npz")
+
+
+def cut_short(folder: str | Path) -> str | None:
+    """Why climann's ``.npz`` files in ``folder`` cannot be read, when they begin as a zip
+    archive but lack its end (the central directory, written last: PKWARE APPNOTE 4.3.6), or
+    None. Such a file is a run's file cut short (a ``cp -r`` or ``rsync`` that did not finish, a
+    full disk), not another program's: it is said so, rather than "not written by climann".
+
+    Returns
+    -------
+    str or None
+        ``"runs/x/checkpoint.npz cannot be read: it is cut short (a zip archive without its end:
+        a copy that did not finish, or a full disk?); copy it again from where the run was
+        trained, or remove it and train again"``.
+    """
+    damaged = []
+    for name in NPZ_FILES:
+        path = Path(folder) / name
+        try:
+            with open(path, "rb") as handle:
+                begins_as_zip = handle.read(len(_ZIP_START)) == _ZIP_START
+        except OSError:
+            continue
+        if begins_as_zip and not zipfile.is_zipfile(path):
+            damaged.append(str(path))
+    if not damaged:
+        return None
+    many = len(damaged) > 1
+    return (f"{few(damaged)} cannot be read: {'they are' if many else 'it is'} cut short (a zip archive without its "
+            f"end: a copy that did not finish, or a full disk?); copy {'them' if many else 'it'} again from where the "
+            f"run was trained, or remove {'them' if many else 'it'} and train again")
+
+
 def is_model_file(path: str | Path) -> bool:
     """Whether ``path`` is a model file climann wrote (``model.npz``, ``best_model.npz``):
     its ``metadata`` JSON holds ``climann_version``."""
@@ -194,10 +231,12 @@ def finished_run_problem(folder: str | Path) -> str | None:
         return f"{folder} does not exist"
     if not folder.is_dir():
         return f"{folder} is a file, not a run directory"
-    if not is_run_directory(folder):
-        return not_a_run(folder)
     if is_finished_run(folder):
         return None
+    if (damaged := cut_short(folder)) is not None:
+        return damaged
+    if not is_run_directory(folder):
+        return not_a_run(folder)
     if is_unfinished_run(folder):
         resume = f"climann train --resume {shlex.quote(str(folder))}"
         return f"{folder} is an unfinished run ({CHECKPOINT_FILE}); finish it with: {resume}"

@@ -1,5 +1,6 @@
 import os
 import stat
+from pathlib import Path
 
 import pytest
 
@@ -83,3 +84,26 @@ def test_a_store_behind_a_symbolic_link_is_replaced_and_the_link_kept(tmp_path):
         (temporary / "new").write_text("new")
     assert link.is_symlink() and os.listdir(tmp_path / "scratch") == ["p.zarr"]
     assert os.listdir(tmp_path / "scratch" / "p.zarr") == ["new"]
+
+
+@pytest.mark.parametrize("make", [
+    pytest.param(lambda target: atomic_path(target), id="file"),
+    pytest.param(lambda target: atomic_directory(target), id="directory"),
+])
+def test_a_folder_literally_named_tilde_gets_what_a_library_writes_there(tmp_path, monkeypatch, make):
+    """xarray and fsspec expand a leading ``~`` themselves: the temporary they are handed must
+    be the one renamed into place, not its namesake in the home folder."""
+    home, work = tmp_path / "home", tmp_path / "work"
+    home.mkdir()
+    (work / "~").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(work)
+    with make("~/out") as temporary:
+        written = Path(os.path.expanduser(temporary))  # as xarray.backends.common._normalize_path
+        if written.is_dir():
+            written = written / "part"
+        written.write_text("complete")
+    final = work / "~" / "out"
+    assert (final / "part" if final.is_dir() else final).read_text() == "complete"
+    assert os.listdir(home) == []
+    assert os.listdir(work / "~") == ["out"]

@@ -190,6 +190,25 @@ def test_sample_data_bad_arguments_exit_2(tmp_path):
     assert not (tmp_path / "x.nc").exists()
 
 
+def test_sample_data_overwrite_replaces_a_sample_never_another_output_of_climann(tiny_sample, tmp_path, capfd,
+                                                                              monkeypatch):
+    from tests.conftest import write_climann_file
+
+    sample = tmp_path / "sample.nc"
+    sample.write_bytes(tiny_sample.read_bytes())
+    replaced = run_main("sample-data", sample, "--years", "1", "--resolution", "60", "--overwrite", capfd=capfd,
+                        monkeypatch=monkeypatch)
+    assert replaced.returncode == 0, replaced.stderr
+    assert sample.read_bytes() != tiny_sample.read_bytes()
+    predictions = tmp_path / "predictions.nc"
+    before = write_climann_file(predictions)
+    refused = run_main("sample-data", predictions, "--overwrite", capfd=capfd, monkeypatch=monkeypatch)
+    assert refused.returncode == 2 and refused.stderr == (
+        f"climann: error: {predictions} is a file climann wrote, but not a sample dataset of `climann sample-data`, "
+        "and --overwrite replaces only those; choose another file name for the sample dataset\n")
+    assert predictions.read_bytes() == before
+
+
 def test_data_options_reach_the_resolved_config(tiny_sample, tmp_path):
     out = tmp_path / "run"
     result = runner.invoke(app, [

@@ -10,6 +10,7 @@ import pytest
 from climann.model import Network, save_state, train
 from climann.model.ensemble import Ensemble, write_members
 from climann.run_files import (
+    cut_short,
     finished_run_problem,
     interrupted_retraining,
     is_checkpoint_file,
@@ -98,6 +99,40 @@ def test_a_run_directory_is_known_by_content(tmp_path, make, is_run, problem):
     assert is_run_directory(folder) is is_run
     found = finished_run_problem(folder)
     assert found is None if problem is None else found.startswith(f"{folder} {problem}")
+
+
+def _cut_short(path):
+    """``path`` cut to half its length, as a copy that did not finish leaves it."""
+    data = path.read_bytes()
+    path.write_bytes(data[:len(data) // 2])
+
+
+@pytest.mark.parametrize("name, write", [
+    pytest.param("checkpoint.npz", lambda path, state: save_state(path, state, metadata={"config": ""}),
+                 id="checkpoint"),
+    pytest.param("model.npz", lambda path, state: Network([2, 3, 1]).save(path, metadata={"features": ["a"]}),
+                 id="model"),
+])
+def test_a_run_file_cut_short_is_said_to_be_so_not_another_programs(tmp_path, training_state, name, write):
+    (tmp_path / "config.toml").write_text("# climann resolved configuration\n")
+    write(tmp_path / name, training_state)
+    assert cut_short(tmp_path) is None
+    _cut_short(tmp_path / name)
+    expected = (f"{tmp_path / name} cannot be read: it is cut short (a zip archive without its end: a copy that did "
+                "not finish, or a full disk?); copy it again from where the run was trained, or remove it and train "
+                "again")
+    assert cut_short(tmp_path) == expected
+    assert finished_run_problem(tmp_path) == expected
+
+
+@pytest.mark.parametrize("content", [pytest.param(b"", id="empty"), pytest.param(b"not a zip", id="text"),
+                                     pytest.param(None, id="plain-np-savez")])
+def test_another_programs_npz_file_is_not_cut_short(tmp_path, content):
+    if content is None:
+        _npz(tmp_path / "model.npz", w=np.ones(3))
+    else:
+        (tmp_path / "model.npz").write_bytes(content)
+    assert cut_short(tmp_path) is None
 
 
 def test_an_unfinished_run_is_told_how_to_resume(tmp_path, training_state):

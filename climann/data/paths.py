@@ -4,6 +4,16 @@ A ``str`` is itself a sequence (of characters) and an xarray Dataset a mapping (
 names), so ``for path in paths`` would read ``"file.nc"`` as the files ``f``, ``i``, …; every
 public function that takes files, globs or run directories reads them through
 :func:`path_list` instead.
+
+A ``~`` at the start of a path given on the command line or in a configuration file is the
+home folder, as the shell makes it of an unquoted word (POSIX Shell Command Language, 2.6.1
+Tilde Expansion): a quoted ``'~/runs/x'``, an element of a ``subprocess.run`` list or a
+Makefile variable reach climann unexpanded. :func:`home_expanded` and :func:`user_path`
+expand it once, at that edge (the CLI's arguments, :func:`climann.workflow.config.build_config`);
+below it every path is literal, as for :func:`open`. xarray and fsspec expand a leading ``~``
+themselves (``os.path.expanduser``), so a file climann checks, creates or renames under a
+literal ``~`` folder is handed to them as an absolute path (:func:`user_path`,
+:func:`climann.atomic.atomic_path`): the file written is then the file renamed.
 """
 
 from __future__ import annotations
@@ -14,7 +24,7 @@ from pathlib import Path
 
 from climann.errors import ClimannError
 
-__all__ = ["path_list"]
+__all__ = ["home_expanded", "path_list", "user_path"]
 
 
 def path_list(paths: str | os.PathLike | Iterable[str | os.PathLike], *, name: str = "paths") -> list[str | Path]:
@@ -53,3 +63,30 @@ def _type_name(value: object) -> str:
     """``"xarray.core.dataset.Dataset"``, ``"int"``: the type given instead of a path."""
     kind = type(value)
     return kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+
+
+def home_expanded(text: str) -> str:
+    """``text`` with a leading ``~`` (or ``~user``) made the home folder, as the shell does
+    with an unquoted word (``os.path.expanduser``); any other text as it is.
+
+    Example
+    -------
+    ``home_expanded("~/data/*.nc")`` is ``"/home/me/data/*.nc"``; ``home_expanded("./~/x.nc")``
+    stays ``"./~/x.nc"`` (a folder named ``~`` in the working directory).
+    """
+    return os.path.expanduser(text)
+
+
+def user_path(text: str) -> Path:
+    """A path given by the user (a command-line argument) as the file it names: a leading
+    ``~`` is the home folder (:func:`home_expanded`); a folder literally named ``~`` in the
+    working directory (``./~/run``, which ``pathlib`` shortens to ``~/run``) is made absolute,
+    so that no library reads it as the home folder.
+
+    Example
+    -------
+    ``user_path("~/run")`` is ``Path("/home/me/run")``; ``user_path("./~/run")`` is
+    ``Path("/work/~/run")`` in ``/work``; ``user_path("runs/x")`` stays ``Path("runs/x")``.
+    """
+    path = Path(home_expanded(text))
+    return path.absolute() if str(path).startswith("~") else path

@@ -66,6 +66,8 @@ VARIABLES: dict[str, dict[str, str]] = {
              "long_name": "Total Soil Moisture Content",
              "cell_methods": "area: mean where land time: mean"},
 }
+#: The sample dataset's global ``title``: what tells it from climann's other NetCDF outputs.
+SAMPLE_TITLE = "climann synthetic monthly sample: near-surface air temperature and predictors"
 STATIC_VARIABLES = ("orog", "sftlf")
 TIME_VARYING_VARIABLES = ("tas", "rsdt", "clt", "mrso")
 #: The file's :data:`~climann.data.layout.GEOGRAPHY_ATTRIBUTE`: its continents are not the
@@ -133,7 +135,7 @@ def _global_attributes(*, years: int, resolution: float, start_year: int,
             f"start_year={start_year}, seed={seed})")
     return {
         "Conventions": "CF-1.8",
-        "title": "climann synthetic monthly sample: near-surface air temperature and predictors",
+        "title": SAMPLE_TITLE,
         "institution": "climann synthetic sample",
         "source": f"climann {__version__} sample generator",
         "history": f"created by climann {__version__} {call}",

@@ -48,7 +48,14 @@ from climann.workflow.compute.cluster import uses_cluster
 from climann.workflow.config import RunConfig, build_config, config_to_dict, config_to_toml
 from climann.data.scaling import Standardizer
 from climann.errors import ClimannError, Interrupted
-from climann.run_files import is_checkpoint_file, is_model_file, is_run_directory, model_sha256, not_a_run
+from climann.run_files import (
+    cut_short,
+    is_checkpoint_file,
+    is_model_file,
+    is_run_directory,
+    model_sha256,
+    not_a_run,
+)
 from climann.workflow.outputs import (  # noqa: F401 (refuse_unfinished_run re-exported)
     CHECKPOINT_FILES,
     RunDirectoryTaken,
@@ -138,6 +145,8 @@ def _checkpoint(run_dir: Path) -> tuple[TrainingState, dict]:
     """The checkpoint of ``run_dir``; refused if there is none, or if the folder (or the
     checkpoint) is not climann's (by content, :mod:`climann.run_files`)."""
     path = run_dir / CHECKPOINT_NAME
+    if run_dir.is_dir() and not is_checkpoint_file(path) and (damaged := cut_short(run_dir)) is not None:
+        raise ClimannError(f"--resume {run_dir}: {damaged}")
     if run_dir.is_dir() and not is_run_directory(run_dir) and any(run_dir.iterdir()):
         raise ClimannError(f"--resume {not_a_run(run_dir)}; give the run directory of an unfinished run (climann "
                            "train --out)")
@@ -244,13 +253,15 @@ class Checkpointing:
     replaces: bool = False
     replaces_model: str | None = None
     _written: tuple | None = field(default=None, repr=False)
+    _found: tuple | None = field(default=None, repr=False)
 
     @classmethod
     def start(cls, config: RunConfig, run_dir: Path, *, overwrite: bool = False) -> Checkpointing:
         """For a new run of the resolved ``config``; ``overwrite``: it may replace a climann
         run in ``run_dir``."""
         return cls(Path(run_dir), config.training.checkpoint_every, config_to_toml(config), replaces=overwrite,
-                   replaces_model=model_sha256(Path(run_dir) / "model.npz") if overwrite else None)
+                   replaces_model=model_sha256(Path(run_dir) / "model.npz") if overwrite else None,
+                   _found=_identity(Path(run_dir) / CHECKPOINT_NAME))
 
     @classmethod
     def resume(cls, config: RunConfig, run_dir: Path) -> Checkpointing:
@@ -275,7 +286,7 @@ class Checkpointing:
             run_dir, config.training.checkpoint_every, config_to_toml(config),
             resumed=state, fingerprint=metadata.get("fingerprint"), resumed_log=str(metadata.get("log", "")),
             resumed_chunks=metadata.get("chunks"), resumed_inputs=metadata.get("inputs"),
-            **_replaces_on_resume(run_dir, metadata),
+            **_replaces_on_resume(run_dir, metadata), _found=_identity(run_dir / CHECKPOINT_NAME),
         )
 
     def record_inputs(self, records: Sequence[dict]) -> None:
@@ -362,6 +373,7 @@ class Checkpointing:
             if self.run_log is not None:
                 metadata["log"] = self.run_log()
             metadata["replaces_model"] = self.replaces_model
+            self._refuse_another_runs_checkpoint()
             save_state(self.path, state, metadata=metadata)
             self._written = _identity(self.path)
 
@@ -423,11 +435,41 @@ class Checkpointing:
         RunDirectoryTaken
         """
         try:
-            publish_run(staging, self.run_dir, overwrite=self.replaces, replaces=self.replaces_model)
+            publish_run(staging, self.run_dir, overwrite=self.replaces, replaces=self.replaces_model,
+                        keep=() if self._checkpoint_is_ours() else (CHECKPOINT_NAME,))
         except RunDirectoryTaken:
             if self._written is not None and _identity(self.path) == self._written:
                 self.path.unlink(missing_ok=True)
             raise
+
+    def _checkpoint_is_ours(self) -> bool:
+        """Whether the checkpoint in :attr:`run_dir` (if any) is the one this run wrote last, or
+        found when it started (the one it resumes, or replaces with ``--overwrite``): not one
+        that another ``climann train`` into the same directory wrote meanwhile."""
+        return _identity(self.path) in (None, self._found if self._written is None else self._written)
+
+    def _refuse_another_runs_checkpoint(self) -> None:
+        """Before writing a checkpoint: stop when another ``climann train`` into the same
+        directory has written one since (two terminals, a script started twice). Writing over
+        it would lose that run's training, and its ``--resume`` would continue this one.
+
+        Raises
+        ------
+        ClimannError
+            Naming the directory and when the other checkpoint was written.
+        """
+        if self._checkpoint_is_ours():
+            return
+        import time
+
+        try:
+            age = f", {max(time.time() - self.path.stat().st_mtime, 0.0):.0f} s ago"
+        except OSError:
+            age = ""
+        raise ClimannError(
+            f"another climann train is training into {self.run_dir}: its {CHECKPOINT_NAME} was written by that run"
+            f"{age}, not by this one; this run stops here and leaves it alone (two runs in one directory would "
+            f"replace each other's checkpoints): train this one into another --out")
 
     def resumed_note(self) -> str | None:
         """For ``train.log`` of a resumed run, between the interrupted part and the resumed
@@ -450,8 +492,9 @@ class Checkpointing:
     def _keep_best(
         self, network: Network, diverged: TrainingDiverged, model_metadata: Callable[[], dict]
     ) -> ClimannError:
-        """Save the best weights (the network holds them now) and drop the checkpoint."""
-        self.path.unlink(missing_ok=True)
+        """Save the best weights (the network holds them now) and drop the checkpoint (this run's only)."""
+        if self._checkpoint_is_ours():
+            self.path.unlink(missing_ok=True)
         if diverged.best_epoch is None:
             return ClimannError(f"{diverged}; no epoch had finished, so no weights were kept")
         self.run_dir.mkdir(parents=True, exist_ok=True)

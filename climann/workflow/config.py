@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from climann.data.memory import DEFAULT_IN_MEMORY_LIMIT_GB
+from climann.data.paths import home_expanded
 from climann.data.splits import DEFAULT_SPLIT_FRACTIONS
 from climann.data.features import SEASON_DATINGS
 from climann.errors import ClimannError
@@ -542,11 +543,22 @@ def build_config(settings: dict[str, Any]) -> RunConfig:
             raise ClimannError(f"[{name}] must be a table of keys, got {values!r}")
         sections[name] = _build_section(name, schema, values)
     config = RunConfig(**sections)
+    config = dataclasses.replace(config, data=_home_expanded_paths(config.data))
     if config.data.mode == "field" and "area_weighted" not in settings.get("training", {}):
         # the default (true) applies to pointwise samples only
         config = dataclasses.replace(config, training=dataclasses.replace(config.training, area_weighted=False))
     _check_ranges(config)
     return config
+
+
+def _home_expanded_paths(data: DataConfig) -> DataConfig:
+    """``[data] paths`` and ``split_files`` with a leading ``~`` made the home folder, as the
+    shell would (:func:`climann.data.paths.home_expanded`): a quoted ``--data '~/obs.nc'`` or
+    ``paths = ["~/era5/*.nc"]`` names the user's files, and the run's config.toml records them so.
+    (``rename`` patterns are expanded where they are matched, :mod:`climann.data.renames`.)"""
+    return dataclasses.replace(
+        data, paths=tuple(map(home_expanded, data.paths)),
+        split_files={block: tuple(map(home_expanded, patterns)) for block, patterns in data.split_files.items()})
 
 
 def _did_you_mean(word: str, valid: Any) -> str:

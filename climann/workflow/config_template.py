@@ -138,7 +138,9 @@ def write_config_template(path: str | Path, *, overwrite: bool = False) -> Path:
     if path.is_dir():
         raise ClimannError(f"{path} is a directory; give a file name such as {path / 'climann.toml'}")
     refuse_existing(path, overwrite=overwrite, what="configuration template",
-                    not_ours="a template that `climann config init` wrote (nor a resolved configuration)")
+                    not_ours="a template that `climann config init` wrote (nor a resolved configuration)",
+                    same_kind=lambda existing: existing.suffix == ".toml",  # not a report.md of climann's
+                    kind="a template that `climann config init` wrote (nor a resolved configuration)")
     with atomic_path(path, what="config file") as temporary:
         temporary.write_text(config_template(), encoding="utf-8")
     return path

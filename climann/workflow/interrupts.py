@@ -36,13 +36,16 @@ def announce(message: str) -> None:
     the notice goes to it (its sink only stores the text, which its own thread draws as a row
     above the bars). Otherwise it is written to stderr with ``os.write``, which takes no lock:
     a handler may run in the middle of another write to stderr; on a terminal wrapped between
-    words (:func:`climann.workflow.terminal.message_lines`).
+    words (:func:`climann.workflow.terminal.message_lines`), and on a line of its own below the
+    ``^C`` the terminal echoed; in a pipe or a log, whose lines are whole, without an empty
+    line before it.
     """
     if _notice_sinks:
         _notice_sinks[-1](message)
     else:
         lines = "\n".join(message_lines(message, sys.stderr))
-        os.write(2, f"\n{lines}\n".encode())
+        below_the_echo = "\n" if os.isatty(2) else ""
+        os.write(2, f"{below_the_echo}{lines}\n".encode())
 
 
 @contextlib.contextmanager

@@ -45,7 +45,7 @@ import signal
 import tempfile
 import threading
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from climann.atomic import write_target
@@ -293,7 +293,12 @@ def is_run_directory(run_dir: str | Path) -> bool:
 def _not_a_run(run_dir: Path, foreign: Sequence[str], *, option: str = "--out") -> str:
     """The refusal of a folder that is not a climann run, naming what climann did not write (or,
     when climann wrote all of it, what it holds); of a climann run that also holds files climann
-    did not write, naming those files."""
+    did not write, naming those files; of climann's ``.npz`` files cut short, that they are
+    (:func:`climann.run_files.cut_short`)."""
+    from climann.run_files import cut_short
+
+    if (damaged := cut_short(run_dir)) is not None:
+        return f"{option} {run_dir}: {damaged}"
     if foreign and is_run_directory(run_dir):
         many = len(foreign) > 1
         return (f"{option} {run_dir} is a climann run, but it also holds {_few(foreign)}, which climann did not "
@@ -528,7 +533,7 @@ def staging_directory(run_dir: Path) -> Path:
     try:
         run_dir.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{run_dir.name}.{os.getpid()}.", suffix=".partial",
-                                        dir=run_dir.parent))
+                                        dir=run_dir.parent.absolute()))  # absolute: see climann.atomic
     except OSError as error:
         if run_dir.is_dir():  # the run directory exists: it is the folder beside it that cannot be made
             raise ClimannError(f"cannot create the folder in which run directory {run_dir} is built, beside it in "
@@ -691,7 +696,8 @@ def _replacing(run_dir: Path, replaces: str | None) -> tuple[str | None, Path | 
             "replace)"), None, True
 
 
-def publish_run(staging: Path, run_dir: Path, *, overwrite: bool = False, replaces: str | None = ANY_RUN) -> None:
+def publish_run(staging: Path, run_dir: Path, *, overwrite: bool = False, replaces: str | None = ANY_RUN,
+                keep: Iterable[str] = ()) -> None:
     """Move the finished run in ``staging`` to ``run_dir``.
 
     A new ``run_dir`` is the staging directory renamed. An existing one (checked by
@@ -718,6 +724,9 @@ def publish_run(staging: Path, run_dir: Path, *, overwrite: bool = False, replac
         With ``overwrite``: which run may be replaced, the SHA-256 of its ``model.npz`` when
         this run started (:func:`climann.run_files.model_sha256`; None: there was none), or
         :data:`ANY_RUN` (whichever climann run is there).
+    keep : iterable of str
+        Names of climann's files in ``run_dir`` that are not this run's and stay: the
+        ``checkpoint.npz`` of another run still training there.
 
     Raises
     ------
@@ -729,7 +738,7 @@ def publish_run(staging: Path, run_dir: Path, *, overwrite: bool = False, replac
         if not os.path.lexists(run_dir) and _placed_as_new(staging, run_dir):
             return
         why = _taken(run_dir, overwrite)
-        placed, claim, advice = set(), None, None
+        placed, claim, advice = set(keep), None, None
         new_model_first = not overwrite
         if why is None and overwrite and replaces != ANY_RUN:
             why, claim, changed = _replacing(run_dir, replaces)
@@ -741,7 +750,7 @@ def publish_run(staging: Path, run_dir: Path, *, overwrite: bool = False, replac
             if why is None and new_model_first:
                 if not _claimed(staging, run_dir):
                     why = "another run was written there at the same moment"
-                placed = {"model.npz"}
+                placed = {"model.npz", *keep}
             if why is not None:
                 raise _kept_beside(staging, run_dir, why, overwrite, advice)
             derived = _derived_outputs(run_dir) if overwrite else []  # found before the old model goes
@@ -830,7 +839,7 @@ def _replace_run_files(staging: Path, run_dir: Path, placed: set[str]) -> None:
 
 def refuse_existing(
     path: str | Path, *, overwrite: bool, what: str, inputs: Sequence[str | Path] = (), option: str = "",
-    not_ours: str = "",
+    not_ours: str = "", same_kind: Callable[[Path], bool] | None = None, kind: str = "",
 ) -> None:
     """Before writing the single file (or Zarr store) ``path``: refuse an input of the
     command always, a directory (that is not a Zarr store) always, an existing file that
@@ -844,6 +853,13 @@ def refuse_existing(
     wrote"`` of a TOML file, whose text climann may well have printed (``climann info >
     my.toml``) without marking it as an output.
 
+    ``same_kind``, when given, says whether an existing file of climann's is of the kind
+    written (``kind``, e.g. "predictions of `climann predict`"): ``--overwrite`` replaces only
+    such a file, never another of climann's outputs (a run's figure, an ``importance.json``, a
+    ``metrics.json``), which a file of another kind under its name would make unreadable and
+    disowned. An input is recognised by path and by identity (``os.path.samefile``: a hard
+    link to it is the input).
+
     Raises
     ------
     ClimannError
@@ -851,7 +867,7 @@ def refuse_existing(
     path = Path(path)
     check_output_link(path, option=option)
     resolved = path.resolve()
-    if any(resolved == Path(given).resolve() for given in inputs):
+    if any(resolved == Path(given).resolve() or _same_file(path, given) for given in inputs):
         raise ClimannError(f"{path} is an input of this command; write the {what} to another file")
     is_store = any((path / name).exists() for name in (".zgroup", "zarr.json", ".zmetadata"))
     if path.is_dir() and not (path.suffix == ".zarr" and (is_store or not any(path.iterdir()))):
@@ -859,9 +875,21 @@ def refuse_existing(
     if path.exists() and not written_by_climann(path):  # refused before --overwrite is offered
         raise ClimannError(f"{path} exists and is not {not_ours}; choose another name (or remove that file yourself)"
                            if not_ours else _not_ours([path]))
+    if path.exists() and same_kind is not None and not same_kind(path):  # refused before --overwrite is offered
+        named = f"{option} {path}" if option else str(path)
+        raise ClimannError(f"{named} is a file climann wrote, but not {kind}, and --overwrite replaces only those; "
+                           f"choose another file name for the {what}")
     if path.exists() and not overwrite:
         raise ClimannError(f"{path} exists; choose another file or pass --overwrite to replace it")
     refuse_unwritable(path, option=option, directory=False)
+
+
+def _same_file(path: Path, other: str | Path) -> bool:
+    """Whether ``path`` and ``other`` both exist and are one file (a hard link of it)."""
+    try:
+        return os.path.samefile(path, other)
+    except OSError:
+        return False
 
 
 def _not_ours(paths: Sequence[Path], instead: str = "name", *, way_out: str | None = None) -> str:
@@ -944,16 +972,7 @@ def written_by_climann(path: str | Path) -> bool:
     path = Path(path)
     try:
         if path.suffix in (".nc", ".nc4", ".zarr"):
-            import xarray as xr
-
-            from climann.data.handles import open_netcdf
-
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # a store with stray files warns; only its attributes matter
-                opened = (xr.open_dataset(path, engine="zarr", consolidated=False, decode_cf=False)
-                          if path.suffix == ".zarr" else open_netcdf(path, decode_cf=False))
-                with opened as dataset:
-                    return str(dataset.attrs.get("source", "")).startswith("climann")
+            return str(_global_attributes(path).get("source", "")).startswith("climann")
         if path.suffix == ".json":
             content = json.loads(path.read_text())
             return isinstance(content, dict) and ({"target", "splits"} <= content.keys()
@@ -969,6 +988,63 @@ def written_by_climann(path: str | Path) -> bool:
         return False
     except Exception:  # noqa: BLE001 — whatever cannot be read as climann's output is not climann's
         return False
+
+
+def _global_attributes(path: Path) -> dict:
+    """The global attributes of a NetCDF file or Zarr store (``.zarr``), without decoding its
+    variables.
+
+    Raises
+    ------
+    Exception
+        Whatever the library raises for a file it cannot read.
+    """
+    import xarray as xr
+
+    from climann.data.handles import open_netcdf
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a store with stray files warns; only its attributes matter
+        opened = (xr.open_dataset(path, engine="zarr", consolidated=False, decode_cf=False)
+                  if path.suffix == ".zarr" else open_netcdf(path, decode_cf=False))
+        with opened as dataset:
+            return dict(dataset.attrs)
+
+
+def is_predict_output(path: str | Path) -> bool:
+    """Whether ``path`` is a file or store that ``climann predict`` wrote: climann's NetCDF or
+    Zarr predictions (global ``source`` "climann …", ``title`` "climann predictions of T",
+    :data:`climann.data.run_outputs.PREDICTIONS_TITLE`), other than a ``predictions.nc``
+    beside climann's ``metrics.json`` (a run's or an ``evaluate --out`` folder's record of its
+    scores). What ``predict --overwrite`` may replace; any other output of climann (a figure,
+    ``metrics.json``, ``importance.json``, a report, the sample dataset) is not.
+    """
+    from climann.data.run_outputs import PREDICTIONS_TITLE
+
+    path = Path(path)
+    if path.suffix not in (".nc", ".nc4", ".zarr"):
+        return False
+    if path.name == "predictions.nc" and written_by_climann(path.parent / "metrics.json"):
+        return False
+    try:
+        attributes = _global_attributes(path)
+    except Exception:  # noqa: BLE001 — what cannot be read is not climann's predictions
+        return False
+    return (str(attributes.get("source", "")).startswith("climann")
+            and str(attributes.get("title", "")).startswith(PREDICTIONS_TITLE))
+
+
+def is_sample_dataset(path: str | Path) -> bool:
+    """Whether ``path`` is a NetCDF file that ``climann sample-data`` wrote (global ``title``
+    :data:`climann.data.sample_data.SAMPLE_TITLE`, ``source`` "climann …"): what
+    ``sample-data --overwrite`` may replace."""
+    from climann.data.sample_data import SAMPLE_TITLE
+
+    try:
+        attributes = _global_attributes(Path(path))
+    except Exception:  # noqa: BLE001 — what cannot be read is not the sample
+        return False
+    return str(attributes.get("source", "")).startswith("climann") and attributes.get("title") == SAMPLE_TITLE
 
 
 def _figure_place(path: Path) -> tuple[str, Path] | None:
@@ -1125,7 +1201,7 @@ def figures_all_or_none(figures: str | Path) -> Iterator[Path]:
     create_folder(figures)
     target = write_target(figures)
     try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{FIGURES}.{os.getpid()}.", suffix=".tmp", dir=target))
+        staging = Path(tempfile.mkdtemp(prefix=f".{FIGURES}.{os.getpid()}.", suffix=".tmp", dir=target.absolute()))
     except OSError as error:
         raise ClimannError(f"cannot create a folder in {figures}: {error.strerror or error}") from None
     try:

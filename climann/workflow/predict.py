@@ -48,12 +48,33 @@ from climann.workflow.training_cells import (
 from climann.workflow.outputs import (
     EVALUATION_FILES,
     folder_written,
+    is_predict_output,
     prepare_output_folder,
     refuse_existing,
     refuse_run_files,
 )
 
 _log = logging.getLogger(__name__)
+
+
+#: Suffixes of the files climann writes in other formats than NetCDF (figures, scores, reports,
+#: tables, model files, configurations, logs): never the name of a predictions file.
+_OTHER_FORMATS = (".png", ".json", ".md", ".csv", ".npz", ".toml", ".log", ".txt")
+
+
+def refuse_other_format(out: str | Path) -> None:
+    """Refuse a predictions file named as a file of another format (``map.png``,
+    ``metrics.json``): ``climann predict`` writes NetCDF (or a Zarr store, ``.zarr``), which
+    no program would open under such a name.
+
+    Raises
+    ------
+    ClimannError
+    """
+    suffix = Path(out).suffix.lower()
+    if suffix in _OTHER_FORMATS:
+        raise ClimannError(f"--out {out} names a {suffix} file, but the predictions are written as NetCDF; give a "
+                           f"name ending in .nc (or .zarr for a Zarr store), e.g. {Path(out).with_suffix('.nc')}")
 
 
 @dataclass(frozen=True)
@@ -313,7 +334,8 @@ def predict_files(
         Not a run, missing files or features, units that do not convert to the model's
         (:mod:`climann.data.units`), a field-mode run on data on another grid, or with a
         cluster or a Zarr output; anomaly features of a model file that does not hold their
-        climatology; ``out`` an input file, a directory, or an existing file without ``overwrite``.
+        climatology; ``out`` an input file, a directory, an existing file without ``overwrite``
+        or one that ``climann predict`` did not write, or a name of another format (``.png``).
     """
     from climann.data.variables import grid_layout
     from climann.workflow.run_directory import grid_summary
@@ -325,8 +347,10 @@ def predict_files(
     if run.config.data.mode == "field":
         _refuse_chunked_field(compute, out)
     files = expand_paths(data_paths)
+    refuse_other_format(out)
     refuse_run_files(out)
-    refuse_existing(out, overwrite=overwrite, what="predictions", inputs=files, option="--out")
+    refuse_existing(out, overwrite=overwrite, what="predictions", inputs=files, option="--out",
+                    same_kind=is_predict_output, kind="predictions of `climann predict`")
     config = new_data_config(run.config, files, time_range=time_range, overlap=overlap)
     notes: list[str] = []
     # Every variable in the model's units (converted with a warning, or refused): the

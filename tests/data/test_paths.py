@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import xarray as xr
 
-from climann.data.paths import path_list
+from climann.data.paths import home_expanded, path_list, user_path
 from climann.errors import ClimannError
 
 
@@ -30,3 +30,28 @@ def test_anything_else_is_refused_naming_what_was_given(given, shown):
     with pytest.raises(ClimannError, match=rf"^data_paths must be a file name \(str or pathlib.Path\) or a list of "
                                            rf"them; {shown}$"):
         path_list(given, name="data_paths")
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    pytest.param("~/runs/x", "{home}/runs/x", id="home"),
+    pytest.param("~", "{home}", id="home-itself"),
+    pytest.param("~/data/*.nc", "{home}/data/*.nc", id="glob"),
+    pytest.param("./~/x.nc", "./~/x.nc", id="literal-folder"),
+    pytest.param("runs/~x", "runs/~x", id="inside"),
+    pytest.param("/abs/x.nc", "/abs/x.nc", id="absolute"),
+])
+def test_a_leading_tilde_is_the_home_folder_as_the_shell_makes_it(tmp_path, monkeypatch, given, expected):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert home_expanded(given) == expected.format(home=tmp_path)
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    pytest.param("~/run", "{home}/run", id="home"),
+    pytest.param("./~/run", "{work}/~/run", id="literal-folder-made-absolute"),
+    pytest.param("runs/x", "runs/x", id="relative-kept"),
+    pytest.param("./lesson", "lesson", id="dot-slash"),
+])
+def test_a_user_path_never_leaves_a_tilde_for_a_library_to_expand(tmp_path, monkeypatch, given, expected):
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    assert user_path(given) == Path(expected.format(home=tmp_path / "home", work=tmp_path))

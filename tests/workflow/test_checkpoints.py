@@ -180,6 +180,39 @@ def test_a_run_published_into_its_directory_meanwhile_is_not_replaced(tiny_sampl
     assert sorted(path.name for path in tmp_path.iterdir()) == ["same", "same-2"]
 
 
+def _another_run_checkpoints_into(run_dir, written):
+    """An ``on_epoch`` hook: at epoch 2, another ``climann train`` into ``run_dir`` writes its checkpoint there
+    (its bytes appended to ``written``)."""
+    def on_epoch(epoch, history):
+        if epoch == 2:
+            written.append(write_climann_file(run_dir / CHECKPOINT_NAME, "the other run"))
+
+    return on_epoch
+
+
+def test_a_run_that_finds_another_runs_checkpoint_stops_and_leaves_it(tiny_sample, tmp_path):
+    """Two trains into one new --out, both checkpointing every epoch: the one that would write
+    over the other's checkpoint stops (exit 2), naming why; the other's checkpoint stays, so
+    its --resume continues that run, not this one."""
+    run_dir, other = tmp_path / "same", []
+    with pytest.raises(ClimannError, match=rf"^another climann train is training into {re.escape(str(run_dir))}: its "
+                                           r"checkpoint.npz was written by that run, \d+ s ago, not by this one; this "
+                                           r"run stops here and leaves it alone .*: train this one into another --out$"):
+        run_training(build_config(_settings(tiny_sample, checkpoint_every=1)), run_dir=run_dir,
+                     on_epoch=_another_run_checkpoints_into(run_dir, other))
+    assert (run_dir / CHECKPOINT_NAME).read_bytes() == other[0]
+    assert sorted(path.name for path in run_dir.iterdir()) == [CHECKPOINT_NAME]
+
+
+def test_a_finished_run_keeps_the_checkpoint_of_another_run_still_training(tiny_sample, tmp_path, reference):
+    run_dir, other = tmp_path / "same", []
+    written = run_training(build_config(_settings(tiny_sample, checkpoint_every=0)), run_dir=run_dir,
+                           on_epoch=_another_run_checkpoints_into(run_dir, other))  # this one checkpoints only if stopped
+    assert written.run_dir == run_dir
+    _assert_same_weights(run_dir, reference.run_dir)
+    assert (run_dir / CHECKPOINT_NAME).read_bytes() == other[0]
+
+
 @pytest.mark.parametrize("overwrite", [pytest.param(True, id="overwrite-then-resumed"),
                                        pytest.param(False, id="another-run-published-meanwhile")])
 def test_a_resumed_run_replaces_only_the_run_it_was_started_to_replace(tiny_sample, tmp_path, reference, overwrite):
@@ -289,6 +322,25 @@ def test_resuming_with_another_configuration_exits_2_naming_the_keys(unfinished,
     assert "configuration differs from the checkpoint's" in output
     assert re.search(message, output)
     assert [path.name for path in unfinished.iterdir()] == [CHECKPOINT_NAME]
+
+
+@pytest.mark.parametrize("arguments", [
+    pytest.param(["--resume", "{run}"], id="resume"),
+    pytest.param(["--data", "{sample}", "--out", "{run}", "--overwrite"], id="overwrite"),
+])
+def test_a_checkpoint_cut_short_is_said_to_be_so_and_left_as_it_is(tiny_sample, unfinished, arguments):
+    """An interrupted copy of an unfinished run (cp -r, rsync) leaves its checkpoint cut short: not another program's."""
+    checkpoint = unfinished / CHECKPOINT_NAME
+    checkpoint.write_bytes(checkpoint.read_bytes()[:checkpoint.stat().st_size // 2])
+    before = checkpoint.read_bytes()
+    code, output = _cli("train", *(word.format(run=unfinished, sample=tiny_sample) for word in arguments))
+    assert code == 2
+    option = "--resume" if "--resume" in arguments else "--out"
+    assert " ".join(output.split()) == (
+        f"climann: error: {option} {unfinished}: {checkpoint} cannot be read: it is cut short (a zip archive without "
+        "its end: a copy that did not finish, or a full disk?); copy it again from where the run was trained, or "
+        "remove it and train again")
+    assert checkpoint.read_bytes() == before and [path.name for path in unfinished.iterdir()] == [CHECKPOINT_NAME]
 
 
 def test_resuming_with_the_same_config_file_is_accepted(tiny_sample, unfinished, tmp_path):

@@ -85,6 +85,17 @@ def test_overwrite_replaces_climanns_configurations_only(tmp_path):
     assert own.read_text() == "[training]\nepochs = 3\n"
 
 
+@pytest.mark.parametrize("name", [pytest.param("report.md", id="report"), pytest.param("metrics.json", id="metrics")])
+def test_overwrite_never_puts_a_template_over_another_output_of_climann(tmp_path, name):
+    from tests.conftest import write_climann_file
+
+    before = write_climann_file(tmp_path / name)
+    with pytest.raises(ClimannError, match=rf"/{name} is a file climann wrote, but not a template that `climann "
+                                           r"config init` wrote \(nor a resolved configuration\), and --overwrite"):
+        write_config_template(tmp_path / name, overwrite=True)
+    assert (tmp_path / name).read_bytes() == before
+
+
 def test_write_into_a_missing_directory_is_a_user_error(tmp_path):
     with pytest.raises(ClimannError, match="cannot write config file"):
         write_config_template(tmp_path / "missing" / "climann.toml")

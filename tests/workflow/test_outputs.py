@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from climann.data.sample_data import write_sample_dataset
 from climann.errors import ClimannError
 from climann.workflow.outputs import (
     RunDirectoryTaken,
@@ -21,6 +23,7 @@ from climann.workflow.outputs import (
     figures_all_or_none,
     folder_written,
     foreign_entries,
+    is_predict_output,
     prepare_output_folder,
     publish_run,
     refuse_existing,
@@ -29,7 +32,7 @@ from climann.workflow.outputs import (
     staging_directory,
     written_by_climann,
 )
-from tests.conftest import write_climann_file, write_climann_run, write_user_image
+from tests.conftest import write_climann_file, write_climann_run, write_tagged_png, write_user_image
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -591,6 +594,39 @@ def test_overwrite_never_replaces_a_file_climann_did_not_write(tmp_path, name, c
     with pytest.raises(ClimannError, match=f"{name} was not written by climann, and --overwrite replaces only"):
         refuse_existing(path, overwrite=True, what="predictions")
     assert path.read_bytes() == before
+
+
+def _predictions_of_predict(path: Path) -> None:
+    import xarray as xr
+
+    xr.Dataset({"tas_pred": ("x", [1.0])}, attrs={"source": "climann 0.1.0",
+                                                  "title": "climann predictions of tas"}).to_netcdf(path)
+
+
+@pytest.mark.parametrize("name, write, replaced", [
+    pytest.param("pred.nc", _predictions_of_predict, True, id="earlier-predictions"),
+    pytest.param("predictions.nc", _predictions_of_predict, True, id="predictions-named-as-a-runs"),
+    pytest.param("ev/predictions.nc", _predictions_of_predict, False, id="an-evaluate-folders-predictions"),
+    pytest.param("metrics.json", write_climann_file, False, id="metrics"),
+    pytest.param("report.md", write_climann_file, False, id="report"),
+    pytest.param("figures/map_test.png", lambda path: write_tagged_png(path, "", marked=True), False, id="figure"),
+    pytest.param("sample.nc", lambda path: write_sample_dataset(path, years=1, resolution=60.0), False, id="sample"),
+])
+def test_overwrite_replaces_a_file_of_the_kind_written_only(tmp_path, name, write, replaced):
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if name.startswith("ev/"):
+        write_climann_file(path.parent / "metrics.json")
+    write(path)
+    assert written_by_climann(path)
+    assert is_predict_output(path) == replaced
+    if replaced:
+        refuse_existing(path, overwrite=True, what="predictions", same_kind=is_predict_output, kind="predictions")
+        return
+    with pytest.raises(ClimannError, match=rf"^{re.escape(str(path))} is a file climann wrote, but not predictions, "
+                                           r"and --overwrite replaces only those; choose another file name for the "
+                                           r"predictions$"):
+        refuse_existing(path, overwrite=True, what="predictions", same_kind=is_predict_output, kind="predictions")
 
 
 def test_an_output_folder_refuses_its_files_unless_overwrite_and_keeps_the_rest(tmp_path):

@@ -2,6 +2,7 @@
 
 import datetime
 import logging
+import os
 import re
 
 import numpy as np
@@ -1934,3 +1935,58 @@ def test_a_run_recorded_before_the_smoothed_climatology_keeps_its_raw_climatolog
         caption = "unsmoothed" if window == 1 else "smoothed over 61 days"
         assert f"climatology per day of year {caption}" in (directory / "report.md").read_text()
     assert json.loads((run_dir / "metrics.json").read_text())["climatology_window_days"] == 61
+
+
+def _other_outputs_of_climann(run_dir):
+    """climann's records of a run that are not predictions of `climann predict`: a run's figure,
+    explain's importance.json and figure, an evaluate --out folder's files."""
+    import json
+    import shutil
+
+    from tests.conftest import write_tagged_png
+
+    write_tagged_png(run_dir / "figures" / "map_test.png", "mine", marked=True)
+    write_tagged_png(run_dir / "explain" / "importance.png", "mine", marked=True)
+    (run_dir / "explain" / "importance.json").write_text(json.dumps({"source": "climann 0.1.0", "inputs": []}))
+    (run_dir / "ev").mkdir()
+    shutil.copy(run_dir / "metrics.json", run_dir / "ev" / "metrics.json")
+    shutil.copy(run_dir / "report.md", run_dir / "ev" / "report.md")
+    shutil.copy(run_dir / "predictions.nc", run_dir / "ev" / "predictions.nc")
+    return ["figures/map_test.png", "explain/importance.png", "explain/importance.json", "ev/metrics.json",
+            "ev/report.md", "ev/predictions.nc"]
+
+
+def test_overwrite_replaces_only_earlier_predictions_never_another_output_of_climann(trained, tmp_path):
+    import shutil
+
+    from climann.workflow.outputs import written_by_climann
+
+    _, sample, trained_run = trained
+    run_dir = tmp_path / "run"
+    shutil.copytree(trained_run, run_dir)
+    names = _other_outputs_of_climann(run_dir)
+    assert all(written_by_climann(run_dir / name) for name in names)  # climann's own: only their kind protects them
+    before = {name: (run_dir / name).read_bytes() for name in names}
+    for name in names:
+        out = run_dir / name
+        kind = (rf"^--out {re.escape(str(out))} is a file climann wrote, but not predictions of `climann predict`, "
+                r"and --overwrite replaces only those; choose another file name for the predictions$")
+        other_format = (rf"^--out {re.escape(str(out))} names a \{out.suffix} file, but the predictions are written "
+                        rf"as NetCDF; give a name ending in \.nc \(or \.zarr for a Zarr store\), e\.g\. "
+                        rf"{re.escape(str(out.with_suffix('.nc')))}$")
+        with pytest.raises(ClimannError, match=kind if out.suffix == ".nc" else other_format):
+            predict_files(run_dir, [str(sample)], out, overwrite=True)
+    assert {name: (run_dir / name).read_bytes() for name in names} == before
+    for out in (tmp_path / "pred.nc", tmp_path / "elsewhere" / "predictions.nc"):  # an earlier predict: replaced
+        out.parent.mkdir(exist_ok=True)
+        first = predict_files(run_dir, [str(sample)], out)
+        again = predict_files(run_dir, [str(sample)], out, overwrite=True)
+        assert again.path == first.path and again.n_samples == first.n_samples
+
+
+def test_a_hard_link_of_an_input_is_that_input(trained, tmp_path):
+    _, sample, run_dir = trained
+    linked = tmp_path / "hard.nc"
+    os.link(sample, linked)
+    with pytest.raises(ClimannError, match=r"hard.nc is an input of this command; write the predictions to another"):
+        predict_files(run_dir, [str(sample)], linked, overwrite=True)

@@ -2,6 +2,7 @@
 
 import io
 import logging
+import os
 import re
 
 import pytest
@@ -291,11 +292,16 @@ def test_a_stop_notice_is_drawn_above_the_bars_and_kept_on_each_redraw(monkeypat
     assert "batch 299/486" in rows[-1]
 
 
-def test_without_a_live_display_a_stop_notice_goes_to_stderr(capfd):
+@pytest.mark.parametrize("terminal, written", [
+    pytest.param(True, "\nclimann: stopping\n", id="terminal-below-the-echoed-ctrl-c"),
+    pytest.param(False, "climann: stopping\n", id="log-without-an-empty-line"),
+])
+def test_without_a_live_display_a_stop_notice_goes_to_stderr(capfd, monkeypatch, terminal, written):
     display = RichDisplay(terminal_console())
     display.close()  # no longer live: not its notice any more
+    monkeypatch.setattr(os, "isatty", lambda descriptor: terminal if descriptor == 2 else False)
     announce("climann: stopping")
-    assert capfd.readouterr().err == "\nclimann: stopping\n"
+    assert capfd.readouterr().err == written
 
 
 def test_a_warning_wrapped_on_a_narrow_terminal_keeps_its_command_on_one_line():
