@@ -29,9 +29,9 @@ import numpy as np
 import xarray as xr
 from cf_xarray.criteria import coordinate_criteria
 
-from climann.data.coords import BARE_NAMES, MOVING_FEATURE_TYPES
+from climann.data.coords import MOVING_FEATURE_TYPES, name_kind
 from climann.data.notes import note_once
-from climann.data.shell import ncap2_command, ncap2_name, source_and_copy
+from climann.data.shell import ncap2_command, ncap2_name, ncatted_attribute, source_and_copy
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -65,9 +65,7 @@ def geographic_kind(name: str, variable: xr.DataArray) -> str | None:
             return kind
         if units in coordinate_criteria[kind]["units"] or units in REVERSED_UNITS[kind]:
             return kind
-    lowered = name.lower()
-    kind = BARE_NAMES.get(lowered) or next((BARE_NAMES[short] for short in ("lat", "lon") if lowered.startswith(short)
-                                            and not lowered.startswith("long_")), None)
+    kind = name_kind(name)
     if kind is not None and _angle_scale(units) not in (None, 1.0):
         return kind
     return None
@@ -115,6 +113,66 @@ def _in_degrees(dataset: xr.Dataset, where: str) -> xr.Dataset:
                 changed[part] = xr.Variable(old.dims, old.data * scale, attrs, old.encoding)
     if not changed:
         return dataset
+    coords = {k: v for k, v in changed.items() if k in dataset.coords}
+    data = {k: v for k, v in changed.items() if k not in dataset.coords}
+    return dataset.assign_coords(coords).assign(data)
+
+
+#: Units that say "an angle in degrees" and not which way: MAR's ``LAT``/``LON``.
+_PLAIN_DEGREES = ("degrees", "degree", "deg", "degs")
+
+#: The range a 2-D longitude in plain degrees must lie in to be read as one (−180…180 or 0…360).
+_PLAIN_LONGITUDE_RANGE = (-180.0, 360.0)
+
+
+def plain_degree_positions(dataset: xr.Dataset) -> tuple[str, str] | None:
+    """The 2-D latitude and longitude that say only ``units = "degrees"`` (MAR's ``LAT``/``LON``
+    on ``(Y, X)``), or None.
+
+    CF conventions section 4.1 recognises a latitude by ``degrees_north`` (or its
+    ``standard_name``); ``degrees`` alone says neither. It is read as one only when
+    everything else does: no ``standard_name``, one variable named like a latitude and one
+    like a longitude (:func:`~climann.data.coords.name_kind`), both 2-D on the same dimensions, with every value
+    in −90…90 and −180…360 respectively (missing values left aside).
+    """
+    found: dict[str, list[str]] = {"latitude": [], "longitude": []}
+    for name, variable in dataset.variables.items():
+        units = str(variable.attrs.get("units", "")).strip().lower()
+        kind = name_kind(str(name))
+        if variable.ndim == 2 and units in _PLAIN_DEGREES and "standard_name" not in variable.attrs and kind:
+            found[kind].append(str(name))
+    if len(found["latitude"]) != 1 or len(found["longitude"]) != 1:
+        return None
+    latitude, longitude = found["latitude"][0], found["longitude"][0]
+    if dataset[latitude].dims != dataset[longitude].dims:
+        return None
+    for name, (low, high) in ((latitude, LATITUDE_RANGE), (longitude, _PLAIN_LONGITUDE_RANGE)):
+        values = np.asarray(dataset[name].values, np.float64)
+        if not np.isfinite(values).any() or np.nanmin(values) < low or np.nanmax(values) > high:
+            return None
+    return latitude, longitude
+
+
+def _plain_degrees_as_positions(dataset: xr.Dataset, where: str) -> xr.Dataset:
+    """``dataset`` with the 2-D latitude and longitude in plain ``degrees``
+    (:func:`plain_degree_positions`) given the CF units ``degrees_north``/``degrees_east``,
+    with a warning that says what made them positions and the command that says so in the file."""
+    found = plain_degree_positions(dataset)
+    if found is None:
+        return dataset
+    latitude, longitude = found
+    ranges = " and ".join(
+        f"{float(np.nanmin(dataset[n].values)):.4g}…{float(np.nanmax(dataset[n].values)):.4g}" for n in found)
+    dims = tuple(map(str, dataset[latitude].dims))
+    _note(f"{where}: '{latitude}'/'{longitude}' (units '{dataset[latitude].attrs['units']}', which says neither "
+          f"north nor east) read as the grid's latitude and longitude: 2-D on {dims}, named so, "
+          f"values {ranges} degrees; to say so in the file: ncatted "
+          f"{ncatted_attribute('units', latitude, 'o', 'c', CF_UNITS['latitude'])} "
+          f"{ncatted_attribute('units', longitude, 'o', 'c', CF_UNITS['longitude'])} "
+          f"{source_and_copy(dataset, dataset[latitude])}")
+    changed = {name: dataset[name].variable.copy(deep=False) for name in found}
+    for name, kind in zip(found, CF_UNITS):
+        changed[name].attrs = {**changed[name].attrs, "units": CF_UNITS[kind]}
     coords = {k: v for k, v in changed.items() if k in dataset.coords}
     data = {k: v for k, v in changed.items() if k not in dataset.coords}
     return dataset.assign_coords(coords).assign(data)
@@ -299,6 +357,7 @@ def checked_coordinates(dataset: xr.Dataset, where: str = "the file") -> xr.Data
         axis, or an unstructured grid (latitude and longitude on one dimension), naming the
         coordinate and the way out.
     """
+    dataset = _plain_degrees_as_positions(dataset, where)
     _unstructured(dataset, where, _geographic_variables(dataset))
     dataset = _in_degrees(dataset, where)
     dataset = _axes_of_their_dimension(dataset, _geographic_variables(dataset), where)

@@ -72,6 +72,15 @@ DISTANCE_UNITS = ("m", "km", "metre", "metres", "meter", "meters")
 BARE_NAMES: dict[str, str] = {"lat": "latitude", "latitude": "latitude", "lon": "longitude", "longitude": "longitude"}
 BARE_RANGES: dict[str, tuple[float, float]] = {"latitude": (-90.0, 90.0), "longitude": (-360.0, 360.0)}
 
+
+def name_kind(name: str) -> str | None:
+    """``latitude``, ``longitude`` or None by a name of :data:`BARE_NAMES` or one that starts
+    with one of its short forms, in any case (MAR's ``LAT``, MPAS's ``latCell``; not ``long_name``)."""
+    lowered = name.lower()
+    return BARE_NAMES.get(lowered) or next((BARE_NAMES[short] for short in ("lat", "lon") if lowered.startswith(short)
+                                            and not lowered.startswith("long_")), None)
+
+
 #: WRF's marks of a variable on a staggered grid (Arakawa C: the wind components between the
 #: mass points): a non-empty ``stagger`` attribute ("X", "Y", "Z") and dimensions named
 #: ``west_east_stag``, ``south_north_stag``, ``bottom_top_stag`` (WRF User's Guide, ch. 5).
@@ -562,11 +571,34 @@ def _not_found_message(dataset: xr.Dataset, kind: str) -> str:
             f"the data; make it a dimension of length 1, e.g. with xarray's expand_dims('{scalar}')"
         )
     present = [f"{name} (scalar)" if dataset[name].ndim == 0 else str(name) for name in dataset.coords]
+    advice = "" if kind == "time" else _unread_positions_advice(dataset) or _position_advice(dataset, kind)
     return (
         f"no {kind} coordinate found (looked for a CF standard_name, units and axis, then guessed from names like "
-        f"{', '.join(GUESSED_NAMES[kind])}); coordinates present: {', '.join(present) or 'none'}"
-        f"{_position_advice(dataset, kind) if kind != 'time' else ''}"
+        f"{', '.join(GUESSED_NAMES[kind])}); coordinates present: {', '.join(present) or 'none'}{advice}"
     )
+
+
+def _unread_positions_advice(dataset: xr.Dataset) -> str:
+    """The way out for a grid whose 2-D latitude and longitude are there but not recognised:
+    one variable named like a latitude and one like a longitude (:func:`name_kind`), 2-D on the
+    same dimensions, whose ``units`` (none, or ``degrees`` with values out of range) say
+    neither: the ``ncatted`` that gives them CF units (section 4.1); empty for any other file."""
+    found: dict[str, list[str]] = {"latitude": [], "longitude": []}
+    for name, variable in dataset.variables.items():
+        if variable.ndim == 2 and (kind := name_kind(str(name))) is not None:
+            found[kind].append(str(name))
+    if len(found["latitude"]) != 1 or len(found["longitude"]) != 1:
+        return ""
+    latitude, longitude = found["latitude"][0], found["longitude"][0]
+    if dataset[latitude].dims != dataset[longitude].dims:
+        return ""
+    units = "/".join(repr(str(dataset[name].attrs["units"])) if "units" in dataset[name].attrs else "none"
+                     for name in (latitude, longitude))
+    return (f"; '{latitude}'/'{longitude}' (2-D on {tuple(map(str, dataset[latitude].dims))}) look like the grid's "
+            f"latitude and longitude, but their units ({units}) do not say so (CF 4.1: degrees_north, degrees_east): "
+            f"if they are, in degrees: ncatted {ncatted_attribute('units', latitude, 'o', 'c', 'degrees_north')} "
+            f"{ncatted_attribute('units', longitude, 'o', 'c', 'degrees_east')} "
+            f"{source_and_copy(dataset, dataset[latitude])}")
 
 
 #: The scalar coordinate that gives data without a latitude or longitude a position: its name,

@@ -330,3 +330,50 @@ def test_the_cli_refuses_a_colatitude_in_one_line(tmp_path, capsys, monkeypatch,
                      "wrong units?); store latitudes in degrees_north, e.g. `ncap2 -s 'lat=90-lat' colat.nc colat_fixed.nc` for a "
                      "colatitude"]
     assert sorted(path.name for path in tmp_path.iterdir()) == ["colat.nc"]
+
+
+# --- 2-D latitude and longitude in plain "degrees" (MAR) ---------------------------------------------
+def _write_mar(path, *, lat_units="degrees", lon_units="degrees", lat_shift=0.0):
+    """MAR's layout: dims TIME, Y21_50, X10_39 (x/y in km, no grid mapping), 2-D LAT/LON in plain
+    "degrees" without standard_name, on a sheared grid (longitude turning with the row)."""
+    rows, columns = np.meshgrid(np.arange(4.0), np.arange(5.0), indexing="ij")
+    lat, lon = 68.0 + 0.5 * rows + 0.1 * columns + lat_shift, -50.0 + 1.0 * columns + 0.3 * rows
+    attrs = lambda units: {} if units is None else {"units": units}  # noqa: E731
+    xr.Dataset({
+        "ST2": (("TIME", "Y21_50", "X10_39"), np.arange(2 * 20.0).reshape(2, 4, 5), {"units": "degC"}),
+        "LAT": (("Y21_50", "X10_39"), lat, attrs(lat_units)),
+        "LON": (("Y21_50", "X10_39"), lon, attrs(lon_units)),
+    }, coords={
+        "TIME": ("TIME", [15.0, 45.0], {"units": "DAYS since 1950-01-01 00:00:00", "calendar": "standard"}),
+        "Y21_50": ("Y21_50", -2400.0 + 20 * np.arange(4), {"units": "km"}),
+        "X10_39": ("X10_39", -200.0 + 20 * np.arange(5), {"units": "km"}),
+    }).to_netcdf(path)
+    return path, lat, lon
+
+
+def test_mar_2d_lat_lon_in_plain_degrees_are_the_grid_positions_with_a_warning(tmp_path, caplog):
+    path, lat, lon = _write_mar(tmp_path / "mar.nc")
+    with caplog.at_level(logging.WARNING):
+        layout = grid_layout(open_dataset([path]), "ST2", [])
+    np.testing.assert_array_equal(layout.geographic.latitude.values, lat)
+    np.testing.assert_array_equal(layout.geographic.longitude.values, lon)
+    cf_path, _, _ = _write_mar(tmp_path / "mar_cf.nc", lat_units="degrees_north", lon_units="degrees_east")
+    np.testing.assert_array_equal(layout.cell_area_weights(),
+                                  grid_layout(open_dataset([cf_path]), "ST2", []).cell_area_weights())
+    assert ("mar.nc: 'LAT'/'LON' (units 'degrees', which says neither north nor east) read as the grid's latitude "
+            "and longitude") in caplog.text
+    assert f"ncatted -a units,LAT,o,c,degrees_north -a units,LON,o,c,degrees_east {path}" in caplog.text
+
+
+@pytest.mark.parametrize("lat_units, lat_shift, said", [
+    pytest.param("degrees", 25.0, "'degrees'/'degrees'", id="latitude-beyond-90"),
+    pytest.param(None, 0.0, "none/'degrees'", id="no-units"),
+])
+def test_2d_lat_lon_that_do_not_say_so_are_refused_with_the_units_that_would(tmp_path, lat_units, lat_shift, said):
+    path, _, _ = _write_mar(tmp_path / "mar.nc", lat_units=lat_units, lat_shift=lat_shift)
+    with pytest.raises(ClimannError, match=(
+            rf"^no latitude coordinate found .*; 'LAT'/'LON' \(2-D on \('Y21_50', 'X10_39'\)\) look like the grid's "
+            rf"latitude and longitude, but their units \({said}\) do not say so .*ncatted -a units,LAT,o,c,"
+            rf"degrees_north -a units,LON,o,c,degrees_east {path} {tmp_path}/mar_fixed.nc$")) as refused:
+        grid_layout(open_dataset([path]), "ST2", [])
+    assert "station" not in str(refused.value)
