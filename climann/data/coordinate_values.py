@@ -132,8 +132,10 @@ def plain_degree_positions(dataset: xr.Dataset) -> tuple[str, str] | None:
     CF conventions section 4.1 recognises a latitude by ``degrees_north`` (or its
     ``standard_name``); ``degrees`` alone says neither. It is read as one only when
     everything else does: no ``standard_name``, one variable named like a latitude and one
-    like a longitude (:func:`~climann.data.coords.name_kind`), both 2-D on the same dimensions, with every value
-    in −90…90 and −180…360 respectively (missing values left aside).
+    like a longitude (:func:`~climann.data.coords.name_kind`), both 2-D on the same dimensions,
+    with every value in −90…90 and −180…360 respectively (missing values left aside), and no
+    other position in the file (dimensions named like latitude or longitude, or a latitude or
+    longitude by CF units or standard_name: :func:`geographic_kind`).
     """
     found: dict[str, list[str]] = {"latitude": [], "longitude": []}
     for name, variable in dataset.variables.items():
@@ -146,6 +148,9 @@ def plain_degree_positions(dataset: xr.Dataset) -> tuple[str, str] | None:
     latitude, longitude = found["latitude"][0], found["longitude"][0]
     if dataset[latitude].dims != dataset[longitude].dims:
         return None
+    if any(name_kind(str(dim)) for dim in dataset[latitude].dims) or any(
+            geographic_kind(str(name), variable) for name, variable in dataset.variables.items()):
+        return None  # the grid's positions are known otherwise: lat/lon axes, or CF latitudes and longitudes
     for name, (low, high) in ((latitude, LATITUDE_RANGE), (longitude, _PLAIN_LONGITUDE_RANGE)):
         values = np.asarray(dataset[name].values, np.float64)
         if not np.isfinite(values).any() or np.nanmin(values) < low or np.nanmax(values) > high:

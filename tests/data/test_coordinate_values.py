@@ -377,3 +377,17 @@ def test_2d_lat_lon_that_do_not_say_so_are_refused_with_the_units_that_would(tmp
             rf"degrees_north -a units,LON,o,c,degrees_east {path} {tmp_path}/mar_fixed.nc$")) as refused:
         grid_layout(open_dataset([path]), "ST2", [])
     assert "station" not in str(refused.value)
+
+
+def test_2d_lat_lon_in_plain_degrees_beside_cf_axes_leave_the_regular_grid_as_it_is(tmp_path):
+    """A regular grid's own axes say where it lies: a 2-D copy in plain degrees changes nothing."""
+    lat2d, lon2d = np.meshgrid(LATITUDE, LONGITUDE, indexing="ij")
+    xr.Dataset({"tas": (("time", "lat", "lon"), field()),
+                "lat2d": (("lat", "lon"), lat2d, {"units": "degrees"}),
+                "lon2d": (("lat", "lon"), lon2d, {"units": "degrees"})},
+               coords={"time": ("time", [15.0, 45.0], {"units": "days since 2000-01-01", "calendar": "noleap"}),
+                       "lat": ("lat", LATITUDE, {"units": "degrees_north"}),
+                       "lon": ("lon", LONGITUDE, {"units": "degrees_east"})}).to_netcdf(tmp_path / "regular.nc")
+    layout = grid_layout(open_dataset([tmp_path / "regular.nc"]), "tas", [])
+    assert layout.geographic is None
+    np.testing.assert_allclose(layout.cell_area_weights(), true_weights(), rtol=1e-12)
