@@ -18,6 +18,9 @@ target's horizontal grid, time-varying or static, in the file's order. Left out 
   the inputs. Named in ``[data] predictors`` they are used, with a warning;
 - data about how well the target's values are known (CF §3.4 ancillary data: CRU TS's
   station count ``stn``, OISST's error estimate ``err``; :mod:`climann.data.ancillary`);
+- other estimates of the target's own quantity at the same time steps (the same CF
+  ``standard_name``, ``cell_methods`` and scalar coordinates: the NASA Team and Bootstrap
+  concentrations beside the NSIDC sea-ice CDR; :mod:`climann.data.same_quantity`);
 - cell areas: static variables with CF ``standard_name = "cell_area"`` or units of area
   (POP's ``TAREA`` in cm², ``areacello``): where the cells are, not what happens in them;
 - grid metrics of NEMO's ``mesh_mask.nc`` (or ``domain_cfg.nc``) given beside the output:
@@ -66,6 +69,7 @@ from climann.data.land_masks import StoredLand, land_stored_as_value
 from climann.data.notes import note_once
 from climann.data.own_anomalies import anomaly_relations, leak_note
 from climann.data.run_outputs import run_outputs
+from climann.data.same_quantity import same_quantity_note, same_quantity_relations
 from climann.data.sources import files_text, source_files
 from climann.data.splits import DEFAULT_SPLIT_FRACTIONS, split_time_blocks
 from climann.data.units import normalised_units, unit_registry
@@ -127,6 +131,9 @@ class DefaultInputs:
     ancillary : dict of str to str
         Data about the target's values (station counts, error estimates), left out → why
         (:func:`~climann.data.ancillary.ancillary_relations`).
+    same_quantity : dict of str to str
+        Other estimates of the target's quantity at the same time steps, left out → why
+        (:func:`~climann.data.same_quantity.same_quantity_relations`).
     cell_areas : tuple of str
         Static cell areas (:func:`is_cell_area`), left out.
     grid_metrics : tuple of str
@@ -149,6 +156,7 @@ class DefaultInputs:
     outputs: dict[str, str] = field(default_factory=dict)
     anomalies: dict[str, str] = field(default_factory=dict)
     ancillary: dict[str, str] = field(default_factory=dict)
+    same_quantity: dict[str, str] = field(default_factory=dict)
     cell_areas: tuple[str, ...] = ()
     grid_metrics: tuple[str, ...] = ()
     constant: dict[str, float] = field(default_factory=dict)
@@ -159,6 +167,8 @@ class DefaultInputs:
         notes = [f"left out of the default predictors: {leak_text(self.outputs)}"] if self.outputs else []
         if self.ancillary:
             notes.append(ancillary_note(self.ancillary, target))
+        if self.same_quantity:
+            notes.append(same_quantity_note(self.same_quantity, target))
         if self.cell_areas:
             notes.append(f"left out of the default predictors: {', '.join(self.cell_areas)}, the cells' areas: where "
                          "the cells are, not what happens in them (areas weigh the scores)")
@@ -321,8 +331,12 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
             candidates.append(name)
     anomalies = anomaly_relations(dataset, target, candidates)
     ancillary = ancillary_relations(dataset, target, [name for name in candidates if name not in anomalies])
+    same = same_quantity_relations(dataset, target, [name for name in candidates
+                                                     if name not in anomalies and name not in ancillary],
+                                   time_dim=time_dim)
     areas = tuple(name for name in candidates if is_cell_area(dataset[name], time_dim=time_dim))
-    candidates = [name for name in candidates if name not in anomalies and name not in ancillary and name not in areas]
+    candidates = [name for name in candidates
+                  if name not in anomalies and name not in ancillary and name not in same and name not in areas]
     land = land_stored_as_value(dataset, target)
     # NEMO's tmask over a target with land stored as a value: named as that mask, whose note says what to do
     land = land if land is not None and (land.mask in candidates or land.mask in metrics) else None
@@ -343,6 +357,7 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
         outputs={name: of for name, of in outputs.items() if name in data_variable_names(dataset)},
         anomalies=anomalies,
         ancillary=ancillary,
+        same_quantity=same,
         cell_areas=areas,
         grid_metrics=tuple(metrics),
         constant=constant,

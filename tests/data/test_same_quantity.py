@@ -1,0 +1,78 @@
+"""Other estimates of the target's own quantity at the same time steps (the NASA Team and
+Bootstrap concentrations beside the NSIDC sea-ice CDR) are no default predictors
+(climann/data/same_quantity.py)."""
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.data.defaults import default_inputs
+from climann.data.info import describe
+from climann.data.same_quantity import same_quantity_reason
+from tests.conftest import grid_dataset, unwrapped_report
+
+ICE = "sea_ice_area_fraction"
+
+
+def _cdr_like(path=None):
+    """The G02202 layout: the CDR concentration, its NASA Team and Bootstrap inputs (the CDR is
+    their maximum, cell by cell; same standard_name), and a predictor of another quantity."""
+    dataset = grid_dataset()
+    rng = np.random.default_rng(3)
+    team = rng.uniform(0, 1, dataset["tas"].shape).astype("f4")
+    bootstrap = np.clip(team + rng.uniform(-0.05, 0.05, team.shape), 0, 1).astype("f4")
+    dims = dataset["tas"].dims
+    cdr = xr.Dataset({
+        "cdr_seaice_conc": (dims, np.maximum(team, bootstrap), {"standard_name": ICE, "units": "1"}),
+        "nsidc_nt_seaice_conc": (dims, team, {"standard_name": ICE, "units": "1"}),
+        "nsidc_bt_seaice_conc": (dims, bootstrap, {"standard_name": ICE, "units": "1"}),
+        "tas": dataset["tas"],
+    }, coords=dataset.coords)
+    if path is None:
+        return cdr
+    cdr.to_netcdf(path)
+    return path
+
+
+def test_info_on_the_cdr_leaves_nasa_team_and_bootstrap_out_with_a_note(tmp_path):
+    """info proposed nsidc_nt_seaice_conc and nsidc_bt_seaice_conc as predictors of the CDR (break21c F4)."""
+    report = unwrapped_report(describe(str(_cdr_like(tmp_path / "seaice_conc_monthly_nh.nc"))))
+    assert 'predictors = ["tas"]' in report
+    assert ("# left out of the default predictors: nsidc_nt_seaice_conc, nsidc_bt_seaice_conc (standard_name "
+            "'sea_ice_area_fraction', as cdr_seaice_conc's, at the same time steps): other estimates of "
+            "cdr_seaice_conc's own quantity") in report
+
+
+def test_the_other_target_keeps_its_predictors():
+    """For tas, the concentrations are another quantity: all three stay predictors, in the file's order."""
+    assert default_inputs(_cdr_like(), "tas").predictors == (
+        "cdr_seaice_conc", "nsidc_nt_seaice_conc", "nsidc_bt_seaice_conc")
+
+
+def _variable(name, dims=("time", "x"), coords=None, **attrs):
+    return xr.DataArray(np.zeros((2, 3)[:len(dims)]), dims=dims, name=name, attrs=attrs, coords=coords)
+
+
+_TAS = {"standard_name": "air_temperature", "cell_methods": "time: mean"}
+
+
+@pytest.mark.parametrize(("variable", "reason"), [
+    pytest.param(_variable("raw_ice_conc_values", standard_name=ICE), f"standard_name '{ICE}', as target's",
+                 id="osisaf-raw-retrieval"),
+    pytest.param(_variable("tas_era5", **_TAS), "standard_name 'air_temperature', as target's", id="reanalysis"),
+    pytest.param(_variable("tasmax", standard_name="air_temperature", cell_methods="time: maximum"), None,
+                 id="other-cell-methods"),
+    pytest.param(_variable("ta500", coords={"plev": 50000.0}, **_TAS), None, id="other-level"),
+    pytest.param(_variable("clim", dims=("x",), standard_name=ICE), None, id="static"),
+    pytest.param(_variable("sic_sd", standard_name=f"{ICE} standard_error"), None, id="ancillary-modifier"),
+])
+def test_other_estimates_are_known_narrowly(variable, reason):
+    standard_name = str(variable.attrs.get("standard_name", ""))
+    attrs = _TAS if standard_name.startswith("air") else {"standard_name": ICE}
+    coords = {"plev": 85000.0} if variable.name == "ta500" else None
+    assert same_quantity_reason(variable, _variable("target", coords=coords, **attrs), time_dim="time") == reason
+
+
+def test_an_estimate_named_as_a_predictor_is_used():
+    chosen = default_inputs(_cdr_like(), "cdr_seaice_conc", predictors=["nsidc_nt_seaice_conc"])
+    assert chosen.predictors == ("nsidc_nt_seaice_conc",)
