@@ -596,16 +596,21 @@ def test_overwrite_never_replaces_a_file_climann_did_not_write(tmp_path, name, c
     assert path.read_bytes() == before
 
 
-def _predictions_of_predict(path: Path) -> None:
+def _predictions_of_predict(path: Path, format: str = "NETCDF4") -> None:
     import xarray as xr
 
     xr.Dataset({"tas_pred": ("x", [1.0])}, attrs={"source": "climann 0.1.0",
-                                                  "title": "climann predictions of tas"}).to_netcdf(path)
+                                                  "title": "climann predictions of tas"}).to_netcdf(path, format=format)
 
 
 @pytest.mark.parametrize("name, write, replaced", [
     pytest.param("pred.nc", _predictions_of_predict, True, id="earlier-predictions"),
     pytest.param("predictions.nc", _predictions_of_predict, True, id="predictions-named-as-a-runs"),
+    pytest.param("pred.netcdf", _predictions_of_predict, True, id="another-extension"),
+    pytest.param("pred.NC", _predictions_of_predict, True, id="upper-case"),
+    pytest.param("pred", _predictions_of_predict, True, id="no-extension"),
+    pytest.param("pred_classic", lambda path: _predictions_of_predict(path, "NETCDF3_CLASSIC"), True,
+                 id="netcdf3-without-extension"),
     pytest.param("ev/predictions.nc", _predictions_of_predict, False, id="an-evaluate-folders-predictions"),
     pytest.param("metrics.json", write_climann_file, False, id="metrics"),
     pytest.param("report.md", write_climann_file, False, id="report"),
@@ -613,6 +618,9 @@ def _predictions_of_predict(path: Path) -> None:
     pytest.param("sample.nc", lambda path: write_sample_dataset(path, years=1, resolution=60.0), False, id="sample"),
 ])
 def test_overwrite_replaces_a_file_of_the_kind_written_only(tmp_path, name, write, replaced):
+    """predict writes NetCDF whatever the name it is given (verify21b F1: ``--out pred.netcdf``,
+    ``pred`` or ``pred.NC`` were written, then disowned by the next ``--overwrite``): a
+    prediction file is known by its first bytes and attributes, not its extension."""
     path = tmp_path / name
     path.parent.mkdir(parents=True, exist_ok=True)
     if name.startswith("ev/"):
