@@ -280,6 +280,13 @@ def predictions_dataset(
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
 
 
+def predicted_period(dataset: xr.Dataset, layout: GridLayout) -> xr.Dataset:
+    """A ``predict`` file without the steps read from before ``--time-range`` for the lags of its
+    first step (:attr:`~climann.data.layout.GridLayout.steps_before_range`): they are inputs,
+    not predictions, and a file of the period joins the next period's file with no step twice."""
+    return dataset.isel({layout.time.name: slice(layout.steps_before_range, None)})
+
+
 # The statistic over the members is stated in ``comment`` in the form of a cell method
 # ("realization: mean"), not appended to ``cell_methods``: CF 1.8 §7.3 allows a standard name
 # there, but the IOOS compliance checker (the tests' reference) flags any name that is not a

@@ -1915,3 +1915,99 @@ def test_a_run_recorded_before_the_smoothed_climatology_keeps_its_raw_climatolog
         caption = "unsmoothed" if window == 1 else "smoothed over 61 days"
         assert f"climatology per day of year {caption}" in (directory / "report.md").read_text()
     assert json.loads((run_dir / "metrics.json").read_text())["climatology_window_days"] == 61
+
+
+@pytest.fixture(scope="module")
+def lagged_run(tmp_path_factory):
+    """A run with a lag of rsdt: a month's prediction needs the month before it."""
+    folder = tmp_path_factory.mktemp("predict_lagged")
+    sample = write_sample_dataset(folder / "sample.nc", years=4, resolution=15.0, seed=3)
+    config = build_config({"data": {"paths": [str(sample)], "predictors": ["rsdt"], "lags": {"rsdt": [1]}},
+                           "model": {"hidden": [8]}, "training": {"epochs": 2}, "evaluation": {"figures": False}})
+    return folder, sample, run_training(config, run_dir=folder / "run").run_dir
+
+
+@pytest.mark.parametrize("suffix", [pytest.param(".nc", id="netcdf"), pytest.param(".zarr", id="zarr-chunked")])
+def test_predict_with_time_range_predicts_its_first_month_from_the_month_before_in_the_file(lagged_run, tmp_path,
+                                                                                           suffix):
+    """--time-range 1981-03,1981-08 on a run with rsdt lag 1 wrote 1981-03 all NaN (its lag,
+    February, was cut off with the range) and said nothing (break21a); February is read for the
+    lag only: the file holds March to August, every value predicted, equal to the prediction of
+    the whole file at those months."""
+    import netCDF4
+
+    _, sample, run_dir = lagged_run
+    whole = predict_files(run_dir, [str(sample)], tmp_path / "whole.nc")
+    part = predict_files(run_dir, [str(sample)], tmp_path / f"part{suffix}", time_range="1981-03,1981-08")
+    with xr.open_dataset(sample, decode_times=False) as source:
+        stamps = source["time"].values
+        dates = xr.decode_cf(source)["time"].values
+        n_cells = source["tas"].shape[1] * source["tas"].shape[2]
+    chosen = np.flatnonzero([(d.year, d.month) >= (1981, 3) and (d.year, d.month) <= (1981, 8) for d in dates])
+    assert part.n_samples == chosen.size * n_cells == 6 * n_cells
+    with xr.open_dataset(whole.path) as full, xr.open_dataset(part.path, decode_times=False) as written:
+        np.testing.assert_array_equal(written["time"].values, stamps[chosen])
+        predicted = written["tas_pred"].values
+        assert np.isfinite(predicted).all()
+        np.testing.assert_allclose(predicted, full["tas_pred"].values[chosen], rtol=1e-6)
+        assert "split" not in written
+    if suffix == ".nc":
+        with netCDF4.Dataset(part.path) as raw:
+            assert len(raw.dimensions["time"]) == 6
+            np.testing.assert_array_equal(raw["time_bnds"][:], xr.open_dataset(sample, decode_times=False)
+                                          ["time_bnds"].values[chosen])
+    # the scores are over the six months only: by hand, cos-lat (sin of the bounds) weighted
+    with xr.open_dataset(sample) as source:
+        truth = source["tas"].values[chosen].astype(np.float64)
+        edges = np.deg2rad(source["lat_bnds"].values)
+    weights = np.broadcast_to(np.abs(np.sin(edges[:, 1]) - np.sin(edges[:, 0]))[None, :, None], truth.shape)
+    mse = np.sum(weights * (predicted.astype(np.float64) - truth) ** 2) / weights.sum()
+    assert part.scores["mse"] == pytest.approx(mse, rel=1e-4)
+
+
+@pytest.fixture(scope="module")
+def strided_run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("predict_strided")
+    sample = write_sample_dataset(folder / "sample.nc", years=4, resolution=15.0, seed=3)
+    config = build_config({"data": {"paths": [str(sample)], "predictors": ["rsdt"], "time_stride": 2,
+                                    "grid_stride": 2, "region": [0, 90, 0, 180]},
+                           "model": {"hidden": [8]}, "training": {"epochs": 2}, "evaluation": {"figures": False}})
+    return folder, sample, run_training(config, run_dir=folder / "run").run_dir
+
+
+def test_predict_says_it_keeps_the_steps_and_cells_of_the_runs_strides_and_region(strided_run, tmp_path, caplog):
+    """The run's time_stride, grid_stride and region were applied to new data without a word
+    (break21a): 'all time steps together' scores over every other month. They still apply (the
+    model learnt those cells, its lags count the steps kept) and each is said in one line with
+    the counts; the file holds exactly those steps and cells of the input."""
+    _, sample, run_dir = strided_run
+    with caplog.at_level(logging.WARNING):
+        result = predict_files(run_dir, [str(sample)], tmp_path / "p.nc")
+    with xr.open_dataset(sample, decode_times=False) as source:
+        box = source.sel(lat=slice(0, 90), lon=slice(0, 180))
+        lat, lon, stamps = box["lat"].values[::2], box["lon"].values[::2], source["time"].values[::2]
+        n_lat, n_lon = source.sizes["lat"], source.sizes["lon"]
+    with xr.open_dataset(result.path, decode_times=False) as written:
+        np.testing.assert_array_equal(written["lat"].values, lat)
+        np.testing.assert_array_equal(written["lon"].values, lon)
+        np.testing.assert_array_equal(written["time"].values, stamps)
+    messages = [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING]
+    assert any(f"kept every 2nd time step of sample.nc ({stamps.size} of its {2 * stamps.size}): the run was "
+               "trained with time_stride 2" in message for message in messages), messages
+    assert any("kept the cells of the run's region 0,90,0,180 and every 2nd cell (grid_stride 2) of sample.nc "
+               f"({lat.size}×{lon.size} of its {n_lat}×{n_lon} lat/lon)" in message for message in messages), messages
+
+
+def test_evaluate_on_a_period_of_other_data_with_a_time_stride_keeps_every_other_step_from_its_first(strided_run,
+                                                                                                     tmp_path):
+    """The step read before --time-range for persistence was counted by the run's time_stride:
+    March–August of a time_stride 2 run scored February's 'lag step', April, June and August
+    (the period's first month out, its phase shifted); the stride now counts from March."""
+    from climann.workflow.predict import evaluate_run
+
+    _, sample, run_dir = strided_run
+    evaluate_run(run_dir, [str(sample)], tmp_path / "part", time_range="1981-03,1981-08")
+    with xr.open_dataset(tmp_path / "part" / "predictions.nc", decode_times=TIME) as written:
+        months = [(t.year, t.month) for t in written["time"].values]
+        labels = split_labels(written["split"])
+    assert months == [(1981, 3), (1981, 5), (1981, 7)] and set(labels) == {"all"}

@@ -33,7 +33,7 @@ from climann.workflow.compute.evaluation import (
 from climann.data.layout import GridLayout
 from climann.errors import ClimannError
 from climann.evaluation.extrapolation import Extrapolation
-from climann.evaluation.predictions import prediction_encoding, predictions_dataset
+from climann.evaluation.predictions import predicted_period, prediction_encoding, predictions_dataset
 from climann.evaluation.sums import network_scores
 from climann.model.threads import one_blas_thread
 
@@ -180,8 +180,11 @@ def predict_chunked(
                                  extrapolated=grids.get("extrapolated"))
     if not had_target:
         output = output.drop_vars([layout.target_name, f"{layout.target_name}_error"])
-    counts = {name: values for name, values in series.items() if name.startswith("extrapolation:")}
-    total, counts = write_dataset(output.drop_vars("split"), out, layout, also=[sums, counts])
+    # not the steps read from before --time-range for the lags (in no block of context, so not scored)
+    before = layout.steps_before_range
+    counts = {name: values[before:] for name, values in series.items() if name.startswith("extrapolation:")}
+    total, counts = write_dataset(predicted_period(output.drop_vars("split"), layout), out, layout,
+                                  also=[sums, counts])
     n_samples = int(total.samples.sum())
     extrapolation = extrapolation_from_series(counts, context.ranges) if context.ranges is not None else None
     if not had_target:
