@@ -44,7 +44,8 @@ from climann.model.ensemble import Ensemble
 from climann.data.members import member_values
 from climann.workflow.runlog import warn_about_identity
 from climann.workflow.new_data import (
-    check_like_training, member_notes, with_training_levels, with_training_step,
+    check_like_training, member_notes, training_target_attributes, with_training_levels, with_training_quantity,
+    with_training_step,
 )
 from climann.workflow.target_cells import predicted_cells as target_cells
 from climann.workflow.training_cells import (
@@ -238,8 +239,9 @@ def _dated_as_trained(config: RunConfig, network: Network | Ensemble) -> RunConf
 def _with_placeholder_target(dataset: xr.Dataset, run: TrainedRun) -> xr.Dataset:
     """When the new data lack the target, a NaN field on the predictors' grid stands in
     (predictions need only the features), with the target's units and, as the model file
-    records them, its ``standard_name`` and ``positive``: none of the predictor's attributes
-    (it is not that quantity)."""
+    records them, its ``standard_name``, ``long_name``, ``cell_methods`` and ``positive``
+    (:func:`~climann.workflow.new_data.training_target_attributes`): the predictions file says
+    what its values are; none of the predictor's attributes (it is not that quantity)."""
     target = run.config.data.target
     if target in dataset:
         return dataset
@@ -250,7 +252,8 @@ def _with_placeholder_target(dataset: xr.Dataset, run: TrainedRun) -> xr.Dataset
         )
     template = dataset[time_varying[0]]
     placeholder = xr.full_like(template, np.nan, dtype=np.float32)
-    placeholder.attrs = {"units": run.target_units, "long_name": target,
+    # labelled as the run's target: what its values are a mean of (cell_methods), not only their units
+    placeholder.attrs = {"units": run.target_units, "long_name": target, **training_target_attributes(run),
                          **(run.network.metadata.get("quantities") or {}).get(target, {})}
     placeholder.encoding[STAND_IN_TARGET] = True  # its cells judged by the predictors (climann.data.grids)
     return dataset.assign({target: placeholder})
@@ -344,7 +347,8 @@ def predict_files(
                                                     training_values=run.training_values(), step_before=True))
     notes += member_notes(run, dataset, files)
     had_target = config.data.target in dataset
-    dataset = with_training_levels(run, _with_placeholder_target(dataset, run))  # the target at the run's level
+    # the target at the run's level, named as the run's where its units were converted from another quantity
+    dataset = with_training_levels(run, with_training_quantity(run, _with_placeholder_target(dataset, run)))
     if config.data.mode == "field":
         return _predict_field(run, config, dataset, Path(out), had_target=had_target, run_dir=run_dir,
                               history=f"climann predict {run_dir} --data {' '.join(map(str, data_paths))} --out {out}")
@@ -946,7 +950,7 @@ def evaluate_run(
                                                         cell_methods=run.input_cell_methods(),
                                                         grid=cell_order_grid(run), new_data=True, select=select,
                                                         training_values=run.training_values(), step_before=True))
-        dataset = with_training_levels(run, dataset)
+        dataset = with_training_levels(run, with_training_quantity(run, dataset))
         require_scored_target(dataset, config.data.target, files)
         layout = grid_layout(dataset, config.data.target, list(config.data.paths))  # from the coordinates only
         if config.data.mode == "field":  # its own data are on its own grid
@@ -1158,7 +1162,8 @@ def _evaluate_chunked(
                 dataset = open_selected(config, units=run.input_units() if other else None,
                                         cell_methods=run.input_cell_methods(), new_data=other,
                                         training_values=run.training_values() if other else None)
-                dataset = with_training_levels(run, with_training_step(run, dataset)) if other else dataset
+                dataset = (with_training_levels(run, with_training_quantity(run, with_training_step(run, dataset)))
+                           if other else dataset)
             source = pointwise_source(config, dataset,
                                       climatologies=training_climatologies(run, new_data=other, cells=cells))
         if other:  # checked like training by evaluate_run as it opened them

@@ -1998,6 +1998,78 @@ def test_predict_says_it_keeps_the_steps_and_cells_of_the_runs_strides_and_regio
                f"({lat.size}×{lon.size} of its {n_lat}×{n_lon} lat/lon)" in message for message in messages), messages
 
 
+@pytest.fixture(scope="module")
+def land_run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("predict_land")
+    sample = write_sample_dataset(folder / "sample.nc", years=4, resolution=15.0, seed=3)
+    config = build_config({"data": {"paths": [str(sample)], "target": "mrso", "predictors": ["rsdt"]},
+                           "model": {"hidden": [8]}, "training": {"epochs": 2}, "evaluation": {"figures": False}})
+    return folder, sample, run_training(config, run_dir=folder / "run").run_dir
+
+
+def test_predict_without_the_target_labels_the_predictions_as_the_runs_target(land_run, tmp_path):
+    """A scenario without mrso got mrso_pred without cell_methods and long_name 'mrso predicted
+    by climann' (break21a), though the run's own predictions say 'area: mean where land time:
+    mean': the run's record of its target labels them, as the file WITH the target does."""
+    import netCDF4
+
+    _, sample, run_dir = land_run
+    with xr.open_dataset(sample) as source:
+        trained = dict(source["mrso"].attrs)
+        source.drop_vars("mrso").to_netcdf(tmp_path / "scenario.nc")
+    with_target = predict_files(run_dir, [str(sample)], tmp_path / "with.nc")
+    without = predict_files(run_dir, [str(tmp_path / "scenario.nc")], tmp_path / "without.nc")
+    with netCDF4.Dataset(without.path) as raw, netCDF4.Dataset(with_target.path) as other:
+        written = {key: raw["mrso_pred"].getncattr(key) for key in raw["mrso_pred"].ncattrs()}
+        expected = {key: other["mrso_pred"].getncattr(key) for key in other["mrso_pred"].ncattrs()}
+        assert "mrso" not in raw.variables
+    assert written["cell_methods"] == trained["cell_methods"] == "area: mean where land time: mean"
+    assert written["long_name"] == f"{trained['long_name']} predicted by climann"
+    assert written["standard_name"] == trained["standard_name"] and written["units"] == trained["units"]
+    assert written == expected
+
+
+@pytest.fixture(scope="module")
+def precipitation_run(tmp_path_factory):
+    """A run of pr in kg m-2 s-1 (precipitation_flux, a monthly mean rate)."""
+    folder = tmp_path_factory.mktemp("predict_pr")
+    sample = write_sample_dataset(folder / "sample.nc", years=4, resolution=15.0, seed=3)
+    with xr.open_dataset(sample) as source:
+        rates = (source["clt"] * 1e-6 + 1e-6).astype(np.float32)
+        rates.attrs = {"units": "kg m-2 s-1", "standard_name": "precipitation_flux", "long_name": "Precipitation",
+                       "cell_methods": "area: time: mean"}
+        source.drop_vars(["tas"]).assign(pr=rates).to_netcdf(folder / "pr.nc")
+    config = build_config({"data": {"paths": [str(folder / "pr.nc")], "target": "pr", "predictors": ["rsdt"]},
+                           "model": {"hidden": [8]}, "training": {"epochs": 2}, "evaluation": {"figures": False}})
+    return folder, folder / "pr.nc", run_training(config, run_dir=folder / "run").run_dir
+
+
+def test_a_target_converted_to_the_runs_units_is_named_as_the_runs_quantity(precipitation_run, tmp_path, caplog):
+    """The same pr in mm day-1 labelled lwe_precipitation_rate (canonical units m s-1) was
+    converted to kg m-2 s-1 and written keeping lwe_precipitation_rate (break21a: the IOOS
+    checker's §3.1 error); the converted values carry the run's standard_name."""
+    import netCDF4
+
+    _, rates, run_dir = precipitation_run
+    with xr.open_dataset(rates) as source:
+        daily = (source["pr"] * 86400.0).astype(np.float32)
+        daily.attrs = {**source["pr"].attrs, "units": "mm day-1", "standard_name": "lwe_precipitation_rate"}
+        source.assign(pr=daily).to_netcdf(tmp_path / "daily.nc")
+        kg = source["pr"].values.astype(np.float64)
+    as_trained = predict_files(run_dir, [str(rates)], tmp_path / "as_trained.nc")
+    with caplog.at_level(logging.WARNING):
+        converted = predict_files(run_dir, [str(tmp_path / "daily.nc")], tmp_path / "converted.nc")
+    assert any("converted from mm day-1 to kg m-2 s-1" in record.getMessage() for record in caplog.records)
+    with netCDF4.Dataset(converted.path) as raw:
+        for name in ("pr", "pr_pred"):
+            assert raw[name].getncattr("standard_name") == "precipitation_flux"
+            assert raw[name].getncattr("units") == "kg m-2 s-1"
+        assert "standard_name" not in raw["pr_error"].ncattrs()
+    with xr.open_dataset(converted.path) as written, xr.open_dataset(as_trained.path) as other:
+        np.testing.assert_allclose(written["pr"].values, kg, rtol=1e-6)
+        np.testing.assert_allclose(written["pr_pred"].values, other["pr_pred"].values, rtol=1e-5)
+
+
 def test_evaluate_on_a_period_of_other_data_with_a_time_stride_keeps_every_other_step_from_its_first(strided_run,
                                                                                                      tmp_path):
     """The step read before --time-range for persistence was counted by the run's time_stride:
