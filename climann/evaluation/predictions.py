@@ -339,12 +339,21 @@ def write_predictions(dataset: xr.Dataset, path: str | Path, layout: GridLayout)
     """Write ``dataset`` to ``path`` atomically, times encoded with the input's units and calendar.
 
     No encoding is copied from the input files: every variable gets float32 with a
-    ``_FillValue`` of 1e20, and coordinates none.
+    ``_FillValue`` of 1e20, and coordinates none. Time is the unlimited (record) dimension
+    (:func:`record_dimensions`).
     """
     path = Path(path)
     with atomic_path(path) as temporary:
-        dataset.to_netcdf(temporary, format="NETCDF4", encoding=prediction_encoding(dataset, layout))
+        dataset.to_netcdf(temporary, format="NETCDF4", encoding=prediction_encoding(dataset, layout),
+                          unlimited_dims=record_dimensions(dataset, layout))
     return path
+
+
+def record_dimensions(dataset: xr.Dataset, layout: GridLayout) -> list[str]:
+    """The dimensions a NetCDF predictions file writes unlimited: time, as CMOR and CDO write
+    it (NetCDF User Guide, "Dimensions"), so that NCO's ``ncrcat`` joins the files of a
+    scenario predicted in pieces (``--time-range``) along it, as ``cdo mergetime`` does."""
+    return [layout.time.name] if layout.time.name in dataset.dims else []
 
 
 def padded_time_units(units: str) -> str:

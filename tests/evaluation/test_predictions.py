@@ -394,3 +394,30 @@ def test_predictions_of_end_stamped_means_keep_the_files_times_and_bounds(tmp_pa
     with xr.open_dataset(output, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as reopened:
         months = [time.month for time in layout_from_predictions(reopened, "tas").time.values]
     assert months == list(range(1, 13)) * 2  # its figures date the steps as the run did
+
+
+def test_time_is_written_as_the_record_dimension_so_that_ncrcat_joins_two_files(tmp_path):
+    """The time of a prediction file was fixed-size: `ncrcat a.nc b.nc` of a scenario predicted
+    in two pieces failed ('must contain a record variable', break21a); CMOR and CDO write time
+    as the unlimited dimension, and so does climann."""
+    import shutil
+    import subprocess
+
+    source = grid_dataset(n_years=2)
+    samples = build_pointwise_samples(source, target="tas", predictors=("pred",), features=())
+    layout = samples.layout
+    truth = layout.to_grid(samples.target[:, 0], samples.flat_index)
+    path = write_predictions(predictions_dataset(layout, truth, truth + 0.5, [""] * 24).drop_vars("split"),
+                             tmp_path / "a.nc", layout)
+    with netCDF4.Dataset(path) as raw:
+        assert raw.dimensions["time"].isunlimited()
+        assert not raw.dimensions["lat"].isunlimited() and not raw.dimensions["lon"].isunlimited()
+        np.testing.assert_allclose(raw["tas_pred"][:], truth + 0.5, rtol=1e-6)
+    if shutil.which("ncrcat") is None:
+        return
+    shutil.copy(path, tmp_path / "b.nc")
+    subprocess.run(["ncrcat", "-O", str(path), str(tmp_path / "b.nc"), str(tmp_path / "joined.nc")], check=True,
+                   capture_output=True)
+    with netCDF4.Dataset(tmp_path / "joined.nc") as joined:
+        assert len(joined.dimensions["time"]) == 48
+        np.testing.assert_allclose(joined["tas_pred"][24:], truth + 0.5, rtol=1e-6)

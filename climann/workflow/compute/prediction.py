@@ -33,7 +33,9 @@ from climann.workflow.compute.evaluation import (
 from climann.data.layout import GridLayout
 from climann.errors import ClimannError
 from climann.evaluation.extrapolation import Extrapolation
-from climann.evaluation.predictions import predicted_period, prediction_encoding, predictions_dataset
+from climann.evaluation.predictions import (
+    predicted_period, prediction_encoding, predictions_dataset, record_dimensions,
+)
 from climann.evaluation.sums import network_scores
 from climann.model.threads import one_blas_thread
 
@@ -134,7 +136,8 @@ def write_dataset(dataset: xr.Dataset, path: str | Path, layout: GridLayout, *, 
             write = dataset.to_zarr(temporary, mode="w", encoding=encoding, compute=False, consolidated=True)
             return _compute(write, *also)
     with atomic_path(path, what="predictions file") as temporary:
-        write = dataset.to_netcdf(temporary, format="NETCDF4", encoding=encoding, compute=False)
+        write = dataset.to_netcdf(temporary, format="NETCDF4", encoding=encoding, compute=False,
+                                  unlimited_dims=record_dimensions(dataset, layout))
         return _compute(write, *also)
 
 
