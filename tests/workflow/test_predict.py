@@ -2083,3 +2083,35 @@ def test_evaluate_on_a_period_of_other_data_with_a_time_stride_keeps_every_other
         months = [(t.year, t.month) for t in written["time"].values]
         labels = split_labels(written["split"])
     assert months == [(1981, 3), (1981, 5), (1981, 7)] and set(labels) == {"all"}
+
+
+def test_the_cell_areas_of_the_input_are_written_so_that_cdo_weighs_as_climann_did(trained, tmp_path):
+    """A file whose tas names areacella in cell_measures: climann scored with those areas, but
+    wrote neither areacella nor cell_measures, so `cdo fldmean` of the output weighed otherwise
+    (break21a). Both are written; the scores are the written areas' weighted mean."""
+    import shutil
+    import subprocess
+
+    import netCDF4
+
+    _, sample, run_dir = trained
+    with xr.open_dataset(sample) as source:
+        areas = np.random.default_rng(1).uniform(1.0, 3.0, source["orog"].shape) * 1e11
+        tas = source["tas"].assign_attrs(cell_measures="area: areacella")
+        source.assign(tas=tas, areacella=(("lat", "lon"), areas, {"units": "m2", "standard_name": "cell_area"})
+                      ).to_netcdf(tmp_path / "with_areas.nc")
+    result = predict_files(run_dir, [str(tmp_path / "with_areas.nc")], tmp_path / "p.nc")
+    with netCDF4.Dataset(result.path) as raw:
+        np.testing.assert_array_equal(raw["areacella"][:], areas)
+        assert raw["areacella"].getncattr("standard_name") == "cell_area" and raw["areacella"].units == "m2"
+        for name in ("tas", "tas_pred", "tas_error"):
+            assert raw[name].getncattr("cell_measures") == "area: areacella"
+        error = np.ma.filled(raw["tas_error"][:].astype(np.float64), np.nan)
+    weights = np.broadcast_to(areas, error.shape)
+    mse = np.sum(weights * error ** 2) / weights.sum()
+    assert result.scores["mse"] == pytest.approx(mse, rel=1e-5)
+    if shutil.which("cdo") is None:
+        return
+    printed = subprocess.run(["cdo", "-s", "outputf,%.10g,1", "-timmean", "-fldmean", "-sqr", "-selvar,tas_error",
+                              str(result.path)], check=True, capture_output=True, text=True).stdout
+    assert float(printed.split()[0]) == pytest.approx(mse, rel=1e-5)
