@@ -299,7 +299,9 @@ def _with_cell_measure(data_vars: dict, layout: GridLayout) -> None:
         if isinstance(variable, xr.DataArray) and set(dims) <= set(variable.dims):
             variable.attrs["cell_measures"] = f"area: {measure.name}"
     data_vars[measure.name] = xr.Variable(dims, measure.values, measure.attrs)
-    data_vars[measure.name].encoding["coordinates"] = None
+    grid = layout.geographic  # its true latitude and longitude, on a curvilinear grid (CF 5.2, 5.6)
+    data_vars[measure.name].encoding["coordinates"] = (None if grid is None
+                                                       else f"{grid.latitude.name} {grid.longitude.name}")
 
 
 # The statistic over the members is stated in ``comment`` in the form of a cell method
