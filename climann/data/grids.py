@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -569,6 +570,26 @@ def horizontal_grid(dataset: xr.Dataset, *, target: str | None = None
     return dims, geographic_grid(dataset, dims, mapping, target=target), mapping
 
 
+def cell_measure_name(attrs: Mapping) -> str | None:
+    """The variable a CF ``cell_measures`` attribute names for ``area`` (``"area: areacello"``
+    → ``"areacello"``; CF conventions section 7.2), None when it names none."""
+    words = str(attrs.get("cell_measures", "")).split()
+    return next((value for key, value in zip(words[::2], words[1::2]) if key == "area:"), None)
+
+
+def file_cell_measure(dataset: xr.Dataset, target: str, dims: tuple[str, str]) -> Coordinate | None:
+    """The target's cell-area variable as the file gives it (its name, values of shape
+    (n_rows, n_columns) in ``dims`` order, attributes), for prediction files to carry with the
+    ``cell_measures`` attribute (CF section 7.2): CDO's ``fldmean`` then weighs with the areas
+    climann weighed with. None where :func:`file_cell_areas` finds none."""
+    areas = file_cell_areas(dataset, target, dims)
+    if areas is None:
+        return None
+    name = cell_measure_name(dataset[target].attrs)
+    return Coordinate(name, areas, {key: value for key, value in dataset[name].attrs.items()
+                                    if key not in ("_FillValue", "missing_value", "coordinates")})
+
+
 def file_cell_areas(dataset: xr.Dataset, target: str, dims: tuple[str, str]) -> np.ndarray | None:
     """The target's cell areas as the file gives them: the variable its CF ``cell_measures``
     attribute names for ``area`` (``"area: areacello"``; CF conventions section 7.2), shape
@@ -581,8 +602,7 @@ def file_cell_areas(dataset: xr.Dataset, target: str, dims: tuple[str, str]) -> 
     ClimannError
         If the area variable is not on the grid's two dimensions, or has negative values.
     """
-    words = str(dataset[target].attrs.get("cell_measures", "")).split()
-    name = next((value for key, value in zip(words[::2], words[1::2]) if key == "area:"), None)
+    name = cell_measure_name(dataset[target].attrs)
     if name is None:
         return None
     if name not in dataset.variables:

@@ -165,6 +165,9 @@ class GridLayout:
     cell_areas : ndarray, shape (n_lat, n_lon), optional
         The cell areas the input gives (its target's CF ``cell_measures``, e.g. NEMO's or
         CMIP's ``areacello``), NaN where missing; they take precedence over computed ones.
+    cell_measure : Coordinate, optional
+        Their variable as the input gives it (name, values shape (n_lat, n_lon), attributes),
+        written to prediction files with the fields' ``cell_measures``.
     variable_units : dict of str to str
         The ``units`` attribute of each data variable and scalar coordinate (the level
         chosen with ``[data] select``) of the input ('' when it has none), recorded in the
@@ -219,6 +222,7 @@ class GridLayout:
     value_time_step: TimeStep | None = None
     steps_before_range: int = 0
     cell_areas: np.ndarray | None = None
+    cell_measure: Coordinate | None = None
     time_storage: str = ""
 
     @property

@@ -822,7 +822,7 @@ def convert_variable(
             + (misread or f"; if the values are in {str(to).strip()} and only the units attribute is wrong: "
                           f"{_units_fix(variable, name, to, where)}")
         )
-    relabelled = {**variable.attrs, "units": to}
+    relabelled = _same_quantity_named({**variable.attrs, "units": to}, str(units), to, name=name)
     if found.is_identity:
         return variable.assign_attrs(relabelled)
     if found.along_time:
@@ -848,6 +848,24 @@ def convert_variable(
     _log.warning("'%s' in %s converted from %s to %s, the units of %s%s", name, where, units, to, reference, extra)
     converted.attrs, converted.encoding = relabelled, dict(variable.encoding)
     return converted
+
+
+def _same_quantity_named(attrs: dict, units: str, to: str, *, name: str) -> dict:
+    """The attributes of values converted from ``units`` to ``to``, without their
+    ``standard_name`` when the conversion changed what they measure (a total over each month in
+    ``mm month-1`` as ``precipitation_amount``, a rate of liquid-water depth as
+    ``lwe_precipitation_rate``, made a mass flux in ``kg m-2 s-1``): a standard name's
+    canonical units must convert to the variable's (CF 1.8 section 3.3), and which name the
+    converted values have is the reference's to say (``predict`` takes the run's,
+    :func:`climann.workflow.new_data.with_training_quantity`). A temperature in degC made K,
+    or precipitation_flux in g m-2 s-1 made kg m-2 s-1, keeps it."""
+    if "standard_name" not in attrs:
+        return attrs
+    try:
+        same = (parse_units(units, variable=name).dimensionality == parse_units(to, variable=name).dimensionality)
+    except ClimannError:
+        same = False
+    return attrs if same else {key: value for key, value in attrs.items() if key != "standard_name"}
 
 
 def _totals_as_rates(attrs: dict, found: Conversion, time_name: str) -> dict:

@@ -19,7 +19,7 @@ from climann.data.coords import (
     STAGGERED_DIMENSION_SUFFIX, find_coordinate, is_staggered, named_coordinates, unlinked_bounds,
 )
 from climann.data.forecast_times import is_forecast_period
-from climann.data.grids import axis_bounds, file_cell_areas, geographic_grid, grid_mapping_of
+from climann.data.grids import axis_bounds, file_cell_measure, geographic_grid, grid_mapping_of
 from climann.data.levels import LEVELS_KEY, is_level
 from climann.data.layout import (
     AREA_EXTENT_ATTRIBUTE,
@@ -313,6 +313,7 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
                   *([geographic.latitude.name, geographic.longitude.name] if geographic else [])]
     scalar_names = [str(name) for name, value in dataset.coords.items() if not value.dims]
     levels = {name: found for name in data_variable_names(dataset) if (found := variable_levels(dataset, name))}
+    cell_measure = file_cell_measure(dataset, target, rows_and_columns)
     return GridLayout(
         time=coordinate(names["time"]),
         latitude=coordinate(names["latitude"]),
@@ -348,7 +349,8 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
         known_time_step=_known_step(time),
         value_time_step=_known_step(time, VALUE_STEP_KEY),
         steps_before_range=int(time.encoding.get(STEPS_BEFORE_RANGE_KEY, 0)),
-        cell_areas=file_cell_areas(dataset, target, rows_and_columns),
+        cell_areas=None if cell_measure is None else cell_measure.values,
+        cell_measure=cell_measure,
         time_storage=str(time.encoding.get(TIME_STORAGE_KEY, "")),
         area_extents={name: [float(v) for v in dataset[name].attrs[AREA_EXTENT_ATTRIBUTE]]
                       for name in data_variable_names(dataset) if AREA_EXTENT_ATTRIBUTE in dataset[name].attrs},

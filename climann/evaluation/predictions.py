@@ -267,6 +267,8 @@ def predictions_dataset(
     if spread is not None:
         data_vars[f"{name}_pred"].attrs.update(ensemble_mean_attributes(kept, n_members))
         data_vars[f"{name}_spread"] = _field(layout, spread, spread_attributes(kept, long_name, n_members))
+    if layout.cell_measure is not None:  # the areas the scores weighed with, for CDO's fldmean too (CF 7.2)
+        _with_cell_measure(data_vars, layout)
     coords = {**axes, **grid_coords}
     attrs = {
         "Conventions": "CF-1.8",
@@ -278,6 +280,28 @@ def predictions_dataset(
         **({GEOGRAPHY_ATTRIBUTE: layout.geography} if layout.geography else {}),
     }
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+
+
+def predicted_period(dataset: xr.Dataset, layout: GridLayout) -> xr.Dataset:
+    """A ``predict`` file without the steps read from before ``--time-range`` for the lags of its
+    first step (:attr:`~climann.data.layout.GridLayout.steps_before_range`): they are inputs,
+    not predictions, and a file of the period joins the next period's file with no step twice."""
+    return dataset.isel({layout.time.name: slice(layout.steps_before_range, None)})
+
+
+def _with_cell_measure(data_vars: dict, layout: GridLayout) -> None:
+    """Add the input's cell-area variable (``layout.cell_measure``) to ``data_vars``, on the
+    grid's row and column dimensions, and name it in the ``cell_measures`` of every field on
+    the grid (CF 1.8 section 7.2: ``area: areacello``)."""
+    measure = layout.cell_measure
+    dims = (layout.latitude.name, layout.longitude.name)
+    for variable in data_vars.values():
+        if isinstance(variable, xr.DataArray) and set(dims) <= set(variable.dims):
+            variable.attrs["cell_measures"] = f"area: {measure.name}"
+    data_vars[measure.name] = xr.Variable(dims, measure.values, measure.attrs)
+    grid = layout.geographic  # its true latitude and longitude, on a curvilinear grid (CF 5.2, 5.6)
+    data_vars[measure.name].encoding["coordinates"] = (None if grid is None
+                                                       else f"{grid.latitude.name} {grid.longitude.name}")
 
 
 # The statistic over the members is stated in ``comment`` in the form of a cell method
@@ -332,12 +356,21 @@ def write_predictions(dataset: xr.Dataset, path: str | Path, layout: GridLayout)
     """Write ``dataset`` to ``path`` atomically, times encoded with the input's units and calendar.
 
     No encoding is copied from the input files: every variable gets float32 with a
-    ``_FillValue`` of 1e20, and coordinates none.
+    ``_FillValue`` of 1e20, and coordinates none. Time is the unlimited (record) dimension
+    (:func:`record_dimensions`).
     """
     path = Path(path)
     with atomic_path(path) as temporary:
-        dataset.to_netcdf(temporary, format="NETCDF4", encoding=prediction_encoding(dataset, layout))
+        dataset.to_netcdf(temporary, format="NETCDF4", encoding=prediction_encoding(dataset, layout),
+                          unlimited_dims=record_dimensions(dataset, layout))
     return path
+
+
+def record_dimensions(dataset: xr.Dataset, layout: GridLayout) -> list[str]:
+    """The dimensions a NetCDF predictions file writes unlimited: time, as CMOR and CDO write
+    it (NetCDF User Guide, "Dimensions"), so that NCO's ``ncrcat`` joins the files of a
+    scenario predicted in pieces (``--time-range``) along it, as ``cdo mergetime`` does."""
+    return [layout.time.name] if layout.time.name in dataset.dims else []
 
 
 def padded_time_units(units: str) -> str:
@@ -387,6 +420,8 @@ def prediction_encoding(dataset: xr.Dataset, layout: GridLayout) -> dict[str, di
             dict(times) if hasattr(scalar.values.item(), "calendar") or kind == "M"
             else {"dtype": "S1"} if kind in "USO" else {"_FillValue": None}
         )
+    if layout.cell_measure is not None and layout.cell_measure.name in dataset.variables:
+        encoding[layout.cell_measure.name] = {"dtype": "float64", "_FillValue": np.float64(_FILL_VALUE)}
     grid = layout.geographic
     if grid is not None:
         for coordinate in (grid.latitude, grid.longitude, grid.latitude_bounds, grid.longitude_bounds):

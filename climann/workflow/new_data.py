@@ -67,7 +67,8 @@ if TYPE_CHECKING:
     from climann.workflow.predict import TrainedRun
 
 __all__ = ["check_area_means", "check_calendar", "check_cell_methods", "check_levels", "check_like_training",
-           "check_quantities", "check_time_step", "member_notes", "with_training_levels", "with_training_step"]
+           "check_quantities", "check_time_step", "member_notes", "training_target_attributes", "with_training_levels",
+           "with_training_quantity", "with_training_step"]
 
 _log = logging.getLogger(__name__)
 
@@ -239,6 +240,34 @@ def check_quantities(run: TrainedRun, layout: GridLayout) -> None:
             name, trained, new, where=_variable_files(layout, name), file=_variable_file(layout, name))
         if refusal is not None:
             raise ClimannError(refusal)
+
+
+def training_target_attributes(run: TrainedRun) -> dict[str, str]:
+    """The target's ``standard_name``, ``long_name`` and ``cell_methods`` as the run recorded
+    them (``model.npz`` ``target_attributes``); for a model file from before that record, the
+    ``standard_name`` of its ``quantities`` and the time part of its ``cell_methods``
+    (``time_cell_methods``), which it records."""
+    target = run.config.data.target
+    metadata = run.network.metadata
+    recorded = metadata.get("target_attributes")
+    if recorded is not None:
+        return dict(recorded)
+    older = {"standard_name": (metadata.get("quantities") or {}).get(target, {}).get("standard_name"),
+             "cell_methods": (metadata.get("time_cell_methods") or {}).get(target)}
+    return {key: value for key, value in older.items() if value}
+
+
+def with_training_quantity(run: TrainedRun, dataset: xr.Dataset) -> xr.Dataset:
+    """New data whose target has no ``standard_name`` carry the run's: the name its file gave
+    was dropped as the values were converted to the run's units of another quantity
+    (``precipitation_amount`` in ``mm month-1`` made ``kg m-2 s-1``,
+    :func:`climann.data.units.convert_variable`), or the file gave none. The predictions file
+    then says what its values are. Unchanged without the target or a recorded name."""
+    target = run.config.data.target
+    name = training_target_attributes(run).get("standard_name")
+    if target not in dataset or not name or "standard_name" in dataset[target].attrs:
+        return dataset
+    return dataset.assign({target: dataset[target].assign_attrs(standard_name=name)})
 
 
 def with_training_levels(run: TrainedRun, dataset: xr.Dataset) -> xr.Dataset:

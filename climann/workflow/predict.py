@@ -33,7 +33,9 @@ from climann.errors import ClimannError
 from climann.evaluation.extrapolation import Extrapolation, check_extrapolation, extrapolation_message
 from climann.evaluation.baselines import ClimatologyKeys
 from climann.evaluation.ensemble import ensemble_mean, ensemble_spread
-from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset, write_predictions
+from climann.evaluation.predictions import (
+    check_predictions_encodable, predicted_period, predictions_dataset, write_predictions,
+)
 from climann.evaluation.scores import whole_grid_sums
 from climann.evaluation.sums import network_scores
 from climann.jsonfile import write_json
@@ -41,7 +43,10 @@ from climann.model import Network
 from climann.model.ensemble import Ensemble
 from climann.data.members import member_values
 from climann.workflow.runlog import warn_about_identity
-from climann.workflow.new_data import check_like_training, member_notes, with_training_levels, with_training_step
+from climann.workflow.new_data import (
+    check_like_training, member_notes, training_target_attributes, with_training_levels, with_training_quantity,
+    with_training_step,
+)
 from climann.workflow.target_cells import predicted_cells as target_cells
 from climann.workflow.training_cells import (
     TrainingCells, same_projection, same_summarised_grid, training_cells)
@@ -255,8 +260,9 @@ def _dated_as_trained(config: RunConfig, network: Network | Ensemble) -> RunConf
 def _with_placeholder_target(dataset: xr.Dataset, run: TrainedRun) -> xr.Dataset:
     """When the new data lack the target, a NaN field on the predictors' grid stands in
     (predictions need only the features), with the target's units and, as the model file
-    records them, its ``standard_name`` and ``positive``: none of the predictor's attributes
-    (it is not that quantity)."""
+    records them, its ``standard_name``, ``long_name``, ``cell_methods`` and ``positive``
+    (:func:`~climann.workflow.new_data.training_target_attributes`): the predictions file says
+    what its values are; none of the predictor's attributes (it is not that quantity)."""
     target = run.config.data.target
     if target in dataset:
         return dataset
@@ -267,7 +273,8 @@ def _with_placeholder_target(dataset: xr.Dataset, run: TrainedRun) -> xr.Dataset
         )
     template = dataset[time_varying[0]]
     placeholder = xr.full_like(template, np.nan, dtype=np.float32)
-    placeholder.attrs = {"units": run.target_units, "long_name": target,
+    # labelled as the run's target: what its values are a mean of (cell_methods), not only their units
+    placeholder.attrs = {"units": run.target_units, "long_name": target, **training_target_attributes(run),
                          **(run.network.metadata.get("quantities") or {}).get(target, {})}
     placeholder.encoding[STAND_IN_TARGET] = True  # its cells judged by the predictors (climann.data.grids)
     return dataset.assign({target: placeholder})
@@ -319,9 +326,12 @@ def predict_files(
     time_range : str or (str, str), optional
         A period of the new data, ``"2050,2059-06"`` as ``--time-range`` takes it or
         ``("2050", "2059-06")``, inclusive (:func:`~climann.workflow.preparation.time_range_dates`);
-        default: all of it. The run's own ``[data] time_range`` chose its training period and
-        never applies to new data; its ``months``/``seasons`` do, with a warning naming the
-        steps kept (:func:`climann.workflow.preparation.new_data_config`).
+        default: all of it. The step just before it in the files is read for the lags of its
+        first step, never written. The run's own ``[data] time_range`` chose its training
+        period and never applies to new data; its ``months``/``seasons``, ``time_stride``,
+        ``region`` and ``grid_stride`` do, each with a warning naming the steps or cells kept
+        (:func:`climann.workflow.preparation.new_data_config`,
+        :func:`~climann.workflow.preparation.warn_run_subset`).
 
     Returns
     -------
@@ -358,10 +368,11 @@ def predict_files(
     dataset = with_training_step(run, open_selected(config, units=run.input_units(),
                                                     cell_methods=run.input_cell_methods(), grid=cell_order_grid(run),
                                                     new_data=True, select=select,
-                                                    training_values=run.training_values()))
+                                                    training_values=run.training_values(), step_before=True))
     notes += member_notes(run, dataset, files)
     had_target = config.data.target in dataset
-    dataset = with_training_levels(run, _with_placeholder_target(dataset, run))  # the target at the run's level
+    # the target at the run's level, named as the run's where its units were converted from another quantity
+    dataset = with_training_levels(run, with_training_quantity(run, _with_placeholder_target(dataset, run)))
     if config.data.mode == "field":
         return _predict_field(run, config, dataset, Path(out), had_target=had_target, run_dir=run_dir,
                               history=f"climann predict {run_dir} --data {' '.join(map(str, data_paths))} --out {out}")
@@ -432,7 +443,7 @@ def predict_files(
              if samples.target_field is None else samples.target_field.astype(np.float64))
     predicted_grid = layout.to_grid(predicted, samples.flat_index)
     return _write_prediction_file(run, samples, truth, predicted_grid, Path(out), history=history,
-                                  had_target=had_target, n_samples=int(np.isfinite(predicted_grid).sum()), notes=notes,
+                                  had_target=had_target, n_samples=_n_predicted(predicted_grid, layout), notes=notes,
                                   spread=spread)
 
 
@@ -491,20 +502,42 @@ def _write_prediction_file(
     ``spread`` on the grid, shape (n_time, n_lat, n_lon), ``samples`` pointwise or field
     samples of the new data."""
     layout = samples.layout
-    extrapolation = check_training_range(run, samples.inputs)
-    flags = None if extrapolation is None else extrapolation_grid(samples, extrapolation.outside, predicted)
+    in_period = _samples_in_period(samples)  # not the step read before --time-range for the lags
+    extrapolation = check_training_range(run, samples.inputs[in_period])
+    flags = None
+    if extrapolation is not None:
+        outside = np.zeros(in_period.shape, dtype=bool)
+        outside[in_period] = extrapolation.outside
+        flags = extrapolation_grid(samples, outside, predicted)
     scores = None
+    before = layout.steps_before_range
     if had_target:  # the grid as one chunk: the scores of predict_chunked, by the same sums
-        total, _ = whole_grid_sums({"model": predicted}, truth, layout.cell_area_weights(),
-                                   {"all": np.ones(layout.shape[0], dtype=bool)})
+        total, _ = whole_grid_sums({"model": predicted[before:]}, truth[before:], layout.cell_area_weights(),
+                                   {"all": np.ones(layout.shape[0] - before, dtype=bool)})
         scores = network_scores(total)
     output = predictions_dataset(layout, truth, predicted, [""] * layout.shape[0], history=history,
                                  extrapolated=flags, spread=spread, n_members=_n_members(run))
     if not had_target:
         output = output.drop_vars([layout.target_name, f"{layout.target_name}_error"])
-    write_predictions(output.drop_vars("split"), out, layout)
+    write_predictions(predicted_period(output.drop_vars("split"), layout), out, layout)
     return PredictionResult(path=out, n_samples=n_samples, scores=scores, notes=notes,
                             extrapolation=None if extrapolation is None else extrapolation.summary())
+
+
+def _n_predicted(predicted: np.ndarray, layout: GridLayout) -> int:
+    """The values predicted in the period written, ``predicted`` shape (n_time, n_lat, n_lon)."""
+    return int(np.isfinite(predicted[layout.steps_before_range:]).sum())
+
+
+def _samples_in_period(samples) -> np.ndarray:
+    """Which samples (pointwise) or maps (field), shape (n_samples,), are of the period
+    predicted: not of the steps read from before ``--time-range`` for the lags of its first
+    step (:attr:`~climann.data.layout.GridLayout.steps_before_range`)."""
+    from climann.data.field import FieldSamples
+
+    layout = samples.layout
+    steps = samples.time_index if isinstance(samples, FieldSamples) else layout.time_index(samples.flat_index)
+    return np.asarray(steps) >= layout.steps_before_range
 
 
 def _n_members(run: TrainedRun) -> int | None:
@@ -807,7 +840,7 @@ def _predict_field(
     truth[samples.time_index] = samples.target
     truth = truth.reshape(layout.shape)
     return _write_prediction_file(run, samples, truth, predicted, out, history=history, had_target=had_target,
-                                  n_samples=int(np.isfinite(predicted).sum()),
+                                  n_samples=_n_predicted(predicted, layout),
                                   notes=[predicted_cells.note] if predicted_cells.note else [], spread=spread)
 
 
@@ -832,10 +865,12 @@ def _predict_chunked(
     input_scaler, target_scaler = saved_scalers(run)
     context = ChunkEvaluation(
         source, run.network, input_scaler, target_scaler, ("model",),
-        block_of_step=np.zeros(source.layout.shape[0], dtype=np.int64), n_blocks=1, shift=float(target_scaler.mean[0]),
+        # the steps read from before --time-range for the lags are in no block: not counted nor scored
+        block_of_step=np.where(np.arange(source.layout.shape[0]) < source.layout.steps_before_range, -1, 0),
+        n_blocks=1, shift=float(target_scaler.mean[0]),
         ranges=training_ranges(run),
     )
-    blocks = evaluation_blocks(source, chunk_mb=compute.chunk_mb)
+    blocks = _period_blocks(evaluation_blocks(source, chunk_mb=compute.chunk_mb), source.layout.steps_before_range)
     if not uses_cluster(compute):
         n_samples, scores, extrapolation = predict_chunked(context, blocks, out, history=history, had_target=had_target)
     else:
@@ -843,6 +878,17 @@ def _predict_chunked(
             n_samples, scores, extrapolation = predict_chunked(context, blocks, out, history=history,
                                                                had_target=had_target)
     return n_samples, scores, warn_extrapolation(run, extrapolation)
+
+
+def _period_blocks(blocks: list[tuple[int, int]], before: int) -> list[tuple[int, int]]:
+    """The chunks (start, stop) of ``blocks``, of one length, laid over the period after the
+    ``before`` steps read for its lags, which the first chunk takes in too: without them the
+    file's chunks are again of one length (the last may be shorter), as Zarr needs."""
+    if not before:
+        return blocks
+    length, end = blocks[0][1] - blocks[0][0], blocks[-1][1]
+    chunks = [(start, min(start + length, end)) for start in range(before, end, length)]
+    return [(0, chunks[0][1]), *chunks[1:]]
 
 
 def saved_scalers(run: TrainedRun) -> tuple[Standardizer, Standardizer]:
@@ -948,7 +994,7 @@ def evaluate_run(
                                                         cell_methods=run.input_cell_methods(),
                                                         grid=cell_order_grid(run), new_data=True, select=select,
                                                         training_values=run.training_values(), step_before=True))
-        dataset = with_training_levels(run, dataset)
+        dataset = with_training_levels(run, with_training_quantity(run, dataset))
         require_scored_target(dataset, config.data.target, files)
         layout = grid_layout(dataset, config.data.target, list(config.data.paths))  # from the coordinates only
         if config.data.mode == "field":  # its own data are on its own grid
@@ -1160,7 +1206,8 @@ def _evaluate_chunked(
                 dataset = open_selected(config, units=run.input_units() if other else None,
                                         cell_methods=run.input_cell_methods(), new_data=other,
                                         training_values=run.training_values() if other else None)
-                dataset = with_training_levels(run, with_training_step(run, dataset)) if other else dataset
+                dataset = (with_training_levels(run, with_training_quantity(run, with_training_step(run, dataset)))
+                           if other else dataset)
             source = pointwise_source(config, dataset,
                                       climatologies=training_climatologies(run, new_data=other, cells=cells))
         if other:  # checked like training by evaluate_run as it opened them

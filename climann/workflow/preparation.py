@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import xarray as xr
 
-from climann.workflow.config import DEFAULT_SAMPLE_PATH, RunConfig, build_config
+from climann.workflow.config import DEFAULT_SAMPLE_PATH, DataConfig, RunConfig, build_config
 from climann.data.area_means import area_mean_features, area_mean_names
 from climann.data.batches import estimated_bytes
 from climann.data.climatology import monthly_climatology
@@ -271,8 +271,10 @@ def _open_subset(
     if selection:  # a trained model's level in its units: converted to the files' (hPa for Pa)
         opened = select_values(opened, selection, units=units, where=described, reference=reference)
     if new_data:  # the run's time_range chose its training period; its months apply, said when they drop steps
+        # a time_stride would take every n-th step counted from the step before: the lags of new data then
+        # count the steps kept, from the period's first
         opened = select_new_data_time(opened, time_range=data.time_range, months=data.months, seasons=data.seasons,
-                                      where=described, step_before=step_before)
+                                      where=described, step_before=step_before and data.time_stride == 1)
         period = {}
     else:
         period = {"time_range": data.time_range, "months": data.months, "seasons": data.seasons}
@@ -287,6 +289,8 @@ def _open_subset(
         whole_grid, global_means=data.global_means, regional_means=data.regional_means, where=where
     )
     selected = subset_dataset(whole_grid, region=data.region, grid_stride=data.grid_stride)
+    if new_data:
+        warn_run_subset(data, opened, selected, where=described)
     if training_values:  # after the subset: the values the model will be given
         check_unitless_values(selected, training_values, where=described, reference=reference)
     warn_held_values(selected, [data.target, *(data.predictors or ())], where=where,
@@ -301,6 +305,43 @@ def _open_subset(
     if clashes:
         raise ClimannError(f"the data already have a variable named '{clashes[0]}'; rename it with [data] rename")
     return selected.assign(series)
+
+
+def _ordinal(n: int) -> str:
+    """2 → ``"2nd"``, 12 → ``"12th"``."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def warn_run_subset(data: DataConfig, opened: xr.Dataset, selected: xr.Dataset, *, where: str) -> None:
+    """Say in one warning line each that new data (``predict``, ``evaluate --data``) keep only
+    the time steps and cells the run's ``time_stride``, ``region`` and ``grid_stride`` keep, as
+    its training data did: the network learnt those cells (a field-mode network their map), and
+    a lag of a time-strided run counts the steps kept, so both apply; the predictions file
+    holds those steps and cells only. ``opened``: the new data before these (after the
+    user's ``--time-range`` and the run's months), ``selected``: after them.
+    """
+    time = find_coordinate(opened, "time")
+    if data.time_stride > 1:
+        n_before, n_after = opened.sizes[time], selected.sizes[time]
+        note_once(run_logger, logging.WARNING,
+                  f"kept every {_ordinal(data.time_stride)} time step of {where} ({n_after} of its {n_before}): the "
+                  f"run was trained with time_stride {data.time_stride}, whose lags count the steps kept; the other "
+                  "steps are not predicted (retrain without time_stride to predict every step)")
+    if data.region or data.grid_stride > 1:
+        grid_dims = [dim for dim in selected.dims if dim != time and opened.sizes.get(dim, 0) != selected.sizes[dim]]
+        if not grid_dims:
+            return
+        shape = "×".join(str(opened.sizes[dim]) for dim in grid_dims)
+        kept = "×".join(str(selected.sizes[dim]) for dim in grid_dims)
+        region = f"region {','.join(f'{edge:g}' for edge in data.region)}" if data.region else ""
+        stride = (f"every {_ordinal(data.grid_stride)} cell (grid_stride {data.grid_stride})"
+                  if data.grid_stride > 1 else "")
+        how = " and ".join(filter(None, (region, stride)))
+        note_once(run_logger, logging.WARNING,
+                  f"kept the cells of the run's {how} of {where} ({kept} of its {shape} {'/'.join(grid_dims)}): the "
+                  "model was trained on those; the other cells are not predicted (retrain without them to predict "
+                  "every cell)")
 
 
 def time_range_dates(time_range: str | Sequence[str] | None) -> tuple[str, ...]:
@@ -333,7 +374,9 @@ def new_data_config(
     block, every sample (a ``sample_fraction`` thins the training data only), and the user's
     ``time_range`` of them instead of the run's, which chose its training period (predicting
     other years is what a trained run is for). Its ``months``/``seasons`` stay: the network
-    learnt those months only (applied with a warning, :func:`open_selected` ``new_data``).
+    learnt those months only (applied with a warning, :func:`open_selected` ``new_data``); so do
+    its ``time_stride``, ``region`` and ``grid_stride`` (said in one line each,
+    :func:`warn_run_subset`).
 
     Raises
     ------

@@ -139,7 +139,8 @@ def history_csv(history: History) -> str:
 
 
 def model_metadata(config: RunConfig, data: PreparedData) -> dict:
-    """The metadata saved with the weights in ``model.npz``: features, target, scalers, the
+    """The metadata saved with the weights in ``model.npz``: features, target (its units and
+    CF attributes, ``target_attributes``, see :func:`target_attributes`), scalers, the
     range of each feature on the training block (``input_ranges``, unscaled, to flag
     extrapolation) and of the target (``target_range``, to compare new data without units
     with), the inputs' ``units``, the time part of their ``cell_methods``
@@ -167,6 +168,7 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
         "features": list(data.samples.feature_names),
         "targets": [layout.target_name],
         "target_units": [layout.target_units],
+        "target_attributes": target_attributes(layout),
         "units": input_units(config, data.samples.feature_names, layout),
         "time_cell_methods": input_time_cell_methods(config, data.samples.feature_names, layout),
         "levels": input_levels(config, data.samples.feature_names, layout),
@@ -231,6 +233,16 @@ def input_units(config: RunConfig, feature_names: Sequence[str], layout: GridLay
     them: what ``predict`` checks new data against."""
     names = [*_input_variables(config, feature_names), *config.data.select]
     return {name: layout.variable_units[name] for name in dict.fromkeys(names) if name in layout.variable_units}
+
+
+def target_attributes(layout: GridLayout) -> dict[str, str]:
+    """The target's CF ``standard_name``, ``long_name`` and ``cell_methods`` as its training
+    file gave them (those it has): ``predict`` labels the predictions of data without the
+    target with them (``area: mean where land time: mean`` of a land-only monthly mean), and
+    names converted values by the run's ``standard_name``
+    (:func:`climann.workflow.new_data.with_training_quantity`)."""
+    return {key: str(layout.target_attrs[key]) for key in ("standard_name", "long_name", "cell_methods")
+            if str(layout.target_attrs.get(key, "")).strip()}
 
 
 def input_time_cell_methods(config: RunConfig, feature_names: Sequence[str], layout: GridLayout) -> dict[str, str]:

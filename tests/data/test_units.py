@@ -1063,3 +1063,21 @@ def test_the_units_registry_is_built_without_pint_s_redefinition_warnings():
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "1.0 kilogram / meter ** 2 / second"
     assert result.stderr == ""
+
+
+@pytest.mark.parametrize(("units", "to", "standard_name", "kept"), [
+    pytest.param("mm day-1", "kg m-2 s-1", "lwe_precipitation_rate", False, id="lwe-rate-made-mass-flux"),
+    pytest.param("kg m-2 day-1", "kg m-2 s-1", "precipitation_flux", True, id="same-quantity-other-time-unit"),
+    pytest.param("degC", "K", "air_temperature", True, id="temperature"),
+])
+def test_a_conversion_to_another_quantity_drops_the_files_standard_name(units, to, standard_name, kept):
+    """A standard name's canonical units must convert to the variable's (CF 1.8 §3.3): a rate
+    of water depth made a mass flux is no longer lwe_precipitation_rate (break21a)."""
+    from climann.data.units import convert_variable
+
+    variable = xr.DataArray(np.array([1.0, 2.0], dtype=np.float32), dims="x",
+                            attrs={"units": units, "standard_name": standard_name, "long_name": "precipitation"})
+    converted = convert_variable(variable, to, name="pr", where="new.nc", reference="the model's training data")
+    assert converted.attrs["units"] == to
+    assert ("standard_name" in converted.attrs) is kept
+    assert converted.attrs["long_name"] == "precipitation"

@@ -394,3 +394,54 @@ def test_predictions_of_end_stamped_means_keep_the_files_times_and_bounds(tmp_pa
     with xr.open_dataset(output, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as reopened:
         months = [time.month for time in layout_from_predictions(reopened, "tas").time.values]
     assert months == list(range(1, 13)) * 2  # its figures date the steps as the run did
+
+
+def test_time_is_written_as_the_record_dimension_so_that_ncrcat_joins_two_files(tmp_path):
+    """The time of a prediction file was fixed-size: `ncrcat a.nc b.nc` of a scenario predicted
+    in two pieces failed ('must contain a record variable', break21a); CMOR and CDO write time
+    as the unlimited dimension, and so does climann."""
+    import shutil
+    import subprocess
+
+    source = grid_dataset(n_years=2)
+    samples = build_pointwise_samples(source, target="tas", predictors=("pred",), features=())
+    layout = samples.layout
+    truth = layout.to_grid(samples.target[:, 0], samples.flat_index)
+    path = write_predictions(predictions_dataset(layout, truth, truth + 0.5, [""] * 24).drop_vars("split"),
+                             tmp_path / "a.nc", layout)
+    with netCDF4.Dataset(path) as raw:
+        assert raw.dimensions["time"].isunlimited()
+        assert not raw.dimensions["lat"].isunlimited() and not raw.dimensions["lon"].isunlimited()
+        np.testing.assert_allclose(raw["tas_pred"][:], truth + 0.5, rtol=1e-6)
+    if shutil.which("ncrcat") is None:
+        return
+    shutil.copy(path, tmp_path / "b.nc")
+    subprocess.run(["ncrcat", "-O", str(path), str(tmp_path / "b.nc"), str(tmp_path / "joined.nc")], check=True,
+                   capture_output=True)
+    with netCDF4.Dataset(tmp_path / "joined.nc") as joined:
+        assert len(joined.dimensions["time"]) == 48
+        np.testing.assert_allclose(joined["tas_pred"][24:], truth + 0.5, rtol=1e-6)
+
+
+def test_the_cell_measure_of_a_curvilinear_grid_names_its_true_latitude_and_longitude(tmp_path):
+    """areacello on (j, i) is written with the fields' cell_measures and, on a grid whose
+    rows and columns are no latitude and longitude, their 2-D names in its coordinates (the
+    IOOS checker's CF §5.6 error without them); land (NaN) areas as the fill value."""
+    lat2d, lon2d = np.array([[10.0, 11.0, 12.0], [20.0, 21.0, 22.0]]), np.array([[0.0, 10.0, 20.0], [2.0, 12.0, 22.0]])
+    areas = np.array([[1.0, 2.0, np.nan], [4.0, 5.0, 6.0]]) * 1e9
+    times = xr.date_range("2000-01-01", periods=3, freq="MS", calendar="noleap", use_cftime=True)
+    source = xr.Dataset(
+        {"tos": (("time", "j", "i"), np.arange(18.0).reshape(3, 2, 3), {"units": "degC",
+                                                                        "cell_measures": "area: areacello"}),
+         "areacello": (("j", "i"), areas, {"units": "m2", "standard_name": "cell_area"})},
+        coords={"time": times, "nav_lat": (("j", "i"), lat2d, {"standard_name": "latitude"}),
+                "nav_lon": (("j", "i"), lon2d, {"standard_name": "longitude"})},
+    )
+    path = _write_round_trip(source, "tos", tmp_path / "predictions.nc")
+    with netCDF4.Dataset(path) as raw:
+        assert raw["areacello"].dimensions == ("j", "i")
+        np.testing.assert_array_equal(np.ma.filled(raw["areacello"][:], np.nan), areas)
+        assert set(raw["areacello"].coordinates.split()) == {"nav_lat", "nav_lon"}
+        assert raw["areacello"].units == "m2"
+        for name in ("tos", "tos_pred", "tos_error"):
+            assert raw[name].cell_measures == "area: areacello"

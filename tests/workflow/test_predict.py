@@ -1990,3 +1990,203 @@ def test_a_hard_link_of_an_input_is_that_input(trained, tmp_path):
     os.link(sample, linked)
     with pytest.raises(ClimannError, match=r"hard.nc is an input of this command; write the predictions to another"):
         predict_files(run_dir, [str(sample)], linked, overwrite=True)
+
+
+@pytest.fixture(scope="module")
+def lagged_run(tmp_path_factory):
+    """A run with a lag of rsdt: a month's prediction needs the month before it."""
+    folder = tmp_path_factory.mktemp("predict_lagged")
+    sample = write_sample_dataset(folder / "sample.nc", years=4, resolution=15.0, seed=3)
+    config = build_config({"data": {"paths": [str(sample)], "predictors": ["rsdt"], "lags": {"rsdt": [1]}},
+                           "model": {"hidden": [8]}, "training": {"epochs": 2}, "evaluation": {"figures": False}})
+    return folder, sample, run_training(config, run_dir=folder / "run").run_dir
+
+
+@pytest.mark.parametrize("suffix", [pytest.param(".nc", id="netcdf"), pytest.param(".zarr", id="zarr-chunked")])
+def test_predict_with_time_range_predicts_its_first_month_from_the_month_before_in_the_file(lagged_run, tmp_path,
+                                                                                           suffix):
+    """--time-range 1981-03,1981-08 on a run with rsdt lag 1 wrote 1981-03 all NaN (its lag,
+    February, was cut off with the range) and said nothing (break21a); February is read for the
+    lag only: the file holds March to August, every value predicted, equal to the prediction of
+    the whole file at those months."""
+    import netCDF4
+
+    _, sample, run_dir = lagged_run
+    whole = predict_files(run_dir, [str(sample)], tmp_path / "whole.nc")
+    part = predict_files(run_dir, [str(sample)], tmp_path / f"part{suffix}", time_range="1981-03,1981-08")
+    with xr.open_dataset(sample, decode_times=False) as source:
+        stamps = source["time"].values
+        dates = xr.decode_cf(source)["time"].values
+        n_cells = source["tas"].shape[1] * source["tas"].shape[2]
+    chosen = np.flatnonzero([(d.year, d.month) >= (1981, 3) and (d.year, d.month) <= (1981, 8) for d in dates])
+    assert part.n_samples == chosen.size * n_cells == 6 * n_cells
+    with xr.open_dataset(whole.path) as full, xr.open_dataset(part.path, decode_times=False) as written:
+        np.testing.assert_array_equal(written["time"].values, stamps[chosen])
+        predicted = written["tas_pred"].values
+        assert np.isfinite(predicted).all()
+        np.testing.assert_allclose(predicted, full["tas_pred"].values[chosen], rtol=1e-6)
+        assert "split" not in written
+    if suffix == ".nc":
+        with netCDF4.Dataset(part.path) as raw:
+            assert len(raw.dimensions["time"]) == 6
+            np.testing.assert_array_equal(raw["time_bnds"][:], xr.open_dataset(sample, decode_times=False)
+                                          ["time_bnds"].values[chosen])
+    # the scores are over the six months only: by hand, cos-lat (sin of the bounds) weighted
+    with xr.open_dataset(sample) as source:
+        truth = source["tas"].values[chosen].astype(np.float64)
+        edges = np.deg2rad(source["lat_bnds"].values)
+    weights = np.broadcast_to(np.abs(np.sin(edges[:, 1]) - np.sin(edges[:, 0]))[None, :, None], truth.shape)
+    mse = np.sum(weights * (predicted.astype(np.float64) - truth) ** 2) / weights.sum()
+    assert part.scores["mse"] == pytest.approx(mse, rel=1e-4)
+
+
+@pytest.fixture(scope="module")
+def strided_run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("predict_strided")
+    sample = write_sample_dataset(folder / "sample.nc", years=4, resolution=15.0, seed=3)
+    config = build_config({"data": {"paths": [str(sample)], "predictors": ["rsdt"], "time_stride": 2,
+                                    "grid_stride": 2, "region": [0, 90, 0, 180]},
+                           "model": {"hidden": [8]}, "training": {"epochs": 2}, "evaluation": {"figures": False}})
+    return folder, sample, run_training(config, run_dir=folder / "run").run_dir
+
+
+def test_predict_says_it_keeps_the_steps_and_cells_of_the_runs_strides_and_region(strided_run, tmp_path, caplog):
+    """The run's time_stride, grid_stride and region were applied to new data without a word
+    (break21a): 'all time steps together' scores over every other month. They still apply (the
+    model learnt those cells, its lags count the steps kept) and each is said in one line with
+    the counts; the file holds exactly those steps and cells of the input."""
+    _, sample, run_dir = strided_run
+    with caplog.at_level(logging.WARNING):
+        result = predict_files(run_dir, [str(sample)], tmp_path / "p.nc")
+    with xr.open_dataset(sample, decode_times=False) as source:
+        box = source.sel(lat=slice(0, 90), lon=slice(0, 180))
+        lat, lon, stamps = box["lat"].values[::2], box["lon"].values[::2], source["time"].values[::2]
+        n_lat, n_lon = source.sizes["lat"], source.sizes["lon"]
+    with xr.open_dataset(result.path, decode_times=False) as written:
+        np.testing.assert_array_equal(written["lat"].values, lat)
+        np.testing.assert_array_equal(written["lon"].values, lon)
+        np.testing.assert_array_equal(written["time"].values, stamps)
+    messages = [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING]
+    assert any(f"kept every 2nd time step of sample.nc ({stamps.size} of its {2 * stamps.size}): the run was "
+               "trained with time_stride 2" in message for message in messages), messages
+    assert any("kept the cells of the run's region 0,90,0,180 and every 2nd cell (grid_stride 2) of sample.nc "
+               f"({lat.size}×{lon.size} of its {n_lat}×{n_lon} lat/lon)" in message for message in messages), messages
+
+
+@pytest.fixture(scope="module")
+def land_run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("predict_land")
+    sample = write_sample_dataset(folder / "sample.nc", years=4, resolution=15.0, seed=3)
+    config = build_config({"data": {"paths": [str(sample)], "target": "mrso", "predictors": ["rsdt"]},
+                           "model": {"hidden": [8]}, "training": {"epochs": 2}, "evaluation": {"figures": False}})
+    return folder, sample, run_training(config, run_dir=folder / "run").run_dir
+
+
+def test_predict_without_the_target_labels_the_predictions_as_the_runs_target(land_run, tmp_path):
+    """A scenario without mrso got mrso_pred without cell_methods and long_name 'mrso predicted
+    by climann' (break21a), though the run's own predictions say 'area: mean where land time:
+    mean': the run's record of its target labels them, as the file WITH the target does."""
+    import netCDF4
+
+    _, sample, run_dir = land_run
+    with xr.open_dataset(sample) as source:
+        trained = dict(source["mrso"].attrs)
+        source.drop_vars("mrso").to_netcdf(tmp_path / "scenario.nc")
+    with_target = predict_files(run_dir, [str(sample)], tmp_path / "with.nc")
+    without = predict_files(run_dir, [str(tmp_path / "scenario.nc")], tmp_path / "without.nc")
+    with netCDF4.Dataset(without.path) as raw, netCDF4.Dataset(with_target.path) as other:
+        written = {key: raw["mrso_pred"].getncattr(key) for key in raw["mrso_pred"].ncattrs()}
+        expected = {key: other["mrso_pred"].getncattr(key) for key in other["mrso_pred"].ncattrs()}
+        assert "mrso" not in raw.variables
+    assert written["cell_methods"] == trained["cell_methods"] == "area: mean where land time: mean"
+    assert written["long_name"] == f"{trained['long_name']} predicted by climann"
+    assert written["standard_name"] == trained["standard_name"] and written["units"] == trained["units"]
+    assert written == expected
+
+
+@pytest.fixture(scope="module")
+def precipitation_run(tmp_path_factory):
+    """A run of pr in kg m-2 s-1 (precipitation_flux, a monthly mean rate)."""
+    folder = tmp_path_factory.mktemp("predict_pr")
+    sample = write_sample_dataset(folder / "sample.nc", years=4, resolution=15.0, seed=3)
+    with xr.open_dataset(sample) as source:
+        rates = (source["clt"] * 1e-6 + 1e-6).astype(np.float32)
+        rates.attrs = {"units": "kg m-2 s-1", "standard_name": "precipitation_flux", "long_name": "Precipitation",
+                       "cell_methods": "area: time: mean"}
+        source.drop_vars(["tas"]).assign(pr=rates).to_netcdf(folder / "pr.nc")
+    config = build_config({"data": {"paths": [str(folder / "pr.nc")], "target": "pr", "predictors": ["rsdt"]},
+                           "model": {"hidden": [8]}, "training": {"epochs": 2}, "evaluation": {"figures": False}})
+    return folder, folder / "pr.nc", run_training(config, run_dir=folder / "run").run_dir
+
+
+def test_a_target_converted_to_the_runs_units_is_named_as_the_runs_quantity(precipitation_run, tmp_path, caplog):
+    """The same pr in mm day-1 labelled lwe_precipitation_rate (canonical units m s-1) was
+    converted to kg m-2 s-1 and written keeping lwe_precipitation_rate (break21a: the IOOS
+    checker's §3.1 error); the converted values carry the run's standard_name."""
+    import netCDF4
+
+    _, rates, run_dir = precipitation_run
+    with xr.open_dataset(rates) as source:
+        daily = (source["pr"] * 86400.0).astype(np.float32)
+        daily.attrs = {**source["pr"].attrs, "units": "mm day-1", "standard_name": "lwe_precipitation_rate"}
+        source.assign(pr=daily).to_netcdf(tmp_path / "daily.nc")
+        kg = source["pr"].values.astype(np.float64)
+    as_trained = predict_files(run_dir, [str(rates)], tmp_path / "as_trained.nc")
+    with caplog.at_level(logging.WARNING):
+        converted = predict_files(run_dir, [str(tmp_path / "daily.nc")], tmp_path / "converted.nc")
+    assert any("converted from mm day-1 to kg m-2 s-1" in record.getMessage() for record in caplog.records)
+    with netCDF4.Dataset(converted.path) as raw:
+        for name in ("pr", "pr_pred"):
+            assert raw[name].getncattr("standard_name") == "precipitation_flux"
+            assert raw[name].getncattr("units") == "kg m-2 s-1"
+        assert "standard_name" not in raw["pr_error"].ncattrs()
+    with xr.open_dataset(converted.path) as written, xr.open_dataset(as_trained.path) as other:
+        np.testing.assert_allclose(written["pr"].values, kg, rtol=1e-6)
+        np.testing.assert_allclose(written["pr_pred"].values, other["pr_pred"].values, rtol=1e-5)
+
+
+def test_evaluate_on_a_period_of_other_data_with_a_time_stride_keeps_every_other_step_from_its_first(strided_run,
+                                                                                                     tmp_path):
+    """The step read before --time-range for persistence was counted by the run's time_stride:
+    March–August of a time_stride 2 run scored February's 'lag step', April, June and August
+    (the period's first month out, its phase shifted); the stride now counts from March."""
+    from climann.workflow.predict import evaluate_run
+
+    _, sample, run_dir = strided_run
+    evaluate_run(run_dir, [str(sample)], tmp_path / "part", time_range="1981-03,1981-08")
+    with xr.open_dataset(tmp_path / "part" / "predictions.nc", decode_times=TIME) as written:
+        months = [(t.year, t.month) for t in written["time"].values]
+        labels = split_labels(written["split"])
+    assert months == [(1981, 3), (1981, 5), (1981, 7)] and set(labels) == {"all"}
+
+
+def test_the_cell_areas_of_the_input_are_written_so_that_cdo_weighs_as_climann_did(trained, tmp_path):
+    """A file whose tas names areacella in cell_measures: climann scored with those areas, but
+    wrote neither areacella nor cell_measures, so `cdo fldmean` of the output weighed otherwise
+    (break21a). Both are written; the scores are the written areas' weighted mean."""
+    import shutil
+    import subprocess
+
+    import netCDF4
+
+    _, sample, run_dir = trained
+    with xr.open_dataset(sample) as source:
+        areas = np.random.default_rng(1).uniform(1.0, 3.0, source["orog"].shape) * 1e11
+        tas = source["tas"].assign_attrs(cell_measures="area: areacella")
+        source.assign(tas=tas, areacella=(("lat", "lon"), areas, {"units": "m2", "standard_name": "cell_area"})
+                      ).to_netcdf(tmp_path / "with_areas.nc")
+    result = predict_files(run_dir, [str(tmp_path / "with_areas.nc")], tmp_path / "p.nc")
+    with netCDF4.Dataset(result.path) as raw:
+        np.testing.assert_array_equal(raw["areacella"][:], areas)
+        assert raw["areacella"].getncattr("standard_name") == "cell_area" and raw["areacella"].units == "m2"
+        for name in ("tas", "tas_pred", "tas_error"):
+            assert raw[name].getncattr("cell_measures") == "area: areacella"
+        error = np.ma.filled(raw["tas_error"][:].astype(np.float64), np.nan)
+    weights = np.broadcast_to(areas, error.shape)
+    mse = np.sum(weights * error ** 2) / weights.sum()
+    assert result.scores["mse"] == pytest.approx(mse, rel=1e-5)
+    if shutil.which("cdo") is None:
+        return
+    printed = subprocess.run(["cdo", "-s", "outputf,%.10g,1", "-timmean", "-fldmean", "-sqr", "-selvar,tas_error",
+                              str(result.path)], check=True, capture_output=True, text=True).stdout
+    assert float(printed.split()[0]) == pytest.approx(mse, rel=1e-5)

@@ -33,7 +33,9 @@ from climann.workflow.compute.evaluation import (
 from climann.data.layout import GridLayout
 from climann.errors import ClimannError
 from climann.evaluation.extrapolation import Extrapolation
-from climann.evaluation.predictions import prediction_encoding, predictions_dataset
+from climann.evaluation.predictions import (
+    predicted_period, prediction_encoding, predictions_dataset, record_dimensions,
+)
 from climann.evaluation.sums import network_scores
 from climann.model.threads import one_blas_thread
 
@@ -134,7 +136,8 @@ def write_dataset(dataset: xr.Dataset, path: str | Path, layout: GridLayout, *, 
             write = dataset.to_zarr(temporary, mode="w", encoding=encoding, compute=False, consolidated=True)
             return _compute(write, *also)
     with atomic_path(path, what="predictions file") as temporary:
-        write = dataset.to_netcdf(temporary, format="NETCDF4", encoding=encoding, compute=False)
+        write = dataset.to_netcdf(temporary, format="NETCDF4", encoding=encoding, compute=False,
+                                  unlimited_dims=record_dimensions(dataset, layout))
         return _compute(write, *also)
 
 
@@ -180,8 +183,11 @@ def predict_chunked(
                                  extrapolated=grids.get("extrapolated"))
     if not had_target:
         output = output.drop_vars([layout.target_name, f"{layout.target_name}_error"])
-    counts = {name: values for name, values in series.items() if name.startswith("extrapolation:")}
-    total, counts = write_dataset(output.drop_vars("split"), out, layout, also=[sums, counts])
+    # not the steps read from before --time-range for the lags (in no block of context, so not scored)
+    before = layout.steps_before_range
+    counts = {name: values[before:] for name, values in series.items() if name.startswith("extrapolation:")}
+    total, counts = write_dataset(predicted_period(output.drop_vars("split"), layout), out, layout,
+                                  also=[sums, counts])
     n_samples = int(total.samples.sum())
     extrapolation = extrapolation_from_series(counts, context.ranges) if context.ranges is not None else None
     if not had_target:
