@@ -212,6 +212,12 @@ def _without_bounds_advice(dataset: xr.Dataset, name: str) -> str:
             f"ncatted {ncatted_attribute('bounds', name, 'd')} {source_and_copy(dataset, dataset[name])}")
 
 
+#: How far past ±90° a latitude bound may lie as the rounding of a pole written in float32
+#: (float32(90.00001) is 90.0000076; float32's spacing at 90 is 7.6e-6°), degrees: clipped
+#: without a word, as a bound on the pole itself.
+_POLE_ROUNDING_DEGREES = 1e-4
+
+
 def within_the_poles(dataset: xr.Dataset, bounds_name: str, name: str, values: np.ndarray) -> np.ndarray:
     """Latitude cell bounds (1-D, shape (n, 2)) or cell corners (2-D, shape (n_rows,
     n_columns, n_vertices)) with those beyond ±90° clipped to the pole, degrees.
@@ -222,8 +228,9 @@ def within_the_poles(dataset: xr.Dataset, bounds_name: str, name: str, values: n
     extrapolated from 2-D centres around a pole write 90.5°, a unit vector at 89.5° on the
     opposite meridian, which makes the polar cells 0.08 and 2.08 times their area. Clipping
     at ±90° is the usual reading (CDO's and xESMF's bounds, cf_xarray users' own fix), said
-    in one warning naming the variable. A bound beyond ±180° is no latitude at all (a fill
-    value the file does not declare, another unit): refused.
+    in one warning naming the variable; a bound within 10⁻⁴° past the pole (a pole written in
+    float32, 90.0000076) is the pole, clipped without a word. A bound beyond ±180° is no
+    latitude at all (a fill value the file does not declare, another unit): refused.
 
     Parameters
     ----------
@@ -247,9 +254,9 @@ def within_the_poles(dataset: xr.Dataset, bounds_name: str, name: str, values: n
     """
     with np.errstate(invalid="ignore"):
         excess = np.abs(values) - 90.0
-        beyond = excess > 0.0
+        beyond = excess > _POLE_ROUNDING_DEGREES
     if not beyond.any():
-        return values
+        return np.clip(values, -90.0, 90.0) if (excess > 0.0).any() else values
     impossible = beyond & (excess > 90.0)
     variable = ncap2_name(bounds_name)
     clip = ncap2_command([f"where({variable}>90) {variable}=90; where({variable}<-90) {variable}=-90"],
@@ -264,7 +271,7 @@ def within_the_poles(dataset: xr.Dataset, bounds_name: str, name: str, values: n
         )
     farthest = float(values[beyond][np.argmax(excess[beyond])])
     note_once(_log, logging.WARNING, (
-        f"'{bounds_name}' (the cell bounds of '{name}') reaches latitude {farthest:g} at {int(beyond.sum())} bounds, "
+        f"'{bounds_name}' (the cell bounds of '{name}') reaches latitude {farthest:.6g} at {int(beyond.sum())} bounds, "
         f"beyond the pole (bounds extrapolated past the end rows, e.g. cf_xarray's add_bounds): clipped at ±90° "
         f"for the cell areas, as CDO and xESMF do (to clip them in the file: {clip})"
     ), key=("latitude bounds beyond the pole", bounds_name))

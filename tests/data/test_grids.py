@@ -1095,3 +1095,28 @@ def test_corners_computed_from_a_mapping_go_anticlockwise_whatever_the_y_directi
     lat, lon = grid.latitude_bounds.values, grid.longitude_bounds.values
     signed = 0.5 * np.sum(lon * np.roll(lat, -1, axis=-1) - np.roll(lon, -1, axis=-1) * lat, axis=-1)
     assert (signed > 0).all()
+
+
+def test_a_pole_corner_written_in_float32_is_the_pole_without_a_warning(tmp_path, caplog):
+    """verify21b F3: a pole corner written as float32(90.00001) = 90.0000076 was warned of as "reaches latitude 90 …
+    beyond the pole (bounds extrapolated …)"; it is the pole, clipped without a word, the areas pyproj.Geod's."""
+    import logging
+
+    import pyproj
+
+    from climann.data.notes import forget_notes
+    from climann.data.variables import grid_layout
+
+    forget_notes()
+    pole = float(np.float32(90.00001))
+    assert pole > 90.0
+    corner_lat, corner_lon = _polar_cells_with_corners(tmp_path / "corners.nc", pole)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        layout = grid_layout(open_dataset([tmp_path / "corners.nc"]), "tas", [])
+    assert not [r for r in caplog.records if "beyond the pole" in r.getMessage()]
+    np.testing.assert_array_equal(layout.geographic.latitude_bounds.values, corner_lat)
+    weights = layout.cell_area_weights()
+    geod = pyproj.Geod(a=6371000.0, b=6371000.0)
+    by_hand = np.array([[abs(geod.polygon_area_perimeter(corner_lon[i, j], corner_lat[i, j])[0]) for j in range(4)]
+                        for i in range(4)])
+    np.testing.assert_allclose(weights / weights.mean(), by_hand / by_hand.mean(), rtol=1e-9)
