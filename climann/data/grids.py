@@ -96,9 +96,11 @@ def _corners_round_the_cell(dataset: xr.Dataset, bounds: list[Coordinate], place
 
     Corners written row by row (SW, SE, NW, NE) make crossed polygons ("bowties",
     :func:`~climann.data.geometry.crossed_quadrilaterals`) whose areas are nonsense (from 2e-6
-    to 0.24 of the cells' on a 25 km polar grid). When every placed cell is crossed, and listing
-    its vertices 0, 1, 3, 2 uncrosses every one, the file's order is that one throughout: the
-    corners are read so, with a warning naming the variables. Any other crossing is refused.
+    to 0.24 of the cells' on a 25 km polar grid). When listing the vertices 0, 1, 3, 2
+    uncrosses every crossed cell and crosses none of the others (a collapsed cell written as a
+    triangle, its last vertex repeated, stays the triangle it is in either order), the file's
+    order is that one throughout: the corners are read so, with a warning naming the
+    variables. Any other crossing is refused.
 
     Raises
     ------
@@ -112,8 +114,7 @@ def _corners_round_the_cell(dataset: xr.Dataset, bounds: list[Coordinate], place
     if not crossed.any():
         return bounds
     row_by_row = [0, 1, 3, 2]
-    if crossed.sum() == placed.sum() and not (crossed_quadrilaterals(latitude[..., row_by_row],
-                                                                     longitude[..., row_by_row]) & placed).any():
+    if not (crossed_quadrilaterals(latitude[..., row_by_row], longitude[..., row_by_row]) & placed).any():
         note_once(_log, logging.WARNING, (
             f"'{bounds[0].name}'/'{bounds[1].name}' (the cell corners of '{names[0]}'/'{names[1]}') list each cell's "
             f"vertices row by row (e.g. SW, SE, NW, NE), not round the cell as CF 7.1 asks, which would make crossed "
