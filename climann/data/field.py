@@ -97,7 +97,7 @@ def _lag_columns(
                           name=layout.time.name, storage=layout.time_storage) if all_lags else None
     if lagged is not None:
         _log_lag_gaps(lagged, 1, layout.time.values,  # one sample per time step
-                      thinned=layout.value_time_step is not None)
+                      dates=layout.selection_dates())
     columns: dict[str, np.ndarray] = {}
     for name, steps in lags.items():
         for lag in steps:

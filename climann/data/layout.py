@@ -316,6 +316,16 @@ class GridLayout:
         return season_score_times(self.time, segment_starts=segment_starts(self.time_blocks, self.shape[0]),
                                   known_step=self.known_time_step, value_step=self.value_time_step)
 
+    def selection_dates(self) -> np.ndarray | None:
+        """The dates by which the run's own time selection (``--months``, ``--seasons``,
+        ``time_stride``) chose the steps, shape (n_time,): their time cells' middles
+        (:meth:`season_times`); None when no selection thinned the axis. The warnings that
+        name a month the selection left out as the cause of a missing lag or persistence
+        (:func:`climann.data.time_axis.in_months_left_out`) judge by them: a weekly mean
+        stamped 30 November, whose middle is 3 December, is in DJF, and the week before it
+        is not."""
+        return self.season_times() if self.value_time_step is not None else None
+
     def cell_area_weights(self) -> np.ndarray:
         """Relative area of each grid cell, shape (n_lat, n_lon), with mean 1.
 

@@ -161,16 +161,17 @@ def own_series_lag_names(dataset: xr.Dataset, lags: Mapping[str, Sequence[int]])
             if own_series_lag_name(name, lag) in dataset.data_vars}
 
 
-def _log_lag_gaps(lagged: LaggedSteps, n_cells: int, times: np.ndarray, *, thinned: bool = False) -> None:
+def _log_lag_gaps(lagged: LaggedSteps, n_cells: int, times: np.ndarray, *, dates: np.ndarray | None = None) -> None:
     """Say how many time steps (and samples) each lag loses, and why: gaps in the time axis,
-    or (``thinned``: the run's own time selection thinned the axis) months that ``--months``
+    or (``dates``, the steps' cell middles, given when the run's own time selection thinned the
+    axis: :meth:`~climann.data.layout.GridLayout.selection_dates`) months that ``--months``
     or ``--seasons`` left out (:func:`~climann.data.time_axis.in_months_left_out`)."""
     for lag, in_gap in lagged.in_gap.items():
         steps = np.flatnonzero(in_gap)
         if not steps.size:
             continue
         shown = ", ".join(str(times[step])[:10] for step in steps[:3]) + (", …" if steps.size > 3 else "")
-        selected = int(in_months_left_out(times, steps, lag, lagged.step).sum()) if thinned else 0
+        selected = int(in_months_left_out(dates, steps, lag, lagged.step).sum()) if dates is not None else 0
         counted = f"lag {lag} is missing at {steps.size} time step{'' if steps.size == 1 else 's'} ({shown})"
         before = f"the step {lagged.step.span(lag)} before"
         if selected == steps.size:
@@ -284,7 +285,7 @@ class PointwiseSource:
         ) if all_lags else None
         if self._lagged is not None:
             _log_lag_gaps(self._lagged, self.layout.n_cells, self.layout.time.values,
-                          thinned=self.layout.value_time_step is not None)
+                          dates=self.layout.selection_dates())
         self._target, self._where, self._require_target = target, where, require_target
         self._sample_fraction, self._seed = sample_fraction, seed
         self._thinned_steps = (np.ones(self.n_time, dtype=bool) if thinned_steps is None

@@ -404,6 +404,8 @@ def in_months_left_out(times: np.ndarray, indices: np.ndarray, lag: int, step: T
     Parameters
     ----------
     times : ndarray of cftime.datetime, shape (n_time,)
+        The steps' dates as the selection chose them: their time cells' middles
+        (:meth:`climann.data.layout.GridLayout.selection_dates`).
     indices : ndarray of int, shape (n,)
         The steps whose earlier time is missing.
     lag : int

@@ -850,10 +850,10 @@ def persistence_gap(
 
 
 def persistence_gap_warning(n_after_gaps: int, times: np.ndarray, *, after: np.ndarray | None = None,
-                            thinned: bool = False) -> str:
+                            dates: np.ndarray | None = None) -> str:
     """The warning that persistence is missing after gaps in a regular time axis, worded the
     same by every route (in memory, streamed, on a cluster, ``climann evaluate``); when the
-    run's own time selection thinned the axis (``thinned``), the steps whose previous month
+    run's own time selection thinned the axis (``dates`` given), the steps whose previous month
     it left out (``--months``, ``--seasons``; :func:`~climann.data.time_axis.in_months_left_out`)
     are said to be missing for that reason, not for gaps.
 
@@ -864,10 +864,11 @@ def persistence_gap_warning(n_after_gaps: int, times: np.ndarray, *, after: np.n
     times : ndarray of cftime.datetime, shape (n_time,)
         The time axis, which has a nominal step (:func:`is_regular`).
     after : ndarray of int, shape (n_after_gaps,), optional
-        Those steps' indices, needed with ``thinned``.
-    thinned : bool
-        Whether the run's own time selection thinned the axis
-        (:attr:`climann.data.layout.GridLayout.value_time_step` is known).
+        Those steps' indices, needed with ``dates``.
+    dates : ndarray of cftime.datetime, shape (n_time,), optional
+        When the run's own time selection thinned the axis, the steps' dates by their time
+        cells' middles (:meth:`climann.data.layout.GridLayout.selection_dates`), by which the
+        selection chose them; None otherwise.
 
     Examples
     --------
@@ -876,8 +877,8 @@ def persistence_gap_warning(n_after_gaps: int, times: np.ndarray, *, after: np.n
     step = time_step_positions(np.asarray(times))[0]
     axis = f"{step.name} time axis" if step is not None else "time axis"
     steps = f"{n_after_gaps} time step{'' if n_after_gaps == 1 else 's'}"
-    left_out = (int(in_months_left_out(np.asarray(times), after, 1, step).sum())
-                if thinned and after is not None and step is not None else 0)
+    left_out = (int(in_months_left_out(np.asarray(dates), after, 1, step).sum())
+                if dates is not None and after is not None and step is not None else 0)
     if left_out == n_after_gaps:
         return f"persistence is missing at {steps}: the step before each is in a month {MONTHS_SELECTION} leaves out"
     if left_out:
@@ -887,7 +888,7 @@ def persistence_gap_warning(n_after_gaps: int, times: np.ndarray, *, after: np.n
 
 
 def persistence_prediction(truth: np.ndarray, times: np.ndarray | None = None, *, lag: int = 1,
-                           thinned: bool = False) -> np.ndarray:
+                           dates: np.ndarray | None = None) -> np.ndarray:
     """Predict each value by the value ``lag`` steps earlier at the same cell: ŷ[t] = y[t − lag].
 
     With ``times``, "earlier" is by time: ``lag`` steps of the axis's nominal frequency
@@ -900,9 +901,9 @@ def persistence_prediction(truth: np.ndarray, times: np.ndarray | None = None, *
     times : ndarray of cftime.datetime, shape (n_time,), optional
         The time axis; without it, ``lag`` array positions.
     lag : int
-    thinned : bool
-        Whether the run's own time selection thinned the axis, for the warning
-        (:func:`persistence_gap_warning`).
+    dates : ndarray of cftime.datetime, shape (n_time,), optional
+        The steps' cell middles when the run's own time selection thinned the axis, for the
+        warning (:func:`persistence_gap_warning`).
 
     Returns
     -------
@@ -922,7 +923,7 @@ def persistence_prediction(truth: np.ndarray, times: np.ndarray | None = None, *
     earlier, n_gaps = lagged.earlier[lag], int(lagged.in_gap[lag].sum())
     if n_gaps:
         _log.warning(persistence_gap_warning(n_gaps, times, after=np.flatnonzero(lagged.in_gap[lag]),
-                                             thinned=thinned))
+                                             dates=dates))
     have = earlier >= 0
     predicted[have] = truth[earlier[have]]
     return predicted

@@ -256,7 +256,7 @@ def gridded_predictions(
                                                data.samples.flat_index)
     if persistence and "persistence" in baselines and persistence_left_out(layout) is None:
         predictions["persistence"] = persistence_prediction(truth, layout.time.values,
-                                                            thinned=layout.value_time_step is not None)
+                                                            dates=layout.selection_dates())
     return truth, predictions
 
 

@@ -1030,7 +1030,7 @@ def evaluate_run(
             reason = persistence_left_out(layout, lags=config.data.lags)
             if reason is None:
                 predictions["persistence"] = persistence_prediction(truth, layout.time.values,
-                                                                    thinned=layout.value_time_step is not None)
+                                                                    dates=layout.selection_dates())
             else:
                 left_out["persistence"] = reason
         extrapolation = check_training_range(run, data.samples.inputs)

@@ -341,3 +341,35 @@ def test_season_and_year_features_of_months_kept_every_other_month_are_those_of_
     # the whole series' own dates are the months' middles (15 February 12:00 in 2000, a leap year)
     middle = cftime.DatetimeGregorian(2000, 2, 15, 12)
     assert whole["year"][1][1] == pytest.approx(2000 + (middle - cftime.DatetimeGregorian(2000, 1, 1)).days / 366 + 0.5 / 366)
+
+
+def test_a_lag_of_weekly_means_missing_because_seasons_left_its_week_out_is_not_blamed_on_gaps(caplog):
+    """verify21a F3: --seasons DJF on a complete weekly series stamped at the start of each week, without bounds:
+    the selection chooses weeks by their middles (the week stamped 30 November, middle 3 December, is DJF), and the
+    week before each first DJF week (middle in November) was said to be lost to "gaps" in the time axis."""
+    import datetime
+
+    import cftime
+
+    from climann.data.subset import subset_dataset
+
+    start = cftime.DatetimeGregorian(2000, 1, 1)
+    times = np.array([start + datetime.timedelta(days=7 * k) for k in range(160)])
+    rng = np.random.default_rng(5)
+    full = xr.Dataset(
+        {name: (("time", "lat", "lon"), rng.normal(size=(160, 2, 2))) for name in ("tas", "pred")},
+        coords={"time": ("time", times, {"axis": "T"}), "lat": ("lat", [10.0, 20.0], {"units": "degrees_north"}),
+                "lon": ("lon", [0.0, 10.0], {"units": "degrees_east"})})
+    dataset = subset_dataset(full, seasons=("DJF",))
+    kept = dataset["time"].values
+    middles = kept + datetime.timedelta(days=3.5)
+    # by hand: a kept week whose week before is not kept, all of them left out by the selection (no gap in the file)
+    first_weeks = [k for k in range(1, len(kept)) if (kept[k] - kept[k - 1]).days != 7]
+    assert all((middle - datetime.timedelta(days=7)).month not in (12, 1, 2) for middle in middles[first_weeks])
+    with caplog.at_level("WARNING", logger="climann"):
+        build(dataset, predictors=(), features=(), lags={"pred": (1,)})
+    warned = [r.getMessage() for r in caplog.records if "lag 1 is missing" in r.getMessage()]
+    assert len(warned) == 1 and "gap" not in warned[0]
+    assert warned[0].startswith(f"lag 1 is missing at {len(first_weeks)} time steps (") and warned[0].endswith(
+        f": the step 7 days before each is in a month the time selection (--months/--seasons) leaves out; "
+        f"their {len(first_weeks) * 4} samples are dropped")

@@ -118,7 +118,7 @@ def test_persistence_missing_after_months_the_user_left_out_names_that_cause(cap
                       for year in range(3) for month in (6, 7, 8)])
     truth = np.random.default_rng(4).normal(size=(len(times), 1, 2))
     with caplog.at_level("WARNING", logger="climann"):
-        predicted = persistence_prediction(truth, times, thinned=thinned)
+        predicted = persistence_prediction(truth, times, dates=times if thinned else None)
     assert [r.getMessage() for r in caplog.records if r.getMessage().startswith("persistence")] == [said]
     assert np.isnan(predicted[:, 0, 0]).tolist() == [True, False, False] * 3
 

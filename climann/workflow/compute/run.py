@@ -294,7 +294,7 @@ def evaluate_distributed(
         if n_after_gaps:
             run_logger.warning(persistence_gap_warning(n_after_gaps, layout.time.values,
                                                        after=np.flatnonzero(previous[1:] < 0) + 1,
-                                                       thinned=layout.value_time_step is not None))
+                                                       dates=layout.selection_dates()))
     names = list(split.time_masks)
     block_of_step = np.full(layout.shape[0], -1, dtype=np.int64)
     for index, name in enumerate(names):
