@@ -662,7 +662,8 @@ def _note_start_stamps(name: str, stamps: np.ndarray, doubt: str) -> None:
             f"'{name}' has no bounds and is stamped at the start of each {doubt} ({_date(stamps[0])}, …): each "
             f"value is read as the mean of the {doubt} beginning there ({stamped_so}) "
             f"and its season (in the scores per season and the season and year features) is that of the cell's "
-            f"middle; a file stamped at the end of each {doubt} (CESM history files) needs time_bnds"))
+            f"middle; a file stamped at the end of each {doubt} (CESM history files) needs time_bnds"),
+            key=("stamped at the start of each", name, doubt))  # once, whichever step of the axis it first names
 
 
 def time_bounds_name(dataset: xr.Dataset) -> str | None:

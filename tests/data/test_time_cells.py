@@ -580,3 +580,28 @@ def test_seasons_of_a_time_with_bounds_are_its_coordinate_of_middles():
     stamps = np.array([cftime.datetime(1990, 1, 16, 12, calendar="standard")], dtype=object)
     time = xr.DataArray(stamps, dims="time", name="time", attrs={"bounds": "time_bnds"})
     assert list(season_score_times(time)) == list(stamps)
+
+
+def test_the_start_stamps_warning_is_given_once_for_an_axis_and_its_selection(caplog):
+    """verify21a F4: pentads stamped at their start, without bounds, chosen with --months 6,7,8: the selection reads
+    the whole axis's cells and the run the kept axis's, and the warning was printed twice (first 2000-01-01, then
+    2000-05-30); it is one warning for the variable."""
+    import datetime
+
+    import cftime
+
+    from climann.data.notes import forget_notes
+    from climann.data.time_cells import season_score_times
+
+    forget_notes()
+    start = cftime.DatetimeNoLeap(2000, 1, 1)
+    stamps = np.array([start + datetime.timedelta(days=5 * k) for k in range(146)])
+    whole = xr.DataArray(stamps, dims="time", name="time")
+    with caplog.at_level("WARNING", logger="climann"):
+        season_score_times(whole)
+        kept = whole[[stamp.month in (6, 7, 8) for stamp in season_score_times(whole)]]
+        season_score_times(kept)
+    said = [r.getMessage() for r in caplog.records if "stamped at the start of each" in r.getMessage()]
+    assert len(said) == 1 and said[0].startswith("'time' has no bounds and is stamped at the start of each 5 days "
+                                                 "(2000-01-01, …)")
+    forget_notes()
