@@ -157,3 +157,17 @@ def test_a_finished_run_with_a_checkpoint_says_where_its_retraining_stopped(tmp_
         f"replace; finish the retraining with: climann train --resume {run_dir}")
     (run_dir / "model.npz").unlink()  # an unfinished run, not a finished one beside a retraining
     assert interrupted_retraining(run_dir) is None
+
+
+def test_a_run_whose_model_is_cut_short_is_refused_by_predict_and_evaluate_with_that_reason_alone(tmp_path):
+    """verify21b F4: predict and evaluate said the cut-short reason, then "; give a directory written by climann
+    train", of a folder that is one."""
+    from climann.errors import ClimannError
+    from climann.workflow.predict import load_run
+
+    (tmp_path / "config.toml").write_text("# climann resolved configuration\n")
+    Network([2, 3, 1]).save(tmp_path / "model.npz", metadata={"features": ["a"]})
+    _cut_short(tmp_path / "model.npz")
+    with pytest.raises(ClimannError) as refused:
+        load_run(tmp_path)
+    assert str(refused.value) == cut_short(tmp_path)

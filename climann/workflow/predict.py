@@ -185,12 +185,12 @@ def load_run(run_dir: str | Path) -> TrainedRun:
     ClimannError
         If the directory is not a finished run.
     """
-    from climann.run_files import finished_run_problem, interrupted_retraining
+    from climann.run_files import cut_short, finished_run_problem, interrupted_retraining
 
     run_dir = Path(run_dir)
     problem = finished_run_problem(run_dir)  # by content: another tool's config.toml + model.npz is no run
-    if problem is not None and "--resume" in problem:  # an unfinished run: the message says how to finish it
-        raise ClimannError(problem)
+    if problem is not None and ("--resume" in problem or cut_short(run_dir) is not None):
+        raise ClimannError(problem)  # an unfinished or cut-short run: the message says what to do
     if problem is not None:
         where = "run directory " if not run_dir.exists() else ""
         raise ClimannError(f"{where}{problem}; give a directory written by climann train")
