@@ -206,8 +206,8 @@ def prediction_file_maps(dataset: xr.Dataset, *, time: str | None = None, where:
     dims = (layout.time.name, layout.latitude.name, layout.longitude.name)
     times = np.asarray(layout.time.values)
     if time is None:
-        steps, label = np.arange(times.size), "mean"
-        when = f"mean over {_period([t.year for t in times])} ({times.size} steps) from {where}"
+        steps, label = _labelled_steps(dataset, times.size), "mean"
+        when = f"mean over {_period([times[k].year for k in steps])} ({steps.size} steps) from {where}"
     else:
         steps, label, nearest = time_steps(times, time, where=where, bounds=_time_bounds(dataset, layout.time.name))
         shown = f"{label} (the step nearest to {time})" if nearest else label
@@ -224,6 +224,19 @@ def prediction_file_maps(dataset: xr.Dataset, *, time: str | None = None, where:
     maps = {name: np.divide(total.values, count.values, out=np.full(count.shape, np.nan), where=count.values > 0)
             for name, (total, count) in sums.items()}
     return FileMaps(layout, maps["prediction"], maps.get("truth"), steps, label, when)
+
+
+def _labelled_steps(dataset: xr.Dataset, n_time: int) -> np.ndarray:
+    """The steps a prediction file's mean map is over, shape (n_steps,): those its ``split``
+    labels as a block (train, val, test, all), leaving out the ``unused`` step read from
+    before a ``--time-range`` for its first step's lags and persistence, which holds no
+    prediction; every step when none is labelled (``predict``'s files have no ``split``)."""
+    from climann.evaluation.predictions import split_labels
+
+    if "split" not in dataset:
+        return np.arange(n_time)
+    labelled = np.flatnonzero(split_labels(dataset["split"]) != "")
+    return labelled if labelled.size else np.arange(n_time)
 
 
 def figure_name(path: str | Path, label: str) -> str:

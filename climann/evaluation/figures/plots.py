@@ -266,7 +266,8 @@ def plot_area_mean_series(
     bottom.set_xlabel("year")
     bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
     where = f" at {point}" if point else ": area-weighted mean over the grid"
-    top.set_title(f"{name}{where}, {_period(years)}: {drawn_series(list(series))}")
+    labelled = [year for year, label in zip(years, split_labels) if label]  # not a step read for lags only
+    top.set_title(f"{name}{where}, {_period(labelled or years)}: {drawn_series(list(series))}")
     top.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
     for axis in (top, bottom):
         axis.grid(True, alpha=0.3)

@@ -253,3 +253,20 @@ def test_a_prediction_file_of_one_cell_is_drawn_as_its_series_not_a_map(tmp_path
     assert drawn["split_labels"][-1] == "test"
     # a prediction file holds no baselines: the title names what is drawn
     assert drawn["title"] == f"tas at {drawn['point']}, 1980–1982: truth and model"
+
+
+def test_the_mean_of_an_evaluate_file_leaves_out_the_unused_step_read_before_its_period(predicted, tmp_path):
+    """verify21a F2: evaluate --data --time-range writes the step before the period (split 'unused', no prediction),
+    read for its first step's lags and persistence; the map's title counted it (1984–1986, 25 steps)."""
+    with xr.open_dataset(predicted["truth"], decode_times=TIME) as source:
+        dataset = source.load()
+    flags = np.full(dataset.sizes["time"], 4, dtype=np.int8)
+    flags[0] = 0
+    dataset["split"] = ("time", flags, {"flag_values": np.array([0, 4], dtype=np.int8),
+                                        "flag_meanings": "unused all"})
+    dataset["tas_pred"][0] = np.nan
+    dataset.to_netcdf(tmp_path / "evaluated.nc")
+    with open_prediction_file(tmp_path / "evaluated.nc") as opened:
+        maps = prediction_file_maps(opened, where="evaluated.nc")
+    assert list(maps.steps) == list(range(1, 36))
+    assert maps.when == "mean over 1980–1982 (35 steps) from evaluated.nc"

@@ -72,3 +72,21 @@ def test_the_title_of_a_series_figure_names_the_series_drawn(tmp_path, monkeypat
     plots.plot_area_mean_series(years, series, units="K", name="tas", split_labels=[""] * 24,
                                 path=tmp_path / "series.png", dpi=40, point="the single grid cell (5°S, 100°E)")
     assert titles == [f"tas at the single grid cell (5°S, 100°E), 2000–2001: {shown}"]
+
+
+def test_the_title_of_a_series_figure_names_the_period_of_the_blocks_not_the_step_read_before_it(tmp_path,
+                                                                                                  monkeypatch):
+    """verify21a F2: a run with time_range 1982–1989 reads December 1981 for the lags of its first step (in no
+    block, label ""); the title said 1981–1989."""
+    import numpy as np
+
+    titles = []
+    save = plots._save
+    monkeypatch.setattr(plots, "_save", lambda figure, path, dpi: titles.append(figure.axes[0].get_title())
+                        or save(figure, path, dpi))
+    years = [1981 + 11.5 / 12] + [1982 + month / 12 for month in range(96)]
+    labels = [""] + ["train"] * 72 + ["val"] * 12 + ["test"] * 12
+    series = {"truth": np.linspace(280.0, 290.0, 97), "model": np.linspace(280.5, 290.5, 97)}
+    plots.plot_area_mean_series(years, series, units="K", name="tas", split_labels=labels,
+                                path=tmp_path / "series.png", dpi=40)
+    assert titles == ["tas: area-weighted mean over the grid, 1982–1989: truth and model"]
