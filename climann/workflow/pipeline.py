@@ -87,6 +87,7 @@ from climann.workflow.runlog import (
     EpochLogger,
     PhaseTimer,
     RunLogCollector,
+    block_extrapolation,
     capture_run_log,
     log_data_summary,
     run_logger,
@@ -511,7 +512,8 @@ def _train_evaluate_write(
             evaluation = evaluate(config, data, network)
         warn_about_notes(evaluation.metrics)
         warn_about_identity(evaluation.metrics, config.data)
-        warn_about_extrapolation(data, input_units(config, data.samples.feature_names, data.samples.layout))
+        warn_about_extrapolation(block_extrapolation(data),
+                                 input_units(config, data.samples.feature_names, data.samples.layout))
     else:
         run_logger.info("data: %.3g GB of samples > [data] in_memory_limit_gb = %g: streamed from disk while training",
                         estimated_bytes(source) / 2**30, config.data.in_memory_limit_gb)

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from climann.data.notes import forget_notes
 
 if TYPE_CHECKING:
+    from climann.evaluation.extrapolation import Extrapolation
     from climann.model import History
     from climann.workflow.config import DataConfig
     from climann.workflow.preparation import PreparedData
@@ -151,27 +152,43 @@ def warn_about_identity(metrics: dict, data: DataConfig) -> None:
 BLOCK_EXTRAPOLATION_SHARE = 0.01
 
 
-def warn_about_extrapolation(data: PreparedData, units: Mapping[str, str]) -> None:
+def warn_about_extrapolation(blocks: Mapping[str, Extrapolation], units: Mapping[str, str]) -> None:
     """Warn (on the terminal and in ``train.log``), one line per block, when at least
     :data:`BLOCK_EXTRAPOLATION_SHARE` of the samples of the validation or test block have
-    features outside their range on the training block: the check and line ``predict``
-    gives new data (:func:`~climann.evaluation.extrapolation.check_extrapolation`,
-    :func:`~climann.evaluation.extrapolation.extrapolation_message`), so that a test block
+    features outside their range on the training block: the line ``predict`` gives new data
+    (:func:`~climann.evaluation.extrapolation.extrapolation_message`), so that a test block
     warmer than any training year, or a latitude first observed after it, is not scored
-    without a word. ``units``: the inputs' units (``model.npz`` ``units``)."""
-    from climann.evaluation.extrapolation import check_extrapolation, extrapolation_message
+    without a word.
 
-    ranges = data.input_scaler.range_dict()
-    if ranges is None:
-        return
+    One function for every route: ``blocks`` holds each block's
+    :class:`~climann.evaluation.extrapolation.Extrapolation`, checked on the samples in memory
+    (:func:`block_extrapolation`) or added up from the chunks' counts on the streamed and
+    cluster routes (:func:`climann.workflow.compute.evaluation.extrapolation_from_series`);
+    other blocks than ``val`` and ``test`` are ignored. ``units``: the inputs' units
+    (``model.npz`` ``units``)."""
+    from climann.evaluation.extrapolation import extrapolation_message
+
     for block in ("val", "test"):
-        mask = data.sample_masks.get(block)
-        if mask is None or not mask.any():
+        extrapolation = blocks.get(block)
+        if extrapolation is None:
             continue
-        extrapolation = check_extrapolation(data.samples.inputs[mask], ranges)
         message = extrapolation_message(extrapolation, units)
         if message and extrapolation.fraction >= BLOCK_EXTRAPOLATION_SHARE:
             run_logger.warning("%s block: %s", block, message)
+
+
+def block_extrapolation(data: PreparedData) -> dict[str, Extrapolation]:
+    """The samples of the validation and test blocks in memory outside the training block's
+    range of their features (:func:`~climann.evaluation.extrapolation.check_extrapolation`),
+    by block; empty when the range is not known."""
+    from climann.evaluation.extrapolation import check_extrapolation
+
+    ranges = data.input_scaler.range_dict()
+    if ranges is None:
+        return {}
+    masks = {block: data.sample_masks.get(block) for block in ("val", "test")}
+    return {block: check_extrapolation(data.samples.inputs[mask], ranges)
+            for block, mask in masks.items() if mask is not None and mask.any()}
 
 
 class RepeatedWarnings(logging.Filter):

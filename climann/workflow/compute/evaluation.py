@@ -226,9 +226,12 @@ class ChunkEvaluation:
     region_cells : ndarray of bool, shape (n_regions, n_lat, n_lon), or None
         Sums per block and region too.
     ranges : mapping, or None
-        The model file's ``input_ranges``: with them, each chunk also flags its samples
-        outside the training range (grid ``extrapolated``) and counts them
-        (:func:`extrapolation_series`).
+        The model file's ``input_ranges``: with them, each chunk also counts its samples
+        outside the training range (:func:`extrapolation_series`) and, with
+        ``extrapolated_grid``, flags them (grid ``extrapolated``).
+    extrapolated_grid : bool
+        With ``ranges``, also the grid ``extrapolated`` (``<target>_extrapolated`` of
+        ``predict`` and ``evaluate --data``); ``train`` counts only, for its warning.
     """
 
     source: PointwiseSource
@@ -246,11 +249,14 @@ class ChunkEvaluation:
     season_of_step: np.ndarray | None = None
     region_cells: np.ndarray | None = None
     ranges: dict | None = None
+    extrapolated_grid: bool = True
 
     @property
     def grid_names(self) -> tuple[str, ...]:
-        """The grids of each chunk: ``truth``, the models, and ``extrapolated`` with ranges."""
-        return ("truth", *self.models, *(("extrapolated",) if self.ranges is not None else ()))
+        """The grids of each chunk: ``truth``, the models, and ``extrapolated`` with ranges
+        (unless not ``extrapolated_grid``)."""
+        flagged = self.ranges is not None and self.extrapolated_grid
+        return ("truth", *self.models, *(("extrapolated",) if flagged else ()))
 
     @property
     def series_names(self) -> tuple[str, ...]:
@@ -294,6 +300,19 @@ def extrapolation_from_series(series: dict[str, np.ndarray], ranges: dict) -> Ex
         np.array([series[f"extrapolation:low:{column}"].min() for column in columns]),
         np.array([series[f"extrapolation:high:{column}"].max() for column in columns]),
     )
+
+
+def block_extrapolation_from_series(
+    series: dict[str, np.ndarray], ranges: dict, block_of_step: np.ndarray, names: Sequence[str]
+) -> dict[str, Extrapolation]:
+    """Each block's :class:`~climann.evaluation.extrapolation.Extrapolation` from the
+    :func:`extrapolation_series` of every time step (shape (n_time,)), added over the steps of
+    that block: what :func:`~climann.evaluation.extrapolation.check_extrapolation` finds on
+    the block's samples in memory. ``block_of_step``: index into ``names`` of each step, −1
+    for none (:class:`ChunkEvaluation`)."""
+    return {name: extrapolation_from_series({key: values[block_of_step == index] for key, values in series.items()},
+                                            ranges)
+            for index, name in enumerate(names) if (block_of_step == index).any()}
 
 
 def _previous_step(context: ChunkEvaluation, start: int) -> np.ndarray:
@@ -354,11 +373,12 @@ def evaluate_chunk(
     )
     series = area_means(grids, area)
     series[TARGET_PRESENT] = np.isfinite(truth).reshape(truth.shape[0], -1).any(axis=1).astype(np.float64)
-    if context.ranges is not None:
+    if "extrapolated" in context.grid_names:
         grids["extrapolated"] = local_grid(
             outside_training_range(samples.inputs, np.asarray(context.ranges["min"]),
                                    np.asarray(context.ranges["max"])).any(axis=1).astype(np.float64),
             samples, start, stop)
+    if context.ranges is not None:
         series.update(extrapolation_series(samples, context.ranges, start, stop))
     return grids, sums, series
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,6 +44,7 @@ from climann.workflow.compute.evaluation import (
     TARGET_PRESENT,
     ChunkEvaluation,
     ScoreSums,
+    block_extrapolation_from_series,
     extrapolation_from_series,
     fit_baselines,
 )
@@ -58,6 +59,7 @@ from climann.data.time_axis import previous_steps
 from climann.evaluation.baselines import (
     persistence_gap_warning, persistence_left_out, persistence_left_out_reason, season_keys, season_name,
 )
+from climann.evaluation.extrapolation import Extrapolation
 from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset
 from climann.evaluation.groups import run_metrics
 from climann.evaluation.regions import layout_regions
@@ -78,11 +80,18 @@ from climann.workflow.run_directory import (
     ChunkedEvaluation,
     RunRecords,
     RunResult,
+    input_units,
     model_metadata,
     scored_steps_record,
     write_chunked_run_files,
 )
-from climann.workflow.runlog import PhaseTimer, run_logger, warn_about_identity, warn_about_notes
+from climann.workflow.runlog import (
+    PhaseTimer,
+    run_logger,
+    warn_about_extrapolation,
+    warn_about_identity,
+    warn_about_notes,
+)
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -118,6 +127,9 @@ class Evaluated:
         cell, the reference of the anomalies; None without a training block.
     season_index : ndarray of int, shape (n_time,), or None
         Each time step's season (index into ``climatology``).
+    extrapolation : dict of str to Extrapolation
+        With ``ranges``, each block's samples outside them (added up from the chunks' counts,
+        :func:`~climann.workflow.compute.evaluation.block_extrapolation_from_series`); else empty.
     """
 
     metrics: dict
@@ -125,6 +137,7 @@ class Evaluated:
     area_means: dict[str, np.ndarray]
     climatology: np.ndarray | None = None
     season_index: np.ndarray | None = None
+    extrapolation: dict[str, Extrapolation] = field(default_factory=dict)
 
 
 def check_test_block_has_a_sample(config: RunConfig, source: PointwiseSource, split: TimeSplit,
@@ -237,6 +250,7 @@ def evaluate_distributed(
     client: Client | None, config: RunConfig, source: PointwiseSource, split: TimeSplit, blocks: list[tuple[int, int]],
     network: Network, input_scaler: Standardizer, target_scaler: Standardizer, predictions_path: Path, *,
     history: str, baselines: Sequence[str] = BASELINES, ranges: dict | None = None, own_data: bool = True,
+    flag_extrapolation: bool = True,
 ) -> Evaluated:
     """Step 4: baselines, scores and the predictions file chunk by chunk.
 
@@ -251,8 +265,12 @@ def evaluate_distributed(
         when the time axis is regular and every sample is kept. For another dataset
         scored as one block, persistence at most.
     ranges : dict, optional
-        The model file's ``input_ranges``: the samples outside them are flagged in
+        The model file's ``input_ranges``: the samples outside them are counted per block
+        (``Evaluated.extrapolation``) and, with ``flag_extrapolation``, flagged in
         ``<target>_extrapolated`` and counted in ``metrics["extrapolation"]``.
+    flag_extrapolation : bool
+        False: ``ranges`` only count (``train``'s warning of its validation and test blocks,
+        :func:`~climann.workflow.runlog.warn_about_extrapolation`); the files are as without.
     own_data : bool
         True for the run's own data (``climann train``, ``climann evaluate RUN_DIR``): a
         streamed run's metrics then say that every time step was scored
@@ -307,7 +325,8 @@ def evaluate_distributed(
     if regions:
         options["region_cells"] = np.stack([region.cells for region in regions.values()])
     context = ChunkEvaluation(source, network, input_scaler, target_scaler, models, block_of_step, len(names),
-                              shift=float(target_scaler.mean[0]), ranges=ranges, **options)
+                              shift=float(target_scaler.mean[0]), ranges=ranges,
+                              extrapolated_grid=flag_extrapolation, **options)
     grids, sums, series = chunked_grids(context, blocks)
     dataset = predictions_dataset(layout, grids["truth"], grids["model"], split.labels(), history=history,
                                   baselines={name: grids[name] for name in models[1:]},
@@ -330,9 +349,11 @@ def evaluate_distributed(
     )
     if own_data:
         metrics.update(scored_steps_record(source, config))
-    if ranges is not None:
+    if ranges is not None and flag_extrapolation:
         metrics["extrapolation"] = extrapolation_from_series(counts, ranges).summary()
-    return Evaluated(metrics, total, area_means, options.get("climatology"), options.get("season_index"))
+    blocks_outside = {} if ranges is None else block_extrapolation_from_series(counts, ranges, block_of_step, names)
+    return Evaluated(metrics, total, area_means, options.get("climatology"), options.get("season_index"),
+                     extrapolation=blocks_outside)
 
 
 def _metadata_only(
@@ -373,9 +394,11 @@ def evaluate_and_write(
     evaluated = evaluate_distributed(
         client, config, source, split, blocks, trained.network, trained.input_scaler, trained.target_scaler,
         staging / "predictions.nc", history=command_line, baselines=config.evaluation.baselines,
+        ranges=trained.input_scaler.range_dict(), flag_extrapolation=False,
     )
     warn_about_notes(evaluated.metrics)
     warn_about_identity(evaluated.metrics, config.data)
+    warn_about_extrapolation(evaluated.extrapolation, input_units(config, source.feature_names, source.layout))
     _begin(phases, "writing the run directory")
     figures = write_chunked_run_files(
         staging, config, _metadata_only(source, split, trained.input_scaler, trained.target_scaler), trained.network,

@@ -610,3 +610,48 @@ def test_evaluate_with_time_range_forecasts_its_first_week_by_the_week_before_in
     assert metrics["n_samples"]["all"] == persistence["n_samples"] == tas[in_1992].size
     # cells of equal area: the area-weighted MSE is the plain mean
     assert persistence["mse"] == pytest.approx(np.mean((tas[in_1992 - 1] - tas[in_1992]) ** 2), rel=1e-5)
+
+
+@pytest.mark.parametrize("route", ["in-memory", "streamed", "cluster"])
+def test_a_test_year_beyond_the_training_range_is_warned_of_in_one_line_on_every_route(route, cluster, tmp_path,
+                                                                                       caplog, monkeypatch):
+    """A test year whose predictor is doubled (up to 2 where the training year stayed below 1):
+    each route prints the same line, its share of the test block's samples outside the
+    training range computed here by hand from the file (the margin 1 % of the range's width);
+    the validation year, inside, gets none. The chunked routes add their chunks' counts (several
+    chunks when streamed) and write no ``<target>_extrapolated`` nor ``extrapolation`` entry,
+    as the in-memory run does not."""
+    import logging
+
+    from climann.evaluation.extrapolation import RANGE_MARGIN
+    from tests.conftest import draw_no_run_figures, grid_dataset
+
+    draw_no_run_figures(monkeypatch)
+    dataset = grid_dataset(n_years=3)
+    dataset["pred"][24:] = dataset["pred"][24:] * 2  # the test year, 2002
+    dataset.to_netcdf(tmp_path / "warm.nc")
+    settings = {"data": {"paths": [str(tmp_path / "warm.nc")], "target": "tas", "predictors": ["pred"],
+                         "split_years": {"train": [2000, 2000], "val": [2001, 2001], "test": [2002, 2002]}},
+                "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}}
+    if route == "streamed":
+        settings["data"]["in_memory_limit_gb"] = 1e-6
+        settings["compute"] = {"chunk_mb": 0.002}  # ≈ 2 kB: a few time steps per chunk
+    elif route == "cluster":
+        settings["compute"] = {"scheduler": cluster.scheduler_address}
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        metrics = run_training(build_config(settings), run_dir=tmp_path / "run").metrics
+    # by hand: the training year's range, and the test year's values beyond it by more than the margin
+    training, test = dataset["pred"].values[:12], dataset["pred"].values[24:]
+    low, high = float(training.min()), float(training.max())
+    margin = RANGE_MARGIN * (high - low)
+    share = np.mean((test < low - margin) | (test > high + margin))
+    assert 0.1 < share < 1
+    expected = (f"test block: {100 * share:.0f} % of samples lie outside the training range of pred (max {high:.4g} "
+                f"seen, up to {float(test.max()):.4g} here); the predictions there are extrapolations")
+    said = [record.getMessage() for record in caplog.records if "outside the training range" in record.getMessage()]
+    assert said == [expected]
+    assert [line for line in (tmp_path / "run" / "train.log").read_text().splitlines()
+            if "outside the training range" in line][0].endswith(expected)
+    assert "extrapolation" not in metrics
+    with xr.open_dataset(tmp_path / "run" / "predictions.nc") as written:
+        assert "tas_extrapolated" not in written
