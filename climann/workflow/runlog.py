@@ -24,6 +24,8 @@ import time
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from climann.data.notes import forget_notes
 
 if TYPE_CHECKING:
@@ -164,8 +166,9 @@ def warn_about_extrapolation(blocks: Mapping[str, Extrapolation], units: Mapping
     :class:`~climann.evaluation.extrapolation.Extrapolation`, checked on the samples in memory
     (:func:`block_extrapolation`) or added up from the chunks' counts on the streamed and
     cluster routes (:func:`climann.workflow.compute.evaluation.extrapolation_from_series`);
-    other blocks than ``val`` and ``test`` are ignored. ``units``: the inputs' units
-    (``model.npz`` ``units``)."""
+    other blocks than ``val`` and ``test`` are ignored, and so is the ``year`` feature, beyond
+    its training range in those blocks by the split's construction (:func:`block_check_ranges`).
+    ``units``: the inputs' units (``model.npz`` ``units``)."""
     from climann.evaluation.extrapolation import extrapolation_message
 
     for block in ("val", "test"):
@@ -177,13 +180,32 @@ def warn_about_extrapolation(blocks: Mapping[str, Extrapolation], units: Mapping
             run_logger.warning("%s block: %s", block, message)
 
 
+#: Features whose validation and test values lie outside their training range by the split's
+#: own construction, left out of :func:`warn_about_extrapolation`'s check: the blocks are
+#: whole years after (or before) the training years, so ``year`` is beyond its training range
+#: at every sample of them, on every run that uses it (verify21a F5). ``predict`` still checks it.
+BY_CONSTRUCTION = ("year",)
+
+
+def block_check_ranges(ranges: Mapping | None) -> dict | None:
+    """The training ranges of the inputs (``model.npz`` ``input_ranges``) for the check of the
+    validation and test blocks: those of :data:`BY_CONSTRUCTION` opened to (−∞, ∞), the others
+    as they are; None when not known."""
+    if ranges is None:
+        return None
+    open_ended = [name in BY_CONSTRUCTION for name in ranges["names"]]
+    return {"names": list(ranges["names"]),
+            "min": [-np.inf if free else low for free, low in zip(open_ended, ranges["min"])],
+            "max": [np.inf if free else high for free, high in zip(open_ended, ranges["max"])]}
+
+
 def block_extrapolation(data: PreparedData) -> dict[str, Extrapolation]:
     """The samples of the validation and test blocks in memory outside the training block's
     range of their features (:func:`~climann.evaluation.extrapolation.check_extrapolation`),
     by block; empty when the range is not known."""
     from climann.evaluation.extrapolation import check_extrapolation
 
-    ranges = data.input_scaler.range_dict()
+    ranges = block_check_ranges(data.input_scaler.range_dict())
     if ranges is None:
         return {}
     masks = {block: data.sample_masks.get(block) for block in ("val", "test")}

@@ -148,3 +148,26 @@ def test_a_test_block_outside_the_training_range_is_warned_of_as_predict_does(tm
     assert len(lines) == 1 and "test block: " in lines[0], lines
     assert f"test block: {100 * share:.0f} % of samples lie outside the training range of pred" in lines[0]
     assert f"up to {test.max():.4g} here" in lines[0]
+
+
+def test_the_year_feature_beyond_its_training_years_by_construction_is_not_warned_of(tmp_path):
+    """verify21a F5: with the ``year`` feature every run warned "val block: 100 % of samples lie outside the training
+    range of year" and the same for test: the blocks are later years by the split's construction. year is left out of
+    the blocks' check (block_check_ranges, one function for every route); predict still checks it."""
+    from climann.workflow.config import build_config
+    from climann.workflow.pipeline import run_training
+    from tests.conftest import grid_dataset
+
+    grid_dataset(n_years=3).to_netcdf(tmp_path / "plain.nc")
+    settings = {"data": {"paths": [str(tmp_path / "plain.nc")], "target": "tas", "predictors": ["pred"],
+                         "features": ["year", "season"],
+                         "split_years": {"train": [2000, 2000], "val": [2001, 2001], "test": [2002, 2002]}},
+                "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}}
+    run_training(build_config(settings), run_dir=tmp_path / "run")
+    log = (tmp_path / "run" / "train.log").read_text()
+    assert "outside the training range" not in log
+    from climann.workflow.runlog import block_check_ranges
+
+    ranges = {"names": ["pred", "year", "season_sin"], "min": [0.0, 2000.0, -1.0], "max": [1.0, 2000.9, 1.0]}
+    assert block_check_ranges(ranges) == {"names": ["pred", "year", "season_sin"], "min": [0.0, -np.inf, -1.0],
+                                          "max": [1.0, np.inf, 1.0]}

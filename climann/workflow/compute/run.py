@@ -87,6 +87,7 @@ from climann.workflow.run_directory import (
 )
 from climann.workflow.runlog import (
     PhaseTimer,
+    block_check_ranges,
     run_logger,
     warn_about_extrapolation,
     warn_about_identity,
@@ -394,7 +395,7 @@ def evaluate_and_write(
     evaluated = evaluate_distributed(
         client, config, source, split, blocks, trained.network, trained.input_scaler, trained.target_scaler,
         staging / "predictions.nc", history=command_line, baselines=config.evaluation.baselines,
-        ranges=trained.input_scaler.range_dict(), flag_extrapolation=False,
+        ranges=block_check_ranges(trained.input_scaler.range_dict()), flag_extrapolation=False,
     )
     warn_about_notes(evaluated.metrics)
     warn_about_identity(evaluated.metrics, config.data)
