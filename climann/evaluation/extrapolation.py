@@ -86,11 +86,14 @@ class Extrapolation:
     outside : ndarray of bool, shape (n_samples,), or None
         True where any feature lies outside its training range (None when summed chunk by
         chunk, see :func:`from_counts`).
+    n_outside : int
+        The number of samples with some feature outside its training range.
     """
 
     fraction: float
     features: dict[str, dict]
     outside: np.ndarray | None = None
+    n_outside: int = 0
 
     def summary(self) -> dict:
         """``{"fraction", "features"}`` for ``metrics.json`` (``extrapolation``)."""
@@ -122,7 +125,8 @@ def check_extrapolation(inputs: np.ndarray, ranges: Mapping) -> Extrapolation:
             "range_here": [float(np.nanmin(values)), float(np.nanmax(values))],
         }
     outside = flags.any(axis=1)
-    return Extrapolation(fraction=float(outside.mean()) if outside.size else 0.0, features=features, outside=outside)
+    return Extrapolation(fraction=float(outside.mean()) if outside.size else 0.0, features=features, outside=outside,
+                         n_outside=int(outside.sum()))
 
 
 def from_counts(
@@ -150,7 +154,8 @@ def from_counts(
         }
         for column in np.flatnonzero(outside)
     }
-    return Extrapolation(fraction=float(n_outside / n_samples) if n_samples else 0.0, features=features)
+    return Extrapolation(fraction=float(n_outside / n_samples) if n_samples else 0.0, features=features,
+                         n_outside=int(n_outside))
 
 
 def extrapolation_message(extrapolation: Extrapolation, units: Mapping[str, str] | None = None) -> str | None:

@@ -171,3 +171,31 @@ def test_the_year_feature_beyond_its_training_years_by_construction_is_not_warne
     ranges = {"names": ["pred", "year", "season_sin"], "min": [0.0, 2000.0, -1.0], "max": [1.0, 2000.9, 1.0]}
     assert block_check_ranges(ranges) == {"names": ["pred", "year", "season_sin"], "min": [0.0, -np.inf, -1.0],
                                           "max": [1.0, np.inf, 1.0]}
+
+
+@pytest.mark.parametrize(("n_record", "warned"), [pytest.param(2, False, id="two-record-values"),
+                                                  pytest.param(6, True, id="six-values-beyond")])
+def test_a_few_record_values_of_a_short_block_are_not_warned_of(tmp_path, n_record, warned):
+    """verify21a F7: on one cell's series (12 samples a block) one record value is 8 % of the block, over the 1 %
+    share, and a series without a trend warned in most splits. A block warns only with at least
+    BLOCK_EXTRAPOLATION_SAMPLES of its samples outside the range (and 1 % of them)."""
+    from climann.workflow.config import build_config
+    from climann.workflow.pipeline import run_training
+    from climann.workflow.runlog import BLOCK_EXTRAPOLATION_SAMPLES
+    from tests.conftest import grid_dataset
+
+    dataset = grid_dataset(n_years=3, n_lat=1, n_lon=1)
+    dataset["pred"][24:24 + n_record] = 3.0  # beyond the training year's 0 … 1 in n_record test months
+    dataset.to_netcdf(tmp_path / "station.nc")
+    settings = {"data": {"paths": [str(tmp_path / "station.nc")], "target": "tas", "predictors": ["pred"],
+                         "features": [],
+                         "split_years": {"train": [2000, 2000], "val": [2001, 2001], "test": [2002, 2002]}},
+                "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}}
+    run_training(build_config(settings), run_dir=tmp_path / "run")
+    lines = [line for line in (tmp_path / "run" / "train.log").read_text().splitlines()
+             if "outside the training range" in line]
+    assert (n_record >= BLOCK_EXTRAPOLATION_SAMPLES) == warned
+    if not warned:
+        assert lines == []
+        return
+    assert len(lines) == 1 and f"test block: {100 * n_record / 12:.0f} % of samples lie outside" in lines[0]
