@@ -512,12 +512,15 @@ def select_time(
     months: Sequence[int] = (),
     time_stride: int = 1,
     step_before: bool = False,
+    dated_by: str = "cell_middle",
 ) -> xr.Dataset:
     """Keep the time steps within ``time_range = (first, last)`` (inclusive, dates as
     'YYYY[-MM[-DD]]'), in ``months`` (1–12), then every ``time_stride``-th of them. A step is
     in the month of its time cell's middle (:func:`~climann.data.time_cells.season_score_times`,
     the date the ``season`` feature and the scores per season give it): a weekly mean stamped
-    at the start of its 7 days on 26 February, without bounds, is in March.
+    at the start of its 7 days on 26 February, without bounds, is in March; with ``dated_by``
+    = ``"stamp"`` (``[data] selection_dated_by`` of runs trained before 3 December 2026), in
+    the month of its stamp.
 
     With ``step_before`` (and a ``time_range`` alone, neither ``months`` nor ``time_stride``)
     the data's step just before the range is kept too, when the data have one, and recorded
@@ -541,7 +544,7 @@ def select_time(
         keep &= _within(values, time_range, calendar)
     within_range = values[keep]
     if months:  # by the month of each value's cell middle, as the season features and scores date it
-        keep &= np.isin([value.month for value in season_score_times(dataset[name])], list(months))
+        keep &= np.isin(_selection_months(dataset[name], dated_by), list(months))
     chosen = np.flatnonzero(keep)[::time_stride]
     if chosen.size == 0:
         raise ClimannError(
@@ -576,9 +579,16 @@ def _trained_months_text(months: Sequence[int], seasons: Sequence[str]) -> tuple
     return ", ".join(named), "[data] " + " and ".join(keys)
 
 
+def _selection_months(time: xr.DataArray, dated_by: str) -> np.ndarray:
+    """The calendar month of each step for ``months`` and ``seasons``, shape (n_time,): of its
+    time cell's middle (``dated_by="cell_middle"``, :func:`season_score_times`) or its stamp."""
+    dates = season_score_times(time) if dated_by == "cell_middle" else time.values
+    return np.array([value.month for value in dates], dtype=np.int64)
+
+
 def select_new_data_time(
     dataset: xr.Dataset, *, time_range: Sequence[str] = (), months: Sequence[int] = (),
-    seasons: Sequence[str] = (), where: str, step_before: bool = False,
+    seasons: Sequence[str] = (), where: str, step_before: bool = False, dated_by: str = "cell_middle",
 ) -> xr.Dataset:
     """The time steps of new data (``predict``, ``evaluate --data``) that a trained run predicts.
 
@@ -601,6 +611,8 @@ def select_new_data_time(
     step_before : bool
         Keep the data's step just before ``time_range`` too (without the run's ``months``),
         for persistence and lags only: see :func:`select_time`.
+    dated_by : {"cell_middle", "stamp"}
+        How the run's months date a step (``[data] selection_dated_by``, :func:`select_time`).
 
     Raises
     ------
@@ -622,7 +634,7 @@ def select_new_data_time(
     if not chosen:
         return dataset
     name, values, _ = _time_values(dataset)
-    held = np.array([value.month for value in values])
+    held = _selection_months(dataset[name], dated_by)
     keep = np.flatnonzero(np.isin(held, chosen))
     trained, keys = _trained_months_text(months, seasons)
     if keep.size == 0:
@@ -666,11 +678,12 @@ def subset_dataset(
     time_stride: int = 1,
     grid_stride: int = 1,
     step_before: bool = False,
+    dated_by: str = "cell_middle",
 ) -> xr.Dataset:
     """Apply every selection, in this order: extra-dimension values, region, time, grid stride.
 
     Each argument left at its default selects everything; see the functions above
-    (``step_before``: :func:`select_time`).
+    (``step_before``, ``dated_by``: :func:`select_time`).
     """
     if select:
         dataset = select_values(dataset, select)
@@ -679,5 +692,5 @@ def subset_dataset(
     chosen_months = tuple(months) + season_months(seasons)
     if time_range or chosen_months or time_stride > 1:
         dataset = select_time(dataset, time_range=time_range, months=chosen_months, time_stride=time_stride,
-                              step_before=step_before)
+                              step_before=step_before, dated_by=dated_by)
     return select_grid_stride(dataset, grid_stride)

@@ -170,6 +170,9 @@ def _recorded_config(metadata: dict, run_dir: Path) -> RunConfig:
         settings = tomllib.loads(metadata["config"])
         # a checkpoint from before [data] season_dated_by trained on season features dated by stamps
         settings.setdefault("data", {}).setdefault("season_dated_by", "stamp")
+        # and from before 3 December 2026 chose months by the stamps, without the step before its time_range
+        settings["data"].setdefault("selection_dated_by", "stamp")
+        settings["data"].setdefault("step_before_range", False)
         return build_config(settings)
     except (KeyError, TypeError, tomllib.TOMLDecodeError, ClimannError) as error:
         raise ClimannError(

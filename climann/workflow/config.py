@@ -86,6 +86,15 @@ class DataConfig:
         cell: from the time bounds, else the calendar month holding the stamp, a stamp on the
         1st opening its month) or ``stamp`` (the file's time stamp, as runs trained before
         this setting was recorded; their models keep it).
+    selection_dated_by : str
+        How ``months`` and ``seasons`` date a time step: ``cell_middle`` (the middle of its
+        time cell, as the ``season`` feature and the scores per season date it: a weekly mean
+        stamped 26 February, without bounds, is in March) or ``stamp`` (the file's time stamp,
+        as runs trained before 3 December 2026 chose them; their models keep it).
+    step_before_range : bool
+        Read the file's step just before ``time_range`` for the persistence and lags of the
+        period's first step only (in no block, never trained on or scored). Runs trained
+        before 3 December 2026 did not; their models keep that.
     split_fractions : tuple of float
         Fractions of the years (train, val, test), taken as contiguous blocks in that order.
     split_years : dict of str to (first, last)
@@ -162,6 +171,8 @@ class DataConfig:
     predictors: tuple[str, ...] | None = None
     features: tuple[str, ...] | None = None
     season_dated_by: str = "cell_middle"
+    selection_dated_by: str = "cell_middle"
+    step_before_range: bool = True
     split_fractions: tuple[float, ...] = DEFAULT_SPLIT_FRACTIONS
     split_years: dict[str, tuple[int, ...]] = field(default_factory=dict)
     split_gap_years: int = 0
@@ -407,6 +418,7 @@ _CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("data", "field_inputs"): ("mean", "flatten"),
     ("data", "overlap"): OVERLAP_CHOICES,
     ("data", "season_dated_by"): SEASON_DATINGS,
+    ("data", "selection_dated_by"): SEASON_DATINGS,
     ("model", "dtype"): ("float32", "float64"),
     ("training", "optimizer"): tuple(OPTIMIZERS),
     ("training", "loss"): tuple(LOSSES),

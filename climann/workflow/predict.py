@@ -245,9 +245,16 @@ def _renames_as_trained(config: RunConfig) -> RunConfig:
 
 
 def _dated_as_trained(config: RunConfig, network: Network | Ensemble) -> RunConfig:
-    """The run's configuration with ``[data] season_dated_by`` as its model was trained: a
-    model file without the record (``season_dated_by`` in its metadata) was trained on season
-    and year features computed from the files' stamps, and keeps them so."""
+    """The run's configuration with ``[data] season_dated_by``, ``selection_dated_by`` and
+    ``step_before_range`` as its model was trained: a model file without the record of one
+    (in its metadata) was trained as climann did before it: season and year features computed
+    from the files' stamps; ``months``/``seasons`` chosen by the stamps' months, and no step
+    read before ``time_range`` (before 3 December 2026), so that ``climann evaluate RUN``
+    scores such a run on its own data as it was trained (verify21a F8)."""
+    recorded = {"selection_dated_by": network.metadata.get("selection_dated_by", "stamp"),
+                "step_before_range": bool(network.metadata.get("step_before_range", False))}
+    if any(getattr(config.data, key) != value for key, value in recorded.items()):
+        config = dataclasses.replace(config, data=dataclasses.replace(config.data, **recorded))
     dated_by = network.metadata.get("season_dated_by", "stamp")
     if config.data.season_dated_by == dated_by:
         return config

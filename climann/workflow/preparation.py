@@ -274,17 +274,19 @@ def _open_subset(
         # a time_stride would take every n-th step counted from the step before: the lags of new data then
         # count the steps kept, from the period's first
         opened = select_new_data_time(opened, time_range=data.time_range, months=data.months, seasons=data.seasons,
-                                      where=described, step_before=step_before and data.time_stride == 1)
+                                      where=described, step_before=step_before and data.time_stride == 1,
+                                      dated_by=data.selection_dated_by)
         period = {}
     else:
-        period = {"time_range": data.time_range, "months": data.months, "seasons": data.seasons}
+        period = {"time_range": data.time_range, "months": data.months, "seasons": data.seasons,
+                  "dated_by": data.selection_dated_by}
     if data.time_stride > 1:  # a lag counts the steps kept: refused where they are not evenly spaced
         before = subset_dataset(opened, **period)
         check_strided_lags(before[find_coordinate(before, "time")].values, time_stride=data.time_stride,
                            lags=data.lags, target=data.target, months=data.months, seasons=data.seasons)
     # the step before the run's time_range: persistence and lags of its first step (in no block)
     whole_grid = subset_dataset(opened, **period, time_stride=data.time_stride,
-                                step_before=not new_data and not data.split_files)
+                                step_before=not new_data and not data.split_files and data.step_before_range)
     series = area_mean_features(
         whole_grid, global_means=data.global_means, regional_means=data.regional_means, where=where
     )

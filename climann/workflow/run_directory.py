@@ -176,6 +176,8 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
         "time_step": None if (step := nominal_time_step(layout)) is None else step.record(),
         "time_cell": None if (cell := training_time_cell(layout)) is None else cell.record(),
         "season_dated_by": config.data.season_dated_by,
+        "selection_dated_by": config.data.selection_dated_by,
+        "step_before_range": config.data.step_before_range,
         "input_scaling": data.input_scaler.to_dict(),
         "target_scaling": data.target_scaler.to_dict(),
         **({"input_ranges": ranges} if ranges is not None else {}),

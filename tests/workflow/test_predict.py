@@ -2190,3 +2190,49 @@ def test_the_cell_areas_of_the_input_are_written_so_that_cdo_weighs_as_climann_d
     printed = subprocess.run(["cdo", "-s", "outputf,%.10g,1", "-timmean", "-fldmean", "-sqr", "-selvar,tas_error",
                               str(result.path)], check=True, capture_output=True, text=True).stdout
     assert float(printed.split()[0]) == pytest.approx(mse, rel=1e-5)
+
+
+def _weekly_sample(path):
+    """Two years of weekly means stamped at the start of each week (no bounds): a week stamped in late
+    November or February has its middle in the next month."""
+    start = datetime.datetime(2000, 1, 1)
+    times = [start + datetime.timedelta(days=7 * k) for k in range(156)]
+    rng = np.random.default_rng(11)
+    pred = rng.uniform(0, 1, (156, 2, 3))
+    xr.Dataset({"tas": (("time", "lat", "lon"), 270 + 10 * pred + rng.normal(0, 0.1, (156, 2, 3)), {"units": "K"}),
+                "pred": (("time", "lat", "lon"), pred, {"units": "1"})},
+               coords={"time": ("time", times), "lat": ("lat", [10.0, 20.0], {"units": "degrees_north"}),
+                       "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})}).to_netcdf(path)
+    return path
+
+
+def test_a_run_from_before_the_selection_records_is_rescored_as_it_was_trained(tmp_path):
+    """verify21a F8: climann evaluate RUN of a run trained before 3 December 2026 (months chosen by the stamps, no
+    step read before time_range) re-scored it with the new choices: other weeks, other samples, other numbers,
+    exit 0. A model file without the records is read as trained then; its scores are its training scores, bit
+    for bit."""
+    import json
+    import shutil
+
+    from climann.model import Network
+    from climann.workflow.predict import evaluate_run
+
+    sample = _weekly_sample(tmp_path / "weekly.nc")
+    settings = {"data": {"paths": [str(sample)], "predictors": ["pred"], "features": [], "lags": {"pred": [1]},
+                         "seasons": ["DJF"], "time_range": ["2000-01-08", "2002-12-31"],
+                         "selection_dated_by": "stamp", "step_before_range": False},
+                "model": {"hidden": [4]}, "training": {"epochs": 2}, "evaluation": {"figures": False}}
+    run_dir = run_training(build_config(settings), run_dir=tmp_path / "run").run_dir
+    trained = json.loads((run_dir / "metrics.json").read_text())
+    old_run = tmp_path / "old_run"
+    shutil.copytree(run_dir, old_run)
+    network = Network.load(old_run / "model.npz")
+    (old_run / "model.npz").unlink()
+    recorded = ("selection_dated_by", "step_before_range")
+    network.save(old_run / "model.npz", metadata={k: v for k, v in network.metadata.items() if k not in recorded})
+    config_text = (old_run / "config.toml").read_text()
+    (old_run / "config.toml").write_text("\n".join(line for line in config_text.splitlines()
+                                                   if not line.startswith(recorded)) + "\n")
+    assert "selection_dated_by" not in (old_run / "config.toml").read_text()
+    rescored = evaluate_run(old_run, out=tmp_path / "rescored")
+    assert rescored["splits"] == trained["splits"]
