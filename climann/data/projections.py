@@ -124,13 +124,20 @@ def _hashable(attrs: dict) -> tuple:
                         for key, value in attrs.items()))
 
 
+#: Attributes of a grid mapping holding its CRS as well-known text (CF 1.7 ``crs_wkt``; GDAL's
+#: and rioxarray's ``spatial_ref``), which pyproj reads whatever the ``grid_mapping_name``.
+WKT_ATTRIBUTES = frozenset({"crs_wkt", "spatial_ref"})
+
+
 def check_grid_mapping_name(mapping: Coordinate, axes: tuple[xr.DataArray, xr.DataArray]) -> None:
     """Refuse a grid mapping whose ``grid_mapping_name`` is none of CF's (:data:`CF_GRID_MAPPINGS`,
     CF conventions Appendix F), or missing, before its ``axes`` (row, column) are read as a
     projection's: a misspelled ``rotation_latitude_longitude`` made rotated degrees "a
     projected axis with units 'degrees'", a message that names neither the mapping nor the
     fix. The message names the mapping, its name, CF's names and the ``ncatted`` that writes
-    the closest of them (:func:`difflib.get_close_matches`), or a placeholder.
+    the closest of them (:func:`difflib.get_close_matches`, in any case), or a placeholder. A
+    mapping that holds its CRS as well-known text (:data:`WKT_ATTRIBUTES`) is not checked:
+    pyproj reads that (GDAL writes no CF name for Robinson).
 
     Raises
     ------
@@ -138,9 +145,9 @@ def check_grid_mapping_name(mapping: Coordinate, axes: tuple[xr.DataArray, xr.Da
         If the name is missing or not one of :data:`CF_GRID_MAPPINGS`.
     """
     name = mapping.attrs.get("grid_mapping_name")
-    if name in CF_GRID_MAPPINGS:
-        return
-    close = difflib.get_close_matches(str(name), CF_GRID_MAPPINGS, n=1) if name is not None else []
+    if name in CF_GRID_MAPPINGS or mapping.attrs.keys() & WKT_ATTRIBUTES:
+        return  # a CRS in well-known text (GDAL, rioxarray: Robinson has no CF name) is read by pyproj
+    close = difflib.get_close_matches(str(name).lower(), CF_GRID_MAPPINGS, n=1) if name is not None else []
     said = f"has grid_mapping_name '{name}'" if name is not None else "has no grid_mapping_name"
     attribute = ncatted_attribute("grid_mapping_name", str(mapping.name), "o", "c", close[0] if close else "NAME")
     command = f"ncatted {attribute} {source_and_copy(*axes)}"

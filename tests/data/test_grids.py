@@ -1127,3 +1127,33 @@ def test_a_pole_corner_written_in_float32_is_the_pole_without_a_warning(tmp_path
     by_hand = np.array([[abs(geod.polygon_area_perimeter(corner_lon[i, j], corner_lat[i, j])[0]) for j in range(4)]
                         for i in range(4)])
     np.testing.assert_allclose(weights / weights.mean(), by_hand / by_hand.mean(), rtol=1e-9)
+
+
+def test_a_grid_mapping_given_as_well_known_text_only_is_read_by_pyproj(tmp_path):
+    """verify21b F00: a mapping holding only crs_wkt (GDAL, rioxarray's write_crs; Robinson has no CF name) was
+    refused for its missing grid_mapping_name since the name check: pyproj reads the text, and the cells are placed
+    as from the mapping's CF attributes."""
+    import netCDF4
+    import pyproj
+
+    expected = cell_coordinates(open_dataset([write_lambert(tmp_path / "cf.nc")]))
+    path = write_lambert(tmp_path / "wkt.nc")
+    with netCDF4.Dataset(path, "a") as nc:
+        wkt = pyproj.CRS.from_cf(LAMBERT).to_wkt()
+        for name in list(nc["crs"].ncattrs()):
+            nc["crs"].delncattr(name)
+        nc["crs"].crs_wkt = wkt
+    found = cell_coordinates(open_dataset([path]))
+    np.testing.assert_allclose(found[1], expected[1], atol=1e-9)
+    np.testing.assert_allclose(found[2], expected[2], atol=1e-9)
+
+
+def test_a_grid_mapping_name_in_capitals_is_advised_in_cfs_spelling(tmp_path):
+    """verify21a F6: 'LAMBERT_CONFORMAL_CONIC' was advised the placeholder NAME."""
+    import netCDF4
+
+    path = write_lambert(tmp_path / "caps.nc")
+    with netCDF4.Dataset(path, "a") as nc:
+        nc["crs"].grid_mapping_name = "LAMBERT_CONFORMAL_CONIC"
+    with pytest.raises(ClimannError, match="did you mean 'lambert_conformal_conic'"):
+        cell_coordinates(open_dataset([path]))
