@@ -84,10 +84,31 @@ def _from_file(dataset: xr.Dataset, names: tuple[str, str], dims: tuple[str, str
     if bounds[0] is not None:
         placed = np.isfinite(coordinates[0].values) & np.isfinite(coordinates[1].values)
         bounds, _ = _complete_vertices(dataset, bounds, placed, dims, names, target=target)
+        bounds = _without_corners_off_the_globe_where_no_data(dataset, bounds, placed, dims, target)
         latitude_corners = within_the_poles(dataset, bounds[0].name, names[0], bounds[0].values)
         bounds[0] = Coordinate(bounds[0].name, latitude_corners, bounds[0].attrs)
         bounds = _corners_round_the_cell(dataset, bounds, placed, names)
     return GeographicGrid(*coordinates, *bounds, vertex_dim=vertex_dim)
+
+
+def _without_corners_off_the_globe_where_no_data(dataset: xr.Dataset, bounds: list[Coordinate], placed: np.ndarray,
+                                                 dims: tuple[str, str], target: str | None) -> list[Coordinate]:
+    """The 2-D corners with those of cells where the target never holds data (land of an
+    ocean grid, :func:`_cells_with_data`) left missing when some of their latitudes lie beyond
+    the poles (an undeclared fill, −999 or 1e20, written on land): such a cell carries no
+    sample and no area weight, as a cell with a corner missing (:func:`_complete_vertices`),
+    so its corners are not judged by :func:`within_the_poles` (verify21b F0)."""
+    latitude = np.asarray(bounds[0].values, np.float64)
+    with np.errstate(invalid="ignore"):
+        beyond = placed & (np.abs(latitude) - 90.0 > _POLE_ROUNDING_DEGREES).any(axis=-1)
+    if not beyond.any():
+        return bounds
+    has_data = _cells_with_data(dataset, beyond, dims, target)
+    empty = beyond & ~has_data if has_data is not None else np.zeros_like(beyond)
+    if not empty.any():
+        return bounds
+    return [Coordinate(b.name, np.where(empty[..., None], np.nan, np.asarray(b.values, np.float64)), b.attrs)
+            for b in bounds]
 
 
 def _corners_round_the_cell(dataset: xr.Dataset, bounds: list[Coordinate], placed: np.ndarray,

@@ -630,6 +630,28 @@ def test_2d_corners_missing_at_a_cell_that_holds_data_are_refused_and_where_neve
     np.testing.assert_allclose(weights, true / true.mean(), rtol=1e-9)
 
 
+@pytest.mark.parametrize("fill", [-999.0, 1e20])
+def test_2d_corners_off_the_globe_where_the_target_never_holds_data_leave_the_cell_without_area(tmp_path, fill):
+    """verify21b F0: an undeclared fill (-999, 1e20) in the corners of land cells refused the whole file as "no
+    latitude" since the check of corners beyond the poles; such a cell carries no sample and no weight, and is left
+    without an area as a cell with a corner missing is. At a cell with data the same corners are still refused."""
+    from climann.data.variables import grid_layout
+
+    dataset = _nemo_with_corners(tmp_path)
+    dataset["lat_bnds"][3, 4, :] = fill
+    dataset["tos"][:, 3, 4] = np.nan  # land: no data at any time
+    dataset.to_netcdf(tmp_path / "land.nc")
+    weights = grid_layout(open_dataset([tmp_path / "land.nc"]), "tos", []).cell_area_weights()
+    true = _band_areas()
+    true[3, 4] = 0.0
+    np.testing.assert_allclose(weights, true / true.mean(), rtol=1e-9)
+    dataset = _nemo_with_corners(tmp_path)
+    dataset["lat_bnds"][3, 4, :] = fill
+    dataset.to_netcdf(tmp_path / "sea.nc")
+    with pytest.raises(ClimannError, match="which is no latitude"):
+        grid_layout(open_dataset([tmp_path / "sea.nc"]), "tos", [])
+
+
 def _with_forcing_everywhere(dataset):
     """A predictor with values on every cell (a forcing field given on land too), beside tos."""
     dataset["rsdt"] = (("time_counter", "y", "x"), np.full(dataset["tos"].shape, 300.0, np.float32), {"units": "W m-2"})
