@@ -177,3 +177,18 @@ def test_a_concave_cell_or_one_with_a_repeated_vertex_is_not_crossed():
     latitude_bounds = np.array([[0.0, 0.0, 1.0, 0.2], [0.0, 0.0, 1.0, 1.0]])  # an arrowhead; a triangle
     longitude_bounds = np.array([[0.0, 1.0, 1.0, 0.8], [0.0, 1.0, 1.0, 1.0]])
     assert not crossed_quadrilaterals(latitude_bounds, longitude_bounds).any()
+
+
+def test_latitude_longitude_boxes_with_corners_rounded_to_float32_keep_their_exact_areas():
+    """verify21b F5: a 10° box's corners stored in float32 (latitudes off by up to 3.8e-6° at 60°N) made its
+    parallels "not along a parallel", so the box got a geodesic polygon area, 0.5 % off; its area is
+    (sin φ₂ − sin φ₁) Δλ to float32's rounding."""
+    south = np.arange(-90.0, 90.0, 10.0)
+    latitude_bounds = np.stack([south, south, south + 10, south + 10], axis=-1)[:, None, :] * np.ones((1, 36, 1))
+    west = np.arange(0.0, 360.0, 10.0)
+    longitude_bounds = np.stack([west, west + 10, west + 10, west], axis=-1)[None, :, :] * np.ones((18, 1, 1))
+    rounded = latitude_bounds.astype(np.float32).astype(np.float64)
+    rounded = np.where(np.abs(rounded) < 90.0, rounded + 1e-6 * np.sign(np.sin(np.arange(rounded.size))).reshape(
+        rounded.shape), rounded)  # jitter below float32's spacing, as a reprojection leaves it
+    exact = np.abs(np.sin(np.deg2rad(south + 10)) - np.sin(np.deg2rad(south)))[:, None] * np.deg2rad(10.0)
+    np.testing.assert_allclose(polygon_areas(rounded, longitude_bounds), exact * np.ones((1, 36)), rtol=1e-6)
