@@ -24,7 +24,7 @@ from climann.atomic import atomic_path
 from climann.data.shell import wrapped_lines
 from climann.workflow.config import SECTIONS, RunConfig, _toml_value, config_to_dict
 from climann.errors import ClimannError
-from climann.workflow.outputs import refuse_existing
+from climann.workflow.outputs import refuse_existing, refuse_run_files
 
 #: Width of the template's comment lines: an 80-column terminal (``config init -`` prints the
 #: template), where a longer comment ends on the next line, outside the comment.
@@ -120,8 +120,10 @@ def write_config_template(path: str | Path, *, overwrite: bool = False) -> Path:
     ----------
     path : str or Path
     overwrite : bool
-        Replace an existing file that climann wrote (a template, or a run's ``config.toml``:
-        :func:`climann.workflow.outputs.written_by_climann`); another file is never replaced.
+        Replace an existing file that climann wrote (a template, or a resolved configuration
+        outside a run: :func:`climann.workflow.outputs.written_by_climann`); another file, and
+        a run directory's own ``config.toml`` (its record: ``evaluate`` and ``--resume`` read
+        it), are never replaced.
 
     Returns
     -------
@@ -137,6 +139,7 @@ def write_config_template(path: str | Path, *, overwrite: bool = False) -> Path:
     path = Path(path)
     if path.is_dir():
         raise ClimannError(f"{path} is a directory; give a file name such as {path / 'climann.toml'}")
+    refuse_run_files(path, option="config init")  # a run's config.toml is its record, never a template's place
     refuse_existing(path, overwrite=overwrite, what="configuration template",
                     not_ours="a template that `climann config init` wrote (nor a resolved configuration)",
                     same_kind=lambda existing: existing.suffix == ".toml",  # not a report.md of climann's

@@ -99,3 +99,19 @@ def test_overwrite_never_puts_a_template_over_another_output_of_climann(tmp_path
 def test_write_into_a_missing_directory_is_a_user_error(tmp_path):
     with pytest.raises(ClimannError, match="cannot write config file"):
         write_config_template(tmp_path / "missing" / "climann.toml")
+
+
+def test_overwrite_never_replaces_a_run_directorys_own_config(tmp_path):
+    """verify21b F0b: ``config init RUN/config.toml --overwrite`` replaced a run's record with the template (exit 0);
+    evaluate then re-scored the run with the template's data and settings."""
+    from climann.model import Network
+
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    Network([2, 3, 1]).save(run_dir / "model.npz", metadata={"features": ["a"]})
+    recorded = config_to_toml(RunConfig())
+    (run_dir / "config.toml").write_text(recorded)
+    with pytest.raises(ClimannError, match=r"config init .*config.toml is the config.toml of the run .*; writing there "
+                                           r"would replace the run's own results"):
+        write_config_template(run_dir / "config.toml", overwrite=True)
+    assert (run_dir / "config.toml").read_text() == recorded
