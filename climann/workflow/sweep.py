@@ -39,6 +39,7 @@ from typing import Any
 
 from climann._version import __version__
 from climann.data.containers import store_files
+from climann.data.paths import home_expanded
 from climann.errors import ClimannError
 from climann.jsonfile import write_json
 from climann.workflow.compare import NEEDED_FILES, compare_runs
@@ -173,7 +174,7 @@ def load_sweep(path: str | Path) -> Sweep:
         raise ClimannError(f"[sweep] values of {path} must be a non-empty list, e.g. [0.0003, 0.001, 0.003]")
     base: dict = {}
     if "base" in sweep:
-        base = load_config_file(path.parent / str(sweep["base"]))
+        base = load_config_file(path.parent / home_expanded(str(sweep["base"])))  # "~/…" is the home folder
     common = merge_settings(base, settings)
     section, name = key.split(".")
     runs, names = [], set()

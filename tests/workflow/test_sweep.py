@@ -132,6 +132,19 @@ def test_the_base_is_read_relative_to_the_sweep_file_and_overridden_by_its_secti
     assert {(run.config.training.epochs, run.config.training.seed) for run in sweep.runs} == {(2, 4)}
 
 
+def test_a_base_beginning_with_a_tilde_is_read_from_the_home_folder(tmp_path, monkeypatch):
+    """verify21b F6: ``[sweep] base = "~/base.toml"`` was joined under the sweep file's folder ("config file not
+    found: exp/~/base.toml"); ``~`` is the home folder, as for every other path climann is given."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    (home / "base.toml").write_text('[data]\npaths = ["grid.nc"]\n\n[training]\nseed = 7\n')
+    (tmp_path / "exp").mkdir()
+    path = tmp_path / "exp" / "lr.toml"
+    path.write_text('[sweep]\nbase = "~/base.toml"\nkey = "training.epochs"\nvalues = [1, 2]\n')
+    assert {run.config.training.seed for run in load_sweep(path).runs} == {7}
+
+
 def test_value_text_makes_directory_names():
     assert value_text(0.001) == "0.001"
     assert value_text([64, 64]) == "64-64"
