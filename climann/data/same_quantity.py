@@ -16,7 +16,9 @@ estimate of the target when both have a time axis (the same time steps) and
 - its CF ``standard_name`` is the target's (CF §3.3: the same physical quantity), with the same
   ``cell_methods`` (CF §7.3: ``tasmax``, "time: maximum", is another quantity than ``tas``,
   "time: mean") and the same scalar coordinates (CF §5.7: ``ta`` at 500 hPa is another quantity
-  than ``ta`` at 850 hPa).
+  than ``ta`` at 850 hPa);
+- neither is a flag (CF §3.5, ``flag_values`` or ``flag_masks``: a frozen/unfrozen flag made from
+  ``tas`` may keep its ``standard_name``, and ``tas`` is then no copy of the flag).
 
 (Data about the target's values — ``ancillary_variables``, ``standard_error`` — are
 :mod:`climann.data.ancillary`'s.)
@@ -50,6 +52,8 @@ def same_quantity_reason(variable: xr.DataArray, target: xr.DataArray, *, time_d
     if (not standard_name or time_dim not in variable.dims or time_dim not in target.dims
             or str(variable.attrs.get("standard_name", "")).strip() != standard_name):
         return None
+    if any(flag in checked.attrs for checked in (variable, target) for flag in ("flag_values", "flag_masks")):
+        return None  # a flag (CF §3.5) states a class of the quantity, not another estimate of its value
     if str(variable.attrs.get("cell_methods", "")).split() != str(target.attrs.get("cell_methods", "")).split():
         return None
     if _scalar_coordinates(variable) != _scalar_coordinates(target):

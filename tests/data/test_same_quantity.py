@@ -76,3 +76,21 @@ def test_other_estimates_are_known_narrowly(variable, reason):
 def test_an_estimate_named_as_a_predictor_is_used():
     chosen = default_inputs(_cdr_like(), "cdr_seaice_conc", predictors=["nsidc_nt_seaice_conc"])
     assert chosen.predictors == ("nsidc_nt_seaice_conc",)
+
+
+def test_a_flag_is_no_other_estimate_of_the_quantity_whose_standard_name_it_kept():
+    """A 0/1 frozen flag made from tas kept tas's standard_name (xarray keeps attributes through a comparison):
+    tas was left out of the flag's default predictors as "another estimate" of it (full suite,
+    tests/data/test_flags.py). A flag (flag_values or flag_masks, CF 3.5) is a class, not an estimate."""
+    import numpy as np
+    import xarray as xr
+
+    from climann.data.same_quantity import same_quantity_reason
+
+    attrs = {"standard_name": "air_temperature", "units": "K"}
+    tas = xr.DataArray(np.zeros((3, 2)), dims=("time", "x"), name="tas", attrs=attrs)
+    frozen = xr.DataArray(np.zeros((3, 2), "i1"), dims=("time", "x"), name="frozen",
+                          attrs={**attrs, "flag_values": np.array([0, 1], "i1"), "flag_meanings": "unfrozen frozen"})
+    assert same_quantity_reason(tas, frozen, time_dim="time") is None
+    assert same_quantity_reason(frozen, tas, time_dim="time") is None
+    assert same_quantity_reason(tas.rename("t2m"), tas, time_dim="time") is not None
