@@ -241,7 +241,7 @@ def polygon_areas(latitude_bounds: np.ndarray, longitude_bounds: np.ndarray) -> 
     along_parallel = np.abs(np.roll(latitude_bounds, -1, axis=-1) - latitude_bounds) <= PARALLEL_TOLERANCE_DEGREES
     bent = (np.abs(steps) > STRAIGHT_EDGE_DEGREES) & ~along_parallel
     polar = ((np.abs(np.sum(steps, axis=-1)) > 1.0) | bent.any(axis=-1)
-             | (np.sum(np.abs(latitude_bounds) >= 90.0 - 1e-9, axis=-1) == 1))  # a box's polar edge has 2
+             | (np.sum(np.abs(latitude_bounds) >= 90.0 - PARALLEL_TOLERANCE_DEGREES, axis=-1) == 1))  # a box: 2
     if polar.any():
         areas = np.where(polar, great_circle_polygon_areas(latitude_bounds, longitude_bounds), areas)
     return areas
