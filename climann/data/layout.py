@@ -157,6 +157,9 @@ class GridLayout:
         (``--time-range``; see :data:`climann.data.time_cells.STEPS_BEFORE_RANGE_KEY`), for
         persistence and the lags of the period's first step only: in no block, never scored
         or trained on. 0 when none was read.
+    selected_by_stamps : bool
+        Whether the run's ``months``/``seasons`` chose the steps by their stamps
+        (``[data] selection_dated_by = "stamp"``), not by their time cells' middles.
     input_history : str
         The input's global ``history`` attribute (of the first file), '' when it has none.
     geography : str
@@ -221,6 +224,7 @@ class GridLayout:
     known_time_step: TimeStep | None = None
     value_time_step: TimeStep | None = None
     steps_before_range: int = 0
+    selected_by_stamps: bool = False
     cell_areas: np.ndarray | None = None
     cell_measure: Coordinate | None = None
     time_storage: str = ""
@@ -323,8 +327,10 @@ class GridLayout:
         name a month the selection left out as the cause of a missing lag or persistence
         (:func:`climann.data.time_axis.in_months_left_out`) judge by them: a weekly mean
         stamped 30 November, whose middle is 3 December, is in DJF, and the week before it
-        is not."""
-        return self.season_times() if self.value_time_step is not None else None
+        is not. A run that chose by the stamps (:attr:`selected_by_stamps`) is judged by them."""
+        if self.value_time_step is None:
+            return None
+        return np.asarray(self.time.values) if self.selected_by_stamps else self.season_times()
 
     def cell_area_weights(self) -> np.ndarray:
         """Relative area of each grid cell, shape (n_lat, n_lon), with mean 1.

@@ -25,7 +25,9 @@ from climann.data.grids import cell_coordinates
 from climann.data.levels import is_pressure_or_height, parametric_level, parametric_level_advice
 from climann.data.open import GRID_TOLERANCE
 from climann.data.time_axis import axis_time_step
-from climann.data.time_cells import season_score_times, with_steps_before_range, with_value_step
+from climann.data.time_cells import (
+    season_score_times, with_selection_by_stamps, with_steps_before_range, with_value_step,
+)
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 
@@ -554,6 +556,8 @@ def select_time(
     if step_before and time_range and not months and time_stride == 1 and chosen[0] > 0:
         return with_steps_before_range(dataset.isel({name: np.concatenate([[chosen[0] - 1], chosen])}), 1)
     thinned = dataset.isel({name: chosen})
+    if months and dated_by == "stamp":
+        thinned = with_selection_by_stamps(thinned)
     return with_value_step(thinned, axis_time_step(within_range)) if months or time_stride > 1 else thinned
 
 
@@ -646,7 +650,8 @@ def select_new_data_time(
     if keep.size < held.size:
         _log.warning("kept the %d %s steps of the %d of %s: the run was trained on %s only (%s), so the other months "
                      "are not predicted", keep.size, trained, held.size, where, trained, keys)
-    return with_value_step(dataset.isel({name: keep}), axis_time_step(values))
+    kept = dataset.isel({name: keep})
+    return with_value_step(with_selection_by_stamps(kept) if dated_by == "stamp" else kept, axis_time_step(values))
 
 
 def select_grid_stride(dataset: xr.Dataset, stride: int) -> xr.Dataset:

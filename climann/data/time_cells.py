@@ -529,6 +529,24 @@ def with_value_step(dataset: xr.Dataset, step: TimeStep | None) -> xr.Dataset:
     return _with_step_recorded(dataset, step, VALUE_STEP_KEY)
 
 
+#: The key of a time coordinate's ``encoding`` saying that the run's ``months``/``seasons``
+#: chose its steps by their stamps (``[data] selection_dated_by = "stamp"``, runs trained
+#: before 3 December 2026), not by their time cells' middles; see :func:`with_selection_by_stamps`.
+SELECTED_BY_STAMPS_KEY = "climann_selected_by_stamps"
+
+
+def with_selection_by_stamps(dataset: xr.Dataset) -> xr.Dataset:
+    """``dataset`` with its time coordinate marked as chosen by the stamps' months
+    (:data:`SELECTED_BY_STAMPS_KEY`), so that the warnings naming the selection as a cause
+    judge it as it chose (:meth:`climann.data.layout.GridLayout.selection_dates`)."""
+    name = time_coordinate(dataset)
+    if name is None:
+        return dataset
+    time = dataset[name]
+    encoding = {**time.encoding, SELECTED_BY_STAMPS_KEY: True}
+    return dataset.assign_coords({name: xr.Variable(time.dims, time.values, time.attrs, encoding)})
+
+
 #: The key of a time coordinate's ``encoding`` holding how many steps at its start lie before
 #: the chosen period (``--time-range``): read only for persistence and the lags of the
 #: period's first steps, never scored or trained on; see :func:`with_steps_before_range`.

@@ -34,7 +34,9 @@ from climann.data.quantities import quantity_record
 from climann.data.units import variable_units
 from climann.data.time_units import TIME_STORAGE_KEY, undecoded_time_message
 from climann.data.time_axis import TimeStep
-from climann.data.time_cells import FILE_TIME_COORDINATE, KNOWN_STEP_KEY, STEPS_BEFORE_RANGE_KEY, VALUE_STEP_KEY
+from climann.data.time_cells import (
+    FILE_TIME_COORDINATE, KNOWN_STEP_KEY, SELECTED_BY_STAMPS_KEY, STEPS_BEFORE_RANGE_KEY, VALUE_STEP_KEY,
+)
 from climann.errors import ClimannError
 
 
@@ -349,6 +351,7 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
         known_time_step=_known_step(time),
         value_time_step=_known_step(time, VALUE_STEP_KEY),
         steps_before_range=int(time.encoding.get(STEPS_BEFORE_RANGE_KEY, 0)),
+        selected_by_stamps=bool(time.encoding.get(SELECTED_BY_STAMPS_KEY, False)),
         cell_areas=None if cell_measure is None else cell_measure.values,
         cell_measure=cell_measure,
         time_storage=str(time.encoding.get(TIME_STORAGE_KEY, "")),
