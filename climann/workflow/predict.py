@@ -1000,7 +1000,9 @@ def evaluate_run(
         dataset = with_training_step(run, open_selected(config, units=run.input_units(),
                                                         cell_methods=run.input_cell_methods(),
                                                         grid=cell_order_grid(run), new_data=True, select=select,
-                                                        training_values=run.training_values(), step_before=True))
+                                                        training_values=run.training_values(),
+                                                        # a run from before the record scores other data as it did
+                                                        step_before=config.data.step_before_range))
         dataset = with_training_levels(run, with_training_quantity(run, dataset))
         require_scored_target(dataset, config.data.target, files)
         layout = grid_layout(dataset, config.data.target, list(config.data.paths))  # from the coordinates only

@@ -2236,3 +2236,27 @@ def test_a_run_from_before_the_selection_records_is_rescored_as_it_was_trained(t
     assert "selection_dated_by" not in (old_run / "config.toml").read_text()
     rescored = evaluate_run(old_run, out=tmp_path / "rescored")
     assert rescored["splits"] == trained["splits"]
+
+
+def test_other_data_are_scored_with_the_step_before_their_period_as_the_run_recorded(tmp_path):
+    """verify21c F3: ``climann evaluate RUN --data FILE --time-range …`` of a run recorded without
+    ``step_before_range`` (every run from before 3 December 2026) read the step before the period all the same,
+    and scored one more month of persistence than it did then. The run's record decides."""
+    from climann.workflow.predict import evaluate_run
+
+    sample = write_sample_dataset(tmp_path / "sample.nc", years=3, resolution=30.0, seed=5)
+    scored = {}
+    for before in (True, False):
+        settings = {"data": {"paths": [str(sample)], "step_before_range": before}, "model": {"hidden": [4]},
+                    "training": {"epochs": 1}, "evaluation": {"figures": False}}
+        run_dir = run_training(build_config(settings), run_dir=tmp_path / f"run_{before}").run_dir
+        metrics = evaluate_run(run_dir, [str(sample)], tmp_path / f"scores_{before}", time_range=("1981-01", "1981-12"))
+        scored[before] = metrics["splits"]["all"]["persistence"]["n_samples"]
+    # January 1981's persistence, by hand: its scored samples (a prediction and a truth) where December 1980 is present
+    with xr.open_dataset(sample) as data, xr.open_dataset(tmp_path / "scores_False" / "predictions.nc") as scores:
+        tas = data["tas"].transpose("time", "lat", "lon").values
+        first = [t.year == 1981 and t.month == 1 for t in data.indexes["time"]].index(True)
+        january = scores[["tas", "tas_pred"]].isel(time=0).transpose("lat", "lon")
+        scored_there = np.isfinite(january["tas_pred"].values) & np.isfinite(january["tas"].values)
+        n_cells = int((scored_there & np.isfinite(tas[first - 1])).sum())
+    assert n_cells > 0 and scored[True] == scored[False] + n_cells
