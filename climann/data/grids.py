@@ -87,7 +87,7 @@ def _from_file(dataset: xr.Dataset, names: tuple[str, str], dims: tuple[str, str
         bounds = _without_corners_off_the_globe_where_no_data(dataset, bounds, placed, dims, target)
         latitude_corners = within_the_poles(dataset, bounds[0].name, names[0], bounds[0].values)
         bounds[0] = Coordinate(bounds[0].name, latitude_corners, bounds[0].attrs)
-        bounds = _corners_round_the_cell(dataset, bounds, placed, names)
+        bounds = _corners_round_the_cell(dataset, bounds, placed, names, dims, target)
     return GeographicGrid(*coordinates, *bounds, vertex_dim=vertex_dim)
 
 
@@ -112,7 +112,8 @@ def _without_corners_off_the_globe_where_no_data(dataset: xr.Dataset, bounds: li
 
 
 def _corners_round_the_cell(dataset: xr.Dataset, bounds: list[Coordinate], placed: np.ndarray,
-                            names: tuple[str, str]) -> list[Coordinate]:
+                            names: tuple[str, str], dims: tuple[str, str],
+                            target: str | None = None) -> list[Coordinate]:
     """The 2-D corners of four vertices a cell listed round each cell (CF section 7.1).
 
     Corners written row by row (SW, SE, NW, NE) make crossed polygons ("bowties",
@@ -121,7 +122,9 @@ def _corners_round_the_cell(dataset: xr.Dataset, bounds: list[Coordinate], place
     uncrosses every crossed cell and crosses none of the others (a collapsed cell written as a
     triangle, its last vertex repeated, stays the triangle it is in either order), the file's
     order is that one throughout: the corners are read so, with a warning naming the
-    variables. Any other crossing is refused.
+    variables. A crossed cell where the target never holds data (:func:`_cells_with_data`)
+    carries no sample and no weight: it is left without an area, as a cell with a corner
+    missing. Any other crossing is refused.
 
     Raises
     ------
@@ -132,6 +135,13 @@ def _corners_round_the_cell(dataset: xr.Dataset, bounds: list[Coordinate], place
     if latitude.shape[-1] != 4:
         return bounds
     crossed = crossed_quadrilaterals(latitude, longitude) & placed
+    if crossed.any() and (has_data := _cells_with_data(dataset, crossed, dims, target)) is not None:
+        empty = crossed & ~has_data  # no sample and no weight there: left without an area (verify21c F4)
+        if empty.any():
+            bounds = [Coordinate(b.name, np.where(empty[..., None], np.nan, np.asarray(b.values, np.float64)), b.attrs)
+                      for b in bounds]
+            latitude, longitude = (np.asarray(b.values, np.float64) for b in bounds)
+            placed, crossed = placed & ~empty, crossed & ~empty
     if not crossed.any():
         return bounds
     row_by_row = [0, 1, 3, 2]

@@ -1179,3 +1179,25 @@ def test_a_grid_mapping_name_in_capitals_is_advised_in_cfs_spelling(tmp_path):
         nc["crs"].grid_mapping_name = "LAMBERT_CONFORMAL_CONIC"
     with pytest.raises(ClimannError, match="did you mean 'lambert_conformal_conic'"):
         cell_coordinates(open_dataset([path]))
+
+
+def test_a_crossed_cell_where_the_target_never_holds_data_is_left_without_area(tmp_path):
+    """verify21c F4: one crossed cell on land (no tas at any step) refused the whole file, though land cells with
+    fill in their corners are read; it carries no sample and no weight, and the other cells keep pyproj.Geod's
+    areas of their corners."""
+    import pyproj
+
+    from climann.data.variables import grid_layout
+
+    corner_lat, corner_lon = _polar_cells_with_corners(tmp_path / "corners.nc", 90.0)
+    dataset = xr.load_dataset(tmp_path / "corners.nc")
+    for name in ("latitude_bnds", "longitude_bnds"):
+        dataset[name].values[0, 2] = dataset[name].values[0, 2, [0, 1, 3, 2]]
+    dataset["tas"][:, 0, 2] = np.nan
+    dataset.to_netcdf(tmp_path / "land_crossed.nc")
+    weights = grid_layout(open_dataset([tmp_path / "land_crossed.nc"]), "tas", []).cell_area_weights()
+    geod = pyproj.Geod(a=6371000.0, b=6371000.0)
+    by_hand = np.array([[abs(geod.polygon_area_perimeter(corner_lon[i, j], corner_lat[i, j])[0]) for j in range(4)]
+                        for i in range(4)])
+    by_hand[0, 2] = 0.0
+    np.testing.assert_allclose(weights, by_hand / by_hand.mean(), rtol=1e-9)
