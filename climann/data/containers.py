@@ -272,6 +272,25 @@ def cut_short_message(handle: object, path: Path) -> str | None:
 NETCDF3_MAGIC = (b"CDF\x01", b"CDF\x02", b"CDF\x05")
 
 
+def is_netcdf(path: str | Path) -> bool:
+    """Whether ``path`` is a NetCDF file by its first bytes, whatever its name (``predict
+    --out pred``, ``pred.netcdf`` or ``pred.NC`` write NetCDF as ``pred.nc`` does): a NetCDF-3
+    magic (:data:`NETCDF3_MAGIC`), or the HDF5 signature of NetCDF-4 (:data:`HDF5_SIGNATURE`)
+    at the start or after a user block of 512, 1024, 2048, … bytes (HDF5 File Format
+    Specification, "Format Signature"). False for a folder and for what cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            if handle.read(4) in NETCDF3_MAGIC:
+                return True
+            for offset in (0, 512, 1024, 2048, 4096, 8192):
+                handle.seek(offset)
+                if handle.read(len(HDF5_SIGNATURE)) == HDF5_SIGNATURE:
+                    return True
+    except OSError:
+        return False
+    return False
+
+
 def _hdf5_end_of_file(head: bytes) -> int | None:
     """The end-of-file address an HDF5 superblock at the start of the file records (HDF5
     File Format Specification, "Superblock": versions 0 and 1 hold it after the base and

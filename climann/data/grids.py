@@ -79,8 +79,7 @@ def _from_file(dataset: xr.Dataset, names: tuple[str, str], dims: tuple[str, str
     eliminated = eliminated_cells(dataset, coordinates[0], coordinates[1], dims, target=target)
     if eliminated.any():  # no position: missing, as CF 1.9 lets auxiliary coordinates be (section 5)
         coordinates = [Coordinate(c.name, np.where(eliminated, np.nan, c.values), c.attrs) for c in coordinates]
-        bounds = [None if b is None else Coordinate(b.name, np.where(eliminated[..., None], np.nan, b.values), b.attrs)
-                  for b in bounds]
+        bounds = [None if b is None else _without_corners_of(b, eliminated) for b in bounds]
     if bounds[0] is not None:
         placed = np.isfinite(coordinates[0].values) & np.isfinite(coordinates[1].values)
         bounds, _ = _complete_vertices(dataset, bounds, placed, dims, names, target=target)
@@ -89,6 +88,13 @@ def _from_file(dataset: xr.Dataset, names: tuple[str, str], dims: tuple[str, str
         bounds[0] = Coordinate(bounds[0].name, latitude_corners, bounds[0].attrs)
         bounds = _corners_round_the_cell(dataset, bounds, placed, names, dims, target)
     return GeographicGrid(*coordinates, *bounds, vertex_dim=vertex_dim)
+
+
+def _without_corners_of(bounds: Coordinate, cells: np.ndarray) -> Coordinate:
+    """``bounds`` (2-D corners, shape (n_rows, n_columns, n_vertices)) missing at ``cells``,
+    shape (n_rows, n_columns): cells left without a position or an area."""
+    return Coordinate(bounds.name, np.where(cells[..., None], np.nan, np.asarray(bounds.values, np.float64)),
+                      bounds.attrs)
 
 
 def _without_corners_off_the_globe_where_no_data(dataset: xr.Dataset, bounds: list[Coordinate], placed: np.ndarray,
@@ -107,8 +113,7 @@ def _without_corners_off_the_globe_where_no_data(dataset: xr.Dataset, bounds: li
     empty = beyond & ~has_data if has_data is not None else np.zeros_like(beyond)
     if not empty.any():
         return bounds
-    return [Coordinate(b.name, np.where(empty[..., None], np.nan, np.asarray(b.values, np.float64)), b.attrs)
-            for b in bounds]
+    return [_without_corners_of(b, empty) for b in bounds]
 
 
 def _corners_round_the_cell(dataset: xr.Dataset, bounds: list[Coordinate], placed: np.ndarray,
@@ -138,8 +143,7 @@ def _corners_round_the_cell(dataset: xr.Dataset, bounds: list[Coordinate], place
     if crossed.any() and (has_data := _cells_with_data(dataset, crossed, dims, target)) is not None:
         empty = crossed & ~has_data  # no sample and no weight there: left without an area (verify21c F4)
         if empty.any():
-            bounds = [Coordinate(b.name, np.where(empty[..., None], np.nan, np.asarray(b.values, np.float64)), b.attrs)
-                      for b in bounds]
+            bounds = [_without_corners_of(b, empty) for b in bounds]
             latitude, longitude = (np.asarray(b.values, np.float64) for b in bounds)
             placed, crossed = placed & ~empty, crossed & ~empty
     if not crossed.any():

@@ -764,9 +764,11 @@ def publish_run(staging: Path, run_dir: Path, *, overwrite: bool = False, replac
 def _is_prediction_file(path: Path) -> bool:
     """A NetCDF file ``climann predict`` wrote (global ``title`` "climann predictions of …",
     ``source`` "climann …"), not the run's own ``predictions.nc``."""
+    from climann.data.containers import is_netcdf  # here: climann.data imports xarray, the CLI's spinner comes first
+    from climann.data.handles import open_netcdf
+
     if not is_netcdf(path) or path.name in RUN_FILES or not written_by_climann(path):
         return False
-    from climann.data.handles import open_netcdf
 
     try:
         with open_netcdf(path, decode_cf=False) as dataset:
@@ -969,6 +971,8 @@ def written_by_climann(path: str | Path) -> bool:
     bool
         False for anything else, and for what cannot be read.
     """
+    from climann.data.containers import is_netcdf
+
     path = Path(path)
     try:
         if path.suffix == ".zarr" or is_netcdf(path):
@@ -988,32 +992,6 @@ def written_by_climann(path: str | Path) -> bool:
         return False
     except Exception:  # noqa: BLE001 — whatever cannot be read as climann's output is not climann's
         return False
-
-
-#: The signatures a NetCDF file begins with: classic (``CDF\x01``), 64-bit offset (``CDF\x02``)
-#: and CDF5 (``CDF\x05``) formats, and HDF5 (NetCDF-4), whose superblock may also follow a user
-#: block of 512, 1024, 2048, … bytes (NetCDF Users Guide, "File Format Specifications"; HDF5
-#: File Format Specification, "Format Signature").
-_NETCDF_SIGNATURES = (b"CDF\x01", b"CDF\x02", b"CDF\x05")
-_HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
-
-
-def is_netcdf(path: str | Path) -> bool:
-    """Whether ``path`` is a NetCDF file by its first bytes, whatever its name (``predict
-    --out pred``, ``pred.netcdf`` or ``pred.NC`` write NetCDF as ``pred.nc`` does); False
-    for a folder and for what cannot be read."""
-    try:
-        with open(path, "rb") as file:
-            head = file.read(4)
-            if head in _NETCDF_SIGNATURES:
-                return True
-            for offset in (0, 512, 1024, 2048, 4096, 8192):
-                file.seek(offset)
-                if file.read(8) == _HDF5_SIGNATURE:
-                    return True
-    except OSError:
-        return False
-    return False
 
 
 def _global_attributes(path: Path) -> dict:
@@ -1046,6 +1024,8 @@ def is_predict_output(path: str | Path) -> bool:
     ``metrics.json``, ``importance.json``, a report, the sample dataset) is not.
     """
     from climann.data.run_outputs import PREDICTIONS_TITLE
+
+    from climann.data.containers import is_netcdf
 
     path = Path(path)
     if path.suffix != ".zarr" and not is_netcdf(path):
