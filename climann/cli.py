@@ -94,7 +94,7 @@ def _main_options(
 @app.command("sample-data")
 @reports_errors
 def sample_data(
-    path: Annotated[Path, typer.Argument(parser=user_path, help="NetCDF file to write.")] = Path("data/sample.nc"),
+    path: Annotated[Path, typer.Argument(parser=user_path, metavar="PATH", help="NetCDF file to write.")] = Path("data/sample.nc"),
     years: Annotated[int, typer.Option(help="Number of years of monthly data.")] = 20,
     resolution: Annotated[float, typer.Option(help="Grid spacing in degrees (must divide 180).")] = 5.0,
     start_year: Annotated[int, typer.Option(help="First year of the time axis.")] = 1980,
@@ -120,7 +120,7 @@ def sample_data(
 @app.command()
 @reports_errors
 def info(
-    paths: Annotated[list[str], typer.Argument(parser=home_expanded, help="NetCDF files, globs or directories.")],
+    paths: Annotated[list[str], typer.Argument(parser=home_expanded, metavar="PATH", help="NetCDF files, globs or directories.")],
     overlap: OverlapOption = None,
 ) -> None:
     """Show what climann sees in NetCDF files: variables, grid, time axis (as TOML comments), then a
@@ -182,7 +182,7 @@ def _cluster_overrides(workers: int | None, scheduler: str | None) -> dict:
 @app.command()
 @reports_errors
 def predict(
-    run_dir: Annotated[Path, typer.Argument(parser=user_path, help="A finished run directory.")],
+    run_dir: Annotated[Path, typer.Argument(parser=user_path, metavar="RUN_DIR", help="A finished run directory.")],
     data: Annotated[list[str], typer.Option(parser=home_expanded, metavar="<list[str]>", help="NetCDF file or glob with the model's predictors (repeatable).")],
     out: Annotated[Path, typer.Option(parser=user_path, metavar="<path>", help="The predictions file to write: NetCDF, or Zarr when it ends in .zarr.")],
     workers: WorkersOption = None,
@@ -227,7 +227,7 @@ def _predict(run_dir: Path, data: list[str], out: Path, *, workers: int | None, 
 @app.command()
 @reports_errors
 def evaluate(
-    run_dir: Annotated[Path, typer.Argument(parser=user_path, help="A finished run directory.")],
+    run_dir: Annotated[Path, typer.Argument(parser=user_path, metavar="RUN_DIR", help="A finished run directory.")],
     data: Annotated[list[str] | None, typer.Option(parser=home_expanded, metavar="<list[str]>", help="Score on other files (e.g. another scenario) instead.")] = None,
     out: Annotated[Path | None, typer.Option(parser=user_path, metavar="<path>", help="Where to write metrics.json, predictions.nc, report.md [default: RUN_DIR].")] = None,
     workers: WorkersOption = None,
@@ -269,7 +269,7 @@ def evaluate(
 @app.command()
 @reports_errors
 def plot(
-    run_dir: Annotated[str, typer.Argument(parser=_user_word, help="A finished run directory, a prediction file (climann predict's output, a predictions.nc; NetCDF or .zarr), or 'lesson' for the lesson's figures (a run directory named lesson: ./lesson).")],
+    run_dir: Annotated[str, typer.Argument(parser=_user_word, metavar="RUN_DIR|FILE|lesson", help="A finished run directory, a prediction file (climann predict's output, a predictions.nc; NetCDF or .zarr), or 'lesson' for the lesson's figures (a run directory named lesson: ./lesson).")],
     dpi: Annotated[int, typer.Option(help="Resolution of the PNG files.")] = 150,
     out: Annotated[Path | None, typer.Option(parser=user_path, metavar="<path>", help="With 'lesson': the folder for the lesson's figures; with a prediction file: the folder for its map [default: the working directory] (created if missing).")] = None,
     overwrite: Annotated[bool, typer.Option(help="With 'lesson' or a prediction file: replace figures of the same names in --out.")] = False,
@@ -318,7 +318,7 @@ def plot(
 @app.command()
 @reports_errors
 def explain(
-    run_dir: Annotated[Path, typer.Argument(parser=user_path, help="A finished pointwise run directory.")],
+    run_dir: Annotated[Path, typer.Argument(parser=user_path, metavar="RUN_DIR", help="A finished pointwise run directory.")],
     out: Annotated[Path | None, typer.Option(parser=user_path, metavar="<path>", help="Folder for importance.json, partial_dependence.json and their figures [default: RUN_DIR/explain].")] = None,
     repeats: Annotated[int, typer.Option(help="Permutations of each input (the importance is their mean ± standard deviation).")] = 5,
     seed: Annotated[int, typer.Option(help="Seed of the permutations and of the samples drawn for the ICE quantiles of the partial dependence.")] = 0,
@@ -355,7 +355,7 @@ def explain(
 @app.command()
 @reports_errors
 def compare(
-    run_dirs: Annotated[list[Path], typer.Argument(parser=user_path, help="Finished run directories (e.g. runs/sweep-*).")],
+    run_dirs: Annotated[list[Path], typer.Argument(parser=user_path, metavar="RUN_DIR", help="Finished run directories (e.g. runs/sweep-*).")],
     out: Annotated[Path | None, typer.Option(parser=user_path, metavar="<path>", help="Folder for comparison.md and comparison.png (created if missing) [default: print only].")] = None,
     overwrite: Annotated[bool, typer.Option(help="Replace those two files in --out (only climann's own).")] = False,
     dpi: Annotated[int, typer.Option(help="Resolution of comparison.png.")] = 150,
@@ -398,7 +398,7 @@ def _print_comparison(comparison: Any) -> None:
 @app.command()
 @reports_errors
 def sweep(
-    path: Annotated[Path, typer.Argument(parser=user_path, help="A sweep file: a configuration with [sweep] key = \"SECTION.KEY\", values = [...] (e.g. experiments/sweep.toml).")],
+    path: Annotated[Path, typer.Argument(parser=user_path, metavar="SWEEP.toml", help="A sweep file: a configuration with [sweep] key = \"SECTION.KEY\", values = [...] (e.g. experiments/sweep.toml).")],
     runs: Annotated[Path, typer.Option(parser=user_path, metavar="<path>", help="Folder of the runs (<name>-<value>/) and of the comparison (<name>/).")] = Path("runs"),
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Without the training progress and the table: which runs were trained and where the comparison is.")] = False,
 ) -> None:
@@ -609,7 +609,7 @@ app.add_typer(config_app, name="config")
 @config_app.command("init")
 @reports_errors
 def config_init(
-    path: Annotated[Path, typer.Argument(parser=user_path, help="TOML file to write ('-': print it).")] = Path("climann.toml"),
+    path: Annotated[Path, typer.Argument(parser=user_path, metavar="FILE", help="TOML file to write ('-': print it).")] = Path("climann.toml"),
     overwrite: Annotated[bool, typer.Option(help="Replace an existing file.")] = False,
 ) -> None:
     """Write a TOML template listing every key with its default and what it means.
@@ -627,7 +627,7 @@ def config_init(
 @config_app.command("show")
 @reports_errors
 def config_show(
-    path: Annotated[Path | None, typer.Argument(parser=user_path, help="TOML configuration file [default: the defaults].")] = None,
+    path: Annotated[Path | None, typer.Argument(parser=user_path, metavar="FILE", help="TOML configuration file [default: the defaults].")] = None,
     set_values: Annotated[list[str] | None, typer.Option("--set", help="Any config key: SECTION.KEY=VALUE (TOML value), repeatable.")] = None,
 ) -> None:
     """Validate a configuration and print it resolved: every key, defaults filled in, --set applied.

@@ -284,16 +284,24 @@ def _table_columns(metrics: dict, width: int | None) -> tuple[list[str], list[li
 
 def _columns_that_fit(header: list[str], rows: list[list[str]], width: int, columns: list[tuple[str, str]]
                       ) -> list[int]:
-    """Indices of the columns (split and model always) that fit in ``width`` cells, in table order."""
+    """Indices of the columns (split and model always) that fit in ``width`` cells, in table order.
+    A score that is n/a in every row (ACC and skill of new data, which have no climatology) comes
+    after the period: it tells nothing, and would push out the scores that were computed."""
     keys = [key for key, _ in columns]
     ranked = [key for key in COMPACT_PRIORITY if key in keys] + [key for key in keys if key not in COMPACT_PRIORITY]
-    wanted = [3 + keys.index(key) for key in ranked] + [1]  # the period last
+    undefined = {3 + index for index in range(len(keys)) if all(row[3 + index] == "n/a" for row in rows)}
+    scores = [3 + keys.index(key) for key in ranked]
+    wanted = [i for i in scores if i not in undefined] + [1]  # the period last
     # a cell is its text and one space either side; one border character before each and at the end
     cells = [max(cell_len(text) for text in [name, *(row[i] for row in rows)]) + 3 for i, name in enumerate(header)]
     shown = [0, 2]
     for index in wanted:
         if 1 + sum(cells[i] for i in shown) + cells[index] <= width:
             shown.append(index)
+    if len(shown) == 2 + len(wanted):  # room for all that was computed: the n/a columns too, as in report.md
+        for index in (i for i in scores if i in undefined):
+            if 1 + sum(cells[i] for i in shown) + cells[index] <= width:
+                shown.append(index)
     return sorted(shown)
 
 

@@ -147,7 +147,7 @@ def test_a_score_not_computed_is_n_a_and_its_legend_left_out():
                                                             if key != "skill_vs_climatology"}
                                                      for name in ("model", "persistence")}}}
     for metrics, explained in ((WIDE_METRICS, True), (other_data, False)):
-        lines = rendered(metrics_table(metrics, width=100), 100)
+        lines = rendered(metrics_table(metrics, width=130), 130)  # room for every column
         skill = header_of(lines).index("skill")
         assert {row[skill] for row in table_rows(lines)} == ({f"{SCORES['skill_vs_climatology']:.4g}"} if explained
                                                               else {"n/a"})
@@ -288,3 +288,19 @@ def test_a_run_recorded_before_the_uncentred_acc_has_no_column_of_it(tmp_path):
     undefined = {**WIDE_METRICS, "splits": {"test": {"model": {**SCORES, "acc_uncentred": None}}}}
     lines = rendered(metrics_table(undefined, width=200), 200)
     assert table_rows(lines)[0][header_of(lines).index("unc. ACC")] == "n/a"
+
+
+def test_scores_undefined_in_every_row_give_way_to_those_computed():
+    """New data have no climatology: their ACCs and skill are n/a in every row, and in a narrow terminal
+    MSE and MAE are shown rather than three empty columns (break22b F5)."""
+    undefined = {"acc": None, "acc_uncentred": None, "skill_vs_climatology": None}
+    metrics = {**WIDE_METRICS, "splits": {"data": {name: {**SCORES, **undefined} for name in ("model", "linear")}}}
+    computed = {"MSE", "MAE", "RMSE", "bias", "R²", "corr"}
+    for width in (60, 70, 80):
+        lines = rendered(metrics_table(metrics, width=width), width)
+        header = header_of(lines)
+        assert {"RMSE", "MAE"} <= set(header)
+        assert not {"ACC", "unc. ACC", "skill"} & set(header) or computed <= set(header), (width, header)
+        assert "ACC" in "\n".join(lines).split("not shown:")[1]
+    wide = header_of(rendered(metrics_table(metrics, width=200), 200))
+    assert {"ACC", "unc. ACC", "skill"} <= set(wide)  # shown when there is room: report.md's columns
