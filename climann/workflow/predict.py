@@ -30,7 +30,7 @@ from climann.data.paths import path_list
 from climann.data.unitless_values import TrainingValues
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
-from climann.evaluation.extrapolation import Extrapolation, check_extrapolation, extrapolation_message
+from climann.evaluation.extrapolation import Extrapolation, check_extrapolation, extrapolation_message, percent_text
 from climann.evaluation.baselines import ClimatologyKeys
 from climann.evaluation.ensemble import ensemble_mean, ensemble_spread
 from climann.evaluation.predictions import (
@@ -431,10 +431,8 @@ def predict_files(
 
         offset = climatology_offset(samples, target_climatology, calendar=saved_climatology_calendar(run),
                                     keys=saved_climatology_keys(run))[:, 0]
-        if n_undefined := int(np.count_nonzero(~np.isfinite(offset))):
-            notes.append(f"{n_undefined} value{'s are' if n_undefined > 1 else ' is'} not predicted: the run's "
-                         "training years have no value of the target at that cell and time of year "
-                         "(target_anomaly adds their climatology back)")
+        if np.count_nonzero(~np.isfinite(offset)):
+            notes.append(unseen_values_note(samples.flat_index, ~np.isfinite(offset), samples.layout.n_cells))
     layout = samples.layout
     spread = None
     if isinstance(run.network, Ensemble):
@@ -858,6 +856,28 @@ def _field_grid(layout: GridLayout, samples, outputs: np.ndarray, untrained: lis
     grid[samples.time_index] = outputs
     grid[:, untrained] = np.nan
     return grid.reshape(layout.shape)
+
+
+def unseen_values_note(flat_index: np.ndarray, undefined: np.ndarray, n_cells: int) -> str:
+    """The note of ``predict`` on values it leaves out because the run's training years have no
+    value of the target at their cell and time of year (``target_anomaly`` adds that
+    climatology back): how many values, at how many of the cells with samples, and their share.
+
+    Parameters
+    ----------
+    flat_index : ndarray of int, shape (n_samples,)
+        Each sample's place on the grid (:class:`~climann.data.layout.GridLayout`).
+    undefined : ndarray of bool, shape (n_samples,)
+        Where the climatology is undefined.
+    n_cells : int
+        Cells per time step.
+    """
+    n_values = int(np.count_nonzero(undefined))
+    cells, unseen = np.unique(flat_index % n_cells), np.unique(flat_index[undefined] % n_cells)
+    share = percent_text(unseen.size / cells.size)
+    return (f"{n_values} value{'s are' if n_values > 1 else ' is'} not predicted, at {unseen.size} of the "
+            f"{cells.size} cells with samples ({share}): the run's training years have no value of the target at "
+            "that cell and time of year (target_anomaly adds their climatology back)")
 
 
 def _predict_chunked(
