@@ -397,9 +397,10 @@ def predict_files(
                 or not (_same_box(trained_lon, new_lon) if same_columns is None else same_columns)):
             notes.append(
                 f"the grid differs from the training grid ({trained_grid['n_lat']}×{trained_grid['n_lon']}, "
-                f"lat {_span(trained_grid['lat_range'])}, lon {longitude_ends_text(trained_lon)} → "
+                f"lat {_span(trained_grid['lat_range'])}, lon {_longitudes_text(trained_grid, trained_lon)} → "
                 f"{new_grid['n_lat']}×{new_grid['n_lon']}, lat {_span(new_grid['lat_range'])}, "
-                f"lon {longitude_ends_text(new_lon)}); a pointwise model predicts each cell from its own features"
+                f"lon {_longitudes_text(new_grid, new_lon)}); a pointwise model predicts each cell from its own "
+                "features"
                 + (", with the training climatology of that cell" if cells is not None else "")
             )
     history = f"climann predict {run_dir} --data {' '.join(map(str, data_paths))} --out {out}"
@@ -455,6 +456,13 @@ def predict_files(
 def _span(limits: list[float]) -> str:
     """``[-87.5, 87.5]`` → ``"-87.5…87.5"``."""
     return f"{limits[0]:g}…{limits[1]:g}"
+
+
+def _longitudes_text(grid: Mapping, ends: tuple[float, float]) -> str:
+    """The longitudes of a grid summary (:func:`~climann.workflow.run_directory.grid_summary`)
+    with ends ``ends``: ``"-60…30"``, ``"172.5…-172.5 across the dateline"``, or for a grid round
+    a pole (its ``pole``), ``"all, round the North Pole"``."""
+    return longitude_ends_text(ends, pole=grid.get("pole"))
 
 
 def _compared_longitude_ends(run: TrainedRun, new_grid: dict) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -758,7 +766,7 @@ def _require_same_grid(run: TrainedRun, layout: GridLayout, *, needs: str, by_va
 
     def shown(grid: dict, longitudes: tuple[float, float]) -> str:
         return (f"{grid['n_lat']}×{grid['n_lon']}, lat {_span(grid['lat_range'])}, "
-                f"lon {longitude_ends_text(longitudes)}"
+                f"lon {_longitudes_text(grid, longitudes)}"
                 + (f", first cell at lat, lon {grid['first_cell'][0]:g}, {grid['first_cell'][1]:g}"
                    if "first_cell" in grid else ""))
     reordered = same_summarised_grid(trained, new, ("lat_range", "lon_range"))
@@ -799,7 +807,7 @@ def require_training_grid(run: TrainedRun, layout: GridLayout) -> None:
 
         def shown(grid: dict, longitudes: tuple[float, float]) -> str:
             return (f"{grid['n_lat']}×{grid['n_lon']}, lat {_span(grid['lat_range'])}, "
-                    f"lon {longitude_ends_text(longitudes)}")
+                    f"lon {_longitudes_text(grid, longitudes)}")
         raise ClimannError(
             "this field-mode run predicts whole maps on its training grid "
             f"({shown(trained, trained_longitudes)}), the new data are on "
