@@ -246,3 +246,97 @@ def write_narr(path: Path, mapping: dict, *, positions: tuple[np.ndarray, np.nda
 def narr_true_positions() -> tuple[np.ndarray, np.ndarray]:
     """Latitude and longitude of the NARR tile's cells, by hand (:data:`NARR_PROJ4`), each shape (10, 13)."""
     return proj4_positions(NARR_PROJ4, *np.meshgrid(NARR_X_KM * 1000, NARR_Y_KM * 1000))
+
+
+#: NSIDC's north polar stereographic grid mapping (EPSG:3411, Hughes ellipsoid), as in G02202 files.
+NSIDC_NORTH = {
+    "grid_mapping_name": "polar_stereographic", "straight_vertical_longitude_from_pole": -45.0,
+    "latitude_of_projection_origin": 90.0, "standard_parallel": 70.0, "false_easting": 0.0,
+    "false_northing": 0.0, "semi_major_axis": 6378273.0, "semi_minor_axis": 6356889.449,
+}
+_HEMISPHERE = "Passive Microwave Monthly Northern Hemisphere Sea Ice Concentration"
+
+
+def _packed_concentration(nc: netCDF4.Dataset, name: str, values: np.ndarray, long_name: str,
+                          **attrs: object) -> None:
+    """A G02202 concentration: an _Unsigned byte of 0…100 × 0.01, with status codes 251…254
+    (pole hole, lakes, coast, land) beside the data and 255 as fill."""
+    variable = nc.createVariable(name, "i1", ("time", "y", "x"), fill_value=np.int8(-1))
+    variable.set_auto_maskandscale(False)
+    variable.setncatts({
+        "_Unsigned": "true", "long_name": long_name, "standard_name": "sea_ice_area_fraction", "units": "1",
+        "scale_factor": np.float32(0.01), "valid_range": np.array([0, 100], "i1"),
+        "flag_values": np.array([-5, -4, -3, -2], "i1"), "flag_meanings": "pole_hole lakes coastal land",
+        "grid_mapping": "projection", "coverage_content_type": "image", **attrs,
+    })
+    stored = np.round(values * 100).astype(np.uint8)
+    stored[:, 0, 0] = 254  # a land cell
+    variable[:] = stored.view(np.int8)
+
+
+def write_nsidc_cdr(path: Path, *, ancillary_variables: bool = False, n_time: int = 24, seed: int = 5) -> Path:
+    """A small monthly NOAA/NSIDC sea-ice concentration CDR (G02202 v4) file with its variables'
+    names and attributes: ``cdr_seaice_conc`` (the maximum of the NASA Team and Bootstrap
+    concentrations ``nsidc_nt_seaice_conc`` and ``nsidc_bt_seaice_conc``), its source
+    standard deviation ``stdev_of_cdr_seaice_conc``, the QC bit field ``qa_of_cdr_seaice_conc``,
+    the interpolation flags and ``melt_onset_day_cdr_seaice_conc``, on 25 km polar stereographic
+    cells (6 × 5). ``ancillary_variables``: whether the CDR names its standard deviation and QC
+    flags in ``ancillary_variables`` (CF 3.4); without it, the file must be read by its names."""
+    rng = np.random.default_rng(seed)
+    shape = (n_time, 5, 6)
+    season = 0.4 * np.cos(2 * np.pi * np.arange(n_time) / 12)[:, None, None]
+    team = np.clip(0.5 + season + rng.normal(0, 0.15, shape), 0, 1)
+    bootstrap = np.clip(team + rng.normal(0, 0.05, shape), 0, 1)
+    with netCDF4.Dataset(path, "w") as nc:
+        _time(nc, n_time)
+        for name, size, start in (("y", 5, 100_000.0), ("x", 6, -50_000.0)):
+            nc.createDimension(name, size)
+            axis = nc.createVariable(name, "f8", (name,))
+            axis.standard_name, axis.units, axis.axis = f"projection_{name}_coordinate", "meters", name.upper()
+            axis[:] = start + 25_000.0 * np.arange(size) * (-1 if name == "y" else 1)
+        projection = nc.createVariable("projection", "S1")
+        projection.setncatts(NSIDC_NORTH)
+        cdr = {"ancillary_variables": "stdev_of_cdr_seaice_conc qa_of_cdr_seaice_conc"} if ancillary_variables else {}
+        _packed_concentration(nc, "cdr_seaice_conc", np.maximum(team, bootstrap),
+                              f"NOAA/NSIDC Climate Data Record of {_HEMISPHERE}", **cdr)
+        _packed_concentration(nc, "nsidc_nt_seaice_conc", team, f"{_HEMISPHERE} by NASA Team algorithm processed by NSIDC")
+        _packed_concentration(nc, "nsidc_bt_seaice_conc", bootstrap,
+                              f"{_HEMISPHERE} by Bootstrap algorithm processed by NSIDC")
+        stdev = nc.createVariable("stdev_of_cdr_seaice_conc", "f4", ("time", "y", "x"), fill_value=np.float32(-1))
+        stdev.setncatts({"long_name": f"{_HEMISPHERE} Source Estimated Standard Deviation", "units": "1",
+                         "valid_range": np.array([0, 1], "f4"), "grid_mapping": "projection",
+                         "coverage_content_type": "qualityInformation"})
+        stdev[:] = np.abs(team - bootstrap) / 2 + rng.uniform(0, 0.02, shape)
+        qa = nc.createVariable("qa_of_cdr_seaice_conc", "i1", ("time", "y", "x"))
+        qa.setncatts({"_Unsigned": "true", "long_name": f"{_HEMISPHERE} QC flags",
+                      "standard_name": "sea_ice_area_fraction status_flag",
+                      "flag_masks": np.array([1, 2, 4, 8, 16, 32, 64, -128], "i1"),
+                      "flag_meanings": "average_concentration_exceeds_0.15 average_concentration_exceeds_0.30 "
+                                       "at_least_half_the_days_have_sea_ice_conc_exceeds_0.15 "
+                                       "at_least_half_the_days_have_sea_ice_conc_exceeds_0.30 "
+                                       "region_masked_by_ocean_climatology "
+                                       "at_least_one_day_during_month_has_spatial_interpolation "
+                                       "at_least_one_day_during_month_has_temporal_interpolation "
+                                       "at_least_one_day_during_month_has_melt_detected",
+                      "grid_mapping": "projection", "coverage_content_type": "qualityInformation"})
+        qa[:] = rng.integers(0, 64, shape).astype(np.int8)
+        spatial = nc.createVariable("spatial_interpolation_flag", "i1", ("time", "y", "x"))
+        spatial.setncatts({"long_name": f"{_HEMISPHERE} spatial interpolation flags",
+                           "flag_masks": np.array([1, 2, 4, 8, 16, 32], "i1"),
+                           "flag_meanings": "19v_tb_value_interpolated 19h_tb_value_interpolated "
+                                            "22v_tb_value_interpolated 37v_tb_value_interpolated "
+                                            "37h_tb_value_interpolated pole_hole_spatially_interpolated",
+                           "grid_mapping": "projection", "coverage_content_type": "qualityInformation"})
+        spatial[:] = rng.integers(0, 64, shape).astype(np.int8)
+        temporal = nc.createVariable("temporal_interpolation_flag", "i1", ("time", "y", "x"))
+        temporal.setncatts({"long_name": f"{_HEMISPHERE} temporal interpolation flags",
+                            "flag_values": np.array([0, 1, 10, 11], "i1"),
+                            "flag_meanings": "no_interpolation one_day_after one_day_before one_day_before_and_after",
+                            "grid_mapping": "projection", "coverage_content_type": "qualityInformation"})
+        temporal[:] = rng.choice(np.array([0, 1, 10, 11], "i1"), shape)
+        melt = nc.createVariable("melt_onset_day_cdr_seaice_conc", "i2", ("time", "y", "x"), fill_value=np.int16(-1))
+        melt.setncatts({"long_name": "Day of Snow Melt Onset Over Sea Ice", "units": "1",
+                        "valid_range": np.array([60, 244], "i2"), "grid_mapping": "projection",
+                        "coverage_content_type": "auxiliaryInformation"})
+        melt[:] = rng.integers(60, 245, shape).astype(np.int16)
+    return path

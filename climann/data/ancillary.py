@@ -18,7 +18,14 @@ to the target when
 - its ``long_name``, ``description`` or ``var_desc`` (NOAA PSL's) counts stations, gauges
   or observations ("number of stations", "number of gauges", "station count", "count of
   observations", …: GPCC's ``numgauge``, "GPCC Number of Gauges") or is an error estimate
-  ("error standard deviation", "standard error", "uncertainty").
+  ("error standard deviation", "standard error", "uncertainty"), or its ``long_name`` is the
+  standard deviation of the target ("Standard deviation of sea ice concentration" beside a
+  target whose ``long_name`` is "Sea ice concentration", or which is named so); or
+- its name says it is the standard deviation, uncertainty, error or quality flags of the target
+  X, as the product names it beside X (:data:`NAME_PATTERNS`): ``stdev_of_X`` (NOAA/NSIDC's
+  sea-ice CDR G02202 v4: ``stdev_of_cdr_seaice_conc``, known so also where ``cdr_seaice_conc``
+  names it in no ``ancillary_variables``), ``X_stdev`` (its version 5), ``X_uncertainty``, ``X_error``,
+  ``qa_of_X``, ``X_qa_flag``.
 """
 
 from __future__ import annotations
@@ -38,6 +45,17 @@ STANDARD_NAME_MODIFIERS = ("number_of_observations", "standard_error", "detectio
 DESCRIPTION_PHRASES = ("number of stations", "number of observations", "number of gauges", "station count",
                        "observation count", "gauge count", "count of stations", "count of observations",
                        "count of gauges", "error standard deviation", "standard error", "uncertainty")
+
+
+#: Names that make a variable the standard deviation, uncertainty, error or quality flags of
+#: the variable whose name stands for ``{}`` → what the variable then is.
+NAME_PATTERNS = {"stdev_of_{}": "the standard deviation", "{}_stdev": "the standard deviation",
+                 "uncertainty_of_{}": "the uncertainty", "{}_uncertainty": "the uncertainty",
+                 "{}_error": "the error", "qa_of_{}": "the quality flags", "{}_qa_flag": "the quality flags"}
+
+#: Beginnings of a long_name that make a variable the standard deviation of the quantity the
+#: rest of it names (words as :func:`_words` leaves them).
+LONG_NAME_PREFIXES = ("standard deviation of", "standard deviation in")
 
 
 def _words(text: object) -> str:
@@ -63,6 +81,28 @@ def ancillary_reason(variable: xr.DataArray, target: xr.DataArray) -> str | None
         text = variable.attrs.get(key)
         if text is not None and any(phrase in _words(text) for phrase in DESCRIPTION_PHRASES):
             return f"its {key} '{text}'"
+    if _of_the_target(variable.attrs.get("long_name"), target):
+        return f"its long_name '{variable.attrs['long_name']}'"
+    return _named_after(str(variable.name), str(target.name))
+
+
+def _of_the_target(long_name: object, target: xr.DataArray) -> bool:
+    """Whether ``long_name`` is "standard deviation of" (:data:`LONG_NAME_PREFIXES`) the
+    target's ``long_name`` or name, "the" allowed before it."""
+    if long_name is None:
+        return False
+    words = _words(long_name)
+    names = {_words(target.attrs.get("long_name", "")), _words(target.name)} - {""}
+    return any(words in {f"{prefix} {name}", f"{prefix} the {name}"} for prefix in LONG_NAME_PREFIXES
+               for name in names)
+
+
+def _named_after(name: str, target: str) -> str | None:
+    """``"its name, the standard deviation of cdr_seaice_conc"`` when ``name`` is one of
+    :data:`NAME_PATTERNS` of the target's name (case aside), else None."""
+    for pattern, what in NAME_PATTERNS.items():
+        if name.lower() == pattern.format(target).lower():
+            return f"its name, {what} of {target}"
     return None
 
 

@@ -17,7 +17,8 @@ target's horizontal grid, time-varying or static, in the file's order. Left out 
   the target is (:mod:`climann.data.own_anomalies`): the target's own signal would leak into
   the inputs. Named in ``[data] predictors`` they are used, with a warning;
 - data about how well the target's values are known (CF §3.4 ancillary data: CRU TS's
-  station count ``stn``, OISST's error estimate ``err``; :mod:`climann.data.ancillary`);
+  station count ``stn``, OISST's error estimate ``err``, the NSIDC sea-ice CDR's
+  ``stdev_of_cdr_seaice_conc``; :mod:`climann.data.ancillary`);
 - other estimates of the target's own quantity at the same time steps (the same CF
   ``standard_name``, ``cell_methods`` and scalar coordinates: the NASA Team and Bootstrap
   concentrations beside the NSIDC sea-ice CDR; :mod:`climann.data.same_quantity`);

@@ -157,22 +157,55 @@ def longitude_ends(longitudes: ArrayLike) -> tuple[float, float]:
             float(values[np.argmin(np.abs(wrapped_difference(values, east)))]))
 
 
-def longitude_ends_text(ends: tuple[float, float], *, separator: str = "…") -> str:
+def longitude_ends_text(ends: tuple[float, float], *, separator: str = "…", pole: str | None = None) -> str:
     """A grid's longitudes as a box reads, from its ``(west, east)`` ends
     (:func:`longitude_ends`): ``"-177.5…177.5"`` for a global grid, ``"172.5…-172.5 across
     the dateline"`` for a box across it in a −180…180 file, ``"350…10 across the prime
     meridian"`` for one across Greenwich in a 0…360 file. ``separator`` between the ends
-    (``" to "`` in ``climann info``'s summary).
+    (``" to "`` in ``climann info``'s summary). A grid round a pole (``pole``, from
+    :func:`encircled_pole`) has no ends: ``"all, round the North Pole"``.
 
     Examples
     --------
     >>> longitude_ends_text(longitude_ends([150.0, 180.0, -175.0, -150.0]), separator=" to ")
     '150 to -150 across the dateline'
     """
+    if pole:
+        return f"all, round the {pole}"
     west, east = ends
     if west <= east:
         return f"{west:g}{separator}{east:g}"
     return f"{west:g}{separator}{east:g} across the {'dateline' if east < 0.0 else 'prime meridian'}"
+
+
+def encircled_pole(latitude: np.ndarray, longitude: np.ndarray) -> str | None:
+    """``"North Pole"`` or ``"South Pole"`` when a grid's cells lie round that pole, None
+    otherwise (a regional or global latitude-longitude grid, a curvilinear grid beside a pole).
+
+    The ring of the grid's outermost cells (first row, last column, last row, first column)
+    winds once round a pole when its longitude steps, each taken the short way
+    (:func:`wrapped_difference`), add up to ±360°; on a latitude-longitude grid, global or not,
+    they add up to 0. The pole is the one the cells come nearer to (a polar stereographic
+    sea-ice grid, a rotated grid over the Arctic, a tripolar ocean grid, whose fold lies round
+    the North Pole).
+
+    Parameters
+    ----------
+    latitude, longitude : ndarray, shape (n_rows, n_columns)
+        The cells' centres, degrees; NaN (no position) left out of the ring.
+
+    Returns
+    -------
+    str or None
+    """
+    latitude, longitude = np.asarray(latitude, np.float64), np.asarray(longitude, np.float64)
+    if latitude.ndim != 2 or min(latitude.shape) < 2:
+        return None
+    ring = np.concatenate([longitude[0, :], longitude[1:, -1], longitude[-1, -2::-1], longitude[-2:0:-1, 0]])
+    ring = ring[np.isfinite(ring)]
+    if ring.size < 3 or abs(np.sum(wrapped_difference(np.roll(ring, -1), ring))) < 180.0:
+        return None
+    return "North Pole" if np.nanmax(latitude) >= -np.nanmin(latitude) else "South Pole"
 
 
 def _around_the_circle(longitudes: np.ndarray) -> np.ndarray:

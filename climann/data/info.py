@@ -29,7 +29,7 @@ from climann.data.cyclic import DROPPED_KEY
 from climann.data.repeated_cells import USED_ONCE_KEY
 from climann.data.defaults import default_inputs
 from climann.data.forecast_times import calendar_months_per_unit, is_dated, is_forecast_period
-from climann.data.geometry import longitude_ends, longitude_ends_text, wrapped_difference
+from climann.data.geometry import encircled_pole, longitude_ends, longitude_ends_text, wrapped_difference
 from climann.data.grid_points import named_points, on_points_of
 from climann.data.grids import horizontal_grid
 from climann.data.layout import Coordinate
@@ -433,7 +433,8 @@ def _curvilinear_lines(dataset: xr.Dataset, target: str) -> list[str] | None:
         f"  latitude  '{geographic.latitude.name}' (2-D, {source}): {np.nanmin(latitude):.4g} to "
         f"{np.nanmax(latitude):.4g} degrees north",
         f"  longitude '{geographic.longitude.name}' (2-D, {source}): {np.nanmin(longitude):.4g} to "
-        f"{np.nanmax(longitude):.4g} degrees east, {longitude_convention(longitude)} convention",
+        f"{np.nanmax(longitude):.4g} degrees east, {longitude_convention(longitude)} convention"
+        + (f", round the {pole}" if (pole := encircled_pole(latitude, longitude)) else ""),
         f"  {bounds}",
         *_used_once_lines(dataset, geographic.latitude.name),
     ]

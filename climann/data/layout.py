@@ -352,17 +352,23 @@ class GridLayout:
         """
         if self.cell_areas is not None:
             area = np.where(np.isfinite(self.cell_areas), self.cell_areas, 0.0)
-            return area / area.mean()
+        else:
+            area = self.computed_cell_areas()
+        return area / area.mean()
+
+    def computed_cell_areas(self) -> np.ndarray:
+        """The cell areas climann computes from the grid, shape (n_lat, n_lon), steradians
+        (on the unit sphere; on a map projection, its ellipsoid's authalic sphere), 0 for a
+        cell without a position: the areas :meth:`cell_area_weights` weighs with when the file
+        gives none (the formulas there)."""
         if self.geographic is not None and not self.is_rotated_pole:
-            area = self._curvilinear_cell_areas()
-            return area / area.mean()
+            return self._curvilinear_cell_areas()
         latitude_bounds, longitude_bounds = self.axis_bounds()
         edges = np.deg2rad(latitude_bounds)
         by_latitude = np.abs(np.sin(edges[:, 1]) - np.sin(edges[:, 0]))
         # a cell across the dateline (179.5 … −179.5) is 1° wide, not 359°
-        by_longitude = np.abs(wrapped_difference(longitude_bounds[:, 1], longitude_bounds[:, 0]))
-        area = np.outer(by_latitude, by_longitude)
-        return area / area.mean()
+        by_longitude = np.deg2rad(np.abs(wrapped_difference(longitude_bounds[:, 1], longitude_bounds[:, 0])))
+        return np.outer(by_latitude, by_longitude)
 
     def axis_bounds(self) -> tuple[np.ndarray, np.ndarray]:
         """The cells' edges along the latitude and longitude axes (the rotated ones on a

@@ -7,6 +7,7 @@ data do cover.
 
 from __future__ import annotations
 
+from calendar import month_abbr
 from collections.abc import Mapping, Sequence
 
 import logging
@@ -462,8 +463,8 @@ def select_region(
     """
     south, north, west, east = box
     if south > north:
-        raise ClimannError(f"region {list(box)}: south {south:g} is north of north {north:g}; "
-                           "give [south, north, west, east]")
+        raise ClimannError(f"region ({box_text(box)}): south is north of north; "
+                           "give south, north, west, east in that order")
     curvilinear = cell_coordinates(dataset)
     if curvilinear is not None:
         return _mask_region(dataset, box, *curvilinear)
@@ -473,7 +474,7 @@ def select_region(
     lon_keep = np.flatnonzero(longitude_in_box(longitude, west, east))
     if lat_keep.size == 0 or lon_keep.size == 0:
         raise ClimannError(
-            f"region {list(box)} (south, north, west, east) contains no grid cell; the grid spans "
+            f"region ({box_text(box)}) contains no grid cell; the grid spans "
             f"latitude {latitude.min():g}…{latitude.max():g} and longitude {longitude.min():g}…{longitude.max():g}"
         )
     return dataset.isel({lat_name: lat_keep, lon_name: lon_keep})
@@ -488,7 +489,7 @@ def _mask_region(
     inside = (latitude >= min(south, north)) & (latitude <= max(south, north)) & longitude_in_box(longitude, west, east)
     if not inside.any():
         raise ClimannError(
-            f"region {list(box)} (south, north, west, east) contains no grid cell; the grid's cells lie at "
+            f"region ({box_text(box)}) contains no grid cell; the grid's cells lie at "
             f"latitude {np.nanmin(latitude):g}…{np.nanmax(latitude):g} and longitude "
             f"{np.nanmin(longitude):g}…{np.nanmax(longitude):g}"
         )
@@ -498,6 +499,40 @@ def _mask_region(
     mask = xr.DataArray(inside[rectangle[dims[0]], rectangle[dims[1]]], dims=dims)
     masked = {name: cut[name].where(mask) for name in data_variable_names(cut) if set(dims) <= set(cut[name].dims)}
     return cut.assign(masked)
+
+
+def box_text(box: Sequence[float]) -> str:
+    """``"south 10, north 11, west 20, east 21"``: a region box ``[south, north, west, east]``
+    (degrees) as a message names it."""
+    return ", ".join(f"{side} {value:g}" for side, value in zip(("south", "north", "west", "east"), box))
+
+
+def empty_selection_text(time_range: Sequence[str], months: Sequence[int], *, span: str, in_range: bool) -> str:
+    """The one-line refusal of a time selection that keeps no step: ``"the time selection
+    (1981-03-01 to 1981-03-31, months Feb) is empty; the data cover 1980-01-16 to 1983-12-16,
+    and no step from 1981-03-01 to 1981-03-31 is in Feb: widen the time range or choose other
+    months"``.
+
+    Parameters
+    ----------
+    time_range : sequence of str
+        ``(first, last)`` or empty.
+    months : sequence of int
+        1–12, or empty.
+    span : str
+        The data's time span (``"1980-01-16 to 1983-12-16"``).
+    in_range : bool
+        Whether ``time_range`` (or the whole axis without one) holds any step: the months then
+        left none.
+    """
+    dates = f"{time_range[0]} to {time_range[1]}" if time_range else ""
+    chosen = "/".join(month_abbr[int(month)] for month in months)
+    selection = ", ".join(part for part in (dates, chosen and f"months {chosen}") if part)
+    if not in_range or not months:
+        return f"the time selection ({selection}) is empty; the data cover {span}: choose dates within them"
+    where = f"no step from {dates}" if dates else "none of their steps"
+    advice = "widen the time range or choose other months" if dates else "choose other months"
+    return f"the time selection ({selection}) is empty; the data cover {span}, and {where} is in {chosen}: {advice}"
 
 
 def _time_values(dataset: xr.Dataset) -> tuple[str, np.ndarray, str]:
@@ -549,10 +584,8 @@ def select_time(
         keep &= np.isin(_selection_months(dataset[name], dated_by), list(months))
     chosen = np.flatnonzero(keep)[::time_stride]
     if chosen.size == 0:
-        raise ClimannError(
-            f"the time selection (time_range {list(time_range)}, months {list(months)}) is empty; "
-            f"the data cover {_span(values)}"
-        )
+        raise ClimannError(empty_selection_text(time_range, months, span=_span(values),
+                                                in_range=bool(within_range.size)))
     if step_before and time_range and not months and time_stride == 1 and chosen[0] > 0:
         return with_steps_before_range(dataset.isel({name: np.concatenate([[chosen[0] - 1], chosen])}), 1)
     thinned = dataset.isel({name: chosen})

@@ -180,13 +180,13 @@ def extrapolation_message(extrapolation: Extrapolation, units: Mapping[str, str]
             sides.append(f"max {high:.4g}{unit} seen, up to {high_here:.4g}{unit} here")
         # each feature's own share only when there are several (with one it is the total)
         share = "" if len(extrapolation.features) == 1 else (
-            f": {_percent(found['fraction'])}" + (" of samples" if index == 0 else ""))
+            f": {percent_text(found['fraction'])}" + (" of samples" if index == 0 else ""))
         parts.append(f"{name} ({'; '.join(sides)}{share})")
-    return (f"{_percent(extrapolation.fraction)} of samples lie outside the training range of "
+    return (f"{percent_text(extrapolation.fraction)} of samples lie outside the training range of "
             f"{', '.join(parts)}; the predictions there are extrapolations")
 
 
-def _percent(fraction: float) -> str:
+def percent_text(fraction: float) -> str:
     """"3.2 %", "0.041 %", "45 %": two significant digits, never in exponent form."""
     percent = 100 * fraction
     return f"{percent:.0f} %" if percent >= 10 else f"{float(f'{percent:.2g}'):g} %"

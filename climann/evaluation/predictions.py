@@ -24,10 +24,12 @@ import xarray as xr
 
 from climann._version import __version__
 from climann.atomic import atomic_path
+from climann.data.grids import cell_measure_name
 from climann.data.layout import GEOGRAPHY_ATTRIBUTE, Coordinate, GridLayout
 from climann.data.run_outputs import PREDICTED_SUFFIX, PREDICTIONS_TITLE
 from climann.data.time_units import encodable_time_units
 from climann.errors import ClimannError, library_message
+from climann.evaluation.cell_measures import written_cell_measure
 
 _FILL_VALUE = np.float32(1e20)
 _CF_ATTRIBUTES = ("units", "standard_name", "long_name", "cell_methods")
@@ -231,7 +233,10 @@ def predictions_dataset(
         scalar coordinates when the input has them; on a curvilinear, rotated-pole or
         projected grid also the 2-D latitude and longitude (coordinates, with their cell
         bounds) and the grid-mapping variable, which the fields name in their
-        ``coordinates`` and ``grid_mapping`` attributes.
+        ``coordinates`` and ``grid_mapping`` attributes. The cells' areas the scores weigh
+        with (:func:`~climann.evaluation.cell_measures.written_cell_measure`: the input's
+        ``areacello``, or ``cell_area`` computed by climann), which every field names in its
+        ``cell_measures``.
     """
     name = layout.target_name
     axes, axis_bounds = _axes(layout)
@@ -267,9 +272,9 @@ def predictions_dataset(
     if spread is not None:
         data_vars[f"{name}_pred"].attrs.update(ensemble_mean_attributes(kept, n_members))
         data_vars[f"{name}_spread"] = _field(layout, spread, spread_attributes(kept, long_name, n_members))
-    if layout.cell_measure is not None:  # the areas the scores weighed with, for CDO's fldmean too (CF 7.2)
-        _with_cell_measure(data_vars, layout)
     coords = {**axes, **grid_coords}
+    # the areas the scores weighed with, for CDO's fldmean too (CF 7.2)
+    _with_cell_measure(data_vars, layout, written_cell_measure(layout, {*data_vars, *coords}))
     attrs = {
         "Conventions": "CF-1.8",
         "title": f"{PREDICTIONS_TITLE}{name}",  # how info and train know the file (climann.data.run_outputs)
@@ -289,11 +294,11 @@ def predicted_period(dataset: xr.Dataset, layout: GridLayout) -> xr.Dataset:
     return dataset.isel({layout.time.name: slice(layout.steps_before_range, None)})
 
 
-def _with_cell_measure(data_vars: dict, layout: GridLayout) -> None:
-    """Add the input's cell-area variable (``layout.cell_measure``) to ``data_vars``, on the
-    grid's row and column dimensions, and name it in the ``cell_measures`` of every field on
-    the grid (CF 1.8 section 7.2: ``area: areacello``)."""
-    measure = layout.cell_measure
+def _with_cell_measure(data_vars: dict, layout: GridLayout, measure: Coordinate) -> None:
+    """Add the cell-area variable ``measure`` (:func:`~climann.evaluation.cell_measures.written_cell_measure`:
+    the input's ``areacello``, or the areas climann computed) to ``data_vars``, on the grid's
+    row and column dimensions, and name it in the ``cell_measures`` of every field on the grid
+    (CF 1.8 section 7.2: ``area: areacello``)."""
     dims = (layout.latitude.name, layout.longitude.name)
     for variable in data_vars.values():
         if isinstance(variable, xr.DataArray) and set(dims) <= set(variable.dims):
@@ -420,8 +425,8 @@ def prediction_encoding(dataset: xr.Dataset, layout: GridLayout) -> dict[str, di
             dict(times) if hasattr(scalar.values.item(), "calendar") or kind == "M"
             else {"dtype": "S1"} if kind in "USO" else {"_FillValue": None}
         )
-    if layout.cell_measure is not None and layout.cell_measure.name in dataset.variables:
-        encoding[layout.cell_measure.name] = {"dtype": "float64", "_FillValue": np.float64(_FILL_VALUE)}
+    for measure in {cell_measure_name(variable.attrs) for variable in dataset.data_vars.values()} - {None}:
+        encoding[measure] = {"dtype": "float64", "_FillValue": np.float64(_FILL_VALUE)}
     grid = layout.geographic
     if grid is not None:
         for coordinate in (grid.latitude, grid.longitude, grid.latitude_bounds, grid.longitude_bounds):

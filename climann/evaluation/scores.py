@@ -30,6 +30,7 @@ import numpy as np
 
 from climann.data.pointwise import area_weighted_mean
 from climann.evaluation.baselines import persistence_left_out_reason  # noqa: F401 (re-exported: moved)
+from climann.evaluation.extrapolation import percent_text
 from climann.evaluation.metrics import (
     MIN_CENTRED_CELLS,
     mean_anomaly_correlation,
@@ -47,6 +48,7 @@ from climann.evaluation.sums import (  # noqa: F401 (scored_cells … step_anoma
     scored_cells,
     step_anomaly_correlations,
     unexplained_gaps,
+    unseen_cells,
 )
 
 #: Why a baseline has no value where the network has one (``{season}``: "day of year and
@@ -341,7 +343,8 @@ def cell_anomaly_correlation(predicted: np.ndarray, truth: np.ndarray, climatolo
 
 
 def baseline_notes(
-    counts: Mapping[str, Mapping[str, tuple[int, int, int]]], reasons: Mapping[str, str]
+    counts: Mapping[str, Mapping[str, tuple[int, int, int]]], reasons: Mapping[str, str],
+    unseen: Mapping[str, tuple[int, int]] | None = None,
 ) -> list[dict]:
     """The notes of ``metrics.json`` for baselines left out of a block or scored on part of it.
 
@@ -353,6 +356,10 @@ def baseline_notes(
         (:func:`unexplained_gaps`); a note when that is not zero.
     reasons : mapping of baseline to str
         Why it is undefined there (:data:`UNDEFINED_REASONS`, formatted).
+    unseen : mapping of block to (int, int), optional
+        The cells the training years never saw and the cells scored in each block
+        (:func:`~climann.evaluation.sums.unseen_cells`): the climatology's note counts them
+        (:func:`unseen_cells_text`) and records them as ``n_cells_unseen`` and ``n_cells``.
 
     Returns
     -------
@@ -363,9 +370,23 @@ def baseline_notes(
     for block, models in counts.items():
         for name, (scored, network, gaps) in models.items():
             if name != "model" and gaps > 0:
-                notes.append({"split": block, "model": name, "n_samples": int(scored), "of": int(network),
-                              "reason": reasons.get(name, "it is undefined there")})
+                note = {"split": block, "model": name, "n_samples": int(scored), "of": int(network),
+                        "reason": reasons.get(name, "it is undefined there")}
+                if name == "climatology" and (unseen or {}).get(block, (0, 0))[0] > 0:
+                    n_unseen, n_cells = unseen[block]
+                    note.update(reason=f"{note['reason']}: {unseen_cells_text(n_unseen, n_cells)}",
+                                n_cells_unseen=n_unseen, n_cells=n_cells)
+                notes.append(note)
     return notes
+
+
+def unseen_cells_text(n_unseen: int, n_cells: int) -> str:
+    """``"3 of the 48 cells scored in the block (6.2 %) have no training value for any of its
+    steps"``: how many cells the training years never saw (at the block's times of year)."""
+    cells = "cell" if n_cells == 1 else "cells"
+    verb = "has" if n_unseen == 1 else "have"
+    return (f"{n_unseen} of the {n_cells} {cells} scored in the block ({percent_text(n_unseen / n_cells)}) {verb} "
+            "no training value for any of its steps")
 
 
 def left_out_notes(name: str, network_counts: Mapping[str, int], reason: str) -> list[dict]:
@@ -516,7 +537,8 @@ def metrics_from_score_sums(
     """
     splits, n_samples = metrics_from_sums(total, block_names, model_names)
     reasons = {name: text.format(season=season) for name, text in UNDEFINED_REASONS.items()}
-    notes = baseline_notes(counts_from_sums(total, block_names, model_names), reasons)
+    notes = baseline_notes(counts_from_sums(total, block_names, model_names), reasons,
+                           unseen_cells(total, block_names))
     for name, reason in (left_out or {}).items():
         notes += left_out_notes(name, n_samples, reason)
     score_notes = acc_notes(total, block_names, model_names, have_climatology=have_climatology,

@@ -35,7 +35,7 @@ from climann.evaluation.seasons import SEASONS
 __all__ = [
     "ACC_SUM_NAMES", "GROUP_FIELDS", "MATCHED_NAMES", "ScoreSums", "acc_sums", "block_of_step", "counts_from_sums",
     "grid_sums", "group_metrics_from_sums", "metrics_from_sums", "network_scores", "score_sums", "scored_cells",
-    "step_anomaly_correlations", "step_anomaly_sums", "unexplained_gaps",
+    "step_anomaly_correlations", "step_anomaly_sums", "unexplained_gaps", "unseen_cells",
 ]
 
 #: The sums for the skill, over the values where the model and the climatology are both scored.
@@ -48,6 +48,8 @@ ACC_SUM_NAMES = ("acc", "acc_n_steps", "acc_uncentred", "acc_uncentred_n_steps",
                  "steps_with_enough_cells")
 #: The sums per season and per region of :class:`ScoreSums` (None when not taken).
 GROUP_FIELDS = ("season_sums", "season_scored", "season_acc", "region_sums", "region_scored", "region_acc")
+#: The cells of :class:`ScoreSums` (None when not taken).
+CELL_FIELDS = ("cells_scored", "cells_with_reference")
 
 
 def scored_cells(predictions: Mapping[str, np.ndarray], truth: np.ndarray) -> dict[str, np.ndarray]:
@@ -151,6 +153,11 @@ class ScoreSums:
     region_sums, region_scored, region_acc : ndarray, shape (n_regions, n_blocks, n_models, 12), (n_regions,
         n_blocks, n_models) and (n_regions, n_blocks, n_models, 6), or None
         ``sums``, ``scored`` and ``acc`` over each region's cells.
+    cells_scored, cells_with_reference : ndarray of bool, shape (n_blocks, n_lat, n_lon), or None
+        With a climatology among the models: the cells where the network is scored at some
+        step of each block, and where the climatology is scored too at some step of it; added
+        over chunks as a logical or (``+`` of booleans). Their difference counts the cells the
+        training years never saw (:func:`unseen_cells`). None without a climatology.
     """
 
     sums: np.ndarray
@@ -165,11 +172,13 @@ class ScoreSums:
     region_sums: np.ndarray | None = None
     region_scored: np.ndarray | None = None
     region_acc: np.ndarray | None = None
+    cells_scored: np.ndarray | None = None
+    cells_with_reference: np.ndarray | None = None
 
     def __add__(self, other: ScoreSums) -> ScoreSums:
         acc = None if self.acc is None or other.acc is None else self.acc + other.acc
         groups = {name: None if getattr(self, name) is None or getattr(other, name) is None
-                  else getattr(self, name) + getattr(other, name) for name in GROUP_FIELDS}
+                  else getattr(self, name) + getattr(other, name) for name in (*GROUP_FIELDS, *CELL_FIELDS)}
         return ScoreSums(self.sums + other.sums, self.scored + other.scored, self.samples + other.samples,
                          self.n_dropped + other.n_dropped, self.gaps + other.gaps, acc, **groups)
 
@@ -367,8 +376,48 @@ def grid_sums(
         if climatology is not None:
             groups["region_acc"] = np.stack([acc_sums(inside, predictions, climatology, area, block_of_step, n_blocks)
                                              for inside in masked])
+    if reference is not None:
+        groups.update(zip(CELL_FIELDS, block_cells(truth, predictions, block_of_step, n_blocks, reference=reference)))
     return ScoreSums(sums, scored, scored[:, 0].copy() if samples is None else samples, n_dropped, gaps, acc,
                      **groups)
+
+
+def block_cells(truth: np.ndarray, predictions: Sequence[np.ndarray], block_of_step: np.ndarray, n_blocks: int, *,
+                reference: int) -> tuple[np.ndarray, np.ndarray]:
+    """The cells where the network is scored at some step of each block, and those where the
+    model ``reference`` (the climatology) is scored too at some step of it.
+
+    Parameters
+    ----------
+    truth, predictions, block_of_step, n_blocks, reference
+        As for :func:`score_sums`.
+
+    Returns
+    -------
+    cells_scored, cells_with_reference : ndarray of bool, shape (n_blocks, n_lat, n_lon)
+    """
+    named = {"model" if index == 0 else index: values for index, values in enumerate(predictions)}
+    cells = scored_cells(named, truth)
+    network, with_reference = cells["model"], cells[reference]
+    shape = (n_blocks, *truth.shape[1:])
+    scored, referenced = np.zeros(shape, dtype=bool), np.zeros(shape, dtype=bool)
+    for block in range(n_blocks):
+        steps = np.flatnonzero(block_of_step == block)
+        if steps.size:
+            scored[block], referenced[block] = network[steps].any(axis=0), with_reference[steps].any(axis=0)
+    return scored, referenced
+
+
+def unseen_cells(total: ScoreSums, block_names: Sequence[str]) -> dict[str, tuple[int, int]]:
+    """Per block, the cells where the network is scored but the climatology at none of the
+    block's steps — the training years have no value there for any of them (a cell of sea ice
+    that was land or open water all through them) — and the cells where the network is scored,
+    ``{block: (n_unseen, n_scored)}``; empty without a climatology among the models."""
+    if total.cells_scored is None or total.cells_with_reference is None:
+        return {}
+    unseen = total.cells_scored & ~total.cells_with_reference
+    return {block: (int(unseen[index].sum()), int(total.cells_scored[index].sum()))
+            for index, block in enumerate(block_names)}
 
 
 def metrics_from_sums(

@@ -30,7 +30,7 @@ from climann.data.paths import path_list
 from climann.data.unitless_values import TrainingValues
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
-from climann.evaluation.extrapolation import Extrapolation, check_extrapolation, extrapolation_message
+from climann.evaluation.extrapolation import Extrapolation, check_extrapolation, extrapolation_message, percent_text
 from climann.evaluation.baselines import ClimatologyKeys
 from climann.evaluation.ensemble import ensemble_mean, ensemble_spread
 from climann.evaluation.predictions import (
@@ -397,9 +397,10 @@ def predict_files(
                 or not (_same_box(trained_lon, new_lon) if same_columns is None else same_columns)):
             notes.append(
                 f"the grid differs from the training grid ({trained_grid['n_lat']}×{trained_grid['n_lon']}, "
-                f"lat {_span(trained_grid['lat_range'])}, lon {longitude_ends_text(trained_lon)} → "
+                f"lat {_span(trained_grid['lat_range'])}, lon {_longitudes_text(trained_grid, trained_lon)} → "
                 f"{new_grid['n_lat']}×{new_grid['n_lon']}, lat {_span(new_grid['lat_range'])}, "
-                f"lon {longitude_ends_text(new_lon)}); a pointwise model predicts each cell from its own features"
+                f"lon {_longitudes_text(new_grid, new_lon)}); a pointwise model predicts each cell from its own "
+                "features"
                 + (", with the training climatology of that cell" if cells is not None else "")
             )
     history = f"climann predict {run_dir} --data {' '.join(map(str, data_paths))} --out {out}"
@@ -431,10 +432,8 @@ def predict_files(
 
         offset = climatology_offset(samples, target_climatology, calendar=saved_climatology_calendar(run),
                                     keys=saved_climatology_keys(run))[:, 0]
-        if n_undefined := int(np.count_nonzero(~np.isfinite(offset))):
-            notes.append(f"{n_undefined} value{'s are' if n_undefined > 1 else ' is'} not predicted: the run's "
-                         "training years have no value of the target at that cell and time of year "
-                         "(target_anomaly adds their climatology back)")
+        if np.count_nonzero(~np.isfinite(offset)):
+            notes.append(unseen_values_note(samples.flat_index, ~np.isfinite(offset), samples.layout.n_cells))
     layout = samples.layout
     spread = None
     if isinstance(run.network, Ensemble):
@@ -457,6 +456,13 @@ def predict_files(
 def _span(limits: list[float]) -> str:
     """``[-87.5, 87.5]`` → ``"-87.5…87.5"``."""
     return f"{limits[0]:g}…{limits[1]:g}"
+
+
+def _longitudes_text(grid: Mapping, ends: tuple[float, float]) -> str:
+    """The longitudes of a grid summary (:func:`~climann.workflow.run_directory.grid_summary`)
+    with ends ``ends``: ``"-60…30"``, ``"172.5…-172.5 across the dateline"``, or for a grid round
+    a pole (its ``pole``), ``"all, round the North Pole"``."""
+    return longitude_ends_text(ends, pole=grid.get("pole"))
 
 
 def _compared_longitude_ends(run: TrainedRun, new_grid: dict) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -760,7 +766,7 @@ def _require_same_grid(run: TrainedRun, layout: GridLayout, *, needs: str, by_va
 
     def shown(grid: dict, longitudes: tuple[float, float]) -> str:
         return (f"{grid['n_lat']}×{grid['n_lon']}, lat {_span(grid['lat_range'])}, "
-                f"lon {longitude_ends_text(longitudes)}"
+                f"lon {_longitudes_text(grid, longitudes)}"
                 + (f", first cell at lat, lon {grid['first_cell'][0]:g}, {grid['first_cell'][1]:g}"
                    if "first_cell" in grid else ""))
     reordered = same_summarised_grid(trained, new, ("lat_range", "lon_range"))
@@ -801,7 +807,7 @@ def require_training_grid(run: TrainedRun, layout: GridLayout) -> None:
 
         def shown(grid: dict, longitudes: tuple[float, float]) -> str:
             return (f"{grid['n_lat']}×{grid['n_lon']}, lat {_span(grid['lat_range'])}, "
-                    f"lon {longitude_ends_text(longitudes)}")
+                    f"lon {_longitudes_text(grid, longitudes)}")
         raise ClimannError(
             "this field-mode run predicts whole maps on its training grid "
             f"({shown(trained, trained_longitudes)}), the new data are on "
@@ -858,6 +864,28 @@ def _field_grid(layout: GridLayout, samples, outputs: np.ndarray, untrained: lis
     grid[samples.time_index] = outputs
     grid[:, untrained] = np.nan
     return grid.reshape(layout.shape)
+
+
+def unseen_values_note(flat_index: np.ndarray, undefined: np.ndarray, n_cells: int) -> str:
+    """The note of ``predict`` on values it leaves out because the run's training years have no
+    value of the target at their cell and time of year (``target_anomaly`` adds that
+    climatology back): how many values, at how many of the cells with samples, and their share.
+
+    Parameters
+    ----------
+    flat_index : ndarray of int, shape (n_samples,)
+        Each sample's place on the grid (:class:`~climann.data.layout.GridLayout`).
+    undefined : ndarray of bool, shape (n_samples,)
+        Where the climatology is undefined.
+    n_cells : int
+        Cells per time step.
+    """
+    n_values = int(np.count_nonzero(undefined))
+    cells, unseen = np.unique(flat_index % n_cells), np.unique(flat_index[undefined] % n_cells)
+    share = percent_text(unseen.size / cells.size)
+    return (f"{n_values} value{'s are' if n_values > 1 else ' is'} not predicted, at {unseen.size} of the "
+            f"{cells.size} cells with samples ({share}): the run's training years have no value of the target at "
+            "that cell and time of year (target_anomaly adds their climatology back)")
 
 
 def _predict_chunked(

@@ -23,7 +23,7 @@ import numpy as np
 
 from climann.data.cell_methods import time_cell_method
 from climann.data.climatology import climatology_record
-from climann.data.geometry import longitude_ends
+from climann.data.geometry import encircled_pole, longitude_ends
 from climann.data.layout import GridLayout, segment_starts
 from climann.data.splits import TimeSplit
 from climann.data.time_axis import TimeStep, axis_time_step, cell_time_step
@@ -302,7 +302,9 @@ def grid_summary(layout: GridLayout) -> dict:
     ``first_cell`` and ``last_cell`` are the [lat, lon] of the grid's first and last cells, so
     that the same grid with its latitudes flipped or its longitudes rolled is told apart;
     ``lon_ends`` the western and eastern end of its longitudes
-    (:func:`~climann.data.geometry.longitude_ends`, for the notes that compare grids). Cells
+    (:func:`~climann.data.geometry.longitude_ends`, for the notes that compare grids); ``pole``,
+    only on a grid round a pole, which (:func:`~climann.data.geometry.encircled_pole`: its
+    longitudes have no ends, and the notes say so). Cells
     without a position (NEMO's eliminated land processors, see
     :func:`climann.data.grids.eliminated_cells`) are left out: the first and last cells are
     then those with one."""
@@ -316,6 +318,8 @@ def grid_summary(layout: GridLayout) -> dict:
         "lon_ends": list(longitude_ends(longitude)),
         "first_cell": [float(latitude.flat[first]), float(longitude.flat[first])],
         "last_cell": [float(latitude.flat[last]), float(longitude.flat[last])],
+        # only round a pole, so that the summaries of other grids stay those of earlier runs
+        **({"pole": pole} if (pole := encircled_pole(latitude, longitude)) else {}),
     }
 
 

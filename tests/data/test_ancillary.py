@@ -1,6 +1,8 @@
 """Data about how well the target's values are known (CF §3.4 ancillary data: CRU TS's station
 counts, error estimates) are no default predictors (climann/data/ancillary.py)."""
 
+import re
+
 import numpy as np
 import pytest
 import xarray as xr
@@ -59,3 +61,57 @@ def test_a_station_count_named_as_a_predictor_is_used():
     dataset["stn"] = dataset["pred"].assign_attrs(long_name="station count")
     assert "stn" not in default_inputs(dataset, "tas").predictors
     assert default_inputs(dataset, "tas", predictors=("stn",)).predictors == ("stn",)
+
+
+@pytest.mark.parametrize("ancillary_variables", [pytest.param(False, id="by-names"),
+                                                 pytest.param(True, id="with-ancillary_variables")])
+def test_info_on_the_nsidc_sea_ice_cdr_proposes_no_uncertainty_or_flag_of_the_target(tmp_path, ancillary_variables):
+    """info proposed stdev_of_cdr_seaice_conc as a predictor of cdr_seaice_conc (polar2): the CDR's
+    standard deviation, named after it, is no driver of it. Of the G02202 variables only the melt
+    onset day is proposed; the NASA Team and Bootstrap estimates, the QC and interpolation flags
+    and the standard deviation are left out, each with a note."""
+    from tests.grid_files import write_nsidc_cdr
+
+    path = write_nsidc_cdr(tmp_path / "seaice_conc_monthly_nh_197101_197212_v04r00.nc",
+                           ancillary_variables=ancillary_variables)
+    report = unwrapped_report(describe(str(path)))
+    assert 'predictors = ["melt_onset_day_cdr_seaice_conc"]' in report
+    reason = ("cdr_seaice_conc's ancillary_variables name it" if ancillary_variables
+              else "its name, the standard deviation of cdr_seaice_conc")
+    assert (f"# left out of the default predictors: stdev_of_cdr_seaice_conc ({reason}): data about how well "
+            "cdr_seaice_conc's values are known") in report
+    for name in ("nsidc_nt_seaice_conc", "qa_of_cdr_seaice_conc", "temporal_interpolation_flag"):
+        assert re.search(rf"^# left out of the default predictors: .*\b{name}\b", report, re.MULTILINE)
+
+
+def test_the_standard_deviation_named_as_a_predictor_is_used(tmp_path):
+    from climann.data.open import open_dataset
+    from tests.grid_files import write_nsidc_cdr
+
+    dataset = open_dataset([write_nsidc_cdr(tmp_path / "cdr.nc")])
+    chosen = default_inputs(dataset, "cdr_seaice_conc", predictors=["stdev_of_cdr_seaice_conc"])
+    assert chosen.predictors == ("stdev_of_cdr_seaice_conc",)
+
+
+_SEA_ICE = _variable("cdr_seaice_conc", long_name="Sea Ice Concentration")
+
+
+@pytest.mark.parametrize(("variable", "reason"), [
+    pytest.param(_variable("stdev_of_cdr_seaice_conc"), "its name, the standard deviation of cdr_seaice_conc",
+                 id="nsidc-v4"),
+    pytest.param(_variable("cdr_seaice_conc_stdev"), "its name, the standard deviation of cdr_seaice_conc",
+                 id="nsidc-v5"),
+    pytest.param(_variable("CDR_SEAICE_CONC_UNCERTAINTY"), "its name, the uncertainty of cdr_seaice_conc",
+                 id="upper-case"),
+    pytest.param(_variable("cdr_seaice_conc_error"), "its name, the error of cdr_seaice_conc", id="error"),
+    pytest.param(_variable("qa_of_cdr_seaice_conc"), "its name, the quality flags of cdr_seaice_conc", id="qa"),
+    pytest.param(_variable("sd", long_name="Standard deviation of the sea ice concentration"),
+                 "its long_name 'Standard deviation of the sea ice concentration'", id="long-name"),
+    pytest.param(_variable("stdev_of_sst"), None, id="another-variables-stdev"),
+    pytest.param(_variable("cdr_seaice_conc_std"), None, id="std-may-be-variability"),
+    pytest.param(_variable("orog_sd", long_name="Standard deviation of orography"), None, id="subgrid-orography"),
+    pytest.param(_variable("melt_onset_day_cdr_seaice_conc", long_name="Day of Snow Melt Onset Over Sea Ice"), None,
+                 id="melt-onset"),
+])
+def test_the_uncertainty_of_the_target_is_known_by_its_name_or_long_name(variable, reason):
+    assert ancillary_reason(variable, _SEA_ICE) == reason

@@ -5,8 +5,8 @@ import pyproj
 import pytest
 
 from climann.data.geometry import (
-    centre_spacing_areas, crossed_quadrilaterals, great_circle_polygon_areas, longitude_ends, longitude_ends_text,
-    longitude_span, polygon_areas,
+    centre_spacing_areas, crossed_quadrilaterals, encircled_pole, great_circle_polygon_areas, longitude_ends,
+    longitude_ends_text, longitude_span, polygon_areas,
 )
 
 RADIUS = 6371000.0
@@ -193,3 +193,39 @@ def test_latitude_longitude_boxes_with_corners_rounded_to_float32_keep_their_exa
     # too (verify21c F2: a polar box with one corner at 90 and one at 89.999999 was taken as a polygon round the pole)
     exact = np.abs(np.sin(np.deg2rad(south + 10)) - np.sin(np.deg2rad(south)))[:, None] * np.deg2rad(10.0)
     np.testing.assert_allclose(polygon_areas(rounded, longitude_bounds), exact * np.ones((1, 36)), rtol=1e-6)
+
+
+# --- grids round a pole ---------------------------------------------------------------------------
+def _stereographic_centres(offset_x, offset_y, *, south=False, size=1e5, n=6):
+    """Latitude and longitude centres, shape (n, n), of a polar stereographic grid (pyproj) whose
+    middle lies (offset_x, offset_y) metres from the pole."""
+    proj = f"+proj=stere +lat_0={-90 if south else 90} +lon_0=-45 +lat_ts={-70 if south else 70} +R={RADIUS}"
+    to_lonlat = pyproj.Transformer.from_crs(pyproj.CRS.from_proj4(proj), "EPSG:4326", always_xy=True)
+    centres = (np.arange(n) - (n - 1) / 2) * size
+    lon, lat = to_lonlat.transform(*np.meshgrid(centres + offset_x, centres + offset_y, indexing="xy"))
+    return lat, lon
+
+
+@pytest.mark.parametrize(("grid", "pole"), [
+    pytest.param(lambda: _stereographic_centres(0.0, 0.0), "North Pole", id="nsidc-north"),
+    pytest.param(lambda: _stereographic_centres(1.2e5, -0.7e5), "North Pole", id="pole-off-the-middle"),
+    pytest.param(lambda: _stereographic_centres(0.0, 0.0, south=True), "South Pole", id="south"),
+    pytest.param(lambda: _stereographic_centres(2e6, 0.0), None, id="beside-the-pole"),
+    pytest.param(lambda: _rotated_centres(np.arange(-10.0, 11.0, 2.0), np.arange(-10.0, 11.0, 2.0), 30.0),
+                 None, id="rotated-away-from-the-pole"),
+    pytest.param(lambda: np.meshgrid(np.arange(-87.5, 90.0, 5.0), np.arange(-180.0, 180.0, 5.0), indexing="ij"),
+                 None, id="global-latitude-longitude"),
+    pytest.param(lambda: np.meshgrid(np.arange(60.0, 80.0, 2.0), np.arange(170.0, 200.0, 2.0), indexing="ij"),
+                 None, id="box-across-the-dateline"),
+])
+def test_a_grid_round_a_pole_is_told_by_the_ring_of_its_outer_cells(grid, pole):
+    assert encircled_pole(*grid()) == pole
+
+
+def test_a_grid_round_a_pole_reads_as_such_not_as_across_the_dateline():
+    """The 25 km NSIDC-like grid's longitudes have a gap by its central meridian: their "ends"
+    read as "-41.9872…-48.0128 across the dateline" (break21c); round the pole they have none."""
+    latitude, longitude = _stereographic_centres(0.0, 0.0, size=25e3, n=20)
+    assert longitude_ends_text(longitude_ends(longitude)) == "-41.9872…-48.0128 across the dateline"
+    assert longitude_ends_text(longitude_ends(longitude), pole=encircled_pole(latitude, longitude)) == (
+        "all, round the North Pole")

@@ -803,3 +803,14 @@ def test_info_never_offers_a_date_of_a_time_axis_to_select(tmp_path):
     assert "time: 12 steps on tas, pred, landonly, dated: a time axis (see Time above), not a dimension to select " \
            "from" in summary
     assert "select = {time" not in summary
+
+
+def test_a_polar_stereographic_grid_is_said_to_lie_round_the_pole(tmp_path):
+    """The 2-D longitudes of a sea-ice grid round the North Pole run from -180 to 180 as any
+    global grid's; the line says which pole they go round."""
+    from tests.conftest import unwrapped_report
+    from tests.grid_files import write_nsidc_cdr
+
+    report = unwrapped_report(describe(str(write_nsidc_cdr(tmp_path / "cdr.nc"))))
+    longitude = next(line for line in report.splitlines() if line.startswith("#   longitude 'lon' (2-D"))
+    assert longitude.endswith("degrees east, −180…180 convention, round the North Pole")

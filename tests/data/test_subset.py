@@ -608,3 +608,32 @@ def test_months_choose_weekly_means_without_bounds_by_their_cells_middle():
     np.testing.assert_array_equal(kept, expected)
     assert cftime.DatetimeGregorian(2001, 2, 26) not in list(kept)  # its middle is 1 March
     assert cftime.DatetimeGregorian(2001, 2, 19) in list(kept)
+
+
+@pytest.mark.parametrize(("selection", "message"), [
+    pytest.param({"time_range": ("2001-03-01", "2001-03-31"), "months": (2,)},
+                 "the time selection (2001-03-01 to 2001-03-31, months Feb) is empty; the data cover 2000-01-15 to "
+                 "2002-12-15, and no step from 2001-03-01 to 2001-03-31 is in Feb: widen the time range or choose "
+                 "other months", id="months-outside-the-range"),
+    pytest.param({"time_range": ("1990", "1995")},
+                 "the time selection (1990 to 1995) is empty; the data cover 2000-01-15 to 2002-12-15: choose dates "
+                 "within them", id="range-outside-the-data"),
+    pytest.param({"time_range": ("2001-04", "2001-10"), "months": (12, 1, 2)},
+                 "the time selection (2001-04 to 2001-10, months Dec/Jan/Feb) is empty; the data cover 2000-01-15 to "
+                 "2002-12-15, and no step from 2001-04 to 2001-10 is in Dec/Jan/Feb: widen the time range or choose "
+                 "other months", id="winter-in-summer"),
+])
+def test_an_empty_time_selection_is_one_readable_line(selection, message):
+    """The refusal printed Python lists ("time_range ['2001-03-01', '2001-03-31'], months [2]")."""
+    with pytest.raises(ClimannError) as raised:
+        select_time(grid_dataset(n_years=3), **selection)
+    assert str(raised.value) == message
+
+
+def test_an_empty_region_is_named_by_its_sides():
+    with pytest.raises(ClimannError) as raised:
+        select_region(grid_dataset(n_lat=4), (10.0, 20.0, 0.0, 360.0))
+    assert str(raised.value).startswith("region (south 10, north 20, west 0, east 360) contains no grid cell; "
+                                        "the grid spans latitude")
+    with pytest.raises(ClimannError, match=r"^region \(south 20, north 10, west 0, east 360\): south is north of "):
+        select_region(grid_dataset(n_lat=4), (20.0, 10.0, 0.0, 360.0))

@@ -382,3 +382,46 @@ def test_a_climatology_scored_on_part_of_the_values_names_the_cell_and_where_ski
     assert note_lines(notes) == [
         "climatology scored on 25920 of the network's 53904 values in the test block: the training years have no "
         "value for that cell and calendar month; the network's skill against it is taken over those values"]
+
+
+def _ice_edge_case():
+    """4 years of monthly values on a 4 × 6 grid, train the first 2, val the 3rd, test the 4th:
+    cells (0, 0) and (0, 1) hold no value in the training years (land there, sea ice later, as
+    a shifting ice edge or a land mask changed between products), cell (1, 0) none in the
+    training Januaries only; the test block also lacks cell (3, 5) altogether."""
+    rng = np.random.default_rng(4)
+    truth = rng.normal(size=(48, 4, 6))
+    truth[:24, 0, :2] = np.nan
+    truth[[0, 12], 1, 0] = np.nan
+    truth[36:, 3, 5] = np.nan
+    masks = {"train": np.arange(48) < 24, "val": (np.arange(48) >= 24) & (np.arange(48) < 36),
+             "test": np.arange(48) >= 36}
+    predictions = {"model": truth + 0.1, "climatology": climatology_prediction(truth, monthly(4), masks["train"],
+                                                                              window_days=61)}
+    return truth, predictions, masks
+
+
+def test_the_climatologys_note_counts_the_cells_the_training_years_never_saw():
+    """The note said "the training years have no value for that cell and calendar month" without
+    how many cells (break21c F8): 2 of the test block's 23 scored cells (8.7 %) have none for
+    any of its steps; cell (1, 0), missing in the training Januaries only, is not among them."""
+    truth, predictions, masks = _ice_edge_case()
+    scored = scored_blocks_metrics(predictions, truth, np.ones((4, 6)), masks, season="calendar month")
+    notes = {note["split"]: note for note in scored["notes"] if note["model"] == "climatology"}
+    assert (notes["test"]["n_cells_unseen"], notes["test"]["n_cells"]) == (2, 23)
+    assert (notes["val"]["n_cells_unseen"], notes["val"]["n_cells"]) == (2, 24)
+    assert notes["test"]["reason"] == ("the training years have no value for that cell and calendar month: 2 of the "
+                                       "23 cells scored in the block (8.7 %) have no training value for any of its "
+                                       "steps")
+    assert notes["test"]["n_samples"] == 12 * 23 - 2 * 12 - 1  # cell (1, 0) in January too
+
+
+def test_a_climatology_missing_at_some_times_of_year_only_counts_no_cell():
+    truth, predictions, masks = _ice_edge_case()
+    truth[:24, 0, :2] = 1.0  # the two cells seen after all
+    predictions["climatology"] = climatology_prediction(truth, monthly(4), masks["train"], window_days=61)
+    predictions["model"] = truth + 0.1
+    scored = scored_blocks_metrics(predictions, truth, np.ones((4, 6)), masks, season="calendar month")
+    test = next(note for note in scored["notes"] if note["split"] == "test" and note["model"] == "climatology")
+    assert test["reason"] == "the training years have no value for that cell and calendar month"
+    assert "n_cells_unseen" not in test

@@ -162,3 +162,26 @@ def test_score_sums_add_field_by_field():
                     np.ones((1, 1, 2)))
     two = one + one
     assert two.n_dropped == 4 and two.sums.sum() == 24 and two.acc.sum() == 4 and two.season_sums is None
+
+
+def test_the_cells_the_training_never_saw_add_up_over_chunks_as_on_the_whole_grid():
+    """Chunks of whole time steps (a streamed run) find the same unseen cells as the whole grid:
+    a cell is scored in a block if it is in any chunk of it, seen if the climatology is there in any."""
+    from climann.evaluation.baselines import climatology_prediction
+    from climann.evaluation.sums import block_of_step, grid_sums, unseen_cells
+    from tests.evaluation.test_scores import monthly
+
+    rng = np.random.default_rng(6)
+    truth = rng.normal(size=(48, 3, 4))
+    truth[:24, 2, 3] = np.nan  # never in the training years
+    truth[30:, 0, 0] = np.nan  # gone from the second half of the val year on
+    masks = {"train": np.arange(48) < 24, "val": (np.arange(48) >= 24) & (np.arange(48) < 36),
+             "test": np.arange(48) >= 36}
+    grids = [truth + 0.2, climatology_prediction(truth, monthly(4), masks["train"], window_days=61)]
+    steps = block_of_step(masks)
+    whole = grid_sums(truth, grids, np.ones((3, 4)), steps, 3, reference=1, first_step=True)
+    parts = [grid_sums(truth[start:stop], [grid[start:stop] for grid in grids], np.ones((3, 4)), steps[start:stop], 3,
+                       reference=1, first_step=start == 0) for start, stop in ((0, 30), (30, 33), (33, 48))]
+    chunked = parts[0] + parts[1] + parts[2]
+    expected = {"train": (0, 11), "val": (1, 12), "test": (1, 11)}
+    assert unseen_cells(whole, list(masks)) == unseen_cells(chunked, list(masks)) == expected

@@ -2260,3 +2260,35 @@ def test_other_data_are_scored_with_the_step_before_their_period_as_the_run_reco
         scored_there = np.isfinite(january["tas_pred"].values) & np.isfinite(january["tas"].values)
         n_cells = int((scored_there & np.isfinite(tas[first - 1])).sum())
     assert n_cells > 0 and scored[True] == scored[False] + n_cells
+
+
+def _weighted_mse(path, labels=None):
+    """The mean squared error of predictions.nc weighed with the areas its fields name in
+    cell_measures (what `cdo fldmean` weighs with), over the steps of ``labels``."""
+    import netCDF4
+
+    with netCDF4.Dataset(path) as raw:
+        measure = raw["tas_error"].cell_measures.split()[1]
+        area = np.ma.filled(raw[measure][:], np.nan).astype(np.float64)
+        assert raw[measure].units == "m2" and raw[measure].standard_name == "cell_area"
+        error = np.ma.filled(raw["tas_error"][:].astype(np.float64), np.nan)
+        if labels is not None:
+            error = error[np.isin(split_labels(xr.DataArray(raw["split"][:], attrs=raw["split"].__dict__)), labels)]
+    weights = np.where(np.isfinite(error), np.broadcast_to(area, error.shape), 0.0)
+    return np.nansum(weights * error**2) / weights.sum()
+
+
+def test_the_areas_climann_computed_are_written_so_that_the_files_mean_is_the_reported_one(trained, tmp_path):
+    """climann weighs the sample's cells by the areas it computes from lat_bnds/lon_bnds, but
+    wrote them nowhere: `cdo fldmean` of RUN/predictions.nc or of `predict --out` weighed by its
+    own guess (break21a F5). They are written as cell_area (m2), and the area-weighted MSE of
+    each file with them is the MSE climann reported."""
+    import json
+
+    _, sample, run_dir = trained
+    reported = json.loads((run_dir / "metrics.json").read_text())["splits"]
+    for split in ("train", "test"):
+        assert _weighted_mse(run_dir / "predictions.nc", [split]) == pytest.approx(reported[split]["model"]["mse"],
+                                                                                  rel=1e-5)
+    result = predict_files(run_dir, [str(sample)], tmp_path / "p.nc")
+    assert _weighted_mse(result.path) == pytest.approx(result.scores["mse"], rel=1e-5)

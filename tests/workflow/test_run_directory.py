@@ -167,3 +167,27 @@ def test_the_maps_name_a_partial_test_block_as_metrics_json_does(tmp_path, monke
             assert "over 2002-01 to 2002-06, test split" in titles.pop(name).replace("\n", " "), (drawn, name)
         if drawn == "run":
             plot_run(run_dir)
+
+
+def test_a_grid_round_a_pole_is_summarised_and_compared_as_round_it(tmp_path):
+    """The summary of a polar stereographic sea-ice grid records the pole it lies round, and
+    predict's note on other data names the training grid's longitudes so (break21c: "lon
+    -41.99…-48.01 across the dateline"); a grid beside no pole records none."""
+    import xarray as xr
+
+    from climann.workflow.pipeline import run_training
+    from climann.workflow.predict import load_run, predict_files
+    from tests.grid_files import write_nsidc_cdr
+
+    path = write_nsidc_cdr(tmp_path / "cdr.nc")
+    config = build_config({"data": {"paths": [str(path)], "target": "cdr_seaice_conc",
+                                    "predictors": ["melt_onset_day_cdr_seaice_conc"]},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    run = run_training(config, run_dir=tmp_path / "run")
+    grid = load_run(run.run_dir).network.metadata["grid"]
+    assert grid["pole"] == "North Pole"
+    with xr.open_dataset(path) as whole:
+        whole.isel(x=slice(3, None)).to_netcdf(tmp_path / "part.nc")
+    notes = "\n".join(predict_files(run.run_dir, [str(tmp_path / "part.nc")], tmp_path / "p.nc").notes)
+    assert "lon all, round the North Pole → 5×3" in notes
+    assert "across the dateline" not in notes

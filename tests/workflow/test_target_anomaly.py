@@ -603,3 +603,19 @@ def test_a_weekly_run_keys_its_climatology_by_week_of_the_year_everywhere(tmp_pa
         whole.isel(time=[-30]).to_netcdf(one)
     with xr.open_dataset(predict_files(run_dir, [str(one)], tmp_path / "one.nc").path) as predicted:
         np.testing.assert_allclose(predicted["tas_pred"].values[0], on_file[-30], rtol=1e-6)
+
+
+def test_predict_counts_the_cells_whose_climatology_the_training_never_saw(tmp_path):
+    """predict said how many values it left out for want of a training climatology, not at how many
+    cells (break21c F8): a run trained without two cells (missing there, as sea ice over training
+    years' land) predicts new data holding them everywhere else, and says 2 of the 288 cells."""
+    sample = write_sample_dataset(tmp_path / "sample.nc", years=4, resolution=15.0, seed=3)
+    with xr.open_dataset(sample) as source:
+        tas = source["tas"].copy()
+        tas[:, 0, :2] = np.nan
+        source.assign(tas=tas).to_netcdf(tmp_path / "without.nc")
+    run_dir = run_training(_config(tmp_path / "without.nc", target_anomaly=True), run_dir=tmp_path / "run").run_dir
+    result = predict_files(run_dir, [str(sample)], tmp_path / "p.nc")
+    n_time = 48
+    assert (f"{2 * n_time} values are not predicted, at 2 of the 288 cells with samples (0.69 %): the run's training "
+            "years have no value of the target at that cell and time of year") in "\n".join(result.notes)

@@ -1,0 +1,113 @@
+"""The cell areas a prediction file carries: the weights of climann's area-weighted scores.
+
+CF 1.8 section 7.2: a field names its cells' areas in ``cell_measures = "area: <variable>"``,
+and CDO's ``fldmean``, cf-python and CF-aware xarray code weigh with that variable. The input's
+own areas (``areacello``, ``areacella``, named by its target's ``cell_measures``) are written
+as the input gives them; where climann computed the areas itself (from the cell bounds, the
+2-D corners, a map projection's corners, or the centres' spacing: on an evenly spaced
+latitude-longitude grid without bounds, the cos(latitude) weighting), they are written as
+``cell_area`` in m², steradians times the square of the Earth's radius of the grid mapping
+(CF's ``earth_radius``, or the authalic radius of its ``semi_major_axis`` and flattening),
+6 371 000 m without one. The scale does not change a weighted mean: the written areas are
+proportional to the weights (:meth:`~climann.data.layout.GridLayout.cell_area_weights`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+
+import numpy as np
+
+from climann.data.layout import Coordinate, GridLayout
+
+#: The Earth's radius (m) the areas are scaled with when the grid mapping gives none: the
+#: mean radius CDO's ``gridarea`` takes by default.
+MEAN_EARTH_RADIUS = 6_371_000.0
+
+#: The name of the written variable, unless the file already has a variable of that name.
+CELL_AREA_NAME = "cell_area"
+
+
+def written_cell_measure(layout: GridLayout, taken: Collection[str] = ()) -> Coordinate:
+    """The cell-area variable a prediction file writes: the input's own (``layout.cell_measure``),
+    else the areas climann computed (:meth:`~climann.data.layout.GridLayout.computed_cell_areas`)
+    in m², named ``cell_area`` (``cell_area_climann`` when ``taken`` holds that name).
+
+    Parameters
+    ----------
+    layout : GridLayout
+    taken : collection of str
+        The names of the file's other variables and coordinates.
+
+    Returns
+    -------
+    Coordinate
+        Name, values of shape (n_lat, n_lon) in m² (0 for a cell without a position, which
+        weighs 0), and CF attributes: ``standard_name = "cell_area"``, ``units = "m2"``, and a
+        ``comment`` saying how the areas were computed.
+    """
+    if layout.cell_measure is not None:
+        return layout.cell_measure
+    mapping = {} if layout.grid_mapping is None else layout.grid_mapping.attrs
+    radius = earth_radius(mapping)
+    name = CELL_AREA_NAME if CELL_AREA_NAME not in taken else f"{CELL_AREA_NAME}_climann"
+    attrs = {
+        "standard_name": "cell_area",
+        "long_name": "area of the grid cell (the weights of climann's area-weighted scores)",
+        "units": "m2",
+        "comment": f"computed by climann {areas_origin(layout)}, on a sphere of radius {radius:.1f} m",
+    }
+    return Coordinate(name, layout.computed_cell_areas() * radius**2, attrs)
+
+
+def earth_radius(mapping: Mapping) -> float:
+    """The radius (m) of the sphere whose areas are the Earth's for the grid mapping
+    attributes ``mapping`` (CF 1.8 appendix F): its ``earth_radius``; else the authalic radius
+    R = a √(q_p / 2) of the ellipsoid of ``semi_major_axis`` a and ``inverse_flattening`` (or
+    ``semi_minor_axis``), q_p = (1 − e²)[1/(1 − e²) − ln((1 − e)/(1 + e))/(2e)] (Snyder 1987,
+    *Map projections: a working manual*, eqs. 3-12 and 3-13); else :data:`MEAN_EARTH_RADIUS`."""
+    if "earth_radius" in mapping:
+        return float(mapping["earth_radius"])
+    if "semi_major_axis" not in mapping:
+        return MEAN_EARTH_RADIUS
+    major = float(mapping["semi_major_axis"])
+    if "inverse_flattening" in mapping and float(mapping["inverse_flattening"]) != 0:
+        flattening = 1 / float(mapping["inverse_flattening"])
+    else:
+        flattening = 1 - float(mapping.get("semi_minor_axis", major)) / major
+    eccentricity = np.sqrt(flattening * (2 - flattening))
+    if eccentricity == 0:
+        return major
+    polar = (1 - eccentricity**2) * (1 / (1 - eccentricity**2)
+                                     - np.log((1 - eccentricity) / (1 + eccentricity)) / (2 * eccentricity))
+    return float(major * np.sqrt(polar / 2))
+
+
+def areas_origin(layout: GridLayout) -> str:
+    """How :meth:`~climann.data.layout.GridLayout.computed_cell_areas` found the areas, for the
+    written variable's ``comment``: ``"from the cell bounds lat_bnds and lon_bnds"``, ``"from
+    edges midway between the cell centres (...)"``, …"""
+    grid = layout.geographic
+    if grid is not None and not layout.is_rotated_pole:
+        if grid.cell_areas is not None:
+            return ("as the geodesic areas of the cells' corners placed by the map projection (grid mapping "
+                    f"'{layout.grid_mapping.name if layout.grid_mapping is not None else ''}')")
+        if grid.latitude_bounds is not None and grid.longitude_bounds is not None:
+            return f"from the cell corners {grid.latitude_bounds.name} and {grid.longitude_bounds.name}"
+        return "from corners midway between the cell centres"
+    edges = [(coordinate.attrs.get("bounds") if bounds is not None else None)
+             for coordinate, bounds in ((layout.latitude, layout.latitude_bounds),
+                                        (layout.longitude, layout.longitude_bounds))]
+    rotated = " of the rotated grid" if layout.is_rotated_pole else ""
+    return _latitude_longitude_origin(edges) + rotated
+
+
+def _latitude_longitude_origin(edges: list) -> str:
+    """Where the edges of a latitude-longitude grid's cells came from (``edges``: the names of
+    the latitude and longitude bounds, None for an axis without)."""
+    if all(edges):
+        return f"from the cell bounds {edges[0]} and {edges[1]}, (lambda2 - lambda1)(sin phi2 - sin phi1)"
+    return ("from edges midway between the cell centres, (lambda2 - lambda1)(sin phi2 - sin phi1) (on an evenly "
+            "spaced grid the cos(latitude) weighting)" if not any(edges) else
+            "from the cell bounds of one axis and edges midway between the centres of the other, "
+            "(lambda2 - lambda1)(sin phi2 - sin phi1)")
