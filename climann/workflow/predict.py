@@ -91,7 +91,8 @@ class TrainedRun:
     config: RunConfig
     network: Network | Ensemble
     #: The SHA-256 of its ``model.npz`` as read (:func:`climann.run_files.model_sha256`), which
-    #: the ``metrics.json`` of ``climann evaluate`` records; None for a network given otherwise.
+    #: the ``metrics.json`` of ``climann evaluate`` records; None for a run of a climann before
+    #: that record (re-scored, its metrics.json stays as it was) or a network given otherwise.
     model_sha256: str | None = None
 
     @property
@@ -197,7 +198,7 @@ def load_run(run_dir: str | Path, *, rescoring: bool = False) -> TrainedRun:
         If the directory is not a finished run, or mixes two runs.
     """
     from climann.run_files import cut_short, finished_run_problem, interrupted_retraining, mixed_run_problem, \
-        model_sha256
+        model_sha256, recorded_model
 
     run_dir = Path(run_dir)
     problem = finished_run_problem(run_dir)  # by content: another tool's config.toml + model.npz is no run
@@ -212,7 +213,8 @@ def load_run(run_dir: str | Path, *, rescoring: bool = False) -> TrainedRun:
         _log.warning(retraining)
     from climann.workflow.ensemble import load_run_network
 
-    sha = model_sha256(run_dir / "model.npz")
+    recorded = any(recorded_model(run_dir / name) for name in ("metrics.json", "provenance.json"))
+    sha = model_sha256(run_dir / "model.npz") if recorded else None  # an older run's record stays as it was
     network = load_run_network(run_dir, Network.load(run_dir / "model.npz"))
     settings = load_config_file(run_dir / "config.toml")
     config = _renames_as_trained(_window_as_trained(build_config(settings), settings))
