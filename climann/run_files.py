@@ -35,7 +35,8 @@ import numpy as np
 __all__ = [
     "CHECKPOINT_FORMAT", "MEMBERS_KIND", "few", "finished_run_problem", "interrupted_retraining", "is_checkpoint_file",
     "is_finished_run", "is_members_file", "is_model_file", "is_provenance_file", "is_run_directory",
-    "is_unfinished_run", "model_sha256", "not_a_run", "npz_json",
+    "is_unfinished_run", "mixed_run_files", "mixed_run_problem", "model_sha256", "not_a_run", "npz_json",
+    "recorded_model",
 ]
 
 #: The ``format`` of a checkpoint's header (:mod:`climann.model.state`).
@@ -44,6 +45,18 @@ CHECKPOINT_FORMAT = "climann training state"
 MEMBERS_KIND = "climann ensemble members"
 MODEL_FILE, BEST_MODEL_FILE, CHECKPOINT_FILE = "model.npz", "best_model.npz", "checkpoint.npz"
 PROVENANCE_FILE, CONFIG_FILE = "provenance.json", "config.toml"
+#: The key of ``metrics.json`` and ``provenance.json`` that names the ``model.npz`` they were
+#: written for: its SHA-256 (:func:`model_sha256`), since 3 December 2026.
+MODEL_SHA256_KEY = "model_sha256"
+#: The order in which a finished run's files replace those of the run before it
+#: (:func:`climann.workflow.outputs.publish_run`): its evaluation, led by ``metrics.json``
+#: (what ``climann evaluate RUN`` rewrites, with the figures ``climann plot RUN`` redraws), then
+#: its training record, led by ``provenance.json``, and ``model.npz`` last. Each leader names
+#: its model (:data:`MODEL_SHA256_KEY`), so a replacement cut short between two renames
+#: (SIGKILL, a power cut) is seen by :func:`mixed_run_problem`. A file not listed goes just
+#: before ``model.npz``.
+PUBLISH_ORDER = ("metrics.json", "predictions.nc", "report.md", "figures",
+                 PROVENANCE_FILE, "history.csv", "train.log", "model_members.npz", CONFIG_FILE, MODEL_FILE)
 
 
 def npz_json(path: str | Path, entry: str) -> dict | None:
@@ -131,6 +144,80 @@ def model_sha256(path: str | Path) -> str | None:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def recorded_model(path: str | Path) -> str | None:
+    """The SHA-256 of the ``model.npz`` that the JSON file ``path`` (``metrics.json``,
+    ``provenance.json``) was written for (:data:`MODEL_SHA256_KEY`), or None: no such record
+    (a run of a climann before it), or no readable JSON object."""
+    try:
+        content = json.loads(Path(path).read_text())
+    except (OSError, ValueError):
+        return None
+    recorded = content.get(MODEL_SHA256_KEY) if isinstance(content, dict) else None
+    return recorded if isinstance(recorded, str) else None
+
+
+def mixed_run_files(folder: str | Path) -> list[str]:
+    """The leaders of :data:`PUBLISH_ORDER` in ``folder`` (``metrics.json``,
+    ``provenance.json``) that were written for another ``model.npz`` than the one there: a
+    ``climann train --overwrite`` stopped while it replaced the run. Empty when each names the
+    model there, or names none (runs of a climann before the record: not checked), or when
+    ``folder`` holds no model file of climann's.
+
+    Examples
+    --------
+    Killed after its ``metrics.json`` replaced the old run's, before its ``model.npz`` did:
+    ``["metrics.json"]``.
+    """
+    folder = Path(folder)
+    recorded = {name: recorded_model(folder / name) for name in ("metrics.json", PROVENANCE_FILE)}
+    recorded = {name: sha for name, sha in recorded.items() if sha is not None}
+    if not recorded:
+        return []
+    try:
+        found = model_sha256(folder / MODEL_FILE)
+    except OSError:
+        found = None
+    if found is None:  # no model file: not a finished run, which finished_run_problem says
+        return []
+    return [name for name, sha in recorded.items() if sha != found]
+
+
+def mixed_run_problem(folder: str | Path, *, rescoring: bool = False) -> str | None:
+    """Why ``folder`` is not one run but parts of two, as one line with the way out, or None
+    (:func:`mixed_run_files`). ``rescoring``: for ``climann evaluate RUN``, which rewrites the
+    evaluation and so mends a run of which only it is newer than ``model.npz``.
+
+    Returns
+    -------
+    str or None
+        ``"runs/x mixes two runs: its metrics.json (and perhaps predictions.nc, report.md and
+        figures, replaced after it) was written for another model.npz than the one there (a
+        `climann train --overwrite` stopped while it replaced the run); re-score the run with:
+        climann evaluate runs/x, then redraw its figures with: climann plot runs/x"``.
+    """
+    folder = Path(folder)
+    mixed = mixed_run_files(folder)
+    if not mixed or (rescoring and mixed == ["metrics.json"]):
+        return None
+    quoted = shlex.quote(str(folder))
+    # the retraining's checkpoint goes last of all: while it is there, --resume publishes the new run whole
+    resume = f"finish the retraining with: climann train --resume {quoted}" if is_unfinished_run(folder) else None
+    if mixed == ["metrics.json"]:
+        return (f"{folder} mixes two runs: its metrics.json (and perhaps predictions.nc, report.md and figures, "
+                f"replaced after it) {_written_for_another('was')}; re-score the run with: climann evaluate {quoted}, "
+                f"then redraw its figures with: climann plot {quoted}" + (f"; or {resume}" if resume else ""))
+    way = resume or f"train it again with: climann train --out {quoted} --overwrite (with the run's other options)"
+    newer, verb = (("its evaluation files and provenance.json", "were") if "metrics.json" in mixed
+                   else ("its provenance.json", "was"))
+    return (f"{folder} mixes two runs: {newer} (and perhaps history.csv, train.log and config.toml, replaced after "
+            f"{'them' if verb == 'were' else 'it'}) {_written_for_another(verb)}; {way}")
+
+
+def _written_for_another(verb: str) -> str:
+    return (f"{verb} written for another model.npz than the one there (a `climann train --overwrite` stopped while "
+            "it replaced the run)")
 
 
 def is_checkpoint_file(path: str | Path) -> bool:

@@ -87,6 +87,55 @@ def test_user_errors_exit_2_with_one_line(tiny_sample, tmp_path, capfd, monkeypa
     assert not (tmp_path / "run").exists()
 
 
+class _Killed(BaseException):
+    """SIGKILL between two renames: nothing catches it, nothing after it runs."""
+
+
+def _killed_while_replacing(monkeypatch, *, stop) -> None:
+    """Publishing a run stops (as if killed) before the first rename whose target ``stop`` takes."""
+    import os
+
+    import climann.workflow.outputs as outputs
+
+    def rename(source, target):
+        if stop(target):
+            raise _Killed
+        os.replace(source, target)
+
+    monkeypatch.setattr(outputs, "_rename", rename)
+
+
+@pytest.mark.parametrize("stop, mended", [
+    pytest.param(lambda target: target.name != "metrics.json", True, id="killed-after-metrics-json"),
+    pytest.param(lambda target: target.name == "model.npz", False, id="killed-before-model-npz"),
+])
+def test_a_run_replaced_in_part_is_refused_by_every_command_that_reads_it(tiny_sample, tmp_path, capfd, monkeypatch,
+                                                                        stop, mended):
+    """F5: the old model.npz beside the new metrics.json was read by evaluate, predict, plot,
+    explain and compare without a word. Each refuses in one line naming the way out; while
+    only the evaluation is newer than the model, `climann evaluate RUN` re-scores it and mends it,
+    and the retraining's checkpoint, removed last, lets `climann train --resume RUN` finish it."""
+    run, other = tmp_path / "run", tmp_path / "other"
+    train = ["train", "--data", str(tiny_sample), "--epochs", "1", "--hidden", "4", "--quiet", *NO_FIGURES]
+    for out in (run, other):
+        assert run_main(*train, "--out", out, capfd=capfd, monkeypatch=monkeypatch).returncode == 0
+    with monkeypatch.context() as patched:
+        _killed_while_replacing(patched, stop=stop)
+        with pytest.raises(_Killed):
+            run_main(*train, "--seed", "1", "--out", run, "--overwrite", capfd=capfd, monkeypatch=monkeypatch)
+    commands = [("predict", run, "--data", tiny_sample, "--out", tmp_path / "p.nc"), ("plot", run, "--dpi", "40"),
+                ("explain", run, "--repeats", "1"), ("compare", other, run)]
+    way = f"climann evaluate {run}" if mended else f"climann train --resume {run}"  # its checkpoint is there
+    for command in [*commands, *([] if mended else [("evaluate", run)])]:
+        result = run_main(*command, capfd=capfd, monkeypatch=monkeypatch)
+        assert result.returncode == 2, (command, result.stderr)
+        assert re.fullmatch(f"climann: error: {run} mixes two runs: its .*{way}.*\n", result.stderr), result.stderr
+    mend = ("evaluate", run) if mended else ("train", "--resume", run, "--quiet")
+    assert run_main(*mend, capfd=capfd, monkeypatch=monkeypatch).returncode == 0
+    for command in commands:
+        assert run_main(*command, capfd=capfd, monkeypatch=monkeypatch).returncode == 0, command
+
+
 def test_predict_takes_a_period_of_the_new_data(tiny_sample, tmp_path, capfd, monkeypatch):
     import xarray as xr
 

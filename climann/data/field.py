@@ -232,7 +232,7 @@ def build_field_samples(
         time_index=np.flatnonzero(keep),
         feature_names=tuple(columns),
         layout=layout,
-        n_dropped=int((~keep).sum()),
+        n_dropped=int((~keep[layout.steps_before_range:]).sum()),  # not the step read before the period
         climatologies=anomalies,
         target_field=target_maps.reshape(layout.shape).astype(np.float32, copy=False),
     )

@@ -453,9 +453,8 @@ class PointwiseSource:
         # Without a required target (prediction on new data) a sample needs only its features.
         valid = np.isfinite(target_values) if self._require_target else np.ones(shape, dtype=bool)
         valid &= np.isfinite(table).all(axis=-1)
-        n_missing = int(valid.size - np.count_nonzero(valid))
-        if self._cells is not None:  # a cell left out is not a sample dropped
-            n_missing -= int(np.count_nonzero(~valid[:, ~self._cells]))
+        n_missing = self._n_dropped(valid, start)
+        if self._cells is not None:
             valid &= self._cells[None]
         keep = self._subsample(valid, start).reshape(-1)
         flat_table, flat_target = table.reshape(-1, len(self._columns)), target_values.reshape(-1, 1)
@@ -470,6 +469,17 @@ class PointwiseSource:
             n_dropped=n_missing,
             target_field=target_values,
         )
+
+    def _n_dropped(self, valid: np.ndarray, start: int) -> int:
+        """The samples of the period without target or feature, of ``valid`` (time steps from
+        ``start`` on, shape (n_steps, n_lat, n_lon)): a cell left out is no sample dropped, nor
+        is the step read before the period for persistence and lags
+        (:attr:`~climann.data.layout.GridLayout.steps_before_range`), which is no time step of
+        the run (its first step's lags are missing by construction)."""
+        counted = valid[max(self.layout.steps_before_range - start, 0):]
+        if self._cells is not None:
+            counted = counted[:, self._cells]
+        return int(counted.size - np.count_nonzero(counted))
 
     def read_all(self) -> PointwiseSamples:
         """Every sample, read block by block and concatenated.

@@ -35,7 +35,7 @@ import numpy as np
 from climann.data.paths import path_list
 from climann.errors import ClimannError, library_message
 from climann.evaluation.report import climatology_text
-from climann.run_files import finished_run_problem, interrupted_retraining, is_unfinished_run
+from climann.run_files import finished_run_problem, interrupted_retraining, is_unfinished_run, mixed_run_problem
 from climann.workflow.outputs import CHECKPOINT_FILES, COMPARE_FILES, ENSEMBLE_RUN_FILES, prepare_output_folder
 from climann.workflow.runlog import duration_text
 
@@ -218,6 +218,8 @@ def run_labels(paths: Sequence[Path]) -> list[str]:
 def _refuse_not_a_run(run_dir: Path) -> None:
     if not run_dir.is_dir():
         raise ClimannError(f"{run_dir} is not a directory; give finished run directories (climann train --out)")
+    if (mixed := mixed_run_problem(run_dir)) is not None:  # the scores of one run beside another's network
+        raise ClimannError(mixed)
     if (retraining := interrupted_retraining(run_dir)) is not None:  # the finished run is whole: compared
         _log.warning(retraining)
     elif is_unfinished_run(run_dir):

@@ -51,6 +51,7 @@ from pathlib import Path
 from climann.atomic import write_target
 from climann.errors import ClimannError
 from climann.run_files import (
+    PUBLISH_ORDER,
     few,
     is_checkpoint_file,
     is_members_file,
@@ -567,14 +568,24 @@ class RunDirectoryTaken(ClimannError):
         self.kept = kept
 
 
+def _rename(source: Path, target: Path) -> None:
+    """One step of publishing a run (:func:`_replace_run_files`): ``source`` replaces ``target``."""
+    os.replace(source, target)
+
+
 def _replace_entries(source: Path, destination: Path, own: set[str], *, placed: Iterable[str] = ()) -> None:
     """Move every file of ``source`` into ``destination``, replacing files of the same
     names; remove the files of ``own`` names in ``destination`` that ``source`` lacks (and
     that were not ``placed`` there already)."""
-    entries = list(source.iterdir())
+    entries = sorted(source.iterdir())
     for entry in entries:
-        os.replace(entry, destination / entry.name)
-    for stale in own - {entry.name for entry in entries} - set(placed):  # last: the checkpoint goes when all is there
+        _rename(entry, destination / entry.name)
+    _remove_stale(destination, own - {entry.name for entry in entries} - set(placed))
+
+
+def _remove_stale(destination: Path, names: Iterable[str]) -> None:
+    """Remove the files ``names`` of ``destination`` (never a symbolic link)."""
+    for stale in names:
         target = destination / stale
         if target.is_file() and not target.is_symlink():
             target.unlink()
@@ -825,18 +836,38 @@ def _remove_derived_outputs(run_dir: Path, derived: Sequence[Path]) -> None:
 
 
 def _replace_run_files(staging: Path, run_dir: Path, placed: set[str]) -> None:
-    """Move the files of ``staging`` into ``run_dir`` over the old run's (:func:`publish_run`)."""
-    figures = staging / FIGURES
-    if figures.is_dir() and (run_dir / FIGURES).is_dir():
-        _replace_entries(figures, run_dir / FIGURES, _figure_names())
-        figures.rmdir()
-    elif (run_dir / FIGURES).is_dir():
-        for name in _figure_names():
-            (run_dir / FIGURES / name).unlink(missing_ok=True)
-        with contextlib.suppress(OSError):
-            (run_dir / FIGURES).rmdir()  # only if nothing else is in it
-    _replace_entries(staging, run_dir, {*RUN_FILES, *ENSEMBLE_RUN_FILES, *CHECKPOINT_FILES}, placed=placed)
+    """Move the files of ``staging`` into ``run_dir`` over the old run's (:func:`publish_run`),
+    one rename each, in :data:`~climann.run_files.PUBLISH_ORDER` (``model.npz`` last), so that
+    a replacement cut short leaves a run that :func:`climann.run_files.mixed_run_problem`
+    refuses; then remove the old run's own files that the new one lacks (the checkpoint last:
+    ``--resume`` finishes a replacement cut short)."""
+    rank = {name: index for index, name in enumerate(PUBLISH_ORDER)}
+    unlisted = len(PUBLISH_ORDER) - 1.5  # just before model.npz
+    names = sorted({entry.name for entry in staging.iterdir()} | {FIGURES},
+                   key=lambda name: (rank.get(name, unlisted), name))
+    for name in names:
+        if name == FIGURES:
+            _replace_figures(staging / FIGURES, run_dir / FIGURES)
+        else:
+            _rename(staging / name, run_dir / name)
+    own = {*RUN_FILES, *ENSEMBLE_RUN_FILES, *CHECKPOINT_FILES}
+    _remove_stale(run_dir, sorted(own - set(names) - placed, key=lambda name: name in CHECKPOINT_FILES))
     staging.rmdir()
+
+
+def _replace_figures(figures: Path, old_figures: Path) -> None:
+    """The new run's ``figures`` replace the old run's ``old_figures`` (and the old ones it does not
+    draw go); without new figures, the old run's own figures go, and their folder if then empty."""
+    if figures.is_dir() and old_figures.is_dir():
+        _replace_entries(figures, old_figures, _figure_names())
+        figures.rmdir()
+    elif figures.is_dir():
+        _rename(figures, old_figures)
+    elif old_figures.is_dir():
+        for name in _figure_names():
+            (old_figures / name).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            old_figures.rmdir()  # only if nothing else is in it
 
 
 def refuse_existing(

@@ -90,6 +90,10 @@ class TrainedRun:
 
     config: RunConfig
     network: Network | Ensemble
+    #: The SHA-256 of its ``model.npz`` as read (:func:`climann.run_files.model_sha256`), which
+    #: the ``metrics.json`` of ``climann evaluate`` records; None for a run of a climann before
+    #: that record (re-scored, its metrics.json stays as it was) or a network given otherwise.
+    model_sha256: str | None = None
 
     @property
     def target_units(self) -> str:
@@ -177,15 +181,24 @@ def _scaled_columns(scaling: Mapping | None, ranges: Mapping | None) -> dict[str
                                        strict=True)}
 
 
-def load_run(run_dir: str | Path) -> TrainedRun:
+def load_run(run_dir: str | Path, *, rescoring: bool = False) -> TrainedRun:
     """Read ``config.toml`` and ``model.npz`` of a run directory.
+
+    Parameters
+    ----------
+    run_dir : str or Path
+    rescoring : bool
+        For ``climann evaluate``, which rewrites a run's evaluation: a run whose
+        ``metrics.json`` alone is newer than its model is read
+        (:func:`climann.run_files.mixed_run_problem`).
 
     Raises
     ------
     ClimannError
-        If the directory is not a finished run.
+        If the directory is not a finished run, or mixes two runs.
     """
-    from climann.run_files import cut_short, finished_run_problem, interrupted_retraining
+    from climann.run_files import cut_short, finished_run_problem, interrupted_retraining, mixed_run_problem, \
+        model_sha256, recorded_model
 
     run_dir = Path(run_dir)
     problem = finished_run_problem(run_dir)  # by content: another tool's config.toml + model.npz is no run
@@ -194,14 +207,18 @@ def load_run(run_dir: str | Path) -> TrainedRun:
     if problem is not None:
         where = "run directory " if not run_dir.exists() else ""
         raise ClimannError(f"{where}{problem}; give a directory written by climann train")
+    if (mixed := mixed_run_problem(run_dir, rescoring=rescoring)) is not None:
+        raise ClimannError(mixed)
     if (retraining := interrupted_retraining(run_dir)) is not None:
         _log.warning(retraining)
     from climann.workflow.ensemble import load_run_network
 
+    recorded = any(recorded_model(run_dir / name) for name in ("metrics.json", "provenance.json"))
+    sha = model_sha256(run_dir / "model.npz") if recorded else None  # an older run's record stays as it was
     network = load_run_network(run_dir, Network.load(run_dir / "model.npz"))
     settings = load_config_file(run_dir / "config.toml")
     config = _renames_as_trained(_window_as_trained(build_config(settings), settings))
-    return TrainedRun(_station_as_trained(_dated_as_trained(config, network), network), network)
+    return TrainedRun(_station_as_trained(_dated_as_trained(config, network), network), network, sha)
 
 
 def _station_as_trained(config: RunConfig, network: Network | Ensemble) -> RunConfig:
@@ -990,7 +1007,7 @@ def evaluate_run(
     from climann.workflow.preparation import new_data_config, open_selected, prepared_with_scalers, sample_source
 
     data_paths = path_list(data_paths, name="data_paths") if data_paths is not None else []
-    run = load_run(run_dir)
+    run = load_run(run_dir, rescoring=True)
     other = bool(data_paths)
     if time_range and not other:
         raise ClimannError("--time-range chooses a period of other data: give it with --data; on its own data a run "
@@ -1092,6 +1109,7 @@ def evaluate_run(
         metrics = with_changed_inputs(metrics, changed)
         spread = evaluation.spread
         warn_about_identity(metrics, config.data)  # the linear baseline on its test block, as train says
+    metrics = with_model_record(metrics, run)
     with folder_written(Path(out) if out else Path(run_dir), EVALUATION_FILES) as destination:
         _write_scores(destination, data, metrics, truth, predictions, f"climann evaluate {run_dir}",
                       extrapolated=flags, spread=spread, n_members=_n_members(run))
@@ -1178,6 +1196,17 @@ def with_changed_inputs(metrics: dict, changed: list[dict]) -> dict:
     """``metrics`` with ``changed_inputs`` (the input files that differ from the run's
     ``provenance.json``, see :func:`warn_changed_inputs`) last, when there are any."""
     return {**metrics, "changed_inputs": changed} if changed else metrics
+
+
+def with_model_record(metrics: dict, run: TrainedRun) -> dict:
+    """``metrics`` with the SHA-256 of the run's ``model.npz`` they were computed from
+    (:data:`climann.run_files.MODEL_SHA256_KEY`, last), as ``climann train`` writes it."""
+    from climann.run_files import MODEL_SHA256_KEY
+
+    if run.model_sha256 is None:
+        return metrics
+    return {**{key: value for key, value in metrics.items() if key != MODEL_SHA256_KEY},
+            MODEL_SHA256_KEY: run.model_sha256}
 
 
 def saved_climatology_grid(climatology: np.ndarray | None, layout: GridLayout, *, calendar: str | None = None,
@@ -1267,6 +1296,7 @@ def _evaluate_chunked(
             metrics = with_changed_inputs(metrics, changed or [])
             if not other:  # the linear baseline on the run's test block, as train says
                 warn_about_identity(metrics, config.data)
+            metrics = with_model_record(metrics, run)
             write_json(destination / "metrics.json", metrics, what="metrics file")
             write_report(destination, metrics)
     return metrics

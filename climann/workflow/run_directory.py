@@ -32,6 +32,7 @@ from climann.evaluation.baselines import CLIMATOLOGY_WINDOW_DAYS
 from climann.evaluation.predictions import predictions_dataset, write_predictions
 from climann.evaluation.report import report_markdown
 from climann.jsonfile import dumps
+from climann.run_files import MODEL_SHA256_KEY, model_sha256
 from climann.model import History, Network
 from climann.model.ensemble import Ensemble
 from climann.model.state import WEIGHTS_EPOCH_KEY
@@ -48,7 +49,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ChunkedEvaluation", "Evaluation", "RunRecords", "RunResult", "figures_from_file", "grid_summary", "history_csv",
-    "input_levels", "input_time_cell_methods", "input_units", "model_metadata", "nominal_time_step",
+    "input_levels", "input_time_cell_methods", "input_units", "model_metadata", "model_record", "nominal_time_step",
     "scored_steps_record", "untrained_outputs", "write_chunked_run_files", "write_run_files", "write_run_record",
 ]
 
@@ -121,9 +122,19 @@ class RunRecords:
 
     def write(self, staging: Path) -> None:
         """Write ``provenance.json`` and ``train.log`` into the run being built in ``staging``."""
-        (staging / "provenance.json").write_text(dumps(self.provenance, indent=2) + "\n")
+        provenance = self.provenance | model_record(staging)
+        (staging / "provenance.json").write_text(dumps(provenance, indent=2) + "\n")
         self.phases.end()
         (staging / "train.log").write_text(self.run_log.text())
+
+
+def model_record(folder: Path) -> dict[str, str]:
+    """``{"model_sha256": "…"}``: which ``model.npz`` (in ``folder``) the ``metrics.json`` and
+    ``provenance.json`` written with it belong to (:data:`climann.run_files.MODEL_SHA256_KEY`),
+    so that a run replaced only in part is told (:func:`climann.run_files.mixed_run_problem`);
+    empty when ``folder`` holds no model file."""
+    sha = model_sha256(folder / "model.npz")
+    return {} if sha is None else {MODEL_SHA256_KEY: sha}
 
 
 def history_csv(history: History) -> str:
@@ -345,6 +356,7 @@ def write_run_record(
     if history.weights_epoch is not None:  # which epoch's weights model.npz holds (the learning curves mark it)
         metadata = metadata | {WEIGHTS_EPOCH_KEY: history.weights_epoch}
     network.save(staging / "model.npz", metadata=metadata)
+    metrics.update(model_record(staging))  # the run's result says so too: evaluate RUN returns the same
     (staging / "metrics.json").write_text(dumps(metrics, indent=2) + "\n")
     (staging / "history.csv").write_text(history_csv(history))
     (staging / "report.md").write_text(report_markdown(metrics, list(figures), staging))

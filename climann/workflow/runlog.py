@@ -113,10 +113,12 @@ def log_data_summary(data: PreparedData, *, n_files: int) -> None:
     samples, layout = data.samples, data.samples.layout
     mode = "field" if isinstance(samples, FieldSamples) else "pointwise"
     names = list(samples.feature_names)
+    before = layout.steps_before_range  # read for persistence and lags: no time step of the run
     run_logger.info(
-        "data: %d file%s, %s mode, target %s (%s), %d×%d grid, %d time steps; %d features: %s",
+        "data: %d file%s, %s mode, target %s (%s), %d×%d grid, %d time steps%s; %d features: %s",
         n_files, "" if n_files == 1 else "s", mode, layout.target_name, layout.target_units or NO_UNITS,
-        layout.shape[1], layout.shape[2], layout.shape[0], len(names), ", ".join(names),
+        layout.shape[1], layout.shape[2], layout.shape[0] - before,
+        " (and the step before them, for persistence and lags)" if before else "", len(names), ", ".join(names),
     )
     periods = data.split.descriptions
     blocks = ", ".join(f"{name} {int(mask.sum())} ({periods.get(name, '')})"

@@ -2,6 +2,7 @@
 members trained one by one by hand; the files, ``predict``, ``evaluate``, ``explain``; refusals."""
 
 import dataclasses
+import hashlib
 import json
 
 import numpy as np
@@ -146,7 +147,8 @@ def test_an_ensemble_of_one_is_the_single_network_run(sample, tmp_path):
     saved = Network.load(result.run_dir / "model.npz")
     np.testing.assert_array_equal(saved.parameter_vector, network.parameter_vector)
     metrics = evaluate(resolved, data, network).metrics
-    assert (result.run_dir / "metrics.json").read_text() == dumps(metrics, indent=2) + "\n"
+    model = hashlib.sha256((result.run_dir / "model.npz").read_bytes()).hexdigest()  # the model it was computed from
+    assert (result.run_dir / "metrics.json").read_text() == dumps({**metrics, "model_sha256": model}, indent=2) + "\n"
     assert "ensemble" not in result.metrics and not (result.run_dir / "model_members.npz").exists()
     with xr.open_dataset(result.run_dir / "predictions.nc") as written:
         assert "tas_spread" not in written

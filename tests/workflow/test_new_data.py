@@ -19,7 +19,7 @@ from climann.model import Network
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
 from climann.workflow.predict import evaluate_run, predict_files
-from tests.conftest import run_written_before
+from tests.conftest import run_written_before, without_model_record
 
 LAT = np.array([-45.0, -15.0, 15.0, 45.0])
 LON = np.array([30.0, 90.0, 150.0, 210.0, 270.0])
@@ -588,6 +588,7 @@ def _without_area_record(run_dir, folder):
     network = Network.load(old / "model.npz")
     (old / "model.npz").unlink()
     network.save(old / "model.npz", metadata={k: v for k, v in network.metadata.items() if k != "area_extents"})
+    without_model_record(old)  # an older climann's run names no model
     return old
 
 

@@ -519,6 +519,69 @@ def test_an_overwrite_run_does_not_replace_a_run_another_is_replacing_at_the_sam
     assert sorted(os.listdir(run_dir)) == sorted({name.split("/")[0] for name in first_files})  # no claim left
 
 
+class _Killed(BaseException):
+    """SIGKILL between two renames: nothing catches it, nothing after it runs."""
+
+
+def _recording_run(folder: Path, tag: str, *, recorded: bool = True) -> dict[str, bytes]:
+    """A run as climann writes it: its metrics.json and provenance.json name its model.npz by
+    SHA-256 (``recorded``; else a run of a climann before that record)."""
+    write_climann_run(folder, tag, figures=("map_test.png", "learning_curves.png"))
+    if recorded:
+        for name in ("metrics.json", "provenance.json"):
+            content = json.loads((folder / name).read_text())
+            (folder / name).write_text(json.dumps({**content, "model_sha256": _sha(folder / "model.npz")}))
+    return _files(folder)
+
+
+#: What a replacement renames, in its order: the evaluation, the training record, model.npz last.
+_PUBLISHED = ["metrics.json", "predictions.nc", "report.md", "learning_curves.png", "map_test.png",
+              "provenance.json", "history.csv", "train.log", "config.toml", "model.npz"]
+#: What `climann evaluate RUN` rewrites and `climann plot RUN` redraws.
+_EVALUATION = {"metrics.json", "predictions.nc", "report.md", "learning_curves.png", "map_test.png"}
+
+
+@pytest.mark.parametrize("old_recorded", [pytest.param(True, id="old-run-recorded"),
+                                          pytest.param(False, id="old-run-of-an-earlier-climann")])
+@pytest.mark.parametrize("renames", [pytest.param(k, id=f"killed-after-{k}") for k in range(len(_PUBLISHED) + 1)])
+def test_a_replacement_killed_between_two_renames_leaves_a_run_that_is_refused_as_a_mix(
+        tmp_path, monkeypatch, old_recorded, renames):
+    """F5: `train --overwrite` killed between renames left the old model.npz beside the new
+    metrics.json, and every command read the mix without a word. Each partial state is either
+    one whole run or refused; `evaluate RUN` may mend it while only the evaluation is newer."""
+    import climann.workflow.outputs as outputs
+    from climann.run_files import mixed_run_problem
+
+    run_dir = tmp_path / "run"
+    old = _recording_run(run_dir, "old", recorded=old_recorded)
+    staging = staging_directory(run_dir)
+    new = _recording_run(staging, "new")
+    done = []
+
+    def killed_after_some(source: Path, target: Path) -> None:
+        if len(done) == renames:
+            raise _Killed
+        os.replace(source, target)
+        done.append(target.name)
+
+    monkeypatch.setattr(outputs, "_rename", killed_after_some)
+    if renames < len(_PUBLISHED):
+        with pytest.raises(_Killed):
+            publish_run(staging, run_dir, overwrite=True, replaces=_sha(run_dir / "model.npz"))
+    else:
+        publish_run(staging, run_dir, overwrite=True, replaces=_sha(run_dir / "model.npz"))
+    assert done == _PUBLISHED[:renames]
+    whole = _files(run_dir) in (old, new)
+    assert whole == (renames in (0, len(_PUBLISHED)))
+    problem = mixed_run_problem(run_dir)
+    assert (problem is None) == whole
+    assert (mixed_run_problem(run_dir, rescoring=True) is None) == (whole or set(done) <= _EVALUATION)
+    if not whole:
+        way = (f"climann evaluate {run_dir}" if set(done) <= _EVALUATION
+               else f"climann train --out {run_dir} --overwrite")
+        assert problem.startswith(f"{run_dir} mixes two runs: its ") and way in problem
+
+
 def test_publishing_a_new_run_renames_the_staging_directory(tmp_path):
     staging = staging_directory(tmp_path / "runs" / "new")
     (staging / "model.npz").write_text("new")

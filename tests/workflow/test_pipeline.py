@@ -597,6 +597,20 @@ def test_sample_fraction_thins_the_training_block_only(tmp_path, monkeypatch, se
         assert 0.2 < metrics["splits"]["train"]["model"]["n_samples"] / np.isfinite(truth[train]).sum() < 0.4
 
 
+def test_a_field_run_of_a_time_range_counts_no_map_of_the_step_before_as_dropped(write_grid, tmp_path):
+    """verify21a F1 in field mode: the map of the step read before time_range (its lag missing
+    by construction) was counted in n_dropped, as the pointwise samples were."""
+    path = write_grid(n_years=5)  # monthly, 2000–2004, complete
+    years = {"train": [2001, 2002], "val": [2003, 2003], "test": [2004, 2004]}
+    config = build_config({"data": {"paths": [str(path)], "target": "tas", "predictors": ["pred"], "mode": "field",
+                                    "lags": {"pred": [1]}, "time_range": ["2001-01", "2004-12"], "split_years": years},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    run = run_training(config, run_dir=tmp_path / "run")
+    with xr.open_dataset(path) as source:
+        n_cells = source["tas"].shape[1] * source["tas"].shape[2]
+    assert run.metrics["n_dropped"] == 0 and run.metrics["n_samples"]["train"] == 24 * n_cells  # every map of 2001–2002
+
+
 @pytest.mark.parametrize(("time_range", "has_step_before"), [
     pytest.param(["2001-01", "2004-12"], True, id="the-file-has-december-2000"),
     pytest.param(["2000-01", "2003-12"], False, id="the-range-starts-the-file"),

@@ -16,7 +16,7 @@ from climann.evaluation.predictions import split_labels
 from climann.workflow.pipeline import run_training
 from climann.workflow.predict import load_run, predict_files
 from climann.workflow.preparation import resolve_inputs
-from tests.conftest import draw_no_run_figures, run_written_before
+from tests.conftest import draw_no_run_figures, run_written_before, without_model_record
 
 TIME = xr.coders.CFDatetimeCoder(use_cftime=True)
 
@@ -831,6 +831,7 @@ def test_a_model_file_without_the_climatology_is_refused_for_new_data(anomaly_ru
     network = Network.load(old_run / "model.npz")
     (old_run / "model.npz").unlink()
     network.save(old_run / "model.npz", metadata={k: v for k, v in network.metadata.items() if k != "climatologies"})
+    without_model_record(old_run)  # an older climann's run names no model
     with pytest.raises(ClimannError, match="does not hold the training climatology of 'clt'.*retrain"):
         predict_files(old_run, [str(sample)], tmp_path / "out.nc")
     assert not (tmp_path / "out.nc").exists()
@@ -1017,6 +1018,7 @@ def test_an_old_model_file_without_training_ranges_warns_once_and_predicts(tropi
     shutil.copytree(run_dir, old)
     network = Network.load(old / "model.npz")
     network.save(old / "model.npz", metadata={k: v for k, v in network.metadata.items() if k != "input_ranges"})
+    without_model_record(old)  # an older climann's run names no model
     with caplog.at_level(logging.WARNING, logger="climann"):
         result = predict_files(old, [str(wide)], tmp_path / "old.nc")
     lines = [record.getMessage() for record in caplog.records if "training range" in record.getMessage()]
@@ -1313,6 +1315,7 @@ def test_a_model_file_from_before_the_record_dates_the_season_by_the_stamps(seas
     network = Network.load(old_run / "model.npz")
     (old_run / "model.npz").unlink()
     network.save(old_run / "model.npz", metadata={k: v for k, v in network.metadata.items() if k != "season_dated_by"})
+    without_model_record(old_run)  # an older climann's run names no model
     result = predict_files(old_run, [str(_write_monthly(tmp_path / "first.nc", stamp="first"))], tmp_path / "p.nc")
     with xr.open_dataset(result.path) as predictions:
         np.testing.assert_allclose(predictions["tas_pred"].values[:12, 0, 0],
@@ -1815,6 +1818,7 @@ def _without_longitude_ends(run_dir, old_run):
     (old_run / "model.npz").unlink()
     grid = {key: value for key, value in network.metadata["grid"].items() if key != "lon_ends"}
     network.save(old_run / "model.npz", metadata={**network.metadata, "grid": grid})
+    without_model_record(old_run)  # an older climann's run names no model
     return old_run
 
 
@@ -2230,6 +2234,7 @@ def test_a_run_from_before_the_selection_records_is_rescored_as_it_was_trained(t
     (old_run / "model.npz").unlink()
     recorded = ("selection_dated_by", "step_before_range")
     network.save(old_run / "model.npz", metadata={k: v for k, v in network.metadata.items() if k not in recorded})
+    without_model_record(old_run)  # an older climann's run names no model
     config_text = (old_run / "config.toml").read_text()
     (old_run / "config.toml").write_text("\n".join(line for line in config_text.splitlines()
                                                    if not line.startswith(recorded)) + "\n")
@@ -2292,3 +2297,23 @@ def test_the_areas_climann_computed_are_written_so_that_the_files_mean_is_the_re
                                                                                   rel=1e-5)
     result = predict_files(run_dir, [str(sample)], tmp_path / "p.nc")
     assert _weighted_mse(result.path) == pytest.approx(result.scores["mse"], rel=1e-5)
+
+
+def test_a_run_from_before_the_model_record_is_rescored_into_the_same_metrics_json(write_grid, tmp_path):
+    """A run whose metrics.json and provenance.json name no model.npz (before 3 December 2026) is
+    re-scored in place as it was written: no model_sha256 added, the same bytes; a run of this
+    version records the SHA-256 of its model.npz, and keeps it."""
+    import hashlib
+    import json
+
+    from climann.workflow.predict import evaluate_run
+
+    config = build_config({"data": {"paths": [str(write_grid(n_years=4))], "target": "tas", "predictors": ["pred"]},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    old = run_written_before(run_dir, tmp_path / "old")
+    for folder, record in ((old, None), (run_dir, hashlib.sha256((run_dir / "model.npz").read_bytes()).hexdigest())):
+        written = (folder / "metrics.json").read_text()
+        assert json.loads(written).get("model_sha256") == record
+        evaluate_run(folder)
+        assert (folder / "metrics.json").read_text() == written

@@ -14,6 +14,7 @@ from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
 from climann.workflow.predict import predict_files
 from climann.workflow.training_cells import axis_positions, same_summarised_grid
+from tests.conftest import without_model_record
 from tests.grid_files import POLE_LONGITUDE, write_curvilinear, write_rotated
 
 
@@ -108,6 +109,7 @@ def test_a_model_file_without_the_grid_mapping_refuses_a_box_of_a_rotated_grid(r
     network = Network.load(old / "model.npz")
     network.save(old / "model.npz", metadata={key: value for key, value in network.metadata.items()
                                               if key != "grid_mapping"})
+    without_model_record(old)  # an older climann's run names no model
     with pytest.raises(ClimannError, match="and this run's model.npz predates the record of its grid mapping: give the data on the whole"):
         predict_files(old, [str(_box(data, tmp_path / "box.nc"))], tmp_path / "box_pred.nc")
 

@@ -679,7 +679,7 @@ def redraw_figures(run_dir: str | Path, *, dpi: int = 150) -> list[Path]:
         holds a ``report.md`` climann did not write (it would be replaced), or its ``figures``
         is a symbolic link to nothing (:func:`climann.workflow.outputs.check_output_link`).
     """
-    from climann.run_files import interrupted_retraining
+    from climann.run_files import interrupted_retraining, mixed_run_problem
     from climann.workflow.outputs import (
         check_output_link,
         figures_all_or_none,
@@ -692,6 +692,8 @@ def redraw_figures(run_dir: str | Path, *, dpi: int = 150) -> list[Path]:
     report = run_dir / "report.md"
     check_output_link(run_dir / "figures", option="", directory=True, alternative=False)  # written through
     refuse_foreign_figures(run_dir)  # a user's image under a figure's name is never replaced
+    if (mixed := mixed_run_problem(run_dir)) is not None:  # curves of one run over the scores of another
+        raise ClimannError(mixed)
     if (retraining := interrupted_retraining(run_dir)) is not None:
         _log.warning(retraining)
     for folder in (run_dir, run_dir / "figures"):  # before any work: report.md, metrics.json and the figures

@@ -655,3 +655,47 @@ def test_a_test_year_beyond_the_training_range_is_warned_of_in_one_line_on_every
     assert "extrapolation" not in metrics
     with xr.open_dataset(tmp_path / "run" / "predictions.nc") as written:
         assert "tas_extrapolated" not in written
+
+
+#: A complete file's 1981–1983 with lag 1 of rsdt: with the step before (December 1980) read,
+#: no sample of the period lacks anything; without (a run recorded before), the first January's lag.
+_RANGE_RUN = {"data": {"predictors": ["rsdt"], "features": ["lat"], "lags": {"rsdt": [1]},
+                       "time_range": ["1981-01", "1983-12"],
+                       "split_years": {"train": [1981, 1981], "val": [1982, 1982], "test": [1983, 1983]}},
+              "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}}
+
+
+@pytest.mark.parametrize("step_before", [pytest.param(True, id="step-before-read"),
+                                         pytest.param(False, id="recorded-without-step-before")])
+@pytest.mark.parametrize("route", [pytest.param("memory", id="in-memory"), pytest.param("streamed", id="streamed"),
+                                   pytest.param("cluster", id="cluster")])
+def test_the_step_read_before_a_time_range_is_neither_a_time_step_of_the_run_nor_dropped(
+        tiny_file, cluster, tmp_path, route, step_before):
+    """verify21a F1: the step read before time_range for persistence and lags had its samples
+    counted in n_dropped ("dropped (missing target or feature)", in metrics.json, train.log and
+    report.md) and train.log said 37 time steps for a 36-month range of a complete file. A run
+    recorded without the step before keeps its counts (its first January lacks its lag), and
+    `climann evaluate RUN` rewrites each run's metrics.json as it was."""
+    from climann.workflow.predict import evaluate_run
+
+    settings = {**_RANGE_RUN, "data": {**_RANGE_RUN["data"], "paths": [str(tiny_file)],
+                                       "step_before_range": step_before}}
+    if route == "streamed":
+        settings["data"]["in_memory_limit_gb"] = 1e-5
+    if route == "cluster":
+        settings["compute"] = {"scheduler": cluster.scheduler_address}
+    run = run_training(build_config(settings), run_dir=tmp_path / "run")
+    n_cells = 12 * 24  # the 15° grid
+    metrics = json.loads((run.run_dir / "metrics.json").read_text())
+    assert metrics["n_dropped"] == (0 if step_before else n_cells)
+    assert metrics["n_samples"] == {"train": (12 - (not step_before)) * n_cells, "val": 12 * n_cells,
+                                    "test": 12 * n_cells}
+    assert f"dropped (missing target or feature): {metrics['n_dropped']}." in (run.run_dir / "report.md").read_text()
+    log = (run.run_dir / "train.log").read_text()
+    if route == "memory":
+        before = " (and the step before them, for persistence and lags)" if step_before else ""
+        assert f"12×24 grid, 36 time steps{before};" in log
+        assert f"; {metrics['n_dropped']} dropped;" in log
+    written = (run.run_dir / "metrics.json").read_text()
+    evaluate_run(run.run_dir, compute=settings.get("compute") and run.config.compute)
+    assert (run.run_dir / "metrics.json").read_text() == written
