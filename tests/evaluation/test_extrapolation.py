@@ -76,3 +76,16 @@ def test_the_summary_gives_a_lags_range_in_its_variables_units():
     message = extrapolation_message(extrapolation, {"tos": "K", "uas": "m s-1"})
     assert "uas (min -5.72 m s-1 seen, down to -7 m s-1 here: 50 % of samples), " \
            "tos_lag1 (min 262.8 K seen, down to 262 K here: 50 %)" in message
+
+
+@pytest.mark.parametrize("unit, written", [
+    pytest.param("0.001", "37.02 (units 0.001)", id="cmip-salinity"),
+    pytest.param("1e-3", "37.02 (units 1e-3)", id="exponent"),
+    pytest.param("psu", "37.02 psu", id="word"),
+    pytest.param("1", "37.02", id="one"),
+])
+def test_a_unit_that_is_itself_a_number_is_not_read_as_a_second_number(unit, written):
+    """CMIP writes salinity in units "0.001": "max 37.02 0.001 seen" read as two numbers (break22a F2)."""
+    ranges = {"names": ["sos"], "min": [30.0], "max": [37.02]}
+    message = extrapolation_message(check_extrapolation(np.array([[31.0], [37.5]]), ranges), {"sos": unit})
+    assert f"(max {written} seen, up to 37.5" in message
