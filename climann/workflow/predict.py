@@ -413,11 +413,8 @@ def predict_files(
         if (any(trained_grid[key] != new_grid[key] for key in extent)
                 or not (_same_box(trained_lon, new_lon) if same_columns is None else same_columns)):
             notes.append(
-                f"the grid differs from the training grid ({trained_grid['n_lat']}×{trained_grid['n_lon']}, "
-                f"lat {_span(trained_grid['lat_range'])}, lon {_longitudes_text(trained_grid, trained_lon)} → "
-                f"{new_grid['n_lat']}×{new_grid['n_lon']}, lat {_span(new_grid['lat_range'])}, "
-                f"lon {_longitudes_text(new_grid, new_lon)}); a pointwise model predicts each cell from its own "
-                "features"
+                f"the grid differs from the training grid ({_grid_change_text(trained_grid, trained_lon, new_grid, new_lon)}"
+                "); a pointwise model predicts each cell from its own features"
                 + (", with the training climatology of that cell" if cells is not None else "")
             )
     history = f"climann predict {run_dir} --data {' '.join(map(str, data_paths))} --out {out}"
@@ -473,6 +470,18 @@ def predict_files(
 def _span(limits: list[float]) -> str:
     """``[-87.5, 87.5]`` → ``"-87.5…87.5"``."""
     return f"{limits[0]:g}…{limits[1]:g}"
+
+
+def _grid_change_text(trained: Mapping, trained_lon: tuple[float, float], new: Mapping,
+                      new_lon: tuple[float, float]) -> str:
+    """``"6×6, lat 80.5…88.1, lon -168.69…168.69 → 6×6, …"``; when the two read alike (grids
+    round a pole have no longitude ends: one turned round it), where their first cells lie."""
+    texts = [f"{grid['n_lat']}×{grid['n_lon']}, lat {_span(grid['lat_range'])}, lon {_longitudes_text(grid, ends)}"
+             for grid, ends in ((trained, trained_lon), (new, new_lon))]
+    if texts[0] == texts[1] and "first_cell" in trained and "first_cell" in new:
+        texts = [f"{text}, first cell at {grid['first_cell'][0]:g}°N {grid['first_cell'][1]:g}°E"
+                 for text, grid in zip(texts, (trained, new))]
+    return " → ".join(texts)
 
 
 def _longitudes_text(grid: Mapping, ends: tuple[float, float]) -> str:
