@@ -128,7 +128,7 @@ class RunSummary:
         :mod:`climann.evaluation.scored_blocks`); None for a run of an earlier version.
     choices : dict
         The ``[data]`` keys of :data:`CELL_KEYS` and :data:`STEP_KEYS` in its ``config.toml``
-        (None where absent).
+        (:func:`sample_choices`).
     """
 
     label: str
@@ -287,8 +287,17 @@ def read_run(run_dir: str | Path, label: str | None = None) -> RunSummary:
         ensemble_size=ensemble_size, learned=learned_quantity(config.get("data", {})),
         climatology=climatology_text(metrics),
         scored_on=(metrics.get("scored_on") or {}).get("test"),
-        choices={key: config.get("data", {}).get(key) for key in (*CELL_KEYS, *STEP_KEYS)},
+        choices=sample_choices(config.get("data", {})),
     )
+
+
+def sample_choices(data: dict) -> dict:
+    """The keys of :data:`CELL_KEYS` and :data:`STEP_KEYS` of a ``config.toml``'s ``[data]``;
+    a key absent (a run of a version before it) has its default, what such a run did."""
+    from climann.workflow.config import DataConfig
+
+    defaults = DataConfig()
+    return {key: data.get(key, getattr(defaults, key)) for key in (*CELL_KEYS, *STEP_KEYS)}
 
 
 def learned_quantity(data: dict) -> str:
@@ -460,8 +469,6 @@ def scored_values_notes(runs: Sequence[RunSummary]) -> list[str]:
 
 def _choice_text(key: str, value: object) -> str:
     """A ``[data]`` key's value as the notes show it: ``-40,0,90,200``, ``all`` (none chosen), ``plev=85000``."""
-    if value is None:
-        return "not recorded"
     if isinstance(value, dict):
         return ",".join(f"{name}={value[name]}" for name in sorted(value)) or "none"
     if isinstance(value, list | tuple):

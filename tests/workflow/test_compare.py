@@ -470,3 +470,13 @@ def test_runs_without_fingerprints_are_compared_by_their_data_keys_or_said_not_t
         "small records no fingerprint of the test values (metrics.json scored_on; runs of earlier climann versions): "
         "the runs choose their cells and time steps with the same [data] keys and score as many values, but whether "
         "they are the same values cannot be told"]
+
+
+def test_a_data_key_absent_from_an_older_config_is_its_default(runs, tmp_path):
+    """A config.toml of a version before `seasons` (and without scored_on) chose every month."""
+    older = _without_fingerprints(runs["small"], tmp_path / "older")
+    config = older / "config.toml"
+    config.write_text("".join(line for line in config.read_text().splitlines(keepends=True)
+                              if not line.startswith(("seasons =", "time_stride ="))))
+    notes = comparison_notes(read_runs([older, _without_fingerprints(runs["wide"], tmp_path / "wide")]))
+    assert notes and all("different" not in note for note in notes)  # only: the values cannot be told
