@@ -333,7 +333,7 @@ def explain(
     from climann.workflow.progress import NORMAL, terminal_display
 
     with terminal_display(NORMAL, status="explaining"):
-        from climann.workflow.explain import explain_run
+        from climann.workflow.explain import correlated_inputs_line, explain_run
 
         result = explain_run(run_dir, out, repeats=repeats, seed=seed, overwrite=overwrite)
     importance = result.importance
@@ -342,11 +342,14 @@ def explain(
     unit = f" {units}" if units else ""
     say(f"permutation importance on the test split {importance['period']} ({importance['n_samples']} samples, "
                f"area-weighted MSE {importance['baseline_mse']:.4g}{unit}): the increase of "
-               f"the MSE when each input is permuted, mean ± standard deviation over {importance['repeats']} repeats")
+               f"the MSE when each input is permuted, mean ± standard deviation over {importance['repeats']} "
+               f"repeat{'' if importance['repeats'] == 1 else 's'}")
     width = max(len(entry["name"]) for entry in importance["inputs"])
     for entry in importance["inputs"]:
         say(f"{entry['rank']:>3}. {entry['name']:<{width}}  {entry['mse_increase_mean']:.4g} ± "
                    f"{entry['mse_increase_std']:.2g}{unit}")
+    if (correlated := correlated_inputs_line(importance)) is not None:
+        say(correlated)
     for figure in result.figures:
         say(f"figure: {figure}")
     say(f"written to {result.out}")

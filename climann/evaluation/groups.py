@@ -145,7 +145,7 @@ def run_metrics(
     total: ScoreSums, block_names: list[str], model_names: list[str], *, target: str, units: str, mode: str,
     season: str, regions: Mapping[str, Region], n_dropped: int, split_periods: Mapping[str, str],
     left_out: Mapping[str, str] | None = None, have_climatology: bool = True, window_days: int | None = None,
-    seasons: Sequence[str] = tuple(SEASONS),
+    seasons: Sequence[str] = tuple(SEASONS), scored_on: Mapping[str, dict] | None = None,
 ) -> dict:
     """The content of a run's ``metrics.json`` from its summed chunks: the one assembly of the
     scores of a run in memory (one chunk), streamed or on a cluster, and of ``climann evaluate``.
@@ -170,6 +170,9 @@ def run_metrics(
         Grid points without target or some feature.
     split_periods : mapping of block to str
         Each block's period, as the split describes it.
+    scored_on : mapping of block to dict, optional
+        Fingerprints of each block's cells and time steps
+        (:func:`climann.evaluation.scored_blocks.layout_fingerprints`), recorded as ``scored_on``.
 
     Returns
     -------
@@ -180,7 +183,8 @@ def run_metrics(
         ``splits``, ``n_samples``,
         ``notes`` and ``score_notes`` (when any: the reason of every undefined ACC of the blocks,
         seasons and regions), ``seasons`` or ``seasons_note``, ``regions``,
-        ``region_definitions``, ``n_dropped``, ``split_periods``; undefined scores None.
+        ``region_definitions``, ``n_dropped``, ``split_periods``, ``scored_on`` (when
+        given); undefined scores None.
     """
     scored = metrics_from_score_sums(total, block_names, model_names, season=season, left_out=left_out,
                                      have_climatology=have_climatology,
@@ -193,4 +197,5 @@ def run_metrics(
         **finite_or_none(scored),  # an undefined score (NaN) is None, as null in metrics.json
         **finite_or_none(grouped),
         "n_dropped": int(n_dropped), "split_periods": dict(split_periods),
+        **({"scored_on": dict(scored_on)} if scored_on is not None else {}),
     }

@@ -153,6 +153,56 @@ def permutation_importance(
     return PermutationImportance(tuple(groups), baseline, increases, per_sample / n_repeats)
 
 
+#: |r| between two inputs' columns on the test block above which their permutation importances
+#: are said to be read together (:func:`correlated_inputs`): shuffling one of two inputs this
+#: close pairs values that hardly occur together, so its increase measures the network's
+#: extrapolation there (Hooker, Mentch and Zhou 2021, "Unrestricted permutation forces
+#: extrapolation", *Statistics and Computing* 31, 82; scikit-learn's user guide on
+#: permutation importance warns of correlated features likewise). 0.8 is where both name a
+#: "strong" correlation.
+STRONG_CORRELATION = 0.8
+
+
+def correlated_inputs(inputs: np.ndarray, weights: np.ndarray, groups: Mapping[str, Sequence[int]], *,
+                      threshold: float = STRONG_CORRELATION) -> list[dict]:
+    """Pairs of inputs with a column each whose weighted correlation exceeds ``threshold`` in size.
+
+    r = Σ w (a − ā)(b − b̄) / √(Σ w (a − ā)² · Σ w (b − b̄)²), ā and b̄ weighted means, for
+    every pair of columns of two different inputs; a constant column correlates with nothing.
+
+    Parameters
+    ----------
+    inputs : ndarray, shape (n_samples, n_features)
+    weights : ndarray, shape (n_samples,)
+        Each sample's cell area.
+    groups : mapping of str to sequence of int
+        Each input's columns (as for :func:`permutation_importance`).
+    threshold : float
+
+    Returns
+    -------
+    list of dict
+        ``{"inputs": [a, b], "columns": [column index of a, of b], "r": r}`` for each pair of
+        inputs, at its pair of columns of largest |r|; largest |r| first.
+    """
+    weights = np.asarray(weights, np.float64) / np.sum(weights)
+    centred = np.asarray(inputs, np.float64) - weights @ np.asarray(inputs, np.float64)
+    covariance = (centred * weights[:, None]).T @ centred
+    scale = np.sqrt(np.diag(covariance))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        correlation = covariance / np.outer(scale, scale)
+    names = list(groups)
+    found = []
+    for first, name in enumerate(names):
+        for other in names[first + 1:]:
+            block = np.abs(np.nan_to_num(correlation[np.ix_(list(groups[name]), list(groups[other]))], nan=0.0))
+            row, column = np.unravel_index(np.argmax(block), block.shape)
+            if block[row, column] > threshold:
+                pair = [int(groups[name][row]), int(groups[other][column])]
+                found.append({"inputs": [name, other], "columns": pair, "r": float(correlation[pair[0], pair[1]])})
+    return sorted(found, key=lambda entry: -abs(entry["r"]))
+
+
 def feature_grid(values: np.ndarray, *, n_points: int = 20, percentiles: tuple[float, float] = (0.05, 0.95)
                  ) -> np.ndarray:
     """The values a partial dependence is evaluated at: ``n_points`` evenly spaced from the

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import logging
 import re
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -30,6 +31,8 @@ from climann.data.run_outputs import PREDICTED_SUFFIX, PREDICTIONS_TITLE
 from climann.data.time_units import encodable_time_units
 from climann.errors import ClimannError, library_message
 from climann.evaluation.cell_measures import written_cell_measure
+
+_log = logging.getLogger(__name__)
 
 _FILL_VALUE = np.float32(1e20)
 _CF_ATTRIBUTES = ("units", "standard_name", "long_name", "cell_methods")
@@ -362,13 +365,84 @@ def write_predictions(dataset: xr.Dataset, path: str | Path, layout: GridLayout)
 
     No encoding is copied from the input files: every variable gets float32 with a
     ``_FillValue`` of 1e20, and coordinates none. Time is the unlimited (record) dimension
-    (:func:`record_dimensions`).
+    (:func:`record_dimensions`). Negative predictions of a quantity that cannot be negative
+    are written as predicted, with a warning (:func:`warn_negative_predictions`).
     """
     path = Path(path)
     with atomic_path(path) as temporary:
         dataset.to_netcdf(temporary, format="NETCDF4", encoding=prediction_encoding(dataset, layout),
                           unlimited_dims=record_dimensions(dataset, layout))
+    warn_negative_predictions(negative_prediction_counts(dataset, layout.target_name), dataset, layout.target_name,
+                              path)
     return path
+
+
+def negative_prediction_counts(dataset: xr.Dataset, name: str) -> xr.Dataset | None:
+    """How many of the network's predictions (``<name>_pred``) are negative, when the
+    quantity cannot be (:func:`climann.data.nonnegative.cannot_be_negative`: precipitation by
+    its ``standard_name`` or name ...); None when it can, or the file holds no prediction.
+
+    Returns
+    -------
+    xarray.Dataset or None
+        Scalars ``negative`` (values below 0), ``present`` (values not missing), ``lowest`` and
+        ``largest`` (largest absolute value); lazy when ``dataset`` holds dask arrays, to be
+        computed in the pass that writes it.
+    """
+    from climann.data.nonnegative import cannot_be_negative
+
+    predicted = dataset.get(f"{name}_pred")
+    if predicted is None or cannot_be_negative(name, predicted) is None:
+        return None
+    return xr.Dataset({"negative": (predicted < 0).sum(), "present": predicted.notnull().sum(),
+                       "lowest": predicted.min(), "largest": abs(predicted).max()})
+
+
+def warn_negative_predictions(
+    counts: xr.Dataset | None, dataset: xr.Dataset, name: str, path: str | Path
+) -> str | None:
+    """Warn, in one line, that a share of the predictions of a quantity that cannot be
+    negative are negative, and that they are written (and scored) as predicted.
+
+    An identity output layer bounds nothing: a network fitted by least squares to a
+    quantity with many zeros (dry days, dry months) predicts some values below 0. They are
+    not clipped: the file holds what the network predicted and the scores score it. Values
+    above −:data:`~climann.data.nonnegative.NEGATIVE_TOLERANCE` times the largest absolute
+    prediction are taken for rounding, as in the inputs.
+
+    Parameters
+    ----------
+    counts : xarray.Dataset or None
+        From :func:`negative_prediction_counts` (computed here if lazy).
+    dataset : xarray.Dataset
+        The predictions (for the variable's units and what says it cannot be negative).
+    name : str
+        The target's name.
+    path : str or Path
+        The file written.
+
+    Returns
+    -------
+    str or None
+        The warning logged, or None.
+    """
+    from climann.data.nonnegative import NEGATIVE_TOLERANCE, cannot_be_negative
+
+    if counts is None:
+        return None
+    counts = counts.compute()
+    negative, present = int(counts["negative"]), int(counts["present"])
+    lowest, largest = float(counts["lowest"]), float(counts["largest"])
+    if not negative or not lowest < -NEGATIVE_TOLERANCE * largest:
+        return None
+    predicted = dataset[f"{name}_pred"]
+    units = predicted.attrs.get("units", "")
+    message = (f"{100 * negative / present:.3g} % of the predicted {name} ({negative} of {present} values, down to "
+               f"{lowest:.3g}{' ' + units if units else ''}) are negative, which {cannot_be_negative(name, predicted)} "
+               f"says it cannot be: they are written as predicted ({name}_pred in {Path(path).name}; the output layer "
+               "bounds nothing) and scored as they are")
+    _log.warning(message)
+    return message
 
 
 def record_dimensions(dataset: xr.Dataset, layout: GridLayout) -> list[str]:

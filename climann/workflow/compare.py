@@ -66,6 +66,15 @@ TIME_TEXT = "time = the training phase in train.log (not reading data, evaluatin
 _TRAINING_LINE = re.compile(r"^(?P<stamp>\S+) training(?: \([^)]*\))?: (?P<seconds>[0-9.]+) s$", re.M)
 # "2026-12-01T02:53:07.102 training …": where that phase began
 _TRAINING_BEGUN = re.compile(r"^(?P<stamp>\S+) training(?: \([^)]*\))? …$", re.M)
+#: The ``[data]`` keys of ``config.toml`` that choose a block's cells, and its time steps (with
+#: the test period, which ``split_periods`` gives): what a run's scores are over in its input
+#: files, beside the fingerprints of ``metrics.json``'s ``scored_on``
+#: (:mod:`climann.evaluation.scored_blocks`), which runs of earlier versions lack.
+CELL_KEYS = ("region", "grid_stride", "select")
+STEP_KEYS = ("months", "seasons", "time_stride")
+#: What the fingerprints of ``scored_on`` identify: its words, the number and the checksum in
+#: the record, and the ``[data]`` keys that choose them.
+SCORED_PARTS = (("cells", "n_cells", "cells_sha256", CELL_KEYS), ("time steps", "n_steps", "times_sha256", STEP_KEYS))
 #: How far the time between a phase's two lines may lie from the duration logged (rounded to
 #: 0.1 s), in seconds, for the two to be one measure of the phase.
 STAMPS_AGREE_SECONDS = 0.06
@@ -114,6 +123,12 @@ class RunSummary:
         (:func:`~climann.evaluation.report.climatology_text`).
     units_note : str
         How its scores were put in the units of the first run compared ("" when not converted).
+    scored_on : dict or None
+        The test block's cells and time steps (``metrics.json`` ``scored_on → test``,
+        :mod:`climann.evaluation.scored_blocks`); None for a run of an earlier version.
+    choices : dict
+        The ``[data]`` keys of :data:`CELL_KEYS` and :data:`STEP_KEYS` in its ``config.toml``
+        (:func:`sample_choices`).
     """
 
     label: str
@@ -135,6 +150,8 @@ class RunSummary:
     learned: str = "the target"
     climatology: str = ""
     units_note: str = ""
+    scored_on: dict | None = None
+    choices: dict = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -271,7 +288,18 @@ def read_run(run_dir: str | Path, label: str | None = None) -> RunSummary:
         loss=str(config.get("training", {}).get("loss", "mse")), inputs=_input_keys(run_dir),
         ensemble_size=ensemble_size, learned=learned_quantity(config.get("data", {})),
         climatology=climatology_text(metrics),
+        scored_on=(metrics.get("scored_on") or {}).get("test"),
+        choices=sample_choices(config.get("data", {})),
     )
+
+
+def sample_choices(data: dict) -> dict:
+    """The keys of :data:`CELL_KEYS` and :data:`STEP_KEYS` of a ``config.toml``'s ``[data]``;
+    a key absent (a run of a version before it) has its default, what such a run did."""
+    from climann.workflow.config import DataConfig
+
+    defaults = DataConfig()
+    return {key: data.get(key, getattr(defaults, key)) for key in (*CELL_KEYS, *STEP_KEYS)}
 
 
 def learned_quantity(data: dict) -> str:
@@ -385,6 +413,7 @@ def comparison_notes(runs: Sequence[RunSummary]) -> list[str]:
 
     differ("test period", [run.test_period for run in runs], "their test scores are over different data")
     differ("test values", [run.n_test for run in runs], "their test scores are over different values")
+    notes += scored_values_notes(runs)
     if all(run.inputs for run in runs) and len({run.inputs for run in runs}) > 1:
         notes.append("the runs' input files differ (checksums in provenance.json): they were trained and scored on "
                      "different data")
@@ -404,6 +433,49 @@ def comparison_notes(runs: Sequence[RunSummary]) -> list[str]:
     if missing:
         notes.append(f"no training time in train.log of {', '.join(missing)}")
     return notes
+
+
+def scored_values_notes(runs: Sequence[RunSummary]) -> list[str]:
+    """Whether the runs' test scores are over other cells or time steps, one sentence each.
+
+    By the fingerprints of ``scored_on`` when every run records them (the same cells chosen
+    by other keys, ``seasons = ["DJF"]`` against ``months = [12, 1, 2]``, are the same); the
+    sentence names the ``[data]`` keys that differ (or the numbers of cells or steps). Runs of
+    earlier versions, which lack them, by their ``[data]`` keys (:data:`CELL_KEYS`,
+    :data:`STEP_KEYS`); when those agree and so does the number of test values, a sentence says
+    that the values themselves cannot be told apart.
+    """
+    recorded = all(run.scored_on for run in runs)
+    notes = []
+    for words, count, checksum, keys in SCORED_PARTS:
+        differing = [key for key in keys if len({_choice_text(key, run.choices.get(key)) for run in runs}) > 1]
+        if recorded and len({run.scored_on.get(checksum) for run in runs}) == 1:
+            continue
+        if not recorded and not differing:
+            continue
+        named = "; ".join(f"{key}: " + ", ".join(f"{run.label} {_choice_text(key, run.choices.get(key))}"
+                                                  for run in runs) for key in differing)
+        if not named:
+            named = ", ".join(f"{run.label} {run.scored_on.get(count)}" for run in runs)
+        where = "metrics.json scored_on" if recorded else "[data] in config.toml"
+        notes.append(f"the runs' test scores are over different {words} ({named}; {where}): they are not "
+                     "comparable one to one")
+    if not recorded and not notes and len({run.n_test for run in runs}) == 1:
+        older = [run.label for run in runs if not run.scored_on]
+        named = older[0] + " records" if len(older) == 1 else ", ".join(older[:-1]) + f" and {older[-1]} record"
+        notes.append(f"{named} no fingerprint of the test values (metrics.json scored_on; runs of earlier climann "
+                     "versions): the runs choose their cells and time steps with the same [data] keys and score as "
+                     "many values, but whether they are the same values cannot be told")
+    return notes
+
+
+def _choice_text(key: str, value: object) -> str:
+    """A ``[data]`` key's value as the notes show it: ``-40,0,90,200``, ``all`` (none chosen), ``plev=85000``."""
+    if isinstance(value, dict):
+        return ",".join(f"{name}={value[name]}" for name in sorted(value)) or "none"
+    if isinstance(value, list | tuple):
+        return ",".join(f"{item:g}" if isinstance(item, float) else str(item) for item in value) or "all"
+    return str(value)
 
 
 def format_score(value: float | None, key: str) -> str:

@@ -41,7 +41,9 @@ from climann._version import __version__
 from climann.data.layout import GridLayout
 from climann.errors import ClimannError
 from climann.evaluation.importance import (
+    STRONG_CORRELATION,
     PermutationImportance,
+    correlated_inputs,
     feature_grid,
     individual_conditional_expectation,
     partial_dependence,
@@ -83,6 +85,26 @@ PD_POINTS = 20
 ICE_QUANTILES = (0.1, 0.5, 0.9)
 #: Derived features with one column in physical units, which get a partial dependence too.
 PD_DERIVED_UNITS = {"lat": "degrees_north", "year": "year"}
+#: What ``correlated_inputs`` of ``importance.json`` means (and why it is there).
+CORRELATED_NOTE = (f"pairs of inputs with columns whose area-weighted correlation on the test block exceeds "
+                   f"{STRONG_CORRELATION:g} in size: permuting one pairs its values with the other's in combinations "
+                   "the network never saw, so its increase measures the network's extrapolation there as much as "
+                   "what the input adds (Hooker, Mentch and Zhou 2021, Unrestricted permutation forces "
+                   "extrapolation); read their importances together, not apart, and do not add them")
+
+
+def correlated_inputs_line(importance: dict) -> str | None:
+    """The line under the ranking naming the strongly correlated inputs of ``importance.json``
+    (``correlated_inputs``), or None when there are none."""
+    pairs = importance.get("correlated_inputs") or []
+    if not pairs:
+        return None
+    named = ", ".join(f"{first} and {second} (r = {entry['r']:.2f})" for entry in pairs
+                      for first, second in [entry["inputs"]])
+    return (f"note: {named} {'is' if len(pairs) == 1 else 'are'} strongly correlated on the test block "
+            f"(|r| > {STRONG_CORRELATION:g}): shuffling one pairs its values with the other's in combinations the "
+            "network never saw, so its increase measures the network's extrapolation there as much as what the "
+            "input adds (Hooker, Mentch & Zhou 2021); read such importances together, not apart")
 
 _log = logging.getLogger(__name__)
 
@@ -154,7 +176,9 @@ def input_groups(data: DataConfig, feature_names: tuple[str, ...]) -> dict[str, 
     A variable's group holds its own column (as a predictor), ``<name>_lag<k>``,
     ``<name>_anomaly``, ``<name>_global_mean`` and ``<name>_mean_<box>``; a derived feature's
     group its columns (:data:`climann.workflow.config.DERIVED_FEATURES`). Groups come in the
-    order of their first column.
+    order of their first column. A group is named by its variable or feature when that is a
+    predictor or feature; otherwise (only the target's past, ``lags = {tas = [1]}``) by its
+    columns, joined with ``+``: ``tas_lag1``, ``tas_lag1+tas_lag12``.
 
     Parameters
     ----------
@@ -196,7 +220,10 @@ def input_groups(data: DataConfig, feature_names: tuple[str, ...]) -> dict[str, 
     groups: dict[str, list[int]] = {}
     for index, column in enumerate(feature_names):
         groups.setdefault(owner[column], []).append(index)
-    return groups
+    # a variable that is no input of its own (the target's past) is named by its columns, tas_lag1
+    own = {*(data.predictors or ()), *(data.features or ())}
+    return {name if name in own else "+".join(feature_names[index] for index in columns): columns
+            for name, columns in groups.items()}
 
 
 def require_pointwise(run: TrainedRun) -> None:
@@ -315,6 +342,12 @@ def importance_record(run_dir: Path, run: TrainedRun, block: BlockSamples, resul
                   "of the area-weighted MSE over the test block when an input's columns are permuted across its "
                   "samples, mean and standard deviation over the repeats",
         "inputs": ranked,
+        "correlated_inputs": [
+            {"inputs": entry["inputs"], "columns": [block.feature_names[column] for column in entry["columns"]],
+             "r": entry["r"]}
+            for entry in correlated_inputs(block.inputs, block.weights, groups)
+        ],
+        "correlated_inputs_note": CORRELATED_NOTE,
     }
 
 

@@ -42,6 +42,7 @@ from climann.evaluation.baselines import (
 )
 from climann.evaluation.groups import run_metrics, season_region_metrics
 from climann.evaluation.regions import Region, layout_regions
+from climann.evaluation.scored_blocks import layout_fingerprints
 from climann.evaluation.scores import whole_grid_sums
 from climann.evaluation.seasons import axis_seasons, is_sub_annual, season_index
 from climann.model import (
@@ -365,7 +366,8 @@ def grid_metrics(
                                                           value_step=layout.value_time_step), regions=regions,
                        n_dropped=n_dropped, split_periods=split.descriptions, left_out=left_out,
                        have_climatology=climatology is not None, seasons=axis_seasons(season_times),
-                       window_days=None if climatology is None else config.evaluation.climatology_window_days)
+                       window_days=None if climatology is None else config.evaluation.climatology_window_days,
+                       scored_on=layout_fingerprints(layout, split.time_masks))
 
 
 def run_training(

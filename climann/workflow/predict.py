@@ -413,8 +413,9 @@ def predict_files(
         if (any(trained_grid[key] != new_grid[key] for key in extent)
                 or not (_same_box(trained_lon, new_lon) if same_columns is None else same_columns)):
             notes.append(
-                f"the grid differs from the training grid ({_grid_change_text(trained_grid, trained_lon, new_grid, new_lon)}"
-                "); a pointwise model predicts each cell from its own features"
+                f"the grid differs from the training grid "
+                f"({_grid_change_text(trained_grid, trained_lon, new_grid, new_lon)}); a pointwise model predicts "
+                "each cell from its own features"
                 + (", with the training climatology of that cell" if cells is not None else "")
             )
     history = f"climann predict {run_dir} --data {' '.join(map(str, data_paths))} --out {out}"

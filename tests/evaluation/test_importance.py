@@ -8,6 +8,7 @@ from sklearn.inspection import partial_dependence as sk_partial_dependence
 from sklearn.inspection import permutation_importance as sk_permutation_importance
 
 from climann.evaluation.importance import (
+    correlated_inputs,
     feature_grid,
     individual_conditional_expectation,
     partial_dependence,
@@ -146,3 +147,29 @@ def test_weighted_quantiles_equal_numpys_inverted_cdf(weighted):
     ours = weighted_quantiles(values, quantiles, weights)
     expected = np.quantile(values, quantiles, axis=1, method="inverted_cdf", weights=weights)
     np.testing.assert_array_equal(ours, expected)
+
+
+def _weighted_correlation(a, b, weights):
+    """Independently: numpy's weighted covariance (np.cov with aweights) as a correlation."""
+    covariance = np.cov(np.stack([a, b]), aweights=weights)
+    return covariance[0, 1] / np.sqrt(covariance[0, 0] * covariance[1, 1])
+
+
+@pytest.mark.parametrize("weighted", [pytest.param(False, id="equal-weights"), pytest.param(True, id="weighted")])
+def test_correlated_inputs_names_the_pairs_above_the_threshold_with_numpys_r(weighted):
+    rng = np.random.default_rng(4)
+    n = 2000
+    base, other, free = rng.normal(size=(3, n))
+    inputs = np.column_stack([base, base + 0.3 * rng.normal(size=n),  # twin: r ≈ 0.96
+                              free, -other, np.ones(n),  # season: anti-correlated with wave, and a constant
+                              other + 0.2 * rng.normal(size=n)])
+    groups = {"base": [0], "twin": [1], "free": [2], "season": [3, 4], "wave": [5]}
+    weights = rng.uniform(0.2, 1.0, n) if weighted else np.ones(n)
+    found = correlated_inputs(inputs, weights, groups)
+    expected = {("base", "twin"): _weighted_correlation(inputs[:, 0], inputs[:, 1], weights),
+                ("season", "wave"): _weighted_correlation(inputs[:, 3], inputs[:, 5], weights)}
+    assert [tuple(entry["inputs"]) for entry in found] == sorted(expected, key=lambda pair: -abs(expected[pair]))
+    for entry in found:
+        assert entry["r"] == pytest.approx(expected[tuple(entry["inputs"])], rel=1e-9)
+    assert next(entry for entry in found if entry["inputs"] == ["season", "wave"])["columns"] == [3, 5]
+    assert correlated_inputs(inputs, weights, groups, threshold=0.999) == []

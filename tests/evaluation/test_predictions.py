@@ -445,3 +445,45 @@ def test_the_cell_measure_of_a_curvilinear_grid_names_its_true_latitude_and_long
         assert raw["areacello"].units == "m2"
         for name in ("tos", "tos_pred", "tos_error"):
             assert raw[name].cell_measures == "area: areacello"
+
+
+# --- predictions of a quantity that cannot be negative (break22c F2) ---------------------------------
+PR_ATTRS = {"units": "kg m-2 s-1", "standard_name": "precipitation_flux"}
+
+
+def negative_predictions_case(attrs, lowest):
+    """A layout whose target has ``attrs``, its truth ≥ 0, and predictions with every fourth
+    value of the first step set to ``lowest`` (the rest the truth)."""
+    source = grid_dataset(n_years=1)
+    source["tas"] = source["tas"] * 0 + source["pred"] * 1e-5
+    source["tas"].attrs = dict(attrs)
+    samples = build_pointwise_samples(source, target="tas", predictors=("pred",), features=())
+    layout = samples.layout
+    truth = layout.to_grid(samples.target[:, 0], samples.flat_index)
+    predicted = truth.copy()
+    predicted.reshape(-1)[::4] = lowest
+    return layout, truth, predicted
+
+
+@pytest.mark.parametrize("attrs, lowest, warned", [
+    pytest.param(PR_ATTRS, -2e-6, True, id="precipitation"),
+    pytest.param({**PR_ATTRS, "standard_name": "air_temperature", "units": "K"}, -2e-6, False, id="may-be-negative"),
+    pytest.param(PR_ATTRS, -1e-12, False, id="rounding-below-zero"),
+])
+def test_negative_predictions_of_a_quantity_that_cannot_be_negative_are_written_with_one_warning(
+    tmp_path, caplog, attrs, lowest, warned
+):
+    layout, truth, predicted = negative_predictions_case(attrs, lowest)
+    dataset = predictions_dataset(layout, truth, predicted, [""] * layout.shape[0], history="test")
+    with caplog.at_level("WARNING", logger="climann"):
+        path = write_predictions(dataset, tmp_path / "predictions.nc", layout)
+    negative, present = int((predicted < 0).sum()), int(np.isfinite(predicted).sum())
+    expected = (f"{100 * negative / present:.3g} % of the predicted tas ({negative} of {present} values, down to "
+                f"{lowest:.3g} kg m-2 s-1) are negative, which its standard_name precipitation_flux says it cannot "
+                "be: they are written as predicted (tas_pred in predictions.nc; the output layer bounds nothing) and "
+                "scored as they are")
+    assert [record.getMessage() for record in caplog.records if "negative" in record.getMessage()] == (
+        [expected] if warned else [])
+    assert negative == predicted.size // 4
+    with xr.open_dataset(path) as written:  # not clipped
+        assert float(written["tas_pred"].min()) == pytest.approx(lowest, rel=1e-6)

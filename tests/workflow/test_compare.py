@@ -407,3 +407,76 @@ def test_runs_whose_daily_climatologies_are_smoothed_differently_are_noted(runs,
     assert notes == ["the runs differ in climatology (smoothed day of year smoothed over 61 days, raw day of year "
                      "unsmoothed): their MSESS and ACC are against different climatologies (metrics.json "
                      "climatology_per and climatology_window_days)"]
+
+
+#: name → the [data] keys that choose its cells or months (break22c F1)
+CHOSEN = {"south": {"region": [-90, 0, 0, 360]}, "north": {"region": [0, 90, 0, 360]},
+          "m123": {"months": [1, 2, 3]}, "m789": {"months": [7, 8, 9]},
+          "djf": {"seasons": ["DJF"]}, "m1212": {"months": [12, 1, 2]}}
+
+
+@pytest.fixture(scope="module")
+def chosen(tmp_path_factory):
+    """Runs of one file scored on other cells or months: as many test values each pair."""
+    folder = tmp_path_factory.mktemp("chosen")
+    data = folder / "grid.nc"
+    grid_dataset(n_years=6).to_netcdf(data)
+    dirs = {}
+    for name, keys in CHOSEN.items():
+        config = build_config({
+            "data": {"paths": [str(data)], "target": "tas", "predictors": ["pred"], "features": ["lat"], **keys},
+            "model": {"hidden": [4]}, "training": {"epochs": 1, "batch_size": 32},
+            "evaluation": {"figures": False},
+        })
+        dirs[name] = run_training(config, run_dir=folder / name).run_dir
+    return dirs
+
+
+@pytest.mark.parametrize("first, second, named", [
+    pytest.param("south", "north", "cells (region: south -90,0,0,360, north 0,90,0,360; metrics.json scored_on)",
+                 id="region"),
+    pytest.param("m123", "m789", "time steps (months: m123 1,2,3, m789 7,8,9; metrics.json scored_on)", id="months"),
+])
+def test_runs_scored_on_other_cells_or_months_of_as_many_values_are_noted(chosen, first, second, named):
+    """The number of test values agrees, the values do not (break22c F1): one note naming the key."""
+    compared = read_runs([chosen[first], chosen[second]])
+    assert compared[0].n_test == compared[1].n_test > 0
+    assert comparison_notes(compared) == [f"the runs' test scores are over different {named}: they are not "
+                                          "comparable one to one"]
+
+
+def test_the_same_months_chosen_by_other_keys_are_not_noted(chosen):
+    """seasons = ["DJF"] and months = [12, 1, 2] choose the same steps: their fingerprints agree."""
+    compared = read_runs([chosen["djf"], chosen["m1212"]])
+    assert compared[0].choices != compared[1].choices and comparison_notes(compared) == []
+
+
+def _without_fingerprints(run_dir, folder):
+    """A copy of a run as an earlier version wrote it: metrics.json without scored_on."""
+    shutil.copytree(run_dir, folder)
+    metrics = json.loads((folder / "metrics.json").read_text())
+    del metrics["scored_on"]
+    (folder / "metrics.json").write_text(json.dumps(metrics))
+    return folder
+
+
+def test_runs_without_fingerprints_are_compared_by_their_data_keys_or_said_not_to_be_told(runs, chosen, tmp_path):
+    south, north = (_without_fingerprints(chosen[name], tmp_path / name) for name in ("south", "north"))
+    assert comparison_notes(read_runs([south, north])) == [
+        "the runs' test scores are over different cells (region: south -90,0,0,360, north 0,90,0,360; [data] in "
+        "config.toml): they are not comparable one to one"]
+    small = _without_fingerprints(runs["small"], tmp_path / "small")
+    assert comparison_notes(read_runs([small, runs["wide"]])) == [
+        "small records no fingerprint of the test values (metrics.json scored_on; runs of earlier climann versions): "
+        "the runs choose their cells and time steps with the same [data] keys and score as many values, but whether "
+        "they are the same values cannot be told"]
+
+
+def test_a_data_key_absent_from_an_older_config_is_its_default(runs, tmp_path):
+    """A config.toml of a version before `seasons` (and without scored_on) chose every month."""
+    older = _without_fingerprints(runs["small"], tmp_path / "older")
+    config = older / "config.toml"
+    config.write_text("".join(line for line in config.read_text().splitlines(keepends=True)
+                              if not line.startswith(("seasons =", "time_stride ="))))
+    notes = comparison_notes(read_runs([older, _without_fingerprints(runs["wide"], tmp_path / "wide")]))
+    assert notes and all("different" not in note for note in notes)  # only: the values cannot be told

@@ -206,7 +206,8 @@ def test_groups_follow_the_configuration_and_refuse_an_unknown_column():
                                   "global_means": ["tas"], "target": "pr"}}).data
     columns = ("tas", "orog", "tas_lag1", "tas_lag12", "pr_lag1", "tas_global_mean", "tas_anomaly", "lat",
                "season_sin", "season_cos")
-    assert input_groups(data, columns) == {"tas": [0, 2, 3, 5, 6], "orog": [1], "pr": [4], "lat": [7],
+    # the target's own past is named by its column, not as the target (break22c F3)
+    assert input_groups(data, columns) == {"tas": [0, 2, 3, 5, 6], "orog": [1], "pr_lag1": [4], "lat": [7],
                                            "season": [8, 9]}
     with pytest.raises(ClimannError, match="'clt'"):
         input_groups(data, (*columns, "clt"))
@@ -218,6 +219,8 @@ def test_the_cli_prints_the_ranking_and_maps_mistakes_to_exit_2(explained, tmp_p
                                       "--seed", "3"])
     assert result.exit_code == 0, result.output
     assert "1. signal" in result.output and "3. noise" in result.output
+    assert "over 1 repeat 1. signal" in " ".join(result.output.split())  # not "1 repeats"
+    assert "correlated" not in result.output  # signal, noise and lat are independent
     assert json.loads((tmp_path / "cli" / "importance.json").read_text())["seed"] == 3
     missing = CliRunner().invoke(app, ["explain", str(tmp_path / "nothing")])
     assert missing.exit_code == 2
@@ -337,7 +340,7 @@ def test_a_variable_only_lagged_gets_the_partial_dependence_on_its_shortest_lag(
     curves = {curve["name"]: curve for curve in result.partial_dependence["predictors"]}
     assert list(curves) == ["signal", "tas_lag1", "lat"]
     assert curves["tas_lag1"]["units"] == "K"
-    tas = next(entry for entry in result.importance["inputs"] if entry["name"] == "tas")
+    tas = next(entry for entry in result.importance["inputs"] if entry["name"] == "tas_lag1+tas_lag2")
     assert tas["columns"] == ["tas_lag1", "tas_lag2"]
 
 
@@ -419,3 +422,35 @@ def test_an_input_gone_since_training_is_refused_in_one_line(small_run, tmp_path
     assert str(refused.value) == (f"{data.resolve()} is missing: the run was trained on it (provenance.json); put it "
                                   "back")
     assert not (run_dir / "explain").exists()
+
+
+def test_strongly_correlated_inputs_are_named_under_the_ranking_and_recorded(tmp_path):
+    """A predictor and its near copy (break22c F3): permuting one forces the network to
+    extrapolate, which one line under the ranking and importance.json say, with numpy's r."""
+    data = write_signal_and_noise(tmp_path / "twins.nc")
+    with xr.open_dataset(data) as source:
+        twins = source.load()
+    twins["twin"] = twins["signal"] + 0.2 * twins["noise"]
+    twins["twin"].attrs = {"units": "W m-2", "long_name": "signal again"}
+    twins.to_netcdf(tmp_path / "with_twin.nc")
+    config = build_config({
+        "data": {"paths": [str(tmp_path / "with_twin.nc")], "target": "tas", "predictors": ["signal", "twin"],
+                 "features": ["lat"]},
+        "model": {"hidden": [8]}, "training": {"epochs": 2, "batch_size": 64, "learning_rate": 0.01},
+        "evaluation": {"figures": False},
+    })
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    result = CliRunner().invoke(app, ["explain", str(run_dir), "--repeats", "2"])
+    assert result.exit_code == 0, result.output
+    importance = json.loads((run_dir / "explain" / "importance.json").read_text())
+    block = read_test_block(load_run(run_dir))
+    columns = list(block.feature_names)
+    signal, twin = block.inputs[:, columns.index("signal")], block.inputs[:, columns.index("twin")]
+    covariance = np.cov(np.stack([signal, twin]).astype(np.float64), aweights=block.weights)
+    r = covariance[0, 1] / np.sqrt(covariance[0, 0] * covariance[1, 1])
+    [pair] = importance["correlated_inputs"]
+    assert pair["inputs"] == ["signal", "twin"] and pair["columns"] == ["signal", "twin"]
+    assert pair["r"] == pytest.approx(r, rel=1e-6) and r > 0.95
+    text = " ".join(result.output.split())  # the terminal's wrapping undone
+    note = text.index(f"note: signal and twin (r = {r:.2f}) is strongly correlated on the test block (|r| > 0.8)")
+    assert text.index(" 3. ") < note < text.index("figure:")  # under the ranking

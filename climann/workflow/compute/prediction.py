@@ -34,7 +34,8 @@ from climann.data.layout import GridLayout
 from climann.errors import ClimannError
 from climann.evaluation.extrapolation import Extrapolation
 from climann.evaluation.predictions import (
-    predicted_period, prediction_encoding, predictions_dataset, record_dimensions,
+    negative_prediction_counts, predicted_period, prediction_encoding, predictions_dataset, record_dimensions,
+    warn_negative_predictions,
 )
 from climann.evaluation.sums import network_scores
 from climann.model.threads import one_blas_thread
@@ -128,6 +129,14 @@ def write_dataset(dataset: xr.Dataset, path: str | Path, layout: GridLayout, *, 
     require_zarr(path)
     encoding = prediction_encoding(dataset, layout)
     path = Path(path)
+    negative = negative_prediction_counts(dataset, layout.target_name)  # counted in the pass that writes
+    computed = _written(dataset, path, layout, encoding, [*also, negative])
+    warn_negative_predictions(computed.pop(), dataset, layout.target_name, path)
+    return computed
+
+
+def _written(dataset: xr.Dataset, path: Path, layout: GridLayout, encoding: dict, also: Sequence[Any]) -> list:
+    """:func:`write_dataset`'s writing: the computed values of ``also``."""
     if is_zarr(path):
         with atomic_directory(path, what="Zarr store") as temporary, warnings.catch_warnings():
             # Consolidated metadata (one file to open the store from) is not in the Zarr 3

@@ -63,6 +63,7 @@ from climann.evaluation.extrapolation import Extrapolation
 from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset
 from climann.evaluation.groups import run_metrics
 from climann.evaluation.regions import layout_regions
+from climann.evaluation.scored_blocks import layout_fingerprints
 from climann.evaluation.seasons import axis_seasons, is_sub_annual
 from climann.evaluation.seasons import season_index as season_of_steps  # the name season_index is taken below
 from climann.model import History, Network
@@ -346,7 +347,7 @@ def evaluate_distributed(
         n_dropped=total.n_dropped,
         split_periods=split.descriptions, left_out=left_out, have_climatology="climatology" in options,
         window_days=config.evaluation.climatology_window_days if "climatology" in options else None,
-        seasons=axis_seasons(season_times),
+        seasons=axis_seasons(season_times), scored_on=layout_fingerprints(layout, split.time_masks),
     )
     if own_data:
         metrics.update(scored_steps_record(source, config))

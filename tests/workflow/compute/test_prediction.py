@@ -179,3 +179,20 @@ def test_predictions_on_the_cluster_leave_out_where_the_target_never_exists(sea_
     np.testing.assert_array_equal(np.isnan(predicted), np.broadcast_to(land, predicted.shape))
     np.testing.assert_allclose(predicted[:, ~land], by_hand(run_dir, data["pred"].values)[:, ~land], rtol=2e-6)
     assert result.n_samples == 36 * 16 and len(result.notes) == 1
+
+
+def test_negative_predictions_written_chunk_wise_are_counted_in_the_writing_pass_and_warned(tmp_path, caplog):
+    """break22c F2 on the streamed and cluster routes: the counts are computed with the file."""
+    from climann.evaluation.predictions import predictions_dataset
+    from climann.workflow.compute.prediction import write_dataset
+    from tests.evaluation.test_predictions import PR_ATTRS, negative_predictions_case
+
+    layout, truth, predicted = negative_predictions_case(PR_ATTRS, -2e-6)
+    dataset = predictions_dataset(layout, truth, predicted, [""] * layout.shape[0], history="test").chunk({"time": 4})
+    with caplog.at_level("WARNING", logger="climann"):
+        write_dataset(dataset, tmp_path / "predictions.nc", layout)
+    warned = [record.getMessage() for record in caplog.records if "negative" in record.getMessage()]
+    assert len(warned) == 1 and warned[0].startswith(f"25 % of the predicted tas ({predicted.size // 4} of "
+                                                     f"{predicted.size} values, down to -2e-06 kg m-2 s-1)")
+    with xr.open_dataset(tmp_path / "predictions.nc") as written:
+        assert int((written["tas_pred"] < 0).sum()) == predicted.size // 4

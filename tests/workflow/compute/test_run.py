@@ -61,7 +61,8 @@ def test_a_run_on_the_cluster_scores_as_the_run_in_one_process(runs):
     # its samples exceed in_memory_limit_gb: scored chunk by chunk on every step (its figures show its one test year)
     assert set(distributed.metrics) - set(expected) == {"evaluated_every_nth_time_step"}
     assert distributed.metrics["evaluated_every_nth_time_step"] == 1
-    for key in ("target", "units", "mode", "area_weighted", "n_samples", "n_dropped", "split_periods"):
+    for key in ("target", "units", "mode", "area_weighted", "n_samples", "n_dropped", "split_periods",
+                "scored_on"):
         assert distributed.metrics[key] == expected[key], key
     assert_same_scores(distributed.metrics["splits"], expected["splits"])
     assert distributed.metrics["score_notes"] == expected["score_notes"]
