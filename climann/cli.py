@@ -558,7 +558,8 @@ def train(
 
         if resume:
             from climann.workflow.checkpoints import recorded_settings
-        settings = load_config_file(config) if config else recorded_settings(resume) if resume else {}
+        file_settings = load_config_file(config) if config else {}
+        settings = file_settings if config else recorded_settings(resume) if resume else {}
         overrides = {
             "data": {
                 "paths": data or None, "target": target, "predictors": predictors, "features": features,
@@ -583,6 +584,10 @@ def train(
         if config:
             refuse_config_without_data(settings, config)
         resolved = build_config(settings)
+        if config:
+            from climann.workflow.config_paths import check_config_file_paths
+
+            check_config_file_paths(file_settings, config, [resolved])
         # imported once the configuration is valid: a mistaken flag is told at once, not after
         # seconds of importing xarray, dask and matplotlib
         from climann.workflow.pipeline import run_training

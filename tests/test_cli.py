@@ -798,6 +798,40 @@ def test_train_refuses_a_config_file_that_names_no_data(tmp_path, capfd, monkeyp
     assert not (tmp_path / "data").exists() and not (tmp_path / "runs").exists()
 
 
+def test_a_config_from_info_used_from_another_folder_says_where_its_paths_are_read(tmp_path, capfd, monkeypatch,
+                                                                                    tiny_sample):
+    """break22b F12, as README's "Your own file" goes: `climann info my_data/ > my.toml` in one
+    folder, `climann train --config` of it from another. It said "no file matches 'my_data/'"
+    and nothing more; it now names both folders and the ways out. A working directory with a
+    my_data/ of its own is read, as config paths always were, with one warning line."""
+    import shutil
+
+    clone, work = tmp_path / "clone", tmp_path / "work"
+    (clone / "my_data").mkdir(parents=True)
+    work.mkdir()
+    shutil.copy(tiny_sample, clone / "my_data" / "tas.nc")
+    monkeypatch.chdir(clone)
+    info = run_main("info", "my_data/", capfd=capfd, monkeypatch=monkeypatch)
+    assert info.returncode == 0, info.stderr
+    (clone / "my.toml").write_text(info.stdout)
+    assert (f"# paths are relative to the working directory of climann train, not to this file; written in {clone}: "
+            "train from there, or make them absolute\npaths = [\"my_data/\"]") in unwrapped_report(info.stdout)
+    monkeypatch.chdir(work)
+    train = ("train", "--config", clone / "my.toml", "--epochs", "1", "--out", "runs/x", "-q", *NO_FIGURES)
+    refused = run_main(*train, capfd=capfd, monkeypatch=monkeypatch)
+    assert refused.returncode == 2 and refused.stderr == (
+        f"climann: error: no file matches 'my_data/' in the working directory {work}, which [data] paths of "
+        f"{clone / 'my.toml'} are relative to, but its folder {clone} holds {clone}/my_data/: run climann from there "
+        f"(cd {clone}), or make the path absolute in my.toml (\"{clone}/my_data/\")\n")
+    (work / "my_data").mkdir()
+    shutil.copy(tiny_sample, work / "my_data" / "other.nc")
+    trained = run_main(*train, capfd=capfd, monkeypatch=monkeypatch)
+    assert trained.returncode == 0, trained.stderr
+    assert f"climann: warning: 'my_data/' of [data] paths in {clone / 'my.toml'} is read in the working directory " \
+           f"{work} ({work}/my_data/other.nc), not in the file's folder" in trained.stderr
+    assert f'paths = ["{work}/my_data/other.nc"]' in (work / "runs" / "x" / "config.toml").read_text()
+
+
 def test_a_refused_file_beside_its_corrected_copy_is_named_with_the_way_out(tmp_path, capfd, monkeypatch):
     """The printed ncatted writes its copy beside the original, in the folder given to --data;
     the next run on that folder refused the original again and offered a third file

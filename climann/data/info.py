@@ -672,6 +672,21 @@ def _member_note(dataset: xr.Dataset, dim: str) -> str:
             f"pick the member to train on (the others can be predicted with climann predict --select {dim}=VALUE)")
 
 
+def _relative_paths_note(paths: Sequence[str]) -> list[str]:
+    """The comment above relative ``paths``: they are read from the working directory of
+    ``climann train``, not from the config file's folder (break22b F12: ``info my_data/ >
+    my.toml``, then ``train --config`` from another folder found no ``my_data/``); none when
+    every path is absolute."""
+    if all(Path(path).is_absolute() for path in paths):
+        return []
+    try:
+        here = str(Path.cwd())
+    except OSError:  # the working directory was removed
+        return []
+    return [_commented(f"paths are relative to the working directory of climann train, not to this file; written in "
+                       f"{here}: train from there, or make them absolute")]
+
+
 def _config_section(
     paths: Sequence[str], dataset: xr.Dataset, names: list[str], grid: dict[str, str], *, overlap: str = "error",
     problems: dict[str, str] | None = None, files: Sequence[Path] = (),
@@ -702,6 +717,7 @@ def _config_section(
         "# on the target's grid; features: lat, plus season when the time axis is finer",
         "# than a year.",
         "[data]",
+        *_relative_paths_note(paths),
         f"paths = {_toml([str(path) for path in paths])}",
         f"target = {_toml(target)}",
         f"predictors = {_toml(list(chosen.predictors))}",

@@ -8,7 +8,6 @@ extra, imported only when a GRIB file is opened).
 from __future__ import annotations
 
 import functools
-import glob
 import importlib
 import logging
 import os
@@ -53,7 +52,7 @@ from climann.data.grib import open_grib
 from climann.data.grid_points import on_points_of
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
 from climann.data.masking import mask_invalid
-from climann.data.paths import path_list
+from climann.data.paths import ZARR_SUFFIX, matched_paths, path_list, relative_to_working_directory
 from climann.data.notes import kept_for_the_run, note_once
 from climann.data.fill_among_values import with_file_marks
 from climann.data.renames import FileRenames
@@ -89,13 +88,8 @@ KNOWN_CALENDARS = (
     "all_leap", "366_day", "360_day", "julian", "tai", "utc", "none",
 )
 
-_GLOB_CHARACTERS = set("*?[")
-
 #: File name endings of GRIB files, read through cfgrib.
 GRIB_SUFFIXES = (".grib", ".grb", ".grib2", ".grb2")
-
-#: A directory with this ending is a Zarr store (one input), not a folder of files.
-ZARR_SUFFIX = ".zarr"
 
 #: The optional package each non-NetCDF engine needs, and the extra that installs it.
 _ENGINE_EXTRAS: dict[str, tuple[str, str]] = {"zarr": ("zarr", "zarr"), "cfgrib": ("cfgrib", "grib")}
@@ -152,12 +146,7 @@ def expand_paths(patterns: str | os.PathLike | Sequence[str | Path]) -> list[Pat
     files: list[Path] = []
     for pattern in path_list(patterns):
         text = str(pattern)
-        if _GLOB_CHARACTERS & set(text):
-            matched = [Path(p) for p in sorted(glob.glob(text))]
-        elif Path(text).is_dir() and Path(text).suffix.lower() != ZARR_SUFFIX:
-            matched = sorted(Path(text).glob("*.nc"))
-        else:
-            matched = [Path(text)] if Path(text).exists() or Path(text).is_symlink() else []
+        matched = matched_paths(text)
         if not matched:
             raise ClimannError(_nothing_matched(text))
         broken = next((path for path in matched if path.is_symlink() and not path.exists()), None)
@@ -169,13 +158,15 @@ def expand_paths(patterns: str | os.PathLike | Sequence[str | Path]) -> list[Pat
 
 
 def _nothing_matched(text: str) -> str:
-    """Why a pattern gives no file: nothing of that name, or a directory without ``*.nc``
-    files (of climann run directories, perhaps: they are not data)."""
+    """Why a pattern gives no file: nothing of that name (a relative one: in the working
+    directory, which it names, since a configuration file's paths are read from there too,
+    not from the file's folder), or a directory without ``*.nc`` files (of climann run
+    directories, perhaps: they are not data)."""
     from climann.run_files import is_finished_run
 
     folder = Path(text)
     if not folder.is_dir() or folder.suffix.lower() == ZARR_SUFFIX:
-        return f"no file matches '{text}'"
+        return f"no file matches '{text}'{relative_to_working_directory(text)}"
     runs = sorted(entry for entry in folder.iterdir() if entry.is_dir() and is_finished_run(entry))
     if runs:
         shown = ", ".join(run.name for run in runs[:3]) + (" …" if len(runs) > 3 else "")

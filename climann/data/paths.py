@@ -18,13 +18,22 @@ literal ``~`` folder is handed to them as an absolute path (:func:`user_path`,
 
 from __future__ import annotations
 
+import glob
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from climann.errors import ClimannError
 
-__all__ = ["home_expanded", "path_list", "user_path"]
+__all__ = [
+    "ZARR_SUFFIX", "home_expanded", "is_glob_pattern", "matched_paths", "path_list", "relative_to_working_directory",
+    "user_path",
+]
+
+#: A directory with this ending is a Zarr store (one input), not a folder of files.
+ZARR_SUFFIX = ".zarr"
+
+_GLOB_CHARACTERS = set("*?[")
 
 
 def path_list(paths: str | os.PathLike | Iterable[str | os.PathLike], *, name: str = "paths") -> list[str | Path]:
@@ -90,3 +99,44 @@ def user_path(text: str) -> Path:
     """
     path = Path(home_expanded(text))
     return path.absolute() if str(path).startswith("~") else path
+
+
+def is_glob_pattern(pattern: str | os.PathLike) -> bool:
+    """Whether ``pattern`` is a glob (holds ``*``, ``?`` or ``[``), matched as :mod:`glob` does."""
+    return bool(_GLOB_CHARACTERS & set(str(pattern)))
+
+
+def matched_paths(pattern: str | os.PathLike) -> list[Path]:
+    """What one pattern of input files names, as given (a relative pattern relative to the
+    working directory): a glob's matches, sorted; a folder's ``*.nc`` files, sorted; a file
+    (or a Zarr store, or a symbolic link, even to nothing) itself; nothing else: ``[]``.
+
+    The one reading of a pattern: :func:`climann.data.open.expand_paths` opens what it gives,
+    and a configuration file's relative paths are checked with it against the file's own folder
+    (:mod:`climann.workflow.config_paths`).
+
+    Example
+    -------
+    ``matched_paths("data/")`` is ``[Path("data/a.nc"), Path("data/b.nc")]``;
+    ``matched_paths("data/nosuch.nc")`` is ``[]``.
+    """
+    text = str(pattern)
+    if is_glob_pattern(text):
+        return [Path(path) for path in sorted(glob.glob(text))]
+    path = Path(text)
+    if path.is_dir() and path.suffix.lower() != ZARR_SUFFIX:
+        return sorted(path.glob("*.nc"))
+    return [path] if path.exists() or path.is_symlink() else []
+
+
+def relative_to_working_directory(pattern: str | os.PathLike) -> str:
+    """``" in the working directory /home/me/work"`` for a relative ``pattern``, which is read
+    from there; ``""`` for an absolute one. For messages about a pattern that matched nothing:
+    a configuration file used from another folder is read from that folder, not its own.
+    """
+    if Path(pattern).is_absolute():
+        return ""
+    try:
+        return f" in the working directory {Path.cwd()}"
+    except OSError:  # the working directory was removed
+        return " in the working directory"

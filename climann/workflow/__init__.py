@@ -24,6 +24,7 @@ from typing import Any
 _PUBLIC = {
     "RunConfig": "config",
     "build_config": "config",
+    "check_config_file_paths": "config_paths",
     "config_to_toml": "config",
     "load_config_file": "config",
     "merge_settings": "config",

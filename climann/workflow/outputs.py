@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import filecmp
 import json
 import os
 import re
@@ -764,7 +765,8 @@ def publish_run(staging: Path, run_dir: Path, *, overwrite: bool = False, replac
                 placed = {"model.npz", *keep}
             if why is not None:
                 raise _kept_beside(staging, run_dir, why, overwrite, advice)
-            derived = _derived_outputs(run_dir) if overwrite else []  # found before the old model goes
+            # found before the old model goes; a model reproduced byte for byte keeps them (break22b F6)
+            derived = _derived_outputs(run_dir) if overwrite and not _same_model(staging, run_dir) else []
             _replace_run_files(staging, run_dir, placed)
             _remove_derived_outputs(run_dir, derived)
         finally:
@@ -801,6 +803,25 @@ def _derived_outputs(run_dir: Path) -> list[Path]:
         elif entry.is_file() and _is_prediction_file(entry):
             derived.append(entry)
     return derived
+
+
+def _same_model(staging: Path, run_dir: Path) -> bool:
+    """Whether the run in ``staging`` has the very model of the run in ``run_dir``: its
+    ``model.npz`` (and an ensemble's ``model_members.npz``, or its absence) byte for byte the
+    same. Training is deterministic, so a run resumed after an interruption, or retrained with
+    the same settings on the same data by the same climann, writes the same bytes; the
+    ``explain``, ``evaluate --out`` and ``predict`` outputs made from the replaced model then
+    describe this one, and stay (:func:`_derived_outputs`)."""
+    for name in ("model.npz", *ENSEMBLE_RUN_FILES):
+        new, old = staging / name, run_dir / name
+        if not (new.is_file() or old.is_file()) and name != "model.npz":
+            continue
+        try:
+            if not (new.is_file() and old.is_file() and filecmp.cmp(new, old, shallow=False)):
+                return False
+        except OSError:  # vanished or unreadable meanwhile: not known to be the same
+            return False
+    return True
 
 
 def _remove_derived_outputs(run_dir: Path, derived: Sequence[Path]) -> None:

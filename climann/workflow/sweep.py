@@ -50,6 +50,7 @@ from climann.workflow.config import (
     merge_settings,
     refuse_config_without_data,
 )
+from climann.workflow.config_paths import check_config_file_paths
 from climann.run_files import few
 from climann.workflow.outputs import (
     COMPARE_FILES,
@@ -154,7 +155,10 @@ def load_sweep(path: str | Path) -> Sweep:
         ``values``), a base file that cannot be read, two values giving one run name, a
         run whose configuration is invalid (naming its value), or runs that name no data
         (no ``[data] paths`` in the file or its base: the demo sample is no sweep's default,
-        :func:`~climann.workflow.config.refuse_config_without_data`).
+        :func:`~climann.workflow.config.refuse_config_without_data`), or a relative data path
+        that matches nothing in the working directory but does beside the file that names it
+        (:func:`~climann.workflow.config_paths.check_config_file_paths`, which also warns when
+        it names other files there).
     """
     path = Path(path)
     settings = load_config_file(path)
@@ -173,8 +177,9 @@ def load_sweep(path: str | Path) -> Sweep:
     if not isinstance(values, list) or not values:
         raise ClimannError(f"[sweep] values of {path} must be a non-empty list, e.g. [0.0003, 0.001, 0.003]")
     base: dict = {}
+    base_path = path.parent / home_expanded(str(sweep.get("base", "")))  # "~/…" is the home folder
     if "base" in sweep:
-        base = load_config_file(path.parent / home_expanded(str(sweep["base"])))  # "~/…" is the home folder
+        base = load_config_file(base_path)
     common = merge_settings(base, settings)
     section, name = key.split(".")
     runs, names = [], set()
@@ -191,6 +196,8 @@ def load_sweep(path: str | Path) -> Sweep:
         runs.append(SweepRun(name=run_name, value=value, settings=run_settings, config=config))
     for run in runs:  # after the values' own checks, which name the value at fault
         refuse_config_without_data(run.settings, path)
+    for source, own in ((path, settings), (base_path, base)):  # data paths: relative to the working directory
+        check_config_file_paths(own, source, [run.config for run in runs])
     return Sweep(path=path, key=key, runs=runs, comparison_name=path.stem)
 
 

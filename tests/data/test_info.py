@@ -128,6 +128,26 @@ def test_config_snippet_starts_from_the_first_time_varying_variable(tmp_path):
     }
 
 
+@pytest.mark.parametrize("relative", [pytest.param(True, id="relative"), pytest.param(False, id="absolute")])
+def test_relative_paths_are_said_to_be_read_from_the_working_directory_it_was_written_in(
+    tmp_path, monkeypatch, relative
+):
+    """break22b F12: `climann info my_data/ > my.toml` wrote paths = ["my_data/"], which
+    `train --config` from another folder reads there; the config says so above them, naming
+    the folder it was written in. Absolute paths need no note."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "my_data").mkdir()
+    grid_dataset().to_netcdf(tmp_path / "my_data" / "tas.nc")
+    pattern = "my_data/" if relative else str(tmp_path / "my_data")
+    report = describe([pattern])
+    table = report[report.index("\n[data]\n") + 1:].splitlines()
+    note = (f"# paths are relative to the working directory of climann train, not to this file; written in "
+            f"{tmp_path}: train from there, or make them absolute")
+    above = table[1:next(index for index, line in enumerate(table) if line.startswith("paths = "))]
+    assert unwrapped_report("\n".join(above)) == (note if relative else "")
+    assert _config(report)["data"]["paths"] == [pattern]
+
+
 @pytest.mark.parametrize("ocean_files", [0, 2])
 def test_a_folder_of_two_grids_is_described_on_the_grid_most_files_share(tmp_path, ocean_files):
     """A folder of downloads that mixes an atmosphere and an ocean grid was refused ("the files

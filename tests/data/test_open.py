@@ -80,6 +80,20 @@ def test_nothing_matching_is_a_clear_error(tmp_path, pattern):
         expand_paths([str(tmp_path / pattern)])
 
 
+@pytest.mark.parametrize("pattern", [pytest.param("my_data/", id="folder"), pytest.param("my_data/*.nc", id="glob"),
+                                     pytest.param("missing.nc", id="file")])
+def test_a_relative_pattern_matching_nothing_names_the_working_directory(tmp_path, monkeypatch, pattern):
+    """break22b F12: "no file matches 'my_data/'" from a config used in another folder did not
+    say where my_data/ was looked for; an absolute pattern needs no folder."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ClimannError) as refused:
+        expand_paths([pattern])
+    assert str(refused.value) == f"no file matches '{pattern}' in the working directory {tmp_path}"
+    with pytest.raises(ClimannError) as refused:
+        expand_paths([str(tmp_path / pattern)])
+    assert str(refused.value) == f"no file matches '{tmp_path / pattern}'"
+
+
 def test_a_directory_of_run_directories_is_said_to_hold_runs_not_data(tmp_path):
     for name in ("a", "b"):
         (tmp_path / name).mkdir()

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import xarray as xr
 
-from climann.data.paths import home_expanded, path_list, user_path
+from climann.data.paths import home_expanded, matched_paths, path_list, relative_to_working_directory, user_path
 from climann.errors import ClimannError
 
 
@@ -55,3 +55,30 @@ def test_a_user_path_never_leaves_a_tilde_for_a_library_to_expand(tmp_path, monk
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.chdir(tmp_path)
     assert user_path(given) == Path(expected.format(home=tmp_path / "home", work=tmp_path))
+
+
+@pytest.mark.parametrize("pattern, expected", [
+    pytest.param("my_data", ["my_data/a.nc", "my_data/b.nc"], id="a-folder-its-nc-files"),
+    pytest.param("my_data/", ["my_data/a.nc", "my_data/b.nc"], id="a-folder-with-a-slash"),
+    pytest.param("my_data/?.*", ["my_data/a.nc", "my_data/b.nc", "my_data/c.txt"], id="a-glob-sorted"),
+    pytest.param("my_data/c.txt", ["my_data/c.txt"], id="a-file"),
+    pytest.param("store.zarr", ["store.zarr"], id="a-zarr-store-itself"),
+    pytest.param("link.nc", ["link.nc"], id="a-link-to-nothing"),
+    pytest.param("nosuch.nc", [], id="nothing"),
+    pytest.param("nosuch_*.nc", [], id="a-glob-of-nothing"),
+])
+def test_a_pattern_names_what_a_user_would_list(tmp_path, monkeypatch, pattern, expected):
+    monkeypatch.chdir(tmp_path)
+    Path("my_data").mkdir()
+    for name in ("b.nc", "a.nc", "c.txt"):
+        Path("my_data", name).write_text(name)
+    Path("store.zarr").mkdir()
+    Path("store.zarr", "x.nc").write_text("a chunk")
+    Path("link.nc").symlink_to("gone.nc")
+    assert matched_paths(pattern) == [Path(name) for name in expected]
+
+
+def test_a_relative_pattern_is_said_to_be_in_the_working_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert relative_to_working_directory("my_data/") == f" in the working directory {tmp_path}"
+    assert relative_to_working_directory(tmp_path / "my_data") == ""

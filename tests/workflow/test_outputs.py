@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -279,6 +280,54 @@ def test_overwrite_removes_climanns_outputs_of_the_replaced_model_and_keeps_the_
     with pytest.raises(ClimannError, match="it also holds era5.nc, which climann did not write and --overwrite never "
                                            "replaces; move it away"):
         check_run_directory(run_dir, overwrite=True)
+
+
+def _reproduced(staging: Path, run_dir: Path) -> None:
+    """The new run's model.npz the very bytes of the old one (a resumed or repeated training)."""
+    shutil.copyfile(run_dir / "model.npz", staging / "model.npz")
+
+
+def _reproduced_but_its_members_differ(staging: Path, run_dir: Path) -> None:
+    """An ensemble whose model.npz is the same bytes but whose members are not."""
+    _reproduced(staging, run_dir)
+    write_climann_file(run_dir / "model_members.npz", "old")
+    write_climann_file(staging / "model_members.npz", "new")
+
+
+def _reproduced_with_its_members(staging: Path, run_dir: Path) -> None:
+    _reproduced(staging, run_dir)
+    write_climann_file(run_dir / "model_members.npz", "same")
+    shutil.copyfile(run_dir / "model_members.npz", staging / "model_members.npz")
+
+
+@pytest.mark.parametrize("model, kept", [
+    pytest.param(lambda staging, run_dir: None, False, id="another-model"),
+    pytest.param(_reproduced, True, id="the-same-model"),
+    pytest.param(_reproduced_with_its_members, True, id="the-same-ensemble"),
+    pytest.param(_reproduced_but_its_members_differ, False, id="the-same-model-other-members"),
+])
+def test_outputs_of_a_model_reproduced_byte_for_byte_are_kept(tmp_path, caplog, model, kept):
+    """break22b F6: `make demo` interrupted, then `train --resume runs/demo`, removed
+    runs/demo/ssp585/ and explain/ "whose model is gone", though the resumed run's model.npz
+    had the SHA-256 of the one it replaced. A model that is the same bytes keeps what was made
+    from it, silently; any other (or other ensemble members) removes it as before."""
+    import logging
+
+    run_dir = _finished_run(tmp_path / "run")
+    _climann_importance(run_dir / "explain", old=False)
+    for name in ("metrics.json", "predictions.nc", "report.md"):
+        write_climann_file(run_dir / "ssp585" / name, "ssp585")
+    outputs = {name: content for name, content in _files(run_dir).items() if name.startswith(("explain/", "ssp585/"))}
+    staging = staging_directory(run_dir)
+    write_climann_run(staging, "new", figures=())
+    model(staging, run_dir)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        publish_run(staging, run_dir, overwrite=True)
+    left = {name: content for name, content in _files(run_dir).items() if name.startswith(("explain/", "ssp585/"))}
+    assert left == (outputs if kept else {})
+    assert [record.getMessage() for record in caplog.records] == ([] if kept else [
+        f"removed explain/, ssp585/ from {run_dir}: climann's outputs of the run this one replaced "
+        "(explain, evaluate --out, predict), whose model is gone; make them again for this run"])
 
 
 def test_a_dangling_symbolic_link_is_refused_saying_where_it_points(tmp_path, monkeypatch):

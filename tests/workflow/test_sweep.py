@@ -120,6 +120,27 @@ def test_a_bad_sweep_file_is_one_line_and_exit_2(tmp_path, text, words):
     assert not (tmp_path / "runs").exists()
 
 
+@pytest.mark.parametrize("paths_in", [pytest.param("sweep", id="the-sweep-file"), pytest.param("base", id="its-base")])
+def test_data_paths_found_only_beside_the_file_naming_them_are_refused_with_the_way_out(tmp_path, monkeypatch,
+                                                                                       paths_in):
+    """break22b F12 for sweeps: [sweep] base is relative to the sweep file, [data] paths to the
+    working directory; a path found only beside the file that names it says so."""
+    folder = tmp_path / "sweeps" / "base" if paths_in == "base" else tmp_path / "sweeps"
+    (tmp_path / "sweeps" / "base").mkdir(parents=True)
+    (folder / "grid.nc").write_text("a file")
+    data = '[data]\npaths = ["grid.nc"]\n'
+    (tmp_path / "sweeps" / "base" / "b.toml").write_text(data if paths_in == "base" else "")
+    (tmp_path / "sweeps" / "lr.toml").write_text(('' if paths_in == "base" else data) + '[sweep]\nbase = "base/b.toml"\n'
+                                                 'key = "training.epochs"\nvalues = [1, 2]\n')
+    monkeypatch.chdir(tmp_path)
+    named_in = tmp_path / "sweeps" / ("base/b.toml" if paths_in == "base" else "lr.toml")
+    with pytest.raises(ClimannError) as refused:
+        load_sweep(tmp_path / "sweeps" / "lr.toml")
+    assert str(refused.value).startswith(f"no file matches 'grid.nc' in the working directory {tmp_path}, which [data] "
+                                         f"paths of {named_in} are relative to, but its folder {folder} holds "
+                                         f"{folder}/grid.nc: run climann from there")
+
+
 def test_the_base_is_read_relative_to_the_sweep_file_and_overridden_by_its_sections(tmp_path):
     (tmp_path / "base.toml").write_text('[data]\npaths = ["grid.nc"]\n\n[model]\nhidden = [32]\n\n[training]\nepochs = 9\n'
                                         'seed = 4\n')
