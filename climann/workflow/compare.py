@@ -123,6 +123,12 @@ class RunSummary:
         (:func:`~climann.evaluation.report.climatology_text`).
     units_note : str
         How its scores were put in the units of the first run compared ("" when not converted).
+    climatology_years : str
+        The training period the climatology (the reference of MSESS and ACC) was taken over
+        (``metrics.json`` ``split_periods → train``; "" when the climatology was not scored).
+    changed_inputs : tuple of str
+        The input files that had changed since training when the run was (re-)scored
+        (``metrics.json`` ``changed_inputs``): its scores are of the changed files.
     scored_on : dict or None
         The test block's cells and time steps (``metrics.json`` ``scored_on → test``,
         :mod:`climann.evaluation.scored_blocks`); None for a run of an earlier version.
@@ -150,6 +156,8 @@ class RunSummary:
     learned: str = "the target"
     climatology: str = ""
     units_note: str = ""
+    climatology_years: str = ""
+    changed_inputs: tuple[str, ...] = ()
     scored_on: dict | None = None
     choices: dict = dataclasses.field(default_factory=dict)
 
@@ -288,6 +296,9 @@ def read_run(run_dir: str | Path, label: str | None = None) -> RunSummary:
         loss=str(config.get("training", {}).get("loss", "mse")), inputs=_input_keys(run_dir),
         ensemble_size=ensemble_size, learned=learned_quantity(config.get("data", {})),
         climatology=climatology_text(metrics),
+        climatology_years=str(metrics.get("split_periods", {}).get("train", "")) if climatology is not None else "",
+        changed_inputs=tuple(str(change.get("path", change)) if isinstance(change, dict) else str(change)
+                             for change in metrics.get("changed_inputs", [])),
         scored_on=(metrics.get("scored_on") or {}).get("test"),
         choices=sample_choices(config.get("data", {})),
     )
@@ -417,9 +428,18 @@ def comparison_notes(runs: Sequence[RunSummary]) -> list[str]:
     if all(run.inputs for run in runs) and len({run.inputs for run in runs}) > 1:
         notes.append("the runs' input files differ (checksums in provenance.json): they were trained and scored on "
                      "different data")
+    for run in runs:
+        if run.changed_inputs:
+            notes.append(f"{run.label} was scored on input files changed since it was trained "
+                         f"({', '.join(run.changed_inputs)}; metrics.json changed_inputs): its scores are of the "
+                         "changed data, not of the files the other runs were scored on")
     differ("climatology", [run.climatology for run in runs],
            "their MSESS and ACC are against different climatologies (metrics.json climatology_per and "
            "climatology_window_days)")
+    if all(run.climatology_years for run in runs):
+        differ("the years of their climatology", [run.climatology_years for run in runs],
+               "their MSESS and ACC are against climatologies of different training years (metrics.json "
+               "split_periods train)")
     differ("training loss", [run.loss for run in runs], "their learning curves are different quantities")
     differ("what the network learns", [run.learned for run in runs],
            "their learning curves are losses of different standardised quantities and are not comparable (their "

@@ -480,3 +480,30 @@ def test_a_data_key_absent_from_an_older_config_is_its_default(runs, tmp_path):
                               if not line.startswith(("seasons =", "time_stride ="))))
     notes = comparison_notes(read_runs([older, _without_fingerprints(runs["wide"], tmp_path / "wide")]))
     assert notes and all("different" not in note for note in notes)  # only: the values cannot be told
+
+
+def test_runs_whose_climatologies_are_of_other_training_years_are_noted(runs, tmp_path):
+    """MSESS and ACC are against the training years' climatology: runs trained on 1990–1997 and
+    on 1990–1993 have other references, though taken per the same calendar month (break22c F5)."""
+    shorter = shutil.copytree(runs["small"], tmp_path / "shorter")
+    metrics = json.loads((shorter / "metrics.json").read_text())
+    years = metrics["split_periods"]["train"]
+    metrics["split_periods"]["train"] = "1900–1901"
+    (shorter / "metrics.json").write_text(json.dumps(metrics))
+    notes = comparison_notes(read_runs([runs["small"], shorter]))
+    assert (f"the runs differ in the years of their climatology (small {years}, shorter 1900–1901): their MSESS and "
+            "ACC are against climatologies of different training years (metrics.json split_periods train)") in notes
+
+
+def test_a_run_rescored_on_changed_inputs_is_noted(runs, tmp_path):
+    """A run re-scored after its input was corrected in place scores other data than a run
+    scored on the original, though both provenance.json files name the same checksums (break22c F4)."""
+    rescored = shutil.copytree(runs["small"], tmp_path / "rescored")
+    metrics = json.loads((rescored / "metrics.json").read_text())
+    metrics["changed_inputs"] = [{"path": "/data/tos.nc", "change": "sha256 differs from provenance.json"}]
+    (rescored / "metrics.json").write_text(json.dumps(metrics))
+    assert not [note for note in comparison_notes(read_runs([runs["small"], runs["wide"]])) if "changed" in note]
+    notes = comparison_notes(read_runs([runs["small"], rescored]))
+    assert ("rescored was scored on input files changed since it was trained (/data/tos.nc; metrics.json "
+            "changed_inputs): its scores are of the changed data, not of the files the other runs were scored on"
+            ) in notes
