@@ -2260,3 +2260,24 @@ def test_other_data_are_scored_with_the_step_before_their_period_as_the_run_reco
         scored_there = np.isfinite(january["tas_pred"].values) & np.isfinite(january["tas"].values)
         n_cells = int((scored_there & np.isfinite(tas[first - 1])).sum())
     assert n_cells > 0 and scored[True] == scored[False] + n_cells
+
+
+def test_evaluate_keeps_the_record_and_the_line_of_the_target_s_own_area_mean(tmp_path, caplog):
+    """break22c F7: a run fed the target's global mean is re-scored as trained: its metrics.json
+    and report.md keep target_area_means and the line, and evaluate warns as train did."""
+    from climann.workflow.predict import evaluate_run
+    from tests.conftest import grid_dataset
+
+    grid_dataset(n_years=3).to_netcdf(tmp_path / "grid.nc")
+    config = build_config({"data": {"paths": [str(tmp_path / "grid.nc")], "target": "tas", "predictors": ["pred"],
+                                    "global_means": ["tas"]},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    (run_dir / "metrics.json").unlink()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        metrics = evaluate_run(run_dir)
+    assert metrics["target_area_means"] == ["tas_global_mean"]
+    line = "the input tas_global_mean is an area mean of the target tas at the same time step"
+    assert [record.getMessage().startswith(line) for record in caplog.records].count(True) == 1
+    assert line in (run_dir / "report.md").read_text() and "target_area_means" in (run_dir / "metrics.json").read_text()
