@@ -6,7 +6,7 @@ import pytest
 
 from climann.data.geometry import (
     centre_spacing_areas, crossed_quadrilaterals, great_circle_polygon_areas, longitude_ends, longitude_ends_text,
-    longitude_span, polygon_areas,
+    longitude_span, polygon_areas, steps_around_the_circle,
 )
 
 RADIUS = 6371000.0
@@ -193,3 +193,15 @@ def test_latitude_longitude_boxes_with_corners_rounded_to_float32_keep_their_exa
     # too (verify21c F2: a polar box with one corner at 90 and one at 89.999999 was taken as a polygon round the pole)
     exact = np.abs(np.sin(np.deg2rad(south + 10)) - np.sin(np.deg2rad(south)))[:, None] * np.deg2rad(10.0)
     np.testing.assert_allclose(polygon_areas(rounded, longitude_bounds), exact * np.ones((1, 36)), rtol=1e-6)
+
+
+@pytest.mark.parametrize(("longitudes", "expected"), [
+    pytest.param(np.r_[0.25:18.0:2.5, 350.25:358.0:2.5], [2.5] * 11, id="greenwich-stored-ascending"),
+    pytest.param(np.r_[350.25:358.0:2.5, 0.25:18.0:2.5], [2.5] * 11, id="greenwich-west-to-east"),
+    pytest.param(np.array([150.0, 155.0, 165.0, -175.0]), [5.0, 10.0, 20.0], id="irregular-across-the-dateline"),
+    pytest.param(np.arange(0.0, 360.0, 30.0)[::-1], [30.0] * 11, id="global-descending"),
+])
+def test_steps_are_taken_round_the_circle_from_the_western_end(longitudes, expected):
+    """The steps between neighbours in their order round the circle (the 332.5° from 17.75 to
+    350.25 is the gap outside a region, not a step: break22c F6)."""
+    np.testing.assert_allclose(steps_around_the_circle(longitudes), expected)
