@@ -10,6 +10,11 @@ the cells it averages (:class:`AreaExtent`, in its attribute
 :data:`~climann.data.layout.AREA_EXTENT_ATTRIBUTE`),
 which a trained model records and new data must cover
 (:func:`climann.workflow.new_data.check_area_means`).
+
+An area mean of the *target* at the same time step is accepted (pattern scaling gives the
+global-mean temperature of a scenario as an input), but its scores assume that true mean is
+known at prediction time: :func:`target_area_mean_names` names such inputs, and a run's
+``metrics.json`` records them (:mod:`climann.evaluation.target_means`).
 """
 
 from __future__ import annotations
@@ -254,3 +259,22 @@ def axes_box_extent(latitude: np.ndarray, longitude: np.ndarray, box: Sequence[f
         latitude = latitude[(latitude >= box[0]) & (latitude <= box[1])]
         longitude = longitude[longitude_in_box(longitude, box[2], box[3])]
     return axes_extent(latitude, longitude) if latitude.size and longitude.size else None
+
+
+def target_area_mean_names(
+    target: str, global_means: Sequence[str], regional_means: Mapping[str, Sequence[float]] | None
+) -> list[str]:
+    """The area-mean feature columns that average ``target`` itself at the same time step
+    (``tas_global_mean``, ``tas_mean_40N-50N_0E-10E``), in the order of :func:`area_mean_names`;
+    nothing is read.
+
+    Every box counts, also one outside the cells scored: its mean is the target's value
+    elsewhere at the same step, which shares the scored cells' large-scale anomaly (a warm
+    month is warm over a whole region) and is known only once the step is observed.
+
+    Examples
+    --------
+    >>> target_area_mean_names("tas", ["tas", "rsdt"], {"tas": [40, 50, 0, 10], "psl": [40, 50, 0, 10]})
+    ['tas_global_mean', 'tas_mean_40N-50N_0E-10E']
+    """
+    return [column for column, name, _ in area_mean_requests(global_means, regional_means) if name == target]

@@ -317,7 +317,13 @@ def _checked_axis(dataset: xr.Dataset, name: str, kind: str, where: str) -> xr.D
             f"more than once; keep one of each, e.g. with xarray: ds.drop_duplicates('{name}').to_netcdf(...)"
         )
     steps = np.diff(np.unwrap(values, period=360.0) if kind == "longitude" else values)
-    if steps.size and not ((steps > 0).all() or (steps < 0).all()):
+    in_order = (steps > 0).all() or (steps < 0).all()
+    if kind == "longitude":
+        # A region across the seam of the file's convention stored ascending (0.25, …, 17.75, 350.25, …,
+        # 357.75 in 0…360, as `cdo sellonlatbox,0,360,…` leaves it) is in order: sorting it by value
+        # changes nothing, and its cells are placed round the circle (climann.data.geometry).
+        in_order = in_order or (np.diff(values) > 0).all()
+    if steps.size and not in_order:
         _note(f"{where}: {kind} '{name}' is not in order; its cells are sorted by {kind}")
         return dataset.sortby(name)
     return dataset

@@ -217,6 +217,33 @@ def _around_the_circle(longitudes: np.ndarray) -> np.ndarray:
     return np.argsort(np.mod(circular - west, 360.0), kind="stable")
 
 
+def steps_around_the_circle(longitudes: ArrayLike) -> np.ndarray:
+    """The steps between neighbouring longitudes taken in their order round the circle, from
+    the western end of the cells (after the widest gap, :func:`longitude_span`) eastward,
+    whatever the order the file stores them in: a regional axis across the prime meridian
+    stored ascending in a 0…360 file (0.25, …, 17.75, 350.25, …, 357.75) is every 2.5° from
+    350.25 to 17.75; the 332.5° between 17.75 and 350.25 is the gap outside the region.
+
+    Parameters
+    ----------
+    longitudes : array_like, shape (n,)
+        Degrees east, any convention and order, finite, n ≥ 1.
+
+    Returns
+    -------
+    ndarray, shape (n - 1,)
+        Degrees, each in (0, 360).
+
+    Examples
+    --------
+    >>> steps_around_the_circle([0.25, 2.75, 5.25, 355.25, 357.75]).tolist()
+    [2.5, 2.5, 2.5, 2.5]
+    """
+    longitudes = np.asarray(longitudes, np.float64).ravel()
+    ordered = longitudes[_around_the_circle(longitudes)]
+    return np.mod(np.diff(ordered), 360.0)
+
+
 def wrapped_difference(longitude: np.ndarray, reference: np.ndarray | float) -> np.ndarray:
     """λ − λ_ref brought into [−180, 180) degrees, so that 179° and −179° are 2° apart."""
     return (np.asarray(longitude, np.float64) - reference + 180.0) % 360.0 - 180.0

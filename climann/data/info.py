@@ -29,7 +29,7 @@ from climann.data.cyclic import DROPPED_KEY
 from climann.data.repeated_cells import USED_ONCE_KEY
 from climann.data.defaults import default_inputs
 from climann.data.forecast_times import calendar_months_per_unit, is_dated, is_forecast_period
-from climann.data.geometry import encircled_pole, longitude_ends, longitude_ends_text, wrapped_difference
+from climann.data.geometry import encircled_pole, longitude_ends, longitude_ends_text, steps_around_the_circle
 from climann.data.grid_points import named_points, on_points_of
 from climann.data.grids import horizontal_grid
 from climann.data.layout import Coordinate
@@ -359,16 +359,26 @@ def longitude_convention(values: np.ndarray) -> str:
 def _longitude_text(values: np.ndarray) -> str:
     """The longitudes from their western to their eastern end (:func:`~climann.data.geometry.
     longitude_ends`, as ``predict`` names a grid), their convention and spacing. Longitude is
-    periodic (CF section 4.2), so the steps are taken modulo 360°: a regional grid across the
+    periodic (CF section 4.2), so the steps are taken modulo 360° in the cells' order round the
+    circle (:func:`~climann.data.geometry.steps_around_the_circle`): a regional grid across the
     dateline stored 150, …, 180, −175, …, −150 is "150 to -150 across the dateline, …,
-    regular, every 5°", not 355° apart at its seam."""
+    regular, every 5°", not 355° apart at its seam; one across the prime meridian stored
+    ascending in a 0…360 file, 0.25, …, 17.75, 350.25, …, 357.75 (as ``cdo sellonlatbox,0,360,…``
+    leaves it), is "350.25 to 17.75 across the prime meridian, stored 0.25 to 357.75
+    (ascending), …, regular, every 2.5°": the 332.5° between 17.75 and 350.25 is the gap
+    outside the region, and the file's order is kept."""
     if len(values) == 1:
         return _single_value_text(values)
-    steps = wrapped_difference(values[1:], values[:-1])
+    steps = steps_around_the_circle(values)
     spacing = _spacing_text(steps)
     covers_globe = spacing.startswith("regular") and np.isclose(len(values) * abs(steps[0]), 360)
+    ends = longitude_ends(values)
+    stored = ""
+    if ends[0] > ends[1] and values[0] != ends[0]:  # across the seam, not stored from its western end
+        order = "ascending" if (np.diff(values) > 0).all() else "descending" if (np.diff(values) < 0).all() else ""
+        stored = f", stored {values[0]:g} to {values[-1]:g}{f' ({order})' if order else ''}"
     return (
-        f"{len(values)} values, {longitude_ends_text(longitude_ends(values), separator=' to ')}, "
+        f"{len(values)} values, {longitude_ends_text(ends, separator=' to ')}{stored}, "
         f"{longitude_convention(values)} convention, {spacing}{', global' if covers_globe else ''}"
     )
 

@@ -20,6 +20,7 @@ from rich.table import Table
 from climann.evaluation.baselines import is_smoothed
 from climann.evaluation.scores import note_lines, score_note_lines
 from climann.evaluation.seasons import SEASONS
+from climann.evaluation.target_means import target_means_text
 
 MODEL_ORDER = ("model", "linear", "climatology", "persistence")
 COLUMNS = (("mse", "MSE"), ("rmse", "RMSE"), ("mae", "MAE"), ("bias", "bias"), ("r2", "R²"),
@@ -162,6 +163,7 @@ def _coverage(metrics: dict) -> list[str]:
             lines.append(f"Values scored in the {split} block where they differ from the network's: {listed}.")
     notes = note_lines(metrics.get("notes", [])) + score_note_lines(metrics.get("score_notes", []))
     notes += [changed_input_text(change) for change in metrics.get("changed_inputs", [])]
+    notes += [text for text in (target_means_text(metrics),) if text]
     if notes:
         lines += ["", "Notes:", ""] + [f"- {line}" for line in notes]
     return lines

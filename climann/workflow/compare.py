@@ -35,6 +35,7 @@ import numpy as np
 from climann.data.paths import path_list
 from climann.errors import ClimannError, library_message
 from climann.evaluation.report import climatology_text
+from climann.evaluation.target_means import TARGET_MEANS_KEY
 from climann.run_files import finished_run_problem, interrupted_retraining, is_unfinished_run, mixed_run_problem
 from climann.workflow.outputs import CHECKPOINT_FILES, COMPARE_FILES, ENSEMBLE_RUN_FILES, prepare_output_folder
 from climann.workflow.runlog import duration_text
@@ -135,6 +136,10 @@ class RunSummary:
     choices : dict
         The ``[data]`` keys of :data:`CELL_KEYS` and :data:`STEP_KEYS` in its ``config.toml``
         (:func:`sample_choices`).
+    target_means : tuple of str
+        Its inputs that are area means of its target at the same time step (``metrics.json``
+        ``target_area_means``, :mod:`climann.evaluation.target_means`): its scores assume the
+        true mean is given.
     """
 
     label: str
@@ -160,6 +165,7 @@ class RunSummary:
     changed_inputs: tuple[str, ...] = ()
     scored_on: dict | None = None
     choices: dict = dataclasses.field(default_factory=dict)
+    target_means: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -295,7 +301,7 @@ def read_run(run_dir: str | Path, label: str | None = None) -> RunSummary:
         training_seconds=seconds, train_loss=train_loss, val_loss=val_loss,
         loss=str(config.get("training", {}).get("loss", "mse")), inputs=_input_keys(run_dir),
         ensemble_size=ensemble_size, learned=learned_quantity(config.get("data", {})),
-        climatology=climatology_text(metrics),
+        climatology=climatology_text(metrics), target_means=tuple(metrics.get(TARGET_MEANS_KEY) or ()),
         climatology_years=str(metrics.get("split_periods", {}).get("train", "")) if climatology is not None else "",
         changed_inputs=tuple(str(change.get("path", change)) if isinstance(change, dict) else str(change)
                              for change in metrics.get("changed_inputs", [])),
@@ -445,6 +451,10 @@ def comparison_notes(runs: Sequence[RunSummary]) -> list[str]:
            "their learning curves are losses of different standardised quantities and are not comparable (their "
            "test scores are, in the target's units)")
     for run in runs:
+        if run.target_means:
+            notes.append(f"{run.label}'s inputs hold {run.target}'s own area mean at the same time step "
+                         f"({', '.join(run.target_means)}; metrics.json {TARGET_MEANS_KEY}): its scores assume the "
+                         "true mean is given at prediction time")
         if run.ensemble_size > 1:
             notes.append(f"{run.label} is an ensemble of {run.ensemble_size} networks scored by their mean: its params "
                          "count every member's weights and biases, its epochs and learning curve are member 0's "

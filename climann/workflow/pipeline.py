@@ -81,6 +81,7 @@ from climann.workflow.run_directory import (  # noqa: F401 (RunResult … grid_s
     history_csv,
     input_units,
     model_metadata,
+    target_means_entry,
     untrained_outputs,
     write_run_files,
 )
@@ -95,6 +96,7 @@ from climann.workflow.runlog import (
     warn_about_extrapolation,
     warn_about_identity,
     warn_about_notes,
+    warn_about_target_means,
 )
 
 if TYPE_CHECKING:
@@ -361,13 +363,14 @@ def grid_metrics(
         season_of_step=season_index(season_times) if is_sub_annual(season_times) else None,
         region_cells=np.stack([region.cells for region in scored]) if scored else None,
     )
-    return run_metrics(total, list(split.time_masks), names, target=layout.target_name, units=layout.target_units,
-                       mode=mode, season=season_name(times, known_step=layout.known_time_step,
-                                                          value_step=layout.value_time_step), regions=regions,
-                       n_dropped=n_dropped, split_periods=split.descriptions, left_out=left_out,
-                       have_climatology=climatology is not None, seasons=axis_seasons(season_times),
-                       window_days=None if climatology is None else config.evaluation.climatology_window_days,
-                       scored_on=layout_fingerprints(layout, split.time_masks))
+    metrics = run_metrics(total, list(split.time_masks), names, target=layout.target_name, units=layout.target_units,
+                          mode=mode, season=season_name(times, known_step=layout.known_time_step,
+                                                             value_step=layout.value_time_step), regions=regions,
+                          n_dropped=n_dropped, split_periods=split.descriptions, left_out=left_out,
+                          have_climatology=climatology is not None, seasons=axis_seasons(season_times),
+                          window_days=None if climatology is None else config.evaluation.climatology_window_days,
+                          scored_on=layout_fingerprints(layout, split.time_masks))
+    return metrics | target_means_entry(config)
 
 
 def run_training(
@@ -514,6 +517,7 @@ def _train_evaluate_write(
             evaluation = evaluate(config, data, network)
         warn_about_notes(evaluation.metrics)
         warn_about_identity(evaluation.metrics, config.data)
+        warn_about_target_means(evaluation.metrics)
         warn_about_extrapolation(block_extrapolation(data),
                                  input_units(config, data.samples.feature_names, data.samples.layout))
     else:

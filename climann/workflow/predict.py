@@ -42,7 +42,7 @@ from climann.jsonfile import write_json
 from climann.model import Network
 from climann.model.ensemble import Ensemble
 from climann.data.members import member_values
-from climann.workflow.runlog import warn_about_identity
+from climann.workflow.runlog import warn_about_identity, warn_about_target_means
 from climann.workflow.new_data import (
     check_like_training, member_notes, training_target_attributes, with_training_levels, with_training_quantity,
     with_training_step,
@@ -1119,6 +1119,7 @@ def evaluate_run(
         metrics = with_changed_inputs(metrics, changed)
         spread = evaluation.spread
         warn_about_identity(metrics, config.data)  # the linear baseline on its test block, as train says
+        warn_about_target_means(metrics)
     metrics = with_model_record(metrics, run)
     with folder_written(Path(out) if out else Path(run_dir), EVALUATION_FILES) as destination:
         _write_scores(destination, data, metrics, truth, predictions, f"climann evaluate {run_dir}",
@@ -1306,6 +1307,7 @@ def _evaluate_chunked(
             metrics = with_changed_inputs(metrics, changed or [])
             if not other:  # the linear baseline on the run's test block, as train says
                 warn_about_identity(metrics, config.data)
+                warn_about_target_means(metrics)
             metrics = with_model_record(metrics, run)
             write_json(destination / "metrics.json", metrics, what="metrics file")
             write_report(destination, metrics)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from climann.data.area_means import target_area_mean_names
 from climann.data.cell_methods import time_cell_method
 from climann.data.climatology import climatology_record
 from climann.data.geometry import encircled_pole, longitude_ends
@@ -31,6 +32,7 @@ from climann.data.stations import chosen_station_record
 from climann.evaluation.baselines import CLIMATOLOGY_WINDOW_DAYS
 from climann.evaluation.predictions import predictions_dataset, write_predictions
 from climann.evaluation.report import report_markdown
+from climann.evaluation.target_means import target_means_record
 from climann.jsonfile import dumps
 from climann.run_files import MODEL_SHA256_KEY, model_sha256
 from climann.model import History, Network
@@ -436,6 +438,17 @@ class ChunkedEvaluation:
     area_means: dict[str, np.ndarray]
     climatology: np.ndarray | None = None
     season_index: np.ndarray | None = None
+
+
+def target_means_entry(config: RunConfig) -> dict[str, list[str]]:
+    """The entry of ``metrics.json`` naming the run's inputs that are area means of its target at
+    the same time step (``[data] global_means`` or ``regional_means`` of the target, see
+    :mod:`climann.evaluation.target_means`): ``{"target_area_means": ["tas_global_mean"]}``,
+    empty when there are none. Every route that scores a run adds it (in memory
+    :func:`climann.workflow.pipeline.grid_metrics`, chunk by chunk
+    :func:`climann.workflow.compute.run.evaluate_distributed`), so ``climann evaluate`` keeps it."""
+    data = config.data
+    return target_means_record(target_area_mean_names(data.target, data.global_means, data.regional_means))
 
 
 def scored_steps_record(source: PointwiseSource, config: RunConfig) -> dict[str, int]:

@@ -150,6 +150,17 @@ def warn_about_identity(metrics: dict, data: DataConfig) -> None:
         run_logger.warning(line)
 
 
+def warn_about_target_means(metrics: dict) -> None:
+    """Warn (on the terminal and in ``train.log``) when the run's inputs hold the target's own
+    area mean at the same time step (``metrics.json`` ``target_area_means``): its scores assume
+    that true mean is given (:func:`climann.evaluation.target_means.target_means_text`)."""
+    from climann.evaluation.target_means import target_means_text
+
+    line = target_means_text(metrics)
+    if line is not None:
+        run_logger.warning(line)
+
+
 #: The least share of a validation or test block's samples outside the training range that
 #: ``train`` warns of: a few record values (0.2 % of a 3-year sample's blocks) are what any
 #: split of one record holds, and a line for them on every run would teach users to ignore it.

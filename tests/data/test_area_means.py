@@ -13,6 +13,7 @@ from climann.data.area_means import (
     axes_extent,
     region_label,
     regional_boxes,
+    target_area_mean_names,
 )
 from climann.data.layout import AREA_EXTENT_ATTRIBUTE
 from climann.data.open import open_dataset
@@ -173,3 +174,20 @@ def test_an_extent_reads_as_an_area_with_no_longitude_past_360(extent, text):
     from climann.data.area_means import AreaExtent
 
     assert str(AreaExtent(*extent, 1.0, 1.0)) == text
+
+
+@pytest.mark.parametrize(("global_means", "regional_means", "expected"), [
+    pytest.param(["tas", "pred"], {}, ["tas_global_mean"], id="global-mean-of-the-target"),
+    pytest.param([], {"tas": [0, 90, 0, 120]}, ["tas_mean_0N-90N_0E-120E"], id="regional-mean-of-the-target"),
+    pytest.param(["pred"], {"pred": [0, 90, 0, 120], "tas": [-90, 0, 200, 340, 0, 90, 0, 120]},
+                 ["tas_mean_90S-0N_200E-340E", "tas_mean_0N-90N_0E-120E"], id="two-boxes-of-the-target"),
+    pytest.param(["pred"], {"pred": [0, 90, 0, 120]}, [], id="means-of-another-variable"),
+])
+def test_the_area_means_of_the_target_are_named_as_their_feature_columns(global_means, regional_means, expected):
+    """Every box of the target counts (one outside the region scored too): its mean at the
+    same step shares the scored cells' anomaly. The names are the columns the features make."""
+    assert target_area_mean_names("tas", global_means, regional_means) == expected
+    dataset = grid_dataset(n_years=1)
+    columns = area_mean_features(dataset, global_means=global_means, regional_means=regional_means)
+    assert set(expected) <= set(columns)
+    assert [name for name in columns if name.startswith("tas_")] == expected

@@ -131,6 +131,23 @@ def test_a_longitude_axis_across_the_dateline_is_in_order(tmp_path):
     np.testing.assert_array_equal(dataset["lon"].values, longitude)
 
 
+@pytest.mark.parametrize(("longitude", "noted"), [
+    pytest.param(np.array([0.25, 2.75, 5.25, 355.25, 357.75]), False, id="ascending-in-0-to-360"),
+    pytest.param(np.array([-177.5, -175.0, 170.0, 172.5, 175.0]), False, id="ascending-in-minus-180-to-180"),
+    pytest.param(np.array([357.75, 355.25, 5.25, 2.75, 0.25]), True, id="descending-is-sorted"),
+])
+def test_a_region_across_the_seam_stored_ascending_is_in_order(tmp_path, caplog, longitude, noted):
+    """break22c F6: a box across Greenwich as `cdo sellonlatbox,0,360,…` leaves it (ascending
+    in 0…360, the western cells last) was said to be "not in order; its cells are sorted by
+    longitude", and nothing was sorted: it is kept as stored, without a note. A box stored
+    descending by value is still sorted, with the note that says so."""
+    with caplog.at_level(logging.WARNING):
+        dataset = open_dataset([write(tmp_path / "seam.nc", LATITUDE, longitude)])
+    np.testing.assert_array_equal(dataset["lon"].values, np.sort(longitude))
+    np.testing.assert_array_equal(dataset["tas"].values, field(LATITUDE, np.sort(longitude)))
+    assert ("longitude 'lon' is not in order; its cells are sorted by longitude" in caplog.text) == noted
+
+
 @pytest.mark.parametrize("axis", [pytest.param(0, id="latitude"), pytest.param(1, id="longitude")])
 def test_a_repeated_value_is_refused(tmp_path, axis):
     values = [np.array([-30.0, 0.0, 30.0, 60.0]), np.array([0.0, 90.0, 180.0, 270.0])]

@@ -6,7 +6,7 @@ import pytest
 
 from climann.data.geometry import (
     centre_spacing_areas, crossed_quadrilaterals, encircled_pole, great_circle_polygon_areas, longitude_ends,
-    longitude_ends_text, longitude_span, polygon_areas,
+    longitude_ends_text, longitude_span, polygon_areas, steps_around_the_circle,
 )
 
 RADIUS = 6371000.0
@@ -229,3 +229,15 @@ def test_a_grid_round_a_pole_reads_as_such_not_as_across_the_dateline():
     assert longitude_ends_text(longitude_ends(longitude)) == "-41.9872…-48.0128 across the dateline"
     assert longitude_ends_text(longitude_ends(longitude), pole=encircled_pole(latitude, longitude)) == (
         "all, round the North Pole")
+
+
+@pytest.mark.parametrize(("longitudes", "expected"), [
+    pytest.param(np.r_[0.25:18.0:2.5, 350.25:358.0:2.5], [2.5] * 11, id="greenwich-stored-ascending"),
+    pytest.param(np.r_[350.25:358.0:2.5, 0.25:18.0:2.5], [2.5] * 11, id="greenwich-west-to-east"),
+    pytest.param(np.array([150.0, 155.0, 165.0, -175.0]), [5.0, 10.0, 20.0], id="irregular-across-the-dateline"),
+    pytest.param(np.arange(0.0, 360.0, 30.0)[::-1], [30.0] * 11, id="global-descending"),
+])
+def test_steps_are_taken_round_the_circle_from_the_western_end(longitudes, expected):
+    """The steps between neighbours in their order round the circle (the 332.5° from 17.75 to
+    350.25 is the gap outside a region, not a step: break22c F6)."""
+    np.testing.assert_allclose(steps_around_the_circle(longitudes), expected)

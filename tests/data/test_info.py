@@ -1,3 +1,4 @@
+import logging
 import tomllib
 
 import cftime
@@ -90,14 +91,30 @@ def test_a_regional_grid_within_0_to_180_is_said_to_be_in_either_convention(tmp_
     pytest.param(np.array([150.0, 155.0, 165.0, -175.0]),
                  "4 values, 150 to -175 across the dateline, −180…180 convention, irregular, 5° to 20° apart",
                  id="irregular-across-the-dateline"),
+    # break22c F6: as `cdo sellonlatbox,0,360,…` leaves a box across Greenwich: ascending, its western cells last
+    pytest.param(np.r_[0.25:18.0:2.5, 350.25:358.0:2.5],
+                 "12 values, 350.25 to 17.75 across the prime meridian, stored 0.25 to 357.75 (ascending), 0…360 "
+                 "convention, regular, every 2.5°",
+                 id="greenwich-0-to-360-stored-ascending"),
+    pytest.param(np.r_[-178.75:-160.0:2.5, 151.25:180.0:2.5],
+                 "20 values, 151.25 to -161.25 across the dateline, stored -178.75 to 178.75 (ascending), −180…180 "
+                 "convention, regular, every 2.5°",
+                 id="dateline-minus-180-to-180-stored-ascending"),
 ])
-def test_a_regional_grid_across_the_seam_is_described_from_its_west_to_its_east_end(tmp_path, longitudes, expected):
+def test_a_regional_grid_across_the_seam_is_described_from_its_west_to_its_east_end(tmp_path, caplog, longitudes,
+                                                                                    expected):
     """A grid stored 150, …, 180, −175, …, −150 read "-175 to 180, …, irregular, 5° to 355°
-    apart": the steps are taken modulo 360°, the ends as predict names them."""
+    apart": the steps are taken modulo 360° in the cells' order round the circle, the ends as
+    predict names them. One stored ascending across the seam (0.25, …, 17.75, 350.25, …) read
+    "not in order; its cells are sorted" and "irregular, 2.5° to 27.5° apart" (break22c F6):
+    it is in order, nothing is sorted, and 27.5° was the gap outside the region."""
     path = tmp_path / "regional.nc"
     dataset = grid_dataset(n_years=1, n_lon=len(longitudes))
     dataset.assign_coords(lon=("lon", longitudes, dataset.lon.attrs)).to_netcdf(path)
-    assert expected in _line(describe([str(path)]), "longitude")
+    with caplog.at_level(logging.WARNING):
+        line = _line(describe([str(path)]), "longitude")
+    assert line.strip() == f"longitude 'lon': {expected}"
+    assert "not in order" not in caplog.text
 
 
 def test_an_oisst_file_is_not_given_its_own_anomaly_as_a_predictor(tmp_path):

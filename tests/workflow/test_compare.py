@@ -507,3 +507,16 @@ def test_a_run_rescored_on_changed_inputs_is_noted(runs, tmp_path):
     assert ("rescored was scored on input files changed since it was trained (/data/tos.nc; metrics.json "
             "changed_inputs): its scores are of the changed data, not of the files the other runs were scored on"
             ) in notes
+
+
+def test_a_run_fed_the_target_s_own_area_mean_is_named_in_the_notes(runs, tmp_path):
+    """break22c F7: a run whose inputs hold the target's area mean of the same step
+    (metrics.json target_area_means) scores as if that mean were given; compare says so."""
+    given = tmp_path / "given"
+    shutil.copytree(runs["wide"], given)
+    metrics = json.loads((given / "metrics.json").read_text())
+    (given / "metrics.json").write_text(json.dumps({**metrics, "target_area_means": ["tas_global_mean"]}))
+    assert not [note for note in comparison_notes(read_runs([runs["small"], runs["wide"]])) if "area mean" in note]
+    notes = comparison_notes(read_runs([runs["small"], given]))
+    assert notes == ["given's inputs hold tas's own area mean at the same time step (tas_global_mean; metrics.json "
+                     "target_area_means): its scores assume the true mean is given at prediction time"]

@@ -2318,3 +2318,24 @@ def test_a_run_from_before_the_model_record_is_rescored_into_the_same_metrics_js
         assert json.loads(written).get("model_sha256") == record
         evaluate_run(folder)
         assert (folder / "metrics.json").read_text() == written
+
+
+def test_evaluate_keeps_the_record_and_the_line_of_the_target_s_own_area_mean(tmp_path, caplog):
+    """break22c F7: a run fed the target's global mean is re-scored as trained: its metrics.json
+    and report.md keep target_area_means and the line, and evaluate warns as train did."""
+    from climann.workflow.predict import evaluate_run
+    from tests.conftest import grid_dataset
+
+    grid_dataset(n_years=3).to_netcdf(tmp_path / "grid.nc")
+    config = build_config({"data": {"paths": [str(tmp_path / "grid.nc")], "target": "tas", "predictors": ["pred"],
+                                    "global_means": ["tas"]},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    (run_dir / "metrics.json").unlink()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        metrics = evaluate_run(run_dir)
+    assert metrics["target_area_means"] == ["tas_global_mean"]
+    line = "the input tas_global_mean is an area mean of the target tas at the same time step"
+    assert [record.getMessage().startswith(line) for record in caplog.records].count(True) == 1
+    assert line in (run_dir / "report.md").read_text() and "target_area_means" in (run_dir / "metrics.json").read_text()

@@ -1,5 +1,6 @@
 """The run log: epoch lines, phases with timings, what train.log collects."""
 
+import json
 import logging
 import re
 
@@ -199,3 +200,47 @@ def test_a_few_record_values_of_a_short_block_are_not_warned_of(tmp_path, n_reco
         assert lines == []
         return
     assert len(lines) == 1 and f"test block: {100 * n_record / 12:.0f} % of samples lie outside" in lines[0]
+
+
+#: The line's start for each run of :func:`test_the_target_s_own_area_mean_is_warned_of_and_recorded`.
+TARGET_MEAN_LINE = "climann: warning: {said} of the target tas at the same time step: the scores assume its true mean"
+
+
+@pytest.mark.parametrize("route", [pytest.param([], id="in-memory"),
+                                   pytest.param(["--set", "data.in_memory_limit_gb=1e-6"], id="streamed")])
+@pytest.mark.parametrize(("means", "expected"), [
+    pytest.param(["--global-means", "tas"], ["tas_global_mean"], id="global-mean-of-the-target"),
+    # a box outside the cells scored (the southern half) is the target's anomaly of the same step too
+    pytest.param(["--region", "-90,0,0,360", "--regional-means", "tas=0,90,0,120"], ["tas_mean_0N-90N_0E-120E"],
+                 id="regional-mean-of-the-target-elsewhere"),
+    pytest.param(["--global-means", "pred", "--regional-means", "pred=0,90,0,120"], [], id="means-of-a-predictor"),
+])
+def test_the_target_s_own_area_mean_is_warned_of_and_recorded(tmp_path, route, means, expected):
+    """break22c F7: the target's area mean at the same step handed the network the step's
+    anomaly (test MSE 10× lower) without a word. train warns in one line on the terminal and
+    in train.log, and metrics.json and report.md say so; an area mean of another variable
+    gets nothing. The same on every route (in memory, streamed chunk by chunk)."""
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+    from tests.conftest import grid_dataset
+
+    grid_dataset(n_years=3).to_netcdf(tmp_path / "grid.nc")
+    result = CliRunner().invoke(app, ["train", "--data", str(tmp_path / "grid.nc"), "--target", "tas",
+                                      "--predictors", "pred", *means, *route, "--hidden", "4", "--epochs", "1",
+                                      "--set", "evaluation.figures=false", "--out", str(tmp_path / "run")])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert ("evaluated_every_nth_time_step" in metrics) == bool(route)
+    log = (tmp_path / "run" / "train.log").read_text()
+    report = (tmp_path / "run" / "report.md").read_text()
+    if not expected:
+        assert "target_area_means" not in metrics
+        assert "of the target tas at the same time step" not in result.output + log + report
+        return
+    assert metrics["target_area_means"] == expected
+    line = TARGET_MEAN_LINE.format(said=f"the input {expected[0]} is an area mean")
+    assert [text for text in result.output.splitlines() if "at the same time step" in text] == [
+        text for text in result.output.splitlines() if text.startswith(line)]
+    assert result.output.count(line) == 1 and log.count(line.removeprefix("climann: warning: ")) == 1
+    assert report.count(line.removeprefix("climann: warning: ")) == 1

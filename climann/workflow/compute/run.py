@@ -84,6 +84,7 @@ from climann.workflow.run_directory import (
     input_units,
     model_metadata,
     scored_steps_record,
+    target_means_entry,
     write_chunked_run_files,
 )
 from climann.workflow.runlog import (
@@ -93,6 +94,7 @@ from climann.workflow.runlog import (
     warn_about_extrapolation,
     warn_about_identity,
     warn_about_notes,
+    warn_about_target_means,
 )
 
 if TYPE_CHECKING:
@@ -349,6 +351,7 @@ def evaluate_distributed(
         window_days=config.evaluation.climatology_window_days if "climatology" in options else None,
         seasons=axis_seasons(season_times), scored_on=layout_fingerprints(layout, split.time_masks),
     )
+    metrics.update(target_means_entry(config))
     if own_data:
         metrics.update(scored_steps_record(source, config))
     if ranges is not None and flag_extrapolation:
@@ -400,6 +403,7 @@ def evaluate_and_write(
     )
     warn_about_notes(evaluated.metrics)
     warn_about_identity(evaluated.metrics, config.data)
+    warn_about_target_means(evaluated.metrics)
     warn_about_extrapolation(evaluated.extrapolation, input_units(config, source.feature_names, source.layout))
     _begin(phases, "writing the run directory")
     figures = write_chunked_run_files(

@@ -700,3 +700,25 @@ def test_the_step_read_before_a_time_range_is_neither_a_time_step_of_the_run_nor
     written = (run.run_dir / "metrics.json").read_text()
     evaluate_run(run.run_dir, compute=settings.get("compute") and run.config.compute)
     assert (run.run_dir / "metrics.json").read_text() == written
+
+
+@pytest.mark.parametrize(("means", "expected"), [
+    pytest.param(["--global-means", "tas", "--regional-means", "rsdt=0,90,0,120"], ["tas_global_mean"],
+                 id="global-mean-of-the-target"),
+    pytest.param(["--regional-means", "rsdt=0,90,0,120"], [], id="mean-of-a-predictor"),
+])
+def test_a_cluster_run_warns_of_the_target_s_own_area_mean_and_records_it(tiny_file, cluster, tmp_path, means,
+                                                                          expected):
+    """break22c F7 on the cluster route: the line train gives in memory (tests/workflow/test_runlog.py), in
+    train.log, metrics.json and report.md; none for the area mean of a predictor."""
+    result = runner.invoke(app, ["train", "--data", str(tiny_file), "--scheduler", cluster.scheduler_address,
+                                 "--predictors", "rsdt", *means, "--hidden", "4", "--epochs", "1",
+                                 "--set", "evaluation.figures=false", "--out", str(tmp_path / "run")])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    texts = [result.output, (tmp_path / "run" / "train.log").read_text(), (tmp_path / "run" / "report.md").read_text()]
+    line = ("the input tas_global_mean is an area mean of the target tas at the same time step: the scores assume "
+            "its true mean is given at prediction time")
+    assert metrics.get("target_area_means", []) == expected
+    assert [text.count(line) for text in texts] == ([1, 1, 1] if expected else [0, 0, 0])
+    assert "cluster: " in texts[1]
