@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shlex
 import zipfile
 from collections.abc import Iterable
@@ -45,6 +46,8 @@ CHECKPOINT_FORMAT = "climann training state"
 MEMBERS_KIND = "climann ensemble members"
 MODEL_FILE, BEST_MODEL_FILE, CHECKPOINT_FILE = "model.npz", "best_model.npz", "checkpoint.npz"
 PROVENANCE_FILE, CONFIG_FILE = "provenance.json", "config.toml"
+#: The hidden hard link to the model.npz a ``train --overwrite`` replaces, there while it publishes.
+REPLACED_MODEL_CLAIM = ".model.npz.replaced.tmp"
 #: The key of ``metrics.json`` and ``provenance.json`` that names the ``model.npz`` they were
 #: written for: its SHA-256 (:func:`model_sha256`), since 3 December 2026.
 MODEL_SHA256_KEY = "model_sha256"
@@ -199,6 +202,8 @@ def mixed_run_problem(folder: str | Path, *, rescoring: bool = False) -> str | N
     """
     folder = Path(folder)
     mixed = mixed_run_files(folder)
+    if mixed and not _publishing_stopped(folder):
+        return _model_replaced_problem(folder, mixed, rescoring=rescoring)
     if not mixed or (rescoring and mixed == ["metrics.json"]):
         return None
     quoted = shlex.quote(str(folder))
@@ -213,6 +218,27 @@ def mixed_run_problem(folder: str | Path, *, rescoring: bool = False) -> str | N
                    else ("its provenance.json", "was"))
     return (f"{folder} mixes two runs: {newer} (and perhaps history.csv, train.log and config.toml, replaced after "
             f"{'them' if verb == 'were' else 'it'}) {_written_for_another(verb)}; {way}")
+
+
+def _publishing_stopped(folder: Path) -> bool:
+    """Whether ``folder`` shows a ``climann train`` stopped while it published its run: the
+    retraining's checkpoint (removed last of all) or the claim on the model it replaced
+    (:data:`REPLACED_MODEL_CLAIM`). Without either, a ``model.npz`` that its files do not name
+    was put there by other means (by hand, ``cp`` of another run's model)."""
+    return (folder / CHECKPOINT_FILE).exists() or os.path.lexists(folder / REPLACED_MODEL_CLAIM)
+
+
+def _model_replaced_problem(folder: Path, mixed: list[str], *, rescoring: bool) -> str | None:
+    """A ``model.npz`` put into a run by other means than ``climann train`` (verify22b F3): as
+    before the record, ``climann evaluate`` (and ``make evaluate``) scores it, which rewrites
+    ``metrics.json`` for it; until then the scores there are another model's, and the commands
+    that show them refuse with the way out. ``provenance.json`` keeps the training's record."""
+    if rescoring or "metrics.json" not in mixed:
+        return None
+    quoted = shlex.quote(str(folder))
+    return (f"{folder}'s model.npz is not the one its metrics.json was written for (it was replaced after the run "
+            f"was written, not by climann train); score it with: climann evaluate {quoted}, or put back the run's "
+            "own model.npz")
 
 
 def _written_for_another(verb: str) -> str:

@@ -53,6 +53,7 @@ from climann.atomic import write_target
 from climann.errors import ClimannError
 from climann.run_files import (
     PUBLISH_ORDER,
+    REPLACED_MODEL_CLAIM,
     few,
     is_checkpoint_file,
     is_members_file,
@@ -673,7 +674,7 @@ def _kept_beside(staging: Path, run_dir: Path, why: str, overwrite: bool, advice
 #: ``publish_run(replaces=ANY_RUN)``: ``overwrite`` replaces whichever climann run is there.
 ANY_RUN = "any climann run"
 #: Held, while a run replaces another, by a hard link to the model it replaces (:func:`_replacing`).
-_REPLACED_MODEL = ".model.npz.replaced.tmp"
+_REPLACED_MODEL = REPLACED_MODEL_CLAIM
 _REPLACED_ADVICE = "--overwrite replaces only the run that was there when this one started"
 
 

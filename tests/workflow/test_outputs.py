@@ -614,13 +614,21 @@ def test_a_replacement_killed_between_two_renames_leaves_a_run_that_is_refused_a
         done.append(target.name)
 
     monkeypatch.setattr(outputs, "_rename", killed_after_some)
+    unlink = Path.unlink
+
+    def nothing_runs_after_a_kill(path: Path, *args, **kwargs) -> None:  # not publish_run's `finally` either
+        if len(done) < renames or len(done) == len(_PUBLISHED):
+            unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "unlink", nothing_runs_after_a_kill)
     if renames < len(_PUBLISHED):
         with pytest.raises(_Killed):
             publish_run(staging, run_dir, overwrite=True, replaces=_sha(run_dir / "model.npz"))
     else:
         publish_run(staging, run_dir, overwrite=True, replaces=_sha(run_dir / "model.npz"))
     assert done == _PUBLISHED[:renames]
-    whole = _files(run_dir) in (old, new)
+    # the claim on the replaced model stays after a kill: what --resume and the next run clear
+    whole = {name: data for name, data in _files(run_dir).items() if name != ".model.npz.replaced.tmp"} in (old, new)
     assert whole == (renames in (0, len(_PUBLISHED)))
     problem = mixed_run_problem(run_dir)
     assert (problem is None) == whole
@@ -629,6 +637,28 @@ def test_a_replacement_killed_between_two_renames_leaves_a_run_that_is_refused_a
         way = (f"climann evaluate {run_dir}" if set(done) <= _EVALUATION
                else f"climann train --out {run_dir} --overwrite")
         assert problem.startswith(f"{run_dir} mixes two runs: its ") and way in problem
+
+
+def test_a_model_put_into_a_run_by_hand_is_scored_by_evaluate_not_taken_for_a_stopped_overwrite(tmp_path):
+    """verify22b F3: a model.npz copied into a run on purpose (no checkpoint, no claim of a
+    replacement: nothing was publishing) was refused as 'a `climann train --overwrite` stopped',
+    with retraining as the only way out; `climann evaluate RUN` (make evaluate) scored it before
+    the record and does again. Until then the scores there are another model's: said, with evaluate."""
+    from climann.run_files import mixed_run_problem
+
+    run_dir, other = tmp_path / "run", tmp_path / "other"
+    _recording_run(run_dir, "old")
+    _recording_run(other, "mine")
+    shutil.copyfile(other / "model.npz", run_dir / "model.npz")
+    assert mixed_run_problem(run_dir, rescoring=True) is None
+    assert mixed_run_problem(run_dir) == (
+        f"{run_dir}'s model.npz is not the one its metrics.json was written for (it was replaced after the run was "
+        f"written, not by climann train); score it with: climann evaluate {run_dir}, or put back the run's own model.npz")
+    metrics = json.loads((run_dir / "metrics.json").read_text())  # what evaluate then writes
+    (run_dir / "metrics.json").write_text(json.dumps({**metrics, "model_sha256": _sha(run_dir / "model.npz")}))
+    assert mixed_run_problem(run_dir) is None  # provenance.json keeps the training's record
+    (run_dir / "checkpoint.npz").write_bytes(b"")  # a retraining stopped there: a mix, as before
+    assert mixed_run_problem(run_dir).startswith(f"{run_dir} mixes two runs: its provenance.json")
 
 
 def test_publishing_a_new_run_renames_the_staging_directory(tmp_path):
