@@ -331,15 +331,19 @@ def _compact_caption(metrics: dict, left_out: list[str]) -> list[str]:
     lines += [ACC_LINES[label] for label in shown]
     if shown and _climatology_scored(metrics):
         lines.append(f"{' and '.join(shown)}: n/a for climatology, its anomaly is zero")
-    # the notes on the table's columns and blocks (report.md lists the seasons' and regions' too)
-    keys = [_key(label) for label in shown]
+    # the notes on the table's columns and blocks (report.md lists the seasons' and regions' too); a
+    # score left out for being n/a in every row keeps its note: why it is undefined, and how to get it
+    undefined = [label for label in left_out if label != "period" and not _has_values(metrics, _key(label))]
+    keys = [_key(label) for label in (*shown, *undefined)]
     lines += score_note_lines([note for note in metrics.get("score_notes", []) if note["model"] != "climatology"
                                and note["score"] in keys and "season" not in note and "region" not in note])
     periods = metrics.get("split_periods", {})
     if "period" in left_out and periods:
         lines.append("periods: " + ", ".join(f"{split} {period}" for split, period in periods.items()))
-    if left_out:
-        lines.append(f"not shown: {', '.join(left_out)} (all in report.md, or use --wide)")
+    if undefined:
+        lines.append(f"n/a in every row, not shown: {', '.join(undefined)}")
+    if shown_elsewhere := [label for label in left_out if label not in undefined]:
+        lines.append(f"not shown: {', '.join(shown_elsewhere)} (all in report.md, or use --wide)")
     return lines
 
 

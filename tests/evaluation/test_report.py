@@ -294,13 +294,17 @@ def test_scores_undefined_in_every_row_give_way_to_those_computed():
     """New data have no climatology: their ACCs and skill are n/a in every row, and in a narrow terminal
     MSE and MAE are shown rather than three empty columns (break22b F5)."""
     undefined = {"acc": None, "acc_uncentred": None, "skill_vs_climatology": None}
-    metrics = {**WIDE_METRICS, "splits": {"data": {name: {**SCORES, **undefined} for name in ("model", "linear")}}}
+    reason = "there is no climatology of the training years to take anomalies from"
+    metrics = {**WIDE_METRICS, "splits": {"data": {name: {**SCORES, **undefined} for name in ("model", "linear")}},
+               "score_notes": [{"split": "data", "model": model, "score": score, "reason": reason}
+                               for model in ("model", "linear") for score in ("acc", "acc_uncentred")]}
     computed = {"MSE", "MAE", "RMSE", "bias", "R²", "corr"}
     for width in (60, 70, 80):
         lines = rendered(metrics_table(metrics, width=width), width)
         header = header_of(lines)
         assert {"RMSE", "MAE"} <= set(header)
         assert not {"ACC", "unc. ACC", "skill"} & set(header) or computed <= set(header), (width, header)
-        assert "ACC" in "\n".join(lines).split("not shown:")[1]
+        assert "n/a in every row, not shown: ACC, unc. ACC, skill" in " ".join("\n".join(lines).split())
+        assert reason in " ".join("\n".join(lines).split())  # why, and how to get them (verify22a F4)
     wide = header_of(rendered(metrics_table(metrics, width=200), 200))
     assert {"ACC", "unc. ACC", "skill"} <= set(wide)  # shown when there is room: report.md's columns
