@@ -528,6 +528,9 @@ def empty_selection_text(time_range: Sequence[str], months: Sequence[int], *, sp
     dates = f"{time_range[0]} to {time_range[1]}" if time_range else ""
     chosen = "/".join(month_abbr[int(month)] for month in months)
     selection = ", ".join(part for part in (dates, chosen and f"months {chosen}") if part)
+    if not in_range and dates:  # outside the data, or between two of their stamps
+        return (f"the time selection ({selection}) is empty; no time step of the data (which cover {span}) lies from "
+                f"{dates}: widen the time range")
     if not in_range or not months:
         return f"the time selection ({selection}) is empty; the data cover {span}: choose dates within them"
     where = f"no step from {dates}" if dates else "none of their steps"

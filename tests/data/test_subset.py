@@ -90,7 +90,7 @@ def test_djf_spans_the_year_boundary_and_stride_thins():
 
 
 def test_an_empty_time_selection_says_what_the_data_cover():
-    with pytest.raises(ClimannError, match="is empty; the data cover 2000-01-15 to 2002-12-15"):
+    with pytest.raises(ClimannError, match=r"is empty; no time step of the data \(which cover 2000-01-15 to 2002-12-15\)"):
         select_time(grid_dataset(n_years=3), time_range=("1990", "1995"))
 
 
@@ -616,8 +616,12 @@ def test_months_choose_weekly_means_without_bounds_by_their_cells_middle():
                  "2002-12-15, and no step from 2001-03-01 to 2001-03-31 is in Feb: widen the time range or choose "
                  "other months", id="months-outside-the-range"),
     pytest.param({"time_range": ("1990", "1995")},
-                 "the time selection (1990 to 1995) is empty; the data cover 2000-01-15 to 2002-12-15: choose dates "
-                 "within them", id="range-outside-the-data"),
+                 "the time selection (1990 to 1995) is empty; no time step of the data (which cover 2000-01-15 to "
+                 "2002-12-15) lies from 1990 to 1995: widen the time range", id="range-outside-the-data"),
+    pytest.param({"time_range": ("2001-03-20", "2001-04-10")},
+                 "the time selection (2001-03-20 to 2001-04-10) is empty; no time step of the data (which cover "
+                 "2000-01-15 to 2002-12-15) lies from 2001-03-20 to 2001-04-10: widen the time range",
+                 id="range-between-two-stamps"),
     pytest.param({"time_range": ("2001-04", "2001-10"), "months": (12, 1, 2)},
                  "the time selection (2001-04 to 2001-10, months Dec/Jan/Feb) is empty; the data cover 2000-01-15 to "
                  "2002-12-15, and no step from 2001-04 to 2001-10 is in Dec/Jan/Feb: widen the time range or choose "
