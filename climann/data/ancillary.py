@@ -20,7 +20,11 @@ to the target when
   observations", …: GPCC's ``numgauge``, "GPCC Number of Gauges") or is an error estimate
   ("error standard deviation", "standard error", "uncertainty"), or its ``long_name`` is the
   standard deviation of the target ("Standard deviation of sea ice concentration" beside a
-  target whose ``long_name`` is "Sea ice concentration", or which is named so); or
+  target whose ``long_name`` is "Sea ice concentration", or which is named so) and its
+  ``cell_methods`` does not say it is a statistic of the values over time or space (a
+  ``standard_deviation`` or ``variance`` method: "time: mean within days time:
+  standard_deviation over days", the day-to-day variability within each month, is a
+  quantity of its own, a legitimate predictor, not an error estimate); or
 - its name says it is the standard deviation, uncertainty, error or quality flags of the target
   X, as the product names it beside X (:data:`NAME_PATTERNS`): ``stdev_of_X`` (NOAA/NSIDC's
   sea-ice CDR G02202 v4: ``stdev_of_cdr_seaice_conc``, known so also where ``cdr_seaice_conc``
@@ -34,6 +38,8 @@ import re
 from collections.abc import Sequence
 
 import xarray as xr
+
+from climann.data.cell_methods import parse_cell_methods
 
 __all__ = ["ancillary_note", "ancillary_reason", "ancillary_relations"]
 
@@ -81,7 +87,7 @@ def ancillary_reason(variable: xr.DataArray, target: xr.DataArray) -> str | None
         text = variable.attrs.get(key)
         if text is not None and any(phrase in _words(text) for phrase in DESCRIPTION_PHRASES):
             return f"its {key} '{text}'"
-    if _of_the_target(variable.attrs.get("long_name"), target):
+    if _of_the_target(variable.attrs.get("long_name"), target) and not _a_spread_of_values(variable):
         return f"its long_name '{variable.attrs['long_name']}'"
     return _named_after(str(variable.name), str(target.name))
 
@@ -95,6 +101,18 @@ def _of_the_target(long_name: object, target: xr.DataArray) -> bool:
     names = {_words(target.attrs.get("long_name", "")), _words(target.name)} - {""}
     return any(words in {f"{prefix} {name}", f"{prefix} the {name}"} for prefix in LONG_NAME_PREFIXES
                for name in names)
+
+
+#: The CF cell methods (CF 1.8 appendix E) that make a variable a statistic of the values over
+#: time or space (their spread), not an estimate of their error.
+SPREAD_METHODS = ("standard_deviation", "variance")
+
+
+def _a_spread_of_values(variable: xr.DataArray) -> bool:
+    """Whether ``variable``'s CF ``cell_methods`` (section 7.3) says it is the spread of values
+    over an axis (:data:`SPREAD_METHODS`): ``"time: standard_deviation within days"``."""
+    methods = parse_cell_methods(str(variable.attrs.get("cell_methods", "")))
+    return any(entry.method.split()[0] in SPREAD_METHODS for entry in methods)
 
 
 def _named_after(name: str, target: str) -> str | None:

@@ -24,6 +24,12 @@ SPLIT_BLOCK_COORDINATE = "climann_split_block"
 #: (:meth:`climann.data.area_means.AreaExtent.record`).
 AREA_EXTENT_ATTRIBUTE = "climann_area_extent"
 
+#: The key of a time coordinate's ``encoding`` holding the run's ``grid_stride`` (every n-th
+#: row and column kept, :func:`climann.data.subset.select_grid_stride`); see
+#: :attr:`GridLayout.grid_stride`. On the time coordinate, which every layout has, as the
+#: time selection's records (:data:`climann.data.time_cells.VALUE_STEP_KEY`).
+GRID_STRIDE_KEY = "climann_grid_stride"
+
 #: The global attribute by which a file says that its land, seas and mountains are invented
 #: (climann's synthetic sample, :mod:`climann.data.sample_data`), its value beginning with
 #: :data:`SYNTHETIC_GEOGRAPHY`: its maps get no coastlines of the Earth, which would lie across
@@ -187,6 +193,10 @@ class GridLayout:
         The quantity and sign convention of each data variable whose ``standard_name`` or
         ``positive`` attribute says them (:func:`climann.data.quantities.quantity_record`),
         recorded in the model file likewise: an upward flux is not a downward one.
+    grid_stride : int
+        Every how many rows and columns of the input the run kept (``grid_stride``,
+        :data:`GRID_STRIDE_KEY`); 1 when it kept all. Midway edges between kept centres without
+        bounds then span ``grid_stride`` input cells: weights, not the input's cells' areas.
     time_storage : str
         Why the time axis has no regular step when the cause is its storage in a floating
         type too coarse for its step (:func:`climann.data.time_precision.coarse_storage`),
@@ -228,6 +238,7 @@ class GridLayout:
     cell_areas: np.ndarray | None = None
     cell_measure: Coordinate | None = None
     time_storage: str = ""
+    grid_stride: int = 1
 
     @property
     def is_rotated_pole(self) -> bool:

@@ -17,12 +17,13 @@ import cftime
 import numpy as np
 import xarray as xr
 
-from climann.data.coords import find_coordinate
+from climann.data.coords import find_coordinate, time_coordinate
 from climann.data.experiment_versions import EXPERIMENT_VERSION
 from climann.data.forecast_times import is_dated, on_valid_time
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes
 from climann.data.time_range import is_day, range_bounds
 from climann.data.grids import cell_coordinates
+from climann.data.layout import GRID_STRIDE_KEY
 from climann.data.levels import is_pressure_or_height, parametric_level, parametric_level_advice
 from climann.data.open import GRID_TOLERANCE
 from climann.data.time_axis import axis_time_step
@@ -691,11 +692,19 @@ def select_new_data_time(
 
 
 def select_grid_stride(dataset: xr.Dataset, stride: int) -> xr.Dataset:
-    """Keep every ``stride``-th latitude and longitude (a coarser grid for quick runs)."""
+    """Keep every ``stride``-th latitude and longitude (a coarser grid for quick runs), the
+    stride recorded on the time coordinate (:data:`~climann.data.layout.GRID_STRIDE_KEY`): the
+    kept centres alone cannot tell that each was a cell ``stride`` times narrower."""
     if stride == 1:
         return dataset
     lat_name, lon_name = find_coordinate(dataset, "latitude"), find_coordinate(dataset, "longitude")
-    return dataset.isel({lat_name: slice(None, None, stride), lon_name: slice(None, None, stride)})
+    thinned = dataset.isel({lat_name: slice(None, None, stride), lon_name: slice(None, None, stride)})
+    time_name = time_coordinate(thinned)
+    if time_name is None:
+        return thinned
+    time = thinned[time_name]
+    recorded = xr.Variable(time.dims, time.values, time.attrs, {**time.encoding, GRID_STRIDE_KEY: int(stride)})
+    return thinned.assign_coords({time_name: recorded})
 
 
 def season_months(seasons: Sequence[str]) -> tuple[int, ...]:

@@ -23,6 +23,7 @@ from climann.data.grids import axis_bounds, file_cell_measure, geographic_grid, 
 from climann.data.levels import LEVELS_KEY, is_level
 from climann.data.layout import (
     AREA_EXTENT_ATTRIBUTE,
+    GRID_STRIDE_KEY,
     SPLIT_BLOCK_COORDINATE,
     Coordinate,
     GridLayout,
@@ -355,6 +356,7 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
         cell_areas=None if cell_measure is None else cell_measure.values,
         cell_measure=cell_measure,
         time_storage=str(time.encoding.get(TIME_STORAGE_KEY, "")),
+        grid_stride=int(time.encoding.get(GRID_STRIDE_KEY, 1)),
         area_extents={name: [float(v) for v in dataset[name].attrs[AREA_EXTENT_ATTRIBUTE]]
                       for name in data_variable_names(dataset) if AREA_EXTENT_ATTRIBUTE in dataset[name].attrs},
         variable_files={name: files for name in data_variable_names(dataset)

@@ -10,6 +10,13 @@ latitude-longitude grid without bounds, the cos(latitude) weighting), they are w
 (CF's ``earth_radius``, or the authalic radius of its ``semi_major_axis`` and flattening),
 6 371 000 m without one. The scale does not change a weighted mean: the written areas are
 proportional to the weights (:meth:`~climann.data.layout.GridLayout.cell_area_weights`).
+
+Where the areas are not known, none is written rather than one made up
+(:func:`unknown_areas`): an axis without bounds that has a single centre (a single row,
+column or cell, a station or any other point) has no spacing to find its cells' width from, and
+on a grid thinned with ``grid_stride`` the edges midway between the kept centres make each
+kept cell ``grid_stride``² of the input's. The scores still weigh as before: the weights need
+only the cells' relative areas (constant along a single row or column), not their size.
 """
 
 from __future__ import annotations
@@ -28,10 +35,11 @@ MEAN_EARTH_RADIUS = 6_371_000.0
 CELL_AREA_NAME = "cell_area"
 
 
-def written_cell_measure(layout: GridLayout, taken: Collection[str] = ()) -> Coordinate:
+def written_cell_measure(layout: GridLayout, taken: Collection[str] = ()) -> Coordinate | None:
     """The cell-area variable a prediction file writes: the input's own (``layout.cell_measure``),
     else the areas climann computed (:meth:`~climann.data.layout.GridLayout.computed_cell_areas`)
-    in m², named ``cell_area`` (``cell_area_climann`` when ``taken`` holds that name).
+    in m², named ``cell_area`` (``cell_area_climann`` when ``taken`` holds that name); None
+    when the cells' areas are not known (:func:`unknown_areas`).
 
     Parameters
     ----------
@@ -41,13 +49,15 @@ def written_cell_measure(layout: GridLayout, taken: Collection[str] = ()) -> Coo
 
     Returns
     -------
-    Coordinate
+    Coordinate or None
         Name, values of shape (n_lat, n_lon) in m² (0 for a cell without a position, which
         weighs 0), and CF attributes: ``standard_name = "cell_area"``, ``units = "m2"``, and a
         ``comment`` saying how the areas were computed.
     """
     if layout.cell_measure is not None:
         return layout.cell_measure
+    if unknown_areas(layout):
+        return None
     mapping = {} if layout.grid_mapping is None else layout.grid_mapping.attrs
     radius = earth_radius(mapping)
     name = CELL_AREA_NAME if CELL_AREA_NAME not in taken else f"{CELL_AREA_NAME}_climann"
@@ -58,6 +68,45 @@ def written_cell_measure(layout: GridLayout, taken: Collection[str] = ()) -> Coo
         "comment": f"computed by climann {areas_origin(layout)}, on a sphere of radius {radius:.1f} m",
     }
     return Coordinate(name, layout.computed_cell_areas() * radius**2, attrs)
+
+
+def unknown_areas(layout: GridLayout) -> str:
+    """Why climann cannot tell the areas of the cells of ``layout`` ('' when it can): an axis
+    whose cells' edges are not given (no CF bounds on a 1-D axis; a curvilinear grid without
+    2-D corners) and which has a single centre, whose width nothing tells
+    (:func:`~climann.data.geometry.bounds_from_centres` gives it 1° for the weights), or which
+    ``grid_stride`` thinned, whose midway edges span ``grid_stride`` of the input's cells. The
+    input's own areas (``layout.cell_measure``) are known regardless.
+
+    Parameters
+    ----------
+    layout : GridLayout
+
+    Returns
+    -------
+    str
+        E.g. ``"lat has a single centre and no bounds"``; '' when the areas are known.
+    """
+    reasons = []
+    for axis, size in zip((layout.latitude, layout.longitude), layout.shape[1:]):
+        if _edges_given(layout, axis.name):
+            continue
+        if size == 1:
+            reasons.append(f"{axis.name} has a single centre and no bounds")
+        elif layout.grid_stride > 1:
+            reasons.append(f"{axis.name} has no bounds and grid_stride {layout.grid_stride} thinned it")
+    return "; ".join(reasons)
+
+
+def _edges_given(layout: GridLayout, axis: str) -> bool:
+    """Whether the file gives the edges of the cells along the row or column axis ``axis``:
+    its 1-D CF bounds (of a latitude-longitude, rotated-pole or projected grid's axes), or on a
+    curvilinear grid without a map projection its 2-D cell corners."""
+    grid = layout.geographic
+    if grid is not None and not layout.is_rotated_pole and grid.projection is None:
+        return grid.latitude_bounds is not None and grid.longitude_bounds is not None
+    bounds = layout.latitude_bounds if axis == layout.latitude.name else layout.longitude_bounds
+    return bounds is not None
 
 
 def earth_radius(mapping: Mapping) -> float:

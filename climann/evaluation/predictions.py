@@ -239,7 +239,8 @@ def predictions_dataset(
         ``coordinates`` and ``grid_mapping`` attributes. The cells' areas the scores weigh
         with (:func:`~climann.evaluation.cell_measures.written_cell_measure`: the input's
         ``areacello``, or ``cell_area`` computed by climann), which every field names in its
-        ``cell_measures``.
+        ``cell_measures``; none where climann cannot tell them (a single row, column or
+        point without bounds; a grid thinned by ``grid_stride`` without bounds).
     """
     name = layout.target_name
     axes, axis_bounds = _axes(layout)
@@ -297,11 +298,14 @@ def predicted_period(dataset: xr.Dataset, layout: GridLayout) -> xr.Dataset:
     return dataset.isel({layout.time.name: slice(layout.steps_before_range, None)})
 
 
-def _with_cell_measure(data_vars: dict, layout: GridLayout, measure: Coordinate) -> None:
+def _with_cell_measure(data_vars: dict, layout: GridLayout, measure: Coordinate | None) -> None:
     """Add the cell-area variable ``measure`` (:func:`~climann.evaluation.cell_measures.written_cell_measure`:
     the input's ``areacello``, or the areas climann computed) to ``data_vars``, on the grid's
     row and column dimensions, and name it in the ``cell_measures`` of every field on the grid
-    (CF 1.8 section 7.2: ``area: areacello``)."""
+    (CF 1.8 section 7.2: ``area: areacello``); nothing when ``measure`` is None (the areas
+    are not known: :func:`~climann.evaluation.cell_measures.unknown_areas`)."""
+    if measure is None:
+        return
     dims = (layout.latitude.name, layout.longitude.name)
     for variable in data_vars.values():
         if isinstance(variable, xr.DataArray) and set(dims) <= set(variable.dims):

@@ -115,3 +115,40 @@ _SEA_ICE = _variable("cdr_seaice_conc", long_name="Sea Ice Concentration")
 ])
 def test_the_uncertainty_of_the_target_is_known_by_its_name_or_long_name(variable, reason):
     assert ancillary_reason(variable, _SEA_ICE) == reason
+
+
+_TAS = _variable("tas", long_name="Near-Surface Air Temperature", standard_name="air_temperature")
+
+
+@pytest.mark.parametrize(("variable", "reason"), [
+    # the day-to-day variability within each month: a quantity of its own (verify22a F2)
+    pytest.param(_variable("tas_sd", long_name="Standard deviation of Near-Surface Air Temperature",
+                           standard_name="air_temperature",
+                           cell_methods="time: mean within days time: standard_deviation over days"),
+                 None, id="within-month-sd"),
+    pytest.param(_variable("tas_sd", long_name="Standard deviation of tas", cell_methods="time: variance"),
+                 None, id="variance"),
+    pytest.param(_variable("tas_sd", long_name="Standard deviation of Near-Surface Air Temperature",
+                           cell_methods="time: mean"),
+                 "its long_name 'Standard deviation of Near-Surface Air Temperature'", id="of-the-mean"),
+    pytest.param(_variable("tas_sd", long_name="Standard deviation of Near-Surface Air Temperature"),
+                 "its long_name 'Standard deviation of Near-Surface Air Temperature'", id="no-cell-methods"),
+    # the name rule holds whatever the cell_methods (NSIDC's CDR: a spatial standard deviation)
+    pytest.param(_variable("stdev_of_tas", long_name="Standard deviation of Near-Surface Air Temperature",
+                           cell_methods="area: standard_deviation"),
+                 "its name, the standard deviation of tas", id="nsidc-style-name"),
+])
+def test_a_standard_deviation_of_the_values_over_time_is_no_error_estimate(variable, reason):
+    """A long_name "Standard deviation of <target>" is an error estimate unless its
+    cell_methods says it is the spread of the values over an axis (CF 7.3)."""
+    assert ancillary_reason(variable, _TAS) == reason
+
+
+def test_the_within_month_standard_deviation_stays_a_default_predictor():
+    """tas with tas_sd, the standard deviation of the daily values in each month: proposed."""
+    dataset = grid_dataset()
+    dataset["tas"].attrs.update(long_name="Near-Surface Air Temperature", standard_name="air_temperature")
+    dataset["tas_sd"] = dataset["pred"].assign_attrs(
+        long_name="Standard deviation of Near-Surface Air Temperature", units="K",
+        cell_methods="time: mean within days time: standard_deviation over days")
+    assert "tas_sd" in default_inputs(dataset, "tas").predictors

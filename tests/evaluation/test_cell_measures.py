@@ -61,6 +61,102 @@ def test_without_bounds_the_cos_latitude_weights_are_written_and_said(tmp_path):
     assert "midway between the cell centres" in comment and "cos(latitude)" in comment
 
 
+def _bounded(source):
+    """``source`` (a :func:`grid_dataset`) with CF bounds 180/n_lat° by 360/n_lon° around its centres."""
+    source = source.copy()
+    half_lat, half_lon = 90.0 / source.sizes["lat"], 180.0 / source.sizes["lon"]
+    source["lat"].attrs["bounds"], source["lon"].attrs["bounds"] = "lat_bnds", "lon_bnds"
+    source["lat_bnds"] = (("lat", "bnds"), np.stack([source["lat"] - half_lat, source["lat"] + half_lat], axis=1))
+    source["lon_bnds"] = (("lon", "bnds"), np.stack([source["lon"] - half_lon, source["lon"] + half_lon], axis=1))
+    return source
+
+
+def _box_areas(lat_edges, lon_edges):
+    """R²(λ₂ − λ₁)(sin φ₂ − sin φ₁) of each (row, column), edges of shape (n, 2) in degrees."""
+    lat_edges, lon_edges = np.deg2rad(lat_edges), np.deg2rad(lon_edges)
+    return np.outer(np.abs(np.diff(np.sin(lat_edges), axis=1))[:, 0], np.diff(lon_edges, axis=1)[:, 0]) * 6_371_000.0**2
+
+
+def _no_cell_area(path):
+    with netCDF4.Dataset(path) as raw:
+        assert "cell_area" not in raw.variables
+        for name in ("tas", "tas_pred", "tas_error"):
+            assert "cell_measures" not in raw[name].ncattrs()
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        pytest.param({"lat": [2]}, id="one-row"),
+        pytest.param({"lon": [3]}, id="one-column"),
+        pytest.param({"lat": [2], "lon": [3]}, id="one-cell"),
+    ],
+)
+def test_a_single_row_column_or_cell_without_bounds_gets_no_made_up_area(tmp_path, cells):
+    """A single centre without bounds tells nothing of its cell's width (climann's weights give
+    it 1°, which is no area of the input's 30° × 60° cells): no cell_area is written and no field
+    names one (verify22a F1). The weights are those of before: cos φ of each row."""
+    source = grid_dataset(n_lat=6).isel(cells)
+    layout = _written(source, "tas", tmp_path / "p.nc")
+    _no_cell_area(tmp_path / "p.nc")
+    cos_latitude = np.cos(np.deg2rad(source["lat"].values))[:, None] * np.ones(source.sizes["lon"])
+    np.testing.assert_allclose(layout.cell_area_weights(), cos_latitude / cos_latitude.mean(), rtol=1e-12)
+
+
+def test_a_point_gets_no_made_up_area(tmp_path):
+    """A station or other point (scalar latitude and longitude, one cell of climann's grid) has
+    no area: none is written (verify22a F1: a 1° × 1° box of 8e9 m² was)."""
+    from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes
+
+    point = with_scalar_coordinates_as_axes(grid_dataset(n_lat=6).isel(lat=1, lon=2))
+    assert point["tas"].shape[1:] == (1, 1)
+    _written(point, "tas", tmp_path / "p.nc")
+    _no_cell_area(tmp_path / "p.nc")
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [pytest.param({"lat": [2]}, id="one-row"), pytest.param({"lat": [2], "lon": [3]}, id="one-cell")],
+)
+def test_a_single_row_or_cell_with_bounds_writes_its_bounded_area(tmp_path, cells):
+    """With bounds the single row's or cell's area is known and written: R²Δλ(sin φ₂ − sin φ₁)
+    of its 30° × 60° bounds."""
+    source = _bounded(grid_dataset(n_lat=6)).isel(cells)
+    _written(source, "tas", tmp_path / "p.nc")
+    area, comment = _cell_area(tmp_path / "p.nc")
+    np.testing.assert_allclose(area, _box_areas(source["lat_bnds"].values, source["lon_bnds"].values), rtol=1e-12)
+    assert "from the cell bounds lat_bnds and lon_bnds" in comment
+
+
+def test_a_grid_thinned_by_grid_stride_without_bounds_gets_no_area_and_the_same_weights(tmp_path):
+    """grid_stride 2 of a 6 × 6 grid without bounds: the edges midway between the kept centres
+    make each kept cell 2 × 2 input cells, so no cell_area is written (verify22a F1: 9 × the
+    input's cells at stride 3); the score weights stay those of the midway edges between the
+    kept centres (runs trained before re-score as trained)."""
+    from climann.data.subset import select_grid_stride
+
+    source = select_grid_stride(grid_dataset(n_lat=6, n_lon=6), 2)
+    layout = _written(source, "tas", tmp_path / "p.nc")
+    assert layout.grid_stride == 2
+    _no_cell_area(tmp_path / "p.nc")
+    lat = source["lat"].values
+    np.testing.assert_array_equal(lat, [-75.0, -15.0, 45.0])
+    # midway between the kept centres, half their 60° spacing beyond the ends, clipped at the pole
+    edges = np.array([-90.0, -45.0, 15.0, 75.0])
+    rows = np.diff(np.sin(np.deg2rad(edges)))[:, None] * np.ones(3)
+    np.testing.assert_allclose(layout.cell_area_weights(), rows / rows.mean(), rtol=1e-12)
+
+
+def test_a_grid_thinned_by_grid_stride_with_bounds_writes_the_inputs_cells(tmp_path):
+    """With bounds the strided run's cells are the input's: their areas are written as before."""
+    from climann.data.subset import select_grid_stride
+
+    source = select_grid_stride(_bounded(grid_dataset(n_lat=6, n_lon=6)), 2)
+    _written(source, "tas", tmp_path / "p.nc")
+    area, _ = _cell_area(tmp_path / "p.nc")
+    np.testing.assert_allclose(area, _box_areas(source["lat_bnds"].values, source["lon_bnds"].values), rtol=1e-12)
+
+
 def test_the_written_areas_give_the_weighted_mean_of_the_scores(tmp_path):
     """On a curvilinear grid (areas from corners midway between the 2-D centres) the mean
     squared error weighed with the written areas is the one weighed with climann's weights."""
