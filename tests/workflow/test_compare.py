@@ -33,21 +33,27 @@ from tests.conftest import grid_dataset, write_climann_file, write_user_image
 RUNS = {"small": ([4], 2, 0.01), "wide": ([8, 8], 3, 0.003)}
 
 
-@pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    """Two finished runs on a 6-year 4×6 grid: tas from pred and lat (2 network inputs)."""
-    folder = tmp_path_factory.mktemp("compare")
+def _trained_runs(folder, settings):
+    """Finished runs on one 6-year 4×6 grid, tas from pred and lat: name → run directory, each
+    run with its ``(data keys, model keys, training keys)`` of ``settings``."""
     data = folder / "grid.nc"
     grid_dataset(n_years=6).to_netcdf(data)
     dirs = {}
-    for name, (hidden, epochs, rate) in RUNS.items():
+    for name, (data_keys, model, training) in settings.items():
         config = build_config({
-            "data": {"paths": [str(data)], "target": "tas", "predictors": ["pred"], "features": ["lat"]},
-            "model": {"hidden": hidden}, "training": {"epochs": epochs, "batch_size": 32, "learning_rate": rate},
-            "evaluation": {"figures": False},
+            "data": {"paths": [str(data)], "target": "tas", "predictors": ["pred"], "features": ["lat"], **data_keys},
+            "model": model, "training": {"batch_size": 32, **training}, "evaluation": {"figures": False},
         })
         dirs[name] = run_training(config, run_dir=folder / name).run_dir
     return dirs
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """Two finished runs on a 6-year 4×6 grid: tas from pred and lat (2 network inputs)."""
+    return _trained_runs(tmp_path_factory.mktemp("compare"), {
+        name: ({}, {"hidden": hidden}, {"epochs": epochs, "learning_rate": rate})
+        for name, (hidden, epochs, rate) in RUNS.items()})
 
 
 def own_numbers(run_dir):
@@ -418,18 +424,8 @@ CHOSEN = {"south": {"region": [-90, 0, 0, 360]}, "north": {"region": [0, 90, 0, 
 @pytest.fixture(scope="module")
 def chosen(tmp_path_factory):
     """Runs of one file scored on other cells or months: as many test values each pair."""
-    folder = tmp_path_factory.mktemp("chosen")
-    data = folder / "grid.nc"
-    grid_dataset(n_years=6).to_netcdf(data)
-    dirs = {}
-    for name, keys in CHOSEN.items():
-        config = build_config({
-            "data": {"paths": [str(data)], "target": "tas", "predictors": ["pred"], "features": ["lat"], **keys},
-            "model": {"hidden": [4]}, "training": {"epochs": 1, "batch_size": 32},
-            "evaluation": {"figures": False},
-        })
-        dirs[name] = run_training(config, run_dir=folder / name).run_dir
-    return dirs
+    return _trained_runs(tmp_path_factory.mktemp("chosen"),
+                         {name: (keys, {"hidden": [4]}, {"epochs": 1}) for name, keys in CHOSEN.items()})
 
 
 @pytest.mark.parametrize("first, second, named", [
