@@ -20,7 +20,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from climann._version import __version__
-from climann.workflow.checkpoints import Checkpointing, data_fingerprint, interrupted, training_hooks
+from climann.workflow.checkpoints import (
+    Checkpointing,
+    data_fingerprint,
+    interrupted,
+    remove_published_checkpoint,
+    training_hooks,
+)
 from climann.workflow.compute.cluster import uses_cluster
 from climann.workflow.config import BASELINES, RunConfig, config_to_toml, training_options  # noqa: F401 (re-exported)
 from climann.data.batches import (
@@ -433,6 +439,7 @@ def run_training(
         refuse_ensemble_resume(config, run_dir)
         refuse_unwritable(run_dir, option="--resume",  # before any work, as for a new run
                           way_out=f"copy the run elsewhere (cp -r {run_dir} NEW) and resume that")
+        remove_published_checkpoint(run_dir)  # a retraining killed after it was in place: nothing to resume
     else:
         check_run_directory(run_dir, overwrite, inputs=input_files(config))
     with capture_run_log() as run_log, signals_raise():
