@@ -174,6 +174,7 @@ def _recorded_config(metadata: dict, run_dir: Path) -> RunConfig:
         # and from before 3 December 2026 chose months by the stamps, without the step before its time_range
         settings["data"].setdefault("selection_dated_by", "stamp")
         settings["data"].setdefault("step_before_range", False)
+        settings["data"].setdefault("steps_before_range", 1)  # before 4 December 2026: one step, whatever the lags
         return build_config(settings)
     except (KeyError, TypeError, tomllib.TOMLDecodeError, ClimannError) as error:
         raise ClimannError(

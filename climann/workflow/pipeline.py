@@ -29,6 +29,7 @@ from climann.workflow.checkpoints import (
 )
 from climann.workflow.compute.cluster import uses_cluster
 from climann.workflow.config import BASELINES, RunConfig, config_to_toml, training_options  # noqa: F401 (re-exported)
+from climann.workflow.config import with_steps_before_range
 from climann.data.batches import (
     estimated_bytes,
 )
@@ -464,6 +465,7 @@ def _train_evaluate_write(
     # a resume, predict and evaluate use the same inputs. The files are opened once for the
     # choice and the samples (they were opened twice, each opening's notes logged twice).
     config, dataset = opened_for_run(config)
+    config = with_steps_before_range(config)  # recorded as a number: a run keeps the steps it read
     checkpointing = (Checkpointing.resume(config, run_dir) if resume
                      else Checkpointing.start(config, run_dir, overwrite=overwrite))
     # a resumed run's train.log holds the whole run, and says where it was interrupted
