@@ -35,6 +35,7 @@ import numpy as np
 
 __all__ = [
     "CHECKPOINT_FORMAT", "MEMBERS_KIND", "few", "finished_run_problem", "interrupted_retraining", "is_checkpoint_file",
+    "is_published_checkpoint",
     "is_finished_run", "is_members_file", "is_model_file", "is_provenance_file", "is_run_directory",
     "is_unfinished_run", "mixed_run_files", "mixed_run_problem", "model_sha256", "not_a_run", "npz_json",
     "recorded_model",
@@ -318,6 +319,10 @@ def interrupted_retraining(folder: str | Path) -> str | None:
     folder = Path(folder)
     if not (is_finished_run(folder) and is_unfinished_run(folder)):
         return None
+    if is_published_checkpoint(folder):
+        return (f"{folder} also holds the checkpoint of the retraining that wrote this run (it was stopped after the "
+                f"run was in place, before it removed its checkpoint): the run is whole; remove the checkpoint with: "
+                f"climann train --resume {shlex.quote(str(folder))}")
     header = npz_json(folder / CHECKPOINT_FILE, "header") or {}
     epoch, batch = header.get("epoch"), header.get("batch")
     where = ""
@@ -326,6 +331,24 @@ def interrupted_retraining(folder: str | Path) -> str | None:
     return (f"{folder} also holds the checkpoint of a retraining that has not finished ({where}interrupted, or still "
             f"running): these are the results of the finished run it is to replace; finish the retraining with: "
             f"climann train --resume {folder}")
+
+
+def is_published_checkpoint(folder: str | Path) -> bool:
+    """Whether ``folder``'s ``checkpoint.npz`` is a leftover of the run finished there: its
+    run recorded the SHA-256 of the ``model.npz`` it was publishing (``publishes_model``,
+    written by :meth:`climann.workflow.checkpoints.Checkpointing.publish` just before the
+    files are renamed into place), and that is the ``model.npz`` there now. So a process
+    killed after its last rename, before it removed the checkpoint, left its own run whole
+    (break verify22b F1). Checkpoints of a climann before 3 Dec 2026 record none: False."""
+    folder = Path(folder)
+    user = (npz_json(folder / CHECKPOINT_FILE, "header") or {}).get("user")
+    publishes = user.get("publishes_model") if isinstance(user, dict) else None
+    if not isinstance(publishes, str):
+        return False
+    try:
+        return publishes == model_sha256(folder / MODEL_FILE)
+    except OSError:
+        return False
 
 
 def finished_run_problem(folder: str | Path) -> str | None:

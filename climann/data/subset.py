@@ -552,7 +552,7 @@ def select_time(
     time_range: Sequence[str] = (),
     months: Sequence[int] = (),
     time_stride: int = 1,
-    step_before: bool = False,
+    steps_before: int = 0,
     dated_by: str = "cell_middle",
 ) -> xr.Dataset:
     """Keep the time steps within ``time_range = (first, last)`` (inclusive, dates as
@@ -563,11 +563,12 @@ def select_time(
     = ``"stamp"`` (``[data] selection_dated_by`` of runs trained before 3 December 2026), in
     the month of its stamp.
 
-    With ``step_before`` (and a ``time_range`` alone, neither ``months`` nor ``time_stride``)
-    the data's step just before the range is kept too, when the data have one, and recorded
-    as such (:func:`~climann.data.time_cells.with_steps_before_range`): persistence and the
-    lags of the range's first step take their value from it, and it is never scored or
-    trained on.
+    With ``steps_before`` (and a ``time_range`` alone, neither ``months`` nor ``time_stride``)
+    the data's ``steps_before`` steps just before the range are kept too, as many as the data
+    have, and recorded as such (:func:`~climann.data.time_cells.with_steps_before_range`):
+    persistence and the lags of the range's first steps take their values from them (lags of
+    up to ``steps_before`` steps: :func:`climann.workflow.config.lag_steps_needed`), and they
+    are never scored or trained on.
 
     When ``months`` or ``time_stride`` thin the axis, the step it had before (within
     ``time_range``) is recorded on the time coordinate (:func:`with_value_step`): the values
@@ -590,12 +591,21 @@ def select_time(
     if chosen.size == 0:
         raise ClimannError(empty_selection_text(time_range, months, span=_span(values),
                                                 in_range=bool(within_range.size)))
-    if step_before and time_range and not months and time_stride == 1 and chosen[0] > 0:
-        return with_steps_before_range(dataset.isel({name: np.concatenate([[chosen[0] - 1], chosen])}), 1)
+    if steps_before and time_range and not months and time_stride == 1 and chosen[0] > 0:
+        return _with_steps_before(dataset, name, chosen, steps_before)
     thinned = dataset.isel({name: chosen})
     if months and dated_by == "stamp":
         thinned = with_selection_by_stamps(thinned)
     return with_value_step(thinned, axis_time_step(within_range)) if months or time_stride > 1 else thinned
+
+
+def _with_steps_before(dataset: xr.Dataset, name: str, chosen: np.ndarray, steps_before: int) -> xr.Dataset:
+    """The steps ``chosen`` (consecutive indices of time axis ``name``) and up to
+    ``steps_before`` steps just before them (as many as the data hold), recorded as read
+    before the range (:func:`~climann.data.time_cells.with_steps_before_range`)."""
+    first = max(int(chosen[0]) - steps_before, 0)
+    before = np.arange(first, chosen[0])
+    return with_steps_before_range(dataset.isel({name: np.concatenate([before, chosen])}), before.size)
 
 
 def _within(values: np.ndarray, time_range: Sequence[str], calendar: str) -> np.ndarray:
@@ -629,7 +639,7 @@ def _selection_months(time: xr.DataArray, dated_by: str) -> np.ndarray:
 
 def select_new_data_time(
     dataset: xr.Dataset, *, time_range: Sequence[str] = (), months: Sequence[int] = (),
-    seasons: Sequence[str] = (), where: str, step_before: bool = False, dated_by: str = "cell_middle",
+    seasons: Sequence[str] = (), where: str, steps_before: int = 0, dated_by: str = "cell_middle",
 ) -> xr.Dataset:
     """The time steps of new data (``predict``, ``evaluate --data``) that a trained run predicts.
 
@@ -649,9 +659,9 @@ def select_new_data_time(
         The run's ``[data] months`` (1–12) and ``seasons`` (``"DJF"``, ...).
     where : str
         The files, for the messages.
-    step_before : bool
-        Keep the data's step just before ``time_range`` too (without the run's ``months``),
-        for persistence and lags only: see :func:`select_time`.
+    steps_before : int
+        Keep as many of the data's steps just before ``time_range`` too (without the run's
+        ``months``), for persistence and lags only: see :func:`select_time`.
     dated_by : {"cell_middle", "stamp"}
         How the run's months date a step (``[data] selection_dated_by``, :func:`select_time`).
 
@@ -668,8 +678,8 @@ def select_new_data_time(
             raise ClimannError(f"--time-range {','.join(time_range)} selects no time step of {where}, which cover "
                                f"{_span(values)}; give a period within it")
         chosen = tuple(months) + season_months(seasons)
-        if step_before and not chosen and inside[0] > 0:
-            return with_steps_before_range(dataset.isel({name: np.concatenate([[inside[0] - 1], inside])}), 1)
+        if steps_before and not chosen and inside[0] > 0:
+            return _with_steps_before(dataset, name, inside, steps_before)
         dataset = dataset.isel({name: inside})
     chosen = tuple(months) + season_months(seasons)
     if not chosen:
@@ -727,13 +737,13 @@ def subset_dataset(
     seasons: Sequence[str] = (),
     time_stride: int = 1,
     grid_stride: int = 1,
-    step_before: bool = False,
+    steps_before: int = 0,
     dated_by: str = "cell_middle",
 ) -> xr.Dataset:
     """Apply every selection, in this order: extra-dimension values, region, time, grid stride.
 
     Each argument left at its default selects everything; see the functions above
-    (``step_before``, ``dated_by``: :func:`select_time`).
+    (``steps_before``, ``dated_by``: :func:`select_time`).
     """
     if select:
         dataset = select_values(dataset, select)
@@ -742,5 +752,5 @@ def subset_dataset(
     chosen_months = tuple(months) + season_months(seasons)
     if time_range or chosen_months or time_stride > 1:
         dataset = select_time(dataset, time_range=time_range, months=chosen_months, time_stride=time_stride,
-                              step_before=step_before, dated_by=dated_by)
+                              steps_before=steps_before, dated_by=dated_by)
     return select_grid_stride(dataset, grid_stride)

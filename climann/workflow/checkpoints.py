@@ -52,6 +52,7 @@ from climann.run_files import (
     cut_short,
     is_checkpoint_file,
     is_model_file,
+    is_published_checkpoint,
     is_run_directory,
     model_sha256,
     not_a_run,
@@ -173,6 +174,7 @@ def _recorded_config(metadata: dict, run_dir: Path) -> RunConfig:
         # and from before 3 December 2026 chose months by the stamps, without the step before its time_range
         settings["data"].setdefault("selection_dated_by", "stamp")
         settings["data"].setdefault("step_before_range", False)
+        settings["data"].setdefault("steps_before_range", 1)  # before 4 December 2026: one step, whatever the lags
         return build_config(settings)
     except (KeyError, TypeError, tomllib.TOMLDecodeError, ClimannError) as error:
         raise ClimannError(
@@ -437,13 +439,27 @@ class Checkpointing:
         ------
         RunDirectoryTaken
         """
+        ours = self._checkpoint_is_ours()
+        if ours:
+            self._record_publication(staging)
         try:
             publish_run(staging, self.run_dir, overwrite=self.replaces, replaces=self.replaces_model,
-                        keep=() if self._checkpoint_is_ours() else (CHECKPOINT_NAME,))
+                        keep=() if ours else (CHECKPOINT_NAME,))
         except RunDirectoryTaken:
             if self._written is not None and _identity(self.path) == self._written:
                 self.path.unlink(missing_ok=True)
             raise
+
+    def _record_publication(self, staging: Path) -> None:
+        """Record in this run's checkpoint (if there is one) the SHA-256 of the ``model.npz``
+        about to be published (``publishes_model``): killed after the last rename, before the
+        checkpoint is removed, the run left is known as this one, whole
+        (:func:`climann.run_files.is_published_checkpoint`), not as the run it replaces."""
+        if not self.path.is_file():
+            return
+        state, metadata = load_state(self.path)
+        save_state(self.path, state, metadata={**metadata, "publishes_model": model_sha256(staging / "model.npz")})
+        self._written = _identity(self.path)
 
     def _checkpoint_is_ours(self) -> bool:
         """Whether the checkpoint in :attr:`run_dir` (if any) is the one this run wrote last, or
@@ -532,6 +548,28 @@ class Checkpointing:
         finally:
             for number, handler in previous.items():
                 signal.signal(number, handler)  # type: ignore[arg-type]
+
+
+def remove_published_checkpoint(run_dir: str | Path) -> None:
+    """``--resume`` of a run whose retraining had finished (killed after its files were in
+    place, before it removed its checkpoint, :func:`climann.run_files.is_published_checkpoint`):
+    the checkpoint and the temporaries are removed, and nothing is trained.
+
+    Raises
+    ------
+    ClimannError
+        When it removed them, saying so (there is nothing to resume); nothing when the
+        checkpoint is not such a leftover.
+    """
+    run_dir = Path(run_dir)
+    if not is_published_checkpoint(run_dir):
+        return
+    remove_leftovers(run_dir)
+    (run_dir / CHECKPOINT_NAME).unlink(missing_ok=True)
+    raise ClimannError(
+        f"--resume {run_dir}: its retraining had finished (stopped after the run was in place, before it removed "
+        f"its checkpoint): the run there is whole; removed the {CHECKPOINT_NAME} it left, so nothing is to resume"
+    )
 
 
 def _replaces_on_resume(run_dir: Path, metadata: dict) -> dict:

@@ -95,6 +95,13 @@ class DataConfig:
         Read the file's step just before ``time_range`` for the persistence and lags of the
         period's first step only (in no block, never trained on or scored). Runs trained
         before 3 December 2026 did not; their models keep that.
+    steps_before_range : int or None
+        How many of the file's steps before ``time_range`` are read with ``step_before_range``:
+        "auto" (None): :func:`lag_steps_needed`, the largest lag (at least 1, for
+        persistence), so that every step of the period has its lags; 0 without
+        ``step_before_range``. A run records the number (:func:`with_steps_before_range`).
+        Runs trained before 4 December 2026 read one step (their ``config.toml`` and model
+        lack the key; their models keep that).
     split_fractions : tuple of float
         Fractions of the years (train, val, test), taken as contiguous blocks in that order.
     split_years : dict of str to (first, last)
@@ -173,6 +180,7 @@ class DataConfig:
     season_dated_by: str = "cell_middle"
     selection_dated_by: str = "cell_middle"
     step_before_range: bool = True
+    steps_before_range: int | None = None
     split_fractions: tuple[float, ...] = DEFAULT_SPLIT_FRACTIONS
     split_years: dict[str, tuple[int, ...]] = field(default_factory=dict)
     split_gap_years: int = 0
@@ -563,6 +571,28 @@ def build_config(settings: dict[str, Any]) -> RunConfig:
     return config
 
 
+def lag_steps_needed(data: DataConfig) -> int:
+    """How many steps before a time step its features and baselines read: the largest of
+    ``[data] lags`` (``{"tas": [1, 12]}`` → 12), at least 1 (persistence, the target one
+    step earlier)."""
+    return max([1, *(lag for lags in data.lags.values() for lag in lags)])
+
+
+def steps_read_before_range(data: DataConfig) -> int:
+    """How many of the files' steps before ``time_range`` a run reads (``[data]
+    steps_before_range``; "auto": :func:`lag_steps_needed`), 0 without ``step_before_range``."""
+    if not data.step_before_range:
+        return 0
+    return data.steps_before_range if data.steps_before_range is not None else lag_steps_needed(data)
+
+
+def with_steps_before_range(config: RunConfig) -> RunConfig:
+    """``config`` with ``[data] steps_before_range`` resolved (:func:`steps_read_before_range`):
+    a run records the number of steps it read in its checkpoint and ``config.toml``."""
+    return dataclasses.replace(config, data=dataclasses.replace(
+        config.data, steps_before_range=steps_read_before_range(config.data)))
+
+
 def _home_expanded_paths(data: DataConfig) -> DataConfig:
     """``[data] paths`` and ``split_files`` with a leading ``~`` made the home folder, as the
     shell would (:func:`climann.data.paths.home_expanded`): a quoted ``--data '~/obs.nc'`` or
@@ -746,6 +776,8 @@ def _check_ranges(config: RunConfig) -> None:
         raise ClimannError(f"the target '{data.target}' is also listed as a predictor")
     _check_split(data.split_fractions)
     _check_data_selection(data)
+    if data.steps_before_range is not None and data.steps_before_range < 0:
+        raise ClimannError(f"[data] steps_before_range must be ≥ 0 (or \"auto\"), got {data.steps_before_range}")
     _check_model_names(model)
     if any(width < 1 for width in model.hidden):
         raise ClimannError(f"[model] hidden widths must be ≥ 1, got {list(model.hidden)}")

@@ -20,9 +20,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from climann._version import __version__
-from climann.workflow.checkpoints import Checkpointing, data_fingerprint, interrupted, training_hooks
+from climann.workflow.checkpoints import (
+    Checkpointing,
+    data_fingerprint,
+    interrupted,
+    remove_published_checkpoint,
+    training_hooks,
+)
 from climann.workflow.compute.cluster import uses_cluster
 from climann.workflow.config import BASELINES, RunConfig, config_to_toml, training_options  # noqa: F401 (re-exported)
+from climann.workflow.config import with_steps_before_range
 from climann.data.batches import (
     estimated_bytes,
 )
@@ -433,6 +440,7 @@ def run_training(
         refuse_ensemble_resume(config, run_dir)
         refuse_unwritable(run_dir, option="--resume",  # before any work, as for a new run
                           way_out=f"copy the run elsewhere (cp -r {run_dir} NEW) and resume that")
+        remove_published_checkpoint(run_dir)  # a retraining killed after it was in place: nothing to resume
     else:
         check_run_directory(run_dir, overwrite, inputs=input_files(config))
     with capture_run_log() as run_log, signals_raise():
@@ -457,6 +465,7 @@ def _train_evaluate_write(
     # a resume, predict and evaluate use the same inputs. The files are opened once for the
     # choice and the samples (they were opened twice, each opening's notes logged twice).
     config, dataset = opened_for_run(config)
+    config = with_steps_before_range(config)  # recorded as a number: a run keeps the steps it read
     checkpointing = (Checkpointing.resume(config, run_dir) if resume
                      else Checkpointing.start(config, run_dir, overwrite=overwrite))
     # a resumed run's train.log holds the whole run, and says where it was interrupted

@@ -20,7 +20,14 @@ import xarray as xr
 
 from climann.workflow.compute.cluster import uses_cluster
 from climann.workflow.compute.prediction import is_zarr, require_zarr
-from climann.workflow.config import ComputeConfig, RunConfig, build_config, load_config_file
+from climann.workflow.config import (
+    ComputeConfig,
+    RunConfig,
+    build_config,
+    lag_steps_needed,
+    load_config_file,
+    steps_read_before_range,
+)
 from climann.data.geometry import longitude_ends, longitude_ends_text, wrapped_difference
 from climann.data.grids import STAND_IN_TARGET
 from climann.data.layout import GridLayout
@@ -262,14 +269,18 @@ def _renames_as_trained(config: RunConfig) -> RunConfig:
 
 
 def _dated_as_trained(config: RunConfig, network: Network | Ensemble) -> RunConfig:
-    """The run's configuration with ``[data] season_dated_by``, ``selection_dated_by`` and
-    ``step_before_range`` as its model was trained: a model file without the record of one
+    """The run's configuration with ``[data] season_dated_by``, ``selection_dated_by``,
+    ``step_before_range`` and ``steps_before_range`` as its model was trained: a model file without the record of one
     (in its metadata) was trained as climann did before it: season and year features computed
     from the files' stamps; ``months``/``seasons`` chosen by the stamps' months, and no step
-    read before ``time_range`` (before 3 December 2026), so that ``climann evaluate RUN``
+    read before ``time_range`` (before 3 December 2026), one step whatever the lags (before
+    4 December 2026), so that ``climann evaluate RUN``
     scores such a run on its own data as it was trained (verify21a F8)."""
+    step_before = bool(network.metadata.get("step_before_range", False))
+    # runs trained before 4 December 2026 read one step before time_range, whatever their lags
     recorded = {"selection_dated_by": network.metadata.get("selection_dated_by", "stamp"),
-                "step_before_range": bool(network.metadata.get("step_before_range", False))}
+                "step_before_range": step_before,
+                "steps_before_range": int(network.metadata.get("steps_before_range", int(step_before)))}
     if any(getattr(config.data, key) != value for key, value in recorded.items()):
         config = dataclasses.replace(config, data=dataclasses.replace(config.data, **recorded))
     dated_by = network.metadata.get("season_dated_by", "stamp")
@@ -392,7 +403,8 @@ def predict_files(
     dataset = with_training_step(run, open_selected(config, units=run.input_units(),
                                                     cell_methods=run.input_cell_methods(), grid=cell_order_grid(run),
                                                     new_data=True, select=select,
-                                                    training_values=run.training_values(), step_before=True))
+                                                    training_values=run.training_values(),
+                                                    steps_before=lag_steps_needed(config.data)))
     notes += member_notes(run, dataset, files)
     had_target = config.data.target in dataset
     # the target at the run's level, named as the run's where its units were converted from another quantity
@@ -1057,7 +1069,7 @@ def evaluate_run(
                                                         grid=cell_order_grid(run), new_data=True, select=select,
                                                         training_values=run.training_values(),
                                                         # a run from before the record scores other data as it did
-                                                        step_before=config.data.step_before_range))
+                                                        steps_before=steps_read_before_range(config.data)))
         dataset = with_training_levels(run, with_training_quantity(run, dataset))
         require_scored_target(dataset, config.data.target, files)
         layout = grid_layout(dataset, config.data.target, list(config.data.paths))  # from the coordinates only

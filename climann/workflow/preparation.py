@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import xarray as xr
 
-from climann.workflow.config import DEFAULT_SAMPLE_PATH, DataConfig, RunConfig, build_config
+from climann.workflow.config import DEFAULT_SAMPLE_PATH, DataConfig, RunConfig, build_config, steps_read_before_range
 from climann.data.area_means import area_mean_features, area_mean_names
 from climann.data.batches import estimated_bytes
 from climann.data.climatology import monthly_climatology
@@ -239,7 +239,7 @@ def _open_subset(
     cell_methods: Mapping[str, str] | None = None, renames: FileRenames | None = None,
     new_data: bool = False, select: Mapping[str, object] | None = None,
     training_values: Mapping[str, TrainingValues] | None = None, units_checked: tuple[str, ...] = (),
-    step_before: bool = False,
+    steps_before: int = 0,
 ) -> xr.Dataset:
     """Files opened lazily and subset as ``[data]`` says, with the area-mean feature series
     (over the whole grid or their own boxes, not only the selected region) attached as
@@ -249,8 +249,8 @@ def _open_subset(
     whether its values are totals over each time step; ``renames``: those of every block's
     files; ``new_data``, ``select``, ``training_values``: see :func:`open_selected`;
     ``units_checked``: variables whose missing units the caller checks against values of its own,
-    so that converting them says nothing; ``step_before``: new data keep their step just before
-    ``time_range`` for persistence and lags, as a run's own data always do, see
+    so that converting them says nothing; ``steps_before``: new data keep so many steps just
+    before ``time_range`` for persistence and lags, as a run's own data do, see
     :func:`~climann.data.subset.select_time`)."""
     data = config.data
     where = ", ".join(Path(f).name for f in files)
@@ -274,7 +274,7 @@ def _open_subset(
         # a time_stride would take every n-th step counted from the step before: the lags of new data then
         # count the steps kept, from the period's first
         opened = select_new_data_time(opened, time_range=data.time_range, months=data.months, seasons=data.seasons,
-                                      where=described, step_before=step_before and data.time_stride == 1,
+                                      where=described, steps_before=steps_before if data.time_stride == 1 else 0,
                                       dated_by=data.selection_dated_by)
         period = {}
     else:
@@ -284,9 +284,9 @@ def _open_subset(
         before = subset_dataset(opened, **period)
         check_strided_lags(before[find_coordinate(before, "time")].values, time_stride=data.time_stride,
                            lags=data.lags, target=data.target, months=data.months, seasons=data.seasons)
-    # the step before the run's time_range: persistence and lags of its first step (in no block)
+    # the steps before the run's time_range: persistence and lags of its first steps (in no block)
     whole_grid = subset_dataset(opened, **period, time_stride=data.time_stride,
-                                step_before=not new_data and not data.split_files and data.step_before_range)
+                                steps_before=0 if new_data or data.split_files else steps_read_before_range(data))
     series = area_mean_features(
         whole_grid, global_means=data.global_means, regional_means=data.regional_means, where=where
     )
@@ -393,7 +393,7 @@ def new_data_config(
 def open_selected(
     config: RunConfig, *, units: Mapping[str, str] | None = None, grid: Mapping[str, list[float]] | None = None,
     cell_methods: Mapping[str, str] | None = None, new_data: bool = False, select: Mapping[str, object] | None = None,
-    training_values: Mapping[str, TrainingValues] | None = None, step_before: bool = False,
+    training_values: Mapping[str, TrainingValues] | None = None, steps_before: int = 0,
 ) -> xr.Dataset:
     """The configured files, opened lazily and subset as ``[data]`` says.
 
@@ -430,10 +430,10 @@ def open_selected(
         from :func:`new_data_config`).
     select : mapping of dimension name to value, optional
         New data only: the user's choice (``--select realization=2``).
-    step_before : bool
-        New data only (``evaluate --data``): keep the step just before ``--time-range`` for
-        persistence and the lags of its first step, in no block (a run's own data always keep
-        the step before its ``time_range``; see :func:`~climann.data.subset.select_time`).
+    steps_before : int
+        New data only (``predict``, ``evaluate --data``): keep so many steps just before
+        ``--time-range`` for persistence and the lags of its first steps, in no block (a run's
+        own data keep ``[data] steps_before_range``; see :func:`~climann.data.subset.select_time`).
     training_values : mapping of variable name to TrainingValues, optional
         New data only: the values of the target and of the variables the features are made of
         on the training block (from the model file, :meth:`~climann.workflow.predict.TrainedRun.training_values`).
@@ -454,7 +454,7 @@ def open_selected(
         renames = FileRenames([Path(f) for f in data.paths], data.rename or {}, new_data=new_data)
         opened = _open_subset(config, data.paths, units, reference=model, cell_methods=cell_methods, renames=renames,
                               new_data=new_data, select=select, training_values=training_values,
-                              step_before=step_before)
+                              steps_before=steps_before)
         return opened if grid is None else on_training_grid(opened, grid, where=_files_text(data.paths))
     # The grid stride is taken once the blocks are on the train block's grid: every n-th
     # cell of a block in another order or longitude convention would be other cells.

@@ -38,7 +38,7 @@ from climann.run_files import MODEL_SHA256_KEY, model_sha256
 from climann.model import History, Network
 from climann.model.ensemble import Ensemble
 from climann.model.state import WEIGHTS_EPOCH_KEY
-from climann.workflow.config import RunConfig, config_to_toml
+from climann.workflow.config import RunConfig, config_to_toml, steps_read_before_range
 from climann.workflow.preparation import PreparedData, exceeds_memory_limit, selected_months, used_variables
 from climann.workflow.runlog import PhaseTimer, RunLogCollector
 from climann.workflow.training_cells import grid_mapping_record
@@ -191,6 +191,7 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
         "season_dated_by": config.data.season_dated_by,
         "selection_dated_by": config.data.selection_dated_by,
         "step_before_range": config.data.step_before_range,
+        "steps_before_range": steps_read_before_range(config.data),
         "input_scaling": data.input_scaler.to_dict(),
         "target_scaling": data.target_scaler.to_dict(),
         **({"input_ranges": ranges} if ranges is not None else {}),

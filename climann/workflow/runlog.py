@@ -118,13 +118,21 @@ def log_data_summary(data: PreparedData, *, n_files: int) -> None:
         "data: %d file%s, %s mode, target %s (%s), %d×%d grid, %d time steps%s; %d features: %s",
         n_files, "" if n_files == 1 else "s", mode, layout.target_name, layout.target_units or NO_UNITS,
         layout.shape[1], layout.shape[2], layout.shape[0] - before,
-        " (and the step before them, for persistence and lags)" if before else "", len(names), ", ".join(names),
+        _steps_before_text(before), len(names), ", ".join(names),
     )
     periods = data.split.descriptions
     blocks = ", ".join(f"{name} {int(mask.sum())} ({periods.get(name, '')})"
                        for name, mask in data.sample_masks.items())
     size = data.scaled_inputs.nbytes + data.scaled_target.nbytes
     run_logger.info("samples: %s; %d dropped; in memory (%.3g GB)", blocks, samples.n_dropped, size / 2**30)
+
+
+def _steps_before_text(before: int) -> str:
+    """`` (and the step before them, for persistence and lags)``, ``… the 12 steps before
+    them …``, or ``""`` (none read before the run's ``time_range``)."""
+    if not before:
+        return ""
+    return f" (and the {'step' if before == 1 else f'{before} steps'} before them, for persistence and lags)"
 
 
 def warn_about_notes(metrics: dict) -> None:

@@ -676,3 +676,56 @@ def test_inputs_changed_outside_the_training_block_are_refused_on_resume(tmp_pat
         "again with --overwrite"
     )
     assert [path.name for path in (tmp_path / "run").iterdir()] == [CHECKPOINT_NAME]
+
+
+class _Killed(BaseException):
+    """SIGKILL: nothing catches it."""
+
+
+@pytest.mark.parametrize("killed_after", [pytest.param("config.toml", id="before-model.npz-was-renamed"),
+                                          pytest.param("model.npz", id="after-the-last-rename")])
+def test_a_retraining_killed_while_published_is_whole_after_resume(tiny_sample, tmp_path, reference, monkeypatch,
+                                                                  killed_after):
+    """verify22b F1: `train --overwrite` killed after model.npz was renamed into place, before
+    its checkpoint was removed, left the new run whole beside the checkpoint; every command
+    warned that these were the results of the run it was to replace, and `--resume` wrote a
+    duplicate into RUN-2. The checkpoint records the model it publishes: the run is known as
+    whole, and `--resume` only removes the checkpoint. Killed earlier, `--resume` finishes it."""
+    import climann.workflow.outputs as outputs
+    from climann.run_files import interrupted_retraining, mixed_run_problem, model_sha256, recorded_model
+
+    run_dir = tmp_path / "run"
+    shutil.copytree(reference.run_dir, run_dir)
+    config = build_config(_settings(tiny_sample, checkpoint_every=1, seed=1))
+    rename = outputs._rename
+
+    def killed(source, target):
+        rename(source, target)
+        if Path(target).name == killed_after:
+            shutil.copy2(run_dir / outputs._REPLACED_MODEL, tmp_path / "claim")  # SIGKILL skips its removal
+            raise _Killed
+
+    monkeypatch.setattr(outputs, "_rename", killed)
+    with pytest.raises(_Killed):
+        run_training(config, run_dir=run_dir, overwrite=True)
+    os.replace(tmp_path / "claim", run_dir / outputs._REPLACED_MODEL)
+    monkeypatch.setattr(outputs, "_rename", rename)
+    assert (run_dir / CHECKPOINT_NAME).is_file()
+    published = killed_after == "model.npz"
+    if published:
+        assert mixed_run_problem(run_dir) is None and recorded_model(run_dir / "metrics.json") == model_sha256(
+            run_dir / "model.npz")
+        assert "the run is whole; remove the checkpoint with" in interrupted_retraining(run_dir)
+        new_files = {name: (run_dir / name).read_bytes() for name in os.listdir(run_dir)
+                     if name not in (CHECKPOINT_NAME, outputs._REPLACED_MODEL)}
+        with pytest.raises(ClimannError, match=f"--resume {run_dir}: its retraining had finished .* removed the "
+                                               f"{CHECKPOINT_NAME} it left, so nothing is to resume"):
+            run_training(config, run_dir=run_dir, resume=True)
+        assert {name: (run_dir / name).read_bytes() for name in os.listdir(run_dir)} == new_files
+    else:
+        run_training(config, run_dir=run_dir, resume=True)
+    assert not (run_dir / CHECKPOINT_NAME).exists() and not (run_dir / outputs._REPLACED_MODEL).exists()
+    assert not (tmp_path / "run-2").exists() and interrupted_retraining(run_dir) is None
+    assert mixed_run_problem(run_dir) is None
+    assert recorded_model(run_dir / "metrics.json") == model_sha256(run_dir / "model.npz") != model_sha256(
+        reference.run_dir / "model.npz")

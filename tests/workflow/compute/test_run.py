@@ -19,6 +19,7 @@ from climann.model import Network, load_state
 from climann.workflow.checkpoints import CHECKPOINT_NAME
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import RUN_FILES, run_training
+from tests.conftest import without_model_record
 
 FULL_BATCH_GD = {"epochs": 4, "batch_size": 10**9, "optimizer": "sgd", "learning_rate": 0.2}
 #: Boxes of the 15° tiny file (cell centres 7.5°N and 7.5°E, 22.5°E, where every predictor has values).
@@ -700,6 +701,72 @@ def test_the_step_read_before_a_time_range_is_neither_a_time_step_of_the_run_nor
     written = (run.run_dir / "metrics.json").read_text()
     evaluate_run(run.run_dir, compute=settings.get("compute") and run.config.compute)
     assert (run.run_dir / "metrics.json").read_text() == written
+
+
+@pytest.mark.parametrize(("time_range", "train_years", "n_before"), [
+    pytest.param(["1981-01", "1983-12"], [1981, 1981], 12, id="a-year-before-in-the-file"),
+    pytest.param(["1980-06", "1983-05"], [1980, 1981], 5, id="five-steps-before-in-the-file"),
+])
+@pytest.mark.parametrize("route", [pytest.param("memory", id="in-memory"), pytest.param("streamed", id="streamed")])
+def test_a_time_range_reads_as_many_steps_before_it_as_the_largest_lag(tiny_file, tmp_path, route, time_range,
+                                                                      train_years, n_before):
+    """verify22b F2: with lags of 12 (--lags tas=1,12, the --lags help's example) only the one
+    step before time_range was read, so the period's first 11 months lost their lag 12 and were
+    counted as dropped although the file holds the values. As many steps as the largest lag are
+    read (as many as the file has), recorded as steps_before_range in config.toml and model.npz."""
+    from climann.workflow.predict import evaluate_run
+
+    split = {"train": train_years, "val": [1982, 1982], "test": [1983, 1983]}
+    settings = {**_RANGE_RUN, "data": {**_RANGE_RUN["data"], "paths": [str(tiny_file)], "lags": {"rsdt": [1, 12]},
+                                       "time_range": time_range, "split_years": split}}
+    if route == "streamed":
+        settings["data"]["in_memory_limit_gb"] = 1e-5
+    run = run_training(build_config(settings), run_dir=tmp_path / "run")
+    n_cells = 12 * 24  # the 15° grid
+    n_train = sum(1 for year, month in _months(time_range) if split["train"][0] <= year <= split["train"][1])
+    lacking = 12 - n_before  # the period's first steps whose lag 12 lies before the file's first step
+    metrics = json.loads((run.run_dir / "metrics.json").read_text())
+    assert metrics["n_dropped"] == lacking * n_cells
+    assert metrics["n_samples"]["train"] == (n_train - lacking) * n_cells
+    assert "steps_before_range = 12\n" in (run.run_dir / "config.toml").read_text()
+    assert Network.load(run.run_dir / "model.npz").metadata["steps_before_range"] == 12
+    if route == "memory":
+        assert f"36 time steps (and the {n_before} steps before them, for persistence and lags);" in (
+            run.run_dir / "train.log").read_text()
+        # new data of a period: every month asked for is scored, each with its lag 12 from the file
+        scored = evaluate_run(run.run_dir, [str(tiny_file)], tmp_path / "other", time_range=("1982-01", "1983-12"))
+        assert scored["n_dropped"] == 0 and scored["n_samples"] == {"all": 24 * n_cells}
+
+
+def _months(time_range):
+    """(year, month) of each month of ``time_range = ("YYYY-MM", "YYYY-MM")``, inclusive."""
+    (first_year, first_month), (last_year, last_month) = (map(int, end.split("-")) for end in time_range)
+    return [(year, month) for year in range(first_year, last_year + 1) for month in range(1, 13)
+            if (first_year, first_month) <= (year, month) <= (last_year, last_month)]
+
+
+def test_a_run_recorded_before_steps_before_range_is_rescored_as_trained(tiny_file, tmp_path):
+    """verify22b F2: a run trained with step_before_range before steps_before_range was recorded
+    read one step before its time_range whatever its lags; `climann evaluate RUN` of it reads one
+    step still (its config.toml and model.npz lack the key), and rewrites its metrics.json as it was."""
+    from climann.workflow.predict import evaluate_run
+
+    settings = {**_RANGE_RUN, "data": {**_RANGE_RUN["data"], "paths": [str(tiny_file)], "lags": {"rsdt": [1, 12]},
+                                       "steps_before_range": 1}}
+    run_dir = run_training(build_config(settings), run_dir=tmp_path / "run").run_dir
+    written = json.loads((run_dir / "metrics.json").read_text())
+    assert written["n_dropped"] == 11 * 12 * 24  # one step read: the first 11 months lack their lag 12
+    network = Network.load(run_dir / "model.npz")
+    (run_dir / "model.npz").unlink()
+    network.save(run_dir / "model.npz",
+                 metadata={key: value for key, value in network.metadata.items() if key != "steps_before_range"})
+    config_text = (run_dir / "config.toml").read_text()
+    (run_dir / "config.toml").write_text("".join(line for line in config_text.splitlines(keepends=True)
+                                                 if not line.startswith("steps_before_range")))
+    without_model_record(run_dir)  # the model.npz rewritten: named by no record, as an older climann's
+    metrics = evaluate_run(run_dir)
+    for key in ("n_dropped", "n_samples", "splits"):
+        assert metrics[key] == written[key]
 
 
 @pytest.mark.parametrize(("means", "expected"), [
