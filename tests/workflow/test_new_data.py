@@ -618,7 +618,7 @@ def test_a_model_file_without_the_record_trained_on_a_region_warns_that_the_area
     cut = _cut(folder, tmp_path / "cut.nc", lat=slice(-45, 45))
     with caplog.at_level(logging.WARNING, logger="climann"):
         predict_files(old, [str(cut)], tmp_path / "p.nc")
-    assert [record.getMessage() for record in caplog.records if "area means" in record.getMessage()] == [
+    assert [record.getMessage() for record in caplog.records if "predates the record of the area" in record.getMessage()] == [
         "this run's model.npz predates the record of the area its area means (tas_global_mean, …) were taken over: "
         "the new data's are not checked to be over the same area (retrain to check them)"]
 
