@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = ["DEGREE_DECIMALS", "block_fingerprints", "cells_fingerprint", "layout_fingerprints", "times_fingerprint"]
 
-#: Decimals of a degree the cells' coordinates are compared to (0.1 m of latitude): float32
+#: Decimals of a degree the cells' coordinates are compared to (about 11 m of latitude): float32
 #: and float64 copies of one grid agree, neighbouring cells of any grid in use differ.
 DEGREE_DECIMALS = 4
 
