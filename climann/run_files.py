@@ -35,7 +35,7 @@ import numpy as np
 
 __all__ = [
     "CHECKPOINT_FORMAT", "MEMBERS_KIND", "few", "finished_run_problem", "interrupted_retraining", "is_checkpoint_file",
-    "is_published_checkpoint",
+    "holds_published_model", "is_published_checkpoint", "publishing_model",
     "is_finished_run", "is_members_file", "is_model_file", "is_provenance_file", "is_run_directory",
     "is_unfinished_run", "mixed_run_files", "mixed_run_problem", "model_sha256", "not_a_run", "npz_json",
     "recorded_model",
@@ -333,22 +333,40 @@ def interrupted_retraining(folder: str | Path) -> str | None:
             f"climann train --resume {folder}")
 
 
-def is_published_checkpoint(folder: str | Path) -> bool:
-    """Whether ``folder``'s ``checkpoint.npz`` is a leftover of the run finished there: its
-    run recorded the SHA-256 of the ``model.npz`` it was publishing (``publishes_model``,
-    written by :meth:`climann.workflow.checkpoints.Checkpointing.publish` just before the
-    files are renamed into place), and that is the ``model.npz`` there now. So a process
-    killed after its last rename, before it removed the checkpoint, left its own run whole
-    (break verify22b F1). Checkpoints of a climann before 3 Dec 2026 record none: False."""
-    folder = Path(folder)
-    user = (npz_json(folder / CHECKPOINT_FILE, "header") or {}).get("user")
+def publishing_model(folder: str | Path) -> str | None:
+    """The SHA-256 of the ``model.npz`` that the run of ``folder``'s ``checkpoint.npz`` was
+    publishing (``publishes_model``, written by
+    :meth:`climann.workflow.checkpoints.Checkpointing.publish` just before its files go into
+    place), or None: no checkpoint, or one that was not publishing (or of a climann before
+    3 Dec 2026, which recorded none)."""
+    user = (npz_json(Path(folder) / CHECKPOINT_FILE, "header") or {}).get("user")
     publishes = user.get("publishes_model") if isinstance(user, dict) else None
-    if not isinstance(publishes, str):
-        return False
+    return publishes if isinstance(publishes, str) else None
+
+
+def holds_published_model(folder: str | Path) -> bool:
+    """Whether the ``model.npz`` in ``folder`` is the one its checkpoint's run was publishing
+    (:func:`publishing_model`): that run's own, placed by it, whether or not its other files
+    followed (a run into a folder without a model places its ``model.npz`` first, as its
+    claim on the folder: :func:`climann.workflow.outputs.publish_run`)."""
+    publishes = publishing_model(folder)
     try:
-        return publishes == model_sha256(folder / MODEL_FILE)
+        return publishes is not None and publishes == model_sha256(Path(folder) / MODEL_FILE)
     except OSError:
         return False
+
+
+def is_published_checkpoint(folder: str | Path) -> bool:
+    """Whether ``folder``'s ``checkpoint.npz`` is a leftover of the run finished there: the
+    ``model.npz`` there is the one its run was publishing (:func:`holds_published_model`) and
+    the run is whole, a finished run (``config.toml`` beside it) whose files all name that
+    model (no :func:`mixed_run_files`). So a process killed after its last rename, before it
+    removed the checkpoint, left its own run whole (verify22b F1). Killed before: False, also
+    when its ``model.npz`` went first (into a folder without one, ``config.toml`` last after
+    it) and is in place alone (verify22b F7): ``--resume`` finishes that run. Checkpoints of a
+    climann before 3 Dec 2026 record no model: False."""
+    folder = Path(folder)
+    return holds_published_model(folder) and is_finished_run(folder) and not mixed_run_files(folder)
 
 
 def finished_run_problem(folder: str | Path) -> str | None:

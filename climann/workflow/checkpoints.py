@@ -575,8 +575,14 @@ def remove_published_checkpoint(run_dir: str | Path) -> None:
 def _replaces_on_resume(run_dir: Path, metadata: dict) -> dict:
     """``replaces`` and ``replaces_model`` of a resumed run: it replaces the finished run in
     ``run_dir`` only if that is the one its ``--overwrite`` start found (by SHA-256); a
-    checkpoint of a climann that did not record it (before 2 Dec 2026) replaces any."""
+    checkpoint of a climann that did not record it (before 2 Dec 2026) replaces any. A
+    ``model.npz`` that is the one this run was publishing when it was stopped
+    (``publishes_model``, :func:`climann.run_files.holds_published_model`: a run into a folder
+    without a model puts its model first) is its own, and is replaced too (verify22b F7: it was
+    refused as another run's, and the run written to ``RUN-2``)."""
     found = model_sha256(run_dir / "model.npz")
+    if found is not None and found == metadata.get("publishes_model"):
+        return {"replaces": True, "replaces_model": found}
     if "replaces_model" not in metadata:
         return {"replaces": found is not None, "replaces_model": found}
     recorded = metadata["replaces_model"]

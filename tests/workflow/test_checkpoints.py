@@ -729,3 +729,51 @@ def test_a_retraining_killed_while_published_is_whole_after_resume(tiny_sample, 
     assert mixed_run_problem(run_dir) is None
     assert recorded_model(run_dir / "metrics.json") == model_sha256(run_dir / "model.npz") != model_sha256(
         reference.run_dir / "model.npz")
+
+
+@pytest.mark.parametrize("first, killed_before", [
+    pytest.param("resumed", "metrics.json", id="resumed-into-a-new-folder-right-after-its-model-was-placed"),
+    pytest.param("empty-folder", "config.toml", id="into-an-existing-empty-folder-before-its-last-rename"),
+])
+def test_a_first_training_killed_while_published_is_finished_by_resume(tiny_sample, unfinished_run, tmp_path,
+                                                                      monkeypatch, first, killed_before):
+    """verify22b F7: a run into a folder without a model places its model.npz first (its claim
+    on the folder), then its other files. Killed -9 there, it left checkpoint.npz + model.npz
+    (+ some of its files); `--resume`, the advice, refused the run's own model.npz as "another
+    run" and wrote RUN-2 each time, or (since the checkpoint records the model it publishes)
+    took the run for whole and removed the checkpoint, leaving a model.npz alone. `--resume`
+    now finishes publishing into the same folder."""
+    import climann.workflow.outputs as outputs
+    from climann.run_files import (finished_run_problem, interrupted_retraining, is_published_checkpoint,
+                                   mixed_run_problem, model_sha256, recorded_model)
+
+    run_dir = tmp_path / "run"
+    config = build_config(_settings(tiny_sample, epochs=2, checkpoint_every=1))
+    if first == "resumed":
+        shutil.copytree(unfinished_run, run_dir)  # the checkpoint after epoch 1 of 2
+    else:
+        run_dir.mkdir()
+    rename = outputs._rename
+
+    def killed(source, target):
+        if Path(target).name == killed_before:
+            raise _Killed
+        rename(source, target)
+
+    monkeypatch.setattr(outputs, "_rename", killed)
+    with pytest.raises(_Killed):
+        run_training(config, run_dir=run_dir, resume=first == "resumed")
+    monkeypatch.setattr(outputs, "_rename", rename)
+    placed = (run_dir / "model.npz").read_bytes()
+    left = sorted(os.listdir(run_dir))
+    assert CHECKPOINT_NAME in left and "model.npz" in left and "config.toml" not in left
+    assert not is_published_checkpoint(run_dir) and interrupted_retraining(run_dir) is None
+    assert finished_run_problem(run_dir) == (f"{run_dir} is an unfinished run ({CHECKPOINT_NAME}); finish it with: "
+                                             f"climann train --resume {run_dir}")
+    run_training(config, run_dir=run_dir, resume=True)
+    assert sorted(os.listdir(tmp_path)) == ["run"]  # no run-2
+    assert not (run_dir / CHECKPOINT_NAME).exists() and finished_run_problem(run_dir) is None
+    assert (run_dir / "model.npz").read_bytes() == placed  # training is deterministic: the model it had placed
+    assert mixed_run_problem(run_dir) is None
+    assert recorded_model(run_dir / "metrics.json") == recorded_model(run_dir / "provenance.json") == model_sha256(
+        run_dir / "model.npz")
