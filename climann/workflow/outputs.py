@@ -133,24 +133,40 @@ def _is_leftover_of(entry: Path, names: Iterable[str]) -> bool:
     return match is not None and match["name"] in set(names) and _is_leftover(entry)
 
 
+def leftovers(run_dir: str | Path) -> list[Path]:
+    """What a killed climann process left for ``run_dir``: hidden temporaries of its own files
+    inside it (and in its ``figures``), among them the claim ``.model.npz.replaced.tmp`` of a
+    replacement (:data:`~climann.run_files.REPLACED_MODEL_CLAIM`), and hidden staging
+    directories beside it. The one rule for them: :func:`remove_leftovers` removes them before
+    a run goes there (``train``, ``--overwrite``, ``--resume``, each run of a sweep), and
+    :func:`foreign_entries` does not count them as files climann did not write.
+
+    Returns
+    -------
+    list of Path
+        Inside ``run_dir``, then beside it.
+    """
+    run_dir = Path(run_dir)
+    own = {*RUN_FILES, *ENSEMBLE_RUN_FILES, *CHECKPOINT_FILES, *_figure_names(), FIGURES}
+    found = []
+    for folder in (run_dir, run_dir / FIGURES):
+        if folder.is_dir():
+            found += [entry for entry in folder.iterdir() if _is_leftover_of(entry, own)]
+    if run_dir.parent.is_dir():
+        found += [entry for entry in run_dir.parent.iterdir()
+                  if entry.name.endswith(".partial") and _is_leftover_of(entry, [run_dir.name])]
+    return found
+
+
 def remove_leftovers(run_dir: str | Path) -> list[Path]:
-    """Remove what a killed climann process left for ``run_dir``: hidden temporaries of its
-    own files inside it (and in its ``figures``), and hidden staging directories beside it.
+    """Remove what a killed climann process left for ``run_dir`` (:func:`leftovers`).
 
     Returns
     -------
     list of Path
         What was removed (logged as one warning line when not empty).
     """
-    run_dir = Path(run_dir)
-    own = {*RUN_FILES, *ENSEMBLE_RUN_FILES, *CHECKPOINT_FILES, *_figure_names(), FIGURES}
-    candidates = []
-    for folder in (run_dir, run_dir / FIGURES):
-        if folder.is_dir():
-            candidates += [entry for entry in folder.iterdir() if _is_leftover_of(entry, own)]
-    if run_dir.parent.is_dir():
-        candidates += [entry for entry in run_dir.parent.iterdir()
-                       if entry.name.endswith(".partial") and _is_leftover_of(entry, [run_dir.name])]
+    candidates = leftovers(run_dir)
     for entry in candidates:
         if entry.is_dir() and not entry.is_symlink():
             shutil.rmtree(entry, ignore_errors=True)
@@ -268,14 +284,18 @@ def foreign_entries(run_dir: Path) -> list[str]:
     user's files are named themselves (``explain/notes.md``), not their folder. A file of
     :data:`UNMARKED_RUN_FILES` (``history.csv``) is climann's only in a climann run directory
     (:func:`is_run_directory`): alone, or beside another program's files, nothing tells it
-    from another program's log."""
+    from another program's log. What a killed climann process left (:func:`leftovers`, such as
+    the claim ``.model.npz.replaced.tmp``) is climann's, not named (verify22b F4)."""
     own = {*RUN_FILES, *ENSEMBLE_RUN_FILES, *CHECKPOINT_FILES}
     if not is_run_directory(run_dir):
         own -= set(UNMARKED_RUN_FILES)
+    left = set(leftovers(run_dir))  # a killed run's, removed by the next run there: climann's
     foreign = []
     for entry in sorted(run_dir.iterdir()):
+        if entry in left:
+            continue
         if entry.name == FIGURES and entry.is_dir() and not entry.is_symlink():
-            foreign += _foreign_figures(entry)
+            foreign += [name for name in _foreign_figures(entry) if entry.parent / name not in left]
         elif entry.is_dir() and not entry.is_symlink():
             inside = _foreign_in_output_folder(entry)
             foreign += [f"{entry.name}/"] if inside is None else inside

@@ -109,6 +109,25 @@ def test_an_unmarked_figure_of_a_run_made_before_the_mark_is_the_runs(tmp_path):
     check_run_directory(run_dir, overwrite=True)
 
 
+def test_what_a_killed_run_left_is_not_named_as_files_climann_did_not_write(tmp_path):
+    """verify22b F4: the claim on the replaced model (a hard link to it, .model.npz.replaced.tmp)
+    and the temporaries a SIGKILL leaves were named by foreign_entries, so `climann sweep`
+    refused the folder although `train --overwrite` removes them (remove_leftovers); a live
+    process's temporary and a user's dotfile still are named."""
+    from climann.run_files import REPLACED_MODEL_CLAIM
+
+    run_dir = _finished_run(tmp_path / "run")
+    dead, alive = _dead_pid(), os.getpid()
+    os.link(run_dir / "model.npz", run_dir / REPLACED_MODEL_CLAIM)
+    (run_dir / f".metrics.json.{dead}.ab12cd34.tmp").write_text("half")
+    (run_dir / "figures" / f".figures.{dead}.x1y2.tmp").mkdir(parents=True)
+    (run_dir / "figures" / f".map_test.png.{dead}.0a0b.tmp").write_text("half")
+    assert foreign_entries(run_dir) == []
+    (run_dir / f".metrics.json.{alive}.ab12cd34.tmp").write_text("being written")
+    (run_dir / ".notes.txt.swp").write_text("mine")
+    assert foreign_entries(run_dir) == [f".metrics.json.{alive}.ab12cd34.tmp", ".notes.txt.swp"]
+
+
 @pytest.mark.parametrize("inside, named", [
     pytest.param("explain/notes.md", "explain/notes.md", id="a-file-in-climanns-explain-folder"),
     pytest.param("ssp585/sub/notes.md", "ssp585/sub/", id="a-folder-in-climanns-evaluate-folder"),

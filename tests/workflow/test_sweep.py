@@ -200,6 +200,28 @@ def test_folders_holding_a_users_files_are_refused_before_any_training(tmp_path,
     assert all((runs / name).read_text() == "mine\n" for name in users_files)
 
 
+def test_a_run_folder_left_by_a_killed_sweep_is_retrained_as_train_overwrite_would(tmp_path, data, caplog):
+    """verify22b F4: a sweep killed -9 while it published a run leaves the claim on the model it
+    replaced (.model.npz.replaced.tmp) and its checkpoint; the next sweep refused the claim as a
+    file "climann did not write". It removes them as `train --overwrite` does, and retrains."""
+    from climann.run_files import REPLACED_MODEL_CLAIM
+    from climann.workflow.checkpoints import CHECKPOINT_NAME
+    from tests.conftest import write_climann_file, write_climann_run
+
+    sweep_file = write_sweep(tmp_path / "lr.toml", data, [0.01])
+    run_dir = tmp_path / "runs" / "lr-0.01"
+    write_climann_run(run_dir, "the run before", figures=())  # the killed replacement's old run (and its checkpoint)
+    write_climann_file(run_dir / CHECKPOINT_NAME, "the killed retraining")
+    os.link(run_dir / "model.npz", run_dir / REPLACED_MODEL_CLAIM)
+    with caplog.at_level("WARNING", logger="climann.run"):
+        result = run_sweep(sweep_file, runs_dir=tmp_path / "runs")
+    assert result.trained == [run_dir]
+    assert f"removed 1 temporary file(s) left by an interrupted run: {REPLACED_MODEL_CLAIM}" in caplog.text
+    assert sorted(os.listdir(run_dir)) == ["config.toml", "history.csv", "metrics.json", "model.npz",
+                                           "predictions.nc", "provenance.json", "report.md", "train.log"]
+    assert "the run before" not in (run_dir / "config.toml").read_text()
+
+
 def test_the_fingerprint_follows_a_chunk_rewritten_inside_a_zarr_store(tmp_path):
     """Rewriting a chunk changes neither the store directory's size nor its time: the files
     inside it count."""
