@@ -159,6 +159,40 @@ def test_a_finished_run_with_a_checkpoint_says_where_its_retraining_stopped(tmp_
     assert interrupted_retraining(run_dir) is None
 
 
+@pytest.mark.parametrize("placed, record, published", [
+    pytest.param(("model.npz", "metrics.json", "config.toml"), True, True, id="all-in-place"),
+    pytest.param(("model.npz",), True, False, id="its-model-placed-first-alone"),
+    pytest.param(("model.npz", "metrics.json"), True, False, id="its-model-and-metrics-without-config"),
+    pytest.param(("model.npz", "metrics.json", "config.toml"), False, False, id="a-checkpoint-from-before-the-record"),
+])
+def test_a_checkpoint_beside_the_model_it_was_publishing_is_a_leftover_only_of_a_whole_run(
+        tmp_path, training_state, placed, record, published):
+    """verify22b F7: a run into a folder without a model places model.npz first, config.toml last;
+    killed in between, the checkpoint that records that model (publishes_model) was taken for the
+    leftover of a whole run, and --resume removed it, leaving model.npz alone. A checkpoint of a
+    climann before the record (none) is read as before it: a retraining not finished."""
+    from climann.run_files import is_published_checkpoint, model_sha256
+
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    Network([2, 3, 1]).save(run_dir / "model.npz", metadata={"features": ["a"]})
+    sha = model_sha256(run_dir / "model.npz")
+    if "metrics.json" in placed:
+        (run_dir / "metrics.json").write_text(json.dumps({"target": "tas", "splits": {}, "model_sha256": sha}))
+    if "config.toml" in placed:
+        (run_dir / "config.toml").write_text("# climann resolved configuration\n")
+    save_state(run_dir / "checkpoint.npz", training_state,
+               metadata={"config": "", "replaces_model": None} | ({"publishes_model": sha} if record else {}))
+    assert is_published_checkpoint(run_dir) == published
+    warning = interrupted_retraining(run_dir)
+    if published:
+        assert "the checkpoint of the retraining that wrote this run" in warning and "the run is whole" in warning
+    elif "config.toml" in placed:
+        assert "a retraining that has not finished" in warning
+    else:
+        assert warning is None and finished_run_problem(run_dir).startswith(f"{run_dir} is an unfinished run")
+
+
 def test_a_run_whose_model_is_cut_short_is_refused_by_predict_and_evaluate_with_that_reason_alone(tmp_path):
     """verify21b F4: predict and evaluate said the cut-short reason, then "; give a directory written by climann
     train", of a folder that is one."""
