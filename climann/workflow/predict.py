@@ -1106,7 +1106,8 @@ def evaluate_run(
             reason = persistence_left_out(layout, lags=config.data.lags)
             if reason is None:
                 predictions["persistence"] = persistence_prediction(truth, layout.time.values,
-                                                                    dates=layout.selection_dates())
+                                                                    dates=layout.selection_dates(),
+                                                                    first_counted=layout.steps_before_range)
             else:
                 left_out["persistence"] = reason
         extrapolation = check_training_range(run, data.samples.inputs)
