@@ -639,6 +639,36 @@ def steps_before_range_of(chosen: np.ndarray, within: np.ndarray, steps_before: 
     return candidates[keep]
 
 
+def steps_held_before_range(dataset: xr.Dataset, *, time_range: Sequence[str], months: Sequence[int] = (),
+                            steps_before: int, dated_by: str = "cell_middle", before_in_months: bool = True) -> int:
+    """How many steps before ``time_range`` :func:`select_time` (and :func:`select_new_data_time`)
+    read with ``steps_before``: as many of them as ``dataset`` holds (:func:`steps_before_range_of`),
+    0 when none is read. Reads the time coordinate only.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        The data before any time selection.
+    time_range : sequence of two str
+        ``(first, last)``, inclusive.
+    months : sequence of int
+        The chosen months (``months`` and the seasons' months), or none.
+    steps_before, dated_by, before_in_months
+        As :func:`select_time` takes them.
+
+    Returns
+    -------
+    int
+    """
+    if not time_range or not steps_before or (months and not before_in_months):
+        return 0
+    name, values, calendar = _time_values(dataset)
+    within = _within(values, time_range, calendar)
+    in_months = np.isin(_selection_months(dataset[name], dated_by), list(months)) if months else None
+    chosen = np.flatnonzero(within if in_months is None else within & in_months)
+    return steps_before_range_of(chosen, within, steps_before, in_months=in_months).size if chosen.size else 0
+
+
 def _within(values: np.ndarray, time_range: Sequence[str], calendar: str) -> np.ndarray:
     """Which dates of ``values`` lie within ``time_range = (first, last)``, inclusive."""
     first, after_last = range_bounds(time_range, calendar)

@@ -13,6 +13,7 @@ from climann.data.subset import (
     select_time,
     select_values,
     steps_before_range_of,
+    steps_held_before_range,
 )
 from climann.data.time_cells import STEPS_BEFORE_RANGE_KEY
 from climann.errors import ClimannError
@@ -673,6 +674,8 @@ def test_seasons_with_a_time_range_read_the_steps_before_it_in_their_months(befo
     period = ["2001-01", "2001-02", "2001-12", "2002-01", "2002-02", "2002-12"]
     assert _kept_months(selected) == expected_before + period
     assert selected["time"].encoding.get(STEPS_BEFORE_RANGE_KEY, 0) == len(expected_before)
+    assert steps_held_before_range(dataset, time_range=("2001-01", "2002-12"), months=(12, 1, 2), steps_before=12,
+                                   before_in_months=before_in_months) == len(expected_before)
 
 
 def test_new_data_of_a_seasons_run_read_the_steps_before_the_time_range_in_its_months():
