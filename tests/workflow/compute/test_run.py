@@ -704,17 +704,25 @@ def test_the_step_read_before_a_time_range_is_neither_a_time_step_of_the_run_nor
     assert (run.run_dir / "metrics.json").read_text() == written
 
 
-@pytest.mark.parametrize(("time_range", "train_years", "n_before"), [
-    pytest.param(["1981-01", "1983-12"], [1981, 1981], 12, id="a-year-before-in-the-file"),
-    pytest.param(["1980-06", "1983-05"], [1980, 1981], 5, id="five-steps-before-in-the-file"),
+_A_YEAR_BEFORE = (["1981-01", "1983-12"], [1981, 1981], 12)
+_FIVE_STEPS_BEFORE = (["1980-06", "1983-05"], [1980, 1981], 5)
+
+
+@pytest.mark.parametrize(("route", "time_range", "train_years", "n_before"), [
+    pytest.param("memory", *_A_YEAR_BEFORE, id="in-memory-a-year-before-in-the-file"),
+    pytest.param("memory", *_FIVE_STEPS_BEFORE, id="in-memory-five-steps-before-in-the-file"),
+    pytest.param("streamed", *_A_YEAR_BEFORE, id="streamed-a-year-before-in-the-file"),
+    pytest.param("streamed", *_FIVE_STEPS_BEFORE, id="streamed-five-steps-before-in-the-file"),
+    # the cluster route (--workers 2) reads and counts as the others: the case where the file runs out
+    pytest.param("cluster", *_FIVE_STEPS_BEFORE, id="cluster-five-steps-before-in-the-file"),
 ])
-@pytest.mark.parametrize("route", [pytest.param("memory", id="in-memory"), pytest.param("streamed", id="streamed")])
-def test_a_time_range_reads_as_many_steps_before_it_as_the_largest_lag(tiny_file, tmp_path, route, time_range,
-                                                                      train_years, n_before):
+def test_a_time_range_reads_as_many_steps_before_it_as_the_largest_lag(tiny_file, cluster, tmp_path, route,
+                                                                      time_range, train_years, n_before):
     """verify22b F2: with lags of 12 (--lags tas=1,12, the --lags help's example) only the one
     step before time_range was read, so the period's first 11 months lost their lag 12 and were
     counted as dropped although the file holds the values. As many steps as the largest lag are
-    read (as many as the file has), recorded as steps_before_range in config.toml and model.npz."""
+    read (as many as the file has), recorded as steps_before_range in config.toml and model.npz;
+    on every route the same samples and counts (by hand)."""
     from climann.workflow.predict import evaluate_run
 
     split = {"train": train_years, "val": [1982, 1982], "test": [1983, 1983]}
@@ -722,20 +730,26 @@ def test_a_time_range_reads_as_many_steps_before_it_as_the_largest_lag(tiny_file
                                        "time_range": time_range, "split_years": split}}
     if route == "streamed":
         settings["data"]["in_memory_limit_gb"] = 1e-5
+    if route == "cluster":
+        settings["compute"] = {"scheduler": cluster.scheduler_address}
     run = run_training(build_config(settings), run_dir=tmp_path / "run")
     n_cells = 12 * 24  # the 15° grid
-    n_train = sum(1 for year, month in _months(time_range) if split["train"][0] <= year <= split["train"][1])
+    n_months = {name: sum(1 for year, month in _months(time_range) if first <= year <= last)
+                for name, (first, last) in split.items()}
     lacking = 12 - n_before  # the period's first steps whose lag 12 lies before the file's first step
     metrics = json.loads((run.run_dir / "metrics.json").read_text())
     assert metrics["n_dropped"] == lacking * n_cells
-    assert metrics["n_samples"]["train"] == (n_train - lacking) * n_cells
+    assert metrics["n_samples"] == {"train": (n_months["train"] - lacking) * n_cells,
+                                    "val": n_months["val"] * n_cells, "test": n_months["test"] * n_cells}
     assert "steps_before_range = 12\n" in (run.run_dir / "config.toml").read_text()
     assert Network.load(run.run_dir / "model.npz").metadata["steps_before_range"] == 12
     if route == "memory":
         assert f"36 time steps (and the {n_before} steps before them, for persistence and lags);" in (
             run.run_dir / "train.log").read_text()
+    if route != "streamed":
         # new data of a period: every month asked for is scored, each with its lag 12 from the file
-        scored = evaluate_run(run.run_dir, [str(tiny_file)], tmp_path / "other", time_range=("1982-01", "1983-12"))
+        scored = evaluate_run(run.run_dir, [str(tiny_file)], tmp_path / "other", time_range=("1982-01", "1983-12"),
+                              compute=settings.get("compute") and run.config.compute)
         assert scored["n_dropped"] == 0 and scored["n_samples"] == {"all": 24 * n_cells}
 
 
