@@ -97,7 +97,7 @@ def _lag_columns(
                           name=layout.time.name, storage=layout.time_storage) if all_lags else None
     if lagged is not None:
         _log_lag_gaps(lagged, 1, layout.time.values,  # one sample per time step
-                      dates=layout.selection_dates())
+                      dates=layout.selection_dates(), first_counted=layout.steps_before_range)
     columns: dict[str, np.ndarray] = {}
     for name, steps in lags.items():
         for lag in steps:

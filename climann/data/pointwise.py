@@ -161,27 +161,45 @@ def own_series_lag_names(dataset: xr.Dataset, lags: Mapping[str, Sequence[int]])
             if own_series_lag_name(name, lag) in dataset.data_vars}
 
 
-def _log_lag_gaps(lagged: LaggedSteps, n_cells: int, times: np.ndarray, *, dates: np.ndarray | None = None) -> None:
-    """Say how many time steps (and samples) each lag loses, and why: gaps in the time axis,
-    or (``dates``, the steps' cell middles, given when the run's own time selection thinned the
-    axis: :meth:`~climann.data.layout.GridLayout.selection_dates`) months that ``--months``
-    or ``--seasons`` left out (:func:`~climann.data.time_axis.in_months_left_out`)."""
-    for lag, in_gap in lagged.in_gap.items():
-        steps = np.flatnonzero(in_gap)
-        if not steps.size:
-            continue
-        shown = ", ".join(str(times[step])[:10] for step in steps[:3]) + (", …" if steps.size > 3 else "")
-        selected = int(in_months_left_out(dates, steps, lag, lagged.step).sum()) if dates is not None else 0
-        counted = f"lag {lag} is missing at {steps.size} time step{'' if steps.size == 1 else 's'} ({shown})"
-        before = f"the step {lagged.step.span(lag)} before"
-        if selected == steps.size:
-            cause = f"{counted}: {before} each is in a month {MONTHS_SELECTION} leaves out"
-        elif selected:
-            cause = (f"{counted}: at {selected} {before} is in a month {MONTHS_SELECTION} leaves out, at "
-                     f"{steps.size - selected} it falls in a gap of the {lagged.step.name} time axis")
-        else:
-            cause = f"the {lagged.step.name} time axis has gaps: {counted}"
-        _log.warning("%s; their %d samples are dropped", cause, steps.size * n_cells)
+def _log_lag_gaps(lagged: LaggedSteps, n_cells: int, times: np.ndarray, *, dates: np.ndarray | None = None,
+                  first_counted: int = 0) -> None:
+    """Say how many time steps (and samples) each lag loses, and why, one line per lag that
+    counts every step whose samples it drops (those of ``n_dropped``, from step
+    ``first_counted`` on: the steps read before the run's period are never counted): gaps in
+    the time axis; months that ``--months`` or ``--seasons`` left out (``dates``, the steps'
+    cell middles, given when the run's own time selection thinned the axis:
+    :meth:`~climann.data.layout.GridLayout.selection_dates`;
+    :func:`~climann.data.time_axis.in_months_left_out`), also at the selection's first step;
+    and steps before the first one read (the data's start). A lag lost at the data's start
+    alone is said in the run's log (INFO), not as a warning: every run with lags has it."""
+    for lag, earlier in lagged.earlier.items():
+        steps = np.flatnonzero(earlier < 0)
+        steps = steps[steps >= first_counted]
+        if steps.size:
+            cause, is_warning = _lag_missing_text(lagged, lag, steps, times, dates)
+            _log.log(logging.WARNING if is_warning else logging.INFO, "%s; their %d samples are dropped",
+                     cause, steps.size * n_cells)
+
+
+def _lag_missing_text(lagged: LaggedSteps, lag: int, steps: np.ndarray, times: np.ndarray,
+                      dates: np.ndarray | None) -> tuple[str, bool]:
+    """Why lag ``lag`` is missing at ``steps`` (indices into ``times``), counted by cause, and
+    whether it is worth a warning (a gap, or a month the selection left out; not the data's start)."""
+    left_out = in_months_left_out(dates, steps, lag, lagged.step) if dates is not None else np.zeros(steps.size, bool)
+    in_gap = lagged.in_gap[lag][steps] & ~left_out
+    counts = (int(left_out.sum()), int(in_gap.sum()), int((~left_out & ~in_gap).sum()))
+    shown = ", ".join(str(times[step])[:10] for step in steps[:3]) + (", …" if steps.size > 3 else "")
+    counted = f"lag {lag} is missing at {steps.size} time step{'' if steps.size == 1 else 's'} ({shown})"
+    before = f"the step {lagged.step.span(lag)} before"
+    causes = (f"is in a month {MONTHS_SELECTION} leaves out", f"falls in a gap of the {lagged.step.name} time axis",
+              "is before the first time step read")
+    present = [(count, cause) for count, cause in zip(counts, causes) if count]
+    if counts[1] == steps.size:
+        return f"the {lagged.step.name} time axis has gaps: {counted}", True
+    if len(present) == 1:
+        return f"{counted}: {before} each {present[0][1]}", bool(counts[0])
+    parts = [f"at {count} {before if k == 0 else 'it'} {cause}" for k, (count, cause) in enumerate(present)]
+    return f"{counted}: {', '.join(parts)}", True
 
 
 class PointwiseSource:
@@ -285,7 +303,7 @@ class PointwiseSource:
         ) if all_lags else None
         if self._lagged is not None:
             _log_lag_gaps(self._lagged, self.layout.n_cells, self.layout.time.values,
-                          dates=self.layout.selection_dates())
+                          dates=self.layout.selection_dates(), first_counted=self.layout.steps_before_range)
         self._target, self._where, self._require_target = target, where, require_target
         self._sample_fraction, self._seed = sample_fraction, seed
         self._thinned_steps = (np.ones(self.n_time, dtype=bool) if thinned_steps is None

@@ -554,6 +554,7 @@ def select_time(
     time_stride: int = 1,
     steps_before: int = 0,
     dated_by: str = "cell_middle",
+    before_in_months: bool = True,
 ) -> xr.Dataset:
     """Keep the time steps within ``time_range = (first, last)`` (inclusive, dates as
     'YYYY[-MM[-DD]]'), in ``months`` (1–12), then every ``time_stride``-th of them. A step is
@@ -563,12 +564,15 @@ def select_time(
     = ``"stamp"`` (``[data] selection_dated_by`` of runs trained before 3 December 2026), in
     the month of its stamp.
 
-    With ``steps_before`` (and a ``time_range`` alone, neither ``months`` nor ``time_stride``)
-    the data's ``steps_before`` steps just before the range are kept too, as many as the data
-    have, and recorded as such (:func:`~climann.data.time_cells.with_steps_before_range`):
+    With ``steps_before`` (and a ``time_range``, without ``time_stride``) the data's
+    ``steps_before`` steps just before the range's first chosen step are kept too, as many as
+    the data have, and recorded as such (:func:`~climann.data.time_cells.with_steps_before_range`):
     persistence and the lags of the range's first steps take their values from them (lags of
     up to ``steps_before`` steps: :func:`climann.workflow.config.lag_steps_needed`), and they
-    are never scored or trained on.
+    are never scored or trained on. With ``months`` those in the months only
+    (:func:`steps_before_range_of`: 1983-12 for the first January of a DJF range from 1984),
+    unless ``before_in_months`` is False (``[data] steps_before_months`` of runs trained before
+    4 December 2026, which read none with ``months``).
 
     When ``months`` or ``time_stride`` thin the axis, the step it had before (within
     ``time_range``) is recorded on the time coordinate (:func:`with_value_step`): the values
@@ -581,9 +585,8 @@ def select_time(
         If no time step is left; the message gives the data's time span.
     """
     name, values, calendar = _time_values(dataset)
-    keep = np.ones(len(values), dtype=bool)
-    if time_range:
-        keep &= _within(values, time_range, calendar)
+    within = _within(values, time_range, calendar) if time_range else np.ones(len(values), dtype=bool)
+    keep = within.copy()
     within_range = values[keep]
     if months:  # by the month of each value's cell middle, as the season features and scores date it
         keep &= np.isin(_selection_months(dataset[name], dated_by), list(months))
@@ -591,21 +594,79 @@ def select_time(
     if chosen.size == 0:
         raise ClimannError(empty_selection_text(time_range, months, span=_span(values),
                                                 in_range=bool(within_range.size)))
-    if steps_before and time_range and not months and time_stride == 1 and chosen[0] > 0:
-        return _with_steps_before(dataset, name, chosen, steps_before)
-    thinned = dataset.isel({name: chosen})
+    before = np.array([], dtype=np.int64)
+    if steps_before and time_range and time_stride == 1 and (not months or before_in_months):
+        in_months = np.isin(_selection_months(dataset[name], dated_by), list(months)) if months else None
+        before = steps_before_range_of(chosen, within, steps_before, in_months=in_months)
+    thinned = with_steps_before_range(dataset.isel({name: np.concatenate([before, chosen])}), before.size)
     if months and dated_by == "stamp":
         thinned = with_selection_by_stamps(thinned)
     return with_value_step(thinned, axis_time_step(within_range)) if months or time_stride > 1 else thinned
 
 
-def _with_steps_before(dataset: xr.Dataset, name: str, chosen: np.ndarray, steps_before: int) -> xr.Dataset:
-    """The steps ``chosen`` (consecutive indices of time axis ``name``) and up to
-    ``steps_before`` steps just before them (as many as the data hold), recorded as read
-    before the range (:func:`~climann.data.time_cells.with_steps_before_range`)."""
-    first = max(int(chosen[0]) - steps_before, 0)
-    before = np.arange(first, chosen[0])
-    return with_steps_before_range(dataset.isel({name: np.concatenate([before, chosen])}), before.size)
+def steps_before_range_of(chosen: np.ndarray, within: np.ndarray, steps_before: int, *,
+                          in_months: np.ndarray | None = None) -> np.ndarray:
+    """The indices of the steps read before a time range: those of the ``steps_before`` steps
+    of the axis just before the first step ``chosen`` that lie before the range (not
+    ``within`` it) and, with ``in_months``, in the chosen months (the lags and persistence
+    of the other steps are missing anyway: a month the selection leaves out).
+
+    Parameters
+    ----------
+    chosen : ndarray of int, shape (n_chosen,)
+        The chosen steps, ascending, at least one.
+    within : ndarray of bool, shape (n_time,)
+        Whether each step of the axis lies within the range.
+    steps_before : int
+        How many steps of the axis before ``chosen[0]`` are looked at (the largest lag).
+    in_months : ndarray of bool, shape (n_time,), optional
+        Whether each step is in the chosen months (``months``, ``seasons``); None: all are.
+
+    Returns
+    -------
+    ndarray of int64, shape (n_before,)
+        Ascending; as many as the axis holds (none for a range that starts the axis).
+
+    Examples
+    --------
+    A monthly axis from 1983-01, the range from 1984-01, DJF, lags up to 12:
+    ``[0, 1, 11]`` (1983-01, 1983-02 and 1983-12).
+    """
+    candidates = np.arange(max(int(chosen[0]) - steps_before, 0), int(chosen[0]))
+    keep = ~within[candidates]
+    if in_months is not None:
+        keep &= in_months[candidates]
+    return candidates[keep]
+
+
+def steps_held_before_range(dataset: xr.Dataset, *, time_range: Sequence[str], months: Sequence[int] = (),
+                            steps_before: int, dated_by: str = "cell_middle", before_in_months: bool = True) -> int:
+    """How many steps before ``time_range`` :func:`select_time` (and :func:`select_new_data_time`)
+    read with ``steps_before``: as many of them as ``dataset`` holds (:func:`steps_before_range_of`),
+    0 when none is read. Reads the time coordinate only.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        The data before any time selection.
+    time_range : sequence of two str
+        ``(first, last)``, inclusive.
+    months : sequence of int
+        The chosen months (``months`` and the seasons' months), or none.
+    steps_before, dated_by, before_in_months
+        As :func:`select_time` takes them.
+
+    Returns
+    -------
+    int
+    """
+    if not time_range or not steps_before or (months and not before_in_months):
+        return 0
+    name, values, calendar = _time_values(dataset)
+    within = _within(values, time_range, calendar)
+    in_months = np.isin(_selection_months(dataset[name], dated_by), list(months)) if months else None
+    chosen = np.flatnonzero(within if in_months is None else within & in_months)
+    return steps_before_range_of(chosen, within, steps_before, in_months=in_months).size if chosen.size else 0
 
 
 def _within(values: np.ndarray, time_range: Sequence[str], calendar: str) -> np.ndarray:
@@ -640,6 +701,7 @@ def _selection_months(time: xr.DataArray, dated_by: str) -> np.ndarray:
 def select_new_data_time(
     dataset: xr.Dataset, *, time_range: Sequence[str] = (), months: Sequence[int] = (),
     seasons: Sequence[str] = (), where: str, steps_before: int = 0, dated_by: str = "cell_middle",
+    before_in_months: bool = True,
 ) -> xr.Dataset:
     """The time steps of new data (``predict``, ``evaluate --data``) that a trained run predicts.
 
@@ -660,8 +722,11 @@ def select_new_data_time(
     where : str
         The files, for the messages.
     steps_before : int
-        Keep as many of the data's steps just before ``time_range`` too (without the run's
-        ``months``), for persistence and lags only: see :func:`select_time`.
+        Keep as many of the data's steps just before ``time_range`` too (with the run's
+        ``months``, those in them), for persistence and lags only: see :func:`select_time`.
+    before_in_months : bool
+        Keep them also with the run's ``months`` (``[data] steps_before_months``; runs trained
+        before 4 December 2026 kept none then): see :func:`select_time`.
     dated_by : {"cell_middle", "stamp"}
         How the run's months date a step (``[data] selection_dated_by``, :func:`select_time`).
 
@@ -671,22 +736,23 @@ def select_new_data_time(
         If ``time_range`` selects no step of the data, or none of the steps left falls in the
         run's months; the message names the data's period or months.
     """
+    chosen = tuple(months) + season_months(seasons)
+    name, values, calendar = _time_values(dataset)
+    within = np.ones(len(values), dtype=bool)
     if time_range:
-        name, values, calendar = _time_values(dataset)
-        inside = np.flatnonzero(_within(values, time_range, calendar))
-        if inside.size == 0:
+        within = _within(values, time_range, calendar)
+        if not within.any():
             raise ClimannError(f"--time-range {','.join(time_range)} selects no time step of {where}, which cover "
                                f"{_span(values)}; give a period within it")
-        chosen = tuple(months) + season_months(seasons)
-        if steps_before and not chosen and inside[0] > 0:
-            return _with_steps_before(dataset, name, inside, steps_before)
-        dataset = dataset.isel({name: inside})
-    chosen = tuple(months) + season_months(seasons)
+        if not chosen:
+            inside = np.flatnonzero(within)
+            before = steps_before_range_of(inside, within, steps_before) if steps_before else inside[:0]
+            return with_steps_before_range(dataset.isel({name: np.concatenate([before, inside])}), before.size)
     if not chosen:
         return dataset
-    name, values, _ = _time_values(dataset)
-    held = _selection_months(dataset[name], dated_by)
-    keep = np.flatnonzero(np.isin(held, chosen))
+    all_months = _selection_months(dataset[name], dated_by)
+    held = all_months[within]
+    keep = np.flatnonzero(within & np.isin(all_months, chosen))
     trained, keys = _trained_months_text(months, seasons)
     if keep.size == 0:
         in_data = ", ".join(_MONTH_NAMES[month - 1] for month in sorted(set(held.tolist())))
@@ -697,8 +763,12 @@ def select_new_data_time(
     if keep.size < held.size:
         _log.warning("kept the %d %s steps of the %d of %s: the run was trained on %s only (%s), so the other months "
                      "are not predicted", keep.size, trained, held.size, where, trained, keys)
-    kept = dataset.isel({name: keep})
-    return with_value_step(with_selection_by_stamps(kept) if dated_by == "stamp" else kept, axis_time_step(values))
+    before = keep[:0]
+    if steps_before and time_range and before_in_months:
+        before = steps_before_range_of(keep, within, steps_before, in_months=np.isin(all_months, chosen))
+    kept = with_steps_before_range(dataset.isel({name: np.concatenate([before, keep])}), before.size)
+    return with_value_step(with_selection_by_stamps(kept) if dated_by == "stamp" else kept,
+                           axis_time_step(values[within]))
 
 
 def select_grid_stride(dataset: xr.Dataset, stride: int) -> xr.Dataset:
@@ -739,11 +809,12 @@ def subset_dataset(
     grid_stride: int = 1,
     steps_before: int = 0,
     dated_by: str = "cell_middle",
+    before_in_months: bool = True,
 ) -> xr.Dataset:
     """Apply every selection, in this order: extra-dimension values, region, time, grid stride.
 
     Each argument left at its default selects everything; see the functions above
-    (``steps_before``, ``dated_by``: :func:`select_time`).
+    (``steps_before``, ``dated_by``, ``before_in_months``: :func:`select_time`).
     """
     if select:
         dataset = select_values(dataset, select)
@@ -752,5 +823,5 @@ def subset_dataset(
     chosen_months = tuple(months) + season_months(seasons)
     if time_range or chosen_months or time_stride > 1:
         dataset = select_time(dataset, time_range=time_range, months=chosen_months, time_stride=time_stride,
-                              steps_before=steps_before, dated_by=dated_by)
+                              steps_before=steps_before, dated_by=dated_by, before_in_months=before_in_months)
     return select_grid_stride(dataset, grid_stride)

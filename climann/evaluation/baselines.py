@@ -887,8 +887,42 @@ def persistence_gap_warning(n_after_gaps: int, times: np.ndarray, *, after: np.n
     return f"persistence is missing at {steps} after gaps in the {axis}"
 
 
+def persistence_missing_steps(previous: np.ndarray, times: np.ndarray, *, first_counted: int = 0,
+                              dates: np.ndarray | None = None) -> np.ndarray:
+    """The steps whose persistence the warning (:func:`persistence_gap_warning`) counts: from
+    step ``first_counted`` on (the steps read before the run's period are never scored), each
+    whose previous step is not in the data, after a gap or a month the run's selection left
+    out — also the axis's first step when its month before is one the selection left out
+    (``dates`` given, :func:`~climann.data.time_axis.in_months_left_out`), not when the data
+    merely start there (every series has such a first step).
+
+    Parameters
+    ----------
+    previous : ndarray of int, shape (n_time,)
+        The index of each step's previous step, −1 where missing
+        (:func:`~climann.data.time_axis.previous_steps`).
+    times : ndarray of cftime.datetime, shape (n_time,)
+        The time axis, which has a nominal step.
+    first_counted : int
+        The first step of the run's period (:attr:`~climann.data.layout.GridLayout.steps_before_range`).
+    dates : ndarray of cftime.datetime, shape (n_time,), optional
+        The steps' dates when the run's own time selection thinned the axis.
+
+    Returns
+    -------
+    ndarray of int64, shape (n_missing,)
+    """
+    steps = np.flatnonzero(np.asarray(previous) < 0)
+    steps = steps[steps >= first_counted]
+    if steps.size and steps[0] == 0:
+        step = time_step_positions(np.asarray(times))[0]
+        if dates is None or step is None or not in_months_left_out(np.asarray(dates), steps[:1], 1, step)[0]:
+            steps = steps[1:]
+    return steps
+
+
 def persistence_prediction(truth: np.ndarray, times: np.ndarray | None = None, *, lag: int = 1,
-                           dates: np.ndarray | None = None) -> np.ndarray:
+                           dates: np.ndarray | None = None, first_counted: int = 0) -> np.ndarray:
     """Predict each value by the value ``lag`` steps earlier at the same cell: ŷ[t] = y[t − lag].
 
     With ``times``, "earlier" is by time: ``lag`` steps of the axis's nominal frequency
@@ -904,6 +938,8 @@ def persistence_prediction(truth: np.ndarray, times: np.ndarray | None = None, *
     dates : ndarray of cftime.datetime, shape (n_time,), optional
         The steps' cell middles when the run's own time selection thinned the axis, for the
         warning (:func:`persistence_gap_warning`).
+    first_counted : int
+        The first step the warning counts (:func:`persistence_missing_steps`).
 
     Returns
     -------
@@ -919,11 +955,10 @@ def persistence_prediction(truth: np.ndarray, times: np.ndarray | None = None, *
     if times is None:
         predicted[lag:] = truth[:-lag]
         return predicted
-    lagged = lagged_steps(times, [lag])
-    earlier, n_gaps = lagged.earlier[lag], int(lagged.in_gap[lag].sum())
-    if n_gaps:
-        _log.warning(persistence_gap_warning(n_gaps, times, after=np.flatnonzero(lagged.in_gap[lag]),
-                                             dates=dates))
+    earlier = lagged_steps(times, [lag]).earlier[lag]
+    missing = persistence_missing_steps(earlier, times, first_counted=first_counted, dates=dates)
+    if missing.size:
+        _log.warning(persistence_gap_warning(missing.size, times, after=missing, dates=dates))
     have = earlier >= 0
     predicted[have] = truth[earlier[have]]
     return predicted

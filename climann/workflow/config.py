@@ -102,6 +102,12 @@ class DataConfig:
         ``step_before_range``. A run records the number (:func:`with_steps_before_range`).
         Runs trained before 4 December 2026 read one step (their ``config.toml`` and model
         lack the key; their models keep that).
+    steps_before_months : bool
+        With ``months`` or ``seasons`` too, read those of the ``steps_before_range`` steps
+        before ``time_range`` that lie in the chosen months (December 1983 for the first
+        January of a DJF period from 1984: :func:`climann.data.subset.steps_before_range_of`).
+        Runs trained before 4 December 2026 read none then, and the first chosen step lacked
+        its lags and persistence (their ``model.npz`` lacks the key; their models keep that).
     split_fractions : tuple of float
         Fractions of the years (train, val, test), taken as contiguous blocks in that order.
     split_years : dict of str to (first, last)
@@ -181,6 +187,7 @@ class DataConfig:
     selection_dated_by: str = "cell_middle"
     step_before_range: bool = True
     steps_before_range: int | None = None
+    steps_before_months: bool = True
     split_fractions: tuple[float, ...] = DEFAULT_SPLIT_FRACTIONS
     split_years: dict[str, tuple[int, ...]] = field(default_factory=dict)
     split_gap_years: int = 0

@@ -267,7 +267,8 @@ def gridded_predictions(
                                                data.samples.flat_index)
     if persistence and "persistence" in baselines and persistence_left_out(layout) is None:
         predictions["persistence"] = persistence_prediction(truth, layout.time.values,
-                                                            dates=layout.selection_dates())
+                                                            dates=layout.selection_dates(),
+                                                            first_counted=layout.steps_before_range)
     return truth, predictions
 
 

@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import xarray as xr
 
-from climann.workflow.config import DEFAULT_SAMPLE_PATH, DataConfig, RunConfig, build_config, steps_read_before_range
+from climann.workflow.config import (
+    DEFAULT_SAMPLE_PATH, DataConfig, RunConfig, build_config, lag_steps_needed, steps_read_before_range,
+)
 from climann.data.area_means import area_mean_features, area_mean_names
 from climann.data.batches import estimated_bytes
 from climann.data.climatology import monthly_climatology
@@ -43,7 +45,9 @@ from climann.data.splits import (
     with_dated_descriptions, with_season_year_note, years_text,
 )
 from climann.data.members import new_data_selection
-from climann.data.subset import season_months, select_new_data_time, select_values, subset_dataset
+from climann.data.subset import (
+    season_months, select_new_data_time, select_values, steps_held_before_range, subset_dataset,
+)
 from climann.data.time_axis import check_strided_lags, series_time_step
 from climann.data.units import convert_dataset, variable_units
 from climann.data.unitless_values import TrainingValues, check_unitless_values, checked_values
@@ -270,23 +274,25 @@ def _open_subset(
     selection = new_data_selection(opened, trained, select, where=described) if new_data else data.select
     if selection:  # a trained model's level in its units: converted to the files' (hPa for Pa)
         opened = select_values(opened, selection, units=units, where=described, reference=reference)
+    reading = steps_before if new_data else 0 if data.split_files else steps_read_before_range(data)
+    if data.time_stride == 1:
+        warn_lags_not_read(data, opened, steps_before=reading, time_range=data.time_range, where=described)
     if new_data:  # the run's time_range chose its training period; its months apply, said when they drop steps
         # a time_stride would take every n-th step counted from the step before: the lags of new data then
         # count the steps kept, from the period's first
         opened = select_new_data_time(opened, time_range=data.time_range, months=data.months, seasons=data.seasons,
                                       where=described, steps_before=steps_before if data.time_stride == 1 else 0,
-                                      dated_by=data.selection_dated_by)
+                                      dated_by=data.selection_dated_by, before_in_months=data.steps_before_months)
         period = {}
     else:
         period = {"time_range": data.time_range, "months": data.months, "seasons": data.seasons,
-                  "dated_by": data.selection_dated_by}
+                  "dated_by": data.selection_dated_by, "before_in_months": data.steps_before_months}
     if data.time_stride > 1:  # a lag counts the steps kept: refused where they are not evenly spaced
         before = subset_dataset(opened, **period)
         check_strided_lags(before[find_coordinate(before, "time")].values, time_stride=data.time_stride,
                            lags=data.lags, target=data.target, months=data.months, seasons=data.seasons)
     # the steps before the run's time_range: persistence and lags of its first steps (in no block)
-    whole_grid = subset_dataset(opened, **period, time_stride=data.time_stride,
-                                steps_before=0 if new_data or data.split_files else steps_read_before_range(data))
+    whole_grid = subset_dataset(opened, **period, time_stride=data.time_stride, steps_before=0 if new_data else reading)
     series = area_mean_features(
         whole_grid, global_means=data.global_means, regional_means=data.regional_means, where=where
     )
@@ -388,6 +394,46 @@ def new_data_config(
     data = dataclasses.replace(config.data, paths=tuple(map(str, files)), split_files={}, sample_fraction=1.0,
                                time_range=time_range_dates(time_range), overlap=overlap or config.data.overlap)
     return dataclasses.replace(config, data=data)
+
+
+def warn_lags_not_read(data: DataConfig, dataset: xr.Dataset, *, steps_before: int, time_range: Sequence[str],
+                       where: str) -> None:
+    """Warn when fewer steps are read before ``time_range`` than the lags reach back although
+    ``dataset`` holds more (``[data] steps_before_range = 1`` in a ``config.toml`` reused with
+    ``--lags tas=1,12``, or a run trained before 4 December 2026, which read one step whatever
+    its lags): the period's first steps then lack their longest lags and their samples are
+    dropped (counted in the lag's line of the run log). Nothing is said when the files hold no
+    more, or without ``step_before_range`` (runs trained before 3 December 2026 read none).
+
+    Parameters
+    ----------
+    data : DataConfig
+    dataset : xarray.Dataset
+        The files before any time selection.
+    steps_before : int
+        The steps read before ``time_range``.
+    time_range : sequence of two str
+        The run's ``time_range`` (its own data) or ``--time-range`` (new data).
+    where : str
+        The files, for the message.
+    """
+    needed = lag_steps_needed(data)
+    if not time_range or not data.step_before_range or steps_before >= needed:
+        return
+    months = tuple(data.months) + season_months(data.seasons)
+    options = {"time_range": time_range, "months": months, "dated_by": data.selection_dated_by,
+               "before_in_months": data.steps_before_months}
+    read = steps_held_before_range(dataset, steps_before=steps_before, **options)
+    could = steps_held_before_range(dataset, steps_before=needed, **options)
+    if could > read:
+        longest = [f"{name}_lag{lag}" for name, lags in data.lags.items() for lag in lags if lag > steps_before]
+        steps = f"{steps_before} step is" if steps_before == 1 else f"{steps_before} steps are"
+        note_once(run_logger, logging.WARNING,  # once per run: its files may be opened twice
+                  f"{steps} read before the period ([data] steps_before_range = {steps_before}) but the lags reach "
+                  f"{needed} ({', '.join(longest)}) and the files ({where}) hold {could - read} more: the period's "
+                  "first steps lack them and their samples are dropped; steps_before_range = \"auto\" (the default) "
+                  "reads as many as the lags need (runs trained before 4 December 2026 read one: train such a run "
+                  "again to read them)")
 
 
 def open_selected(

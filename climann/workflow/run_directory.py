@@ -192,6 +192,7 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
         "selection_dated_by": config.data.selection_dated_by,
         "step_before_range": config.data.step_before_range,
         "steps_before_range": steps_read_before_range(config.data),
+        "steps_before_months": config.data.steps_before_months,
         "input_scaling": data.input_scaler.to_dict(),
         "target_scaling": data.target_scaler.to_dict(),
         **({"input_ranges": ranges} if ranges is not None else {}),

@@ -105,7 +105,12 @@ def test_lags_are_by_date_and_missing_across_a_gap(field_inputs, caplog):
         *(f"pred_lag1_cell{c}" for c in range(12)), *(f"pred_lag2_cell{c}" for c in range(12)))
     assert samples.feature_names == names
     np.testing.assert_allclose(samples.inputs, np.array(expected), rtol=1e-6)
-    assert "lag 1 is missing at 1 time step" in caplog.text and "lag 2 is missing at 2 time steps" in caplog.text
+    # every step whose samples are dropped for the lag is counted (break22a F1): by hand, lag 1 lacks
+    # January 2000 (the first month) and September 2000 (after the gap); lag 2 those and February, October 2000
+    assert ("lag 1 is missing at 2 time steps (2000-01-15, 2000-09-15): at 1 the step 1 month before falls in a gap "
+            "of the monthly time axis, at 1 it is before the first time step read; their 2 samples are dropped"
+            in caplog.text)
+    assert "lag 2 is missing at 4 time steps (2000-01-15, 2000-02-15, 2000-09-15, …): at 2" in caplog.text
 
 
 def test_a_lag_taken_from_its_own_series_is_read_as_it_is_given(caplog):

@@ -246,17 +246,18 @@ def test_a_lag_is_the_value_one_month_earlier_by_date_and_missing_across_a_gap(c
     assert set(np.unique(t)) == set(np.flatnonzero(earlier >= 0))
     np.testing.assert_array_equal(samples.inputs[:, 0], dataset["pred"].values[earlier[t], i, j])
     assert samples.n_dropped == 2 * samples.layout.n_cells
-    warned = [r.getMessage() for r in caplog.records if "gaps" in r.getMessage()]
-    assert warned == [
-        f"the monthly time axis has gaps: lag 1 is missing at 1 time step (2001-07-15); "
-        f"their {samples.layout.n_cells} samples are dropped"
+    warned = [r.getMessage() for r in caplog.records if "lag 1" in r.getMessage()]
+    assert warned == [  # both steps, as n_dropped counts them (break22a F1)
+        f"lag 1 is missing at 2 time steps (2000-01-15, 2001-07-15): at 1 the step 1 month before falls in a gap of "
+        f"the monthly time axis, at 1 it is before the first time step read; "
+        f"their {2 * samples.layout.n_cells} samples are dropped"
     ]
 
 
 @pytest.mark.parametrize(("dropped", "said"), [
-    pytest.param((), "lag 1 is missing at 3 time steps (2001-06-15, 2002-06-15, 2003-06-15): the step 1 month before "
-                 "each is in a month the time selection (--months/--seasons) leaves out", id="months-left-out"),
-    pytest.param((18,), "lag 1 is missing at 4 time steps (2001-06-15, 2001-08-15, 2002-06-15, …): at 3 the step 1 "
+    pytest.param((), "lag 1 is missing at 4 time steps (2000-06-15, 2001-06-15, 2002-06-15, …): the step 1 month "
+                 "before each is in a month the time selection (--months/--seasons) leaves out", id="months-left-out"),
+    pytest.param((18,), "lag 1 is missing at 5 time steps (2000-06-15, 2001-06-15, 2001-08-15, …): at 4 the step 1 "
                  "month before is in a month the time selection (--months/--seasons) leaves out, at 1 it falls in a "
                  "gap of the monthly time axis", id="and-a-gap-july-2001"),
 ])
@@ -269,9 +270,10 @@ def test_a_lag_missing_because_the_users_months_left_its_step_out_is_not_blamed_
     dataset = subset_dataset(full.isel(time=[k for k in range(48) if k not in dropped]), months=(6, 7, 8))
     with caplog.at_level("WARNING", logger="climann"):
         samples = build(dataset, predictors=(), features=(), lags={"pred": (1,)})
-    n_missing = 4 + len(dropped)  # each June (the first before the axis) and August 2001 after the gap
+    n_missing = 4 + len(dropped)  # each June (the first too: break22a F1) and August 2001 after the gap
     warned = [r.getMessage() for r in caplog.records if "lag 1 is missing" in r.getMessage()]
-    assert warned == [f"{said}; their {(n_missing - 1) * samples.layout.n_cells} samples are dropped"]
+    assert warned == [f"{said}; their {n_missing * samples.layout.n_cells} samples are dropped"]
+    assert samples.n_dropped == n_missing * samples.layout.n_cells
 
 
 def test_lags_across_a_gap_read_in_blocks_equal_reading_at_once():
@@ -310,9 +312,10 @@ def test_a_lag_taken_from_its_own_series_is_read_as_it_is_given_and_the_targets_
     np.testing.assert_array_equal(whole.inputs[:, 1], dataset["tas"].values[t - 1, i, j])
     parts = [source.read(start, min(start + 4, source.n_time)) for start in range(0, source.n_time, 4)]
     np.testing.assert_array_equal(np.concatenate([p.inputs for p in parts]), whole.inputs)
-    assert [r.getMessage() for r in caplog.records if "gaps" in r.getMessage()] == [
-        f"the monthly time axis has gaps: lag 1 is missing at 1 time step (2001-07-15); "
-        f"their {source.layout.n_cells} samples are dropped"]
+    assert [r.getMessage() for r in caplog.records if "lag 1" in r.getMessage()] == [
+        f"lag 1 is missing at 2 time steps (2000-01-15, 2001-07-15): at 1 the step 1 month before falls in a gap of "
+        f"the monthly time axis, at 1 it is before the first time step read; "
+        f"their {2 * source.layout.n_cells} samples are dropped"]
 
 
 def test_season_and_year_features_of_months_kept_every_other_month_are_those_of_the_whole_series():
@@ -371,6 +374,7 @@ def test_a_lag_of_weekly_means_missing_because_seasons_left_its_week_out_is_not_
         build(dataset, predictors=(), features=(), lags={"pred": (1,)})
     warned = [r.getMessage() for r in caplog.records if "lag 1 is missing" in r.getMessage()]
     assert len(warned) == 1 and "gap" not in warned[0]
-    assert warned[0].startswith(f"lag 1 is missing at {len(first_weeks)} time steps (") and warned[0].endswith(
-        f": the step 7 days before each is in a month the time selection (--months/--seasons) leaves out; "
-        f"their {len(first_weeks) * 4} samples are dropped")
+    # and the series' first week (1 January 2000), whose week before is in December, before the file
+    assert warned[0].startswith(f"lag 1 is missing at {len(first_weeks) + 1} time steps (") and warned[0].endswith(
+        f": at {len(first_weeks)} the step 7 days before is in a month the time selection (--months/--seasons) leaves "
+        f"out, at 1 it is before the first time step read; their {(len(first_weeks) + 1) * 4} samples are dropped")

@@ -12,7 +12,10 @@ from climann.data.subset import (
     select_region,
     select_time,
     select_values,
+    steps_before_range_of,
+    steps_held_before_range,
 )
+from climann.data.time_cells import STEPS_BEFORE_RANGE_KEY
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset
 
@@ -641,3 +644,48 @@ def test_an_empty_region_is_named_by_its_sides():
                                         "the grid spans latitude")
     with pytest.raises(ClimannError, match=r"^region \(south 20, north 10, west 0, east 360\): south is north of "):
         select_region(grid_dataset(n_lat=4), (20.0, 10.0, 0.0, 360.0))
+
+
+def _kept_months(dataset: xr.Dataset) -> list[str]:
+    return [time.strftime("%Y-%m") for time in dataset["time"].values]
+
+
+def test_the_steps_read_before_a_range_are_those_of_its_months_the_lags_reach():
+    """The docstring's example by hand: a monthly axis from 1983-01, a DJF range from 1984-01,
+    lags up to 12 steps: 1983-01, 1983-02 and 1983-12 (March–November are left out by DJF)."""
+    within = np.arange(24) >= 12
+    in_months = np.isin(np.arange(24) % 12, [11, 0, 1])  # Dec, Jan, Feb
+    chosen = np.flatnonzero(within & in_months)
+    assert steps_before_range_of(chosen, within, 12, in_months=in_months).tolist() == [0, 1, 11]
+    assert steps_before_range_of(chosen, within, 1, in_months=in_months).tolist() == [11]
+    assert steps_before_range_of(chosen, within, 12).tolist() == list(range(12))  # no months: all 12
+
+
+@pytest.mark.parametrize(("before_in_months", "expected_before"), [
+    pytest.param(True, ["2000-01", "2000-02", "2000-12"], id="djf-steps-before-read"),
+    pytest.param(False, [], id="runs-before-4-december-2026-read-none"),
+])
+def test_seasons_with_a_time_range_read_the_steps_before_it_in_their_months(before_in_months, expected_before):
+    """verify22b F6: with --seasons DJF the period's first January lacked its lags and
+    persistence, as nothing was read before a thinned range."""
+    dataset = grid_dataset(n_years=3)  # 2000-01 … 2002-12
+    selected = select_time(dataset, time_range=("2001-01", "2002-12"), months=(12, 1, 2), steps_before=12,
+                           before_in_months=before_in_months)
+    period = ["2001-01", "2001-02", "2001-12", "2002-01", "2002-02", "2002-12"]
+    assert _kept_months(selected) == expected_before + period
+    assert selected["time"].encoding.get(STEPS_BEFORE_RANGE_KEY, 0) == len(expected_before)
+    assert steps_held_before_range(dataset, time_range=("2001-01", "2002-12"), months=(12, 1, 2), steps_before=12,
+                                   before_in_months=before_in_months) == len(expected_before)
+
+
+def test_new_data_of_a_seasons_run_read_the_steps_before_the_time_range_in_its_months():
+    dataset = grid_dataset(n_years=3)
+    selected = select_new_data_time(dataset, time_range=("2001-01", "2002-12"), seasons=("DJF",), where="new.nc",
+                                    steps_before=1)
+    assert _kept_months(selected) == ["2000-12", "2001-01", "2001-02", "2001-12", "2002-01", "2002-02", "2002-12"]
+    assert selected["time"].encoding[STEPS_BEFORE_RANGE_KEY] == 1
+    # a range that starts the data has none before it
+    selected = select_new_data_time(dataset, time_range=("2000-01", "2000-12"), seasons=("DJF",), where="new.nc",
+                                    steps_before=12)
+    assert _kept_months(selected) == ["2000-01", "2000-02", "2000-12"]
+    assert STEPS_BEFORE_RANGE_KEY not in selected["time"].encoding

@@ -13,7 +13,9 @@ import xarray as xr
 from climann.workflow.config import build_config, config_to_toml, load_config_file
 from climann.errors import ClimannError
 from climann.workflow.pipeline import run_training
-from climann.workflow.preparation import new_data_config, open_selected, prepare_data, resolve_inputs
+from climann.workflow.preparation import (
+    new_data_config, open_selected, prepare_data, resolve_inputs, warn_lags_not_read,
+)
 from climann.evaluation.predictions import split_labels
 from tests.conftest import draw_no_run_figures, grid_dataset
 
@@ -1193,3 +1195,35 @@ def test_a_stride_over_chosen_months_with_lags_names_the_choice(write_grid, choi
                                     "lags": {"tas": [1]}, **choice}})
     with pytest.raises(ClimannError, match=re.escape(f"over the months chosen ({typed}): the steps kept")):
         open_selected(config)
+
+
+_CUT_SHORT = ("1 step is read before the period ([data] steps_before_range = 1) but the lags reach 12 (pred_lag12) and "
+              "the files (new.nc) hold {n} more: the period's first steps lack them and their samples are dropped; "
+              "steps_before_range = \"auto\" (the default) reads as many as the lags need (runs trained before "
+              "4 December 2026 read one: train such a run again to read them)")
+
+
+@pytest.mark.parametrize(("data", "said"), [
+    # by hand: 2000-01 … 2000-12 lie before 2001-01; one is read, 11 more are held
+    pytest.param({"steps_before_range": 1}, _CUT_SHORT.format(n=11), id="a-reused-config-toml-reads-one"),
+    # DJF: 2000-12 is read; 2000-01 and 2000-02 are held, within the 12 steps lag 12 reaches
+    pytest.param({"steps_before_range": 1, "seasons": ["DJF"]}, _CUT_SHORT.format(n=2), id="seasons"),
+    pytest.param({"steps_before_range": 12}, None, id="as-many-as-the-lags-need"),
+    pytest.param({}, None, id="auto"),
+    pytest.param({"steps_before_range": 1, "time_range": ["2000-01", "2001-12"]}, None, id="the-data-start-there"),
+    pytest.param({"steps_before_range": 1, "lags": {"pred": [1]}}, None, id="lag-1-only"),
+])
+def test_lags_that_reach_further_than_the_steps_read_before_the_period_are_said_with_the_way_out(data, said, caplog):
+    """verify22b F2 left over: a config.toml of a run with lag 1 records steps_before_range = 1;
+    reused with --lags tas=1,12 it read one step, and the period's first 11 months lost their
+    lag 12 silently although the file holds them."""
+    from climann.data.notes import forget_notes
+
+    forget_notes()
+    settings = {"paths": ["new.nc"], "target": "tas", "predictors": ["pred"], "lags": {"pred": [1, 12]},
+                "time_range": ["2001-01", "2002-12"], **data}
+    config = build_config({"data": settings})
+    with caplog.at_level("WARNING", logger="climann"):
+        warn_lags_not_read(config.data, grid_dataset(n_years=3), steps_before=config.data.steps_before_range or 12,
+                           time_range=config.data.time_range, where="new.nc")
+    assert [record.getMessage() for record in caplog.records] == ([said] if said else [])

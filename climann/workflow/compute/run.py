@@ -57,7 +57,8 @@ from climann.data.scaling import Standardizer
 from climann.data.splits import TimeSplit
 from climann.data.time_axis import previous_steps
 from climann.evaluation.baselines import (
-    persistence_gap_warning, persistence_left_out, persistence_left_out_reason, season_keys, season_name,
+    persistence_gap_warning, persistence_left_out, persistence_left_out_reason, persistence_missing_steps, season_keys,
+    season_name,
 )
 from climann.evaluation.extrapolation import Extrapolation
 from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset
@@ -312,10 +313,10 @@ def evaluate_distributed(
     if "persistence" in baselines and previous is not None:
         models += ("persistence",)
         options["previous"] = previous
-        n_after_gaps = int((previous[1:] < 0).sum())
-        if n_after_gaps:
-            run_logger.warning(persistence_gap_warning(n_after_gaps, layout.time.values,
-                                                       after=np.flatnonzero(previous[1:] < 0) + 1,
+        missing = persistence_missing_steps(previous, layout.time.values, first_counted=layout.steps_before_range,
+                                            dates=layout.selection_dates())
+        if missing.size:
+            run_logger.warning(persistence_gap_warning(missing.size, layout.time.values, after=missing,
                                                        dates=layout.selection_dates()))
     names = list(split.time_masks)
     block_of_step = np.full(layout.shape[0], -1, dtype=np.int64)

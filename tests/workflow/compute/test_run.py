@@ -1,6 +1,7 @@
 """Tests for climann/workflow/compute/run.py: a whole run on a dask cluster, through the API and the CLI."""
 
 import json
+import logging
 import os
 import re
 import shutil
@@ -703,17 +704,25 @@ def test_the_step_read_before_a_time_range_is_neither_a_time_step_of_the_run_nor
     assert (run.run_dir / "metrics.json").read_text() == written
 
 
-@pytest.mark.parametrize(("time_range", "train_years", "n_before"), [
-    pytest.param(["1981-01", "1983-12"], [1981, 1981], 12, id="a-year-before-in-the-file"),
-    pytest.param(["1980-06", "1983-05"], [1980, 1981], 5, id="five-steps-before-in-the-file"),
+_A_YEAR_BEFORE = (["1981-01", "1983-12"], [1981, 1981], 12)
+_FIVE_STEPS_BEFORE = (["1980-06", "1983-05"], [1980, 1981], 5)
+
+
+@pytest.mark.parametrize(("route", "time_range", "train_years", "n_before"), [
+    pytest.param("memory", *_A_YEAR_BEFORE, id="in-memory-a-year-before-in-the-file"),
+    pytest.param("memory", *_FIVE_STEPS_BEFORE, id="in-memory-five-steps-before-in-the-file"),
+    pytest.param("streamed", *_A_YEAR_BEFORE, id="streamed-a-year-before-in-the-file"),
+    pytest.param("streamed", *_FIVE_STEPS_BEFORE, id="streamed-five-steps-before-in-the-file"),
+    # the cluster route (--workers 2) reads and counts as the others: the case where the file runs out
+    pytest.param("cluster", *_FIVE_STEPS_BEFORE, id="cluster-five-steps-before-in-the-file"),
 ])
-@pytest.mark.parametrize("route", [pytest.param("memory", id="in-memory"), pytest.param("streamed", id="streamed")])
-def test_a_time_range_reads_as_many_steps_before_it_as_the_largest_lag(tiny_file, tmp_path, route, time_range,
-                                                                      train_years, n_before):
+def test_a_time_range_reads_as_many_steps_before_it_as_the_largest_lag(tiny_file, cluster, tmp_path, route,
+                                                                      time_range, train_years, n_before):
     """verify22b F2: with lags of 12 (--lags tas=1,12, the --lags help's example) only the one
     step before time_range was read, so the period's first 11 months lost their lag 12 and were
     counted as dropped although the file holds the values. As many steps as the largest lag are
-    read (as many as the file has), recorded as steps_before_range in config.toml and model.npz."""
+    read (as many as the file has), recorded as steps_before_range in config.toml and model.npz;
+    on every route the same samples and counts (by hand)."""
     from climann.workflow.predict import evaluate_run
 
     split = {"train": train_years, "val": [1982, 1982], "test": [1983, 1983]}
@@ -721,21 +730,83 @@ def test_a_time_range_reads_as_many_steps_before_it_as_the_largest_lag(tiny_file
                                        "time_range": time_range, "split_years": split}}
     if route == "streamed":
         settings["data"]["in_memory_limit_gb"] = 1e-5
+    if route == "cluster":
+        settings["compute"] = {"scheduler": cluster.scheduler_address}
     run = run_training(build_config(settings), run_dir=tmp_path / "run")
     n_cells = 12 * 24  # the 15° grid
-    n_train = sum(1 for year, month in _months(time_range) if split["train"][0] <= year <= split["train"][1])
+    n_months = {name: sum(1 for year, month in _months(time_range) if first <= year <= last)
+                for name, (first, last) in split.items()}
     lacking = 12 - n_before  # the period's first steps whose lag 12 lies before the file's first step
     metrics = json.loads((run.run_dir / "metrics.json").read_text())
     assert metrics["n_dropped"] == lacking * n_cells
-    assert metrics["n_samples"]["train"] == (n_train - lacking) * n_cells
+    assert metrics["n_samples"] == {"train": (n_months["train"] - lacking) * n_cells,
+                                    "val": n_months["val"] * n_cells, "test": n_months["test"] * n_cells}
     assert "steps_before_range = 12\n" in (run.run_dir / "config.toml").read_text()
     assert Network.load(run.run_dir / "model.npz").metadata["steps_before_range"] == 12
     if route == "memory":
         assert f"36 time steps (and the {n_before} steps before them, for persistence and lags);" in (
             run.run_dir / "train.log").read_text()
+    if route != "streamed":
         # new data of a period: every month asked for is scored, each with its lag 12 from the file
-        scored = evaluate_run(run.run_dir, [str(tiny_file)], tmp_path / "other", time_range=("1982-01", "1983-12"))
+        scored = evaluate_run(run.run_dir, [str(tiny_file)], tmp_path / "other", time_range=("1982-01", "1983-12"),
+                              compute=settings.get("compute") and run.config.compute)
         assert scored["n_dropped"] == 0 and scored["n_samples"] == {"all": 24 * n_cells}
+
+
+@pytest.mark.parametrize("route", [pytest.param("memory", id="in-memory"), pytest.param("streamed", id="streamed"),
+                                   pytest.param("cluster", id="cluster")])
+def test_seasons_read_the_steps_before_a_time_range_in_their_months_and_every_lost_lag_is_said(
+        tiny_file, cluster, tmp_path, caplog, route):
+    """verify22b F6, break22a F1: with --seasons DJF, --time-range and lags, the period's first
+    step (January 1981) lost its lags (nothing was read before a thinned range) and was counted
+    in n_dropped, but not in the warning, which said 864 samples against n_dropped 1152. The DJF
+    steps among the 12 before the period are read (1980-01, 1980-02, 1980-12), so each step has
+    its lags where the file holds them, and the warning counts every step n_dropped counts,
+    in train, evaluate --data and predict, on every route."""
+    from climann.workflow.predict import evaluate_run, predict_files
+
+    settings = {**_RANGE_RUN, "data": {**_RANGE_RUN["data"], "paths": [str(tiny_file)], "lags": {"rsdt": [1, 12]},
+                                       "seasons": ["DJF"]}}
+    if route == "streamed":
+        settings["data"]["in_memory_limit_gb"] = 1e-5
+    if route == "cluster":
+        settings["compute"] = {"scheduler": cluster.scheduler_address}
+    run = run_training(build_config(settings), run_dir=tmp_path / "run")
+    n_cells = 12 * 24  # the 15° grid
+    # by hand: DJF of 1981–1983 is 9 steps; lag 1 of each December is November, which DJF leaves out; every lag
+    # 12 and every other lag 1 is in the file (1980's January, February and December read before the period)
+    decembers = ["1981-12-16", "1982-12-16", "1983-12-16"]
+    metrics = json.loads((run.run_dir / "metrics.json").read_text())
+    assert metrics["n_dropped"] == 3 * n_cells
+    # DJF counted with the year of its January: 1981 holds Jan, Feb 1981; 1982 Dec 1981 (dropped), Jan, Feb; 1983
+    # Dec 1982 (dropped), Jan, Feb and the last December (dropped)
+    assert metrics["n_samples"] == {"train": 2 * n_cells, "val": 2 * n_cells, "test": 2 * n_cells}
+    log = (run.run_dir / "train.log").read_text()
+    said = (f"lag 1 is missing at 3 time steps ({', '.join(decembers)}): the step 1 month before each is in a month "
+            f"the time selection (--months/--seasons) leaves out; their {3 * n_cells} samples are dropped")
+    assert said in log and "lag 12 is missing" not in log
+    assert "persistence is missing at 3 time steps: the step before each is in a month" in log
+    if route == "memory":
+        assert "9 time steps (and the 3 steps before them, for persistence and lags);" in log
+    assert "steps_before_months = true\n" in (run.run_dir / "config.toml").read_text()
+    assert Network.load(run.run_dir / "model.npz").metadata["steps_before_months"] is True
+    compute = settings.get("compute") and run.config.compute
+    caplog.clear()  # the training's lines are checked in its train.log
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        # new data of a period: January 1982 takes its lags from 1981 (read before it, in DJF)
+        scored = evaluate_run(run.run_dir, [str(tiny_file)], tmp_path / "other", time_range=("1982-01", "1983-12"),
+                              compute=compute)
+        predicted = predict_files(run.run_dir, [str(tiny_file)], tmp_path / "pred.nc", time_range=("1982-01", "1983-12"),
+                                  compute=compute)
+    assert scored["n_dropped"] == 2 * n_cells and scored["n_samples"] == {"all": 4 * n_cells}
+    lines = [record.getMessage() for record in caplog.records if "lag 1 is missing" in record.getMessage()]
+    assert lines == [f"lag 1 is missing at 2 time steps ({', '.join(decembers[1:])}): the step 1 month before each is "
+                     f"in a month the time selection (--months/--seasons) leaves out; their {2 * n_cells} samples "
+                     "are dropped"] * 2
+    with xr.open_dataset(predicted.path) as written:
+        missing = np.isnan(written["tas_pred"].values).all(axis=(1, 2))
+        assert [str(time)[:10] for time in written["time"].values[missing]] == decembers[1:]
+        assert written.sizes["time"] == 6
 
 
 def _months(time_range):
@@ -745,24 +816,33 @@ def _months(time_range):
             if (first_year, first_month) <= (year, month) <= (last_year, last_month)]
 
 
-def test_a_run_recorded_before_steps_before_range_is_rescored_as_trained(tiny_file, tmp_path):
+@pytest.mark.parametrize(("recorded", "data", "n_dropped_steps"), [
+    # one step read: the first 11 months lack their lag 12
+    pytest.param({"steps_before_range": 1}, {}, 11, id="one-step-whatever-the-lags"),
+    # DJF: none read; by hand, Jan 1981 (the period's first step) and each December lack lag 1
+    pytest.param({"steps_before_months": False}, {"seasons": ["DJF"], "lags": {"rsdt": [1]}}, 4,
+                 id="none-with-seasons"),
+])
+def test_a_run_recorded_before_steps_before_range_is_rescored_as_trained(tiny_file, tmp_path, recorded, data,
+                                                                          n_dropped_steps):
     """verify22b F2: a run trained with step_before_range before steps_before_range was recorded
-    read one step before its time_range whatever its lags; `climann evaluate RUN` of it reads one
-    step still (its config.toml and model.npz lack the key), and rewrites its metrics.json as it was."""
+    read one step before its time_range whatever its lags, and none with months or seasons
+    (verify22b F6); `climann evaluate RUN` of it reads as it did (its config.toml and model.npz
+    lack the keys), and rewrites its metrics.json as it was."""
     from climann.workflow.predict import evaluate_run
 
     settings = {**_RANGE_RUN, "data": {**_RANGE_RUN["data"], "paths": [str(tiny_file)], "lags": {"rsdt": [1, 12]},
-                                       "steps_before_range": 1}}
+                                       **recorded, **data}}
     run_dir = run_training(build_config(settings), run_dir=tmp_path / "run").run_dir
     written = json.loads((run_dir / "metrics.json").read_text())
-    assert written["n_dropped"] == 11 * 12 * 24  # one step read: the first 11 months lack their lag 12
+    assert written["n_dropped"] == n_dropped_steps * 12 * 24
     network = Network.load(run_dir / "model.npz")
     (run_dir / "model.npz").unlink()
     network.save(run_dir / "model.npz",
-                 metadata={key: value for key, value in network.metadata.items() if key != "steps_before_range"})
+                 metadata={key: value for key, value in network.metadata.items() if key not in recorded})
     config_text = (run_dir / "config.toml").read_text()
     (run_dir / "config.toml").write_text("".join(line for line in config_text.splitlines(keepends=True)
-                                                 if not line.startswith("steps_before_range")))
+                                                 if line.split(" = ")[0] not in recorded))
     without_model_record(run_dir)  # the model.npz rewritten: named by no record, as an older climann's
     metrics = evaluate_run(run_dir)
     for key in ("n_dropped", "n_samples", "splits"):
