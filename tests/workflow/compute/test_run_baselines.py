@@ -52,8 +52,10 @@ def test_the_smoothed_daily_climatology_is_the_same_in_memory_streamed_and_on_th
     settings = {"data": {"paths": [str(path)], "target": "tas", "predictors": ["rsdt"], "features": ["lat"]},
                 "model": {"hidden": [4]}, "evaluation": {"figures": False},
                 "training": {"epochs": 1, "batch_size": 512}}
+    # chunks of 0.03 MiB: the cluster holds 16 of them (10 of the training years), so that the per-day sums are
+    # added across chunks that split years; 0.01 MiB (about three times as many) took 16 s instead of 7 s and tested no more
     routes = {"in-memory": {}, "streamed": {"data": {**settings["data"], "in_memory_limit_gb": 1e-4}},
-              "cluster": {"compute": {"scheduler": cluster.scheduler_address, "chunk_mb": 0.01}}}
+              "cluster": {"compute": {"scheduler": cluster.scheduler_address, "chunk_mb": 0.03}}}
     climatologies = {}
     for name, changes in routes.items():
         run_dir = run_training(build_config({**settings, **changes}), run_dir=tmp_path / name).run_dir
