@@ -1255,6 +1255,60 @@ def _own_series_lags_converted(
         _log.disabled = quiet
 
 
+def warn_unreadable_units(dataset: xr.Dataset, names, *, where: str) -> dict[str, str]:
+    """Warn, one line per variable, when a variable a run trains on has units that cannot be
+    read (:func:`parse_units`): NCEP/NCAR Reanalysis writes precipitation in ``Kg/m^2/s``, a
+    kelvin-gram for UDUNITS (break23a F4). The run trains on the values as they are, but other
+    files can then be scored or predicted from only in exactly those units (identical units
+    are not converted); the line gives the ncatted command that writes readable units.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        The training files, opened.
+    names : iterable of str
+        The variables the run reads (target, predictors ...); those not in ``dataset`` or
+        without units are skipped.
+    where : str
+        The files, for the message.
+
+    Returns
+    -------
+    dict of str to str
+        The variables warned about, with their units.
+    """
+    unreadable = {}
+    for name, text in variable_units(dataset, names).items():
+        if not text:
+            continue
+        try:
+            parse_units(units_as_meant(text, dataset[name].attrs), variable=name, where=where)
+        except ClimannError:
+            unreadable[name] = text
+            command = _units_fix(dataset[name], name, _readable_spelling(text, dataset[name].attrs), where)
+            _log.warning("cannot read the units '%s' of '%s' in %s (expected UDUNITS units such as K, degC, "
+                         "kg m-2 s-1): the run trains on its values as they are, but other files can then be scored "
+                         "or predicted from only in exactly these units; to have them converted, write readable "
+                         "units: %s", text, name, variable_where(dataset[name], where), command)
+    return unreadable
+
+
+def _readable_spelling(text: str, attrs: Mapping) -> str:
+    """``text`` with a capital ``Kg`` (NCEP/NCAR's kilogram) written ``kg`` when that makes it
+    readable, ``1`` for a word for a fraction (:data:`_FRACTION_WORDS`), for the advice only
+    (the values are never read so); else ``UNITS``."""
+    if text.strip().lower() in _FRACTION_WORDS:
+        return "1"
+    candidate = re.sub(r"\bKg\b", "kg", text)
+    if candidate == text:
+        return "UNITS"
+    try:
+        parse_units(units_as_meant(candidate, attrs), variable="")
+    except ClimannError:
+        return "UNITS"
+    return candidate
+
+
 def variable_units(dataset: xr.Dataset, names) -> dict[str, str]:
     """Each named variable's ``units`` attribute ('' when it has none)."""
     return {name: str(dataset[name].attrs.get("units", "")).strip() for name in names if name in dataset.variables}

@@ -49,7 +49,7 @@ from climann.data.subset import (
     season_months, select_new_data_time, select_values, steps_held_before_range, subset_dataset,
 )
 from climann.data.time_axis import check_strided_lags, series_time_step
-from climann.data.units import convert_dataset, variable_units
+from climann.data.units import convert_dataset, variable_units, warn_unreadable_units
 from climann.data.unitless_values import TrainingValues, check_unitless_values, checked_values
 from climann.data.variables import data_variable_names, grid_layout, on_grid, require_variable
 from climann.errors import ClimannError
@@ -268,6 +268,8 @@ def _open_subset(
     if units:
         opened = convert_dataset(opened, units, where=described, reference=reference, cell_methods=cell_methods,
                                  values_checked=(*(training_values or ()), *units_checked))
+    elif not new_data:  # the units a run records for its inputs: later files are converted to them
+        warn_unreadable_units(opened, used_variables(config) or (data.target,), where=described)
     trained = data.select
     if new_data and trained and units:  # ERA5's level is the new CDS's pressure_level; see climann.data.levels
         trained, units = levels_on_new_dimensions(opened, trained, units, where=described)

@@ -23,6 +23,7 @@ from climann.data.units import (
     normalised_units,
     parse_units,
     scores_conversion,
+    warn_unreadable_units,
 )
 from climann.errors import ClimannError
 
@@ -1081,3 +1082,30 @@ def test_a_conversion_to_another_quantity_drops_the_files_standard_name(units, t
     assert converted.attrs["units"] == to
     assert ("standard_name" in converted.attrs) is kept
     assert converted.attrs["long_name"] == "precipitation"
+
+
+def test_units_that_cannot_be_read_are_warned_about_with_a_readable_spelling(caplog):
+    """NCEP/NCAR Reanalysis's ``Kg/m^2/s`` (a kelvin-gram for UDUNITS) and MERRA-2's
+    ``fraction``: a run trains on such values as they are, but other files could then be
+    scored only in exactly those units, so each gets a warning whose ncatted writes units
+    that :func:`parse_units` reads (break23a F4); readable units and none say nothing."""
+    values = np.ones((2, 3), np.float32)
+    dataset = xr.Dataset({name: (("time", "x"), values, {"units": units} if units else {})
+                          for name, units in {"prate": "Kg/m^2/s", "CLDTOT": "fraction", "tas": "K",
+                                              "pr": "kg m-2 s-1", "bare": ""}.items()})
+    dataset["prate"].encoding["source"] = "/data/ncep/prate.sfc.mon.mean.nc"
+    with caplog.at_level(logging.WARNING, logger="climann.data.units"):
+        found = warn_unreadable_units(dataset, ["prate", "CLDTOT", "tas", "pr", "bare", "absent"], where="files")
+    assert found == {"prate": "Kg/m^2/s", "CLDTOT": "fraction"}
+    lines = [record.getMessage() for record in caplog.records]
+    assert len(lines) == 2
+    advised = {}
+    for line in lines:
+        words = shlex.split(line.rsplit("readable units: ", 1)[1])
+        assert words[0] == "ncatted" and words[1] == "-a"
+        attribute, name, mode, kind, units = words[2].split(",", 4)
+        advised[name] = units
+        parse_units(units, variable=name)  # what the advice writes is read
+    assert advised == {"prate": "kg/m^2/s", "CLDTOT": "1"}
+    assert parse_units(advised["prate"], variable="prate") == parse_units("kg m-2 s-1", variable="prate")
+    assert "prate.sfc.mon.mean.nc prate.sfc.mon.mean_fixed.nc" in lines[0].replace("/data/ncep/", "")

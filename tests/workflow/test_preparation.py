@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import re
+import shlex
 
 import cftime
 import numpy as np
@@ -1227,3 +1229,19 @@ def test_lags_that_reach_further_than_the_steps_read_before_the_period_are_said_
         warn_lags_not_read(config.data, grid_dataset(n_years=3), steps_before=config.data.steps_before_range or 12,
                            time_range=config.data.time_range, where="new.nc")
     assert [record.getMessage() for record in caplog.records] == ([said] if said else [])
+
+
+def test_a_training_input_in_units_that_cannot_be_read_is_warned_about_once(tmp_path, caplog):
+    """Training on NCEP/NCAR's ``Kg/m^2/s`` says, once, that other files could be scored only in
+    exactly those units (break23a F4); the variables the run does not read say nothing."""
+    dataset = grid_dataset()
+    dataset["pred"].attrs["units"] = "Kg/m^2/s"
+    dataset["landonly"].attrs["units"] = "Kg/m^2/s"  # in the file, not read by the run
+    dataset.to_netcdf(tmp_path / "ncep.nc")
+    config = resolve_inputs(build_config({"data": {"paths": [str(tmp_path / "ncep.nc")], "target": "tas",
+                                                   "predictors": ["pred"], "features": []}}))
+    with caplog.at_level(logging.WARNING):
+        prepare_data(config)
+    warned = [record.getMessage() for record in caplog.records if "cannot read the units" in record.getMessage()]
+    assert len(warned) == 1 and "'pred'" in warned[0], warned
+    assert shlex.split(warned[0].rsplit("readable units: ", 1)[1])[:3] == ["ncatted", "-a", "units,pred,o,c,kg/m^2/s"]
