@@ -57,6 +57,7 @@ from climann.data.cell_methods import time_cell_method, with_time_method
 from climann.data.layout import Coordinate, GridLayout
 from climann.data.shell import input_and_copy
 from climann.data.sources import files_text
+from climann.data.standard_names import standard_name_of
 from climann.data.time_axes import averaging_advice
 from climann.data.time_axis import TimeStep, cell_time_step, values_text
 from climann.errors import ClimannError
@@ -265,7 +266,7 @@ def with_training_quantity(run: TrainedRun, dataset: xr.Dataset) -> xr.Dataset:
     then says what its values are. Unchanged without the target or a recorded name."""
     target = run.config.data.target
     name = training_target_attributes(run).get("standard_name")
-    if target not in dataset or not name or "standard_name" in dataset[target].attrs:
+    if target not in dataset or not name or standard_name_of(dataset[target].attrs):
         return dataset
     return dataset.assign({target: dataset[target].assign_attrs(standard_name=name)})
 
