@@ -68,8 +68,8 @@ if TYPE_CHECKING:
     from climann.workflow.predict import TrainedRun
 
 __all__ = ["check_area_means", "check_calendar", "check_cell_methods", "check_levels", "check_like_training",
-           "check_quantities", "check_time_step", "member_notes", "training_target_attributes", "with_training_levels",
-           "with_training_quantity", "with_training_step"]
+           "check_quantities", "check_time_step", "member_notes", "require_recorded_inputs",
+           "training_target_attributes", "with_training_levels", "with_training_quantity", "with_training_step"]
 
 _log = logging.getLogger(__name__)
 
@@ -208,6 +208,34 @@ def check_levels(run: TrainedRun, layout: GridLayout) -> None:
                 f"{name} in {_variable_files(layout, name)} is at {level_text(level)}, the model was trained on "
                 f"{name} at {level_text(trained)} (CF scalar coordinate): give {name} at {level_text(trained)}, or "
                 f"retrain the run on {name} at {level_text(level)}")
+
+
+def require_recorded_inputs(run: TrainedRun, dataset: xr.Dataset, files: Sequence[str | Path], *,
+                            with_target: bool) -> None:
+    """Refuse new data that hold one of the run's inputs under another name only: a variable
+    of the run (its predictors, and its target when ``with_target``) missing under its name
+    while exactly one variable of the data has the ``standard_name`` recorded for it at
+    training (``model.npz`` ``quantities``): ERA5's ``t2m`` for a run trained on CMIP's ``tas``,
+    ``tcc`` for ``clt``. It is named, never used in its place (its values may still be
+    another field: the user says so by renaming it). Data missing a variable without such a
+    namesake are left to the usual refusal (:func:`climann.data.variables.require_variable`).
+
+    Raises
+    ------
+    ClimannError
+        Naming the missing variable, the one with its standard_name, and the ``ncrename``
+        that renames it in a copy of the file.
+    """
+    from climann.data.variables import require_variable, same_standard_name_variables
+
+    recorded = run.network.metadata.get("quantities") or {}
+    target = run.config.data.target
+    where = ", ".join(Path(f).name for f in files) or "the data"
+    for name in ([target] if with_target else []) + [p for p in run.config.data.predictors if p != target]:
+        standard_name = (recorded.get(name) or {}).get("standard_name", "")
+        if name not in dataset.data_vars and len(same_standard_name_variables(dataset, standard_name)) == 1:
+            require_variable(dataset, name, where, role="target" if name == target else "variable",
+                             standard_name=standard_name)
 
 
 def check_quantities(run: TrainedRun, layout: GridLayout) -> None:
