@@ -103,7 +103,7 @@ CASES = [
                  "config.toml, history.csv, model.npz", id="train-resume-another-tools-run"),
     pytest.param(["evaluate", "other_ml"], "other_ml is not a climann run directory; it holds config.toml, "
                  "history.csv, model.npz", id="evaluate-another-tools-run"),
-    pytest.param(["info", "other_ml"], r"the directory holds no NetCDF file \(\*\.nc\); give its files",
+    pytest.param(["info", "other_ml"], r"the directory holds no NetCDF file \(\*\.nc\); it holds 1 \*\.\w+, 1 \*\.\w+, 1 \*\.\w+; give its files",
                  id="info-another-tools-run-is-no-run"),
     pytest.param(["train", *DATA, "--out", "link"], "--out link is a symbolic link to nowhere/run, which does not "
                  "exist", id="train-out-dangling-link"),

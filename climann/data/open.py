@@ -15,6 +15,7 @@ import re
 import shlex
 import threading
 import warnings
+from collections import Counter
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 
@@ -157,11 +158,18 @@ def expand_paths(patterns: str | os.PathLike | Sequence[str | Path]) -> list[Pat
     return files
 
 
+#: File name endings of NetCDF and HDF5 files besides ``.nc`` (NASA's GES DISC writes MERRA-2,
+#: GLDAS and IMERG as ``.nc4``): read like ``.nc``, but not taken from a directory, which gives
+#: its ``*.nc`` files (:func:`~climann.data.paths.matched_paths`), so they are named by a glob.
+NETCDF_SUFFIXES = (".nc4", ".nc3", ".cdf", ".netcdf", ".h5", ".hdf5", ".he5", ".hdf")
+
+
 def _nothing_matched(text: str) -> str:
     """Why a pattern gives no file: nothing of that name (a relative one: in the working
     directory, which it names, since a configuration file's paths are read from there too,
     not from the file's folder), or a directory without ``*.nc`` files (of climann run
-    directories, perhaps: they are not data)."""
+    directories, perhaps: they are not data), saying what it holds and, for NetCDF, HDF5 or
+    GRIB files under another ending (MERRA-2's ``*.nc4``), the glob that gives them."""
     from climann.run_files import is_finished_run
 
     folder = Path(text)
@@ -173,8 +181,28 @@ def _nothing_matched(text: str) -> str:
         return (f"no file matches '{text}': the directory holds no NetCDF file (*.nc) but climann run directories "
                 f"({shown}), which are not data; use a run with climann evaluate {shlex.quote(str(runs[0]))}, or "
                 f"climann predict {shlex.quote(str(runs[0]))} --data FILE --out OUT.nc")
-    return (f"no file matches '{text}': the directory holds no NetCDF file (*.nc); give its files by name or a "
-            f"glob ('{folder / '*.grib'}')")
+    endings = _file_endings(folder)
+    readable = [ending for ending in endings if ending.lower() in (*NETCDF_SUFFIXES, *GRIB_SUFFIXES)]
+    held = "; it holds " + ", ".join(f"{count} *{ending}" if ending else f"{count} without an ending"
+                                     for ending, count in list(endings.items())[:4]) + (
+        " …" if len(endings) > 4 else "")
+    if not endings:
+        folders = sorted(entry.name for entry in folder.iterdir() if entry.is_dir())
+        return (f"no file matches '{text}': the directory holds no file but directories ({', '.join(folders[:3])}"
+                f"{' …' if len(folders) > 3 else ''}); give the files in them by a glob ('{folder / '*' / '*.nc'}')"
+                if folders else f"no file matches '{text}': the directory is empty")
+    if readable:
+        return (f"no file matches '{text}': the directory holds no NetCDF file named *.nc{held}; a directory gives "
+                f"its *.nc files only: give the *{readable[0]} files by a glob ('{folder / f'*{readable[0]}'}')")
+    return (f"no file matches '{text}': the directory holds no NetCDF file (*.nc){held}; give its files by name "
+            f"or a glob ('{folder / '*.EXT'}', EXT their ending)")
+
+
+def _file_endings(folder: Path) -> dict[str, int]:
+    """The endings of the files in ``folder`` (``.nc4``; ``""`` for none) → how many, most
+    common first; hidden files left out."""
+    counts = Counter(entry.suffix for entry in folder.iterdir() if entry.is_file() and not entry.name.startswith("."))
+    return dict(counts.most_common())
 
 
 def _open_group(

@@ -33,6 +33,7 @@ from collections.abc import Sequence
 import xarray as xr
 
 from climann.data.notes import note_once
+from climann.data.standard_names import standard_name_of
 
 __all__ = ["anomaly_reason", "anomaly_relations", "leak_note", "warn_own_anomalies"]
 
@@ -79,7 +80,7 @@ def anomaly_reason(anomaly: xr.DataArray, of: xr.DataArray) -> str | None:
         'air_temperature_anomaly'"`` or ``"its name 'sst_anom'"``.
     """
     attrs, of_attrs = anomaly.attrs, of.attrs
-    standard_name, of_standard_name = str(attrs.get("standard_name", "")), str(of_attrs.get("standard_name", ""))
+    standard_name, of_standard_name = standard_name_of(attrs), standard_name_of(of_attrs)
     if of_standard_name and standard_name == f"{of_standard_name}_anomaly":
         return f"its standard_name '{standard_name}'"
     long_name, of_long_name = str(attrs.get("long_name", "")), str(of_attrs.get("long_name", ""))

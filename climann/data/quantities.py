@@ -35,15 +35,12 @@ from collections.abc import Mapping
 
 from climann.data.shell import input_and_copy
 from climann.data.standard_name_aliases import current_standard_name
+from climann.data.standard_names import standard_name_of
 
 __all__ = ["liquid_equivalent", "quantity_clash", "quantity_record", "quantity_refusal", "quantity_text"]
 
 #: The attributes that say which quantity a variable holds and in which direction it counts.
 QUANTITY_ATTRIBUTES = ("standard_name", "positive")
-
-#: ``standard_name`` values that name no quantity (ERA5's files from the Climate Data Store
-#: write ``"unknown"``).
-_UNNAMED = frozenset({"", "unknown"})
 
 #: The direction words of the standard name table whose exchange reverses a quantity's sign.
 _OPPOSITE_DIRECTIONS = {"upward": "downward", "downward": "upward", "northward": "southward",
@@ -95,8 +92,8 @@ def quantity_record(attrs: Mapping[str, object]) -> dict[str, str]:
     {'standard_name': 'surface_upward_latent_heat_flux', 'positive': 'up'}
     """
     record = {}
-    name = str(attrs.get("standard_name", "")).strip().lower()
-    if name not in _UNNAMED:
+    name = standard_name_of(attrs).lower()
+    if name:
         record["standard_name"] = name
     positive = str(attrs.get("positive", "")).strip().lower()
     if positive in ("up", "down"):

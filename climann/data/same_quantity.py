@@ -31,6 +31,8 @@ from collections.abc import Sequence
 import numpy as np
 import xarray as xr
 
+from climann.data.standard_names import standard_name_of
+
 __all__ = ["same_quantity_note", "same_quantity_relations"]
 
 
@@ -48,9 +50,9 @@ def same_quantity_reason(variable: xr.DataArray, target: xr.DataArray, *, time_d
     str or None
         ``"standard_name 'sea_ice_area_fraction', as cdr_seaice_conc's"``.
     """
-    standard_name = str(target.attrs.get("standard_name", "")).strip()
+    standard_name = standard_name_of(target.attrs)  # "unknown" (ERA5 from the new CDS) names no quantity
     if (not standard_name or time_dim not in variable.dims or time_dim not in target.dims
-            or str(variable.attrs.get("standard_name", "")).strip() != standard_name):
+            or standard_name_of(variable.attrs) != standard_name):
         return None
     if any(flag in checked.attrs for checked in (variable, target) for flag in ("flag_values", "flag_masks")):
         return None  # a flag (CF §3.5) states a class of the quantity, not another estimate of its value

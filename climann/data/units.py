@@ -46,6 +46,7 @@ import xarray as xr
 from climann.data.quantities import liquid_equivalent
 from climann.data.shell import file_time_names, input_and_copy, ncap2_command, ncap2_name, ncatted_attribute
 from climann.data.sources import variable_where
+from climann.data.standard_names import standard_name_of
 from climann.data.time_axis import own_series_lag_of
 from climann.errors import ClimannError
 
@@ -380,8 +381,7 @@ def is_water_quantity(name: str, attrs: Mapping) -> bool:
     >>> is_water_quantity("sd", {"long_name": "Snow depth", "units": "m of water equivalent"})
     True
     """
-    standard_name = str(attrs.get("standard_name", "")).strip().lower()
-    standard_name = "" if standard_name == "unknown" else standard_name
+    standard_name = standard_name_of(attrs).lower()
     if _LIQUID_WATER_NAME.fullmatch(standard_name):
         return True
     if re.search(r"thickness|depth|height", standard_name):
@@ -915,8 +915,8 @@ def _density_refusal(variable: xr.DataArray, name: str, units: str, to: str, *, 
     wrong (fresh snow about 100 kg m-3, settled snow 200 to 500: the mass 2 to 10 times too
     large). The ways out: its water equivalent computed with the density the user knows, or,
     when its values already are one, the attribute that says so."""
-    standard_name = str(variable.attrs.get("standard_name", "")).strip()
-    named = standard_name not in ("", "unknown")
+    standard_name = standard_name_of(variable.attrs)
+    named = bool(standard_name)
     long_name = str(variable.attrs.get("long_name", "")).strip()
     said = f"standard_name {standard_name}" if named else f"long_name '{long_name}'" if long_name else "nothing"
     liquid = liquid_equivalent(standard_name)

@@ -75,6 +75,7 @@ def _quantity(raw: xr.Dataset, name: str, periods: dict[str, tuple[object, objec
     """What the header ``raw`` says of variable ``name`` (see climann.data.series_names);
     ``renamed``: the run's renames gave it its name."""
     from climann.data.standard_name_aliases import current_standard_name
+    from climann.data.standard_names import standard_name_of
     from climann.data.units import parse_units
 
     attrs = raw[name].attrs
@@ -83,7 +84,7 @@ def _quantity(raw: xr.Dataset, name: str, periods: dict[str, tuple[object, objec
     except ClimannError:
         kind = None
     times = [dim for dim in map(str, raw[name].dims) if dim in periods]
-    standard_name = str(attrs.get("standard_name", "")).strip()
+    standard_name = standard_name_of(attrs)  # "unknown" (ERA5 from the new CDS) names no quantity
     standard_name = current_standard_name(standard_name) if standard_name else ""  # CF aliases: one quantity
     return Quantity(standard_name, " ".join(str(attrs.get("cell_methods", "")).split()),
                     kind, periods[times[0]] if times else None, timed=bool(times), renamed=renamed)

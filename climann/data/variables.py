@@ -32,6 +32,8 @@ from climann.data.layout import (
 from climann.data.shell import beside, ncrename_variable, shown_path
 from climann.data.sources import source_files as recorded_files
 from climann.data.quantities import quantity_record
+from climann.data.standard_name_aliases import current_standard_name
+from climann.data.standard_names import standard_name_of
 from climann.data.units import variable_units
 from climann.data.time_units import TIME_STORAGE_KEY, undecoded_time_message
 from climann.data.time_axis import TimeStep
@@ -71,13 +73,16 @@ def _is_numeric(variable: xr.DataArray | xr.Variable) -> bool:
 
 
 def require_variable(
-    dataset: xr.Dataset, name: str, where: str = "the data", *, role: str = "variable"
+    dataset: xr.Dataset, name: str, where: str = "the data", *, role: str = "variable", standard_name: str = ""
 ) -> xr.DataArray:
     """Return variable ``name`` or raise an error listing the available ones.
 
     ``role="target"``: the message says that the missing variable is the one to predict and
     how to choose it (the target defaults to the sample's ``tas``, which a user's own file
-    seldom holds).
+    seldom holds). ``standard_name``: the one a trained run recorded for ``name``
+    (``model.npz`` ``quantities``); when exactly one variable of the data has it (ERA5's
+    ``t2m`` for CMIP's ``tas``, ``tcc`` for ``clt``: names far apart as text), the message
+    names that variable and how to rename it, rather than a name spelled alike.
 
     Raises
     ------
@@ -100,6 +105,12 @@ def require_variable(
     if in_groups is not None:  # in a NetCDF-4 group beside the root's data (break13 F20)
         path, groups = in_groups
         raise ClimannError(f"{in_group_message(path, name, groups)}; in the root: {', '.join(available) or 'none'}")
+    same = same_standard_name_variables(dataset, standard_name, available) if standard_name else []
+    if len(same) == 1:
+        raise ClimannError(
+            f"{'target ' if role == 'target' else ''}variable '{name}' not in {where}; available: "
+            f"{', '.join(available)}; '{same[0]}' has the standard_name {standard_name} that the run recorded "
+            f"for '{name}'.{_rename_hint(dataset, where, same[0], name)}")
     close = difflib.get_close_matches(name, available, n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     if role == "target":
@@ -108,16 +119,40 @@ def require_variable(
             "name the variable to predict with --target NAME ([data] target)"
         )
     if close:  # predict has no --rename: a way out that every command's user can take
-        one_file = "," not in where and where.endswith((".nc", ".nc4", ".zarr"))
-        source = dataset.encoding.get("source") or where
-        files, glob = ((f"{shown_path(source)} {beside(source, 'renamed', Path(source).suffix)}", where)
-                       if one_file else ("FILE NEW_FILE", "*"))
-        hint += (f" If it is the same field, rename it in a copy (ncrename {ncrename_variable(close[0], name)} "
-                 f"{files}) or, "
-                 f"when training, with --rename {shlex.quote(f'{glob}:{close[0]}={name}')}")
+        hint += _rename_hint(dataset, where, close[0], name)
     raise ClimannError(
         f"variable '{name}' not in {where}; available: {', '.join(available) or 'none'}{hint}"
     )
+
+
+def _rename_hint(dataset: xr.Dataset, where: str, old: str, new: str) -> str:
+    """" If it is the same field, rename it in a copy (ncrename -v old,new IN OUT) or, when
+    training, with --rename …": the way out every command's user can take (predict and
+    evaluate have no --rename)."""
+    one_file = "," not in where and where.endswith((".nc", ".nc4", ".zarr"))
+    source = dataset.encoding.get("source") or where
+    files, glob = ((f"{shown_path(source)} {beside(source, 'renamed', Path(source).suffix)}", where)
+                   if one_file else ("FILE NEW_FILE", "*"))
+    return (f" If it is the same field, rename it in a copy (ncrename {ncrename_variable(old, new)} {files}) or, "
+            f"when training, with --rename {shlex.quote(f'{glob}:{old}={new}')}")
+
+
+def same_standard_name_variables(dataset: xr.Dataset, standard_name: str,
+                                 names: Sequence[str] | None = None) -> list[str]:
+    """The variables of ``dataset`` (of ``names``, default: its data variables) whose CF
+    ``standard_name`` is ``standard_name``, aliases of the standard name table read as the name
+    they stand for and ``"unknown"`` as no name (:func:`climann.data.standard_names.standard_name_of`).
+
+    Examples
+    --------
+    ERA5's ``t2m`` and CMIP's ``tas`` are both ``air_temperature``; CMIP5's
+    ``air_pressure_at_sea_level`` is CMIP6's ``air_pressure_at_mean_sea_level``.
+    """
+    wanted = current_standard_name(standard_name_of({"standard_name": standard_name}).lower())
+    if not wanted:
+        return []
+    return [name for name in (data_variable_names(dataset) if names is None else names)
+            if current_standard_name(standard_name_of(dataset[name].attrs).lower()) == wanted]
 
 
 def _read_files(dataset: xr.Dataset) -> list[str]:

@@ -57,6 +57,7 @@ from climann.data.cell_methods import time_cell_method, with_time_method
 from climann.data.layout import Coordinate, GridLayout
 from climann.data.shell import input_and_copy
 from climann.data.sources import files_text
+from climann.data.standard_names import standard_name_of
 from climann.data.time_axes import averaging_advice
 from climann.data.time_axis import TimeStep, cell_time_step, values_text
 from climann.errors import ClimannError
@@ -67,8 +68,8 @@ if TYPE_CHECKING:
     from climann.workflow.predict import TrainedRun
 
 __all__ = ["check_area_means", "check_calendar", "check_cell_methods", "check_levels", "check_like_training",
-           "check_quantities", "check_time_step", "member_notes", "training_target_attributes", "with_training_levels",
-           "with_training_quantity", "with_training_step"]
+           "check_quantities", "check_time_step", "member_notes", "require_recorded_inputs",
+           "training_target_attributes", "with_training_levels", "with_training_quantity", "with_training_step"]
 
 _log = logging.getLogger(__name__)
 
@@ -209,6 +210,34 @@ def check_levels(run: TrainedRun, layout: GridLayout) -> None:
                 f"retrain the run on {name} at {level_text(level)}")
 
 
+def require_recorded_inputs(run: TrainedRun, dataset: xr.Dataset, files: Sequence[str | Path], *,
+                            with_target: bool) -> None:
+    """Refuse new data that hold one of the run's inputs under another name only: a variable
+    of the run (its predictors, and its target when ``with_target``) missing under its name
+    while exactly one variable of the data has the ``standard_name`` recorded for it at
+    training (``model.npz`` ``quantities``): ERA5's ``t2m`` for a run trained on CMIP's ``tas``,
+    ``tcc`` for ``clt``. It is named, never used in its place (its values may still be
+    another field: the user says so by renaming it). Data missing a variable without such a
+    namesake are left to the usual refusal (:func:`climann.data.variables.require_variable`).
+
+    Raises
+    ------
+    ClimannError
+        Naming the missing variable, the one with its standard_name, and the ``ncrename``
+        that renames it in a copy of the file.
+    """
+    from climann.data.variables import require_variable, same_standard_name_variables
+
+    recorded = run.network.metadata.get("quantities") or {}
+    target = run.config.data.target
+    where = ", ".join(Path(f).name for f in files) or "the data"
+    for name in ([target] if with_target else []) + [p for p in run.config.data.predictors if p != target]:
+        standard_name = (recorded.get(name) or {}).get("standard_name", "")
+        if name not in dataset.data_vars and len(same_standard_name_variables(dataset, standard_name)) == 1:
+            require_variable(dataset, name, where, role="target" if name == target else "variable",
+                             standard_name=standard_name)
+
+
 def check_quantities(run: TrainedRun, layout: GridLayout) -> None:
     """Refuse new data holding a variable of another quantity, or of the opposite sign
     convention, than the run was trained on.
@@ -265,7 +294,7 @@ def with_training_quantity(run: TrainedRun, dataset: xr.Dataset) -> xr.Dataset:
     then says what its values are. Unchanged without the target or a recorded name."""
     target = run.config.data.target
     name = training_target_attributes(run).get("standard_name")
-    if target not in dataset or not name or "standard_name" in dataset[target].attrs:
+    if target not in dataset or not name or standard_name_of(dataset[target].attrs):
         return dataset
     return dataset.assign({target: dataset[target].assign_attrs(standard_name=name)})
 

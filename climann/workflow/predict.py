@@ -51,8 +51,8 @@ from climann.model.ensemble import Ensemble
 from climann.data.members import member_values
 from climann.workflow.runlog import warn_about_identity, warn_about_target_means
 from climann.workflow.new_data import (
-    check_like_training, member_notes, training_target_attributes, with_training_levels, with_training_quantity,
-    with_training_step,
+    check_like_training, member_notes, require_recorded_inputs, training_target_attributes, with_training_levels,
+    with_training_quantity, with_training_step,
 )
 from climann.workflow.target_cells import predicted_cells as target_cells
 from climann.workflow.training_cells import (
@@ -408,6 +408,7 @@ def predict_files(
                                                     training_values=run.training_values(),
                                                     steps_before=lag_steps_needed(config.data)))
     notes += member_notes(run, dataset, files)
+    require_recorded_inputs(run, dataset, files, with_target=False)
     had_target = config.data.target in dataset
     # the target at the run's level, named as the run's where its units were converted from another quantity
     dataset = with_training_levels(run, with_training_quantity(run, _with_placeholder_target(dataset, run)))
@@ -1072,6 +1073,7 @@ def evaluate_run(
                                                         training_values=run.training_values(),
                                                         # a run from before the record scores other data as it did
                                                         steps_before=steps_read_before_range(config.data)))
+        require_recorded_inputs(run, dataset, files, with_target=True)
         dataset = with_training_levels(run, with_training_quantity(run, dataset))
         require_scored_target(dataset, config.data.target, files)
         layout = grid_layout(dataset, config.data.target, list(config.data.paths))  # from the coordinates only

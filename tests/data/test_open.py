@@ -105,7 +105,8 @@ def test_a_directory_of_run_directories_is_said_to_hold_runs_not_data(tmp_path):
         expand_paths([str(tmp_path)])
     for name in ("a", "b"):  # another program's config.toml + model.npz: no climann runs
         np.savez(tmp_path / name / "model.npz", weights=np.ones(3))
-    with pytest.raises(ClimannError, match=r"the directory holds no NetCDF file \(\*\.nc\); give its files by name"):
+    with pytest.raises(ClimannError, match=r"the directory holds no file but directories \(a, b\); give the files in "
+                       r"them by a glob"):
         expand_paths([str(tmp_path)])
 
 
@@ -1099,3 +1100,27 @@ def test_a_size_one_level_beside_another_scalar_level_is_refused_as_another_leve
     second = _monthly_year(tmp_path / "b.nc", 2002, scalar=("height", 10.0, {"units": "m", "axis": "Z"}))
     with pytest.raises(ClimannError, match=r"^'tas' is at height = 2 m in a.nc but at height = 10 m in b.nc"):
         open_dataset([first, second])
+
+
+@pytest.mark.parametrize(("files", "said"), [
+    pytest.param(("MERRA2_300.tavgM_2d_slv_Nx.200801.nc4", "MERRA2_300.tavgM_2d_slv_Nx.200802.nc4", "README"),
+                 "the directory holds no NetCDF file named *.nc; it holds 2 *.nc4, 1 without an ending; a directory "
+                 "gives its *.nc files only: give the *.nc4 files by a glob ('{folder}/*.nc4')", id="merra2-nc4"),
+    pytest.param(("era5.grib",), "the directory holds no NetCDF file named *.nc; it holds 1 *.grib; a directory "
+                 "gives its *.nc files only: give the *.grib files by a glob ('{folder}/*.grib')", id="grib"),
+    pytest.param(("notes.txt",), "the directory holds no NetCDF file (*.nc); it holds 1 *.txt; give its files by "
+                 "name or a glob ('{folder}/*.EXT', EXT their ending)", id="no-data"),
+    pytest.param(("2008/a.nc",), "the directory holds no file but directories (2008); give the files in them by "
+                 "a glob ('{folder}/*/*.nc')", id="subfolders"),
+    pytest.param((), "the directory is empty", id="empty"),
+])
+def test_a_directory_without_nc_files_says_what_it_holds_and_the_glob_that_gives_them(tmp_path, files, said):
+    """MERRA-2's *.nc4 folder was "a directory that holds no NetCDF file", with a '*.grib' glob (break23a F3)."""
+    folder = tmp_path / "merra2"
+    folder.mkdir()
+    for name in files:
+        (folder / name).parent.mkdir(exist_ok=True)
+        (folder / name).write_bytes(b"")
+    with pytest.raises(ClimannError) as refused:
+        expand_paths([str(folder)])
+    assert str(refused.value) == f"no file matches '{folder}': " + said.format(folder=folder)

@@ -94,3 +94,39 @@ def test_a_flag_is_no_other_estimate_of_the_quantity_whose_standard_name_it_kept
     assert same_quantity_reason(tas, frozen, time_dim="time") is None
     assert same_quantity_reason(frozen, tas, time_dim="time") is None
     assert same_quantity_reason(tas.rename("t2m"), tas, time_dim="time") is not None
+
+
+def _new_cds_like(path):
+    """ERA5 monthly means as the new CDS writes them (cfgrib/ecCodes, since Sept 2024): ``valid_time``
+    in seconds since 1970, latitude 90 to -90, and ``standard_name = "unknown"`` on every parameter
+    without a CF name (t2m, d2m, skt, u10, tp); only msl has a real one."""
+    rng = np.random.default_rng(5)
+    times = np.array([f"2010-{month:02d}-01" for month in range(1, 13)], "datetime64[ns]")
+    shape = (len(times), 3, 4)
+    coords = {"valid_time": ("valid_time", times, {"standard_name": "time"}),
+              "latitude": ("latitude", [60.0, 0.0, -60.0], {"units": "degrees_north", "standard_name": "latitude"}),
+              "longitude": ("longitude", [0.0, 90.0, 180.0, 270.0],
+                            {"units": "degrees_east", "standard_name": "longitude"})}
+    dims = ("valid_time", "latitude", "longitude")
+
+    def field(units, offset, standard_name="unknown"):
+        return dims, (offset + rng.normal(size=shape)).astype("f4"), {
+            "units": units, "standard_name": standard_name, "GRIB_cfName": standard_name, "GRIB_units": units}
+
+    dataset = xr.Dataset({"t2m": field("K", 280), "d2m": field("K", 275), "skt": field("K", 281),
+                          "u10": field("m s**-1", 0), "tp": field("m", 0.003),
+                          "msl": field("Pa", 101000, "air_pressure_at_mean_sea_level")}, coords=coords)
+    dataset.to_netcdf(path)
+    return path
+
+
+@pytest.mark.parametrize("target", [pytest.param("t2m", id="temperature"), pytest.param("tp", id="precipitation")])
+def test_standard_name_unknown_is_no_name_of_the_targets_quantity(tmp_path, target):
+    """ERA5 from the new CDS: every variable with standard_name "unknown" was taken for another estimate
+    of the target's quantity (tp of t2m, t2m of tp) and a default run got predictors ["msl"] (break23a F1)."""
+    report = unwrapped_report(describe(str(_new_cds_like(tmp_path / "data_stream-moda_stepType-avgua.nc"))))
+    others = [name for name in ("t2m", "d2m", "skt", "u10", "tp", "msl") if name != target]
+    assert "other estimates of" not in report
+    with xr.open_dataset(tmp_path / "data_stream-moda_stepType-avgua.nc") as dataset:
+        assert default_inputs(dataset, target).predictors == tuple(others)
+        assert same_quantity_reason(dataset["d2m"], dataset[target], time_dim="valid_time") is None

@@ -161,3 +161,39 @@ def test_bounds_that_no_attribute_names_are_known_by_name_and_dimensions(name, d
     dataset[name] = (dims, np.zeros([dataset.sizes.get(dim, 2) for dim in dims]))
     assert (name in unlinked_bounds(dataset)) is bounds
     assert (name in data_variable_names(dataset)) is not bounds
+
+
+@pytest.mark.parametrize(("role", "standard_name", "also"), [
+    pytest.param("variable", "cloud_area_fraction", {}, id="predictor"),
+    pytest.param("target", "air_temperature", {}, id="target"),
+    pytest.param("variable", "air_pressure_at_sea_level", {}, id="cf-alias"),
+])
+def test_a_variable_missing_under_its_name_names_the_one_with_its_recorded_standard_name(role, standard_name, also):
+    """ERA5's tcc for CMIP's clt, t2m for tas: names far apart as text, no hint was given (break23b F1)."""
+    from climann.data.variables import require_variable
+    from climann.errors import ClimannError
+
+    dataset = grid_dataset().rename({"pred": "tcc"})
+    current = "air_pressure_at_mean_sea_level" if standard_name.startswith("air_pressure") else standard_name
+    dataset["tcc"].attrs["standard_name"] = current
+    dataset["tas"].attrs["standard_name"] = "unknown"  # a placeholder, no namesake
+    with pytest.raises(ClimannError) as refused:
+        require_variable(dataset, "clt", "era5.nc", role=role, standard_name=standard_name)
+    assert (f"'tcc' has the standard_name {standard_name} that the run recorded for 'clt'. If it is the same field, "
+            "rename it in a copy (ncrename -v tcc,clt era5.nc era5_renamed.nc)") in str(refused.value)
+
+
+@pytest.mark.parametrize("names", [pytest.param(("tcc", "tcc_low"), id="two-namesakes"),
+                                   pytest.param(("tcc",), id="none-without-record")])
+def test_no_namesake_is_named_when_it_is_not_the_only_one(names):
+    """Two variables of the recorded standard_name (or none recorded): which is meant is not known."""
+    from climann.data.variables import require_variable
+    from climann.errors import ClimannError
+
+    dataset = grid_dataset().rename({"pred": "tcc"})
+    dataset["tcc"].attrs["standard_name"] = "cloud_area_fraction"
+    if len(names) == 2:
+        dataset["tcc_low"] = dataset["tcc"]
+    with pytest.raises(ClimannError) as refused:
+        require_variable(dataset, "clt", "era5.nc", standard_name="cloud_area_fraction" if len(names) == 2 else "")
+    assert "has the standard_name" not in str(refused.value)

@@ -1026,3 +1026,48 @@ def test_a_model_file_without_the_quantities_predicts_as_before_with_a_note(flux
     assert [record.message for record in caplog.records if "standard_name and positive" in record.message] == [
         "this run's model.npz predates the record of its inputs' standard_name and positive attributes: the new "
         "data's quantities and sign conventions are not compared with them (retrain to compare them)"]
+
+
+def _recorded_run(predictors, quantities):
+    """What require_recorded_inputs reads of a run: its target, predictors and model.npz quantities."""
+    from types import SimpleNamespace
+
+    data = SimpleNamespace(target="tas", predictors=tuple(predictors))
+    return SimpleNamespace(config=SimpleNamespace(data=data), network=SimpleNamespace(metadata={"quantities": quantities}))
+
+
+def _era5_like():
+    dims = ("time", "lat", "lon")
+    field = np.zeros((2, len(LAT), len(LON)), "f4")
+    return xr.Dataset({"t2m": (dims, field, {"standard_name": "air_temperature", "units": "K"}),
+                       "tcc": (dims, field, {"standard_name": "cloud_area_fraction", "units": "%"}),
+                       "rsdt": (dims, field, {"standard_name": "toa_incoming_shortwave_flux", "units": "W m-2"})},
+                      coords={"lat": LAT, "lon": LON})
+
+
+_CMIP = {"tas": {"standard_name": "air_temperature"}, "clt": {"standard_name": "cloud_area_fraction"},
+         "rsdt": {"standard_name": "toa_incoming_shortwave_flux"}}
+
+
+@pytest.mark.parametrize(("with_target", "missing", "held"), [
+    pytest.param(False, "clt", "tcc", id="predict-predictor"),
+    pytest.param(True, "tas", "t2m", id="evaluate-target"),
+])
+def test_an_input_held_under_another_name_is_refused_naming_it(with_target, missing, held):
+    """evaluate/predict on ERA5-named data: 'add it', or a bare list, without the ncrename way out (break23b F1)."""
+    from climann.workflow.new_data import require_recorded_inputs
+
+    dataset = _era5_like() if with_target else _era5_like().rename({"t2m": "tas"})
+    with pytest.raises(ClimannError, match=rf"'{held}' has the standard_name \w+ that the run recorded for "
+                                           rf"'{missing}'.* \(ncrename -v {held},{missing} era5.nc era5_renamed.nc\)"):
+        require_recorded_inputs(_recorded_run(["rsdt", "clt"], _CMIP), dataset, ["/d/era5.nc"],
+                                with_target=with_target)
+
+
+def test_predict_without_the_target_or_a_namesake_is_not_refused():
+    """predict needs no target; a run without the record (or data with the names) is left as before."""
+    from climann.workflow.new_data import require_recorded_inputs
+
+    dataset = _era5_like().rename({"tcc": "clt"})
+    require_recorded_inputs(_recorded_run(["rsdt", "clt"], _CMIP), dataset, ["era5.nc"], with_target=False)
+    require_recorded_inputs(_recorded_run(["rsdt", "clt"], {}), _era5_like(), ["era5.nc"], with_target=True)
