@@ -660,6 +660,15 @@ def test_a_test_year_beyond_the_training_range_is_warned_of_in_one_line_on_every
         assert "tas_extrapolated" not in written
 
 
+def _on_route(settings: dict, route: str, cluster) -> None:
+    """``settings`` of a run of :data:`_RANGE_RUN`'s size changed to run on ``route``: streamed in
+    blocks of about 10 kB, or on the test's local cluster; in memory as they are."""
+    if route == "streamed":
+        settings["data"]["in_memory_limit_gb"] = 1e-5
+    if route == "cluster":
+        settings["compute"] = {"scheduler": cluster.scheduler_address}
+
+
 #: A complete file's 1981–1983 with lag 1 of rsdt: with the step before (December 1980) read,
 #: no sample of the period lacks anything; without (a run recorded before), the first January's lag.
 _RANGE_RUN = {"data": {"predictors": ["rsdt"], "features": ["lat"], "lags": {"rsdt": [1]},
@@ -683,10 +692,7 @@ def test_the_step_read_before_a_time_range_is_neither_a_time_step_of_the_run_nor
 
     settings = {**_RANGE_RUN, "data": {**_RANGE_RUN["data"], "paths": [str(tiny_file)],
                                        "step_before_range": step_before}}
-    if route == "streamed":
-        settings["data"]["in_memory_limit_gb"] = 1e-5
-    if route == "cluster":
-        settings["compute"] = {"scheduler": cluster.scheduler_address}
+    _on_route(settings, route, cluster)
     run = run_training(build_config(settings), run_dir=tmp_path / "run")
     n_cells = 12 * 24  # the 15° grid
     metrics = json.loads((run.run_dir / "metrics.json").read_text())
@@ -728,10 +734,7 @@ def test_a_time_range_reads_as_many_steps_before_it_as_the_largest_lag(tiny_file
     split = {"train": train_years, "val": [1982, 1982], "test": [1983, 1983]}
     settings = {**_RANGE_RUN, "data": {**_RANGE_RUN["data"], "paths": [str(tiny_file)], "lags": {"rsdt": [1, 12]},
                                        "time_range": time_range, "split_years": split}}
-    if route == "streamed":
-        settings["data"]["in_memory_limit_gb"] = 1e-5
-    if route == "cluster":
-        settings["compute"] = {"scheduler": cluster.scheduler_address}
+    _on_route(settings, route, cluster)
     run = run_training(build_config(settings), run_dir=tmp_path / "run")
     n_cells = 12 * 24  # the 15° grid
     n_months = {name: sum(1 for year, month in _months(time_range) if first <= year <= last)
@@ -767,10 +770,7 @@ def test_seasons_read_the_steps_before_a_time_range_in_their_months_and_every_lo
 
     settings = {**_RANGE_RUN, "data": {**_RANGE_RUN["data"], "paths": [str(tiny_file)], "lags": {"rsdt": [1, 12]},
                                        "seasons": ["DJF"]}}
-    if route == "streamed":
-        settings["data"]["in_memory_limit_gb"] = 1e-5
-    if route == "cluster":
-        settings["compute"] = {"scheduler": cluster.scheduler_address}
+    _on_route(settings, route, cluster)
     run = run_training(build_config(settings), run_dir=tmp_path / "run")
     n_cells = 12 * 24  # the 15° grid
     # by hand: DJF of 1981–1983 is 9 steps; lag 1 of each December is November, which DJF leaves out; every lag
