@@ -18,7 +18,7 @@ import xarray as xr
 
 from climann.errors import ClimannError
 
-__all__ = ["MEMBER_NAMES", "is_member_axis", "member_values", "new_data_selection"]
+__all__ = ["MEMBER_NAMES", "is_member_axis", "member_values", "new_data_selection", "with_member_labels_as_coordinates"]
 
 #: The CF standard name of an ensemble member axis (CF standard name table).
 MEMBER_STANDARD_NAME = "realization"
@@ -34,6 +34,23 @@ def is_member_axis(dataset: xr.Dataset, name: str) -> bool:
     if name in dataset.variables and "standard_name" in dataset[name].attrs:
         return dataset[name].attrs["standard_name"] == MEMBER_STANDARD_NAME
     return name in MEMBER_NAMES
+
+
+def with_member_labels_as_coordinates(dataset: xr.Dataset) -> xr.Dataset:
+    """``dataset`` with each 0-D data variable whose ``standard_name`` is ``realization`` made a
+    coordinate: a member label that no ``coordinates`` attribute names (HadCRUT5's member files
+    rewritten by a tool that drops the attribute, break23a F6) is still the file's member, a
+    CF scalar coordinate (CF 1.8 §5.7), never a field of its own.
+
+    Examples
+    --------
+    >>> member = xr.Dataset({"tas": ("time", [1.0]), "realization": ((), 2, {"standard_name": "realization"})})
+    >>> list(with_member_labels_as_coordinates(member).data_vars)
+    ['tas']
+    """
+    names = [name for name, variable in dataset.data_vars.items()
+             if variable.ndim == 0 and variable.attrs.get("standard_name") == MEMBER_STANDARD_NAME]
+    return dataset.set_coords(names) if names else dataset
 
 
 def member_values(dataset: xr.Dataset) -> dict[str, list]:

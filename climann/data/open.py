@@ -53,6 +53,7 @@ from climann.data.grib import open_grib
 from climann.data.grid_points import on_points_of
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
 from climann.data.masking import mask_invalid
+from climann.data.members import with_member_labels_as_coordinates
 from climann.data.paths import ZARR_SUFFIX, matched_paths, path_list, relative_to_working_directory
 from climann.data.notes import kept_for_the_run, note_once
 from climann.data.fill_among_values import with_file_marks
@@ -340,6 +341,8 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     # step; see climann.data.scalar_coordinates.
     # Land-only output compressed by gathering (CF §8.2) is put back on its grid; see climann.data.gathered.
     dataset = ungathered(dataset, path.name)
+    # A member label that no coordinates attribute names is still a scalar coordinate; see climann.data.members.
+    dataset = with_member_labels_as_coordinates(dataset)
     # A ragged array of stations (CF §9.3.3, §9.3.4) is cut to the chosen station's observations
     # before its time(obs) becomes the axis; see climann.data.stations.
     dataset = with_station_rows(dataset, select, where=path.name)

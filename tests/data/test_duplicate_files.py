@@ -274,6 +274,8 @@ def _member_files(folder, axis):
         if axis == "realization":
             member = member.assign_coords(realization=((), number, {"standard_name": "realization", "units": "1"}))
             member["tas"].attrs["coordinates"] = "realization"
+        elif axis == "realization-not-in-coordinates":  # a scalar variable no coordinates attribute names
+            member["realization"] = ((), number, {"standard_name": "realization", "units": "1"})
         else:
             member = member.expand_dims(ensemble_member=[number]).assign_coords(
                 ensemble_member=("ensemble_member", [number], {"long_name": "ensemble member"}))
@@ -282,12 +284,17 @@ def _member_files(folder, axis):
     return files, np.stack(values)
 
 
-@pytest.mark.parametrize("axis", [pytest.param("realization", id="hadcrut5-scalar-realization"),
-                                  pytest.param("ensemble_member", id="ukcp18-size-1-ensemble_member")])
-def test_one_file_per_member_is_refused_as_members_with_a_join_that_works(tmp_path, monkeypatch, axis):
+@pytest.mark.parametrize("written", [pytest.param("realization", id="hadcrut5-scalar-realization"),
+                                     pytest.param("realization-not-in-coordinates",
+                                                  id="hadcrut5-realization-no-coordinates-attribute"),
+                                     pytest.param("ensemble_member", id="ukcp18-size-1-ensemble_member")])
+def test_one_file_per_member_is_refused_as_members_with_a_join_that_works(tmp_path, monkeypatch, written):
     """HadCRUT5's and UKCP18's member files were "their values differ (…: a corrected download?
-    two scenarios?)" (break19a F5): their member coordinates say what they are."""
-    files, values = _member_files(tmp_path / "members", axis)
+    two scenarios?)" (break19a F5): their member coordinates say what they are. A scalar
+    ``realization`` that no ``coordinates`` attribute names was "'realization' is in both …:
+    their values differ", with a rename that led nowhere (break23a F6)."""
+    files, values = _member_files(tmp_path / "members", written)
+    axis = "ensemble_member" if written == "ensemble_member" else "realization"
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ClimannError) as error:
         open_dataset(files)
