@@ -188,9 +188,11 @@ def check_levels(run: TrainedRun, layout: GridLayout) -> None:
     ``plev = 85000 Pa`` of ``ua``; :mod:`climann.data.levels`) is compared with the same
     variable's level in the new data (``layout.variable_levels``; the level of the same name,
     else of the same ``standard_name``), converted to the recorded units with pint
-    (:func:`climann.data.levels.same_level`: 850 hPa is 85000 Pa). A variable without a level
-    in the new data (ERA5's ``t2m`` for a 2 m ``tas``), or a model file written before the
-    levels were recorded, is not compared.
+    (:func:`climann.data.levels.same_level`: 850 hPa is 85000 Pa). A level of another kind
+    only (``plev`` where the run's ``tas`` was at ``height`` 2 m: a pressure-level air
+    temperature renamed ``tas``) is another level. A variable without a level in the new data
+    (ERA5's ``t2m`` for a 2 m ``tas``), or a model file written before the levels were
+    recorded, is not compared.
 
     Raises
     ------
@@ -200,8 +202,11 @@ def check_levels(run: TrainedRun, layout: GridLayout) -> None:
     from climann.data.levels import level_text, matching_level, same_level
 
     for name, trained_levels in _trained_levels(run).items():
+        levels = layout.variable_levels.get(name, ())
         for trained in trained_levels:
-            level = matching_level(trained, layout.variable_levels.get(name, ()))
+            level = matching_level(trained, levels)
+            if level is None and levels and not any(matching_level(each, levels) for each in trained_levels):
+                level = levels[0]  # a level of another kind: 850 hPa given for a 2 m height (verify23 F3)
             if level is None or same_level(trained, level):
                 continue
             raise ClimannError(
@@ -305,8 +310,9 @@ def with_training_levels(run: TrainedRun, dataset: xr.Dataset) -> xr.Dataset:
     target at the level the model learnt, and their file is labelled so. A target at the same
     level keeps its file's own coordinate, value and attributes (``plev = 85000 Pa`` stays
     85000 Pa for a run trained at 850 hPa): the predictions file keeps the input's conventions,
-    and its copy of the target is labelled as its file labels it. A target at another level is
-    left as it is, for :func:`check_levels` to refuse. Unchanged for a model file without the
+    and its copy of the target is labelled as its file labels it. A target at another level, or
+    at levels of another kind only (``plev`` where the run's was at ``height``), is left as it
+    is, for :func:`check_levels` to refuse. Unchanged for a model file without the
     record."""
     from climann.data.levels import LEVELS_KEY, matching_level, same_level
     from climann.data.variables import variable_levels
@@ -319,6 +325,8 @@ def with_training_levels(run: TrainedRun, dataset: xr.Dataset) -> xr.Dataset:
     matches = [matching_level(level, own) for level in trained]
     if any(level is not None and not same_level(old, level) for old, level in zip(trained, matches)):
         return dataset
+    if own and all(level is None for level in matches):
+        return dataset  # a level of another kind only (plev for a 2 m height): check_levels refuses it
     levels = tuple(old if level is None else level for old, level in zip(trained, matches))
     others = tuple(level for level in own if all(level is not match for match in matches))
     variable = dataset[target].variable.copy(deep=False)

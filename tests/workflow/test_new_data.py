@@ -722,14 +722,14 @@ def test_winter_means_given_to_a_run_trained_on_yearly_means_are_named_as_such_w
 PLEV = {"standard_name": "air_pressure", "axis": "Z", "positive": "down"}
 
 
-def _field(path, name, values, units, level=None):
+def _field(path, name, values, units, level=None, level_attrs=PLEV):
     """``name(time, lat, lon)`` (48 months from 1990) with the scalar coordinate ``level``
-    (name, value, units) when given; None values: the file is not written."""
+    (name, value, units; with ``level_attrs``) when given; None values: the file is not written."""
     coords = {"time": ("time", _monthly(1990, 4), {"standard_name": "time"}),
               "lat": ("lat", LAT, {"units": "degrees_north", "standard_name": "latitude"}),
               "lon": ("lon", LON, {"units": "degrees_east", "standard_name": "longitude"})}
     if level is not None:
-        coords[level[0]] = ((), level[1], {**PLEV, "units": level[2]})
+        coords[level[0]] = ((), level[1], {**level_attrs, "units": level[2]})
     dataset = xr.Dataset({name: (("time", "lat", "lon"), values.astype(np.float32), {"units": units})}, coords=coords)
     dataset["time"].encoding.update({"units": "days since 1990-01-01", "calendar": "noleap"})
     dataset.to_netcdf(path)
@@ -820,6 +820,36 @@ def test_a_target_at_another_level_is_refused(level_runs, tmp_path):
         "coordinate): give ta at plev = 850 hPa, or retrain the run on ta at plev = 500 hPa")
     with pytest.raises(ClimannError, match="is at plev = 500 hPa"):
         evaluate_run(ta850, [str(folder / "ta500.nc"), str(folder / "pred.nc")], tmp_path / "scores")
+
+
+def test_a_variable_at_a_level_of_another_kind_is_refused(level_runs, tmp_path):
+    """The run's ``ua`` at plev = 85000 Pa given at ``height`` = 10 m (a level of another kind,
+    which no name or standard_name matches) was not compared and predicted as if it were the
+    850 hPa wind (verify23 F3: an 850 hPa ``ta`` renamed ``tas`` scored as 2 m temperature)."""
+    folder, wind, _ = level_runs
+    ua = xr.open_dataset(folder / "ua850.nc")["ua"].values
+    height = {"standard_name": "height", "axis": "Z", "positive": "up"}
+    _field(tmp_path / "ua10m.nc", "ua", ua, "m s-1", ("height", 10.0, "m"), level_attrs=height)
+    with pytest.raises(ClimannError) as refused:
+        predict_files(wind, [str(folder / "tas.nc"), str(tmp_path / "ua10m.nc")], tmp_path / "p.nc")
+    assert str(refused.value) == (
+        "ua in ua10m.nc is at height = 10 m, the model was trained on ua at plev = 85000 Pa (CF scalar coordinate): "
+        "give ua at plev = 85000 Pa, or retrain the run on ua at height = 10 m")
+    assert not (tmp_path / "p.nc").exists()
+
+
+def test_a_target_at_a_level_of_another_kind_is_refused_not_labelled_with_the_runs(level_runs, tmp_path):
+    """The run's ``ta`` at plev = 850 hPa given ``ta`` at ``height`` = 2 m was labelled with the
+    run's plev beside its own height, so the level check passed and a 2 m field was scored as
+    the 850 hPa one with exit 0 (verify23 F3, a pressure-level ``ta`` renamed ``tas``)."""
+    folder, _, ta850 = level_runs
+    ta = xr.open_dataset(folder / "ta850.nc")["ta"].values
+    _field(tmp_path / "ta2m.nc", "ta", ta, "K", ("height", 2.0, "m"),
+           level_attrs={"standard_name": "height", "axis": "Z", "positive": "up"})
+    with pytest.raises(ClimannError, match=r"^ta in ta2m\.nc is at height = 2 m, the model was trained on ta at "
+                                           r"plev = 850 hPa \(CF scalar coordinate\)"):
+        evaluate_run(ta850, [str(tmp_path / "ta2m.nc"), str(folder / "pred.nc")], tmp_path / "scores")
+    assert not (tmp_path / "scores").exists()
 
 
 def test_a_target_without_its_level_is_labelled_with_the_runs_level(level_runs, tmp_path):
