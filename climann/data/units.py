@@ -1295,9 +1295,10 @@ def warn_unreadable_units(dataset: xr.Dataset, names, *, where: str) -> dict[str
 
 def _readable_spelling(text: str, attrs: Mapping) -> str:
     """``text`` with a capital ``Kg`` (NCEP/NCAR's kilogram) written ``kg`` when that makes it
-    readable, ``1`` for a word for a fraction (:data:`_FRACTION_WORDS`), for the advice only
+    readable, ``1`` for a word for a fraction (:data:`_FRACTION_WORDS`, also in parentheses as
+    old-CDS ERA5's ``(0 - 1)``) or ``~`` and ``-``, for the advice only
     (the values are never read so); else ``UNITS``."""
-    if text.strip().lower() in _FRACTION_WORDS:
+    if text.strip().strip("()").strip().lower() in _FRACTION_WORDS | {"~", "-"}:  # old-CDS ERA5's "(0 - 1)"
         return "1"
     candidate = re.sub(r"\bKg\b", "kg", text)
     if candidate == text:

@@ -1091,14 +1091,15 @@ def test_units_that_cannot_be_read_are_warned_about_with_a_readable_spelling(cap
     that :func:`parse_units` reads (break23a F4); readable units and none say nothing."""
     values = np.ones((2, 3), np.float32)
     dataset = xr.Dataset({name: (("time", "x"), values, {"units": units} if units else {})
-                          for name, units in {"prate": "Kg/m^2/s", "CLDTOT": "fraction", "tas": "K",
+                          for name, units in {"prate": "Kg/m^2/s", "CLDTOT": "fraction", "tcc": "(0 - 1)", "tas": "K",
                                               "pr": "kg m-2 s-1", "bare": ""}.items()})
     dataset["prate"].encoding["source"] = "/data/ncep/prate.sfc.mon.mean.nc"
     with caplog.at_level(logging.WARNING, logger="climann.data.units"):
-        found = warn_unreadable_units(dataset, ["prate", "CLDTOT", "tas", "pr", "bare", "absent"], where="files")
-    assert found == {"prate": "Kg/m^2/s", "CLDTOT": "fraction"}
+        found = warn_unreadable_units(dataset, ["prate", "CLDTOT", "tcc", "tas", "pr", "bare", "absent"],
+                                      where="files")
+    assert found == {"prate": "Kg/m^2/s", "CLDTOT": "fraction", "tcc": "(0 - 1)"}
     lines = [record.getMessage() for record in caplog.records]
-    assert len(lines) == 2
+    assert len(lines) == 3
     advised = {}
     for line in lines:
         words = shlex.split(line.rsplit("readable units: ", 1)[1])
@@ -1106,6 +1107,6 @@ def test_units_that_cannot_be_read_are_warned_about_with_a_readable_spelling(cap
         attribute, name, mode, kind, units = words[2].split(",", 4)
         advised[name] = units
         parse_units(units, variable=name)  # what the advice writes is read
-    assert advised == {"prate": "kg/m^2/s", "CLDTOT": "1"}
+    assert advised == {"prate": "kg/m^2/s", "CLDTOT": "1", "tcc": "1"}
     assert parse_units(advised["prate"], variable="prate") == parse_units("kg m-2 s-1", variable="prate")
     assert "prate.sfc.mon.mean.nc prate.sfc.mon.mean_fixed.nc" in lines[0].replace("/data/ncep/", "")
