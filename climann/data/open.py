@@ -69,6 +69,7 @@ from climann.data.series_files import check_series_file
 from climann.data.unitless_values import TrainingValues, check_unitless_values, checked_values
 from climann.data.units import convert_dataset, variable_units
 from climann.data.used_files import files_in_use
+from climann.data.variable_sets import by_variable_sets, sharing_series
 from climann.data.variables import data_variable_names, with_levels_recorded
 from climann.data.time_axes import check_one_step_per_variable, on_common_time_steps, own_series_lags
 from climann.data.time_axis import check_no_own_series_lag_names
@@ -472,7 +473,9 @@ def _open_files(
         # One variable twice at the very same times: a copy left out, two fields refused (xarray's
         # compat="override" would keep one of them silently); see climann.data.duplicate_files.
         datasets, files = without_duplicate_files(datasets, files)
-        combined = xr.combine_by_coords(datasets, **combine)
+        # Files of different sets of one series' variables (an old-CDS file of every variable
+        # beside new-CDS files of some) are combined variable by variable; see climann.data.variable_sets.
+        combined = xr.combine_by_coords(by_variable_sets(datasets), **combine)
         _check_period_stamps(combined, _where(files), dict(zip(files, datasets, strict=True)))
         # each variable's own files, named in the messages about it; see climann.data.sources
         holders = {str(name): [path for path, dataset in zip(files, datasets, strict=True)
@@ -558,16 +561,13 @@ def _without_partial_step_labels(datasets: Sequence[xr.Dataset], names: Sequence
 
 
 def _periods_on_common_time_cells(datasets: Sequence[xr.Dataset], names: Sequence[str]) -> list[xr.Dataset]:
-    """The files, those of the same variables (one per period) of which only some have CF time
+    """The files, those linked by a variable they share (one per period, each of some of the
+    variables: :func:`~climann.data.variable_sets.sharing_series`) of which only some have CF time
     bounds (section 7.1) dated and stripped of the bounds as split blocks are
     (:func:`~climann.data.time_cells.on_common_time_cells`), so that they concatenate along
     time; the others as they are (dated once combined). Datasets in the order given."""
-    groups: dict[frozenset, list[int]] = {}
-    for index, dataset in enumerate(datasets):
-        bounds = time_bounds_name(dataset)
-        groups.setdefault(frozenset(dataset.data_vars) - {bounds}, []).append(index)
     datasets = list(datasets)
-    for members in groups.values():
+    for members in sharing_series(datasets):
         if len({time_bounds_name(datasets[index]) is None for index in members}) > 1:
             dated = on_common_time_cells([_with_bounds_in_memory(datasets[index]) for index in members],
                                          [names[index] for index in members])
