@@ -50,6 +50,7 @@ from climann.data.coords import time_coordinate
 from climann.data.members import member_values
 from climann.data.notes import note_once
 from climann.data.shell import working_path
+from climann.data.unit_text import after_number
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 
@@ -212,8 +213,7 @@ def _difference_text(first: xr.DataArray, largest: float) -> str:
     """How two fields' values differ, for the refusal: by up to how much, in their units."""
     if np.isinf(largest):
         return "their values differ (one is missing where the other has a value, or they are not numbers)"
-    units = str(first.attrs.get("units", "")).strip()
-    return f"their values differ (by up to {largest:.3g}{f' {units}' if units else ''})"
+    return f"their values differ (by up to {largest:.3g}{after_number(first.attrs.get('units', ''))})"
 
 
 def _refusal(name: str, first: Path, second: Path, kind: str, *, static: bool = False) -> ClimannError:

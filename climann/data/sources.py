@@ -42,11 +42,12 @@ def source_files(variable: xr.DataArray) -> tuple[str, ...]:
     return tuple(variable.encoding.get(SOURCE_FILES_KEY, ()))
 
 
-def files_text(files: Sequence[str | Path]) -> str:
-    """Files for a message, by name: ``pr.nc``, ``a.nc, b.nc`` or ``a.nc, b.nc and 3 more files``."""
+def files_text(files: Sequence[str | Path], *, listed: int = LISTED_FILES) -> str:
+    """Files for a message, by name: ``pr.nc``, ``a.nc, b.nc``, ``a.nc, b.nc and 1 more file`` or
+    ``a.nc, b.nc and 3 more files`` (``listed`` names before the count)."""
     names = [Path(file).name for file in files]
-    more = len(names) - LISTED_FILES
-    return ", ".join(names[:LISTED_FILES]) + (f" and {more} more file{'s' if more > 1 else ''}" if more > 0 else "")
+    more = len(names) - listed
+    return ", ".join(names[:listed]) + (f" and {more} more file{'s' if more > 1 else ''}" if more > 0 else "")
 
 
 def variable_where(variable: xr.DataArray, where: str) -> str:

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from climann.data.unit_text import after_number
+
 #: How far beyond its training range, as a share of the range's width (max − min), a
 #: feature must lie to be flagged.
 RANGE_MARGIN = 0.01
@@ -158,19 +160,6 @@ def from_counts(
                          n_outside=int(n_outside))
 
 
-def _after_number(unit: str) -> str:
-    """A unit to write after a number: `` m``; nothing for ``1``; a unit that is itself a number,
-    CMIP's ``0.001`` of salinity, in words (`` (units 0.001)``), or "37.02 0.001" reads as two
-    numbers."""
-    if not unit or unit == "1":
-        return ""
-    try:
-        float(unit)
-    except ValueError:
-        return f" {unit}"
-    return f" (units {unit})"
-
-
 def extrapolation_message(extrapolation: Extrapolation, units: Mapping[str, str] | None = None) -> str | None:
     """One line naming the features outside their training range and the share of samples,
     or None when every sample is inside.
@@ -184,7 +173,7 @@ def extrapolation_message(extrapolation: Extrapolation, units: Mapping[str, str]
     parts = []
     for index, (name, found) in enumerate(extrapolation.features.items()):
         unit = feature_units(name, units)
-        unit = _after_number(unit)
+        unit = after_number(unit)
         (low, high), (low_here, high_here) = found["training_range"], found["range_here"]
         sides = []
         if low_here < low:

@@ -34,6 +34,7 @@ from climann.data.layout import GridLayout
 from climann.data.scaling import Standardizer
 from climann.data.open import expand_paths
 from climann.data.paths import path_list
+from climann.data.sources import files_text
 from climann.data.unitless_values import TrainingValues
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
@@ -1163,12 +1164,12 @@ def require_scored_target(dataset: xr.Dataset, target: str, files: Sequence[str 
     """
     if target in dataset.data_vars:
         return
-    names = [Path(f).name for f in files]
-    where = ", ".join(names[:3]) + (f" and {len(names) - 3} more files" if len(names) > 3 else "")
+    where = files_text(files, listed=3)
     held = data_variable_names(dataset)
+    verb = "holds" if len(files) == 1 else "hold"
     raise ClimannError(
         f"evaluate --data needs the target '{target}' in the data to score against ({where} "
-        f"{'holds ' + ', '.join(held) if held else 'holds no variable'}); add it, or use `climann predict` "
+        f"{f'{verb} ' + ', '.join(held) if held else f'{verb} no variable'}); add it, or use `climann predict` "
         "for predictions without scores"
     )
 

@@ -38,6 +38,7 @@ from climann.data.renames import FileRenames, anchored_rules
 from climann.data.open import concat_blocks, expand_paths, on_reference_grid, open_dataset
 from climann.data.pointwise import PointwiseSamples, PointwiseSource, no_complete_sample_text
 from climann.data.sample_data import write_sample_dataset
+from climann.data.sources import files_text
 from climann.data.split_files import check_split_files
 from climann.data.scaling import Standardizer
 from climann.data.splits import (
@@ -263,8 +264,7 @@ def _open_subset(
     opened = open_dataset([Path(p) for p in files], rename=data.rename, overlap=data.overlap, grid_of=data.target,
                           renames=renames, variables=used_variables(config), select=stations,
                           lags=_own_series_lags(config), time_range=data.time_range)
-    names = [Path(f).name for f in files]
-    described = ", ".join(names[:3]) + (f" and {len(names) - 3} more files" if len(names) > 3 else "")
+    described = files_text(files, listed=3)
     if units:
         opened = convert_dataset(opened, units, where=described, reference=reference, cell_methods=cell_methods,
                                  values_checked=(*(training_values or ()), *units_checked))
@@ -545,8 +545,7 @@ def _units_of(variable: xr.DataArray) -> str:
 
 
 def _files_text(files: tuple[str, ...]) -> str:
-    names = [Path(f).name for f in files]
-    return ", ".join(names[:2]) + (f" and {len(names) - 2} more files" if len(names) > 2 else "")
+    return files_text(files)
 
 
 def on_training_grid(dataset: xr.Dataset, grid: Mapping[str, list[float]], *, where: str) -> xr.Dataset:

@@ -165,26 +165,34 @@ def test_renamed_files_with_the_same_cmip_attributes_are_a_copy(tmp_path):
     np.testing.assert_array_equal(open_dataset(sorted(tmp_path.glob("*.nc")))["tas"].values, dataset["tas"].values)
 
 
-def _with_orog(tmp_path, other_orog):
+def _with_orog(tmp_path, other_orog, units=None):
     """tas and orog in tas_2000.nc and tas_2001.nc (one year each, orog in both), and orog
-    once more in fx.nc: ``other_orog`` (a (lat, lon) array)."""
+    once more in fx.nc: ``other_orog`` (a (lat, lon) array); orog in ``units`` if given."""
     dataset = grid_dataset(n_years=2).rename(static="orog")
+    if units is not None:
+        dataset["orog"].attrs["units"] = units
     for year in range(2):
         dataset[["tas", "orog"]].isel(time=slice(12 * year, 12 * year + 12)).to_netcdf(tmp_path / f"tas_{2000 + year}.nc")
     dataset[["orog"]].copy(data={"orog": other_orog}).to_netcdf(tmp_path / "fx.nc")
     return dataset, sorted(tmp_path.glob("*.nc"))
 
 
-def test_a_static_field_with_other_values_in_another_file_is_refused_naming_both(tmp_path):
+@pytest.mark.parametrize(("units", "difference"), [
+    pytest.param(None, "1 m", id="in-m"),
+    # "by up to 1 1" read as two numbers (break23a F7): CF's dimensionless 1 is not written
+    pytest.param("1", "1", id="dimensionless"),
+])
+def test_a_static_field_with_other_values_in_another_file_is_refused_naming_both(tmp_path, units, difference):
     """orog in fx.nc differs from the tas files' orog in one cell by 1 m: which was used depended
     on the files' order, with no word; now refused."""
     orog = grid_dataset(n_years=2)["static"].values.copy()
     orog[1, 2] += 1.0
-    _, files = _with_orog(tmp_path, orog)
+    _, files = _with_orog(tmp_path, orog, units)
     with pytest.raises(ClimannError) as error:
         open_dataset(files)
     assert str(error.value).startswith(
-        "'orog' is in both fx.nc and tas_2000.nc: their values differ (by up to 1 m); climann uses one field of each "
+        f"'orog' is in both fx.nc and tas_2000.nc: their values differ (by up to {difference}); climann uses one "
+        "field of each "
         "variable: "
         "leave the one not wanted out of the files given")
 

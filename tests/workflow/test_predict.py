@@ -14,7 +14,7 @@ from climann.data.sample_data import write_sample_dataset
 from climann.errors import ClimannError
 from climann.evaluation.predictions import split_labels
 from climann.workflow.pipeline import run_training
-from climann.workflow.predict import load_run, predict_files
+from climann.workflow.predict import load_run, predict_files, require_scored_target
 from climann.workflow.preparation import resolve_inputs
 from tests.conftest import draw_no_run_figures, run_written_before, without_model_record
 
@@ -121,6 +121,19 @@ def test_evaluate_on_data_without_the_target_exits_2_naming_it_and_predict(reque
         "rsdt, orog, sftlf, clt, mrso); add it, or use `climann predict` for predictions without scores"
     ]
     assert sorted(path.name for path in tmp_path.iterdir()) == ["no_target.nc"]
+
+
+@pytest.mark.parametrize(("files", "where"), [
+    pytest.param(["/d/a.nc"], "a.nc holds", id="one"),
+    pytest.param(["a.nc", "b.nc", "c.nc", "d.nc"], "a.nc, b.nc, c.nc and 1 more file hold", id="four"),
+    pytest.param(["a.nc", "b.nc", "c.nc", "d.nc", "e.nc"], "a.nc, b.nc, c.nc and 2 more files hold", id="five"),
+])
+def test_data_without_the_target_are_named_in_one_grammatical_line(files, where):
+    """break23a F7: "… and 1 more files holds air, precip"."""
+    data = xr.Dataset({"precip": (("lat",), np.ones(2, dtype="f4"))})
+    with pytest.raises(ClimannError) as error:
+        require_scored_target(data, "air", files)
+    assert f"to score against ({where} precip); add it" in str(error.value)
 
 
 def test_celsius_is_converted_and_another_grid_is_noted(trained, tmp_path, caplog):
