@@ -297,6 +297,15 @@ def is_run_directory(folder: str | Path) -> bool:
             or is_model_file(folder / BEST_MODEL_FILE) or is_provenance_file(folder / PROVENANCE_FILE))
 
 
+def training_kind(folder: str | Path) -> str:
+    """``"retraining"`` when the run of ``folder``'s checkpoint was started with
+    ``--overwrite`` over a finished run (its ``replaces_model``, that run model's SHA-256),
+    else ``"training"``: a first training, or a checkpoint of a climann before 2 Dec 2026,
+    which recorded none (verify23 F4: a first training was called a retraining)."""
+    user = (npz_json(Path(folder) / CHECKPOINT_FILE, "header") or {}).get("user")
+    return "retraining" if isinstance(user, dict) and isinstance(user.get("replaces_model"), str) else "training"
+
+
 def interrupted_retraining(folder: str | Path) -> str | None:
     """The warning every command that reads a finished run gives when the run also holds
     climann's checkpoint, or None: ``train RUN --overwrite`` (``make demo``) stopped while it
@@ -320,7 +329,8 @@ def interrupted_retraining(folder: str | Path) -> str | None:
     if not (is_finished_run(folder) and is_unfinished_run(folder)):
         return None
     if is_published_checkpoint(folder):
-        return (f"{folder} also holds the checkpoint of the retraining that wrote this run (it was stopped after the "
+        return (f"{folder} also holds the checkpoint of the {training_kind(folder)} that wrote this run (it was "
+                f"stopped after the "
                 f"run was in place, before it removed its checkpoint): the run is whole; remove the checkpoint with: "
                 f"climann train --resume {shlex.quote(str(folder))}")
     header = npz_json(folder / CHECKPOINT_FILE, "header") or {}

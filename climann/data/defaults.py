@@ -22,8 +22,12 @@ target's horizontal grid, time-varying or static, in the file's order. Left out 
 - other estimates of the target's own quantity at the same time steps (the same CF
   ``standard_name``, ``cell_methods`` and scalar coordinates: the NASA Team and Bootstrap
   concentrations beside the NSIDC sea-ice CDR; :mod:`climann.data.same_quantity`);
-- cell areas: static variables with CF ``standard_name = "cell_area"`` or units of area
-  (POP's ``TAREA`` in cm², ``areacello``): where the cells are, not what happens in them;
+- cell areas: static variables with CF ``standard_name = "cell_area"``, or with units of area
+  and a name or long name that says cell areas (:data:`CELL_AREA_NAMES`: POP's ``TAREA`` in
+  cm², CMIP's ``areacello``): where the cells are, not what happens in them. A static field in
+  units of area otherwise named (an irrigated area per cell in ha) is data, and a predictor.
+  An area that the target's ``cell_measures`` does not name does not weigh the scores either:
+  the note says so and gives the ``ncatted`` that names it;
 - grid metrics of NEMO's ``mesh_mask.nc`` (or ``domain_cfg.nc``) given beside the output:
   scale factors ``e1t``, ``e2u``, ``e3t_0`` …, the grid's own longitudes and latitudes
   ``glamt``, ``gphit`` …, depths ``gdept_0`` …, masks ``tmask``, ``umaskutil`` …, level
@@ -66,11 +70,13 @@ import xarray as xr
 from climann.data.ancillary import ancillary_note, ancillary_relations
 from climann.data.coords import find_coordinate
 from climann.data.flags import flag_classes, indicator_advice
+from climann.data.grids import cell_measure_name
 from climann.data.land_masks import StoredLand, land_stored_as_value
 from climann.data.notes import note_once
 from climann.data.own_anomalies import anomaly_relations, leak_note
 from climann.data.run_outputs import run_outputs
 from climann.data.same_quantity import same_quantity_note, same_quantity_relations
+from climann.data.shell import ncatted_attribute, source_and_copy
 from climann.data.sources import files_text, source_files
 from climann.data.splits import DEFAULT_SPLIT_FRACTIONS, split_time_blocks
 from climann.data.units import normalised_units, unit_registry
@@ -93,6 +99,17 @@ NEMO_GRID_METRICS = re.compile(
     r"e[123][tuvwf]w?(_0|_1d|_ps)?|e1e2[tuvf]|glam[tuvf]|gphi[tuvf]|gdep[tuvw](_0|_1d)?|ht_0|"
     r"[tuvf]mask(util)?|mbathy|mbk[tuv]|mik[tuvf]|misf|ff(_[tf])?|bathy_metry|bottom_level|top_level"
 )
+
+#: Names (any case) of the cell-area variables of models and data sets that write no CF
+#: ``standard_name = "cell_area"``: CMIP's ``areacella``/``areacello``/``areacellr``, CESM POP's
+#: and CICE's ``TAREA``/``UAREA``, MOM's ``area_t``/``area_u``, CLM's ``area``, ICON's and CDO
+#: ``gridarea``'s ``cell_area``, ``gridarea``. A static variable so named is the cells' areas
+#: only when its units are of area (:func:`is_cell_area`).
+CELL_AREA_NAMES = re.compile(r"areacell[a-z]?|[tu]area|area_[tuvc]|area|cell_?area|grid_?area")
+
+#: Long names that say the cells' areas: POP's "area of T cells", CLM's "grid cell areas", CF's
+#: "cell area".
+CELL_AREA_LONG_NAMES = re.compile(r"(grid[ _-]?)?cell[ _-]?areas?|area of (the )?(\w+ )?(grid[ _-]?)?cells?")
 
 #: The missing fractions are counted on at most this many time steps, evenly spaced over the
 #: axis (first and last included): a look at the data, not a second pass over all of it.
@@ -137,6 +154,9 @@ class DefaultInputs:
         (:func:`~climann.data.same_quantity.same_quantity_relations`).
     cell_areas : tuple of str
         Static cell areas (:func:`is_cell_area`), left out.
+    area_advice : str
+        What weighs the scores instead of them, and how to have the first weigh them
+        (:func:`cell_area_advice`).
     grid_metrics : tuple of str
         Static NEMO grid metrics (:func:`is_grid_metric`), left out.
     constant : dict of str to float
@@ -159,6 +179,7 @@ class DefaultInputs:
     ancillary: dict[str, str] = field(default_factory=dict)
     same_quantity: dict[str, str] = field(default_factory=dict)
     cell_areas: tuple[str, ...] = ()
+    area_advice: str = ""
     grid_metrics: tuple[str, ...] = ()
     constant: dict[str, float] = field(default_factory=dict)
     land_mask: StoredLand | None = None
@@ -172,7 +193,7 @@ class DefaultInputs:
             notes.append(same_quantity_note(self.same_quantity, target))
         if self.cell_areas:
             notes.append(f"left out of the default predictors: {', '.join(self.cell_areas)}, the cells' areas: where "
-                         "the cells are, not what happens in them (areas weigh the scores)")
+                         f"the cells are, not what happens in them; {self.area_advice}")
         if self.grid_metrics:
             notes.append(f"left out of the default predictors: {', '.join(self.grid_metrics)}, NEMO's grid metrics "
                          "(mesh_mask: cell widths, positions, masks): where the cells are, not what happens in them; "
@@ -360,6 +381,7 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
         ancillary=ancillary,
         same_quantity=same,
         cell_areas=areas,
+        area_advice=cell_area_advice(dataset, target, areas[0]) if areas else "",
         grid_metrics=tuple(metrics),
         constant=constant,
         land_mask=land,
@@ -368,17 +390,46 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
 
 def is_cell_area(variable: xr.DataArray, *, time_dim: str) -> bool:
     """Whether a variable is a static field of cell areas: no ``time_dim``, and CF
-    ``standard_name = "cell_area"`` or units of area (pint dimensionality length², e.g. POP's
-    ``centimeter^2``, CMIP's ``m2``)."""
+    ``standard_name = "cell_area"``, or units of area (pint dimensionality length², e.g. POP's
+    ``centimeter^2``, CMIP's ``m2``) and a name of :data:`CELL_AREA_NAMES` or a long name of
+    :data:`CELL_AREA_LONG_NAMES`. Units of area alone say nothing of whose area: a static
+    harvested area per cell in ha is data."""
     if time_dim in variable.dims:
         return False
     if variable.attrs.get("standard_name") == "cell_area":
         return True
+    named = CELL_AREA_NAMES.fullmatch(str(variable.name).lower()) is not None
+    long_name = str(variable.attrs.get("long_name", "")).strip().lower()
+    if not named and CELL_AREA_LONG_NAMES.fullmatch(long_name) is None:
+        return False
     try:
         units = unit_registry()(normalised_units(str(variable.attrs.get("units", ""))))
     except Exception:  # noqa: BLE001 — units pint cannot read are no area
         return False
     return dict(getattr(units, "dimensionality", {})) == {"[length]": 2}
+
+
+def cell_area_advice(dataset: xr.Dataset, target: str, area: str) -> str:
+    """What weighs the scores when the file holds cell areas ``area`` that the target's CF
+    ``cell_measures`` (section 7.2) does not name, and the ``ncatted`` that names them: climann
+    weighs by the areas a ``cell_measures`` names and by none it guesses (POP writes ``TAREA``
+    but no ``cell_measures`` on ``SST``, break23a F5).
+
+    Returns
+    -------
+    str
+        ``"not used to weigh the scores: 'SST' names no cell areas (cell_measures), so they are
+        weighed by areas climann computes from the grid; to weigh them by TAREA: ncatted …"``.
+    """
+    named = cell_measure_name(dataset[target].attrs)
+    if named is not None:
+        return (f"not used to weigh the scores: those of '{target}' are weighed by {named}, which its cell_measures "
+                "names")
+    command = (f"ncatted {ncatted_attribute('cell_measures', target, 'o', 'c', f'area: {area}')} "
+               f"{source_and_copy(dataset[target], dataset[area], dataset)}")
+    return (f"not used to weigh the scores: '{target}' names no cell areas (no CF cell_measures), so the scores are "
+            f"weighed by areas climann computes from the grid (approximate without cell bounds); to weigh them by "
+            f"{area}: {command}, and give that copy in place of the file")
 
 
 def is_grid_metric(name: str, variable: xr.DataArray, *, time_dim: str) -> bool:

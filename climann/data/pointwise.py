@@ -171,14 +171,36 @@ def _log_lag_gaps(lagged: LaggedSteps, n_cells: int, times: np.ndarray, *, dates
     :meth:`~climann.data.layout.GridLayout.selection_dates`;
     :func:`~climann.data.time_axis.in_months_left_out`), also at the selection's first step;
     and steps before the first one read (the data's start). A lag lost at the data's start
-    alone is said in the run's log (INFO), not as a warning: every run with lags has it."""
-    for lag, earlier in lagged.earlier.items():
-        steps = np.flatnonzero(earlier < 0)
+    alone is said in the run's log (INFO), not as a warning: every run with lags has it.
+
+    The lags are said shortest first, and a step is dropped once: a longer lag's line counts
+    as dropped only the steps no shorter lag dropped, and names the lags that did, so that the
+    lines' counts add up to the samples dropped for missing lags (verify23 F1: a step without
+    lag 1 nor lag 12 was counted in both lines)."""
+    dropped_by = np.zeros(times.size, np.int64)  # the shortest lag missing at each step, 0 for none yet
+    for lag in sorted(lagged.earlier):
+        steps = np.flatnonzero(lagged.earlier[lag] < 0)
         steps = steps[steps >= first_counted]
         if steps.size:
             cause, is_warning = _lag_missing_text(lagged, lag, steps, times, dates)
-            _log.log(logging.WARNING if is_warning else logging.INFO, "%s; their %d samples are dropped",
-                     cause, steps.size * n_cells)
+            _log.log(logging.WARNING if is_warning else logging.INFO, "%s; %s", cause,
+                     _dropped_text(dropped_by[steps], n_cells))
+            dropped_by[steps[dropped_by[steps] == 0]] = lag
+
+
+def _dropped_text(earlier_lags: np.ndarray, n_cells: int) -> str:
+    """How many of a lag's samples it drops: ``"their 1944 samples are dropped"``, or, where a
+    shorter lag is missing at some of its steps (``earlier_lags``, that lag or 0 per step),
+    ``"648 more samples are dropped (648 already for lag 1)"``, ``"their 648 samples are
+    already dropped for lag 1"``."""
+    already = int((earlier_lags > 0).sum()) * n_cells
+    more = earlier_lags.size * n_cells - already
+    if not already:
+        return f"their {more} samples are dropped"
+    lags = " and ".join(f"lag {lag}" for lag in np.unique(earlier_lags[earlier_lags > 0]))
+    if not more:
+        return f"their {already} samples are already dropped for {lags}"
+    return f"{more} more samples are dropped ({already} already for {lags})"
 
 
 def _lag_missing_text(lagged: LaggedSteps, lag: int, steps: np.ndarray, times: np.ndarray,

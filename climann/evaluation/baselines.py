@@ -921,6 +921,25 @@ def persistence_missing_steps(previous: np.ndarray, times: np.ndarray, *, first_
     return steps
 
 
+def blocks_after_months_left_out(layout: GridLayout, time_masks: Mapping[str, np.ndarray]) -> tuple[str, ...]:
+    """The blocks holding a step whose previous step is in a month the run's own time
+    selection (``--months``, ``--seasons``) left out (each DJF December: November), where
+    persistence is missing for that reason too (:func:`~climann.data.time_axis.in_months_left_out`,
+    by :meth:`~climann.data.layout.GridLayout.selection_dates`); none without a selection.
+
+    Parameters
+    ----------
+    layout : GridLayout
+    time_masks : mapping of block name to ndarray of bool, shape (n_time,)
+    """
+    dates, times = layout.selection_dates(), np.asarray(layout.time.values)
+    step = time_step_positions(times)[0] if dates is not None and len(times) > 1 else None
+    if step is None:
+        return ()
+    after = in_months_left_out(np.asarray(dates), np.arange(len(times)), 1, step)
+    return tuple(name for name, mask in time_masks.items() if after[np.asarray(mask, bool)].any())
+
+
 def persistence_prediction(truth: np.ndarray, times: np.ndarray | None = None, *, lag: int = 1,
                            dates: np.ndarray | None = None, first_counted: int = 0) -> np.ndarray:
     """Predict each value by the value ``lag`` steps earlier at the same cell: ŷ[t] = y[t − lag].

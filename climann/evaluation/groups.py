@@ -146,6 +146,7 @@ def run_metrics(
     season: str, regions: Mapping[str, Region], n_dropped: int, split_periods: Mapping[str, str],
     left_out: Mapping[str, str] | None = None, have_climatology: bool = True, window_days: int | None = None,
     seasons: Sequence[str] = tuple(SEASONS), scored_on: Mapping[str, dict] | None = None,
+    months_left_out: Sequence[str] = (),
 ) -> dict:
     """The content of a run's ``metrics.json`` from its summed chunks: the one assembly of the
     scores of a run in memory (one chunk), streamed or on a cluster, and of ``climann evaluate``.
@@ -158,7 +159,7 @@ def run_metrics(
         The order of the blocks and models in ``total``.
     target, units, mode : str
         The target's name and units; ``"pointwise"`` or ``"field"``.
-    season, left_out, have_climatology
+    season, left_out, have_climatology, months_left_out
         As for :func:`~climann.evaluation.scores.metrics_from_score_sums`.
     regions, seasons
         As for :func:`group_metrics_from_score_sums`.
@@ -187,7 +188,7 @@ def run_metrics(
         given); undefined scores None.
     """
     scored = metrics_from_score_sums(total, block_names, model_names, season=season, left_out=left_out,
-                                     have_climatology=have_climatology,
+                                     have_climatology=have_climatology, months_left_out=months_left_out,
                                      region_names=[name for name, region in regions.items() if region.n_cells])
     grouped = group_metrics_from_score_sums(total, block_names, model_names, regions, target=target, seasons=seasons)
     smoothed = window_days is not None and is_smoothed(season)

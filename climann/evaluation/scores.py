@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from climann.data.pointwise import area_weighted_mean
+from climann.data.time_axis import MONTHS_SELECTION
 from climann.evaluation.baselines import persistence_left_out_reason  # noqa: F401 (re-exported: moved)
 from climann.evaluation.extrapolation import percent_text
 from climann.evaluation.metrics import (
@@ -61,6 +62,12 @@ UNDEFINED_REASONS = {
                     "training value not sampled with sample_fraction)"),
     "linear": "a feature is missing",
 }
+#: Why persistence has no value in a block where the run's time selection left out the month
+#: before some steps (:func:`~climann.evaluation.baselines.blocks_after_months_left_out`).
+PERSISTENCE_SELECTION_REASON = (
+    f"there is no value one time step earlier among the values read (a month {MONTHS_SELECTION} leaves out, the "
+    "first step of the data or of the period chosen with --time-range, a gap in the time axis, a missing value, or a "
+    "training value not sampled with sample_fraction)")
 #: Why a prediction's ACC (centred or uncentred) is undefined in a block (see :func:`acc_notes`).
 ACC_UNDEFINED_REASONS = {
     "climatology": "its anomaly from the climatology is zero everywhere, so the anomaly correlation is 0/0",
@@ -515,6 +522,7 @@ def scored_blocks_metrics(
 def metrics_from_score_sums(
     total: ScoreSums, block_names: list[str], model_names: list[str], *, season: str,
     left_out: Mapping[str, str] | None = None, have_climatology: bool = True, region_names: Sequence[str] = (),
+    months_left_out: Sequence[str] = (),
 ) -> dict:
     """The ``splits``, ``n_samples`` and (when there are any) ``notes`` and ``score_notes``
     entries of ``metrics.json`` from the summed chunks of a run, in memory (one chunk) or not:
@@ -534,11 +542,18 @@ def metrics_from_score_sums(
         Whether there was a climatology to take the ACC's anomalies from.
     region_names : sequence of str
         The regions of ``total``'s sums per region, in their order (for the notes of their ACCs).
+    months_left_out : sequence of str
+        The blocks where the run's time selection left out the month before some steps
+        (:func:`~climann.evaluation.baselines.blocks_after_months_left_out`): their persistence
+        notes name that cause too (:data:`PERSISTENCE_SELECTION_REASON`; verify23 F6).
     """
     splits, n_samples = metrics_from_sums(total, block_names, model_names)
     reasons = {name: text.format(season=season) for name, text in UNDEFINED_REASONS.items()}
     notes = baseline_notes(counts_from_sums(total, block_names, model_names), reasons,
                            unseen_cells(total, block_names))
+    for note in notes:
+        if note["model"] == "persistence" and note["split"] in months_left_out:
+            note["reason"] = PERSISTENCE_SELECTION_REASON
     for name, reason in (left_out or {}).items():
         notes += left_out_notes(name, n_samples, reason)
     score_notes = acc_notes(total, block_names, model_names, have_climatology=have_climatology,

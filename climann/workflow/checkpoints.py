@@ -56,6 +56,7 @@ from climann.run_files import (
     is_run_directory,
     model_sha256,
     not_a_run,
+    training_kind,
 )
 from climann.workflow.outputs import (  # noqa: F401 (refuse_unfinished_run re-exported)
     CHECKPOINT_FILES,
@@ -552,24 +553,30 @@ class Checkpointing:
 
 
 def remove_published_checkpoint(run_dir: str | Path) -> None:
-    """``--resume`` of a run whose retraining had finished (killed after its files were in
-    place, before it removed its checkpoint, :func:`climann.run_files.is_published_checkpoint`):
-    the checkpoint and the temporaries are removed, and nothing is trained.
+    """``--resume`` of a run whose training (or retraining) had finished (killed after its
+    files were in place, before it removed its checkpoint,
+    :func:`climann.run_files.is_published_checkpoint`): the checkpoint and the temporaries are
+    removed, and nothing is trained.
+
+    A refusal (exit 2), as ``--resume`` of a finished run without a checkpoint is: the option
+    asks to train the rest, and there is none; the run's files are not changed.
 
     Raises
     ------
     ClimannError
-        When it removed them, saying so (there is nothing to resume); nothing when the
-        checkpoint is not such a leftover.
+        When it removed them, saying so (there is nothing to resume) and whether it was a
+        first training or a retraining (verify23 F4); nothing when the checkpoint is not such a
+        leftover.
     """
     run_dir = Path(run_dir)
     if not is_published_checkpoint(run_dir):
         return
+    kind = training_kind(run_dir)
     remove_leftovers(run_dir)
     (run_dir / CHECKPOINT_NAME).unlink(missing_ok=True)
     raise ClimannError(
-        f"--resume {run_dir}: its retraining had finished (stopped after the run was in place, before it removed "
-        f"its checkpoint): the run there is whole; removed the {CHECKPOINT_NAME} it left, so nothing is to resume"
+        f"--resume {run_dir}: nothing to resume: its {kind} had finished (stopped after the run was in place, before "
+        f"it removed its checkpoint) and the run there is whole; removed the {CHECKPOINT_NAME} it left"
     )
 
 

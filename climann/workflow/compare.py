@@ -36,7 +36,9 @@ from climann.data.paths import path_list
 from climann.errors import ClimannError, library_message
 from climann.evaluation.report import climatology_text
 from climann.evaluation.target_means import TARGET_MEANS_KEY
-from climann.run_files import finished_run_problem, interrupted_retraining, is_unfinished_run, mixed_run_problem
+from climann.run_files import (
+    few, finished_run_problem, interrupted_retraining, is_unfinished_run, mixed_run_problem, model_sha256,
+)
 from climann.workflow.outputs import CHECKPOINT_FILES, COMPARE_FILES, ENSEMBLE_RUN_FILES, prepare_output_folder
 from climann.workflow.runlog import duration_text
 
@@ -257,12 +259,38 @@ def _refuse_not_a_run(run_dir: Path) -> None:
         raise ClimannError(f"{run_dir} is an unfinished run ({CHECKPOINT_FILES[0]}); finish it with: climann train "
                            f"--resume {shlex.quote(str(run_dir))}, then compare it")
     problem = finished_run_problem(run_dir)  # by content: another tool's config.toml + model.npz is no run
+    if problem is not None and (scored := evaluate_folder_text(run_dir)) is not None:
+        raise ClimannError(scored)
     if problem is not None and not problem.startswith(f"{run_dir} is not a finished"):
         raise ClimannError(f"{problem}; give run directories written by climann train")
     missing = [name for name in NEEDED_FILES if not (run_dir / name).is_file()]
     if missing:
         raise ClimannError(f"{run_dir} is not a finished climann run: it has no {', '.join(missing)}; give run "
                            "directories written by climann train")
+
+
+def evaluate_folder_text(folder: Path) -> str | None:
+    """The refusal of a folder that ``climann evaluate --data FILES --out FOLDER`` wrote (its
+    ``metrics.json`` names the ``data`` scored; no ``model.npz``), or None for any other
+    folder. Not compared: a comparison's rows are runs (their parameters, epochs, training time
+    and learning curves), scored on their own test blocks; such a folder scores other data in
+    one block ``all`` (break23b F4: it was refused as "not a climann run directory", with no
+    word of what it is). The run it scored is named when it is the folder's parent, as
+    ``--out RUN/NAME`` puts it (by the SHA-256 of its ``model.npz``)."""
+    try:
+        metrics = json.loads((folder / "metrics.json").read_text())
+    except (OSError, ValueError):
+        return None
+    if (not isinstance(metrics, dict) or not isinstance(metrics.get("data"), list)
+            or not isinstance(metrics.get("splits"), dict) or (folder / "model.npz").exists()):
+        return None
+    recorded = metrics.get("model_sha256")
+    of = f" of the run {folder.parent}" if recorded and recorded == model_sha256(folder.parent / "model.npz") else ""
+    data = few(Path(str(path)).name for path in metrics["data"])
+    return (f"{folder} is an output of climann evaluate --data{of} (the scores of {data}, block "
+            f"{', '.join(metrics['splits'])}), not a run directory: compare puts runs written by climann train side "
+            f"by side on their test blocks; give the runs themselves, and read the scores of other data in each "
+            f"folder's report.md or metrics.json")
 
 
 def read_run(run_dir: str | Path, label: str | None = None) -> RunSummary:

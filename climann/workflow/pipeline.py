@@ -41,6 +41,7 @@ from climann.data.splits import TimeSplit
 from climann.errors import ClimannError
 from climann.evaluation.baselines import (
     LinearRegression,
+    blocks_after_months_left_out,
     climatology_prediction,
     persistence_left_out,
     persistence_left_out_reason,
@@ -377,7 +378,8 @@ def grid_metrics(
                           n_dropped=n_dropped, split_periods=split.descriptions, left_out=left_out,
                           have_climatology=climatology is not None, seasons=axis_seasons(season_times),
                           window_days=None if climatology is None else config.evaluation.climatology_window_days,
-                          scored_on=layout_fingerprints(layout, split.time_masks))
+                          scored_on=layout_fingerprints(layout, split.time_masks),
+                          months_left_out=blocks_after_months_left_out(layout, split.time_masks))
     return metrics | target_means_entry(config)
 
 

@@ -311,6 +311,40 @@ def test_cell_areas_and_fields_of_one_value_where_the_target_is_are_no_default_p
     assert default_inputs(dataset, "tas", predictors=("KMT",)).predictors == ("KMT",)  # named: used as asked
 
 
+@pytest.mark.parametrize(
+    ("name", "attrs"),
+    [
+        pytest.param("irrigated", {"units": "ha", "long_name": "area equipped for irrigation"}, id="hectares"),
+        pytest.param("lake_area", {"units": "m2", "long_name": "lake area in the cell"}, id="square-metres"),
+    ],
+)
+def test_a_static_field_in_units_of_area_that_is_not_the_cells_areas_stays_a_predictor(name, attrs):
+    """break23a F5: units of area alone took any static area per cell (an irrigated area) for
+    the cells' areas, and left it out of the predictors."""
+    dataset = grid_dataset()
+    dataset[name] = (("lat", "lon"), np.random.default_rng(3).uniform(0, 1e4, (4, 6)), attrs)
+    chosen = default_inputs(dataset, "tas")
+    assert name in chosen.predictors and chosen.cell_areas == ()
+
+
+def test_cell_areas_the_target_does_not_name_are_said_not_to_weigh_the_scores(tmp_path):
+    """break23a F5: POP's TAREA (no cell_measures on SST) was noted as the areas that "weigh
+    the scores", which climann computed instead; the note says so and names the ncatted that
+    links them, and with that attribute the areas are the target's cell measure."""
+    dataset = grid_dataset()
+    dataset["TAREA"] = (("lat", "lon"), np.full((4, 6), 1e16), {"units": "centimeter^2",
+                                                                   "long_name": "area of T cells"})
+    dataset.to_netcdf(tmp_path / "pop.nc")
+    with open_dataset([tmp_path / "pop.nc"]) as opened:
+        chosen = default_inputs(opened, "tas")
+    (note,) = [note for note in chosen.notes("tas") if "TAREA" in note]
+    assert "weigh the scores" in note and "not used to weigh the scores" in note
+    command = f"ncatted -a cell_measures,tas,o,c,'area: TAREA' {tmp_path / 'pop.nc'} {tmp_path / 'pop_fixed.nc'}"
+    assert command in note
+    dataset["tas"].attrs["cell_measures"] = "area: TAREA"
+    assert "TAREA" not in default_inputs(dataset, "tas").cell_areas  # named: the cells' areas, metadata
+
+
 def test_nemo_mesh_mask_grid_metrics_are_no_default_predictors():
     """break18 F11: NEMO's mesh_mask.nc beside grid_T output had e1t (cell width), glamt and gphit
     (the grid's own longitude and latitude) proposed as predictors of tos."""

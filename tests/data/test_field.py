@@ -111,6 +111,8 @@ def test_lags_are_by_date_and_missing_across_a_gap(field_inputs, caplog):
             "of the monthly time axis, at 1 it is before the first time step read; their 2 samples are dropped"
             in caplog.text)
     assert "lag 2 is missing at 4 time steps (2000-01-15, 2000-02-15, 2000-09-15, …): at 2" in caplog.text
+    # the steps lag 1 dropped are not counted again (verify23 F1): the lines add up to n_dropped
+    assert "; 2 more samples are dropped (2 already for lag 1)" in caplog.text
 
 
 def test_a_lag_taken_from_its_own_series_is_read_as_it_is_given(caplog):

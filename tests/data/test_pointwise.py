@@ -276,6 +276,29 @@ def test_a_lag_missing_because_the_users_months_left_its_step_out_is_not_blamed_
     assert samples.n_dropped == n_missing * samples.layout.n_cells
 
 
+def test_the_lag_lines_count_each_dropped_step_once_and_add_up_to_n_dropped(caplog):
+    """verify23 F1: a step without lag 1 nor lag 12 was counted in both lines, whose sum then
+    exceeded n_dropped. Winters (--seasons DJF) of 2000–2003 without December 2001, by hand:
+    lag 1 lacks Jan 2000 (the first step), each December (November left out) and Jan 2002 (the
+    gap): 5 steps; lag 12 lacks Jan, Feb, Dec 2000 (no year before) and Dec 2002 (the gap), of
+    which only Feb 2000 still has lag 1."""
+    import re
+
+    from climann.data.subset import subset_dataset
+
+    full = grid_dataset(n_years=4)
+    dataset = subset_dataset(full.isel(time=[k for k in range(48) if k != 23]), months=(12, 1, 2))
+    with caplog.at_level("INFO", logger="climann"):
+        samples = build(dataset, predictors=(), features=(), lags={"pred": (12, 1)})
+    n_cells = samples.layout.n_cells
+    lines = [r.getMessage() for r in caplog.records if re.match(r".*lag (1|12) is missing", r.getMessage())]
+    assert len(lines) == 2 and "lag 1 is missing at 5 time steps" in lines[0]
+    assert lines[1].startswith("lag 12 is missing at 4 time steps") and lines[1].endswith(
+        f"; {n_cells} more samples are dropped ({3 * n_cells} already for lag 1)")
+    counted = [int(a or b) for a, b in re.findall(r"(?:their (\d+)|(\d+) more) samples are dropped", " ".join(lines))]
+    assert sum(counted) == samples.n_dropped == 6 * n_cells
+
+
 def test_lags_across_a_gap_read_in_blocks_equal_reading_at_once():
     source = PointwiseSource(_missing_months(), target="tas", predictors=(), features=(), lags={"pred": (1, 3)})
     whole = source.read(0, source.n_time)

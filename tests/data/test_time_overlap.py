@@ -40,6 +40,17 @@ def test_overlapping_files_are_named_with_the_dates_they_share(overlapping):
     assert 'overlap = "first" or "last"' in message and "--overlap" in message
 
 
+def test_the_steps_in_both_files_are_counted_without_those_one_file_alone_holds(tmp_path):
+    """verify23 F5: a file and its copy without one month were said to share the 144 steps of
+    the first; they share 143 (the 12 × 2 months less June 2001, by hand)."""
+    whole = _period(2000, 2, seed=1)
+    whole.to_netcdf(tmp_path / "s.nc")
+    whole.isel(time=[k for k in range(24) if k != 17]).to_netcdf(tmp_path / "gap.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "s.nc", tmp_path / "gap.nc"])
+    assert "(2000-01 … 2001-12, 23 time steps in both, 1 more in s.nc alone, stamped" in str(error.value)
+
+
 @pytest.mark.parametrize(("overlap", "kept"), [pytest.param("first", 1, id="first"), pytest.param("last", 2, id="last")])
 def test_first_or_last_keeps_that_files_values(overlapping, overlap, kept):
     files, hist, ssp = overlapping

@@ -211,6 +211,28 @@ def test_persistence_of_two_consecutive_months_is_the_first_for_the_second():
     np.testing.assert_array_equal(persistence_prediction(truth, layout.time.values), [[[np.nan]], [[20.0]]])
 
 
+@pytest.mark.parametrize(("thinned", "expected"), [
+    pytest.param(True, ("val",), id="djf-selected"),
+    pytest.param(False, (), id="no-selection"),  # the same steps as the data hold them: gaps, not a selection
+])
+def test_the_blocks_after_a_month_the_selection_left_out_are_those_holding_a_december_of_djf(thinned, expected):
+    """verify23 F6: each DJF December's November is left out by the selection; a block of a
+    January and a February has no such step."""
+    import cftime
+
+    from climann.data.layout import Coordinate, GridLayout
+    from climann.evaluation.baselines import blocks_after_months_left_out
+
+    months = [(2030, 1), (2030, 2), (2030, 12), (2031, 1), (2031, 2)]
+    times = np.array([cftime.datetime(year, month, 16, calendar="noleap") for year, month in months])
+    layout = GridLayout(time=Coordinate("time", times), latitude=Coordinate("lat", np.array([10.0])),
+                        longitude=Coordinate("lon", np.array([20.0])), time_units="days since 2030-01-01",
+                        calendar="noleap", file_dims=("time", "lat", "lon"), target_name="tos", target_attrs={},
+                        value_time_step=TimeStep(months=1) if thinned else None, selected_by_stamps=True)
+    masks = {"train": np.arange(5) < 2, "val": np.arange(5) >= 2}
+    assert blocks_after_months_left_out(layout, masks) == expected
+
+
 def test_window_1_gives_the_training_mean_per_day_of_year_of_daily_data_exactly():
     """``climatology_window_days = 1``: the raw mean of each day of year, bit for bit the mean
     of the training values of that day (the climatology before it was smoothed)."""

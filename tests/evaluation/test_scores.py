@@ -168,6 +168,24 @@ def test_persistence_on_a_gappy_axis_is_scored_only_where_it_is_defined():
                                  "values in the all block: a gap"]
 
 
+def test_persistence_notes_name_the_selection_only_in_the_blocks_where_it_left_out_a_month_before():
+    """verify23 F6: a --seasons DJF run's persistence notes listed every cause but the months
+    the selection left out; the blocks ``months_left_out`` names say it, the others do not."""
+    from climann.evaluation.scores import metrics_from_score_sums, whole_grid_sums
+
+    truth = np.arange(12.0).reshape(6, 1, 2)
+    persistence = truth - 1
+    persistence[[0, 1, 3]] = np.nan  # no step before among those read (the first of the series is no gap)
+    masks = {"train": np.arange(6) < 3, "val": np.arange(6) >= 3}
+    total, names = whole_grid_sums({"model": truth + 1, "persistence": persistence}, truth, np.ones((1, 2)), masks)
+    metrics = metrics_from_score_sums(total, list(masks), names, season="calendar month", months_left_out=("val",))
+    reasons = {note["split"]: note["reason"] for note in metrics["notes"] if note["model"] == "persistence"}
+    assert "(--months/--seasons)" not in reasons["train"] and reasons["train"].startswith(
+        "there is no value one time step earlier among the values read (the first step")
+    assert reasons["val"].startswith("there is no value one time step earlier among the values read (a month the "
+                                     "time selection (--months/--seasons) leaves out, the first step")
+
+
 def test_skill_compares_with_climatology_on_the_values_where_both_are_scored():
     rng = np.random.default_rng(4)
     truth = rng.normal(size=(6, 1, 4))

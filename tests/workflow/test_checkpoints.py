@@ -682,6 +682,31 @@ class _Killed(BaseException):
     """SIGKILL: nothing catches it."""
 
 
+@pytest.mark.parametrize(("replaced", "kind"), [pytest.param(None, "training", id="first-training"),
+                                               pytest.param("0" * 64, "retraining", id="retraining")])
+def test_resume_of_a_whole_run_says_whether_its_training_or_retraining_had_finished(reference, tmp_path, replaced,
+                                                                                    kind):
+    """verify23 F4: a first training killed after its last rename, before it removed its
+    checkpoint, was said to be a finished "retraining". The checkpoint left (it records the
+    model it publishes, and the run it replaces: none for a first training) is removed, and
+    the run's files are not changed."""
+    import json
+
+    from climann.run_files import model_sha256
+    from climann.workflow.checkpoints import remove_published_checkpoint
+
+    run_dir = Path(shutil.copytree(reference.run_dir, tmp_path / "run"))
+    files = {path.name: path.read_bytes() for path in run_dir.iterdir()}
+    user = {"publishes_model": model_sha256(run_dir / "model.npz"), "replaces_model": replaced}
+    np.savez(run_dir / CHECKPOINT_NAME, header=np.array(json.dumps({"user": user})))
+    with pytest.raises(ClimannError) as refused:
+        remove_published_checkpoint(run_dir)
+    assert str(refused.value) == (
+        f"--resume {run_dir}: nothing to resume: its {kind} had finished (stopped after the run was in place, before "
+        f"it removed its checkpoint) and the run there is whole; removed the {CHECKPOINT_NAME} it left")
+    assert {path.name: path.read_bytes() for path in run_dir.iterdir()} == files
+
+
 @pytest.mark.parametrize("killed_after", [pytest.param("config.toml", id="before-model.npz-was-renamed"),
                                           pytest.param("model.npz", id="after-the-last-rename")])
 def test_a_retraining_killed_while_published_is_whole_after_resume(tiny_sample, tmp_path, reference, monkeypatch,
@@ -718,8 +743,8 @@ def test_a_retraining_killed_while_published_is_whole_after_resume(tiny_sample, 
         assert "the run is whole; remove the checkpoint with" in interrupted_retraining(run_dir)
         new_files = {name: (run_dir / name).read_bytes() for name in os.listdir(run_dir)
                      if name not in (CHECKPOINT_NAME, outputs._REPLACED_MODEL)}
-        with pytest.raises(ClimannError, match=f"--resume {run_dir}: its retraining had finished .* removed the "
-                                               f"{CHECKPOINT_NAME} it left, so nothing is to resume"):
+        with pytest.raises(ClimannError, match=f"--resume {run_dir}: nothing to resume: its retraining had finished "
+                                               f".* removed the {CHECKPOINT_NAME} it left"):
             run_training(config, run_dir=run_dir, resume=True)
         assert {name: (run_dir / name).read_bytes() for name in os.listdir(run_dir)} == new_files
     else:

@@ -179,6 +179,29 @@ def test_an_unfinished_run_and_an_evaluation_folder_are_refused(runs, tmp_path):
         read_runs([rescored])
 
 
+@pytest.mark.parametrize("inside", [pytest.param(True, id="out-inside-the-run"), pytest.param(False, id="elsewhere")])
+def test_a_folder_of_evaluate_data_is_refused_as_such(runs, tmp_path, inside):
+    """break23b F4: `evaluate RUN --data other.nc --out RUN/sub` folders were refused as "not a
+    climann run directory", with no word of what they are nor what compare takes."""
+    from climann.run_files import model_sha256
+
+    run = tmp_path / "run"
+    shutil.copytree(runs["small"], run)
+    scored = (run if inside else tmp_path) / "sub"
+    scored.mkdir()
+    metrics = json.loads((run / "metrics.json").read_text())
+    (scored / "metrics.json").write_text(json.dumps({
+        **metrics, "data": [str(tmp_path / "ssp585.nc")], "splits": {"all": metrics["splits"]["test"]},
+        "model_sha256": model_sha256(run / "model.npz")}))
+    with pytest.raises(ClimannError) as refused:
+        read_runs([run, scored])
+    of = f" of the run {run}" if inside else ""
+    assert str(refused.value) == (
+        f"{scored} is an output of climann evaluate --data{of} (the scores of ssp585.nc, block all), not a run "
+        "directory: compare puts runs written by climann train side by side on their test blocks; give the runs "
+        "themselves, and read the scores of other data in each folder's report.md or metrics.json")
+
+
 def test_runs_of_another_target_are_refused_and_other_test_blocks_noted(runs, tmp_path):
     other = tmp_path / "other"
     shutil.copytree(runs["wide"], other)

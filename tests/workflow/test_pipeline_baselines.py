@@ -128,6 +128,7 @@ def test_persistence_on_a_gappy_axis_is_scored_only_where_defined(tmp_path, mode
     metrics = strict_json(run.run_dir / "metrics.json")
     notes = [note for note in metrics["notes"] if note["model"] == "persistence"]
     assert notes, "persistence across the gap needs a note"
+    assert not any("--months" in note["reason"] for note in notes)  # no selection: not said to be the cause
     with xr.open_dataset(run.run_dir / "predictions.nc") as predictions:
         labels = split_labels(predictions["split"])
         truth, model = predictions["tas"].values, predictions["tas_pred"].values

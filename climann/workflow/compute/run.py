@@ -57,8 +57,8 @@ from climann.data.scaling import Standardizer
 from climann.data.splits import TimeSplit
 from climann.data.time_axis import previous_steps
 from climann.evaluation.baselines import (
-    persistence_gap_warning, persistence_left_out, persistence_left_out_reason, persistence_missing_steps, season_keys,
-    season_name,
+    blocks_after_months_left_out, persistence_gap_warning, persistence_left_out, persistence_left_out_reason,
+    persistence_missing_steps, season_keys, season_name,
 )
 from climann.evaluation.extrapolation import Extrapolation
 from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset
@@ -351,6 +351,7 @@ def evaluate_distributed(
         split_periods=split.descriptions, left_out=left_out, have_climatology="climatology" in options,
         window_days=config.evaluation.climatology_window_days if "climatology" in options else None,
         seasons=axis_seasons(season_times), scored_on=layout_fingerprints(layout, split.time_masks),
+        months_left_out=blocks_after_months_left_out(layout, split.time_masks),
     )
     metrics.update(target_means_entry(config))
     if own_data:
