@@ -8,6 +8,8 @@ not latitude-longitude boxes.
 
 from __future__ import annotations
 
+import functools
+
 import cf_xarray  # noqa: F401  (registers the ``.cf`` accessor)
 import numpy as np
 import xarray as xr
@@ -62,11 +64,21 @@ def bounds_from_centres(centres: np.ndarray, *, latitude: bool = False, longitud
         wraps = 0 < seam <= np.abs(np.diff(centres)).max() * (1 + 1e-9)
         if wraps:  # a global axis: the neighbours across the seam are its other end
             centres = np.concatenate([[centres[-1] - direction * 360.0], centres, [centres[0] + direction * 360.0]])
-    axis = xr.Dataset(coords={"axis": ("axis", centres)})
-    bounds = np.asarray(axis.cf.add_bounds("axis", output_dim="vertex")["axis_bounds"].values, np.float64)
+    bounds = np.frombuffer(_midway_bounds(np.ascontiguousarray(centres, np.float64).tobytes()), np.float64)
+    bounds = bounds.reshape(-1, 2).copy()
     if wraps:
         bounds = bounds[1:-1]
     return np.clip(bounds, -90.0, 90.0) if latitude else bounds
+
+
+@functools.lru_cache(maxsize=64)
+def _midway_bounds(centres: bytes) -> bytes:
+    """cf_xarray's ``add_bounds`` of the float64 centres given as bytes, the bounds' bytes
+    (shape (n, 2)). Kept for the last 64 axes: a run asks for the bounds of its few axes some
+    hundred times (areas, regions, maps), and each answer cost cf_xarray a dataset of its own."""
+    axis = xr.Dataset(coords={"axis": ("axis", np.frombuffer(centres, np.float64))})
+    bounds = axis.cf.add_bounds("axis", output_dim="vertex")["axis_bounds"].values
+    return np.ascontiguousarray(bounds, np.float64).tobytes()
 
 
 def _monotonic(values: np.ndarray) -> bool:
