@@ -28,6 +28,7 @@ from climann.atomic import atomic_path
 from climann.data.grids import cell_measure_name
 from climann.data.layout import GEOGRAPHY_ATTRIBUTE, Coordinate, GridLayout
 from climann.data.run_outputs import PREDICTED_SUFFIX, PREDICTIONS_TITLE
+from climann.data.standard_names import standard_name_of
 from climann.data.time_units import encodable_time_units
 from climann.errors import ClimannError, library_message
 from climann.evaluation.cell_measures import written_cell_measure
@@ -232,10 +233,12 @@ def predictions_dataset(
     xarray.Dataset
         Variables ``<target>``, ``<target>_pred``, ``<target>_error`` (ŷ − y) and ``split``
         (:func:`split_variable`), with the target's ``units``, ``standard_name`` (not on the
-        error), ``long_name`` and ``cell_methods``; the bounds of the axes and the target's
-        scalar coordinates when the input has them; on a curvilinear, rotated-pole or
-        projected grid also the 2-D latitude and longitude (coordinates, with their cell
-        bounds) and the grid-mapping variable, which the fields name in their
+        error, nor a placeholder such as ``"unknown"``:
+        :func:`~climann.data.standard_names.standard_name_of`), ``long_name`` and
+        ``cell_methods``; the bounds of the axes and the target's scalar coordinates when
+        the input has them; on a curvilinear, rotated-pole or projected grid also the 2-D
+        latitude and longitude (coordinates, with their cell bounds) and the grid-mapping
+        variable, which the fields name in their
         ``coordinates`` and ``grid_mapping`` attributes. The cells' areas the scores weigh
         with (:func:`~climann.evaluation.cell_measures.written_cell_measure`: the input's
         ``areacello``, or ``cell_area`` computed by climann), which every field names in its
@@ -246,6 +249,8 @@ def predictions_dataset(
     axes, axis_bounds = _axes(layout)
     grid_coords, grid_metadata = _grid_variables(layout)
     kept = {key: layout.target_attrs[key] for key in _CF_ATTRIBUTES if key in layout.target_attrs}
+    if "standard_name" in kept and not standard_name_of(kept):  # new-CDS ERA5's "unknown" is no CF name
+        del kept["standard_name"]
     long_name = kept.get("long_name", name)
     # every field is over the same cells as the truth (e.g. "time: mean" of each month)
     units = {key: kept[key] for key in ("units", "cell_methods") if key in kept}

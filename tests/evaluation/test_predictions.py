@@ -487,3 +487,20 @@ def test_negative_predictions_of_a_quantity_that_cannot_be_negative_are_written_
     assert negative == predicted.size // 4
     with xr.open_dataset(path) as written:  # not clipped
         assert float(written["tas_pred"].min()) == pytest.approx(lowest, rel=1e-6)
+
+
+@pytest.mark.parametrize("placeholder", ["unknown", " Unknown ", ""])
+def test_a_placeholder_standard_name_is_not_written_and_the_fields_keep_a_long_name(tmp_path, placeholder):
+    """New-CDS ERA5's ``standard_name = "unknown"`` names no quantity: predictions.nc, read by
+    CF tools, gets none (CF: the attribute absent) and the truth its long_name instead."""
+    source = grid_dataset()
+    source["tas"].attrs["standard_name"] = placeholder
+    samples = build_pointwise_samples(source, target="tas", predictors=("pred",), features=())
+    layout = samples.layout
+    truth = layout.to_grid(samples.target[:, 0], samples.flat_index)
+    dataset = predictions_dataset(layout, truth, truth, ["train"] * 12 + ["val"] * 12 + ["test"] * 12)
+    path = write_predictions(dataset, tmp_path / "predictions.nc", layout)
+    with netCDF4.Dataset(path) as raw:
+        for name in ("tas", "tas_pred", "tas_error"):
+            assert "standard_name" not in raw[name].ncattrs(), name
+        assert raw["tas"].long_name == source["tas"].attrs.get("long_name", "tas")
