@@ -150,6 +150,7 @@ WideOption = Annotated[bool, typer.Option(help="Print every score and the period
 OverlapOption = Annotated[str | None, typer.Option(help="Times held twice (files overlapping in time, repeated times): error, first or last (keep the earlier or the later file's values).")]
 NewDataSelectOption = Annotated[list[str] | None, typer.Option(help="One value of an extra dimension of the --data files, e.g. realization=2: one ensemble member (repeatable).")]
 NewDataTimeRangeOption = Annotated[str | None, typer.Option(help="A period of the --data files, FIRST,LAST as YYYY[-MM[-DD]], inclusive [default: all of it; the run's own time_range chose its training period only].")]
+NewDataRenameOption = Annotated[list[str] | None, typer.Option(help="Rename in matching --data files: 'GLOB:OLD=NEW' (repeatable), as train --rename (e.g. 'gpcp_*:precip=pr').")]
 
 
 def _compute_settings(workers: int | None, scheduler: str | None) -> Any:
@@ -191,6 +192,7 @@ def predict(
     overlap: OverlapOption = None,
     select: NewDataSelectOption = None,
     time_range: NewDataTimeRangeOption = None,
+    rename: NewDataRenameOption = None,
 ) -> None:
     """Predict with a trained run on new files; the run's scaling is applied unchanged.
 
@@ -200,11 +202,12 @@ def predict(
 
     with outputs_reported([out]):  # from the start: importing the workflow takes seconds
         _predict(run_dir, data, out, workers=workers, scheduler=scheduler, overwrite=overwrite, overlap=overlap,
-                 select=select, time_range=time_range)
+                 select=select, time_range=time_range, rename=rename)
 
 
 def _predict(run_dir: Path, data: list[str], out: Path, *, workers: int | None, scheduler: str | None,
-             overwrite: bool, overlap: str | None, select: list[str] | None, time_range: str | None) -> None:
+             overwrite: bool, overlap: str | None, select: list[str] | None, time_range: str | None,
+             rename: list[str] | None) -> None:
     from climann.workflow.config import parse_selection
     from climann.workflow.predict import predict_files
     from climann.workflow.progress import warnings_on_stderr
@@ -212,7 +215,7 @@ def _predict(run_dir: Path, data: list[str], out: Path, *, workers: int | None, 
     with warnings_on_stderr():
         result = predict_files(run_dir, data, out, compute=_compute_settings(workers, scheduler), overwrite=overwrite,
                                overlap=_overlap_setting(overlap), select=parse_selection(select),
-                               time_range=time_range)
+                               time_range=time_range, rename=_rename_rules(rename))
     for note in result.notes:
         say(f"note: {note}", err=True)
     say(f"wrote {result.path} ({result.n_samples} values predicted)")
@@ -237,6 +240,7 @@ def evaluate(
     overlap: OverlapOption = None,
     select: NewDataSelectOption = None,
     time_range: NewDataTimeRangeOption = None,
+    rename: NewDataRenameOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Without the spinner and the table: only errors, warnings and where the scores were written (as train --quiet).")] = False,
 ) -> None:
     """Re-score a trained run on its own data, or score it on another dataset.
@@ -256,7 +260,8 @@ def evaluate(
 
             metrics = evaluate_run(run_dir, data, out, compute=_compute_settings(workers, scheduler),
                                    overwrite=overwrite, overlap=_overlap_setting(overlap),
-                                   select=parse_selection(select), time_range=time_range)
+                                   select=parse_selection(select), time_range=time_range,
+                                   rename=_rename_rules(rename))
         for line in note_lines(metrics.get("notes", [])):
             say(f"climann: warning: {line}", err=True)
         for dim, values in metrics.get("members", {}).items():

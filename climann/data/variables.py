@@ -118,7 +118,7 @@ def require_variable(
             f"target variable '{name}' not in {where}; available: {', '.join(available) or 'none'}{hint}; "
             "name the variable to predict with --target NAME ([data] target)"
         )
-    if close:  # predict has no --rename: a way out that every command's user can take
+    if close:
         hint += _rename_hint(dataset, where, close[0], name)
     raise ClimannError(
         f"variable '{name}' not in {where}; available: {', '.join(available) or 'none'}{hint}"
@@ -126,15 +126,14 @@ def require_variable(
 
 
 def _rename_hint(dataset: xr.Dataset, where: str, old: str, new: str) -> str:
-    """" If it is the same field, rename it in a copy (ncrename -v old,new IN OUT) or, when
-    training, with --rename …": the way out every command's user can take (predict and
-    evaluate have no --rename)."""
+    """" If it is the same field, rename it in a copy (ncrename -v old,new IN OUT) or with
+    --rename …": train, predict and evaluate --data all take ``--rename``."""
     one_file = "," not in where and where.endswith((".nc", ".nc4", ".zarr"))
     source = dataset.encoding.get("source") or where
     files, glob = ((f"{shown_path(source)} {beside(source, 'renamed', Path(source).suffix)}", where)
                    if one_file else ("FILE NEW_FILE", "*"))
-    return (f" If it is the same field, rename it in a copy (ncrename {ncrename_variable(old, new)} {files}) or, "
-            f"when training, with --rename {shlex.quote(f'{glob}:{old}={new}')}")
+    return (f" If it is the same field, rename it in a copy (ncrename {ncrename_variable(old, new)} {files}) or "
+            f"with --rename {shlex.quote(f'{glob}:{old}={new}')}")
 
 
 def same_standard_name_variables(dataset: xr.Dataset, standard_name: str,

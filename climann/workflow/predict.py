@@ -333,6 +333,7 @@ def predict_files(
     run_dir: str | Path, data_paths: str | Path | Sequence[str | Path], out: str | Path, *,
     compute: ComputeConfig | None = None, overwrite: bool = False,
     overlap: str | None = None, select: Mapping[str, object] | None = None, time_range: str | Sequence[str] = (),
+    rename: Mapping[str, Mapping[str, str]] | None = None,
 ) -> PredictionResult:
     """Predict the run's target on new files and write a predictions NetCDF file.
 
@@ -370,6 +371,9 @@ def predict_files(
         ``region`` and ``grid_stride`` do, each with a warning naming the steps or cells kept
         (:func:`climann.workflow.preparation.new_data_config`,
         :func:`~climann.workflow.preparation.warn_run_subset`).
+    rename : mapping of glob pattern to {old name: new name}, optional
+        Variables to rename in the new files (``--rename 'gpcp_*:precip=pr'``), as ``[data]
+        rename`` renames in training (:mod:`climann.data.renames`), before the run's own rules.
 
     Returns
     -------
@@ -399,7 +403,7 @@ def predict_files(
     refuse_run_files(out)
     refuse_existing(out, overwrite=overwrite, what="predictions", inputs=files, option="--out",
                     same_kind=is_predict_output, kind="predictions of `climann predict`")
-    config = new_data_config(run.config, files, time_range=time_range, overlap=overlap)
+    config = new_data_config(run.config, files, time_range=time_range, overlap=overlap, rename=rename)
     notes: list[str] = []
     # Every variable in the model's units (converted with a warning, or refused): the
     # predictions and the target in the output are then in the model's training units.
@@ -991,6 +995,7 @@ def evaluate_run(
     run_dir: str | Path, data_paths: str | Path | Sequence[str | Path] | None = None, out: str | Path | None = None,
     *, compute: ComputeConfig | None = None, overwrite: bool = False, overlap: str | None = None,
     select: Mapping[str, object] | None = None, time_range: str | Sequence[str] = (),
+    rename: Mapping[str, Mapping[str, str]] | None = None,
 ) -> dict:
     """Re-score a trained run on its own data, or score it on another dataset.
 
@@ -1009,8 +1014,8 @@ def evaluate_run(
     period of them, as in :func:`predict_files` (whose ensemble members are recorded in
     ``metrics.json`` as ``members``): the run's own ``time_range`` never applies to other data,
     its ``months``/``seasons`` do, with a warning naming the steps kept. On its own data the
-    run's selection is that of training, unchanged. ``data_paths``: one path or a sequence of
-    them.
+    run's selection is that of training, unchanged. ``rename`` renames variables in the other
+    data, as in :func:`predict_files`. ``data_paths``: one path or a sequence of them.
 
     An ``out`` other than the run directory is refused when it already holds one of those
     files, unless ``overwrite``; an input file is never replaced.
@@ -1043,6 +1048,9 @@ def evaluate_run(
     if select and not other:
         raise ClimannError("--select chooses among other data's values: give it with --data, or leave it out to "
                            "re-score the run on its own data")
+    if rename and not other:
+        raise ClimannError("--rename renames variables in other data: give it with --data; a run's own files are "
+                           "renamed as in training ([data] rename in its config.toml)")
     if other and Path(out).resolve() == Path(run_dir).resolve():
         raise ClimannError(f"--out {out} is the run directory: the scores on other data would replace the run's own "
                            "metrics.json, predictions.nc and report.md; give another directory")
@@ -1051,7 +1059,7 @@ def evaluate_run(
         config = dataclasses.replace(config, data=dataclasses.replace(config.data, overlap=overlap))
     if other:
         files = tuple(map(str, expand_paths(data_paths)))
-        config = new_data_config(config, files, time_range=time_range)
+        config = new_data_config(config, files, time_range=time_range, rename=rename)
     if out is not None:
         refuse_run_files(out, run_dir=run_dir)
     if out is not None and Path(out).resolve() != Path(run_dir).resolve():

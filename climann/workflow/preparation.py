@@ -379,6 +379,7 @@ def time_range_dates(time_range: str | Sequence[str] | None) -> tuple[str, ...]:
 
 def new_data_config(
     config: RunConfig, files: Sequence[str | Path], *, time_range: str | Sequence[str] = (), overlap: str | None = None,
+    rename: Mapping[str, Mapping[str, str]] | None = None,
 ) -> RunConfig:
     """A trained run's config for new data (``predict``, ``evaluate --data``): its files, one
     block, every sample (a ``sample_fraction`` thins the training data only), and the user's
@@ -386,15 +387,25 @@ def new_data_config(
     other years is what a trained run is for). Its ``months``/``seasons`` stay: the network
     learnt those months only (applied with a warning, :func:`open_selected` ``new_data``); so do
     its ``time_stride``, ``region`` and ``grid_stride`` (said in one line each,
-    :func:`warn_run_subset`).
+    :func:`warn_run_subset`). ``rename``, the user's rules for the new files (``--rename``,
+    patterns relative to the working directory), come before the run's own ``[data] rename``:
+    each file takes the first rule whose pattern matches it
+    (:class:`~climann.data.renames.FileRenames`).
 
     Raises
     ------
     ClimannError
-        If ``time_range`` is not two dates (:func:`time_range_dates`).
+        If ``time_range`` is not two dates (:func:`time_range_dates`), or a pattern of
+        ``rename`` matches none of ``files``.
     """
+    rules = dict(config.data.rename or {})
+    if rename:
+        given = anchored_rules(rename, Path.cwd())
+        FileRenames([Path(file) for file in files], given)  # a pattern that matches none of them is refused
+        rules = {**given, **{pattern: mapping for pattern, mapping in rules.items() if pattern not in given}}
     data = dataclasses.replace(config.data, paths=tuple(map(str, files)), split_files={}, sample_fraction=1.0,
-                               time_range=time_range_dates(time_range), overlap=overlap or config.data.overlap)
+                               time_range=time_range_dates(time_range), overlap=overlap or config.data.overlap,
+                               rename=rules)
     return dataclasses.replace(config, data=data)
 
 

@@ -109,9 +109,9 @@ def test_the_layout_keeps_each_variables_cell_methods_as_the_file_gives_them(tmp
 @pytest.mark.parametrize(
     ("where", "advice"),
     [
-        pytest.param("renamed.nc", "ncrename -v rsdt_new,rsdt renamed.nc renamed_renamed.nc) or, when training, "
+        pytest.param("renamed.nc", "ncrename -v rsdt_new,rsdt renamed.nc renamed_renamed.nc) or "
                      "with --rename renamed.nc:rsdt_new=rsdt", id="one-file"),
-        pytest.param("a.nc, b.nc", "ncrename -v rsdt_new,rsdt FILE NEW_FILE) or, when training, "
+        pytest.param("a.nc, b.nc", "ncrename -v rsdt_new,rsdt FILE NEW_FILE) or "
                      "with --rename '*:rsdt_new=rsdt'", id="several-files"),
     ],
 )

@@ -1,6 +1,7 @@
 """`climann predict`: a trained run applied to new files."""
 
 import datetime
+import json
 import logging
 import os
 import re
@@ -2352,3 +2353,42 @@ def test_evaluate_keeps_the_record_and_the_line_of_the_target_s_own_area_mean(tm
     line = "the input tas_global_mean is an area mean of the target tas at the same time step"
     assert [record.getMessage().startswith(line) for record in caplog.records].count(True) == 1
     assert line in (run_dir / "report.md").read_text() and "target_area_means" in (run_dir / "metrics.json").read_text()
+
+
+def test_rename_on_other_data_scores_them_as_the_files_named_as_the_run_s(trained, tmp_path, capfd, monkeypatch):
+    """GPCP's ``precip`` for a run trained on ``pr``: ``--rename`` on ``evaluate --data`` and
+    ``predict`` renames in the new files as train's does, and gives the scores of a copy renamed
+    by hand; a pattern that matches none of the files, or ``--rename`` without ``--data``, is
+    refused in one line."""
+    from tests.console import run_main
+
+    _, sample, run_dir = trained
+    predictor = load_run(run_dir).config.data.predictors[0]
+    with xr.open_dataset(sample) as dataset:
+        dataset.rename({predictor: "other_name"}).to_netcdf(tmp_path / "other.nc")
+    monkeypatch.chdir(tmp_path)
+    rule = f"other*.nc:other_name={predictor}"
+    refused = run_main("evaluate", run_dir, "--data", "other.nc", "--out", "refused", capfd=capfd,
+                       monkeypatch=monkeypatch)
+    assert refused.returncode == 2 and predictor in refused.stderr
+    scored = run_main("evaluate", run_dir, "--data", "other.nc", "--out", "scores", "--rename", rule, "--quiet",
+                      capfd=capfd, monkeypatch=monkeypatch)
+    assert scored.returncode == 0, scored.stderr
+    by_hand = run_main("evaluate", run_dir, "--data", str(sample), "--out", "by_hand", "--quiet", capfd=capfd,
+                       monkeypatch=monkeypatch)
+    assert by_hand.returncode == 0, by_hand.stderr
+    renamed, original = (json.loads((tmp_path / name / "metrics.json").read_text()) for name in ("scores", "by_hand"))
+    assert renamed["splits"]["all"]["model"] == original["splits"]["all"]["model"]
+    predicted = run_main("predict", run_dir, "--data", "other.nc", "--out", "p.nc", "--rename", rule, capfd=capfd,
+                         monkeypatch=monkeypatch)
+    assert predicted.returncode == 0, predicted.stderr
+    reference = predict_files(run_dir, [str(sample)], tmp_path / "reference.nc")
+    with xr.open_dataset(tmp_path / "p.nc") as written, xr.open_dataset(reference.path) as ref:
+        np.testing.assert_array_equal(written["tas_pred"].values, ref["tas_pred"].values)
+    for command, message in ((["evaluate", run_dir, "--data", "other.nc", "--out", "x", "--rename", "nothing*.nc:a=b"],
+                              "rename pattern 'nothing\\*.nc' matches none of the files"),
+                             (["evaluate", run_dir, "--rename", rule], "--rename renames variables in other data")):
+        result = run_main(*command, capfd=capfd, monkeypatch=monkeypatch)
+        assert result.returncode == 2 and re.search(message, result.stderr), result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert not (tmp_path / "x").exists()
