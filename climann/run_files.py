@@ -336,8 +336,10 @@ def interrupted_retraining(folder: str | Path) -> str | None:
     header = npz_json(folder / CHECKPOINT_FILE, "header") or {}
     epoch, batch = header.get("epoch"), header.get("batch")
     where = ""
-    if isinstance(epoch, int) and isinstance(batch, int):  # as climann.model.state.TrainingState.describe
-        where = f"in epoch {epoch + 1}, after batch {batch}; " if batch else f"after epoch {epoch}; "
+    if isinstance(epoch, int) and isinstance(batch, int):
+        from climann.model.state import describe_position
+
+        where = f"{describe_position(epoch, batch, batch_size=header.get('batch_size'))}; "
     return (f"{folder} also holds the checkpoint of a retraining that has not finished ({where}interrupted, or still "
             f"running): these are the results of the finished run it is to replace; finish the retraining with: "
             f"climann train --resume {folder}")
