@@ -34,10 +34,9 @@ from climann._version import __version__
 from climann.atomic import atomic_path
 from climann.errors import ClimannError
 from climann.jsonfile import dumps
-from climann.run_files import CHECKPOINT_FORMAT
+from climann.run_files import CHECKPOINT_FORMAT, describe_position
 
-__all__ = ["STATE_FORMAT_VERSION", "WEIGHTS_EPOCH_KEY", "History", "TrainingState", "describe_position", "load_state",
-           "save_state"]
+__all__ = ["STATE_FORMAT_VERSION", "WEIGHTS_EPOCH_KEY", "History", "TrainingState", "load_state", "save_state"]
 
 STATE_FORMAT_VERSION = 1
 _FORMAT = CHECKPOINT_FORMAT  # how climann.run_files knows a checkpoint as climann's
@@ -129,15 +128,6 @@ class TrainingState:
         (:func:`~climann.model.sum_training.train_in_rounds`: streamed and cluster runs),
         ``"in epoch 4, after round 2"`` (:func:`describe_position`)."""
         return describe_position(self.epoch, self.batch, batch_size=self.batch_size)
-
-
-def describe_position(epoch: int, batch: int, *, batch_size: int | None) -> str:
-    """Where a training state stands: ``"after epoch 3"``, ``"in epoch 4, after batch 120"``,
-    or ``"in epoch 4, after round 2"`` when ``batch_size`` is 0 (a state of training in rounds,
-    whose ``batch`` counts the epoch's rounds; :meth:`TrainingState.describe`)."""
-    if not batch:
-        return f"after epoch {epoch}"
-    return f"in epoch {epoch + 1}, after {'round' if batch_size == 0 else 'batch'} {batch}"
 
 
 def _header(state: TrainingState, metadata: dict) -> str:
