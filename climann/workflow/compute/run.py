@@ -248,6 +248,7 @@ def train_on_cluster(
                 # chunks read on demand: one chunk per round, so that one chunk is in memory at a time
                 chunks_per_round=config.compute.chunks_per_round if held else 1,
                 scale_learning_rate=config.compute.scale_learning_rate,
+                chunks_to_replicas=config.compute.chunks_to_replicas,
                 callbacks=(on_epoch,) if on_epoch else (),
                 **options, **hooks,
             )
