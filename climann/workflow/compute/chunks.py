@@ -115,7 +115,6 @@ def steps_per_year(times: Sequence[Any], *, months: Sequence[int] = ()) -> float
 
 def short_chunk_warning(
     source: PointwiseSource, blocks: Sequence[tuple[int, int]], *, months: Sequence[int] = (), held: bool,
-    chunk_mb: float,
 ) -> str | None:
     """The warning for training chunks shorter than a year of the data's time steps (when the
     data hold more than one chunk), or None; the same for streamed and cluster runs.
@@ -125,7 +124,7 @@ def short_chunk_warning(
     +45 % with 8-month chunks on 10 years of 1° monthly data; on a cluster each replica drifts
     towards its months between two averages). A cluster cuts the time axis into at least
     :data:`MIN_CHUNKS` chunks, so a file of fewer years has chunks shorter than a year
-    whatever ``chunk_mb``: the advice is then to train in one process.
+    whatever ``[compute] chunk_mb``: the advice is then to train in one process.
 
     Parameters
     ----------
@@ -136,8 +135,6 @@ def short_chunk_warning(
         The calendar months the run keeps (empty: all): a year holds fewer steps.
     held : bool
         True for a cluster's chunks (held by its workers), False for a streamed run's.
-    chunk_mb : float
-        The chunks' largest size, in MiB.
     """
     if len(blocks) < 2:
         return None
@@ -151,8 +148,7 @@ def short_chunk_warning(
     if not held:
         return (f"{what}; raise [data] in_memory_limit_gb (a chunk takes a quarter of it) or [compute] chunk_mb "
                 "if the memory allows")
-    by_size = source.time_blocks(max_bytes=int(chunk_mb * 2**20))
-    if by_size[0][1] - by_size[0][0] > steps:  # cut to MIN_CHUNKS chunks, not by chunk_mb
+    if math.ceil(source.n_time / MIN_CHUNKS) < per_year:  # no chunk_mb gives a year (chunk_blocks)
         return (f"{what}; a cluster cuts the {source.n_time} time steps into at least {MIN_CHUNKS} chunks, so data "
                 f"of fewer than {MIN_CHUNKS} years train better in one process (no --workers)")
     return f"{what}; raise [compute] chunk_mb if the workers' memory allows, or train in one process (no --workers)"

@@ -202,8 +202,7 @@ def train_on_cluster(
     """
 
     check_test_block_has_a_sample(config, source, split, blocks)
-    short = short_chunk_warning(source, blocks, months=selected_months(config), held=held,
-                                chunk_mb=config.compute.chunk_mb)
+    short = short_chunk_warning(source, blocks, months=selected_months(config), held=held)
     if short:
         run_logger.warning(short)
     replicas = local_sgd_replicas(client, checkpointing.resumed if checkpointing is not None else None)

@@ -53,35 +53,31 @@ def test_a_year_holds_the_steps_of_the_axis_nominal_step_and_months_kept(times, 
     assert steps_per_year(times, months=months) == pytest.approx(expected)
 
 
-def _fake_source(times, *, by_size_steps):
-    """What short_chunk_warning reads of a PointwiseSource: the time axis, and chunks by size."""
-    n_time = len(times)
+def _fake_source(times):
+    """What short_chunk_warning reads of a PointwiseSource: its time axis."""
     return types.SimpleNamespace(
         layout=types.SimpleNamespace(time=types.SimpleNamespace(values=np.array(times, dtype=object))),
-        n_time=n_time,
-        time_blocks=lambda max_bytes: [(start, min(start + by_size_steps, n_time))
-                                       for start in range(0, n_time, by_size_steps)])
+        n_time=len(times))
 
 
-@pytest.mark.parametrize(("held", "by_size_steps", "blocks", "expected"), [
-    pytest.param(False, 5, [(0, 5), (5, 10)], "streamed chunks of 5 time steps, less than a year (12 steps): "
+@pytest.mark.parametrize(("held", "n_time", "blocks", "expected"), [
+    pytest.param(False, 144, [(0, 5), (5, 10)], "streamed chunks of 5 time steps, less than a year (12 steps): "
                  "training shuffles the samples within the chunks of a round, so short chunks train a worse model; "
                  "raise [data] in_memory_limit_gb", id="streamed"),
-    pytest.param(True, 40, [(0, 9), (9, 18)], "cluster chunks of 9 time steps, less than a year (12 steps): training "
+    # 12 years: chunks of at most ⌈144 / 16⌉ = 9 steps, whatever chunk_mb (break24b: 6-month chunks)
+    pytest.param(True, 144, [(0, 6), (6, 12)], "cluster chunks of 6 time steps, less than a year (12 steps): training "
                  "shuffles the samples within the chunks of a round, so short chunks train a worse model; a cluster "
                  "cuts the 144 time steps into at least 16 chunks, so data of fewer than 16 years train better in "
                  "one process (no --workers)", id="cluster-at-least-16-chunks"),
-    pytest.param(True, 6, [(0, 6), (6, 12)], "cluster chunks of 6 time steps, less than a year (12 steps): training "
+    pytest.param(True, 240, [(0, 6), (6, 12)], "cluster chunks of 6 time steps, less than a year (12 steps): training "
                  "shuffles the samples within the chunks of a round, so short chunks train a worse model; raise "
                  "[compute] chunk_mb if the workers' memory allows, or train in one process (no --workers)",
-                 id="cluster-by-size"),
-    pytest.param(True, 40, [(0, 12), (12, 24)], None, id="a-year"),
-    pytest.param(True, 40, [(0, 144)], None, id="one-chunk"),
+                 id="cluster-20-years-by-size"),
+    pytest.param(True, 240, [(0, 12), (12, 24)], None, id="a-year"),
+    pytest.param(True, 144, [(0, 144)], None, id="one-chunk"),
 ])
-def test_chunks_shorter_than_a_year_are_warned_about_with_the_way_out_of_their_route(held, by_size_steps, blocks,
-                                                                                      expected):
-    source = _fake_source(_months(2000, 1, 144), by_size_steps=by_size_steps)
-    warning = short_chunk_warning(source, blocks, held=held, chunk_mb=1.0)
+def test_chunks_shorter_than_a_year_are_warned_about_with_the_way_out_of_their_route(held, n_time, blocks, expected):
+    warning = short_chunk_warning(_fake_source(_months(2000, 1, n_time)), blocks, held=held)
     assert warning == expected if expected is None else warning.startswith(expected)
 
 
