@@ -34,7 +34,8 @@ from pathlib import Path
 import numpy as np
 
 __all__ = [
-    "CHECKPOINT_FORMAT", "MEMBERS_KIND", "few", "finished_run_problem", "interrupted_retraining", "is_checkpoint_file",
+    "CHECKPOINT_FORMAT", "MEMBERS_KIND", "describe_position", "few", "finished_run_problem", "interrupted_retraining",
+    "is_checkpoint_file",
     "holds_published_model", "is_published_checkpoint", "publishing_model",
     "is_finished_run", "is_members_file", "is_model_file", "is_provenance_file", "is_run_directory",
     "is_unfinished_run", "mixed_run_files", "mixed_run_problem", "model_sha256", "not_a_run", "npz_json",
@@ -306,6 +307,15 @@ def training_kind(folder: str | Path) -> str:
     return "retraining" if isinstance(user, dict) and isinstance(user.get("replaces_model"), str) else "training"
 
 
+def describe_position(epoch: int, batch: int, *, batch_size: int | None) -> str:
+    """Where a training state stands: ``"after epoch 3"``, ``"in epoch 4, after batch 120"``,
+    or ``"in epoch 4, after round 2"`` when ``batch_size`` is 0 (a state of training in rounds,
+    whose ``batch`` counts the epoch's rounds; :meth:`climann.model.state.TrainingState.describe`)."""
+    if not batch:
+        return f"after epoch {epoch}"
+    return f"in epoch {epoch + 1}, after {'round' if batch_size == 0 else 'batch'} {batch}"
+
+
 def interrupted_retraining(folder: str | Path) -> str | None:
     """The warning every command that reads a finished run gives when the run also holds
     climann's checkpoint, or None: ``train RUN --overwrite`` (``make demo``) stopped while it
@@ -336,8 +346,8 @@ def interrupted_retraining(folder: str | Path) -> str | None:
     header = npz_json(folder / CHECKPOINT_FILE, "header") or {}
     epoch, batch = header.get("epoch"), header.get("batch")
     where = ""
-    if isinstance(epoch, int) and isinstance(batch, int):  # as climann.model.state.TrainingState.describe
-        where = f"in epoch {epoch + 1}, after batch {batch}; " if batch else f"after epoch {epoch}; "
+    if isinstance(epoch, int) and isinstance(batch, int):
+        where = f"{describe_position(epoch, batch, batch_size=header.get('batch_size'))}; "
     return (f"{folder} also holds the checkpoint of a retraining that has not finished ({where}interrupted, or still "
             f"running): these are the results of the finished run it is to replace; finish the retraining with: "
             f"climann train --resume {folder}")

@@ -40,7 +40,17 @@ from climann.model.network import Network
 from climann.model.optimizers import Optimizer, get_optimizer
 from climann.model.training import Stepper
 
-__all__ = ["ReplicaResult", "StepsOver", "average_replicas", "chained_steps", "local_steps", "replica_learning_rate"]
+__all__ = ["CHUNKS_TO_REPLICAS", "ReplicaResult", "StepsOver", "average_replicas", "chained_steps", "local_steps",
+           "replica_learning_rate"]
+
+#: How an epoch of local SGD gives the chunks to the replicas (``[compute] chunks_to_replicas``):
+#: ``"dealt"``, in a new order each epoch drawn from ``default_rng([seed, epoch])`` and dealt out
+#: in turn (replica ``r`` takes the r-th, (r + K)-th … chunk of it); ``"fixed"``, chunk k to
+#: replica k mod K every epoch (runs trained before 4 December 2026). With chunks shorter than
+#: a year whose length divides it, fixed replicas train on the same calendar months every epoch
+#: and the averaged model is that of models of different seasons (6-month chunks of 12 years
+#: of monthly data on 2 workers: test MSE 0.638 against 0.337 in one process).
+CHUNKS_TO_REPLICAS = ("dealt", "fixed")
 
 
 @dataclass(frozen=True)

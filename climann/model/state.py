@@ -34,7 +34,7 @@ from climann._version import __version__
 from climann.atomic import atomic_path
 from climann.errors import ClimannError
 from climann.jsonfile import dumps
-from climann.run_files import CHECKPOINT_FORMAT
+from climann.run_files import CHECKPOINT_FORMAT, describe_position
 
 __all__ = ["STATE_FORMAT_VERSION", "WEIGHTS_EPOCH_KEY", "History", "TrainingState", "load_state", "save_state"]
 
@@ -124,10 +124,10 @@ class TrainingState:
     epoch_weight_sum: float = 0.0
 
     def describe(self) -> str:
-        """``"after epoch 3"`` or ``"in epoch 4, after batch 120"``."""
-        if self.batch:
-            return f"in epoch {self.epoch + 1}, after batch {self.batch}"
-        return f"after epoch {self.epoch}"
+        """``"after epoch 3"``, ``"in epoch 4, after batch 120"`` or, for training in rounds
+        (:func:`~climann.model.sum_training.train_in_rounds`: streamed and cluster runs),
+        ``"in epoch 4, after round 2"`` (:func:`describe_position`)."""
+        return describe_position(self.epoch, self.batch, batch_size=self.batch_size)
 
 
 def _header(state: TrainingState, metadata: dict) -> str:

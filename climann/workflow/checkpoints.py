@@ -20,7 +20,7 @@ to those of a run that was never interrupted (same machine, same data). Resuming
 configuration that differs from the recorded one (naming the keys; only ``checkpoint_every``
 and the cluster's size and address may change) and data whose fingerprint differs. Runs on a
 dask cluster checkpoint between epochs, stop on a signal after the current round of local SGD
-(the checkpoint then continues the epoch at the next round, "after batch N" counting rounds)
+(the checkpoint then continues the epoch at the next round: "in epoch E, after round N")
 and resume on any cluster (``--workers`` or ``--scheduler``) with the number of replicas
 recorded in the checkpoint; not in one process: their steps are local SGD rounds. Streamed
 runs train through the same rounds (one replica, in this process:
@@ -177,6 +177,8 @@ def _recorded_config(metadata: dict, run_dir: Path) -> RunConfig:
         settings["data"].setdefault("step_before_range", False)
         settings["data"].setdefault("steps_before_range", 1)  # before 4 December 2026: one step, whatever the lags
         settings["data"].setdefault("steps_before_months", False)  # and none with months or seasons
+        # and from before 4 December 2026 trained local SGD with chunk k on replica k mod K every epoch
+        settings.setdefault("compute", {}).setdefault("chunks_to_replicas", "fixed")
         return build_config(settings)
     except (KeyError, TypeError, tomllib.TOMLDecodeError, ClimannError) as error:
         raise ClimannError(

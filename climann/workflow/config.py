@@ -34,6 +34,7 @@ from climann.errors import ClimannError
 from climann.evaluation.baselines import CLIMATOLOGY_WINDOW_DAYS
 from climann.model.activations import get_activation
 from climann.model.initializers import get_initializer
+from climann.model.local_sgd import CHUNKS_TO_REPLICAS
 from climann.model.losses import LOSSES, Huber
 from climann.model.optimizers import OPTIMIZERS
 from climann.model.schedules import (
@@ -399,6 +400,11 @@ class ComputeConfig:
         Local SGD on K workers: each steps at K × ``[training] learning_rate`` (and the
         schedule's rate of each epoch), the linear scaling rule, since the averaged model takes
         K times fewer steps than one process (the default, true); false: at the same rate.
+    chunks_to_replicas : str
+        Local SGD on K workers: ``"dealt"`` (the default), the chunks dealt out to the
+        workers' replicas in a new seeded order each epoch, so that each trains on other
+        months every epoch; ``"fixed"``, chunk k to replica k mod K every epoch (as runs
+        trained before 4 December 2026, and their checkpoints resume).
     """
 
     scheduler: str = ""
@@ -410,6 +416,7 @@ class ComputeConfig:
     sync_every: int = 0
     chunks_per_round: int = 0
     scale_learning_rate: bool = True
+    chunks_to_replicas: str = "dealt"
 
 
 @dataclass(frozen=True)
@@ -438,6 +445,7 @@ _CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("training", "optimizer"): tuple(OPTIMIZERS),
     ("training", "loss"): tuple(LOSSES),
     ("training", "schedule"): tuple(SCHEDULES),
+    ("compute", "chunks_to_replicas"): CHUNKS_TO_REPLICAS,
 }
 
 

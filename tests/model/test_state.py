@@ -84,6 +84,8 @@ def test_a_state_before_any_best_epoch_has_no_best_weights(tmp_path):
     [
         pytest.param(TrainingState(3, 0, *[None] * 8), "after epoch 3", id="boundary"),
         pytest.param(TrainingState(3, 7, *[None] * 8), "in epoch 4, after batch 7", id="inside"),
+        # training in rounds (streamed and cluster runs) records batch_size 0: its batch counts rounds
+        pytest.param(TrainingState(3, 2, *[None] * 6, 0, None), "in epoch 4, after round 2", id="inside-rounds"),
     ],
 )
 def test_describe(state, text):

@@ -802,3 +802,19 @@ def test_a_first_training_killed_while_published_is_finished_by_resume(tiny_samp
     assert mixed_run_problem(run_dir) is None
     assert recorded_model(run_dir / "metrics.json") == recorded_model(run_dir / "provenance.json") == model_sha256(
         run_dir / "model.npz")
+
+
+def test_a_checkpoint_from_before_dealt_chunks_resumes_with_chunks_fixed_to_their_replicas(unfinished):
+    """Local SGD's chunks were fixed to their replicas (chunk k to k mod K) before
+    [compute] chunks_to_replicas: a checkpoint whose configuration lacks the key resumes so,
+    as it was trained; one that records it keeps it."""
+    from climann.model.state import save_state
+    from climann.workflow.checkpoints import recorded_settings
+
+    path = unfinished / CHECKPOINT_NAME
+    state, metadata = load_state(path)
+    assert recorded_settings(unfinished)["compute"]["chunks_to_replicas"] == "dealt"  # written by this version
+    old = re.sub(r'(?m)^chunks_to_replicas = .*\n', "", metadata["config"])
+    assert old != metadata["config"]
+    save_state(path, state, metadata=metadata | {"config": old})
+    assert recorded_settings(unfinished)["compute"]["chunks_to_replicas"] == "fixed"

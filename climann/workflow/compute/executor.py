@@ -91,27 +91,6 @@ def streamed_chunk_mb(config: RunConfig) -> float:
     return max(config.compute.chunk_mb, STREAMED_CHUNK_SHARE * config.data.in_memory_limit_gb * 1024)
 
 
-def short_chunk_warning(source: PointwiseSource, blocks: list[tuple[int, int]]) -> str | None:
-    """The warning for streamed chunks shorter than a year of the data's time steps (when the
-    data hold more than one chunk), or None.
-
-    One replica shuffles the samples of one chunk at a time: with chunks of a few months, the
-    batches of a round are of one season, and the model learns worse (test MSE +45 % with
-    8-month chunks on 10 years of 1° monthly data). The time steps per year are counted on the
-    time axis: steps ÷ calendar years covered.
-    """
-    if len(blocks) < 2:
-        return None
-    years = [time.year for time in source.layout.time.values]
-    per_year = len(years) / (years[-1] - years[0] + 1)
-    steps = blocks[0][1] - blocks[0][0]
-    if steps >= per_year:
-        return None
-    return (f"streamed chunks of {steps} time steps, less than a year ({per_year:g} steps): training shuffles the "
-            "samples within one chunk at a time, so short chunks train a worse model; raise [data] "
-            "in_memory_limit_gb (a chunk takes a quarter of it) or [compute] chunk_mb if the memory allows")
-
-
 def train_in_process(
     config: RunConfig, source: PointwiseSource, split: TimeSplit, *,
     on_epoch: Callable[[int, History], None] | None = None, checkpointing: Checkpointing | None = None,
@@ -139,9 +118,6 @@ def train_in_process(
     chunk_mb = streamed_chunk_mb(config)
     blocks = chunk_blocks(source, chunk_mb=chunk_mb, min_chunks=1)
     run_logger.info("chunks: %d of ≤ %g MiB, each read when its round comes", len(blocks), chunk_mb)
-    short = short_chunk_warning(source, blocks)
-    if short:
-        run_logger.warning(short)
     with in_process_client() as client:
         return train_on_cluster(client, config, source, split, blocks, on_epoch=on_epoch, checkpointing=checkpointing,
                                 held=False)

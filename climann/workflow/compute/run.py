@@ -38,6 +38,7 @@ from climann.workflow.compute.chunks import (
     read_on_demand,
     reads_once,
     scaling_and_rows,
+    short_chunk_warning,
 )
 from climann.workflow.compute.cluster import cluster_client, warm_up
 from climann.workflow.compute.evaluation import (
@@ -74,6 +75,7 @@ from climann.workflow.preparation import (
     open_selected,
     pointwise_source,
     record_split,
+    selected_months,
     split_for,
     warn_steps_without_target,
 )
@@ -200,6 +202,9 @@ def train_on_cluster(
     """
 
     check_test_block_has_a_sample(config, source, split, blocks)
+    short = short_chunk_warning(source, blocks, months=selected_months(config), held=held)
+    if short:
+        run_logger.warning(short)
     replicas = local_sgd_replicas(client, checkpointing.resumed if checkpointing is not None else None)
     # each split's chunks of equal length, as many for every replica: the replicas get equal work
     train_blocks, val_blocks = (even_blocks(blocks_in_split(blocks, split.time_masks[name]), multiple_of=replicas)
@@ -242,6 +247,7 @@ def train_on_cluster(
                 # chunks read on demand: one chunk per round, so that one chunk is in memory at a time
                 chunks_per_round=config.compute.chunks_per_round if held else 1,
                 scale_learning_rate=config.compute.scale_learning_rate,
+                chunks_to_replicas=config.compute.chunks_to_replicas,
                 callbacks=(on_epoch,) if on_epoch else (),
                 **options, **hooks,
             )

@@ -18,11 +18,14 @@ Two algorithms, chosen by ``batch_size``:
 * **Local SGD with periodic averaging** (mini-batches; Stich 2019, "Local SGD converges fast
   and communicates little"; Lin et al. 2020, "Don't use large mini-batches, use local SGD";
   McMahan et al. 2017, FedAvg) otherwise. There are K *replicas* (K = the number of workers
-  when training starts, recorded in checkpoints); chunk k belongs to replica ``k mod K``, the
-  worker that holds it (:func:`~climann.workflow.compute.chunks.persist_samples` places it there). An
-  epoch visits every chunk once: each replica's chunks in an order drawn from
-  ``numpy.random.default_rng([seed, epoch, replica])``, the j-th chunk of every replica
-  making up the j-th *group*. A round (:func:`local_sgd_plan`):
+  when training starts, recorded in checkpoints). An epoch visits every chunk once: the
+  chunks in an order drawn from ``numpy.random.default_rng([seed, epoch])``, dealt out to the
+  replicas in turn (``chunks_to_replicas = "dealt"``; each replica runs on the worker holding
+  most of its chunks of a round, :func:`round_homes`), or chunk k to replica ``k mod K``, the
+  worker that holds it (:func:`~climann.workflow.compute.chunks.persist_samples` places it
+  there), each replica's chunks in an order drawn from
+  ``numpy.random.default_rng([seed, epoch, replica])`` (``"fixed"``, runs before 4 December
+  2026); the j-th chunk of every replica making up the j-th *group*. A round (:func:`local_sgd_plan`):
 
   1. the client sends the parameters ``θ`` and the optimizer (its settings, the epoch's
      learning rate and its state ``s``: velocity, moments, step count) to the workers;
@@ -75,7 +78,9 @@ from climann.workflow.compute.cluster import FAN_IN, ordered_sum, shared_value
 from climann.errors import ClimannError
 from climann.model import History, Network, TrainingState
 from climann.model.batches import Batch
-from climann.model.local_sgd import ReplicaResult, StepsOver, average_replicas, chained_steps, replica_learning_rate
+from climann.model.local_sgd import (
+    CHUNKS_TO_REPLICAS, ReplicaResult, StepsOver, average_replicas, chained_steps, replica_learning_rate,
+)
 from climann.model.losses import Loss
 from climann.model.optimizers import Optimizer, get_optimizer
 from climann.model.regularization import check_clip_norm, check_l2
@@ -90,7 +95,7 @@ if TYPE_CHECKING:
 
 __all__ = ["MIN_ROUND_STEPS", "MIN_RUN_STEPS", "ROUND_STEPS", "WARM_UP_EPOCHS", "Piece", "automatic_chunks_per_round",
            "chunk_holders", "distributed_sums", "local_sgd_plan", "local_sgd_replicas", "replica_homes",
-           "replica_shares", "round_steps", "train_distributed"]
+           "replica_shares", "round_homes", "round_steps", "train_distributed"]
 
 
 def _table_sums(
@@ -195,6 +200,26 @@ def replica_homes(holders: Sequence[str | None], replicas: int) -> list[str | No
     return homes
 
 
+def round_homes(pieces: Sequence[Piece], holders: Sequence[str | None], replicas: int) -> list[str | None]:
+    """The worker each replica's tasks of one round should run on, when the chunks are dealt
+    anew each epoch (:data:`CHUNKS_TO_REPLICAS`): for each replica in turn, the worker holding
+    most of its chunks of the round among those no replica of the round took yet (ties: the
+    first address), so that the replicas run side by side; the chunks it does not hold travel
+    to it. None for a replica without pieces or whose chunks no worker holds.
+
+    Returns
+    -------
+    list of str or None, shape (replicas,)
+    """
+    homes: list[str | None] = [None] * replicas
+    for share in replica_shares(pieces, replicas):
+        owned = [holders[piece.chunk] for piece in share if piece.chunk < len(holders) and holders[piece.chunk]]
+        free = [holder for holder in owned if holder not in homes] or owned
+        if free:
+            homes[share[0].replica_of(replicas)] = max(sorted(set(free)), key=free.count)
+    return homes
+
+
 def _placed(worker: str | None) -> dict:
     """``client.submit``'s keywords that run a task on ``worker`` if it can (a loose restriction)."""
     return {"workers": [worker], "allow_other_workers": True} if worker else {}
@@ -216,25 +241,53 @@ def _client_sum(client: Client, parts: list[Future]) -> ChunkSums:
 @dataclass(frozen=True)
 class Piece:
     """One replica's share of a round: batches ``first_batch … first_batch + n_batches − 1``
-    of chunk ``chunk``'s epoch (its rows shuffled, cut into batches of ``batch_size``)."""
+    of chunk ``chunk``'s epoch (its rows shuffled, cut into batches of ``batch_size``), run by
+    replica ``replica`` (None: ``chunk mod replicas``, the chunk's fixed replica)."""
 
     chunk: int
     first_batch: int
     n_batches: int
+    replica: int | None = None
+
+    def replica_of(self, replicas: int) -> int:
+        """The replica that runs this piece among ``replicas``."""
+        return self.chunk % replicas if self.replica is None else self.replica
+
+
+
+
+def _lanes(rows: Sequence[int], *, replicas: int, seed: int, epoch: int, dealt: bool) -> list[list[int]]:
+    """Each replica's chunks (those with rows) in the order it runs them in ``epoch``: dealt
+    (see :data:`CHUNKS_TO_REPLICAS`; one replica runs all chunks in its own order as before),
+    or chunk k to replica k mod ``replicas`` in an order from ``default_rng([seed, epoch, replica])``."""
+    if dealt and replicas > 1:
+        filled = [chunk for chunk, n in enumerate(rows) if n > 0]
+        order = [filled[index] for index in np.random.default_rng([seed, epoch]).permutation(len(filled))]
+        return [order[replica::replicas] for replica in range(replicas)]
+    lanes = []
+    for replica in range(replicas):
+        owned = [chunk for chunk in range(replica, len(rows), replicas) if rows[chunk] > 0]
+        order = np.random.default_rng([seed, epoch, replica]).permutation(len(owned))
+        lanes.append([owned[index] for index in order])
+    return lanes
 
 
 def local_sgd_plan(
     rows: Sequence[int], *, replicas: int, batch_size: int, sync_every: int, seed: int, epoch: int,
-    chunks_per_round: int = 1,
+    chunks_per_round: int = 1, dealt: bool = False,
 ) -> list[list[Piece]]:
     """The rounds of one epoch of local SGD: ``[[Piece, …], …]``.
 
-    Chunk ``k`` (``rows[k] > 0``) belongs to replica ``k mod replicas``; each replica's chunks
-    are ordered by ``numpy.random.default_rng([seed, epoch, replica])`` (its *lane*).
+    With ``dealt``, the chunks (``rows[k] > 0``) are put in an order drawn from
+    ``numpy.random.default_rng([seed, epoch])`` and dealt out to the replicas in turn, each
+    replica running its chunks in that order (its *lane*; :data:`CHUNKS_TO_REPLICAS`): every
+    replica sees other months each epoch. Otherwise chunk ``k`` belongs to replica
+    ``k mod replicas``, its chunks ordered by ``numpy.random.default_rng([seed, epoch, replica])``.
+    One replica runs every chunk in the latter order either way.
 
     * ``sync_every = 0``: a round holds the next ``chunks_per_round`` whole chunks of every
       lane that has any left; a replica runs its pieces of the round one after the other
-      (the pieces of replica ``k`` are those with ``chunk % replicas == k``, in list order).
+      (the pieces of replica ``k`` are those with ``piece.replica_of(replicas) == k``, in list order).
     * ``sync_every > 0`` (``chunks_per_round`` must be 1): group ``j`` holds the j-th chunk of
       every lane, and its rounds cover ``sync_every`` batches of each of its chunks at a time;
       a replica whose chunk is done sits out the group's remaining rounds.
@@ -248,6 +301,9 @@ def local_sgd_plan(
     chunks_per_round : int
         Whole chunks of each replica per round (with ``sync_every = 0``); 0:
         :func:`automatic_chunks_per_round`.
+    dealt : bool
+        Deal the chunks to the replicas anew each epoch (the pieces name their replica);
+        False: chunk k to replica k mod ``replicas`` (the pieces' ``replica`` is None).
 
     Returns
     -------
@@ -262,25 +318,24 @@ def local_sgd_plan(
     if chunks_per_round < 0 or (sync_every and chunks_per_round > 1):
         raise ClimannError(f"chunks_per_round must be ≥ 0 (0: automatic), and 0 or 1 when sync_every > 0; got "
                            f"{chunks_per_round!r} with sync_every={sync_every!r}")
-    lanes = []
-    for replica in range(replicas):
-        owned = [chunk for chunk in range(replica, len(rows), replicas) if rows[chunk] > 0]
-        order = np.random.default_rng([seed, epoch, replica]).permutation(len(owned))
-        lanes.append([owned[index] for index in order])
+    lanes = _lanes(rows, replicas=replicas, seed=seed, epoch=epoch, dealt=dealt)
+    named = dealt and replicas > 1
+    replica_of = {chunk: replica if named else None for replica, lane in enumerate(lanes) for chunk in lane}
     longest = max(map(len, lanes), default=0)
     batches = [math.ceil(n / batch_size) for n in rows]
     if not chunks_per_round:
         chunks_per_round = 1 if epoch <= WARM_UP_EPOCHS else automatic_chunks_per_round(
             rows, replicas=replicas, batch_size=batch_size)
     if not sync_every:
-        return [[Piece(chunk, 0, batches[chunk]) for lane in lanes for chunk in lane[first : first + chunks_per_round]]
+        return [[Piece(chunk, 0, batches[chunk], replica_of[chunk])
+                 for lane in lanes for chunk in lane[first : first + chunks_per_round]]
                 for first in range(0, longest, chunks_per_round)]
     rounds = []
     for position in range(longest):
         group = [lane[position] for lane in lanes if position < len(lane)]
         most = max(batches[chunk] for chunk in group)
         for first in range(0, most, sync_every):
-            rounds.append([Piece(chunk, first, min(sync_every, batches[chunk] - first))
+            rounds.append([Piece(chunk, first, min(sync_every, batches[chunk] - first), replica_of[chunk])
                            for chunk in group if first < batches[chunk]])
     return rounds
 
@@ -349,10 +404,10 @@ def _replica_round(
 
 
 def replica_shares(pieces: Sequence[Piece], replicas: int) -> list[list[Piece]]:
-    """A round's pieces per replica (``chunk % replicas``), replicas in order of first appearance."""
+    """A round's pieces per replica (:meth:`Piece.replica_of`), replicas in order of first appearance."""
     shares: dict[int, list[Piece]] = {}
     for piece in pieces:
-        shares.setdefault(piece.chunk % replicas, []).append(piece)
+        shares.setdefault(piece.replica_of(replicas), []).append(piece)
     return list(shares.values())
 
 
@@ -365,7 +420,7 @@ def _submit_round(
     replica's worker (``homes``, see :func:`replica_homes`) if given."""
     futures = []
     for share in replica_shares(pieces, replicas):
-        replica = share[0].chunk % replicas
+        replica = share[0].replica_of(replicas)
         home = homes[replica] if replica < len(homes) else None
         futures.append(client.submit(_replica_round, settings, start, share, epoch,
                                      *(samples.futures[piece.chunk] for piece in share), pure=False, **_placed(home)))
@@ -514,7 +569,7 @@ def _log_rounds(samples: ChunkedSamples, rounds: list[list[Piece]], *, replicas:
             "use more chunks per round ([compute] chunks_per_round) or larger chunks ([compute] chunk_mb)",
         )
     run_steps = epochs * max(sum(piece.n_batches for pieces in rounds for piece in pieces
-                                 if piece.chunk % replicas == replica) for replica in range(replicas))
+                                 if piece.replica_of(replicas) == replica) for replica in range(replicas))
     if run_steps < MIN_RUN_STEPS:
         run_logger.warning(
             "local SGD on %d replicas takes ≈ %d steps of the averaged model in %d epochs (one process takes ≈ %d× "
@@ -545,6 +600,7 @@ def train_distributed(
     replicas: int | None = None,
     chunks_per_round: int = 0,
     scale_learning_rate: bool = True,
+    chunks_to_replicas: str = "fixed",
     **options: Any,
 ) -> History:
     """Train ``network`` in place on chunks held by the workers (see the module's description).
@@ -575,6 +631,11 @@ def train_distributed(
         Local SGD: each replica steps at K times the epoch's learning rate
         (:func:`climann.model.local_sgd.replica_learning_rate`, the linear scaling rule; the
         default); False: at the epoch's rate. ``History.learning_rate`` holds the epoch's rate.
+    chunks_to_replicas : {"fixed", "dealt"}
+        Local SGD on more than one replica: chunk k to replica k mod K every epoch (the
+        default, as runs before 4 December 2026 trained), or dealt out anew each epoch
+        (:data:`CHUNKS_TO_REPLICAS`; the run's configuration's default), recorded in the
+        checkpoints.
     **options
         ``epochs``, ``optimizer``, ``learning_rate``, ``l2``, ``clip_norm``, ``schedule``,
         ``early_stopping``, ``callbacks``: as for :func:`climann.model.train`; and
@@ -589,11 +650,15 @@ def train_distributed(
     Raises
     ------
     ClimannError
-        If ``sync_every`` or ``replicas`` is negative, or an ``initial_state`` was taken with
-        other local SGD settings.
+        If ``sync_every`` or ``replicas`` is negative, ``chunks_to_replicas`` is not one of
+        :data:`CHUNKS_TO_REPLICAS`, or an ``initial_state`` was taken with other local SGD
+        settings.
     """
     if not isinstance(sync_every, int) or sync_every < 0 or (replicas is not None and replicas < 1):
         raise ClimannError(f"sync_every must be ≥ 0 and replicas ≥ 1; got {sync_every!r} and {replicas!r}")
+    if chunks_to_replicas not in CHUNKS_TO_REPLICAS:
+        raise ClimannError(f"chunks_to_replicas must be one of {', '.join(CHUNKS_TO_REPLICAS)}; got "
+                           f"{chunks_to_replicas!r}")
     architecture = shared_value(client, network)
     ahead = _Ahead(client, _rate_guess(options))
     validation = None
@@ -624,13 +689,19 @@ def train_distributed(
         run_logger.info("the replicas' learning rate: %d × the epoch's, as %d replicas average %d times fewer steps "
                         "than one process (the linear scaling rule; [compute] scale_learning_rate = false: the "
                         "epoch's rate)", replicas, replicas, replicas)
-    homes = replica_homes(chunk_holders(client, train_samples), replicas)
+    holders = chunk_holders(client, train_samples)
+    dealt = chunks_to_replicas == "dealt" and replicas > 1
+    fixed_homes = replica_homes(holders, replicas)
+
+    def homes_of(pieces: list[Piece]) -> list[str | None]:
+        return round_homes(pieces, holders, replicas) if dealt else fixed_homes
+
     logged: list[int] = []
     warned: list[bool] = []  # holds True once the rounds were judged
 
     def plan(epoch: int) -> list[list[Piece]]:
         return local_sgd_plan(train_samples.rows, replicas=replicas, batch_size=batch_size, sync_every=sync_every,
-                              seed=seed, epoch=epoch, chunks_per_round=chunks_per_round)
+                              seed=seed, epoch=epoch, chunks_per_round=chunks_per_round, dealt=dealt)
 
     def epoch_rounds(epoch: int) -> list[RoundFunction]:
         rounds = plan(epoch)
@@ -654,8 +725,10 @@ def train_distributed(
         ahead.epoch, ahead.next_round = epoch, None
         if epoch < options.get("epochs", EPOCHS) and (following := plan(epoch + 1)):
             ahead.next_round = (epoch + 1, functools.partial(_submit_round, client, settings, train_samples,
-                                                             following[0], epoch + 1, replicas, homes=homes))
-        return [_local_round(client, settings, train_samples, pieces, epoch, replicas, ahead, index == 0, homes)
+                                                             following[0], epoch + 1, replicas,
+                                                             homes=homes_of(following[0])))
+        return [_local_round(client, settings, train_samples, pieces, epoch, replicas, ahead, index == 0,
+                             homes_of(pieces))
                 for index, pieces in enumerate(rounds)]
 
     record = {"local_sgd": {"seed": seed, "replicas": replicas, "sync_every": sync_every, "batch_size": batch_size}}
@@ -663,6 +736,8 @@ def train_distributed(
         record["local_sgd"]["chunks_per_round"] = chunks_per_round
     if scale_learning_rate and replicas > 1:  # (and those of replicas at the epoch's rate)
         record["local_sgd"]["learning_rate_factor"] = replicas
+    if dealt:  # (and those of chunks fixed to their replicas)
+        record["local_sgd"]["chunks_to_replicas"] = chunks_to_replicas
     try:
         return train_in_rounds(network, epoch_rounds, validation=validation, round_stops=True, record=record,
                                **options)

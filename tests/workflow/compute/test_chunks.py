@@ -1,5 +1,9 @@
 """Tests for climann/workflow/compute/chunks.py: chunks read, standardised and kept by the workers."""
 
+import datetime
+import types
+
+import cftime
 import numpy as np
 import pytest
 
@@ -15,6 +19,8 @@ from climann.workflow.compute.chunks import (
     reads_once,
     scaling_and_rows,
     scatter_arrays,
+    short_chunk_warning,
+    steps_per_year,
 )
 from climann.data.batches import blocks_in_split, standardised_table
 from climann.data.scaling import Standardizer
@@ -26,6 +32,53 @@ from tests.workflow.compute.conftest import work_stealing_paused
 def source(tiny_config):
     config = resolve_inputs(tiny_config)
     return pointwise_source(config, open_selected(config))
+
+
+def _months(first_year, first_month, n, calendar="noleap", months=range(1, 13)):
+    dates = [(first_year + (first_month - 1 + k) // 12, (first_month - 1 + k) % 12 + 1) for k in range(n * 12 // len(months) + 12)]
+    return [cftime.datetime(year, month, 15, calendar=calendar) for year, month in dates if month in months][:n]
+
+
+@pytest.mark.parametrize(("times", "months", "expected"), [
+    # break24b F2: 1991-03 to 2004-10 with 12 steps before it read for lags: 176 steps over 15 calendar years
+    pytest.param(_months(1990, 3, 176), (), 12, id="monthly-from-march"),
+    pytest.param(_months(2000, 12, 64, months=(12, 1, 2, 6, 7, 8)), (12, 1, 2, 6, 7, 8), 6, id="djf-and-jja"),
+    pytest.param([cftime.datetime(2000 + k // 360, k % 360 // 30 + 1, k % 30 + 1, calendar="360_day")
+                  for k in range(400)], (), 360, id="daily-360-day"),
+    pytest.param([cftime.datetime(2001, 1, 1, calendar="noleap") + datetime.timedelta(hours=6 * k)
+                  for k in range(50)], (), 1460, id="6-hourly-noleap"),
+    pytest.param([cftime.datetime(2001 + k, 7, 1, calendar="standard") for k in range(5)], (), 1, id="yearly"),
+])
+def test_a_year_holds_the_steps_of_the_axis_nominal_step_and_months_kept(times, months, expected):
+    assert steps_per_year(times, months=months) == pytest.approx(expected)
+
+
+def _fake_source(times):
+    """What short_chunk_warning reads of a PointwiseSource: its time axis."""
+    return types.SimpleNamespace(
+        layout=types.SimpleNamespace(time=types.SimpleNamespace(values=np.array(times, dtype=object))),
+        n_time=len(times))
+
+
+@pytest.mark.parametrize(("held", "n_time", "blocks", "expected"), [
+    pytest.param(False, 144, [(0, 5), (5, 10)], "streamed chunks of 5 time steps, less than a year (12 steps): "
+                 "training shuffles the samples within the chunks of a round, so short chunks train a worse model; "
+                 "raise [data] in_memory_limit_gb", id="streamed"),
+    # 12 years: chunks of at most ⌈144 / 16⌉ = 9 steps, whatever chunk_mb (break24b: 6-month chunks)
+    pytest.param(True, 144, [(0, 6), (6, 12)], "cluster chunks of 6 time steps, less than a year (12 steps): training "
+                 "shuffles the samples within the chunks of a round, so short chunks train a worse model; a cluster "
+                 "cuts the 144 time steps into at least 16 chunks, so data of fewer than 16 years train better in "
+                 "one process (no --workers)", id="cluster-at-least-16-chunks"),
+    pytest.param(True, 240, [(0, 6), (6, 12)], "cluster chunks of 6 time steps, less than a year (12 steps): training "
+                 "shuffles the samples within the chunks of a round, so short chunks train a worse model; raise "
+                 "[compute] chunk_mb if the workers' memory allows, or train in one process (no --workers)",
+                 id="cluster-20-years-by-size"),
+    pytest.param(True, 240, [(0, 12), (12, 24)], None, id="a-year"),
+    pytest.param(True, 144, [(0, 144)], None, id="one-chunk"),
+])
+def test_chunks_shorter_than_a_year_are_warned_about_with_the_way_out_of_their_route(held, n_time, blocks, expected):
+    warning = short_chunk_warning(_fake_source(_months(2000, 1, n_time)), blocks, held=held)
+    assert warning == expected if expected is None else warning.startswith(expected)
 
 
 @pytest.mark.parametrize("chunk_mb", [pytest.param(32.0, id="large-chunks"), pytest.param(0.05, id="capped-by-size")])

@@ -143,7 +143,7 @@ def test_a_streamed_run_stopped_between_rounds_resumes_to_the_uninterrupted_weig
         with pytest.raises(Interrupted) as interrupted:
             run_training(config, run_dir=tmp_path / "run")
     assert interrupted.value.exit_code == 128 + signal.SIGTERM
-    assert "in epoch 2, after batch 3; resume with" in str(interrupted.value)
+    assert "in epoch 2, after round 3; resume with" in str(interrupted.value)  # rounds of one chunk, not batches
     assert [path.name for path in (tmp_path / "run").iterdir()] == [CHECKPOINT_NAME]
     epochs = []
     resumed = run_training(config, run_dir=tmp_path / "run", resume=True, on_epoch=lambda e, h: epochs.append(e))

@@ -209,6 +209,10 @@ def test_a_cluster_run_records_its_provenance_and_log(runs):
     assert [entry["path"] for entry in provenance["inputs"]] == list(distributed.config.data.paths)
     log = (distributed.run_dir / "train.log").read_text()
     assert "cluster: 2 workers (tcp://" in log
+    # 48 monthly steps cut into 16 chunks: shorter than a year whatever chunk_mb, said with the way out
+    assert ("cluster chunks of 3 time steps, less than a year (12 steps): training shuffles the samples within the "
+            "chunks of a round") in log
+    assert "data of fewer than 16 years train better in one process (no --workers)" in log
     for phase in ("recording the inputs", "connecting to the cluster", "preparing data (on the cluster)",
                   "training (on the cluster)", "evaluating (on the cluster)", "writing the run directory"):
         assert phase in log, phase

@@ -172,7 +172,7 @@ def test_a_run_reading_its_chunks_once_or_twice_trains_to_the_same_weights(clien
 
 
 def _local_sgd_in_process(network, tables, rows, n_features, weighted, options, *, batch_size, seed, replicas,
-                          sync_every, chunks_per_round=1, scaled=True):
+                          sync_every, chunks_per_round=1, scaled=True, dealt=False):
     """Local SGD computed in one process from the model layer's pieces: every epoch at the
     schedule's learning rate times the number of replicas (``scaled``, the default; else the
     schedule's rate), every round's replicas one after the other — a replica's chunks of the
@@ -184,10 +184,10 @@ def _local_sgd_in_process(network, tables, rows, n_features, weighted, options, 
         rate = schedule.learning_rate(epoch, initial=initial, epochs=epochs, losses=[])
         optimizer.learning_rate = replicas * rate if scaled else rate
         for pieces in local_sgd_plan(rows, replicas=replicas, batch_size=batch_size, sync_every=sync_every, seed=seed,
-                                     epoch=epoch, chunks_per_round=chunks_per_round):
+                                     epoch=epoch, chunks_per_round=chunks_per_round, dealt=dealt):
             by_replica = {}
             for piece in pieces:
-                by_replica.setdefault(piece.chunk % replicas, []).append(piece)
+                by_replica.setdefault(piece.chunk % replicas if piece.replica is None else piece.replica, []).append(piece)
             results = []
             for share in by_replica.values():
                 own_parameters, own_optimizer, loss_sum, weight_sum = parameters, optimizer, 0.0, 0.0
@@ -276,11 +276,14 @@ def test_the_replicas_step_at_k_times_the_epochs_learning_rate_unless_told_not_t
     assert not np.array_equal(weights[True], weights[False])
 
 
-@pytest.mark.parametrize(("training", "chunks_per_round"), [pytest.param({}, 2, id="defaults-unweighted-2"),
-                                                            pytest.param({"l2": 0.05}, 2, id="l2-2"),
-                                                            pytest.param({}, 0, id="defaults-unweighted-automatic")])
+@pytest.mark.parametrize(("training", "chunks_per_round", "dealt"), [
+    pytest.param({}, 2, False, id="defaults-unweighted-2"),
+    pytest.param({"l2": 0.05}, 2, False, id="l2-2"),
+    pytest.param({}, 0, False, id="defaults-unweighted-automatic"),
+    pytest.param({}, 2, True, id="dealt-anew-each-epoch-2"),
+])
 def test_rounds_of_several_chunks_on_the_cluster_are_bit_identical_to_the_same_rounds_in_one_process(
-        client, prepared, training, chunks_per_round):
+        client, prepared, training, chunks_per_round, dealt):
     """chunks_per_round = 2 (or automatic: here a replica's whole share of the epoch): each
     replica steps through its chunks of the round, each from where the previous one ended,
     before the average."""
@@ -299,12 +302,13 @@ def test_rounds_of_several_chunks_on_the_cluster_are_bit_identical_to_the_same_r
         expected = client.submit(
             _local_sgd_in_process, network, tables, persisted.rows, persisted.n_features, persisted.weighted,
             options, batch_size=batch_size, seed=seed, replicas=2, sync_every=0, chunks_per_round=chunks_per_round,
-            pure=False).result()
+            dealt=dealt, pure=False).result()
         one_chunk = client.submit(
             _local_sgd_in_process, network, tables, persisted.rows, persisted.n_features, persisted.weighted,
             options, batch_size=batch_size, seed=seed, replicas=2, sync_every=0, pure=False).result()
         train_distributed(client, network, persisted, batch_size=batch_size, seed=seed,
-                          **({"chunks_per_round": chunks_per_round} if chunks_per_round else {}), **options)
+                          **({"chunks_per_round": chunks_per_round} if chunks_per_round else {}),
+                          chunks_to_replicas="dealt" if dealt else "fixed", **options)
     finally:
         persisted.release()
     np.testing.assert_array_equal(network.parameter_vector, expected)
@@ -385,6 +389,63 @@ def test_local_sgd_stopped_after_a_round_resumes_from_its_checkpoint_to_the_same
     assert state.rng["local_sgd"]["learning_rate_factor"] == 2
     with pytest.raises(ClimannError, match="does not continue this run"):  # the replicas' rate is the run's too
         _train_scattered(client, X, y, sync_every=sync_every, scale_learning_rate=False, initial_state=state)
+
+
+def test_chunks_dealt_anew_each_epoch_resume_per_round_to_the_uninterrupted_runs_bits(client, tmp_path):
+    """Dealt chunks (the configuration's default): a checkpoint between rounds resumes to the
+    uninterrupted run's bits (the same seed and replicas, the same deal), and it records the
+    dealing: a run with chunks fixed to their replicas (a checkpoint from before) does not
+    continue it."""
+    X, y = _xy()
+    dealt = {"chunks_to_replicas": "dealt", "epochs": 2}
+    expected, expected_history = _train_scattered(client, X, y, **dealt)
+    with pytest.raises(TrainingInterrupted) as interrupted:
+        _train_scattered(client, X, y, stop=_StopAfterReads(9), **dealt)
+    assert interrupted.value.state.epoch == 1 and interrupted.value.state.batch > 0  # inside epoch 2
+    save_state(tmp_path / "state.npz", interrupted.value.state)
+    state, _ = load_state(tmp_path / "state.npz")
+    assert state.rng["local_sgd"]["chunks_to_replicas"] == "dealt"
+    resumed, history = _train_scattered(client, X, y, initial_state=state, **dealt)
+    np.testing.assert_array_equal(resumed, expected)
+    assert history.train_loss == expected_history.train_loss
+    with pytest.raises(ClimannError, match="does not continue this run"):
+        _train_scattered(client, X, y, initial_state=state, epochs=2)
+
+
+@pytest.mark.parametrize("seed", [pytest.param(0, id="seed-0"), pytest.param(7, id="seed-7")])
+def test_dealt_chunks_visit_every_chunk_once_with_other_replicas_each_epoch(seed):
+    """16 chunks of 6 months on 2 replicas: fixed, replica 0 holds chunks 0, 2, 4 … (January
+    to June) every epoch; dealt, each replica gets 8 chunks, of both halves of the year, and
+    other chunks in other epochs."""
+    rows = [100] * 16
+    plan = lambda epoch, dealt: local_sgd_plan(rows, replicas=2, batch_size=30, sync_every=0,  # noqa: E731
+                                               seed=seed, epoch=epoch, chunks_per_round=2, dealt=dealt)
+    owners = {}
+    for epoch in (1, 2, 3):
+        pieces = [piece for pieces in plan(epoch, True) for piece in pieces]
+        assert sorted(piece.chunk for piece in pieces) == list(range(16))
+        owners[epoch] = {piece.chunk: piece.replica for piece in pieces}
+        assert sorted(owners[epoch].values()) == [0] * 8 + [1] * 8
+        for round_pieces in plan(epoch, True):  # a round: 2 chunks of each replica
+            assert sorted(piece.replica for piece in round_pieces) == [0, 0, 1, 1]
+            assert [piece.replica for piece in training.replica_shares(round_pieces, 2)[0]] == [round_pieces[0].replica] * 2
+        assert plan(epoch, True) == plan(epoch, True)
+        assert {piece.chunk % 2 for piece in pieces if piece.replica == 0} == {0, 1}  # both halves of the year
+        fixed = [piece for pieces in plan(epoch, False) for piece in pieces]
+        assert all(piece.replica is None and piece.replica_of(2) == piece.chunk % 2 for piece in fixed)
+    assert owners[1] != owners[2] != owners[3]
+    one = local_sgd_plan(rows, replicas=1, batch_size=30, sync_every=0, seed=seed, epoch=2, dealt=True)
+    assert one == local_sgd_plan(rows, replicas=1, batch_size=30, sync_every=0, seed=seed, epoch=2)  # streamed: as before
+
+
+@pytest.mark.parametrize(("holders", "homes"), [
+    pytest.param(["a", "b", "a", "b"], ["a", "b"], id="each-its-own"),
+    pytest.param(["a", "a", "a", "b"], ["a", "b"], id="the-second-takes-the-other-worker"),
+    pytest.param([None, None, None, None], [None, None], id="nothing-held"),
+])
+def test_replicas_of_a_round_of_dealt_chunks_run_on_different_workers(holders, homes):
+    pieces = [Piece(0, 0, 1, 0), Piece(2, 0, 1, 0), Piece(1, 0, 1, 1), Piece(3, 0, 1, 1)]
+    assert training.round_homes(pieces, holders, 2) == homes
 
 
 @pytest.mark.parametrize(("replicas", "sync_every"), [pytest.param(2, 0, id="2-replicas-whole-chunks"),
