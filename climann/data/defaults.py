@@ -24,8 +24,9 @@ target's horizontal grid, time-varying or static, in the file's order. Left out 
   concentrations beside the NSIDC sea-ice CDR; :mod:`climann.data.same_quantity`);
 - cell areas: static variables with CF ``standard_name = "cell_area"``, or with units of area
   and a name or long name that says cell areas (:data:`CELL_AREA_NAMES`: POP's ``TAREA`` in
-  cm², CMIP's ``areacello``): where the cells are, not what happens in them. A static field in
-  units of area otherwise named (an irrigated area per cell in ha) is data, and a predictor.
+  cm², CMIP's ``areacello``; :data:`CELL_AREA_LONG_NAMES`: "area of T cells"): where the cells
+  are, not what happens in them. A static field in units of area otherwise named (an
+  irrigated area per cell in ha, "area of lake cells") is data, and a predictor.
   An area that the target's ``cell_measures`` does not name does not weigh the scores either:
   the note says so and gives the ``ncatted`` that names it;
 - grid metrics of NEMO's ``mesh_mask.nc`` (or ``domain_cfg.nc``) given beside the output:
@@ -102,14 +103,22 @@ NEMO_GRID_METRICS = re.compile(
 
 #: Names (any case) of the cell-area variables of models and data sets that write no CF
 #: ``standard_name = "cell_area"``: CMIP's ``areacella``/``areacello``/``areacellr``, CESM POP's
-#: and CICE's ``TAREA``/``UAREA``, MOM's ``area_t``/``area_u``, CLM's ``area``, ICON's and CDO
-#: ``gridarea``'s ``cell_area``, ``gridarea``. A static variable so named is the cells' areas
-#: only when its units are of area (:func:`is_cell_area`).
-CELL_AREA_NAMES = re.compile(r"areacell[a-z]?|[tu]area|area_[tuvc]|area|cell_?area|grid_?area")
+#: and CICE's ``TAREA``/``UAREA``, MOM's ``area_t``/``area_u``, ICON's and CDO ``gridarea``'s
+#: ``cell_area``, ``gridarea``. A static variable so named is the cells' areas only when its
+#: units are of area (:func:`is_cell_area`). CLM's ``area`` is not among them: a bare ``area``
+#: is the cells' only with a long name that says so or none (:data:`BARE_AREA_LONG_NAMES`).
+CELL_AREA_NAMES = re.compile(r"areacell[a-z]?|[tu]area|area_[tuvc]|cell_?area|grid_?area")
 
-#: Long names that say the cells' areas: POP's "area of T cells", CLM's "grid cell areas", CF's
-#: "cell area".
-CELL_AREA_LONG_NAMES = re.compile(r"(grid[ _-]?)?cell[ _-]?areas?|area of (the )?(\w+ )?(grid[ _-]?)?cells?")
+#: Long names that say the cells' areas: POP's "area of T cells" and "area of U cells" (CICE's
+#: "area of T grid cells"), CLM's "grid cell areas", CF's "cell area". One letter before
+#: "cells", the grid's point: "area of lake cells" is of the lakes (verify24 F4).
+CELL_AREA_LONG_NAMES = re.compile(r"(grid[ _-]?)?cell[ _-]?areas?|area of (the )?([a-z] )?(grid[ _-]?)?cells?")
+
+#: The long names with which a static variable named ``area`` (any case; CLM's history files,
+#: long name "grid cell areas", and surface data ``AREA``, long name "area") is the cells'
+#: areas, besides :data:`CELL_AREA_LONG_NAMES`: "area" or none. An ``area`` whose long name
+#: says another area ("burned area") is data.
+BARE_AREA_LONG_NAMES = ("", "area")
 
 #: The missing fractions are counted on at most this many time steps, evenly spaced over the
 #: axis (first and last included): a look at the data, not a second pass over all of it.
@@ -392,14 +401,16 @@ def is_cell_area(variable: xr.DataArray, *, time_dim: str) -> bool:
     """Whether a variable is a static field of cell areas: no ``time_dim``, and CF
     ``standard_name = "cell_area"``, or units of area (pint dimensionality length², e.g. POP's
     ``centimeter^2``, CMIP's ``m2``) and a name of :data:`CELL_AREA_NAMES` or a long name of
-    :data:`CELL_AREA_LONG_NAMES`. Units of area alone say nothing of whose area: a static
+    :data:`CELL_AREA_LONG_NAMES` (a bare ``area``: with such a long name, "area" or none,
+    :data:`BARE_AREA_LONG_NAMES`). Units of area alone say nothing of whose area: a static
     harvested area per cell in ha is data."""
     if time_dim in variable.dims:
         return False
     if variable.attrs.get("standard_name") == "cell_area":
         return True
-    named = CELL_AREA_NAMES.fullmatch(str(variable.name).lower()) is not None
     long_name = str(variable.attrs.get("long_name", "")).strip().lower()
+    named = (CELL_AREA_NAMES.fullmatch(str(variable.name).lower()) is not None
+             or (str(variable.name).lower() == "area" and long_name in BARE_AREA_LONG_NAMES))
     if not named and CELL_AREA_LONG_NAMES.fullmatch(long_name) is None:
         return False
     try:

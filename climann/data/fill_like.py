@@ -55,7 +55,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.shell import input_and_copy, ncatted_attribute, ncatted_command, ncatted_number, ncatted_type
-from climann.data.sources import variable_file, variable_where
+from climann.data.sources import files_at, files_text
 from climann.data.stored_values import FILL_ATTRIBUTES, exact_cast, read_type, unpacked
 from climann.errors import ClimannError
 
@@ -488,6 +488,17 @@ def marking_fix(name: str, variable: xr.DataArray, decoded: float) -> str | None
     return _advice(name, variable, FillLike(decoded, (typed[()],), _stored_value(variable, typed[()])))
 
 
+def _command_files(variable: xr.DataArray, found: FillLikeCount, file: str | Path | None) -> str:
+    """The input and output of the ``ncatted`` that marks a value found at ``found.times``: the
+    one file of the variable that holds those steps (:func:`~climann.data.sources.files_at`:
+    of a series combined from an old packed file and newer float ones, the packed file), with
+    its corrected copy beside it; ``file`` when the variable records none; ``IN.nc OUT.nc``
+    when several files hold them and ``file`` is None."""
+    holding = files_at(variable, found.times)
+    own = holding[0] if len(holding) == 1 else file
+    return "IN.nc OUT.nc" if own is None else input_and_copy(own)
+
+
 def _number(value: object) -> str:
     """A fill value as the messages show it: ``1e+20``, ``-999``, ``NaN``."""
     return "NaN" if np.isnan(float(value)) else f"{float(value):g}"
@@ -512,8 +523,9 @@ def _sentence(name: str, variable: xr.DataArray, where: str, value: FillLike, fo
     reader = " (netCDF4-python masks a default fill; xarray and climann do not guess)" if value.default_of else ""
     which = ", which" if value.default_of else " which" if value.extreme_of else " that"
     steps = f", {steps_text(found.times)}" if found.times.size else ""
-    return (f"'{name}' in {variable_where(variable, where)} holds {held} at {found.count} of the {found.size} values "
-            f"checked{steps}, {kind}{which} {unmarked}{reader}, so they are used as data")
+    holding = files_at(variable, found.times)  # those of its files that hold the steps found
+    return (f"'{name}' in {files_text(holding) if holding else where} holds {held} at {found.count} of the "
+            f"{found.size} values checked{steps}, {kind}{which} {unmarked}{reader}, so they are used as data")
 
 
 #: The magnitude from which a fill-like value held by a target or predictor is refused, not warned
@@ -555,15 +567,13 @@ def refuse_huge_fill_like_values(
         return
     fixes = {}
     for name, found in huge.items():
-        own = variable_file(dataset[name]) or file
-        files = "IN.nc OUT.nc" if own is None else input_and_copy(own)
+        files = _command_files(dataset[name], found[0][1], file)
         advice = _advice(name, dataset[name], found[0][0])
         if advice is not None:
             fixes.setdefault(files, []).append(advice)
     name, found = next(iter(huge.items()))
     value, count = max(found, key=lambda item: item[1].count)
-    own = variable_file(dataset[name]) or file
-    files = "IN.nc OUT.nc" if own is None else input_and_copy(own)
+    files = _command_files(dataset[name], count, file)
     sentence = _sentence(name, dataset[name], where, value, count).replace(", so they are used as data", "")
     fix = fixes.get(files, [])
     command = f"; mark them missing: {ncatted_command(fix, files)}" if fix else ""
@@ -604,8 +614,7 @@ def warn_fill_like_values(
     counted = fill_like_counts(dataset, present) if counts is None else counts
     for name, found in counted.items():
         value, counted = max(found.items(), key=lambda item: item[1].count)
-        own = variable_file(dataset[name]) or file
-        files = "IN.nc OUT.nc" if own is None else input_and_copy(own)
+        files = _command_files(dataset[name], counted, file)
         lines.append((_sentence(name, dataset[name], where, value, counted), files))
         advice = _advice(name, dataset[name], value)
         if advice is not None:

@@ -57,6 +57,7 @@ from climann.data.members import with_member_labels_as_coordinates
 from climann.data.paths import ZARR_SUFFIX, matched_paths, path_list, relative_to_working_directory
 from climann.data.notes import kept_for_the_run, note_once
 from climann.data.fill_among_values import with_file_marks
+from climann.data.fill_like import time_dimension
 from climann.data.renames import FileRenames
 from climann.data.repeated_cells import each_place_once, grid_of_each_place_once
 from climann.data.repeated_dimensions import XARRAY_WARNING, without_repeated_dimensions
@@ -480,6 +481,9 @@ def _open_files(
         # each variable's own files, named in the messages about it; see climann.data.sources
         holders = {str(name): [path for path, dataset in zip(files, datasets, strict=True)
                                if name in dataset.data_vars] for name in combined.data_vars}
+        # and each file's steps, so that a message about values at some steps names their files
+        held_times = {str(name): [_steps_of(dataset[name]) for dataset in datasets if name in dataset.data_vars]
+                      for name in combined.data_vars if time_dimension(combined[name]) is not None}
         # what every file had masked below absolute zero, for its warning; see climann.data.absolute_zero
         combined = with_every_file_records(combined, datasets)
         # each file's own fill marks, for the warning about one that is a value of the data; see
@@ -489,9 +493,15 @@ def _open_files(
                                    open_stored=open_input)
         if target is not None and lags:  # a predictor's lags across the target's missing steps: from its own series
             combined = combined.assign(own_series_lags(before, every_file, combined, target=target, lags=lags))
-        return _with_dropped_longitudes(with_source_files(combined, holders), each)
+        return _with_dropped_longitudes(with_source_files(combined, holders, times=held_times), each)
     except (OSError, ValueError, TypeError, KeyError, EOFError) as error:
         raise ClimannError(_explain_open_failure(files, error)) from None
+
+
+def _steps_of(variable: xr.DataArray) -> np.ndarray:
+    """The time steps (coordinate values) of one file's variable; none for a static field."""
+    time = time_dimension(variable)
+    return np.asarray(variable[time].values) if time is not None else np.array([])
 
 
 def _names_in_file(renames: FileRenames, path: Path) -> dict[str, str]:

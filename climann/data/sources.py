@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import numpy as np
 import xarray as xr
 
 #: The key, in a data variable's ``encoding``, of the files it was read from (paths as given
@@ -25,16 +26,38 @@ SOURCE_FILES_KEY = "climann_source_files"
 LISTED_FILES = 2
 
 
-def with_source_files(dataset: xr.Dataset, holders: Mapping[str, Sequence[str | Path]]) -> xr.Dataset:
+#: The key, in a data variable's ``encoding``, of the time steps of each of its
+#: :data:`SOURCE_FILES_KEY` files (their coordinate values, in the same order).
+SOURCE_TIMES_KEY = "climann_source_times"
+
+
+def with_source_files(dataset: xr.Dataset, holders: Mapping[str, Sequence[str | Path]], *,
+                      times: Mapping[str, Sequence[np.ndarray]] | None = None) -> xr.Dataset:
     """``dataset`` whose data variables named in ``holders`` record the files that hold them
-    (:data:`SOURCE_FILES_KEY`); copies of those variables, lazy as given."""
+    (:data:`SOURCE_FILES_KEY`) and, given in ``times``, each file's time steps
+    (:data:`SOURCE_TIMES_KEY`); copies of those variables, lazy as given."""
     recorded = {}
     for name, files in holders.items():
         if name in dataset.data_vars and files:
             variable = dataset[name].variable.copy(deep=False)
             variable.encoding = {**variable.encoding, SOURCE_FILES_KEY: tuple(str(file) for file in files)}
+            if times is not None and name in times:
+                variable.encoding[SOURCE_TIMES_KEY] = tuple(times[name])
             recorded[name] = variable
     return dataset.assign(recorded) if recorded else dataset
+
+
+def files_at(variable: xr.DataArray, times: np.ndarray) -> tuple[str, ...]:
+    """The files of ``variable`` that hold any of the time steps ``times`` (coordinate values),
+    for a message about values found there: of a series combined from an old packed file and
+    newer ones, the file that holds the step, not all of them. Every file of the variable when
+    their steps are not recorded (one file, a static field) or ``times`` is empty."""
+    files = source_files(variable)
+    steps = variable.encoding.get(SOURCE_TIMES_KEY)
+    if steps is None or len(steps) != len(files) or not len(times):
+        return files
+    holding = tuple(file for file, held in zip(files, steps) if np.isin(np.asarray(held), np.asarray(times)).any())
+    return holding or files
 
 
 def source_files(variable: xr.DataArray) -> tuple[str, ...]:

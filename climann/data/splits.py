@@ -323,10 +323,6 @@ def with_dated_descriptions(
     TimeSplit
         ``split`` with its descriptions so dated; masks and ``year_ranges`` unchanged.
     """
-    later = next_year_months(months)
-    first_month, last_month = (min(months), max(months)) if months else (1, 12)
-    if later:  # the season year runs from the first of these months to the last of the others
-        first_month, last_month = later[0], max(set(months) - set(later))
     times = np.asarray(times)
     all_years = season_years(times, months)
     descriptions = dict(split.descriptions)
@@ -345,12 +341,65 @@ def with_dated_descriptions(
         for first_year, last_year in runs:
             steps = chosen[(block_years >= first_year) & (block_years <= last_year)]
             first, last = steps[0], steps[-1]
-            trailing = last.month in later and last.year == last_year  # the series' last December, kept in its year
-            whole = (step is not None and _opens_its_year(first, step, first_month, first_year - bool(later))
-                     and _closes_its_year(last, step, last_month, last_year) and not trailing)
+            whole = _covers_years(first, last, (first_year, last_year), step=step, months=months)
             parts.append(year_span(first_year, last_year) if whole else _dates_span(first, last, step))
         descriptions[name] = ", ".join(parts) + descriptions[name][len(years):]
     return dataclasses.replace(split, descriptions=descriptions)
+
+
+def _covers_years(first: cftime.datetime, last: cftime.datetime, years: tuple[int, int], *,
+                  step: TimeStep | None, months: Collection[int]) -> bool:
+    """Whether steps from ``first`` to ``last`` of an unbroken series at ``step`` cover their
+    (season) ``years``, first and last inclusive, whole (:func:`with_dated_descriptions`)."""
+    later = next_year_months(months)
+    first_month, last_month = (min(months), max(months)) if months else (1, 12)
+    if later:  # the season year runs from the first of these months to the last of the others
+        first_month, last_month = later[0], max(set(months) - set(later))
+    trailing = last.month in later and last.year == years[1]  # the series' last December, kept in its year
+    return (step is not None and _opens_its_year(first, step, first_month, years[0] - bool(later))
+            and _closes_its_year(last, step, last_month, years[1]) and not trailing)
+
+
+def part_year_blocks(
+    split: TimeSplit, times: Sequence[cftime.datetime], *, step: TimeStep | None, months: Collection[int] = (),
+) -> dict[str, int]:
+    """The blocks of a split by years that hold less than one year: every step of the block
+    in one (season) year (:func:`season_years`) that it does not cover whole, as a series
+    beginning or ending in the middle of a year gives its first or last block (data from
+    2000-02 to 2006-01 split by years: a test block of January 2006 alone). Their scores are
+    of part of the seasonal cycle, a one-step block's of one map.
+
+    Parameters
+    ----------
+    split : TimeSplit
+        Blocks over ``times``; only one made of years (``year_ranges``, given or of fractions)
+        is checked: blocks of time steps (fewer than three years) or of files are what they say.
+    times : sequence of cftime.datetime, shape (n_time,)
+    step : TimeStep or None
+        The axis's nominal step (as :func:`with_dated_descriptions`); None: none is reported.
+    months : collection of int
+        The selected calendar months; empty: all.
+
+    Returns
+    -------
+    dict of str to int
+        The number of time steps of each such block, in block order; empty when none.
+    """
+    if split.year_ranges is None or step is None:
+        return {}
+    times, later = np.asarray(times), next_year_months(months)
+    all_years = season_years(times, months)
+    short = {}
+    for name, mask in split.time_masks.items():
+        chosen, block_years = times[mask], all_years[mask]
+        if not len(chosen) or not hasattr(chosen[0], "calendar") or block_years.min() != block_years.max():
+            continue
+        year = int(block_years[0])
+        # the series' last December, kept with the winter before it, adds to that winter
+        winter = [time for time in chosen if not (time.month in later and time.year == year)]
+        if not winter or not _covers_years(winter[0], winter[-1], (year, year), step=step, months=months):
+            short[name] = int(mask.sum())
+    return short
 
 
 def with_season_year_note(split: TimeSplit, months: Collection[int]) -> TimeSplit:

@@ -27,12 +27,14 @@ steps.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from pathlib import Path
 
 import cftime
 import numpy as np
 
-from climann.data.shell import input_and_copy
+from climann.data.shell import input_and_copy, shown_path
+from climann.data.sources import files_text
 from climann.data.time_axis import date_text
 from climann.errors import ClimannError
 
@@ -142,17 +144,29 @@ def first_instant_text(frequency: str) -> str:
     return _PERIODS[frequency][1]
 
 
-def bounds_advice(file: str | Path, frequency: str) -> str:
-    """The way out for a file stamped on its periods' first instants without bounds: "give
+def bounds_advice(files: str | Path | Sequence[str | Path], frequency: str) -> str:
+    """The way out for files stamped on their periods' first instants without bounds: "give
     FILE time bounds: if each value is of the month beginning at its stamp `cdo
     settbounds,month IN OUT`, if of the month ending there `cdo -settbounds,month
     -shifttime,-1day IN OUT`" (CDO's ``settbounds`` gives the calendar period holding each
-    stamp; a stamp closing a period is first moved into it with ``shifttime``)."""
+    stamp; a stamp closing a period is first moved into it with ``shifttime``). Of several
+    files, one shell loop over all of them, each copy ``NAME_bounds.nc`` beside its file (a
+    command for the first alone would meet the same refusal at the next, verify24 F2)."""
     period, _, back = _PERIODS[frequency]
-    files = input_and_copy(file, "bounds")
-    return (f"give {Path(str(file)).name} time bounds: if each value is of the {period} beginning at its stamp "
-            f"`cdo settbounds,{period} {files}`, if of the {period} ending there "
-            f"`cdo -settbounds,{period} -shifttime,{back} {files}`")
+    files = [files] if isinstance(files, (str, Path)) else list(dict.fromkeys(files))
+    if len(files) == 1:
+        pair = input_and_copy(files[0], "bounds")
+        return (f"give {Path(str(files[0])).name} time bounds: if each value is of the {period} beginning at its "
+                f"stamp `cdo settbounds,{period} {pair}`, if of the {period} ending there "
+                f"`cdo -settbounds,{period} -shifttime,{back} {pair}`")
+    listed = " ".join(shown_path(file) for file in files)
+
+    def loop(operators: str) -> str:
+        return f'`for f in {listed}; do cdo {operators} "$f" "${{f%.nc}}_bounds.nc"; done`'
+
+    return (f"give the {len(files)} files time bounds: if each value is of the {period} beginning at its stamp "
+            f"{loop(f'settbounds,{period}')}, if of the {period} ending there "
+            f"{loop(f'-settbounds,{period} -shifttime,{back}')}")
 
 
 def unknown_periods_refusal(
@@ -164,8 +178,9 @@ def unknown_periods_refusal(
     Parameters
     ----------
     frequency : {"yearly", "monthly", "daily"}
-    unsure : (str, str or Path, cftime.datetime)
-        The variable, the file holding its first such stamp, and that stamp.
+    unsure : (str, sequence of str or Path, cftime.datetime)
+        The variable, the files holding such stamps (the first holding the first), and the
+        first stamp.
     known : (str, str or Path, cftime.datetime, (cftime.datetime, cftime.datetime) or None)
         The other variable, its first file, its first stamp there and that step's cell (its
         bounds; None when the stamp lies inside its period).
@@ -178,7 +193,9 @@ def unknown_periods_refusal(
         closing a period is first moved into it with ``shifttime``).
     """
     period, first_instant, _ = _PERIODS[frequency]
-    variable, file, stamp = unsure
+    variable, files, stamp = unsure
+    files = list(dict.fromkeys(files))
+    stamps = f"{files_text(files)} stamp" if len(files) > 1 else f"{Path(str(files[0])).name} stamps"
     other, other_file, other_stamp, cell = known
     if cell is None:
         how = f"from its stamps inside them ({Path(str(other_file)).name}: {date_text(other_stamp)})"
@@ -186,8 +203,8 @@ def unknown_periods_refusal(
         how = (f"from its time bounds ({Path(str(other_file)).name}: {date_text(other_stamp)} for the cell "
                f"{date_text(min(cell))} to {date_text(max(cell))})")
     return ClimannError(
-        f"{Path(str(file)).name} stamps {variable} {first_instant} without time bounds ({date_text(stamp)}, …), and a "
+        f"{stamps} {variable} {first_instant} without time bounds ({date_text(stamp)}, …), and a "
         f"stamp there may open its {period} (ERA5) or close the {period} before (CESM history files), while "
         f"{other}'s {period}s are known {how}: paired by {period}, the two readings put each {variable} value one "
-        f"{period} apart, and climann does not guess; {bounds_advice(file, frequency)}"
+        f"{period} apart, and climann does not guess; {bounds_advice(files, frequency)}"
     )

@@ -217,9 +217,9 @@ def _check_known_periods(axes: Sequence[_Axis]) -> None:
     for unsure in (axis for axis in axes if not axis.known):
         for other in known:
             if _pairs(other, unsure, unsure.opening) != _pairs(other, unsure, unsure.closing):
-                first = int(np.flatnonzero(unsure.opening != unsure.closing)[0])
+                stamped = np.flatnonzero(unsure.opening != unsure.closing)
                 raise unknown_periods_refusal(
-                    other.step, (unsure.variable, unsure.files[first], unsure.times[first]),
+                    other.step, (unsure.variable, [unsure.files[step] for step in stamped], unsure.times[stamped[0]]),
                     (other.variable, other.file, other.times[0], other.cells[0]))
 
 

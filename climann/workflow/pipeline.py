@@ -79,6 +79,7 @@ from climann.workflow.preparation import (
     resolve_inputs,
     sample_source,
     split_for,
+    warn_about_part_years,
 )
 from climann.workflow.provenance import run_provenance
 from climann.workflow.run_directory import (  # noqa: F401 (RunResult … grid_summary: re-exported, the API before the move)
@@ -127,6 +128,7 @@ def fit_network_streaming(
     from climann.workflow.compute.executor import train_in_process  # imports dask.distributed
 
     split = split_for(config, source.layout)
+    warn_about_part_years(config, source.layout, split)
     trained = train_in_process(config, source, split, on_epoch=on_epoch, checkpointing=checkpointing)
     return trained.network, trained.history, split, trained.input_scaler, trained.target_scaler
 
@@ -499,6 +501,7 @@ def _train_evaluate_write(
     if not streamed:
         config = record_split(config, data.split)
         log_data_summary(data, n_files=len(config.data.paths))
+        warn_about_part_years(config, data.samples.layout, data.split)
         phases.begin("training")
         n_train = int(data.sample_masks["train"].sum())
         if config.training.ensemble > 1 and uses_cluster(config.compute):  # members in parallel on the workers

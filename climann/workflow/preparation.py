@@ -42,14 +42,14 @@ from climann.data.sources import files_text
 from climann.data.split_files import check_split_files
 from climann.data.scaling import Standardizer
 from climann.data.splits import (
-    SPLIT_NAMES, TimeSplit, season_years, split_by_blocks, split_by_year_ranges, split_time_blocks,
+    SPLIT_NAMES, TimeSplit, part_year_blocks, season_years, split_by_blocks, split_by_year_ranges, split_time_blocks,
     with_dated_descriptions, with_season_year_note, years_text,
 )
 from climann.data.members import new_data_selection
 from climann.data.subset import (
     season_months, select_new_data_time, select_values, steps_held_before_range, subset_dataset,
 )
-from climann.data.time_axis import check_strided_lags, series_time_step
+from climann.data.time_axis import TimeStep, check_strided_lags, series_time_step
 from climann.data.units import convert_dataset, variable_units, warn_unreadable_units
 from climann.data.unitless_values import TrainingValues, check_unitless_values, checked_values
 from climann.data.variables import data_variable_names, grid_layout, on_grid, require_variable
@@ -727,9 +727,44 @@ def _with_block_descriptions(split: TimeSplit, layout: GridLayout, months: tuple
     terminal, figure titles): ``split``'s blocks of years dated where they do not cover their
     years whole, at the nominal step of the layout's time axis, and the season-year note."""
     times = layout.time.values
-    step = series_time_step(times, segment_starts=segment_starts(layout.time_blocks, len(times)),
+    return with_season_year_note(with_dated_descriptions(split, times, step=_nominal_step(layout), months=months),
+                                 months)
+
+
+def _nominal_step(layout: GridLayout) -> TimeStep | None:
+    """The nominal step of the layout's time axis, each file of ``split_files`` on its own."""
+    times = layout.time.values
+    return series_time_step(times, segment_starts=segment_starts(layout.time_blocks, len(times)),
                             known_step=layout.known_time_step, bounds=layout.time_bounds)
-    return with_season_year_note(with_dated_descriptions(split, times, step=step, months=months), months)
+
+
+def warn_about_part_years(config: RunConfig, layout: GridLayout, split: TimeSplit) -> None:
+    """Warn (on the terminal and in ``train.log``), in one line, when a block of ``train``'s
+    split by years holds less than one year (:func:`~climann.data.splits.part_year_blocks`:
+    data ending in January give a test block of that January alone), with the way out: a
+    ``--time-range`` of whole years, or the blocks' years chosen in ``[data] split_years``.
+    Nothing when every block holds a year.
+
+    A block of whole years holding a gap is no such block: it covers its year from its
+    first month to its last.
+    """
+    months = selected_months(config)
+    short = part_year_blocks(split, layout.time.values, step=_nominal_step(layout), months=months)
+    if not short:
+        return
+    before = layout.steps_before_range
+    years = season_years(layout.time.values[before:], months)
+    first, last = int(years.min()), int(years.max())
+    blocks = "; ".join(f"the {name} block holds {count} time step{'s' * (count != 1)} "
+                       f"({split.descriptions[name]})" for name, count in short.items())
+    labels = split.labels()[before:]
+    held = {int(years[labels == name][0]) for name in short}
+    period = f"{first + (first in held)},{last - (last in held)}"
+    way_out = ("leave that year out, --time-range " + period + ", or choose the blocks' years in "
+               if held & {first, last} else "choose the blocks' years in ")
+    run_logger.warning(f"{blocks}: less than a year (the split gives each block whole years of the data, "
+                       f"{years_text(years)}, and the data hold that part of its year), so its scores are of part "
+                       f"of the seasonal cycle; {way_out}[data] split_years")
 
 
 def field_samples(

@@ -316,6 +316,9 @@ def test_cell_areas_and_fields_of_one_value_where_the_target_is_are_no_default_p
     [
         pytest.param("irrigated", {"units": "ha", "long_name": "area equipped for irrigation"}, id="hectares"),
         pytest.param("lake_area", {"units": "m2", "long_name": "lake area in the cell"}, id="square-metres"),
+        # verify24 F4: any one word before "cells", and the bare name area whatever its long name
+        pytest.param("area_lake", {"units": "km2", "long_name": "area of lake cells"}, id="area-of-lake-cells"),
+        pytest.param("area", {"units": "m2", "long_name": "burned area"}, id="area-named-burned-area"),
     ],
 )
 def test_a_static_field_in_units_of_area_that_is_not_the_cells_areas_stays_a_predictor(name, attrs):
@@ -325,6 +328,27 @@ def test_a_static_field_in_units_of_area_that_is_not_the_cells_areas_stays_a_pre
     dataset[name] = (("lat", "lon"), np.random.default_rng(3).uniform(0, 1e4, (4, 6)), attrs)
     chosen = default_inputs(dataset, "tas")
     assert name in chosen.predictors and chosen.cell_areas == ()
+
+
+@pytest.mark.parametrize(
+    ("name", "attrs"),
+    [
+        pytest.param("TAREA", {"units": "centimeter^2", "long_name": "area of T cells"}, id="POP-TAREA"),
+        pytest.param("UAREA", {"units": "centimeter^2", "long_name": "area of U cells"}, id="POP-UAREA"),
+        pytest.param("tarea", {"units": "m^2", "long_name": "area of T grid cells"}, id="CICE-tarea"),
+        pytest.param("areacello", {"units": "m2"}, id="CMIP-areacello"),
+        pytest.param("area", {"units": "km^2", "long_name": "grid cell areas"}, id="CLM-history-area"),
+        pytest.param("AREA", {"units": "km^2", "long_name": "area"}, id="CLM-surface-data-AREA"),
+        pytest.param("cellsize", {"units": "m2", "long_name": "area of the grid cell"}, id="long-name-alone"),
+    ],
+)
+def test_cell_areas_by_name_or_long_name_are_no_predictors(name, attrs):
+    """verify24 F4: narrowing the rule (no other word before "cells", no bare ``area`` of
+    another long name) keeps these the cells' areas."""
+    dataset = grid_dataset()
+    dataset[name] = (("lat", "lon"), np.random.default_rng(3).uniform(1, 1e4, (4, 6)), attrs)
+    chosen = default_inputs(dataset, "tas")
+    assert name not in chosen.predictors and chosen.cell_areas == (name,)
 
 
 def test_cell_areas_the_target_does_not_name_are_said_not_to_weigh_the_scores(tmp_path):

@@ -228,3 +228,22 @@ def test_short_extremes_in_int_data_are_data(tmp_path, caplog, value):
     """In int data, 32767 is a number like any other (int's extremes are its fill-like values)."""
     path = _write_short(tmp_path / "tas.nc", packed=False, fill=value, dtype="i4", fill_value=np.int32(-1))
     assert _warnings(caplog, open_dataset([path]), ["tas"], where="tas.nc", file=path) == []
+
+
+def test_a_series_of_a_packed_file_and_float_files_names_only_the_file_that_holds_the_value(tmp_path, caplog,
+                                                                                             monkeypatch):
+    """verify24 F1: an old packed short file (its -32768 unmarked) continued by a float file of
+    later months: the warning named both files and its ncatted 'IN.nc OUT.nc'; the value is in
+    the packed file only (its months, by construction), so that file and its copy are named."""
+    monkeypatch.chdir(tmp_path)
+    packed = _write_short(tmp_path / "a.nc", packed=True, fill=-32768, fill_value=np.int16(-32767))
+    later = xr.Dataset({"tas": (("time", "lat", "lon"), np.full((4, LAT.size, LON.size), 290.0, "f4"),
+                                {"units": "W m-2"})},
+                       coords={"time": ("time", np.arange(4, 8) * 30.0 + 15, {"units": "days since 2000-01-01"}),
+                               "lat": ("lat", LAT, {"units": "degrees_north"}),
+                               "lon": ("lon", LON, {"units": "degrees_east"})})
+    later.to_netcdf(tmp_path / "b.nc")
+    dataset = open_dataset([packed, tmp_path / "b.nc"])
+    said = _warnings(caplog, dataset, ["tas"], where="a.nc, b.nc", file=None)
+    assert len(said) == 1 and said[0].startswith("'tas' in a.nc holds ")
+    assert said[0].endswith("if they are missing values: ncatted -a missing_value,tas,o,s,-32768 a.nc a_fixed.nc")

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from climann.data.splits import (
-    TimeSplit, next_year_months, season_years, split_by_blocks, split_by_year_ranges, split_time_blocks,
+    TimeSplit, next_year_months, part_year_blocks, season_years, split_by_blocks, split_by_year_ranges, split_time_blocks,
     with_dated_descriptions, with_season_year_note,
 )
 from climann.data.time_axis import TimeStep
@@ -280,3 +280,38 @@ def test_summer_blocks_are_not_noted():
     times = _monthly(1990, 1994, months=(6, 7, 8))
     split = _winter_blocks(times, (6, 7, 8))
     assert split.descriptions == {"train": "1990–1992", "val": "1993", "test": "1994"}
+
+
+def _part_years(times, step, months=(), fractions=(0.6, 0.2, 0.2)):
+    selected = np.isin([t.month for t in times], months) if months else np.ones(len(times), dtype=bool)
+    times = times[selected]
+    split = split_time_blocks(season_years(times, months), fractions)
+    return part_year_blocks(split, times, step=step, months=months)
+
+
+@pytest.mark.parametrize(("times", "step", "months", "expected"), [
+    pytest.param(_monthly(2000, 2006)[1:-11], MONTHLY, (), {"test": 1}, id="verify24-F3-test-of-january-alone"),
+    pytest.param(_monthly(1990, 1994)[2:-1], MONTHLY, (), {"test": 11}, id="test-of-eleven-months"),
+    pytest.param(_monthly(1990, 1992)[11:], MONTHLY, (), {"train": 1}, id="train-of-one-december"),
+    pytest.param(_monthly(1990, 1994)[2:], MONTHLY, (), {}, id="train-from-march-holds-two-whole-years"),
+    pytest.param(_monthly(1990, 1994), MONTHLY, (), {}, id="whole-years"),
+    pytest.param(np.delete(_monthly(1990, 1994), [56]), MONTHLY, (), {}, id="a-gap-inside-the-test-year"),
+    pytest.param(_steps((1995, 3, 10), (1999, 2, 20), datetime.timedelta(days=1)), DAILY, (), {"test": 51},
+                 id="daily-test-of-january-and-february"),
+    pytest.param(_monthly(1990, 1994), MONTHLY, (12, 1, 2), {}, id="djf-last-winter-whole-and-the-last-december"),
+    pytest.param(_monthly(1990, 1994)[:-10], MONTHLY, (12, 1, 2), {}, id="djf-last-winter-whole"),
+    pytest.param(_monthly(1990, 1994)[:-11], MONTHLY, (12, 1, 2), {"test": 2},
+                 id="djf-last-winter-without-february"),
+])
+def test_a_block_of_less_than_a_year_is_found(times, step, months, expected):
+    """verify24 F3: data ending in January gave a test block of that month alone, without a word.
+    The counts are those of the block's steps, listed by hand."""
+    assert _part_years(times, step, months) == expected
+
+
+def test_blocks_of_time_steps_and_of_files_are_not_checked():
+    times = _monthly(2000, 2001)[:15]  # two years: blocks of time steps, which say so
+    assert part_year_blocks(split_time_blocks(np.array([t.year for t in times]), (0.6, 0.2, 0.2)), times,
+                            step=MONTHLY) == {}
+    labels = ["train"] * 12 + ["val"] + ["test"] * 2
+    assert part_year_blocks(split_by_blocks(labels, [t.year for t in times]), times, step=MONTHLY) == {}

@@ -119,6 +119,21 @@ def _daily_and_monthly(tmp_path):
             "`cdo -settbounds,month -shifttime,-1day pred.nc pred_bounds.nc`",
             id="stamps-mid-month-and-first",
         ),
+        pytest.param(  # verify24 F2: the command fixed the first of the files stamped so, refused again at the next
+            lambda path: (_monthly(grid_dataset(n_years=3)[["tas"]], 2000, day=16).to_netcdf(path / "tas.nc"),
+                          *(_monthly(grid_dataset(n_years=3)[["pred"]], 2000, day=1)
+                            .isel(time=slice(12 * year, 12 * year + 12)).to_netcdf(path / f"pred_{2000 + year}.nc")
+                            for year in range(3))),
+            "pred_2000.nc, pred_2001.nc and 1 more file stamp pred on the 1st at 00:00 without time bounds "
+            "(2000-01-01, …), and a stamp there may open its month (ERA5) or close the month before (CESM history "
+            "files), while tas's months are known from its stamps inside them (tas.nc: 2000-01-16): paired by month, "
+            "the two readings put each pred value one month apart, and climann does not guess; give the 3 files time "
+            "bounds: if each value is of the month beginning at its stamp `for f in pred_2000.nc pred_2001.nc "
+            "pred_2002.nc; do cdo settbounds,month \"$f\" \"${f%.nc}_bounds.nc\"; done`, if of the month ending "
+            "there `for f in pred_2000.nc pred_2001.nc pred_2002.nc; do cdo -settbounds,month -shifttime,-1day "
+            "\"$f\" \"${f%.nc}_bounds.nc\"; done`",
+            id="stamps-first-in-three-files",
+        ),
         pytest.param(
             _daily_and_monthly,
             "tas is monthly (2000-01 to 2001-12) and pred daily (2000-01-01 to 2001-12-31): climann needs every "

@@ -1,6 +1,7 @@
 """The whole path on a tiny generated dataset: files written, re-opened and checked."""
 
 import hashlib
+import logging
 import json
 from types import SimpleNamespace
 
@@ -646,3 +647,29 @@ def test_a_run_of_a_time_range_reads_the_step_before_for_persistence_and_lags_on
     assert run.metrics["splits"]["train"]["persistence"]["n_samples"] == n_train * n_cells
     assert run.metrics["split_periods"] == {"train": f"{first}–{first + 1}", "val": f"{first + 2}",
                                            "test": f"{first + 3}"}
+
+
+@pytest.mark.parametrize("in_memory_limit_gb", [
+    pytest.param(2.0, id="in-memory"),
+    pytest.param(1e-9, id="streamed"),
+])
+@pytest.mark.parametrize(("time_range", "expected"), [
+    pytest.param(["2000-01", "2003-01"], ["the test block holds 1 time step (2003-01): less than a year (the split "
+                                          "gives each block whole years of the data, 2000–2003, and the data hold "
+                                          "that part of its year), so its scores are of part of the seasonal cycle; "
+                                          "leave that year out, --time-range 2000,2002, or choose the blocks' years "
+                                          "in [data] split_years"], id="verify24-F3-a-test-block-of-one-month"),
+    pytest.param(["2000-01", "2002-12"], [], id="whole-years"),
+])
+def test_train_warns_of_a_block_of_less_than_a_year(write_grid, tmp_path, caplog, time_range, expected,
+                                                    in_memory_limit_gb):
+    """verify24 F3: monthly data ending in January were split by years into a test block of that
+    January alone, scored (one map) without a word."""
+    path = write_grid(n_years=5)  # monthly, 2000–2004
+    config = build_config({"data": {"paths": [str(path)], "target": "tas", "predictors": ["pred"],
+                                    "time_range": time_range, "in_memory_limit_gb": in_memory_limit_gb},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        run = run_training(config, run_dir=tmp_path / "run")
+    assert [record.getMessage() for record in caplog.records if "less than a year" in record.getMessage()] == expected
+    assert run.metrics["split_periods"]["test"] == ("2003-01" if expected else "2002")

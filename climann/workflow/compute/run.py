@@ -77,6 +77,7 @@ from climann.workflow.preparation import (
     record_split,
     selected_months,
     split_for,
+    warn_about_part_years,
     warn_steps_without_target,
 )
 from climann.workflow.outputs import publish_run, staging_directory
@@ -454,6 +455,7 @@ def run_distributed(
         source = pointwise_source(config, open_selected(config) if dataset is None else dataset)
         check_predictions_encodable(source.layout, config.evaluation.baselines)
         split = split_for(config, source.layout)
+        warn_about_part_years(config, source.layout, split)
         config = record_split(config, split)
         blocks = chunk_blocks(source, chunk_mb=config.compute.chunk_mb)
         run_logger.info("cluster: %d workers (%s); %d chunks of ≤ %g MiB", len(client.scheduler_info()["workers"]),
