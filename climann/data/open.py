@@ -40,8 +40,8 @@ from climann.data.absolute_zero import with_every_file_records
 from climann.data.cyclic import DROPPED_KEY
 from climann.data.handles import open_netcdf, open_zarr, shared_manager
 from climann.data.coords import (
-    bare_coordinates, find_coordinate, fixed_in_time, time_coordinate, two_dimensional_coordinates,
-    with_2d_coordinates,
+    bare_coordinates, find_coordinate, fixed_in_time, geographic_kinds, time_coordinate,
+    two_dimensional_coordinates, with_2d_coordinates,
 )
 from climann.data.duplicate_files import without_duplicate_files
 from climann.data.experiment_versions import with_experiment_versions_combined
@@ -850,7 +850,7 @@ def _cells_mismatch(reference: dict[str, xr.DataArray], other: dict[str, xr.Data
                 numbers = np.asarray(values.values, np.float64)
                 if str(values.attrs.get("units", "")).startswith("degrees_east") or axis in ("lon", "longitude"):
                     numbers = np.mod(numbers, 360.0)
-                values = values.copy(data=np.sort(numbers))
+                values = values.copy(data=np.sort(numbers).astype(values.dtype, copy=False))
             axes[axis] = values
         return axes
 
@@ -1219,12 +1219,51 @@ def grid_coordinates(dataset: xr.Dataset) -> dict[str, xr.DataArray]:
 
 
 def _spacing(values: np.ndarray) -> float:
-    """The grid spacing: the smallest non-zero step between neighbouring values along any axis
-    (0 for a single value)."""
-    steps = [np.abs(np.diff(values, axis=axis)).ravel() for axis in range(values.ndim) if values.shape[axis] > 1]
-    steps = np.concatenate(steps) if steps else np.empty(0)
-    steps = steps[np.isfinite(steps) & (steps > 0)]
-    return float(steps.min()) if steps.size else 0.0
+    """The grid spacing: along each axis the median step between neighbouring values, the
+    largest of these (0 for a single value). The median, not the smallest step: a 2-D
+    longitude constant along one column up to round-off (the meridian through a grid pole of
+    a rotated or displaced-pole grid) steps there by 1e-16°, which made any rewrite of the
+    same cells "another grid" (break24a F3); the largest axis: a 2-D latitude of a regular
+    grid is constant along its rows."""
+    medians = []
+    for axis in range(values.ndim):
+        if values.shape[axis] > 1:
+            steps = np.abs(np.diff(values, axis=axis))
+            steps = steps[np.isfinite(steps)]
+            if steps.size:
+                medians.append(float(np.median(steps)))
+    return max(medians, default=0.0)
+
+
+#: Stored values of the same cells may differ by this many units in the last place of the
+#: coarsest float type of the two files, times the largest magnitude (float32 coordinates
+#: beside float64 ones: 1.9e-6° at 65°, 1.5e-5° at 320°).
+_STORAGE_ULPS = 4
+
+
+def _storage_precision(*coordinates: xr.DataArray) -> float:
+    """How far apart the same cells' coordinates may lie by the float type they are stored in
+    alone: :data:`_STORAGE_ULPS` × the coarsest type's machine epsilon × the largest |value|
+    (0 for integers)."""
+    kinds = [np.dtype(coordinate.dtype) for coordinate in coordinates]
+    epsilons = [float(np.finfo(kind).eps) for kind in kinds if np.issubdtype(kind, np.floating)]
+    values = [np.abs(np.asarray(coordinate.values, np.float64)) for coordinate in coordinates]
+    largest = max((float(np.nanmax(v)) for v in values if v.size and np.isfinite(v).any()), default=0.0)
+    return _STORAGE_ULPS * max(epsilons, default=0.0) * largest
+
+
+def grid_tolerance(reference: xr.DataArray, other: xr.DataArray) -> float:
+    """How far the same cells' values of a grid coordinate may differ between two files:
+    :data:`GRID_TOLERANCE` × the reference's spacing (:func:`_spacing`, its median step), or
+    the float precision of the coarser of the two stored types (:func:`_storage_precision`),
+    whichever is larger. A grid shifted by a fraction of a cell differs by far more."""
+    spacing = _spacing(np.asarray(reference.values, np.float64))
+    return max(GRID_TOLERANCE * spacing, _storage_precision(reference, other))
+
+
+def _is_longitude(name: str, values: xr.DataArray) -> bool:
+    """Whether a grid coordinate is a longitude (CF standard_name or units, or named so)."""
+    return "longitude" in geographic_kinds(values) or name in ("lon", "longitude")
 
 
 def _units_text(variable: xr.DataArray) -> str:
@@ -1238,23 +1277,29 @@ def grid_mismatch(
     """What makes ``other``'s grid differ from ``reference``'s beyond the tolerance, or None.
 
     Two coordinates of the same name are one when they have the same shape and every value
-    differs by at most :data:`GRID_TOLERANCE` times the reference's spacing. Otherwise the
-    message names the coordinate and its largest difference (e.g. "lat differs by up to
-    0.5° between a.nc and b.nc", ``labels`` naming the two) or the two sizes.
+    differs by at most :func:`grid_tolerance` (:data:`GRID_TOLERANCE` of the median grid
+    spacing, or the float precision the values are stored in); longitudes are compared
+    modulo 360° (−180…180 and 0…360 name the same meridians, on any grid, 1-D or 2-D).
+    Otherwise the message names the coordinate and its largest difference (e.g. "lat
+    differs by up to 0.5° between a.nc and b.nc", ``labels`` naming the two) or the two sizes.
     """
     for name, values in reference.items():
         if name not in other:
             continue
         if other[name].shape != values.shape:
             return f"{name} has {values.size} values in {labels[0]} and {other[name].size} in {labels[1]}"
-        difference = np.abs(np.asarray(other[name].values, np.float64) - np.asarray(values.values, np.float64))
-        largest = float(np.nanmax(difference)) if difference.size else 0.0
-        tolerance = GRID_TOLERANCE * _spacing(np.asarray(values.values, np.float64))
+        difference = np.asarray(other[name].values, np.float64) - np.asarray(values.values, np.float64)
+        if _is_longitude(name, values):
+            difference = wrapped_difference(difference, 0.0)
+        difference = np.abs(difference)
+        largest = float(np.nanmax(difference)) if difference.size and not np.isnan(difference).all() else 0.0
+        tolerance = grid_tolerance(values, other[name])
         if largest > tolerance:
             units = _units_text(values)
             return (
                 f"{name} differs by up to {largest:.6g}{units} between {labels[0]} and {labels[1]} (more than "
-                f"{GRID_TOLERANCE:g} of the grid spacing, {tolerance:.3g}{units})"
+                f"{tolerance:.3g}{units}, {GRID_TOLERANCE:g} of the median grid spacing or the float precision of "
+                f"the values)"
             )
     return None
 
@@ -1283,7 +1328,7 @@ def _in_reference_order(dataset: xr.Dataset, reference: dict[str, xr.DataArray])
         if name not in own or values.dims != (name,) or own[name].dims != (name,) or own[name].shape != values.shape:
             continue
         wanted, present = np.asarray(values.values, np.float64), np.asarray(own[name].values, np.float64)
-        tolerance = GRID_TOLERANCE * _spacing(wanted)
+        tolerance = grid_tolerance(values, own[name])
         if np.all(np.abs(present - wanted) <= tolerance):
             continue  # the same order (perhaps with float rounding, replaced by on_reference_grid)
         gaps = present[None, :] - wanted[:, None]
