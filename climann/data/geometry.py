@@ -315,8 +315,9 @@ def crossed_quadrilaterals(latitude_bounds: np.ndarray, longitude_bounds: np.nda
     A quadrilateral listed round the cell, convex or not, has a diagonal that cuts it into two
     triangles turning the same way; a crossed one has none: either diagonal leaves two
     triangles turning opposite ways. Each triangle's turn is the sign of v₀·(v₁ × v₂) of its
-    corners as unit vectors (no longitude differenced: cells round a pole too). A cell with a
-    repeated or missing (NaN) vertex is not crossed.
+    corners as unit vectors (no longitude differenced: cells round a pole too), none for a
+    degenerate triangle (:func:`_turn`). A cell with a repeated vertex (a triangle, CF section
+    7.1) or a missing (NaN) one is not crossed.
 
     Parameters
     ----------
@@ -330,11 +331,32 @@ def crossed_quadrilaterals(latitude_bounds: np.ndarray, longitude_bounds: np.nda
     latitude, longitude = np.deg2rad(latitude_bounds), np.deg2rad(longitude_bounds)
     v = np.stack([np.cos(latitude) * np.cos(longitude), np.cos(latitude) * np.sin(longitude), np.sin(latitude)],
                  axis=-1)
-    turn = lambda a, b, c: np.sign(np.sum(v[..., a, :] * np.cross(v[..., b, :], v[..., c, :]), axis=-1))  # noqa: E731
+    turn = lambda a, b, c: _turn(v[..., a, :], v[..., b, :], v[..., c, :])  # noqa: E731
     with np.errstate(invalid="ignore"):
         opposite_02 = turn(0, 1, 2) * turn(0, 2, 3) < 0
         opposite_13 = turn(1, 2, 3) * turn(1, 3, 0) < 0
     return opposite_02 & opposite_13
+
+
+#: Below this sine of the angle at a triangle's first corner (or chord between two of its
+#: corners, on the unit sphere: 6e-3 mm on the Earth), the triangle is degenerate and turns
+#: neither way: round-off of float64 unit vectors is 1e-16.
+_DEGENERATE = 1e-10
+
+
+def _turn(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """The way the triangle (a, b, c) of unit vectors (shape (..., 3)) turns: the sign of
+    a·(b × c), +1 anticlockwise seen from above the sphere, −1 clockwise, and 0 for a
+    degenerate triangle (two corners the same, or the three on one great circle): there
+    a·(b × c) is round-off, of random sign (break24a F1: the pole triangles of a rotated grid,
+    two corners bit-identical, were "crossed" one time in ten)."""
+    triple = np.sum(a * np.cross(b, c), axis=-1)
+    ab, ac = np.linalg.norm(b - a, axis=-1), np.linalg.norm(c - a, axis=-1)
+    bc = np.linalg.norm(c - b, axis=-1)
+    short = np.minimum(np.minimum(ab, ac), bc) <= _DEGENERATE
+    with np.errstate(divide="ignore", invalid="ignore"):
+        flat = np.abs(triple) <= _DEGENERATE * ab * ac
+    return np.where(short | flat, 0.0, np.sign(triple))
 
 
 def anticlockwise(latitude_bounds: np.ndarray, longitude_bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -8,6 +8,7 @@ from climann.data.geometry import (
     centre_spacing_areas, crossed_quadrilaterals, encircled_pole, great_circle_polygon_areas, longitude_ends,
     longitude_ends_text, longitude_span, polygon_areas, steps_around_the_circle,
 )
+from tests.grid_files import rotated_to_geographic
 
 RADIUS = 6371000.0
 
@@ -241,3 +242,32 @@ def test_steps_are_taken_round_the_circle_from_the_western_end(longitudes, expec
     """The steps between neighbours in their order round the circle (the 332.5° from 17.75 to
     350.25 is the gap outside a region, not a step: break22c F6)."""
     np.testing.assert_allclose(steps_around_the_circle(longitudes), expected)
+
+
+def _triangles_round_a_grid_pole(step):
+    """The first ring of cells round the south pole of a rotated global grid of ``step``° cells
+    (rotation by hand, tests/grid_files.py): each a triangle, its two corners on the grid pole
+    bit-identical (CF section 7.1 allows a repeated vertex), in CF order round the cell."""
+    west = np.arange(0.0, 360.0, step) - 180.0
+    rlat = np.array([-90.0, -90.0, -90.0 + step, -90.0 + step])[None, :].repeat(west.size, axis=0)
+    rlon = np.stack([west, west + step, west + step, west], axis=-1)
+    latitude, longitude = rotated_to_geographic(rlat, rlon)
+    latitude[:, :2], longitude[:, :2] = latitude[0, 0], longitude[0, 0]  # the grid pole, one point
+    return latitude, longitude
+
+
+@pytest.mark.parametrize("step", [pytest.param(4.0, id="4deg"), pytest.param(1.0, id="1deg"),
+                                  pytest.param(0.25, id="quarter-deg")])
+def test_the_triangles_round_a_grid_pole_are_not_crossed(step):
+    """break24a F1: with two corners the same, v₀·(v₁ × v₂) is round-off of random sign, and 5–12 % of the
+    triangles round a rotated grid's pole were called crossed (their file refused); in the other vertex orders
+    a triangle stays a triangle, and the bowtie of a real cell is still crossed."""
+    latitude, longitude = _triangles_round_a_grid_pole(step)
+    assert not crossed_quadrilaterals(latitude, longitude).any()
+    assert not crossed_quadrilaterals(latitude[:, [0, 1, 3, 2]], longitude[:, [0, 1, 3, 2]]).any()
+    assert not crossed_quadrilaterals(latitude[:, ::-1], longitude[:, ::-1]).any()
+    # a cell of the next ring, four distinct corners: its bowtie is crossed
+    quads = rotated_to_geographic(np.array([[-90.0 + step, -90.0 + step, -90.0 + 2 * step, -90.0 + 2 * step]]),
+                                  np.array([[0.0, step, step, 0.0]]))
+    assert not crossed_quadrilaterals(*quads).any()
+    assert crossed_quadrilaterals(quads[0][:, [0, 1, 3, 2]], quads[1][:, [0, 1, 3, 2]]).all()

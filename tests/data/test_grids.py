@@ -1112,6 +1112,24 @@ def test_2d_corners_crossed_at_some_cells_only_are_refused_naming_the_first(tmp_
         grid_layout(open_dataset([tmp_path / "one_crossed.nc"]), "tas", [])
 
 
+def test_crossed_corners_that_several_files_carry_are_named_in_each(tmp_path):
+    """break24a F1: CMIP files of one variable each carry the same vertices; the way out named one of them, so
+    the run refused the next. Now the ncatted command for the first and the others named."""
+    from climann.data.variables import grid_layout
+
+    _polar_cells_with_corners(tmp_path / "corners.nc", 90.0)
+    dataset = xr.load_dataset(tmp_path / "corners.nc")
+    for name in ("latitude_bnds", "longitude_bnds"):
+        dataset[name].values[0, 2] = dataset[name].values[0, 2, [0, 1, 3, 2]]
+    dataset.to_netcdf(tmp_path / "a_tas.nc")
+    dataset.rename(tas="psl").to_netcdf(tmp_path / "b_psl.nc")
+    with pytest.raises(ClimannError) as error:
+        grid_layout(open_dataset([tmp_path / "a_tas.nc", tmp_path / "b_psl.nc"]), "tas", ["psl"])
+    assert str(error.value).endswith(
+        f"ncatted -a bounds,longitude,d,, {tmp_path}/a_tas.nc {tmp_path}/a_tas_fixed.nc, and the same in b_psl.nc, "
+        "which holds them too")
+
+
 @pytest.mark.parametrize("descending", [pytest.param(False, id="y-ascending"), pytest.param(True, id="y-descending")])
 def test_corners_computed_from_a_mapping_go_anticlockwise_whatever_the_y_direction(tmp_path, descending):
     """break21c F10: on grids whose y axis descends (NSIDC, EASE-Grid 2.0) the corners climann writes ran clockwise;
