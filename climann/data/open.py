@@ -16,7 +16,7 @@ import shlex
 import threading
 import warnings
 from collections import Counter
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import cftime
@@ -757,11 +757,13 @@ def files_on_grid_of(files: Sequence[Path], name: str | None, renames: FileRenam
     """
     if name is None or len(files) < 2:
         return list(files)
-    holders = set()
+    holders, areas = set(), set()
 
     def note_holder(path: Path, raw: xr.Dataset) -> None:
         if renames.original_name(path, name, set(map(str, raw.variables))) is not None:
             holders.add(path)
+        elif _holds_only_cell_areas(raw):
+            areas.add(path)
 
     grids = _file_grids(files, also=note_holder)
     reference = next((path for path in files if path in holders and grids.get(path)), None)
@@ -770,12 +772,18 @@ def files_on_grid_of(files: Sequence[Path], name: str | None, renames: FileRenam
     differences = {path: _cells_mismatch(grids[reference], grids[path], labels=(reference.name, path.name))
                    for path in files if path not in holders and grids.get(path)}
     left_out = [path for path, difference in differences.items() if difference]
-    if left_out:
-        cut = _cut((reference, grids[reference]), (left_out[0], grids[left_out[0]]))
+    for path in [path for path in left_out if path in areas]:  # not a predictor: say what is lost (break24a F4)
         note_once(_log, logging.WARNING, (
-            f"left out, on another grid than the target '{name}' ({differences[left_out[0]]}): "
-            f"{', '.join(path.name for path in left_out)}; the predictors chosen from the data are the variables on "
-            f"the target's grid: {cut or REGRID_ADVICE}"))
+            f"the cell areas of {path.name} are not used: they are on another grid than the target '{name}' "
+            f"({differences[path]}), even in another order of its rows and columns; the areas are computed from "
+            f"the target's grid instead: give the cell-area file of the target's own grid to use its areas"))
+    left_out_data = [path for path in left_out if path not in areas]
+    if left_out_data:
+        cut = _cut((reference, grids[reference]), (left_out_data[0], grids[left_out_data[0]]))
+        note_once(_log, logging.WARNING, (
+            f"left out, on another grid than the target '{name}' ({differences[left_out_data[0]]}): "
+            f"{', '.join(path.name for path in left_out_data)}; the predictors chosen from the data are the variables "
+            f"on the target's grid: {cut or REGRID_ADVICE}"))
     return [path for path in files if path not in left_out]
 
 
@@ -841,8 +849,16 @@ def _file_grids(files: Sequence[Path], also=None) -> dict[Path, dict[str, xr.Dat
 
 def _cells_mismatch(reference: dict[str, xr.DataArray], other: dict[str, xr.DataArray], *,
                     labels: tuple[str, str]) -> str | None:
-    """:func:`grid_mismatch` of the two grids' 1-D axes sorted (longitudes modulo 360°), so
-    that the same cells in another order or longitude convention are one grid."""
+    """:func:`grid_mismatch` of the two grids once ``other``'s cells are put in the reference's
+    order along each 1-D axis whose values are the reference's in another order
+    (:func:`_axis_orders`: rows north to south, the index axes ``j``/``i`` of a CMIP file
+    stored reversed or rolled, its 2-D latitude and longitude moved with them, break24a F4),
+    and the 1-D axes compared sorted (longitudes modulo 360°), so that the same cells in another
+    order or longitude convention are one grid, as they are aligned when combined."""
+    orders = _axis_orders(reference, other, lambda name: _is_longitude(name, reference[name]))
+    other = {name: values.isel({dim: orders[dim] for dim in values.dims if dim in orders})
+             for name, values in other.items()}
+
     def sorted_axes(grid: dict[str, xr.DataArray]) -> dict[str, xr.DataArray]:
         axes = {}
         for axis, values in grid.items():
@@ -1128,19 +1144,22 @@ def _cell_areas_of_another_grid(one: tuple[Path, xr.Dataset], other: tuple[Path,
     :func:`~climann.data.defaults.is_cell_area`), the refusal for it: cell areas are not
     interpolated or cut, they are the areas of the data's own grid or none (break13 F17: an
     ``areacella`` of the ``gr`` grid beside ``gn`` data was advised ``cdo remapbil``)."""
-    from climann.data.defaults import is_cell_area
-
-    def only_areas(dataset: xr.Dataset) -> bool:
-        names = [name for name in dataset.data_vars if dataset[name].ndim >= 2]
-        return bool(names) and all(is_cell_area(dataset[name], time_dim="time") for name in names)
-
     for (areas, data), (other_path, _) in ((one, other), (other, one)):
-        if only_areas(data):
+        if _holds_only_cell_areas(data):
             return (f"{areas.name} holds cell areas of another grid than {other_path.name}: {mismatch}; cell areas are "
                     f"not interpolated: give the cell-area file of the data's own grid (for CMIP data, the areacella "
                     f"of the same grid label, gn or gr), or leave {areas.name} out and climann computes the areas "
                     f"from the grid")
     return None
+
+
+def _holds_only_cell_areas(dataset: xr.Dataset) -> bool:
+    """Whether every gridded variable of a file is cell areas (a CMIP ``areacella``/``areacello``,
+    :func:`~climann.data.defaults.is_cell_area`)."""
+    from climann.data.defaults import is_cell_area
+
+    names = [name for name in dataset.data_vars if dataset[name].ndim >= 2]
+    return bool(names) and all(is_cell_area(dataset[name], time_dim="time") for name in names)
 
 
 def _cut(one: tuple[Path, dict[str, xr.DataArray]], other: tuple[Path, dict[str, xr.DataArray]]) -> str | None:
@@ -1311,19 +1330,13 @@ def _like(coordinate: xr.DataArray, dims: tuple, values: np.ndarray) -> xr.Varia
     return xr.Variable(dims, values, coordinate.attrs, encoding=kept)
 
 
-def _in_reference_order(dataset: xr.Dataset, reference: dict[str, xr.DataArray]) -> xr.Dataset:
-    """``dataset`` reordered along each 1-D grid axis whose values are the reference's in
-    another order (latitude north-to-south against south-to-north) or, for longitude, in
-    another convention (−180…180 against 0…360, equal modulo 360°), within
-    :data:`GRID_TOLERANCE` of the spacing: the cells are the same, aligned by value, and the
-    axis's CF bounds follow them (see :func:`_bounds_following`). Axes that are not such a
-    permutation are left as they are (and compared as they are)."""
-    own = grid_coordinates(dataset)
-    try:
-        longitude = find_coordinate(dataset, "longitude")
-    except ClimannError:
-        longitude = None
-    orders, values_of = {}, {}
+def _axis_orders(reference: dict[str, xr.DataArray], own: dict[str, xr.DataArray],
+                 is_longitude: Callable[[str], bool]) -> dict[str, np.ndarray]:
+    """For each 1-D grid axis of ``own`` whose values are the reference's in another order (or,
+    for a longitude, ``is_longitude(name)``, in another convention: equal modulo 360°) within
+    :func:`grid_tolerance`, the indices of ``own`` that put it in the reference's order. Axes
+    already in that order, and axes that are no such permutation, are left out."""
+    orders = {}
     for name, values in reference.items():
         if name not in own or values.dims != (name,) or own[name].dims != (name,) or own[name].shape != values.shape:
             continue
@@ -1332,12 +1345,29 @@ def _in_reference_order(dataset: xr.Dataset, reference: dict[str, xr.DataArray])
         if np.all(np.abs(present - wanted) <= tolerance):
             continue  # the same order (perhaps with float rounding, replaced by on_reference_grid)
         gaps = present[None, :] - wanted[:, None]
-        matches = np.abs(wrapped_difference(gaps, 0.0) if name == longitude else gaps) <= tolerance
+        matches = np.abs(wrapped_difference(gaps, 0.0) if is_longitude(name) else gaps) <= tolerance
         order = np.argmax(matches, axis=1)
         if matches.sum(axis=1).tolist() == [1] * order.size and len(set(order.tolist())) == order.size:
-            orders[name], values_of[name] = order, _like(own[name], (name,), values.values)
+            orders[name] = order
+    return orders
+
+
+def _in_reference_order(dataset: xr.Dataset, reference: dict[str, xr.DataArray]) -> xr.Dataset:
+    """``dataset`` reordered along each 1-D grid axis whose values are the reference's in
+    another order (latitude north-to-south against south-to-north) or, for longitude, in
+    another convention (−180…180 against 0…360, equal modulo 360°), within
+    :func:`grid_tolerance` (:func:`_axis_orders`): the cells are the same, aligned by value, and
+    the axis's CF bounds follow them (see :func:`_bounds_following`). Axes that are not such a
+    permutation are left as they are (and compared as they are)."""
+    own = grid_coordinates(dataset)
+    try:
+        longitude = find_coordinate(dataset, "longitude")
+    except ClimannError:
+        longitude = None
+    orders = _axis_orders(reference, own, lambda name: name == longitude)
     if not orders:
         return dataset
+    values_of = {name: _like(own[name], (name,), reference[name].values) for name in orders}
     reordered = dataset.isel(orders).assign_coords(values_of)
     for name, order in orders.items():
         before = np.asarray(own[name].values, np.float64)[order]

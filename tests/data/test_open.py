@@ -8,7 +8,7 @@ from climann.data.subset import subset_dataset
 from climann.data.variables import grid_layout
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset, write_climann_file
-from tests.grid_files import LAMBERT, rotated_to_geographic
+from tests.grid_files import LAMBERT, curvilinear_coordinates, rotated_to_geographic
 
 
 def test_expand_paths_accepts_files_globs_and_directories(tmp_path):
@@ -616,6 +616,56 @@ def test_a_rotated_grid_shifted_by_a_fraction_of_a_cell_is_another_grid(tmp_path
     assert re.search(r"left out, on another grid than the target 'tas' \((lat|lon) differs by up to", caplog.text)
     with pytest.raises(ClimannError, match=r"different grids: (lat|lon) differs by up to"):
         open_dataset([target, other], variables=["tas", "hurs"])
+
+
+def _cmip_ocean_files(folder, areas_change):
+    """A CMIP-like ocean grid (index axes j/i stored as coordinates, 2-D latitude/longitude): tos, and
+    areacello of its cells changed by ``areas_change``; the areas as written in tos's order."""
+    latitude, longitude = curvilinear_coordinates()
+    coords = {"j": ("j", np.arange(5), {"units": "1"}), "i": ("i", np.arange(6), {"units": "1"}),
+              "latitude": (("j", "i"), latitude, {"standard_name": "latitude", "units": "degrees_north"}),
+              "longitude": (("j", "i"), longitude, {"standard_name": "longitude", "units": "degrees_east"})}
+    areas = np.random.default_rng(3).uniform(1e10, 2e10, latitude.shape)
+    tos = np.random.default_rng(4).normal(15.0, 2.0, (12, *latitude.shape)).astype(np.float32)
+    time = ("time", 15.0 + 30.0 * np.arange(12), {"units": "days since 2000-01-01", "calendar": "360_day"})
+    xr.Dataset({"tos": (("time", "j", "i"), tos, {"units": "degC", "cell_measures": "area: areacello"})},
+               coords={**coords, "time": time}).to_netcdf(folder / "tos_Omon.nc")
+    written = xr.Dataset({"areacello": (("j", "i"), areas, {"standard_name": "cell_area", "units": "m2"})},
+                         coords=coords)
+    areas_change(written).to_netcdf(folder / "areacello_Ofx.nc")
+    return areas
+
+
+@pytest.mark.parametrize("change", [
+    pytest.param(lambda d: d.isel(j=slice(None, None, -1)), id="rows-reversed"),
+    pytest.param(lambda d: d.roll(i=2, roll_coords=True), id="columns-rolled"),
+    pytest.param(lambda d: d.assign_coords(longitude=(d.longitude + 180.0) % 360.0 - 180.0), id="minus-180-to-180"),
+])
+def test_cell_areas_stored_in_another_order_are_matched_to_the_grid_by_coordinate(tmp_path, caplog, change):
+    """break24a F4: an areacello whose rows are stored reversed, or whose columns are rolled, was "left out, on
+    another grid" as a predictor, and the run weighed by computed areas without a word. Its j/i say which cell
+    each value is: the areas are read in the target's order."""
+    import logging
+
+    areas = _cmip_ocean_files(tmp_path, change)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        opened = open_dataset(expand_paths([tmp_path]), grid_of="tos")
+    np.testing.assert_array_equal(opened["areacello"].values, areas)
+    assert "another grid" not in caplog.text
+
+
+def test_cell_areas_that_cannot_be_matched_to_the_grid_are_said_to_be_unused(tmp_path, caplog):
+    """An areacello whose rows are reversed with no j/i to say so is on another grid: a warning says its areas are
+    not used, not that a predictor is left out."""
+    import logging
+
+    _cmip_ocean_files(tmp_path, lambda d: d.drop_vars(["j", "i"]).isel(j=slice(None, None, -1)))
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        opened = open_dataset(expand_paths([tmp_path]), grid_of="tos")
+    assert "areacello" not in opened.data_vars
+    assert ("the cell areas of areacello_Ofx.nc are not used: they are on another grid than the target 'tos' "
+            "(latitude differs by up to 120°") in caplog.text
+    assert "left out" not in caplog.text and "remapbil" not in caplog.text
 
 
 def test_a_file_with_a_netcdf4_string_coordinate_opens_again_and_again(tmp_path):
