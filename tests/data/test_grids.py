@@ -404,7 +404,8 @@ def _tilted_grid_at_the_antimeridian(rlat, rlon):
 
 
 @pytest.mark.parametrize("with_bounds, rtol", [
-    pytest.param(True, 1e-4, id="with-corners"),
+    # great circles between the corners, not the rotated boxes' small circles: 1.2e-4 at the column along 180°
+    pytest.param(True, 3e-4, id="with-corners"),
     pytest.param(False, 1e-3, id="centres-only"),  # one-sided steps at the grid's edges: O(Δ²), Δ = 2° = 0.035
 ])
 def test_a_curvilinear_grid_across_the_antimeridian_has_its_areas_and_regions(tmp_path, with_bounds, rtol):
