@@ -261,9 +261,9 @@ def wrapped_difference(longitude: np.ndarray, reference: np.ndarray | float) -> 
     return (np.asarray(longitude, np.float64) - reference + 180.0) % 360.0 - 180.0
 
 
-#: The most longitude, degrees, that an edge of a cell off a parallel may span for
-#: :func:`polygon_areas` to take it as straight in the (λ, sin φ) plane (relative area error
-#: below 1e-4); a cell with a longer one gets its geodesic polygon area.
+#: The most longitude, degrees, that an edge of a cell off a parallel spanned for
+#: :func:`polygon_areas` with ``straight_edges`` (runs trained before 4 December 2026) to take
+#: it as straight in the (λ, sin φ) plane; a cell with a longer one got its geodesic polygon area.
 STRAIGHT_EDGE_DEGREES = 1.0
 
 #: The most two latitudes of an edge may differ, degrees, for :func:`polygon_areas` to take
@@ -272,30 +272,38 @@ STRAIGHT_EDGE_DEGREES = 1.0
 PARALLEL_TOLERANCE_DEGREES = 1e-5
 
 
-def polygon_areas(latitude_bounds: np.ndarray, longitude_bounds: np.ndarray) -> np.ndarray:
+def polygon_areas(latitude_bounds: np.ndarray, longitude_bounds: np.ndarray, *,
+                  straight_edges: bool = False) -> np.ndarray:
     """Area of each cell from its corners, on the unit sphere (steradians).
 
-    Each cell is the polygon through its vertices in the plane of the Lambert cylindrical
-    equal-area projection (x = λ in radians, y = sin φ), whose areas equal areas on the
-    sphere; the shoelace formula A = ½ |Σₖ (xₖ yₖ₊₁ − xₖ₊₁ yₖ)| gives it. For cells bounded
-    by meridians and parallels (a regular grid) this is exact, (λ₂ − λ₁)(sin φ₂ − sin φ₁);
-    for other cells it takes the edges as straight in that projection rather than great
-    circles, a relative difference that grows with the longitude an edge spans: below 1e-4
-    while no edge off a parallel spans more than :data:`STRAIGHT_EDGE_DEGREES` of longitude
-    (1° cells away from the poles), but 2e-3 at 5° and 3.5e-2 at 20°, as the edges of the
-    25 km polar stereographic sea-ice cells within 60 km of a pole do (break21c). Such cells
-    get the area of the geodesic polygon through their vertices
-    (:func:`great_circle_polygon_areas`, as CDO and ESMF take the edges of curvilinear cells),
-    and so does a cell that goes round a pole, or has the pole on its edge or as a vertex (its
-    longitudes do not come back to where they started, or a single vertex is at ±90°; a
-    latitude-longitude box at the pole has two there), which has no polygon in that plane.
-    Longitudes are taken relative to each cell's first vertex, so cells across the dateline
-    are whole.
+    The area is the sum over the cell's edges of the signed area between each edge and the
+    equator (Green's theorem on the sphere), each edge from (φ₁, λ₁) to (φ₂, λ₂), Δλ = λ₂ − λ₁
+    in [−π, π). A latitude-longitude box (every edge along a parallel or a meridian, within
+    :data:`PARALLEL_TOLERANCE_DEGREES`) has its edges along them: Δλ sin φ under a parallel,
+    so the box gets (λ₂ − λ₁)(sin φ₂ − sin φ₁), exactly. Any other cell has great circles
+    between its corners (as CDO, ESMF and pyproj take the edges of curvilinear cells; two
+    corners of a rotated cell at one latitude are no parallel), each bounding the spherical
+    trapezoid E with tan(E/2) = tan(Δλ/2) (t₁ + t₂) / (1 + t₁t₂), t = tan(φ/2) (Chamberlain
+    and Duquette 2007, JPL Publication 07-03): its geodesic polygon's area, exactly, at any
+    size and next to any grid pole. A cell that goes
+    round a pole, or has a single vertex on one (its longitudes do not come back to where they
+    started; a latitude-longitude box at the pole has two there), gets the area of the
+    geodesic polygon through its vertices (:func:`great_circle_polygon_areas`), which needs no
+    longitude differenced. Longitudes are differenced edge by edge, so cells across the
+    dateline are whole.
+
+    With ``straight_edges`` (the areas of runs trained before 4 December 2026, kept so that
+    they re-score as trained): edges off a parallel are straight in the plane of the Lambert
+    cylindrical equal-area projection (x = λ, y = sin φ; the shoelace formula), unless one
+    spans more than :data:`STRAIGHT_EDGE_DEGREES` of longitude, when the cell gets its geodesic
+    polygon area; off by up to 2–7 % for narrow cells next to a grid pole (break24a F2).
 
     Parameters
     ----------
     latitude_bounds, longitude_bounds : ndarray, shape (..., n_vertices)
         The vertices in order (clockwise or anticlockwise, as CF asks), degrees.
+    straight_edges : bool
+        The areas of runs trained before 4 December 2026 (``[data] cell_edges = "straight"``).
 
     Returns
     -------
@@ -303,18 +311,28 @@ def polygon_areas(latitude_bounds: np.ndarray, longitude_bounds: np.ndarray) -> 
     """
     longitude_bounds = np.asarray(longitude_bounds, np.float64)
     latitude_bounds = np.asarray(latitude_bounds, np.float64)
-    x = np.deg2rad(wrapped_difference(longitude_bounds, longitude_bounds[..., :1]))
-    y = np.sin(np.deg2rad(latitude_bounds))
-    x_next, y_next = np.roll(x, -1, axis=-1), np.roll(y, -1, axis=-1)
-    areas = 0.5 * np.abs(np.sum(x * y_next - x_next * y, axis=-1))
     steps = wrapped_difference(np.roll(longitude_bounds, -1, axis=-1), longitude_bounds)
-    # exact in the plane; within float32's rounding of a latitude (7.6e-6° at 90°: corners stored in float32, as
+    latitude, latitude_next = np.deg2rad(latitude_bounds), np.deg2rad(np.roll(latitude_bounds, -1, axis=-1))
+    # exact along a parallel; within float32's rounding of a latitude (7.6e-6° at 90°: corners stored in float32, as
     # CDO's gridbounds or a reprojection leave them, verify21b F5) still a parallel
-    along_parallel = np.abs(np.roll(latitude_bounds, -1, axis=-1) - latitude_bounds) <= PARALLEL_TOLERANCE_DEGREES
-    bent = (np.abs(steps) > STRAIGHT_EDGE_DEGREES) & ~along_parallel
-    polar = ((np.abs(np.sum(steps, axis=-1)) > 1.0) | bent.any(axis=-1)
+    along_parallel = np.abs(latitude_next - latitude) <= np.deg2rad(PARALLEL_TOLERANCE_DEGREES)
+    widths = np.deg2rad(steps)
+    under_straight = widths * (np.sin(latitude) + np.sin(latitude_next)) / 2  # a parallel's Δλ sin φ too
+    if straight_edges:  # as before 4 December 2026, to the bit: the shoelace in the (λ, sin φ) plane
+        x = np.deg2rad(wrapped_difference(longitude_bounds, longitude_bounds[..., :1]))
+        y = np.sin(latitude)
+        areas = 0.5 * np.abs(np.sum(x * np.roll(y, -1, axis=-1) - np.roll(x, -1, axis=-1) * y, axis=-1))
+        bent = ((np.abs(steps) > STRAIGHT_EDGE_DEGREES) & ~along_parallel).any(axis=-1)
+    else:
+        t, t_next = np.tan(latitude / 2), np.tan(latitude_next / 2)
+        under_great_circle = 2 * np.arctan2(np.tan(widths / 2) * (t + t_next), 1 + t * t_next)
+        along_meridian = np.abs(steps) <= PARALLEL_TOLERANCE_DEGREES
+        box = (along_parallel | along_meridian).all(axis=-1, keepdims=True)
+        areas = np.abs(np.sum(np.where(box, under_straight, under_great_circle), axis=-1))
+        bent = False
+    polar = ((np.abs(np.sum(steps, axis=-1)) > 1.0) | bent
              | (np.sum(np.abs(latitude_bounds) >= 90.0 - PARALLEL_TOLERANCE_DEGREES, axis=-1) == 1))  # a box: 2
-    if polar.any():
+    if np.any(polar):
         areas = np.where(polar, great_circle_polygon_areas(latitude_bounds, longitude_bounds), areas)
     return areas
 
@@ -327,8 +345,9 @@ def crossed_quadrilaterals(latitude_bounds: np.ndarray, longitude_bounds: np.nda
     A quadrilateral listed round the cell, convex or not, has a diagonal that cuts it into two
     triangles turning the same way; a crossed one has none: either diagonal leaves two
     triangles turning opposite ways. Each triangle's turn is the sign of v₀·(v₁ × v₂) of its
-    corners as unit vectors (no longitude differenced: cells round a pole too). A cell with a
-    repeated or missing (NaN) vertex is not crossed.
+    corners as unit vectors (no longitude differenced: cells round a pole too), none for a
+    degenerate triangle (:func:`_turn`). A cell with a repeated vertex (a triangle, CF section
+    7.1) or a missing (NaN) one is not crossed.
 
     Parameters
     ----------
@@ -342,11 +361,32 @@ def crossed_quadrilaterals(latitude_bounds: np.ndarray, longitude_bounds: np.nda
     latitude, longitude = np.deg2rad(latitude_bounds), np.deg2rad(longitude_bounds)
     v = np.stack([np.cos(latitude) * np.cos(longitude), np.cos(latitude) * np.sin(longitude), np.sin(latitude)],
                  axis=-1)
-    turn = lambda a, b, c: np.sign(np.sum(v[..., a, :] * np.cross(v[..., b, :], v[..., c, :]), axis=-1))  # noqa: E731
+    turn = lambda a, b, c: _turn(v[..., a, :], v[..., b, :], v[..., c, :])  # noqa: E731
     with np.errstate(invalid="ignore"):
         opposite_02 = turn(0, 1, 2) * turn(0, 2, 3) < 0
         opposite_13 = turn(1, 2, 3) * turn(1, 3, 0) < 0
     return opposite_02 & opposite_13
+
+
+#: Below this sine of the angle at a triangle's first corner (or chord between two of its
+#: corners, on the unit sphere: 6e-3 mm on the Earth), the triangle is degenerate and turns
+#: neither way: round-off of float64 unit vectors is 1e-16.
+_DEGENERATE = 1e-10
+
+
+def _turn(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """The way the triangle (a, b, c) of unit vectors (shape (..., 3)) turns: the sign of
+    a·(b × c), +1 anticlockwise seen from above the sphere, −1 clockwise, and 0 for a
+    degenerate triangle (two corners the same, or the three on one great circle): there
+    a·(b × c) is round-off, of random sign (break24a F1: the pole triangles of a rotated grid,
+    two corners bit-identical, were "crossed" one time in ten)."""
+    triple = np.sum(a * np.cross(b, c), axis=-1)
+    ab, ac = np.linalg.norm(b - a, axis=-1), np.linalg.norm(c - a, axis=-1)
+    bc = np.linalg.norm(c - b, axis=-1)
+    short = np.minimum(np.minimum(ab, ac), bc) <= _DEGENERATE
+    with np.errstate(divide="ignore", invalid="ignore"):
+        flat = np.abs(triple) <= _DEGENERATE * ab * ac
+    return np.where(short | flat, 0.0, np.sign(triple))
 
 
 def anticlockwise(latitude_bounds: np.ndarray, longitude_bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -28,7 +28,10 @@ from climann.data.geometry import (
 from climann.data.layout import Coordinate, GeographicGrid
 from climann.data.notes import note_once
 from climann.data.projections import ProjectionReading, check_grid_mapping_name, projection_reading
-from climann.data.shell import ncap2_command, ncap2_name, ncatted_attribute, shown_path, source_and_copy
+from climann.data.shell import (
+    input_and_copy, ncap2_command, ncap2_name, ncatted_attribute, shown_path, source_and_copy,
+)
+from climann.data.sources import files_text, source_files
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -244,8 +247,16 @@ def _whose(dataset: xr.Dataset, target: str | None) -> str:
 
 
 def _without_bounds_advice(dataset: xr.Dataset, name: str) -> str:
+    """The way out of bounds of ``name`` that cannot be used: fill them in, or the ncatted
+    command that removes its ``bounds`` attribute, for the first file holding the bounds and,
+    when several do (CMIP files of one variable each carry the same vertices), naming the
+    others (break24a F1: one file named of four)."""
+    holders = source_files(dataset[bounds]) if (bounds := dataset[name].attrs.get("bounds")) in dataset else ()
+    first = input_and_copy(holders[0]) if holders else source_and_copy(dataset, dataset[name])
+    others = (f", and the same in {files_text(holders[1:])}, which hold{'s' if len(holders) == 2 else ''} them too"
+              if len(holders) > 1 else "")
     return (f"fill in the bounds, or remove the bounds attribute to have the areas computed from the cell centres: "
-            f"ncatted {ncatted_attribute('bounds', name, 'd')} {source_and_copy(dataset, dataset[name])}")
+            f"ncatted {ncatted_attribute('bounds', name, 'd')} {first}{others}")
 
 
 #: How far past ±90° a latitude bound may lie as the rounding of a pole written in float32

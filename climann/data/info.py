@@ -412,8 +412,10 @@ def _axis_text(dataset: xr.Dataset, dim: str) -> str:
         return f"'{dim}': {dataset.sizes[dim]} values, index only"
     values = np.asarray(dataset[dim].values, np.float64)
     kind = dataset[dim].attrs.get("standard_name", "no standard_name")
-    units = dataset[dim].attrs.get("units", "no units")
-    return f"'{dim}': {values.size} values, {values[0]:g} to {values[-1]:g} {units} ({kind})"
+    units = str(dataset[dim].attrs.get("units", "no units")).strip()
+    # CMOR's index axes j/i have units "1", a pure number: "0 to 44 1" read as a range to 441 (break24a F6)
+    units_text = "" if units == "1" else f" {units}"
+    return f"'{dim}': {values.size} values, {values[0]:g} to {values[-1]:g}{units_text} ({kind})"
 
 
 def _curvilinear_lines(dataset: xr.Dataset, target: str) -> list[str] | None:

@@ -30,6 +30,16 @@ AREA_EXTENT_ATTRIBUTE = "climann_area_extent"
 #: time selection's records (:data:`climann.data.time_cells.VALUE_STEP_KEY`).
 GRID_STRIDE_KEY = "climann_grid_stride"
 
+#: How a run joins 2-D cell corners for their areas (``[data] cell_edges``): by great
+#: circles, exactly (``great_circle``, since 4 December 2026), or straight in the (λ, sin φ)
+#: plane while they span under 1° of longitude (``straight``, runs trained before; see
+#: :func:`~climann.data.geometry.polygon_areas`).
+CELL_EDGES = ("great_circle", "straight")
+
+#: The key of a time coordinate's ``encoding`` marking ``[data] cell_edges = "straight"``
+#: (:func:`climann.data.subset.with_cell_edges`); see :attr:`GridLayout.straight_cell_edges`.
+STRAIGHT_CELL_EDGES_KEY = "climann_straight_cell_edges"
+
 #: The global attribute by which a file says that its land, seas and mountains are invented
 #: (climann's synthetic sample, :mod:`climann.data.sample_data`), its value beginning with
 #: :data:`SYNTHETIC_GEOGRAPHY`: its maps get no coastlines of the Earth, which would lie across
@@ -166,6 +176,11 @@ class GridLayout:
     selected_by_stamps : bool
         Whether the run's ``months``/``seasons`` chose the steps by their stamps
         (``[data] selection_dated_by = "stamp"``), not by their time cells' middles.
+    straight_cell_edges : bool
+        Whether 2-D cell corners are joined by edges straight in the (λ, sin φ) plane, as for
+        runs trained before 4 December 2026 (``[data] cell_edges = "straight"``,
+        :data:`STRAIGHT_CELL_EDGES_KEY`), not by great circles
+        (:func:`~climann.data.geometry.polygon_areas`).
     input_history : str
         The input's global ``history`` attribute (of the first file), '' when it has none.
     geography : str
@@ -235,6 +250,7 @@ class GridLayout:
     value_time_step: TimeStep | None = None
     steps_before_range: int = 0
     selected_by_stamps: bool = False
+    straight_cell_edges: bool = False
     cell_areas: np.ndarray | None = None
     cell_measure: Coordinate | None = None
     time_storage: str = ""
@@ -400,7 +416,8 @@ class GridLayout:
         if grid.cell_areas is not None:
             area = np.asarray(grid.cell_areas, np.float64)
         elif grid.latitude_bounds is not None and grid.longitude_bounds is not None:
-            area = polygon_areas(grid.latitude_bounds.values, grid.longitude_bounds.values)
+            area = polygon_areas(grid.latitude_bounds.values, grid.longitude_bounds.values,
+                                 straight_edges=self.straight_cell_edges)
         else:
             area = centre_spacing_areas(*self.geographic_coordinates())
         return np.where(np.isfinite(area), area, 0.0)  # a cell without a position has no area

@@ -16,7 +16,7 @@ import shlex
 import threading
 import warnings
 from collections import Counter
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import cftime
@@ -40,8 +40,8 @@ from climann.data.absolute_zero import with_every_file_records
 from climann.data.cyclic import DROPPED_KEY
 from climann.data.handles import open_netcdf, open_zarr, shared_manager
 from climann.data.coords import (
-    bare_coordinates, find_coordinate, fixed_in_time, time_coordinate, two_dimensional_coordinates,
-    with_2d_coordinates,
+    bare_coordinates, find_coordinate, fixed_in_time, geographic_kinds, time_coordinate,
+    two_dimensional_coordinates, with_2d_coordinates,
 )
 from climann.data.duplicate_files import without_duplicate_files
 from climann.data.experiment_versions import with_experiment_versions_combined
@@ -767,11 +767,13 @@ def files_on_grid_of(files: Sequence[Path], name: str | None, renames: FileRenam
     """
     if name is None or len(files) < 2:
         return list(files)
-    holders = set()
+    holders, areas = set(), set()
 
     def note_holder(path: Path, raw: xr.Dataset) -> None:
         if renames.original_name(path, name, set(map(str, raw.variables))) is not None:
             holders.add(path)
+        elif _holds_only_cell_areas(raw):
+            areas.add(path)
 
     grids = _file_grids(files, also=note_holder)
     reference = next((path for path in files if path in holders and grids.get(path)), None)
@@ -780,12 +782,18 @@ def files_on_grid_of(files: Sequence[Path], name: str | None, renames: FileRenam
     differences = {path: _cells_mismatch(grids[reference], grids[path], labels=(reference.name, path.name))
                    for path in files if path not in holders and grids.get(path)}
     left_out = [path for path, difference in differences.items() if difference]
-    if left_out:
-        cut = _cut((reference, grids[reference]), (left_out[0], grids[left_out[0]]))
+    for path in [path for path in left_out if path in areas]:  # not a predictor: say what is lost (break24a F4)
         note_once(_log, logging.WARNING, (
-            f"left out, on another grid than the target '{name}' ({differences[left_out[0]]}): "
-            f"{', '.join(path.name for path in left_out)}; the predictors chosen from the data are the variables on "
-            f"the target's grid: {cut or REGRID_ADVICE}"))
+            f"the cell areas of {path.name} are not used: they are on another grid than the target '{name}' "
+            f"({differences[path]}), even in another order of its rows and columns; the areas are computed from "
+            f"the target's grid instead: give the cell-area file of the target's own grid to use its areas"))
+    left_out_data = [path for path in left_out if path not in areas]
+    if left_out_data:
+        cut = _cut((reference, grids[reference]), (left_out_data[0], grids[left_out_data[0]]))
+        note_once(_log, logging.WARNING, (
+            f"left out, on another grid than the target '{name}' ({differences[left_out_data[0]]}): "
+            f"{', '.join(path.name for path in left_out_data)}; the predictors chosen from the data are the variables "
+            f"on the target's grid: {cut or REGRID_ADVICE}"))
     return [path for path in files if path not in left_out]
 
 
@@ -851,8 +859,16 @@ def _file_grids(files: Sequence[Path], also=None) -> dict[Path, dict[str, xr.Dat
 
 def _cells_mismatch(reference: dict[str, xr.DataArray], other: dict[str, xr.DataArray], *,
                     labels: tuple[str, str]) -> str | None:
-    """:func:`grid_mismatch` of the two grids' 1-D axes sorted (longitudes modulo 360°), so
-    that the same cells in another order or longitude convention are one grid."""
+    """:func:`grid_mismatch` of the two grids once ``other``'s cells are put in the reference's
+    order along each 1-D axis whose values are the reference's in another order
+    (:func:`_axis_orders`: rows north to south, the index axes ``j``/``i`` of a CMIP file
+    stored reversed or rolled, its 2-D latitude and longitude moved with them, break24a F4),
+    and the 1-D axes compared sorted (longitudes modulo 360°), so that the same cells in another
+    order or longitude convention are one grid, as they are aligned when combined."""
+    orders = _axis_orders(reference, other, lambda name: _is_longitude(name, reference[name]))
+    other = {name: values.isel({dim: orders[dim] for dim in values.dims if dim in orders})
+             for name, values in other.items()}
+
     def sorted_axes(grid: dict[str, xr.DataArray]) -> dict[str, xr.DataArray]:
         axes = {}
         for axis, values in grid.items():
@@ -860,7 +876,7 @@ def _cells_mismatch(reference: dict[str, xr.DataArray], other: dict[str, xr.Data
                 numbers = np.asarray(values.values, np.float64)
                 if str(values.attrs.get("units", "")).startswith("degrees_east") or axis in ("lon", "longitude"):
                     numbers = np.mod(numbers, 360.0)
-                values = values.copy(data=np.sort(numbers))
+                values = values.copy(data=np.sort(numbers).astype(values.dtype, copy=False))
             axes[axis] = values
         return axes
 
@@ -1138,19 +1154,22 @@ def _cell_areas_of_another_grid(one: tuple[Path, xr.Dataset], other: tuple[Path,
     :func:`~climann.data.defaults.is_cell_area`), the refusal for it: cell areas are not
     interpolated or cut, they are the areas of the data's own grid or none (break13 F17: an
     ``areacella`` of the ``gr`` grid beside ``gn`` data was advised ``cdo remapbil``)."""
-    from climann.data.defaults import is_cell_area
-
-    def only_areas(dataset: xr.Dataset) -> bool:
-        names = [name for name in dataset.data_vars if dataset[name].ndim >= 2]
-        return bool(names) and all(is_cell_area(dataset[name], time_dim="time") for name in names)
-
     for (areas, data), (other_path, _) in ((one, other), (other, one)):
-        if only_areas(data):
+        if _holds_only_cell_areas(data):
             return (f"{areas.name} holds cell areas of another grid than {other_path.name}: {mismatch}; cell areas are "
                     f"not interpolated: give the cell-area file of the data's own grid (for CMIP data, the areacella "
                     f"of the same grid label, gn or gr), or leave {areas.name} out and climann computes the areas "
                     f"from the grid")
     return None
+
+
+def _holds_only_cell_areas(dataset: xr.Dataset) -> bool:
+    """Whether every gridded variable of a file is cell areas (a CMIP ``areacella``/``areacello``,
+    :func:`~climann.data.defaults.is_cell_area`)."""
+    from climann.data.defaults import is_cell_area
+
+    names = [name for name in dataset.data_vars if dataset[name].ndim >= 2]
+    return bool(names) and all(is_cell_area(dataset[name], time_dim="time") for name in names)
 
 
 def _cut(one: tuple[Path, dict[str, xr.DataArray]], other: tuple[Path, dict[str, xr.DataArray]]) -> str | None:
@@ -1229,12 +1248,51 @@ def grid_coordinates(dataset: xr.Dataset) -> dict[str, xr.DataArray]:
 
 
 def _spacing(values: np.ndarray) -> float:
-    """The grid spacing: the smallest non-zero step between neighbouring values along any axis
-    (0 for a single value)."""
-    steps = [np.abs(np.diff(values, axis=axis)).ravel() for axis in range(values.ndim) if values.shape[axis] > 1]
-    steps = np.concatenate(steps) if steps else np.empty(0)
-    steps = steps[np.isfinite(steps) & (steps > 0)]
-    return float(steps.min()) if steps.size else 0.0
+    """The grid spacing: along each axis the median step between neighbouring values, the
+    largest of these (0 for a single value). The median, not the smallest step: a 2-D
+    longitude constant along one column up to round-off (the meridian through a grid pole of
+    a rotated or displaced-pole grid) steps there by 1e-16°, which made any rewrite of the
+    same cells "another grid" (break24a F3); the largest axis: a 2-D latitude of a regular
+    grid is constant along its rows."""
+    medians = []
+    for axis in range(values.ndim):
+        if values.shape[axis] > 1:
+            steps = np.abs(np.diff(values, axis=axis))
+            steps = steps[np.isfinite(steps)]
+            if steps.size:
+                medians.append(float(np.median(steps)))
+    return max(medians, default=0.0)
+
+
+#: Stored values of the same cells may differ by this many units in the last place of the
+#: coarsest float type of the two files, times the largest magnitude (float32 coordinates
+#: beside float64 ones: 1.9e-6° at 65°, 1.5e-5° at 320°).
+_STORAGE_ULPS = 4
+
+
+def _storage_precision(*coordinates: xr.DataArray) -> float:
+    """How far apart the same cells' coordinates may lie by the float type they are stored in
+    alone: :data:`_STORAGE_ULPS` × the coarsest type's machine epsilon × the largest |value|
+    (0 for integers)."""
+    kinds = [np.dtype(coordinate.dtype) for coordinate in coordinates]
+    epsilons = [float(np.finfo(kind).eps) for kind in kinds if np.issubdtype(kind, np.floating)]
+    values = [np.abs(np.asarray(coordinate.values, np.float64)) for coordinate in coordinates]
+    largest = max((float(np.nanmax(v)) for v in values if v.size and np.isfinite(v).any()), default=0.0)
+    return _STORAGE_ULPS * max(epsilons, default=0.0) * largest
+
+
+def grid_tolerance(reference: xr.DataArray, other: xr.DataArray) -> float:
+    """How far the same cells' values of a grid coordinate may differ between two files:
+    :data:`GRID_TOLERANCE` × the reference's spacing (:func:`_spacing`, its median step), or
+    the float precision of the coarser of the two stored types (:func:`_storage_precision`),
+    whichever is larger. A grid shifted by a fraction of a cell differs by far more."""
+    spacing = _spacing(np.asarray(reference.values, np.float64))
+    return max(GRID_TOLERANCE * spacing, _storage_precision(reference, other))
+
+
+def _is_longitude(name: str, values: xr.DataArray) -> bool:
+    """Whether a grid coordinate is a longitude (CF standard_name or units, or named so)."""
+    return "longitude" in geographic_kinds(values) or name in ("lon", "longitude")
 
 
 def _units_text(variable: xr.DataArray) -> str:
@@ -1248,23 +1306,29 @@ def grid_mismatch(
     """What makes ``other``'s grid differ from ``reference``'s beyond the tolerance, or None.
 
     Two coordinates of the same name are one when they have the same shape and every value
-    differs by at most :data:`GRID_TOLERANCE` times the reference's spacing. Otherwise the
-    message names the coordinate and its largest difference (e.g. "lat differs by up to
-    0.5° between a.nc and b.nc", ``labels`` naming the two) or the two sizes.
+    differs by at most :func:`grid_tolerance` (:data:`GRID_TOLERANCE` of the median grid
+    spacing, or the float precision the values are stored in); longitudes are compared
+    modulo 360° (−180…180 and 0…360 name the same meridians, on any grid, 1-D or 2-D).
+    Otherwise the message names the coordinate and its largest difference (e.g. "lat
+    differs by up to 0.5° between a.nc and b.nc", ``labels`` naming the two) or the two sizes.
     """
     for name, values in reference.items():
         if name not in other:
             continue
         if other[name].shape != values.shape:
             return f"{name} has {values.size} values in {labels[0]} and {other[name].size} in {labels[1]}"
-        difference = np.abs(np.asarray(other[name].values, np.float64) - np.asarray(values.values, np.float64))
-        largest = float(np.nanmax(difference)) if difference.size else 0.0
-        tolerance = GRID_TOLERANCE * _spacing(np.asarray(values.values, np.float64))
+        difference = np.asarray(other[name].values, np.float64) - np.asarray(values.values, np.float64)
+        if _is_longitude(name, values):
+            difference = wrapped_difference(difference, 0.0)
+        difference = np.abs(difference)
+        largest = float(np.nanmax(difference)) if difference.size and not np.isnan(difference).all() else 0.0
+        tolerance = grid_tolerance(values, other[name])
         if largest > tolerance:
             units = _units_text(values)
             return (
                 f"{name} differs by up to {largest:.6g}{units} between {labels[0]} and {labels[1]} (more than "
-                f"{GRID_TOLERANCE:g} of the grid spacing, {tolerance:.3g}{units})"
+                f"{tolerance:.3g}{units}, {GRID_TOLERANCE:g} of the median grid spacing or the float precision of "
+                f"the values)"
             )
     return None
 
@@ -1276,33 +1340,44 @@ def _like(coordinate: xr.DataArray, dims: tuple, values: np.ndarray) -> xr.Varia
     return xr.Variable(dims, values, coordinate.attrs, encoding=kept)
 
 
+def _axis_orders(reference: dict[str, xr.DataArray], own: dict[str, xr.DataArray],
+                 is_longitude: Callable[[str], bool]) -> dict[str, np.ndarray]:
+    """For each 1-D grid axis of ``own`` whose values are the reference's in another order (or,
+    for a longitude, ``is_longitude(name)``, in another convention: equal modulo 360°) within
+    :func:`grid_tolerance`, the indices of ``own`` that put it in the reference's order. Axes
+    already in that order, and axes that are no such permutation, are left out."""
+    orders = {}
+    for name, values in reference.items():
+        if name not in own or values.dims != (name,) or own[name].dims != (name,) or own[name].shape != values.shape:
+            continue
+        wanted, present = np.asarray(values.values, np.float64), np.asarray(own[name].values, np.float64)
+        tolerance = grid_tolerance(values, own[name])
+        if np.all(np.abs(present - wanted) <= tolerance):
+            continue  # the same order (perhaps with float rounding, replaced by on_reference_grid)
+        gaps = present[None, :] - wanted[:, None]
+        matches = np.abs(wrapped_difference(gaps, 0.0) if is_longitude(name) else gaps) <= tolerance
+        order = np.argmax(matches, axis=1)
+        if matches.sum(axis=1).tolist() == [1] * order.size and len(set(order.tolist())) == order.size:
+            orders[name] = order
+    return orders
+
+
 def _in_reference_order(dataset: xr.Dataset, reference: dict[str, xr.DataArray]) -> xr.Dataset:
     """``dataset`` reordered along each 1-D grid axis whose values are the reference's in
     another order (latitude north-to-south against south-to-north) or, for longitude, in
     another convention (−180…180 against 0…360, equal modulo 360°), within
-    :data:`GRID_TOLERANCE` of the spacing: the cells are the same, aligned by value, and the
-    axis's CF bounds follow them (see :func:`_bounds_following`). Axes that are not such a
+    :func:`grid_tolerance` (:func:`_axis_orders`): the cells are the same, aligned by value, and
+    the axis's CF bounds follow them (see :func:`_bounds_following`). Axes that are not such a
     permutation are left as they are (and compared as they are)."""
     own = grid_coordinates(dataset)
     try:
         longitude = find_coordinate(dataset, "longitude")
     except ClimannError:
         longitude = None
-    orders, values_of = {}, {}
-    for name, values in reference.items():
-        if name not in own or values.dims != (name,) or own[name].dims != (name,) or own[name].shape != values.shape:
-            continue
-        wanted, present = np.asarray(values.values, np.float64), np.asarray(own[name].values, np.float64)
-        tolerance = GRID_TOLERANCE * _spacing(wanted)
-        if np.all(np.abs(present - wanted) <= tolerance):
-            continue  # the same order (perhaps with float rounding, replaced by on_reference_grid)
-        gaps = present[None, :] - wanted[:, None]
-        matches = np.abs(wrapped_difference(gaps, 0.0) if name == longitude else gaps) <= tolerance
-        order = np.argmax(matches, axis=1)
-        if matches.sum(axis=1).tolist() == [1] * order.size and len(set(order.tolist())) == order.size:
-            orders[name], values_of[name] = order, _like(own[name], (name,), values.values)
+    orders = _axis_orders(reference, own, lambda name: name == longitude)
     if not orders:
         return dataset
+    values_of = {name: _like(own[name], (name,), reference[name].values) for name in orders}
     reordered = dataset.isel(orders).assign_coords(values_of)
     for name, order in orders.items():
         before = np.asarray(own[name].values, np.float64)[order]

@@ -23,7 +23,7 @@ from climann.data.forecast_times import is_dated, on_valid_time
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes
 from climann.data.time_range import is_day, range_bounds
 from climann.data.grids import cell_coordinates
-from climann.data.layout import GRID_STRIDE_KEY
+from climann.data.layout import GRID_STRIDE_KEY, STRAIGHT_CELL_EDGES_KEY
 from climann.data.levels import is_pressure_or_height, parametric_level, parametric_level_advice
 from climann.data.open import GRID_TOLERANCE
 from climann.data.time_axis import axis_time_step
@@ -785,6 +785,18 @@ def select_grid_stride(dataset: xr.Dataset, stride: int) -> xr.Dataset:
     time = thinned[time_name]
     recorded = xr.Variable(time.dims, time.values, time.attrs, {**time.encoding, GRID_STRIDE_KEY: int(stride)})
     return thinned.assign_coords({time_name: recorded})
+
+
+def with_cell_edges(dataset: xr.Dataset, cell_edges: str) -> xr.Dataset:
+    """``dataset`` with ``[data] cell_edges`` recorded on its time coordinate when it is
+    ``straight`` (:data:`~climann.data.layout.STRAIGHT_CELL_EDGES_KEY`, the areas of runs trained
+    before 4 December 2026), as it is when ``great_circle``."""
+    time_name = time_coordinate(dataset)
+    if cell_edges != "straight" or time_name is None:
+        return dataset
+    time = dataset[time_name]
+    recorded = xr.Variable(time.dims, time.values, time.attrs, {**time.encoding, STRAIGHT_CELL_EDGES_KEY: True})
+    return dataset.assign_coords({time_name: recorded})
 
 
 def season_months(seasons: Sequence[str]) -> tuple[int, ...]:

@@ -24,6 +24,7 @@ from climann.data.levels import LEVELS_KEY, is_level
 from climann.data.layout import (
     AREA_EXTENT_ATTRIBUTE,
     GRID_STRIDE_KEY,
+    STRAIGHT_CELL_EDGES_KEY,
     SPLIT_BLOCK_COORDINATE,
     Coordinate,
     GridLayout,
@@ -387,6 +388,7 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
         value_time_step=_known_step(time, VALUE_STEP_KEY),
         steps_before_range=int(time.encoding.get(STEPS_BEFORE_RANGE_KEY, 0)),
         selected_by_stamps=bool(time.encoding.get(SELECTED_BY_STAMPS_KEY, False)),
+        straight_cell_edges=bool(time.encoding.get(STRAIGHT_CELL_EDGES_KEY, False)),
         cell_areas=None if cell_measure is None else cell_measure.values,
         cell_measure=cell_measure,
         time_storage=str(time.encoding.get(TIME_STORAGE_KEY, "")),

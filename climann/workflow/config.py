@@ -30,6 +30,7 @@ from climann.data.memory import DEFAULT_IN_MEMORY_LIMIT_GB
 from climann.data.paths import home_expanded
 from climann.data.splits import DEFAULT_SPLIT_FRACTIONS
 from climann.data.features import SEASON_DATINGS
+from climann.data.layout import CELL_EDGES
 from climann.errors import ClimannError
 from climann.evaluation.baselines import CLIMATOLOGY_WINDOW_DAYS
 from climann.model.activations import get_activation
@@ -103,6 +104,13 @@ class DataConfig:
         ``step_before_range``. A run records the number (:func:`with_steps_before_range`).
         Runs trained before 4 December 2026 read one step (their ``config.toml`` and model
         lack the key; their models keep that).
+    cell_edges : str
+        How 2-D cell corners (CF bounds of curvilinear grids) are joined for the cells' areas:
+        ``great_circle`` (exact: a latitude-longitude box's edges along its parallels and
+        meridians, any other cell's great circles) or
+        ``straight`` (straight in the (λ, sin φ) plane while they span under 1° of longitude,
+        up to 2–7 % off next to a grid pole), as runs trained before 4 December 2026 weighed
+        their cells (their ``model.npz`` lacks the key; their models keep that).
     steps_before_months : bool
         With ``months`` or ``seasons`` too, read those of the ``steps_before_range`` steps
         before ``time_range`` that lie in the chosen months (December 1983 for the first
@@ -189,6 +197,7 @@ class DataConfig:
     step_before_range: bool = True
     steps_before_range: int | None = None
     steps_before_months: bool = True
+    cell_edges: str = "great_circle"
     split_fractions: tuple[float, ...] = DEFAULT_SPLIT_FRACTIONS
     split_years: dict[str, tuple[int, ...]] = field(default_factory=dict)
     split_gap_years: int = 0
@@ -441,6 +450,7 @@ _CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("data", "overlap"): OVERLAP_CHOICES,
     ("data", "season_dated_by"): SEASON_DATINGS,
     ("data", "selection_dated_by"): SEASON_DATINGS,
+    ("data", "cell_edges"): CELL_EDGES,
     ("model", "dtype"): ("float32", "float64"),
     ("training", "optimizer"): tuple(OPTIMIZERS),
     ("training", "loss"): tuple(LOSSES),

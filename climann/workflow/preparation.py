@@ -47,7 +47,7 @@ from climann.data.splits import (
 )
 from climann.data.members import new_data_selection
 from climann.data.subset import (
-    season_months, select_new_data_time, select_values, steps_held_before_range, subset_dataset,
+    season_months, select_new_data_time, select_values, steps_held_before_range, subset_dataset, with_cell_edges,
 )
 from climann.data.time_axis import TimeStep, check_strided_lags, series_time_step
 from climann.data.units import convert_dataset, variable_units, warn_unreadable_units
@@ -264,6 +264,7 @@ def _open_subset(
     opened = open_dataset([Path(p) for p in files], rename=data.rename, overlap=data.overlap, grid_of=data.target,
                           renames=renames, variables=used_variables(config), select=stations,
                           lags=_own_series_lags(config), time_range=data.time_range)
+    opened = with_cell_edges(opened, data.cell_edges)  # the areas of its corners as the run was trained
     described = files_text(files, listed=3)
     if units:
         opened = convert_dataset(opened, units, where=described, reference=reference, cell_methods=cell_methods,
@@ -548,7 +549,8 @@ def open_selected(
     renames.check_applied(at_last=True)
     sources = [", ".join(Path(f).name for f in data.split_files[name][:2]) + (" …" if len(data.split_files[name]) > 2
                else "") for name in SPLIT_NAMES]
-    return subset_dataset(concat_blocks(parts, SPLIT_NAMES, sources=sources), grid_stride=data.grid_stride)
+    return with_cell_edges(subset_dataset(concat_blocks(parts, SPLIT_NAMES, sources=sources),
+                                          grid_stride=data.grid_stride), data.cell_edges)
 
 
 def _units_of(variable: xr.DataArray) -> str:

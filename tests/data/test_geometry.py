@@ -8,6 +8,7 @@ from climann.data.geometry import (
     centre_spacing_areas, crossed_quadrilaterals, encircled_pole, great_circle_polygon_areas, longitude_ends,
     longitude_ends_text, longitude_span, polygon_areas, steps_around_the_circle,
 )
+from tests.grid_files import rotated_to_geographic
 
 RADIUS = 6371000.0
 
@@ -241,3 +242,78 @@ def test_steps_are_taken_round_the_circle_from_the_western_end(longitudes, expec
     """The steps between neighbours in their order round the circle (the 332.5° from 17.75 to
     350.25 is the gap outside a region, not a step: break22c F6)."""
     np.testing.assert_allclose(steps_around_the_circle(longitudes), expected)
+
+
+def _triangles_round_a_grid_pole(step):
+    """The first ring of cells round the south pole of a rotated global grid of ``step``° cells
+    (rotation by hand, tests/grid_files.py): each a triangle, its two corners on the grid pole
+    bit-identical (CF section 7.1 allows a repeated vertex), in CF order round the cell."""
+    west = np.arange(0.0, 360.0, step) - 180.0
+    rlat = np.array([-90.0, -90.0, -90.0 + step, -90.0 + step])[None, :].repeat(west.size, axis=0)
+    rlon = np.stack([west, west + step, west + step, west], axis=-1)
+    latitude, longitude = rotated_to_geographic(rlat, rlon)
+    latitude[:, :2], longitude[:, :2] = latitude[0, 0], longitude[0, 0]  # the grid pole, one point
+    return latitude, longitude
+
+
+@pytest.mark.parametrize("step", [pytest.param(4.0, id="4deg"), pytest.param(1.0, id="1deg"),
+                                  pytest.param(0.25, id="quarter-deg")])
+def test_the_triangles_round_a_grid_pole_are_not_crossed(step):
+    """break24a F1: with two corners the same, v₀·(v₁ × v₂) is round-off of random sign, and 5–12 % of the
+    triangles round a rotated grid's pole were called crossed (their file refused); in the other vertex orders
+    a triangle stays a triangle, and the bowtie of a real cell is still crossed."""
+    latitude, longitude = _triangles_round_a_grid_pole(step)
+    assert not crossed_quadrilaterals(latitude, longitude).any()
+    assert not crossed_quadrilaterals(latitude[:, [0, 1, 3, 2]], longitude[:, [0, 1, 3, 2]]).any()
+    assert not crossed_quadrilaterals(latitude[:, ::-1], longitude[:, ::-1]).any()
+    # a cell of the next ring, four distinct corners: its bowtie is crossed
+    quads = rotated_to_geographic(np.array([[-90.0 + step, -90.0 + step, -90.0 + 2 * step, -90.0 + 2 * step]]),
+                                  np.array([[0.0, step, step, 0.0]]))
+    assert not crossed_quadrilaterals(*quads).any()
+    assert crossed_quadrilaterals(quads[0][:, [0, 1, 3, 2]], quads[1][:, [0, 1, 3, 2]]).all()
+
+
+def _rotated_cells_round_a_grid_pole(step, rings):
+    """The corners, shape (rings, n_columns, 4), of the first ``rings`` rings of cells round the
+    south pole of a rotated global grid of ``step``° cells (rotation by hand), in CF order."""
+    west = np.arange(0.0, 360.0, step) - 180.0
+    south = -90.0 + step * np.arange(rings)
+    rlat = np.stack([south, south, south + step, south + step], axis=-1)[:, None, :].repeat(west.size, axis=1)
+    rlon = np.stack([west, west + step, west + step, west], axis=-1)[None].repeat(rings, axis=0)
+    return rotated_to_geographic(rlat, rlon)
+
+
+def test_narrow_cells_next_to_a_grid_pole_get_their_geodesic_areas():
+    """break24a F2: cells round a rotated grid's pole span under 1° of longitude, so their edges were taken
+    straight in the (λ, sin φ) plane: up to 2–7 % off pyproj.Geod's polygon on the sphere (the docs promised
+    1e-4). Each edge off a parallel is now the great circle: pyproj.Geod's area, to round-off."""
+    latitude_bounds, longitude_bounds = _rotated_cells_round_a_grid_pole(4.0, 3)
+    hand = _geod_areas(pyproj.Geod(a=RADIUS, b=RADIUS), latitude_bounds, longitude_bounds) / RADIUS**2
+    np.testing.assert_allclose(polygon_areas(latitude_bounds, longitude_bounds), hand, rtol=1e-9)
+    # the areas of runs trained before: straight edges, as the shoelace in (λ, sin φ) gives them by hand
+    x = np.deg2rad((longitude_bounds - longitude_bounds[..., :1] + 180.0) % 360.0 - 180.0)
+    y = np.sin(np.deg2rad(latitude_bounds))
+    shoelace = 0.5 * np.abs(np.sum(x * np.roll(y, -1, axis=-1) - np.roll(x, -1, axis=-1) * y, axis=-1))
+    old = polygon_areas(latitude_bounds, longitude_bounds, straight_edges=True)
+    steps = (np.roll(longitude_bounds, -1, axis=-1) - longitude_bounds + 180.0) % 360.0 - 180.0
+    narrow = (np.abs(steps) < 1.0).all(axis=-1)  # the others got their geodesic areas already
+    assert narrow.sum() > 10
+    np.testing.assert_allclose(old[narrow], shoelace[narrow], rtol=1e-12)
+    assert np.abs(old / hand - 1).max() > 0.01  # what the fix is for
+
+
+def test_a_slanted_cell_with_two_corners_at_one_latitude_has_its_geodesic_area():
+    """A 5° cell at 70°N with slanted sides whose south corners share a latitude (as the cells of a rotated grid
+    symmetric about the meridian through its pole do): great circles all round, pyproj.Geod's area on the sphere,
+    not a parallel along its south edge (3e-3 more here)."""
+    latitude_bounds = np.array([[68.0, 68.0, 72.0, 72.5]])
+    longitude_bounds = np.array([[10.0, 15.0, 16.0, 11.5]])
+    hand = abs(pyproj.Geod(a=RADIUS, b=RADIUS).polygon_area_perimeter(longitude_bounds[0], latitude_bounds[0])[0])
+    np.testing.assert_allclose(polygon_areas(latitude_bounds, longitude_bounds), hand / RADIUS**2, rtol=1e-9)
+
+
+def test_a_latitude_longitude_box_keeps_its_exact_area_at_any_size():
+    latitude_bounds = np.array([[-10.0, -10.0, 60.0, 60.0], [80.0, 80.0, 85.0, 85.0]])
+    longitude_bounds = np.array([[350.0, 30.0, 30.0, 350.0], [0.0, 170.0, 170.0, 0.0]])
+    exact = np.deg2rad([40.0, 170.0]) * (np.sin(np.deg2rad([60.0, 85.0])) - np.sin(np.deg2rad([-10.0, 80.0])))
+    np.testing.assert_allclose(polygon_areas(latitude_bounds, longitude_bounds), exact, rtol=1e-12)

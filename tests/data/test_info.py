@@ -475,6 +475,19 @@ def test_a_curvilinear_grid_is_described_and_its_index_dims_are_never_to_select(
     assert _config(report)["data"]["target"] == "tos"
 
 
+def test_cmip_index_axes_of_units_1_are_described_without_a_unit_glued_to_their_range(tmp_path):
+    """break24a F6: CMOR writes j/i with units = "1"; the line read "0 to 4 1 (no standard_name)"."""
+    from tests.grid_files import write_curvilinear
+
+    dataset = xr.load_dataset(write_curvilinear(tmp_path / "tos.nc"))
+    dataset = dataset.rename(y="j", x="i").assign_coords(j=("j", np.arange(5), {"units": "1"}),
+                                                        i=("i", np.arange(6), {"units": "1"}))
+    dataset.to_netcdf(tmp_path / "tos_Omon.nc")
+    report = unwrapped_report(describe([str(tmp_path / "tos_Omon.nc")]))
+    assert "rows      'j': 5 values, 0 to 4 (no standard_name)" in report
+    assert "columns   'i': 6 values, 0 to 5 (no standard_name)" in report
+
+
 def test_land_corners_missing_under_a_forcing_field_are_judged_by_the_suggested_target(tmp_path):
     """NaN corners on a land cell where tos never holds data, rsdt given everywhere: the grid
     is described with its corners and the config trains, as train judges it (by the target)."""

@@ -8,7 +8,7 @@ from climann.data.subset import subset_dataset
 from climann.data.variables import grid_layout
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset, write_climann_file
-from tests.grid_files import LAMBERT
+from tests.grid_files import LAMBERT, curvilinear_coordinates, rotated_to_geographic
 
 
 def test_expand_paths_accepts_files_globs_and_directories(tmp_path):
@@ -550,6 +550,122 @@ def test_a_truly_different_grid_is_still_refused(tmp_path):
     shifted = _one_variable(dataset.assign_coords(lon=dataset.lon + 10.0), "pred", tmp_path / "a_pred.nc")
     with pytest.raises(ClimannError, match=r"different grids: lon differs by up to 10°.*cdo remapbil or xESMF"):
         open_dataset([shifted, tmp_path / "b_tas.nc"], grid_of="tas", variables=["tas", "pred"])
+
+
+#: A rotated grid of 4.4° cells whose middle column (rlon = 0) runs along the meridian through
+#: the grid pole: its 2-D longitude is constant down that column up to round-off (1e-15°).
+ROTATED_AXIS = np.arange(-8.8, 9.0, 4.4)
+
+
+def _rotated_file(path, name, *, rlat_shift=0.0, lon_offset=0.0, dtype="f8"):
+    """``name`` on the rotated grid (CORDEX layout: 1-D rlat/rlon, 2-D lat/lon, rotated_pole),
+    its 2-D coordinates stored as ``dtype``, its longitudes moved by ``lon_offset``, its cells'
+    positions (the 2-D lat/lon alone) moved along rlat by ``rlat_shift``."""
+    rlat = ROTATED_AXIS
+    lat, lon = rotated_to_geographic(*np.meshgrid(rlat + rlat_shift, ROTATED_AXIS, indexing="ij"))
+    values = np.random.default_rng(len(name)).normal(280.0, 5.0, (12, *lat.shape)).astype(np.float32)
+    dataset = xr.Dataset(
+        {name: (("time", "rlat", "rlon"), values, {"units": "K", "grid_mapping": "rotated_pole"}),
+         "rotated_pole": ((), 0, {"grid_mapping_name": "rotated_latitude_longitude",
+                                  "grid_north_pole_latitude": 39.25, "grid_north_pole_longitude": 198.0})},
+        coords={"time": ("time", 15.0 + 30.0 * np.arange(12), {"units": "days since 2000-01-01",
+                                                               "calendar": "360_day"}),
+                "rlat": ("rlat", rlat, {"standard_name": "grid_latitude", "units": "degrees"}),
+                "rlon": ("rlon", ROTATED_AXIS, {"standard_name": "grid_longitude", "units": "degrees"}),
+                "lat": (("rlat", "rlon"), lat, {"standard_name": "latitude", "units": "degrees_north"}),
+                "lon": (("rlat", "rlon"), lon + lon_offset, {"standard_name": "longitude",
+                                                            "units": "degrees_east"})})
+    dataset.to_netcdf(path, encoding={"lat": {"dtype": dtype}, "lon": {"dtype": dtype}})
+    return path
+
+
+@pytest.mark.parametrize("change", [
+    pytest.param({"dtype": "f4"}, id="float32-coordinates"),
+    pytest.param({"lon_offset": 360.0}, id="longitudes-0-to-360"),
+    pytest.param({"lon_offset": 360.0, "dtype": "f4"}, id="both"),
+])
+def test_the_same_rotated_cells_stored_otherwise_are_one_grid(tmp_path, change):
+    """break24a F3: a CORDEX folder whose hurs file stores lat/lon in float32, or a predictor in
+    the other longitude convention, was "another grid" (longitudes not compared modulo 360°, a
+    tolerance of 1e-3 of a round-off step, 1e-18°): hurs left out of the predictors silently,
+    refused when named. Both are the target's cells: the predictor is read on them."""
+    target = _rotated_file(tmp_path / "a_tas.nc", "tas")
+    other = _rotated_file(tmp_path / "b_hurs.nc", "hurs", **change)
+    opened = open_dataset([target, other], grid_of="tas")
+    assert set(opened.data_vars) >= {"tas", "hurs"}
+    np.testing.assert_array_equal(opened["hurs"].values, xr.open_dataset(other)["hurs"].values)
+    np.testing.assert_array_equal(opened["lon"].values, xr.open_dataset(target)["lon"].values)
+    assert set(open_dataset([target, other], variables=["tas", "hurs"]).data_vars) >= {"tas", "hurs"}
+
+
+@pytest.mark.parametrize("shift", [pytest.param(0.05, id="a-twentieth-of-a-cell"),
+                                   pytest.param(0.5, id="half-a-cell")])
+def test_a_rotated_grid_shifted_by_a_fraction_of_a_cell_is_another_grid(tmp_path, caplog, shift):
+    """The tolerance of F3's fix takes the cells' size, not a pole's round-off: cells moved by a
+    twentieth of a 4.4° cell (the same rlat/rlon written, another lat/lon), also in float32 and
+    0…360, are still another grid: left out of the predictors chosen from the data, refused
+    when named."""
+    import logging
+    import re
+
+    target = _rotated_file(tmp_path / "a_tas.nc", "tas")
+    other = _rotated_file(tmp_path / "b_hurs.nc", "hurs", rlat_shift=4.4 * shift, lon_offset=360.0, dtype="f4")
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        opened = open_dataset([target, other], grid_of="tas")
+    assert "hurs" not in opened.data_vars
+    assert re.search(r"left out, on another grid than the target 'tas' \((lat|lon) differs by up to", caplog.text)
+    with pytest.raises(ClimannError, match=r"different grids: (lat|lon) differs by up to"):
+        open_dataset([target, other], variables=["tas", "hurs"])
+
+
+def _cmip_ocean_files(folder, areas_change):
+    """A CMIP-like ocean grid (index axes j/i stored as coordinates, 2-D latitude/longitude): tos, and
+    areacello of its cells changed by ``areas_change``; the areas as written in tos's order."""
+    latitude, longitude = curvilinear_coordinates()
+    coords = {"j": ("j", np.arange(5), {"units": "1"}), "i": ("i", np.arange(6), {"units": "1"}),
+              "latitude": (("j", "i"), latitude, {"standard_name": "latitude", "units": "degrees_north"}),
+              "longitude": (("j", "i"), longitude, {"standard_name": "longitude", "units": "degrees_east"})}
+    areas = np.random.default_rng(3).uniform(1e10, 2e10, latitude.shape)
+    tos = np.random.default_rng(4).normal(15.0, 2.0, (12, *latitude.shape)).astype(np.float32)
+    time = ("time", 15.0 + 30.0 * np.arange(12), {"units": "days since 2000-01-01", "calendar": "360_day"})
+    xr.Dataset({"tos": (("time", "j", "i"), tos, {"units": "degC", "cell_measures": "area: areacello"})},
+               coords={**coords, "time": time}).to_netcdf(folder / "tos_Omon.nc")
+    written = xr.Dataset({"areacello": (("j", "i"), areas, {"standard_name": "cell_area", "units": "m2"})},
+                         coords=coords)
+    areas_change(written).to_netcdf(folder / "areacello_Ofx.nc")
+    return areas
+
+
+@pytest.mark.parametrize("change", [
+    pytest.param(lambda d: d.isel(j=slice(None, None, -1)), id="rows-reversed"),
+    pytest.param(lambda d: d.roll(i=2, roll_coords=True), id="columns-rolled"),
+    pytest.param(lambda d: d.assign_coords(longitude=(d.longitude + 180.0) % 360.0 - 180.0), id="minus-180-to-180"),
+])
+def test_cell_areas_stored_in_another_order_are_matched_to_the_grid_by_coordinate(tmp_path, caplog, change):
+    """break24a F4: an areacello whose rows are stored reversed, or whose columns are rolled, was "left out, on
+    another grid" as a predictor, and the run weighed by computed areas without a word. Its j/i say which cell
+    each value is: the areas are read in the target's order."""
+    import logging
+
+    areas = _cmip_ocean_files(tmp_path, change)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        opened = open_dataset(expand_paths([tmp_path]), grid_of="tos")
+    np.testing.assert_array_equal(opened["areacello"].values, areas)
+    assert "another grid" not in caplog.text
+
+
+def test_cell_areas_that_cannot_be_matched_to_the_grid_are_said_to_be_unused(tmp_path, caplog):
+    """An areacello whose rows are reversed with no j/i to say so is on another grid: a warning says its areas are
+    not used, not that a predictor is left out."""
+    import logging
+
+    _cmip_ocean_files(tmp_path, lambda d: d.drop_vars(["j", "i"]).isel(j=slice(None, None, -1)))
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        opened = open_dataset(expand_paths([tmp_path]), grid_of="tos")
+    assert "areacello" not in opened.data_vars
+    assert ("the cell areas of areacello_Ofx.nc are not used: they are on another grid than the target 'tos' "
+            "(latitude differs by up to 120°") in caplog.text
+    assert "left out" not in caplog.text and "remapbil" not in caplog.text
 
 
 def test_a_file_with_a_netcdf4_string_coordinate_opens_again_and_again(tmp_path):

@@ -2392,3 +2392,68 @@ def test_rename_on_other_data_scores_them_as_the_files_named_as_the_run_s(traine
         assert result.returncode == 2 and re.search(message, result.stderr), result.stderr
         assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
     assert not (tmp_path / "x").exists()
+
+
+def _cells_round_a_grid_pole(path):
+    """A CMIP-like file of the three rings of 4° cells round the south pole of a rotated grid (2-D latitude and
+    longitude on j/i, their corners as ``vertices_*``): narrow cells whose areas straight edges had 2–7 % off."""
+    from tests.grid_files import rotated_to_geographic
+
+    south, west = -90.0 + 4.0 * np.arange(3), -180.0 + 4.0 * np.arange(90)
+    rlat = np.stack([south, south, south + 4, south + 4], axis=-1)[:, None, :].repeat(90, axis=1)
+    rlon = np.stack([west, west + 4, west + 4, west], axis=-1)[None].repeat(3, axis=0)
+    corner_lat, corner_lon = rotated_to_geographic(rlat, rlon)
+    corner_lat[0, :, :2], corner_lon[0, :, :2] = corner_lat[0, 0, 0], corner_lon[0, 0, 0]  # the grid pole
+    lat, lon = rotated_to_geographic(*np.meshgrid(south + 2, west + 2, indexing="ij"))
+    rng = np.random.default_rng(2)
+    pred = rng.uniform(0, 1, (24, 3, 90))
+    tas = 270 + 10 * pred + 0.05 * lat + rng.normal(0, 0.5, (24, 3, 90))
+    time = ("time", 15.0 + 30.0 * np.arange(24), {"units": "days since 2000-01-01", "calendar": "360_day"})
+    xr.Dataset(
+        {"tas": (("time", "j", "i"), tas, {"units": "K"}), "pred": (("time", "j", "i"), pred, {"units": "1"}),
+         "vertices_latitude": (("j", "i", "vertices"), corner_lat), "vertices_longitude": (("j", "i", "vertices"),
+                                                                                           corner_lon % 360.0)},
+        coords={"time": time,
+                "latitude": (("j", "i"), lat, {"standard_name": "latitude", "units": "degrees_north",
+                                               "bounds": "vertices_latitude"}),
+                "longitude": (("j", "i"), lon % 360.0, {"standard_name": "longitude", "units": "degrees_east",
+                                                        "bounds": "vertices_longitude"})}).to_netcdf(path)
+    return path
+
+
+def test_a_run_from_before_exact_cell_areas_is_rescored_with_its_straight_edges(tmp_path):
+    """break24a F2: 2-D cell corners are now joined by great circles (exact areas; straight edges were 2–7 % off
+    next to a grid pole), which changes the weights of curvilinear runs. A run trained before 4 December 2026
+    (its model.npz and config.toml without cell_edges) is re-scored with the areas it was trained with: its
+    scores, bit for bit; a new run records great_circle and its predictions.nc holds the exact areas."""
+    import json
+    import pyproj
+
+    from climann.data.geometry import polygon_areas
+    from climann.model import Network
+    from climann.workflow.predict import evaluate_run
+
+    sample = _cells_round_a_grid_pole(tmp_path / "pole.nc")
+    settings = {"data": {"paths": [str(sample)], "predictors": ["pred"], "features": [], "cell_edges": "straight"},
+                "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}}
+    run_dir = run_training(build_config(settings), run_dir=tmp_path / "run").run_dir
+    trained = json.loads((run_dir / "metrics.json").read_text())
+    old_run = run_written_before(run_dir, tmp_path / "old_run", "cell_edges")
+    config_text = (old_run / "config.toml").read_text()
+    (old_run / "config.toml").write_text("".join(line for line in config_text.splitlines(keepends=True)
+                                                 if not line.startswith("cell_edges")))
+    rescored = evaluate_run(old_run, out=tmp_path / "rescored")
+    assert rescored["splits"] == trained["splits"]
+
+    settings["data"].pop("cell_edges")
+    new_run = run_training(build_config(settings), run_dir=tmp_path / "new").run_dir
+    assert Network.load(new_run / "model.npz").metadata["cell_edges"] == "great_circle"
+    with xr.open_dataset(sample) as data, xr.open_dataset(new_run / "predictions.nc") as written:
+        corners = data["vertices_latitude"].values, data["vertices_longitude"].values
+        geod = pyproj.Geod(a=1.0, b=1.0)
+        by_pyproj = np.array([[abs(geod.polygon_area_perimeter(corners[1][j, i], corners[0][j, i])[0])
+                               for i in range(90)] for j in range(3)])
+        areas = written["cell_area"].values
+        np.testing.assert_allclose(areas / areas.sum(), by_pyproj / by_pyproj.sum(), rtol=1e-7)
+        straight = polygon_areas(*corners, straight_edges=True)
+        assert np.abs(straight / straight.sum() / (by_pyproj / by_pyproj.sum()) - 1).max() > 0.01
