@@ -177,6 +177,7 @@ def _recorded_config(metadata: dict, run_dir: Path) -> RunConfig:
         settings["data"].setdefault("step_before_range", False)
         settings["data"].setdefault("steps_before_range", 1)  # before 4 December 2026: one step, whatever the lags
         settings["data"].setdefault("steps_before_months", False)  # and none with months or seasons
+        settings["data"].setdefault("weigh_by_area_fraction", False)  # and weighed whole cells
         return build_config(settings)
     except (KeyError, TypeError, tomllib.TOMLDecodeError, ClimannError) as error:
         raise ClimannError(
