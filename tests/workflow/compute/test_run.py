@@ -951,6 +951,8 @@ def test_a_where_land_target_is_scored_by_land_area_on_every_route(land_files, t
     assert "weigh_by_area_fraction = true\n" in (run_dir / "config.toml").read_text()
     assert Network.load(run_dir / "model.npz").metadata["weigh_by_area_fraction"] is True
     assert "by its area × its land fraction sftlf" in (run_dir / "train.log").read_text()
+    assert "mrso (kg m-2), weighted by cell area × land_area_fraction (sftlf): MSE in" in (
+        run_dir / "report.md").read_text()
 
 
 def test_a_run_recorded_before_land_area_weights_is_rescored_by_whole_cells(land_files, tmp_path):
