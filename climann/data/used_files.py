@@ -139,6 +139,23 @@ def _fractions_named(headers: Collection[_Header], wanted: Collection[str]) -> s
     return {FRACTION_STANDARD_NAMES[surface] for surface in surfaces if surface is not None}
 
 
+def fraction_files(files: Sequence[Path], variables: Collection[str], renames: FileRenames, *,
+                   open_header: Callable[[Path], xr.Dataset]) -> list[Path]:
+    """The files of ``files`` kept only for the land or sea fraction that one of ``variables``
+    is an area mean over (:func:`files_in_use`): they hold none of the variables nor the cell
+    areas they name, but that fraction; empty when a header cannot be read."""
+    read = {path: _header(path, renames, open_header) for path in files} if len(files) > 1 else {}
+    if any(header is None for header in read.values()):
+        return []
+    wanted = set(variables)
+    fractions = _fractions_named(read.values(), wanted)
+    measures = {measure for header in read.values() for name in wanted & set(header.measures)
+                for measure in header.measures[name]}
+    return [path for path, header in read.items() if not wanted & set(header.measures)
+            and not measures & header.variables
+            and fractions & {quantity.standard_name for quantity in header.quantities.values()}]
+
+
 def files_in_use(files: Sequence[Path], variables: Collection[str] | None, renames: FileRenames, *,
                  open_header: Callable[[Path], xr.Dataset], time_range: Sequence[str] = ()) -> list[Path]:
     """The files that hold any of ``variables`` or the cell areas they name (see the module
