@@ -203,7 +203,7 @@ def area_mean_series(
         dataset = select_region(dataset, region)
         variable = dataset[name]
     field = on_grid(variable, grid, needs_time=True)
-    weights = grid_layout(dataset, name, ()).cell_area_weights()
+    weights = grid_layout(dataset, name, ()).cell_area_weights(whole_cells=True)  # as trained before 4 Dec 2026
     area = xr.DataArray(weights, dims=grid[1:])
     present = field.notnull()
     weighted_sum = (field.fillna(0) * area).sum(grid[1:])

@@ -205,7 +205,7 @@ def build_field_samples(
         )
     series = {**area_mean_features(dataset, global_means=global_means, where=where), **(area_means or {})}
     loaded = xr.Dataset({**fields, **series}).astype(np.float32).load()
-    area = layout.cell_area_weights()
+    area = layout.cell_area_weights(whole_cells=True)  # the inputs' area means are over whole cells
     columns: dict[str, np.ndarray] = {}
     for name in predictors:
         columns.update(_predictor_columns(name, loaded[name].values, area, field_inputs))

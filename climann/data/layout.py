@@ -192,6 +192,11 @@ class GridLayout:
     cell_measure : Coordinate, optional
         Their variable as the input gives it (name, values shape (n_lat, n_lon), attributes),
         written to prediction files with the fields' ``cell_measures``.
+    area_fraction : Coordinate, optional
+        For a target that is a mean over part of each cell (``cell_methods = "area: mean where
+        land"``), the fraction of each cell it is a mean over, as the data give it (``sftlf``),
+        values of shape (n_lat, n_lon) in units of 1 (:func:`climann.data.area_fractions.file_area_fraction`):
+        the weights are the cells' areas times it. None: whole cells.
     variable_units : dict of str to str
         The ``units`` attribute of each data variable and scalar coordinate (the level
         chosen with ``[data] select``) of the input ('' when it has none), recorded in the
@@ -253,6 +258,7 @@ class GridLayout:
     straight_cell_edges: bool = False
     cell_areas: np.ndarray | None = None
     cell_measure: Coordinate | None = None
+    area_fraction: Coordinate | None = None
     time_storage: str = ""
     grid_stride: int = 1
 
@@ -359,8 +365,14 @@ class GridLayout:
             return None
         return np.asarray(self.time.values) if self.selected_by_stamps else self.season_times()
 
-    def cell_area_weights(self) -> np.ndarray:
-        """Relative area of each grid cell, shape (n_lat, n_lon), with mean 1.
+    def cell_area_weights(self, *, whole_cells: bool = False) -> np.ndarray:
+        """Relative area of each grid cell, shape (n_lat, n_lon), with mean 1: the weights of
+        every score (and of an area-weighted training loss).
+
+        For a target that is a mean over the land (or sea) part of each cell, the area is that
+        part's: the cell's area times ``area_fraction`` (CF 1.8 section 7.3.3; the CMIP and IPCC
+        land averages), 0 for a cell without land; ``whole_cells`` weighs whole cells instead
+        (the area means of the input features, which are over whole cells).
 
         On a sphere a cell between latitudes φ₁ and φ₂ and longitudes λ₁ and λ₂ has area
         ∝ (sin φ₂ − sin φ₁)(λ₂ − λ₁), with the edges from the file's CF bounds, or without
@@ -381,6 +393,9 @@ class GridLayout:
             area = np.where(np.isfinite(self.cell_areas), self.cell_areas, 0.0)
         else:
             area = self.computed_cell_areas()
+        if self.area_fraction is not None and not whole_cells:
+            part = area * self.area_fraction.values
+            area = part if part.any() else area  # a region without any land: its weights are not the fraction's
         return area / area.mean()
 
     def computed_cell_areas(self) -> np.ndarray:

@@ -69,7 +69,7 @@ from climann.data.undated_files import scalar_time_on_dimension_message, undated
 from climann.data.series_files import check_series_file
 from climann.data.unitless_values import TrainingValues, check_unitless_values, checked_values
 from climann.data.units import convert_dataset, variable_units
-from climann.data.used_files import files_in_use
+from climann.data.used_files import files_in_use, fraction_files
 from climann.data.variable_sets import by_variable_sets, sharing_series
 from climann.data.variables import data_variable_names, with_levels_recorded
 from climann.data.time_axes import check_one_step_per_variable, on_common_time_steps, own_series_lags
@@ -733,6 +733,10 @@ def open_dataset(
                          open_header=functools.partial(open_input, decode_cf=False, chunks={}), time_range=time_range)
     if variables is None:
         files = files_on_grid_of(files, grid_of, renames)
+    else:  # the fraction weighing a "where land" target is kept beside it when on its grid only
+        fractions = fraction_files(files, variables, renames,
+                                   open_header=functools.partial(open_input, decode_cf=False, chunks={}))
+        files = fractions_on_grid_of(files, fractions, grid_of, renames)
     opened = with_2d_coordinates(_open_group(files, renames, overlap, grid_of, variables, select, lags,
                                              time_range=time_range))
     only = _on_grid_of(opened, grid_of, files, renames)
@@ -767,20 +771,10 @@ def files_on_grid_of(files: Sequence[Path], name: str | None, renames: FileRenam
     """
     if name is None or len(files) < 2:
         return list(files)
-    holders, areas = set(), set()
-
-    def note_holder(path: Path, raw: xr.Dataset) -> None:
-        if renames.original_name(path, name, set(map(str, raw.variables))) is not None:
-            holders.add(path)
-        elif _holds_only_cell_areas(raw):
-            areas.add(path)
-
-    grids = _file_grids(files, also=note_holder)
-    reference = next((path for path in files if path in holders and grids.get(path)), None)
-    if reference is None:
+    compared = _grid_differences(files, name, renames)
+    if compared is None:
         return list(files)
-    differences = {path: _cells_mismatch(grids[reference], grids[path], labels=(reference.name, path.name))
-                   for path in files if path not in holders and grids.get(path)}
+    reference, grids, differences, areas = compared
     left_out = [path for path, difference in differences.items() if difference]
     for path in [path for path in left_out if path in areas]:  # not a predictor: say what is lost (break24a F4)
         note_once(_log, logging.WARNING, (
@@ -794,6 +788,48 @@ def files_on_grid_of(files: Sequence[Path], name: str | None, renames: FileRenam
             f"left out, on another grid than the target '{name}' ({differences[left_out_data[0]]}): "
             f"{', '.join(path.name for path in left_out_data)}; the predictors chosen from the data are the variables "
             f"on the target's grid: {cut or REGRID_ADVICE}"))
+    return [path for path in files if path not in left_out]
+
+
+def _grid_differences(files: Sequence[Path], name: str, renames: FileRenames):
+    """The first file holding ``name`` with a grid, the files' grids, how the grid of each
+    file not holding ``name`` differs from it ('' when it does not), and the files holding
+    only cell areas; None when no file holding ``name`` has a grid."""
+    holders, areas = set(), set()
+
+    def note_holder(path: Path, raw: xr.Dataset) -> None:
+        if renames.original_name(path, name, set(map(str, raw.variables))) is not None:
+            holders.add(path)
+        elif _holds_only_cell_areas(raw):
+            areas.add(path)
+
+    grids = _file_grids(files, also=note_holder)
+    reference = next((path for path in files if path in holders and grids.get(path)), None)
+    if reference is None:
+        return None
+    differences = {path: _cells_mismatch(grids[reference], grids[path], labels=(reference.name, path.name))
+                   for path in files if path not in holders and grids.get(path)}
+    return reference, grids, differences, areas
+
+
+def fractions_on_grid_of(files: Sequence[Path], fractions: Collection[Path], name: str | None,
+                         renames: FileRenames) -> list[Path]:
+    """``files`` without those of ``fractions`` (files kept only for the land or sea fraction
+    that weighs the target's cells, :func:`~climann.data.used_files.fraction_files`) on another grid
+    than the target ``name``'s: the fraction is not interpolated; one note names them, and the
+    scores weigh whole cells (:mod:`climann.data.area_fractions`)."""
+    if name is None or not fractions:
+        return list(files)
+    compared = _grid_differences(files, name, renames)
+    if compared is None:
+        return list(files)
+    differences = compared[2]
+    left_out = [path for path in fractions if differences.get(path)]
+    if left_out:
+        note_once(_log, logging.WARNING, (
+            f"left out, on another grid than the target '{name}' ({differences[left_out[0]]}): "
+            f"{', '.join(path.name for path in left_out)}, the land or sea fraction its cell_methods name: the scores "
+            "weigh whole cells; to weigh by that fraction, give its file on the target's grid"))
     return [path for path in files if path not in left_out]
 
 

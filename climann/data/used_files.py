@@ -10,7 +10,9 @@ the file's renames (:class:`~climann.data.renames.FileRenames`).
 
 A file is kept when it holds a used variable (by its name after the renames), or the cell
 areas one of them names in its ``cell_measures`` (``"area: areacella"``, CF conventions
-section 7.2; a CMIP ``areacella_fx`` file beside the data). When a used variable is in none
+section 7.2; a CMIP ``areacella_fx`` file beside the data), or the fraction of each cell one of
+them is an area mean over (``"area: mean where land"``: the ``land_area_fraction``, a CMIP
+``sftlf_fx`` file, which weighs the scores, see :mod:`climann.data.area_fractions`). When a used variable is in none
 of the files, every file is kept: the variable's absence is then refused with the variables
 of every file named (:func:`~climann.data.variables.require_variable`). A file whose header
 cannot be read is kept too, to be refused with its own message when opened.
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from climann.data.area_fractions import FRACTION_STANDARD_NAMES, partial_surface
 from climann.data.notes import note_once
 from climann.data.renames import FileRenames
 from climann.data.series_files import series_file_refusal
@@ -128,6 +131,31 @@ def _one_series(name: str, holding: Path, other: str, filling: Path, *, renames:
                                    later_name=in_file(filling, other)) is None
 
 
+def _fractions_named(headers: Collection[_Header], wanted: Collection[str]) -> set[str]:
+    """The standard names of the cell fractions (``land_area_fraction``) that the variables
+    ``wanted`` are area means over, by their ``cell_methods`` (``"area: mean where land"``)."""
+    surfaces = {partial_surface(header.quantities[name].cell_methods) for header in headers
+                for name in set(wanted) & set(header.quantities)}
+    return {FRACTION_STANDARD_NAMES[surface] for surface in surfaces if surface is not None}
+
+
+def fraction_files(files: Sequence[Path], variables: Collection[str], renames: FileRenames, *,
+                   open_header: Callable[[Path], xr.Dataset]) -> list[Path]:
+    """The files of ``files`` kept only for the land or sea fraction that one of ``variables``
+    is an area mean over (:func:`files_in_use`): they hold none of the variables nor the cell
+    areas they name, but that fraction; empty when a header cannot be read."""
+    read = {path: _header(path, renames, open_header) for path in files} if len(files) > 1 else {}
+    if any(header is None for header in read.values()):
+        return []
+    wanted = set(variables)
+    fractions = _fractions_named(read.values(), wanted)
+    measures = {measure for header in read.values() for name in wanted & set(header.measures)
+                for measure in header.measures[name]}
+    return [path for path, header in read.items() if not wanted & set(header.measures)
+            and not measures & header.variables
+            and fractions & {quantity.standard_name for quantity in header.quantities.values()}]
+
+
 def files_in_use(files: Sequence[Path], variables: Collection[str] | None, renames: FileRenames, *,
                  open_header: Callable[[Path], xr.Dataset], time_range: Sequence[str] = ()) -> list[Path]:
     """The files that hold any of ``variables`` or the cell areas they name (see the module
@@ -170,7 +198,9 @@ def files_in_use(files: Sequence[Path], variables: Collection[str] | None, renam
         return list(files)
     measures = {measure for header in read.values() for name in wanted & set(header.measures)
                 for measure in header.measures[name]}
-    kept = [path for path in files if wanted & set(read[path].measures) or measures & read[path].variables]
+    fractions = _fractions_named(read.values(), wanted)
+    kept = [path for path in files if wanted & set(read[path].measures) or measures & read[path].variables
+            or fractions & {quantity.standard_name for quantity in read[path].quantities.values()}]
     if len(kept) < len(files):
         left_out = ", ".join(path.name for path in files if path not in kept)
         note_once(_log, logging.INFO, f"left out, as they hold none of the variables the run uses "

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from climann.data.area_fractions import file_area_fraction
 from climann.data.containers import in_group_message, variable_in_groups
 from climann.data.coords import (
     STAGGERED_DIMENSION_SUFFIX, find_coordinate, is_staggered, named_coordinates, unlinked_bounds,
@@ -330,7 +331,9 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
     """Describe the target's grid: coordinates, time encoding, attributes and dim order; on a
     curvilinear, rotated-pole or projected grid also the true latitude and longitude of each
     cell (:func:`climann.data.grids.geographic_grid`) and the grid mapping; the file's own
-    cell areas when the target's ``cell_measures`` names them (:func:`climann.data.grids.file_cell_areas`)."""
+    cell areas when the target's ``cell_measures`` names them (:func:`climann.data.grids.file_cell_areas`), and
+    the land (sea) fraction of a target that is a mean where land (sea)
+    (:func:`climann.data.area_fractions.file_area_fraction`)."""
     names = {kind: find_coordinate(dataset, kind) for kind in ("time", "latitude", "longitude")}
     time = dataset[names["time"]]
     values = time.values
@@ -391,6 +394,7 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
         straight_cell_edges=bool(time.encoding.get(STRAIGHT_CELL_EDGES_KEY, False)),
         cell_areas=None if cell_measure is None else cell_measure.values,
         cell_measure=cell_measure,
+        area_fraction=file_area_fraction(dataset, target, rows_and_columns, time_name=names["time"]),
         time_storage=str(time.encoding.get(TIME_STORAGE_KEY, "")),
         grid_stride=int(time.encoding.get(GRID_STRIDE_KEY, 1)),
         area_extents={name: [float(v) for v in dataset[name].attrs[AREA_EXTENT_ATTRIBUTE]]

@@ -34,6 +34,21 @@ MEAN_EARTH_RADIUS = 6_371_000.0
 #: The name of the written variable, unless the file already has a variable of that name.
 CELL_AREA_NAME = "cell_area"
 
+#: ``metrics.json``'s ``weighted_by`` of a run that weighs each cell by its whole area (and of
+#: runs of earlier versions, which lack the key).
+WHOLE_CELLS = "cell area"
+
+
+def cell_weights_text(layout: GridLayout) -> str:
+    """What weighs each cell in the scores, for ``metrics.json``'s ``weighted_by``: ``"cell area"``
+    (:data:`WHOLE_CELLS`), or for a target that is a mean where land (sea) weighed by the land
+    (sea) part of each cell (:mod:`climann.data.area_fractions`), ``"cell area × land_area_fraction
+    (sftlf)"``: ``climann compare`` names runs whose scores are weighed otherwise."""
+    fraction = layout.area_fraction
+    if fraction is None:
+        return WHOLE_CELLS
+    return f"{WHOLE_CELLS} × {fraction.attrs.get('standard_name', 'area fraction')} ({fraction.name})"
+
 
 def written_cell_measure(layout: GridLayout, taken: Collection[str] = ()) -> Coordinate | None:
     """The cell-area variable a prediction file writes: the input's own (``layout.cell_measure``),

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from climann.evaluation.baselines import is_smoothed
+from climann.evaluation.cell_measures import WHOLE_CELLS
 from climann.evaluation.regions import Region, region_definitions
 from climann.jsonfile import finite_or_none
 from climann.evaluation.scores import metrics_from_score_sums, score_blocks, whole_grid_sums
@@ -146,7 +147,7 @@ def run_metrics(
     season: str, regions: Mapping[str, Region], n_dropped: int, split_periods: Mapping[str, str],
     left_out: Mapping[str, str] | None = None, have_climatology: bool = True, window_days: int | None = None,
     seasons: Sequence[str] = tuple(SEASONS), scored_on: Mapping[str, dict] | None = None,
-    months_left_out: Sequence[str] = (),
+    months_left_out: Sequence[str] = (), weighted_by: str = WHOLE_CELLS,
 ) -> dict:
     """The content of a run's ``metrics.json`` from its summed chunks: the one assembly of the
     scores of a run in memory (one chunk), streamed or on a cluster, and of ``climann evaluate``.
@@ -174,11 +175,14 @@ def run_metrics(
     scored_on : mapping of block to dict, optional
         Fingerprints of each block's cells and time steps
         (:func:`climann.evaluation.scored_blocks.layout_fingerprints`), recorded as ``scored_on``.
+    weighted_by : str
+        What weighs each cell (:func:`~climann.evaluation.cell_measures.cell_weights_text`),
+        recorded as ``weighted_by``.
 
     Returns
     -------
     dict
-        ``target``, ``units``, ``mode``, ``area_weighted``, ``climatology_per`` (what the
+        ``target``, ``units``, ``mode``, ``area_weighted``, ``weighted_by``, ``climatology_per`` (what the
         climatology baseline and the ACC's anomalies are taken per: "calendar month", "day of
         year", "day of year and hour"), ``climatology_window_days`` (see ``window_days``),
         ``splits``, ``n_samples``,
@@ -193,7 +197,8 @@ def run_metrics(
     grouped = group_metrics_from_score_sums(total, block_names, model_names, regions, target=target, seasons=seasons)
     smoothed = window_days is not None and is_smoothed(season)
     return {
-        "target": target, "units": units, "mode": mode, "area_weighted": True, "climatology_per": season,
+        "target": target, "units": units, "mode": mode, "area_weighted": True, "weighted_by": weighted_by,
+        "climatology_per": season,
         **({"climatology_window_days": int(window_days)} if smoothed else {}),
         **finite_or_none(scored),  # an undefined score (NaN) is None, as null in metrics.json
         **finite_or_none(grouped),

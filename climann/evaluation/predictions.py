@@ -25,6 +25,7 @@ import xarray as xr
 
 from climann._version import __version__
 from climann.atomic import atomic_path
+from climann.data.area_fractions import FRACTION_STANDARD_NAMES
 from climann.data.grids import cell_measure_name
 from climann.data.layout import GEOGRAPHY_ATTRIBUTE, Coordinate, GridLayout
 from climann.data.run_outputs import PREDICTED_SUFFIX, PREDICTIONS_TITLE
@@ -284,6 +285,7 @@ def predictions_dataset(
     coords = {**axes, **grid_coords}
     # the areas the scores weighed with, for CDO's fldmean too (CF 7.2)
     _with_cell_measure(data_vars, layout, written_cell_measure(layout, {*data_vars, *coords}))
+    _with_area_fraction(data_vars, layout, {*data_vars, *coords})
     attrs = {
         "Conventions": "CF-1.8",
         "title": f"{PREDICTIONS_TITLE}{name}",  # how info and train know the file (climann.data.run_outputs)
@@ -319,6 +321,25 @@ def _with_cell_measure(data_vars: dict, layout: GridLayout, measure: Coordinate 
     grid = layout.geographic  # its true latitude and longitude, on a curvilinear grid (CF 5.2, 5.6)
     data_vars[measure.name].encoding["coordinates"] = (None if grid is None
                                                        else f"{grid.latitude.name} {grid.longitude.name}")
+
+
+def _with_area_fraction(data_vars: dict, layout: GridLayout, taken: set) -> None:
+    """Add the land (sea) fraction the scores weighed each cell by (``layout.area_fraction``,
+    :mod:`climann.data.area_fractions`), in units of 1, beside the cells' areas: its ``comment``
+    says that the scores weigh area × fraction, so that they can be computed again from the file;
+    nothing when the scores weighed whole cells."""
+    fraction = layout.area_fraction
+    if fraction is None:
+        return
+    name = fraction.name if fraction.name not in taken else f"{fraction.name}_climann"
+    area = next((variable.attrs["cell_measures"].split()[-1] for variable in data_vars.values()
+                 if isinstance(variable, xr.DataArray) and "cell_measures" in variable.attrs), "the cell's area")
+    comment = (f"{layout.target_name} is a mean over part of each cell (cell_methods '"
+               f"{layout.target_attrs.get('cell_methods', '')}'): climann's scores weigh each cell by {area} × {name}")
+    data_vars[name] = xr.Variable((layout.latitude.name, layout.longitude.name), fraction.values,
+                                  {**fraction.attrs, "units": "1", "comment": comment})
+    grid = layout.geographic
+    data_vars[name].encoding["coordinates"] = None if grid is None else f"{grid.latitude.name} {grid.longitude.name}"
 
 
 # The statistic over the members is stated in ``comment`` in the form of a cell method
@@ -510,6 +531,10 @@ def prediction_encoding(dataset: xr.Dataset, layout: GridLayout) -> dict[str, di
         )
     for measure in {cell_measure_name(variable.attrs) for variable in dataset.data_vars.values()} - {None}:
         encoding[measure] = {"dtype": "float64", "_FillValue": np.float64(_FILL_VALUE)}
+    fractions = FRACTION_STANDARD_NAMES.values()
+    for name, variable in dataset.data_vars.items():  # the fraction the scores weighed the areas by
+        if variable.attrs.get("standard_name") in fractions and variable.attrs.get("units") == "1":
+            encoding[str(name)] = {"dtype": "float64", "_FillValue": None}
     grid = layout.geographic
     if grid is not None:
         for coordinate in (grid.latitude, grid.longitude, grid.latitude_bounds, grid.longitude_bounds):

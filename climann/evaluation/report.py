@@ -18,6 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from climann.evaluation.baselines import is_smoothed
+from climann.evaluation.cell_measures import WHOLE_CELLS
 from climann.evaluation.scores import note_lines, score_note_lines
 from climann.evaluation.seasons import SEASONS
 from climann.evaluation.target_means import target_means_text
@@ -188,9 +189,19 @@ def climatology_text(metrics: dict) -> str:
     return f"{per} smoothed over {window} days" if window > 1 else f"{per} unsmoothed"
 
 
+def _weighting(metrics: dict) -> str:
+    """``area-weighted``, ``unweighted``, or for a target weighted by the land (sea) part of each
+    cell (``weighted_by``, :func:`~climann.evaluation.cell_measures.cell_weights_text`),
+    ``weighted by cell area × land_area_fraction (sftlf)``."""
+    if not metrics.get("area_weighted"):
+        return "unweighted"
+    weighted_by = metrics.get("weighted_by", WHOLE_CELLS)
+    return "area-weighted" if weighted_by == WHOLE_CELLS else f"weighted by {weighted_by}"
+
+
 def _caption(metrics: dict) -> str:
     label, units, squared = units_texts(metrics["units"])
-    weighting = "area-weighted" if metrics.get("area_weighted") else "unweighted"
+    weighting = _weighting(metrics)
     per = f" (climatology per {climatology_text(metrics)})" if metrics.get("climatology_per") else ""
     skill = f"skill = 1 − MSE/MSE_climatology{per}; " if _has_values(metrics, "skill_vs_climatology") else ""
     acc = ACC_TEXT + (UNCENTRED_TEXT if ("acc_uncentred", "unc. ACC") in table_columns(metrics) else "")
@@ -310,7 +321,7 @@ def _columns_that_fit(header: list[str], rows: list[list[str]], width: int, colu
 def _compact_title(metrics: dict, shown: list[str]) -> str:
     """The caption's units, for the scores shown: ``tas (K), area-weighted: RMSE and bias in K``."""
     label, units, squared = units_texts(metrics["units"])
-    weighting = "area-weighted" if metrics.get("area_weighted") else "unweighted"
+    weighting = _weighting(metrics)
     in_units = [name for name in ("RMSE", "MAE", "bias") if name in shown]
     parts = [f"MSE in {squared}"] if "MSE" in shown else []
     if in_units:

@@ -34,6 +34,7 @@ import numpy as np
 
 from climann.data.paths import path_list
 from climann.errors import ClimannError, library_message
+from climann.evaluation.cell_measures import WHOLE_CELLS
 from climann.evaluation.report import climatology_text
 from climann.evaluation.target_means import TARGET_MEANS_KEY
 from climann.run_files import (
@@ -142,6 +143,10 @@ class RunSummary:
         Its inputs that are area means of its target at the same time step (``metrics.json``
         ``target_area_means``, :mod:`climann.evaluation.target_means`): its scores assume the
         true mean is given.
+    weighted_by : str
+        What weighs each cell in its scores (``metrics.json`` ``weighted_by``,
+        :func:`~climann.evaluation.cell_measures.cell_weights_text`); "cell area" for a run of an
+        earlier version.
     """
 
     label: str
@@ -168,6 +173,7 @@ class RunSummary:
     scored_on: dict | None = None
     choices: dict = dataclasses.field(default_factory=dict)
     target_means: tuple[str, ...] = ()
+    weighted_by: str = WHOLE_CELLS
 
 
 @dataclass(frozen=True)
@@ -335,6 +341,8 @@ def read_run(run_dir: str | Path, label: str | None = None) -> RunSummary:
                              for change in metrics.get("changed_inputs", [])),
         scored_on=(metrics.get("scored_on") or {}).get("test"),
         choices=sample_choices(config.get("data", {})),
+        # runs of earlier versions, which lack the key, weighed whole cells
+        weighted_by=str(metrics.get("weighted_by", WHOLE_CELLS)),
     )
 
 
@@ -458,6 +466,9 @@ def comparison_notes(runs: Sequence[RunSummary]) -> list[str]:
 
     differ("test period", [run.test_period for run in runs], "their test scores are over different data")
     differ("test values", [run.n_test for run in runs], "their test scores are over different values")
+    differ("cell weights", [run.weighted_by for run in runs],
+           "their scores are means over other areas (metrics.json weighted_by; with a fraction, over the land or "
+           "sea part of each cell only): not comparable one to one")
     notes += scored_values_notes(runs)
     if all(run.inputs for run in runs) and len({run.inputs for run in runs}) > 1:
         notes.append("the runs' input files differ (checksums in provenance.json): they were trained and scored on "

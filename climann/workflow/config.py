@@ -117,6 +117,13 @@ class DataConfig:
         January of a DJF period from 1984: :func:`climann.data.subset.steps_before_range_of`).
         Runs trained before 4 December 2026 read none then, and the first chosen step lacked
         its lags and persistence (their ``model.npz`` lacks the key; their models keep that).
+    weigh_by_area_fraction : bool
+        For a target that is an area mean over the land (sea) part of each cell (``cell_methods =
+        "area: mean where land"``, CMIP6 ``mrso``, ``tos``), weigh each cell in every score (and
+        an area-weighted loss) by its area × the land (sea) fraction the data hold
+        (``land_area_fraction``, e.g. ``sftlf``: :mod:`climann.data.area_fractions`); whole cells
+        without it. Runs trained before 4 December 2026 weighed whole cells (their ``model.npz``
+        lacks the key; their models keep that).
     split_fractions : tuple of float
         Fractions of the years (train, val, test), taken as contiguous blocks in that order.
     split_years : dict of str to (first, last)
@@ -198,6 +205,7 @@ class DataConfig:
     steps_before_range: int | None = None
     steps_before_months: bool = True
     cell_edges: str = "great_circle"
+    weigh_by_area_fraction: bool = True
     split_fractions: tuple[float, ...] = DEFAULT_SPLIT_FRACTIONS
     split_years: dict[str, tuple[int, ...]] = field(default_factory=dict)
     split_gap_years: int = 0

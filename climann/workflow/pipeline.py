@@ -48,6 +48,7 @@ from climann.evaluation.baselines import (
     persistence_prediction,
     season_name,
 )
+from climann.evaluation.cell_measures import cell_weights_text
 from climann.evaluation.groups import run_metrics, season_region_metrics
 from climann.evaluation.regions import Region, layout_regions
 from climann.evaluation.scored_blocks import layout_fingerprints
@@ -381,6 +382,7 @@ def grid_metrics(
                           have_climatology=climatology is not None, seasons=axis_seasons(season_times),
                           window_days=None if climatology is None else config.evaluation.climatology_window_days,
                           scored_on=layout_fingerprints(layout, split.time_masks),
+                          weighted_by=cell_weights_text(layout),
                           months_left_out=blocks_after_months_left_out(layout, split.time_masks))
     return metrics | target_means_entry(config)
 

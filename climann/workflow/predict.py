@@ -271,13 +271,13 @@ def _renames_as_trained(config: RunConfig) -> RunConfig:
 
 def _dated_as_trained(config: RunConfig, network: Network | Ensemble) -> RunConfig:
     """The run's configuration with ``[data] season_dated_by``, ``selection_dated_by``,
-    ``step_before_range``, ``steps_before_range``, ``steps_before_months`` and ``cell_edges`` as its model was
-    trained: a model
+    ``step_before_range``, ``steps_before_range``, ``steps_before_months``, ``cell_edges`` and
+    ``weigh_by_area_fraction`` as its model was trained: a model
     file without the record of one (in its metadata) was trained as climann did before it: season and year features
     computed from the files' stamps; ``months``/``seasons`` chosen by the stamps' months, and no step
     read before ``time_range`` (before 3 December 2026), one step whatever the lags and none with
-    ``months``/``seasons``, and 2-D cell corners joined by straight edges for the areas (before 4 December 2026),
-    so that ``climann evaluate RUN``
+    ``months``/``seasons``, 2-D cell corners joined by straight edges for the areas, and whole cells weighed
+    (before 4 December 2026), so that ``climann evaluate RUN``
     scores such a run on its own data as it was trained (verify21a F8)."""
     step_before = bool(network.metadata.get("step_before_range", False))
     # runs trained before 4 December 2026 read one step before time_range, whatever their lags
@@ -287,7 +287,9 @@ def _dated_as_trained(config: RunConfig, network: Network | Ensemble) -> RunConf
                 # and none with months or seasons
                 "steps_before_months": bool(network.metadata.get("steps_before_months", False)),
                 # before 4 December 2026, 2-D cell corners were joined by straight edges under 1° of longitude
-                "cell_edges": str(network.metadata.get("cell_edges", "straight"))}
+                "cell_edges": str(network.metadata.get("cell_edges", "straight")),
+                # and whole cells were weighed, whatever the target's cell_methods (break24a F7)
+                "weigh_by_area_fraction": bool(network.metadata.get("weigh_by_area_fraction", False))}
     if any(getattr(config.data, key) != value for key, value in recorded.items()):
         config = dataclasses.replace(config, data=dataclasses.replace(config.data, **recorded))
     dated_by = network.metadata.get("season_dated_by", "stamp")

@@ -20,10 +20,11 @@ import xarray as xr
 from climann.workflow.config import (
     DEFAULT_SAMPLE_PATH, DataConfig, RunConfig, build_config, lag_steps_needed, steps_read_before_range,
 )
+from climann.data.area_fractions import with_whole_cell_weights
 from climann.data.area_means import area_mean_features, area_mean_names
 from climann.data.batches import estimated_bytes
 from climann.data.climatology import monthly_climatology
-from climann.data.coords import find_coordinate
+from climann.data.coords import find_coordinate, time_coordinate
 from climann.data.defaults import default_inputs, warn_run_outputs
 from climann.data.field import FieldSamples, build_field_samples
 from climann.data.layout import GridLayout, segment_starts
@@ -515,7 +516,8 @@ def open_selected(
         opened = _open_subset(config, data.paths, units, reference=model, cell_methods=cell_methods, renames=renames,
                               new_data=new_data, select=select, training_values=training_values,
                               steps_before=steps_before)
-        return opened if grid is None else on_training_grid(opened, grid, where=_files_text(data.paths))
+        opened = opened if grid is None else on_training_grid(opened, grid, where=_files_text(data.paths))
+        return _weighed_as_configured(opened, data)
     # The grid stride is taken once the blocks are on the train block's grid: every n-th
     # cell of a block in another order or longitude convention would be other cells.
     unstrided = dataclasses.replace(config, data=dataclasses.replace(data, grid_stride=1))
@@ -549,8 +551,17 @@ def open_selected(
     renames.check_applied(at_last=True)
     sources = [", ".join(Path(f).name for f in data.split_files[name][:2]) + (" …" if len(data.split_files[name]) > 2
                else "") for name in SPLIT_NAMES]
-    return with_cell_edges(subset_dataset(concat_blocks(parts, SPLIT_NAMES, sources=sources),
-                                          grid_stride=data.grid_stride), data.cell_edges)
+    blocks = with_cell_edges(subset_dataset(concat_blocks(parts, SPLIT_NAMES, sources=sources),
+                                            grid_stride=data.grid_stride), data.cell_edges)
+    return _weighed_as_configured(blocks, data)
+
+
+def _weighed_as_configured(dataset: xr.Dataset, data: DataConfig) -> xr.Dataset:
+    """``dataset`` marked to weigh whole cells (:func:`~climann.data.area_fractions.with_whole_cell_weights`)
+    unless ``[data] weigh_by_area_fraction``: runs trained before 4 December 2026 weighed a "where land"
+    target's cells by their whole areas, and are scored again so."""
+    time_name = None if data.weigh_by_area_fraction else time_coordinate(dataset)
+    return dataset if time_name is None else with_whole_cell_weights(dataset, time_name)
 
 
 def _units_of(variable: xr.DataArray) -> str:

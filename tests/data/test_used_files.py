@@ -91,3 +91,36 @@ def test_every_file_is_opened_when_a_used_variable_is_in_none(shifted_set):
     _, files = shifted_set
     assert files_in_use(files, ("tas", "prr"), FileRenames(files, {}), open_header=HEADER) == files
     assert files_in_use(files, None, FileRenames(files, {}), open_header=HEADER) == files
+
+
+def _land_set(tmp_path, shift=0.0):
+    """tas as a mean "where land" and, in a file of its own, sftlf (on tas's grid, or on one shifted by
+    ``shift`` degrees of longitude), with an unused pred file."""
+    full = grid_dataset(n_years=1)
+    tas = full[["tas"]]
+    tas["tas"].attrs["cell_methods"] = "area: mean where land time: mean"
+    tas.to_netcdf(tmp_path / "tas.nc")
+    land = full["static"].rename("sftlf").assign_attrs(standard_name="land_area_fraction", units="%").to_dataset()
+    land.assign_coords(lon=land["lon"] + shift).to_netcdf(tmp_path / "sftlf_fx.nc")
+    full[["pred"]].to_netcdf(tmp_path / "pred.nc")
+    return full, [tmp_path / "pred.nc", tmp_path / "sftlf_fx.nc", tmp_path / "tas.nc"]
+
+
+def test_the_land_fraction_a_where_land_variable_is_a_mean_over_is_kept_from_its_own_file(tmp_path):
+    """break24a F7: CMIP's sftlf_fx file beside a "where land" target weighs its cells; it was left out."""
+    full, files = _land_set(tmp_path)
+    kept = files_in_use(files, ("tas",), FileRenames(files, {}), open_header=HEADER)
+    assert kept == [tmp_path / "sftlf_fx.nc", tmp_path / "tas.nc"]
+    opened = open_dataset(files, grid_of="tas", variables=("tas",))
+    np.testing.assert_array_equal(opened["sftlf"].values, full["static"].values)
+
+
+def test_a_land_fraction_on_another_grid_is_left_out_not_refused(tmp_path, caplog):
+    """It is not interpolated: the run weighs whole cells, as it did when the file was left out unread."""
+    full, files = _land_set(tmp_path, shift=30.0)
+    with caplog.at_level(logging.INFO, logger="climann"):
+        opened = open_dataset(files, grid_of="tas", variables=("tas",))
+    assert "sftlf" not in opened.variables
+    np.testing.assert_array_equal(opened["tas"].values, full["tas"].values)
+    assert ("sftlf_fx.nc, the land or sea fraction its cell_methods name: the scores weigh whole cells; to weigh by "
+            "that fraction, give its file on the target's grid") in caplog.text

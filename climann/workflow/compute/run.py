@@ -63,6 +63,7 @@ from climann.evaluation.baselines import (
 )
 from climann.evaluation.extrapolation import Extrapolation
 from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset
+from climann.evaluation.cell_measures import cell_weights_text
 from climann.evaluation.groups import run_metrics
 from climann.evaluation.regions import layout_regions
 from climann.evaluation.scored_blocks import layout_fingerprints
@@ -358,6 +359,7 @@ def evaluate_distributed(
         split_periods=split.descriptions, left_out=left_out, have_climatology="climatology" in options,
         window_days=config.evaluation.climatology_window_days if "climatology" in options else None,
         seasons=axis_seasons(season_times), scored_on=layout_fingerprints(layout, split.time_masks),
+        weighted_by=cell_weights_text(layout),
         months_left_out=blocks_after_months_left_out(layout, split.time_masks),
     )
     metrics.update(target_means_entry(config))

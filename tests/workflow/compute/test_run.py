@@ -873,3 +873,117 @@ def test_a_cluster_run_warns_of_the_target_s_own_area_mean_and_records_it(tiny_f
     assert metrics.get("target_area_means", []) == expected
     assert [text.count(line) for text in texts] == ([1, 1, 1] if expected else [0, 0, 0])
     assert "cluster: " in texts[1]
+
+
+@pytest.fixture(scope="module")
+def land_files(tmp_path_factory):
+    """CMIP6-like land files on a 6 × 8 grid with bounds, 1981–1983 monthly: ``mrso`` ("area: mean where
+    land", cell_measures areacella) and ``pr``, and in files of their own ``sftlf`` (in %, 0 on the
+    sea; one sea cell has a value of mrso, which weighs 0) and ``areacella``; and the land fraction
+    and the areas by hand."""
+    folder = tmp_path_factory.mktemp("land")
+    lat_edges = np.linspace(-90.0, 90.0, 7)
+    lon_edges = np.linspace(0.0, 360.0, 9)
+    area = np.outer(np.diff(np.sin(np.deg2rad(lat_edges))), np.deg2rad(np.diff(lon_edges))) * 6_371_000.0**2
+    rng = np.random.default_rng(5)
+    land = np.where(rng.uniform(size=area.shape) < 0.4, 0.0, rng.uniform(5.0, 100.0, area.shape))
+    land[2, 3], land[2, 4] = 0.0, 7.5
+    times = xr.date_range("1981-01-01", periods=36, freq="MS", calendar="noleap", use_cftime=True)
+    pr = rng.uniform(0.0, 1.0, (36, *area.shape))
+    # coastal cells' land behaves otherwise: land-area and cell-area weights give other scores
+    mrso = 100 * pr + 30 * rng.normal(size=pr.shape) * (land < 50)
+    mrso[:, (land == 0) & ~((np.arange(6)[:, None] == 2) & (np.arange(8) == 3))] = np.nan  # mrso on one sea cell
+    coords = {"lat": ("lat", (lat_edges[:-1] + lat_edges[1:]) / 2, {"standard_name": "latitude", "units": "degrees_north",
+                                                                    "bounds": "lat_bnds"}),
+              "lon": ("lon", (lon_edges[:-1] + lon_edges[1:]) / 2, {"standard_name": "longitude", "units": "degrees_east",
+                                                                     "bounds": "lon_bnds"})}
+    bounds = {"lat_bnds": (("lat", "bnds"), np.stack([lat_edges[:-1], lat_edges[1:]], 1)),
+              "lon_bnds": (("lon", "bnds"), np.stack([lon_edges[:-1], lon_edges[1:]], 1))}
+    measures = {"cell_measures": "area: areacella"}
+    xr.Dataset({"mrso": (("time", "lat", "lon"), mrso.astype(np.float32), {
+                    "units": "kg m-2", "standard_name": "mass_content_of_water_in_soil",
+                    "cell_methods": "area: mean where land time: mean", **measures}),
+                "pr": (("time", "lat", "lon"), pr.astype(np.float32), {"units": "kg m-2 s-1", **measures}), **bounds},
+               coords={**coords, "time": ("time", times, {"standard_name": "time"})},
+               attrs={"external_variables": "areacella"}).to_netcdf(folder / "mrso_pr.nc")
+    xr.Dataset({"sftlf": (("lat", "lon"), land.astype(np.float32), {"standard_name": "land_area_fraction",
+                                                                     "units": "%"}), **bounds},
+               coords=coords).to_netcdf(folder / "sftlf_fx.nc")
+    xr.Dataset({"areacella": (("lat", "lon"), area, {"standard_name": "cell_area", "units": "m2"}), **bounds},
+               coords=coords).to_netcdf(folder / "areacella_fx.nc")
+    return folder, land / 100, area
+
+
+_LAND_RUN = {"data": {"target": "mrso", "predictors": ["pr"], "features": [],
+                      "split_years": {"train": [1981, 1981], "val": [1982, 1982], "test": [1983, 1983]}},
+             "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}}
+
+
+def _weighted_test_mse(predictions: Path, weights: np.ndarray) -> float:
+    """The test block's MSE of predictions.nc weighed by ``weights`` (n_lat, n_lon), computed with numpy."""
+    with xr.open_dataset(predictions) as written:
+        error = (written["mrso_pred"] - written["mrso"]).values.astype(np.float64)
+        test = written["split"].values == 3
+    error = error[test]
+    present = np.isfinite(error)
+    cells = np.broadcast_to(weights, error.shape)[present]
+    return float(np.sum(cells * error[present] ** 2) / np.sum(cells))
+
+
+@pytest.mark.parametrize("route", ["memory", "streamed"])
+def test_a_where_land_target_is_scored_by_land_area_on_every_route(land_files, tmp_path, route):
+    """break24a F7: mrso ("area: mean where land") was weighed by whole cells. Its scores weigh
+    area × land fraction by hand (sftlf in %, its own file; the sea cell holding a value weighs 0), in
+    memory and streamed (the chunks a cluster scores too: not run here, a cluster run takes 6 s);
+    predictions.nc holds the fraction used beside the areas, from which the MSE is that of
+    metrics.json; the run records the choice."""
+    folder, land, area = land_files
+    settings = {**_LAND_RUN, "data": {**_LAND_RUN["data"], "paths": [str(path) for path in sorted(folder.glob("*.nc"))]}}
+    _on_route(settings, route, None)
+    run_dir = run_training(build_config(settings), run_dir=tmp_path / "run").run_dir
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    mse = metrics["splits"]["test"]["model"]["mse"]
+    assert mse == pytest.approx(_weighted_test_mse(run_dir / "predictions.nc", area * land), rel=1e-5)
+    assert mse != pytest.approx(_weighted_test_mse(run_dir / "predictions.nc", area), rel=1e-2)
+    assert metrics["weighted_by"] == "cell area × land_area_fraction (sftlf)"
+    with xr.open_dataset(run_dir / "predictions.nc") as written:
+        np.testing.assert_allclose(written["sftlf"].values, land, rtol=1e-6)
+        assert written["sftlf"].attrs["units"] == "1"
+        assert "climann's scores weigh each cell by areacella × sftlf" in written["sftlf"].attrs["comment"]
+        in_file = (written["areacella"] * written["sftlf"]).values
+    assert mse == pytest.approx(_weighted_test_mse(run_dir / "predictions.nc", in_file), rel=1e-5)
+    assert "weigh_by_area_fraction = true\n" in (run_dir / "config.toml").read_text()
+    assert Network.load(run_dir / "model.npz").metadata["weigh_by_area_fraction"] is True
+    assert "by its area × its land fraction sftlf" in (run_dir / "train.log").read_text()
+    assert "mrso (kg m-2), weighted by cell area × land_area_fraction (sftlf): MSE in" in (
+        run_dir / "report.md").read_text()
+
+
+def test_a_run_recorded_before_land_area_weights_is_rescored_by_whole_cells(land_files, tmp_path):
+    """break24a F7: a run whose model.npz and config.toml lack weigh_by_area_fraction weighed whole
+    cells; `climann evaluate RUN` scores it so, and compare names the runs' different weights."""
+    from climann.workflow.compare import compare_runs
+    from climann.workflow.predict import evaluate_run
+
+    folder, land, area = land_files
+    settings = {**_LAND_RUN, "data": {**_LAND_RUN["data"], "paths": [str(path) for path in sorted(folder.glob("*.nc"))]}}
+    new = run_training(build_config(settings), run_dir=tmp_path / "new").run_dir
+    run_dir = tmp_path / "old"
+    shutil.copytree(new, run_dir)
+    network = Network.load(run_dir / "model.npz")
+    (run_dir / "model.npz").unlink()
+    network.save(run_dir / "model.npz", metadata={key: value for key, value in network.metadata.items()
+                                                  if key != "weigh_by_area_fraction"})
+    config_text = (run_dir / "config.toml").read_text()
+    (run_dir / "config.toml").write_text("".join(line for line in config_text.splitlines(keepends=True)
+                                                 if not line.startswith("weigh_by_area_fraction")))
+    without_model_record(run_dir)
+    metrics = evaluate_run(run_dir)
+    assert metrics["splits"]["test"]["model"]["mse"] == pytest.approx(
+        _weighted_test_mse(run_dir / "predictions.nc", area), rel=1e-5)
+    assert metrics["weighted_by"] == "cell area"
+    with xr.open_dataset(run_dir / "predictions.nc") as written:
+        assert "sftlf" not in written
+    notes = compare_runs([new, run_dir]).notes
+    assert ("the runs differ in cell weights (new cell area × land_area_fraction (sftlf), old cell area): their "
+            "scores are means over other areas") in " ".join(notes)

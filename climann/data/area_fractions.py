@@ -1,0 +1,147 @@
+"""The part of each cell a "where land" or "where sea" target is a mean over: its weights.
+
+CF 1.8 section 7.3.3: ``cell_methods = "area: mean where land"`` says that each value is the
+mean over the land part of its cell (CMIP6 ``mrso``, ``mrro``, ``lai``; ``"area: mean where
+sea"`` for ``tos``, ``sos``). A mean over several such cells (the CMIP and IPCC land averages)
+weighs each by the area its value is a mean over: the cell's area times the fraction of it
+that is land (``land_area_fraction``, CMIP6 ``sftlf`` in %) or sea (``sea_area_fraction``,
+``sftof``). Weighed by whole cells, a coastal cell with 10 % land would count ten times its land.
+
+:func:`file_area_fraction` finds that fraction in the data by its CF ``standard_name``
+(:data:`FRACTION_STANDARD_NAMES`), in its own file too (it is then matched to the grid by
+coordinate, as ``areacella``), in units of 1; :meth:`climann.data.layout.GridLayout.cell_area_weights`
+multiplies the cells' areas by it. Runs trained before 4 December 2026 weighed whole cells
+(``[data] weigh_by_area_fraction = false``): :func:`with_whole_cell_weights` marks their data.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import numpy as np
+import xarray as xr
+
+from climann.data.cell_methods import parse_cell_methods
+from climann.data.layout import Coordinate
+from climann.data.notes import note_once
+from climann.data.units import conversion
+from climann.errors import ClimannError
+
+__all__ = ["FRACTION_STANDARD_NAMES", "WHOLE_CELL_WEIGHTS_KEY", "file_area_fraction", "partial_surface",
+           "with_whole_cell_weights"]
+
+_log = logging.getLogger("climann")
+
+#: The CF standard name of the fraction of a cell that each surface of ``where <surface>`` covers
+#: (CF standard name table; CMIP6 ``sftlf`` and ``sftof``).
+FRACTION_STANDARD_NAMES = {"land": "land_area_fraction", "sea": "sea_area_fraction"}
+
+#: The CMIP6 variable of each fraction, named in the advice when the data lack it.
+CMIP_FRACTION_NAMES = {"land": "sftlf", "sea": "sftof"}
+
+#: The key of a time coordinate's ``encoding`` saying that the run weighs whole cells
+#: (``[data] weigh_by_area_fraction = false``, runs trained before 4 December 2026).
+WHOLE_CELL_WEIGHTS_KEY = "climann_whole_cell_weights"
+
+# "where land", not "where sea_ice" nor "where land over all_area_types"
+_WHERE = re.compile(r"\bmean\s+where\s+(land|sea)(?![\w-])(?!\s+over\b)")
+
+
+def partial_surface(cell_methods: str) -> str | None:
+    """The surface (``"land"`` or ``"sea"``) whose part of each cell the values are an area mean
+    over, by the ``area`` entry of a CF ``cell_methods`` attribute (CF 1.8 section 7.3.3); None
+    for a mean over whole cells, or over another surface (``where sea_ice``).
+
+    Examples
+    --------
+    >>> partial_surface("area: mean where land time: mean")
+    'land'
+    >>> partial_surface("area: time: mean") is None
+    True
+    """
+    for entry in parse_cell_methods(cell_methods):
+        if "area" in entry.names and (found := _WHERE.search(entry.method)):
+            return found.group(1)
+    return None
+
+
+def with_whole_cell_weights(dataset: xr.Dataset, time_name: str) -> xr.Dataset:
+    """``dataset`` with its time coordinate ``time_name`` marked (:data:`WHOLE_CELL_WEIGHTS_KEY`)
+    so that its layout weighs whole cells, as runs trained before 4 December 2026 did."""
+    time = dataset[time_name]
+    encoding = {**time.encoding, WHOLE_CELL_WEIGHTS_KEY: True}
+    return dataset.assign_coords({time_name: xr.Variable(time.dims, time.values, time.attrs, encoding)})
+
+
+def file_area_fraction(dataset: xr.Dataset, target: str, dims: tuple[str, str], *,
+                       time_name: str) -> Coordinate | None:
+    """The fraction of each cell the target's values are a mean over, when its ``cell_methods``
+    say ``area: mean where land`` (or ``sea``) and the data hold the matching fraction
+    (:data:`FRACTION_STANDARD_NAMES`) on the grid's two dimensions.
+
+    Said in one note per run: which fraction weighs the cells, or, when the data lack it, that
+    whole cells do and which file to give.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+    target : str
+    dims : tuple of str
+        The grid's (row, column) dimensions.
+    time_name : str
+        The time coordinate, whose :data:`WHOLE_CELL_WEIGHTS_KEY` says to weigh whole cells.
+
+    Returns
+    -------
+    Coordinate or None
+        Its name, values of shape (n_rows, n_columns) in units of 1 (``%`` converted; NaN read
+        as 0: no part of the cell), its attributes with ``units = "1"``; None when whole cells
+        are weighed.
+
+    Raises
+    ------
+    ClimannError
+        If the fraction's units are not a fraction (``%``, ``1``) or its values lie outside 0…1.
+    """
+    surface = partial_surface(str(dataset[target].attrs.get("cell_methods", "")))
+    if surface is None or dataset[time_name].encoding.get(WHOLE_CELL_WEIGHTS_KEY):
+        return None
+    standard_name = FRACTION_STANDARD_NAMES[surface]
+    names = [str(name) for name, variable in dataset.data_vars.items()
+             if variable.attrs.get("standard_name") == standard_name
+             and set(variable.squeeze(drop=True).dims) == set(dims)]
+    if not names:
+        note_once(_log, logging.INFO, _whole_cells_note(target, surface), key=("area fraction", target))
+        return None
+    name = names[0]
+    values = _in_units_of_one(dataset[name].squeeze(drop=True).transpose(*dims), name)
+    attrs = {key: value for key, value in dataset[name].attrs.items()
+             if key not in ("_FillValue", "missing_value", "coordinates", "units", "valid_range", "valid_max")}
+    note_once(_log, logging.INFO, f"the scores weigh each cell of '{target}' (a mean where {surface}: its "
+              f"cell_methods) by its area × its {surface} fraction {name}", key=("area fraction", target))
+    return Coordinate(name, values, {**attrs, "units": "1"})
+
+
+def _in_units_of_one(variable: xr.DataArray, name: str) -> np.ndarray:
+    """The values of the fraction ``name`` in units of 1 (``%`` divided by 100), NaN as 0."""
+    units = str(variable.attrs.get("units", "")).strip() or "1"
+    found = conversion(units, "1", variable=name, attrs=variable.attrs)
+    if found is None or found.along_time:
+        raise ClimannError(f"'{name}' (a {variable.attrs.get('standard_name')}) is in '{units}', not a fraction: "
+                           "set its units to '1' or '%'")
+    values = np.nan_to_num(np.asarray(variable.values, np.float64) * found.scale + found.offset, nan=0.0)
+    if values.min() < -1e-6 or values.max() > 1 + 1e-6:
+        raise ClimannError(f"'{name}' (a {variable.attrs.get('standard_name')}) in '{units}' holds "
+                           f"{values.min():g}…{values.max():g} as a fraction, outside 0…1: correct its units "
+                           "('%' for 0…100)")
+    return np.clip(values, 0.0, 1.0)
+
+
+def _whole_cells_note(target: str, surface: str) -> str:
+    """The note that the scores weigh whole cells although the target is a mean over part of each."""
+    cmip = CMIP_FRACTION_NAMES[surface]
+    return (f"'{target}' is a mean where {surface} (its cell_methods) but the data hold no "
+            f"{FRACTION_STANDARD_NAMES[surface]}: the scores weigh whole cells by their area; to weigh by {surface} "
+            f"area (cell area × {surface} fraction), give the fraction's file with the data (CMIP6: "
+            f"--data {cmip}_fx_….nc)")

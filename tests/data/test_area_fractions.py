@@ -1,0 +1,113 @@
+"""The weights of a target that is a mean over the land (sea) part of each cell
+(climann/data/area_fractions.py, break24a F7): area × land fraction, checked against the
+areas and fractions of a 3 × 4 grid by hand."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.data.area_fractions import partial_surface, with_whole_cell_weights
+from climann.data.notes import forget_notes
+from climann.data.variables import grid_layout
+from climann.errors import ClimannError
+from tests.conftest import monthly_times
+
+#: 3 rows of 30°, 4 columns of 90°: edges by hand.
+LAT_EDGES = np.array([[0.0, 30.0], [30.0, 60.0], [60.0, 90.0]])
+LON_EDGES = np.array([[0.0, 90.0], [90.0, 180.0], [180.0, 270.0], [270.0, 360.0]])
+#: The land fraction in %: 0 where the cell holds no land (its value, of a land model, weighs 0).
+LAND_PERCENT = np.array([[0.0, 10.0, 100.0, 50.0], [100.0, 25.0, 0.0, 75.0], [5.0, 100.0, 100.0, 60.0]])
+
+
+def _areas_by_hand() -> np.ndarray:
+    """(λ₂ − λ₁)(sin φ₂ − sin φ₁) of each cell."""
+    by_latitude = np.diff(np.sin(np.deg2rad(LAT_EDGES)), axis=1)[:, 0]
+    return np.outer(by_latitude, np.deg2rad(np.diff(LON_EDGES, axis=1)[:, 0]))
+
+
+def _land_dataset(cell_methods="area: mean where land time: mean", fraction=LAND_PERCENT, units="%",
+                  standard_name="land_area_fraction") -> xr.Dataset:
+    """``mrso`` (every cell present, even the one without land) with ``sftlf`` on a 3 × 4 grid with bounds."""
+    times = monthly_times(1, "noleap")
+    lat, lon = LAT_EDGES.mean(axis=1), LON_EDGES.mean(axis=1)
+    values = np.random.default_rng(0).normal(size=(len(times), 3, 4)).astype(np.float32)
+    dataset = xr.Dataset(
+        {"mrso": (("time", "lat", "lon"), values, {"units": "kg m-2", "cell_methods": cell_methods}),
+         "sftlf": (("lat", "lon"), fraction.astype(np.float32), {"standard_name": standard_name, "units": units}),
+         "lat_bnds": (("lat", "bnds"), LAT_EDGES), "lon_bnds": (("lon", "bnds"), LON_EDGES)},
+        coords={"time": ("time", times, {"standard_name": "time", "axis": "T"}),
+                "lat": ("lat", lat, {"standard_name": "latitude", "units": "degrees_north", "bounds": "lat_bnds"}),
+                "lon": ("lon", lon, {"standard_name": "longitude", "units": "degrees_east", "bounds": "lon_bnds"})},
+    )
+    return dataset
+
+
+@pytest.mark.parametrize(("text", "surface"), [
+    pytest.param("area: mean where land time: mean", "land", id="cmip6-mrso"),
+    pytest.param("area: mean where sea time: mean", "sea", id="cmip6-tos"),
+    pytest.param("area: time: mean where land", "land", id="area-and-time-sharing-the-method"),
+    pytest.param("area: time: mean", None, id="whole-cells"),
+    pytest.param("area: mean where sea_ice time: mean", None, id="another-surface"),
+    pytest.param("time: mean where land", None, id="not-an-area-mean"),
+    pytest.param("", None, id="none"),
+])
+def test_the_surface_an_area_mean_is_over_is_read_from_cell_methods(text, surface):
+    assert partial_surface(text) == surface
+
+
+@pytest.mark.parametrize(("fraction", "units"), [
+    pytest.param(LAND_PERCENT, "%", id="percent"),
+    pytest.param(LAND_PERCENT / 100, "1", id="one"),
+    pytest.param(LAND_PERCENT / 100, "", id="no-units-is-one"),
+])
+def test_a_where_land_target_weighs_each_cell_by_its_land_area(fraction, units, caplog):
+    """The weights are area × land fraction by hand, mean 1; a cell without land weighs 0 even where the
+    target has a value there; the note names the fraction."""
+    forget_notes()
+    with caplog.at_level(logging.INFO, logger="climann"):
+        layout = grid_layout(_land_dataset(fraction=fraction, units=units), "mrso", ())
+    land_area = _areas_by_hand() * LAND_PERCENT / 100
+    np.testing.assert_allclose(layout.cell_area_weights(), land_area / land_area.mean(), rtol=1e-6)
+    assert layout.cell_area_weights()[0, 0] == 0.0 and layout.cell_area_weights()[1, 2] == 0.0
+    whole = _areas_by_hand()
+    np.testing.assert_allclose(layout.cell_area_weights(whole_cells=True), whole / whole.mean(), rtol=1e-12)
+    assert "the scores weigh each cell of 'mrso' (a mean where land: its cell_methods) by its area × its land " \
+           "fraction sftlf" in caplog.text
+
+
+@pytest.mark.parametrize("change", [
+    pytest.param({"cell_methods": "area: time: mean"}, id="a-mean-over-whole-cells"),
+    pytest.param({"cell_methods": "area: mean where sea time: mean"}, id="where-sea-without-a-sea-fraction"),
+])
+def test_a_target_over_whole_cells_or_without_its_fraction_weighs_whole_cells(change, caplog):
+    forget_notes()
+    with caplog.at_level(logging.INFO, logger="climann"):
+        layout = grid_layout(_land_dataset(**change), "mrso", ())
+    whole = _areas_by_hand()
+    np.testing.assert_allclose(layout.cell_area_weights(), whole / whole.mean(), rtol=1e-12)
+    assert layout.area_fraction is None
+    said = ("'mrso' is a mean where sea (its cell_methods) but the data hold no sea_area_fraction: the scores weigh "
+            "whole cells by their area; to weigh by sea area (cell area × sea fraction), give the fraction's file "
+            "with the data (CMIP6: --data sftof_fx_….nc)")
+    assert (said in caplog.text) == ("where sea" in change["cell_methods"])
+
+
+def test_a_run_that_weighed_whole_cells_keeps_them():
+    """A run trained before 4 December 2026 (``[data] weigh_by_area_fraction = false``) weighed whole cells."""
+    layout = grid_layout(with_whole_cell_weights(_land_dataset(), "time"), "mrso", ())
+    whole = _areas_by_hand()
+    np.testing.assert_allclose(layout.cell_area_weights(), whole / whole.mean(), rtol=1e-12)
+
+
+@pytest.mark.parametrize(("fraction", "units", "said"), [
+    pytest.param(LAND_PERCENT, "1", "holds 0…100 as a fraction, outside 0…1: correct its units ('%' for 0…100)",
+                 id="percent-said-to-be-one"),
+    pytest.param(LAND_PERCENT, "m", "is in 'm', not a fraction: set its units to '1' or '%'", id="not-a-fraction"),
+])
+def test_a_fraction_that_is_none_is_refused(fraction, units, said):
+    with pytest.raises(ClimannError, match=said.replace("(", r"\(").replace(")", r"\)")):
+        grid_layout(_land_dataset(fraction=fraction, units=units), "mrso", ())
