@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from climann.data.cell_edges import CELL_EDGES as CELL_EDGES  # re-exported
+from climann.data.cell_edges import STRAIGHT_CELL_EDGES_KEY as STRAIGHT_CELL_EDGES_KEY  # re-exported
 from climann.data.geometry import bounds_from_centres, centre_spacing_areas, polygon_areas, wrapped_difference
 from climann.data.time_cells import season_score_times
 
@@ -29,16 +31,6 @@ AREA_EXTENT_ATTRIBUTE = "climann_area_extent"
 #: :attr:`GridLayout.grid_stride`. On the time coordinate, which every layout has, as the
 #: time selection's records (:data:`climann.data.time_cells.VALUE_STEP_KEY`).
 GRID_STRIDE_KEY = "climann_grid_stride"
-
-#: How a run joins 2-D cell corners for their areas (``[data] cell_edges``): by great
-#: circles, exactly (``great_circle``, since 4 December 2026), or straight in the (λ, sin φ)
-#: plane while they span under 1° of longitude (``straight``, runs trained before; see
-#: :func:`~climann.data.geometry.polygon_areas`).
-CELL_EDGES = ("great_circle", "straight")
-
-#: The key of a time coordinate's ``encoding`` marking ``[data] cell_edges = "straight"``
-#: (:func:`climann.data.subset.with_cell_edges`); see :attr:`GridLayout.straight_cell_edges`.
-STRAIGHT_CELL_EDGES_KEY = "climann_straight_cell_edges"
 
 #: The global attribute by which a file says that its land, seas and mountains are invented
 #: (climann's synthetic sample, :mod:`climann.data.sample_data`), its value beginning with

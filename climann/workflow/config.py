@@ -30,7 +30,7 @@ from climann.data.memory import DEFAULT_IN_MEMORY_LIMIT_GB
 from climann.data.paths import home_expanded
 from climann.data.splits import DEFAULT_SPLIT_FRACTIONS
 from climann.data.features import SEASON_DATINGS
-from climann.data.layout import CELL_EDGES
+from climann.data.cell_edges import CELL_EDGES
 from climann.errors import ClimannError
 from climann.evaluation.baselines import CLIMATOLOGY_WINDOW_DAYS
 from climann.model.activations import get_activation
