@@ -539,3 +539,37 @@ def test_a_run_fed_the_target_s_own_area_mean_is_named_in_the_notes(runs, tmp_pa
     notes = comparison_notes(read_runs([runs["small"], given]))
     assert notes == ["given's inputs hold tas's own area mean at the same time step (tas_global_mean; metrics.json "
                      "target_area_means): its scores assume the true mean is given at prediction time"]
+
+
+#: Two boxes on the rotated grid of tests/grid_files.py whose cells lie in one rectangle of rows
+#: 1–3 and columns 1–3, 8 cells each of its 9: one leaves out cell (1, 1), the other cell (3, 3).
+ROTATED_BOXES = {"box_a": [45, 54, 5, 21], "box_b": [44.5, 53.9, 5, 21]}
+
+
+@pytest.fixture(scope="module")
+def rotated_boxes(tmp_path_factory):
+    """Runs on the rotated grid with each of :data:`ROTATED_BOXES` as ``[data] region``."""
+    from tests.grid_files import write_rotated
+
+    folder = tmp_path_factory.mktemp("rotated_boxes")
+    data = write_rotated(folder / "tas_rotated.nc", n_time=36)
+    dirs = {}
+    for name, box in ROTATED_BOXES.items():
+        config = build_config({
+            "data": {"paths": [str(data)], "target": "tas", "predictors": [], "features": ["lat", "season"],
+                     "region": box},
+            "model": {"hidden": [4]}, "training": {"epochs": 1, "batch_size": 32}, "evaluation": {"figures": False},
+        })
+        dirs[name] = run_training(config, run_dir=folder / name).run_dir
+    return dirs
+
+
+def test_runs_on_other_cells_of_one_rectangle_of_a_rotated_grid_are_noted(rotated_boxes):
+    """break24a F5: the boxes' rows and columns coincide, their cells do not; as many values each."""
+    compared = read_runs([rotated_boxes["box_a"], rotated_boxes["box_b"]])
+    assert compared[0].n_test == compared[1].n_test > 0
+    assert comparison_notes(compared) == [
+        "the runs' test scores are over different cells (region: box_a 45,54,5,21, box_b 44.5,53.9,5,21; "
+        "metrics.json scored_on): they are not comparable one to one"]
+    assert compared[0].scored_on["n_cells"] == compared[1].scored_on["n_cells"] == 8
+
