@@ -573,3 +573,60 @@ def test_runs_on_other_cells_of_one_rectangle_of_a_rotated_grid_are_noted(rotate
         "metrics.json scored_on): they are not comparable one to one"]
     assert compared[0].scored_on["n_cells"] == compared[1].scored_on["n_cells"] == 8
 
+
+def _rectangle_record(run_dir, folder):
+    """A copy of a rotated-grid run as climann wrote it before 4 December 2026: its scored_on
+    cells those of the 3×3 rectangle of rows and columns around its region (break24a F5)."""
+    import netCDF4
+
+    from climann.evaluation.scored_blocks import cells_fingerprint
+
+    shutil.copytree(run_dir, folder)
+    with netCDF4.Dataset(folder / "predictions.nc") as predictions:
+        rectangle = cells_fingerprint(predictions["lat"][:].data, predictions["lon"][:].data)
+    metrics = json.loads((folder / "metrics.json").read_text())
+    for record in metrics["scored_on"].values():
+        del record["cells_in_region"]
+        record.update(n_cells=9, cells_sha256=rectangle)
+    (folder / "metrics.json").write_text(json.dumps(metrics))
+    return folder
+
+
+@pytest.mark.parametrize("first, second, said", [
+    pytest.param("old_a", "box_a", "old_a records", id="the-same-box-recorded-before-and-after"),
+    pytest.param("old_a", "old_b", "old_a and old_b record", id="other-boxes-of-one-rectangle-recorded-before"),
+])
+def test_a_record_of_the_rectangle_around_the_region_is_said_not_to_tell_the_cells(
+        rotated_boxes, tmp_path, first, second, said):
+    """Where its fingerprint and the region keys disagree: not "different cells" (the same box,
+    recorded before and after the fingerprint was of the cells scored), nor nothing (other boxes
+    of one rectangle, both recorded before)."""
+    runs = {**rotated_boxes, "old_a": _rectangle_record(rotated_boxes["box_a"], tmp_path / "old_a"),
+            "old_b": _rectangle_record(rotated_boxes["box_b"], tmp_path / "old_b")}
+    notes = comparison_notes(read_runs([runs[first], runs[second]]))
+    olds = [name for name in (first, second) if name.startswith("old")]
+    assert notes == [
+        f"{said} the cells of the rows and columns around {'its' if len(olds) == 1 else 'their'} [data] region "
+        "(metrics.json scored_on, written before 4 December 2026), not the cells scored in it: whether the runs' "
+        "test scores are over the same cells cannot be told; re-score to record them: "
+        + "; ".join(f"climann evaluate {runs[name]}" for name in olds)]
+
+
+def test_a_record_of_the_rectangle_and_other_keys_are_other_cells(rotated_boxes, tmp_path):
+    """Both the fingerprints and the region keys differ: other cells, as for any runs."""
+    old_a = _rectangle_record(rotated_boxes["box_a"], tmp_path / "old_a")
+    assert comparison_notes(read_runs([old_a, rotated_boxes["box_b"]])) == [
+        "the runs' test scores are over different cells (region: old_a 45,54,5,21, box_b 44.5,53.9,5,21; "
+        "metrics.json scored_on): they are not comparable one to one"]
+
+
+def test_a_regular_grid_run_with_a_region_recorded_before_compares_as_the_same_cells(chosen, tmp_path):
+    """On a regular grid the rectangle is the box: an older record (without cells_in_region) has
+    the same fingerprint as a new one, and nothing is said."""
+    older = tmp_path / "older"
+    shutil.copytree(chosen["south"], older)
+    metrics = json.loads((older / "metrics.json").read_text())
+    for record in metrics["scored_on"].values():
+        del record["cells_in_region"]
+    (older / "metrics.json").write_text(json.dumps(metrics))
+    assert comparison_notes(read_runs([older, chosen["south"]])) == []
