@@ -25,10 +25,11 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
+from climann.data.boxes import longitude_in_box
 from climann.data.coords import find_coordinate
 from climann.data.geometry import bounds_from_centres, longitude_span, wrapped_difference
 from climann.data.layout import AREA_EXTENT_ATTRIBUTE, GridLayout
-from climann.data.subset import longitude_in_box, select_region
+from climann.data.subset import select_region
 from climann.data.variables import grid_layout, on_grid, require_variable
 from climann.errors import ClimannError
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from climann.data.boxes import cells_in_box
 from climann.data.cell_edges import CELL_EDGES as CELL_EDGES  # re-exported
 from climann.data.cell_edges import STRAIGHT_CELL_EDGES_KEY as STRAIGHT_CELL_EDGES_KEY  # re-exported
 from climann.data.geometry import bounds_from_centres, centre_spacing_areas, polygon_areas, wrapped_difference
@@ -290,6 +291,29 @@ class GridLayout:
             indexing="ij",
         )
         return latitude, longitude
+
+    def cells_in_region(self, region: Sequence[float]) -> np.ndarray:
+        """Which cells of the grid the run's ``[data] region`` box holds: those it scores.
+
+        On a curvilinear, rotated-pole or projected grid the region keeps the rectangle of
+        rows and columns around the box, its data missing outside the box
+        (:func:`climann.data.subset.select_region`): the cells inside are those whose true
+        latitude and longitude are in the box, by the same rule and the same coordinate values
+        (:func:`climann.data.boxes.cells_in_box`). On a regular grid the rows and columns kept
+        are the box's, so every cell is inside; so is every cell without a region.
+
+        Parameters
+        ----------
+        region : (south, north, west, east), or empty
+            Degrees, as ``[data] region`` gives it.
+
+        Returns
+        -------
+        ndarray of bool, shape (n_lat, n_lon)
+        """
+        if not region or self.geographic is None:
+            return np.ones(self.shape[1:], dtype=bool)
+        return cells_in_box(self.geographic.latitude.values, self.geographic.longitude.values, region)
     variable_units: dict = field(default_factory=dict)
     variable_cell_methods: dict = field(default_factory=dict)
     variable_levels: dict = field(default_factory=dict)

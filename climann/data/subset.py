@@ -17,6 +17,7 @@ import cftime
 import numpy as np
 import xarray as xr
 
+from climann.data.boxes import cells_in_box, longitude_in_box
 from climann.data.coords import find_coordinate, time_coordinate
 from climann.data.experiment_versions import EXPERIMENT_VERSION
 from climann.data.forecast_times import is_dated, on_valid_time
@@ -433,19 +434,6 @@ def _add_scalar_coordinate(variable: xr.Variable, name: str) -> None:
     variable.encoding["coordinates"] = " ".join([*listed, name] if name not in listed else listed)
 
 
-def longitude_in_box(longitude: np.ndarray, west: float, east: float) -> np.ndarray:
-    """Which longitudes lie in the box from ``west`` eastward to ``east`` (degrees).
-
-    Works in either convention (0…360 or −180…180, for the data and for the box) and for
-    boxes that cross the prime meridian or the dateline (``west > east``, e.g. 350 → 10 or
-    170 → −170): λ is inside when (λ − west) mod 360 ≤ (east − west) mod 360.
-    """
-    width = (east - west) % 360
-    if width == 0 and east != west:
-        width = 360.0
-    return (np.asarray(longitude, np.float64) - west) % 360 <= width
-
-
 def select_region(
     dataset: xr.Dataset, box: Sequence[float]
 ) -> xr.Dataset:
@@ -485,9 +473,10 @@ def _mask_region(
     dataset: xr.Dataset, box: Sequence[float], dims: tuple[str, str], latitude: np.ndarray, longitude: np.ndarray
 ) -> xr.Dataset:
     """The rectangle of rows and columns around the cells whose geographic latitude and
-    longitude are in ``box``, with the data variables masked outside them (lazily)."""
-    south, north, west, east = box
-    inside = (latitude >= min(south, north)) & (latitude <= max(south, north)) & longitude_in_box(longitude, west, east)
+    longitude are in ``box`` (:func:`~climann.data.boxes.cells_in_box`), with the data
+    variables masked outside them (lazily). The scores' records count the cells inside, not
+    the rectangle (:meth:`~climann.data.layout.GridLayout.cells_in_region`)."""
+    inside = cells_in_box(latitude, longitude, box)
     if not inside.any():
         raise ClimannError(
             f"region ({box_text(box)}) contains no grid cell; the grid's cells lie at "

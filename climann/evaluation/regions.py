@@ -11,7 +11,7 @@ longitude (the 2-D geographic coordinates on a curvilinear or rotated grid, see
   cell is inside when lat_min ≤ φ ≤ lat_max and its longitude lies from lon_min eastward to
   lon_max, in either longitude convention; lon_min > lon_max crosses the dateline or the prime
   meridian (``[-10, 10, 170, -170]``, ``[35, 70, 350, 40]``), and ``[…, …, 0, 360]`` is every
-  longitude (the same test as ``[data] region``, :func:`climann.data.subset.longitude_in_box`);
+  longitude (the same test as ``[data] region``, :func:`climann.data.boxes.cells_in_box`);
 - **named regions** (``[evaluation] named_regions``) from the region sets that regionmask ships
   inside its package: ``srex`` (the 26 IPCC SREX regions of AR5, the default set), ``giorgi``
   and ``prudence``, by abbreviation or name, masked with ``regionmask`` (cell centres inside
@@ -34,6 +34,7 @@ longitude (the 2-D geographic coordinates on a curvilinear or rotated grid, see
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
 from collections.abc import Mapping, Sequence
@@ -43,7 +44,7 @@ from pathlib import Path
 import numpy as np
 
 from climann.data.layout import GridLayout
-from climann.data.subset import longitude_in_box
+from climann.data.boxes import cells_in_box
 from climann.errors import ClimannError
 
 #: The latitude bands scored by default, (south, north) with the band's rule in words.
@@ -112,15 +113,16 @@ def box_cells(latitude: np.ndarray, longitude: np.ndarray, box: Sequence[float])
         Each cell's true coordinates in degrees.
     box : (lat_min, lat_max, lon_min, lon_max)
     """
-    lat_min, lat_max, lon_min, lon_max = box
-    return (latitude >= lat_min) & (latitude <= lat_max) & longitude_in_box(longitude, lon_min, lon_max)
+    return cells_in_box(latitude, longitude, box)
 
 
-def latitude_bands(latitude: np.ndarray) -> dict[str, Region]:
+def latitude_bands(latitude: np.ndarray, within: np.ndarray | None = None) -> dict[str, Region]:
     """The default regions: tropics |φ| ≤ 20°, northern extratropics φ > 20°, southern
-    extratropics φ < −20° (disjoint), those with cells on the grid."""
-    masks = {"tropics": np.abs(latitude) <= 20, "northern_extratropics": latitude > 20,
-             "southern_extratropics": latitude < -20}
+    extratropics φ < −20° (disjoint), those with cells on the grid (of the cells ``within``,
+    bool of the shape of ``latitude``, when given: see :func:`grid_regions`)."""
+    within = np.ones(np.shape(latitude), dtype=bool) if within is None else within
+    masks = {"tropics": (np.abs(latitude) <= 20) & within, "northern_extratropics": (latitude > 20) & within,
+             "southern_extratropics": (latitude < -20) & within}
     rules = {"tropics": "|lat| <= 20", "northern_extratropics": "lat > 20", "southern_extratropics": "lat < -20"}
     return {name: Region(name, cells, {"kind": "latitude band", "latitudes": list(LATITUDE_BANDS[name]),
                                        "rule": rules[name]})
@@ -259,7 +261,7 @@ def named_region(spec: str, latitude: np.ndarray, longitude: np.ndarray, *, key:
 
 def grid_regions(
     latitude: np.ndarray, longitude: np.ndarray, boxes: Mapping[str, Sequence[float]] | None,
-    named: Sequence[str] = (),
+    named: Sequence[str] = (), *, within: np.ndarray | None = None,
 ) -> dict[str, Region]:
     """Every region to score on a grid: the boxes (the :func:`latitude_bands` when ``boxes``
     is None), then the named regions.
@@ -271,6 +273,10 @@ def grid_regions(
     boxes : mapping of name to (lat_min, lat_max, lon_min, lon_max), or None
     named : sequence of str
         ``"srex:NEU"``, ``"NEU"``, ``"giorgi:WAF"``, … (see :func:`parse_named_region`).
+    within : ndarray of bool, shape (n_lat, n_lon), optional
+        The cells scored (those inside ``[data] region``,
+        :meth:`~climann.data.layout.GridLayout.cells_in_region`): each region holds only
+        those, and a latitude band none of them is in is left out. None: every cell.
 
     Returns
     -------
@@ -278,21 +284,27 @@ def grid_regions(
         Regions without a cell on the grid included (``n_cells`` 0); the named ones keyed
         by :func:`named_region_keys`.
     """
+    within = np.ones(np.shape(latitude), dtype=bool) if within is None else np.asarray(within, bool)
     if boxes is None:
-        regions = latitude_bands(latitude)
+        regions = latitude_bands(latitude, within)
     else:
-        regions = {name: Region(name, box_cells(latitude, longitude, box), {"kind": "box", "box": list(box)})
+        regions = {name: Region(name, box_cells(latitude, longitude, box) & within, {"kind": "box", "box": list(box)})
                    for name, box in boxes.items()}
     for spec, key in named_region_keys(named).items():
-        regions[key] = named_region(spec, latitude, longitude, key=key)
+        region = named_region(spec, latitude, longitude, key=key)
+        regions[key] = dataclasses.replace(region, cells=region.cells & within)
     return regions
 
 
 def layout_regions(layout: GridLayout, boxes: Mapping[str, Sequence[float]] | None,
-                   named: Sequence[str] = ()) -> dict[str, Region]:
-    """:func:`grid_regions` on a grid's true coordinates (2-D on a curvilinear or rotated grid)."""
+                   named: Sequence[str] = (), *, region: Sequence[float]) -> dict[str, Region]:
+    """:func:`grid_regions` on a grid's true coordinates (2-D on a curvilinear or rotated
+    grid), of the cells scored inside the run's ``[data] region`` (``region``, empty for none;
+    :meth:`~climann.data.layout.GridLayout.cells_in_region`): on a rotated or curvilinear grid
+    the layout holds the rectangle of rows and columns around that box, whose other cells are
+    never scored and are in no region."""
     latitude, longitude = layout.geographic_coordinates()
-    return grid_regions(latitude, longitude, boxes, named)
+    return grid_regions(latitude, longitude, boxes, named, within=layout.cells_in_region(region))
 
 
 def region_definitions(regions: Mapping[str, Region]) -> dict[str, dict]:

@@ -4,8 +4,10 @@ Two runs' scores are comparable one to one only when they are over the same valu
 number (``n_samples``) does not show it: a box of the southern and one of the northern
 subtropics, or January–March and July–September of the same years, can hold as many values
 (break22c F1). What chooses the values of a block of one input file is where and when they
-lie (the grid's cells after ``region``, ``grid_stride``, ``select``; the block's time steps
-after ``months``, ``seasons``, ``time_stride``) and the target's single-valued coordinates
+lie (the grid's cells inside ``region`` — on a curvilinear or rotated grid not the rectangle
+of rows and columns around it, whose other cells are never scored — after ``grid_stride``,
+``select``; the block's time steps after ``months``, ``seasons``, ``time_stride``) and the
+target's single-valued coordinates
 (a level chosen with ``select``). :func:`block_fingerprints` records each as a SHA-256 of
 its values, which ``metrics.json`` keeps as ``scored_on`` (``climann compare`` compares
 them; the input files themselves it compares by their checksums in ``provenance.json``).
@@ -27,7 +29,16 @@ import numpy as np
 if TYPE_CHECKING:
     from climann.data.layout import GridLayout
 
-__all__ = ["DEGREE_DECIMALS", "block_fingerprints", "cells_fingerprint", "layout_fingerprints", "times_fingerprint"]
+__all__ = [
+    "CELLS_IN_REGION_KEY", "DEGREE_DECIMALS", "block_fingerprints", "cells_fingerprint", "layout_fingerprints",
+    "times_fingerprint",
+]
+
+#: The key of each block's ``scored_on`` record saying that its cells are those scored inside
+#: ``[data] region``. Records written before 4 December 2026 lack it: on a curvilinear or rotated
+#: grid cut by a region, their ``n_cells`` and ``cells_sha256`` are of the rectangle of rows and
+#: columns around the box (break24a F5); ``climann compare`` judges them by the ``region`` key.
+CELLS_IN_REGION_KEY = "cells_in_region"
 
 #: Decimals of a degree the cells' coordinates are compared to (about 11 m of latitude): float32
 #: and float64 copies of one grid agree, neighbouring cells of any grid in use differ.
@@ -43,7 +54,7 @@ def cells_fingerprint(latitude: np.ndarray, longitude: np.ndarray, levels: Seque
 
     Parameters
     ----------
-    latitude, longitude : ndarray, shape (n_lat, n_lon)
+    latitude, longitude : ndarray, shape (n_lat, n_lon) or (n_cells,)
         Every cell's true latitude and longitude, degrees.
     levels : sequence of (name, value)
         The target's single-valued coordinates (``plev = 85000``).
@@ -93,7 +104,8 @@ def block_fingerprints(
     time_masks : mapping of block name to ndarray of bool, shape (n_time,)
     times : ndarray, shape (n_time,)
     calendar : str
-    latitude, longitude : ndarray, shape (n_lat, n_lon)
+    latitude, longitude : ndarray, shape (n_lat, n_lon) or (n_cells,)
+        The true coordinates of the cells scored.
     levels : sequence of (name, value)
         As for :func:`cells_fingerprint`.
 
@@ -110,10 +122,31 @@ def block_fingerprints(
             for block, mask in time_masks.items()}
 
 
-def layout_fingerprints(layout: GridLayout, time_masks: Mapping[str, np.ndarray]) -> dict[str, dict]:
+def layout_fingerprints(
+    layout: GridLayout, time_masks: Mapping[str, np.ndarray], *, region: Sequence[float],
+) -> dict[str, dict]:
     """:func:`block_fingerprints` of a run's grid (a :class:`climann.data.layout.GridLayout`)
-    and blocks: its cells' true coordinates, its time steps and calendar, and the target's
-    single-valued coordinates."""
+    and blocks: the true coordinates of the cells it scores, its time steps and calendar, and
+    the target's single-valued coordinates.
+
+    Parameters
+    ----------
+    layout : GridLayout
+    time_masks : mapping of block name to ndarray of bool, shape (n_time,)
+    region : (south, north, west, east), or empty
+        The run's ``[data] region``: on a curvilinear or rotated grid the layout holds the
+        rectangle of rows and columns around it, of which only the cells inside are scored
+        (:meth:`~climann.data.layout.GridLayout.cells_in_region`); they alone are counted
+        and fingerprinted.
+
+    Returns
+    -------
+    dict
+        As :func:`block_fingerprints`, each block with :data:`CELLS_IN_REGION_KEY` true.
+    """
     latitude, longitude = layout.geographic_coordinates()
+    scored = layout.cells_in_region(region)
     levels = [(coordinate.name, coordinate.values) for coordinate in layout.scalar_coordinates]
-    return block_fingerprints(time_masks, np.asarray(layout.time.values), layout.calendar, latitude, longitude, levels)
+    blocks = block_fingerprints(time_masks, np.asarray(layout.time.values), layout.calendar, latitude[scored],
+                                longitude[scored], levels)
+    return {block: {**record, CELLS_IN_REGION_KEY: True} for block, record in blocks.items()}

@@ -36,6 +36,7 @@ from climann.data.paths import path_list
 from climann.errors import ClimannError, library_message
 from climann.evaluation.cell_measures import WHOLE_CELLS
 from climann.evaluation.report import climatology_text
+from climann.evaluation.scored_blocks import CELLS_IN_REGION_KEY
 from climann.evaluation.target_means import TARGET_MEANS_KEY
 from climann.run_files import (
     few, finished_run_problem, interrupted_retraining, is_unfinished_run, mixed_run_problem, model_sha256,
@@ -512,13 +513,23 @@ def scored_values_notes(runs: Sequence[RunSummary]) -> list[str]:
     sentence names the ``[data]`` keys that differ (or the numbers of cells or steps). Runs of
     earlier versions, which lack them, by their ``[data]`` keys (:data:`CELL_KEYS`,
     :data:`STEP_KEYS`); when those agree and so does the number of test values, a sentence says
-    that the values themselves cannot be told apart.
+    that the values themselves cannot be told apart. A record of the rectangle of rows and
+    columns around a run's region (written before 4 December 2026,
+    :func:`_fingerprints_rectangle`) is trusted where the ``region`` keys agree with it (the same
+    fingerprint and box, or other fingerprints and boxes); where they disagree (the same box
+    fingerprinted before and after, other boxes of one rectangle) a sentence says that whether
+    the cells are the same cannot be told, and how to re-score.
     """
     recorded = all(run.scored_on for run in runs)
     notes = []
     for words, count, checksum, keys in SCORED_PARTS:
         differing = [key for key in keys if len({_choice_text(key, run.choices.get(key)) for run in runs}) > 1]
-        if recorded and len({run.scored_on.get(checksum) for run in runs}) == 1:
+        same = recorded and len({run.scored_on.get(checksum) for run in runs}) == 1
+        rectangles = [run for run in runs if words == "cells" and recorded and _fingerprints_rectangle(run)]
+        if rectangles and same == bool(differing):  # the fingerprints and the keys disagree
+            notes.append(_rectangle_note(rectangles))
+            continue
+        if same:
             continue
         if not recorded and not differing:
             continue
@@ -536,6 +547,28 @@ def scored_values_notes(runs: Sequence[RunSummary]) -> list[str]:
                      "versions): the runs choose their cells and time steps with the same [data] keys and score as "
                      "many values, but whether they are the same values cannot be told")
     return notes
+
+
+def _fingerprints_rectangle(run: RunSummary) -> bool:
+    """Whether ``run``'s cells fingerprint may be of the rectangle of rows and columns around
+    its ``[data] region`` rather than of the cells scored in it: a record written before
+    4 December 2026 (without :data:`~climann.evaluation.scored_blocks.CELLS_IN_REGION_KEY`) of a
+    run with a region. On a curvilinear or rotated grid the two differ (break24a F5); on a
+    regular grid they are one, which compare cannot see."""
+    return bool(run.scored_on) and not run.scored_on.get(CELLS_IN_REGION_KEY) and bool(run.choices.get("region"))
+
+
+def _rectangle_note(runs: Sequence[RunSummary]) -> str:
+    """The note for runs whose cells fingerprints may be of the rectangle around their region
+    (:func:`_fingerprints_rectangle`) where the fingerprints and the ``region`` keys disagree:
+    the same box may give other fingerprints, other boxes of one rectangle the same one."""
+    labels = [run.label for run in runs]
+    named = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + f" and {labels[-1]}"
+    rescore = "; ".join(f"climann evaluate {shlex.quote(str(run.path))}" for run in runs)
+    return (f"{named} {'records' if len(runs) == 1 else 'record'} the cells of the rows and columns around "
+            f"{'its' if len(runs) == 1 else 'their'} [data] region (metrics.json scored_on, written before "
+            "4 December 2026), not the cells scored in it: whether the runs' test scores are over the same cells "
+            f"cannot be told; re-score to record them: {rescore}")
 
 
 def _choice_text(key: str, value: object) -> str:

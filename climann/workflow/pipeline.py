@@ -327,8 +327,9 @@ def evaluate(config: RunConfig, data: PreparedData, network: Network | Ensemble)
 
 def run_regions(config: RunConfig, layout: GridLayout) -> dict[str, Region]:
     """The regions scored separately (``[evaluation] regions`` and ``named_regions``) on the
-    grid's true coordinates."""
-    return layout_regions(layout, config.evaluation.regions, config.evaluation.named_regions)
+    grid's true coordinates, of the cells inside ``[data] region``."""
+    return layout_regions(layout, config.evaluation.regions, config.evaluation.named_regions,
+                          region=config.data.region)
 
 
 def season_region_scores(
@@ -381,7 +382,7 @@ def grid_metrics(
                           n_dropped=n_dropped, split_periods=split.descriptions, left_out=left_out,
                           have_climatology=climatology is not None, seasons=axis_seasons(season_times),
                           window_days=None if climatology is None else config.evaluation.climatology_window_days,
-                          scored_on=layout_fingerprints(layout, split.time_masks),
+                          scored_on=layout_fingerprints(layout, split.time_masks, region=config.data.region),
                           weighted_by=cell_weights_text(layout),
                           months_left_out=blocks_after_months_left_out(layout, split.time_masks))
     return metrics | target_means_entry(config)

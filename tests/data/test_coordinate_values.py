@@ -70,7 +70,7 @@ def test_radians_are_converted_to_degrees(tmp_path, caplog, units):
     assert (dataset["lat"].attrs["units"], dataset["lon"].attrs["units"]) == ("degrees_north", "degrees_east")
     assert f"latitude 'lat' is in {units}, converted to degrees" in caplog.text
     np.testing.assert_allclose(weights_of(path), true_weights())
-    bands = layout_regions(grid_layout(dataset, "tas", [str(path)]), None)
+    bands = layout_regions(grid_layout(dataset, "tas", [str(path)]), None, region=())
     assert {name: region.n_cells for name, region in bands.items()} == {
         "tropics": 12, "northern_extratropics": 12, "southern_extratropics": 12}
 

@@ -198,7 +198,7 @@ def test_on_a_rotated_grid_regions_use_each_cells_true_coordinates(tmp_path):
     with xr.open_dataset(write_rotated(tmp_path / "rotated.nc")) as dataset:
         layout = grid_layout(dataset, "tas", ())
     latitude, longitude = rotated_to_geographic(*np.meshgrid(RLAT, RLON, indexing="ij"))
-    regions = layout_regions(layout, {"alps": [44, 48, 5, 15]}, ["NEU"])
+    regions = layout_regions(layout, {"alps": [44, 48, 5, 15]}, ["NEU"], region=())
     expected = (latitude >= 44) & (latitude <= 48) & ((longitude - 5) % 360 <= 10)
     assert expected.any() and not expected.all()
     np.testing.assert_array_equal(regions["alps"].cells, expected)
@@ -242,3 +242,37 @@ def test_a_named_region_off_the_grid_has_no_cell_and_regionmask_warns_nothing(re
     region = named_region("SAH", latitude, longitude)
     assert region.n_cells == 0 and region.cells.shape == latitude.shape
     assert [str(warning.message) for warning in recwarn] == []
+
+
+@pytest.mark.parametrize("box", [pytest.param([45, 54, 5, 21], id="without-cell-1-1"),
+                                 pytest.param([44.5, 53.9, 5, 21], id="without-cell-3-3")])
+def test_with_a_data_region_on_a_rotated_grid_each_region_holds_the_cells_scored(tmp_path, box):
+    """break24a F5: ``[data] region`` keeps the rectangle of rows and columns around the box; a
+    region (band, box, named) holds the cells inside the box only, counted here with NumPy and
+    shapely on the file's own 2-D lat/lon."""
+    import netCDF4
+    import regionmask
+    import xarray as xr
+
+    from climann.data.subset import select_region
+    from climann.data.variables import grid_layout
+    from climann.evaluation.regions import layout_regions, region_definitions
+    from tests.grid_files import write_rotated
+
+    path = write_rotated(tmp_path / "rotated.nc", n_time=12)
+    with netCDF4.Dataset(path) as nc:
+        latitude, longitude = nc["lat"][:].data, nc["lon"][:].data
+    inside = (latitude >= box[0]) & (latitude <= box[1]) & ((longitude - box[2]) % 360 <= (box[3] - box[2]) % 360)
+    rectangle = np.ix_(np.arange(1, 4), np.arange(1, 4))  # rows and columns 1–3 hold the box
+    assert inside.sum() == inside[rectangle].sum() == 8
+    srex = regionmask.defined_regions.srex
+    ceu = shapely.contains_xy(srex.polygons[srex.abbrevs.index("CEU")], longitude, latitude)
+    wide = (latitude >= 40) & (latitude <= 60) & ((longitude - 0) % 360 <= 40)
+    assert wide[rectangle].all() and (ceu & inside).sum() > 0
+    with xr.open_dataset(path) as dataset:
+        layout = grid_layout(select_region(dataset, box), "tas", ())
+    bands = region_definitions(layout_regions(layout, None, ["CEU"], region=box))
+    boxes = region_definitions(layout_regions(layout, {"wide": [40, 60, 0, 40]}, region=box))
+    assert {name: entry["n_cells"] for name, entry in bands.items()} == {
+        "northern_extratropics": 8, "CEU": int((ceu & inside).sum())}
+    assert boxes["wide"]["n_cells"] == int((wide & inside).sum()) == 8

@@ -539,3 +539,94 @@ def test_a_run_fed_the_target_s_own_area_mean_is_named_in_the_notes(runs, tmp_pa
     notes = comparison_notes(read_runs([runs["small"], given]))
     assert notes == ["given's inputs hold tas's own area mean at the same time step (tas_global_mean; metrics.json "
                      "target_area_means): its scores assume the true mean is given at prediction time"]
+
+
+#: Two boxes on the rotated grid of tests/grid_files.py whose cells lie in one rectangle of rows
+#: 1–3 and columns 1–3, 8 cells each of its 9: one leaves out cell (1, 1), the other cell (3, 3).
+ROTATED_BOXES = {"box_a": [45, 54, 5, 21], "box_b": [44.5, 53.9, 5, 21]}
+
+
+@pytest.fixture(scope="module")
+def rotated_boxes(tmp_path_factory):
+    """Runs on the rotated grid with each of :data:`ROTATED_BOXES` as ``[data] region``."""
+    from tests.grid_files import write_rotated
+
+    folder = tmp_path_factory.mktemp("rotated_boxes")
+    data = write_rotated(folder / "tas_rotated.nc", n_time=36)
+    dirs = {}
+    for name, box in ROTATED_BOXES.items():
+        config = build_config({
+            "data": {"paths": [str(data)], "target": "tas", "predictors": [], "features": ["lat", "season"],
+                     "region": box},
+            "model": {"hidden": [4]}, "training": {"epochs": 1, "batch_size": 32}, "evaluation": {"figures": False},
+        })
+        dirs[name] = run_training(config, run_dir=folder / name).run_dir
+    return dirs
+
+
+def test_runs_on_other_cells_of_one_rectangle_of_a_rotated_grid_are_noted(rotated_boxes):
+    """break24a F5: the boxes' rows and columns coincide, their cells do not; as many values each."""
+    compared = read_runs([rotated_boxes["box_a"], rotated_boxes["box_b"]])
+    assert compared[0].n_test == compared[1].n_test > 0
+    assert comparison_notes(compared) == [
+        "the runs' test scores are over different cells (region: box_a 45,54,5,21, box_b 44.5,53.9,5,21; "
+        "metrics.json scored_on): they are not comparable one to one"]
+    assert compared[0].scored_on["n_cells"] == compared[1].scored_on["n_cells"] == 8
+
+
+def _rectangle_record(run_dir, folder):
+    """A copy of a rotated-grid run as climann wrote it before 4 December 2026: its scored_on
+    cells those of the 3×3 rectangle of rows and columns around its region (break24a F5)."""
+    import netCDF4
+
+    from climann.evaluation.scored_blocks import cells_fingerprint
+
+    shutil.copytree(run_dir, folder)
+    with netCDF4.Dataset(folder / "predictions.nc") as predictions:
+        rectangle = cells_fingerprint(predictions["lat"][:].data, predictions["lon"][:].data)
+    metrics = json.loads((folder / "metrics.json").read_text())
+    for record in metrics["scored_on"].values():
+        del record["cells_in_region"]
+        record.update(n_cells=9, cells_sha256=rectangle)
+    (folder / "metrics.json").write_text(json.dumps(metrics))
+    return folder
+
+
+@pytest.mark.parametrize("first, second, said", [
+    pytest.param("old_a", "box_a", "old_a records", id="the-same-box-recorded-before-and-after"),
+    pytest.param("old_a", "old_b", "old_a and old_b record", id="other-boxes-of-one-rectangle-recorded-before"),
+])
+def test_a_record_of_the_rectangle_around_the_region_is_said_not_to_tell_the_cells(
+        rotated_boxes, tmp_path, first, second, said):
+    """Where its fingerprint and the region keys disagree: not "different cells" (the same box,
+    recorded before and after the fingerprint was of the cells scored), nor nothing (other boxes
+    of one rectangle, both recorded before)."""
+    runs = {**rotated_boxes, "old_a": _rectangle_record(rotated_boxes["box_a"], tmp_path / "old_a"),
+            "old_b": _rectangle_record(rotated_boxes["box_b"], tmp_path / "old_b")}
+    notes = comparison_notes(read_runs([runs[first], runs[second]]))
+    olds = [name for name in (first, second) if name.startswith("old")]
+    assert notes == [
+        f"{said} the cells of the rows and columns around {'its' if len(olds) == 1 else 'their'} [data] region "
+        "(metrics.json scored_on, written before 4 December 2026), not the cells scored in it: whether the runs' "
+        "test scores are over the same cells cannot be told; re-score to record them: "
+        + "; ".join(f"climann evaluate {runs[name]}" for name in olds)]
+
+
+def test_a_record_of_the_rectangle_and_other_keys_are_other_cells(rotated_boxes, tmp_path):
+    """Both the fingerprints and the region keys differ: other cells, as for any runs."""
+    old_a = _rectangle_record(rotated_boxes["box_a"], tmp_path / "old_a")
+    assert comparison_notes(read_runs([old_a, rotated_boxes["box_b"]])) == [
+        "the runs' test scores are over different cells (region: old_a 45,54,5,21, box_b 44.5,53.9,5,21; "
+        "metrics.json scored_on): they are not comparable one to one"]
+
+
+def test_a_regular_grid_run_with_a_region_recorded_before_compares_as_the_same_cells(chosen, tmp_path):
+    """On a regular grid the rectangle is the box: an older record (without cells_in_region) has
+    the same fingerprint as a new one, and nothing is said."""
+    older = tmp_path / "older"
+    shutil.copytree(chosen["south"], older)
+    metrics = json.loads((older / "metrics.json").read_text())
+    for record in metrics["scored_on"].values():
+        del record["cells_in_region"]
+    (older / "metrics.json").write_text(json.dumps(metrics))
+    assert comparison_notes(read_runs([older, chosen["south"]])) == []

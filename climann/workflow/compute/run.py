@@ -330,7 +330,8 @@ def evaluate_distributed(
     block_of_step = np.full(layout.shape[0], -1, dtype=np.int64)
     for index, name in enumerate(names):
         block_of_step[split.time_masks[name]] = index
-    every_region = layout_regions(layout, config.evaluation.regions, config.evaluation.named_regions)
+    every_region = layout_regions(layout, config.evaluation.regions, config.evaluation.named_regions,
+                                  region=config.data.region)
     regions = {name: region for name, region in every_region.items() if region.n_cells}  # warned in run_metrics
     season_times = layout.season_times()  # by the middles of the time cells, as the season feature
     if is_sub_annual(season_times):
@@ -358,7 +359,8 @@ def evaluate_distributed(
         n_dropped=total.n_dropped,
         split_periods=split.descriptions, left_out=left_out, have_climatology="climatology" in options,
         window_days=config.evaluation.climatology_window_days if "climatology" in options else None,
-        seasons=axis_seasons(season_times), scored_on=layout_fingerprints(layout, split.time_masks),
+        seasons=axis_seasons(season_times),
+        scored_on=layout_fingerprints(layout, split.time_masks, region=config.data.region),
         weighted_by=cell_weights_text(layout),
         months_left_out=blocks_after_months_left_out(layout, split.time_masks),
     )

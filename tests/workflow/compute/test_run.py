@@ -334,8 +334,9 @@ def test_a_split_by_dataset_with_area_means_and_lags_scores_as_in_one_process(sc
 
 def test_a_rotated_grid_with_a_region_scores_on_the_cluster_as_in_one_process(cluster, tmp_path):
     """The workers get the layout's geographic coordinates and area weights: the same
-    full-batch run on the cluster follows the one-process run, area-weighted loss included."""
-    from tests.grid_files import write_rotated
+    full-batch run on the cluster follows the one-process run, area-weighted loss included;
+    both count and fingerprint the cells inside the region, not the rectangle around it."""
+    from tests.grid_files import RLAT, RLON, rotated_to_geographic, write_rotated
 
     data = {"paths": [str(write_rotated(tmp_path / "rotated.nc", with_latlon=False, n_time=36))], "target": "tas",
             "predictors": [], "features": ["lat", "lon", "season"], "region": [40, 60, -10, 30], "global_means": ["tas"]}
@@ -346,6 +347,13 @@ def test_a_rotated_grid_with_a_region_scores_on_the_cluster_as_in_one_process(cl
     distributed = run_training(build_config(settings), run_dir=tmp_path / "distributed")
     np.testing.assert_allclose(distributed.history.train_loss, single.history.train_loss, rtol=1e-5)
     assert distributed.metrics["n_samples"] == single.metrics["n_samples"]
+    latitude, longitude = rotated_to_geographic(*np.meshgrid(RLAT, RLON, indexing="ij"))
+    inside = (latitude >= 40) & (latitude <= 60) & (longitude >= -10) & (longitude <= 30)
+    assert inside.sum() < inside.any(axis=1).sum() * inside.any(axis=0).sum()  # the box is no rectangle
+    for metrics in (single.metrics, distributed.metrics):
+        assert {record["n_cells"] for record in metrics["scored_on"].values()} == {int(inside.sum())}
+        assert metrics["region_definitions"]["northern_extratropics"]["n_cells"] == int(inside.sum())
+    assert distributed.metrics["scored_on"] == single.metrics["scored_on"]
     for block, models in single.metrics["splits"].items():
         for name, scores in models.items():
             on_cluster = distributed.metrics["splits"][block][name]
