@@ -44,6 +44,7 @@ the second's change.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 from collections.abc import Callable, Sequence
@@ -54,6 +55,7 @@ import dask
 import numpy as np
 import xarray as xr
 
+from climann.data.file_encodings import as_stored_in, file_encodings
 from climann.data.shell import input_and_copy, ncatted_attribute, ncatted_command, ncatted_number, ncatted_type
 from climann.data.sources import files_at, files_text
 from climann.data.stored_values import FILL_ATTRIBUTES, exact_cast, read_type, unpacked
@@ -159,6 +161,9 @@ class FillLike:
     extreme_of : str or None
         ``"the lowest value of short"`` (or highest) for an extreme of the stored integer type
         (:data:`INTEGER_EXTREMES`), None otherwise.
+    files : tuple of str or None
+        The files of a series stored otherwise than the rest whose stored type and packing it is
+        of, looked for in their steps only (:mod:`climann.data.file_encodings`); None: every file.
     """
 
     shown: float
@@ -166,6 +171,7 @@ class FillLike:
     stored: np.generic | None
     default_of: str | None = None
     extreme_of: str | None = None
+    files: tuple[str, ...] | None = None
 
 
 def _stored_value(variable: xr.DataArray, decoded: np.generic) -> np.generic | None:
@@ -186,7 +192,10 @@ def _stored_value(variable: xr.DataArray, decoded: np.generic) -> np.generic | N
 
 
 def fill_like_values(variable: xr.DataArray) -> list[FillLike]:
-    """The fill-like values a decoded variable may hold (see the module's description).
+    """The fill-like values a decoded variable may hold (see the module's description): of a
+    series whose files store it otherwise (a float file beside old packed ``short`` ones, two
+    packed files of different scales), each group of files' own, tagged with those files
+    (:func:`~climann.data.file_encodings.file_encodings`; verify25 F2).
 
     Parameters
     ----------
@@ -197,6 +206,32 @@ def fill_like_values(variable: xr.DataArray) -> list[FillLike]:
     -------
     list of FillLike
     """
+    records = file_encodings(variable)
+    if not records or any(record.times is None for record in records) or time_dimension(variable) is None:
+        return _fill_like_values_stored_as(variable)  # one file's values (a static field keeps the first's)
+    return [dataclasses.replace(value, files=record.files) for record in records
+            for value in _fill_like_values_stored_as(as_stored_in(variable, record))]
+
+
+def _stored_as(variable: xr.DataArray, value: FillLike) -> xr.DataArray:
+    """``variable`` as the files of ``value`` store it: a stand-in with their encoding
+    (:func:`~climann.data.file_encodings.as_stored_in`), or itself when ``value`` is every file's."""
+    if value.files is None:
+        return variable
+    record = next(record for record in file_encodings(variable) if record.files == value.files)
+    return as_stored_in(variable, record)
+
+
+def _in_files(variable: xr.DataArray, value: FillLike, times: np.ndarray) -> np.ndarray:
+    """Which of ``times`` (the variable's steps) are those of the files of ``value``: all for every file's."""
+    if value.files is None:
+        return np.ones(len(times), dtype=bool)
+    record = next(record for record in file_encodings(variable) if record.files == value.files)
+    return np.isin(times, record.times)
+
+
+def _fill_like_values_stored_as(variable: xr.DataArray) -> list[FillLike]:
+    """The fill-like values of a variable stored as its ``encoding`` says (one file's, or alike files')."""
     found, dtype, kind = [], variable.dtype, read_type(variable)
     for value in FILL_LIKE_VALUES:
         if value in _IN_FLOAT_DATA and kind.kind != "f":
@@ -433,10 +468,13 @@ def planned_fill_like_counts(
         for (name, values, time), counted in zip(chosen, reads.finish(parts), strict=True):
             times = dataset[name][time].values if time is not None else np.array([])
             for value, by_step in zip(values, counted, strict=True):
+                size = int(dataset[name].size)
+                if time is not None:  # another file's values are data: its steps are not counted
+                    own = _in_files(dataset[name], value, times)
+                    by_step, size = by_step * own, size // max(len(times), 1) * int(own.sum())
                 if int(by_step.sum()):
                     steps = times[np.flatnonzero(by_step)] if time is not None else np.array([])
-                    found.setdefault(name, {})[value] = FillLikeCount(int(by_step.sum()), int(dataset[name].size),
-                                                                      steps)
+                    found.setdefault(name, {})[value] = FillLikeCount(int(by_step.sum()), size, steps)
         return found
 
     return BlockReads(reads.tasks, finish)
@@ -452,7 +490,7 @@ def _advice(name: str, variable: xr.DataArray, value: FillLike) -> str | None:
     variable has none, else a ``missing_value``, else its ``missing_value`` values and this one."""
     if value.stored is None:
         return None
-    marks = _marks(variable)
+    marks = _marks(_stored_as(variable, value))
     key = "missing_value" if "_FillValue" in marks else "_FillValue"
     stored = np.dtype(type(value.stored))
     kept = exact_cast(marks[key], stored) if key in marks else None  # a missing_value that marks nothing goes
@@ -506,7 +544,8 @@ def _number(value: object) -> str:
 
 def _sentence(name: str, variable: xr.DataArray, where: str, value: FillLike, found: FillLikeCount) -> str:
     """What the variable holds and why it is used as data, without the command."""
-    packed = "scale_factor" in variable.encoding or "add_offset" in variable.encoding
+    stored = _stored_as(variable, value)
+    packed = "scale_factor" in stored.encoding or "add_offset" in stored.encoding
     decoded = float(value.decoded[0])
     if value.default_of is None and value.extreme_of is None:
         held = f"{value.shown:g}" + (f" (the packed value {value.stored})" if packed and value.stored is not None
@@ -516,7 +555,7 @@ def _sentence(name: str, variable: xr.DataArray, where: str, value: FillLike, fo
         held = f"{decoded:g} (the packed value {value.shown})" if packed else f"{value.shown}"
         kind = (f"the netCDF default fill value of {value.default_of}" if value.default_of else
                 f"{value.extreme_of}, a fill value of many writers,")
-    marks = _marks(variable)
+    marks = _marks(stored)
     unmarked = ("no _FillValue or missing_value marks as missing" if not marks else
                 " or ".join(f"its {key} {', '.join(_number(v) for v in values)}" for key, values in marks.items())
                 + " does not mark")
@@ -581,6 +620,16 @@ def refuse_huge_fill_like_values(
                        f"they would be its mean, spread and scores{command}")
 
 
+def _most_found_per_files(found: dict[FillLike, FillLikeCount]) -> list[tuple[FillLike, FillLikeCount]]:
+    """The value found most often in each group of files stored alike (one for a variable whose
+    files all are): each group's its own line, with the command for its file."""
+    most: dict[tuple[str, ...] | None, tuple[FillLike, FillLikeCount]] = {}
+    for value, count in found.items():
+        if value.files not in most or count.count > most[value.files][1].count:
+            most[value.files] = (value, count)
+    return list(most.values())
+
+
 def warn_fill_like_values(
     dataset: xr.Dataset, names: Sequence[str], *, where: str, file: str | Path | None,
     counts: dict[str, dict[FillLike, FillLikeCount]] | None = None,
@@ -613,12 +662,12 @@ def warn_fill_like_values(
     lines, fixes = [], {}
     counted = fill_like_counts(dataset, present) if counts is None else counts
     for name, found in counted.items():
-        value, counted = max(found.items(), key=lambda item: item[1].count)
-        files = _command_files(dataset[name], counted, file)
-        lines.append((_sentence(name, dataset[name], where, value, counted), files))
-        advice = _advice(name, dataset[name], value)
-        if advice is not None:
-            fixes.setdefault(files, []).append(advice)
+        for value, count in _most_found_per_files(found):
+            files = _command_files(dataset[name], count, file)
+            lines.append((_sentence(name, dataset[name], where, value, count), files))
+            advice = _advice(name, dataset[name], value)
+            if advice is not None:
+                fixes.setdefault(files, []).append(advice)
     for sentence, files in lines:
         fix = fixes.get(files, [])
         command = f"; if they are missing values: {ncatted_command(fix, files)}" if fix else ""

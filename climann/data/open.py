@@ -63,6 +63,7 @@ from climann.data.repeated_cells import each_place_once, grid_of_each_place_once
 from climann.data.repeated_dimensions import XARRAY_WARNING, without_repeated_dimensions
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes, with_scalar_time_as_axis
 from climann.data.shell import input_and_copy, ncatted_attribute
+from climann.data.file_encodings import with_file_encodings
 from climann.data.sources import source_files, with_source_files
 from climann.data.stations import check_times_shared_by_stations, with_station_chosen, with_station_rows
 from climann.data.undated_files import scalar_time_on_dimension_message, undated_files_message
@@ -491,6 +492,9 @@ def _open_files(
         combined = with_file_marks(combined, [(dataset, path, _names_in_file(renames, path))
                                               for dataset, path in zip(datasets, files, strict=True)],
                                    open_stored=open_input)
+        # and each file's stored type and packing, which the combined variable keeps of the first
+        # file only; see climann.data.file_encodings
+        combined = with_file_encodings(combined, list(zip(datasets, files, strict=True)), steps=_steps_of)
         if target is not None and lags:  # a predictor's lags across the target's missing steps: from its own series
             combined = combined.assign(own_series_lags(before, every_file, combined, target=target, lags=lags))
         return _with_dropped_longitudes(with_source_files(combined, holders, times=held_times), each)
@@ -1058,6 +1062,7 @@ def concat_blocks(
                for name in combined.data_vars}
     combined = with_every_file_records(combined, parts)
     combined = with_file_marks(combined, [(part, None, {}) for part in parts])
+    combined = with_file_encodings(combined, [(part, None) for part in parts], steps=_steps_of)
     return with_source_files(combined, holders).assign_coords({SPLIT_BLOCK_COORDINATE: (time_name, labels)})
 
 

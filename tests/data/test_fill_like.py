@@ -127,14 +127,16 @@ def test_the_variables_of_one_file_get_one_command(caplog):
                                   for line in said)
 
 
-def _write_short(path, *, packed, attrs=None, fill=-32767, fill_value=None, dtype="i2"):
-    """int16 tas, 5 cells of 48 at ``fill`` in every step, no _FillValue; packed: steps of 0.01 about 280."""
+def _write_short(path, *, packed, attrs=None, fill=-32767, fill_value=None, dtype="i2", first_day=15.0,
+                 packing=(0.01, 280.0)):
+    """int16 tas, 5 cells of 48 at ``fill`` in every step, no _FillValue; packed: steps of 0.01 about 280
+    (``packing``: scale_factor, add_offset); 4 steps 30 days apart from ``first_day`` (days since 2000-01-01)."""
     values = np.full((4, LAT.size, LON.size), 1234, dtype)
     values[:, _land()] = fill
     with netCDF4.Dataset(path, "w", format="NETCDF4" if dtype in ("i8", "u2") else "NETCDF3_64BIT_OFFSET") as handle:
         for name, size in (("time", 4), ("lat", LAT.size), ("lon", LON.size)):
             handle.createDimension(name, size)
-        handle.createVariable("time", "f8", ("time",))[:] = np.arange(4) * 30.0 + 15
+        handle.createVariable("time", "f8", ("time",))[:] = np.arange(4) * 30.0 + first_day
         handle["time"].units = "days since 2000-01-01"
         handle.createVariable("lat", "f8", ("lat",))[:] = LAT
         handle["lat"].units = "degrees_north"
@@ -144,7 +146,7 @@ def _write_short(path, *, packed, attrs=None, fill=-32767, fill_value=None, dtyp
         tas.set_auto_maskandscale(False)
         tas.units = "W m-2"  # no temperature: a temperature's -32767 K is below absolute zero (test_absolute_zero)
         if packed:
-            tas.scale_factor, tas.add_offset = np.float32(0.01), np.float32(280.0)
+            tas.scale_factor, tas.add_offset = np.float32(packing[0]), np.float32(packing[1])
         for key, value in (attrs or {}).items():
             tas.setncattr(key, value)
         tas[:] = values
@@ -247,3 +249,53 @@ def test_a_series_of_a_packed_file_and_float_files_names_only_the_file_that_hold
     said = _warnings(caplog, dataset, ["tas"], where="a.nc, b.nc", file=None)
     assert len(said) == 1 and said[0].startswith("'tas' in a.nc holds ")
     assert said[0].endswith("if they are missing values: ncatted -a missing_value,tas,o,s,-32768 a.nc a_fixed.nc")
+
+
+def _write_float(path, *, first_day, value=290.0):
+    """float32 tas of 4 steps 30 days apart from ``first_day`` (days since 2000-01-01), ``value``
+    at 1 cell of each step and 290 elsewhere, no _FillValue."""
+    values = np.full((4, LAT.size, LON.size), 290.0, "f4")
+    values[:, 0, 0] = value
+    xr.Dataset({"tas": (("time", "lat", "lon"), values, {"units": "W m-2"})},
+               coords={"time": ("time", np.arange(4) * 30.0 + first_day, {"units": "days since 2000-01-01"}),
+                       "lat": ("lat", LAT, {"units": "degrees_north"}),
+                       "lon": ("lon", LON, {"units": "degrees_east"})}).to_netcdf(path, encoding={"tas": {"_FillValue": None}})
+    return path
+
+
+def _short_lowest(scale: float, offset: float) -> float:
+    """-32768 unpacked by hand as xarray unpacks float32 packing: float32 products and sums."""
+    return float(np.float32(-32768) * np.float32(scale) + np.float32(offset))
+
+
+def test_a_packed_file_after_a_float_file_is_checked_with_its_own_packing(tmp_path, caplog, monkeypatch):
+    """verify25 F2: the combined variable keeps the first file's encoding (float32, no packing),
+    so a later old packed file's unmarked -32768 was used as data without a word. The float file
+    holds the very number -32768 unpacks to at 4 values: data there (a float file's -47.68 is no
+    packed value), not counted; the packed file's 20 are, named with their file's command."""
+    monkeypatch.chdir(tmp_path)
+    lowest = _short_lowest(0.01, 280.0)
+    first = _write_float(tmp_path / "a.nc", first_day=15.0, value=lowest)
+    packed = _write_short(tmp_path / "b.nc", packed=True, fill=-32768, first_day=135.0)
+    said = _warnings(caplog, open_dataset([first, packed]), ["tas"], where="a.nc, b.nc", file=None)
+    assert said == [f"'tas' in b.nc holds {lowest:g} (the packed value -32768) at 20 of the 192 values checked, "
+                    "at 4 time steps (2000-05-15, 2000-06-14, 2000-07-14, …), the lowest value of short, a fill value "
+                    "of many writers, which no _FillValue or missing_value marks as missing, so they are used as "
+                    "data; if they are missing values: ncatted -a _FillValue,tas,o,s,-32768 b.nc b_fixed.nc"]
+
+
+def test_two_packed_files_of_different_packings_are_each_named(tmp_path, caplog, monkeypatch):
+    """verify25 F2: packed, float, then packed with another scale and offset: each packed file's
+    -32768 unpacks to its own number (by hand), each named in its own line with its command."""
+    monkeypatch.chdir(tmp_path)
+    files = [_write_short(tmp_path / "a.nc", packed=True, fill=-32768, fill_value=np.int16(-32767)),
+             _write_float(tmp_path / "b.nc", first_day=135.0),
+             _write_short(tmp_path / "c.nc", packed=True, fill=-32768, first_day=255.0, packing=(0.02, 300.0))]
+    said = _warnings(caplog, open_dataset(files), ["tas"], where="a.nc, b.nc, c.nc", file=None)
+    assert len(said) == 2
+    assert said[0].startswith(f"'tas' in a.nc holds {_short_lowest(0.01, 280.0):g} (the packed value -32768) at 20 of "
+                              "the 192 values checked")
+    assert said[0].endswith("ncatted -a missing_value,tas,o,s,-32768 a.nc a_fixed.nc")
+    assert said[1].startswith(f"'tas' in c.nc holds {_short_lowest(0.02, 300.0):g} (the packed value -32768) at 20 of "
+                              "the 192 values checked")
+    assert said[1].endswith("ncatted -a _FillValue,tas,o,s,-32768 c.nc c_fixed.nc")

@@ -1,0 +1,134 @@
+"""Each file's stored type and packing of a variable combined from several files.
+
+xarray's combine keeps the first file's ``encoding`` for the combined variable: of a series
+whose first year is a float32 file (ERA5 from the new CDS) and whose later years are old packed
+``short`` files, the combined ``t2m`` says float32 and no ``scale_factor``. A check that reads a
+value's meaning from the stored type and packing (the fill-like values,
+:mod:`climann.data.fill_like`: short's -32768 unpacked with the file's own scale and offset)
+then looked for the first file's values in every file's steps, and an old file's unmarked
+-32768 was trained on without a word (verify25 F2). As the files are combined
+(:func:`climann.data.open.open_dataset`), each file's stored type, packing and fill attributes
+(:data:`STORED_KEYS`) are recorded with its time steps (:data:`FILE_ENCODINGS_KEY`); the
+checks take each file's own (:func:`file_encodings`, :func:`as_stored_in`). Encoding, not
+attributes: it describes the files read, and xarray does not write keys it does not know.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from climann.data.sources import source_files
+
+__all__ = ["FILE_ENCODINGS_KEY", "STORED_KEYS", "FileEncoding", "as_stored_in", "file_encodings",
+           "with_file_encodings"]
+
+#: The key, in a data variable's ``encoding``, of the :class:`FileEncoding` of each of its files.
+FILE_ENCODINGS_KEY = "climann_file_encodings"
+
+#: The ``encoding`` keys that say how a file's stored values are read: the stored type, the
+#: packing (CF-1.8 §8.1), the fill attributes (§2.5.1) and ``_Unsigned`` (NUG).
+STORED_KEYS = ("dtype", "scale_factor", "add_offset", "_FillValue", "missing_value", "_Unsigned")
+
+
+@dataclass(frozen=True)
+class FileEncoding:
+    """How the files of a variable that share one stored type and packing store it.
+
+    Attributes
+    ----------
+    files : tuple of str
+        The files (paths as given).
+    times : numpy.ndarray or None
+        Their time steps kept (coordinate values); None for a static field.
+    encoding : dict
+        Their ``encoding`` entries of :data:`STORED_KEYS`.
+    dtype : numpy.dtype
+        Their decoded type (a ``short`` packed with a float64 ``scale_factor`` decodes to float64).
+    """
+
+    files: tuple[str, ...]
+    times: np.ndarray | None
+    encoding: dict
+    dtype: np.dtype
+
+
+def _stored(encoding: dict) -> dict:
+    return {key: encoding[key] for key in STORED_KEYS if key in encoding}
+
+
+def _same(one: FileEncoding, other: FileEncoding) -> bool:
+    """Whether two records read their stored values alike (same keys, values, decoded type)."""
+    if one.dtype != other.dtype or one.encoding.keys() != other.encoding.keys():
+        return False
+    return all(np.array_equal(np.asarray(one.encoding[key]), np.asarray(other.encoding[key]))
+               and np.asarray(one.encoding[key]).dtype == np.asarray(other.encoding[key]).dtype
+               for key in one.encoding)
+
+
+def with_file_encodings(combined: xr.Dataset, parts: Sequence[tuple[xr.Dataset, Path | None]], *,
+                        steps: Callable[[xr.DataArray], np.ndarray]) -> xr.Dataset:
+    """``combined`` whose data variables record the :class:`FileEncoding` of each of ``parts``
+    holding them, grouped where alike, when they differ (:data:`FILE_ENCODINGS_KEY`); lazy as given.
+
+    Parameters
+    ----------
+    combined : xarray.Dataset
+        The parts combined.
+    parts : sequence of (xarray.Dataset, Path or None)
+        Each file's dataset as combined and its path; None for a part combined from files
+        already (a ``split_files`` block): its variables' own records, else the files they record.
+    steps : callable
+        A variable's time steps (coordinate values; empty for a static field).
+
+    Returns
+    -------
+    xarray.Dataset
+    """
+    recorded = {}
+    for name, variable in combined.data_vars.items():
+        records: list[FileEncoding] = []
+        for part, path in parts:
+            if name not in part.data_vars:
+                continue
+            own = part[name]
+            if FILE_ENCODINGS_KEY in own.encoding:
+                records.extend(own.encoding[FILE_ENCODINGS_KEY])
+                continue
+            files = (str(path),) if path is not None else source_files(own)
+            held = np.asarray(steps(own))
+            records.append(FileEncoding(files, held if held.size else None, _stored(own.encoding), own.dtype))
+        groups: list[FileEncoding] = []
+        for record in records:
+            alike = next((number for number, group in enumerate(groups) if _same(group, record)), None)
+            if alike is None:
+                groups.append(record)
+                continue
+            group = groups[alike]
+            times = None if group.times is None or record.times is None else np.concatenate([group.times,
+                                                                                          record.times])
+            groups[alike] = FileEncoding(group.files + record.files, times, group.encoding, group.dtype)
+        if len(groups) > 1:
+            recorded[name] = variable.variable.copy(deep=False)
+            recorded[name].encoding = {**variable.encoding, FILE_ENCODINGS_KEY: tuple(groups)}
+    return combined.assign(recorded) if recorded else combined
+
+
+def file_encodings(variable: xr.DataArray) -> tuple[FileEncoding, ...]:
+    """The :class:`FileEncoding` of each group of ``variable``'s files that store it alike, in
+    their order; empty when all its files store it alike (its own ``encoding`` says how)."""
+    return tuple(variable.encoding.get(FILE_ENCODINGS_KEY, ()))
+
+
+def as_stored_in(variable: xr.DataArray, record: FileEncoding) -> xr.DataArray:
+    """An empty stand-in of ``variable`` with the record's decoded type and ``encoding`` (its
+    attributes and the record of its files kept): what the checks that read a value's meaning
+    from the stored type and packing take for those files."""
+    stand_in = xr.DataArray(np.zeros(0, dtype=record.dtype), dims="value", attrs=dict(variable.attrs))
+    kept = {key: value for key, value in variable.encoding.items() if key not in STORED_KEYS}
+    stand_in.encoding = {**kept, **record.encoding}
+    return stand_in
