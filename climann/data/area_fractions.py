@@ -23,9 +23,12 @@ import numpy as np
 import xarray as xr
 
 from climann.data.cell_methods import parse_cell_methods
+from climann.data.fill_like import USUAL_FILL_VALUES, fill_like_values, marking_fix
 from climann.data.layout import Coordinate
 from climann.data.notes import note_once
-from climann.data.units import conversion
+from climann.data.shell import input_and_copy, ncatted_attribute, ncatted_command
+from climann.data.sources import variable_file, variable_where
+from climann.data.units import conversion, is_fraction_word
 from climann.errors import ClimannError
 
 __all__ = ["FRACTION_STANDARD_NAMES", "WHOLE_CELL_WEIGHTS_KEY", "file_area_fraction", "partial_surface",
@@ -115,7 +118,9 @@ def file_area_fraction(dataset: xr.Dataset, target: str, dims: tuple[str, str], 
         note_once(_log, logging.INFO, _whole_cells_note(target, surface), key=("area fraction", target))
         return None
     name = names[0]
-    values = _in_units_of_one(dataset[name].squeeze(drop=True).transpose(*dims), name)
+    fraction = dataset[name].squeeze(drop=True).transpose(*dims)
+    fraction.encoding = dict(dataset[name].encoding)  # its files and stored type, for the messages
+    values = _in_units_of_one(fraction, name)
     attrs = {key: value for key, value in dataset[name].attrs.items()
              if key not in ("_FillValue", "missing_value", "coordinates", "units", "valid_range", "valid_max")}
     note_once(_log, logging.INFO, f"the scores weigh each cell of '{target}' (a mean where {surface}: its "
@@ -124,18 +129,69 @@ def file_area_fraction(dataset: xr.Dataset, target: str, dims: tuple[str, str], 
 
 
 def _in_units_of_one(variable: xr.DataArray, name: str) -> np.ndarray:
-    """The values of the fraction ``name`` in units of 1 (``%`` divided by 100), NaN as 0."""
+    """The values of the fraction ``name`` in units of 1 (``%`` divided by 100), NaN as 0; a word
+    for a fraction (``fraction``, ``0-1``: :func:`~climann.data.units.is_fraction_word`) is 1, its
+    values then checked to lie in 0…1 as any.
+
+    Raises
+    ------
+    ClimannError
+        Naming the file and the ``ncatted`` that corrects a copy of it: if the units are not
+        readable or not a fraction's, or the values lie outside 0…1 in them (an unmarked fill
+        value such as CMIP's 1e20, :func:`_fill_like_refusal`, or units that say 1 of a
+        percentage).
+    """
     units = str(variable.attrs.get("units", "")).strip() or "1"
-    found = conversion(units, "1", variable=name, attrs=variable.attrs)
+    where, files = _file_of(variable)
+    found = conversion("1" if is_fraction_word(units) else units, "1", variable=name, attrs=variable.attrs,
+                       where=where, fix=_units_way_out(name, files))
     if found is None or found.along_time:
-        raise ClimannError(f"'{name}' (a {variable.attrs.get('standard_name')}) is in '{units}', not a fraction: "
-                           "set its units to '1' or '%'")
-    values = np.nan_to_num(np.asarray(variable.values, np.float64) * found.scale + found.offset, nan=0.0)
+        raise ClimannError(f"'{name}' (a {variable.attrs.get('standard_name')}) in {where} is in '{units}', not a "
+                           f"fraction: {_units_way_out(name, files)}")
+    stored = np.asarray(variable.values, np.float64)
+    values = np.nan_to_num(stored * found.scale + found.offset, nan=0.0)
     if values.min() < -1e-6 or values.max() > 1 + 1e-6:
-        raise ClimannError(f"'{name}' (a {variable.attrs.get('standard_name')}) in '{units}' holds "
-                           f"{values.min():g}…{values.max():g} as a fraction, outside 0…1: correct its units "
-                           "('%' for 0…100)")
+        raise ClimannError(_fill_like_refusal(variable, name, where, files) or (
+            f"'{name}' (a {variable.attrs.get('standard_name')}) in {where} in '{units}' holds "
+            f"{values.min():g}…{values.max():g} as a fraction, outside 0…1: {_units_way_out(name, files)}"))
     return np.clip(values, 0.0, 1.0)
+
+
+def _file_of(variable: xr.DataArray) -> tuple[str, str]:
+    """The fraction's file for a message (its name; ``the data`` when not recorded) and the two
+    file arguments of a command that corrects a copy of it (``FILE.nc FILE_fixed.nc`` when not one file)."""
+    source = variable_file(variable)
+    return variable_where(variable, "the data"), input_and_copy(source) if source else "FILE.nc FILE_fixed.nc"
+
+
+def _units_way_out(name: str, files: str) -> str:
+    """The ways out of a fraction whose units are wrong: set them (``%`` for 0…100, ``1`` for
+    0…1) in a copy, or weigh whole cells."""
+    return (f"set its units to '%' for values 0…100 (ncatted {ncatted_attribute('units', name, 'o', 'c', '%')} "
+            f"{files}) or '1' for 0…1 (ncatted {ncatted_attribute('units', name, 'o', 'c', '1')} {files}), or weigh "
+            "whole cells: [data] weigh_by_area_fraction = false")
+
+
+def _fill_like_refusal(variable: xr.DataArray, name: str, where: str, files: str) -> str | None:
+    """The refusal of a fraction that holds an unmarked fill-like value
+    (:func:`~climann.data.fill_like.fill_like_values`: CMIP's 1e20 over the ocean of an ``sftlf``
+    whose ``_FillValue`` a tool dropped), with the ``ncatted`` that marks it missing (a missing
+    fraction weighs 0); None when it holds none. A data variable's is warned about and used as
+    data (:mod:`climann.data.fill_like`); a fraction cannot be one, so this is refused."""
+    stored = np.asarray(variable.values)
+    held = [(value, int(np.isin(stored, value.decoded).sum())) for value in fill_like_values(variable)]
+    held = [(value, count) for value, count in held if count]
+    if not held:
+        return None
+    value, count = max(held, key=lambda item: item[1])
+    shown = f"{float(value.decoded[0]):g}" + (f" ({USUAL_FILL_VALUES[value.shown]})" if value.shown in USUAL_FILL_VALUES
+                                               and not (value.default_of or value.extreme_of) else "")
+    fix = marking_fix(name, variable, float(value.decoded[0]))
+    command = f": mark it missing (a missing fraction weighs 0): {ncatted_command([fix], files)}" if fix else ""
+    return (f"'{name}' (a {variable.attrs.get('standard_name')}) in {where} holds {shown} at {count} of its "
+            f"{stored.size} cells, a fill value that no _FillValue or missing_value of it marks as missing, and no "
+            f"fraction"
+            f"{command} (or weigh whole cells: [data] weigh_by_area_fraction = false)")
 
 
 def _whole_cells_note(target: str, surface: str) -> str:

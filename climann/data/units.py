@@ -948,11 +948,23 @@ def _units_fix(variable: xr.DataArray, name: str, to: str, where: str) -> str:
 _FRACTION_WORDS = frozenset({"fraction", "fractional", "frac", "0-1", "0 - 1", "0 to 1", "unitless", "none"})
 
 
+def is_fraction_word(units: str) -> bool:
+    """Whether ``units`` is a word for a fraction that UDUNITS cannot read (:data:`_FRACTION_WORDS`,
+    any case, also in parentheses as old-CDS ERA5's ``(0 - 1)``): its units are ``1``.
+
+    Examples
+    --------
+    >>> is_fraction_word("Fraction"), is_fraction_word("(0 - 1)"), is_fraction_word("%")
+    (True, True, False)
+    """
+    return str(units).strip().strip("()").strip().lower() in _FRACTION_WORDS
+
+
 def _fraction_fix(variable: xr.DataArray, name: str, units: str, where: str) -> str:
     """``"if the values are fractions (0 to 1): ncatted … 1; "`` for units that are a word for a
     fraction (:data:`_FRACTION_WORDS`), so that the way out offered is not only the reference's
     ``%``; ``""`` otherwise."""
-    if str(units).strip().lower() not in _FRACTION_WORDS:
+    if not is_fraction_word(units):
         return ""
     return f"if the values are fractions (0 to 1), their units are 1: {_units_fix(variable, name, '1', where)}; "
 
@@ -1298,7 +1310,7 @@ def _readable_spelling(text: str, attrs: Mapping) -> str:
     readable, ``1`` for a word for a fraction (:data:`_FRACTION_WORDS`, also in parentheses as
     old-CDS ERA5's ``(0 - 1)``) or ``~`` and ``-``, for the advice only
     (the values are never read so); else ``UNITS``."""
-    if text.strip().strip("()").strip().lower() in _FRACTION_WORDS | {"~", "-"}:  # old-CDS ERA5's "(0 - 1)"
+    if is_fraction_word(text) or text.strip().strip("()").strip() in ("~", "-"):
         return "1"
     candidate = re.sub(r"\bKg\b", "kg", text)
     if candidate == text:

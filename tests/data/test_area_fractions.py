@@ -12,6 +12,7 @@ import xarray as xr
 
 from climann.data.area_fractions import partial_surface, with_whole_cell_weights
 from climann.data.notes import forget_notes
+from climann.data.sources import SOURCE_FILES_KEY
 from climann.data.variables import grid_layout
 from climann.errors import ClimannError
 from tests.conftest import monthly_times
@@ -63,6 +64,9 @@ def test_the_surface_an_area_mean_is_over_is_read_from_cell_methods(text, surfac
     pytest.param(LAND_PERCENT, "%", id="percent"),
     pytest.param(LAND_PERCENT / 100, "1", id="one"),
     pytest.param(LAND_PERCENT / 100, "", id="no-units-is-one"),
+    # verify25 F5: a word for a fraction (non-CMIP products) is 1, as climann's advice elsewhere says
+    pytest.param(LAND_PERCENT / 100, "fraction", id="fraction-word-is-one"),
+    pytest.param(LAND_PERCENT / 100, "(0 - 1)", id="era5-0-1-is-one"),
 ])
 def test_a_where_land_target_weighs_each_cell_by_its_land_area(fraction, units, caplog):
     """The weights are area × land fraction by hand, mean 1; a cell without land weighs 0 even where the
@@ -103,11 +107,43 @@ def test_a_run_that_weighed_whole_cells_keeps_them():
     np.testing.assert_allclose(layout.cell_area_weights(), whole / whole.mean(), rtol=1e-12)
 
 
+def _in_file(dataset: xr.Dataset) -> xr.Dataset:
+    """``dataset`` whose ``sftlf`` records its file, as :func:`climann.data.open.open_dataset` does."""
+    dataset["sftlf"].encoding[SOURCE_FILES_KEY] = ("sftlf_fx_X.nc",)
+    return dataset
+
+
 @pytest.mark.parametrize(("fraction", "units", "said"), [
-    pytest.param(LAND_PERCENT, "1", "holds 0…100 as a fraction, outside 0…1: correct its units ('%' for 0…100)",
-                 id="percent-said-to-be-one"),
-    pytest.param(LAND_PERCENT, "m", "is in 'm', not a fraction: set its units to '1' or '%'", id="not-a-fraction"),
+    pytest.param(LAND_PERCENT, "1", "'sftlf' (a land_area_fraction) in sftlf_fx_X.nc in '1' holds 0…100 as a fraction, "
+                 "outside 0…1: set its units to '%' for values 0…100 (ncatted -a units,sftlf,o,c,% sftlf_fx_X.nc "
+                 "sftlf_fx_X_fixed.nc) or '1' for 0…1 (ncatted -a units,sftlf,o,c,1 sftlf_fx_X.nc sftlf_fx_X_fixed.nc), "
+                 "or weigh whole cells: [data] weigh_by_area_fraction = false", id="percent-said-to-be-one"),
+    pytest.param(LAND_PERCENT, "fraction", "'sftlf' (a land_area_fraction) in sftlf_fx_X.nc in 'fraction' holds "
+                 "0…100 as a fraction, outside 0…1: set its units to '%'", id="fraction-word-of-percent-values"),
+    pytest.param(LAND_PERCENT, "m", "'sftlf' (a land_area_fraction) in sftlf_fx_X.nc is in 'm', not a fraction: set its "
+                 "units to '%' for values 0…100", id="not-a-fraction"),
+    # verify25 F5: unreadable units named without the file nor the command
+    pytest.param(LAND_PERCENT, "landfrac", "cannot read the units 'landfrac' of 'sftlf' in sftlf_fx_X.nc: expected "
+                 "UDUNITS units such as K, degC, hPa, kg m-2 s-1, 0.001; set its units to '%' for values 0…100 "
+                 "(ncatted -a units,sftlf,o,c,% sftlf_fx_X.nc sftlf_fx_X_fixed.nc) or '1' for 0…1", id="unreadable"),
 ])
-def test_a_fraction_that_is_none_is_refused(fraction, units, said):
-    with pytest.raises(ClimannError, match=said.replace("(", r"\(").replace(")", r"\)")):
-        grid_layout(_land_dataset(fraction=fraction, units=units), "mrso", ())
+def test_a_fraction_that_is_none_is_refused_naming_its_file_and_command(fraction, units, said, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    dataset = _in_file(_land_dataset(fraction=fraction, units=units))
+    with pytest.raises(ClimannError) as refused:
+        grid_layout(dataset, "mrso", ())
+    assert str(refused.value).startswith(said)
+
+
+def test_a_fraction_holding_an_unmarked_fill_value_is_refused_with_the_command_that_marks_it(tmp_path, monkeypatch):
+    """verify25 F7: CMIP's 1e20 where no land, its _FillValue dropped: refused as units that were right ('%');
+    the 2 cells without land (by hand) are named, with the ncatted that marks 1e20 missing (then weighing 0)."""
+    monkeypatch.chdir(tmp_path)
+    dataset = _in_file(_land_dataset(fraction=np.where(LAND_PERCENT > 0, LAND_PERCENT, 1e20)))
+    with pytest.raises(ClimannError) as refused:
+        grid_layout(dataset, "mrso", ())
+    assert str(refused.value) == (
+        "'sftlf' (a land_area_fraction) in sftlf_fx_X.nc holds 1e+20 (CMIP's missing value) at 2 of its 12 cells, a "
+        "fill value that no _FillValue or missing_value of it marks as missing, and no fraction: mark it missing (a "
+        "missing fraction weighs 0): ncatted -a _FillValue,sftlf,o,f,1e+20 sftlf_fx_X.nc sftlf_fx_X_fixed.nc (or "
+        "weigh whole cells: [data] weigh_by_area_fraction = false)")
