@@ -24,15 +24,46 @@ import xarray as xr
 
 from climann.data.sources import source_files
 
-__all__ = ["FILE_ENCODINGS_KEY", "STORED_KEYS", "FileEncoding", "as_stored_in", "file_encodings",
-           "with_file_encodings"]
+__all__ = ["CONVERSIONS_KEY", "FILE_ENCODINGS_KEY", "STORED_KEYS", "FileEncoding", "as_stored_in",
+           "converted_as_recorded", "file_encodings", "with_file_encodings"]
 
 #: The key, in a data variable's ``encoding``, of the :class:`FileEncoding` of each of its files.
 FILE_ENCODINGS_KEY = "climann_file_encodings"
 
+#: The key, in a variable's ``encoding``, of the affine unit conversions made to its decoded
+#: values, in order: ``(scale, offset)`` each (degC made K: ``(1.0, 273.15)``), recorded by
+#: :func:`climann.data.units.convert_variable` so that a value the file stores (its packed
+#: -32768) is still known in the converted values (:func:`converted_as_recorded`).
+CONVERSIONS_KEY = "climann_unit_conversions"
+
 #: The ``encoding`` keys that say how a file's stored values are read: the stored type, the
-#: packing (CF-1.8 §8.1), the fill attributes (§2.5.1) and ``_Unsigned`` (NUG).
-STORED_KEYS = ("dtype", "scale_factor", "add_offset", "_FillValue", "missing_value", "_Unsigned")
+#: packing (CF-1.8 §8.1), the fill attributes (§2.5.1), ``_Unsigned`` (NUG) and the unit
+#: conversions made to them (:data:`CONVERSIONS_KEY`).
+STORED_KEYS = ("dtype", "scale_factor", "add_offset", "_FillValue", "missing_value", "_Unsigned", CONVERSIONS_KEY)
+
+
+def converted_as_recorded(values: np.ndarray, encoding: dict) -> np.ndarray:
+    """Decoded values as the recorded unit conversions (:data:`CONVERSIONS_KEY`) made the data:
+    the same operations in the same types (times the scale, plus the offset, back to a float
+    type), so that the result equals the converted data's value.
+
+    Parameters
+    ----------
+    values : ndarray
+        Decoded, as the file's values read (any shape).
+    encoding : dict
+        The variable's.
+
+    Returns
+    -------
+    ndarray
+        Same shape and type.
+    """
+    for scale, offset in encoding.get(CONVERSIONS_KEY, ()):
+        with np.errstate(over="ignore", invalid="ignore"):  # 9.97e36 W m-2 in mW m-2: inf, as in the data
+            converted = values * scale + offset
+        values = converted.astype(values.dtype) if values.dtype.kind == "f" else converted
+    return values
 
 
 @dataclass(frozen=True)

@@ -128,7 +128,7 @@ def test_the_variables_of_one_file_get_one_command(caplog):
 
 
 def _write_short(path, *, packed, attrs=None, fill=-32767, fill_value=None, dtype="i2", first_day=15.0,
-                 packing=(0.01, 280.0)):
+                 packing=(0.01, 280.0), units="W m-2"):
     """int16 tas, 5 cells of 48 at ``fill`` in every step, no _FillValue; packed: steps of 0.01 about 280
     (``packing``: scale_factor, add_offset); 4 steps 30 days apart from ``first_day`` (days since 2000-01-01)."""
     values = np.full((4, LAT.size, LON.size), 1234, dtype)
@@ -144,7 +144,7 @@ def _write_short(path, *, packed, attrs=None, fill=-32767, fill_value=None, dtyp
         handle["lon"].units = "degrees_east"
         tas = handle.createVariable("tas", dtype, ("time", "lat", "lon"), fill_value=fill_value)
         tas.set_auto_maskandscale(False)
-        tas.units = "W m-2"  # no temperature: a temperature's -32767 K is below absolute zero (test_absolute_zero)
+        tas.units = units  # no temperature: a temperature's -32767 K is below absolute zero (test_absolute_zero)
         if packed:
             tas.scale_factor, tas.add_offset = np.float32(packing[0]), np.float32(packing[1])
         for key, value in (attrs or {}).items():
@@ -299,3 +299,16 @@ def test_two_packed_files_of_different_packings_are_each_named(tmp_path, caplog,
     assert said[1].startswith(f"'tas' in c.nc holds {_short_lowest(0.02, 300.0):g} (the packed value -32768) at 20 of "
                               "the 192 values checked")
     assert said[1].endswith("ncatted -a _FillValue,tas,o,s,-32768 c.nc c_fixed.nc")
+
+
+def test_a_packed_file_converted_to_the_first_file_s_units_is_checked_in_them(tmp_path, caplog, monkeypatch):
+    """A packed file in kW m-2 after a float file in W m-2 is converted (×1000) as it is combined:
+    its -32768 is looked for as converted, 1000 × the unpacked value (by hand)."""
+    monkeypatch.chdir(tmp_path)
+    first = _write_float(tmp_path / "a.nc", first_day=15.0)
+    packed = _write_short(tmp_path / "b.nc", packed=True, fill=-32768, first_day=135.0, units="kW m-2")
+    said = _warnings(caplog, open_dataset([first, packed]), ["tas"], where="a.nc, b.nc", file=None)
+    assert len(said) == 1
+    assert said[0].startswith(f"'tas' in b.nc holds {1000 * _short_lowest(0.01, 280.0):g} (the packed value -32768) "
+                              "at 20 of the 192 values checked")
+    assert said[0].endswith("ncatted -a _FillValue,tas,o,s,-32768 b.nc b_fixed.nc")
