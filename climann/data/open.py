@@ -58,13 +58,13 @@ from climann.data.paths import ZARR_SUFFIX, matched_paths, path_list, relative_t
 from climann.data.notes import kept_for_the_run, note_once
 from climann.data.fill_among_values import with_file_marks
 from climann.data.fill_like import time_dimension
+from climann.data.file_encodings import with_file_encodings
 from climann.data.renames import FileRenames
 from climann.data.repeated_cells import each_place_once, grid_of_each_place_once
 from climann.data.repeated_dimensions import XARRAY_WARNING, without_repeated_dimensions
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes, with_scalar_time_as_axis
 from climann.data.shell import input_and_copy, ncatted_attribute
-from climann.data.file_encodings import with_file_encodings
-from climann.data.sources import source_files, with_source_files
+from climann.data.sources import SOURCE_TIMES_KEY, source_files, with_source_files
 from climann.data.stations import check_times_shared_by_stations, with_station_chosen, with_station_rows
 from climann.data.undated_files import scalar_time_on_dimension_message, undated_files_message
 from climann.data.series_files import check_series_file
@@ -1063,7 +1063,28 @@ def concat_blocks(
     combined = with_every_file_records(combined, parts)
     combined = with_file_marks(combined, [(part, None, {}) for part in parts])
     combined = with_file_encodings(combined, [(part, None) for part in parts], steps=_steps_of)
-    return with_source_files(combined, holders).assign_coords({SPLIT_BLOCK_COORDINATE: (time_name, labels)})
+    held_times = {name: times for name in holders if time_dimension(combined[name]) is not None
+                  and (times := _blocks_file_steps(parts, name)) is not None and len(times) == len(holders[name])}
+    return with_source_files(combined, holders, times=held_times).assign_coords(
+        {SPLIT_BLOCK_COORDINATE: (time_name, labels)})
+
+
+def _blocks_file_steps(parts: Sequence[xr.Dataset], name: str) -> list[np.ndarray] | None:
+    """The time steps of each file of the variable ``name`` in the split blocks ``parts``, in the
+    order of their files (:data:`~climann.data.sources.SOURCE_TIMES_KEY`), so that a message about
+    values at some steps names their file; None when a block of several files does not record them."""
+    steps = []
+    for part in parts:
+        if name not in part.data_vars:
+            continue
+        files, recorded = source_files(part[name]), part[name].encoding.get(SOURCE_TIMES_KEY)
+        if recorded is not None and len(recorded) == len(files):
+            steps.extend(recorded)
+        elif len(files) == 1:
+            steps.append(_steps_of(part[name]))
+        else:
+            return None
+    return steps
 
 
 def _with_bounds_in_memory(dataset: xr.Dataset) -> xr.Dataset:

@@ -12,7 +12,7 @@ import xarray as xr
 
 from climann.data.fill_like import warn_fill_like_values
 from climann.data.notes import forget_notes
-from climann.data.open import open_dataset
+from climann.data.open import concat_blocks, open_dataset
 
 LAT = np.array([-50.0, -30.0, -10.0, 10.0, 30.0, 50.0])
 LON = np.arange(0.0, 360.0, 45.0)
@@ -311,4 +311,18 @@ def test_a_packed_file_converted_to_the_first_file_s_units_is_checked_in_them(tm
     assert len(said) == 1
     assert said[0].startswith(f"'tas' in b.nc holds {1000 * _short_lowest(0.01, 280.0):g} (the packed value -32768) "
                               "at 20 of the 192 values checked")
+    assert said[0].endswith("ncatted -a _FillValue,tas,o,s,-32768 b.nc b_fixed.nc")
+
+
+def test_split_blocks_keep_each_file_s_packing(tmp_path, caplog, monkeypatch):
+    """Split blocks (``--split-files``) combined as datasets: the val block's packed file is
+    checked with its own packing, not the float train block's the combination keeps."""
+    monkeypatch.chdir(tmp_path)
+    parts = [open_dataset([_write_float(tmp_path / "a.nc", first_day=15.0)]),
+             open_dataset([_write_short(tmp_path / "b.nc", packed=True, fill=-32768, first_day=135.0)]),
+             open_dataset([_write_float(tmp_path / "c.nc", first_day=255.0)])]
+    said = _warnings(caplog, concat_blocks(parts, ("train", "val", "test")), ["tas"], where="a.nc, b.nc, c.nc",
+                     file=None)
+    assert len(said) == 1 and said[0].startswith(f"'tas' in b.nc holds {_short_lowest(0.01, 280.0):g} (the packed "
+                                                 "value -32768) at 20 of the 192 values checked")
     assert said[0].endswith("ncatted -a _FillValue,tas,o,s,-32768 b.nc b_fixed.nc")
