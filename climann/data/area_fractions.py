@@ -143,17 +143,18 @@ def _in_units_of_one(variable: xr.DataArray, name: str) -> np.ndarray:
     """
     units = str(variable.attrs.get("units", "")).strip() or "1"
     where, files = _file_of(variable)
+    held = np.asarray(variable.values, np.float64)
+    way_out = _units_way_out(name, files, held)
     found = conversion("1" if is_fraction_word(units) else units, "1", variable=name, attrs=variable.attrs,
-                       where=where, fix=_units_way_out(name, files))
+                       where=where, fix=way_out)
     if found is None or found.along_time:
         raise ClimannError(f"'{name}' (a {variable.attrs.get('standard_name')}) in {where} is in '{units}', not a "
-                           f"fraction: {_units_way_out(name, files)}")
-    stored = np.asarray(variable.values, np.float64)
-    values = np.nan_to_num(stored * found.scale + found.offset, nan=0.0)
+                           f"fraction: {way_out}")
+    values = np.nan_to_num(held * found.scale + found.offset, nan=0.0)
     if values.min() < -1e-6 or values.max() > 1 + 1e-6:
         raise ClimannError(_fill_like_refusal(variable, name, where, files) or (
             f"'{name}' (a {variable.attrs.get('standard_name')}) in {where} in '{units}' holds "
-            f"{values.min():g}…{values.max():g} as a fraction, outside 0…1: {_units_way_out(name, files)}"))
+            f"{values.min():g}…{values.max():g} as a fraction, outside 0…1: {way_out}"))
     return np.clip(values, 0.0, 1.0)
 
 
@@ -164,12 +165,17 @@ def _file_of(variable: xr.DataArray) -> tuple[str, str]:
     return variable_where(variable, "the data"), input_and_copy(source) if source else "FILE.nc FILE_fixed.nc"
 
 
-def _units_way_out(name: str, files: str) -> str:
-    """The ways out of a fraction whose units are wrong: set them (``%`` for 0…100, ``1`` for
-    0…1) in a copy, or weigh whole cells."""
-    return (f"set its units to '%' for values 0…100 (ncatted {ncatted_attribute('units', name, 'o', 'c', '%')} "
-            f"{files}) or '1' for 0…1 (ncatted {ncatted_attribute('units', name, 'o', 'c', '1')} {files}), or weigh "
-            "whole cells: [data] weigh_by_area_fraction = false")
+def _units_way_out(name: str, files: str, held: np.ndarray) -> str:
+    """The ways out of a fraction whose units are wrong: set them in a copy to those its values
+    ``held`` (as read) fit, ``1`` for 0…1, ``%`` for 0…100 (both when they fit neither), or weigh whole cells."""
+    finite = held[np.isfinite(held)]
+    low, high = (finite.min(), finite.max()) if finite.size else (0.0, 1.0)
+    choices = [("1", "0…1"), ("%", "0…100")]
+    if low >= 0 and high <= 100:
+        choices = choices[:1] if high <= 1 else choices[1:]
+    said = " or ".join(f"'{units}' for values {span} (ncatted {ncatted_attribute('units', name, 'o', 'c', units)} "
+                       f"{files})" for units, span in choices)
+    return f"set its units to {said}, or weigh whole cells: [data] weigh_by_area_fraction = false"
 
 
 def _fill_like_refusal(variable: xr.DataArray, name: str, where: str, files: str) -> str | None:

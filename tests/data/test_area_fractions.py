@@ -113,19 +113,27 @@ def _in_file(dataset: xr.Dataset) -> xr.Dataset:
     return dataset
 
 
+#: The ways out of a fraction in % whose units are wrong: set them to % in a copy of its file, or weigh whole cells.
+PERCENT_WAY_OUT = ("set its units to '%' for values 0…100 (ncatted -a units,sftlf,o,c,% sftlf_fx_X.nc "
+                   "sftlf_fx_X_fixed.nc), or weigh whole cells: [data] weigh_by_area_fraction = false")
+
+
 @pytest.mark.parametrize(("fraction", "units", "said"), [
     pytest.param(LAND_PERCENT, "1", "'sftlf' (a land_area_fraction) in sftlf_fx_X.nc in '1' holds 0…100 as a fraction, "
-                 "outside 0…1: set its units to '%' for values 0…100 (ncatted -a units,sftlf,o,c,% sftlf_fx_X.nc "
-                 "sftlf_fx_X_fixed.nc) or '1' for 0…1 (ncatted -a units,sftlf,o,c,1 sftlf_fx_X.nc sftlf_fx_X_fixed.nc), "
-                 "or weigh whole cells: [data] weigh_by_area_fraction = false", id="percent-said-to-be-one"),
+                 f"outside 0…1: {PERCENT_WAY_OUT}", id="percent-said-to-be-one"),
     pytest.param(LAND_PERCENT, "fraction", "'sftlf' (a land_area_fraction) in sftlf_fx_X.nc in 'fraction' holds "
-                 "0…100 as a fraction, outside 0…1: set its units to '%'", id="fraction-word-of-percent-values"),
-    pytest.param(LAND_PERCENT, "m", "'sftlf' (a land_area_fraction) in sftlf_fx_X.nc is in 'm', not a fraction: set its "
-                 "units to '%' for values 0…100", id="not-a-fraction"),
-    # verify25 F5: unreadable units named without the file nor the command
-    pytest.param(LAND_PERCENT, "landfrac", "cannot read the units 'landfrac' of 'sftlf' in sftlf_fx_X.nc: expected "
-                 "UDUNITS units such as K, degC, hPa, kg m-2 s-1, 0.001; set its units to '%' for values 0…100 "
-                 "(ncatted -a units,sftlf,o,c,% sftlf_fx_X.nc sftlf_fx_X_fixed.nc) or '1' for 0…1", id="unreadable"),
+                 f"0…100 as a fraction, outside 0…1: {PERCENT_WAY_OUT}", id="fraction-word-of-percent-values"),
+    pytest.param(LAND_PERCENT, "m", f"'sftlf' (a land_area_fraction) in sftlf_fx_X.nc is in 'm', not a fraction: "
+                 f"{PERCENT_WAY_OUT}", id="not-a-fraction"),
+    # verify25 F5: unreadable units named without the file nor the command; values of 0…1 get units 1
+    pytest.param(LAND_PERCENT / 100, "landfrac", "cannot read the units 'landfrac' of 'sftlf' in sftlf_fx_X.nc: "
+                 "expected UDUNITS units such as K, degC, hPa, kg m-2 s-1, 0.001; set its units to '1' for values 0…1 "
+                 "(ncatted -a units,sftlf,o,c,1 sftlf_fx_X.nc sftlf_fx_X_fixed.nc), or weigh whole cells: [data] "
+                 "weigh_by_area_fraction = false", id="unreadable"),
+    pytest.param(LAND_PERCENT * 2, "landfrac", "cannot read the units 'landfrac' of 'sftlf' in sftlf_fx_X.nc: "
+                 "expected UDUNITS units such as K, degC, hPa, kg m-2 s-1, 0.001; set its units to '1' for values 0…1 "
+                 "(ncatted -a units,sftlf,o,c,1 sftlf_fx_X.nc sftlf_fx_X_fixed.nc) or '%' for values 0…100 (ncatted "
+                 "-a units,sftlf,o,c,% sftlf_fx_X.nc sftlf_fx_X_fixed.nc), or weigh whole cells", id="unreadable-0-200"),
 ])
 def test_a_fraction_that_is_none_is_refused_naming_its_file_and_command(fraction, units, said, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
