@@ -23,13 +23,14 @@ import numpy as np
 import xarray as xr
 
 from climann.data.cell_methods import parse_cell_methods
+from climann.data.grids import STAND_IN_TARGET
 from climann.data.layout import Coordinate
 from climann.data.notes import note_once
 from climann.data.units import conversion
 from climann.errors import ClimannError
 
-__all__ = ["FRACTION_STANDARD_NAMES", "WHOLE_CELL_WEIGHTS_KEY", "file_area_fraction", "partial_surface",
-           "with_whole_cell_weights"]
+__all__ = ["FRACTION_STANDARD_NAMES", "RUN_WEIGHTS_KEY", "WHOLE_CELL_WEIGHTS_KEY", "file_area_fraction",
+           "partial_surface", "with_run_weights", "with_whole_cell_weights"]
 
 _log = logging.getLogger("climann")
 
@@ -43,6 +44,11 @@ CMIP_FRACTION_NAMES = {"land": "sftlf", "sea": "sftof"}
 #: The key of a time coordinate's ``encoding`` saying that the run weighs whole cells
 #: (``[data] weigh_by_area_fraction = false``, runs trained before 4 December 2026).
 WHOLE_CELL_WEIGHTS_KEY = "climann_whole_cell_weights"
+
+#: The key of a time coordinate's ``encoding`` holding what weighed the cells of the run that
+#: scores these (other) data (its ``metrics.json`` ``weighted_by``), for the warning when they
+#: lack the fraction the run weighed by.
+RUN_WEIGHTS_KEY = "climann_run_weighted_by"
 
 # "where land", not "where sea_ice" nor "where land over all_area_types"
 _WHERE = re.compile(r"\bmean\s+where\s+(land|sea)(?![\w-])(?!\s+over\b)")
@@ -74,14 +80,25 @@ def with_whole_cell_weights(dataset: xr.Dataset, time_name: str) -> xr.Dataset:
     return dataset.assign_coords({time_name: xr.Variable(time.dims, time.values, time.attrs, encoding)})
 
 
+def with_run_weights(dataset: xr.Dataset, time_name: str, weighted_by: str) -> xr.Dataset:
+    """``dataset`` with its time coordinate ``time_name`` marked (:data:`RUN_WEIGHTS_KEY`) with what
+    weighed the cells of the run that scores these other data (``metrics.json`` ``weighted_by``,
+    ``"cell area × land_area_fraction (sftlf)"``): data without that fraction are then said to be
+    scored otherwise than the run's own scores (:func:`file_area_fraction`)."""
+    time = dataset[time_name]
+    encoding = {**time.encoding, RUN_WEIGHTS_KEY: weighted_by}
+    return dataset.assign_coords({time_name: xr.Variable(time.dims, time.values, time.attrs, encoding)})
+
+
 def file_area_fraction(dataset: xr.Dataset, target: str, dims: tuple[str, str], *,
                        time_name: str) -> Coordinate | None:
     """The fraction of each cell the target's values are a mean over, when its ``cell_methods``
     say ``area: mean where land`` (or ``sea``) and the data hold the matching fraction
     (:data:`FRACTION_STANDARD_NAMES`) on the grid's two dimensions.
 
-    Said in one note per run: which fraction weighs the cells, or, when the data lack it, that
-    whole cells do and which file to give.
+    Said in one note per run: which fraction weighs the cells, or, when the data lack it, a
+    warning that whole cells do and which file to give (stronger for the other data of a run whose
+    own scores weighed by the fraction: :func:`with_run_weights`).
 
     Parameters
     ----------
@@ -111,8 +128,12 @@ def file_area_fraction(dataset: xr.Dataset, target: str, dims: tuple[str, str], 
     names = [str(name) for name, variable in dataset.data_vars.items()
              if variable.attrs.get("standard_name") == standard_name
              and set(variable.squeeze(drop=True).dims) == set(dims)]
+    if not names and dataset[target].encoding.get(STAND_IN_TARGET):
+        return None  # predictions without the target: nothing is scored
     if not names:
-        note_once(_log, logging.INFO, _whole_cells_note(target, surface), key=("area fraction", target))
+        note_once(_log, logging.WARNING,
+                  _whole_cells_note(target, surface, run_weighted_by=dataset[time_name].encoding.get(RUN_WEIGHTS_KEY)),
+                  key=("no area fraction", target))  # not silenced by a training's note of its fraction
         return None
     name = names[0]
     values = _in_units_of_one(dataset[name].squeeze(drop=True).transpose(*dims), name)
@@ -138,10 +159,19 @@ def _in_units_of_one(variable: xr.DataArray, name: str) -> np.ndarray:
     return np.clip(values, 0.0, 1.0)
 
 
-def _whole_cells_note(target: str, surface: str) -> str:
-    """The note that the scores weigh whole cells although the target is a mean over part of each."""
+def _whole_cells_note(target: str, surface: str, *, run_weighted_by: str | None = None) -> str:
+    """The warning that the scores weigh whole cells although the target is a mean over part of
+    each: stronger when the run scoring these data weighed its own scores by the fraction
+    (``run_weighted_by``, its ``metrics.json`` ``weighted_by``)."""
     cmip = CMIP_FRACTION_NAMES[surface]
-    return (f"'{target}' is a mean where {surface} (its cell_methods) but the data hold no "
-            f"{FRACTION_STANDARD_NAMES[surface]}: the scores weigh whole cells by their area; to weigh by {surface} "
-            f"area (cell area × {surface} fraction), give the fraction's file with the data (CMIP6: "
-            f"--data {cmip}_fx_….nc)")
+    fraction = FRACTION_STANDARD_NAMES[surface]
+    said = (f"'{target}' is a mean where {surface} (its cell_methods) but the data hold no {fraction}: the scores "
+            f"weigh whole cells by their area")
+    if run_weighted_by and fraction in run_weighted_by:
+        said += (f", NOT as the run's own scores (weighted by {run_weighted_by}): they are not comparable with "
+                 f"them; give the fraction's file with the data (CMIP6: --data {cmip}_fx_….nc) to score as the "
+                 "run did")
+        return said
+    return (f"{said}; to weigh by {surface} area (cell area × {surface} fraction), give the fraction's file with "
+            f"the data (CMIP6: --data {cmip}_fx_….nc), or, to train weighing whole cells without this warning, set "
+            "[data] weigh_by_area_fraction = false")
