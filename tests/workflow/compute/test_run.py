@@ -270,7 +270,8 @@ def _signal_at_epoch(number, epoch):
 
 def test_an_interrupted_cluster_run_resumes_on_another_cluster_to_the_same_weights(tiny_file, cluster, tmp_path):
     """Eight training chunks of three time steps, 2000-sample steps in a seeded order: the
-    checkpoint after epoch 2 (SIGINT) resumes with --workers 1 to the uninterrupted weights."""
+    checkpoint after epoch 2 (SIGINT) resumes with --workers 1 to the uninterrupted weights, on
+    the checkpoint's 2 replicas, which config.toml and model.npz record as the workers."""
     settings = {"data": {"paths": [str(tiny_file)]}, "model": {"hidden": [8]}, "training": MINI_BATCH_ADAM,
                 "evaluation": {"figures": False},
                 "compute": {"scheduler": cluster.scheduler_address, "chunk_mb": 0.1}}
@@ -288,7 +289,12 @@ def test_an_interrupted_cluster_run_resumes_on_another_cluster_to_the_same_weigh
     np.testing.assert_array_equal(resumed.parameter_vector, expected.parameter_vector)
     with open(tmp_path / "run" / "history.csv") as resumed_history:
         assert resumed_history.read() == (tmp_path / "reference" / "history.csv").read_text()
-    assert 'workers = 1' in (tmp_path / "run" / "config.toml").read_text()
+    # verify25 F4: the checkpoint's 2 replicas (the cluster's 2 workers) trained on, said in a line; config.toml
+    # and model.npz recorded workers = 1, from which `train --config` trained another model
+    assert ("the checkpoint trained local SGD on 2 replicas, which the run keeps (its weights are those of the "
+            "uninterrupted run): resumed on 2 local workers instead of --workers 1") in " ".join(result.output.split())
+    assert "\nworkers = 2\n" in (tmp_path / "run" / "config.toml").read_text()
+    assert resumed.metadata["config"]["compute"]["workers"] == 2
 
 
 def test_a_cluster_checkpoint_is_not_resumed_in_one_process(tiny_file, cluster, tmp_path):
