@@ -112,9 +112,11 @@ def file_area_fraction(dataset: xr.Dataset, target: str, dims: tuple[str, str], 
     Returns
     -------
     Coordinate or None
-        Its name, values of shape (n_rows, n_columns) in units of 1 (``%`` converted; NaN read
-        as 0: no part of the cell), its attributes with ``units = "1"``; None when whole cells
-        are weighed.
+        Its name, values of shape (n_rows, n_columns) in units of 1 (``%`` converted; NaN where
+        the data hold none, the file's missing values or the cells a ``--region`` masked out,
+        which weigh 0: :meth:`~climann.data.layout.GridLayout.cell_area_weights`), its attributes
+        with ``units = "1"``; None when whole cells are weighed. The values are written as they
+        are beside the predictions: missing where the data hold none, not a made-up 0.
 
     Raises
     ------
@@ -145,16 +147,17 @@ def file_area_fraction(dataset: xr.Dataset, target: str, dims: tuple[str, str], 
 
 
 def _in_units_of_one(variable: xr.DataArray, name: str) -> np.ndarray:
-    """The values of the fraction ``name`` in units of 1 (``%`` divided by 100), NaN as 0."""
+    """The values of the fraction ``name`` in units of 1 (``%`` divided by 100), NaN kept."""
     units = str(variable.attrs.get("units", "")).strip() or "1"
     found = conversion(units, "1", variable=name, attrs=variable.attrs)
     if found is None or found.along_time:
         raise ClimannError(f"'{name}' (a {variable.attrs.get('standard_name')}) is in '{units}', not a fraction: "
                            "set its units to '1' or '%'")
-    values = np.nan_to_num(np.asarray(variable.values, np.float64) * found.scale + found.offset, nan=0.0)
-    if values.min() < -1e-6 or values.max() > 1 + 1e-6:
+    values = np.asarray(variable.values, np.float64) * found.scale + found.offset
+    held = values[np.isfinite(values)]
+    if held.size and (held.min() < -1e-6 or held.max() > 1 + 1e-6):
         raise ClimannError(f"'{name}' (a {variable.attrs.get('standard_name')}) in '{units}' holds "
-                           f"{values.min():g}…{values.max():g} as a fraction, outside 0…1: correct its units "
+                           f"{held.min():g}…{held.max():g} as a fraction, outside 0…1: correct its units "
                            "('%' for 0…100)")
     return np.clip(values, 0.0, 1.0)
 

@@ -138,6 +138,18 @@ def test_predictions_without_the_target_are_not_warned_of_its_weights(caplog):
     assert "mean where land" not in caplog.text
 
 
+def test_a_missing_fraction_weighs_0_and_is_kept_missing(caplog):
+    """verify25 F6: a fraction missing at a cell (its _FillValue, or a --region masking the cells outside
+    it) weighs 0, and stays missing in the layout's fraction (which predictions.nc writes), not a made-up 0."""
+    fraction = LAND_PERCENT.copy()
+    fraction[1, 1] = fraction[2, 3] = np.nan
+    layout = grid_layout(_land_dataset(fraction=fraction), "mrso", ())
+    land_area = _areas_by_hand() * np.nan_to_num(fraction) / 100
+    np.testing.assert_allclose(layout.cell_area_weights(), land_area / land_area.mean(), rtol=1e-6)
+    assert np.isnan(layout.area_fraction.values[1, 1]) and np.isnan(layout.area_fraction.values[2, 3])
+    np.testing.assert_allclose(np.nan_to_num(layout.area_fraction.values), np.nan_to_num(fraction) / 100, rtol=1e-6)
+
+
 def test_a_run_that_weighed_whole_cells_keeps_them():
     """A run trained before 4 December 2026 (``[data] weigh_by_area_fraction = false``) weighed whole cells."""
     layout = grid_layout(with_whole_cell_weights(_land_dataset(), "time"), "mrso", ())
