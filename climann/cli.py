@@ -222,9 +222,11 @@ def _predict(run_dir: Path, data: list[str], out: Path, *, workers: int | None, 
     if result.scores:
         scored = {key: value for key, value in result.scores.items() if key != "n_samples"}
         scores = ", ".join(f"{key} {value:.4g}" for key, value in scored.items())
-        say(f"area-weighted scores against the target in the data, all time steps together (as `climann "
-                   f"evaluate --data` scores its block 'all'), over the {result.scores['n_samples']} values where the "
-                   f"target and the prediction are both present: {scores}")
+        from climann.evaluation.cell_measures import weighting_text
+
+        say(f"scores ({weighting_text(result.weighted_by)}) against the target in the data, all time steps "
+            f"together (as `climann evaluate --data` scores its block 'all'), over the {result.scores['n_samples']} "
+            f"values where the target and the prediction are both present: {scores}")
 
 
 @app.command()

@@ -24,6 +24,7 @@ import xarray as xr
 
 from climann.data.cell_methods import parse_cell_methods
 from climann.data.fill_like import USUAL_FILL_VALUES, fill_like_values, marking_fix
+from climann.data.grids import STAND_IN_TARGET
 from climann.data.layout import Coordinate
 from climann.data.notes import note_once
 from climann.data.shell import input_and_copy, ncatted_attribute, ncatted_command
@@ -31,8 +32,8 @@ from climann.data.sources import variable_file, variable_where
 from climann.data.units import conversion, is_fraction_word
 from climann.errors import ClimannError
 
-__all__ = ["FRACTION_STANDARD_NAMES", "WHOLE_CELL_WEIGHTS_KEY", "file_area_fraction", "partial_surface",
-           "with_whole_cell_weights"]
+__all__ = ["FRACTION_STANDARD_NAMES", "RUN_WEIGHTS_KEY", "WHOLE_CELL_WEIGHTS_KEY", "file_area_fraction",
+           "partial_surface", "with_run_weights", "with_whole_cell_weights"]
 
 _log = logging.getLogger("climann")
 
@@ -46,6 +47,11 @@ CMIP_FRACTION_NAMES = {"land": "sftlf", "sea": "sftof"}
 #: The key of a time coordinate's ``encoding`` saying that the run weighs whole cells
 #: (``[data] weigh_by_area_fraction = false``, runs trained before 4 December 2026).
 WHOLE_CELL_WEIGHTS_KEY = "climann_whole_cell_weights"
+
+#: The key of a time coordinate's ``encoding`` holding what weighed the cells of the run that
+#: scores these (other) data (its ``metrics.json`` ``weighted_by``), for the warning when they
+#: lack the fraction the run weighed by.
+RUN_WEIGHTS_KEY = "climann_run_weighted_by"
 
 # "where land", not "where sea_ice" nor "where land over all_area_types"
 _WHERE = re.compile(r"\bmean\s+where\s+(land|sea)(?![\w-])(?!\s+over\b)")
@@ -77,14 +83,25 @@ def with_whole_cell_weights(dataset: xr.Dataset, time_name: str) -> xr.Dataset:
     return dataset.assign_coords({time_name: xr.Variable(time.dims, time.values, time.attrs, encoding)})
 
 
+def with_run_weights(dataset: xr.Dataset, time_name: str, weighted_by: str) -> xr.Dataset:
+    """``dataset`` with its time coordinate ``time_name`` marked (:data:`RUN_WEIGHTS_KEY`) with what
+    weighed the cells of the run that scores these other data (``metrics.json`` ``weighted_by``,
+    ``"cell area × land_area_fraction (sftlf)"``): data without that fraction are then said to be
+    scored otherwise than the run's own scores (:func:`file_area_fraction`)."""
+    time = dataset[time_name]
+    encoding = {**time.encoding, RUN_WEIGHTS_KEY: weighted_by}
+    return dataset.assign_coords({time_name: xr.Variable(time.dims, time.values, time.attrs, encoding)})
+
+
 def file_area_fraction(dataset: xr.Dataset, target: str, dims: tuple[str, str], *,
                        time_name: str) -> Coordinate | None:
     """The fraction of each cell the target's values are a mean over, when its ``cell_methods``
     say ``area: mean where land`` (or ``sea``) and the data hold the matching fraction
     (:data:`FRACTION_STANDARD_NAMES`) on the grid's two dimensions.
 
-    Said in one note per run: which fraction weighs the cells, or, when the data lack it, that
-    whole cells do and which file to give.
+    Said in one note per run: which fraction weighs the cells, or, when the data lack it, a
+    warning that whole cells do and which file to give (stronger for the other data of a run whose
+    own scores weighed by the fraction: :func:`with_run_weights`).
 
     Parameters
     ----------
@@ -98,9 +115,11 @@ def file_area_fraction(dataset: xr.Dataset, target: str, dims: tuple[str, str], 
     Returns
     -------
     Coordinate or None
-        Its name, values of shape (n_rows, n_columns) in units of 1 (``%`` converted; NaN read
-        as 0: no part of the cell), its attributes with ``units = "1"``; None when whole cells
-        are weighed.
+        Its name, values of shape (n_rows, n_columns) in units of 1 (``%`` converted; NaN where
+        the data hold none, the file's missing values or the cells a ``--region`` masked out,
+        which weigh 0: :meth:`~climann.data.layout.GridLayout.cell_area_weights`), its attributes
+        with ``units = "1"``; None when whole cells are weighed. The values are written as they
+        are beside the predictions: missing where the data hold none, not a made-up 0.
 
     Raises
     ------
@@ -114,8 +133,12 @@ def file_area_fraction(dataset: xr.Dataset, target: str, dims: tuple[str, str], 
     names = [str(name) for name, variable in dataset.data_vars.items()
              if variable.attrs.get("standard_name") == standard_name
              and set(variable.squeeze(drop=True).dims) == set(dims)]
+    if not names and dataset[target].encoding.get(STAND_IN_TARGET):
+        return None  # predictions without the target: nothing is scored
     if not names:
-        note_once(_log, logging.INFO, _whole_cells_note(target, surface), key=("area fraction", target))
+        note_once(_log, logging.WARNING,
+                  _whole_cells_note(target, surface, run_weighted_by=dataset[time_name].encoding.get(RUN_WEIGHTS_KEY)),
+                  key=("no area fraction", target))  # not silenced by a training's note of its fraction
         return None
     name = names[0]
     fraction = dataset[name].squeeze(drop=True).transpose(*dims)
@@ -129,7 +152,7 @@ def file_area_fraction(dataset: xr.Dataset, target: str, dims: tuple[str, str], 
 
 
 def _in_units_of_one(variable: xr.DataArray, name: str) -> np.ndarray:
-    """The values of the fraction ``name`` in units of 1 (``%`` divided by 100), NaN as 0; a word
+    """The values of the fraction ``name`` in units of 1 (``%`` divided by 100), NaN kept; a word
     for a fraction (``fraction``, ``0-1``: :func:`~climann.data.units.is_fraction_word`) is 1, its
     values then checked to lie in 0…1 as any.
 
@@ -150,11 +173,12 @@ def _in_units_of_one(variable: xr.DataArray, name: str) -> np.ndarray:
     if found is None or found.along_time:
         raise ClimannError(f"'{name}' (a {variable.attrs.get('standard_name')}) in {where} is in '{units}', not a "
                            f"fraction: {way_out}")
-    values = np.nan_to_num(held * found.scale + found.offset, nan=0.0)
-    if values.min() < -1e-6 or values.max() > 1 + 1e-6:
+    values = held * found.scale + found.offset
+    finite = values[np.isfinite(values)]
+    if finite.size and (finite.min() < -1e-6 or finite.max() > 1 + 1e-6):
         raise ClimannError(_fill_like_refusal(variable, name, where, files) or (
             f"'{name}' (a {variable.attrs.get('standard_name')}) in {where} in '{units}' holds "
-            f"{values.min():g}…{values.max():g} as a fraction, outside 0…1: {way_out}"))
+            f"{finite.min():g}…{finite.max():g} as a fraction, outside 0…1: {way_out}"))
     return np.clip(values, 0.0, 1.0)
 
 
@@ -200,10 +224,19 @@ def _fill_like_refusal(variable: xr.DataArray, name: str, where: str, files: str
             f"{command} (or weigh whole cells: [data] weigh_by_area_fraction = false)")
 
 
-def _whole_cells_note(target: str, surface: str) -> str:
-    """The note that the scores weigh whole cells although the target is a mean over part of each."""
+def _whole_cells_note(target: str, surface: str, *, run_weighted_by: str | None = None) -> str:
+    """The warning that the scores weigh whole cells although the target is a mean over part of
+    each: stronger when the run scoring these data weighed its own scores by the fraction
+    (``run_weighted_by``, its ``metrics.json`` ``weighted_by``)."""
     cmip = CMIP_FRACTION_NAMES[surface]
-    return (f"'{target}' is a mean where {surface} (its cell_methods) but the data hold no "
-            f"{FRACTION_STANDARD_NAMES[surface]}: the scores weigh whole cells by their area; to weigh by {surface} "
-            f"area (cell area × {surface} fraction), give the fraction's file with the data (CMIP6: "
-            f"--data {cmip}_fx_….nc)")
+    fraction = FRACTION_STANDARD_NAMES[surface]
+    said = (f"'{target}' is a mean where {surface} (its cell_methods) but the data hold no {fraction}: the scores "
+            f"weigh whole cells by their area")
+    if run_weighted_by and fraction in run_weighted_by:
+        said += (f", NOT as the run's own scores (weighted by {run_weighted_by}): they are not comparable with "
+                 f"them; give the fraction's file with the data (CMIP6: --data {cmip}_fx_….nc) to score as the "
+                 "run did")
+        return said
+    return (f"{said}; to weigh by {surface} area (cell area × {surface} fraction), give the fraction's file with "
+            f"the data (CMIP6: --data {cmip}_fx_….nc), or, to train weighing whole cells without this warning, set "
+            "[data] weigh_by_area_fraction = false")

@@ -188,8 +188,9 @@ class GridLayout:
     area_fraction : Coordinate, optional
         For a target that is a mean over part of each cell (``cell_methods = "area: mean where
         land"``), the fraction of each cell it is a mean over, as the data give it (``sftlf``),
-        values of shape (n_lat, n_lon) in units of 1 (:func:`climann.data.area_fractions.file_area_fraction`):
-        the weights are the cells' areas times it. None: whole cells.
+        values of shape (n_lat, n_lon) in units of 1, NaN where the data hold none
+        (:func:`climann.data.area_fractions.file_area_fraction`): the weights are the cells' areas
+        times it (0 where NaN). None: whole cells.
     variable_units : dict of str to str
         The ``units`` attribute of each data variable and scalar coordinate (the level
         chosen with ``[data] select``) of the input ('' when it has none), recorded in the
@@ -387,7 +388,8 @@ class GridLayout:
 
         For a target that is a mean over the land (or sea) part of each cell, the area is that
         part's: the cell's area times ``area_fraction`` (CF 1.8 section 7.3.3; the CMIP and IPCC
-        land averages), 0 for a cell without land; ``whole_cells`` weighs whole cells instead
+        land averages), 0 for a cell without land or whose fraction is missing (NaN);
+        ``whole_cells`` weighs whole cells instead
         (the area means of the input features, which are over whole cells).
 
         On a sphere a cell between latitudes φ₁ and φ₂ and longitudes λ₁ and λ₂ has area
@@ -410,7 +412,7 @@ class GridLayout:
         else:
             area = self.computed_cell_areas()
         if self.area_fraction is not None and not whole_cells:
-            part = area * self.area_fraction.values
+            part = area * np.nan_to_num(self.area_fraction.values)  # none held (or outside --region): 0
             area = part if part.any() else area  # a region without any land: its weights are not the fraction's
         return area / area.mean()
 

@@ -39,6 +39,14 @@ CELL_AREA_NAME = "cell_area"
 WHOLE_CELLS = "cell area"
 
 
+def weighting_text(weighted_by: str) -> str:
+    """How the scores are weighted, for a caption: ``"area-weighted"`` for whole cells
+    (:data:`WHOLE_CELLS`), else ``"weighted by cell area × land_area_fraction (sftlf)"`` (the
+    ``weighted_by`` of :func:`cell_weights_text`): a land-weighted score is never captioned as a
+    mean over whole cells."""
+    return "area-weighted" if weighted_by == WHOLE_CELLS else f"weighted by {weighted_by}"
+
+
 def cell_weights_text(layout: GridLayout) -> str:
     """What weighs each cell in the scores, for ``metrics.json``'s ``weighted_by``: ``"cell area"``
     (:data:`WHOLE_CELLS`), or for a target that is a mean where land (sea) weighed by the land

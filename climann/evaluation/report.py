@@ -18,7 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from climann.evaluation.baselines import is_smoothed
-from climann.evaluation.cell_measures import WHOLE_CELLS
+from climann.evaluation.cell_measures import WHOLE_CELLS, weighting_text
 from climann.evaluation.scores import note_lines, score_note_lines
 from climann.evaluation.seasons import SEASONS
 from climann.evaluation.target_means import target_means_text
@@ -195,8 +195,7 @@ def _weighting(metrics: dict) -> str:
     ``weighted by cell area × land_area_fraction (sftlf)``."""
     if not metrics.get("area_weighted"):
         return "unweighted"
-    weighted_by = metrics.get("weighted_by", WHOLE_CELLS)
-    return "area-weighted" if weighted_by == WHOLE_CELLS else f"weighted by {weighted_by}"
+    return weighting_text(str(metrics.get("weighted_by", WHOLE_CELLS)))
 
 
 def _caption(metrics: dict) -> str:

@@ -22,7 +22,9 @@ and the cluster's size and address may change) and data whose fingerprint differ
 dask cluster checkpoint between epochs, stop on a signal after the current round of local SGD
 (the checkpoint then continues the epoch at the next round: "in epoch E, after round N")
 and resume on any cluster (``--workers`` or ``--scheduler``) with the number of replicas
-recorded in the checkpoint; not in one process: their steps are local SGD rounds. Streamed
+recorded in the checkpoint (a ``--workers`` of another number starts one local worker per replica,
+:meth:`Checkpointing.with_recorded_replicas`, and ``config.toml`` records that number); not in
+one process: their steps are local SGD rounds. Streamed
 runs train through the same rounds (one replica, in this process:
 :mod:`climann.workflow.compute.executor`) and checkpoint, stop and resume alike.
 
@@ -34,8 +36,10 @@ checkpoint, which would only diverge again.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
+import logging
 import shlex
 import signal
 import threading
@@ -97,6 +101,8 @@ __all__ = [
 
 CHECKPOINT_NAME = CHECKPOINT_FILES[0]
 BEST_MODEL_NAME = "best_model.npz"
+
+_log = logging.getLogger("climann")
 
 #: Keys that may differ between a checkpoint and the run that resumes it: they do not
 #: change what is computed.
@@ -299,6 +305,26 @@ class Checkpointing:
             resumed_chunks=metadata.get("chunks"), resumed_inputs=metadata.get("inputs"),
             **_replaces_on_resume(run_dir, metadata), _found=_identity(run_dir / CHECKPOINT_NAME),
         )
+
+    def with_recorded_replicas(self, config: RunConfig) -> RunConfig:
+        """``config`` with ``[compute] workers`` set to the replicas of local SGD recorded in the
+        resumed checkpoint, when it resumes on a local cluster of another size (``--workers``):
+        the checkpoint's replicas train on (the weights of the uninterrupted run), one per local
+        worker, and ``config.toml`` and ``model.npz`` then record the number that trained, so that
+        ``climann train --config RUN/config.toml`` trains the same model (verify25 F4). Said in
+        one line. Unchanged for a new run, a run in this process, or on a cluster given by
+        ``--scheduler`` (its workers are its own)."""
+        local_sgd = self.resumed.rng.get("local_sgd", {}) if self.resumed is not None else {}
+        replicas = local_sgd.get("replicas") if isinstance(local_sgd, dict) else None
+        workers = config.compute.workers
+        if not replicas or config.compute.scheduler or workers <= 0 or workers == replicas:
+            return config
+        _log.warning(f"--resume {self.run_dir}: the checkpoint trained local SGD on {replicas} replicas, which the "
+                     f"run keeps (its weights are those of the uninterrupted run): resumed on {replicas} local "
+                     f"workers instead of --workers {workers}, and recorded so in config.toml")
+        config = dataclasses.replace(config, compute=dataclasses.replace(config.compute, workers=int(replicas)))
+        self.config_toml = config_to_toml(config)
+        return config
 
     def record_inputs(self, records: Sequence[dict]) -> None:
         """Keep the input files' records (``inputs`` of ``provenance.json``) to save in each

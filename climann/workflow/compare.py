@@ -34,7 +34,7 @@ import numpy as np
 
 from climann.data.paths import path_list
 from climann.errors import ClimannError, library_message
-from climann.evaluation.cell_measures import WHOLE_CELLS
+from climann.evaluation.cell_measures import WHOLE_CELLS, weighting_text
 from climann.evaluation.report import climatology_text
 from climann.evaluation.scored_blocks import CELLS_IN_REGION_KEY
 from climann.evaluation.target_means import TARGET_MEANS_KEY
@@ -615,14 +615,29 @@ def comparison_rows(runs: Sequence[RunSummary]) -> tuple[list[str], list[list[st
 
 
 def comparison_title(runs: Sequence[RunSummary]) -> str:
-    """``tas (K), test split 1997–1999, area-weighted: MSE in K², MAE in K``."""
+    """``tas (K), test split 1997–1999, area-weighted: MSE in K², MAE in K`` (the weighting:
+    :func:`runs_weighting`)."""
     from climann.evaluation.report import units_texts
 
     first = runs[0]
     label, units, squared = units_texts(first.units)
     periods = sorted({run.test_period for run in runs})
-    return (f"{first.target} ({label}), test split {', '.join(periods)}, area-weighted: MSE in {squared}, "
+    return (f"{first.target} ({label}), test split {', '.join(periods)}, {runs_weighting(runs)}: MSE in {squared}, "
             f"MAE in {units}")
+
+
+def runs_weighting(runs: Sequence[RunSummary]) -> str:
+    """How the runs' scores are weighted (``metrics.json`` ``weighted_by``,
+    :func:`~climann.evaluation.cell_measures.weighting_text`): ``area-weighted``, ``weighted by cell
+    area × land_area_fraction (sftlf)``, or when they differ each with its runs: ``weights differ:
+    weighted by cell area × land_area_fraction (sftlf) (base), area-weighted (unw)``."""
+    by_weights: dict[str, list[str]] = {}
+    for run in runs:
+        by_weights.setdefault(run.weighted_by, []).append(run.label)
+    if len(by_weights) == 1:
+        return weighting_text(runs[0].weighted_by)
+    return "weights differ: " + ", ".join(f"{weighting_text(weighted_by)} ({', '.join(labels)})"
+                                           for weighted_by, labels in by_weights.items())
 
 
 def comparison_table(runs: Sequence[RunSummary], *, title: bool = True):
@@ -688,6 +703,8 @@ def write_comparison(runs: Sequence[RunSummary], notes: Sequence[str], out: Path
         learned=[run.learned for run in runs],
         target=runs[0].target, units=runs[0].units, period=", ".join(sorted({run.test_period for run in runs})),
         path=out / figure_name, dpi=dpi,
+        weighting=(weighting_text(runs[0].weighted_by) if len({run.weighted_by for run in runs}) == 1
+                   else "weights differ"),
     )
     with atomic_path(out / markdown_name, what="comparison") as temporary:
         temporary.write_text(comparison_markdown(runs, notes, figure_name))

@@ -45,6 +45,7 @@ recorded — is not compared: such a model file predicts as it always did (one n
 
 from __future__ import annotations
 
+import json
 import logging
 import shlex
 from collections.abc import Sequence
@@ -69,7 +70,8 @@ if TYPE_CHECKING:
 
 __all__ = ["check_area_means", "check_calendar", "check_cell_methods", "check_levels", "check_like_training",
            "check_quantities", "check_time_step", "member_notes", "require_recorded_inputs",
-           "training_target_attributes", "with_training_levels", "with_training_quantity", "with_training_step"]
+           "training_target_attributes", "with_run_weights_of", "with_training_levels", "with_training_quantity",
+           "with_training_step"]
 
 _log = logging.getLogger(__name__)
 
@@ -332,6 +334,25 @@ def with_training_levels(run: TrainedRun, dataset: xr.Dataset) -> xr.Dataset:
     variable = dataset[target].variable.copy(deep=False)
     variable.encoding = {**variable.encoding, LEVELS_KEY: (*levels, *others)}
     return dataset.assign({target: variable})
+
+
+def with_run_weights_of(run_dir: str | Path, dataset: xr.Dataset) -> xr.Dataset:
+    """Other data marked with what weighed the cells of the run's own scores (``metrics.json``
+    ``weighted_by`` of ``run_dir``, :func:`climann.data.area_fractions.with_run_weights`): a
+    "where land" target without the land fraction the run weighed by is then warned to be scored
+    otherwise than the run was (verify25 F1). Unchanged for a run without the record."""
+    from climann.data.area_fractions import with_run_weights
+    from climann.data.coords import time_coordinate
+
+    try:
+        recorded = json.loads((Path(run_dir) / "metrics.json").read_text())
+    except (OSError, ValueError):
+        return dataset
+    weighted_by = recorded.get("weighted_by") if isinstance(recorded, dict) else None
+    name = time_coordinate(dataset)
+    if not isinstance(weighted_by, str) or name is None:
+        return dataset
+    return with_run_weights(dataset, name, weighted_by)
 
 
 def with_training_step(run: TrainedRun, dataset: xr.Dataset) -> xr.Dataset:

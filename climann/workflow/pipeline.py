@@ -476,6 +476,7 @@ def _train_evaluate_write(
     config = with_steps_before_range(config)  # recorded as a number: a run keeps the steps it read
     checkpointing = (Checkpointing.resume(config, run_dir) if resume
                      else Checkpointing.start(config, run_dir, overwrite=overwrite))
+    config = checkpointing.with_recorded_replicas(config)  # the replicas that train: config.toml records them
     # a resumed run's train.log holds the whole run, and says where it was interrupted
     run_log.continue_from(checkpointing.resumed_log, checkpointing.resumed_note())
     checkpointing.run_log = run_log.text

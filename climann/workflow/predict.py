@@ -40,6 +40,7 @@ from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 from climann.evaluation.extrapolation import Extrapolation, check_extrapolation, extrapolation_message, percent_text
 from climann.evaluation.baselines import ClimatologyKeys
+from climann.evaluation.cell_measures import WHOLE_CELLS, cell_weights_text
 from climann.evaluation.ensemble import ensemble_mean, ensemble_spread
 from climann.evaluation.predictions import (
     check_predictions_encodable, predicted_period, predictions_dataset, write_predictions,
@@ -53,7 +54,7 @@ from climann.data.members import member_values
 from climann.workflow.runlog import warn_about_identity, warn_about_target_means
 from climann.workflow.new_data import (
     check_like_training, member_notes, require_recorded_inputs, training_target_attributes, with_training_levels,
-    with_training_quantity, with_training_step,
+    with_run_weights_of, with_training_quantity, with_training_step,
 )
 from climann.workflow.target_cells import predicted_cells as target_cells
 from climann.workflow.training_cells import (
@@ -169,6 +170,9 @@ class PredictionResult:
     extrapolation : dict or None
         :meth:`climann.evaluation.extrapolation.Extrapolation.summary` (None when the model
         file has no training ranges, or the predictions were made chunk by chunk).
+    weighted_by : str
+        What weighs each cell in ``scores`` (as ``metrics.json`` ``weighted_by``,
+        :func:`~climann.evaluation.cell_measures.cell_weights_text`).
     """
 
     path: Path
@@ -176,6 +180,7 @@ class PredictionResult:
     scores: dict | None
     notes: list[str]
     extrapolation: dict | None = None
+    weighted_by: str = WHOLE_CELLS
 
 
 def _scaled_columns(scaling: Mapping | None, ranges: Mapping | None) -> dict[str, TrainingValues]:
@@ -413,11 +418,10 @@ def predict_files(
     notes: list[str] = []
     # Every variable in the model's units (converted with a warning, or refused): the
     # predictions and the target in the output are then in the model's training units.
-    dataset = with_training_step(run, open_selected(config, units=run.input_units(),
-                                                    cell_methods=run.input_cell_methods(), grid=cell_order_grid(run),
-                                                    new_data=True, select=select,
-                                                    training_values=run.training_values(),
-                                                    steps_before=lag_steps_needed(config.data)))
+    dataset = with_run_weights_of(run_dir, with_training_step(run, open_selected(
+        config, units=run.input_units(), cell_methods=run.input_cell_methods(), grid=cell_order_grid(run),
+        new_data=True, select=select, training_values=run.training_values(),
+        steps_before=lag_steps_needed(config.data))))
     notes += member_notes(run, dataset, files)
     require_recorded_inputs(run, dataset, files, with_target=False)
     had_target = config.data.target in dataset
@@ -463,7 +467,8 @@ def predict_files(
         n_samples, scores, extrapolation = _predict_chunked(run, source, Path(out), compute, history=history,
                                                             had_target=had_target)
         return PredictionResult(path=Path(out), n_samples=n_samples, scores=scores, notes=notes,
-                                extrapolation=None if extrapolation is None else extrapolation.summary())
+                                extrapolation=None if extrapolation is None else extrapolation.summary(),
+                                weighted_by=cell_weights_text(source.layout))
     samples = source.read_all()
     meta = run.network.metadata
     inputs = (samples.inputs - np.array(meta["input_scaling"]["mean"])) / np.array(meta["input_scaling"]["std"])
@@ -587,7 +592,8 @@ def _write_prediction_file(
         output = output.drop_vars([layout.target_name, f"{layout.target_name}_error"])
     write_predictions(predicted_period(output.drop_vars("split"), layout), out, layout)
     return PredictionResult(path=out, n_samples=n_samples, scores=scores, notes=notes,
-                            extrapolation=None if extrapolation is None else extrapolation.summary())
+                            extrapolation=None if extrapolation is None else extrapolation.summary(),
+                            weighted_by=cell_weights_text(layout))
 
 
 def _n_predicted(predicted: np.ndarray, layout: GridLayout) -> int:
@@ -1082,12 +1088,11 @@ def evaluate_run(
     changed = [] if other else warn_changed_inputs(run_dir, config)
     dataset, cells = None, None
     if other:  # opened once, here: data unlike the training data are refused before any sample is read
-        dataset = with_training_step(run, open_selected(config, units=run.input_units(),
-                                                        cell_methods=run.input_cell_methods(),
-                                                        grid=cell_order_grid(run), new_data=True, select=select,
-                                                        training_values=run.training_values(),
-                                                        # a run from before the record scores other data as it did
-                                                        steps_before=steps_read_before_range(config.data)))
+        dataset = with_run_weights_of(run_dir, with_training_step(run, open_selected(
+            config, units=run.input_units(), cell_methods=run.input_cell_methods(), grid=cell_order_grid(run),
+            new_data=True, select=select, training_values=run.training_values(),
+            # a run from before the record scores other data as it did
+            steps_before=steps_read_before_range(config.data))))
         require_recorded_inputs(run, dataset, files, with_target=True)
         dataset = with_training_levels(run, with_training_quantity(run, dataset))
         require_scored_target(dataset, config.data.target, files)

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from climann.data.area_fractions import partial_surface, with_whole_cell_weights
+from climann.data.area_fractions import partial_surface, with_run_weights, with_whole_cell_weights
+from climann.data.grids import STAND_IN_TARGET
 from climann.data.notes import forget_notes
 from climann.data.sources import SOURCE_FILES_KEY
 from climann.data.variables import grid_layout
@@ -98,6 +99,59 @@ def test_a_target_over_whole_cells_or_without_its_fraction_weighs_whole_cells(ch
             "whole cells by their area; to weigh by sea area (cell area × sea fraction), give the fraction's file "
             "with the data (CMIP6: --data sftof_fx_….nc)")
     assert (said in caplog.text) == ("where sea" in change["cell_methods"])
+
+
+@pytest.mark.parametrize(("run_weighted_by", "said"), [
+    pytest.param(None, "the scores weigh whole cells by their area; to weigh by land area (cell area × land "
+                 "fraction), give the fraction's file with the data (CMIP6: --data sftlf_fx_….nc), or, to train "
+                 "weighing whole cells without this warning, set [data] weigh_by_area_fraction = false",
+                 id="training-or-a-run-of-whole-cells"),
+    pytest.param("cell area", "the scores weigh whole cells by their area; to weigh by land area",
+                 id="other-data-of-a-run-of-whole-cells"),
+    pytest.param("cell area × land_area_fraction (sftlf)",
+                 "the scores weigh whole cells by their area, NOT as the run's own scores (weighted by cell area × "
+                 "land_area_fraction (sftlf)): they are not comparable with them; give the fraction's file with the "
+                 "data (CMIP6: --data sftlf_fx_….nc) to score as the run did", id="other-data-of-a-land-weighted-run"),
+])
+def test_a_where_land_target_without_its_fraction_is_warned(run_weighted_by, said, caplog):
+    """verify25 F1: the data lacking the land fraction of a "where land" target was an INFO note that
+    evaluate and predict never showed; it is a warning (on the terminal), stronger for other data of a
+    run whose own scores weighed by the fraction."""
+    forget_notes()
+    dataset = _land_dataset().drop_vars("sftlf")
+    if run_weighted_by is not None:
+        dataset = with_run_weights(dataset, "time", run_weighted_by)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        layout = grid_layout(dataset, "mrso", ())
+    assert layout.area_fraction is None
+    warned = [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING]
+    assert len(warned) == 1
+    assert warned[0].startswith("'mrso' is a mean where land (its cell_methods) but the data hold no "
+                                "land_area_fraction: ")
+    assert said in warned[0]
+    assert ("NOT as the run's own" in warned[0]) == (run_weighted_by is not None and "sftlf" in run_weighted_by)
+
+
+def test_predictions_without_the_target_are_not_warned_of_its_weights(caplog):
+    """verify25 F1: a stand-in target (predict on data without it) is not scored: no warning of its weights."""
+    forget_notes()
+    dataset = _land_dataset().drop_vars("sftlf")
+    dataset["mrso"].encoding[STAND_IN_TARGET] = True
+    with caplog.at_level(logging.INFO, logger="climann"):
+        assert grid_layout(dataset, "mrso", ()).area_fraction is None
+    assert "mean where land" not in caplog.text
+
+
+def test_a_missing_fraction_weighs_0_and_is_kept_missing(caplog):
+    """verify25 F6: a fraction missing at a cell (its _FillValue, or a --region masking the cells outside
+    it) weighs 0, and stays missing in the layout's fraction (which predictions.nc writes), not a made-up 0."""
+    fraction = LAND_PERCENT.copy()
+    fraction[1, 1] = fraction[2, 3] = np.nan
+    layout = grid_layout(_land_dataset(fraction=fraction), "mrso", ())
+    land_area = _areas_by_hand() * np.nan_to_num(fraction) / 100
+    np.testing.assert_allclose(layout.cell_area_weights(), land_area / land_area.mean(), rtol=1e-6)
+    assert np.isnan(layout.area_fraction.values[1, 1]) and np.isnan(layout.area_fraction.values[2, 3])
+    np.testing.assert_allclose(np.nan_to_num(layout.area_fraction.values), np.nan_to_num(fraction) / 100, rtol=1e-6)
 
 
 def test_a_run_that_weighed_whole_cells_keeps_them():

@@ -33,6 +33,7 @@ def plot_comparison(
     period: str,
     path: str | Path,
     dpi: int = 150,
+    weighting: str = "area-weighted",
 ) -> Path:
     """Learning curves and test MSE of several runs side by side.
 
@@ -55,6 +56,9 @@ def plot_comparison(
         The target, its units and the test block's years, for the titles.
     path : str or Path
     dpi : int
+    weighting : str
+        How the test MSEs weigh the cells, for the x axis (``area-weighted``, ``weighted by cell area ×
+        land_area_fraction (sftlf)``, :func:`climann.evaluation.cell_measures.weighting_text`).
 
     Returns
     -------
@@ -105,7 +109,7 @@ def plot_comparison(
     bars.set_xlim(0, (right if right > 0 else 1.0) * 1.45)  # room for the text beside the longest bar
     bars.set_yticks(positions, labels)
     squared = squared_units(units)
-    bars.set_xlabel(f"area-weighted test MSE ({squared})" if squared else "area-weighted test MSE")
+    bars.set_xlabel(f"test MSE ({squared}), {weighting}" if squared else f"test MSE, {weighting}")
     bars.set_title("Test MSE, and the MSE skill score\nagainst climatology MSESS = 1 − MSE/MSE_clim")
     figure.suptitle(f"{target}: {n_runs} runs compared, test split {period}")
     bars.grid(True, axis="x", alpha=0.3)

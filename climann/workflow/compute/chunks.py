@@ -143,15 +143,21 @@ def short_chunk_warning(
     if per_year is None or steps >= per_year - 1e-9:
         return None
     year = f"{per_year:g}" if per_year == round(per_year, 2) else f"≈ {per_year:.0f}"
-    what = (f"{'cluster' if held else 'streamed'} chunks of {steps} time steps, less than a year ({year} steps): "
+    what = (f"{'cluster' if held else 'streamed'} chunks of {_time_steps(steps)}, less than a year "
+            f"({year} step{'' if year in ('1', '≈ 1') else 's'}): "
             "training shuffles the samples within the chunks of a round, so short chunks train a worse model")
     if not held:
         return (f"{what}; raise [data] in_memory_limit_gb (a chunk takes a quarter of it) or [compute] chunk_mb "
                 "if the memory allows")
     if math.ceil(source.n_time / MIN_CHUNKS) < per_year:  # no chunk_mb gives a year (chunk_blocks)
-        return (f"{what}; a cluster cuts the {source.n_time} time steps into at least {MIN_CHUNKS} chunks, so data "
+        return (f"{what}; a cluster cuts the {_time_steps(source.n_time)} into at least {MIN_CHUNKS} chunks, so data "
                 f"of fewer than {MIN_CHUNKS} years train better in one process (no --workers)")
     return f"{what}; raise [compute] chunk_mb if the workers' memory allows, or train in one process (no --workers)"
+
+
+def _time_steps(count: int) -> str:
+    """``"1 time step"``, ``"6 time steps"``."""
+    return f"{count} time step{'' if count == 1 else 's'}"
 
 
 #: HDF5 chunk cache of each variable of the NetCDF4 files a worker opens. netCDF-C's default

@@ -73,6 +73,9 @@ def _fake_source(times):
                  "shuffles the samples within the chunks of a round, so short chunks train a worse model; raise "
                  "[compute] chunk_mb if the workers' memory allows, or train in one process (no --workers)",
                  id="cluster-20-years-by-size"),
+    # verify25 F6: "chunks of 1 time steps"
+    pytest.param(True, 240, [(0, 1), (1, 2)], "cluster chunks of 1 time step, less than a year (12 steps): training",
+                 id="one-step-chunks"),
     pytest.param(True, 240, [(0, 12), (12, 24)], None, id="a-year"),
     pytest.param(True, 144, [(0, 144)], None, id="one-chunk"),
 ])

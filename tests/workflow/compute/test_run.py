@@ -270,7 +270,8 @@ def _signal_at_epoch(number, epoch):
 
 def test_an_interrupted_cluster_run_resumes_on_another_cluster_to_the_same_weights(tiny_file, cluster, tmp_path):
     """Eight training chunks of three time steps, 2000-sample steps in a seeded order: the
-    checkpoint after epoch 2 (SIGINT) resumes with --workers 1 to the uninterrupted weights."""
+    checkpoint after epoch 2 (SIGINT) resumes with --workers 1 to the uninterrupted weights, on
+    the checkpoint's 2 replicas, which config.toml and model.npz record as the workers."""
     settings = {"data": {"paths": [str(tiny_file)]}, "model": {"hidden": [8]}, "training": MINI_BATCH_ADAM,
                 "evaluation": {"figures": False},
                 "compute": {"scheduler": cluster.scheduler_address, "chunk_mb": 0.1}}
@@ -288,7 +289,12 @@ def test_an_interrupted_cluster_run_resumes_on_another_cluster_to_the_same_weigh
     np.testing.assert_array_equal(resumed.parameter_vector, expected.parameter_vector)
     with open(tmp_path / "run" / "history.csv") as resumed_history:
         assert resumed_history.read() == (tmp_path / "reference" / "history.csv").read_text()
-    assert 'workers = 1' in (tmp_path / "run" / "config.toml").read_text()
+    # verify25 F4: the checkpoint's 2 replicas (the cluster's 2 workers) trained on, said in a line; config.toml
+    # and model.npz recorded workers = 1, from which `train --config` trained another model
+    assert ("the checkpoint trained local SGD on 2 replicas, which the run keeps (its weights are those of the "
+            "uninterrupted run): resumed on 2 local workers instead of --workers 1") in " ".join(result.output.split())
+    assert "\nworkers = 2\n" in (tmp_path / "run" / "config.toml").read_text()
+    assert resumed.metadata["config"]["compute"]["workers"] == 2
 
 
 def test_a_cluster_checkpoint_is_not_resumed_in_one_process(tiny_file, cluster, tmp_path):
@@ -970,7 +976,7 @@ def test_a_where_land_target_is_scored_by_land_area_on_every_route(land_files, t
 def test_a_run_recorded_before_land_area_weights_is_rescored_by_whole_cells(land_files, tmp_path):
     """break24a F7: a run whose model.npz and config.toml lack weigh_by_area_fraction weighed whole
     cells; `climann evaluate RUN` scores it so, and compare names the runs' different weights."""
-    from climann.workflow.compare import compare_runs
+    from climann.workflow.compare import compare_runs, comparison_title
     from climann.workflow.predict import evaluate_run
 
     folder, land, area = land_files
@@ -992,6 +998,48 @@ def test_a_run_recorded_before_land_area_weights_is_rescored_by_whole_cells(land
     assert metrics["weighted_by"] == "cell area"
     with xr.open_dataset(run_dir / "predictions.nc") as written:
         assert "sftlf" not in written
-    notes = compare_runs([new, run_dir]).notes
+    comparison = compare_runs([new, run_dir])
+    notes = comparison.notes
+    # verify25 F6: the caption said "area-weighted" of both
+    assert "weights differ: weighted by cell area × land_area_fraction (sftlf) (new), area-weighted (old): MSE in" in (
+        comparison_title(comparison.runs))
     assert ("the runs differ in cell weights (new cell area × land_area_fraction (sftlf), old cell area): their "
             "scores are means over other areas") in " ".join(notes)
+
+
+def test_other_data_without_the_land_fraction_of_a_land_weighted_run_are_warned(land_files, tmp_path, caplog):
+    """verify25 F1/F6: `evaluate --data` and `predict` of a run scored by land area, on files without
+    sftlf, weighed whole cells without a word; they warn that the scores are not comparable with the
+    run's own, record and caption the weights used, and with sftlf caption the land weighting."""
+    from climann.workflow.predict import evaluate_run, predict_files
+
+    folder, land, area = land_files
+    paths = [str(path) for path in sorted(folder.glob("*.nc"))]
+    settings = {**_LAND_RUN, "data": {**_LAND_RUN["data"], "paths": paths}}
+    run_dir = run_training(build_config(settings), run_dir=tmp_path / "run").run_dir
+    without_fraction = [path for path in paths if "sftlf" not in path]
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        metrics = evaluate_run(run_dir, without_fraction, tmp_path / "ev")
+        result = predict_files(run_dir, without_fraction, tmp_path / "p.nc")
+    warned = [record.getMessage() for record in caplog.records if "mean where land" in record.getMessage()]
+    assert len(warned) == 1  # said once per run of the data layer
+    assert ("'mrso' is a mean where land (its cell_methods) but the data hold no land_area_fraction: the scores "
+            "weigh whole cells by their area, NOT as the run's own scores (weighted by cell area × "
+            "land_area_fraction (sftlf)): they are not comparable with them") in warned[0]
+    assert metrics["weighted_by"] == result.weighted_by == "cell area"
+    assert "mrso (kg m-2), area-weighted: MSE in" in (tmp_path / "ev" / "report.md").read_text()
+    assert result.scores["mse"] == pytest.approx(_weighted_test_mse_all(tmp_path / "p.nc", area), rel=1e-5)
+    with_fraction = predict_files(run_dir, paths, tmp_path / "q.nc")
+    assert with_fraction.weighted_by == "cell area × land_area_fraction (sftlf)"
+    assert with_fraction.scores["mse"] == pytest.approx(_weighted_test_mse_all(tmp_path / "q.nc", area * land),
+                                                        rel=1e-5)
+
+
+def _weighted_test_mse_all(predictions: Path, weights: np.ndarray) -> float:
+    """The MSE of a predict output over all its steps, weighed by ``weights`` (n_lat, n_lon), with numpy."""
+    with xr.open_dataset(predictions) as written:
+        error = (written["mrso_pred"] - written["mrso"]).values.astype(np.float64)
+    present = np.isfinite(error)
+    cells = np.broadcast_to(weights, error.shape)[present]
+    return float(np.sum(cells * error[present] ** 2) / np.sum(cells))
