@@ -10,7 +10,9 @@ nothing needs to be guessed; the calendar of the first file with more than one t
   ``noleap``, ``366_day`` is ``all_leap``) are one calendar, silently;
 - ``standard`` and ``proleptic_gregorian`` agree for dates from 1582-10-15 on (CF-1.8
   §4.4.1: they differ only before the Gregorian reform): a file whose dates all lie from then
-  on is relabelled in the series' calendar, with a warning; the series' calendar is that of
+  on is relabelled in the series' calendar, its dates unchanged, with an INFO line in the run
+  log (a warning per file, such as each ``cdo`` copy of a series, said only that nothing
+  needed doing, verify25 F3); the series' calendar is that of
   the files reaching before the reform when they share one (a proleptic_gregorian past1000
   run beside a standard historical one), else the first series file's;
 - a file with a single time step whose variables are in no other file (an ERA5-style
@@ -26,7 +28,7 @@ files are combined.
 
 The blocks of a split by files (:func:`blocks_in_one_calendar`: observations for training, a
 model for testing) follow the same rules, the train block's calendar kept: ``standard`` and
-``proleptic_gregorian`` after 1582 are one calendar, with the same warning; any other pair is
+``proleptic_gregorian`` after 1582 are one calendar, with the same INFO line; any other pair is
 refused before anything is written, since ``predictions.nc`` has one time axis in one
 calendar and the train block's climatology is kept per calendar month or day of its year.
 """
@@ -216,7 +218,7 @@ def calendar_plan(files: Sequence[Path], open_file: Callable[[Path], xr.Dataset]
             continue
         elif {info.calendar, series.calendar} == _GREGORIAN and _after_reform(info.times):
             relabelled.add(os.path.realpath(info.path))
-            _log.warning(
+            _log.info(  # the same dates in either calendar: nothing to do, so the run log only (verify25 F3)
                 "%s uses the %s calendar and %s the %s calendar, which agree from 1582-10-15 on: its dates are "
                 "read in the %s calendar", info.name, info.calendar, series.name, series.calendar,
                 series.calendar,
@@ -303,7 +305,7 @@ def blocks_in_one_calendar(parts: Sequence[xr.Dataset], names: Sequence[str], la
     if unaligned:
         raise _blocks_refusal(series, dated, unaligned)
     for info in others:
-        _log.warning(
+        _log.info(  # the same dates in either calendar: the run log only, as for files (verify25 F3)
             "%s uses the %s calendar and %s the %s calendar, which agree from 1582-10-15 on: its dates are read in "
             "the %s calendar", info.name, info.calendar, series.name, series.calendar, series.calendar,
         )

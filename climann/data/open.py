@@ -429,7 +429,8 @@ def _open_files(
         if len(files) == 1:
             single = _masked(keep_times(time_steps_to_keep(files, opened, overlap=overlap), opened(files[0])), files[0])
             renames.check_applied()
-            single = with_source_files(single, {str(name): files for name in single.data_vars})
+            single = with_source_files(single, holders := {str(name): files for name in single.data_vars},
+                                       names=_file_names(renames, holders))
             single = with_file_marks(single, [(single, files[0], _names_in_file(renames, files[0]))],
                                      open_stored=open_input)
             return each_place_once(single, files=files)
@@ -497,7 +498,8 @@ def _open_files(
         combined = with_file_encodings(combined, list(zip(datasets, files, strict=True)), steps=_steps_of)
         if target is not None and lags:  # a predictor's lags across the target's missing steps: from its own series
             combined = combined.assign(own_series_lags(before, every_file, combined, target=target, lags=lags))
-        return _with_dropped_longitudes(with_source_files(combined, holders, times=held_times), each)
+        return _with_dropped_longitudes(
+            with_source_files(combined, holders, times=held_times, names=_file_names(renames, holders)), each)
     except (OSError, ValueError, TypeError, KeyError, EOFError) as error:
         raise ClimannError(_explain_open_failure(files, error)) from None
 
@@ -511,6 +513,13 @@ def _steps_of(variable: xr.DataArray) -> np.ndarray:
 def _names_in_file(renames: FileRenames, path: Path) -> dict[str, str]:
     """{name after the run's renames: name in the file} of the variables ``path``'s renames change."""
     return {new: old for old, new in renames.mapping(path).items()}
+
+
+def _file_names(renames: FileRenames, holders: Mapping[str, Sequence[Path]]) -> dict[str, list[tuple[str, str]]]:
+    """{name after the renames: [(pattern of the rule the file takes or "", name in the file)
+    of each of its ``holders``]} (:data:`climann.data.sources.SOURCE_NAMES_KEY`)."""
+    return {name: [(renames.rule_of.get(Path(path), ""), _names_in_file(renames, Path(path)).get(name, name))
+                   for path in files] for name, files in holders.items()}
 
 
 def _lone_dimensions(datasets: Sequence[xr.Dataset]) -> list[str]:

@@ -29,6 +29,8 @@ time steps all lie outside the run's ``time_range`` do not count: with ``--time-
 
 from __future__ import annotations
 
+import json
+import shlex
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,8 +45,9 @@ class Quantity:
     ``cell_methods`` (blanks normalised), the kind of its units (their pint dimensionality,
     ``None`` when it has none or they cannot be read), the first and last of its time
     values (``None`` when they cannot be read or it has none), whether it has time steps (a
-    dimension whose coordinate has units ``<unit> since <date>``, CF section 4.4) and whether
-    the run's renames gave it its name."""
+    dimension whose coordinate has units ``<unit> since <date>``, CF section 4.4), whether
+    the run's renames gave it its name, and the pattern of the rename rule its file takes
+    ("" for none: a rule for it must then be one of that rule's, verify25 F8)."""
 
     standard_name: str
     cell_methods: str
@@ -52,6 +55,7 @@ class Quantity:
     period: tuple[object, object] | None
     timed: bool = True
     renamed: bool = False
+    rule: str = ""
 
 
 def _nominal(date: object) -> object:
@@ -139,6 +143,17 @@ def refuse_series_under_two_names(
                     f"instead, the same quantity by its header (standard_name {kind.standard_name}"
                     f"{', ' + kind.cell_methods if kind.cell_methods else ''}) at other times: without a rename "
                     f"the run would use only the part of the series named '{name}'; if they are one series: "
-                    f"--rename '*:{other}={name}' ([data] rename = {{\"*\" = {{{other} = \"{name}\"}}}}), "
-                    f"or leave the files of '{other}' out of --data"
+                    f"{_joining_renames(theirs, other, name)}, or leave the files of '{other}' out of --data"
                 )
+
+
+def _joining_renames(theirs: Sequence[Quantity], other: str, name: str) -> str:
+    """The ``--rename`` (and ``[data] rename``) that names ``other`` ``name`` in its files: in
+    the rule each file takes, if any (a file takes the first rule whose pattern matches it, so a
+    ``'*'`` rule given after another rule that takes the file would never apply to it), else
+    ``'*'``."""
+    patterns = list(dict.fromkeys(quantity.rule or "*" for quantity in theirs))
+    options = " ".join(f"--rename {shlex.quote(f'{pattern}:{other}={name}')}" for pattern in patterns)
+    tables = ", ".join(f"{json.dumps(pattern)} = {{{other} = {json.dumps(name)}}}" for pattern in patterns)
+    within = "" if patterns == ["*"] else f", added to the rule{'s' if len(patterns) > 1 else ''} of that pattern"
+    return f"{options} ([data] rename = {{{tables}}}{within})"

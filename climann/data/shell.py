@@ -117,6 +117,25 @@ _NUMBERED_COPY = re.compile(r"'(?P<quoted>[^']+_[A-Za-z0-9]+)_\d+(?P<qext>\.[A-Z
                             r"|(?P<plain>[^\s'\"`()]+_[A-Za-z0-9]+)_\d+(?P<ext>\.[A-Za-z0-9]+)")
 
 
+def new_folder(parent: str | os.PathLike, name: str) -> Path:
+    """A folder inside ``parent`` for the copies a command writes (``with_bounds``), with
+    ``_2``, ``_3`` … added while that name is taken: the command writes into nothing that is
+    already there, and the copies are apart from their inputs, so that a glob over the inputs'
+    folder (``'era5/*.nc'``) does not take both.
+
+    Parameters
+    ----------
+    parent : str or PathLike
+        The inputs' folder.
+    name : str
+        Says what the copies hold.
+    """
+    candidate, number = Path(parent) / name, 2
+    while os.path.lexists(candidate):
+        candidate, number = Path(parent) / f"{name}_{number}", number + 1
+    return candidate
+
+
 def earlier_copy_note(message: str) -> str:
     """Words to add to a refusal whose command writes a numbered copy (``hfss_fixed_2.nc``)
     because the copy it names first (``hfss_fixed.nc``) is already beside the input: most

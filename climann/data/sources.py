@@ -31,11 +31,20 @@ LISTED_FILES = 2
 SOURCE_TIMES_KEY = "climann_source_times"
 
 
+#: The key, in a data variable's ``encoding``, of how each of its :data:`SOURCE_FILES_KEY`
+#: files names it: (the pattern of the ``[data] rename`` rule that file takes, "" for none;
+#: the variable's name in that file), in the same order. Advice that renames the variable
+#: names it as the file holds it, with the rule that applies to the file (verify25 F8).
+SOURCE_NAMES_KEY = "climann_source_names"
+
+
 def with_source_files(dataset: xr.Dataset, holders: Mapping[str, Sequence[str | Path]], *,
-                      times: Mapping[str, Sequence[np.ndarray]] | None = None) -> xr.Dataset:
+                      times: Mapping[str, Sequence[np.ndarray]] | None = None,
+                      names: Mapping[str, Sequence[tuple[str, str]]] | None = None) -> xr.Dataset:
     """``dataset`` whose data variables named in ``holders`` record the files that hold them
     (:data:`SOURCE_FILES_KEY`) and, given in ``times``, each file's time steps
-    (:data:`SOURCE_TIMES_KEY`); copies of those variables, lazy as given."""
+    (:data:`SOURCE_TIMES_KEY`), and, given in ``names``, each file's rename rule and own name
+    of the variable (:data:`SOURCE_NAMES_KEY`); copies of those variables, lazy as given."""
     recorded = {}
     for name, files in holders.items():
         if name in dataset.data_vars and files:
@@ -43,6 +52,8 @@ def with_source_files(dataset: xr.Dataset, holders: Mapping[str, Sequence[str | 
             variable.encoding = {**variable.encoding, SOURCE_FILES_KEY: tuple(str(file) for file in files)}
             if times is not None and name in times:
                 variable.encoding[SOURCE_TIMES_KEY] = tuple(times[name])
+            if names is not None and name in names:
+                variable.encoding[SOURCE_NAMES_KEY] = tuple(tuple(pair) for pair in names[name])
             recorded[name] = variable
     return dataset.assign(recorded) if recorded else dataset
 
@@ -58,6 +69,15 @@ def files_at(variable: xr.DataArray, times: np.ndarray) -> tuple[str, ...]:
         return files
     holding = tuple(file for file, held in zip(files, steps) if np.isin(np.asarray(held), np.asarray(times)).any())
     return holding or files
+
+
+def source_names(variable: xr.DataArray) -> tuple[tuple[str, str, str], ...]:
+    """(file, pattern of the rename rule it takes or "", the variable's name in it) of each file
+    ``variable`` was read from (:data:`SOURCE_NAMES_KEY`); empty when not recorded."""
+    files, names = source_files(variable), variable.encoding.get(SOURCE_NAMES_KEY, ())
+    if len(files) != len(names):
+        return ()
+    return tuple((file, str(pattern), str(name)) for file, (pattern, name) in zip(files, names))
 
 
 def source_files(variable: xr.DataArray) -> tuple[str, ...]:

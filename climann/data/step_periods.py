@@ -27,13 +27,14 @@ steps.
 from __future__ import annotations
 
 import datetime
+import shlex
 from collections.abc import Sequence
 from pathlib import Path
 
 import cftime
 import numpy as np
 
-from climann.data.shell import input_and_copy, shown_path
+from climann.data.shell import new_folder, shown_path, working_path
 from climann.data.sources import files_text
 from climann.data.time_axis import date_text
 from climann.errors import ClimannError
@@ -48,6 +49,10 @@ _PERIODS = {
 }
 
 _SECOND = datetime.timedelta(seconds=1)
+
+#: The folder, beside the files, of the copies with time bounds that :func:`bounds_advice`'s
+#: commands write (``with_bounds_2`` … when taken, :func:`climann.data.shell.new_folder`).
+_COPIES_FOLDER = "with_bounds"
 
 
 def median_step_days(times: np.ndarray) -> float | None:
@@ -146,27 +151,69 @@ def first_instant_text(frequency: str) -> str:
 
 def bounds_advice(files: str | Path | Sequence[str | Path], frequency: str) -> str:
     """The way out for files stamped on their periods' first instants without bounds: "give
-    FILE time bounds: if each value is of the month beginning at its stamp `cdo
-    settbounds,month IN OUT`, if of the month ending there `cdo -settbounds,month
-    -shifttime,-1day IN OUT`" (CDO's ``settbounds`` gives the calendar period holding each
-    stamp; a stamp closing a period is first moved into it with ``shifttime``). Of several
-    files, one shell loop over all of them, each copy ``NAME_bounds.nc`` beside its file (a
-    command for the first alone would meet the same refusal at the next, verify24 F2)."""
+    FILE time bounds in a new folder: if each value is of the month beginning at its stamp
+    `mkdir -p with_bounds && cdo settbounds,month IN with_bounds/IN`, if of the month ending
+    there `… cdo -settbounds,month -shifttime,-1day …`; then give --data with_bounds/IN in place
+    of IN" (CDO's ``settbounds`` gives the calendar period holding each stamp; a stamp closing a
+    period is first moved into it with ``shifttime``). Of several files, one shell loop over all
+    of them (a command for the first alone would meet the same refusal at the next, verify24
+    F2). The copies keep their files' names in a new folder beside them
+    (:func:`climann.data.shell.new_folder`), one per folder of the files, and the ``--data``
+    that takes them is given: copies beside the originals were taken with them by the same
+    ``--data`` glob and met the same refusal (verify25 F3)."""
     period, _, back = _PERIODS[frequency]
     files = [files] if isinstance(files, (str, Path)) else list(dict.fromkeys(files))
+    folders = {Path(str(file)).parent: new_folder(Path(str(file)).parent, _COPIES_FOLDER) for file in files}
+    held = {folder: [file for file in files if Path(str(file)).parent == source] for source, folder in folders.items()}
+
+    def command(operators: str) -> str:
+        return " && ".join(_copies_command(operators, folder, own) for folder, own in held.items())
+
+    one = len(files) == 1
+    subject, copies = (Path(str(files[0])).name, "a copy") if one else (f"the {len(files)} files", "copies")
+    return (f"give {subject} time bounds in {copies} in a new folder: if each value is of the {period} beginning at "
+            f"its stamp `{command(f'settbounds,{period}')}`, if of the {period} ending there "
+            f"`{command(f'-settbounds,{period} -shifttime,{back}')}`; then give "
+            f"{' '.join(f'--data {_copies_data(folder, own)}' for folder, own in held.items())} in place of "
+            f"{'it' if one else 'them'} (a --data that still takes the original{'' if one else 's'}, as a glob over "
+            f"{'its' if one else 'their'} folder does, meets this refusal again){_earlier_copies_note(held)}")
+
+
+def _earlier_copies_note(held: dict[Path, list[str | Path]]) -> str:
+    """Words for the folders taken before each new one (``with_bounds`` when ``held``, the new
+    folder of each folder's files, names ``with_bounds_2``) that hold a file of each name of its
+    files: most likely the copies written before, with the originals given to climann again."""
+    earlier = []
+    for folder, own in held.items():
+        number = int(folder.name.rpartition("_")[2]) if folder.name != _COPIES_FOLDER else 1
+        taken = [folder.with_name(_COPIES_FOLDER),
+                 *(folder.with_name(f"{_COPIES_FOLDER}_{n}") for n in range(2, number))]
+        holding = [each for each in taken if all((each / Path(str(file)).name).is_file() for file in own)]
+        earlier += [(holding[-1], own)] if holding else []
+    if not earlier:
+        return ""
+    data = " ".join(f"--data {_copies_data(folder, own)}" for folder, own in earlier)
+    return (f"; {', '.join(shown_path(folder) for folder, _ in earlier)} already hold{'s' if len(earlier) == 1 else ''}"
+            f" files of these names, perhaps the copies written before: if so, give {data} in place of the originals")
+
+
+def _copies_command(operators: str, folder: Path, files: Sequence[str | Path]) -> str:
+    """The shell command that makes ``folder`` and writes into it, under its own name, the copy
+    of each of ``files`` that ``cdo operators`` makes: one ``cdo``, or a loop over the files."""
+    made = f"mkdir -p {shown_path(folder)}"
     if len(files) == 1:
-        pair = input_and_copy(files[0], "bounds")
-        return (f"give {Path(str(files[0])).name} time bounds: if each value is of the {period} beginning at its "
-                f"stamp `cdo settbounds,{period} {pair}`, if of the {period} ending there "
-                f"`cdo -settbounds,{period} -shifttime,{back} {pair}`")
+        return f"{made} && cdo {operators} {shown_path(files[0])} {shown_path(folder / Path(str(files[0])).name)}"
     listed = " ".join(shown_path(file) for file in files)
+    return f'{made} && for f in {listed}; do cdo {operators} "$f" {shown_path(folder)}/"${{f##*/}}"; done'
 
-    def loop(operators: str) -> str:
-        return f'`for f in {listed}; do cdo {operators} "$f" "${{f%.nc}}_bounds.nc"; done`'
 
-    return (f"give the {len(files)} files time bounds: if each value is of the {period} beginning at its stamp "
-            f"{loop(f'settbounds,{period}')}, if of the {period} ending there "
-            f"{loop(f'-settbounds,{period} -shifttime,{back}')}")
+def _copies_data(folder: Path, files: Sequence[str | Path]) -> str:
+    """The ``--data`` argument that takes the copies of ``files`` in ``folder`` and nothing
+    else: the one copy, or a glob over the new folder (quoted for the shell)."""
+    if len(files) == 1:
+        return shown_path(folder / Path(str(files[0])).name)
+    suffixes = {Path(str(file)).suffix for file in files}
+    return shlex.quote(f"{working_path(folder)}/*{suffixes.pop() if len(suffixes) == 1 else ''}")
 
 
 def unknown_periods_refusal(

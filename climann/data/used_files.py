@@ -74,9 +74,10 @@ def _periods(raw: xr.Dataset) -> dict[str, tuple[object, object] | None]:
 
 
 def _quantity(raw: xr.Dataset, name: str, periods: dict[str, tuple[object, object] | None], *,
-              renamed: bool) -> Quantity:
+              renamed: bool, rule: str = "") -> Quantity:
     """What the header ``raw`` says of variable ``name`` (see climann.data.series_names);
-    ``renamed``: the run's renames gave it its name."""
+    ``renamed``: the run's renames gave it its name; ``rule``: the pattern of the rename rule
+    its file takes ("" for none)."""
     from climann.data.standard_name_aliases import current_standard_name
     from climann.data.standard_names import standard_name_of
     from climann.data.units import parse_units
@@ -90,7 +91,7 @@ def _quantity(raw: xr.Dataset, name: str, periods: dict[str, tuple[object, objec
     standard_name = standard_name_of(attrs)  # "unknown" (ERA5 from the new CDS) names no quantity
     standard_name = current_standard_name(standard_name) if standard_name else ""  # CF aliases: one quantity
     return Quantity(standard_name, " ".join(str(attrs.get("cell_methods", "")).split()),
-                    kind, periods[times[0]] if times else None, timed=bool(times), renamed=renamed)
+                    kind, periods[times[0]] if times else None, timed=bool(times), renamed=renamed, rule=rule)
 
 
 def _header(path: Path, renames: FileRenames, open_header: Callable[[Path], xr.Dataset]) -> _Header | None:
@@ -106,7 +107,8 @@ def _header(path: Path, renames: FileRenames, open_header: Callable[[Path], xr.D
         if mapping:  # a file left out still counts for its renames (FileRenames.check_applied)
             renames.applied(raw, path)
         periods = _periods(raw)
-        quantities = {mapping.get(name, name): _quantity(raw, name, periods, renamed=name in mapping)
+        rule = renames.rule_of.get(Path(path), "")
+        quantities = {mapping.get(name, name): _quantity(raw, name, periods, renamed=name in mapping, rule=rule)
                       for name in data_variable_names(raw)}
         return _Header(measures, {str(name) for name in raw.variables}, quantities)
 

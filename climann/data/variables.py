@@ -32,7 +32,7 @@ from climann.data.layout import (
     geography_of,
 )
 from climann.data.shell import beside, ncrename_variable, shown_path
-from climann.data.sources import source_files as recorded_files
+from climann.data.sources import source_files as recorded_files, source_names
 from climann.data.quantities import quantity_record
 from climann.data.standard_name_aliases import current_standard_name
 from climann.data.standard_names import standard_name_of
@@ -129,13 +129,50 @@ def require_variable(
 
 def _rename_hint(dataset: xr.Dataset, where: str, old: str, new: str) -> str:
     """" If it is the same field, rename it in a copy (ncrename -v old,new IN OUT) or with
-    --rename …": train, predict and evaluate --data all take ``--rename``."""
-    one_file = "," not in where and where.endswith((".nc", ".nc4", ".zarr"))
-    source = dataset.encoding.get("source") or where
-    files, glob = ((f"{shown_path(source)} {beside(source, 'renamed', Path(source).suffix)}", where)
-                   if one_file else ("FILE NEW_FILE", "*"))
-    return (f" If it is the same field, rename it in a copy (ncrename {ncrename_variable(old, new)} {files}) or "
-            f"with --rename {shlex.quote(f'{glob}:{old}={new}')}")
+    --rename …": train, predict and evaluate --data all take ``--rename``.
+
+    Both name the variable as its files hold it, and the ``--rename`` rule is one that applies
+    to them: a file takes the first rule whose pattern matches it, and a rule renames the
+    file's own names, so rules do not chain (:mod:`climann.data.renames`). ``old`` that a
+    rule made of the file's ``t2m`` (``--rename 'era_t2m*:t2m=tas'``) is renamed by that rule
+    with the new name (``--rename 'era_t2m*:t2m=airt'``, in place of the user's); a
+    ``'*:tas=airt'`` would match the file after ``'era_t2m*'`` and never apply (verify25 F8).
+    Each file's rule and own name are those :func:`climann.data.open.open_dataset` recorded
+    (:func:`climann.data.sources.source_names`)."""
+    records = source_names(dataset[old]) if old in dataset.variables else ()
+    stored = dict.fromkeys(name for _, _, name in records) or {old: None}
+    files = [file for file, _, _ in records]
+    source = files[0] if len(files) == 1 else dataset.encoding.get("source") or where
+    one_file = len(files) == 1 or (not files and "," not in where and where.endswith((".nc", ".nc4", ".zarr")))
+    copy = f"{shown_path(source)} {beside(source, 'renamed', Path(source).suffix)}" if one_file else "FILE NEW_FILE"
+    copies = " and ".join(f"ncrename {ncrename_variable(name, new)} {copy}" for name in stored if name != new)
+    rules = _rename_rules(records, old, new, where)
+    if not copies:  # the files hold it as the run names it: a rule renamed it away
+        return f" If it is the same field, {rules}"
+    return f" If it is the same field, rename it in a copy ({copies}) or with {rules}"
+
+
+def _rename_rules(records: Sequence[tuple[str, str, str]], old: str, new: str, where: str) -> str:
+    """The ``--rename`` words that name ``old`` ``new`` in its files (``records``:
+    :func:`climann.data.sources.source_names`): in each rule's files, that rule's pattern with
+    the file's own name, said to replace the rule's rename of that name; in files that no rule
+    matches, their one file's name, else ``*``."""
+    rules = dict.fromkeys((pattern, name) for _, pattern, name in records if pattern)
+    unmatched = [file for file, pattern, _ in records if not pattern]
+    if unmatched or not records:
+        names = dict.fromkeys(name for _, pattern, name in records if not pattern) or {old: None}
+        glob = (Path(unmatched[0]).name if len(unmatched) == 1 else "*") if records else (
+            where if "," not in where and where.endswith((".nc", ".nc4", ".zarr")) else "*")
+        rules.update(dict.fromkeys((glob, name) for name in names))
+    words = []
+    for pattern, name in rules:
+        own = shlex.quote(f"{pattern}:{name}={old}")
+        if name == new:
+            words.append(f"leave out --rename {own}")
+            continue
+        replaced = f" (in place of {own})" if name != old else ""
+        words.append(f"--rename {shlex.quote(f'{pattern}:{name}={new}')}{replaced}")
+    return " and ".join(words)
 
 
 def same_standard_name_variables(dataset: xr.Dataset, standard_name: str,

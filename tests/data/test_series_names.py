@@ -40,6 +40,28 @@ def test_the_rename_offered_joins_the_whole_series(renamed_half):
     np.testing.assert_array_equal(opened["tas"].values, full["tas"].values)  # all 48 months, not 24
 
 
+def test_the_rename_offered_beside_the_users_own_rule_for_those_files_joins_the_series(tmp_path):
+    """The later files take a rule of the user's already ('f_200[23]*:prd=pred'): a file takes
+    the first rule that matches it, so the '*:t2m=tas' offered (given after it) never applied
+    to them, and was refused as renaming nothing (verify25 F8's kind). The rename offered is
+    of their rule's pattern; followed, it joins the whole series."""
+    full = grid_dataset(n_years=4)
+    files = []
+    for number, year in enumerate(sorted(set(full["time"].dt.year.values))):
+        part = full[["tas", "pred"]].sel(time=full["time"].dt.year == year)
+        files.append(tmp_path / f"f_{year}.nc")
+        (part.rename(tas="t2m", pred="prd") if number >= 2 else part).to_netcdf(files[-1])
+    rule = {"f_200[23]*": {"prd": "pred"}}
+    with pytest.raises(ClimannError) as error:
+        open_dataset(files, rename=rule, grid_of="tas", variables=("tas", "pred"))
+    assert ("if they are one series: --rename 'f_200[23]*:t2m=tas' ([data] rename = {\"f_200[23]*\" = {t2m = "
+            "\"tas\"}}, added to the rule of that pattern), or leave") in str(error.value)
+    followed = {"f_200[23]*": {"prd": "pred", "t2m": "tas"}}  # as the CLI joins two --rename of one pattern
+    opened = open_dataset(files, rename=followed, grid_of="tas", variables=("tas", "pred"))
+    np.testing.assert_array_equal(opened["tas"].values, full["tas"].values)
+    np.testing.assert_array_equal(opened["pred"].values, full["pred"].values)
+
+
 def test_both_names_used_by_the_run_pass(renamed_half):
     """The user asked for both: their periods then decide, as for any two variables."""
     _, files = renamed_half

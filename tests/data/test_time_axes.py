@@ -114,9 +114,11 @@ def _daily_and_monthly(tmp_path):
             "pred.nc stamps pred on the 1st at 00:00 without time bounds (2000-01-01, …), and a stamp there may open "
             "its month (ERA5) or close the month before (CESM history files), while tas's months are known from its "
             "stamps inside them (tas.nc: 2000-01-16): paired by month, the two readings put each pred value one month "
-            "apart, and climann does not guess; give pred.nc time bounds: if each value is of the month beginning at "
-            "its stamp `cdo settbounds,month pred.nc pred_bounds.nc`, if of the month ending there "
-            "`cdo -settbounds,month -shifttime,-1day pred.nc pred_bounds.nc`",
+            "apart, and climann does not guess; give pred.nc time bounds in a copy in a new folder: if each value is of "
+            "the month beginning at its stamp `mkdir -p with_bounds && cdo settbounds,month pred.nc "
+            "with_bounds/pred.nc`, if of the month ending there `mkdir -p with_bounds && cdo -settbounds,month "
+            "-shifttime,-1day pred.nc with_bounds/pred.nc`; then give --data with_bounds/pred.nc in place of it (a "
+            "--data that still takes the original, as a glob over its folder does, meets this refusal again)",
             id="stamps-mid-month-and-first",
         ),
         pytest.param(  # verify24 F2: the command fixed the first of the files stamped so, refused again at the next
@@ -128,10 +130,12 @@ def _daily_and_monthly(tmp_path):
             "(2000-01-01, …), and a stamp there may open its month (ERA5) or close the month before (CESM history "
             "files), while tas's months are known from its stamps inside them (tas.nc: 2000-01-16): paired by month, "
             "the two readings put each pred value one month apart, and climann does not guess; give the 3 files time "
-            "bounds: if each value is of the month beginning at its stamp `for f in pred_2000.nc pred_2001.nc "
-            "pred_2002.nc; do cdo settbounds,month \"$f\" \"${f%.nc}_bounds.nc\"; done`, if of the month ending "
-            "there `for f in pred_2000.nc pred_2001.nc pred_2002.nc; do cdo -settbounds,month -shifttime,-1day "
-            "\"$f\" \"${f%.nc}_bounds.nc\"; done`",
+            "bounds in copies in a new folder: if each value is of the month beginning at its stamp `mkdir -p "
+            "with_bounds && for f in pred_2000.nc pred_2001.nc pred_2002.nc; do cdo settbounds,month \"$f\" "
+            "with_bounds/\"${f##*/}\"; done`, if of the month ending there `mkdir -p with_bounds && for f in "
+            "pred_2000.nc pred_2001.nc pred_2002.nc; do cdo -settbounds,month -shifttime,-1day \"$f\" "
+            "with_bounds/\"${f##*/}\"; done`; then give --data 'with_bounds/*.nc' in place of them (a --data that "
+            "still takes the originals, as a glob over their folder does, meets this refusal again)",
             id="stamps-first-in-three-files",
         ),
         pytest.param(
@@ -164,6 +168,61 @@ def test_variables_at_different_steps_are_refused_in_one_line(tmp_path, monkeypa
     with pytest.raises(ClimannError) as raised:
         open_dataset(sorted(tmp_path.glob("*.nc")), grid_of="tas")
     assert str(raised.value) == message
+
+
+def _settbounds_month(source: Path, copy: Path) -> None:
+    """What ``cdo settbounds,month SOURCE COPY`` writes, by hand: the file with CF time bounds of
+    the calendar month holding each stamp, its time units and calendar kept."""
+    with xr.open_dataset(source, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as dataset:
+        dataset = dataset.load()
+    starts = dataset["time"].values
+    ends = [cftime.datetime(t.year + t.month // 12, t.month % 12 + 1, 1, calendar=t.calendar) for t in starts]
+    dataset["time_bnds"] = (("time", "bnds"), np.stack([starts, ends], axis=1))
+    dataset["time"].attrs["bounds"] = "time_bnds"
+    encoding = {key: dataset["time"].encoding[key] for key in ("units", "calendar")}
+    dataset.to_netcdf(copy, encoding={"time": encoding, "time_bnds": encoding})
+
+
+@pytest.mark.parametrize("taken", [pytest.param(False, id="new-folder"),
+                                   pytest.param(True, id="with_bounds-already-there")])
+def test_the_bounds_advice_writes_copies_apart_that_the_advised_data_takes(tmp_path, monkeypatch, caplog, taken):
+    """The loop wrote pred_2000_bounds.nc … beside the originals, so the same --data glob took
+    originals and copies and met the same refusal (verify25 F3). The copies go to a new folder
+    (never one already there) and the refusal gives the --data that takes them; done by hand
+    as CDO would, the advised data are accepted, each value in its month."""
+    import shlex
+
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "s mix"
+    folder.mkdir()
+    if taken:
+        (folder / "with_bounds").mkdir()
+    full = grid_dataset(n_years=3)
+    _monthly(full[["tas"]], 2000, day=16).to_netcdf(folder / "tas_mid.nc")
+    for year in range(3):
+        _monthly(full[["pred"]], 2000, day=1).isel(time=slice(12 * year, 12 * year + 12)).to_netcdf(
+            folder / f"pred_{2000 + year}.nc")
+    with pytest.raises(ClimannError) as raised:
+        open_dataset(sorted(folder.glob("*.nc")), grid_of="tas")
+    made = "'s mix/with_bounds_2'" if taken else "'s mix/with_bounds'"
+    command = str(raised.value).split("`")[1]
+    assert command == (f"mkdir -p {made} && for f in 's mix/pred_2000.nc' 's mix/pred_2001.nc' 's mix/pred_2002.nc'; "
+                       f'do cdo settbounds,month "$f" {made}/"${{f##*/}}"; done')
+    copies = Path(shlex.split(command)[2])
+    copies.mkdir()
+    for year in range(3):
+        _settbounds_month(folder / f"pred_{2000 + year}.nc", copies / f"pred_{2000 + year}.nc")
+    data = str(raised.value).partition("; then give --data ")[2].partition(" in place of them")[0]
+    assert data == f"'{copies}/*.nc'"
+    with pytest.raises(ClimannError) as again:  # the originals given again, beside copies written before
+        open_dataset(sorted(folder.glob("*.nc")), grid_of="tas")
+    assert str(again.value).endswith(f"; '{copies}' already holds files of these names, perhaps the copies written "
+                                     f"before: if so, give --data '{copies}/*.nc' in place of the originals")
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        combined = open_dataset([folder / "tas_mid.nc", *sorted(Path().glob(shlex.split(data)[0]))], grid_of="tas")
+    assert not _warnings(caplog)
+    np.testing.assert_array_equal(combined["pred"].values, full["pred"].values)
+    np.testing.assert_array_equal(combined["tas"].values, full["tas"].values)
 
 
 def test_a_target_lacking_months_takes_the_predictors_at_its_months_with_one_warning(tmp_path, caplog):
@@ -482,9 +541,11 @@ def test_identical_stamps_whose_bounds_give_other_months_are_paired_by_the_bound
         "copy.nc stamps copy on the 1st at 00:00 without time bounds (2000-01-01, …), and a stamp there may open its "
         "month (ERA5) or close the month before (CESM history files), while tas's months are known from its time "
         "bounds (tas.nc: 2000-02-01 for the cell 2000-01-01 to 2000-02-01): paired by month, the two readings put "
-        "each copy value one month apart, and climann does not guess; give copy.nc time bounds: if each value is of "
-        "the month beginning at its stamp `cdo settbounds,month copy.nc copy_bounds.nc`, if of the month ending "
-        "there `cdo -settbounds,month -shifttime,-1day copy.nc copy_bounds.nc`",
+        "each copy value one month apart, and climann does not guess; give copy.nc time bounds in a copy in a new "
+        "folder: if each value is of the month beginning at its stamp `mkdir -p with_bounds && cdo settbounds,month "
+        "copy.nc with_bounds/copy.nc`, if of the month ending there `mkdir -p with_bounds && cdo -settbounds,month "
+        "-shifttime,-1day copy.nc with_bounds/copy.nc`; then give --data with_bounds/copy.nc in place of it (a "
+        "--data that still takes the original, as a glob over its folder does, meets this refusal again)",
         id="cesm-month-ends-beside-the-1st-without-bounds",
     ),
     pytest.param(
@@ -492,9 +553,11 @@ def test_identical_stamps_whose_bounds_give_other_months_are_paired_by_the_bound
         "copy.nc stamps copy at 00:00 without time bounds (2000-01-01, …), and a stamp there may open its day (ERA5) "
         "or close the day before (CESM history files), while tas's days are known from its time bounds (tas.nc: "
         "2000-01-02 for the cell 2000-01-01 to 2000-01-02): paired by day, the two readings put each copy value one "
-        "day apart, and climann does not guess; give copy.nc time bounds: if each value is of the day beginning at "
-        "its stamp `cdo settbounds,day copy.nc copy_bounds.nc`, if of the day ending there "
-        "`cdo -settbounds,day -shifttime,-12hour copy.nc copy_bounds.nc`",
+        "day apart, and climann does not guess; give copy.nc time bounds in a copy in a new folder: if each value is "
+        "of the day beginning at its stamp `mkdir -p with_bounds && cdo settbounds,day copy.nc with_bounds/copy.nc`, "
+        "if of the day ending there `mkdir -p with_bounds && cdo -settbounds,day -shifttime,-12hour copy.nc "
+        "with_bounds/copy.nc`; then give --data with_bounds/copy.nc in place of it (a --data that still takes the "
+        "original, as a glob over its folder does, meets this refusal again)",
         id="cesm-day-ends-beside-00:00-without-bounds",
     ),
 ])
@@ -523,8 +586,8 @@ def test_the_refusals_cdo_commands_give_the_bounds_of_each_reading(tmp_path, mon
     with pytest.raises(ClimannError) as raised:
         open_dataset([tmp_path / "tas.nc", tmp_path / "copy.nc"], grid_of="tas", variables=("tas", "copy"))
     command = str(raised.value).split("`")[1 + 2 * reading]
-    subprocess.run(command.split(), check=True, capture_output=True)
-    combined = open_dataset([tmp_path / "tas.nc", tmp_path / "copy_bounds.nc"], grid_of="tas",
+    subprocess.run(command, shell=True, check=True, capture_output=True)
+    combined = open_dataset([tmp_path / "tas.nc", tmp_path / "with_bounds" / "copy.nc"], grid_of="tas",
                             variables=("tas", "copy"))
     np.testing.assert_array_equal(combined["tas"].values, values[:len(values) - shift])
     np.testing.assert_array_equal(combined["copy"].values, values[shift:])

@@ -305,9 +305,12 @@ def test_an_overlap_that_depends_on_the_reading_of_stamps_on_the_1st_is_refused(
     assert str(error.value) == (
         "era.nc stamps tas on the 1st at 00:00 without time bounds (2000-01-01, …): era.nc and cmip.nc overlap in "
         "2003-01 if a stamp there opens its month (ERA5), not at all if it closes the month before (CESM history "
-        "files), and climann does not guess; give era.nc time bounds: if each value is of the month beginning at "
-        f"its stamp `cdo settbounds,month {era} {tmp_path}/era_bounds.nc`, if of the month ending there "
-        f"`cdo -settbounds,month -shifttime,-1day {era} {tmp_path}/era_bounds.nc`")
+        "files), and climann does not guess; give era.nc time bounds in a copy in a new folder: if each value is of "
+        f"the month beginning at its stamp `mkdir -p {tmp_path}/with_bounds && cdo settbounds,month {era} "
+        f"{tmp_path}/with_bounds/era.nc`, if of the month ending there `mkdir -p {tmp_path}/with_bounds && cdo "
+        f"-settbounds,month -shifttime,-1day {era} {tmp_path}/with_bounds/era.nc`; then give --data "
+        f"{tmp_path}/with_bounds/era.nc in place of it (a --data that still takes the original, as a glob over its "
+        "folder does, meets this refusal again)")
 
 
 def test_files_apart_when_stamps_on_the_1st_open_their_months_are_combined_as_such_a_series_is(tmp_path, caplog):
@@ -334,8 +337,8 @@ def test_days_stamped_at_00_and_at_12_that_share_a_day_are_refused_with_the_boun
     stamps, _ = _daily_stamps((2003, 1, 1), 31, 12)
     second = _write_series(tmp_path / "d12.nc", stamps, seed=11)
     with pytest.raises(ClimannError, match=r"d00.nc and d12.nc overlap in 2003-01-01 if a stamp there opens its day "
-                                           r"\(ERA5\), not at all if it closes the day before .*`cdo settbounds,day "
-                                           r".*`cdo -settbounds,day -shifttime,-12hour "):
+                                           r"\(ERA5\), not at all if it closes the day before .*cdo settbounds,day "
+                                           r".*cdo -settbounds,day -shifttime,-12hour "):
         open_dataset([tmp_path / "d00.nc", tmp_path / "d12.nc"])
     _write_series(tmp_path / "d00_bounds.nc", _daily_stamps((2002, 12, 1), 32, 0)[0], cells, seed=10)
     files = [tmp_path / "d00_bounds.nc", tmp_path / "d12.nc"]
@@ -391,8 +394,9 @@ def test_a_repeat_in_one_file_that_depends_on_the_reading_of_stamps_on_the_1st_i
     assert str(error.value).startswith(
         "'time' in mixed.nc is stamped on the 1st at 00:00 without time bounds (2000-01-01, …) and elsewhere inside its "
         "months: it holds 2001-12 twice if a stamp there opens its month (ERA5), nothing if it closes the month before "
-        "(CESM history files), and climann does not guess; give mixed.nc time bounds: if each value is of the month "
-        f"beginning at its stamp `cdo settbounds,month {tmp_path}/mixed.nc {tmp_path}/mixed_bounds.nc`")
+        "(CESM history files), and climann does not guess; give mixed.nc time bounds in a copy in a new folder: if "
+        f"each value is of the month beginning at its stamp `mkdir -p {tmp_path}/with_bounds && cdo settbounds,month "
+        f"{tmp_path}/mixed.nc {tmp_path}/with_bounds/mixed.nc`")
 
 
 @pytest.mark.parametrize("units", ["years before present", "ka BP", "year A.D."])

@@ -126,6 +126,31 @@ def test_a_missing_variable_with_a_close_name_says_how_to_rename_it_without_trai
                                        f"({advice}")
 
 
+@pytest.mark.parametrize(("stored", "rule", "advice", "followed"), [
+    pytest.param("rsdt_old", {"rsdt_old": "rsdt_new"},
+                 "rename it in a copy (ncrename -v rsdt_old,rsdt era.nc era_renamed.nc) or with "
+                 "--rename 'era*:rsdt_old=rsdt' (in place of 'era*:rsdt_old=rsdt_new')", {"rsdt_old": "rsdt"},
+                 id="renamed-from-the-files-own-name"),
+    pytest.param("rsdt", {"rsdt": "rsdt_new"}, "leave out --rename 'era*:rsdt=rsdt_new'", {},
+                 id="renamed-away-from-the-wanted-name"),
+])
+def test_the_rename_advice_for_a_renamed_variable_names_it_as_its_file_holds_it(tmp_path, monkeypatch, stored, rule,
+                                                                                advice, followed):
+    """A close name that a rename rule made is renamed by that rule with the file's own name:
+    rules rename each file's own names and do not chain (verify25 F8); the advice, followed,
+    gives the variable."""
+    from climann.data.open import open_dataset
+    from climann.data.variables import require_variable
+    from climann.errors import ClimannError
+
+    monkeypatch.chdir(tmp_path)
+    grid_dataset(n_years=1).rename({"pred": stored}).to_netcdf("era.nc")
+    with pytest.raises(ClimannError) as refused:
+        require_variable(open_dataset([tmp_path / "era.nc"], rename={"era*": rule}), "rsdt", "era.nc")
+    assert str(refused.value).endswith(f"did you mean 'rsdt_new'? If it is the same field, {advice}")
+    assert "rsdt" in open_dataset([tmp_path / "era.nc"], rename={"era*": followed} if followed else None).data_vars
+
+
 def test_a_forecast_with_several_lead_times_is_refused_naming_them(tmp_path):
     """valid_time(time, step): the reference time is no time axis of the fields; one lead time is."""
     from climann.data.open import open_dataset

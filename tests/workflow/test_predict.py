@@ -2457,3 +2457,38 @@ def test_a_run_from_before_exact_cell_areas_is_rescored_with_its_straight_edges(
         np.testing.assert_allclose(areas / areas.sum(), by_pyproj / by_pyproj.sum(), rtol=1e-7)
         straight = polygon_areas(*corners, straight_edges=True)
         assert np.abs(straight / straight.sum() / (by_pyproj / by_pyproj.sum()) - 1).max() > 0.01
+
+
+@pytest.mark.parametrize("given, advice, followed", [
+    pytest.param(["era_t2m*:t2m=temp"], "--rename 'era_t2m*:t2m=tas' (in place of 'era_t2m*:t2m=temp')",
+                 ["era_t2m*:t2m=tas"], id="the-users-rule-renamed-it-otherwise"),
+    pytest.param(["era_*:sst=tos"], "--rename 'era_*:t2m=tas'", ["era_*:sst=tos", "era_*:t2m=tas"],
+                 id="another-rule-of-the-users-takes-the-file"),
+])
+def test_the_rename_advice_of_new_data_renamed_by_the_user_works_when_followed(renamed_run, tmp_path, monkeypatch,
+                                                                             given, advice, followed):
+    """The advice for a run's variable missing from new data names the variable as the file
+    holds it, with the rule that applies to the file: rules rename each file's own names and
+    do not chain, so '*:temp=tas' after 'era_t2m*:t2m=temp' (or '*:t2m=tas' beside a rule
+    'era_*' that takes the file first) gave the same refusal again (verify25 F8). Followed
+    (the advised rule in place of the one it names), evaluate --data then scores the file."""
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+
+    folder, full, run_dir = renamed_run
+    monkeypatch.chdir(tmp_path)
+    full.isel(time=slice(24, None))[["tas", "time_bnds"]].rename(tas="t2m").to_netcdf("era_t2m_1982-1983.nc")
+    full.isel(time=slice(24, None))[["rsdt", "time_bnds"]].to_netcdf("era_rsdt_1982-1983.nc")
+    data = [str(run_dir), "--data", "era_t2m_1982-1983.nc", "--data", "era_rsdt_1982-1983.nc", "--out", "scores"]
+    renames = [word for rule in given for word in ("--rename", rule)]
+    refused = CliRunner().invoke(app, ["evaluate", *data, *renames, "-q"])
+    assert refused.exit_code == 2
+    assert refused.stderr.strip().endswith(
+        "rename it in a copy (ncrename -v t2m,tas era_t2m_1982-1983.nc era_t2m_1982-1983_renamed.nc) or with "
+        + advice)
+    renames = [word for rule in followed for word in ("--rename", rule)]
+    result = CliRunner().invoke(app, ["evaluate", *data, *renames, "-q"])
+    assert result.exit_code == 0, result.stderr
+    scores = json.loads((tmp_path / "scores" / "metrics.json").read_text())["splits"]["all"]["model"]
+    assert scores["n_samples"] == full["tas"].isel(time=slice(24, None)).size
