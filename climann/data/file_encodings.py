@@ -24,8 +24,8 @@ import xarray as xr
 
 from climann.data.sources import source_files
 
-__all__ = ["CONVERSIONS_KEY", "FILE_ENCODINGS_KEY", "STORED_KEYS", "FileEncoding", "as_stored_in",
-           "converted_as_recorded", "file_encodings", "with_file_encodings"]
+__all__ = ["CONVERSIONS_KEY", "FILE_ENCODINGS_KEY", "STEP_FACTORS_KEY", "STORED_KEYS", "FileEncoding", "as_stored_in",
+           "converted_as_recorded", "converted_forms", "file_encodings", "with_file_encodings"]
 
 #: The key, in a data variable's ``encoding``, of the :class:`FileEncoding` of each of its files.
 FILE_ENCODINGS_KEY = "climann_file_encodings"
@@ -36,10 +36,18 @@ FILE_ENCODINGS_KEY = "climann_file_encodings"
 #: -32768) is still known in the converted values (:func:`converted_as_recorded`).
 CONVERSIONS_KEY = "climann_unit_conversions"
 
+#: The key, in a variable's ``encoding``, of the factors a conversion by the length of each time
+#: step multiplied its values by, after those of :data:`CONVERSIONS_KEY` (a total over each month
+#: in ``kg m-2 month-1`` made a flux in ``kg m-2 s-1``: one factor per length of month, in the
+#: data's type): shape (n_factors,), each distinct factor once. A value the file stores (its
+#: packed -32768) is then one of as many values in the converted data (:func:`converted_forms`).
+STEP_FACTORS_KEY = "climann_step_factors"
+
 #: The ``encoding`` keys that say how a file's stored values are read: the stored type, the
 #: packing (CF-1.8 §8.1), the fill attributes (§2.5.1), ``_Unsigned`` (NUG) and the unit
-#: conversions made to them (:data:`CONVERSIONS_KEY`).
-STORED_KEYS = ("dtype", "scale_factor", "add_offset", "_FillValue", "missing_value", "_Unsigned", CONVERSIONS_KEY)
+#: conversions made to them (:data:`CONVERSIONS_KEY`, :data:`STEP_FACTORS_KEY`).
+STORED_KEYS = ("dtype", "scale_factor", "add_offset", "_FillValue", "missing_value", "_Unsigned", CONVERSIONS_KEY,
+               STEP_FACTORS_KEY)
 
 
 def converted_as_recorded(values: np.ndarray, encoding: dict) -> np.ndarray:
@@ -64,6 +72,36 @@ def converted_as_recorded(values: np.ndarray, encoding: dict) -> np.ndarray:
             converted = values * scale + offset
         values = converted.astype(values.dtype) if values.dtype.kind == "f" else converted
     return values
+
+
+def converted_forms(value: np.generic, encoding: dict) -> tuple[np.generic, ...]:
+    """Every value a decoded ``value`` of the file takes in the converted data: the recorded
+    affine conversions made (:func:`converted_as_recorded`), then times each factor of a
+    conversion by the length of the time steps (:data:`STEP_FACTORS_KEY`; one value per factor,
+    as ``variable * factor`` computed it in the data's type); the value itself when nothing was
+    converted.
+
+    Parameters
+    ----------
+    value : numpy scalar
+        Decoded, as the file's values read.
+    encoding : dict
+        The variable's.
+
+    Returns
+    -------
+    tuple of numpy scalars
+        One without a step-length conversion, else one per factor.
+    """
+    converted = converted_as_recorded(np.asarray(value), encoding)
+    factors = encoding.get(STEP_FACTORS_KEY)
+    if factors is None:
+        return (converted[()],)
+    with np.errstate(over="ignore", invalid="ignore"):
+        forms = converted * np.asarray(factors)
+    if converted.dtype.kind == "f":
+        forms = forms.astype(converted.dtype)
+    return tuple(forms.reshape(-1))
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,8 @@ import dask
 import numpy as np
 import xarray as xr
 
-from climann.data.file_encodings import CONVERSIONS_KEY, as_stored_in, converted_as_recorded, file_encodings
+from climann.data.file_encodings import (CONVERSIONS_KEY, STEP_FACTORS_KEY, as_stored_in, converted_forms,
+                                        file_encodings)
 from climann.data.shell import input_and_copy, ncatted_attribute, ncatted_command, ncatted_number, ncatted_type
 from climann.data.sources import files_at, files_text
 from climann.data.stored_values import FILL_ATTRIBUTES, exact_cast, read_type, unpacked
@@ -232,7 +233,7 @@ def _in_files(variable: xr.DataArray, value: FillLike, times: np.ndarray) -> np.
 
 def _fill_like_values_stored_as(variable: xr.DataArray) -> list[FillLike]:
     """The fill-like values of a variable stored as its ``encoding`` says (one file's, or alike files'),
-    converted as its values were (:func:`~climann.data.file_encodings.converted_as_recorded`)."""
+    converted as its values were (:func:`~climann.data.file_encodings.converted_forms`)."""
     found, dtype, kind = [], variable.dtype, read_type(variable)
     for value in FILL_LIKE_VALUES:
         if value in _IN_FLOAT_DATA and kind.kind != "f":
@@ -259,11 +260,13 @@ def _fill_like_values_stored_as(variable: xr.DataArray) -> list[FillLike]:
         if not any(decoded in item.decoded for item in found):
             found.append(FillLike(extreme, (decoded,), _stored_value(variable, decoded),
                                   extreme_of=f"the {end} value of {_NETCDF_TYPE_NAMES[code]}"))
-    if CONVERSIONS_KEY not in variable.encoding:
+    if CONVERSIONS_KEY not in variable.encoding and STEP_FACTORS_KEY not in variable.encoding:
         return found
-    # a file converted to the first file's units (degC made K) holds its fill values converted
-    return [dataclasses.replace(item, decoded=tuple(converted_as_recorded(np.asarray(form), variable.encoding)[()]
-                                                    for form in item.decoded)) for item in found]
+    # a file converted to the first file's units (degC made K; kg m-2 month-1 made kg m-2 s-1 by
+    # the days of each month) holds its fill values converted
+    return [dataclasses.replace(item, decoded=tuple(converted for form in item.decoded
+                                                    for converted in converted_forms(form, variable.encoding)))
+            for item in found]
 
 
 def checked_steps(variable: xr.DataArray) -> xr.DataArray:

@@ -251,12 +251,12 @@ def test_a_series_of_a_packed_file_and_float_files_names_only_the_file_that_hold
     assert said[0].endswith("if they are missing values: ncatted -a missing_value,tas,o,s,-32768 a.nc a_fixed.nc")
 
 
-def _write_float(path, *, first_day, value=290.0):
+def _write_float(path, *, first_day, value=290.0, units="W m-2"):
     """float32 tas of 4 steps 30 days apart from ``first_day`` (days since 2000-01-01), ``value``
     at 1 cell of each step and 290 elsewhere, no _FillValue."""
     values = np.full((4, LAT.size, LON.size), 290.0, "f4")
     values[:, 0, 0] = value
-    xr.Dataset({"tas": (("time", "lat", "lon"), values, {"units": "W m-2"})},
+    xr.Dataset({"tas": (("time", "lat", "lon"), values, {"units": units})},
                coords={"time": ("time", np.arange(4) * 30.0 + first_day, {"units": "days since 2000-01-01"}),
                        "lat": ("lat", LAT, {"units": "degrees_north"}),
                        "lon": ("lon", LON, {"units": "degrees_east"})}).to_netcdf(path, encoding={"tas": {"_FillValue": None}})
@@ -311,6 +311,27 @@ def test_a_packed_file_converted_to_the_first_file_s_units_is_checked_in_them(tm
     assert len(said) == 1
     assert said[0].startswith(f"'tas' in b.nc holds {1000 * _short_lowest(0.01, 280.0):g} (the packed value -32768) "
                               "at 20 of the 192 values checked")
+    assert said[0].endswith("ncatted -a _FillValue,tas,o,s,-32768 b.nc b_fixed.nc")
+
+
+def test_a_packed_file_converted_by_the_length_of_its_months_is_checked_in_the_converted_values(tmp_path, caplog,
+                                                                                               monkeypatch):
+    """A packed file of totals over each month (kg m-2 month-1) after a float file of fluxes
+    (kg m-2 s-1) is divided by each month's seconds as it is combined: its -32768 is a
+    different number in each month (its unpacked value / (86 400 × days), by hand), and was not
+    recognised in any (no conversion of a stored value was recorded: used as data without a word)."""
+    monkeypatch.chdir(tmp_path)
+    first = _write_float(tmp_path / "a.nc", first_day=15.0, value=1e-5, units="kg m-2 s-1")
+    packed = _write_short(tmp_path / "b.nc", packed=True, fill=-32768, first_day=135.0, units="kg m-2 month-1")
+    dataset = open_dataset([first, packed])
+    held = dataset["tas"].isel(time=slice(4, 8)).values[:, _land()]
+    days = np.array([31, 30, 31, 31])  # 2000-05-15, 06-14, 07-14, 08-13
+    np.testing.assert_allclose(held, np.broadcast_to(_short_lowest(0.01, 280.0) / (86400.0 * days[:, None]), held.shape),
+                               rtol=1e-6)
+    said = _warnings(caplog, dataset, ["tas"], where="a.nc, b.nc", file=None)
+    assert len(said) == 1
+    assert said[0].startswith("'tas' in b.nc holds ")
+    assert "(the packed value -32768) at 20 of the 192 values checked, at 4 time steps (2000-05-15, " in said[0]
     assert said[0].endswith("ncatted -a _FillValue,tas,o,s,-32768 b.nc b_fixed.nc")
 
 
