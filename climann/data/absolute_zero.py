@@ -58,6 +58,7 @@ import dask
 import numpy as np
 import xarray as xr
 
+from climann.data.file_encodings import every_file_records
 from climann.data.fill_like import (BlockReads, blocks_by_step, marking_fix, read_together, steps_text,
                                    time_dimension)
 from climann.data.notes import note_once, unsaid_records
@@ -67,8 +68,7 @@ from climann.data.units import described_as_anomaly, parse_units, temperature_ki
 from climann.errors import ClimannError
 
 __all__ = ["BELOW_ABSOLUTE_ZERO_KEY", "CODES_AT_MOST", "HADISST_SEA_ICE", "BelowAbsoluteZero", "absolute_zero",
-           "masked_below_absolute_zero", "planned_below_absolute_zero", "warn_below_absolute_zero",
-           "with_every_file_records"]
+           "masked_below_absolute_zero", "planned_below_absolute_zero", "warn_below_absolute_zero"]
 
 _log = logging.getLogger(__name__)
 
@@ -354,7 +354,7 @@ def planned_below_absolute_zero(dataset: xr.Dataset, names: Sequence[str]) -> Bl
     (:func:`~climann.data.fill_like.read_together`); their answer is each warning by variable
     (none for a variable that held none), and raises the ``ClimannError`` of that function."""
     chosen = unsaid_records(dataset, names, BELOW_ABSOLUTE_ZERO_KEY, "below absolute zero")
-    files_of = {name: found if isinstance(found, tuple) else (found,) for name, found in chosen.items()}
+    files_of = {name: every_file_records(dataset[name], BELOW_ABSOLUTE_ZERO_KEY) for name in chosen}
     reads = _planned_below_by_step([found for records in files_of.values() for found in records])
 
     def finish(parts: Sequence[object]) -> dict[str, str]:
@@ -385,26 +385,6 @@ def _message_of(name: str, records: Sequence[BelowAbsoluteZero], read: Sequence[
     return _warning(name, holding[0], values[order], counts[order], np.concatenate(steps),
                     size=sum(int(np.prod(found.sample.shape)) for found in records),
                     holders=[found.file for found in holding])
-
-
-def with_every_file_records(combined: xr.Dataset, parts: Sequence[xr.Dataset]) -> xr.Dataset:
-    """``combined`` whose variables keep the :data:`BELOW_ABSOLUTE_ZERO_KEY` records of every
-    one of ``parts`` (the files or blocks it was combined from; xarray keeps the first's
-    encoding), as a tuple, so that the warning reads what every file had masked."""
-    recorded = {}
-    for name in combined.data_vars:
-        records = [record for part in parts if name in part.data_vars
-                   for record in _as_tuple(part[name].encoding.get(BELOW_ABSOLUTE_ZERO_KEY))]
-        if len(records) > 1:
-            variable = combined[name].variable.copy(deep=False)
-            variable.encoding = {**variable.encoding, BELOW_ABSOLUTE_ZERO_KEY: tuple(records)}
-            recorded[name] = variable
-    return combined.assign(recorded) if recorded else combined
-
-
-def _as_tuple(records: object) -> tuple:
-    """A record, a tuple of them, or None, as a tuple."""
-    return () if records is None else records if isinstance(records, tuple) else (records,)
 
 
 def _below_in_block(block: np.ndarray, time_axis: int | None, zero: float) -> tuple[np.ndarray, ...]:

@@ -11,6 +11,13 @@ then looked for the first file's values in every file's steps, and an old file's
 (:data:`STORED_KEYS`) are recorded with its time steps (:data:`FILE_ENCODINGS_KEY`); the
 checks take each file's own (:func:`file_encodings`, :func:`as_stored_in`). Encoding, not
 attributes: it describes the files read, and xarray does not write keys it does not know.
+
+What a file's mask removed is recorded the same way, by file rather than by stored type (each
+file's sample of the values it read as missing: below absolute zero,
+:mod:`climann.data.absolute_zero`; outside its valid range, :mod:`climann.data.valid_range_tails`):
+:func:`with_every_file_records` keeps every file's record, :func:`every_file_records` reads them.
+A later file whose ``valid_max`` cut a tail of its data was otherwise never warned of when the
+first file had no valid range, or one that removed nothing (encodfix).
 """
 
 from __future__ import annotations
@@ -25,7 +32,8 @@ import xarray as xr
 from climann.data.sources import source_files
 
 __all__ = ["CONVERSIONS_KEY", "FILE_ENCODINGS_KEY", "STEP_FACTORS_KEY", "STORED_KEYS", "FileEncoding", "as_stored_in",
-           "converted_as_recorded", "converted_forms", "file_encodings", "with_file_encodings"]
+           "converted_as_recorded", "converted_forms", "every_file_records", "file_encodings",
+           "with_every_file_records", "with_file_encodings"]
 
 #: The key, in a data variable's ``encoding``, of the :class:`FileEncoding` of each of its files.
 FILE_ENCODINGS_KEY = "climann_file_encodings"
@@ -201,3 +209,42 @@ def as_stored_in(variable: xr.DataArray, record: FileEncoding) -> xr.DataArray:
     kept = {key: value for key, value in variable.encoding.items() if key not in STORED_KEYS}
     stand_in.encoding = {**kept, **record.encoding}
     return stand_in
+
+
+def every_file_records(variable: xr.DataArray, key: str) -> tuple:
+    """The records under ``key`` in ``variable``'s ``encoding`` of each of its files that has one
+    (:func:`with_every_file_records`): a record, a tuple of them, or none, as a tuple."""
+    records = variable.encoding.get(key)
+    return () if records is None else records if isinstance(records, tuple) else (records,)
+
+
+def with_every_file_records(combined: xr.Dataset, parts: Sequence[xr.Dataset], *, keys: Sequence[str]) -> xr.Dataset:
+    """``combined`` whose variables keep, under each of ``keys``, the records of every one of
+    ``parts`` (the files or blocks it was combined from; xarray keeps the first's encoding) as a
+    tuple in their order, so that a warning reads what every file had masked, not the first's only.
+
+    Parameters
+    ----------
+    combined : xarray.Dataset
+        The parts combined.
+    parts : sequence of xarray.Dataset
+        Each file's (or block's) dataset as combined.
+    keys : sequence of str
+        The ``encoding`` keys of the records (one per file, or a tuple of them for a block).
+
+    Returns
+    -------
+    xarray.Dataset
+    """
+    recorded = {}
+    for name in combined.data_vars:
+        found = {key: [record for part in parts if name in part.data_vars
+                       for record in every_file_records(part[name], key)] for key in keys}
+        # a later file's one record too: the combined variable has none when the first file had none
+        found = {key: tuple(records) for key, records in found.items()
+                 if len(records) > 1 or (records and not every_file_records(combined[name], key))}
+        if found:
+            variable = combined[name].variable.copy(deep=False)
+            variable.encoding = {**variable.encoding, **found}
+            recorded[name] = variable
+    return combined.assign(recorded) if recorded else combined

@@ -36,7 +36,7 @@ from climann.data.containers import (
 )
 from climann.data.coordinate_values import checked_coordinates
 from climann.data.empty_files import check_not_empty
-from climann.data.absolute_zero import with_every_file_records
+from climann.data.absolute_zero import BELOW_ABSOLUTE_ZERO_KEY
 from climann.data.cyclic import DROPPED_KEY
 from climann.data.handles import open_netcdf, open_zarr, shared_manager
 from climann.data.coords import (
@@ -58,7 +58,7 @@ from climann.data.paths import ZARR_SUFFIX, matched_paths, path_list, relative_t
 from climann.data.notes import kept_for_the_run, note_once
 from climann.data.fill_among_values import with_file_marks
 from climann.data.fill_like import time_dimension
-from climann.data.file_encodings import with_file_encodings
+from climann.data.file_encodings import with_every_file_records, with_file_encodings
 from climann.data.renames import FileRenames
 from climann.data.repeated_cells import each_place_once, grid_of_each_place_once
 from climann.data.repeated_dimensions import XARRAY_WARNING, without_repeated_dimensions
@@ -71,6 +71,7 @@ from climann.data.series_files import check_series_file
 from climann.data.unitless_values import TrainingValues, check_unitless_values, checked_values
 from climann.data.units import convert_dataset, variable_units
 from climann.data.used_files import files_in_use, fraction_files
+from climann.data.valid_range_tails import OUTSIDE_VALID_RANGE_KEY
 from climann.data.variable_sets import by_variable_sets, sharing_series
 from climann.data.variables import data_variable_names, with_levels_recorded
 from climann.data.time_axes import check_one_step_per_variable, on_common_time_steps, own_series_lags
@@ -486,8 +487,9 @@ def _open_files(
         # and each file's steps, so that a message about values at some steps names their files
         held_times = {str(name): [_steps_of(dataset[name]) for dataset in datasets if name in dataset.data_vars]
                       for name in combined.data_vars if time_dimension(combined[name]) is not None}
-        # what every file had masked below absolute zero, for its warning; see climann.data.absolute_zero
-        combined = with_every_file_records(combined, datasets)
+        # what every file had masked below absolute zero or outside its valid range, for their
+        # warnings; see climann.data.absolute_zero, climann.data.valid_range_tails
+        combined = with_every_file_records(combined, datasets, keys=_MASK_RECORD_KEYS)
         # each file's own fill marks, for the warning about one that is a value of the data; see
         # climann.data.fill_among_values
         combined = with_file_marks(combined, [(dataset, path, _names_in_file(renames, path))
@@ -502,6 +504,11 @@ def _open_files(
             with_source_files(combined, holders, times=held_times, names=_file_names(renames, holders)), each)
     except (OSError, ValueError, TypeError, KeyError, EOFError) as error:
         raise ClimannError(_explain_open_failure(files, error)) from None
+
+
+#: The ``encoding`` keys of what a file's mask removed, kept for every file of a series
+#: (:func:`~climann.data.file_encodings.with_every_file_records`).
+_MASK_RECORD_KEYS = (BELOW_ABSOLUTE_ZERO_KEY, OUTSIDE_VALID_RANGE_KEY)
 
 
 def _steps_of(variable: xr.DataArray) -> np.ndarray:
@@ -1069,7 +1076,7 @@ def concat_blocks(
     holders = {str(name): list(dict.fromkeys(file for part in parts if name in part.data_vars
                                              for file in source_files(part[name])))
                for name in combined.data_vars}
-    combined = with_every_file_records(combined, parts)
+    combined = with_every_file_records(combined, parts, keys=_MASK_RECORD_KEYS)
     combined = with_file_marks(combined, [(part, None, {}) for part in parts])
     combined = with_file_encodings(combined, [(part, None) for part in parts], steps=_steps_of)
     held_times = {name: times for name in holders if time_dimension(combined[name]) is not None

@@ -15,10 +15,13 @@ when a run checks its target and predictors (:func:`warn_outside_valid_range`; o
 nothing, :func:`sample_outside_valid_range` records a lazy sample):
 
 - a tail is warned about: the limit, how many of the values checked (at most
-  :data:`~climann.data.fill_like.FILL_LIKE_CHECKED_STEPS` evenly spaced time steps of the first
-  file that holds the variable) it removes and their range, and the ``ncatted`` that removes
-  the limit (a ``valid_range`` replaced by the other side's ``valid_min`` or ``valid_max``,
-  which stays) — or set it beyond the data's largest value to widen it;
+  :data:`~climann.data.fill_like.FILL_LIKE_CHECKED_STEPS` evenly spaced time steps of each file
+  that holds the variable, with that file's own range) it removes and their range, and the
+  ``ncatted`` that removes the limit (a ``valid_range`` replaced by the other side's
+  ``valid_min`` or ``valid_max``, which stays) — or set it beyond the data's largest value to
+  widen it; of a series, the first file with a tail, and the other files with one named (a
+  later file's range was checked only as the first file's before, and a tail it cut was never
+  said: encodfix);
 - a few codes are noted at ``INFO`` (``-v``, ``train.log``): they are what a valid range is for.
 
 The values stay missing either way: the file says they are invalid, and climann does not
@@ -37,6 +40,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.absolute_zero import CODES_AT_MOST
+from climann.data.file_encodings import every_file_records
 from climann.data.fill_like import checked_steps
 from climann.data.notes import note_once, unsaid_records
 from climann.data.shell import input_and_copy, ncatted_attribute, ncatted_command, ncatted_number, ncatted_type
@@ -151,7 +155,10 @@ def warn_outside_valid_range(dataset: xr.Dataset, names: Sequence[str]) -> None:
     """Warn, once per variable and run, when the valid range of a variable of ``names`` read a
     tail of its data as missing rather than a few codes (see the module's rules), naming the
     limit, how many of the values checked it removed and their range, and the ``ncatted`` that
-    removes it; a few codes are noted at ``INFO``. The variables are read in one computation.
+    removes it; a few codes are noted at ``INFO``. Of a series, every file's range is checked
+    with its own values (:func:`~climann.data.file_encodings.every_file_records`): the first
+    file that has a tail is warned of, and the others that have one are named. The variables
+    are read in one computation.
 
     Parameters
     ----------
@@ -163,9 +170,24 @@ def warn_outside_valid_range(dataset: xr.Dataset, names: Sequence[str]) -> None:
     chosen = unsaid_records(dataset, names, OUTSIDE_VALID_RANGE_KEY, "outside the valid range")
     if not chosen:
         return
-    outside = dask.compute(*[(found.sample[found.sample < found.low], found.sample[found.sample > found.high])
-                             for found in chosen.values()])
-    for (name, found), (below, above) in zip(chosen.items(), outside, strict=True):
-        said = _message(name, found, np.asarray(below, np.float64), np.asarray(above, np.float64))
-        level, text = said if said is not None else (logging.INFO, None)
+    files_of = {name: every_file_records(dataset[name], OUTSIDE_VALID_RANGE_KEY) for name in chosen}
+    outside = iter(dask.compute(*[(found.sample[found.sample < found.low], found.sample[found.sample > found.high])
+                                  for records in files_of.values() for found in records]))
+    for name, records in files_of.items():
+        said = [_message(name, found, np.asarray(below, np.float64), np.asarray(above, np.float64))
+                for found, (below, above) in zip(records, outside)]
+        level, text = _first_said(records, said)
         note_once(_log, level, lambda text=text: text, key=("outside the valid range", name))
+
+
+def _first_said(records: Sequence[OutsideValidRange], said: Sequence[tuple[int, str] | None]) -> tuple[int, str | None]:
+    """The level and text of one variable's note: the first file's warning, the other files
+    that have a tail named after it; else the first file's ``INFO`` note; else nothing."""
+    tails = [(found, text) for found, message in zip(records, said, strict=True) if message is not None
+             for level, text in [message] if level == logging.WARNING]
+    if not tails:
+        noted = [message for message in said if message is not None]
+        return noted[0] if noted else (logging.INFO, None)
+    others = [Path(found.file).name if found.file else "the data" for found, _ in tails[1:]]
+    also = f" (so does its valid range in {len(others)} other file{'s' * (len(others) > 1)}: {', '.join(others)})"
+    return logging.WARNING, tails[0][1] + (also if others else "")

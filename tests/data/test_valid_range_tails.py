@@ -8,6 +8,7 @@ import cftime
 import dask
 import netCDF4
 import numpy as np
+import pytest
 
 from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
@@ -27,14 +28,15 @@ def _values() -> np.ndarray:
     return (285 + 8 * rng.standard_normal((N_TIME, LAT.size, LON.size))).astype("f4")
 
 
-def _write(path, values, *, dtype="f4", **attrs):
-    """tas(time, lat, lon) in K, monthly, with ``attrs`` (a valid range) as given; ``dtype`` "i2" packs by 0.01 K."""
+def _write(path, values, *, dtype="f4", start=2000, **attrs):
+    """tas(time, lat, lon) in K, monthly from ``start``, with ``attrs`` (a valid range) as given; ``dtype`` "i2"
+    packs by 0.01 K."""
     with netCDF4.Dataset(path, "w") as nc:
         for name, size in (("time", None), ("lat", LAT.size), ("lon", LON.size)):
             nc.createDimension(name, size)
         time = nc.createVariable("time", "f8", ("time",))
         time.units, time.calendar, time.standard_name = "days since 2000-01-01", "noleap", "time"
-        time[:] = cftime.date2num([cftime.datetime(2000 + k // 12, k % 12 + 1, 15, calendar="noleap")
+        time[:] = cftime.date2num([cftime.datetime(start + k // 12, k % 12 + 1, 15, calendar="noleap")
                                    for k in range(N_TIME)], time.units, "noleap")
         for name, axis, units in (("lat", LAT, "degrees_north"), ("lon", LON, "degrees_east")):
             variable = nc.createVariable(name, "f8", (name,))
@@ -54,12 +56,13 @@ def _write(path, values, *, dtype="f4", **attrs):
 
 
 def _said(caplog, path, level=logging.WARNING):
-    """What the check says of tas, opened twice as a run does (once per run)."""
+    """What the check says of tas in ``path`` (a file or a series of them), opened twice as a run does (once per
+    run)."""
     forget_notes()
     caplog.clear()
     with caplog.at_level(level, logger="climann"):
         for _ in range(2):
-            warn_outside_valid_range(open_dataset([path]), ["tas"])
+            warn_outside_valid_range(open_dataset(path if isinstance(path, list) else [path]), ["tas"])
     return [record.getMessage() for record in caplog.records if record.levelno >= level]
 
 
@@ -148,3 +151,31 @@ def test_a_run_says_it_once_and_trains_on_the_kept_values(tmp_path, caplog):
     # the samples are the values at or below 289 K, as CF says
     assert data.samples.target.max() <= 289.0
     assert len(data.samples.target) == int((values <= 289.0).sum())
+
+
+@pytest.mark.parametrize("first", [pytest.param({}, id="first-file-without-range"),
+                                   pytest.param({"valid_max": np.float32(400.0)}, id="first-file-range-wider")])
+def test_a_later_files_range_is_checked_with_its_own_values(tmp_path, caplog, first):
+    """encodfix: xarray keeps the first file's encoding, so only the first file's range was checked, and a later
+    file whose valid_max cut its warm tail was trained on without a word."""
+    values = _values()
+    files = [_write(tmp_path / "tas_2000.nc", _values() - 30.0, start=2000, **first),
+             _write(tmp_path / "tas_2004.nc", values, start=2004, valid_max=np.float32(289.0)),
+             _write(tmp_path / "tas_2008.nc", _values() - 30.0, start=2008, **first)]
+    # by hand: the values of the second file above 289 on its 24 steps checked
+    above = values[STEPS][values[STEPS] > 289.0]
+    (said,) = _said(caplog, files)
+    assert said.startswith(f"'tas' in tas_2004.nc: of the {STEPS.size * LAT.size * LON.size} values checked, "
+                           f"{above.size} lie above its valid_max, 289 K (from {above.min():g} to {above.max():g})")
+    assert f"ncatted -a valid_max,tas,d,, {files[1]} " in said
+    # masked in that file only, as before
+    assert int(np.isnan(open_dataset(files)["tas"].values).sum()) == int((values > 289.0).sum())
+
+
+def test_the_other_files_with_a_tail_are_named(tmp_path, caplog):
+    files = [_write(tmp_path / f"tas_{start}.nc", _values(), start=start, **({"valid_max": np.float32(289.0)}
+                                                                            if start > 2000 else {}))
+             for start in (2000, 2004, 2008)]
+    (said,) = _said(caplog, files)
+    assert said.startswith("'tas' in tas_2004.nc: ")
+    assert said.endswith(" (so does its valid range in 1 other file: tas_2008.nc)")
