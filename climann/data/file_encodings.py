@@ -22,18 +22,19 @@ first file had no valid range, or one that removed nothing (encodfix).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
+from climann.data.shell import input_and_copy
 from climann.data.sources import source_files
 
 __all__ = ["CONVERSIONS_KEY", "FILE_ENCODINGS_KEY", "STEP_FACTORS_KEY", "STORED_KEYS", "FileEncoding", "as_stored_in",
-           "converted_as_recorded", "converted_forms", "every_file_records", "file_encodings",
-           "with_every_file_records", "with_file_encodings"]
+           "commands_for_files", "converted_as_recorded", "converted_forms", "every_file_records", "file_encodings",
+           "stored_forms", "with_every_file_records", "with_file_encodings"]
 
 #: The key, in a data variable's ``encoding``, of the :class:`FileEncoding` of each of its files.
 FILE_ENCODINGS_KEY = "climann_file_encodings"
@@ -209,6 +210,50 @@ def as_stored_in(variable: xr.DataArray, record: FileEncoding) -> xr.DataArray:
     kept = {key: value for key, value in variable.encoding.items() if key not in STORED_KEYS}
     stand_in.encoding = {**kept, **record.encoding}
     return stand_in
+
+
+def stored_forms(variable: xr.DataArray, of: Callable[[xr.DataArray], Hashable]) -> list[tuple[tuple[str, ...],
+                                                                                              Hashable]]:
+    """What ``of`` (a command's script, read from the stored type and fill attributes) is for each
+    group of ``variable``'s files (:func:`file_encodings`, each as :func:`as_stored_in`), the
+    files of one answer together, fewest files first: ``[((), of(variable))]`` when every file
+    gives the same (or they store it alike), so that a valid series keeps its one command.
+
+    Parameters
+    ----------
+    variable : xarray.DataArray
+        As opened.
+    of : callable
+        The answer for a variable as its files store it (hashable: a script, or None).
+
+    Returns
+    -------
+    list of (tuple of str, answer)
+        The files (none: all) and their answer.
+    """
+    found: dict[Hashable, tuple[str, ...]] = {}
+    for record in file_encodings(variable):
+        answer = of(as_stored_in(variable, record))
+        found[answer] = found.get(answer, ()) + record.files
+    if len(found) < 2:
+        return [((), of(variable))]
+    return sorted(((files, answer) for answer, files in found.items()), key=lambda group: len(group[0]))
+
+
+def commands_for_files(forms: Sequence[tuple[tuple[str, ...], Hashable]], command: Callable[[Hashable, str], str], *,
+                       files: str) -> str:
+    """The commands of :func:`stored_forms`' groups, ``command(answer, file arguments)`` each:
+    the one command on ``files`` when every file has the same; else one per group, each named
+    (a group of one file on it and its copy, the largest last as the other files): ``for
+    b.nc: CMD b.nc b_fixed.nc; for the other files: CMD IN.nc OUT.nc``."""
+    if len(forms) == 1 and not forms[0][0]:
+        return command(forms[0][1], files)
+    said = []
+    for number, (held, answer) in enumerate(forms):
+        last_of_many = number == len(forms) - 1 and len(held) > 1
+        names = "the other files" if last_of_many else ", ".join(Path(file).name for file in held)
+        said.append(f"for {names}: {command(answer, input_and_copy(held[0]) if len(held) == 1 else 'IN.nc OUT.nc')}")
+    return "; ".join(said)
 
 
 def every_file_records(variable: xr.DataArray, key: str) -> tuple:

@@ -50,6 +50,7 @@ import dask
 import numpy as np
 import xarray as xr
 
+from climann.data.file_encodings import commands_for_files, stored_forms
 from climann.data.fill_like import checked_steps
 from climann.data.flags import flag_codes
 from climann.data.notes import note_once
@@ -277,6 +278,10 @@ def land_fix(dataset: xr.Dataset, target: str, found: StoredLand, *, file: str |
     type) set first where it has none (NCO's ``set_miss``/``get_miss``; checked on break15's
     ROMS file: the land cells NaN at every level and step, the rest unchanged); when the mask
     is in another file (a ROMS grid file), a ``python -c`` with xarray, as ``ncap2`` reads one.
+    Of a series whose files differ in their stored type or ``_FillValue``
+    (:func:`~climann.data.file_encodings.file_encodings`), one ``ncap2`` for each group of
+    files, each as those files store the target (the first file's alone left a later file
+    without a ``_FillValue`` given none: encodfix).
 
     Parameters
     ----------
@@ -299,9 +304,19 @@ def land_fix(dataset: xr.Dataset, target: str, found: StoredLand, *, file: str |
                   f'd.to_netcdf("{working_path(copy_path(own))}")')
         return f"python -c {shlex.quote(script)}"
     files = "IN.nc OUT.nc" if own is None else input_and_copy(own)
-    fill = ("" if "_FillValue" in variable.encoding  # NCO's missing value is the _FillValue
-            else f"{own_name}={own_name};{own_name}.set_miss({_fill_literal(variable)});")
-    return ncap2_command([f"{fill}where({land}) {own_name}={own_name}.get_miss();"], files)
+    script = f"where({land}) {own_name}={own_name}.get_miss();"
+    # a series whose files differ in their stored type or fill value: each group's own (file_encodings)
+    return commands_for_files(stored_forms(variable, lambda stored: _set_fill(stored, own_name)),
+                              lambda fill, arguments: ncap2_command([f"{fill}{script}"], arguments), files=files)
+
+
+def _set_fill(variable: xr.DataArray, own_name: str) -> str:
+    """The ``ncap2`` statement that gives the variable, as its file stores it, netCDF's default
+    fill value of its stored type as its missing value when it has no ``_FillValue`` (NCO's
+    missing value is the ``_FillValue``); ``""`` when it has one."""
+    if "_FillValue" in variable.encoding:
+        return ""
+    return f"{own_name}={own_name};{own_name}.set_miss({_fill_literal(variable)});"
 
 
 def warn_land_stored_as_value(dataset: xr.Dataset, target: str, *, where: str,

@@ -43,6 +43,7 @@ import dask
 import numpy as np
 import xarray as xr
 
+from climann.data.file_encodings import commands_for_files, stored_forms
 from climann.data.fill_like import (BlockReads, blocks_by_step, fill_like_values, read_together, steps_text,
                                    time_dimension)
 from climann.data.shell import input_and_copy, ncap2_command, ncap2_name, ncatted_number
@@ -226,6 +227,12 @@ def _fixes(name: str, variable: xr.DataArray) -> tuple[str, str | None]:
     return zero, f"where({word} < 0) {word} = {fill}; {word}.set_miss({fill})"
 
 
+def _to_missing(script: str | None, files: str) -> str:
+    """The ``ncap2`` of ``script`` (:func:`_fixes`) on ``files``; for files that store the
+    variable as integers, which have no value to mark missing, the words that say so."""
+    return ncap2_command([script], files) if script else "none (stored as integers: set them to 0)"
+
+
 def warn_negative_values(
     dataset: xr.Dataset, names: Sequence[str], *, where: str, file: str | Path | None,
     found: dict[str, NegativeValues] | None = None,
@@ -260,8 +267,11 @@ def warn_negative_values(
         units = f" {variable.attrs['units']}" if variable.attrs.get("units") else ""
         limit = -NEGATIVE_TOLERANCE * negative.largest
         steps = f", below {limit:g}{units} {steps_text(negative.times)}" if negative.times.size else ""
-        zero, missing = _fixes(name, variable)
-        to_missing = f", or to missing: {ncap2_command([missing], files)}" if missing else ""
+        zero = _fixes(name, variable)[0]
+        # each group of a series' files as it stores the variable (climann.data.file_encodings)
+        missing = stored_forms(variable, lambda stored, name=name: _fixes(name, stored)[1])
+        to_missing = (f", or to missing: {commands_for_files(missing, _to_missing, files=files)}"
+                      if any(script for _, script in missing) else "")
         _log.warning(
             "'%s' in %s holds %d negative values of the %d values checked, down to %g%s (%.3g of its largest absolute "
             "value %g%s: beyond the rounding of packing or regridding, which stays within %g of it)%s, which %s says "

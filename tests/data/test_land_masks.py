@@ -158,6 +158,23 @@ def test_a_target_with_a_fill_value_is_given_no_new_one(tmp_path, caplog, monkey
     assert message.endswith("ncap2 -s 'where(mask_rho==0) temp=temp.get_miss();' filled.nc filled_fixed.nc")
 
 
+def test_a_series_file_without_a_fill_value_gets_its_own_command(tmp_path, caplog, monkeypatch):
+    """encodfix: xarray keeps the first file's encoding; the command was built from it alone, so a later file
+    without a _FillValue was given none (NCO's get_miss then has no missing value to write)."""
+    monkeypatch.chdir(tmp_path)
+    dataset, files = _roms_like(), []
+    for number, (start, stop) in enumerate(((0, 14), (14, 28), (28, N_TIME))):
+        files.append(tmp_path / f"roms_avg_{number}.nc")
+        fill = None if number == 1 else np.float32(1e37)
+        dataset.isel(ocean_time=slice(start, stop)).to_netcdf(
+            files[-1], encoding={"temp": {"_FillValue": fill}, "mask_rho": {"_FillValue": None}})
+    (message,) = _warnings(caplog, open_dataset(files))
+    assert message.endswith(
+        "to set those cells missing: for roms_avg_1.nc: ncap2 -s 'temp=temp;temp.set_miss(9.96921e+36f);"
+        "where(mask_rho==0) temp=temp.get_miss();' roms_avg_1.nc roms_avg_1_fixed.nc; for the other files: "
+        "ncap2 -s 'where(mask_rho==0) temp=temp.get_miss();' IN.nc OUT.nc")
+
+
 @pytest.mark.skipif(shutil.which("ncap2") is None, reason="NCO's ncap2 is not installed")
 def test_the_command_given_sets_the_land_cells_missing_and_nothing_else(tmp_path, caplog, monkeypatch):
     monkeypatch.chdir(tmp_path)

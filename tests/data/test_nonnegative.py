@@ -123,3 +123,18 @@ def test_the_commands_set_the_negative_values_to_zero_or_missing(tmp_path, caplo
     subprocess.run(missing.replace("pr_fixed.nc", "pr_missing.nc"), shell=True, check=True)
     copy = xr.open_dataset("pr_missing.nc")["pr"].values
     np.testing.assert_array_equal(np.isnan(copy), values < 0)
+
+
+def test_a_series_file_without_a_fill_value_gets_its_own_command(tmp_path, caplog, monkeypatch):
+    """encodfix: xarray keeps the first file's encoding; the command to missing was built from it alone, so a
+    later file without a fill value was given get_miss(), which has none to write there."""
+    monkeypatch.chdir(tmp_path)
+    dataset, files = _precipitation(_field()), []
+    for number in range(3):
+        files.append(tmp_path / f"pr_{number}.nc")
+        fill = None if number == 1 else np.float32(1e20)
+        dataset.isel(time=slice(4 * number, 4 * number + 4)).to_netcdf(files[-1], encoding={"pr": {"_FillValue": fill}})
+    (said,) = _said(caplog, open_dataset(files), where="the files", file=None)
+    assert said.endswith(
+        ", or to missing: for pr_1.nc: ncap2 -s 'where(pr < 0) pr = 1e+20f; pr.set_miss(1e+20f)' pr_1.nc "
+        "pr_1_fixed.nc; for the other files: ncap2 -s 'where(pr < 0) pr = pr.get_miss()' IN.nc OUT.nc")
