@@ -23,6 +23,7 @@ first file had no valid range, or one that removed nothing (encodfix).
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,63 +33,37 @@ import xarray as xr
 from climann.data.shell import input_and_copy
 from climann.data.sources import source_files
 
-__all__ = ["CONVERSIONS_KEY", "FILE_ENCODINGS_KEY", "STEP_FACTORS_KEY", "STORED_KEYS", "FileEncoding", "as_stored_in",
-           "commands_for_files", "converted_as_recorded", "converted_forms", "every_file_records", "file_encodings",
-           "stored_forms", "with_every_file_records", "with_file_encodings"]
+__all__ = ["CONVERSIONS_KEY", "FILE_ENCODINGS_KEY", "STORED_KEYS", "FileEncoding", "as_stored_in",
+           "commands_for_files", "conversion_recorded", "converted_forms",
+           "every_file_records", "file_encodings", "stored_forms", "with_every_file_records", "with_file_encodings"]
 
 #: The key, in a data variable's ``encoding``, of the :class:`FileEncoding` of each of its files.
 FILE_ENCODINGS_KEY = "climann_file_encodings"
 
-#: The key, in a variable's ``encoding``, of the affine unit conversions made to its decoded
-#: values, in order: ``(scale, offset)`` each (degC made K: ``(1.0, 273.15)``), recorded by
-#: :func:`climann.data.units.convert_variable` so that a value the file stores (its packed
-#: -32768) is still known in the converted values (:func:`converted_as_recorded`).
+#: The key, in a variable's ``encoding``, of the unit conversions made to its decoded values, in
+#: order, recorded by :func:`climann.data.units.convert_variable` (:func:`conversion_recorded`)
+#: so that a value the file stores (its packed -32768) is still known in the converted values
+#: (:func:`converted_forms`): each an affine ``(scale, offset)`` (degC made K: ``(1.0, 273.15)``)
+#: or, for a conversion by the length of each time step (a total over each month in
+#: ``kg m-2 month-1`` made a flux in ``kg m-2 s-1``), the factors it multiplied the values by, in
+#: the data's type, each distinct factor once: an array of shape (n_factors,). One ordered record
+#: of both kinds: a series opened with one file converted by its months' lengths and then
+#: converted as a whole (new data in the run's units) keeps both (encodfix; the step factors
+#: were kept apart, and an affine conversion after them dropped the record).
 CONVERSIONS_KEY = "climann_unit_conversions"
-
-#: The key, in a variable's ``encoding``, of the factors a conversion by the length of each time
-#: step multiplied its values by, after those of :data:`CONVERSIONS_KEY` (a total over each month
-#: in ``kg m-2 month-1`` made a flux in ``kg m-2 s-1``: one factor per length of month, in the
-#: data's type): shape (n_factors,), each distinct factor once. A value the file stores (its
-#: packed -32768) is then one of as many values in the converted data (:func:`converted_forms`).
-STEP_FACTORS_KEY = "climann_step_factors"
 
 #: The ``encoding`` keys that say how a file's stored values are read: the stored type, the
 #: packing (CF-1.8 §8.1), the fill attributes (§2.5.1), ``_Unsigned`` (NUG) and the unit
-#: conversions made to them (:data:`CONVERSIONS_KEY`, :data:`STEP_FACTORS_KEY`).
-STORED_KEYS = ("dtype", "scale_factor", "add_offset", "_FillValue", "missing_value", "_Unsigned", CONVERSIONS_KEY,
-               STEP_FACTORS_KEY)
-
-
-def converted_as_recorded(values: np.ndarray, encoding: dict) -> np.ndarray:
-    """Decoded values as the recorded unit conversions (:data:`CONVERSIONS_KEY`) made the data:
-    the same operations in the same types (times the scale, plus the offset, back to a float
-    type), so that the result equals the converted data's value.
-
-    Parameters
-    ----------
-    values : ndarray
-        Decoded, as the file's values read (any shape).
-    encoding : dict
-        The variable's.
-
-    Returns
-    -------
-    ndarray
-        Same shape and type.
-    """
-    for scale, offset in encoding.get(CONVERSIONS_KEY, ()):
-        with np.errstate(over="ignore", invalid="ignore"):  # 9.97e36 W m-2 in mW m-2: inf, as in the data
-            converted = values * scale + offset
-        values = converted.astype(values.dtype) if values.dtype.kind == "f" else converted
-    return values
+#: conversions made to them (:data:`CONVERSIONS_KEY`).
+STORED_KEYS = ("dtype", "scale_factor", "add_offset", "_FillValue", "missing_value", "_Unsigned", CONVERSIONS_KEY)
 
 
 def converted_forms(value: np.generic, encoding: dict) -> tuple[np.generic, ...]:
     """Every value a decoded ``value`` of the file takes in the converted data: the recorded
-    affine conversions made (:func:`converted_as_recorded`), then times each factor of a
-    conversion by the length of the time steps (:data:`STEP_FACTORS_KEY`; one value per factor,
-    as ``variable * factor`` computed it in the data's type); the value itself when nothing was
-    converted.
+    conversions (:data:`CONVERSIONS_KEY`) made in order, with the same operations in the same
+    types as the data's (times the scale, plus the offset; times each factor of a conversion
+    by the steps' lengths, one value per factor; back to a float type), so that each equals a
+    converted data value; the value itself when nothing was converted.
 
     Parameters
     ----------
@@ -100,17 +75,46 @@ def converted_forms(value: np.generic, encoding: dict) -> tuple[np.generic, ...]
     Returns
     -------
     tuple of numpy scalars
-        One without a step-length conversion, else one per factor.
+        One per combination of the step-length factors (one without such a conversion).
     """
-    converted = converted_as_recorded(np.asarray(value), encoding)
-    factors = encoding.get(STEP_FACTORS_KEY)
-    if factors is None:
-        return (converted[()],)
-    with np.errstate(over="ignore", invalid="ignore"):
-        forms = converted * np.asarray(factors)
-    if converted.dtype.kind == "f":
-        forms = forms.astype(converted.dtype)
-    return tuple(forms.reshape(-1))
+    forms = np.asarray(value).reshape(1)
+    for conversion in encoding.get(CONVERSIONS_KEY, ()):
+        with np.errstate(over="ignore", invalid="ignore"):  # 9.97e36 W m-2 in mW m-2: inf, as in the data
+            if isinstance(conversion, np.ndarray):  # factors of a conversion by the steps' lengths
+                converted = (forms[:, None] * conversion[None, :]).reshape(-1)
+            else:
+                scale, offset = conversion
+                converted = forms * scale + offset
+        forms = converted.astype(forms.dtype) if forms.dtype.kind == "f" else converted
+    return tuple(forms)
+
+
+def conversion_recorded(encoding: dict, conversion: tuple[float, float] | np.ndarray) -> dict:
+    """``encoding`` (a variable's) with one more unit conversion of its values appended to
+    :data:`CONVERSIONS_KEY`: an affine ``(scale, offset)`` or the factors of a conversion by
+    the length of each step; in the variable's own record and in that of each group of its
+    files (:data:`FILE_ENCODINGS_KEY`): a series converted again (new data in the run's units)
+    keeps each file's earlier conversions, which its file's record holds (encodfix: b.nc's
+    kg m-2 month-1 made kg m-2 s-1 as opened, then the whole series kg m-2 day-1).
+
+    Parameters
+    ----------
+    encoding : dict
+    conversion : (float, float) or ndarray
+        The scale and offset (degC made K: ``(1.0, 273.15)``), or the distinct factors, shape
+        (n_factors,), in the data's type.
+
+    Returns
+    -------
+    dict
+        A new dict; ``encoding`` is left as it is.
+    """
+    converted = {**encoding, CONVERSIONS_KEY: (*encoding.get(CONVERSIONS_KEY, ()), conversion)}
+    if FILE_ENCODINGS_KEY in encoding:
+        converted[FILE_ENCODINGS_KEY] = tuple(
+            dataclasses.replace(record, encoding=conversion_recorded(record.encoding, conversion))
+            for record in encoding[FILE_ENCODINGS_KEY])
+    return converted
 
 
 @dataclass(frozen=True)
@@ -143,9 +147,17 @@ def _same(one: FileEncoding, other: FileEncoding) -> bool:
     """Whether two records read their stored values alike (same keys, values, decoded type)."""
     if one.dtype != other.dtype or one.encoding.keys() != other.encoding.keys():
         return False
-    return all(np.array_equal(np.asarray(one.encoding[key]), np.asarray(other.encoding[key]))
-               and np.asarray(one.encoding[key]).dtype == np.asarray(other.encoding[key]).dtype
-               for key in one.encoding)
+    return all(_equal(one.encoding[key], other.encoding[key]) for key in one.encoding)
+
+
+def _equal(one: object, other: object) -> bool:
+    """Whether two encoding values are the same values of the same types; a record of
+    conversions (:data:`CONVERSIONS_KEY`: pairs and arrays of factors) entry by entry."""
+    if isinstance(one, tuple) and isinstance(other, tuple) and any(isinstance(item, tuple | np.ndarray)
+                                                                   for item in (*one, *other)):
+        return len(one) == len(other) and all(_equal(a, b) for a, b in zip(one, other, strict=True))
+    one, other = np.asarray(one), np.asarray(other)
+    return one.dtype == other.dtype and np.array_equal(one, other)
 
 
 def with_file_encodings(combined: xr.Dataset, parts: Sequence[tuple[xr.Dataset, Path | None]], *,

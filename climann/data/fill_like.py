@@ -55,8 +55,7 @@ import dask
 import numpy as np
 import xarray as xr
 
-from climann.data.file_encodings import (CONVERSIONS_KEY, STEP_FACTORS_KEY, as_stored_in, converted_forms,
-                                        file_encodings)
+from climann.data.file_encodings import CONVERSIONS_KEY, as_stored_in, converted_forms, file_encodings
 from climann.data.shell import input_and_copy, ncatted_attribute, ncatted_command, ncatted_number, ncatted_type
 from climann.data.sources import files_at, files_text
 from climann.data.stored_values import FILL_ATTRIBUTES, exact_cast, read_type, unpacked
@@ -260,7 +259,7 @@ def _fill_like_values_stored_as(variable: xr.DataArray) -> list[FillLike]:
         if not any(decoded in item.decoded for item in found):
             found.append(FillLike(extreme, (decoded,), _stored_value(variable, decoded),
                                   extreme_of=f"the {end} value of {_NETCDF_TYPE_NAMES[code]}"))
-    if CONVERSIONS_KEY not in variable.encoding and STEP_FACTORS_KEY not in variable.encoding:
+    if CONVERSIONS_KEY not in variable.encoding:
         return found
     # a file converted to the first file's units (degC made K; kg m-2 month-1 made kg m-2 s-1 by
     # the days of each month) holds its fill values converted

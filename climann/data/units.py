@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import xarray as xr
 
-from climann.data.file_encodings import CONVERSIONS_KEY, STEP_FACTORS_KEY
+from climann.data.file_encodings import conversion_recorded
 from climann.data.quantities import liquid_equivalent
 from climann.data.shell import file_time_names, input_and_copy, ncap2_command, ncap2_name, ncatted_attribute
 from climann.data.sources import variable_where
@@ -842,27 +842,16 @@ def convert_variable(
         multiplier = factor.astype(variable.dtype if variable.dtype.kind == "f" else np.float64)
         converted = variable * multiplier
         relabelled = _totals_as_rates(relabelled, found, factor.dims[0])
-        step_factors = np.unique(np.asarray(multiplier.values))
-        # a second conversion by the steps' lengths: not recorded
-        steps = None if STEP_FACTORS_KEY in variable.encoding else variable.encoding.get(CONVERSIONS_KEY, ())
+        recorded = np.unique(np.asarray(multiplier.values))
     else:
         converted = variable * found.scale + found.offset
-        steps = (*variable.encoding.get(CONVERSIONS_KEY, ()), (found.scale, found.offset))
-        step_factors = None
-        if STEP_FACTORS_KEY in variable.encoding:
-            steps = None  # an affine conversion after one by the steps' lengths: not recorded
+        recorded = (found.scale, found.offset)
     if variable.dtype.kind == "f":
         converted = converted.astype(variable.dtype)
     extra = f", {found.assumption}" if found.assumption else ""
     _log.warning("'%s' in %s converted from %s to %s, the units of %s%s", name, where, units, to, reference, extra)
-    converted.attrs, converted.encoding = relabelled, dict(variable.encoding)
-    converted.encoding.pop(CONVERSIONS_KEY, None)
-    converted.encoding.pop(STEP_FACTORS_KEY, None)
-    # a value the file stores, in the converted values (climann.data.file_encodings)
-    if steps is not None:
-        converted.encoding[CONVERSIONS_KEY] = steps
-    if step_factors is not None and steps is not None:
-        converted.encoding[STEP_FACTORS_KEY] = step_factors
+    # a value the file stores, in the converted values: of each file (climann.data.file_encodings)
+    converted.attrs, converted.encoding = relabelled, conversion_recorded(variable.encoding, recorded)
     return converted
 
 

@@ -13,6 +13,7 @@ import xarray as xr
 from climann.data.fill_like import warn_fill_like_values
 from climann.data.notes import forget_notes
 from climann.data.open import concat_blocks, open_dataset
+from climann.data.units import convert_dataset
 
 LAT = np.array([-50.0, -30.0, -10.0, 10.0, 30.0, 50.0])
 LON = np.arange(0.0, 360.0, 45.0)
@@ -333,6 +334,28 @@ def test_a_packed_file_converted_by_the_length_of_its_months_is_checked_in_the_c
     assert said[0].startswith("'tas' in b.nc holds ")
     assert "(the packed value -32768) at 20 of the 192 values checked, at 4 time steps (2000-05-15, " in said[0]
     assert said[0].endswith("ncatted -a _FillValue,tas,o,s,-32768 b.nc b_fixed.nc")
+
+
+@pytest.mark.parametrize(("first_units", "packed_units", "run_units"), [
+    pytest.param("kg m-2 s-1", "kg m-2 month-1", "kg m-2 day-1", id="by-months-then-affine"),
+    pytest.param("kg m-2 s-1", "kg m-2 month-1", "kg m-2 month-1", id="by-months-then-by-months"),
+    pytest.param("K", "degC", "degC", id="affine-then-affine"),
+])
+def test_a_file_s_conversion_is_kept_when_the_series_is_converted_again(tmp_path, caplog, monkeypatch, first_units,
+                                                                       packed_units, run_units):
+    """encodfix: a series converted as a whole (new data in the run's units) after a later file
+    was converted to the first file's as it was opened: that file's record kept only its own
+    conversion (or none: one after a conversion by the steps' lengths was not recorded), so its
+    unmarked -32768 was looked for in units the data no longer had, and used as data without a word."""
+    monkeypatch.chdir(tmp_path)
+    first = _write_float(tmp_path / "a.nc", first_day=15.0, value=1.0, units=first_units)
+    packed = _write_short(tmp_path / "b.nc", packed=True, fill=-32768, first_day=135.0, units=packed_units)
+    dataset = convert_dataset(open_dataset([first, packed]), {"tas": run_units}, where="a.nc, b.nc",
+                              reference="the run")
+    said = _warnings(caplog, dataset, ["tas"], where="a.nc, b.nc", file=None)
+    assert len(said) == 1
+    assert said[0].startswith("'tas' in b.nc holds ")
+    assert "(the packed value -32768) at 20 of the 192 values checked, at 4 time steps (2000-05-15, " in said[0]
 
 
 def test_split_blocks_keep_each_file_s_packing(tmp_path, caplog, monkeypatch):
