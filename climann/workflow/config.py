@@ -727,6 +727,9 @@ def _convert(value: Any, annotation: Any, where: str) -> Any:
         if isinstance(value, str):
             value = [value]
         if isinstance(value, (list, tuple)):  # the command line's KEY=VALUE form
+            if not all(isinstance(item, str) for item in value):  # a TOML list of lists: not a table
+                raise ClimannError(f"{where} must be a table {{key = value}} (KEY=VALUE on the command line), "
+                                   f"got {value!r}")
             pairs = (_split_assignment(item, where) for item in value if str(item).strip())
             value = {key: _command_line_word(word, value_type) for key, word in pairs}
         if not isinstance(value, dict):

@@ -241,3 +241,18 @@ def test_a_toml_string_select_value_stays_a_string():
     select = build_config(tomllib.loads('[data]\nselect = {member = "001", realization = 2, level = "850"}')).data.select
     assert select == {"member": "001", "realization": 2, "level": "850"}
     assert type(select["realization"]) is int
+
+
+@pytest.mark.parametrize("assignment", ["data.split_years=[[2000, 2002], [2003, 2003], [2004, 2005]]",
+                                        "data.split_years=[2000,2002]"])
+def test_a_table_given_as_a_list_of_lists_or_numbers_is_refused_in_one_line(assignment):
+    """verify26b F2: ``split_years = [[2000, 2002], …]`` (a list, not a table of train/val/test)
+    in a file or with --set ended in 'unexpected error: AttributeError: 'list' object has no
+    attribute 'partition''; a list of KEY=VALUE strings (the command line's form) is still read."""
+    from climann.workflow.config import parse_assignments
+
+    with pytest.raises(ClimannError, match=r"^\[data\] split_years must be a table \{key = value\} \(KEY=VALUE on "
+                                           r"the command line\), got \["):
+        build_config(parse_assignments([assignment]))
+    years = build_config({"data": {"split_years": ["train=2000,2002", "val=2003,2003", "test=2004,2005"]}})
+    assert years.data.split_years == {"train": (2000, 2002), "val": (2003, 2003), "test": (2004, 2005)}
