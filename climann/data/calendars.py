@@ -12,7 +12,8 @@ nothing needs to be guessed; the calendar of the first file with more than one t
   §4.4.1: they differ only before the Gregorian reform): a file whose dates all lie from then
   on is relabelled in the series' calendar, its dates unchanged, with an INFO line in the run
   log (a warning per file, such as each ``cdo`` copy of a series, said only that nothing
-  needed doing, verify25 F3); the series' calendar is that of
+  needed doing, verify25 F3); so are ``standard`` and ``julian`` for dates before 1582-10-05
+  (the standard calendar is Julian until then: a paleo run's files); the series' calendar is that of
   the files reaching before the reform when they share one (a proleptic_gregorian past1000
   run beside a standard historical one), else the first series file's;
 - a file with a single time step whose variables are in no other file (an ERA5-style
@@ -91,6 +92,25 @@ def _file_calendar(path: Path, open_file: Callable[[Path], xr.Dataset]) -> _File
 
 def _after_reform(times: np.ndarray) -> bool:
     return all((t.year, t.month, t.day) >= GREGORIAN_REFORM for t in times)
+
+
+#: The last Julian day of the ``standard`` calendar is the day before this: ``standard`` and
+#: ``julian`` agree before it (CF-1.8 §4.4.1; 1582-10-05 … 10-14 do not exist in ``standard``).
+JULIAN_UNTIL = (1582, 10, 5)
+
+
+def _same_dates(calendar: str, other: str, times: np.ndarray) -> str | None:
+    """Why ``times`` of a file in ``calendar`` are the same instants in ``other`` (CF-1.8
+    §4.4.1): ``"agree from 1582-10-15 on"`` for ``standard`` and ``proleptic_gregorian`` when
+    all lie from the Gregorian reform on, ``"agree before 1582-10-05"`` for ``standard`` and
+    ``julian`` when all lie before it (verify26b F4: a paleo run's julian file beside a standard
+    one); None when they are not (relabelling would move them)."""
+    pair = {calendar, other}
+    if pair == _GREGORIAN and _after_reform(times):
+        return "agree from 1582-10-15 on"
+    if pair == {"standard", "julian"} and all((t.year, t.month, t.day) < JULIAN_UNTIL for t in times):
+        return "agree before 1582-10-05"
+    return None
 
 
 @dataclass(frozen=True)
@@ -216,12 +236,11 @@ def calendar_plan(files: Sequence[Path], open_file: Callable[[Path], xr.Dataset]
             )
         elif info.calendar == series.calendar:
             continue
-        elif {info.calendar, series.calendar} == _GREGORIAN and _after_reform(info.times):
+        elif agree := _same_dates(info.calendar, series.calendar, info.times):
             relabelled.add(os.path.realpath(info.path))
             _log.info(  # the same dates in either calendar: nothing to do, so the run log only (verify25 F3)
-                "%s uses the %s calendar and %s the %s calendar, which agree from 1582-10-15 on: its dates are "
-                "read in the %s calendar", info.name, info.calendar, series.name, series.calendar,
-                series.calendar,
+                "%s uses the %s calendar and %s the %s calendar, which %s: its dates are read in the %s calendar",
+                info.name, info.calendar, series.name, series.calendar, agree, series.calendar,
             )
         else:
             raise _refusal(series, info)
@@ -301,13 +320,14 @@ def blocks_in_one_calendar(parts: Sequence[xr.Dataset], names: Sequence[str], la
         info for info in dated if info.calendar == calendar and not _after_reform(info.times))
     others = [info for info in dated if info.calendar != calendar]
     unaligned = [(name, info) for name, info in zip(names, infos) if info is not None and info.calendar != calendar
-                 and ({info.calendar, calendar} != _GREGORIAN or not _after_reform(info.times))]
+                 and not _same_dates(info.calendar, calendar, info.times)]
     if unaligned:
         raise _blocks_refusal(series, dated, unaligned)
     for info in others:
         _log.info(  # the same dates in either calendar: the run log only, as for files (verify25 F3)
-            "%s uses the %s calendar and %s the %s calendar, which agree from 1582-10-15 on: its dates are read in "
-            "the %s calendar", info.name, info.calendar, series.name, series.calendar, series.calendar,
+            "%s uses the %s calendar and %s the %s calendar, which %s: its dates are read in the %s calendar",
+            info.name, info.calendar, series.name, series.calendar,
+            _same_dates(info.calendar, calendar, info.times), series.calendar,
         )
     return [part if info is None or info.calendar == calendar else in_calendar(part, calendar)
             for part, info in zip(parts, infos)]

@@ -68,6 +68,28 @@ def test_a_proleptic_series_before_1582_takes_a_standard_file_after_it_in_its_ow
     assert not _warnings(caplog)
 
 
+@pytest.mark.parametrize("calendars", [pytest.param(("julian", "standard"), id="julian-first"),
+                                       pytest.param(("standard", "julian"), id="standard-first")])
+def test_julian_and_standard_files_before_1582_combine_in_the_first_calendar(tmp_path, caplog, calendars):
+    """verify26b F4: a paleo run's tas in julian beside its pr in standard, 1000-1001, was refused
+    as 'cannot be aligned without a choice', though the standard calendar is Julian until
+    1582-10-04 (CF-1.8 §4.4.1): the stored numbers are the same; now one calendar, said in the log."""
+    full = grid_dataset(n_years=2)
+    for name, calendar in zip(("tas", "pred"), calendars):
+        _in_calendar(full[[name]], calendar, 1000).to_netcdf(tmp_path / f"{name}.nc")
+    with caplog.at_level(logging.INFO, logger="climann"):
+        combined = open_dataset([tmp_path / "tas.nc", tmp_path / "pred.nc"])
+    assert {t.calendar for t in combined["time"].values} == {calendars[0]}
+    # the same instants in both calendars, by cftime's own count of days
+    days = [cftime.date2num(t, "days since 0850-01-01", calendar=calendars[1]) for t in
+            monthly_times(2, calendars[1], 1000)]
+    assert [cftime.date2num(t, "days since 0850-01-01", calendar=calendars[0]) for t in combined["time"].values] == days
+    np.testing.assert_array_equal(combined["pred"].values, full["pred"].values)
+    assert any("agree before 1582-10-05" in message for message in _infos(caplog))
+    # the standard file's time units counting from before 1582 are warned about apart (time_units)
+    assert not [message for message in _warnings(caplog) if "julian calendar" in message]
+
+
 def test_two_files_reaching_before_1582_in_the_two_calendars_are_refused_without_align_on(tmp_path):
     full = grid_dataset(n_years=2)[["tas"]]
     for calendar, part, start in (("proleptic_gregorian", slice(0, 12), 1575), ("standard", slice(12, 24), 1576)):
@@ -125,6 +147,8 @@ def test_a_single_time_step_in_the_series_calendar_is_a_static_field(tmp_path, c
         pytest.param(("noleap", "standard"), (2000, 2000), False, id="noleap-and-standard-series"),
         pytest.param(("360_day", "noleap"), (2000, 2002), False, id="360-day-then-noleap"),
         pytest.param(("standard", "proleptic_gregorian"), (1500, 1502), False, id="gregorian-before-1582"),
+        pytest.param(("julian", "standard"), (1600, 1602), False, id="julian-after-1582"),
+        pytest.param(("julian", "proleptic_gregorian"), (1000, 1002), False, id="julian-and-proleptic"),
         pytest.param(("noleap", "standard"), (2000, 2000), True, id="one-step-files-of-one-variable"),
     ],
 )
