@@ -44,7 +44,7 @@ import xarray as xr
 from climann.data.fill_like import BlockReads, blocks_by_step, read_together, time_dimension
 from climann.data.nonnegative import cannot_be_negative
 from climann.data.shell import input_and_copy, ncatted_attribute, ncatted_command
-from climann.data.sources import variable_file, variable_where
+from climann.data.sources import as_file_stamps, variable_file, variable_where
 from climann.data.stored_values import FILL_ATTRIBUTES, unpacked
 
 __all__ = ["FILE_MARKS_KEY", "FileMarks", "FillAmongValues", "fill_among_values", "planned_fill_among_values",
@@ -104,7 +104,8 @@ def with_file_marks(combined: xr.Dataset, parts: Sequence[tuple[xr.Dataset, Path
                 stored = None if open_stored is None else functools.partial(
                     open_stored, Path(path), mask_and_scale=False, decode_times=False, chunks={})
                 records.append(FileMarks(str(path), names.get(str(name), str(name)), marks,
-                                         None if time is None else np.asarray(part[time].values), stored))
+                                         None if time is None else as_file_stamps(part[name], part[time].values),
+                                         stored))
         if records:
             recorded[name] = variable.variable.copy(deep=False)
             recorded[name].encoding = {**variable.encoding, FILE_MARKS_KEY: tuple(records)}
@@ -168,7 +169,8 @@ def _per_file(name: str, variable: xr.DataArray, time: str | None, missing: np.n
     """The :class:`FillAmongValues` of each file of ``variable`` from its counts by step."""
     found = []
     per_step = variable.size // max(len(missing), 1)
-    index = {} if time is None else {value: number for number, value in enumerate(variable[time].values.tolist())}
+    index = {} if time is None else {value: number for number, value in
+                                     enumerate(as_file_stamps(variable, variable[time].values).tolist())}
     for record in _file_marks(name, variable):
         steps = np.ones(len(missing), dtype=bool)
         if record.times is not None and time is not None:

@@ -57,7 +57,7 @@ import xarray as xr
 
 from climann.data.file_encodings import CONVERSIONS_KEY, as_stored_in, converted_forms, file_encodings
 from climann.data.shell import input_and_copy, ncatted_attribute, ncatted_command, ncatted_number, ncatted_type
-from climann.data.sources import files_at, files_text
+from climann.data.sources import as_file_stamps, files_at, files_text
 from climann.data.stored_values import FILL_ATTRIBUTES, exact_cast, read_type, unpacked
 from climann.errors import ClimannError
 
@@ -223,7 +223,8 @@ def _stored_as(variable: xr.DataArray, value: FillLike) -> xr.DataArray:
 
 
 def _in_files(variable: xr.DataArray, value: FillLike, times: np.ndarray) -> np.ndarray:
-    """Which of ``times`` (the variable's steps) are those of the files of ``value``: all for every file's."""
+    """Which of ``times`` (the variable's steps as its files stamp them,
+    :func:`~climann.data.sources.as_file_stamps`) are those of the files of ``value``: all for every file's."""
     if value.files is None:
         return np.ones(len(times), dtype=bool)
     record = next(record for record in file_encodings(variable) if record.files == value.files)
@@ -477,7 +478,7 @@ def planned_fill_like_counts(
             for value, by_step in zip(values, counted, strict=True):
                 size = int(dataset[name].size)
                 if time is not None:  # another file's values are data: its steps are not counted
-                    own = _in_files(dataset[name], value, times)
+                    own = _in_files(dataset[name], value, as_file_stamps(dataset[name], times))
                     by_step, size = by_step * own, size // max(len(times), 1) * int(own.sum())
                 if int(by_step.sum()):
                     steps = times[np.flatnonzero(by_step)] if time is not None else np.array([])

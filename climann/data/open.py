@@ -64,7 +64,7 @@ from climann.data.repeated_cells import each_place_once, grid_of_each_place_once
 from climann.data.repeated_dimensions import XARRAY_WARNING, without_repeated_dimensions
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes, with_scalar_time_as_axis
 from climann.data.shell import input_and_copy, ncatted_attribute
-from climann.data.sources import SOURCE_TIMES_KEY, source_files, with_source_files
+from climann.data.sources import SOURCE_TIMES_KEY, as_file_stamps, source_files, with_source_files
 from climann.data.stations import check_times_shared_by_stations, with_station_chosen, with_station_rows
 from climann.data.undated_files import scalar_time_on_dimension_message, undated_files_message
 from climann.data.series_files import check_series_file
@@ -514,7 +514,7 @@ _MASK_RECORD_KEYS = (BELOW_ABSOLUTE_ZERO_KEY, OUTSIDE_VALID_RANGE_KEY)
 def _steps_of(variable: xr.DataArray) -> np.ndarray:
     """The time steps (coordinate values) of one file's variable; none for a static field."""
     time = time_dimension(variable)
-    return np.asarray(variable[time].values) if time is not None else np.array([])
+    return as_file_stamps(variable, variable[time].values) if time is not None else np.array([])
 
 
 def _names_in_file(renames: FileRenames, path: Path) -> dict[str, str]:

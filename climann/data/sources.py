@@ -18,6 +18,8 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from climann.data.coords import FILE_TIME_COORDINATE
+
 #: The key, in a data variable's ``encoding``, of the files it was read from (paths as given
 #: to :func:`climann.data.open.open_dataset`, in their order).
 SOURCE_FILES_KEY = "climann_source_files"
@@ -58,6 +60,22 @@ def with_source_files(dataset: xr.Dataset, holders: Mapping[str, Sequence[str | 
     return dataset.assign(recorded) if recorded else dataset
 
 
+def as_file_stamps(variable: xr.DataArray, times: np.ndarray) -> np.ndarray:
+    """``times`` (values of the variable's time coordinate) as its files stamp them: where the
+    steps were dated by the middles of their CF time cells (:mod:`climann.data.time_cells`),
+    the files' own stamps kept in :data:`~climann.data.coords.FILE_TIME_COORDINATE`, in the
+    coordinate's order; else ``times`` themselves. What each file holds is recorded by its
+    stamps (:data:`SOURCE_TIMES_KEY`, the records of :mod:`climann.data.file_encodings`), so a
+    step of the combined data is matched to its file by these (verify26 G1: a series with
+    ``time_bnds`` matched none, and no file's unmarked fill values were looked for)."""
+    times = np.asarray(times)
+    if FILE_TIME_COORDINATE not in variable.coords or variable[FILE_TIME_COORDINATE].ndim != 1:
+        return times
+    stamps = variable[FILE_TIME_COORDINATE]
+    coordinate = np.asarray(variable[stamps.dims[0]].values)
+    return np.asarray(stamps.values)[np.isin(coordinate, times)]
+
+
 def files_at(variable: xr.DataArray, times: np.ndarray) -> tuple[str, ...]:
     """The files of ``variable`` that hold any of the time steps ``times`` (coordinate values),
     for a message about values found there: of a series combined from an old packed file and
@@ -67,7 +85,8 @@ def files_at(variable: xr.DataArray, times: np.ndarray) -> tuple[str, ...]:
     steps = variable.encoding.get(SOURCE_TIMES_KEY)
     if steps is None or len(steps) != len(files) or not len(times):
         return files
-    holding = tuple(file for file, held in zip(files, steps) if np.isin(np.asarray(held), np.asarray(times)).any())
+    stamps = as_file_stamps(variable, times)
+    holding = tuple(file for file, held in zip(files, steps) if np.isin(np.asarray(held), stamps).any())
     return holding or files
 
 

@@ -358,6 +358,36 @@ def test_a_file_s_conversion_is_kept_when_the_series_is_converted_again(tmp_path
     assert "(the packed value -32768) at 20 of the 192 values checked, at 4 time steps (2000-05-15, " in said[0]
 
 
+def _with_time_bounds(path):
+    """The file at ``path`` rewritten with monthly-like CF time cells (``time_bnds``, 30 days from
+    15 days before each stamp): its steps are then dated by the cells' middles, the stamps kept."""
+    with xr.open_dataset(path, decode_cf=False) as opened:
+        dataset = opened.load()
+    stamps = dataset["time"].values
+    dataset["time_bnds"] = (("time", "nv"), np.stack([stamps - 15.0, stamps + 15.0], axis=1),
+                            {"units": dataset["time"].attrs["units"]})
+    # stamped at the start of each cell, as many CMIP files
+    dataset = dataset.assign_coords(time=("time", stamps - 15.0, {**dataset["time"].attrs, "bounds": "time_bnds"}))
+    dataset.to_netcdf(path, mode="w")
+    return path
+
+
+def test_a_packed_file_after_a_float_file_is_checked_when_the_time_has_bounds(tmp_path, caplog, monkeypatch):
+    """verify26 G1: with CF time bounds the steps are dated by their cells' middles after the
+    files are combined, while each file's steps were recorded as stamped: no step matched its
+    file, and no file's unmarked fill value was looked for (-32768 and 1e20 trained on and scored
+    without a word, test MSE 1.2e29). The packed file's 20 values are found, named with its file."""
+    monkeypatch.chdir(tmp_path)
+    first = _with_time_bounds(_write_float(tmp_path / "a.nc", first_day=15.0))
+    packed = _with_time_bounds(_write_short(tmp_path / "b.nc", packed=True, fill=-32768, first_day=135.0))
+    dataset = open_dataset([first, packed])
+    assert "climann_file_stamp" in dataset.coords  # dated by the cells' middles, as in the report
+    said = _warnings(caplog, dataset, ["tas"], where="a.nc, b.nc", file=None)
+    assert len(said) == 1 and said[0].startswith(f"'tas' in b.nc holds {_short_lowest(0.01, 280.0):g} (the packed "
+                                                 "value -32768) at 20 of the 192 values checked")
+    assert said[0].endswith("ncatted -a _FillValue,tas,o,s,-32768 b.nc b_fixed.nc")
+
+
 def test_split_blocks_keep_each_file_s_packing(tmp_path, caplog, monkeypatch):
     """Split blocks (``--split-files``) combined as datasets: the val block's packed file is
     checked with its own packing, not the float train block's the combination keeps."""
