@@ -316,3 +316,32 @@ def test_one_file_per_member_is_refused_as_members_with_a_join_that_works(tmp_pa
     selected = select_values(open_dataset([joined]), {axis: 3})
     np.testing.assert_allclose(selected["tas"].squeeze().values, values[2], rtol=1e-6)
     np.testing.assert_allclose(open_dataset([files[1]])["tas"].squeeze().values, values[1], rtol=1e-6)
+
+
+@pytest.mark.parametrize("static", [pytest.param(False, id="series"), pytest.param(True, id="static-field")])
+def test_a_corrected_copy_beside_its_original_is_refused_saying_to_give_the_copy_instead(tmp_path, monkeypatch,
+                                                                                         static):
+    """verify26 G2, verify26b F1: the ncatted a warning or refusal advises writes X_fixed.nc
+    beside X.nc, and the same --data glob then takes both: the refusal offered a rename, which
+    trains on the original and its copy together (and for a static field, dating both with
+    ncap2). It now says the copy is named after the original and to give it instead; followed,
+    the copy's values are read."""
+    monkeypatch.chdir(tmp_path)
+    dataset = grid_dataset(n_years=2)
+    name = "static" if static else "tas"
+    dataset[["tas", "pred", "static"]].to_netcdf(tmp_path / "data_2000.nc")
+    fixed = dataset[["tas", "pred", "static"]].copy(deep=True)  # ncatted copies the whole file
+    fixed[name] = fixed[name].where(fixed[name] > fixed[name].min())  # a fill value marked missing
+    fixed.to_netcdf(tmp_path / "data_2000_fixed.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset(sorted(tmp_path.glob("*.nc")))
+    message = str(error.value)
+    assert message.startswith(f"'{name}' is in both data_2000.nc and data_2000_fixed.nc")
+    assert message.endswith("data_2000_fixed.nc is named as a copy of data_2000.nc (such as the corrected copy a "
+                            "command climann advised writes beside it): give the copy in place of the original: move "
+                            "'data_2000.nc' out of the folder, or give --data files that leave it out")
+    assert "rename" not in message
+    (tmp_path / "originals").mkdir()
+    (tmp_path / "data_2000.nc").rename(tmp_path / "originals" / "data_2000.nc")  # the advice, followed
+    read = open_dataset(sorted(tmp_path.glob("*.nc")))
+    assert int(read[name].isnull().sum()) == int((dataset[name] == dataset[name].min()).sum()) > 0
