@@ -49,7 +49,7 @@ import xarray as xr
 from climann.data.coords import time_coordinate
 from climann.data.members import member_values
 from climann.data.notes import note_once
-from climann.data.shell import working_path
+from climann.data.shell import copy_in_place_advice, original_and_copy, working_path
 from climann.data.unit_text import after_number
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
@@ -218,17 +218,9 @@ def _difference_text(first: xr.DataArray, largest: float) -> str:
 
 def _refusal(name: str, first: Path, second: Path, kind: str, *, static: bool = False) -> ClimannError:
     where = "" if static else " at the same times"
-    original, copy = sorted((first, second), key=lambda path: len(path.stem))
-    if copy.parent == original.parent and copy.stem.startswith(f"{original.stem}_"):
-        # the corrected copy that climann's advice writes beside its file (X_fixed.nc), matched by
-        # the same --data as the original (verify26 G2, verify26b F1): both read, and a rename
-        # would train on the two
-        return ClimannError(
-            f"'{name}' is in both {original.name} and {copy.name}{where}: {kind}; {copy.name} is named as a copy of "
-            f"{original.name} (such as the corrected copy a command climann advised writes beside it): give the "
-            f"copy in place of the original: move {working_path(original)!r} out of the folder, or give --data "
-            "files that leave it out"
-        )
+    if (pair := original_and_copy(first, second)) is not None:  # both read, and a rename would train on the two
+        return ClimannError(f"'{name}' is in both {pair[0].name} and {pair[1].name}{where}: {kind}; "
+                            f"{copy_in_place_advice(*pair)}")
     return ClimannError(
         f"'{name}' is in both {first.name} and {second.name}{where}: {kind}; climann uses one "
         f"{'field' if static else 'series'} of each variable: leave the one not wanted out of the files given, "

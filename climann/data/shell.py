@@ -175,6 +175,25 @@ def beside(path: str | os.PathLike, suffix: str = "fixed", extension: str = ".nc
     return shown_path(copy_path(path, suffix, extension))
 
 
+def original_and_copy(first: Path, second: Path) -> tuple[Path, Path] | None:
+    """The two files as (original, copy) when one is named as a copy of the other in its folder
+    (``X_fixed.nc`` beside ``X.nc``, as :func:`copy_path` names the corrected copy a command
+    climann advises writes): a ``--data`` that took the original takes the copy too; None otherwise."""
+    original, copy = sorted((Path(first), Path(second)), key=lambda path: len(path.stem))
+    if copy.parent == original.parent and copy.stem.startswith(f"{original.stem}_"):
+        return original, copy
+    return None
+
+
+def copy_in_place_advice(original: Path, copy: Path) -> str:
+    """The way out when a file and its copy (:func:`original_and_copy`) are both given: the copy
+    in place of the original (verify26 G2, verify26b F1: the ways out offered before, a rename
+    or a date for each, read both)."""
+    return (f"{copy.name} is named as a copy of {original.name} (such as the corrected copy a command climann "
+            f"advised writes beside it): give the copy in place of the original: move {working_path(original)!r} "
+            "out of the folder, or give --data files that leave it out")
+
+
 def input_and_copy(path: str | os.PathLike, suffix: str = "fixed") -> str:
     """The two file arguments of a command that writes a corrected copy of ``path`` beside it:
     ``'my data/iri.nc' 'my data/iri_fixed.nc'``."""

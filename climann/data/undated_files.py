@@ -32,7 +32,7 @@ import xarray as xr
 
 from climann.data.handles import shared_manager
 from climann.data.members import MEMBER_NAMES, MEMBER_STANDARD_NAME
-from climann.data.shell import copy_path, input_and_copy, working_path
+from climann.data.shell import copy_in_place_advice, copy_path, input_and_copy, original_and_copy, working_path
 
 __all__ = ["joined_files_pattern", "undated_files_message", "scalar_time_on_dimension_message"]
 
@@ -69,6 +69,9 @@ def undated_files_message(name: str, first: tuple[Path, xr.Dataset], second: tup
     (one_path, one), (other_path, other) = first, second
     if has_time(one) or has_time(other):
         return None
+    if (pair := original_and_copy(one_path, other_path)) is not None:  # not two dates: the copy in its place
+        return (f"'{name}' is in both {pair[0].name} and {pair[1].name}, and neither has a time coordinate; "
+                f"{copy_in_place_advice(*pair)}")
     start = str(other.attrs.get("time_coverage_start", ""))
     date = start[:10] if re.match(r"\d{4}-\d{2}-\d{2}", start) else "YYYY-MM-DD"
     said = (f" (the period only in the global attribute time_coverage_start, {start} in the second)"

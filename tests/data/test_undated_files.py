@@ -155,3 +155,24 @@ def test_ncecat_of_member_files_is_refused_as_members_with_ways_out_that_work(tm
     exec(message.split("in Python: ")[1])  # noqa: S102 — the advice is run as the user would run it
     by_number = select_values(open_dataset([tmp_path / "ens_members.nc"]), {"realization": 3})
     np.testing.assert_array_equal(by_number["tas"].squeeze().values, maps[2])
+
+
+def test_a_corrected_copy_of_a_static_file_beside_it_is_refused_saying_to_give_the_copy_instead(tmp_path, monkeypatch):
+    """verify26b F1: sftlf_fx_X.nc and the sftlf_fx_X_fixed.nc an advised ncatted wrote beside it,
+    both taken by one --data: told to date each file (two copies of one static field have no
+    dates) or to rename one (which trains on the uncorrected original). Now: the copy in place of
+    the original; followed, the copy's values are read."""
+    monkeypatch.chdir(tmp_path)
+    values = np.array([[0.0, 50.0, 100.0], [1e20, 20.0, 80.0]])
+    _map(tmp_path / "sftlf_fx_X.nc", 1, values)
+    _map(tmp_path / "sftlf_fx_X_fixed.nc", 1, np.where(values > 100, np.nan, values))
+    with pytest.raises(ClimannError) as refusal:
+        open_dataset(sorted(tmp_path.glob("*.nc")))
+    assert str(refusal.value) == (
+        "'sst' is in both sftlf_fx_X.nc and sftlf_fx_X_fixed.nc, and neither has a time coordinate; "
+        "sftlf_fx_X_fixed.nc is named as a copy of sftlf_fx_X.nc (such as the corrected copy a command climann "
+        "advised writes beside it): give the copy in place of the original: move 'sftlf_fx_X.nc' out of the "
+        "folder, or give --data files that leave it out")
+    (tmp_path / "sftlf_fx_X.nc").unlink()  # moved out, as advised
+    read = open_dataset(sorted(tmp_path.glob("*.nc")))
+    assert int(read["sst"].isnull().sum()) == 1
