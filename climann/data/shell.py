@@ -175,12 +175,19 @@ def beside(path: str | os.PathLike, suffix: str = "fixed", extension: str = ".nc
     return shown_path(copy_path(path, suffix, extension))
 
 
+#: The suffixes of the copies climann's advice writes beside a file (:func:`copy_path`):
+#: ``X_fixed.nc``, ``X_restamped.nc`` ….
+ADVISED_COPY_SUFFIXES = ("fixed", "restamped", "remapped", "dated", "renamed", "selected", "codes", "members")
+
+
 def original_and_copy(first: Path, second: Path) -> tuple[Path, Path] | None:
-    """The two files as (original, copy) when one is named as a copy of the other in its folder
-    (``X_fixed.nc`` beside ``X.nc``, as :func:`copy_path` names the corrected copy a command
-    climann advises writes): a ``--data`` that took the original takes the copy too; None otherwise."""
+    """The two files as (original, copy) when one is named as the copy of the other that a
+    command climann advises writes beside it (``X_fixed.nc`` beside ``X.nc``:
+    :data:`ADVISED_COPY_SUFFIXES`), so that a ``--data`` that took the original takes the copy
+    too; None otherwise (``tas_ssp585.nc`` beside ``tas.nc`` is no such copy)."""
     original, copy = sorted((Path(first), Path(second)), key=lambda path: len(path.stem))
-    if copy.parent == original.parent and copy.stem.startswith(f"{original.stem}_"):
+    if copy.parent == original.parent and copy.stem in {f"{original.stem}_{suffix}"
+                                                        for suffix in ADVISED_COPY_SUFFIXES}:
         return original, copy
     return None
 

@@ -26,6 +26,7 @@ from climann.data.shell import (
     ncatted_command,
     ncatted_number,
     ncrename_variable,
+    original_and_copy,
     shown_path,
     source_and_copy,
     wrapped_lines,
@@ -385,3 +386,14 @@ def test_a_numbered_file_with_no_original_beside_it_adds_nothing(tmp_path, monke
     monkeypatch.chdir(tmp_path)
     (tmp_path / "run_fixed.nc").write_bytes(b"")  # not a copy of anything here
     assert earlier_copy_note("cdo -f nc4 copy in.nc run_fixed_2.nc") == ""
+
+
+def test_a_copy_is_one_named_as_climann_s_advice_names_it_beside_its_original(tmp_path):
+    """The copy an advised command writes (X_fixed.nc, X_restamped.nc) beside X.nc, in either
+    order; not another file whose name starts alike (tas_ssp585.nc beside tas.nc: two scenarios),
+    nor a copy in another folder (the with_bounds/ folder's, given in place of the originals)."""
+    original = tmp_path / "sftlf_fx_X.nc"
+    assert original_and_copy(tmp_path / "sftlf_fx_X_fixed.nc", original) == (original, tmp_path / "sftlf_fx_X_fixed.nc")
+    assert original_and_copy(original, tmp_path / "sftlf_fx_X_restamped.nc")[1].name == "sftlf_fx_X_restamped.nc"
+    assert original_and_copy(tmp_path / "tas.nc", tmp_path / "tas_ssp585.nc") is None
+    assert original_and_copy(original, tmp_path / "fixed" / "sftlf_fx_X_fixed.nc") is None
