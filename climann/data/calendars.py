@@ -45,7 +45,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from climann.data.coords import find_coordinate
+from climann.data.coords import FILE_TIME_COORDINATE, find_coordinate
 from climann.data.time_axis import date_text
 from climann.data.time_overlap import file_times
 from climann.errors import ClimannError
@@ -154,7 +154,12 @@ def in_calendar(dataset: xr.Dataset, calendar: str) -> xr.Dataset:
     changed = {time: (dataset[time].dims, relabel(dataset[time].values), dataset[time].attrs)}
     if bounds in dataset.variables:
         changed[bounds] = (dataset[bounds].dims, relabel(dataset[bounds].values), dataset[bounds].attrs)
-    result = dataset.assign_coords({time: changed[time]}).assign({k: v for k, v in changed.items() if k != time})
+    stamps = {}
+    if FILE_TIME_COORDINATE in dataset.coords:  # the files' own stamps of steps dated by their cells (verify27 F2)
+        stamp = dataset[FILE_TIME_COORDINATE]
+        stamps[FILE_TIME_COORDINATE] = (stamp.dims, relabel(stamp.values), stamp.attrs)
+    result = dataset.assign_coords({time: changed[time], **stamps}).assign(
+        {k: v for k, v in changed.items() if k != time})
     result[time].encoding = {**dataset[time].encoding, "calendar": calendar}
     return result
 

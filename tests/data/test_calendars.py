@@ -212,6 +212,12 @@ def test_split_blocks_in_standard_and_proleptic_gregorian_after_1582_are_read_in
     if bounds:
         assert {t.calendar for t in combined["time_bnds"].values.ravel()} == {first}
         assert [(t.year, t.month, t.day) for t in combined["time_bnds"].values[-1]] == [(2002, 12, 1), (2003, 1, 1)]
+        # the files' own stamps too, written back to predictions.nc: in mixed calendars, writing it
+        # failed after training (verify27 F2)
+        stamps = combined["climann_file_stamp"].values
+        assert {t.calendar for t in stamps} == {first}
+        assert [(t.year, t.month, t.day) for t in stamps] == [(t.year, t.month, t.day) for block in written
+                                                              for t in block["time"].values]
     relabelled = [(name, calendar) for name, calendar in zip(("val", "test"), calendars[1:])
                   if {"gregorian": "standard"}.get(calendar, calendar) != first]
     assert not _warnings(caplog)
