@@ -44,6 +44,10 @@ FRACTION_STANDARD_NAMES = {"land": "land_area_fraction", "sea": "sea_area_fracti
 #: The CMIP6 variable of each fraction, named in the advice when the data lack it.
 CMIP_FRACTION_NAMES = {"land": "sftlf", "sea": "sftof"}
 
+#: The CMIP6 table of each fraction, the second part of its file's name (CMIP6 data request:
+#: ``sftlf`` in table ``fx``, ``sftof`` in the ocean's ``Ofx``: ``sftof_Ofx_….nc``).
+CMIP_FRACTION_TABLES = {"land": "fx", "sea": "Ofx"}
+
 #: The key of a time coordinate's ``encoding`` saying that the run weighs whole cells
 #: (``[data] weigh_by_area_fraction = false``, runs trained before 4 December 2026).
 WHOLE_CELL_WEIGHTS_KEY = "climann_whole_cell_weights"
@@ -230,15 +234,15 @@ def _whole_cells_note(target: str, surface: str, *, run_weighted_by: str | None 
     """The warning that the scores weigh whole cells although the target is a mean over part of
     each: stronger when the run scoring these data weighed its own scores by the fraction
     (``run_weighted_by``, its ``metrics.json`` ``weighted_by``)."""
-    cmip = CMIP_FRACTION_NAMES[surface]
+    cmip = f"{CMIP_FRACTION_NAMES[surface]}_{CMIP_FRACTION_TABLES[surface]}"
     fraction = FRACTION_STANDARD_NAMES[surface]
     said = (f"'{target}' is a mean where {surface} (its cell_methods) but the data hold no {fraction}: the scores "
             f"weigh whole cells by their area")
     if run_weighted_by and fraction in run_weighted_by:
         said += (f", NOT as the run's own scores (weighted by {run_weighted_by}): they are not comparable with "
-                 f"them; give the fraction's file with the data (CMIP6: --data {cmip}_fx_….nc) to score as the "
+                 f"them; give the fraction's file with the data (CMIP6: --data {cmip}_….nc) to score as the "
                  "run did")
         return said
     return (f"{said}; to weigh by {surface} area (cell area × {surface} fraction), give the fraction's file with "
-            f"the data (CMIP6: --data {cmip}_fx_….nc), or, to train weighing whole cells without this warning, set "
+            f"the data (CMIP6: --data {cmip}_….nc), or, to train weighing whole cells without this warning, set "
             "[data] weigh_by_area_fraction = false")

@@ -99,7 +99,7 @@ def test_a_target_over_whole_cells_or_without_its_fraction_weighs_whole_cells(ch
     assert layout.area_fraction is None
     said = ("'mrso' is a mean where sea (its cell_methods) but the data hold no sea_area_fraction: the scores weigh "
             "whole cells by their area; to weigh by sea area (cell area × sea fraction), give the fraction's file "
-            "with the data (CMIP6: --data sftof_fx_….nc)")
+            "with the data (CMIP6: --data sftof_Ofx_….nc)")  # verify26b F5: table Ofx
     assert (said in caplog.text) == ("where sea" in change["cell_methods"])
 
 
