@@ -27,7 +27,7 @@ from climann.data.fill_like import USUAL_FILL_VALUES, fill_like_values, marking_
 from climann.data.grids import STAND_IN_TARGET
 from climann.data.layout import Coordinate
 from climann.data.notes import note_once
-from climann.data.shell import input_and_copy, ncatted_attribute, ncatted_command
+from climann.data.shell import in_place_note, input_and_copy, ncatted_attribute, ncatted_command
 from climann.data.sources import variable_file, variable_where
 from climann.data.units import conversion, is_fraction_word
 from climann.errors import ClimannError
@@ -43,6 +43,10 @@ FRACTION_STANDARD_NAMES = {"land": "land_area_fraction", "sea": "sea_area_fracti
 
 #: The CMIP6 variable of each fraction, named in the advice when the data lack it.
 CMIP_FRACTION_NAMES = {"land": "sftlf", "sea": "sftof"}
+
+#: The CMIP6 table of each fraction, the second part of its file's name (CMIP6 data request:
+#: ``sftlf`` in table ``fx``, ``sftof`` in the ocean's ``Ofx``: ``sftof_Ofx_….nc``).
+CMIP_FRACTION_TABLES = {"land": "fx", "sea": "Ofx"}
 
 #: The key of a time coordinate's ``encoding`` saying that the run weighs whole cells
 #: (``[data] weigh_by_area_fraction = false``, runs trained before 4 December 2026).
@@ -199,7 +203,8 @@ def _units_way_out(name: str, files: str, held: np.ndarray) -> str:
         choices = choices[:1] if high <= 1 else choices[1:]
     said = " or ".join(f"'{units}' for values {span} (ncatted {ncatted_attribute('units', name, 'o', 'c', units)} "
                        f"{files})" for units, span in choices)
-    return f"set its units to {said}, or weigh whole cells: [data] weigh_by_area_fraction = false"
+    return (f"set its units to {said}{in_place_note(files)}, or weigh whole cells: [data] weigh_by_area_fraction "
+            "= false")
 
 
 def _fill_like_refusal(variable: xr.DataArray, name: str, where: str, files: str) -> str | None:
@@ -217,7 +222,8 @@ def _fill_like_refusal(variable: xr.DataArray, name: str, where: str, files: str
     shown = f"{float(value.decoded[0]):g}" + (f" ({USUAL_FILL_VALUES[value.shown]})" if value.shown in USUAL_FILL_VALUES
                                                and not (value.default_of or value.extreme_of) else "")
     fix = marking_fix(name, variable, float(value.decoded[0]))
-    command = f": mark it missing (a missing fraction weighs 0): {ncatted_command([fix], files)}" if fix else ""
+    command = f": mark it missing (a missing fraction weighs 0): {ncatted_command([fix], files)}" \
+        f"{in_place_note(files)}" if fix else ""
     return (f"'{name}' (a {variable.attrs.get('standard_name')}) in {where} holds {shown} at {count} of its "
             f"{stored.size} cells, a fill value that no _FillValue or missing_value of it marks as missing, and no "
             f"fraction"
@@ -228,15 +234,15 @@ def _whole_cells_note(target: str, surface: str, *, run_weighted_by: str | None 
     """The warning that the scores weigh whole cells although the target is a mean over part of
     each: stronger when the run scoring these data weighed its own scores by the fraction
     (``run_weighted_by``, its ``metrics.json`` ``weighted_by``)."""
-    cmip = CMIP_FRACTION_NAMES[surface]
+    cmip = f"{CMIP_FRACTION_NAMES[surface]}_{CMIP_FRACTION_TABLES[surface]}"
     fraction = FRACTION_STANDARD_NAMES[surface]
     said = (f"'{target}' is a mean where {surface} (its cell_methods) but the data hold no {fraction}: the scores "
             f"weigh whole cells by their area")
     if run_weighted_by and fraction in run_weighted_by:
         said += (f", NOT as the run's own scores (weighted by {run_weighted_by}): they are not comparable with "
-                 f"them; give the fraction's file with the data (CMIP6: --data {cmip}_fx_….nc) to score as the "
+                 f"them; give the fraction's file with the data (CMIP6: --data {cmip}_….nc) to score as the "
                  "run did")
         return said
     return (f"{said}; to weigh by {surface} area (cell area × {surface} fraction), give the fraction's file with "
-            f"the data (CMIP6: --data {cmip}_fx_….nc), or, to train weighing whole cells without this warning, set "
+            f"the data (CMIP6: --data {cmip}_….nc), or, to train weighing whole cells without this warning, set "
             "[data] weigh_by_area_fraction = false")

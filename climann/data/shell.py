@@ -207,6 +207,26 @@ def input_and_copy(path: str | os.PathLike, suffix: str = "fixed") -> str:
     return f"{shown_path(path)} {beside(path, suffix)}"
 
 
+def in_place_note(files: str) -> str:
+    """Words to put after a command that writes a corrected copy beside its input (``files``,
+    ``IN OUT`` as :func:`input_and_copy` gives them): `` (then give 'd/iri_fixed.nc' in place
+    of 'd/iri.nc' in --data: a glob over their folder takes both, and two files of one
+    variable are refused)``; ``""`` for placeholders (``IN.nc OUT.nc``), which name no file.
+
+    Examples
+    --------
+    >>> in_place_note("d/sftlf.nc d/sftlf_fixed.nc")
+    ' (then give d/sftlf_fixed.nc in place of d/sftlf.nc in --data: a glob over their folder takes both, \
+and two files of one variable are refused)'
+    """
+    words = shlex.split(files)
+    if len(words) != 2 or words in (["IN.nc", "OUT.nc"], ["FILE.nc", "FILE_fixed.nc"]):
+        return ""
+    original, copy = (shlex.quote(word) for word in words)
+    return (f" (then give {copy} in place of {original} in --data: a glob over their folder takes both, and two "
+            f"files of one variable are refused)")
+
+
 def source_and_copy(*objects: object, suffix: str = "fixed") -> str:
     """The two file arguments of a command that writes a corrected copy of the file the first
     of ``objects`` (xarray datasets or variables) that says so was read from (xarray's

@@ -27,6 +27,7 @@ steps.
 from __future__ import annotations
 
 import datetime
+import os
 import shlex
 from collections.abc import Sequence
 from pathlib import Path
@@ -149,7 +150,8 @@ def first_instant_text(frequency: str) -> str:
     return _PERIODS[frequency][1]
 
 
-def bounds_advice(files: str | Path | Sequence[str | Path], frequency: str) -> str:
+def bounds_advice(files: str | Path | Sequence[str | Path], frequency: str, *,
+                  given: Sequence[str | Path] = ()) -> str:
     """The way out for files stamped on their periods' first instants without bounds: "give
     FILE time bounds in a new folder: if each value is of the month beginning at its stamp
     `mkdir -p with_bounds && cdo settbounds,month IN with_bounds/IN`, if of the month ending
@@ -160,7 +162,10 @@ def bounds_advice(files: str | Path | Sequence[str | Path], frequency: str) -> s
     F2). The copies keep their files' names in a new folder beside them
     (:func:`climann.data.shell.new_folder`), one per folder of the files, and the ``--data``
     that takes them is given: copies beside the originals were taken with them by the same
-    ``--data`` glob and met the same refusal (verify25 F3)."""
+    ``--data`` glob and met the same refusal (verify25 F3). That ``--data`` names too the other
+    files of ``given`` (every file read: a glob over the folder took the other variables'
+    files with the originals), one ``--data`` each, so that given in place of the user's it
+    reads all that was read, the copies in place of their originals (verify26b F3)."""
     period, _, back = _PERIODS[frequency]
     files = [files] if isinstance(files, (str, Path)) else list(dict.fromkeys(files))
     folders = {Path(str(file)).parent: new_folder(Path(str(file)).parent, _COPIES_FOLDER) for file in files}
@@ -170,31 +175,43 @@ def bounds_advice(files: str | Path | Sequence[str | Path], frequency: str) -> s
         return " && ".join(_copies_command(operators, folder, own) for folder, own in held.items())
 
     one = len(files) == 1
+    copied = {Path(os.path.abspath(str(file))) for file in files}
+    kept = "".join(f"--data {shown_path(file)} " for file in dict.fromkeys(given)
+                   if Path(os.path.abspath(str(file))) not in copied)
     subject, copies = (Path(str(files[0])).name, "a copy") if one else (f"the {len(files)} files", "copies")
+    replaced = (f"the --data given, the cop{'y' if one else 'ies'} in place of the original{'' if one else 's'}"
+                if kept else "it" if one else "them")
     return (f"give {subject} time bounds in {copies} in a new folder: if each value is of the {period} beginning at "
             f"its stamp `{command(f'settbounds,{period}')}`, if of the {period} ending there "
-            f"`{command(f'-settbounds,{period} -shifttime,{back}')}`; then give "
+            f"`{command(f'-settbounds,{period} -shifttime,{back}')}`; then give {kept}"
             f"{' '.join(f'--data {_copies_data(folder, own)}' for folder, own in held.items())} in place of "
-            f"{'it' if one else 'them'} (a --data that still takes the original{'' if one else 's'}, as a glob over "
-            f"{'its' if one else 'their'} folder does, meets this refusal again){_earlier_copies_note(held)}")
+            f"{replaced} (a --data that still takes the original{'' if one else 's'}, as a glob over "
+            f"{'its' if one else 'their'} folder does, meets this refusal again){_earlier_copies_note(held, kept)}")
 
 
-def _earlier_copies_note(held: dict[Path, list[str | Path]]) -> str:
+def _earlier_copies_note(held: dict[Path, list[str | Path]], kept: str = "") -> str:
     """Words for the folders taken before each new one (``with_bounds`` when ``held``, the new
     folder of each folder's files, names ``with_bounds_2``) that hold a file of each name of its
-    files: most likely the copies written before, with the originals given to climann again."""
+    files: most likely the copies written before, with the originals given to climann again;
+    every such folder is named (``with_bounds`` and ``with_bounds_2``: the copies of both
+    readings, verify26b F5), with ``kept``, the ``--data`` of the other files, before them."""
     earlier = []
     for folder, own in held.items():
         number = int(folder.name.rpartition("_")[2]) if folder.name != _COPIES_FOLDER else 1
         taken = [folder.with_name(_COPIES_FOLDER),
                  *(folder.with_name(f"{_COPIES_FOLDER}_{n}") for n in range(2, number))]
-        holding = [each for each in taken if all((each / Path(str(file)).name).is_file() for file in own)]
-        earlier += [(holding[-1], own)] if holding else []
+        earlier += [(each, own) for each in taken if all((each / Path(str(file)).name).is_file() for file in own)]
     if not earlier:
         return ""
-    data = " ".join(f"--data {_copies_data(folder, own)}" for folder, own in earlier)
-    return (f"; {', '.join(shown_path(folder) for folder, _ in earlier)} already hold{'s' if len(earlier) == 1 else ''}"
-            f" files of these names, perhaps the copies written before: if so, give {data} in place of the originals")
+    folders = [shown_path(folder) for folder, _ in earlier]
+    said = folders[0] if len(folders) == 1 else f"{', '.join(folders[:-1])} and {folders[-1]}"
+    if len(earlier) == len(held):
+        data = kept + " ".join(f"--data {_copies_data(folder, own)}" for folder, own in earlier)
+        return (f"; {said} already hold{'s' if len(earlier) == 1 else ''} files of these names, perhaps the copies "
+                f"written before: if so, give {data} in place of the originals")
+    choices = " or ".join(f"{kept}--data {_copies_data(folder, own)}" for folder, own in earlier)
+    return (f"; {said} already hold files of these names, perhaps the copies written before (one folder for each "
+            f"reading of the stamps): if so, give the one of the reading chosen, {choices}, in place of the originals")
 
 
 def _copies_command(operators: str, folder: Path, files: Sequence[str | Path]) -> str:
@@ -218,6 +235,7 @@ def _copies_data(folder: Path, files: Sequence[str | Path]) -> str:
 
 def unknown_periods_refusal(
     frequency: str, unsure: tuple[str, str | Path, object], known: tuple[str, str | Path, object, tuple | None],
+    *, given: Sequence[str | Path] = (),
 ) -> ClimannError:
     """The refusal of a variable stamped on its periods' first instants without bounds beside
     one whose periods are known, when the two readings of the stamps pair them differently.
@@ -253,5 +271,5 @@ def unknown_periods_refusal(
         f"{stamps} {variable} {first_instant} without time bounds ({date_text(stamp)}, …), and a "
         f"stamp there may open its {period} (ERA5) or close the {period} before (CESM history files), while "
         f"{other}'s {period}s are known {how}: paired by {period}, the two readings put each {variable} value one "
-        f"{period} apart, and climann does not guess; {bounds_advice(files, frequency)}"
+        f"{period} apart, and climann does not guess; {bounds_advice(files, frequency, given=given)}"
     )

@@ -210,9 +210,10 @@ def _pairs(known: _Axis, unsure: _Axis, periods: np.ndarray) -> set:
     return {(time, at[period]) for time, period in zip(known.times, known.opening) if period in at}
 
 
-def _check_known_periods(axes: Sequence[_Axis]) -> None:
+def _check_known_periods(axes: Sequence[_Axis], given: Sequence[str | Path] = ()) -> None:
     """Refuse a variable stamped on its periods' first instants without bounds beside one whose
-    periods are known, when the two readings of its stamps pair their steps differently."""
+    periods are known, when the two readings of its stamps pair their steps differently; the
+    advice's ``--data`` keeps the other files of ``given`` (every file read) beside the copies."""
     known = [axis for axis in axes if axis.known]
     for unsure in (axis for axis in axes if not axis.known):
         for other in known:
@@ -220,7 +221,7 @@ def _check_known_periods(axes: Sequence[_Axis]) -> None:
                 stamped = np.flatnonzero(unsure.opening != unsure.closing)
                 raise unknown_periods_refusal(
                     other.step, (unsure.variable, [unsure.files[step] for step in stamped], unsure.times[stamped[0]]),
-                    (other.variable, other.file, other.times[0], other.cells[0]))
+                    (other.variable, other.file, other.times[0], other.cells[0]), given=given)
 
 
 def _no_overlap_refusal(axes: Sequence[_Axis]) -> ClimannError:
@@ -312,7 +313,7 @@ def _lacking_refusal(target: _Axis, other: _Axis, lacking: Sequence[object]) -> 
     )
 
 
-def _check_same_steps(axes: Sequence[_Axis]) -> tuple[object, object]:
+def _check_same_steps(axes: Sequence[_Axis], given: Sequence[str | Path] = ()) -> tuple[object, object]:
     """Refuse (see the module description) unless every axis holds each of the first's (the
     target's) periods within the common period, once; that period's first and last periods.
     Steps the others hold and the target lacks are left out later (:func:`_on_target_stamps`)."""
@@ -320,7 +321,7 @@ def _check_same_steps(axes: Sequence[_Axis]) -> tuple[object, object]:
     for other in axes[1:]:
         if first.frequency and other.frequency and first.frequency != other.frequency:
             raise _frequency_refusal(first, other)
-    _check_known_periods(axes)
+    _check_known_periods(axes, given)
     start = max(min(axis.opening) for axis in axes)
     end = min(max(axis.opening) for axis in axes)
     if start > end:
@@ -409,7 +410,7 @@ def on_common_time_steps(
     if not axes or _stamped_alike(every_axis, axes):
         return list(datasets), list(names)
     if len(axes) > 1:
-        start, end = _check_same_steps(axes)
+        start, end = _check_same_steps(axes, names)
     else:
         start, end = min(axes[0].opening), max(axes[0].opening)
     in_use = {axis.variable for axis in axes}

@@ -5,6 +5,7 @@ areas and fractions of a 3 × 4 grid by hand."""
 from __future__ import annotations
 
 import logging
+import shlex
 
 import numpy as np
 import pytest
@@ -13,6 +14,7 @@ import xarray as xr
 from climann.data.area_fractions import partial_surface, with_run_weights, with_whole_cell_weights
 from climann.data.grids import STAND_IN_TARGET
 from climann.data.notes import forget_notes
+from climann.data.open import expand_paths, open_dataset
 from climann.data.sources import SOURCE_FILES_KEY
 from climann.data.variables import grid_layout
 from climann.errors import ClimannError
@@ -97,7 +99,7 @@ def test_a_target_over_whole_cells_or_without_its_fraction_weighs_whole_cells(ch
     assert layout.area_fraction is None
     said = ("'mrso' is a mean where sea (its cell_methods) but the data hold no sea_area_fraction: the scores weigh "
             "whole cells by their area; to weigh by sea area (cell area × sea fraction), give the fraction's file "
-            "with the data (CMIP6: --data sftof_fx_….nc)")
+            "with the data (CMIP6: --data sftof_Ofx_….nc)")  # verify26b F5: table Ofx
     assert (said in caplog.text) == ("where sea" in change["cell_methods"])
 
 
@@ -168,8 +170,11 @@ def _in_file(dataset: xr.Dataset) -> xr.Dataset:
 
 
 #: The ways out of a fraction in % whose units are wrong: set them to % in a copy of its file, or weigh whole cells.
+#: The words after a command that writes a corrected copy beside its input (verify26b F1).
+IN_PLACE = ("(then give sftlf_fx_X_fixed.nc in place of sftlf_fx_X.nc in --data: a glob over their folder takes "
+            "both, and two files of one variable are refused)")
 PERCENT_WAY_OUT = ("set its units to '%' for values 0…100 (ncatted -a units,sftlf,o,c,% sftlf_fx_X.nc "
-                   "sftlf_fx_X_fixed.nc), or weigh whole cells: [data] weigh_by_area_fraction = false")
+                   f"sftlf_fx_X_fixed.nc) {IN_PLACE}, or weigh whole cells: [data] weigh_by_area_fraction = false")
 
 
 @pytest.mark.parametrize(("fraction", "units", "said"), [
@@ -182,12 +187,13 @@ PERCENT_WAY_OUT = ("set its units to '%' for values 0…100 (ncatted -a units,sf
     # verify25 F5: unreadable units named without the file nor the command; values of 0…1 get units 1
     pytest.param(LAND_PERCENT / 100, "landfrac", "cannot read the units 'landfrac' of 'sftlf' in sftlf_fx_X.nc: "
                  "expected UDUNITS units such as K, degC, hPa, kg m-2 s-1, 0.001; set its units to '1' for values 0…1 "
-                 "(ncatted -a units,sftlf,o,c,1 sftlf_fx_X.nc sftlf_fx_X_fixed.nc), or weigh whole cells: [data] "
-                 "weigh_by_area_fraction = false", id="unreadable"),
+                 f"(ncatted -a units,sftlf,o,c,1 sftlf_fx_X.nc sftlf_fx_X_fixed.nc) {IN_PLACE}, or weigh whole cells: "
+                 "[data] weigh_by_area_fraction = false", id="unreadable"),
     pytest.param(LAND_PERCENT * 2, "landfrac", "cannot read the units 'landfrac' of 'sftlf' in sftlf_fx_X.nc: "
                  "expected UDUNITS units such as K, degC, hPa, kg m-2 s-1, 0.001; set its units to '1' for values 0…1 "
                  "(ncatted -a units,sftlf,o,c,1 sftlf_fx_X.nc sftlf_fx_X_fixed.nc) or '%' for values 0…100 (ncatted "
-                 "-a units,sftlf,o,c,% sftlf_fx_X.nc sftlf_fx_X_fixed.nc), or weigh whole cells", id="unreadable-0-200"),
+                 f"-a units,sftlf,o,c,% sftlf_fx_X.nc sftlf_fx_X_fixed.nc) {IN_PLACE}, or weigh whole cells",
+                 id="unreadable-0-200"),
 ])
 def test_a_fraction_that_is_none_is_refused_naming_its_file_and_command(fraction, units, said, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -207,5 +213,34 @@ def test_a_fraction_holding_an_unmarked_fill_value_is_refused_with_the_command_t
     assert str(refused.value) == (
         "'sftlf' (a land_area_fraction) in sftlf_fx_X.nc holds 1e+20 (CMIP's missing value) at 2 of its 12 cells, a "
         "fill value that no _FillValue or missing_value of it marks as missing, and no fraction: mark it missing (a "
-        "missing fraction weighs 0): ncatted -a _FillValue,sftlf,o,f,1e+20 sftlf_fx_X.nc sftlf_fx_X_fixed.nc (or "
-        "weigh whole cells: [data] weigh_by_area_fraction = false)")
+        "missing fraction weighs 0): ncatted -a _FillValue,sftlf,o,f,1e+20 sftlf_fx_X.nc sftlf_fx_X_fixed.nc "
+        f"{IN_PLACE} (or weigh whole cells: [data] weigh_by_area_fraction = false)")
+
+
+def test_the_fill_value_advice_followed_literally_is_accepted(tmp_path, monkeypatch):
+    """verify26b F1: the copy the ncatted writes beside sftlf_fx_X.nc, given as the advice says (in place of
+    the original), weighs by area × land fraction by hand; the same glob, which takes both, is refused naming
+    both files and saying to give one, not to date them."""
+    monkeypatch.chdir(tmp_path)
+    dataset = _land_dataset(fraction=np.where(LAND_PERCENT > 0, LAND_PERCENT, 1e20))
+    dataset.drop_vars("sftlf").to_netcdf("mrso_X.nc")
+    dataset[["sftlf", "lat_bnds", "lon_bnds"]].to_netcdf("sftlf_fx_X.nc", encoding={"sftlf": {"_FillValue": None}})
+    with pytest.raises(ClimannError) as refused:
+        grid_layout(open_dataset(expand_paths(["*.nc"])), "mrso", ())
+    advice = str(refused.value)
+    command = shlex.split(advice.split("weighs 0): ", 1)[1].split(" (then", 1)[0])
+    assert command[:2] == ["ncatted", "-a"] and command[2] == "_FillValue,sftlf,o,f,1e+20"
+    original, copy = command[3:]
+    # what ncatted does: the same file, its 1e20 marked by _FillValue
+    xr.open_dataset(original, mask_and_scale=False).to_netcdf(copy, encoding={"sftlf": {"_FillValue": 1e20}})
+    replaced, given = advice.split("(then give ", 1)[1].split(" in --data", 1)[0].split(" in place of ")
+    assert (replaced, given) == (copy, original)
+    with pytest.raises(ClimannError) as both:
+        open_dataset(expand_paths(["*.nc"]))
+    assert str(both.value).startswith(
+        "'sftlf' is in both sftlf_fx_X.nc and sftlf_fx_X_fixed.nc, and neither has a time coordinate: "
+        "sftlf_fx_X_fixed.nc looks like a corrected copy of sftlf_fx_X.nc")
+    assert "give only one of them in --data" in str(both.value) and "ncap2" not in str(both.value)
+    layout = grid_layout(open_dataset(expand_paths(["mrso_X.nc", copy])), "mrso", ())
+    land_area = _areas_by_hand() * LAND_PERCENT / 100
+    np.testing.assert_allclose(layout.cell_area_weights(), land_area / land_area.mean(), rtol=1e-6)

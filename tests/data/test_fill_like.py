@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shlex
 
 import cftime
 import netCDF4
@@ -12,11 +13,18 @@ import xarray as xr
 
 from climann.data.fill_like import warn_fill_like_values
 from climann.data.notes import forget_notes
-from climann.data.open import concat_blocks, open_dataset
+from climann.data.open import concat_blocks, expand_paths, open_dataset
 from climann.data.units import convert_dataset
+from climann.errors import ClimannError
 
 LAT = np.array([-50.0, -30.0, -10.0, 10.0, 30.0, 50.0])
 LON = np.arange(0.0, 360.0, 45.0)
+
+
+def _in_place(stem: str) -> str:
+    """What follows the ncatted that writes {stem}_fixed.nc beside {stem}.nc (verify26b F1, N1)."""
+    return (f" (then give {stem}_fixed.nc in place of {stem}.nc in --data: a glob over their folder takes both, "
+            "and two files of one variable are refused)")
 
 
 def _land() -> np.ndarray:
@@ -76,7 +84,7 @@ def test_a_fill_like_value_without_an_attribute_is_named_with_its_count(caplog, 
     expected = (f"'tas' in a.nc holds {value:g} at 240 of the 2304 values checked, at 48 time steps (2000-01-15, "
                 f"2000-02-15, 2000-03-15, …), a usual fill value ({whose}) that "
                 f"no _FillValue or missing_value marks as missing, so they are used as data; if they are missing "
-                f"values: ncatted -a _FillValue,tas,o,{letter},{text} a.nc a_fixed.nc")
+                f"values: ncatted -a _FillValue,tas,o,{letter},{text} a.nc a_fixed.nc" + _in_place("a"))
     assert said == [expected]
 
 
@@ -87,7 +95,7 @@ def test_the_command_marks_exactly_the_values_held(tmp_path, caplog, monkeypatch
     dataset = _fill_like_dataset(48, -999.9, "f4")
     dataset.to_netcdf(tmp_path / "a.nc", encoding={"tas": {"_FillValue": None}, "ok": {"_FillValue": None}})
     said = _warnings(caplog, open_dataset([tmp_path / "a.nc"]), ["tas"])
-    value = float(said[0].rsplit(",", 1)[1].split()[0])  # ncatted -a _FillValue,tas,o,f,-999.9 a.nc a_fixed.nc
+    value = float(said[0].split("_FillValue,tas,o,f,")[1].split()[0])  # ncatted -a _FillValue,tas,o,f,-999.9 a.nc …
     dataset.to_netcdf(tmp_path / "b.nc", encoding={"tas": {"_FillValue": np.float32(value)}, "ok": {"_FillValue": None}})
     masked = open_dataset([tmp_path / "b.nc"])["tas"].values
     assert np.isnan(masked).sum() == 48 * 5 and np.all(masked[~np.isnan(masked)] == 280.0)
@@ -101,7 +109,7 @@ def test_a_float32_fill_written_as_doubles_is_found(caplog):
     """float32(1e20) read into a double is 1.0000000200408773e20, not 1e20; the command names that double."""
     said = _warnings(caplog, _fill_like_dataset(6, np.float32(1e20), "f8"), ["tas"])
     assert len(said) == 1 and "holds 1e+20 at 30 of the 288 values checked, at 6 time steps" in said[0]
-    assert said[0].endswith("ncatted -a _FillValue,tas,o,d,1.0000000200408773e+20 a.nc a_fixed.nc")
+    assert said[0].endswith("ncatted -a _FillValue,tas,o,d,1.0000000200408773e+20 a.nc a_fixed.nc" + _in_place("a"))
 
 
 def test_an_existing_fill_value_is_kept_and_named(caplog):
@@ -111,11 +119,11 @@ def test_an_existing_fill_value_is_kept_and_named(caplog):
     said = _warnings(caplog, dataset, ["tas"])
     assert len(said) == 1 and "a usual fill value (CMIP's missing value) that its _FillValue -999 does not mark, so" \
         in said[0]
-    assert said[0].endswith("ncatted -a missing_value,tas,o,f,1e+20 a.nc a_fixed.nc")
+    assert said[0].endswith("ncatted -a missing_value,tas,o,f,1e+20 a.nc a_fixed.nc" + _in_place("a"))
     dataset["tas"].encoding["missing_value"] = np.float32(-99.0)
     said = _warnings(caplog, dataset, ["tas"])
     assert "that its _FillValue -999 or its missing_value -99 does not mark" in said[0]
-    assert said[0].endswith("ncatted -a missing_value,tas,o,f,-99,1e+20 a.nc a_fixed.nc")
+    assert said[0].endswith("ncatted -a missing_value,tas,o,f,-99,1e+20 a.nc a_fixed.nc" + _in_place("a"))
 
 
 def test_the_variables_of_one_file_get_one_command(caplog):
@@ -124,8 +132,30 @@ def test_the_variables_of_one_file_get_one_command(caplog):
     dataset["pr"] = dataset["tas"].where(dataset["tas"] < 1e19, -9999.0)
     said = _warnings(caplog, dataset, ["tas", "pr"])
     command = "ncatted -a _FillValue,tas,o,f,1e+20 -a _FillValue,pr,o,f,-9999 a.nc a_fixed.nc"
-    assert len(said) == 2 and all(f"if they are missing values: {command} (one command for the 2 variables" in line
+    assert len(said) == 2 and all(f"if they are missing values: {command}{_in_place('a')} (one command for the 2 "
+                                  "variables" in line
                                   for line in said)
+
+
+def test_the_fill_value_advice_followed_literally_is_accepted(tmp_path, monkeypatch, caplog):
+    """verify26b N1: the copy the ncatted writes beside a.nc, given in place of it as the warning says, reads
+    -9999 as missing (the 5 cells by hand at each of 6 steps); both given, as a glob over the folder gives them,
+    are refused."""
+    monkeypatch.chdir(tmp_path)
+    _fill_like_dataset(6, -9999.0).to_netcdf("a.nc", encoding={"tas": {"_FillValue": None}, "ok": {"_FillValue": None}})
+    (said,) = _warnings(caplog, open_dataset([tmp_path / "a.nc"]), ["tas"])
+    command = shlex.split(said.split("if they are missing values: ", 1)[1].split(" (then", 1)[0])
+    assert command[:3] == ["ncatted", "-a", "_FillValue,tas,o,f,-9999"]
+    original, copy = command[3:]
+    # what ncatted does: the same file, -9999 of tas marked by _FillValue
+    xr.open_dataset(original).to_netcdf(copy, encoding={"tas": {"_FillValue": np.float32(-9999)},
+                                                        "ok": {"_FillValue": None}})
+    replaced, given = said.split("(then give ", 1)[1].split(" in --data", 1)[0].split(" in place of ")
+    assert (replaced, given) == (copy, original)
+    with pytest.raises(ClimannError, match="'tas' is in both a.nc and a_fixed.nc"):
+        open_dataset(expand_paths(["*.nc"]))
+    held = open_dataset(expand_paths([copy]))["tas"].values
+    assert np.isnan(held).sum() == 6 * int(_land().sum()) and np.all(held[~np.isnan(held)] == 280.0)
 
 
 def _write_short(path, *, packed, attrs=None, fill=-32767, fill_value=None, dtype="i2", first_day=15.0,
@@ -170,7 +200,7 @@ def test_the_default_fill_of_short_data_without_a_fill_value_is_warned_about(tmp
                     f"at 4 time steps (2000-01-16, 2000-02-15, 2000-03-16, …), the netCDF default fill value of "
                     "short, which no _FillValue or missing_value marks as missing (netCDF4-python masks a default "
                     "fill; xarray and climann do not guess), so they are used as data; if they are missing values: "
-                    "ncatted -a _FillValue,tas,o,s,-32767 tas.nc tas_fixed.nc"]
+                    "ncatted -a _FillValue,tas,o,s,-32767 tas.nc tas_fixed.nc" + _in_place("tas")]
 
 
 def test_a_missing_value_that_marks_nothing_is_named_beside_the_default_fill(tmp_path, caplog, monkeypatch):
@@ -179,7 +209,7 @@ def test_a_missing_value_that_marks_nothing_is_named_beside_the_default_fill(tmp
     path = _write_short(tmp_path / "tas.nc", packed=True, attrs={"missing_value": np.float64(1e20)})
     said = _warnings(caplog, open_dataset([path]), ["tas"], where="tas.nc", file=path)
     assert len(said) == 1 and "which its missing_value 1e+20 does not mark" in said[0]
-    assert said[0].endswith("ncatted -a _FillValue,tas,o,s,-32767 tas.nc tas_fixed.nc")
+    assert said[0].endswith("ncatted -a _FillValue,tas,o,s,-32767 tas.nc tas_fixed.nc" + _in_place("tas"))
 
 
 def test_a_fill_value_attribute_leaves_the_default_fill_alone(tmp_path, caplog):
@@ -206,7 +236,7 @@ def test_the_extremes_of_an_integer_type_are_warned_about(tmp_path, caplog, monk
     assert said == [f"'tas' in tas.nc holds {held} at 20 of the 192 values checked, "
                     f"at 4 time steps (2000-01-16, 2000-02-15, 2000-03-16, …), the {end}, a fill value of many "
                     "writers, which no _FillValue or missing_value marks as missing, so they are used as data; if they "
-                    f"are missing values: ncatted -a _FillValue,tas,o,{letter},{fill} tas.nc tas_fixed.nc"]
+                    f"are missing values: ncatted -a _FillValue,tas,o,{letter},{fill} tas.nc tas_fixed.nc" + _in_place("tas")]
 
 
 def test_an_extreme_beside_a_fill_value_is_marked_with_a_missing_value(tmp_path, caplog, monkeypatch):
@@ -217,7 +247,7 @@ def test_an_extreme_beside_a_fill_value_is_marked_with_a_missing_value(tmp_path,
     assert len(said) == 1 and "holds 32767 at 20 of the 192 values checked, at 4 time steps" in said[0]
     assert "the highest value of short" in said[0]
     assert said[0].endswith("which its _FillValue -32767 does not mark, so they are used as data; if they are missing "
-                            "values: ncatted -a missing_value,tas,o,s,32767 tas.nc tas_fixed.nc")
+                            "values: ncatted -a missing_value,tas,o,s,32767 tas.nc tas_fixed.nc" + _in_place("tas"))
 
 
 def test_the_highest_value_of_packed_short_data_is_data(tmp_path, caplog):
@@ -249,7 +279,7 @@ def test_a_series_of_a_packed_file_and_float_files_names_only_the_file_that_hold
     dataset = open_dataset([packed, tmp_path / "b.nc"])
     said = _warnings(caplog, dataset, ["tas"], where="a.nc, b.nc", file=None)
     assert len(said) == 1 and said[0].startswith("'tas' in a.nc holds ")
-    assert said[0].endswith("if they are missing values: ncatted -a missing_value,tas,o,s,-32768 a.nc a_fixed.nc")
+    assert said[0].endswith("if they are missing values: ncatted -a missing_value,tas,o,s,-32768 a.nc a_fixed.nc" + _in_place("a"))
 
 
 def _write_float(path, *, first_day, value=290.0, units="W m-2"):
@@ -282,7 +312,7 @@ def test_a_packed_file_after_a_float_file_is_checked_with_its_own_packing(tmp_pa
     assert said == [f"'tas' in b.nc holds {lowest:g} (the packed value -32768) at 20 of the 192 values checked, "
                     "at 4 time steps (2000-05-15, 2000-06-14, 2000-07-14, …), the lowest value of short, a fill value "
                     "of many writers, which no _FillValue or missing_value marks as missing, so they are used as "
-                    "data; if they are missing values: ncatted -a _FillValue,tas,o,s,-32768 b.nc b_fixed.nc"]
+                    "data; if they are missing values: ncatted -a _FillValue,tas,o,s,-32768 b.nc b_fixed.nc" + _in_place("b")]
 
 
 def test_two_packed_files_of_different_packings_are_each_named(tmp_path, caplog, monkeypatch):
@@ -296,10 +326,10 @@ def test_two_packed_files_of_different_packings_are_each_named(tmp_path, caplog,
     assert len(said) == 2
     assert said[0].startswith(f"'tas' in a.nc holds {_short_lowest(0.01, 280.0):g} (the packed value -32768) at 20 of "
                               "the 192 values checked")
-    assert said[0].endswith("ncatted -a missing_value,tas,o,s,-32768 a.nc a_fixed.nc")
+    assert said[0].endswith("ncatted -a missing_value,tas,o,s,-32768 a.nc a_fixed.nc" + _in_place("a"))
     assert said[1].startswith(f"'tas' in c.nc holds {_short_lowest(0.02, 300.0):g} (the packed value -32768) at 20 of "
                               "the 192 values checked")
-    assert said[1].endswith("ncatted -a _FillValue,tas,o,s,-32768 c.nc c_fixed.nc")
+    assert said[1].endswith("ncatted -a _FillValue,tas,o,s,-32768 c.nc c_fixed.nc" + _in_place("c"))
 
 
 def test_a_packed_file_converted_to_the_first_file_s_units_is_checked_in_them(tmp_path, caplog, monkeypatch):
@@ -312,7 +342,7 @@ def test_a_packed_file_converted_to_the_first_file_s_units_is_checked_in_them(tm
     assert len(said) == 1
     assert said[0].startswith(f"'tas' in b.nc holds {1000 * _short_lowest(0.01, 280.0):g} (the packed value -32768) "
                               "at 20 of the 192 values checked")
-    assert said[0].endswith("ncatted -a _FillValue,tas,o,s,-32768 b.nc b_fixed.nc")
+    assert said[0].endswith("ncatted -a _FillValue,tas,o,s,-32768 b.nc b_fixed.nc" + _in_place("b"))
 
 
 def test_a_packed_file_converted_by_the_length_of_its_months_is_checked_in_the_converted_values(tmp_path, caplog,
@@ -333,7 +363,7 @@ def test_a_packed_file_converted_by_the_length_of_its_months_is_checked_in_the_c
     assert len(said) == 1
     assert said[0].startswith("'tas' in b.nc holds ")
     assert "(the packed value -32768) at 20 of the 192 values checked, at 4 time steps (2000-05-15, " in said[0]
-    assert said[0].endswith("ncatted -a _FillValue,tas,o,s,-32768 b.nc b_fixed.nc")
+    assert said[0].endswith("ncatted -a _FillValue,tas,o,s,-32768 b.nc b_fixed.nc" + _in_place("b"))
 
 
 @pytest.mark.parametrize(("first_units", "packed_units", "run_units"), [
@@ -385,7 +415,7 @@ def test_a_packed_file_after_a_float_file_is_checked_when_the_time_has_bounds(tm
     said = _warnings(caplog, dataset, ["tas"], where="a.nc, b.nc", file=None)
     assert len(said) == 1 and said[0].startswith(f"'tas' in b.nc holds {_short_lowest(0.01, 280.0):g} (the packed "
                                                  "value -32768) at 20 of the 192 values checked")
-    assert said[0].endswith("ncatted -a _FillValue,tas,o,s,-32768 b.nc b_fixed.nc")
+    assert said[0].endswith("ncatted -a _FillValue,tas,o,s,-32768 b.nc b_fixed.nc" + _in_place("b"))
 
 
 def test_split_blocks_keep_each_file_s_packing(tmp_path, caplog, monkeypatch):
@@ -399,4 +429,4 @@ def test_split_blocks_keep_each_file_s_packing(tmp_path, caplog, monkeypatch):
                      file=None)
     assert len(said) == 1 and said[0].startswith(f"'tas' in b.nc holds {_short_lowest(0.01, 280.0):g} (the packed "
                                                  "value -32768) at 20 of the 192 values checked")
-    assert said[0].endswith("ncatted -a _FillValue,tas,o,s,-32768 b.nc b_fixed.nc")
+    assert said[0].endswith("ncatted -a _FillValue,tas,o,s,-32768 b.nc b_fixed.nc" + _in_place("b"))

@@ -70,7 +70,7 @@ def _commands(message: str) -> list[list[str]]:
     """The shell commands in a message (between backticks, or in parentheses after ``ncatted``
     when the message has no backticks), each split as a POSIX shell splits it."""
     quoted = re.findall(r"`([^`]+)`", message)
-    found = quoted or [re.search(r"(ncatted .*?)\)?$", message).group(1)]
+    found = quoted or [re.search(r"(ncatted .*?)(?: \(then give .*)?\)?$", message).group(1)]
     return [shlex.split(command) for command in found]
 
 

@@ -13,7 +13,7 @@ import pytest
 import xarray as xr
 
 from climann.data.coords import FILE_TIME_COORDINATE
-from climann.data.open import open_dataset
+from climann.data.open import expand_paths, open_dataset
 from climann.data.sources import source_files
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset
@@ -117,7 +117,8 @@ def _daily_and_monthly(tmp_path):
             "apart, and climann does not guess; give pred.nc time bounds in a copy in a new folder: if each value is of "
             "the month beginning at its stamp `mkdir -p with_bounds && cdo settbounds,month pred.nc "
             "with_bounds/pred.nc`, if of the month ending there `mkdir -p with_bounds && cdo -settbounds,month "
-            "-shifttime,-1day pred.nc with_bounds/pred.nc`; then give --data with_bounds/pred.nc in place of it (a "
+            "-shifttime,-1day pred.nc with_bounds/pred.nc`; then give --data tas.nc --data with_bounds/pred.nc in place of the --data "
+            "given, the copy in place of the original (a "
             "--data that still takes the original, as a glob over its folder does, meets this refusal again)",
             id="stamps-mid-month-and-first",
         ),
@@ -134,7 +135,8 @@ def _daily_and_monthly(tmp_path):
             "with_bounds && for f in pred_2000.nc pred_2001.nc pred_2002.nc; do cdo settbounds,month \"$f\" "
             "with_bounds/\"${f##*/}\"; done`, if of the month ending there `mkdir -p with_bounds && for f in "
             "pred_2000.nc pred_2001.nc pred_2002.nc; do cdo -settbounds,month -shifttime,-1day \"$f\" "
-            "with_bounds/\"${f##*/}\"; done`; then give --data 'with_bounds/*.nc' in place of them (a --data that "
+            "with_bounds/\"${f##*/}\"; done`; then give --data tas.nc --data 'with_bounds/*.nc' in place of the "
+            "--data given, the copies in place of the originals (a --data that "
             "still takes the originals, as a glob over their folder does, meets this refusal again)",
             id="stamps-first-in-three-files",
         ),
@@ -212,14 +214,27 @@ def test_the_bounds_advice_writes_copies_apart_that_the_advised_data_takes(tmp_p
     copies.mkdir()
     for year in range(3):
         _settbounds_month(folder / f"pred_{2000 + year}.nc", copies / f"pred_{2000 + year}.nc")
-    data = str(raised.value).partition("; then give --data ")[2].partition(" in place of them")[0]
-    assert data == f"'{copies}/*.nc'"
+    # verify26b F3: the --data to give keeps tas_mid.nc, which the user's glob took and which needs no copy
+    data = str(raised.value).partition("; then give ")[2].partition(" in place of the --data given")[0]
+    assert data == f"--data 's mix/tas_mid.nc' --data '{copies}/*.nc'"
     with pytest.raises(ClimannError) as again:  # the originals given again, beside copies written before
         open_dataset(sorted(folder.glob("*.nc")), grid_of="tas")
     assert str(again.value).endswith(f"; '{copies}' already holds files of these names, perhaps the copies written "
-                                     f"before: if so, give --data '{copies}/*.nc' in place of the originals")
-    with caplog.at_level(logging.WARNING, logger="climann"):
-        combined = open_dataset([folder / "tas_mid.nc", *sorted(Path().glob(shlex.split(data)[0]))], grid_of="tas")
+                                     f"before: if so, give {data} in place of the originals")
+    other = Path(shlex.split(str(again.value).split("`")[1])[2])  # the other reading's copies, as verify26b wrote
+    other.mkdir()
+    for year in range(3):
+        shutil.copy(copies / f"pred_{2000 + year}.nc", other / f"pred_{2000 + year}.nc")
+    with pytest.raises(ClimannError) as both:  # verify26b F5: both folders of copies are named, either to be given
+        open_dataset(sorted(folder.glob("*.nc")), grid_of="tas")
+    assert str(both.value).endswith(
+        f"; '{copies}' and '{other}' already hold files of these names, perhaps the copies written before (one "
+        f"folder for each reading of the stamps): if so, give the one of the reading chosen, {data} or --data "
+        f"'s mix/tas_mid.nc' --data '{other}/*.nc', in place of the originals")
+    words = shlex.split(data)
+    assert words[::2] == ["--data"] * (len(words) // 2)
+    with caplog.at_level(logging.WARNING, logger="climann"):  # the advised --data, as climann expands it
+        combined = open_dataset(expand_paths(words[1::2]), grid_of="tas")
     assert not _warnings(caplog)
     np.testing.assert_array_equal(combined["pred"].values, full["pred"].values)
     np.testing.assert_array_equal(combined["tas"].values, full["tas"].values)
@@ -544,7 +559,7 @@ def test_identical_stamps_whose_bounds_give_other_months_are_paired_by_the_bound
         "each copy value one month apart, and climann does not guess; give copy.nc time bounds in a copy in a new "
         "folder: if each value is of the month beginning at its stamp `mkdir -p with_bounds && cdo settbounds,month "
         "copy.nc with_bounds/copy.nc`, if of the month ending there `mkdir -p with_bounds && cdo -settbounds,month "
-        "-shifttime,-1day copy.nc with_bounds/copy.nc`; then give --data with_bounds/copy.nc in place of it (a "
+        "-shifttime,-1day copy.nc with_bounds/copy.nc`; then give --data tas.nc --data with_bounds/copy.nc in place of the --data given, the copy in place of the original (a "
         "--data that still takes the original, as a glob over its folder does, meets this refusal again)",
         id="cesm-month-ends-beside-the-1st-without-bounds",
     ),
@@ -556,7 +571,7 @@ def test_identical_stamps_whose_bounds_give_other_months_are_paired_by_the_bound
         "day apart, and climann does not guess; give copy.nc time bounds in a copy in a new folder: if each value is "
         "of the day beginning at its stamp `mkdir -p with_bounds && cdo settbounds,day copy.nc with_bounds/copy.nc`, "
         "if of the day ending there `mkdir -p with_bounds && cdo -settbounds,day -shifttime,-12hour copy.nc "
-        "with_bounds/copy.nc`; then give --data with_bounds/copy.nc in place of it (a --data that still takes the "
+        "with_bounds/copy.nc`; then give --data tas.nc --data with_bounds/copy.nc in place of the --data given, the copy in place of the original (a --data that still takes the "
         "original, as a glob over its folder does, meets this refusal again)",
         id="cesm-day-ends-beside-00:00-without-bounds",
     ),

@@ -50,6 +50,7 @@ def test_files_without_time_are_refused_as_undated_with_the_ncap2_line_that_date
     assert "two scenarios" not in message
     assert ("'sst' is in both A2003001.nc and A2003032.nc, and neither has a time coordinate (the period only in "
             "the global attribute time_coverage_start, 2003-02-01T00:00:00.000Z in the second)") in message
+    assert "; if both hold the same field, give only one of them in --data; if they are dated files" in message
     command = message.split("e.g. ", 1)[1].split(" (each file", 1)[0]
     assert shlex.split(command)[:2] == ["ncap2", "-s"]
     assert 'time@units="days since 2003-02-01 00:00:00"' in command

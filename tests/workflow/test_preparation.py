@@ -544,7 +544,8 @@ def test_a_fill_like_value_of_1e30_or_more_is_refused_when_the_data_are_prepared
                               "at 1 time step (2002-07-15)")
     assert "no measured or modelled quantity reaches 1e+30" in message and "\n" not in message
     assert f"mark them missing: ncatted -a _FillValue,{variable},o,f," in message
-    assert message.endswith("fill.nc fill_fixed.nc")
+    assert message.endswith("fill.nc fill_fixed.nc (then give fill_fixed.nc in place of fill.nc in --data: a glob "
+                            "over their folder takes both, and two files of one variable are refused)")
 
 
 def test_cmip_1e20_stays_a_warning(tmp_path, caplog, monkeypatch):
