@@ -184,11 +184,11 @@ def original_and_copy(first: Path, second: Path) -> tuple[Path, Path] | None:
     """The two files as (original, copy) when one is named as the copy of the other that a
     command climann advises writes beside it (``X_fixed.nc`` beside ``X.nc``:
     :data:`ADVISED_COPY_SUFFIXES`), so that a ``--data`` that took the original takes the copy
-    too; None otherwise (``tas_ssp585.nc`` beside ``tas.nc`` is no such copy)."""
+    too (``X_fixed_2.nc`` as well); None otherwise (``tas_ssp585.nc`` beside ``tas.nc`` is no such copy)."""
     original, copy = sorted((Path(first), Path(second)), key=lambda path: len(path.stem))
-    if copy.parent == original.parent and copy.stem in {f"{original.stem}_{suffix}"
-                                                        for suffix in ADVISED_COPY_SUFFIXES}:
-        return original, copy
+    suffixes = "|".join(ADVISED_COPY_SUFFIXES)
+    if copy.parent == original.parent and re.fullmatch(rf"{re.escape(original.stem)}_({suffixes})(_\d+)?", copy.stem):
+        return original, copy  # X_fixed_2.nc: copy_path's name when X_fixed.nc was taken
     return None
 
 

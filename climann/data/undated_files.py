@@ -78,15 +78,6 @@ def undated_files_message(name: str, first: tuple[Path, xr.Dataset], second: tup
             if start else "")
     command = (f"ncap2 -s 'time=0.0;time@units=\"days since {date} 00:00:00\";time@standard_name=\"time\"' "
                f"{input_and_copy(other_path, 'dated')}")
-    copy = _copy_of(one_path, other_path)
-    if copy is not None:
-        original, corrected = copy
-        return (
-            f"'{name}' is in both {original.name} and {corrected.name}, and neither has a time coordinate: "
-            f"{corrected.name} looks like a corrected copy of {original.name} (the name climann's advice gives a "
-            f"copy); give only one of them in --data, e.g. {corrected.name} in place of {original.name} (a glob over "
-            f"their folder takes both)"
-        )
     return (
         f"'{name}' is in both {one_path.name} and {other_path.name}, and neither has a time coordinate"
         f"{said}, so which date each holds cannot be told; if both hold the same field, give only one of them "
@@ -95,17 +86,6 @@ def undated_files_message(name: str, first: tuple[Path, xr.Dataset], second: tup
         f"two different fields, give one a new name with [data] rename = "
         f"{{\"{other_path.name}\" = {{{name} = \"{name}_2\"}}}}"
     )
-
-
-def _copy_of(one: Path, other: Path) -> tuple[Path, Path] | None:
-    """``(original, copy)`` when one of the two files is named as a copy of the other that a
-    command of climann's advice writes (``sftlf.nc`` and ``sftlf_fixed.nc``, ``sftlf_fixed_2.nc``:
-    :func:`climann.data.shell.copy_path`), in the same folder; None otherwise."""
-    for original, copy in ((one, other), (other, one)):
-        if (original.parent == copy.parent and original.suffix == copy.suffix
-                and re.fullmatch(rf"{re.escape(original.stem)}_[A-Za-z]+(_\d+)?", copy.stem)):
-            return original, copy
-    return None
 
 
 def scalar_time_on_dimension_message(path: Path, reason: str) -> str | None:

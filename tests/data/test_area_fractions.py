@@ -238,9 +238,9 @@ def test_the_fill_value_advice_followed_literally_is_accepted(tmp_path, monkeypa
     with pytest.raises(ClimannError) as both:
         open_dataset(expand_paths(["*.nc"]))
     assert str(both.value).startswith(
-        "'sftlf' is in both sftlf_fx_X.nc and sftlf_fx_X_fixed.nc, and neither has a time coordinate: "
-        "sftlf_fx_X_fixed.nc looks like a corrected copy of sftlf_fx_X.nc")
-    assert "give only one of them in --data" in str(both.value) and "ncap2" not in str(both.value)
+        "'sftlf' is in both sftlf_fx_X.nc and sftlf_fx_X_fixed.nc, and neither has a time coordinate; "
+        "sftlf_fx_X_fixed.nc is named as a copy of sftlf_fx_X.nc")
+    assert "give the copy in place of the original" in str(both.value) and "ncap2" not in str(both.value)
     layout = grid_layout(open_dataset(expand_paths(["mrso_X.nc", copy])), "mrso", ())
     land_area = _areas_by_hand() * LAND_PERCENT / 100
     np.testing.assert_allclose(layout.cell_area_weights(), land_area / land_area.mean(), rtol=1e-6)
