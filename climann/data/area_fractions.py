@@ -105,7 +105,9 @@ def file_area_fraction(dataset: xr.Dataset, target: str, dims: tuple[str, str], 
 
     Said in one note per run: which fraction weighs the cells, or, when the data lack it, a
     warning that whole cells do and which file to give (stronger for the other data of a run whose
-    own scores weighed by the fraction: :func:`with_run_weights`).
+    own scores weighed by the fraction: :func:`with_run_weights`); other data holding the fraction
+    of a run whose own scores weighed whole cells (its training data lacked it) are warned that
+    they are weighed otherwise.
 
     Parameters
     ----------
@@ -152,6 +154,14 @@ def file_area_fraction(dataset: xr.Dataset, target: str, dims: tuple[str, str], 
              if key not in ("_FillValue", "missing_value", "coordinates", "units", "valid_range", "valid_max")}
     note_once(_log, logging.INFO, f"the scores weigh each cell of '{target}' (a mean where {surface}: its "
               f"cell_methods) by its area × its {surface} fraction {name}", key=("area fraction", target))
+    run_weighted_by = dataset[time_name].encoding.get(RUN_WEIGHTS_KEY)
+    if run_weighted_by and standard_name not in run_weighted_by:  # verify26b F5: the other way round
+        note_once(_log, logging.WARNING,
+                  f"'{target}' is a mean where {surface} (its cell_methods) and these data hold its {surface} "
+                  f"fraction {name}: the scores weigh each cell by its area × {name}, NOT as the run's own scores "
+                  f"(weighted by {run_weighted_by}: its training data held no {standard_name}): they are not "
+                  f"comparable with them; leave {name}'s file out of the data to score as the run did",
+                  key=("fraction the run lacked", target))
     return Coordinate(name, values, {**attrs, "units": "1"})
 
 

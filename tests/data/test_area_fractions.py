@@ -244,3 +244,29 @@ def test_the_fill_value_advice_followed_literally_is_accepted(tmp_path, monkeypa
     layout = grid_layout(open_dataset(expand_paths(["mrso_X.nc", copy])), "mrso", ())
     land_area = _areas_by_hand() * LAND_PERCENT / 100
     np.testing.assert_allclose(layout.cell_area_weights(), land_area / land_area.mean(), rtol=1e-6)
+
+
+@pytest.mark.parametrize("run_weighted_by", [pytest.param(None, id="training"),
+                                             pytest.param("cell area", id="other-data-of-a-run-of-whole-cells"),
+                                             pytest.param("cell area × land_area_fraction (sftlf)",
+                                                          id="other-data-of-a-land-weighted-run")])
+def test_other_data_with_the_fraction_a_run_of_whole_cells_lacked_are_warned(run_weighted_by, caplog):
+    """verify26b F5: a run whose training data held no sftlf scored whole cells; other data holding
+    it were weighed by land area without a word, scores not comparable with the run's. Warned then
+    only; the weights stay area × fraction (by hand), as the target's cell_methods say."""
+    forget_notes()
+    dataset = _land_dataset()
+    if run_weighted_by is not None:
+        dataset = with_run_weights(dataset, "time", run_weighted_by)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        layout = grid_layout(dataset, "mrso", ())
+    land_area = _areas_by_hand() * LAND_PERCENT / 100
+    np.testing.assert_allclose(layout.cell_area_weights(), land_area / land_area.mean(), rtol=1e-6)
+    warned = [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING]
+    if run_weighted_by != "cell area":
+        assert warned == []
+        return
+    assert warned == ["'mrso' is a mean where land (its cell_methods) and these data hold its land fraction sftlf: "
+                      "the scores weigh each cell by its area × sftlf, NOT as the run's own scores (weighted by cell "
+                      "area: its training data held no land_area_fraction): they are not comparable with them; "
+                      "leave sftlf's file out of the data to score as the run did"]
