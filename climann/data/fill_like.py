@@ -477,10 +477,11 @@ def planned_fill_like_counts(
         found: dict[str, dict[FillLike, FillLikeCount]] = {}
         for (name, values, time), counted in zip(chosen, reads.finish(parts), strict=True):
             times = dataset[name][time].values if time is not None else np.array([])
+            stamps = as_file_stamps(dataset[name], times)  # how each file's record names the steps
             for value, by_step in zip(values, counted, strict=True):
                 size = int(dataset[name].size)
                 if time is not None:  # another file's values are data: its steps are not counted
-                    own = _in_files(dataset[name], value, as_file_stamps(dataset[name], times))
+                    own = _in_files(dataset[name], value, stamps)
                     by_step, size = by_step * own, size // max(len(times), 1) * int(own.sum())
                 if int(by_step.sum()):
                     steps = times[np.flatnonzero(by_step)] if time is not None else np.array([])
