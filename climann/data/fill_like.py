@@ -59,7 +59,7 @@ from climann.data.file_encodings import CONVERSIONS_KEY, as_stored_in, converted
 from climann.data.shell import (
     in_place_note, input_and_copy, ncatted_attribute, ncatted_command, ncatted_number, ncatted_type,
 )
-from climann.data.sources import as_file_stamps, files_at, files_text
+from climann.data.sources import as_file_stamps, files_at, files_text, held_by
 from climann.data.stored_values import FILL_ATTRIBUTES, exact_cast, read_type, unpacked
 from climann.errors import ClimannError
 
@@ -428,7 +428,8 @@ class FillLikeCount:
     count : int
         The values that are it.
     size : int
-        Every value of the variable read (all its time steps).
+        Every value read of the files that hold it (all their time steps; every value of the
+        variable for a static field or when its files' steps are not recorded).
     times : numpy.ndarray
         The time steps that hold it (their coordinate values); empty for a static field.
     """
@@ -482,7 +483,11 @@ def planned_fill_like_counts(
                 size = int(dataset[name].size)
                 if time is not None:  # another file's values are data: its steps are not counted
                     own = _in_files(dataset[name], value, stamps)
-                    by_step, size = by_step * own, size // max(len(times), 1) * int(own.sum())
+                    by_step = by_step * own
+                    # the values of the files named in the message: those holding the steps found
+                    holding = files_at(dataset[name], times[np.flatnonzero(by_step)])
+                    checked = own & held_by(dataset[name], stamps, holding)
+                    size = size // max(len(times), 1) * int(checked.sum())
                 if int(by_step.sum()):
                     steps = times[np.flatnonzero(by_step)] if time is not None else np.array([])
                     found.setdefault(name, {})[value] = FillLikeCount(int(by_step.sum()), size, steps)

@@ -90,6 +90,21 @@ def files_at(variable: xr.DataArray, times: np.ndarray) -> tuple[str, ...]:
     return holding or files
 
 
+def held_by(variable: xr.DataArray, stamps: np.ndarray, files: Sequence[str]) -> np.ndarray:
+    """Which of ``stamps`` (steps as the files stamp them, :func:`as_file_stamps`) the files
+    ``files`` of ``variable`` hold (:data:`SOURCE_TIMES_KEY`): a message that counts the values
+    of "file B" counts B's steps, not those of every file read with it (verify26 G3). All of
+    them when the steps of the variable's files are not recorded."""
+    stamps = np.asarray(stamps)
+    steps = variable.encoding.get(SOURCE_TIMES_KEY)
+    every = source_files(variable)
+    if steps is None or len(steps) != len(every):
+        return np.ones(len(stamps), dtype=bool)
+    named = {str(file) for file in files}
+    held = [np.asarray(times) for file, times in zip(every, steps) if file in named]
+    return np.isin(stamps, np.concatenate(held)) if held else np.ones(len(stamps), dtype=bool)
+
+
 def source_names(variable: xr.DataArray) -> tuple[tuple[str, str, str], ...]:
     """(file, pattern of the rename rule it takes or "", the variable's name in it) of each file
     ``variable`` was read from (:data:`SOURCE_NAMES_KEY`); empty when not recorded."""

@@ -282,6 +282,21 @@ def test_a_series_of_a_packed_file_and_float_files_names_only_the_file_that_hold
     assert said[0].endswith("if they are missing values: ncatted -a missing_value,tas,o,s,-32768 a.nc a_fixed.nc" + _in_place("a"))
 
 
+@pytest.mark.parametrize("float_first", [pytest.param(False, id="two-packed-files"),
+                                         pytest.param(True, id="a-float-file-then-two-packed-files")])
+def test_the_values_checked_are_those_of_the_file_named(tmp_path, caplog, monkeypatch, float_first):
+    """verify26 G3: two files stored alike (the same packing), the value in the second only: the
+    message named that file but counted the values of both ("20 of the 384 values checked" for a
+    file of 4 steps × 48 cells = 192 values, 20 of them -32768: 5 cells × 4 steps, by construction)."""
+    monkeypatch.chdir(tmp_path)
+    files = [_write_float(tmp_path / "f.nc", first_day=-105.0)] if float_first else []
+    files += [_write_short(tmp_path / "a.nc", packed=True, fill=1234, first_day=15.0),
+              _write_short(tmp_path / "b.nc", packed=True, fill=-32768, first_day=135.0)]
+    said = _warnings(caplog, open_dataset(files), ["tas"], where=", ".join(f.name for f in files), file=None)
+    assert len(said) == 1 and said[0].startswith(f"'tas' in b.nc holds {_short_lowest(0.01, 280.0):g} (the packed "
+                                                 "value -32768) at 20 of the 192 values checked, at 4 time steps")
+
+
 def _write_float(path, *, first_day, value=290.0, units="W m-2"):
     """float32 tas of 4 steps 30 days apart from ``first_day`` (days since 2000-01-01), ``value``
     at 1 cell of each step and 290 elsewhere, no _FillValue."""
