@@ -59,7 +59,7 @@ from climann.data.file_encodings import CONVERSIONS_KEY, as_stored_in, converted
 from climann.data.shell import (
     in_place_note, input_and_copy, ncatted_attribute, ncatted_command, ncatted_number, ncatted_type,
 )
-from climann.data.sources import as_file_stamps, files_at, files_text, held_by
+from climann.data.sources import as_file_stamps, dates_in, files_at, files_text, held_by
 from climann.data.stored_values import FILL_ATTRIBUTES, exact_cast, read_type, unpacked
 from climann.errors import ClimannError
 
@@ -230,7 +230,7 @@ def _in_files(variable: xr.DataArray, value: FillLike, times: np.ndarray) -> np.
     if value.files is None:
         return np.ones(len(times), dtype=bool)
     record = next(record for record in file_encodings(variable) if record.files == value.files)
-    return np.isin(times, record.times)
+    return dates_in(times, record.times)
 
 
 def _fill_like_values_stored_as(variable: xr.DataArray) -> list[FillLike]:
@@ -480,6 +480,8 @@ def planned_fill_like_counts(
             times = dataset[name][time].values if time is not None else np.array([])
             stamps = as_file_stamps(dataset[name], times)  # how each file's record names the steps
             for value, by_step in zip(values, counted, strict=True):
+                if not int(by_step.sum()):
+                    continue  # not held: its files need not be looked up
                 size = int(dataset[name].size)
                 if time is not None:  # another file's values are data: its steps are not counted
                     own = _in_files(dataset[name], value, stamps)

@@ -10,7 +10,7 @@ import xarray as xr
 
 from climann.data.fill_like import warn_fill_like_values
 from climann.data.open import concat_blocks, open_dataset
-from climann.data.sources import files_text, source_files, variable_where
+from climann.data.sources import dates_in, files_text, source_files, variable_where
 from climann.data.units import convert_dataset
 from climann.data.variables import grid_layout
 
@@ -97,3 +97,30 @@ def test_a_fill_like_value_warning_names_and_fixes_the_variables_own_file(tmp_pa
 )
 def test_files_are_named_by_their_names_the_first_two_and_a_count(files, text):
     assert files_text(files) == text
+
+
+def _daily(calendar, days, *, start=0.5):
+    """Daily dates of ``calendar`` at ``days`` after 2000-01-01 (+ ``start``) as decoded: cftime
+    objects for the noleap and 360_day calendars, datetime64 for the standard one."""
+    import cftime
+
+    dates = cftime.num2date(np.asarray(days) + start, "days since 2000-01-01", calendar,
+                            only_use_cftime_datetimes=calendar != "standard")
+    return np.asarray(dates) if calendar != "standard" else np.asarray(pd.to_datetime(dates), "datetime64[ns]")
+
+
+@pytest.mark.parametrize("calendar", [pytest.param("noleap", id="noleap"), pytest.param("360_day", id="360_day"),
+                                      pytest.param("standard", id="standard-datetime64")])
+def test_dates_in_agrees_with_numpy_isin(calendar):
+    """break28a A2: ``numpy.isin`` compares cftime dates pair by pair (minutes for ten years of
+    daily data); ``dates_in`` hashes them, and must say exactly what ``numpy.isin`` says:
+    repeated dates, dates absent from ``chosen``, an empty ``chosen``, another time of day."""
+    dates = _daily(calendar, np.r_[np.arange(400), 5, 5, 399])
+    chosen = _daily(calendar, np.r_[np.arange(0, 800, 3), 7])
+    expected = np.isin(dates, chosen)
+    assert expected.any() and not expected.all()
+    np.testing.assert_array_equal(dates_in(dates, chosen), expected)
+    np.testing.assert_array_equal(dates_in(dates, chosen[:0]), np.zeros(dates.size, bool))
+    other_hour = _daily(calendar, np.arange(400), start=0.25)
+    np.testing.assert_array_equal(dates_in(dates, other_hour), np.isin(dates, other_hour))
+    assert not dates_in(dates, other_hour).any()
