@@ -376,8 +376,8 @@ def test_split_files_of_observations_in_standard_and_a_model_in_noleap_exit_2_be
         "climann: error: the split blocks are in different calendars: train.nc (train) standard, val.nc (val) noleap, "
         "test.nc (test) noleap; predictions.nc has one time axis in one calendar and the climatology is the train "
         "block's, per calendar month or day of its year: convert the val and test blocks' files to the standard "
-        "calendar first (xarray's Dataset.convert_calendar('standard'), or cdo setcalendar,standard when their dates "
-        "are all valid standard dates)"]
+        "calendar first (xarray's Dataset.convert_calendar('standard'), after dropping their time bounds, which it "
+        "does not convert, or cdo setcalendar,standard when their dates are all valid standard dates)"]
     assert not out.exists()
 
 

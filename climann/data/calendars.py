@@ -183,8 +183,9 @@ def _refusal(series: _FileCalendar, other: _FileCalendar) -> ClimannError:
     return ClimannError(
         f"{series.name} uses the {series.calendar} calendar and {other.name} the {other.calendar} "
         f"calendar: their dates cannot be aligned without a choice; convert one file to the other's calendar "
-        f"first (xarray's Dataset.convert_calendar('{series.calendar}'{align}), or cdo "
-        f"setcalendar,{series.calendar} when its dates are all valid {series.calendar} dates)"
+        f"first (xarray's Dataset.convert_calendar('{series.calendar}'{align}), after dropping its time bounds, "
+        f"which it does not convert, or cdo setcalendar,{series.calendar} when its dates are all valid "
+        f"{series.calendar} dates)"
     )
 
 
@@ -278,7 +279,8 @@ def _blocks_refusal(series: _FileCalendar, dated: Sequence[_FileCalendar],
         f"the split blocks are in different calendars: {listed}; predictions.nc has one time axis in one "
         f"calendar and the climatology is the train block's, per calendar month or day of its year: convert "
         f"{whose} files to the {calendar} calendar first (xarray's Dataset.convert_calendar('{calendar}'{align}), "
-        f"or cdo setcalendar,{calendar} when their dates are all valid {calendar} dates)"
+        f"after dropping their time bounds, which it does not convert, or cdo setcalendar,{calendar} when their "
+        f"dates are all valid {calendar} dates)"
     )
 
 

@@ -205,6 +205,7 @@ def check_stamps_in_cells(stamps: np.ndarray, bounds: np.ndarray, names: tuple[s
         names the two units and deletes the bounds' own instead (CF 7.1: bounds take their
         coordinate's units).
     """
+    _check_one_calendar(stamps, bounds, names, where, files)
     index = stamp_outside_cell(stamps, bounds)
     if index is None:
         return
@@ -228,6 +229,37 @@ def check_stamps_in_cells(stamps: np.ndarray, bounds: np.ndarray, names: tuple[s
         f"middles: `{ncap2_command([restamp], files)}`; if the stamps are right, drop the bounds: "
         f"`ncks -x -v {name_list([bounds_name])} {files}`"
     )
+
+
+#: Calendar names that CF-1.8 §4.4.1 defines alike (cftime reports the first of each pair).
+_CALENDAR_ALIASES = {"gregorian": "standard", "365_day": "noleap", "366_day": "all_leap"}
+
+
+def _calendars(dates: np.ndarray) -> set[str]:
+    """The calendars of the cftime dates among ``dates`` (their ``calendar``), aliases as one."""
+    found = {str(getattr(date, "calendar", "")) for date in np.ravel(dates)} - {""}
+    return {_CALENDAR_ALIASES.get(calendar, calendar) for calendar in found}
+
+
+def _check_one_calendar(stamps: np.ndarray, bounds: np.ndarray, names: tuple[str, str], where: str,
+                        files: str) -> None:
+    """Refuse time bounds decoded in a calendar of their own, other than their coordinate's.
+
+    CF 7.1: bounds take their coordinate's calendar. xarray's ``Dataset.convert_calendar``
+    converts the time coordinate, not its bounds, which keep the old calendar and its dates
+    (break28a A1: a standard file converted to noleap as climann's calendar advice said; its
+    bounds could not be compared with the stamps, "unexpected error: TypeError").
+    """
+    own, theirs = _calendars(stamps), _calendars(bounds)
+    if len(own) != 1 or len(theirs) != 1 or own == theirs:
+        return
+    time_name, bounds_name = names
+    raise ClimannError(
+        f"{where}: the time bounds '{bounds_name}' are dated in the {theirs.pop()} calendar and '{time_name}' in the "
+        f"{own.pop()} calendar: CF 7.1 takes bounds in their coordinate's calendar, and their dates differ wherever "
+        f"the calendars do (xarray's convert_calendar converts the time, not its bounds); drop the bounds "
+        f"(`ncks -x -v {name_list([bounds_name])} {files}`, or Dataset.drop_vars('{bounds_name}') before "
+        f"convert_calendar): climann then dates each step by its stamp")
 
 
 def _hold_in_time_units(stamps: np.ndarray, bounds: np.ndarray, time_units: object, bounds_units: object) -> bool:

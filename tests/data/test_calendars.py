@@ -250,5 +250,6 @@ def test_split_blocks_in_calendars_that_do_not_align_are_refused_naming_each(tmp
         f"the split blocks are in different calendars: {listed}; predictions.nc has one time axis in one calendar "
         f"and the climatology is the train block's, per calendar month or day of its year: convert {converted} "
         rf"files to the {calendars[0]} calendar first \(xarray's Dataset.convert_calendar\('{calendars[0]}'"
-        rf"{re.escape(align)}\), or cdo setcalendar,{calendars[0]} when their dates are all valid {calendars[0]} "
+        rf"{re.escape(align)}\), after dropping their time bounds, which it does not convert, or cdo "
+        rf"setcalendar,{calendars[0]} when their dates are all valid {calendars[0]} "
         r"dates\)", str(raised.value))

@@ -605,3 +605,43 @@ def test_the_start_stamps_warning_is_given_once_for_an_axis_and_its_selection(ca
     assert len(said) == 1 and said[0].startswith("'time' has no bounds and is stamped at the start of each 5 days "
                                                  "(2000-01-01, …)")
     forget_notes()
+
+
+def _daily_standard_with_bounds(path):
+    """Two years of daily tas (2000 holds 29 February) in the standard calendar, stamped at
+    12:00 with CF time bounds, as a daily observation product."""
+    days = np.arange(731, dtype="f8")
+    xr.Dataset({"tas": (("time", "lat", "lon"), 280 + np.random.default_rng(0).normal(size=(731, 2, 3)).astype("f4"),
+                        {"units": "K"}),
+                "time_bnds": (("time", "nv"), np.stack([days, days + 1], axis=1))},
+               coords={"time": ("time", days + 0.5, {"units": "days since 2000-01-01", "calendar": "standard",
+                                                     "bounds": "time_bnds"}),
+                       "lat": ("lat", [10.0, 20.0], {"units": "degrees_north"}),
+                       "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})}).to_netcdf(path)
+    return path
+
+
+def test_bounds_left_in_another_calendar_by_a_conversion_are_refused_naming_both(tmp_path):
+    """break28a A1: a standard file converted to noleap with xarray's convert_calendar, as
+    climann's calendar advice said: the time is noleap, its bounds still standard dates (xarray
+    does not convert them); comparing them was "unexpected error: TypeError" in info and
+    "cannot open … as NetCDF" in train. A refusal naming both calendars and the bounds; the
+    advice followed (the bounds dropped before converting) opens, each step dated by its stamp."""
+    original = _daily_standard_with_bounds(tmp_path / "obs.nc")
+    from climann.errors import ClimannError
+
+    cftime_dates = xr.coders.CFDatetimeCoder(use_cftime=True)
+    with xr.open_dataset(original, decode_times=cftime_dates) as opened:
+        opened.convert_calendar("noleap").to_netcdf(tmp_path / "obs_noleap.nc")
+    with xr.open_dataset(tmp_path / "obs_noleap.nc", decode_times=False) as raw:
+        # as the tester's file: the time in noleap, its bounds with a calendar of their own
+        assert (raw["time"].attrs["calendar"], raw["time_bnds"].attrs["calendar"]) == ("noleap", "standard")
+    with pytest.raises(ClimannError, match=r"obs_noleap\.nc: the time bounds 'time_bnds' are dated in the standard "
+                                           r"calendar and 'time' in the noleap calendar: CF 7\.1 .* drop the bounds"):
+        open_dataset([tmp_path / "obs_noleap.nc"])
+    with xr.open_dataset(original, decode_times=cftime_dates) as opened:
+        opened.drop_vars("time_bnds").convert_calendar("noleap").to_netcdf(tmp_path / "obs_noleap_nobounds.nc")
+    dataset = open_dataset([tmp_path / "obs_noleap_nobounds.nc"])
+    times = dataset["time"].values
+    assert times.size == 730 and {date.calendar for date in times} == {"noleap"}
+    assert (times[0].month, times[0].day, times[0].hour) == (1, 1, 12)
