@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import datetime
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from climann.data.climatology import month_of_each_step
 from climann.data.features import decimal_year, longitude_sin_cos, season_sin_cos
 from climann.data.layout import GridLayout, segment_starts
 from climann.data.time_axis import (
-    MONTHS_SELECTION, LaggedSteps, in_months_left_out, lagged_steps, own_series_lag_name,
+    MONTHS_SELECTION, LaggedSteps, TimeStep, date_text, in_months_left_out, lagged_steps, own_series_lag_name,
 )
 from climann.data.time_cells import season_feature_times
 from climann.data.variables import grid_layout, on_grid, require_variable
@@ -203,6 +204,14 @@ def _dropped_text(earlier_lags: np.ndarray, n_cells: int) -> str:
     return f"{more} more samples are dropped ({already} already for {lags})"
 
 
+def _step_text(time: object, step: TimeStep) -> str:
+    """A time step as a lag message names it: its date, with the hour for a step shorter than a
+    day (break28c C3: 6-hourly steps read "2000-01-01, 2000-01-01, 2000-01-01")."""
+    if step.duration is not None and step.duration < datetime.timedelta(days=1) and hasattr(time, "hour"):
+        return date_text(time) if time.hour or time.minute else f"{date_text(time)} 00:00"
+    return str(time)[:10]
+
+
 def _lag_missing_text(lagged: LaggedSteps, lag: int, steps: np.ndarray, times: np.ndarray,
                       dates: np.ndarray | None) -> tuple[str, bool]:
     """Why lag ``lag`` is missing at ``steps`` (indices into ``times``), counted by cause, and
@@ -210,7 +219,7 @@ def _lag_missing_text(lagged: LaggedSteps, lag: int, steps: np.ndarray, times: n
     left_out = in_months_left_out(dates, steps, lag, lagged.step) if dates is not None else np.zeros(steps.size, bool)
     in_gap = lagged.in_gap[lag][steps] & ~left_out
     counts = (int(left_out.sum()), int(in_gap.sum()), int((~left_out & ~in_gap).sum()))
-    shown = ", ".join(str(times[step])[:10] for step in steps[:3]) + (", …" if steps.size > 3 else "")
+    shown = ", ".join(_step_text(times[step], lagged.step) for step in steps[:3]) + (", …" if steps.size > 3 else "")
     counted = f"lag {lag} is missing at {steps.size} time step{'' if steps.size == 1 else 's'} ({shown})"
     before = f"the step {lagged.step.span(lag)} before"
     causes = (f"is in a month {MONTHS_SELECTION} leaves out", f"falls in a gap of the {lagged.step.name} time axis",

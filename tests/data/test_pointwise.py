@@ -401,3 +401,21 @@ def test_a_lag_of_weekly_means_missing_because_seasons_left_its_week_out_is_not_
     assert warned[0].startswith(f"lag 1 is missing at {len(first_weeks) + 1} time steps (") and warned[0].endswith(
         f": at {len(first_weeks)} the step 7 days before is in a month the time selection (--months/--seasons) leaves "
         f"out, at 1 it is before the first time step read; their {(len(first_weeks) + 1) * 4} samples are dropped")
+
+
+def test_a_lag_missing_at_6_hourly_steps_names_their_hours(caplog):
+    """break28c C3: a 6-hourly series' first steps without lag 4 were named "2000-01-01,
+    2000-01-01, 2000-01-01", as if one step were repeated; each is named with its hour."""
+    import datetime
+
+    import cftime
+
+    monthly = grid_dataset(n_years=1)
+    times = np.array([cftime.DatetimeNoLeap(2000, 1, 1) + k * datetime.timedelta(hours=6) for k in range(12)])
+    dataset = monthly.isel(time=slice(0, 12)).assign_coords(time=("time", times))
+    with caplog.at_level("INFO", logger="climann"):
+        samples = build(dataset, predictors=(), features=(), lags={"pred": (4,)})
+    warned = [r.getMessage() for r in caplog.records if "lag 4 is missing" in r.getMessage()]
+    assert len(warned) == 1 and warned[0].startswith(
+        "lag 4 is missing at 4 time steps (2000-01-01 00:00, 2000-01-01 06:00, 2000-01-01 12:00, …): ")
+    assert samples.n_dropped == 4 * samples.layout.n_cells
