@@ -438,4 +438,6 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
                       for name in data_variable_names(dataset) if AREA_EXTENT_ATTRIBUTE in dataset[name].attrs},
         variable_files={name: files for name in data_variable_names(dataset)
                         if (files := recorded_files(dataset[name]))},
+        variable_file_names={name: {file: own for file, _, own in records if own != name}
+                             for name in data_variable_names(dataset) if (records := source_names(dataset[name]))},
     )
