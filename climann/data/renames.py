@@ -29,6 +29,7 @@ from pathlib import Path
 import xarray as xr
 
 from climann.data.shell import input_and_copy, ncrename_variable
+from climann.data.sources import FILE_NAME_KEY
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 
@@ -245,7 +246,10 @@ class FileRenames:
             )
         self._applied.update((rule, old) for old in self.rules[rule] if old in names)
         self._variables.setdefault(rule, []).extend(data_variable_names(dataset))
-        return dataset.rename(renames)
+        renamed = dataset.rename(renames)
+        for old, new in renames.items():  # each keeps its own name, for commands on this file
+            renamed[new].encoding[FILE_NAME_KEY] = old
+        return renamed
 
     def check_applied(self, *, at_last: bool = False) -> None:
         """Refuse a rule whose old name is in none of the files its pattern matched (with

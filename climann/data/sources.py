@@ -40,6 +40,13 @@ SOURCE_TIMES_KEY = "climann_source_times"
 SOURCE_NAMES_KEY = "climann_source_names"
 
 
+#: The key, in the ``encoding`` of a variable of one file as opened, of its own name in that
+#: file when a ``[data] rename`` rule renamed it (:meth:`climann.data.renames.FileRenames.applied`):
+#: what a file's own records (valid range, absolute zero) are made before the files are
+#: combined, and their commands name (break28b A3).
+FILE_NAME_KEY = "climann_file_name"
+
+
 def with_source_files(dataset: xr.Dataset, holders: Mapping[str, Sequence[str | Path]], *,
                       times: Mapping[str, Sequence[np.ndarray]] | None = None,
                       names: Mapping[str, Sequence[tuple[str, str]]] | None = None) -> xr.Dataset:
@@ -169,6 +176,8 @@ def name_in_file(variable: xr.DataArray, name: str | None = None, file: str | Pa
     """
     name = str(variable.name) if name is None else str(name)
     records = source_names(variable)
+    if not records and file is None:  # one file as opened, before the files are combined
+        return str(variable.encoding.get(FILE_NAME_KEY, name))
     meant = file if file is not None else variable.encoding.get("source")
     held = [own for path, _, own in records if meant is None or _same_file(path, meant)] or \
         [own for _, _, own in records]
