@@ -530,7 +530,7 @@ def train(
     workers: Annotated[int | None, typer.Option(help="Train on a local dask cluster of N worker processes.")] = None,
     scheduler: Annotated[str | None, typer.Option(help="Train on the dask cluster of this scheduler, e.g. tcp://host:8786.")] = None,
     set_values: Annotated[list[str] | None, typer.Option("--set", help="Any config key: SECTION.KEY=VALUE (TOML value), repeatable.")] = None,
-    overwrite: Annotated[bool, typer.Option(help="Replace the climann run in --out (only its own files; anything else there is refused).")] = False,
+    overwrite: Annotated[bool, typer.Option(help="Replace the climann run in --out (only its own files; anything else there is refused); with --resume, start that run again from its first epoch with its recorded settings.")] = False,
     resume: Annotated[Path | None, typer.Option(parser=user_path, metavar="<path>", help="Continue the unfinished run in this directory from its checkpoint (with its recorded config).")] = None,
     checkpoint_every: Annotated[int | None, typer.Option(help="Save a checkpoint every N epochs (0: only when interrupted).")] = None,
     ensemble: Annotated[int | None, typer.Option(help="Train N networks with seeds seed…seed+N−1; predictions are their mean, predictions.nc gets their spread (in memory only; not resumable).")] = None,

@@ -63,7 +63,7 @@ from climann.data.fill_like import (BlockReads, blocks_by_step, marking_fix, rea
                                    time_dimension)
 from climann.data.notes import note_once, unsaid_records
 from climann.data.shell import input_and_copy, ncatted_attribute, ncatted_command, ncatted_number, ncatted_type
-from climann.data.sources import files_text
+from climann.data.sources import files_text, name_in_file
 from climann.data.units import described_as_anomaly, parse_units, temperature_kind, unit_registry
 from climann.errors import ClimannError
 
@@ -151,6 +151,8 @@ class BelowAbsoluteZero:
         The axis of ``sample`` that is time; None for a static field.
     times : numpy.ndarray or None
         The time steps of ``sample`` (coordinate values), for the message; None for a static field.
+    own_name : str
+        The variable's own name in the file, for the commands ("" when not renamed).
     """
 
     zero: float
@@ -161,6 +163,7 @@ class BelowAbsoluteZero:
     fix_at_zero: str | None = None
     time_axis: int | None = None
     times: np.ndarray | None = None
+    own_name: str = ""
 
 
 #: The key, in a masked variable's ``encoding``, of its :class:`BelowAbsoluteZero`. Encoding,
@@ -222,7 +225,7 @@ def _warning(
     at, below = bool((values == zero).any()), bool((values < zero).any())
     side = "at or below" if at and below else "at" if at else "below"
     if values.size > CODES_AT_MOST:
-        difference = ncatted_command([_difference_attribute(name)], files)
+        difference = ncatted_command([_difference_attribute(found.own_name or name)], files)
         raise ClimannError(
             f"'{name}' in {where} holds {values.size} different values {side} absolute zero ({zero:g} {units}), from "
             f"{values.min():g} to {values.max():g}, at {counts.sum()} of the {size} values checked: not a few codes "
@@ -234,7 +237,7 @@ def _warning(
     fixes = [*([found.fix] if below else []), *([found.fix_at_zero] if at and found.fix_at_zero else [])]
     said = f"; to say so in the file: {ncatted_command(fixes, files)}" if fixes else ""
     if below and values.min() >= zero - ANOMALY_AT_MOST:  # a difference whose names do not call it one?
-        difference = ncatted_command([_difference_attribute(name)], files)
+        difference = ncatted_command([_difference_attribute(found.own_name or name)], files)
         said += f"; if '{name}' holds temperature differences (changes, anomalies), say so instead: {difference}"
     steps = f", {steps_text(times)}" if times.size else ""
     return (
@@ -279,12 +282,12 @@ def masked_below_absolute_zero(
         if zero is None or low > zero:
             continue
         original = given[name] if name in given.data_vars else variable
-        time = time_dimension(variable)
+        time, own = time_dimension(variable), name_in_file(variable, str(name))
         records[name] = BelowAbsoluteZero(zero, da.asarray(variable.data),
                                           variable.encoding.get("source"), str(variable.attrs.get("units")),
-                                          _fix(str(name), original, zero, high), marking_fix(str(name), original, zero),
+                                          _fix(own, original, zero, high), marking_fix(own, original, zero),
                                           None if time is None else variable.dims.index(time),
-                                          None if time is None else variable[time].values)
+                                          None if time is None else variable[time].values, own)
         if variable.dtype.kind == "f":  # one dask operation per file and variable, not xarray's three
             blanked[name] = _blanked(variable.data, zero)
             continue

@@ -78,7 +78,7 @@ from climann.data.own_anomalies import anomaly_relations, leak_note
 from climann.data.run_outputs import run_outputs
 from climann.data.same_quantity import same_quantity_note, same_quantity_relations
 from climann.data.shell import ncatted_attribute, source_and_copy
-from climann.data.sources import files_text, source_files
+from climann.data.sources import files_text, name_in_file, source_files
 from climann.data.splits import DEFAULT_SPLIT_FRACTIONS, split_time_blocks
 from climann.data.units import normalised_units, unit_registry
 from climann.data.variables import data_variable_names, require_variable
@@ -436,7 +436,8 @@ def cell_area_advice(dataset: xr.Dataset, target: str, area: str) -> str:
     if named is not None:
         return (f"not used to weigh the scores: those of '{target}' are weighed by {named}, which its cell_measures "
                 "names")
-    command = (f"ncatted {ncatted_attribute('cell_measures', target, 'o', 'c', f'area: {area}')} "
+    own, areas = name_in_file(dataset[target], target), name_in_file(dataset[area], area)
+    command = (f"ncatted {ncatted_attribute('cell_measures', own, 'o', 'c', f'area: {areas}')} "
                f"{source_and_copy(dataset[target], dataset[area], dataset)}")
     return (f"not used to weigh the scores: '{target}' names no cell areas (no CF cell_measures), so the scores are "
             f"weighed by areas climann computes from the grid (approximate without cell bounds); to weigh them by "

@@ -49,7 +49,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.shell import identifier, ncap2_command, ncap2_name, script_word, shown_path, source_and_copy
-from climann.data.sources import variable_where
+from climann.data.sources import name_in_file, variable_where
 from climann.data.stored_values import FILL_ATTRIBUTES, read_type, unpacked, with_signedness
 
 __all__ = ["codes_beyond_units_range", "flag_classes", "flag_codes", "indicator_advice", "range_of_units",
@@ -249,7 +249,7 @@ def _stored_forms(variable: xr.DataArray, code: object) -> list[str]:
 
 def _is_code(name: str, variable: xr.DataArray, code: object) -> str:
     """The ncap2 expression that is 1 where ``name`` holds ``code`` (:func:`_stored_forms`)."""
-    forms, name = _stored_forms(variable, code), ncap2_name(name)
+    forms, name = _stored_forms(variable, code), ncap2_name(name_in_file(variable, name))
     return f"({name}=={forms[0]})" if len(forms) == 1 else "(" + "||".join(f"{name}=={form}" for form in forms) + ")"
 
 
@@ -259,7 +259,7 @@ def _indicator_script(name: str, variable: xr.DataArray) -> str:
     meaning = str(variable.attrs.get("flag_meanings", "")).split()[:1] or ["class"]
     made = identifier(f"{name}_{meaning[0]}")
     if masks.size:
-        return f"-s {script_word(f'{made}=({ncap2_name(name)}/{_shown(masks[0])})%2')}"
+        return f"-s {script_word(f'{made}=({ncap2_name(name_in_file(variable, name))}/{_shown(masks[0])})%2')}"
     return f"-s {script_word(f'{made}={_is_code(name, variable, values[0])}')}"
 
 
@@ -342,7 +342,8 @@ def refuse_flag_target(dataset: xr.Dataset, target: str, *, where: str) -> None:
         way = (f"cdo eqc,{_shown(values[0])} {files} (1 where {target} is {_shown(values[0])}, {meaning}; "
                f"0 elsewhere) or {ncap2}")
     else:
-        way = f"{ncap2_command([f'{made}=({ncap2_name(target)}/{_shown(masks[0])})%2'], files)} for integer codes"
+        own = ncap2_name(name_in_file(variable, target))
+        way = f"{ncap2_command([f'{made}=({own}/{_shown(masks[0])})%2'], files)} for integer codes"
     raise ClimannError(
         f"the target '{target}' in {variable_where(variable, where)} is a CF flag variable ({classes}): its codes "
         f"are classes, not amounts, "

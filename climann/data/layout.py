@@ -222,6 +222,10 @@ class GridLayout:
     variable_files : dict of str to tuple of str
         The files each data variable was read from (:mod:`climann.data.sources`), named in
         the messages about it; a variable without a record, the ``source_files``.
+    variable_file_names : dict of str to dict of str to str
+        For each data variable, {file: its own name in that file} where a ``[data] rename``
+        rule renamed it (:func:`climann.data.sources.source_names`): the name a command that
+        changes the file is to use (:meth:`name_in_file`).
     """
 
     time: Coordinate
@@ -321,6 +325,7 @@ class GridLayout:
     variable_quantities: dict = field(default_factory=dict)
     area_extents: dict = field(default_factory=dict)
     variable_files: dict = field(default_factory=dict)
+    variable_file_names: dict = field(default_factory=dict)
 
     @property
     def shape(self) -> tuple[int, int, int]:
@@ -340,6 +345,11 @@ class GridLayout:
     def files_of(self, name: str) -> tuple[str, ...]:
         """The files holding the variable ``name`` (``variable_files``), else ``source_files``."""
         return tuple(self.variable_files.get(name) or self.source_files)
+
+    def name_in_file(self, name: str, file: str) -> str:
+        """The variable ``name``'s own name in ``file`` (``variable_file_names``), for a command
+        that changes that file: ERA5's ``lsm`` read as ``sftlf``; ``name`` when not renamed."""
+        return self.variable_file_names.get(name, {}).get(str(file), name)
 
     def time_index(self, flat_index: np.ndarray) -> np.ndarray:
         """Time step of each sample, shape (n,)."""

@@ -159,7 +159,8 @@ def _renamed_attributes(name: str, trained: Mapping[str, str], new: Mapping[str,
 
 def quantity_refusal(name: str, trained: Mapping[str, str], new: Mapping[str, str], *, where: str, file: str,
                      reference: str = "the model was trained on",
-                     otherwise: str = "retrain the run on data in this convention") -> str | None:
+                     otherwise: str = "retrain the run on data in this convention",
+                     own: str | None = None) -> str | None:
     """The one-line refusal of a variable whose quantity differs from the run's
     (:func:`quantity_clash`), with the command that converts a copy of its file; None when
     they agree.
@@ -178,6 +179,10 @@ def quantity_refusal(name: str, trained: Mapping[str, str], new: Mapping[str, st
         Says what ``trained`` is.
     otherwise : str
         The other way out of the opposite sign convention, after the command.
+    own : str, optional
+        The variable's own name in ``file`` when a ``[data] rename`` rule renamed it (ERA5's
+        ``lsm`` read as ``sftlf``): the command names it so, or it could not change the file
+        (break28b A3). Default ``name``.
 
     Returns
     -------
@@ -187,19 +192,19 @@ def quantity_refusal(name: str, trained: Mapping[str, str], new: Mapping[str, st
     if clash is None:
         return None
     said = f"{name} in {where} is {quantity_text(new)}, {reference} {name} as {quantity_text(trained)}"
-    files = input_and_copy(file)
+    files, stored = input_and_copy(file), own or name
     liquid = liquid_equivalent(new.get("standard_name", ""))
     if clash == "quantity" and liquid and _same_quantity(liquid, trained["standard_name"]):
-        script = shlex.quote(f'{name}={name}*DENSITY/1000; {name}@standard_name="{liquid}"')
+        script = shlex.quote(f'{stored}={stored}*DENSITY/1000; {stored}@standard_name="{liquid}"')
         return (f"{said}: a depth of snow, not its liquid water equivalent ({liquid}); it converts only through "
                 f"the snow's density (fresh snow about 100 kg m-3), which is not known, never water's 1000 kg m-3; "
                 f"give {name} as its water equivalent, e.g. with the snow's density in kg m-3 for DENSITY "
                 f"(ncap2 -s {script} {files}), or, if its values already are a water equivalent, name it so "
-                f"(ncatted -a standard_name,{name},o,c,{liquid} {files})")
+                f"(ncatted -a standard_name,{stored},o,c,{liquid} {files})")
     if clash == "sign":
-        script = shlex.quote("; ".join([f"{name}=-{name}", *_renamed_attributes(name, trained, new)]))
+        script = shlex.quote("; ".join([f"{stored}=-{stored}", *_renamed_attributes(stored, trained, new)]))
         return (f"{said}: the opposite sign convention, its values would be taken with the wrong sign; convert a "
                 f"copy (ncap2 -s {script} {files}), or {otherwise}")
-    script = shlex.quote(f'{name}@standard_name="{trained["standard_name"]}"')
+    script = shlex.quote(f'{stored}@standard_name="{trained["standard_name"]}"')
     return (f"{said}: another quantity (CF standard_name); give {name} as {trained['standard_name']}, or, if it "
             f"is that quantity and the attribute is wrong, correct it in a copy (ncap2 -s {script} {files})")

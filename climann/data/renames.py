@@ -29,6 +29,7 @@ from pathlib import Path
 import xarray as xr
 
 from climann.data.shell import input_and_copy, ncrename_variable
+from climann.data.sources import FILE_NAME_KEY
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 
@@ -178,9 +179,29 @@ class FileRenames:
                 self.rule_of[Path(path)] = rule
         unused = [pattern for pattern in self.rules if pattern not in self.rule_of.values()]
         if unused and not new_data:
-            raise ClimannError(f"rename pattern '{unused[0]}' matches none of the files")
+            raise ClimannError(self._unused_refusal(unused[0], files, given.get(unused[0], frozenset())))
         self._applied: set[tuple[str, str]] = set()
         self._variables: dict[str, list[str]] = {}
+
+    def _unused_refusal(self, pattern: str, files: Sequence[Path], given: frozenset[Path]) -> str:
+        """Why the rule of ``pattern`` renames no file: it matches none of ``files``, or each file
+        it matches takes an earlier rule (``given``: the pattern's own glob, for one with a
+        ``/``). A file takes only the first rule whose pattern matches it, so ``'era5_B*'``
+        before ``'era5_B_inv*'`` takes ``era5_B_invariant.nc`` (break28b A4: that was said to
+        match none of the files)."""
+        from climann.data.sources import files_text
+
+        shadowed = [Path(path) for path in files if _matches(Path(path), pattern, given)]
+        if not shadowed:
+            return f"rename pattern '{pattern}' matches none of the files"
+        earlier = list(dict.fromkeys(self.rule_of[path] for path in shadowed))
+        which = " and ".join(f"'{other}'" for other in earlier)
+        patterns = "pattern" if len(earlier) == 1 else "patterns"
+        return (f"rename pattern '{pattern}' matches {files_text(shadowed)}, which the earlier {patterns} {which} "
+                f"already {'renames' if len(earlier) == 1 else 'rename'}: a file takes the first pattern that "
+                f"matches it, and rules do not chain; give the renames of '{pattern}' before those of {which} "
+                f"(--rename, [data] rename), or make {which} match only {'its' if len(earlier) == 1 else 'their'} "
+                f"own files")
 
     def mapping(self, path: Path) -> dict[str, str]:
         """{old name: new name} of the file's rule (empty when no pattern matches it)."""
@@ -225,7 +246,10 @@ class FileRenames:
             )
         self._applied.update((rule, old) for old in self.rules[rule] if old in names)
         self._variables.setdefault(rule, []).extend(data_variable_names(dataset))
-        return dataset.rename(renames)
+        renamed = dataset.rename(renames)
+        for old, new in renames.items():  # each keeps its own name, for commands on this file
+            renamed[new].encoding[FILE_NAME_KEY] = old
+        return renamed
 
     def check_applied(self, *, at_last: bool = False) -> None:
         """Refuse a rule whose old name is in none of the files its pattern matched (with

@@ -396,9 +396,35 @@ def _command_end(text: str, start: int) -> int:
     return len(text)
 
 
+#: A number as messages write it (``1000``, ``-0.5``, ``1e-3``), possibly after a ``(``.
+_NUMBER = re.compile(r"\(?[-+−]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
+
+#: One symbol of a UDUNITS unit as messages write it after a number (``kg``, ``m-3``, ``s-1``,
+#: ``hPa``, ``W``, ``degC``), with an exponent and the prose's punctuation after it.
+_UNIT_SYMBOL = re.compile(r"(?:[kcmµhd]?(?:g|m|s|K|W|J|Pa|N|mol)|day|yr|degC|degF|%)(?:\*\*)?(?:-?\d+)?[,.;:)]*")
+
+
+def _with_units_kept(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``words`` (:func:`_words`) with a number and the unit symbols after it made one word
+    (``1000 kg m-3``, ``0.5 K``): a line that ends in ``1000 kg`` and a next that begins with
+    ``m-3`` reads as another unit (break28b A7). Only after a number: units in words
+    (``pr (kg m-2 s-1)``) are kept whole by the caller's ``whole`` phrases."""
+    kept: list[tuple[str, str]] = []
+    after_number = False  # the last word is a number, or a number and units without punctuation after them
+    for word, spaces in words:
+        if after_number and kept[-1][1] == " " and _UNIT_SYMBOL.fullmatch(word):
+            kept[-1] = (f"{kept[-1][0]} {word}", spaces)
+            after_number = word[-1] not in ",.;:)"
+        else:
+            kept.append((word, spaces))
+            after_number = bool(_NUMBER.fullmatch(word))
+    return kept
+
+
 def _words(text: str, whole: Sequence[str] = ()) -> list[tuple[str, str]]:
     """``text`` split at its spaces, except those inside a shell command (see :data:`TOOLS`)
-    or inside one of the phrases ``whole``: each word with the spaces that follow it."""
+    or inside one of the phrases ``whole``, or between a number and its units
+    (:func:`_with_units_kept`): each word with the spaces that follow it."""
     phrases = sorted((phrase for phrase in set(whole) if any(char.isspace() for char in phrase)), key=len,
                      reverse=True)  # the longest first: "(kg m-2 s-1)²" before "kg m-2 s-1"
     words: list[tuple[str, str]] = []
@@ -417,7 +443,7 @@ def _words(text: str, whole: Sequence[str] = ()) -> list[tuple[str, str]]:
         else:
             end = _command_end(text, index) if _COMMAND_START.match(text, index) else index + 1
         word, index = word + text[index:end], end
-    return [*words, (word, spaces)] if word else words
+    return _with_units_kept([*words, (word, spaces)] if word else words)
 
 
 def wrapped_lines(text: str, width: int, *, initial_indent: str = "", subsequent_indent: str = "",

@@ -40,6 +40,13 @@ SOURCE_TIMES_KEY = "climann_source_times"
 SOURCE_NAMES_KEY = "climann_source_names"
 
 
+#: The key, in the ``encoding`` of a variable of one file as opened, of its own name in that
+#: file when a ``[data] rename`` rule renamed it (:meth:`climann.data.renames.FileRenames.applied`):
+#: what a file's own records (valid range, absolute zero) are made before the files are
+#: combined, and their commands name (break28b A3).
+FILE_NAME_KEY = "climann_file_name"
+
+
 def with_source_files(dataset: xr.Dataset, holders: Mapping[str, Sequence[str | Path]], *,
                       times: Mapping[str, Sequence[np.ndarray]] | None = None,
                       names: Mapping[str, Sequence[tuple[str, str]]] | None = None) -> xr.Dataset:
@@ -175,3 +182,35 @@ def variable_file(variable: xr.DataArray) -> str | None:
     comes from several files or is not recorded."""
     files = source_files(variable)
     return files[0] if len(files) == 1 else None
+
+
+def name_in_file(variable: xr.DataArray, name: str | None = None, file: str | Path | None = None) -> str:
+    """The name a command on a user's file (``ncatted -a units,NAME,…``, ``ncap2 -s 'NAME@…'``)
+    is to give ``variable``: its own name in ``file`` (default: the file its ``encoding["source"]``
+    names, else its one file), as :data:`SOURCE_NAMES_KEY` records it, not the name a
+    ``[data] rename`` rule gave it (``tp`` in ERA5's file read as ``pr``: a command naming
+    ``pr`` cannot change that file, break28b A3). ``name`` (default ``variable.name``) when the
+    files' names are not recorded, or when no one file is meant and its files name it
+    differently.
+
+    Examples
+    --------
+    >>> import xarray as xr
+    >>> pr = xr.DataArray([1.0], dims="time", name="pr")
+    >>> pr.encoding.update({SOURCE_FILES_KEY: ("era5.nc",), SOURCE_NAMES_KEY: (("era5*", "tp"),)})
+    >>> name_in_file(pr)
+    'tp'
+    """
+    name = str(variable.name) if name is None else str(name)
+    records = source_names(variable)
+    if not records and file is None:  # one file as opened, before the files are combined
+        return str(variable.encoding.get(FILE_NAME_KEY, name))
+    meant = file if file is not None else variable.encoding.get("source")
+    held = [own for path, _, own in records if meant is None or _same_file(path, meant)] or \
+        [own for _, _, own in records]
+    return held[0] if len(set(held)) == 1 else name
+
+
+def _same_file(first: str | Path, second: str | Path) -> bool:
+    """Whether two paths name one file (as given, or resolved)."""
+    return str(first) == str(second) or Path(first).resolve() == Path(second).resolve()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -409,6 +410,14 @@ def with_season_year_note(split: TimeSplit, months: Collection[int]) -> TimeSpli
     note = season_year_note(months)
     if not note:
         return split
-    descriptions = {name: text if text.startswith("time step") else text + note
-                    for name, text in split.descriptions.items()}
+    descriptions = {name: text + note if _names_years(text) else text for name, text in split.descriptions.items()}
     return dataclasses.replace(split, descriptions=descriptions)
+
+
+def _names_years(description: str) -> bool:
+    """Whether a block's description names any of it by years (``"2010–2014"``, ``"1990,
+    2001-03 to 2004-12"``), which the season-year note explains; one named only by dates
+    (``"2009-12 to 2014-12"``, :func:`with_dated_descriptions`) or time steps says what it
+    holds already: "December counted with the next year" after it read as if its last
+    December were not in it (break28b A7)."""
+    return any(re.fullmatch(r"\d{4}(?:–\d{4})?", part.strip()) for part in description.split(","))

@@ -53,6 +53,7 @@ import xarray as xr
 from climann.data.fill_like import checked_steps
 from climann.data.notes import note_once
 from climann.data.shell import ncatted_attribute, source_and_copy
+from climann.data.sources import name_in_file
 from climann.errors import ClimannError
 
 __all__ = [
@@ -275,6 +276,8 @@ def check_unitless_values(
             distance = min(distance, UNITLESS_LIMIT_SD)  # ranges that meet: one unit, another season
         here = f"{float(low):.4g}…{float(high):.4g}, mean {mean:.4g}" if count else "no values on the steps checked"
         units = _units(dataset[name])
+        set_units = (f"ncatted {ncatted_attribute('units', name_in_file(dataset[name], name), 'o', 'c', 'UNITS')} "
+                     f"{source_and_copy(dataset[name], dataset)}")
         factor = scale_of_unit_mixup(mean, std, expected, (float(low), float(high))) if count else None
         other = expected.units or f"{reference}'s"
         if factor is not None and series and not of_a_unit_mixup(factor):
@@ -282,8 +285,7 @@ def check_unitless_values(
                 f"'{name}' has no units in {where} or the files after it, and its values there ({here}, sd {std:.4g}) "
                 f"look like those of {reference} ({expected.described()}) times about {factor:.3g}: another season or "
                 f"region, or another unit than {other}? They are used as they "
-                f"stand; if they are in another unit, set it: ncatted "
-                f"{ncatted_attribute('units', name, 'o', 'c', 'UNITS')} {source_and_copy(dataset[name], dataset)}"),
+                f"stand; if they are in another unit, set it: {set_units}"),
                 key=("series without units", name, reference))
             continue
         if factor is not None:
@@ -293,8 +295,7 @@ def check_unitless_values(
                 raise ClimannError(
                     f"'{name}' has no units in {where}, and {scaled} (a fraction against a percentage, Pa against "
                     f"hPa, a rate per second against one per day); set the units they are in, which are then "
-                    f"converted to {expected.units}: ncatted {ncatted_attribute('units', name, 'o', 'c', 'UNITS')} "
-                    f"{source_and_copy(dataset[name], dataset)}"
+                    f"converted to {expected.units}: {set_units}"
                 )
             raise ClimannError(
                 f"'{name}' is in '{units}' in {where} but has no units in {reference}, and {scaled}, which climann "
@@ -306,8 +307,7 @@ def check_unitless_values(
                 f"'{name}' has no units in {where}, and its values there ({here}) lie {distance:.0f} standard "
                 f"deviations from those of {reference} ({expected.described()}): they are likely in another unit "
                 f"than {expected.units}; set the units they are in, which are then converted to {expected.units}: "
-                f"ncatted {ncatted_attribute('units', name, 'o', 'c', 'UNITS')} "
-                f"{source_and_copy(dataset[name], dataset)}"
+                f"{set_units}"
             )
         if distance > UNITLESS_LIMIT_SD:
             raise ClimannError(

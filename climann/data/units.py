@@ -46,7 +46,7 @@ import xarray as xr
 from climann.data.file_encodings import conversion_recorded
 from climann.data.quantities import liquid_equivalent
 from climann.data.shell import file_time_names, input_and_copy, ncap2_command, ncap2_name, ncatted_attribute
-from climann.data.sources import variable_where
+from climann.data.sources import name_in_file, variable_where
 from climann.data.standard_names import standard_name_of
 from climann.data.time_axis import own_series_lag_of
 from climann.errors import ClimannError
@@ -175,7 +175,8 @@ def misread_units_note(*texts: str, variable: xr.DataArray, name: str, where: st
         return ""
     return (f"; 'mb' is read as millibarn (UDUNITS: an area, 1e-31 m2), since nothing on '{name}' says it is a "
             f"pressure (standard_name air_pressure or positive = down): if it means millibar, set the units to hPa "
-            f"(ncatted {ncatted_attribute('units', name, 'o', 'c', 'hPa')} {_fixed_copy(variable, where)})")
+            f"(ncatted {ncatted_attribute('units', name_in_file(variable, name), 'o', 'c', 'hPa')} "
+            f"{_fixed_copy(variable, where)})")
 
 
 #: Units that UDUNITS and pint read as farad (a capacitance), written on temperatures meaning
@@ -199,16 +200,16 @@ def _farad_note(units: str, to: str, *, variable: xr.DataArray, name: str, where
     """``"; 'F' is read as farad …"`` with the ``ncatted`` that sets ``degF`` in the file that
     has ``F``, when one side is ``F`` and the other (or the variable's standard_name) is a
     temperature; ``""`` otherwise."""
-    units, to = str(units).strip(), str(to).strip()
+    units, to, own = str(units).strip(), str(to).strip(), name
     if units in _FARAD_SPELLINGS and _is_temperature(to, variable.attrs):
-        copy = _fixed_copy(variable, where)
+        copy, own = _fixed_copy(variable, where), name_in_file(variable, name)
     elif to in _FARAD_SPELLINGS and _is_temperature(units, variable.attrs):
         copy = input_and_copy(reference) if reference and re.fullmatch(r"[^,\s]+\.nc4?", reference) else \
             "FILE.nc FILE_fixed.nc"
     else:
         return ""
     return (f"; 'F' is read as farad (UDUNITS: a capacitance), while '{name}' is a temperature: if it means "
-            f"degrees Fahrenheit, set the units to degF (ncatted {ncatted_attribute('units', name, 'o', 'c', 'degF')} "
+            f"degrees Fahrenheit, set the units to degF (ncatted {ncatted_attribute('units', own, 'o', 'c', 'degF')} "
             f"{copy})")
 
 
@@ -925,13 +926,13 @@ def _density_refusal(variable: xr.DataArray, name: str, units: str, to: str, *, 
     long_name = str(variable.attrs.get("long_name", "")).strip()
     said = f"standard_name {standard_name}" if named else f"long_name '{long_name}'" if long_name else "nothing"
     liquid = liquid_equivalent(standard_name)
-    files = _fixed_copy(variable, where)
-    own = ncap2_name(name)
+    files, stored = _fixed_copy(variable, where), name_in_file(variable, name)
+    own = ncap2_name(stored)
     convert = f"{own}={own}*DENSITY/{WATER_DENSITY:g}" + (f'; {own}@standard_name="{liquid}"' if liquid else "")
     if liquid:
-        relabel = f"ncatted {ncatted_attribute('standard_name', name, 'o', 'c', liquid)} {files}"
+        relabel = f"ncatted {ncatted_attribute('standard_name', stored, 'o', 'c', liquid)} {files}"
     elif not named:
-        relabel = f"ncatted {ncatted_attribute('long_name', name, 'o', 'c', f'{name} water equivalent')} {files}"
+        relabel = f"ncatted {ncatted_attribute('long_name', stored, 'o', 'c', f'{name} water equivalent')} {files}"
     else:
         relabel = None
     return (f"'{name}' is in '{units}' in {where} but in '{to}' in {reference}: a depth against a mass per area, "
@@ -946,7 +947,8 @@ def _density_refusal(variable: xr.DataArray, name: str, units: str, to: str, *, 
 def _units_fix(variable: xr.DataArray, name: str, to: str, where: str) -> str:
     """The ``ncatted`` that sets the units of ``name`` to ``to`` in a copy of the file
     ``variable`` comes from: ``ncatted -a units,tas,o,c,K new.nc new_fixed.nc``."""
-    return f"ncatted {ncatted_attribute('units', name, 'o', 'c', str(to).strip())} {_fixed_copy(variable, where)}"
+    own = name_in_file(variable, name)
+    return f"ncatted {ncatted_attribute('units', own, 'o', 'c', str(to).strip())} {_fixed_copy(variable, where)}"
 
 
 #: Words written as the units of a fraction that UDUNITS cannot read; its units are ``1``.
@@ -1003,7 +1005,7 @@ def _cell_lengths(
     own = time_cell_method(variable.attrs.get("cell_methods"), dim or "time")
     if dim is not None and "climatology" not in variable[dim].attrs:
         own = over_each_cell(own)  # Daymet's "time: sum within days time: sum over days" on months: their sum
-    files = _fixed_copy(variable, where)
+    files, stored = _fixed_copy(variable, where), name_in_file(variable, name)
     if found.per_cell < 0 and own != "time: sum":
         marked = " ".join(filter(None, (without_time_entries(variable.attrs.get("cell_methods"), dim or "time"),
                                         "time: sum")))
@@ -1012,10 +1014,10 @@ def _cell_lengths(
             f"rate, in {reference}: it converts only as the total over each time step (CF cell_methods 'time: sum'), "
             f"which {where} does not say{f' (it says {own})' if own else ''}; if the values are totals over each "
             f"time step (not ERA5-Land's, which run from 00 UTC: take the differences of consecutive hours "
-            f"first), say so (ncatted {ncatted_attribute('cell_methods', name, 'o', 'c', marked)} {files}); "
+            f"first), say so (ncatted {ncatted_attribute('cell_methods', stored, 'o', 'c', marked)} {files}); "
             f"if they are daily "
             f"totals averaged over each step, as ERA5's monthly means are, give the units "
-            f"(ncatted {ncatted_attribute('units', name, 'o', 'c', f'{units} day-1')} {files})")
+            f"(ncatted {ncatted_attribute('units', stored, 'o', 'c', f'{units} day-1')} {files})")
     if found.per_cell > 0 and time_cell_method(reference_method) != "time: sum":
         raise ClimannError(
             f"'{name}' is in '{units}', a rate, in {where} but in '{to}' in {reference}, an amount that does not say "
@@ -1122,7 +1124,7 @@ def _months_apart_accumulations(variable: xr.DataArray, dim: str, step, files: s
     reanalysis: each value is the mean over the month of its daily totals, ECMWF, "ERA5:
     data documentation", "Monthly means"), or the ``ncap2`` command that adds bounds of the
     hour before each stamp (ERA5's hourly totals kept once a month)."""
-    name = variable.name
+    name = name_in_file(variable)
     units = str(variable.attrs.get("units", ""))
     per_day = f"{units} day-1"
     method = variable.attrs.get("cell_methods")

@@ -43,6 +43,7 @@ from climann.data.absolute_zero import CODES_AT_MOST
 from climann.data.file_encodings import every_file_records
 from climann.data.fill_like import checked_steps
 from climann.data.notes import note_once, unsaid_records
+from climann.data.sources import name_in_file
 from climann.data.shell import input_and_copy, ncatted_attribute, ncatted_command, ncatted_number, ncatted_type
 
 __all__ = ["OUTSIDE_VALID_RANGE_KEY", "OutsideValidRange", "sample_outside_valid_range", "warn_outside_valid_range"]
@@ -76,6 +77,8 @@ class OutsideValidRange:
     status_codes : bool
         Whether its ``flag_values`` are status codes outside the range, already noted
         (:func:`climann.data.flags.status_codes`).
+    own_name : str
+        The variable's own name in the file, for the command ("" when not renamed).
     """
 
     low: float
@@ -85,6 +88,7 @@ class OutsideValidRange:
     units: str
     limits: dict
     status_codes: bool = False
+    own_name: str = ""
 
 
 def sample_outside_valid_range(variable: xr.DataArray, limits: tuple[float, float], *,
@@ -104,7 +108,7 @@ def sample_outside_valid_range(variable: xr.DataArray, limits: tuple[float, floa
              if key in variable.attrs}
     found = OutsideValidRange(limits[0], limits[1], da.asarray(checked_steps(variable).data),
                               variable.encoding.get("source"), str(variable.attrs.get("units", "")).strip(), given,
-                              status_codes)
+                              status_codes, name_in_file(variable))
     return {OUTSIDE_VALID_RANGE_KEY: found}
 
 
@@ -143,7 +147,7 @@ def _message(name: str, found: OutsideValidRange, below: np.ndarray, above: np.n
     if not tails:
         return None if found.status_codes else (logging.INFO, f"{counted}: a few codes (CF §2.5.1)")
     files = input_and_copy(found.file) if found.file else "IN.nc OUT.nc"
-    removal = ncatted_command([_removal(name, found, side) for side in tails], files)
+    removal = ncatted_command([_removal(found.own_name or name, found, side) for side in tails], files)
     share = 100 * sum(sides[side].size for side in tails) / size
     return logging.WARNING, (
         f"{counted}: not a few codes but {'a tail' if len(tails) == 1 else 'both tails'} of the data ({share:.1f} %), "

@@ -122,6 +122,9 @@ def require_variable(
         )
     if close:
         hint += _rename_hint(dataset, where, close[0], name)
+    else:  # break28b A7: CMIP's scenario files given without the fx files of the run's orog and sftlf
+        hint = ("; if it is in other files (CMIP keeps static fields such as orog and sftlf in their own fx "
+                "files, orog_fx_….nc), give those files too (--data, [data] paths)")
     raise ClimannError(
         f"variable '{name}' not in {where}; available: {', '.join(available) or 'none'}{hint}"
     )
@@ -438,4 +441,6 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
                       for name in data_variable_names(dataset) if AREA_EXTENT_ATTRIBUTE in dataset[name].attrs},
         variable_files={name: files for name in data_variable_names(dataset)
                         if (files := recorded_files(dataset[name]))},
+        variable_file_names={name: {file: own for file, _, own in records if own != name}
+                             for name in data_variable_names(dataset) if (records := source_names(dataset[name]))},
     )

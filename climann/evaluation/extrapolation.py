@@ -176,9 +176,12 @@ def extrapolation_message(extrapolation: Extrapolation, units: Mapping[str, str]
         unit = after_number(unit)
         (low, high), (low_here, high_here) = found["training_range"], found["range_here"]
         sides = []
-        if low_here < low:
+        # a side only when it lies beyond the tolerance (outside_training_range): orog down to 0 m
+        # here against 6e-17 m seen is inside it, and was listed (break28b A7)
+        margin = RANGE_MARGIN * (high - low)
+        if low_here < low - margin:
             sides.append(f"min {low:.4g}{unit} seen, down to {low_here:.4g}{unit} here")
-        if high_here > high:
+        if high_here > high + margin:
             sides.append(f"max {high:.4g}{unit} seen, up to {high_here:.4g}{unit} here")
         # each feature's own share only when there are several (with one it is the total)
         share = "" if len(extrapolation.features) == 1 else (

@@ -149,6 +149,51 @@ def config_differences(config: RunConfig, recorded: RunConfig) -> list[str]:
     return differences
 
 
+def start_again(run_dir: Path) -> str:
+    """``"start the run again from its first epoch with its recorded settings: climann train
+    --resume RUN --overwrite"``, for refusals of ``--resume`` (break28b A5: "start again with
+    --overwrite" was not a command that worked as read)."""
+    return (f"start the run again from its first epoch with its recorded settings: climann train --resume "
+            f"{shlex.quote(str(run_dir))} --overwrite")
+
+
+def refuse_changed_inputs(run_dir: str | Path, records: Sequence[dict]) -> None:
+    """Refuse to resume the run in ``run_dir`` when an input file differs from the checkpoint's
+    record of it (``records``: :func:`climann.workflow.provenance.file_record` of each input
+    now). Called before the data are read, so that the refusal comes at once, not after
+    reading them (break28b A5: 13 s).
+
+    The data fingerprint sees only the training block's scaling: a file changed in its
+    validation or test years, or with the same means and standard deviations, would be
+    resumed on without a word, leaving one run trained and validated on two versions of
+    its data, and a ``provenance.json`` naming only the second. A file corrected on
+    purpose means a new run.
+
+    Raises
+    ------
+    ClimannError
+        If an input file differs from the checkpoint's record of it (each named), or
+        ``run_dir`` has no readable checkpoint.
+    """
+    run_dir = Path(run_dir)
+    _, metadata = _checkpoint(run_dir)
+    _refuse_changed(run_dir, metadata.get("inputs"), records)
+
+
+def _refuse_changed(run_dir: Path, resumed_inputs: Sequence[dict] | None, records: Sequence[dict]) -> None:
+    """The refusal of :func:`refuse_changed_inputs`, against the checkpoint's ``inputs``."""
+    from climann.workflow.provenance import records_difference
+
+    recorded = {str(entry.get("path")): entry for entry in resumed_inputs or [] if isinstance(entry, dict)}
+    changes = [f"{record['path']} ({difference})" for record in records if record["path"] in recorded
+               and (difference := records_difference(recorded[record["path"]], record, source="the checkpoint"))]
+    if changes:
+        raise ClimannError(
+            f"--resume {run_dir}: input files changed since the checkpoint: {'; '.join(changes)}; the run would be "
+            f"trained on two versions of its data: put the files back, or {start_again(run_dir)}"
+        )
+
+
 def _checkpoint(run_dir: Path) -> tuple[TrainingState, dict]:
     """The checkpoint of ``run_dir``; refused if there is none, or if the folder (or the
     checkpoint) is not climann's (by content, :mod:`climann.run_files`)."""
@@ -297,7 +342,8 @@ class Checkpointing:
         if differences:
             raise ClimannError(
                 f"--resume {run_dir}: the configuration differs from the checkpoint's: "
-                f"{'; '.join(differences)}; resume without --config and flags to use the recorded one"
+                f"{'; '.join(differences)}; resume without --config and flags to use the recorded one, or add "
+                "--overwrite to start the run again from its first epoch with them"
             )
         return cls(
             run_dir, config.training.checkpoint_every, config_to_toml(config),
@@ -328,29 +374,15 @@ class Checkpointing:
 
     def record_inputs(self, records: Sequence[dict]) -> None:
         """Keep the input files' records (``inputs`` of ``provenance.json``) to save in each
-        checkpoint; when resuming, refuse inputs that differ from those the checkpoint saved.
-
-        The data fingerprint sees only the training block's scaling: a file changed in its
-        validation or test years, or with the same means and standard deviations, would be
-        resumed on without a word, leaving one run trained and validated on two versions of
-        its data, and a ``provenance.json`` naming only the second. A file corrected on
-        purpose means a new run.
+        checkpoint; when resuming, refuse inputs that differ from those the checkpoint saved
+        (:func:`refuse_changed_inputs`).
 
         Raises
         ------
         ClimannError
             If an input file differs from the checkpoint's record of it (each named).
         """
-        from climann.workflow.provenance import records_difference
-
-        recorded = {str(entry.get("path")): entry for entry in self.resumed_inputs or [] if isinstance(entry, dict)}
-        changes = [f"{record['path']} ({difference})" for record in records if record["path"] in recorded
-                   and (difference := records_difference(recorded[record["path"]], record, source="the checkpoint"))]
-        if changes:
-            raise ClimannError(
-                f"--resume {self.run_dir}: input files changed since the checkpoint: {'; '.join(changes)}; the run "
-                "would be trained on two versions of its data: put the files back, or start again with --overwrite"
-            )
+        _refuse_changed(self.run_dir, self.resumed_inputs, records)
         self.inputs = list(records)
 
     @property
@@ -388,13 +420,13 @@ class Checkpointing:
             raise ClimannError(
                 f"--resume {self.run_dir}: the checkpoint was taken with the training data cut into other chunks "
                 f"({recorded}): it was written by another version of climann, which cuts the time axis otherwise; "
-                "resume it with that version, or start again with --overwrite"
+                f"resume it with that version, or {start_again(self.run_dir)}"
             )
         if self.resumed is not None and fingerprint != self.fingerprint:
             raise ClimannError(
                 f"--resume {self.run_dir}: the training data differ from those of the checkpoint "
                 "(their means and standard deviations changed: were the input files replaced?); "
-                "start again with --overwrite"
+                f"{start_again(self.run_dir)}"
             )
 
         def save(state: TrainingState) -> None:

@@ -272,8 +272,9 @@ def check_quantities(run: TrainedRun, layout: GridLayout) -> None:
         return
     for name, trained in recorded.items():
         new = layout.variable_quantities.get(name)
+        file = _variable_file(layout, name)
         refusal = None if new is None else quantity_refusal(
-            name, trained, new, where=_variable_files(layout, name), file=_variable_file(layout, name))
+            name, trained, new, where=_variable_files(layout, name), file=file, own=layout.name_in_file(name, file))
         if refusal is not None:
             raise ClimannError(refusal)
 

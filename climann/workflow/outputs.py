@@ -324,9 +324,10 @@ def _not_a_run(run_dir: Path, foreign: Sequence[str], *, option: str = "--out") 
         return f"{option} {run_dir}: {damaged}"
     if foreign and is_run_directory(run_dir):
         many = len(foreign) > 1
-        return (f"{option} {run_dir} is a climann run, but it also holds {_few(foreign)}, which climann did not "
-                f"write and --overwrite never replaces; move {'them' if many else 'it'} away, or choose another "
-                f"{option}")
+        # each named: the way out is to move every one away (docs/run-directory.md; break28b A7)
+        return (f"{option} {run_dir} is a climann run, but it also holds {_few(foreign, len(foreign))}, which "
+                f"climann did not write and --overwrite never replaces; move {'them' if many else 'it'} away, or "
+                f"choose another {option}")
     if foreign:
         holds = f"; it holds {_few(foreign)}, which climann did not write"
     else:

@@ -24,6 +24,7 @@ from climann.workflow.checkpoints import (
     Checkpointing,
     data_fingerprint,
     interrupted,
+    refuse_changed_inputs,
     remove_published_checkpoint,
     training_hooks,
 )
@@ -426,7 +427,10 @@ def run_training(
         A progress display (see :mod:`climann.workflow.progress`), told about every batch and epoch.
     resume : bool
         Continue the unfinished run in ``run_dir`` from its checkpoint; ``config`` must be
-        the one recorded there (up to ``checkpoint_every``).
+        the one recorded there (up to ``checkpoint_every``). With ``overwrite`` too, the run
+        starts again from its first epoch (``config``, the checkpoint's settings and any
+        changed, is a new run replacing it): the way out when its inputs or settings changed
+        since the checkpoint (break28b A5).
 
     Returns
     -------
@@ -442,6 +446,7 @@ def run_training(
         moments at once (what was being written removed; the checkpoint, if any, kept).
     """
     run_dir = Path(run_dir)
+    again, resume = resume and overwrite, resume and not overwrite
     if resume:
         from climann.workflow.ensemble import refuse_ensemble_resume
 
@@ -453,6 +458,9 @@ def run_training(
         check_run_directory(run_dir, overwrite, inputs=input_files(config))
     with capture_run_log() as run_log, signals_raise():
         run_logger.info("climann %s%s", __version__, f": {command_line}" if command_line else "")
+        if again:
+            run_logger.info("--resume %s --overwrite: the run starts again from its first epoch, its checkpoint "
+                            "replaced", run_dir)
         try:
             return _train_evaluate_write(config, run_dir, command_line, on_epoch, progress, run_log, resume=resume,
                                          overwrite=overwrite)
@@ -469,6 +477,9 @@ def _train_evaluate_write(
     phases.begin("recording the inputs")  # their checksums take a while for large files
     ensure_sample_data(config)
     config = resolve_inputs(config)
+    provenance = run_provenance(input_files(config), command_line=command_line)
+    if resume:  # changed inputs refused before the data are read
+        refuse_changed_inputs(run_dir, provenance["inputs"])
     # Chosen once, before the checkpoint and config.toml record the configuration: a rerun,
     # a resume, predict and evaluate use the same inputs. The files are opened once for the
     # choice and the samples (they were opened twice, each opening's notes logged twice).
@@ -480,7 +491,7 @@ def _train_evaluate_write(
     # a resumed run's train.log holds the whole run, and says where it was interrupted
     run_log.continue_from(checkpointing.resumed_log, checkpointing.resumed_note())
     checkpointing.run_log = run_log.text
-    records = RunRecords(run_provenance(input_files(config), command_line=command_line), run_log, phases)
+    records = RunRecords(provenance, run_log, phases)
     checkpointing.record_inputs(records.provenance["inputs"])
     epoch_log = EpochLogger(config.training.epochs)
     callbacks = _Callbacks([epoch_log, on_epoch, progress and progress.on_epoch],

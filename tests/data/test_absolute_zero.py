@@ -423,3 +423,16 @@ def test_the_advice_for_a_name_with_spaces_runs_as_printed(tmp_path, caplog):
     dataset, said = _opened(caplog, path.with_name("spaced_fixed.nc"), names=("sea surface temperature",))
     assert said == []
     assert int(np.isnan(dataset["sea surface temperature"].values).sum()) == int((values < -273.15).sum())
+
+
+def test_the_advice_on_a_renamed_variable_names_it_as_its_file_holds_it(hadisst, caplog):
+    """break28b A3: ``--rename 'hadisst*:sst=tos'``: a command on hadisst.nc naming ``tos``
+    cannot change the file, which holds ``sst``."""
+    forget_notes()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        dataset = open_dataset([hadisst], rename={"hadisst*": {"sst": "tos"}})
+        warn_below_absolute_zero(dataset, ["tos"])
+    said = [record.getMessage() for record in caplog.records]
+    assert len(said) == 1 and said[0].startswith("'tos' in hadisst.nc holds -1000 ")
+    assert f"to say so in the file: ncatted -a valid_min,sst,o,f,-273.15 {hadisst} " in said[0]

@@ -65,6 +65,24 @@ def test_a_pattern_without_a_slash_matches_names_and_one_with_a_slash_paths(patt
     assert [path for path in (ERA5, CMIP) if renames.mapping(path)] == matched
 
 
+SERIES, STATIC = Path("/data/era5/era5_B.nc"), Path("/data/era5/era5_B_invariant.nc")
+
+
+def test_a_pattern_whose_files_an_earlier_pattern_takes_is_refused_naming_them_and_that_pattern():
+    """break28b A4: ``'era5_B*'`` before ``'era5_B_inv*'`` takes era5_B_invariant.nc, so the
+    second rule renames nothing; it was said to match none of the files, which it does."""
+    rules = {"era5_B*": {"t2m": "tas"}, "era5_B_inv*": {"lsm": "sftlf"}}
+    with pytest.raises(ClimannError) as refused:
+        FileRenames([SERIES, STATIC], rules)
+    assert str(refused.value) == (
+        "rename pattern 'era5_B_inv*' matches era5_B_invariant.nc, which the earlier pattern 'era5_B*' already "
+        "renames: a file takes the first pattern that matches it, and rules do not chain; give the renames of "
+        "'era5_B_inv*' before those of 'era5_B*' (--rename, [data] rename), or make 'era5_B*' match only its own "
+        "files")
+    followed = FileRenames([SERIES, STATIC], {"era5_B_inv*": rules["era5_B_inv*"], "era5_B*": rules["era5_B*"]})
+    assert followed.mapping(STATIC) == {"lsm": "sftlf"} and followed.mapping(SERIES) == {"t2m": "tas"}
+
+
 def test_a_trained_runs_rules_on_new_data_rename_where_they_match_and_refuse_nothing():
     """``new_data``: the run's rule ``t2m_*`` matches none of new CMIP files (no refusal, no
     rename); it still renames a new ERA5 file it matches."""

@@ -305,6 +305,18 @@ def test_wrapping_never_breaks_inside_a_phrase_kept_whole(width):
     assert sum(line.count("kg m-2 s-1") for line in plain) < 3
 
 
+# widths at which the words alone end a line with "1000 kg" and begin the next with "m-3" (break28b A7, at 80
+# columns in evaluate's warning)
+@pytest.mark.parametrize("width", [pytest.param(width, id=f"{width}-columns") for width in (38, 41, 56, 58)])
+def test_wrapping_never_parts_a_number_from_its_units(width):
+    text = ("climann: warning: 'pr' in obs.nc converted from mm day-1 to kg m-2 s-1 with the density of liquid water, "
+            "1000 kg m-3 (CF lwe_ names: a depth of liquid water)")
+    lines = wrapped_lines(text, width)
+    assert " ".join(lines) == text
+    assert all(len(line) <= width for line in lines)
+    assert any("1000 kg m-3" in line for line in lines), lines
+
+
 HOSTILE_NAMES = [pytest.param("tas", id="plain"), pytest.param("sea surface temperature", id="spaces"),
                  pytest.param("a;b", id="semicolon"), pytest.param("x$HOME", id="dollar"),
                  pytest.param("-lead", id="dash"), pytest.param("it's", id="quote")]

@@ -266,13 +266,15 @@ def test_djf_blocks_keep_each_winter_whole():
 def test_djf_blocks_of_incomplete_winters_are_named_by_their_dates():
     """January 1990 to December 1994, DJF: five season years 1990–1994 (3 train, 1 val, 1
     test); the first lacks its December, and the last December, whose January is not in the
-    data, stays in 1994 with the winter before: those blocks are dated."""
+    data, stays in 1994 with the winter before: those blocks are dated, and the dates say what
+    they hold without the season-year note (break28b A7: "1993-12 to 1994-12 (December counted
+    with the next year)" read as if December 1994 were in 1995, outside the block)."""
     times = _monthly(1990, 1994, months=(1, 2, 12))
     split = _winter_blocks(times, (12, 1, 2))
     assert split.descriptions == {
-        "train": "1990-01 to 1992-02 (December counted with the next year)",
+        "train": "1990-01 to 1992-02",
         "val": "1993 (December counted with the next year)",
-        "test": "1993-12 to 1994-12 (December counted with the next year)",
+        "test": "1993-12 to 1994-12",
     }
 
 

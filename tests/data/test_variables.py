@@ -222,3 +222,18 @@ def test_no_namesake_is_named_when_it_is_not_the_only_one(names):
     with pytest.raises(ClimannError) as refused:
         require_variable(dataset, "clt", "era5.nc", standard_name="cloud_area_fraction" if len(names) == 2 else "")
     assert "has the standard_name" not in str(refused.value)
+
+
+def test_a_missing_variable_without_a_close_name_points_to_files_of_static_fields():
+    """break28b A7: CMIP keeps orog and sftlf in fx files; ``evaluate --data 'cmip/*ssp245*'``
+    was told "variable 'orog' not in pr_…, rsds_…, tas_…" without a word on giving them."""
+    from climann.data.variables import require_variable
+    from climann.errors import ClimannError
+
+    dataset = grid_dataset()
+    with pytest.raises(ClimannError) as refused:
+        require_variable(dataset, "orog", "pr_Amon.nc, tas_Amon.nc")
+    assert str(refused.value) == (
+        f"variable 'orog' not in pr_Amon.nc, tas_Amon.nc; available: {', '.join(dataset.data_vars)}; if it is in "
+        "other files (CMIP keeps static fields such as orog and sftlf in their own fx files, orog_fx_….nc), give "
+        "those files too (--data, [data] paths)")

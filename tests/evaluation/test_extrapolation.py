@@ -37,6 +37,17 @@ def test_the_summary_names_each_feature_outside_with_its_share_and_ranges():
                               "lat (min -30 degrees_north seen, down to")
 
 
+def test_a_side_within_the_tolerance_is_not_listed():
+    """break28b A7: "orog (min 6.172e-17 m seen, down to 0 m here; max 14.73 m seen, up to 27.42 m
+    here)": 0 m is within 1 % of the range's width (0.15 m) of the minimum, so not outside."""
+    inputs = np.array([[0.0 - 30.0, 0.0], [3100.0 + 40.0, 0.0]])  # below by 30 m (< 31 m), above by 40 m
+    extrapolation = check_extrapolation(inputs, RANGES)
+    assert extrapolation.outside.tolist() == [False, True]
+    message = extrapolation_message(extrapolation, {"orog": "m"})
+    assert message == ("50 % of samples lie outside the training range of orog (max 3100 m seen, up to 3140 m "
+                       "here); the predictions there are extrapolations")
+
+
 def test_inside_the_range_there_is_nothing_to_say():
     extrapolation = check_extrapolation(np.array([[10.0, 0.0], [3000.0, 29.0]]), RANGES)
     assert not extrapolation.outside.any() and extrapolation.features == {}

@@ -673,9 +673,39 @@ def test_inputs_changed_outside_the_training_block_are_refused_on_resume(tmp_pat
     assert str(refused.value) == (
         f"--resume {tmp_path / 'run'}: input files changed since the checkpoint: {sample.resolve()} (sha256 differs "
         "from the checkpoint); the run would be trained on two versions of its data: put the files back, or start "
-        "again with --overwrite"
+        f"the run again from its first epoch with its recorded settings: climann train --resume {tmp_path / 'run'} "
+        "--overwrite"
     )
     assert [path.name for path in (tmp_path / "run").iterdir()] == [CHECKPOINT_NAME]
+
+
+def test_the_advice_on_changed_inputs_is_refused_before_reading_data_and_trains_the_run_again_when_followed(
+        tmp_path, monkeypatch):
+    """break28b A5: the refusal said "start again with --overwrite", and ``--resume RUN
+    --overwrite`` gave the same refusal, each after reading the data. It comes before any data
+    are read, and the command it gives trains the run from its first epoch on the files as they
+    are now: the weights of a new run of the same settings in another folder."""
+    import climann.workflow.pipeline as pipeline
+
+    sample = write_sample_dataset(tmp_path / "data.nc", years=4, resolution=15.0, seed=3)
+    config = build_config(_settings(sample, epochs=2, checkpoint_every=0))
+    with pytest.raises(Interrupted):
+        run_training(config, run_dir=tmp_path / "run", on_epoch=_signal_at_epoch(signal.SIGINT, 1))
+    write_sample_dataset(tmp_path / "changed.nc", years=4, resolution=15.0, seed=4)
+    (tmp_path / "changed.nc").replace(sample)  # same name, other values
+    opened = pipeline.opened_for_run
+
+    def not_read(*args, **kwargs):
+        raise AssertionError("the data were read before the refusal")
+
+    monkeypatch.setattr(pipeline, "opened_for_run", not_read)
+    with pytest.raises(ClimannError, match=r"two versions of its data: .*: climann train --resume (\S+) --overwrite$"):
+        run_training(config, run_dir=tmp_path / "run", resume=True)
+    monkeypatch.setattr(pipeline, "opened_for_run", opened)
+    run_training(config, run_dir=tmp_path / "run", resume=True, overwrite=True)
+    run_training(config, run_dir=tmp_path / "new")
+    _assert_same_weights(tmp_path / "run", tmp_path / "new")
+    assert not (tmp_path / "run" / CHECKPOINT_NAME).exists()
 
 
 class _Killed(BaseException):

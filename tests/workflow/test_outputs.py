@@ -68,6 +68,20 @@ def test_a_directory_with_foreign_files_is_refused_naming_them(tmp_path, overwri
     assert _files(mydata) == before
 
 
+def test_a_run_directory_with_many_foreign_items_is_refused_naming_each(tmp_path):
+    """break28b A7: four items were named "figures/readme.txt, my_extra.nc, mystuff/ and 1 more":
+    the way out is to move each away, and the docs promise to name each."""
+    run_dir = _finished_run(tmp_path / "run")
+    (run_dir / "figures" / "readme.txt").write_text("mine")
+    (run_dir / "mystuff").mkdir()
+    for name in ("my_extra.nc", "notes.txt", "zz.csv"):
+        (run_dir / name).write_text("mine")
+    with pytest.raises(ClimannError) as refused:
+        check_run_directory(run_dir, overwrite=True)
+    named = re.search(r"also holds (.*), which climann did not write", str(refused.value)).group(1)
+    assert sorted(named.split(", ")) == ["figures/readme.txt", "my_extra.nc", "mystuff/", "notes.txt", "zz.csv"]
+
+
 def test_a_run_directory_with_a_foreign_file_is_refused_even_with_overwrite(tmp_path):
     run_dir = _finished_run(tmp_path / "run")
     (run_dir / "figures" / "my_sketch.png").write_text("mine")

@@ -2492,3 +2492,33 @@ def test_the_rename_advice_of_new_data_renamed_by_the_user_works_when_followed(r
     assert result.exit_code == 0, result.stderr
     scores = json.loads((tmp_path / "scores" / "metrics.json").read_text())["splits"]["all"]["model"]
     assert scores["n_samples"] == full["tas"].isel(time=slice(24, None)).size
+
+
+def _file_variables(path) -> set[str]:
+    with xr.open_dataset(path, decode_times=False) as opened:
+        return set(opened.variables)
+
+
+@pytest.mark.parametrize(
+    ("own", "name", "attrs", "command"),
+    [
+        pytest.param("tisr", "rsdt", {"units": "furlongs"}, r"ncatted -a units,(\w+),o,c,'W m-2' ", id="units"),
+        pytest.param("lsm", "sftlf", {"standard_name": "land_binary_mask"},
+                     r"ncap2 -s '(\w+)@standard_name=\"land_area_fraction\"' ", id="standard-name"),
+    ],
+)
+def test_fix_commands_name_the_variable_as_its_file_holds_it_not_as_renamed(trained, tmp_path, own, name, attrs,
+                                                                            command):
+    """break28b A3: ERA5's ``tp`` read as ``pr`` with ``--rename``: a command on the user's file
+    that names ``pr`` cannot change it; it names the file's own variable."""
+    _, sample, run_dir = trained
+    with xr.open_dataset(sample) as source:
+        changed = source.load()
+    changed[name].attrs.update(attrs)
+    changed.rename({name: own}).to_netcdf(tmp_path / "era.nc")
+    with pytest.raises(ClimannError) as error:
+        predict_files(run_dir, [str(tmp_path / "era.nc")], tmp_path / "out.nc", rename={"era*": {own: name}})
+    named = re.search(command, str(error.value))
+    assert named is not None, str(error.value)
+    assert named.group(1) == own and own in _file_variables(tmp_path / "era.nc")
+    assert not (tmp_path / "out.nc").exists()

@@ -854,9 +854,9 @@ def test_a_djf_split_counts_december_with_the_next_winter(write_grid, data):
         "val": ["2001-12", "2002-01", "2002-02"],
         "test": ["2002-12", "2003-01", "2003-02", "2003-12"],
     }
-    assert split.descriptions == {"train": "2000-01 to 2001-02 (December counted with the next year)",
+    assert split.descriptions == {"train": "2000-01 to 2001-02",  # dates say what they hold
                                   "val": "2002 (December counted with the next year)",
-                                  "test": "2002-12 to 2003-12 (December counted with the next year)"}
+                                  "test": "2002-12 to 2003-12"}
     assert split.year_ranges == {"train": (2000, 2001), "val": (2002, 2002), "test": (2003, 2003)}
 
 
