@@ -515,7 +515,7 @@ def _train_evaluate_write(
     data = prepared_for_training(config, source, streamed=streamed, dataset=dataset)
     if not streamed:
         config = record_split(config, data.split)
-        log_data_summary(data, n_files=len(config.data.paths))
+        log_data_summary(data, n_files=len(input_patterns(config)))  # split_files too (break28c C2)
         warn_about_part_years(config, data.samples.layout, data.split)
         phases.begin("training")
         n_train = int(data.sample_masks["train"].sum())

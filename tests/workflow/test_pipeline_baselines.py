@@ -543,3 +543,18 @@ def test_daily_means_kept_every_nth_day_keep_the_smoothed_day_of_year_climatolog
     assert len(times) == len(_daily_times(4)[::stride])
     expected = _smoothed_day_of_year_climatology(truth, times, labels == "train")
     np.testing.assert_allclose(written, expected, rtol=1e-5)
+
+
+def test_train_log_counts_the_files_of_every_split_block(tmp_path):
+    """break28c C2: a run given its blocks by ``split_files`` logged "data: 0 files", counting
+    ``[data] paths`` alone; it read three files, one per block."""
+    files = {}
+    for block, first in (("train", 2001), ("val", 2004), ("test", 2005)):
+        times = np.array([cftime.datetime(year, month, 15, calendar="noleap")
+                          for year in range(first, first + (3 if block == "train" else 1)) for month in range(1, 13)])
+        files[block] = [str(write_series(tmp_path / f"{block}.nc", times, seed=len(files)))]
+    config = build_config({"data": {"split_files": files, "target": "tas", "predictors": ["rsdt"], "features": []},
+                           "model": {"hidden": [2]}, "training": TINY, "evaluation": {"figures": False}})
+    run = run_training(config, run_dir=tmp_path / "run")
+    logged = (run.run_dir / "train.log").read_text()
+    assert "data: 3 files, pointwise mode" in logged
