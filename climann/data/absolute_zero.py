@@ -24,7 +24,9 @@ and loss (a test-period mean SST of -115 °C instead of 15 °C). So:
 - not a temperature difference: ``units_metadata = "temperature: difference"`` (CF-1.11
   §3.1.2), ``cell_methods`` of a standard deviation or a range (:data:`DIFFERENCE_METHODS`), or,
   when it does not say ``on_scale``, a variable called an anomaly, a change or a difference
-  (:func:`climann.data.units.described_as_anomaly`): -5 K is an anomaly, not a code;
+  (:func:`climann.data.units.described_as_anomaly`): -5 K is an anomaly, not a code; nor
+  climann's own ``T_error`` and ``T_spread`` of predictions files written before they said so
+  (:func:`climann.data.run_outputs.is_own_difference`: known by climann's exact ``long_name``);
 - nor a flag variable (``flag_values`` or ``flag_masks``, CF-1.8 §3.5), whose values are
   classes whatever units it carries (a ``frozen`` 0/1 made from a ``tas`` keeps its ``K``);
 - one warning per variable and run (:func:`warn_below_absolute_zero`, where a run checks its
@@ -62,6 +64,7 @@ from climann.data.file_encodings import every_file_records
 from climann.data.fill_like import (BlockReads, blocks_by_step, marking_fix, read_together, steps_text,
                                    time_dimension)
 from climann.data.notes import note_once, unsaid_records
+from climann.data.run_outputs import is_own_difference
 from climann.data.shell import input_and_copy, ncatted_attribute, ncatted_command, ncatted_number, ncatted_type
 from climann.data.sources import files_text, name_in_file
 from climann.data.units import described_as_anomaly, parse_units, temperature_kind, unit_registry
@@ -118,8 +121,8 @@ def absolute_zero(name: str, variable: xr.DataArray | xr.Variable) -> float | No
     methods = str(variable.attrs.get("cell_methods", ""))
     if any(re.search(rf":\s*{method}\b", methods) for method in DIFFERENCE_METHODS):
         return None
-    if kind == "unknown" and described_as_anomaly(name, variable.attrs):
-        return None
+    if kind == "unknown" and (described_as_anomaly(name, variable.attrs) or is_own_difference(name, variable.attrs)):
+        return None  # an anomaly, or climann's own error or spread written before its units_metadata
     zero = unit_registry().Quantity(0.0, "kelvin").to(quantity.units).magnitude / quantity.magnitude
     return float(np.round(zero, 10))  # -459.66999999999996 degF is -459.67
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import tomllib
 import shlex
+from collections.abc import Mapping
 from pathlib import Path
 
 import xarray as xr
@@ -27,19 +28,55 @@ import xarray as xr
 from climann.errors import ClimannError
 from climann.run_files import is_finished_run
 
-__all__ = ["OUTPUT_SUFFIXES", "PREDICTED_SUFFIX", "PREDICTIONS_TITLE", "predicted_targets", "refuse_run_directory",
-           "run_outputs"]
+__all__ = ["ERROR_SUFFIX", "OUTPUT_SUFFIXES", "PREDICTED_SUFFIX", "PREDICTIONS_TITLE", "SPREAD_WORDS",
+           "is_own_difference", "predicted_targets", "refuse_run_directory", "run_outputs"]
 
 #: The start of a predictions file's global ``title``; the target's name follows.
 PREDICTIONS_TITLE = "climann predictions of "
 #: The end of the prediction's long_name ("Near-Surface Air Temperature predicted by climann").
 PREDICTED_SUFFIX = " predicted by climann"
+#: The end of the error's long_name ("Near-Surface Air Temperature prediction error (prediction minus truth)").
+ERROR_SUFFIX = " prediction error (prediction minus truth)"
+#: What an ensemble's spread's long_name holds ("… ensemble spread (standard deviation of the 5 members)").
+SPREAD_WORDS = " ensemble spread (standard deviation of the "
 #: The names climann gives its outputs beside the target ``T``: ``T`` + suffix.
 OUTPUT_SUFFIXES = ("_pred", "_error", "_climatology", "_linear", "_persistence", "_spread", "_extrapolated")
 #: The variable of the split of each time step.
 SPLIT_VARIABLE = "split"
 #: The files that make a directory a finished climann run (climann.workflow.predict.load_run).
 RUN_FILES = ("config.toml", "model.npz")
+
+
+def is_own_difference(name: str, attrs: Mapping) -> bool:
+    """Whether a variable is a difference that climann wrote into a predictions file: ``T_error``
+    (prediction minus truth) or an ensemble's ``T_spread`` (a standard deviation), known by
+    its name and the exact ``long_name`` climann gives it
+    (:func:`climann.evaluation.predictions.predictions_dataset`, since climann's first
+    version). Files written before their ``units_metadata = "temperature: difference"``
+    (CF-1.11 §3.1.2) say so only thus: their negative errors in K are no values below
+    absolute zero.
+
+    Parameters
+    ----------
+    name : str
+        The variable's name.
+    attrs : mapping
+        Its attributes.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> is_own_difference("tas_error", {"long_name": "Air Temperature prediction error (prediction minus truth)"})
+    True
+    >>> is_own_difference("tas_error", {"long_name": "error of my analysis"})
+    False
+    """
+    long_name = str(attrs.get("long_name", ""))
+    return ((name.endswith("_error") and long_name.endswith(ERROR_SUFFIX))
+            or (name.endswith("_spread") and SPREAD_WORDS in long_name and long_name.endswith(" members)")))
 
 
 def predicted_targets(dataset: xr.Dataset) -> list[str]:

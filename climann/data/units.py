@@ -687,6 +687,44 @@ def temperature_kind(variable: str, attrs: Mapping) -> str:
     return match.group(1)
 
 
+#: CF-1.11 §3.1.2: the ``units_metadata`` of a temperature difference (an anomaly, an error, a spread).
+TEMPERATURE_DIFFERENCE = "temperature: difference"
+
+
+def temperature_difference_attributes(units: object, *, variable: str) -> dict[str, str]:
+    """The attributes that say a variable in ``units`` holds temperature differences:
+    ``{"units_metadata": "temperature: difference"}`` (CF-1.11 §3.1.2) when ``units`` are a
+    temperature (pint's dimensionality ``[temperature]``: ``K``, ``degC``, ``degF``), else none.
+    Without them a difference in K reads as a temperature on the scale, and a negative one as
+    below absolute zero (:mod:`climann.data.absolute_zero`).
+
+    Parameters
+    ----------
+    units : str or None
+        The ``units`` attribute.
+    variable : str
+        The variable's name (for :func:`parse_units`).
+
+    Returns
+    -------
+    dict of str to str
+
+    Examples
+    --------
+    >>> temperature_difference_attributes("K", variable="tas_error")
+    {'units_metadata': 'temperature: difference'}
+    >>> temperature_difference_attributes("kg m-2 s-1", variable="pr_error")
+    {}
+    """
+    if units is None or not str(units).strip():
+        return {}
+    try:
+        quantity = parse_units(str(units), variable=variable)
+    except ClimannError:
+        return {}
+    return {"units_metadata": TEMPERATURE_DIFFERENCE} if quantity.check("[temperature]") else {}
+
+
 #: The IRI Data Library's units of a temperature on its scale (its ``degree_Kelvin`` … are differences).
 _IRI_SCALE = re.compile(r"(?:kelvin|celsius|fahrenheit)_scale", re.IGNORECASE)
 

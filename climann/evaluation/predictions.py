@@ -1,13 +1,16 @@
 """``predictions.nc``: truth, prediction and error on the input's grid, as CF-1.8 NetCDF.
 
 What a CF reader (CDO, NCO, ncview, cf-python, the IOOS compliance checker) needs is kept
-from the input: the target's ``units``, ``standard_name``, ``long_name`` and
-``cell_methods``; the bounds of time, latitude and longitude (2-D corners on a curvilinear
-grid); the target's scalar coordinates (``height = 2 m``, a selected level or member); the
-grid mapping. ``history`` is the input's with a timestamped climann line in front, and the
-split of each time step is a small integer with ``flag_values`` and ``flag_meanings``
-(readable by tools that cannot read string variables); :func:`split_labels` reads it back,
-also from files of older climann versions, whose ``split`` holds strings.
+from the input: the target's ``units``, ``units_metadata``, ``standard_name``, ``long_name``
+and ``cell_methods``; of a temperature, the error and an ensemble's spread carry
+``units_metadata = "temperature: difference"`` (CF-1.11 §3.1.2: a negative error in K is
+no value below absolute zero, :mod:`climann.data.absolute_zero`); the bounds of time,
+latitude and longitude (2-D corners on a curvilinear grid); the target's scalar coordinates
+(``height = 2 m``, a selected level or member); the grid mapping. ``history`` is the
+input's with a timestamped climann line in front, and the split of each time step is a
+small integer with ``flag_values`` and ``flag_meanings`` (readable by tools that cannot
+read string variables); :func:`split_labels` reads it back, also from files of older
+climann versions, whose ``split`` holds strings.
 """
 
 from __future__ import annotations
@@ -28,16 +31,17 @@ from climann.atomic import atomic_path
 from climann.data.area_fractions import FRACTION_STANDARD_NAMES
 from climann.data.grids import cell_measure_name
 from climann.data.layout import GEOGRAPHY_ATTRIBUTE, Coordinate, GridLayout
-from climann.data.run_outputs import PREDICTED_SUFFIX, PREDICTIONS_TITLE
+from climann.data.run_outputs import ERROR_SUFFIX, PREDICTED_SUFFIX, PREDICTIONS_TITLE
 from climann.data.standard_names import standard_name_of
 from climann.data.time_units import encodable_time_units
+from climann.data.units import temperature_difference_attributes
 from climann.errors import ClimannError, library_message
 from climann.evaluation.cell_measures import written_cell_measure
 
 _log = logging.getLogger(__name__)
 
 _FILL_VALUE = np.float32(1e20)
-_CF_ATTRIBUTES = ("units", "standard_name", "long_name", "cell_methods")
+_CF_ATTRIBUTES = ("units", "units_metadata", "standard_name", "long_name", "cell_methods")
 #: The code of each split label in the ``split`` variable ('' is a step in no block); the
 #: codes are fixed, so that a script selecting ``split == 3`` (test) works on every file.
 SPLIT_FLAGS = {"": 0, "train": 1, "val": 2, "test": 3, "all": 4}
@@ -233,7 +237,8 @@ def predictions_dataset(
     -------
     xarray.Dataset
         Variables ``<target>``, ``<target>_pred``, ``<target>_error`` (ŷ − y) and ``split``
-        (:func:`split_variable`), with the target's ``units``, ``standard_name`` (not on the
+        (:func:`split_variable`), with the target's ``units``, ``units_metadata`` (not on the
+        error, which of a temperature says ``temperature: difference``), ``standard_name`` (not on the
         error, nor a placeholder such as ``"unknown"``:
         :func:`~climann.data.standard_names.standard_name_of`), ``long_name`` and
         ``cell_methods``; the bounds of the axes and the target's scalar coordinates when
@@ -255,14 +260,16 @@ def predictions_dataset(
     long_name = kept.get("long_name", name)
     # every field is over the same cells as the truth (e.g. "time: mean" of each month)
     units = {key: kept[key] for key in ("units", "cell_methods") if key in kept}
-    # predictions are the same physical quantity as the truth; an error (a difference) is not
-    same_quantity = {**units, **({"standard_name": kept["standard_name"]} if "standard_name" in kept else {})}
+    # predictions are the same physical quantity as the truth (an anomaly too: its units_metadata with it);
+    # an error (a difference) is not, and of a temperature says so (CF-1.11 §3.1.2: -2 K is no code below 0 K)
+    same_quantity = {**units, **{key: kept[key] for key in ("units_metadata", "standard_name") if key in kept}}
+    difference = temperature_difference_attributes(kept.get("units"), variable=name)
     data_vars = {
         # a field without standard_name gets a long_name (CF): the variable's name, if nothing else
         name: _field(layout, truth, {**({} if "standard_name" in kept else {"long_name": long_name}), **kept}),
         f"{name}_pred": _field(layout, predicted, {**same_quantity, "long_name": f"{long_name}{PREDICTED_SUFFIX}"}),
         f"{name}_error": _field(
-            layout, predicted - truth, {**units, "long_name": f"{long_name} prediction error (prediction minus truth)"}
+            layout, predicted - truth, {**units, **difference, "long_name": f"{long_name}{ERROR_SUFFIX}"}
         ),
         **{
             f"{name}_{baseline}": _field(
@@ -359,10 +366,12 @@ def spread_attributes(attributes: Mapping[str, str], long_name: str, n_members: 
     the statistic in cell-method form, ``realization: standard_deviation``, and its estimator
     (ddof = 1, the unbiased sample variance, as WeatherBench 2's ``EnsembleVariance``; see
     :mod:`climann.evaluation.ensemble`). No ``standard_name``: the spread is not the
-    target's quantity."""
+    target's quantity; of a temperature, ``units_metadata = "temperature: difference"``
+    (CF-1.11 §3.1.2: a spread of 0 K is no value at absolute zero)."""
     kept = {key: attributes[key] for key in ("units", "cell_methods") if key in attributes}
     return {
         **kept,
+        **temperature_difference_attributes(kept.get("units"), variable="spread"),
         "long_name": f"{long_name} ensemble spread (standard deviation of the {n_members} members)",
         "comment": f"realization: standard_deviation of the {n_members} ensemble members with ddof = 1 "
                    "(sqrt(sum((x_k - mean)^2) / (N - 1))), as WeatherBench 2 (Rasp et al. 2024)",

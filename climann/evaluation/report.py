@@ -164,10 +164,27 @@ def _coverage(metrics: dict) -> list[str]:
             lines.append(f"Values scored in the {split} block where they differ from the network's: {listed}.")
     notes = note_lines(metrics.get("notes", [])) + score_note_lines(metrics.get("score_notes", []))
     notes += [changed_input_text(change) for change in metrics.get("changed_inputs", [])]
+    notes += [scored_own_years_text(metrics["own_years_scored"])] if metrics.get("own_years_scored") else []
     notes += [text for text in (target_means_text(metrics),) if text]
     if notes:
         lines += ["", "Notes:", ""] + [f"- {line}" for line in notes]
     return lines
+
+
+#: A run's blocks whose dates other data should not hold (``own_years_scored``): what it learnt from.
+OWN_YEARS_BLOCKS = ("train", "val")
+
+
+def scored_own_years_text(record: dict) -> str:
+    """The sentence on other data holding the run's own years (``own_years_scored`` of
+    ``metrics.json``, written by ``climann evaluate --data``:
+    :func:`climann.workflow.scored_years.scored_own_years`), for the terminal and ``report.md``."""
+    blocks = {"train": "training", "val": "validation"}
+    held = " and ".join(f"{blocks[block]} years {record[block]['years']} ({record[block]['n_steps']} of its "
+                        f"{record['n_steps']} steps)" for block in OWN_YEARS_BLOCKS if block in record)
+    way_out = (f"score the years after them with --time-range {record['time_range']}" if record.get("time_range")
+               else "give data of other years (the run's test years, or after them)")
+    return f"the scored block 'all' holds this run's {held}: its scores are not of unseen data; {way_out}"
 
 
 def changed_input_text(change: dict) -> str:

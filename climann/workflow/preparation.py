@@ -57,6 +57,7 @@ from climann.data.variables import data_variable_names, grid_layout, on_grid, re
 from climann.errors import ClimannError
 from climann.evaluation.predictions import check_predictions_encodable
 from climann.workflow.runlog import run_logger
+from climann.workflow.training_cells import axes_named_as_data
 
 if TYPE_CHECKING:
     from climann.evaluation.baselines import ClimatologyKeys
@@ -588,13 +589,18 @@ def on_training_grid(dataset: xr.Dataset, grid: Mapping[str, list[float]], *, wh
     dataset : xarray.Dataset
         Opened and subset (:func:`open_selected`).
     grid : mapping of axis name to values
-        The training grid's 1-D row and column axes (``{"lat": [...], "lon": [...]}``).
+        The training grid's 1-D row and column axes (``{"lat": [...], "lon": [...]}``), paired
+        with the data's row and column axes as found by their CF attributes, whatever either
+        names them (:func:`~climann.workflow.training_cells.data_axis_names`: ERA5's
+        ``latitude`` is a CMIP run's ``lat``).
     where : str
         The data's files, for the note.
     """
+    axes = _row_and_column_axes(dataset)
+    grid = grid if axes is None else axes_named_as_data(grid, *axes)
     reference = {name: xr.DataArray(np.asarray(values, np.float64), dims=(name,)) for name, values in grid.items()}
     if any(dataset.sizes.get(name) != values.size for name, values in reference.items()):
-        return dataset  # another grid (or other axis names)
+        return dataset  # another grid
     try:
         aligned = on_reference_grid(dataset, reference, labels=("the training grid", where))
     except ClimannError:
@@ -607,6 +613,15 @@ def on_training_grid(dataset: xr.Dataset, grid: Mapping[str, list[float]], *, wh
         note_once(run_logger, logging.WARNING, f"{where} holds the training grid's cells in another order "
                   f"({', '.join(moved)}): aligned by value to the training grid, whose order the output takes")
     return aligned
+
+
+def _row_and_column_axes(dataset: xr.Dataset) -> tuple[str, str] | None:
+    """The names of the dataset's row (latitude) and column (longitude) axes, found by their CF
+    attributes (:func:`~climann.data.coords.find_coordinate`); None when either is not found."""
+    try:
+        return find_coordinate(dataset, "latitude"), find_coordinate(dataset, "longitude")
+    except ClimannError:
+        return None
 
 
 def _smallest_step(values: np.ndarray) -> float:

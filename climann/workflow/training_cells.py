@@ -4,7 +4,10 @@ A run that keeps its training climatology cell by cell — ``[data] target_anoma
 target's back to the network's output, ``[data] anomalies`` subtract the predictors' — can
 apply it to new data only at training cells. The data's cells are found in the training grid
 by their coordinate values (the model file's ``grid_axes``, see
-:func:`climann.workflow.run_directory.grid_axes`), equal within
+:func:`climann.workflow.run_directory.grid_axes`; its row axis paired with the data's row axis
+and its column axis with theirs, as each file's axes are found — by CF attributes, not by name
+(:func:`climann.data.coords.find_coordinate`): ERA5's ``latitude`` is the training grid's
+``lat``), equal within
 :data:`climann.data.open.GRID_TOLERANCE` of the grid spacing, longitudes modulo 360° — as the
 whole training grid in another order is aligned
 (:func:`climann.workflow.preparation.on_training_grid`). So the whole training grid or any
@@ -76,13 +79,53 @@ def axis_positions(training: np.ndarray, values: np.ndarray, *, longitude: bool)
     return np.where(matches.any(axis=1), np.argmax(matches, axis=1), -1)
 
 
+def data_axis_names(grid_axes: Mapping[str, Sequence[float]], rows: str, columns: str) -> dict[str, str]:
+    """The data's name of each training grid axis: the training grid's name → the data's.
+
+    ``grid_axes`` holds the row (latitude) axis first and the column (longitude) axis second
+    (:func:`climann.workflow.run_directory.grid_axes`), under the training files' names; new
+    data name theirs as they will (``lat``/``lon`` in CMIP files, ``latitude``/``longitude`` in
+    ERA5 and E-OBS), their roles found by CF attributes. Both axes recorded: paired by role.
+    One (the other an index-only dimension): by name, its role unrecorded.
+
+    Parameters
+    ----------
+    grid_axes : mapping of axis name to values
+        The training grid's 1-D row and column axes (the model file's ``grid_axes``).
+    rows, columns : str
+        The names of the data's row (latitude) and column (longitude) axes.
+
+    Returns
+    -------
+    dict of str to str
+        Training axis name → the data's axis name; axes without a counterpart left out.
+
+    Examples
+    --------
+    >>> data_axis_names({"lat": [0.0], "lon": [0.0]}, "latitude", "longitude")
+    {'lat': 'latitude', 'lon': 'longitude'}
+    """
+    if len(grid_axes) == 2:
+        return dict(zip(grid_axes, (rows, columns)))
+    return {name: name for name in grid_axes if name in (rows, columns)}
+
+
+def axes_named_as_data(grid_axes: Mapping[str, Sequence[float]], rows: str, columns: str) -> dict[str, Sequence[float]]:
+    """The training grid's axes (``grid_axes``) under the data's names of the same axes
+    (:func:`data_axis_names`): ``{"latitude": [...], "longitude": [...]}`` for ERA5-named data
+    of a run trained on ``lat``/``lon``."""
+    names = data_axis_names(grid_axes, rows, columns)
+    return {names[name]: values for name, values in grid_axes.items() if name in names}
+
+
 def training_cells(grid_axes: Mapping[str, Sequence[float]], layout: GridLayout) -> TrainingCells | None:
     """The training cells of the data's grid, found by coordinate value.
 
     Parameters
     ----------
     grid_axes : mapping of axis name to values
-        The training grid's 1-D row and column axes (the model file's ``grid_axes``).
+        The training grid's 1-D row and column axes (the model file's ``grid_axes``), paired
+        with the data's by role whatever either names them (:func:`data_axis_names`).
     layout : GridLayout
         The new data's grid.
 
@@ -90,7 +133,7 @@ def training_cells(grid_axes: Mapping[str, Sequence[float]], layout: GridLayout)
     -------
     TrainingCells or None
         None when the axes cannot tell (a model file without ``grid_axes``, an index-only
-        row or column axis, or axes named otherwise than in training).
+        row or column axis).
 
     Raises
     ------
@@ -98,6 +141,7 @@ def training_cells(grid_axes: Mapping[str, Sequence[float]], layout: GridLayout)
         If a row or column of the data is not one of the training grid's, naming them.
     """
     axes = (layout.latitude, layout.longitude)
+    grid_axes = axes_named_as_data(grid_axes, layout.latitude.name, layout.longitude.name)
     if any(axis.name not in grid_axes or axis.name in layout.index_dims for axis in axes):
         return None
     found = [axis_positions(np.asarray(grid_axes[axis.name]), axis.values,

@@ -1,5 +1,6 @@
 import datetime
 import re
+import shutil
 
 import netCDF4
 import numpy as np
@@ -504,3 +505,83 @@ def test_a_placeholder_standard_name_is_not_written_and_the_fields_keep_a_long_n
         for name in ("tas", "tas_pred", "tas_error"):
             assert "standard_name" not in raw[name].ncattrs(), name
         assert raw["tas"].long_name == source["tas"].attrs.get("long_name", "tas")
+
+
+# --- temperature differences: the error and the spread say so (break28b A1) --------------------------
+ANOMALY_ATTRS = {"units": "K", "units_metadata": "temperature: difference", "long_name": "Near-Surface Air Temperature"}
+
+
+def _differences_case(attrs: dict, tmp_path):
+    """predictions.nc of a target with ``attrs`` (its truth minus 255 K for an anomaly), half its
+    errors negative (−2), an ensemble spread of 0 at the first cell: the file's path and what
+    was written (NumPy)."""
+    source = grid_dataset(n_years=1)
+    if attrs.get("units_metadata") == "temperature: difference":
+        source["tas"] = source["tas"] - 255.0  # anomalies: about half negative
+    source["tas"].attrs = dict(attrs)
+    samples = build_pointwise_samples(source, target="tas", predictors=("pred",), features=())
+    layout = samples.layout
+    truth = layout.to_grid(samples.target[:, 0], samples.flat_index)
+    predicted = truth + np.where(np.arange(truth.size).reshape(truth.shape) % 2, 2.0, -2.0).astype(np.float32)
+    spread = np.full(truth.shape, 0.3, dtype=np.float32)
+    spread[:, 0, 0] = 0.0  # identical members: 0 K is no value at absolute zero either
+    dataset = predictions_dataset(layout, truth, predicted, [""] * layout.shape[0], spread=spread, n_members=3)
+    written = {"tas": truth, "tas_pred": predicted, "tas_error": predicted - truth, "tas_spread": spread}
+    return write_predictions(dataset, tmp_path / "predictions.nc", layout), written
+
+
+def _read_back(path) -> tuple[dict, dict]:
+    """As climann opens the file (``info``, ``--data``): the values, and ``info``'s missing fractions."""
+    from climann.data.info import missing_fractions
+    from climann.data.open import open_dataset
+
+    names = ["tas", "tas_pred", "tas_error", "tas_spread"]
+    dataset = open_dataset([str(path)])
+    try:
+        return ({name: dataset[name].transpose("time", "lat", "lon").values for name in names},
+                missing_fractions(dataset, names))
+    finally:
+        dataset.close()
+
+
+@pytest.mark.parametrize("attrs", [
+    pytest.param({"units": "K", "standard_name": "air_temperature"}, id="temperature-in-K"),
+    pytest.param({"units": "degC"}, id="temperature-in-degC"),
+    pytest.param(ANOMALY_ATTRS, id="anomaly-not-called-one"),
+])
+def test_errors_and_spreads_of_a_temperature_are_written_and_read_as_differences(tmp_path, attrs):
+    """CF-1.11 §3.1.2: ``tas_error`` and ``tas_spread`` say ``temperature: difference`` (an
+    anomaly target's truth, prediction and baselines keep its own), so climann reads back every
+    value it wrote: before, a negative error in K was "below absolute zero" and masked (info:
+    88.1 % missing against the prediction's 67.9 %)."""
+    path, written = _differences_case(attrs, tmp_path)
+    with netCDF4.Dataset(path) as raw:
+        for name in ("tas_error", "tas_spread"):
+            assert raw[name].units_metadata == "temperature: difference", name
+        for name in ("tas", "tas_pred"):
+            assert raw[name].getncattr("units_metadata") == attrs["units_metadata"] if "units_metadata" in attrs \
+                else "units_metadata" not in raw[name].ncattrs()
+    values, missing = _read_back(path)
+    for name, expected in written.items():
+        np.testing.assert_allclose(values[name], expected, rtol=0, atol=1e-4, err_msg=name)
+        assert missing[name] == 0.0, name
+    assert (written["tas_error"] < 0).sum() == written["tas_error"].size // 2
+
+
+def test_errors_and_spreads_of_files_written_before_say_nothing_are_kept_by_their_long_names(tmp_path):
+    """predictions.nc of an earlier climann: ``tas_error`` and ``tas_spread`` without their
+    ``units_metadata`` are known by climann's own long_names, and keep their negative errors
+    and zero spreads; a user's error variable of other names is not taken for climann's."""
+    path, written = _differences_case({"units": "K", "standard_name": "air_temperature"}, tmp_path)
+    with netCDF4.Dataset(path, "a") as raw:  # as an earlier climann wrote it
+        for name in ("tas_error", "tas_spread"):
+            if "units_metadata" in raw[name].ncattrs():
+                raw[name].delncattr("units_metadata")
+    mine = shutil.copy(path, tmp_path / "mine.nc")
+    with netCDF4.Dataset(mine, "a") as raw:  # a user's own error field: nothing says it is a difference
+        raw["tas_error"].long_name = "error of my analysis"
+    values, missing = _read_back(path)
+    for name in ("tas_error", "tas_spread"):
+        np.testing.assert_allclose(values[name], written[name], rtol=0, atol=1e-4, err_msg=name)
+        assert missing[name] == 0.0, name
+    assert _read_back(mine)[1]["tas_error"] == pytest.approx(0.5)

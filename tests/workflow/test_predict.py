@@ -256,6 +256,58 @@ def test_evaluate_on_other_data_scores_the_whole_period(trained, tmp_path):
         evaluate_run(run_dir, [str(sample)])
 
 
+
+def _stamped_on_the_first(sample, path):
+    """The sample's months as another archive holds them: stamped on the 1st, proleptic_gregorian
+    (other dates and calendar, the same months), without time bounds."""
+    import cftime
+
+    with xr.open_dataset(sample, decode_times=TIME) as source:
+        data = source.load().drop_vars("time_bnds", errors="ignore")
+    data["time"].attrs.pop("bounds", None)
+    firsts = [cftime.DatetimeProlepticGregorian(t.year, t.month, 1) for t in data["time"].values]
+    data.assign_coords(time=("time", firsts, data["time"].attrs)).to_netcdf(path)
+    return path
+
+
+@pytest.mark.parametrize("copy", [pytest.param(None, id="the-runs-own-file"),
+                                  pytest.param(_stamped_on_the_first, id="its-months-stamped-otherwise")])
+def test_evaluate_on_data_of_the_runs_training_and_validation_years_warns_naming_them(trained, tmp_path, caplog,
+                                                                                       copy):
+    """Other data holding the months the run trained and validated on are no unseen data: one
+    warning (and the report's note, metrics.json own_years_scored) names them, counted by hand
+    from the run's predictions.nc, and the --time-range after them, which then scores without
+    it (before: scored as "other data" without a word, break28b A6)."""
+    from climann.workflow.predict import evaluate_run
+
+    _, sample, run_dir = trained
+    data = str(sample if copy is None else copy(sample, tmp_path / "firsts.nc"))
+    with xr.open_dataset(run_dir / "predictions.nc", decode_times=TIME) as run:
+        labels, times = split_labels(run["split"]), run["time"].values
+    months = {block: [(t.year, t.month) for t in times[labels == block]] for block in ("train", "val", "test")}
+    assert months["test"] and min(months["test"]) > max(months["train"] + months["val"])
+    (first, last), n_steps = (min(months["test"]), max(months["test"])), len(times)
+
+    def years(block):  # "1980–1981", or "1982" for one year
+        first_year, last_year = months[block][0][0], months[block][-1][0]
+        return f"{first_year}" if first_year == last_year else f"{first_year}–{last_year}"
+
+    expected = (f"the scored block 'all' holds this run's training years {years('train')} ({len(months['train'])} of "
+                f"its {n_steps} steps) and validation years {years('val')} ({len(months['val'])} of its {n_steps} "
+                f"steps): its scores are not of unseen data; score the years after them with --time-range "
+                f"{first[0]}-{first[1]:02d},{last[0]}-{last[1]:02d}")
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        metrics = evaluate_run(run_dir, [data], tmp_path / "all")
+    assert [record.getMessage() for record in caplog.records if "training years" in record.getMessage()] == [expected]
+    assert metrics["own_years_scored"]["train"] == {"n_steps": len(months["train"]), "years": years("train")}
+    assert f"- {expected}" in (tmp_path / "all" / "report.md").read_text()
+    caplog.clear()
+    time_range = f"{first[0]}-{first[1]:02d},{last[0]}-{last[1]:02d}"
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        unseen = evaluate_run(run_dir, [data], tmp_path / "test_years", time_range=time_range)
+    assert not [record for record in caplog.records if "training years" in record.getMessage()]
+    assert "own_years_scored" not in unseen and unseen["n_samples"]["all"] < metrics["n_samples"]["all"]
+
 def test_times_in_cfs_abbreviation_predict_and_evaluate_as_in_the_full_word(trained, tmp_path):
     """'d since' (CF §4.4's abbreviation of days): evaluate --data exited 1 with xarray's
     KeyError 'ds' and left its --out folder empty; predict refused. Both now write the

@@ -379,6 +379,38 @@ def test_a_region_with_a_row_that_is_no_training_row_is_refused_naming_it(anomal
     assert not (tmp_path / "region_pred.nc").exists()
 
 
+def _named_as_era5(path, renamed):
+    """The file with its axes named ``latitude``/``longitude``, as ERA5, E-OBS and most
+    observational products name them (their values, attributes and bounds as they were)."""
+    with xr.open_dataset(path, decode_times=TIME) as source:
+        source.load().rename({"lat": "latitude", "lon": "longitude"}).to_netcdf(renamed)
+    return renamed
+
+
+@pytest.mark.parametrize("cells", [pytest.param(_flipped, id="training-grid-flipped-and-180"),
+                                   pytest.param(_region, id="region-cut-from-it")])
+def test_axes_named_latitude_longitude_are_aligned_by_value_as_lat_lon(anomaly_run, tmp_path, cells):
+    """The training cells (the whole grid in another order, or a box of it) in a file whose axes
+    are ``latitude``/``longitude`` are the run's ``lat``/``lon`` cells: the same predictions and
+    scores as the file with its axes named as in training (before, refused with advice to
+    regrid, break28b A2)."""
+    _, sample, _, run_dir = anomaly_run
+    as_trained = cells(sample, tmp_path / "lat_lon.nc")
+    era5 = _named_as_era5(as_trained, tmp_path / "era5.nc")
+    got = predict_files(run_dir, [str(era5)], tmp_path / "era5_pred.nc").path
+    want = predict_files(run_dir, [str(as_trained)], tmp_path / "lat_lon_pred.nc").path
+    with xr.open_dataset(got, decode_times=TIME) as got, xr.open_dataset(want, decode_times=TIME) as want:
+        assert got["tas_pred"].dims == ("time", "latitude", "longitude")  # the data's own names kept
+        np.testing.assert_array_equal(got["latitude"].values, want["lat"].values)
+        np.testing.assert_array_equal(got["longitude"].values, want["lon"].values)
+        assert np.isfinite(want["tas_pred"].values).sum() > 1000
+        np.testing.assert_array_equal(got["tas_pred"].values, want["tas_pred"].values)
+    scores = evaluate_run(run_dir, [str(era5)], tmp_path / "era5_eval")["splits"]["all"]["model"]
+    expected = evaluate_run(run_dir, [str(as_trained)], tmp_path / "lat_lon_eval")["splits"]["all"]["model"]
+    assert scores["n_samples"] == expected["n_samples"] > 1000
+    assert scores["mse"] == pytest.approx(expected["mse"], rel=1e-12)
+
+
 # Daily data in other calendars (the 09_anomcal case): a run trained on noleap years looks its
 # climatology per day of year up at the same fraction of the year for 360_day and leap years.
 DAILY_LAT, DAILY_LON = np.array([-30.0, 0.0, 30.0]), np.array([0.0, 90.0, 180.0, 270.0])

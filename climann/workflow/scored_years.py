@@ -1,0 +1,145 @@
+"""Other data that hold a run's own training or validation years.
+
+``climann evaluate RUN --data FILES`` scores a run on data it has not seen: another scenario,
+observations, the years after its test block. Files that cover the dates the network was
+trained on (its training block) or chose its weights on (its validation block) — the run's
+own files again, or any files of those dates — score it in part on what it learnt: the block
+``all`` is then no out-of-sample score. Dates are what matter, not the files: the same
+model's data from another archive, with other names or another grid, are the same years.
+
+The run's blocks are read from what the run wrote, its ``predictions.nc`` (the ``split`` of
+each time step, :func:`climann.evaluation.predictions.split_labels`); for a run directory
+without it, from ``[data] split_years`` of its configuration (whole years). Dates are compared
+at the run's time step (:func:`date_key`): the month of monthly data, whatever day a file
+stamps it on (ERA5's 1st, CMIP's 16th) or in whichever calendar.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from climann.evaluation.report import OWN_YEARS_BLOCKS, scored_own_years_text
+
+__all__ = ["date_key", "own_block_keys", "scored_own_years", "warn_scored_own_years"]
+
+_log = logging.getLogger(__name__)
+
+#: The run's blocks whose dates other data should not hold: what it learnt from.
+OWN_BLOCKS = OWN_YEARS_BLOCKS
+
+
+def date_key(time: object, months: int | None) -> tuple[int, ...]:
+    """A time step as compared across files and calendars: ``(year,)`` for a run of yearly
+    steps (``months`` a multiple of 12), ``(year, month)`` for monthly ones (``months`` ≥ 1),
+    else ``(year, month, day)`` (``months`` 0 or None: daily and sub-daily steps, compared
+    by day).
+
+    Parameters
+    ----------
+    time : cftime.datetime, datetime or numpy.datetime64
+    months : int or None
+        The run's time step in months (``model.npz`` ``time_step``), 0 for steps of days or
+        hours, None when not recorded.
+
+    Examples
+    --------
+    >>> date_key(np.datetime64("1999-02-16T12:00"), 1)
+    (1999, 2)
+    """
+    if isinstance(time, np.datetime64):
+        time = pd.Timestamp(time)
+    if months and months % 12 == 0:
+        return (time.year,)
+    return (time.year, time.month) if months else (time.year, time.month, time.day)
+
+
+def own_block_keys(run_dir: str | Path, config, months: int | None) -> dict[str, set[tuple[int, ...]]]:
+    """The dates (:func:`date_key`) of the run's training and validation blocks, by block.
+
+    Parameters
+    ----------
+    run_dir : str or Path
+        The run directory: its ``predictions.nc`` (the ``split`` of each time step) is read.
+    config : RunConfig
+        The run's configuration: its ``[data] split_years`` when ``predictions.nc`` is absent.
+    months : int or None
+        The run's time step in months (see :func:`date_key`).
+
+    Returns
+    -------
+    dict of str to set of tuple
+        ``{"train": {...}, "val": {...}}``; empty when neither record tells them (a run split
+        by files or by fractions whose predictions.nc is gone).
+    """
+    from climann.evaluation.predictions import split_labels
+
+    path = Path(run_dir) / "predictions.nc"
+    if path.is_file():
+        with xr.open_dataset(path, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as predictions:
+            if "split" in predictions:
+                labels = split_labels(predictions["split"])
+                times = predictions[predictions["split"].dims[0]].values
+                return {block: {date_key(time, months) for time in times[labels == block]} for block in OWN_BLOCKS}
+    years = config.data.split_years or {}
+    if not all(block in years for block in OWN_BLOCKS):
+        return {}
+    return {block: {(year,) for year in range(years[block][0], years[block][1] + 1)} for block in OWN_BLOCKS}
+
+
+def scored_own_years(run_dir: str | Path, run, times: Sequence[object]) -> dict | None:
+    """What of the scored steps ``times`` (the block ``all`` of other data) are the run's
+    training and validation dates; None when none are. ``climann evaluate`` warns of them in
+    one line once it has scored the data (:func:`warn_scored_own_years`), after any refusal.
+
+    Parameters
+    ----------
+    run_dir : str or Path
+    run : climann.workflow.predict.TrainedRun
+    times : sequence of datetime-like
+        The time steps scored (cftime, datetime or numpy.datetime64).
+
+    Returns
+    -------
+    dict or None
+        ``metrics.json`` ``own_years_scored``: ``n_steps`` (of ``times``), per block held
+        (``train``, ``val``) its ``n_steps`` and ``years`` ("1980–2004"), and ``time_range``,
+        the ``--time-range`` of the steps after them (None when the data end before).
+    """
+    months = (run.network.metadata.get("time_step") or {}).get("months")
+    own = own_block_keys(run_dir, run.config, months)
+    if not any(own.values()):
+        return None
+    keys = [date_key(time, months) for time in times]
+    last_own = max(key for block in own for key in own[block])
+    length = len(last_own)  # whole years when only [data] split_years tells them
+    held = {block: [key for key in keys if key[:length] in own[block]] for block in own}
+    held = {block: found for block, found in held.items() if found}
+    if not held:
+        return None
+    after = [key for key in keys if key[:length] > last_own]
+    record = {"n_steps": len(keys),
+              **{block: {"n_steps": len(found), "years": _years(own[block])} for block, found in held.items()},
+              "time_range": f"{_key_text(min(after))},{_key_text(max(after))}" if after else None}
+    return record
+
+
+def warn_scored_own_years(record: dict | None) -> None:
+    """One warning line from :func:`scored_own_years`' record (none for None)."""
+    if record:
+        _log.warning(scored_own_years_text(record))
+
+
+def _years(keys: set[tuple[int, ...]]) -> str:
+    first, last = min(keys)[0], max(keys)[0]
+    return f"{first}" if first == last else f"{first}–{last}"
+
+
+def _key_text(key: tuple[int, ...]) -> str:
+    """``(2010, 1)`` → ``2010-01``: a ``--time-range`` end ('YYYY[-MM[-DD]]')."""
+    return "-".join([f"{key[0]:04d}", *(f"{part:02d}" for part in key[1:])])
