@@ -76,21 +76,27 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
+@pytest.fixture(scope="module")
+def graph() -> dict[str, set[str]]:
+    """:func:`import_graph` read once for the tests below, which only read it (parsing every
+    module of the package took seconds of CPU for each of them)."""
+    return import_graph()
+
+
 def test_cycle_finder_finds_a_cycle():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert cycles({"a": {"b"}, "b": set()}) == []
 
 
-def test_no_import_cycles():
-    assert cycles(import_graph()) == []
+def test_no_import_cycles(graph):
+    assert cycles(graph) == []
 
 
 @pytest.mark.parametrize(("layer", "forbidden"), [
     pytest.param("climann.model", ("climann.data", "climann.evaluation", "climann.workflow", "climann.cli"), id="model"),
     pytest.param("climann.data", ("climann.model", "climann.evaluation", "climann.workflow", "climann.cli"), id="data"),
 ])
-def test_layers_import_downwards(layer, forbidden):
-    graph = import_graph()
+def test_layers_import_downwards(graph, layer, forbidden):
     wrong = {(module, target) for module, targets in graph.items() if module.startswith(layer)
              for target in targets if target.startswith(forbidden)}
     assert wrong == set()

@@ -1,11 +1,10 @@
 """Permutation importance, partial dependence and ICE (climann/evaluation/importance.py), against
 hand computations and against scikit-learn's ``sklearn.inspection`` on a small case."""
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
-from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.inspection import partial_dependence as sk_partial_dependence
-from sklearn.inspection import permutation_importance as sk_permutation_importance
 
 from climann.evaluation.importance import (
     correlated_inputs,
@@ -25,17 +24,28 @@ def model(inputs):
     return 3 * inputs[:, 0] + np.sin(2 * inputs[:, 1]) + inputs[:, 0] * inputs[:, 1]
 
 
-class Wrapped(RegressorMixin, BaseEstimator):
-    """The model as a scikit-learn regressor (already fitted: nothing to learn)."""
+@pytest.fixture(scope="module")
+def sklearn():
+    """scikit-learn's ``sklearn.inspection`` and the model as its regressor, imported by the
+    tests that compare with it only: importing scikit-learn at the module's top cost every
+    test process ≈ 1.7 s of CPU while it collected the suite."""
+    from sklearn import inspection
+    from sklearn.base import BaseEstimator, RegressorMixin
 
-    def fit(self, X, y=None):
-        return self
+    class Wrapped(RegressorMixin, BaseEstimator):
+        """The model as a scikit-learn regressor (already fitted: nothing to learn)."""
 
-    def predict(self, X):
-        return model(X)
+        def fit(self, X, y=None):
+            return self
 
-    def __sklearn_is_fitted__(self):
-        return True
+        def predict(self, X):
+            return model(X)
+
+        def __sklearn_is_fitted__(self):
+            return True
+
+    return SimpleNamespace(permutation_importance=inspection.permutation_importance,
+                           partial_dependence=inspection.partial_dependence, Wrapped=Wrapped)
 
 
 @pytest.fixture(scope="module")
@@ -82,12 +92,12 @@ def test_permutation_importance_is_the_weighted_mse_increase_of_each_permutation
     np.testing.assert_allclose(result.std, result.increases.std(axis=1))
 
 
-def test_permutation_importance_matches_scikit_learn_within_sampling_error(case):
+def test_permutation_importance_matches_scikit_learn_within_sampling_error(case, sklearn):
     inputs, truth, weights = case
     repeats = 40
     ours = permutation_importance(model, inputs, truth, weights, {f"x{i}": [i] for i in range(3)},
                                   n_repeats=repeats, rng=np.random.default_rng(0))
-    theirs = sk_permutation_importance(Wrapped(), inputs, truth, scoring="neg_mean_squared_error", n_repeats=repeats,
+    theirs = sklearn.permutation_importance(sklearn.Wrapped(), inputs, truth, scoring="neg_mean_squared_error", n_repeats=repeats,
                                        random_state=0, sample_weight=weights)
     # importance = baseline score − permuted score = MSE_permuted − MSE for the negative MSE
     standard_error = np.sqrt((ours.std**2 + theirs.importances_std**2) / repeats)
@@ -97,11 +107,11 @@ def test_permutation_importance_matches_scikit_learn_within_sampling_error(case)
 
 
 @pytest.mark.parametrize("column", [pytest.param(0, id="linear-and-interaction"), pytest.param(1, id="sine")])
-def test_partial_dependence_and_ice_equal_scikit_learns_brute_method(case, column):
+def test_partial_dependence_and_ice_equal_scikit_learns_brute_method(case, sklearn, column):
     inputs, _, weights = case
     grid = feature_grid(inputs[:, column], n_points=7)
     ice = individual_conditional_expectation(model, inputs, column, grid)
-    theirs = sk_partial_dependence(Wrapped(), inputs, [column], method="brute", kind="both", sample_weight=weights,
+    theirs = sklearn.partial_dependence(sklearn.Wrapped(), inputs, [column], method="brute", kind="both", sample_weight=weights,
                                    custom_values={column: grid})
     np.testing.assert_allclose(theirs["grid_values"][0], grid)
     np.testing.assert_allclose(ice, theirs["individual"][0].T, rtol=1e-12)
@@ -113,10 +123,10 @@ def test_partial_dependence_and_ice_equal_scikit_learns_brute_method(case, colum
     pytest.param(1, id="one-sample-a-chunk"), pytest.param(7 * 41, id="41-samples-a-chunk-and-a-short-last"),
     pytest.param(10**6, id="all-at-once"),
 ])
-def test_partial_dependence_over_samples_in_chunks_equals_scikit_learns_average(case, chunk_rows):
+def test_partial_dependence_over_samples_in_chunks_equals_scikit_learns_average(case, sklearn, chunk_rows):
     inputs, _, weights = case
     grid = feature_grid(inputs[:, 0], n_points=7)
-    theirs = sk_partial_dependence(Wrapped(), inputs, [0], method="brute", kind="average", sample_weight=weights,
+    theirs = sklearn.partial_dependence(sklearn.Wrapped(), inputs, [0], method="brute", kind="average", sample_weight=weights,
                                    custom_values={0: grid})
     ours = partial_dependence_over_samples(model, inputs, 0, grid, weights, chunk_rows=chunk_rows)
     np.testing.assert_allclose(ours, theirs["average"][0], rtol=1e-12)
