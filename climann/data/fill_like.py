@@ -59,7 +59,7 @@ from climann.data.file_encodings import CONVERSIONS_KEY, as_stored_in, converted
 from climann.data.shell import (
     in_place_note, input_and_copy, ncatted_attribute, ncatted_command, ncatted_number, ncatted_type,
 )
-from climann.data.sources import as_file_stamps, dates_in, files_at, files_text, held_by
+from climann.data.sources import as_file_stamps, dates_in, files_at, files_text, held_by, name_in_file
 from climann.data.stored_values import FILL_ATTRIBUTES, exact_cast, read_type, unpacked
 from climann.errors import ClimannError
 
@@ -544,6 +544,14 @@ def marking_fix(name: str, variable: xr.DataArray, decoded: float) -> str | None
     return _advice(name, variable, FillLike(decoded, (typed[()],), _stored_value(variable, typed[()])))
 
 
+def _name_in_command(name: str, variable: xr.DataArray, found: FillLikeCount, file: str | Path | None) -> str:
+    """The variable's name in the file :func:`_command_files` names, as that file holds it
+    (:func:`~climann.data.sources.name_in_file`): ERA5's ``temp`` read as ``tas`` with a rename
+    rule is marked by ``-a missing_value,temp,…`` (verify28 V1: ``…,tas,…`` changed nothing)."""
+    holding = files_at(variable, found.times)
+    return name_in_file(variable, name, holding[0] if len(holding) == 1 else file)
+
+
 def _command_files(variable: xr.DataArray, found: FillLikeCount, file: str | Path | None) -> str:
     """The input and output of the ``ncatted`` that marks a value found at ``found.times``: the
     one file of the variable that holds those steps (:func:`~climann.data.sources.files_at`:
@@ -625,7 +633,7 @@ def refuse_huge_fill_like_values(
     fixes = {}
     for name, found in huge.items():
         files = _command_files(dataset[name], found[0][1], file)
-        advice = _advice(name, dataset[name], found[0][0])
+        advice = _advice(_name_in_command(name, dataset[name], found[0][1], file), dataset[name], found[0][0])
         if advice is not None:
             fixes.setdefault(files, []).append(advice)
     name, found = next(iter(huge.items()))
@@ -683,7 +691,7 @@ def warn_fill_like_values(
         for value, count in _most_found_per_files(found):
             files = _command_files(dataset[name], count, file)
             lines.append((_sentence(name, dataset[name], where, value, count), files))
-            advice = _advice(name, dataset[name], value)
+            advice = _advice(_name_in_command(name, dataset[name], count, file), dataset[name], value)
             if advice is not None:
                 fixes.setdefault(files, []).append(advice)
     for sentence, files in lines:

@@ -445,3 +445,28 @@ def test_split_blocks_keep_each_file_s_packing(tmp_path, caplog, monkeypatch):
     assert len(said) == 1 and said[0].startswith(f"'tas' in b.nc holds {_short_lowest(0.01, 280.0):g} (the packed "
                                                  "value -32768) at 20 of the 192 values checked")
     assert said[0].endswith("ncatted -a _FillValue,tas,o,s,-32768 b.nc b_fixed.nc" + _in_place("b"))
+
+
+@pytest.mark.parametrize("files", [pytest.param(1, id="one-file"), pytest.param(2, id="the-second-of-two-files")])
+def test_the_command_marks_the_variable_as_its_file_holds_it_not_as_renamed(tmp_path, caplog, monkeypatch, files):
+    """verify28 V1: a file holding ``temp`` read as ``tas`` with a rename rule was told
+    ``ncatted -a …,tas,…``, which changes nothing in a file without ``tas``; the command names
+    ``temp``, and a series' other file (holding ``t2m``) is not named."""
+    monkeypatch.chdir(tmp_path)
+    paths = []
+    if files == 2:
+        first = _write_float(tmp_path / "a.nc", first_day=-105.0)
+        with xr.open_dataset(first) as opened:
+            renamed = opened.load().rename({"tas": "t2m"})
+        renamed.to_netcdf(tmp_path / "a2.nc", encoding={"t2m": {"_FillValue": None}})
+        paths.append(tmp_path / "a2.nc")
+    held = _write_float(tmp_path / "b_raw.nc", first_day=15.0, value=1e20)
+    with xr.open_dataset(held) as opened:
+        own = opened.load().rename({"tas": "temp"})
+    own.to_netcdf(tmp_path / "b.nc", encoding={"temp": {"_FillValue": None}})
+    paths.append(tmp_path / "b.nc")
+    rules = {"a2*": {"t2m": "tas"}} if files == 2 else {}
+    dataset = open_dataset(paths, rename={**rules, "b.nc": {"temp": "tas"}})
+    said = _warnings(caplog, dataset, ["tas"], where="a2.nc, b.nc", file=None if files == 2 else "b.nc")
+    assert len(said) == 1 and said[0].startswith("'tas' in b.nc holds 1e+20 at 4 of the 192 values checked")
+    assert said[0].endswith("ncatted -a _FillValue,temp,o,f,1e+20 b.nc b_fixed.nc" + _in_place("b"))
