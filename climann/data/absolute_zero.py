@@ -31,7 +31,7 @@ and loss (a test-period mean SST of -115 °C instead of 15 °C). So:
   classes whatever units it carries (a ``frozen`` 0/1 made from a ``tas`` keeps its ``K``);
 - one warning per variable and run (:func:`warn_below_absolute_zero`, where a run checks its
   target and predictors for fill-like values: opening reads nothing) names the values, how
-  many of the values checked (every value of the first file that holds the variable), the time
+  many of the values checked (every value of the files that hold them), the time
   steps that hold them (HadISST's -1000 in one winter is not missed: routes16 F2) and the
   ``ncatted`` that
   states it in the file: for values below, a ``valid_min`` (or the low end of its
@@ -327,7 +327,7 @@ def warn_below_absolute_zero(
 ) -> None:
     """Warn, once per variable and run, when a variable of ``names`` held values at or below
     absolute zero that opening read as missing (:func:`masked_below_absolute_zero`): the
-    values, how many of the values checked (every value of the first file that holds it) and
+    values, how many of the values checked (every value of the files that hold them) and
     at which time steps, that HadISST marks sea ice with -1000, and the ``ncatted`` that says so in the
     file; the variables are read in one computation.
 
@@ -389,7 +389,8 @@ def _message_of(name: str, records: Sequence[BelowAbsoluteZero], read: Sequence[
     values, counts = np.array(list(each)), np.array(list(each.values()), dtype=np.int64)
     order = np.argsort(-counts, kind="stable")
     return _warning(name, holding[0], values[order], counts[order], np.concatenate(steps),
-                    size=sum(int(np.prod(found.sample.shape)) for found in records),
+                    # the values of the files named, not of every file read (verify28 V2)
+                    size=sum(int(np.prod(found.sample.shape)) for found in holding),
                     holders=[found.file for found in holding])
 
 
