@@ -205,9 +205,14 @@ def _checkpoint(run_dir: Path) -> tuple[TrainingState, dict]:
                            "train --out)")
     if not path.is_file():
         if is_model_file(run_dir / "model.npz"):
+            # its recorded settings: --out and --overwrite alone trained the sample's default run over it (verify28 V6)
+            recorded = run_dir / "config.toml"
+            again = (f"again with its recorded settings: climann train --config {shlex.quote(str(recorded))} --out "
+                     f"{shlex.quote(str(run_dir))} --overwrite" if recorded.is_file() else
+                     f"again, start a new run with --out {run_dir} --overwrite")
             raise ClimannError(
                 f"--resume {run_dir}: no checkpoint ({CHECKPOINT_NAME}) there (a finished run has none); to train it "
-                f"again, start a new run with --out {run_dir} --overwrite (it replaces the finished run)"
+                f"{again} (it replaces the finished run)"
             )
         raise ClimannError(
             f"--resume {run_dir}: no checkpoint ({CHECKPOINT_NAME}) there; start a new run with --out {run_dir}"

@@ -362,6 +362,10 @@ def test_resuming_with_the_same_config_file_is_accepted(tiny_sample, unfinished,
         pytest.param(lambda run: write_climann_file(run / "model.npz"),
                      "a finished run has none); to train it again, start a new run with --out {run} --overwrite",
                      id="finished"),
+        pytest.param(lambda run: (write_climann_file(run / "model.npz"), (run / "config.toml").write_text("")),
+                     "a finished run has none); to train it again with its recorded settings: climann train --config "
+                     "{run}/config.toml --out {run} --overwrite (it replaces the finished run)",
+                     id="finished-with-its-config"),  # verify28 V6: --out and --overwrite alone trained the sample
         pytest.param(lambda run: (run.mkdir(), np.savez(run / "model.npz", weights=np.ones(3))),
                      "--resume {run} is not a climann run directory; it holds model.npz, but no model.npz",
                      id="another-programs-model"),
