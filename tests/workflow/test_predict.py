@@ -307,6 +307,16 @@ def test_evaluate_on_data_of_the_runs_training_and_validation_years_warns_naming
         unseen = evaluate_run(run_dir, [data], tmp_path / "test_years", time_range=time_range)
     assert not [record for record in caplog.records if "training years" in record.getMessage()]
     assert "own_years_scored" not in unseen and unseen["n_samples"]["all"] < metrics["n_samples"]["all"]
+    # verify28 V7: data from the last training year on were said to hold the training years 1980–1993
+    last_year = months["train"][-1][0]
+    held = [month for month in months["train"] if month[0] == last_year]
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        evaluate_run(run_dir, [data], tmp_path / "from_the_last_training_year",
+                     time_range=f"{last_year}-01,{last[0]}-{last[1]:02d}")
+    said = [record.getMessage() for record in caplog.records if "training years" in record.getMessage()]
+    assert len(said) == 1 and said[0].startswith(
+        f"the scored block 'all' holds this run's training years {last_year} ({len(held)} of its ")
 
 def test_times_in_cfs_abbreviation_predict_and_evaluate_as_in_the_full_word(trained, tmp_path):
     """'d since' (CF §4.4's abbreviation of days): evaluate --data exited 1 with xarray's
