@@ -23,6 +23,7 @@ import fnmatch
 import glob
 import logging
 import os
+import shlex
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
@@ -197,6 +198,16 @@ class FileRenames:
         earlier = list(dict.fromkeys(self.rule_of[path] for path in shadowed))
         which = " and ".join(f"'{other}'" for other in earlier)
         patterns = "pattern" if len(earlier) == 1 else "patterns"
+        taken = [Path(path) for path in files if self.rule_of.get(Path(path)) in earlier]
+        if len(earlier) == 1 and all(_matches(path, pattern, given) for path in taken):
+            # given first, the pattern would take every file of the earlier one, which would then match none
+            # and be refused the other way round (verify28 V5): one pattern with both rules' renames
+            together = {**self.rules[earlier[0]], **self.rules[pattern]}
+            flags = " --rename ".join(shlex.quote(f"{earlier[0]}:{old}={new}") for old, new in together.items())
+            return (f"rename pattern '{pattern}' matches {files_text(shadowed)}, which the earlier pattern {which} "
+                    f"already renames: a file takes the first pattern that matches it, and rules do not chain; "
+                    f"{which} matches no file that '{pattern}' does not, so give every rename of those files under "
+                    f"one pattern: --rename {flags}")
         return (f"rename pattern '{pattern}' matches {files_text(shadowed)}, which the earlier {patterns} {which} "
                 f"already {'renames' if len(earlier) == 1 else 'rename'}: a file takes the first pattern that "
                 f"matches it, and rules do not chain; give the renames of '{pattern}' before those of {which} "

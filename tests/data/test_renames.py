@@ -159,3 +159,20 @@ def test_an_old_runs_relative_pattern_is_anchored_where_it_names_the_runs_files(
 
     files = ["/work/runs/era5/t2m_1990.nc", "/work/runs/cmip/tas_1996.nc"]
     assert anchored_to_files({pattern: {"t2m": "tas"}}, files) == {anchored: {"t2m": "tas"}}
+
+
+def test_a_pattern_whose_files_are_all_an_earlier_pattern_s_is_told_to_join_their_renames():
+    """verify28 V5: ``'A_*'`` takes the one file ``'A_2015*'`` matches; the advice to give
+    ``'A_2015*'`` first, followed, left ``'A_*'`` matching no file, refused the other way round.
+    When the earlier pattern matches no file of its own, both rules' renames go under it, and
+    that, followed, renames the file by both."""
+    only = Path("A_2015-2017.nc")
+    rules = {"A_*": {"t2m": "tas"}, "A_2015*": {"tp": "pr"}}
+    with pytest.raises(ClimannError) as refused:
+        FileRenames([only], rules)
+    assert str(refused.value) == (
+        "rename pattern 'A_2015*' matches A_2015-2017.nc, which the earlier pattern 'A_*' already renames: a file "
+        "takes the first pattern that matches it, and rules do not chain; 'A_*' matches no file that 'A_2015*' does "
+        "not, so give every rename of those files under one pattern: --rename 'A_*:t2m=tas' --rename 'A_*:tp=pr'")
+    followed = FileRenames([only], {"A_*": {"t2m": "tas", "tp": "pr"}})
+    assert followed.mapping(only) == {"t2m": "tas", "tp": "pr"}
