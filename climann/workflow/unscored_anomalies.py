@@ -53,12 +53,14 @@ def unscored_anomaly_notes(
         :func:`~climann.evaluation.scores.baseline_notes`: ``of`` counts the values left out too.
     """
     notes = []
+    # day 366 is the cause only where no training step is a day 366 (else a cell lacks it)
+    trained_366 = any(getattr(times[step], "dayofyr", 0) == 366 for step in np.flatnonzero(time_masks.get("train", ())))
     for block, steps in time_masks.items():
         lost = undefined & np.asarray(steps, bool)[time_index]
         if not lost.any():
             continue
         lost_steps = np.unique(time_index[lost])
-        day_366 = all(getattr(times[step], "dayofyr", 0) == 366 for step in lost_steps)
+        day_366 = not trained_366 and all(getattr(times[step], "dayofyr", 0) == 366 for step in lost_steps)
         scored = int(n_samples.get(block, 0))
         notes.append({"split": block, "model": "model", "n_samples": scored, "of": scored + int(lost.sum()),
                       "reason": f"{_lost_text(int(lost.sum()), lost_steps, times)}: "
