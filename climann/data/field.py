@@ -93,11 +93,12 @@ def _lag_columns(
     variable it names, taken from its variable's own series."""
     all_lags = sorted({lag for name, steps in lags.items() for lag in steps if (name, lag) not in own_lags})
     n_time = layout.shape[0]
-    lagged = lagged_steps(layout.time.values, all_lags, segment_starts=segment_starts(layout.time_blocks, n_time),
+    starts = segment_starts(layout.time_blocks, n_time)
+    lagged = lagged_steps(layout.time.values, all_lags, segment_starts=starts,
                           name=layout.time.name, storage=layout.time_storage) if all_lags else None
     if lagged is not None:
         _log_lag_gaps(lagged, 1, layout.time.values,  # one sample per time step
-                      dates=layout.selection_dates(), first_counted=layout.steps_before_range)
+                      dates=layout.selection_dates(), first_counted=layout.steps_before_range, starts=starts)
     columns: dict[str, np.ndarray] = {}
     for name, steps in lags.items():
         for lag in steps:

@@ -533,7 +533,15 @@ def _where(files: Sequence[Path]) -> str:
 
 
 def _units_suffix(variable: xr.DataArray) -> str:
-    return f" {variable.attrs['units']}" if "units" in variable.attrs else ""
+    """`` K`` after a scalar coordinate's value; nothing for CF's dimensionless ``units = "1"``
+    and ``(units 1e-3)`` for another bare number, which after the value read as a second value
+    (``number = 0 1`` for ERA5's ``number``, break28a A4)."""
+    units = str(variable.attrs.get("units", "")).strip()
+    try:
+        factor = float(units)
+    except ValueError:
+        return f" {units}" if units else ""
+    return "" if factor == 1 else f" (units {units})"
 
 
 def _date_text(time) -> str:

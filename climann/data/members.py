@@ -18,7 +18,8 @@ import xarray as xr
 
 from climann.errors import ClimannError
 
-__all__ = ["MEMBER_NAMES", "is_member_axis", "member_values", "new_data_selection", "with_member_labels_as_coordinates"]
+__all__ = ["MEMBER_NAMES", "is_member_axis", "member_values", "new_data_selection", "says_ensemble",
+           "with_member_labels_as_coordinates"]
 
 #: The CF standard name of an ensemble member axis (CF standard name table).
 MEMBER_STANDARD_NAME = "realization"
@@ -53,15 +54,55 @@ def with_member_labels_as_coordinates(dataset: xr.Dataset) -> xr.Dataset:
     return dataset.set_coords(names) if names else dataset
 
 
+#: ecCodes' ``dataType`` of the fields of an ensemble: its control and perturbed forecasts
+#: (ECMWF's GRIB keys, written by cfgrib as the ``GRIB_dataType`` attribute).
+ENSEMBLE_DATA_TYPES = ("cf", "pf")
+
+#: ecCodes keys (cfgrib's ``GRIB_`` attributes) that only fields of an ensemble carry.
+ENSEMBLE_GRIB_KEYS = ("GRIB_totalNumber", "GRIB_numberOfForecastsInEnsemble", "GRIB_perturbationNumber")
+
+
 def member_values(dataset: xr.Dataset) -> dict[str, list]:
     """The ensemble members ``dataset`` holds: member axis name → its values (a scalar
-    coordinate's one value, or a dimension's coordinate values)."""
+    coordinate's one value, or a dimension's coordinate values).
+
+    cfgrib writes ecCodes' ``number`` (the perturbation number, with ``standard_name =
+    "realization"``) as a scalar coordinate of every file, ``number = 0`` on a deterministic
+    one: the new CDS's ERA5 files all have it. A scalar ``number`` of 0 is a member only when
+    the file says it is from an ensemble (:func:`says_ensemble`: ``GRIB_dataType`` ``cf`` or
+    ``pf``, or a GRIB key only ensembles have); else ERA5 itself was called "ensemble member
+    number=0" (break28a A4). A non-zero ``number`` is a perturbed member (ECMWF numbers the
+    control forecast 0)."""
     found = {}
     for name in dict.fromkeys([*dataset.coords, *dataset.dims]):
+        if _deterministic_number(dataset, str(name)):
+            continue
         if is_member_axis(dataset, str(name)):
             values = dataset[name].values.reshape(-1) if name in dataset.variables else range(dataset.sizes[name])
             found[str(name)] = [value.item() if hasattr(value, "item") else value for value in values]
     return found
+
+
+def says_ensemble(dataset: xr.Dataset) -> bool:
+    """Whether ``dataset``'s GRIB attributes (cfgrib's ``GRIB_*``, on the file or on a variable)
+    say its fields are from an ensemble: ``GRIB_dataType`` ``cf`` (control forecast) or ``pf``
+    (perturbed forecast), or a key of :data:`ENSEMBLE_GRIB_KEYS` (ecCodes' local ensemble
+    definitions)."""
+    for attrs in (dataset.attrs, *(variable.attrs for variable in dataset.variables.values())):
+        if str(attrs.get("GRIB_dataType", "")).strip() in ENSEMBLE_DATA_TYPES:
+            return True
+        if any(key in attrs for key in ENSEMBLE_GRIB_KEYS):
+            return True
+    return False
+
+
+def _deterministic_number(dataset: xr.Dataset, name: str) -> bool:
+    """Whether ``name`` is cfgrib's scalar ``number`` coordinate of a deterministic file: 0, and
+    nothing in the file saying an ensemble (:func:`says_ensemble`)."""
+    if name != "number" or name not in dataset.coords or dataset[name].ndim != 0:
+        return False
+    value = dataset[name].values
+    return bool(value == 0) and not says_ensemble(dataset)
 
 
 def new_data_selection(

@@ -163,7 +163,7 @@ def own_series_lag_names(dataset: xr.Dataset, lags: Mapping[str, Sequence[int]])
 
 
 def _log_lag_gaps(lagged: LaggedSteps, n_cells: int, times: np.ndarray, *, dates: np.ndarray | None = None,
-                  first_counted: int = 0) -> None:
+                  first_counted: int = 0, starts: np.ndarray | None = None) -> None:
     """Say how many time steps (and samples) each lag loses, and why, one line per lag that
     counts every step whose samples it drops (those of ``n_dropped``, from step
     ``first_counted`` on: the steps read before the run's period are never counted): gaps in
@@ -171,7 +171,10 @@ def _log_lag_gaps(lagged: LaggedSteps, n_cells: int, times: np.ndarray, *, dates
     cell middles, given when the run's own time selection thinned the axis:
     :meth:`~climann.data.layout.GridLayout.selection_dates`;
     :func:`~climann.data.time_axis.in_months_left_out`), also at the selection's first step;
-    and steps before the first one read (the data's start). A lag lost at the data's start
+    steps before the first one of their block's files (``starts``, each step's first step of
+    its block, :func:`~climann.data.layout.segment_starts`: with ``split_files`` a lag never
+    reaches into another block's files, also where that block holds the date); and steps
+    before the first one read (the data's start). A lag lost at the data's or a block's start
     alone is said in the run's log (INFO), not as a warning: every run with lags has it.
 
     The lags are said shortest first, and a step is dropped once: a longer lag's line counts
@@ -183,7 +186,8 @@ def _log_lag_gaps(lagged: LaggedSteps, n_cells: int, times: np.ndarray, *, dates
         steps = np.flatnonzero(lagged.earlier[lag] < 0)
         steps = steps[steps >= first_counted]
         if steps.size:
-            cause, is_warning = _lag_missing_text(lagged, lag, steps, times, dates)
+            cause, is_warning = _lag_missing_text(lagged, lag, steps, times, dates,
+                                                  None if starts is None else starts[steps] > 0)
             _log.log(logging.WARNING if is_warning else logging.INFO, "%s; %s", cause,
                      _dropped_text(dropped_by[steps], n_cells))
             dropped_by[steps[dropped_by[steps] == 0]] = lag
@@ -213,16 +217,23 @@ def _step_text(time: object, step: TimeStep) -> str:
 
 
 def _lag_missing_text(lagged: LaggedSteps, lag: int, steps: np.ndarray, times: np.ndarray,
-                      dates: np.ndarray | None) -> tuple[str, bool]:
+                      dates: np.ndarray | None, in_later_block: np.ndarray | None = None) -> tuple[str, bool]:
     """Why lag ``lag`` is missing at ``steps`` (indices into ``times``), counted by cause, and
-    whether it is worth a warning (a gap, or a month the selection left out; not the data's start)."""
+    whether it is worth a warning (a gap, or a month the selection left out; not the data's or
+    a block's start). ``in_later_block``: whether each step is in a block of ``split_files``
+    after the first, whose first steps' lags are not taken from the block before (break28c C2:
+    "before the first time step read" was said of a step the train block's files held)."""
     left_out = in_months_left_out(dates, steps, lag, lagged.step) if dates is not None else np.zeros(steps.size, bool)
     in_gap = lagged.in_gap[lag][steps] & ~left_out
-    counts = (int(left_out.sum()), int(in_gap.sum()), int((~left_out & ~in_gap).sum()))
+    block_start = (np.zeros(steps.size, bool) if in_later_block is None
+                   else np.asarray(in_later_block, bool) & ~left_out & ~in_gap)
+    counts = (int(left_out.sum()), int(in_gap.sum()), int(block_start.sum()),
+              int((~left_out & ~in_gap & ~block_start).sum()))
     shown = ", ".join(_step_text(times[step], lagged.step) for step in steps[:3]) + (", …" if steps.size > 3 else "")
     counted = f"lag {lag} is missing at {steps.size} time step{'' if steps.size == 1 else 's'} ({shown})"
     before = f"the step {lagged.step.span(lag)} before"
     causes = (f"is in a month {MONTHS_SELECTION} leaves out", f"falls in a gap of the {lagged.step.name} time axis",
+              "is before the first time step of its block's files (lags never reach into another block's files)",
               "is before the first time step read")
     present = [(count, cause) for count, cause in zip(counts, causes) if count]
     if counts[1] == steps.size:
@@ -230,7 +241,7 @@ def _lag_missing_text(lagged: LaggedSteps, lag: int, steps: np.ndarray, times: n
     if len(present) == 1:
         return f"{counted}: {before} each {present[0][1]}", bool(counts[0])
     parts = [f"at {count} {before if k == 0 else 'it'} {cause}" for k, (count, cause) in enumerate(present)]
-    return f"{counted}: {', '.join(parts)}", True
+    return f"{counted}: {', '.join(parts)}", bool(counts[0] or counts[1])
 
 
 class PointwiseSource:
@@ -334,7 +345,8 @@ class PointwiseSource:
         ) if all_lags else None
         if self._lagged is not None:
             _log_lag_gaps(self._lagged, self.layout.n_cells, self.layout.time.values,
-                          dates=self.layout.selection_dates(), first_counted=self.layout.steps_before_range)
+                          dates=self.layout.selection_dates(), first_counted=self.layout.steps_before_range,
+                          starts=self._segment_starts)
         self._target, self._where, self._require_target = target, where, require_target
         self._sample_fraction, self._seed = sample_fraction, seed
         self._thinned_steps = (np.ones(self.n_time, dtype=bool) if thinned_steps is None

@@ -408,6 +408,9 @@ def note_text(note: Mapping) -> str:
     """One line for the terminal and ``report.md`` from a note of :func:`baseline_notes`."""
     if note["n_samples"] == 0:
         return f"{note['model']} left out of the {note['split']} block: {note['reason']}"
+    if note["model"] == "model":  # values no model is scored on (a target_anomaly run's undefined climatology)
+        return (f"the {note['split']} block is scored on {note['n_samples']} of its {note['of']} values: "
+                f"{note['reason']}")
     skill = ("; the network's skill against it is taken over those values"
              if note["model"] == "climatology" else "")  # skill_vs_climatology: over the common values only
     return (f"{note['model']} scored on {note['n_samples']} of the network's {note['of']} values in the "

@@ -84,6 +84,7 @@ from climann.workflow.preparation import (
     warn_about_part_years,
 )
 from climann.workflow.provenance import run_provenance
+from climann.workflow.unscored_anomalies import unscored_anomaly_notes
 from climann.workflow.run_directory import (  # noqa: F401 (RunResult … grid_summary: re-exported, the API before the move)
     Evaluation,
     RunRecords,
@@ -293,7 +294,9 @@ def evaluate(config: RunConfig, data: PreparedData, network: Network | Ensemble)
     """Score the network and the baselines on every block: area-weighted, on the same cells,
     from the sums of the grid as one chunk (:func:`grid_metrics`). An ensemble is scored by
     its mean (the ``model``), and ``metrics.json`` gets its ``ensemble`` entry
-    (:func:`climann.workflow.ensemble.ensemble_metrics`).
+    (:func:`climann.workflow.ensemble.ensemble_metrics`). With ``[data] target_anomaly``, the
+    values left out for want of a training climatology are noted per block
+    (:func:`~climann.workflow.unscored_anomalies.unscored_anomaly_notes`).
 
     Returns
     -------
@@ -316,6 +319,11 @@ def evaluate(config: RunConfig, data: PreparedData, network: Network | Ensemble)
     metrics = grid_metrics(config, layout, predictions, truth, data.split, climatology=reference, left_out=left_out,
                            mode="field" if isinstance(data.samples, FieldSamples) else "pointwise",
                            n_dropped=data.samples.n_dropped)
+    if data.target_offset is not None:
+        notes = unscored_anomaly_notes(~np.isfinite(data.target_offset[:, 0]), data.samples.time_index,
+                                       layout.time.values, data.split.time_masks, metrics["n_samples"])
+        if notes:
+            metrics["notes"] = metrics.get("notes", []) + notes
     if members is None:
         return Evaluation(metrics=metrics, truth=truth, predictions=predictions)
     from climann.workflow.ensemble import ensemble_metrics

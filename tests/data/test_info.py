@@ -864,3 +864,16 @@ def test_a_polar_stereographic_grid_is_said_to_lie_round_the_pole(tmp_path):
     report = unwrapped_report(describe(str(write_nsidc_cdr(tmp_path / "cdr.nc"))))
     longitude = next(line for line in report.splitlines() if line.startswith("#   longitude 'lon' (2-D"))
     assert longitude.endswith("degrees east, −180…180 convention, round the North Pole")
+
+
+@pytest.mark.parametrize(("units", "shown"), [
+    pytest.param("1", "number = 0", id="dimensionless-1"),
+    pytest.param("1e-3", "number = 0 (units 1e-3)", id="bare-number"),
+    pytest.param("m", "number = 0 m", id="units"),
+])
+def test_a_scalar_coordinate_of_dimensionless_units_reads_as_one_value(tmp_path, units, shown):
+    """ERA5's ``number`` has ``units = "1"``: ``number = 0 1`` read as two values (break28a A4)."""
+    dataset = grid_dataset().assign_coords(number=xr.DataArray(0, attrs={"units": units}))
+    dataset.to_netcdf(tmp_path / "era5.nc")
+    line = next(line for line in describe([str(tmp_path / "era5.nc")]).splitlines() if "scalar" in line)
+    assert line.split("scalar", 1)[1].strip() == shown

@@ -1246,3 +1246,26 @@ def test_a_training_input_in_units_that_cannot_be_read_is_warned_about_once(tmp_
     warned = [record.getMessage() for record in caplog.records if "cannot read the units" in record.getMessage()]
     assert len(warned) == 1 and "'pred'" in warned[0], warned
     assert shlex.split(warned[0].rsplit("readable units: ", 1)[1])[:3] == ["ncatted", "-a", "units,pred,o,c,kg/m^2/s"]
+
+
+@pytest.mark.parametrize("mode", [pytest.param("pointwise", id="pointwise"), pytest.param("field", id="field")])
+def test_a_lag_missing_at_a_blocks_start_is_said_to_stay_within_the_blocks_files(tmp_path, caplog, mode):
+    """Blocks of one series cut in three contiguous files: the month before the val block's and
+    the test block's first steps is in the files of the block before, which lags never reach
+    into. The log says so, not that it is "before the first time step read", which only
+    January 2000, the train file's first month, is (break28c C2)."""
+    dataset = grid_dataset(n_years=3)
+    files = {name: tmp_path / f"{name}.nc" for name in ("train", "val", "test")}
+    for name, steps in (("train", slice(0, 24)), ("val", slice(24, 30)), ("test", slice(30, 36))):
+        dataset.isel(time=steps).to_netcdf(files[name])
+    config = resolve_inputs(build_config({"data": {
+        "mode": mode, "target": "tas", "predictors": ["pred"], "features": [], "lags": {"pred": [1]},
+        "split_files": {name: [str(path)] for name, path in files.items()}}}))
+    with caplog.at_level("INFO", logger="climann"):
+        prepare_data(config)
+    said = [r.getMessage() for r in caplog.records if r.getMessage().startswith("lag 1 is missing")]
+    n_samples = 1 if mode == "field" else 24
+    assert said == [
+        "lag 1 is missing at 3 time steps (2000-01-15, 2002-01-15, 2002-07-15): at 2 the step 1 month before is "
+        "before the first time step of its block's files (lags never reach into another block's files), at 1 it is "
+        f"before the first time step read; their {3 * n_samples} samples are dropped"]

@@ -600,6 +600,32 @@ def test_values_without_a_training_climatology_are_not_counted_as_predicted(tmp_
     assert any(note.startswith("12 values are not predicted") for note in result.notes)
 
 
+def test_a_leap_years_31_december_without_a_training_climatology_is_noted_in_the_scores(tmp_path):
+    """Training years 1997–1999 hold no leap year: 31 December 2000 (day 366) has no
+    climatology to add the network's anomaly to, so its 12 values are neither predicted nor
+    scored. metrics.json, train.log and report.md say so, with the count and the way out, where
+    nothing was said before (break28c C1); evaluating the run again notes the same."""
+    sample, run_dir = _daily_run(tmp_path, "standard", range(1997, 2002))
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    with xr.open_dataset(run_dir / "predictions.nc", decode_times=TIME) as run:
+        split, attrs = run["split"].values, run["split"].attrs
+        code = split[[str(time)[:10] for time in run["time"].values].index("2000-12-31")]
+        block = attrs["flag_meanings"].split()[list(attrs["flag_values"]).index(code)]
+        in_block = split == code
+        truth, predicted = run["tas"].values[in_block], run["tas_pred"].values[in_block]
+    lost = int((np.isfinite(truth) & ~np.isfinite(predicted)).sum())
+    assert lost == 12 and metrics["n_samples"][block] == int(np.isfinite(predicted).sum())
+    notes = [note for note in metrics.get("notes", []) if note["model"] == "model"]
+    assert [(note["split"], note["n_samples"], note["of"]) for note in notes] == [
+        (block, metrics["n_samples"][block], metrics["n_samples"][block] + lost)]
+    assert notes[0]["reason"].startswith("12 values at 1 time step (2000-12-31) are neither predicted nor scored: "
+                                         "no leap year is trained on")
+    line = f"the {block} block is scored on {notes[0]['n_samples']} of its {notes[0]['of']} values: {notes[0]['reason']}"
+    assert line in (run_dir / "train.log").read_text() and line in (run_dir / "report.md").read_text()
+    again = evaluate_run(run_dir, out=tmp_path / "again")
+    assert [note for note in again.get("notes", []) if note["model"] == "model"] == notes
+
+
 def test_a_weekly_run_keys_its_climatology_by_week_of_the_year_everywhere(tmp_path):
     """Baseline, target_anomaly, metrics.json, model.npz and predict on one week: the same
     keys, windows of 7 days of the year (hand-computed), so every validation week has a value."""

@@ -1,0 +1,80 @@
+"""The values a ``[data] target_anomaly`` run cannot predict, noted in ``metrics.json``.
+
+With ``target_anomaly`` the network predicts the departure from the training years'
+climatology and adds that climatology back. Where the climatology is undefined (no training
+value at that cell and time of year, e.g. 31 December of a leap year, day 366, when no leap
+year is trained on) a value is neither predicted nor scored, by the network or by any
+baseline. :func:`unscored_anomaly_notes` says how many values each block lost and why, as a
+note of ``metrics.json`` (shown on the terminal, in ``train.log`` and in ``report.md`` like
+the notes of a baseline scored on part of a block; break28c C1: a leap year's 31 December left
+the validation scores without a word).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+#: Why a value of a ``target_anomaly`` run has no climatology, in general and at day 366.
+UNDEFINED_ANOMALY_REASONS = {
+    "unseen": ("the training years have no value of the target at that cell and time of year, so there is no "
+               "climatology for [data] target_anomaly to add the network's anomaly to"),
+    "day 366": ("no leap year is trained on, so day 366 of the year (31 December of a leap year) has no climatology "
+                "for [data] target_anomaly to add the network's anomaly to; train on years that include a leap year "
+                "(split_years, or a longer train period) to predict and score it"),
+}
+
+
+def unscored_anomaly_notes(
+    undefined: np.ndarray, time_index: np.ndarray, times: np.ndarray, time_masks: Mapping[str, np.ndarray],
+    n_samples: Mapping[str, int],
+) -> list[dict]:
+    """One note per block where samples have no training climatology to add back.
+
+    Parameters
+    ----------
+    undefined : ndarray of bool, shape (n_samples,)
+        Where the sample's climatology is undefined (the offset of
+        :class:`~climann.workflow.preparation.PreparedData` is NaN).
+    time_index : ndarray of int, shape (n_samples,)
+        Each sample's time step.
+    times : ndarray of cftime.datetime, shape (n_time,)
+        The time axis, for the dates named.
+    time_masks : mapping of block to ndarray of bool, shape (n_time,)
+        The steps of each block.
+    n_samples : mapping of block to int
+        The values scored in each block (``n_samples`` of ``metrics.json``).
+
+    Returns
+    -------
+    list of dict
+        ``{"split", "model": "model", "n_samples", "of", "reason"}`` as the notes of
+        :func:`~climann.evaluation.scores.baseline_notes`: ``of`` counts the values left out too.
+    """
+    notes = []
+    # day 366 is the cause only where no training step is a day 366 (else a cell lacks it)
+    trained_366 = any(getattr(times[step], "dayofyr", 0) == 366 for step in np.flatnonzero(time_masks.get("train", ())))
+    for block, steps in time_masks.items():
+        lost = undefined & np.asarray(steps, bool)[time_index]
+        if not lost.any():
+            continue
+        lost_steps = np.unique(time_index[lost])
+        day_366 = not trained_366 and all(getattr(times[step], "dayofyr", 0) == 366 for step in lost_steps)
+        scored = int(n_samples.get(block, 0))
+        notes.append({"split": block, "model": "model", "n_samples": scored, "of": scored + int(lost.sum()),
+                      "reason": f"{_lost_text(int(lost.sum()), lost_steps, times)}: "
+                                f"{UNDEFINED_ANOMALY_REASONS['day 366' if day_366 else 'unseen']}"})
+    return notes
+
+
+def _lost_text(n_values: int, steps: np.ndarray, times: np.ndarray) -> str:
+    """``"47 values at 1 time step (2004-12-31) are neither predicted nor scored"``."""
+    days = [str(times[step])[:10] for step in steps]
+    # sub-daily steps of one day are told apart by their hour
+    dates = (days if len(set(days)) == len(days) else [str(times[step])[:16] for step in steps])[:3]
+    shown = ", ".join(dates) + (", …" if steps.size > 3 else "")
+    values = "value" if n_values == 1 else "values"
+    verb = "is" if n_values == 1 else "are"
+    return (f"{n_values} {values} at {steps.size} time step{'' if steps.size == 1 else 's'} ({shown}) "
+            f"{verb} neither predicted nor scored")
