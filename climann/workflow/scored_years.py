@@ -30,10 +30,6 @@ __all__ = ["date_key", "own_block_keys", "scored_own_years", "warn_scored_own_ye
 
 _log = logging.getLogger(__name__)
 
-#: The run's blocks whose dates other data should not hold: what it learnt from.
-OWN_BLOCKS = OWN_YEARS_BLOCKS
-
-
 def date_key(time: object, months: int | None) -> tuple[int, ...]:
     """A time step as compared across files and calendars: ``(year,)`` for a run of yearly
     steps (``months`` a multiple of 12), ``(year, month)`` for monthly ones (``months`` ≥ 1),
@@ -85,11 +81,12 @@ def own_block_keys(run_dir: str | Path, config, months: int | None) -> dict[str,
             if "split" in predictions:
                 labels = split_labels(predictions["split"])
                 times = predictions[predictions["split"].dims[0]].values
-                return {block: {date_key(time, months) for time in times[labels == block]} for block in OWN_BLOCKS}
+                return {block: {date_key(time, months) for time in times[labels == block]}
+                        for block in OWN_YEARS_BLOCKS}
     years = config.data.split_years or {}
-    if not all(block in years for block in OWN_BLOCKS):
+    if not all(block in years for block in OWN_YEARS_BLOCKS):
         return {}
-    return {block: {(year,) for year in range(years[block][0], years[block][1] + 1)} for block in OWN_BLOCKS}
+    return {block: {(year,) for year in range(years[block][0], years[block][1] + 1)} for block in OWN_YEARS_BLOCKS}
 
 
 def scored_own_years(run_dir: str | Path, run, times: Sequence[object]) -> dict | None:
