@@ -115,7 +115,9 @@ class ClimatologyKeys:
 
     * sub-daily steps: the day of year and the time of day (``slot_seconds`` long slots, the
       step), as WeatherBench 2's ERA5 climatology by day of year and hour of day;
-    * daily steps: the day of year (366 rows);
+    * daily steps: the day of year (366 rows), the date's number in its own year as xarray's
+      ``time.dt.dayofyear`` that WeatherBench 2 groups by: from 1 March on, a leap year's dates
+      are one number later than other years' (1 March 2004 is day 61, the key of 2 March 2003);
     * steps between a day and a month (pentads, weeks): windows of the year as long as the
       step (``window_days``), as CPC's 73 pentads or NOAA OISST's weekly climatology; the last
       window takes the days left over at the end of the year (days 358–365 for weeks; 29 February
