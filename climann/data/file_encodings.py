@@ -253,16 +253,17 @@ def stored_forms(variable: xr.DataArray, of: Callable[[xr.DataArray], Hashable])
 
 
 def commands_for_files(forms: Sequence[tuple[tuple[str, ...], Hashable]], command: Callable[[Hashable, str], str], *,
-                       files: str) -> str:
+                       files: str, every_file: bool = True) -> str:
     """The commands of :func:`stored_forms`' groups, ``command(answer, file arguments)`` each:
     the one command on ``files`` when every file has the same; else one per group, each named
     (a group of one file on it and its copy, the largest last as the other files): ``for
-    b.nc: CMD b.nc b_fixed.nc; for the other files: CMD IN.nc OUT.nc``."""
+    b.nc: CMD b.nc b_fixed.nc; for the other files: CMD IN.nc OUT.nc``. With ``every_file``
+    False (the groups hold some of the variable's files only) every group's files are named."""
     if len(forms) == 1 and not forms[0][0]:
         return command(forms[0][1], files)
     said = []
     for number, (held, answer) in enumerate(forms):
-        last_of_many = number == len(forms) - 1 and len(held) > 1
+        last_of_many = every_file and number == len(forms) - 1 and len(held) > 1
         names = "the other files" if last_of_many else ", ".join(Path(file).name for file in held)
         said.append(f"for {names}: {command(answer, input_and_copy(held[0]) if len(held) == 1 else 'IN.nc OUT.nc')}")
     return "; ".join(said)

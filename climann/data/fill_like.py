@@ -65,7 +65,8 @@ from climann.errors import ClimannError
 
 __all__ = ["DEFAULT_FILL_VALUES", "FILL_LIKE_CHECKED_STEPS", "FILL_LIKE_VALUES", "INTEGER_EXTREMES",
            "REFUSED_AT_LEAST", "USUAL_FILL_VALUES", "BlockReads", "FillLike", "FillLikeCount", "blocks_by_step",
-           "checked_steps", "counts_by_step", "fill_like_counts", "fill_like_values", "marking_fix",
+           "checked_steps", "command_files", "counts_by_step", "fill_like_counts", "fill_like_values", "marking_fix",
+           "name_in_command",
            "planned_counts_by_step", "planned_fill_like_counts", "read_together", "refuse_huge_fill_like_values",
            "steps_text", "time_dimension", "warn_fill_like_values"]
 
@@ -544,21 +545,52 @@ def marking_fix(name: str, variable: xr.DataArray, decoded: float) -> str | None
     return _advice(name, variable, FillLike(decoded, (typed[()],), _stored_value(variable, typed[()])))
 
 
-def _name_in_command(name: str, variable: xr.DataArray, found: FillLikeCount, file: str | Path | None) -> str:
-    """The variable's name in the file :func:`_command_files` names, as that file holds it
+def name_in_command(name: str, variable: xr.DataArray, times: np.ndarray, file: str | Path | None) -> str:
+    """The variable's name in the file :func:`command_files` names, as that file holds it
     (:func:`~climann.data.sources.name_in_file`): ERA5's ``temp`` read as ``tas`` with a rename
-    rule is marked by ``-a missing_value,temp,…`` (verify28 V1: ``…,tas,…`` changed nothing)."""
-    holding = files_at(variable, found.times)
+    rule is marked by ``-a missing_value,temp,…`` (verify28 V1: ``…,tas,…`` changed nothing).
+
+    Parameters
+    ----------
+    name : str
+        The variable's name as read (after the renames).
+    variable : xarray.DataArray
+        As opened (the record of its files and their names in ``encoding``).
+    times : numpy.ndarray
+        Shape (n,): the time steps (coordinate values) of the values the command changes.
+    file : str or Path or None
+        The file meant when the variable does not record one file holding ``times``.
+
+    Returns
+    -------
+    str
+    """
+    holding = files_at(variable, times)
     return name_in_file(variable, name, holding[0] if len(holding) == 1 else file)
 
 
-def _command_files(variable: xr.DataArray, found: FillLikeCount, file: str | Path | None) -> str:
-    """The input and output of the ``ncatted`` that marks a value found at ``found.times``: the
+def command_files(variable: xr.DataArray, times: np.ndarray, file: str | Path | None) -> str:
+    """The input and output of a command that changes the values found at ``times``: the
     one file of the variable that holds those steps (:func:`~climann.data.sources.files_at`:
     of a series combined from an old packed file and newer float ones, the packed file), with
     its corrected copy beside it; ``file`` when the variable records none; ``IN.nc OUT.nc``
-    when several files hold them and ``file`` is None."""
-    holding = files_at(variable, found.times)
+    when several files hold them and ``file`` is None.
+
+    Parameters
+    ----------
+    variable : xarray.DataArray
+        As opened.
+    times : numpy.ndarray
+        Shape (n,): time coordinate values.
+    file : str or Path or None
+        As for :func:`name_in_command`.
+
+    Returns
+    -------
+    str
+        The two file arguments (:func:`~climann.data.shell.input_and_copy`).
+    """
+    holding = files_at(variable, times)
     own = holding[0] if len(holding) == 1 else file
     return "IN.nc OUT.nc" if own is None else input_and_copy(own)
 
@@ -632,13 +664,13 @@ def refuse_huge_fill_like_values(
         return
     fixes = {}
     for name, found in huge.items():
-        files = _command_files(dataset[name], found[0][1], file)
-        advice = _advice(_name_in_command(name, dataset[name], found[0][1], file), dataset[name], found[0][0])
+        files = command_files(dataset[name], found[0][1].times, file)
+        advice = _advice(name_in_command(name, dataset[name], found[0][1].times, file), dataset[name], found[0][0])
         if advice is not None:
             fixes.setdefault(files, []).append(advice)
     name, found = next(iter(huge.items()))
     value, count = max(found, key=lambda item: item[1].count)
-    files = _command_files(dataset[name], count, file)
+    files = command_files(dataset[name], count.times, file)
     sentence = _sentence(name, dataset[name], where, value, count).replace(", so they are used as data", "")
     fix = fixes.get(files, [])
     command = f"; mark them missing: {ncatted_command(fix, files)}{in_place_note(files)}" if fix else ""
@@ -689,9 +721,9 @@ def warn_fill_like_values(
     counted = fill_like_counts(dataset, present) if counts is None else counts
     for name, found in counted.items():
         for value, count in _most_found_per_files(found):
-            files = _command_files(dataset[name], count, file)
+            files = command_files(dataset[name], count.times, file)
             lines.append((_sentence(name, dataset[name], where, value, count), files))
-            advice = _advice(_name_in_command(name, dataset[name], count, file), dataset[name], value)
+            advice = _advice(name_in_command(name, dataset[name], count.times, file), dataset[name], value)
             if advice is not None:
                 fixes.setdefault(files, []).append(advice)
     for sentence, files in lines:

@@ -35,7 +35,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,11 +43,11 @@ import dask
 import numpy as np
 import xarray as xr
 
-from climann.data.file_encodings import commands_for_files, stored_forms
-from climann.data.fill_like import (BlockReads, blocks_by_step, fill_like_values, read_together, steps_text,
-                                   time_dimension)
-from climann.data.shell import input_and_copy, ncap2_command, ncap2_name, ncatted_number
-from climann.data.sources import variable_file, variable_where
+from climann.data.file_encodings import as_stored_in, commands_for_files, file_encodings
+from climann.data.fill_like import (BlockReads, blocks_by_step, command_files, fill_like_values, name_in_command,
+                                   read_together, steps_text, time_dimension)
+from climann.data.shell import ncap2_command, ncap2_name, ncatted_number
+from climann.data.sources import as_file_stamps, files_at, files_text, held_by, name_in_file, source_files
 from climann.data.units import described_as_anomaly
 
 __all__ = ["NEGATIVE_TOLERANCE", "NONNEGATIVE_NAMES", "NONNEGATIVE_STANDARD_NAMES", "NegativeValues",
@@ -161,6 +161,17 @@ def _negative_in_block(block: np.ndarray, time_axis: int | None, excluded: Seque
             largest)
 
 
+def _steps_named(variable: xr.DataArray, time: str | None, below: np.ndarray) -> np.ndarray:
+    """Which steps the warning counts, shape (n_steps,): those of the files that hold the steps
+    ``below`` rounding (:func:`~climann.data.sources.files_at`), which it names, not those of
+    every file read with them (verify28 V3, as the fill-like values: verify26 G3); every step
+    of a static field, or when no step is below rounding or the files are not recorded."""
+    if time is None:
+        return np.ones(1, dtype=bool)
+    times = variable[time].values
+    return held_by(variable, as_file_stamps(variable, times), files_at(variable, times[below]))
+
+
 def planned_negative_values(dataset: xr.Dataset, names: Sequence[str], *, shared: Sequence[str] = ()) -> BlockReads:
     """The reads of :func:`negative_values`, to be computed with other checks'
     (:func:`~climann.data.fill_like.read_together`); the variables ``shared`` keep the keys of
@@ -192,9 +203,11 @@ def planned_negative_values(dataset: xr.Dataset, names: Sequence[str], *, shared
             if not counts[number].sum():
                 continue
             below = lowest[number] < -NEGATIVE_TOLERANCE * largest[number]
+            checked = _steps_named(dataset[name], time, below)
             times = dataset[name][time].values[below] if time is not None else np.array([])
-            found[name] = NegativeValues(int(counts[number].sum()), int(dataset[name].size),
-                                         float(lowest[number].min()), largest[number], times)
+            size = int(dataset[name].size) // len(checked) * int(checked.sum())
+            found[name] = NegativeValues(int(counts[number][checked].sum()), size,
+                                         float(lowest[number][checked].min()), largest[number], times)
         return found
 
     return BlockReads(tasks, finish)
@@ -233,13 +246,52 @@ def _to_missing(script: str | None, files: str) -> str:
     return ncap2_command([script], files) if script else "none (stored as integers: set them to 0)"
 
 
+def _scripts_by_file(name: str, variable: xr.DataArray, holding: Sequence[str],
+                     script: Callable[[str, xr.DataArray], Hashable]) -> list[tuple[tuple[str, ...], Hashable]]:
+    """``script(name in the file, the variable as the file stores it)`` for each of the files
+    ``holding``, the files of one script together, fewest first: ``[((), script)]`` when they all
+    have one. Each file's own name (:func:`~climann.data.sources.name_in_file`: ``tp`` of the
+    ERA5 file read as ``pr``, verify28 V3) and stored form (its fill value or none,
+    :func:`~climann.data.file_encodings.as_stored_in`)."""
+    stored = {path: as_stored_in(variable, record) for record in file_encodings(variable) for path in record.files}
+    found: dict[Hashable, tuple[str, ...]] = {}
+    for path in holding:
+        answer = script(name_in_file(variable, name, path), stored.get(path, variable))
+        found[answer] = found.get(answer, ()) + (path,)
+    if len(found) < 2:
+        return [((), next(iter(found)))]
+    return sorted(((files, answer) for answer, files in found.items()), key=lambda group: len(group[0]))
+
+
+def _commands(name: str, variable: xr.DataArray, times: np.ndarray, file: str | Path | None) -> tuple[str, str]:
+    """The ``ncap2`` commands that set the negative values found at ``times`` to 0 and to missing
+    (``""`` when no file can mark them missing), on the files that hold those steps, each naming
+    the variable as that file holds it: one command when they hold it alike, else one per file
+    or group of files (``for a.nc: …; for b.nc: …``)."""
+    holding = files_at(variable, times)
+    if not holding:  # its files not recorded (built in memory): the name and file the caller gives
+        own = name_in_command(name, variable, times, file)
+        zero, missing = [((), _fixes(own, variable)[0])], [((), _fixes(own, variable)[1])]
+    else:
+        zero = _scripts_by_file(name, variable, holding, lambda own, stored: _fixes(own, stored)[0])
+        missing = _scripts_by_file(name, variable, holding, lambda own, stored: _fixes(own, stored)[1])
+    every = len(holding) == len(source_files(variable))
+    files = command_files(variable, times, file)
+    to_zero = commands_for_files(zero, lambda script, files: ncap2_command([script], files), files=files,
+                                 every_file=every)
+    if not any(script for _, script in missing):
+        return to_zero, ""
+    return to_zero, commands_for_files(missing, _to_missing, files=files, every_file=every)
+
+
 def warn_negative_values(
     dataset: xr.Dataset, names: Sequence[str], *, where: str, file: str | Path | None,
     found: dict[str, NegativeValues] | None = None,
 ) -> None:
     """Warn, one line per variable, when a variable that cannot be negative holds negative values
     beyond rounding (:data:`NEGATIVE_TOLERANCE`): they are used as data as they are; the warning
-    gives the ``ncap2`` that sets them to 0 or missing.
+    names the files that hold them and gives the ``ncap2`` that sets them to 0 or missing, on
+    those files, with the variable's name in each.
 
     Parameters
     ----------
@@ -262,21 +314,16 @@ def warn_negative_values(
         if not negative.beyond_rounding:
             continue
         variable = dataset[name]
-        own = variable_file(variable) or file
-        files = "IN.nc OUT.nc" if own is None else input_and_copy(own)
+        holding = files_at(variable, negative.times)
         units = f" {variable.attrs['units']}" if variable.attrs.get("units") else ""
         limit = -NEGATIVE_TOLERANCE * negative.largest
         steps = f", below {limit:g}{units} {steps_text(negative.times)}" if negative.times.size else ""
-        zero = _fixes(name, variable)[0]
-        # each group of a series' files as it stores the variable (climann.data.file_encodings)
-        missing = stored_forms(variable, lambda stored, name=name: _fixes(name, stored)[1])
-        to_missing = (f", or to missing: {commands_for_files(missing, _to_missing, files=files)}"
-                      if any(script for _, script in missing) else "")
+        to_zero, to_missing = _commands(name, variable, negative.times, file)
         _log.warning(
             "'%s' in %s holds %d negative values of the %d values checked, down to %g%s (%.3g of its largest absolute "
             "value %g%s: beyond the rounding of packing or regridding, which stays within %g of it)%s, which %s says "
             "it cannot hold, so they are used as data; to set them to 0: %s%s",
-            name, variable_where(variable, where), negative.count, negative.size, negative.lowest, units,
+            name, files_text(holding) if holding else where, negative.count, negative.size, negative.lowest, units,
             -negative.lowest / negative.largest, negative.largest, units, NEGATIVE_TOLERANCE, steps,
-            cannot_be_negative(name, variable), ncap2_command([zero], files), to_missing,
+            cannot_be_negative(name, variable), to_zero, f", or to missing: {to_missing}" if to_missing else "",
         )

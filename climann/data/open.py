@@ -35,6 +35,7 @@ from climann.data.containers import (
     short_file_message,
 )
 from climann.data.coordinate_values import checked_coordinates
+from climann.data.ecmwf_means import with_stated_month_cells
 from climann.data.empty_files import check_not_empty
 from climann.data.absolute_zero import BELOW_ABSOLUTE_ZERO_KEY
 from climann.data.cyclic import DROPPED_KEY
@@ -352,6 +353,9 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     dataset = with_station_rows(dataset, select, where=path.name)
     check_times_shared_by_stations(dataset, where=path.name)
     dataset = time_on_its_dimension(with_scalar_time_as_axis(on_valid_time(dataset)), path.name)
+    # ECMWF's monthly means, which their GRIB attributes date by the month each opens, get that
+    # month as their time cell; see climann.data.ecmwf_means.
+    dataset = with_stated_month_cells(dataset, path.name)
     # A file with two time axes is split by the user, never guessed from; see climann.data.time_names.
     check_one_time_axis(dataset, path.name)
     # One station of a CF station file (one in the file, or the one selected) is a point; see climann.data.stations.

@@ -30,8 +30,10 @@ import xarray as xr
 from climann.data.cell_methods import over_each_cell, time_cell_method
 from climann.data.levels import level_text, matching_level, same_level
 from climann.data.quantities import quantity_record, quantity_refusal
-from climann.data.shell import input_and_copy
+from climann.data.shell import input_and_copy, ncatted_attribute
+from climann.data.sources import name_in_file
 from climann.data.time_zones import TIME_ZONE_READING_KEY
+from climann.data.units import TEMPERATURE_DIFFERENCE
 from climann.data.variables import variable_levels
 from climann.errors import ClimannError
 
@@ -122,7 +124,8 @@ def series_file_refusal(name: str, first: xr.Dataset, first_path: Path, later: x
     method, other_method = (over_each_cell(time_cell_method(str(variable.attrs.get("cell_methods", "")) or None))
                             for variable in (own, theirs))
     if method and other_method and method != other_method:
-        fix = shlex.quote(f"{name}@cell_methods=\"{own.attrs['cell_methods']}\"")
+        # each file's own name of the variable, not the one a rename rule gave it (verify28 V4)
+        fix = shlex.quote(f"{name_in_file(theirs, later_name or name)}@cell_methods=\"{own.attrs['cell_methods']}\"")
         return (
             f"'{name}' is of cell_methods '{method}' in {one} but '{other_method}' in {two}: another statistic over "
             f"each time step (CF §7.3), not one series; give the files of one statistic "
@@ -130,10 +133,11 @@ def series_file_refusal(name: str, first: xr.Dataset, first_path: Path, later: x
             f"of {two} is wrong, correct it in a copy (ncap2 -s {fix} {input_and_copy(str(later_path))})")
     if _difference(own.attrs) != _difference(theirs.attrs):
         anomaly, absolute = (one, two) if _difference(own.attrs) else (two, one)
+        marked = name_in_file(own, name) if anomaly == two else name_in_file(theirs, later_name or name)
         return (
             f"'{name}' is a temperature difference in {anomaly} (units_metadata = \"temperature: difference\", "
             f"CF-1.11 §3.1.2: an anomaly) but not in {absolute}: anomalies and temperatures are not one series; give "
             f"the files of one kind, or, if the values of {absolute} are differences too, say so in a copy "
-            f"(ncatted -a units_metadata,{name},o,c,'temperature: difference' "
+            f"(ncatted {ncatted_attribute('units_metadata', marked, 'o', 'c', TEMPERATURE_DIFFERENCE)} "
             f"{input_and_copy(str(first_path if anomaly == two else later_path))})")
     return None

@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime
 import os
 import shlex
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import cftime
@@ -41,13 +41,26 @@ from climann.data.time_axis import date_text
 from climann.errors import ClimannError
 
 #: The frequencies (:attr:`climann.data.time_axes._Axis.frequency`) whose steps are paired by
-#: period, and for each: the period, where its first instant is, and the shift that moves a
-#: stamp closing a period into it (CDO's ``shifttime``).
+#: period, and for each: the period, where its first instant is, the shift that moves a
+#: stamp closing a period into it (CDO's ``shifttime``) and the period's start as an offset of
+#: xarray's ``CFTimeIndex.shift`` (for the advice without cdo, :data:`_PYTHON_BOUNDS`).
 _PERIODS = {
-    "yearly": ("year", "on 1 January at 00:00", "-1day"),
-    "monthly": ("month", "on the 1st at 00:00", "-1day"),
-    "daily": ("day", "at 00:00", "-12hour"),
+    "yearly": ("year", "on 1 January at 00:00", "-1day", "YS"),
+    "monthly": ("month", "on the 1st at 00:00", "-1day", "MS"),
+    "daily": ("day", "at 00:00", "-12hour", "D"),
 }
+
+#: The Python (xarray) that writes the bounds ``cdo settbounds`` writes, for machines without cdo
+#: (break28a A3): ``python -c SCRIPT IN OUT SHIFT`` gives each step of IN the period beginning
+#: at its stamp (SHIFT 0) or ending there (SHIFT -1), as ``<time>_bnds`` named by the time's
+#: ``bounds`` attribute, encoded in the time's units (xarray's CF encoder); ``{alias}`` is the
+#: period's offset (``MS``).
+_PYTHON_BOUNDS = (
+    "import sys,numpy as np,xarray as xr;d=xr.open_dataset(sys.argv[1],decode_times=xr.coders.CFDatetimeCoder("
+    "use_cftime=True));t=next(k for k in d.indexes if isinstance(d.indexes[k],xr.CFTimeIndex));"
+    "i=d.indexes[t].shift(int(sys.argv[3]),'{alias}');d[t+'_bnds']=((t,'bnds'),np.stack([i,i.shift(1,'{alias}')],1));"
+    "d[t].attrs['bounds']=t+'_bnds';d.to_netcdf(sys.argv[2])"
+)
 
 _SECOND = datetime.timedelta(seconds=1)
 
@@ -166,13 +179,18 @@ def bounds_advice(files: str | Path | Sequence[str | Path], frequency: str, *,
     files of ``given`` (every file read: a glob over the folder took the other variables'
     files with the originals), one ``--data`` each, so that given in place of the user's it
     reads all that was read, the copies in place of their originals (verify26b F3)."""
-    period, _, back = _PERIODS[frequency]
+    period, _, back, alias = _PERIODS[frequency]
     files = [files] if isinstance(files, (str, Path)) else list(dict.fromkeys(files))
     folders = {Path(str(file)).parent: new_folder(Path(str(file)).parent, _COPIES_FOLDER) for file in files}
     held = {folder: [file for file in files if Path(str(file)).parent == source] for source, folder in folders.items()}
 
     def command(operators: str) -> str:
-        return " && ".join(_copies_command(operators, folder, own) for folder, own in held.items())
+        return " && ".join(_copies_command(lambda source, copy: f"cdo {operators} {source} {copy}", folder, own)
+                           for folder, own in held.items())
+
+    script = _PYTHON_BOUNDS.format(alias=alias)
+    python = " && ".join(_copies_command(lambda source, copy: f'python -c "{script}" {source} {copy} 0', folder, own)
+                         for folder, own in held.items())
 
     one = len(files) == 1
     copied = {Path(os.path.abspath(str(file))) for file in files}
@@ -183,7 +201,8 @@ def bounds_advice(files: str | Path | Sequence[str | Path], frequency: str, *,
                 if kept else "it" if one else "them")
     return (f"give {subject} time bounds in {copies} in a new folder: if each value is of the {period} beginning at "
             f"its stamp `{command(f'settbounds,{period}')}`, if of the {period} ending there "
-            f"`{command(f'-settbounds,{period} -shifttime,{back}')}`; then give {kept}"
+            f"`{command(f'-settbounds,{period} -shifttime,{back}')}` (without cdo, with xarray: `{python}`, "
+            f"with -1 in place of the last 0 for the {period} ending there); then give {kept}"
             f"{' '.join(f'--data {_copies_data(folder, own)}' for folder, own in held.items())} in place of "
             f"{replaced} (a --data that still takes the original{'' if one else 's'}, as a glob over "
             f"{'its' if one else 'their'} folder does, meets this refusal again){_earlier_copies_note(held, kept)}")
@@ -214,14 +233,16 @@ def _earlier_copies_note(held: dict[Path, list[str | Path]], kept: str = "") -> 
             f"reading of the stamps): if so, give the one of the reading chosen, {choices}, in place of the originals")
 
 
-def _copies_command(operators: str, folder: Path, files: Sequence[str | Path]) -> str:
+def _copies_command(tool: Callable[[str, str], str], folder: Path, files: Sequence[str | Path]) -> str:
     """The shell command that makes ``folder`` and writes into it, under its own name, the copy
-    of each of ``files`` that ``cdo operators`` makes: one ``cdo``, or a loop over the files."""
+    of each of ``files`` that ``tool(input, copy)`` (a command on two shell words: ``cdo
+    operators IN OUT``) makes: one command, or a loop over the files."""
     made = f"mkdir -p {shown_path(folder)}"
     if len(files) == 1:
-        return f"{made} && cdo {operators} {shown_path(files[0])} {shown_path(folder / Path(str(files[0])).name)}"
+        return f"{made} && {tool(shown_path(files[0]), shown_path(folder / Path(str(files[0])).name))}"
     listed = " ".join(shown_path(file) for file in files)
-    return f'{made} && for f in {listed}; do cdo {operators} "$f" {shown_path(folder)}/"${{f##*/}}"; done'
+    each, copy = '"$f"', f'{shown_path(folder)}/"${{f##*/}}"'
+    return f"{made} && for f in {listed}; do {tool(each, copy)}; done"
 
 
 def _copies_data(folder: Path, files: Sequence[str | Path]) -> str:
@@ -257,7 +278,7 @@ def unknown_periods_refusal(
         reading (CDO's ``settbounds`` gives the calendar period holding each stamp; a stamp
         closing a period is first moved into it with ``shifttime``).
     """
-    period, first_instant, _ = _PERIODS[frequency]
+    period, first_instant, _, _ = _PERIODS[frequency]
     variable, files, stamp = unsure
     files = list(dict.fromkeys(files))
     stamps = f"{files_text(files)} stamp" if len(files) > 1 else f"{Path(str(files[0])).name} stamps"

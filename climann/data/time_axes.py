@@ -15,7 +15,8 @@ other axis (sub-daily, every k months) its stamp.
 - a variable stamped on its periods' first instants without bounds (ERA5's 1st at 00:00,
   which may open its month or, as in CESM history files, close the month before) beside a
   variable whose periods are known: refused, naming both files' stamps and the bounds that
-  say each reading, when the two readings pair them differently. Variables stamped at the
+  say each reading, when the two readings pair them differently (not ECMWF's monthly means
+  whose GRIB attributes say which month each value is of, :mod:`climann.data.ecmwf_means`). Variables stamped at the
   same instants throughout are paired as they are stamped (each stamp read as the others'
   are), and so are variables none of whose periods are known (all stamped on the 1st);
 - the same steps over different periods (``tas`` 1990–1995, ``rsdt`` 1991–1996): only the

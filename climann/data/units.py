@@ -46,7 +46,7 @@ import xarray as xr
 from climann.data.file_encodings import conversion_recorded
 from climann.data.quantities import liquid_equivalent
 from climann.data.shell import file_time_names, input_and_copy, ncap2_command, ncap2_name, ncatted_attribute
-from climann.data.sources import name_in_file, variable_where
+from climann.data.sources import LISTED_FILES, files_text, name_in_file, source_files, variable_where
 from climann.data.standard_names import standard_name_of
 from climann.data.time_axis import own_series_lag_of
 from climann.errors import ClimannError
@@ -400,7 +400,7 @@ def is_water_quantity(name: str, attrs: Mapping) -> bool:
 
 def conversion(
     units: str, to: str, *, variable: str, attrs: Mapping | None = None, where: str = "the file",
-    reference: str = "the reference", reference_fix: str = "", fix: str = "",
+    reference: str = "the reference", reference_fix: str = "", fix: str = "", difference_fix: str = "",
 ) -> Conversion | None:
     """How to convert values of ``variable`` from ``units`` to ``to``; None if not convertible.
 
@@ -431,6 +431,10 @@ def conversion(
         The way out when ``to`` cannot be read; by default, to correct the units of ``reference``.
     fix : str, optional
         The way out when ``units`` cannot be read; by default, to correct the units of ``where``.
+    difference_fix : str, optional
+        The commands that mark a temperature a difference in its files (:func:`difference_commands`),
+        for the assumption and the refusal of a temperature whose ``units_metadata`` does not say;
+        by default one ``ncatted`` on ``FILE``.
 
     Raises
     ------
@@ -441,17 +445,20 @@ def conversion(
     attrs = attrs or {}
     source = parse_units(units_as_meant(units, attrs), variable=variable, where=where, fix=fix)
     destination = parse_units(units_as_meant(to, attrs), variable=variable, where=reference, fix=reference_fix)
-    return _quantity_conversion(source, destination, units, to, variable=variable, attrs=attrs)
+    return _quantity_conversion(source, destination, units, to, variable=variable, attrs=attrs,
+                                difference_fix=difference_fix)
 
 
-def _quantity_conversion(source, destination, units: str, to: str, *, variable: str, attrs: Mapping):
+def _quantity_conversion(source, destination, units: str, to: str, *, variable: str, attrs: Mapping,
+                         difference_fix: str = ""):
     """:func:`conversion` between two parsed units (pint Quantities: scale times unit)."""
     shift = [_power(source.units, period) - _power(destination.units, period) for period in _CALENDAR_PERIODS]
     if any(shift):
         found = _quantity_conversion(_in_days(source), _in_days(destination), units, to, variable=variable,
-                                     attrs=attrs)
+                                     attrs=attrs, difference_fix=difference_fix)
         return None if found is None else dataclasses.replace(found, per_month=shift[0], per_year=shift[1])
-    found = _fixed_conversion(source, destination, units, to, variable=variable, attrs=attrs)
+    found = _fixed_conversion(source, destination, units, to, variable=variable, attrs=attrs,
+                              difference_fix=difference_fix)
     return found if found is not None else _over_cells(source, destination, variable=variable, attrs=attrs)
 
 
@@ -478,7 +485,8 @@ def _over_cells(source, destination, *, variable: str, attrs: Mapping) -> Conver
     return None
 
 
-def _fixed_conversion(source, destination, units: str, to: str, *, variable: str, attrs: Mapping) -> Conversion | None:
+def _fixed_conversion(source, destination, units: str, to: str, *, variable: str, attrs: Mapping,
+                      difference_fix: str = "") -> Conversion | None:
     """The conversion between two parsed units (pint Quantities: scale times unit) by pint,
     or for a water quantity with :data:`WATER_DENSITY`; None if neither applies (see
     :func:`conversion`)."""
@@ -493,7 +501,7 @@ def _fixed_conversion(source, destination, units: str, to: str, *, variable: str
         if offset == 0.0:
             return Conversion(scale, offset)
         return _temperature_conversion(Conversion(scale, offset), source.units, destination.units, units, to,
-                                       variable=variable, attrs=attrs, ratio=ratio)
+                                       variable=variable, attrs=attrs, ratio=ratio, difference_fix=difference_fix)
     if not is_water_quantity(variable, {**attrs, "units": f"{attrs.get('units', '')} {units}"}):
         return None
     density = registry.Quantity(WATER_DENSITY, "kg m-3")
@@ -745,13 +753,14 @@ def described_as_anomaly(variable: str, attrs: Mapping) -> bool:
 
 def _temperature_conversion(
     on_scale: Conversion, source, destination, units: str, to: str, *, variable: str, attrs: Mapping,
-    ratio: float = 1.0,
+    ratio: float = 1.0, difference_fix: str = "",
 ) -> Conversion:
     """The conversion of a temperature between scales with different zeros (degC, degF, K):
     by the difference of two values — ``scale`` only — when ``units_metadata`` says it is a
     difference; with the offset when it says on_scale; when it says nothing (or "unknown"),
     with the offset and the assumption stated, or refused if the variable is called an anomaly.
-    ``ratio`` is the scale of ``units`` over that of ``to`` (``0.1 degC``: 0.1).
+    ``ratio`` is the scale of ``units`` over that of ``to`` (``0.1 degC``: 0.1); ``difference_fix``
+    the commands that mark it a difference (:func:`difference_commands`; by default one on ``FILE``).
 
     Raises
     ------
@@ -768,7 +777,8 @@ def _temperature_conversion(
         return Conversion(float(step.to(unit).magnitude) * ratio, 0.0, note)
     if kind == "on_scale":
         return on_scale
-    fix = f"ncatted {ncatted_attribute('units_metadata', variable, 'c', 'c', 'temperature: difference')} FILE"
+    marking = ncatted_attribute("units_metadata", variable, "o", "c", TEMPERATURE_DIFFERENCE)
+    fix = difference_fix or f"ncatted {marking} FILE"
     if described_as_anomaly(variable, attrs):
         raise ClimannError(
             f"'{variable}' is called an anomaly or a change but is in '{units}' with no units_metadata saying "
@@ -851,7 +861,8 @@ def convert_variable(
                        reference_fix=f"give '{name}' in {where} with units '{to}' exactly as in {reference} "
                                      "(identical units are not converted)",
                        fix=f"correct its units attribute ({_fraction_fix(variable, name, units, where)}if the values "
-                           f"are in {str(to).strip()}, as in {reference}: {_units_fix(variable, name, to, where)})")
+                           f"are in {str(to).strip()}, as in {reference}: {_units_fix(variable, name, to, where)})",
+                       difference_fix=difference_commands(variable, name, where))
     if found is None:
         if _differ_by_a_density(str(units), to):
             raise ClimannError(_density_refusal(variable, name, units, to, where=where, reference=reference))
@@ -987,6 +998,52 @@ def _units_fix(variable: xr.DataArray, name: str, to: str, where: str) -> str:
     ``variable`` comes from: ``ncatted -a units,tas,o,c,K new.nc new_fixed.nc``."""
     own = name_in_file(variable, name)
     return f"ncatted {ncatted_attribute('units', own, 'o', 'c', str(to).strip())} {_fixed_copy(variable, where)}"
+
+
+def difference_commands(variable: xr.DataArray, name: str, where: str) -> str:
+    """The ``ncatted`` commands that mark ``variable`` a temperature difference
+    (``units_metadata = "temperature: difference"``, CF-1.11 §3.1.2) in a copy of each of its
+    files, each naming the variable as that file holds it (verify28 V4: ``tas`` for files that
+    hold ``t2m`` and ``temp`` with rename rules changed nothing): one command per file, ``; ``
+    between them; for more than :data:`~climann.data.sources.LISTED_FILES` files of one name,
+    one command on ``IN.nc OUT.nc`` for each of them. Overwrite (``o``), not create: a file's
+    ``temperature: unknown`` stays otherwise.
+
+    Parameters
+    ----------
+    variable : xarray.DataArray
+        As opened (the record of its files and their names in ``encoding``).
+    name : str
+        Its name as read (after the renames).
+    where : str
+        Its files for a message, naming the one file when the variable records none.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import xarray as xr
+    >>> difference_commands(xr.DataArray([1.0], dims="time"), "tas_anom", "anom.nc")
+    "ncatted -a units_metadata,tas_anom,o,c,'temperature: difference' anom.nc anom_fixed.nc"
+    """
+    def command(own: str, files: str) -> str:
+        return f"ncatted {ncatted_attribute('units_metadata', own, 'o', 'c', TEMPERATURE_DIFFERENCE)} {files}"
+
+    files = source_files(variable)
+    if not files:
+        return command(name_in_file(variable, name), _fixed_copy(variable, where))
+    by_name: dict[str, list[str]] = {}
+    for path in files:
+        by_name.setdefault(name_in_file(variable, name, path), []).append(path)
+    said = []
+    for own, held in by_name.items():
+        if len(held) > LISTED_FILES:
+            said.append(f"for each of {files_text(held)}: {command(own, 'IN.nc OUT.nc')}")
+        else:
+            said.extend(command(own, input_and_copy(path)) for path in held)
+    return "; ".join(said)
 
 
 #: Words written as the units of a fraction that UDUNITS cannot read; its units are ``1``.

@@ -182,9 +182,25 @@ def scored_own_years_text(record: dict) -> str:
     blocks = {"train": "training", "val": "validation"}
     held = " and ".join(f"{blocks[block]} years {record[block]['years']} ({record[block]['n_steps']} of its "
                         f"{record['n_steps']} steps)" for block in OWN_YEARS_BLOCKS if block in record)
-    way_out = (f"score the years after them with --time-range {record['time_range']}" if record.get("time_range")
-               else "give data of other years (the run's test years, or after them)")
-    return f"the scored block 'all' holds this run's {held}: its scores are not of unseen data; {way_out}"
+    return f"the scored block 'all' holds this run's {held}: its scores are not of unseen data; {_way_out(record)}"
+
+
+def _way_out(record: dict) -> str:
+    """The ``--time-range`` of the scored data's steps that are no training or validation dates:
+    the years after the run's own, and its test years the data hold when they are not among
+    those (a run whose test years come first: verify28 V8); else other data, its test years named."""
+    test, after = record.get("test_time_range"), record.get("time_range")
+    if test and after and test.split(",")[0] >= after.split(",")[0]:
+        test = None  # its test years come after its own: scored with those after them
+    if test and after:
+        return (f"score its test years {record['test_years']} with --time-range {test}, or the years after its "
+                f"training and validation years with --time-range {after}")
+    if test:
+        return f"score its test years {record['test_years']} with --time-range {test}"
+    if after:
+        return f"score the years after them with --time-range {after}"
+    tested = f" (its test years {record['test_years']})" if record.get("test_years") else ""
+    return f"give data of other years than its training and validation years{tested}"
 
 
 def changed_input_text(change: dict) -> str:

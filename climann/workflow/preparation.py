@@ -605,9 +605,12 @@ def on_training_grid(dataset: xr.Dataset, grid: Mapping[str, list[float]], *, wh
         aligned = on_reference_grid(dataset, reference, labels=("the training grid", where))
     except ClimannError:
         return dataset
+    # an axis with values of its own: a dimension without a coordinate (NEMO's y and x, whose cells
+    # nav_lat/nav_lon place) is no axis of the training grid's values, and nothing here moves it (verify28 V9)
     moved = [name for name, values in reference.items()
-             if name in dataset.dims and np.any(np.abs(np.asarray(dataset[name].values, np.float64) - values.values)
-                                                > 0.5 * _smallest_step(values.values))]
+             if name in dataset.coords and dataset[name].dims == (name,)
+             and np.any(np.abs(np.asarray(dataset[name].values, np.float64) - values.values)
+                        > 0.5 * _smallest_step(values.values))]
     if moved:
         # a warning, not a note: the output's cell order differs from the file's, which a reader by index must know
         note_once(run_logger, logging.WARNING, f"{where} holds the training grid's cells in another order "

@@ -55,8 +55,10 @@ def date_key(time: object, months: int | None) -> tuple[int, ...]:
     return (time.year, time.month) if months else (time.year, time.month, time.day)
 
 
-def own_block_keys(run_dir: str | Path, config, months: int | None) -> dict[str, set[tuple[int, ...]]]:
-    """The dates (:func:`date_key`) of the run's training and validation blocks, by block.
+def own_block_keys(run_dir: str | Path, config, months: int | None,
+                   blocks: Sequence[str] = OWN_YEARS_BLOCKS) -> dict[str, set[tuple[int, ...]]]:
+    """The dates (:func:`date_key`) of the run's training and validation blocks (or others of
+    ``blocks``), by block.
 
     Parameters
     ----------
@@ -66,6 +68,8 @@ def own_block_keys(run_dir: str | Path, config, months: int | None) -> dict[str,
         The run's configuration: its ``[data] split_years`` when ``predictions.nc`` is absent.
     months : int or None
         The run's time step in months (see :func:`date_key`).
+    blocks : sequence of str
+        The blocks wanted (``"test"`` for the run's test dates).
 
     Returns
     -------
@@ -81,12 +85,11 @@ def own_block_keys(run_dir: str | Path, config, months: int | None) -> dict[str,
             if "split" in predictions:
                 labels = split_labels(predictions["split"])
                 times = predictions[predictions["split"].dims[0]].values
-                return {block: {date_key(time, months) for time in times[labels == block]}
-                        for block in OWN_YEARS_BLOCKS}
+                return {block: {date_key(time, months) for time in times[labels == block]} for block in blocks}
     years = config.data.split_years or {}
-    if not all(block in years for block in OWN_YEARS_BLOCKS):
+    if not all(block in years for block in blocks):
         return {}
-    return {block: {(year,) for year in range(years[block][0], years[block][1] + 1)} for block in OWN_YEARS_BLOCKS}
+    return {block: {(year,) for year in range(years[block][0], years[block][1] + 1)} for block in blocks}
 
 
 def scored_own_years(run_dir: str | Path, run, times: Sequence[object]) -> dict | None:
@@ -105,8 +108,11 @@ def scored_own_years(run_dir: str | Path, run, times: Sequence[object]) -> dict 
     -------
     dict or None
         ``metrics.json`` ``own_years_scored``: ``n_steps`` (of ``times``), per block held
-        (``train``, ``val``) its ``n_steps`` and ``years`` ("1980–2004"), and ``time_range``,
-        the ``--time-range`` of the steps after them (None when the data end before).
+        (``train``, ``val``) its ``n_steps`` and ``years`` ("1980–2004"), ``time_range``, the
+        ``--time-range`` of the steps after them (None when the data end before), and
+        ``test_years`` and ``test_time_range``, the run's test years and the ``--time-range``
+        of the steps of them the data hold (None when they hold none, or those steps are not
+        one period without training or validation dates).
     """
     months = (run.network.metadata.get("time_step") or {}).get("months")
     own = own_block_keys(run_dir, run.config, months)
@@ -120,11 +126,28 @@ def scored_own_years(run_dir: str | Path, run, times: Sequence[object]) -> dict 
     if not held:
         return None
     after = [key for key in keys if key[:length] > last_own]
+    test = own_block_keys(run_dir, run.config, months, ("test",)).get("test", set())
     record = {"n_steps": len(keys),
               # the years of each block the data hold, not all of its years (verify28 V7)
               **{block: {"n_steps": len(found), "years": _years(set(found))} for block, found in held.items()},
-              "time_range": f"{_key_text(min(after))},{_key_text(max(after))}" if after else None}
+              "time_range": f"{_key_text(min(after))},{_key_text(max(after))}" if after else None,
+              # a run whose test years come first has none after its own (verify28 V8)
+              "test_years": _years(test) if test else None,
+              "test_time_range": _test_time_range(keys, test, own, length)}
     return record
+
+
+def _test_time_range(keys: Sequence[tuple[int, ...]], test: set[tuple[int, ...]],
+                     own: dict[str, set[tuple[int, ...]]], length: int) -> str | None:
+    """The ``--time-range`` of the scored steps ``keys`` of the run's test dates ``test``: from
+    the first to the last, when no training or validation date lies between them; else None.
+    ``length``: the parts of a key the run's blocks are known by (1: whole years)."""
+    held = sorted(key for key in keys if key[:length] in test)
+    if not held:
+        return None
+    if any(held[0] <= key <= held[-1] and any(key[:length] in found for found in own.values()) for key in keys):
+        return None
+    return f"{_key_text(held[0])},{_key_text(held[-1])}"
 
 
 def warn_scored_own_years(record: dict | None) -> None:

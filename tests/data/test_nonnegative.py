@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import subprocess
 
+import netCDF4
 import numpy as np
 import pandas as pd
 import pytest
@@ -129,7 +131,9 @@ def test_a_series_file_without_a_fill_value_gets_its_own_command(tmp_path, caplo
     """encodfix: xarray keeps the first file's encoding; the command to missing was built from it alone, so a
     later file without a fill value was given get_miss(), which has none to write there."""
     monkeypatch.chdir(tmp_path)
-    dataset, files = _precipitation(_field()), []
+    values = _field()
+    values[5, 2, 1] = -3.0  # each file holds a sign fault: the command is given for each (verify28 V3)
+    dataset, files = _precipitation(values), []
     for number in range(3):
         files.append(tmp_path / f"pr_{number}.nc")
         fill = None if number == 1 else np.float32(1e20)
@@ -138,3 +142,68 @@ def test_a_series_file_without_a_fill_value_gets_its_own_command(tmp_path, caplo
     assert said.endswith(
         ", or to missing: for pr_1.nc: ncap2 -s 'where(pr < 0) pr = 1e+20f; pr.set_miss(1e+20f)' pr_1.nc "
         "pr_1_fixed.nc; for the other files: ncap2 -s 'where(pr < 0) pr = pr.get_miss()' IN.nc OUT.nc")
+
+
+def _renamed_series(tmp_path, faults: dict[str, tuple[int, ...]]) -> tuple[xr.Dataset, dict[str, np.ndarray]]:
+    """a.nc (days 0-5, ``tp``) and b.nc (days 6-11, ``precip``), read as ``pr`` with rename rules,
+    as ERA5 and another product name precipitation; a sign fault of -5 at each day of ``faults``
+    (by file). Returns the dataset opened and each file's values."""
+    values, held = _field(), {}
+    values[9, 3, 3] = 1.0  # no fill-like value: this is about the negative ones
+    values[3, 2, 2] = values[8, 0, 4] = 1.0
+    for (path, own), days in zip((("a.nc", "tp"), ("b.nc", "precip")), (range(0, 6), range(6, 12)), strict=True):
+        part = values[list(days)].copy()
+        for day in faults.get(path, ()):
+            part[day - days.start, 1, 3] = -5.0
+        held[path] = part
+        times = _precipitation(values)["time"].values[list(days)]
+        xr.Dataset({own: (("time", "lat", "lon"), part, {"units": "mm/day"})},
+                   coords={"time": times, "lat": np.arange(4), "lon": np.arange(5)}).to_netcdf(
+            tmp_path / path, encoding={own: {"_FillValue": np.float32(1e20)}})
+    dataset = open_dataset([tmp_path / "a.nc", tmp_path / "b.nc"],
+                           rename={"a.nc": {"tp": "pr"}, "b.nc": {"precip": "pr"}})
+    return dataset, held
+
+
+def test_the_commands_name_the_file_that_holds_the_negatives_and_its_own_name(tmp_path, caplog, monkeypatch):
+    """verify28 V3: ``tp`` of a.nc read as ``pr`` was told ``where(pr < 0) pr = 0`` on ``IN.nc OUT.nc``
+    (no ``pr`` in the file: nothing changed), with b.nc named, which holds none, and b's values counted."""
+    monkeypatch.chdir(tmp_path)
+    dataset, held = _renamed_series(tmp_path, {"a.nc": (2,)})
+    (said,) = _said(caplog, dataset, where="a.nc, b.nc", file=None)
+    negatives = int((held["a.nc"] < 0).sum())
+    assert said.startswith(f"'pr' in a.nc holds {negatives} negative values of the {held['a.nc'].size} values "
+                           "checked, down to -5 mm/day")
+    assert said.endswith("to set them to 0: ncap2 -s 'where(tp < 0) tp = 0' a.nc a_fixed.nc, or to missing: "
+                         "ncap2 -s 'where(tp < 0) tp = tp.get_miss()' a.nc a_fixed.nc")
+
+
+def test_files_that_name_the_variable_differently_get_one_command_each(tmp_path, caplog, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    dataset, held = _renamed_series(tmp_path, {"a.nc": (2,), "b.nc": (7,)})
+    (said,) = _said(caplog, dataset, where="a.nc, b.nc", file=None)
+    negatives = sum(int((values < 0).sum()) for values in held.values())
+    assert said.startswith(f"'pr' in a.nc, b.nc holds {negatives} negative values of the 240 values checked")
+    assert said.endswith(
+        "to set them to 0: for a.nc: ncap2 -s 'where(tp < 0) tp = 0' a.nc a_fixed.nc; for b.nc: ncap2 -s "
+        "'where(precip < 0) precip = 0' b.nc b_fixed.nc, or to missing: for a.nc: ncap2 -s 'where(tp < 0) tp = "
+        "tp.get_miss()' a.nc a_fixed.nc; for b.nc: ncap2 -s 'where(precip < 0) precip = precip.get_miss()' b.nc "
+        "b_fixed.nc")
+
+
+def test_the_command_to_zero_followed_leaves_no_negative_value(tmp_path, caplog, monkeypatch):
+    """The command of the first test, done with netCDF4-python as ncap2 does it (where the
+    variable the script names is in the file), and the copy read in place of a.nc: no warning."""
+    monkeypatch.chdir(tmp_path)
+    dataset, held = _renamed_series(tmp_path, {"a.nc": (2,)})
+    (said,) = _said(caplog, dataset, where="a.nc, b.nc", file=None)
+    script, source, copy = re.fullmatch(r"ncap2 -s '(.*)' (\S+) (\S+)",
+                                        said[said.index("to set them to 0: ") + 18:said.index(", or to missing")]).groups()
+    name = re.fullmatch(r"where\((\w+) < 0\) \1 = 0", script).group(1)
+    shutil.copy(source, copy)
+    with netCDF4.Dataset(copy, "a") as file:
+        assert name in file.variables
+        file[name][:] = np.ma.where(file[name][:] < 0, 0, file[name][:])
+    fixed = open_dataset([tmp_path / copy, tmp_path / "b.nc"], rename={copy: {"tp": "pr"}, "b.nc": {"precip": "pr"}})
+    assert _said(caplog, fixed, where="", file=None) == []
+    assert negative_values(fixed, ["pr"])["pr"].count == int((held["b.nc"] < 0).sum())  # b's rounding alone

@@ -1,5 +1,9 @@
 """Files of one variable's series hold one quantity (climann/data/series_files.py; break19b F2b-F2d)."""
 
+import re
+import shutil
+from pathlib import Path
+
 import cftime
 import numpy as np
 import pytest
@@ -116,3 +120,32 @@ def test_one_stamp_files_with_a_time_zone_read_two_ways_are_refused(tmp_path):
     with pytest.raises(ClimannError, match=r"^the time units of 'obs' in stn_023.nc and stn_024.nc carry a time-zone "
                                            r"offset, and each file holds too few stamps to tell its step"):
         open_dataset(files)
+
+
+@pytest.mark.parametrize(("first", "second", "command"), [
+    pytest.param({}, {"units_metadata": "temperature: difference"},
+                 "ncatted -a units_metadata,t2m,o,c,'temperature: difference' a.nc a_fixed.nc", id="units_metadata"),
+    pytest.param({"cell_methods": "time: mean"}, {"cell_methods": "time: maximum"},
+                 "ncap2 -s 'temp@cell_methods=\"time: mean\"' b.nc b_fixed.nc", id="cell_methods"),
+])
+def test_the_command_names_the_variable_as_its_file_holds_it(tmp_path, monkeypatch, first, second, command):
+    """verify28 V4: files holding ``t2m`` and ``temp`` read as ``ta`` with rename rules were told to
+    change ``ta``, which neither holds. The command followed (netCDF4-python doing what ncatted's
+    o and ncap2's attribute assignment do), the series is one."""
+    import netCDF4
+
+    monkeypatch.chdir(tmp_path)
+    files = [_year(tmp_path / "a.nc", 2001, attrs=first, name="t2m"),
+             _year(tmp_path / "b.nc", 2002, attrs=second, name="temp")]
+    rules = {"a.nc": {"t2m": "ta"}, "b.nc": {"temp": "ta"}}
+    with pytest.raises(ClimannError) as raised:
+        open_dataset(files, rename=rules)
+    assert str(raised.value).endswith(f"({command})")
+    own, value, source, copy = (re.search(r"units_metadata,(\w+),o,c,'([^']+)' (\S+) (\S+)$", command)
+                                or re.search(r"'(\w+)@cell_methods=\"([^\"]+)\"' (\S+) (\S+)$", command)).groups()
+    shutil.copy(source, copy)
+    with netCDF4.Dataset(copy, "a") as file:
+        file[own].setncattr("units_metadata" if "units_metadata" in command else "cell_methods", value)
+    fixed = [copy if Path(path).name == source else path for path in files]
+    renamed = {Path(path).name: rules[Path(path).name.replace("_fixed", "")] for path in fixed}
+    assert open_dataset([tmp_path / Path(path).name for path in fixed], rename=renamed).sizes["time"] == 24

@@ -3,8 +3,10 @@ where files are opened)."""
 
 import datetime
 import logging
+import shlex
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import cftime
@@ -16,7 +18,7 @@ from climann.data.coords import FILE_TIME_COORDINATE
 from climann.data.open import expand_paths, open_dataset
 from climann.data.sources import source_files
 from climann.errors import ClimannError
-from tests.conftest import grid_dataset
+from tests.conftest import grid_dataset, without_cdo
 
 
 def _monthly(dataset, start_year, day=15):
@@ -117,7 +119,8 @@ def _daily_and_monthly(tmp_path):
             "apart, and climann does not guess; give pred.nc time bounds in a copy in a new folder: if each value is of "
             "the month beginning at its stamp `mkdir -p with_bounds && cdo settbounds,month pred.nc "
             "with_bounds/pred.nc`, if of the month ending there `mkdir -p with_bounds && cdo -settbounds,month "
-            "-shifttime,-1day pred.nc with_bounds/pred.nc`; then give --data tas.nc --data with_bounds/pred.nc in place of the --data "
+            "-shifttime,-1day pred.nc with_bounds/pred.nc`" + without_cdo("month", "MS", "pred.nc with_bounds/pred.nc")
+            + "; then give --data tas.nc --data with_bounds/pred.nc in place of the --data "
             "given, the copy in place of the original (a "
             "--data that still takes the original, as a glob over its folder does, meets this refusal again)",
             id="stamps-mid-month-and-first",
@@ -135,7 +138,9 @@ def _daily_and_monthly(tmp_path):
             "with_bounds && for f in pred_2000.nc pred_2001.nc pred_2002.nc; do cdo settbounds,month \"$f\" "
             "with_bounds/\"${f##*/}\"; done`, if of the month ending there `mkdir -p with_bounds && for f in "
             "pred_2000.nc pred_2001.nc pred_2002.nc; do cdo -settbounds,month -shifttime,-1day \"$f\" "
-            "with_bounds/\"${f##*/}\"; done`; then give --data tas.nc --data 'with_bounds/*.nc' in place of the "
+            "with_bounds/\"${f##*/}\"; done`" + without_cdo("month", "MS", "\"$f\" with_bounds/\"${f##*/}\"",
+                                                         loop="pred_2000.nc pred_2001.nc pred_2002.nc")
+            + "; then give --data tas.nc --data 'with_bounds/*.nc' in place of the "
             "--data given, the copies in place of the originals (a --data that "
             "still takes the originals, as a glob over their folder does, meets this refusal again)",
             id="stamps-first-in-three-files",
@@ -559,7 +564,8 @@ def test_identical_stamps_whose_bounds_give_other_months_are_paired_by_the_bound
         "each copy value one month apart, and climann does not guess; give copy.nc time bounds in a copy in a new "
         "folder: if each value is of the month beginning at its stamp `mkdir -p with_bounds && cdo settbounds,month "
         "copy.nc with_bounds/copy.nc`, if of the month ending there `mkdir -p with_bounds && cdo -settbounds,month "
-        "-shifttime,-1day copy.nc with_bounds/copy.nc`; then give --data tas.nc --data with_bounds/copy.nc in place of the --data given, the copy in place of the original (a "
+        "-shifttime,-1day copy.nc with_bounds/copy.nc`" + without_cdo("month", "MS", "copy.nc with_bounds/copy.nc")
+        + "; then give --data tas.nc --data with_bounds/copy.nc in place of the --data given, the copy in place of the original (a "
         "--data that still takes the original, as a glob over its folder does, meets this refusal again)",
         id="cesm-month-ends-beside-the-1st-without-bounds",
     ),
@@ -571,7 +577,9 @@ def test_identical_stamps_whose_bounds_give_other_months_are_paired_by_the_bound
         "day apart, and climann does not guess; give copy.nc time bounds in a copy in a new folder: if each value is "
         "of the day beginning at its stamp `mkdir -p with_bounds && cdo settbounds,day copy.nc with_bounds/copy.nc`, "
         "if of the day ending there `mkdir -p with_bounds && cdo -settbounds,day -shifttime,-12hour copy.nc "
-        "with_bounds/copy.nc`; then give --data tas.nc --data with_bounds/copy.nc in place of the --data given, the copy in place of the original (a --data that still takes the "
+        "with_bounds/copy.nc`" + without_cdo("day", "D", "copy.nc with_bounds/copy.nc")
+        + "; then give --data tas.nc --data with_bounds/copy.nc in place of the --data given, the copy in place of "
+        "the original (a --data that still takes the "
         "original, as a glob over its folder does, meets this refusal again)",
         id="cesm-day-ends-beside-00:00-without-bounds",
     ),
@@ -607,6 +615,28 @@ def test_the_refusals_cdo_commands_give_the_bounds_of_each_reading(tmp_path, mon
     np.testing.assert_array_equal(combined["tas"].values, values[:len(values) - shift])
     np.testing.assert_array_equal(combined["copy"].values, values[shift:])
 
+
+
+@pytest.mark.parametrize(("reading", "shift"), [pytest.param("0", 0, id="opening"), pytest.param("-1", 1, id="closing")])
+def test_the_refusals_commands_without_cdo_give_the_bounds_of_each_reading(tmp_path, monkeypatch, reading, shift):
+    """break28a A3: cdo is not installed on many machines. The advised xarray command run as printed
+    (this interpreter as its python; -1 in place of the last 0 for the other reading, as the
+    refusal says): the same pairing as cdo's bounds, each reading's."""
+    monkeypatch.chdir(tmp_path)
+    values = _values(_MONTHS)
+    _write(tmp_path / "tas.nc", "tas", values, _CESM[0](_MONTHS), _MONTHS)
+    _write(tmp_path / "copy.nc", "copy", values, _STARTS)
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([tmp_path / "tas.nc", tmp_path / "copy.nc"], grid_of="tas", variables=("tas", "copy"))
+    command = str(raised.value).split("`")[5]
+    assert command.startswith("mkdir -p with_bounds && python -c ") and command.endswith(" 0")
+    command = command[:-1] + reading
+    subprocess.run(command.replace("python -c", f"{shlex.quote(sys.executable)} -c"), shell=True, check=True,
+                   capture_output=True)
+    combined = open_dataset([tmp_path / "tas.nc", tmp_path / "with_bounds" / "copy.nc"], grid_of="tas",
+                            variables=("tas", "copy"))
+    np.testing.assert_array_equal(combined["tas"].values, values[:len(values) - shift])
+    np.testing.assert_array_equal(combined["copy"].values, values[shift:])
 
 def _three_hourly(name, start_minutes, *, bounds=False, n=16):
     """``name`` 3-hourly from 2000-01-01 plus ``start_minutes``, on a 2 × 3 grid (noleap);

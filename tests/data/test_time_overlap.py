@@ -10,7 +10,7 @@ import xarray as xr
 
 from climann.data.open import expand_paths, open_dataset
 from climann.errors import ClimannError
-from tests.conftest import grid_dataset
+from tests.conftest import grid_dataset, without_cdo
 
 
 def _period(first_year, n_years, seed):
@@ -308,7 +308,9 @@ def test_an_overlap_that_depends_on_the_reading_of_stamps_on_the_1st_is_refused(
         "files), and climann does not guess; give era.nc time bounds in a copy in a new folder: if each value is of "
         f"the month beginning at its stamp `mkdir -p {tmp_path}/with_bounds && cdo settbounds,month {era} "
         f"{tmp_path}/with_bounds/era.nc`, if of the month ending there `mkdir -p {tmp_path}/with_bounds && cdo "
-        f"-settbounds,month -shifttime,-1day {era} {tmp_path}/with_bounds/era.nc`; then give --data "
+        f"-settbounds,month -shifttime,-1day {era} {tmp_path}/with_bounds/era.nc`"
+        + without_cdo("month", "MS", f"{era} {tmp_path}/with_bounds/era.nc", folder=f"{tmp_path}/with_bounds")
+        + "; then give --data "
         f"{tmp_path}/with_bounds/era.nc in place of it (a --data that still takes the original, as a glob over its "
         "folder does, meets this refusal again)")
 

@@ -392,7 +392,8 @@ def test_a_temperature_without_units_metadata_is_converted_on_scale_with_a_warni
         converted = convert_variable(_celsius(np.array([15.0]), "degC"), "K", name="tas", where="new.nc", reference="m")
     assert converted.values[0] == pytest.approx(288.15)
     assert "assumed a temperature on the scale" in caplog.text
-    assert "ncatted -a units_metadata,tas,c,c,'temperature: difference'" in caplog.text
+    # o, not c: ncatted's c leaves a units_metadata the file has ("temperature: unknown") as it is
+    assert "ncatted -a units_metadata,tas,o,c,'temperature: difference'" in caplog.text
 
 
 @pytest.mark.parametrize(
@@ -1110,3 +1111,56 @@ def test_units_that_cannot_be_read_are_warned_about_with_a_readable_spelling(cap
     assert advised == {"prate": "kg/m^2/s", "CLDTOT": "1", "tcc": "1"}
     assert parse_units(advised["prate"], variable="prate") == parse_units("kg m-2 s-1", variable="prate")
     assert "prate.sfc.mon.mean.nc prate.sfc.mon.mean_fixed.nc" in lines[0].replace("/data/ncep/", "")
+
+
+def _renamed_celsius_files(tmp_path) -> list:
+    """a.nc holding ``t2m`` and b.nc holding ``temp`` (with ``units_metadata = "temperature:
+    unknown"``), one year each of monthly degC, both read as ``tas`` with rename rules."""
+    import cftime
+
+
+    paths = []
+    for path, own, year, attrs in (("a.nc", "t2m", 2001, {}), ("b.nc", "temp", 2002,
+                                                              {"units_metadata": "temperature: unknown"})):
+        times = [cftime.DatetimeNoLeap(year, month, 15) for month in range(1, 13)]
+        values = np.arange(12 * 6, dtype=np.float32).reshape(12, 2, 3) / 10 - 2
+        xr.Dataset({own: (("time", "lat", "lon"), values, {"units": "degC", **attrs})},
+                   coords={"time": times, "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
+                           "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})}).to_netcdf(tmp_path / path)
+        paths.append(tmp_path / path)
+    return paths
+
+
+def _convert_renamed(tmp_path, caplog, paths, rules) -> tuple[xr.DataArray, str]:
+    from climann.data.open import open_dataset
+
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        tas = open_dataset(paths, rename=rules)["tas"]
+        converted = convert_variable(tas, "K", name="tas", where="a.nc, b.nc", reference="the model's training data")
+    return converted, "\n".join(r.getMessage() for r in caplog.records if "converted from degC" in r.getMessage())
+
+
+def test_the_units_metadata_advice_names_each_file_and_its_own_name_of_the_variable(tmp_path, caplog, monkeypatch):
+    """verify28 V4: files holding ``t2m`` and ``temp`` read as ``tas`` were told ``ncatted -a
+    units_metadata,tas,c,c,… FILE``: no such variable in either file, and no file named. Each
+    command followed (done with netCDF4-python as ncatted does it, o: the attribute set whether
+    or not the file has one), the copies read as differences: converted without the offset."""
+    import netCDF4
+
+    monkeypatch.chdir(tmp_path)
+    paths = _renamed_celsius_files(tmp_path)
+    rules = {"a.nc": {"t2m": "tas"}, "b.nc": {"temp": "tas"}}
+    converted, said = _convert_renamed(tmp_path, caplog, paths, rules)
+    marking = "ncatted -a units_metadata,{},o,c,'temperature: difference' {}.nc {}_fixed.nc"
+    assert said.endswith(f"mark it ({marking.format('t2m', 'a', 'a')}; {marking.format('temp', 'b', 'b')})")
+    commands = re.findall(r"ncatted -a units_metadata,(\w+),o,c,'temperature: difference' ([^\s;)]+) ([^\s;)]+)", said)
+    for own, source, copy in commands:
+        shutil.copy(source, copy)
+        with netCDF4.Dataset(copy, "a") as file:
+            file[own].setncattr("units_metadata", "temperature: difference")
+    copies = [tmp_path / copy for _, _, copy in commands]
+    fixed, said = _convert_renamed(tmp_path, caplog, copies, {"a_fixed.nc": {"t2m": "tas"},
+                                                              "b_fixed.nc": {"temp": "tas"}})
+    assert said == ""
+    np.testing.assert_allclose(fixed.values, converted.values - 273.15, atol=1e-4)

@@ -308,3 +308,26 @@ def test_scores_undefined_in_every_row_give_way_to_those_computed():
         assert reason in " ".join("\n".join(lines).split())  # why, and how to get them (verify22a F4)
     wide = header_of(rendered(metrics_table(metrics, width=200), 200))
     assert {"ACC", "unc. ACC", "skill"} <= set(wide)  # shown when there is room: report.md's columns
+
+
+_HELD = {"n_steps": 612, "train": {"n_steps": 240, "years": "1995–2014"}, "val": {"n_steps": 60, "years": "1990–1994"}}
+
+
+@pytest.mark.parametrize(("ranges", "way_out"), [
+    pytest.param({"test_years": "1980–1989", "test_time_range": "1980-01,1989-12", "time_range": "2015-01,2030-12"},
+                 "score its test years 1980–1989 with --time-range 1980-01,1989-12, or the years after its training "
+                 "and validation years with --time-range 2015-01,2030-12", id="test-years-first-and-years-after"),
+    pytest.param({"test_years": "2015–2019", "test_time_range": "2015-01,2019-12", "time_range": "2015-01,2030-12"},
+                 "score the years after them with --time-range 2015-01,2030-12", id="test-years-among-those-after"),
+    pytest.param({"test_years": "1980–1989", "test_time_range": None, "time_range": None},
+                 "give data of other years than its training and validation years (its test years 1980–1989)",
+                 id="none-held"),
+    pytest.param({"time_range": None}, "give data of other years than its training and validation years",
+                 id="a-record-written-before-the-test-years"),
+])
+def test_the_own_years_note_gives_the_unseen_years_the_data_hold(ranges, way_out):
+    """verify28 V8: "(the run's test years, or after them)" said no --time-range, and "after them" were
+    the validation years of a run whose test years come first."""
+    from climann.evaluation.report import scored_own_years_text
+
+    assert scored_own_years_text({**_HELD, **ranges}).endswith(f"its scores are not of unseen data; {way_out}")

@@ -318,6 +318,45 @@ def test_evaluate_on_data_of_the_runs_training_and_validation_years_warns_naming
     assert len(said) == 1 and said[0].startswith(
         f"the scored block 'all' holds this run's training years {last_year} ({len(held)} of its ")
 
+@pytest.fixture(scope="module")
+def test_years_first(tmp_path_factory):
+    """A run split by years whose test years come first: test 1980, val 1981, train 1982-1983."""
+    folder = tmp_path_factory.mktemp("test_first")
+    sample = write_sample_dataset(folder / "sample.nc", years=4, resolution=15.0, seed=5)
+    config = build_config({"data": {"paths": [str(sample)], "split_years": {"train": [1982, 1983], "val": [1981, 1981],
+                                                                             "test": [1980, 1980]}},
+                           "model": {"hidden": [8]}, "training": {"epochs": 2}, "evaluation": {"figures": False}})
+    return sample, run_training(config, run_dir=folder / "run").run_dir
+
+
+def test_evaluate_on_a_run_whose_test_years_come_first_gives_the_time_range_of_its_test_years(test_years_first,
+                                                                                             tmp_path, caplog):
+    """verify28 V8: a run whose test years come first was told "give data of other years (the run's
+    test years, or after them)": no --time-range, though the data held its test years, and the years
+    after the test years are its validation years. Followed, the advice scores the run's own test
+    block again: its test scores, and no warning."""
+    from climann.workflow.predict import evaluate_run
+
+    sample, run_dir = test_years_first
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        metrics = evaluate_run(run_dir, [str(sample)], tmp_path / "all")
+    (said,) = [record.getMessage() for record in caplog.records if "training years" in record.getMessage()]
+    assert said.endswith("its scores are not of unseen data; score its test years 1980 with --time-range "
+                         "1980-01,1980-12")
+    assert metrics["own_years_scored"]["test_time_range"] == "1980-01,1980-12"
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        unseen = evaluate_run(run_dir, [str(sample)], tmp_path / "test_years", time_range="1980-01,1980-12")
+    assert not [record for record in caplog.records if "training years" in record.getMessage()]
+    own = json.loads((run_dir / "metrics.json").read_text())["splits"]["test"]["model"]
+    assert unseen["splits"]["all"]["model"]["mse"] == pytest.approx(own["mse"], rel=1e-6)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        evaluate_run(run_dir, [str(sample)], tmp_path / "own", time_range="1981-01,1983-12")
+    (said,) = [record.getMessage() for record in caplog.records if "training years" in record.getMessage()]
+    assert said.endswith("give data of other years than its training and validation years (its test years 1980)")
+
+
 def test_times_in_cfs_abbreviation_predict_and_evaluate_as_in_the_full_word(trained, tmp_path):
     """'d since' (CF §4.4's abbreviation of days): evaluate --data exited 1 with xarray's
     KeyError 'ds' and left its --out folder empty; predict refused. Both now write the

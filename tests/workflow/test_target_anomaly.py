@@ -272,6 +272,38 @@ def test_the_training_grid_flipped_is_aligned_by_value_and_predicted_as_the_trai
     assert scores_flipped["splits"]["all"]["model"] == pytest.approx(scores["splits"]["all"]["model"], rel=1e-12)
 
 
+def _as_nemo(sample, path):
+    """The sample's cells in their training order on NEMO's ``y``/``x`` dimensions, placed by 2-D
+    ``nav_lat``/``nav_lon`` (no 1-D coordinate, no bounds)."""
+    with xr.open_dataset(sample, decode_times=TIME) as source:
+        data = source.load()
+    lat, lon = np.meshgrid(data["lat"].values, data["lon"].values, indexing="ij")
+    data = data.drop_vars([name for name in data.variables if name.endswith("_bnds")]).rename(lat="y", lon="x")
+    data = data.drop_vars(["y", "x"]).assign_coords(
+        nav_lat=(("y", "x"), lat, {"units": "degrees_north", "standard_name": "latitude"}),
+        nav_lon=(("y", "x"), lon, {"units": "degrees_east", "standard_name": "longitude"}))
+    for name in data.data_vars:
+        data[name].attrs.pop("cell_measures", None)
+    data.to_netcdf(path)
+    return path
+
+
+def test_2d_coordinates_in_the_training_order_are_not_said_to_be_in_another_order(anomaly_run, tmp_path, caplog):
+    """verify28 V9: NEMO-like data whose cells are in the training order were said to hold them "in
+    another order (y, x): aligned by value": their index dimensions were compared with the training
+    latitudes and longitudes. Nothing is moved: no warning, and the predictions are those of the
+    training file's cells."""
+    _, sample, _, run_dir = anomaly_run
+    nemo = _as_nemo(sample, tmp_path / "nemo.nc")
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        got = predict_files(run_dir, [str(nemo)], tmp_path / "nemo_pred.nc").path
+    assert not [record.getMessage() for record in caplog.records if "another order" in record.getMessage()]
+    want = predict_files(run_dir, [str(sample)], tmp_path / "pred.nc").path
+    with xr.open_dataset(got, decode_times=TIME) as got, xr.open_dataset(want, decode_times=TIME) as want:
+        assert np.isfinite(want["tas_pred"].values).sum() > 1000
+        np.testing.assert_array_equal(got["tas_pred"].values, want["tas_pred"].values)
+
+
 def test_a_model_file_without_its_grid_axes_refuses_the_flipped_grid_with_the_way_to_reorder(anomaly_run, tmp_path):
     """A run trained before the grid's axes were recorded cannot align by value: refused, as before."""
     _, sample, _, run_dir = anomaly_run
