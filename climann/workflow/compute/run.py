@@ -42,6 +42,7 @@ from climann.workflow.compute.chunks import (
 )
 from climann.workflow.compute.cluster import cluster_client, warm_up
 from climann.workflow.compute.evaluation import (
+    SAMPLES_SCORED,
     TARGET_PRESENT,
     ChunkEvaluation,
     ScoreSums,
@@ -347,7 +348,9 @@ def evaluate_distributed(
                                   extrapolated=grids.get("extrapolated"))
     total, area_means = write_dataset(dataset, predictions_path, layout, also=[sums, series])
     counts = {name: area_means.pop(name) for name in list(area_means) if name.startswith("extrapolation:")}
-    warn_steps_without_target(split, area_means.pop(TARGET_PRESENT) > 0, config.data.target, layout.time.values)
+    n_target, n_scored = area_means.pop(TARGET_PRESENT), area_means.pop(SAMPLES_SCORED)
+    source.log_lags_at_steps_without_target(n_target.astype(np.int64))
+    warn_steps_without_target(split, n_target > 0, config.data.target, layout.time.values, scored=n_scored > 0)
     for index, name in enumerate(names):
         if total.samples[index] == 0:
             raise empty_block_error(config, split, name, source)
