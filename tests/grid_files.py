@@ -340,3 +340,46 @@ def write_nsidc_cdr(path: Path, *, ancillary_variables: bool = False, n_time: in
                         "coverage_content_type": "auxiliaryInformation"})
         melt[:] = rng.integers(60, 245, shape).astype(np.int16)
     return path
+
+
+#: GPM IMERG V07 monthly (3B-MO) variables of the precipitation group → (units, LongName).
+IMERG_MONTHLY = {
+    "precipitation": ("mm/hr", "Merged satellite-gauge precipitation estimate"),
+    "randomError": ("mm/hr", "Random error for merged satellite-gauge precipitation"),
+    "gaugeRelativeWeighting": ("percent", "Weighting of gauge precipitation relative to the multi-satellite "
+                                          "precipitation"),
+    "probabilityLiquidPrecipitation": ("percent", "Probability of liquid precipitation phase"),
+    "precipitationQualityIndex": ("equivalent gauges per 2.5 degree box", "Quality Index for precipitation field"),
+}
+
+
+def write_imerg_monthly(path: Path, *, long_name_key: str = "LongName", n_time: int = 24, seed: int = 7) -> Path:
+    """A small GPM IMERG V07 monthly file as ``xr.open_dataset(..., group="Grid").to_netcdf``
+    leaves it (the advice climann gives for the HDF5 group): ``precipitation(time, lon, lat)``
+    in mm/hr beside its ``randomError`` (computed from the rate, as IMERG's is), the gauges'
+    relative weighting, the probability of liquid precipitation and the quality index, each with
+    IMERG's HDF5 attributes ``Units``, ``CodeMissingValue``, ``DimensionNames`` and the long name
+    under ``long_name_key`` (``LongName`` as IMERG writes it, or ``long_name``), on 4 × 3 cells.
+    Time in seconds since the GPS epoch, months 2001-01 on."""
+    rng = np.random.default_rng(seed)
+    shape = (n_time, 4, 3)
+    season = np.cos(2 * np.pi * np.arange(n_time) / 12)[:, None, None]
+    rate = np.clip(0.1 + 0.05 * season + rng.gamma(2.0, 0.02, shape), 0, None)
+    values = {"precipitation": rate, "randomError": 0.5 * np.sqrt(rate) + rng.normal(0, 0.002, shape),
+              "gaugeRelativeWeighting": np.clip(60 + 10 * rng.normal(size=shape), 0, 100),
+              "probabilityLiquidPrecipitation": np.clip(90 + 5 * season + rng.normal(0, 3, shape), 0, 100),
+              "precipitationQualityIndex": rng.uniform(0, 3, shape)}
+    starts = [np.datetime64(f"{2001 + month // 12}-{month % 12 + 1:02d}-01") for month in range(n_time)]
+    seconds = [(start - np.datetime64("1980-01-06")).astype("timedelta64[s]").astype("i8") for start in starts]
+    time = xr.Variable("time", np.array(seconds, "i4"), {"units": "seconds since 1980-01-06 00:00:00 UTC",
+                                                         "calendar": "standard", "standard_name": "time"})
+    dataset = xr.Dataset(coords={
+        "time": time,
+        "lon": ("lon", np.array([-1.5, -0.5, 0.5, 1.5], "f4"), {"units": "degrees_east", "standard_name": "longitude"}),
+        "lat": ("lat", np.array([40.5, 45.5, 50.5], "f4"), {"units": "degrees_north", "standard_name": "latitude"})})
+    for name, (units, long_name) in IMERG_MONTHLY.items():
+        attrs = {"units": units, "Units": units, long_name_key: long_name, "CodeMissingValue": "-9999.9",
+                 "DimensionNames": "time,lon,lat"}
+        dataset[name] = (("time", "lon", "lat"), values[name].astype("f4"), attrs)
+    dataset.to_netcdf(path, encoding={name: {"_FillValue": np.float32(-9999.9)} for name in IMERG_MONTHLY})
+    return path

@@ -49,7 +49,9 @@ def test_train_end_to_end_writes_a_run_directory(tiny_sample, tmp_path):
     assert result.exit_code == 0, result.output
     metrics = json.loads((out / "metrics.json").read_text())
     assert set(metrics["splits"]) == {"train", "val", "test"}
-    assert result.output == f"run directory: {out}\n"  # --quiet: nothing else
+    # --quiet: nothing else but the warning of a climatology from one training year (3 sample years)
+    (few_years,) = [note["reason"] for note in metrics["notes"] if "values_per_key" in note]
+    assert result.output == f"climann: warning: {few_years}\nrun directory: {out}\n"
     assert "hidden = [8]" in (out / "config.toml").read_text()
     for figure in (out / "figures").iterdir():
         figure.unlink()

@@ -25,14 +25,24 @@ def tiny_sample(tmp_path_factory):
     return path
 
 
+@pytest.fixture(scope="module")
+def five_years(tmp_path_factory):
+    """Five years: the default split trains on more than one, so that a run warns of nothing (one
+    training year is warned about: climann/evaluation/climatology_years.py)."""
+    path = tmp_path_factory.mktemp("data") / "five.nc"
+    result = runner.invoke(app, ["sample-data", str(path), "--years", "5", "--resolution", "30"])
+    assert result.exit_code == 0, result.output
+    return path
+
+
 def train(tiny_sample, out, *options):
     result = runner.invoke(app, ["train", "--data", str(tiny_sample), "--out", str(out), *FAST, *options])
     assert result.exit_code == 0, result.output
     return result
 
 
-def test_default_output_is_one_line_per_epoch_then_the_scores(tiny_sample, tmp_path):
-    result = train(tiny_sample, tmp_path / "run")
+def test_default_output_is_one_line_per_epoch_then_the_scores(five_years, tmp_path):
+    result = train(five_years, tmp_path / "run")
     lines = result.stderr.splitlines()
     assert [line.split()[:2] for line in lines] == [["epoch", "1/2"], ["epoch", "2/2"]]
     assert "train_loss" in lines[0] and "val_loss" in lines[0]
@@ -51,8 +61,8 @@ def test_verbose_adds_the_data_summary_and_phase_timings(tiny_sample, tmp_path):
     assert "samples: train " in log and log.count("epoch ") == 2
 
 
-def test_quiet_prints_only_the_run_directory(tiny_sample, tmp_path):
-    result = train(tiny_sample, tmp_path / "run", "--quiet")
+def test_quiet_prints_only_the_run_directory(five_years, tmp_path):
+    result = train(five_years, tmp_path / "run", "--quiet")
     assert result.stderr == "" and result.stdout == f"run directory: {tmp_path / 'run'}\n"
     assert (tmp_path / "run" / "train.log").read_text().count("epoch ") == 2  # the log is complete anyway
 

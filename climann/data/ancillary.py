@@ -15,10 +15,17 @@ to the target when
 - its CF ``standard_name`` ends with a standard name modifier of CF Appendix C that
   describes another quantity's values: ``number_of_observations``, ``standard_error``,
   ``detection_minimum``, ``status_flag``; or
-- its ``long_name``, ``description`` or ``var_desc`` (NOAA PSL's) counts stations, gauges
-  or observations ("number of stations", "number of gauges", "station count", "count of
-  observations", …: GPCC's ``numgauge``, "GPCC Number of Gauges") or is an error estimate
-  ("error standard deviation", "standard error", "uncertainty"), or its ``long_name`` is the
+- its ``long_name`` (or ``LongName``, as GPM IMERG's HDF5 files spell it), ``description`` or
+  ``var_desc`` (NOAA PSL's) counts stations, gauges or observations ("number of stations",
+  "number of gauges", "station count", "count of observations", …: GPCC's ``numgauge``, "GPCC
+  Number of Gauges"), weighs the gauges against the other sources ("weighting of gauge": IMERG's
+  ``gaugeRelativeWeighting``, "Weighting of gauge precipitation relative to the multi-satellite
+  precipitation"), or is an error estimate or a quality index ("error standard deviation",
+  "standard error", "uncertainty", "random error", "error estimate", "estimated error",
+  "quality index": IMERG's ``randomError``, "Random error for merged satellite-gauge
+  precipitation", which IMERG computes from the precipitation rate itself, and
+  ``precipitationQualityIndex``), but not an air or water quality index, quantities of their
+  own (:data:`QUANTITY_PHRASES`); or its ``long_name`` is the
   standard deviation of the target ("Standard deviation of sea ice concentration" beside a
   target whose ``long_name`` is "Sea ice concentration", or which is named so) and its
   ``cell_methods`` does not say it is a statistic of the values over time or space (a
@@ -29,7 +36,10 @@ to the target when
   X, as the product names it beside X (:data:`NAME_PATTERNS`): ``stdev_of_X`` (NOAA/NSIDC's
   sea-ice CDR G02202 v4: ``stdev_of_cdr_seaice_conc``, known so also where ``cdr_seaice_conc``
   names it in no ``ancillary_variables``), ``X_stdev`` (its version 5), ``X_uncertainty``, ``X_error``,
-  ``qa_of_X``, ``X_qa_flag``.
+  ``qa_of_X``, ``X_qa_flag``; or its name, its words split at underscores and at camelCase
+  humps, holds one of these phrases or "gauge relative weighting" (IMERG's ``randomError``,
+  ``precipitationQualityIndex`` and ``gaugeRelativeWeighting`` also where their long names are
+  lost).
 """
 
 from __future__ import annotations
@@ -50,7 +60,21 @@ STANDARD_NAME_MODIFIERS = ("number_of_observations", "standard_error", "detectio
 #: or an estimate of its error (lower case, words separated by single spaces).
 DESCRIPTION_PHRASES = ("number of stations", "number of observations", "number of gauges", "station count",
                        "observation count", "gauge count", "count of stations", "count of observations",
-                       "count of gauges", "error standard deviation", "standard error", "uncertainty")
+                       "count of gauges", "weighting of gauge", "error standard deviation", "standard error",
+                       "uncertainty", "random error", "error estimate", "estimated error", "quality index")
+
+#: Phrases of a variable's name (its words as :func:`_name_words` splits them) that make it
+#: ancillary data besides :data:`DESCRIPTION_PHRASES`: IMERG's ``gaugeRelativeWeighting``.
+NAME_PHRASES = DESCRIPTION_PHRASES + ("gauge relative weighting",)
+
+#: Phrases that hold one of :data:`DESCRIPTION_PHRASES` but name a quantity of its own, which
+#: may be a predictor: an air quality index from a chemistry model, a water quality index.
+QUANTITY_PHRASES = ("air quality index", "water quality index")
+
+#: The attributes whose text can say what a variable is: CF's ``long_name``, IMERG's
+#: ``LongName`` (its HDF5 files, also when a group is extracted to netCDF), ``description``
+#: (CRU TS), NOAA PSL's ``var_desc``.
+DESCRIPTION_ATTRIBUTES = ("long_name", "LongName", "description", "var_desc")
 
 
 #: Names that make a variable the standard deviation, uncertainty, error or quality flags of
@@ -68,6 +92,17 @@ def _words(text: object) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", str(text).lower()))
 
 
+def _name_words(name: str) -> str:
+    """``"randomError"``, ``"random_error"`` → ``"random error"``: a name's words, lower case."""
+    return _words(re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name))
+
+
+def _says_ancillary(words: str, phrases: Sequence[str]) -> bool:
+    """Whether ``words`` hold one of ``phrases`` and none of :data:`QUANTITY_PHRASES`."""
+    return (any(phrase in words for phrase in phrases)
+            and not any(phrase in words for phrase in QUANTITY_PHRASES))
+
+
 def ancillary_reason(variable: xr.DataArray, target: xr.DataArray) -> str | None:
     """Why ``variable`` is ancillary data of ``target`` (the module's rules), or None.
 
@@ -75,21 +110,24 @@ def ancillary_reason(variable: xr.DataArray, target: xr.DataArray) -> str | None
     -------
     str or None
         ``"the target's ancillary_variables name it"``, ``"its standard_name
-        'air_temperature number_of_observations'"`` or ``"its description 'number of stations
-        contributing to each datum'"``.
+        'air_temperature number_of_observations'"``, ``"its description 'number of stations
+        contributing to each datum'"`` or ``"its name 'randomError'"``.
     """
     if str(variable.name) in str(target.attrs.get("ancillary_variables", "")).split():
         return f"{target.name}'s ancillary_variables name it"
     standard_name = str(variable.attrs.get("standard_name", ""))
     if any(standard_name.split()[-1:] == [modifier] for modifier in STANDARD_NAME_MODIFIERS):
         return f"its standard_name '{standard_name}'"
-    for key in ("long_name", "description", "var_desc"):
+    for key in DESCRIPTION_ATTRIBUTES:
         text = variable.attrs.get(key)
-        if text is not None and any(phrase in _words(text) for phrase in DESCRIPTION_PHRASES):
+        if text is not None and _says_ancillary(_words(text), DESCRIPTION_PHRASES):
             return f"its {key} '{text}'"
     if _of_the_target(variable.attrs.get("long_name"), target) and not _a_spread_of_values(variable):
         return f"its long_name '{variable.attrs['long_name']}'"
-    return _named_after(str(variable.name), str(target.name))
+    named_after = _named_after(str(variable.name), str(target.name))
+    if named_after is None and _says_ancillary(_name_words(str(variable.name)), NAME_PHRASES):
+        return f"its name '{variable.name}'"
+    return named_after
 
 
 def _of_the_target(long_name: object, target: xr.DataArray) -> bool:
@@ -139,5 +177,6 @@ def ancillary_note(relations: dict[str, str], target: str) -> str:
     shown = ", ".join(f"{name} ({reason})" for name, reason in relations.items())
     them = "them" if len(relations) > 1 else "it"
     return (f"left out of the default predictors: {shown}: data about how well {target}'s values are known (CF 3.4 "
-            f"ancillary data: station counts, error estimates), not what drives them, so a network fed {them} learns "
-            f"the data's sampling; name {them} in [data] predictors (--predictors) to use {them} anyway")
+            f"ancillary data: station counts, gauge weights, error estimates), not what drives them, so a network "
+            f"fed {them} learns the data's sampling; name {them} in [data] predictors (--predictors) to use {them} "
+            f"anyway")

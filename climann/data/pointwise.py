@@ -22,6 +22,7 @@ from climann.data.area_means import area_mean_features
 from climann.data.climatology import month_of_each_step
 from climann.data.features import decimal_year, longitude_sin_cos, season_sin_cos
 from climann.data.layout import GridLayout, segment_starts
+from climann.data.notes import note_once
 from climann.data.time_axis import (
     MONTHS_SELECTION, LaggedSteps, TimeStep, date_text, in_months_left_out, lagged_steps, own_series_lag_name,
 )
@@ -206,6 +207,59 @@ def _dropped_text(earlier_lags: np.ndarray, n_cells: int) -> str:
     if not more:
         return f"their {already} samples are already dropped for {lags}"
     return f"{more} more samples are dropped ({already} already for {lags})"
+
+
+def lags_at_steps_without_target_text(lagged: LaggedSteps, lags: Sequence[int], n_target: np.ndarray,
+                                      times: np.ndarray, target: str, *, first_counted: int = 0) -> list[str]:
+    """Where lags of the target read a time step that holds no value of it at all (a month of
+    fill values: GPCP's missing months), one line per lag, with the samples that drops.
+
+    The lag notes said before reading (:func:`_log_lag_gaps`) count the steps the time axis
+    lacks; a step that is on the axis but wholly missing shows only once read, and was not
+    counted (break29a A4: "lag 1 is missing at 1 time step", where 3 steps lost it). Steps that
+    hold no value of the target themselves have no samples to drop, and are not counted.
+
+    Parameters
+    ----------
+    lagged : LaggedSteps
+    lags : sequence of int
+        The lags of the target, shortest first.
+    n_target : ndarray of int, shape (n_time,)
+        How many values of the target each time step holds.
+    times : ndarray, shape (n_time,)
+    target : str
+    first_counted : int
+        The first step of the run's period (the steps read before it are never counted).
+
+    Returns
+    -------
+    list of str
+        ``"lag 1 is missing at 2 time steps (1995-05-01, 1999-06-01): the step 1 month before
+        each holds no value of 'precip'; their 48 samples are dropped"``, or none.
+    """
+    counted = np.arange(times.size) >= first_counted
+    empty = n_target == 0
+    lost_before = np.zeros(times.size, np.int64)  # the shortest lag missing at each step, 0 for none yet
+    lines = []
+    for lag in sorted(lagged.earlier):
+        earlier = lagged.earlier[lag]
+        on_empty = (earlier >= 0) & empty[np.maximum(earlier, 0)] & ~empty & counted
+        steps = np.flatnonzero(on_empty)
+        if lag in lags and steps.size:
+            shown = ", ".join(_step_text(times[step], lagged.step) for step in steps[:3])
+            already = lost_before[steps]
+            n_more, n_already = int(n_target[steps[already == 0]].sum()), int(n_target[steps[already > 0]].sum())
+            dropped = f"their {n_more} samples are dropped"
+            if n_already:
+                shorter = " and ".join(f"lag {k}" for k in np.unique(already[already > 0]))
+                dropped = (f"{n_more} more samples are dropped ({n_already} already for {shorter})" if n_more
+                           else f"their {n_already} samples are already dropped for {shorter}")
+            lines.append(f"lag {lag} is missing at {steps.size} time step{'' if steps.size == 1 else 's'} ({shown}"
+                         f"{', …' if steps.size > 3 else ''}): the step {lagged.step.span(lag)} before each holds no "
+                         f"value of '{target}' at all; {dropped}")
+        lost = (on_empty if lag in lags else np.zeros(times.size, bool)) | ((earlier < 0) & counted)
+        lost_before[lost & (lost_before == 0)] = lag
+    return lines
 
 
 def _step_text(time: object, step: TimeStep) -> str:
@@ -492,6 +546,23 @@ class PointwiseSource:
         return n_target, {name: int(count) / n_target if n_target else 0.0
                           for name, count in zip(self._columns, n_missing)}
 
+    def log_lags_at_steps_without_target(self, n_target: np.ndarray) -> None:
+        """Warn, once per run, where a lag of the target reads a time step with no value of the
+        target at all (:func:`lags_at_steps_without_target_text`).
+
+        Parameters
+        ----------
+        n_target : ndarray of int, shape (n_time,)
+            How many values of the target each time step holds, as read.
+        """
+        lags = [column[3] for column in self._columns.values()
+                if column[0] == "variable" and column[2] == self._target and column[3] > 0]
+        if self._lagged is None or not lags:
+            return
+        for line in lags_at_steps_without_target_text(self._lagged, lags, np.asarray(n_target), self.layout.time.values,
+                                                      self._target, first_counted=self.layout.steps_before_range):
+            note_once(_log, logging.WARNING, line)
+
     def target_steps(self) -> np.ndarray:
         """Which time steps hold any value of the target, shape (n_time,), bool; read block by
         block (to say where a block without the target should have been)."""
@@ -566,6 +637,7 @@ class PointwiseSource:
             climatologies=self.climatologies,
             target_field=np.concatenate([p.target_field for p in parts]),
         )
+        self.log_lags_at_steps_without_target(np.isfinite(samples.target_field).reshape(self.n_time, -1).sum(axis=1))
         if samples.flat_index.size == 0:
             raise ClimannError(no_complete_sample_text(
                 f"no sample has '{self._target}' and every feature present in {self._where}", self._target,

@@ -458,6 +458,47 @@ def coarse_storage_text(storage: str) -> str:
             "`cdo settaxis` with the first date and the step)")
 
 
+def yearly_restart_days(times: Sequence[cftime.datetime]) -> int | None:
+    """The step, in whole days, of a series that restarts it at the start of each year, or None.
+
+    MODIS's 8-day composites (MOD11C2; MOD13's 16-day) start on days 1, 9, …, 361 of each year:
+    8 days apart within a year, the last one 5–6 days long. Such an axis, stamped at the
+    composites' starts or at their middles, has no regular step (:func:`axis_time_step`), and
+    none can be given: "k steps earlier" is k composites earlier, not a fixed time.
+
+    Parameters
+    ----------
+    times : sequence of cftime.datetime, shape (n_time,)
+        In order.
+
+    Returns
+    -------
+    int or None
+        The days between steps within each year (2 … 27) when every year after the first
+        begins at one date of January within that many days of 1 January, every step is that
+        far from the one before except the last of a year (or of the series) and the first of
+        the next year (shorter), and the axis spans a new year; else None.
+    """
+    times = np.asarray(times)
+    if len(times) < 3:
+        return None
+    new_year = np.array([later.year != earlier.year for earlier, later in zip(times[:-1], times[1:])])
+    days = np.array([(later - earlier).total_seconds() / 86_400 for earlier, later in zip(times[:-1], times[1:])])
+    ends_a_year = np.append(new_year[1:], True)  # the spacing to the last step of a year (or of the series)
+    regular = ~new_year & ~ends_a_year
+    if not new_year.any() or not regular.any():
+        return None
+    step = days[regular].max()
+    firsts = {(time.month, time.day, time.hour, time.minute) for time in times[1:][new_year]}
+    if not (2 <= step <= 27 and step == round(step) and len(firsts) == 1):
+        return None
+    month, day, _, _ = firsts.pop()
+    if (month == 1 and day <= step and (days[regular] == step).all() and (days[ends_a_year] <= step).all()
+            and (days[new_year] < step).all()):
+        return int(step)
+    return None
+
+
 def _no_step_for_lags(times: np.ndarray, longest: int, name: str, storage: str = "") -> ClimannError:
     """Why lags cannot be counted on an axis without a nominal step, with a way out that
     serves training and ``predict`` alike (``predict`` cannot change the run's lags); the
@@ -469,6 +510,16 @@ def _no_step_for_lags(times: np.ndarray, longest: int, name: str, storage: str =
     if storage:
         return ClimannError(f"lags need a time axis with a regular step, but '{name}' ({len(times)} time steps, "
                             f"{times[0]} … {times[-1]}) has none: {coarse_storage_text(storage)}")
+    restart = yearly_restart_days(times)
+    if restart is not None:
+        return ClimannError(
+            f"lags need a time axis with a regular step, but '{name}' ({len(times)} time steps, {times[0]} … "
+            f"{times[-1]}) restarts its {restart}-day steps on 1 January each year (composites such as MODIS's 8-day "
+            f"products: each year's last step is shorter), so a lag of k steps is no fixed time and climann does not "
+            "take one; remove [data] lags (the season feature and the climatology by period of the year need none), "
+            "or give the previous composite as a variable of its own and name it in [data] predictors (xarray: "
+            "ds = xr.open_mfdataset(FILES); ds['x_prev'] = ds['x'].shift(time=1); ds.to_netcdf('with_prev.nc'): "
+            "the composite before, also across a new year)")
     return ClimannError(f"lags need a time axis with a regular step (monthly, daily, …), but '{name}' ({len(times)} "
                         f"time steps, {times[0]} … {times[-1]}) has none; give data at a regular step or, when "
                         f"training, remove [data] lags")

@@ -121,9 +121,15 @@ class ClimatologyKeys:
     * steps between a day and a month (pentads, weeks): windows of the year as long as the
       step (``window_days``), as CPC's 73 pentads or NOAA OISST's weekly climatology; the last
       window takes the days left over at the end of the year (days 358–365 for weeks; 29 February
-      counts as 28 February), so that
-      every window holds one value a year (a key per day of year would hold one value in
-      about seven years);
+      counts as 28 February), so that a series with the step's spacing all year round holds one
+      value a year in every window (a key per day of year would hold one value in about seven
+      years). A series that restarts on 1 January does not: MODIS's 8-day composites (46 a year,
+      starting on days 1, 9, …, 361, the last one 5–6 days long), keyed by their start, fall in
+      365 // 8 = 45 windows, so that in a year of 365 days the 45th window (days 353–365) holds
+      two composites (19 and 27 December) and in a leap year the 8th (26 February and 5 March,
+      29 February counted in 28 February's window) holds two and the 45th one (26 December). Such
+      a window's climatology is the mean of both composites, and each of them is scored against
+      that mean (break29a A7);
     * monthly and coarser steps: the calendar month (12 rows), as WMO's climatological
       standard normals (WMO-No. 1203).
 

@@ -405,7 +405,10 @@ def left_out_notes(name: str, network_counts: Mapping[str, int], reason: str) ->
 
 
 def note_text(note: Mapping) -> str:
-    """One line for the terminal and ``report.md`` from a note of :func:`baseline_notes`."""
+    """One line for the terminal and ``report.md`` from a note of :func:`baseline_notes`, or of
+    :func:`~climann.evaluation.climatology_years.few_years_note` (its reason alone)."""
+    if "values_per_key" in note:
+        return note["reason"]
     if note["n_samples"] == 0:
         return f"{note['model']} left out of the {note['split']} block: {note['reason']}"
     if note["model"] == "model":  # values no model is scored on (a target_anomaly run's undefined climatology)
@@ -570,7 +573,7 @@ def note_lines(notes: list[dict]) -> list[str]:
     for the same reason in one line ("… left out of the train, val and test blocks: …")."""
     lines, grouped = [], {}
     for note in notes:
-        if note["n_samples"] == 0:
+        if note.get("n_samples") == 0:
             grouped.setdefault((note["model"], note["reason"]), []).append(note["split"])
         else:
             lines.append(note_text(note))

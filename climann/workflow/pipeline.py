@@ -50,6 +50,7 @@ from climann.evaluation.baselines import (
     season_name,
 )
 from climann.evaluation.cell_measures import cell_weights_text
+from climann.evaluation.climatology_years import add_few_years_note
 from climann.evaluation.groups import run_metrics, season_region_metrics
 from climann.evaluation.regions import Region, layout_regions
 from climann.evaluation.scored_blocks import layout_fingerprints
@@ -319,6 +320,9 @@ def evaluate(config: RunConfig, data: PreparedData, network: Network | Ensemble)
     metrics = grid_metrics(config, layout, predictions, truth, data.split, climatology=reference, left_out=left_out,
                            mode="field" if isinstance(data.samples, FieldSamples) else "pointwise",
                            n_dropped=data.samples.n_dropped)
+    if "train" in data.split.time_masks:
+        add_few_years_note(metrics, layout.time.values, data.split.time_masks["train"],
+                           value_step=layout.value_time_step)
     if data.target_offset is not None:
         notes = unscored_anomaly_notes(~np.isfinite(data.target_offset[:, 0]), data.samples.time_index,
                                        layout.time.values, data.split.time_masks, metrics["n_samples"])

@@ -973,12 +973,16 @@ def _month_text(time: object) -> str:
     return f"{time.year:04d}-{time.month:02d}"
 
 
-def warn_steps_without_target(split: TimeSplit, present: np.ndarray, target: str, times: np.ndarray) -> None:
+def warn_steps_without_target(split: TimeSplit, present: np.ndarray, target: str, times: np.ndarray, *,
+                              scored: np.ndarray | None = None) -> None:
     """Say, once per block, which of its time steps hold no value of the target anywhere.
 
     A block named by its years ("the test block (2017)") whose target is missing at whole time
     steps (the ERA5T months of a version left out, a month the file lacks as a field of fill
-    values) is scored on fewer steps than its name says; the warning names them.
+    values) is scored on fewer steps than its name says; the warning names them, and how many
+    steps its scores cover: fewer again where a step holds values of the target but no complete
+    sample (the month after a missing one, when the target is lagged: break29a A4, "its scores
+    cover the other 94" of a block scored on 92).
 
     Parameters
     ----------
@@ -989,7 +993,11 @@ def warn_steps_without_target(split: TimeSplit, present: np.ndarray, target: str
         The target's name.
     times : ndarray, shape (n_time,)
         The time axis (datetime64 or cftime), for the dates shown.
+    scored : ndarray of bool, shape (n_time,), optional
+        Whether each time step holds a complete sample (target and every feature present);
+        None: every step that holds the target.
     """
+    scored = present if scored is None else np.asarray(scored, dtype=bool) & present
     for name, steps in split.time_masks.items():
         empty = np.flatnonzero(np.asarray(steps, dtype=bool) & ~present)
         if empty.size == 0:
@@ -997,11 +1005,20 @@ def warn_steps_without_target(split: TimeSplit, present: np.ndarray, target: str
         n_steps = int(np.count_nonzero(steps))
         if empty.size == n_steps:  # no value at all: the block is refused (empty_block_error)
             continue
-        dates = [str(times[step])[:10] for step in empty]
-        shown = ", ".join(dates) if len(dates) <= 3 else f"{dates[0]}, {dates[1]}, …, {dates[-1]}"
+        unscored = np.flatnonzero(np.asarray(steps, dtype=bool) & present & ~scored)
+        covered = (f"its scores cover the other {n_steps - empty.size}" if not unscored.size else
+                   f"its scores cover {n_steps - empty.size - unscored.size} (at {unscored.size} more, "
+                   f"{_dates_text(unscored, times)}, no value has every feature present: a lag of a step without "
+                   "values, or a missing predictor)")
         note_once(run_logger, logging.WARNING,
                   f"the {name} block ({split.descriptions[name]}) has no value of '{target}' at {empty.size} of its "
-                  f"{n_steps} time steps ({shown}): its scores cover the other {n_steps - empty.size}")
+                  f"{n_steps} time steps ({_dates_text(empty, times)}): {covered}")
+
+
+def _dates_text(steps: np.ndarray, times: np.ndarray) -> str:
+    """``1995-03-01, 1995-04-01``: the dates of ``steps``, the first two and the last of more than three."""
+    dates = [str(times[step])[:10] for step in steps]
+    return ", ".join(dates) if len(dates) <= 3 else f"{dates[0]}, {dates[1]}, …, {dates[-1]}"
 
 
 def prepare_data(
@@ -1025,8 +1042,10 @@ def prepare_data(
         if not mask.any():
             raise empty_block_error(config, split, name, source)
     if samples.target_field is not None:
-        warn_steps_without_target(split, np.isfinite(samples.target_field).reshape(samples.target_field.shape[0], -1)
-                                  .any(axis=1), config.data.target, samples.layout.time.values)
+        n_time = samples.target_field.shape[0]
+        warn_steps_without_target(split, np.isfinite(samples.target_field).reshape(n_time, -1).any(axis=1),
+                                  config.data.target, samples.layout.time.values,
+                                  scored=np.bincount(samples.time_index, minlength=n_time) > 0)
     climatology, offset, target = _anomaly_target(config, samples, split, sample_masks)
     train_mask, dtype = sample_masks["train"], config.model.dtype
     input_scaler = Standardizer.fit(samples.inputs[train_mask], samples.feature_names)

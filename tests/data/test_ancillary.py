@@ -152,3 +152,53 @@ def test_the_within_month_standard_deviation_stays_a_default_predictor():
         long_name="Standard deviation of Near-Surface Air Temperature", units="K",
         cell_methods="time: mean within days time: standard_deviation over days")
     assert "tas_sd" in default_inputs(dataset, "tas").predictors
+
+
+_PRECIPITATION = _variable("precipitation", LongName="Merged satellite-gauge precipitation estimate")
+
+
+@pytest.mark.parametrize(("variable", "reason"), [
+    pytest.param(_variable("randomError", LongName="Random error for merged satellite-gauge precipitation"),
+                 "its LongName 'Random error for merged satellite-gauge precipitation'", id="imerg-random-error"),
+    pytest.param(_variable("re", long_name="Random error for merged satellite-gauge precipitation"),
+                 "its long_name 'Random error for merged satellite-gauge precipitation'", id="long_name"),
+    pytest.param(_variable("randomError"), "its name 'randomError'", id="camel-case-name"),
+    pytest.param(_variable("random_error"), "its name 'random_error'", id="snake-case-name"),
+    pytest.param(_variable("precipitationQualityIndex"), "its name 'precipitationQualityIndex'", id="quality-index"),
+    pytest.param(_variable("qi", LongName="Quality Index for precipitation field"),
+                 "its LongName 'Quality Index for precipitation field'", id="quality-index-long-name"),
+    pytest.param(_variable("gaugeRelativeWeighting"), "its name 'gaugeRelativeWeighting'", id="gauge-weighting"),
+    pytest.param(_variable("w", long_name="Relative weighting of gauge precipitation"),
+                 "its long_name 'Relative weighting of gauge precipitation'", id="gauge-weighting-long-name"),
+    pytest.param(_variable("e", description="Error estimate of the monthly precipitation"),
+                 "its description 'Error estimate of the monthly precipitation'", id="error-estimate"),
+    pytest.param(_variable("e", long_name="Estimated error of precipitation"),
+                 "its long_name 'Estimated error of precipitation'", id="estimated-error"),
+    # physical variables stay
+    pytest.param(_variable("probabilityLiquidPrecipitation", LongName="Probability of liquid precipitation phase"),
+                 None, id="liquid-phase"),
+    pytest.param(_variable("aqi", long_name="Air Quality Index"), None, id="air-quality-index"),
+    pytest.param(_variable("waterQualityIndex"), None, id="water-quality-index-name"),
+    pytest.param(_variable("HQprecipitation", LongName="Microwave-only precipitation estimate"), None,
+                 id="microwave-estimate"),
+])
+def test_imerg_error_estimates_and_gauge_weights_are_known_as_products_spell_them(variable, reason):
+    """IMERG's randomError was proposed as a predictor of precipitation, and carried it (break29a A1)."""
+    assert ancillary_reason(variable, _PRECIPITATION) == reason
+
+
+@pytest.mark.parametrize("long_name_key", [pytest.param("LongName", id="imerg-hdf5-LongName"),
+                                           pytest.param("long_name", id="cf-long_name")])
+def test_info_on_an_extracted_imerg_group_proposes_only_the_liquid_probability(tmp_path, long_name_key):
+    """info proposed randomError, IMERG's error estimate computed from the precipitation rate,
+    as a predictor of precipitation (break29a A1: test skill 0.71 with it, −0.15 without)."""
+    from tests.grid_files import write_imerg_monthly
+
+    path = write_imerg_monthly(tmp_path / "3B-MO.MS.MRG.3IMERG.V07B_Grid.nc", long_name_key=long_name_key)
+    report = unwrapped_report(describe(str(path)))
+    assert 'predictors = ["probabilityLiquidPrecipitation"]' in report
+    assert (f"# left out of the default predictors: randomError (its {long_name_key} 'Random error for merged "
+            f"satellite-gauge precipitation'), gaugeRelativeWeighting (its {long_name_key} 'Weighting of gauge "
+            f"precipitation relative to the multi-satellite precipitation'), precipitationQualityIndex (its "
+            f"{long_name_key} 'Quality Index for precipitation field'): data about how well precipitation's values "
+            "are known") in report

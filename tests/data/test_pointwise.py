@@ -419,3 +419,23 @@ def test_a_lag_missing_at_6_hourly_steps_names_their_hours(caplog):
     assert len(warned) == 1 and warned[0].startswith(
         "lag 4 is missing at 4 time steps (2000-01-01 00:00, 2000-01-01 06:00, 2000-01-01 12:00, …): ")
     assert samples.n_dropped == 4 * samples.layout.n_cells
+
+
+def test_lags_of_a_month_of_fill_values_are_counted_once_per_step():
+    """Lags 1 and 2 of a target whose March and April hold no value (of 8 months, 5 cells each,
+    June with 3): lag 1 is lost at May (5 samples); lag 2 at May (already lost for lag 1) and
+    June (3 samples). April, without values itself, loses nothing (break29a A4)."""
+    import cftime
+
+    from climann.data.pointwise import lags_at_steps_without_target_text
+    from climann.data.time_axis import lagged_steps
+
+    times = np.array([cftime.datetime(2000, month, 1, calendar="standard") for month in range(1, 9)])
+    n_target = np.array([5, 5, 0, 0, 5, 3, 5, 5])
+    lines = lags_at_steps_without_target_text(lagged_steps(times, [1, 2]), [1, 2], n_target, times, "precip")
+    assert lines == [
+        "lag 1 is missing at 1 time step (2000-05-01): the step 1 month before each holds no value of 'precip' at "
+        "all; their 5 samples are dropped",
+        "lag 2 is missing at 2 time steps (2000-05-01, 2000-06-01): the step 2 months before each holds no value of "
+        "'precip' at all; 3 more samples are dropped (5 already for lag 1)",
+    ]

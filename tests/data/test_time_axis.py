@@ -393,3 +393,49 @@ def test_a_file_variable_named_as_an_own_series_lag_is_refused_with_its_rename()
         "at name.nc: variable 'x@lag12' is named as climann names the lag 12 of 'x' taken from its own series, and "
         "would be taken for it; give it another name: ncrename -v x@lag12,x_at_lag12 'data/at name.nc' "
         "'data/at name_fixed.nc' (or, in train, --rename 'at name.nc:x@lag12=x_at_lag12')")
+
+
+def _composite_cells(years, days: int = 8) -> list[tuple]:
+    """MODIS-like composites: starting on days 1, 1 + days, … of each year, the last one cut at 1 January."""
+    cells = []
+    for year in years:
+        first, next_year = cftime.DatetimeGregorian(year, 1, 1), cftime.DatetimeGregorian(year + 1, 1, 1)
+        start = first
+        while start < next_year:
+            cells.append((start, min(start + datetime.timedelta(days=days), next_year)))
+            start += datetime.timedelta(days=days)
+    return cells
+
+
+@pytest.mark.parametrize(("times", "expected"), [
+    pytest.param([start for start, _ in _composite_cells(range(2003, 2008))], 8, id="modis-8-day-starts"),
+    pytest.param([start + (end - start) / 2 for start, end in _composite_cells(range(2003, 2008))], 8,
+                 id="modis-8-day-middles-leap-years"),
+    pytest.param([start for start, _ in _composite_cells(range(2003, 2006), 16)], 16, id="modis-16-day"),
+    pytest.param([start for start, _ in _composite_cells(range(2003, 2006))][3:-2], 8, id="partial-first-last-years"),
+    pytest.param([cftime.DatetimeGregorian(2003, 1, 1) + datetime.timedelta(days=8 * k) for k in range(100)], None,
+                 id="regular-8-day-across-years"),
+    pytest.param([start for k, (start, _) in enumerate(_composite_cells(range(2003, 2006))) if k != 10], None,
+                 id="a-composite-missing"),
+    pytest.param([cftime.DatetimeGregorian(2003 + k // 12, k % 12 + 1, 1) for k in range(36)], None, id="monthly"),
+])
+def test_a_series_restarting_on_1_january_is_known_with_its_step(times, expected):
+    from climann.data.time_axis import yearly_restart_days
+
+    assert yearly_restart_days(times) == expected
+
+
+def test_lags_on_modis_composites_are_refused_with_advice_that_can_be_followed():
+    """break29a A2: "give data at a regular step" cannot be followed for 8-day composites that
+    restart on 1 January; the refusal says why and gives two ways that work."""
+    times = [start + (end - start) / 2 for start, end in _composite_cells(range(2003, 2008))]
+    with pytest.raises(ClimannError) as error:
+        lagged_steps(times, [1])
+    assert str(error.value) == (
+        "lags need a time axis with a regular step, but 'time' (230 time steps, 2003-01-05 00:00:00 … 2007-12-29 "
+        "12:00:00) restarts its 8-day steps on 1 January each year (composites such as MODIS's 8-day products: each "
+        "year's last step is shorter), so a lag of k steps is no fixed time and climann does not take one; remove "
+        "[data] lags (the season feature and the climatology by period of the year need none), or give the previous "
+        "composite as a variable of its own and name it in [data] predictors (xarray: ds = xr.open_mfdataset(FILES); "
+        "ds['x_prev'] = ds['x'].shift(time=1); ds.to_netcdf('with_prev.nc'): the composite before, also across a new "
+        "year)")

@@ -871,3 +871,24 @@ def test_a_whole_year_keeps_weatherbench2s_window_on_every_day():
     weights = climatology_window_weights(61)
     expected = [np.sum(weights * sums[(day + np.arange(-30, 31)) % 365, 0, 0]) / weights.sum() for day in range(365)]
     np.testing.assert_allclose(climatology, expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize(("year", "window", "shared"), [
+    pytest.param(2003, 45, ["2003-12-19", "2003-12-27"], id="365-days"),
+    pytest.param(2004, 8, ["2004-02-26", "2004-03-05"], id="leap-year"),
+])
+def test_modis_8_day_composites_share_one_window_a_year_as_documented(year, window, shared):
+    """ClimatologyKeys and docs/run-directory.md: 46 composites restarting on 1 January fall in
+    45 windows, two in one window each year (break29a A7: "every window holds one value a year")."""
+    import cftime
+
+    from climann.evaluation.baselines import climatology_keys
+
+    starts = np.array([cftime.DatetimeGregorian(first, 1, 1) + datetime.timedelta(days=8 * k)
+                       for first in (2003, 2004, 2005) for k in range(46)])
+    keys = climatology_keys(starts)
+    assert (keys.per, keys.count) == ("8-day period of the year", 45)
+    in_year = np.array([time.year == year for time in starts])
+    counts = np.bincount(keys.of(starts[in_year]), minlength=46)[1:]
+    assert np.flatnonzero(counts == 2).tolist() == [window - 1] and (counts >= 1).all()
+    assert [str(time)[:10] for time in starts[in_year][keys.of(starts[in_year]) == window]] == shared

@@ -83,7 +83,9 @@ def test_a_short_daily_series_scores_the_network_and_leaves_out_the_climatology(
         assert metrics["n_samples"][block] == model["n_samples"] == pairs.sum() > 0
         assert {"linear", "persistence"} <= set(metrics["splits"][block])
     assert metrics["splits"]["train"]["climatology"]["n_samples"] == metrics["n_samples"]["train"]
-    notes = [note for note in metrics["notes"] if note["model"] == "climatology"]
+    few_years = [note for note in metrics["notes"] if "values_per_key" in note]  # one training year (climatology_years)
+    assert [(note["split"], note["n_years"]) for note in few_years] == [("train", 1)]
+    notes = [note for note in metrics["notes"] if note["model"] == "climatology" and note not in few_years]
     assert [(note["split"], note["n_samples"], note["of"]) for note in notes] == [
         ("val", 0, metrics["n_samples"]["val"]), ("test", 0, metrics["n_samples"]["test"])]
     assert "day of year" in notes[0]["reason"]

@@ -977,6 +977,43 @@ def test_time_steps_without_any_target_value_are_named_in_their_block(tmp_path, 
             assert run.metrics["splits"]["test"]["model"]["n_samples"] == 8 * 12 * 24
 
 
+@pytest.mark.parametrize("limit_gb", [pytest.param(None, id="in-memory"), pytest.param(1e-4, id="streamed")])
+def test_months_of_fill_values_before_a_lagged_step_are_counted_in_the_lag_and_coverage_notes(
+        tmp_path, caplog, limit_gb):
+    """GPCP-like months of fill values (1980-03 and 1980-04 in the train block, 1982-05 in the
+    val block) with the target lagged by a month: the months after them lose their lag too.
+    The notes said "its scores cover the other 22" and "lag 1 is missing at 1 time step …
+    their 24 samples are dropped" (break29a A4); counted here by hand from the file."""
+    from climann.data.sample_data import write_sample_dataset
+
+    path = write_sample_dataset(tmp_path / "full.nc", years=4, resolution=15.0, seed=3)
+    with xr.open_dataset(path) as opened:
+        dataset = opened.load()
+    dataset["tas"][[2, 3, 28]] = np.nan
+    dataset.to_netcdf(gappy := tmp_path / "gappy.nc")
+    n_cells = int(np.isfinite(dataset["tas"][0]).sum())
+    dates = [str(time)[:10] for time in dataset["time"].values]
+    # by hand: lag 1 reads no value at 1980-05 (after 1980-04) and 1982-06 (after 1982-05); 1980-01 has no month before
+    config = build_config({"data": {"paths": [str(gappy)], "lags": {"tas": [1]},
+                                    "split_years": {"train": [1980, 1981], "val": [1982, 1982], "test": [1983, 1983]},
+                                    **({} if limit_gb is None else {"in_memory_limit_gb": limit_gb})},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    with caplog.at_level("WARNING"):
+        run = run_training(config, run_dir=tmp_path / "run")
+    said = [record.getMessage() for record in caplog.records]
+    assert (f"lag 1 is missing at 2 time steps ({dates[4]}, {dates[29]}): the step 1 month before each holds no "
+            f"value of 'tas' at all; their {2 * n_cells} samples are dropped") in said
+    assert (f"the train block (1980–1981) has no value of 'tas' at 2 of its 24 time steps ({dates[2]}, {dates[3]}): "
+            f"its scores cover 20 (at 2 more, {dates[0]}, {dates[4]}, no value has every feature present: a lag of "
+            "a step without values, or a missing predictor)") in said
+    assert (f"the val block (1982) has no value of 'tas' at 1 of its 12 time steps ({dates[28]}): its scores cover 10 "
+            f"(at 1 more, {dates[29]}, no value has every feature present: a lag of a step without values, or a "
+            "missing predictor)") in said
+    splits = run.metrics["splits"]
+    assert splits["train"]["model"]["n_samples"] == 20 * n_cells
+    assert splits["val"]["model"]["n_samples"] == 10 * n_cells
+
+
 # --- other data scored as one block 'all' (evaluate --data), named as a run's blocks ---------------------------
 def _months(first: str, n: int, *, skip_years=()) -> list:
     year, month = map(int, first.split("-"))

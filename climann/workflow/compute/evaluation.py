@@ -71,6 +71,10 @@ __all__ = [
 #: The series of each time step saying whether the target has a value at some cell (1) or none (0).
 TARGET_PRESENT = "target:present"
 
+#: The series of the number of complete samples (target and every feature present) at each
+#: time step: the steps the scores cover.
+SAMPLES_SCORED = "samples:scored"
+
 def local_grid(values: np.ndarray, samples: PointwiseSamples, start: int, stop: int) -> np.ndarray:
     """Per-sample values on the chunk's part of the grid, shape (stop − start, n_lat, n_lon),
     float64, NaN where there is no sample (the chunk's piece of ``layout.to_grid``)."""
@@ -260,15 +264,15 @@ class ChunkEvaluation:
 
     @property
     def series_names(self) -> tuple[str, ...]:
-        """The series of each chunk: the area means of truth and models, whether the target
-        has a value at each step (:data:`TARGET_PRESENT`), and with ranges the counts of
-        :func:`extrapolation_series`."""
+        """The series of each chunk: the area means of truth and models, how many values the
+        target has at each step (:data:`TARGET_PRESENT`), how many complete samples
+        (:data:`SAMPLES_SCORED`), and with ranges the counts of :func:`extrapolation_series`."""
         counts = ()
         if self.ranges is not None:
             n_features = len(self.ranges["names"])
             counts = ("extrapolation:n", "extrapolation:any", *(f"extrapolation:{kind}:{column}"
                       for kind in ("outside", "low", "high") for column in range(n_features)))
-        return ("truth", *self.models, TARGET_PRESENT, *counts)
+        return ("truth", *self.models, TARGET_PRESENT, SAMPLES_SCORED, *counts)
 
 
 def extrapolation_series(samples: PointwiseSamples, ranges: dict, start: int, stop: int) -> dict[str, np.ndarray]:
@@ -342,8 +346,9 @@ def evaluate_chunk(
         ``"truth"`` and each of ``context.models``, float64, NaN where missing.
     sums : ScoreSums
     series : dict of str to ndarray, shape (stop − start,)
-        :func:`area_means` of the grids, :data:`TARGET_PRESENT` (1 where the target has a
-        value at some cell, else 0) and, with ``context.ranges``, the :func:`extrapolation_series`.
+        :func:`area_means` of the grids, :data:`TARGET_PRESENT` (the number of cells where the
+        target has a value), :data:`SAMPLES_SCORED` (the number of complete samples) and, with
+        ``context.ranges``, the :func:`extrapolation_series`.
     """
     samples = read_samples(context.source, start, stop)
     scaled = context.input_scaler.transform(samples.inputs, context.network.dtype)
@@ -372,7 +377,8 @@ def evaluate_chunk(
         n_dropped=samples.n_dropped,
     )
     series = area_means(grids, area)
-    series[TARGET_PRESENT] = np.isfinite(truth).reshape(truth.shape[0], -1).any(axis=1).astype(np.float64)
+    series[TARGET_PRESENT] = np.isfinite(truth).reshape(truth.shape[0], -1).sum(axis=1).astype(np.float64)
+    series[SAMPLES_SCORED] = np.bincount(step_of_sample, minlength=stop - start).astype(np.float64)
     if "extrapolated" in context.grid_names:
         grids["extrapolated"] = local_grid(
             outside_training_range(samples.inputs, np.asarray(context.ranges["min"]),

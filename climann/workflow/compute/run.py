@@ -42,6 +42,7 @@ from climann.workflow.compute.chunks import (
 )
 from climann.workflow.compute.cluster import cluster_client, warm_up
 from climann.workflow.compute.evaluation import (
+    SAMPLES_SCORED,
     TARGET_PRESENT,
     ChunkEvaluation,
     ScoreSums,
@@ -64,6 +65,7 @@ from climann.evaluation.baselines import (
 from climann.evaluation.extrapolation import Extrapolation
 from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset
 from climann.evaluation.cell_measures import cell_weights_text
+from climann.evaluation.climatology_years import add_few_years_note
 from climann.evaluation.groups import run_metrics
 from climann.evaluation.regions import layout_regions
 from climann.evaluation.scored_blocks import layout_fingerprints
@@ -347,7 +349,9 @@ def evaluate_distributed(
                                   extrapolated=grids.get("extrapolated"))
     total, area_means = write_dataset(dataset, predictions_path, layout, also=[sums, series])
     counts = {name: area_means.pop(name) for name in list(area_means) if name.startswith("extrapolation:")}
-    warn_steps_without_target(split, area_means.pop(TARGET_PRESENT) > 0, config.data.target, layout.time.values)
+    n_target, n_scored = area_means.pop(TARGET_PRESENT), area_means.pop(SAMPLES_SCORED)
+    source.log_lags_at_steps_without_target(n_target.astype(np.int64))
+    warn_steps_without_target(split, n_target > 0, config.data.target, layout.time.values, scored=n_scored > 0)
     for index, name in enumerate(names):
         if total.samples[index] == 0:
             raise empty_block_error(config, split, name, source)
@@ -365,6 +369,8 @@ def evaluate_distributed(
         months_left_out=blocks_after_months_left_out(layout, split.time_masks),
     )
     metrics.update(target_means_entry(config))
+    if own_data and "train" in split.time_masks:
+        add_few_years_note(metrics, layout.time.values, split.time_masks["train"], value_step=layout.value_time_step)
     if own_data:
         metrics.update(scored_steps_record(source, config))
     if ranges is not None and flag_extrapolation:

@@ -22,8 +22,10 @@ def test_baselines_left_out_on_the_cluster_as_in_one_process(cluster, tmp_path):
     distributed = run_training(build_config(settings), run_dir=tmp_path / "distributed")
     metrics = strict_json(distributed.run_dir / "metrics.json")
     assert metrics["notes"] == single.metrics["notes"]
-    assert {(note["split"], note["model"]) for note in metrics["notes"]} == {("val", "climatology"),
-                                                                            ("test", "climatology")}
+    assert {(note["split"], note["model"]) for note in metrics["notes"]} == {
+        ("train", "climatology"), ("val", "climatology"), ("test", "climatology")}
+    # 200 days of one year: the climatology's keys hold one training value each (climatology_years)
+    assert [note["values_per_key"] for note in metrics["notes"] if "values_per_key" in note] == [1.0]
     assert metrics["n_samples"] == single.metrics["n_samples"]
     for block, models in single.metrics["splits"].items():
         assert list(metrics["splits"][block]) == list(models)

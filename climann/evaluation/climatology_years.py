@@ -1,0 +1,102 @@
+"""Whether the training block holds enough years for the climatology the scores take as reference.
+
+The climatology baseline, the reference of the ACC and of the skill (1 − MSE/MSE_climatology)
+and ``target_anomaly``'s offset are all the training block's mean at each time of year
+(:func:`~climann.evaluation.baselines.seasonal_climatology`). From one training year each key
+holds one value: the "climatology" is that year itself, noise included. Anomalies y − c and
+ŷ − c then share −c, so a forecast with no information about the anomaly correlates with the
+truth's (break29a A5: a uniform field scored a centred ACC of 0.57 on half-hourly IMERG with one
+training year). WMO's climatological standard normals take 30 years (WMO-No. 1203). No score is
+changed; :func:`few_years_note` says so, in the notes of ``metrics.json`` (shown on the
+terminal, in ``train.log`` and in ``report.md``), when the keys hold fewer than
+:data:`MIN_VALUES_PER_KEY` training values on average.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from climann.data.time_axis import TimeStep
+from climann.evaluation.baselines import climatology_keys
+
+__all__ = ["MIN_VALUES_PER_KEY", "add_few_years_note", "few_years_note", "values_per_key"]
+
+#: Fewer training values per climatology key than this, on average, make the climatology one
+#: year's values: its note is given.
+MIN_VALUES_PER_KEY = 2.0
+
+#: The number of years of WMO's climatological standard normals (WMO-No. 1203, 2017).
+WMO_NORMAL_YEARS = 30
+
+
+def values_per_key(times: np.ndarray, train_steps: np.ndarray, *, value_step: TimeStep | None = None) -> float:
+    """The mean number of training time steps per climatology key, over the keys that have one.
+
+    Parameters
+    ----------
+    times : ndarray of cftime.datetime, shape (n_time,)
+    train_steps : ndarray of bool, shape (n_time,)
+        The training block's steps.
+    value_step : TimeStep, optional
+        As :func:`~climann.evaluation.baselines.climatology_keys` takes it.
+
+    Returns
+    -------
+    float
+        Σ_k n_k / #{k : n_k > 0}, n_k the training steps of key k; 0.0 without training steps.
+    """
+    trained = np.asarray(times)[np.asarray(train_steps, dtype=bool)]
+    if trained.size == 0:
+        return 0.0
+    keys = climatology_keys(times, value_step=value_step)
+    counts = np.bincount(keys.of(trained), minlength=keys.count + 1)[1:]
+    return float(counts.sum() / np.count_nonzero(counts))
+
+
+def few_years_note(times: np.ndarray, train_steps: np.ndarray, *, value_step: TimeStep | None = None,
+                   n_samples: int = 0, of: int = 0) -> dict | None:
+    """The note of ``metrics.json`` for a climatology of fewer than :data:`MIN_VALUES_PER_KEY`
+    training values per key (:func:`values_per_key`), or None.
+
+    Parameters
+    ----------
+    times, train_steps, value_step
+        As :func:`values_per_key`.
+    n_samples, of : int
+        The climatology's values scored in the training block and the network's there: kept in
+        the note as in every note of ``metrics.json``
+        (:func:`~climann.evaluation.scores.baseline_notes`).
+
+    Returns
+    -------
+    dict or None
+        ``{"split": "train", "model": "climatology", "n_samples", "of", "n_years",
+        "values_per_key", "reason"}``: the training block's calendar years, its values per key
+        (rounded to 0.01) and the line said (:func:`~climann.evaluation.scores.note_text`).
+    """
+    per_key = values_per_key(times, train_steps, value_step=value_step)
+    if not 0 < per_key < MIN_VALUES_PER_KEY:
+        return None
+    trained = np.asarray(times)[np.asarray(train_steps, dtype=bool)]
+    n_years = len({time.year for time in trained})
+    keys = climatology_keys(times, value_step=value_step)
+    years = f"{n_years} training year{'' if n_years == 1 else 's'}"
+    reason = (f"the climatology rests on {years}: {per_key:.2f} values per {keys.per} on average, fewer than "
+              f"{MIN_VALUES_PER_KEY:g} (WMO's climatological standard normals take {WMO_NORMAL_YEARS} years, "
+              "WMO-No. 1203), so it holds the training years' own noise; the ACC and the skill against it are "
+              "unreliable (a forecast with no information about the anomaly can score a high ACC); train on more "
+              "years (split_years) for a climatology to compare with")
+    return {"split": "train", "model": "climatology", "n_samples": int(n_samples), "of": int(of), "n_years": n_years,
+            "values_per_key": round(per_key, 2), "reason": reason}
+
+
+def add_few_years_note(metrics: dict, times: np.ndarray, train_steps: np.ndarray, *,
+                       value_step: TimeStep | None = None) -> None:
+    """Append :func:`few_years_note` (when there is one) to ``metrics["notes"]``, with the
+    climatology's and the network's values scored in the training block (``metrics["splits"]``)."""
+    scored = metrics.get("splits", {}).get("train", {})
+    note = few_years_note(times, train_steps, value_step=value_step,
+                          n_samples=scored.get("climatology", {}).get("n_samples", 0),
+                          of=scored.get("model", {}).get("n_samples", 0))
+    if note is not None:
+        metrics["notes"] = metrics.get("notes", []) + [note]

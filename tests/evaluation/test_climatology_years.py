@@ -1,0 +1,78 @@
+"""A climatology from one training year is said to be one (climann/evaluation/climatology_years.py,
+break29a A5: a forecast with no information scored a centred ACC of 0.57 against it)."""
+
+import datetime
+import json
+
+import cftime
+import numpy as np
+import pytest
+
+from climann.evaluation.climatology_years import few_years_note, values_per_key
+
+
+def _composites(years: range) -> np.ndarray:
+    """MODIS 8-day composites: 46 a year, restarting on 1 January."""
+    return np.array([cftime.DatetimeGregorian(year, 1, 1) + datetime.timedelta(days=8 * k)
+                     for year in years for k in range(46)])
+
+
+def _months(years: range) -> np.ndarray:
+    return np.array([cftime.DatetimeNoLeap(year, month, 16) for year in years for month in range(1, 13)])
+
+
+@pytest.mark.parametrize(("times", "n_train", "expected"), [
+    pytest.param(_months(range(2000, 2003)), 12, 1.0, id="one-year-of-months"),
+    pytest.param(_months(range(2000, 2003)), 24, 2.0, id="two-years-of-months"),
+    pytest.param(_months(range(2000, 2003)), 18, 18 / 12, id="a-year-and-a-half"),
+    # 45 windows of 8 days: the 46th composite (27 December) shares the 45th window with the 45th (19 December)
+    pytest.param(_composites(range(2003, 2006)), 46, 46 / 45, id="modis-8-day-one-year"),
+])
+def test_values_per_key_are_counted_by_hand(times, n_train, expected):
+    train = np.arange(times.size) < n_train
+    assert values_per_key(times, train) == pytest.approx(expected)
+
+
+def test_the_note_names_the_years_and_the_values_per_key():
+    times = _months(range(2000, 2003))
+    note = few_years_note(times, np.arange(times.size) < 12)
+    assert note["n_years"] == 1 and note["values_per_key"] == 1.0 and note["split"] == "train"
+    assert note["reason"].startswith("the climatology rests on 1 training year: 1.00 values per calendar month on "
+                                     "average, fewer than 2 (WMO's climatological standard normals take 30 years, "
+                                     "WMO-No. 1203)")
+    assert few_years_note(times, np.arange(times.size) < 24) is None
+
+
+@pytest.mark.parametrize("limit_gb", [pytest.param(None, id="in-memory"), pytest.param(1e-4, id="streamed")])
+@pytest.mark.parametrize("train_years", [pytest.param([1980, 1980], id="one-year"),
+                                         pytest.param([1980, 1981], id="two-years")])
+def test_a_run_trained_on_one_year_warns_in_every_record_and_keeps_its_scores(tmp_path, caplog, limit_gb,
+                                                                              train_years):
+    from climann.data.sample_data import write_sample_dataset
+    from climann.workflow.config import build_config
+    from climann.workflow.pipeline import run_training
+
+    path = write_sample_dataset(tmp_path / "sample.nc", years=4, resolution=15.0, seed=3)
+    data = {"paths": [str(path)], "split_years": {"train": train_years, "val": [1982, 1982], "test": [1983, 1983]}}
+    if limit_gb is not None:
+        data["in_memory_limit_gb"] = limit_gb
+    config = build_config({"data": data, "model": {"hidden": [4]}, "training": {"epochs": 1},
+                           "evaluation": {"figures": False}})
+    with caplog.at_level("WARNING"):
+        run_training(config, run_dir=tmp_path / "run")
+    said = [record.getMessage() for record in caplog.records if "climatology rests on" in record.getMessage()]
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    notes = [note for note in metrics.get("notes", []) if "values_per_key" in note]
+    if train_years[1] == 1981:
+        assert said == [] and notes == []
+        return
+    assert [note["n_years"] for note in notes] == [1] and notes[0]["values_per_key"] == 1.0
+    assert (notes[0]["n_samples"], notes[0]["of"]) == (metrics["splits"]["train"]["climatology"]["n_samples"],
+                                                       metrics["n_samples"]["train"])
+    assert said == [notes[0]["reason"]]
+    assert notes[0]["reason"] in (tmp_path / "run" / "train.log").read_text()
+    assert f"- {notes[0]['reason']}" in (tmp_path / "run" / "report.md").read_text()
+    # the scores are the climatology's own: skill against it from the test block's MSEs
+    test = metrics["splits"]["test"]
+    assert test["model"]["skill_vs_climatology"] == pytest.approx(
+        1 - test["model"]["mse"] / test["climatology"]["mse"], rel=1e-6)
