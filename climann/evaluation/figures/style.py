@@ -126,7 +126,7 @@ class PowerOfTenFormatter(ScalarFormatter):
     offset text alone: the common power of ten is written ``×10⁻⁵`` (a superscript needs
     mathtext), the tick labels as plain text in the same font (``0.5``, not
     ``$\\mathdefault{0.5}$``), which draws the same digits without parsing each label as
-    mathtext (a fifth of the drawing time of a run's figures).
+    mathtext (84 parses, 0.8 of 6.1 CPU s profiled, in the redraw of the sample run's 8 figures).
 
     Parameters
     ----------

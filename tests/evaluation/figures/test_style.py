@@ -130,8 +130,8 @@ def test_numbers_on_axes_and_colour_bars_share_one_power_of_ten(tmp_path):
 
 
 def test_only_the_power_of_ten_is_mathtext_and_the_tick_labels_are_its_numbers(tmp_path):
-    """Every tick label as mathtext (``$\\mathdefault{0.5}$``) had each parsed by pyparsing, a
-    fifth of the drawing time of a run's figures: the labels are plain text with the digits
+    """Every tick label as mathtext (``$\\mathdefault{0.5}$``) had each parsed by pyparsing (0.8 of
+    6.1 CPU s of a profiled redraw of 8 figures): the labels are plain text with the digits
     matplotlib's mathtext formatter gives, and the power of ten (a superscript) stays mathtext."""
     import numpy as np
     from matplotlib.cbook import strip_math
