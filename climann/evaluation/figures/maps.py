@@ -132,9 +132,11 @@ def _labels_fit(axis, ticks: np.ndarray) -> bool:
         return True
     figure = axis.axes.figure
     renderer = figure.canvas.get_renderer()
-    size = mpl.rcParams["xtick.labelsize"]
-    widths = [Text(text=label, fontsize=size, figure=figure).get_window_extent(renderer).width
-              for label in axis.get_major_formatter().format_ticks(list(shown))]
+    measured = Text(fontsize=mpl.rcParams["xtick.labelsize"], figure=figure)  # one text, set to each label
+    widths = []
+    for label in axis.get_major_formatter().format_ticks(list(shown)):
+        measured.set_text(label)
+        widths.append(measured.get_window_extent(renderer).width)
     centres = axis.axes.transData.transform(np.column_stack([shown, np.zeros(shown.size)]))[:, 0]
     room = np.abs(np.diff(centres)) - (np.add(widths[:-1], widths[1:]) / 2)
     return bool(room.min() >= TICK_LABEL_GAP_POINTS * figure.dpi / 72.0)
@@ -273,17 +275,23 @@ def _one_cell_edges(centres: np.ndarray, bounds: np.ndarray | None, other_centre
     return otherwise
 
 
+def _is_close(value: float, target: float) -> bool:
+    """``numpy.isclose(value, target)`` (its tolerances: 1e-8 plus 1e-5 of ``target``) for two
+    floats, without building arrays: a figure's draw formats its degree ticks thousands of times."""
+    return abs(value - target) <= 1e-8 + 1e-5 * abs(target)
+
+
 def _longitude_label(value: float, _position: object = None) -> str:
     """A longitude tick as people write it: 30°W, 0°, 150°E, 180° (any number of turns)."""
     wrapped = (value + 180.0) % 360.0 - 180.0
-    if np.isclose(abs(wrapped), 180.0) or np.isclose(wrapped, 0.0):
+    if _is_close(abs(wrapped), 180.0) or _is_close(wrapped, 0.0):
         return f"{abs(wrapped):g}°"
     return f"{abs(wrapped):g}°{'W' if wrapped < 0 else 'E'}"
 
 
 def _latitude_label(value: float, _position: object = None) -> str:
     """A latitude tick: 30°S, 0°, 45°N."""
-    return "0°" if np.isclose(value, 0.0) else f"{abs(value):g}°{'S' if value < 0 else 'N'}"
+    return "0°" if _is_close(value, 0.0) else f"{abs(value):g}°{'S' if value < 0 else 'N'}"
 
 
 def draws_maps(layout: GridLayout) -> bool:
