@@ -26,6 +26,7 @@ import xarray as xr
 
 from climann.data.absolute_time import AbsoluteTimeError, with_absolute_time_bounds
 from climann.data.calendars import blocks_in_one_calendar, calendar_plan
+from climann.data.bounds_dimensions import with_bounds_on_own_dimensions
 from climann.data.cell_bounds import without_absent_bounds
 from climann.data.containers import (
     compressed_message,
@@ -329,8 +330,11 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     # (chunks={}) held one task per step: `climann info` of 4 years of hourly values took
     # 1.5 CPU minutes in dask's graph ordering.
     # A bounds attribute naming a variable the file lacks is no bounds; see climann.data.cell_bounds.
+    # Bounds broadcast over a member dimension are put back on their coordinate's; see
+    # climann.data.bounds_dimensions.
     try:  # CDO's absolute time axis, decoded by ExactCalendarCoder, bounds included
-        dataset = with_absolute_time_bounds(without_absent_bounds(_open_in_chunks(path, time_coder), path.name))
+        dataset = with_absolute_time_bounds(with_bounds_on_own_dimensions(
+            without_absent_bounds(_open_in_chunks(path, time_coder), path.name), path.name))
     except AbsoluteTimeError as error:
         raise ClimannError(f"{path.name}: {error}") from None
     except TimeValuesError as error:  # a step without a date, a pre-1582 reference; see climann.data.time_values
