@@ -71,6 +71,7 @@ from climann.data.undated_files import scalar_time_on_dimension_message, undated
 from climann.data.series_files import check_series_file
 from climann.data.unitless_values import TrainingValues, check_unitless_values, checked_values
 from climann.data.units import convert_dataset, variable_units
+from climann.data.unplaced_variables import check_variables_placed
 from climann.data.used_files import files_in_use, fraction_files
 from climann.data.valid_range_tails import OUTSIDE_VALID_RANGE_KEY
 from climann.data.variable_sets import by_variable_sets, sharing_series
@@ -431,6 +432,12 @@ def _open_files(
         # A file of no time step (or no grid cell) is named before anything combines it; see
         # climann.data.empty_files.
         check_not_empty({path: opened(path) for path in files})
+        # A used variable whose file gives its time or grid no coordinates is never paired with
+        # the other files' by position; see climann.data.unplaced_variables.
+        if len(files) > 1:
+            used = None if variables is None else {*variables, *([target] if target is not None else [])}
+            check_variables_placed({path: opened(path) for path in files},
+                                   {path: grid_coordinates(opened(path)) for path in files}, used)
         if len(files) == 1:
             single = _masked(keep_times(time_steps_to_keep(files, opened, overlap=overlap), opened(files[0])), files[0])
             renames.check_applied()
