@@ -21,6 +21,7 @@ chunk): its size is that of its files, never of its directory entry (:func:`stor
 
 from __future__ import annotations
 
+import json
 import shlex
 from collections.abc import Callable
 from pathlib import Path
@@ -177,7 +178,7 @@ def in_group_message(path: Path, name: str, groups: list[str]) -> str:
     return (
         f"variable '{name}' is in {path.name} in the NetCDF-4 group '{first}'{also}, not in the root group that "
         f"climann reads; copy the group into a plain file and give that file too (--data), e.g. "
-        f"`ncks -G : -g {shlex.quote(first)} {shown_path(path)} {shown_path(copy)}`"
+        f"`ncks -G : -g {shlex.quote(first)} {shown_path(path)} {shown_path(copy)}` ({_xarray_copy(path, first, copy)})"
     )
 
 
@@ -191,7 +192,8 @@ def groups_beside_root_note(path: Path, groups: dict[str, list[str]]) -> str:
                      for group, names in list(groups.items())[:5]) + (" …" if len(groups) > 5 else "")
     return (f"{path.name} also holds variables in NetCDF-4 groups, which climann does not read ({held}); to use "
             f"them, copy a group into a plain file and give it too, e.g. "
-            f"`ncks -G : -g {shlex.quote(first)} {shown_path(path)} {shown_path(copy)}`")
+            f"`ncks -G : -g {shlex.quote(first)} {shown_path(path)} {shown_path(copy)}` "
+            f"({_xarray_copy(path, first, copy)})")
 
 
 def grouped_message(path: Path, groups: list[str]) -> str:
@@ -208,8 +210,18 @@ def grouped_message(path: Path, groups: list[str]) -> str:
     return (
         f"{path.name} holds its variables in the NetCDF-4 {noun} {named}, not in the root group that climann "
         f"reads; copy the group into a plain file, e.g. `ncks -G : -g {shlex.quote(first)} {files}` "
-        f"(or xarray: open_dataset(path, group='{first}').to_netcdf({working_path(copy)!r}))"
+        f"({_xarray_copy(path, first, copy)})"
     )
+
+
+def _xarray_copy(path: Path, group: str, copy: Path) -> str:
+    """The xarray line that copies ``group`` of ``path`` into the plain file ``copy`` with the
+    coordinates it inherits from its ancestors (the root's time, lat, lon: a DataTree node's
+    ``to_dataset()`` keeps them, while ``open_dataset(path, group=...)`` leaves them behind and
+    gives a file whose values only their position places, break29b A3)."""
+    script = (f"import xarray as xr; xr.open_datatree({json.dumps(working_path(path))})[{json.dumps(group)}]"
+              f".to_dataset().to_netcdf({json.dumps(working_path(copy))})")
+    return f"or xarray, which keeps the root's coordinates: `python -c {shlex.quote(script)}`"
 
 
 #: The way out of a file cut short.

@@ -25,6 +25,7 @@ same way (a double ``missing_value = 1e20`` on float32 data marked nothing there
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from pathlib import Path
@@ -33,7 +34,11 @@ import xarray as xr
 from xarray.backends import CachingFileManager, NetCDF4DataStore, ZarrStore
 from xarray.backends.netCDF4_ import NETCDF4_PYTHON_LOCK
 
+from climann.data.notes import note_once
 from climann.data.stored_values import with_stored_values_read
+from climann.data.zarr_metadata import stale_consolidated_arrays, stale_metadata_warning
+
+_log = logging.getLogger(__name__)
 
 #: The file manager of each file, by resolved path, with the file's identity when opened.
 _MANAGERS: dict[str, tuple[tuple[int, int, int, int], CachingFileManager]] = {}
@@ -141,6 +146,9 @@ def open_zarr(path: str | os.PathLike, **options: object) -> xr.Dataset:
     ----------
     path : str or path-like
         A Zarr store (a directory), of Zarr format 2 or 3, with or without consolidated metadata.
+        Consolidated metadata that disagree with the arrays' own (a store appended to after
+        it was consolidated) are not read: the store is read from its arrays' metadata, with
+        a warning once per run (:mod:`climann.data.zarr_metadata`).
     **options
         Given to :func:`xarray.open_dataset` (``chunks``, ``decode_times`` …).
 
@@ -157,6 +165,10 @@ def open_zarr(path: str | os.PathLike, **options: object) -> xr.Dataset:
     OSError, ValueError
         From zarr, when the store cannot be read.
     """
-    store = _ZarrStoreReadingStoredValues.open_group(str(Path(path)), mode="r", consolidated=None)
+    # consolidated metadata older than the arrays are not read; see climann.data.zarr_metadata
+    stale = stale_consolidated_arrays(path)
+    if stale:
+        note_once(_log, logging.WARNING, stale_metadata_warning(path, stale), key=("stale zarr metadata", str(path)))
+    store = _ZarrStoreReadingStoredValues.open_group(str(Path(path)), mode="r", consolidated=False if stale else None)
     store.source = str(Path(path).resolve())
     return xr.open_dataset(str(Path(path)), engine="zarr", store=store, **options)

@@ -26,6 +26,7 @@ import xarray as xr
 
 from climann.data.absolute_time import AbsoluteTimeError, with_absolute_time_bounds
 from climann.data.calendars import blocks_in_one_calendar, calendar_plan
+from climann.data.bounds_dimensions import with_bounds_on_own_dimensions
 from climann.data.cell_bounds import without_absent_bounds
 from climann.data.containers import (
     compressed_message,
@@ -71,6 +72,7 @@ from climann.data.undated_files import scalar_time_on_dimension_message, undated
 from climann.data.series_files import check_series_file
 from climann.data.unitless_values import TrainingValues, check_unitless_values, checked_values
 from climann.data.units import convert_dataset, variable_units
+from climann.data.unplaced_variables import check_variables_placed
 from climann.data.used_files import files_in_use, fraction_files
 from climann.data.valid_range_tails import OUTSIDE_VALID_RANGE_KEY
 from climann.data.variable_sets import by_variable_sets, sharing_series
@@ -330,8 +332,11 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     # (chunks={}) held one task per step: `climann info` of 4 years of hourly values took
     # 1.5 CPU minutes in dask's graph ordering.
     # A bounds attribute naming a variable the file lacks is no bounds; see climann.data.cell_bounds.
+    # Bounds broadcast over a member dimension are put back on their coordinate's; see
+    # climann.data.bounds_dimensions.
     try:  # CDO's absolute time axis, decoded by ExactCalendarCoder, bounds included
-        dataset = with_absolute_time_bounds(without_absent_bounds(_open_in_chunks(path, time_coder), path.name))
+        dataset = with_absolute_time_bounds(with_bounds_on_own_dimensions(
+            without_absent_bounds(_open_in_chunks(path, time_coder), path.name), path.name))
     except AbsoluteTimeError as error:
         raise ClimannError(f"{path.name}: {error}") from None
     except TimeValuesError as error:  # a step without a date, a pre-1582 reference; see climann.data.time_values
@@ -431,6 +436,12 @@ def _open_files(
         # A file of no time step (or no grid cell) is named before anything combines it; see
         # climann.data.empty_files.
         check_not_empty({path: opened(path) for path in files})
+        # A used variable whose file gives its time or grid no coordinates is never paired with
+        # the other files' by position; see climann.data.unplaced_variables.
+        if len(files) > 1:
+            used = None if variables is None else {*variables, *([target] if target is not None else [])}
+            check_variables_placed({path: opened(path) for path in files},
+                                   {path: grid_coordinates(opened(path)) for path in files}, used)
         if len(files) == 1:
             single = _masked(keep_times(time_steps_to_keep(files, opened, overlap=overlap), opened(files[0])), files[0])
             renames.check_applied()

@@ -5,6 +5,8 @@ import gzip
 import lzma
 import re
 import shlex
+import subprocess
+import sys
 import zipfile
 
 import netCDF4
@@ -91,8 +93,9 @@ def test_variables_only_in_groups_are_refused_naming_the_groups_and_the_way_out(
         open_dataset([path])
     assert str(error.value) == (
         f"grouped.nc holds its variables in the NetCDF-4 {named}, not in the root group that climann reads; copy "
-        f"the group into a plain file, e.g. `ncks -G : -g {first} grouped.nc {out}` (or xarray: "
-        f"open_dataset(path, group='{first}').to_netcdf('{out}'))"
+        f"the group into a plain file, e.g. `ncks -G : -g {first} grouped.nc {out}` (or xarray, which keeps the "
+        f"root's coordinates: `python -c 'import xarray as xr; xr.open_datatree(\"grouped.nc\")[\"{first}\"]"
+        f".to_dataset().to_netcdf(\"{out}\")'`)"
     )
 
 
@@ -159,7 +162,8 @@ def test_a_variable_in_a_group_beside_root_data_is_named_with_its_group(tmp_path
     assert str(error.value) == (
         f"variable 'rsdt' is in mixed.nc in the NetCDF-4 group '{group}', not in the root group that climann reads; "
         f"copy the group into a plain file and give that file too (--data), e.g. `ncks -G : -g {group} mixed.nc "
-        f"{copy}`; in the root: tas")
+        f"{copy}` (or xarray, which keeps the root's coordinates: `python -c 'import xarray as xr; "
+        f"xr.open_datatree(\"mixed.nc\")[\"{group}\"].to_dataset().to_netcdf(\"{copy}\")'`); in the root: tas")
 
 
 def test_the_copy_of_the_group_with_the_root_file_gives_the_variable(tmp_path):
@@ -170,6 +174,24 @@ def test_the_copy_of_the_group_with_the_root_file_gives_the_variable(tmp_path):
         nc.renameVariable("tas", "rsdt")
     dataset = open_dataset([path, tmp_path / "mixed_radiation.nc"])
     np.testing.assert_array_equal(require_variable(dataset, "rsdt").values, np.full((4, 2, 3), 280.0))
+
+
+def test_the_xarray_copy_of_a_group_on_the_roots_coordinates_gives_the_variable_on_its_steps_and_cells(
+        tmp_path, monkeypatch):
+    """break29b A3: the group's variables on the root's coordinates; ``open_dataset(path, group=...)``
+    copied them without coordinates, which were then paired with the root's by position."""
+    from tests.data.test_unplaced_variables import LAT, _root_and_group, _rsdt
+
+    monkeypatch.chdir(tmp_path)
+    path = _root_and_group(tmp_path / "groups.nc")
+    dataset = open_dataset([path])
+    with pytest.raises(ClimannError) as refused:
+        require_variable(dataset, "rsdt", "groups.nc")
+    command = shlex.split(re.search(r"keeps the root's coordinates: `(python -c [^`]+)`", str(refused.value)).group(1))
+    subprocess.run([sys.executable, *command[1:]], check=True, cwd=tmp_path)
+    combined = open_dataset([path, tmp_path / "groups_forcing.nc"], grid_of="tas", variables=("tas", "rsdt"))
+    np.testing.assert_array_equal(combined["rsdt"].transpose("time", "lat", "lon").values, _rsdt())
+    np.testing.assert_array_equal(combined["lat"].values, LAT)
 
 
 def test_a_variable_in_no_group_is_not_in_the_file(tmp_path):
