@@ -27,6 +27,7 @@ import xarray as xr
 from climann.data.absolute_time import AbsoluteTimeError, with_absolute_time_bounds
 from climann.data.calendars import blocks_in_one_calendar, calendar_plan
 from climann.data.cell_bounds import without_absent_bounds
+from climann.data.corner_arrays import with_corner_arrays_as_bounds
 from climann.data.containers import (
     compressed_message,
     cut_short_message,
@@ -340,6 +341,8 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
         _refuse_cut_short(path)
     if engine == "netcdf4" and not dataset.data_vars:
         _refuse_grouped(path)
+    # xESMF's corner arrays lat_b/lon_b are the cells' bounds; see climann.data.corner_arrays.
+    dataset = with_corner_arrays_as_bounds(dataset, path.name)
     # A forecast's fields on their valid times (cfgrib's GRIB, and its NetCDF or Zarr copies);
     # see climann.data.forecast_times. One map per file with a scalar time (CF §5.7) is one
     # step; see climann.data.scalar_coordinates.
