@@ -26,7 +26,7 @@ import xarray as xr
 
 from climann.data.absolute_time import AbsoluteTimeError, with_absolute_time_bounds
 from climann.data.calendars import blocks_in_one_calendar, calendar_plan
-from climann.data.cell_bounds import without_absent_bounds
+from climann.data.cell_bounds import with_vertices_last, without_absent_bounds
 from climann.data.corner_arrays import with_corner_arrays_as_bounds
 from climann.data.containers import (
     compressed_message,
@@ -329,9 +329,11 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     # model output) store one time step per chunk, and dask arrays of the storage chunks alone
     # (chunks={}) held one task per step: `climann info` of 4 years of hourly values took
     # 1.5 CPU minutes in dask's graph ordering.
-    # A bounds attribute naming a variable the file lacks is no bounds; see climann.data.cell_bounds.
+    # A bounds attribute naming a variable the file lacks is no bounds, and bounds with their
+    # vertex dimension first are read with it last; see climann.data.cell_bounds.
     try:  # CDO's absolute time axis, decoded by ExactCalendarCoder, bounds included
-        dataset = with_absolute_time_bounds(without_absent_bounds(_open_in_chunks(path, time_coder), path.name))
+        opened = without_absent_bounds(_open_in_chunks(path, time_coder), path.name)
+        dataset = with_absolute_time_bounds(with_vertices_last(opened, path.name))
     except AbsoluteTimeError as error:
         raise ClimannError(f"{path.name}: {error}") from None
     except TimeValuesError as error:  # a step without a date, a pre-1582 reference; see climann.data.time_values
