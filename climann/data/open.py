@@ -55,7 +55,7 @@ from climann.data.grid_points import on_points_of
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
 from climann.data.masking import mask_invalid
 from climann.data.members import with_member_labels_as_coordinates
-from climann.data.paths import ZARR_SUFFIX, matched_paths, path_list, relative_to_working_directory
+from climann.data.paths import is_zarr_store, matched_paths, path_list, relative_to_working_directory
 from climann.data.notes import kept_for_the_run, note_once
 from climann.data.fill_among_values import with_file_marks
 from climann.data.fill_like import time_dimension
@@ -105,7 +105,8 @@ _log = logging.getLogger(__name__)
 
 
 def input_engine(path: Path) -> str:
-    """The xarray engine that reads ``path``: ``zarr`` for a ``.zarr`` store, ``cfgrib`` for
+    """The xarray engine that reads ``path``: ``zarr`` for a Zarr store (``*.zarr``, or a
+    directory holding a store's metadata: :func:`~climann.data.paths.is_zarr_store`), ``cfgrib`` for
     a GRIB file, else ``netcdf4`` (NetCDF3 and NetCDF4).
 
     Always named explicitly: when xarray guesses, it imports every installed backend, cfgrib
@@ -117,7 +118,7 @@ def input_engine(path: Path) -> str:
         If the engine's optional package is not installed, with the ``pip install`` line.
     """
     suffix = Path(path).suffix.lower()
-    engine = "zarr" if suffix == ZARR_SUFFIX else "cfgrib" if suffix in GRIB_SUFFIXES else "netcdf4"
+    engine = "zarr" if is_zarr_store(path) else "cfgrib" if suffix in GRIB_SUFFIXES else "netcdf4"
     if engine in _ENGINE_EXTRAS:
         module, extra = _ENGINE_EXTRAS[engine]
         try:
@@ -179,7 +180,7 @@ def _nothing_matched(text: str) -> str:
     from climann.run_files import is_finished_run
 
     folder = Path(text)
-    if not folder.is_dir() or folder.suffix.lower() == ZARR_SUFFIX:
+    if not folder.is_dir() or is_zarr_store(folder):
         return f"no file matches '{text}'{relative_to_working_directory(text)}"
     runs = sorted(entry for entry in folder.iterdir() if entry.is_dir() and is_finished_run(entry))
     if runs:

@@ -201,12 +201,6 @@ def copy_in_place_advice(original: Path, copy: Path) -> str:
             "out of the folder, or give --data files that leave it out")
 
 
-def is_zarr_store(path: str | os.PathLike) -> bool:
-    """Whether ``path`` names a Zarr store (a ``.zarr`` directory, trailing ``/`` or not), which
-    NCO's ``ncatted`` and ``ncks`` do not edit."""
-    return Path(str(path).rstrip("/")).suffix.lower() == ".zarr"
-
-
 def zarr_attribute_command(store: str | os.PathLike, variable: str, attribute: str, value: str) -> str:
     """The command that sets the attribute ``attribute`` of ``variable`` to the text ``value``
     in the Zarr store ``store`` itself, with zarr-python (v2 ``.zattrs`` and v3 ``zarr.json``

@@ -44,10 +44,10 @@ import numpy as np
 import xarray as xr
 
 from climann.data.file_encodings import conversion_recorded
+from climann.data.paths import is_zarr_store
 from climann.data.quantities import liquid_equivalent
 from climann.data.shell import (
-    file_time_names, input_and_copy, is_zarr_store, ncap2_command, ncap2_name, ncatted_attribute,
-    zarr_attribute_command,
+    file_time_names, input_and_copy, ncap2_command, ncap2_name, ncatted_attribute, zarr_attribute_command,
 )
 from climann.data.sources import name_in_file, source_files, variable_where
 from climann.data.standard_names import standard_name_of
