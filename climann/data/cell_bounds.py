@@ -9,6 +9,13 @@ dangling attributes are dropped when it is opened (:func:`without_absent_bounds`
 note naming them (``-v``, ``train.log``), so that nothing downstream takes the attribute for
 bounds (the ``season`` and ``year`` features of a monthly file stamped on the 1st were dated by
 the raw stamps, half a month early, as if the bounds had dated them).
+
+CF §7.1 also puts the bounds' vertex dimension last: ``lat_bnds(lat, bnds)``. A file written
+with it first, ``lat_bnds(bnds, lat)`` (an xarray ``transpose`` or ``ncpdq -a`` too many), was
+accepted by ``climann info`` and failed late in ``train``, with xarray's "Duplicate dimension
+names" and a message that blamed the time encoding (break29b A5b). Its dimensions' names say
+which is the vertex dimension — the one the coordinate does not have — so nothing is guessed:
+such bounds are transposed as the file is opened (:func:`with_vertices_last`), with a note.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ import xarray as xr
 
 from climann.data.notes import note_once
 
-__all__ = ["absent_bounds", "without_absent_bounds"]
+__all__ = ["absent_bounds", "misordered_bounds", "with_vertices_last", "without_absent_bounds"]
 
 _log = logging.getLogger(__name__)
 
@@ -69,4 +76,68 @@ def without_absent_bounds(dataset: xr.Dataset, where: str = "the file") -> xr.Da
     note_once(_log, logging.INFO, (
         f"{where}: read without the cell bounds its bounds attributes name, which the file does not hold "
         f"({listed}; left by a tool that copied some variables, e.g. xarray's ds[[...]].to_netcdf or ncks -C -v)"))
+    return result
+
+
+def misordered_bounds(dataset: xr.Dataset) -> dict[str, tuple[str, ...]]:
+    """Bounds variable → its dimensions in CF order, for each bounds variable (named by a
+    ``bounds`` or ``climatology`` attribute) whose vertex dimension is not last: it has the
+    dimensions of the coordinate it bounds and exactly one more, in another order than the
+    coordinate's followed by that one (CF §7.1). Bounds of any other shape are not listed."""
+    found = {}
+    for name, variable in dataset.variables.items():
+        for key in ("bounds", "climatology"):
+            bounds = str(variable.attrs.get(key, ""))
+            if bounds not in dataset.variables or not variable.dims:
+                continue
+            dims = dataset.variables[bounds].dims
+            extra = [dim for dim in dims if dim not in variable.dims]
+            if len(dims) == variable.ndim + 1 and len(extra) == 1 and dims != (*variable.dims, extra[0]):
+                found[bounds] = (*map(str, variable.dims), str(extra[0]))
+    return found
+
+
+def with_vertices_last(dataset: xr.Dataset, where: str = "the file") -> xr.Dataset:
+    """``dataset`` with each bounds variable whose vertex dimension is not last transposed to
+    the coordinate's dimensions followed by the vertex dimension (CF §7.1).
+
+    The dimensions' names say which is which (the vertex dimension is the one the coordinate
+    lacks), so the transposition is no guess; it is said in one note (logged at INFO, once per
+    run and file) naming the variables and the fix in the file.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One file, as opened (lazy; nothing is read).
+    where : str
+        The file, for the note.
+
+    Returns
+    -------
+    xarray.Dataset
+        A new dataset when bounds were transposed (lazily), else ``dataset`` itself.
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> ds = xr.Dataset({"lat_bnds": (("bnds", "lat"), [[-90.0, 0.0], [0.0, 90.0]])},
+    ...                 coords={"lat": ("lat", [-45.0, 45.0], {"bounds": "lat_bnds"})})
+    >>> with_vertices_last(ds)["lat_bnds"].dims
+    ('lat', 'bnds')
+    """
+    misordered = misordered_bounds(dataset)
+    if not misordered:
+        return dataset
+    result = dataset
+    for bounds, dims in misordered.items():
+        transposed = {bounds: dataset.variables[bounds].transpose(*dims)}
+        result = result.assign_coords(transposed) if bounds in dataset.coords else result.assign(transposed)
+    listed = ", ".join(f"'{bounds}' {tuple(dataset[bounds].dims)} as {dims}" for bounds, dims in misordered.items())
+    coordinate_dims = [dim for dims in misordered.values() for dim in dims[:-1]]
+    order = list(dict.fromkeys(coordinate_dims + [dims[-1] for dims in misordered.values()]))
+    xarray = "; ".join(f"ds['{bounds}'] = ds['{bounds}'].transpose({', '.join(map(repr, dims))})"
+                       for bounds, dims in misordered.items())
+    note_once(_log, logging.INFO, (
+        f"{where}: cell bounds read with their vertex dimension last, as CF 7.1 wants them ({listed}); to store "
+        f"them so: ncpdq -a {','.join(order)} IN OUT, or in xarray: {xarray}"))
     return result

@@ -582,10 +582,15 @@ def _unread_positions_advice(dataset: xr.Dataset) -> str:
     """The way out for a grid whose 2-D latitude and longitude are there but not recognised:
     one variable named like a latitude and one like a longitude (:func:`name_kind`), 2-D on the
     same dimensions, whose ``units`` (none, or ``degrees`` with values out of range) say
-    neither: the ``ncatted`` that gives them CF units (section 4.1); empty for any other file."""
+    neither: the ``ncatted`` that gives them CF units (section 4.1); empty for any other file.
+    Only variables on the data's horizontal dimensions count: xESMF's cell corners ``lat_b``/
+    ``lon_b`` on (``y_b``, ``x_b``) beside ``lat``/``lon`` on (``y``, ``x``) hid the advice
+    (break29b A4)."""
+    data_dims = {dim for name, variable in dataset.data_vars.items() if name_kind(str(name)) is None
+                 for dim in variable.dims}
     found: dict[str, list[str]] = {"latitude": [], "longitude": []}
     for name, variable in dataset.variables.items():
-        if variable.ndim == 2 and (kind := name_kind(str(name))) is not None:
+        if variable.ndim == 2 and (kind := name_kind(str(name))) is not None and set(variable.dims) <= data_dims:
             found[kind].append(str(name))
     if len(found["latitude"]) != 1 or len(found["longitude"]) != 1:
         return ""

@@ -25,6 +25,7 @@ import xarray as xr
 
 from climann.data.containers import groups_beside_root_note, grouped_variables, input_size
 from climann.data.coords import find_coordinate, is_staggered
+from climann.data.corner_arrays import CORNERS_READ_KEY
 from climann.data.cyclic import DROPPED_KEY
 from climann.data.repeated_cells import USED_ONCE_KEY
 from climann.data.defaults import default_inputs
@@ -435,6 +436,8 @@ def _curvilinear_lines(dataset: xr.Dataset, target: str) -> list[str] | None:
         bounds = "no cell corners"
     elif in_file:
         bounds = f"cell corners '{geographic.latitude_bounds.name}', '{geographic.longitude_bounds.name}'"
+        if dataset[geographic.latitude.name].encoding.get(CORNERS_READ_KEY):
+            bounds += f" ({_corners_read_text(2)})"
     else:
         bounds = "cell corners computed from the rows' and columns' edges"
     bounds = f"{bounds}; {_areas_text(dataset, dims, geographic, mapping, target=target)}"
@@ -450,6 +453,13 @@ def _curvilinear_lines(dataset: xr.Dataset, target: str) -> list[str] | None:
         f"  {bounds}",
         *_used_once_lines(dataset, geographic.latitude.name),
     ]
+
+
+def _corners_read_text(ndim: int) -> str:
+    """Where cell bounds read from xESMF's corner arrays (:mod:`climann.data.corner_arrays`)
+    of a coordinate of ``ndim`` dimensions came from."""
+    shape = "n + 1 edges" if ndim == 1 else "(rows + 1) × (columns + 1) corners"
+    return f"xESMF's corner array{'' if ndim == 1 else 's'} of {shape}, read as CF bounds"
 
 
 def _used_once_lines(dataset: xr.Dataset, latitude: str) -> list[str]:
@@ -501,6 +511,8 @@ def _grid_section(dataset: xr.Dataset, grid: dict[str, str], problems: dict[str,
             if dropped:
                 lines.append(f"  {'':<9} dropped on reading: {', '.join(f'{value:g}°' for value in dropped)}, "
                              "the same meridian again with the same values (a cyclic column)")
+            if corners := dataset[grid[kind]].encoding.get(CORNERS_READ_KEY):
+                lines.append(f"  {'':<9} cell edges from '{corners}' ({_corners_read_text(dataset[grid[kind]].ndim)})")
         else:
             lines.append(f"  {kind:<9} {problems[kind]}")
     scalars = [name for name in dataset.coords if dataset[name].ndim == 0]

@@ -27,7 +27,8 @@ import xarray as xr
 from climann.data.absolute_time import AbsoluteTimeError, with_absolute_time_bounds
 from climann.data.calendars import blocks_in_one_calendar, calendar_plan
 from climann.data.bounds_dimensions import with_bounds_on_own_dimensions
-from climann.data.cell_bounds import without_absent_bounds
+from climann.data.cell_bounds import with_vertices_last, without_absent_bounds
+from climann.data.corner_arrays import with_corner_arrays_as_bounds
 from climann.data.containers import (
     compressed_message,
     cut_short_message,
@@ -56,7 +57,7 @@ from climann.data.grid_points import on_points_of
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
 from climann.data.masking import mask_invalid
 from climann.data.members import with_member_labels_as_coordinates
-from climann.data.paths import ZARR_SUFFIX, matched_paths, path_list, relative_to_working_directory
+from climann.data.paths import is_zarr_store, matched_paths, path_list, relative_to_working_directory
 from climann.data.notes import kept_for_the_run, note_once
 from climann.data.fill_among_values import with_file_marks
 from climann.data.fill_like import time_dimension
@@ -107,7 +108,8 @@ _log = logging.getLogger(__name__)
 
 
 def input_engine(path: Path) -> str:
-    """The xarray engine that reads ``path``: ``zarr`` for a ``.zarr`` store, ``cfgrib`` for
+    """The xarray engine that reads ``path``: ``zarr`` for a Zarr store (``*.zarr``, or a
+    directory holding a store's metadata: :func:`~climann.data.paths.is_zarr_store`), ``cfgrib`` for
     a GRIB file, else ``netcdf4`` (NetCDF3 and NetCDF4).
 
     Always named explicitly: when xarray guesses, it imports every installed backend, cfgrib
@@ -119,7 +121,7 @@ def input_engine(path: Path) -> str:
         If the engine's optional package is not installed, with the ``pip install`` line.
     """
     suffix = Path(path).suffix.lower()
-    engine = "zarr" if suffix == ZARR_SUFFIX else "cfgrib" if suffix in GRIB_SUFFIXES else "netcdf4"
+    engine = "zarr" if is_zarr_store(path) else "cfgrib" if suffix in GRIB_SUFFIXES else "netcdf4"
     if engine in _ENGINE_EXTRAS:
         module, extra = _ENGINE_EXTRAS[engine]
         try:
@@ -181,7 +183,7 @@ def _nothing_matched(text: str) -> str:
     from climann.run_files import is_finished_run
 
     folder = Path(text)
-    if not folder.is_dir() or folder.suffix.lower() == ZARR_SUFFIX:
+    if not folder.is_dir() or is_zarr_store(folder):
         return f"no file matches '{text}'{relative_to_working_directory(text)}"
     runs = sorted(entry for entry in folder.iterdir() if entry.is_dir() and is_finished_run(entry))
     if runs:
@@ -331,12 +333,13 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     # model output) store one time step per chunk, and dask arrays of the storage chunks alone
     # (chunks={}) held one task per step: `climann info` of 4 years of hourly values took
     # 1.5 CPU minutes in dask's graph ordering.
-    # A bounds attribute naming a variable the file lacks is no bounds; see climann.data.cell_bounds.
-    # Bounds broadcast over a member dimension are put back on their coordinate's; see
+    # A bounds attribute naming a variable the file lacks is no bounds, and bounds with their
+    # vertex dimension first are read with it last; see climann.data.cell_bounds. Bounds
+    # broadcast over a member dimension are put back on their coordinate's; see
     # climann.data.bounds_dimensions.
     try:  # CDO's absolute time axis, decoded by ExactCalendarCoder, bounds included
-        dataset = with_absolute_time_bounds(with_bounds_on_own_dimensions(
-            without_absent_bounds(_open_in_chunks(path, time_coder), path.name), path.name))
+        opened = with_vertices_last(without_absent_bounds(_open_in_chunks(path, time_coder), path.name), path.name)
+        dataset = with_absolute_time_bounds(with_bounds_on_own_dimensions(opened, path.name))
     except AbsoluteTimeError as error:
         raise ClimannError(f"{path.name}: {error}") from None
     except TimeValuesError as error:  # a step without a date, a pre-1582 reference; see climann.data.time_values
@@ -346,6 +349,8 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
         _refuse_cut_short(path)
     if engine == "netcdf4" and not dataset.data_vars:
         _refuse_grouped(path)
+    # xESMF's corner arrays lat_b/lon_b are the cells' bounds; see climann.data.corner_arrays.
+    dataset = with_corner_arrays_as_bounds(dataset, path.name)
     # A forecast's fields on their valid times (cfgrib's GRIB, and its NetCDF or Zarr copies);
     # see climann.data.forecast_times. One map per file with a scalar time (CF §5.7) is one
     # step; see climann.data.scalar_coordinates.

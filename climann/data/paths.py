@@ -26,14 +26,36 @@ from pathlib import Path
 from climann.errors import ClimannError
 
 __all__ = [
-    "ZARR_SUFFIX", "home_expanded", "is_glob_pattern", "matched_paths", "path_list", "relative_to_working_directory",
-    "user_path",
+    "ZARR_MARKERS", "ZARR_SUFFIX", "home_expanded", "is_glob_pattern", "matched_paths", "path_list",
+    "is_zarr_store", "relative_to_working_directory", "user_path", "zarr_marker",
 ]
 
 #: A directory with this ending is a Zarr store (one input), not a folder of files.
 ZARR_SUFFIX = ".zarr"
 
+#: The files at the top of a Zarr store (v2: the group's, consolidated metadata, an array's;
+#: v3: ``zarr.json``), which say that a directory is one (a copy of a cloud store's
+#: ``gs://cmip6/…/v20190308/`` keeps no ``.zarr`` in its name).
+ZARR_MARKERS = ("zarr.json", ".zmetadata", ".zgroup", ".zarray")
+
 _GLOB_CHARACTERS = set("*?[")
+
+
+def zarr_marker(folder: str | os.PathLike) -> str | None:
+    """The first of :data:`ZARR_MARKERS` that directory ``folder`` holds, None when it holds
+    none (or is no directory): a directory holding one is a Zarr store, whatever its name."""
+    folder = Path(folder)
+    return next((marker for marker in ZARR_MARKERS if (folder / marker).is_file()), None)
+
+
+def is_zarr_store(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is a Zarr store, one input: named ``*.zarr`` (a trailing ``/`` or not),
+    or a directory that holds a Zarr store's top files (:func:`zarr_marker`) and no ``*.nc``
+    file (a local copy of Pangeo's ``gs://cmip6/…/v20190308/``; break29b A5)."""
+    path = Path(str(path).rstrip("/") or "/")
+    if path.suffix.lower() == ZARR_SUFFIX:
+        return True
+    return path.is_dir() and zarr_marker(path) is not None and not any(path.glob("*.nc"))
 
 
 def path_list(paths: str | os.PathLike | Iterable[str | os.PathLike], *, name: str = "paths") -> list[str | Path]:
@@ -124,7 +146,7 @@ def matched_paths(pattern: str | os.PathLike) -> list[Path]:
     if is_glob_pattern(text):
         return [Path(path) for path in sorted(glob.glob(text))]
     path = Path(text)
-    if path.is_dir() and path.suffix.lower() != ZARR_SUFFIX:
+    if path.is_dir() and not is_zarr_store(path):
         return sorted(path.glob("*.nc"))
     return [path] if path.exists() or path.is_symlink() else []
 

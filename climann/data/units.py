@@ -44,8 +44,11 @@ import numpy as np
 import xarray as xr
 
 from climann.data.file_encodings import conversion_recorded
+from climann.data.paths import is_zarr_store
 from climann.data.quantities import liquid_equivalent
-from climann.data.shell import file_time_names, input_and_copy, ncap2_command, ncap2_name, ncatted_attribute
+from climann.data.shell import (
+    file_time_names, input_and_copy, ncap2_command, ncap2_name, ncatted_attribute, zarr_attribute_command,
+)
 from climann.data.sources import LISTED_FILES, files_text, name_in_file, source_files, variable_where
 from climann.data.standard_names import standard_name_of
 from climann.data.time_axis import own_series_lag_of
@@ -995,8 +998,14 @@ def _density_refusal(variable: xr.DataArray, name: str, units: str, to: str, *, 
 
 def _units_fix(variable: xr.DataArray, name: str, to: str, where: str) -> str:
     """The ``ncatted`` that sets the units of ``name`` to ``to`` in a copy of the file
-    ``variable`` comes from: ``ncatted -a units,tas,o,c,K new.nc new_fixed.nc``."""
+    ``variable`` comes from: ``ncatted -a units,tas,o,c,K new.nc new_fixed.nc``; for a Zarr
+    store, which ncatted does not edit, zarr-python's edit of the store
+    (:func:`climann.data.shell.zarr_attribute_command`; break29b A6)."""
     own = name_in_file(variable, name)
+    store = next((path for path in (*source_files(variable), where) if is_zarr_store(path)), None)
+    if store is not None:  # NCO edits NetCDF files only
+        return (f"{zarr_attribute_command(store, own, 'units', str(to).strip())} (a Zarr store, which ncatted does "
+                "not edit: this sets the attribute in the store itself)")
     return f"ncatted {ncatted_attribute('units', own, 'o', 'c', str(to).strip())} {_fixed_copy(variable, where)}"
 
 

@@ -87,3 +87,79 @@ def test_the_opened_dataset_itself_is_left_unchanged():
     assert "bounds" not in result["time"].attrs and result["lat"].attrs["bounds"] == "lat_bnds"
     assert dataset["time"].attrs["bounds"] == "time_bnds"
     assert without_absent_bounds(result) is result
+
+
+LATITUDE_EDGES = np.array([-90.0, -50.0, -10.0, 0.0, 30.0, 90.0])
+LONGITUDE_EDGES = np.arange(0.0, 361.0, 60.0)
+
+
+def _bounded(path, *, vertices_first: bool):
+    """tas(time, lat, lon), monthly (noleap), with lat_bnds, lon_bnds and time_bnds whose vertex dimension
+    ``bnds`` is last (CF 7.1) or, ``vertices_first``, first; the latitude edges are not midway between the
+    centres, the time stamps at the end of each month (CESM's), so that bounds misread change the areas and dates."""
+    import cftime
+
+    lat, lon = (LATITUDE_EDGES[1:] + LATITUDE_EDGES[:-1]) / 2, (LONGITUDE_EDGES[1:] + LONGITUDE_EDGES[:-1]) / 2
+    starts = [cftime.DatetimeNoLeap(2000 + k // 12, k % 12 + 1, 1) for k in range(37)]
+    dims = ("bnds", "{}") if vertices_first else ("{}", "bnds")
+
+    def bounds(edges, name):
+        pairs = np.stack([edges[:-1], edges[1:]], axis=1)
+        return tuple(dim.format(name) for dim in dims), pairs.T if vertices_first else pairs
+
+    data = 280 + np.random.default_rng(1).standard_normal((36, lat.size, lon.size)).astype(np.float32)
+    dataset = xr.Dataset(
+        {"tas": (("time", "lat", "lon"), data, {"units": "K"}),
+         "lat_bnds": bounds(LATITUDE_EDGES, "lat"), "lon_bnds": bounds(LONGITUDE_EDGES, "lon"),
+         "time_bnds": bounds(np.array(starts, dtype=object), "time")},
+        coords={"time": ("time", starts[1:], {"standard_name": "time", "bounds": "time_bnds"}),
+                "lat": ("lat", lat, {"units": "degrees_north", "standard_name": "latitude", "bounds": "lat_bnds"}),
+                "lon": ("lon", lon, {"units": "degrees_east", "standard_name": "longitude", "bounds": "lon_bnds"})})
+    for name in ("time", "time_bnds"):
+        dataset[name].encoding.update({"units": "days since 2000-01-01", "calendar": "noleap"})
+    dataset.to_netcdf(path)
+    return path
+
+
+def test_bounds_with_their_vertex_dimension_first_are_read_as_those_with_it_last(tmp_path):
+    """break29b A5b: lat_bnds(bnds, lat) passed info and failed late in train, blaming the time encoding."""
+    first = open_dataset([_bounded(tmp_path / "first.nc", vertices_first=True)])
+    last = open_dataset([_bounded(tmp_path / "last.nc", vertices_first=False)])
+    assert first["lat_bnds"].dims == ("lat", "bnds") and first["time_bnds"].dims == ("time", "bnds")
+    xr.testing.assert_identical(first.drop_encoding(), last.drop_encoding())
+
+
+def test_bounds_with_their_vertex_dimension_first_weigh_and_date_the_cells_as_they_say(tmp_path):
+    """The areas (sin φ₂ − sin φ₁)(λ₂ − λ₁) from the edges and the months from the time bounds, by hand."""
+    from climann.data.variables import grid_layout
+
+    layout = grid_layout(open_dataset([_bounded(tmp_path / "first.nc", vertices_first=True)]), "tas", [])
+    areas = np.diff(np.sin(np.deg2rad(LATITUDE_EDGES)))[:, None] * np.deg2rad(np.diff(LONGITUDE_EDGES))[None, :]
+    np.testing.assert_allclose(layout.cell_area_weights(), areas / areas.mean(), rtol=1e-12)
+    middles = layout.season_times()
+    assert [(t.year, t.month) for t in middles[:13]] == [(2000, m) for m in range(1, 13)] + [(2001, 1)]
+
+
+def test_bounds_with_their_vertex_dimension_first_are_named_in_a_note_with_the_fix(tmp_path, caplog):
+    forget_notes()
+    with caplog.at_level(logging.INFO):
+        open_dataset([_bounded(tmp_path / "first.nc", vertices_first=True)])
+    assert ("first.nc: cell bounds read with their vertex dimension last, as CF 7.1 wants them ('time_bnds' "
+            "('bnds', 'time') as ('time', 'bnds'), 'lat_bnds' ('bnds', 'lat') as ('lat', 'bnds'), 'lon_bnds' "
+            "('bnds', 'lon') as ('lon', 'bnds')); to store them so: ncpdq -a time,lat,lon,bnds IN OUT, or in xarray: "
+            "ds['time_bnds'] = ds['time_bnds'].transpose('time', 'bnds'); ds['lat_bnds'] = "
+            "ds['lat_bnds'].transpose('lat', 'bnds'); ds['lon_bnds'] = ds['lon_bnds'].transpose('lon', 'bnds')") in caplog.text
+
+
+def test_a_run_on_bounds_with_their_vertex_dimension_first_writes_its_predictions(tmp_path):
+    """Before: train refused at the end, "predictions.nc could not be written with the input's time encoding"."""
+    from climann.workflow.config import build_config
+    from climann.workflow.pipeline import run_training
+
+    config = build_config({"data": {"paths": [str(_bounded(tmp_path / "first.nc", vertices_first=True))],
+                                    "target": "tas", "predictors": []},
+                           "model": {"hidden": [2]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    written = xr.open_dataset(run_dir / "predictions.nc")
+    assert written["lat_bnds"].dims == ("lat", "bnds")
+    np.testing.assert_allclose(written["lat_bnds"].values, np.stack([LATITUDE_EDGES[:-1], LATITUDE_EDGES[1:]], 1))

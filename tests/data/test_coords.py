@@ -588,3 +588,37 @@ def test_a_custom_criterion_on_time_units_still_reads_the_reference_date():
         with pytest.raises(ClimannError, match="no time coordinate"):
             find_coordinate(_daily_file(6).rename(time="period"), "time")
         assert find_coordinate(_daily_file(5).rename(time="period"), "time") == "period"
+
+
+def _write_xesmf_without_attributes(path, corners: str, *, flipped: bool = False):
+    """xESMF's output whose target grid was built as xr.Dataset({'lat': (['y', 'x'], …)}): 2-D lat/lon
+    without attributes, and cell corners of one more row and column under the name ``corners`` % kind."""
+    edges_lat, edges_lon = np.array([-90.0, -30.0, 0.0, 30.0, 90.0]), np.arange(-180.0, 181.0, 60.0)
+    lon, lat = np.meshgrid((edges_lon[1:] + edges_lon[:-1]) / 2, (edges_lat[1:] + edges_lat[:-1]) / 2)
+    lon_b, lat_b = np.meshgrid(edges_lon, edges_lat)
+    if flipped:
+        lat = lat[::-1]
+    xr.Dataset({"tas": (("time", "y", "x"), np.zeros((2, *lat.shape)), {"units": "K"})}, coords={
+        "time": ("time", [15.0, 45.0], {"units": "days since 2000-01-01"}),
+        "lat": (("y", "x"), lat), "lon": (("y", "x"), lon),
+        corners % "lat": (("y_b", "x_b"), lat_b), corners % "lon": (("y_b", "x_b"), lon_b),
+    }).to_netcdf(path)
+    return path
+
+
+@pytest.mark.parametrize("corners, flipped", [
+    pytest.param("%s_b", False, id="xesmf-corners"),
+    pytest.param("%s_b", True, id="xesmf-corners-not-surrounding-the-centres"),
+    pytest.param("%s_corners", False, id="corners-of-another-name"),
+])
+def test_2d_lat_lon_without_attributes_beside_cell_corners_are_refused_with_the_units_that_would(
+        tmp_path, corners, flipped):
+    """break29b A4: the corners, 2-D too and named like a latitude and longitude, hid the advice."""
+    from climann.data.variables import grid_layout
+
+    path = _write_xesmf_without_attributes(tmp_path / "xesmf.nc", corners, flipped=flipped)
+    with pytest.raises(ClimannError, match=(
+            r"^no latitude coordinate found .*; 'lat'/'lon' \(2-D on \('y', 'x'\)\) look like the grid's latitude and "
+            r"longitude, but their units \(none/none\) do not say so .*ncatted -a units,lat,o,c,degrees_north "
+            rf"-a units,lon,o,c,degrees_east {path} {tmp_path}/xesmf_fixed.nc$")):
+        grid_layout(open_dataset([path]), "tas", [])

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 import xarray as xr
 
@@ -82,3 +83,29 @@ def test_a_relative_pattern_is_said_to_be_in_the_working_directory(tmp_path, mon
     monkeypatch.chdir(tmp_path)
     assert relative_to_working_directory("my_data/") == f" in the working directory {tmp_path}"
     assert relative_to_working_directory(tmp_path / "my_data") == ""
+
+
+@pytest.mark.parametrize("trailing", [pytest.param("", id="plain"), pytest.param("/", id="trailing-slash")])
+@pytest.mark.parametrize("consolidated", [pytest.param(True, id="consolidated"), pytest.param(False, id="not-consolidated")])
+def test_a_zarr_store_whose_name_does_not_end_in_zarr_is_one_input_read_as_the_store(tmp_path, trailing, consolidated):
+    """break29b A5: a local copy of Pangeo's gs://cmip6/…/tas/gn/v20190308/ was taken for a folder of files,
+    and the advice (a glob of *.nc in its subdirectories) matched nothing."""
+    from climann.data.open import open_dataset
+
+    dataset = xr.Dataset({"tas": (("time", "lat", "lon"), 250 + np.arange(24.0).reshape(2, 3, 4), {"units": "K"})},
+                         coords={"time": ("time", [0.0, 31.0], {"units": "days since 2000-01-01"}),
+                                 "lat": ("lat", [-30.0, 0.0, 30.0], {"units": "degrees_north"}),
+                                 "lon": ("lon", [0.0, 90.0, 180.0, 270.0], {"units": "degrees_east"})})
+    store = tmp_path / "tas" / "gn" / "v20190308"
+    dataset.to_zarr(store, consolidated=consolidated)
+    dataset.to_zarr(tmp_path / "named.zarr", consolidated=consolidated)
+    assert matched_paths(f"{store}{trailing}") == [Path(f"{store}{trailing}")]
+    read = open_dataset([f"{store}{trailing}"])
+    xr.testing.assert_identical(read.drop_encoding(), open_dataset([tmp_path / "named.zarr"]).drop_encoding())
+    np.testing.assert_array_equal(read["tas"].values, dataset["tas"].values)
+
+
+def test_a_folder_of_netcdf_files_is_still_its_files(tmp_path):
+    (tmp_path / "a.nc").write_bytes(b"")
+    (tmp_path / ".zgroup").write_text("{}")  # a stray marker beside NetCDF files: the files are what was meant
+    assert matched_paths(tmp_path) == [tmp_path / "a.nc"]

@@ -1164,3 +1164,24 @@ def test_the_units_metadata_advice_names_each_file_and_its_own_name_of_the_varia
                                                               "b_fixed.nc": {"temp": "tas"}})
     assert said == ""
     np.testing.assert_allclose(fixed.values, converted.values - 273.15, atol=1e-4)
+
+
+def test_the_units_advice_for_a_zarr_store_edits_the_store_and_works(tmp_path, monkeypatch, caplog):
+    """break29b A6: ERA5's '(0 - 1)' in a Zarr store was advised an ncatted on FILE.nc, which NCO cannot do
+    to a store; the advice is zarr-python's edit of the store, and run as printed it gives readable units,
+    in the consolidated metadata as in the array's own."""
+    from climann.data.open import open_dataset
+
+    monkeypatch.chdir(tmp_path)
+    xr.Dataset({"tcc": (("time", "x"), np.ones((2, 3), np.float32), {"units": "(0 - 1)"})},
+               coords={"time": ("time", [0.0, 1.0], {"units": "days since 2000-01-01"})}).to_zarr("tcc.zarr")
+    with caplog.at_level(logging.WARNING, logger="climann.data.units"):
+        warn_unreadable_units(open_dataset([tmp_path / "tcc.zarr"]), ["tcc"], where="tcc.zarr")
+    advice = caplog.records[-1].getMessage().rsplit("readable units: ", 1)[1]
+    assert not advice.startswith("ncatted") and "FILE.nc" not in advice
+    command, note = advice.split(" (a Zarr store", 1)
+    words = shlex.split(command)
+    assert words[:2] == ["python", "-c"] and len(words) == 3
+    subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=tmp_path)
+    for consolidated in (True, False):
+        assert xr.open_zarr(tmp_path / "tcc.zarr", consolidated=consolidated)["tcc"].attrs["units"] == "1"
