@@ -26,6 +26,7 @@ import xarray as xr
 from climann.data.containers import groups_beside_root_note, grouped_variables, input_size
 from climann.data.coords import find_coordinate, is_staggered
 from climann.data.corner_arrays import CORNERS_READ_KEY
+from climann.data.latitude_weights import WEIGHTS_READ_KEY
 from climann.data.cyclic import DROPPED_KEY
 from climann.data.repeated_cells import USED_ONCE_KEY
 from climann.data.defaults import default_inputs
@@ -513,6 +514,9 @@ def _grid_section(dataset: xr.Dataset, grid: dict[str, str], problems: dict[str,
                              "the same meridian again with the same values (a cyclic column)")
             if corners := dataset[grid[kind]].encoding.get(CORNERS_READ_KEY):
                 lines.append(f"  {'':<9} cell edges from '{corners}' ({_corners_read_text(dataset[grid[kind]].ndim)})")
+            if weights := dataset[grid[kind]].encoding.get(WEIGHTS_READ_KEY):
+                lines.append(f"  {'':<9} cell edges from '{weights}' (CAM's Gaussian weights: the sines of the edges, "
+                             "summed from the south pole)")
         else:
             lines.append(f"  {kind:<9} {problems[kind]}")
     scalars = [name for name in dataset.coords if dataset[name].ndim == 0]

@@ -29,6 +29,7 @@ from climann.data.calendars import blocks_in_one_calendar, calendar_plan
 from climann.data.bounds_dimensions import with_bounds_on_own_dimensions
 from climann.data.cell_bounds import with_vertices_last, without_absent_bounds
 from climann.data.corner_arrays import with_corner_arrays_as_bounds
+from climann.data.latitude_weights import with_latitude_weights_as_bounds
 from climann.data.containers import (
     compressed_message,
     cut_short_message,
@@ -351,6 +352,8 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
         _refuse_grouped(path)
     # xESMF's corner arrays lat_b/lon_b are the cells' bounds; see climann.data.corner_arrays.
     dataset = with_corner_arrays_as_bounds(dataset, path.name)
+    # CESM's Gaussian weights gw(lat) give a CAM file's latitude edges; see climann.data.latitude_weights.
+    dataset = with_latitude_weights_as_bounds(dataset, path.name)
     # A forecast's fields on their valid times (cfgrib's GRIB, and its NetCDF or Zarr copies);
     # see climann.data.forecast_times. One map per file with a scalar time (CF §5.7) is one
     # step; see climann.data.scalar_coordinates.
