@@ -30,14 +30,19 @@ units can match while the values mean something else:
   ``surface_upward_latent_heat_flux``, ``positive = "up"``, has the opposite sign): refused,
   with the ``ncap2`` that converts the file (:func:`check_quantities`,
   :mod:`climann.data.quantities`);
+- anomalies of a temperature given to a run trained on the temperature on its scale, or the
+  reverse (CF-1.11 §3.1.2 ``units_metadata``: anomalies in degC marked
+  ``"temperature: difference"`` are converted to K without the offset, and were scored
+  against 288 K): refused, with the ``ncatted`` that marks a mislabelled copy
+  (:func:`check_temperature_readings`, :mod:`climann.data.temperature_readings`);
 - another area under an area-mean feature (``[data] global_means``, ``regional_means``): a
   "global mean" of data cut to the tropics is the tropical mean, another quantity with the
   same name. Data whose grid (for a regional mean: whose cells in its box) is not the area
   the mean was taken over in training, to within half a grid cell, are refused
   (:func:`check_area_means`); another resolution over the same area is the same quantity.
 
-The model file records them at training (``time_step``, ``time_cell_methods``, ``levels``, ``quantities``, the
-climatology's ``calendar``, see
+The model file records them at training (``time_step``, ``time_cell_methods``, ``levels``, ``quantities``,
+``temperature_readings``, the climatology's ``calendar``, see
 :func:`climann.workflow.run_directory.model_metadata`). Whatever is unknown on either side —
 an attribute missing, an axis without a nominal step, a model file written before they were
 recorded — is not compared: such a model file predicts as it always did (one note says so).
