@@ -1213,3 +1213,18 @@ def test_a_model_file_without_the_reading_record_predicts_as_before_with_a_note(
     assert [record.message for record in caplog.records if "how its temperatures were read" in record.message] == [
         "this run's model.npz predates the record of how its temperatures were read (on their scale or as "
         "differences): the new data's are not compared with it (retrain to compare them)"]
+
+
+def test_predictions_of_data_without_the_target_say_what_the_run_predicts(temperature_runs, tmp_path):
+    """Predicted anomalies are labelled as differences (CF-1.11 §3.1.2), as those of data with
+    the target are: read back, they are not taken for temperatures in K; predicted absolute
+    temperatures are not."""
+    folder, runs = temperature_runs
+    with xr.open_dataset(folder / "new_anomalies.nc") as opened:
+        opened.drop_vars("tas").to_netcdf(tmp_path / "predictors.nc")
+    labels = {}
+    for run in ("anomaly", "absolute"):
+        result = predict_files(runs[run], [str(tmp_path / "predictors.nc")], tmp_path / f"{run}.nc")
+        with xr.open_dataset(result.path) as written:
+            labels[run] = (written["tas_pred"].attrs["units"], written["tas_pred"].attrs.get("units_metadata"))
+    assert labels == {"anomaly": ("K", "temperature: difference"), "absolute": ("K", None)}
