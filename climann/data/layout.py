@@ -207,6 +207,12 @@ class GridLayout:
         The quantity and sign convention of each data variable whose ``standard_name`` or
         ``positive`` attribute says them (:func:`climann.data.quantities.quantity_record`),
         recorded in the model file likewise: an upward flux is not a downward one.
+    variable_temperature_readings : dict of str to TemperatureReading
+        How each data variable that is a temperature is read, on its scale or as a
+        difference (an anomaly; CF-1.11 §3.1.2,
+        :func:`climann.data.temperature_readings.temperature_reading`), recorded in the model
+        file likewise: anomalies are not temperatures. A stand-in target (``predict`` of data
+        without it) has none.
     grid_stride : int
         Every how many rows and columns of the input the run kept (``grid_stride``,
         :data:`GRID_STRIDE_KEY`); 1 when it kept all. Midway edges between kept centres without
@@ -323,6 +329,7 @@ class GridLayout:
     variable_cell_methods: dict = field(default_factory=dict)
     variable_levels: dict = field(default_factory=dict)
     variable_quantities: dict = field(default_factory=dict)
+    variable_temperature_readings: dict = field(default_factory=dict)
     area_extents: dict = field(default_factory=dict)
     variable_files: dict = field(default_factory=dict)
     variable_file_names: dict = field(default_factory=dict)

@@ -20,7 +20,7 @@ from climann.data.coords import (
     STAGGERED_DIMENSION_SUFFIX, find_coordinate, is_staggered, named_coordinates, unlinked_bounds,
 )
 from climann.data.forecast_times import is_forecast_period
-from climann.data.grids import axis_bounds, file_cell_measure, geographic_grid, grid_mapping_of
+from climann.data.grids import STAND_IN_TARGET, axis_bounds, file_cell_measure, geographic_grid, grid_mapping_of
 from climann.data.levels import LEVELS_KEY, is_level
 from climann.data.layout import (
     AREA_EXTENT_ATTRIBUTE,
@@ -36,6 +36,7 @@ from climann.data.sources import source_files as recorded_files, source_names
 from climann.data.quantities import quantity_record
 from climann.data.standard_name_aliases import current_standard_name
 from climann.data.standard_names import standard_name_of
+from climann.data.temperature_readings import temperature_reading
 from climann.data.units import variable_units
 from climann.data.time_units import TIME_STORAGE_KEY, undecoded_time_message
 from climann.data.time_axis import TimeStep
@@ -424,6 +425,9 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
         variable_levels=levels,
         variable_quantities={name: record for name in data_variable_names(dataset)
                              if (record := quantity_record(dataset[name].attrs))},
+        variable_temperature_readings={name: reading for name in data_variable_names(dataset)
+                                       if not dataset[name].encoding.get(STAND_IN_TARGET)
+                                       and (reading := temperature_reading(name, dataset[name].attrs))},
         input_history=str(dataset.attrs.get("history", "")),
         geography=geography_of(dataset.attrs),
         file_times=dataset[FILE_TIME_COORDINATE].values if FILE_TIME_COORDINATE in dataset.coords else None,

@@ -30,14 +30,19 @@ units can match while the values mean something else:
   ``surface_upward_latent_heat_flux``, ``positive = "up"``, has the opposite sign): refused,
   with the ``ncap2`` that converts the file (:func:`check_quantities`,
   :mod:`climann.data.quantities`);
+- anomalies of a temperature given to a run trained on the temperature on its scale, or the
+  reverse (CF-1.11 §3.1.2 ``units_metadata``: anomalies in degC marked
+  ``"temperature: difference"`` are converted to K without the offset, and were scored
+  against 288 K): refused, with the ``ncatted`` that marks a mislabelled copy
+  (:func:`check_temperature_readings`, :mod:`climann.data.temperature_readings`);
 - another area under an area-mean feature (``[data] global_means``, ``regional_means``): a
   "global mean" of data cut to the tropics is the tropical mean, another quantity with the
   same name. Data whose grid (for a regional mean: whose cells in its box) is not the area
   the mean was taken over in training, to within half a grid cell, are refused
   (:func:`check_area_means`); another resolution over the same area is the same quantity.
 
-The model file records them at training (``time_step``, ``time_cell_methods``, ``levels``, ``quantities``, the
-climatology's ``calendar``, see
+The model file records them at training (``time_step``, ``time_cell_methods``, ``levels``, ``quantities``,
+``temperature_readings``, the climatology's ``calendar``, see
 :func:`climann.workflow.run_directory.model_metadata`). Whatever is unknown on either side —
 an attribute missing, an axis without a nominal step, a model file written before they were
 recorded — is not compared: such a model file predicts as it always did (one note says so).
@@ -69,18 +74,19 @@ if TYPE_CHECKING:
     from climann.workflow.predict import TrainedRun
 
 __all__ = ["check_area_means", "check_calendar", "check_cell_methods", "check_levels", "check_like_training",
-           "check_quantities", "check_time_step", "member_notes", "require_recorded_inputs",
-           "training_target_attributes", "with_run_weights_of", "with_training_levels", "with_training_quantity",
-           "with_training_step"]
+           "check_quantities", "check_temperature_readings", "check_time_step", "member_notes",
+           "require_recorded_inputs", "training_target_attributes", "with_run_weights_of", "with_training_levels",
+           "with_training_quantity", "with_training_step"]
 
 _log = logging.getLogger(__name__)
 
 
 def check_like_training(run: TrainedRun, layout: GridLayout, *, scoring: bool) -> None:
     """Check new data's levels (:func:`check_levels`), quantities and sign conventions
-    (:func:`check_quantities`), time step (:func:`check_time_step`),
-    calendar (:func:`check_calendar`), time cell methods (:func:`check_cell_methods`) and the
-    area of their area-mean features (:func:`check_area_means`) against the run's training data.
+    (:func:`check_quantities`), temperatures or anomalies (:func:`check_temperature_readings`),
+    time step (:func:`check_time_step`), calendar (:func:`check_calendar`), time cell methods
+    (:func:`check_cell_methods`) and the area of their area-mean features
+    (:func:`check_area_means`) against the run's training data.
 
     Parameters
     ----------
@@ -99,6 +105,7 @@ def check_like_training(run: TrainedRun, layout: GridLayout, *, scoring: bool) -
     """
     check_levels(run, layout)
     check_quantities(run, layout)
+    check_temperature_readings(run, layout)
     check_area_means(run, layout)
     check_time_step(run, layout)
     check_calendar(run, layout)
@@ -275,6 +282,44 @@ def check_quantities(run: TrainedRun, layout: GridLayout) -> None:
         file = _variable_file(layout, name)
         refusal = None if new is None else quantity_refusal(
             name, trained, new, where=_variable_files(layout, name), file=file, own=layout.name_in_file(name, file))
+        if refusal is not None:
+            raise ClimannError(refusal)
+
+
+def check_temperature_readings(run: TrainedRun, layout: GridLayout) -> None:
+    """Refuse new data holding anomalies of a temperature the run was trained on as
+    temperatures on their scale, or the reverse (CF-1.11 §3.1.2 ``units_metadata``).
+
+    Each variable's reading at training (``model.npz`` ``temperature_readings``,
+    :func:`climann.workflow.run_directory.input_temperature_readings`: ``"on_scale"`` or
+    ``"difference"``) is compared with the new data's (``layout.variable_temperature_readings``,
+    :func:`climann.data.temperature_readings.temperature_reading`): anomalies in degC marked
+    ``"temperature: difference"`` are converted to K without the offset and, given to a run
+    trained on absolute temperatures, were predicted and scored against 288 K (MSE 8e4 K²). A
+    variable that is not a temperature on either side is not compared; a model file written
+    before the record compares nothing, with one note.
+
+    Raises
+    ------
+    ClimannError
+        Naming the variable, its file, both readings and the way out (the data of the run's
+        kind, or the ``ncatted`` that corrects a mislabelled copy).
+    """
+    from climann.data.temperature_readings import temperature_reading_refusal
+
+    recorded = run.network.metadata.get("temperature_readings")
+    if recorded is None:
+        _log.info("this run's model.npz predates the record of how its temperatures were read (on their scale or as "
+                  "differences): the new data's are not compared with it (retrain to compare them)")
+        return
+    for name, trained in recorded.items():
+        new = layout.variable_temperature_readings.get(name)
+        if new is None:
+            continue
+        file = _variable_file(layout, name)
+        refusal = temperature_reading_refusal(name, str(trained), new,
+                                              where=_variable_files(layout, name), file=file,
+                                              own=layout.name_in_file(name, file))
         if refusal is not None:
             raise ClimannError(refusal)
 

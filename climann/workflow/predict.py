@@ -36,6 +36,7 @@ from climann.data.open import expand_paths
 from climann.data.paths import path_list
 from climann.data.sources import files_text
 from climann.data.unitless_values import TrainingValues
+from climann.data.units import TEMPERATURE_DIFFERENCE
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 from climann.evaluation.extrapolation import Extrapolation, check_extrapolation, extrapolation_message, percent_text
@@ -311,7 +312,9 @@ def _with_placeholder_target(dataset: xr.Dataset, run: TrainedRun) -> xr.Dataset
     """When the new data lack the target, a NaN field on the predictors' grid stands in
     (predictions need only the features), with the target's units and, as the model file
     records them, its ``standard_name``, ``long_name``, ``cell_methods`` and ``positive``
-    (:func:`~climann.workflow.new_data.training_target_attributes`): the predictions file says
+    (:func:`~climann.workflow.new_data.training_target_attributes`), and ``units_metadata =
+    "temperature: difference"`` when it was read as one (``temperature_readings``: predicted
+    anomalies are not temperatures on the scale, CF-1.11 §3.1.2): the predictions file says
     what its values are; none of the predictor's attributes (it is not that quantity)."""
     target = run.config.data.target
     if target in dataset:
@@ -324,8 +327,10 @@ def _with_placeholder_target(dataset: xr.Dataset, run: TrainedRun) -> xr.Dataset
     template = dataset[time_varying[0]]
     placeholder = xr.full_like(template, np.nan, dtype=np.float32)
     # labelled as the run's target: what its values are a mean of (cell_methods), not only their units
+    difference = (run.network.metadata.get("temperature_readings") or {}).get(target) == "difference"
     placeholder.attrs = {"units": run.target_units, "long_name": target, **training_target_attributes(run),
-                         **(run.network.metadata.get("quantities") or {}).get(target, {})}
+                         **(run.network.metadata.get("quantities") or {}).get(target, {}),
+                         **({"units_metadata": TEMPERATURE_DIFFERENCE} if difference else {})}
     placeholder.encoding[STAND_IN_TARGET] = True  # its cells judged by the predictors (climann.data.grids)
     return dataset.assign({target: placeholder})
 

@@ -158,7 +158,8 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
     extrapolation) and of the target (``target_range``, to compare new data without units
     with), the inputs' ``units``, the time part of their ``cell_methods``
     (``time_cell_methods``), their levels (``levels``, see :func:`input_levels`) and their
-    quantities and sign conventions (``quantities``, see :func:`input_quantities`), the time
+    quantities and sign conventions (``quantities``, see :func:`input_quantities`), how their
+    temperatures were read (``temperature_readings``, see :func:`input_temperature_readings`), the time
     axis's nominal step (``time_step``, see
     :meth:`~climann.data.time_axis.TimeStep.record`; None when it has none), the common length
     of its time cells from the time bounds (``time_cell``: what each value is a mean or total
@@ -186,6 +187,7 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
         "time_cell_methods": input_time_cell_methods(config, data.samples.feature_names, layout),
         "levels": input_levels(config, data.samples.feature_names, layout),
         "quantities": input_quantities(config, data.samples.feature_names, layout),
+        "temperature_readings": input_temperature_readings(config, data.samples.feature_names, layout),
         "time_step": None if (step := nominal_time_step(layout)) is None else step.record(),
         "time_cell": None if (cell := training_time_cell(layout)) is None else cell.record(),
         "season_dated_by": config.data.season_dated_by,
@@ -297,6 +299,17 @@ def input_quantities(config: RunConfig, feature_names: Sequence[str], layout: Gr
     flux counted downward has the opposite sign."""
     return {name: dict(layout.variable_quantities[name]) for name in _input_variables(config, feature_names)
             if layout.variable_quantities.get(name)}
+
+
+def input_temperature_readings(config: RunConfig, feature_names: Sequence[str], layout: GridLayout) -> dict[str, str]:
+    """How the target and every variable the features are made of were read when they are
+    temperatures (:func:`climann.data.temperature_readings.temperature_reading`): variable →
+    ``"on_scale"`` or ``"difference"`` (an anomaly, CF-1.11 §3.1.2); other variables are left
+    out. ``predict`` and ``evaluate --data`` compare the new data's with them
+    (:func:`climann.workflow.new_data.check_temperature_readings`): anomalies given to a run
+    trained on absolute temperatures would be scored against 288 K."""
+    return {name: layout.variable_temperature_readings[name].kind for name in _input_variables(config, feature_names)
+            if name in layout.variable_temperature_readings}
 
 
 def nominal_time_step(layout: GridLayout) -> TimeStep | None:

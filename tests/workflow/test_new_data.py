@@ -5,6 +5,7 @@ a model of ``time: mean``), through ``predict`` and ``evaluate --data``."""
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 import shutil
 
@@ -1102,3 +1103,128 @@ def test_predict_without_the_target_or_a_namesake_is_not_refused():
     dataset = _era5_like().rename({"tcc": "clt"})
     require_recorded_inputs(_recorded_run(["rsdt", "clt"], _CMIP), dataset, ["era5.nc"], with_target=False)
     require_recorded_inputs(_recorded_run(["rsdt", "clt"], {}), _era5_like(), ["era5.nc"], with_target=True)
+
+
+# Temperatures on their scale against temperature differences (anomalies; CF-1.11 §3.1.2
+# units_metadata): anomalies in degC given to a run trained on absolute temperatures in K were
+# converted without the offset and scored against ~280 K with exit 0 (fix30a: MSE 8e4 K²).
+
+
+def _as_anomalies(path, out, *, units):
+    """The file's tas minus its monthly climatology, in ``units`` (K or degC: the same numbers),
+    marked ``units_metadata = "temperature: difference"``; pred and orog as they were."""
+    with xr.open_dataset(path) as opened:
+        dataset = opened.load()
+    anomalies = dataset["tas"].groupby("time.month") - dataset["tas"].groupby("time.month").mean()
+    dataset["tas"] = anomalies.drop_vars("month").astype(np.float32)
+    dataset["tas"].attrs = {"units": units, "cell_methods": MEAN, "units_metadata": "temperature: difference"}
+    dataset.to_netcdf(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def temperature_runs(tmp_path_factory):
+    """A run on tas in K as CMIP writes it (no units_metadata: on its scale) and a run on its
+    anomalies in K marked as differences; new data of 2000–2001 both ways, anomalies in degC."""
+    folder = tmp_path_factory.mktemp("temperature_readings")
+    absolute = _write(folder / "absolute.nc", _monthly(1990, 4))
+    anomalies = _as_anomalies(absolute, folder / "anomalies.nc", units="K")
+    new = _write(folder / "new_absolute.nc", _monthly(2000, 2), seed=3)
+    _as_anomalies(new, folder / "new_anomalies.nc", units="degC")
+    runs = {}
+    for name, path in (("absolute", absolute), ("anomaly", anomalies)):
+        config = build_config({"data": {"paths": [str(path)], "target": "tas", "predictors": ["pred", "orog"]},
+                               "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+        runs[name] = run_training(config, run_dir=folder / name).run_dir
+    return folder, runs
+
+
+READING_REFUSALS = {
+    "absolute": (
+        "tas in new_anomalies.nc is read as temperature differences, e.g. anomalies (units_metadata = \"temperature: "
+        "difference\", CF-1.11 §3.1.2), the model was trained on tas as temperatures on their scale: its predictions "
+        "and scores would mix the two; give tas as temperatures on their scale (add the climatology back to "
+        "anomalies, e.g. cdo ymonadd for monthly ones), or, if its values are temperatures on their scale and its "
+        "attributes say otherwise, say so in a copy (ncatted -a units_metadata,tas,o,c,'temperature: on_scale' "
+        "new_anomalies.nc new_anomalies_fixed.nc)"),
+    "anomaly": (
+        "tas in new_absolute.nc is read as temperatures on their scale (units_metadata does not say it is a "
+        "difference, CF-1.11 §3.1.2), the model was trained on tas as temperature differences, e.g. anomalies: its "
+        "predictions and scores would mix the two; give tas as anomalies like the run's (subtract the climatology "
+        "they were taken from, e.g. cdo ymonsub for monthly ones), or, if its values are temperature differences, "
+        "e.g. anomalies and its attributes say otherwise, say so in a copy (ncatted -a units_metadata,tas,o,c,"
+        "'temperature: difference' new_absolute.nc new_absolute_fixed.nc)"),
+}
+OTHER_READING = {"absolute": "new_anomalies.nc", "anomaly": "new_absolute.nc"}
+
+
+@pytest.mark.parametrize("command", [pytest.param("predict", id="predict"), pytest.param("evaluate", id="evaluate")])
+@pytest.mark.parametrize("run", [pytest.param("absolute", id="anomalies-to-an-absolute-run"),
+                                 pytest.param("anomaly", id="absolute-to-an-anomaly-run")])
+def test_data_read_otherwise_than_the_run_are_refused(temperature_runs, tmp_path, monkeypatch, command, run):
+    folder, runs = temperature_runs
+    monkeypatch.chdir(folder)
+    with pytest.raises(ClimannError) as refused:
+        _apply(command, runs[run], folder / OTHER_READING[run], tmp_path)
+    assert str(refused.value) == READING_REFUSALS[run]
+    assert not (tmp_path / "p.nc").exists() and not (tmp_path / "scores").exists()
+
+
+def test_the_reading_refusal_is_one_line_and_exit_2(temperature_runs, tmp_path, capfd, monkeypatch):
+    from tests.console import run_main
+
+    folder, runs = temperature_runs
+    monkeypatch.chdir(folder)
+    result = run_main("evaluate", runs["absolute"], "--data", "new_anomalies.nc", "--out", tmp_path / "scores",
+                      capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 2, result.stderr
+    [line] = [line for line in result.stderr.strip().splitlines() if line.startswith("climann: error:")]
+    assert line == f"climann: error: {READING_REFUSALS['absolute']}"
+    assert "Traceback" not in result.stderr and not (tmp_path / "scores").exists()
+
+
+def test_anomalies_in_degc_given_to_a_run_on_anomalies_in_k_are_scored_as_differences(temperature_runs, tmp_path):
+    """The record says how tas was read; the degC anomalies are taken without an offset (the
+    truth in predictions.nc is the file's numbers) and evaluate's MSE is the area-weighted mean
+    of (prediction − truth)² computed here from predictions.nc."""
+    folder, runs = temperature_runs
+    assert Network.load(runs["anomaly"] / "model.npz").metadata["temperature_readings"] == {"tas": "difference"}
+    assert Network.load(runs["absolute"] / "model.npz").metadata["temperature_readings"] == {"tas": "on_scale"}
+    evaluate_run(runs["anomaly"], [str(folder / "new_anomalies.nc")], tmp_path / "scores")
+    scores = json.loads((tmp_path / "scores" / "metrics.json").read_text())["splits"]["all"]["model"]
+    with xr.open_dataset(tmp_path / "scores" / "predictions.nc") as written, \
+            xr.open_dataset(folder / "new_anomalies.nc") as given:
+        np.testing.assert_array_equal(written["tas"].values, given["tas"].values)
+        truth, predicted = written["tas"].values.astype(float), written["tas_pred"].values.astype(float)
+        weights = np.broadcast_to(written["cell_area"].values, truth.shape)
+    both = np.isfinite(truth) & np.isfinite(predicted)
+    assert scores["n_samples"] == both.sum() == 24 * LAT.size * LON.size
+    expected = np.sum(weights[both] * (predicted[both] - truth[both]) ** 2) / np.sum(weights[both])
+    assert scores["mse"] == pytest.approx(expected, rel=1e-6)
+    assert np.abs(truth).max() < 10 and scores["mse"] < 100  # anomalies of a few K, not 280 K off
+
+
+def test_a_model_file_without_the_reading_record_predicts_as_before_with_a_note(temperature_runs, tmp_path, caplog):
+    folder, runs = temperature_runs
+    old = run_written_before(runs["absolute"], tmp_path / "old", "temperature_readings")
+    with caplog.at_level(logging.INFO, logger="climann"):
+        result = predict_files(old, [str(folder / "new_anomalies.nc")], tmp_path / "p.nc")
+    assert result.n_samples == 24 * LAT.size * LON.size
+    assert [record.message for record in caplog.records if "how its temperatures were read" in record.message] == [
+        "this run's model.npz predates the record of how its temperatures were read (on their scale or as "
+        "differences): the new data's are not compared with it (retrain to compare them)"]
+
+
+def test_predictions_of_data_without_the_target_say_what_the_run_predicts(temperature_runs, tmp_path):
+    """Predicted anomalies are labelled as differences (CF-1.11 §3.1.2), as those of data with
+    the target are: read back, they are not taken for temperatures in K; predicted absolute
+    temperatures are not."""
+    folder, runs = temperature_runs
+    with xr.open_dataset(folder / "new_anomalies.nc") as opened:
+        opened.drop_vars("tas").to_netcdf(tmp_path / "predictors.nc")
+    labels = {}
+    for run in ("anomaly", "absolute"):
+        result = predict_files(runs[run], [str(tmp_path / "predictors.nc")], tmp_path / f"{run}.nc")
+        with xr.open_dataset(result.path) as written:
+            labels[run] = (written["tas_pred"].attrs["units"], written["tas_pred"].attrs.get("units_metadata"))
+    assert labels == {"anomaly": ("K", "temperature: difference"), "absolute": ("K", None)}
