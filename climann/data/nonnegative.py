@@ -284,6 +284,40 @@ def _commands(name: str, variable: xr.DataArray, times: np.ndarray, file: str | 
     return to_zero, commands_for_files(missing, _to_missing, files=files, every_file=every)
 
 
+def _said_by_names(name: str, variable: xr.DataArray, holding: Sequence[str]) -> str | None:
+    """What says ``variable`` cannot be negative (:func:`cannot_be_negative`), with the name
+    each of the files ``holding`` gives it rather than the name it was read as (break29a: ``tp``
+    of ERA5's file read as ``pr`` is "its name 'tp'", not "its name 'pr'", which no file holds).
+
+    Parameters
+    ----------
+    name : str
+        The variable's name as read (after the renames).
+    variable : xarray.DataArray
+        As opened (the record of its files and their names in ``encoding``).
+    holding : sequence of str
+        The files that hold the values meant; empty when none is recorded (``name`` is then said).
+
+    Returns
+    -------
+    str or None
+        ``"its name 'tp'"``, ``"its names 'tp' in a.nc, 'precip' in b.nc"``, ``"its name 'var228' in
+        a.nc, read as 'pr'"`` (a name that says nothing by itself); the standard_name's words
+        unchanged; None when the variable may be negative.
+    """
+    said = cannot_be_negative(name, variable)
+    owns = {path: name_in_file(variable, name, path) for path in holding}
+    distinct = list(dict.fromkeys(owns.values()))
+    if said is None or not said.startswith("its name") or not distinct or distinct == [name]:
+        return said
+    listed = all(own.lower() in NONNEGATIVE_NAMES for own in distinct)
+    if len(distinct) == 1 and listed:
+        return f"its name '{distinct[0]}'"
+    by_file = ", ".join(f"'{own}' in {files_text([path for path, held in owns.items() if held == own])}"
+                        for own in distinct)
+    return f"its name{'s' if len(distinct) > 1 else ''} {by_file}" + ("" if listed else f", read as '{name}'")
+
+
 def warn_negative_values(
     dataset: xr.Dataset, names: Sequence[str], *, where: str, file: str | Path | None,
     found: dict[str, NegativeValues] | None = None,
@@ -325,5 +359,5 @@ def warn_negative_values(
             "it cannot hold, so they are used as data; to set them to 0: %s%s",
             name, files_text(holding) if holding else where, negative.count, negative.size, negative.lowest, units,
             -negative.lowest / negative.largest, negative.largest, units, NEGATIVE_TOLERANCE, steps,
-            cannot_be_negative(name, variable), to_zero, f", or to missing: {to_missing}" if to_missing else "",
+            _said_by_names(name, variable, holding), to_zero, f", or to missing: {to_missing}" if to_missing else "",
         )

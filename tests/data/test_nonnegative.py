@@ -207,3 +207,17 @@ def test_the_command_to_zero_followed_leaves_no_negative_value(tmp_path, caplog,
     fixed = open_dataset([tmp_path / copy, tmp_path / "b.nc"], rename={copy: {"tp": "pr"}, "b.nc": {"precip": "pr"}})
     assert _said(caplog, fixed, where="", file=None) == []
     assert negative_values(fixed, ["pr"])["pr"].count == int((held["b.nc"] < 0).sum())  # b's rounding alone
+
+
+@pytest.mark.parametrize(("faults", "says"), [
+    pytest.param({"a.nc": (2,)}, "which its name 'tp' says it cannot hold", id="one-file-tp"),
+    pytest.param({"a.nc": (2,), "b.nc": (7,)}, "which its names 'tp' in a.nc, 'precip' in b.nc says it cannot hold",
+                 id="two-files-two-names"),
+])
+def test_the_warning_says_the_name_each_file_gives_the_variable(tmp_path, caplog, monkeypatch, faults, says):
+    """fix30c: ``tp`` of a.nc read as ``pr`` was said to be unable to be negative by "its name 'pr'",
+    a name neither file holds."""
+    monkeypatch.chdir(tmp_path)
+    dataset, _ = _renamed_series(tmp_path, faults)
+    (said,) = _said(caplog, dataset, where="a.nc, b.nc", file=None)
+    assert says in said and "'pr' says" not in said
