@@ -29,7 +29,7 @@ import xarray as xr
 
 from climann.data.coords import FILE_TIME_COORDINATE, time_coordinate
 from climann.data.notes import note_once
-from climann.data.shell import (
+from climann.data.shell import (attribute_command,
     input_and_copy, name_list, ncap2_command, ncap2_name, ncatted_attribute, source_and_copy,
 )
 from climann.data.time_axis import TimeStep, axis_time_step
@@ -218,7 +218,7 @@ def check_stamps_in_cells(stamps: np.ndarray, bounds: np.ndarray, names: tuple[s
             f"'{time_name}', '{units[0]}': read in their own, time step {index} (counting from 0) stamped "
             f"{_date(stamp)} lies outside its cell {_date(low)} to {_date(high)}, while read in the time's units "
             f"every cell holds its stamp; CF 7.1: bounds take their coordinate's units, so delete the bounds' own: "
-            f"`ncatted {ncatted_attribute('units', bounds_name, 'd')} {files}`")
+            f"`{attribute_command([ncatted_attribute('units', bounds_name, 'd')], files)}`")
     time_own, bounds_own = ncap2_name(time_name), ncap2_name(bounds_name)
     restamp = f"{time_own}=({bounds_own}(:,0)+{bounds_own}(:,1))/2"
     raise ClimannError(
