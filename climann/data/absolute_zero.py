@@ -65,7 +65,7 @@ from climann.data.fill_like import (BlockReads, blocks_by_step, marking_fix, rea
                                    time_dimension)
 from climann.data.notes import note_once, unsaid_records
 from climann.data.run_outputs import is_own_difference
-from climann.data.shell import input_and_copy, ncatted_attribute, ncatted_command, ncatted_number, ncatted_type
+from climann.data.shell import input_and_copy, ncatted_attribute, attribute_command, ncatted_number, ncatted_type
 from climann.data.sources import files_text, name_in_file
 from climann.data.units import described_as_anomaly, parse_units, temperature_kind, unit_registry
 from climann.errors import ClimannError
@@ -228,7 +228,7 @@ def _warning(
     at, below = bool((values == zero).any()), bool((values < zero).any())
     side = "at or below" if at and below else "at" if at else "below"
     if values.size > CODES_AT_MOST:
-        difference = ncatted_command([_difference_attribute(found.own_name or name)], files)
+        difference = attribute_command([_difference_attribute(found.own_name or name)], files)
         raise ClimannError(
             f"'{name}' in {where} holds {values.size} different values {side} absolute zero ({zero:g} {units}), from "
             f"{values.min():g} to {values.max():g}, at {counts.sum()} of the {size} values checked: not a few codes "
@@ -238,9 +238,9 @@ def _warning(
     shown = " and ".join(f"{value:g}" for value in values)
     hadisst = " (HadISST marks sea ice so)" if HADISST_SEA_ICE in values and zero == -273.15 else ""
     fixes = [*([found.fix] if below else []), *([found.fix_at_zero] if at and found.fix_at_zero else [])]
-    said = f"; to say so in the file: {ncatted_command(fixes, files)}" if fixes else ""
+    said = f"; to say so in the file: {attribute_command(fixes, files)}" if fixes else ""
     if below and values.min() >= zero - ANOMALY_AT_MOST:  # a difference whose names do not call it one?
-        difference = ncatted_command([_difference_attribute(found.own_name or name)], files)
+        difference = attribute_command([_difference_attribute(found.own_name or name)], files)
         said += f"; if '{name}' holds temperature differences (changes, anomalies), say so instead: {difference}"
     steps = f", {steps_text(times)}" if times.size else ""
     return (

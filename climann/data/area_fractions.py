@@ -27,7 +27,7 @@ from climann.data.fill_like import USUAL_FILL_VALUES, fill_like_values, marking_
 from climann.data.grids import STAND_IN_TARGET
 from climann.data.layout import Coordinate
 from climann.data.notes import note_once
-from climann.data.shell import in_place_note, input_and_copy, ncatted_attribute, ncatted_command
+from climann.data.shell import in_place_note, input_and_copy, ncatted_attribute, attribute_command
 from climann.data.sources import variable_file, variable_where
 from climann.data.units import conversion, is_fraction_word
 from climann.errors import ClimannError
@@ -211,8 +211,9 @@ def _units_way_out(name: str, files: str, held: np.ndarray) -> str:
     choices = [("1", "0…1"), ("%", "0…100")]
     if low >= 0 and high <= 100:
         choices = choices[:1] if high <= 1 else choices[1:]
-    said = " or ".join(f"'{units}' for values {span} (ncatted {ncatted_attribute('units', name, 'o', 'c', units)} "
-                       f"{files})" for units, span in choices)
+    said = " or ".join(f"'{units}' for values {span} "
+                       f"({attribute_command([ncatted_attribute('units', name, 'o', 'c', units)], files)})"
+                       for units, span in choices)
     return (f"set its units to {said}{in_place_note(files)}, or weigh whole cells: [data] weigh_by_area_fraction "
             "= false")
 
@@ -232,7 +233,7 @@ def _fill_like_refusal(variable: xr.DataArray, name: str, where: str, files: str
     shown = f"{float(value.decoded[0]):g}" + (f" ({USUAL_FILL_VALUES[value.shown]})" if value.shown in USUAL_FILL_VALUES
                                                and not (value.default_of or value.extreme_of) else "")
     fix = marking_fix(name, variable, float(value.decoded[0]))
-    command = f": mark it missing (a missing fraction weighs 0): {ncatted_command([fix], files)}" \
+    command = f": mark it missing (a missing fraction weighs 0): {attribute_command([fix], files)}" \
         f"{in_place_note(files)}" if fix else ""
     return (f"'{name}' (a {variable.attrs.get('standard_name')}) in {where} holds {shown} at {count} of its "
             f"{stored.size} cells, a fill value that no _FillValue or missing_value of it marks as missing, and no "

@@ -31,7 +31,7 @@ from cf_xarray.criteria import coordinate_criteria
 
 from climann.data.coords import MOVING_FEATURE_TYPES, name_kind
 from climann.data.notes import note_once
-from climann.data.shell import ncap2_command, ncap2_name, ncatted_attribute, source_and_copy
+from climann.data.shell import attribute_command, ncap2_command, ncap2_name, ncatted_attribute, source_and_copy
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -171,10 +171,10 @@ def _plain_degrees_as_positions(dataset: xr.Dataset, where: str) -> xr.Dataset:
     dims = tuple(map(str, dataset[latitude].dims))
     _note(f"{where}: '{latitude}'/'{longitude}' (units '{dataset[latitude].attrs['units']}', which says neither "
           f"north nor east) read as the grid's latitude and longitude: 2-D on {dims}, named so, "
-          f"values {ranges} degrees; to say so in the file: ncatted "
-          f"{ncatted_attribute('units', latitude, 'o', 'c', CF_UNITS['latitude'])} "
-          f"{ncatted_attribute('units', longitude, 'o', 'c', CF_UNITS['longitude'])} "
-          f"{source_and_copy(dataset, dataset[latitude])}")
+          f"values {ranges} degrees; to say so in the file: "
+          + attribute_command([ncatted_attribute("units", latitude, "o", "c", CF_UNITS["latitude"]),
+                               ncatted_attribute("units", longitude, "o", "c", CF_UNITS["longitude"])],
+                              source_and_copy(dataset, dataset[latitude])))
     changed = {name: dataset[name].variable.copy(deep=False) for name in found}
     for name, kind in zip(found, CF_UNITS):
         changed[name].attrs = {**changed[name].attrs, "units": CF_UNITS[kind]}

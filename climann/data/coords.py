@@ -27,7 +27,9 @@ import xarray as xr
 from cf_xarray.criteria import coordinate_criteria
 
 from climann.data.notes import note_once
-from climann.data.shell import copy_path, input_and_copy, ncatted_attribute, source_and_copy, working_path
+from climann.data.shell import (
+    attribute_command, copy_path, input_and_copy, ncatted_attribute, source_and_copy, working_path,
+)
 from climann.data.text_times import text_dates_advice, text_dates_in
 from climann.errors import ClimannError
 
@@ -385,12 +387,12 @@ def _several_points_message(dataset: xr.Dataset, kind: str, names: list[str]) ->
                             for values in dataset.data_vars.values())), others[0] if others else None)
     if partner is not None:
         pair["longitude" if kind == "latitude" else "latitude"] = partner
-    fix = " ".join(ncatted_attribute("standard_name", name, "o", "c", which)
-                   for which, name in sorted(pair.items(), reverse=True))
+    fix = attribute_command([ncatted_attribute("standard_name", name, "o", "c", which)
+                             for which, name in sorted(pair.items(), reverse=True)], source_and_copy(dataset))
     return (f"several 2-D coordinates look like {kind} ({', '.join(names)}): the points of a grid with more than one "
             f"set (as CESM POP's T and U points), named by the variables' coordinates attributes "
             f"({said or 'by none'}); a run takes its target's, or the one with a CF standard_name: say which is the "
-            f"grid's, e.g. ncatted {fix} {source_and_copy(dataset)}")
+            f"grid's, e.g. {fix}")
 
 
 def grid_mapping_names(dataset: xr.Dataset) -> list[str]:
@@ -601,9 +603,10 @@ def _unread_positions_advice(dataset: xr.Dataset) -> str:
                      for name in (latitude, longitude))
     return (f"; '{latitude}'/'{longitude}' (2-D on {tuple(map(str, dataset[latitude].dims))}) look like the grid's "
             f"latitude and longitude, but their units ({units}) do not say so (CF 4.1: degrees_north, degrees_east): "
-            f"if they are, in degrees: ncatted {ncatted_attribute('units', latitude, 'o', 'c', 'degrees_north')} "
-            f"{ncatted_attribute('units', longitude, 'o', 'c', 'degrees_east')} "
-            f"{source_and_copy(dataset, dataset[latitude])}")
+            "if they are, in degrees: "
+            + attribute_command([ncatted_attribute("units", latitude, "o", "c", "degrees_north"),
+                                 ncatted_attribute("units", longitude, "o", "c", "degrees_east")],
+                                source_and_copy(dataset, dataset[latitude])))
 
 
 #: The scalar coordinate that gives data without a latitude or longitude a position: its name,

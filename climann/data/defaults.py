@@ -77,7 +77,7 @@ from climann.data.notes import note_once
 from climann.data.own_anomalies import anomaly_relations, leak_note
 from climann.data.run_outputs import run_outputs
 from climann.data.same_quantity import same_quantity_note, same_quantity_relations
-from climann.data.shell import ncatted_attribute, source_and_copy
+from climann.data.shell import attribute_command, ncatted_attribute, source_and_copy
 from climann.data.sources import files_text, name_in_file, source_files
 from climann.data.splits import DEFAULT_SPLIT_FRACTIONS, split_time_blocks
 from climann.data.units import normalised_units, unit_registry
@@ -437,8 +437,8 @@ def cell_area_advice(dataset: xr.Dataset, target: str, area: str) -> str:
         return (f"not used to weigh the scores: those of '{target}' are weighed by {named}, which its cell_measures "
                 "names")
     own, areas = name_in_file(dataset[target], target), name_in_file(dataset[area], area)
-    command = (f"ncatted {ncatted_attribute('cell_measures', own, 'o', 'c', f'area: {areas}')} "
-               f"{source_and_copy(dataset[target], dataset[area], dataset)}")
+    command = attribute_command([ncatted_attribute("cell_measures", own, "o", "c", f"area: {areas}")],
+                                source_and_copy(dataset[target], dataset[area], dataset))
     return (f"not used to weigh the scores: '{target}' names no cell areas (no CF cell_measures), so the scores are "
             f"weighed by areas climann computes from the grid (approximate without cell bounds); to weigh them by "
             f"{area}: {command}, and give that copy in place of the file")

@@ -43,7 +43,7 @@ import xarray as xr
 
 from climann.data.fill_like import BlockReads, blocks_by_step, read_together, time_dimension
 from climann.data.nonnegative import cannot_be_negative
-from climann.data.shell import input_and_copy, ncatted_attribute, ncatted_command
+from climann.data.shell import input_and_copy, ncatted_attribute, attribute_command
 from climann.data.sources import as_file_stamps, variable_file, variable_where
 from climann.data.stored_values import FILL_ATTRIBUTES, unpacked
 
@@ -298,6 +298,6 @@ def _warn_one_file(name: str, variable: xr.DataArray, held: FillAmongValues, *, 
         _log.warning(
             f"'{name}' in {where_held} has {key} {marks}, and {reason}: {marked} of its {size} values "
             f"({100 * marked / size:.3g} %) are read as missing (CF §2.5.1); if they are data, remove "
-            f"the attribute in a copy: {ncatted_command([ncatted_attribute(key, record.name, 'd')], files)}"
+            f"the attribute in a copy: {attribute_command([ncatted_attribute(key, record.name, 'd')], files)}"
         )
         return

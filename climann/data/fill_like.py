@@ -57,7 +57,7 @@ import xarray as xr
 
 from climann.data.file_encodings import CONVERSIONS_KEY, as_stored_in, converted_forms, file_encodings
 from climann.data.shell import (
-    in_place_note, input_and_copy, ncatted_attribute, ncatted_command, ncatted_number, ncatted_type,
+    in_place_note, input_and_copy, ncatted_attribute, attribute_command, ncatted_number, ncatted_type,
 )
 from climann.data.sources import as_file_stamps, dates_in, files_at, files_text, held_by, name_in_file
 from climann.data.stored_values import FILL_ATTRIBUTES, exact_cast, read_type, unpacked
@@ -673,7 +673,7 @@ def refuse_huge_fill_like_values(
     files = command_files(dataset[name], count.times, file)
     sentence = _sentence(name, dataset[name], where, value, count).replace(", so they are used as data", "")
     fix = fixes.get(files, [])
-    command = f"; mark them missing: {ncatted_command(fix, files)}{in_place_note(files)}" if fix else ""
+    command = f"; mark them missing: {attribute_command(fix, files)}{in_place_note(files)}" if fix else ""
     raise ClimannError(f"{sentence}: no measured or modelled quantity reaches {REFUSED_AT_LEAST:g}, and trained on "
                        f"they would be its mean, spread and scores{command}")
 
@@ -728,6 +728,6 @@ def warn_fill_like_values(
                 fixes.setdefault(files, []).append(advice)
     for sentence, files in lines:
         fix = fixes.get(files, [])
-        command = f"; if they are missing values: {ncatted_command(fix, files)}{in_place_note(files)}" if fix else ""
+        command = f"; if they are missing values: {attribute_command(fix, files)}{in_place_note(files)}" if fix else ""
         together = f" (one command for the {len(fix)} variables of that file named here)" if len(fix) > 1 else ""
         _log.warning("%s%s%s", sentence, command, together)

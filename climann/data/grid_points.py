@@ -46,7 +46,7 @@ from climann.data.coords import (
     bounds_names, named_coordinates, one_dimensional_candidates, two_dimensional_candidates,
 )
 from climann.data.notes import note_once
-from climann.data.shell import ncatted_attribute, source_and_copy, shown_path
+from climann.data.shell import attribute_command, ncatted_attribute, source_and_copy, shown_path
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -193,5 +193,7 @@ def _unnamed_message(dataset: xr.Dataset, target: str | None, where: str) -> str
     how = "lies along none of them" if axes else "names none of them in its coordinates attribute"
     return (f"{where}: several {'' if axes else '2-D '}coordinates look like {kind} ({', '.join(candidates[kind])}) "
             f"and '{target}' {how}, nor does any carry a CF standard_name; say "
-            f"which are its points, e.g. ncatted {ncatted_attribute('standard_name', latitude, 'o', 'c', 'latitude')} "
-            f"{ncatted_attribute('standard_name', longitude, 'o', 'c', 'longitude')} {source_and_copy(dataset)}")
+            "which are its points, e.g. "
+            + attribute_command([ncatted_attribute("standard_name", latitude, "o", "c", "latitude"),
+                                 ncatted_attribute("standard_name", longitude, "o", "c", "longitude")],
+                                source_and_copy(dataset)))

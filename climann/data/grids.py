@@ -28,7 +28,7 @@ from climann.data.geometry import (
 from climann.data.layout import Coordinate, GeographicGrid
 from climann.data.notes import note_once
 from climann.data.projections import ProjectionReading, check_grid_mapping_name, projection_reading
-from climann.data.shell import (
+from climann.data.shell import (attribute_command,
     input_and_copy, ncap2_command, ncap2_name, ncatted_attribute, shown_path, source_and_copy,
 )
 from climann.data.sources import files_text, source_files
@@ -256,7 +256,7 @@ def _without_bounds_advice(dataset: xr.Dataset, name: str) -> str:
     others = (f", and the same in {files_text(holders[1:])}, which hold{'s' if len(holders) == 2 else ''} them too"
               if len(holders) > 1 else "")
     return (f"fill in the bounds, or remove the bounds attribute to have the areas computed from the cell centres: "
-            f"ncatted {ncatted_attribute('bounds', name, 'd')} {first}{others}")
+            f"{attribute_command([ncatted_attribute('bounds', name, 'd')], first)}{others}")
 
 
 #: How far past ±90° a latitude bound may lie as the rounding of a pole written in float32
@@ -374,7 +374,7 @@ def axis_bounds(dataset: xr.Dataset, name: str, *, longitude: bool = False) -> n
             f"counting from 0) lies outside its cell {low:g} to {high:g}{more}, so the areas, which weight the "
             f"training and the scores, would be those of other cells (CF 7.1: a cell holds its coordinate value); if "
             f"the {name} values are right, remove the bounds attribute to have the areas computed from them: "
-            f"ncatted {ncatted_attribute('bounds', name, 'd')} {source_and_copy(dataset, dataset[name])}"
+            f"{attribute_command([ncatted_attribute('bounds', name, 'd')], source_and_copy(dataset, dataset[name]))}"
         )
     if not longitude and geographic_kinds(dataset[name]) == {"latitude"}:
         values = within_the_poles(dataset, str(bounds_name), name, values)

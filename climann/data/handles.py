@@ -156,7 +156,9 @@ def open_zarr(path: str | os.PathLike, **options: object) -> xr.Dataset:
     -------
     xarray.Dataset
         As ``xarray.open_dataset(path, engine="zarr", **options)`` gives it, with fill values
-        of another type than the data's and ``_Unsigned`` read as for NetCDF.
+        of another type than the data's and ``_Unsigned`` read as for NetCDF, and each
+        variable's ``encoding["source"]`` the store, as NetCDF's variables record their file
+        (advice that changes a variable names the store: :func:`~climann.data.shell.attribute_command`).
 
     Raises
     ------
@@ -171,4 +173,7 @@ def open_zarr(path: str | os.PathLike, **options: object) -> xr.Dataset:
         note_once(_log, logging.WARNING, stale_metadata_warning(path, stale), key=("stale zarr metadata", str(path)))
     store = _ZarrStoreReadingStoredValues.open_group(str(Path(path)), mode="r", consolidated=False if stale else None)
     store.source = str(Path(path).resolve())
-    return xr.open_dataset(str(Path(path)), engine="zarr", store=store, **options)
+    dataset = xr.open_dataset(str(Path(path)), engine="zarr", store=store, **options)
+    for variable in dataset.variables.values():  # as the netCDF4 backend records each variable's file
+        variable.encoding.setdefault("source", store.source)
+    return dataset

@@ -50,7 +50,7 @@ from climann.data.fill_like import (  # noqa: F401  (their home before climann.d
 from climann.data.flags import codes_beyond_units_range, status_codes
 from climann.data.notes import note_once
 from climann.data.shell import (
-    NCATTED_TYPES, input_and_copy, ncatted_attribute, ncatted_command, ncatted_number, ncatted_type,
+    NCATTED_TYPES, input_and_copy, ncatted_attribute, attribute_command, ncatted_number, ncatted_type,
 )
 from climann.data.stored_values import exact_cast, read_type, unpacked, with_signedness
 from climann.data.valid_range_tails import sample_outside_valid_range
@@ -194,7 +194,7 @@ def warn_limit_types(dataset: xr.Dataset, limits: Mapping[str, tuple[float, floa
     sources = [dataset.encoding.get("source"), *(dataset[name].encoding.get("source") for name in problems)]
     source = next((item for item in sources if item), None)
     files = input_and_copy(source) if source else "IN.nc OUT.nc"
-    command = ncatted_command([fix for _, fixes in problems.values() for fix in fixes], files)
+    command = attribute_command([fix for _, fixes in problems.values() for fix in fixes], files)
     for text, _ in problems.values():
         note_once(_log, logging.WARNING, f"{text}: `{command}`")
 
@@ -244,7 +244,7 @@ def refuse_text_attributes(dataset: xr.Dataset) -> None:
     (name, key, text, _), others = found[0], found[1:]
     also = "".join(f", {'' if other == name else f'{other!r} '}{attribute} ('{words}')"
                    for other, attribute, words, _ in others)
-    command = ncatted_command([ncatted_attribute(attribute, variable, "o", letter, ",".join(words.split()))
+    command = attribute_command([ncatted_attribute(attribute, variable, "o", letter, ",".join(words.split()))
                                for variable, attribute, words, letter in found], files)
     numbers, them = ("numbers", "them") if others else ("a number", "it")
     raise ClimannError(

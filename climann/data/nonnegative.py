@@ -46,7 +46,7 @@ import xarray as xr
 from climann.data.file_encodings import as_stored_in, commands_for_files, file_encodings
 from climann.data.fill_like import (BlockReads, blocks_by_step, command_files, fill_like_values, name_in_command,
                                    read_together, steps_text, time_dimension)
-from climann.data.shell import ncap2_command, ncap2_name, ncatted_number
+from climann.data.shell import ncap2_name, ncatted_number, values_command
 from climann.data.sources import as_file_stamps, files_at, files_text, held_by, name_in_file, source_files
 from climann.data.units import described_as_anomaly
 
@@ -243,7 +243,22 @@ def _fixes(name: str, variable: xr.DataArray) -> tuple[str, str | None]:
 def _to_missing(script: str | None, files: str) -> str:
     """The ``ncap2`` of ``script`` (:func:`_fixes`) on ``files``; for files that store the
     variable as integers, which have no value to mark missing, the words that say so."""
-    return ncap2_command([script], files) if script else "none (stored as integers: set them to 0)"
+    return _command(script, files) if script else "none (stored as integers: set them to 0)"
+
+
+#: An ncap2 script of :func:`_fixes`: ``where(NAME < 0) NAME = VALUE`` and what follows.
+_FIX_SCRIPT = re.compile(r"where\((?P<name>.+) < 0\) (?P=name) = (?P<value>[^;]+)")
+
+
+def _command(script: str, files: str) -> str:
+    """The ``ncap2`` of ``script`` (:func:`_fixes`) on ``files``; for a Zarr store, the xarray
+    line that does the same in a copy of it (:func:`~climann.data.shell.values_command`): 0,
+    or missing (NaN, written as the store's fill value)."""
+    found = _FIX_SCRIPT.match(script)
+    name = found["name"].strip("'")
+    value = "0" if found["value"] == "0" else "float('nan')"
+    statement = f"d[{name!r}] = d[{name!r}].where(~(d[{name!r}] < 0), {value})"
+    return values_command([script], [statement], files)
 
 
 def _scripts_by_file(name: str, variable: xr.DataArray, holding: Sequence[str],
@@ -277,11 +292,45 @@ def _commands(name: str, variable: xr.DataArray, times: np.ndarray, file: str | 
         missing = _scripts_by_file(name, variable, holding, lambda own, stored: _fixes(own, stored)[1])
     every = len(holding) == len(source_files(variable))
     files = command_files(variable, times, file)
-    to_zero = commands_for_files(zero, lambda script, files: ncap2_command([script], files), files=files,
+    to_zero = commands_for_files(zero, lambda script, files: _command(script, files), files=files,
                                  every_file=every)
     if not any(script for _, script in missing):
         return to_zero, ""
     return to_zero, commands_for_files(missing, _to_missing, files=files, every_file=every)
+
+
+def _said_by_names(name: str, variable: xr.DataArray, holding: Sequence[str]) -> str | None:
+    """What says ``variable`` cannot be negative (:func:`cannot_be_negative`), with the name
+    each of the files ``holding`` gives it rather than the name it was read as (break29a: ``tp``
+    of ERA5's file read as ``pr`` is "its name 'tp'", not "its name 'pr'", which no file holds).
+
+    Parameters
+    ----------
+    name : str
+        The variable's name as read (after the renames).
+    variable : xarray.DataArray
+        As opened (the record of its files and their names in ``encoding``).
+    holding : sequence of str
+        The files that hold the values meant; empty when none is recorded (``name`` is then said).
+
+    Returns
+    -------
+    str or None
+        ``"its name 'tp'"``, ``"its names 'tp' in a.nc, 'precip' in b.nc"``, ``"its name 'var228' in
+        a.nc, read as 'pr'"`` (a name that says nothing by itself); the standard_name's words
+        unchanged; None when the variable may be negative.
+    """
+    said = cannot_be_negative(name, variable)
+    owns = {path: name_in_file(variable, name, path) for path in holding}
+    distinct = list(dict.fromkeys(owns.values()))
+    if said is None or not said.startswith("its name") or not distinct or distinct == [name]:
+        return said
+    listed = all(own.lower() in NONNEGATIVE_NAMES for own in distinct)
+    if len(distinct) == 1 and listed:
+        return f"its name '{distinct[0]}'"
+    by_file = ", ".join(f"'{own}' in {files_text([path for path, held in owns.items() if held == own])}"
+                        for own in distinct)
+    return f"its name{'s' if len(distinct) > 1 else ''} {by_file}" + ("" if listed else f", read as '{name}'")
 
 
 def warn_negative_values(
@@ -325,5 +374,5 @@ def warn_negative_values(
             "it cannot hold, so they are used as data; to set them to 0: %s%s",
             name, files_text(holding) if holding else where, negative.count, negative.size, negative.lowest, units,
             -negative.lowest / negative.largest, negative.largest, units, NEGATIVE_TOLERANCE, steps,
-            cannot_be_negative(name, variable), to_zero, f", or to missing: {to_missing}" if to_missing else "",
+            _said_by_names(name, variable, holding), to_zero, f", or to missing: {to_missing}" if to_missing else "",
         )

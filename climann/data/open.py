@@ -67,7 +67,7 @@ from climann.data.renames import FileRenames
 from climann.data.repeated_cells import each_place_once, grid_of_each_place_once
 from climann.data.repeated_dimensions import XARRAY_WARNING, without_repeated_dimensions
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes, with_scalar_time_as_axis
-from climann.data.shell import input_and_copy, ncatted_attribute
+from climann.data.shell import attribute_command, input_and_copy, ncatted_attribute
 from climann.data.sources import SOURCE_TIMES_KEY, as_file_stamps, source_files, with_source_files
 from climann.data.stations import check_times_shared_by_stations, with_station_chosen, with_station_rows
 from climann.data.undated_files import scalar_time_on_dimension_message, undated_files_message
@@ -1204,7 +1204,8 @@ def _calendar_message(files: Sequence[Path]) -> str | None:
             calendar = variable.attrs.get("calendar")
             if calendar and str(calendar).lower() not in KNOWN_CALENDARS:
                 # IRI Data Library files say '360' for CF's 360_day; not guessed, but named
-                fix = f"`ncatted {ncatted_attribute('calendar', name, 'o', 'c', '360_day')} {input_and_copy(path)}`"
+                calendar_360 = ncatted_attribute("calendar", name, "o", "c", "360_day")
+                fix = f"`{attribute_command([calendar_360], input_and_copy(path))}`"
                 hint = f"; if it means 30-day months, CF's name is '360_day': {fix}" if str(calendar) == "360" else ""
                 return (
                     f"'{name}' in {path.name} uses calendar '{calendar}', which is not a CF calendar; "

@@ -32,7 +32,7 @@ import xarray as xr
 
 from climann.data.layout import Coordinate
 from climann.data.notes import note_once
-from climann.data.shell import ncatted_attribute, source_and_copy
+from climann.data.shell import attribute_command, ncatted_attribute, source_and_copy
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -150,7 +150,7 @@ def check_grid_mapping_name(mapping: Coordinate, axes: tuple[xr.DataArray, xr.Da
     close = difflib.get_close_matches(str(name).lower(), CF_GRID_MAPPINGS, n=1) if name is not None else []
     said = f"has grid_mapping_name '{name}'" if name is not None else "has no grid_mapping_name"
     attribute = ncatted_attribute("grid_mapping_name", str(mapping.name), "o", "c", close[0] if close else "NAME")
-    command = f"ncatted {attribute} {source_and_copy(*axes)}"
+    command = attribute_command([attribute], source_and_copy(*axes))
     fix = f"did you mean '{close[0]}'? {command}" if close else f"write the mapping's CF name: {command}"
     raise ClimannError(
         f"grid mapping '{mapping.name}' (of axes '{axes[0].name}', '{axes[1].name}') {said}, which is none of CF's "
@@ -185,15 +185,16 @@ def axis_metres_per_unit(variable: xr.DataArray, mapping: Coordinate) -> float:
             raise ClimannError(
                 f"projected axis '{variable.name}' is a scanning angle in '{units}' on the geostationary grid mapping "
                 f"'{mapping.name}', which has no perspective_point_height (the satellite's height above the "
-                f"ellipsoid, m) to turn it into the projection's metres; add it: ncatted "
-                f"{ncatted_attribute('perspective_point_height', str(mapping.name), 'o', 'd', '35786023')} "
-                f"{source_and_copy(variable)} (GOES-R and MSG)"
+                f"ellipsoid, m) to turn it into the projection's metres; add it: "
+                + attribute_command([ncatted_attribute("perspective_point_height", str(mapping.name), "o", "d",
+                                                       "35786023")], source_and_copy(variable))
+                + " (GOES-R and MSG)"
             )
         return height
     expected = "expected a length (m, km, or any UDUNITS length such as '1000 m')"
     if geostationary:
         expected += f", or on this geostationary grid a scanning angle in {' or '.join(RADIAN_UNITS)} (CF appendix F)"
-    fix = f"ncatted {ncatted_attribute('units', str(variable.name), 'o', 'c', 'km')} {source_and_copy(variable)}"
+    fix = attribute_command([ncatted_attribute("units", str(variable.name), "o", "c", "km")], source_and_copy(variable))
     raise ClimannError(f"projected axis '{variable.name}' has units '{units}'; {expected}: if it is in km, {fix}")
 
 
@@ -309,8 +310,8 @@ def _unitless_reading(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coord
     ClimannError
         Naming the axes and the ``ncatted`` that gives them units.
     """
-    set_units = " ".join(ncatted_attribute("units", dim, "o", "c", "km") for dim in unitless)
-    fix = f"ncatted {set_units} {source_and_copy(dataset)} (or m for metres)"
+    set_units = [ncatted_attribute("units", dim, "o", "c", "km") for dim in unitless]
+    fix = f"{attribute_command(set_units, source_and_copy(dataset))} (or m for metres)"
     names = "/".join(f"'{dim}'" for dim in unitless)
     if file_positions is None:
         raise ClimannError(
@@ -340,8 +341,9 @@ def _unitless_reading(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coord
     note_once(_log, logging.WARNING, (
         f"projected axis {names} of grid mapping '{mapping.name}' has no units: read in {unit}, where the file's own "
         f"'{file_positions[0].name}'/'{file_positions[1].name}' place the cells (within {distance:.1f} km); to say "
-        f"so in the file: ncatted {' '.join(ncatted_attribute('units', dim, 'o', 'c', unit) for dim in unitless)} "
-        f"{source_and_copy(dataset)}"
+        "so in the file: "
+        + attribute_command([ncatted_attribute("units", dim, "o", "c", unit) for dim in unitless],
+                            source_and_copy(dataset))
     ), key=("unitless projected axes", mapping.name, tuple(unitless)))
     return reading
 
@@ -473,8 +475,8 @@ def _disagreement_text(dataset, dims, mapping, file_positions, placed, at, dista
     """The refusal of a grid mapping that places the cells far from the file's own latitude and longitude."""
     latitude, longitude = file_positions
     ways_out = (f"correct the grid mapping's attributes, or, if '{latitude.name}'/'{longitude.name}' are right, have "
-                f"the areas computed from them alone: ncatted {ncatted_attribute('grid_mapping', '', 'd')} "
-                f"{source_and_copy(dataset)}")
+                "the areas computed from them alone: "
+                + attribute_command([ncatted_attribute("grid_mapping", "", "d")], source_and_copy(dataset)))
     names = f"the file's own '{latitude.name}'/'{longitude.name}'"
     beyond = (f"more than the {tolerance:.0f} km that another figure of the Earth and the cell size explain; the "
               "area weights would come from the mapping, the positions from the file")
@@ -502,8 +504,8 @@ def _two_readings_text(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coor
               _implausible_text(scales[k])) for k, reading in enumerate(readings)]
     units = _units(dataset, dims)
     factor = readings[0].factors[1], readings[0].factors[0]
-    settle = " ".join(f"-a {key},{mapping.name},o,d,{float(np.asarray(mapping.attrs[key])) / f:.12g}"
-                      for key, f in zip(("false_easting", "false_northing"), factor) if key in mapping.attrs)
+    settle = [f"-a {key},{mapping.name},o,d,{float(np.asarray(mapping.attrs[key])) / f:.12g}"
+              for key, f in zip(("false_easting", "false_northing"), factor) if key in mapping.attrs]
     said = (f"grid mapping '{mapping.name}' gives {_false_origin_text(mapping)} beside {dims[1]}/{dims[0]} in {units}: "
             f"read in {units}, as CF says (appendix F), the grid lies at {places[0]}; read in metres (as NARR's files "
             f"write them) at {places[1]}")
@@ -511,7 +513,7 @@ def _two_readings_text(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coor
         return f"{said}; check the grid mapping's attributes and the axes' units"
     return (f"{said}; the {(units, 'metres')[plausible[0]]} reading is used, and the file's own 2-D latitude and "
             f"longitude would decide; if metres are meant, write the false origin in the axes' unit, as CF reads it: "
-            f"ncatted {settle} {source_and_copy(dataset)}")
+            + attribute_command(settle, source_and_copy(dataset)))
 
 
 def _implausible_text(scale: tuple[float, float] | None) -> str:

@@ -30,7 +30,7 @@ import xarray as xr
 from climann.data.cell_methods import over_each_cell, time_cell_method
 from climann.data.levels import level_text, matching_level, same_level
 from climann.data.quantities import quantity_record, quantity_refusal
-from climann.data.shell import input_and_copy, ncatted_attribute
+from climann.data.shell import attribute_command, input_and_copy, ncatted_attribute
 from climann.data.sources import name_in_file
 from climann.data.time_zones import TIME_ZONE_READING_KEY
 from climann.data.units import TEMPERATURE_DIFFERENCE
@@ -134,10 +134,10 @@ def series_file_refusal(name: str, first: xr.Dataset, first_path: Path, later: x
     if _difference(own.attrs) != _difference(theirs.attrs):
         anomaly, absolute = (one, two) if _difference(own.attrs) else (two, one)
         marked = name_in_file(own, name) if anomaly == two else name_in_file(theirs, later_name or name)
+        marking = ncatted_attribute("units_metadata", marked, "o", "c", TEMPERATURE_DIFFERENCE)
         return (
             f"'{name}' is a temperature difference in {anomaly} (units_metadata = \"temperature: difference\", "
             f"CF-1.11 §3.1.2: an anomaly) but not in {absolute}: anomalies and temperatures are not one series; give "
             f"the files of one kind, or, if the values of {absolute} are differences too, say so in a copy "
-            f"(ncatted {ncatted_attribute('units_metadata', marked, 'o', 'c', TEMPERATURE_DIFFERENCE)} "
-            f"{input_and_copy(str(first_path if anomaly == two else later_path))})")
+            f"({attribute_command([marking], input_and_copy(str(first_path if anomaly == two else later_path)))})")
     return None

@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from climann.data.paths import is_zarr_store
+
 if TYPE_CHECKING:
     import xarray as xr
 
@@ -247,8 +249,8 @@ def in_place_note(files: str) -> str:
 and two files of one variable are refused)'
     """
     words = shlex.split(files)
-    if len(words) != 2 or words in (["IN.nc", "OUT.nc"], ["FILE.nc", "FILE_fixed.nc"]):
-        return ""
+    if len(words) != 2 or words in (["IN.nc", "OUT.nc"], ["FILE.nc", "FILE_fixed.nc"]) or is_zarr_store(words[0]):
+        return ""  # placeholders name no file; a store is changed in place (attribute_command)
     original, copy = (shlex.quote(word) for word in words)
     return (f" (then give {copy} in place of {original} in --data: a glob over their folder takes both, and two "
             f"files of one variable are refused)")
@@ -374,6 +376,115 @@ def ncatted_command(attributes: Sequence[str], files: str) -> str:
     …) in one corrected copy: ``files`` is ``IN OUT`` (:func:`input_and_copy`). Commands that
     each wrote the copy from the same input would keep only the last one's change."""
     return " ".join(["ncatted", *dict.fromkeys(attributes), files])
+
+
+#: ncatted's type letters of integer attributes; the other numeric letters (``f``, ``d``) are floats.
+_INTEGER_LETTERS = frozenset({"b", "ub", "s", "us", "l", "ul", "ll", "ull", "i", "ui", "int", "short", "byte"})
+
+
+def _parsed_attribute(attribute: str) -> tuple[str, str, str, str, str]:
+    """The five fields of one ncatted ``-a`` (:func:`ncatted_attribute`): ``(attribute, variable,
+    mode, kind, value)``, unquoted; the value is all after the fourth comma (``1,2`` for two numbers)."""
+    (word,) = shlex.split(attribute.removeprefix("-a "))
+    name, variable, mode, kind, value = (word.split(",", 4) + ["", "", "", "", ""])[:5]
+    return name, variable, mode, kind, value
+
+
+def _zarr_value(kind: str, value: str) -> object:
+    """An ncatted value as the JSON a Zarr attribute holds: text for ``c``; a number, or a list of
+    numbers, for a numeric type letter (integers for an integer letter)."""
+    if kind in ("c", "char", "sng", "string", ""):
+        return value
+    numbers = [int(float(word)) if kind in _INTEGER_LETTERS else float(word) for word in value.split(",")]
+    return numbers[0] if len(numbers) == 1 else numbers
+
+
+#: An attribute that a Zarr store does not take from its arrays' attributes: xarray reads a
+#: store's ``_FillValue`` from the array's own ``fill_value`` (format 2 ignores the attribute,
+#: format 3 fails to open on it), and masks the values of ``missing_value`` (CF 2.5.1) alike.
+ZARR_ATTRIBUTE_NAMES = {"_FillValue": "missing_value"}
+
+
+def _zarr_edit(attribute: str) -> str:
+    """One ncatted ``-a`` as a Python statement on the group ``g`` of a Zarr store: set
+    (``o``, ``c``, ``m``) or delete (``d``) the attribute of one array, of every array (no
+    variable), or of the group (``global``)."""
+    name, variable, mode, kind, value = _parsed_attribute(attribute)
+    name = ZARR_ATTRIBUTE_NAMES.get(name, name)
+    change = f".pop({name!r}, None)" if mode == "d" else f"[{name!r}] = {_zarr_value(kind, value)!r}"
+    if variable == "global":
+        return f"g.attrs{change}"
+    if not variable:
+        return f"[a.attrs{change} for _, a in g.arrays()]"
+    return f"g[{variable!r}].attrs{change}"
+
+
+def attribute_command(attributes: Sequence[str], files: str) -> str:
+    """The command that makes the attribute changes ``attributes`` (ncatted's ``-a``,
+    :func:`ncatted_attribute`) to the input of ``files`` (``IN OUT``, :func:`input_and_copy`):
+    one ``ncatted`` writing a corrected copy of a NetCDF file (:func:`ncatted_command`); for a
+    Zarr store, which NCO does not edit, one zarr-python line that changes the store itself
+    (zarr format 2 and 3 alike) and consolidates its metadata (:func:`zarr_attribute_command`):
+    a store's copy may be as large as its data. A store's ``_FillValue`` is set as its
+    ``missing_value`` (:data:`ZARR_ATTRIBUTE_NAMES`).
+
+    Parameters
+    ----------
+    attributes : sequence of str
+        ``-a att,var,mode,type,value`` words, as :func:`ncatted_attribute` gives them.
+    files : str
+        ``IN OUT`` as :func:`input_and_copy` or :func:`source_and_copy` give them.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> attribute_command([ncatted_attribute("calendar", "time", "o", "c", "360_day")], "a.nc a_fixed.nc")
+    'ncatted -a calendar,time,o,c,360_day a.nc a_fixed.nc'
+    """
+    words = shlex.split(files)
+    if not words or not is_zarr_store(words[0]):
+        return ncatted_command(attributes, files)
+    store = working_path(words[0])
+    edits = "; ".join(_zarr_edit(attribute) for attribute in dict.fromkeys(attributes))
+    return python_command(f"import zarr; g = zarr.open_group({store!r}, mode='r+'); {edits}; "
+                          f"zarr.consolidate_metadata({store!r})")
+
+
+def values_command(scripts: Sequence[str], statements: Sequence[str], files: str) -> str:
+    """The command that computes new values in a corrected copy of the input of ``files``
+    (``IN OUT``, :func:`input_and_copy`): ``ncap2`` running ``scripts`` (:func:`ncap2_command`)
+    for a NetCDF file; for a Zarr store, which NCO does not read, one xarray line that runs
+    ``statements`` on the store opened as ``d`` (:func:`xarray.open_zarr`) and writes ``d`` to a
+    new store beside it (``pr_fixed.zarr``), leaving the input as it is.
+
+    Parameters
+    ----------
+    scripts : sequence of str
+        ncap2 scripts (``where(pr < 0) pr = 0``), names as :func:`ncap2_name` gives them.
+    statements : sequence of str
+        The same change as Python statements on ``d`` (``d['pr'] = d['pr'].where(d['pr'] >= 0, 0)``).
+    files : str
+        ``IN OUT`` as :func:`input_and_copy` or :func:`source_and_copy` give them.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> values_command(["where(pr < 0) pr = 0"], ["d['pr'] = d['pr'].where(d['pr'] >= 0, 0)"], "a.nc a_fixed.nc")
+    "ncap2 -s 'where(pr < 0) pr = 0' a.nc a_fixed.nc"
+    """
+    words = shlex.split(files)
+    if not words or not is_zarr_store(words[0]):
+        return ncap2_command(scripts, files)
+    store = working_path(words[0])
+    copy = working_path(copy_path(words[0], extension=".zarr"))
+    return python_command(f"import xarray as xr; d = xr.open_zarr({store!r}); {'; '.join(statements)}; "
+                          f"d.to_zarr({copy!r})")
 
 
 #: The tools whose commands climann's advice gives; in a message without backticks, a command

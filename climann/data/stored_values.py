@@ -55,7 +55,7 @@ import xarray as xr
 from xarray.coding.common import lazy_elemwise_func
 
 from climann.data.notes import note_once
-from climann.data.shell import input_and_copy, ncatted_attribute
+from climann.data.shell import attribute_command, input_and_copy, ncatted_attribute
 from climann.errors import ClimannError
 
 __all__ = ["FILL_ATTRIBUTES", "exact_cast", "fill_value_in_type", "read_type", "rounds_the_data", "unpacked",
@@ -91,7 +91,7 @@ def unsigned_flag(name: str, variable: xr.Variable, source: str | None = None) -
     raise ClimannError(
         f"'{name}' in {_where(source)} has _Unsigned = {str(given)!r}, neither true nor false, so whether its "
         f"{variable.dtype} values are signed is not said; set it: "
-        f"ncatted {ncatted_attribute('_Unsigned', name, 'o', 'c', 'true')} {files} "
+        f"{attribute_command([ncatted_attribute('_Unsigned', name, 'o', 'c', 'true')], files)} "
         f"(or false)"
     )
 

@@ -29,7 +29,7 @@ import xarray as xr
 
 from climann.data.coords import FILE_TIME_COORDINATE, time_coordinate
 from climann.data.notes import note_once
-from climann.data.shell import (
+from climann.data.shell import (attribute_command,
     input_and_copy, name_list, ncap2_command, ncap2_name, ncatted_attribute, source_and_copy,
 )
 from climann.data.time_axis import TimeStep, axis_time_step
@@ -218,7 +218,7 @@ def check_stamps_in_cells(stamps: np.ndarray, bounds: np.ndarray, names: tuple[s
             f"'{time_name}', '{units[0]}': read in their own, time step {index} (counting from 0) stamped "
             f"{_date(stamp)} lies outside its cell {_date(low)} to {_date(high)}, while read in the time's units "
             f"every cell holds its stamp; CF 7.1: bounds take their coordinate's units, so delete the bounds' own: "
-            f"`ncatted {ncatted_attribute('units', bounds_name, 'd')} {files}`")
+            f"`{attribute_command([ncatted_attribute('units', bounds_name, 'd')], files)}`")
     time_own, bounds_own = ncap2_name(time_name), ncap2_name(bounds_name)
     restamp = f"{time_own}=({bounds_own}(:,0)+{bounds_own}(:,1))/2"
     raise ClimannError(
@@ -706,7 +706,10 @@ def _season_of(time: cftime.datetime) -> int:
 def _note_start_stamps(name: str, stamps: np.ndarray, doubt: str) -> None:
     """Warn once that stamps at the first instant of a month (or day) without bounds are read
     as opening their cell (``doubt``: its length; "" says nothing)."""
-    if doubt:
+    if doubt and doubt[0].isdigit():  # every n days or months: a mean over them, or one day's value every n
+        note_once(_log, logging.WARNING, _every_n_assumed(name, stamps, doubt),
+                  key=("stamped at the start of each", name, doubt))
+    elif doubt:
         stamped_so = _STAMPED_SO.get(doubt, "as ERA5 stamps them")
         note_once(_log, logging.WARNING, (
             f"'{name}' has no bounds and is stamped at the start of each {doubt} ({_date(stamps[0])}, …): each "
@@ -714,6 +717,21 @@ def _note_start_stamps(name: str, stamps: np.ndarray, doubt: str) -> None:
             f"and its season (in the scores per season and the season and year features) is that of the cell's "
             f"middle; a file stamped at the end of each {doubt} (CESM history files) needs time_bnds"),
             key=("stamped at the start of each", name, doubt))  # once, whichever step of the axis it first names
+
+
+def _every_n_assumed(name: str, stamps: np.ndarray, doubt: str) -> str:
+    """The warning for an axis without bounds with one value every ``doubt`` (``2 days``,
+    ``3 months``) stamped at the start of a day or month: its cells are assumed, not known
+    (break29a A6: NSIDC's SMMR-era sea ice is one day's value every other day, not a mean of
+    2 days); what is assumed, its effect, and the bounds that say otherwise (CF 7.1)."""
+    unit = "day" if doubt.endswith("days") else "month"
+    return (f"'{name}' has no bounds and holds one value every {doubt}, each stamped at the start of a {unit} "
+            f"({_date(stamps[0])}, …): nothing in the file says whether a value is the mean of the {doubt} beginning "
+            f"at its stamp or one {unit}'s value every {doubt} (NSIDC's SMMR-era sea ice: every other day), so it is "
+            f"assumed to be the mean of the {doubt} beginning there, and its season (in the scores per season and the "
+            f"season and year features) is that of those {doubt}' middle; if each value is one {unit}'s, say so with "
+            f"time bounds of that {unit} (time_bnds [stamp, stamp + 1 {unit}], CF 7.1); a file stamped at the end of "
+            f"each {doubt} (CESM history files) needs time_bnds too")
 
 
 def time_bounds_name(dataset: xr.Dataset) -> str | None:

@@ -25,6 +25,12 @@ are dated (or refused) as any series of them is (:mod:`climann.data.time_cells`)
 axes and steps of several months or days compare their stamps: a sub-daily value is often an
 instant, which has no period.
 
+Two steps of one file whose CF bounds differ but whose middles fall in one period (GRACE
+solutions of 1-20 March and 20 March-12 April, both centred in March) are two periods, not a
+repeat: with ``"error"`` they are refused as such, saying what ``first`` and ``last`` drop, and,
+when the file holds nothing in the period after, with the ``ncap2`` copy that dates the later
+one there (its lower bound moved to that period's start: GRACE's nominal month), which keeps both.
+
 Repeated times in one file are resolved by position, not by comparing their values: the
 values are not read when files are opened (everything stays lazy), and "keep the first"
 gives the same result as merging when the repeats are identical.
@@ -38,6 +44,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import cftime
 import dask
 import numpy as np
 import xarray as xr
@@ -46,6 +53,7 @@ from climann.data.coords import find_coordinate, time_coordinate
 from climann.data.step_periods import (
     bounds_advice, first_instant_text, frequency_of_step, period_text, step_periods,
 )
+from climann.data.shell import input_and_copy, ncap2_command, ncap2_name, ncatted_number
 from climann.data.time_axis import axis_time_step, date_text
 from climann.data.time_cells import cell_middles
 from climann.data.variables import data_variable_names
@@ -70,6 +78,7 @@ class _FileTimes:
     variables: frozenset[str]
     keep: np.ndarray
     cells: list = field(default_factory=list)
+    encoding: tuple[str, str, str] | None = None
     frequency: str | None = None
     opening: np.ndarray | None = None
     closing: np.ndarray | None = None
@@ -133,6 +142,10 @@ def file_times(path: Path, open_file: Callable[[Path], xr.Dataset]) -> _FileTime
     info = _FileTimes(path, name, times, variables, np.arange(len(times)))
     try:
         info.cells = _time_cells(dataset, name, times)
+        encoding = dataset[name].encoding
+        if "units" in encoding and info.cells[0] is not None:
+            info.encoding = (str(encoding["units"]), str(encoding.get("calendar", "standard")),
+                             str(dataset[name].attrs["bounds"]))
     except (OSError, ValueError, TypeError, KeyError):
         info.cells = [None] * len(times)
     return info
@@ -243,6 +256,8 @@ def _unrepeated(info: _FileTimes, overlap: str) -> np.ndarray:
         return info.keep
     if repeats != (closing := _repeats(info, "closing")):
         raise _unknown_repeats_refusal(info, repeats, closing)
+    if overlap == "error" and all(_distinct_cells(info, steps) for steps in repeats.values()):
+        raise _two_cells_refusal(info, repeats)
     if overlap == "error":
         periods = sorted(repeats)
         shown = ", ".join(_held_text(info, period, repeats[period]) for period in periods[:3])
@@ -255,6 +270,55 @@ def _unrepeated(info: _FileTimes, overlap: str) -> np.ndarray:
         )
     dropped = {step for steps in repeats.values() for step in (steps[1:] if overlap != "last" else steps[:-1])}
     return np.array([index for index in info.keep if int(index) not in dropped], dtype=np.int64)
+
+
+def _distinct_cells(info: _FileTimes, steps: Sequence[int]) -> bool:
+    """Whether the steps of one period have time bounds that differ from one another: values of
+    different periods that fall in one month (GRACE: solutions 1-20 March and 20 March-12 April,
+    both centred in March), not one period held twice."""
+    cells = [info.cells[step] for step in steps]
+    return all(cell is not None for cell in cells) and len({tuple(sorted(cell)) for cell in cells}) == len(cells)
+
+
+def _cell_text(cell: tuple) -> str:
+    """A time cell as "2008-03-20 … 2008-04-12"."""
+    low, high = sorted(cell)
+    return f"{date_text(low)} … {date_text(high)}"
+
+
+def _into_next_period(info: _FileTimes, step: int) -> list[str] | None:
+    """The ncap2 scripts that date the later of two cells of one period in the period after it,
+    in a copy: its lower bound moved to that period's first instant (the part of its cell there) and
+    its stamp to the middle of what is left; None when the file holds that period already, the
+    cell does not reach into it, or the file's time encoding is not known."""
+    low, high = sorted(info.cells[step])
+    following = step_periods(high - (high - low) / 1e6, None, info.frequency)[0]
+    if info.encoding is None or following <= info.opening[step] or following in set(info.periods()):
+        return None
+    units, calendar, bounds = info.encoding
+    lower, upper = (float(cftime.date2num(time, units, calendar)) for time in (following, high))
+    side = list(info.cells[step]).index(low)  # the lower bound's place (CF 7.1 allows either order)
+    return [f"{ncap2_name(info.name)}({step})={ncatted_number((lower + upper) / 2, np.float64)}",
+            f"{ncap2_name(bounds)}({step},{side})={ncatted_number(lower, np.float64)}"]
+
+
+def _two_cells_refusal(info: _FileTimes, repeats: dict) -> ClimannError:
+    """The refusal of steps whose different time bounds fall in one period (break29a A3):
+    not a repeat; which one ``first`` and ``last`` drop; the copy that keeps both."""
+    period = _PERIOD_NAMES[info.frequency]
+    shown = "; ".join(f"{period_text(key, info.frequency)}: {' and '.join(_cell_text(info.cells[s]) for s in steps)}"
+                      for key, steps in sorted(repeats.items())[:3])
+    moves = [_into_next_period(info, steps[-1]) for steps in repeats.values()]
+    keep_both = (f"; to keep both, date the later one in the {period} after, which the file does not hold (GRACE's "
+                 f"nominal {period}), in a copy whose bounds for it start there (the part of its window in that "
+                 f"{period}; its values unchanged): "
+                 f"{ncap2_command([script for move in moves for script in move], input_and_copy(info.path))}"
+                 if all(moves) else "")
+    return ClimannError(
+        f"'{info.name}' in {info.path.name} holds values whose time bounds differ but whose middles fall in one "
+        f"{period}: different periods, not a repeat ({shown}); {_SETTING} keeps one of each and drops the other "
+        f"(first: the earlier, last: the later){keep_both}"
+    )
 
 
 def _shared(earlier: _FileTimes, later: _FileTimes, reading: str) -> tuple[tuple, tuple]:

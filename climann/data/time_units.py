@@ -23,7 +23,7 @@ import xarray as xr
 
 from climann.data.absolute_time import ABSOLUTE_UNITS_KEY, DEFAULT_CALENDAR, absolute_time_unit, absolute_times
 from climann.data.decimal_years import decimal_years_problem
-from climann.data.shell import input_and_copy, ncatted_attribute
+from climann.data.shell import attribute_command, input_and_copy, ncatted_attribute
 from climann.data.text_times import text_dates, text_dates_advice
 from climann.data.time_precision import coarse_storage, on_whole_seconds, rounded_bounds, rounded_stamps, unit_seconds
 from climann.data.time_zones import TIME_ZONE_READING_KEY, local_or_utc_units, time_zone_offset
@@ -488,7 +488,7 @@ def unreadable_reference_message(name: str, units: str, calendar: str, path: Pat
     return (f"time '{name}' in {Path(path).name} has units '{units}', whose reference date '{date}' is not "
             f"written as a date (CF: 'days since 2000-01-01'; UDUNITS-2 also reads 20000101), so its dates are "
             f"unknown; set the date it counts from: "
-            f"`ncatted {fix} {input_and_copy(path)}`")
+            f"`{attribute_command([fix], input_and_copy(path))}`")
 
 
 def encodable_time_units(units: str) -> str:

@@ -36,13 +36,14 @@ as an hourly series with gaps, whose hours are no consecutive steps.
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Sequence
 from pathlib import Path
 
 import cftime
 import numpy as np
 
-from climann.data.shell import input_and_copy, ncatted_attribute
+from climann.data.shell import attribute_command, input_and_copy, ncatted_attribute
 from climann.errors import ClimannError
 
 #: The first day of the Gregorian calendar; earlier dates of the ``standard`` calendar are Julian (CF §4.4.1).
@@ -67,9 +68,18 @@ class TimeValuesError(ClimannError):
 
     def in_file(self, path: Path) -> str:
         """The message for the file ``path``: its name in the text, its path (shell-quoted,
-        with the corrected copy beside it) in the commands."""
-        return (str(self).replace(COMMAND_FILES_PLACEHOLDER, input_and_copy(path))
-                .replace(FILE_PLACEHOLDER, Path(path).name))
+        with the corrected copy beside it) in the commands; a Zarr store's attribute changes as
+        zarr-python's edit of the store (:func:`~climann.data.shell.attribute_command`)."""
+        files = input_and_copy(path)
+        text = re.sub(r"`ncatted ((?:-a \S+ )+)" + re.escape(COMMAND_FILES_PLACEHOLDER) + "`",
+                      lambda found: f"`{attribute_command(_ncatted_words(found[1]), files)}`", str(self))
+        return text.replace(COMMAND_FILES_PLACEHOLDER, files).replace(FILE_PLACEHOLDER, Path(path).name)
+
+
+def _ncatted_words(text: str) -> list[str]:
+    """The ``-a`` words of an ncatted command's text (``-a calendar,time,o,c,360_day -a …``)."""
+    words = shlex.split(text)
+    return [f"-a {shlex.quote(word)}" for option, word in zip(words[::2], words[1::2]) if option == "-a"]
 
 
 def is_time_axis(name: object, dims: tuple, attrs: dict) -> bool:

@@ -30,7 +30,7 @@ import re
 
 import numpy as np
 
-from climann.data.shell import ncatted_attribute
+from climann.data.shell import attribute_command, ncatted_attribute
 from climann.data.time_precision import unit_seconds
 from climann.data.time_values import FILE_PLACEHOLDER, TimeValuesError
 
@@ -153,7 +153,7 @@ def local_or_utc_units(name: str, units: str, values: np.ndarray) -> tuple[str, 
         raise TimeValuesError(
             f"the time units of {name!r}, {units!r}, carry the time-zone offset {offset}, beyond any time zone "
             f"(UTC-12:00 to UTC+14:00): correct them, e.g. for values in UTC: "
-            f"ncatted {ncatted_attribute('units', str(name), 'o', 'c', head)} {FILE_PLACEHOLDER}")
+            f"{attribute_command([ncatted_attribute('units', str(name), 'o', 'c', head)], FILE_PLACEHOLDER)}")
     if read_in_local_time(units, values):
         return head, (f"the time units of {name!r}, {units!r}, carry the time-zone offset {offset}: its values are "
                       f"of local days or months, read on the file's local dates (the offset dropped: moved to UTC, "

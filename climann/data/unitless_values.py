@@ -52,7 +52,7 @@ import xarray as xr
 
 from climann.data.fill_like import checked_steps
 from climann.data.notes import note_once
-from climann.data.shell import ncatted_attribute, source_and_copy
+from climann.data.shell import attribute_command, ncatted_attribute, source_and_copy
 from climann.data.sources import name_in_file
 from climann.errors import ClimannError
 
@@ -276,8 +276,9 @@ def check_unitless_values(
             distance = min(distance, UNITLESS_LIMIT_SD)  # ranges that meet: one unit, another season
         here = f"{float(low):.4g}…{float(high):.4g}, mean {mean:.4g}" if count else "no values on the steps checked"
         units = _units(dataset[name])
-        set_units = (f"ncatted {ncatted_attribute('units', name_in_file(dataset[name], name), 'o', 'c', 'UNITS')} "
-                     f"{source_and_copy(dataset[name], dataset)}")
+        own = name_in_file(dataset[name], name)
+        set_units = attribute_command([ncatted_attribute("units", own, "o", "c", "UNITS")],
+                                      source_and_copy(dataset[name], dataset))
         factor = scale_of_unit_mixup(mean, std, expected, (float(low), float(high))) if count else None
         other = expected.units or f"{reference}'s"
         if factor is not None and series and not of_a_unit_mixup(factor):

@@ -47,7 +47,8 @@ from climann.data.file_encodings import conversion_recorded
 from climann.data.paths import is_zarr_store
 from climann.data.quantities import liquid_equivalent
 from climann.data.shell import (
-    file_time_names, input_and_copy, ncap2_command, ncap2_name, ncatted_attribute, zarr_attribute_command,
+    attribute_command, file_time_names, input_and_copy, ncap2_command, ncap2_name, ncatted_attribute,
+    zarr_attribute_command,
 )
 from climann.data.sources import LISTED_FILES, files_text, name_in_file, source_files, variable_where
 from climann.data.standard_names import standard_name_of
@@ -176,10 +177,10 @@ def misread_units_note(*texts: str, variable: xr.DataArray, name: str, where: st
         return farad
     if not any(str(text).strip() in _MILLIBAR_SPELLINGS for text in texts):
         return ""
+    copy = _fixed_copy(variable, where)
     return (f"; 'mb' is read as millibarn (UDUNITS: an area, 1e-31 m2), since nothing on '{name}' says it is a "
             f"pressure (standard_name air_pressure or positive = down): if it means millibar, set the units to hPa "
-            f"(ncatted {ncatted_attribute('units', name_in_file(variable, name), 'o', 'c', 'hPa')} "
-            f"{_fixed_copy(variable, where)})")
+            f"({attribute_command([ncatted_attribute('units', name_in_file(variable, name), 'o', 'c', 'hPa')], copy)})")
 
 
 #: Units that UDUNITS and pint read as farad (a capacitance), written on temperatures meaning
@@ -212,8 +213,8 @@ def _farad_note(units: str, to: str, *, variable: xr.DataArray, name: str, where
     else:
         return ""
     return (f"; 'F' is read as farad (UDUNITS: a capacitance), while '{name}' is a temperature: if it means "
-            f"degrees Fahrenheit, set the units to degF (ncatted {ncatted_attribute('units', own, 'o', 'c', 'degF')} "
-            f"{copy})")
+            f"degrees Fahrenheit, set the units to degF "
+            f"({attribute_command([ncatted_attribute('units', own, 'o', 'c', 'degF')], copy)})")
 
 
 #: A number written with a dot before its exponent (``1.e-3``): pint's tokenizer reads it as
@@ -982,9 +983,10 @@ def _density_refusal(variable: xr.DataArray, name: str, units: str, to: str, *, 
     own = ncap2_name(stored)
     convert = f"{own}={own}*DENSITY/{WATER_DENSITY:g}" + (f'; {own}@standard_name="{liquid}"' if liquid else "")
     if liquid:
-        relabel = f"ncatted {ncatted_attribute('standard_name', stored, 'o', 'c', liquid)} {files}"
+        relabel = attribute_command([ncatted_attribute("standard_name", stored, "o", "c", liquid)], files)
     elif not named:
-        relabel = f"ncatted {ncatted_attribute('long_name', stored, 'o', 'c', f'{name} water equivalent')} {files}"
+        long_name = ncatted_attribute("long_name", stored, "o", "c", f"{name} water equivalent")
+        relabel = attribute_command([long_name], files)
     else:
         relabel = None
     return (f"'{name}' is in '{units}' in {where} but in '{to}' in {reference}: a depth against a mass per area, "
@@ -1006,7 +1008,7 @@ def _units_fix(variable: xr.DataArray, name: str, to: str, where: str) -> str:
     if store is not None:  # NCO edits NetCDF files only
         return (f"{zarr_attribute_command(store, own, 'units', str(to).strip())} (a Zarr store, which ncatted does "
                 "not edit: this sets the attribute in the store itself)")
-    return f"ncatted {ncatted_attribute('units', own, 'o', 'c', str(to).strip())} {_fixed_copy(variable, where)}"
+    return attribute_command([ncatted_attribute("units", own, "o", "c", str(to).strip())], _fixed_copy(variable, where))
 
 
 def difference_commands(variable: xr.DataArray, name: str, where: str) -> str:
@@ -1038,7 +1040,7 @@ def difference_commands(variable: xr.DataArray, name: str, where: str) -> str:
     "ncatted -a units_metadata,tas_anom,o,c,'temperature: difference' anom.nc anom_fixed.nc"
     """
     def command(own: str, files: str) -> str:
-        return f"ncatted {ncatted_attribute('units_metadata', own, 'o', 'c', TEMPERATURE_DIFFERENCE)} {files}"
+        return attribute_command([ncatted_attribute("units_metadata", own, "o", "c", TEMPERATURE_DIFFERENCE)], files)
 
     files = source_files(variable)
     if not files:
@@ -1118,10 +1120,11 @@ def _cell_lengths(
             f"rate, in {reference}: it converts only as the total over each time step (CF cell_methods 'time: sum'), "
             f"which {where} does not say{f' (it says {own})' if own else ''}; if the values are totals over each "
             f"time step (not ERA5-Land's, which run from 00 UTC: take the differences of consecutive hours "
-            f"first), say so (ncatted {ncatted_attribute('cell_methods', stored, 'o', 'c', marked)} {files}); "
+            f"first), say so ({attribute_command([ncatted_attribute('cell_methods', stored, 'o', 'c', marked)], files)}"
+            "); "
             f"if they are daily "
             f"totals averaged over each step, as ERA5's monthly means are, give the units "
-            f"(ncatted {ncatted_attribute('units', stored, 'o', 'c', f'{units} day-1')} {files})")
+            f"({attribute_command([ncatted_attribute('units', stored, 'o', 'c', f'{units} day-1')], files)})")
     if found.per_cell > 0 and time_cell_method(reference_method) != "time: sum":
         raise ClimannError(
             f"'{name}' is in '{units}', a rate, in {where} but in '{to}' in {reference}, an amount that does not say "
@@ -1233,9 +1236,9 @@ def _months_apart_accumulations(variable: xr.DataArray, dim: str, step, files: s
     per_day = f"{units} day-1"
     method = variable.attrs.get("cell_methods")
     mean = None if method is None else _with_time_mean(str(method), dim)
-    ncatted = " ".join(filter(None, (
-        f"ncatted {ncatted_attribute('units', name, 'o', 'c', per_day)}",
-        None if mean is None else ncatted_attribute("cell_methods", name, "o", "c", mean), files)))
+    ncatted = attribute_command(list(filter(None, (
+        ncatted_attribute("units", name, "o", "c", per_day),
+        None if mean is None else ncatted_attribute("cell_methods", name, "o", "c", mean)))), files)
     first = variable[dim].values[0].strftime("%Y-%m-%d %H:%M")
     kept = "once a month" if step.months == 1 else f"every {step.span()}"
     reason = (f"its time has no bounds and its values are GRIB accumulations (GRIB_stepType = accum) stamped "

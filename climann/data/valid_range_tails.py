@@ -44,7 +44,7 @@ from climann.data.file_encodings import every_file_records
 from climann.data.fill_like import checked_steps
 from climann.data.notes import note_once, unsaid_records
 from climann.data.sources import name_in_file
-from climann.data.shell import input_and_copy, ncatted_attribute, ncatted_command, ncatted_number, ncatted_type
+from climann.data.shell import input_and_copy, ncatted_attribute, attribute_command, ncatted_number, ncatted_type
 
 __all__ = ["OUTSIDE_VALID_RANGE_KEY", "OutsideValidRange", "sample_outside_valid_range", "warn_outside_valid_range"]
 
@@ -147,7 +147,7 @@ def _message(name: str, found: OutsideValidRange, below: np.ndarray, above: np.n
     if not tails:
         return None if found.status_codes else (logging.INFO, f"{counted}: a few codes (CF §2.5.1)")
     files = input_and_copy(found.file) if found.file else "IN.nc OUT.nc"
-    removal = ncatted_command([_removal(found.own_name or name, found, side) for side in tails], files)
+    removal = attribute_command([_removal(found.own_name or name, found, side) for side in tails], files)
     share = 100 * sum(sides[side].size for side in tails) / size
     return logging.WARNING, (
         f"{counted}: not a few codes but {'a tail' if len(tails) == 1 else 'both tails'} of the data ({share:.1f} %), "

@@ -207,3 +207,40 @@ def test_the_command_to_zero_followed_leaves_no_negative_value(tmp_path, caplog,
     fixed = open_dataset([tmp_path / copy, tmp_path / "b.nc"], rename={copy: {"tp": "pr"}, "b.nc": {"precip": "pr"}})
     assert _said(caplog, fixed, where="", file=None) == []
     assert negative_values(fixed, ["pr"])["pr"].count == int((held["b.nc"] < 0).sum())  # b's rounding alone
+
+
+@pytest.mark.parametrize(("faults", "says"), [
+    pytest.param({"a.nc": (2,)}, "which its name 'tp' says it cannot hold", id="one-file-tp"),
+    pytest.param({"a.nc": (2,), "b.nc": (7,)}, "which its names 'tp' in a.nc, 'precip' in b.nc says it cannot hold",
+                 id="two-files-two-names"),
+])
+def test_the_warning_says_the_name_each_file_gives_the_variable(tmp_path, caplog, monkeypatch, faults, says):
+    """fix30c: ``tp`` of a.nc read as ``pr`` was said to be unable to be negative by "its name 'pr'",
+    a name neither file holds."""
+    monkeypatch.chdir(tmp_path)
+    dataset, _ = _renamed_series(tmp_path, faults)
+    (said,) = _said(caplog, dataset, where="a.nc, b.nc", file=None)
+    assert says in said and "'pr' says" not in said
+
+
+@pytest.mark.parametrize("to", ["0", "missing"])
+def test_the_commands_for_a_zarr_store_are_xarray_lines_that_work(tmp_path, caplog, monkeypatch, to):
+    """fix30c: the ways out for a Zarr store were ncap2 on ``pr.zarr pr_fixed.nc``, which NCO cannot read; they
+    are xarray lines that write a corrected copy beside the store, which, run as printed, holds no negative value
+    (0 or missing where they were, every other value as it was) and leaves the store as it was."""
+    import shlex
+    import sys
+
+    pytest.importorskip("zarr")
+    monkeypatch.chdir(tmp_path)
+    values = _field()
+    values[2, 1, 3] = -5.0
+    _precipitation(values).to_zarr(tmp_path / "pr.zarr")
+    (said,) = _said(caplog, open_dataset([tmp_path / "pr.zarr"]), where="pr.zarr", file=tmp_path / "pr.zarr")
+    zero, missing = said.split("to set them to 0: ", 1)[1].split(", or to missing: ")
+    command = shlex.split(zero if to == "0" else missing)
+    assert command[:2] == ["python", "-c"] and len(command) == 3 and "ncap2" not in said
+    subprocess.run([sys.executable, "-c", command[2]], check=True, cwd=tmp_path)
+    expected = np.where(values < 0, 0.0 if to == "0" else np.nan, values)
+    np.testing.assert_array_equal(xr.open_zarr(tmp_path / "pr_fixed.zarr")["pr"].values, expected)
+    np.testing.assert_array_equal(xr.open_zarr(tmp_path / "pr.zarr")["pr"].values, values)

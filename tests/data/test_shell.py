@@ -7,17 +7,24 @@ import re
 import shlex
 import shutil
 import subprocess
+import functools
+import sys
 import textwrap
+from collections.abc import Callable
 
 import netCDF4
 import numpy as np
 import pytest
+import xarray as xr
 
 from climann.data.fill_like import warn_fill_like_values
 from climann.data.open import open_dataset
+from climann.data.grids import cell_coordinates
 from climann.data.shell import (
+    attribute_command,
     beside,
     identifier,
+    in_place_note,
     input_and_copy,
     name_list,
     ncap2_command,
@@ -31,6 +38,7 @@ from climann.data.shell import (
     source_and_copy,
     wrapped_lines,
 )
+from climann.data.variables import grid_layout
 from climann.errors import ClimannError
 from tests.data.test_time_values import _hours_since_year_1, _monthly_days, MONTH_STARTS, NCEP_UNITS
 from tests.data.test_time_values import _write as _write_times
@@ -409,3 +417,98 @@ def test_a_copy_is_one_named_as_climann_s_advice_names_it_beside_its_original(tm
     assert original_and_copy(original, tmp_path / "sftlf_fx_X_restamped.nc")[1].name == "sftlf_fx_X_restamped.nc"
     assert original_and_copy(tmp_path / "tas.nc", tmp_path / "tas_ssp585.nc") is None
     assert original_and_copy(original, tmp_path / "fixed" / "sftlf_fx_X_fixed.nc") is None
+
+
+# --- attribute changes in a Zarr store (fix30c) -----------------------------------------------------------------
+def _run_store_edit(advice: str, cwd) -> None:
+    """Run the printed zarr-python line as a user pastes it (the interpreter of this test for ``python``)."""
+    words = shlex.split(advice)
+    assert words[:3] == ["python", "-c", words[2]] and len(words) == 3, advice
+    assert "ncatted" not in advice and "_fixed" not in advice
+    subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=cwd)
+
+
+def _calendar_store(store) -> None:
+    """A store whose time says calendar 'none' (an idealised run's), refused with the calendar to set."""
+    time = xr.Variable("time", np.arange(12.0) * 30, {"units": "days since 2000-01-01", "calendar": "none"})
+    xr.Dataset({"tas": (("time", "lat", "lon"), np.ones((12, 2, 3), "f4"), {"units": "K"})},
+               coords={"time": time, "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
+                       "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})}).to_zarr(store)
+
+
+def _bounds_store(store) -> None:
+    """A store whose lon_bnds are missing at one cell: refused with the bounds attribute to remove."""
+    lat, lon = np.array([-75.0, -45, -15, 15, 45, 75]), np.arange(8) * 45.0 + 22.5
+    bounds = {"lat_bnds": (("lat", "bnds"), np.stack([lat - 15, lat + 15], 1)),
+              "lon_bnds": (("lon", "bnds"), np.stack([lon - 22.5, lon + 22.5], 1))}
+    bounds["lon_bnds"][1][2] = np.nan
+    xr.Dataset({"tas": (("time", "lat", "lon"), np.ones((3, 6, 8), "f4"), {"units": "K"}), **bounds},
+               coords={"time": ("time", np.arange(3.0), {"units": "days since 2000-01-01"}),
+                       "lat": ("lat", lat, {"bounds": "lat_bnds", "units": "degrees_north"}),
+                       "lon": ("lon", lon, {"bounds": "lon_bnds", "units": "degrees_east"})}).to_zarr(store)
+
+
+def _mapping_store(store) -> None:
+    """CORDEX's rotated grid whose mapping says 'rotation_latitude_longitude', refused with CF's name to write."""
+    from tests.grid_files import write_rotated
+
+    dataset = xr.load_dataset(write_rotated(store.with_suffix(".nc"), with_latlon=False), decode_times=False)
+    dataset["rotated_pole"].attrs["grid_mapping_name"] = "rotation_latitude_longitude"
+    dataset.to_zarr(store)
+
+
+def _refusal(opened: Callable[[], object]) -> str:
+    with pytest.raises(ClimannError) as refused:
+        opened()
+    return str(refused.value)
+
+
+@pytest.mark.parametrize("zarr_format", [2, 3])
+@pytest.mark.parametrize(("make", "use", "prefix"), [
+    pytest.param(_calendar_store, lambda store: open_dataset([store]), "set the calendar the model ran in, e.g. `",
+                 id="calendar"),
+    pytest.param(_bounds_store, lambda store: grid_layout(open_dataset([store]), "tas", []),
+                 "to have the areas computed from the cell centres: ", id="bounds"),
+    pytest.param(_mapping_store, lambda store: cell_coordinates(open_dataset([store])),
+                 "did you mean 'rotated_latitude_longitude'? ", id="grid-mapping-name"),
+])
+def test_attribute_advice_for_a_zarr_store_edits_the_store_and_works(tmp_path, monkeypatch, zarr_format, make, use,
+                                                                     prefix):
+    """fix30c: refusals on a Zarr store advised `ncatted … store.zarr store_fixed.nc`, which NCO cannot do to a
+    store; the advice is one zarr-python line that changes the store itself, and run as printed the store
+    opens and is used (read from its consolidated metadata and from its arrays' own)."""
+    pytest.importorskip("zarr")
+    monkeypatch.chdir(tmp_path)
+    store = tmp_path / "data.zarr"
+    with monkeypatch.context() as patched:  # xarray's to_zarr in the format under test
+        patched.setattr(xr.Dataset, "to_zarr", functools.partialmethod(xr.Dataset.to_zarr, zarr_format=zarr_format))
+        make(store)
+    advice = _refusal(lambda: use(store)).split(prefix, 1)[1]
+    command = advice.split("`", 1)[0] if prefix.endswith("`") else advice
+    _run_store_edit(command, tmp_path)
+    use(store)  # no refusal
+
+
+def test_a_stores_fill_value_is_set_as_its_missing_value(tmp_path):
+    """xarray reads a store's _FillValue from the array's fill_value (format 2 ignores the attribute, format 3
+    fails to open on it); the store's edit sets missing_value, which masks the values alike (CF 2.5.1)."""
+    zarr = pytest.importorskip("zarr")
+    store = tmp_path / "sst.zarr"
+    xr.Dataset({"sst": (("time",), np.array([1.0, -9999.0, 2.0]))}).to_zarr(store)
+    command = attribute_command([ncatted_attribute("_FillValue", "sst", "o", "d", "-9999")],
+                                input_and_copy(store))
+    _run_store_edit(command, tmp_path)
+    assert zarr.open_group(store)["sst"].attrs["missing_value"] == -9999.0
+    np.testing.assert_array_equal(xr.open_zarr(store)["sst"].values, [1.0, np.nan, 2.0])
+
+
+def test_a_file_keeps_its_ncatted_and_a_store_gets_no_copy_note(tmp_path):
+    pytest.importorskip("zarr")
+    xr.Dataset({"sst": (("time",), np.array([1.0]))}).to_zarr(tmp_path / "sst.zarr")
+    edits = [ncatted_attribute("units", "sst", "o", "c", "degC"), ncatted_attribute("bounds", "", "d")]
+    assert attribute_command(edits, "a.nc a_fixed.nc") == "ncatted -a units,sst,o,c,degC -a bounds,,d,, a.nc a_fixed.nc"
+    store = input_and_copy(tmp_path / "sst.zarr")
+    assert in_place_note(store) == ""
+    assert attribute_command(edits, store).endswith(
+        "g['sst'].attrs['units'] = 'degC'; [a.attrs.pop('bounds', None) for _, a in g.arrays()]; "
+        f"zarr.consolidate_metadata({str(tmp_path / 'sst.zarr')!r})\"")

@@ -601,9 +601,9 @@ def test_the_start_stamps_warning_is_given_once_for_an_axis_and_its_selection(ca
         season_score_times(whole)
         kept = whole[[stamp.month in (6, 7, 8) for stamp in season_score_times(whole)]]
         season_score_times(kept)
-    said = [r.getMessage() for r in caplog.records if "stamped at the start of each" in r.getMessage()]
-    assert len(said) == 1 and said[0].startswith("'time' has no bounds and is stamped at the start of each 5 days "
-                                                 "(2000-01-01, …)")
+    said = [r.getMessage() for r in caplog.records if "stamped at the start of" in r.getMessage()]
+    assert len(said) == 1 and said[0].startswith("'time' has no bounds and holds one value every 5 days, each "
+                                                 "stamped at the start of a day (2000-01-01, …)")
     forget_notes()
 
 
@@ -645,3 +645,35 @@ def test_bounds_left_in_another_calendar_by_a_conversion_are_refused_naming_both
     times = dataset["time"].values
     assert times.size == 730 and {date.calendar for date in times} == {"noleap"}
     assert (times[0].month, times[0].day, times[0].hour) == (1, 1, 12)
+
+
+def test_one_value_every_other_day_without_bounds_says_the_mean_is_assumed_and_how_to_say_otherwise(tmp_path, caplog):
+    """break29a A6: NSIDC's SMMR-era sea ice (one day's value every other day, no bounds) was told "each value is
+    read as the mean of the 2 days beginning there", which climann cannot know: the warning says it is assumed,
+    what else it may be, and the bounds of one day that say so."""
+    from climann.data.time_cells import season_feature_times
+
+    forget_notes()
+    stamps = np.array([cftime.DatetimeGregorian(1979, 1, 2) + datetime.timedelta(days=2 * k) for k in range(40)])
+    with caplog.at_level("WARNING", logger="climann"):
+        middles = season_feature_times(xr.DataArray(stamps, dims="time", name="time"), dated_by="cell_middle")
+    forget_notes()
+    (said,) = [r.getMessage() for r in caplog.records if "no bounds" in r.getMessage()]
+    assert "is read as the mean" not in said
+    assert "it is assumed to be the mean of the 2 days beginning there" in said
+    assert "or one day's value every 2 days" in said
+    assert "say so with time bounds of that day (time_bnds [stamp, stamp + 1 day], CF 7.1)" in said
+    assert list(middles) == [stamp + datetime.timedelta(days=1) for stamp in stamps]  # the assumption, as said
+    # the way out it gives: time_bnds [stamp, stamp + 1 day] date each value at its day's noon, with no warning
+    caplog.clear()
+    days = np.arange(0.0, 80.0, 2.0)
+    xr.Dataset({"siconc": (("time", "x"), np.ones((40, 3), "f4"), {"units": "1"}),
+                "time_bnds": (("time", "nv"), np.stack([days, days + 1], axis=1))},
+               coords={"time": ("time", days, {"units": "days since 1979-01-02", "bounds": "time_bnds"})}
+               ).to_netcdf(tmp_path / "smmr.nc")
+    with caplog.at_level("WARNING", logger="climann"):
+        opened = open_dataset([tmp_path / "smmr.nc"])
+    forget_notes()
+    assert not [r for r in caplog.records if "no bounds" in r.getMessage()]
+    expected = [cftime.DatetimeGregorian(1979, 1, 2, 12) + datetime.timedelta(days=day) for day in days]
+    assert [cftime.DatetimeGregorian(t.year, t.month, t.day, t.hour) for t in opened["time"].values] == expected

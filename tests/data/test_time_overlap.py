@@ -423,3 +423,67 @@ def test_a_time_axis_not_read_as_dates_is_refused_for_its_units_in_either_order(
     for message in messages:  # (ascending decimal years also get a cdo line that restamps them: not descending)
         assert message.startswith("time coordinate 'time' in FILE could not be read as dates: ")
         assert f"'{units}'" in message
+
+
+def _grace_solutions(path):
+    """JPL GRACE mascon-like (break29a A3): monthly solutions stamped at the middle of their time_bounds, in days
+    since 2002-01-01, March 2008 split in two solutions (1-20 March and 20 March-12 April, both centred in March)
+    and no April. Returns the windows and the values."""
+    start = datetime.datetime(2002, 1, 1)
+    windows = [((2008, 1, 1), (2008, 2, 1)), ((2008, 2, 1), (2008, 3, 1)), ((2008, 3, 1), (2008, 3, 20)),
+               ((2008, 3, 20), (2008, 4, 12)), ((2008, 5, 1), (2008, 6, 1)), ((2008, 6, 1), (2008, 7, 1))]
+    bounds = np.array([[(datetime.datetime(*day) - start).days for day in window] for window in windows], "f8")
+    values = np.random.default_rng(7).normal(size=(len(windows), 2, 3))
+    xr.Dataset({"lwe_thickness": (("time", "lat", "lon"), values, {"units": "cm"}),
+                "time_bounds": (("time", "bounds"), bounds)},
+               coords={"time": ("time", bounds.mean(axis=1), {"units": "days since 2002-01-01", "bounds": "time_bounds",
+                                                              "calendar": "gregorian"}),
+                       "lat": [30.25, 30.75], "lon": [250.25, 250.75, 251.25]}).to_netcdf(path)
+    return bounds, values
+
+
+def _ncap2_hyperslab_assignments(command, cwd):
+    """The ncap2 of the refusal done with netCDF4-python as ncap2 does it (NCO is not needed): each
+    ``-s 'NAME(i)=v'`` or ``-s 'NAME(i,j)=v'`` sets that element in a copy of IN written as OUT."""
+    import re
+    import shlex
+    import shutil
+
+    import netCDF4
+
+    words = shlex.split(command)
+    assert words[0] == "ncap2" and words[-3] != "-s"
+    source, copy = cwd / words[-2], cwd / words[-1]
+    assert not copy.exists()
+    shutil.copy(source, copy)
+    with netCDF4.Dataset(copy, "a") as dataset:
+        for script in words[2:-2:2]:
+            name, index, value = re.fullmatch(r"(\w+)\(([\d,]+)\)=(\S+)", script).groups()
+            dataset[name][tuple(int(i) for i in index.split(","))] = float(value)
+    return copy
+
+
+def test_two_solutions_centred_in_one_month_are_refused_as_such_with_a_copy_that_keeps_both(tmp_path, monkeypatch):
+    """break29a A3: GRACE's solutions 1-20 March and 20 March-12 April 2008 (both centred in March) were refused
+    as "repeats 1 month", and --overlap last dropped one. The refusal says they are two periods, what first and
+    last drop, and a copy that dates the later in April (which the file lacks); run as printed, both are kept."""
+    monkeypatch.chdir(tmp_path)
+    bounds, values = _grace_solutions(tmp_path / "grace.nc")
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([tmp_path / "grace.nc"])
+    message = str(refused.value)
+    assert "repeat" in message and "repeats" not in message  # "not a repeat"
+    assert message.startswith("'time' in grace.nc holds values whose time bounds differ but whose middles fall in "
+                              "one month: different periods, not a repeat (2008-03: 2008-03-01 … 2008-03-20 and "
+                              "2008-03-20 … 2008-04-12)")
+    assert "(first: the earlier, last: the later)" in message
+    command = message.rsplit("its values unchanged): ", 1)[1]
+    copy = _ncap2_hyperslab_assignments(command, tmp_path)
+    assert copy.name == "grace_fixed.nc"
+    opened = open_dataset([copy])
+    months = [(time.year, time.month) for time in opened["time"].values]
+    assert months == [(2008, 1), (2008, 2), (2008, 3), (2008, 4), (2008, 5), (2008, 6)]
+    np.testing.assert_array_equal(opened["lwe_thickness"].values, values)
+    april = (datetime.datetime(2008, 4, 1) - datetime.datetime(2002, 1, 1)).days
+    np.testing.assert_array_equal(xr.open_dataset(copy, decode_times=False)["time_bounds"].values[3],
+                                  [april, bounds[3, 1]])
