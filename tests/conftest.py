@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shlex
 import signal
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -318,3 +321,10 @@ def without_cdo(period: str, alias: str, files: str, folder: str = "with_bounds"
     return (f" (without cdo, with xarray: `mkdir -p {folder} && {command}`, with -1 in place of the last 0 for the "
             f"{period} ending there)")
 
+
+def run_store_edit(advice: str, cwd) -> None:
+    """Run the printed zarr-python line as a user pastes it (the interpreter of this test for ``python``)."""
+    words = shlex.split(advice)
+    assert words[:3] == ["python", "-c", words[2]] and len(words) == 3, advice
+    assert "ncatted" not in advice and "_fixed" not in advice
+    subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=cwd)

@@ -34,7 +34,8 @@ from dataclasses import dataclass
 
 from climann.data.absolute_zero import DIFFERENCE_METHODS
 from climann.data.run_outputs import is_own_difference
-from climann.data.shell import input_and_copy, ncatted_attribute
+from climann.data.paths import is_zarr_store
+from climann.data.shell import attribute_command, input_and_copy, ncatted_attribute
 from climann.data.units import described_as_anomaly, parse_units, temperature_kind
 from climann.errors import ClimannError
 
@@ -125,7 +126,8 @@ def temperature_reading_refusal(name: str, trained: str, new: TemperatureReading
     where : str
         The new data's files holding it, for the message.
     file : str
-        The file the ``ncatted`` command corrects (its copy is written beside it).
+        The file the command corrects (``ncatted`` writes its copy beside it; a Zarr store is
+        changed by zarr-python, :func:`climann.data.shell.attribute_command`).
     own : str, optional
         The variable's own name in ``file`` when a ``[data] rename`` rule renamed it.
 
@@ -145,5 +147,6 @@ def temperature_reading_refusal(name: str, trained: str, new: TemperatureReading
     else:
         way_out = (f"give {name} as anomalies like the run's (subtract the climatology they were taken from, e.g. cdo "
                    f"ymonsub for monthly ones)")
+    where_said = "in the store" if is_zarr_store(file) else "in a copy"
     return (f"{said}; {way_out}, or, if its values are {_DESCRIBED[trained]} and its attributes say otherwise, say so "
-            f"in a copy (ncatted {marking} {input_and_copy(file)})")
+            f"{where_said} ({attribute_command([marking], input_and_copy(file))})")

@@ -8,7 +8,6 @@ import shlex
 import shutil
 import subprocess
 import functools
-import sys
 import textwrap
 from collections.abc import Callable
 
@@ -43,6 +42,7 @@ from climann.errors import ClimannError
 from tests.data.test_time_values import _hours_since_year_1, _monthly_days, MONTH_STARTS, NCEP_UNITS
 from tests.data.test_time_values import _write as _write_times
 from tests.data.test_time_units import _write as _write_units
+from tests.conftest import run_store_edit
 
 FOLDER = "my data"
 
@@ -420,14 +420,6 @@ def test_a_copy_is_one_named_as_climann_s_advice_names_it_beside_its_original(tm
 
 
 # --- attribute changes in a Zarr store (fix30c) -----------------------------------------------------------------
-def _run_store_edit(advice: str, cwd) -> None:
-    """Run the printed zarr-python line as a user pastes it (the interpreter of this test for ``python``)."""
-    words = shlex.split(advice)
-    assert words[:3] == ["python", "-c", words[2]] and len(words) == 3, advice
-    assert "ncatted" not in advice and "_fixed" not in advice
-    subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=cwd)
-
-
 def _calendar_store(store) -> None:
     """A store whose time says calendar 'none' (an idealised run's), refused with the calendar to set."""
     time = xr.Variable("time", np.arange(12.0) * 30, {"units": "days since 2000-01-01", "calendar": "none"})
@@ -485,7 +477,7 @@ def test_attribute_advice_for_a_zarr_store_edits_the_store_and_works(tmp_path, m
         make(store)
     advice = _refusal(lambda: use(store)).split(prefix, 1)[1]
     command = advice.split("`", 1)[0] if prefix.endswith("`") else advice
-    _run_store_edit(command, tmp_path)
+    run_store_edit(command, tmp_path)
     use(store)  # no refusal
 
 
@@ -497,7 +489,7 @@ def test_a_stores_fill_value_is_set_as_its_missing_value(tmp_path):
     xr.Dataset({"sst": (("time",), np.array([1.0, -9999.0, 2.0]))}).to_zarr(store)
     command = attribute_command([ncatted_attribute("_FillValue", "sst", "o", "d", "-9999")],
                                 input_and_copy(store))
-    _run_store_edit(command, tmp_path)
+    run_store_edit(command, tmp_path)
     assert zarr.open_group(store)["sst"].attrs["missing_value"] == -9999.0
     np.testing.assert_array_equal(xr.open_zarr(store)["sst"].values, [1.0, np.nan, 2.0])
 

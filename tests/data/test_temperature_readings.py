@@ -56,3 +56,22 @@ def test_the_refusal_names_both_readings_and_the_ncatted_that_marks_a_copy():
 ])
 def test_readings_that_agree_or_cannot_be_compared_are_not_refused(trained, new):
     assert temperature_reading_refusal("tas", trained, new, where="a.nc", file="a.nc") is None
+
+
+def test_the_refusal_for_a_zarr_store_marks_the_store_and_its_edit_works(tmp_path, monkeypatch):
+    """A store is not an ncatted input: the way out is zarr-python's edit of the store, and run as printed the
+    store's variable is read as the run's kind (fix30c's attribute_command)."""
+    import numpy as np
+    import xarray as xr
+
+    from tests.conftest import run_store_edit
+
+    pytest.importorskip("zarr")
+    monkeypatch.chdir(tmp_path)
+    store = tmp_path / "anom.zarr"
+    xr.Dataset({"tas": (("time",), np.array([0.5, -0.25]), {"units": "K", **DIFFERENCE})}).to_zarr(store)
+    new = temperature_reading("tas", {"units": "K", **DIFFERENCE})
+    refusal = temperature_reading_refusal("tas", "on_scale", new, where="anom.zarr", file=str(store))
+    assert "say so in the store (python -c" in refusal and "ncatted" not in refusal
+    run_store_edit(refusal.split("say so in the store (", 1)[1][:-1], tmp_path)
+    assert temperature_reading("tas", xr.open_zarr(store)["tas"].attrs).kind == "on_scale"
