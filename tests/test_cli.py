@@ -868,3 +868,18 @@ def test_a_refused_file_beside_its_corrected_copy_is_named_with_the_way_out(tmp_
     assert "`ncatted -a units,time_bnds,d,, d/obs.nc d/obs_restamped_2.nc`" in line
     assert line.endswith("; d/obs_restamped.nc, beside d/obs.nc, may be its corrected copy written before: if so, "
                          "move d/obs.nc out of the files given to climann (a folder is read whole), and run again")
+
+
+@pytest.mark.parametrize("arguments", [
+    pytest.param(["--set", "training.epochs=4", "--epochs", "3"], id="set-first"),
+    pytest.param(["--epochs", "3", "--set", "training.epochs=4"], id="flag-first"),
+])
+def test_train_refuses_a_flag_and_a_set_that_give_one_key_two_values(tiny_sample, tmp_path, arguments):
+    """``--set training.epochs=4 --epochs 3`` trained 3 epochs without a word, in either order
+    (break30b A4): refused in one line naming both, before anything is written."""
+    out = tmp_path / "run"
+    result = runner.invoke(app, ["train", "--data", str(tiny_sample), "--out", str(out), *arguments, *NO_FIGURES])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == ("climann: error: --set training.epochs=4 and --epochs 3 both set [training] "
+                                     "epochs, to different values: give one of them")
+    assert not out.exists()
