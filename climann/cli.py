@@ -561,6 +561,7 @@ def train(
             merge_settings,
             parse_assignments,
             refuse_config_without_data,
+            refuse_conflicting_assignments,
         )
 
         if resume:
@@ -587,7 +588,11 @@ def train(
             },
             "compute": _cluster_overrides(workers, scheduler),
         }
-        settings = merge_settings(merge_settings(settings, parse_assignments(set_values or [])), overrides)
+        assigned = parse_assignments(set_values or [])
+        # the flags as typed: --workers replacing a scheduler (and --scheduler workers) is no conflict
+        refuse_conflicting_assignments(assigned, {**overrides, "compute": {"workers": workers, "scheduler": scheduler}},
+                                       flag_names={"data.paths": "--data"})
+        settings = merge_settings(merge_settings(settings, assigned), overrides)
         if config:
             refuse_config_without_data(settings, config)
         resolved = build_config(settings)

@@ -868,3 +868,49 @@ def test_a_refused_file_beside_its_corrected_copy_is_named_with_the_way_out(tmp_
     assert "`ncatted -a units,time_bnds,d,, d/obs.nc d/obs_restamped_2.nc`" in line
     assert line.endswith("; d/obs_restamped.nc, beside d/obs.nc, may be its corrected copy written before: if so, "
                          "move d/obs.nc out of the files given to climann (a folder is read whole), and run again")
+
+
+@pytest.mark.parametrize("arguments", [
+    pytest.param(["--set", "training.epochs=4", "--epochs", "3"], id="set-first"),
+    pytest.param(["--epochs", "3", "--set", "training.epochs=4"], id="flag-first"),
+])
+def test_train_refuses_a_flag_and_a_set_that_give_one_key_two_values(tiny_sample, tmp_path, arguments):
+    """``--set training.epochs=4 --epochs 3`` trained 3 epochs without a word, in either order
+    (break30b A4): refused in one line naming both, before anything is written."""
+    out = tmp_path / "run"
+    result = runner.invoke(app, ["train", "--data", str(tiny_sample), "--out", str(out), *arguments, *NO_FIGURES])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == ("climann: error: --set training.epochs=4 and --epochs 3 both set [training] "
+                                     "epochs, to different values: give one of them")
+    assert not out.exists()
+
+
+def test_plot_on_an_evaluate_data_folder_names_the_command_that_maps_its_predictions(tiny_sample, tmp_path):
+    """``climann plot EVAL_DIR`` on a folder of ``evaluate --data`` said "no time step is in the test
+    split" and no way out (break30b A5): refused with the command that maps its predictions,
+    which works as given."""
+    import shlex
+
+    import xarray as xr
+
+    run, scores = tmp_path / "run", tmp_path / "on other data"
+    trained = runner.invoke(app, ["train", "--data", str(tiny_sample), "--out", str(run), "--epochs", "1",
+                                  "--hidden", "4", "--quiet", *NO_FIGURES])
+    assert trained.exit_code == 0, trained.output
+    evaluated = runner.invoke(app, ["evaluate", str(run), "--data", str(tiny_sample), "--out", str(scores), "--quiet"])
+    assert evaluated.exit_code == 0, evaluated.output
+    result = runner.invoke(app, ["plot", str(scores)])
+    assert result.exit_code == 2, result.output
+    message = result.stderr.strip()
+    assert message.startswith(f"climann: error: {scores} holds the scores of `climann evaluate --data` on other data "
+                              "(one block 'all', ")
+    assert not (scores / "figures").exists()
+    command = re.search(r"map its predictions with `climann plot (.*?) --out DIR`", message).group(1)
+    assert shlex.split(command) == [str(scores / "predictions.nc")]
+    step = re.search(r"`--time (\S+)` for one step", message).group(1)
+    with xr.open_dataset(scores / "predictions.nc", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as predictions:
+        assert step == str(predictions["time"].values[-1])[:10]
+    maps = tmp_path / "maps"
+    mapped = runner.invoke(app, ["plot", *shlex.split(command), "--out", str(maps), "--time", step])
+    assert mapped.exit_code == 0, mapped.output
+    assert (maps / f"predictions_map_{step}.png").is_file()

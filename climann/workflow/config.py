@@ -541,6 +541,67 @@ def merge_settings(base: dict, overrides: dict) -> dict:
     return merged
 
 
+def refuse_conflicting_assignments(
+    assigned: dict[str, dict[str, Any]], flags: dict[str, dict[str, Any]], *,
+    flag_names: dict[str, str] | None = None,
+) -> None:
+    """Refuse a key that ``--set`` and a flag both give, with different values (break30b A4:
+    ``--set training.epochs=4 --epochs 3`` trained 3 epochs without a word).
+
+    Equal values are accepted, also when written differently (``--hidden 32,32`` and
+    ``--set model.hidden=[32, 32]``): both are compared as :func:`build_config` reads them.
+
+    Parameters
+    ----------
+    assigned : dict
+        ``{section: {key: value}}`` of ``--set`` (:func:`parse_assignments`).
+    flags : dict
+        ``{section: {key: value}}`` of the flags; ``None``: not given.
+    flag_names : dict, optional
+        ``"section.key"`` → the flag that sets it, where that is not ``--key`` with dashes
+        (``"data.paths"`` → ``"--data"``).
+
+    Raises
+    ------
+    ClimannError
+        Naming the first such key, both values and the way out: give one of them.
+    """
+    for section, values in assigned.items():
+        for key, value in values.items():
+            given = flags.get(section, {}).get(key)
+            if given is None or _same_setting(section, key, value, given):
+                continue
+            flag = (flag_names or {}).get(f"{section}.{key}", "--" + key.replace("_", "-"))
+            raise ClimannError(
+                f"--set {section}.{key}={_toml_text(value)} and {_flag_text(flag, given)} both set [{section}] {key}, "
+                f"to different values: give one of them")
+
+
+def _same_setting(section: str, key: str, one: Any, other: Any) -> bool:
+    """Whether two values of one key are the same setting once read (``"32,32"`` is ``[32, 32]``);
+    values that cannot be read alone are compared as given."""
+    if one == other:
+        return True
+    try:
+        read = [getattr(getattr(build_config({section: {key: value}}), section), key) for value in (one, other)]
+    except (ClimannError, AttributeError, TypeError, ValueError):
+        return False
+    return read[0] == read[1]
+
+
+def _toml_text(value: Any) -> str:
+    """A ``--set`` value as written back: TOML's quoted strings, lists and booleans."""
+    return json.dumps(value) if not isinstance(value, bool) else str(value).lower()
+
+
+def _flag_text(flag: str, value: Any) -> str:
+    """A flag as typed: ``--epochs 3``, ``--no-target-anomaly``, a repeated flag's values one
+    after the other."""
+    if isinstance(value, bool):
+        return flag if value else "--no-" + flag.removeprefix("--")
+    return f"{flag} {' '.join(map(str, value)) if isinstance(value, list | tuple) else value}"
+
+
 def parse_assignments(assignments: list[str]) -> dict[str, dict[str, Any]]:
     """``["training.momentum=0.8", "data.region=[-30, 30, 0, 360]"]`` → nested settings.
 

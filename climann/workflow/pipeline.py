@@ -323,11 +323,7 @@ def evaluate(config: RunConfig, data: PreparedData, network: Network | Ensemble)
     if "train" in data.split.time_masks:
         add_few_years_note(metrics, layout.time.values, data.split.time_masks["train"],
                            value_step=layout.value_time_step)
-    if data.target_offset is not None:
-        notes = unscored_anomaly_notes(~np.isfinite(data.target_offset[:, 0]), data.samples.time_index,
-                                       layout.time.values, data.split.time_masks, metrics["n_samples"])
-        if notes:
-            metrics["notes"] = metrics.get("notes", []) + notes
+    add_unscored_anomaly_notes(metrics, data)
     if members is None:
         return Evaluation(metrics=metrics, truth=truth, predictions=predictions)
     from climann.workflow.ensemble import ensemble_metrics
@@ -336,6 +332,30 @@ def evaluate(config: RunConfig, data: PreparedData, network: Network | Ensemble)
     metrics["ensemble"] = ensemble_metrics(network.seeds, members, predictions["model"], spread, truth,
                                            layout.cell_area_weights(), data.split.time_masks)
     return Evaluation(metrics=metrics, truth=truth, predictions=predictions, spread=spread, members=members)
+
+
+def add_unscored_anomaly_notes(metrics: dict, data: PreparedData) -> None:
+    """Add to ``metrics["notes"]`` the values of a ``[data] target_anomaly`` run left out of each
+    block for want of a training climatology
+    (:func:`~climann.workflow.unscored_anomalies.unscored_anomaly_notes`), in the run, when it is
+    evaluated again and on other data (``evaluate --data``, break30b A1: 8 % of the values were
+    left out there without a word).
+
+    Parameters
+    ----------
+    metrics : dict
+        ``metrics.json`` as scored, with its ``n_samples`` per block; changed in place.
+    data : PreparedData
+        The samples scored; nothing is added without a ``target_offset``.
+    """
+    if data.target_offset is None:
+        return
+    samples = data.samples
+    notes = unscored_anomaly_notes(~np.isfinite(data.target_offset[:, 0]), samples.time_index,
+                                   samples.layout.time.values, data.split.time_masks, metrics["n_samples"],
+                                   flat_index=samples.flat_index, n_cells=samples.layout.n_cells)
+    if notes:
+        metrics["notes"] = metrics.get("notes", []) + notes
 
 
 def run_regions(config: RunConfig, layout: GridLayout) -> dict[str, Region]:

@@ -39,7 +39,7 @@ from climann.data.unitless_values import TrainingValues
 from climann.data.units import TEMPERATURE_DIFFERENCE
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
-from climann.evaluation.extrapolation import Extrapolation, check_extrapolation, extrapolation_message, percent_text
+from climann.evaluation.extrapolation import Extrapolation, check_extrapolation, extrapolation_message
 from climann.evaluation.baselines import ClimatologyKeys
 from climann.evaluation.cell_measures import WHOLE_CELLS, cell_weights_text
 from climann.evaluation.ensemble import ensemble_mean, ensemble_spread
@@ -59,6 +59,7 @@ from climann.workflow.new_data import (
     with_run_weights_of, with_training_quantity, with_training_step,
 )
 from climann.workflow.target_cells import predicted_cells as target_cells
+from climann.workflow.unscored_anomalies import unseen_cells_text
 from climann.workflow.training_cells import (
     TrainingCells, same_projection, same_summarised_grid, training_cells)
 from climann.workflow.outputs import (
@@ -946,11 +947,9 @@ def unseen_values_note(flat_index: np.ndarray, undefined: np.ndarray, n_cells: i
         Cells per time step.
     """
     n_values = int(np.count_nonzero(undefined))
-    cells, unseen = np.unique(flat_index % n_cells), np.unique(flat_index[undefined] % n_cells)
-    share = percent_text(unseen.size / cells.size)
-    return (f"{n_values} value{'s are' if n_values > 1 else ' is'} not predicted, at {unseen.size} of the "
-            f"{cells.size} cells with samples ({share}): the run's training years have no value of the target at "
-            "that cell and time of year (target_anomaly adds their climatology back)")
+    return (f"{n_values} value{'s are' if n_values > 1 else ' is'} not predicted, at "
+            f"{unseen_cells_text(flat_index, undefined, n_cells)}: the run's training years have no value of the "
+            "target at that cell and time of year (target_anomaly adds their climatology back)")
 
 
 def _predict_chunked(
@@ -1052,7 +1051,7 @@ def evaluate_run(
     from climann.data.variables import grid_layout
     from climann.evaluation.baselines import persistence_left_out, persistence_prediction
     from climann.evaluation.report import write_report
-    from climann.workflow.pipeline import evaluate, grid_metrics
+    from climann.workflow.pipeline import add_unscored_anomaly_notes, evaluate, grid_metrics
     from climann.workflow.preparation import new_data_config, open_selected, prepared_with_scalers, sample_source
 
     data_paths = path_list(data_paths, name="data_paths") if data_paths is not None else []
@@ -1151,6 +1150,7 @@ def evaluate_run(
                                                             keys=saved_climatology_keys(run))),
             files, None if extrapolation is None else extrapolation.summary(), dataset, own_years,
         )
+        add_unscored_anomaly_notes(metrics, data)  # as the run's own blocks are noted
         if extrapolation is not None:
             flags = extrapolation_grid(data.samples, extrapolation.outside, model)
         if members is not None:

@@ -16,6 +16,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from climann.evaluation.extrapolation import percent_text
+
 #: Why a value of a ``target_anomaly`` run has no climatology, in general and at day 366.
 UNDEFINED_ANOMALY_REASONS = {
     "unseen": ("the training years have no value of the target at that cell and time of year, so there is no "
@@ -28,7 +30,7 @@ UNDEFINED_ANOMALY_REASONS = {
 
 def unscored_anomaly_notes(
     undefined: np.ndarray, time_index: np.ndarray, times: np.ndarray, time_masks: Mapping[str, np.ndarray],
-    n_samples: Mapping[str, int],
+    n_samples: Mapping[str, int], *, flat_index: np.ndarray | None = None, n_cells: int | None = None,
 ) -> list[dict]:
     """One note per block where samples have no training climatology to add back.
 
@@ -45,6 +47,12 @@ def unscored_anomaly_notes(
         The steps of each block.
     n_samples : mapping of block to int
         The values scored in each block (``n_samples`` of ``metrics.json``).
+    flat_index : ndarray of int, shape (n_samples,), optional
+        Each sample's place on the grid (:class:`~climann.data.layout.GridLayout`); with
+        ``n_cells``, a note whose cause is cells the training years never saw names how many
+        (:func:`unseen_cells_text`, as ``predict`` says it).
+    n_cells : int, optional
+        Cells per time step.
 
     Returns
     -------
@@ -56,25 +64,47 @@ def unscored_anomaly_notes(
     # day 366 is the cause only where no training step is a day 366 (else a cell lacks it)
     trained_366 = any(getattr(times[step], "dayofyr", 0) == 366 for step in np.flatnonzero(time_masks.get("train", ())))
     for block, steps in time_masks.items():
-        lost = undefined & np.asarray(steps, bool)[time_index]
+        in_block = np.asarray(steps, bool)[time_index]
+        lost = undefined & in_block
         if not lost.any():
             continue
         lost_steps = np.unique(time_index[lost])
         day_366 = not trained_366 and all(getattr(times[step], "dayofyr", 0) == 366 for step in lost_steps)
         scored = int(n_samples.get(block, 0))
+        cells = ("" if day_366 or flat_index is None or n_cells is None
+                 else unseen_cells_text(flat_index[in_block], lost[in_block], n_cells))
         notes.append({"split": block, "model": "model", "n_samples": scored, "of": scored + int(lost.sum()),
-                      "reason": f"{_lost_text(int(lost.sum()), lost_steps, times)}: "
+                      "reason": f"{_lost_text(int(lost.sum()), lost_steps, times, cells=cells)}: "
                                 f"{UNDEFINED_ANOMALY_REASONS['day 366' if day_366 else 'unseen']}"})
     return notes
 
 
-def _lost_text(n_values: int, steps: np.ndarray, times: np.ndarray) -> str:
-    """``"47 values at 1 time step (2004-12-31) are neither predicted nor scored"``."""
+def unseen_cells_text(flat_index: np.ndarray, undefined: np.ndarray, n_cells: int) -> str:
+    """``"24 of the 288 cells with samples (8.3 %)"``: the cells where some sample has no
+    training climatology, of the cells with samples.
+
+    Parameters
+    ----------
+    flat_index : ndarray of int, shape (n_samples,)
+        Each sample's place on the grid (time step × ``n_cells`` + cell).
+    undefined : ndarray of bool, shape (n_samples,)
+        Where the climatology is undefined.
+    n_cells : int
+        Cells per time step.
+    """
+    cells, unseen = np.unique(flat_index % n_cells), np.unique(flat_index[undefined] % n_cells)
+    return f"{unseen.size} of the {cells.size} cells with samples ({percent_text(unseen.size / cells.size)})"
+
+
+def _lost_text(n_values: int, steps: np.ndarray, times: np.ndarray, *, cells: str = "") -> str:
+    """``"47 values at 1 time step (2004-12-31) are neither predicted nor scored"``; with
+    ``cells``, ``"… (…, …) and 24 of the 288 cells with samples (8.3 %) are …"``."""
     days = [str(times[step])[:10] for step in steps]
     # sub-daily steps of one day are told apart by their hour
     dates = (days if len(set(days)) == len(days) else [str(times[step])[:16] for step in steps])[:3]
     shown = ", ".join(dates) + (", …" if steps.size > 3 else "")
     values = "value" if n_values == 1 else "values"
     verb = "is" if n_values == 1 else "are"
-    return (f"{n_values} {values} at {steps.size} time step{'' if steps.size == 1 else 's'} ({shown}) "
+    where = f" and {cells}" if cells else ""
+    return (f"{n_values} {values} at {steps.size} time step{'' if steps.size == 1 else 's'} ({shown}){where} "
             f"{verb} neither predicted nor scored")

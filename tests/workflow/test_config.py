@@ -256,3 +256,27 @@ def test_a_table_given_as_a_list_of_lists_or_numbers_is_refused_in_one_line(assi
         build_config(parse_assignments([assignment]))
     years = build_config({"data": {"split_years": ["train=2000,2002", "val=2003,2003", "test=2004,2005"]}})
     assert years.data.split_years == {"train": (2000, 2002), "val": (2003, 2003), "test": (2004, 2005)}
+
+
+@pytest.mark.parametrize(("assigned", "flags", "refused"), [
+    pytest.param({"training": {"epochs": 4}}, {"training": {"epochs": 3}},
+                 "--set training.epochs=4 and --epochs 3 both set [training] epochs", id="epochs"),
+    pytest.param({"model": {"hidden": [32, 32]}}, {"model": {"hidden": "32,16"}},
+                 "--set model.hidden=[32, 32] and --hidden 32,16 both set [model] hidden", id="hidden"),
+    pytest.param({"data": {"paths": ["a.nc"]}}, {"data": {"paths": ["b.nc", "c.nc"]}},
+                 "--set data.paths=[\"a.nc\"] and --data b.nc c.nc both set [data] paths", id="repeated-flag"),
+    pytest.param({"data": {"target_anomaly": True}}, {"data": {"target_anomaly": False}},
+                 "--set data.target_anomaly=true and --no-target-anomaly both set", id="off-switch"),
+    pytest.param({"model": {"hidden": [32, 32]}}, {"model": {"hidden": "32,32"}}, None, id="same-written-otherwise"),
+    pytest.param({"data": {"lags": {"tas": [1]}}}, {"data": {"lags": ["tas=1"]}}, None, id="same-lags"),
+    pytest.param({"training": {"epochs": 4}}, {"training": {"epochs": None}}, None, id="flag-not-given"),
+])
+def test_a_key_given_by_set_and_by_a_flag_is_refused_only_with_two_values(assigned, flags, refused):
+    from climann.workflow.config import refuse_conflicting_assignments
+
+    if refused is None:
+        refuse_conflicting_assignments(assigned, flags, flag_names={"data.paths": "--data"})
+        return
+    with pytest.raises(ClimannError, match="give one of them") as raised:
+        refuse_conflicting_assignments(assigned, flags, flag_names={"data.paths": "--data"})
+    assert str(raised.value).startswith(refused)

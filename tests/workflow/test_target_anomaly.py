@@ -712,3 +712,38 @@ def test_predict_counts_the_cells_whose_climatology_the_training_never_saw(tmp_p
     n_time = 48
     assert (f"{2 * n_time} values are not predicted, at 2 of the 288 cells with samples (0.69 %): the run's training "
             "years have no value of the target at that cell and time of year") in "\n".join(result.notes)
+
+
+def test_evaluate_on_other_data_counts_the_values_without_a_training_climatology(tmp_path):
+    """evaluate --data on data holding the target at cells the training years never had scored the
+    other values and said "dropped: 0" without a word (break30b A1: 8.3 % of the values). The block
+    'all' is noted like a run's own blocks: a warning line, metrics.json and report.md count the
+    values lost (here every value at 2 of the 288 cells) and the cells, against a NumPy count."""
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+
+    sample = write_sample_dataset(tmp_path / "sample.nc", years=4, resolution=15.0, seed=3)
+    with xr.open_dataset(sample) as source:
+        tas = source["tas"].copy()
+        tas[:, 0, :2] = np.nan
+        source.assign(tas=tas).to_netcdf(tmp_path / "without.nc")
+        unseen = np.isfinite(source["tas"].values[:, 0, :2]).sum()
+        present = np.isfinite(source["tas"].values).sum()
+    run_dir = run_training(_config(tmp_path / "without.nc", target_anomaly=True), run_dir=tmp_path / "run").run_dir
+    result = CliRunner().invoke(app, ["evaluate", str(run_dir), "--data", str(sample), "--out", str(tmp_path / "ev"),
+                                      "--quiet"])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((tmp_path / "ev" / "metrics.json").read_text())
+    with xr.open_dataset(tmp_path / "ev" / "predictions.nc") as scored:
+        predicted = np.isfinite(scored["tas_pred"].values) & np.isfinite(scored["tas"].values)
+        assert not np.isfinite(scored["tas_pred"].values[:, 0, :2]).any()
+    assert unseen == 2 * 48 and metrics["n_samples"]["all"] == predicted.sum() == present - unseen
+    notes = [note for note in metrics["notes"] if note["model"] == "model"]
+    assert [(note["split"], note["n_samples"], note["of"]) for note in notes] == [
+        ("all", present - unseen, present)]
+    assert notes[0]["reason"].startswith(f"{unseen} values at 48 time steps (")
+    assert "and 2 of the 288 cells with samples (0.69 %) are neither predicted nor scored: " in notes[0]["reason"]
+    line = f"the all block is scored on {present - unseen} of its {present} values: {notes[0]['reason']}"
+    assert f"climann: warning: {line}" in result.output.replace("\n", " ")
+    assert line in (tmp_path / "ev" / "report.md").read_text().replace("\n", " ")

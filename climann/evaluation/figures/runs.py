@@ -647,6 +647,44 @@ def record_figures_stride(metrics: dict, every: int) -> dict:
     return recorded
 
 
+def refuse_other_data_scores(run_dir: Path, labels: np.ndarray, layout: GridLayout, metrics: dict | None) -> None:
+    """Refuse a folder of ``climann evaluate RUN --data F --out DIR``, with the command that maps
+    its predictions (break30b A5: "no time step is in the test split" left no way out).
+
+    Such a folder scores other data as one block ``all``: it has no test block, learning
+    curves nor baselines of the training data to draw the run's figures from, while its
+    ``predictions.nc`` is a prediction file that ``climann plot FILE`` maps (the mean over the
+    file, or one step with ``--time``).
+
+    Parameters
+    ----------
+    run_dir : Path
+        The folder given to ``climann plot``.
+    labels : ndarray of str, shape (n_time,)
+        Its ``predictions.nc``'s split of each step (:func:`split_labels`).
+    layout : GridLayout
+        Its grid and time axis, for the step named in the command.
+    metrics : dict or None
+        Its ``metrics.json``, for the period scored.
+
+    Raises
+    ------
+    ClimannError
+        When no step is in a test block and some are in the block ``all``.
+    """
+    if (labels == "test").any() or not (labels == "all").any():
+        return
+    steps = np.flatnonzero(labels == "all")
+    period = ((metrics or {}).get("split_periods") or {}).get("all") or shown_test_period(
+        np.asarray(layout.time.values), steps)
+    last = str(np.asarray(layout.time.values)[steps[-1]])[:10]
+    path = shlex.quote(str(run_dir / "predictions.nc"))
+    raise ClimannError(
+        f"{run_dir} holds the scores of `climann evaluate --data` on other data (one block 'all', {period}), not a "
+        f"run's train/val/test blocks: it has no test figures to draw; map its predictions with `climann plot {path} "
+        f"--out DIR` (their mean over the period; `--time {last}` for one step)")
+
+
 def redraw_figures(run_dir: str | Path, *, dpi: int = 150) -> list[Path]:
     """Draw a run's figures again from its files, into ``run_dir/figures/``, and write
     ``report.md`` again with links to them (when ``metrics.json`` is there).
@@ -675,9 +713,10 @@ def redraw_figures(run_dir: str | Path, *, dpi: int = 150) -> list[Path]:
     Raises
     ------
     ClimannError
-        If ``run_dir`` has no readable predictions file, or its test block no time step, or
-        holds a ``report.md`` climann did not write (it would be replaced), or its ``figures``
-        is a symbolic link to nothing (:func:`climann.workflow.outputs.check_output_link`).
+        If ``run_dir`` has no readable predictions file, or its test block no time step (an
+        ``evaluate --data`` folder: :func:`refuse_other_data_scores`), or holds a ``report.md``
+        climann did not write (it would be replaced), or its ``figures`` is a symbolic link to
+        nothing (:func:`climann.workflow.outputs.check_output_link`).
     """
     from climann.run_files import interrupted_retraining, mixed_run_problem
     from climann.workflow.outputs import (
@@ -711,6 +750,7 @@ def redraw_figures(run_dir: str | Path, *, dpi: int = 150) -> list[Path]:
         layout = layout_from_predictions(dataset, target)
         labels = split_labels(dataset["split"])
     metrics = _read_metrics(run_dir)
+    refuse_other_data_scores(run_dir, labels, layout, metrics)
     n_members = ((metrics or {}).get("ensemble") or {}).get("size")
     train_loss, val_loss = _read_history(run_dir / "history.csv")
     with figures_all_or_none(run_dir / "figures") as drawing:  # all figures replaced, or none
