@@ -68,6 +68,7 @@ from climann.data.repeated_cells import each_place_once, grid_of_each_place_once
 from climann.data.repeated_dimensions import XARRAY_WARNING, without_repeated_dimensions
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes, with_scalar_time_as_axis
 from climann.data.shell import attribute_command, input_and_copy, ncatted_attribute
+from climann.data.simulations import check_one_simulation
 from climann.data.sources import SOURCE_TIMES_KEY, as_file_stamps, source_files, with_source_files
 from climann.data.stations import check_times_shared_by_stations, with_station_chosen, with_station_rows
 from climann.data.undated_files import scalar_time_on_dimension_message, undated_files_message
@@ -465,6 +466,9 @@ def _open_files(
         # So do latitude and longitude axes named differently (ERA5's latitude beside CMIP's lat); see
         # climann.data.grid_names.
         opened_files.update(zip(files, one_grid_name([opened(path) for path in files], names), strict=True))
+        # One variable's files from two simulations (models, members) are refused before anything
+        # else is said of them (their calendars); see climann.data.simulations.
+        check_one_simulation({path: opened(path) for path in files})
         # Files in different calendars are brought to one first (or refused); see climann.data.calendars.
         on_calendar = calendar_plan(files, opened).apply
         keep = functools.partial(

@@ -136,6 +136,25 @@ def normalised_units(text: str) -> str:
     return stripped
 
 
+def difference_units(units: str) -> str:
+    """The units of a difference of a quantity in ``units`` (an error, an RMSE, a bias, a
+    spread), as captions write them: a spelling of a temperature scale by the scale's symbol
+    (:func:`normalised_units`), other units as given.
+
+    The IRI Data Library's ``Kelvin_scale`` says a temperature on the Kelvin scale; a
+    difference of two such temperatures is in kelvin, ``K`` ("Units in the Data Library":
+    ``degree_Kelvin`` for a difference). A difference in degrees Celsius equals one in kelvin;
+    it is written ``degC`` as UDUNITS does.
+
+    Examples
+    --------
+    >>> difference_units("Kelvin_scale"), difference_units("degrees C"), difference_units("W m-2")
+    ('K', 'degC', 'W m-2')
+    """
+    symbol = normalised_units(units)
+    return symbol if symbol in _TEMPERATURE_SCALES.values() else units
+
+
 #: ``mb``, GrADS's and NCEP's spelling of the millibar, is a millibarn (1e-31 m², an area) for
 #: UDUNITS and pint; read as a millibar where the attributes say the quantity is a pressure.
 _MILLIBAR_SPELLINGS = frozenset({"mb"})

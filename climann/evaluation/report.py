@@ -17,6 +17,7 @@ from rich.cells import cell_len
 from rich.markup import escape
 from rich.table import Table
 
+from climann.data.units import difference_units
 from climann.evaluation.baselines import is_smoothed
 from climann.evaluation.cell_measures import WHOLE_CELLS, weighting_text
 from climann.evaluation.scores import note_lines, score_note_lines
@@ -72,7 +73,9 @@ def units_texts(units: str) -> tuple[str, str, str]:
     """How a caption names the target's units: the label after its name, the units of the
     scores in those units (RMSE, MAE, bias) and those of the MSE.
 
-    ``("K", "K", "K²")``, ``("W m-2", "W m-2", "(W m-2)²")`` (:func:`squared_units`). A target
+    ``("K", "K", "K²")``, ``("W m-2", "W m-2", "(W m-2)²")`` (:func:`squared_units`);
+    ``("Kelvin_scale", "K", "K²")``: the label as the file says, the scores (differences) in the
+    scale's symbol (:func:`climann.data.units.difference_units`). A target
     whose file has no ``units`` attribute is named as such,
     ``("no units in the file", "the target's units", "the target's units squared")``, never as
     the dimensionless "1": a missing attribute says nothing of the quantity's dimension (the
@@ -84,7 +87,8 @@ def units_texts(units: str) -> tuple[str, str, str]:
         The target's ``units`` attribute ("" when the file has none).
     """
     if units:
-        return units, units, squared_units(units)
+        scores = difference_units(units)
+        return units, scores, squared_units(scores)
     return NO_UNITS, "the target's units", "the target's units squared"
 
 
@@ -440,7 +444,7 @@ def ensemble_lines(metrics: dict) -> list[str]:
     ensemble = metrics.get("ensemble")
     if not ensemble:
         return []
-    units = metrics.get("units", "")
+    units = difference_units(metrics.get("units", ""))  # a spread and an RMSE are differences
     with_units = f" ({units})" if units else ""
     seeds = ", ".join(str(seed) for seed in ensemble["seeds"])
     lines = [f"Ensemble of {ensemble['size']} networks (seeds {seeds}): the model rows score their mean. Spread: "
@@ -464,7 +468,7 @@ def ensemble_summary(metrics: dict) -> str | None:
     if not ensemble or not ensemble.get("splits"):
         return None
     block = "test" if "test" in ensemble["splits"] else list(ensemble["splits"])[-1]
-    scores, seeds, units = ensemble["splits"][block], ensemble["seeds"], metrics.get("units", "")
+    scores, seeds, units = ensemble["splits"][block], ensemble["seeds"], difference_units(metrics.get("units", ""))
     spread = f"{_number(scores['spread'])} {units}".strip()
     return (f"ensemble of {ensemble['size']} (seeds {seeds[0]}–{seeds[-1]}): {block} spread {spread}, "
             f"spread–skill ratio {_number(scores['spread_skill_ratio'])}")

@@ -20,6 +20,7 @@ from climann.data.units import (
     conversion,
     convert_dataset,
     convert_variable,
+    difference_units,
     normalised_units,
     parse_units,
     scores_conversion,
@@ -1185,3 +1186,16 @@ def test_the_units_advice_for_a_zarr_store_edits_the_store_and_works(tmp_path, m
     subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=tmp_path)
     for consolidated in (True, False):
         assert xr.open_zarr(tmp_path / "tcc.zarr", consolidated=consolidated)["tcc"].attrs["units"] == "1"
+
+
+@pytest.mark.parametrize(("units", "expected"), [
+    pytest.param("Kelvin_scale", "K", id="iri-kelvin-scale"),
+    pytest.param("Fahrenheit_scale", "degF", id="iri-fahrenheit-scale"),
+    pytest.param("degree_Celsius", "degC", id="degree_Celsius"),
+    pytest.param("K", "K", id="K"),
+    pytest.param("m of water equivalent", "m of water equivalent", id="water-equivalent-kept"),
+    pytest.param("kg m-2 s-1", "kg m-2 s-1", id="flux"),
+])
+def test_a_difference_of_a_temperature_on_a_scale_is_in_the_scale_symbol(units, expected):
+    """An RMSE of NMME's tref in IRI's "Kelvin_scale" is in K (break30a A5); other units are kept as given."""
+    assert difference_units(units) == expected

@@ -495,3 +495,19 @@ def test_plot_under_the_runs_own_limit_draws_what_it_drew_and_leaves_its_metrics
     after = (run_dir / "metrics.json").stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
     assert "mean over 1997–1999, every 2nd year, test split" in titles["map_test_mean.png"]
+
+
+def test_error_maps_of_a_temperature_named_by_its_scale_are_labelled_in_its_symbol(monkeypatch, tmp_path):
+    """IRI's "Kelvin_scale" (NMME): the truth keeps the file's units, an error, RMSE and bias are in K (break30a A5)."""
+    import dataclasses
+
+    from climann.evaluation.figures import maps
+
+    layout, truth, predictions = make_run()
+    layout = dataclasses.replace(layout, target_attrs={**layout.target_attrs, "units": "Kelvin_scale"})
+    panels = _truth_prediction_error_panels(layout, truth[33], predictions["model"][33])
+    assert [panel.label for panel in panels] == ["tas (Kelvin_scale)", "tas (Kelvin_scale)", "tas error (K)"]
+    drawn = []
+    monkeypatch.setattr(maps, "_map_figure", lambda layout, panels, **options: drawn.extend(panels))
+    maps.plot_error_maps(layout, truth, predictions["model"], time_steps=TEST, split="test", path=tmp_path / "e.png")
+    assert [panel.label for panel in drawn] == ["tas RMSE (K)", "tas bias (K)"]

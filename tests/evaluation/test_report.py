@@ -331,3 +331,20 @@ def test_the_own_years_note_gives_the_unseen_years_the_data_hold(ranges, way_out
     from climann.evaluation.report import scored_own_years_text
 
     assert scored_own_years_text({**_HELD, **ranges}).endswith(f"its scores are not of unseen data; {way_out}")
+
+
+@pytest.mark.parametrize(("units", "scores"), [
+    pytest.param("Kelvin_scale", "K", id="iri-kelvin-scale"),
+    pytest.param("Celsius_scale", "degC", id="iri-celsius-scale"),
+    pytest.param("degrees C", "degC", id="degrees-C"),
+])
+def test_scores_of_a_temperature_named_by_its_scale_are_in_the_scale_symbol(tmp_path, units, scores):
+    """NMME's tref in IRI's units "Kelvin_scale" was captioned "RMSE and bias in Kelvin_scale" (break30a A5): an
+    RMSE is a difference of temperatures, in K. The label after the name keeps what the file says."""
+    metrics = {**WIDE_METRICS, "target": "tref", "units": units}
+    compact = " ".join("\n".join(rendered(metrics_table(metrics, width=80), 80)).split())
+    wide = " ".join("\n".join(rendered(metrics_table(metrics), 200)).split())
+    markdown = report_markdown(metrics, [], tmp_path)
+    assert f"tref ({units}), area-weighted: RMSE and bias in {scores}" in compact
+    for text in (wide, markdown):
+        assert f"tref ({units}), area-weighted: MSE in {scores}², RMSE, MAE and bias in {scores}" in text

@@ -18,6 +18,7 @@ from matplotlib.ticker import FuncFormatter, Locator, MaxNLocator, MultipleLocat
 from climann.data.geometry import bounds_from_centres, longitude_span, wrapped_difference
 from climann.data.layout import GridLayout
 from climann.data.stations import STATION_ROLE
+from climann.data.units import difference_units
 from climann.evaluation.coastlines import draw_coastlines
 from climann.evaluation.metrics import nanmean_over_time
 from climann.evaluation.baselines import season_name
@@ -481,7 +482,7 @@ def _truth_prediction_error_panels(
         MapPanel("truth", truth_map, VALUE_COLORMAP, low, high, _with_units(name, units)),
         MapPanel("prediction", predicted_map, VALUE_COLORMAP, low, high, _with_units(name, units)),
         MapPanel("error (prediction − truth)", error_map, ERROR_COLORMAP, -limit, limit,
-                 _with_units(f"{name} error", units)),
+                 _with_units(f"{name} error", difference_units(units))),
     ]
 
 
@@ -618,9 +619,9 @@ def plot_error_maps(
     limit = symmetric_limit(scores["bias"])
     panels = [
         MapPanel("RMSE", scores["rmse"], RMSE_COLORMAP, 0.0, value_limits(scores["rmse"])[1],
-                 _with_units(f"{name} RMSE", units)),
+                 _with_units(f"{name} RMSE", difference_units(units))),
         MapPanel("bias (mean of prediction − truth)", scores["bias"], ERROR_COLORMAP, -limit, limit,
-                 _with_units(f"{name} bias", units)),
+                 _with_units(f"{name} bias", difference_units(units))),
     ]
     period = period or _period([time.year for time in layout.time.values[time_steps]])
     title = f"{_variable_title(layout)}: error of each grid cell over {period}, {split} split"
@@ -757,7 +758,7 @@ def plot_spread_map(
     rmse_map = cell_scores(np.where(both, predicted, np.nan)[time_steps], truth[time_steps])["rmse"]
     high = value_limits(spread_map, rmse_map)[1]
     high = high if high > 0 else 1.0
-    name, units = layout.target_name, layout.target_units
+    name, units = layout.target_name, difference_units(layout.target_units)  # a spread and an RMSE are differences
     panels = [
         MapPanel(f"spread of the {n_members or ''} members (std, ddof=1),\nmean over the block".replace("  ", " "),
                  spread_map, RMSE_COLORMAP, 0.0, high, _with_units(f"{name} spread", units)),

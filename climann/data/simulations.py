@@ -1,0 +1,169 @@
+"""Files of one variable joined along time: one simulation's, never two models spliced.
+
+A folder of model output often holds one variable from several simulations over different
+years: EURO-CORDEX's ``tas_EUR-44_MPI-M-MPI-ESM-LR_…_SMHI-RCA4_…_2001-2003.nc`` beside
+``tas_EUR-44_MOHC-HadGEM2-ES_…_KNMI-RACMO22E_…_2004-2005.nc``, CMIP6 files of two models or two
+ensemble members. Joined along time, they would make one series that switches model at the
+file boundary: trained on one model, validated and tested on the other, without a word (break30a
+A4). Before anything else is said of the files (their calendars, their overlaps), the files
+that hold a variable on their time axis must agree on the global attributes that name the
+simulation (:data:`SIMULATION_ATTRIBUTES`):
+
+- CMIP6 ``source_id`` and ``variant_label`` (Taylor et al., "CMIP6 Global Attributes, DRS,
+  Filenames, Directory Structure, and CV's");
+- CMIP5 ``model_id`` and the member's ``realization``, ``initialization_method`` and
+  ``physics_version`` (Taylor et al., "CMIP5 Data Reference Syntax (DRS) and Controlled
+  Vocabularies");
+- CORDEX ``driving_model_id``, ``driving_model_ensemble_member``, ``model_id`` (the regional
+  model) and ``rcm_version_id`` (Christensen et al., "CORDEX Archive Design"), and CORDEX-CMIP6's
+  ``driving_source_id``, ``driving_variant_label`` and ``version_realization`` (CORDEX-CMIP6
+  archive specifications).
+
+The experiment (``experiment_id``) is not among them: a historical run continued by its
+scenario (``historical`` 1850–2014 and ``ssp585`` 2015–2100 of one model and member) is one
+series. Neither is a CMIP6 scenario's own member label when its ``parent_variant_label`` (or
+``parent_source_id``) names the other file's: the run it continues. A file without such an
+attribute is not judged by it (a file renamed or written by a user's own tool says nothing).
+
+Two simulations are refused in one line naming the attribute, its two values, one file of
+each, and the way out: one simulation's files per run, or one simulation per block of a split
+by files (``--split-files train=… test=…``, :mod:`climann.data.split_files`), where each block
+is opened on its own. Files of the different simulations at the very same time steps (two
+members over the same years) are not joined along time: they are judged, and refused, as one
+variable held twice (:mod:`climann.data.duplicate_files`). Only global attributes and time
+coordinates are read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from climann.data.coords import time_coordinate
+from climann.data.variables import data_variable_names
+from climann.errors import ClimannError
+
+__all__ = ["SIMULATION_ATTRIBUTES", "check_one_simulation"]
+
+#: Global attributes that name the simulation a file comes from → what two values say, and the
+#: attribute by which a continuing run names its parent's value (CMIP6), or None. In the order
+#: the refusal names them: the model before the member.
+SIMULATION_ATTRIBUTES: dict[str, tuple[str, str | None]] = {
+    "source_id": ("two models", "parent_source_id"),
+    "model_id": ("two models", None),
+    "driving_source_id": ("two driving models", None),
+    "driving_model_id": ("two driving models", None),
+    "rcm_version_id": ("two versions of the regional model", None),
+    "version_realization": ("two versions of the regional model", None),
+    "variant_label": ("two ensemble members", "parent_variant_label"),
+    "realization": ("two ensemble members", None),
+    "initialization_method": ("two ensemble members", None),
+    "physics_version": ("two ensemble members", None),
+    "driving_model_ensemble_member": ("two members of the driving model", None),
+    "driving_variant_label": ("two members of the driving model", None),
+}
+
+
+def _attribute(dataset: xr.Dataset, name: str) -> str:
+    """A global attribute as text, "" when absent or blank."""
+    return str(dataset.attrs.get(name, "")).strip()
+
+
+def _times_key(dataset: xr.Dataset, time: str) -> tuple:
+    """The file's time steps as a key (their calendar first: dates of two calendars are never
+    compared): equal keys, the very same steps."""
+    values = np.asarray(dataset[time].values).ravel()
+    return getattr(values[0], "calendar", "") if len(values) else "", tuple(map(str, values))
+
+
+def _series_holders(datasets: Mapping[Path, xr.Dataset]) -> dict[str, list[Path]]:
+    """{variable: the files holding it on their time axis (or at a scalar time: one step of a
+    series)}, for variables held by two files or more."""
+    holders: dict[str, list[Path]] = {}
+    for path, dataset in datasets.items():
+        time = time_coordinate(dataset)
+        if time is None:
+            continue
+        dims = dataset[time].dims
+        for name in data_variable_names(dataset):
+            if not dims or set(dims) <= set(dataset[name].dims):
+                holders.setdefault(name, []).append(path)
+    return {name: paths for name, paths in holders.items() if len(paths) > 1}
+
+
+def _one_run(values: Mapping[Path, str], parents: Mapping[Path, str]) -> bool:
+    """Whether the files' values of one attribute name one run: all equal, or linked by the
+    parent's value that a continuing run names (a scenario whose ``parent_variant_label`` is
+    its historical run's ``variant_label``)."""
+    groups = {value: {value} for value in values.values()}
+    for path, parent in parents.items():
+        if parent in groups and path in values and values[path] != parent:
+            joined = groups[parent] | groups[values[path]]
+            groups.update(dict.fromkeys(joined, joined))
+    return len({frozenset(group) for group in groups.values()}) == 1
+
+
+def _differing(datasets: Mapping[Path, xr.Dataset], paths: list[Path]) -> list[tuple[str, dict[Path, str]]]:
+    """The attributes of :data:`SIMULATION_ATTRIBUTES` that the files ``paths`` (those that have
+    it) give more than one run's value, each with {file: value}."""
+    found = []
+    for attribute, (_, parent) in SIMULATION_ATTRIBUTES.items():
+        values = {path: value for path in paths if (value := _attribute(datasets[path], attribute))}
+        parents = {path: value for path in paths if parent and (value := _attribute(datasets[path], parent))}
+        if len(set(values.values())) > 1 and not _one_run(values, parents):
+            found.append((attribute, values))
+    return found
+
+
+def _at_the_same_times(datasets: Mapping[Path, xr.Dataset], values: Mapping[Path, str]) -> bool:
+    """Whether each value's files hold the very same time steps as every other value's (two
+    members over the same years: one variable held twice, not a series joined along time)."""
+    steps: dict[str, set] = {}
+    for path, value in values.items():
+        dataset = datasets[path]
+        steps.setdefault(value, set()).add(_times_key(dataset, time_coordinate(dataset)))
+    return len({frozenset(keys) for keys in steps.values()}) == 1
+
+
+def _refusal(name: str, differing: list[tuple[str, dict[Path, str]]]) -> ClimannError:
+    """One line: the first differing attribute, its values with a file of each, the others, the way out."""
+    attribute, values = differing[0]
+    first = next(iter(values))
+    second = next(path for path, value in values.items() if value != values[first])
+    also = [f"{other} {', '.join(dict.fromkeys(held[path] for path in (first, second) if path in held))}"
+            for other, held in differing[1:] if first in held and second in held and held[first] != held[second]]
+    also_text = f" (and {'; '.join(also)})" if also else ""
+    kind = SIMULATION_ATTRIBUTES[attribute][0]
+    return ClimannError(
+        f"'{name}' comes from {kind} in the files given: global attribute {attribute} is {values[first]} in "
+        f"{first.name} and {values[second]} in {second.name}{also_text}; joined along time they would make one "
+        f"series that changes simulation between files: give one simulation's files per run, or train on one and "
+        f"test on the other with --split-files (train=GLOB of one, test=GLOB of the other)"
+    )
+
+
+def check_one_simulation(datasets: Mapping[Path, xr.Dataset]) -> None:
+    """Refuse files that would join one variable's series from two simulations.
+
+    Parameters
+    ----------
+    datasets : mapping of Path to xarray.Dataset
+        The files of one set (one run's ``--data``, or one block of a split by files), opened
+        lazily; only their global attributes and time coordinates are read.
+
+    Raises
+    ------
+    ClimannError
+        When two files that hold one variable on their time axis, at different time steps, give
+        different values of a global attribute of :data:`SIMULATION_ATTRIBUTES` (and neither
+        names the other as its parent run), naming the variable, the attribute, its two values,
+        a file of each and the way out.
+    """
+    for name, paths in _series_holders(datasets).items():
+        differing = [(attribute, values) for attribute, values in _differing(datasets, paths)
+                     if not _at_the_same_times(datasets, values)]
+        if differing:
+            raise _refusal(name, differing)

@@ -1,0 +1,155 @@
+"""One variable's files joined along time from one simulation only (climann.data.simulations, through
+open_dataset and the CLI).
+
+Before, tas of two EURO-CORDEX regional models (RCA4 2001-2003, RACMO22E 2004-2005) were refused only for their
+calendars; after the advised calendar conversion they were spliced into one series, trained on one model and
+tested on the other, exit 0 (break30a A4).
+"""
+
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from climann.cli import app
+from climann.data.open import open_dataset
+from climann.errors import ClimannError
+from tests.conftest import grid_dataset, monthly_times
+
+#: Global attributes of two EURO-CORDEX simulations (CORDEX Archive Design).
+RCA4 = {"project_id": "CORDEX", "experiment_id": "historical", "driving_model_id": "MPI-M-MPI-ESM-LR",
+        "driving_model_ensemble_member": "r1i1p1", "model_id": "SMHI-RCA4", "rcm_version_id": "v1"}
+RACMO = {**RCA4, "driving_model_id": "MOHC-HadGEM2-ES", "model_id": "KNMI-RACMO22E"}
+
+#: Global attributes of a CMIP6 run (CMIP6 Global Attributes, DRS, Filenames, …).
+CMIP6 = {"mip_era": "CMIP6", "experiment_id": "historical", "source_id": "FAKE-ESM", "variant_label": "r1i1p1f1"}
+
+
+def _years(folder, name, first_year, n_years, attributes, *, calendar="noleap"):
+    """tas and pred of the years from ``first_year`` (of one 4-year field from 2000, so that joined files give
+    its values) in ``folder/name``, with the global ``attributes``, dated in ``calendar``."""
+    full = grid_dataset(n_years=4)[["tas", "pred"]]
+    part = full.isel(time=slice(12 * (first_year - 2000), 12 * (first_year - 2000 + n_years)))
+    part = part.assign_coords(time=monthly_times(n_years, calendar, first_year)).assign_attrs(attributes)
+    part.to_netcdf(folder / name)
+    return folder / name
+
+
+@pytest.mark.parametrize("first, second, attribute, values", [
+    pytest.param(RCA4, RACMO, "model_id", ("SMHI-RCA4", "KNMI-RACMO22E"), id="cordex-regional-models"),
+    pytest.param({**RCA4, "model_id": "SMHI-RCA4"}, {**RCA4, "driving_model_id": "MOHC-HadGEM2-ES"},
+                 "driving_model_id", ("MPI-M-MPI-ESM-LR", "MOHC-HadGEM2-ES"), id="cordex-driving-models"),
+    pytest.param(CMIP6, {**CMIP6, "source_id": "OTHER-ESM"}, "source_id", ("FAKE-ESM", "OTHER-ESM"),
+                 id="cmip6-models"),
+    pytest.param(CMIP6, {**CMIP6, "variant_label": "r2i1p1f1"}, "variant_label", ("r1i1p1f1", "r2i1p1f1"),
+                 id="cmip6-members"),
+    pytest.param({"model_id": "MPI-ESM-LR", "realization": 1}, {"model_id": "MPI-ESM-LR", "realization": 2},
+                 "realization", ("1", "2"), id="cmip5-members"),
+])
+@pytest.mark.parametrize("calendars", [
+    pytest.param(("noleap", "noleap"), id="one-calendar"),
+    pytest.param(("proleptic_gregorian", "360_day"), id="two-calendars"),
+])
+def test_one_variable_of_two_simulations_in_consecutive_files_is_refused_naming_them(
+        tmp_path, first, second, attribute, values, calendars):
+    """Two calendars: the calendars were named alone before (with advice to convert one), now the models first."""
+    files = [_years(tmp_path, "tas_a_2000-2001.nc", 2000, 2, first, calendar=calendars[0]),
+             _years(tmp_path, "tas_b_2002-2003.nc", 2002, 2, second, calendar=calendars[1])]
+    with pytest.raises(ClimannError) as error:
+        open_dataset(files)
+    message = str(error.value)
+    kind = {"model_id": "models", "source_id": "models", "driving_model_id": "driving models"}.get(attribute,
+                                                                                                 "ensemble members")
+    assert message.startswith(f"'tas' comes from two {kind} in the files given: ") and "\n" not in message
+    assert (f"global attribute {attribute} is {values[0]} in tas_a_2000-2001.nc and {values[1]} in "
+            f"tas_b_2002-2003.nc") in message
+    assert "give one simulation's files per run" in message and "--split-files" in message
+
+
+def test_both_attributes_of_two_cordex_simulations_are_named(tmp_path):
+    files = [_years(tmp_path, "tas_rca4.nc", 2000, 2, RCA4), _years(tmp_path, "tas_racmo.nc", 2002, 2, RACMO)]
+    with pytest.raises(ClimannError, match=r"global attribute model_id is SMHI-RCA4 in tas_rca4.nc and "
+                                           r"KNMI-RACMO22E in tas_racmo.nc \(and driving_model_id MPI-M-MPI-ESM-LR, "
+                                           r"MOHC-HadGEM2-ES\); "):
+        open_dataset(files)
+
+
+def test_files_of_two_simulations_with_a_gap_between_them_are_refused(tmp_path):
+    """Joined along time whether consecutive or not."""
+    files = [_years(tmp_path, "tas_2000.nc", 2000, 1, CMIP6),
+             _years(tmp_path, "tas_2003.nc", 2003, 1, {**CMIP6, "source_id": "OTHER-ESM"})]
+    with pytest.raises(ClimannError, match="global attribute source_id is FAKE-ESM in tas_2000.nc and OTHER-ESM"):
+        open_dataset(files)
+
+
+def test_the_cli_refuses_two_cordex_models_in_one_line_with_exit_code_2(tmp_path):
+    _years(tmp_path, "tas_EUR-44_MPI-M-MPI-ESM-LR_historical_r1i1p1_SMHI-RCA4_v1_mon_200001-200112.nc", 2000, 2,
+           RCA4, calendar="360_day")
+    _years(tmp_path, "tas_EUR-44_MOHC-HadGEM2-ES_historical_r1i1p1_KNMI-RACMO22E_v1_mon_200201-200312.nc", 2002, 2,
+           RACMO, calendar="360_day")
+    result = CliRunner().invoke(app, ["train", "--data", str(tmp_path / "tas_*.nc"), "--target", "tas",
+                                      "--epochs", "1", "--out", str(tmp_path / "run")])
+    assert result.exit_code == 2, result.output
+    line = result.output.strip()
+    assert line.startswith("climann: error: 'tas' comes from two models in the files given: global attribute "
+                           "model_id is KNMI-RACMO22E in tas_EUR-44_MOHC-HadGEM2-ES_") and "\n" not in line
+    assert " and SMHI-RCA4 in tas_EUR-44_MPI-M-MPI-ESM-LR_historical_r1i1p1_SMHI-RCA4_v1_mon_200001-200112.nc" in line
+    assert not (tmp_path / "run").exists()
+
+
+@pytest.mark.parametrize("scenario", [
+    pytest.param({**CMIP6, "experiment_id": "ssp585"}, id="same-member"),
+    pytest.param({**CMIP6, "experiment_id": "ssp585", "variant_label": "r1i1p1f2",
+                  "parent_variant_label": "r1i1p1f1", "parent_source_id": "FAKE-ESM"}, id="member-naming-its-parent"),
+    pytest.param({**RCA4, "experiment_id": "rcp85"}, id="cordex-scenario"),
+])
+def test_a_historical_run_and_its_scenario_of_one_simulation_are_one_series(tmp_path, scenario):
+    historical = {**CMIP6} if "source_id" in scenario else {**RCA4}
+    files = [_years(tmp_path, "tas_historical.nc", 2000, 2, historical),
+             _years(tmp_path, "tas_scenario.nc", 2002, 2, scenario)]
+    np.testing.assert_array_equal(open_dataset(files)["tas"].values, grid_dataset(n_years=4)["tas"].values)
+
+
+@pytest.mark.parametrize("attributes", [
+    pytest.param(({}, {}), id="none"),
+    pytest.param((CMIP6, {}), id="one-file-only"),
+    pytest.param(({"title": "run A", "institution": "X"}, {"title": "run B", "institution": "Y"}), id="other"),
+])
+def test_files_without_simulation_attributes_are_joined_as_before(tmp_path, attributes):
+    files = [_years(tmp_path, "tas_2000-2001.nc", 2000, 2, attributes[0]),
+             _years(tmp_path, "tas_2002-2003.nc", 2002, 2, attributes[1])]
+    np.testing.assert_array_equal(open_dataset(files)["tas"].values, grid_dataset(n_years=4)["tas"].values)
+
+
+def test_two_simulations_of_other_variables_are_not_judged_together(tmp_path):
+    """tas of one model, pred of another, each one file: nothing is joined along time."""
+    full = grid_dataset(n_years=2)
+    full[["tas"]].assign_attrs(CMIP6).to_netcdf(tmp_path / "tas.nc")
+    full[["pred"]].assign_attrs({**CMIP6, "source_id": "OTHER-ESM"}).to_netcdf(tmp_path / "pred.nc")
+    np.testing.assert_array_equal(open_dataset(sorted(tmp_path.glob("*.nc")))["pred"].values, full["pred"].values)
+
+
+def test_two_members_at_the_same_times_are_still_refused_as_one_variable_held_twice(tmp_path):
+    """Not joined along time: climann.data.duplicate_files' refusal and its way out, as before."""
+    files = [_years(tmp_path, "tas_a.nc", 2000, 2, CMIP6),
+             _years(tmp_path, "tas_b.nc", 2000, 2, {**CMIP6, "variant_label": "r2i1p1f1"})]
+    with pytest.raises(ClimannError, match=r"^'tas' is in both tas_a.nc and tas_b.nc at the same times: two ensemble "
+                                           r"members \(global attribute variant_label: r1i1p1f1, r2i1p1f1\)"):
+        open_dataset(files)
+
+
+def test_split_files_train_on_one_model_and_test_on_another(tmp_path):
+    """Each block is opened on its own: the train block's two files of RCA4, val and test of RACMO."""
+    blocks: dict[str, list[str]] = {}
+    for block, name, year, attributes in [("train", "rca4_2000.nc", 2000, RCA4), ("train", "rca4_2001.nc", 2001, RCA4),
+                                          ("val", "racmo_2002.nc", 2002, RACMO), ("test", "racmo_2003.nc", 2003, RACMO)]:
+        blocks.setdefault(block, []).append(str(_years(tmp_path, name, year, 1, attributes)))
+    arguments = [part for block, paths in blocks.items() for part in ("--split-files", f"{block}={','.join(paths)}")]
+    out = tmp_path / "run"
+    result = CliRunner().invoke(app, ["train", *arguments, "--target", "tas", "--predictors", "pred", "--epochs", "1",
+                                      "--hidden", "4", "--out", str(out), "--quiet", "--set", "evaluation.figures=false"])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((out / "metrics.json").read_text())
+    cells = 4 * 6
+    assert metrics["n_samples"] == {"train": 2 * 12 * cells, "val": 12 * cells, "test": 12 * cells}
