@@ -296,9 +296,10 @@ def claimed_output(path: str | os.PathLike, *, overwrite: bool, folder: bool = F
     Parameters
     ----------
     path : str or path-like
-        The output file, or with ``folder`` the output folder. The folders above the claim
-        are created when missing, and removed after the block when left empty. A folder in a
-        folder that cannot be written is claimed by ``.climann.claim`` inside it.
+        The output file (its folder must exist), or with ``folder`` the output folder: the
+        folders above it are created when missing, and removed after the block when left
+        empty. A folder in a folder that cannot be written is claimed by ``.climann.claim``
+        inside it.
     overwrite : bool
         Whether files written there may replace existing ones (``--overwrite``).
     folder : bool
@@ -315,12 +316,17 @@ def claimed_output(path: str | os.PathLike, *, overwrite: bool, folder: bool = F
     """
     path = Path(path)
     claim = claim_path(path)
-    created = [parent for parent in claim.parents if not parent.exists()]  # the deepest first
+    # a folder's missing parents are made for its claim (the command makes them anyway); a file's are not
+    created = [parent for parent in claim.parents if not parent.exists()] if folder else []  # the deepest first
     try:
-        claim.parent.mkdir(parents=True, exist_ok=True)
+        if folder:
+            claim.parent.mkdir(parents=True, exist_ok=True)
         descriptor = _acquire(claim, path, what)
     except OSError as error:
         _remove_empty(created)
+        if error.errno == errno.ENOENT and not claim.parent.is_dir():
+            raise ClimannError(f"cannot write {what} {path}: the folder {path.parent} does not exist; create it "
+                               "first, or choose another name") from None
         if not (folder and path.is_dir() and error.errno in (errno.EACCES, errno.EROFS, errno.EPERM)):
             raise ClimannError(f"cannot write {what} {path}: {error.strerror or error} (while claiming it: "
                                f"{claim.name})") from None

@@ -218,3 +218,13 @@ def test_a_claim_in_missing_folders_creates_them_and_leaves_none_empty(tmp_path)
     with claimed_output(tmp_path / "a" / "b" / "scores", overwrite=False, folder=True):
         assert (tmp_path / "a" / "b").is_dir()
     assert os.listdir(tmp_path) == []
+
+
+def test_a_file_in_a_missing_folder_is_refused_before_any_work_naming_the_folder(tmp_path):
+    from climann.atomic import claimed_output
+
+    with pytest.raises(ClimannError, match=f"cannot write predictions {tmp_path}/new/sub/p.nc: the folder "
+                                           f"{tmp_path}/new/sub does not exist; create it first"):
+        with claimed_output(tmp_path / "new" / "sub" / "p.nc", overwrite=False, what="predictions"):
+            pytest.fail("the block ran")
+    assert os.listdir(tmp_path) == []
