@@ -11,14 +11,26 @@ name would replace the user's link by a regular file, and put nothing where it p
 The temporary is named by its absolute path: xarray and fsspec expand a leading ``~``
 (``os.path.expanduser``), so a temporary ``~/.pred.nc.….tmp`` under a folder literally named
 ``~`` would be written in the home folder while its empty namesake is renamed into place.
+
+Two climann commands writing one output at once (two terminals, a script started twice) do
+not both go on: each first claims its output (:func:`claimed_output`), a hidden file
+``.NAME.claim`` beside it, created atomically and locked (``flock``) while the command runs;
+the second is refused in one line. A killed command's lock goes with its process, so its
+claim is stale and taken over by the next command (no claim blocks forever). While an output
+is claimed without ``--overwrite``, :func:`atomic_path` and :func:`atomic_directory` publish
+its files with a hard link (``os.link`` fails when the name exists) instead of a rename, so a
+file that another program put there meanwhile is never replaced.
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import errno
 import os
 import secrets
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from climann.errors import ClimannError
@@ -75,7 +87,7 @@ def atomic_path(path: str | os.PathLike, *, what: str = "file") -> Iterator[Path
     try:
         temporary = _create_temporary(target)
         yield temporary
-        os.replace(temporary, target)
+        _publish(temporary, target, path, what)
     except OSError as error:
         reason = error.strerror or str(error)
         raise ClimannError(f"cannot write {what} {path}: {reason}") from None
@@ -109,6 +121,8 @@ def atomic_directory(path: str | os.PathLike, *, what: str = "directory") -> Ite
         temporary.mkdir()
         yield temporary
         old = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.old")
+        if target.exists() and not _may_replace(target):
+            raise _appeared(path, what)
         if target.exists():
             os.replace(target, old)
         os.replace(temporary, target)
@@ -118,3 +132,265 @@ def atomic_directory(path: str | os.PathLike, *, what: str = "directory") -> Ite
         raise ClimannError(f"cannot write {what} {path}: {reason}") from None
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
+
+
+class OutputClaimed(ClimannError):
+    """Another climann command is writing the same output now (:func:`claimed_output`)."""
+
+
+@dataclass(frozen=True)
+class _Claim:
+    """An output this process claimed: its final name (links followed), whether it is a folder
+    (its files are the output) and whether ``--overwrite`` lets them replace existing ones."""
+
+    target: Path
+    folder: bool
+    overwrite: bool
+
+
+#: The outputs claimed in this context (a command's, or a thread's of a sweep).
+_CLAIMS: contextvars.ContextVar[tuple[_Claim, ...]] = contextvars.ContextVar("climann_claims", default=())
+#: The first bytes of a claim file, before the claiming process's id.
+CLAIM_HEADER = "climann claim pid "
+_NO_HARD_LINKS = (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK, errno.ENOSYS)
+
+
+def claim_path(path: str | os.PathLike) -> Path:
+    """The claim of the output ``path``: ``.NAME.claim`` beside what ``path`` writes
+    (:func:`write_target`), so two links to one file share one claim."""
+    target = write_target(path).absolute()
+    return target.with_name(f".{target.name}.claim")
+
+
+def is_claim_file(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is a claim that :func:`claimed_output` made (by its name and first bytes)."""
+    path = Path(path)
+    if not (path.name.startswith(".") and path.name.endswith(".claim")) or path.is_symlink():
+        return False
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(len(CLAIM_HEADER)) == CLAIM_HEADER.encode()
+    except OSError:
+        return False
+
+
+def _claim_holder(claim: Path) -> str:
+    """The process id written in ``claim`` ("unknown" when unreadable)."""
+    try:
+        text = claim.read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return "unknown"
+    return text[len(CLAIM_HEADER):].strip() or "unknown" if text.startswith(CLAIM_HEADER) else "unknown"
+
+
+def _locked(descriptor: int) -> bool:
+    """Take the exclusive lock of the open claim without waiting: False when another process
+    holds it. Where the file system has no locks, the claim's process id tells instead
+    (alive: held)."""
+    import fcntl
+
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    except OSError:  # no locks here (some network or FUSE file systems): the process id tells
+        holder = os.pread(descriptor, 64, 0).decode("ascii", "replace")[len(CLAIM_HEADER):].strip()
+        return not (holder.isdigit() and _process_alive(int(holder)))
+    return True
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def _new_claim(claim: Path) -> int | None:
+    """Create ``claim`` holding this process's id, locked from the moment its name exists (the
+    lock is taken on a hidden temporary that is then hard-linked to the claim's name, which
+    fails when the name exists). Returns its open descriptor, None when the name exists."""
+    temporary = _create_temporary(claim)
+    descriptor = os.open(temporary, os.O_RDWR)
+    try:
+        _locked(descriptor)
+        os.write(descriptor, f"{CLAIM_HEADER}{os.getpid()}\n".encode("ascii"))
+        try:
+            os.link(temporary, claim)
+        except FileExistsError:
+            os.close(descriptor)
+            return None
+        except OSError as error:
+            if error.errno not in _NO_HARD_LINKS:
+                raise
+            try:  # no hard links: the name is created exclusively (empty for an instant)
+                os.close(os.open(claim, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+            except FileExistsError:
+                os.close(descriptor)
+                return None
+            os.replace(temporary, claim)
+        return descriptor
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.close(descriptor)
+        raise
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _take_over(claim: Path) -> bool:
+    """Remove ``claim`` when no process holds it (its command was killed): the lock of the very
+    file at ``claim`` is taken first, so a claim made meanwhile by another command is left alone.
+    Returns False when a command holds it."""
+    try:
+        descriptor = os.open(claim, os.O_RDONLY)
+    except FileNotFoundError:
+        return True
+    try:
+        if not _locked(descriptor):
+            return False
+        with contextlib.suppress(FileNotFoundError):
+            if os.path.samestat(os.fstat(descriptor), os.stat(claim)):
+                claim.unlink()
+        return True
+    finally:
+        os.close(descriptor)
+
+
+def _acquire(claim: Path, path: Path, what: str) -> int:
+    """This process's lock of ``claim``, made new or taken over from a killed command.
+
+    Raises
+    ------
+    OutputClaimed
+        When another climann command holds it.
+    """
+    for _ in range(20):
+        descriptor = _new_claim(claim)
+        if descriptor is not None:
+            return descriptor
+        if not _take_over(claim):
+            raise OutputClaimed(
+                f"another climann (process {_claim_holder(claim)}) is writing {what} {path} now; this one "
+                f"stops and leaves it alone: wait for it to finish, or choose another --out")
+    raise OutputClaimed(f"could not claim {what} {path}: other climann commands claim it at the same moment; "
+                        "run this one again")
+
+
+@contextlib.contextmanager
+def claimed_output(path: str | os.PathLike, *, overwrite: bool, folder: bool = False,
+                   what: str = "output") -> Iterator[Path]:
+    """Claim the output ``path`` for the block: no other climann command writes it meanwhile.
+
+    The claim is ``.NAME.claim`` beside ``path`` (:func:`claim_path`), holding this process's
+    id, locked while the block runs and removed after it; a claim whose lock no process holds
+    (its command was killed) is taken over. Inside the block, files written to ``path`` (or,
+    with ``folder``, into it) through :func:`atomic_path` or :func:`atomic_directory` replace
+    no existing file unless ``overwrite``: a file put there meanwhile by another program
+    is kept, and the write refused. The existence checks of the command (``--overwrite``)
+    belong inside the block: then they and the write are one step for other climann commands.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The output file (its folder must exist), or with ``folder`` the output folder: the
+        folders above it are created when missing, and removed after the block when left
+        empty. A folder in a folder that cannot be written is claimed by ``.climann.claim``
+        inside it.
+    overwrite : bool
+        Whether files written there may replace existing ones (``--overwrite``).
+    folder : bool
+        ``path`` is a folder whose files are written.
+    what : str
+        What is written, for the messages ("predictions", "scores folder").
+
+    Raises
+    ------
+    OutputClaimed
+        When another climann command holds the claim.
+    ClimannError
+        When the claim cannot be created (its folder missing or read-only).
+    """
+    path = Path(path)
+    claim = claim_path(path)
+    # a folder's missing parents are made for its claim (the command makes them anyway); a file's are not
+    created = [parent for parent in claim.parents if not parent.exists()] if folder else []  # the deepest first
+    try:
+        if folder:
+            claim.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = _acquire(claim, path, what)
+    except OSError as error:
+        _remove_empty(created)
+        if error.errno == errno.ENOENT and not claim.parent.is_dir():
+            raise ClimannError(f"cannot write {what} {path}: the folder {path.parent} does not exist; create it "
+                               "first, or choose another name") from None
+        if not (folder and path.is_dir() and error.errno in (errno.EACCES, errno.EROFS, errno.EPERM)):
+            raise ClimannError(f"cannot write {what} {path}: {error.strerror or error} (while claiming it: "
+                               f"{claim.name})") from None
+        claim = write_target(path).absolute() / ".climann.claim"  # a folder in a read-only folder: inside it
+        try:
+            descriptor = _acquire(claim, path, what)
+        except OSError as inside:
+            raise ClimannError(f"cannot write {what} {path}: {inside.strerror or inside}") from None
+    token = _CLAIMS.set((*_CLAIMS.get(), _Claim(write_target(path).absolute(), folder, overwrite)))
+    try:
+        yield path
+    finally:
+        _CLAIMS.reset(token)
+        with contextlib.suppress(FileNotFoundError):
+            if os.path.samestat(os.fstat(descriptor), os.stat(claim)):
+                claim.unlink()
+        os.close(descriptor)
+        _remove_empty(created)
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Remove ``folders`` (the deepest first) that are empty: those made for a claim only."""
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+def _may_replace(target: Path) -> bool:
+    """Whether writing ``target`` may replace an existing file: always, unless it is (or is in)
+    an output claimed without ``overwrite``."""
+    for claim in _CLAIMS.get():
+        if target == claim.target or (claim.folder and target.parent == claim.target):
+            return claim.overwrite
+    return True
+
+
+def _appeared(path: Path, what: str) -> ClimannError:
+    return ClimannError(f"cannot write {what} {path}: a file of that name appeared while this command ran (another "
+                        "program's, or a climann's that does not claim its outputs); it was left alone and this "
+                        "result was not kept: choose another name")
+
+
+def _publish(temporary: Path, target: Path, path: Path, what: str) -> None:
+    """Rename the finished ``temporary`` to ``target``; where no file may be replaced
+    (:func:`_may_replace`), by a hard link that fails when the name exists, then removing the
+    temporary name (without hard links: the name checked just before the rename).
+
+    Raises
+    ------
+    ClimannError
+        When ``target`` exists and may not be replaced.
+    """
+    if _may_replace(target):
+        os.replace(temporary, target)
+        return
+    try:
+        os.link(temporary, target)
+    except FileExistsError:
+        raise _appeared(path, what) from None
+    except OSError as error:
+        if error.errno not in _NO_HARD_LINKS:
+            raise
+        if os.path.lexists(target):
+            raise _appeared(path, what) from None
+        os.replace(temporary, target)
+        return
+    temporary.unlink()

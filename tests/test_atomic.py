@@ -107,3 +107,124 @@ def test_a_folder_literally_named_tilde_gets_what_a_library_writes_there(tmp_pat
     assert (final / "part" if final.is_dir() else final).read_text() == "complete"
     assert os.listdir(home) == []
     assert os.listdir(work / "~") == ["out"]
+
+
+# --- claimed outputs: two climann commands never write one output at once -------------------------
+
+#: A second process that claims PATH (argv[1]; "folder" in argv[2] for a folder), says so on
+#: stdout and holds the claim until a line arrives on stdin: the test decides when it ends.
+HOLDER = """
+import sys
+from climann.atomic import claimed_output
+with claimed_output(sys.argv[1], overwrite=False, folder=sys.argv[2] == "folder"):
+    print("claimed", flush=True)
+    sys.stdin.readline()
+"""
+
+
+@pytest.fixture
+def holder():
+    import subprocess
+    import sys
+
+    started = []
+
+    def start(path, *, folder=False):
+        process = subprocess.Popen([sys.executable, "-c", HOLDER, str(path), "folder" if folder else "file"],
+                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                   env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+        started.append(process)
+        assert process.stdout.readline() == "claimed\n"  # the barrier: the claim is held from here on
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.communicate("\n", timeout=60)
+
+
+@pytest.mark.parametrize("folder", [pytest.param(False, id="file"), pytest.param(True, id="folder")])
+def test_an_output_claimed_by_another_process_is_refused_naming_it_and_that_process(tmp_path, holder, folder):
+    from climann.atomic import OutputClaimed, claimed_output
+
+    out = tmp_path / ("scores" if folder else "pred.nc")
+    other = holder(out, folder=folder)
+    with pytest.raises(OutputClaimed, match=f"another climann \\(process {other.pid}\\) is writing predictions "
+                                            f"{out} now"):
+        with claimed_output(out, overwrite=True, folder=folder, what="predictions"):
+            pytest.fail("the block ran although another process holds the claim")
+    other.communicate("\n", timeout=60)
+    assert other.returncode == 0
+    with claimed_output(out, overwrite=False, folder=folder):  # released: free again
+        pass
+    assert os.listdir(tmp_path) == []  # no claim left behind
+
+
+def test_a_claim_whose_process_is_gone_does_not_block_and_is_removed(tmp_path):
+    import subprocess
+    import sys
+
+    from climann.atomic import CLAIM_HEADER, claim_path, claimed_output
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    claim = claim_path(tmp_path / "pred.nc")
+    claim.write_text(f"{CLAIM_HEADER}{int(gone.stdout)}\n")  # as a killed command leaves it: nobody locks it
+    with claimed_output(tmp_path / "pred.nc", overwrite=False):
+        assert claim.read_text() == f"{CLAIM_HEADER}{os.getpid()}\n"  # taken over by this process
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_killed_holders_claim_is_taken_over(tmp_path, holder):
+    from climann.atomic import claim_path, claimed_output
+
+    other = holder(tmp_path / "pred.nc")
+    other.kill()
+    other.wait(timeout=60)
+    assert claim_path(tmp_path / "pred.nc").exists()  # left by the killed process
+    with claimed_output(tmp_path / "pred.nc", overwrite=False):
+        pass
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("folder", [pytest.param(False, id="file"), pytest.param(True, id="folder")])
+def test_a_file_that_appears_while_claimed_without_overwrite_is_never_replaced(tmp_path, folder):
+    from climann.atomic import claimed_output
+
+    out = tmp_path / "scores"
+    target = out / "metrics.json" if folder else out
+    out.mkdir() if folder else None
+    with pytest.raises(ClimannError, match=f"cannot write file {target}: a file of that name appeared while this "
+                                           "command ran"):
+        with claimed_output(out, overwrite=False, folder=folder), atomic_path(target) as temporary:
+            temporary.write_text("this run's")
+            target.write_text("another program's")
+    assert target.read_text() == "another program's"
+    assert sorted(os.listdir(out if folder else tmp_path)) == ["metrics.json" if folder else "scores"]
+
+
+def test_a_claim_with_overwrite_replaces_the_file(tmp_path):
+    from climann.atomic import claimed_output
+
+    target = tmp_path / "pred.nc"
+    target.write_text("old")
+    with claimed_output(target, overwrite=True), atomic_path(target) as temporary:
+        temporary.write_text("new")
+    assert target.read_text() == "new" and os.listdir(tmp_path) == ["pred.nc"]
+
+
+def test_a_claim_in_missing_folders_creates_them_and_leaves_none_empty(tmp_path):
+    from climann.atomic import claimed_output
+
+    with claimed_output(tmp_path / "a" / "b" / "scores", overwrite=False, folder=True):
+        assert (tmp_path / "a" / "b").is_dir()
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_file_in_a_missing_folder_is_refused_before_any_work_naming_the_folder(tmp_path):
+    from climann.atomic import claimed_output
+
+    with pytest.raises(ClimannError, match=f"cannot write predictions {tmp_path}/new/sub/p.nc: the folder "
+                                           f"{tmp_path}/new/sub does not exist; create it first"):
+        with claimed_output(tmp_path / "new" / "sub" / "p.nc", overwrite=False, what="predictions"):
+            pytest.fail("the block ran")
+    assert os.listdir(tmp_path) == []

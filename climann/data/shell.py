@@ -585,7 +585,7 @@ def _words(text: str, whole: Sequence[str] = ()) -> list[tuple[str, str]]:
 
 
 def wrapped_lines(text: str, width: int, *, initial_indent: str = "", subsequent_indent: str = "",
-                  whole: Sequence[str] = ()) -> list[str]:
+                  whole: Sequence[str] = (), continued: bool = False) -> list[str]:
     """``text`` wrapped between words into lines of at most ``width`` characters, as
     :func:`textwrap.wrap`, but never inside a shell command (one in backticks, or one
     beginning with a tool's name or with climann's own, see :data:`TOOLS` and
@@ -606,6 +606,13 @@ def wrapped_lines(text: str, width: int, *, initial_indent: str = "", subsequent
     whole : sequence of str
         Phrases of ``text`` that are never split (their spaces are not places to break), as
         a command's are not.
+    continued : bool
+        Break a command longer than a line at its spaces outside quotes, each of its lines but
+        the last ending in a space and a backslash (the shell's line continuation: the lines pasted into a
+        shell are one command again), the next indented by two more spaces
+        (:func:`continued_command`). For a terminal, which would otherwise break the long line
+        at its last column, inside a file name (break30b A6). Without it such a command stands
+        whole on a line of its own (a file's comment: a ``#`` before each line would not paste).
 
     Returns
     -------
@@ -621,6 +628,70 @@ def wrapped_lines(text: str, width: int, *, initial_indent: str = "", subsequent
             if line and len(indent) + len(line) + len(between) + len(word) > width:
                 lines.append(indent + line)
                 line, indent, between = "", subsequent_indent, ""
+            pieces = [word]
+            if continued and not line and len(indent) + len(between) + len(word) > width and \
+                    _COMMAND_START.search(word):
+                pieces = continued_command(between + word, width - len(indent),
+                                           width - len(subsequent_indent) - len(CONTINUATION_INDENT))
+            if len(pieces) > 1:  # a command: its lines but the last now, the last goes on as a word
+                lines += [indent + pieces[0], *(subsequent_indent + CONTINUATION_INDENT + piece
+                                                for piece in pieces[1:-1])]
+                indent, between, word = subsequent_indent + CONTINUATION_INDENT, "", pieces[-1]
             line, between = line + between + word, spaces
         lines.append(indent + line)
     return lines
+
+
+#: How much further than its first line a command's continued lines are indented.
+CONTINUATION_INDENT = "  "
+
+
+def _shell_words(command: str) -> list[str]:
+    """``command`` split at its runs of spaces outside single or double quotes (the quotes kept)."""
+    words, word, quote = [], "", None
+    for char in command:
+        if quote:
+            quote = None if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char.isspace():
+            if word:
+                words.append(word)
+            word = ""
+            continue
+        word += char
+    return [*words, word] if word else words
+
+
+def continued_command(command: str, first_width: int, width: int) -> list[str]:
+    r"""``command`` laid out on lines of at most ``first_width`` (the first) and ``width`` (the
+    others) characters, broken only at its spaces outside quotes, each line but the last
+    ending in a space and a backslash (a POSIX shell's line continuation, Shell Command Language 2.2.1: the
+    backslash and newline are removed, so the lines are the one command). A word longer than
+    its line stays whole on a line of its own.
+
+    Parameters
+    ----------
+    command : str
+        One shell command as a message gives it (in backticks or parentheses or not).
+    first_width, width : int
+        The room on the first line and on each later one, in characters.
+
+    Returns
+    -------
+    list of str
+        Without the indent, the last without a backslash.
+
+    Example
+    -------
+    >>> continued_command("ncatted -a units,tas,o,c,K in.nc out.nc", 30, 28)
+    ['ncatted -a units,tas,o,c,K \\', 'in.nc out.nc']
+    """
+    words = _shell_words(command)
+    lines, line, room = [], "", first_width
+    for word in words:
+        if line and len(line) + 1 + len(word) + len(" \\") > room:
+            lines.append(f"{line} \\")
+            line, room = "", width
+        line = f"{line} {word}" if line else word
+    return [*lines, line]

@@ -49,7 +49,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
-from climann.atomic import write_target
+from climann.atomic import is_claim_file, write_target
 from climann.errors import ClimannError
 from climann.run_files import (
     PUBLISH_ORDER,
@@ -202,6 +202,8 @@ def _foreign_in_output_folder(folder: Path) -> list[str] | None:
     foreign = []
     for entry in sorted(folder.iterdir()):
         label = f"{folder.name}/{entry.name}"
+        if is_claim_file(entry):  # a claim: climann's, removed when its command ends
+            continue
         if entry.name == FIGURES and FIGURES in names and entry.is_dir() and not entry.is_symlink():
             foreign += [f"{folder.name}/{inner}" for inner in _foreign_figures(entry)]
         elif entry.is_dir() and not entry.is_symlink():
@@ -292,7 +294,7 @@ def foreign_entries(run_dir: Path) -> list[str]:
     left = set(leftovers(run_dir))  # a killed run's, removed by the next run there: climann's
     foreign = []
     for entry in sorted(run_dir.iterdir()):
-        if entry in left:
+        if entry in left or is_claim_file(entry):  # a claim: climann's, removed when its command ends
             continue
         if entry.name == FIGURES and entry.is_dir() and not entry.is_symlink():
             foreign += [name for name in _foreign_figures(entry) if entry.parent / name not in left]

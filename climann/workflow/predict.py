@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from climann.atomic import claimed_output
 from climann.workflow.compute.cluster import uses_cluster
 from climann.workflow.compute.prediction import is_zarr, require_zarr
 from climann.workflow.config import (
@@ -407,10 +408,6 @@ def predict_files(
         climatology; ``out`` an input file, a directory, an existing file without ``overwrite``
         or one that ``climann predict`` did not write, or a name of another format (``.png``).
     """
-    from climann.data.variables import grid_layout
-    from climann.workflow.run_directory import grid_summary
-    from climann.workflow.preparation import new_data_config, open_selected, pointwise_source
-
     data_paths = path_list(data_paths, name="data_paths")
     run = load_run(run_dir)
     require_zarr(out)
@@ -421,6 +418,24 @@ def predict_files(
     refuse_run_files(out)
     refuse_existing(out, overwrite=overwrite, what="predictions", inputs=files, option="--out",
                     same_kind=is_predict_output, kind="predictions of `climann predict`")
+    with claimed_output(out, overwrite=overwrite, what="predictions"):
+        # again, now that no other climann writes it: the check and the write are one step
+        refuse_existing(out, overwrite=overwrite, what="predictions", inputs=files, option="--out",
+                        same_kind=is_predict_output, kind="predictions of `climann predict`")
+        return _predict_claimed(run, run_dir, data_paths, files, out, compute=compute, overlap=overlap,
+                                select=select, time_range=time_range, rename=rename)
+
+
+def _predict_claimed(
+    run: TrainedRun, run_dir: str | Path, data_paths: list, files: list, out: str | Path, *,
+    compute: ComputeConfig | None, overlap: str | None, select: Mapping[str, object] | None,
+    time_range: str | Sequence[str], rename: Mapping[str, Mapping[str, str]] | None,
+) -> PredictionResult:
+    """:func:`predict_files` once its output is claimed (:func:`climann.atomic.claimed_output`)."""
+    from climann.data.variables import grid_layout
+    from climann.workflow.run_directory import grid_summary
+    from climann.workflow.preparation import new_data_config, open_selected, pointwise_source
+
     config = new_data_config(run.config, files, time_range=time_range, overlap=overlap, rename=rename)
     notes: list[str] = []
     # Every variable in the model's units (converted with a warning, or refused): the
@@ -1048,11 +1063,7 @@ def evaluate_run(
         As :func:`predict_files`, or ``--out`` missing or the run directory itself for other
         data, a file, or holding those files without ``overwrite``.
     """
-    from climann.data.variables import grid_layout
-    from climann.evaluation.baselines import persistence_left_out, persistence_prediction
-    from climann.evaluation.report import write_report
-    from climann.workflow.pipeline import add_unscored_anomaly_notes, evaluate, grid_metrics
-    from climann.workflow.preparation import new_data_config, open_selected, prepared_with_scalers, sample_source
+    from climann.workflow.preparation import new_data_config
 
     data_paths = path_list(data_paths, name="data_paths") if data_paths is not None else []
     run = load_run(run_dir, rescoring=True)
@@ -1079,11 +1090,40 @@ def evaluate_run(
         config = new_data_config(config, files, time_range=time_range, rename=rename)
     if out is not None:
         refuse_run_files(out, run_dir=run_dir)
+    _check_scores_folder(run_dir, out, overwrite=overwrite, inputs=config.data.paths)
+    replaces_own = out is None or Path(out).resolve() == Path(run_dir).resolve()
+    with claimed_output(Path(out) if out else Path(run_dir), overwrite=overwrite or replaces_own, folder=True,
+                        what="scores folder"):
+        # again, now that no other climann writes there: the check and the writing are one step
+        _check_scores_folder(run_dir, out, overwrite=overwrite, inputs=config.data.paths)
+        return _evaluate_claimed(run, run_dir, out, config, data_paths, files if other else (), compute=compute,
+                                 select=select)
+
+
+def _check_scores_folder(run_dir: str | Path, out: str | Path | None, *, overwrite: bool,
+                         inputs: Sequence[str | Path]) -> None:
+    """Refuse what ``evaluate_run`` may not write: ``out`` holding its files without
+    ``overwrite``, or files there (or in the run directory re-scored in place) that climann did
+    not write (:func:`~climann.workflow.outputs.prepare_output_folder`)."""
     if out is not None and Path(out).resolve() != Path(run_dir).resolve():
-        prepare_output_folder(out, EVALUATION_FILES, overwrite=overwrite, inputs=config.data.paths, create=False)
+        prepare_output_folder(out, EVALUATION_FILES, overwrite=overwrite, inputs=inputs, create=False)
     else:  # re-scored in place: the run's own files are replaced, never one put there by someone else
         prepare_output_folder(run_dir, EVALUATION_FILES, overwrite=True, create=False, option="",
                               way_out="write the scores elsewhere with --out DIR")
+
+
+def _evaluate_claimed(
+    run: TrainedRun, run_dir: str | Path, out: str | Path | None, config: RunConfig, data_paths: list,
+    files: Sequence[str], *, compute: ComputeConfig | None, select: Mapping[str, object] | None,
+) -> dict:
+    """:func:`evaluate_run` once its folder is claimed (:func:`climann.atomic.claimed_output`)."""
+    from climann.data.variables import grid_layout
+    from climann.evaluation.baselines import persistence_left_out, persistence_prediction
+    from climann.evaluation.report import write_report
+    from climann.workflow.pipeline import add_unscored_anomaly_notes, evaluate, grid_metrics
+    from climann.workflow.preparation import open_selected, prepared_with_scalers, sample_source
+
+    other = bool(data_paths)
     target_climatology = saved_target_climatology(run)
     if target_climatology is not None and compute is not None and uses_cluster(compute):
         raise ClimannError("a run with [data] target_anomaly is evaluated in memory: run without --workers/--scheduler")

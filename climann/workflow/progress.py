@@ -176,7 +176,7 @@ class RichDisplay:
             # wrapped between words at the terminal's width (a long data summary, a warning), but
             # never inside a shell command: rich's own wrapping (off here) would break one
             console = self.progress.console
-            lines = wrapped_lines(display_line(record), console.width)
+            lines = wrapped_lines(display_line(record), console.width, continued=True)
             console.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
 
     def _show_reading(self, what: str, done: int, total: int) -> None:

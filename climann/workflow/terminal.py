@@ -4,7 +4,10 @@ Every warning, note, result line and error line of the command line is one messa
 as one long line on a terminal, the terminal itself breaks it at its last column, in the middle
 of a word (``did y`` / ``ou mean 'tos'?``). On a terminal, :func:`say` therefore wraps a
 message between words at the terminal's width, never inside a shell command
-(:func:`climann.data.shell.wrapped_lines`). Anywhere else (a pipe, a file, a test) a message
+(:func:`climann.data.shell.wrapped_lines`); a command longer than the terminal's width is
+broken at its spaces outside quotes, each of its lines but the last ending in a backslash, so
+that the lines pasted into a shell are the one command (the terminal had broken it inside a
+file name, break30b A6). Anywhere else (a pipe, a file, a test) a message
 stays one line, whatever its length, so that ``grep`` finds it and a script compares it whole
 (``climann: error: …`` is always one line there).
 
@@ -60,7 +63,8 @@ def terminal_width(stream: TextIO) -> int | None:
 def message_lines(message: str, stream: TextIO, *, whole: Sequence[str] = ()) -> list[str]:
     """The lines that show ``message`` on ``stream``: wrapped between words (never inside a
     shell command, nor inside a phrase of ``whole``) at the terminal's width on a terminal,
-    else ``message`` itself as one line.
+    a command longer than that width continued on the next lines with a backslash
+    (:func:`climann.data.shell.continued_command`); else ``message`` itself as one line.
 
     Parameters
     ----------
@@ -78,7 +82,7 @@ def message_lines(message: str, stream: TextIO, *, whole: Sequence[str] = ()) ->
         The lines, without line breaks.
     """
     width = terminal_width(stream)
-    return [message] if width is None else wrapped_lines(message, width, whole=whole)
+    return [message] if width is None else wrapped_lines(message, width, whole=whole, continued=True)
 
 
 def say(message: str, *, err: bool = False, whole: Sequence[str] = ()) -> None:

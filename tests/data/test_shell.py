@@ -504,3 +504,43 @@ def test_a_file_keeps_its_ncatted_and_a_store_gets_no_copy_note(tmp_path):
     assert attribute_command(edits, store).endswith(
         "g['sst'].attrs['units'] = 'degC'; [a.attrs.pop('bounds', None) for _, a in g.arrays()]; "
         f"zarr.consolidate_metadata({str(tmp_path / 'sst.zarr')!r})\"")
+
+
+@pytest.mark.parametrize(
+    ("message", "command"),
+    [
+        pytest.param(FILL_WARNING, "ncatted -a _FillValue,sp,o,f,-9999 'era5 like.nc' 'era5 like_fixed.nc'",
+                     id="after-a-colon"),
+        pytest.param(GROUP_REFUSAL, "ncks -G : -g data data.nc data_data.nc", id="backticks"),
+        pytest.param(RENAME_WARNING, "ncrename -v t2m,tas 'a (1).nc' 'a (1)_fixed.nc'", id="in-parentheses"),
+        pytest.param(BOUNDS_REFUSAL, NCAP2, id="words-in-parentheses-after-it"),
+        pytest.param(RESUME_ADVICE, "climann train --resume 'runs/tas 64x64'", id="climann-command-before-a-comma"),
+        # break30b A6: at 80 columns the terminal broke it inside "hist_units_fixed.nc"
+        pytest.param("climann: warning: 'tas' in hist_units.nc converted from degC to K, the units of the model's "
+                     "training data, assumed a temperature on the scale (with the offset): units_metadata does not "
+                     "say; if it is a difference or anomaly, mark it (ncatted -a units_metadata,tas,o,c,'temperature: "
+                     "difference' hist_units.nc hist_units_fixed.nc)",
+                     "ncatted -a units_metadata,tas,o,c,'temperature: difference' hist_units.nc hist_units_fixed.nc",
+                     id="units-metadata-advice"),
+    ],
+)
+@pytest.mark.parametrize("width", [pytest.param(width, id=f"{width}-columns") for width in (30, 50, 80)])
+def test_a_command_longer_than_the_line_is_continued_at_its_spaces_and_pastes_as_one(message, command, width):
+    text = message if message.startswith("climann:") else f"climann: warning: {message}"
+    lines = wrapped_lines(text, width, continued=True)
+    # longer than the line only where one word of the command alone is (NCAP2's script)
+    assert all(len(line) <= width or len(shlex.split(line.removesuffix(" \\"))) == 1 for line in lines), lines
+    # pasted into a shell, a backslash before a newline joins the lines (POSIX Shell Command Language 2.2.1)
+    pasted = re.sub(" +", " ", "\n".join(lines).replace(" \\\n", " "))
+    assert command in pasted, lines
+    assert " ".join(pasted.split()) == " ".join(text.split())  # nothing lost, nothing added
+    without = wrapped_lines(text, width)
+    if all(len(line) <= width for line in without):  # where the command fits, as without continuation
+        assert lines == without
+
+
+def test_a_command_is_never_broken_inside_quotes():
+    from climann.data.shell import continued_command
+
+    lines = continued_command("ncatted -a long_name,tas,o,c,'near surface air temperature' in.nc out.nc", 20, 20)
+    assert lines == ["ncatted -a \\", "long_name,tas,o,c,'near surface air temperature' \\", "in.nc out.nc"]

@@ -2623,3 +2623,68 @@ def test_fix_commands_name_the_variable_as_its_file_holds_it_not_as_renamed(trai
     assert named is not None, str(error.value)
     assert named.group(1) == own and own in _file_variables(tmp_path / "era.nc")
     assert not (tmp_path / "out.nc").exists()
+
+
+#: ``climann ARGUMENTS`` in a second process that stops once it has claimed its output, says so
+#: on stdout and goes on when a line arrives on stdin: the test starts the second command in between.
+PAUSED_COMMAND = """
+import sys
+import climann.workflow.predict as predict
+for name in ("_predict_claimed", "_evaluate_claimed"):
+    def paused(*args, _original=getattr(predict, name), **kwargs):
+        print("claimed", flush=True)
+        sys.stdin.readline()
+        return _original(*args, **kwargs)
+    setattr(predict, name, paused)
+sys.argv = ["climann", *sys.argv[1:]]
+from climann.cli import main
+main()
+"""
+
+
+@pytest.mark.parametrize("command, out, written", [
+    pytest.param("predict", "same.nc", "same.nc", id="predict"),
+    pytest.param("evaluate", "scores", "scores/predictions.nc", id="evaluate"),
+])
+@pytest.mark.parametrize("overwrite", [pytest.param([], id="new"), pytest.param(["--overwrite"], id="overwrite")])
+def test_a_second_command_writing_the_same_output_at_once_is_refused_and_the_first_is_kept(
+        trained, tmp_path, capfd, monkeypatch, command, out, written, overwrite):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.console import run_main
+
+    _, sample, run_dir = trained
+    first = subprocess.Popen([sys.executable, "-c", PAUSED_COMMAND, command, str(run_dir), "--data", str(sample),
+                              "--out", str(tmp_path / out), *overwrite],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])})
+    try:
+        assert first.stdout.readline() == "claimed\n", first.stderr.read()  # the barrier: the first holds its output
+        second = run_main(command, run_dir, "--data", sample, "--out", tmp_path / out, "--time-range", "1980,1980",
+                          *overwrite, capfd=capfd, monkeypatch=monkeypatch)
+    finally:
+        _, errors = first.communicate("\n", timeout=300)
+    what = "predictions" if command == "predict" else "scores folder"
+    assert second.returncode == 2
+    assert second.stderr.splitlines()[-1] == (
+        f"climann: error: another climann (process {first.pid}) is writing {what} {tmp_path / out} now; this one "
+        "stops and leaves it alone: wait for it to finish, or choose another --out")
+    assert first.returncode == 0, errors
+    with xr.open_dataset(tmp_path / written, decode_times=TIME) as kept, xr.open_dataset(sample) as source:
+        assert kept.sizes["time"] == source.sizes["time"] == 48  # the first's, all 4 years; not the second's 1980
+    assert not [name for name in os.listdir(tmp_path) if name.startswith(".")]  # no claim, no temporary left
+
+
+def test_a_claim_left_by_a_killed_command_does_not_block_predict(trained, tmp_path):
+    import subprocess
+    import sys
+
+    from climann.atomic import CLAIM_HEADER, claim_path
+
+    _, sample, run_dir = trained
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    claim_path(tmp_path / "pred.nc").write_text(f"{CLAIM_HEADER}{int(gone.stdout)}\n")
+    result = predict_files(run_dir, [str(sample)], tmp_path / "pred.nc")
+    assert result.n_samples > 0 and os.listdir(tmp_path) == ["pred.nc"]  # the stale claim taken over, then removed

@@ -304,10 +304,14 @@ def test_without_a_live_display_a_stop_notice_goes_to_stderr(capfd, monkeypatch,
     assert capfd.readouterr().err == written
 
 
-def test_a_warning_wrapped_on_a_narrow_terminal_keeps_its_command_on_one_line():
-    """On a 40-column terminal, the warning is wrapped between words, but its ``ncatted``
-    command is printed whole on a line of its own (the terminal wraps it softly, and a copy
-    gives it back as one line): wrapped by rich, it was broken after ``ncatted -a``."""
+def test_a_warning_wrapped_on_a_narrow_terminal_continues_its_command_at_a_space():
+    """On a 40-column terminal, the warning is wrapped between words, and its ``ncatted``
+    command, longer than the line, is broken only at a space outside quotes and continued with
+    a backslash, so pasted into a shell it is the one command again: wrapped by rich, it was
+    broken after ``ncatted -a``; printed whole, the terminal broke it inside a file name
+    (break30b A6)."""
+    import shlex
+
     command = "ncatted -a _FillValue,sp,o,f,-9999 'era5 like.nc' 'era5 like_fixed.nc'"
     console = Console(file=io.StringIO(), force_terminal=True, width=40, color_system=None)
     display = RichDisplay(console, verbosity=NORMAL)
@@ -316,7 +320,10 @@ def test_a_warning_wrapped_on_a_narrow_terminal_keeps_its_command_on_one_line():
     finally:
         display.close()
     lines = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", console.file.getvalue()).splitlines()  # no cursor codes
-    assert command in lines
+    start = lines.index("ncatted -a _FillValue,sp,o,f,-9999 \\")
+    assert lines[start + 1] == "  'era5 like.nc' 'era5 like_fixed.nc'"
+    assert shlex.split("\n".join(lines[start:start + 2]).replace("\\\n", "")) == shlex.split(command)
+    assert all(len(line) <= 40 for line in lines)
     assert "climann: warning: 'sp' holds -9999 as" in lines  # the words before it still wrapped
 
 

@@ -29,11 +29,17 @@ def terminal(monkeypatch):
     os.close(master)
 
 
-def test_on_a_terminal_a_message_is_wrapped_between_words_and_its_command_kept_whole(terminal):
+def test_on_a_terminal_a_message_is_wrapped_between_words_and_its_command_continued_at_a_space(terminal):
+    import shlex
+
     assert terminal_width(terminal) == 40
     lines = message_lines(MESSAGE, terminal)
+    # the command, longer than 40 columns, on its own lines: broken at a space outside quotes, with the
+    # shell's line continuation (the terminal itself broke it inside a file name, break30b A6)
     assert lines == ["climann: warning: 'sp' holds -9999 as", "data, which looks like a fill value; if",
-                     "it is missing:", COMMAND]  # the command longer than 40 columns: whole, on its own line
+                     "it is missing:", "ncatted -a _FillValue,sp,o,f,-9999 \\", "  'era5 like.nc' 'era5 like_fixed.nc'"]
+    # pasted into a shell, the backslash and the newline are removed (POSIX Shell Command Language 2.2.1)
+    assert shlex.split("\n".join(lines[3:]).replace("\\\n", "")) == shlex.split(COMMAND)
 
 
 @pytest.mark.parametrize(("variable", "value", "width"), [
