@@ -780,6 +780,12 @@ def open_dataset(
         dimension counts, which chooses that station as the file is opened (see
         :mod:`climann.data.stations`; the other entries are applied by
         :func:`climann.data.subset.select_values`). A file of one station is that point.
+        So does an entry naming a forecast's lead-time dimension (the new CDS's
+        ``forecastMonth`` of ``valid_time(forecast_reference_time, forecastMonth)``, see
+        :func:`with_lead_chosen`): the forecast is combined with the other files on its valid
+        times. With other files, a run's selection (not None) that chooses no lead time of
+        such a forecast is refused (:func:`~climann.data.forecast_times.unchosen_lead_message`);
+        None (``climann info``) shows the files as they are.
     lags : mapping of str to sequence of int, optional
         The run's lags (``{"lcopy": [1]}``), with ``grid_of`` its target. When the target lacks
         time steps that a lagged predictor holds (GRACE's missing months), each such lag is
@@ -803,7 +809,8 @@ def open_dataset(
         If a file is not NetCDF, is truncated, the files do not combine (different grids,
         the same variable twice), files overlap in time or repeat times (with ``overlap``
         "error"), or a rename does not apply; ``files`` not paths (:func:`~climann.data.paths.path_list`);
-        a file with several stations of which ``select`` chooses none.
+        a file with several stations of which ``select`` chooses none; a forecast with several
+        lead times among other files, of which ``select`` chooses none.
     """
     files = [Path(file) for file in path_list(files, name="files")]
     renames = renames if renames is not None else FileRenames(files, rename or {})
