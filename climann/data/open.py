@@ -366,7 +366,8 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     check_times_shared_by_stations(dataset, where=path.name)
     # A forecast's lead time chosen with select puts its 2-D valid times on one axis before any
     # other file is set beside it: files are combined by the times their fields are valid at.
-    dataset = with_lead_chosen(dataset, select, where=path.name)
+    # (on_valid_time first: a lead time decoded to timedelta64 is selected in its units, as in the run's select)
+    dataset = with_lead_chosen(on_valid_time(dataset), select, where=path.name)
     dataset = time_on_its_dimension(with_scalar_time_as_axis(on_valid_time(dataset)), path.name)
     # ECMWF's monthly means, which their GRIB attributes date by the month each opens, get that
     # month as their time cell; see climann.data.ecmwf_means.
