@@ -375,3 +375,20 @@ def test_a_hindcast_beside_observations_without_a_lead_is_refused_with_a_select_
     assert _dates(selected["time"].values) == _dates(_cftime(observations["valid_time"].values[:starts]))
     np.testing.assert_array_equal(selected["t2m"].transpose("time", ...).values, hindcast["t2m"].values[0, :, 0])
     np.testing.assert_array_equal(selected["obs_t2m"].values, observations["obs_t2m"].values[:starts])
+
+
+def test_cfgribs_several_lead_times_beside_observations_are_paired_with_them_by_valid_time(tmp_path):
+    """cfgrib's ``valid_time(time, step)`` (lead times decoded to timedelta64) among other files:
+    ``--select 'step=24 hours'`` picks the lead as the file is opened, in its own units, and each
+    forecast sits beside the observation of the day it is valid at."""
+    forecast = cfgrib_layout([0, 24, 48])
+    forecast[["t2m"]].to_netcdf(tmp_path / "fc.nc")
+    valid = REFERENCE_TIMES + np.timedelta64(24, "h")
+    observed = np.random.default_rng(1).normal(101300, 100, forecast["msl"].shape[:1] + forecast["msl"].shape[2:])
+    xr.Dataset({"msl": (("time", "latitude", "longitude"), observed, {"units": "Pa"})},
+               coords={"time": ("time", valid, {"standard_name": "time"}),
+                       "latitude": forecast["latitude"], "longitude": forecast["longitude"]}).to_netcdf(tmp_path / "ob.nc")
+    selected = _opened_and_selected([tmp_path / "fc.nc", tmp_path / "ob.nc"], {"step": "24 hours"})
+    assert _dates(selected["time"].values) == [str(date).replace("T", " ") for date in valid.astype("datetime64[s]")]
+    np.testing.assert_array_equal(selected["t2m"].transpose("time", ...).values, forecast["t2m"].values[:, 1])
+    np.testing.assert_array_equal(selected["msl"].values, observed)
