@@ -38,3 +38,50 @@ def cfgrib_layout(steps_hours: list[int], *, seed: int = 0) -> xr.Dataset:
     for name in ("time", "valid_time"):
         dataset[name].encoding.update(time_attrs)
     return dataset
+
+
+def _months_after(start: np.datetime64, count: int) -> np.ndarray:
+    """``count`` first days of months from ``start`` (a first of a month), as datetime64[ns]."""
+    return (np.datetime64(start, "M") + np.arange(count)).astype("datetime64[ns]")
+
+
+def seasonal_pair(*, starts: int = 48, leads: int = 3, members: int = 2, noise: float = 0.3,
+                  time_name: str = "valid_time", seed: int = 0) -> tuple[xr.Dataset, xr.Dataset]:
+    """A seasonal hindcast as the new CDS writes it and monthly observations, for tests.
+
+    The hindcast ``t2m(number, forecast_reference_time, forecastMonth, latitude, longitude)``
+    with ``valid_time(forecast_reference_time, forecastMonth)`` (standard_name time): monthly
+    starts from 1993-01, ``forecastMonth`` 1 … ``leads`` (1 = the start's own month). Its
+    value is the observation of the month it is valid for + 0.2 × number + normal noise of
+    std ``noise``. The observations ``obs_t2m(<time_name>, latitude, longitude)`` cover
+    every valid month plus two more (a seasonal cycle of 5 K and anomalies of std 1.5 K),
+    so a forecast set beside the observation of another month misses by far more than
+    ``noise``."""
+    rng = np.random.default_rng(seed)
+    months = _months_after(np.datetime64("1993-01-01"), starts + leads + 1)
+    cycle = 5.0 * np.sin(2 * np.pi * (months.astype("datetime64[M]").astype(int) % 12) / 12)
+    observed = (280.0 + cycle[:, None, None] + rng.normal(0, 1.5, (len(months), len(LATITUDES), len(LONGITUDES))))
+    index = np.arange(starts)[:, None] + np.arange(leads)[None, :]  # each (start, lead)'s valid month
+    forecast = (observed[index][None] + 0.2 * np.arange(members)[:, None, None, None, None]
+                + rng.normal(0, noise, (members, starts, leads, len(LATITUDES), len(LONGITUDES))))
+    time_attrs = {"units": "seconds since 1970-01-01", "calendar": "proleptic_gregorian"}
+    grid = {"latitude": ("latitude", LATITUDES, {"units": "degrees_north", "standard_name": "latitude"}),
+            "longitude": ("longitude", LONGITUDES, {"units": "degrees_east", "standard_name": "longitude"})}
+    hindcast = xr.Dataset(
+        {"t2m": (("number", "forecast_reference_time", "forecastMonth", "latitude", "longitude"),
+                 forecast.astype("float32"), {"units": "K"})},
+        coords={"number": ("number", np.arange(members), {"standard_name": "realization"}),
+                "forecast_reference_time": ("forecast_reference_time", months[:starts],
+                                            {"standard_name": "forecast_reference_time"}),
+                "forecastMonth": ("forecastMonth", np.arange(1, leads + 1),
+                                  {"long_name": "months since forecast_reference_time"}),
+                "valid_time": (("forecast_reference_time", "forecastMonth"), months[index],
+                               {"standard_name": "time", "long_name": "time"}),
+                **grid})
+    observations = xr.Dataset(
+        {"obs_t2m": ((time_name, "latitude", "longitude"), observed.astype("float32"), {"units": "K"})},
+        coords={time_name: (time_name, months, {"standard_name": "time"}), **grid})
+    for dataset, names in ((hindcast, ("forecast_reference_time", "valid_time")), (observations, (time_name,))):
+        for name in names:
+            dataset[name].encoding.update(time_attrs)
+    return hindcast, observations

@@ -34,7 +34,7 @@ from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 
 #: Longitudes closer than this fraction of the grid spacing, modulo 360°, are one meridian
-#: (as :data:`climann.data.open.GRID_TOLERANCE`: float rounding when a file was written).
+#: (as :data:`climann.data.grids.GRID_TOLERANCE`: float rounding when a file was written).
 REPEAT_TOLERANCE = 1e-3
 
 #: Values of a repeating column within this many units in the last place of the stored type

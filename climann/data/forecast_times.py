@@ -12,12 +12,16 @@ is the month it is valid for, whatever run produced it.
 dimension, on every route (NetCDF, Zarr, GRIB) as a file is opened, and again once a lead
 time is selected (``--select step=6``), when a 2-D valid time becomes 1-D. A file with no valid
 time is dated by reference time + lead time (:func:`with_valid_times_from_lead_times`), a lead in
-months or years counted in calendar months (:func:`plus_lead_time`).
+months or years counted in calendar months (:func:`plus_lead_time`). Beside other files (a
+seasonal hindcast and observations), the lead time a selection chooses
+(:func:`lead_dimensions`) is picked as the forecast file is opened, so the files are combined on
+its valid times; without one, :func:`unchosen_lead_message` says why and which ``--select`` to give.
 """
 
 from __future__ import annotations
 
 import calendar
+from collections.abc import Collection
 
 import numpy as np
 import xarray as xr
@@ -120,6 +124,89 @@ def on_valid_time(dataset: xr.Dataset) -> xr.Dataset:
         axis = "time" if "time" not in dataset.variables else name
         dataset = with_file_time_names(dataset.rename({name: axis}), axis, name, dim)
     return with_valid_times_from_lead_times(dataset)
+
+
+def lead_dimensions(dataset: xr.Dataset) -> list[str]:
+    """The lead-time dimensions of the valid times that lie on several dimensions.
+
+    A dated coordinate with CF ``standard_name = "time"`` on two dimensions (the new CDS's
+    ``valid_time(forecast_reference_time, forecastMonth)``, cfgrib's ``valid_time(time, step)``)
+    becomes one time axis once one value of its lead dimension is chosen: the dimensions whose
+    coordinate is not the ``forecast_reference_time`` (CF standard name), or, when none is, those
+    whose coordinate is a ``forecast_period``.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        Times decoded (cftime objects or datetime64).
+
+    Returns
+    -------
+    list of str
+        In the order of the valid times' dimensions; empty when every valid time lies on one
+        dimension (or none is told apart from the reference time).
+    """
+    leads: list[str] = []
+    for coordinate in dataset.coords.values():
+        if coordinate.attrs.get("standard_name") != "time" or coordinate.ndim < 2 or not is_dated(coordinate):
+            continue
+        kinds = {dim: dataset.coords[dim].attrs.get("standard_name") if dim in dataset.coords else None
+                 for dim in map(str, coordinate.dims)}
+        if FORECAST_REFERENCE_TIME in kinds.values():
+            found = [dim for dim, kind in kinds.items() if kind != FORECAST_REFERENCE_TIME]
+        else:
+            found = [dim for dim, kind in kinds.items() if kind == FORECAST_PERIOD]
+        leads += [dim for dim in found if dim not in leads]
+    return leads
+
+
+def unchosen_lead_message(dataset: xr.Dataset, grid_dims: Collection[str], *, where: str, others: str) -> str | None:
+    """Why a forecast file whose valid times lie on several dimensions (no lead time chosen,
+    :func:`lead_dimensions`) cannot be combined with other files, and the ``--select`` that
+    lets it be; None when its valid times lie on one dimension.
+
+    Set beside observations by its reference times, a forecast would be paired with the
+    observation of the month it started in, not of the month it is valid for. The advice
+    chooses the first value of each lead dimension and of each other extra dimension of the
+    forecast's variables (those not on the valid times nor the grid, ``grid_dims``: an
+    ensemble member), so that following it reads one series on its valid times.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One file, opened.
+    grid_dims : collection of str
+        Its horizontal dimensions.
+    where, others : str
+        The file's name and the other files', for the message.
+    """
+    leads = lead_dimensions(dataset)
+    if not leads:
+        return None
+    valid = next(coordinate for coordinate in dataset.coords.values() if coordinate.ndim >= 2
+                 and leads[0] in coordinate.dims and coordinate.attrs.get("standard_name") == "time")
+    held = [name for name, variable in dataset.data_vars.items() if set(valid.dims) <= set(variable.dims)]
+    extra = [str(dim) for name in held for dim in dataset[name].dims
+             if dim not in valid.dims and dim not in grid_dims and dataset.sizes[dim] > 1]
+    chosen = [*leads, *dict.fromkeys(extra)]
+    advice = " ".join(f"--select {dim}={_first_value(dataset, dim)}" for dim in chosen)
+    forecast = ", ".join(f"{name}({', '.join(map(str, dataset[name].dims))})" for name in held)
+    also = f"and one value of {', '.join(chosen[len(leads):])} " if len(chosen) > len(leads) else ""
+    return (f"{where} holds forecasts, {forecast}, whose valid times '{valid.name}' lie on "
+            f"{' and '.join(map(str, valid.dims))}: set beside {others} by their reference times, each forecast "
+            f"would be paired with values of the time it started at, not of the time it is valid at; choose one "
+            f"lead time ({', '.join(leads)}) {also}with [data] select, e.g. {advice}: the forecast is then read on "
+            f"its valid times")
+
+
+def _first_value(dataset: xr.Dataset, dim: str) -> str:
+    """The first value of ``dim`` as ``--select`` takes it (its index without a coordinate)."""
+    if dim not in dataset.coords:
+        return "0"
+    value = np.ravel(dataset[dim].values)[0]
+    if is_dated(dataset[dim]):
+        return str(value)[:10]
+    return f"{value:g}" if isinstance(value, (float, np.floating)) else str(value)
 
 
 def with_valid_times_from_lead_times(dataset: xr.Dataset) -> xr.Dataset:

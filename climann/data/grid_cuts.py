@@ -82,7 +82,7 @@ def cut_box(inner: Mapping[str, xr.DataArray], outer: Mapping[str, xr.DataArray]
         and longitude axes (degrees) count.
     tolerance : float
         A centre matches one of ``outer``'s within this fraction of ``outer``'s spacing (as
-        grids are compared, :data:`climann.data.open.GRID_TOLERANCE`).
+        grids are compared, :data:`climann.data.grids.GRID_TOLERANCE`).
 
     Returns
     -------

@@ -36,6 +36,10 @@ from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
 
+#: Grid coordinates that differ by at most this fraction of the grid spacing are one grid
+#: (float rounding when a file was written, e.g. 4e-6° on a 2° grid).
+GRID_TOLERANCE = 1e-3
+
 #: The ``encoding`` key of a stand-in target (all missing: ``climann predict`` on data
 #: without the target); the cells are then judged by the variables the predictions come from.
 STAND_IN_TARGET = "climann_stand_in_target"

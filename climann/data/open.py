@@ -49,7 +49,7 @@ from climann.data.coords import (
 )
 from climann.data.duplicate_files import without_duplicate_files
 from climann.data.experiment_versions import with_experiment_versions_combined
-from climann.data.forecast_times import on_valid_time
+from climann.data.forecast_times import lead_dimensions, on_valid_time, unchosen_lead_message
 from climann.data.gathered import ungathered
 from climann.data.geometry import wrapped_difference
 from climann.data.grid_cuts import cut_advice
@@ -70,6 +70,7 @@ from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes, wit
 from climann.data.shell import attribute_command, input_and_copy, ncatted_attribute
 from climann.data.simulations import check_one_simulation
 from climann.data.sources import SOURCE_TIMES_KEY, as_file_stamps, source_files, with_source_files
+from climann.data.subset import select_values
 from climann.data.stations import check_times_shared_by_stations, with_station_chosen, with_station_rows
 from climann.data.undated_files import scalar_time_on_dimension_message, undated_files_message
 from climann.data.series_files import check_series_file
@@ -86,6 +87,7 @@ from climann.data.time_cell_gaps import warn_cell_gaps
 from climann.data.time_cells import check_period_stamps, on_common_time_cells, time_bounds_name, times_at_cell_middles
 from climann.data.time_overlap import keep_times, sorted_in_time, time_steps_to_keep
 from climann.data.grid_names import one_grid_name
+from climann.data.grids import GRID_TOLERANCE
 from climann.data.time_names import check_one_time_axis, one_time_name, time_on_its_dimension
 from climann.data.time_units import (
     TIME_WARNING_KEY, ExactCalendarCoder, months_since_message, unreadable_reference_message,
@@ -366,6 +368,10 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     # before its time(obs) becomes the axis; see climann.data.stations.
     dataset = with_station_rows(dataset, select, where=path.name)
     check_times_shared_by_stations(dataset, where=path.name)
+    # A forecast's lead time chosen with select puts its 2-D valid times on one axis before any
+    # other file is set beside it: files are combined by the times their fields are valid at.
+    # (on_valid_time first: a lead time decoded to timedelta64 is selected in its units, as in the run's select)
+    dataset = with_lead_chosen(on_valid_time(dataset), select, where=path.name)
     dataset = time_on_its_dimension(with_scalar_time_as_axis(on_valid_time(dataset)), path.name)
     # ECMWF's monthly means, which their GRIB attributes date by the month each opens, get that
     # month as their time cell; see climann.data.ecmwf_means.
@@ -378,6 +384,36 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     # Each variable's level (CF §5.7 scalar plev, height) is recorded before files are combined.
     return with_levels_recorded(
         checked_coordinates(with_scalar_coordinates_as_axes(fixed_in_time(dataset, path.name)), path.name))
+
+
+def with_lead_chosen(dataset: xr.Dataset, select: Mapping[str, object] | None, *, where: str) -> xr.Dataset:
+    """``dataset`` with the values of its lead-time dimensions that ``select`` chooses
+    (:func:`~climann.data.forecast_times.lead_dimensions`: ``forecastMonth`` of the new CDS's
+    ``valid_time(forecast_reference_time, forecastMonth)``), picked as
+    :func:`~climann.data.subset.select_values` picks them, so that its valid times lie on one
+    dimension and become its time axis (:func:`~climann.data.forecast_times.on_valid_time`)
+    before it is combined with other files. Left to the run's selection after the files were
+    combined, the forecast was set beside observations by its reference times (break30a A2).
+    The run's later selection finds the lead a scalar coordinate of the chosen value.
+
+    Raises
+    ------
+    ClimannError
+        If the value is not one of the lead dimension's (naming the file ``where``).
+    """
+    chosen = {dim: value for dim, value in (select or {}).items() if dim in lead_dimensions(dataset)}
+    return select_values(dataset, chosen, where=where) if chosen else dataset
+
+
+def _check_leads_chosen(datasets: Mapping[Path, xr.Dataset]) -> None:
+    """Refuse a forecast file whose valid times lie on several dimensions (no lead time
+    selected) among other files (:func:`~climann.data.forecast_times.unchosen_lead_message`)."""
+    for path, dataset in datasets.items():
+        grid_dims = {str(dim) for coordinate in grid_coordinates(dataset).values() for dim in coordinate.dims}
+        others = ", ".join(other.name for other in datasets if other != path)
+        message = unchosen_lead_message(dataset, grid_dims, where=path.name, others=others)
+        if message:
+            raise ClimannError(message)
 
 
 def _refuse_cut_short(path: Path) -> None:
@@ -459,6 +495,9 @@ def _open_files(
             single = with_file_marks(single, [(single, files[0], _names_in_file(renames, files[0]))],
                                      open_stored=open_input)
             return each_place_once(single, files=files)
+        # A forecast is set beside other files by its valid times: one lead time chosen, or refused.
+        if select is not None:
+            _check_leads_chosen({path: opened(path) for path in files})
         # Time axes named differently (ERA5 from the old and new CDS: time, valid_time) get one
         # name before anything compares the files' times; see climann.data.time_names.
         names = [path.name for path in files]
@@ -749,6 +788,12 @@ def open_dataset(
         dimension counts, which chooses that station as the file is opened (see
         :mod:`climann.data.stations`; the other entries are applied by
         :func:`climann.data.subset.select_values`). A file of one station is that point.
+        So does an entry naming a forecast's lead-time dimension (the new CDS's
+        ``forecastMonth`` of ``valid_time(forecast_reference_time, forecastMonth)``, see
+        :func:`with_lead_chosen`): the forecast is combined with the other files on its valid
+        times. With other files, a run's selection (not None) that chooses no lead time of
+        such a forecast is refused (:func:`~climann.data.forecast_times.unchosen_lead_message`);
+        None (``climann info``) shows the files as they are.
     lags : mapping of str to sequence of int, optional
         The run's lags (``{"lcopy": [1]}``), with ``grid_of`` its target. When the target lacks
         time steps that a lagged predictor holds (GRACE's missing months), each such lag is
@@ -772,7 +817,8 @@ def open_dataset(
         If a file is not NetCDF, is truncated, the files do not combine (different grids,
         the same variable twice), files overlap in time or repeat times (with ``overlap``
         "error"), or a rename does not apply; ``files`` not paths (:func:`~climann.data.paths.path_list`);
-        a file with several stations of which ``select`` chooses none.
+        a file with several stations of which ``select`` chooses none; a forecast with several
+        lead times among other files, of which ``select`` chooses none.
     """
     files = [Path(file) for file in path_list(files, name="files")]
     renames = renames if renames is not None else FileRenames(files, rename or {})
@@ -1328,11 +1374,6 @@ def _first_dates(dataset: xr.Dataset) -> tuple:
     except (ValueError, TypeError, OverflowError):
         return (units, *values.tolist())
     return tuple(date.isoformat() for date in np.ravel(dates))
-
-
-#: Grid coordinates that differ by at most this fraction of the grid spacing are one grid
-#: (float rounding when a file was written, e.g. 4e-6° on a 2° grid).
-GRID_TOLERANCE = 1e-3
 
 
 def grid_coordinates(dataset: xr.Dataset) -> dict[str, xr.DataArray]:

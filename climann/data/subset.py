@@ -23,10 +23,9 @@ from climann.data.experiment_versions import EXPERIMENT_VERSION
 from climann.data.forecast_times import is_dated, on_valid_time
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes
 from climann.data.time_range import is_day, range_bounds
-from climann.data.grids import cell_coordinates
+from climann.data.grids import GRID_TOLERANCE, cell_coordinates
 from climann.data.layout import GRID_STRIDE_KEY, STRAIGHT_CELL_EDGES_KEY
 from climann.data.levels import is_pressure_or_height, parametric_level, parametric_level_advice
-from climann.data.open import GRID_TOLERANCE
 from climann.data.time_axis import axis_time_step
 from climann.data.time_cells import (
     season_score_times, with_selection_by_stamps, with_steps_before_range, with_value_step,
@@ -52,7 +51,7 @@ def select_values(
     """Pick one value of extra dimensions by coordinate value, e.g. ``{"plev": 85000}``.
 
     A numeric coordinate value matches within :data:`SELECT_TOLERANCE` of the spacing of the
-    coordinate's values (as grids are matched, :data:`climann.data.open.GRID_TOLERANCE`), or
+    coordinate's values (as grids are matched, :data:`climann.data.grids.GRID_TOLERANCE`), or
     within a relative 1e-6 of a single value: a level written as ``85000.000085`` is the
     level 85000. The value selected is the file's own.
 

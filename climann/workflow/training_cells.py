@@ -8,7 +8,7 @@ by their coordinate values (the model file's ``grid_axes``, see
 and its column axis with theirs, as each file's axes are found — by CF attributes, not by name
 (:func:`climann.data.coords.find_coordinate`): ERA5's ``latitude`` is the training grid's
 ``lat``), equal within
-:data:`climann.data.open.GRID_TOLERANCE` of the grid spacing, longitudes modulo 360° — as the
+:data:`climann.data.grids.GRID_TOLERANCE` of the grid spacing, longitudes modulo 360° — as the
 whole training grid in another order is aligned
 (:func:`climann.workflow.preparation.on_training_grid`). So the whole training grid or any
 part of it (a region cut from the same product) takes the climatology of its own cells, and
@@ -31,7 +31,7 @@ import numpy as np
 
 from climann.data.geometry import wrapped_difference
 from climann.data.layout import Coordinate, GridLayout
-from climann.data.open import GRID_TOLERANCE
+from climann.data.grids import GRID_TOLERANCE
 from climann.errors import ClimannError
 
 #: How far (degrees) a cell of new data may lie from the training grid's and still be the same
@@ -69,7 +69,7 @@ class TrainingCells:
 
 def axis_positions(training: np.ndarray, values: np.ndarray, *, longitude: bool) -> np.ndarray:
     """The index in ``training`` (shape (n,)) of each of ``values`` (shape (k,)), −1 where none is
-    within :data:`~climann.data.open.GRID_TOLERANCE` of the training spacing; ``longitude``:
+    within :data:`~climann.data.grids.GRID_TOLERANCE` of the training spacing; ``longitude``:
     compared modulo 360° (−100 is 260)."""
     training, values = np.asarray(training, np.float64), np.asarray(values, np.float64)
     steps = np.abs(np.diff(training))

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import cftime
 import numpy as np
@@ -9,7 +10,7 @@ from climann.data.forecast_times import on_valid_time
 from climann.data.open import open_dataset
 from climann.data.subset import select_values
 from climann.errors import ClimannError
-from tests.forecast_files import REFERENCE_TIMES, cfgrib_layout
+from tests.forecast_files import REFERENCE_TIMES, cfgrib_layout, seasonal_pair
 
 
 def _dates(values: np.ndarray) -> list[str]:
@@ -310,3 +311,84 @@ def test_a_lead_that_has_no_one_date_is_refused_with_the_way_out(tmp_path, units
 def test_half_a_year_is_six_calendar_months():
     valid = on_valid_time(_hindcast(MONTHLY_STARTS[:3], [0.5], "years").squeeze("L"))["time"].values
     assert _dates(valid) == _dates([_by_hand(start, 6) for start in MONTHLY_STARTS[:3]])
+
+
+def _seasonal_files(tmp_path, time_name: str = "valid_time"):
+    hindcast, observations = seasonal_pair(time_name=time_name)
+    hindcast.to_netcdf(tmp_path / "seas5_t2m.nc")
+    observations.to_netcdf(tmp_path / "era5_t2m.nc")
+    return hindcast, observations, [tmp_path / "seas5_t2m.nc", tmp_path / "era5_t2m.nc"]
+
+
+def _opened_and_selected(files, select: dict) -> xr.Dataset:
+    """As a run reads its files: opened with its selection, then selected."""
+    return select_values(open_dataset(files, select=select), select)
+
+
+@pytest.mark.parametrize(("time_name", "lead"), [
+    pytest.param("valid_time", 1, id="new-cds-forecastMonth1"), pytest.param("valid_time", 2, id="new-cds-forecastMonth2"),
+    pytest.param("time", 2, id="time-forecastMonth2"),  # (forecastMonth 1 is valid in its start month: paired right by either)
+])
+def test_a_hindcast_beside_observations_is_paired_with_them_by_valid_time(tmp_path, time_name, lead):
+    """break30a A2: with a lead time chosen, the new CDS's hindcast (valid_time on two dimensions)
+    was combined with the observations by its reference times (each forecast beside the
+    observation of the month it started in). Each forecast must sit beside the observation of
+    the month it is valid for: forecast − observation − 0.2 × member is the noise (std 0.3)."""
+    hindcast, observations, files = _seasonal_files(tmp_path, time_name)
+    forecast, observed = hindcast["t2m"].values, observations["obs_t2m"].values
+    selected = _opened_and_selected(files, {"number": 1, "forecastMonth": lead})
+    starts = forecast.shape[1]
+    months = observations[time_name].values[lead - 1:lead - 1 + starts]  # valid months of each start
+    assert _dates(selected["time"].values) == _dates(_cftime(months))
+    np.testing.assert_array_equal(selected["t2m"].transpose("time", ...).values, forecast[1, :, lead - 1])
+    np.testing.assert_array_equal(selected["obs_t2m"].values, observed[lead - 1:lead - 1 + starts])
+    residual = selected["t2m"].values - selected["obs_t2m"].values - 0.2
+    shifted = forecast[1, :, lead - 1] - observed[lead:lead + starts] - 0.2  # paired a month off, by hand
+    assert np.sqrt(np.mean(residual**2)) < 0.35 < 1.5 < np.sqrt(np.mean(shifted**2))
+
+
+def test_a_hindcast_beside_observations_warns_of_the_periods_of_its_valid_times(tmp_path, caplog):
+    """The common-period warning dated the forecast by its starts (1993-01 to 1996-12); with
+    forecastMonth 2 its fields are valid from 1993-02 to 1997-01."""
+    *_, files = _seasonal_files(tmp_path)
+    with caplog.at_level("WARNING"):
+        _opened_and_selected(files, {"number": 0, "forecastMonth": 2})
+    periods = [record.getMessage() for record in caplog.records if "cover different periods" in record.getMessage()]
+    assert len(periods) == 1
+    assert "t2m (1993-02 to 1997-01)" in periods[0] and "obs_t2m (1993-01 to 1997-04)" in periods[0]
+    assert "common period, 1993-02 to 1997-01" in periods[0]
+
+
+def test_a_hindcast_beside_observations_without_a_lead_is_refused_with_a_select_that_works(tmp_path):
+    """Without a lead time the refusal advised --select forecast_reference_time=VALUE, which then
+    failed ("no time coordinate found"). It must name the forecast's dimensions, and its advice
+    followed must read the forecast on its valid times beside the observations."""
+    hindcast, observations, files = _seasonal_files(tmp_path)
+    with pytest.raises(ClimannError) as refused:
+        _opened_and_selected(files, {})
+    message = str(refused.value)
+    assert "seas5_t2m.nc" in message and "forecast_reference_time and forecastMonth" in message
+    advice = dict(re.findall(r"--select (\w+)=(\S+?)(?=[\s:]|$)", message))
+    assert advice == {"forecastMonth": "1", "number": "0"}
+    selected = _opened_and_selected(files, advice)
+    starts = hindcast.sizes["forecast_reference_time"]
+    assert _dates(selected["time"].values) == _dates(_cftime(observations["valid_time"].values[:starts]))
+    np.testing.assert_array_equal(selected["t2m"].transpose("time", ...).values, hindcast["t2m"].values[0, :, 0])
+    np.testing.assert_array_equal(selected["obs_t2m"].values, observations["obs_t2m"].values[:starts])
+
+
+def test_cfgribs_several_lead_times_beside_observations_are_paired_with_them_by_valid_time(tmp_path):
+    """cfgrib's ``valid_time(time, step)`` (lead times decoded to timedelta64) among other files:
+    ``--select 'step=24 hours'`` picks the lead as the file is opened, in its own units, and each
+    forecast sits beside the observation of the day it is valid at."""
+    forecast = cfgrib_layout([0, 24, 48])
+    forecast[["t2m"]].to_netcdf(tmp_path / "fc.nc")
+    valid = REFERENCE_TIMES + np.timedelta64(24, "h")
+    observed = np.random.default_rng(1).normal(101300, 100, forecast["msl"].shape[:1] + forecast["msl"].shape[2:])
+    xr.Dataset({"msl": (("time", "latitude", "longitude"), observed, {"units": "Pa"})},
+               coords={"time": ("time", valid, {"standard_name": "time"}),
+                       "latitude": forecast["latitude"], "longitude": forecast["longitude"]}).to_netcdf(tmp_path / "ob.nc")
+    selected = _opened_and_selected([tmp_path / "fc.nc", tmp_path / "ob.nc"], {"step": "24 hours"})
+    assert _dates(selected["time"].values) == [str(date).replace("T", " ") for date in valid.astype("datetime64[s]")]
+    np.testing.assert_array_equal(selected["t2m"].transpose("time", ...).values, forecast["t2m"].values[:, 1])
+    np.testing.assert_array_equal(selected["msl"].values, observed)
