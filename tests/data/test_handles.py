@@ -76,8 +76,6 @@ _STORE_PREDICTORS = ("rsdt", "clt", "zg500", "hurs", "psl", "evspsbl", "uas", "p
 def _store_with_and_without_consolidated_metadata(tmp_path, zarr_format):
     """One store written twice by xarray: consolidated, and with its consolidated metadata removed
     (a Pangeo CMIP6 store copied without ``.zmetadata``), predictors defined out of name order."""
-    import shutil
-
     rng = np.random.default_rng(3)
     dataset = grid_dataset(n_years=2)[["tas"]]
     for name in _STORE_PREDICTORS:
