@@ -200,9 +200,22 @@ def test_a_shared_file_that_puts_time_steps_in_every_block_is_refused(scenarios_
         prepare_data(resolve_inputs(_orography_config(files, paths)))
 
 
-def test_a_missing_block_is_refused(scenarios):
-    with pytest.raises(ClimannError, match="split_files must give files for each block"):
-        build_config({"data": {"split_files": {"train": [str(scenarios["hist"])], "test": [str(scenarios["ssp5"])]}}})
+def test_a_missing_block_is_refused_with_the_files_given_as_plain_lists(scenarios):
+    """The files given were shown as a Python dict of tuples (break29b A8)."""
+    train, test = str(scenarios["hist"]), str(scenarios["ssp5"])
+    with pytest.raises(ClimannError) as refused:
+        build_config({"data": {"split_files": {"train": [train], "test": [test, train]}}})
+    assert str(refused.value) == (
+        '[data] split_files must give files for each block: {train = ["…"], val = ["…"], test = ["…"]}; no files for '
+        f'val (got train = ["{train}"], test = ["{test}", "{train}"])')
+
+
+def test_a_block_of_another_name_is_refused_by_name(scenarios):
+    files = [str(scenarios["hist"])]
+    with pytest.raises(ClimannError) as refused:
+        build_config({"data": {"split_files": {"train": files, "valid": files, "test": files}}})
+    assert str(refused.value).endswith(f'; no files for val; no block valid (got train = ["{files[0]}"], '
+                                       f'valid = ["{files[0]}"], test = ["{files[0]}"])')
 
 
 def test_a_block_outside_the_selected_period_is_refused(write_grid, scenarios):
