@@ -1,7 +1,9 @@
 """Inputs chosen from the data when a run does not name them: the user's own file trains as it is.
 
 When ``[data] predictors`` is not given, the predictors are every other data variable on the
-target's horizontal grid, time-varying or static, in the file's order. Left out are:
+target's horizontal grid, time-varying or static, in the file's order (a Zarr store's in the
+order of their names: a store has no definition order, see
+:func:`~climann.data.handles.open_zarr`). Left out are:
 
 - metadata: bounds, grid-mapping, auxiliary-coordinate and cell-measure variables
   (:func:`~climann.data.variables.data_variable_names`), and non-numeric variables;

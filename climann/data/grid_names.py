@@ -10,7 +10,8 @@ latitudes in the combined dataset).
 Each file's axes are found by their CF attributes, not their names
 (:func:`climann.data.coords.find_coordinate`): only 1-D axes that are their own dimension's
 coordinate (a regular latitude-longitude grid). When the files' names differ, each is renamed to
-the first file's name (in the order given), dimension, coordinate and bounds alike, as the
+the target file's name (else the first file's, in the order given), dimension, coordinate and
+bounds alike, as the
 files' time axes get one name (:mod:`climann.data.time_names`); whether the grids are one is
 then judged as for any two files, by their values. Nothing is guessed where the name is taken
 by another variable of a file that would be renamed: refused in one line naming the files,
@@ -41,7 +42,7 @@ def _grid_axis(dataset: xr.Dataset, kind: str) -> str | None:
     return name if variable is not None and variable.dims == (name,) and kind in geographic_kinds(variable) else None
 
 
-def one_grid_name(datasets: Sequence[xr.Dataset], labels: Sequence[str]) -> list[xr.Dataset]:
+def one_grid_name(datasets: Sequence[xr.Dataset], labels: Sequence[str], *, reference: int = 0) -> list[xr.Dataset]:
     """The datasets with their latitude and longitude axes under one name each when they name
     them differently (``latitude`` in ERA5's file, ``lat`` in a CMIP file).
 
@@ -52,6 +53,9 @@ def one_grid_name(datasets: Sequence[xr.Dataset], labels: Sequence[str]) -> list
     labels : sequence of str
         What each was read from, a file name (also the ``--rename`` pattern the advice
         gives for it).
+    reference : int, optional
+        The dataset whose names the others take (the target's file), when it has the axis;
+        else the first that has it.
 
     Returns
     -------
@@ -72,7 +76,7 @@ def one_grid_name(datasets: Sequence[xr.Dataset], labels: Sequence[str]) -> list
         names = list(dict.fromkeys(name for name in axes if name is not None))
         if len(names) < 2:
             continue
-        common = names[0]
+        common = axes[reference] if axes[reference] is not None else names[0]
         for index, (dataset, name) in enumerate(zip(renamed, axes)):
             if name is None or name == common:
                 continue

@@ -129,13 +129,19 @@ def open_netcdf(path: str | os.PathLike, **options: object) -> xr.Dataset:
 
 class _ZarrStoreReadingStoredValues(ZarrStore):
     """xarray's Zarr data store, each variable's attributes read as
-    :func:`~climann.data.stored_values.with_stored_values_read` says before decoding;
-    ``source``: the store's path, for messages."""
+    :func:`~climann.data.stored_values.with_stored_values_read` says before decoding, and its
+    arrays in the order of their names; ``source``: the store's path, for messages."""
 
     source: str | None = None
 
     def open_store_variable(self, name: str) -> xr.Variable:
         return with_stored_values_read(name, super().open_store_variable(name), self.source)
+
+    def get_variables(self) -> dict[str, xr.Variable]:
+        # A store has no definition order: its arrays are listed by zarr from the consolidated
+        # metadata (by name) or from the directory (the file system's order), and the default
+        # predictors follow this order (break29b A8: ["clt", "rsdt"] against ["rsdt", "clt"]).
+        return {name: self.open_store_variable(name) for name in sorted(self.array_keys())}
 
 
 def open_zarr(path: str | os.PathLike, **options: object) -> xr.Dataset:
@@ -156,9 +162,12 @@ def open_zarr(path: str | os.PathLike, **options: object) -> xr.Dataset:
     -------
     xarray.Dataset
         As ``xarray.open_dataset(path, engine="zarr", **options)`` gives it, with fill values
-        of another type than the data's and ``_Unsigned`` read as for NetCDF, and each
-        variable's ``encoding["source"]`` the store, as NetCDF's variables record their file
-        (advice that changes a variable names the store: :func:`~climann.data.shell.attribute_command`).
+        of another type than the data's and ``_Unsigned`` read as for NetCDF, its variables
+        in the order of their names (sorted), whichever metadata were read (a Zarr store has no
+        definition order, and zarr lists the arrays of a store without consolidated metadata
+        in the file system's order), and each variable's ``encoding["source"]`` the store, as
+        NetCDF's variables record their file (advice that changes a variable names the store:
+        :func:`~climann.data.shell.attribute_command`).
 
     Raises
     ------

@@ -45,7 +45,7 @@ from climann.data.subset import select_values
 from climann.data.text_times import text_dates_in
 from climann.data.time_units import TIME_STORAGE_KEY, time_units_problem
 from climann.data.time_axis import MONTH_STEP_NAMES, coarse_storage_text, time_step_positions  # noqa: F401 (re-exported)
-from climann.data.variables import data_variable_names, grid_layout
+from climann.data.variables import data_variable_names, grid_layout, variable_levels
 from climann.errors import ClimannError
 
 
@@ -521,9 +521,24 @@ def _grid_section(dataset: xr.Dataset, grid: dict[str, str], problems: dict[str,
             lines.append(f"  {kind:<9} {problems[kind]}")
     scalars = [name for name in dataset.coords if dataset[name].ndim == 0]
     if scalars:
-        values = [f"{name} = {dataset[name].values}{_units_suffix(dataset[name])}" for name in scalars]
-        lines.append(f"  {'scalar':<9} {', '.join(values)}")
+        lines.append(f"  {'scalar':<9} {', '.join(_scalar_text(dataset, str(name)) for name in scalars)}")
     return "\n".join(lines)
+
+
+def _scalar_text(dataset: xr.Dataset, name: str) -> str:
+    """``height = 2.0 m``, or each value with the variables of files that give it when they differ:
+    ``height = 2.0 m (tas), 10.0 m (sfcWind)`` (combined, the files keep the first one's value,
+    which info showed for all: break29b A8)."""
+    coordinate = dataset[name]
+    given: dict[str, list[str]] = {}
+    for variable in data_variable_names(dataset):
+        for level in variable_levels(dataset, variable):
+            if level.name == name:
+                value = xr.DataArray(level.values, attrs=level.attrs)
+                given.setdefault(f"{value.values}{_units_suffix(value)}", []).append(variable)
+    if len(given) < 2:
+        return f"{name} = {coordinate.values}{_units_suffix(coordinate)}"
+    return f"{name} = " + ", ".join(f"{value} ({', '.join(names)})" for value, names in given.items())
 
 
 def _other_points_text(

@@ -504,7 +504,12 @@ def _open_files(
         opened_files.update(zip(files, one_time_name([opened(path) for path in files], names), strict=True))
         # So do latitude and longitude axes named differently (ERA5's latitude beside CMIP's lat); see
         # climann.data.grid_names.
-        opened_files.update(zip(files, one_grid_name([opened(path) for path in files], names), strict=True))
+        # The target's file gives the grid its names, order and values (own-data.md: "aligned … into
+        # the target file's order"); the first file's did (break29b A8: predictions.nc in a
+        # predictor file's lat/lon and order).
+        home = next((index for index, path in enumerate(files) if target in opened(path).data_vars), 0)
+        opened_files.update(zip(files, one_grid_name([opened(path) for path in files], names, reference=home),
+                                strict=True))
         # One variable's files from two simulations (models, members) are refused before anything
         # else is said of them (their calendars); see climann.data.simulations.
         check_one_simulation({path: opened(path) for path in files})
@@ -524,11 +529,10 @@ def _open_files(
 
         each = [prepared(path) for path in files]
         renames.check_applied()
-        reference = grid_coordinates(each[0])
-        datasets = [each[0], *(
-            on_reference_grid(dataset, reference, labels=(files[0].name, path.name))
-            for dataset, path in zip(each[1:], files[1:])
-        )]
+        reference = grid_coordinates(each[home])
+        datasets = [dataset if index == home else on_reference_grid(dataset, reference,
+                                                                    labels=(files[home].name, path.name))
+                    for index, (dataset, path) in enumerate(zip(each, files))]
         # Variables at different time steps: their common period, or refused; see climann.data.time_axes.
         # (their time bounds read: the steps are paired by the periods of their cells)
         # A step that leaves a dataset out (a predictor's year wholly before the target's first step)
@@ -747,9 +751,9 @@ def open_dataset(
     (e.g. one file per year, or one file per variable on the same grid). A repeated (cyclic)
     longitude column, and the halo of a curvilinear (ORCA) grid, are dropped from each file
     before the grids are compared (:func:`~climann.data.repeated_cells.each_place_once`). Grid coordinates that agree
-    within :data:`GRID_TOLERANCE` of the grid spacing are one grid: the first file's values
-    are used; the same cells in another order or longitude convention are aligned by value,
-    their CF bounds with them (:func:`on_reference_grid`).
+    within :data:`GRID_TOLERANCE` of the grid spacing are one grid: the values (and axis names)
+    of the file of ``grid_of`` are used, else the first file's; the same cells in another order
+    or longitude convention are aligned by value, their CF bounds with them (:func:`on_reference_grid`).
 
     Parameters
     ----------

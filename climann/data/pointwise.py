@@ -646,7 +646,7 @@ class PointwiseSource:
 
 
 def no_complete_sample_text(problem: str, target: str, n_target: int, missing: dict[str, float],
-                            held: str | None = None) -> str:
+                            held: str | None = None, *, time_range: tuple[str, str] | None = None) -> str:
     """``problem`` (a block or a file without a complete sample) and its cause: no value of
     the target, or the features missing wherever the target is present (else the most often
     missing ones), with the way out.
@@ -662,11 +662,15 @@ def no_complete_sample_text(problem: str, target: str, n_target: int, missing: d
     held : str, optional
         The first and last dates at which the target has values anywhere ("1962-11 to
         1967-10"), for a block where it has none: its ``time_range`` is the way out.
+    time_range : (str, str), optional
+        The ``time_range`` advised for ``held``: its whole years (``("1963", "1966")``, from
+        :func:`~climann.data.time_range.held_time_range`); None: its months.
     """
     if not n_target and held:
-        first, last = held.split(" to ")
+        first, last = time_range or held.split(" to ")
+        period = "that period" if time_range is None or first.count("-") else "its whole years"
         return (f"{problem}: '{target}' itself has no value there, only from {held} (an outer join of forecasts "
-                f"started at other times, a file of another period?); choose that period with [data] time_range "
+                f"started at other times, a file of another period?); choose {period} with [data] time_range "
                 f"(--time-range {first},{last}), or check the files")
     if not n_target:
         return f"{problem}: '{target}' itself has no value there; check the files and the [data] time range"

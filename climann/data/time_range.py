@@ -88,3 +88,47 @@ def is_day(year: int, month: int, day: int, calendar: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def held_time_range(times: Sequence, first: int, last: int) -> tuple[str, str]:
+    """The ``time_range`` that chooses the time steps ``first`` … ``last`` of ``times`` (where a
+    variable holds values): their whole years when they span at least one, else their months.
+
+    A year is whole when the steps begin at its first step on the time axis and end at its
+    last: the range ``2012-01,2018-01`` of values that stop on 2018-01-09 would leave a test
+    block of one month, most of its steps without values (break29b A7); ``2012,2017`` leaves
+    whole years to split.
+
+    Parameters
+    ----------
+    times : sequence of cftime.datetime
+        The time axis, in order.
+    first, last : int
+        The indices of the first and the last step in the period, ``first <= last``.
+
+    Returns
+    -------
+    (str, str)
+        ``("2012", "2017")``, or ``("2012-03", "2012-10")`` when no year is whole.
+
+    Examples
+    --------
+    >>> times = [cftime.DatetimeNoLeap(2012 + m // 12, m % 12 + 1, 15) for m in range(36)]
+    >>> held_time_range(times, 2, 30)
+    ('2013', '2013')
+    >>> held_time_range(times, 2, 10)
+    ('2012-03', '2012-11')
+    """
+    starts_a_year = first == 0 or times[first - 1].year != times[first].year
+    ends_a_year = last == len(times) - 1 or times[last + 1].year != times[last].year
+    first_year = times[first].year + (0 if starts_a_year else 1)
+    last_year = times[last].year - (0 if ends_a_year else 1)
+    if first_year <= last_year:
+        return f"{first_year:04d}", f"{last_year:04d}"
+    return month_text(times[first]), month_text(times[last])
+
+
+def month_text(time: object) -> str:
+    """``1962-11``: the year and month of a date (a cftime or datetime object), as ``time_range``
+    takes them."""
+    return f"{time.year:04d}-{time.month:02d}"

@@ -994,13 +994,24 @@ def _split_files_problems(data: DataConfig) -> list[str]:
     if not data.split_files:
         return []
     if set(data.split_files) != {"train", "val", "test"} or not all(data.split_files.values()):
+        blocks = ("train", "val", "test")
+        missing = [name for name in blocks if not data.split_files.get(name)]
+        unknown = [name for name in data.split_files if name not in blocks]
+        wrong = "; ".join([*([f"no files for {', '.join(missing)}"] if missing else []),
+                           *([f"no block {', '.join(unknown)}"] if unknown else [])])
         return [
-            'split_files must give files for each block: {train = ["…"], val = ["…"], test = ["…"]}, '
-            f"got {data.split_files}"
+            'split_files must give files for each block: {train = ["…"], val = ["…"], test = ["…"]}; '
+            f"{wrong} (got {_split_files_text(data.split_files)})"
         ]
     if data.split_years or data.split_gap_years:
         return ["split_files splits by dataset: leave split_years and split_gap_years unset"]
     return []
+
+
+def _split_files_text(split_files: dict[str, tuple[str, ...]]) -> str:
+    """``train = ["a.nc"], test = ["b.nc", "c.nc"]``: the files of each block as TOML writes them."""
+    return ", ".join(f"{name} = [{', '.join(json.dumps(str(path)) for path in paths)}]"
+                     for name, paths in split_files.items()) or "none"
 
 
 def _check_training_options(training: TrainingConfig) -> None:

@@ -51,6 +51,7 @@ from climann.data.subset import (
     season_months, select_new_data_time, select_values, steps_held_before_range, subset_dataset, with_cell_edges,
 )
 from climann.data.time_axis import TimeStep, check_strided_lags, series_time_step
+from climann.data.time_range import month_text, held_time_range
 from climann.data.units import convert_dataset, variable_units, warn_unreadable_units
 from climann.data.unitless_values import TrainingValues, check_unitless_values, checked_values
 from climann.data.variables import data_variable_names, grid_layout, on_grid, require_variable
@@ -959,18 +960,15 @@ def empty_block_error(config: RunConfig, split: TimeSplit, name: str,
         return ClimannError(problem)
     source = source or pointwise_source(config, open_selected(config))
     n_target, missing = source.missing_where_target_present(split.time_masks[name])
-    held = None
+    held, time_range = None, None
     if not n_target:  # where the target has values at all: the period to choose
         steps = np.flatnonzero(source.target_steps())
         if steps.size:
             times = source.layout.time.values
-            held = f"{_month_text(times[steps[0]])} to {_month_text(times[steps[-1]])}"
-    return ClimannError(no_complete_sample_text(problem, config.data.target, n_target, missing, held))
-
-
-def _month_text(time: object) -> str:
-    """``1962-11``: the year and month of a date, as ``time_range`` takes them."""
-    return f"{time.year:04d}-{time.month:02d}"
+            held = f"{month_text(times[steps[0]])} to {month_text(times[steps[-1]])}"
+            time_range = held_time_range(times, int(steps[0]), int(steps[-1]))
+    return ClimannError(no_complete_sample_text(problem, config.data.target, n_target, missing, held,
+                                                time_range=time_range))
 
 
 def warn_steps_without_target(split: TimeSplit, present: np.ndarray, target: str, times: np.ndarray, *,
@@ -1016,9 +1014,27 @@ def warn_steps_without_target(split: TimeSplit, present: np.ndarray, target: str
 
 
 def _dates_text(steps: np.ndarray, times: np.ndarray) -> str:
-    """``1995-03-01, 1995-04-01``: the dates of ``steps``, the first two and the last of more than three."""
-    dates = [str(times[step])[:10] for step in steps]
-    return ", ".join(dates) if len(dates) <= 3 else f"{dates[0]}, {dates[1]}, …, {dates[-1]}"
+    """``1995-03-01, 1995-04-01``: the dates of ``steps``, the first two and the last of more than three;
+    each with its hour (``2018-01-10 06:00``) when the time axis has several steps a day there
+    (6-hourly steps read "2018-01-10, 2018-01-10, …": break29b A7)."""
+    shown = list(steps) if len(steps) <= 3 else [steps[0], steps[1], steps[-1]]
+    days = [_day(times[step]) for step in shown]
+    if any(_day(times[near]) == _day(times[step]) for step in shown for near in (step - 1, step + 1)
+           if 0 <= near < len(times)):
+        days = [f"{day} {_time_of_day(times[step])}" for day, step in zip(days, shown)]
+    return ", ".join(days) if len(steps) <= 3 else f"{days[0]}, {days[1]}, …, {days[-1]}"
+
+
+def _day(time: object) -> str:
+    """``2018-01-10``: the day of a cftime date or datetime64."""
+    return str(time)[:10]
+
+
+def _time_of_day(time: object) -> str:
+    """``06:00``: the hour and minute of a cftime date or datetime64."""
+    if isinstance(time, np.datetime64):
+        return str(np.datetime64(time, "m"))[-5:]
+    return f"{time.hour:02d}:{time.minute:02d}"
 
 
 def prepare_data(

@@ -39,6 +39,31 @@ def test_era5s_latitude_beside_cmips_lat_is_one_grid_aligned_by_value(tmp_path):
     np.testing.assert_array_equal(dataset["tas"].values, expected)
 
 
+@pytest.mark.parametrize("target_first", [pytest.param(False, id="predictor-file-first"),
+                                          pytest.param(True, id="target-file-first")])
+def test_the_grid_takes_the_target_files_names_order_and_values(tmp_path, target_first):
+    """An ERA5-like target (latitude north to south) given after a CMIP-like predictor (lat south
+    to north): the grid was the first file's (names, order), not the target file's as own-data.md
+    says (break29b A8), whichever file came first."""
+    target = _write(tmp_path / "t2m_era5.nc", "t2m", "latitude", "longitude", north_to_south=True)
+    predictor = _write(tmp_path / "tas_cmip.nc", "tas", "lat", "lon")
+    files = [target, predictor] if target_first else [predictor, target]
+    dataset = open_dataset(files, grid_of="t2m")
+    assert find_coordinate(dataset, "latitude") == "latitude" and find_coordinate(dataset, "longitude") == "longitude"
+    assert "lat" not in dataset.variables and "lon" not in dataset.variables
+    with xr.open_dataset(target) as own:  # the target file read back as it is
+        np.testing.assert_array_equal(dataset["latitude"].values, own["latitude"].values)
+        np.testing.assert_array_equal(dataset["longitude"].values, own["longitude"].values)
+        # each row's cell edges (a file's bounds turned to the axis's direction, CF §7.1: either order)
+        np.testing.assert_array_equal(np.sort(dataset["latitude_bnds"].values, axis=1),
+                                      np.sort(own["latitude_bnds"].values, axis=1))
+        np.testing.assert_array_equal(dataset["t2m"].values, own["t2m"].values)
+    with xr.open_dataset(predictor) as other:  # each predictor value at its cell, looked up by latitude
+        rows = [int(np.flatnonzero(other["lat"].values == latitude)[0]) for latitude in dataset["latitude"].values]
+        np.testing.assert_array_equal(dataset["tas"].values, other["tas"].values[:, rows, :])
+    assert dataset["tas"].dims == dataset["t2m"].dims == ("time", "latitude", "longitude")
+
+
 def test_a_common_name_taken_by_another_variable_is_refused_with_the_renames(tmp_path):
     target = _write(tmp_path / "tas_cmip.nc", "tas", "lat", "lon")
     taken = {"lat": (("latitude", "longitude"), np.zeros((5, 6)), {"units": "1"})}

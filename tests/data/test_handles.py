@@ -1,14 +1,17 @@
 """One handle per NetCDF file: HDF5 crashes on a NetCDF-4 string variable read through a second
 handle of a file that is open twice at once (Unidata/netcdf-c#2510)."""
 
+import json
 import subprocess
 import sys
 import textwrap
 
 import numpy as np
+import pytest
 import xarray as xr
 
 from climann.data.handles import open_netcdf, shared_manager
+from climann.data.open import open_dataset
 from tests.conftest import grid_dataset
 
 
@@ -64,3 +67,51 @@ def test_a_file_rewritten_at_the_same_path_is_read_anew(tmp_path):
     after = open_netcdf(path)["tas"].values
     np.testing.assert_array_equal(after, written["tas"].values)
     assert not np.array_equal(before, after)
+
+
+#: Predictors named so that no listing but the sorted one is likely to put them in name order.
+_STORE_PREDICTORS = ("rsdt", "clt", "zg500", "hurs", "psl", "evspsbl", "uas", "pr")
+
+
+def _store_with_and_without_consolidated_metadata(tmp_path, zarr_format):
+    """One store written twice by xarray: consolidated, and with its consolidated metadata removed
+    (a Pangeo CMIP6 store copied without ``.zmetadata``), predictors defined out of name order."""
+    rng = np.random.default_rng(3)
+    dataset = grid_dataset(n_years=2)[["tas"]]
+    for name in _STORE_PREDICTORS:
+        dataset[name] = dataset["tas"] + rng.normal(0.0, 1.0, dataset["tas"].shape).astype(np.float32)
+        dataset[name].attrs = {"units": "1"}
+    consolidated, bare = tmp_path / "consolidated.zarr", tmp_path / "bare.zarr"
+    dataset.to_zarr(consolidated, consolidated=True, zarr_format=zarr_format)
+    dataset.to_zarr(bare, consolidated=True, zarr_format=zarr_format)
+    if zarr_format == 2:
+        (bare / ".zmetadata").unlink()
+    else:
+        import zarr
+
+        root = bare / "zarr.json"
+        metadata = json.loads(root.read_text())
+        metadata.pop("consolidated_metadata")
+        root.write_text(json.dumps(metadata))
+        assert zarr.open_group(bare, mode="r").metadata.consolidated_metadata is None
+    return consolidated, bare
+
+
+@pytest.mark.filterwarnings("ignore:Consolidated metadata is currently not part:UserWarning")
+@pytest.mark.parametrize("zarr_format", [pytest.param(2, id="zarr-v2"), pytest.param(3, id="zarr-v3")])
+def test_a_store_gives_the_same_default_predictors_with_and_without_consolidated_metadata(tmp_path, zarr_format):
+    """break29b A8: without ``.zmetadata`` zarr lists a store's arrays in the file system's order,
+    and the default predictors (hence the network's inputs and its scores) followed it. A store
+    has no definition order: its variables are read in the order of their names."""
+    pytest.importorskip("zarr")
+    from climann.workflow.config import build_config
+    from climann.workflow.preparation import resolve_default_inputs, resolve_inputs
+
+    def predictors(store):
+        config = build_config({"data": {"paths": [str(store)], "target": "tas", "features": []}})
+        return list(resolve_default_inputs(resolve_inputs(config)).data.predictors)
+
+    consolidated, bare = _store_with_and_without_consolidated_metadata(tmp_path, zarr_format)
+    assert predictors(bare) == predictors(consolidated) == sorted(_STORE_PREDICTORS)
+    assert list(open_dataset([bare]).data_vars) == list(open_dataset([consolidated]).data_vars) == sorted(
+        ("tas", *_STORE_PREDICTORS))

@@ -877,3 +877,21 @@ def test_a_scalar_coordinate_of_dimensionless_units_reads_as_one_value(tmp_path,
     dataset.to_netcdf(tmp_path / "era5.nc")
     line = next(line for line in describe([str(tmp_path / "era5.nc")]).splitlines() if "scalar" in line)
     assert line.split("scalar", 1)[1].strip() == shown
+
+
+def _at_height(dataset, name, height):
+    """``name`` alone with CMIP6's scalar ``height`` coordinate (metres)."""
+    return dataset[[name]].assign_coords(height=((), height, {"units": "m", "standard_name": "height", "axis": "Z",
+                                                               "positive": "up"}))
+
+
+def test_each_files_scalar_height_is_shown_when_they_differ(tmp_path):
+    """CMIP6 tas (2 m) and sfcWind (10 m) in a folder: info showed "height = 10.0 m" for the set,
+    the first file's value (break29b A8). Files of one height show it once."""
+    dataset = grid_dataset(n_years=1).rename({"pred": "sfcWind"})
+    for folder, heights in (("apart", {"tas": 2.0, "sfcWind": 10.0}), ("same", {"tas": 2.0, "sfcWind": 2.0})):
+        (tmp_path / folder).mkdir()
+        for name, height in heights.items():
+            _at_height(dataset, name, height).to_netcdf(tmp_path / folder / f"{name}_Amon.nc")
+    assert _line(describe([str(tmp_path / "apart")]), "scalar") == "  scalar    height = 10.0 m (sfcWind), 2.0 m (tas)"
+    assert _line(describe([str(tmp_path / "same")]), "scalar") == "  scalar    height = 2.0 m"

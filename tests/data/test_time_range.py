@@ -1,9 +1,11 @@
 """A run's period as instants of a file's calendar (climann/data/time_range.py)."""
 
+from datetime import timedelta
+
 import cftime
 import pytest
 
-from climann.data.time_range import outside_time_range, range_bounds
+from climann.data.time_range import held_time_range, outside_time_range, range_bounds
 from climann.errors import ClimannError
 
 
@@ -25,3 +27,40 @@ def test_the_period_is_read_in_the_files_calendar():
                                    cftime.datetime(2000, 3, 1, calendar="360_day"))
     with pytest.raises(ClimannError, match="ends on day 29; give a day it has, e.g. '2000-02-29'"):
         range_bounds(("2000-02-30", "2000-03"), "standard")
+
+
+def _six_hourly(first_year: int, n_years: int) -> list:
+    """A 6-hourly ``standard`` axis of whole years, as ARCO-ERA5's."""
+    start = cftime.DatetimeGregorian(first_year, 1, 1)
+    end = cftime.DatetimeGregorian(first_year + n_years, 1, 1)
+    n_steps = int((end - start) / timedelta(hours=6))
+    return [start + timedelta(hours=6 * step) for step in range(n_steps)]
+
+
+def _monthly(first_year: int, n_years: int) -> list:
+    return [cftime.DatetimeNoLeap(first_year + month // 12, month % 12 + 1, 16) for month in range(12 * n_years)]
+
+
+def _index(times, time) -> int:
+    return times.index(time)
+
+
+@pytest.mark.parametrize("times, first, last, expected", [
+    # break29b A7: 6-hourly values 2012-01-01 00:00 … 2018-01-09 18:00 on an axis to 2019
+    pytest.param(_six_hourly(2012, 8), cftime.DatetimeGregorian(2012, 1, 1), cftime.DatetimeGregorian(2018, 1, 9, 18),
+                 ("2012", "2017"), id="6-hourly-ending-in-january"),
+    pytest.param(_six_hourly(2012, 3), cftime.DatetimeGregorian(2012, 1, 1, 6), cftime.DatetimeGregorian(2014, 12, 31, 18),
+                 ("2013", "2014"), id="6-hourly-missing-the-first-step"),
+    pytest.param(_monthly(2000, 6), cftime.DatetimeNoLeap(2000, 11, 16), cftime.DatetimeNoLeap(2004, 5, 16),
+                 ("2001", "2003"), id="monthly-2000-11-to-2004-05"),
+    pytest.param(_monthly(2000, 6), cftime.DatetimeNoLeap(2000, 1, 16), cftime.DatetimeNoLeap(2005, 12, 16),
+                 ("2000", "2005"), id="monthly-whole-axis"),
+    pytest.param(_monthly(2000, 6), cftime.DatetimeNoLeap(2000, 3, 16), cftime.DatetimeNoLeap(2001, 10, 16),
+                 ("2000-03", "2001-10"), id="no-whole-year-months"),
+])
+def test_the_period_held_is_advised_in_whole_years_where_it_has_them(times, first, last, expected):
+    assert held_time_range(times, _index(times, first), _index(times, last)) == expected
+    chosen = [time for time in times if not outside_time_range((time, time), expected)]
+    assert chosen[0] >= first and chosen[-1] <= last  # only steps with values are chosen
+    if "-" not in expected[0]:
+        assert chosen[0].month == 1 and chosen[-1].month == 12  # … in whole years

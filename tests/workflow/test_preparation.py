@@ -200,9 +200,22 @@ def test_a_shared_file_that_puts_time_steps_in_every_block_is_refused(scenarios_
         prepare_data(resolve_inputs(_orography_config(files, paths)))
 
 
-def test_a_missing_block_is_refused(scenarios):
-    with pytest.raises(ClimannError, match="split_files must give files for each block"):
-        build_config({"data": {"split_files": {"train": [str(scenarios["hist"])], "test": [str(scenarios["ssp5"])]}}})
+def test_a_missing_block_is_refused_with_the_files_given_as_plain_lists(scenarios):
+    """The files given were shown as a Python dict of tuples (break29b A8)."""
+    train, test = str(scenarios["hist"]), str(scenarios["ssp5"])
+    with pytest.raises(ClimannError) as refused:
+        build_config({"data": {"split_files": {"train": [train], "test": [test, train]}}})
+    assert str(refused.value) == (
+        '[data] split_files must give files for each block: {train = ["…"], val = ["…"], test = ["…"]}; no files for '
+        f'val (got train = ["{train}"], test = ["{test}", "{train}"])')
+
+
+def test_a_block_of_another_name_is_refused_by_name(scenarios):
+    files = [str(scenarios["hist"])]
+    with pytest.raises(ClimannError) as refused:
+        build_config({"data": {"split_files": {"train": files, "valid": files, "test": files}}})
+    assert str(refused.value).endswith(f'; no files for val; no block valid (got train = ["{files[0]}"], '
+                                       f'valid = ["{files[0]}"], test = ["{files[0]}"])')
 
 
 def test_a_block_outside_the_selected_period_is_refused(write_grid, scenarios):
@@ -348,7 +361,9 @@ def test_a_block_without_samples_names_the_predictor_missing_wherever_the_target
 
 def test_a_block_where_the_target_has_no_value_names_the_period_it_has(tmp_path):
     """A DCPP start cut from an outer-joined file holds values in its own years only: the test
-    block named the problem without the period to choose (break15 F15)."""
+    block named the problem without the period to choose (break15 F15). The range advised is
+    of the whole years in it (break29b A7: 2012-01,2018-01 of values that end on 2018-01-09
+    left a test block of one month, most of it without values)."""
     dataset = grid_dataset(n_years=6)  # 2000-2005, monthly
     dataset["tas"][:10] = np.nan   # values from 2000-11 …
     dataset["tas"][53:] = np.nan   # … to 2004-05
@@ -359,8 +374,36 @@ def test_a_block_where_the_target_has_no_value_names_the_period_it_has(tmp_path)
         prepare_data(resolve_inputs(config))
     assert str(refused.value).endswith(
         "has no sample with 'tas' and every feature present: 'tas' itself has no value there, only from 2000-11 to "
-        "2004-05 (an outer join of forecasts started at other times, a file of another period?); choose that period "
-        "with [data] time_range (--time-range 2000-11,2004-05), or check the files")
+        "2004-05 (an outer join of forecasts started at other times, a file of another period?); choose its whole "
+        "years with [data] time_range (--time-range 2001,2003), or check the files")
+    advised = build_config({"data": {"paths": [str(tmp_path / "joined.nc")], "target": "tas", "predictors": ["pred"],
+                                     "features": [], "time_range": ["2001", "2003"]}})
+    data = prepare_data(resolve_inputs(advised))  # the advice trains: three whole years, each with values
+    assert data.split.descriptions == {"train": "2001", "val": "2002", "test": "2003"}
+    in_blocks = data.sample_masks["train"] | data.sample_masks["val"] | data.sample_masks["test"]
+    sampled = data.samples.layout.time.values[np.unique(data.samples.time_index[in_blocks])]
+    assert [(time.year, time.month) for time in sampled] == [(year, month) for year in (2001, 2002, 2003)
+                                                             for month in range(1, 13)]
+
+
+def test_a_block_with_sub_daily_steps_without_values_names_them_with_their_hour(caplog):
+    """6-hourly steps were named "2018-01-10, 2018-01-10, …" (break29b A7)."""
+    from datetime import timedelta
+
+    import cftime
+
+    from climann.data.splits import TimeSplit
+    from climann.workflow.preparation import warn_steps_without_target
+
+    start = cftime.DatetimeGregorian(2018, 1, 1)
+    times = np.array([start + timedelta(hours=6 * step) for step in range(124)])
+    present = np.arange(124) < 36  # values to 2018-01-09 18:00
+    split = TimeSplit(time_masks={"test": np.ones(124, dtype=bool)}, descriptions={"test": "2018-01"})
+    with caplog.at_level("WARNING"):
+        warn_steps_without_target(split, present, "t2m", times)
+    said = [record.getMessage() for record in caplog.records if "has no value of" in record.getMessage()]
+    assert said == ["the test block (2018-01) has no value of 't2m' at 88 of its 124 time steps (2018-01-10 00:00, "
+                    "2018-01-10 06:00, …, 2018-01-31 18:00): its scores cover the other 36"]
 
 
 def prepare_split_text(config) -> str:

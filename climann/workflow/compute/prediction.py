@@ -142,12 +142,52 @@ def _written(dataset: xr.Dataset, path: Path, layout: GridLayout, encoding: dict
             # Consolidated metadata (one file to open the store from) is not in the Zarr 3
             # specification yet, zarr warns; xarray expects it, and warns when reading without.
             warnings.filterwarnings("ignore", message="Consolidated metadata", category=UserWarning)
+            dataset, encoding = zarr_strings(dataset, encoding)
             write = dataset.to_zarr(temporary, mode="w", encoding=encoding, compute=False, consolidated=True)
             return _compute(write, *also)
     with atomic_path(path, what="predictions file") as temporary:
         write = dataset.to_netcdf(temporary, format="NETCDF4", encoding=encoding, compute=False,
                                   unlimited_dims=record_dimensions(dataset, layout))
         return _compute(write, *also)
+
+
+def zarr_strings(dataset: xr.Dataset, encoding: dict[str, dict]) -> tuple[xr.Dataset, dict[str, dict]]:
+    """The string coordinates of ``dataset`` (``member_id``) as variable-length UTF-8 text, for a
+    Zarr store, with their ``encoding`` as characters (for NetCDF) left out.
+
+    Zarr writes fixed-length strings (NumPy ``U`` and ``S``, the characters NetCDF needs) in data
+    types without a Zarr 3 specification, with zarr's raw ``UnstableSpecificationWarning`` (break29b
+    A8); variable-length UTF-8 (zarr's ``string``) is in the specification, and reads back as text.
+    Bytes that are not UTF-8 are left as they are: nothing is guessed about their encoding.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        The predictions, as :func:`write_dataset` writes them.
+    encoding : dict of str to dict
+        From :func:`~climann.evaluation.predictions.prediction_encoding`.
+
+    Returns
+    -------
+    (xarray.Dataset, dict of str to dict)
+        The dataset with those coordinates as object arrays of ``str``, and the encoding without
+        their ``dtype``.
+    """
+    texts = {}
+    for name, coordinate in dataset.coords.items():
+        if coordinate.dtype.kind not in "SU":
+            continue
+        values = coordinate.values
+        if values.dtype.kind == "S":
+            try:
+                values = np.char.decode(values, "utf-8")
+            except UnicodeDecodeError:
+                continue
+        if values.dtype.kind == "U":
+            texts[name] = coordinate.copy(data=values.astype(object))
+    encoding = {name: ({key: value for key, value in settings.items() if key != "dtype"} if name in texts
+                       else settings) for name, settings in encoding.items()}
+    return dataset.assign_coords(texts), encoding
 
 
 def _compute(write: Any, *also: Any) -> list:

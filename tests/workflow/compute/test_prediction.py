@@ -196,3 +196,30 @@ def test_negative_predictions_written_chunk_wise_are_counted_in_the_writing_pass
                                                      f"{predicted.size} values, down to -2e-06 kg m-2 s-1)")
     with xr.open_dataset(tmp_path / "predictions.nc") as written:
         assert int((written["tas_pred"] < 0).sum()) == predicted.size // 4
+
+
+def test_a_string_coordinate_is_written_to_zarr_as_utf8_text_without_zarr_warnings(trained, tiny_file, tmp_path):
+    """A Pangeo store's ``member_id`` (a dimension of length 1, a scalar coordinate of the
+    predictions) was written to the Zarr 3 store as fixed-length bytes, and zarr printed its raw
+    ``UnstableSpecificationWarning … NullTerminatedBytes`` (break29b A8)."""
+    import warnings
+
+    import zarr
+
+    with xr.open_dataset(tiny_file) as source:
+        dataset = source.load()
+    dataset = dataset.assign({name: variable.expand_dims(member_id=["r1i1p1f1"])
+                              for name, variable in dataset.data_vars.items() if "time" in variable.dims})
+    dataset.to_netcdf(member_file := tmp_path / "member.nc")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        written = predict_files(trained, [str(member_file)], tmp_path / "pred.zarr")
+    assert [str(warning.message) for warning in caught if "zarr" in (warning.filename + str(warning.message)).lower()
+            or warning.category.__name__ == "UnstableSpecificationWarning"] == []
+    group = zarr.open_group(written.path, mode="r", use_consolidated=False)
+    assert group["member_id"].metadata.to_dict()["data_type"] == "string"  # variable-length UTF-8 (Zarr 3)
+    assert group["member_id"][...] == "r1i1p1f1"
+    with xr.open_dataset(written.path, engine="zarr") as store, xr.open_dataset(
+            predict_files(trained, [str(member_file)], tmp_path / "pred.nc").path) as netcdf:
+        assert store["member_id"].item() == netcdf["member_id"].item() == "r1i1p1f1"
+        np.testing.assert_allclose(store["tas_pred"].values, netcdf["tas_pred"].values, rtol=2e-6, atol=6e-5)
