@@ -26,12 +26,13 @@ series. Neither is a CMIP6 scenario's own member label when its ``parent_variant
 attribute is not judged by it (a file renamed or written by a user's own tool says nothing).
 
 Two simulations are refused in one line naming the attribute, its two values, one file of
-each, and the way out: one simulation's files per run, or one simulation per block of a split
-by files (``--split-files train=… test=…``, :mod:`climann.data.split_files`), where each block
-is opened on its own. Files of the different simulations at the very same time steps (two
-members over the same years) are not joined along time: they are judged, and refused, as one
-variable held twice (:mod:`climann.data.duplicate_files`). Only global attributes and time
-coordinates are read.
+each, and the way out, true of every command that opens files (``train``, ``predict``,
+``evaluate --data``, ``info``): one simulation's files at a time, or, for ``train``, one
+simulation per block of a split by files (``--split-files train=… test=…``,
+:mod:`climann.data.split_files`), where each block is opened on its own. Files of the
+different simulations at the very same time steps (two members over the same years) are not
+joined along time: they are judged, and refused, as one variable held twice
+(:mod:`climann.data.duplicate_files`). Only global attributes and time coordinates are read.
 """
 
 from __future__ import annotations
@@ -140,8 +141,8 @@ def _refusal(name: str, differing: list[tuple[str, dict[Path, str]]]) -> Climann
     return ClimannError(
         f"'{name}' comes from {kind} in the files given: global attribute {attribute} is {values[first]} in "
         f"{first.name} and {values[second]} in {second.name}{also_text}; joined along time they would make one "
-        f"series that changes simulation between files: give one simulation's files per run, or train on one and "
-        f"test on the other with --split-files (train=GLOB of one, test=GLOB of the other)"
+        f"series that changes simulation between files: give one simulation's files at a time (to train on one and "
+        f"test on the other: climann train --split-files train=GLOB of one, test=GLOB of the other)"
     )
 
 

@@ -64,7 +64,8 @@ def test_one_variable_of_two_simulations_in_consecutive_files_is_refused_naming_
     assert message.startswith(f"'tas' comes from two {kind} in the files given: ") and "\n" not in message
     assert (f"global attribute {attribute} is {values[0]} in tas_a_2000-2001.nc and {values[1]} in "
             f"tas_b_2002-2003.nc") in message
-    assert "give one simulation's files per run" in message and "--split-files" in message
+    assert "give one simulation's files at a time (to train on one and test on the other: climann train " \
+           "--split-files train=GLOB of one, test=GLOB of the other)" in message
 
 
 def test_both_attributes_of_two_cordex_simulations_are_named(tmp_path):
