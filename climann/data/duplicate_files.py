@@ -13,7 +13,9 @@ along their coordinates, one file's values would silently stand for both (xarray
   Attributes, DRS, Filenames, Directory Structure, and CV's") are two fields: refused in one
   line without reading their values; so are files renamed by a user (``tas_a.nc``,
   ``tas_b.nc``) whose CMIP6 global attributes ``experiment_id``, ``variant_label`` or
-  ``source_id`` (the same document) differ, naming the attribute;
+  ``source_id`` (the same document), or CMIP5's and CORDEX's that name a simulation
+  (``model_id``, ``driving_model_id`` …, :data:`~climann.data.simulations.SIMULATION_ATTRIBUTES`),
+  differ, naming the attribute;
 - otherwise their values are compared (read once, block by block, missing values equal to
   missing values): the same values are one field held twice. Exactly the same when both files
   store the field alike (the same type and packing); within the two files' rounding when they
@@ -50,6 +52,7 @@ from climann.data.coords import time_coordinate
 from climann.data.members import member_values
 from climann.data.notes import note_once
 from climann.data.shell import copy_in_place_advice, original_and_copy, working_path
+from climann.data.simulations import SIMULATION_ATTRIBUTES
 from climann.data.unit_text import after_number
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
@@ -83,10 +86,13 @@ def _name_kind(first: Path, second: Path) -> str | None:
     return None
 
 
-#: CMIP6 global attributes that tell two fields of one variable apart (Taylor et al., "CMIP6
-#: Global Attributes, DRS, Filenames, Directory Structure, and CV's"), with what a difference says.
-_ATTRIBUTES = {"experiment_id": "two scenarios", "variant_label": "two ensemble members",
-               "source_id": "two models"}
+#: Global attributes that tell two fields of one variable apart, with what a difference says:
+#: CMIP6's ``experiment_id`` (Taylor et al., "CMIP6 Global Attributes, DRS, Filenames, Directory
+#: Structure, and CV's") and those that name the simulation, CMIP6's, CMIP5's and CORDEX's
+#: (:data:`climann.data.simulations.SIMULATION_ATTRIBUTES`: two EURO-CORDEX models at the same
+#: times were told apart only by their values).
+_ATTRIBUTES = {"experiment_id": "two scenarios",
+               **{attribute: kind for attribute, (kind, _) in SIMULATION_ATTRIBUTES.items()}}
 
 
 def _attribute_kind(first: xr.Dataset, second: xr.Dataset) -> str | None:

@@ -141,6 +141,9 @@ def test_new_data_with_two_scenarios_are_refused_by_predict_and_evaluate(tmp_pat
     pytest.param("experiment_id", ("ssp245", "ssp585"), "two scenarios", id="experiment_id"),
     pytest.param("variant_label", ("r1i1p1f1", "r2i1p1f1"), "two ensemble members", id="variant_label"),
     pytest.param("source_id", ("FAKE-ESM", "OTHER-ESM"), "two models", id="source_id"),
+    pytest.param("model_id", ("SMHI-RCA4", "KNMI-RACMO22E"), "two models", id="cordex-model_id"),
+    pytest.param("driving_model_id", ("MPI-M-MPI-ESM-LR", "MOHC-HadGEM2-ES"), "two driving models",
+                 id="cordex-driving_model_id"),
 ])
 def test_renamed_files_whose_cmip_attributes_differ_are_refused_naming_the_attribute(tmp_path, attribute, values,
                                                                                     kind):
