@@ -2,8 +2,10 @@
 read on the times its fields are valid at, and so paired with the observations."""
 
 import json
+import tomllib
 
 import numpy as np
+import pytest
 import xarray as xr
 
 from tests.console import run_main
@@ -40,4 +42,43 @@ def test_a_hindcast_predicts_the_observations_of_the_months_it_is_valid_for(tmp_
     np.testing.assert_allclose(scores["rmse"], rmse, rtol=1e-4)
     assert rmse < 0.4
     misaligned = forecast[:-1][test[1:]] - 0.2 - observations["obs_t2m"].values[2:1 + forecast.shape[0]][test[1:]]
+    assert np.sqrt(np.mean(misaligned**2)) > 1.5
+
+
+@pytest.mark.parametrize("lead", [pytest.param(None, id="as_proposed"), pytest.param(2, id="lead_changed_in_it")])
+def test_info_proposes_a_config_that_reads_a_hindcast_on_its_valid_times(tmp_path, capfd, monkeypatch, lead):
+    """``climann info hindcast obs > my.toml; climann train --config my.toml`` (break30a A2's
+    info, after fix30e): info says the file holds forecasts on reference time × lead time and
+    proposes the observation as target, the forecast as predictor, and a select of one lead
+    time and one member; the config trains, its observations on the forecast's valid times
+    (against the fixture's arrays), also with the lead time changed in it as its comment
+    invites. Paired a month off, the linear fit would miss by far more than the noise."""
+    hindcast, observations = seasonal_pair()
+    hindcast.to_netcdf(tmp_path / "seas5_t2m.nc")
+    observations.to_netcdf(tmp_path / "era5_t2m.nc")
+    monkeypatch.chdir(tmp_path)
+    shown = run_main("info", "seas5_t2m.nc", "era5_t2m.nc", capfd=capfd, monkeypatch=monkeypatch)
+    assert shown.returncode == 0, shown.stderr
+    assert "forecasts on reference time × lead time" in shown.stdout
+    assert "'valid_time' on forecast_reference_time × forecastMonth (48 × 3)" in shown.stdout
+    config = tomllib.loads(shown.stdout)
+    assert config["data"]["target"] == "obs_t2m"
+    assert config["data"]["predictors"] == ["t2m"]
+    assert config["data"]["select"] == {"forecastMonth": 1, "number": 0}
+    text = shown.stdout if lead is None else shown.stdout.replace("forecastMonth = 1,", f"forecastMonth = {lead},")
+    (tmp_path / "my.toml").write_text(text)
+    result = run_main("train", "--config", "my.toml", "--epochs", "1", "--hidden", "4", "--out", "run",
+                      "--set", "evaluation.dpi=30", capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 0, result.stderr
+    first = (lead or 1) - 1  # forecastMonth 1 is valid in its start month
+    forecast = hindcast["t2m"].values[0, :, first]
+    observed = observations["obs_t2m"].values[first:first + forecast.shape[0]]
+    with xr.open_dataset(tmp_path / "run" / "predictions.nc") as written:
+        np.testing.assert_array_equal(written["obs_t2m"].values, observed)
+        np.testing.assert_array_equal(written["time"].values, hindcast["valid_time"].values[:, first])
+        test = written["split"].values != 1  # validation and test: held out
+        linear = written["obs_t2m_linear"].values
+    rmse = np.sqrt(np.mean((linear[test] - observed[test]) ** 2))
+    assert rmse < 0.4  # the noise's 0.3
+    misaligned = forecast[:-1][test[1:]] - observations["obs_t2m"].values[first + 1:first + forecast.shape[0]][test[1:]]
     assert np.sqrt(np.mean(misaligned**2)) > 1.5

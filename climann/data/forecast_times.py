@@ -183,12 +183,9 @@ def unchosen_lead_message(dataset: xr.Dataset, grid_dims: Collection[str], *, wh
     leads = lead_dimensions(dataset)
     if not leads:
         return None
-    valid = next(coordinate for coordinate in dataset.coords.values() if coordinate.ndim >= 2
-                 and leads[0] in coordinate.dims and coordinate.attrs.get("standard_name") == "time")
-    held = [name for name, variable in dataset.data_vars.items() if set(valid.dims) <= set(variable.dims)]
-    extra = [str(dim) for name in held for dim in dataset[name].dims
-             if dim not in valid.dims and dim not in grid_dims and dataset.sizes[dim] > 1]
-    chosen = [*leads, *dict.fromkeys(extra)]
+    valid = forecast_valid_times(dataset)
+    held = forecast_variables(dataset)
+    chosen = list(first_choices(dataset, grid_dims))
     advice = " ".join(f"--select {dim}={_first_value(dataset, dim)}" for dim in chosen)
     forecast = ", ".join(f"{name}({', '.join(map(str, dataset[name].dims))})" for name in held)
     also = f"and one value of {', '.join(chosen[len(leads):])} " if len(chosen) > len(leads) else ""
@@ -197,6 +194,62 @@ def unchosen_lead_message(dataset: xr.Dataset, grid_dims: Collection[str], *, wh
             f"would be paired with values of the time it started at, not of the time it is valid at; choose one "
             f"lead time ({', '.join(leads)}) {also}with [data] select, e.g. {advice}: the forecast is then read on "
             f"its valid times")
+
+
+def forecast_valid_times(dataset: xr.Dataset) -> xr.DataArray:
+    """The valid times that lie on several dimensions, one of them a lead dimension
+    (:func:`lead_dimensions`, which must not be empty): the new CDS's
+    ``valid_time(forecast_reference_time, forecastMonth)``."""
+    leads = lead_dimensions(dataset)
+    return next(coordinate for coordinate in dataset.coords.values() if coordinate.ndim >= 2
+                and leads[0] in coordinate.dims and coordinate.attrs.get("standard_name") == "time")
+
+
+def forecast_variables(dataset: xr.Dataset) -> list[str]:
+    """The data variables on every dimension of the forecast's valid times
+    (:func:`forecast_valid_times`): the forecasts themselves."""
+    valid = forecast_valid_times(dataset)
+    return [str(name) for name, variable in dataset.data_vars.items() if set(valid.dims) <= set(variable.dims)]
+
+
+def first_choices(dataset: xr.Dataset, grid_dims: Collection[str]) -> dict[str, object]:
+    """The ``select`` that reads a forecast file on its valid times: the first value of each
+    lead dimension (:func:`lead_dimensions`) and of each other extra dimension of several
+    values of its forecasts (neither on the valid times nor the grid, ``grid_dims``: an
+    ensemble member), by coordinate value (the index without a coordinate, as
+    :func:`~climann.data.subset.select_values` reads it); empty when the valid times lie on
+    one dimension.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One file, opened (times decoded).
+    grid_dims : collection of str
+        Its horizontal dimensions.
+
+    Returns
+    -------
+    dict of str to object
+        Lead dimensions first, then the others; values as Python scalars (``int``, ``float``,
+        ``str``).
+    """
+    leads = lead_dimensions(dataset)
+    if not leads:
+        return {}
+    valid = forecast_valid_times(dataset)
+    extra = [str(dim) for name in forecast_variables(dataset) for dim in dataset[name].dims
+             if dim not in valid.dims and dim not in grid_dims and dataset.sizes[dim] > 1]
+    return {dim: _first_scalar(dataset, dim) for dim in [*leads, *dict.fromkeys(extra)]}
+
+
+def _first_scalar(dataset: xr.Dataset, dim: str) -> object:
+    """The first value of ``dim`` as a Python scalar (its index 0 without a coordinate)."""
+    if dim not in dataset.coords:
+        return 0
+    value = np.ravel(dataset[dim].values)[0]
+    if isinstance(value, np.floating) and value.dtype.itemsize < 8:  # 0.01 in float32, not 0.009999999776482582
+        return float(str(value))
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _first_value(dataset: xr.Dataset, dim: str) -> str:

@@ -30,14 +30,18 @@ from climann.data.latitude_weights import WEIGHTS_READ_KEY
 from climann.data.cyclic import DROPPED_KEY
 from climann.data.repeated_cells import USED_ONCE_KEY
 from climann.data.defaults import default_inputs
-from climann.data.forecast_times import calendar_months_per_unit, is_dated, is_forecast_period
+from climann.data.forecast_times import (
+    calendar_months_per_unit, first_choices, forecast_valid_times, forecast_variables, is_dated, is_forecast_period,
+)
 from climann.data.geometry import encircled_pole, longitude_ends, longitude_ends_text, steps_around_the_circle
 from climann.data.grid_points import named_points, on_points_of
 from climann.data.grids import horizontal_grid
 from climann.data.layout import Coordinate
 from climann.data.levels import is_level, parametric_level
 from climann.data.members import is_member_axis
-from climann.data.open import REGRID_ADVICE, cut_to_grid, expand_paths, files_on_the_most_common_grid, open_dataset
+from climann.data.open import (
+    REGRID_ADVICE, cut_to_grid, expand_paths, files_on_the_most_common_grid, forecasts_to_choose_in, open_dataset,
+)
 from climann.data.paths import path_list
 from climann.data.run_outputs import refuse_run_directory, run_outputs
 from climann.data.shell import wrapped_lines
@@ -96,12 +100,21 @@ def describe(
     for path in paths:
         refuse_run_directory(path)
     files, other_grids = files_on_the_most_common_grid(expand_paths(paths))
-    opened = open_dataset(files, overlap=overlap)
+    # A forecast with several lead times beside other files is read on its valid times, one lead
+    # time (and member) chosen as train chooses it; by its reference times it was shown, and a
+    # config proposed, with observations paired by start month (break30a A2).
+    forecasts = forecasts_to_choose_in(files)
+    choice = {dim: value for dataset, grid_dims in forecasts.values()
+              for dim, value in first_choices(dataset, grid_dims).items()}
+    opened = open_dataset(files, overlap=overlap, select=choice or None)
     try:
         # A grid with several sets of points (POP's T and U): those most variables name; see climann.data.grid_points.
         on = named_points(opened)
         dataset, points = on_points_of(opened, None, where=_where(files))
-        names = data_variable_names(dataset)
+        dataset = select_values(dataset, choice) if choice else dataset
+        # the observations are the target to suggest, the forecasts their predictors
+        held = {name for forecast, _ in forecasts.values() for name in forecast_variables(forecast)}
+        names = sorted(data_variable_names(dataset), key=lambda name: name in held)
         grid, problems = _find_grid(dataset)
         sections = [
             _files_section(files, other_grids),
@@ -110,8 +123,10 @@ def describe(
             + _other_points_text(on, points, opened.dims),
             _time_section(dataset, grid, problems),
             _extra_dimensions_section(dataset, names, grid),
+            *([_forecasts_section(forecasts, choice)] if forecasts else []),
         ]
-        config = _config_section(paths, dataset, names, grid, overlap=overlap, problems=problems, files=files)
+        config = _config_section(paths, dataset, names, grid, overlap=overlap, problems=problems, files=files,
+                                 forecast_choice=choice)
     finally:
         opened.close()
     if check is not None and not config.startswith(_NO_CONFIG):
@@ -662,6 +677,22 @@ def _extra_dimensions_section(dataset: xr.Dataset, names: list[str], grid: dict[
     return "\n".join(lines)
 
 
+def _forecasts_section(forecasts: dict[Path, tuple[xr.Dataset, set[str]]], choice: dict[str, object]) -> str:
+    """What each forecast file with several lead times is (its forecasts, on reference time ×
+    lead time, their valid times on both), and the ``select`` it is shown with."""
+    lines = ["Forecasts (several lead times, beside other files):"]
+    for path, (dataset, grid_dims) in forecasts.items():
+        valid = forecast_valid_times(dataset)
+        held = ", ".join(f"{name}({', '.join(map(str, dataset[name].dims))})" for name in forecast_variables(dataset))
+        shape = " × ".join(str(size) for size in valid.shape)
+        chosen = ", ".join(f"{dim} = {_toml(choice[dim])}" for dim in first_choices(dataset, grid_dims))
+        lines.append(f"  {path.name}: {held}, forecasts on reference time × lead time, their valid times "
+                     f"'{valid.name}' on {' × '.join(map(str, valid.dims))} ({shape}): set beside the other files by "
+                     f"valid time once one lead time and one value of each other extra dimension are chosen; shown "
+                     f"here, and in the config below, with {chosen} (the first of each)")
+    return "\n".join(lines)
+
+
 def _is_dated_dimension(dataset: xr.Dataset, dim: str) -> bool:
     """Whether a coordinate on dimension ``dim`` alone holds dates (its own, or an auxiliary one)."""
     return any(coordinate.dims == (dim,) and is_dated(coordinate) for coordinate in dataset.coords.values())
@@ -741,15 +772,18 @@ def _relative_paths_note(paths: Sequence[str]) -> list[str]:
 def _config_section(
     paths: Sequence[str], dataset: xr.Dataset, names: list[str], grid: dict[str, str], *, overlap: str = "error",
     problems: dict[str, str] | None = None, files: Sequence[Path] = (),
+    forecast_choice: dict[str, object] | None = None,
 ) -> str:
     """The ``[data]`` table that trains as it is, with the inputs climann's defaults choose;
     none without a horizontal grid (``problems`` says why): a selection could then take a
-    row of the grid for a level, and find a latitude in what is left."""
+    row of the grid for a level, and find a latitude in what is left. ``forecast_choice``
+    (the lead time and member that read a forecast among the files on its valid times, already
+    applied to ``dataset``) is written into its ``select``."""
     unfound = [kind for kind in ("latitude", "longitude") if kind not in grid]
     if unfound:
         return f"# No config to start from: {(problems or {}).get(unfound[0], f'no {unfound[0]} found')}"
     target, off_grid = _target_choice(dataset, names, grid)
-    selection = _target_selection(dataset, target, grid) if target else {}
+    selection = {**(forecast_choice or {}), **(_target_selection(dataset, target, grid) if target else {})}
     texts = text_dates_in(dataset) if "time" not in grid else {}
     if texts:
         name = next(iter(texts.values())).name
@@ -779,7 +813,11 @@ def _config_section(
     if selection:
         choices = ", ".join(f"{dim} = {_toml(value)}" for dim, value in selection.items())
         lines += [f"select = {{{choices}}}", "# select: the first value of each; change it to the one you want"]
-        lines += [_commented(_member_note(dataset, dim)) for dim in selection if is_member_axis(dataset, dim)]
+        lines += [_commented(_member_note(dataset, dim)) for dim in selection
+                  if is_member_axis(dataset, dim) and dim not in (forecast_choice or {})]
+        if forecast_choice:
+            lines.append(_commented(f"{', '.join(forecast_choice)}: the forecast's lead time and member, so that it is "
+                                    "set beside the other files by valid time (see Forecasts above)"))
     lines += [_commented(note) for note in chosen.notes(target)]
     if off_grid:
         lines.append(f"# not on the latitude-longitude grid, so not predictors: {', '.join(off_grid)}")

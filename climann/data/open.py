@@ -405,6 +405,37 @@ def with_lead_chosen(dataset: xr.Dataset, select: Mapping[str, object] | None, *
     return select_values(dataset, chosen, where=where) if chosen else dataset
 
 
+def forecasts_to_choose_in(files: Sequence[Path]) -> dict[Path, tuple[xr.Dataset, set[str]]]:
+    """The files of several whose valid times lie on several dimensions (a forecast with
+    several lead times, :func:`~climann.data.forecast_times.lead_dimensions`), each opened
+    alone as a run opens it (lazily, no lead chosen) with its horizontal dimensions: what
+    ``climann info`` needs to say what such a file is and to propose the ``select`` that
+    reads it on its valid times (:func:`~climann.data.forecast_times.first_choices`). Empty
+    for one file: it is not set beside any other.
+
+    Parameters
+    ----------
+    files : sequence of Path
+        As given to :func:`open_dataset`.
+
+    Returns
+    -------
+    dict of Path to (xarray.Dataset, set of str)
+        In the order of ``files``.
+    """
+    if len(files) < 2:
+        return {}
+    found = {}
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Ambiguous reference date string")  # as _open_group
+        for path in files:
+            dataset = _open_one(Path(path), ExactCalendarCoder(use_cftime=True))
+            if lead_dimensions(dataset):
+                grid_dims = {str(dim) for coordinate in grid_coordinates(dataset).values() for dim in coordinate.dims}
+                found[Path(path)] = (dataset, grid_dims)
+    return found
+
+
 def _check_leads_chosen(datasets: Mapping[Path, xr.Dataset]) -> None:
     """Refuse a forecast file whose valid times lie on several dimensions (no lead time
     selected) among other files (:func:`~climann.data.forecast_times.unchosen_lead_message`)."""

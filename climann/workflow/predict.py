@@ -52,6 +52,7 @@ from climann.evaluation.sums import network_scores
 from climann.jsonfile import write_json
 from climann.model import Network
 from climann.model.ensemble import Ensemble
+from climann.data.coords import named_coordinates
 from climann.data.members import member_values
 from climann.workflow.runlog import warn_about_identity, warn_about_target_means
 from climann.workflow.scored_years import scored_own_years, warn_scored_own_years
@@ -334,7 +335,21 @@ def _with_placeholder_target(dataset: xr.Dataset, run: TrainedRun) -> xr.Dataset
                          **(run.network.metadata.get("quantities") or {}).get(target, {}),
                          **({"units_metadata": TEMPERATURE_DIFFERENCE} if difference else {})}
     placeholder.encoding[STAND_IN_TARGET] = True  # its cells judged by the predictors (climann.data.grids)
+    # the new data's member (a scalar member_id the predictor lists) is the predictions' as a level
+    # is: listed as the target's own coordinate; unlisted, it was another variable's and left out
+    labels = _scalar_member_labels(dataset, template)
+    if labels:
+        placeholder.encoding["coordinates"] = " ".join(labels)
     return dataset.assign({target: placeholder})
+
+
+def _scalar_member_labels(dataset: xr.Dataset, variable: xr.DataArray) -> list[str]:
+    """The ensemble member labels (:func:`climann.data.members.member_values`: CF standard name
+    ``realization`` or a member name such as ``member_id``) that ``variable`` lists as scalar
+    coordinates (its CF ``coordinates`` attribute, CF 1.8 §5.7)."""
+    members = member_values(dataset)
+    return [name for name in named_coordinates(variable)
+            if name in members and name in variable.coords and variable[name].ndim == 0]
 
 
 def _check_features(feature_names: tuple[str, ...], run: TrainedRun, dataset: xr.Dataset) -> None:

@@ -99,6 +99,29 @@ def test_data_without_the_target_get_predictions_only(trained, tmp_path):
     assert result.scores is None
 
 
+def test_a_scalar_member_label_of_data_without_the_target_reaches_the_predictions_as_height_does(trained, tmp_path):
+    """A scalar ``member_id`` coordinate (CF 1.8 §5.7, listed by every variable as ``height``
+    is) labels the predictions of that member also when the new data lack the target: the
+    field standing in for the target dropped it, as another variable's, while ``height`` came
+    back from the run's record of the target's level (with the target in the data, both
+    reached predictions.nc already). The values are those of the same data without the label."""
+    _, sample, run_dir = trained
+    with xr.open_dataset(sample) as source:
+        plain = source.drop_vars("tas").load()
+    for variable in plain.variables.values():
+        variable.encoding.pop("coordinates", None)  # xarray lists every scalar coordinate on every variable
+    plain.to_netcdf(tmp_path / "plain.nc")
+    plain.assign_coords(member_id=xr.Variable((), "r2i1p1f1")).to_netcdf(tmp_path / "member.nc")
+    labelled = predict_files(run_dir, [str(tmp_path / "member.nc")], tmp_path / "labelled.nc")
+    unlabelled = predict_files(run_dir, [str(tmp_path / "plain.nc")], tmp_path / "unlabelled.nc")
+    with xr.open_dataset(labelled.path) as predictions, xr.open_dataset(unlabelled.path) as reference:
+        assert predictions["member_id"].item() == "r2i1p1f1"
+        assert predictions["height"].item() == reference["height"].item() == 2.0
+        assert "member_id" in predictions["tas_pred"].encoding["coordinates"].split()
+        assert "member_id" not in reference.variables
+        np.testing.assert_array_equal(predictions["tas_pred"].values, reference["tas_pred"].values)
+
+
 @pytest.mark.parametrize(
     ("run", "options"),
     [
