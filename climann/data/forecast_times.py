@@ -110,7 +110,7 @@ def on_valid_time(dataset: xr.Dataset) -> xr.Dataset:
     xarray.Dataset
         Lazy as given: only coordinates are changed.
     """
-    dataset = with_one_lead_time_as_scalar(with_lead_times_as_numbers(dataset))
+    dataset = with_valid_times_on_lead_dimension(with_one_lead_time_as_scalar(with_lead_times_as_numbers(dataset)))
     for name, coordinate in list(dataset.coords.items()):
         if coordinate.attrs.get("standard_name") != "time" or coordinate.ndim != 1 or not is_dated(coordinate):
             continue
@@ -124,6 +124,58 @@ def on_valid_time(dataset: xr.Dataset) -> xr.Dataset:
         axis = "time" if "time" not in dataset.variables else name
         dataset = with_file_time_names(dataset.rename({name: axis}), axis, name, dim)
     return with_valid_times_from_lead_times(dataset)
+
+
+def with_valid_times_on_lead_dimension(dataset: xr.Dataset) -> xr.Dataset:
+    """The dataset with a 2-D valid time, reference time + lead time, when it stores a forecast
+    by its ``forecast_reference_time`` and a ``forecast_period`` dimension of several lead
+    times (SEAS5's ``leadtime_month``, NMME's ``L``) and gives no valid time of its own.
+
+    Such a file is then what the new CDS writes with its ``valid_time(forecast_reference_time,
+    forecastMonth)``: one lead time chosen with ``select`` dates it by its valid times, alone
+    or beside other files (:func:`lead_dimensions`). Left without it, a lead chosen after the
+    files were combined set the forecast beside observations by its reference times: each
+    forecast paired with the month it started in (fix30h, exit 0). A lead time without units
+    is left as it is (refused when one is chosen, :func:`with_valid_times_from_lead_times`).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        Times decoded; lead times as numbers in their units (:func:`with_lead_times_as_numbers`).
+
+    Returns
+    -------
+    xarray.Dataset
+        With ``valid_time`` (or a free name) on (reference time, lead time), CF
+        ``standard_name = "time"``; else ``dataset`` itself.
+
+    Raises
+    ------
+    ClimannError
+        If a lead time cannot be added exactly (:func:`plus_lead_time`).
+    """
+    for name, coordinate in list(dataset.coords.items()):
+        if (coordinate.attrs.get("standard_name") != FORECAST_REFERENCE_TIME or coordinate.dims != (name,)
+                or not is_dated(coordinate)):
+            continue
+        if any(other.attrs.get("standard_name") == "time" and name in other.dims
+               for key, other in dataset.coords.items() if key != name):
+            continue  # its own valid times
+        leads = [lead for lead in dataset.coords.values() if is_forecast_period(lead)]
+        if (len(leads) != 1 or leads[0].ndim != 1 or leads[0].dims[0] != leads[0].name or leads[0].size < 2
+                or not str(leads[0].attrs.get("units", "")).strip()):
+            continue
+        lead, fix = leads[0], source_and_copy(dataset, coordinate)
+        valid = np.stack([plus_lead_time(coordinate.values, lead.isel({lead.name: index}), fix=fix)
+                          for index in range(lead.size)], axis=-1)
+        valid_name = "valid_time"
+        while valid_name in dataset.variables:
+            valid_name = f"{valid_name}_"
+        attrs = {**{key: value for key, value in coordinate.attrs.items() if key not in ("long_name", "bounds")},
+                 "standard_name": "time", "long_name": "valid time (forecast reference time + forecast period)"}
+        dataset = dataset.assign_coords({valid_name: ((name, str(lead.name)), valid, attrs)})
+        dataset[valid_name].encoding = {key: value for key, value in coordinate.encoding.items() if key == "calendar"}
+    return dataset
 
 
 def lead_dimensions(dataset: xr.Dataset) -> list[str]:
