@@ -12,7 +12,9 @@ is the month it is valid for, whatever run produced it.
 dimension, on every route (NetCDF, Zarr, GRIB) as a file is opened, and again once a lead
 time is selected (``--select step=6``), when a 2-D valid time becomes 1-D. A file with no valid
 time is dated by reference time + lead time (:func:`with_valid_times_from_lead_times`), a lead in
-months or years counted in calendar months (:func:`plus_lead_time`). Beside other files (a
+months or years counted in calendar months (:func:`plus_lead_time`); one with several lead times
+on a ``forecast_period`` dimension is given that sum as a 2-D valid time, as the new CDS writes it
+(:func:`with_valid_times_on_lead_dimension`). Beside other files (a
 seasonal hindcast and observations), the lead time a selection chooses
 (:func:`lead_dimensions`) is picked as the forecast file is opened, so the files are combined on
 its valid times; without one, :func:`unchosen_lead_message` says why and which ``--select`` to give.
