@@ -128,6 +128,23 @@ def on_valid_time(dataset: xr.Dataset) -> xr.Dataset:
     return with_valid_times_from_lead_times(dataset)
 
 
+def _reference_times_without_valid_times(dataset: xr.Dataset) -> list[tuple[str, xr.DataArray, list]]:
+    """Each dated ``forecast_reference_time`` on its own dimension that no valid time (CF
+    ``standard_name = "time"``) lies on, with the file's ``forecast_period`` coordinates: the
+    forecasts whose valid times climann dates itself (:func:`with_valid_times_on_lead_dimension`,
+    :func:`with_valid_times_from_lead_times`)."""
+    found = []
+    for name, coordinate in list(dataset.coords.items()):
+        if (coordinate.attrs.get("standard_name") != FORECAST_REFERENCE_TIME or coordinate.dims != (name,)
+                or not is_dated(coordinate)):
+            continue
+        if any(other.attrs.get("standard_name") == "time" and name in other.dims
+               for key, other in dataset.coords.items() if key != name):
+            continue  # its own valid times (on two dimensions: several lead times, chosen with select)
+        found.append((str(name), coordinate, [lead for lead in dataset.coords.values() if is_forecast_period(lead)]))
+    return found
+
+
 def with_valid_times_on_lead_dimension(dataset: xr.Dataset) -> xr.Dataset:
     """The dataset with a 2-D valid time, reference time + lead time, when it stores a forecast
     by its ``forecast_reference_time`` and a ``forecast_period`` dimension of several lead
@@ -156,14 +173,7 @@ def with_valid_times_on_lead_dimension(dataset: xr.Dataset) -> xr.Dataset:
     ClimannError
         If a lead time cannot be added exactly (:func:`plus_lead_time`).
     """
-    for name, coordinate in list(dataset.coords.items()):
-        if (coordinate.attrs.get("standard_name") != FORECAST_REFERENCE_TIME or coordinate.dims != (name,)
-                or not is_dated(coordinate)):
-            continue
-        if any(other.attrs.get("standard_name") == "time" and name in other.dims
-               for key, other in dataset.coords.items() if key != name):
-            continue  # its own valid times
-        leads = [lead for lead in dataset.coords.values() if is_forecast_period(lead)]
+    for name, coordinate, leads in _reference_times_without_valid_times(dataset):
         if (len(leads) != 1 or leads[0].ndim != 1 or leads[0].dims[0] != leads[0].name or leads[0].size < 2
                 or not str(leads[0].attrs.get("units", "")).strip()):
             continue
@@ -351,14 +361,7 @@ def with_valid_times_from_lead_times(dataset: xr.Dataset) -> xr.Dataset:
         If the lead time's units are not units of time, or it cannot be added exactly
         (:func:`plus_lead_time`).
     """
-    for name, coordinate in list(dataset.coords.items()):
-        if (coordinate.attrs.get("standard_name") != FORECAST_REFERENCE_TIME or coordinate.dims != (name,)
-                or not is_dated(coordinate)):
-            continue
-        if any(other.attrs.get("standard_name") == "time" and name in other.dims
-               for key, other in dataset.coords.items() if key != name):
-            continue  # its own valid times (on two dimensions: several lead times, chosen with select)
-        leads = [lead for lead in dataset.coords.values() if is_forecast_period(lead)]
+    for name, coordinate, leads in _reference_times_without_valid_times(dataset):
         if len(leads) != 1 or leads[0].dims not in ((), (name,)):
             continue
         lead, fix = leads[0], source_and_copy(dataset, coordinate)
