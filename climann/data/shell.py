@@ -203,26 +203,6 @@ def copy_in_place_advice(original: Path, copy: Path) -> str:
             "out of the folder, or give --data files that leave it out")
 
 
-def zarr_attribute_command(store: str | os.PathLike, variable: str, attribute: str, value: str) -> str:
-    """The command that sets the attribute ``attribute`` of ``variable`` to the text ``value``
-    in the Zarr store ``store`` itself, with zarr-python (v2 ``.zattrs`` and v3 ``zarr.json``
-    alike), then consolidates the store's metadata, so that readers of its consolidated
-    metadata (``.zmetadata``) see the new value too: the counterpart of
-    ``ncatted -a attribute,variable,o,c,value`` for a store, whose copy may be as large as the
-    data (an analysis-ready archive), so it is edited in place.
-
-    Examples
-    --------
-    >>> print(zarr_attribute_command("/abs/arco.zarr", "tcc", "units", "1"))
-    python -c "import zarr; zarr.open_group('/abs/arco.zarr', mode='r+')['tcc'].attrs['units'] = '1'; \
-zarr.consolidate_metadata('/abs/arco.zarr')"
-    """
-    path = working_path(store)
-    code = (f"import zarr; zarr.open_group({path!r}, mode='r+')[{variable!r}].attrs[{attribute!r}] = {value!r}; "
-            f"zarr.consolidate_metadata({path!r})")
-    return python_command(code)
-
-
 def python_command(code: str) -> str:
     """``python -c "CODE"``: in double quotes when nothing in ``code`` is special there to a
     POSIX shell (or to bash's history: ``!``), else quoted by :func:`shlex.quote`."""
@@ -424,7 +404,7 @@ def attribute_command(attributes: Sequence[str], files: str) -> str:
     :func:`ncatted_attribute`) to the input of ``files`` (``IN OUT``, :func:`input_and_copy`):
     one ``ncatted`` writing a corrected copy of a NetCDF file (:func:`ncatted_command`); for a
     Zarr store, which NCO does not edit, one zarr-python line that changes the store itself
-    (zarr format 2 and 3 alike) and consolidates its metadata (:func:`zarr_attribute_command`):
+    (zarr format 2 and 3 alike) and consolidates its metadata (``zarr.consolidate_metadata``):
     a store's copy may be as large as its data. A store's ``_FillValue`` is set as its
     ``missing_value`` (:data:`ZARR_ATTRIBUTE_NAMES`).
 

@@ -48,7 +48,6 @@ from climann.data.paths import is_zarr_store
 from climann.data.quantities import liquid_equivalent
 from climann.data.shell import (
     attribute_command, file_time_names, input_and_copy, ncap2_command, ncap2_name, ncatted_attribute,
-    zarr_attribute_command,
 )
 from climann.data.sources import LISTED_FILES, files_text, name_in_file, source_files, variable_where
 from climann.data.standard_names import standard_name_of
@@ -1021,13 +1020,13 @@ def _units_fix(variable: xr.DataArray, name: str, to: str, where: str) -> str:
     """The ``ncatted`` that sets the units of ``name`` to ``to`` in a copy of the file
     ``variable`` comes from: ``ncatted -a units,tas,o,c,K new.nc new_fixed.nc``; for a Zarr
     store, which ncatted does not edit, zarr-python's edit of the store
-    (:func:`climann.data.shell.zarr_attribute_command`; break29b A6)."""
-    own = name_in_file(variable, name)
+    (:func:`climann.data.shell.attribute_command`; break29b A6)."""
+    edit = ncatted_attribute("units", name_in_file(variable, name), "o", "c", str(to).strip())
     store = next((path for path in (*source_files(variable), where) if is_zarr_store(path)), None)
     if store is not None:  # NCO edits NetCDF files only
-        return (f"{zarr_attribute_command(store, own, 'units', str(to).strip())} (a Zarr store, which ncatted does "
-                "not edit: this sets the attribute in the store itself)")
-    return attribute_command([ncatted_attribute("units", own, "o", "c", str(to).strip())], _fixed_copy(variable, where))
+        return (f"{attribute_command([edit], input_and_copy(store))} (a Zarr store, which ncatted does not edit: "
+                "this sets the attribute in the store itself)")
+    return attribute_command([edit], _fixed_copy(variable, where))
 
 
 def difference_commands(variable: xr.DataArray, name: str, where: str) -> str:
