@@ -48,7 +48,8 @@ import cf_xarray  # noqa: F401  (registers the ``.cf`` accessor)
 import numpy as np
 import xarray as xr
 
-from climann.data.shell import identifier, ncap2_command, ncap2_name, script_word, shown_path, source_and_copy
+from climann.data.paths import is_zarr_store
+from climann.data.shell import identifier, ncap2_name, script_word, shown_path, source_and_copy, values_command
 from climann.data.sources import name_in_file, variable_where
 from climann.data.stored_values import FILL_ATTRIBUTES, read_type, unpacked, with_signedness
 
@@ -306,6 +307,14 @@ def warn_flag_predictors(dataset: xr.Dataset, names: Sequence[str], *, where: st
         )
 
 
+def _indicator_statement(made: str, name: str, expression: str) -> str:
+    """The statement of a :func:`~climann.data.shell.values_command` for a Zarr store that adds
+    the variable ``made``, ``expression`` (an xarray expression on ``d``) where ``name`` has a
+    value, missing where it has none, without ``name``'s attributes (its ``flag_values`` would
+    make the 0/1 variable a flag variable of its classes again)."""
+    return f"d[{made!r}] = (d[{name!r}].dims, ({expression}).where(d[{name!r}].notnull()).data)"
+
+
 def refuse_flag_target(dataset: xr.Dataset, target: str, *, where: str) -> None:
     """Refuse a target that is a CF flag variable of more than two values (:func:`flag_classes`,
     CF-1.11 §3.5): its codes are classes, and a regression on them is meaningless.
@@ -335,15 +344,20 @@ def refuse_flag_target(dataset: xr.Dataset, target: str, *, where: str) -> None:
     source = variable.encoding.get("source") or (where if "," not in where else "IN.nc")
     made = identifier(f"{target}_{meaning}")
     files = f"{shown_path(source)} {shown_path(Path(source).with_name(f'{made}.nc'))}"  # beside it
-    ncap2 = ncap2_command([f"{made}={_is_code(target, variable, values[0])}"], files) if values.size else ""
-    if values.size and len(_stored_forms(variable, values[0])) > 1:  # _Unsigned: cdo eqc takes one value
+    stored = name_in_file(variable, target)
+    if values.size:
+        forms = _stored_forms(variable, values[0])
+        ncap2 = values_command([f"{made}={_is_code(target, variable, values[0])}"],
+                               [_indicator_statement(made, stored, f"d[{stored!r}].isin([{', '.join(forms)}])")], files)
+    if values.size and (len(forms) > 1 or is_zarr_store(source)):  # _Unsigned: cdo eqc takes one value; nor a store
         way = f"{ncap2} (1 where {target} is {_shown(values[0])}, {meaning}; 0 elsewhere)"
     elif values.size:
         way = (f"cdo eqc,{_shown(values[0])} {files} (1 where {target} is {_shown(values[0])}, {meaning}; "
                f"0 elsewhere) or {ncap2}")
     else:
-        own = ncap2_name(name_in_file(variable, target))
-        way = f"{ncap2_command([f'{made}=({own}/{_shown(masks[0])})%2'], files)} for integer codes"
+        own, mask = ncap2_name(stored), _shown(masks[0])
+        bit = _indicator_statement(made, stored, f"(d[{stored!r}] // {mask}) % 2")
+        way = f"{values_command([f'{made}=({own}/{mask})%2'], [bit], files)} for integer codes"
     raise ClimannError(
         f"the target '{target}' in {variable_where(variable, where)} is a CF flag variable ({classes}): its codes "
         f"are classes, not amounts, "
