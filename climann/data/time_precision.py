@@ -247,7 +247,8 @@ _ROUNDING_COMMAND = re.compile(r"`ncap2 -s '(?P<own>[A-Za-z_][A-Za-z0-9_]*)=roun
 
 def with_rounding_commands(text: str, files: str) -> str:
     """``text`` (a warning of :func:`rounded_stamps`) with its command on ``files`` (``IN OUT``,
-    :func:`~climann.data.shell.input_and_copy`): the ncap2 as it is for a NetCDF file; for a
+    :func:`~climann.data.shell.input_and_copy`), before the rest of it is given its file
+    (:meth:`climann.data.time_values.TimeValuesError.in_file`): the ncap2 as it is for a NetCDF file; for a
     Zarr store the xarray line that writes the rounded stamps as double in a copy
     (:func:`~climann.data.shell.values_command`; the ``dtype`` the store gave them dropped)."""
     def command(found: re.Match) -> str:

@@ -70,12 +70,9 @@ class TimeValuesError(ClimannError):
         """The message for the file ``path``: its name in the text, its path (shell-quoted,
         with the corrected copy beside it) in the commands; a Zarr store's attribute changes as
         zarr-python's edit of the store (:func:`~climann.data.shell.attribute_command`)."""
-        from climann.data.time_precision import with_rounding_commands  # imported here: it imports this module
-
         files = input_and_copy(path)
-        text = with_rounding_commands(str(self), files)
         text = re.sub(r"`ncatted ((?:-a \S+ )+)" + re.escape(COMMAND_FILES_PLACEHOLDER) + "`",
-                      lambda found: f"`{attribute_command(_ncatted_words(found[1]), files)}`", text)
+                      lambda found: f"`{attribute_command(_ncatted_words(found[1]), files)}`", str(self))
         return text.replace(COMMAND_FILES_PLACEHOLDER, files).replace(FILE_PLACEHOLDER, Path(path).name)
 
 
