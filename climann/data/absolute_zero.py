@@ -22,7 +22,8 @@ and loss (a test-period mean SST of -115 °C instead of 15 °C). So:
   (:func:`climann.data.masking.mask_invalid`, the one place that also applies the valid range),
   so that every route (in memory, streamed, on a cluster, ``info``) reads the same values;
 - not a temperature difference: ``units_metadata = "temperature: difference"`` (CF-1.11
-  §3.1.2), ``cell_methods`` of a standard deviation or a range (:data:`DIFFERENCE_METHODS`), or,
+  §3.1.2), ``cell_methods`` of a standard deviation or a range
+  (:data:`climann.data.temperature_readings.DIFFERENCE_METHODS`), or,
   when it does not say ``on_scale``, a variable called an anomaly, a change or a difference
   (:func:`climann.data.units.described_as_anomaly`): -5 K is an anomaly, not a code; nor
   climann's own ``T_error`` and ``T_spread`` of predictions files written before they said so
@@ -52,7 +53,6 @@ sea surface temperature, and a land's value) cannot be told from data, and is le
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -64,10 +64,10 @@ from climann.data.file_encodings import every_file_records
 from climann.data.fill_like import (BlockReads, blocks_by_step, marking_fix, read_together, steps_text,
                                    time_dimension)
 from climann.data.notes import note_once, unsaid_records
-from climann.data.run_outputs import is_own_difference
 from climann.data.shell import input_and_copy, ncatted_attribute, attribute_command, ncatted_number, ncatted_type
 from climann.data.sources import files_text, name_in_file
-from climann.data.units import described_as_anomaly, parse_units, temperature_kind, unit_registry
+from climann.data.temperature_readings import DIFFERENCE, difference_by_cell_methods, temperature_reading
+from climann.data.units import parse_units, unit_registry
 from climann.errors import ClimannError
 
 __all__ = ["BELOW_ABSOLUTE_ZERO_KEY", "CODES_AT_MOST", "HADISST_SEA_ICE", "BelowAbsoluteZero", "absolute_zero",
@@ -81,11 +81,6 @@ CODES_AT_MOST = 5
 
 #: HadISST1's value of a sea-ice grid box in its ``sst`` (degC).
 HADISST_SEA_ICE = -1000.0
-
-#: ``cell_methods`` whose values are differences of the variable's, in its units (CF-1.8
-#: Appendix E: the units of a ``standard_deviation`` or ``range`` are the variable's): a
-#: temperature's are temperature differences, never masked here.
-DIFFERENCE_METHODS = ("standard_deviation", "range")
 
 
 def absolute_zero(name: str, variable: xr.DataArray | xr.Variable) -> float | None:
@@ -111,18 +106,13 @@ def absolute_zero(name: str, variable: xr.DataArray | xr.Variable) -> float | No
         return None
     if "flag_values" in variable.attrs or "flag_masks" in variable.attrs:
         return None  # classes (CF §3.5), whatever their units
-    try:
-        quantity = parse_units(str(units), variable=name)
-        kind = temperature_kind(name, variable.attrs)
-    except ClimannError:
+    reading = temperature_reading(name, variable.attrs)  # None: no temperature, or units unread
+    if reading is None or reading.kind == DIFFERENCE:
         return None
-    if not quantity.check("[temperature]") or kind == "difference":
+    # on purpose beyond temperature_reading (units_metadata first): a standard deviation or range, even said on_scale
+    if difference_by_cell_methods(variable.attrs):
         return None
-    methods = str(variable.attrs.get("cell_methods", ""))
-    if any(re.search(rf":\s*{method}\b", methods) for method in DIFFERENCE_METHODS):
-        return None
-    if kind == "unknown" and (described_as_anomaly(name, variable.attrs) or is_own_difference(name, variable.attrs)):
-        return None  # an anomaly, or climann's own error or spread written before its units_metadata
+    quantity = parse_units(str(units), variable=name)
     zero = unit_registry().Quantity(0.0, "kelvin").to(quantity.units).magnitude / quantity.magnitude
     return float(np.round(zero, 10))  # -459.66999999999996 degF is -459.67
 

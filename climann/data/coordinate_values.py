@@ -31,7 +31,9 @@ from cf_xarray.criteria import coordinate_criteria
 
 from climann.data.coords import MOVING_FEATURE_TYPES, name_kind
 from climann.data.notes import note_once
-from climann.data.shell import attribute_command, ncap2_command, ncap2_name, ncatted_attribute, source_and_copy
+from climann.data.shell import (
+    attribute_command, ncap2_name, ncatted_attribute, source_and_copy, values_command, xarray_data, xarray_values,
+)
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -338,9 +340,17 @@ def _in_range(dataset: xr.Dataset, name: str, where: str) -> None:
         raise ClimannError(
             f"{where}: latitude '{name}' values {values.min():g}…{values.max():g} lie outside −90…90 (a colatitude, "
             f"or wrong units?); store latitudes in degrees_north, e.g. "
-            f"`{ncap2_command([f'{ncap2_name(name)}=90-{ncap2_name(name)}'], source_and_copy(dataset, dataset[name]))}`"
+            f"`{_colatitude_fix(dataset, name)}`"
             " for a colatitude"
         )
+
+
+def _colatitude_fix(dataset: xr.Dataset, name: str) -> str:
+    """The command that makes the colatitudes of ``name`` latitudes (90 minus each) in a copy of
+    its file (:func:`~climann.data.shell.values_command`)."""
+    own = ncap2_name(name)
+    return values_command([f"{own}=90-{own}"], [xarray_values(name, f"90 - {xarray_data(name)}")],
+                          source_and_copy(dataset, dataset[name]))
 
 
 def checked_coordinates(dataset: xr.Dataset, where: str = "the file") -> xr.Dataset:

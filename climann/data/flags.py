@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import logging
 import re
+import shlex
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -48,7 +49,8 @@ import cf_xarray  # noqa: F401  (registers the ``.cf`` accessor)
 import numpy as np
 import xarray as xr
 
-from climann.data.shell import identifier, ncap2_command, ncap2_name, script_word, shown_path, source_and_copy
+from climann.data.paths import is_zarr_store
+from climann.data.shell import identifier, ncap2_name, script_word, shown_path, source_and_copy, values_command
 from climann.data.sources import name_in_file, variable_where
 from climann.data.stored_values import FILL_ATTRIBUTES, read_type, unpacked, with_signedness
 
@@ -263,20 +265,37 @@ def _indicator_script(name: str, variable: xr.DataArray) -> str:
     return f"-s {script_word(f'{made}={_is_code(name, variable, values[0])}')}"
 
 
-def indicator_advice(name: str, variable: xr.DataArray, *, scripts: Sequence[str] = ()) -> str:
+def _indicator_statement_of(name: str, variable: xr.DataArray) -> str:
+    """:func:`_indicator_script` as the statement of an xarray line on a Zarr store
+    (:func:`_indicator_statement`)."""
+    values, masks = flag_codes(variable, "flag_values"), flag_codes(variable, "flag_masks")
+    meaning = str(variable.attrs.get("flag_meanings", "")).split()[:1] or ["class"]
+    made, stored = identifier(f"{name}_{meaning[0]}"), name_in_file(variable, name)
+    if masks.size:
+        return _indicator_statement(made, stored, f"(d[{stored!r}] // {_shown(masks[0])}) % 2")
+    forms = ", ".join(_stored_forms(variable, values[0]))
+    return _indicator_statement(made, stored, f"d[{stored!r}].isin([{forms}])")
+
+
+def indicator_advice(name: str, variable: xr.DataArray, *, scripts: Sequence[str] = (),
+                     statements: Sequence[str] = ()) -> str:
     """How to give a flag variable as one 0/1 variable per class (or per bit), for messages:
     an ``ncap2`` command for its first class, on the variable's file and a copy beside it
-    (:func:`climann.data.shell.source_and_copy`); ``scripts``: the ``-s`` of other flag
-    variables of the same file, made by the same command (two commands each writing the
-    copy from the file would keep only the second one's variables)."""
+    (:func:`climann.data.shell.source_and_copy`); for a Zarr store, which NCO does not read, an
+    xarray line that writes a copy of the store with it (:func:`~climann.data.shell.values_command`).
+    ``scripts``: the ``-s`` of other flag variables of the same file, made by the same command
+    (two commands each writing the copy from the file would keep only the second one's
+    variables); ``statements``: the same for a store (:func:`_indicator_statement_of`)."""
     masks = flag_codes(variable, "flag_masks")
     files = source_and_copy(variable)
-    own = _indicator_script(name, variable)
-    every = list(dict.fromkeys([*scripts, own]))  # the file's order, the same in every line
+    every = list(dict.fromkeys([*scripts, _indicator_script(name, variable)]))  # the file's order, in every line
     together = f", one command for the {len(every)} flag variables of that file" if len(every) > 1 else ""
     per = "bit" if masks.size else "class"
     integer = ", for integer codes" if masks.size else ""
-    return f"give one 0/1 variable per {per} instead (e.g. ncap2 {' '.join(every)} {files}{integer}{together})"
+    command = f"ncap2 {' '.join(every)} {files}"
+    if is_zarr_store(shlex.split(files)[0]):
+        command = values_command([], [*statements, _indicator_statement_of(name, variable)], files)
+    return f"give one 0/1 variable per {per} instead (e.g. {command}{integer}{together})"
 
 
 def warn_flag_predictors(dataset: xr.Dataset, names: Sequence[str], *, where: str) -> None:
@@ -295,15 +314,26 @@ def warn_flag_predictors(dataset: xr.Dataset, names: Sequence[str], *, where: st
     """
     flagged = {name: classes for name in names if name in dataset.data_vars
                and (classes := flag_classes(dataset[name])) is not None}
-    by_file: dict[str, list[str]] = {}
+    by_file: dict[str, list[tuple[str, str]]] = {}
     for name in flagged:
-        by_file.setdefault(source_and_copy(dataset[name]), []).append(_indicator_script(name, dataset[name]))
+        by_file.setdefault(source_and_copy(dataset[name]), []).append(
+            (_indicator_script(name, dataset[name]), _indicator_statement_of(name, dataset[name])))
     for name, classes in flagged.items():
+        changes = by_file[source_and_copy(dataset[name])]
         _log.warning(
             "'%s' in %s is a CF flag variable (%s): its codes are used as numbers, as if they were amounts; "
             "to use its classes, %s", name, variable_where(dataset[name], where), classes,
-            indicator_advice(name, dataset[name], scripts=by_file[source_and_copy(dataset[name])]),
+            indicator_advice(name, dataset[name], scripts=[script for script, _ in changes],
+                             statements=[statement for _, statement in changes]),
         )
+
+
+def _indicator_statement(made: str, name: str, expression: str) -> str:
+    """The statement of a :func:`~climann.data.shell.values_command` for a Zarr store that adds
+    the variable ``made``, ``expression`` (an xarray expression on ``d``) where ``name`` has a
+    value, missing where it has none, without ``name``'s attributes (its ``flag_values`` would
+    make the 0/1 variable a flag variable of its classes again)."""
+    return f"d[{made!r}] = (d[{name!r}].dims, ({expression}).where(d[{name!r}].notnull()).data)"
 
 
 def refuse_flag_target(dataset: xr.Dataset, target: str, *, where: str) -> None:
@@ -335,15 +365,20 @@ def refuse_flag_target(dataset: xr.Dataset, target: str, *, where: str) -> None:
     source = variable.encoding.get("source") or (where if "," not in where else "IN.nc")
     made = identifier(f"{target}_{meaning}")
     files = f"{shown_path(source)} {shown_path(Path(source).with_name(f'{made}.nc'))}"  # beside it
-    ncap2 = ncap2_command([f"{made}={_is_code(target, variable, values[0])}"], files) if values.size else ""
-    if values.size and len(_stored_forms(variable, values[0])) > 1:  # _Unsigned: cdo eqc takes one value
+    stored = name_in_file(variable, target)
+    if values.size:
+        forms = _stored_forms(variable, values[0])
+        ncap2 = values_command([f"{made}={_is_code(target, variable, values[0])}"],
+                               [_indicator_statement(made, stored, f"d[{stored!r}].isin([{', '.join(forms)}])")], files)
+    if values.size and (len(forms) > 1 or is_zarr_store(source)):  # _Unsigned: cdo eqc takes one value; nor a store
         way = f"{ncap2} (1 where {target} is {_shown(values[0])}, {meaning}; 0 elsewhere)"
     elif values.size:
         way = (f"cdo eqc,{_shown(values[0])} {files} (1 where {target} is {_shown(values[0])}, {meaning}; "
                f"0 elsewhere) or {ncap2}")
     else:
-        own = ncap2_name(name_in_file(variable, target))
-        way = f"{ncap2_command([f'{made}=({own}/{_shown(masks[0])})%2'], files)} for integer codes"
+        own, mask = ncap2_name(stored), _shown(masks[0])
+        bit = _indicator_statement(made, stored, f"(d[{stored!r}] // {mask}) % 2")
+        way = f"{values_command([f'{made}=({own}/{mask})%2'], [bit], files)} for integer codes"
     raise ClimannError(
         f"the target '{target}' in {variable_where(variable, where)} is a CF flag variable ({classes}): its codes "
         f"are classes, not amounts, "

@@ -29,7 +29,8 @@ from climann.data.layout import Coordinate, GeographicGrid
 from climann.data.notes import note_once
 from climann.data.projections import ProjectionReading, check_grid_mapping_name, projection_reading
 from climann.data.shell import (attribute_command,
-    input_and_copy, ncap2_command, ncap2_name, ncatted_attribute, shown_path, source_and_copy,
+    input_and_copy, ncap2_name, ncatted_attribute, shown_path, source_and_copy, values_command, xarray_data,
+    xarray_values,
 )
 from climann.data.sources import files_text, source_files
 from climann.errors import ClimannError
@@ -310,8 +311,9 @@ def within_the_poles(dataset: xr.Dataset, bounds_name: str, name: str, values: n
         return np.clip(values, -90.0, 90.0) if (excess > 0.0).any() else values
     impossible = beyond & (excess > 90.0)
     variable = ncap2_name(bounds_name)
-    clip = ncap2_command([f"where({variable}>90) {variable}=90; where({variable}<-90) {variable}=-90"],
-                         source_and_copy(dataset, dataset[bounds_name]))
+    clip = values_command([f"where({variable}>90) {variable}=90; where({variable}<-90) {variable}=-90"],
+                          [xarray_values(bounds_name, f"{xarray_data(bounds_name)}.clip(-90, 90)")],
+                          source_and_copy(dataset, dataset[bounds_name]))
     if impossible.any():
         value = float(values[impossible][np.argmax(np.abs(values[impossible]))])
         raise ClimannError(

@@ -55,7 +55,7 @@ from climann.data.fill_like import checked_steps
 from climann.data.flags import flag_codes
 from climann.data.notes import note_once
 from climann.data.shell import (
-    copy_path, input_and_copy, ncap2_command, ncap2_name, ncatted_number, ncatted_type, working_path,
+    copy_path, input_and_copy, ncap2_name, ncatted_number, ncatted_type, values_command, working_path,
 )
 from climann.data.sources import variable_file, variable_where
 from climann.data.stored_values import read_type
@@ -305,9 +305,13 @@ def land_fix(dataset: xr.Dataset, target: str, found: StoredLand, *, file: str |
         return f"python -c {shlex.quote(script)}"
     files = "IN.nc OUT.nc" if own is None else input_and_copy(own)
     script = f"where({land}) {own_name}={own_name}.get_miss();"
+    # for a store: xarray's where keeps the attributes, not the stored type (NaN needs a float)
+    codes = [float(code) for code in found.codes.codes]
+    statement = f"d[{target!r}] = d[{target!r}].where(~d[{found.mask!r}].isin({codes}))"
     # a series whose files differ in their stored type or fill value: each group's own (file_encodings)
     return commands_for_files(stored_forms(variable, lambda stored: _set_fill(stored, own_name)),
-                              lambda fill, arguments: ncap2_command([f"{fill}{script}"], arguments), files=files)
+                              lambda fill, arguments: values_command([f"{fill}{script}"], [statement], arguments),
+                              files=files)
 
 
 def _set_fill(variable: xr.DataArray, own_name: str) -> str:

@@ -92,6 +92,7 @@ from climann.data.time_names import check_one_time_axis, one_time_name, time_on_
 from climann.data.time_units import (
     TIME_WARNING_KEY, ExactCalendarCoder, months_since_message, unreadable_reference_message,
 )
+from climann.data.time_precision import with_rounding_commands
 from climann.data.time_values import TimeValuesError, is_time_axis, year_zero_message
 from climann.errors import ClimannError, library_message
 
@@ -470,6 +471,8 @@ def _note_time_warnings(dataset: xr.Dataset, path: Path) -> None:
     for variable in dataset.variables.values():
         note = variable.encoding.get(TIME_WARNING_KEY)
         if note:
+            # the rounding command first: for a Zarr store it is an xarray line (time_precision)
+            note = with_rounding_commands(note, input_and_copy(path))
             note_once(_log, logging.WARNING, TimeValuesError(note).in_file(path))  # once per run
 
 

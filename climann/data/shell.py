@@ -438,7 +438,10 @@ def values_command(scripts: Sequence[str], statements: Sequence[str], files: str
     (``IN OUT``, :func:`input_and_copy`): ``ncap2`` running ``scripts`` (:func:`ncap2_command`)
     for a NetCDF file; for a Zarr store, which NCO does not read, one xarray line that runs
     ``statements`` on the store opened as ``d`` (:func:`xarray.open_zarr`) and writes ``d`` to a
-    new store beside it (``pr_fixed.zarr``), leaving the input as it is.
+    new store beside it (``pr_fixed.zarr``), leaving the input as it is. Times are opened as the
+    numbers stored, in their units (``decode_times=False``), as ncap2 reads a file's: a
+    statement computes on them as the script does (``time=time-0.5`` in days), and they are
+    written back as they were given (:func:`xarray_values`).
 
     Parameters
     ----------
@@ -463,8 +466,36 @@ def values_command(scripts: Sequence[str], statements: Sequence[str], files: str
         return ncap2_command(scripts, files)
     store = working_path(words[0])
     copy = working_path(copy_path(words[0], extension=".zarr"))
-    return python_command(f"import xarray as xr; d = xr.open_zarr({store!r}); {'; '.join(statements)}; "
-                          f"d.to_zarr({copy!r})")
+    return python_command(f"import xarray as xr; d = xr.open_zarr({store!r}, decode_times=False); "
+                          f"{'; '.join(dict.fromkeys(statements))}; d.to_zarr({copy!r})")
+
+
+def xarray_data(name: str) -> str:
+    """The values of the variable ``name`` of the dataset ``d`` of a :func:`values_command`, as
+    Python: ``d['lat'].data`` (lazy for a store's data variable)."""
+    return f"d[{name!r}].data"
+
+
+def xarray_values(name: str, expression: str) -> str:
+    """The statement of a :func:`values_command` that gives the variable ``name`` of the dataset
+    ``d`` the values ``expression`` (Python on ``d``, :func:`xarray_data`), its dimensions,
+    attributes and encoding kept (``DataArray.copy(data=...)``): the ncap2 script
+    ``lat=90-lat`` is ``d['lat'] = d['lat'].copy(data=90 - d['lat'].data)``.
+
+    Examples
+    --------
+    >>> xarray_values("lat", f"90 - {xarray_data('lat')}")
+    "d['lat'] = d['lat'].copy(data=90 - d['lat'].data)"
+    """
+    return f"d[{name!r}] = d[{name!r}].copy(data={expression})"
+
+
+def xarray_item(name: str, index: str, value: str) -> str:
+    """The statements of a :func:`values_command` that set one value of the variable ``name``
+    of the dataset ``d``, as the ncap2 script ``time(3)=123.5`` does: ``v = d['time'].values.copy();
+    v[3] = 123.5; d['time'] = d['time'].copy(data=v)`` (:func:`xarray_values`); ``index`` as
+    Python writes it (``3``, ``3, 0``)."""
+    return f"v = d[{name!r}].values.copy(); v[{index}] = {value}; {xarray_values(name, 'v')}"
 
 
 #: The tools whose commands climann's advice gives; in a message without backticks, a command

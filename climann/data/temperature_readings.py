@@ -32,17 +32,29 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from climann.data.absolute_zero import DIFFERENCE_METHODS
 from climann.data.run_outputs import is_own_difference
 from climann.data.paths import is_zarr_store
 from climann.data.shell import attribute_command, input_and_copy, ncatted_attribute
 from climann.data.units import described_as_anomaly, parse_units, temperature_kind
 from climann.errors import ClimannError
 
-__all__ = ["TemperatureReading", "temperature_reading", "temperature_reading_refusal"]
+__all__ = ["DIFFERENCE_METHODS", "TemperatureReading", "difference_by_cell_methods", "temperature_reading",
+           "temperature_reading_refusal"]
 
 #: The two readings of a temperature (CF-1.11 §3.1.2).
 ON_SCALE, DIFFERENCE = "on_scale", "difference"
+
+#: ``cell_methods`` whose values are differences of the variable's, in its units (CF-1.8
+#: Appendix E: the units of a ``standard_deviation`` or ``range`` are the variable's): a
+#: temperature's are temperature differences.
+DIFFERENCE_METHODS = ("standard_deviation", "range")
+
+
+def difference_by_cell_methods(attrs: Mapping) -> bool:
+    """Whether a variable's ``cell_methods`` make its values differences of the variable's
+    (:data:`DIFFERENCE_METHODS`: ``time: standard_deviation``, ``area: range``)."""
+    methods = str(attrs.get("cell_methods", ""))
+    return any(re.search(rf":\s*{method}\b", methods) for method in DIFFERENCE_METHODS)
 
 
 @dataclass(frozen=True)
@@ -99,9 +111,8 @@ def temperature_reading(name: str, attrs: Mapping) -> TemperatureReading | None:
     if kind in (DIFFERENCE, ON_SCALE):  # what the file says, first
         return TemperatureReading(kind, f'units_metadata = "temperature: {kind}"' if "units_metadata" in attrs
                                   else f"units '{units}'")
-    methods = str(attrs.get("cell_methods", ""))
-    if any(re.search(rf":\s*{method}\b", methods) for method in DIFFERENCE_METHODS):
-        return TemperatureReading(DIFFERENCE, f"cell_methods '{methods}'")
+    if difference_by_cell_methods(attrs):
+        return TemperatureReading(DIFFERENCE, f"cell_methods '{attrs['cell_methods']}'")
     if described_as_anomaly(name, attrs) or is_own_difference(name, attrs):
         return TemperatureReading(DIFFERENCE, "its names say anomaly or change and units_metadata does not say")
     return TemperatureReading(ON_SCALE, "units_metadata does not say it is a difference")

@@ -25,7 +25,7 @@ import xarray as xr
 
 from climann.data.coords import time_coordinate
 from climann.data.notes import note_once
-from climann.data.shell import ncap2_command, ncap2_name, source_and_copy
+from climann.data.shell import ncap2_name, source_and_copy, values_command, xarray_data, xarray_values
 from climann.data.sources import files_text, source_files
 
 __all__ = ["short_gaps", "warn_cell_gaps"]
@@ -128,7 +128,8 @@ def _fix(dataset: xr.Dataset, bounds_name: str, bounds: np.ndarray, short: np.nd
     gap = int(gaps[0]) if float(gaps[0]).is_integer() else float(gaps[0])
     bounds_own = ncap2_name(bounds_name)
     script = f"{bounds_own}(:,1)={bounds_own}(:,1)+{gap}"
-    return f"{said}: {ncap2_command([script], source_and_copy(dataset, dataset[bounds_name]))}"
+    statement = xarray_values(bounds_name, f"{xarray_data(bounds_name)} + [0, {gap}]")
+    return f"{said}: {values_command([script], [statement], source_and_copy(dataset, dataset[bounds_name]))}"
 
 
 def _date(time: cftime.datetime) -> str:

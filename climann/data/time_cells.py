@@ -30,7 +30,8 @@ import xarray as xr
 from climann.data.coords import FILE_TIME_COORDINATE, time_coordinate
 from climann.data.notes import note_once
 from climann.data.shell import (attribute_command,
-    input_and_copy, name_list, ncap2_command, ncap2_name, ncatted_attribute, source_and_copy,
+    input_and_copy, name_list, ncap2_name, ncatted_attribute, source_and_copy, values_command, xarray_data,
+    xarray_values,
 )
 from climann.data.time_axis import TimeStep, axis_time_step
 from climann.errors import ClimannError
@@ -221,12 +222,13 @@ def check_stamps_in_cells(stamps: np.ndarray, bounds: np.ndarray, names: tuple[s
             f"`{attribute_command([ncatted_attribute('units', bounds_name, 'd')], files)}`")
     time_own, bounds_own = ncap2_name(time_name), ncap2_name(bounds_name)
     restamp = f"{time_own}=({bounds_own}(:,0)+{bounds_own}(:,1))/2"
+    middles = xarray_values(time_name, f"({xarray_data(bounds_name)}[:, 0] + {xarray_data(bounds_name)}[:, 1]) / 2")
     raise ClimannError(
         f"{where}: the time bounds '{bounds_name}' contradict the stamps: time step {index} (counting from 0) is "
         f"stamped "
         f"{_date(stamp)} outside its cell {_date(low)} to {_date(high)}, so {_readings(stamp, low + (high - low) / 2)} "
         f"(CF 7.1); if the bounds are right, restamp at their "
-        f"middles: `{ncap2_command([restamp], files)}`; if the stamps are right, drop the bounds: "
+        f"middles: `{values_command([restamp], [middles], files)}`; if the stamps are right, drop the bounds: "
         f"`ncks -x -v {name_list([bounds_name])} {files}`"
     )
 

@@ -53,7 +53,7 @@ from climann.data.coords import find_coordinate, time_coordinate
 from climann.data.step_periods import (
     bounds_advice, first_instant_text, frequency_of_step, period_text, step_periods,
 )
-from climann.data.shell import input_and_copy, ncap2_command, ncap2_name, ncatted_number
+from climann.data.shell import input_and_copy, ncap2_name, ncatted_number, values_command, xarray_item
 from climann.data.time_axis import axis_time_step, date_text
 from climann.data.time_cells import cell_middles
 from climann.data.variables import data_variable_names
@@ -286,8 +286,9 @@ def _cell_text(cell: tuple) -> str:
     return f"{date_text(low)} … {date_text(high)}"
 
 
-def _into_next_period(info: _FileTimes, step: int) -> list[str] | None:
-    """The ncap2 scripts that date the later of two cells of one period in the period after it,
+def _into_next_period(info: _FileTimes, step: int) -> list[tuple[str, str]] | None:
+    """The ncap2 scripts, each with its statement for a Zarr store
+    (:func:`~climann.data.shell.values_command`), that date the later of two cells of one period in the period after it,
     in a copy: its lower bound moved to that period's first instant (the part of its cell there) and
     its stamp to the middle of what is left; None when the file holds that period already, the
     cell does not reach into it, or the file's time encoding is not known."""
@@ -298,8 +299,16 @@ def _into_next_period(info: _FileTimes, step: int) -> list[str] | None:
     units, calendar, bounds = info.encoding
     lower, upper = (float(cftime.date2num(time, units, calendar)) for time in (following, high))
     side = list(info.cells[step]).index(low)  # the lower bound's place (CF 7.1 allows either order)
-    return [f"{ncap2_name(info.name)}({step})={ncatted_number((lower + upper) / 2, np.float64)}",
-            f"{ncap2_name(bounds)}({step},{side})={ncatted_number(lower, np.float64)}"]
+    middle, start = ncatted_number((lower + upper) / 2, np.float64), ncatted_number(lower, np.float64)
+    return [(f"{ncap2_name(info.name)}({step})={middle}", xarray_item(info.name, str(step), middle)),
+            (f"{ncap2_name(bounds)}({step},{side})={start}", xarray_item(bounds, f"{step}, {side}", start))]
+
+
+def _keep_both_command(moves: list[list[tuple[str, str]]], path: Path) -> str:
+    """The one command that makes every move of ``moves`` (:func:`_into_next_period`) in a copy of ``path``."""
+    changes = [change for move in moves for change in move]
+    return values_command([script for script, _ in changes], [statement for _, statement in changes],
+                          input_and_copy(path))
 
 
 def _two_cells_refusal(info: _FileTimes, repeats: dict) -> ClimannError:
@@ -312,7 +321,7 @@ def _two_cells_refusal(info: _FileTimes, repeats: dict) -> ClimannError:
     keep_both = (f"; to keep both, date the later one in the {period} after, which the file does not hold (GRACE's "
                  f"nominal {period}), in a copy whose bounds for it start there (the part of its window in that "
                  f"{period}; its values unchanged): "
-                 f"{ncap2_command([script for move in moves for script in move], input_and_copy(info.path))}"
+                 f"{_keep_both_command(moves, info.path)}"
                  if all(moves) else "")
     return ClimannError(
         f"'{info.name}' in {info.path.name} holds values whose time bounds differ but whose middles fall in one "

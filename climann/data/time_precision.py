@@ -22,11 +22,12 @@ on the irregular axis.
 from __future__ import annotations
 
 import datetime
+import re
 
 import cftime
 import numpy as np
 
-from climann.data.shell import ncap2_command, ncap2_name
+from climann.data.shell import ncap2_command, ncap2_name, values_command, xarray_data, xarray_values
 from climann.data.time_axis import TimeStep
 from climann.data.time_values import COMMAND_FILES_PLACEHOLDER, FILE_PLACEHOLDER
 
@@ -224,12 +225,39 @@ def rounded_stamps(
     year = cftime.num2date(float(values.max()), units, calendar=calendar).year
     per_step = per_unit / step
     own = ncap2_name(name)
-    fix = (f"`{ncap2_command([f'{own}=round(double({own})*{per_step:g})/{per_step:g}'], COMMAND_FILES_PLACEHOLDER)}`"
+    fix = (f"`{ncap2_command([_rounding_script(own, f'{per_step:g}')], COMMAND_FILES_PLACEHOLDER)}`"
            if per_step == round(per_step) and np.all(np.mod(grid, step) == 0) else "writing it again from the source")
     warning = (f"{FILE_PLACEHOLDER}: {_storage(name, dtype, precision, year)}: stamps rounded to the "
                f"{_step_name(step)} step (at most {_duration(float(np.max(np.abs(grid - values * per_unit))))} "
                f"each); store time as double, e.g. {fix}")
     return rounded, warning
+
+
+def _rounding_script(own: str, per_step: str) -> str:
+    """The ncap2 script that puts the stamps of the time ``own`` (as ncap2 names it) on the grid
+    of ``per_step`` steps per unit, as double: ``time=round(double(time)*24)/24``."""
+    return f"{own}=round(double({own})*{per_step})/{per_step}"
+
+
+#: The command of :func:`rounded_stamps`'s warning, its files not yet known (:data:`COMMAND_FILES_PLACEHOLDER`),
+#: for a time that ncap2 names bare.
+_ROUNDING_COMMAND = re.compile(r"`ncap2 -s '(?P<own>[A-Za-z_][A-Za-z0-9_]*)=round\(double\((?P=own)\)"
+                               r"\*(?P<per>[^)]+)\)/(?P=per)' " + re.escape(COMMAND_FILES_PLACEHOLDER) + "`")
+
+
+def with_rounding_commands(text: str, files: str) -> str:
+    """``text`` (a warning of :func:`rounded_stamps`) with its command on ``files`` (``IN OUT``,
+    :func:`~climann.data.shell.input_and_copy`), before the rest of it is given its file
+    (:meth:`climann.data.time_values.TimeValuesError.in_file`): the ncap2 as it is for a NetCDF file; for a
+    Zarr store the xarray line that writes the rounded stamps as double in a copy
+    (:func:`~climann.data.shell.values_command`; the ``dtype`` the store gave them dropped)."""
+    def command(found: re.Match) -> str:
+        own, per = found["own"], found["per"]
+        rounded = xarray_values(own, f"({xarray_data(own)}.astype('f8') * {per}).round() / {per}")
+        as_double = f"d[{own!r}].encoding.pop('dtype', None)"
+        return f"`{values_command([_rounding_script(own, per)], [rounded, as_double], files)}`"
+
+    return _ROUNDING_COMMAND.sub(command, text)
 
 
 def rounded_bounds(

@@ -47,7 +47,8 @@ from climann.data.file_encodings import conversion_recorded
 from climann.data.paths import is_zarr_store
 from climann.data.quantities import liquid_equivalent
 from climann.data.shell import (
-    attribute_command, file_time_names, input_and_copy, ncap2_command, ncap2_name, ncatted_attribute,
+    attribute_command, file_time_names, input_and_copy, ncap2_name, ncatted_attribute, values_command, xarray_data,
+    xarray_values,
 )
 from climann.data.sources import LISTED_FILES, files_text, name_in_file, source_files, variable_where
 from climann.data.standard_names import standard_name_of
@@ -1000,6 +1001,8 @@ def _density_refusal(variable: xr.DataArray, name: str, units: str, to: str, *, 
     files, stored = _fixed_copy(variable, where), name_in_file(variable, name)
     own = ncap2_name(stored)
     convert = f"{own}={own}*DENSITY/{WATER_DENSITY:g}" + (f'; {own}@standard_name="{liquid}"' if liquid else "")
+    statements = [xarray_values(stored, f"{xarray_data(stored)} * DENSITY / {WATER_DENSITY:g}"),
+                  *([f"d[{stored!r}].attrs['standard_name'] = {liquid!r}"] if liquid else [])]
     if liquid:
         relabel = attribute_command([ncatted_attribute("standard_name", stored, "o", "c", liquid)], files)
     elif not named:
@@ -1012,7 +1015,7 @@ def _density_refusal(variable: xr.DataArray, name: str, units: str, to: str, *, 
             f"liquid water (CF lwe_ names, precipitation, rain, a water equivalent): a depth of snow or ice has its "
             f"own density (fresh snow about 100 kg m-3, not water's {WATER_DENSITY:g}), which is not known; give "
             f"'{name}' as its liquid water equivalent, e.g. with the snow's density in kg m-3 for DENSITY "
-            f"({ncap2_command([convert], files)})"
+            f"({values_command([convert], statements, files)})"
             + (f", or, if its values already are a water equivalent, say so ({relabel})" if relabel else ""))
 
 
@@ -1326,8 +1329,10 @@ def _hour_bounds_advice(variable: xr.DataArray, dim: str, step, files: str, reas
     bounds, nv = f"{time}_bnds", "bnds"
     script = (f'defdim("{nv}",2);{bounds}[${axis},${nv}]=0.0;{bounds}(:,0)={time}-{one_hour};{bounds}(:,1)={time};'
               f'{time}@bounds="{bounds}"')
+    statements = [f"d[{bounds!r}] = (({axis!r}, {nv!r}), {xarray_data(time)}[:, None] + [-{one_hour}, 0])",
+                  f"d[{time!r}].attrs['bounds'] = {bounds!r}"]
     return (f"{reason}{joined}add time bounds (CF 7.1) of each value's period: for totals over the hour before each "
-            f"stamp (ERA5), {ncap2_command([script], files)} (for totals over {longer}, "
+            f"stamp (ERA5), {values_command([script], statements, files)} (for totals over {longer}, "
             f"{_in_time_units(str(variable[dim].encoding['units']), hours)} in place of {one_hour})")
 
 

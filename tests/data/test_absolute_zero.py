@@ -438,3 +438,32 @@ def test_the_advice_on_a_renamed_variable_names_it_as_its_file_holds_it(hadisst,
     said = [record.getMessage() for record in caplog.records]
     assert len(said) == 1 and said[0].startswith("'tos' in hadisst.nc holds -1000 ")
     assert f"to say so in the file: ncatted -a valid_min,sst,o,f,-273.15 {hadisst} " in said[0]
+
+
+@pytest.mark.parametrize(("units", "code", "said"), [
+    pytest.param("degC", -1000.0, "valid_min", id="below-HadISST-sea-ice"),
+    pytest.param("K", 0.0, "missing_value", id="at-zero-land"),
+])
+def test_the_advice_for_a_zarr_store_run_as_printed_makes_its_codes_missing_by_its_attributes(
+        tmp_path, caplog, monkeypatch, units, code, said):
+    """fix31a: the absolute-zero warning on a Zarr store gives zarr-python's edit of the store (ncatted does not
+    edit one); run as printed, the store says which values are no temperatures (valid_min below, missing_value at
+    absolute zero), climann reads them as missing with no warning, and every other value as it was."""
+    import sys
+
+    pytest.importorskip("zarr")
+    monkeypatch.chdir(tmp_path)
+    degrees = np.array([[[14.5, np.nan], [np.nan, 2.0]], [[15.5, 1.0], [np.nan, 3.0]]])  # NaN: the code's places
+    values = np.where(np.isnan(degrees), code, degrees + (273.15 if units == "K" else 0.0)).astype("f4")
+    time = xr.Variable("time", [0.0, 31.0], {"units": "days since 2000-01-01"})
+    xr.Dataset({"sst": (("time", "lat", "lon"), values, {"units": units, "standard_name": "sea_surface_temperature"})},
+               coords={"time": time, "lat": ("lat", [-10.0, 10.0], {"units": "degrees_north"}),
+                       "lon": ("lon", [0.0, 10.0], {"units": "degrees_east"})}).to_zarr("sst.zarr")
+    _, messages = _opened(caplog, tmp_path / "sst.zarr")
+    (warning,) = messages
+    command = re.search(r'python -c "[^"]+"', warning).group(0)
+    assert "ncatted" not in warning and f"['{said}']" in command
+    subprocess.run([sys.executable, "-c", shlex.split(command)[2]], check=True, cwd=tmp_path)
+    dataset, messages = _opened(caplog, tmp_path / "sst.zarr")
+    assert messages == []
+    np.testing.assert_array_equal(dataset["sst"].values, np.where(values == code, np.nan, values))

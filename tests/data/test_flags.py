@@ -1,6 +1,7 @@
 """CF flag variables as predictors or target: classes are told apart from amounts."""
 
 import logging
+import re
 import shlex
 import shutil
 import subprocess
@@ -390,3 +391,42 @@ def test_flags_not_all_beyond_the_range_of_the_units_stay_classes_and_are_refuse
     opened = open_dataset([path])
     with pytest.raises(ClimannError, match=r"^the target 'conc' .* is a CF flag variable \(flag_values "):
         refuse_flag_target(opened, "conc", where="classes.nc")
+
+
+def _land_cover_store(path) -> np.ndarray:
+    """A land-cover store (1 forest, 2 grass, 3 desert, 4 ice; a missing cell) on a 2 × 4 grid, and its codes."""
+    codes = np.array([[1, 2, 3, 1], [4, 1, -1, 2]], "i1")
+    dataset = grid_dataset()
+    xr.Dataset({"lc": (("lat", "lon"), codes, {"flag_values": np.array([1, 2, 3, 4], "i1"), "_FillValue": np.int8(-1),
+                                               "flag_meanings": "forest grass desert ice"})},
+               coords={"lat": dataset["lat"][:2], "lon": dataset["lon"][:4]}).to_zarr(path)
+    return codes
+
+
+@pytest.mark.parametrize("advise", [
+    pytest.param(lambda opened: _refused(lambda: refuse_flag_target(opened, "lc", where="lc.zarr")), id="target"),
+    pytest.param(lambda opened: indicator_advice("lc", opened["lc"]), id="predictor"),
+])
+def test_the_indicator_advice_for_a_zarr_store_run_as_printed_writes_the_0_1_variable(tmp_path, monkeypatch,
+                                                                                       advise):
+    """fix31a: a flag variable in a Zarr store was advised `ncap2 … lc.zarr …` (and `cdo eqc`), which read no
+    store; the advice is one xarray line, and run as printed it writes a copy of the store whose 0/1 variable is 1
+    where the first class is, 0 at the other classes, missing where the codes are, and no flag variable."""
+    import sys
+
+    pytest.importorskip("zarr")
+    monkeypatch.chdir(tmp_path)
+    codes = _land_cover_store(tmp_path / "lc.zarr")
+    advice = advise(open_dataset([tmp_path / "lc.zarr"]))
+    assert "ncap2" not in advice and "cdo" not in advice
+    command = shlex.split(re.search(r'python -c "[^"]+"', advice).group(0))
+    subprocess.run([sys.executable, "-c", command[2]], check=True, cwd=tmp_path)
+    forest = open_dataset([tmp_path / "lc_fixed.zarr"])["lc_forest"]
+    np.testing.assert_array_equal(forest.values, np.where(codes == -1, np.nan, codes == 1))
+    assert flag_classes(forest) is None and "flag_values" not in forest.attrs
+
+
+def _refused(action) -> str:
+    with pytest.raises(ClimannError) as refusal:
+        action()
+    return str(refusal.value)

@@ -204,3 +204,22 @@ def test_a_mask_in_a_grid_file_gets_the_xarray_line_that_reads_both(tmp_path, ca
     temp, land = open_dataset([tmp_path / "roms_his_fixed.nc"])["temp"].values, _land()
     assert np.isnan(temp[:, land]).all()
     np.testing.assert_array_equal(temp[:, ~land], original["temp"].values[:, ~land])
+
+
+def test_the_command_for_a_zarr_store_run_as_printed_writes_a_copy_whose_land_is_missing(tmp_path, caplog,
+                                                                                           monkeypatch):
+    """fix31a: a store's land was advised `ncap2 … roms.zarr roms_fixed.nc`, which NCO cannot read; the advice is
+    one xarray line, and run as printed it writes a copy of the store whose land cells are missing at every step,
+    its water cells as they were, in which no land stored as a value is found."""
+    pytest.importorskip("zarr")
+    monkeypatch.chdir(tmp_path)
+    dataset = _roms_like()
+    dataset.to_zarr("roms.zarr")
+    (message,) = _warnings(caplog, open_dataset([tmp_path / "roms.zarr"]), where="roms.zarr")
+    assert "ncap2" not in message
+    command = shlex.split(re.search(r'python -c "[^"]+"', message).group(0))
+    subprocess.run([sys.executable, "-c", command[2]], check=True, cwd=tmp_path)
+    fixed = open_dataset([tmp_path / "roms_fixed.zarr"])
+    assert np.isnan(fixed["temp"].values[:, _land()]).all()
+    np.testing.assert_array_equal(fixed["temp"].values[:, ~_land()], dataset["temp"].values[:, ~_land()])
+    assert land_stored_as_value(fixed, "temp") is None

@@ -7,6 +7,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
 import functools
 import textwrap
 from collections.abc import Callable
@@ -544,3 +545,149 @@ def test_a_command_is_never_broken_inside_quotes():
 
     lines = continued_command("ncatted -a long_name,tas,o,c,'near surface air temperature' in.nc out.nc", 20, 20)
     assert lines == ["ncatted -a \\", "long_name,tas,o,c,'near surface air temperature' \\", "in.nc out.nc"]
+
+
+def _store_command(advice: str) -> str:
+    """The ``python -c "…"`` of a message's advice for a Zarr store, as printed (no ncap2)."""
+    assert "ncap2" not in advice, advice
+    return re.search(r'python -c "[^"]+"', advice).group(0)
+
+
+def _run_printed(command: str, cwd) -> None:
+    """Run a printed ``python -c`` as a user pastes it (the interpreter of this test for ``python``)."""
+    words = shlex.split(command)
+    assert words[:2] == ["python", "-c"] and len(words) == 3, command
+    subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=cwd)
+
+
+def _monthly_time(n_months: int, *, shift_bounds: int = 0) -> dict:
+    """A noleap monthly time stamped on the 15th, its bounds the months ``shift_bounds`` months
+    later (-1: each stamp outside its cell), in days since 2000-01-01, as stored."""
+    import cftime
+
+    units = "days since 2000-01-01"
+    months = [cftime.datetime(2000 + (k + shift_bounds) // 12, (k + shift_bounds) % 12 + 1, 1, calendar="noleap")
+              for k in range(-1, n_months + 1)]
+    stamps = [cftime.datetime(2000 + k // 12, k % 12 + 1, 15, calendar="noleap") for k in range(n_months)]
+    edges = np.array([[months[k + 1], months[k + 2]] for k in range(n_months)])
+    time_bnds = cftime.date2num(edges.ravel(), units, "noleap").reshape(edges.shape)
+    return {"time": ("time", cftime.date2num(stamps, units, "noleap"),
+                     {"units": units, "calendar": "noleap", "bounds": "time_bnds"}),
+            "time_bnds": (("time", "bnds"), time_bnds)}
+
+
+def _snow_depth_store(store) -> np.ndarray:
+    """Monthly fresh-snow depths (m, time: sum), which need the snow's density to be a mass."""
+    time = _monthly_time(2)
+    xr.Dataset({"prsn": ("time", np.array([0.3, 0.2]), {"units": "m", "cell_methods": "time: sum",
+                                                       "standard_name": "thickness_of_snowfall_amount"}),
+                "time_bnds": time.pop("time_bnds")}, coords=time).to_zarr(store)
+    return np.diff(xr.open_zarr(store, decode_times=False)["time_bnds"].values, axis=1)[:, 0] * 86400.0
+
+
+def _snow_as_rates(store) -> xr.DataArray:
+    from climann.data.units import convert_variable
+
+    opened = open_dataset([store])
+    return convert_variable(opened["prsn"], "kg m-2 s-1", name="prsn", where=store.name, reference="the model",
+                            time_bounds=opened["time_bnds"])
+
+
+def _polar_bounds_store(store) -> None:
+    """Latitude bounds extrapolated past the poles (105, -105: cf_xarray's add_bounds)."""
+    lat, lon = np.array([-75.0, -45, -15, 15, 45, 75]), np.arange(8) * 45.0 + 22.5
+    xr.Dataset({"tas": (("time", "lat", "lon"), np.ones((2, 6, 8), "f4"), {"units": "K"}),
+                "lat_bnds": (("lat", "bnds"), np.stack([lat - 30, lat + 30], 1)),
+                "lon_bnds": (("lon", "bnds"), np.stack([lon - 22.5, lon + 22.5], 1))},
+               coords={"time": ("time", np.arange(2.0), {"units": "days since 2000-01-01"}),
+                       "lat": ("lat", lat, {"bounds": "lat_bnds", "units": "degrees_north"}),
+                       "lon": ("lon", lon, {"bounds": "lon_bnds", "units": "degrees_east"})}).to_zarr(store)
+
+
+def _shifted_cells_store(store) -> None:
+    """Monthly stamps on the 15th, each outside its cell (the bounds a month early)."""
+    time = _monthly_time(4, shift_bounds=-1)
+    xr.Dataset({"tas": (("time", "lat"), np.ones((4, 2), "f4"), {"units": "K"}), "time_bnds": time.pop("time_bnds")},
+               coords={**time, "lat": ("lat", [-30.0, 30.0], {"units": "degrees_north"})}).to_zarr(store)
+
+
+def _colatitude_store(store) -> None:
+    """Latitudes given as colatitudes (0 at the North Pole), which lie outside −90…90."""
+    xr.Dataset({"tas": (("time", "lat"), np.ones((2, 3), "f4"), {"units": "K"})},
+               coords={"time": ("time", np.arange(2.0), {"units": "days since 2000-01-01"}),
+                       "lat": ("lat", [30.0, 100.0, 170.0], {"units": "degrees_north"})}).to_zarr(store)
+
+
+def _warned(caplog, action: Callable[[], object], words: str) -> str:
+    from climann.data.notes import forget_notes
+
+    forget_notes()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        action()
+    return next((record.getMessage() for record in caplog.records if words in record.getMessage()), "")
+
+
+def _check_snow(tmp_path, caplog, seconds) -> None:
+    """The copy holds the water equivalent at 100 kg m-3 (a tenth of the depth), and converts."""
+    rates = _snow_as_rates(tmp_path / "snow_fixed.zarr")
+    np.testing.assert_allclose(rates.values, np.array([0.3, 0.2]) * 100 / 1000 * 1000 / seconds, rtol=1e-6)
+
+
+def _check_polar(tmp_path, caplog, _) -> None:
+    """The copy's bounds are clipped at ±90 (the rest as they were), and read with no warning."""
+    lat = np.array([-75.0, -45, -15, 15, 45, 75])
+    copy = tmp_path / "polar_fixed.zarr"
+    np.testing.assert_array_equal(xr.open_zarr(copy)["lat_bnds"].values,
+                                  np.clip(np.stack([lat - 30, lat + 30], 1), -90, 90))
+    assert _warned(caplog, lambda: grid_layout(open_dataset([copy]), "tas", []).cell_area_weights(),
+                   "beyond the pole") == ""
+
+
+def _check_restamped(tmp_path, caplog, _) -> None:
+    """The copy's stamps are its cells' middles (a month early, as the bounds are), and it opens."""
+    import cftime
+
+    original = xr.open_zarr(tmp_path / "cells.zarr", decode_times=False)
+    middles = original["time_bnds"].values.mean(axis=1)
+    opened = open_dataset([tmp_path / "cells_fixed.zarr"])
+    expected = cftime.num2date(middles, "days since 2000-01-01", "noleap")
+    assert list(opened["time"].values) == list(expected)
+    assert opened["time"].values[0] == cftime.datetime(1999, 12, 16, 12, calendar="noleap")
+
+
+def _check_latitudes(tmp_path, caplog, _) -> None:
+    """The copy's latitudes are 90 minus the colatitudes, in order, and it opens."""
+    opened = open_dataset([tmp_path / "colat_fixed.zarr"])
+    np.testing.assert_array_equal(np.sort(opened["lat"].values), [-80.0, -10.0, 60.0])
+
+
+@pytest.mark.parametrize(("store_name", "make", "advise", "placeholder", "check"), [
+    pytest.param("snow.zarr", _snow_depth_store, lambda store, _: _refusal(lambda: _snow_as_rates(store)),
+                 ("DENSITY", "100"), _check_snow, id="unit-conversion-by-density"),
+    pytest.param("polar.zarr", _polar_bounds_store,
+                 lambda store, caplog: _warned(caplog, lambda: grid_layout(open_dataset([store]), "tas", [])
+                                               .cell_area_weights(), "beyond the pole"),
+                 None, _check_polar, id="clip-latitude-bounds"),
+    pytest.param("cells.zarr", _shifted_cells_store, lambda store, _: _refusal(lambda: open_dataset([store])),
+                 None, _check_restamped, id="time-restamp-at-cell-middles"),
+    pytest.param("colat.zarr", _colatitude_store, lambda store, _: _refusal(lambda: open_dataset([store])),
+                 None, _check_latitudes, id="colatitude-flip"),
+])
+def test_values_advice_for_a_zarr_store_run_as_printed_writes_a_copy_climann_reads_right(
+        tmp_path, monkeypatch, caplog, store_name, make, advise, placeholder, check):
+    """fix31a: advice that computes values printed `ncap2 … store.zarr store_fixed.nc`, which NCO cannot read;
+    for a store it is one xarray line, and run as printed (the store's placeholder filled in) it writes a copy
+    beside the store that climann reads with the values the advice computes, the store left as it was."""
+    pytest.importorskip("zarr")
+    monkeypatch.chdir(tmp_path)
+    store = tmp_path / store_name
+    made = make(store)
+    before = {name: array.values for name, array in xr.open_zarr(store, decode_times=False).variables.items()}
+    command = _store_command(advise(store, caplog))
+    _run_printed(command.replace(*placeholder) if placeholder else command, tmp_path)
+    check(tmp_path, caplog, made)
+    after = xr.open_zarr(store, decode_times=False).variables
+    for name, values in before.items():
+        np.testing.assert_array_equal(after[name].values, values)
+

@@ -487,3 +487,33 @@ def test_two_solutions_centred_in_one_month_are_refused_as_such_with_a_copy_that
     april = (datetime.datetime(2008, 4, 1) - datetime.datetime(2002, 1, 1)).days
     np.testing.assert_array_equal(xr.open_dataset(copy, decode_times=False)["time_bounds"].values[3],
                                   [april, bounds[3, 1]])
+
+
+def test_the_copy_that_keeps_both_solutions_of_a_zarr_store_run_as_printed_dates_the_later_in_the_month_after(
+        tmp_path, monkeypatch):
+    """fix31a: for a Zarr store the copy that keeps both solutions was `ncap2 … grace.zarr grace_fixed.nc`, which
+    NCO cannot read; it is one xarray line, and run as printed the copy holds both, the later dated in April
+    (its lower bound 1 April, its stamp the middle of what is left), every value unchanged."""
+    import re
+    import shlex
+    import subprocess
+    import sys
+
+    pytest.importorskip("zarr")
+    monkeypatch.chdir(tmp_path)
+    bounds, values = _grace_solutions(tmp_path / "grace.nc")
+    xr.open_dataset(tmp_path / "grace.nc", decode_times=False).to_zarr("grace.zarr")
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([tmp_path / "grace.zarr"])
+    command = str(refused.value).rsplit("its values unchanged): ", 1)[1]
+    assert "ncap2" not in command
+    subprocess.run([sys.executable, "-c", shlex.split(re.search(r'python -c "[^"]+"', command).group(0))[2]],
+                   check=True, cwd=tmp_path)
+    opened = open_dataset([tmp_path / "grace_fixed.zarr"])
+    months = [(time.year, time.month) for time in opened["time"].values]
+    assert months == [(2008, 1), (2008, 2), (2008, 3), (2008, 4), (2008, 5), (2008, 6)]
+    np.testing.assert_array_equal(opened["lwe_thickness"].values, values)
+    april = (datetime.datetime(2008, 4, 1) - datetime.datetime(2002, 1, 1)).days
+    stored = xr.open_zarr(tmp_path / "grace_fixed.zarr", decode_times=False)
+    np.testing.assert_array_equal(stored["time_bounds"].values[3], [april, bounds[3, 1]])
+    assert stored["time"].values[3] == (april + bounds[3, 1]) / 2

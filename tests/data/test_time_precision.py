@@ -239,3 +239,34 @@ def test_monthly_stamps_8_ms_before_the_1st_are_dated_in_their_month(tmp_path):
     times = open_dataset([_write(tmp_path / "eps.nc", values, dtype="f8", tas=tas)])["time"].values
     assert [(time.year, time.month, time.day, time.hour, time.second, time.microsecond) for time in times] == \
         [(date.year, date.month, 1, 0, 0, 0) for date in dates]
+
+
+def test_the_advice_for_a_zarr_store_run_as_printed_writes_double_stamps_on_their_hours(twins, caplog, monkeypatch):
+    """fix31a: a store's float32 stamps were advised `ncap2 … f32.zarr f32_fixed.nc`, which NCO cannot read; the
+    advice is one xarray line, and run as printed it writes a copy whose stamps are the exact hours, stored as
+    double (no warning when it is opened), the store left as it was."""
+    import re
+    import shlex
+    import subprocess
+    import sys
+
+    import xarray as xr
+
+    pytest.importorskip("zarr")
+    monkeypatch.chdir(twins[0].parent)
+    xr.open_dataset(twins[0], decode_times=False).to_zarr("f32.zarr")
+    with caplog.at_level(logging.WARNING):
+        open_dataset([twins[0].parent / "f32.zarr"])
+    [warning] = [message for message in _warnings(caplog) if "float32" in message]
+    assert "ncap2" not in warning
+    command = re.search(r'python -c "[^"]+"', warning).group(0)
+    subprocess.run([sys.executable, "-c", shlex.split(command)[2]], check=True, cwd=twins[0].parent)
+    copy = xr.open_zarr("f32_fixed.zarr", decode_times=False)["time"]
+    assert copy.dtype == np.float64
+    np.testing.assert_array_equal(copy.values, np.round(_hours(*TWO_JANUARIES) * 24) / 24)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        times = open_dataset([twins[0].parent / "f32_fixed.zarr"])["time"].values
+    assert [message for message in _warnings(caplog) if "float32" in message] == []
+    assert list(times) == list(cftime.num2date(_hours(*TWO_JANUARIES), UNITS, "standard"))
+    assert xr.open_zarr("f32.zarr", decode_times=False)["time"].dtype == np.float32
