@@ -93,3 +93,24 @@ def test_a_second_command_writing_the_same_output_at_once_is_refused_naming_the_
     again = run_main(*arguments, capfd=capfd, monkeypatch=monkeypatch)  # the claim released: written now
     assert again.returncode == 0, again.stderr
     assert (tmp_path / out / name if folder else tmp_path / out).exists()
+
+
+def test_plot_run_while_another_climann_rewrites_the_run_is_refused_and_the_run_left_as_it_was(
+        finished_run, tmp_path, capfd, monkeypatch, holder):
+    import shutil
+
+    run_dir = tmp_path / "run"
+    shutil.copytree(finished_run, run_dir)  # the module's run is not changed
+    first = holder(run_dir, folder=True)  # as `evaluate RUN`, re-scoring it in place, claims it
+    result = run_main("plot", run_dir, "--dpi", "20", capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        f"climann: error: another climann (process {first.pid}) is writing run directory {run_dir} now; this one "
+        f"stops and leaves it alone: wait for it to finish, or copy the run elsewhere (cp -r {run_dir} NEW) and "
+        "plot that")
+    assert not (run_dir / "figures").exists()
+    first.communicate("\n", timeout=60)
+    again = run_main("plot", run_dir, "--dpi", "20", capfd=capfd, monkeypatch=monkeypatch)
+    assert again.returncode == 0, again.stderr
+    assert (run_dir / "figures" / "learning_curves.png").exists()
+    assert not [name for name in os.listdir(tmp_path) if name.startswith(".")]  # its claim removed
