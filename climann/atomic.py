@@ -19,7 +19,9 @@ the second is refused in one line. A killed command's lock goes with its process
 claim is stale and taken over by the next command (no claim blocks forever). While an output
 is claimed without ``--overwrite``, :func:`atomic_path` and :func:`atomic_directory` publish
 its files with a hard link (``os.link`` fails when the name exists) instead of a rename, so a
-file that another program put there meanwhile is never replaced.
+file that another program put there meanwhile is never replaced. What was published is
+remembered (:func:`published_here`), so a command cleaning up after a failure removes only
+its own files, never one that appeared beside them.
 """
 
 from __future__ import annotations
@@ -260,7 +262,7 @@ def _take_over(claim: Path) -> bool:
         os.close(descriptor)
 
 
-def _acquire(claim: Path, path: Path, what: str) -> int:
+def _acquire(claim: Path, path: Path, what: str, way_out: str) -> int:
     """This process's lock of ``claim``, made new or taken over from a killed command.
 
     Raises
@@ -275,14 +277,14 @@ def _acquire(claim: Path, path: Path, what: str) -> int:
         if not _take_over(claim):
             raise OutputClaimed(
                 f"another climann (process {_claim_holder(claim)}) is writing {what} {path} now; this one "
-                f"stops and leaves it alone: wait for it to finish, or choose another --out")
+                f"stops and leaves it alone: wait for it to finish, or {way_out}")
     raise OutputClaimed(f"could not claim {what} {path}: other climann commands claim it at the same moment; "
                         "run this one again")
 
 
 @contextlib.contextmanager
 def claimed_output(path: str | os.PathLike, *, overwrite: bool, folder: bool = False,
-                   what: str = "output") -> Iterator[Path]:
+                   what: str = "output", way_out: str = "choose another --out") -> Iterator[Path]:
     """Claim the output ``path`` for the block: no other climann command writes it meanwhile.
 
     The claim is ``.NAME.claim`` beside ``path`` (:func:`claim_path`), holding this process's
@@ -306,6 +308,9 @@ def claimed_output(path: str | os.PathLike, *, overwrite: bool, folder: bool = F
         ``path`` is a folder whose files are written.
     what : str
         What is written, for the messages ("predictions", "scores folder").
+    way_out : str
+        The other way out besides waiting, when another command holds the claim ("choose
+        another --out"; "choose another file name" where the output is an argument).
 
     Raises
     ------
@@ -321,7 +326,7 @@ def claimed_output(path: str | os.PathLike, *, overwrite: bool, folder: bool = F
     try:
         if folder:
             claim.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = _acquire(claim, path, what)
+        descriptor = _acquire(claim, path, what, way_out)
     except OSError as error:
         _remove_empty(created)
         if error.errno == errno.ENOENT and not claim.parent.is_dir():
@@ -332,7 +337,7 @@ def claimed_output(path: str | os.PathLike, *, overwrite: bool, folder: bool = F
                                f"{claim.name})") from None
         claim = write_target(path).absolute() / ".climann.claim"  # a folder in a read-only folder: inside it
         try:
-            descriptor = _acquire(claim, path, what)
+            descriptor = _acquire(claim, path, what, way_out)
         except OSError as inside:
             raise ClimannError(f"cannot write {what} {path}: {inside.strerror or inside}") from None
     token = _CLAIMS.set((*_CLAIMS.get(), _Claim(write_target(path).absolute(), folder, overwrite)))
@@ -363,6 +368,30 @@ def _may_replace(target: Path) -> bool:
     return True
 
 
+#: Identities (device, inode, size, modification time) of the files this process published.
+_PUBLISHED: set[tuple[int, int, int, int]] = set()
+
+
+def _identity(result: os.stat_result) -> tuple[int, int, int, int]:
+    return result.st_dev, result.st_ino, result.st_size, result.st_mtime_ns
+
+
+def published_here(path: str | os.PathLike) -> bool:
+    """Whether the file at ``path`` (links followed) is one that :func:`atomic_path` published
+    in this process, unchanged since: a file of that name that another program put there
+    (one that made the publishing fail, see :func:`claimed_output`) is not.
+
+    Example
+    -------
+    A command that fails after writing ``metrics.json`` removes it only when
+    ``published_here(folder / "metrics.json")``.
+    """
+    try:
+        return _identity(os.stat(path)) in _PUBLISHED
+    except OSError:
+        return False
+
+
 def _appeared(path: Path, what: str) -> ClimannError:
     return ClimannError(f"cannot write {what} {path}: a file of that name appeared while this command ran (another "
                         "program's, or a climann's that does not claim its outputs); it was left alone and this "
@@ -379,6 +408,7 @@ def _publish(temporary: Path, target: Path, path: Path, what: str) -> None:
     ClimannError
         When ``target`` exists and may not be replaced.
     """
+    _PUBLISHED.add(_identity(os.stat(temporary)))
     if _may_replace(target):
         os.replace(temporary, target)
         return

@@ -105,14 +105,20 @@ def sample_data(
 
     Example: climann sample-data data/sample.nc --years 20 --resolution 5
     """
+    from climann.atomic import claimed_output
     from climann.data.sample_data import write_sample_dataset
     from climann.workflow.outputs import create_folder, is_sample_dataset, refuse_existing
 
-    refuse_existing(path, overwrite=overwrite, what="sample dataset", same_kind=is_sample_dataset,
-                    kind="a sample dataset of `climann sample-data`")
+    def refuse() -> None:
+        refuse_existing(path, overwrite=overwrite, what="sample dataset", same_kind=is_sample_dataset,
+                        kind="a sample dataset of `climann sample-data`")
+
+    refuse()
     create_folder(path.parent)
     started = time.perf_counter()
-    written = write_sample_dataset(path, years=years, resolution=resolution, start_year=start_year, seed=seed)
+    with claimed_output(path, overwrite=overwrite, what="sample dataset", way_out="choose another PATH"):
+        refuse()  # again, now that no other climann writes it: the check and the write are one step
+        written = write_sample_dataset(path, years=years, resolution=resolution, start_year=start_year, seed=seed)
     size = written.stat().st_size / 2**20
     say(f"wrote {written} ({size:.1f} MiB) in {time.perf_counter() - started:.1f} s")
 
@@ -292,6 +298,7 @@ def plot(
     Example: climann plot ssp585_tas.nc --time 2050-07 --out maps
     Example: climann plot lesson --out lesson_figures
     """
+    from climann.atomic import claimed_output
     from climann.evaluation.figures import LESSON_FIGURE_FILES, draw_lesson_figures, redraw_figures
     from climann.evaluation.figures.files import is_prediction_file, plot_prediction_file
     from climann.workflow.outputs import prepare_output_folder
@@ -304,7 +311,10 @@ def plot(
         if dpi < 1:
             raise ClimannError(f"--dpi must be a positive integer; got {dpi}")
         prepare_output_folder(out, LESSON_FIGURE_FILES.values(), overwrite=overwrite)
-        figures = draw_lesson_figures(out, dpi=dpi)
+        with claimed_output(out, overwrite=overwrite, folder=True, what="figures folder"):
+            # again, now that no other climann draws there: the check and the drawing are one step
+            prepare_output_folder(out, LESSON_FIGURE_FILES.values(), overwrite=overwrite)
+            figures = draw_lesson_figures(out, dpi=dpi)
     elif is_prediction_file(run_dir):
         figures = plot_prediction_file(run_dir, time=time, out=out or Path("."), overwrite=overwrite, dpi=dpi)
     elif out is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 import signal
 import subprocess
@@ -328,3 +329,35 @@ def run_store_edit(advice: str, cwd) -> None:
     assert words[:3] == ["python", "-c", words[2]] and len(words) == 3, advice
     assert "ncatted" not in advice and "_fixed" not in advice
     subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=cwd)
+
+
+#: A second process that claims PATH (argv[1]; "folder" in argv[2] for a folder), says so on
+#: stdout and holds the claim until a line arrives on stdin: the test decides when it ends.
+HOLDER = """
+import sys
+from climann.atomic import claimed_output
+with claimed_output(sys.argv[1], overwrite=False, folder=sys.argv[2] == "folder"):
+    print("claimed", flush=True)
+    sys.stdin.readline()
+"""
+
+
+@pytest.fixture
+def holder():
+    import subprocess
+    import sys
+
+    started = []
+
+    def start(path, *, folder=False):
+        process = subprocess.Popen([sys.executable, "-c", HOLDER, str(path), "folder" if folder else "file"],
+                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                   env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+        started.append(process)
+        assert process.stdout.readline() == "claimed\n"  # the barrier: the claim is held from here on
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.communicate("\n", timeout=60)

@@ -111,38 +111,6 @@ def test_a_folder_literally_named_tilde_gets_what_a_library_writes_there(tmp_pat
 
 # --- claimed outputs: two climann commands never write one output at once -------------------------
 
-#: A second process that claims PATH (argv[1]; "folder" in argv[2] for a folder), says so on
-#: stdout and holds the claim until a line arrives on stdin: the test decides when it ends.
-HOLDER = """
-import sys
-from climann.atomic import claimed_output
-with claimed_output(sys.argv[1], overwrite=False, folder=sys.argv[2] == "folder"):
-    print("claimed", flush=True)
-    sys.stdin.readline()
-"""
-
-
-@pytest.fixture
-def holder():
-    import subprocess
-    import sys
-
-    started = []
-
-    def start(path, *, folder=False):
-        process = subprocess.Popen([sys.executable, "-c", HOLDER, str(path), "folder" if folder else "file"],
-                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                                   env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
-        started.append(process)
-        assert process.stdout.readline() == "claimed\n"  # the barrier: the claim is held from here on
-        return process
-
-    yield start
-    for process in started:
-        if process.poll() is None:
-            process.communicate("\n", timeout=60)
-
-
 @pytest.mark.parametrize("folder", [pytest.param(False, id="file"), pytest.param(True, id="folder")])
 def test_an_output_claimed_by_another_process_is_refused_naming_it_and_that_process(tmp_path, holder, folder):
     from climann.atomic import OutputClaimed, claimed_output
@@ -228,3 +196,15 @@ def test_a_file_in_a_missing_folder_is_refused_before_any_work_naming_the_folder
         with claimed_output(tmp_path / "new" / "sub" / "p.nc", overwrite=False, what="predictions"):
             pytest.fail("the block ran")
     assert os.listdir(tmp_path) == []
+
+
+def test_published_here_knows_this_processs_files_and_not_one_put_in_their_place(tmp_path):
+    from climann.atomic import published_here
+
+    with atomic_path(tmp_path / "mine.json") as temporary:
+        temporary.write_text("climann's")
+    (tmp_path / "theirs.json").write_text("a user's")
+    assert published_here(tmp_path / "mine.json") and not published_here(tmp_path / "theirs.json")
+    (tmp_path / "mine.json").unlink()
+    (tmp_path / "mine.json").write_text("a user's, under the same name")  # after climann's was removed
+    assert not published_here(tmp_path / "mine.json") and not published_here(tmp_path / "absent.json")

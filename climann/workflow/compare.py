@@ -41,6 +41,7 @@ from climann.evaluation.target_means import TARGET_MEANS_KEY
 from climann.run_files import (
     few, finished_run_problem, interrupted_retraining, is_unfinished_run, mixed_run_problem, model_sha256,
 )
+from climann.atomic import claimed_output
 from climann.workflow.outputs import CHECKPOINT_FILES, COMPARE_FILES, ENSEMBLE_RUN_FILES, prepare_output_folder
 from climann.workflow.runlog import duration_text
 
@@ -746,5 +747,8 @@ def compare_runs(run_dirs: Sequence[str | Path], out: str | Path | None = None, 
         prepare_output_folder(out, COMPARE_FILES, overwrite=overwrite)
     notes = comparison_notes(runs)
     if out is not None:
-        files = write_comparison(runs, notes, out, dpi=dpi)
+        with claimed_output(out, overwrite=overwrite, folder=True, what="comparison folder"):
+            # again, now that no other climann writes there: the check and the writing are one step
+            prepare_output_folder(out, COMPARE_FILES, overwrite=overwrite)
+            files = write_comparison(runs, notes, out, dpi=dpi)
     return Comparison(runs=runs, notes=notes, files=files)

@@ -20,7 +20,7 @@ import inspect
 import re
 from pathlib import Path
 
-from climann.atomic import atomic_path
+from climann.atomic import atomic_path, claimed_output
 from climann.data.shell import wrapped_lines
 from climann.workflow.config import SECTIONS, RunConfig, _toml_value, config_to_dict
 from climann.errors import ClimannError
@@ -140,10 +140,17 @@ def write_config_template(path: str | Path, *, overwrite: bool = False) -> Path:
     if path.is_dir():
         raise ClimannError(f"{path} is a directory; give a file name such as {path / 'climann.toml'}")
     refuse_run_files(path, option="config init")  # a run's config.toml is its record, never a template's place
+    _refuse_existing_template(path, overwrite=overwrite)
+    with claimed_output(path, overwrite=overwrite, what="config file", way_out="choose another FILE"):
+        _refuse_existing_template(path, overwrite=overwrite)  # again, now that no other climann writes it
+        with atomic_path(path, what="config file") as temporary:
+            temporary.write_text(config_template(), encoding="utf-8")
+    return path
+
+
+def _refuse_existing_template(path: Path, *, overwrite: bool) -> None:
+    """Refuse an existing ``path`` that is not a template of climann's, or one without ``overwrite``."""
     refuse_existing(path, overwrite=overwrite, what="configuration template",
                     not_ours="a template that `climann config init` wrote (nor a resolved configuration)",
                     same_kind=lambda existing: existing.suffix == ".toml",  # not a report.md of climann's
                     kind="a template that `climann config init` wrote (nor a resolved configuration)")
-    with atomic_path(path, what="config file") as temporary:
-        temporary.write_text(config_template(), encoding="utf-8")
-    return path

@@ -37,6 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
+from climann.atomic import claimed_output
 from climann._version import __version__
 from climann.data.layout import GridLayout
 from climann.errors import ClimannError
@@ -443,6 +444,26 @@ def explain_run(run_dir: str | Path, out: str | Path | None = None, *, repeats: 
         ``provenance.json`` missing, the data no longer giving the model's inputs, or ``out``
         holding those files (without ``overwrite``, or not written by climann).
     """
+    if repeats < 1:
+        raise ClimannError(f"--repeats must be at least 1, got {repeats}")
+    run_dir = Path(run_dir)
+    run = load_run(run_dir)
+    require_pointwise(run)
+    given = out is not None
+    out = Path(out) if given else run_dir / "explain"
+    option = "--out" if given else "the default --out"
+    prepare_output_folder(out, EXPLAIN_FILES, overwrite=overwrite, inputs=run.config.data.paths, create=False,
+                          option=option)
+    with claimed_output(out, overwrite=overwrite, folder=True, what="explain folder"):
+        # again, now that no other climann writes there: the check and the writing are one step
+        prepare_output_folder(out, EXPLAIN_FILES, overwrite=overwrite, inputs=run.config.data.paths, create=False,
+                              option=option)
+        return _explain_claimed(run_dir, run, out, repeats=repeats, seed=seed, dpi=dpi)
+
+
+def _explain_claimed(run_dir: Path, run: TrainedRun, out: Path, *, repeats: int, seed: int,
+                     dpi: int) -> ExplainResult:
+    """:func:`explain_run` once its folder is claimed (:func:`climann.atomic.claimed_output`)."""
     from climann.evaluation.figures.maps import cell_position, draws_maps
     from climann.evaluation.figures.importance import (
         plot_importance_bars,
@@ -451,15 +472,6 @@ def explain_run(run_dir: str | Path, out: str | Path | None = None, *, repeats: 
     )
     from climann.workflow.outputs import folder_written
 
-    if repeats < 1:
-        raise ClimannError(f"--repeats must be at least 1, got {repeats}")
-    run_dir = Path(run_dir)
-    run = load_run(run_dir)
-    require_pointwise(run)
-    given = out is not None
-    out = Path(out) if given else run_dir / "explain"
-    prepare_output_folder(out, EXPLAIN_FILES, overwrite=overwrite, inputs=run.config.data.paths, create=False,
-                          option="--out" if given else "the default --out")
     # as evaluate RUN: an input corrected since training is said, and recorded with the importances
     changed = warn_changed_inputs(run_dir, run.config, other_data=False)
     block = read_test_block(run)

@@ -49,7 +49,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
-from climann.atomic import is_claim_file, write_target
+from climann.atomic import is_claim_file, published_here, write_target
 from climann.errors import ClimannError
 from climann.run_files import (
     PUBLISH_ORDER,
@@ -1232,8 +1232,8 @@ def folder_written(folder: str | Path, names: Iterable[str]) -> Iterator[Path]:
     into it, and leave no empty or half-written folder when the block fails.
 
     On an error (a refusal, a full disk), the files of ``names`` that were absent before the
-    block and that it wrote are removed, then the folders it created, when empty. On an
-    interruption, whose message names what was written
+    block and that it published (:func:`~climann.atomic.published_here`) are removed, then the
+    folders it created, when empty. On an interruption, whose message names what was written
     (:func:`climann.workflow.interrupts.outputs_reported`), only the folders left empty are.
     A file that existed before the block (replaced with ``--overwrite``) and anything else in
     ``folder`` are never removed.
@@ -1252,8 +1252,8 @@ def folder_written(folder: str | Path, names: Iterable[str]) -> Iterator[Path]:
         yield folder
     except BaseException as error:
         if isinstance(error, Exception):
-            for path in absent:
-                if path.is_file() and not path.is_symlink():
+            for path in absent:  # only what this block published: never a file that appeared meanwhile
+                if path.is_file() and not path.is_symlink() and published_here(path):
                     path.unlink()
         for path in created:
             with contextlib.suppress(OSError):

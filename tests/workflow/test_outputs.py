@@ -835,11 +835,19 @@ def test_an_output_folder_refuses_its_files_unless_overwrite_and_keeps_the_rest(
          "report.md": b"mine"}, default=str)
 
 
+def _published(path: Path, text: str) -> None:
+    """Write ``path`` as climann writes every file (:func:`climann.atomic.atomic_path`)."""
+    from climann.atomic import atomic_path
+
+    with atomic_path(path) as temporary:
+        temporary.write_text(text)
+
+
 def test_a_failed_block_leaves_no_folder_it_created_and_none_of_its_new_files(tmp_path):
     names = ("metrics.json", "predictions.nc", "report.md")
     out = tmp_path / "runs" / "scores"
     with pytest.raises(ClimannError, match="refused"), folder_written(out, names) as folder:
-        (folder / "predictions.nc").write_text("written before the refusal")
+        _published(folder / "predictions.nc", "written before the refusal")
         raise ClimannError("refused")
     assert not (tmp_path / "runs").exists()  # both folders it made are gone
     existing = tmp_path / "scores"
@@ -847,10 +855,26 @@ def test_a_failed_block_leaves_no_folder_it_created_and_none_of_its_new_files(tm
     (existing / "metrics.json").write_text("climann's, replaced with --overwrite")
     (existing / "notes.txt").write_text("mine")
     with pytest.raises(ClimannError), folder_written(existing, names) as folder:
-        (folder / "metrics.json").write_text("new")
-        (folder / "report.md").write_text("new")
+        _published(folder / "metrics.json", "new")
+        _published(folder / "report.md", "new")
         raise ClimannError("refused")
     assert _files(existing) == {"metrics.json": b"new", "notes.txt": b"mine"}  # only its new report.md removed
+
+
+def test_a_failed_block_keeps_a_file_that_appeared_under_one_of_its_names(tmp_path):
+    """A file another program put under an output's name while the output was claimed made the
+    publishing fail (:func:`climann.atomic.claimed_output`); the cleanup then removed that file."""
+    from climann.atomic import atomic_path, claimed_output
+
+    names = ("metrics.json", "report.md")
+    out = tmp_path / "scores"
+    with pytest.raises(ClimannError, match="appeared while this command ran"):
+        with claimed_output(out, overwrite=False, folder=True), folder_written(out, names) as folder:
+            _published(folder / "metrics.json", "climann's")
+            with atomic_path(folder / "report.md") as temporary:
+                temporary.write_text("climann's")
+                (folder / "report.md").write_text("a user's")
+    assert _files(out) == {"report.md": b"a user's"}  # climann's own metrics.json removed, the user's file kept
 
 
 def test_an_interrupted_block_keeps_what_it_wrote_and_drops_only_empty_folders(tmp_path):

@@ -20,6 +20,7 @@ import dask
 import numpy as np
 import xarray as xr
 
+from climann.atomic import claimed_output
 from climann.data.layout import GridLayout
 from climann.data.open import open_input
 from climann.errors import ClimannError, library_message
@@ -283,8 +284,11 @@ def plot_prediction_file(
             return [_plot_cell_series(dataset, maps.layout, path, out=Path(out), overwrite=overwrite, dpi=dpi)]
     name = figure_name(path, maps.label)
     prepare_output_folder(out, [name], overwrite=overwrite, inputs=[path])
-    return [plot_prediction_maps(maps.layout, maps.prediction, maps.truth, when=maps.when,
-                                 path=Path(out) / name, dpi=dpi)]
+    with claimed_output(Path(out) / name, overwrite=overwrite, what="figure"):
+        # again, now that no other climann draws it: the check and the drawing are one step
+        prepare_output_folder(out, [name], overwrite=overwrite, inputs=[path])
+        return [plot_prediction_maps(maps.layout, maps.prediction, maps.truth, when=maps.when,
+                                     path=Path(out) / name, dpi=dpi)]
 
 
 def _plot_cell_series(dataset: xr.Dataset, layout: GridLayout, path: Path, *, out: Path, overwrite: bool,
@@ -311,9 +315,11 @@ def _plot_cell_series(dataset: xr.Dataset, layout: GridLayout, path: Path, *, ou
     splits = split_labels(dataset["split"]) if "split" in dataset else np.full(layout.time.values.size, "")
     name = f"{path.stem}_series.png"
     prepare_output_folder(out, [name], overwrite=overwrite, inputs=[path])
-    return plot_area_mean_series(layout.time.values, series, units=str(dataset[names["model"]].attrs.get("units", "")),
-                                 name=target, split_labels=list(splits), path=out / name, dpi=dpi,
-                                 point=cell_place(layout))
+    with claimed_output(out / name, overwrite=overwrite, what="figure"):
+        prepare_output_folder(out, [name], overwrite=overwrite, inputs=[path])  # again, now that it is claimed
+        return plot_area_mean_series(layout.time.values, series,
+                                     units=str(dataset[names["model"]].attrs.get("units", "")), name=target,
+                                     split_labels=list(splits), path=out / name, dpi=dpi, point=cell_place(layout))
 
 
 def is_prediction_file(path: str | Path) -> bool:

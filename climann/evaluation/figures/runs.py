@@ -718,18 +718,24 @@ def redraw_figures(run_dir: str | Path, *, dpi: int = 150) -> list[Path]:
         climann did not write (it would be replaced), or its ``figures`` is a symbolic link to
         nothing (:func:`climann.workflow.outputs.check_output_link`).
     """
-    from climann.run_files import interrupted_retraining, mixed_run_problem
-    from climann.workflow.outputs import (
-        check_output_link,
-        figures_all_or_none,
-        refuse_foreign_figures,
-        refuse_unwritable,
-    )
+    from climann.atomic import claimed_output
+    from climann.workflow.outputs import check_output_link
 
     run_dir = Path(run_dir)
+    check_output_link(run_dir / "figures", option="", directory=True, alternative=False)  # written through
+    # as `evaluate RUN` (which re-scores in place): no other climann rewrites the run's files meanwhile
+    with claimed_output(run_dir, overwrite=True, folder=True, what="run directory",
+                        way_out=f"copy the run elsewhere (cp -r {shlex.quote(str(run_dir))} NEW) and plot that"):
+        return _redraw_claimed(run_dir, dpi=dpi)
+
+
+def _redraw_claimed(run_dir: Path, *, dpi: int) -> list[Path]:
+    """:func:`redraw_figures` once the run is claimed (:func:`climann.atomic.claimed_output`)."""
+    from climann.run_files import interrupted_retraining, mixed_run_problem
+    from climann.workflow.outputs import figures_all_or_none, refuse_foreign_figures, refuse_unwritable
+
     path = run_dir / "predictions.nc"
     report = run_dir / "report.md"
-    check_output_link(run_dir / "figures", option="", directory=True, alternative=False)  # written through
     refuse_foreign_figures(run_dir)  # a user's image under a figure's name is never replaced
     if (mixed := mixed_run_problem(run_dir)) is not None:  # curves of one run over the scores of another
         raise ClimannError(mixed)

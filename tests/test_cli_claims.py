@@ -1,0 +1,116 @@
+"""Every command that writes files claims them (:func:`climann.atomic.claimed_output`): a
+second climann writing the same output at once is refused in one line, and a file that another
+program puts under an output's name while the command runs is kept, never replaced or removed.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from climann.cli import app
+from tests.console import run_main
+
+runner = CliRunner()
+USERS = "a file of the user's\n"
+
+
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory):
+    """A tiny finished pointwise run (its predictions.nc, what `plot FILE` maps)."""
+    folder = tmp_path_factory.mktemp("claims")
+    sample = folder / "tiny.nc"
+    assert runner.invoke(app, ["sample-data", str(sample), "--years", "3", "--resolution", "30"]).exit_code == 0
+    run_dir = folder / "run"
+    trained = runner.invoke(app, ["train", "--data", str(sample), "--out", str(run_dir), "--epochs", "2",
+                                  "--hidden", "4", "--quiet", "--set", "evaluation.figures=false"])
+    assert trained.exit_code == 0, trained.output
+    return run_dir
+
+
+#: command (with {run} for the finished run and {out} for the output), the output (relative to
+#: the test's folder), whether it is a folder, and the file whose publishing a user's file precedes.
+COMMANDS = [
+    pytest.param("sample-data {out} --years 1 --resolution 30", "s.nc", False, "s.nc", id="sample-data"),
+    pytest.param("config init {out}", "c.toml", False, "c.toml", id="config-init"),
+    pytest.param("plot lesson --out {out} --dpi 20", "lesson", True, "loss_surface.png", id="plot-lesson"),
+    pytest.param("compare {run} --out {out} --dpi 20", "cmp", True, "comparison.md", id="compare"),
+    pytest.param("explain {run} --out {out} --repeats 1", "ex", True, "importance.json", id="explain"),
+    pytest.param("plot {run}/predictions.nc --out {out} --dpi 20", "maps", True, "predictions_map_mean.png", id="plot-file"),
+]
+#: evaluate claimed its folder already; a user's file there was then removed when it cleaned up.
+WRITERS = [*COMMANDS, pytest.param("evaluate {run} --out {out}", "scores", True, "report.md", id="evaluate")]
+#: The way out that each refusal names, besides waiting.
+WAY_OUT = {"sample-data": "choose another PATH", "config": "choose another FILE"}
+
+
+def _arguments(command: str, run_dir: Path, out: Path) -> list[str]:
+    return command.format(run=run_dir, out=out).split()
+
+
+@pytest.mark.parametrize("command, out, folder, name", WRITERS)
+def test_a_file_put_under_an_outputs_name_while_the_command_runs_is_kept_and_the_command_refused(
+        finished_run, tmp_path, capfd, monkeypatch, command, out, folder, name):
+    from climann import atomic
+
+    original, put = atomic._publish, []
+
+    def users_file_first(temporary, target, path, what):  # another program, the instant before climann publishes
+        if target.name == name and not put:
+            put.append(target)
+            target.write_text(USERS)
+        return original(temporary, target, path, what)
+
+    monkeypatch.setattr(atomic, "_publish", users_file_first)
+    result = run_main(*_arguments(command, finished_run, tmp_path / out), capfd=capfd, monkeypatch=monkeypatch)
+    written = tmp_path / out / name if folder else tmp_path / out
+    assert put == [written.absolute()], "the command did not publish the file the test watches"
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.splitlines()[-1].startswith("climann: error: cannot write ")
+    assert "appeared while this command ran" in result.stderr.splitlines()[-1]
+    assert written.read_text() == USERS  # neither replaced nor removed when the command cleaned up
+    assert not [entry for entry in os.listdir(written.parent) if entry.startswith(".")]  # no claim, no temporary
+
+
+@pytest.mark.parametrize("command, out, folder, name", COMMANDS)
+def test_a_second_command_writing_the_same_output_at_once_is_refused_naming_the_first(
+        finished_run, tmp_path, capfd, monkeypatch, holder, command, out, folder, name):
+    arguments = _arguments(command, finished_run, tmp_path / out)
+    claimed = tmp_path / out / name if name == "predictions_map_mean.png" else tmp_path / out  # plot FILE claims its figure
+    if claimed.parent != tmp_path:
+        claimed.parent.mkdir()
+    first = holder(claimed, folder=folder and claimed == tmp_path / out)
+    result = run_main(*arguments, "--overwrite", capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.splitlines()[-1].startswith(f"climann: error: another climann (process {first.pid}) is "
+                                                     f"writing ")
+    way_out = WAY_OUT.get(command.split()[0], "choose another --out")
+    assert result.stderr.splitlines()[-1].endswith(f"{claimed} now; this one stops and leaves it alone: wait for it "
+                                                   f"to finish, or {way_out}")
+    assert not (tmp_path / out / name if folder else tmp_path / out).exists()  # nothing written meanwhile
+    first.communicate("\n", timeout=60)
+    again = run_main(*arguments, capfd=capfd, monkeypatch=monkeypatch)  # the claim released: written now
+    assert again.returncode == 0, again.stderr
+    assert (tmp_path / out / name if folder else tmp_path / out).exists()
+
+
+def test_plot_run_while_another_climann_rewrites_the_run_is_refused_and_the_run_left_as_it_was(
+        finished_run, tmp_path, capfd, monkeypatch, holder):
+    import shutil
+
+    run_dir = tmp_path / "run"
+    shutil.copytree(finished_run, run_dir)  # the module's run is not changed
+    first = holder(run_dir, folder=True)  # as `evaluate RUN`, re-scoring it in place, claims it
+    result = run_main("plot", run_dir, "--dpi", "20", capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        f"climann: error: another climann (process {first.pid}) is writing run directory {run_dir} now; this one "
+        f"stops and leaves it alone: wait for it to finish, or copy the run elsewhere (cp -r {run_dir} NEW) and "
+        "plot that")
+    assert not (run_dir / "figures").exists()
+    first.communicate("\n", timeout=60)
+    again = run_main("plot", run_dir, "--dpi", "20", capfd=capfd, monkeypatch=monkeypatch)
+    assert again.returncode == 0, again.stderr
+    assert (run_dir / "figures" / "learning_curves.png").exists()
+    assert not [name for name in os.listdir(tmp_path) if name.startswith(".")]  # its claim removed
