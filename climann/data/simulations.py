@@ -28,8 +28,9 @@ attribute is not judged by it (a file renamed or written by a user's own tool sa
 A file of one member may say which in a member coordinate of one value instead (a CF scalar
 coordinate ``realization = "r1i1p1f1"``, CMIP6's ``member_id``, a ``number`` of an ensemble:
 :func:`~climann.data.members.member_values`). Two such labels are judged as two values of
-``variant_label``: the series was joined, and ``info`` showed the first file's label as the
-series' (fix31c).
+``variant_label`` (a scenario's member naming the other as its ``parent_variant_label`` is
+one run): the series was joined, and ``info`` showed the first file's label as the series'
+(fix31c).
 
 Two simulations are refused in one line naming the attribute, its two values, one file of
 each, and the way out, true of every command that opens files (``train``, ``predict``,
@@ -146,9 +147,11 @@ def _differing(datasets: Mapping[Path, xr.Dataset], paths: list[Path]) -> list[_
         if len(set(values.values())) > 1 and not _one_run(values, parents):
             found.append(_Differing("global attribute", attribute, kind, values))
     labels = {path: _member_labels(datasets[path]) for path in paths}
+    # a scenario's member naming its historical run's as its parent continues it, as for variant_label
+    parents = {path: value for path in paths if (value := _attribute(datasets[path], "parent_variant_label"))}
     for name in dict.fromkeys(name for held in labels.values() for name in held):
         values = {path: held[name] for path, held in labels.items() if name in held}
-        if len(set(values.values())) > 1:
+        if len(set(values.values())) > 1 and not _one_run(values, parents):
             found.append(_Differing("member coordinate", name, "two ensemble members", values))
     return found
 
