@@ -82,3 +82,20 @@ def test_info_proposes_a_config_that_reads_a_hindcast_on_its_valid_times(tmp_pat
     assert rmse < 0.4  # the noise's 0.3
     misaligned = forecast[:-1][test[1:]] - observations["obs_t2m"].values[first + 1:first + forecast.shape[0]][test[1:]]
     assert np.sqrt(np.mean(misaligned**2)) > 1.5
+
+
+def test_info_on_a_hindcast_beside_observations_warns_of_their_common_period_once(tmp_path, capfd, monkeypatch):
+    """info opens the files without a target, then checks its config with the observations as
+    target (fix31c 1): the warning that only their common period is used is one line, not the
+    same one twice with the variables named in another order. The hindcast's first lead is
+    valid in its 48 start months; the observations hold those and the fixture's 4 more."""
+    hindcast, observations = seasonal_pair()
+    hindcast.to_netcdf(tmp_path / "seas5_t2m.nc")
+    observations.to_netcdf(tmp_path / "era5_t2m.nc")
+    monkeypatch.chdir(tmp_path)
+    shown = run_main("info", "seas5_t2m.nc", "era5_t2m.nc", capfd=capfd, monkeypatch=monkeypatch)
+    assert shown.returncode == 0, shown.stderr
+    warned = [line for line in shown.stderr.splitlines() if "cover different periods" in line]
+    held, valid = observations.sizes["valid_time"], hindcast.sizes["forecast_reference_time"]
+    assert len(warned) == 1, warned
+    assert f"{held - valid} of obs_t2m's {held} steps left out" in warned[0]

@@ -67,7 +67,7 @@ from climann.data.renames import FileRenames
 from climann.data.repeated_cells import each_place_once, grid_of_each_place_once
 from climann.data.repeated_dimensions import XARRAY_WARNING, without_repeated_dimensions
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes, with_scalar_time_as_axis
-from climann.data.shell import attribute_command, input_and_copy, ncatted_attribute
+from climann.data.shell import attribute_command, beside, input_and_copy, ncatted_attribute, shown_path
 from climann.data.simulations import check_one_simulation
 from climann.data.sources import SOURCE_TIMES_KEY, as_file_stamps, source_files, with_source_files
 from climann.data.subset import select_values
@@ -567,6 +567,10 @@ def _open_files(
         datasets = [dataset if index == home else on_reference_grid(dataset, reference,
                                                                     labels=(files[home].name, path.name))
                     for index, (dataset, path) in enumerate(zip(each, files))]
+        # One grid's cells have one set of edges: the combined files keep the first file's bounds,
+        # whose areas weight every file's values (fix31c).
+        for dataset, path in zip(datasets, files):
+            check_same_cell_bounds(datasets[home], dataset, (files[home], path))
         # Variables at different time steps: their common period, or refused; see climann.data.time_axes.
         # (their time bounds read: the steps are paired by the periods of their cells)
         # A step that leaves a dataset out (a predictor's year wholly before the target's first step)
@@ -1516,6 +1520,46 @@ def grid_mismatch(
                 f"the values)"
             )
     return None
+
+
+def check_same_cell_bounds(reference: xr.Dataset, other: xr.Dataset, files: tuple[Path, Path]) -> None:
+    """Refuse two files on one grid whose grid coordinates' cell bounds (CF §7.1) differ.
+
+    Combined, the files keep one file's bounds (xarray's ``compat="override"``), and the cell
+    areas computed from them weight every file's values in the scores and area means: a file
+    whose own edges differ (a latitude with Gaussian edges beside one with edges midway between
+    the centres) would be weighted by the other's areas without a word. Bounds are compared as
+    the coordinates are (:func:`grid_mismatch`, each cell's edges sorted, longitudes modulo
+    360°), after ``other`` was put in ``reference``'s order (:func:`on_reference_grid`); a
+    coordinate without bounds in either file is not compared.
+
+    Parameters
+    ----------
+    reference, other : xarray.Dataset
+        The target's file and another, on the same grid (their cells' centres agree).
+    files : (Path, Path)
+        Their files, for the message.
+
+    Raises
+    ------
+    ClimannError
+        Naming the bounds, the largest difference, both files and the way out.
+    """
+    for name, coordinate in grid_coordinates(reference).items():
+        bounds = [str(dataset[name].attrs.get("bounds", "")) if name in dataset.coords else ""
+                  for dataset in (reference, other)]
+        if not all(bounds) or bounds[0] not in reference.variables or bounds[1] not in other.variables:
+            continue
+        edges = [xr.DataArray(np.sort(np.asarray(dataset[bound].values, np.float64), axis=-1), attrs=coordinate.attrs)
+                 for dataset, bound in zip((reference, other), bounds)]
+        mismatch = grid_mismatch({bounds[0]: edges[0]}, {bounds[0]: edges[1]}, labels=(files[0].name, files[1].name))
+        if mismatch is not None:
+            copy = beside(files[1], "bounds")
+            raise ClimannError(
+                f"{name}'s cell bounds are not the same in the files: {mismatch}; one grid's cells have one set of "
+                f"edges, and one file's would give the areas that weight both files' values in the scores; give the "
+                f"files the right edges, e.g. {files[0].name}'s in a copy of {files[1].name} (cp "
+                f"{shown_path(files[1])} {copy} && ncks -A -v {bounds[0]} {shown_path(files[0])} {copy})")
 
 
 def _like(coordinate: xr.DataArray, dims: tuple, values: np.ndarray) -> xr.Variable:

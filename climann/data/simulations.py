@@ -25,6 +25,13 @@ series. Neither is a CMIP6 scenario's own member label when its ``parent_variant
 ``parent_source_id``) names the other file's: the run it continues. A file without such an
 attribute is not judged by it (a file renamed or written by a user's own tool says nothing).
 
+A file of one member may say which in a member coordinate of one value instead (a CF scalar
+coordinate ``realization = "r1i1p1f1"``, CMIP6's ``member_id``, a ``number`` of an ensemble:
+:func:`~climann.data.members.member_values`). Two such labels are judged as two values of
+``variant_label`` (a scenario's member naming the other as its ``parent_variant_label`` is
+one run): the series was joined, and ``info`` showed the first file's label as the series'
+(fix31c).
+
 Two simulations are refused in one line naming the attribute, its two values, one file of
 each, and the way out, true of every command that opens files (``train``, ``predict``,
 ``evaluate --data``, ``info``): one simulation's files at a time, or, for ``train``, one
@@ -39,11 +46,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import xarray as xr
 
 from climann.data.coords import time_coordinate
+from climann.data.members import member_values
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 
@@ -107,15 +116,43 @@ def _one_run(values: Mapping[Path, str], parents: Mapping[Path, str]) -> bool:
     return len({frozenset(group) for group in groups.values()}) == 1
 
 
-def _differing(datasets: Mapping[Path, xr.Dataset], paths: list[Path]) -> list[tuple[str, dict[Path, str]]]:
-    """The attributes of :data:`SIMULATION_ATTRIBUTES` that the files ``paths`` (those that have
-    it) give more than one run's value, each with {file: value}."""
+class _Differing(NamedTuple):
+    """A name of the run that files give two values of."""
+
+    source: str  # "global attribute" or "member coordinate"
+    name: str
+    kind: str  # what two values say: "two models"
+    values: dict[Path, str]  # {file: its value}
+
+
+def _member_labels(dataset: xr.Dataset) -> dict[str, str]:
+    """{member coordinate: its one value as text} of a file of one member (a scalar member
+    coordinate, or a member dimension of length one); none for a file of several."""
+    return {name: _label_text(values[0]) for name, values in member_values(dataset).items()
+            if len(values) == 1 and name in dataset.variables}
+
+
+def _label_text(value: object) -> str:
+    """A member label as text, a number as the same text whether stored as integer or float."""
+    return format(value, "g") if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+
+
+def _differing(datasets: Mapping[Path, xr.Dataset], paths: list[Path]) -> list[_Differing]:
+    """What names the run (a global attribute of :data:`SIMULATION_ATTRIBUTES`, then a member
+    coordinate) that the files ``paths`` (those that have it) give more than one run's value of."""
     found = []
-    for attribute, (_, parent) in SIMULATION_ATTRIBUTES.items():
+    for attribute, (kind, parent) in SIMULATION_ATTRIBUTES.items():
         values = {path: value for path in paths if (value := _attribute(datasets[path], attribute))}
         parents = {path: value for path in paths if parent and (value := _attribute(datasets[path], parent))}
         if len(set(values.values())) > 1 and not _one_run(values, parents):
-            found.append((attribute, values))
+            found.append(_Differing("global attribute", attribute, kind, values))
+    labels = {path: _member_labels(datasets[path]) for path in paths}
+    # a scenario's member naming its historical run's as its parent continues it, as for variant_label
+    parents = {path: value for path in paths if (value := _attribute(datasets[path], "parent_variant_label"))}
+    for name in dict.fromkeys(name for held in labels.values() for name in held):
+        values = {path: held[name] for path, held in labels.items() if name in held}
+        if len(set(values.values())) > 1 and not _one_run(values, parents):
+            found.append(_Differing("member coordinate", name, "two ensemble members", values))
     return found
 
 
@@ -129,17 +166,16 @@ def _at_the_same_times(datasets: Mapping[Path, xr.Dataset], values: Mapping[Path
     return len({frozenset(keys) for keys in steps.values()}) == 1
 
 
-def _refusal(name: str, differing: list[tuple[str, dict[Path, str]]]) -> ClimannError:
+def _refusal(name: str, differing: list[_Differing]) -> ClimannError:
     """One line: the first differing attribute, its values with a file of each, the others, the way out."""
-    attribute, values = differing[0]
+    source, attribute, kind, values = differing[0]
     first = next(iter(values))
     second = next(path for path, value in values.items() if value != values[first])
     also = [f"{other} {', '.join(dict.fromkeys(held[path] for path in (first, second) if path in held))}"
-            for other, held in differing[1:] if first in held and second in held and held[first] != held[second]]
+            for _, other, _, held in differing[1:] if first in held and second in held and held[first] != held[second]]
     also_text = f" (and {'; '.join(also)})" if also else ""
-    kind = SIMULATION_ATTRIBUTES[attribute][0]
     return ClimannError(
-        f"'{name}' comes from {kind} in the files given: global attribute {attribute} is {values[first]} in "
+        f"'{name}' comes from {kind} in the files given: {source} {attribute} is {values[first]} in "
         f"{first.name} and {values[second]} in {second.name}{also_text}; joined along time they would make one "
         f"series that changes simulation between files: give one simulation's files at a time (to train on one and "
         f"test on the other: climann train --split-files train=GLOB of one, test=GLOB of the other)"
@@ -160,11 +196,10 @@ def check_one_simulation(datasets: Mapping[Path, xr.Dataset]) -> None:
     ClimannError
         When two files that hold one variable on their time axis, at different time steps, give
         different values of a global attribute of :data:`SIMULATION_ATTRIBUTES` (and neither
-        names the other as its parent run), naming the variable, the attribute, its two values,
-        a file of each and the way out.
+        names the other as its parent run) or of a member coordinate of one value, naming the
+        variable, the attribute, its two values, a file of each and the way out.
     """
     for name, paths in _series_holders(datasets).items():
-        differing = [(attribute, values) for attribute, values in _differing(datasets, paths)
-                     if not _at_the_same_times(datasets, values)]
+        differing = [found for found in _differing(datasets, paths) if not _at_the_same_times(datasets, found.values)]
         if differing:
             raise _refusal(name, differing)

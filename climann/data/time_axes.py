@@ -403,6 +403,7 @@ def on_common_time_steps(
         their stamps.
     """
     time, every_axis = _time_axes(datasets, names)
+    in_file_order = [axis.variable for axis in every_axis]
     every_axis.sort(key=lambda axis: axis.variable != target)
     used = [axis for axis in every_axis if variables is None or axis.variable in variables]
     frequency = next((axis.frequency for axis in used if axis.frequency), None)
@@ -419,7 +420,7 @@ def on_common_time_steps(
     files = _without_unused(list(zip(datasets, names, strict=True)),
                             [axis for axis in every_axis if axis.variable not in in_use], axes[0], start, end)
     chosen = _chosen_periods(axes, time_range)
-    _warn_common_period(axes, start, end, chosen)
+    _warn_common_period(axes, start, end, chosen, in_file_order=in_file_order)
     _warn_target_gaps(axes, start, end, chosen)
     files = _on_target_stamps(files, time, axes[0], every_axis, start, end)
     return [dataset for dataset, _ in files], [name for _, name in files]
@@ -502,16 +503,22 @@ def _chosen_periods(axes: Sequence[_Axis], time_range: Sequence[str]) -> _Chosen
     return _Chosen(tuple(str(date) for date in time_range), *range_bounds(time_range, calendar))
 
 
-def _warn_common_period(axes: Sequence[_Axis], start: object, end: object, chosen: _Chosen = _Chosen()) -> None:
+def _warn_common_period(axes: Sequence[_Axis], start: object, end: object, chosen: _Chosen = _Chosen(), *,
+                        in_file_order: Sequence[str] = ()) -> None:
     """Warn that only the common period of the variables' ``axes`` is used, naming the steps
     left out that the user's own time range (``chosen``) would have kept; nothing when it
-    leaves out none (the user's period lies within the common one)."""
+    leaves out none (the user's period lies within the common one). The variables are named
+    in the order of their files (``in_file_order``), not target first: ``climann info`` opens
+    the files without a target, then checks its config with one, and the same warning in
+    other words would be said twice."""
+    order = {variable: index for index, variable in enumerate(in_file_order)}
+    listed = sorted(axes, key=lambda axis: order.get(axis.variable, len(order)))
     outside = [(axis, sum(1 for period in axis.opening if not start <= period <= end and chosen(period)),
-                sum(1 for period in axis.opening if chosen(period))) for axis in axes]
+                sum(1 for period in axis.opening if chosen(period))) for axis in listed]
     left_out = [f"{count} of {axis.variable}'s {held}" for axis, count, held in outside if count]
     if not left_out:
         return
-    periods = [f"{axis.variable} ({axis.period})" for axis in axes]
+    periods = [f"{axis.variable} ({axis.period})" for axis in listed]
     _log.warning(
         "%s cover different periods: only their common period, %s to %s, is used (%s steps%s left out); "
         "[data] time_range chooses within it%s", _listed(periods), axes[0].text(start), axes[0].text(end),

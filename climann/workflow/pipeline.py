@@ -353,7 +353,8 @@ def add_unscored_anomaly_notes(metrics: dict, data: PreparedData) -> None:
     samples = data.samples
     notes = unscored_anomaly_notes(~np.isfinite(data.target_offset[:, 0]), samples.time_index,
                                    samples.layout.time.values, data.split.time_masks, metrics["n_samples"],
-                                   flat_index=samples.flat_index, n_cells=samples.layout.n_cells)
+                                   climatology=data.target_climatology, flat_index=samples.flat_index,
+                                   n_cells=samples.layout.n_cells)
     if notes:
         metrics["notes"] = metrics.get("notes", []) + notes
 

@@ -61,7 +61,7 @@ from climann.workflow.new_data import (
     with_run_weights_of, with_training_quantity, with_training_step,
 )
 from climann.workflow.target_cells import predicted_cells as target_cells
-from climann.workflow.unscored_anomalies import unseen_cells_text
+from climann.workflow.unscored_anomalies import undefined_anomaly_text
 from climann.workflow.training_cells import (
     TrainingCells, same_projection, same_summarised_grid, training_cells)
 from climann.workflow.outputs import (
@@ -515,8 +515,10 @@ def _predict_claimed(
 
         offset = climatology_offset(samples, target_climatology, calendar=saved_climatology_calendar(run),
                                     keys=saved_climatology_keys(run))[:, 0]
-        if np.count_nonzero(~np.isfinite(offset)):
-            notes.append(unseen_values_note(samples.flat_index, ~np.isfinite(offset), samples.layout.n_cells))
+        if np.count_nonzero(~np.isfinite(offset)):  # in the words of the notes of metrics.json
+            notes.append(undefined_anomaly_text(~np.isfinite(offset), samples.time_index, samples.layout.time.values,
+                                                climatology=target_climatology, flat_index=samples.flat_index,
+                                                n_cells=samples.layout.n_cells, scored=False))
     layout = samples.layout
     spread = None
     if isinstance(run.network, Ensemble):
@@ -960,26 +962,6 @@ def _field_grid(layout: GridLayout, samples, outputs: np.ndarray, untrained: lis
     grid[samples.time_index] = outputs
     grid[:, untrained] = np.nan
     return grid.reshape(layout.shape)
-
-
-def unseen_values_note(flat_index: np.ndarray, undefined: np.ndarray, n_cells: int) -> str:
-    """The note of ``predict`` on values it leaves out because the run's training years have no
-    value of the target at their cell and time of year (``target_anomaly`` adds that
-    climatology back): how many values, at how many of the cells with samples, and their share.
-
-    Parameters
-    ----------
-    flat_index : ndarray of int, shape (n_samples,)
-        Each sample's place on the grid (:class:`~climann.data.layout.GridLayout`).
-    undefined : ndarray of bool, shape (n_samples,)
-        Where the climatology is undefined.
-    n_cells : int
-        Cells per time step.
-    """
-    n_values = int(np.count_nonzero(undefined))
-    return (f"{n_values} value{'s are' if n_values > 1 else ' is'} not predicted, at "
-            f"{unseen_cells_text(flat_index, undefined, n_cells)}: the run's training years have no value of the "
-            "target at that cell and time of year (target_anomaly adds their climatology back)")
 
 
 def _predict_chunked(

@@ -1240,3 +1240,48 @@ def test_a_directory_without_nc_files_says_what_it_holds_and_the_glob_that_gives
     with pytest.raises(ClimannError) as refused:
         expand_paths([str(folder)])
     assert str(refused.value) == f"no file matches '{folder}': " + said.format(folder=folder)
+
+
+def _year_with_latitude_edges(path, year, edges, *, descending=False):
+    """tas of one year on latitudes −30, 0, 30 (north-to-south when ``descending``), 4 longitudes,
+    with the latitude cell ``edges`` (n, 2) given as CF bounds."""
+    latitude, edges = np.array([-30.0, 0.0, 30.0]), np.asarray(edges, float)
+    values = np.arange(12 * 3 * 4, dtype="float32").reshape(12, 3, 4) + 280
+    if descending:
+        latitude, edges, values = latitude[::-1], edges[::-1, ::-1], values[:, ::-1]
+    xr.Dataset(
+        {"tas": (("time", "lat", "lon"), values, {"units": "K"}), "lat_bnds": (("lat", "bnds"), edges)},
+        coords={"time": ("time", np.array([f"{year}-{month:02d}-16" for month in range(1, 13)], "datetime64[ns]")),
+                "lat": ("lat", latitude, {"units": "degrees_north", "standard_name": "latitude", "bounds": "lat_bnds"}),
+                "lon": ("lon", [0.0, 90.0, 180.0, 270.0], {"units": "degrees_east", "standard_name": "longitude"})},
+    ).to_netcdf(path)
+    return path
+
+
+#: Latitude edges of the rows −30, 0, 30: to the poles, and midway to ±45°.
+_TO_THE_POLES = [[-90, -15], [-15, 15], [15, 90]]
+_TO_45 = [[-45, -15], [-15, 15], [15, 45]]
+
+
+def test_files_on_one_grid_with_other_latitude_edges_are_refused(tmp_path):
+    """fix31c: joined, the first file's edges gave both files' cell areas (the second's were never
+    read). The largest difference: the outer rows' edges, 90° against 45°."""
+    files = [_year_with_latitude_edges(tmp_path / "tas_2001.nc", 2001, _TO_THE_POLES),
+             _year_with_latitude_edges(tmp_path / "tas_2002.nc", 2002, _TO_45)]
+    largest = np.max(np.abs(np.subtract(_TO_THE_POLES, _TO_45)))
+    with pytest.raises(ClimannError) as error:
+        open_dataset(files)
+    message = str(error.value)
+    assert message.startswith(f"lat's cell bounds are not the same in the files: lat_bnds differs by up to "
+                              f"{largest:g}° between tas_2001.nc and tas_2002.nc")
+    copy = tmp_path / "tas_2002_bounds.nc"
+    assert f"(cp {files[1]} {copy} && ncks -A -v lat_bnds {files[0]} {copy})" in message and "\n" not in message
+
+
+def test_the_same_latitude_edges_stored_north_to_south_are_one_grid(tmp_path):
+    """The same cells in the other order (and each cell's edges the other way round) are not refused."""
+    files = [_year_with_latitude_edges(tmp_path / "tas_2001.nc", 2001, _TO_THE_POLES),
+             _year_with_latitude_edges(tmp_path / "tas_2002.nc", 2002, _TO_THE_POLES, descending=True)]
+    opened = open_dataset(files)
+    np.testing.assert_array_equal(np.sort(opened["lat_bnds"].values, axis=-1), _TO_THE_POLES)
+    assert opened.sizes["time"] == 24

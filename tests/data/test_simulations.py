@@ -10,6 +10,7 @@ import json
 
 import numpy as np
 import pytest
+import xarray as xr
 from typer.testing import CliRunner
 
 from climann.cli import app
@@ -138,6 +139,45 @@ def test_two_members_at_the_same_times_are_still_refused_as_one_variable_held_tw
     with pytest.raises(ClimannError, match=r"^'tas' is in both tas_a.nc and tas_b.nc at the same times: two ensemble "
                                            r"members \(global attribute variant_label: r1i1p1f1, r2i1p1f1\)"):
         open_dataset(files)
+
+
+def _member_years(folder, name, first_year, coordinate, value, attributes=None):
+    """:func:`_years` (without global attributes unless given), its member said by a scalar coordinate (CF §5.7)."""
+    path = _years(folder, name, first_year, 2, attributes or {})
+    with xr.open_dataset(path) as opened:
+        labelled = opened.load().assign_coords({coordinate: ((), value, {"standard_name": "realization"})})
+    labelled.to_netcdf(path)
+    return path
+
+
+@pytest.mark.parametrize("coordinate, values", [
+    pytest.param("realization", ("r1i1p1f1", "r2i1p1f1"), id="cf-realization-label"),
+    pytest.param("member_id", ("r1i1p1f1", "r3i1p1f1"), id="cmip6-member_id"),
+    pytest.param("realization", (1, 2), id="member-number"),
+])
+def test_two_members_said_by_a_scalar_coordinate_in_consecutive_files_are_refused(tmp_path, coordinate, values):
+    """fix31c: joined into one series, info showed the first file's member as the series' own."""
+    files = [_member_years(tmp_path, "tas_a_2000-2001.nc", 2000, coordinate, values[0]),
+             _member_years(tmp_path, "tas_b_2002-2003.nc", 2002, coordinate, values[1])]
+    with pytest.raises(ClimannError) as error:
+        open_dataset(files)
+    assert str(error.value).startswith(
+        f"'tas' comes from two ensemble members in the files given: member coordinate {coordinate} is {values[0]} in "
+        f"tas_a_2000-2001.nc and {values[1]} in tas_b_2002-2003.nc; ")
+
+
+def test_a_scenario_member_naming_the_historical_member_as_its_parent_is_one_series(tmp_path):
+    """As for variant_label: CMIP6's parent_variant_label links the two runs' member coordinates."""
+    files = [_member_years(tmp_path, "tas_historical.nc", 2000, "realization", "r1i1p1f1"),
+             _member_years(tmp_path, "tas_scenario.nc", 2002, "realization", "r1i1p1f2",
+                           {"parent_variant_label": "r1i1p1f1"})]
+    np.testing.assert_array_equal(open_dataset(files)["tas"].values, grid_dataset(n_years=4)["tas"].values)
+
+
+def test_one_member_said_by_a_scalar_coordinate_stored_as_integer_and_float_is_one_series(tmp_path):
+    files = [_member_years(tmp_path, "tas_2000-2001.nc", 2000, "realization", 1),
+             _member_years(tmp_path, "tas_2002-2003.nc", 2002, "realization", 1.0)]
+    np.testing.assert_array_equal(open_dataset(files)["tas"].values, grid_dataset(n_years=4)["tas"].values)
 
 
 def test_split_files_train_on_one_model_and_test_on_another(tmp_path):

@@ -17,6 +17,7 @@ from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
 from climann.workflow.predict import evaluate_run, load_run, predict_files
 from climann.workflow.preparation import prepare_data, resolve_inputs
+from climann.workflow.unscored_anomalies import UNDEFINED_ANOMALY_REASONS
 from tests.conftest import without_model_record
 
 TIME = xr.coders.CFDatetimeCoder(use_cftime=True)
@@ -629,7 +630,8 @@ def test_values_without_a_training_climatology_are_not_counted_as_predicted(tmp_
         finite = np.isfinite(predicted["tas_pred"].values)
     assert not finite[-1].any() and finite[:-1].all()
     assert result.n_samples == finite.sum() == 365 * 12
-    assert any(note.startswith("12 values are not predicted") for note in result.notes)
+    assert "12 values at 1 time step (2004-12-31) are not predicted: " + UNDEFINED_ANOMALY_REASONS["day 366"] in \
+        result.notes
 
 
 def test_a_leap_years_31_december_without_a_training_climatology_is_noted_in_the_scores(tmp_path):
@@ -650,12 +652,53 @@ def test_a_leap_years_31_december_without_a_training_climatology_is_noted_in_the
     notes = [note for note in metrics.get("notes", []) if note["model"] == "model"]
     assert [(note["split"], note["n_samples"], note["of"]) for note in notes] == [
         (block, metrics["n_samples"][block], metrics["n_samples"][block] + lost)]
-    assert notes[0]["reason"].startswith("12 values at 1 time step (2000-12-31) are neither predicted nor scored: "
-                                         "no leap year is trained on")
+    assert notes[0]["reason"] == ("12 values at 1 time step (2000-12-31) are neither predicted nor scored: "
+                                  + UNDEFINED_ANOMALY_REASONS["day 366"])
     line = f"the {block} block is scored on {notes[0]['n_samples']} of its {notes[0]['of']} values: {notes[0]['reason']}"
     assert line in (run_dir / "train.log").read_text() and line in (run_dir / "report.md").read_text()
     again = evaluate_run(run_dir, out=tmp_path / "again")
     assert [note for note in again.get("notes", []) if note["model"] == "model"] == notes
+
+
+def test_predict_and_evaluate_on_other_data_give_one_note_of_a_leap_years_31_december(tmp_path):
+    """fix31c: predict said "12 values are not predicted, at 12 of the 12 cells …: the run's
+    training years have no value …", evaluate --data the day-366 reason: one helper, one wording."""
+    _, run_dir = _daily_run(tmp_path, "standard", range(1997, 2002))
+    new = _daily(tmp_path / "leap.nc", "standard", [2004], seed=4)
+    result = predict_files(run_dir, [str(new)], tmp_path / "p.nc")
+    scored = evaluate_run(run_dir, data_paths=[str(new)], out=tmp_path / "ev")
+    reason = UNDEFINED_ANOMALY_REASONS["day 366"]
+    assert "12 values at 1 time step (2004-12-31) are not predicted: " + reason in result.notes
+    assert [note["reason"] for note in scored["notes"] if note["model"] == "model"] == [
+        "12 values at 1 time step (2004-12-31) are neither predicted nor scored: " + reason]
+
+
+def test_evaluate_on_other_data_names_the_cell_a_trained_leap_years_31_december_lacked(tmp_path):
+    """fix31c: trained on 2000–2002 (2000 a leap year) with tas missing at one cell on 31 December
+    2000, the run's climatology holds day 366 at the 11 other cells. evaluate --data on 2004 said
+    "no leap year is trained on" (its block has no training steps); the run's record says which
+    cell lacks the day."""
+    sample = _daily(tmp_path / "train.nc", "standard", range(2000, 2005), seed=9)
+    with xr.open_dataset(sample, decode_times=TIME) as source:
+        tas = source["tas"].load()
+        leap_day = [str(time)[:10] for time in source["time"].values].index("2000-12-31")
+    tas[leap_day, 0, 0] = np.nan
+    tas.to_dataset().assign(rsdt=xr.open_dataset(sample, decode_times=TIME)["rsdt"].load()).to_netcdf(
+        tmp_path / "holed.nc")
+    config = build_config({"data": {"paths": [str(tmp_path / "holed.nc")], "target": "tas", "predictors": ["rsdt"],
+                                    "target_anomaly": True},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1, "batch_size": 512},
+                           "evaluation": {"figures": False}})
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    record = load_run(run_dir).network.metadata["target_climatology"]
+    day_366 = np.array(record["values"], dtype=float).reshape(record["shape"])[365]
+    assert np.isnan(day_366[0, 0]) and np.isfinite(day_366).sum() == DAILY_LAT.size * DAILY_LON.size - 1
+    new = _daily(tmp_path / "leap.nc", "standard", [2004], seed=4)
+    scored = evaluate_run(run_dir, data_paths=[str(new)], out=tmp_path / "ev")
+    assert [note["reason"] for note in scored["notes"] if note["model"] == "model"] == [
+        f"1 value at 1 time step (2004-12-31) and 1 of the {DAILY_LAT.size * DAILY_LON.size} cells with samples "
+        f"({100 / (DAILY_LAT.size * DAILY_LON.size):.1f} %) is neither predicted nor scored: "
+        + UNDEFINED_ANOMALY_REASONS["unseen"]]
 
 
 def test_a_weekly_run_keys_its_climatology_by_week_of_the_year_everywhere(tmp_path):
@@ -710,8 +753,9 @@ def test_predict_counts_the_cells_whose_climatology_the_training_never_saw(tmp_p
     run_dir = run_training(_config(tmp_path / "without.nc", target_anomaly=True), run_dir=tmp_path / "run").run_dir
     result = predict_files(run_dir, [str(sample)], tmp_path / "p.nc")
     n_time = 48
-    assert (f"{2 * n_time} values are not predicted, at 2 of the 288 cells with samples (0.69 %): the run's training "
-            "years have no value of the target at that cell and time of year") in "\n".join(result.notes)
+    assert (f"{2 * n_time} values at {n_time} time steps (") in "\n".join(result.notes)
+    assert (") and 2 of the 288 cells with samples (0.69 %) are not predicted: "
+            + UNDEFINED_ANOMALY_REASONS["unseen"]) in "\n".join(result.notes)
 
 
 def test_evaluate_on_other_data_counts_the_values_without_a_training_climatology(tmp_path):
