@@ -65,7 +65,7 @@ from climann.data.shell import input_and_copy
 from climann.data.sources import files_text
 from climann.data.standard_names import standard_name_of
 from climann.data.time_axes import averaging_advice
-from climann.data.time_axis import TimeStep, cell_time_step, values_text
+from climann.data.time_axis import TimeStep, cell_time_step, date_text, values_text
 from climann.errors import ClimannError
 
 if TYPE_CHECKING:
@@ -455,7 +455,7 @@ def check_calendar(run: TrainedRun, layout: GridLayout) -> None:
         f"{_files(layout)} {'is' if len(layout.source_files) <= 1 else 'are'} in the {times[0].calendar} calendar, the "
         f"run's climatology per {per} (target_anomaly) in {calendar}: at {moved.size} of {len(times)} "
         "time steps it is looked up at the same fraction of the year, not by day number (as xarray's "
-        f"convert_calendar align_on='year'; e.g. {times[last].strftime('%Y-%m-%d')}, day {days[last]} → day "
+        f"convert_calendar align_on='year'; e.g. {date_text(times[last], precision='day')}, day {days[last]} → day "
         f"{climatology_days(times[last:last + 1], calendar)[0]})"
     )
 
