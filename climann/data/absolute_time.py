@@ -34,6 +34,7 @@ import cftime
 import numpy as np
 import xarray as xr
 
+from climann.data.time_axis import date_text
 from climann.errors import ClimannError
 
 #: The calendar of an absolute time axis without a ``calendar`` attribute (CDI's default).
@@ -152,12 +153,8 @@ def absolute_times(values: np.ndarray, units: str, calendar: str | None = None, 
         return AbsoluteTimes(np.zeros(np.shape(values), np.int64), "1970-01-01 00:00:00")
     reference = cftime.datetime(dates[0].year, 1, 1, calendar=calendar)
     seconds = [(date - reference) // datetime.timedelta(seconds=1) for date in dates]
-    return AbsoluteTimes(np.array(seconds, np.int64).reshape(np.shape(values)), _date_text(reference))
-
-
-def _date_text(date: cftime.datetime) -> str:
-    """``"1990-01-16 12:00:00"``, the year with four digits at least."""
-    return f"{date.year:04d}-{date.month:02d}-{date.day:02d} {date.hour:02d}:{date.minute:02d}:{date.second:02d}"
+    reference_text = date_text(reference, precision="second")
+    return AbsoluteTimes(np.array(seconds, np.int64).reshape(np.shape(values)), reference_text)
 
 
 def _reason(error: Exception) -> str:

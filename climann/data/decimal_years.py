@@ -23,6 +23,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.shell import input_and_copy
+from climann.data.time_axis import date_text
 
 #: Units of decimal-year time axes (lower case): Berkeley Earth's ``year A.D.`` and its kin.
 DECIMAL_YEAR_UNITS = frozenset({
@@ -116,7 +117,7 @@ def decimal_years_problem(time: xr.DataArray, source: str | Path | None) -> str 
     shown = ", ".join(f"{value:.8g}" for value in values[:2])
     step = {"1mon": "monthly steps of 1/12 year", "1day": "daily steps of 1/365 year", "1year": "yearly steps"}
     files = "IN.nc OUT.nc" if source is None else input_and_copy(source)
-    day = f"{start.year:04d}-{start.month:02d}-{start.day:02d}"  # strftime's %Y gives 850, not 0850
+    day = date_text(start, precision="day")
     return (
         f"it holds decimal years (units '{time.attrs['units']}': {shown}, …, {step[increment]}), which name no "
         "calendar date (CF expects units = 'days since 1970-01-01' and a calendar), and climann does not guess them: "

@@ -22,7 +22,7 @@ first file had no valid range, or one that removed nothing (encodfix).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +35,8 @@ from climann.data.sources import source_files
 
 __all__ = ["CONVERSIONS_KEY", "FILE_ENCODINGS_KEY", "STORED_KEYS", "FileEncoding", "as_stored_in",
            "commands_for_files", "conversion_recorded", "converted_forms",
-           "every_file_records", "file_encodings", "stored_forms", "with_every_file_records", "with_file_encodings"]
+           "every_file_records", "file_encodings", "files_by_answer", "stored_forms", "with_every_file_records",
+           "with_file_encodings"]
 
 #: The key, in a data variable's ``encoding``, of the :class:`FileEncoding` of each of its files.
 FILE_ENCODINGS_KEY = "climann_file_encodings"
@@ -243,12 +244,27 @@ def stored_forms(variable: xr.DataArray, of: Callable[[xr.DataArray], Hashable])
     list of (tuple of str, answer)
         The files (none: all) and their answer.
     """
+    groups = files_by_answer((record.files, of(as_stored_in(variable, record))) for record in file_encodings(variable))
+    return groups if len(groups) > 1 else [((), of(variable))]
+
+
+def files_by_answer(answers: Iterable[tuple[tuple[str, ...], Hashable]]) -> list[tuple[tuple[str, ...], Hashable]]:
+    """The files of each answer together, fewest files first, from ``(files, answer)`` pairs
+    (a group of files that store a variable alike, or one file, and what a check says of them).
+
+    Parameters
+    ----------
+    answers : iterable of (tuple of str, answer)
+        Files and their hashable answer (a script, or None), in the files' order.
+
+    Returns
+    -------
+    list of (tuple of str, answer)
+        One entry per distinct answer, its files in their order; ties in the order first met.
+    """
     found: dict[Hashable, tuple[str, ...]] = {}
-    for record in file_encodings(variable):
-        answer = of(as_stored_in(variable, record))
-        found[answer] = found.get(answer, ()) + record.files
-    if len(found) < 2:
-        return [((), of(variable))]
+    for files, answer in answers:
+        found[answer] = found.get(answer, ()) + files
     return sorted(((files, answer) for answer, files in found.items()), key=lambda group: len(group[0]))
 
 

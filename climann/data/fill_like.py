@@ -61,6 +61,7 @@ from climann.data.shell import (
 )
 from climann.data.sources import as_file_stamps, dates_in, files_at, files_text, held_by, name_in_file
 from climann.data.stored_values import FILL_ATTRIBUTES, exact_cast, read_type, unpacked
+from climann.data.time_axis import date_text
 from climann.errors import ClimannError
 
 __all__ = ["DEFAULT_FILL_VALUES", "FILL_LIKE_CHECKED_STEPS", "FILL_LIKE_VALUES", "INTEGER_EXTREMES",
@@ -300,18 +301,8 @@ def steps_text(times: np.ndarray) -> str:
     (``times`` empty)."""
     if not times.size:
         return ""
-    labels = [_date(value) for value in times[:STEPS_NAMED]] + (["…"] if times.size > STEPS_NAMED else [])
+    labels = [date_text(value) for value in times[:STEPS_NAMED]] + (["…"] if times.size > STEPS_NAMED else [])
     return f"at {times.size} time step{'s' if times.size > 1 else ''} ({', '.join(labels)})"
-
-
-def _date(value: object) -> str:
-    """A time step as the messages show it: its date, with the time of day when it has one."""
-    if isinstance(value, np.datetime64):
-        text = np.datetime_as_string(value, unit="s")
-    else:
-        text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    text = text.replace("T", " ")
-    return text[:10] if text[10:].strip() in ("", "00:00:00", "00:00") else text[:16]
 
 
 def blocks_by_step(data: object, time_axis: int | None, *, shared: bool = False) -> list[tuple[object, int]]:

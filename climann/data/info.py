@@ -48,7 +48,7 @@ from climann.data.shell import wrapped_lines
 from climann.data.subset import select_values
 from climann.data.text_times import text_dates_in
 from climann.data.time_units import TIME_STORAGE_KEY, time_units_problem
-from climann.data.time_axis import MONTH_STEP_NAMES, coarse_storage_text, time_step_positions  # noqa: F401 (re-exported)
+from climann.data.time_axis import MONTH_STEP_NAMES, coarse_storage_text, date_text, time_step_positions  # noqa: F401 (re-exported)
 from climann.data.variables import data_variable_names, grid_layout, variable_levels
 from climann.errors import ClimannError
 
@@ -590,11 +590,6 @@ def _units_suffix(variable: xr.DataArray) -> str:
     return "" if factor == 1 else f" (units {units})"
 
 
-def _date_text(time) -> str:
-    text = f"{time.year:04d}-{time.month:02d}-{time.day:02d}"
-    return text + (f" {time.hour:02d}:{time.minute:02d}" if time.hour or time.minute else "")
-
-
 def _time_section(dataset: xr.Dataset, grid: dict[str, str], problems: dict[str, str]) -> str:
     if "time" not in grid:
         return f"Time: {problems['time']}"
@@ -606,7 +601,7 @@ def _time_section(dataset: xr.Dataset, grid: dict[str, str], problems: dict[str,
     calendar = time.encoding.get("calendar", values[0].calendar)
     storage = time.encoding.get(TIME_STORAGE_KEY)  # float32 stamps too coarse for their step
     return (
-        f"Time '{time.name}': {_date_text(values[0])} to {_date_text(values[-1])}, "
+        f"Time '{time.name}': {date_text(values[0])} to {date_text(values[-1])}, "
         f"{time_step_name(values)}, {len(values)} steps{_missing_steps_text(values)}, calendar {calendar}"
         + (f"; {coarse_storage_text(storage)}" if storage else "")
     )

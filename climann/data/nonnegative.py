@@ -43,7 +43,7 @@ import dask
 import numpy as np
 import xarray as xr
 
-from climann.data.file_encodings import as_stored_in, commands_for_files, file_encodings
+from climann.data.file_encodings import as_stored_in, commands_for_files, file_encodings, files_by_answer
 from climann.data.fill_like import (BlockReads, blocks_by_step, command_files, fill_like_values, name_in_command,
                                    read_together, steps_text, time_dimension)
 from climann.data.shell import ncap2_name, ncatted_number, values_command
@@ -269,13 +269,9 @@ def _scripts_by_file(name: str, variable: xr.DataArray, holding: Sequence[str],
     ERA5 file read as ``pr``, verify28 V3) and stored form (its fill value or none,
     :func:`~climann.data.file_encodings.as_stored_in`)."""
     stored = {path: as_stored_in(variable, record) for record in file_encodings(variable) for path in record.files}
-    found: dict[Hashable, tuple[str, ...]] = {}
-    for path in holding:
-        answer = script(name_in_file(variable, name, path), stored.get(path, variable))
-        found[answer] = found.get(answer, ()) + (path,)
-    if len(found) < 2:
-        return [((), next(iter(found)))]
-    return sorted(((files, answer) for answer, files in found.items()), key=lambda group: len(group[0]))
+    groups = files_by_answer(((path,), script(name_in_file(variable, name, path), stored.get(path, variable)))
+                             for path in holding)
+    return groups if len(groups) > 1 else [((), groups[0][1])]
 
 
 def _commands(name: str, variable: xr.DataArray, times: np.ndarray, file: str | Path | None) -> tuple[str, str]:

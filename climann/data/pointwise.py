@@ -266,8 +266,8 @@ def _step_text(time: object, step: TimeStep) -> str:
     """A time step as a lag message names it: its date, with the hour for a step shorter than a
     day (break28c C3: 6-hourly steps read "2000-01-01, 2000-01-01, 2000-01-01")."""
     if step.duration is not None and step.duration < datetime.timedelta(days=1) and hasattr(time, "hour"):
-        return date_text(time) if time.hour or time.minute else f"{date_text(time)} 00:00"
-    return str(time)[:10]
+        return date_text(time, precision="minute")
+    return date_text(time, precision="day")
 
 
 def _lag_missing_text(lagged: LaggedSteps, lag: int, steps: np.ndarray, times: np.ndarray,

@@ -272,12 +272,11 @@ def _step_date(time: cftime.datetime, step: TimeStep | None) -> str:
     with the hour at a finer one (``1995-03-10 00:00``, also at midnight: ``2004-12-31``
     alone would read as the whole day); without a step, the date (with ``HH:MM`` when not
     midnight)."""
-    if step is not None and step.months:
-        return f"{time.year:04d}-{time.month:02d}"
-    day = f"{time.year:04d}-{time.month:02d}-{time.day:02d}"
     if step is None:
         return date_text(time)
-    return f"{day} {time.hour:02d}:{time.minute:02d}" if step.duration < datetime.timedelta(days=1) else day
+    if step.months:
+        return date_text(time, precision="month")
+    return date_text(time, precision="minute" if step.duration < datetime.timedelta(days=1) else "day")
 
 
 def _dates_span(first: cftime.datetime, last: cftime.datetime, step: TimeStep | None) -> str:

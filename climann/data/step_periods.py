@@ -152,9 +152,7 @@ def period_text(period: object, frequency: str | None) -> str:
     (monthly), ``2003-01-01`` (daily); the date (and time) for other frequencies."""
     if frequency == "yearly":
         return f"{period.year:04d}"
-    if frequency == "monthly":
-        return f"{period.year:04d}-{period.month:02d}"
-    return f"{period.year:04d}-{period.month:02d}-{period.day:02d}" if frequency == "daily" else date_text(period)
+    return date_text(period, precision={"monthly": "month", "daily": "day"}.get(frequency))
 
 
 def first_instant_text(frequency: str) -> str:

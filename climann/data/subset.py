@@ -26,7 +26,7 @@ from climann.data.time_range import is_day, range_bounds
 from climann.data.grids import GRID_TOLERANCE, cell_coordinates
 from climann.data.layout import GRID_STRIDE_KEY, STRAIGHT_CELL_EDGES_KEY
 from climann.data.levels import is_pressure_or_height, parametric_level, parametric_level_advice
-from climann.data.time_axis import axis_time_step
+from climann.data.time_axis import axis_time_step, date_text
 from climann.data.time_cells import (
     season_score_times, with_selection_by_stamps, with_steps_before_range, with_value_step,
 )
@@ -168,7 +168,7 @@ def _date_to_select(dataset: xr.Dataset, dim: str, value: object) -> object:
     except ClimannError:
         time_axis = None
     if time_axis == dim:
-        first, last = (f"{date:%Y-%m}" if hasattr(date, "year") else str(date)[:7]
+        first, last = (date_text(date, precision="month") if hasattr(date, "year") else str(date)[:7]
                        for date in (dataset[dim].values[0], dataset[dim].values[-1]))
         raise ClimannError(
             f"cannot select {dim}={value}: '{dim}' is the time axis, and a select keeps one value of it (one time "
@@ -221,8 +221,7 @@ def _dates_around(values: np.ndarray, year: int, month: int, day: int, calendar:
     before = [date for date in dates if date <= day_of]
     after = [date for date in dates if date > day_of]
     around = ([max(before)] if before else []) + ([min(after)] if after else [])
-    return ", ".join(f"{date:%Y-%m-%d}" if not (date.hour or date.minute) else f"{date:%Y-%m-%d %H:%M}"
-                     for date in around)
+    return ", ".join(date_text(date) for date in around)
 
 
 #: A selected coordinate value matches within this fraction of the spacing of the
@@ -665,7 +664,8 @@ def _within(values: np.ndarray, time_range: Sequence[str], calendar: str) -> np.
 
 def _span(values: np.ndarray) -> str:
     """The period of a time axis, ``"2007-01-15 to 2009-12-15"``."""
-    return f"{values[0].strftime('%Y-%m-%d')} to {values[-1].strftime('%Y-%m-%d')}" if len(values) else "nothing"
+    return (f"{date_text(values[0], precision='day')} to {date_text(values[-1], precision='day')}" if len(values)
+            else "nothing")
 
 
 _MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

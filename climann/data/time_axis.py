@@ -20,6 +20,7 @@ import os
 import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 from pathlib import Path
 
 import cftime
@@ -97,10 +98,48 @@ class TimeStep:
         return cls(duration=datetime.timedelta(microseconds=int(record["microseconds"])))
 
 
-def date_text(time: object) -> str:
-    """``2003-01-16`` (with ``HH:MM`` when not midnight) for a cftime date."""
-    text = f"{time.year:04d}-{time.month:02d}-{time.day:02d}"
-    return text + (f" {time.hour:02d}:{time.minute:02d}" if time.hour or time.minute else "")
+#: How much of a date :func:`date_text` shows: ``"month"`` for monthly or coarser data, ``"day"``,
+#: ``"minute"`` for sub-daily data (also at midnight), ``"second"`` for the reference date of CF
+#: time units; None: the day, with the hour and minute when not midnight.
+DatePrecision = Literal["month", "day", "minute", "second"]
+
+#: :func:`numpy.datetime_as_string`'s unit for each precision.
+_DATETIME64_UNITS: dict[str, str] = {"month": "M", "day": "D", "minute": "m", "second": "s"}
+
+
+def date_text(time: object, *, precision: DatePrecision | None = None) -> str:
+    """A date as climann's messages show it: ``2003-01-16``, ``2003-01-16 06:00``.
+
+    Parameters
+    ----------
+    time : cftime.datetime, datetime.datetime or numpy.datetime64
+        One date, in any calendar (``360_day`` dates such as 2000-02-30 included).
+    precision : {"month", "day", "minute", "second"} or None
+        ``"month"`` gives ``2003-01``, ``"day"`` ``2003-01-16``, ``"minute"``
+        ``2003-01-16 00:00`` and ``"second"`` ``2003-01-16 00:00:00`` (midnight shown);
+        None gives the day with ``HH:MM`` when the hour or minute is not zero.
+
+    Returns
+    -------
+    str
+        The year with four digits at least (``0850-01-01``); ``"NaT"`` for a missing datetime64;
+        ``str(time)`` for a value that is not a date.
+    """
+    if isinstance(time, np.datetime64):
+        if precision is None:
+            precision = "day" if np.datetime64(time, "m") == np.datetime64(time, "D") else "minute"
+        text = np.datetime_as_string(time, unit=_DATETIME64_UNITS[precision])
+        return text.replace("T", " ", 1) if len(text) > 10 else text  # not the T of "NaT"
+    if not hasattr(time, "year"):
+        return str(time)
+    if precision is None:
+        precision = "minute" if time.hour or time.minute else "day"
+    text = f"{time.year:04d}-{time.month:02d}"
+    if precision != "month":
+        text += f"-{time.day:02d}"
+    if precision in ("minute", "second"):
+        text += f" {time.hour:02d}:{time.minute:02d}"
+    return text + (f":{time.second:02d}" if precision == "second" else "")
 
 
 def _month_number(time: cftime.datetime) -> int:

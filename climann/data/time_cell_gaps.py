@@ -27,6 +27,7 @@ from climann.data.coords import time_coordinate
 from climann.data.notes import note_once
 from climann.data.shell import ncap2_name, source_and_copy, values_command, xarray_data, xarray_values
 from climann.data.sources import files_text, source_files
+from climann.data.time_axis import date_text
 
 __all__ = ["short_gaps", "warn_cell_gaps"]
 
@@ -106,8 +107,8 @@ def warn_cell_gaps(dataset: xr.Dataset, where: str) -> None:
                   "cell")
     message = (
         f"{where}: the time cells of '{bounds_name}' stop short of the next ones at {int(short.sum())} of "
-        f"{short.size} steps (the cell {_date(lower[0])} to {_date(lower[1])} ends {_span(gap)} before the next "
-        f"starts), {effect}"
+        f"{short.size} steps (the cell {date_text(lower[0])} to {date_text(lower[1])} ends {_span(gap)} before the "
+        f"next starts), {effect}"
     )
     note_once(_log, logging.WARNING, message + _fix(dataset, bounds_name, bounds, short))
 
@@ -130,11 +131,6 @@ def _fix(dataset: xr.Dataset, bounds_name: str, bounds: np.ndarray, short: np.nd
     script = f"{bounds_own}(:,1)={bounds_own}(:,1)+{gap}"
     statement = xarray_values(bounds_name, f"{xarray_data(bounds_name)} + [0, {gap}]")
     return f"{said}: {values_command([script], [statement], source_and_copy(dataset, dataset[bounds_name]))}"
-
-
-def _date(time: cftime.datetime) -> str:
-    text = f"{time.year:04d}-{time.month:02d}-{time.day:02d}"
-    return text + (f" {time.hour:02d}:{time.minute:02d}" if time.hour or time.minute else "")
 
 
 def _span(duration) -> str:

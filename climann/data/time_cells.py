@@ -33,7 +33,7 @@ from climann.data.shell import (attribute_command,
     input_and_copy, name_list, ncap2_name, ncatted_attribute, source_and_copy, values_command, xarray_data,
     xarray_values,
 )
-from climann.data.time_axis import TimeStep, axis_time_step
+from climann.data.time_axis import TimeStep, axis_time_step, date_text
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -81,17 +81,12 @@ def _note(stamps: np.ndarray, bounds: np.ndarray, middles: np.ndarray, bounds_na
     position = "the ends" if all(stamps == upper) else "the starts" if all(stamps == lower) else "other points"
     cesm = ", as CESM history files stamp means" if position == "the ends" else ""
     message = (
-        f"{where}: time stamps at {position} of their {bounds_name} cells ({_date(stamps[first])} for "
-        f"{_date(lower[first])} to {_date(upper[first])}{cesm})"
-        f"; months, seasons and years are taken from the cells' middles ({_date(middles[first])}; CF 7.1), "
+        f"{where}: time stamps at {position} of their {bounds_name} cells ({date_text(stamps[first])} for "
+        f"{date_text(lower[first])} to {date_text(upper[first])}{cesm})"
+        f"; months, seasons and years are taken from the cells' middles ({date_text(middles[first])}; CF 7.1), "
         f"and prediction files keep the file's times"
     )
     note_once(_log, logging.WARNING, message)  # once per run: a run opens its files several times
-
-
-def _date(time: object) -> str:
-    text = f"{time.year:04d}-{time.month:02d}-{time.day:02d}"
-    return text + (f" {time.hour:02d}:{time.minute:02d}" if time.hour or time.minute else "")
 
 
 def times_at_cell_middles(dataset: xr.Dataset, where: str = "the data") -> xr.Dataset:
@@ -217,7 +212,8 @@ def check_stamps_in_cells(stamps: np.ndarray, bounds: np.ndarray, names: tuple[s
         raise ClimannError(
             f"{where}: the time bounds '{bounds_name}' have units of their own, '{units[1]}', other than those of "
             f"'{time_name}', '{units[0]}': read in their own, time step {index} (counting from 0) stamped "
-            f"{_date(stamp)} lies outside its cell {_date(low)} to {_date(high)}, while read in the time's units "
+            f"{date_text(stamp)} lies outside its cell {date_text(low)} to {date_text(high)}, while read in the "
+            f"time's units "
             f"every cell holds its stamp; CF 7.1: bounds take their coordinate's units, so delete the bounds' own: "
             f"`{attribute_command([ncatted_attribute('units', bounds_name, 'd')], files)}`")
     time_own, bounds_own = ncap2_name(time_name), ncap2_name(bounds_name)
@@ -226,7 +222,8 @@ def check_stamps_in_cells(stamps: np.ndarray, bounds: np.ndarray, names: tuple[s
     raise ClimannError(
         f"{where}: the time bounds '{bounds_name}' contradict the stamps: time step {index} (counting from 0) is "
         f"stamped "
-        f"{_date(stamp)} outside its cell {_date(low)} to {_date(high)}, so {_readings(stamp, low + (high - low) / 2)} "
+        f"{date_text(stamp)} outside its cell {date_text(low)} to {date_text(high)}, "
+        f"so {_readings(stamp, low + (high - low) / 2)} "
         f"(CF 7.1); if the bounds are right, restamp at their "
         f"middles: `{values_command([restamp], [middles], files)}`; if the stamps are right, drop the bounds: "
         f"`ncks -x -v {name_list([bounds_name])} {files}`"
@@ -290,7 +287,7 @@ def _readings(stamp: cftime.datetime, middle: cftime.datetime) -> str:
     """The two datings of a value in words: by month when they differ in month ("it is in
     January 2000 by its stamp and in December 1999 by its cell"), else by date."""
     if (stamp.year, stamp.month) == (middle.year, middle.month):
-        return f"it is dated {_date(stamp)} by its stamp and {_date(middle)} by its cell's middle"
+        return f"it is dated {date_text(stamp)} by its stamp and {date_text(middle)} by its cell's middle"
     return (f"it is in {stamp.strftime('%B')} {stamp.year:04d} by its stamp and in {middle.strftime('%B')} "
             f"{middle.year:04d} by its cell")
 
@@ -434,7 +431,8 @@ def check_period_stamps(stamps: np.ndarray, where: str,
     named = [f" in {Path(str(name)).name}" if name and sources[0] != sources[1] else "" for name in sources]
 
     def place(time: cftime.datetime) -> str:
-        return f"{first_instant} ({_date(time)})" if at_period_start(time) else f"inside the {period} ({_date(time)})"
+        return (f"{first_instant} ({date_text(time)})" if at_period_start(time)
+                else f"inside the {period} ({date_text(time)})")
 
     values = "monthly" if monthly else "daily"
     raise ClimannError(
@@ -459,7 +457,7 @@ def _note_stamped_seasons(name: str, stamps: np.ndarray, step: TimeStep | None) 
             and all(_at_month_start(time) for time in stamps):
         note_once(_log, logging.WARNING, (
             f"'{name}' has no bounds and its values are {step.span()} apart, stamped on the 1st of "
-            f"{stamps[0].strftime('%B')} ({_date(stamps[0])}, …): each may be the mean of the {step.span()} or of "
+            f"{stamps[0].strftime('%B')} ({date_text(stamps[0])}, …): each may be the mean of the {step.span()} or of "
             f"one season or month beginning there (DJF means on 1 December), so it is dated by its stamp (its "
             f"month, season and year, and the season and year features); give time_bnds to date it by its cell"))
 
@@ -714,7 +712,7 @@ def _note_start_stamps(name: str, stamps: np.ndarray, doubt: str) -> None:
     elif doubt:
         stamped_so = _STAMPED_SO.get(doubt, "as ERA5 stamps them")
         note_once(_log, logging.WARNING, (
-            f"'{name}' has no bounds and is stamped at the start of each {doubt} ({_date(stamps[0])}, …): each "
+            f"'{name}' has no bounds and is stamped at the start of each {doubt} ({date_text(stamps[0])}, …): each "
             f"value is read as the mean of the {doubt} beginning there ({stamped_so}) "
             f"and its season (in the scores per season and the season and year features) is that of the cell's "
             f"middle; a file stamped at the end of each {doubt} (CESM history files) needs time_bnds"),
@@ -728,7 +726,8 @@ def _every_n_assumed(name: str, stamps: np.ndarray, doubt: str) -> str:
     2 days); what is assumed, its effect, and the bounds that say otherwise (CF 7.1)."""
     unit = "day" if doubt.endswith("days") else "month"
     return (f"'{name}' has no bounds and holds one value every {doubt}, each stamped at the start of a {unit} "
-            f"({_date(stamps[0])}, …): nothing in the file says whether a value is the mean of the {doubt} beginning "
+            f"({date_text(stamps[0])}, …): nothing in the file says whether a value is the mean of the {doubt} "
+            f"beginning "
             f"at its stamp or one {unit}'s value every {doubt} (NSIDC's SMMR-era sea ice: every other day), so it is "
             f"assumed to be the mean of the {doubt} beginning there, and its season (in the scores per season and the "
             f"season and year features) is that of those {doubt}' middle; if each value is one {unit}'s, say so with "

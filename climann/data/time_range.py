@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import cftime
 
+from climann.data.time_axis import date_text
 from climann.errors import ClimannError
 
 
@@ -131,4 +132,4 @@ def held_time_range(times: Sequence, first: int, last: int) -> tuple[str, str]:
 def month_text(time: object) -> str:
     """``1962-11``: the year and month of a date (a cftime or datetime object), as ``time_range``
     takes them."""
-    return f"{time.year:04d}-{time.month:02d}"
+    return date_text(time, precision="month")

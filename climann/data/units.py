@@ -52,7 +52,7 @@ from climann.data.shell import (
 )
 from climann.data.sources import LISTED_FILES, files_text, name_in_file, source_files, variable_where
 from climann.data.standard_names import standard_name_of
-from climann.data.time_axis import own_series_lag_of
+from climann.data.time_axis import date_text, own_series_lag_of
 from climann.errors import ClimannError
 
 if TYPE_CHECKING:
@@ -1197,7 +1197,7 @@ def _unknown_cells(variable: xr.DataArray, dim: str | None, files: str) -> str:
         return f"its time has no bounds and no regular step to give that length; {way}"
     if not step.months and step.duration < datetime.timedelta(days=1):
         return _sub_daily_cells(variable, dim, step, files, way)
-    first = variable[dim].values[0].strftime("%Y-%m-%d")
+    first = date_text(variable[dim].values[0], precision="day")
     return (f"its time has no bounds and its {step.name} stamps (the first {first}) do not say each value's period: "
             f"{step.span()}, or one season or month of every {step.span()} (as cdo selseas and selmon give); {way}")
 
@@ -1260,7 +1260,7 @@ def _months_apart_accumulations(variable: xr.DataArray, dim: str, step, files: s
     ncatted = attribute_command(list(filter(None, (
         ncatted_attribute("units", name, "o", "c", per_day),
         None if mean is None else ncatted_attribute("cell_methods", name, "o", "c", mean)))), files)
-    first = variable[dim].values[0].strftime("%Y-%m-%d %H:%M")
+    first = date_text(variable[dim].values[0], precision="minute")
     kept = "once a month" if step.months == 1 else f"every {step.span()}"
     reason = (f"its time has no bounds and its values are GRIB accumulations (GRIB_stepType = accum) stamped "
               f"{step.span()} apart (the first {first}), and no GRIB accumulation is a total over its month: each "
@@ -1302,7 +1302,7 @@ def _sub_daily_cells(variable: xr.DataArray, dim: str, step, files: str, way: st
     number to put for the step's hours: ``ncap2`` in the units of the file's time, so that
     the bounds are exact whatever they are (``hours since``, ``seconds since`` …)."""
     hours = step.duration / datetime.timedelta(hours=1)
-    first = variable[dim].values[0].strftime("%Y-%m-%d %H:%M")
+    first = date_text(variable[dim].values[0], precision="minute")
     reason = (f"its time has no bounds and its stamps are {step.span()} apart (the first {first}): each value may be "
               f"the total over the {step.span()} before its stamp, or over one hour only (ERA5's hourly totals kept "
               f"every {step.span()}, as the CDS gives them for the hours asked), rates {hours:g} times apart")

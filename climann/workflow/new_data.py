@@ -53,7 +53,7 @@ from __future__ import annotations
 import json
 import logging
 import shlex
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -65,7 +65,7 @@ from climann.data.shell import input_and_copy
 from climann.data.sources import files_text
 from climann.data.standard_names import standard_name_of
 from climann.data.time_axes import averaging_advice
-from climann.data.time_axis import TimeStep, cell_time_step, values_text
+from climann.data.time_axis import TimeStep, cell_time_step, date_text, values_text
 from climann.errors import ClimannError
 
 if TYPE_CHECKING:
@@ -277,13 +277,7 @@ def check_quantities(run: TrainedRun, layout: GridLayout) -> None:
         _log.info("this run's model.npz predates the record of its inputs' standard_name and positive attributes: "
                   "the new data's quantities and sign conventions are not compared with them (retrain to compare them)")
         return
-    for name, trained in recorded.items():
-        new = layout.variable_quantities.get(name)
-        file = _variable_file(layout, name)
-        refusal = None if new is None else quantity_refusal(
-            name, trained, new, where=_variable_files(layout, name), file=file, own=layout.name_in_file(name, file))
-        if refusal is not None:
-            raise ClimannError(refusal)
+    _refuse_unlike_training(recorded, layout.variable_quantities, layout, quantity_refusal)
 
 
 def check_temperature_readings(run: TrainedRun, layout: GridLayout) -> None:
@@ -312,16 +306,31 @@ def check_temperature_readings(run: TrainedRun, layout: GridLayout) -> None:
         _log.info("this run's model.npz predates the record of how its temperatures were read (on their scale or as "
                   "differences): the new data's are not compared with it (retrain to compare them)")
         return
+    _refuse_unlike_training({name: str(trained) for name, trained in recorded.items()},
+                            layout.variable_temperature_readings, layout, temperature_reading_refusal)
+
+
+def _refuse_unlike_training(recorded: Mapping[str, object], found: Mapping[str, object], layout: GridLayout,
+                            refusal: Callable[..., str | None]) -> None:
+    """Raise the first ``refusal`` of a variable recorded at training (``recorded``, from
+    ``model.npz``) whose record in the new data (``found``) differs; a variable the new data
+    record nothing for is not compared.
+
+    Raises
+    ------
+    ClimannError
+        ``refusal(name, trained, new, where=its files, file=its first file, own=its name there)``
+        when that is not None.
+    """
     for name, trained in recorded.items():
-        new = layout.variable_temperature_readings.get(name)
+        new = found.get(name)
         if new is None:
             continue
         file = _variable_file(layout, name)
-        refusal = temperature_reading_refusal(name, str(trained), new,
-                                              where=_variable_files(layout, name), file=file,
-                                              own=layout.name_in_file(name, file))
-        if refusal is not None:
-            raise ClimannError(refusal)
+        refused = refusal(name, trained, new, where=_variable_files(layout, name), file=file,
+                          own=layout.name_in_file(name, file))
+        if refused is not None:
+            raise ClimannError(refused)
 
 
 def training_target_attributes(run: TrainedRun) -> dict[str, str]:
@@ -455,7 +464,7 @@ def check_calendar(run: TrainedRun, layout: GridLayout) -> None:
         f"{_files(layout)} {'is' if len(layout.source_files) <= 1 else 'are'} in the {times[0].calendar} calendar, the "
         f"run's climatology per {per} (target_anomaly) in {calendar}: at {moved.size} of {len(times)} "
         "time steps it is looked up at the same fraction of the year, not by day number (as xarray's "
-        f"convert_calendar align_on='year'; e.g. {times[last].strftime('%Y-%m-%d')}, day {days[last]} → day "
+        f"convert_calendar align_on='year'; e.g. {date_text(times[last], precision='day')}, day {days[last]} → day "
         f"{climatology_days(times[last:last + 1], calendar)[0]})"
     )
 

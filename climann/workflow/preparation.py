@@ -50,7 +50,7 @@ from climann.data.members import new_data_selection
 from climann.data.subset import (
     season_months, select_new_data_time, select_values, steps_held_before_range, subset_dataset, with_cell_edges,
 )
-from climann.data.time_axis import TimeStep, check_strided_lags, series_time_step
+from climann.data.time_axis import TimeStep, check_strided_lags, date_text, series_time_step
 from climann.data.time_range import month_text, held_time_range
 from climann.data.units import convert_dataset, variable_units, warn_unreadable_units
 from climann.data.unitless_values import TrainingValues, check_unitless_values, checked_values
@@ -1018,23 +1018,10 @@ def _dates_text(steps: np.ndarray, times: np.ndarray) -> str:
     each with its hour (``2018-01-10 06:00``) when the time axis has several steps a day there
     (6-hourly steps read "2018-01-10, 2018-01-10, …": break29b A7)."""
     shown = list(steps) if len(steps) <= 3 else [steps[0], steps[1], steps[-1]]
-    days = [_day(times[step]) for step in shown]
-    if any(_day(times[near]) == _day(times[step]) for step in shown for near in (step - 1, step + 1)
-           if 0 <= near < len(times)):
-        days = [f"{day} {_time_of_day(times[step])}" for day, step in zip(days, shown)]
+    sub_daily = any(date_text(times[near], precision="day") == date_text(times[step], precision="day")
+                    for step in shown for near in (step - 1, step + 1) if 0 <= near < len(times))
+    days = [date_text(times[step], precision="minute" if sub_daily else "day") for step in shown]
     return ", ".join(days) if len(steps) <= 3 else f"{days[0]}, {days[1]}, …, {days[-1]}"
-
-
-def _day(time: object) -> str:
-    """``2018-01-10``: the day of a cftime date or datetime64."""
-    return str(time)[:10]
-
-
-def _time_of_day(time: object) -> str:
-    """``06:00``: the hour and minute of a cftime date or datetime64."""
-    if isinstance(time, np.datetime64):
-        return str(np.datetime64(time, "m"))[-5:]
-    return f"{time.hour:02d}:{time.minute:02d}"
 
 
 def prepare_data(

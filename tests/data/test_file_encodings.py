@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import xarray as xr
 
-from climann.data.file_encodings import FILE_ENCODINGS_KEY, as_stored_in, file_encodings
+from climann.data.file_encodings import FILE_ENCODINGS_KEY, as_stored_in, file_encodings, files_by_answer
 from climann.data.open import open_dataset
 
 
@@ -54,3 +54,13 @@ def test_each_group_of_files_stored_alike_is_recorded_with_its_steps(tmp_path):
     assert (records[2].encoding["scale_factor"], records[2].encoding["add_offset"]) == (0.02, 300.0)
     stand_in = as_stored_in(tas, records[2])
     assert stand_in.encoding["scale_factor"] == 0.02 and stand_in.attrs["units"] == "K"
+
+
+def test_files_by_answer_groups_files_of_one_answer_fewest_first():
+    """Files of one answer together in their order, the groups by their number of files
+    (a tie keeps the answer met first), None an answer like any other."""
+    answers = [(("a.nc",), "x = 0"), (("b.nc", "c.nc"), None), (("d.nc",), "x = 0"), (("e.nc",), "y = 1"),
+               (("f.nc",), None)]
+
+    assert files_by_answer(answers) == [(("e.nc",), "y = 1"), (("a.nc", "d.nc"), "x = 0"),
+                                        (("b.nc", "c.nc", "f.nc"), None)]

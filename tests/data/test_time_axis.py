@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from climann.data.time_axis import (
-    TimeStep, axis_time_step, cell_time_step, check_no_own_series_lag_names, check_strided_lags, lagged_steps,
+    TimeStep, axis_time_step, cell_time_step, check_no_own_series_lag_names, check_strided_lags, date_text, lagged_steps,
     own_series_lag_name,
     series_time_step, time_step_positions, values_text,
 )
@@ -439,3 +439,37 @@ def test_lags_on_modis_composites_are_refused_with_advice_that_can_be_followed()
         "composite as a variable of its own and name it in [data] predictors (xarray: ds = xr.open_mfdataset(FILES); "
         "ds['x_prev'] = ds['x'].shift(time=1); ds.to_netcdf('with_prev.nc'): the composite before, also across a new "
         "year)")
+
+
+_SIX_HOURS = datetime.timedelta(hours=6)
+
+
+@pytest.mark.parametrize(
+    ("time", "precision", "expected"),
+    [
+        # 360_day: every month has 30 days, so the day after 29 February 2000 is 30 February
+        pytest.param(cftime.datetime(2000, 2, 29, calendar="360_day") + datetime.timedelta(days=1), "day",
+                     "2000-02-30", id="360_day-daily-february-30"),
+        pytest.param(cftime.datetime(2000, 2, 30, 18, calendar="360_day") + _SIX_HOURS, "minute",
+                     "2000-03-01 00:00", id="360_day-sub-daily-midnight-shown"),
+        pytest.param(cftime.datetime(1999, 12, 30, 12, calendar="360_day") + datetime.timedelta(days=1), "month",
+                     "2000-01", id="360_day-monthly-new-year"),
+        pytest.param(cftime.datetime(850, 1, 1, calendar="360_day") + datetime.timedelta(seconds=61), "second",
+                     "0850-01-01 00:01:01", id="360_day-seconds-year-850"),
+        # proleptic Gregorian in NumPy: 2000 is a leap year (divisible by 400), 1900 was not
+        pytest.param(np.datetime64("2000-02-28T12:00") + np.timedelta64(1, "D"), "day", "2000-02-29",
+                     id="datetime64-daily-leap-day"),
+        pytest.param(np.datetime64("1900-02-28T18:00") + np.timedelta64(6, "h"), "minute", "1900-03-01 00:00",
+                     id="datetime64-sub-daily-1900-no-leap-day"),
+        pytest.param(np.datetime64("2001-12-31T18:00", "ns") + np.timedelta64(6, "h"), "month", "2002-01",
+                     id="datetime64-monthly-new-year"),
+        pytest.param(np.datetime64("2000-02-29T23:59:59"), "second", "2000-02-29 23:59:59",
+                     id="datetime64-seconds"),
+        pytest.param(np.datetime64("2000-02-29T06:30", "ns"), None, "2000-02-29 06:30",
+                     id="datetime64-unset-hour-shown"),
+        pytest.param(np.datetime64("2000-03-01T00:00", "ns"), None, "2000-03-01", id="datetime64-unset-midnight"),
+        pytest.param(np.datetime64("NaT", "ns"), "day", "NaT", id="datetime64-missing"),
+    ],
+)
+def test_date_text_shows_the_date_to_the_precision_asked(time, precision, expected):
+    assert date_text(time, precision=precision) == expected

@@ -23,6 +23,7 @@ import xarray as xr
 from climann.atomic import claimed_output
 from climann.data.layout import GridLayout
 from climann.data.open import open_input
+from climann.data.time_axis import date_text
 from climann.errors import ClimannError, library_message
 from climann.evaluation.figures.maps import draws_maps, plot_prediction_maps
 from climann.evaluation.figures.runs import layout_from_predictions
@@ -94,12 +95,8 @@ def prediction_target(dataset: xr.Dataset, where: str) -> str:
     return names[0]
 
 
-def _date(time: object) -> str:
-    return f"{time.year:04d}-{time.month:02d}-{time.day:02d}"
-
-
 def _range(times: np.ndarray) -> str:
-    return f"{_date(times[0])} … {_date(times[-1])} ({len(times)} steps)"
+    return f"{date_text(times[0], precision='day')} … {date_text(times[-1], precision='day')} ({len(times)} steps)"
 
 
 def time_steps(
@@ -154,17 +151,17 @@ def time_steps(
         raise ClimannError(f"--time {text} is not a day of the file's calendar ({times[0].calendar})") from None
     same_day = np.flatnonzero([(t.year, t.month, t.day) == (year, month, day) for t in times])
     if same_day.size:
-        return same_day, _date(date), False
+        return same_day, date_text(date, precision="day"), False
     if bounds is not None:
         holding = np.flatnonzero([low <= date < high for low, high in bounds])
         if holding.size:
-            return holding[:1], _date(times[holding[0]]), True
+            return holding[:1], date_text(times[holding[0]], precision="day"), True
     seconds = np.array([(t - date).total_seconds() for t in times])
     half_step = np.median(np.abs(np.diff(seconds))) / 2 if len(times) > 1 else 0.0
     if seconds[0] - half_step > 0 or seconds[-1] + half_step < 0:
         raise ClimannError(absent)
     nearest = int(np.argmin(np.abs(seconds)))
-    return np.array([nearest]), _date(times[nearest]), True
+    return np.array([nearest]), date_text(times[nearest], precision="day"), True
 
 
 def _time_bounds(dataset: xr.Dataset, time_name: str) -> np.ndarray | None:

@@ -18,6 +18,7 @@ from matplotlib.ticker import FuncFormatter, Locator, MaxNLocator, MultipleLocat
 from climann.data.geometry import bounds_from_centres, longitude_span, wrapped_difference
 from climann.data.layout import GridLayout
 from climann.data.stations import STATION_ROLE
+from climann.data.time_axis import date_text
 from climann.data.units import difference_units
 from climann.evaluation.coastlines import draw_coastlines
 from climann.evaluation.metrics import nanmean_over_time
@@ -499,7 +500,7 @@ def time_step_label(times: np.ndarray, index: int) -> str:
     stamp = times[index]
     steps = [later - earlier for earlier, later in zip(times[:-1], times[1:])]
     sub_daily = any(datetime.timedelta(0) < abs(step) < datetime.timedelta(days=1) for step in steps)
-    return stamp.strftime("%Y-%m-%d %H:%M" if sub_daily else "%Y-%m-%d")
+    return date_text(stamp, precision="minute" if sub_daily else "day")
 
 
 def plot_truth_prediction_error(
