@@ -187,7 +187,8 @@ def draw_figures(
         climatology = predictions.get("climatology")
     if climatology is None and (labels == "train").any():
         climatology = climatology_prediction(truth, layout.time.values, labels == "train",
-                                             window_days=climatology_window_days, value_step=layout.climatology_value_step)
+                                             window_days=climatology_window_days,
+                                             value_step=layout.climatology_value_step)
     if climatology is not None:
         paths.append(plot_anomaly_correlation_map(layout, truth, model, climatology, time_steps=test, split="test",
                                                   period=test_period,

@@ -370,7 +370,8 @@ def evaluate_distributed(
     )
     metrics.update(target_means_entry(config))
     if own_data and "train" in split.time_masks:
-        add_few_years_note(metrics, layout.time.values, split.time_masks["train"], value_step=layout.climatology_value_step)
+        add_few_years_note(metrics, layout.time.values, split.time_masks["train"],
+                           value_step=layout.climatology_value_step)
     if own_data:
         metrics.update(scored_steps_record(source, config))
     if ranges is not None and flag_extrapolation:
