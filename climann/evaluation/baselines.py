@@ -303,6 +303,8 @@ def key_time_step(times: np.ndarray, known_step: TimeStep | None = None, *,
     if step is None and chosen.duration != usual:
         _note_rounded_spacing(distinct, chosen)
     _note_odd_spacing(distinct, spacings, chosen, usual, regular=step is not None)
+    if step is None:
+        _note_uneven_windows(distinct, spacings, chosen)
     return chosen
 
 
@@ -382,6 +384,28 @@ def _note_odd_spacing(times: np.ndarray, spacings: np.ndarray, step: TimeStep, u
     note_once(_log, logging.WARNING,
               f"the time axis's smallest spacing, {smallest} ({where}{', …' if odd.size > 1 else ''}), {how}; if "
               "two values there are of one period stamped at two instants (files that overlap), leave one out")
+
+
+def _note_uneven_windows(times: np.ndarray, spacings: np.ndarray, chosen: TimeStep) -> None:
+    """Warn (once) that an axis of uneven spacings between a day and a month, told nothing more
+    (no time bounds of one length, no thinning by the run), is keyed by windows of the year as
+    long as its usual spacing: values a few days apart in turn (3 and 4 days: observations at
+    the valid days of twice-weekly S2S forecasts) may be daily values, whose climatology is per
+    day of year and smoothed, or means over the spacing; only the file can tell (break31a A4).
+    An axis whose spacings are mostly the usual one (MODIS's 8-day composites, 5–6 days at the
+    end of each year) is not warned about."""
+    keys = climatology_keys_of_step(chosen, times[0].calendar)
+    uneven = np.count_nonzero(spacings != chosen.duration)
+    if not keys.window_days or uneven <= _RARE_SPACINGS * len(spacings):
+        return
+    shortest, longest = TimeStep(duration=min(spacings)).span(), TimeStep(duration=max(spacings)).span()
+    note_once(_log, logging.WARNING,
+              f"the times are {shortest} to {longest} apart and no time bounds of one length say what each value "
+              f"is: the climatology is taken per {keys.per}, each window's mean without smoothing, as for means "
+              f"over {chosen.span()}; if each value is of one day (a daily mean, or a day's observation every few "
+              "days, as at the valid days of twice-weekly forecasts), give the file 1-day time bounds (CF 7.1: "
+              "`cdo settbounds,day IN OUT` for values stamped within their day), and the climatology is taken per "
+              "day of year, smoothed as for daily data")
 
 
 def climatology_keys(times: np.ndarray, *, known_step: TimeStep | None = None,

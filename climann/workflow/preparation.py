@@ -887,7 +887,8 @@ def climatology_rows(layout: GridLayout, climatology: np.ndarray, *, calendar: s
     own = climatology_keys(times, known_step=layout.known_time_step, value_step=layout.climatology_value_step)
     if keys is None:
         keys = own
-    elif key_time_step(times, layout.known_time_step) is not None and not keys.fits(own):
+    elif (key_time_step(times, layout.known_time_step, value_step=layout.climatology_value_step) is not None
+          and not keys.fits(own)):
         raise ClimannError(f"the target's training climatology is per {keys.description} but these data need one "
                            f"per {own.description}: give data at the training time step")
     if climatology.shape[0] != keys.count:
