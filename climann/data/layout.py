@@ -13,6 +13,7 @@ from climann.data.boxes import cells_in_box
 from climann.data.cell_edges import CELL_EDGES as CELL_EDGES  # re-exported
 from climann.data.cell_edges import STRAIGHT_CELL_EDGES_KEY as STRAIGHT_CELL_EDGES_KEY  # re-exported
 from climann.data.geometry import bounds_from_centres, centre_spacing_areas, polygon_areas, wrapped_difference
+from climann.data.time_axis import cell_time_step
 from climann.data.time_cells import season_score_times
 
 if TYPE_CHECKING:
@@ -379,6 +380,23 @@ class GridLayout:
         grid = np.full(int(np.prod(self.shape)), np.nan, dtype=np.result_type(values, np.float32))
         grid[flat_index] = values
         return grid.reshape(self.shape)
+
+    @property
+    def climatology_value_step(self) -> TimeStep | None:
+        """The step of the values that keys their climatology when the axis's spacing is coarser
+        (:func:`climann.evaluation.baselines.climatology_keys`): :attr:`value_time_step` when the
+        run's own time selection thinned the axis, else the common length of the CF time cells
+        (section 7.1, :func:`~climann.data.time_axis.cell_time_step` of :attr:`time_bounds`).
+
+        Daily means stamped at the valid days of twice-weekly S2S forecasts (1-day ``time_bnds``,
+        3 and 4 days apart) are daily means: keyed by their spacing, each "4-day period of the
+        year" held about one training value a year and its raw mean (break31a A4); keyed by the
+        day of year they get the smoothed day-of-year climatology of daily data. None when
+        neither is known: without bounds the spacing is all there is.
+        """
+        if self.value_time_step is not None or self.time_bounds is None:
+            return self.value_time_step
+        return cell_time_step(self.time_bounds)
 
     def season_times(self) -> np.ndarray:
         """The dates the scores per season take each step's season from, shape (n_time,): the

@@ -266,7 +266,8 @@ def climatology_keys_of_step(step: TimeStep | None, calendar: str) -> Climatolog
     return ClimatologyKeys("calendar month", 12)
 
 
-def key_time_step(times: np.ndarray, known_step: TimeStep | None = None) -> TimeStep | None:
+def key_time_step(times: np.ndarray, known_step: TimeStep | None = None, *,
+                  value_step: TimeStep | None = None) -> TimeStep | None:
     """The time step the climatology keys follow: the axis's nominal step, the one its lags and
     persistence go by (:func:`climann.data.time_axis.axis_time_step`: the smallest spacing,
     gaps allowed), taken over the distinct times in order (blocks of a split by files may
@@ -281,6 +282,9 @@ def key_time_step(times: np.ndarray, known_step: TimeStep | None = None) -> Time
     ----------
     times : ndarray of cftime.datetime, shape (n_time,)
     known_step : TimeStep, optional
+    value_step : TimeStep, optional
+        The step of the values when finer than the spacing (:func:`climatology_keys`): the
+        spacing is then not warned about, since the keys follow the values' step.
 
     Returns
     -------
@@ -294,9 +298,13 @@ def key_time_step(times: np.ndarray, known_step: TimeStep | None = None) -> Time
     usual = sorted(spacings)[len(spacings) // 2]
     step = axis_time_step(distinct)
     chosen = step if step is not None else TimeStep(duration=whole_step(usual))
+    if value_step is not None and value_step.approximate_days < chosen.approximate_days:
+        return chosen  # keyed by the values' own step (climatology_keys): the spacing's keys are not taken
     if step is None and chosen.duration != usual:
         _note_rounded_spacing(distinct, chosen)
     _note_odd_spacing(distinct, spacings, chosen, usual, regular=step is not None)
+    if step is None:
+        _note_uneven_windows(distinct, spacings, chosen)
     return chosen
 
 
@@ -378,6 +386,28 @@ def _note_odd_spacing(times: np.ndarray, spacings: np.ndarray, step: TimeStep, u
               "two values there are of one period stamped at two instants (files that overlap), leave one out")
 
 
+def _note_uneven_windows(times: np.ndarray, spacings: np.ndarray, chosen: TimeStep) -> None:
+    """Warn (once) that an axis of uneven spacings between a day and a month, told nothing more
+    (no time bounds of one length, no thinning by the run), is keyed by windows of the year as
+    long as its usual spacing: values a few days apart in turn (3 and 4 days: observations at
+    the valid days of twice-weekly S2S forecasts) may be daily values, whose climatology is per
+    day of year and smoothed, or means over the spacing; only the file can tell (break31a A4).
+    An axis whose spacings are mostly the usual one (MODIS's 8-day composites, 5–6 days at the
+    end of each year) is not warned about."""
+    keys = climatology_keys_of_step(chosen, times[0].calendar)
+    uneven = np.count_nonzero(spacings != chosen.duration)
+    if not keys.window_days or uneven <= _RARE_SPACINGS * len(spacings):
+        return
+    shortest, longest = TimeStep(duration=min(spacings)).span(), TimeStep(duration=max(spacings)).span()
+    note_once(_log, logging.WARNING,
+              f"the times are {shortest} to {longest} apart and no time bounds of one length say what each value "
+              f"is: the climatology is taken per {keys.per}, each window's mean without smoothing, as for means "
+              f"over {chosen.span()}; if each value is of one day (a daily mean, or a day's observation every few "
+              "days, as at the valid days of twice-weekly forecasts), give the file 1-day time bounds (CF 7.1: "
+              "`cdo settbounds,day IN OUT` for values stamped within their day), and the climatology is taken per "
+              "day of year, smoothed as for daily data")
+
+
 def climatology_keys(times: np.ndarray, *, known_step: TimeStep | None = None,
                      value_step: TimeStep | None = None) -> ClimatologyKeys:
     """The climatology keys of a time axis (:class:`ClimatologyKeys`), by its step
@@ -390,7 +420,11 @@ def climatology_keys(times: np.ndarray, *, known_step: TimeStep | None = None,
     their 2-day spacing, each "2-day period of the year" held one training value a year and
     its raw mean, without the smoothing over the days of the year that daily data get
     (:func:`climatology_from_sums`), fitted the training years' noise (break20 F2). They are
-    keyed by the day of year, each kept day under its own day, and smoothed.
+    keyed by the day of year, each kept day under its own day, and smoothed. So are daily
+    means that the file itself holds a few days apart, when its CF time bounds say so
+    (1-day cells: observations at the valid days of twice-weekly S2S forecasts, break31a A4):
+    the climatology's kind follows what the values are, not their spacing. Without bounds
+    (or a run's thinning) the spacing is all that tells the values' step.
 
     Parameters
     ----------
@@ -398,15 +432,16 @@ def climatology_keys(times: np.ndarray, *, known_step: TimeStep | None = None,
     known_step : TimeStep, optional
         The step of a single time (see :func:`key_time_step`).
     value_step : TimeStep, optional
-        :attr:`climann.data.layout.GridLayout.value_time_step`: the axis's step before
-        ``time_stride`` or ``months`` thinned it; taken when finer than the kept axis's.
+        :attr:`climann.data.layout.GridLayout.climatology_value_step`: the axis's step before
+        ``time_stride`` or ``months`` thinned it, or the length of its CF time cells; taken
+        when finer than the kept axis's.
 
     Returns
     -------
     ClimatologyKeys
     """
     calendar = times[0].calendar if len(times) else "standard"
-    step = key_time_step(times, known_step)
+    step = key_time_step(times, known_step, value_step=value_step)
     if value_step is None or step is None or value_step.approximate_days >= step.approximate_days:
         return climatology_keys_of_step(step, calendar)
     kept_one_in = round(step.approximate_days / value_step.approximate_days)

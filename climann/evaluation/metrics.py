@@ -20,6 +20,8 @@ area-weighted per time step and averaged over the steps:
   ``ACC``) and of ECMWF's headline scores. It also counts the area-mean anomaly, so a shift of
   the whole field (a warmer scenario the prediction misses) lowers it and leaves the centred
   ACC unchanged.
+
+Both are spatial correlations, taken at a time step over at least :data:`MIN_ACC_CELLS` cells.
 """
 
 from __future__ import annotations
@@ -34,15 +36,21 @@ SUM_NAMES = ("w", "w_error", "w_error2", "w_abs_error", "w_truth", "w_truth2", "
 #: The per-step sums the ACC is computed from (:func:`anomaly_sums`), over the scored cells:
 #: their count, Σw, Σw·a, Σw·f, Σw·a², Σw·f², Σw·f·a (a the truth's anomaly, f the prediction's).
 ANOMALY_SUM_NAMES = ("n", "w", "w_truth", "w_pred", "w_truth2", "w_pred2", "w_pred_truth")
-#: The fewest cells of a time step over which the centred ACC is taken. A correlation of n
-#: points is itself a sample: for n independent normal points its sampling standard deviation
-#: is about (1 − ρ²)/√(n − 1), and exactly 1/√(n − 1) where there is no skill at all (Fisher
-#: 1915, Biometrika 10, 507–521), which exceeds 1/3 below 10 points; neighbouring cells of a
-#: grid are not independent, so the real uncertainty is larger still. With 2 cells the centred
-#: anomalies are ±d and the correlation is exactly +1 or −1 at every step: a sign, not a skill.
-#: The uncentred ACC keeps its meaning on any number of cells (on one, the sign of f·a), and is
-#: given there.
-MIN_CENTRED_CELLS = 10
+#: The fewest cells of a time step over which an ACC, centred or uncentred, is taken. A
+#: correlation of n points is itself a sample: for n independent normal points its sampling
+#: standard deviation is about (1 − ρ²)/√(n − 1), and exactly 1/√(n − 1) where there is no
+#: skill at all (Fisher 1915, Biometrika 10, 507–521), which exceeds 1/3 below 10 points; the
+#: uncentred one of anomalies without skill (the cosine of two random directions in n
+#: dimensions) has 1/√n, above 1/3 below 9 points; neighbouring cells of a grid are not
+#: independent, so the real uncertainty is larger still. With 2 cells the centred anomalies are
+#: ±d and the centred correlation is exactly +1 or −1 at every step; on 1 cell (a station) the
+#: uncentred one is f·a/|f·a|, the sign of the product of the anomalies: each a sign, not a
+#: skill, and their mean over the steps the fraction of steps of the right sign (break31a A5).
+#: Neither WeatherBench 2 (global grids) nor Wilks (2011, §8.6.4: M grid points of a field) has
+#: a minimum, both being written for fields of many points.
+MIN_ACC_CELLS = 10
+#: :data:`MIN_ACC_CELLS` under its earlier name (Python API), when only the centred ACC had it.
+MIN_CENTRED_CELLS = MIN_ACC_CELLS
 
 
 def _present(predicted: np.ndarray, truth: np.ndarray, weights: np.ndarray | None):
@@ -235,7 +243,7 @@ def anomaly_sums(predicted_anomaly: np.ndarray, truth_anomaly: np.ndarray, weigh
                      (weights * pred * truth).sum(axis=1)], axis=-1).astype(np.float64)
 
 
-def anomaly_correlation_from_sums(sums: np.ndarray, *, min_cells: int = MIN_CENTRED_CELLS) -> np.ndarray:
+def anomaly_correlation_from_sums(sums: np.ndarray, *, min_cells: int = MIN_ACC_CELLS) -> np.ndarray:
     """The centred anomaly correlation coefficient of each time step (Wilks 2011 §8.6.4).
 
     Over the cells of one step, with weights w and anomalies a = y − c (truth), f = ŷ − c
@@ -244,7 +252,7 @@ def anomaly_correlation_from_sums(sums: np.ndarray, *, min_cells: int = MIN_CENT
         ACC = Σ w a' f' / √(Σ w a'² · Σ w f'²)
 
     computed from the step's sums (cov = Σwfa/Σw − (Σwf/Σw)(Σwa/Σw), and the variances
-    alike). Undefined (NaN) on fewer than ``min_cells`` cells (:data:`MIN_CENTRED_CELLS`: a
+    alike). Undefined (NaN) on fewer than ``min_cells`` cells (:data:`MIN_ACC_CELLS`: a
     correlation of so few points is mostly sampling noise) or where either anomaly field has no
     variance (such as climatology's own anomaly, zero everywhere); a variance within rounding
     of zero (below 10⁻¹² of the mean square) counts as none. The area mean of the anomalies,
@@ -276,7 +284,7 @@ def anomaly_correlation_from_sums(sums: np.ndarray, *, min_cells: int = MIN_CENT
     return np.where(defined, np.clip(covariance / spread, -1.0, 1.0), np.nan)
 
 
-def uncentred_anomaly_correlation_from_sums(sums: np.ndarray) -> np.ndarray:
+def uncentred_anomaly_correlation_from_sums(sums: np.ndarray, *, min_cells: int = MIN_ACC_CELLS) -> np.ndarray:
     """The uncentred anomaly correlation coefficient of each time step: WeatherBench 2's ACC.
 
     Over the cells of one step, with weights w and anomalies a = y − c (truth), f = ŷ − c
@@ -288,14 +296,18 @@ def uncentred_anomaly_correlation_from_sums(sums: np.ndarray) -> np.ndarray:
     ``_spatial_average(f·a) / √(_spatial_average(f²) · _spatial_average(a²))`` per time, then
     averaged over time) and ECMWF's headline ACC. Unlike the centred ACC
     (:func:`anomaly_correlation_from_sums`) it counts the area-mean anomaly: a prediction that
-    misses a shift of the whole field scores lower, and it is defined on any number of cells
-    (on one, the sign of f·a). Undefined (NaN) only without a denominator: no cell, or either
-    anomaly zero on every cell (the climatology's own).
+    misses a shift of the whole field scores lower. Undefined (NaN) on fewer than
+    ``min_cells`` cells, as the centred ACC (:data:`MIN_ACC_CELLS`: on one cell it is
+    f·a/|f·a|, the sign of the product, and its mean over a block the fraction of steps of the
+    right sign, not a correlation), and without a denominator: either anomaly zero on every
+    cell (the climatology's own).
 
     Parameters
     ----------
     sums : ndarray, shape (n_time, 7)
         :func:`anomaly_sums`, possibly added up over parts of the grid.
+    min_cells : int
+        The fewest cells a step's correlation is taken over (at least 1).
 
     Returns
     -------
@@ -303,7 +315,7 @@ def uncentred_anomaly_correlation_from_sums(sums: np.ndarray) -> np.ndarray:
         In [−1, 1].
     """
     count, total, _, _, truth2, pred2, pred_truth = np.moveaxis(np.asarray(sums, np.float64), -1, 0)
-    defined = (count >= 1) & (total > 0) & (truth2 > 0) & (pred2 > 0)
+    defined = (count >= max(min_cells, 1)) & (total > 0) & (truth2 > 0) & (pred2 > 0)
     spread = np.sqrt(np.where(defined, truth2 * pred2, 1.0))
     return np.where(defined, np.clip(pred_truth / spread, -1.0, 1.0), np.nan)
 

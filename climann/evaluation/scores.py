@@ -17,8 +17,8 @@ The anomaly correlation (ACC, :func:`~climann.evaluation.sums.acc_sums`) of each
 on the same values, less those where the climatology it measures anomalies from is undefined,
 in two forms: centred (``acc``) and uncentred (``acc_uncentred``, WeatherBench 2's; see
 :mod:`climann.evaluation.metrics`). Climatology's own ACC is undefined (its anomaly is zero),
-and the centred ACC is not taken over fewer than
-:data:`~climann.evaluation.metrics.MIN_CENTRED_CELLS` cells; :func:`acc_notes` gives the reason
+and neither ACC is taken over fewer than
+:data:`~climann.evaluation.metrics.MIN_ACC_CELLS` cells; :func:`acc_notes` gives the reason
 for every undefined ACC.
 """
 
@@ -33,7 +33,7 @@ from climann.data.time_axis import MONTHS_SELECTION
 from climann.evaluation.baselines import persistence_left_out_reason  # noqa: F401 (re-exported: moved)
 from climann.evaluation.extrapolation import percent_text
 from climann.evaluation.metrics import (
-    MIN_CENTRED_CELLS,
+    MIN_ACC_CELLS,
     mean_anomaly_correlation,
     nanmean_over_time,
     temporal_anomaly_correlation,
@@ -74,13 +74,14 @@ ACC_UNDEFINED_REASONS = {
     "no climatology": ("there is no climatology of the training years to take anomalies from (scoring other data "
                        "does not read the training data; a run with [data] target_anomaly = true saves it)"),
     "nothing scored": "no value is scored there",
-    "few cells": (f"at every time step fewer than {MIN_CENTRED_CELLS} scored cells have the training years' "
+    "few cells": (f"at every time step fewer than {MIN_ACC_CELLS} scored cells have the training years' "
                   "climatology: a correlation over so few points is mostly sampling noise (over 2 cells the centred "
-                  "ACC is +1 or -1 at every step); the uncentred ACC is defined on any number of cells"),
-    "other": (f"no time step has the training years' climatology on at least {MIN_CENTRED_CELLS} scored cells "
+                  "ACC is +1 or -1 at every step, on 1 cell the uncentred ACC is the sign of the product of the "
+                  "anomalies, a sign rather than a skill)"),
+    "other": (f"no time step has the training years' climatology on at least {MIN_ACC_CELLS} scored cells "
               "with anomalies that vary"),
-    "other uncentred": ("no time step has the training years' climatology on a scored cell with anomalies of the "
-                        "truth and of the prediction that are not zero everywhere"),
+    "other uncentred": (f"no time step has the training years' climatology on at least {MIN_ACC_CELLS} scored "
+                        "cells with anomalies of the truth and of the prediction that are not zero everywhere"),
 }
 #: How the notes name the scores of ``score_notes``.
 SCORE_LABELS = {"acc": "ACC", "acc_uncentred": "uncentred ACC"}
@@ -235,11 +236,10 @@ def null_acc_reasons(acc: np.ndarray | None, scored: int, name: str) -> dict[str
             reasons[score] = "climatology"
         elif not scored:
             reasons[score] = "nothing scored"
-        elif score == "acc_uncentred":
-            reasons[score] = "other uncentred"
+        elif sums["steps_with_values"] and not sums["steps_with_enough_cells"]:
+            reasons[score] = "few cells"
         else:
-            few = sums["steps_with_values"] and not sums["steps_with_enough_cells"]
-            reasons[score] = "few cells" if few else "other"
+            reasons[score] = "other uncentred" if score == "acc_uncentred" else "other"
     return reasons
 
 

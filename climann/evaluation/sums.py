@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from climann.evaluation.metrics import (
-    MIN_CENTRED_CELLS,
+    MIN_ACC_CELLS,
     SUM_NAMES,
     anomaly_correlation_from_sums,
     anomaly_sums,
@@ -43,7 +43,7 @@ MATCHED_NAMES = ("w_matched", "w_error2_matched", "w_reference_error2_matched")
 #: The ACC's sums per block and model (:func:`acc_sums`): the sum of the defined per-step centred
 #: ACCs and their number, the same of the uncentred ACCs, the steps with a value to correlate
 #: (a scored cell with the climatology) and those with at least
-#: :data:`~climann.evaluation.metrics.MIN_CENTRED_CELLS` such cells (the centred ACC's minimum).
+#: :data:`~climann.evaluation.metrics.MIN_ACC_CELLS` such cells (the ACCs' minimum).
 ACC_SUM_NAMES = ("acc", "acc_n_steps", "acc_uncentred", "acc_uncentred_n_steps", "steps_with_values",
                  "steps_with_enough_cells")
 #: The sums per season and per region of :class:`ScoreSums` (None when not taken).
@@ -120,8 +120,8 @@ def step_anomaly_correlations(
     Returns
     -------
     ndarray, shape (n_time,)
-        NaN where undefined (no step values; for the centred ACC also fewer than
-        :data:`~climann.evaluation.metrics.MIN_CENTRED_CELLS` cells or no variance).
+        NaN where undefined (fewer than :data:`~climann.evaluation.metrics.MIN_ACC_CELLS`
+        cells; for the centred ACC also no variance).
     """
     sums = step_anomaly_sums(predicted, truth, climatology, area, where)
     return anomaly_correlation_from_sums(sums) if centred else uncentred_anomaly_correlation_from_sums(sums)
@@ -298,7 +298,7 @@ def acc_sums(
     ndarray, shape (n_blocks, n_models, 6)
         In the order of :data:`ACC_SUM_NAMES`: Σ ACC_t and the number of steps t with a
         defined centred ACC, the same for the uncentred ACC, the steps with at least one cell
-        and those with at least :data:`~climann.evaluation.metrics.MIN_CENTRED_CELLS` cells.
+        and those with at least :data:`~climann.evaluation.metrics.MIN_ACC_CELLS` cells.
     """
     named = {"model" if index == 0 else index: values for index, values in enumerate(predictions)}
     cells = list(scored_cells(named, truth).values())
@@ -314,7 +314,7 @@ def acc_sums(
             defined, defined_uncentred = np.isfinite(centred), np.isfinite(uncentred)
             count = sums[:, 0]
             result[block, index] = (centred[defined].sum(), defined.sum(), uncentred[defined_uncentred].sum(),
-                                    defined_uncentred.sum(), (count >= 1).sum(), (count >= MIN_CENTRED_CELLS).sum())
+                                    defined_uncentred.sum(), (count >= 1).sum(), (count >= MIN_ACC_CELLS).sum())
     return result
 
 

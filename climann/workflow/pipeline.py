@@ -268,7 +268,7 @@ def gridded_predictions(
     if "climatology" in baselines:
         predictions["climatology"] = climatology_prediction(truth, layout.time.values, data.split.time_masks["train"],
                                                             window_days=climatology_window_days,
-                                                            value_step=layout.value_time_step)
+                                                            value_step=layout.climatology_value_step)
     if "linear" in baselines:
         predictions["linear"] = layout.to_grid(fit_linear_baseline(data, area_weighted=area_weighted)[present],
                                                data.samples.flat_index)
@@ -288,7 +288,7 @@ def anomaly_reference(predictions: dict[str, np.ndarray], truth: np.ndarray, dat
     if "climatology" in predictions:
         return predictions["climatology"]
     return climatology_prediction(truth, data.samples.layout.time.values, data.split.time_masks["train"],
-                                  window_days=window_days, value_step=data.samples.layout.value_time_step)
+                                  window_days=window_days, value_step=data.samples.layout.climatology_value_step)
 
 
 def evaluate(config: RunConfig, data: PreparedData, network: Network | Ensemble) -> Evaluation:
@@ -322,7 +322,7 @@ def evaluate(config: RunConfig, data: PreparedData, network: Network | Ensemble)
                            n_dropped=data.samples.n_dropped)
     if "train" in data.split.time_masks:
         add_few_years_note(metrics, layout.time.values, data.split.time_masks["train"],
-                           value_step=layout.value_time_step)
+                           value_step=layout.climatology_value_step)
     add_unscored_anomaly_notes(metrics, data)
     if members is None:
         return Evaluation(metrics=metrics, truth=truth, predictions=predictions)
@@ -412,7 +412,7 @@ def grid_metrics(
     )
     metrics = run_metrics(total, list(split.time_masks), names, target=layout.target_name, units=layout.target_units,
                           mode=mode, season=season_name(times, known_step=layout.known_time_step,
-                                                             value_step=layout.value_time_step), regions=regions,
+                                                             value_step=layout.climatology_value_step), regions=regions,
                           n_dropped=n_dropped, split_periods=split.descriptions, left_out=left_out,
                           have_climatology=climatology is not None, seasons=axis_seasons(season_times),
                           window_days=None if climatology is None else config.evaluation.climatology_window_days,

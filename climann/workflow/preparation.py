@@ -859,7 +859,7 @@ def target_climatology(samples: PointwiseSamples, train_steps: np.ndarray, *, wi
     truth = (layout.to_grid(samples.target[:, 0].astype(np.float64), samples.flat_index)
              if samples.target_field is None else samples.target_field.astype(np.float64))
     return seasonal_climatology(truth, layout.time.values, train_steps, window_days=window_days,
-                                value_step=layout.value_time_step).astype(np.float32)
+                                value_step=layout.climatology_value_step).astype(np.float32)
 
 
 def climatology_rows(layout: GridLayout, climatology: np.ndarray, *, calendar: str | None = None,
@@ -884,10 +884,11 @@ def climatology_rows(layout: GridLayout, climatology: np.ndarray, *, calendar: s
     from climann.evaluation.baselines import climatology_keys, key_time_step
 
     times = layout.time.values
-    own = climatology_keys(times, known_step=layout.known_time_step, value_step=layout.value_time_step)
+    own = climatology_keys(times, known_step=layout.known_time_step, value_step=layout.climatology_value_step)
     if keys is None:
         keys = own
-    elif key_time_step(times, layout.known_time_step) is not None and not keys.fits(own):
+    elif (key_time_step(times, layout.known_time_step, value_step=layout.climatology_value_step) is not None
+          and not keys.fits(own)):
         raise ClimannError(f"the target's training climatology is per {keys.description} but these data need one "
                            f"per {own.description}: give data at the training time step")
     if climatology.shape[0] != keys.count:

@@ -229,7 +229,7 @@ def target_climatology_record(data: PreparedData, smoothing_days: int) -> dict:
 
     name, times = data.samples.layout.target_name, data.samples.layout.time.values
     record = climatology_record({name: data.target_climatology})[name]
-    keys = climatology_keys(times, value_step=data.samples.layout.value_time_step)
+    keys = climatology_keys(times, value_step=data.samples.layout.climatology_value_step)
     smoothed = {"smoothing_days": int(smoothing_days)} if is_smoothed(keys.per) else {}
     return {**keys.record(), "calendar": times[0].calendar, **smoothed, **record}
 

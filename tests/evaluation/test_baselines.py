@@ -892,3 +892,52 @@ def test_modis_8_day_composites_share_one_window_a_year_as_documented(year, wind
     counts = np.bincount(keys.of(starts[in_year]), minlength=46)[1:]
     assert np.flatnonzero(counts == 2).tolist() == [window - 1] and (counts >= 1).all()
     assert [str(time)[:10] for time in starts[in_year][keys.of(starts[in_year]) == window]] == shared
+
+
+def _twice_weekly(years=3):
+    """Mondays and Thursdays: the valid days of twice-weekly forecasts, 3 and 4 days apart in turn."""
+    import cftime
+
+    start = cftime.datetime(2001, 1, 1, calendar="noleap")
+    return np.array([start + datetime.timedelta(days=int(day)) for day in np.cumsum([0] + [3, 4] * (years * 52))])
+
+
+def test_values_unevenly_a_few_days_apart_without_bounds_are_keyed_by_their_spacing_with_a_warning(caplog):
+    """break31a A4: daily means 3 and 4 days apart were keyed per "4-day period of the year"
+    without a word. Without time bounds the spacing is all that tells what the values are: the
+    keys stay the spacing's, and a warning says how 1-day bounds give the day-of-year
+    climatology; with the values' 1-day step (what the bounds give) they are per day of year,
+    unwarned, each kept day within 3 days of the next."""
+    from climann.data.notes import forget_notes
+    from climann.evaluation.baselines import climatology_keys
+
+    forget_notes()
+    times = _twice_weekly()
+    with caplog.at_level("WARNING"):
+        keys = climatology_keys(times)
+    assert (keys.per, keys.window_days) == ("4-day period of the year", 4.0)
+    assert ("the times are 3 days to 4 days apart and no time bounds of one length say what each value is: the "
+            "climatology is taken per 4-day period of the year") in caplog.text
+    assert "give the file 1-day time bounds" in caplog.text
+    forget_notes()
+    caplog.clear()
+    with caplog.at_level("WARNING"):
+        keys = climatology_keys(times, value_step=TimeStep(duration=datetime.timedelta(days=1)))
+    assert (keys.per, keys.count, keys.reach_days) == ("day of year", 366, 3)
+    assert caplog.text == ""
+
+
+def test_composites_restarting_each_year_are_not_warned_about_as_uneven(caplog):
+    """MODIS's 8-day composites: 8 days apart but for 5 or 6 days at each year's end, keyed by
+    8-day windows of the year as before, without the warning of uneven spacings."""
+    import cftime
+
+    from climann.data.notes import forget_notes
+    from climann.evaluation.baselines import climatology_keys
+
+    forget_notes()
+    times = np.array([cftime.datetime(2001 + year, 1, 1, calendar="noleap") + datetime.timedelta(days=8 * k)
+                      for year in range(3) for k in range(46)])
+    with caplog.at_level("WARNING"):
+        assert climatology_keys(times).per == "8-day period of the year"
+    assert "no time bounds of one length" not in caplog.text

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from climann.evaluation.metrics import (
+    MIN_ACC_CELLS,
     MIN_CENTRED_CELLS,
     anomaly_correlation_from_sums,
     anomaly_sums,
@@ -182,24 +183,41 @@ def test_centred_acc_is_undefined_without_variance(predicted_anomaly, truth_anom
     assert np.isnan(anomaly_correlation_from_sums(sums)[0])
 
 
-def test_the_centred_acc_needs_enough_cells_and_the_uncentred_one_does_not():
+def test_the_centred_acc_needs_enough_cells():
     """Over 2 cells the centred anomalies are ±d: the correlation is +1 or −1 at every step,
     whatever the values (here 10 random steps), a sign count. Below
-    :data:`MIN_CENTRED_CELLS` it is not taken; the uncentred ACC is, even on one cell."""
+    :data:`MIN_ACC_CELLS` it is not taken."""
     rng = np.random.default_rng(11)
     truth, predicted = rng.normal(size=(10, 2)), rng.normal(size=(10, 2))
     sums = anomaly_sums(predicted, truth, np.array([1.0, 0.6]))
     assert set(np.abs(anomaly_correlation_from_sums(sums, min_cells=2)).round(12)) == {1.0}  # why it is not taken
     assert np.isnan(anomaly_correlation_from_sums(sums)).all()
-    expected = [uncentred_by_hand(predicted[t], truth[t], np.array([1.0, 0.6])) for t in range(10)]
-    np.testing.assert_allclose(uncentred_anomaly_correlation_from_sums(sums), expected, rtol=1e-12)
-    one = anomaly_sums(predicted[:, :1], truth[:, :1], np.ones(1))
-    np.testing.assert_array_equal(uncentred_anomaly_correlation_from_sums(one), np.sign(predicted[:, 0] * truth[:, 0]))
     # at the minimum the centred ACC is taken
-    many = anomaly_sums(rng.normal(size=(1, MIN_CENTRED_CELLS)), rng.normal(size=(1, MIN_CENTRED_CELLS)),
-                        np.ones(MIN_CENTRED_CELLS))
+    many = anomaly_sums(rng.normal(size=(1, MIN_ACC_CELLS)), rng.normal(size=(1, MIN_ACC_CELLS)),
+                        np.ones(MIN_ACC_CELLS))
     assert np.isfinite(anomaly_correlation_from_sums(many)[0])
-    assert np.isnan(anomaly_correlation_from_sums(many, min_cells=MIN_CENTRED_CELLS + 1)[0])
+    assert np.isnan(anomaly_correlation_from_sums(many, min_cells=MIN_ACC_CELLS + 1)[0])
+    assert MIN_CENTRED_CELLS == MIN_ACC_CELLS  # the earlier name, kept for the Python API
+
+
+def test_the_uncentred_acc_needs_as_many_cells_as_the_centred_one():
+    """On one cell (a station) the uncentred ACC of each step is f·a/|f·a|, the sign of the
+    product of the anomalies, and a block's ACC the fraction of steps of the right sign: it
+    was given there (break31a A5: "unc. ACC 0.32" at a station, the mean sign). Below
+    :data:`MIN_ACC_CELLS` cells it is not taken, as the centred one; at the minimum it is
+    WeatherBench 2's formula, by hand."""
+    rng = np.random.default_rng(12)
+    truth, predicted = rng.normal(size=(10, MIN_ACC_CELLS)), rng.normal(size=(10, MIN_ACC_CELLS))
+    weights = rng.uniform(0.5, 1.5, size=MIN_ACC_CELLS)
+    one = anomaly_sums(predicted[:, :1], truth[:, :1], weights[:1])
+    np.testing.assert_allclose(uncentred_anomaly_correlation_from_sums(one, min_cells=1),
+                               np.sign(predicted[:, 0] * truth[:, 0]), rtol=1e-12)  # why it is not taken
+    assert np.isnan(uncentred_anomaly_correlation_from_sums(one)).all()
+    fewer = anomaly_sums(predicted[:, 1:], truth[:, 1:], weights[1:])
+    assert np.isnan(uncentred_anomaly_correlation_from_sums(fewer)).all()
+    enough = anomaly_sums(predicted, truth, weights)
+    expected = [uncentred_by_hand(predicted[t], truth[t], weights) for t in range(10)]
+    np.testing.assert_allclose(uncentred_anomaly_correlation_from_sums(enough), expected, rtol=1e-12)
 
 
 @pytest.mark.parametrize(("predicted_anomaly", "truth_anomaly"), [

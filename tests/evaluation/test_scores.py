@@ -280,6 +280,27 @@ def test_undefined_acc_is_null_in_metrics_with_its_reason(seasonal_case):
                                     for score in ("acc", "acc_uncentred")]
 
 
+def test_a_station_has_neither_acc_and_says_why():
+    """At one cell (a station) each step's uncentred ACC is f·a/|f·a|, and the block's its mean
+    sign: it was reported as "unc. ACC 0.32" (break31a A5), the fraction of right signs less
+    the wrong ones. Like the centred ACC it is null there, with the reason in score_notes."""
+    rng = np.random.default_rng(31)
+    times = monthly(4)
+    truth = (285 + 8 * np.sin(2 * np.pi * np.arange(48) / 12))[:, None, None] + rng.normal(0, 1, (48, 1, 1))
+    climatology = climatology_prediction(truth, times, np.arange(48) < 36, window_days=61)
+    model = climatology + 0.5 * (truth - climatology) + rng.normal(0, 1, truth.shape)
+    masks = {"train": np.arange(48) < 36, "test": np.arange(48) >= 36}
+    scored = scored_blocks_metrics({"model": model, "climatology": climatology}, truth, np.ones((1, 1)), masks,
+                                   season="calendar month")
+    signs = np.sign((model - climatology) * (truth - climatology))[masks["test"], 0, 0]
+    assert 0 < abs(signs.mean()) < 1  # the number it was: a sign count, neither 0 nor ±1
+    test = finite_or_none(scored)["splits"]["test"]["model"]
+    assert test["acc_uncentred"] is None and test["acc_uncentred_n_steps"] == 0
+    assert test["acc"] is None and test["acc_n_steps"] == 0
+    assert {"split": "test", "model": "model", "score": "acc_uncentred",
+            "reason": ACC_UNDEFINED_REASONS["few cells"]} in scored["score_notes"]
+
+
 def wilks_uncentred_block_acc(predicted, truth, climatology, area, steps):
     """Mean over the steps of WeatherBench 2's uncentred ACC, mean(w f a)/√(mean(w f²) mean(w a²))."""
     values = []
@@ -307,11 +328,12 @@ def test_block_uncentred_acc_equals_the_mean_of_each_steps_by_hand_and_counts_a_
     assert shifted["test"]["model"]["acc_uncentred"] < scores["test"]["model"]["acc_uncentred"] - 0.3
 
 
-def test_regions_of_one_and_two_cells_have_a_reason_for_their_null_centred_acc(seasonal_case):
+def test_regions_of_one_and_two_cells_have_a_reason_for_their_null_accs(seasonal_case):
     """The 3×4 grid's 12 cells and regions of 2 and 1 cells, through the sums of one chunk and
-    of three: over 2 cells every step's centred ACC would be ±1 (shown with the kernel's minimum
-    lowered), so it is null, with its reason, and the uncentred ACC is the hand value."""
-    from climann.evaluation.metrics import anomaly_correlation_from_sums
+    of three: over 2 cells every step's centred ACC would be ±1, over 1 cell every step's
+    uncentred ACC the sign of f·a (both shown with the kernels' minimum lowered), so both are
+    null, with their reason (break31a A5: the uncentred one was given, the mean sign)."""
+    from climann.evaluation.metrics import anomaly_correlation_from_sums, uncentred_anomaly_correlation_from_sums
     from climann.evaluation.scores import acc_notes, whole_grid_sums
     from climann.evaluation.sums import group_metrics_from_sums, step_anomaly_sums
 
@@ -322,20 +344,23 @@ def test_regions_of_one_and_two_cells_have_a_reason_for_their_null_centred_acc(s
     total, names = whole_grid_sums(predictions, truth, area, masks, region_cells=regions)
     grouped = group_metrics_from_sums(total, list(masks), names, ["two", "one"])["regions"]
     for region in ("two", "one"):
-        inside = np.where(regions[["two", "one"].index(region)], truth, np.nan)
-        expected, n_steps = wilks_uncentred_block_acc(model, inside, climatology, area, masks["test"])
         scores = grouped["test"][region]["model"]
         assert np.isnan(scores["acc"]) and scores["acc_n_steps"] == 0
-        assert scores["acc_uncentred"] == pytest.approx(expected, rel=1e-10) and scores["acc_uncentred_n_steps"] == 24
+        assert np.isnan(scores["acc_uncentred"]) and scores["acc_uncentred_n_steps"] == 0
     two = np.where(regions[0], truth, np.nan)[masks["test"]]
     sums = step_anomaly_sums(model[masks["test"]], two, climatology[masks["test"]], area, np.isfinite(two))
     assert set(np.abs(anomaly_correlation_from_sums(sums, min_cells=2)).round(12)) == {1.0}
+    one = np.where(regions[1], truth, np.nan)[masks["test"]]
+    sums = step_anomaly_sums(model[masks["test"]], one, climatology[masks["test"]], area, np.isfinite(one))
+    signs = np.sign((model[masks["test"]] - climatology[masks["test"]])[:, 1, 1] * (one - climatology[masks["test"]])[:, 1, 1])
+    np.testing.assert_allclose(uncentred_anomaly_correlation_from_sums(sums, min_cells=1), signs, rtol=1e-12)
     notes = acc_notes(total, list(masks), names, region_names=["two", "one"])
     assert [note for note in notes if "region" in note] == [
-        {"split": block, "region": region, "model": "model", "score": "acc",
-         "reason": ACC_UNDEFINED_REASONS["few cells"]} for region in ("two", "one") for block in ("train", "test")]
+        {"split": block, "region": region, "model": "model", "score": score,
+         "reason": ACC_UNDEFINED_REASONS["few cells"]}
+        for region in ("two", "one") for block in ("train", "test") for score in ("acc", "acc_uncentred")]
     assert score_note_lines([note for note in notes if "region" in note]) == [
-        f"ACC of model in regions two and one undefined in the train and test blocks: "
+        f"ACC and uncentred ACC of model in regions two and one undefined in the train and test blocks: "
         f"{ACC_UNDEFINED_REASONS['few cells']}"]
     assert score_note_lines([note for note in notes if note.get("region") == "one"][:1]) == [
         f"ACC of model in region one undefined in the train block: {ACC_UNDEFINED_REASONS['few cells']}"]

@@ -547,6 +547,44 @@ def test_daily_means_kept_every_nth_day_keep_the_smoothed_day_of_year_climatolog
     np.testing.assert_allclose(written, expected, rtol=1e-5)
 
 
+def _twice_weekly_daily_means(path):
+    """Daily means (1-day ``time_bnds``, ``cell_methods: time: mean``) on the valid days of
+    twice-weekly forecasts: 3 and 4 days apart in turn, as observations paired with S2S
+    forecasts started on Mondays and Thursdays (break31a A4)."""
+    start = cftime.datetime(2001, 1, 1, calendar="noleap")
+    offsets = np.cumsum([0] + [3, 4] * (4 * 365 // 7))
+    write_series(path, np.array([start + np.timedelta64(int(day), "D").item() for day in offsets]), seed=6)
+    with xr.open_dataset(path, decode_times=False) as opened:
+        dataset = opened.load()
+    stamps = dataset["time"].values
+    dataset["time_bnds"] = (("time", "bnds"), np.stack([stamps, stamps + 1], axis=1))
+    dataset["time"].attrs["bounds"] = "time_bnds"
+    dataset["tas"].attrs["cell_methods"] = "time: mean"
+    dataset.to_netcdf(path.with_name("bounded.nc"))
+    return path.with_name("bounded.nc")
+
+
+@pytest.mark.parametrize("mode", [pytest.param("in-memory"), pytest.param("streamed")])
+def test_daily_means_a_few_days_apart_keep_the_smoothed_day_of_year_climatology(tmp_path, mode):
+    """Daily means 3 and 4 days apart with 1-day time bounds got a climatology per "4-day
+    period of the year" (their spacing), each window's raw mean of about one training value a
+    year, where daily means get the day-of-year climatology smoothed over 61 days (break31a
+    A4). The cells say what the values are: the smoothed day-of-year climatology, by hand."""
+    path = _twice_weekly_daily_means(tmp_path / "daily.nc")
+    settings = {"data": {"paths": [str(path)], "target": "tas", "predictors": ["rsdt"], "features": ["lat"]},
+                "model": {"hidden": [4]}, "training": TINY, "evaluation": {"figures": False}}
+    if mode == "streamed":
+        settings["data"]["in_memory_limit_gb"] = 1e-9
+    run = run_training(build_config(settings), run_dir=tmp_path / "run")
+    assert run.metrics["climatology_per"] == "day of year" and run.metrics["climatology_window_days"] == 61
+    with xr.open_dataset(run.run_dir / "predictions.nc", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)
+                         ) as predictions:
+        times, labels = predictions["time"].values, split_labels(predictions["split"])
+        truth, written = predictions["tas"].values.astype(np.float64), predictions["tas_climatology"].values
+    expected = _smoothed_day_of_year_climatology(truth, times, labels == "train")
+    np.testing.assert_allclose(written, expected, rtol=1e-5)
+
+
 def test_train_log_counts_the_files_of_every_split_block(tmp_path):
     """break28c C2: a run given its blocks by ``split_files`` logged "data: 0 files", counting
     ``[data] paths`` alone; it read three files, one per block."""

@@ -668,7 +668,7 @@ def plot_anomaly_correlation_map(
     """
     field = cell_anomaly_correlation(predicted[time_steps], truth[time_steps], climatology[time_steps])
     times = layout.time.values[time_steps]
-    per = season_name(times, value_step=layout.value_time_step)
+    per = season_name(times, value_step=layout.climatology_value_step)
     panel = MapPanel(f"network's and truth's anomalies from the training\nyears' mean of each {per}",
                      field, ERROR_COLORMAP, -1.0, 1.0, "anomaly correlation over time (no units)", "neither")
     period = period or _period([time.year for time in times])

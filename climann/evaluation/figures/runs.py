@@ -187,7 +187,8 @@ def draw_figures(
         climatology = predictions.get("climatology")
     if climatology is None and (labels == "train").any():
         climatology = climatology_prediction(truth, layout.time.values, labels == "train",
-                                             window_days=climatology_window_days, value_step=layout.value_time_step)
+                                             window_days=climatology_window_days,
+                                             value_step=layout.climatology_value_step)
     if climatology is not None:
         paths.append(plot_anomaly_correlation_map(layout, truth, model, climatology, time_steps=test, split="test",
                                                   period=test_period,
@@ -326,7 +327,7 @@ def _climatology_from_file(dataset: xr.Dataset, layout: GridLayout, train: np.nd
     """
     times = np.asarray(layout.time.values)
     dims = (layout.time.name, layout.latitude.name, layout.longitude.name)
-    keys = climatology_keys(times, value_step=layout.value_time_step)
+    keys = climatology_keys(times, value_step=layout.climatology_value_step)
     key_of_step = keys.of(times)
     sums, counts = np.zeros((keys.count, *layout.shape[1:])), np.zeros((keys.count, *layout.shape[1:]))
     for key in np.unique(key_of_step[train]):

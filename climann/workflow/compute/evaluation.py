@@ -193,7 +193,7 @@ def fit_baselines(
     summed = ordered_sum_delayed(parts)
     total = dask.compute(summed)[0] if client is None else client.compute(summed).result()
     climatology = total.climatology(key_values, source.layout.time.values, source.layout.shape[1:],
-                                    window_days=window_days, value_step=source.layout.value_time_step)
+                                    window_days=window_days, value_step=source.layout.climatology_value_step)
     return total.linear(), climatology
 
 

@@ -307,7 +307,7 @@ def evaluate_distributed(
     fitted = tuple(name for name in ("climatology", "linear") if name in baselines)
     # the climatology is also the reference of the ACC's anomalies: fitted whenever there is a training block
     if fitted or "train" in split.time_masks:
-        keys, season_index = np.unique(season_keys(layout.time.values, value_step=layout.value_time_step),
+        keys, season_index = np.unique(season_keys(layout.time.values, value_step=layout.climatology_value_step),
                                            return_inverse=True)
         linear, climatology = fit_baselines(
             client, source, blocks_in_split(blocks, split.time_masks["train"]), input_scaler,
@@ -359,7 +359,7 @@ def evaluate_distributed(
                 if "persistence" in baselines and "persistence" not in models else {})
     metrics = run_metrics(
         total, names, list(models), target=layout.target_name, units=layout.target_units, mode="pointwise",
-        season=season_name(layout.time.values, value_step=layout.value_time_step), regions=every_region,
+        season=season_name(layout.time.values, value_step=layout.climatology_value_step), regions=every_region,
         n_dropped=total.n_dropped,
         split_periods=split.descriptions, left_out=left_out, have_climatology="climatology" in options,
         window_days=config.evaluation.climatology_window_days if "climatology" in options else None,
@@ -370,7 +370,8 @@ def evaluate_distributed(
     )
     metrics.update(target_means_entry(config))
     if own_data and "train" in split.time_masks:
-        add_few_years_note(metrics, layout.time.values, split.time_masks["train"], value_step=layout.value_time_step)
+        add_few_years_note(metrics, layout.time.values, split.time_masks["train"],
+                           value_step=layout.climatology_value_step)
     if own_data:
         metrics.update(scored_steps_record(source, config))
     if ranges is not None and flag_extrapolation:

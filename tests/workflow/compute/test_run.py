@@ -124,10 +124,11 @@ def test_a_run_on_the_cluster_scores_seasons_and_regions_as_the_run_in_one_proce
                 _assert_same_scores(metrics[key][block][group], models, (key, block, group))
 
 
-def test_regions_of_few_cells_have_the_uncentred_acc_only_with_the_reason_on_both_routes(runs):
-    """Over 1 or 2 cells the centred ACC is not taken (2 cells: ±1 at every step): null with its
-    reason in score_notes and report.md; the uncentred ACC is there, recomputed by hand from
-    predictions.nc, and both routes agree (the rest of the scores:
+def test_regions_of_few_cells_have_no_acc_with_the_reason_on_both_routes(runs):
+    """Over 1 or 2 cells neither ACC is taken (2 cells: the centred one ±1 at every step; 1 cell:
+    the uncentred one the sign of f·a, break31a A5): null with the reason in score_notes and
+    report.md, on both routes; the tropics' 64 cells have both, the uncentred one recomputed by
+    hand from predictions.nc (the rest of the scores:
     :func:`test_a_run_on_the_cluster_scores_seasons_and_regions_as_the_run_in_one_process`)."""
     from climann.evaluation.scores import ACC_UNDEFINED_REASONS
 
@@ -137,29 +138,31 @@ def test_regions_of_few_cells_have_the_uncentred_acc_only_with_the_reason_on_bot
     for run in (single, distributed):
         notes = {(note["split"], note["region"], note["model"], note["score"]): note["reason"]
                  for note in run.metrics["score_notes"] if "region" in note}
-        expected = {(block, region, name, "acc"): few for block in ("train", "val", "test") for region in FEW_CELLS
-                    for name in run.metrics["regions"][block][region] if name != "climatology"}
+        expected = {(block, region, name, score): few for block in ("train", "val", "test") for region in FEW_CELLS
+                    for name in run.metrics["regions"][block][region] if name != "climatology"
+                    for score in ("acc", "acc_uncentred")}
         assert notes == expected
         report = (run.run_dir / "report.md").read_text()
-        assert (f"ACC of model, linear and persistence in regions one and two undefined in the train, val and test "
-                f"blocks: {few}") in report
-        assert "tropics" not in {region for _, region, _, _ in notes}  # 64 cells: the centred ACC is taken
-        assert run.metrics["regions"]["test"]["tropics"]["model"]["acc"] is not None
-    with xr.open_dataset(single.run_dir / "predictions.nc") as predictions:
-        test = np.flatnonzero(split_labels(predictions["split"]) == "test")
-        truth = predictions["tas"].values[test, 6, :2].astype(np.float64)  # 7.5°N, 7.5°E and 22.5°E
-        model = predictions["tas_pred"].values[test, 6, :2].astype(np.float64)
-        climatology = predictions["tas_climatology"].values[test, 6, :2].astype(np.float64)
-        weight = np.cos(np.deg2rad(7.5))  # the same for both cells: it cancels
-    f, a = model - climatology, truth - climatology
-    for region, cells in (("one", slice(0, 1)), ("two", slice(0, 2))):
-        by_hand = np.mean(np.sum(weight * f[:, cells] * a[:, cells], axis=1) / np.sqrt(
-            np.sum(weight * f[:, cells] ** 2, axis=1) * np.sum(weight * a[:, cells] ** 2, axis=1)))
-        for run in (single, distributed):
+        assert (f"ACC and uncentred ACC of model, linear and persistence in regions one and two undefined in the "
+                f"train, val and test blocks: {few}") in report
+        for region in FEW_CELLS:
             scores = run.metrics["regions"]["test"][region]["model"]
             assert scores["acc"] is None and scores["acc_n_steps"] == 0
-            assert scores["acc_uncentred"] == pytest.approx(by_hand, rel=1e-4), (region, run.run_dir.name)
-            assert scores["acc_uncentred_n_steps"] == len(test)
+            assert scores["acc_uncentred"] is None and scores["acc_uncentred_n_steps"] == 0
+        assert run.metrics["regions"]["test"]["tropics"]["model"]["acc"] is not None  # 64 cells: both taken
+    with xr.open_dataset(single.run_dir / "predictions.nc") as predictions:
+        test = np.flatnonzero(split_labels(predictions["split"]) == "test")
+        tropics = np.abs(predictions["lat"].values) <= 20
+        truth, model, climatology = (predictions[name].values[test][:, tropics].astype(np.float64)
+                                     for name in ("tas", "tas_pred", "tas_climatology"))
+        weight = np.cos(np.deg2rad(predictions["lat"].values[tropics]))[None, :, None] * np.ones_like(truth)
+    f, a = model - climatology, truth - climatology
+    keep = np.isfinite(f) & np.isfinite(a)
+    f, a, weight = np.where(keep, f, 0.0), np.where(keep, a, 0.0), np.where(keep, weight, 0.0)
+    by_hand = np.mean(np.sum(weight * f * a, axis=(1, 2)) / np.sqrt(
+        np.sum(weight * f**2, axis=(1, 2)) * np.sum(weight * a**2, axis=(1, 2))))
+    for run in (single, distributed):
+        assert run.metrics["regions"]["test"]["tropics"]["model"]["acc_uncentred"] == pytest.approx(by_hand, rel=1e-4)
 
 
 def test_the_model_file_and_predictions_match_the_run_in_one_process(runs):
