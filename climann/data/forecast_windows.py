@@ -8,7 +8,9 @@ variable's ``GRIB_stepType`` and gives the end of the GRIB step range as ``step`
 - ``avg``, ``max``, ``min``: the mean, maximum or minimum over the window that ends at the valid
   time and begins at the lead time before it (ECMWF's S2S daily means of ``2t`` at steps 24,
   48 … h are each the mean of the 24 hours before their step, the first from the start);
-- ``accum``: the total from the forecast start to the valid time (S2S and ENS ``tp``).
+- ``accum``: the total from the forecast start to the valid time (S2S and ENS ``tp``; ERA5's
+  totals, which ecCodes also calls ``accum``, are over the hour before the step: the same at the
+  first step, and told by bounds of the lead time past it).
 
 Dated at the instant valid time, an S2S daily mean valid at 00:00 of day D + 1 is the mean of
 day D, and was paired with the observation of day D + 1 (break31a A1, exit 0). Once a lead time
@@ -188,9 +190,11 @@ def _accumulation_refusal(whole: xr.Dataset, lead: xr.DataArray, earlier: np.nda
               f"t[{lead_dim!r}].attrs['bounds'] = {lead_dim + '_bnds'!r}; t.to_netcdf({copy!r})")
     return ClimannError(
         f"{', '.join(names)} in {where} are GRIB accumulations (GRIB_stepType = accum): at {lead_dim} = {value:g} "
-        f"{units} each value is the total from the forecast start, over {value:g} {units}, not over one step as "
-        f"observations are; write the totals over each step (bounded by the step before) and choose from those, "
-        f"e.g. {python_command(script)} (at {lead_dim} = {value:g} the total from {before:g} to {value:g} {units})")
+        f"{units} each value is the total from the forecast start (ECMWF's S2S and ENS forecasts), over {value:g} "
+        f"{units}, not over one step as observations are; write the totals over each step (bounded by the step "
+        f"before) and choose from those, e.g. {python_command(script)} (at {lead_dim} = {value:g} the total from "
+        f"{before:g} to {value:g} {units}); if your values are totals over the step before already (ERA5's hourly "
+        f"totals), give '{lead_dim}' CF bounds that say so ({lead_dim}_bnds = [previous {lead_dim}, {lead_dim}])")
 
 
 def _with_bounds(chosen: xr.Dataset, valid_name: str, bounds: np.ndarray) -> xr.Dataset:

@@ -65,7 +65,7 @@ def test_a_total_from_the_start_over_several_steps_is_refused_and_its_advice_giv
     covered = forecast["valid_time"].sel(step=np.timedelta64(21, "D")).values - np.timedelta64(1, "D")
     _observations_of(observations, covered).to_netcdf(tmp_path / "obs.nc")
     files = [tmp_path / "s2s_tp.nc", tmp_path / "obs.nc"]
-    with pytest.raises(ClimannError, match=r"total from the forecast start, over 21 days") as refused:
+    with pytest.raises(ClimannError, match=r"the total from the forecast start \(ECMWF.s S2S and ENS forecasts\), over 21 days") as refused:
         open_dataset(files, select={"step": LEAD})
     command = re.search(r'python -c "(.+?)"', str(refused.value)).group(1)
     subprocess.run([sys.executable, "-c", command], cwd=tmp_path, check=True)
