@@ -85,3 +85,50 @@ def seasonal_pair(*, starts: int = 48, leads: int = 3, members: int = 2, noise: 
         for name in names:
             dataset[name].encoding.update(time_attrs)
     return hindcast, observations
+
+
+def s2s_daily_pair(step_type: str, *, starts: int = 16, steps: int = 30, seed: int = 0) -> tuple[xr.Dataset, xr.Dataset]:
+    """ECMWF S2S daily forecasts as cfgrib gives them and daily observations, for tests.
+
+    The forecast ``t2m_fc(time, step, latitude, longitude)`` from starts twice a week (Mondays and
+    Thursdays from 2001-01-01), ``step`` 24, 48 … ``24 × steps`` hours (the end of each GRIB step
+    range), ``valid_time`` = time + step, ``GRIB_stepType = step_type``. Its value is exact: for
+    ``avg``/``max``/``min`` the observation of the day before the valid time (the window that
+    ends there), for ``accum`` the sum of the observations from the start's day to that day. The
+    observations ``t2m(time, …)`` are daily, stamped at 00:00 of their day, without bounds."""
+    rng = np.random.default_rng(seed)
+    days = np.arange("2000-12-25", "2001-05-01", dtype="datetime64[D]").astype("datetime64[ns]")
+    observed = rng.normal(280, 3, (len(days), len(LATITUDES), len(LONGITUDES))).astype("float32")
+    mondays = np.arange(starts // 2) * 7
+    offsets = np.sort(np.concatenate([mondays, mondays + 3]))
+    references = (np.datetime64("2001-01-01", "D") + offsets).astype("datetime64[ns]")
+    hours = np.arange(1, steps + 1) * 24
+    first = np.searchsorted(days, references)
+    window_days = first[:, None] + np.arange(steps)[None, :]  # the day each window (ending at its step) covers
+    values = observed[window_days]
+    if step_type == "accum":
+        values = np.cumsum(values, axis=1, dtype=np.float64).astype("float32")
+    lead = (hours * 3_600_000_000_000).astype("timedelta64[ns]")
+    grid = {"latitude": ("latitude", LATITUDES, {"units": "degrees_north", "standard_name": "latitude"}),
+            "longitude": ("longitude", LONGITUDES, {"units": "degrees_east", "standard_name": "longitude"})}
+    forecast = xr.Dataset(
+        {"t2m_fc": (("time", "step", "latitude", "longitude"), values,
+                    {"units": "K", "GRIB_stepType": step_type, "GRIB_shortName": "2t"})},
+        coords={"time": ("time", references, {"standard_name": "forecast_reference_time",
+                                               "long_name": "initial time of forecast"}),
+                "step": ("step", lead, {"standard_name": "forecast_period"}),
+                "valid_time": (("time", "step"), references[:, None] + lead[None, :], {"standard_name": "time"}),
+                **grid})
+    observations = xr.Dataset({"t2m": (("time", "latitude", "longitude"), observed, {"units": "K"})},
+                              coords={"time": ("time", days, {"standard_name": "time"}), **grid})
+    return forecast, observations
+
+
+def with_day_bounds(observations: xr.Dataset) -> xr.Dataset:
+    """``observations`` (stamped at 00:00) with CF bounds of the day each stamp opens."""
+    days = observations["time"].values
+    bounds = np.stack([days, days + np.timedelta64(1, "D")], axis=-1)
+    dataset = observations.assign(time_bnds=(("time", "bnds"), bounds))
+    dataset["time"].attrs["bounds"] = "time_bnds"
+    dataset["time"].encoding.update(units="hours since 2000-01-01", calendar="proleptic_gregorian")
+    return dataset

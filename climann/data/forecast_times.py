@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Collection
+from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
-from climann.data.shell import source_and_copy, with_file_time_names
+from climann.data.shell import file_time_names, ncap2_name, source_and_copy, values_command, with_file_time_names
 from climann.data.units import normalised_units, unit_registry
 from climann.errors import ClimannError
 
@@ -41,7 +42,7 @@ FORECAST_PERIOD = "forecast_period"
 LEAD_TIME_UNITS = "hours"
 
 #: Units of time a lead time keeps from its file (UDUNITS spellings, CF section 4.4).
-_TIME_UNITS = {"days": "D", "day": "D", "d": "D", "hours": "h", "hour": "h", "hr": "h", "h": "h",
+TIME_UNIT_CODES = {"days": "D", "day": "D", "d": "D", "hours": "h", "hour": "h", "hr": "h", "h": "h",
                "minutes": "m", "minute": "m", "min": "m", "seconds": "s", "second": "s", "sec": "s", "s": "s"}
 
 
@@ -68,8 +69,8 @@ def with_lead_times_as_numbers(dataset: xr.Dataset) -> xr.Dataset:
     for name, coordinate in dataset.coords.items():
         if is_forecast_period(coordinate) and np.issubdtype(coordinate.dtype, np.timedelta64):
             units = str(coordinate.encoding.get("units", "")).strip().lower()
-            units = units if units in _TIME_UNITS else LEAD_TIME_UNITS
-            numbers = coordinate.values / np.timedelta64(1, _TIME_UNITS[units])
+            units = units if units in TIME_UNIT_CODES else LEAD_TIME_UNITS
+            numbers = coordinate.values / np.timedelta64(1, TIME_UNIT_CODES[units])
             converted[name] = xr.Variable(coordinate.dims, numbers, {**coordinate.attrs, "units": units})
     return dataset.assign_coords(converted) if converted else dataset
 
@@ -361,6 +362,7 @@ def with_valid_times_from_lead_times(dataset: xr.Dataset) -> xr.Dataset:
         If the lead time's units are not units of time, or it cannot be added exactly
         (:func:`plus_lead_time`).
     """
+    check_not_at_reference_times(dataset)
     for name, coordinate, leads in _reference_times_without_valid_times(dataset):
         if len(leads) != 1 or leads[0].dims not in ((), (name,)):
             continue
@@ -387,6 +389,70 @@ def with_valid_times_from_lead_times(dataset: xr.Dataset) -> xr.Dataset:
         axis = "time" if "time" not in dataset.variables else name
         dataset = with_file_time_names(dataset.rename({name: axis}), axis, name, name)
     return dataset
+
+
+#: cfgrib's ``long_name`` of the reference time ``time``, said without its standard name too.
+REFERENCE_TIME_LONG_NAME = "initial time of forecast"
+
+
+def is_reference_time(coordinate: xr.DataArray) -> bool:
+    """Whether a coordinate says it is a forecast's start: CF ``standard_name =
+    "forecast_reference_time"``, or cfgrib's ``long_name`` "initial time of forecast"."""
+    return (coordinate.attrs.get("standard_name") == FORECAST_REFERENCE_TIME
+            or str(coordinate.attrs.get("long_name", "")).strip().lower() == REFERENCE_TIME_LONG_NAME)
+
+
+def check_not_at_reference_times(dataset: xr.Dataset) -> None:
+    """Refuse a file whose time axis says it holds the forecasts' starts
+    (:func:`is_reference_time`) with no lead time (``forecast_period``) and no valid time
+    (``standard_name = "time"``) beside it: the times its values are valid at cannot be told.
+
+    ``fc.sel(step=slice(14, 27 days)).mean("step")`` keeps cfgrib's reference time ``time``
+    and drops the lead: each week-3–4 mean, valid from 14 days after its start, was paired with
+    the observations of its start (break31a A2, exit 0).
+
+    Raises
+    ------
+    ClimannError
+        Naming the axis and the way out: shift it to the valid times and mark it
+        ``standard_name = "time"`` (``ncap2`` for a file, an xarray line for a Zarr store,
+        :func:`~climann.data.shell.values_command`).
+    """
+    if any(is_forecast_period(coordinate) for coordinate in dataset.coords.values()):
+        return
+    for name, coordinate in dataset.coords.items():
+        if coordinate.dims != (name,) or not is_dated(coordinate) or not is_reference_time(coordinate):
+            continue
+        if any(other.attrs.get("standard_name") == "time" and name in other.dims
+               for key, other in dataset.coords.items() if key != name):
+            continue
+        raise ClimannError(_reference_time_message(dataset, str(name), coordinate))
+
+
+def _reference_time_message(dataset: xr.Dataset, name: str, coordinate: xr.DataArray) -> str:
+    """The refusal of :func:`check_not_at_reference_times`, with the command for the file."""
+    variable, _ = file_time_names(coordinate)
+    said = (f"standard_name = {FORECAST_REFERENCE_TIME}" if coordinate.attrs.get("standard_name")
+            == FORECAST_REFERENCE_TIME else f"long_name '{coordinate.attrs.get('long_name')}'")
+    units = str(coordinate.encoding.get("units", "")).split(" since ")[0].strip() or "its units"
+    target = ncap2_name(variable)
+    command = values_command(
+        [f'{target}={target}+LEAD;{target}@standard_name="time";{target}@long_name="valid time"'],
+        [f"d[{variable!r}] = d[{variable!r}].copy(data=d[{variable!r}].values + LEAD)",
+         f"d[{variable!r}].attrs.update(standard_name='time', long_name='valid time')"],
+        source_and_copy(dataset, coordinate, suffix="valid"))
+    where = coordinate.encoding.get("source") or next(
+        (item.encoding.get("source") for item in dataset.variables.values() if item.encoding.get("source")), "")
+    return (f"{Path(where).name + ': ' if where else ''}the time '{variable}' is the forecasts' start ({said}) and no "
+            f"lead time (forecast_period) or valid time lies beside it, so the times the values are valid at cannot "
+            f"be told (e.g. a week 3-4 mean started on {_date_text(coordinate.values[0])} is valid 14 days later); "
+            f"read at their starts they would be paired with the wrong observations; shift '{variable}' to the valid "
+            f"times (or the start of each valid window, with time bounds) and mark it as the time, e.g. `{command}` "
+            f"with LEAD the lead in {units}, or keep the lead time as a forecast_period coordinate")
+
+
+def _date_text(value: object) -> str:
+    return str(value)[:10]
 
 
 def plus_lead_time(times: np.ndarray, lead: xr.DataArray, *, fix: str = "IN.nc OUT.nc") -> np.ndarray:

@@ -50,6 +50,8 @@ from climann.data.coords import (
 from climann.data.duplicate_files import without_duplicate_files
 from climann.data.experiment_versions import with_experiment_versions_combined
 from climann.data.forecast_times import lead_dimensions, on_valid_time, unchosen_lead_message
+from climann.data.forecast_windows import with_window_cells
+from climann.data.hindcast_dates import with_hindcast_dates
 from climann.data.gathered import ungathered
 from climann.data.geometry import wrapped_difference
 from climann.data.grid_cuts import cut_advice
@@ -372,7 +374,9 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     # A forecast's lead time chosen with select puts its 2-D valid times on one axis before any
     # other file is set beside it: files are combined by the times their fields are valid at.
     # (on_valid_time first: a lead time decoded to timedelta64 is selected in its units, as in the run's select)
-    dataset = with_lead_chosen(on_valid_time(dataset), select, where=path.name)
+    # ECMWF reforecasts' integer start dates hdate (YYYYMMDD) are their reference times; see
+    # climann.data.hindcast_dates.
+    dataset = with_lead_chosen(on_valid_time(with_hindcast_dates(dataset)), select, where=path.name)
     dataset = time_on_its_dimension(with_scalar_time_as_axis(on_valid_time(dataset)), path.name)
     # ECMWF's monthly means, which their GRIB attributes date by the month each opens, get that
     # month as their time cell; see climann.data.ecmwf_means.
@@ -395,15 +399,23 @@ def with_lead_chosen(dataset: xr.Dataset, select: Mapping[str, object] | None, *
     dimension and become its time axis (:func:`~climann.data.forecast_times.on_valid_time`)
     before it is combined with other files. Left to the run's selection after the files were
     combined, the forecast was set beside observations by its reference times (break30a A2).
-    The run's later selection finds the lead a scalar coordinate of the chosen value.
+    The run's later selection finds the lead a scalar coordinate of the chosen value. A
+    statistic over a window of lead times (GRIB ``avg``, ``accum`` …) gets that window as the
+    CF bounds of its valid times (:func:`~climann.data.forecast_windows.with_window_cells`).
 
     Raises
     ------
     ClimannError
-        If the value is not one of the lead dimension's (naming the file ``where``).
+        If the value is not one of the lead dimension's (naming the file ``where``); if the
+        window of the values cannot be told or is no single step
+        (:func:`~climann.data.forecast_windows.with_window_cells`).
     """
     chosen = {dim: value for dim, value in (select or {}).items() if dim in lead_dimensions(dataset)}
-    return select_values(dataset, chosen, where=where) if chosen else dataset
+    if not chosen:
+        return dataset
+    # a mean, extreme or total over a window of lead times gets that window as its time cell; see
+    # climann.data.forecast_windows
+    return with_window_cells(select_values(dataset, chosen, where=where), dataset, where=where)
 
 
 def forecasts_to_choose_in(files: Sequence[Path]) -> dict[Path, tuple[xr.Dataset, set[str]]]:

@@ -50,6 +50,9 @@ _PERIODS = {
     "daily": ("day", "at 00:00", "-12hour", "D"),
 }
 
+#: The frequencies whose steps are paired by the period (year, month, day) holding them.
+PERIOD_FREQUENCIES = tuple(_PERIODS)
+
 #: The Python (xarray) that writes the bounds ``cdo settbounds`` writes, for machines without cdo
 #: (break28a A3): ``python -c SCRIPT IN OUT SHIFT`` gives each step of IN the period beginning
 #: at its stamp (SHIFT 0) or ending there (SHIFT -1), as ``<time>_bnds`` named by the time's

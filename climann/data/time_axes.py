@@ -61,10 +61,12 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import time_coordinate
+from climann.data.forecast_windows import WINDOW_LONG_NAME
 from climann.data.notes import note_once
 from climann.data.shell import input_and_copy
 from climann.data.step_periods import (
-    frequency_of, median_step_days, period_text, step_periods, unknown_periods_refusal,
+    PERIOD_FREQUENCIES, frequency_of, frequency_of_step, median_step_days, period_text, step_periods,
+    unknown_periods_refusal,
 )
 from climann.data.time_axis import (
     TimeStep, axis_time_step, cell_time_step, date_text, lagged_steps, own_series_lag_name, values_text,
@@ -96,6 +98,7 @@ class _Axis:
     opening: np.ndarray | None = None
     closing: np.ndarray | None = None
     step: str | None = None  # the frequency the periods are of
+    windows: bool = False  # cells of a forecast's statistic, ending at its valid times (climann.data.forecast_windows)
 
     @property
     def file(self) -> str | Path:
@@ -106,10 +109,29 @@ class _Axis:
     def frequency(self) -> str | None:
         return frequency_of(self.times)
 
-    def with_periods(self, frequency: str | None) -> _Axis:
+    @property
+    def cell_frequency(self) -> str | None:
+        """The period every one of its time cells (CF bounds) is, "daily", "monthly" or "yearly"
+        (:func:`~climann.data.step_periods.frequency_of_step` of each cell's length), on an axis
+        whose steps are further apart than a day or irregular (S2S valid days, twice a week);
+        None otherwise, or when a step has no cell."""
+        days = median_step_days(self.times)
+        if self.frequency in PERIOD_FREQUENCIES or (days is not None and days < 1.01) or None in self.cells:
+            return None
+        kinds = {frequency_of_step((max(cell) - min(cell)).total_seconds() / 86400) for cell in self.cells}
+        kind = kinds.pop() if len(kinds) == 1 else None
+        return kind if kind in PERIOD_FREQUENCIES else None
+
+    def with_periods(self, frequency: str | None, by_cells: str | None = None) -> _Axis:
         """The axis with its steps' periods at its own frequency, or ``frequency`` when it has
-        none (a single step)."""
+        none (a single step). On an axis of steps days apart or irregular, the periods are
+        those its cells are (:attr:`cell_frequency`), else ``by_cells``, the period another
+        variable's cells are (S2S daily means valid twice a week beside daily observations at
+        the same days): a stamp inside a day is of that day, one at 00:00 read both ways."""
         step = self.frequency or frequency
+        days = median_step_days(self.times)
+        if step not in PERIOD_FREQUENCIES and (days is None or days >= 1.01):
+            step = self.cell_frequency or by_cells or step
         periods = [step_periods(time, cell, step) for time, cell in zip(self.times, self.cells)]
         opening, closing = (np.array(reading, dtype=object) for reading in zip(*periods))
         return dataclasses.replace(self, opening=opening, closing=closing, step=step)
@@ -163,6 +185,7 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
     """The time dimension's name and each time-varying variable's axis (without its periods),
     in the order of the files."""
     steps: dict[str, dict] = {}
+    windows: set[str] = set()
     time_name = None
     for dataset, name in zip(datasets, names, strict=True):
         if (time := _time_dimension(dataset)) is None:
@@ -172,13 +195,17 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
         if not series:
             continue
         held = list(zip(dataset.indexes[time].values, _time_cells(dataset, time, name)))
+        bounds = str(dataset[time].attrs.get("bounds"))
+        if bounds in dataset.variables and dataset[bounds].attrs.get("long_name") == WINDOW_LONG_NAME:
+            windows.update(series)
         for variable in series:
             for stamp, cell in held:
                 steps.setdefault(variable, {}).setdefault(stamp, (name, cell))
     axes = []
     for variable, held in steps.items():
         times = np.array(sorted(held), dtype=object)
-        axes.append(_Axis(variable, times, tuple(held[t][0] for t in times), tuple(held[t][1] for t in times)))
+        axes.append(_Axis(variable, times, tuple(held[t][0] for t in times), tuple(held[t][1] for t in times),
+                          windows=variable in windows))
     return time_name, axes
 
 
@@ -346,6 +373,8 @@ def _stamped_alike(every_axis: Sequence[_Axis], axes: Sequence[_Axis]) -> bool:
     agree on them: the files are then combined as they are."""
     if not all(np.array_equal(axis.times, every_axis[0].times) for axis in every_axis):
         return False
+    if any(axis.windows for axis in axes) and not all(axis.known for axis in axes):
+        return False  # a forecast's window ends at its stamp; a stamp at 00:00 beside it may open or close its day
     known = [axis.opening for axis in axes if axis.known]
     return all(np.array_equal(periods, known[0]) for periods in known)
 
@@ -407,7 +436,9 @@ def on_common_time_steps(
     every_axis.sort(key=lambda axis: axis.variable != target)
     used = [axis for axis in every_axis if variables is None or axis.variable in variables]
     frequency = next((axis.frequency for axis in used if axis.frequency), None)
-    every_axis = [axis.with_periods(frequency) for axis in every_axis]
+    # steps days apart whose cells are days (S2S daily means) are paired by those days; see _Axis.with_periods
+    by_cells = next((axis.cell_frequency for axis in used if axis.cell_frequency), None)
+    every_axis = [axis.with_periods(frequency, by_cells) for axis in every_axis]
     axes = [axis for axis in every_axis if variables is None or axis.variable in variables]
     if not axes or _stamped_alike(every_axis, axes):
         return list(datasets), list(names)

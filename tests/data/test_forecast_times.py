@@ -431,3 +431,59 @@ def test_a_hindcast_with_a_lead_dimension_and_no_valid_time_is_refused_without_a
     observations.to_netcdf(tmp_path / "era5_t2m.nc")
     with pytest.raises(ClimannError, match=r"choose one lead time \(leadtime_month\)"):
         open_dataset([tmp_path / "seas5_leadtime_months.nc", tmp_path / "era5_t2m.nc"], select={"number": 0})
+
+
+def _week34_pair() -> tuple[xr.Dataset, xr.Dataset, np.ndarray]:
+    """A week-3–4 mean as ``fc.sel(step=14..27 days).mean("step")`` leaves it (cfgrib's reference
+    time ``time``, no lead), the 14-day observed means stamped at the start of each valid window,
+    and those valid starts (reference + 14 days)."""
+    from tests.forecast_files import s2s_daily_pair
+
+    forecast, observations = s2s_daily_pair("instant", steps=28)
+    mean = forecast["t2m_fc"].isel(step=slice(14, 28)).mean("step")
+    week34 = mean.to_dataset(name="t2m_fc")
+    week34["time"].encoding.update(units="days since 2001-01-01")
+    starts = forecast["time"].values + np.timedelta64(14, "D")
+    observed = np.stack([observations["t2m"].sel(time=slice(start, start + np.timedelta64(13, "D"))).mean("time")
+                         for start in starts])
+    windows = xr.Dataset({"t2m": (("time", "latitude", "longitude"), observed, {"units": "K"})},
+                         coords={"time": ("time", starts, {"standard_name": "time"}),
+                                 "latitude": forecast["latitude"], "longitude": forecast["longitude"]})
+    return week34, windows, starts
+
+
+@pytest.mark.parametrize("attrs", [
+    pytest.param({"standard_name": "forecast_reference_time", "long_name": "initial time of forecast"}, id="cfgrib"),
+    pytest.param({"long_name": "initial time of forecast"}, id="long_name_only"),
+])
+def test_forecast_starts_without_a_lead_are_refused_with_the_shift_to_the_valid_times(tmp_path, attrs):
+    """break31a A2: a week-3–4 mean keeps cfgrib's ``time`` (the forecast start) and no lead; it
+    was paired with the observed window that begins at its start, 14 days early (exit 0).
+    Refused, naming the axis and the ncap2 that shifts it and marks it as the time."""
+    week34, windows, _ = _week34_pair()
+    week34["time"].attrs = attrs
+    week34.to_netcdf(tmp_path / "wk34.nc")
+    windows.to_netcdf(tmp_path / "obs.nc")
+    with pytest.raises(ClimannError, match=r"the time 'time' is the forecasts' start .*ncap2 -s "
+                                           r"'time=time\+LEAD;time@standard_name=\"time\"") as refused:
+        open_dataset([tmp_path / "wk34.nc", tmp_path / "obs.nc"])
+    assert "LEAD the lead in days" in str(refused.value)
+
+
+def test_a_stores_forecast_starts_are_refused_with_an_xarray_line_that_pairs_them_once_the_lead_is_put(tmp_path):
+    """The same as a Zarr store: the advice is an xarray line (NCO reads no store); run as printed
+    with LEAD = 14 (days), its copy is on the valid window starts and each mean pairs with the
+    observed mean of its window (equal to float32 rounding)."""
+    week34, windows, starts = _week34_pair()
+    week34.to_zarr(tmp_path / "wk34.zarr")
+    windows.to_netcdf(tmp_path / "obs.nc")
+    with pytest.raises(ClimannError, match=r"is the forecasts' start") as refused:
+        open_dataset([tmp_path / "wk34.zarr", tmp_path / "obs.nc"])
+    command = re.search(r'python -c "(.+?)"', str(refused.value)).group(1).replace("LEAD", "14")
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-c", command], cwd=tmp_path, check=True)
+    paired = open_dataset([tmp_path / "wk34_fixed.zarr", tmp_path / "obs.nc"])
+    assert _dates(paired["time"].values) == _dates(_cftime(starts))
+    np.testing.assert_allclose(paired["t2m_fc"].values, paired["t2m"].values, atol=1e-4)

@@ -1,0 +1,210 @@
+"""The time cell of a forecast value that is a statistic over a window of its lead times.
+
+A forecast's value at lead time L is not always a value of its valid instant
+(reference + L). ECMWF's GRIB says what it is in ``stepType`` (ecCodes; cfgrib keeps it as the
+variable's ``GRIB_stepType`` and gives the end of the GRIB step range as ``step``):
+
+- ``instant``: the value at the valid time;
+- ``avg``, ``max``, ``min``: the mean, maximum or minimum over the window that ends at the valid
+  time and begins at the lead time before it (ECMWF's S2S daily means of ``2t`` at steps 24,
+  48 … h are each the mean of the 24 hours before their step, the first from the start);
+- ``accum``: the total from the forecast start to the valid time (S2S and ENS ``tp``; ERA5's
+  totals, which ecCodes also calls ``accum``, are over the hour before the step: the same at the
+  first step, and told by bounds of the lead time past it).
+
+Dated at the instant valid time, an S2S daily mean valid at 00:00 of day D + 1 is the mean of
+day D, and was paired with the observation of day D + 1 (break31a A1, exit 0). Once a lead time
+is chosen (:func:`with_window_cells`), such a forecast gets CF time bounds (CF 7.1) that hold
+its window, and is then paired with other files by its cells, as any file with time bounds
+(:mod:`climann.data.time_axes`): the observation of day D, not of day D + 1. A ``forecast_period``
+with CF bounds gives the window itself, whatever the kind. A total from the start over more
+than the first lead step is no value of one observation step, and is refused with the line that
+differences it; a statistic the file names only in ``cell_methods`` (CF 7.3), with no GRIB step
+type and no bounds of the lead time, has no window the file tells, and is refused too.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import xarray as xr
+
+from climann.data.forecast_times import (
+    TIME_UNIT_CODES, forecast_valid_times, forecast_variables, is_dated, lead_dimensions, plus_lead_time,
+)
+from climann.data.shell import python_command, source_and_copy, working_path
+from climann.errors import ClimannError
+
+#: GRIB ``stepType`` (ecCodes) of a statistic over the window from the lead time before to this one.
+WINDOW_STEP_TYPES = ("avg", "max", "min")
+
+#: GRIB ``stepType`` of a total from the forecast start to the valid time.
+ACCUMULATION_STEP_TYPE = "accum"
+
+#: GRIB ``stepType`` of a value at its valid time (none given: the same).
+INSTANT_STEP_TYPES = ("", "instant")
+
+#: The ``long_name`` of the time bounds :func:`with_window_cells` gives: cells that end at their
+#: stamps, so that a file stamped alike without bounds is not read as ending there too
+#: (:mod:`climann.data.time_axes`).
+WINDOW_LONG_NAME = "window of the forecast statistic (GRIB stepType, or bounds of the lead time)"
+
+#: A time entry of CF ``cell_methods`` (section 7.3) other than ``point``: a statistic over time.
+_TIME_STATISTIC = re.compile(r"\b(?:time|valid_time|step|forecast_period)\s*:\s*(?!point\b)(\w+)")
+
+
+def window_kind(variable: xr.DataArray) -> str | None:
+    """What window a forecast variable's value describes: ``"window"`` (GRIB ``avg``, ``max``,
+    ``min``: from the lead time before), ``"accum"`` (from the forecast start), ``"stated"``
+    (a time statistic said only in CF ``cell_methods``: the window is not told), or None for a
+    value at its valid time (GRIB ``instant``, or no GRIB step type and no time statistic in
+    ``cell_methods``; other GRIB step types, ECMWF's monthly means, are left to their own
+    rules, :mod:`climann.data.ecmwf_means`)."""
+    step_type = str(variable.attrs.get("GRIB_stepType", "")).strip().lower()
+    if step_type in WINDOW_STEP_TYPES:
+        return "window"
+    if step_type == ACCUMULATION_STEP_TYPE:
+        return "accum"
+    if step_type in INSTANT_STEP_TYPES and _TIME_STATISTIC.search(str(variable.attrs.get("cell_methods", ""))):
+        return "stated"
+    return None
+
+
+def with_window_cells(chosen: xr.Dataset, whole: xr.Dataset, *, where: str) -> xr.Dataset:
+    """``chosen`` (one lead time selected from the forecast ``whole``) with CF time bounds on its
+    valid times that hold the window its values describe (see the module description).
+
+    The window is [reference + earlier lead, valid time]: the earlier lead is the lead time
+    before the chosen one in ``whole`` (0 for the first) for GRIB ``avg``/``max``/``min``, 0 for
+    an accumulation of the first positive lead time, and the lead time's own CF bounds when it
+    has them (for every kind). Values at their valid times are left as they are.
+
+    Parameters
+    ----------
+    chosen : xarray.Dataset
+        ``whole`` with one value of its lead dimension selected (a scalar coordinate), its valid
+        times on the reference-time dimension.
+    whole : xarray.Dataset
+        The forecast before the selection (its lead times on their dimension).
+    where : str
+        The file, for the messages.
+
+    Returns
+    -------
+    xarray.Dataset
+        With ``<valid time>_bnds`` (reference dimension, ``bnds``), dates, named by the valid
+        time's ``bounds``; ``chosen`` itself for instantaneous values, or valid times with bounds.
+
+    Raises
+    ------
+    ClimannError
+        If the forecast's variables describe different windows; if the window is not told (a
+        ``cell_methods`` statistic without lead bounds, a lead time without units); if an
+        accumulation is a total over more than its first lead step.
+    """
+    leads = lead_dimensions(whole)
+    if len(leads) != 1 or leads[0] in chosen.dims or leads[0] not in chosen.coords:
+        return chosen
+    lead_dim, whole_valid = leads[0], forecast_valid_times(whole)
+    kinds = {name: window_kind(whole[name]) for name in forecast_variables(whole)}
+    stated = {name: kind for name, kind in kinds.items() if kind is not None}
+    valid = _valid_times(chosen)
+    reference_dim = next(str(dim) for dim in whole_valid.dims if dim != lead_dim)
+    if (not stated or valid is None or str(valid.attrs.get("bounds")) in chosen.variables
+            or reference_dim not in whole.coords or not is_dated(whole[reference_dim])
+            or whole.sizes[reference_dim] != valid.size):
+        return chosen
+    if len(set(kinds.values())) > 1:
+        raise ClimannError(
+            f"{where} holds forecasts of different kinds of time ({_kinds_text(kinds)}): one time axis cannot give "
+            f"each its window; put them in separate files, e.g. `cdo selname,{next(iter(stated))} "
+            f"{source_and_copy(whole, suffix='selected')}`")
+    lead, fix = chosen[lead_dim], source_and_copy(whole)
+    start = _window_start(whole, lead, next(iter(stated.values())), names=sorted(stated), where=where)
+    reference = whole[reference_dim].values  # the selection keeps their order along the valid times
+    if isinstance(start, tuple):  # the lead time's own bounds: both edges
+        lower, upper = (plus_lead_time(reference, edge, fix=fix) for edge in start)
+    else:
+        lower, upper = plus_lead_time(reference, start, fix=fix), np.asarray(valid.values)
+    return _with_bounds(chosen, str(valid.name), np.stack([lower, upper], axis=-1))
+
+
+def _valid_times(chosen: xr.Dataset) -> xr.DataArray | None:
+    """The 1-D dated valid times (CF ``standard_name = "time"``) on their own dimension."""
+    return next((coordinate for name, coordinate in chosen.coords.items()
+                 if coordinate.dims == (name,) and coordinate.attrs.get("standard_name") == "time"
+                 and is_dated(coordinate)), None)
+
+
+def _kinds_text(kinds: dict[str, str | None]) -> str:
+    words = {None: "values at their valid times", "window": "statistics over the step before",
+             "accum": "totals from the start", "stated": "time statistics (cell_methods)"}
+    return ", ".join(f"{name}: {words[kind]}" for name, kind in kinds.items())
+
+
+def _window_start(whole: xr.Dataset, lead: xr.DataArray, kind: str, *, names: list[str], where: str):
+    """The lead time at which the chosen lead's window begins, as a scalar DataArray in the
+    lead's units, or the lead's own (lower, upper) bounds; refusals as in :func:`with_window_cells`."""
+    lead_dim = str(lead.name)
+    bounds = whole[lead_dim].attrs.get("bounds")
+    if bounds in whole.variables and whole[bounds].ndim == 2:
+        edges = np.asarray(whole[bounds].sel({lead_dim: lead.values}).values)
+        if np.issubdtype(edges.dtype, np.timedelta64):  # decoded as the lead was, read in its units
+            edges = edges / np.timedelta64(1, TIME_UNIT_CODES.get(str(lead.attrs.get("units")), "h"))
+        return tuple(lead.copy(data=np.float64(edge)) for edge in edges)
+    if kind == "stated":
+        methods = whole[names[0]].attrs.get("cell_methods")
+        raise ClimannError(
+            f"{', '.join(names)} in {where} say a time statistic (cell_methods '{methods}'), but no GRIB stepType "
+            f"or bounds of the lead time '{lead_dim}' say over which window of lead times, so the days it describes "
+            f"cannot be told; give '{lead_dim}' CF bounds (e.g. {lead_dim}_bnds = [{lead_dim} - 24, {lead_dim}] hours "
+            f"for means of the day before each step, and {lead_dim}:bounds = \"{lead_dim}_bnds\")")
+    if not str(lead.attrs.get("units", "")).strip():
+        raise ClimannError(f"the lead time '{lead_dim}' of {where} has no units, so the window of {', '.join(names)} "
+                           f"(GRIB stepType) cannot be told; set its units, e.g. `ncatted -a units,{lead_dim},o,c,"
+                           f"hours {source_and_copy(whole)}`")
+    chosen = float(lead.values)
+    every = np.asarray(whole[lead_dim].values, np.float64)
+    earlier = every[every < chosen]
+    if kind == "window":
+        return lead.copy(data=np.float64(earlier.max() if earlier.size else 0.0))
+    positive = every[every > 0]
+    if positive.size and chosen == positive.min():
+        return lead.copy(data=np.float64(0.0))
+    raise _accumulation_refusal(whole, lead, earlier, names, where)
+
+
+def _accumulation_refusal(whole: xr.Dataset, lead: xr.DataArray, earlier: np.ndarray, names: list[str],
+                          where: str) -> ClimannError:
+    """The refusal of a GRIB accumulation chosen at a lead time past its first step: a total from
+    the forecast start over more than one step (21 days of rain at ``step=504``) is no value of
+    one observation step; the line that writes the total over the step before it instead."""
+    lead_dim, units = str(lead.name), str(lead.attrs.get("units"))
+    value, before = float(lead.values), float(earlier.max()) if earlier.size else 0.0
+    source = source_and_copy(whole, suffix="step_totals").split()
+    copy = working_path(source[-1]) if len(source) == 2 else "OUT.nc"
+    script = (f"import numpy as np, xarray as xr; d = xr.open_dataset({working_path(source[0])!r}, "
+              f"decode_timedelta=False); s = d[{lead_dim!r}].values; t = d[{names!r}].diff({lead_dim!r}, "
+              f"label='upper'); t[{lead_dim + '_bnds'!r}] = (({lead_dim!r}, 'bnds'), np.stack([s[:-1], s[1:]], -1)); "
+              f"t[{lead_dim!r}].attrs['bounds'] = {lead_dim + '_bnds'!r}; t.to_netcdf({copy!r})")
+    return ClimannError(
+        f"{', '.join(names)} in {where} are GRIB accumulations (GRIB_stepType = accum): at {lead_dim} = {value:g} "
+        f"{units} each value is the total from the forecast start (ECMWF's S2S and ENS forecasts), over {value:g} "
+        f"{units}, not over one step as observations are; write the totals over each step (bounded by the step "
+        f"before) and choose from those, e.g. {python_command(script)} (at {lead_dim} = {value:g} the total from "
+        f"{before:g} to {value:g} {units}); if your values are totals over the step before already (ERA5's hourly "
+        f"totals), give '{lead_dim}' CF bounds that say so ({lead_dim}_bnds = [previous {lead_dim}, {lead_dim}])")
+
+
+def _with_bounds(chosen: xr.Dataset, valid_name: str, bounds: np.ndarray) -> xr.Dataset:
+    """``chosen`` with ``bounds`` (reference dimension, 2) as the CF bounds of its valid times."""
+    valid = chosen[valid_name]
+    name = f"{valid_name}_bnds"
+    while name in chosen.variables:
+        name = f"{name}_"
+    vertex = "bnds" if chosen.sizes.get("bnds", 2) == 2 else "nv_window"
+    coordinate = valid.variable.copy(deep=False)
+    coordinate.attrs = {**coordinate.attrs, "bounds": name}
+    window = xr.Variable((valid.dims[0], vertex), bounds, {"long_name": WINDOW_LONG_NAME})
+    return chosen.assign({name: window}).assign_coords({valid_name: coordinate})

@@ -1,0 +1,104 @@
+"""Forecast values that are statistics over a window of lead times (break31a A1): GRIB ``avg``,
+``max``, ``min`` over the step before, ``accum`` from the start, ``cell_methods`` with lead bounds."""
+
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from climann.data.open import open_dataset
+from climann.data.subset import select_values
+from climann.errors import ClimannError
+from tests.forecast_files import s2s_daily_pair, with_day_bounds
+
+LEAD = "21 days"
+
+
+def _opened_and_selected(files, select: dict):
+    """As a run reads its files: opened with its selection, then selected."""
+    return select_values(open_dataset(files, select=select), select)
+
+
+def _observations_of(observations, days: np.ndarray):
+    """The daily observations at ``days`` (00:00 stamps), with the bounds of the days they open."""
+    return with_day_bounds(observations.sel(time=days))
+
+
+@pytest.mark.parametrize("step_type", ["avg", "max", "min"])
+def test_a_daily_statistic_is_paired_with_the_observation_of_the_day_it_covers(tmp_path, step_type):
+    """An S2S daily mean at step 504 h (valid 00:00 of day ref + 21) is the mean of day ref + 20.
+    Beside the observations of those days (with day bounds) each forecast equals the observation
+    it is paired with (the fixture's forecast is that observation). Before: refused, "every step
+    of t2m_fc lies 24:00 after the step of t2m"."""
+    forecast, observations = s2s_daily_pair(step_type)
+    forecast.to_netcdf(tmp_path / "s2s.nc")
+    covered = forecast["valid_time"].sel(step=np.timedelta64(21, "D")).values - np.timedelta64(1, "D")
+    _observations_of(observations, covered).to_netcdf(tmp_path / "obs.nc")
+    selected = _opened_and_selected([tmp_path / "s2s.nc", tmp_path / "obs.nc"], {"step": LEAD})
+    np.testing.assert_array_equal(selected["t2m_fc"].transpose("time", ...).values,
+                                  observations["t2m"].sel(time=covered).values)
+    np.testing.assert_array_equal(selected["t2m_fc"].values, selected["t2m"].values)
+
+
+def test_a_daily_mean_beside_unbounded_observations_at_its_valid_times_is_refused(tmp_path):
+    """The observations stamped at the forecast's valid times (00:00 of the day after the mean)
+    without bounds: the stamp may open that day or close the one before; read as the forecast's
+    cell it paired each mean with the next day's observation (exit 0). Refused, naming the bounds."""
+    forecast, observations = s2s_daily_pair("avg")
+    forecast.to_netcdf(tmp_path / "s2s.nc")
+    observations.sel(time=forecast["valid_time"].sel(step=np.timedelta64(21, "D")).values).to_netcdf(
+        tmp_path / "obs.nc")
+    with pytest.raises(ClimannError, match=r"stamps t2m at 00:00 without time bounds.*t2m_fc's days are known"):
+        open_dataset([tmp_path / "s2s.nc", tmp_path / "obs.nc"], select={"step": LEAD})
+
+
+def test_a_total_from_the_start_over_several_steps_is_refused_and_its_advice_gives_each_days_total(tmp_path):
+    """``tp`` accumulated from the forecast start (GRIB ``accum``) at 21 days is a 21-day total,
+    trained on silently beside daily observations before. Refused; the printed line, run as
+    printed, writes each step's own total (bounded by the step before), which is then paired
+    with the observation of its day and equals it (the fixture's accumulations are running sums
+    of the observations)."""
+    forecast, observations = s2s_daily_pair("accum")
+    forecast.to_netcdf(tmp_path / "s2s_tp.nc")
+    covered = forecast["valid_time"].sel(step=np.timedelta64(21, "D")).values - np.timedelta64(1, "D")
+    _observations_of(observations, covered).to_netcdf(tmp_path / "obs.nc")
+    files = [tmp_path / "s2s_tp.nc", tmp_path / "obs.nc"]
+    with pytest.raises(ClimannError, match=r"the total from the forecast start \(ECMWF.s S2S and ENS forecasts\), over 21 days") as refused:
+        open_dataset(files, select={"step": LEAD})
+    command = re.search(r'python -c "(.+?)"', str(refused.value)).group(1)
+    subprocess.run([sys.executable, "-c", command], cwd=tmp_path, check=True)
+    selected = _opened_and_selected([tmp_path / "s2s_tp_step_totals.nc", tmp_path / "obs.nc"], {"step": LEAD})
+    np.testing.assert_allclose(selected["t2m_fc"].values, selected["t2m"].values, atol=2e-3)
+    np.testing.assert_allclose(selected["t2m"].values, observations["t2m"].sel(time=covered).values)
+
+
+def test_the_first_step_of_a_total_is_the_total_of_its_own_day(tmp_path):
+    """At the first step (24 h) a total from the start is the total of the start's day: read."""
+    forecast, observations = s2s_daily_pair("accum")
+    forecast.to_netcdf(tmp_path / "s2s_tp.nc")
+    starts = forecast["time"].values
+    _observations_of(observations, starts).to_netcdf(tmp_path / "obs.nc")
+    selected = _opened_and_selected([tmp_path / "s2s_tp.nc", tmp_path / "obs.nc"], {"step": "1 days"})
+    np.testing.assert_array_equal(selected["t2m_fc"].values, selected["t2m"].values)
+
+
+def test_a_time_mean_said_only_in_cell_methods_needs_bounds_of_the_lead_time(tmp_path):
+    """``cell_methods = "time: mean"`` and no GRIB step type: over which window of lead times is
+    not said; refused with the bounds to give. With ``step_bnds`` = [step − 24 h, step] it is read
+    as the avg fixture is, and paired with the observation of the day it covers."""
+    forecast, observations = s2s_daily_pair("avg")
+    forecast["t2m_fc"].attrs = {"units": "K", "cell_methods": "time: mean"}
+    forecast.to_netcdf(tmp_path / "s2s.nc")
+    covered = forecast["valid_time"].sel(step=np.timedelta64(21, "D")).values - np.timedelta64(1, "D")
+    _observations_of(observations, covered).to_netcdf(tmp_path / "obs.nc")
+    with pytest.raises(ClimannError, match=r"cell_methods 'time: mean'.*give 'step' CF bounds"):
+        open_dataset([tmp_path / "s2s.nc", tmp_path / "obs.nc"], select={"step": LEAD})
+    hours = forecast["step"].values / np.timedelta64(1, "h")
+    bounded = forecast.assign_coords(step=("step", hours, {"standard_name": "forecast_period", "units": "hours",
+                                                          "bounds": "step_bnds"}))
+    bounded["step_bnds"] = (("step", "bnds"), np.stack([hours - 24, hours], axis=-1))
+    bounded.to_netcdf(tmp_path / "s2s_bounded.nc")
+    selected = _opened_and_selected([tmp_path / "s2s_bounded.nc", tmp_path / "obs.nc"], {"step": LEAD})
+    np.testing.assert_array_equal(selected["t2m_fc"].values, selected["t2m"].values)
