@@ -1285,3 +1285,32 @@ def test_the_same_latitude_edges_stored_north_to_south_are_one_grid(tmp_path):
     opened = open_dataset(files)
     np.testing.assert_array_equal(np.sort(opened["lat_bnds"].values, axis=-1), _TO_THE_POLES)
     assert opened.sizes["time"] == 24
+
+
+@pytest.mark.parametrize(("second_attrs", "refused"), [
+    pytest.param({"units": "percent", "long_name": "Percent of Saturation Soil Moisture"}, True,
+                 id="cci-active-percent-of-saturation"),
+    pytest.param({"units": "percent", "standard_name": "volume_fraction_of_condensed_water_in_soil"}, False,
+                 id="one-standard-name"),
+])
+def test_a_series_file_in_a_pure_number_beside_a_ratio_of_named_units_is_refused(tmp_path, second_attrs, refused):
+    """ESA CCI COMBINED ``sm`` in m3 m-3 (2000) beside ACTIVE's percent of saturation (2001):
+    not spliced as one quantity by ×100 unless both files name one standard_name (break31b B1)."""
+    full = grid_dataset(n_years=2)[["tas"]].rename(tas="sm")
+    full["sm"] = full["sm"] / 1000.0
+    full["sm"].attrs = {"units": "m3 m-3", "long_name": "Volumetric Soil Moisture"}
+    first, second = full.isel(time=slice(0, 12)), full.isel(time=slice(12, 24))
+    if "standard_name" in second_attrs:
+        first["sm"].attrs["standard_name"] = second_attrs["standard_name"]
+    first.to_netcdf(tmp_path / "sm_2000.nc")
+    percent = second["sm"] * 100
+    percent.attrs = second_attrs
+    second.assign(sm=percent).to_netcdf(tmp_path / "sm_2001.nc")
+    if refused:
+        with pytest.raises(ClimannError, match=r"^'sm' is in 'percent' \(a pure number; long_name 'Percent of "
+                                               r"Saturation Soil Moisture'\) in sm_2001\.nc but in 'm3 m-3' \(a ratio "
+                                               r"of named units; long_name 'Volumetric Soil Moisture'\) in sm_2000\.nc"):
+            open_dataset(expand_paths([str(tmp_path / "sm_*.nc")]))
+        return
+    combined = open_dataset(expand_paths([str(tmp_path / "sm_*.nc")]))
+    np.testing.assert_allclose(combined["sm"].values, full["sm"].values, rtol=1e-6)

@@ -506,9 +506,13 @@ def test_a_number_in_the_units_is_a_scale(units, to, value, expected):
 
 
 def test_the_same_scale_spelled_otherwise_is_relabelled_without_a_warning(caplog):
+    """g/kg (a ratio of named units) and 0.001 (a pure number) are one quantity where both
+    sides say so by one standard_name (without it: refused, tests/data/test_unit_ratios.py)."""
     salinity = np.array([34.5, 35.0, 36.25], np.float32)
+    named = {"standard_name": "sea_surface_salinity"}
     with caplog.at_level(logging.WARNING, logger="climann"):
-        same = convert_variable(_celsius(salinity, "g/kg"), "0.001", name="sos", where="new.nc", reference="the model")
+        same = convert_variable(_celsius(salinity, "g/kg").assign_attrs(named), "0.001", name="sos", where="new.nc",
+                                reference="the model", reference_attrs=named)
     np.testing.assert_array_equal(same.values, salinity)
     assert same.attrs["units"] == "0.001" and caplog.text == ""
 
