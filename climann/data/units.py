@@ -939,8 +939,7 @@ def convert_variable(
     found = conversion(str(units), to, variable=name, attrs=variable.attrs, where=where, reference=reference,
                        reference_fix=f"give '{name}' in {where} with units '{to}' exactly as in {reference} "
                                      "(identical units are not converted)",
-                       fix=f"correct its units attribute ({_fraction_fix(variable, name, units, where)}if the values "
-                           f"are in {str(to).strip()}, as in {reference}: {_units_fix(variable, name, to, where)})",
+                       fix=_unreadable_units_fix(variable, name, str(units), to, where=where, reference=reference),
                        difference_fix=difference_commands(variable, name, where))
     if found is None:
         if _differ_by_a_density(str(units), to):
@@ -988,6 +987,19 @@ def convert_variable(
     # a value the file stores, in the converted values: of each file (climann.data.file_encodings)
     converted.attrs, converted.encoding = relabelled, conversion_recorded(variable.encoding, recorded)
     return converted
+
+
+def _unreadable_units_fix(variable: xr.DataArray, name: str, units: str, to: str, *, where: str, reference: str) -> str:
+    """The way out of units that cannot be read: their readable spelling when there is one
+    (NCEP/NCAR's ``Kg/m^2/s`` written ``kg/m^2/s``, :func:`_readable_spelling`), the advice
+    :func:`warn_unreadable_units` gives at training, so that the values are then converted;
+    else the units of ``reference`` (or ``1`` for a word for a fraction), for values that are in
+    them. Relabelling ``Kg/m^2/s`` as a run's ``mm`` scored rates as daily totals (break31b B2)."""
+    readable = _readable_spelling(units, variable.attrs)
+    if readable not in ("UNITS", "1"):
+        return f"to have them converted, write readable units: {_units_fix(variable, name, readable, where)}"
+    return (f"correct its units attribute ({_fraction_fix(variable, name, units, where)}if the values are in "
+            f"{str(to).strip()}, as in {reference}: {_units_fix(variable, name, to, where)})")
 
 
 def _same_quantity_named(attrs: dict, units: str, to: str, *, name: str) -> dict:
