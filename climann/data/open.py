@@ -44,7 +44,7 @@ from climann.data.absolute_zero import BELOW_ABSOLUTE_ZERO_KEY
 from climann.data.cyclic import DROPPED_KEY
 from climann.data.handles import open_netcdf, open_zarr, shared_manager
 from climann.data.coords import (
-    bare_coordinates, find_coordinate, fixed_in_time, geographic_kinds, time_coordinate,
+    bare_coordinates, find_coordinate, fixed_in_time, geographic_kinds, named_coordinates, time_coordinate,
     two_dimensional_coordinates, with_2d_coordinates,
 )
 from climann.data.duplicate_files import without_duplicate_files
@@ -557,7 +557,7 @@ def _open_files(
 
         def prepared(path: Path) -> xr.Dataset:
             alone = opened(path)
-            alone = alone.squeeze([dim for dim in lone if dim in alone.dims]) if lone else alone
+            alone = _lone_dimensions_squeezed(alone, lone) if lone else alone
             in_first_units = first_units.converted(_masked(keep(on_calendar(alone)), path))
             return each_place_once(with_2d_coordinates(in_first_units), files=[path])
 
@@ -650,6 +650,25 @@ def _lone_dimensions(datasets: Sequence[xr.Dataset]) -> list[str]:
              and (dataset[dim].dtype.kind == "M" or _holds_dates(dataset[dim]))}  # a time axis of one step stays
     return [str(dim) for dim in found if all(each.get(dim, 1) == 1 for each in sizes)
             and any(dim not in each for each in sizes) and dim not in dated]
+
+
+def _lone_dimensions_squeezed(dataset: xr.Dataset, lone: Sequence[str]) -> xr.Dataset:
+    """One file's ``lone`` dimensions (:func:`_lone_dimensions`) made scalar coordinates, each
+    listed in the CF ``coordinates`` (kept in ``encoding``, CF 1.8 §5.7) of the variables that
+    had it: combined with other files, xarray gives every variable each scalar coordinate, and
+    JRA-55's 2 m analysis was written with the precipitation's ``forecast_time1 = 3`` hours
+    (break31b B3; :func:`climann.data.variables.scalar_coordinates` reads the lists)."""
+    dims = [dim for dim in lone if dim in dataset.dims]
+    had = {name: [dim for dim in dims if dim in dataset[name].dims] for name in dataset.data_vars}
+    squeezed = dataset.squeeze(dims)
+    listed = {}
+    for name, own in had.items():
+        if own:
+            variable = squeezed.variables[name].copy(deep=False)
+            names = dict.fromkeys([*named_coordinates(variable), *own])
+            variable.encoding = {**variable.encoding, "coordinates": " ".join(names)}
+            listed[name] = variable
+    return squeezed.assign(listed) if listed else squeezed
 
 
 def _holds_dates(coordinate: xr.DataArray) -> bool:

@@ -1314,3 +1314,23 @@ def test_a_series_file_in_a_pure_number_beside_a_ratio_of_named_units_is_refused
         return
     combined = open_dataset(expand_paths([str(tmp_path / "sm_*.nc")]))
     np.testing.assert_allclose(combined["sm"].values, full["sm"].values, rtol=1e-6)
+
+
+@pytest.mark.parametrize(("target", "expected"), [
+    pytest.param("TMP_GDS0_HTGL_S123", {}, id="analysis-without-the-forecast-step"),
+    pytest.param("TPRAT_GDS0_SFC_S130", {"forecast_time1": 3.0}, id="forecast-with-its-step"),
+])
+def test_a_lone_size_1_dimension_is_a_scalar_coordinate_only_of_the_variables_that_had_it(tmp_path, target, expected):
+    """JRA-55 (ncl_convert2nc): the 2 m analysis beside a forecast precipitation with a size-1
+    ``forecast_time1 = 3`` hours; the analysis has no forecast step (break31b B3)."""
+    full = grid_dataset(n_years=1)
+    analysis = full[["tas"]].rename(tas="TMP_GDS0_HTGL_S123")
+    analysis["TMP_GDS0_HTGL_S123"].attrs = {"long_name": "Temperature", "units": "K"}
+    forecast = full[["pred"]].rename(pred="TPRAT_GDS0_SFC_S130").expand_dims("forecast_time1", axis=1)
+    forecast = forecast.assign_coords(forecast_time1=("forecast_time1", [3.0], {"units": "hours"}))
+    forecast["TPRAT_GDS0_SFC_S130"].attrs = {"long_name": "Total precipitation", "units": "mm/day"}
+    analysis.to_netcdf(tmp_path / "anl_surf125.nc")
+    forecast.to_netcdf(tmp_path / "fcst_phy2m125.nc")
+    opened = open_dataset([tmp_path / "anl_surf125.nc", tmp_path / "fcst_phy2m125.nc"])
+    layout = grid_layout(opened, target, ())
+    assert {c.name: float(c.values) for c in layout.scalar_coordinates} == expected
