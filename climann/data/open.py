@@ -69,7 +69,7 @@ from climann.data.repeated_dimensions import XARRAY_WARNING, without_repeated_di
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes, with_scalar_time_as_axis
 from climann.data.shell import attribute_command, beside, input_and_copy, ncatted_attribute, shown_path
 from climann.data.simulations import check_one_simulation
-from climann.data.sources import SOURCE_TIMES_KEY, as_file_stamps, source_files, with_source_files
+from climann.data.sources import SOURCE_TIMES_KEY, as_file_stamps, files_text, source_files, with_source_files
 from climann.data.subset import select_values
 from climann.data.stations import check_times_shared_by_stations, with_station_chosen, with_station_rows
 from climann.data.undated_files import scalar_time_on_dimension_message, undated_files_message
@@ -349,7 +349,6 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
         raise ClimannError(f"{path.name}: {error}") from None
     except TimeValuesError as error:  # a step without a date, a pre-1582 reference; see climann.data.time_values
         raise ClimannError(error.in_file(path)) from None
-    _note_time_warnings(dataset, path)
     if engine == "netcdf4":
         _refuse_cut_short(path)
     if engine == "netcdf4" and not dataset.data_vars:
@@ -465,15 +464,25 @@ def _refuse_grouped(path: Path) -> None:
         raise ClimannError(grouped_message(path, groups))
 
 
-def _note_time_warnings(dataset: xr.Dataset, path: Path) -> None:
-    """Warn (once per file and message) of what the time decoder noted about a time axis
-    (a pre-1582 reference date in the ``standard`` calendar; see climann.data.time_values)."""
-    for variable in dataset.variables.values():
-        note = variable.encoding.get(TIME_WARNING_KEY)
-        if note:
-            # the rounding command first: for a Zarr store it is an xarray line (time_precision)
-            note = with_rounding_commands(note, input_and_copy(path))
-            note_once(_log, logging.WARNING, TimeValuesError(note).in_file(path))  # once per run
+def _note_time_warnings(datasets: Mapping[Path, xr.Dataset]) -> None:
+    """Warn of what the time decoder noted about the files' time axes (a pre-1582 reference
+    date in the ``standard`` calendar, stamps rounded; see climann.data.time_values), once per
+    note and run: files with the same note are one line naming the first and the others, as
+    other file warnings do (NCEP/NCAR's yearly files since 1-1-1 gave one line each: break31b B5)."""
+    held: dict[str, list[Path]] = {}
+    for path, dataset in datasets.items():
+        for variable in dataset.variables.values():
+            note = variable.encoding.get(TIME_WARNING_KEY)
+            if note:
+                held.setdefault(note, []).append(path)
+    for note, paths in held.items():
+        first, others = paths[0], list(dict.fromkeys(paths[1:]))
+        # the rounding command first: for a Zarr store it is an xarray line (time_precision)
+        said = TimeValuesError(with_rounding_commands(note, input_and_copy(first))).in_file(first)
+        if others:
+            said += (f" (so do {len(others)} other file{'s' * (len(others) > 1)}: {files_text(others)}; each "
+                     "takes the same command on its own copy)")
+        note_once(_log, logging.WARNING, said)  # once per run
 
 
 def _open_files(
@@ -512,6 +521,7 @@ def _open_files(
         return opened_files[path]
 
     try:
+        _note_time_warnings({path: opened(path) for path in files})
         # A file of no time step (or no grid cell) is named before anything combines it; see
         # climann.data.empty_files.
         check_not_empty({path: opened(path) for path in files})
