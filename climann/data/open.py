@@ -44,7 +44,7 @@ from climann.data.absolute_zero import BELOW_ABSOLUTE_ZERO_KEY
 from climann.data.cyclic import DROPPED_KEY
 from climann.data.handles import open_netcdf, open_zarr, shared_manager
 from climann.data.coords import (
-    bare_coordinates, find_coordinate, fixed_in_time, geographic_kinds, time_coordinate,
+    bare_coordinates, find_coordinate, fixed_in_time, geographic_kinds, named_coordinates, time_coordinate,
     two_dimensional_coordinates, with_2d_coordinates,
 )
 from climann.data.duplicate_files import without_duplicate_files
@@ -71,7 +71,7 @@ from climann.data.repeated_dimensions import XARRAY_WARNING, without_repeated_di
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes, with_scalar_time_as_axis
 from climann.data.shell import attribute_command, beside, input_and_copy, ncatted_attribute, shown_path
 from climann.data.simulations import check_one_simulation
-from climann.data.sources import SOURCE_TIMES_KEY, as_file_stamps, source_files, with_source_files
+from climann.data.sources import SOURCE_TIMES_KEY, as_file_stamps, files_text, source_files, with_source_files
 from climann.data.subset import select_values
 from climann.data.stations import check_times_shared_by_stations, with_station_chosen, with_station_rows
 from climann.data.undated_files import scalar_time_on_dimension_message, undated_files_message
@@ -351,7 +351,6 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
         raise ClimannError(f"{path.name}: {error}") from None
     except TimeValuesError as error:  # a step without a date, a pre-1582 reference; see climann.data.time_values
         raise ClimannError(error.in_file(path)) from None
-    _note_time_warnings(dataset, path)
     if engine == "netcdf4":
         _refuse_cut_short(path)
     if engine == "netcdf4" and not dataset.data_vars:
@@ -477,15 +476,25 @@ def _refuse_grouped(path: Path) -> None:
         raise ClimannError(grouped_message(path, groups))
 
 
-def _note_time_warnings(dataset: xr.Dataset, path: Path) -> None:
-    """Warn (once per file and message) of what the time decoder noted about a time axis
-    (a pre-1582 reference date in the ``standard`` calendar; see climann.data.time_values)."""
-    for variable in dataset.variables.values():
-        note = variable.encoding.get(TIME_WARNING_KEY)
-        if note:
-            # the rounding command first: for a Zarr store it is an xarray line (time_precision)
-            note = with_rounding_commands(note, input_and_copy(path))
-            note_once(_log, logging.WARNING, TimeValuesError(note).in_file(path))  # once per run
+def _note_time_warnings(datasets: Mapping[Path, xr.Dataset]) -> None:
+    """Warn of what the time decoder noted about the files' time axes (a pre-1582 reference
+    date in the ``standard`` calendar, stamps rounded; see climann.data.time_values), once per
+    note and run: files with the same note are one line naming the first and the others, as
+    other file warnings do (NCEP/NCAR's yearly files since 1-1-1 gave one line each: break31b B5)."""
+    held: dict[str, list[Path]] = {}
+    for path, dataset in datasets.items():
+        for variable in dataset.variables.values():
+            note = variable.encoding.get(TIME_WARNING_KEY)
+            if note:
+                held.setdefault(note, []).append(path)
+    for note, paths in held.items():
+        first, others = paths[0], list(dict.fromkeys(paths[1:]))
+        # the rounding command first: for a Zarr store it is an xarray line (time_precision)
+        said = TimeValuesError(with_rounding_commands(note, input_and_copy(first))).in_file(first)
+        if others:
+            said += (f" (so do {len(others)} other file{'s' * (len(others) > 1)}: {files_text(others)}; each "
+                     "takes the same command on its own copy)")
+        note_once(_log, logging.WARNING, said)  # once per run
 
 
 def _open_files(
@@ -524,6 +533,7 @@ def _open_files(
         return opened_files[path]
 
     try:
+        _note_time_warnings({path: opened(path) for path in files})
         # A file of no time step (or no grid cell) is named before anything combines it; see
         # climann.data.empty_files.
         check_not_empty({path: opened(path) for path in files})
@@ -569,7 +579,7 @@ def _open_files(
 
         def prepared(path: Path) -> xr.Dataset:
             alone = opened(path)
-            alone = alone.squeeze([dim for dim in lone if dim in alone.dims]) if lone else alone
+            alone = _lone_dimensions_squeezed(alone, lone) if lone else alone
             in_first_units = first_units.converted(_masked(keep(on_calendar(alone)), path))
             return each_place_once(with_2d_coordinates(in_first_units), files=[path])
 
@@ -662,6 +672,25 @@ def _lone_dimensions(datasets: Sequence[xr.Dataset]) -> list[str]:
              and (dataset[dim].dtype.kind == "M" or _holds_dates(dataset[dim]))}  # a time axis of one step stays
     return [str(dim) for dim in found if all(each.get(dim, 1) == 1 for each in sizes)
             and any(dim not in each for each in sizes) and dim not in dated]
+
+
+def _lone_dimensions_squeezed(dataset: xr.Dataset, lone: Sequence[str]) -> xr.Dataset:
+    """One file's ``lone`` dimensions (:func:`_lone_dimensions`) made scalar coordinates, each
+    listed in the CF ``coordinates`` (kept in ``encoding``, CF 1.8 §5.7) of the variables that
+    had it: combined with other files, xarray gives every variable each scalar coordinate, and
+    JRA-55's 2 m analysis was written with the precipitation's ``forecast_time1 = 3`` hours
+    (break31b B3; :func:`climann.data.variables.scalar_coordinates` reads the lists)."""
+    dims = [dim for dim in lone if dim in dataset.dims]
+    had = {name: [dim for dim in dims if dim in dataset[name].dims] for name in dataset.data_vars}
+    squeezed = dataset.squeeze(dims)
+    listed = {}
+    for name, own in had.items():
+        if own:
+            variable = squeezed.variables[name].copy(deep=False)
+            names = dict.fromkeys([*named_coordinates(variable), *own])
+            variable.encoding = {**variable.encoding, "coordinates": " ".join(names)}
+            listed[name] = variable
+    return squeezed.assign(listed) if listed else squeezed
 
 
 def _holds_dates(coordinate: xr.DataArray) -> bool:
@@ -765,7 +794,8 @@ class _FirstUnits:
                 wanted = {name: self.units[name] for name, file in self.files.items() if file == source}
                 compared = self._check_one_sided(dataset, wanted, path, source)
                 dataset = convert_dataset(dataset, wanted, where=path.name, reference=source.name,
-                                          cell_methods=self.cell_methods, values_checked=compared)
+                                          cell_methods=self.cell_methods, values_checked=compared,
+                                          reference_attrs={name: self.datasets[name][name].attrs for name in wanted})
         # after the conversion: totals over each step converted to the first file's rates say time: mean
         for name in data_variable_names(dataset):
             if name in self.files and self.files[name] != path:

@@ -53,6 +53,9 @@ from climann.data.shell import (
 from climann.data.sources import LISTED_FILES, files_text, name_in_file, source_files, variable_where
 from climann.data.standard_names import standard_name_of
 from climann.data.time_axis import date_text, own_series_lag_of
+from climann.data.unit_ratios import (
+    NAMED_RATIO, PURE_NUMBER, crosses_ratio, ratio_refusal, units_of_the_same_quantity,
+)
 from climann.errors import ClimannError
 
 if TYPE_CHECKING:
@@ -241,6 +244,12 @@ def _farad_note(units: str, to: str, *, variable: xr.DataArray, name: str, where
 _DOT_BEFORE_EXPONENT = re.compile(r"(?<=\d)\.(?=[eE][+-]?\d)")
 
 
+def readable_units(text: str) -> str:
+    """The units string as the registry reads it: :func:`normalised_units`, and ``1.e-3``
+    written ``1.0e-3`` (:data:`_DOT_BEFORE_EXPONENT`)."""
+    return _DOT_BEFORE_EXPONENT.sub(".0", normalised_units(text))
+
+
 def unit_registry() -> pint.UnitRegistry:
     """cf_xarray's pint registry, which reads UDUNITS spellings (``degC``, ``kg m-2 s-1``).
 
@@ -297,7 +306,7 @@ def parse_units(text: str, *, variable: str, where: str = "the file", fix: str =
     import pint.util
     units = unit_registry()
 
-    readable = _DOT_BEFORE_EXPONENT.sub(".0", normalised_units(text))
+    readable = readable_units(text)
     try:
         quantity = units.Quantity(1.0, units.Unit(readable))
     except (pint.PintError, AttributeError, TypeError, ValueError, AssertionError):
@@ -323,6 +332,46 @@ def parse_units(text: str, *, variable: str, where: str = "the file", fix: str =
             f"{fix or f'correct the units attribute of {where} (e.g. K or degC)'}"
         )
     return units.Quantity(scale, unit)
+
+
+def dimensionless_kind(text: str) -> str | None:
+    """Whether dimensionless units are a ratio of units that have a dimension (``m3 m-3``,
+    ``kg kg-1``, ``mol mol-1``, ``g/kg``: :data:`~climann.data.unit_ratios.NAMED_RATIO`) or a pure
+    number (``1``, ``%``, ``percent``, ``0.001``, ``ppm``: :data:`~climann.data.unit_ratios.PURE_NUMBER`),
+    as the registry's own parser tokenises them after its preprocessors (UDUNITS ``m3`` is
+    ``m**3``); pint cancels the units of a ratio, which :mod:`climann.data.unit_ratios` needs.
+
+    Parameters
+    ----------
+    text : str
+        A ``units`` attribute.
+
+    Returns
+    -------
+    str or None
+        None for units that have a dimension or cannot be read.
+
+    Examples
+    --------
+    >>> dimensionless_kind("m3 m-3"), dimensionless_kind("%"), dimensionless_kind("K")
+    ('a ratio of named units', 'a pure number', None)
+    """
+    import tokenize
+
+    import pint
+    from pint.pint_eval import tokenizer
+
+    registry = unit_registry()
+    try:
+        if not parse_units(text, variable="").units.dimensionless:
+            return None
+        readable = readable_units(text)
+        for preprocess in registry.preprocessors:
+            readable = preprocess(readable)
+        names = [token.string for token in tokenizer(readable) if token.type == tokenize.NAME]
+        return NAMED_RATIO if any(registry.get_dimensionality(name) != {} for name in names) else PURE_NUMBER
+    except (ClimannError, pint.PintError, AttributeError, TypeError, ValueError, SyntaxError):
+        return None
 
 
 def _has_offset(unit) -> bool:
@@ -821,6 +870,7 @@ def _present(units: object) -> bool:
 def convert_variable(
     variable: xr.DataArray, to: str, *, name: str, where: str, reference: str,
     time_bounds: xr.DataArray | None = None, reference_method: str | None = None, values_checked: bool = False,
+    reference_attrs: Mapping | None = None,
 ) -> xr.DataArray:
     """The variable in units ``to`` (lazily), with a warning when converted.
 
@@ -853,6 +903,11 @@ def convert_variable(
         Whether the caller compares the variable's values with the reference's when only one
         of them has units (:func:`climann.data.unitless_values.check_unitless_values`, which
         refuses or warns): then it is returned without the warning.
+    reference_attrs : mapping, optional
+        What is known of the reference's variable: its attributes, or a run's record of its
+        ``standard_name`` (:func:`climann.data.quantities.quantity_record`). A ratio of named
+        units and a pure number (``m3 m-3`` and ``percent``) convert only when both sides
+        name one ``standard_name`` (:mod:`climann.data.unit_ratios`).
 
     Returns
     -------
@@ -867,7 +922,8 @@ def convert_variable(
     ------
     ClimannError
         If the units are not convertible (naming the variable and both units) or unreadable,
-        or an amount and a rate are not totals over time cells of known lengths.
+        an amount and a rate are not totals over time cells of known lengths, or a ratio of
+        named units and a pure number are not said to be one quantity.
     """
     units = variable.attrs.get("units")
     if not _present(units) and not _present(to):
@@ -883,8 +939,7 @@ def convert_variable(
     found = conversion(str(units), to, variable=name, attrs=variable.attrs, where=where, reference=reference,
                        reference_fix=f"give '{name}' in {where} with units '{to}' exactly as in {reference} "
                                      "(identical units are not converted)",
-                       fix=f"correct its units attribute ({_fraction_fix(variable, name, units, where)}if the values "
-                           f"are in {str(to).strip()}, as in {reference}: {_units_fix(variable, name, to, where)})",
+                       fix=_unreadable_units_fix(variable, name, str(units), to, where=where, reference=reference),
                        difference_fix=difference_commands(variable, name, where))
     if found is None:
         if _differ_by_a_density(str(units), to):
@@ -896,6 +951,12 @@ def convert_variable(
             + (misread or f"; if the values are in {str(to).strip()} and only the units attribute is wrong: "
                           f"{_units_fix(variable, name, to, where)}")
         )
+    kinds = (dimensionless_kind(str(units)), dimensionless_kind(str(to)))
+    if crosses_ratio(kinds, variable.attrs, reference_attrs):
+        fix = _units_fix(variable, name, units_of_the_same_quantity(to, found.scale), where)
+        raise ClimannError(ratio_refusal(name, str(units), str(to), kinds=kinds, attrs=variable.attrs, where=where,
+                                         reference_attrs=reference_attrs, reference=reference, scale=found.scale,
+                                         fix=fix))
     relabelled = _same_quantity_named({**variable.attrs, "units": to}, str(units), to, name=name)
     if found.is_identity:
         return variable.assign_attrs(relabelled)
@@ -926,6 +987,19 @@ def convert_variable(
     # a value the file stores, in the converted values: of each file (climann.data.file_encodings)
     converted.attrs, converted.encoding = relabelled, conversion_recorded(variable.encoding, recorded)
     return converted
+
+
+def _unreadable_units_fix(variable: xr.DataArray, name: str, units: str, to: str, *, where: str, reference: str) -> str:
+    """The way out of units that cannot be read: their readable spelling when there is one
+    (NCEP/NCAR's ``Kg/m^2/s`` written ``kg/m^2/s``, :func:`_readable_spelling`), the advice
+    :func:`warn_unreadable_units` gives at training, so that the values are then converted;
+    else the units of ``reference`` (or ``1`` for a word for a fraction), for values that are in
+    them. Relabelling ``Kg/m^2/s`` as a run's ``mm`` scored rates as daily totals (break31b B2)."""
+    readable = _readable_spelling(units, variable.attrs)
+    if readable not in ("UNITS", "1"):
+        return f"to have them converted, write readable units: {_units_fix(variable, name, readable, where)}"
+    return (f"correct its units attribute ({_fraction_fix(variable, name, units, where)}if the values are in "
+            f"{str(to).strip()}, as in {reference}: {_units_fix(variable, name, to, where)})")
 
 
 def _same_quantity_named(attrs: dict, units: str, to: str, *, name: str) -> dict:
@@ -1355,12 +1429,15 @@ def _in_time_units(units: str, hours: float) -> str | None:
 def convert_dataset(
     dataset: xr.Dataset, units: Mapping[str, str], *, where: str, reference: str,
     cell_methods: Mapping[str, str] | None = None, values_checked: Collection[str] = (),
+    reference_attrs: Mapping[str, Mapping] | None = None,
 ) -> xr.Dataset:
     """The dataset with each variable named in ``units`` (and present) in those units,
     as :func:`convert_variable` does, with the CF bounds of the dataset's time (section 7.1)
     and the reference's ``cell_methods`` of each variable, for totals over time cells;
     ``values_checked``: the variables whose values the caller compares with the reference's
-    when they have no units (:func:`convert_variable`). The
+    when they have no units (:func:`convert_variable`); ``reference_attrs``: what is known of
+    each variable in the reference (its attributes or a run's record of its ``standard_name``,
+    :func:`convert_variable`). The
     messages about a variable name its own files (:func:`climann.data.sources.variable_where`),
     ``where`` (the files of the whole set) when they are not recorded."""
     import dask
@@ -1376,16 +1453,17 @@ def convert_dataset(
     converted = {
         name: convert_variable(dataset[name], to, name=name, where=variable_where(dataset[name], where),
                                reference=reference, time_bounds=bounds, reference_method=(cell_methods or {}).get(name),
-                               values_checked=name in values_checked)
+                               values_checked=name in values_checked, reference_attrs=(reference_attrs or {}).get(name))
         for name, to in units.items() if name in dataset.data_vars
     }
-    converted.update(_own_series_lags_converted(dataset, units, bounds, cell_methods or {}, values_checked))
+    converted.update(_own_series_lags_converted(dataset, units, bounds, cell_methods or {}, values_checked,
+                                                reference_attrs or {}))
     return dataset.assign(converted) if converted else dataset
 
 
 def _own_series_lags_converted(
     dataset: xr.Dataset, units: Mapping[str, str], bounds: xr.DataArray | None, cell_methods: Mapping[str, str],
-    values_checked: Collection[str],
+    values_checked: Collection[str], reference_attrs: Mapping[str, Mapping],
 ) -> dict[str, xr.DataArray]:
     """For :func:`convert_dataset`: each lag a predictor's own series gave (``lcopy@lag1``,
     :func:`climann.data.time_axes.own_series_lags`) converted as its variable is, without a
@@ -1398,7 +1476,7 @@ def _own_series_lags_converted(
     try:
         return {name: convert_variable(dataset[name], units[of], name=of, where=variable_where(dataset[of], ""),
                                        reference="", time_bounds=bounds, reference_method=cell_methods.get(of),
-                                       values_checked=of in values_checked)
+                                       values_checked=of in values_checked, reference_attrs=reference_attrs.get(of))
                 for name, of in lagged.items()}
     finally:
         _log.disabled = quiet

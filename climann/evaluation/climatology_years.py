@@ -19,7 +19,7 @@ import numpy as np
 from climann.data.time_axis import TimeStep
 from climann.evaluation.baselines import climatology_keys
 
-__all__ = ["MIN_VALUES_PER_KEY", "add_few_years_note", "few_years_note", "values_per_key"]
+__all__ = ["MIN_VALUES_PER_KEY", "add_few_years_note", "decimals_below", "few_years_note", "values_per_key"]
 
 #: Fewer training values per climatology key than this, on average, make the climatology one
 #: year's values: its note is given.
@@ -53,6 +53,32 @@ def values_per_key(times: np.ndarray, train_steps: np.ndarray, *, value_step: Ti
     return float(counts.sum() / np.count_nonzero(counts))
 
 
+def decimals_below(value: float, limit: float, *, fewest: int = 2, most: int = 12) -> int:
+    """The decimals that show ``value`` below ``limit`` once rounded: 2 for 1.50 below 2, 3 for
+    731/366 (1.997; "2.00 … fewer than 2" said the opposite, break31b B4).
+
+    Parameters
+    ----------
+    value, limit : float
+        ``value < limit``.
+    fewest, most : int
+        The decimals to start from and at most.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> decimals_below(1.5, 2), decimals_below(731 / 366, 2)
+    (2, 3)
+    """
+    digits = fewest
+    while digits < most and round(value, digits) >= limit:
+        digits += 1
+    return digits
+
+
 def few_years_note(times: np.ndarray, train_steps: np.ndarray, *, value_step: TimeStep | None = None,
                    n_samples: int = 0, of: int = 0) -> dict | None:
     """The note of ``metrics.json`` for a climatology of fewer than :data:`MIN_VALUES_PER_KEY`
@@ -72,7 +98,8 @@ def few_years_note(times: np.ndarray, train_steps: np.ndarray, *, value_step: Ti
     dict or None
         ``{"split": "train", "model": "climatology", "n_samples", "of", "n_years",
         "values_per_key", "reason"}``: the training block's calendar years, its values per key
-        (rounded to 0.01) and the line said (:func:`~climann.evaluation.scores.note_text`).
+        (rounded to 0.01, or to as many decimals as show it below :data:`MIN_VALUES_PER_KEY`:
+        :func:`decimals_below`) and the line said (:func:`~climann.evaluation.scores.note_text`).
     """
     per_key = values_per_key(times, train_steps, value_step=value_step)
     if not 0 < per_key < MIN_VALUES_PER_KEY:
@@ -81,13 +108,14 @@ def few_years_note(times: np.ndarray, train_steps: np.ndarray, *, value_step: Ti
     n_years = len({time.year for time in trained})
     keys = climatology_keys(times, value_step=value_step)
     years = f"{n_years} training year{'' if n_years == 1 else 's'}"
-    reason = (f"the climatology rests on {years}: {per_key:.2f} values per {keys.per} on average, fewer than "
+    digits = decimals_below(per_key, MIN_VALUES_PER_KEY)
+    reason = (f"the climatology rests on {years}: {per_key:.{digits}f} values per {keys.per} on average, fewer than "
               f"{MIN_VALUES_PER_KEY:g} (WMO's climatological standard normals take {WMO_NORMAL_YEARS} years, "
               "WMO-No. 1203), so it holds the training years' own noise; the ACC and the skill against it are "
               "unreliable (a forecast with no information about the anomaly can score a high ACC); train on more "
               "years (split_years) for a climatology to compare with")
     return {"split": "train", "model": "climatology", "n_samples": int(n_samples), "of": int(of), "n_years": n_years,
-            "values_per_key": round(per_key, 2), "reason": reason}
+            "values_per_key": round(per_key, digits), "reason": reason}
 
 
 def add_few_years_note(metrics: dict, times: np.ndarray, train_steps: np.ndarray, *,

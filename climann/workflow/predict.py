@@ -149,6 +149,12 @@ class TrainedRun:
                 found[name] = dataclasses.replace(chosen, units=units)
         return found
 
+    def input_quantities(self) -> dict[str, dict[str, str]]:
+        """The record of each input's CF ``standard_name`` and ``positive`` at training
+        (``model.npz`` ``quantities``, :func:`~climann.data.quantities.quantity_record`); empty for a
+        model file written before it was recorded."""
+        return {str(name): dict(record) for name, record in (self.network.metadata.get("quantities") or {}).items()}
+
     def input_cell_methods(self) -> dict[str, str]:
         """The time part of the CF ``cell_methods`` of the variables of :meth:`input_units`, as
         recorded at training (``time: sum`` marks totals over each time step); empty for a
@@ -457,7 +463,7 @@ def _predict_claimed(
     # predictions and the target in the output are then in the model's training units.
     dataset = with_run_weights_of(run_dir, with_training_step(run, open_selected(
         config, units=run.input_units(), cell_methods=run.input_cell_methods(), grid=cell_order_grid(run),
-        new_data=True, select=select, training_values=run.training_values(),
+        quantities=run.input_quantities(), new_data=True, select=select, training_values=run.training_values(),
         steps_before=lag_steps_needed(config.data))))
     notes += member_notes(run, dataset, files)
     require_recorded_inputs(run, dataset, files, with_target=False)
@@ -1132,7 +1138,7 @@ def _evaluate_claimed(
     if other:  # opened once, here: data unlike the training data are refused before any sample is read
         dataset = with_run_weights_of(run_dir, with_training_step(run, open_selected(
             config, units=run.input_units(), cell_methods=run.input_cell_methods(), grid=cell_order_grid(run),
-            new_data=True, select=select, training_values=run.training_values(),
+            quantities=run.input_quantities(), new_data=True, select=select, training_values=run.training_values(),
             # a run from before the record scores other data as it did
             steps_before=steps_read_before_range(config.data))))
         require_recorded_inputs(run, dataset, files, with_target=True)
@@ -1366,6 +1372,7 @@ def _evaluate_chunked(
             if dataset is None:
                 dataset = open_selected(config, units=run.input_units() if other else None,
                                         cell_methods=run.input_cell_methods(), new_data=other,
+                                        quantities=run.input_quantities() if other else None,
                                         training_values=run.training_values() if other else None)
                 dataset = (with_training_levels(run, with_training_quantity(run, with_training_step(run, dataset)))
                            if other else dataset)

@@ -247,14 +247,15 @@ def _open_subset(
     cell_methods: Mapping[str, str] | None = None, renames: FileRenames | None = None,
     new_data: bool = False, select: Mapping[str, object] | None = None,
     training_values: Mapping[str, TrainingValues] | None = None, units_checked: tuple[str, ...] = (),
-    steps_before: int = 0,
+    steps_before: int = 0, quantities: Mapping[str, Mapping] | None = None,
 ) -> xr.Dataset:
     """Files opened lazily and subset as ``[data]`` says, with the area-mean feature series
     (over the whole grid or their own boxes, not only the selected region) attached as
     variables ``<name>_global_mean`` and ``<name>_mean_<box>``. Variables named in ``units``
     are first converted to those units (:func:`~climann.data.units.convert_dataset`; the
     ``reference`` says where the units come from, for its messages, and ``cell_methods``
-    whether its values are totals over each time step; ``renames``: those of every block's
+    whether its values are totals over each time step, and ``quantities`` what is known of each
+    variable there, its attributes or recorded ``standard_name``; ``renames``: those of every block's
     files; ``new_data``, ``select``, ``training_values``: see :func:`open_selected`;
     ``units_checked``: variables whose missing units the caller checks against values of its own,
     so that converting them says nothing; ``steps_before``: new data keep so many steps just
@@ -271,7 +272,7 @@ def _open_subset(
     described = files_text(files, listed=3)
     if units:
         opened = convert_dataset(opened, units, where=described, reference=reference, cell_methods=cell_methods,
-                                 values_checked=(*(training_values or ()), *units_checked))
+                                 values_checked=(*(training_values or ()), *units_checked), reference_attrs=quantities)
     elif not new_data:  # the units a run records for its inputs: later files are converted to them
         warn_unreadable_units(opened, used_variables(config) or (data.target,), where=described)
     trained = data.select
@@ -457,6 +458,7 @@ def open_selected(
     config: RunConfig, *, units: Mapping[str, str] | None = None, grid: Mapping[str, list[float]] | None = None,
     cell_methods: Mapping[str, str] | None = None, new_data: bool = False, select: Mapping[str, object] | None = None,
     training_values: Mapping[str, TrainingValues] | None = None, steps_before: int = 0,
+    quantities: Mapping[str, Mapping[str, str]] | None = None,
 ) -> xr.Dataset:
     """The configured files, opened lazily and subset as ``[data]`` says.
 
@@ -503,6 +505,11 @@ def open_selected(
         A variable without units whose training data had units is compared with them, once
         subset: refused when far from them, else warned about
         (:func:`~climann.data.unitless_values.check_unitless_values`).
+    quantities : mapping of variable name to mapping, optional
+        With ``units``: the trained model's record of each variable's ``standard_name`` (from
+        its model file, :func:`~climann.data.quantities.quantity_record`); a ratio of named
+        units and a pure number convert only when it names the new data's
+        (:mod:`~climann.data.unit_ratios`).
 
     Raises
     ------
@@ -517,7 +524,7 @@ def open_selected(
         renames = FileRenames([Path(f) for f in data.paths], data.rename or {}, new_data=new_data)
         opened = _open_subset(config, data.paths, units, reference=model, cell_methods=cell_methods, renames=renames,
                               new_data=new_data, select=select, training_values=training_values,
-                              steps_before=steps_before)
+                              steps_before=steps_before, quantities=quantities)
         opened = opened if grid is None else on_training_grid(opened, grid, where=_files_text(data.paths))
         return _weighed_as_configured(opened, data)
     # The grid stride is taken once the blocks are on the train block's grid: every n-th
@@ -531,10 +538,11 @@ def open_selected(
     check_split_files([Path(f) for f in data.paths], {name: [Path(f) for f in data.split_files[name]]
                                                       for name in SPLIT_NAMES}, renames, used_variables(config))
     first = _open_subset(unstrided, (*data.paths, *data.split_files[SPLIT_NAMES[0]]), units, reference=model,
-                         cell_methods=cell_methods, renames=renames)
+                         cell_methods=cell_methods, renames=renames, quantities=quantities)
     first_units = {**variable_units(first, data_variable_names(first)), **(units or {})}
     first_methods = {**{name: str(first[name].attrs.get("cell_methods", "")) for name in data_variable_names(first)},
                      **(cell_methods or {})}
+    first_quantities = quantities if units else {name: first[name].attrs for name in data_variable_names(first)}
     # training: a val or test block's variable whose units only it or the train block gives is compared with
     # the train block's values (read only then), as new data with a model's: a K block beside degC train files
     # was scored as it stood
@@ -543,7 +551,8 @@ def open_selected(
     for name in SPLIT_NAMES[1:]:
         files = (*data.paths, *data.split_files[name])
         part = _open_subset(unstrided, files, first_units, reference=f"the {SPLIT_NAMES[0]} block" if not units
-                            else model, cell_methods=first_methods, renames=renames, units_checked=compared)
+                            else model, cell_methods=first_methods, renames=renames, units_checked=compared,
+                            quantities=first_quantities)
         one_sided = [variable for variable in compared if variable in part.data_vars
                      and bool(_units_of(first[variable])) != bool(_units_of(part[variable]))]
         if one_sided:

@@ -1285,3 +1285,52 @@ def test_the_same_latitude_edges_stored_north_to_south_are_one_grid(tmp_path):
     opened = open_dataset(files)
     np.testing.assert_array_equal(np.sort(opened["lat_bnds"].values, axis=-1), _TO_THE_POLES)
     assert opened.sizes["time"] == 24
+
+
+@pytest.mark.parametrize(("second_attrs", "refused"), [
+    pytest.param({"units": "percent", "long_name": "Percent of Saturation Soil Moisture"}, True,
+                 id="cci-active-percent-of-saturation"),
+    pytest.param({"units": "percent", "standard_name": "volume_fraction_of_condensed_water_in_soil"}, False,
+                 id="one-standard-name"),
+])
+def test_a_series_file_in_a_pure_number_beside_a_ratio_of_named_units_is_refused(tmp_path, second_attrs, refused):
+    """ESA CCI COMBINED ``sm`` in m3 m-3 (2000) beside ACTIVE's percent of saturation (2001):
+    not spliced as one quantity by ×100 unless both files name one standard_name (break31b B1)."""
+    full = grid_dataset(n_years=2)[["tas"]].rename(tas="sm")
+    full["sm"] = full["sm"] / 1000.0
+    full["sm"].attrs = {"units": "m3 m-3", "long_name": "Volumetric Soil Moisture"}
+    first, second = full.isel(time=slice(0, 12)), full.isel(time=slice(12, 24))
+    if "standard_name" in second_attrs:
+        first["sm"].attrs["standard_name"] = second_attrs["standard_name"]
+    first.to_netcdf(tmp_path / "sm_2000.nc")
+    percent = second["sm"] * 100
+    percent.attrs = second_attrs
+    second.assign(sm=percent).to_netcdf(tmp_path / "sm_2001.nc")
+    if refused:
+        with pytest.raises(ClimannError, match=r"^'sm' is in 'percent' \(a pure number; long_name 'Percent of "
+                                               r"Saturation Soil Moisture'\) in sm_2001\.nc but in 'm3 m-3' \(a ratio "
+                                               r"of named units; long_name 'Volumetric Soil Moisture'\) in sm_2000\.nc"):
+            open_dataset(expand_paths([str(tmp_path / "sm_*.nc")]))
+        return
+    combined = open_dataset(expand_paths([str(tmp_path / "sm_*.nc")]))
+    np.testing.assert_allclose(combined["sm"].values, full["sm"].values, rtol=1e-6)
+
+
+@pytest.mark.parametrize(("target", "expected"), [
+    pytest.param("TMP_GDS0_HTGL_S123", {}, id="analysis-without-the-forecast-step"),
+    pytest.param("TPRAT_GDS0_SFC_S130", {"forecast_time1": 3.0}, id="forecast-with-its-step"),
+])
+def test_a_lone_size_1_dimension_is_a_scalar_coordinate_only_of_the_variables_that_had_it(tmp_path, target, expected):
+    """JRA-55 (ncl_convert2nc): the 2 m analysis beside a forecast precipitation with a size-1
+    ``forecast_time1 = 3`` hours; the analysis has no forecast step (break31b B3)."""
+    full = grid_dataset(n_years=1)
+    analysis = full[["tas"]].rename(tas="TMP_GDS0_HTGL_S123")
+    analysis["TMP_GDS0_HTGL_S123"].attrs = {"long_name": "Temperature", "units": "K"}
+    forecast = full[["pred"]].rename(pred="TPRAT_GDS0_SFC_S130").expand_dims("forecast_time1", axis=1)
+    forecast = forecast.assign_coords(forecast_time1=("forecast_time1", [3.0], {"units": "hours"}))
+    forecast["TPRAT_GDS0_SFC_S130"].attrs = {"long_name": "Total precipitation", "units": "mm/day"}
+    analysis.to_netcdf(tmp_path / "anl_surf125.nc")
+    forecast.to_netcdf(tmp_path / "fcst_phy2m125.nc")
+    opened = open_dataset([tmp_path / "anl_surf125.nc", tmp_path / "fcst_phy2m125.nc"])
+    layout = grid_layout(opened, target, ())
+    assert {c.name: float(c.values) for c in layout.scalar_coordinates} == expected

@@ -239,6 +239,25 @@ def test_daily_stamps_since_year_1_are_read_as_cf_says_with_one_warning(tmp_path
     assert warnings[0].endswith("`ncatted -a calendar,time,o,c,proleptic_gregorian daily.nc daily_fixed.nc`")
 
 
+def test_yearly_files_since_year_1_give_one_warning_naming_them_all(tmp_path, caplog, monkeypatch):
+    """NCEP/NCAR R1's yearly daily files, each in hours since 1-1-1 without a calendar: one
+    line for the set, naming the first file and the others, not one per file (break31b B5)."""
+    monkeypatch.chdir(tmp_path)
+    paths = []
+    for year in (1990, 1991, 1992):
+        days = [datetime.date(year, 1, 1) + datetime.timedelta(days=k) for k in range(10)]
+        paths.append(_write(tmp_path / f"air.2m.gauss.{year}.nc", _hours_since_year_1(days), units=NCEP_UNITS,
+                            calendar=None))
+    with caplog.at_level(logging.WARNING):
+        open_dataset(paths)
+    warnings = [record.getMessage() for record in caplog.records if "1582" in record.getMessage()]
+    assert len(warnings) == 1
+    assert warnings[0].startswith("air.2m.gauss.1990.nc: time 'time' counts from 1-1-1 00:00:0.0 in the 'standard'")
+    assert "dated 2 days early" in warnings[0]
+    assert ("`ncatted -a calendar,time,o,c,proleptic_gregorian air.2m.gauss.1990.nc air.2m.gauss.1990_fixed.nc` "
+            "(so do 2 other files: air.2m.gauss.1991.nc, air.2m.gauss.1992.nc; ") in warnings[0]
+
+
 @pytest.mark.parametrize(
     ("days", "text"),
     [

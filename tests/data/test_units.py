@@ -506,9 +506,13 @@ def test_a_number_in_the_units_is_a_scale(units, to, value, expected):
 
 
 def test_the_same_scale_spelled_otherwise_is_relabelled_without_a_warning(caplog):
+    """g/kg (a ratio of named units) and 0.001 (a pure number) are one quantity where both
+    sides say so by one standard_name (without it: refused, tests/data/test_unit_ratios.py)."""
     salinity = np.array([34.5, 35.0, 36.25], np.float32)
+    named = {"standard_name": "sea_surface_salinity"}
     with caplog.at_level(logging.WARNING, logger="climann"):
-        same = convert_variable(_celsius(salinity, "g/kg"), "0.001", name="sos", where="new.nc", reference="the model")
+        same = convert_variable(_celsius(salinity, "g/kg").assign_attrs(named), "0.001", name="sos", where="new.nc",
+                                reference="the model", reference_attrs=named)
     np.testing.assert_array_equal(same.values, salinity)
     assert same.attrs["units"] == "0.001" and caplog.text == ""
 
@@ -1112,6 +1116,27 @@ def test_units_that_cannot_be_read_are_warned_about_with_a_readable_spelling(cap
     assert advised == {"prate": "kg/m^2/s", "CLDTOT": "1", "tcc": "1"}
     assert parse_units(advised["prate"], variable="prate") == parse_units("kg m-2 s-1", variable="prate")
     assert "prate.sfc.mon.mean.nc prate.sfc.mon.mean_fixed.nc" in lines[0].replace("/data/ncep/", "")
+
+
+def test_new_data_in_ncep_kg_get_the_readable_spelling_training_gives_not_the_runs_units(caplog):
+    """NCEP R1's ``Kg/m^2/s`` in ``evaluate --data`` for a run in ``mm``: the one advice is the
+    one :func:`warn_unreadable_units` gives at training (``kg/m^2/s``), which then converts;
+    relabelling the rates ``mm`` scored them as daily totals (break31b B2)."""
+    rates = np.array([1e-5, 3e-5], np.float32)
+    variable = xr.DataArray(rates, dims=("x",), attrs={"units": "Kg/m^2/s"})
+    variable.encoding["source"] = "/data/cpc_v4.nc"
+    with caplog.at_level(logging.WARNING, logger="climann.data.units"):
+        warn_unreadable_units(xr.Dataset({"precip": variable}), ["precip"], where="files")
+    trained = shlex.split(caplog.records[0].getMessage().rsplit("readable units: ", 1)[1])
+    with pytest.raises(ClimannError) as error:
+        convert_variable(variable, "mm", name="precip", where="cpc_v4.nc", reference="the model's training data")
+    message = str(error.value)
+    assert "\n" not in message and "if the values are in mm" not in message and ",o,c,mm " not in message
+    advised = shlex.split(message.rsplit("readable units: ", 1)[1].rstrip(")"))
+    assert advised == trained and advised[2] == "units,precip,o,c,kg/m^2/s"
+    fixed = convert_variable(variable.assign_attrs(units="kg/m^2/s"), "kg m-2 s-1", name="precip", where="cpc_v4.nc",
+                             reference="the model's training data")
+    np.testing.assert_allclose(fixed.values, rates, rtol=1e-6)
 
 
 def _renamed_celsius_files(tmp_path) -> list:

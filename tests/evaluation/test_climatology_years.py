@@ -43,6 +43,22 @@ def test_the_note_names_the_years_and_the_values_per_key():
     assert few_years_note(times, np.arange(times.size) < 24) is None
 
 
+def _days(years: range) -> np.ndarray:
+    return np.array([cftime.DatetimeGregorian(year, 1, 1) + datetime.timedelta(days=k)
+                     for year in years for k in range(366 if year % 4 == 0 else 365)])
+
+
+def test_two_years_one_of_them_leap_are_said_fewer_than_2_per_day_with_a_number_below_2():
+    """CPC daily 1995–1996: 731 values over 366 days of year, 1.997, not "2.00 … fewer than
+    2" (break31b B4)."""
+    times = _days(range(1995, 1998))
+    train = np.array([time.year < 1997 for time in times])
+    note = few_years_note(times, train)
+    shown = float(note["reason"].split(": ", 1)[1].split(" values per ")[0])
+    assert shown == pytest.approx(731 / 366, abs=5e-4) and shown < 2
+    assert note["values_per_key"] == shown
+
+
 @pytest.mark.parametrize("limit_gb", [pytest.param(None, id="in-memory"), pytest.param(1e-4, id="streamed")])
 @pytest.mark.parametrize("train_years", [pytest.param([1980, 1980], id="one-year"),
                                          pytest.param([1980, 1981], id="two-years")])

@@ -1606,6 +1606,44 @@ def test_salinity_in_other_numeric_units_predicts_as_in_its_training_units(salin
         assert new["so_pred"].attrs["units"] == new["so"].attrs["units"] == "1e-3"
 
 
+def test_salinity_in_a_ratio_of_named_units_without_the_standard_name_is_refused(salinity_run, tmp_path):
+    """``g/kg`` against the run's ``1e-3`` converts only where the file names the run's
+    standard_name (the test above); without it a ratio of named units is not taken for the run's
+    pure number (break31b B1), and nothing is written."""
+    data, run_dir = salinity_run
+    other = data.copy()
+    other["so"] = data["so"].copy()
+    other["so"].attrs = {"units": "g/kg", "cell_methods": "time: mean"}
+    other.to_netcdf(tmp_path / "so.nc")
+    with pytest.raises(ClimannError, match=r"^'so' is in 'g/kg' \(a ratio of named units\) in so\.nc but in '1e-3' "
+                                           r"\(a pure number; standard_name sea_water_salinity\) in the model's "
+                                           r"training data: .*units,so,o,c,1e-3 "):
+        predict_files(run_dir, [str(tmp_path / "so.nc")], tmp_path / "predicted.nc")
+    assert not (tmp_path / "predicted.nc").exists()
+
+
+def test_evaluate_scores_salinity_in_g_per_kg_only_where_the_standard_name_says_it_is_the_runs(salinity_run, tmp_path):
+    """``evaluate --data`` as ``predict``: ``g/kg`` with the run's standard_name scores as the
+    training file in ``1e-3`` does; without it, refused before any score (break31b B1)."""
+    from climann.workflow.predict import evaluate_run
+
+    data, run_dir = salinity_run
+    data.to_netcdf(tmp_path / "so_own.nc")
+    own = evaluate_run(run_dir, [str(tmp_path / "so_own.nc")], tmp_path / "own")
+    other = data.copy()
+    other["so"] = data["so"].copy()
+    other["so"].attrs = dict(data["so"].attrs, units="g/kg")
+    other.to_netcdf(tmp_path / "so_named.nc")
+    named = evaluate_run(run_dir, [str(tmp_path / "so_named.nc")], tmp_path / "named")
+    assert named["splits"]["all"]["model"]["rmse"] == pytest.approx(own["splits"]["all"]["model"]["rmse"], rel=1e-6)
+    del other["so"].attrs["standard_name"]
+    other.to_netcdf(tmp_path / "so_unnamed.nc")
+    with pytest.raises(ClimannError, match=r"^'so' is in 'g/kg' \(a ratio of named units\) in so_unnamed\.nc but in "
+                                           r"'1e-3' \(a pure number; standard_name sea_water_salinity\)"):
+        evaluate_run(run_dir, [str(tmp_path / "so_unnamed.nc")], tmp_path / "unnamed")
+    assert not (tmp_path / "unnamed").exists()
+
+
 def _seasonal_precipitation(path, *, totals: bool, bounds: bool = True):
     """Ten years of DJF/MAM/JJA/SON precipitation (noleap: cells of 90, 92, 92 and 91 days),
     stamped mid-season: mean rates in kg m-2 s-1 (``time: mean``), or the totals over each
