@@ -55,16 +55,19 @@ import logging
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import compress
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
 from climann.data.coords import time_coordinate
+from climann.data.forecast_times import is_forecast_period
 from climann.data.notes import note_once
 from climann.data.shell import input_and_copy
 from climann.data.step_periods import (
-    frequency_of, median_step_days, period_text, step_periods, unknown_periods_refusal,
+    PERIOD_FREQUENCIES, frequency_of, frequency_of_step, median_step_days, period_text, step_periods,
+    unknown_periods_refusal,
 )
 from climann.data.time_axis import (
     TimeStep, axis_time_step, cell_time_step, date_text, lagged_steps, own_series_lag_name, values_text,
@@ -96,6 +99,7 @@ class _Axis:
     opening: np.ndarray | None = None
     closing: np.ndarray | None = None
     step: str | None = None  # the frequency the periods are of
+    lead: str | None = None  # a forecast's chosen lead time (``step = 21 days``): its stamps are valid times
 
     @property
     def file(self) -> str | Path:
@@ -106,13 +110,34 @@ class _Axis:
     def frequency(self) -> str | None:
         return frequency_of(self.times)
 
-    def with_periods(self, frequency: str | None) -> _Axis:
+    def with_periods(self, frequency: str | None, *, paired: bool = False) -> _Axis:
         """The axis with its steps' periods at its own frequency, or ``frequency`` when it has
-        none (a single step)."""
-        step = self.frequency or frequency
+        none (a single step) or is ``paired`` with the periods of another axis (a forecast's valid
+        times read in the days of observations, :func:`_on_forecast_periods`)."""
+        step = frequency if paired else self.frequency or frequency
         periods = [step_periods(time, cell, step) for time, cell in zip(self.times, self.cells)]
         opening, closing = (np.array(reading, dtype=object) for reading in zip(*periods))
         return dataclasses.replace(self, opening=opening, closing=closing, step=step)
+
+    @property
+    def period_frequency(self) -> str | None:
+        """The frequency of the periods its steps are paired by: its own when that is yearly,
+        monthly or daily, else that of its time cells (twice-weekly days of 1-day cells: daily);
+        None for neither."""
+        if self.frequency in PERIOD_FREQUENCIES:
+            return self.frequency
+        if not self.cells or any(cell is None for cell in self.cells):
+            return None
+        days = float(np.median([abs((high - low).total_seconds()) for low, high in self.cells])) / 86400
+        found = frequency_of_step(days)
+        return found if found in PERIOD_FREQUENCIES else None
+
+    def at_periods(self, periods: Collection[object]) -> _Axis:
+        """The axis with only its steps whose period (``opening``) is one of ``periods``."""
+        keep = np.array([period in periods for period in self.opening], dtype=bool)
+        return dataclasses.replace(self, times=self.times[keep], files=tuple(compress(self.files, keep)),
+                                   cells=tuple(compress(self.cells, keep)), opening=self.opening[keep],
+                                   closing=self.closing[keep])
 
     @property
     def known(self) -> bool:
@@ -163,6 +188,7 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
     """The time dimension's name and each time-varying variable's axis (without its periods),
     in the order of the files."""
     steps: dict[str, dict] = {}
+    leads: dict[str, str | None] = {}
     time_name = None
     for dataset, name in zip(datasets, names, strict=True):
         if (time := _time_dimension(dataset)) is None:
@@ -173,13 +199,27 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
             continue
         held = list(zip(dataset.indexes[time].values, _time_cells(dataset, time, name)))
         for variable in series:
+            leads.setdefault(variable, _chosen_lead(dataset))
             for stamp, cell in held:
                 steps.setdefault(variable, {}).setdefault(stamp, (name, cell))
     axes = []
     for variable, held in steps.items():
         times = np.array(sorted(held), dtype=object)
-        axes.append(_Axis(variable, times, tuple(held[t][0] for t in times), tuple(held[t][1] for t in times)))
+        axes.append(_Axis(variable, times, tuple(held[t][0] for t in times), tuple(held[t][1] for t in times),
+                          lead=leads[variable]))
     return time_name, axes
+
+
+def _chosen_lead(dataset: xr.Dataset) -> str | None:
+    """``step = 21 days`` when the dataset is a forecast at one lead time (a scalar
+    ``forecast_period`` coordinate, not 0: its times are valid times,
+    :mod:`climann.data.forecast_times`); None otherwise (an analysis's step 0 is no forecast)."""
+    for name, coordinate in dataset.coords.items():
+        if coordinate.ndim == 0 and is_forecast_period(coordinate) and np.issubdtype(coordinate.dtype, np.number):
+            value = coordinate.item()
+            if value != 0:
+                return f"{name} = {value:g} {coordinate.attrs.get('units', '')}".rstrip()
+    return None
 
 
 def _listed(parts: Sequence[str]) -> str:
@@ -319,8 +359,8 @@ def _check_same_steps(axes: Sequence[_Axis], given: Sequence[str | Path] = ()) -
     target's) periods within the common period, once; that period's first and last periods.
     Steps the others hold and the target lacks are left out later (:func:`_on_target_stamps`)."""
     first = axes[0]
-    for other in axes[1:]:
-        if first.frequency and other.frequency and first.frequency != other.frequency:
+    for other in axes[1:]:  # (their steps: a forecast's valid times may be read in the others' days)
+        if first.frequency and other.frequency and first.step != other.step:
             raise _frequency_refusal(first, other)
     _check_known_periods(axes, given)
     start = max(min(axis.opening) for axis in axes)
@@ -410,6 +450,7 @@ def on_common_time_steps(
     axes = [axis for axis in every_axis if variables is None or axis.variable in variables]
     if not axes or _stamped_alike(every_axis, axes):
         return list(datasets), list(names)
+    axes, every_axis = _on_forecast_periods(axes, every_axis)
     if len(axes) > 1:
         start, end = _check_same_steps(axes, names)
     else:
@@ -423,6 +464,44 @@ def on_common_time_steps(
     _warn_target_gaps(axes, start, end, chosen)
     files = _on_target_stamps(files, time, axes[0], every_axis, start, end)
     return [dataset for dataset, _ in files], [name for _, name in files]
+
+
+def _on_forecast_periods(axes: Sequence[_Axis], every_axis: Sequence[_Axis]) -> tuple[list[_Axis], list[_Axis]]:
+    """The used ``axes`` and ``every_axis`` with each forecast's valid times (an axis with a
+    chosen lead time) read in the periods of the first other used axis (the target, when it is
+    not the forecast): the days of daily observations, or of observations whose time cells are
+    days (twice-weekly days with 1-day bounds); the other used axes kept at the periods every
+    forecast holds. A forecast valid every 3 or 4 days (S2S starts on Mondays and Thursdays)
+    beside daily observations is then paired with the observation of each day its valid times
+    fall in (a valid time at 12:00 with that day's cell, [start, end), as on a daily axis), said
+    in one INFO line; the samples are those days. Both unchanged when no forecast is beside other
+    variables, the others' steps are not of days, months or years, or a forecast has two valid
+    times in one period (hourly forecasts beside daily means: refused as at different steps)."""
+    forecasts = [axis for axis in axes if axis.lead]
+    observed = [axis for axis in axes if not axis.lead]
+    frequency = observed[0].period_frequency if forecasts and observed else None
+    if frequency is None:
+        return list(axes), list(every_axis)
+    paired = {axis.variable: axis.with_periods(frequency, paired=True) for axis in every_axis
+              if axis.variable in {used.variable for used in axes} and (axis.lead or axis.step != frequency)}
+    valid = [set(paired[axis.variable].opening) for axis in forecasts]
+    if any(len(periods) != len(paired[axis.variable].opening) for periods, axis in zip(valid, forecasts)):
+        return list(axes), list(every_axis)
+    common = set.intersection(*valid)
+    result = [axis if axis.lead else axis.at_periods(common) for axis in (paired.get(a.variable, a) for a in axes)]
+    if any(not len(axis.times) for axis in result):
+        return list(axes), list(every_axis)
+    target = result[0] if not result[0].lead else next(axis for axis in result if not axis.lead)
+    _log.info("%s %s a forecast (%s): paired with %s's %s that %s valid times fall in; the samples are those %d %s",
+              _listed([axis.variable for axis in forecasts]), "is" if len(forecasts) == 1 else "are",
+              "; ".join(sorted({str(axis.lead) for axis in forecasts})), target.variable,
+              _PERIOD_NAMES[frequency], "its" if len(forecasts) == 1 else "their", len(target.times),
+              _PERIOD_NAMES[frequency])
+    return result, [paired.get(axis.variable, axis) for axis in every_axis]
+
+
+#: The periods of a frequency, in words.
+_PERIOD_NAMES = {"yearly": "years", "monthly": "months", "daily": "days"}
 
 
 def _on_target_stamps(files: Sequence[tuple[xr.Dataset, str | Path]], time: str, target: _Axis,
