@@ -212,13 +212,11 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
 
 def _chosen_lead(dataset: xr.Dataset) -> str | None:
     """``step = 21 days`` when the dataset is a forecast at one lead time (a scalar
-    ``forecast_period`` coordinate, not 0: its times are valid times,
-    :mod:`climann.data.forecast_times`); None otherwise (an analysis's step 0 is no forecast)."""
+    ``forecast_period`` coordinate: its times are valid times, :mod:`climann.data.forecast_times`;
+    0 too, the forecast's start, as ``climann info`` chooses it first); None otherwise."""
     for name, coordinate in dataset.coords.items():
         if coordinate.ndim == 0 and is_forecast_period(coordinate) and np.issubdtype(coordinate.dtype, np.number):
-            value = coordinate.item()
-            if value != 0:
-                return f"{name} = {value:g} {coordinate.attrs.get('units', '')}".rstrip()
+            return f"{name} = {coordinate.item():g} {coordinate.attrs.get('units', '')}".rstrip()
     return None
 
 
