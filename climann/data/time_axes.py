@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -62,7 +63,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import time_coordinate
-from climann.data.forecast_times import is_forecast_period
+from climann.data.forecast_times import INSTANT_STEP_TYPES, is_forecast_period
 from climann.data.notes import note_once
 from climann.data.shell import input_and_copy
 from climann.data.step_periods import (
@@ -199,7 +200,7 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
             continue
         held = list(zip(dataset.indexes[time].values, _time_cells(dataset, time, name)))
         for variable in series:
-            leads.setdefault(variable, _chosen_lead(dataset))
+            leads.setdefault(variable, _chosen_lead(dataset) if _at_valid_instants(dataset[variable], held) else None)
             for stamp, cell in held:
                 steps.setdefault(variable, {}).setdefault(stamp, (name, cell))
     axes = []
@@ -208,6 +209,22 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
         axes.append(_Axis(variable, times, tuple(held[t][0] for t in times), tuple(held[t][1] for t in times),
                           lead=leads[variable]))
     return time_name, axes
+
+
+def _at_valid_instants(variable: xr.DataArray, held: Sequence[tuple]) -> bool:
+    """Whether a forecast's values may be paired by the instants of its valid times: values at
+    them (GRIB ``stepType`` instant or none, no statistic over time in ``cell_methods``), or
+    statistics whose time cells (CF bounds, every step in ``held``'s (stamp, cell)) say what
+    they cover. A mean over the 24 hours ending at its valid time (``stepType = "avg"``) dated
+    by that instant would be paired with the day after the one it averages (break31a A1)."""
+    if held and all(cell is not None for _, cell in held):
+        return True
+    step_type = str(variable.attrs.get("GRIB_stepType", "")).strip().lower()
+    return step_type in INSTANT_STEP_TYPES and not _TIME_STATISTIC.search(str(variable.attrs.get("cell_methods", "")))
+
+
+#: A CF cell method over time other than ``point`` (CF section 7.3): a statistic over a period.
+_TIME_STATISTIC = re.compile(r"\btime:\s*(?!point\b)[a-z_]")
 
 
 def _chosen_lead(dataset: xr.Dataset) -> str | None:

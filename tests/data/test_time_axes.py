@@ -762,3 +762,23 @@ def test_half_day_leads_on_twice_weekly_starts_pair_with_the_daily_cells_they_fa
     np.testing.assert_array_equal(opened["time"].values, alone["time"].values)
     np.testing.assert_array_equal(opened["t2m_obs"].values, cells["t2m_obs"].values)
     np.testing.assert_array_equal(opened["t2m"].values, opened["t2m_obs"].values)
+
+
+@pytest.mark.parametrize(
+    "attrs",
+    [
+        pytest.param({"GRIB_stepType": "avg"}, id="grib-avg"),
+        pytest.param({"GRIB_stepType": "instant", "cell_methods": "time: mean"}, id="cell-methods-mean"),
+    ],
+)
+def test_a_forecast_mean_ending_at_its_valid_time_is_not_paired_by_that_instant(tmp_path, attrs):
+    """A daily mean over the 24 h ending at its valid time (cfgrib's stepType avg, break31a A1),
+    without time bounds, is not paired with the observation of its valid day (the day after
+    the one it averages): refused as before, as at other time steps."""
+    forecasts, observations = s2s_pair()
+    forecasts["t2m_fc"].attrs.update(attrs)
+    forecasts.to_netcdf(tmp_path / "s2s.nc")
+    observations.to_netcdf(tmp_path / "era5_daily.nc")
+    with pytest.raises(ClimannError, match="same time steps"):
+        open_dataset([tmp_path / "s2s.nc", tmp_path / "era5_daily.nc"], select={"step": 21, "number": 0},
+                     grid_of="t2m", variables={"t2m", "t2m_fc"})
