@@ -132,3 +132,36 @@ def with_day_bounds(observations: xr.Dataset) -> xr.Dataset:
     dataset["time"].attrs["bounds"] = "time_bnds"
     dataset["time"].encoding.update(units="hours since 2000-01-01", calendar="proleptic_gregorian")
     return dataset
+
+
+def s2s_pair(*, weeks: int = 30, leads_days: tuple[int, ...] = (0, 7, 14, 21), seed: int = 0
+             ) -> tuple[xr.Dataset, xr.Dataset]:
+    """Sub-seasonal reforecasts laid out as cfgrib writes ECMWF's S2S, and daily observations.
+
+    The forecasts ``t2m_fc(number, time, step, latitude, longitude)`` start on Mondays and
+    Thursdays (3 and 4 days apart) from 2000-01-03, for ``weeks`` weeks; ``step`` in days
+    (``forecast_period``), ``valid_time(time, step)`` = time + step. Member 0 is the
+    observation of the day it is valid for, member 1 that + 5 K. The observations
+    ``t2m(time, latitude, longitude)`` are daily at 00:00, without bounds, over every valid
+    day and two more, std 3 K around 280 K."""
+    rng = np.random.default_rng(seed)
+    first = np.datetime64("2000-01-03", "D")
+    starts = (first + np.sort(np.concatenate([np.arange(weeks) * 7, np.arange(weeks) * 7 + 3]))).astype("datetime64[ns]")
+    days = (first + np.arange(weeks * 7 + max(leads_days) + 2)).astype("datetime64[ns]")
+    observed = rng.normal(280, 3, (len(days), len(LATITUDES), len(LONGITUDES))).astype("float32")
+    steps = (np.array(leads_days) * np.timedelta64(1, "D")).astype("timedelta64[ns]")
+    valid = starts[:, None] + steps[None, :]
+    index = ((valid - days[0]) // np.timedelta64(1, "D")).astype(int)
+    forecast = observed[index][None] + np.array([0.0, 5.0], "float32")[:, None, None, None, None]
+    grid = {"latitude": ("latitude", LATITUDES, {"units": "degrees_north", "standard_name": "latitude"}),
+            "longitude": ("longitude", LONGITUDES, {"units": "degrees_east", "standard_name": "longitude"})}
+    forecasts = xr.Dataset(
+        {"t2m_fc": (("number", "time", "step", "latitude", "longitude"), forecast,
+                    {"units": "K", "GRIB_stepType": "instant"})},
+        coords={"number": ("number", [0, 1], {"standard_name": "realization"}),
+                "time": ("time", starts, {"standard_name": "forecast_reference_time"}),
+                "step": ("step", steps, {"standard_name": "forecast_period"}),
+                "valid_time": (("time", "step"), valid, {"standard_name": "time"}), **grid})
+    observations = xr.Dataset({"t2m": (("time", "latitude", "longitude"), observed, {"units": "K"})},
+                              coords={"time": ("time", days), **grid})
+    return forecasts, observations

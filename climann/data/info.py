@@ -40,7 +40,8 @@ from climann.data.layout import Coordinate
 from climann.data.levels import is_level, parametric_level
 from climann.data.members import is_member_axis
 from climann.data.open import (
-    REGRID_ADVICE, cut_to_grid, expand_paths, files_on_the_most_common_grid, forecasts_to_choose_in, open_dataset,
+    REGRID_ADVICE, check_forecast_names, cut_to_grid, expand_paths, files_on_the_most_common_grid,
+    forecasts_to_choose_in, open_dataset,
 )
 from climann.data.paths import path_list
 from climann.data.run_outputs import refuse_run_directory, run_outputs
@@ -104,6 +105,7 @@ def describe(
     # time (and member) chosen as train chooses it; by its reference times it was shown, and a
     # config proposed, with observations paired by start month (break30a A2).
     forecasts = forecasts_to_choose_in(files)
+    check_forecast_names(files, forecasts)  # a forecast beside observations of its name: renamed first
     choice = {dim: value for dataset, grid_dims in forecasts.values()
               for dim, value in first_choices(dataset, grid_dims).items()}
     opened = open_dataset(files, overlap=overlap, select=choice or None)

@@ -49,7 +49,7 @@ from climann.data.coords import (
 )
 from climann.data.duplicate_files import without_duplicate_files
 from climann.data.experiment_versions import with_experiment_versions_combined
-from climann.data.forecast_times import lead_dimensions, on_valid_time, unchosen_lead_message
+from climann.data.forecast_times import forecast_variables, lead_dimensions, on_valid_time, unchosen_lead_message
 from climann.data.forecast_windows import with_window_cells
 from climann.data.hindcast_dates import with_hindcast_dates
 from climann.data.gathered import ungathered
@@ -60,6 +60,7 @@ from climann.data.grid_points import on_points_of
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
 from climann.data.masking import mask_invalid
 from climann.data.members import with_member_labels_as_coordinates
+from climann.data.place_beside_grid import check_place_beside_grid
 from climann.data.paths import is_zarr_store, matched_paths, path_list, relative_to_working_directory
 from climann.data.notes import kept_for_the_run, note_once
 from climann.data.fill_among_values import with_file_marks
@@ -87,7 +88,7 @@ from climann.data.time_axes import check_one_step_per_variable, on_common_time_s
 from climann.data.time_axis import check_no_own_series_lag_names
 from climann.data.time_cell_gaps import warn_cell_gaps
 from climann.data.time_cells import check_period_stamps, on_common_time_cells, time_bounds_name, times_at_cell_middles
-from climann.data.time_overlap import keep_times, sorted_in_time, time_steps_to_keep
+from climann.data.time_overlap import forecast_name_refusal, keep_times, sorted_in_time, time_steps_to_keep
 from climann.data.grid_names import one_grid_name
 from climann.data.grids import GRID_TOLERANCE
 from climann.data.time_names import check_one_time_axis, one_time_name, time_on_its_dimension
@@ -417,6 +418,23 @@ def with_lead_chosen(dataset: xr.Dataset, select: Mapping[str, object] | None, *
     return with_window_cells(select_values(dataset, chosen, where=where), dataset, where=where)
 
 
+def check_forecast_names(files: Sequence[Path], forecasts: Mapping[Path, tuple[xr.Dataset, set[str]]]) -> None:
+    """Refuse a forecast file of ``forecasts`` (:func:`forecasts_to_choose_in`) beside another of
+    ``files`` that holds a variable of the same name without lead times (S2S ``t2m`` beside ERA5
+    ``t2m``), with the rename that tells them apart
+    (:func:`~climann.data.time_overlap.forecast_name_refusal`): ``climann info`` advised
+    ``[data] overlap``, which merges forecasts into observations (break31a B3)."""
+    if not forecasts:
+        return
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Ambiguous reference date string")  # as _open_group
+        for path in (Path(path) for path in files if Path(path) not in forecasts):
+            names = set(map(str, _open_one(path, ExactCalendarCoder(use_cftime=True)).data_vars))
+            for forecast, (dataset, _) in forecasts.items():
+                if shared := sorted(names & set(forecast_variables(dataset))):
+                    raise forecast_name_refusal(forecast, path, shared)
+
+
 def forecasts_to_choose_in(files: Sequence[Path]) -> dict[Path, tuple[xr.Dataset, set[str]]]:
     """The files of several whose valid times lie on several dimensions (a forecast with
     several lead times, :func:`~climann.data.forecast_times.lead_dimensions`), each opened
@@ -554,6 +572,9 @@ def _open_files(
         # A forecast is set beside other files by its valid times: one lead time chosen, or refused.
         if select is not None:
             _check_leads_chosen({path: opened(path) for path in files})
+        # A station (one place) beside a grid of several cells: refused with the line that writes the
+        # grid's cell at the place (xarray's "conflicting sizes" reached the user); see climann.data.place_beside_grid.
+        check_place_beside_grid({path: opened(path) for path in files})
         # Time axes named differently (ERA5 from the old and new CDS: time, valid_time) get one
         # name before anything compares the files' times; see climann.data.time_names.
         names = [path.name for path in files]

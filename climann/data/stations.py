@@ -526,7 +526,8 @@ def _several_stations(dataset: xr.Dataset, dim: str, where: str, ragged: str | N
     layout = f"a CF station time-series file, {ragged}" if ragged else "a CF station time-series file"
     choose = (f"{where} holds {size} stations along '{dim}' ({layout}), and climann trains on a grid or on one "
               f"place (stations have no cells or areas to make a grid of): choose one station with --select "
-              f"{dim}={example} ([data] select = {{{dim} = {_toml(example)}}} in a config; {how})")
+              f"{dim}={example} (climann train, evaluate or predict; [data] select = {{{dim} = {_toml(example)}}} in "
+              f"a config; {how})")
     if ragged:
         return f"{choose}, which takes that station's observations"
     copy = source_and_copy(dataset, suffix=f"{dim}0")

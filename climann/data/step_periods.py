@@ -58,6 +58,9 @@ PERIOD_FREQUENCIES = tuple(_PERIODS)
 #: at its stamp (SHIFT 0) or ending there (SHIFT -1), as ``<time>_bnds`` named by the time's
 #: ``bounds`` attribute, encoded in the time's units (xarray's CF encoder); ``{alias}`` is the
 #: period's offset (``MS``).
+#: The frequencies whose steps are paired by the period (year, month, day) they stand for.
+PERIOD_FREQUENCIES = tuple(_PERIODS)
+
 _PYTHON_BOUNDS = (
     "import sys,numpy as np,xarray as xr;d=xr.open_dataset(sys.argv[1],decode_times=xr.coders.CFDatetimeCoder("
     "use_cftime=True));t=next(k for k in d.indexes if isinstance(d.indexes[k],xr.CFTimeIndex));"

@@ -52,9 +52,11 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import compress
 from pathlib import Path
 
 import numpy as np
@@ -62,6 +64,7 @@ import xarray as xr
 
 from climann.data.coords import time_coordinate
 from climann.data.forecast_windows import WINDOW_LONG_NAME
+from climann.data.forecast_times import INSTANT_STEP_TYPES, is_forecast_period
 from climann.data.notes import note_once
 from climann.data.shell import input_and_copy
 from climann.data.step_periods import (
@@ -99,6 +102,7 @@ class _Axis:
     closing: np.ndarray | None = None
     step: str | None = None  # the frequency the periods are of
     windows: bool = False  # cells of a forecast's statistic, ending at its valid times (climann.data.forecast_windows)
+    lead: str | None = None  # a forecast's chosen lead time (``step = 21 days``): its stamps are valid times
 
     @property
     def file(self) -> str | Path:
@@ -122,19 +126,41 @@ class _Axis:
         kind = kinds.pop() if len(kinds) == 1 else None
         return kind if kind in PERIOD_FREQUENCIES else None
 
-    def with_periods(self, frequency: str | None, by_cells: str | None = None) -> _Axis:
+    def with_periods(self, frequency: str | None, by_cells: str | None = None, *, paired: bool = False) -> _Axis:
         """The axis with its steps' periods at its own frequency, or ``frequency`` when it has
-        none (a single step). On an axis of steps days apart or irregular, the periods are
-        those its cells are (:attr:`cell_frequency`), else ``by_cells``, the period another
-        variable's cells are (S2S daily means valid twice a week beside daily observations at
-        the same days): a stamp inside a day is of that day, one at 00:00 read both ways."""
-        step = self.frequency or frequency
+        none (a single step) or is ``paired`` with the periods of another axis (a forecast's valid
+        times read in the days of observations, :func:`_on_forecast_periods`). On an axis of steps
+        days apart or irregular, the periods are those its cells are (:attr:`cell_frequency`),
+        else ``by_cells``, the period another variable's cells are (S2S daily means valid twice a
+        week beside daily observations at the same days): a stamp inside a day is of that day, one
+        at 00:00 read both ways."""
+        step = frequency if paired else self.frequency or frequency
         days = median_step_days(self.times)
-        if step not in PERIOD_FREQUENCIES and (days is None or days >= 1.01):
+        if not paired and step not in PERIOD_FREQUENCIES and (days is None or days >= 1.01):
             step = self.cell_frequency or by_cells or step
         periods = [step_periods(time, cell, step) for time, cell in zip(self.times, self.cells)]
         opening, closing = (np.array(reading, dtype=object) for reading in zip(*periods))
         return dataclasses.replace(self, opening=opening, closing=closing, step=step)
+
+    @property
+    def period_frequency(self) -> str | None:
+        """The frequency of the periods its steps are paired by: its own when that is yearly,
+        monthly or daily, else that of its time cells (twice-weekly days of 1-day cells: daily);
+        None for neither."""
+        if self.frequency in PERIOD_FREQUENCIES:
+            return self.frequency
+        if not self.cells or any(cell is None for cell in self.cells):
+            return None
+        days = float(np.median([abs((high - low).total_seconds()) for low, high in self.cells])) / 86400
+        found = frequency_of_step(days)
+        return found if found in PERIOD_FREQUENCIES else None
+
+    def at_periods(self, periods: Collection[object]) -> _Axis:
+        """The axis with only its steps whose period (``opening``) is one of ``periods``."""
+        keep = np.array([period in periods for period in self.opening], dtype=bool)
+        return dataclasses.replace(self, times=self.times[keep], files=tuple(compress(self.files, keep)),
+                                   cells=tuple(compress(self.cells, keep)), opening=self.opening[keep],
+                                   closing=self.closing[keep])
 
     @property
     def known(self) -> bool:
@@ -186,6 +212,7 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
     in the order of the files."""
     steps: dict[str, dict] = {}
     windows: set[str] = set()
+    leads: dict[str, str | None] = {}
     time_name = None
     for dataset, name in zip(datasets, names, strict=True):
         if (time := _time_dimension(dataset)) is None:
@@ -199,14 +226,41 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
         if bounds in dataset.variables and dataset[bounds].attrs.get("long_name") == WINDOW_LONG_NAME:
             windows.update(series)
         for variable in series:
+            leads.setdefault(variable, _chosen_lead(dataset) if _at_valid_instants(dataset[variable], held) else None)
             for stamp, cell in held:
                 steps.setdefault(variable, {}).setdefault(stamp, (name, cell))
     axes = []
     for variable, held in steps.items():
         times = np.array(sorted(held), dtype=object)
         axes.append(_Axis(variable, times, tuple(held[t][0] for t in times), tuple(held[t][1] for t in times),
-                          windows=variable in windows))
+                          windows=variable in windows, lead=leads[variable]))
     return time_name, axes
+
+
+def _at_valid_instants(variable: xr.DataArray, held: Sequence[tuple]) -> bool:
+    """Whether a forecast's values may be paired by the instants of its valid times: values at
+    them (GRIB ``stepType`` instant or none, no statistic over time in ``cell_methods``), or
+    statistics whose time cells (CF bounds, every step in ``held``'s (stamp, cell)) say what
+    they cover. A mean over the 24 hours ending at its valid time (``stepType = "avg"``) dated
+    by that instant would be paired with the day after the one it averages (break31a A1)."""
+    if held and all(cell is not None for _, cell in held):
+        return True
+    step_type = str(variable.attrs.get("GRIB_stepType", "")).strip().lower()
+    return step_type in INSTANT_STEP_TYPES and not _TIME_STATISTIC.search(str(variable.attrs.get("cell_methods", "")))
+
+
+#: A CF cell method over time other than ``point`` (CF section 7.3): a statistic over a period.
+_TIME_STATISTIC = re.compile(r"\btime:\s*(?!point\b)[a-z_]")
+
+
+def _chosen_lead(dataset: xr.Dataset) -> str | None:
+    """``step = 21 days`` when the dataset is a forecast at one lead time (a scalar
+    ``forecast_period`` coordinate: its times are valid times, :mod:`climann.data.forecast_times`;
+    0 too, the forecast's start, as ``climann info`` chooses it first); None otherwise."""
+    for name, coordinate in dataset.coords.items():
+        if coordinate.ndim == 0 and is_forecast_period(coordinate) and np.issubdtype(coordinate.dtype, np.number):
+            return f"{name} = {coordinate.item():g} {coordinate.attrs.get('units', '')}".rstrip()
+    return None
 
 
 def _listed(parts: Sequence[str]) -> str:
@@ -346,8 +400,8 @@ def _check_same_steps(axes: Sequence[_Axis], given: Sequence[str | Path] = ()) -
     target's) periods within the common period, once; that period's first and last periods.
     Steps the others hold and the target lacks are left out later (:func:`_on_target_stamps`)."""
     first = axes[0]
-    for other in axes[1:]:
-        if first.frequency and other.frequency and first.frequency != other.frequency:
+    for other in axes[1:]:  # (their steps: a forecast's valid times may be read in the others' days)
+        if first.frequency and other.frequency and first.step != other.step:
             raise _frequency_refusal(first, other)
     _check_known_periods(axes, given)
     start = max(min(axis.opening) for axis in axes)
@@ -442,6 +496,7 @@ def on_common_time_steps(
     axes = [axis for axis in every_axis if variables is None or axis.variable in variables]
     if not axes or _stamped_alike(every_axis, axes):
         return list(datasets), list(names)
+    axes, every_axis = _on_forecast_periods(axes, every_axis)
     if len(axes) > 1:
         start, end = _check_same_steps(axes, names)
     else:
@@ -455,6 +510,44 @@ def on_common_time_steps(
     _warn_target_gaps(axes, start, end, chosen)
     files = _on_target_stamps(files, time, axes[0], every_axis, start, end)
     return [dataset for dataset, _ in files], [name for _, name in files]
+
+
+def _on_forecast_periods(axes: Sequence[_Axis], every_axis: Sequence[_Axis]) -> tuple[list[_Axis], list[_Axis]]:
+    """The used ``axes`` and ``every_axis`` with each forecast's valid times (an axis with a
+    chosen lead time) read in the periods of the first other used axis (the target, when it is
+    not the forecast): the days of daily observations, or of observations whose time cells are
+    days (twice-weekly days with 1-day bounds); the other used axes kept at the periods every
+    forecast holds. A forecast valid every 3 or 4 days (S2S starts on Mondays and Thursdays)
+    beside daily observations is then paired with the observation of each day its valid times
+    fall in (a valid time at 12:00 with that day's cell, [start, end), as on a daily axis), said
+    in one INFO line; the samples are those days. Both unchanged when no forecast is beside other
+    variables, the others' steps are not of days, months or years, or a forecast has two valid
+    times in one period (hourly forecasts beside daily means: refused as at different steps)."""
+    forecasts = [axis for axis in axes if axis.lead]
+    observed = [axis for axis in axes if not axis.lead]
+    frequency = observed[0].period_frequency if forecasts and observed else None
+    if frequency is None:
+        return list(axes), list(every_axis)
+    paired = {axis.variable: axis.with_periods(frequency, paired=True) for axis in every_axis
+              if axis.variable in {used.variable for used in axes} and (axis.lead or axis.step != frequency)}
+    valid = [set(paired[axis.variable].opening) for axis in forecasts]
+    if any(len(periods) != len(paired[axis.variable].opening) for periods, axis in zip(valid, forecasts)):
+        return list(axes), list(every_axis)
+    common = set.intersection(*valid)
+    result = [axis if axis.lead else axis.at_periods(common) for axis in (paired.get(a.variable, a) for a in axes)]
+    if any(not len(axis.times) for axis in result):
+        return list(axes), list(every_axis)
+    target = result[0] if not result[0].lead else next(axis for axis in result if not axis.lead)
+    _log.info("%s %s a forecast (%s): paired with %s's %s that %s valid times fall in; the samples are those %d %s",
+              _listed([axis.variable for axis in forecasts]), "is" if len(forecasts) == 1 else "are",
+              "; ".join(sorted({str(axis.lead) for axis in forecasts})), target.variable,
+              _PERIOD_NAMES[frequency], "its" if len(forecasts) == 1 else "their", len(target.times),
+              _PERIOD_NAMES[frequency])
+    return result, [paired.get(axis.variable, axis) for axis in every_axis]
+
+
+#: The periods of a frequency, in words.
+_PERIOD_NAMES = {"yearly": "years", "monthly": "months", "daily": "days"}
 
 
 def _on_target_stamps(files: Sequence[tuple[xr.Dataset, str | Path]], time: str, target: _Axis,

@@ -50,10 +50,13 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import find_coordinate, time_coordinate
+from climann.data.forecast_times import is_forecast_period
 from climann.data.step_periods import (
     bounds_advice, first_instant_text, frequency_of_step, period_text, step_periods,
 )
-from climann.data.shell import input_and_copy, ncap2_name, ncatted_number, values_command, xarray_item
+from climann.data.shell import (
+    input_and_copy, ncap2_name, ncatted_number, ncrename_variable, values_command, xarray_item,
+)
 from climann.data.time_axis import axis_time_step, date_text
 from climann.data.time_cells import cell_middles
 from climann.data.variables import data_variable_names
@@ -82,6 +85,7 @@ class _FileTimes:
     frequency: str | None = None
     opening: np.ndarray | None = None
     closing: np.ndarray | None = None
+    forecast: bool = False  # a forecast file (a lead time other than 0): its fields are no observations
 
     @property
     def kept(self) -> np.ndarray:
@@ -139,7 +143,7 @@ def file_times(path: Path, open_file: Callable[[Path], xr.Dataset]) -> _FileTime
         return None
     if times.ndim != 1 or not len(times) or not hasattr(times[0], "calendar"):
         return None
-    info = _FileTimes(path, name, times, variables, np.arange(len(times)))
+    info = _FileTimes(path, name, times, variables, np.arange(len(times)), forecast=_is_forecast(dataset))
     try:
         info.cells = _time_cells(dataset, name, times)
         encoding = dataset[name].encoding
@@ -149,6 +153,42 @@ def file_times(path: Path, open_file: Callable[[Path], xr.Dataset]) -> _FileTime
     except (OSError, ValueError, TypeError, KeyError):
         info.cells = [None] * len(times)
     return info
+
+
+def _is_forecast(dataset: xr.Dataset) -> bool:
+    """Whether the dataset holds forecasts: a lead time (CF ``forecast_period``) other than 0
+    (an analysis's step 0 is none)."""
+    leads = [coordinate for coordinate in dataset.coords.values() if is_forecast_period(coordinate)]
+    return any(np.issubdtype(lead.dtype, np.number) and np.any(np.asarray(lead.values) != 0)
+               or np.issubdtype(lead.dtype, np.timedelta64) and np.any(np.asarray(lead.values).astype(np.int64) != 0)
+               for lead in leads)
+
+
+def _forecast_beside_observations(earlier: _FileTimes, later: _FileTimes) -> ClimannError | None:
+    """The refusal of a forecast file and a file without lead times that share a variable's name
+    (S2S ``t2m`` beside ERA5 ``t2m``): not one series to keep either file's values of (break31a B3:
+    ``overlap`` merged forecasts into observations); the way out names the forecast anew. None
+    unless exactly one of the two is a forecast."""
+    if earlier.forecast == later.forecast:
+        return None
+    forecast, observed = (earlier, later) if earlier.forecast else (later, earlier)
+    return forecast_name_refusal(forecast.path, observed.path, sorted(earlier.variables & later.variables))
+
+
+def forecast_name_refusal(forecast: Path, observed: Path, shared: Sequence[str]) -> ClimannError:
+    """The refusal of a forecast file ``forecast`` beside a file without lead times ``observed``
+    whose variables ``shared`` have the same names: the rename that tells them apart (``--rename``
+    for ``climann train``, an ``ncrename`` copy for ``climann info``) and the ``select`` of one
+    lead time and member."""
+    name = shared[0]
+    return ClimannError(
+        f"{forecast.name} holds forecasts of {', '.join(shared)} and {observed.name} {', '.join(shared)} "
+        f"without a lead time: the same name, but not one series, and no forecast is merged into observations "
+        f"([data] overlap does not apply); give the forecast its own name, e.g. --rename "
+        f"'{forecast.name}:{name}={name}_fc' (climann train, [data] rename), or a renamed copy, `ncrename "
+        f"{ncrename_variable(name, f'{name}_fc')} {input_and_copy(forecast, 'renamed')}` (climann info), and "
+        f"predict {name} from {name}_fc with one lead time and member chosen (--select)"
+    )
 
 
 def _groups(infos: Sequence[_FileTimes]) -> list[list[_FileTimes]]:
@@ -404,6 +444,8 @@ def _resolve_overlaps(infos: list[_FileTimes], overlap: str) -> None:
         if a.variables & b.variables and _shared(a, b, "opening")[0] and not np.array_equal(a.kept, b.kept)
     ]
     for earlier, later in pairs:
+        if (refusal := _forecast_beside_observations(earlier, later)) is not None:
+            raise refusal
         if _shared(earlier, later, "opening") != _shared(earlier, later, "closing"):
             raise _unknown_overlap_refusal(earlier, later)
     if pairs and overlap == "error":

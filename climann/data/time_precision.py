@@ -159,6 +159,8 @@ def regular_grid(seconds: np.ndarray, precision: float) -> tuple[np.ndarray, flo
     if typical <= 0 or precision > PLACEABLE_FRACTION * typical:
         return None
     estimate = _mean_step(spacings, precision)
+    if estimate is None:
+        return None
     for unit in _STEP_UNITS:
         step = round(estimate / unit) * unit
         grid = _on_grid(seconds, step, precision) if step > 0 else None
@@ -167,12 +169,15 @@ def regular_grid(seconds: np.ndarray, precision: float) -> tuple[np.ndarray, flo
     return None
 
 
-def _mean_step(spacings: np.ndarray, precision: float) -> float:
+def _mean_step(spacings: np.ndarray, precision: float) -> float | None:
     """The mean of the spacings that are one step, those within twice the stored precision of
     their median (longer ones are gaps): each stamp is off by up to the precision, but over a
-    run of steps the errors cancel, leaving the error of its two ends."""
+    run of steps the errors cancel, leaving the error of its two ends. None when no spacing is
+    near their median: steps that alternate, as twice-weekly starts 3 and 4 days apart (an even
+    count of them has the median 3.5 days, which no step is), have no one step."""
     typical = float(np.median(spacings))
-    return float(np.mean(spacings[np.abs(spacings - typical) <= 2 * precision]))
+    steps = spacings[np.abs(spacings - typical) <= 2 * precision]
+    return float(np.mean(steps)) if steps.size else None
 
 
 def _duration(seconds: float) -> str:
@@ -338,5 +343,5 @@ def coarse_storage(name: str, values: np.ndarray, dtype: np.dtype, units: str, c
     if not precision > PLACEABLE_FRACTION * float(np.median(spacings)) > 0:
         return None
     year = cftime.num2date(float(np.max(values)), units, calendar=calendar).year
-    step = _mean_step(spacings, precision)
+    step = _mean_step(spacings, precision) or float(np.median(spacings))
     return f"{_storage(name, dtype, precision, year)}, too coarse for steps of about {_duration(step)}"

@@ -14,6 +14,7 @@ from climann.errors import ClimannError
 from climann.workflow.config import build_config
 from tests.conftest import unwrapped_report
 from tests.conftest import grid_dataset, write_climann_file
+from tests.forecast_files import s2s_pair
 
 
 def _config(report: str) -> dict:
@@ -895,3 +896,22 @@ def test_each_files_scalar_height_is_shown_when_they_differ(tmp_path):
             _at_height(dataset, name, height).to_netcdf(tmp_path / folder / f"{name}_Amon.nc")
     assert _line(describe([str(tmp_path / "apart")]), "scalar") == "  scalar    height = 10.0 m (sfcWind), 2.0 m (tas)"
     assert _line(describe([str(tmp_path / "same")]), "scalar") == "  scalar    height = 2.0 m"
+
+
+def test_info_on_a_forecast_beside_observations_of_its_name_gives_the_rename_and_then_a_config(tmp_path):
+    """break31a B3: ``climann info`` advised ``--overlap first|last`` for S2S t2m beside ERA5
+    t2m (merging forecasts into observations). It gives the rename; on the renamed forecast it
+    proposes a config with a lead time and member chosen, and that config pairs member 0 with
+    the observation of each day it is valid for."""
+    forecasts, observations = s2s_pair()
+    forecasts.rename(t2m_fc="t2m").to_netcdf(tmp_path / "s2s.nc")
+    observations.to_netcdf(tmp_path / "era5.nc")
+    with pytest.raises(ClimannError) as error:
+        describe([str(tmp_path / "s2s.nc"), str(tmp_path / "era5.nc")])
+    assert "`ncrename -v t2m,t2m_fc " in str(error.value) and "overlap" not in str(error.value).split(";")[1]
+    forecasts.to_netcdf(tmp_path / "s2s_renamed.nc")  # what the ncrename writes
+    data = tomllib.loads(describe([str(tmp_path / "s2s_renamed.nc"), str(tmp_path / "era5.nc")]))["data"]
+    assert (data["target"], data["predictors"], data["select"]) == ("t2m", ["t2m_fc"], {"step": 0.0, "number": 0})
+    opened = select_values(open_dataset([tmp_path / "s2s_renamed.nc", tmp_path / "era5.nc"], select=data["select"],
+                                        grid_of="t2m"), data["select"])
+    np.testing.assert_array_equal(opened["t2m_fc"].values, opened["t2m"].values)

@@ -5,6 +5,9 @@ advice for point data; each checked against the same values written with scalar 
 from __future__ import annotations
 
 import json
+import shlex
+import subprocess
+import sys
 
 import cftime
 
@@ -121,7 +124,9 @@ def test_several_stations_left_are_refused_with_advice_for_points(tmp_path, monk
         open_dataset([tmp_path / "stations.nc"])
     message = str(error.value)
     assert "stations.nc holds 3 stations along 'station'" in message
-    assert ("--select station=0 ([data] select = {station = 0} in a config; its index, 0 to 2; 0: BER, 1: PAR, "
+    # climann info takes no --select (break31a B4): the commands that do are named; info takes the ncks copy
+    assert ("--select station=0 (climann train, evaluate or predict; [data] select = {station = 0} in a config; "
+            "its index, 0 to 2; 0: BER, 1: PAR, "
             "2: ROM)") in message
     assert "`ncks -d station,0 stations.nc stations_station0.nc`" in message
     assert "remap" not in message and "\n" not in message
@@ -448,3 +453,33 @@ def test_select_by_name_trains_exactly_as_by_index(tmp_path, station_runs, grid)
     _stations(grid).to_netcdf(tmp_path / "stations.nc")
     assert _scores(_train(tmp_path / "stations.nc", tmp_path / "run", select={"station": "PAR"})) == \
         _scores(station_runs["point"])
+
+
+def test_a_station_beside_a_grid_is_refused_with_a_line_that_writes_the_cell_which_then_pairs(tmp_path, monkeypatch,
+                                                                                              grid):
+    """break31a B4: a chosen station beside a gridded file ended in xarray's "conflicting sizes for
+    dimension 'lat'". Refused in one line, whose xarray line, run as printed, writes the grid's cell
+    nearest the station (0.3° off the cell's centre) at the station's position: the station then
+    opens beside it with that cell's values."""
+    monkeypatch.chdir(tmp_path)
+    stations = _stations(grid)
+    stations = stations.assign_coords(lat=stations["lat"] + 0.3, lon=stations["lon"] - 0.3)
+    stations[["tas"]].to_netcdf(tmp_path / "stations.nc")
+    grid[["pred"]].to_netcdf(tmp_path / "grid.nc")
+    files = [tmp_path / "stations.nc", tmp_path / "grid.nc"]
+    with pytest.raises(ClimannError) as error:
+        open_dataset(files, select={"station": "PAR"}, grid_of="tas")
+    message = str(error.value)
+    station = stations.isel(station=1)
+    assert message.startswith(f"stations.nc is at one place, {float(station['lat']):g}°N {float(station['lon']):g}°E "
+                              f"(station PAR), and grid.nc on a grid of 24 cells: ")
+    assert "\n" not in message and "conflicting" not in message
+    command = message.split("`")[1]
+    assert command.startswith("python -c ")
+    subprocess.run([sys.executable, *shlex.split(command)[1:]], check=True, cwd=tmp_path)
+    copy = tmp_path / shlex.split(command)[-1]
+    opened = open_dataset([files[0], copy], select={"station": "PAR"}, grid_of="tas")
+    row, column = CELLS[1]
+    np.testing.assert_array_equal(opened["pred"].values.ravel(), grid["pred"].isel(lat=row, lon=column).values)
+    np.testing.assert_array_equal(opened["tas"].values.ravel(), station["tas"].values)
+    assert (opened["lat"].item(), opened["lon"].item()) == (float(station["lat"]), float(station["lon"]))

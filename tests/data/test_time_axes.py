@@ -17,8 +17,10 @@ import xarray as xr
 from climann.data.coords import FILE_TIME_COORDINATE
 from climann.data.open import expand_paths, open_dataset
 from climann.data.sources import source_files
+from climann.data.subset import select_values
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset, without_cdo
+from tests.forecast_files import s2s_pair
 
 
 def _monthly(dataset, start_year, day=15):
@@ -703,3 +705,83 @@ def test_a_second_series_of_one_year_is_not_asked_about_as_a_climatology(tmp_pat
     with caplog.at_level(logging.WARNING, logger="climann"):
         open_dataset([tmp_path / "tas.nc", tmp_path / "pred.nc"], grid_of="tas")
     assert not any("climatology" in text for text in _warnings(caplog))
+
+
+def _valid_days(forecasts: xr.Dataset, step_days: int) -> np.ndarray:
+    """The forecasts' valid times at ``step_days`` as datetime64[ns] (an independent sum)."""
+    return forecasts["time"].values + np.timedelta64(step_days, "D")
+
+
+def _as_datetime64(times) -> np.ndarray:
+    return np.array([np.datetime64(time.isoformat()) for time in times], "datetime64[ns]")
+
+
+def test_twice_weekly_s2s_forecasts_beside_daily_observations_pair_with_the_days_they_are_valid_for(
+        tmp_path, caplog):
+    """break31a B2: S2S starts 3 and 4 days apart at step 21 beside daily observations were refused
+    ("bring t2m to 3.5-daily steps", whose averaging is the wrong target). Member 0 is the
+    observation of its valid day: paired right, the two are equal at every sample, and the
+    samples are the valid days."""
+    forecasts, observations = s2s_pair()
+    forecasts.to_netcdf(tmp_path / "s2s.nc")
+    observations.to_netcdf(tmp_path / "era5_daily.nc")
+    with caplog.at_level(logging.INFO):
+        chosen = {"step": 21, "number": 0}
+        opened = select_values(open_dataset([tmp_path / "s2s.nc", tmp_path / "era5_daily.nc"], select=chosen,
+                                            grid_of="t2m", variables={"t2m", "t2m_fc"}), chosen)
+    valid = _valid_days(forecasts, 21)
+    np.testing.assert_array_equal(_as_datetime64(opened["time"].values), valid)
+    np.testing.assert_array_equal(opened["t2m"].values, observations["t2m"].sel(time=valid).values)
+    np.testing.assert_array_equal(opened["t2m_fc"].values, opened["t2m"].values)
+    said = [record.getMessage() for record in caplog.records if "is a forecast" in record.getMessage()]
+    assert said == [f"t2m_fc is a forecast (step = 21 days): paired with t2m's days that its valid times fall in; "
+                    f"the samples are those {len(valid)} days"]
+
+
+def test_half_day_leads_on_twice_weekly_starts_pair_with_the_daily_cells_they_fall_in(tmp_path):
+    """break31a B5: IRI's leads L = 20.5 days are valid at 12:00, inside the 1-day cells
+    (``time_bnds``) of observations on the same twice-weekly days; they were refused ("lies
+    12:00 after", with a shift that matched no observation). Paired with the cell each falls
+    in, the forecast equals its observation and the samples are the observations' steps."""
+    forecasts, observations = s2s_pair(leads_days=(0, 20))
+    forecasts = forecasts.isel(number=0, drop=True).rename(time="S", step="L", t2m_fc="t2m")
+    forecasts = forecasts.drop_vars("valid_time").assign_coords(
+        L=("L", forecasts["L"].values / np.timedelta64(1, "D") + 0.5, {"standard_name": "forecast_period",
+                                                                           "units": "days"}))
+    forecasts["S"].encoding.update(units="days since 1960-01-01", dtype="float64")
+    valid = _valid_days(forecasts.rename(S="time"), 20)
+    cells = observations.sel(time=valid).rename(t2m="t2m_obs")
+    cells["time_bnds"] = (("time", "bnds"), np.stack([valid, valid + np.timedelta64(1, "D")], axis=1))
+    cells["time"].attrs["bounds"] = "time_bnds"
+    cells["time"].encoding["units"] = "days since 2000-01-01"
+    forecasts.to_netcdf(tmp_path / "iri.nc")
+    cells.to_netcdf(tmp_path / "obs.nc")
+    opened = open_dataset([tmp_path / "iri.nc", tmp_path / "obs.nc"], select={"L": 20.5},
+                          grid_of="t2m_obs", variables={"t2m", "t2m_obs"})
+    alone = open_dataset([tmp_path / "obs.nc"])  # its daily cells' stamps, as climann reads them alone
+    np.testing.assert_array_equal(opened["time"].values, alone["time"].values)
+    np.testing.assert_array_equal(opened["t2m_obs"].values, cells["t2m_obs"].values)
+    np.testing.assert_array_equal(opened["t2m"].values, opened["t2m_obs"].values)
+
+
+@pytest.mark.parametrize(
+    ("attrs", "refusal"),
+    [
+        # given its window (climann.data.forecast_windows), it waits for the observations' days
+        pytest.param({"GRIB_stepType": "avg"}, "stamps t2m at 00:00 without time bounds", id="grib-avg"),
+        # a statistic whose window nothing says
+        pytest.param({"GRIB_stepType": "instant", "cell_methods": "time: mean"}, "say a time statistic",
+                     id="cell-methods-mean"),
+    ],
+)
+def test_a_forecast_mean_ending_at_its_valid_time_is_not_paired_by_that_instant(tmp_path, attrs, refusal):
+    """A daily mean over the 24 h ending at its valid time (cfgrib's stepType avg, break31a A1),
+    without time bounds, is not paired with the observation of its valid day (the day after
+    the one it averages): refused, for the observations' days or the forecast's window."""
+    forecasts, observations = s2s_pair()
+    forecasts["t2m_fc"].attrs.update(attrs)
+    forecasts.to_netcdf(tmp_path / "s2s.nc")
+    observations.to_netcdf(tmp_path / "era5_daily.nc")
+    with pytest.raises(ClimannError, match=refusal):
+        open_dataset([tmp_path / "s2s.nc", tmp_path / "era5_daily.nc"], select={"step": 21, "number": 0},
+                     grid_of="t2m", variables={"t2m", "t2m_fc"})

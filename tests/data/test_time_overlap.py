@@ -9,8 +9,10 @@ import pytest
 import xarray as xr
 
 from climann.data.open import expand_paths, open_dataset
+from climann.data.subset import select_values
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset, without_cdo
+from tests.forecast_files import s2s_pair
 
 
 def _period(first_year, n_years, seed):
@@ -517,3 +519,30 @@ def test_the_copy_that_keeps_both_solutions_of_a_zarr_store_run_as_printed_dates
     stored = xr.open_zarr(tmp_path / "grace_fixed.zarr", decode_times=False)
     np.testing.assert_array_equal(stored["time_bounds"].values[3], [april, bounds[3, 1]])
     assert stored["time"].values[3] == (april + bounds[3, 1]) / 2
+
+
+def _s2s_beside_era5(tmp_path):
+    """S2S forecasts and daily observations, both of 't2m' (break31a B3), written in tmp_path."""
+    forecasts, observations = s2s_pair()
+    forecasts.rename(t2m_fc="t2m").to_netcdf(tmp_path / "s2s.nc")
+    observations.to_netcdf(tmp_path / "era5.nc")
+    return [tmp_path / "s2s.nc", tmp_path / "era5.nc"]
+
+
+@pytest.mark.parametrize("overlap", ["error", "first", "last"])
+def test_a_forecast_beside_observations_of_its_name_is_refused_with_the_rename_that_then_pairs_them(
+        tmp_path, overlap):
+    """break31a B3: ``[data] overlap`` was advised, which would merge forecasts into observations
+    (and then failed with an xarray message). Refused whatever ``overlap`` with the rename; given
+    it, member 0 at step 21 equals the observation of each day it is valid for."""
+    files = _s2s_beside_era5(tmp_path)
+    chosen = {"step": 21, "number": 0}
+    with pytest.raises(ClimannError) as error:
+        open_dataset(files, select=chosen, overlap=overlap)
+    message = str(error.value)
+    assert message.startswith("s2s.nc holds forecasts of t2m and era5.nc t2m without a lead time: ")
+    assert "--rename 's2s.nc:t2m=t2m_fc'" in message and "overlap = " not in message
+    opened = select_values(open_dataset(files, select=chosen, rename={"s2s.nc": {"t2m": "t2m_fc"}}, grid_of="t2m"),
+                           chosen)
+    np.testing.assert_array_equal(opened["t2m_fc"].values, opened["t2m"].values)
+    assert opened.sizes["time"] == 60

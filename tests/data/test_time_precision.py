@@ -100,6 +100,9 @@ def test_float32_hourly_gives_the_steps_lags_and_climatology_of_the_float64_twin
         pytest.param(cftime.date2num([cftime.datetime(2004, m, 15, calendar="standard") for m in range(1, 13)],
                                      UNITS, "standard"), id="monthly-15th"),
         pytest.param(_hours((2004, 3, 1, 48))[::6], id="six-hourly"),
+        # IRI Data Library S2S starts (float32 days): 3 and 4 days apart, an even count of spacings
+        # whose median, 3.5 days, no spacing is (it crashed on NaN: no spacing near the median)
+        pytest.param(54000 + np.cumsum([0] + [3, 4] * 7), id="twice-weekly-3-4-days"),
     ],
 )
 def test_float32_stamps_that_are_exact_are_untouched_without_a_warning(tmp_path, caplog, values):

@@ -1,0 +1,99 @@
+"""A file at one place (a station chosen, a single cell) beside a file on a grid of several cells.
+
+climann trains on one grid, or at one place as a grid of one cell (a station chosen with
+``--select station=GRAZ``, :mod:`climann.data.stations`). A station's series beside a gridded
+reanalysis (GHCN-D beside ERA5) is neither: the two did not combine, and xarray's "conflicting
+sizes for dimension 'lat'" reached the user (break31a B4). climann does not take a grid's values
+at a point (that is interpolation, a choice of method); the way out is the grid's cell nearest
+the place, written as a file at the place's own latitude and longitude, which then trains at that
+one place beside the station. :func:`check_place_beside_grid` refuses the pair in one line with
+the xarray line that writes that cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from climann.data.coords import find_coordinate
+from climann.data.shell import input_and_copy, python_command
+from climann.data.stations import STATION_ROLE
+from climann.errors import ClimannError
+
+#: The horizontal axes, as :func:`~climann.data.coords.find_coordinate` finds them.
+_KINDS = ("latitude", "longitude")
+
+
+def _axes(dataset: xr.Dataset) -> tuple[str, str] | None:
+    """The names of the dataset's latitude and longitude coordinates, or None without both."""
+    try:
+        return find_coordinate(dataset, "latitude"), find_coordinate(dataset, "longitude")
+    except ClimannError:
+        return None
+
+
+def _cells(dataset: xr.Dataset, axes: tuple[str, str]) -> int:
+    """How many grid cells the dataset's latitude and longitude coordinates span."""
+    dims = {dim for name in axes for dim in dataset[name].dims}
+    return int(np.prod([dataset.sizes[dim] for dim in dims])) if dims else 1
+
+
+def _station_text(dataset: xr.Dataset) -> str:
+    """`` (station GRAZ)`` when a chosen station's name (CF ``cf_role = "timeseries_id"``) is kept."""
+    names = [coordinate for coordinate in dataset.coords.values()
+             if coordinate.attrs.get("cf_role") == STATION_ROLE and coordinate.size == 1]
+    return f" (station {np.ravel(names[0].values)[0]})" if names else ""
+
+
+def check_place_beside_grid(datasets: Mapping[Path, xr.Dataset]) -> None:
+    """Refuse files at one place beside files on a grid of several cells.
+
+    Parameters
+    ----------
+    datasets : mapping of Path to xarray.Dataset
+        Each file as opened, its station chosen (:func:`~climann.data.stations.with_station_chosen`),
+        its coordinates under the file's own names.
+
+    Raises
+    ------
+    ClimannError
+        Naming the place's file and position and the grid's file, with the xarray line that
+        writes the grid's cell nearest the place, labelled with the place's latitude and
+        longitude, to give in place of the grid's file (for a grid of 1-D latitude and
+        longitude; for another grid, the same in words).
+    """
+    found = {path: axes for path, dataset in datasets.items() if (axes := _axes(dataset)) is not None}
+    places = [path for path, axes in found.items() if _cells(datasets[path], axes) == 1]
+    grids = [path for path, axes in found.items() if _cells(datasets[path], axes) > 1]
+    if not places or not grids:
+        return
+    place, grid = places[0], grids[0]
+    latitude, longitude = (float(np.ravel(datasets[place][name].values)[0]) for name in found[place])
+    where = f"{latitude:g}°N {longitude:g}°E{_station_text(datasets[place])}"
+    cut = _cell_command(datasets[grid], found[grid], grid, (latitude, longitude))
+    raise ClimannError(
+        f"{place.name} is at one place, {where}, and {grid.name} on a grid of {_cells(datasets[grid], found[grid])} "
+        f"cells: climann trains on one grid or at one place, and takes no grid's values at a point; write the grid's "
+        f"cell nearest the place as a file at the place{cut}, and give that file in place of {grid.name}"
+    )
+
+
+def _cell_command(dataset: xr.Dataset, axes: tuple[str, str], path: Path, place: tuple[float, float]) -> str:
+    """``, e.g. `python -c "…" IN OUT``` that writes the cell of ``path``'s 1-D latitude and
+    longitude nearest ``place`` (the place's longitude in the grid's convention, 0…360 or
+    −180…180, for the choice), labelled with the place's own latitude and longitude; ``""`` for
+    a grid of 2-D coordinates (no nearest cell by axis)."""
+    latitude_name, longitude_name = axes
+    if dataset[latitude_name].dims != (latitude_name,) or dataset[longitude_name].dims != (longitude_name,):
+        return ""
+    latitude, longitude = place
+    eastern = float(np.max(dataset[longitude_name].values)) > 180  # a 0…360 grid
+    on_grid = longitude + 360 if eastern and longitude < 0 else longitude - 360 if not eastern and longitude > 180 \
+        else longitude
+    code = (f"import sys,xarray as xr;d=xr.open_dataset(sys.argv[1]);"
+            f"d.sel({latitude_name}={latitude!r},{longitude_name}={on_grid!r},method='nearest')"
+            f".assign_coords({latitude_name}={latitude!r},{longitude_name}={longitude!r}).to_netcdf(sys.argv[2])")
+    return f", e.g. `{python_command(code)} {input_and_copy(path, f'at_{latitude:g}_{longitude:g}')}`"
