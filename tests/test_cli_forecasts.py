@@ -58,12 +58,7 @@ def test_info_proposes_a_config_that_reads_a_hindcast_on_its_valid_times(tmp_pat
     time and one member; the config trains, its observations on the forecast's valid times
     (against the fixture's arrays), also with the lead time changed in it as its comment
     invites. Paired a month off, the linear fit would miss by far more than the noise."""
-    hindcast, observations = seasonal_pair()
-    hindcast.to_netcdf(tmp_path / "seas5_t2m.nc")
-    observations.to_netcdf(tmp_path / "era5_t2m.nc")
-    monkeypatch.chdir(tmp_path)
-    shown = run_main("info", "seas5_t2m.nc", "era5_t2m.nc", capfd=capfd, monkeypatch=monkeypatch)
-    assert shown.returncode == 0, shown.stderr
+    hindcast, observations, shown = _info_of_a_seasonal_pair(tmp_path, capfd, monkeypatch)
     assert "forecasts on reference time × lead time" in shown.stdout
     assert "'valid_time' on forecast_reference_time × forecastMonth (48 × 3)" in shown.stdout
     config = tomllib.loads(shown.stdout)
@@ -94,13 +89,20 @@ def test_info_on_a_hindcast_beside_observations_warns_of_their_common_period_onc
     target (fix31c 1): the warning that only their common period is used is one line, not the
     same one twice with the variables named in another order. The hindcast's first lead is
     valid in its 48 start months; the observations hold those and the fixture's 4 more."""
+    hindcast, observations, shown = _info_of_a_seasonal_pair(tmp_path, capfd, monkeypatch)
+    warned = [line for line in shown.stderr.splitlines() if "cover different periods" in line]
+    held, valid = observations.sizes["valid_time"], hindcast.sizes["forecast_reference_time"]
+    assert len(warned) == 1, warned
+    assert f"{held - valid} of obs_t2m's {held} steps left out" in warned[0]
+
+
+def _info_of_a_seasonal_pair(tmp_path, capfd, monkeypatch):
+    """``climann info seas5_t2m.nc era5_t2m.nc`` on :func:`seasonal_pair` written in ``tmp_path``
+    (the working folder): the hindcast, the observations and info's output (exit 0 asserted)."""
     hindcast, observations = seasonal_pair()
     hindcast.to_netcdf(tmp_path / "seas5_t2m.nc")
     observations.to_netcdf(tmp_path / "era5_t2m.nc")
     monkeypatch.chdir(tmp_path)
     shown = run_main("info", "seas5_t2m.nc", "era5_t2m.nc", capfd=capfd, monkeypatch=monkeypatch)
     assert shown.returncode == 0, shown.stderr
-    warned = [line for line in shown.stderr.splitlines() if "cover different periods" in line]
-    held, valid = observations.sizes["valid_time"], hindcast.sizes["forecast_reference_time"]
-    assert len(warned) == 1, warned
-    assert f"{held - valid} of obs_t2m's {held} steps left out" in warned[0]
+    return hindcast, observations, shown

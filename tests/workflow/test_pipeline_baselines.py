@@ -531,8 +531,15 @@ def test_daily_means_kept_every_nth_day_keep_the_smoothed_day_of_year_climatolog
     data unthinned get the day-of-year climatology smoothed over 61 days (break20 F2). Thinned
     daily means are still daily means: the kept days' smoothed day-of-year climatology, by hand."""
     path = write_series(tmp_path / "daily.nc", _daily_times(4), seed=4)
-    settings = {"data": {"paths": [str(path)], "target": "tas", "predictors": ["rsdt"], "features": ["lat"],
-                         "time_stride": stride},
+    times = _assert_smoothed_day_of_year_climatology(tmp_path, path, mode, time_stride=stride)
+    assert len(times) == len(_daily_times(4)[::stride])
+
+
+def _assert_smoothed_day_of_year_climatology(tmp_path, path, mode, **data):
+    """Train on ``path`` (``tas`` from ``rsdt``; ``data``: more ``[data]`` settings), assert the
+    run's climatology is the day-of-year one smoothed over 61 days and equals it by hand on the
+    training values; the predictions' times."""
+    settings = {"data": {"paths": [str(path)], "target": "tas", "predictors": ["rsdt"], "features": ["lat"], **data},
                 "model": {"hidden": [4]}, "training": TINY, "evaluation": {"figures": False}}
     if mode == "streamed":
         settings["data"]["in_memory_limit_gb"] = 1e-9
@@ -542,9 +549,9 @@ def test_daily_means_kept_every_nth_day_keep_the_smoothed_day_of_year_climatolog
                          ) as predictions:
         times, labels = predictions["time"].values, split_labels(predictions["split"])
         truth, written = predictions["tas"].values.astype(np.float64), predictions["tas_climatology"].values
-    assert len(times) == len(_daily_times(4)[::stride])
     expected = _smoothed_day_of_year_climatology(truth, times, labels == "train")
     np.testing.assert_allclose(written, expected, rtol=1e-5)
+    return times
 
 
 def _twice_weekly_daily_means(path):
@@ -570,19 +577,7 @@ def test_daily_means_a_few_days_apart_keep_the_smoothed_day_of_year_climatology(
     period of the year" (their spacing), each window's raw mean of about one training value a
     year, where daily means get the day-of-year climatology smoothed over 61 days (break31a
     A4). The cells say what the values are: the smoothed day-of-year climatology, by hand."""
-    path = _twice_weekly_daily_means(tmp_path / "daily.nc")
-    settings = {"data": {"paths": [str(path)], "target": "tas", "predictors": ["rsdt"], "features": ["lat"]},
-                "model": {"hidden": [4]}, "training": TINY, "evaluation": {"figures": False}}
-    if mode == "streamed":
-        settings["data"]["in_memory_limit_gb"] = 1e-9
-    run = run_training(build_config(settings), run_dir=tmp_path / "run")
-    assert run.metrics["climatology_per"] == "day of year" and run.metrics["climatology_window_days"] == 61
-    with xr.open_dataset(run.run_dir / "predictions.nc", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)
-                         ) as predictions:
-        times, labels = predictions["time"].values, split_labels(predictions["split"])
-        truth, written = predictions["tas"].values.astype(np.float64), predictions["tas_climatology"].values
-    expected = _smoothed_day_of_year_climatology(truth, times, labels == "train")
-    np.testing.assert_allclose(written, expected, rtol=1e-5)
+    _assert_smoothed_day_of_year_climatology(tmp_path, _twice_weekly_daily_means(tmp_path / "daily.nc"), mode)
 
 
 def test_train_log_counts_the_files_of_every_split_block(tmp_path):
