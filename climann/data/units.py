@@ -54,7 +54,7 @@ from climann.data.sources import LISTED_FILES, files_text, name_in_file, source_
 from climann.data.standard_names import standard_name_of
 from climann.data.time_axis import date_text, own_series_lag_of
 from climann.data.unit_ratios import (
-    NAMED_RATIO, PURE_NUMBER, crosses_ratio, ratio_refusal, units_of_the_same_quantity,
+    NAMED_RATIO, PURE_NUMBER, crosses_ratio, ratio_kind, ratio_refusal, units_of_the_same_quantity,
 )
 from climann.errors import ClimannError
 
@@ -338,8 +338,7 @@ def dimensionless_kind(text: str) -> str | None:
     """Whether dimensionless units are a ratio of units that have a dimension (``m3 m-3``,
     ``kg kg-1``, ``mol mol-1``, ``g/kg``: :data:`~climann.data.unit_ratios.NAMED_RATIO`) or a pure
     number (``1``, ``%``, ``percent``, ``0.001``, ``ppm``: :data:`~climann.data.unit_ratios.PURE_NUMBER`),
-    as the registry's own parser tokenises them after its preprocessors (UDUNITS ``m3`` is
-    ``m**3``); pint cancels the units of a ratio, which :mod:`climann.data.unit_ratios` needs.
+    by :func:`ratio_dimensions`.
 
     Parameters
     ----------
@@ -356,22 +355,107 @@ def dimensionless_kind(text: str) -> str | None:
     >>> dimensionless_kind("m3 m-3"), dimensionless_kind("%"), dimensionless_kind("K")
     ('a ratio of named units', 'a pure number', None)
     """
-    import tokenize
+    found = ratio_dimensions(text)
+    return None if found is None else NAMED_RATIO if any(found) else PURE_NUMBER
 
+
+def dimensionless_quantity(text: str) -> str | None:
+    """What dimensionless units say is counted: :data:`~climann.data.unit_ratios.PURE_NUMBER`,
+    or a ratio of named units with the kinds of its numerator and denominator
+    (:func:`~climann.data.unit_ratios.ratio_kind` of :func:`ratio_dimensions`): two units give
+    the same text exactly when they are one kind of ratio, ``m3 m-3``, ``m^3/m^3`` and ``L m-3``
+    a volume per volume, ``kg kg-1`` and ``g/kg`` a mass per mass.
+
+    Parameters
+    ----------
+    text : str
+        A ``units`` attribute.
+
+    Returns
+    -------
+    str or None
+        None for units that have a dimension or cannot be read.
+
+    Examples
+    --------
+    >>> dimensionless_quantity("m3 m-3"), dimensionless_quantity("g/kg"), dimensionless_quantity("%")
+    ('a ratio of named units, volume per volume', 'a ratio of named units, mass per mass', 'a pure number')
+    """
+    found = ratio_dimensions(text)
+    return None if found is None else ratio_kind(*found) if any(found) else PURE_NUMBER
+
+
+def ratio_dimensions(text: str) -> tuple[dict[str, float], dict[str, float]] | None:
+    """The base dimensions of the numerator and of the denominator of dimensionless units,
+    before pint cancels them: ``m3 m-3`` is ``({'[length]': 3}, {'[length]': 3})``, a volume per
+    volume, ``g/kg`` ``({'[mass]': 1}, {'[mass]': 1})``, ``mol mol-1`` an amount of substance per
+    amount of substance; a pure number (``1``, ``%``, ``0.001``, ``ppm``) two empty dicts.
+
+    The string is read as pint reads units (the registry's preprocessors, then pint's own:
+    UDUNITS ``m3`` is ``m**3``, ``^`` is ``**``), each unit named in it kept apart, so that
+    ``m**3`` and ``m**-3`` do not cancel. The units with a positive power make the numerator,
+    those with a negative power the denominator, each by the registry's dimensions of it
+    (``L`` is ``[length] ** 3``, ``kg`` and ``g`` are ``[mass]``).
+
+    Parameters
+    ----------
+    text : str
+        A ``units`` attribute.
+
+    Returns
+    -------
+    (dict, dict) or None
+        Base dimension → power, of the numerator and of the denominator; None for units that
+        have a dimension or cannot be read.
+
+    Examples
+    --------
+    >>> ratio_dimensions("m^3 m^-3"), ratio_dimensions("%"), ratio_dimensions("K")
+    (({'[length]': 3}, {'[length]': 3}), ({}, {}), None)
+    """
     import pint
-    from pint.pint_eval import tokenizer
 
-    registry = unit_registry()
     try:
         if not parse_units(text, variable="").units.dimensionless:
             return None
-        readable = readable_units(text)
-        for preprocess in registry.preprocessors:
-            readable = preprocess(readable)
-        names = [token.string for token in tokenizer(readable) if token.type == tokenize.NAME]
-        return NAMED_RATIO if any(registry.get_dimensionality(name) != {} for name in names) else PURE_NUMBER
-    except (ClimannError, pint.PintError, AttributeError, TypeError, ValueError, SyntaxError):
+        named, powers = _units_kept_apart(text)
+        dimensions = [(power, unit_registry().Unit(named[index]).dimensionality) for index, power in powers.items()]
+    except (ClimannError, pint.PintError, AttributeError, TypeError, ValueError, SyntaxError, AssertionError):
         return None
+    numerator: dict[str, float] = {}
+    denominator: dict[str, float] = {}
+    for power, dimensionality in dimensions:
+        side = numerator if power > 0 else denominator
+        for dimension, exponent in dimensionality.items():
+            side[dimension] = side.get(dimension, 0) + exponent * abs(power)
+    return ({name: power for name, power in numerator.items() if power},
+            {name: power for name, power in denominator.items() if power})
+
+
+def _units_kept_apart(text: str) -> tuple[list[str], dict[int, float]]:
+    """The unit names of ``text`` in order (``['m', 'm']`` for ``m3 m-3``) and the power of each
+    occurrence (``{0: 3, 1: -3}``): pint's parser with every name made its own symbol."""
+    import tokenize
+
+    from pint.pint_eval import build_eval_tree, tokenizer
+    from pint.util import ParserHelper, string_preprocessor
+
+    readable = readable_units(text)
+    for preprocess in unit_registry().preprocessors:
+        readable = preprocess(readable)
+    named: list[str] = []
+    if not readable.strip():  # no units written: pint's "1"
+        return named, {}
+
+    def kept_apart(token: tokenize.TokenInfo):
+        if token.type != tokenize.NAME:
+            return ParserHelper.eval_token(token)
+        named.append(token.string)
+        return ParserHelper.from_word(str(len(named) - 1))
+
+    parsed = build_eval_tree(tokenizer(string_preprocessor(readable))).evaluate(kept_apart)
+    powers = parsed.items() if isinstance(parsed, ParserHelper) else ()  # a bare number names no unit
+    return named, {int(index): power for index, power in powers}
 
 
 def _has_offset(unit) -> bool:
@@ -951,7 +1035,7 @@ def convert_variable(
             + (misread or f"; if the values are in {str(to).strip()} and only the units attribute is wrong: "
                           f"{_units_fix(variable, name, to, where)}")
         )
-    kinds = (dimensionless_kind(str(units)), dimensionless_kind(str(to)))
+    kinds = (dimensionless_quantity(str(units)), dimensionless_quantity(str(to)))
     if crosses_ratio(kinds, variable.attrs, reference_attrs):
         fix = _units_fix(variable, name, units_of_the_same_quantity(to, found.scale), where)
         raise ClimannError(ratio_refusal(name, str(units), str(to), kinds=kinds, attrs=variable.attrs, where=where,

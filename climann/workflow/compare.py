@@ -40,6 +40,7 @@ from climann.evaluation.scored_blocks import CELLS_IN_REGION_KEY
 from climann.evaluation.target_means import TARGET_MEANS_KEY
 from climann.run_files import (
     few, finished_run_problem, interrupted_retraining, is_unfinished_run, mixed_run_problem, model_sha256,
+    npz_json,
 )
 from climann.atomic import claimed_output
 from climann.workflow.outputs import CHECKPOINT_FILES, COMPARE_FILES, ENSEMBLE_RUN_FILES, prepare_output_folder
@@ -149,6 +150,10 @@ class RunSummary:
         What weighs each cell in its scores (``metrics.json`` ``weighted_by``,
         :func:`~climann.evaluation.cell_measures.cell_weights_text`); "cell area" for a run of an
         earlier version.
+    target_attributes : dict
+        The target's CF ``standard_name`` and ``long_name`` as its training file gave them
+        (``model.npz`` ``target_attributes``); empty when it had none, or for a run of a version
+        before they were recorded.
     """
 
     label: str
@@ -176,6 +181,7 @@ class RunSummary:
     choices: dict = dataclasses.field(default_factory=dict)
     target_means: tuple[str, ...] = ()
     weighted_by: str = WHOLE_CELLS
+    target_attributes: dict = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -204,6 +210,13 @@ def count_parameters(model_path: str | Path) -> int:
     with np.load(model_path, allow_pickle=False) as arrays:
         return int(sum(arrays[name].size for name in arrays.files
                        if re.fullmatch(r"(member_\d+_)?(weight|bias)_\d+", name)))
+
+
+def model_target_attributes(model_path: str | Path) -> dict[str, str]:
+    """The target's CF attributes a model file records (its metadata's ``target_attributes``:
+    ``standard_name``, ``long_name``, ``cell_methods``); empty for a file written before they were."""
+    recorded = ((npz_json(model_path, "metadata") or {}).get("user") or {}).get("target_attributes")
+    return {str(key): str(value) for key, value in recorded.items()} if isinstance(recorded, dict) else {}
 
 
 def training_seconds(log_text: str) -> float | None:
@@ -321,6 +334,7 @@ def read_run(run_dir: str | Path, label: str | None = None) -> RunSummary:
         train_loss, val_loss = read_history(run_dir / "history.csv")
         ensemble_size = int((metrics.get("ensemble") or {}).get("size", 1))
         n_parameters = count_parameters(run_dir / (MEMBERS_FILE if ensemble_size > 1 else "model.npz"))
+        target_attributes = model_target_attributes(run_dir / "model.npz")
     except (KeyError, TypeError, AttributeError, ValueError, OSError, tomllib.TOMLDecodeError) as error:
         detail = f"no {error}" if isinstance(error, KeyError) else library_message(error)
         raise ClimannError(f"{run_dir} cannot be compared: its files are incomplete or not climann's ({detail}); "
@@ -344,7 +358,7 @@ def read_run(run_dir: str | Path, label: str | None = None) -> RunSummary:
         scored_on=(metrics.get("scored_on") or {}).get("test"),
         choices=sample_choices(config.get("data", {})),
         # runs of earlier versions, which lack the key, weighed whole cells
-        weighted_by=str(metrics.get("weighted_by", WHOLE_CELLS)),
+        weighted_by=str(metrics.get("weighted_by", WHOLE_CELLS)), target_attributes=target_attributes,
     )
 
 
@@ -413,13 +427,17 @@ def in_units_of(run: RunSummary, first: RunSummary) -> RunSummary:
     ------
     ClimannError
         If the runs predict different targets, or units that do not convert by one factor
-        (another quantity, ``mm month-1`` against ``mm day-1``, missing or unreadable units).
+        (another quantity, ``mm month-1`` against ``mm day-1``, missing or unreadable units), or
+        dimensionless quantities of other kinds (:func:`other_quantity_refusal`).
     """
     from climann.data.units import scores_conversion
 
     if run.target != first.target:
         raise ClimannError(f"{run.path} predicts {run.target} ({run.units or 'no units'}), {first.path} {first.target} "
                            f"({first.units or 'no units'}): compare runs of the same target")
+    other_quantity = other_quantity_refusal(run, first)
+    if other_quantity:
+        raise ClimannError(other_quantity)
     try:
         found = scores_conversion(run.units, first.units, variable=run.target, where=f"{run.path}/metrics.json",
                                   reference=f"{first.path}/metrics.json")
@@ -445,6 +463,29 @@ def in_units_of(run: RunSummary, first: RunSummary) -> RunSummary:
                 f"(MAE × {scale:.6g}, MSE × {scale:.6g}²{assumption})")
     return dataclasses.replace(run, units=first.units, scores=scores,
                                climatology_mse=_scaled(run.climatology_mse, scale ** 2), units_note=note)
+
+
+def other_quantity_refusal(run: RunSummary, first: RunSummary) -> str | None:
+    """Why the scores of ``run`` cannot be put in the units of ``first`` although pint converts
+    them: a ratio of named units against a pure number (``m3 m-3`` against ``percent``, which
+    pint would rescale by 100) or against a ratio of another kind (``kg kg-1`` against ``m3 m-3``,
+    taken as one unit), without the targets of both runs naming one CF ``standard_name``
+    (:func:`climann.data.unit_ratios.crosses_ratio`, the rule that converting their files
+    follows); None when nothing says so, or a side has no units (then
+    :func:`~climann.data.units.scores_conversion` refuses)."""
+    from climann.data.unit_ratios import crosses_ratio, described_kinds
+    from climann.data.units import dimensionless_quantity
+
+    if not (run.units.strip() and first.units.strip()):
+        return None
+    kinds = (dimensionless_quantity(run.units), dimensionless_quantity(first.units))
+    if not crosses_ratio(kinds, run.target_attributes, first.target_attributes):
+        return None
+    own, theirs, why = described_kinds(run.units, first.units, kinds=kinds, attrs=run.target_attributes,
+                                       reference_attrs=first.target_attributes)
+    return (f"{run.path} predicts {run.target} in {own}, {first.path} in {theirs}: {why}, so their scores are not "
+            f"put on one scale; compare runs whose {run.target} is one quantity (in units of one kind, or named by "
+            "one CF standard_name in the files of both)")
 
 
 def _units_named(units: str) -> str:

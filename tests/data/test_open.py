@@ -1334,3 +1334,37 @@ def test_a_lone_size_1_dimension_is_a_scalar_coordinate_only_of_the_variables_th
     opened = open_dataset([tmp_path / "anl_surf125.nc", tmp_path / "fcst_phy2m125.nc"])
     layout = grid_layout(opened, target, ())
     assert {c.name: float(c.values) for c in layout.scalar_coordinates} == expected
+
+
+@pytest.mark.parametrize(("second_attrs", "factor", "refused"), [
+    pytest.param({"units": "kg kg-1", "long_name": "Gravimetric Soil Moisture"}, 1.0, True, id="mass-per-mass"),
+    pytest.param({"units": "m2 m-2", "long_name": "Leaf Area Index"}, 1.0, True, id="area-per-area"),
+    pytest.param({"units": "L m-3"}, 1000.0, False, id="litres-per-cubic-metre"),
+    pytest.param({"units": "kg kg-1", "standard_name": "volume_fraction_of_condensed_water_in_soil"}, 1.0, False,
+                 id="one-standard-name"),
+])
+def test_a_series_file_in_a_ratio_of_another_kind_is_refused(tmp_path, second_attrs, factor, refused):
+    """Volumetric ``sm`` in m3 m-3 (2000) beside a file of 2001 in kg kg-1: pint reads both as
+    "1", but a gravimetric water content is the volumetric one only times the soil's bulk
+    density over water's; spliced only when the second is a volume per volume too (250 L m-3 is
+    0.25 m3 m-3) or both files name one standard_name."""
+    full = grid_dataset(n_years=2)[["tas"]].rename(tas="sm")
+    full["sm"] = full["sm"] / 1000.0
+    full["sm"].attrs = {"units": "m3 m-3", "long_name": "Volumetric Soil Moisture"}
+    first, second = full.isel(time=slice(0, 12)), full.isel(time=slice(12, 24))
+    if "standard_name" in second_attrs:
+        first["sm"].attrs["standard_name"] = second_attrs["standard_name"]
+    first.to_netcdf(tmp_path / "sm_2000.nc")
+    other = second["sm"] * factor
+    other.attrs = second_attrs
+    second.assign(sm=other).to_netcdf(tmp_path / "sm_2001.nc")
+    if refused:
+        with pytest.raises(ClimannError, match=rf"^'sm' is in '{second_attrs['units']}' \(a ratio of named units, "
+                                               rf".* per .*; long_name '{second_attrs['long_name']}'\) in sm_2001\.nc "
+                                               r"but in 'm3 m-3' \(a ratio of named units, volume per volume; long_name "
+                                               r"'Volumetric Soil Moisture'\) in sm_2000\.nc: ratios of named units of "
+                                               r"other kinds"):
+            open_dataset(expand_paths([str(tmp_path / "sm_*.nc")]))
+        return
+    combined = open_dataset(expand_paths([str(tmp_path / "sm_*.nc")]))
+    np.testing.assert_allclose(combined["sm"].values, full["sm"].values, rtol=1e-6)

@@ -288,6 +288,66 @@ def test_units_without_one_factor_between_them_are_refused_naming_both(runs, tmp
     with pytest.raises(ClimannError, match=r"tas in 'm', .* in 'K', which do not convert by one factor"):
         read_runs([runs["small"], other])
 
+SOIL_WATER = {"standard_name": "volume_fraction_of_condensed_water_in_soil"}
+
+
+def _as_quantity(run_dir, folder, units, target_attributes):
+    """A copy of a run whose target is in ``units`` and whose model file records
+    ``target_attributes`` as its training file's (its numbers kept)."""
+    from climann.model.files import read_model, write_model
+    from climann.run_files import model_sha256
+
+    shutil.copytree(run_dir, folder)
+    record = read_model(folder / "model.npz")
+    write_model(folder / "model.npz", replace(record, user_metadata={**record.user_metadata,
+                                                                     "target_attributes": target_attributes}))
+    metrics = json.loads((folder / "metrics.json").read_text())
+    checksum = {"model_sha256": model_sha256(folder / "model.npz")} if "model_sha256" in metrics else {}
+    (folder / "metrics.json").write_text(json.dumps({**metrics, "units": units, **checksum}))
+    return folder
+
+
+@pytest.mark.parametrize(("units", "first_units", "why"), [
+    # pint rescaled percent of saturation by 0.01 as if it were a volume fraction in m3 m-3
+    pytest.param("percent", "m3 m-3", "a pure number and a ratio of named units are not one quantity",
+                 id="percent-against-m3-m-3"),
+    # and took a gravimetric water content (0.20 kg kg-1 is 0.26 m3 m-3 at bulk density 1300 kg m-3) as volumetric
+    pytest.param("kg kg-1", "m3 m-3", "ratios of named units of other kinds are not one quantity",
+                 id="kg-kg-1-against-m3-m-3"),
+    # and an ozone mole fraction (its mass mixing ratio x 28.96/48) as a mass mixing ratio
+    pytest.param("mol mol-1", "kg kg-1", "ratios of named units of other kinds are not one quantity",
+                 id="mol-mol-1-against-kg-kg-1"),
+])
+def test_scores_of_other_dimensionless_quantities_are_not_put_on_one_scale(runs, tmp_path, units, first_units, why):
+    first = _as_quantity(runs["small"], tmp_path / "first", first_units, {"long_name": "Volumetric Soil Moisture"})
+    other = _as_quantity(runs["wide"], tmp_path / "other", units, {})
+    with pytest.raises(ClimannError) as error:
+        read_runs([first, other])
+    message = str(error.value)
+    assert message.startswith(f"{other} predicts tas in '{units}' (a ")
+    assert f", {first} in '{first_units}' (a ratio of named units" in message
+    assert "long_name 'Volumetric Soil Moisture'" in message and why in message
+    result = CliRunner().invoke(app, ["compare", str(first), str(other)])
+    lines = result.output.strip().splitlines()
+    assert result.exit_code == 2 and len(lines) == 1 and lines[0] == f"climann: error: {message}"
+
+
+@pytest.mark.parametrize(("units", "first_units", "scale", "attributes"), [
+    pytest.param("percent", "m3 m-3", 0.01, SOIL_WATER, id="percent-named-a-volume-fraction"),
+    pytest.param("g/kg", "kg kg-1", 0.001, {}, id="g-per-kg-against-kg-per-kg"),
+    pytest.param("L m-3", "m3 m-3", 0.001, {}, id="litres-per-cubic-metre-against-m3-m-3"),
+])
+def test_scores_of_one_dimensionless_quantity_are_put_in_the_first_runs_units(runs, tmp_path, units, first_units,
+                                                                              scale, attributes):
+    first = _as_quantity(runs["small"], tmp_path / "first", first_units, attributes)
+    other = _as_quantity(runs["wide"], tmp_path / "other", units, attributes)
+    model = json.loads((other / "metrics.json").read_text())["splits"]["test"]["model"]
+    converted = read_runs([first, other])[1]
+    assert converted.units == first_units
+    assert converted.scores["mse"] == pytest.approx(model["mse"] * scale ** 2, rel=1e-9)
+    assert converted.scores["mae"] == pytest.approx(model["mae"] * scale, rel=1e-9)
+
+
 def test_labels_take_parent_folders_only_where_names_repeat(tmp_path):
     paths = [tmp_path / "x" / "demo", tmp_path / "y" / "demo", tmp_path / "z" / "other"]
     assert run_labels(paths) == ["x/demo", "y/demo", "z/other"]

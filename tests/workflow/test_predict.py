@@ -1644,6 +1644,64 @@ def test_evaluate_scores_salinity_in_g_per_kg_only_where_the_standard_name_says_
     assert not (tmp_path / "unnamed").exists()
 
 
+@pytest.fixture(scope="module")
+def soil_moisture_run(tmp_path_factory):
+    """A run predicting volumetric soil moisture ``sm`` in ``m3 m-3`` (0.05 to 0.45) from ``rsdt``,
+    its file naming no standard_name."""
+    folder = tmp_path_factory.mktemp("soil_moisture")
+    write_sample_dataset(folder / "sample.nc", years=3, resolution=30.0, seed=7)
+    with xr.open_dataset(folder / "sample.nc", decode_times=TIME) as sample:
+        data = sample[["tas", "rsdt", "time_bnds"]].load()
+    sm = (0.25 + (data["tas"] - 280.0) / 400.0).clip(0.05, 0.45).astype(np.float32)
+    sm.attrs = {"units": "m3 m-3", "long_name": "Volumetric Soil Moisture", "cell_methods": "time: mean"}
+    data = data.drop_vars("tas").assign(sm=sm)
+    data.to_netcdf(folder / "sm.nc")
+    config = build_config({"data": {"paths": [str(folder / "sm.nc")], "target": "sm", "predictors": ["rsdt"]},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    return data, run_training(config, run_dir=folder / "run").run_dir
+
+
+def _soil_moisture_in(data, units, factor, path, long_name="Gravimetric Soil Moisture"):
+    """The run's file with ``sm``'s values times ``factor`` in ``units``."""
+    other = data.copy()
+    other["sm"] = (data["sm"] * factor).astype(np.float32)
+    other["sm"].attrs = dict(data["sm"].attrs, units=units, long_name=long_name)
+    other.to_netcdf(path)
+    return str(path)
+
+
+@pytest.mark.parametrize("units", [pytest.param("kg kg-1", id="mass-per-mass"),
+                                   pytest.param("g/kg", id="g-per-kg")])
+def test_soil_moisture_by_mass_is_not_predicted_from_as_a_volume_fraction(soil_moisture_run, tmp_path, units):
+    """A gravimetric water content (0.20 kg kg-1 is 0.26 m3 m-3 in a soil of bulk density 1300
+    kg m-3) given to a run trained on volumetric m3 m-3: pint reads both as "1" and relabelled it
+    (or took g/kg x 0.001); refused in one line, nothing written."""
+    data, run_dir = soil_moisture_run
+    path = _soil_moisture_in(data, units, 1.0, tmp_path / "sm_mass.nc")
+    with pytest.raises(ClimannError, match=rf"^'sm' is in '{units}' \(a ratio of named units, mass per mass; long_name "
+                                           r"'Gravimetric Soil Moisture'\) in sm_mass\.nc but in 'm3 m-3' \(a ratio of "
+                                           r"named units, volume per volume\) in the model's training data: ratios of "
+                                           r"named units of other kinds"):
+        predict_files(run_dir, [path], tmp_path / "predicted.nc")
+    assert not (tmp_path / "predicted.nc").exists()
+
+
+def test_evaluate_scores_soil_moisture_only_in_a_volume_per_volume(soil_moisture_run, tmp_path):
+    """``evaluate --data`` as ``predict``: the run's values in litres per cubic metre (x1000)
+    score as its own file does (250 L m-3 is 0.25 m3 m-3); as a mass per mass, refused before
+    any score."""
+    from climann.workflow.predict import evaluate_run
+
+    data, run_dir = soil_moisture_run
+    own = evaluate_run(run_dir, [_soil_moisture_in(data, "m3 m-3", 1.0, tmp_path / "sm_own.nc")], tmp_path / "own")
+    litres = evaluate_run(run_dir, [_soil_moisture_in(data, "L m-3", 1000.0, tmp_path / "sm_litres.nc")],
+                          tmp_path / "litres")
+    assert litres["splits"]["all"]["model"]["rmse"] == pytest.approx(own["splits"]["all"]["model"]["rmse"], rel=1e-5)
+    with pytest.raises(ClimannError, match=r"^'sm' is in 'kg kg-1' \(a ratio of named units, mass per mass"):
+        evaluate_run(run_dir, [_soil_moisture_in(data, "kg kg-1", 1.0, tmp_path / "sm_mass.nc")], tmp_path / "mass")
+    assert not (tmp_path / "mass").exists()
+
+
 def _seasonal_precipitation(path, *, totals: bool, bounds: bool = True):
     """Ten years of DJF/MAM/JJA/SON precipitation (noleap: cells of 90, 92, 92 and 91 days),
     stamped mid-season: mean rates in kg m-2 s-1 (``time: mean``), or the totals over each
