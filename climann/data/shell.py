@@ -399,7 +399,7 @@ def _zarr_edit(attribute: str) -> str:
     return f"g[{variable!r}].attrs{change}"
 
 
-def attribute_command(attributes: Sequence[str], files: str) -> str:
+def attribute_command(attributes: Sequence[str], files: str, *, file_command: str = "") -> str:
     """The command that makes the attribute changes ``attributes`` (ncatted's ``-a``,
     :func:`ncatted_attribute`) to the input of ``files`` (``IN OUT``, :func:`input_and_copy`):
     one ``ncatted`` writing a corrected copy of a NetCDF file (:func:`ncatted_command`); for a
@@ -414,6 +414,9 @@ def attribute_command(attributes: Sequence[str], files: str) -> str:
         ``-a att,var,mode,type,value`` words, as :func:`ncatted_attribute` gives them.
     files : str
         ``IN OUT`` as :func:`input_and_copy` or :func:`source_and_copy` give them.
+    file_command : str, optional
+        The command to give for a NetCDF file in place of ncatted's (an ``ncap2 -s
+        'tas@cell_methods="time: mean"'`` that the advice gave before).
 
     Returns
     -------
@@ -426,7 +429,7 @@ def attribute_command(attributes: Sequence[str], files: str) -> str:
     """
     words = shlex.split(files)
     if not words or not is_zarr_store(words[0]):
-        return ncatted_command(attributes, files)
+        return file_command or ncatted_command(attributes, files)
     store = working_path(words[0])
     edits = "; ".join(_zarr_edit(attribute) for attribute in dict.fromkeys(attributes))
     return python_command(f"import zarr; g = zarr.open_group({store!r}, mode='r+'); {edits}; "
@@ -461,13 +464,56 @@ def values_command(scripts: Sequence[str], statements: Sequence[str], files: str
     >>> values_command(["where(pr < 0) pr = 0"], ["d['pr'] = d['pr'].where(d['pr'] >= 0, 0)"], "a.nc a_fixed.nc")
     "ncap2 -s 'where(pr < 0) pr = 0' a.nc a_fixed.nc"
     """
+    return copy_command(ncap2_command(scripts, files), statements, files)
+
+
+def copy_command(file_command: str, statements: Sequence[str], files: str) -> str:
+    """The command that writes a corrected copy of the input of ``files`` (``IN OUT``,
+    :func:`input_and_copy`): ``file_command``, NCO's or CDO's command on ``files``, for a
+    NetCDF file; for a Zarr store, which neither tool reads, one xarray line that runs
+    ``statements`` on the store opened as ``d`` (:func:`xarray.open_zarr`, times as the numbers
+    stored: ``decode_times=False``) and writes ``d`` to a new store beside it
+    (``pr_fixed.zarr``), leaving the input as it is. :func:`values_command` (``ncap2``) and
+    :func:`drop_command` (``ncks -x``) are made with it.
+
+    Parameters
+    ----------
+    file_command : str
+        The command for a NetCDF file, as printed.
+    statements : sequence of str
+        The same change as Python statements on ``d`` (``d = d.drop_vars(['time_bnds'])``).
+    files : str
+        ``IN OUT`` as :func:`input_and_copy` or :func:`source_and_copy` give them.
+
+    Returns
+    -------
+    str
+    """
     words = shlex.split(files)
     if not words or not is_zarr_store(words[0]):
-        return ncap2_command(scripts, files)
+        return file_command
     store = working_path(words[0])
     copy = working_path(copy_path(words[0], extension=".zarr"))
     return python_command(f"import xarray as xr; d = xr.open_zarr({store!r}, decode_times=False); "
                           f"{'; '.join(dict.fromkeys(statements))}; d.to_zarr({copy!r})")
+
+
+def drop_command(names: Sequence[str], files: str) -> str:
+    """The command that writes a copy of the input of ``files`` (``IN OUT``,
+    :func:`input_and_copy`) without the variables ``names``: ``ncks -x -v NAMES IN OUT`` (NCO
+    manual, "ncks": ``-x`` excludes the variables of ``-v``) for a NetCDF file, an xarray line
+    for a Zarr store (:func:`copy_command`: ``d = d.drop_vars([...])``), which also drops the
+    ``bounds`` attributes that name a variable dropped (CF 7.1: they would name none).
+
+    Examples
+    --------
+    >>> drop_command(["time_bnds"], "a.nc a_fixed.nc")
+    'ncks -x -v time_bnds a.nc a_fixed.nc'
+    """
+    dropped = list(names)
+    unbound = (f"[v.attrs.pop('bounds') for v in d.variables.values() "
+               f"if v.attrs.get('bounds') in {dropped!r}]")
+    return copy_command(f"ncks -x -v {name_list(names)} {files}", [f"d = d.drop_vars({dropped!r})", unbound], files)
 
 
 def xarray_data(name: str) -> str:
