@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -514,6 +514,22 @@ def drop_command(names: Sequence[str], files: str) -> str:
     unbound = (f"[v.attrs.pop('bounds') for v in d.variables.values() "
                f"if v.attrs.get('bounds') in {dropped!r}]")
     return copy_command(f"ncks -x -v {name_list(names)} {files}", [f"d = d.drop_vars({dropped!r})", unbound], files)
+
+
+def rename_command(renames: Mapping[str, str], files: str) -> str:
+    """The command that writes a copy of the input of ``files`` (``IN OUT``,
+    :func:`input_and_copy`) with its variables renamed, ``{old: new}``: ``ncrename -v old,new
+    … IN OUT`` (NCO manual, "ncrename"; :func:`ncrename_variable`) for a NetCDF file, an xarray
+    line for a Zarr store (:func:`copy_command`: ``d = d.rename_vars({...})``, variables only, as
+    ncrename's ``-v``).
+
+    Examples
+    --------
+    >>> rename_command({"t2m": "tas"}, "a.nc a_fixed.nc")
+    'ncrename -v t2m,tas a.nc a_fixed.nc'
+    """
+    words = " ".join(ncrename_variable(old, new) for old, new in renames.items())
+    return copy_command(f"ncrename {words} {files}", [f"d = d.rename_vars({dict(renames)!r})"], files)
 
 
 def xarray_data(name: str) -> str:

@@ -1066,6 +1066,33 @@ def test_a_variable_named_as_an_own_series_lag_is_refused_not_taken_for_the_lag(
     np.testing.assert_array_equal(renamed["x_at_lag1"].values, xr.open_dataset(path)["x@lag1"].values)
 
 
+def test_a_stores_variable_named_as_an_own_series_lag_is_refused_with_a_rename_that_runs_on_it(tmp_path,
+                                                                                              monkeypatch):
+    """fix32d: a Zarr store was given `ncrename -v x@lag1,x_at_lag1 atname.zarr atname_fixed.nc`, which NCO
+    cannot read; now an xarray line that, run as printed, writes a renamed copy beside the store, opened
+    with the lag of x made and the store's x@lag1 values as x_at_lag1."""
+    import re
+    import shlex
+    import subprocess
+    import sys
+
+    pytest.importorskip("zarr")
+    monkeypatch.chdir(tmp_path)
+    path = _file_with_an_at_lag_variable(tmp_path / "atname.nc")
+    with xr.open_dataset(path) as opened:
+        opened.load().to_zarr(tmp_path / "atname.zarr")
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([tmp_path / "atname.zarr"], lags={"x": (1,)})
+    message = str(refused.value)
+    assert "ncrename" not in message
+    words = shlex.split(re.search(r'python -c "[^"]+"', message).group(0))
+    assert words[:2] == ["python", "-c"] and len(words) == 3, message
+    subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=tmp_path)
+    renamed = open_dataset([tmp_path / "atname_fixed.zarr"], lags={"x": (1,)})
+    assert "x@lag1" not in renamed.data_vars
+    np.testing.assert_array_equal(renamed["x_at_lag1"].values, xr.open_dataset(path)["x@lag1"].values)
+
+
 def test_renamed_the_lag_of_x_is_xs_value_a_step_earlier(tmp_path, monkeypatch):
     """With the file's x@lag1 renamed, the lag 1 of x is x a month earlier: the first month is
     dropped (6 cells) and the linear baseline leaves the noise 0.1, where the file's unrelated
