@@ -516,6 +516,24 @@ def drop_command(names: Sequence[str], files: str) -> str:
     return copy_command(f"ncks -x -v {name_list(names)} {files}", [f"d = d.drop_vars({dropped!r})", unbound], files)
 
 
+def cut_command(cuts: Mapping[str, tuple[int, ...]], files: str) -> str:
+    """The command that writes a copy of the input of ``files`` (``IN OUT``,
+    :func:`input_and_copy`) cut to index ranges of some dimensions, ``{dim: (first, last)}``
+    (inclusive, counting from 0) or ``{dim: (index,)}``: ``ncks -d dim,first,last … IN OUT``
+    (NCO manual, "ncks": ``-d`` hyperslabs, a dimension kept at length 1 for one index) for a
+    NetCDF file, an xarray line for a Zarr store (:func:`copy_command`: ``d = d.isel({dim:
+    slice(first, last + 1)})``, which keeps the dimension too).
+
+    Examples
+    --------
+    >>> cut_command({"lon": (0, 359)}, "a.nc a_fixed.nc")
+    'ncks -d lon,0,359 a.nc a_fixed.nc'
+    """
+    hyperslabs = " ".join(f"-d {dim},{','.join(map(str, span))}" for dim, span in cuts.items())
+    slices = ", ".join(f"{dim!r}: slice({span[0]}, {span[-1] + 1})" for dim, span in cuts.items())
+    return copy_command(f"ncks {hyperslabs} {files}", [f"d = d.isel({{{slices}}})"], files)
+
+
 def rename_command(renames: Mapping[str, str], files: str) -> str:
     """The command that writes a copy of the input of ``files`` (``IN OUT``,
     :func:`input_and_copy`) with its variables renamed, ``{old: new}``: ``ncrename -v old,new
