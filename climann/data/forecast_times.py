@@ -378,7 +378,8 @@ def with_valid_times_from_lead_times(dataset: xr.Dataset) -> xr.Dataset:
                 f"the lead time '{lead.name}' (forecast_period) has no units, so its valid times (reference time + "
                 f"lead time, CF) cannot be told, and read at their reference times the fields would be dated early by "
                 f"{np.unique(values)[:3].tolist()} of an unknown unit; set its units, e.g. "
-                f"ncatted -a units,{lead.name},o,c,hours {fix} (or days, months …)"
+                f"{attribute_command([ncatted_attribute('units', str(lead.name), 'o', 'c', 'hours')], fix)} (or days, "
+                f"months …)"
             )
         valid = coordinate.copy(data=plus_lead_time(coordinate.values, lead, fix=fix))
         valid.attrs = {**{key: value for key, value in coordinate.attrs.items() if key != "long_name"},

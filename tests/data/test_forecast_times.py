@@ -341,6 +341,28 @@ def test_a_stores_lead_that_has_no_one_date_is_refused_with_a_line_that_runs_on_
     assert _dates(valid) == _dates(expected)
 
 
+def test_a_stores_lead_without_units_is_refused_with_a_line_that_sets_them_in_the_store(tmp_path, monkeypatch):
+    """fix32d: a Zarr store's lead time without units was given `ncatted -a units,L,o,c,hours hindcast.zarr …`,
+    which NCO cannot read; now a zarr-python line that, run as printed, sets the units in the store, which then
+    opens with each start moved by the lead in hours."""
+    import shlex
+    import subprocess
+    import sys
+
+    pytest.importorskip("zarr")
+    monkeypatch.chdir(tmp_path)
+    store = tmp_path / "hindcast.zarr"
+    _hindcast(MONTHLY_STARTS, [6.0], "").squeeze("L").to_zarr(store)
+    with pytest.raises(ClimannError, match="has no units") as refusal:
+        open_dataset([store])
+    assert "ncatted" not in str(refusal.value)
+    words = shlex.split(re.search(r'python -c "[^"]+"', str(refusal.value)).group(0))
+    assert words[:2] == ["python", "-c"] and len(words) == 3, str(refusal.value)
+    subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=tmp_path)
+    valid = open_dataset([store])["time"].values
+    assert _dates(valid) == _dates([start + datetime.timedelta(hours=6) for start in MONTHLY_STARTS])
+
+
 def test_half_a_year_is_six_calendar_months():
     valid = on_valid_time(_hindcast(MONTHLY_STARTS[:3], [0.5], "years").squeeze("L"))["time"].values
     assert _dates(valid) == _dates([_by_hand(start, 6) for start in MONTHLY_STARTS[:3]])
