@@ -467,7 +467,7 @@ def values_command(scripts: Sequence[str], statements: Sequence[str], files: str
     return copy_command(ncap2_command(scripts, files), statements, files)
 
 
-def copy_command(file_command: str, statements: Sequence[str], files: str) -> str:
+def copy_command(file_command: str, statements: Sequence[str], files: str, *, suffix: str = "fixed") -> str:
     """The command that writes a corrected copy of the input of ``files`` (``IN OUT``,
     :func:`input_and_copy`): ``file_command``, NCO's or CDO's command on ``files``, for a
     NetCDF file; for a Zarr store, which neither tool reads, one xarray line that runs
@@ -484,6 +484,9 @@ def copy_command(file_command: str, statements: Sequence[str], files: str) -> st
         The same change as Python statements on ``d`` (``d = d.drop_vars(['time_bnds'])``).
     files : str
         ``IN OUT`` as :func:`input_and_copy` or :func:`source_and_copy` give them.
+    suffix : str
+        Says what the store's copy holds (:func:`copy_path`): ``pr_fixed.zarr``; another where
+        several commands each write a copy of one store (one per time axis).
 
     Returns
     -------
@@ -493,7 +496,7 @@ def copy_command(file_command: str, statements: Sequence[str], files: str) -> st
     if not words or not is_zarr_store(words[0]):
         return file_command
     store = working_path(words[0])
-    copy = working_path(copy_path(words[0], extension=".zarr"))
+    copy = working_path(copy_path(words[0], suffix, ".zarr"))
     return python_command(f"import xarray as xr; d = xr.open_zarr({store!r}, decode_times=False); "
                           f"{'; '.join(dict.fromkeys(statements))}; d.to_zarr({copy!r})")
 
@@ -514,6 +517,21 @@ def drop_command(names: Sequence[str], files: str) -> str:
     unbound = (f"[v.attrs.pop('bounds') for v in d.variables.values() "
                f"if v.attrs.get('bounds') in {dropped!r}]")
     return copy_command(f"ncks -x -v {name_list(names)} {files}", [f"d = d.drop_vars({dropped!r})", unbound], files)
+
+
+def select_command(names: Sequence[str], files: str, *, suffix: str = "fixed") -> str:
+    """The command that writes a copy of the input of ``files`` (``IN OUT``) with the variables
+    ``names`` alone (and the coordinates they need): ``ncks -v NAMES IN OUT`` (NCO manual,
+    "ncks": ``-v`` extracts variables, their coordinates with them) for a NetCDF file, an xarray
+    line for a Zarr store (:func:`copy_command`: ``d = d[[...]]``), its copy named with
+    ``suffix`` (``two_time_tas.zarr``).
+
+    Examples
+    --------
+    >>> select_command(["tas"], "a.nc a_tas.nc", suffix="tas")
+    'ncks -v tas a.nc a_tas.nc'
+    """
+    return copy_command(f"ncks -v {name_list(names)} {files}", [f"d = d[{list(names)!r}]"], files, suffix=suffix)
 
 
 def cut_command(cuts: Mapping[str, tuple[int, ...]], files: str) -> str:
