@@ -552,6 +552,23 @@ def cut_command(cuts: Mapping[str, tuple[int, ...]], files: str) -> str:
     return copy_command(f"ncks {hyperslabs} {files}", [f"d = d.isel({{{slices}}})"], files)
 
 
+def steps_command(steps: Sequence[int], dim: str, files: str, *, suffix: str = "fixed") -> str:
+    """The command that writes a copy of the input of ``files`` (``IN OUT``) without the time
+    steps ``steps`` (counting from 1, as CDO does) of its time dimension ``dim``: ``cdo
+    delete,timestep=4,5 IN OUT`` (CDO's ``delete`` operator) for a NetCDF file, an xarray line
+    for a Zarr store (:func:`copy_command`: ``d = d.drop_isel({dim: [...]})``, counting from 0),
+    its copy named with ``suffix``.
+
+    Examples
+    --------
+    >>> steps_command([4, 5], "time", "a.nc a_selected.nc", suffix="selected")
+    'cdo delete,timestep=4,5 a.nc a_selected.nc'
+    """
+    first = [step - 1 for step in steps]
+    return copy_command(f"cdo delete,timestep={','.join(map(str, steps))} {files}",
+                        [f"d = d.drop_isel({{{dim!r}: {first!r}}})"], files, suffix=suffix)
+
+
 def rename_command(renames: Mapping[str, str], files: str) -> str:
     """The command that writes a copy of the input of ``files`` (``IN OUT``,
     :func:`input_and_copy`) with its variables renamed, ``{old: new}``: ``ncrename -v old,new
