@@ -66,6 +66,7 @@ from climann.data.coords import time_coordinate
 from climann.data.forecast_windows import WINDOW_LONG_NAME
 from climann.data.forecast_times import INSTANT_STEP_TYPES, is_forecast_period
 from climann.data.notes import note_once
+from climann.data.paths import is_zarr_store
 from climann.data.shell import file_time_names, input_and_copy, steps_command
 from climann.data.step_periods import (
     PERIOD_FREQUENCIES, frequency_of, frequency_of_step, median_step_days, period_text, step_periods,
@@ -274,8 +275,9 @@ def _listed(parts: Sequence[str]) -> str:
 def averaging_advice(file: str | Path, frequency: str) -> str:
     """How to average the finer data of ``file`` to ``frequency`` (``"monthly"``…): the cdo
     command when there is one, e.g. ``e.g. monthly means with `cdo monmean daily.nc daily_monthly.nc```
-    (the file as :func:`climann.data.shell.shown_path` gives it, the means written beside it)."""
-    command = _FREQUENCIES.get(frequency)
+    (the file as :func:`climann.data.shell.shown_path` gives it, the means written beside it);
+    xarray's ``resample`` for a Zarr store, which CDO does not read."""
+    command = None if is_zarr_store(file) else _FREQUENCIES.get(frequency)
     return (f"e.g. {frequency} means with `cdo {command} {input_and_copy(file, frequency)}`" if command
             else "e.g. with xarray's Dataset.resample")
 

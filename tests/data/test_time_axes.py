@@ -384,6 +384,21 @@ def test_a_stores_predictor_lacking_months_gets_lines_that_leave_them_out_of_the
     np.testing.assert_array_equal(combined["pred"].values, full["pred"].values[kept])
 
 
+def test_a_daily_store_beside_monthly_data_is_not_given_a_cdo_command(tmp_path):
+    """fix32d: a daily Zarr store was advised `cdo monmean pred_day.zarr pred_day_monthly.nc`, which CDO cannot
+    read; a store is pointed to xarray's resample instead (CDO's monthly means have no one-line xarray
+    equivalent that keeps their stamps and bounds)."""
+    pytest.importorskip("zarr")
+    _daily_and_monthly(tmp_path)
+    with xr.open_dataset(tmp_path / "pred_day.nc") as opened:
+        opened.load().to_zarr(tmp_path / "pred_day.zarr")
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([tmp_path / "tas_mon.nc", tmp_path / "pred_day.zarr"])
+    message = str(raised.value)
+    assert "bring pred to monthly steps first" in message and "cdo" not in message
+    assert message.endswith("e.g. with xarray's Dataset.resample")
+
+
 def test_a_variable_nobody_uses_neither_narrows_nor_blocks_the_common_period(tmp_path, caplog):
     """``huss`` in the second year's file only: with the variables used named (``tas``,
     ``pred``), both years are kept and ``huss`` is left out; it cut them to its year."""
