@@ -27,8 +27,9 @@ import xarray as xr
 from cf_xarray.criteria import coordinate_criteria
 
 from climann.data.notes import note_once
+from climann.data.paths import is_zarr_store
 from climann.data.shell import (
-    attribute_command, copy_path, input_and_copy, ncatted_attribute, source_and_copy, working_path,
+    attribute_command, copy_path, input_and_copy, ncatted_attribute, source_and_copy, values_command, working_path,
 )
 from climann.data.text_times import text_dates_advice, text_dates_in
 from climann.errors import ClimannError
@@ -655,7 +656,10 @@ def _position_advice(dataset: xr.Dataset, kind: str) -> str:
             }.get(tuple(missing), "the data have no position (one station's series, or a global or regional mean?): "
                                   "give them a latitude and a longitude of one value each (CF scalar coordinates, "
                                   "read as a grid of one cell; a station's own position, any for an area mean)")
-    return (f"; {what}: ncap2 -s '{ncap2}' {files} (or xarray: "
+    command = values_command([ncap2], [f"d = d.assign_coords({coordinates})"], files)
+    if source and is_zarr_store(source):  # the xarray line is the command itself
+        return f"; {what}: {command}"
+    return (f"; {what}: {command} (or xarray: "
             f"xr.open_dataset({given!r}).assign_coords({coordinates}).to_netcdf({copy!r}))")
 
 

@@ -29,7 +29,7 @@ import xarray as xr
 from climann.data.coords import find_coordinate, is_grid_axis, time_coordinate, two_dimensional_coordinates
 from climann.data.geometry import wrapped_difference
 from climann.data.notes import note_once
-from climann.data.shell import input_and_copy, source_and_copy
+from climann.data.shell import cut_command, input_and_copy, source_and_copy
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 
@@ -238,7 +238,7 @@ def without_repeated_longitudes(dataset: xr.Dataset, *, files: Sequence[Path] = 
         units = str(dataset[name].attrs.get("units", ""))
         kept = [index for index in range(values.size) if index not in repeats]
         arguments = input_and_copy(files[0]) if len(files) == 1 else source_and_copy(dataset, dataset[name])
-        fix = (f"ncks -d {longitude},{kept[0]},{kept[-1]} {arguments}" if kept == list(range(kept[0], kept[-1] + 1))
+        fix = (cut_command({longitude: (kept[0], kept[-1])}, arguments) if kept == list(range(kept[0], kept[-1] + 1))
                else "remove one of the two columns")
         how = (f"by up to {largest:.3g}{' ' + units if units else ''}" if np.isfinite(largest)
                else "missing in one, present in the other")

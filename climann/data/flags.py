@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import logging
 import re
-import shlex
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -50,7 +49,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.paths import is_zarr_store
-from climann.data.shell import identifier, ncap2_name, script_word, shown_path, source_and_copy, values_command
+from climann.data.shell import identifier, ncap2_name, shown_path, source_and_copy, values_command
 from climann.data.sources import name_in_file, variable_where
 from climann.data.stored_values import FILL_ATTRIBUTES, read_type, unpacked, with_signedness
 
@@ -256,13 +255,13 @@ def _is_code(name: str, variable: xr.DataArray, code: object) -> str:
 
 
 def _indicator_script(name: str, variable: xr.DataArray) -> str:
-    """The ``ncap2 -s`` of the 0/1 variable of the first class (or bit) of a flag variable."""
+    """The ``ncap2`` script of the 0/1 variable of the first class (or bit) of a flag variable."""
     values, masks = flag_codes(variable, "flag_values"), flag_codes(variable, "flag_masks")
     meaning = str(variable.attrs.get("flag_meanings", "")).split()[:1] or ["class"]
     made = identifier(f"{name}_{meaning[0]}")
     if masks.size:
-        return f"-s {script_word(f'{made}=({ncap2_name(name_in_file(variable, name))}/{_shown(masks[0])})%2')}"
-    return f"-s {script_word(f'{made}={_is_code(name, variable, values[0])}')}"
+        return f"{made}=({ncap2_name(name_in_file(variable, name))}/{_shown(masks[0])})%2"
+    return f"{made}={_is_code(name, variable, values[0])}"
 
 
 def _indicator_statement_of(name: str, variable: xr.DataArray) -> str:
@@ -283,7 +282,7 @@ def indicator_advice(name: str, variable: xr.DataArray, *, scripts: Sequence[str
     an ``ncap2`` command for its first class, on the variable's file and a copy beside it
     (:func:`climann.data.shell.source_and_copy`); for a Zarr store, which NCO does not read, an
     xarray line that writes a copy of the store with it (:func:`~climann.data.shell.values_command`).
-    ``scripts``: the ``-s`` of other flag variables of the same file, made by the same command
+    ``scripts``: the ncap2 scripts of other flag variables of the same file, made by the same command
     (two commands each writing the copy from the file would keep only the second one's
     variables); ``statements``: the same for a store (:func:`_indicator_statement_of`)."""
     masks = flag_codes(variable, "flag_masks")
@@ -292,9 +291,7 @@ def indicator_advice(name: str, variable: xr.DataArray, *, scripts: Sequence[str
     together = f", one command for the {len(every)} flag variables of that file" if len(every) > 1 else ""
     per = "bit" if masks.size else "class"
     integer = ", for integer codes" if masks.size else ""
-    command = f"ncap2 {' '.join(every)} {files}"
-    if is_zarr_store(shlex.split(files)[0]):
-        command = values_command([], [*statements, _indicator_statement_of(name, variable)], files)
+    command = values_command(every, [*statements, _indicator_statement_of(name, variable)], files)
     return f"give one 0/1 variable per {per} instead (e.g. {command}{integer}{together})"
 
 

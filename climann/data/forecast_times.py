@@ -29,7 +29,10 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from climann.data.shell import file_time_names, ncap2_name, source_and_copy, values_command, with_file_time_names
+from climann.data.shell import (
+    attribute_command, file_time_names, ncap2_name, ncatted_attribute, source_and_copy, values_command,
+    with_file_time_names, xarray_data, xarray_values,
+)
 from climann.data.units import normalised_units, unit_registry
 from climann.errors import ClimannError
 
@@ -375,7 +378,8 @@ def with_valid_times_from_lead_times(dataset: xr.Dataset) -> xr.Dataset:
                 f"the lead time '{lead.name}' (forecast_period) has no units, so its valid times (reference time + "
                 f"lead time, CF) cannot be told, and read at their reference times the fields would be dated early by "
                 f"{np.unique(values)[:3].tolist()} of an unknown unit; set its units, e.g. "
-                f"ncatted -a units,{lead.name},o,c,hours {fix} (or days, months …)"
+                f"{attribute_command([ncatted_attribute('units', str(lead.name), 'o', 'c', 'hours')], fix)} (or days, "
+                f"months …)"
             )
         valid = coordinate.copy(data=plus_lead_time(coordinate.values, lead, fix=fix))
         valid.attrs = {**{key: value for key, value in coordinate.attrs.items() if key != "long_name"},
@@ -514,7 +518,7 @@ def plus_lead_time(times: np.ndarray, lead: xr.DataArray, *, fix: str = "IN.nc O
         raise ClimannError(
             f"lead time '{name}' (forecast_period) has units '{units}', not units of time, so the time its fields "
             f"are valid at (forecast reference time + lead) cannot be told; set units of time, e.g. "
-            f"`ncatted -a units,{name},o,c,months {fix}`")
+            f"`{attribute_command([ncatted_attribute('units', name, 'o', 'c', 'months')], fix)}`")
     months = calendar_months_per_unit(units)
     if months is None:
         durations = _durations(numbers * quantity.to("second").magnitude)
@@ -527,9 +531,18 @@ def plus_lead_time(times: np.ndarray, lead: xr.DataArray, *, fix: str = "IN.nc O
         raise ClimannError(
             f"lead time '{name}' = {odd:g} {units} is not a whole number of calendar months ({odd * months:g}), and a "
             f"fraction of a year has no length until one says which year; give the lead in months, e.g. "
-            f"`ncap2 -s '{name}={name}*{months:g};{name}@units=\"months\"' {fix}` (a fraction of a month is read as "
+            f"`{_lead_in_months(name, months, fix)}` (a fraction of a month is read as "
             f"that fraction of the month it reaches), or in days")
     return _plus_calendar_months(times, np.where(exact, whole, counted))
+
+
+def _lead_in_months(name: str, months: float, files: str) -> str:
+    """The command that gives the lead time ``name`` of ``files`` (``IN OUT``) in months, its
+    values times ``months``, the months in one of its units (``ncap2`` on a file, an xarray line on a
+    Zarr store: :func:`~climann.data.shell.values_command`)."""
+    return values_command([f'{name}={name}*{months:g};{name}@units="months"'],
+                          [xarray_values(name, f"{xarray_data(name)} * {months:g}"),
+                           f"d[{name!r}].attrs['units'] = 'months'"], files)
 
 
 def calendar_months_per_unit(units: str) -> float | None:

@@ -33,7 +33,7 @@ import xarray as xr
 from climann.data.forecast_times import (
     TIME_UNIT_CODES, forecast_valid_times, forecast_variables, is_dated, lead_dimensions, plus_lead_time,
 )
-from climann.data.shell import python_command, source_and_copy, working_path
+from climann.data.shell import attribute_command, ncatted_attribute, python_command, source_and_copy, working_path
 from climann.errors import ClimannError
 
 #: GRIB ``stepType`` (ecCodes) of a statistic over the window from the lead time before to this one.
@@ -161,9 +161,10 @@ def _window_start(whole: xr.Dataset, lead: xr.DataArray, kind: str, *, names: li
             f"cannot be told; give '{lead_dim}' CF bounds (e.g. {lead_dim}_bnds = [{lead_dim} - 24, {lead_dim}] hours "
             f"for means of the day before each step, and {lead_dim}:bounds = \"{lead_dim}_bnds\")")
     if not str(lead.attrs.get("units", "")).strip():
+        hours = ncatted_attribute("units", lead_dim, "o", "c", "hours")
         raise ClimannError(f"the lead time '{lead_dim}' of {where} has no units, so the window of {', '.join(names)} "
-                           f"(GRIB stepType) cannot be told; set its units, e.g. `ncatted -a units,{lead_dim},o,c,"
-                           f"hours {source_and_copy(whole)}`")
+                           f"(GRIB stepType) cannot be told; set its units, e.g. "
+                           f"`{attribute_command([hours], source_and_copy(whole))}`")
     chosen = float(lead.values)
     every = np.asarray(whole[lead_dim].values, np.float64)
     earlier = every[every < chosen]

@@ -54,8 +54,9 @@ from climann.data.file_encodings import commands_for_files, stored_forms
 from climann.data.fill_like import checked_steps
 from climann.data.flags import flag_codes
 from climann.data.notes import note_once
+from climann.data.paths import is_zarr_store
 from climann.data.shell import (
-    copy_path, input_and_copy, ncap2_name, ncatted_number, ncatted_type, values_command, working_path,
+    copy_command, copy_path, input_and_copy, ncap2_name, ncatted_number, ncatted_type, values_command, working_path,
 )
 from climann.data.sources import variable_file, variable_where
 from climann.data.stored_values import read_type
@@ -297,21 +298,31 @@ def land_fix(dataset: xr.Dataset, target: str, found: StoredLand, *, file: str |
     mask_file = variable_file(dataset[found.mask])
     mask, own_name = ncap2_name(found.mask), ncap2_name(target)
     land = "||".join(f"{mask}=={ncatted_number(code, np.dtype('f8'))}" for code in found.codes.codes)
-    if own is not None and mask_file is not None and Path(mask_file) != Path(own):  # ncap2 reads one file
-        script = (f'import xarray as xr; d = xr.open_dataset("{working_path(own)}"); '
-                  f'm = xr.open_dataset("{working_path(mask_file)}")["{found.mask}"]; '
-                  f'd["{target}"] = d["{target}"].where(~m.isin({list(found.codes.codes)})); '
-                  f'd.to_netcdf("{working_path(copy_path(own))}")')
-        return f"python -c {shlex.quote(script)}"
-    files = "IN.nc OUT.nc" if own is None else input_and_copy(own)
-    script = f"where({land}) {own_name}={own_name}.get_miss();"
     # for a store: xarray's where keeps the attributes, not the stored type (NaN needs a float)
     codes = [float(code) for code in found.codes.codes]
+    if own is not None and mask_file is not None and Path(mask_file) != Path(own):  # ncap2 reads one file
+        return _land_fix_from(own, mask_file, target, found, codes)
+    files = "IN.nc OUT.nc" if own is None else input_and_copy(own)
+    script = f"where({land}) {own_name}={own_name}.get_miss();"
     statement = f"d[{target!r}] = d[{target!r}].where(~d[{found.mask!r}].isin({codes}))"
     # a series whose files differ in their stored type or fill value: each group's own (file_encodings)
     return commands_for_files(stored_forms(variable, lambda stored: _set_fill(stored, own_name)),
                               lambda fill, arguments: values_command([f"{fill}{script}"], [statement], arguments),
                               files=files)
+
+
+def _land_fix_from(own: str | Path, mask_file: str | Path, target: str, found: StoredLand, codes: list[float]) -> str:
+    """:func:`land_fix`'s command when the mask is in another file than the target (a ROMS grid file):
+    a ``python -c`` with xarray that writes a NetCDF copy of the target's file; for a Zarr store, a copy
+    of the store beside it (:func:`~climann.data.shell.copy_command`), the mask read from its file or store."""
+    script = (f'import xarray as xr; d = xr.open_dataset("{working_path(own)}"); '
+              f'm = xr.open_dataset("{working_path(mask_file)}")["{found.mask}"]; '
+              f'd["{target}"] = d["{target}"].where(~m.isin({list(found.codes.codes)})); '
+              f'd.to_netcdf("{working_path(copy_path(own))}")')
+    opener = "xr.open_zarr" if is_zarr_store(mask_file) else "xr.open_dataset"
+    statements = [f"m = {opener}({working_path(mask_file)!r})[{found.mask!r}]",
+                  f"d[{target!r}] = d[{target!r}].where(~m.isin({codes}))"]
+    return copy_command(f"python -c {shlex.quote(script)}", statements, input_and_copy(own))
 
 
 def _set_fill(variable: xr.DataArray, own_name: str) -> str:

@@ -33,7 +33,9 @@ import re
 import shlex
 from collections.abc import Mapping
 
-from climann.data.shell import input_and_copy
+from climann.data.shell import (
+    attribute_command, copy_command, input_and_copy, ncatted_attribute, xarray_data, xarray_values,
+)
 from climann.data.standard_name_aliases import current_standard_name
 from climann.data.standard_names import standard_name_of
 
@@ -153,8 +155,18 @@ def quantity_text(record: Mapping[str, str]) -> str:
 def _renamed_attributes(name: str, trained: Mapping[str, str], new: Mapping[str, str]) -> list[str]:
     """The ``ncap2`` statements that give ``name`` the run's ``standard_name`` and ``positive``
     where the data say otherwise."""
-    return [f'{name}@{key}="{trained[key]}"' for key in QUANTITY_ATTRIBUTES
-            if key in trained and new.get(key) != trained[key]]
+    return [f'{name}@{key}="{value}"' for key, value in _changed_attributes(trained, new).items()]
+
+
+def _changed_attributes(trained: Mapping[str, str], new: Mapping[str, str]) -> dict[str, str]:
+    """The run's ``standard_name`` and ``positive`` where the data say otherwise."""
+    return {key: trained[key] for key in QUANTITY_ATTRIBUTES if key in trained and new.get(key) != trained[key]}
+
+
+def _attributes_statement(name: str, attributes: Mapping[str, str]) -> str:
+    """The statement of an xarray line on a Zarr store (:func:`~climann.data.shell.copy_command`)
+    that sets ``attributes`` of the variable ``name`` of ``d``, as ncap2's ``name@key="value"``."""
+    return f"d[{name!r}].attrs.update({dict(attributes)!r})"
 
 
 def quantity_refusal(name: str, trained: Mapping[str, str], new: Mapping[str, str], *, where: str, file: str,
@@ -196,15 +208,22 @@ def quantity_refusal(name: str, trained: Mapping[str, str], new: Mapping[str, st
     liquid = liquid_equivalent(new.get("standard_name", ""))
     if clash == "quantity" and liquid and _same_quantity(liquid, trained["standard_name"]):
         script = shlex.quote(f'{stored}={stored}*DENSITY/1000; {stored}@standard_name="{liquid}"')
+        water = [xarray_values(stored, f"{xarray_data(stored)} * DENSITY / 1000"),
+                 _attributes_statement(stored, {"standard_name": liquid})]
+        naming = attribute_command([ncatted_attribute("standard_name", stored, "o", "c", liquid)], files)
         return (f"{said}: a depth of snow, not its liquid water equivalent ({liquid}); it converts only through "
                 f"the snow's density (fresh snow about 100 kg m-3), which is not known, never water's 1000 kg m-3; "
                 f"give {name} as its water equivalent, e.g. with the snow's density in kg m-3 for DENSITY "
-                f"(ncap2 -s {script} {files}), or, if its values already are a water equivalent, name it so "
-                f"(ncatted -a standard_name,{stored},o,c,{liquid} {files})")
+                f"({copy_command(f'ncap2 -s {script} {files}', water, files)}), or, if its values already are a "
+                f"water equivalent, name it so ({naming})")
     if clash == "sign":
         script = shlex.quote("; ".join([f"{stored}=-{stored}", *_renamed_attributes(stored, trained, new)]))
+        flipped = [xarray_values(stored, f"-{xarray_data(stored)}"),
+                   _attributes_statement(stored, _changed_attributes(trained, new))]
         return (f"{said}: the opposite sign convention, its values would be taken with the wrong sign; convert a "
-                f"copy (ncap2 -s {script} {files}), or {otherwise}")
+                f"copy ({copy_command(f'ncap2 -s {script} {files}', flipped, files)}), or {otherwise}")
     script = shlex.quote(f'{stored}@standard_name="{trained["standard_name"]}"')
+    renamed = ncatted_attribute("standard_name", stored, "o", "c", trained["standard_name"])
     return (f"{said}: another quantity (CF standard_name); give {name} as {trained['standard_name']}, or, if it "
-            f"is that quantity and the attribute is wrong, correct it in a copy (ncap2 -s {script} {files})")
+            f"is that quantity and the attribute is wrong, correct it in a copy "
+            f"({attribute_command([renamed], files, file_command=f'ncap2 -s {script} {files}')})")

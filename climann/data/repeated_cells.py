@@ -51,7 +51,7 @@ import xarray as xr
 from climann.data.coords import time_coordinate, two_dimensional_coordinates
 from climann.data.cyclic import grid_without_repeats, storage_tolerance, without_repeated_longitudes
 from climann.data.notes import note_once
-from climann.data.shell import input_and_copy, source_and_copy
+from climann.data.shell import cut_command, input_and_copy, source_and_copy
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 
@@ -351,15 +351,16 @@ def _refusal(dataset: xr.Dataset, dims: tuple[str, str], cells: RepeatedCells, w
     if masked_rows.size:  # ncks cannot mask cells: the rows from the first with a masked cell go whole
         rows = [index for index in rows if index < masked_rows[0]]
     arguments = input_and_copy(files[0]) if len(files) == 1 else source_and_copy(dataset, dataset[name])
-    cuts = " ".join(f"-d {dim},{kept[0]},{kept[-1]}" for dim, kept, size in
-                    ((dims[0], rows, n_rows), (dims[1], columns, n_columns)) if kept and len(kept) < size)
+    spans = {dim: (kept[0], kept[-1]) for dim, kept, size in
+             ((dims[0], rows, n_rows), (dims[1], columns, n_columns)) if kept and len(kept) < size}
+    cut = cut_command(spans, arguments)
     if not rows:
         fix = "mask the cells that repeat others (e.g. with NCO's ncap2) or remove them"
     elif masked_rows.size:
-        fix = (f"keep one copy of each place, e.g. ncks {cuts} {arguments} (which leaves out {dims[0]} "
+        fix = (f"keep one copy of each place, e.g. {cut} (which leaves out {dims[0]} "
                f"{_ranges([int(index) for index in masked_rows])} whole: half of it repeats its other half)")
     else:
-        fix = f"keep one copy, e.g. ncks {cuts} {arguments}"
+        fix = f"keep one copy, e.g. {cut}"
     return ClimannError(
         f"{where}: cell {dims[0]}={row}, {dims[1]}={column} is at the position of cell {dims[0]}={kept_row}, "
         f"{dims[1]}={kept_column} ({int((cells.original >= 0).sum())} cells repeat others' positions), but "

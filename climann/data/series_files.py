@@ -125,12 +125,16 @@ def series_file_refusal(name: str, first: xr.Dataset, first_path: Path, later: x
                             for variable in (own, theirs))
     if method and other_method and method != other_method:
         # each file's own name of the variable, not the one a rename rule gave it (verify28 V4)
-        fix = shlex.quote(f"{name_in_file(theirs, later_name or name)}@cell_methods=\"{own.attrs['cell_methods']}\"")
+        stored, wanted = name_in_file(theirs, later_name or name), own.attrs["cell_methods"]
+        files = input_and_copy(str(later_path))
+        script = shlex.quote(f'{stored}@cell_methods="{wanted}"')
+        fix = attribute_command([ncatted_attribute("cell_methods", stored, "o", "c", wanted)], files,
+                                file_command=f"ncap2 -s {script} {files}")
         return (
             f"'{name}' is of cell_methods '{method}' in {one} but '{other_method}' in {two}: another statistic over "
             f"each time step (CF §7.3), not one series; give the files of one statistic "
             f"{_rename_way_out(name, later_path, other_method.split(':')[-1].strip().split()[0])}; if the attribute "
-            f"of {two} is wrong, correct it in a copy (ncap2 -s {fix} {input_and_copy(str(later_path))})")
+            f"of {two} is wrong, correct it in a copy ({fix})")
     if _difference(own.attrs) != _difference(theirs.attrs):
         anomaly, absolute = (one, two) if _difference(own.attrs) else (two, one)
         marked = name_in_file(own, name) if anomaly == two else name_in_file(theirs, later_name or name)

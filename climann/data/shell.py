@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -399,7 +399,7 @@ def _zarr_edit(attribute: str) -> str:
     return f"g[{variable!r}].attrs{change}"
 
 
-def attribute_command(attributes: Sequence[str], files: str) -> str:
+def attribute_command(attributes: Sequence[str], files: str, *, file_command: str = "") -> str:
     """The command that makes the attribute changes ``attributes`` (ncatted's ``-a``,
     :func:`ncatted_attribute`) to the input of ``files`` (``IN OUT``, :func:`input_and_copy`):
     one ``ncatted`` writing a corrected copy of a NetCDF file (:func:`ncatted_command`); for a
@@ -414,6 +414,9 @@ def attribute_command(attributes: Sequence[str], files: str) -> str:
         ``-a att,var,mode,type,value`` words, as :func:`ncatted_attribute` gives them.
     files : str
         ``IN OUT`` as :func:`input_and_copy` or :func:`source_and_copy` give them.
+    file_command : str, optional
+        The command to give for a NetCDF file in place of ncatted's (an ``ncap2 -s
+        'tas@cell_methods="time: mean"'`` that the advice gave before).
 
     Returns
     -------
@@ -426,7 +429,7 @@ def attribute_command(attributes: Sequence[str], files: str) -> str:
     """
     words = shlex.split(files)
     if not words or not is_zarr_store(words[0]):
-        return ncatted_command(attributes, files)
+        return file_command or ncatted_command(attributes, files)
     store = working_path(words[0])
     edits = "; ".join(_zarr_edit(attribute) for attribute in dict.fromkeys(attributes))
     return python_command(f"import zarr; g = zarr.open_group({store!r}, mode='r+'); {edits}; "
@@ -461,13 +464,125 @@ def values_command(scripts: Sequence[str], statements: Sequence[str], files: str
     >>> values_command(["where(pr < 0) pr = 0"], ["d['pr'] = d['pr'].where(d['pr'] >= 0, 0)"], "a.nc a_fixed.nc")
     "ncap2 -s 'where(pr < 0) pr = 0' a.nc a_fixed.nc"
     """
+    return copy_command(ncap2_command(scripts, files), statements, files)
+
+
+def copy_command(file_command: str, statements: Sequence[str], files: str, *, suffix: str = "fixed") -> str:
+    """The command that writes a corrected copy of the input of ``files`` (``IN OUT``,
+    :func:`input_and_copy`): ``file_command``, NCO's or CDO's command on ``files``, for a
+    NetCDF file; for a Zarr store, which neither tool reads, one xarray line that runs
+    ``statements`` on the store opened as ``d`` (:func:`xarray.open_zarr`, times as the numbers
+    stored: ``decode_times=False``) and writes ``d`` to a new store beside it
+    (``pr_fixed.zarr``), leaving the input as it is. :func:`values_command` (``ncap2``) and
+    :func:`drop_command` (``ncks -x``) are made with it.
+
+    Parameters
+    ----------
+    file_command : str
+        The command for a NetCDF file, as printed.
+    statements : sequence of str
+        The same change as Python statements on ``d`` (``d = d.drop_vars(['time_bnds'])``).
+    files : str
+        ``IN OUT`` as :func:`input_and_copy` or :func:`source_and_copy` give them.
+    suffix : str
+        Says what the store's copy holds (:func:`copy_path`): ``pr_fixed.zarr``; another where
+        several commands each write a copy of one store (one per time axis).
+
+    Returns
+    -------
+    str
+    """
     words = shlex.split(files)
     if not words or not is_zarr_store(words[0]):
-        return ncap2_command(scripts, files)
+        return file_command
     store = working_path(words[0])
-    copy = working_path(copy_path(words[0], extension=".zarr"))
+    copy = working_path(copy_path(words[0], suffix, ".zarr"))
     return python_command(f"import xarray as xr; d = xr.open_zarr({store!r}, decode_times=False); "
                           f"{'; '.join(dict.fromkeys(statements))}; d.to_zarr({copy!r})")
+
+
+def drop_command(names: Sequence[str], files: str) -> str:
+    """The command that writes a copy of the input of ``files`` (``IN OUT``,
+    :func:`input_and_copy`) without the variables ``names``: ``ncks -x -v NAMES IN OUT`` (NCO
+    manual, "ncks": ``-x`` excludes the variables of ``-v``) for a NetCDF file, an xarray line
+    for a Zarr store (:func:`copy_command`: ``d = d.drop_vars([...])``), which also drops the
+    ``bounds`` attributes that name a variable dropped (CF 7.1: they would name none).
+
+    Examples
+    --------
+    >>> drop_command(["time_bnds"], "a.nc a_fixed.nc")
+    'ncks -x -v time_bnds a.nc a_fixed.nc'
+    """
+    dropped = list(names)
+    unbound = (f"[v.attrs.pop('bounds') for v in d.variables.values() "
+               f"if v.attrs.get('bounds') in {dropped!r}]")
+    return copy_command(f"ncks -x -v {name_list(names)} {files}", [f"d = d.drop_vars({dropped!r})", unbound], files)
+
+
+def select_command(names: Sequence[str], files: str, *, suffix: str = "fixed") -> str:
+    """The command that writes a copy of the input of ``files`` (``IN OUT``) with the variables
+    ``names`` alone (and the coordinates they need): ``ncks -v NAMES IN OUT`` (NCO manual,
+    "ncks": ``-v`` extracts variables, their coordinates with them) for a NetCDF file, an xarray
+    line for a Zarr store (:func:`copy_command`: ``d = d[[...]]``), its copy named with
+    ``suffix`` (``two_time_tas.zarr``).
+
+    Examples
+    --------
+    >>> select_command(["tas"], "a.nc a_tas.nc", suffix="tas")
+    'ncks -v tas a.nc a_tas.nc'
+    """
+    return copy_command(f"ncks -v {name_list(names)} {files}", [f"d = d[{list(names)!r}]"], files, suffix=suffix)
+
+
+def cut_command(cuts: Mapping[str, tuple[int, ...]], files: str) -> str:
+    """The command that writes a copy of the input of ``files`` (``IN OUT``,
+    :func:`input_and_copy`) cut to index ranges of some dimensions, ``{dim: (first, last)}``
+    (inclusive, counting from 0) or ``{dim: (index,)}``: ``ncks -d dim,first,last … IN OUT``
+    (NCO manual, "ncks": ``-d`` hyperslabs, a dimension kept at length 1 for one index) for a
+    NetCDF file, an xarray line for a Zarr store (:func:`copy_command`: ``d = d.isel({dim:
+    slice(first, last + 1)})``, which keeps the dimension too).
+
+    Examples
+    --------
+    >>> cut_command({"lon": (0, 359)}, "a.nc a_fixed.nc")
+    'ncks -d lon,0,359 a.nc a_fixed.nc'
+    """
+    hyperslabs = " ".join(f"-d {dim},{','.join(map(str, span))}" for dim, span in cuts.items())
+    slices = ", ".join(f"{dim!r}: slice({span[0]}, {span[-1] + 1})" for dim, span in cuts.items())
+    return copy_command(f"ncks {hyperslabs} {files}", [f"d = d.isel({{{slices}}})"], files)
+
+
+def steps_command(steps: Sequence[int], dim: str, files: str, *, suffix: str = "fixed") -> str:
+    """The command that writes a copy of the input of ``files`` (``IN OUT``) without the time
+    steps ``steps`` (counting from 1, as CDO does) of its time dimension ``dim``: ``cdo
+    delete,timestep=4,5 IN OUT`` (CDO's ``delete`` operator) for a NetCDF file, an xarray line
+    for a Zarr store (:func:`copy_command`: ``d = d.drop_isel({dim: [...]})``, counting from 0),
+    its copy named with ``suffix``.
+
+    Examples
+    --------
+    >>> steps_command([4, 5], "time", "a.nc a_selected.nc", suffix="selected")
+    'cdo delete,timestep=4,5 a.nc a_selected.nc'
+    """
+    first = [step - 1 for step in steps]
+    return copy_command(f"cdo delete,timestep={','.join(map(str, steps))} {files}",
+                        [f"d = d.drop_isel({{{dim!r}: {first!r}}})"], files, suffix=suffix)
+
+
+def rename_command(renames: Mapping[str, str], files: str) -> str:
+    """The command that writes a copy of the input of ``files`` (``IN OUT``,
+    :func:`input_and_copy`) with its variables renamed, ``{old: new}``: ``ncrename -v old,new
+    … IN OUT`` (NCO manual, "ncrename"; :func:`ncrename_variable`) for a NetCDF file, an xarray
+    line for a Zarr store (:func:`copy_command`: ``d = d.rename_vars({...})``, variables only, as
+    ncrename's ``-v``).
+
+    Examples
+    --------
+    >>> rename_command({"t2m": "tas"}, "a.nc a_fixed.nc")
+    'ncrename -v t2m,tas a.nc a_fixed.nc'
+    """
+    words = " ".join(ncrename_variable(old, new) for old, new in renames.items())
+    return copy_command(f"ncrename {words} {files}", [f"d = d.rename_vars({dict(renames)!r})"], files)
 
 
 def xarray_data(name: str) -> str:

@@ -61,7 +61,7 @@ import xarray as xr
 
 from climann.data.coordinate_values import geographic_kind
 from climann.data.coords import MOVING_FEATURE_TYPES
-from climann.data.shell import copy_path, source_and_copy, working_path
+from climann.data.shell import copy_path, cut_command, source_and_copy, working_path
 from climann.errors import ClimannError
 
 __all__ = ["location_dimension", "is_station_dimension", "with_station_chosen", "with_station_rows",
@@ -531,4 +531,5 @@ def _several_stations(dataset: xr.Dataset, dim: str, where: str, ragged: str | N
     if ragged:
         return f"{choose}, which takes that station's observations"
     copy = source_and_copy(dataset, suffix=f"{dim}0")
-    return f"{choose}, or write one file per station, e.g. `ncks -d {dim},0 {copy}`, which trains as a single point"
+    return (f"{choose}, or write one file per station, e.g. `{cut_command({dim: (0,)}, copy)}`, which trains as a "
+            f"single point")

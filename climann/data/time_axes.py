@@ -66,7 +66,8 @@ from climann.data.coords import time_coordinate
 from climann.data.forecast_windows import WINDOW_LONG_NAME
 from climann.data.forecast_times import INSTANT_STEP_TYPES, is_forecast_period
 from climann.data.notes import note_once
-from climann.data.shell import input_and_copy
+from climann.data.paths import is_zarr_store
+from climann.data.shell import file_time_names, input_and_copy, steps_command
 from climann.data.step_periods import (
     PERIOD_FREQUENCIES, frequency_of, frequency_of_step, median_step_days, period_text, step_periods,
     unknown_periods_refusal,
@@ -103,6 +104,7 @@ class _Axis:
     step: str | None = None  # the frequency the periods are of
     windows: bool = False  # cells of a forecast's statistic, ending at its valid times (climann.data.forecast_windows)
     lead: str | None = None  # a forecast's chosen lead time (``step = 21 days``): its stamps are valid times
+    file_dims: tuple = ()  # (file, the file's own name of its time dimension) of each file: a command names it
 
     @property
     def file(self) -> str | Path:
@@ -213,6 +215,7 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
     steps: dict[str, dict] = {}
     windows: set[str] = set()
     leads: dict[str, str | None] = {}
+    file_dims: dict[str, dict] = {}
     time_name = None
     for dataset, name in zip(datasets, names, strict=True):
         if (time := _time_dimension(dataset)) is None:
@@ -226,6 +229,7 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
         if bounds in dataset.variables and dataset[bounds].attrs.get("long_name") == WINDOW_LONG_NAME:
             windows.update(series)
         for variable in series:
+            file_dims.setdefault(variable, {})[name] = file_time_names(dataset[time])[1]
             leads.setdefault(variable, _chosen_lead(dataset) if _at_valid_instants(dataset[variable], held) else None)
             for stamp, cell in held:
                 steps.setdefault(variable, {}).setdefault(stamp, (name, cell))
@@ -233,7 +237,8 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
     for variable, held in steps.items():
         times = np.array(sorted(held), dtype=object)
         axes.append(_Axis(variable, times, tuple(held[t][0] for t in times), tuple(held[t][1] for t in times),
-                          windows=variable in windows, lead=leads[variable]))
+                          windows=variable in windows, lead=leads[variable],
+                          file_dims=tuple(file_dims[variable].items())))
     return time_name, axes
 
 
@@ -270,8 +275,9 @@ def _listed(parts: Sequence[str]) -> str:
 def averaging_advice(file: str | Path, frequency: str) -> str:
     """How to average the finer data of ``file`` to ``frequency`` (``"monthly"``…): the cdo
     command when there is one, e.g. ``e.g. monthly means with `cdo monmean daily.nc daily_monthly.nc```
-    (the file as :func:`climann.data.shell.shown_path` gives it, the means written beside it)."""
-    command = _FREQUENCIES.get(frequency)
+    (the file as :func:`climann.data.shell.shown_path` gives it, the means written beside it);
+    xarray's ``resample`` for a Zarr store, which CDO does not read."""
+    command = None if is_zarr_store(file) else _FREQUENCIES.get(frequency)
     return (f"e.g. {frequency} means with `cdo {command} {input_and_copy(file, frequency)}`" if command
             else "e.g. with xarray's Dataset.resample")
 
@@ -384,9 +390,10 @@ def _lacking_refusal(target: _Axis, other: _Axis, lacking: Sequence[object]) -> 
     left_out, steps_of = set(lacking), {}
     for period, file in zip(target.opening, target.files):
         steps_of.setdefault(file, []).append(period)
-    commands = [f"`cdo delete,timestep={','.join(numbers)} {input_and_copy(file, 'selected')}`"
+    dims = dict(target.file_dims)
+    commands = [f"`{steps_command(numbers, dims[file], input_and_copy(file, 'selected'), suffix='selected')}`"
                 for file, periods in steps_of.items()
-                if (numbers := [str(number) for number, period in enumerate(periods, start=1) if period in left_out])]
+                if (numbers := [number for number, period in enumerate(periods, start=1) if period in left_out])]
     return ClimannError(
         f"{other.variable} ({other.period}, {len(other.times)} {other.frequency or ''} steps) lacks {len(lacking)} of "
         f"the steps of {target.variable} ({target.period}, {len(target.times)} {target.frequency or ''} steps): "

@@ -26,7 +26,7 @@ from pathlib import Path
 import cftime
 import numpy as np
 
-from climann.data.shell import input_and_copy, ncrename_variable
+from climann.data.shell import input_and_copy, rename_command
 from climann.errors import ClimannError
 
 #: Time steps named by their number of calendar months.
@@ -752,7 +752,7 @@ def check_no_own_series_lag_names(names: Sequence[str], path: str | os.PathLike)
             new = f"{variable}_at_lag{lag}"
             raise ClimannError(
                 f"{file_name}: variable '{name}' is named as climann names the lag {lag} of '{variable}' taken from "
-                f"its own series, and would be taken for it; give it another name: ncrename "
-                f"{ncrename_variable(str(name), new)} {input_and_copy(path)} (or, in train, --rename "
+                f"its own series, and would be taken for it; give it another name: "
+                f"{rename_command({str(name): new}, input_and_copy(path))} (or, in train, --rename "
                 f"{shlex.quote(f'{file_name}:{name}={new}')})"
             )

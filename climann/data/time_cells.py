@@ -30,7 +30,7 @@ import xarray as xr
 from climann.data.coords import FILE_TIME_COORDINATE, time_coordinate
 from climann.data.notes import note_once
 from climann.data.shell import (attribute_command,
-    input_and_copy, name_list, ncap2_name, ncatted_attribute, source_and_copy, values_command, xarray_data,
+    drop_command, input_and_copy, ncap2_name, ncatted_attribute, source_and_copy, values_command, xarray_data,
     xarray_values,
 )
 from climann.data.time_axis import TimeStep, axis_time_step, date_text
@@ -226,7 +226,7 @@ def check_stamps_in_cells(stamps: np.ndarray, bounds: np.ndarray, names: tuple[s
         f"so {_readings(stamp, low + (high - low) / 2)} "
         f"(CF 7.1); if the bounds are right, restamp at their "
         f"middles: `{values_command([restamp], [middles], files)}`; if the stamps are right, drop the bounds: "
-        f"`ncks -x -v {name_list([bounds_name])} {files}`"
+        f"`{drop_command([bounds_name], files)}`"
     )
 
 
@@ -257,7 +257,7 @@ def _check_one_calendar(stamps: np.ndarray, bounds: np.ndarray, names: tuple[str
         f"{where}: the time bounds '{bounds_name}' are dated in the {theirs.pop()} calendar and '{time_name}' in the "
         f"{own.pop()} calendar: CF 7.1 takes bounds in their coordinate's calendar, and their dates differ wherever "
         f"the calendars do (xarray's convert_calendar converts the time, not its bounds); drop the bounds "
-        f"(`ncks -x -v {name_list([bounds_name])} {files}`, or Dataset.drop_vars('{bounds_name}') before "
+        f"(`{drop_command([bounds_name], files)}`, or Dataset.drop_vars('{bounds_name}') before "
         f"convert_calendar): climann then dates each step by its stamp")
 
 

@@ -36,7 +36,10 @@ import xarray as xr
 from climann.data.coords import bounds_names, named_coordinates
 from climann.data.forecast_times import is_dated
 from climann.data.notes import note_once
-from climann.data.shell import copy_path, name_list, shown_path, source_and_copy, with_file_time_names, working_path
+from climann.data.paths import is_zarr_store
+from climann.data.shell import (
+    copy_command, copy_path, name_list, select_command, shown_path, source_and_copy, with_file_time_names, working_path,
+)
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -98,6 +101,13 @@ def one_time_name(datasets: Sequence[xr.Dataset], labels: Sequence[str]) -> list
             for dataset, found in zip(datasets, axes)]
 
 
+def _without(names: list[str], files: str) -> str:
+    """The command that writes a copy of the input of ``files`` without the coordinates ``names``:
+    ``ncks -C -x -v`` (``-C``: not the coordinates of what is kept, NCO manual) for a file, an xarray
+    line for a Zarr store (:func:`~climann.data.shell.copy_command`)."""
+    return copy_command(f"ncks -C -x -v {name_list(names)} {files}", [f"d = d.drop_vars({names!r})"], files)
+
+
 def check_one_time_axis(dataset: xr.Dataset, where: str) -> None:
     """Refuse a dataset whose data variables lie on two or more time axes (dimension
     coordinates decoded to dates by their CF ``units``, :func:`time_axes`), naming the axes,
@@ -125,14 +135,15 @@ def check_one_time_axis(dataset: xr.Dataset, where: str) -> None:
     listed = "; ".join(f"{axis}: {', '.join(names)}" for axis, names in on_axis.items())
     path = dataset.encoding.get("source") or where
     copies = {axis: copy_path(path, names[0]) for axis, names in on_axis.items()}  # two_time_tas.nc
-    commands = "; ".join(f"ncks -v {name_list(names)} {shown_path(path)} {shown_path(copies[axis])}"
+    commands = "; ".join(select_command(names, f"{shown_path(path)} {shown_path(copies[axis])}", suffix=names[0])
                          for axis, names in on_axis.items())
     in_xarray = "; ".join(f"ds[{names!r}].to_netcdf({working_path(copies[axis])!r})" for axis, names in on_axis.items())
+    alternative = "" if is_zarr_store(path) else (f" (or xarray: ds = xr.open_dataset({working_path(path)!r}); "
+                                                  f"{in_xarray})")
     raise ClimannError(
         f"{where} has {len(on_axis)} time axes ({listed}): which dates a variable is on is never guessed, nor is a "
-        f"date of a time axis a level to select; split it into one file per axis: {commands} (or xarray: "
-        f"ds = xr.open_dataset({working_path(path)!r}); {in_xarray}), then give the copies together in place of "
-        f"{where}: their time axes become one"
+        f"date of a time axis a level to select; split it into one file per axis: {commands}{alternative}, then give "
+        f"the copies together in place of {where}: their time axes become one"
     )
 
 
@@ -254,13 +265,13 @@ def _time_coordinate_of(dataset: xr.Dataset, dim: str, dated: list[str], where: 
     if not naming:
         raise ClimannError(
             f"{where}: dimension '{dim}' has several time coordinates ({', '.join(extra)}) and the variables do "
-            f"not name one in their coordinates attribute; keep one, e.g. ncks -C -x -v {name_list(extra[1:2])} "
-            f"{source_and_copy(dataset)}"
+            f"not name one in their coordinates attribute; keep one, e.g. "
+            f"{_without(extra[1:2], source_and_copy(dataset))}"
         )
     path = dataset.encoding.get("source") or where
     listed = "; ".join(f"{coordinate}: {', '.join(names)}" for coordinate, names in naming.items())
-    commands = "; ".join(f"ncks -v {name_list(names)} {shown_path(path)} {shown_path(copy_path(path, names[0]))}"
-                         for names in naming.values())
+    commands = "; ".join(select_command(names, f"{shown_path(path)} {shown_path(copy_path(path, names[0]))}",
+                                        suffix=names[0]) for names in naming.values())
     raise ClimannError(
         f"{where}: dimension '{dim}' has several time coordinates and the variables name different ones in their "
         f"coordinates attribute ({listed}): which dates a variable is on is never guessed; split it into one file "

@@ -55,7 +55,7 @@ from climann.data.step_periods import (
     bounds_advice, first_instant_text, frequency_of_step, period_text, step_periods,
 )
 from climann.data.shell import (
-    input_and_copy, ncap2_name, ncatted_number, ncrename_variable, values_command, xarray_item,
+    input_and_copy, ncap2_name, ncatted_number, rename_command, values_command, xarray_item,
 )
 from climann.data.time_axis import axis_time_step, date_text
 from climann.data.time_cells import cell_middles
@@ -185,8 +185,8 @@ def forecast_name_refusal(forecast: Path, observed: Path, shared: Sequence[str])
         f"{forecast.name} holds forecasts of {', '.join(shared)} and {observed.name} {', '.join(shared)} "
         f"without a lead time: the same name, but not one series, and no forecast is merged into observations "
         f"([data] overlap does not apply); give the forecast its own name, e.g. --rename "
-        f"'{forecast.name}:{name}={name}_fc' (climann train, [data] rename), or a renamed copy, `ncrename "
-        f"{ncrename_variable(name, f'{name}_fc')} {input_and_copy(forecast, 'renamed')}` (climann info), and "
+        f"'{forecast.name}:{name}={name}_fc' (climann train, [data] rename), or a renamed copy, `"
+        f"{rename_command({name: f'{name}_fc'}, input_and_copy(forecast, 'renamed'))}` (climann info), and "
         f"predict {name} from {name}_fc with one lead time and member chosen (--select)"
     )
 

@@ -32,7 +32,9 @@ import xarray as xr
 
 from climann.data.handles import shared_manager
 from climann.data.members import MEMBER_NAMES, MEMBER_STANDARD_NAME
-from climann.data.shell import copy_in_place_advice, copy_path, input_and_copy, original_and_copy, working_path
+from climann.data.shell import (
+    copy_in_place_advice, copy_path, input_and_copy, original_and_copy, values_command, working_path,
+)
 
 __all__ = ["joined_files_pattern", "undated_files_message", "scalar_time_on_dimension_message"]
 
@@ -76,8 +78,10 @@ def undated_files_message(name: str, first: tuple[Path, xr.Dataset], second: tup
     date = start[:10] if re.match(r"\d{4}-\d{2}-\d{2}", start) else "YYYY-MM-DD"
     said = (f" (the period only in the global attribute time_coverage_start, {start} in the second)"
             if start else "")
-    command = (f"ncap2 -s 'time=0.0;time@units=\"days since {date} 00:00:00\";time@standard_name=\"time\"' "
-               f"{input_and_copy(other_path, 'dated')}")
+    units = f"days since {date} 00:00:00"
+    command = values_command([f'time=0.0;time@units="{units}";time@standard_name="time"'],
+                             [f"d = d.assign_coords(time=((), 0.0, {{'units': {units!r}, 'standard_name': 'time'}}))"],
+                             input_and_copy(other_path, "dated"))
     return (
         f"'{name}' is in both {one_path.name} and {other_path.name}, and neither has a time coordinate"
         f"{said}, so which date each holds cannot be told; if both hold the same field, give only one of them "

@@ -52,7 +52,6 @@ from __future__ import annotations
 
 import json
 import logging
-import shlex
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,7 +60,7 @@ import numpy as np
 
 from climann.data.cell_methods import time_cell_method, with_time_method
 from climann.data.layout import Coordinate, GridLayout
-from climann.data.shell import input_and_copy
+from climann.data.shell import attribute_command, input_and_copy, ncatted_attribute
 from climann.data.sources import files_text
 from climann.data.standard_names import standard_name_of
 from climann.data.time_axes import averaging_advice
@@ -696,11 +695,12 @@ def check_cell_methods(run: TrainedRun, layout: GridLayout, *, scoring: bool) ->
             _log.warning(f"{said} {trained} (CF cell_methods): it is given another quantity than it learnt from; "
                          f"give {trained} {name}, or correct the attribute if it is wrong")
         elif scoring:
-            corrected = shlex.quote(_corrected(attribute, new, trained, layout.time.name))
+            corrected = ncatted_attribute("cell_methods", name, "o", "c", _corrected(attribute, new, trained,
+                                                                                      layout.time.name))
             raise ClimannError(
                 f"{said} and predicts {trained} (CF cell_methods): its scores against {new} would measure another "
                 f"quantity; score it on {trained} {name}, or, if the attribute is wrong, correct it in a copy "
-                f"(ncatted -a cell_methods,{name},o,c,{corrected} {input_and_copy(_variable_file(layout, name))})"
+                f"({attribute_command([corrected], input_and_copy(_variable_file(layout, name)))})"
             )
         else:
             _log.warning(f"{said} and predicts {trained} (CF cell_methods): {name}_error and the scores compare "

@@ -437,6 +437,39 @@ def test_data_without_a_position_are_refused_with_a_command_that_gives_them_one(
                                       original[name].values)
 
 
+@pytest.mark.parametrize(
+    ("dims", "kind", "added"),
+    [
+        pytest.param(("time", "lat"), "longitude", ("lon",), id="zonal-mean"),
+        pytest.param(("time",), "latitude", ("lat", "lon"), id="global-mean-series"),
+    ],
+)
+def test_a_store_without_a_position_is_refused_with_an_xarray_line_that_gives_it_one(tmp_path, monkeypatch, dims,
+                                                                                    kind, added):
+    """fix32d: a Zarr store was given `ncap2 -s '…' mean.zarr mean_fixed.nc`, which NCO cannot read, and an
+    xarray line that read it with open_dataset and wrote a NetCDF copy; now one xarray line that, run as
+    printed, writes a store beside it with the scalar coordinates, read at one place with the values kept."""
+    pytest.importorskip("zarr")
+    monkeypatch.chdir(tmp_path)
+    original = _unplaced(tmp_path / "mean.nc", dims)
+    original.to_zarr(tmp_path / "mean.zarr")
+    with pytest.raises(ClimannError) as raised:
+        find_coordinate(open_dataset([tmp_path / "mean.zarr"]), kind)
+    message = str(raised.value)
+    assert message.startswith(f"no {kind} coordinate found")
+    assert "ncap2" not in message and "to_netcdf" not in message
+    words = shlex.split(re.search(r"python -c .*$", message).group(0))
+    assert words[:2] == ["python", "-c"] and len(words) == 3, message
+    subprocess.run([sys.executable, "-c", words[2]], check=True, capture_output=True)
+    fixed = open_dataset([tmp_path / "mean_fixed.zarr"])
+    assert {find_coordinate(fixed, "latitude"), find_coordinate(fixed, "longitude")} == {"lat", "lon"}
+    for name in added:
+        assert fixed.sizes[name] == 1 and fixed[name].values.tolist() == [0.0]
+    for name in ("tas", "rsdt"):
+        np.testing.assert_array_equal(fixed[name].transpose(*dims, ...).values.reshape(original[name].shape),
+                                      original[name].values)
+
+
 def test_no_position_is_advised_where_a_dimension_may_be_the_missing_one(tmp_path):
     """tas(time, lat, xc): xc, without a coordinate variable, may be the longitude under another name."""
     dataset = _unplaced(tmp_path / "unused.nc", ("time", "lat")).expand_dims(xc=2, axis=-1)

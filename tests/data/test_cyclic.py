@@ -82,6 +82,32 @@ def test_a_repeated_column_with_other_values_is_refused(tmp_path):
         open_dataset([path])
 
 
+def test_a_stores_repeated_column_with_other_values_is_refused_with_a_cut_that_runs_on_the_store(tmp_path,
+                                                                                               monkeypatch):
+    """fix32d: a Zarr store was given `ncks -d lon,0,3 cyclic.zarr cyclic_fixed.nc`, which NCO cannot read;
+    now an xarray line that, run as printed, writes a copy of the store without the repeated column, which
+    opens as the grid the column was added to."""
+    import re
+    import shlex
+    import subprocess
+    import sys
+
+    pytest.importorskip("zarr")
+    monkeypatch.chdir(tmp_path)
+    original = grid_dataset(n_years=2, n_lat=3, n_lon=4, lon_start=-45.0)
+    _with_cyclic_column(original, change=0.5).to_zarr(tmp_path / "cyclic.zarr")
+    with pytest.raises(ClimannError, match=r"lon 360° repeats lon 0° .* 'tas' differs") as refused:
+        open_dataset([tmp_path / "cyclic.zarr"])
+    message = str(refused.value)
+    assert "ncks" not in message
+    words = shlex.split(re.search(r'python -c "[^"]+"', message).group(0))
+    assert words[:2] == ["python", "-c"] and len(words) == 3, message
+    subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=tmp_path)
+    fixed = open_dataset([tmp_path / "cyclic_fixed.zarr"])
+    np.testing.assert_array_equal(fixed.lon.values, original.lon.values)
+    np.testing.assert_array_equal(fixed.tas.values, original.tas.values)
+
+
 # --- a cyclic column in only one of several files ---------------------------------------------
 def _minus_180_to_180(dataset: xr.Dataset) -> xr.Dataset:
     """The same cells with longitudes −180 … 180, both ends kept (−180 and 180 one meridian)."""

@@ -308,6 +308,61 @@ def test_a_lead_that_has_no_one_date_is_refused_with_the_way_out(tmp_path, units
     assert "hindcast.nc" in str(refusal.value) and "\n" not in str(refusal.value)
 
 
+@pytest.mark.parametrize(("units", "lead", "months"), [
+    pytest.param("years", 0.1, 1.2, id="a-tenth-of-a-year"),
+    pytest.param("furlongs", 1.0, 1.0, id="not-a-time"),
+])
+def test_a_stores_lead_that_has_no_one_date_is_refused_with_a_line_that_runs_on_the_store(
+        tmp_path, monkeypatch, units, lead, months):
+    """fix32d: a Zarr store was given `ncap2 …` or `ncatted …` on it, which NCO cannot read; now a zarr-python
+    line (the units set in the store) or an xarray line (a copy in months); run as printed, the store or its
+    copy is read with each start moved by the months: 1.2 months from the 1st is 1 month and a fifth of the
+    next month's days, counted by hand."""
+    import shlex
+    import subprocess
+    import sys
+
+    pytest.importorskip("zarr")
+    monkeypatch.chdir(tmp_path)
+    store = tmp_path / "hindcast.zarr"
+    _hindcast(MONTHLY_STARTS, [lead], units).squeeze("L").to_zarr(store)
+    with pytest.raises(ClimannError) as refusal:
+        open_dataset([store])
+    command = re.search(r"`(python -c [^`]+)`", str(refusal.value)).group(1)
+    words = shlex.split(command)
+    assert words[:2] == ["python", "-c"] and len(words) == 3, command
+    subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=tmp_path)
+    fixed = tmp_path / "hindcast_fixed.zarr"
+    assert fixed.exists() == (units == "years")  # an attribute is set in the store itself
+    valid = open_dataset([fixed if fixed.exists() else store])["time"].values
+    whole, fraction = int(months), months - int(months)
+    expected = [_by_hand(start, whole) + (_by_hand(start, whole + 1) - _by_hand(start, whole)) * fraction
+                for start in MONTHLY_STARTS]
+    assert _dates(valid) == _dates(expected)
+
+
+def test_a_stores_lead_without_units_is_refused_with_a_line_that_sets_them_in_the_store(tmp_path, monkeypatch):
+    """fix32d: a Zarr store's lead time without units was given `ncatted -a units,L,o,c,hours hindcast.zarr …`,
+    which NCO cannot read; now a zarr-python line that, run as printed, sets the units in the store, which then
+    opens with each start moved by the lead in hours."""
+    import shlex
+    import subprocess
+    import sys
+
+    pytest.importorskip("zarr")
+    monkeypatch.chdir(tmp_path)
+    store = tmp_path / "hindcast.zarr"
+    _hindcast(MONTHLY_STARTS, [6.0], "").squeeze("L").to_zarr(store)
+    with pytest.raises(ClimannError, match="has no units") as refusal:
+        open_dataset([store])
+    assert "ncatted" not in str(refusal.value)
+    words = shlex.split(re.search(r'python -c "[^"]+"', str(refusal.value)).group(0))
+    assert words[:2] == ["python", "-c"] and len(words) == 3, str(refusal.value)
+    subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=tmp_path)
+    valid = open_dataset([store])["time"].values
+    assert _dates(valid) == _dates([start + datetime.timedelta(hours=6) for start in MONTHLY_STARTS])
+
+
 def test_half_a_year_is_six_calendar_months():
     valid = on_valid_time(_hindcast(MONTHLY_STARTS[:3], [0.5], "years").squeeze("L"))["time"].values
     assert _dates(valid) == _dates([_by_hand(start, 6) for start in MONTHLY_STARTS[:3]])

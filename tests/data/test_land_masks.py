@@ -206,6 +206,27 @@ def test_a_mask_in_a_grid_file_gets_the_xarray_line_that_reads_both(tmp_path, ca
     np.testing.assert_array_equal(temp[:, ~land], original["temp"].values[:, ~land])
 
 
+@pytest.mark.parametrize("grid", ["roms_grd.nc", "roms_grd.zarr"])
+def test_a_stores_mask_in_a_grid_file_gets_an_xarray_line_that_writes_a_store(tmp_path, caplog, monkeypatch, grid):
+    """fix32d: a store whose mask is in a grid file (or store) was given a `python -c` that read the store with
+    open_dataset and wrote roms_his_fixed.nc; now the line writes a copy of the store beside it, and run as
+    printed its land cells are missing at every step, its water cells as they were."""
+    pytest.importorskip("zarr")
+    monkeypatch.chdir(tmp_path)
+    original = _roms_like()
+    original[["temp"]].to_zarr(tmp_path / "roms_his.zarr")
+    mask = original[["mask_rho"]]
+    mask.to_zarr(tmp_path / grid) if grid.endswith(".zarr") else mask.to_netcdf(tmp_path / grid)
+    (message,) = _warnings(caplog, open_dataset([tmp_path / "roms_his.zarr", tmp_path / grid]),
+                           where="roms_his.zarr")
+    assert "to_netcdf" not in message and "ncap2" not in message
+    command = shlex.split(re.search(r'python -c "[^"]+"', message).group(0))
+    subprocess.run([sys.executable, "-c", command[2]], check=True, cwd=tmp_path)
+    fixed = open_dataset([tmp_path / "roms_his_fixed.zarr"])
+    assert np.isnan(fixed["temp"].values[:, _land()]).all()
+    np.testing.assert_array_equal(fixed["temp"].values[:, ~_land()], original["temp"].values[:, ~_land()])
+
+
 def test_the_command_for_a_zarr_store_run_as_printed_writes_a_copy_whose_land_is_missing(tmp_path, caplog,
                                                                                            monkeypatch):
     """fix31a: a store's land was advised `ncap2 … roms.zarr roms_fixed.nc`, which NCO cannot read; the advice is

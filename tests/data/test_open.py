@@ -514,6 +514,31 @@ def test_of_two_dated_coordinates_the_one_the_variables_name_is_the_time_axis(tm
     assert str(error.value).endswith(f"ncks -C -x -v time_instant {tmp_path}/unnamed.nc {tmp_path}/unnamed_fixed.nc")
 
 
+def test_a_store_of_two_unnamed_dated_coordinates_gets_a_line_that_keeps_one(tmp_path, monkeypatch):
+    """fix32d: a Zarr store was given `ncks -C -x -v time_instant unnamed.zarr unnamed_fixed.nc`, which NCO
+    cannot read; now an xarray line that, run as printed, writes a copy of the store without the second
+    coordinate, which opens on the one left, its values kept."""
+    import re
+    import shlex
+    import subprocess
+    import sys
+
+    pytest.importorskip("zarr")
+    monkeypatch.chdir(tmp_path)
+    _model_output_on_time_counter([0, 1], extra_time=True, named=None).to_netcdf(tmp_path / "unnamed.nc")
+    with xr.open_dataset(tmp_path / "unnamed.nc", decode_times=False) as opened:
+        opened.load().to_zarr(tmp_path / "unnamed.zarr")
+    with pytest.raises(ClimannError, match="has several time coordinates") as error:
+        open_dataset([tmp_path / "unnamed.zarr"])
+    assert "ncks" not in str(error.value)
+    words = shlex.split(re.search(r'python -c "[^"]+"', str(error.value)).group(0))
+    assert words[:2] == ["python", "-c"] and len(words) == 3, str(error.value)
+    subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=tmp_path)
+    kept = open_dataset([tmp_path / "unnamed_fixed.zarr"])
+    assert kept["tos"].dims[0] == "time_centered" and "time_instant" not in kept.variables
+    np.testing.assert_array_equal(kept["tos"].values, xr.open_dataset(tmp_path / "unnamed.nc")["tos"].values)
+
+
 def _one_variable(dataset, name, path):
     dataset[[name]].to_netcdf(path)
     return path
@@ -1062,6 +1087,33 @@ def test_a_variable_named_as_an_own_series_lag_is_refused_not_taken_for_the_lag(
                                            r"'x' .*ncrename -v x@lag1,x_at_lag1 .*--rename atname.nc:x@lag1=x_at_lag1"):
         open_dataset([path], lags={"x": (1,)})
     renamed = open_dataset([path], rename={"atname.nc": {"x@lag1": "x_at_lag1"}}, lags={"x": (1,)})
+    assert "x@lag1" not in renamed.data_vars
+    np.testing.assert_array_equal(renamed["x_at_lag1"].values, xr.open_dataset(path)["x@lag1"].values)
+
+
+def test_a_stores_variable_named_as_an_own_series_lag_is_refused_with_a_rename_that_runs_on_it(tmp_path,
+                                                                                              monkeypatch):
+    """fix32d: a Zarr store was given `ncrename -v x@lag1,x_at_lag1 atname.zarr atname_fixed.nc`, which NCO
+    cannot read; now an xarray line that, run as printed, writes a renamed copy beside the store, opened
+    with the lag of x made and the store's x@lag1 values as x_at_lag1."""
+    import re
+    import shlex
+    import subprocess
+    import sys
+
+    pytest.importorskip("zarr")
+    monkeypatch.chdir(tmp_path)
+    path = _file_with_an_at_lag_variable(tmp_path / "atname.nc")
+    with xr.open_dataset(path) as opened:
+        opened.load().to_zarr(tmp_path / "atname.zarr")
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([tmp_path / "atname.zarr"], lags={"x": (1,)})
+    message = str(refused.value)
+    assert "ncrename" not in message
+    words = shlex.split(re.search(r'python -c "[^"]+"', message).group(0))
+    assert words[:2] == ["python", "-c"] and len(words) == 3, message
+    subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=tmp_path)
+    renamed = open_dataset([tmp_path / "atname_fixed.zarr"], lags={"x": (1,)})
     assert "x@lag1" not in renamed.data_vars
     np.testing.assert_array_equal(renamed["x_at_lag1"].values, xr.open_dataset(path)["x@lag1"].values)
 

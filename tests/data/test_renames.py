@@ -121,6 +121,36 @@ def test_new_data_outside_the_patterns_are_warned_with_one_command_doing_every_r
     assert command[-2:] == ["new data/era5_2000.nc", "new data/era5_2000_fixed.nc"]
 
 
+def test_a_new_store_outside_the_patterns_is_warned_with_a_rename_that_runs_on_the_store(tmp_path, monkeypatch,
+                                                                                          caplog):
+    """fix32d: a Zarr store was given `ncrename … era5_2000.zarr era5_2000_fixed.nc`, which NCO cannot read;
+    now an xarray line that, run as printed, writes a copy of the store beside it with both renamed, their
+    values kept, and which the run's rules then leave as it is, unwarned."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("zarr")
+    monkeypatch.chdir(tmp_path)
+    store = tmp_path / "era5_2000.zarr"
+    _file(t2m="", ssrd="", orog="").to_zarr(store)
+    rules = {"t2m_*": {"t2m": "tas", "ssrd": "rsds"}}
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        FileRenames([store], rules, new_data=True).applied(xr.open_zarr(store), store)
+    (message,) = caplog.messages
+    assert "ncrename" not in message
+    words = shlex.split(message.split("`")[1])
+    assert words[:2] == ["python", "-c"] and len(words) == 3, message
+    subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=tmp_path)
+    copy = tmp_path / "era5_2000_fixed.zarr"
+    renamed = xr.open_zarr(copy)
+    assert sorted(renamed.data_vars) == ["orog", "rsds", "tas"]
+    assert (renamed["tas"].values.tolist(), renamed["rsds"].values.tolist()) == ([0.0], [1.0])
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        FileRenames([copy], rules, new_data=True).applied(renamed, copy)
+    assert caplog.messages == []
+
+
 def test_new_data_already_holding_a_new_name_are_warned_about_the_others_only(tmp_path, monkeypatch, caplog):
     monkeypatch.chdir(tmp_path)
     path = tmp_path / "era5_2000.nc"

@@ -173,6 +173,35 @@ def test_a_halo_with_other_values_is_refused(tmp_path):
         open_dataset([path])
 
 
+def test_a_stores_halo_with_other_values_is_refused_with_a_cut_that_runs_on_the_store(tmp_path, monkeypatch):
+    """fix32d: a Zarr store was given `ncks -d x,1,8 halo.zarr halo_fixed.nc`, which NCO cannot read; now an
+    xarray line that, run as printed, writes a copy of the store without the halo columns, which opens with
+    the interior columns' values (the halo's differing copy gone)."""
+    import re
+    import shlex
+    import subprocess
+    import sys
+
+    pytest.importorskip("zarr")
+    monkeypatch.chdir(tmp_path)
+    interior = _interior(fold=False)
+    latitude, longitude, tos = _as_nemo_writes(*interior, fold=False)
+    tos = tos.copy()
+    tos[-1, 3, 0] += 0.5
+    with xr.open_dataset(_write(tmp_path / "halo.nc", latitude, longitude, tos)) as opened:
+        opened.load().to_zarr(tmp_path / "halo.zarr")
+    with pytest.raises(ClimannError, match="'tos' differs between them") as refused:
+        open_dataset([tmp_path / "halo.zarr"])
+    message = str(refused.value)
+    assert "ncks" not in message
+    words = shlex.split(re.search(r'python -c "[^"]+"', message).group(0))
+    assert words[:2] == ["python", "-c"] and len(words) == 3, message
+    subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=tmp_path)
+    fixed = open_dataset([tmp_path / "halo_fixed.zarr"])
+    assert fixed["tos"].shape == (12 * N_YEARS, N_ROWS, N_COLUMNS)
+    np.testing.assert_array_equal(fixed["tos"].values, interior[2])
+
+
 def _ten_metre_grid(n_rows: int = 20, n_columns: int = 4) -> tuple[np.ndarray, np.ndarray]:
     """A 10 m urban/LES grid at 52.5°N (2-D latitude and longitude, float64): rows 9.0e-5° apart,
     so that every 10th pair of adjacent rows rounded to the same multiple of 1e-4°."""

@@ -72,6 +72,56 @@ def test_files_of_another_quantity_are_refused_naming_both(tmp_path, first, seco
     assert "a.nc" in str(raised.value) and "b.nc" in str(raised.value)
 
 
+def _store_of(path: Path) -> Path:
+    """The file ``path`` as a Zarr store beside it (``a.zarr``), the file removed."""
+    store = path.with_suffix(".zarr")
+    with xr.open_dataset(path) as opened:
+        opened.load().to_zarr(store)
+    path.unlink()
+    return store
+
+
+@pytest.mark.parametrize(("first", "second", "placeholder", "factor"), [
+    pytest.param({"standard_name": "surface_upward_latent_heat_flux", "positive": "up", "units": "W m-2"},
+                 {"standard_name": "surface_downward_latent_heat_flux", "positive": "down", "units": "W m-2"}, None,
+                 -1.0,
+                 id="opposite-sign"),
+    pytest.param({"standard_name": "lwe_thickness_of_snowfall_amount", "units": "m"},
+                 {"standard_name": "thickness_of_snowfall_amount", "units": "m"}, ("DENSITY", "100"), 0.1,
+                 id="snow-depth-by-density"),
+    pytest.param({"standard_name": "air_temperature"}, {"standard_name": "surface_temperature"}, None, 1.0,
+                 id="another-standard-name"),
+    pytest.param({"cell_methods": "area: mean time: mean"}, {"cell_methods": "area: mean time: maximum"}, None, 1.0,
+                 id="mean-then-maximum"),
+])
+def test_stores_of_another_quantity_are_refused_with_a_line_that_runs_on_the_store(
+        tmp_path, monkeypatch, first, second, placeholder, factor):
+    """fix32d: the second of two Zarr stores was given `ncap2 … b.zarr b_fixed.nc`, which NCO cannot read;
+    now a line that runs on the store (an attribute set in it, or values computed in a copy beside it); run as
+    printed (the density filled in), the first store and the second's result open as one series of 24 months,
+    the second year's values the stored ones times ``factor`` (-1 for the sign, 100/1000 for the density)."""
+    import shlex
+    import subprocess
+    import sys
+
+    pytest.importorskip("zarr")
+    monkeypatch.chdir(tmp_path)
+    stores = [_store_of(_year(tmp_path / "a.nc", 2001, attrs=first)),
+              _store_of(_year(tmp_path / "b.nc", 2002, attrs=second))]
+    with pytest.raises(ClimannError) as raised:
+        open_dataset(stores)
+    message = str(raised.value)
+    assert "ncap2" not in message and "ncatted" not in message, message
+    command = re.search(r'python -c "[^"]+"', message).group(0)
+    words = shlex.split(command.replace(*placeholder) if placeholder else command)
+    assert words[:2] == ["python", "-c"] and len(words) == 3, command
+    subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=tmp_path)
+    copy = tmp_path / "b_fixed.zarr"
+    series = open_dataset([stores[0], copy if copy.exists() else stores[1]])["ta"]
+    assert series.sizes["time"] == 24
+    np.testing.assert_allclose(series.values[12:, 0, 0], factor * (250 + np.arange(12)), rtol=1e-6)
+
+
 @pytest.mark.parametrize(("first", "second"), [
     pytest.param({"cell_methods": "time: mean (interval: 1 month)"}, {"cell_methods": "area: mean time: mean"},
                  id="one-time-mean-said-two-ways"),

@@ -662,6 +662,17 @@ def _check_latitudes(tmp_path, caplog, _) -> None:
     np.testing.assert_array_equal(np.sort(opened["lat"].values), [-80.0, -10.0, 60.0])
 
 
+def _check_unbounded(tmp_path, caplog, _) -> None:
+    """The copy has no time bounds, nor a ``bounds`` attribute naming them, and each step is dated
+    by its stamp on the 15th (the bounds' months dropped with them)."""
+    import cftime
+
+    stored = xr.open_zarr(tmp_path / "cells_fixed.zarr", decode_times=False)
+    assert "time_bnds" not in stored.variables and "bounds" not in stored["time"].attrs
+    opened = open_dataset([tmp_path / "cells_fixed.zarr"])
+    assert list(opened["time"].values) == [cftime.datetime(2000, month, 15, calendar="noleap") for month in (1, 2, 3, 4)]
+
+
 @pytest.mark.parametrize(("store_name", "make", "advise", "placeholder", "check"), [
     pytest.param("snow.zarr", _snow_depth_store, lambda store, _: _refusal(lambda: _snow_as_rates(store)),
                  ("DENSITY", "100"), _check_snow, id="unit-conversion-by-density"),
@@ -671,6 +682,9 @@ def _check_latitudes(tmp_path, caplog, _) -> None:
                  None, _check_polar, id="clip-latitude-bounds"),
     pytest.param("cells.zarr", _shifted_cells_store, lambda store, _: _refusal(lambda: open_dataset([store])),
                  None, _check_restamped, id="time-restamp-at-cell-middles"),
+    pytest.param("cells.zarr", _shifted_cells_store,
+                 lambda store, _: _refusal(lambda: open_dataset([store])).split("drop the bounds: ", 1)[1],
+                 None, _check_unbounded, id="time-bounds-dropped"),
     pytest.param("colat.zarr", _colatitude_store, lambda store, _: _refusal(lambda: open_dataset([store])),
                  None, _check_latitudes, id="colatitude-flip"),
 ])

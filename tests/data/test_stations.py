@@ -132,6 +132,28 @@ def test_several_stations_left_are_refused_with_advice_for_points(tmp_path, monk
     assert "remap" not in message and "\n" not in message
 
 
+def test_a_store_of_several_stations_is_refused_with_a_cut_that_runs_on_the_store(tmp_path, monkeypatch, grid):
+    """fix32d: a Zarr store was given `ncks -d station,0 stations.zarr stations_station0.nc`, which NCO cannot
+    read; now an xarray line that, run as printed, writes a copy of the store with the first station alone,
+    which opens as that station's point."""
+    import re
+
+    pytest.importorskip("zarr")
+    monkeypatch.chdir(tmp_path)
+    _stations(grid).to_zarr(tmp_path / "stations.zarr")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "stations.zarr"])
+    message = str(error.value)
+    assert "stations.zarr holds 3 stations along 'station'" in message and "ncks" not in message
+    words = shlex.split(re.search(r'python -c "[^"]+"', message).group(0))
+    assert words[:2] == ["python", "-c"] and len(words) == 3, message
+    subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=tmp_path)
+    one = open_dataset([tmp_path / "stations_fixed.zarr"])
+    assert one["tas"].dims == ("time", "lat", "lon")
+    np.testing.assert_array_equal(one["tas"].values[:, 0, 0], _point(grid, 0)["tas"].values)
+    np.testing.assert_array_equal(one["lat"].values, [grid["lat"].values[CELLS[0][0]]])
+
+
 @pytest.mark.parametrize(
     ("coordinate", "value", "expected"),
     [

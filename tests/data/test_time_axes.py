@@ -357,6 +357,48 @@ def test_the_cdo_command_for_a_predictor_lacking_months_leaves_them_out_of_the_t
     np.testing.assert_array_equal(combined["pred"].values, full["pred"].values[kept])
 
 
+def test_a_stores_predictor_lacking_months_gets_lines_that_leave_them_out_of_the_targets_stores(tmp_path,
+                                                                                              monkeypatch):
+    """fix32d: Zarr stores were given `cdo delete,timestep=4,5 tas_2000.zarr tas_2000_selected.nc`, which CDO
+    cannot read; now one xarray line per store of the target that, run as printed, writes a copy without those
+    steps (each store's own), and the copies combine with the predictor at its months."""
+    import re
+
+    pytest.importorskip("zarr")
+    monkeypatch.chdir(tmp_path)
+    full = grid_dataset(n_years=2)
+    full[["tas"]].isel(time=slice(0, 12)).to_zarr(tmp_path / "tas_2000.zarr")
+    full[["tas"]].isel(time=slice(12, 24)).to_zarr(tmp_path / "tas_2001.zarr")
+    full[["pred"]].drop_isel(time=[3, 4, 15]).to_zarr(tmp_path / "pred.zarr")
+    with pytest.raises(ClimannError, match="leave those steps out of tas") as raised:
+        open_dataset([tmp_path / "tas_2000.zarr", tmp_path / "tas_2001.zarr", tmp_path / "pred.zarr"], grid_of="tas")
+    assert "cdo" not in str(raised.value)
+    commands = re.findall(r'`(python -c "[^"]+")`', str(raised.value))
+    assert len(commands) == 2, str(raised.value)
+    for command in commands:
+        subprocess.run([sys.executable, "-c", shlex.split(command)[2]], check=True, cwd=tmp_path)
+    combined = open_dataset([tmp_path / "tas_2000_selected.zarr", tmp_path / "tas_2001_selected.zarr",
+                             tmp_path / "pred.zarr"], grid_of="tas")
+    kept = np.setdiff1d(np.arange(24), [3, 4, 15])
+    np.testing.assert_allclose(combined["tas"].values, full["tas"].values[kept])
+    np.testing.assert_array_equal(combined["pred"].values, full["pred"].values[kept])
+
+
+def test_a_daily_store_beside_monthly_data_is_not_given_a_cdo_command(tmp_path):
+    """fix32d: a daily Zarr store was advised `cdo monmean pred_day.zarr pred_day_monthly.nc`, which CDO cannot
+    read; a store is pointed to xarray's resample instead (CDO's monthly means have no one-line xarray
+    equivalent that keeps their stamps and bounds)."""
+    pytest.importorskip("zarr")
+    _daily_and_monthly(tmp_path)
+    with xr.open_dataset(tmp_path / "pred_day.nc") as opened:
+        opened.load().to_zarr(tmp_path / "pred_day.zarr")
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([tmp_path / "tas_mon.nc", tmp_path / "pred_day.zarr"])
+    message = str(raised.value)
+    assert "bring pred to monthly steps first" in message and "cdo" not in message
+    assert message.endswith("e.g. with xarray's Dataset.resample")
+
+
 def test_a_variable_nobody_uses_neither_narrows_nor_blocks_the_common_period(tmp_path, caplog):
     """``huss`` in the second year's file only: with the variables used named (``tas``,
     ``pred``), both years are kept and ``huss`` is left out; it cut them to its year."""

@@ -166,6 +166,31 @@ def test_the_printed_ncks_lines_split_the_file_into_one_set(tmp_path, monkeypatc
     _check_split(tmp_path, tas, rsdt)
 
 
+def test_a_store_with_two_time_axes_gets_xarray_lines_that_split_it_into_one_set(tmp_path, monkeypatch):
+    """fix32d: a Zarr store was given `ncks -v tas,orog two_time.zarr two_time_tas.nc; …`, which NCO cannot
+    read; now one xarray line per axis that, run as printed, writes a store per axis beside it, and the two
+    copies open together on one time axis with the values kept."""
+    pytest.importorskip("zarr")
+    monkeypatch.chdir(tmp_path)
+    tas, rsdt = _two_axes(tmp_path / "two_time.nc", first_marked=False)
+    with xr.open_dataset(tmp_path / "two_time.nc", decode_times=False) as opened:
+        opened.load().to_zarr(tmp_path / "two_time.zarr")
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([tmp_path / "two_time.zarr"])
+    message = str(raised.value)
+    assert "ncks" not in message and "to_netcdf" not in message
+    commands = re.findall(r'python -c "[^"]+"', message)
+    assert len(commands) == 2, message
+    for command in commands:
+        words = shlex.split(command)
+        subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=tmp_path)
+    dataset = open_dataset([tmp_path / "two_time_tas.zarr", tmp_path / "two_time_rsdt.zarr"])
+    assert dataset["tas"].dims == dataset["rsdt"].dims == ("time", "lat", "lon") and dataset.sizes["time"] == 24
+    np.testing.assert_allclose(dataset["tas"].values, tas)
+    np.testing.assert_allclose(dataset["rsdt"].values, rsdt)
+    np.testing.assert_allclose(dataset["orog"].values, 1.0)
+
+
 def test_the_printed_xarray_line_splits_the_file_into_one_set(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     tas, rsdt = _two_axes(tmp_path / "two_time.nc")

@@ -546,3 +546,33 @@ def test_a_forecast_beside_observations_of_its_name_is_refused_with_the_rename_t
                            chosen)
     np.testing.assert_array_equal(opened["t2m_fc"].values, opened["t2m"].values)
     assert opened.sizes["time"] == 60
+
+
+def test_a_forecast_store_beside_observations_of_its_name_gets_a_rename_that_runs_on_the_store(tmp_path,
+                                                                                              monkeypatch):
+    """fix32d: the forecasts as a Zarr store were given `ncrename … s2s.zarr s2s_renamed.nc`, which NCO cannot
+    read; now an xarray line that, run as printed, writes a renamed copy of the store beside it, and the copy
+    and the observations open as a pair: member 0 at step 21 equals the observation of each day."""
+    import re
+    import shlex
+    import subprocess
+    import sys
+
+    pytest.importorskip("zarr")
+    monkeypatch.chdir(tmp_path)
+    forecasts, observations = s2s_pair()
+    forecasts.rename(t2m_fc="t2m").to_zarr(tmp_path / "s2s.zarr")
+    observations.to_netcdf(tmp_path / "era5.nc")
+    chosen = {"step": 21, "number": 0}
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "s2s.zarr", tmp_path / "era5.nc"], select=chosen)
+    message = str(error.value)
+    assert message.startswith("s2s.zarr holds forecasts of t2m and era5.nc t2m without a lead time: ")
+    assert "ncrename" not in message
+    words = shlex.split(re.search(r'python -c "[^"]+"', message).group(0))
+    assert words[:2] == ["python", "-c"] and len(words) == 3, message
+    subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=tmp_path)
+    opened = select_values(open_dataset([tmp_path / "s2s_fixed.zarr", tmp_path / "era5.nc"], select=chosen,
+                                        grid_of="t2m"), chosen)
+    np.testing.assert_array_equal(opened["t2m_fc"].values, opened["t2m"].values)
+    assert opened.sizes["time"] == 60

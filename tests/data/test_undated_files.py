@@ -7,6 +7,7 @@ from __future__ import annotations
 import shlex
 import shutil
 import subprocess
+import sys
 
 import netCDF4
 import numpy as np
@@ -59,6 +60,34 @@ def test_files_without_time_are_refused_as_undated_with_the_ncap2_line_that_date
     for month, (path, field) in enumerate(zip(dated, values), start=1):
         _dated(path, month, field)
     opened = open_dataset([str(path) for path in dated])
+    assert opened["sst"].dims == ("time", "lat", "lon")
+    np.testing.assert_array_equal(opened["sst"].values, values)
+    np.testing.assert_array_equal(opened["time"].values.astype("datetime64[D]"),
+                                  np.array(["2003-01-01", "2003-02-01"], dtype="datetime64[D]"))
+
+
+def test_stores_without_time_are_refused_with_an_xarray_line_that_dates_each(tmp_path, monkeypatch):
+    """fix32d: two Zarr stores of one undated map each were given `ncap2 … A2003032.zarr A2003032_dated.nc`,
+    which NCO cannot read; now an xarray line that, run as printed (and with the first store's name and date
+    for it), writes a dated store beside each, and the two copies open as one series of their two months."""
+    pytest.importorskip("zarr")
+    monkeypatch.chdir(tmp_path)
+    values = np.random.default_rng(0).normal(size=(2, 2, 3))
+    stores = [tmp_path / "A2003001.zarr", tmp_path / "A2003032.zarr"]
+    for month, (store, field) in enumerate(zip(stores, values), start=1):
+        _map(tmp_path / "map.nc", month, field)
+        with xr.open_dataset(tmp_path / "map.nc") as opened:
+            opened.load().to_zarr(store)
+    with pytest.raises(ClimannError) as refusal:
+        open_dataset([str(store) for store in stores])
+    message = str(refusal.value)
+    assert "neither has a time coordinate" in message and "ncap2" not in message
+    words = shlex.split(message.split("e.g. ", 1)[1].split(" (each file", 1)[0])
+    assert words[:2] == ["python", "-c"] and len(words) == 3, message
+    first = words[2].replace("A2003032", "A2003001").replace("2003-02-01", "2003-01-01")
+    for code in (first, words[2]):
+        subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path)
+    opened = open_dataset([str(tmp_path / "A2003001_fixed.zarr"), str(tmp_path / "A2003032_fixed.zarr")])
     assert opened["sst"].dims == ("time", "lat", "lon")
     np.testing.assert_array_equal(opened["sst"].values, values)
     np.testing.assert_array_equal(opened["time"].values.astype("datetime64[D]"),
