@@ -286,7 +286,7 @@ def one_dimensional_candidates(dataset: xr.Dataset) -> dict[str, list[str]]:
     :mod:`climann.data.grid_points`)."""
     found = {}
     for kind in ("latitude", "longitude"):
-        names = _candidates(dataset, kind) or _candidates(dataset.cf.guess_coord_axis(), kind)
+        names = _candidates(dataset, kind) or _candidates(_guessed_axes(dataset), kind)
         names = [name for name in names if dataset[name].dims == (name,) and not is_grid_axis(dataset[name])]
         if names:
             found[kind] = names
@@ -306,7 +306,7 @@ def scalar_coordinate(dataset: xr.Dataset, kind: str) -> str | None:
     ClimannError
         If several are equally good.
     """
-    return _choose(dataset, kind, ndim=0) or _choose(dataset.cf.guess_coord_axis(), kind, ndim=0)
+    return _choose(dataset, kind, ndim=0) or _choose(_guessed_axes(dataset), kind, ndim=0)
 
 
 def is_staggered(variable: xr.DataArray) -> bool:
@@ -494,8 +494,44 @@ def _found_coordinate(dataset: xr.Dataset, kind: str) -> str | None:
     if found is None and kind != "time":
         found = _mapped_axis(dataset, kind)
     if found is None:
-        found = _choose(dataset.cf.guess_coord_axis(), kind)
+        found = _choose(_guessed_axes(dataset), kind)
     return found
+
+
+def _guessed_axes(dataset: xr.Dataset) -> xr.Dataset:
+    """``dataset.cf.guess_coord_axis()``: a shallow copy whose coordinates have the attributes
+    cf_xarray's guess gives them from their names and the type of their values (``axis``,
+    ``standard_name``, ``units`` …), guessed once for each :func:`_metadata_key`.
+
+    cf_xarray's guess scans every variable's attributes again for each coordinate and each of
+    its patterns (tens of milliseconds for a file of a dozen variables), and a dataset's time,
+    latitude, longitude and scalar coordinates were each guessed anew, of every file and block
+    of a run: the guess depends on the metadata alone, so the attributes it adds are kept
+    (:func:`_guessed_attributes`) and put on a shallow copy, as the guess itself does.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        Not modified.
+
+    Returns
+    -------
+    xarray.Dataset
+        A shallow copy (the same data) with the guessed attributes.
+    """
+    guessed = dataset.copy(deep=False)
+    for name, attributes in _guessed_attributes(dataset).items():
+        guessed[name].attrs = attributes
+    return guessed
+
+
+@_by_metadata
+def _guessed_attributes(dataset: xr.Dataset) -> dict[str, dict]:
+    """The coordinates to which ``dataset.cf.guess_coord_axis()`` adds attributes, each with all
+    its attributes after the guess (which only adds: a coordinate's own attributes are kept)."""
+    guessed = dataset.cf.guess_coord_axis()
+    return {str(name): dict(guessed[name].attrs) for name in guessed.coords
+            if set(guessed[name].attrs) != set(dataset[name].attrs)}
 
 
 def tiled_coordinates(dataset: xr.Dataset) -> tuple[str, str, tuple[str, ...]] | None:

@@ -1043,6 +1043,8 @@ def files_on_the_most_common_grid(files: Sequence[Path]) -> tuple[list[Path], di
         The files kept, in the order given; the files left out, with the first difference
         (:func:`grid_mismatch`'s words).
     """
+    if len(files) < 2:  # one grid whatever it is: no file opened to read it (each `climann info FILE`)
+        return list(files), {}
     grids = _file_grids(files)
     gridded = [path for path in files if grids.get(path)]
     groups: list[list[Path]] = []

@@ -97,6 +97,43 @@ def test_guessing_does_not_modify_the_dataset():
 
 
 @pytest.mark.parametrize(
+    "names",
+    [
+        pytest.param(("time", "lat", "lon"), id="lat-lon"),
+        pytest.param(("time_counter", "nav_lat", "nav_lon"), id="nemo-names"),
+        pytest.param(("date", "y", "x"), id="y-x"),
+    ],
+)
+def test_a_datasets_axes_are_guessed_once_for_its_time_latitude_and_longitude(tmp_path, monkeypatch, names):
+    """cf_xarray's guess (tens of milliseconds, a scan of every variable for each coordinate
+    and pattern) runs once for a dataset's metadata, whichever coordinates are then looked
+    for, and gives them as the guess itself does."""
+    import cf_xarray.accessor
+
+    from climann.data import coords
+    from climann.data.coords import _guessed_axes, scalar_coordinate
+
+    path = tmp_path / "bare.nc"
+    _without_coordinate_attributes(names).to_netcdf(path)
+    dataset = open_dataset([path]).assign_coords(height=2.0)
+    guesses = []
+    guess = cf_xarray.accessor.CFDatasetAccessor.guess_coord_axis
+    monkeypatch.setattr(cf_xarray.accessor.CFDatasetAccessor, "guess_coord_axis",
+                        lambda self, *args, **kwargs: guesses.append(1) or guess(self, *args, **kwargs))
+    for remembered in vars(coords).values():  # nothing guessed while the file was opened is kept
+        getattr(remembered, "answers", {}).clear()
+    found = [find_coordinate(dataset, kind) for kind in ("time", "latitude", "longitude")]
+    assert found == list(names)
+    assert scalar_coordinate(dataset, "latitude") is None
+    assert len(guesses) == 1
+    by_cf_xarray = dataset.cf.guess_coord_axis()
+    ours = _guessed_axes(dataset)
+    assert {name: ours[name].attrs for name in ours.variables} == \
+        {name: by_cf_xarray[name].attrs for name in by_cf_xarray.variables}
+    assert not any(dataset[name].attrs for name in names)  # the dataset itself is not changed
+
+
+@pytest.mark.parametrize(
     ("kind", "attrs"),
     [
         pytest.param("latitude", {"units": "degrees_N"}, id="latitude-degrees_N"),

@@ -63,6 +63,21 @@ def test_report_on_a_grid_file(write_grid):
     assert "Extra dimensions: none" in unwrapped_report(report)
 
 
+
+def test_the_grid_of_one_file_is_not_read_to_compare_it_with_none(write_grid, monkeypatch):
+    """The grid most files share is looked for among several; one file is on its own grid
+    without its header being opened and checked for it (each `climann info FILE`)."""
+    import climann.data.open
+
+    path = write_grid()
+    opened = []
+    open_input = climann.data.open.open_input
+    monkeypatch.setattr(climann.data.open, "open_input",
+                        lambda *args, **kwargs: opened.append(kwargs) or open_input(*args, **kwargs))
+    report = describe([str(path)])
+    assert "Files: 1" in _summary(report)
+    assert len(opened) == 1  # to be described; its header was opened a second time, undecoded, for its grid
+
 def test_report_names_descending_latitude_and_signed_longitude(write_grid):
     report = describe([str(write_grid(lat_descending=True, lon_start=-180.0))])
     assert "67.5 to -67.5, descending (north-to-south)" in unwrapped_report(report)

@@ -1224,3 +1224,16 @@ def test_the_units_advice_for_a_zarr_store_edits_the_store_and_works(tmp_path, m
 def test_a_difference_of_a_temperature_on_a_scale_is_in_the_scale_symbol(units, expected):
     """An RMSE of NMME's tref in IRI's "Kelvin_scale" is in K (break30a A5); other units are kept as given."""
     assert difference_units(units) == expected
+
+
+def test_the_registry_is_imported_quietly_once_and_the_logging_levels_left_alone_after(monkeypatch):
+    """Setting a logger's level clears every logger's cache: the registry, built (quietly)
+    once, is then given without touching pint's logger, however often units are read."""
+    from climann.data.units import parse_units, unit_registry
+
+    registry = unit_registry()
+    levels = []
+    monkeypatch.setattr(logging.Logger, "setLevel", lambda self, level: levels.append((self.name, level)))
+    assert unit_registry() is registry
+    assert parse_units("kg m-2 s-1", variable="pr").to_base_units().magnitude == 1.0
+    assert levels == []
