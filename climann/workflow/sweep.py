@@ -64,6 +64,8 @@ from climann.workflow.outputs import (
 
 #: The fingerprints, in the comparison folder.
 RECORD_FILE = "sweep.json"
+#: The way out a sweep's refusals name: its own option, ``--runs`` (``--out`` is train's and compare's).
+SWEEP_WAY_OUT = "give the sweep another folder with --runs DIR"
 
 
 @dataclass(frozen=True)
@@ -369,7 +371,8 @@ def run_sweep(
         if on_run:
             on_run(run.name, run_dir, True)
         with (display or _no_display)() as progress:
-            run_training(run.config, run_dir=run_dir, overwrite=True, command_line=command_line, progress=progress)
+            run_training(run.config, run_dir=run_dir, overwrite=True, command_line=command_line, progress=progress,
+                         option="--runs", way_out=SWEEP_WAY_OUT)
         trained.append(run_dir)
         record[run.name] = {"fingerprint": current, "model_sha256": file_sha256(run_dir / "model.npz"),
                             sweep.key: run.value}
@@ -378,7 +381,8 @@ def run_sweep(
     compared = bool(trained) or set(recorded) != set(record) or not all(
         (comparison / name).is_file() for name in COMPARE_FILES)
     if compared:
-        compare_runs(run_dirs, comparison, overwrite=True, dpi=dpi)
+        compare_runs(run_dirs, comparison, overwrite=True, dpi=dpi, option="the comparison folder",
+                     way_out=SWEEP_WAY_OUT)
         _write_record(record_path, sweep, record)
     return SweepResult(runs=run_dirs, trained=trained, skipped=skipped, comparison=comparison, compared=compared)
 

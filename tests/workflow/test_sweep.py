@@ -259,3 +259,27 @@ def test_a_broken_link_a_file_and_foreign_files_are_all_named_in_one_refusal(tmp
         "another folder with --runs DIR (nothing was trained)")
     assert sorted(os.listdir(runs)) == ["lr", "lr-0.01", "lr-0.03", "lr-0.1"]
     assert sorted(os.listdir(runs / "lr-0.03")) == ["history.csv", "model.npz"]
+
+
+@pytest.mark.parametrize("claimed, what", [
+    pytest.param("lr-0.01", "run directory", id="a-run"),
+    pytest.param("lr", "comparison folder", id="the-comparison"),
+])
+def test_a_folder_another_climann_writes_is_refused_with_the_sweeps_own_way_out(tmp_path, data, holder, claimed,
+                                                                                   what):
+    """Two sweeps into one --runs at once: the refusal advised "choose another --out", an option
+    `climann sweep` does not have (its is --runs); its runs' folders were not claimed at all."""
+    sweep_file = write_sweep(tmp_path / "lr.toml", data, [0.01])
+    runs = tmp_path / "runs"
+    if claimed == "lr":
+        run_sweep(sweep_file, runs_dir=runs)
+        (runs / "lr" / "comparison.md").unlink()  # compared again on the next call
+    runs.mkdir(exist_ok=True)
+    other = holder(runs / claimed, folder=True)
+    with pytest.raises(ClimannError) as refused:
+        run_sweep(sweep_file, runs_dir=runs)
+    assert str(refused.value) == (
+        f"another climann (process {other.pid}) is writing {what} {runs / claimed} now; this one stops and leaves it "
+        "alone: wait for it to finish, or give the sweep another folder with --runs DIR")
+    assert not (runs / "lr-0.01" / "checkpoint.npz").exists()
+    other.communicate("\n", timeout=60)
