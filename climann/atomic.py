@@ -330,6 +330,12 @@ def _take_over(claim: Path) -> bool:
     try:
         if not _locked(descriptor):
             return False
+        header = os.pread(descriptor, len(CLAIM_HEADER), 0)
+        if not header:  # being created where there are no hard links (empty for an instant): held
+            return False
+        if header != CLAIM_HEADER.encode():
+            raise ClimannError(f"{claim} has the name of climann's claim on {_claimed_name(claim)}, but it is not "
+                               "climann's; it was left alone: move it away, or choose another name")
         with contextlib.suppress(FileNotFoundError):
             if os.path.samestat(os.fstat(descriptor), os.stat(claim)):
                 record = _read_record(descriptor)
@@ -338,6 +344,11 @@ def _take_over(claim: Path) -> bool:
         return True
     finally:
         os.close(descriptor)
+
+
+def _claimed_name(claim: Path) -> Path:
+    """The output a claim is of: ``X`` for ``.X.claim``, the folder for ``.climann.claim`` inside it."""
+    return claim.parent if claim.name == ".climann.claim" else claim.with_name(claim.name[1:-len(".claim")])
 
 
 def _read_record(descriptor: int) -> bytes:
@@ -398,7 +409,7 @@ def _remove_dead_temporaries(claim: Path, record: bytes) -> None:
         removed.append(path.name)
     if removed:
         holder = record.split(b"\n")[0].decode("ascii", "replace")[len(CLAIM_HEADER):].strip()
-        output = claim.parent if claim.name == ".climann.claim" else claim.with_name(claim.name[1:-len(".claim")])
+        output = _claimed_name(claim)
         _log.info("removed %d temporar%s that climann process %s, killed while writing %s, left: %s", len(removed),
                   "y" if len(removed) == 1 else "ies", holder, output, ", ".join(removed[:3])
                   + (f" and {len(removed) - 3} more" if len(removed) > 3 else ""))
@@ -529,7 +540,7 @@ def _refuse_related_claims(claim: Path, target: Path, *, folder: bool, what: str
         holder = _claim_holder(related) if os.path.lexists(related) else None
         if holder is None or holder == str(os.getpid()) or not is_claim_file(related) or _take_over(related):
             continue
-        other = related.parent if related.name == ".climann.claim" else related.with_name(related.name[1:-6])
+        other = _claimed_name(related)
         # a folder above named as the user gave it (R, not /home/me/R)
         other = next((above for above in Path(path).parents if above != Path(".")
                       and os.path.realpath(above) == str(other)), other) if holding else other

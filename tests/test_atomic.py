@@ -356,3 +356,19 @@ def test_a_folder_in_which_another_command_writes_is_refused(tmp_path, holder):
     other.communicate("\n", timeout=60)
     with claimed_output(run_dir, overwrite=True, folder=True):  # released: free again
         pass
+
+
+@pytest.mark.parametrize("folder", [pytest.param(False, id="file"), pytest.param(True, id="folder")])
+def test_a_users_file_with_a_claims_name_is_left_alone_and_the_command_refused(tmp_path, folder):
+    """A file of the user's named `.pred.nc.claim` was taken for a killed command's claim and removed."""
+    from climann.atomic import claim_path, claimed_output
+
+    out = tmp_path / ("scores" if folder else "pred.nc")
+    claim_path(out).write_text("the user's notes\n")
+    with pytest.raises(ClimannError) as refused:
+        with claimed_output(out, overwrite=True, folder=folder):
+            pytest.fail("the block ran")
+    assert str(refused.value) == (f"{claim_path(out)} has the name of climann's claim on {out}, but it is not "
+                                  "climann's; it was left alone: move it away, or choose another name")
+    assert claim_path(out).read_text() == "the user's notes\n"
+    assert os.listdir(tmp_path) == [claim_path(out).name]
