@@ -283,3 +283,25 @@ def test_a_folder_another_climann_writes_is_refused_with_the_sweeps_own_way_out(
         "alone: wait for it to finish, or give the sweep another folder with --runs DIR")
     assert not (runs / "lr-0.01" / "checkpoint.npz").exists()
     other.communicate("\n", timeout=60)
+
+
+def test_a_run_folder_holding_only_what_a_killed_sweep_left_is_trained(tmp_path, data):
+    """A sweep SIGKILLed at its first checkpoint left runs/lr-0.01/ with only its temporary (and
+    its stale claim beside): the next sweep refused the folder as holding "no climann run"."""
+    import subprocess
+    import sys
+
+    from climann.atomic import CLAIM_HEADER, TEMPORARY_RECORD, claim_path
+
+    gone = int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                              text=True).stdout)
+    sweep_file = write_sweep(tmp_path / "lr.toml", data, [0.01])
+    run_dir = tmp_path / "runs" / "lr-0.01"
+    run_dir.mkdir(parents=True)
+    temporary = run_dir / f".checkpoint.npz.{gone}.0123abcd.tmp"
+    temporary.write_bytes(b"half a checkpoint")
+    claim_path(run_dir).write_text(f"{CLAIM_HEADER}{gone}\n{TEMPORARY_RECORD}{temporary}\n")
+    result = run_sweep(sweep_file, runs_dir=tmp_path / "runs")
+    assert result.trained == [run_dir]
+    assert not [path for path in (tmp_path / "runs").rglob(".*")]
+    assert (run_dir / "model.npz").is_file()
