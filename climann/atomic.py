@@ -22,6 +22,16 @@ its files with a hard link (``os.link`` fails when the name exists) instead of a
 file that another program put there meanwhile is never replaced. What was published is
 remembered (:func:`published_here`), so a command cleaning up after a failure removes only
 its own files, never one that appeared beside them.
+
+A claim also records, line by line, the hidden temporaries its command makes for the output
+(:func:`new_temporary`: ``.NAME.PID.HEX.tmp`` files, staging folders), each before it is
+created. A killed command (SIGKILL) leaves them behind; the next command that takes its stale
+claim over removes exactly those (their name carrying the dead command's process id, beside or
+inside the claimed output) and says so in one INFO line, so that a 500 MB temporary of a killed
+``predict`` does not stay for good. A claim on a folder also covers what is inside it: a
+command writing into a folder that another climann claims (``predict --out RUN/p.nc`` while
+``train --out RUN --overwrite`` runs), or claiming a folder in which another climann writes, is
+refused as a second command on the same output is.
 """
 
 from __future__ import annotations
@@ -29,13 +39,18 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import errno
+import logging
 import os
+import re
 import secrets
+import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from climann.errors import ClimannError
+
+_log = logging.getLogger(__name__)
 
 
 def write_target(path: str | os.PathLike) -> Path:
@@ -51,11 +66,47 @@ def write_target(path: str | os.PathLike) -> Path:
     return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
+def _temporary_name(path: Path, suffix: str = ".tmp") -> Path:
+    """A new hidden name beside ``path``, ``.NAME.PID.HEX.tmp``, recorded in the claims this
+    context holds (:func:`claimed_output`) before anything is created under it."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}{suffix}")
+    _record_temporary(temporary)
+    return temporary
+
+
 def _create_temporary(path: Path) -> Path:
     """An empty, uniquely named hidden file beside ``path``; its mode follows the umask
     (like any new file: unlike ``tempfile.mkstemp``'s private 0600)."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    temporary = _temporary_name(path)
     os.close(os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+    return temporary
+
+
+def new_temporary(path: str | os.PathLike, *, suffix: str = ".tmp") -> Path:
+    """Create an empty hidden folder beside ``path`` to build ``path`` in (a run's staging
+    folder, figures drawn all at once): ``.NAME.PID.HEX`` + ``suffix``, with the mode of any
+    new folder (0777 less the umask), recorded in the claims this command holds so that the
+    command taking over its claim after a SIGKILL removes it (:func:`claimed_output`).
+
+    Parameters
+    ----------
+    path : str or path-like
+        What is built (its folder must exist); the name says whose temporary it is.
+    suffix : str
+        ``.tmp``, or ``.partial`` for a run's staging folder.
+
+    Returns
+    -------
+    Path
+        The new folder (absolute when ``path`` is).
+
+    Raises
+    ------
+    OSError
+        When it cannot be created.
+    """
+    temporary = _temporary_name(Path(path), suffix)
+    temporary.mkdir()
     return temporary
 
 
@@ -112,13 +163,11 @@ def atomic_directory(path: str | os.PathLike, *, what: str = "directory") -> Ite
     ClimannError
         If the directory cannot be created or written, or ``path`` is a file.
     """
-    import shutil
-
     path = Path(path)
     target = write_target(path).absolute()  # as in atomic_path: never a temporary that xarray expands
     if target.exists() and not target.is_dir():
         raise ClimannError(f"cannot write {what} {path}: a file of that name exists")
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    temporary = _temporary_name(target)
     try:
         temporary.mkdir()
         yield temporary
@@ -143,17 +192,22 @@ class OutputClaimed(ClimannError):
 @dataclass(frozen=True)
 class _Claim:
     """An output this process claimed: its final name (links followed), whether it is a folder
-    (its files are the output) and whether ``--overwrite`` lets them replace existing ones."""
+    (its files are the output), whether ``--overwrite`` lets them replace existing ones, and the
+    open claim file, into which the temporaries made for it are recorded (:func:`new_temporary`)."""
 
     target: Path
     folder: bool
     overwrite: bool
+    record: int = -1
+    temporaries: list[Path] = field(default_factory=list, compare=False)
 
 
 #: The outputs claimed in this context (a command's, or a thread's of a sweep).
 _CLAIMS: contextvars.ContextVar[tuple[_Claim, ...]] = contextvars.ContextVar("climann_claims", default=())
 #: The first bytes of a claim file, before the claiming process's id.
 CLAIM_HEADER = "climann claim pid "
+#: How a claim file's later lines begin: each names a temporary its command made (absolute path).
+TEMPORARY_RECORD = "temporary "
 _NO_HARD_LINKS = (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK, errno.ENOSYS)
 
 
@@ -179,7 +233,8 @@ def is_claim_file(path: str | os.PathLike) -> bool:
 def _claim_holder(claim: Path) -> str:
     """The process id written in ``claim`` ("unknown" when unreadable)."""
     try:
-        text = claim.read_text(encoding="ascii", errors="replace")
+        with open(claim, encoding="ascii", errors="replace") as handle:
+            text = handle.readline(200)  # the first line: the temporaries recorded follow it
     except OSError:
         return "unknown"
     return text[len(CLAIM_HEADER):].strip() or "unknown" if text.startswith(CLAIM_HEADER) else "unknown"
@@ -243,9 +298,30 @@ def _new_claim(claim: Path) -> int | None:
         temporary.unlink(missing_ok=True)
 
 
+def _record_temporary(temporary: Path) -> None:
+    """Write ``temporary`` (absolute) into each claim this context holds, before it is created.
+
+    The record is rewritten with the temporaries that still exist and the new one, so that it
+    stays short however many a long run makes (a checkpoint each epoch); a line cut short by a
+    kill names nothing that :func:`dead_claimants_temporaries` accepts."""
+    temporary = temporary.absolute()
+    if "\n" in str(temporary):  # one line each: a name with a newline is not recorded
+        return
+    for claim in _CLAIMS.get():
+        if claim.record < 0:
+            continue
+        claim.temporaries[:] = [*(path for path in claim.temporaries if os.path.lexists(path)), temporary]
+        record = f"{CLAIM_HEADER}{os.getpid()}\n" + "".join(f"{TEMPORARY_RECORD}{path}\n" for path in claim.temporaries)
+        with contextlib.suppress(OSError):
+            content = os.fsencode(record)
+            os.pwrite(claim.record, content, 0)
+            os.ftruncate(claim.record, len(content))
+
+
 def _take_over(claim: Path) -> bool:
-    """Remove ``claim`` when no process holds it (its command was killed): the lock of the very
-    file at ``claim`` is taken first, so a claim made meanwhile by another command is left alone.
+    """Remove ``claim`` when no process holds it (its command was killed), and the temporaries
+    that command recorded in it (:func:`_remove_dead_temporaries`): the lock of the very file at
+    ``claim`` is taken first, so a claim made meanwhile by another command is left alone.
     Returns False when a command holds it."""
     try:
         descriptor = os.open(claim, os.O_RDONLY)
@@ -254,12 +330,89 @@ def _take_over(claim: Path) -> bool:
     try:
         if not _locked(descriptor):
             return False
+        header = os.pread(descriptor, len(CLAIM_HEADER), 0)
+        if not header:  # being created where there are no hard links (empty for an instant): held
+            return False
+        if header != CLAIM_HEADER.encode():
+            raise ClimannError(f"{claim} has the name of climann's claim on {_claimed_name(claim)}, but it is not "
+                               "climann's; it was left alone: move it away, or choose another name")
         with contextlib.suppress(FileNotFoundError):
             if os.path.samestat(os.fstat(descriptor), os.stat(claim)):
-                claim.unlink()
+                record = _read_record(descriptor)
+                claim.unlink()  # only the command that removed it cleans up after the dead one
+                _remove_dead_temporaries(claim, record)
         return True
     finally:
         os.close(descriptor)
+
+
+def _claimed_name(claim: Path) -> Path:
+    """The output a claim is of: ``X`` for ``.X.claim``, the folder for ``.climann.claim`` inside it."""
+    return claim.parent if claim.name == ".climann.claim" else claim.with_name(claim.name[1:-len(".claim")])
+
+
+def _read_record(descriptor: int) -> bytes:
+    """The whole content of the open claim file."""
+    chunks = []
+    while chunk := os.pread(descriptor, 1 << 16, sum(map(len, chunks))):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def dead_claimants_temporaries(claim: str | os.PathLike, record: bytes) -> list[Path]:
+    """The temporaries a killed command recorded in its stale ``claim`` (content ``record``) that
+    still exist: each named ``.NAME.PID.HEX.tmp`` (or ``.partial``) with the claim's process id,
+    beside the claim or in a folder under it, and not a symbolic link. Nothing else: never a
+    file the user named, never another process's temporary.
+
+    Parameters
+    ----------
+    claim : path-like
+        The stale claim (``.NAME.claim``).
+    record : bytes
+        Its content: :data:`CLAIM_HEADER` and the process id, then one
+        :data:`TEMPORARY_RECORD` line per temporary.
+
+    Returns
+    -------
+    list of Path
+    """
+    lines = [os.fsdecode(line) for line in record.split(b"\n")]
+    holder = lines[0][len(CLAIM_HEADER):].strip() if lines[0].startswith(CLAIM_HEADER) else ""
+    if not holder.isdigit():
+        return []
+    own_name = re.compile(rf"^\..+\.{holder}\.[0-9a-f]{{8}}\.(?:tmp|partial)$")
+    place = Path(os.path.realpath(Path(claim).parent))
+    found = []
+    for line in dict.fromkeys(lines[1:]):
+        path = Path(line[len(TEMPORARY_RECORD):])
+        if not line.startswith(TEMPORARY_RECORD) or not path.is_absolute() or not own_name.match(path.name):
+            continue
+        folder = Path(os.path.realpath(path.parent))
+        if (folder == place or place in folder.parents) and os.path.lexists(path) and not path.is_symlink():
+            found.append(path)
+    return found
+
+
+def _remove_dead_temporaries(claim: Path, record: bytes) -> None:
+    """Remove the temporaries of the killed command whose stale ``claim`` was taken over
+    (:func:`dead_claimants_temporaries`), and say so in one INFO line."""
+    removed = []
+    for path in dead_claimants_temporaries(claim, record):
+        try:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+        except OSError:
+            continue
+        removed.append(path.name)
+    if removed:
+        holder = record.split(b"\n")[0].decode("ascii", "replace")[len(CLAIM_HEADER):].strip()
+        output = _claimed_name(claim)
+        _log.info("removed %d temporar%s that climann process %s, killed while writing %s, left: %s", len(removed),
+                  "y" if len(removed) == 1 else "ies", holder, output, ", ".join(removed[:3])
+                  + (f" and {len(removed) - 3} more" if len(removed) > 3 else ""))
 
 
 def _acquire(claim: Path, path: Path, what: str, way_out: str) -> int:
@@ -340,16 +493,60 @@ def claimed_output(path: str | os.PathLike, *, overwrite: bool, folder: bool = F
             descriptor = _acquire(claim, path, what, way_out)
         except OSError as inside:
             raise ClimannError(f"cannot write {what} {path}: {inside.strerror or inside}") from None
-    token = _CLAIMS.set((*_CLAIMS.get(), _Claim(write_target(path).absolute(), folder, overwrite)))
+    token = None
     try:
+        _refuse_related_claims(claim, write_target(path).absolute(), folder=folder, what=what, path=path,
+                               way_out=way_out)
+        token = _CLAIMS.set((*_CLAIMS.get(), _Claim(write_target(path).absolute(), folder, overwrite, descriptor)))
         yield path
     finally:
-        _CLAIMS.reset(token)
+        if token is not None:
+            _CLAIMS.reset(token)
         with contextlib.suppress(FileNotFoundError):
             if os.path.samestat(os.fstat(descriptor), os.stat(claim)):
                 claim.unlink()
         os.close(descriptor)
         _remove_empty(created)
+
+
+def _related_claims(claim: Path, target: Path, *, folder: bool) -> Iterator[tuple[Path, bool]]:
+    """The claims that would cover ``target`` too, each with whether it is of a folder holding
+    ``target`` (else of an output inside the folder ``target``): those of every folder above it
+    (``.NAME.claim`` beside each, or ``.climann.claim`` inside), and, when ``target`` is a
+    folder, those of the outputs in it and in its folders (``RUN/.p.nc.claim``,
+    ``RUN/explain/.importance.json.claim``). Found on the folders as they are on disk (links
+    followed), where the claims are."""
+    above = Path(os.path.realpath(target.parent))
+    for holding in (above, *above.parents):
+        if holding.parent != holding:
+            yield holding.with_name(f".{holding.name}.claim"), True
+        yield holding / ".climann.claim", True
+    if folder and target.is_dir() and not target.is_symlink():
+        inner = [target, *(entry for entry in target.iterdir() if entry.is_dir() and not entry.is_symlink())]
+        for place in inner:
+            yield from ((found, False) for found in sorted(place.glob(".*.claim")) if found != claim)
+
+
+def _refuse_related_claims(claim: Path, target: Path, *, folder: bool, what: str, path: Path, way_out: str) -> None:
+    """Refuse an output when another climann command claims a folder that holds it, or, for a
+    folder, an output inside it (:func:`_related_claims`); a stale such claim is taken over
+    (:func:`_take_over`). Claims of this process (a sweep's threads, an outer claim) do not count.
+
+    Raises
+    ------
+    OutputClaimed
+    """
+    for related, holding in _related_claims(claim, target, folder=folder):
+        holder = _claim_holder(related) if os.path.lexists(related) else None
+        if holder is None or holder == str(os.getpid()) or not is_claim_file(related) or _take_over(related):
+            continue
+        other = _claimed_name(related)
+        # a folder above named as the user gave it (R, not /home/me/R)
+        other = next((above for above in Path(path).parents if above != Path(".")
+                      and os.path.realpath(above) == str(other)), other) if holding else other
+        relation = f"which holds {what} {path}" if holding else f"inside {what} {path}"
+        raise OutputClaimed(f"another climann (process {holder}) is writing {other} now, {relation}; this one stops "
+                            f"and leaves it alone: wait for it to finish, or {way_out}")
 
 
 def _remove_empty(folders: list[Path]) -> None:

@@ -208,3 +208,167 @@ def test_published_here_knows_this_processs_files_and_not_one_put_in_their_place
     (tmp_path / "mine.json").unlink()
     (tmp_path / "mine.json").write_text("a user's, under the same name")  # after climann's was removed
     assert not published_here(tmp_path / "mine.json") and not published_here(tmp_path / "absent.json")
+
+
+# --- a killed command's temporaries go with its stale claim ---------------------------------------
+
+#: A command that claims PATH (argv[1]; a folder when argv[2] == "folder"), makes its temporaries
+#: as climann's writers do (a file's beside it; in a folder, a file's and a staging folder), prints
+#: their names and waits to be killed (SIGKILL: no clean-up runs).
+HALF_WAY = """
+import sys, time
+from pathlib import Path
+from climann.atomic import atomic_path, claimed_output
+out, folder = Path(sys.argv[1]), sys.argv[2] == "folder"
+with claimed_output(out, overwrite=True, folder=folder):
+    with atomic_path(out / "metrics.json" if folder else out) as temporary:
+        temporary.write_text("half-written")
+        made = [temporary]
+        if folder:
+            from climann.atomic import new_temporary
+
+            made.append(new_temporary(out.absolute(), suffix=".partial"))
+            (made[-1] / "predictions.nc").write_text("half-written")
+        print(" ".join(str(path) for path in made), flush=True)
+        time.sleep(600)
+"""
+
+
+def _killed_half_way(out, *, folder):
+    """The temporaries of a command SIGKILLed while it wrote ``out``."""
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-c", HALF_WAY, str(out), "folder" if folder else "file"],
+                               stdout=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+    made = [Path(name) for name in process.stdout.readline().split()]
+    process.kill()
+    process.wait(timeout=60)
+    assert made and all(os.path.lexists(path) for path in made)  # left behind: SIGKILL runs no clean-up
+    return process.pid, made
+
+
+@pytest.mark.parametrize("folder", [pytest.param(False, id="file"), pytest.param(True, id="folder")])
+def test_the_command_taking_over_a_killed_commands_claim_removes_exactly_its_temporaries(tmp_path, caplog, folder):
+    """A 500 MB `.pred.nc.PID.HEX.tmp` of a killed predict stayed for good, one more each time;
+    a user's file with such a name, or another process's temporary, is never touched."""
+    from climann.atomic import claim_path, claimed_output
+
+    out = tmp_path / ("scores" if folder else "pred.nc")
+    if folder:
+        out.mkdir()
+    pid, made = _killed_half_way(out, folder=folder)
+    place = out if folder else tmp_path
+    others = [place / f".metrics.json.{os.getpid()}.0123abcd.tmp",  # a running process's (this test's)
+              place / f".pred.nc.{pid}.notes",  # the user's, with the dead command's number in its name
+              place / f".pred.nc.{pid}.0123abcd.tmp"]  # its name, but not recorded in the claim
+    for other in others:
+        other.write_text("not the killed command's")
+    with caplog.at_level("INFO", logger="climann.atomic"), claimed_output(out, overwrite=True, folder=folder):
+        assert not any(os.path.lexists(path) for path in made)
+    assert all(other.read_text() == "not the killed command's" for other in others)
+    assert not claim_path(out).exists()
+    assert [record.getMessage() for record in caplog.records if record.levelname == "INFO"] == [
+        f"removed {len(made)} temporar{'ies' if folder else 'y'} that climann process {pid}, killed while writing "
+        f"{out}, left: {', '.join(path.name for path in made)}"]
+
+
+def test_a_stale_claims_record_removes_nothing_but_the_dead_commands_own_temporaries(tmp_path):
+    """A claim's record is read, not trusted: a line naming a user's file, a file outside the
+    claimed place, another process's temporary or a symbolic link removes nothing."""
+    from climann.atomic import CLAIM_HEADER, TEMPORARY_RECORD, claim_path, claimed_output
+
+    (tmp_path / "out").mkdir()
+    outside = tmp_path.parent / ".elsewhere.4242.0123abcd.tmp"
+    named = {
+        "own": tmp_path / "out" / ".metrics.json.4242.89abcdef.tmp",
+        "user's": tmp_path / "out" / "notes.txt",
+        "another pid": tmp_path / "out" / ".metrics.json.4243.89abcdef.tmp",
+        "link": tmp_path / "out" / ".report.md.4242.89abcdef.tmp",
+    }
+    for key, path in named.items():
+        if key == "link":
+            path.symlink_to(tmp_path / "out" / "notes.txt")
+        else:
+            path.write_text(key)
+    outside.write_text("outside")
+    try:
+        lines = [f"{TEMPORARY_RECORD}{path}\n" for path in (*named.values(), outside)]
+        claim_path(tmp_path / "out").write_text(f"{CLAIM_HEADER}4242\n" + "".join(lines))  # nobody locks it
+        with claimed_output(tmp_path / "out", overwrite=False, folder=True):
+            pass
+        assert not os.path.lexists(named["own"])
+        assert all(os.path.lexists(path) for key, path in named.items() if key != "own")
+        assert outside.read_text() == "outside" and (tmp_path / "out" / "notes.txt").read_text() == "user's"
+    finally:
+        outside.unlink(missing_ok=True)
+
+
+def test_a_claims_record_names_the_temporaries_that_exist_and_stays_short(tmp_path):
+    """A run checkpointing every epoch makes a temporary each time: the record holds those still
+    there, not one line per epoch."""
+    from climann.atomic import CLAIM_HEADER, TEMPORARY_RECORD, claim_path, claimed_output
+
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    with claimed_output(run_dir, overwrite=True, folder=True):
+        for epoch in range(20):
+            with atomic_path(run_dir / "checkpoint.npz") as temporary:
+                temporary.write_text(f"epoch {epoch}")
+                assert claim_path(run_dir).read_text() == (f"{CLAIM_HEADER}{os.getpid()}\n"
+                                                           f"{TEMPORARY_RECORD}{temporary}\n")
+    assert (run_dir / "checkpoint.npz").read_text() == "epoch 19"
+
+
+# --- a claim on a folder covers what is inside it --------------------------------------------------
+
+def test_an_output_inside_a_folder_another_command_claims_is_refused_naming_that_folder(tmp_path, holder):
+    """`predict --out RUN/p.nc` while `train --out RUN --overwrite` (or `evaluate RUN`) runs: the
+    run's outputs would be removed or replaced under it."""
+    from climann.atomic import OutputClaimed, claimed_output
+
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    other = holder(run_dir, folder=True)
+    with pytest.raises(OutputClaimed) as refused:
+        with claimed_output(run_dir / "p.nc", overwrite=False, what="predictions"):
+            pytest.fail("the block ran inside a folder another process claims")
+    assert str(refused.value) == (
+        f"another climann (process {other.pid}) is writing {run_dir} now, which holds predictions {run_dir}/p.nc; "
+        "this one stops and leaves it alone: wait for it to finish, or choose another --out")
+    assert os.listdir(run_dir) == []  # its own claim released
+    other.communicate("\n", timeout=60)
+
+
+def test_a_folder_in_which_another_command_writes_is_refused(tmp_path, holder):
+    """`train --out RUN --overwrite` while `predict --out RUN/sub/p.nc` writes there."""
+    from climann.atomic import OutputClaimed, claim_path, claimed_output
+
+    run_dir = tmp_path / "run"
+    (run_dir / "sub").mkdir(parents=True)
+    other = holder(run_dir / "sub" / "p.nc")
+    with pytest.raises(OutputClaimed, match=f"another climann \\(process {other.pid}\\) is writing {run_dir}/sub/p.nc "
+                                            f"now, inside run directory {run_dir}; this one stops"):
+        with claimed_output(run_dir, overwrite=True, folder=True, what="run directory"):
+            pytest.fail("the block ran while another process writes inside the folder")
+    assert not claim_path(run_dir).exists()
+    other.communicate("\n", timeout=60)
+    with claimed_output(run_dir, overwrite=True, folder=True):  # released: free again
+        pass
+
+
+@pytest.mark.parametrize("folder", [pytest.param(False, id="file"), pytest.param(True, id="folder")])
+def test_a_users_file_with_a_claims_name_is_left_alone_and_the_command_refused(tmp_path, folder):
+    """A file of the user's named `.pred.nc.claim` was taken for a killed command's claim and removed."""
+    from climann.atomic import claim_path, claimed_output
+
+    out = tmp_path / ("scores" if folder else "pred.nc")
+    claim_path(out).write_text("the user's notes\n")
+    with pytest.raises(ClimannError) as refused:
+        with claimed_output(out, overwrite=True, folder=folder):
+            pytest.fail("the block ran")
+    assert str(refused.value) == (f"{claim_path(out)} has the name of climann's claim on {out}, but it is not "
+                                  "climann's; it was left alone: move it away, or choose another name")
+    assert claim_path(out).read_text() == "the user's notes\n"
+    assert os.listdir(tmp_path) == [claim_path(out).name]

@@ -114,3 +114,98 @@ def test_plot_run_while_another_climann_rewrites_the_run_is_refused_and_the_run_
     assert again.returncode == 0, again.stderr
     assert (run_dir / "figures" / "learning_curves.png").exists()
     assert not [name for name in os.listdir(tmp_path) if name.startswith(".")]  # its claim removed
+
+
+def _model_bytes(run_dir: Path) -> bytes:
+    return (run_dir / "model.npz").read_bytes()
+
+
+@pytest.mark.parametrize("arguments, way_out", [
+    pytest.param(["--overwrite"], "choose another --out", id="overwrite"),
+    pytest.param([], "choose another --out", id="new-run"),
+])
+def test_train_into_a_run_directory_another_climann_writes_is_refused_and_the_run_left_as_it_was(
+        finished_run, tmp_path, capfd, monkeypatch, holder, arguments, way_out):
+    """Two `train --out R --overwrite` at once, or a train while `evaluate R` re-scores R: train
+    did not claim its run directory, and the two interleaved."""
+    import shutil
+
+    run_dir = tmp_path / "run"
+    shutil.copytree(finished_run, run_dir)
+    before = sorted(os.listdir(run_dir)), _model_bytes(run_dir)
+    first = holder(run_dir, folder=True)
+    result = run_main("train", "--data", finished_run.parent / "tiny.nc", "--out", run_dir, "--epochs", "1",
+                      "--hidden", "4", "--quiet", *arguments, capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        f"climann: error: another climann (process {first.pid}) is writing run directory {run_dir} now; this one "
+        f"stops and leaves it alone: wait for it to finish, or {way_out}")
+    assert (sorted(os.listdir(run_dir)), _model_bytes(run_dir)) == before
+    first.communicate("\n", timeout=60)
+    assert sorted(name for name in os.listdir(tmp_path) if name.startswith(".")) == []
+
+
+@pytest.mark.parametrize("command", [
+    pytest.param("predict {run} --data {data} --out {run}/p.nc", id="predict"),
+    pytest.param("evaluate {run} --out {run}/scores", id="evaluate"),
+])
+def test_writing_into_a_run_directory_that_train_claims_is_refused_naming_the_run(
+        finished_run, tmp_path, capfd, monkeypatch, holder, command):
+    """`predict --out R/p.nc` while `train --out R --overwrite` runs: train removes the replaced
+    run's predictions when it publishes, and predict wrote the old model's beside the new one."""
+    import shutil
+
+    run_dir = tmp_path / "run"
+    shutil.copytree(finished_run, run_dir)
+    first = holder(run_dir, folder=True)  # as train claims it
+    arguments = command.format(run=run_dir, data=finished_run.parent / "tiny.nc").split()
+    result = run_main(*arguments, capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 2, result.stderr
+    last = result.stderr.splitlines()[-1]
+    assert last.startswith(f"climann: error: another climann (process {first.pid}) is writing {run_dir} now, which "
+                           f"holds "), last
+    assert last.endswith("this one stops and leaves it alone: wait for it to finish, or choose another --out")
+    assert sorted(os.listdir(run_dir)) == sorted(os.listdir(finished_run))
+    first.communicate("\n", timeout=60)
+
+
+#: ``climann ARGS`` in a process that stops for good the moment it publishes its first file, as a
+#: command killed half-way leaves it: its temporary written, not yet renamed.
+STALLED = """
+import sys, time
+from climann import atomic
+def stall(temporary, target, path, what):
+    print("publishing", flush=True)
+    time.sleep(600)
+atomic._publish = stall
+from climann.cli import main
+sys.argv = ["climann", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.mark.parametrize("command, out", [
+    pytest.param("sample-data {out} --years 1 --resolution 30", "s.nc", id="sample-data"),
+    pytest.param("predict {run} --data {data} --out {out}", "p.nc", id="predict"),
+    pytest.param("evaluate {run} --out {out}", "scores", id="evaluate"),
+])
+def test_a_command_killed_half_way_leaves_nothing_once_it_is_run_again(
+        finished_run, tmp_path, capfd, monkeypatch, command, out):
+    """SIGKILL half-way, then the same command again: the killed one's temporary (a 500 MB
+    predictions file each time) was left for good beside the output."""
+    import subprocess
+    import sys
+
+    arguments = command.format(run=finished_run, data=finished_run.parent / "tiny.nc", out=tmp_path / out).split()
+    process = subprocess.Popen([sys.executable, "-c", STALLED, *arguments], stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True,
+                               env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+    assert process.stdout.readline() == "publishing\n"
+    process.kill()
+    process.wait(timeout=60)
+    left = [path for path in tmp_path.rglob(".*") if f".{process.pid}." in path.name]
+    assert left, "the killed command left no temporary: the test does not kill it half-way"
+    again = run_main(*arguments, capfd=capfd, monkeypatch=monkeypatch)
+    assert again.returncode == 0, again.stderr
+    assert [path for path in tmp_path.rglob(".*")] == []  # neither its temporaries nor its claim
+    assert (tmp_path / out).exists()

@@ -754,7 +754,7 @@ def write_comparison(runs: Sequence[RunSummary], notes: Sequence[str], out: Path
 
 
 def compare_runs(run_dirs: Sequence[str | Path], out: str | Path | None = None, *, overwrite: bool = False,
-                 dpi: int = 150) -> Comparison:
+                 dpi: int = 150, option: str = "--out", way_out: str | None = None) -> Comparison:
     """Read finished runs and, with ``out``, write their comparison there.
 
     Parameters
@@ -766,6 +766,12 @@ def compare_runs(run_dirs: Sequence[str | Path], out: str | Path | None = None, 
     overwrite : bool
         Replace those two files in ``out`` when they are climann's own.
     dpi : int
+    option : str
+        How the messages name ``out`` (``--out``; a sweep's comparison folder is not an option
+        of its own: "the comparison folder").
+    way_out : str, optional
+        The way out the refusals name (another climann writing ``out`` now, ``out`` not
+        writable): by default "choose another ``option``"; a sweep names its ``--runs``.
 
     Returns
     -------
@@ -785,11 +791,12 @@ def compare_runs(run_dirs: Sequence[str | Path], out: str | Path | None = None, 
             if out.resolve() == run.path.resolve() or run.path.resolve() in out.resolve().parents:
                 raise ClimannError(f"--out {out} is inside the run {run.path}; write the comparison beside the runs, "
                                    "e.g. runs/comparison")
-        prepare_output_folder(out, COMPARE_FILES, overwrite=overwrite)
+        prepare_output_folder(out, COMPARE_FILES, overwrite=overwrite, option=option, way_out=way_out)
     notes = comparison_notes(runs)
     if out is not None:
-        with claimed_output(out, overwrite=overwrite, folder=True, what="comparison folder"):
+        with claimed_output(out, overwrite=overwrite, folder=True, what="comparison folder",
+                            way_out=way_out or f"choose another {option}"):
             # again, now that no other climann writes there: the check and the writing are one step
-            prepare_output_folder(out, COMPARE_FILES, overwrite=overwrite)
+            prepare_output_folder(out, COMPARE_FILES, overwrite=overwrite, option=option, way_out=way_out)
             files = write_comparison(runs, notes, out, dpi=dpi)
     return Comparison(runs=runs, notes=notes, files=files)

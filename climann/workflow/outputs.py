@@ -43,13 +43,12 @@ import re
 import shlex
 import shutil
 import signal
-import tempfile
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
-from climann.atomic import is_claim_file, published_here, write_target
+from climann.atomic import is_claim_file, new_temporary, published_here, write_target
 from climann.errors import ClimannError
 from climann.run_files import (
     PUBLISH_ORDER,
@@ -411,12 +410,7 @@ def check_run_directory(
     ClimannError
     """
     run_dir = Path(run_dir)
-    check_output_link(run_dir, option=option, directory=True)
-    if run_dir.exists() and not run_dir.is_dir():
-        raise ClimannError(f"{option} {run_dir} is a file; give a directory for the run (e.g. runs/NAME)")
-    refuse_unsafe_location(run_dir, option=option, inputs=inputs)
-    refuse_unwritable_parent(run_dir, option=option)
-    refuse_unwritable(run_dir, option=option)  # its checkpoint is written there while it trains
+    check_run_place(run_dir, inputs=inputs, option=option)
     remove_leftovers(run_dir)
     if not run_dir.is_dir() or not any(run_dir.iterdir()):
         return
@@ -426,6 +420,25 @@ def check_run_directory(
     refuse_unfinished_run(run_dir, overwrite)
     if not overwrite:
         raise ClimannError(f"run directory {run_dir} is not empty; choose another {option} or pass --overwrite")
+
+
+def check_run_place(run_dir: str | Path, *, inputs: Sequence[str | Path] = (), option: str = "--out") -> None:
+    """The part of :func:`check_run_directory` that only looks: refuse a file, a symbolic link to
+    nothing, the working directory or an ancestor of it, a directory containing an input, and a
+    place climann cannot write. What ``climann train`` checks before it claims the run directory
+    (:func:`climann.atomic.claimed_output`); what removes anything comes after the claim.
+
+    Raises
+    ------
+    ClimannError
+    """
+    run_dir = Path(run_dir)
+    check_output_link(run_dir, option=option, directory=True)
+    if run_dir.exists() and not run_dir.is_dir():
+        raise ClimannError(f"{option} {run_dir} is a file; give a directory for the run (e.g. runs/NAME)")
+    refuse_unsafe_location(run_dir, option=option, inputs=inputs)
+    refuse_unwritable_parent(run_dir, option=option)
+    refuse_unwritable(run_dir, option=option)  # its checkpoint is written there while it trains
 
 
 def check_output_link(
@@ -558,14 +571,13 @@ def staging_directory(run_dir: Path) -> Path:
     """
     try:
         run_dir.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{run_dir.name}.{os.getpid()}.", suffix=".partial",
-                                        dir=run_dir.parent.absolute()))  # absolute: see climann.atomic
+        # absolute: see climann.atomic; recorded in the run's claim, for whoever takes it over after a SIGKILL
+        staging = new_temporary(run_dir.absolute(), suffix=".partial")
     except OSError as error:
         if run_dir.is_dir():  # the run directory exists: it is the folder beside it that cannot be made
             raise ClimannError(f"cannot create the folder in which run directory {run_dir} is built, beside it in "
                                f"{run_dir.parent}: {error.strerror}") from None
         raise ClimannError(f"cannot create run directory {run_dir}: {error.strerror}") from None
-    make_private_directory_public(staging)
     return staging
 
 
@@ -1283,7 +1295,7 @@ def figures_all_or_none(figures: str | Path) -> Iterator[Path]:
     create_folder(figures)
     target = write_target(figures)
     try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{FIGURES}.{os.getpid()}.", suffix=".tmp", dir=target.absolute()))
+        staging = new_temporary(target.absolute() / FIGURES)  # .figures.PID.HEX.tmp inside figures
     except OSError as error:
         raise ClimannError(f"cannot create a folder in {figures}: {error.strerror or error}") from None
     try:

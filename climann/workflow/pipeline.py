@@ -39,6 +39,7 @@ from climann.data.layout import GridLayout
 from climann.data.pointwise import PointwiseSource
 from climann.data.scaling import Standardizer
 from climann.data.splits import TimeSplit
+from climann.atomic import claimed_output
 from climann.errors import ClimannError
 from climann.evaluation.baselines import (
     LinearRegression,
@@ -68,6 +69,7 @@ from climann.model.training import BatchCallback
 from climann.workflow.outputs import (  # noqa: F401 (re-exported)
     RUN_FILES,
     check_run_directory,
+    check_run_place,
     publish_run,
     refuse_unwritable,
     staging_directory,
@@ -431,6 +433,8 @@ def run_training(
     on_epoch: Callable[[int, History], None] | None = None,
     progress: TrainingProgress | None = None,
     resume: bool = False,
+    option: str = "--out",
+    way_out: str | None = None,
 ) -> RunResult:
     """Train and evaluate one run and write its run directory.
 
@@ -464,6 +468,14 @@ def run_training(
         starts again from its first epoch (``config``, the checkpoint's settings and any
         changed, is a new run replacing it): the way out when its inputs or settings changed
         since the checkpoint (break28b A5).
+    option : str
+        The option that gave ``run_dir``, named by the refusals (``--out``; a sweep's runs:
+        ``--runs``).
+    way_out : str, optional
+        The way out, besides waiting, that the refusal names when another climann command
+        writes ``run_dir`` now (the run directory is claimed for the whole run,
+        :func:`climann.atomic.claimed_output`): by default "choose another ``option``" ("copy
+        the run elsewhere … and resume that" with ``resume``); a sweep gives its own.
 
     Returns
     -------
@@ -480,15 +492,31 @@ def run_training(
     """
     run_dir = Path(run_dir)
     again, resume = resume and overwrite, resume and not overwrite
+    resume_elsewhere = f"copy the run elsewhere (cp -r {run_dir} NEW) and resume that"
     if resume:
         from climann.workflow.ensemble import refuse_ensemble_resume
 
         refuse_ensemble_resume(config, run_dir)
-        refuse_unwritable(run_dir, option="--resume",  # before any work, as for a new run
-                          way_out=f"copy the run elsewhere (cp -r {run_dir} NEW) and resume that")
-        remove_published_checkpoint(run_dir)  # a retraining killed after it was in place: nothing to resume
+        refuse_unwritable(run_dir, option="--resume", way_out=resume_elsewhere)  # before any work, as for a new run
     else:
-        check_run_directory(run_dir, overwrite, inputs=input_files(config))
+        # only looks: nothing is removed before the claim
+        check_run_place(run_dir, inputs=input_files(config), option=option)
+    way_out = way_out or (resume_elsewhere if resume or again else f"choose another {option}")
+    # claimed for the whole run: two trains (or a train and an evaluate, predict or plot) never write it at once
+    with claimed_output(run_dir, overwrite=True, folder=True, what="run directory", way_out=way_out):
+        if resume:
+            remove_published_checkpoint(run_dir)  # a retraining killed after it was in place: nothing to resume
+        else:
+            check_run_directory(run_dir, overwrite, inputs=input_files(config), option=option)
+        return _claimed_training(config, run_dir, command_line, on_epoch, progress, resume=resume,
+                                 overwrite=overwrite, again=again)
+
+
+def _claimed_training(
+    config: RunConfig, run_dir: Path, command_line: str, on_epoch: Callable[[int, History], None] | None,
+    progress: TrainingProgress | None, *, resume: bool, overwrite: bool, again: bool,
+) -> RunResult:
+    """:func:`run_training` once its run directory is claimed and checked."""
     with capture_run_log() as run_log, signals_raise():
         run_logger.info("climann %s%s", __version__, f": {command_line}" if command_line else "")
         if again:

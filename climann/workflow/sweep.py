@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from climann._version import __version__
+from climann.atomic import is_claim_file
 from climann.data.containers import store_files
 from climann.data.paths import home_expanded
 from climann.errors import ClimannError
@@ -57,6 +58,7 @@ from climann.workflow.outputs import (
     create_folder,
     foreign_entries,
     is_run_directory,
+    leftovers,
     refuse_unsafe_location,
     refuse_unwritable_parent,
     written_by_climann,
@@ -64,6 +66,8 @@ from climann.workflow.outputs import (
 
 #: The fingerprints, in the comparison folder.
 RECORD_FILE = "sweep.json"
+#: The way out a sweep's refusals name: its own option, ``--runs`` (``--out`` is train's and compare's).
+SWEEP_WAY_OUT = "give the sweep another folder with --runs DIR"
 
 
 @dataclass(frozen=True)
@@ -275,7 +279,7 @@ def check_sweep_folders(sweep: Sweep, runs_dir: str | Path) -> None:
             continue
         refuse_unsafe_location(run_dir, option=f"sweep {sweep.path}: the run folder", inputs=input_files(run.config))
         refuse_unwritable_parent(run_dir, option="--runs")
-        if run_dir.is_dir() and any(run_dir.iterdir()):
+        if run_dir.is_dir() and _holds_more_than_leftovers(run_dir):
             foreign = foreign_entries(run_dir)
             if foreign or not is_run_directory(run_dir):
                 held[run_dir] = foreign or [f"{few(entry.name for entry in run_dir.iterdir())} but no climann run"]
@@ -295,6 +299,15 @@ def check_sweep_folders(sweep: Sweep, runs_dir: str | Path) -> None:
         things = "them" if len(unusable) + sum(map(len, held.values())) > 1 else "it"
         raise ClimannError(f"sweep {sweep.path}: {'; '.join(problems)}; move {things} away, or give the sweep another "
                            "folder with --runs DIR (nothing was trained)")
+
+
+def _holds_more_than_leftovers(run_dir: Path) -> bool:
+    """Whether ``run_dir`` holds anything but what a killed climann left there (its temporaries and
+    claims, :func:`~climann.workflow.outputs.leftovers`), which the run trained there removes: a
+    sweep killed during its first checkpoint left only ``.checkpoint.npz.PID.HEX.tmp``, and the
+    next sweep refused the folder as holding "no climann run"."""
+    left = set(leftovers(run_dir))
+    return any(entry not in left and not is_claim_file(entry) for entry in run_dir.iterdir())
 
 
 def _not_a_folder(path: Path) -> str:
@@ -369,7 +382,8 @@ def run_sweep(
         if on_run:
             on_run(run.name, run_dir, True)
         with (display or _no_display)() as progress:
-            run_training(run.config, run_dir=run_dir, overwrite=True, command_line=command_line, progress=progress)
+            run_training(run.config, run_dir=run_dir, overwrite=True, command_line=command_line, progress=progress,
+                         option="--runs", way_out=SWEEP_WAY_OUT)
         trained.append(run_dir)
         record[run.name] = {"fingerprint": current, "model_sha256": file_sha256(run_dir / "model.npz"),
                             sweep.key: run.value}
@@ -378,7 +392,8 @@ def run_sweep(
     compared = bool(trained) or set(recorded) != set(record) or not all(
         (comparison / name).is_file() for name in COMPARE_FILES)
     if compared:
-        compare_runs(run_dirs, comparison, overwrite=True, dpi=dpi)
+        compare_runs(run_dirs, comparison, overwrite=True, dpi=dpi, option="the comparison folder",
+                     way_out=SWEEP_WAY_OUT)
         _write_record(record_path, sweep, record)
     return SweepResult(runs=run_dirs, trained=trained, skipped=skipped, comparison=comparison, compared=compared)
 

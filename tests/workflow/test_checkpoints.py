@@ -546,9 +546,11 @@ def _drawing_figures(run_dir):
     ],
 )
 def test_every_signal_leaves_only_the_checkpoint_and_resumes(tiny_sample, tmp_path, request, number, code, moment,
-                                                             capfd, monkeypatch):
+                                                             capfd, monkeypatch, caplog):
     """SIGHUP (a closed terminal) while training; SIGTERM and SIGKILL while drawing figures
-    (after a short training: the weights are compared only when interrupted in training)."""
+    (after a short training: the weights are compared only when interrupted in training). The
+    killed run's staging folder goes with its claim: the resumed run takes the claim over and
+    removes what it recorded, in one INFO line."""
     run_dir = tmp_path / "runs" / "run"
     settings = E2E if moment == "training" else ["--epochs", "2", "--hidden", "4", "--quiet"]
     command = [*CLIMANN, "train", "--data", str(tiny_sample), "--out", str(run_dir), *settings, *LOW_DPI]
@@ -556,8 +558,10 @@ def test_every_signal_leaves_only_the_checkpoint_and_resumes(tiny_sample, tmp_pa
     returncode, errors = _start_and_signal_when(command, ready, number)
     assert returncode == code, errors
     leftovers = sorted(p.name for p in run_dir.parent.iterdir() if p.name.startswith("."))
-    if number == signal.SIGKILL:
-        assert leftovers and all(name.endswith(".partial") for name in leftovers)  # what the next run cleans
+    if number == signal.SIGKILL:  # what the next run cleans: the staging folder, recorded in the stale claim
+        assert [name for name in leftovers if not name.endswith(".partial")] == [".run.claim"], leftovers
+        staged = [name for name in leftovers if name.endswith(".partial")]
+        assert len(staged) == 1
     else:
         name = signal.Signals(number).name
         assert errors.splitlines()[-1].startswith(f"climann: interrupted by {name}")
@@ -566,10 +570,15 @@ def test_every_signal_leaves_only_the_checkpoint_and_resumes(tiny_sample, tmp_pa
     assert [p.name for p in run_dir.iterdir()] == [CHECKPOINT_NAME]  # no run file, no hidden temporary
     # resumed in this process (only the killed process needs one of its own), drawing its figures
     monkeypatch.undo()  # the autouse no_figures
-    resumed = run_main("train", "--resume", run_dir, capfd=capfd, monkeypatch=monkeypatch)
+    with caplog.at_level("INFO", logger="climann.atomic"):
+        resumed = run_main("train", "--resume", run_dir, capfd=capfd, monkeypatch=monkeypatch)
     assert resumed.returncode == 0, resumed.stderr
-    warnings = [line for line in resumed.stderr.splitlines() if line.startswith("climann: warning: removed")]
-    assert len(warnings) == (1 if number == signal.SIGKILL else 0), resumed.stderr
+    said = [record.getMessage() for record in caplog.records if record.name == "climann.atomic"]
+    if number == signal.SIGKILL:
+        assert len(said) == 1 and said[0].startswith("removed ") and f"left: {staged[0]}" in said[0], said
+    else:
+        assert said == []
+    assert not [line for line in resumed.stderr.splitlines() if line.startswith("climann: warning: removed")]
     assert sorted(p.name for p in run_dir.parent.iterdir()) == ["run"]
     assert not [p for p in run_dir.rglob(".*")]
     assert not (run_dir / CHECKPOINT_NAME).exists() and (run_dir / "figures" / "map_test.png").is_file()

@@ -445,7 +445,7 @@ def test_a_staging_folder_that_cannot_be_made_is_said_to_be_beside_the_run(tmp_p
     def refuse(*args, **kwargs):
         raise PermissionError(1, "Operation not permitted")
 
-    monkeypatch.setattr("tempfile.mkdtemp", refuse)
+    monkeypatch.setattr("climann.workflow.outputs.new_temporary", refuse)
     with pytest.raises(ClimannError, match=rf"^cannot create the folder in which run directory {run_dir} is built, "
                                            rf"beside it in {tmp_path}: Operation not permitted$"):
         staging_directory(run_dir)

@@ -259,3 +259,49 @@ def test_a_broken_link_a_file_and_foreign_files_are_all_named_in_one_refusal(tmp
         "another folder with --runs DIR (nothing was trained)")
     assert sorted(os.listdir(runs)) == ["lr", "lr-0.01", "lr-0.03", "lr-0.1"]
     assert sorted(os.listdir(runs / "lr-0.03")) == ["history.csv", "model.npz"]
+
+
+@pytest.mark.parametrize("claimed, what", [
+    pytest.param("lr-0.01", "run directory", id="a-run"),
+    pytest.param("lr", "comparison folder", id="the-comparison"),
+])
+def test_a_folder_another_climann_writes_is_refused_with_the_sweeps_own_way_out(tmp_path, data, holder, claimed,
+                                                                                   what):
+    """Two sweeps into one --runs at once: the refusal advised "choose another --out", an option
+    `climann sweep` does not have (its is --runs); its runs' folders were not claimed at all."""
+    sweep_file = write_sweep(tmp_path / "lr.toml", data, [0.01])
+    runs = tmp_path / "runs"
+    if claimed == "lr":
+        run_sweep(sweep_file, runs_dir=runs)
+        (runs / "lr" / "comparison.md").unlink()  # compared again on the next call
+    runs.mkdir(exist_ok=True)
+    other = holder(runs / claimed, folder=True)
+    with pytest.raises(ClimannError) as refused:
+        run_sweep(sweep_file, runs_dir=runs)
+    assert str(refused.value) == (
+        f"another climann (process {other.pid}) is writing {what} {runs / claimed} now; this one stops and leaves it "
+        "alone: wait for it to finish, or give the sweep another folder with --runs DIR")
+    assert not (runs / "lr-0.01" / "checkpoint.npz").exists()
+    other.communicate("\n", timeout=60)
+
+
+def test_a_run_folder_holding_only_what_a_killed_sweep_left_is_trained(tmp_path, data):
+    """A sweep SIGKILLed at its first checkpoint left runs/lr-0.01/ with only its temporary (and
+    its stale claim beside): the next sweep refused the folder as holding "no climann run"."""
+    import subprocess
+    import sys
+
+    from climann.atomic import CLAIM_HEADER, TEMPORARY_RECORD, claim_path
+
+    gone = int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                              text=True).stdout)
+    sweep_file = write_sweep(tmp_path / "lr.toml", data, [0.01])
+    run_dir = tmp_path / "runs" / "lr-0.01"
+    run_dir.mkdir(parents=True)
+    temporary = run_dir / f".checkpoint.npz.{gone}.0123abcd.tmp"
+    temporary.write_bytes(b"half a checkpoint")
+    claim_path(run_dir).write_text(f"{CLAIM_HEADER}{gone}\n{TEMPORARY_RECORD}{temporary}\n")
+    result = run_sweep(sweep_file, runs_dir=tmp_path / "runs")
+    assert result.trained == [run_dir]
+    assert not [path for path in (tmp_path / "runs").rglob(".*")]
+    assert (run_dir / "model.npz").is_file()
