@@ -785,3 +785,34 @@ def test_a_forecast_mean_ending_at_its_valid_time_is_not_paired_by_that_instant(
     with pytest.raises(ClimannError, match=refusal):
         open_dataset([tmp_path / "s2s.nc", tmp_path / "era5_daily.nc"], select={"step": 21, "number": 0},
                      grid_of="t2m", variables={"t2m", "t2m_fc"})
+
+
+def _axis_of(days_apart, cell_days):
+    """A time axis of stamps at 00:00 the given numbers of days apart, each with a cell of the given
+    length in days beginning at its stamp (None: no cell)."""
+    from climann.data.time_axes import _Axis
+
+    stamps = [cftime.DatetimeGregorian(2000, 1, 3)]
+    for days in days_apart:
+        stamps.append(stamps[-1] + datetime.timedelta(days=days))
+    cells = tuple(None if length is None else (stamp, stamp + datetime.timedelta(days=length))
+                  for stamp, length in zip(stamps, cell_days, strict=True))
+    return _Axis("obs", np.array(stamps, dtype=object), ("obs.nc",) * len(stamps), cells)
+
+
+@pytest.mark.parametrize("days_apart, cell_days, period", [
+    pytest.param([1] * 9, [1] * 10, "daily", id="daily-days"),
+    pytest.param([1] * 9, [None] * 10, "daily", id="daily-without-cells"),
+    pytest.param([3, 4] * 4 + [3], [1] * 10, "daily", id="twice-weekly-days"),
+    pytest.param([3, 4] * 4 + [3], [1] * 9 + [None], None, id="twice-weekly-a-step-without-cell"),
+    pytest.param([3, 4] * 4 + [3], [1] * 8 + [2, 2], None, id="twice-weekly-days-and-two-day-means"),
+    pytest.param([7] * 9, [7] * 10, None, id="weekly-weeks"),
+])
+def test_the_period_a_forecast_is_paired_by_is_the_one_the_axis_is_read_at_alone(days_apart, cell_days, period):
+    """One reading of an axis's periods: the observations' period the forecast pairing takes (period_frequency)
+    is the one with_periods gives their axis alone; before, the pairing took the median cell (daily for 1-day
+    cells among 2-day means) where the axis alone was read by no period of days."""
+    axis = _axis_of(days_apart, cell_days)
+    assert axis.period_frequency == period
+    read_alone = axis.with_periods(None).step
+    assert (read_alone if read_alone in ("daily", "monthly", "yearly") else None) == period
