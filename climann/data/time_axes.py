@@ -302,7 +302,8 @@ def _check_known_periods(axes: Sequence[_Axis], given: Sequence[str | Path] = ()
                 stamped = np.flatnonzero(unsure.opening != unsure.closing)
                 raise unknown_periods_refusal(
                     other.step, (unsure.variable, [unsure.files[step] for step in stamped], unsure.times[stamped[0]]),
-                    (other.variable, other.file, other.times[0], other.cells[0]), given=given)
+                    (other.variable, other.file, other.times[0], other.cells[0]), given=given,
+                    lead=unsure.lead)
 
 
 def _no_overlap_refusal(axes: Sequence[_Axis]) -> ClimannError:
