@@ -30,6 +30,7 @@ import xarray as xr
 from climann.data.cell_methods import over_each_cell, time_cell_method
 from climann.data.levels import level_text, matching_level, same_level
 from climann.data.quantities import quantity_record, quantity_refusal
+from climann.data.series_coordinates import scalar_coordinate_refusal
 from climann.data.shell import attribute_command, input_and_copy, ncatted_attribute
 from climann.data.sources import name_in_file
 from climann.data.time_zones import TIME_ZONE_READING_KEY
@@ -91,7 +92,10 @@ def series_file_refusal(name: str, first: xr.Dataset, first_path: Path, later: x
         dates in one file and as UTC instants in the other (:mod:`climann.data.time_zones`),
         or the variable is at another level (a scalar coordinate of the same name or
         ``standard_name`` with another value, compared in the first file's units with pint:
-        850 hPa is 85000 Pa), of another ``standard_name`` or ``positive``, of another time
+        850 hPa is 85000 Pa), at another value of a scalar coordinate that is no level
+        (``wavelength``, ``area_type``, ``region``, ``threshold``:
+        :func:`climann.data.series_coordinates.scalar_coordinate_refusal`), of another
+        ``standard_name`` or ``positive``, of another time
         statistic (the time part of ``cell_methods``), or a temperature difference in one
         file and not in the other; naming both files, both values and the way out.
     """
@@ -114,6 +118,11 @@ def series_file_refusal(name: str, first: xr.Dataset, first_path: Path, later: x
                 f"'{name}' is at {level_text(level)} in {one} but at {level_text(other)} in {two} (CF scalar "
                 f"coordinates): the files of one variable are one series, at one level; give the files of one level "
                 f"{_rename_way_out(name, later_path, str(other.name) + '_' + format(float(other.values), 'g'))}")
+    # any other scalar coordinate of the quantity (wavelength, area_type, region, threshold): see
+    # climann.data.series_coordinates
+    refusal = scalar_coordinate_refusal(name, first, first_path, later, later_path, later_name=later_name)
+    if refusal is not None:
+        return refusal
     refusal = quantity_refusal(name, quantity_record(own.attrs), quantity_record(theirs.attrs),
                                where=two, file=str(later_path), reference=f"{one} gives",
                                otherwise="give the files of one convention (the files of one variable are one "

@@ -53,6 +53,10 @@ _PERIODS = {
 #: The frequencies whose steps are paired by the period (year, month, day) holding them.
 PERIOD_FREQUENCIES = tuple(_PERIODS)
 
+#: Hours that move a forecast's valid time on a period's first instant into the period it
+#: opens (or, negative, into the one it closes): inside a day, and one day into a month or year.
+_INTO_PERIOD_HOURS = {"yearly": 24, "monthly": 24, "daily": 12}
+
 #: The Python (xarray) that writes the bounds ``cdo settbounds`` writes, for machines without cdo
 #: (break28a A3): ``python -c SCRIPT IN OUT SHIFT`` gives each step of IN the period beginning
 #: at its stamp (SHIFT 0) or ending there (SHIFT -1), as ``<time>_bnds`` named by the time's
@@ -66,6 +70,18 @@ _PYTHON_BOUNDS = (
     "use_cftime=True));t=next(k for k in d.indexes if isinstance(d.indexes[k],xr.CFTimeIndex));"
     "i=d.indexes[t].shift(int(sys.argv[3]),'{alias}');d[t+'_bnds']=((t,'bnds'),np.stack([i,i.shift(1,'{alias}')],1));"
     "d[t].attrs['bounds']=t+'_bnds';d.to_netcdf(sys.argv[2])"
+)
+
+#: The Python (xarray) that writes a copy of a forecast file IN to OUT with every date
+#: coordinate (its reference times, and its valid times when the file holds them) HOURS later
+#: (``python -c SCRIPT IN OUT HOURS``): its lead times unchanged, each valid time moves by as
+#: much. CDO's ``shifttime`` moves only the time axis (the reference times of a file laid out
+#: as cfgrib writes ECMWF's S2S), not a ``valid_time`` coordinate beside it.
+_PYTHON_SHIFT = (
+    "import sys,datetime,xarray as xr;d=xr.open_dataset(sys.argv[1],decode_times=xr.coders.CFDatetimeCoder("
+    "use_cftime=True));h=datetime.timedelta(hours=float(sys.argv[3]));t=[k for k in d.coords if d[k].size and "
+    "hasattr(d[k].values.flat[0],'calendar')];d=d.assign_coords({k:d[k].copy(data=d[k].values+h) for k in t});"
+    "[d[k].encoding.pop('dtype',None) for k in t];d.to_netcdf(sys.argv[2])"
 )
 
 _SECOND = datetime.timedelta(seconds=1)
@@ -197,19 +213,57 @@ def bounds_advice(files: str | Path | Sequence[str | Path], frequency: str, *,
                          for folder, own in held.items())
 
     one = len(files) == 1
-    copied = {Path(os.path.abspath(str(file))) for file in files}
-    kept = "".join(f"--data {shown_path(file)} " for file in dict.fromkeys(given)
-                   if Path(os.path.abspath(str(file))) not in copied)
     subject, copies = (Path(str(files[0])).name, "a copy") if one else (f"the {len(files)} files", "copies")
-    replaced = (f"the --data given, the cop{'y' if one else 'ies'} in place of the original{'' if one else 's'}"
-                if kept else "it" if one else "them")
     return (f"give {subject} time bounds in {copies} in a new folder: if each value is of the {period} beginning at "
             f"its stamp `{command(f'settbounds,{period}')}`, if of the {period} ending there "
             f"`{command(f'-settbounds,{period} -shifttime,{back}')}` (without cdo, with xarray: `{python}`, "
-            f"with -1 in place of the last 0 for the {period} ending there); then give {kept}"
+            f"with -1 in place of the last 0 for the {period} ending there); {_copies_given(files, held, given)}")
+
+
+def _copies_given(files: Sequence[str | Path], held: dict[Path, list[str | Path]],
+                  given: Sequence[str | Path]) -> str:
+    """The end of an advice that writes copies of ``files`` into new folders (``held``: new
+    folder → its files): the ``--data`` that takes the copies in place of the originals, with
+    the other files of ``given`` (see :func:`bounds_advice`)."""
+    one = len(files) == 1
+    copied = {Path(os.path.abspath(str(file))) for file in files}
+    kept = "".join(f"--data {shown_path(file)} " for file in dict.fromkeys(given)
+                   if Path(os.path.abspath(str(file))) not in copied)
+    replaced = (f"the --data given, the cop{'y' if one else 'ies'} in place of the original{'' if one else 's'}"
+                if kept else "it" if one else "them")
+    return (f"then give {kept}"
             f"{' '.join(f'--data {_copies_data(folder, own)}' for folder, own in held.items())} in place of "
             f"{replaced} (a --data that still takes the original{'' if one else 's'}, as a glob over "
             f"{'its' if one else 'their'} folder does, meets this refusal again){_earlier_copies_note(held, kept)}")
+
+
+def forecast_shift_advice(files: str | Path | Sequence[str | Path], frequency: str, *,
+                          given: Sequence[str | Path] = ()) -> str:
+    """The way out for a forecast whose valid times fall on its periods' first instants
+    (00:00 beside daily observations) without time bounds: a copy of each file in a new folder
+    with its date coordinates moved into the period its values go with
+    (:data:`_PYTHON_SHIFT`: +12 hours into the day beginning at the valid time, -12 into the day
+    ending there; a day for months and years), then the ``--data`` that takes the copies.
+
+    Time bounds, the way out of :func:`bounds_advice`, do not serve: a forecast file's time
+    axis holds its reference times (``cdo settbounds`` or the advice's Python bounded those, and
+    its valid times met the same refusal, fix32e), and a forecast's value at an instant has no
+    cell.
+    """
+    period = _PERIODS[frequency][0]
+    hours = _INTO_PERIOD_HOURS[frequency]
+    files = [files] if isinstance(files, (str, Path)) else list(dict.fromkeys(files))
+    folders = {Path(str(file)).parent: new_folder(Path(str(file)).parent, _COPIES_FOLDER) for file in files}
+    held = {folder: [file for file in files if Path(str(file)).parent == source] for source, folder in folders.items()}
+    python = " && ".join(
+        _copies_command(lambda source, copy: f'python -c "{_PYTHON_SHIFT}" {source} {copy} {hours}', folder, own)
+        for folder, own in held.items())
+    one = len(files) == 1
+    subject = (f"{'its' if one else 'their'} reference and valid times (the lead times unchanged) in "
+               f"{'a copy' if one else 'copies'} in a new folder")
+    return (f"move {subject} into the {period} each value goes with: for the {period} beginning at its valid time "
+            f"`{python}`, for the {period} ending there the same with -{hours} in place of the last {hours}; "
+            f"{_copies_given(files, held, given)}")
 
 
 def _earlier_copies_note(held: dict[Path, list[str | Path]], kept: str = "") -> str:
@@ -260,7 +314,7 @@ def _copies_data(folder: Path, files: Sequence[str | Path]) -> str:
 
 def unknown_periods_refusal(
     frequency: str, unsure: tuple[str, str | Path, object], known: tuple[str, str | Path, object, tuple | None],
-    *, given: Sequence[str | Path] = (),
+    *, given: Sequence[str | Path] = (), lead: str | None = None,
 ) -> ClimannError:
     """The refusal of a variable stamped on its periods' first instants without bounds beside
     one whose periods are known, when the two readings of the stamps pair them differently.
@@ -274,13 +328,20 @@ def unknown_periods_refusal(
     known : (str, str or Path, cftime.datetime, (cftime.datetime, cftime.datetime) or None)
         The other variable, its first file, its first stamp there and that step's cell (its
         bounds; None when the stamp lies inside its period).
+    given : sequence of str or Path
+        Every file read, for the ``--data`` of the advice.
+    lead : str, optional
+        The lead time chosen when the unsure variable is a forecast at its valid times
+        (``step = 21 days``).
 
     Returns
     -------
     ClimannError
         One line naming both files' stamps and the ``cdo settbounds`` command for each
         reading (CDO's ``settbounds`` gives the calendar period holding each stamp; a stamp
-        closing a period is first moved into it with ``shifttime``).
+        closing a period is first moved into it with ``shifttime``); for a forecast, the
+        command that moves its valid times into either period
+        (:func:`forecast_shift_advice`).
     """
     period, first_instant, _, _ = _PERIODS[frequency]
     variable, files, stamp = unsure
@@ -292,6 +353,12 @@ def unknown_periods_refusal(
     else:
         how = (f"from its time bounds ({Path(str(other_file)).name}: {date_text(other_stamp)} for the cell "
                f"{date_text(min(cell))} to {date_text(max(cell))})")
+    if lead is not None:
+        return ClimannError(
+            f"{stamps} {variable}, a forecast ({lead}), valid {first_instant} without time bounds "
+            f"({date_text(stamp)}, …), the boundary between two of {other}'s {period}s, known {how}: its values may "
+            f"go with the {period} beginning at each valid time or the {period} ending there, one {period} apart, "
+            f"and climann does not guess; {forecast_shift_advice(files, frequency, given=given)}")
     return ClimannError(
         f"{stamps} {variable} {first_instant} without time bounds ({date_text(stamp)}, …), and a "
         f"stamp there may open its {period} (ERA5) or close the {period} before (CESM history files), while "

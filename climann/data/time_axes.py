@@ -120,7 +120,11 @@ class _Axis:
         """The period every one of its time cells (CF bounds) is, "daily", "monthly" or "yearly"
         (:func:`~climann.data.step_periods.frequency_of_step` of each cell's length), on an axis
         whose steps are further apart than a day or irregular (S2S valid days, twice a week);
-        None otherwise, or when a step has no cell."""
+        None otherwise, or when a step has no cell or the cells are of several kinds.
+
+        None on a daily, monthly or yearly axis: its steps give its periods (see
+        :attr:`period_frequency`, which answers for every axis), and only an axis whose steps
+        cannot say them lends its cells' period to others (``by_cells`` of :meth:`with_periods`)."""
         days = median_step_days(self.times)
         if self.frequency in PERIOD_FREQUENCIES or (days is not None and days < 1.01) or None in self.cells:
             return None
@@ -146,16 +150,11 @@ class _Axis:
 
     @property
     def period_frequency(self) -> str | None:
-        """The frequency of the periods its steps are paired by: its own when that is yearly,
-        monthly or daily, else that of its time cells (twice-weekly days of 1-day cells: daily);
-        None for neither."""
-        if self.frequency in PERIOD_FREQUENCIES:
-            return self.frequency
-        if not self.cells or any(cell is None for cell in self.cells):
-            return None
-        days = float(np.median([abs((high - low).total_seconds()) for low, high in self.cells])) / 86400
-        found = frequency_of_step(days)
-        return found if found in PERIOD_FREQUENCIES else None
+        """The frequency of the periods its steps are paired by, as :meth:`with_periods` reads
+        them without another axis: its own when that is yearly, monthly or daily, else that of
+        its time cells (:attr:`cell_frequency`: twice-weekly days of 1-day cells are daily);
+        None for neither (cells of several kinds, a step without a cell)."""
+        return self.frequency if self.frequency in PERIOD_FREQUENCIES else self.cell_frequency
 
     def at_periods(self, periods: Collection[object]) -> _Axis:
         """The axis with only its steps whose period (``opening``) is one of ``periods``."""
@@ -309,7 +308,8 @@ def _check_known_periods(axes: Sequence[_Axis], given: Sequence[str | Path] = ()
                 stamped = np.flatnonzero(unsure.opening != unsure.closing)
                 raise unknown_periods_refusal(
                     other.step, (unsure.variable, [unsure.files[step] for step in stamped], unsure.times[stamped[0]]),
-                    (other.variable, other.file, other.times[0], other.cells[0]), given=given)
+                    (other.variable, other.file, other.times[0], other.cells[0]), given=given,
+                    lead=unsure.lead)
 
 
 def _no_overlap_refusal(axes: Sequence[_Axis]) -> ClimannError:

@@ -827,3 +827,81 @@ def test_a_forecast_mean_ending_at_its_valid_time_is_not_paired_by_that_instant(
     with pytest.raises(ClimannError, match=refusal):
         open_dataset([tmp_path / "s2s.nc", tmp_path / "era5_daily.nc"], select={"step": 21, "number": 0},
                      grid_of="t2m", variables={"t2m", "t2m_fc"})
+
+
+def _axis_of(days_apart, cell_days):
+    """A time axis of stamps at 00:00 the given numbers of days apart, each with a cell of the given
+    length in days beginning at its stamp (None: no cell)."""
+    from climann.data.time_axes import _Axis
+
+    stamps = [cftime.DatetimeGregorian(2000, 1, 3)]
+    for days in days_apart:
+        stamps.append(stamps[-1] + datetime.timedelta(days=days))
+    cells = tuple(None if length is None else (stamp, stamp + datetime.timedelta(days=length))
+                  for stamp, length in zip(stamps, cell_days, strict=True))
+    return _Axis("obs", np.array(stamps, dtype=object), ("obs.nc",) * len(stamps), cells)
+
+
+@pytest.mark.parametrize("days_apart, cell_days, period", [
+    pytest.param([1] * 9, [1] * 10, "daily", id="daily-days"),
+    pytest.param([1] * 9, [None] * 10, "daily", id="daily-without-cells"),
+    pytest.param([3, 4] * 4 + [3], [1] * 10, "daily", id="twice-weekly-days"),
+    pytest.param([3, 4] * 4 + [3], [1] * 9 + [None], None, id="twice-weekly-a-step-without-cell"),
+    pytest.param([3, 4] * 4 + [3], [1] * 8 + [2, 2], None, id="twice-weekly-days-and-two-day-means"),
+    pytest.param([7] * 9, [7] * 10, None, id="weekly-weeks"),
+])
+def test_the_period_a_forecast_is_paired_by_is_the_one_the_axis_is_read_at_alone(days_apart, cell_days, period):
+    """One reading of an axis's periods: the observations' period the forecast pairing takes (period_frequency)
+    is the one with_periods gives their axis alone; before, the pairing took the median cell (daily for 1-day
+    cells among 2-day means) where the axis alone was read by no period of days."""
+    axis = _axis_of(days_apart, cell_days)
+    assert axis.period_frequency == period
+    read_alone = axis.with_periods(None).step
+    assert (read_alone if read_alone in ("daily", "monthly", "yearly") else None) == period
+
+
+def _s2s_beside_days_with_bounds(folder: Path) -> tuple[list[Path], xr.Dataset]:
+    """S2S forecasts (an instant, valid at 00:00) and daily observations with 1-day time bounds, written into
+    ``folder``: the files and the observations."""
+    forecasts, observations = s2s_pair()
+    days = observations["time"].values
+    observations["time_bnds"] = (("time", "bnds"), np.stack([days, days + np.timedelta64(1, "D")], axis=1))
+    observations["time"].attrs["bounds"] = "time_bnds"
+    observations["time"].encoding["units"] = "days since 2000-01-01"
+    forecasts.to_netcdf(folder / "s2s.nc")
+    observations.to_netcdf(folder / "era5_daily.nc")
+    return [folder / "era5_daily.nc", folder / "s2s.nc"], observations
+
+
+@pytest.mark.parametrize("reading, days_later", [pytest.param("12", 0, id="the-day-beginning-at-00:00"),
+                                                 pytest.param("-12", 1, id="the-day-ending-there")])
+def test_the_advice_for_a_forecast_at_00_00_beside_days_with_bounds_pairs_it_by_either_day_when_followed(
+        tmp_path, monkeypatch, reading, days_later):
+    """Before, the advice gave the forecast file time bounds (cdo settbounds, or the same in Python): those bounded
+    its reference times, not its valid times, and the copy met the same refusal. Followed now (the printed line
+    run), the copy's valid times lie inside the day chosen: member 0 (the observation of its valid day) is paired
+    with that day's observation, or with the day before's (it then equals the next day's)."""
+    import shlex
+
+    monkeypatch.chdir(tmp_path)
+    files, observations = _s2s_beside_days_with_bounds(tmp_path)
+    chosen = {"step": 21, "number": 0}
+    with pytest.raises(ClimannError) as raised:
+        open_dataset(files, select=chosen, grid_of="t2m", variables={"t2m", "t2m_fc"})
+    message = str(raised.value)
+    assert message.startswith("s2s.nc stamps t2m_fc, a forecast (step = 21 days), valid at 00:00 without time "
+                              "bounds (2000-01-24, …)") and "\n" not in message
+    made, _, run = message.split("`")[1].partition(" && ")
+    words = shlex.split(run)
+    assert shlex.split(made) == ["mkdir", "-p", "with_bounds"] and words[0] == "python" and words[-1] == "12"
+    Path("with_bounds").mkdir()
+    subprocess.run([sys.executable, *words[1:-1], reading], check=True)
+    data = shlex.split(message.partition("; then give ")[2].partition(" in place of")[0])
+    assert data == ["--data", "era5_daily.nc", "--data", "with_bounds/s2s.nc"]
+    opened = select_values(open_dataset([Path(path) for path in data[1::2]], select=chosen, grid_of="t2m",
+                                        variables={"t2m", "t2m_fc"}), chosen)
+    days = np.array([np.datetime64(time.isoformat()[:10]) for time in opened["time"].values], "datetime64[ns]")
+    np.testing.assert_array_equal(days + np.timedelta64(days_later, "D"), _valid_days(s2s_pair()[0], 21))
+    np.testing.assert_array_equal(opened["t2m"].values, observations["t2m"].sel(time=days).values)
+    np.testing.assert_array_equal(opened["t2m_fc"].values,
+                                  observations["t2m"].sel(time=days + np.timedelta64(days_later, "D")).values)

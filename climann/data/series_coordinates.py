@@ -1,0 +1,201 @@
+"""The files of one variable's series must agree on every scalar coordinate that says which
+quantity their values are, not only on its level.
+
+A CF scalar coordinate (CF 1.8 §5.7: one value, no dimension, named in the variable's
+``coordinates`` attribute; or a coordinate of size 1) says more of a field than its level
+(:mod:`climann.data.levels`, compared by :mod:`climann.data.series_files`): CMIP6 AERmon
+``od550aer`` is the aerosol optical depth at ``wavelength = 550 nm`` (an 870 nm file is another
+quantity); CF ``area_type`` says over which surface an area statistic is ("land", "sea_ice");
+``basin`` or ``region`` labels name the region of a transport or index; a ``threshold`` says
+which concentration a sea-ice extent counts (15 % or 30 %); a ``station_name`` says where a
+series was measured. xarray combines files along time with the first file's value of such a
+coordinate (``compat = "override"``), so two quantities became one series, exit 0.
+
+:func:`scalar_coordinate_refusal` compares each such coordinate of a later file's variable with
+the first file's (numbers in the first file's units with pint, as levels are; text as text) and
+refuses, in one line, naming the coordinate, both values, both files and the way out. Not
+compared, because they differ from file to file as a matter of course or are compared
+elsewhere:
+
+- time-like coordinates: values that are dates (a scalar ``time``, ``forecast_reference_time``,
+  a GRIB file's ``valid_time``), a CF ``standard_name`` of ``time`` or
+  ``forecast_reference_time``, ``axis = "T"``, or units ``<unit> since <date>`` (times not
+  decoded). A lead time is *not* time-like: a 1-day and a 10-day forecast of ``tas`` are two
+  quantities, as :func:`climann.data.levels.is_level` already holds for CF
+  ``forecast_period``; a lead without that name (``leadtime = 1 day``) is compared here;
+- levels (:func:`climann.data.levels.is_level`), compared with their own message;
+- ensemble members (:func:`climann.data.members.is_member_axis`), judged as simulations
+  (:mod:`climann.data.simulations`, :mod:`climann.data.duplicate_files`);
+- the horizontal position (latitude, longitude, projection coordinates: the grid, compared when
+  files are set on one grid), grid mappings, bounds, and climann's own coordinates.
+
+A coordinate that only one of the files has is not compared (a file written by a tool that
+dropped it says nothing), as a missing attribute is not (:mod:`climann.data.series_files`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from climann.data.coords import FILE_TIME_COORDINATE, time_coordinate
+from climann.data.layout import SPLIT_BLOCK_COORDINATE, Coordinate
+from climann.data.levels import is_level, same_level
+from climann.data.members import is_member_axis
+from climann.data.variables import scalar_coordinates
+
+__all__ = ["scalar_coordinate_refusal", "says_the_quantity"]
+
+#: CF standard names of coordinates that differ between the files of a series as a matter of
+#: course (the time of each file, its forecast's start) or that place it on the grid.
+_NOT_OF_THE_QUANTITY = frozenset({
+    "time", "forecast_reference_time", "latitude", "longitude", "grid_latitude", "grid_longitude",
+    "projection_x_coordinate", "projection_y_coordinate", "projection_x_angular_coordinate",
+    "projection_y_angular_coordinate",
+})
+
+#: Units of a latitude or longitude (CF §4.1, §4.2).
+_HORIZONTAL_UNITS = frozenset({
+    "degrees_north", "degree_north", "degree_n", "degrees_n", "degreen", "degreesn",
+    "degrees_east", "degree_east", "degree_e", "degrees_e", "degreee", "degreese",
+})
+
+#: Units of a time not decoded (UDUNITS ``<unit> since <date>``).
+_SINCE = re.compile(r"^\s*\w+\s+since\s+", re.IGNORECASE)
+
+#: Names climann gives its own coordinates.
+_OWN = frozenset({SPLIT_BLOCK_COORDINATE, FILE_TIME_COORDINATE})
+
+
+def _is_time_like(coordinate: Coordinate) -> bool:
+    """Whether a coordinate holds a date (a time stamp of the file, not a property of the quantity)."""
+    value = np.asarray(coordinate.values)
+    if value.dtype.kind == "M" or (value.dtype.kind == "O" and hasattr(value.item(), "calendar")):
+        return True
+    units = str(coordinate.attrs.get("units", ""))
+    return str(coordinate.attrs.get("axis", "")).upper() == "T" or bool(_SINCE.match(units))
+
+
+def says_the_quantity(dataset: xr.Dataset, coordinate: Coordinate) -> bool:
+    """Whether a single-valued coordinate of a variable in ``dataset`` says which quantity its
+    values are, and is compared between the files of a series (see the module's rules).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One opened file.
+    coordinate : Coordinate
+        One of its variable's single-valued coordinates, of shape ()
+        (:func:`climann.data.variables.scalar_coordinates`).
+
+    Returns
+    -------
+    bool
+        False for a time-like coordinate, a level, an ensemble member, a horizontal position,
+        a grid mapping and climann's own coordinates; True otherwise.
+    """
+    attrs = coordinate.attrs
+    if coordinate.name in _OWN or "grid_mapping_name" in attrs:
+        return False
+    if attrs.get("standard_name") in _NOT_OF_THE_QUANTITY or str(attrs.get("axis", "")).upper() in ("X", "Y"):
+        return False
+    if str(attrs.get("units", "")).strip().lower() in _HORIZONTAL_UNITS:
+        return False
+    return not (_is_time_like(coordinate) or is_level(coordinate) or is_member_axis(dataset, coordinate.name))
+
+
+def _shown(coordinate: Coordinate) -> str:
+    """A coordinate's one value as text: ``550``, ``land``."""
+    value = np.asarray(coordinate.values).item()
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    return f"{value:g}" if isinstance(value, float) else str(value).strip()
+
+
+def _value_text(coordinate: Coordinate) -> str:
+    """``wavelength = 550 nm`` or ``area_type = land`` for a message."""
+    units = str(coordinate.attrs.get("units", "")).strip()
+    text = isinstance(np.asarray(coordinate.values).item(), (str, bytes))
+    return f"{coordinate.name} = {_shown(coordinate)}{' ' + units if units and not text else ''}"
+
+
+def _same_value(first: Coordinate, later: Coordinate) -> bool:
+    """Whether two values of one coordinate are one: text equal once stripped (bytes decoded),
+    numbers equal once converted to the first's units (:func:`climann.data.levels.same_level`)."""
+    old, new = (np.asarray(coordinate.values).item() for coordinate in (first, later))
+    old, new = (value.decode("utf-8", "replace") if isinstance(value, bytes) else value for value in (old, new))
+    if isinstance(old, str) or isinstance(new, str):
+        return str(old).strip() == str(new).strip()
+    if isinstance(old, float) and isinstance(new, float) and np.isnan(old) and np.isnan(new):
+        return True
+    if np.asarray(first.values).dtype.kind == "m" or np.asarray(later.values).dtype.kind == "m":
+        return bool(np.asarray(first.values) == np.asarray(later.values))
+    return same_level(first, later)
+
+
+def _quantity_coordinates(dataset: xr.Dataset, name: str) -> dict[str, Coordinate]:
+    """{coordinate name: coordinate} of the single-valued coordinates of ``name`` that say its quantity."""
+    return {str(coordinate.name): coordinate for coordinate in scalar_coordinates(dataset, name, ())
+            if says_the_quantity(dataset, coordinate)}
+
+
+def _share_time_steps(first: xr.Dataset, later: xr.Dataset) -> bool:
+    """Whether two files hold some time step in common (both at the same years: two quantities
+    side by side, which a rename keeps apart; files of different years are not one run's pair)."""
+    names = [time_coordinate(dataset) for dataset in (first, later)]
+    if None in names:
+        return False
+    steps = [{str(value) for value in np.asarray(dataset[name].values).ravel()}
+             for dataset, name in zip((first, later), names, strict=True)]
+    return bool(steps[0] & steps[1])
+
+
+def _way_out(name: str, coordinate_name: str, other: Coordinate, later_path: Path, *, side_by_side: bool) -> str:
+    """The files of one value; and, for files at the same time steps, the rename that keeps both."""
+    one = f"give the files of one {coordinate_name}"
+    if not side_by_side:
+        return f"{one} (a file of another {coordinate_name} is another variable, not more of this series)"
+    suffix = re.sub(r"\W+", "_", _shown(other)).strip("_")
+    renamed = json.dumps({later_path.name: {name: f"{name}_{coordinate_name}_{suffix}"}}).replace(": ", " = ")
+    return f"{one} or, to use both, give one a new name with [data] rename = {renamed}"
+
+
+def scalar_coordinate_refusal(name: str, first: xr.Dataset, first_path: Path, later: xr.Dataset, later_path: Path,
+                              *, later_name: str | None = None) -> str | None:
+    """Why a later file's ``later_name`` (by default ``name``) is another quantity than ``name``
+    of the first file by a scalar coordinate that is no level, or None when it is not.
+
+    Parameters
+    ----------
+    name : str
+        The variable, present in ``first``.
+    first, later : xarray.Dataset
+        The first file of the series that holds it, and a later one, as opened (lazy; only
+        their single-valued coordinates are read).
+    first_path, later_path : pathlib.Path
+        Their files, for the message.
+    later_name : str, optional
+        The variable's name in ``later`` when it is another.
+
+    Returns
+    -------
+    str or None
+        One line naming the variable, the coordinate, its value in each file, both files and
+        the way out (the files of one value; and, when the files share time steps, a ``[data]
+        rename`` of the later file's variable that keeps both), for the first coordinate of the same name that
+        :func:`says_the_quantity` and whose values differ (:func:`_same_value`).
+    """
+    theirs = _quantity_coordinates(later, later_name or name)
+    for coordinate_name, own in _quantity_coordinates(first, name).items():
+        other = theirs.get(coordinate_name)
+        if other is None or _same_value(own, other):
+            continue
+        way_out = _way_out(name, coordinate_name, other, later_path, side_by_side=_share_time_steps(first, later))
+        return (
+            f"'{name}' is at {_value_text(own)} in {first_path.name} but at {_value_text(other)} in "
+            f"{later_path.name} (CF scalar coordinates): two quantities, not one series; {way_out}")
+    return None
