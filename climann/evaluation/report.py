@@ -63,9 +63,11 @@ NO_UNITS = "no units in the file"
 
 def squared_units(units: str) -> str:
     """Units squared, as every caption, table and figure writes them: ``"K"`` → ``"K²"``,
-    ``"W m-2"`` → ``"(W m-2)²"``, ``""`` → ``""``."""
+    ``"W m-2"`` → ``"(W m-2)²"``, ``"degrees_C"`` → ``"degC²"`` (a temperature scale by its
+    symbol, :func:`climann.data.units.difference_units`, as every caption spells it), ``""`` → ``""``."""
     if not units:
         return ""
+    units = difference_units(units)
     return f"{units}²" if units.isalpha() else f"({units})²"
 
 
@@ -74,8 +76,12 @@ def units_texts(units: str) -> tuple[str, str, str]:
     scores in those units (RMSE, MAE, bias) and those of the MSE.
 
     ``("K", "K", "K²")``, ``("W m-2", "W m-2", "(W m-2)²")`` (:func:`squared_units`);
-    ``("Kelvin_scale", "K", "K²")``: the label as the file says, the scores (differences) in the
-    scale's symbol (:func:`climann.data.units.difference_units`). A target
+    ``("K", "K", "K²")`` for IRI's ``Kelvin_scale``, ``("degC", "degC", "degC²")`` for GLORYS's
+    ``degrees_C``: a temperature scale by its symbol
+    (:func:`climann.data.units.difference_units`), in the label as in the scores (differences),
+    so that a run's captions, tables and figures spell its units one way (a title said
+    ``thetao (degrees_C)`` above scores in ``degC``, break32a); ``predictions.nc`` and
+    ``metrics.json`` keep the file's attribute as it is. A target
     whose file has no ``units`` attribute is named as such,
     ``("no units in the file", "the target's units", "the target's units squared")``, never as
     the dimensionless "1": a missing attribute says nothing of the quantity's dimension (the
@@ -87,8 +93,8 @@ def units_texts(units: str) -> tuple[str, str, str]:
         The target's ``units`` attribute ("" when the file has none).
     """
     if units:
-        scores = difference_units(units)
-        return units, scores, squared_units(scores)
+        shown = difference_units(units)
+        return shown, shown, squared_units(shown)
     return NO_UNITS, "the target's units", "the target's units squared"
 
 
