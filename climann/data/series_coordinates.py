@@ -48,7 +48,7 @@ from climann.data.levels import is_level, same_level
 from climann.data.members import is_member_axis
 from climann.data.variables import scalar_coordinates
 
-__all__ = ["scalar_coordinate_refusal", "says_the_quantity"]
+__all__ = ["scalar_coordinate_refusal", "says_the_quantity", "series_way_out", "share_time_steps", "value_suffix"]
 
 #: CF standard names of coordinates that differ between the files of a series as a matter of
 #: course (the time of each file, its forecast's start) or that place it on the grid.
@@ -143,9 +143,23 @@ def _quantity_coordinates(dataset: xr.Dataset, name: str) -> dict[str, Coordinat
             if says_the_quantity(dataset, coordinate)}
 
 
-def _share_time_steps(first: xr.Dataset, later: xr.Dataset) -> bool:
-    """Whether two files hold some time step in common (both at the same years: two quantities
-    side by side, which a rename keeps apart; files of different years are not one run's pair)."""
+def share_time_steps(first: xr.Dataset, later: xr.Dataset) -> bool:
+    """Whether two files hold some time step in common.
+
+    Files of two quantities at the same years are two variables side by side, which a
+    ``[data] rename`` keeps apart; files of different years are not one run's pair (renamed,
+    they cover periods that do not overlap and the run refuses them).
+
+    Parameters
+    ----------
+    first, later : xarray.Dataset
+        Two opened files (lazy; only their time coordinates are read).
+
+    Returns
+    -------
+    bool
+        True when some time stamp is in both; False when they share none or either has no time.
+    """
     names = [time_coordinate(dataset) for dataset in (first, later)]
     if None in names:
         return False
@@ -154,13 +168,41 @@ def _share_time_steps(first: xr.Dataset, later: xr.Dataset) -> bool:
     return bool(steps[0] & steps[1])
 
 
-def _way_out(name: str, coordinate_name: str, other: Coordinate, later_path: Path, *, side_by_side: bool) -> str:
-    """The files of one value; and, for files at the same time steps, the rename that keeps both."""
-    one = f"give the files of one {coordinate_name}"
+def value_suffix(coordinate: Coordinate) -> str:
+    """A coordinate's name and one value as a part of a variable name: ``plev_50000``,
+    ``wavelength_870``, ``area_type_sea_ice``."""
+    value = re.sub(r"\W+", "_", _shown(coordinate)).strip("_")
+    return f"{coordinate.name}_{value}"
+
+
+def series_way_out(name: str, what: str, new_name: str, later_path: Path, *, side_by_side: bool) -> str:
+    """The way out of files of one variable that hold two quantities (two levels, two values of
+    a scalar coordinate, two statistics): the files of one; and, only for files at the same time
+    steps (:func:`share_time_steps`), the ``[data] rename`` that keeps both.
+
+    Parameters
+    ----------
+    name : str
+        The variable.
+    what : str
+        What differs, for the message: ``"level"``, ``"wavelength"``, ``"statistic"``.
+    new_name : str
+        The name the rename gives the later file's variable (``ta_plev_50000``).
+    later_path : pathlib.Path
+        The later file, whose name keys the rename.
+    side_by_side : bool
+        Whether the files share time steps. A rename of files of different years is not offered:
+        followed, it is refused as variables of periods that do not overlap.
+
+    Returns
+    -------
+    str
+        The advice, to end a refusal.
+    """
+    one = f"give the files of one {what}"
     if not side_by_side:
-        return f"{one} (a file of another {coordinate_name} is another variable, not more of this series)"
-    suffix = re.sub(r"\W+", "_", _shown(other)).strip("_")
-    renamed = json.dumps({later_path.name: {name: f"{name}_{coordinate_name}_{suffix}"}}).replace(": ", " = ")
+        return f"{one} (a file of another {what} is another variable, not more of this series)"
+    renamed = json.dumps({later_path.name: {name: new_name}}).replace(": ", " = ")
     return f"{one} or, to use both, give one a new name with [data] rename = {renamed}"
 
 
@@ -194,7 +236,8 @@ def scalar_coordinate_refusal(name: str, first: xr.Dataset, first_path: Path, la
         other = theirs.get(coordinate_name)
         if other is None or _same_value(own, other):
             continue
-        way_out = _way_out(name, coordinate_name, other, later_path, side_by_side=_share_time_steps(first, later))
+        way_out = series_way_out(name, coordinate_name, f"{name}_{value_suffix(other)}", later_path,
+                                 side_by_side=share_time_steps(first, later))
         return (
             f"'{name}' is at {_value_text(own)} in {first_path.name} but at {_value_text(other)} in "
             f"{later_path.name} (CF scalar coordinates): two quantities, not one series; {way_out}")

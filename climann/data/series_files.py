@@ -21,7 +21,6 @@ absolute temperature never says.
 
 from __future__ import annotations
 
-import json
 import shlex
 from pathlib import Path
 
@@ -30,7 +29,7 @@ import xarray as xr
 from climann.data.cell_methods import over_each_cell, time_cell_method
 from climann.data.levels import level_text, matching_level, same_level
 from climann.data.quantities import quantity_record, quantity_refusal
-from climann.data.series_coordinates import scalar_coordinate_refusal
+from climann.data.series_coordinates import scalar_coordinate_refusal, series_way_out, share_time_steps, value_suffix
 from climann.data.shell import attribute_command, input_and_copy, ncatted_attribute
 from climann.data.sources import name_in_file
 from climann.data.time_zones import TIME_ZONE_READING_KEY
@@ -39,12 +38,6 @@ from climann.data.variables import variable_levels
 from climann.errors import ClimannError
 
 __all__ = ["check_series_file", "series_file_refusal"]
-
-
-def _rename_way_out(name: str, path: Path, suffix: str) -> str:
-    """The ``[data] rename`` that keeps a file's variable as another variable of the run."""
-    renamed = json.dumps({path.name: {name: f"{name}_{suffix}"}}).replace(": ", " = ")
-    return f"or, to use both, give one a new name with [data] rename = {renamed}"
 
 
 def _difference(attrs: dict) -> bool:
@@ -114,10 +107,11 @@ def series_file_refusal(name: str, first: xr.Dataset, first_path: Path, later: x
     for level in variable_levels(first, name):
         other = matching_level(level, variable_levels(later, later_name or name))
         if other is not None and not same_level(level, other):
+            way_out = series_way_out(name, "level", f"{name}_{value_suffix(other)}", later_path,
+                                     side_by_side=share_time_steps(first, later))
             return (
                 f"'{name}' is at {level_text(level)} in {one} but at {level_text(other)} in {two} (CF scalar "
-                f"coordinates): the files of one variable are one series, at one level; give the files of one level "
-                f"{_rename_way_out(name, later_path, str(other.name) + '_' + format(float(other.values), 'g'))}")
+                f"coordinates): the files of one variable are one series, at one level; {way_out}")
     # any other scalar coordinate of the quantity (wavelength, area_type, region, threshold): see
     # climann.data.series_coordinates
     refusal = scalar_coordinate_refusal(name, first, first_path, later, later_path, later_name=later_name)
@@ -139,11 +133,13 @@ def series_file_refusal(name: str, first: xr.Dataset, first_path: Path, later: x
         script = shlex.quote(f'{stored}@cell_methods="{wanted}"')
         fix = attribute_command([ncatted_attribute("cell_methods", stored, "o", "c", wanted)], files,
                                 file_command=f"ncap2 -s {script} {files}")
+        statistic = other_method.split(":")[-1].strip().split()[0]
+        way_out = series_way_out(name, "statistic", f"{name}_{statistic}", later_path,
+                                 side_by_side=share_time_steps(first, later))
         return (
             f"'{name}' is of cell_methods '{method}' in {one} but '{other_method}' in {two}: another statistic over "
-            f"each time step (CF §7.3), not one series; give the files of one statistic "
-            f"{_rename_way_out(name, later_path, other_method.split(':')[-1].strip().split()[0])}; if the attribute "
-            f"of {two} is wrong, correct it in a copy ({fix})")
+            f"each time step (CF §7.3), not one series; {way_out}; if the attribute of {two} is wrong, correct it "
+            f"in a copy ({fix})")
     if _difference(own.attrs) != _difference(theirs.attrs):
         anomaly, absolute = (one, two) if _difference(own.attrs) else (two, one)
         marked = name_in_file(own, name) if anomaly == two else name_in_file(theirs, later_name or name)

@@ -30,6 +30,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from climann.data.units import difference_units
+
 #: The linear baseline's test MSE below this fraction of the target's test variance (1 − R²) is
 #: an identity: the target computed from its inputs, or a copy (see the module's docstring).
 IDENTITY_FRACTION = 1e-6
@@ -76,7 +78,7 @@ def identity_warning(metrics: dict, *, predictors: Sequence[str], features: Sequ
     r2 = None if linear is None else linear.get("r2")
     if r2 is None or not 1 - r2 < IDENTITY_FRACTION:  # NaN (constant target) is no identity
         return None
-    target, units = metrics["target"], metrics.get("units", "")
+    target, units = metrics["target"], difference_units(metrics.get("units", ""))  # an RMSE is a difference
     # The predictors are what a budget's terms or a copy come in as; coordinate features alone
     # (a target that is a function of latitude and season) are named when there are no predictors;
     # lagged inputs (the target's own, a predictor's) whenever the run has them.

@@ -55,6 +55,16 @@ UNCENTRED_TEXT = (", centred: each step's area mean of the anomalies removed; un
                   "WeatherBench 2 and ECMWF, which also counts that area mean (a shift of the whole field lowers it "
                   "only)")
 #: The terminal's shorter lines on the ACC columns (:func:`metrics_table_notes`).
+#: How a run scored on one grid cell (a sea-ice extent, a station, an index: one value per time
+#: step) weighs it, instead of ``area-weighted``: a weight of one value is no weighting.
+ONE_CELL_TEXT = "one cell (no weighting)"
+#: The ACC columns of a run on one cell: a correlation over each step's cells needs more than one.
+ONE_CELL_ACC_TEXT = "ACC = anomaly correlation over the cells of each time step: n/a on one cell"
+#: The caption of ``area_mean_series.png`` for a run on one cell: its values as they are.
+ONE_CELL_SERIES_CAPTION = (
+    "The cell's values at each time step where the truth and the network are present (one cell: no weighting, "
+    "nothing averaged over cells; black: truth), and below, each model's error (prediction − truth)."
+)
 ACC_LINES = {"ACC": "ACC = anomaly correlation, centred: each step's area mean removed",
              "unc. ACC": "unc. ACC = uncentred, as WeatherBench 2 and ECMWF: area mean kept"}
 #: What the captions say of a target whose file gives no ``units`` (CF: not the same as "1").
@@ -63,9 +73,11 @@ NO_UNITS = "no units in the file"
 
 def squared_units(units: str) -> str:
     """Units squared, as every caption, table and figure writes them: ``"K"`` → ``"K²"``,
-    ``"W m-2"`` → ``"(W m-2)²"``, ``""`` → ``""``."""
+    ``"W m-2"`` → ``"(W m-2)²"``, ``"degrees_C"`` → ``"degC²"`` (a temperature scale by its
+    symbol, :func:`climann.data.units.difference_units`, as every caption spells it), ``""`` → ``""``."""
     if not units:
         return ""
+    units = difference_units(units)
     return f"{units}²" if units.isalpha() else f"({units})²"
 
 
@@ -74,8 +86,12 @@ def units_texts(units: str) -> tuple[str, str, str]:
     scores in those units (RMSE, MAE, bias) and those of the MSE.
 
     ``("K", "K", "K²")``, ``("W m-2", "W m-2", "(W m-2)²")`` (:func:`squared_units`);
-    ``("Kelvin_scale", "K", "K²")``: the label as the file says, the scores (differences) in the
-    scale's symbol (:func:`climann.data.units.difference_units`). A target
+    ``("K", "K", "K²")`` for IRI's ``Kelvin_scale``, ``("degC", "degC", "degC²")`` for GLORYS's
+    ``degrees_C``: a temperature scale by its symbol
+    (:func:`climann.data.units.difference_units`), in the label as in the scores (differences),
+    so that a run's captions, tables and figures spell its units one way (a title said
+    ``thetao (degrees_C)`` above scores in ``degC``, break32a); ``predictions.nc`` and
+    ``metrics.json`` keep the file's attribute as it is. A target
     whose file has no ``units`` attribute is named as such,
     ``("no units in the file", "the target's units", "the target's units squared")``, never as
     the dimensionless "1": a missing attribute says nothing of the quantity's dimension (the
@@ -87,8 +103,8 @@ def units_texts(units: str) -> tuple[str, str, str]:
         The target's ``units`` attribute ("" when the file has none).
     """
     if units:
-        scores = difference_units(units)
-        return units, scores, squared_units(scores)
+        shown = difference_units(units)
+        return shown, shown, squared_units(shown)
     return NO_UNITS, "the target's units", "the target's units squared"
 
 
@@ -226,10 +242,31 @@ def climatology_text(metrics: dict) -> str:
     return f"{per} smoothed over {window} days" if window > 1 else f"{per} unsmoothed"
 
 
+def one_cell(metrics: dict) -> bool:
+    """Whether a run's scores are of one grid cell in every scored block (``metrics.json``'s
+    ``scored_on``: ``n_cells`` 1), such as a sea-ice extent ``siextentn`` of one value per
+    time step; False when the run does not record its cells (a run from before the key).
+
+    Parameters
+    ----------
+    metrics : dict
+        The content of ``metrics.json``.
+
+    Returns
+    -------
+    bool
+    """
+    cells = {block.get("n_cells") for block in (metrics.get("scored_on") or {}).values()}
+    return cells == {1}
+
+
 def _weighting(metrics: dict) -> str:
     """``area-weighted``, ``unweighted``, or for a target weighted by the land (sea) part of each
     cell (``weighted_by``, :func:`~climann.evaluation.cell_measures.cell_weights_text`),
-    ``weighted by cell area × land_area_fraction (sftlf)``."""
+    ``weighted by cell area × land_area_fraction (sftlf)``; on one cell (:func:`one_cell`),
+    :data:`ONE_CELL_TEXT`: one value's weight weighs nothing."""
+    if one_cell(metrics):
+        return ONE_CELL_TEXT
     if not metrics.get("area_weighted"):
         return "unweighted"
     return weighting_text(str(metrics.get("weighted_by", WHOLE_CELLS)))
@@ -241,6 +278,7 @@ def _caption(metrics: dict) -> str:
     per = f" (climatology per {climatology_text(metrics)})" if metrics.get("climatology_per") else ""
     skill = f"skill = 1 − MSE/MSE_climatology{per}; " if _has_values(metrics, "skill_vs_climatology") else ""
     acc = ACC_TEXT + (UNCENTRED_TEXT if ("acc_uncentred", "unc. ACC") in table_columns(metrics) else "")
+    acc = ONE_CELL_ACC_TEXT if one_cell(metrics) else acc
     return (f"{metrics['target']} ({label}), {weighting}: MSE in {squared}, RMSE, MAE and bias in {units}; "
             f"{skill}{acc}")
 
@@ -375,7 +413,7 @@ def _compact_caption(metrics: dict, left_out: list[str]) -> list[str]:
     lines = [f"skill = 1 − MSE/MSE_climatology{per}"] if explained else []
     labels = [label for _, label in table_columns(metrics)]
     shown = [label for label in ACC_LINES if label in labels and label not in left_out]
-    lines += [ACC_LINES[label] for label in shown]
+    lines += ([ONE_CELL_ACC_TEXT] if shown else []) if one_cell(metrics) else [ACC_LINES[label] for label in shown]
     if shown and _climatology_scored(metrics):
         lines.append(f"{' and '.join(shown)}: n/a for climatology, its anomaly is zero")
     # the notes on the table's columns and blocks (report.md lists the seasons' and regions' too); a
@@ -419,11 +457,13 @@ def report_markdown(metrics: dict, figures: Sequence[Path], run_dir: Path) -> st
 
         text = NO_MAPS_TEXT.format(where="")
         lines += [text[0].upper() + text[1:] + ".", ""]
+    one = {"area_mean_series.png": ONE_CELL_SERIES_CAPTION} if one_cell(metrics) else {}
+    captions = {**FIGURE_CAPTIONS, **one}
     for figure in figures:
         relative = Path(os.path.relpath(Path(figure).resolve(), Path(run_dir).resolve()))
         lines += [f"![{relative.stem.replace('_', ' ')}]({relative.as_posix()})", ""]
-        if relative.name in FIGURE_CAPTIONS:
-            lines += [FIGURE_CAPTIONS[relative.name], ""]
+        if relative.name in captions:
+            lines += [captions[relative.name], ""]
     return "\n".join(lines)
 
 

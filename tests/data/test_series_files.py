@@ -11,6 +11,7 @@ import xarray as xr
 
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
+from tests.conftest import grid_dataset
 
 
 def _year(path, year, *, attrs=None, scalars=None, name="ta", values=250.0):
@@ -39,7 +40,9 @@ def test_per_level_files_of_one_name_are_refused_naming_both_levels(tmp_path):
         open_dataset([first, second])
     assert str(raised.value).startswith("'ta' is at plev = 85000 Pa in ta_a.nc but at plev = 50000 Pa in ta_b.nc (CF "
                                         "scalar coordinates)")
-    assert '[data] rename = {"ta_b.nc" = {"ta" = "ta_plev_50000"}}' in str(raised.value)
+    # 2001 then 2002: a rename would make ta_plev_50000 a variable of another period, refused (see below)
+    assert str(raised.value).endswith("give the files of one level (a file of another level is another variable, "
+                                      "not more of this series)")
 
 
 def test_one_level_in_other_units_and_a_file_without_the_level_are_one_series(tmp_path):
@@ -199,3 +202,75 @@ def test_the_command_names_the_variable_as_its_file_holds_it(tmp_path, monkeypat
     fixed = [copy if Path(path).name == source else path for path in files]
     renamed = {Path(path).name: rules[Path(path).name.replace("_fixed", "")] for path in fixed}
     assert open_dataset([tmp_path / Path(path).name for path in fixed], rename=renamed).sizes["time"] == 24
+
+
+#: (what differs, the first file's scalar coordinates and attributes, the later file's) of ta's two quantities.
+TWO_QUANTITIES = {
+    "level": ({"plev": (85000.0, PRESSURE)}, {}, {"plev": (50000.0, PRESSURE)}, {}),
+    "wavelength": ({"wavelength": (550.0, {"standard_name": "radiation_wavelength", "units": "nm"})}, {},
+                   {"wavelength": (870.0, {"standard_name": "radiation_wavelength", "units": "nm"})}, {}),
+    "statistic": ({}, {"cell_methods": "time: mean"}, {}, {"cell_methods": "time: maximum"}),
+}
+
+
+def _quantity_file(path, quantity, which, years, *, scale=1.0):
+    """ta of a 4x6 grid (``scale`` times tests.conftest.grid_dataset's tas) in the months of ``years`` (of
+    2000-2003), as the ``which``-th (0 or 1) quantity of TWO_QUANTITIES[quantity]."""
+    scalars, attrs = TWO_QUANTITIES[quantity][2 * which:2 * which + 2]
+    part = (grid_dataset(n_years=4)[["tas"]] * scale).rename(tas="ta")
+    part = part.isel(time=slice(12 * (years[0] - 2000), 12 * (years[-1] - 2000 + 1)))
+    part["ta"].attrs.update({"units": "K", **attrs})
+    for coordinate, (value, coordinate_attrs) in scalars.items():
+        part = part.assign_coords({coordinate: xr.Variable((), value, coordinate_attrs)})
+    if scalars:
+        part["ta"].encoding["coordinates"] = " ".join(scalars)
+    part.to_netcdf(path)
+    return path
+
+
+def _train(tmp_path, data, predictors, rename=""):
+    """``climann train`` with a config of ``data``, target ta and ``predictors`` (and a ``[data] rename`` line)."""
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+
+    config = tmp_path / "followed.toml"
+    paths = ", ".join(f'"{path}"' for path in data)
+    config.write_text(f'[data]\npaths = [{paths}]\ntarget = "ta"\npredictors = {predictors}\n{rename}\n')
+    return CliRunner().invoke(app, ["train", "--config", str(config), "--out", str(tmp_path / "run"), "--epochs", "1",
+                                    "--hidden", "4", "--set", "evaluation.figures=false", "--quiet"])
+
+
+@pytest.mark.parametrize("quantity", [pytest.param(quantity, id=quantity) for quantity in TWO_QUANTITIES])
+def test_files_of_two_quantities_at_the_same_years_are_told_the_rename_that_trains_on_both(tmp_path, quantity):
+    """Two quantities side by side (ta at two levels, two wavelengths, means and maxima, each over 2000-2003): the
+    refusal's [data] rename, put in a config as printed, trains with the later file's ta as a predictor."""
+    files = [_quantity_file(tmp_path / "ta_first.nc", quantity, 0, (2000, 2003)),
+             _quantity_file(tmp_path / "ta_later.nc", quantity, 1, (2000, 2003), scale=0.5)]
+    with pytest.raises(ClimannError) as raised:
+        open_dataset(files)
+    rename = re.search(r"\[data\] (rename = \{.+\}\})", str(raised.value))
+    assert rename is not None, str(raised.value)
+    new_name = re.search(r'= "(\w+)"\}\}$', rename.group(1)).group(1)
+    result = _train(tmp_path, files, f'["{new_name}"]', rename.group(1))
+    assert result.exit_code == 0, result.output
+    assert f'predictors = ["{new_name}"]' in (tmp_path / "run" / "config.toml").read_text()
+
+
+@pytest.mark.parametrize("quantity", [pytest.param(quantity, id=quantity) for quantity in TWO_QUANTITIES])
+def test_files_of_two_quantities_in_different_years_are_told_to_give_the_files_of_one(tmp_path, quantity):
+    """ta of one quantity in 2000-2001, of another in 2002-2003: renamed, the later file's ta is a variable of
+    periods that do not overlap, which a run refuses, so no rename is offered; the advice followed (the files of one
+    level, wavelength or statistic) trains."""
+    first = _quantity_file(tmp_path / "ta_2000-2001.nc", quantity, 0, (2000, 2001))
+    later = _quantity_file(tmp_path / "ta_2002-2003.nc", quantity, 1, (2002, 2003))
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([first, later])
+    message = str(raised.value)
+    assert "rename" not in message
+    assert (f"give the files of one {quantity} (a file of another {quantity} is another variable, not more of this "
+            f"series)") in message
+    same = _quantity_file(tmp_path / "ta_same_2002-2003.nc", quantity, 0, (2002, 2003))
+    grid_dataset(n_years=4)[["pred"]].to_netcdf(tmp_path / "pred.nc")
+    result = _train(tmp_path, [first, same, tmp_path / "pred.nc"], '["pred"]')
+    assert result.exit_code == 0, result.output

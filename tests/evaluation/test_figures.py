@@ -498,7 +498,8 @@ def test_plot_under_the_runs_own_limit_draws_what_it_drew_and_leaves_its_metrics
 
 
 def test_error_maps_of_a_temperature_named_by_its_scale_are_labelled_in_its_symbol(monkeypatch, tmp_path):
-    """IRI's "Kelvin_scale" (NMME): the truth keeps the file's units, an error, RMSE and bias are in K (break30a A5)."""
+    """IRI's "Kelvin_scale" (NMME): an error, RMSE and bias are in K (break30a A5), and so are the truth and the
+    prediction, as in the run's captions (break32a: one spelling of a run's units)."""
     import dataclasses
 
     from climann.evaluation.figures import maps
@@ -506,7 +507,7 @@ def test_error_maps_of_a_temperature_named_by_its_scale_are_labelled_in_its_symb
     layout, truth, predictions = make_run()
     layout = dataclasses.replace(layout, target_attrs={**layout.target_attrs, "units": "Kelvin_scale"})
     panels = _truth_prediction_error_panels(layout, truth[33], predictions["model"][33])
-    assert [panel.label for panel in panels] == ["tas (Kelvin_scale)", "tas (Kelvin_scale)", "tas error (K)"]
+    assert [panel.label for panel in panels] == ["tas (K)", "tas (K)", "tas error (K)"]
     drawn = []
     monkeypatch.setattr(maps, "_map_figure", lambda layout, panels, **options: drawn.extend(panels))
     maps.plot_error_maps(layout, truth, predictions["model"], time_steps=TEST, split="test", path=tmp_path / "e.png")

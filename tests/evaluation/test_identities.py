@@ -51,6 +51,13 @@ def test_the_line_names_the_target_the_predictors_and_the_way_out():
     )
 
 
+def test_the_rmse_of_a_temperature_is_in_its_scale_symbol_as_in_the_captions():
+    """GLORYS's degrees_C: the captions say degC (break32a: one spelling of a run's units)."""
+    line = identity_warning({"target": "thetao", "units": "degrees_C",
+                             "splits": {"test": {"linear": {"r2": 1.0, "rmse": 1e-6}}}}, predictors=["thetao_copy"])
+    assert line.startswith("the linear baseline reproduces thetao on the test block (RMSE 1e-06 degC, 1 − R² = 0 ")
+
+
 def test_without_predictors_the_features_are_named():
     line = identity_warning({"target": "rsdt", "units": "W m-2",
                              "splits": {"test": {"linear": {"r2": 1.0, "rmse": 0.0}}}}, predictors=(),

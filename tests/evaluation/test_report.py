@@ -337,14 +337,45 @@ def test_the_own_years_note_gives_the_unseen_years_the_data_hold(ranges, way_out
     pytest.param("Kelvin_scale", "K", id="iri-kelvin-scale"),
     pytest.param("Celsius_scale", "degC", id="iri-celsius-scale"),
     pytest.param("degrees C", "degC", id="degrees-C"),
+    pytest.param("degrees_C", "degC", id="glorys-degrees_C"),
 ])
-def test_scores_of_a_temperature_named_by_its_scale_are_in_the_scale_symbol(tmp_path, units, scores):
+def test_a_temperature_named_by_its_scale_is_spelled_by_its_symbol_in_the_title_and_the_scores(tmp_path, units,
+                                                                                                scores):
     """NMME's tref in IRI's units "Kelvin_scale" was captioned "RMSE and bias in Kelvin_scale" (break30a A5): an
-    RMSE is a difference of temperatures, in K. The label after the name keeps what the file says."""
+    RMSE is a difference of temperatures, in K. GLORYS's thetao was then titled "thetao (degrees_C)" above scores in
+    degC (break32a): the label after the name, the scores and the MSE now spell the units one way."""
+    from climann.evaluation.report import squared_units
+
     metrics = {**WIDE_METRICS, "target": "tref", "units": units}
     compact = " ".join("\n".join(rendered(metrics_table(metrics, width=80), 80)).split())
     wide = " ".join("\n".join(rendered(metrics_table(metrics), 200)).split())
     markdown = report_markdown(metrics, [], tmp_path)
-    assert f"tref ({units}), area-weighted: RMSE and bias in {scores}" in compact
+    assert f"tref ({scores}), area-weighted: RMSE and bias in {scores}" in compact
     for text in (wide, markdown):
-        assert f"tref ({units}), area-weighted: MSE in {scores}², RMSE, MAE and bias in {scores}" in text
+        assert f"tref ({scores}), area-weighted: MSE in {scores}², RMSE, MAE and bias in {scores}" in text
+    for text in (compact, wide, markdown):
+        assert units not in text
+    assert squared_units(units) == f"{scores}²"  # the MSE of compare's and importance's figures
+
+
+def _scored_on(n_cells):
+    return {block: {"n_steps": 12, "n_cells": n_cells} for block in ("train", "val", "test")}
+
+
+@pytest.mark.parametrize(("n_cells", "weighting", "series"), [
+    pytest.param(1, "one cell (no weighting)", "The cell's values at each time step", id="sea-ice-extent-one-cell"),
+    pytest.param(2, "area-weighted", "Area-weighted mean", id="two-cells"),
+])
+def test_a_run_on_one_cell_is_captioned_without_area_weighting(tmp_path, n_cells, weighting, series):
+    """NSIDC's siextentn (one value per time step) was captioned "area-weighted" in report.md and the terminal's
+    title, and its series "Area-weighted mean" (break32a): on one cell there is nothing to weigh."""
+    metrics = {**WIDE_METRICS, "target": "siextentn", "units": "1e6 km2", "scored_on": _scored_on(n_cells)}
+    figure = tmp_path / "figures" / "area_mean_series.png"
+    markdown = report_markdown(metrics, [figure], tmp_path)
+    compact = " ".join("\n".join(rendered(metrics_table(metrics, width=80), 80)).split())
+    assert f"siextentn (1e6 km2), {weighting}: MSE in (1e6 km2)²" in markdown
+    assert f"siextentn (1e6 km2), {weighting}: RMSE and bias in 1e6 km2" in compact
+    assert markdown.split("![area mean series](figures/area_mean_series.png)")[1].strip().startswith(series)
+    if n_cells == 1:  # the figure's file name aside
+        for text in (markdown.replace("![area mean series]", ""), compact):
+            assert "area-weighted" not in text.lower() and "area mean" not in text

@@ -18,6 +18,7 @@ from matplotlib.ticker import ScalarFormatter
 from PIL import Image, PngImagePlugin  # matplotlib's own dependency
 
 from climann.atomic import atomic_path
+from climann.data.units import difference_units
 from climann.evaluation.figure_files import (  # noqa: F401  (re-exported: the figures' names and mark)
     ENSEMBLE_FIGURE_FILES,
     FIGURE_FILES,
@@ -68,7 +69,9 @@ def _cell_edges(centres: np.ndarray) -> np.ndarray:
 
 
 def _with_units(text: str, units: str) -> str:
-    return f"{text} ({units})" if units else text
+    """``text (units)``, a temperature scale by its symbol as in every caption of a run
+    (:func:`climann.evaluation.report.units_texts`): ``thetao (degC)`` for ``degrees_C``."""
+    return f"{text} ({difference_units(units)})" if units else text
 
 
 def _ordinal(number: int) -> str:
