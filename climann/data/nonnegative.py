@@ -204,12 +204,17 @@ def _negative_in_block(block: np.ndarray, time_axis: int | None, excluded: Seque
     lowest = np.where(kept, block, np.inf).min(axis=others if time_axis is not None else None)
     counts = negative.sum(axis=others) if time_axis is not None else negative.sum()
     largest = float(np.abs(block[kept]).max())
+    # a code lies beyond rounding of the whole variable, so beyond that of this block: rounding
+    # negatives (ERA5's tp holds them in every block) are no candidates and cost no count
+    limit = -NEGATIVE_TOLERANCE * largest
+    candidates = (_repeated_negatives(block, negative & (block < limit), others if time_axis is not None else None)
+                  if np.min(lowest) < limit else {})
     return (np.asarray(counts, dtype=np.int64).reshape(-1), np.asarray(lowest, dtype=np.float64).reshape(-1),
-            largest, _repeated_negatives(block, negative, others if time_axis is not None else None))
+            largest, candidates)
 
 
 def _repeated_negatives(block: np.ndarray, negative: np.ndarray, others: tuple | None) -> dict[float, np.ndarray]:
-    """The :data:`_CODE_CANDIDATES` negative values that ``block`` holds most often, each with how
+    """The :data:`_CODE_CANDIDATES` values of ``block`` where ``negative`` that it holds most often, each with how
     many times at each time step (summed over the axes ``others``; one number for a static
     field, ``others`` None): shape (n_steps,). A value outside a block's candidates is counted
     there as 0, which only a code no block holds most often would miss."""
