@@ -426,11 +426,12 @@ def _code_steps(variable: xr.DataArray, negative: NegativeValues) -> np.ndarray:
 
 
 def _code_warning(name: str, variable: xr.DataArray, negative: NegativeValues, *, where: str,
-                  file: str | Path | None) -> str:
+                  file: str | Path | None, unmarked: Sequence[float] = ()) -> str:
     """The warning about a code (:attr:`NegativeValues.code`): how many values it is, the share of
     the values, of the cells of a step and of the steps, what says the variable cannot be
     negative, and the ``ncatted`` that marks it missing (with the fill values the variable
-    has; for a Zarr store the line that edits its attributes,
+    has and the fill values ``unmarked`` that it holds unmarked, one command for all; for a
+    Zarr store the line that edits its attributes,
     :func:`~climann.data.shell.attribute_command`), else the ``ncap2`` that sets it to missing."""
     units = f" {variable.attrs['units']}" if variable.attrs.get("units") else ""
     repeats = int(negative.code_counts.sum())
@@ -444,9 +445,14 @@ def _code_warning(name: str, variable: xr.DataArray, negative: NegativeValues, *
     others = negative.count - repeats
     rest = f"; {others} other negative values, down to {negative.lowest:g}{units}" if others else ""
     files = command_files(variable, times, file)
-    mark = marking_fix(name_in_command(name, variable, times, file), variable, negative.code)
+    mark = marking_fix(name_in_command(name, variable, times, file), variable, negative.code, also=unmarked)
+    unmarked_words = ", ".join(f"{value:g}" for value in unmarked)
+    if mark is not None and unmarked and unmarked_words in mark:
+        mark_note = f" (which marks {unmarked_words} too)"
+    else:
+        mark_note = ""
     if mark is not None:
-        advice = f"if it marks missing values: {attribute_command([mark], files)}{in_place_note(files)}"
+        advice = f"if it marks missing values: {attribute_command([mark], files)}{mark_note}{in_place_note(files)}"
     else:
         advice = f"to set it to missing: {_commands(name, variable, times, file)[1] or 'none (set it in the source)'}"
     return (f"'{name}' in {files_text(holding) if holding else where} holds the value {negative.code:g}{units} "
@@ -457,7 +463,7 @@ def _code_warning(name: str, variable: xr.DataArray, negative: NegativeValues, *
 
 def warn_negative_values(
     dataset: xr.Dataset, names: Sequence[str], *, where: str, file: str | Path | None,
-    found: dict[str, NegativeValues] | None = None,
+    found: dict[str, NegativeValues] | None = None, unmarked: dict[str, Sequence[float]] | None = None,
 ) -> None:
     """Warn, one line per variable, when a variable that cannot be negative holds negative values
     beyond rounding (:data:`NEGATIVE_TOLERANCE`): they are used as data as they are; the warning
@@ -478,6 +484,10 @@ def warn_negative_values(
     found : dict, optional
         :func:`negative_values` of ``names`` when the caller read them with other checks; by
         default they are read here.
+    unmarked : dict, optional
+        Variable name → the fill-like values it holds that nothing marks (decoded,
+        :func:`~climann.data.fill_like.fill_like_counts`): the command that marks a code marks
+        them too.
     """
     present = [name for name in names if name in dataset.data_vars]
     found = negative_values(dataset, present) if found is None else found
@@ -486,7 +496,8 @@ def warn_negative_values(
             continue
         variable = dataset[name]
         if negative.code is not None:
-            _log.warning("%s", _code_warning(name, variable, negative, where=where, file=file))
+            _log.warning("%s", _code_warning(name, variable, negative, where=where, file=file,
+                                             unmarked=(unmarked or {}).get(name, ())))
             continue
         holding = files_at(variable, negative.times)
         units = f" {variable.attrs['units']}" if variable.attrs.get("units") else ""
