@@ -96,9 +96,10 @@ NONNEGATIVE_STANDARD_NAMES = re.compile(
 )
 
 #: Words of a ``standard_name`` (or of a ``long_name``, its blanks read as ``_``) that make it a
-#: quantity that may be negative even so ("precipitation minus evaporation").
+#: quantity that may be negative even so ("precipitation minus evaporation", "precipitation
+#: bias", "precipitation trend").
 SIGNED_WORDS = re.compile(r"evaporation|evapotranspiration|water_flux|tendency|change|anomaly|difference|"
-                          r"divergence|transport|sublimation|minus", re.IGNORECASE)
+                          r"divergence|transport|sublimation|minus|bias|error|residual|trend", re.IGNORECASE)
 
 #: Names of fields that cannot be negative, for a variable without a ``standard_name``: those of
 #: :data:`climann.data.units.WATER_VARIABLE_NAMES` whose quantity cannot be

@@ -46,6 +46,7 @@ from climann.data.open import open_dataset
     pytest.param("sf", {"long_name": "Snowfall"}, True, id="snowfall-long_name"),
     pytest.param("pme", {"long_name": "Precipitation minus evaporation"}, False, id="P-E-long_name"),
     pytest.param("e", {"long_name": "Evaporation"}, False, id="evaporation-long_name"),
+    pytest.param("pr_trend", {"long_name": "Precipitation trend"}, False, id="trend-long_name"),
     pytest.param("orog", {"long_name": "Terrain height"}, False, id="terrain-is-no-rain"),
 ])
 def test_which_quantities_cannot_be_negative(name, attrs, cannot):
