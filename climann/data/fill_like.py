@@ -500,20 +500,28 @@ def _advice(name: str, variable: xr.DataArray, value: FillLike) -> str | None:
     variable has none, else a ``missing_value``, else its ``missing_value`` values and this one."""
     if value.stored is None:
         return None
-    marks = _marks(_stored_as(variable, value))
+    return _marking_attribute(name, _stored_as(variable, value), [value.stored])
+
+
+def _marking_attribute(name: str, variable: xr.DataArray, values: Sequence[np.generic]) -> str:
+    """The ``-a`` of ``ncatted`` that marks the stored ``values`` missing beside the marks the
+    variable has: a ``_FillValue`` where it has none, else a ``missing_value`` with those it has."""
+    marks = _marks(variable)
     key = "missing_value" if "_FillValue" in marks else "_FillValue"
-    stored = np.dtype(type(value.stored))
+    stored = np.dtype(type(values[0]))
     kept = exact_cast(marks[key], stored) if key in marks else None  # a missing_value that marks nothing goes
-    numbers = [*(() if kept is None else kept), value.stored]
+    numbers = list(dict.fromkeys([*(() if kept is None else kept), *values]))
     return ncatted_attribute(key, name, "o", ncatted_type(stored), ",".join(ncatted_number(number, stored)
                                                                      for number in numbers))
 
 
-def marking_fix(name: str, variable: xr.DataArray, decoded: float) -> str | None:
+def marking_fix(name: str, variable: xr.DataArray, decoded: float, *, also: Sequence[float] = ()) -> str | None:
     """The ``-a`` of ``ncatted`` that marks the decoded value ``decoded`` of a variable missing:
     a ``_FillValue`` where it has none, else a ``missing_value`` (with those it has), in the
     stored type (for packed data the packed value that unpacks to it exactly); None when no
-    stored value is it.
+    stored value is it. The decoded values ``also`` (other unmarked fill values it holds,
+    each that a stored value is) are marked with it, so that one command marks them all:
+    two commands that each write ``missing_value`` would keep only the second's.
 
     Parameters
     ----------
@@ -530,10 +538,13 @@ def marking_fix(name: str, variable: xr.DataArray, decoded: float) -> str | None
     >>> marking_fix("tos", xr.DataArray(np.zeros(2, "f4"), dims="x"), 0.0)
     '-a _FillValue,tos,o,f,0'
     """
-    typed = exact_cast(np.asarray(decoded), variable.dtype)
-    if typed is None:
+    def stored(number: float) -> np.generic | None:
+        typed = exact_cast(np.asarray(number), variable.dtype)
+        return None if typed is None else _stored_value(variable, typed[()])
+
+    if (value := stored(decoded)) is None:
         return None
-    return _advice(name, variable, FillLike(decoded, (typed[()],), _stored_value(variable, typed[()])))
+    return _marking_attribute(name, variable, [*(other for other in map(stored, also) if other is not None), value])
 
 
 def name_in_command(name: str, variable: xr.DataArray, times: np.ndarray, file: str | Path | None) -> str:

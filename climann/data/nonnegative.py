@@ -11,6 +11,17 @@ refused nor masked: a variable whose most negative value lies below
 (:func:`warn_negative_values`) with how many values are negative, the most negative, the time
 steps that hold values below that tolerance, and the ``ncap2`` that sets them to 0 or missing.
 
+One negative value repeated exactly over many values (:data:`CODE_SHARE`,
+:data:`CODE_MIN_REPEATS`) is a code, not a measurement: MRMS's -3 "no coverage" offshore, as
+wgrib2 writes it, and -1, -9, -99 of other products. Its warning says so, with the value, how
+many values hold it, their share of the values, of the cells of a step and of the steps, and
+the ``ncatted`` that marks it missing beside the fill values the variable already has (for a
+Zarr store, the line that edits its attributes: :func:`~climann.data.shell.attribute_command`),
+not a command that sets it to 0: no coverage is no dry weather. Such a code is warned about,
+not refused, as the fill-like values no attribute marks (-999, -9999:
+:mod:`climann.data.value_checks`): its count is said, and what it stands for (no coverage,
+below detection, a dry day) only the product's documentation tells.
+
 Which variables cannot be negative (:func:`cannot_be_negative`):
 
 - by ``standard_name`` (CF standard name table): :data:`NONNEGATIVE_STANDARD_NAMES`, amounts,
@@ -20,8 +31,12 @@ Which variables cannot be negative (:func:`cannot_be_negative`):
   amounts, mass contents, mass and mole fractions, concentrations, specific humidity; but not
   evaporation or water fluxes (``water_evapotranspiration_flux`` is negative where dew forms;
   ``water_flux_into_sea_water`` either way), tendencies or changes (:data:`SIGNED_WORDS`);
-- without a ``standard_name``, by the usual names of such fields (:data:`NONNEGATIVE_NAMES`:
-  CMIP's ``pr``, ``mrro``, ``snw``, ERA5's ``tp``, ``precip``, ``precipitation``);
+- without a ``standard_name``, by the water quantity its name or ``long_name`` says
+  (:func:`climann.data.units.water_quantity`, the reading that also decides which depths are
+  of liquid water): the usual names of such fields (:data:`NONNEGATIVE_NAMES`: CMIP's ``pr``,
+  ``mrro``, ``snw``, ERA5's ``tp``, ``precip``, ``precipitation``), or a ``long_name`` that
+  says precipitation, rain, snowfall or runoff (wgrib2's MRMS ``PrecipRate_0mabovemeansealevel``,
+  "Radar Precipitation Rate [mm/hr]") and no signed word ("precipitation minus evaporation");
 - never a variable called an anomaly, a change or a difference
   (:func:`climann.data.units.described_as_anomaly`), nor a flag variable (CF-1.8 §3.5).
 
@@ -44,11 +59,12 @@ import numpy as np
 import xarray as xr
 
 from climann.data.file_encodings import as_stored_in, commands_for_files, file_encodings, files_by_answer
-from climann.data.fill_like import (BlockReads, blocks_by_step, command_files, fill_like_values, name_in_command,
-                                   read_together, steps_text, time_dimension)
-from climann.data.shell import ncap2_name, ncatted_number, values_command
+from climann.data.fill_like import (BlockReads, blocks_by_step, command_files, fill_like_values, marking_fix,
+                                   name_in_command, read_together, steps_text, time_dimension)
+from climann.data.shell import attribute_command, in_place_note, ncap2_name, ncatted_number, values_command
 from climann.data.sources import as_file_stamps, files_at, files_text, held_by, name_in_file, source_files
-from climann.data.units import described_as_anomaly
+from climann.data.units import (NONNEGATIVE_WATER_QUANTITIES, WATER_VARIABLE_NAMES, described_as_anomaly,
+                                 water_quantity)
 
 __all__ = ["NEGATIVE_TOLERANCE", "NONNEGATIVE_NAMES", "NONNEGATIVE_STANDARD_NAMES", "NegativeValues",
            "cannot_be_negative", "negative_values", "planned_negative_values", "warn_negative_values"]
@@ -62,6 +78,16 @@ _log = logging.getLogger(__name__)
 #: (-5 mm/day in a field whose maximum is 300 mm/day is 1.7e-2).
 NEGATIVE_TOLERANCE = 1e-3
 
+#: How many of a variable's negative values one value must hold, at least, to be taken for a
+#: code (MRMS's -3 "no coverage", -1, -9, -99) rather than measurements: half of them, and
+#: :data:`CODE_MIN_REPEATS` values. A sign fault or an anomaly spreads its negatives over many
+#: values; a code repeats one exactly.
+CODE_SHARE = 0.5
+#: The fewest repeats of one negative value that make it a code (:data:`CODE_SHARE`).
+CODE_MIN_REPEATS = 10
+#: How many of the most frequent negative values of each block are kept as candidate codes.
+_CODE_CANDIDATES = 4
+
 #: Parts of a CF ``standard_name`` that make a quantity that cannot be negative.
 NONNEGATIVE_STANDARD_NAMES = re.compile(
     r"precipitation_(flux|amount|rate)|^lwe_thickness_of_|^lwe_\w*_rate$|snowfall|runoff|snow_amount|mass_content|"
@@ -69,12 +95,17 @@ NONNEGATIVE_STANDARD_NAMES = re.compile(
     r"|^mole_fraction_|concentration|^specific_humidity$"
 )
 
-#: Words of a ``standard_name`` that make it a quantity that may be negative even so.
+#: Words of a ``standard_name`` (or of a ``long_name``, its blanks read as ``_``) that make it a
+#: quantity that may be negative even so ("precipitation minus evaporation", "precipitation
+#: bias", "precipitation trend").
 SIGNED_WORDS = re.compile(r"evaporation|evapotranspiration|water_flux|tendency|change|anomaly|difference|"
-                          r"divergence|transport|sublimation")
+                          r"divergence|transport|sublimation|minus|bias|error|residual|trend", re.IGNORECASE)
 
-#: Names of fields that cannot be negative, for a variable without a ``standard_name``.
-NONNEGATIVE_NAMES = frozenset({"pr", "tp", "precip", "precipitation", "mrro", "snw"})
+#: Names of fields that cannot be negative, for a variable without a ``standard_name``: those of
+#: :data:`climann.data.units.WATER_VARIABLE_NAMES` whose quantity cannot be
+#: (:data:`~climann.data.units.NONNEGATIVE_WATER_QUANTITIES`).
+NONNEGATIVE_NAMES = frozenset(name for name, quantity in WATER_VARIABLE_NAMES.items()
+                              if quantity in NONNEGATIVE_WATER_QUANTITIES)
 
 
 def cannot_be_negative(name: str, variable: xr.DataArray) -> str | None:
@@ -100,7 +131,12 @@ def cannot_be_negative(name: str, variable: xr.DataArray) -> str | None:
         if NONNEGATIVE_STANDARD_NAMES.search(standard) and not SIGNED_WORDS.search(standard):
             return f"its standard_name {standard}"
         return None
-    return f"its name '{name}'" if name.lower() in NONNEGATIVE_NAMES else None
+    if water_quantity(name, attrs) not in NONNEGATIVE_WATER_QUANTITIES:
+        return None
+    if name.lower() in NONNEGATIVE_NAMES:
+        return f"its name '{name}'"
+    long_name = " ".join(str(attrs.get("long_name", "")).split())
+    return None if SIGNED_WORDS.search(long_name.replace(" ", "_")) else f"its long_name '{long_name}'"
 
 
 @dataclass(frozen=True)
@@ -120,6 +156,14 @@ class NegativeValues:
     times : numpy.ndarray
         The time steps that hold a value below ``-NEGATIVE_TOLERANCE * largest`` (their
         coordinate values); empty for a static field.
+    code : float or None
+        One negative value beyond rounding that holds at least :data:`CODE_SHARE` of the
+        negative values, and :data:`CODE_MIN_REPEATS` of them: a code, not a measurement.
+    code_counts : numpy.ndarray or None
+        Shape (n_steps,): how many values are ``code`` at each time step (one number for a
+        static field); ``code_counts / step_size`` is the share of the cells of each step.
+    step_size : int
+        The values of one time step (the cells).
     """
 
     count: int
@@ -127,6 +171,9 @@ class NegativeValues:
     lowest: float
     largest: float
     times: np.ndarray
+    code: float | None = None
+    code_counts: np.ndarray | None = None
+    step_size: int = 0
 
     @property
     def beyond_rounding(self) -> bool:
@@ -135,30 +182,64 @@ class NegativeValues:
         return self.lowest < -NEGATIVE_TOLERANCE * self.largest
 
 
-def _negative_in_block(block: np.ndarray, time_axis: int | None, excluded: Sequence) -> tuple[np.ndarray, ...]:
+def _negative_in_block(block: np.ndarray, time_axis: int | None, excluded: Sequence) -> tuple:
     """How many values of ``block`` are below 0 at each time step, the lowest value at each step,
-    and the largest absolute value (NaN and the ``excluded`` values left out): shapes (n_steps,),
-    (n_steps,), (). A block with no negative value and no excluded one costs two reductions."""
+    the largest absolute value (NaN and the ``excluded`` values left out), shapes (n_steps,),
+    (n_steps,), (), and the candidate codes (:func:`_repeated_negatives`). A block with no
+    negative value and no excluded one costs two reductions."""
     block = np.asarray(block)
     n_steps = 1 if time_axis is None else block.shape[time_axis]
     if not block.size or np.isnan(low := np.fmin.reduce(block, axis=None)):
-        return np.zeros(n_steps, dtype=np.int64), np.full(n_steps, np.inf), 0.0
+        return np.zeros(n_steps, dtype=np.int64), np.full(n_steps, np.inf), 0.0, {}
     high = np.fmax.reduce(block, axis=None)
     excluded = [value for value in excluded if low <= value <= high]
     if low >= 0 and not excluded:
-        return np.zeros(n_steps, dtype=np.int64), np.full(n_steps, np.inf), float(high)
+        return np.zeros(n_steps, dtype=np.int64), np.full(n_steps, np.inf), float(high), {}
     kept = ~np.isnan(block) if block.dtype.kind == "f" else np.ones(block.shape, dtype=bool)
     if excluded:
         kept &= ~np.isin(block, excluded)
     if not kept.any():
-        return np.zeros(n_steps, dtype=np.int64), np.full(n_steps, np.inf), 0.0
+        return np.zeros(n_steps, dtype=np.int64), np.full(n_steps, np.inf), 0.0, {}
     others = tuple(axis for axis in range(block.ndim) if axis != time_axis)
     negative = (block < 0) & kept
     lowest = np.where(kept, block, np.inf).min(axis=others if time_axis is not None else None)
     counts = negative.sum(axis=others) if time_axis is not None else negative.sum()
     largest = float(np.abs(block[kept]).max())
+    # a code lies beyond rounding of the whole variable, so beyond that of this block: rounding
+    # negatives (ERA5's tp holds them in every block) are no candidates and cost no count
+    limit = -NEGATIVE_TOLERANCE * largest
+    candidates = (_repeated_negatives(block, negative & (block < limit), others if time_axis is not None else None)
+                  if np.min(lowest) < limit else {})
     return (np.asarray(counts, dtype=np.int64).reshape(-1), np.asarray(lowest, dtype=np.float64).reshape(-1),
-            largest)
+            largest, candidates)
+
+
+def _repeated_negatives(block: np.ndarray, negative: np.ndarray, others: tuple | None) -> dict[float, np.ndarray]:
+    """The :data:`_CODE_CANDIDATES` values of ``block`` where ``negative`` that it holds most often, each with how
+    many times at each time step (summed over the axes ``others``; one number for a static
+    field, ``others`` None): shape (n_steps,). A value outside a block's candidates is counted
+    there as 0, which only a code no block holds most often would miss."""
+    values, repeats = np.unique(block[negative], return_counts=True)
+    if not values.size:
+        return {}
+    chosen = values[np.argsort(repeats, kind="stable")[::-1][:_CODE_CANDIDATES]]
+    return {float(value): np.asarray((block == value).sum(axis=others), dtype=np.int64).reshape(-1)
+            for value in chosen}
+
+
+def _code(candidates: dict[float, np.ndarray], checked: np.ndarray, count: int,
+          limit: float) -> tuple[float | None, np.ndarray | None]:
+    """The candidate value (:func:`_repeated_negatives`, their counts summed over the blocks)
+    below ``limit`` (rounding) that holds at least :data:`CODE_SHARE` of the ``count`` negative
+    values of the steps ``checked`` and :data:`CODE_MIN_REPEATS` of them, with its counts at
+    those steps; (None, None) when no value is repeated so."""
+    totals = {value: int(counts[checked].sum()) for value, counts in candidates.items() if value < limit}
+    if not totals:
+        return None, None
+    value = max(totals, key=totals.get)
+    if totals[value] < max(CODE_MIN_REPEATS, CODE_SHARE * count):
+        return None, None
+    return value, candidates[value][checked]
 
 
 def _steps_named(variable: xr.DataArray, time: str | None, below: np.ndarray) -> np.ndarray:
@@ -194,10 +275,14 @@ def planned_negative_values(dataset: xr.Dataset, names: Sequence[str], *, shared
         counts = [np.zeros(size, dtype=np.int64) for size in sizes]
         lowest = [np.full(size, np.inf) for size in sizes]
         largest = [0.0 for _ in chosen]
-        for (number, offset), (count, low, large) in zip(places, parts, strict=True):
+        candidates: list[dict[float, np.ndarray]] = [{} for _ in chosen]
+        for (number, offset), (count, low, large, repeated) in zip(places, parts, strict=True):
             counts[number][offset:offset + count.size] += count
             np.minimum(lowest[number][offset:offset + low.size], low, out=lowest[number][offset:offset + low.size])
             largest[number] = max(largest[number], large)
+            for value, repeats in repeated.items():
+                candidates[number].setdefault(value, np.zeros(sizes[number], dtype=np.int64))
+                candidates[number][value][offset:offset + repeats.size] += repeats
         found = {}
         for number, (name, time) in enumerate(chosen):
             if not counts[number].sum():
@@ -205,9 +290,11 @@ def planned_negative_values(dataset: xr.Dataset, names: Sequence[str], *, shared
             below = lowest[number] < -NEGATIVE_TOLERANCE * largest[number]
             checked = _steps_named(dataset[name], time, below)
             times = dataset[name][time].values[below] if time is not None else np.array([])
-            size = int(dataset[name].size) // len(checked) * int(checked.sum())
-            found[name] = NegativeValues(int(counts[number][checked].sum()), size,
-                                         float(lowest[number][checked].min()), largest[number], times)
+            step_size = int(dataset[name].size) // len(checked)
+            count = int(counts[number][checked].sum())
+            code, code_counts = _code(candidates[number], checked, count, -NEGATIVE_TOLERANCE * largest[number])
+            found[name] = NegativeValues(count, step_size * int(checked.sum()), float(lowest[number][checked].min()),
+                                         largest[number], times, code, code_counts, step_size)
         return found
 
     return BlockReads(tasks, finish)
@@ -329,9 +416,55 @@ def _said_by_names(name: str, variable: xr.DataArray, holding: Sequence[str]) ->
     return f"its name{'s' if len(distinct) > 1 else ''} {by_file}" + ("" if listed else f", read as '{name}'")
 
 
+def _code_steps(variable: xr.DataArray, negative: NegativeValues) -> np.ndarray:
+    """The time steps (coordinate values) that hold the code of ``negative``: those of the steps
+    checked (:func:`_steps_named`) whose count of it is not 0; empty for a static field."""
+    time = time_dimension(variable)
+    if time is None:
+        return np.array([])
+    checked = _steps_named(variable, time, np.isin(variable[time].values, negative.times))
+    return variable[time].values[checked][negative.code_counts > 0]
+
+
+def _code_warning(name: str, variable: xr.DataArray, negative: NegativeValues, *, where: str,
+                  file: str | Path | None, unmarked: Sequence[float] = ()) -> str:
+    """The warning about a code (:attr:`NegativeValues.code`): how many values it is, the share of
+    the values, of the cells of a step and of the steps, what says the variable cannot be
+    negative, and the ``ncatted`` that marks it missing (with the fill values the variable
+    has and the fill values ``unmarked`` that it holds unmarked, one command for all; for a
+    Zarr store the line that edits its attributes,
+    :func:`~climann.data.shell.attribute_command`), else the ``ncap2`` that sets it to missing."""
+    units = f" {variable.attrs['units']}" if variable.attrs.get("units") else ""
+    repeats = int(negative.code_counts.sum())
+    times = _code_steps(variable, negative)
+    holding = files_at(variable, times)
+    shares = negative.code_counts[negative.code_counts > 0] / max(negative.step_size, 1)
+    widest = f"{100 * shares.max():.3g} %"
+    cells = (f"{widest} of the cells" if np.isclose(shares.min(), shares.max()) else f"up to {widest} of the cells")
+    steps = (f"{cells} at {times.size} of the {negative.code_counts.size} time steps" if times.size
+             else f"{cells} of the field")
+    others = negative.count - repeats
+    rest = f"; {others} other negative values, down to {negative.lowest:g}{units}" if others else ""
+    files = command_files(variable, times, file)
+    mark = marking_fix(name_in_command(name, variable, times, file), variable, negative.code, also=unmarked)
+    unmarked_words = ", ".join(f"{value:g}" for value in unmarked)
+    if mark is not None and unmarked and unmarked_words in mark:
+        mark_note = f" (which marks {unmarked_words} too)"
+    else:
+        mark_note = ""
+    if mark is not None:
+        advice = f"if it marks missing values: {attribute_command([mark], files)}{mark_note}{in_place_note(files)}"
+    else:
+        advice = f"to set it to missing: {_commands(name, variable, times, file)[1] or 'none (set it in the source)'}"
+    return (f"'{name}' in {files_text(holding) if holding else where} holds the value {negative.code:g}{units} "
+            f"{repeats} times ({100 * repeats / negative.size:.3g} % of the {negative.size} values checked; {steps}), "
+            f"which {_said_by_names(name, variable, holding)} says it cannot hold: one negative value repeated so is a "
+            f"code (no coverage, no data, below detection), not a measurement, and it is used as data{rest}; {advice}")
+
+
 def warn_negative_values(
     dataset: xr.Dataset, names: Sequence[str], *, where: str, file: str | Path | None,
-    found: dict[str, NegativeValues] | None = None,
+    found: dict[str, NegativeValues] | None = None, unmarked: dict[str, Sequence[float]] | None = None,
 ) -> None:
     """Warn, one line per variable, when a variable that cannot be negative holds negative values
     beyond rounding (:data:`NEGATIVE_TOLERANCE`): they are used as data as they are; the warning
@@ -352,6 +485,10 @@ def warn_negative_values(
     found : dict, optional
         :func:`negative_values` of ``names`` when the caller read them with other checks; by
         default they are read here.
+    unmarked : dict, optional
+        Variable name → the fill-like values it holds that nothing marks (decoded,
+        :func:`~climann.data.fill_like.fill_like_counts`): the command that marks a code marks
+        them too.
     """
     present = [name for name in names if name in dataset.data_vars]
     found = negative_values(dataset, present) if found is None else found
@@ -359,6 +496,10 @@ def warn_negative_values(
         if not negative.beyond_rounding:
             continue
         variable = dataset[name]
+        if negative.code is not None:
+            _log.warning("%s", _code_warning(name, variable, negative, where=where, file=file,
+                                             unmarked=(unmarked or {}).get(name, ())))
+            continue
         holding = files_at(variable, negative.times)
         units = f" {variable.attrs['units']}" if variable.attrs.get("units") else ""
         limit = -NEGATIVE_TOLERANCE * negative.largest

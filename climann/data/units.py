@@ -37,7 +37,9 @@ import datetime
 import functools
 import logging
 import re
+import threading
 from collections.abc import Collection, Mapping
+from pathlib import Path
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -106,13 +108,62 @@ _WATER_EQUIVALENT_WORDS = re.compile(
 _SNOW_DEPTH_WORDS = re.compile(
     r"(?=.*\b(?:snow\w*|ice|firn|hail|graupel)\b)(?=.*\b(?:depth|thickness|height)\b)|\b(?:fresh|new)[\s_-]*snow",
     re.IGNORECASE)
-#: Words of a liquid water quantity in a ``long_name``: precipitation (whatever falls, as its
-#: water), rain, evaporation, runoff. Snowfall alone is not among them: "snowfall" in cm is
-#: usually the depth of the fresh snow, in mm its water; only its units would tell.
-_WATER_QUANTITY = re.compile(r"precip|rain|evapo|runoff", re.IGNORECASE)
-#: Variable names of liquid water (equivalent) quantities: CMIP's precipitation, snowfall
-#: flux, evaporation and runoff, ERA5's total precipitation, E-OBS's rainfall.
-_WATER_VARIABLE_NAMES = {"pr", "prc", "prsn", "tp", "rr", "evspsbl", "mrro"}
+#: Words of a ``long_name`` (or of a ``standard_name`` outside the table) that name a water
+#: quantity, each group named after its quantity: precipitation (whatever falls), rain,
+#: snowfall, evaporation, runoff (wgrib2's MRMS "Radar Precipitation Rate [mm/hr]" is
+#: precipitation; "Terrain height" and "drainage" are no rain). Read by :func:`water_quantity`,
+#: the one reading of them.
+_WATER_QUANTITY = re.compile(r"(?P<precipitation>precip)|(?P<rain>(?<![a-z])rain)|(?P<snowfall>snow[\s_-]*fall)"
+                             r"|(?P<evaporation>evapo)|(?P<runoff>runoff)", re.IGNORECASE)
+#: Variable names of water quantities and the quantity each names: CMIP's precipitation, snowfall
+#: flux (a mass flux: its water), evaporation, runoff and snow amount, ERA5's total
+#: precipitation, E-OBS's rainfall, and the plain words.
+WATER_VARIABLE_NAMES = {"pr": "precipitation", "prc": "precipitation", "tp": "precipitation",
+                        "precip": "precipitation", "precipitation": "precipitation", "rr": "rain",
+                        "prsn": "snowfall flux", "evspsbl": "evaporation", "mrro": "runoff", "snw": "snow amount"}
+#: The quantities of :func:`water_quantity` whose depth is a depth of liquid water. Snowfall named
+#: by words alone is not among them: "snowfall" in cm is usually the depth of the fresh snow, in
+#: mm its water; only its units would tell. Nor is ``snw`` by its name alone (a snow depth in m?).
+LIQUID_WATER_QUANTITIES = frozenset({"precipitation", "rain", "snowfall flux", "evaporation", "runoff"})
+#: The quantities of :func:`water_quantity` that cannot be negative (no rain falls upward);
+#: evaporation can (dew).
+NONNEGATIVE_WATER_QUANTITIES = frozenset({"precipitation", "rain", "snowfall", "snowfall flux", "runoff",
+                                          "snow amount"})
+
+
+def water_quantity(name: str, attrs: Mapping) -> str | None:
+    """Which water quantity a variable's name or words say it is: its name
+    (:data:`WATER_VARIABLE_NAMES`: ``pr`` is precipitation), else the first of
+    :data:`_WATER_QUANTITY`'s words in its ``standard_name`` (read as words) and ``long_name``.
+    The one reading of "this is precipitation, snowfall, runoff …", for converting a depth into
+    a mass per area (:func:`is_water_quantity`) and for the sign
+    (:func:`climann.data.nonnegative.cannot_be_negative`).
+
+    Parameters
+    ----------
+    name : str
+        The variable's name.
+    attrs : mapping
+        Its attributes (``standard_name``, ``long_name``).
+
+    Returns
+    -------
+    str or None
+        ``"precipitation"``, ``"rain"``, ``"snowfall"``, ``"snowfall flux"``, ``"evaporation"``,
+        ``"runoff"``, ``"snow amount"``; None when neither says a water quantity.
+
+    Examples
+    --------
+    >>> water_quantity("PrecipRate_0mabovemeansealevel", {"long_name": "Radar Precipitation Rate [mm/hr]"})
+    'precipitation'
+    >>> water_quantity("pr", {}), water_quantity("tas", {"long_name": "Near-Surface Air Temperature"})
+    ('precipitation', None)
+    """
+    if name.lower() in WATER_VARIABLE_NAMES:
+        return WATER_VARIABLE_NAMES[name.lower()]
+    words = f"{standard_name_of(attrs).replace('_', ' ')} {attrs.get('long_name', '')}"
+    found = _WATER_QUANTITY.search(words)
+    return None if found is None else found.lastgroup
 
 
 #: ECMWF's way of saying a depth is of liquid water, after the unit: ERA5's snowfall ``sf`` and
@@ -120,11 +171,17 @@ _WATER_VARIABLE_NAMES = {"pr", "prc", "prsn", "tp", "rr", "evspsbl", "mrro"}
 _WATER_EQUIVALENT_SUFFIX = re.compile(r"\s+(?:of\s+)?water\s+equivalent\s*$", re.IGNORECASE)
 
 
+#: "Dobson units", "Dobson Unit", "dobson_units" (TOMS, OMI): the Dobson unit, ``DU``
+#: (:data:`UNIT_DEFINITIONS`); pint would read the word "units" as a micro-nit, a luminance.
+_DOBSON_UNITS = re.compile(r"\bdobson(?:[\s_]+units?)?\b", re.IGNORECASE)
+
+
 def normalised_units(text: str) -> str:
     """The units string with a spelling of a temperature scale the registry misreads
     (``degrees C``, ``deg C``, ``degrees_C``, ``Degrees Celsius``, ``degree K``, ``Kelvin``, the
     IRI Data Library's ``Kelvin_scale``, ``Celsius_scale``, ``Fahrenheit_scale``) rewritten as
-    ``degC``, ``K`` or ``degF``, ECMWF's "of water equivalent" after a length left out (the
+    ``degC``, ``K`` or ``degF``, "Dobson units" written ``DU``, ECMWF's "of water equivalent"
+    after a length left out (the
     quantity stays water: :func:`is_water_quantity` reads it in the units attribute); other
     strings stripped of surrounding blanks.
 
@@ -133,7 +190,7 @@ def normalised_units(text: str) -> str:
     >>> normalised_units("degrees C"), normalised_units("K"), normalised_units("m of water equivalent")
     ('degC', 'K', 'm')
     """
-    stripped = _WATER_EQUIVALENT_SUFFIX.sub("", str(text)).strip()
+    stripped = _DOBSON_UNITS.sub("DU", _WATER_EQUIVALENT_SUFFIX.sub("", str(text)).strip())
     match = _TEMPERATURE_SPELLING.fullmatch(stripped)
     if match:
         return _TEMPERATURE_SCALES[(match.group("scale") or match.group("letter")).lower()]
@@ -251,9 +308,34 @@ def readable_units(text: str) -> str:
     return _DOT_BEFORE_EXPONENT.sub(".0", normalised_units(text))
 
 
+#: Units that files of atmospheric composition write and the registry lacks, as pint definitions
+#: added to it once (:func:`unit_registry`): parts per billion and the "by volume" spellings of
+#: NOAA GML, AGAGE and CAMS (``ppbv``, ``ppmv``, ``pptv``) as pure numbers, as pint reads
+#: ``ppm`` (so that beside ``mol mol-1`` they follow ``ppm``'s rule,
+#: :mod:`climann.data.unit_ratios`); the Dobson unit of total ozone columns (OMI, TOMS):
+#: 2.6867e20 molecules per m2, 4.4615e-4 mol m-2 (WMO, "Atmospheric ozone 1985", and NASA's
+#: Ozone Watch: 0.01 mm of ozone at 273.15 K and 1013.25 hPa).
+UNIT_DEFINITIONS = (
+    "parts_per_billion = 1e-9 = ppb",
+    "ppbv = 1e-9",
+    "ppmv = 1e-6",
+    "pptv = 1e-12",
+    "dobson_unit = 2.6867e20 * molecule / meter ** 2 = DU",
+)
+
+#: Spellings that mean two different units in real files, each reading with the units to write
+#: for it; refused by :func:`parse_units` (pint reads ``ppt`` as a picopint, a volume).
+AMBIGUOUS_UNITS = {
+    "ppt": (("parts per trillion (NOAA and AGAGE trace gases)", "1e-12"), ("parts per thousand (salinity)", "1e-3")),
+}
+_AMBIGUOUS_SPELLING = re.compile(rf"(?<![A-Za-z_])({'|'.join(AMBIGUOUS_UNITS)})(?![A-Za-z_])")
+_DEFINING = threading.Lock()
+
+
 @functools.cache
 def unit_registry() -> pint.UnitRegistry:
-    """cf_xarray's pint registry, which reads UDUNITS spellings (``degC``, ``kg m-2 s-1``).
+    """cf_xarray's pint registry, which reads UDUNITS spellings (``degC``, ``kg m-2 s-1``), with
+    :data:`UNIT_DEFINITIONS` added to it.
 
     Imported quietly: building it redefines a few of pint's units (``percent``, ``year``,
     ``C`` …) on purpose, and pint logs each as a warning, a dozen lines that a notebook or
@@ -264,7 +346,8 @@ def unit_registry() -> pint.UnitRegistry:
     Returns
     -------
     pint.UnitRegistry
-        ``cf_xarray.units.units``, one registry for the process.
+        ``cf_xarray.units.units``, one registry for the process (other users of cf_xarray's
+        registry in the process see climann's definitions too: they only add units).
     """
     logger = logging.getLogger("pint.util")
     level = logger.level
@@ -273,7 +356,48 @@ def unit_registry() -> pint.UnitRegistry:
         from cf_xarray.units import units
     finally:
         logger.setLevel(level)
+    if "pptv" not in units._units:  # once per process; the lock keeps two threads from defining twice
+        with _DEFINING:
+            if "pptv" not in units._units:
+                for definition in UNIT_DEFINITIONS:
+                    units.define(definition)
     return units
+
+
+def ambiguous_units_advice(text: str) -> str | None:
+    """What an ambiguous spelling in ``text`` (:data:`AMBIGUOUS_UNITS`) may mean, with the units
+    to write for each reading; None when ``text`` holds none.
+
+    Examples
+    --------
+    >>> ambiguous_units_advice("ppt")[:60]
+    "'ppt' is parts per trillion (NOAA and AGAGE trace gases), wr"
+    >>> ambiguous_units_advice("ppb") is None
+    True
+    """
+    found = _AMBIGUOUS_SPELLING.search(text)
+    if found is None:
+        return None
+    readings = " or ".join(f"{meaning}, written {units}," for meaning, units in AMBIGUOUS_UNITS[found[1]])
+    return f"'{found[1]}' is {readings} not the picopint (a volume) that the units library reads"
+
+
+def _meanings(text: str) -> list[tuple[str, str]]:
+    """Each reading of the ambiguous spelling in ``text`` with ``text`` written for it (``ppt/yr``:
+    ``1e-12/yr`` for parts per trillion)."""
+    found = _AMBIGUOUS_SPELLING.search(text)
+    return [(meaning, _AMBIGUOUS_SPELLING.sub(units, text)) for meaning, units in AMBIGUOUS_UNITS[found[1]]]
+
+
+def _ambiguous_units_fix(variable: xr.DataArray, name: str, units: str, where: str) -> str | None:
+    """The ``ncatted`` that writes each reading of an ambiguous spelling in ``units``
+    (:data:`AMBIGUOUS_UNITS`), each named: ``ncatted -a units,x,o,c,1e-12 … for parts per
+    trillion (…) or ncatted -a units,x,o,c,1e-3 … for parts per thousand (…)``; None when
+    ``units`` holds none."""
+    if _AMBIGUOUS_SPELLING.search(units) is None:
+        return None
+    return "write the units meant: " + " or ".join(f"{_units_fix(variable, name, written, where)} for {meaning}"
+                                                   for meaning, written in _meanings(units))
 
 
 def parse_units(text: str, *, variable: str, where: str = "the file", fix: str = ""):
@@ -302,7 +426,8 @@ def parse_units(text: str, *, variable: str, where: str = "the file", fix: str =
     Raises
     ------
     ClimannError
-        If the string is not UDUNITS syntax, its scale is not a positive finite number, or it
+        If the string holds a spelling of two units (:data:`AMBIGUOUS_UNITS`: ``ppt``), is not
+        UDUNITS syntax, its scale is not a positive finite number, or it
         mixes angle degrees or a number with a temperature (``degrees K``-like spellings, or a
         scaled ``0.1 degC``, that cannot be read safely).
     """
@@ -311,6 +436,9 @@ def parse_units(text: str, *, variable: str, where: str = "the file", fix: str =
     units = unit_registry()
 
     readable = readable_units(text)
+    if (ambiguous := ambiguous_units_advice(readable)) is not None:
+        raise ClimannError(f"the units '{text}' of '{variable}' in {where} are ambiguous: {ambiguous}; "
+                           f"{fix or f'write the units meant as the units attribute of {where}'}")
     try:
         quantity = units.Quantity(1.0, units.Unit(readable))
     except (pint.PintError, AttributeError, TypeError, ValueError, AssertionError):
@@ -517,9 +645,10 @@ def is_water_quantity(name: str, attrs: Mapping) -> bool:
     its words, the ``long_name`` (and the variable name) decide, and units that say water
     equivalent (ERA5's ``m of water equivalent``) say water: a depth of snow or ice
     (:data:`_SNOW_DEPTH_WORDS`: "Snow depth (accumulated snowfall on the ground)") is not
-    water unless they say water equivalent; else the words of a water equivalent, the
-    CMIP/ERA5 names of water fluxes (``pr``, ``prsn``, ``tp`` …) and the words
-    precipitation, rain, evaporation and runoff say water.
+    water unless they say water equivalent; else the words of a water equivalent say water,
+    and so does a liquid water quantity named (:func:`water_quantity` among
+    :data:`LIQUID_WATER_QUANTITIES`: the CMIP/ERA5 names of water fluxes ``pr``, ``prsn``,
+    ``tp`` …, the words precipitation, rain, evaporation and runoff).
 
     Parameters
     ----------
@@ -555,7 +684,7 @@ def is_water_quantity(name: str, attrs: Mapping) -> bool:
         return True
     if _SNOW_DEPTH_WORDS.search(f"{name} {words}"):
         return False
-    return name.lower() in _WATER_VARIABLE_NAMES or bool(_WATER_QUANTITY.search(words))
+    return water_quantity(name, attrs) in LIQUID_WATER_QUANTITIES
 
 
 def conversion(
@@ -1025,8 +1154,7 @@ def convert_variable(
     if str(units).strip() == str(to).strip():
         return variable  # identical strings: nothing to convert, even if the registry cannot read them
     found = conversion(str(units), to, variable=name, attrs=variable.attrs, where=where, reference=reference,
-                       reference_fix=f"give '{name}' in {where} with units '{to}' exactly as in {reference} "
-                                     "(identical units are not converted)",
+                       reference_fix=_reference_units_fix(name, to, where=where, reference=reference),
                        fix=_unreadable_units_fix(variable, name, str(units), to, where=where, reference=reference),
                        difference_fix=difference_commands(variable, name, where))
     if found is None:
@@ -1083,11 +1211,33 @@ def _unreadable_units_fix(variable: xr.DataArray, name: str, units: str, to: str
     :func:`warn_unreadable_units` gives at training, so that the values are then converted;
     else the units of ``reference`` (or ``1`` for a word for a fraction), for values that are in
     them. Relabelling ``Kg/m^2/s`` as a run's ``mm`` scored rates as daily totals (break31b B2)."""
+    ambiguous = _ambiguous_units_fix(variable, name, units, where)
+    if ambiguous is not None:
+        return f"to have them converted, {ambiguous}"
     readable = _readable_spelling(units, variable.attrs)
     if readable not in ("UNITS", "1"):
         return f"to have them converted, write readable units: {_units_fix(variable, name, readable, where)}"
     return (f"correct its units attribute ({_fraction_fix(variable, name, units, where)}if the values are in "
             f"{str(to).strip()}, as in {reference}: {_units_fix(variable, name, to, where)})")
+
+
+def _reference_units_fix(name: str, to: str, *, where: str, reference: str) -> str:
+    """The way out of reference units ``to`` that cannot be read: for an ambiguous spelling
+    (:data:`AMBIGUOUS_UNITS`: ``ppt``), the ``ncatted`` that writes each reading in the reference
+    file (a file climann can name; else the units to write, in words), never the advice to give
+    the new data the ambiguous units too; else to give the new data the reference's units
+    exactly (identical units are not converted)."""
+    if _AMBIGUOUS_SPELLING.search(str(to)) is None:
+        return (f"give '{name}' in {where} with units '{to}' exactly as in {reference} "
+                "(identical units are not converted)")
+    file = Path(reference)
+
+    def way(written: str) -> str:
+        edit = ncatted_attribute("units", name, "o", "c", written)
+        return attribute_command([edit], input_and_copy(file)) if file.exists() else f"'{written}'"
+
+    ways = " or ".join(f"{way(written)} for {meaning}" for meaning, written in _meanings(str(to)))
+    return f"write the units meant as the units of '{name}' in {reference}: {ways}"
 
 
 def _same_quantity_named(attrs: dict, units: str, to: str, *, name: str) -> dict:
@@ -1600,12 +1750,23 @@ def warn_unreadable_units(dataset: xr.Dataset, names, *, where: str) -> dict[str
             parse_units(units_as_meant(text, dataset[name].attrs), variable=name, where=where)
         except ClimannError:
             unreadable[name] = text
-            command = _units_fix(dataset[name], name, _readable_spelling(text, dataset[name].attrs), where)
-            _log.warning("cannot read the units '%s' of '%s' in %s (expected UDUNITS units such as K, degC, "
-                         "kg m-2 s-1): the run trains on its values as they are, but other files can then be scored "
-                         "or predicted from only in exactly these units; to have them converted, write readable "
-                         "units: %s", text, name, variable_where(dataset[name], where), command)
+            _log.warning("%s", _unreadable_units_warning(dataset[name], name, text, where))
     return unreadable
+
+
+def _unreadable_units_warning(variable: xr.DataArray, name: str, text: str, where: str) -> str:
+    """The line of :func:`warn_unreadable_units` for one variable: why its units cannot be read (an
+    ambiguous spelling, :data:`AMBIGUOUS_UNITS`, or none that UDUNITS reads), and the ``ncatted``
+    that writes readable units (each reading of an ambiguous spelling)."""
+    found = variable_where(variable, where)
+    ambiguous = ambiguous_units_advice(text)
+    why = (f"the units '{text}' of '{name}' in {found} are ambiguous: {ambiguous}" if ambiguous else
+           f"cannot read the units '{text}' of '{name}' in {found} (expected UDUNITS units such as K, degC, "
+           "kg m-2 s-1)")
+    command = _ambiguous_units_fix(variable, name, text, where) or (
+        f"write readable units: {_units_fix(variable, name, _readable_spelling(text, variable.attrs), where)}")
+    return (f"{why}: the run trains on its values as they are, but other files can then be scored or predicted from "
+            f"only in exactly these units; to have them converted, {command}")
 
 
 def _readable_spelling(text: str, attrs: Mapping) -> str:

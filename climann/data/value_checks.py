@@ -63,5 +63,6 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
     refuse_huge_fill_like_values(dataset, present, where=where, file=file, counts=counts)
     warn_fill_like_values(dataset, present, where=where, file=file, counts=counts)
     warn_below_absolute_zero(dataset, present, messages=below)
-    warn_negative_values(dataset, present, where=where, file=file, found=negative())
+    unmarked = {name: [float(value.decoded[0]) for value in found] for name, found in counts.items()}
+    warn_negative_values(dataset, present, where=where, file=file, found=negative(), unmarked=unmarked)
     warn_fill_among_values(dataset, present, where=where, file=file, found=among())

@@ -40,6 +40,14 @@ from climann.data.open import open_dataset
     pytest.param("pr", {"long_name": "precipitation anomaly"}, False, id="anomaly-by-long-name"),
     pytest.param("tas", {"standard_name": "air_temperature"}, False, id="temperature"),
     pytest.param("pr", {"flag_values": [0, 1]}, False, id="flags"),
+    # break32b A2: wgrib2's MRMS, no standard_name, a long_name that says precipitation
+    pytest.param("PrecipRate_0mabovemeansealevel", {"long_name": "Radar Precipitation Rate [mm/hr]", "units": "mm/hr"},
+                 True, id="MRMS-long_name"),
+    pytest.param("sf", {"long_name": "Snowfall"}, True, id="snowfall-long_name"),
+    pytest.param("pme", {"long_name": "Precipitation minus evaporation"}, False, id="P-E-long_name"),
+    pytest.param("e", {"long_name": "Evaporation"}, False, id="evaporation-long_name"),
+    pytest.param("pr_trend", {"long_name": "Precipitation trend"}, False, id="trend-long_name"),
+    pytest.param("orog", {"long_name": "Terrain height"}, False, id="terrain-is-no-rain"),
 ])
 def test_which_quantities_cannot_be_negative(name, attrs, cannot):
     variable = xr.DataArray(np.zeros(3, "f4"), dims="x", attrs=attrs)
@@ -244,3 +252,70 @@ def test_the_commands_for_a_zarr_store_are_xarray_lines_that_work(tmp_path, capl
     expected = np.where(values < 0, 0.0 if to == "0" else np.nan, values)
     np.testing.assert_array_equal(xr.open_zarr(tmp_path / "pr_fixed.zarr")["pr"].values, expected)
     np.testing.assert_array_equal(xr.open_zarr(tmp_path / "pr.zarr")["pr"].values, values)
+
+
+def _coverage_field() -> tuple[np.ndarray, np.ndarray]:
+    """12 days of 4 x 5 rain up to 80 mm/day, with MRMS's "no coverage" code -3 at 3 of the 20
+    cells on every day but the first two, and one sign fault of -5; the mask of the code."""
+    values = _field()
+    values[9, 3, 3], values[10, 1, 2], values[8, 0, 4] = 1.0, 2.0, 1.0  # neither fill-like value nor NaN
+    offshore = np.zeros(values.shape, dtype=bool)
+    offshore[2:, 0, 0] = offshore[2:, 3, 4] = offshore[2:, 2, 0] = True
+    values[offshore] = -3.0
+    return values, offshore
+
+
+@pytest.mark.parametrize("chunks", [pytest.param(None, id="numpy"), pytest.param({"time": 5}, id="dask")])
+def test_one_negative_value_repeated_is_found_as_a_code_with_its_count_at_each_step(chunks):
+    values, offshore = _coverage_field()
+    dataset = _precipitation(values)
+    found = negative_values(dataset.chunk(chunks) if chunks else dataset, ["pr"])["pr"]
+    assert found.code == -3.0
+    np.testing.assert_array_equal(found.code_counts, offshore.sum(axis=(1, 2)))  # 0, 0, then 3 a day
+    assert found.step_size == 20
+    assert found.count == int((values < 0).sum()) == 30 + 1 + 4  # the code, the -5, the rounding negatives
+
+
+def test_a_sign_fault_spread_over_many_values_is_no_code():
+    values = _field()
+    values[9, 3, 3] = 1.0
+    values[4:8] = -values[4:8]  # four days of the sign flipped: 80 values, all different
+    assert negative_values(_precipitation(values), ["pr"])["pr"].code is None
+
+
+def test_a_code_is_named_with_its_value_count_and_shares_of_cells_and_steps(caplog):
+    values, offshore = _coverage_field()
+    (said,) = _said(caplog, _precipitation(values, long_name="Radar Precipitation Rate"))
+    repeats, share = int(offshore.sum()), 100 * offshore.sum() / values.size  # 30 values, 12.5 %
+    assert said.startswith(f"'pr' in pr.nc holds the value -3 mm/day {repeats} times ({share:.3g} % of the 240 values "
+                           "checked; 15 % of the cells at 10 of the 12 time steps)")
+    assert "its name 'pr' says it cannot hold: one negative value repeated so is a code" in said
+    assert "; 5 other negative values, down to -5 mm/day" in said
+
+
+def test_the_advice_on_a_code_followed_marks_it_missing_beside_the_fill_value_already_marked(tmp_path, caplog,
+                                                                                           monkeypatch):
+    """break32b A2: MRMS as wgrib2 writes it, -999 already marked missing_value as climann advised, -3 "no
+    coverage" left: the advised ncatted (done with netCDF4-python, as NCO would) keeps -999 and adds -3."""
+    monkeypatch.chdir(tmp_path)
+    values, offshore = _coverage_field()
+    values[5, 1, 1] = -999.0
+    dataset = _precipitation(values, long_name="Radar Precipitation Rate [mm/hr]").rename(pr="PrecipRate")
+    dataset.to_netcdf("mrms.nc", encoding={"PrecipRate": {"_FillValue": np.float32(9.999e20)}})
+    with netCDF4.Dataset("mrms.nc", "a") as file:
+        file["PrecipRate"].missing_value = np.float32(-999.0)
+    opened = open_dataset([tmp_path / "mrms.nc"])
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_negative_values(opened, ["PrecipRate"], where="mrms.nc", file="mrms.nc")
+    (said,) = [record.getMessage() for record in caplog.records]
+    assert "its long_name 'Radar Precipitation Rate [mm/hr]' says it cannot hold" in said
+    name, kind, numbers, source, copy = re.search(
+        r"if it marks missing values: ncatted -a missing_value,(\w+),o,(\w),(\S+) (\S+) (\S+)", said).groups()
+    assert (name, kind, source, copy) == ("PrecipRate", "f", "mrms.nc", "mrms_fixed.nc")
+    shutil.copy(source, copy)
+    with netCDF4.Dataset(copy, "a") as file:
+        file[name].missing_value = np.array([float(number) for number in numbers.split(",")], "f4")
+    fixed = open_dataset([tmp_path / copy])["PrecipRate"].values
+    np.testing.assert_array_equal(np.isnan(fixed), offshore | (values == -999.0))
+    assert np.nanmin(fixed) == -5.0  # the sign fault stays, and is still named

@@ -32,6 +32,8 @@ def _variable(values, units: str, **attrs) -> xr.DataArray:
     pytest.param("1", PURE_NUMBER, id="one"),
     pytest.param("0.001", PURE_NUMBER, id="0.001"),
     pytest.param("1.e-3", PURE_NUMBER, id="dot-before-exponent"),
+    pytest.param("ppbv", PURE_NUMBER, id="ppbv-as-ppm"),
+    pytest.param("pptv", PURE_NUMBER, id="pptv-as-ppm"),
     pytest.param("K", None, id="dimensional"),
 ])
 def test_a_ratio_of_named_units_is_told_from_a_pure_number(text, kind):
@@ -47,6 +49,7 @@ def test_a_ratio_of_named_units_is_told_from_a_pure_number(text, kind):
     pytest.param("mol mol-1", "1", {}, id="mol-mol-1-against-one"),
     pytest.param("m2 m-2", "%", {}, id="m2-m-2-against-percent"),
     pytest.param("g/kg", "0.001", {}, id="g-per-kg-without-names"),
+    pytest.param("ppbv", "mol mol-1", {}, id="ppbv-against-mol-mol-1-as-ppm"),
 ])
 def test_a_pure_number_and_a_ratio_of_named_units_are_refused_in_one_line(units, to, attrs, caplog):
     with caplog.at_level(logging.WARNING, logger="climann"), pytest.raises(ClimannError) as error:

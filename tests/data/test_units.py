@@ -25,6 +25,7 @@ from climann.data.units import (
     parse_units,
     scores_conversion,
     warn_unreadable_units,
+    water_quantity,
 )
 from climann.errors import ClimannError
 
@@ -144,6 +145,8 @@ def test_water_density_only_for_water_quantities():
                      1000.0, id="era5-snowfall-whose-units-say-water-equivalent"),
         pytest.param("m of water equivalent", "kg m-2", "sd", {"long_name": "Snow depth"}, 1000.0,
                      id="era5-snow-depth-whose-units-say-water-equivalent"),
+        # the one reading of water quantities (water_quantity) reads "rain" as a word: no rain in "Terrain"
+        pytest.param("mm", "kg m-2", "orog", {"long_name": "Terrain height"}, None, id="terrain-is-no-rain"),
     ],
 )
 def test_water_density_only_where_the_quantity_is_liquid_water(units, to, variable, attrs, scale):
@@ -1237,3 +1240,67 @@ def test_the_registry_is_imported_quietly_once_and_the_logging_levels_left_alone
     assert unit_registry() is registry
     assert parse_units("kg m-2 s-1", variable="pr").to_base_units().magnitude == 1.0
     assert levels == []
+
+
+@pytest.mark.parametrize(("name", "attrs", "quantity"), [
+    pytest.param("PrecipRate_0mabovemeansealevel", {"long_name": "Radar Precipitation Rate [mm/hr]"}, "precipitation",
+                 id="MRMS"),
+    pytest.param("pr", {}, "precipitation", id="CMIP-name"),
+    pytest.param("x", {"long_name": "Large_scale_rain"}, "rain", id="rain-word"),
+    pytest.param("sf", {"long_name": "Snowfall"}, "snowfall", id="snowfall-word"),
+    pytest.param("orog", {"long_name": "Terrain height"}, None, id="terrain"),
+    pytest.param("x", {"long_name": "Drainage flux"}, None, id="drainage"),
+])
+def test_the_one_reading_of_water_quantities(name, attrs, quantity):
+    assert water_quantity(name, attrs) == quantity
+
+
+# break32b A3: the parts-per spellings of atmospheric chemistry are pure numbers, as pint reads ppm
+@pytest.mark.parametrize(("units", "factor"), [
+    pytest.param("ppb", 1e-9, id="ppb"), pytest.param("ppbv", 1e-9, id="ppbv"),
+    pytest.param("ppmv", 1e-6, id="ppmv"), pytest.param("pptv", 1e-12, id="pptv"),
+])
+def test_parts_per_spellings_are_pure_numbers(units, factor):
+    assert conversion(units, "1", variable="x", attrs={}).scale == pytest.approx(factor, rel=1e-12)
+    assert conversion(units, "1e-12", variable="x", attrs={}).scale == pytest.approx(factor / 1e-12, rel=1e-12)
+
+
+@pytest.mark.parametrize("units", [pytest.param("DU", id="DU"), pytest.param("dobson", id="dobson"),
+                                   pytest.param("Dobson units", id="Dobson-units")])
+def test_a_dobson_unit_is_a_column_of_2_6867e20_molecules_per_square_metre(units):
+    avogadro = 6.02214076e23  # mol-1, exact since the 2019 SI
+    assert conversion(units, "mol m-2", variable="o3", attrs={}).scale == pytest.approx(2.6867e20 / avogadro, rel=1e-9)
+    assert conversion(units, "molec cm-2", variable="o3", attrs={}).scale == pytest.approx(2.6867e16, rel=1e-9)
+
+
+def test_ppt_is_refused_in_one_line_naming_both_readings():
+    with pytest.raises(ClimannError) as error:
+        parse_units("ppt", variable="cfc11", where="cfc.nc")
+    message = str(error.value)
+    assert "\n" not in message and message.startswith("the units 'ppt' of 'cfc11' in cfc.nc are ambiguous")
+    assert "parts per trillion" in message and "written 1e-12" in message
+    assert "parts per thousand" in message and "written 1e-3" in message
+
+
+def test_ppt_is_warned_about_at_training_with_a_command_for_each_reading(caplog):
+    dataset = xr.Dataset({"cfc11": (("time",), np.ones(2, np.float32), {"units": "ppt"})})
+    dataset["cfc11"].encoding["source"] = "/data/cfc11.nc"
+    with caplog.at_level(logging.WARNING, logger="climann.data.units"):
+        assert warn_unreadable_units(dataset, ["cfc11"], where="files") == {"cfc11": "ppt"}
+    (line,) = [record.getMessage() for record in caplog.records]
+    commands = re.findall(r"ncatted -a units,cfc11,o,c,(\S+) /data/cfc11.nc /data/cfc11_fixed.nc for parts per (\w+)",
+                          line)
+    assert commands == [("1e-12", "trillion"), ("1e-3", "thousand")]
+    assert [parse_units(units, variable="cfc11").magnitude for units, _ in commands] == [1e-12, 1e-3]
+
+
+def test_a_series_of_ppt_and_1e_12_is_refused_with_the_units_to_write_in_the_ppt_file(tmp_path):
+    """break32b A3: cfc_a.nc in ppt, cfc_b.nc in 1e-12; the advice was to relabel cfc_b.nc 'ppt'."""
+    (tmp_path / "cfc_a.nc").write_bytes(b"")
+    reference = str(tmp_path / "cfc_a.nc")
+    with pytest.raises(ClimannError) as error:
+        convert_variable(xr.DataArray(np.ones(2, np.float32), dims="time", attrs={"units": "1e-12"}), "ppt",
+                         name="x", where="cfc_b.nc", reference=reference)
+    message = str(error.value)
+    assert "ambiguous" in message and "with units 'ppt'" not in message
+    assert f"ncatted -a units,x,o,c,1e-12 {reference} {tmp_path / 'cfc_a_fixed.nc'} for parts per trillion" in message

@@ -63,3 +63,37 @@ def test_the_three_checks_read_every_value_once(tmp_path, caplog, bytes_read, re
     assert "'tas' in d.nc holds 1e+20 at 1 of the" in caplog.text
     assert "'tas' in d.nc holds 0 at 48 of the 1152 values checked" in caplog.text
     assert "'pr' in d.nc holds 1 negative values of the" in caplog.text
+
+
+def test_the_command_that_marks_a_code_marks_the_unmarked_fill_value_too_and_works(tmp_path, caplog, monkeypatch):
+    """break32b A2: MRMS as wgrib2 writes it, -999 (outage) and -3 (no coverage) both unmarked. Two commands
+    that each write missing_value keep only the second's: the code's command marks -999 too, and followed
+    (with netCDF4-python, as ncatted does it) leaves neither as data."""
+    import re
+    import shutil
+
+    import netCDF4
+
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(7)
+    rate = rng.gamma(0.5, 2.0, (10, 4, 6)).astype("f4")
+    rate[:, :, 0] = -3.0  # offshore: 4 of the 24 cells at every step
+    rate[3, 2, 2] = rate[6, 1, 4] = -999.0
+    times = pd.date_range("2015-01-01", periods=10, freq="D")
+    xr.Dataset({"PrecipRate": (("time", "lat", "lon"), rate,
+                               {"long_name": "Radar Precipitation Rate [mm/hr]", "units": "mm/hr"})},
+               coords={"time": times, "lat": np.arange(4.0), "lon": np.arange(6.0)}).to_netcdf(
+        "mrms.nc", encoding={"PrecipRate": {"_FillValue": np.float32(9.999e20)}})
+    opened = open_dataset([tmp_path / "mrms.nc"])
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_held_values(opened, ["PrecipRate"], where="mrms.nc", file="mrms.nc")
+    (code,) = [record.getMessage() for record in caplog.records if "holds the value -3" in record.getMessage()]
+    numbers, source, copy = re.search(r"ncatted -a missing_value,PrecipRate,o,f,(\S+) (\S+) (\S+)", code).groups()
+    assert numbers == "-999,-3" and "(which marks -999 too)" in code
+    shutil.copy(source, copy)
+    with netCDF4.Dataset(copy, "a") as file:
+        file["PrecipRate"].missing_value = np.array([float(number) for number in numbers.split(",")], "f4")
+    fixed = open_dataset([tmp_path / copy])["PrecipRate"].values
+    np.testing.assert_array_equal(np.isnan(fixed), (rate == -3.0) | (rate == -999.0))
+    assert np.nanmin(fixed) >= 0
