@@ -9,7 +9,7 @@ stays lazy on dask-backed data. A month or a year in the units (``mm month-1``) 
 holding each time step, in its calendar (:func:`calendar_factor`): then the scale varies
 along time.
 
-Two additions to the registry, both documented where they act:
+Three additions to the registry, each documented where it acts:
 
 - :func:`normalised_units` rewrites a few spellings of temperature scales that real files
   use but the registry misreads: ``degrees C`` and ``deg C`` would parse as *angle degrees
@@ -25,6 +25,10 @@ Two additions to the registry, both documented where they act:
   ``thickness_of_snowfall_amount``, ``surface_snow_thickness``, a "Snow depth") is refused
   in one line as needing its own density, never converted with water's (fresh snow is about
   100 kg m-3: water's would make it 10 times too much).
+- Practical salinity's ``psu``, ``PSS-78``, ``pss`` are read as ``1e-3`` (:func:`readable_units`:
+  cf_xarray makes ``psu`` the number 1, a thousand times CMIP6's ``1e-3``); salinity between
+  ``1`` and the 1e-3 scale is converted as its values say (:mod:`climann.data.salinity`: CF's
+  newer table writes practical salinity, 35, in ``1``).
 
 Sources: UDUNITS-2 (https://docs.unidata.ucar.edu/udunits/), cf_xarray.units
 (https://cf-xarray.readthedocs.io/en/latest/units.html), pint.
@@ -46,6 +50,7 @@ import xarray as xr
 from climann.data.file_encodings import conversion_recorded
 from climann.data.paths import is_zarr_store
 from climann.data.quantities import liquid_equivalent
+from climann.data.salinity import PRACTICAL_SALINITY_UNITS, is_salinity, salinity_scale, typical_salinity
 from climann.data.shell import (
     attribute_command, file_time_names, input_and_copy, ncap2_name, ncatted_attribute, values_command, xarray_data,
     xarray_values,
@@ -244,10 +249,32 @@ def _farad_note(units: str, to: str, *, variable: xr.DataArray, name: str, where
 _DOT_BEFORE_EXPONENT = re.compile(r"(?<=\d)\.(?=[eE][+-]?\d)")
 
 
+#: Spellings of practical salinity (PSS-78) as units, any case: ``psu``, ``PSU``, ESA CCI's ``pss``,
+#: ``PSS-78``, ``practical salinity units``. cf_xarray's registry defines ``psu`` as the pure
+#: number 1 (35 psu = 35, a thousand times CMIP6's 35 in ``1e-3``), and reads ``PSS-78`` as
+#: ``PSS**-78``. The PSS-78 number is on the g/kg scale (S_P = 35 is 35.165 g/kg, TEOS-10's
+#: ``gsw_uPS``), so the registry reads them as ``1e-3`` (CF's older table's units of salinity,
+#: CMIP6's): 35 psu is 35 in ``1e-3`` and in ``g/kg``, never 35 in ``1``
+#: (:mod:`climann.data.salinity` for salinity in ``1``).
+_PRACTICAL_SALINITY_SPELLING = re.compile(
+    r"(?:psu|pss|practical[\s_]+salinity(?:[\s_]+(?:units?|scale))?)(?:[\s_-]*(?:19)?78)?", re.IGNORECASE)
+
+
 def readable_units(text: str) -> str:
-    """The units string as the registry reads it: :func:`normalised_units`, and ``1.e-3``
-    written ``1.0e-3`` (:data:`_DOT_BEFORE_EXPONENT`)."""
-    return _DOT_BEFORE_EXPONENT.sub(".0", normalised_units(text))
+    """The units string as the registry reads it: :func:`normalised_units`, ``1.e-3``
+    written ``1.0e-3`` (:data:`_DOT_BEFORE_EXPONENT`), and a spelling of practical salinity
+    (``psu``, ``PSS-78``, :data:`_PRACTICAL_SALINITY_SPELLING`) read on its scale,
+    :data:`~climann.data.salinity.PRACTICAL_SALINITY_UNITS`.
+
+    Examples
+    --------
+    >>> readable_units("PSU"), readable_units("PSS-78"), readable_units("1.e-3")
+    ('1e-3', '1e-3', '1.0e-3')
+    """
+    normalised = normalised_units(text)
+    if _PRACTICAL_SALINITY_SPELLING.fullmatch(normalised):
+        return PRACTICAL_SALINITY_UNITS
+    return _DOT_BEFORE_EXPONENT.sub(".0", normalised)
 
 
 def unit_registry() -> pint.UnitRegistry:
@@ -1041,7 +1068,10 @@ def convert_variable(
         raise ClimannError(ratio_refusal(name, str(units), str(to), kinds=kinds, attrs=variable.attrs, where=where,
                                          reference_attrs=reference_attrs, reference=reference, scale=found.scale,
                                          fix=fix))
+    found = _salinity_read(variable, found, str(units), to, name=name, where=where, reference=reference)
     relabelled = _same_quantity_named({**variable.attrs, "units": to}, str(units), to, name=name)
+    if found.is_identity and found.assumption:  # relabelled on what the values say: said
+        _log.warning("'%s' in %s in %s %s", name, where, units, found.assumption)
     if found.is_identity:
         return variable.assign_attrs(relabelled)
     if found.along_time:
@@ -1071,6 +1101,24 @@ def convert_variable(
     # a value the file stores, in the converted values: of each file (climann.data.file_encodings)
     converted.attrs, converted.encoding = relabelled, conversion_recorded(variable.encoding, recorded)
     return converted
+
+
+def _salinity_read(variable: xr.DataArray, found: Conversion, units: str, to: str, *, name: str, where: str,
+                   reference: str) -> Conversion:
+    """``found``, or for salinity between a fraction and the 1e-3 scale (a factor 1000: ``1``
+    and ``1e-3``, ``psu``, ``g/kg``) the factor its values say (:func:`~climann.data.salinity.salinity_scale`)."""
+    thousandfold = found.offset == 0.0 and not found.along_time and (
+        np.isclose(found.scale, 1000.0, rtol=1e-9) or np.isclose(found.scale, 1e-3, rtol=1e-9))
+    spelled = any(readable_units(text) == PRACTICAL_SALINITY_UNITS != str(text).strip() for text in (units, to))
+    if not thousandfold or not (spelled or is_salinity(variable.attrs)):
+        return found
+    up = bool(found.scale > 1.0)
+    fraction = units if up else to
+    one = dimensionless_kind(fraction) == PURE_NUMBER and parse_units(fraction, variable=name).magnitude == 1.0
+    fixes = {target: _units_fix(variable, name, target, where) for target in ("1", PRACTICAL_SALINITY_UNITS)}
+    scale, assumption = salinity_scale(1000.0 if up else 1e-3, typical_salinity(variable), units=units, to=to,
+                                       fraction_is_one=one, name=name, where=where, reference=reference, fixes=fixes)
+    return dataclasses.replace(found, scale=found.scale if scale != 1.0 else 1.0, assumption=assumption)
 
 
 def _unreadable_units_fix(variable: xr.DataArray, name: str, units: str, to: str, *, where: str, reference: str) -> str:

@@ -7,7 +7,7 @@ from climann.data.open import concat_blocks, expand_paths, open_dataset
 from climann.data.subset import subset_dataset
 from climann.data.variables import grid_layout
 from climann.errors import ClimannError
-from tests.conftest import grid_dataset, write_climann_file
+from tests.conftest import grid_dataset, monthly_times, write_climann_file
 from tests.grid_files import LAMBERT, curvilinear_coordinates, rotated_to_geographic
 
 
@@ -1368,3 +1368,16 @@ def test_a_series_file_in_a_ratio_of_another_kind_is_refused(tmp_path, second_at
         return
     combined = open_dataset(expand_paths([str(tmp_path / "sm_*.nc")]))
     np.testing.assert_allclose(combined["sm"].values, full["sm"].values, rtol=1e-6)
+
+
+def test_salinity_files_in_psu_and_1e_3_join_without_a_factor_1000(tmp_path):
+    """GLORYS-like sos split over two files, the first in PSU, the second in CMIP6's 1e-3: one scale
+    (PSS-78 is on the g/kg scale), so the second file's values are kept as written (break32a B1)."""
+    written = []
+    for year, units in ((2000, "PSU"), (2001, "1e-3")):
+        dataset = grid_dataset(n_years=1, seed=year).assign_coords(time=monthly_times(1, "noleap", year))
+        sos = (34.5 + 0.1 * dataset["pred"]).assign_attrs(standard_name="sea_surface_salinity", units=units)
+        xr.Dataset({"sos": sos}).to_netcdf(tmp_path / f"sos_{year}.nc")
+        written.append(sos.values)
+    combined = open_dataset([tmp_path / "sos_2000.nc", tmp_path / "sos_2001.nc"])
+    np.testing.assert_allclose(combined["sos"].values, np.concatenate(written), rtol=1e-6)
