@@ -816,7 +816,8 @@ class _FirstUnits:
                 compared = self._check_one_sided(dataset, wanted, path, source)
                 dataset = convert_dataset(dataset, wanted, where=path.name, reference=source.name,
                                           cell_methods=self.cell_methods, values_checked=compared,
-                                          reference_attrs={name: self.datasets[name][name].attrs for name in wanted})
+                                          reference_attrs={name: self.datasets[name][name].attrs for name in wanted},
+                                          reference_values={name: self.datasets[name][name] for name in wanted})
         # after the conversion: totals over each step converted to the first file's rates say time: mean
         for name in data_variable_names(dataset):
             if name in self.files and self.files[name] != path:

@@ -18,8 +18,9 @@ numbers are, and :func:`salinity_scale` converts only when the values agree with
 - values near 35 in ``1`` are practical salinity as the newer CF table writes it: relabelled
   to the 1e-3 scale with the factor 1, and said;
 - values near 0.035 in ``1`` (or ``kg kg-1``) are a fraction: converted ×1000, as UDUNITS does;
-- values near 35 in ``1e-3`` (``psu``, ``g/kg``) are converted ×0.001 to a ``kg kg-1``, but not
-  to a ``1`` of the reference whose values are not here to tell which ``1`` it is: refused;
+- values near 35 in ``1e-3`` (``psu``, ``g/kg``) are converted ×0.001 to a ``kg kg-1``; to a ``1``
+  of the reference as the reference's values say, when they are at hand (the first file of a
+  variable split over files): near 35, relabelled, near 0.035, ×0.001; else refused;
 - any other values are refused, naming both readings and the units to write.
 """
 
@@ -89,7 +90,8 @@ def _within(value: float, bounds: tuple[float, float]) -> bool:
 
 
 def salinity_scale(scale: float, typical: float, *, units: str, to: str, fraction_is_one: bool, name: str,
-                   where: str, reference: str, fixes: Mapping[str, str]) -> tuple[float, str]:
+                   where: str, reference: str, fixes: Mapping[str, str],
+                   reference_typical: float | None = None) -> tuple[float, str]:
     """The factor that converts salinity values from ``units`` to ``to`` when the units differ
     by a factor 1000 (``scale`` 1000: ``units`` a fraction, ``to`` on the 1e-3 scale; 0.001: the
     other way), by what the values are (see the module's text).
@@ -109,6 +111,9 @@ def salinity_scale(scale: float, typical: float, *, units: str, to: str, fractio
         The variable's name and where ``units`` and ``to`` come from, for the messages.
     fixes : mapping of str to str
         The commands that set the units of ``name`` in ``where`` to the units given as key.
+    reference_typical : float, optional
+        :func:`typical_salinity` of the reference's values in ``to``, when they are at hand (the
+        first file of a series): they tell which ``1`` the reference's is.
 
     Returns
     -------
@@ -119,7 +124,7 @@ def salinity_scale(scale: float, typical: float, *, units: str, to: str, fractio
     ------
     ClimannError
         When the values are on neither scale, disagree with their own units, or when a ``1`` of
-        the reference, whose values are not read, could be either.
+        the reference could be either (its values not at hand, or on neither scale).
     """
     if math.isnan(typical):
         return scale, ""  # no value to convert wrongly
@@ -133,11 +138,18 @@ def salinity_scale(scale: float, typical: float, *, units: str, to: str, fractio
     if up and on == "practical salinity" and fraction_is_one:
         return 1.0, (f"read as practical salinity (PSS-78), which CF's newer standard name table writes in '1': "
                      f"{values} are {PRACTICAL_RANGE[0]:g} to {PRACTICAL_RANGE[1]:g}, not a fraction; factor 1")
+    if not up and on == "practical salinity" and _within(reference_typical or math.nan, PRACTICAL_RANGE):
+        return 1.0, (f"read as the practical salinity of {reference} (PSS-78, which CF's newer standard name table "
+                     f"writes in '1': its values, median {reference_typical:.4g}, are not fractions); factor 1")
+    if not up and on == "practical salinity" and _within(reference_typical or math.nan, FRACTION_RANGE):
+        return scale, ""
     if not up and on == "practical salinity":  # in 1e-3 to a '1' of the reference: which '1'?
+        unknown = f"the values of {reference} are not at hand to tell" if reference_typical is None else \
+            f"those of {reference} (median {reference_typical:.4g}) are on neither scale"
         raise ClimannError(
             f"{described}, and '1' is ambiguous for salinity: CF's newer standard name table writes practical "
             f"salinity (35) in '1', UDUNITS reads '1' as a fraction (0.035); {values} are practical salinity, and "
-            f"the values of {reference} are not at hand to tell: if they are about 35 too, write '1' as they do "
+            f"{unknown}: if they are about 35 too, write '1' as they do "
             f"({fixes['1']}); if they are fractions (about 0.035), give {where}'s as fractions")
     scales = (f"practical salinity (PSS-78) is {PRACTICAL_RANGE[0]:g} to {PRACTICAL_RANGE[1]:g}, as a fraction "
               f"{FRACTION_RANGE[0]:g} to {FRACTION_RANGE[1]:g}")

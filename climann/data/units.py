@@ -981,7 +981,7 @@ def _present(units: object) -> bool:
 def convert_variable(
     variable: xr.DataArray, to: str, *, name: str, where: str, reference: str,
     time_bounds: xr.DataArray | None = None, reference_method: str | None = None, values_checked: bool = False,
-    reference_attrs: Mapping | None = None,
+    reference_attrs: Mapping | None = None, reference_values: xr.DataArray | None = None,
 ) -> xr.DataArray:
     """The variable in units ``to`` (lazily), with a warning when converted.
 
@@ -1019,6 +1019,9 @@ def convert_variable(
         ``standard_name`` (:func:`climann.data.quantities.quantity_record`). A ratio of named
         units and a pure number (``m3 m-3`` and ``percent``) convert only when both sides
         name one ``standard_name`` (:mod:`climann.data.unit_ratios`).
+    reference_values : xarray.DataArray, optional
+        The reference's values, when at hand (the first file of a variable split over files): a
+        salinity in ``1`` there is told practical or a fraction by them (:mod:`climann.data.salinity`).
 
     Returns
     -------
@@ -1068,7 +1071,8 @@ def convert_variable(
         raise ClimannError(ratio_refusal(name, str(units), str(to), kinds=kinds, attrs=variable.attrs, where=where,
                                          reference_attrs=reference_attrs, reference=reference, scale=found.scale,
                                          fix=fix))
-    found = _salinity_read(variable, found, str(units), to, name=name, where=where, reference=reference)
+    found = _salinity_read(variable, found, str(units), to, name=name, where=where, reference=reference,
+                           reference_values=reference_values)
     relabelled = _same_quantity_named({**variable.attrs, "units": to}, str(units), to, name=name)
     if found.is_identity and found.assumption:  # relabelled on what the values say: said
         _log.warning("'%s' in %s in %s %s", name, where, units, found.assumption)
@@ -1104,7 +1108,7 @@ def convert_variable(
 
 
 def _salinity_read(variable: xr.DataArray, found: Conversion, units: str, to: str, *, name: str, where: str,
-                   reference: str) -> Conversion:
+                   reference: str, reference_values: xr.DataArray | None = None) -> Conversion:
     """``found``, or for salinity between a fraction and the 1e-3 scale (a factor 1000: ``1``
     and ``1e-3``, ``psu``, ``g/kg``) the factor its values say (:func:`~climann.data.salinity.salinity_scale`)."""
     thousandfold = found.offset == 0.0 and not found.along_time and (
@@ -1116,8 +1120,10 @@ def _salinity_read(variable: xr.DataArray, found: Conversion, units: str, to: st
     fraction = units if up else to
     one = dimensionless_kind(fraction) == PURE_NUMBER and parse_units(fraction, variable=name).magnitude == 1.0
     fixes = {target: _units_fix(variable, name, target, where) for target in ("1", PRACTICAL_SALINITY_UNITS)}
+    at_hand = None if reference_values is None or up else typical_salinity(reference_values)
     scale, assumption = salinity_scale(1000.0 if up else 1e-3, typical_salinity(variable), units=units, to=to,
-                                       fraction_is_one=one, name=name, where=where, reference=reference, fixes=fixes)
+                                       fraction_is_one=one, name=name, where=where, reference=reference, fixes=fixes,
+                                       reference_typical=at_hand)
     return dataclasses.replace(found, scale=found.scale if scale != 1.0 else 1.0, assumption=assumption)
 
 
@@ -1561,7 +1567,7 @@ def _in_time_units(units: str, hours: float) -> str | None:
 def convert_dataset(
     dataset: xr.Dataset, units: Mapping[str, str], *, where: str, reference: str,
     cell_methods: Mapping[str, str] | None = None, values_checked: Collection[str] = (),
-    reference_attrs: Mapping[str, Mapping] | None = None,
+    reference_attrs: Mapping[str, Mapping] | None = None, reference_values: Mapping[str, xr.DataArray] | None = None,
 ) -> xr.Dataset:
     """The dataset with each variable named in ``units`` (and present) in those units,
     as :func:`convert_variable` does, with the CF bounds of the dataset's time (section 7.1)
@@ -1569,7 +1575,8 @@ def convert_dataset(
     ``values_checked``: the variables whose values the caller compares with the reference's
     when they have no units (:func:`convert_variable`); ``reference_attrs``: what is known of
     each variable in the reference (its attributes or a run's record of its ``standard_name``,
-    :func:`convert_variable`). The
+    :func:`convert_variable`); ``reference_values``: each variable's values in the reference, when
+    at hand (:func:`convert_variable`). The
     messages about a variable name its own files (:func:`climann.data.sources.variable_where`),
     ``where`` (the files of the whole set) when they are not recorded."""
     import dask
@@ -1585,7 +1592,8 @@ def convert_dataset(
     converted = {
         name: convert_variable(dataset[name], to, name=name, where=variable_where(dataset[name], where),
                                reference=reference, time_bounds=bounds, reference_method=(cell_methods or {}).get(name),
-                               values_checked=name in values_checked, reference_attrs=(reference_attrs or {}).get(name))
+                               values_checked=name in values_checked, reference_attrs=(reference_attrs or {}).get(name),
+                               reference_values=(reference_values or {}).get(name))
         for name, to in units.items() if name in dataset.data_vars
     }
     converted.update(_own_series_lags_converted(dataset, units, bounds, cell_methods or {}, values_checked,

@@ -1377,11 +1377,13 @@ def test_a_series_file_in_a_ratio_of_another_kind_is_refused(tmp_path, second_at
     np.testing.assert_allclose(combined["sm"].values, full["sm"].values, rtol=1e-6)
 
 
-def test_salinity_files_in_psu_and_1e_3_join_without_a_factor_1000(tmp_path):
-    """GLORYS-like sos split over two files, the first in PSU, the second in CMIP6's 1e-3: one scale
-    (PSS-78 is on the g/kg scale), so the second file's values are kept as written (break32a B1)."""
+@pytest.mark.parametrize("first", [pytest.param("PSU", id="PSU"), pytest.param("1", id="CF-newer-table-1")])
+def test_salinity_files_in_psu_and_1e_3_join_without_a_factor_1000(tmp_path, first):
+    """GLORYS-like sos split over two files, the first in PSU (or in '1', as CF's newer table writes
+    practical salinity), the second in CMIP6's 1e-3: one scale (PSS-78 is on the g/kg scale), so the
+    second file's values are kept as written (break32a B1)."""
     written = []
-    for year, units in ((2000, "PSU"), (2001, "1e-3")):
+    for year, units in ((2000, first), (2001, "1e-3")):
         dataset = grid_dataset(n_years=1, seed=year).assign_coords(time=monthly_times(1, "noleap", year))
         sos = (34.5 + 0.1 * dataset["pred"]).assign_attrs(standard_name="sea_surface_salinity", units=units)
         xr.Dataset({"sos": sos}).to_netcdf(tmp_path / f"sos_{year}.nc")

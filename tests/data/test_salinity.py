@@ -93,3 +93,22 @@ def test_salinity_scale(scale, typical, to, expected):
     found, _ = salinity_scale(scale, typical, units="1", to=to, fraction_is_one=True, name="sos", where="new.nc",
                               reference="the run", fixes=FIXES)
     assert found == expected
+
+
+@pytest.mark.parametrize(("reference", "expected"), [
+    pytest.param(PRACTICAL, PRACTICAL, id="reference-1-holds-practical-salinity"),
+    pytest.param(FRACTION, FRACTION, id="reference-1-holds-fractions"),
+])
+def test_a_reference_in_1_is_read_by_its_values_when_at_hand(reference, expected, caplog):
+    """The first file of a series in '1', the next in psu: the first's values say which '1' it is."""
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        converted = convert_variable(_salinity(PRACTICAL, "psu"), "1", name="sos", where="b.nc", reference="a.nc",
+                                     reference_attrs=NAMED, reference_values=_salinity(reference, "1"))
+    np.testing.assert_allclose(converted.values, np.asarray(expected, np.float32), rtol=1e-6)
+    assert "'sos' in b.nc" in caplog.text
+
+
+def test_a_reference_in_1_on_neither_scale_is_refused():
+    with pytest.raises(ClimannError, match=r"those of a.nc \(median 355\) are on neither scale: if they are about 35"):
+        convert_variable(_salinity(PRACTICAL, "psu"), "1", name="sos", where="b.nc", reference="a.nc",
+                         reference_attrs=NAMED, reference_values=_salinity([[350.0, 360.0]], "1"))
