@@ -7,11 +7,21 @@ When every cell of one latitude-longitude grid is a cell of the other's — a re
 larger file is cut to the smaller one's cells, and the advice gives the box with its numbers
 (``cdo sellonlatbox,45,225,-60,60 x.nc x_fixed.nc``), the edges of those cells.
 
+When the cells differ, the advice is the bilinear interpolation of one file onto the other's
+latitude-longitude grid (:func:`interpolation_advice`): CDO's ``remapbil`` with the reference
+file as the grid, or, without CDO, xarray's ``interp`` (SciPy's linear interpolation along each
+axis: bilinear on a regular grid), the file's longitudes first put in the reference's convention
+(−180…180 or 0…360) and its axes' cell bounds left out (they are the old cells'); the axes keep
+their own names, which climann gives one name when the files are combined
+(:mod:`climann.data.grid_names`). Cells of the reference beyond the file's outermost centres
+become missing (NaN), as does every cell next to a missing value.
+
 The cut is advised, not made: the predictor's area means (``global_means``, ``regional_means``
 boxes beyond the target's cells) are over its whole grid, which a cut made silently as the
 files are opened would change.
 
-Sources: CDO user guide, ``sellonlatbox`` (selects the cells whose centres lie in the box);
+Sources: CDO user guide, ``sellonlatbox`` (selects the cells whose centres lie in the box) and
+``remapbil``; xarray's ``Dataset.interp``;
 CF conventions 1.8 §4.1–4.2 (latitude, longitude in degrees; longitude periodic).
 """
 
@@ -26,9 +36,9 @@ import xarray as xr
 from climann.data.coordinate_values import geographic_kind
 from climann.data.coords import BARE_NAMES
 from climann.data.geometry import bounds_from_centres, longitude_span, wrapped_difference
-from climann.data.shell import input_and_copy
+from climann.data.shell import copy_path, input_and_copy, python_command, shown_path, working_path
 
-__all__ = ["cut_box", "cut_advice"]
+__all__ = ["cut_box", "cut_advice", "interpolation_advice"]
 
 
 def _axes(grid: Mapping[str, xr.DataArray]) -> dict[str, np.ndarray] | None:
@@ -140,3 +150,61 @@ def cut_advice(inner: Mapping[str, xr.DataArray], inner_file: str, outer: Mappin
     return (f"{inner_file}'s {shape} cells are cells of {Path(outer_path).name}'s grid, so no interpolation is "
             f"needed: cut {Path(outer_path).name} to them ({longitudes}, latitude {south:g}…{north:g}), "
             f"e.g. `cdo sellonlatbox,{numbers} {input_and_copy(outer_path)}`")
+
+
+def _axis_names(grid: Mapping[str, xr.DataArray]) -> dict[str, str] | None:
+    """The names of a grid's 1-D latitude and longitude axes, kind → name (as :func:`_axes`
+    finds them); None when it has not both."""
+    names = {}
+    for name, values in grid.items():
+        kind = geographic_kind(str(name), values) or BARE_NAMES.get(str(name).lower())
+        if kind is not None and values.dims == (name,):
+            names[kind] = str(name)
+    return names if len(names) == 2 else None
+
+
+def _longitude_statement(reference: np.ndarray, own: np.ndarray, name: str) -> str:
+    """The Python statement that puts the dataset ``d``'s longitude ``name`` in the convention of
+    ``reference`` (−180…180 when it has a value below 0 and ``own`` one above 180; 0…360 when it
+    has one above 180 and ``own`` one below 0), sorted; ``""`` when they agree (a reference within
+    0…180 is in both)."""
+    if reference.min() < 0 and own.max() > 180:
+        return f"d = d.assign_coords({name}=(d[{name!r}] + 180) % 360 - 180).sortby({name!r}); "
+    if reference.max() > 180 and own.min() < 0:
+        return f"d = d.assign_coords({name}=d[{name!r}] % 360).sortby({name!r}); "
+    return ""
+
+
+def interpolation_advice(reference: Mapping[str, xr.DataArray], reference_path: str | Path,
+                         own: Mapping[str, xr.DataArray], own_path: str | Path) -> str | None:
+    """The commands that interpolate the file ``own_path`` bilinearly onto the latitude-longitude
+    grid of ``reference_path`` and write the copy beside it: ``cdo remapbil``, and the xarray line
+    that does it without CDO (see the module's text); None when either grid is not a 1-D
+    latitude-longitude grid (rotated, curvilinear: cdo or xESMF with the grid's description).
+
+    Parameters
+    ----------
+    reference, own : mapping of str to xarray.DataArray
+        Each file's grid coordinates (:func:`climann.data.open.grid_coordinates`), in degrees.
+    reference_path, own_path : str or Path
+        The files.
+
+    Returns
+    -------
+    str or None
+    """
+    axes, names = (_axes(reference), _axes(own)), (_axis_names(reference), _axis_names(own))
+    if None in axes or None in names:
+        return None
+    bounds = [str(own[name].attrs["bounds"]) for name in names[1].values() if own[name].attrs.get("bounds")]
+    copy = working_path(copy_path(own_path, "regridded"))
+    lat, lon = names[1]["latitude"], names[1]["longitude"]
+    code = (f"import xarray as xr; g = xr.open_dataset({working_path(reference_path)!r}); "
+            f"d = xr.open_dataset({working_path(own_path)!r})"
+            + (f".drop_vars({bounds!r}, errors='ignore'); " if bounds else "; ")
+            + _longitude_statement(axes[0]["longitude"], axes[1]["longitude"], lon)
+            + f"d.interp({lat}=g[{names[0]['latitude']!r}].values, {lon}=g[{names[0]['longitude']!r}].values)"
+            f".to_netcdf({copy!r})")
+    return (f"interpolate {Path(own_path).name} bilinearly onto {Path(reference_path).name}'s grid, and give the copy "
+            f"in its place: `cdo remapbil,{shown_path(reference_path)} {input_and_copy(own_path, 'regridded')}`, or "
+            f"without CDO (xarray's interp, with SciPy) `{python_command(code)}`")

@@ -20,7 +20,7 @@ their names and the ``--rename`` lines that give them one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import xarray as xr
 
@@ -105,3 +105,41 @@ def _renamed(dataset: xr.Dataset, name: str, common: str) -> xr.Dataset:
     if bounds in names:
         result[common].attrs["bounds"] = names[bounds]
     return result
+
+
+def on_reference_names(reference: Mapping[str, xr.DataArray],
+                       other: Mapping[str, xr.DataArray]) -> dict[str, xr.DataArray]:
+    """``other``'s grid coordinates (:func:`climann.data.open.grid_coordinates`'s mapping), its
+    1-D latitude and longitude axes under ``reference``'s names where they are named otherwise
+    (``lat`` beside ``latitude``), as :func:`one_grid_name` names the files' axes when they are
+    combined: so that two grids are compared by their values whatever their names (a 1° ``lat``
+    beside a 0.25° ``latitude`` was no difference, and xarray's "conflicting sizes" reached the
+    user: break32a A3).
+
+    Parameters
+    ----------
+    reference, other : mapping of str to xarray.DataArray
+        Grid coordinates by name.
+
+    Returns
+    -------
+    dict of str to xarray.DataArray
+        ``other``'s coordinates, an axis renamed (variable and dimension) when both grids have
+        one of its kind under different names and the reference's name is free in ``other``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> degrees = {"units": "degrees_north"}
+    >>> reference = {"latitude": xr.DataArray(np.arange(4.0), dims="latitude", attrs=degrees)}
+    >>> list(on_reference_names(reference, {"lat": xr.DataArray(np.arange(2.0), dims="lat", attrs=degrees)}))
+    ['latitude']
+    """
+    grids = [xr.Dataset(coords=dict(grid)) for grid in (reference, other)]
+    names = {}
+    for kind in GRID_KINDS:
+        common, own = (_grid_axis(grid, kind) for grid in grids)
+        if common is not None and own is not None and own != common and common not in other:
+            names[own] = common
+    return {names.get(name, name): values.rename({name: names[name]}) if name in names else values
+            for name, values in other.items()}

@@ -40,7 +40,7 @@ from climann.data.layout import Coordinate
 from climann.data.levels import is_level, parametric_level
 from climann.data.members import is_member_axis
 from climann.data.open import (
-    REGRID_ADVICE, check_forecast_names, cut_to_grid, expand_paths, files_on_the_most_common_grid,
+    REGRID_ADVICE, check_forecast_names, to_one_grid, expand_paths, files_on_the_most_common_grid,
     forecasts_to_choose_in, open_dataset,
 )
 from climann.data.paths import path_list
@@ -273,7 +273,7 @@ def _files_section(files: Sequence[Path], other_grids: dict[Path, str] | None = 
     if other_grids:
         first = next(iter(other_grids.values()))
         names = ", ".join(path.name for path in list(other_grids)[:10]) + (" …" if len(other_grids) > 10 else "")
-        way = cut_to_grid(files[0], next(iter(other_grids))) if files else None
+        way = to_one_grid(files[0], next(iter(other_grids))) if files else None
         lines.append(f"Left out, on another grid than the files above ({first}): {names}; a run reads the variables "
                      f"of one grid: {way or REGRID_ADVICE}")
     return "\n".join(lines)

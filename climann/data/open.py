@@ -54,7 +54,7 @@ from climann.data.forecast_windows import with_window_cells
 from climann.data.hindcast_dates import with_hindcast_dates
 from climann.data.gathered import ungathered
 from climann.data.geometry import wrapped_difference
-from climann.data.grid_cuts import cut_advice
+from climann.data.grid_cuts import cut_advice, interpolation_advice
 from climann.data.grib import open_grib
 from climann.data.grid_points import on_points_of
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
@@ -89,7 +89,7 @@ from climann.data.time_axis import check_no_own_series_lag_names
 from climann.data.time_cell_gaps import warn_cell_gaps
 from climann.data.time_cells import check_period_stamps, on_common_time_cells, time_bounds_name, times_at_cell_middles
 from climann.data.time_overlap import forecast_name_refusal, keep_times, sorted_in_time, time_steps_to_keep
-from climann.data.grid_names import one_grid_name
+from climann.data.grid_names import on_reference_names, one_grid_name
 from climann.data.grids import GRID_TOLERANCE
 from climann.data.time_names import check_one_time_axis, one_time_name, time_on_its_dimension
 from climann.data.time_units import (
@@ -654,7 +654,7 @@ def _open_files(
         return _with_dropped_longitudes(
             with_source_files(combined, holders, times=held_times, names=_file_names(renames, holders)), each)
     except (OSError, ValueError, TypeError, KeyError, EOFError) as error:
-        raise ClimannError(_explain_open_failure(files, error)) from None
+        raise ClimannError(_explain_open_failure(files, error, target=target)) from None
 
 
 #: The ``encoding`` keys of what a file's mask removed, kept for every file of a series
@@ -816,7 +816,8 @@ class _FirstUnits:
                 compared = self._check_one_sided(dataset, wanted, path, source)
                 dataset = convert_dataset(dataset, wanted, where=path.name, reference=source.name,
                                           cell_methods=self.cell_methods, values_checked=compared,
-                                          reference_attrs={name: self.datasets[name][name].attrs for name in wanted})
+                                          reference_attrs={name: self.datasets[name][name].attrs for name in wanted},
+                                          reference_values={name: self.datasets[name][name] for name in wanted})
         # after the conversion: totals over each step converted to the first file's rates say time: mean
         for name in data_variable_names(dataset):
             if name in self.files and self.files[name] != path:
@@ -981,7 +982,9 @@ def files_on_grid_of(files: Sequence[Path], name: str | None, renames: FileRenam
             f"the target's grid instead: give the cell-area file of the target's own grid to use its areas"))
     left_out_data = [path for path in left_out if path not in areas]
     if left_out_data:
-        cut = _cut((reference, grids[reference]), (left_out_data[0], grids[left_out_data[0]]))
+        left = left_out_data[0]
+        cut = _cut((reference, grids[reference]), (left, grids[left])) or interpolation_advice(
+            grids[reference], reference, grids[left], left)
         note_once(_log, logging.WARNING, (
             f"left out, on another grid than the target '{name}' ({differences[left_out_data[0]]}): "
             f"{', '.join(path.name for path in left_out_data)}; the predictors chosen from the data are the variables "
@@ -1062,19 +1065,22 @@ def files_on_the_most_common_grid(files: Sequence[Path]) -> tuple[list[Path], di
     return [path for path in files if path not in others], others
 
 
-#: The way out for a file on another grid whose cells are not part of the run's (see
-#: :func:`cut_to_grid` for those that are).
-REGRID_ADVICE = "put a file on that grid first (e.g. cdo remapbil) to use it"
+#: The way out for a file on another grid whose cells are not part of the run's, when
+#: :func:`to_one_grid` has no command for it (a rotated or curvilinear grid).
+REGRID_ADVICE = "put a file on that grid first (e.g. cdo remapbil or xESMF) to use it"
 
 
-def cut_to_grid(reference: Path, other: Path) -> str | None:
+def to_one_grid(reference: Path, other: Path) -> str | None:
     """Advice to cut ``other`` to the cells of ``reference``'s grid, or ``reference`` to
-    ``other``'s, when one grid is a part of the other (:func:`~climann.data.grid_cuts.cut_advice`,
-    each file's header read); None otherwise."""
+    ``other``'s, when one grid is a part of the other (:func:`~climann.data.grid_cuts.cut_advice`),
+    else the commands that interpolate ``other`` onto ``reference``'s latitude-longitude grid
+    (:func:`~climann.data.grid_cuts.interpolation_advice`), each file's header read; None when
+    neither applies."""
     grids = _file_grids([reference, other])
     if reference not in grids or other not in grids:
         return None
-    return _cut((reference, grids[reference]), (other, grids[other]))
+    return (_cut((reference, grids[reference]), (other, grids[other]))
+            or interpolation_advice(grids[reference], reference, grids[other], other))
 
 
 def _file_grids(files: Sequence[Path], also=None) -> dict[Path, dict[str, xr.DataArray]]:
@@ -1100,7 +1106,10 @@ def _cells_mismatch(reference: dict[str, xr.DataArray], other: dict[str, xr.Data
     (:func:`_axis_orders`: rows north to south, the index axes ``j``/``i`` of a CMIP file
     stored reversed or rolled, its 2-D latitude and longitude moved with them, break24a F4),
     and the 1-D axes compared sorted (longitudes modulo 360°), so that the same cells in another
-    order or longitude convention are one grid, as they are aligned when combined."""
+    order or longitude convention are one grid, as they are aligned when combined; ``other``'s
+    latitude and longitude axes under the reference's names
+    (:func:`~climann.data.grid_names.on_reference_names`), as they are named when combined."""
+    other = on_reference_names(reference, other)
     orders = _axis_orders(reference, other, lambda name: _is_longitude(name, reference[name]))
     other = {name: values.isel({dim: orders[dim] for dim in values.dims if dim in orders})
              for name, values in other.items()}
@@ -1302,8 +1311,9 @@ def _with_bounds_in_memory(dataset: xr.Dataset) -> xr.Dataset:
         return dataset.assign({name: dataset[name].load() for name in names})
 
 
-def _explain_open_failure(files: Sequence[Path], error: Exception) -> str:
-    """One line saying why the files could not be opened together, as precisely as possible."""
+def _explain_open_failure(files: Sequence[Path], error: Exception, *, target: str | None = None) -> str:
+    """One line saying why the files could not be opened together, as precisely as possible
+    (files on different grids compared with the file of ``target``, a run's target, when given)."""
     names = ", ".join(path.name for path in files[:3]) + (" …" if len(files) > 3 else "")
     reason = library_message(error)
     if "calendar" in reason:
@@ -1322,7 +1332,7 @@ def _explain_open_failure(files: Sequence[Path], error: Exception) -> str:
     if duplicated:
         return duplicated
     if ("align" in reason or "conflicting sizes" in reason) and len(files) > 1:
-        return _grid_mismatch_message(files) or f"the files {names} do not combine: {reason}"
+        return _grid_mismatch_message(files, target) or f"the files {names} do not combine: {reason}"
     return f"cannot open {names} as NetCDF: {reason}"
 
 
@@ -1389,11 +1399,13 @@ def _time_units_message(files: Sequence[Path]) -> str | None:
     return None
 
 
-def _grid_mismatch_message(files: Sequence[Path]) -> str | None:
-    """The first file whose grid differs from the first file's, with the largest difference."""
+def _grid_mismatch_message(files: Sequence[Path], target: str | None = None) -> str | None:
+    """The first file whose grid differs from the first file's (the file of ``target`` when given:
+    the others are put on its grid), with the largest difference and the way to one grid."""
     opened = list(_raw_datasets(files))
     if len(opened) < 2:
         return None
+    opened.sort(key=lambda pair: target is None or target not in pair[1].variables)  # stable: else in order
     first_path, first = opened[0]
     reference = grid_coordinates(grid_of_each_place_once(first))
     for path, dataset in opened[1:]:
@@ -1403,7 +1415,8 @@ def _grid_mismatch_message(files: Sequence[Path]) -> str | None:
             reference, own, labels=(first_path.name, path.name))
         if mismatch:
             areas = _cell_areas_of_another_grid((first_path, first), (path, dataset), mismatch)
-            return areas or _different_grids("files", mismatch, _cut((first_path, reference), (path, own)))
+            way = _cut((first_path, reference), (path, own)) or interpolation_advice(reference, first_path, own, path)
+            return areas or _different_grids("files", mismatch, way)
     return None
 
 
@@ -1438,9 +1451,11 @@ def _cut(one: tuple[Path, dict[str, xr.DataArray]], other: tuple[Path, dict[str,
             or cut_advice(other[1], other[0].name, one[1], one[0], tolerance=GRID_TOLERANCE))
 
 
-def _different_grids(what: str, mismatch: str, cut: str | None = None) -> str:
-    if cut:  # one grid is a part of the other: cut, do not interpolate
-        return f"the {what} are on different grids: {mismatch}; {cut}"
+def _different_grids(what: str, mismatch: str, way: str | None = None) -> str:
+    """The refusal of files on different grids, with ``way`` to one grid (the cut, or the
+    interpolation, :func:`to_one_grid`) when there is one."""
+    if way:
+        return f"the {what} are on different grids: {mismatch}; {way}"
     return (
         f"the {what} are on different grids: {mismatch}. Regridding is out of scope: put them on one grid "
         "first (e.g. cdo remapbil or xESMF)"

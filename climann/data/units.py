@@ -9,7 +9,7 @@ stays lazy on dask-backed data. A month or a year in the units (``mm month-1``) 
 holding each time step, in its calendar (:func:`calendar_factor`): then the scale varies
 along time.
 
-Two additions to the registry, both documented where they act:
+Three additions to the registry, each documented where it acts:
 
 - :func:`normalised_units` rewrites a few spellings of temperature scales that real files
   use but the registry misreads: ``degrees C`` and ``deg C`` would parse as *angle degrees
@@ -25,6 +25,10 @@ Two additions to the registry, both documented where they act:
   ``thickness_of_snowfall_amount``, ``surface_snow_thickness``, a "Snow depth") is refused
   in one line as needing its own density, never converted with water's (fresh snow is about
   100 kg m-3: water's would make it 10 times too much).
+- Practical salinity's ``psu``, ``PSS-78``, ``pss`` are read as ``1e-3`` (:func:`readable_units`:
+  cf_xarray makes ``psu`` the number 1, a thousand times CMIP6's ``1e-3``); salinity between
+  ``1`` and the 1e-3 scale is converted as its values say (:mod:`climann.data.salinity`: CF's
+  newer table writes practical salinity, 35, in ``1``).
 
 Sources: UDUNITS-2 (https://docs.unidata.ucar.edu/udunits/), cf_xarray.units
 (https://cf-xarray.readthedocs.io/en/latest/units.html), pint.
@@ -49,6 +53,7 @@ import xarray as xr
 from climann.data.file_encodings import conversion_recorded
 from climann.data.paths import is_zarr_store
 from climann.data.quantities import liquid_equivalent
+from climann.data.salinity import PRACTICAL_SALINITY_UNITS, is_salinity, salinity_scale, typical_salinity
 from climann.data.shell import (
     attribute_command, file_time_names, input_and_copy, ncap2_name, ncatted_attribute, values_command, xarray_data,
     xarray_values,
@@ -302,10 +307,32 @@ def _farad_note(units: str, to: str, *, variable: xr.DataArray, name: str, where
 _DOT_BEFORE_EXPONENT = re.compile(r"(?<=\d)\.(?=[eE][+-]?\d)")
 
 
+#: Spellings of practical salinity (PSS-78) as units, any case: ``psu``, ``PSU``, ESA CCI's ``pss``,
+#: ``PSS-78``, ``practical salinity units``. cf_xarray's registry defines ``psu`` as the pure
+#: number 1 (35 psu = 35, a thousand times CMIP6's 35 in ``1e-3``), and reads ``PSS-78`` as
+#: ``PSS**-78``. The PSS-78 number is on the g/kg scale (S_P = 35 is 35.165 g/kg, TEOS-10's
+#: ``gsw_uPS``), so the registry reads them as ``1e-3`` (CF's older table's units of salinity,
+#: CMIP6's): 35 psu is 35 in ``1e-3`` and in ``g/kg``, never 35 in ``1``
+#: (:mod:`climann.data.salinity` for salinity in ``1``).
+_PRACTICAL_SALINITY_SPELLING = re.compile(
+    r"(?:psu|pss|practical[\s_]+salinity(?:[\s_]+(?:units?|scale))?)(?:[\s_-]*(?:19)?78)?", re.IGNORECASE)
+
+
 def readable_units(text: str) -> str:
-    """The units string as the registry reads it: :func:`normalised_units`, and ``1.e-3``
-    written ``1.0e-3`` (:data:`_DOT_BEFORE_EXPONENT`)."""
-    return _DOT_BEFORE_EXPONENT.sub(".0", normalised_units(text))
+    """The units string as the registry reads it: :func:`normalised_units`, ``1.e-3``
+    written ``1.0e-3`` (:data:`_DOT_BEFORE_EXPONENT`), and a spelling of practical salinity
+    (``psu``, ``PSS-78``, :data:`_PRACTICAL_SALINITY_SPELLING`) read on its scale,
+    :data:`~climann.data.salinity.PRACTICAL_SALINITY_UNITS`.
+
+    Examples
+    --------
+    >>> readable_units("PSU"), readable_units("PSS-78"), readable_units("1.e-3")
+    ('1e-3', '1e-3', '1.0e-3')
+    """
+    normalised = normalised_units(text)
+    if _PRACTICAL_SALINITY_SPELLING.fullmatch(normalised):
+        return PRACTICAL_SALINITY_UNITS
+    return _DOT_BEFORE_EXPONENT.sub(".0", normalised)
 
 
 #: Units that files of atmospheric composition write and the registry lacks, as pint definitions
@@ -1087,7 +1114,7 @@ def _present(units: object) -> bool:
 def convert_variable(
     variable: xr.DataArray, to: str, *, name: str, where: str, reference: str,
     time_bounds: xr.DataArray | None = None, reference_method: str | None = None, values_checked: bool = False,
-    reference_attrs: Mapping | None = None,
+    reference_attrs: Mapping | None = None, reference_values: xr.DataArray | None = None,
 ) -> xr.DataArray:
     """The variable in units ``to`` (lazily), with a warning when converted.
 
@@ -1125,6 +1152,9 @@ def convert_variable(
         ``standard_name`` (:func:`climann.data.quantities.quantity_record`). A ratio of named
         units and a pure number (``m3 m-3`` and ``percent``) convert only when both sides
         name one ``standard_name`` (:mod:`climann.data.unit_ratios`).
+    reference_values : xarray.DataArray, optional
+        The reference's values, when at hand (the first file of a variable split over files): a
+        salinity in ``1`` there is told practical or a fraction by them (:mod:`climann.data.salinity`).
 
     Returns
     -------
@@ -1173,7 +1203,11 @@ def convert_variable(
         raise ClimannError(ratio_refusal(name, str(units), str(to), kinds=kinds, attrs=variable.attrs, where=where,
                                          reference_attrs=reference_attrs, reference=reference, scale=found.scale,
                                          fix=fix))
+    found = _salinity_read(variable, found, str(units), to, name=name, where=where, reference=reference,
+                           reference_values=reference_values)
     relabelled = _same_quantity_named({**variable.attrs, "units": to}, str(units), to, name=name)
+    if found.is_identity and found.assumption:  # relabelled on what the values say: said
+        _log.warning("'%s' in %s in %s %s", name, where, units, found.assumption)
     if found.is_identity:
         return variable.assign_attrs(relabelled)
     if found.along_time:
@@ -1203,6 +1237,26 @@ def convert_variable(
     # a value the file stores, in the converted values: of each file (climann.data.file_encodings)
     converted.attrs, converted.encoding = relabelled, conversion_recorded(variable.encoding, recorded)
     return converted
+
+
+def _salinity_read(variable: xr.DataArray, found: Conversion, units: str, to: str, *, name: str, where: str,
+                   reference: str, reference_values: xr.DataArray | None = None) -> Conversion:
+    """``found``, or for salinity between a fraction and the 1e-3 scale (a factor 1000: ``1``
+    and ``1e-3``, ``psu``, ``g/kg``) the factor its values say (:func:`~climann.data.salinity.salinity_scale`)."""
+    thousandfold = found.offset == 0.0 and not found.along_time and (
+        np.isclose(found.scale, 1000.0, rtol=1e-9) or np.isclose(found.scale, 1e-3, rtol=1e-9))
+    spelled = any(readable_units(text) == PRACTICAL_SALINITY_UNITS != str(text).strip() for text in (units, to))
+    if not thousandfold or not (spelled or is_salinity(variable.attrs)):
+        return found
+    up = bool(found.scale > 1.0)
+    fraction = units if up else to
+    one = dimensionless_kind(fraction) == PURE_NUMBER and parse_units(fraction, variable=name).magnitude == 1.0
+    fixes = {target: _units_fix(variable, name, target, where) for target in ("1", PRACTICAL_SALINITY_UNITS)}
+    at_hand = None if reference_values is None or up else typical_salinity(reference_values)
+    scale, assumption = salinity_scale(1000.0 if up else 1e-3, typical_salinity(variable), units=units, to=to,
+                                       fraction_is_one=one, name=name, where=where, reference=reference, fixes=fixes,
+                                       reference_typical=at_hand)
+    return dataclasses.replace(found, scale=found.scale if scale != 1.0 else 1.0, assumption=assumption)
 
 
 def _unreadable_units_fix(variable: xr.DataArray, name: str, units: str, to: str, *, where: str, reference: str) -> str:
@@ -1667,7 +1721,7 @@ def _in_time_units(units: str, hours: float) -> str | None:
 def convert_dataset(
     dataset: xr.Dataset, units: Mapping[str, str], *, where: str, reference: str,
     cell_methods: Mapping[str, str] | None = None, values_checked: Collection[str] = (),
-    reference_attrs: Mapping[str, Mapping] | None = None,
+    reference_attrs: Mapping[str, Mapping] | None = None, reference_values: Mapping[str, xr.DataArray] | None = None,
 ) -> xr.Dataset:
     """The dataset with each variable named in ``units`` (and present) in those units,
     as :func:`convert_variable` does, with the CF bounds of the dataset's time (section 7.1)
@@ -1675,7 +1729,8 @@ def convert_dataset(
     ``values_checked``: the variables whose values the caller compares with the reference's
     when they have no units (:func:`convert_variable`); ``reference_attrs``: what is known of
     each variable in the reference (its attributes or a run's record of its ``standard_name``,
-    :func:`convert_variable`). The
+    :func:`convert_variable`); ``reference_values``: each variable's values in the reference, when
+    at hand (:func:`convert_variable`). The
     messages about a variable name its own files (:func:`climann.data.sources.variable_where`),
     ``where`` (the files of the whole set) when they are not recorded."""
     import dask
@@ -1691,7 +1746,8 @@ def convert_dataset(
     converted = {
         name: convert_variable(dataset[name], to, name=name, where=variable_where(dataset[name], where),
                                reference=reference, time_bounds=bounds, reference_method=(cell_methods or {}).get(name),
-                               values_checked=name in values_checked, reference_attrs=(reference_attrs or {}).get(name))
+                               values_checked=name in values_checked, reference_attrs=(reference_attrs or {}).get(name),
+                               reference_values=(reference_values or {}).get(name))
         for name, to in units.items() if name in dataset.data_vars
     }
     converted.update(_own_series_lags_converted(dataset, units, bounds, cell_methods or {}, values_checked,

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from climann.data.grid_cuts import cut_advice, cut_box
+from climann.data.grid_cuts import cut_advice, cut_box, interpolation_advice
 
 #: A global 15° grid, as break10's x.nc.
 LAT = np.arange(-82.5, 90.0, 15.0)
@@ -87,3 +87,31 @@ def test_a_band_of_every_longitude_is_said_so(tmp_path, monkeypatch):
     lon = np.arange(0.0, 360.0, 15.0)
     advice = cut_advice(_grid(LAT[1:], lon), "short.nc", _grid(LAT, lon), tmp_path / "full.nc", tolerance=1e-3)
     assert "cut full.nc to them (all longitudes, latitude -75…90), e.g. `cdo sellonlatbox,0,360,-75,90 " in advice
+
+
+def test_the_interpolation_advice_puts_longitudes_in_the_reference_s_convention(tmp_path):
+    """A −180…180 predictor beside a 0…360 target across the date line: the advised xarray line
+    moves its longitudes to 0…360 before interpolating, so the target's 170°…200° cells get the
+    predictor's values (a field linear in longitude across 180°: 0.1 per degree east of 150°E)
+    rather than NaN beyond 180°, and its bounds, the old cells', are left out."""
+    import re
+    import shlex
+    import subprocess
+    import sys
+
+    target_lon, own_lon = np.array([170.0, 180.0, 190.0, 200.0]), np.array([-170.0, -150.0, 150.0, 170.0])
+    target = {**_grid([0.0, 10.0], target_lon)}
+    own = {**_grid([-10.0, 20.0], own_lon)}
+    own["lon"].attrs["bounds"] = "lon_bnds"
+    xr.Dataset(coords=target).to_netcdf(tmp_path / "target.nc")
+    east_of_150 = np.mod(own_lon - 150.0, 360.0)
+    xr.Dataset({"sst": (("lat", "lon"), np.tile(0.1 * east_of_150, (2, 1)), {"units": "degC"}),
+                "lon_bnds": (("lon", "nv"), np.column_stack([own_lon - 10, own_lon + 10]))},
+               coords=own).to_netcdf(tmp_path / "sst.nc")
+    advice = interpolation_advice(target, tmp_path / "target.nc", own, tmp_path / "sst.nc")
+    code = shlex.split(re.search(r"`(python -c .*)`$", advice).group(1))[2]
+    assert "% 360" in code and "drop_vars(['lon_bnds']" in code
+    subprocess.run([sys.executable, "-c", code], check=True)
+    regridded = xr.open_dataset(tmp_path / "sst_regridded.nc")
+    np.testing.assert_allclose(regridded["sst"].values, np.tile(0.1 * (target_lon - 150.0), (2, 1)), rtol=1e-12)
+    assert "lon_bnds" not in regridded.variables

@@ -72,3 +72,20 @@ def test_a_common_name_taken_by_another_variable_is_refused_with_the_renames(tmp
                                            r"'latitude' in rsdt_era5.nc\) and rsdt_era5.nc has another variable named "
                                            r"'lat'.*--rename 'rsdt_era5.nc:latitude=lat'"):
         open_dataset([target, predictor])
+
+
+def test_another_file_s_grid_is_compared_under_the_reference_s_names():
+    """lat/lon beside latitude/longitude: renamed by kind (CF units), values and sizes kept, so that
+    a grid of 3 latitudes is compared with one of 5 (break32a A3); a name already the reference's stays."""
+    from climann.data.grid_names import on_reference_names
+
+    def axis(name, values, units):
+        return xr.DataArray(np.asarray(values, float), dims=name, attrs={"units": units})
+
+    reference = {"latitude": axis("latitude", LATITUDE, "degrees_north"),
+                 "longitude": axis("longitude", LONGITUDE, "degrees_east")}
+    other = {"lat": axis("lat", [-30.0, 0.0, 30.0], "degrees_north"), "longitude": axis("longitude", [0.0], "degrees_east")}
+    renamed = on_reference_names(reference, other)
+    assert sorted(renamed) == ["latitude", "longitude"]
+    assert renamed["latitude"].dims == ("latitude",) and renamed["latitude"].values.tolist() == [-30.0, 0.0, 30.0]
+    assert renamed["longitude"] is other["longitude"]

@@ -1,13 +1,19 @@
+import re
+import shlex
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 import xarray as xr
 
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
-from climann.data.open import concat_blocks, expand_paths, open_dataset
+from climann.data.open import concat_blocks, expand_paths, files_on_grid_of, open_dataset
+from climann.data.renames import FileRenames
 from climann.data.subset import subset_dataset
 from climann.data.variables import grid_layout
 from climann.errors import ClimannError
-from tests.conftest import grid_dataset, write_climann_file
+from tests.conftest import grid_dataset, monthly_times, write_climann_file
 from tests.grid_files import LAMBERT, curvilinear_coordinates, rotated_to_geographic
 
 
@@ -194,7 +200,8 @@ def test_an_unknown_calendar_is_named(tmp_path):
 def test_files_on_different_grids_are_named_with_their_grids(tmp_path):
     grid_dataset(n_lat=4)[["tas"]].to_netcdf(tmp_path / "tas.nc")
     grid_dataset(n_lat=6)[["pred"]].to_netcdf(tmp_path / "pred.nc")
-    with pytest.raises(ClimannError, match=r"different grids: lat has 6 values in pred\.nc and 4 in tas\.nc\. Regridding"):
+    with pytest.raises(ClimannError, match=r"different grids: lat has 6 values in pred\.nc and 4 in tas\.nc; "
+                       r"interpolate tas\.nc bilinearly onto pred\.nc's grid"):
         open_dataset(expand_paths([tmp_path]))
 
 
@@ -1420,3 +1427,64 @@ def test_a_series_file_in_a_ratio_of_another_kind_is_refused(tmp_path, second_at
         return
     combined = open_dataset(expand_paths([str(tmp_path / "sm_*.nc")]))
     np.testing.assert_allclose(combined["sm"].values, full["sm"].values, rtol=1e-6)
+
+
+@pytest.mark.parametrize("first", [pytest.param("PSU", id="PSU"), pytest.param("1", id="CF-newer-table-1")])
+def test_salinity_files_in_psu_and_1e_3_join_without_a_factor_1000(tmp_path, first):
+    """GLORYS-like sos split over two files, the first in PSU (or in '1', as CF's newer table writes
+    practical salinity), the second in CMIP6's 1e-3: one scale (PSS-78 is on the g/kg scale), so the
+    second file's values are kept as written (break32a B1)."""
+    written = []
+    for year, units in ((2000, first), (2001, "1e-3")):
+        dataset = grid_dataset(n_years=1, seed=year).assign_coords(time=monthly_times(1, "noleap", year))
+        sos = (34.5 + 0.1 * dataset["pred"]).assign_attrs(standard_name="sea_surface_salinity", units=units)
+        xr.Dataset({"sos": sos}).to_netcdf(tmp_path / f"sos_{year}.nc")
+        written.append(sos.values)
+    combined = open_dataset([tmp_path / "sos_2000.nc", tmp_path / "sos_2001.nc"])
+    np.testing.assert_allclose(combined["sos"].values, np.concatenate(written), rtol=1e-6)
+
+
+def _regional_file(path, name: str, lat, lon, axes: tuple[str, str], field) -> None:
+    """A monthly (noleap) file of ``name`` = field(lat, lon) + month on a 1-D grid whose axes are
+    named ``axes`` and say what they are by their CF units."""
+    times = monthly_times(1, "noleap")
+    values = field(np.asarray(lat)[:, None], np.asarray(lon)[None, :]) + np.arange(12.0)[:, None, None]
+    coords = {"time": times, axes[0]: (axes[0], lat, {"units": "degrees_north"}),
+              axes[1]: (axes[1], lon, {"units": "degrees_east"})}
+    xr.Dataset({name: (("time", *axes), values.astype(np.float32), {"units": "degC"})}, coords).to_netcdf(path)
+
+
+def _bilinear(lat, lon):
+    """A field that bilinear interpolation reproduces exactly: linear in latitude, in longitude and
+    in their product."""
+    return 20.0 + 0.1 * lat - 0.05 * lon + 0.002 * lat * lon
+
+
+@pytest.mark.parametrize("axes", [pytest.param(("latitude", "longitude"), id="same-names"),
+                                  pytest.param(("lat", "lon"), id="other-names")])
+def test_files_on_different_grids_are_refused_alike_with_an_interpolation_that_works(tmp_path, axes):
+    """A 0.25°-like target on latitude/longitude beside a coarser predictor on lat/lon was xarray's
+    "conflicting sizes" (break32a A3); refused as when the names agree, and the xarray line of the
+    advice puts the predictor on the target's grid: its values there are the bilinear field's."""
+    lat, lon = [-30.0, -10.0, 10.0, 30.0], [0.0, 20.0, 40.0, 60.0]
+    _regional_file(tmp_path / "tas.nc", "tas", lat, lon, ("latitude", "longitude"), lambda y, x: 0 * y + 0 * x)
+    _regional_file(tmp_path / "sst.nc", "sst", [-40.0, 0.0, 40.0], [-10.0, 30.0, 70.0], axes, _bilinear)
+    with pytest.raises(ClimannError, match=r"^the files are on different grids: latitude has 4 values in tas.nc and 3 "
+                       r"in sst.nc; interpolate sst.nc bilinearly onto tas.nc's grid, .*`cdo remapbil,") as error:
+        # the predictor's file first: the target's grid is the one the advice puts it on
+        open_dataset([tmp_path / "sst.nc", tmp_path / "tas.nc"], grid_of="tas", variables=("tas", "sst"))
+    command = re.search(r"`(python -c .*)`$", str(error.value)).group(1)
+    subprocess.run([sys.executable, "-c", shlex.split(command)[2]], check=True)
+    (tmp_path / "sst.nc").rename(tmp_path / "sst_original.kept")
+    combined = open_dataset([tmp_path / "tas.nc", tmp_path / "sst_regridded.nc"])
+    expected = _bilinear(np.array(lat)[:, None], np.array(lon)[None, :]) + np.arange(12.0)[:, None, None]
+    np.testing.assert_allclose(combined["sst"].transpose("time", "latitude", "longitude").values, expected, rtol=1e-5)
+
+
+def test_a_file_on_another_grid_named_otherwise_is_left_out_of_the_target_s_grid(tmp_path):
+    """Predictors chosen from the data are those on the target's grid: a coarser lat/lon file is on
+    another grid than the target's latitude/longitude (it was kept, then refused as xarray's text)."""
+    _regional_file(tmp_path / "tas.nc", "tas", [-30.0, 30.0], [0.0, 60.0], ("latitude", "longitude"), _bilinear)
+    _regional_file(tmp_path / "sst.nc", "sst", [-40.0, 0.0, 40.0], [-10.0, 70.0], ("lat", "lon"), _bilinear)
+    files = [tmp_path / "tas.nc", tmp_path / "sst.nc"]
+    assert files_on_grid_of(files, "tas", FileRenames(files, {})) == [tmp_path / "tas.nc"]

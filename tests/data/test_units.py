@@ -508,6 +508,26 @@ def test_a_number_in_the_units_is_a_scale(units, to, value, expected):
     assert found.scale * value + found.offset == pytest.approx(expected, rel=1e-12)
 
 
+# Practical salinity (PSS-78) is on the g/kg scale: S_P = 35 is 35 in 1e-3 (CF's older table, CMIP6) and 35 in
+# g/kg (TEOS-10: 35.165 g/kg, within 0.5 %), 0.035 as a fraction in 1 (UDUNITS). cf_xarray made psu the number 1.
+@pytest.mark.parametrize(
+    ("units", "to", "value", "expected"),
+    [
+        pytest.param("PSU", "1e-3", 34.5, 34.5, id="PSU-1e-3"),
+        pytest.param("psu", "0.001", 34.5, 34.5, id="psu-0.001"),
+        pytest.param("1e-3", "psu", 34.5, 34.5, id="1e-3-psu"),
+        pytest.param("pss", "1e-3", 34.5, 34.5, id="ESA-CCI-pss"),
+        pytest.param("PSS-78", "0.001", 34.5, 34.5, id="PSS-78"),
+        pytest.param("practical salinity units", "1e-3", 34.5, 34.5, id="in-words"),
+        pytest.param("psu", "g/kg", 34.5, 34.5, id="psu-g/kg"),
+        pytest.param("psu", "1", 34.5, 0.0345, id="psu-as-a-fraction"),
+    ],
+)
+def test_practical_salinity_units_are_on_the_1e_3_scale(units, to, value, expected):
+    found = conversion(units, to, variable="sos", attrs={"standard_name": "sea_surface_salinity"})
+    assert found.scale * value + found.offset == pytest.approx(expected, rel=1e-12)
+
+
 def test_the_same_scale_spelled_otherwise_is_relabelled_without_a_warning(caplog):
     """g/kg (a ratio of named units) and 0.001 (a pure number) are one quantity where both
     sides say so by one standard_name (without it: refused, tests/data/test_unit_ratios.py)."""
