@@ -161,9 +161,7 @@ def resolve_default_inputs(config: RunConfig, dataset: xr.Dataset | None = None)
     chosen = default_inputs(
         dataset, data.target, predictors=data.predictors, features=data.features,
         where=", ".join(Path(f).name for f in data.paths) or "the data", mode=data.mode,
-        # a missing target is said by default_inputs, naming the variables there are
-        training_steps=training_steps(config, dataset) if data.predictors is None and data.target in dataset.data_vars
-        else None,
+        training_steps=training_steps(config, dataset) if data.predictors is None else None,
     )
     for note in chosen.notes(data.target):
         run_logger.warning(note)
@@ -266,9 +264,7 @@ def opened_for_run(config: RunConfig) -> tuple[RunConfig, xr.Dataset]:
         From :func:`open_selected` or :func:`resolve_default_inputs`.
     """
     dataset = open_selected(config)
-    # named by the user: those that are the target plus a constant are refused (a missing one is said later)
-    named = (config.data.target, *(config.data.predictors or ()))
-    if config.data.predictors and all(name in dataset.data_vars for name in named):
+    if config.data.predictors:  # named by the user: those that are the target plus a constant are refused
         check_target_copies(config, dataset)
     resolved = resolve_default_inputs(config, dataset)
     if resolved is config:
