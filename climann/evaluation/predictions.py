@@ -20,7 +20,7 @@ import datetime
 import logging
 import re
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -293,6 +293,7 @@ def predictions_dataset(
     # the areas the scores weighed with, for CDO's fldmean too (CF 7.2)
     _with_cell_measure(data_vars, layout, written_cell_measure(layout, {*data_vars, *coords}))
     _with_area_fraction(data_vars, layout, {*data_vars, *coords})
+    external = external_cell_measures(data_vars, {*data_vars, *coords})
     attrs = {
         "Conventions": "CF-1.8",
         "title": f"{PREDICTIONS_TITLE}{name}",  # how info and train know the file (climann.data.run_outputs)
@@ -301,8 +302,32 @@ def predictions_dataset(
         "input_files": ", ".join(Path(f).name for f in layout.source_files),
         # the input's invented geography travels with its predictions: plot draws no coastlines on them
         **({GEOGRAPHY_ATTRIBUTE: layout.geography} if layout.geography else {}),
+        # CF 1.7+ section 2.6.3: a cell measure the file does not hold is named here
+        **({"external_variables": " ".join(external)} if external else {}),
     }
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+
+
+def external_cell_measures(data_vars: Mapping[str, object], present: Collection[str]) -> list[str]:
+    """The variables the ``cell_measures`` of ``data_vars`` name that are not among ``present``
+    (the file's variables): a CMIP6 ``sftof`` read without its ``areacello`` file keeps its
+    ``cell_measures = "area: areacello"``, which CF 1.7+ (section 2.6.3) allows when the file's
+    global ``external_variables`` names ``areacello``; :func:`predictions_dataset` writes that
+    attribute, and :func:`prediction_encoding` gives no encoding to a variable not written.
+
+    Parameters
+    ----------
+    data_vars : mapping of str to xarray.Variable or xarray.DataArray
+    present : collection of str
+        The names of every variable and coordinate of the file.
+
+    Returns
+    -------
+    list of str
+        In the order first named, without repeats.
+    """
+    named = (cell_measure_name(variable.attrs) for variable in data_vars.values() if hasattr(variable, "attrs"))
+    return list(dict.fromkeys(name for name in named if name is not None and name not in present))
 
 
 def predicted_period(dataset: xr.Dataset, layout: GridLayout) -> xr.Dataset:
@@ -538,7 +563,8 @@ def prediction_encoding(dataset: xr.Dataset, layout: GridLayout) -> dict[str, di
             dict(times) if hasattr(scalar.values.item(), "calendar") or kind == "M"
             else {"dtype": "S1"} if kind in "USO" else {"_FillValue": None}
         )
-    for measure in {cell_measure_name(variable.attrs) for variable in dataset.data_vars.values()} - {None}:
+    measures = {cell_measure_name(variable.attrs) for variable in dataset.data_vars.values()}
+    for measure in measures & set(dataset.variables):  # not an external one (external_cell_measures)
         encoding[measure] = {"dtype": "float64", "_FillValue": np.float64(_FILL_VALUE)}
     fractions = FRACTION_STANDARD_NAMES.values()
     for name, variable in dataset.data_vars.items():  # the fraction the scores weighed the areas by
@@ -586,7 +612,9 @@ def check_predictions_encodable(layout: GridLayout, baselines: Sequence[str] = (
     Raises
     ------
     ClimannError
-        Naming the time encoding (or attribute) that cannot be written.
+        Naming the time encoding that cannot be written (the times, their bounds and
+        date-valued scalar coordinates are written first, alone), or else the variables and
+        attributes.
     """
     values = np.asarray(layout.time.values if layout.file_times is None else layout.file_times)
     single = dataclasses.replace(
@@ -598,12 +626,43 @@ def check_predictions_encodable(layout: GridLayout, baselines: Sequence[str] = (
     try:
         _encode_every_time(layout, values)
         dataset = predictions_dataset(single, grid, grid, ["train"], baselines={name: grid for name in baselines})
-        with tempfile.TemporaryDirectory(prefix="climann-check-") as directory:
-            dataset.to_netcdf(Path(directory) / "predictions.nc", format="NETCDF4",
-                              encoding=prediction_encoding(dataset, single))
-    except (ValueError, TypeError, KeyError, OverflowError, AttributeError, RuntimeError) as error:
-        reason = library_message(error)
+        encoding = prediction_encoding(dataset, single)
+        _write_checked(dataset[_time_variables(dataset, encoding)], encoding)
+    except _WRITE_ERRORS as error:
         raise ClimannError(
             f"predictions.nc could not be written with the input's time encoding (units '{layout.time_units}', "
-            f"calendar '{layout.calendar}') or attributes: {reason}; fix them in a copy of the input file"
+            f"calendar '{layout.calendar}') or attributes: {library_message(error)}; fix them in a copy of the "
+            "input file"
         ) from None
+    try:
+        _write_checked(dataset, encoding)
+    except _WRITE_ERRORS as error:  # the times were written above: the cause is elsewhere
+        raise ClimannError(
+            f"predictions.nc could not be written with the input's variables and attributes: "
+            f"{_write_error_text(error)}; fix them in a copy of the input file"
+        ) from None
+
+
+#: What xarray's ``to_netcdf`` and the netCDF4 library raise for what they cannot write.
+_WRITE_ERRORS = (ValueError, TypeError, KeyError, OverflowError, AttributeError, RuntimeError)
+
+
+def _time_variables(dataset: xr.Dataset, encoding: Mapping[str, dict]) -> list[str]:
+    """The variables of ``dataset`` written as dates (their encoding has a calendar): the time
+    axis, its bounds and date-valued scalar coordinates."""
+    return [name for name, written in encoding.items() if "calendar" in written and name in dataset.variables]
+
+
+def _write_checked(dataset: xr.Dataset, encoding: Mapping[str, dict]) -> None:
+    """Write ``dataset`` with those of ``encoding``'s entries it holds to a temporary file,
+    removed at once: whatever ``to_netcdf`` refuses is raised."""
+    kept = {name: written for name, written in encoding.items() if name in dataset.variables}
+    with tempfile.TemporaryDirectory(prefix="climann-check-") as directory:
+        dataset.to_netcdf(Path(directory) / "predictions.nc", format="NETCDF4", encoding=kept)
+
+
+def _write_error_text(error: Exception) -> str:
+    """The library's message; a ``KeyError`` (a bare name) said as the variable it names."""
+    if isinstance(error, KeyError):
+        return f"no variable {library_message(error)} to write (KeyError)"
+    return library_message(error)

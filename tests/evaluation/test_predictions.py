@@ -138,6 +138,48 @@ def test_an_output_encoding_that_cannot_be_written_is_refused_up_front(change, n
         check_predictions_encodable(dataclasses.replace(layout, **change), ["persistence"])
 
 
+def _with_fraction(attrs: dict):
+    """The layout of grid_dataset with a land fraction of ``attrs`` weighing its areas (as
+    :func:`climann.data.area_fractions.file_area_fraction` records a CMIP6 sftlf)."""
+    import dataclasses
+
+    from climann.data.layout import Coordinate
+
+    layout = build_pointwise_samples(grid_dataset(), target="tas", predictors=("pred",), features=()).layout
+    fraction = np.linspace(0.0, 1.0, layout.shape[1] * layout.shape[2]).reshape(layout.shape[1:])
+    return dataclasses.replace(layout, area_fraction=Coordinate("sftlf", fraction, attrs))
+
+
+def test_a_fraction_naming_an_area_file_not_given_is_written_with_it_as_external(tmp_path):
+    """break32a A2: a CMIP6 sftlf whose cell_measures names areacella, given without the areacella file,
+    made xarray's writer raise KeyError 'areacella' (reported as the time encoding). CF 1.7+ §2.6.3: the
+    file names it in its global external_variables, and sftlf keeps its cell_measures."""
+    from climann.evaluation.predictions import check_predictions_encodable
+
+    layout = _with_fraction({"standard_name": "land_area_fraction", "cell_measures": "area: areacella"})
+    check_predictions_encodable(layout, ["persistence"])
+    truth = np.zeros(layout.shape, dtype=np.float32)
+    dataset = predictions_dataset(layout, truth, truth, ["train"] * layout.shape[0])
+    path = write_predictions(dataset, tmp_path / "predictions.nc", layout)
+    with netCDF4.Dataset(path) as raw:
+        assert raw.external_variables == "areacella"
+        assert raw["sftlf"].cell_measures == "area: areacella"
+        assert "areacella" not in raw.variables
+        np.testing.assert_allclose(raw["sftlf"][:], layout.area_fraction.values)
+
+
+def test_a_write_refused_for_another_cause_than_the_times_does_not_blame_the_time_encoding():
+    """break32a A2: every refusal of the writer was reported as "the input's time encoding"; the times are
+    written first on their own, so a refusal after them names the variables and attributes."""
+    from climann.errors import ClimannError
+    from climann.evaluation.predictions import check_predictions_encodable
+
+    layout = _with_fraction({"standard_name": "land_area_fraction", "source": {"not": "text"}})
+    with pytest.raises(ClimannError, match="could not be written with the input's variables and attributes: ") as caught:
+        check_predictions_encodable(layout)
+    assert "time encoding" not in str(caught.value)
+
+
 @pytest.mark.parametrize("where", [pytest.param("time", id="times"), pytest.param("time_bounds", id="bounds")])
 def test_dates_of_another_calendar_after_the_first_step_are_refused_up_front(where):
     """A test block in CMIP's standard calendar after an ERA5 train block in proleptic_gregorian:

@@ -1048,3 +1048,34 @@ def _weighted_test_mse_all(predictions: Path, weights: np.ndarray) -> float:
     present = np.isfinite(error)
     cells = np.broadcast_to(weights, error.shape)[present]
     return float(np.sum(cells * error[present] ** 2) / np.sum(cells))
+
+
+def test_a_fraction_file_naming_its_absent_area_file_trains_as_the_advice_says(land_files, tmp_path):
+    """break32a A2: CMIP6 data with sftlf (whose own cell_measures names areacella) but without the
+    areacella file were refused with a false "time encoding" message (a KeyError of xarray's writer).
+    climann's advice for mrso alone ("give the fraction's file with the data (CMIP6: --data sftlf_….nc)"),
+    followed, trains; the scores weigh the areas from the bounds × the land fraction by hand; predictions.nc
+    keeps sftlf's cell_measures and names areacella in its external_variables (CF 1.7+ §2.6.3)."""
+    folder, land, area = land_files
+    with xr.open_dataset(folder / "sftlf_fx.nc") as fraction:
+        named = fraction.load()
+    named["sftlf"].attrs["cell_measures"] = "area: areacella"  # as real CMIP6 fx files say
+    named.to_netcdf(tmp_path / "sftlf_fx_TOY.nc")
+    options = ["--target", "mrso", "--predictors", "pr", "--features", "", "--hidden", "4", "--epochs", "1",
+               "--set", "data.split_years={train=[1981,1981],val=[1982,1982],test=[1983,1983]}",
+               "--set", "evaluation.figures=false"]
+    alone = runner.invoke(app, ["train", "--data", str(folder / "mrso_pr.nc"), *options, "--out", str(tmp_path / "a")])
+    assert alone.exit_code == 0, alone.output
+    assert "give the fraction's file with the data (CMIP6: --data sftlf_fx_….nc)" in alone.output
+    result = runner.invoke(app, ["train", "--data", str(folder / "mrso_pr.nc"), "--data", str(tmp_path / "sftlf_fx_TOY.nc"),
+                                 *options, "--out", str(tmp_path / "run")])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert metrics["weighted_by"] == "cell area × land_area_fraction (sftlf)"
+    mse = metrics["splits"]["test"]["model"]["mse"]
+    assert mse == pytest.approx(_weighted_test_mse(tmp_path / "run" / "predictions.nc", area * land), rel=1e-5)
+    with xr.open_dataset(tmp_path / "run" / "predictions.nc") as written:
+        assert written.attrs["external_variables"] == "areacella"
+        assert written["sftlf"].attrs["cell_measures"] == "area: areacella"
+        assert written["mrso"].attrs["cell_measures"] == "area: cell_area"
+        np.testing.assert_allclose(written["cell_area"].values, area, rtol=1e-6)
