@@ -1375,7 +1375,8 @@ def _time_units_message(files: Sequence[Path]) -> str | None:
     for path, dataset in _raw_datasets(files):
         for name, variable in dataset.variables.items():
             units, calendar = variable.attrs.get("units"), str(variable.attrs.get("calendar", "standard"))
-            message = isinstance(units, str) and (months_since_message(str(name), units, calendar, path)
+            bounds = variable.attrs.get("bounds")
+            message = isinstance(units, str) and (months_since_message(str(name), units, calendar, path, bounds)
                                                   or unreadable_reference_message(str(name), units, calendar, path))
             if message:
                 return message
