@@ -790,6 +790,7 @@ def warn_about_part_years(config: RunConfig, layout: GridLayout, split: TimeSpli
     first month to its last.
     """
     months = selected_months(config)
+    _warn_about_one_year(layout, split)
     short = part_year_blocks(split, layout.time.values, step=_nominal_step(layout), months=months)
     if not short:
         return
@@ -806,6 +807,32 @@ def warn_about_part_years(config: RunConfig, layout: GridLayout, split: TimeSpli
     run_logger.warning(f"{blocks}: less than a year (the split gives each block whole years of the data, "
                        f"{compact_periods(years_text(years))}, and the data hold that part of its year), so its "
                        f"scores are of part of the seasonal cycle; {way_out}[data] split_years")
+
+
+def _warn_about_one_year(layout: GridLayout, split: TimeSplit) -> None:
+    """Warn, in one line, when the data hold one year only and the split's blocks are its
+    consecutive steps (:func:`~climann.data.splits.split_time_blocks` with fewer than three
+    years): the test block is a part of the year the network never trained on, not unseen
+    years. Twelve monthly steps may be a climatology whose CF mark is missing (PMIP's
+    ``Aclim`` without a ``climatology`` attribute, break32b A5b; a marked one is refused,
+    :func:`~climann.data.time_values.climatology_cell_methods_message`): said, with what to give."""
+    before = layout.steps_before_range
+    times = layout.time.values[before:]
+    if len({time.year for time in times}) != 1 or split.year_ranges is not None or "test" not in split.time_masks:
+        return
+    step = _nominal_step(layout)
+    precision = "month" if step is not None and step.months else "day"
+    dated = {name: mask[before:] for name, mask in split.time_masks.items() if mask[before:].any()}
+    blocks = ", ".join(f"{name} {date_text(times[mask][0], precision=precision)} to "
+                       f"{date_text(times[mask][-1], precision=precision)}" for name, mask in dated.items())
+    twelve_months = step is not None and step.months == 1 and len(times) == 12
+    climatology = ("; if its 12 months are a climatology (averaged over years, as PMIP's Aclim tables: CF §7.4 "
+                   "marks one by a climatology attribute or cell_methods 'time: mean within years time: mean over "
+                   "years'), they are no series to train on: give the yearly series it was computed from"
+                   if twelve_months else "")
+    run_logger.warning(f"the data hold one year only ({len(times)} time steps), so the blocks are parts of it "
+                       f"({blocks}): the scores are of parts of the year the network never saw, not of unseen "
+                       f"years{climatology}")
 
 
 def field_samples(
