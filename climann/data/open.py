@@ -96,7 +96,9 @@ from climann.data.time_units import (
     TIME_WARNING_KEY, ExactCalendarCoder, months_since_message, unreadable_reference_message,
 )
 from climann.data.time_precision import with_rounding_commands
-from climann.data.time_values import TimeValuesError, is_time_axis, year_zero_message
+from climann.data.time_values import (
+    TimeValuesError, climatology_cell_methods_message, is_time_axis, year_zero_message,
+)
 from climann.errors import ClimannError, library_message
 
 #: The calendars of the CF conventions (cftime decodes them all but utc, read as standard:
@@ -352,6 +354,9 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
         raise ClimannError(f"{path.name}: {error}") from None
     except TimeValuesError as error:  # a step without a date, a pre-1582 reference; see climann.data.time_values
         raise ClimannError(error.in_file(path)) from None
+    # A climatology said by its cell_methods as by a climatology attribute; see climann.data.time_values.
+    if climatology := climatology_cell_methods_message(dataset):
+        raise ClimannError(TimeValuesError(climatology).in_file(path))
     if engine == "netcdf4":
         _refuse_cut_short(path)
     if engine == "netcdf4" and not dataset.data_vars:
@@ -1387,7 +1392,8 @@ def _time_units_message(files: Sequence[Path]) -> str | None:
     for path, dataset in _raw_datasets(files):
         for name, variable in dataset.variables.items():
             units, calendar = variable.attrs.get("units"), str(variable.attrs.get("calendar", "standard"))
-            message = isinstance(units, str) and (months_since_message(str(name), units, calendar, path)
+            bounds = variable.attrs.get("bounds")
+            message = isinstance(units, str) and (months_since_message(str(name), units, calendar, path, bounds)
                                                   or unreadable_reference_message(str(name), units, calendar, path))
             if message:
                 return message

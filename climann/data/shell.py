@@ -495,10 +495,57 @@ def copy_command(file_command: str, statements: Sequence[str], files: str, *, su
     words = shlex.split(files)
     if not words or not is_zarr_store(words[0]):
         return file_command
-    store = working_path(words[0])
-    copy = working_path(copy_path(words[0], suffix, ".zarr"))
-    return python_command(f"import xarray as xr; d = xr.open_zarr({store!r}, decode_times=False); "
-                          f"{'; '.join(dict.fromkeys(statements))}; d.to_zarr({copy!r})")
+    return xarray_command(statements, files, suffix=suffix)
+
+
+def xarray_command(statements: Sequence[str], files: str, *, suffix: str = "fixed") -> str:
+    """One xarray line that runs ``statements`` on the input of ``files`` (``IN OUT``,
+    :func:`input_and_copy`) opened as ``d`` with its times as the numbers stored
+    (``decode_times=False``), and writes ``d`` to a copy: the second file of ``files`` for a
+    NetCDF file (:meth:`xarray.Dataset.to_netcdf`), a new store beside a Zarr store
+    (``pr_fixed.zarr``, :meth:`xarray.Dataset.to_zarr`). It is :func:`values_command`'s line
+    for a store, and the way out that runs where NCO is not installed for a file.
+
+    Parameters
+    ----------
+    statements : sequence of str
+        Python statements on ``d`` (:func:`xarray_values`).
+    files : str
+        ``IN OUT`` as :func:`input_and_copy` or :func:`source_and_copy` give them.
+    suffix : str
+        Says what a store's copy holds (:func:`copy_path`): ``pr_fixed.zarr`` by default.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(xarray_command(["d['lat'] = d['lat'].copy(data=-d['lat'].data)"], "a.nc a_fixed.nc"))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    python -c "import xarray as xr; d = xr.open_dataset('a.nc', decode_times=False);
+    d['lat'] = d['lat'].copy(data=-d['lat'].data); d.to_netcdf('a_fixed.nc')"
+    """
+    words = shlex.split(files)
+    body = "; ".join(dict.fromkeys(statements))
+    if is_zarr_store(words[0]):
+        store, copy = working_path(words[0]), working_path(copy_path(words[0], suffix, ".zarr"))
+        return python_command(f"import xarray as xr; d = xr.open_zarr({store!r}, decode_times=False); {body}; "
+                              f"d.to_zarr({copy!r})")
+    read, written = (working_path(word) if word not in ("IN.nc", "OUT.nc") else word for word in words[:2])
+    return python_command(f"import xarray as xr; d = xr.open_dataset({read!r}, decode_times=False); {body}; "
+                          f"d.to_netcdf({written!r})")
+
+
+def values_advice(scripts: Sequence[str], statements: Sequence[str], files: str) -> str:
+    """The way out that computes new values into a copy, for the end of a message: the
+    ``ncap2`` line of :func:`values_command` and the same change in Python
+    (:func:`xarray_command`), which runs where NCO is not installed, for a NetCDF file; the
+    xarray line alone for a Zarr store (NCO does not read one). Each in backticks."""
+    words = shlex.split(files)
+    if words and is_zarr_store(words[0]):
+        return f"`{xarray_command(statements, files)}`"
+    return f"`{ncap2_command(scripts, files)}`, or in Python: `{xarray_command(statements, files)}`"
 
 
 def drop_command(names: Sequence[str], files: str) -> str:

@@ -198,6 +198,78 @@ def years_text(years: Sequence[int]) -> str:
     return ", ".join(year_span(first, last) for first, last in year_runs(years))
 
 
+#: What a run of years at a regular step counts, by the step in years: ``"805 decades"``.
+_STEP_NAMES = {10: "decades", 100: "centuries", 1000: "millennia"}
+
+_YEAR = re.compile(r"-?\d+")
+_NOTE = re.compile(r"^(?P<parts>.*?)(?P<note> \([^()]*\))?$")
+
+
+def _stepped_run(years: Sequence[int]) -> str:
+    """``"-20050 … -12010 (805 decades)"`` for years at one regular step (3 at least)."""
+    step, count = years[1] - years[0], len(years)
+    plural = _STEP_NAMES.get(step)
+    counted = f"{count} {plural}" if plural else f"{count} steps of {step} years"
+    return f"{years[0]} … {years[-1]} ({counted})"
+
+
+def _runs_at_steps(years: Sequence[int]) -> list[list[int]]:
+    """``years`` cut into runs, left to right: three or more at one increasing step make a run
+    (it ends where the step changes: a gap, or another step); any other year is a run of one."""
+    runs, start = [], 0
+    while start < len(years):
+        end = start + 1
+        step = years[end] - years[start] if end < len(years) else 0
+        while step > 0 and end < len(years) and years[end] - years[end - 1] == step:
+            end += 1
+        if end - start < 3:
+            end = start + 1
+        runs.append(list(years[start:end]))
+        start = end
+    return runs
+
+
+def compact_periods(description: str) -> str:
+    """A block's description (``metrics.json`` ``split_periods``) as the terminal, ``train.log``,
+    ``report.md`` and figure titles show it: each run of three or more single years at one
+    regular step as its first and last years and their count, ``"-20050 … -12010 (805
+    decades)"`` for decadal means that :func:`years_text` lists one by one (a decade is a run of
+    one year: 805 of them would fill a screen, break32b A4); runs at other steps ``(40 steps of
+    5 years)``; a gap or a change of step starts a new run, so a gap stays visible. Spans of
+    consecutive years (``"1980–1993"``), dates and a closing note (``(train files)``) are kept.
+
+    Parameters
+    ----------
+    description : str
+        As :class:`TimeSplit` ``descriptions`` give it (also from an older run's ``metrics.json``).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> compact_periods("-20050, -20040, -20030, -20020, -17000, -16000 (test files)")
+    '-20050 … -20020 (4 decades), -17000, -16000 (test files)'
+    """
+    match = _NOTE.match(description)
+    parts, note = match["parts"].split(", "), match["note"] or ""
+    shown: list[str] = []
+    start = 0
+    while start < len(parts):
+        end = start
+        while end < len(parts) and _YEAR.fullmatch(parts[end]):
+            end += 1
+        if end == start:
+            shown.append(parts[start])
+            start += 1
+            continue
+        for run in _runs_at_steps([int(part) for part in parts[start:end]]):
+            shown.extend([_stepped_run(run)] if len(run) >= 3 else [str(year) for year in run])
+        start = end
+    return ", ".join(shown) + note
+
+
 def split_by_year_ranges(years: np.ndarray, ranges: Mapping[str, Sequence[int]]) -> TimeSplit:
     """Blocks given as inclusive year ranges, ``{"train": (1980, 1993), "val": …, "test": …}``,
     each named by the years of the data it holds (:func:`years_text`: ``"2000–2003, 2006–2007"``

@@ -37,7 +37,7 @@ import numpy as np
 
 from climann.data.shell import new_folder, shown_path, working_path
 from climann.data.sources import files_text
-from climann.data.time_axis import date_text
+from climann.data.time_axis import date_text, year_text
 from climann.errors import ClimannError
 
 #: The frequencies (:attr:`climann.data.time_axes._Axis.frequency`) whose steps are paired by
@@ -173,7 +173,7 @@ def period_text(period: object, frequency: str | None) -> str:
     """A step's period as precisely as its frequency needs: ``2003`` (yearly), ``2003-01``
     (monthly), ``2003-01-01`` (daily); the date (and time) for other frequencies."""
     if frequency == "yearly":
-        return f"{period.year:04d}"
+        return year_text(period.year)
     return date_text(period, precision={"monthly": "month", "daily": "day"}.get(frequency))
 
 

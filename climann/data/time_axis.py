@@ -107,6 +107,20 @@ DatePrecision = Literal["month", "day", "minute", "second"]
 _DATETIME64_UNITS: dict[str, str] = {"month": "M", "day": "D", "minute": "m", "second": "s"}
 
 
+def year_text(year: int) -> str:
+    """A year as ISO 8601 writes it: four digits at least, with a minus sign before them for a
+    year before year 0 (astronomical numbering, as cftime counts: ``-0009`` is 10 BC), ``0000``
+    for year 0, and more digits where the year needs them (``-20050``; ISO 8601's expanded
+    years, as NumPy and cftime read them back).
+
+    Examples
+    --------
+    >>> [year_text(year) for year in (-20050, -9, 0, 850, 2003)]
+    ['-20050', '-0009', '0000', '0850', '2003']
+    """
+    return f"{'-' if year < 0 else ''}{abs(int(year)):04d}"
+
+
 def date_text(time: object, *, precision: DatePrecision | None = None) -> str:
     """A date as climann's messages show it: ``2003-01-16``, ``2003-01-16 06:00``.
 
@@ -122,19 +136,24 @@ def date_text(time: object, *, precision: DatePrecision | None = None) -> str:
     Returns
     -------
     str
-        The year with four digits at least (``0850-01-01``); ``"NaT"`` for a missing datetime64;
-        ``str(time)`` for a value that is not a date.
+        The year with four digits at least (``0850-01-01``), a year before year 0 with a minus
+        sign before them as ISO 8601's expanded years write it (``-0009-01-01``, year 0 as
+        ``0000``; :func:`year_text`); ``"NaT"`` for a missing datetime64; ``str(time)`` for a
+        value that is not a date.
     """
     if isinstance(time, np.datetime64):
         if precision is None:
             precision = "day" if np.datetime64(time, "m") == np.datetime64(time, "D") else "minute"
         text = np.datetime_as_string(time, unit=_DATETIME64_UNITS[precision])
+        if text.startswith("-"):  # NumPy writes year -9 as "-009"
+            year, rest = text[1:].split("-", 1)
+            text = f"{year_text(-int(year))}-{rest}"
         return text.replace("T", " ", 1) if len(text) > 10 else text  # not the T of "NaT"
     if not hasattr(time, "year"):
         return str(time)
     if precision is None:
         precision = "minute" if time.hour or time.minute else "day"
-    text = f"{time.year:04d}-{time.month:02d}"
+    text = f"{year_text(time.year)}-{time.month:02d}"
     if precision != "month":
         text += f"-{time.day:02d}"
     if precision in ("minute", "second"):

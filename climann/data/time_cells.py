@@ -33,7 +33,7 @@ from climann.data.shell import (attribute_command,
     drop_command, input_and_copy, ncap2_name, ncatted_attribute, source_and_copy, values_command, xarray_data,
     xarray_values,
 )
-from climann.data.time_axis import TimeStep, axis_time_step, date_text
+from climann.data.time_axis import TimeStep, axis_time_step, date_text, year_text
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -288,8 +288,8 @@ def _readings(stamp: cftime.datetime, middle: cftime.datetime) -> str:
     January 2000 by its stamp and in December 1999 by its cell"), else by date."""
     if (stamp.year, stamp.month) == (middle.year, middle.month):
         return f"it is dated {date_text(stamp)} by its stamp and {date_text(middle)} by its cell's middle"
-    return (f"it is in {stamp.strftime('%B')} {stamp.year:04d} by its stamp and in {middle.strftime('%B')} "
-            f"{middle.year:04d} by its cell")
+    return (f"it is in {stamp.strftime('%B')} {year_text(stamp.year)} by its stamp and in {middle.strftime('%B')} "
+            f"{year_text(middle.year)} by its cell")
 
 
 def _months_after(time: cftime.datetime, months: int) -> cftime.datetime:

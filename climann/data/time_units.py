@@ -22,8 +22,11 @@ import numpy as np
 import xarray as xr
 
 from climann.data.absolute_time import ABSOLUTE_UNITS_KEY, DEFAULT_CALENDAR, absolute_time_unit, absolute_times
+from climann.data.before_present import before_present_problem
 from climann.data.decimal_years import decimal_years_problem
-from climann.data.shell import attribute_command, input_and_copy, ncatted_attribute
+from climann.data.shell import (
+    attribute_command, input_and_copy, ncatted_attribute, xarray_command, xarray_data, xarray_values,
+)
 from climann.data.text_times import text_dates, text_dates_advice
 from climann.data.time_precision import coarse_storage, on_whole_seconds, rounded_bounds, rounded_stamps, unit_seconds
 from climann.data.time_zones import TIME_ZONE_READING_KEY, local_or_utc_units, time_zone_offset
@@ -69,21 +72,52 @@ _UDUNITS_LENGTHS = {
 }
 
 
-def months_since_message(name: str, units: str, calendar: str, path: Path) -> str | None:
+#: Days in every year of the calendars whose years are all one length: there ``years since``
+#: read as calendar years is a fixed number of days (:func:`months_since_message`).
+CALENDAR_YEAR_DAYS = {"noleap": 365, "365_day": 365, "all_leap": 366, "366_day": 366}
+
+
+def months_since_message(name: str, units: str, calendar: str, path: Path, bounds: str | None = None) -> str | None:
     """Why ``months/years since`` cannot be read in ``calendar``, and how to fix the file
     ``path`` (the command names it and its corrected copy beside it, see
     :func:`climann.data.shell.input_and_copy`); None when the units are not in calendar months
-    or years, or exact in ``calendar``."""
+    or years, or exact in ``calendar``.
+
+    The way out is CDO's ``-setreftime``, which reads the units as calendar months or years;
+    for years in a calendar whose years are all one length (:data:`CALENDAR_YEAR_DAYS`:
+    ``noleap``, 365 days) also the same reading in Python (xarray: the values times 365 as days
+    since the same date, with the variable ``bounds`` of the axis), which runs where CDO is not
+    installed (:func:`climann.data.shell.xarray_command`).
+    """
     if calendar_unit(units) is None or calendar_unit(units)[0] in EXACT_UNIT_DAYS.get(calendar.lower(), {}):
         return None
     unit, reference = calendar_unit(units)
+    files = input_and_copy(path)
     return (
         f"time '{name}' in {Path(path).name} has units '{units}' in the '{calendar}' calendar, where a {unit} is not a "
         f"fixed length of time ({_UDUNITS_LENGTHS[unit]}), so "
         f"its dates are ambiguous; rewrite the time axis as days since a date, e.g. "
-        f"`cdo -setreftime,{reference.split()[0]},00:00:00,days {input_and_copy(path)}` (only the "
+        f"`cdo -setreftime,{reference.split()[0]},00:00:00,days {files}`"
+        f"{_calendar_years_in_python(name, units, calendar, files, bounds)} (only the "
         f"'360_day' calendar makes {unit}s exact)"
     )
+
+
+def _calendar_years_in_python(name: str, units: str, calendar: str, files: str, bounds: str | None) -> str:
+    """``, or in Python (…): `python -c "…"``` for ``years since`` in a calendar of
+    :data:`CALENDAR_YEAR_DAYS`: the values times its days per year, as days since the same date;
+    ``""`` otherwise."""
+    unit, reference = calendar_unit(units)
+    days = CALENDAR_YEAR_DAYS.get(calendar.lower())
+    if unit != "year" or days is None:
+        return ""
+    statements = []
+    for variable in [name, *([bounds] if bounds else [])]:
+        statements += [xarray_values(variable, f"{xarray_data(variable)}.astype('f8') * {days}.0"),
+                       f"d[{variable!r}].encoding.update(dtype='f8', _FillValue=None)"]
+    statements.append(f"d[{name!r}].attrs['units'] = {'days since ' + reference!r}")
+    return (f", or in Python (each year of the '{calendar}' calendar is {days} days): "
+            f"`{xarray_command(statements, files)}`")
 
 
 class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
@@ -560,7 +594,7 @@ def time_units_problem(time: xr.DataArray, source: str | Path | None = None) -> 
         shown = ", ".join(repr(str(value)) for value in np.asarray(time.values)[:2])
         return (f"it holds text ({shown}), not numbers; CF expects numbers with units = 'days since 1970-01-01' "
                 "(any unit since a reference date) and a calendar")
-    decimal_years = decimal_years_problem(time, source)
+    decimal_years = decimal_years_problem(time, source) or before_present_problem(time, source)
     if decimal_years:
         return decimal_years
     units = time.attrs.get("units")

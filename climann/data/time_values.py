@@ -39,12 +39,17 @@ import re
 import shlex
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import cftime
 import numpy as np
 
+from climann.data.cell_methods import time_cell_method
 from climann.data.shell import attribute_command, input_and_copy, ncatted_attribute
 from climann.errors import ClimannError
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 #: The first day of the Gregorian calendar; earlier dates of the ``standard`` calendar are Julian (CF §4.4.1).
 GREGORIAN_REFORM = (1582, 10, 15)
@@ -105,14 +110,8 @@ def not_a_series_message(name: str, attrs: dict, size: int) -> str | None:
         Its number of steps.
     """
     if attrs.get("climatology"):
-        return (
-            f"{FILE_PLACEHOLDER}: time '{name}' is a climatology (climatology = '{attrs['climatology']}', CF §7.4): "
-            f"its {size} steps are climatological periods averaged over years, not a series of years, and climann "
-            "trains on time series; give the series it was computed from (e.g. each year's monthly means)"
-            + ("; as a predictor of a monthly series, repeat it over the series' months, e.g. `cdo -chname,VAR,CLIM "
-               f"-ymonadd -mulc,0 -selname,VAR SERIES.nc {COMMAND_FILES_PLACEHOLDER}` (VAR a variable of the series, "
-               "CLIM this file's)" if size == 12 else "")
-        )
+        return _climatology_message(f"time '{name}' is a climatology (climatology = '{attrs['climatology']}', CF §7.4)",
+                                    size)
     if str(attrs.get("calendar", "")).strip().lower() == "none":
         return (
             f"{FILE_PLACEHOLDER}: time '{name}' has calendar 'none' (CF: no calendar), so its values are not dates "
@@ -120,6 +119,48 @@ def not_a_series_message(name: str, attrs: dict, size: int) -> str | None:
             f"`ncatted {ncatted_attribute('calendar', name, 'o', 'c', '360_day')} {COMMAND_FILES_PLACEHOLDER}` "
             "(or noleap, standard …)"
         )
+    return None
+
+
+def _climatology_message(said: str, size: int) -> str:
+    """One line for a climatology (CF §7.4), ``said`` how the file says it is one: not a series
+    of years, and what to give instead (for 12 steps, how to use it as a monthly predictor)."""
+    return (
+        f"{FILE_PLACEHOLDER}: {said}: "
+        f"its {size} steps are climatological periods averaged over years, not a series of years, and climann "
+        "trains on time series; give the series it was computed from (e.g. each year's monthly means)"
+        + ("; as a predictor of a monthly series, repeat it over the series' months, e.g. `cdo -chname,VAR,CLIM "
+           f"-ymonadd -mulc,0 -selname,VAR SERIES.nc {COMMAND_FILES_PLACEHOLDER}` (VAR a variable of the series, "
+           "CLIM this file's)" if size == 12 else "")
+    )
+
+
+def climatology_cell_methods_message(dataset: xr.Dataset) -> str | None:
+    """One line for a file whose data variable says by its ``cell_methods`` that it is a
+    climatology over years (CF §7.4: ``time: mean within years time: mean over years``, any
+    methods), as :func:`not_a_series_message` says it of a time axis with a ``climatology``
+    attribute, which such a file may lack (PMIP4's ``Aclim`` tables: 12 mid-month steps of one
+    year, read as a series their months would be split into train, val and test blocks); None
+    when no variable says so.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One file, opened; a variable's time dimension is its first (``time``, ``t``).
+
+    Returns
+    -------
+    str or None
+        With :data:`FILE_PLACEHOLDER` (see :meth:`TimeValuesError.in_file`).
+    """
+    for name, variable in dataset.data_vars.items():
+        if not variable.dims:
+            continue
+        time_name = str(variable.dims[0])
+        method = time_cell_method(variable.attrs.get("cell_methods"), time_name) or ""
+        if re.search(r"\bwithin years\b", method) and re.search(r"\bover years\b", method):
+            said = f"'{name}' is a climatology (cell_methods = '{variable.attrs['cell_methods']}', CF §7.4)"
+            return _climatology_message(said, dataset.sizes[time_name])
     return None
 
 

@@ -17,6 +17,7 @@ from rich.cells import cell_len
 from rich.markup import escape
 from rich.table import Table
 
+from climann.data.splits import compact_periods
 from climann.data.units import difference_units
 from climann.evaluation.baselines import is_smoothed
 from climann.evaluation.cell_measures import WHOLE_CELLS, weighting_text
@@ -140,7 +141,7 @@ def metric_rows(metrics: dict) -> list[list[str]]:
     for split, models in metrics["splits"].items():
         for name in [n for n in MODEL_ORDER if n in models] + [n for n in models if n not in MODEL_ORDER]:
             scores = models[name]
-            rows.append([split, metrics.get("split_periods", {}).get(split, ""), name]
+            rows.append([split, compact_periods(metrics.get("split_periods", {}).get(split, "")), name]
                         + [_score_text(scores, key) for key, _ in columns])  # a score not computed: n/a
     return rows
 
@@ -200,8 +201,9 @@ def scored_own_years_text(record: dict) -> str:
     ``metrics.json``, written by ``climann evaluate --data``:
     :func:`climann.workflow.scored_years.scored_own_years`), for the terminal and ``report.md``."""
     blocks = {"train": "training", "val": "validation"}
-    held = " and ".join(f"{blocks[block]} years {record[block]['years']} ({record[block]['n_steps']} of its "
-                        f"{record['n_steps']} steps)" for block in OWN_YEARS_BLOCKS if block in record)
+    held = " and ".join(f"{blocks[block]} years {compact_periods(record[block]['years'])} "
+                        f"({record[block]['n_steps']} of its {record['n_steps']} steps)"
+                        for block in OWN_YEARS_BLOCKS if block in record)
     return f"the scored block 'all' holds this run's {held}: its scores are not of unseen data; {_way_out(record)}"
 
 
@@ -213,13 +215,13 @@ def _way_out(record: dict) -> str:
     if test and after and test.split(",")[0] >= after.split(",")[0]:
         test = None  # its test years come after its own: scored with those after them
     if test and after:
-        return (f"score its test years {record['test_years']} with --time-range {test}, or the years after its "
-                f"training and validation years with --time-range {after}")
+        return (f"score its test years {compact_periods(record['test_years'])} with --time-range {test}, or the "
+                f"years after its training and validation years with --time-range {after}")
     if test:
-        return f"score its test years {record['test_years']} with --time-range {test}"
+        return f"score its test years {compact_periods(record['test_years'])} with --time-range {test}"
     if after:
         return f"score the years after them with --time-range {after}"
-    tested = f" (its test years {record['test_years']})" if record.get("test_years") else ""
+    tested = f" (its test years {compact_periods(record['test_years'])})" if record.get("test_years") else ""
     return f"give data of other years than its training and validation years{tested}"
 
 
@@ -424,7 +426,8 @@ def _compact_caption(metrics: dict, left_out: list[str]) -> list[str]:
                                and note["score"] in keys and "season" not in note and "region" not in note])
     periods = metrics.get("split_periods", {})
     if "period" in left_out and periods:
-        lines.append("periods: " + ", ".join(f"{split} {period}" for split, period in periods.items()))
+        lines.append("periods: " + ", ".join(f"{split} {compact_periods(period)}"
+                                             for split, period in periods.items()))
     if undefined:
         lines.append(f"n/a in every row, not shown: {', '.join(undefined)}")
     if shown_elsewhere := [label for label in left_out if label not in undefined]:

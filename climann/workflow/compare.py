@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from climann.data.paths import path_list
+from climann.data.splits import compact_periods
 from climann.errors import ClimannError, library_message
 from climann.evaluation.cell_measures import WHOLE_CELLS, weighting_text
 from climann.evaluation.report import climatology_text
@@ -502,12 +503,13 @@ def comparison_notes(runs: Sequence[RunSummary]) -> list[str]:
     """Why the runs' numbers are not comparable one to one, one sentence each (none when they are)."""
     notes = [run.units_note for run in runs if run.units_note]
 
-    def differ(name: str, values: list, consequence: str) -> None:
+    def differ(name: str, values: list, consequence: str, shown=str) -> None:
         if len(set(values)) > 1:
-            listed = ", ".join(f"{run.label} {value}" for run, value in zip(runs, values))
+            listed = ", ".join(f"{run.label} {shown(value)}" for run, value in zip(runs, values))
             notes.append(f"the runs differ in {name} ({listed}): {consequence}")
 
-    differ("test period", [run.test_period for run in runs], "their test scores are over different data")
+    differ("test period", [run.test_period for run in runs], "their test scores are over different data",
+           shown=compact_periods)
     differ("test values", [run.n_test for run in runs], "their test scores are over different values")
     differ("cell weights", [run.weighted_by for run in runs],
            "their scores are means over other areas (metrics.json weighted_by; with a fraction, over the land or "
@@ -527,7 +529,7 @@ def comparison_notes(runs: Sequence[RunSummary]) -> list[str]:
     if all(run.climatology_years for run in runs):
         differ("the years of their climatology", [run.climatology_years for run in runs],
                "their MSESS and ACC are against climatologies of different training years (metrics.json "
-               "split_periods train)")
+               "split_periods train)", shown=compact_periods)
     differ("training loss", [run.loss for run in runs], "their learning curves are different quantities")
     differ("what the network learns", [run.learned for run in runs],
            "their learning curves are losses of different standardised quantities and are not comparable (their "
@@ -663,7 +665,7 @@ def comparison_title(runs: Sequence[RunSummary]) -> str:
 
     first = runs[0]
     label, units, squared = units_texts(first.units)
-    periods = sorted({run.test_period for run in runs})
+    periods = [compact_periods(period) for period in sorted({run.test_period for run in runs})]
     return (f"{first.target} ({label}), test split {', '.join(periods)}, {runs_weighting(runs)}: MSE in {squared}, "
             f"MAE in {units}")
 
@@ -743,7 +745,8 @@ def write_comparison(runs: Sequence[RunSummary], notes: Sequence[str], out: Path
         [run.scores["mse"] for run in runs], [run.climatology_mse for run in runs],
         [run.scores["skill_vs_climatology"] for run in runs], loss_names=[run.loss for run in runs],
         learned=[run.learned for run in runs],
-        target=runs[0].target, units=runs[0].units, period=", ".join(sorted({run.test_period for run in runs})),
+        target=runs[0].target, units=runs[0].units,
+        period=", ".join(compact_periods(period) for period in sorted({run.test_period for run in runs})),
         path=out / figure_name, dpi=dpi,
         weighting=(weighting_text(runs[0].weighted_by) if len({run.weighted_by for run in runs}) == 1
                    else "weights differ"),

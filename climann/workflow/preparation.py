@@ -43,8 +43,8 @@ from climann.data.sources import files_text
 from climann.data.split_files import check_split_files
 from climann.data.scaling import Standardizer
 from climann.data.splits import (
-    SPLIT_NAMES, TimeSplit, part_year_blocks, season_years, split_by_blocks, split_by_year_ranges, split_time_blocks,
-    with_dated_descriptions, with_season_year_note, years_text,
+    SPLIT_NAMES, TimeSplit, compact_periods, part_year_blocks, season_years, split_by_blocks, split_by_year_ranges,
+    split_time_blocks, with_dated_descriptions, with_season_year_note, years_text,
 )
 from climann.data.members import new_data_selection
 from climann.data.subset import (
@@ -790,6 +790,7 @@ def warn_about_part_years(config: RunConfig, layout: GridLayout, split: TimeSpli
     first month to its last.
     """
     months = selected_months(config)
+    _warn_about_one_year(layout, split)
     short = part_year_blocks(split, layout.time.values, step=_nominal_step(layout), months=months)
     if not short:
         return
@@ -797,15 +798,41 @@ def warn_about_part_years(config: RunConfig, layout: GridLayout, split: TimeSpli
     years = season_years(layout.time.values[before:], months)
     first, last = int(years.min()), int(years.max())
     blocks = "; ".join(f"the {name} block holds {count} time step{'s' * (count != 1)} "
-                       f"({split.descriptions[name]})" for name, count in short.items())
+                       f"({compact_periods(split.descriptions[name])})" for name, count in short.items())
     labels = split.labels()[before:]
     held = {int(years[labels == name][0]) for name in short}
     period = f"{first + (first in held)},{last - (last in held)}"
     way_out = ("leave that year out, --time-range " + period + ", or choose the blocks' years in "
                if held & {first, last} else "choose the blocks' years in ")
     run_logger.warning(f"{blocks}: less than a year (the split gives each block whole years of the data, "
-                       f"{years_text(years)}, and the data hold that part of its year), so its scores are of part "
-                       f"of the seasonal cycle; {way_out}[data] split_years")
+                       f"{compact_periods(years_text(years))}, and the data hold that part of its year), so its "
+                       f"scores are of part of the seasonal cycle; {way_out}[data] split_years")
+
+
+def _warn_about_one_year(layout: GridLayout, split: TimeSplit) -> None:
+    """Warn, in one line, when the data hold one year only and the split's blocks are its
+    consecutive steps (:func:`~climann.data.splits.split_time_blocks` with fewer than three
+    years): the test block is a part of the year the network never trained on, not unseen
+    years. Twelve monthly steps may be a climatology whose CF mark is missing (PMIP's
+    ``Aclim`` without a ``climatology`` attribute, break32b A5b; a marked one is refused,
+    :func:`~climann.data.time_values.climatology_cell_methods_message`): said, with what to give."""
+    before = layout.steps_before_range
+    times = layout.time.values[before:]
+    if len({time.year for time in times}) != 1 or split.year_ranges is not None or "test" not in split.time_masks:
+        return
+    step = _nominal_step(layout)
+    precision = "month" if step is not None and step.months else "day"
+    dated = {name: mask[before:] for name, mask in split.time_masks.items() if mask[before:].any()}
+    blocks = ", ".join(f"{name} {date_text(times[mask][0], precision=precision)} to "
+                       f"{date_text(times[mask][-1], precision=precision)}" for name, mask in dated.items())
+    twelve_months = step is not None and step.months == 1 and len(times) == 12
+    climatology = ("; if its 12 months are a climatology (averaged over years, as PMIP's Aclim tables: CF §7.4 "
+                   "marks one by a climatology attribute or cell_methods 'time: mean within years time: mean over "
+                   "years'), they are no series to train on: give the yearly series it was computed from"
+                   if twelve_months else "")
+    run_logger.warning(f"the data hold one year only ({len(times)} time steps), so the blocks are parts of it "
+                       f"({blocks}): the scores are of parts of the year the network never saw, not of unseen "
+                       f"years{climatology}")
 
 
 def field_samples(
@@ -964,8 +991,8 @@ def empty_block_error(config: RunConfig, split: TimeSplit, name: str,
     """The error of a block of the split without a complete sample, with its cause
     (:func:`climann.data.pointwise.no_complete_sample_text`) when the samples are pointwise
     (``source``; read again, block by block, only to say why)."""
-    problem = (f"the {name} block ({split.descriptions[name]}) has no sample with '{config.data.target}' and every "
-               "feature present")
+    problem = (f"the {name} block ({compact_periods(split.descriptions[name])}) has no sample with "
+               f"'{config.data.target}' and every feature present")
     if config.data.mode != "pointwise":
         return ClimannError(problem)
     source = source or pointwise_source(config, open_selected(config))
@@ -1019,8 +1046,8 @@ def warn_steps_without_target(split: TimeSplit, present: np.ndarray, target: str
                    f"{_dates_text(unscored, times)}, no value has every feature present: a lag of a step without "
                    "values, or a missing predictor)")
         note_once(run_logger, logging.WARNING,
-                  f"the {name} block ({split.descriptions[name]}) has no value of '{target}' at {empty.size} of its "
-                  f"{n_steps} time steps ({_dates_text(empty, times)}): {covered}")
+                  f"the {name} block ({compact_periods(split.descriptions[name])}) has no value of '{target}' at "
+                  f"{empty.size} of its {n_steps} time steps ({_dates_text(empty, times)}): {covered}")
 
 
 def _dates_text(steps: np.ndarray, times: np.ndarray) -> str:

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from climann.data.notes import forget_notes
+from climann.data.splits import compact_periods
 
 if TYPE_CHECKING:
     from climann.evaluation.extrapolation import Extrapolation
@@ -121,7 +122,7 @@ def log_data_summary(data: PreparedData, *, n_files: int) -> None:
         _steps_before_text(before), len(names), ", ".join(names),
     )
     periods = data.split.descriptions
-    blocks = ", ".join(f"{name} {int(mask.sum())} ({periods.get(name, '')})"
+    blocks = ", ".join(f"{name} {int(mask.sum())} ({compact_periods(periods.get(name, ''))})"
                        for name, mask in data.sample_masks.items())
     size = data.scaled_inputs.nbytes + data.scaled_target.nbytes
     run_logger.info("samples: %s; %d dropped; in memory (%.3g GB)", blocks, samples.n_dropped, size / 2**30)

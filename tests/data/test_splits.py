@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from climann.data.splits import (
-    TimeSplit, next_year_months, part_year_blocks, season_years, split_by_blocks, split_by_year_ranges, split_time_blocks,
-    with_dated_descriptions, with_season_year_note,
+    TimeSplit, compact_periods, next_year_months, part_year_blocks, season_years, split_by_blocks, split_by_year_ranges,
+    split_time_blocks, with_dated_descriptions, with_season_year_note,
 )
 from climann.data.time_axis import TimeStep
 from climann.errors import ClimannError
@@ -317,3 +317,39 @@ def test_blocks_of_time_steps_and_of_files_are_not_checked():
                             step=MONTHLY) == {}
     labels = ["train"] * 12 + ["val"] + ["test"] * 2
     assert part_year_blocks(split_by_blocks(labels, [t.year for t in times]), times, step=MONTHLY) == {}
+
+
+def _decades(first, last):
+    """The description split_by_year_ranges gives a block of decadal means: one year per decade."""
+    return ", ".join(str(year) for year in range(first, last + 1, 10))
+
+
+@pytest.mark.parametrize(("description", "expected"), [
+    pytest.param(_decades(-20050, -12010), "-20050 … -12010 (805 decades)", id="decadal-paleo-block"),
+    pytest.param(_decades(-20050, -19000) + ", " + _decades(-17000, -16010),
+                 "-20050 … -19000 (106 decades), -17000 … -16010 (100 decades)", id="a-gap-starts-a-new-run"),
+    pytest.param(", ".join(str(year) for year in range(1000, 2001, 100)), "1000 … 2000 (11 centuries)",
+                 id="centennial"),
+    pytest.param("1990, 1995, 2000, 2005", "1990 … 2005 (4 steps of 5 years)", id="every-5-years"),
+    pytest.param("5, 10, 20, 30", "5, 10 … 30 (3 decades)", id="the-step-changes"),
+    pytest.param("1990, 2000", "1990, 2000", id="two-years-listed"),
+    pytest.param(_decades(1850, 1900) + " (test files)", "1850 … 1900 (6 decades) (test files)", id="files-note-kept"),
+    pytest.param("1980–1985, 2015–2020 (train files)", "1980–1985, 2015–2020 (train files)", id="spans-kept"),
+    pytest.param("1995-03-10 to 1997-12-31", "1995-03-10 to 1997-12-31", id="dates-kept"),
+    pytest.param("1990, 2001-03 to 2004-12", "1990, 2001-03 to 2004-12", id="year-and-dates-kept"),
+    pytest.param("time steps 0–7", "time steps 0–7", id="time-steps-kept"),
+])
+def test_periods_are_shown_as_runs_at_their_step(description, expected):
+    """break32b A4: a decadal axis's block was printed decade by decade (3 223 characters)."""
+    assert compact_periods(description) == expected
+
+
+def test_decadal_blocks_are_described_one_decade_each_and_shown_compactly():
+    """metrics.json keeps each block's years as split_by_year_ranges lists them (the contract);
+    the terminal shows them compactly."""
+    years = np.arange(-20050, -16050, 10)
+    split = split_time_blocks(years, (0.7, 0.15, 0.15))
+    assert split.descriptions["test"] == _decades(-16650, -16060)
+    assert {name: compact_periods(text) for name, text in split.descriptions.items()} == {
+        "train": "-20050 … -17260 (280 decades)", "val": "-17250 … -16660 (60 decades)",
+        "test": "-16650 … -16060 (60 decades)"}

@@ -469,6 +469,14 @@ _SIX_HOURS = datetime.timedelta(hours=6)
                      id="datetime64-unset-hour-shown"),
         pytest.param(np.datetime64("2000-03-01T00:00", "ns"), None, "2000-03-01", id="datetime64-unset-midnight"),
         pytest.param(np.datetime64("NaT", "ns"), "day", "NaT", id="datetime64-missing"),
+        # ISO 8601 expanded years (break32b A4b): -9 was "-009", as if three digits were a year's
+        pytest.param(cftime.datetime(-9, 1, 1, calendar="noleap", has_year_zero=True), None, "-0009-01-01",
+                     id="noleap-year-minus-9"),
+        pytest.param(cftime.datetime(0, 7, 1, calendar="proleptic_gregorian", has_year_zero=True), "month", "0000-07",
+                     id="proleptic-year-0"),
+        pytest.param(cftime.datetime(-20050, 1, 1, calendar="360_day", has_year_zero=True), "day", "-20050-01-01",
+                     id="360_day-five-digit-year"),
+        pytest.param(np.datetime64("-0009-03-01T06:30"), None, "-0009-03-01 06:30", id="datetime64-year-minus-9"),
     ],
 )
 def test_date_text_shows_the_date_to_the_precision_asked(time, precision, expected):

@@ -79,7 +79,52 @@ def test_calendar_units_elsewhere_are_refused_with_why_and_the_fix(tmp_path, mon
               "years": "a year is 365.242198781 days, the tropical year, not a calendar year"}[unit]
     assert f"not a fixed length of time (CF and UDUNITS: {length})" in message
     assert "cdo -setreftime,1850-01-01,00:00:00,days obs.nc obs_fixed.nc`" in message
-    assert "decode_times" not in message and "cftime" not in message
+    # no xarray parameter to pass to climann (the months_since case); for years of 365 days, a
+    # whole Python line that writes the copy (test_years_of_a_noleap_calendar_are_rewritten_by_the_python_line)
+    python = unit == "years" and calendar == "noleap"
+    assert ("`python -c \"import xarray as xr; d = xr.open_dataset('obs.nc', decode_times=False);" in message) == python
+    assert ("decode_times" in message) == python and "cftime" not in message
+
+
+def test_years_of_a_noleap_calendar_are_rewritten_by_the_python_line(tmp_path, monkeypatch):
+    """break32b A5: "years since 0000-01-01" in noleap (paleo years before year 0) was refused with
+    a cdo line only, and cdo is often not installed. The Python line runs as printed and writes a
+    copy whose steps and bounds are 1 January of year 0 + each value (by hand: -22000 is
+    -22000-01-01, in its cell from -22005-01-01 to -21995-01-01), which trains."""
+    import shlex
+    import subprocess
+    import sys
+
+    import xarray as xr
+
+    from climann.workflow.config import build_config
+    from climann.workflow.pipeline import run_training
+
+    monkeypatch.chdir(tmp_path)
+    years = -22000.0 + 10 * np.arange(24)
+    rng = np.random.default_rng(1)
+    xr.Dataset(
+        {"tas": (("time", "lat", "lon"), 280 + rng.normal(size=(24, 2, 3)), {"units": "K", "cell_methods": "time: mean"}),
+         "pred": (("time", "lat", "lon"), rng.normal(size=(24, 2, 3)), {"units": "1"}),
+         "time_bnds": (("time", "bnds"), np.stack([years - 5, years + 5], axis=1))},
+        coords={"time": ("time", years, {"units": "years since 0000-01-01", "calendar": "noleap",
+                                         "bounds": "time_bnds"}),
+                "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
+                "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})},
+    ).to_netcdf(tmp_path / "paleo.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "paleo.nc"])
+    command = next(part for part in str(error.value).split("`") if part.startswith("python -c "))
+    subprocess.run([sys.executable, *shlex.split(command)[1:]], check=True, capture_output=True, cwd=tmp_path)
+    dataset = open_dataset([tmp_path / "paleo_fixed.nc"])
+    assert list(dataset["time"].values) == [cftime.datetime(int(year), 1, 1, calendar="noleap") for year in years]
+    with xr.open_dataset(tmp_path / "paleo_fixed.nc", decode_times=False) as raw:
+        np.testing.assert_array_equal(raw["time_bnds"].values[:, 1] - raw["time_bnds"].values[:, 0], 3650.0)
+        assert raw["time"].attrs["units"] == "days since 0000-01-01" and raw["time"].dtype == np.float64
+    settings = {"data": {"paths": [str(tmp_path / "paleo_fixed.nc")], "target": "tas", "predictors": ["pred"]},
+                "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}}
+    run = run_training(build_config(settings), run_dir=tmp_path / "run")
+    assert run.metrics["split_periods"]["test"] == "-21800, -21790, -21780, -21770"
 
 
 def test_iri_calendar_360_is_refused_naming_cf_360_day(tmp_path):

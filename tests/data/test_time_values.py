@@ -316,6 +316,45 @@ def test_a_cf_climatology_is_refused_as_no_series_of_years(tmp_path, monkeypatch
     )
 
 
+@pytest.mark.parametrize("cell_methods", [
+    pytest.param("time: mean within years time: mean over years", id="cf-7.4"),
+    pytest.param("area: time: mean within years time: mean over years", id="area-and-time"),
+    pytest.param("time: maximum within years time: mean over years (interval: 1 day)", id="mean-of-maxima"),
+])
+def test_a_climatology_said_by_its_cell_methods_alone_is_refused_as_one_with_the_attribute(tmp_path, monkeypatch,
+                                                                                          cell_methods):
+    """break32b A5b: PMIP4's Aclim (12 mid-month steps of one year, time bounds, no climatology
+    attribute) was split into months Jan-Aug for training and Nov-Dec for testing, exit 0. Its
+    cell_methods say what the attribute says (CF §7.4), and it gets the same refusal."""
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "tas_Aclim.nc"
+    _write(path, CUMULATIVE_DAYS[:12] + 15.0)
+    with netCDF4.Dataset(path, "a") as nc:
+        nc["tas"].cell_methods = cell_methods
+    with pytest.raises(ClimannError) as error:
+        open_dataset([path])
+    assert str(error.value) == (
+        f"tas_Aclim.nc: 'tas' is a climatology (cell_methods = '{cell_methods}', CF §7.4): its 12 steps are "
+        "climatological periods averaged over years, not a series of years, and climann trains on time series; "
+        "give the series it was computed from (e.g. each year's monthly means); as a predictor of a monthly series, "
+        "repeat it over the series' months, e.g. `cdo -chname,VAR,CLIM -ymonadd -mulc,0 -selname,VAR SERIES.nc "
+        "tas_Aclim.nc tas_Aclim_fixed.nc` (VAR a variable of the series, CLIM this file's)"
+    )
+
+
+@pytest.mark.parametrize("cell_methods", [
+    pytest.param("time: mean", id="monthly-means"), pytest.param("time: mean within days time: mean over days",
+                                                                  id="a-diurnal-cycle-not-over-years"),
+    pytest.param("area: mean", id="no-time-entry"),
+])
+def test_other_cell_methods_are_a_series(tmp_path, cell_methods):
+    path = tmp_path / "series.nc"
+    _write(path, CUMULATIVE_DAYS[:12] + 15.0)
+    with netCDF4.Dataset(path, "a") as nc:
+        nc["tas"].cell_methods = cell_methods
+    assert open_dataset([path]).sizes["time"] == 12
+
+
 @pytest.mark.parametrize("calendar", ["none", "None"])
 def test_a_time_without_a_calendar_is_refused_with_how_to_set_one(tmp_path, monkeypatch, calendar):
     monkeypatch.chdir(tmp_path)

@@ -1349,3 +1349,37 @@ def test_a_lag_missing_at_a_blocks_start_is_said_to_stay_within_the_blocks_files
         "lag 1 is missing at 3 time steps (2000-01-15, 2002-01-15, 2002-07-15): at 2 the step 1 month before is "
         "before the first time step of its block's files (lags never reach into another block's files), at 1 it is "
         f"before the first time step read; their {3 * n_samples} samples are dropped"]
+
+
+def _months_file(path, n_years):
+    """tas and pred, monthly (mid-month, noleap) from year 1, on a 2 × 3 grid: cell_methods 'time: mean'."""
+    rng = np.random.default_rng(4)
+    times = [cftime.datetime(1 + month // 12, month % 12 + 1, 15, calendar="noleap") for month in range(12 * n_years)]
+    shape = (len(times), 2, 3)
+    xr.Dataset(
+        {"tas": (("time", "lat", "lon"), 280 + rng.normal(size=shape), {"units": "K", "cell_methods": "time: mean"}),
+         "pred": (("time", "lat", "lon"), rng.normal(size=shape), {"units": "1"})},
+        coords={"time": times, "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
+                "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})},
+    ).to_netcdf(path)
+    return path
+
+
+@pytest.mark.parametrize("n_years", [pytest.param(1, id="one-year"), pytest.param(3, id="three-years")])
+def test_data_of_one_year_split_into_its_months_are_warned_of(tmp_path, n_years):
+    """break32b A5b: a PMIP Aclim file without its CF mark (12 mid-month steps of one year) was
+    trained on January–August and tested on November–December with no word that the blocks
+    are months of one year. The blocks by hand: 12 steps at fractions 0.7/0.15/0.15 are 8, 2
+    and 2 months. Three years are split by years and get no such line."""
+    path = _months_file(tmp_path / "tas_Aclim.nc", n_years)
+    settings = {"data": {"paths": [str(path)], "target": "tas", "predictors": ["pred"]},
+                "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}}
+    run_training(build_config(settings), run_dir=tmp_path / "run")
+    said = [line for line in (tmp_path / "run" / "train.log").read_text().splitlines() if "one year only" in line]
+    if n_years > 1:
+        assert said == []
+        return
+    assert len(said) == 1
+    assert ("the data hold one year only (12 time steps), so the blocks are parts of it (train 0001-01 to 0001-08, "
+            "val 0001-09 to 0001-10, test 0001-11 to 0001-12): the scores are of parts of the year the network never "
+            "saw, not of unseen years; if its 12 months are a climatology") in said[0]

@@ -244,3 +244,36 @@ def test_the_target_s_own_area_mean_is_warned_of_and_recorded(tmp_path, route, m
         text for text in result.output.splitlines() if text.startswith(line)]
     assert result.output.count(line) == 1 and log.count(line.removeprefix("climann: warning: ")) == 1
     assert report.count(line.removeprefix("climann: warning: ")) == 1
+
+
+def test_a_decadal_axis_s_blocks_are_logged_as_runs_of_decades(tmp_path):
+    """break32b A4: decadal paleo means ("years since 1950-01-01", 360_day) had each block's
+    every decade in the samples line of train.log (and in the terminal's "periods:" line,
+    3 223 characters); metrics.json's split_periods keep the years one by one (the contract)."""
+    import xarray as xr
+
+    from climann.evaluation.report import metrics_table_notes
+    from climann.workflow.config import build_config
+    from climann.workflow.pipeline import run_training
+
+    rng = np.random.default_rng(3)
+    years = -2000 + 10 * np.arange(40)  # 40 decades: -2000 … -1610
+    time = xr.Variable("time", (years - 1950).astype("f8"), {"units": "years since 1950-01-01", "calendar": "360_day"})
+    shape = (years.size, 3, 4)
+    dataset = xr.Dataset(
+        {"tas": (("time", "lat", "lon"), 280 + rng.standard_normal(shape), {"units": "K"}),
+         "pred": (("time", "lat", "lon"), rng.standard_normal(shape), {"units": "1"})},
+        coords={"time": time, "lat": ("lat", [-30.0, 0.0, 30.0], {"units": "degrees_north"}),
+                "lon": ("lon", [0.0, 90.0, 180.0, 270.0], {"units": "degrees_east"})})
+    dataset.to_netcdf(tmp_path / "decadal.nc")
+    settings = {"data": {"paths": [str(tmp_path / "decadal.nc")], "target": "tas", "predictors": ["pred"]},
+                "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}}
+    run_training(build_config(settings), run_dir=tmp_path / "run")
+    log = (tmp_path / "run" / "train.log").read_text()
+    samples = next(line for line in log.splitlines() if " samples: " in line)
+    assert ("train 336 (-2000 … -1730 (28 decades)), val 72 (-1720 … -1670 (6 decades)), "
+            "test 72 (-1660 … -1610 (6 decades))") in samples, samples
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert metrics["split_periods"]["test"] == ", ".join(str(year) for year in years[-6:])
+    assert ("periods: train -2000 … -1730 (28 decades), val -1720 … -1670 (6 decades), test -1660 … -1610 "
+            "(6 decades)") in metrics_table_notes(metrics, width=80)

@@ -14,6 +14,7 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.ticker import MaxNLocator
 
+from climann.data.splits import compact_periods
 from climann.evaluation.figures.style import _figure, _save
 from climann.evaluation.report import squared_units
 
@@ -111,6 +112,6 @@ def plot_comparison(
     squared = squared_units(units)
     bars.set_xlabel(f"test MSE ({squared}), {weighting}" if squared else f"test MSE, {weighting}")
     bars.set_title("Test MSE, and the MSE skill score\nagainst climatology MSESS = 1 − MSE/MSE_clim")
-    figure.suptitle(f"{target}: {n_runs} runs compared, test split {period}")
+    figure.suptitle(f"{target}: {n_runs} runs compared, test split {compact_periods(period)}")
     bars.grid(True, axis="x", alpha=0.3)
     return _save(figure, path, dpi)

@@ -17,6 +17,7 @@ from matplotlib.ticker import FuncFormatter, Locator, MaxNLocator, MultipleLocat
 
 from climann.data.geometry import bounds_from_centres, longitude_span, wrapped_difference
 from climann.data.layout import GridLayout
+from climann.data.splits import compact_periods
 from climann.data.stations import STATION_ROLE
 from climann.data.time_axis import date_text
 from climann.data.units import difference_units
@@ -577,7 +578,7 @@ def plot_mean_truth_prediction_error(
     truth_mean = nanmean_over_time(np.where(both, truth, np.nan)[time_steps])
     predicted_mean = nanmean_over_time(np.where(both, predicted, np.nan)[time_steps])
     panels = _truth_prediction_error_panels(layout, truth_mean, predicted_mean)
-    period = period or _period([time.year for time in layout.time.values[time_steps]])
+    period = compact_periods(period) if period else _period([time.year for time in layout.time.values[time_steps]])
     title = f"{_variable_title(layout)}, mean over {period}, {split} split: truth, prediction and error"
     return _map_figure(layout, panels, title=title, path=path, dpi=dpi)
 
@@ -624,7 +625,7 @@ def plot_error_maps(
         MapPanel("bias (mean of prediction − truth)", scores["bias"], ERROR_COLORMAP, -limit, limit,
                  _with_units(f"{name} bias", difference_units(units))),
     ]
-    period = period or _period([time.year for time in layout.time.values[time_steps]])
+    period = compact_periods(period) if period else _period([time.year for time in layout.time.values[time_steps]])
     title = f"{_variable_title(layout)}: error of each grid cell over {period}, {split} split"
     return _map_figure(layout, panels, title=title, path=path, dpi=dpi)
 
@@ -671,7 +672,7 @@ def plot_anomaly_correlation_map(
     per = season_name(times, value_step=layout.climatology_value_step)
     panel = MapPanel(f"network's and truth's anomalies from the training\nyears' mean of each {per}",
                      field, ERROR_COLORMAP, -1.0, 1.0, "anomaly correlation over time (no units)", "neither")
-    period = period or _period([time.year for time in times])
+    period = compact_periods(period) if period else _period([time.year for time in times])
     line = f"anomaly correlation of each grid cell over {period}, {split} split"
     if len(line) > 70:  # one map is narrow: a longer period ("…, every 3rd year") goes on its own line
         line = line.replace(" over ", "\nover ", 1)
@@ -765,6 +766,6 @@ def plot_spread_map(
                  spread_map, RMSE_COLORMAP, 0.0, high, _with_units(f"{name} spread", units)),
         MapPanel("RMSE of the ensemble mean", rmse_map, RMSE_COLORMAP, 0.0, high, _with_units(f"{name} RMSE", units)),
     ]
-    period = period or _period([time.year for time in layout.time.values[time_steps]])
+    period = compact_periods(period) if period else _period([time.year for time in layout.time.values[time_steps]])
     title = f"{_variable_title(layout)}, ensemble spread and error over {period}, {split} split"
     return _map_figure(layout, panels, title=title, path=path, dpi=dpi)

@@ -10,6 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 
 from climann.data.features import decimal_year
+from climann.data.splits import compact_periods
 from climann.evaluation.figures.style import (
     BLOCK_COLORS,
     SERIES_STYLES,
@@ -349,7 +350,7 @@ def plot_skill_by_group(metrics: dict, *, block: str, path: str | Path, dpi: int
     axes[0][0].set_ylabel("skill = 1 − MSE / MSE_climatology")
     handles, labels = axes[0][0].get_legend_handles_labels()
     figure.legend(handles, labels, loc="outside lower center", ncols=len(names))  # clear of the bars
-    period = metrics.get("split_periods", {}).get(block, "")
+    period = compact_periods(metrics.get("split_periods", {}).get(block, ""))
     figure.suptitle(f"Skill of {metrics.get('target', '')} against climatology, {block} block"
                     + (f" ({period})" if period else "")
                     + f": above 0 beats climatology; bars cut at {SKILL_FLOOR:g}".replace("-", "−"))  # the axis's minus

@@ -20,7 +20,7 @@ from climann.data.handles import open_netcdf
 from climann.data.grids import axis_bounds, geographic_grid, grid_mapping_of
 from climann.data.layout import Coordinate, GridLayout, geography_of
 from climann.data.memory import DEFAULT_IN_MEMORY_LIMIT_GB
-from climann.data.splits import season_year_note, season_years
+from climann.data.splits import compact_periods, season_year_note, season_years
 from climann.data.subset import season_months
 from climann.data.time_cells import times_at_cell_middles
 from climann.data.variables import scalar_coordinates
@@ -676,8 +676,8 @@ def refuse_other_data_scores(run_dir: Path, labels: np.ndarray, layout: GridLayo
     if (labels == "test").any() or not (labels == "all").any():
         return
     steps = np.flatnonzero(labels == "all")
-    period = ((metrics or {}).get("split_periods") or {}).get("all") or shown_test_period(
-        np.asarray(layout.time.values), steps)
+    period = compact_periods(((metrics or {}).get("split_periods") or {}).get("all") or shown_test_period(
+        np.asarray(layout.time.values), steps))
     last = str(np.asarray(layout.time.values)[steps[-1]])[:10]
     path = shlex.quote(str(run_dir / "predictions.nc"))
     raise ClimannError(

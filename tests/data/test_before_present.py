@@ -1,0 +1,107 @@
+"""Time axes in years before present (climann/data/before_present.py): refused with a way out that runs."""
+
+import shlex
+import subprocess
+import sys
+
+import cftime
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.data.before_present import before_present_problem, years_per_unit
+from climann.data.open import open_dataset
+from climann.data.variables import grid_layout
+from climann.errors import ClimannError
+
+# TraCE-21ka's decadal means: 22.00 ka BP … 21.77 ka BP stored as float32 -22.00, -21.99 …
+TRACE = -22.0 + 0.01 * np.arange(24)
+
+
+def _write(path, values, units="ka BP", dtype="f4"):
+    """``TREFHT(time, lat, lon)`` and ``SOLIN`` on a 3 × 4 grid, ``time`` as given (no calendar)."""
+    rng = np.random.default_rng(0)
+    shape = (len(values), 3, 4)
+    dataset = xr.Dataset(
+        {"TREFHT": (("time", "lat", "lon"), (280 + rng.normal(size=shape)).astype("f4"), {"units": "K"}),
+         "SOLIN": (("time", "lat", "lon"), (340 + rng.normal(size=shape)).astype("f4"), {"units": "W/m2"})},
+        coords={"time": ("time", np.asarray(values, dtype=dtype), {"units": units, "long_name": "time"}),
+                "lat": ("lat", [-30.0, 0.0, 30.0], {"units": "degrees_north"}),
+                "lon": ("lon", [0.0, 90.0, 180.0, 270.0], {"units": "degrees_east"})},
+    )
+    if str(path).endswith(".zarr"):
+        dataset.to_zarr(path)
+    else:
+        dataset.to_netcdf(path)
+    return path
+
+
+def _refusal(path):
+    with pytest.raises(ClimannError) as error:
+        grid_layout(open_dataset([path]), "TREFHT", [str(path)])
+    return str(error.value)
+
+
+def _python_line(message):
+    """The ``python -c …`` way out of ``message``, run with this interpreter."""
+    command = next(part for part in message.split("`") if part.startswith("python -c "))
+    return [sys.executable, *shlex.split(command)[1:]]
+
+
+@pytest.mark.parametrize(("units", "years"), [
+    pytest.param("ka BP", 1000, id="trace-ka-bp"), pytest.param("kyr BP", 1000, id="kyr-bp"),
+    pytest.param("ka before present", 1000, id="ka-before-present"), pytest.param("cal yr BP", 1, id="cal-yr-bp"),
+    pytest.param("years BP", 1, id="years-bp"), pytest.param("ka", None, id="ka-alone-not-said-bp"),
+    pytest.param("years since 1950-01-01", None, id="cf-units"), pytest.param("K", None, id="not-time"),
+])
+def test_units_before_present_are_recognised(units, years):
+    assert years_per_unit(units) == years
+
+
+@pytest.mark.parametrize(("values", "units", "name", "first_year", "reading"), [
+    pytest.param(TRACE, "ka BP", "trace.nc", -20050, "values below 0 count back from 1950", id="trace-signed"),
+    pytest.param(21.0 - 0.01 * np.arange(24), "kyr BP", "ages.nc", -19050, "the values are ages before 1950",
+                 id="positive-ages"),
+    pytest.param(TRACE, "ka BP", "trace.zarr", -20050, "values below 0 count back from 1950", id="zarr-store"),
+])
+def test_the_printed_python_line_writes_a_copy_climann_reads_and_trains_on(tmp_path, monkeypatch, values, units, name,
+                                                                           first_year, reading):
+    """break32b A5: "ka BP" was refused with "CF expects units = 'days since 1970-01-01'" and no
+    command. The refusal names its reading; its Python line (the one that runs without NCO, the
+    only one for a Zarr store, which NCO does not read) writes a copy whose steps are 1 January
+    of 1950 + value × 1000 years (by hand: -22.00 ka BP is the year -20050, an age of 21 ka
+    the year -19050), and the copy trains."""
+    from climann.workflow.config import build_config
+    from climann.workflow.pipeline import run_training
+
+    monkeypatch.chdir(tmp_path)
+    path = _write(tmp_path / name, values, units)
+    message = _refusal(path)
+    assert f"if {values[0]:g} {units} is the year {first_year} ({reading}" in message
+    assert ("`ncap2 " in message) != name.endswith(".zarr")
+    subprocess.run(_python_line(message), check=True, capture_output=True, cwd=tmp_path)
+    copy = tmp_path / name.replace(".", "_fixed.")
+    dataset = open_dataset([copy])
+    sign = 1 if (values < 0).any() else -1
+    years = 1950 + sign * np.round(np.asarray(values, dtype="f4").astype("f8") * 1000)
+    assert list(dataset["time"].values) == [cftime.datetime(int(year), 1, 1, calendar="noleap") for year in years]
+    with xr.open_dataset(path, engine="zarr" if name.endswith(".zarr") else None) as original:
+        np.testing.assert_array_equal(dataset["TREFHT"].values, original["TREFHT"].values)
+    settings = {"data": {"paths": [str(copy)], "target": "TREFHT", "predictors": ["SOLIN"]},
+                "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}}
+    run = run_training(build_config(settings), run_dir=tmp_path / "run")
+    assert set(run.metrics["splits"]) == {"train", "val", "test"}
+
+
+def test_time_bounds_are_converted_with_their_axis(tmp_path, monkeypatch):
+    """Bounds in the axis's units (CF §7.1) would otherwise be read as days since 1950."""
+    monkeypatch.chdir(tmp_path)
+    time = xr.DataArray(TRACE.astype("f8"), dims="time", name="time", attrs={"units": "ka BP", "bounds": "time_bnds"})
+    message = before_present_problem(time, tmp_path / "t.nc")
+    assert "d['time_bnds'] = d['time_bnds'].copy(data=(d['time_bnds'].data.astype('f8') * 365000.0).round())" in message
+    assert "-s 'time_bnds=round(double(time_bnds)*365000.0)'" in message
+
+
+def test_other_units_are_left_to_the_other_checks():
+    time = xr.DataArray(TRACE, dims="time", name="time", attrs={"units": "days since 1950-01-01"})
+    assert before_present_problem(time, None) is None
