@@ -21,6 +21,11 @@ order of their names: a store has no definition order, see
 - data about how well the target's values are known (CF §3.4 ancillary data: CRU TS's
   station count ``stn``, OISST's error estimate ``err``, the NSIDC sea-ice CDR's
   ``stdev_of_cdr_seaice_conc``; :mod:`climann.data.ancillary`);
+- the target plus a field constant in time, found by the values on the training block (DUACS's
+  ``adt`` = ``sla`` + the mean dynamic topography; :mod:`climann.data.target_copies`): it would
+  rebuild the target. Named in ``[data] predictors`` it is refused unless ``[data]
+  keep_target_copies`` names it. A predictor that is only an exact linear function of the target
+  at each cell is kept, said in an INFO line;
 - other estimates of the target's own quantity at the same time steps (the same CF
   ``standard_name``, ``cell_methods`` and scalar coordinates: the NASA Team and Bootstrap
   concentrations beside the NSIDC sea-ice CDR; :mod:`climann.data.same_quantity`);
@@ -82,6 +87,8 @@ from climann.data.same_quantity import same_quantity_note, same_quantity_relatio
 from climann.data.shell import attribute_command, ncatted_attribute, source_and_copy
 from climann.data.sources import files_text, name_in_file, source_files
 from climann.data.splits import DEFAULT_SPLIT_FRACTIONS, split_time_blocks
+from climann.data.fill_like import BlockReads
+from climann.data.target_copies import TargetCopy, copy_note, planned_target_copies
 from climann.data.units import normalised_units, unit_registry
 from climann.data.variables import data_variable_names, require_variable
 from climann.errors import ClimannError
@@ -126,6 +133,10 @@ BARE_AREA_LONG_NAMES = ("", "area")
 #: axis (first and last included): a look at the data, not a second pass over all of it.
 CHECKED_TIME_STEPS = 24
 
+#: The default predictors are compared with the target (:mod:`climann.data.target_copies`) on at
+#: most this many training steps, evenly spaced: an exact relation shows on any of them.
+COPY_CHECKED_STEPS = 120
+
 
 @dataclass(frozen=True)
 class DefaultInputs:
@@ -163,6 +174,11 @@ class DefaultInputs:
     same_quantity : dict of str to str
         Other estimates of the target's quantity at the same time steps, left out → why
         (:func:`~climann.data.same_quantity.same_quantity_relations`).
+    target_copies : dict of str to TargetCopy
+        Predictors that hold the target (:func:`~climann.data.target_copies.target_copies`): those
+        that are the target plus a field constant in time, left out (:meth:`notes`); those only an
+        exact linear function of it, kept (said at INFO level by the caller: a toy target made from
+        its predictor is one).
     cell_areas : tuple of str
         Static cell areas (:func:`is_cell_area`), left out.
     area_advice : str
@@ -189,6 +205,7 @@ class DefaultInputs:
     anomalies: dict[str, str] = field(default_factory=dict)
     ancillary: dict[str, str] = field(default_factory=dict)
     same_quantity: dict[str, str] = field(default_factory=dict)
+    target_copies: dict[str, TargetCopy] = field(default_factory=dict)
     cell_areas: tuple[str, ...] = ()
     area_advice: str = ""
     grid_metrics: tuple[str, ...] = ()
@@ -202,6 +219,7 @@ class DefaultInputs:
             notes.append(ancillary_note(self.ancillary, target))
         if self.same_quantity:
             notes.append(same_quantity_note(self.same_quantity, target))
+        notes.extend(copy_note(copy, target) for copy in self.target_copies.values() if copy.plus_constant)
         if self.cell_areas:
             notes.append(f"left out of the default predictors: {', '.join(self.cell_areas)}, the cells' areas: where "
                          f"the cells are, not what happens in them; {self.area_advice}")
@@ -258,6 +276,7 @@ def default_inputs(
     features: Sequence[str] | None = None,
     where: str = "the data",
     mode: str = "pointwise",
+    training_steps: np.ndarray | None = None,
 ) -> DefaultInputs:
     """The run's predictors and derived features, those given as ``None`` chosen from the data.
 
@@ -274,6 +293,10 @@ def default_inputs(
         The files' names, for messages.
     mode : {"pointwise", "field"}
         ``[data] mode``: the default features depend on it (:func:`default_features`).
+    training_steps : ndarray of bool, shape (n_time,), optional
+        The run's training block, on which the predictors that hold the target are found
+        (:mod:`climann.data.target_copies`); that of the default split
+        (:data:`~climann.data.splits.DEFAULT_SPLIT_FRACTIONS`) when not given.
 
     Returns
     -------
@@ -286,7 +309,7 @@ def default_inputs(
         (no predictor and no varying feature).
     """
     require_variable(dataset, target, where, role="target")
-    chosen = (_default_predictors(dataset, target, mode=mode) if predictors is None
+    chosen = (_default_predictors(dataset, target, mode=mode, training_steps=training_steps) if predictors is None
               else DefaultInputs(tuple(predictors), ()))
     features = default_features(dataset, mode=mode) if features is None else tuple(features)
     if not chosen.predictors and not features:
@@ -333,7 +356,8 @@ def finer_than_yearly(times: Sequence) -> bool:
     return len({time.year for time in times}) < len(times)
 
 
-def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointwise") -> DefaultInputs:
+def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointwise",
+                        training_steps: np.ndarray | None = None) -> DefaultInputs:
     """Every other numeric data variable on the target's grid (in field mode, with a time
     axis) that is not a flag variable of more than two values nor the target's own anomaly
     (or the variable whose anomaly the target is), the left-out ones by reason."""
@@ -375,7 +399,11 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
     land = land if land is not None and (land.mask in candidates or land.mask in metrics) else None
     candidates = [name for name in candidates if land is None or name != land.mask]
     metrics = [name for name in metrics if land is None or name != land.mask]
-    fractions, constant = _where_target_present(dataset, target, candidates, time_dim=time_dim)
+    copies_read = planned_target_copies(dataset, target, candidates, time_dim=time_dim,
+                                        training_steps=checked_training_steps(dataset, time_dim, training_steps))
+    fractions, constant, copies = _where_target_present(dataset, target, candidates, time_dim=time_dim,
+                                                        copies=copies_read)
+    candidates = [name for name in candidates if name not in copies or not copies[name].plus_constant]
     mostly_missing = {name: fraction for name, fraction in fractions.items() if fraction > MAX_MISSING_FRACTION}
     constant = {name: value for name, value in constant.items() if name not in mostly_missing}
     return DefaultInputs(
@@ -391,12 +419,36 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
         anomalies=anomalies,
         ancillary=ancillary,
         same_quantity=same,
+        target_copies=copies,
         cell_areas=areas,
         area_advice=cell_area_advice(dataset, target, areas[0]) if areas else "",
         grid_metrics=tuple(metrics),
         constant=constant,
         land_mask=land,
     )
+
+
+def checked_training_steps(dataset: xr.Dataset, time_dim: str, training_steps: np.ndarray | None) -> np.ndarray | None:
+    """The training steps on which the default predictors are compared with the target
+    (:mod:`climann.data.target_copies`): ``training_steps``, else those of the default split
+    (:data:`~climann.data.splits.DEFAULT_SPLIT_FRACTIONS`), thinned to at most
+    :data:`COPY_CHECKED_STEPS` evenly spaced ones (a look at the data, as for the missing values);
+    None (no check) when there is no time axis or too few steps to split (training says so)."""
+    if time_dim not in dataset.dims:
+        return None
+    if training_steps is None or len(training_steps) != dataset.sizes[time_dim]:
+        times = dataset[time_dim].values
+        try:
+            training_steps = split_time_blocks(np.array([time.year for time in times]),
+                                               DEFAULT_SPLIT_FRACTIONS).time_masks["train"]
+        except (ClimannError, AttributeError):  # too few steps, or no dates: no training block to look at
+            return None
+    steps = np.flatnonzero(training_steps)
+    if steps.size > COPY_CHECKED_STEPS:
+        steps = steps[np.unique(np.linspace(0, steps.size - 1, COPY_CHECKED_STEPS).round().astype(int))]
+    thinned = np.zeros(dataset.sizes[time_dim], dtype=bool)
+    thinned[steps] = True
+    return thinned
 
 
 def is_cell_area(variable: xr.DataArray, *, time_dim: str) -> bool:
@@ -478,25 +530,29 @@ def _squeezed(variable: xr.DataArray, keep: set[str]) -> xr.DataArray:
 
 
 def _where_target_present(
-    dataset: xr.Dataset, target: str, names: Sequence[str], *, time_dim: str
-) -> tuple[dict[str, float], dict[str, float]]:
+    dataset: xr.Dataset, target: str, names: Sequence[str], *, time_dim: str, copies: BlockReads | None = None,
+) -> tuple[dict[str, float], dict[str, float], dict[str, TargetCopy]]:
     """:func:`missing_where_target_present`, and the variables with one value wherever both
-    they and the target are present → that value, from the same steps in one computation."""
+    they and the target are present → that value, from the same steps, and the predictors that
+    hold the target (``copies``: :func:`~climann.data.target_copies.planned_target_copies`, those
+    found), in one computation."""
     if not names:
-        return {}, {}
+        return {}, {}, {}
     present, checked = _checked_steps(dataset, target, time_dim=time_dim)
     both = {name: present & checked(name).notnull() for name in names}
-    counts = dask.compute(present.sum().data,
+    copy_tasks = copies.tasks if copies is not None else []
+    *counts, copy_parts = dask.compute(present.sum().data,
                           *[(present & checked(name).isnull()).sum().data for name in names],
                           *[checked(name).where(both[name]).min().data for name in names],
-                          *[checked(name).where(both[name]).max().data for name in names])
+                          *[checked(name).where(both[name]).max().data for name in names], copy_tasks)
     n_present, missing = int(counts[0]), counts[1:1 + len(names)]
     lowest, highest = counts[1 + len(names):1 + 2 * len(names)], counts[1 + 2 * len(names):]
     fractions = dict.fromkeys(names, 0.0) if n_present == 0 else {
         name: int(count) / n_present for name, count in zip(names, missing)}
     constant = {name: float(low) for name, low, high in zip(names, lowest, highest)
                 if n_present and np.isfinite(float(low)) and float(low) == float(high)}
-    return fractions, constant
+    found = copies.finish(copy_parts) if copies is not None else {}
+    return fractions, constant, {name: copy for name, copy in found.items() if copy.plus_constant or copy.linear}
 
 
 def missing_where_target_present(

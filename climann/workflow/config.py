@@ -165,6 +165,10 @@ class DataConfig:
         ``{tos = [-5, 5, 190, 240]}``: the variable's area-weighted mean over a box
         ``[south, north, west, east]`` (several boxes: 4 more numbers each) is a feature,
         ``<name>_mean_5S-5N_190E-240E``; the box may lie outside the selected ``region``.
+    keep_target_copies : tuple of str
+        Predictors kept although they are the target plus a field constant in time on the training
+        block (DUACS's ``adt`` beside ``sla``, :mod:`climann.data.target_copies`), which are else
+        refused: a study of that leak itself. Warned about.
     anomalies : tuple of str
         Variables whose anomaly (value minus the training years' mean for its calendar
         month, at that cell) is a feature: ``<name>_anomaly`` (field mode: its area mean
@@ -222,6 +226,7 @@ class DataConfig:
     global_means: tuple[str, ...] = ()
     regional_means: dict[str, tuple[float, ...]] = field(default_factory=dict)
     anomalies: tuple[str, ...] = ()
+    keep_target_copies: tuple[str, ...] = ()
     target_anomaly: bool = False
     rename: dict[str, dict[str, str]] = field(default_factory=dict)
     mode: str = "pointwise"

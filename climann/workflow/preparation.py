@@ -40,6 +40,7 @@ from climann.data.open import concat_blocks, expand_paths, on_reference_grid, op
 from climann.data.pointwise import PointwiseSamples, PointwiseSource, no_complete_sample_text
 from climann.data.sample_data import write_sample_dataset
 from climann.data.sources import files_text
+from climann.data.target_copies import check_named_target_copies, copy_note, target_copies
 from climann.data.split_files import check_split_files
 from climann.data.scaling import Standardizer
 from climann.data.splits import (
@@ -156,19 +157,56 @@ def resolve_default_inputs(config: RunConfig, dataset: xr.Dataset | None = None)
     data = config.data
     if data.predictors is not None and data.features is not None:
         return config
+    dataset = open_selected(config) if dataset is None else dataset
     chosen = default_inputs(
-        open_selected(config) if dataset is None else dataset, data.target,
-        predictors=data.predictors, features=data.features,
+        dataset, data.target, predictors=data.predictors, features=data.features,
         where=", ".join(Path(f).name for f in data.paths) or "the data", mode=data.mode,
+        # a missing target is said by default_inputs, naming the variables there are
+        training_steps=training_steps(config, dataset) if data.predictors is None and data.target in dataset.data_vars
+        else None,
     )
     for note in chosen.notes(data.target):
         run_logger.warning(note)
+    for copy in chosen.target_copies.values():
+        if not copy.plus_constant:  # kept: a toy target made from its predictor is one too
+            run_logger.info(copy_note(copy, data.target))
     run_logger.info(
         "inputs chosen from the data: predictors %s; features %s",
         ", ".join(chosen.predictors) or "none", ", ".join(chosen.features) or "none",
     )
     return dataclasses.replace(config, data=dataclasses.replace(data, predictors=chosen.predictors,
                                                                 features=chosen.features))
+
+
+def training_steps(config: RunConfig, dataset: xr.Dataset) -> np.ndarray | None:
+    """The run's training block on the time axis of ``dataset`` (:func:`split_for`), a boolean
+    mask of shape (n_time,); None when the data cannot be split yet (training says why)."""
+    try:
+        steps = split_for(config, grid_layout(dataset, config.data.target, list(config.data.paths))).time_masks["train"]
+    except ClimannError:
+        return None
+    time_name = find_coordinate(dataset, "time")
+    return steps if len(steps) == dataset.sizes.get(time_name, -1) else None
+
+
+def check_target_copies(config: RunConfig, dataset: xr.Dataset) -> None:
+    """Refuse the predictors named by the user that are the target plus a field constant in time
+    on the training block, unless ``[data] keep_target_copies`` names them, and warn about those
+    only an exact linear function of it (:mod:`climann.data.target_copies`): every training value
+    of the target and of those predictors read once, block by block.
+
+    Raises
+    ------
+    ClimannError
+        From :func:`~climann.data.target_copies.check_named_target_copies`.
+    """
+    data = config.data
+    steps = training_steps(config, dataset)
+    if not data.predictors or steps is None:
+        return
+    found = target_copies(dataset, data.target, data.predictors, time_dim=find_coordinate(dataset, "time"),
+                          training_steps=steps)
+    check_named_target_copies(found, data.predictors, data.target, kept=data.keep_target_copies)
 
 
 def used_variables(config: RunConfig) -> tuple[str, ...] | None:
@@ -207,7 +245,9 @@ def opened_for_run(config: RunConfig) -> tuple[RunConfig, xr.Dataset]:
     (usual fill values not marked missing, temperatures at or below absolute zero read as
     missing, negative values of quantities that cannot be negative, in one read:
     :func:`~climann.data.value_checks.warn_held_values`; a tail of the data cut off by a
-    valid range, :func:`~climann.data.valid_range_tails.warn_outside_valid_range`).
+    valid range, :func:`~climann.data.valid_range_tails.warn_outside_valid_range`). Predictors the
+    user names that are the target plus a field constant in time on the training block are
+    refused (:func:`check_target_copies`); the default ones are left out.
 
     Parameters
     ----------
@@ -226,6 +266,10 @@ def opened_for_run(config: RunConfig) -> tuple[RunConfig, xr.Dataset]:
         From :func:`open_selected` or :func:`resolve_default_inputs`.
     """
     dataset = open_selected(config)
+    # named by the user: those that are the target plus a constant are refused (a missing one is said later)
+    named = (config.data.target, *(config.data.predictors or ()))
+    if config.data.predictors and all(name in dataset.data_vars for name in named):
+        check_target_copies(config, dataset)
     resolved = resolve_default_inputs(config, dataset)
     if resolved is config:
         return config, dataset

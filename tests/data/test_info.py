@@ -925,8 +925,12 @@ def test_info_on_a_forecast_beside_observations_of_its_name_gives_the_rename_and
         describe([str(tmp_path / "s2s.nc"), str(tmp_path / "era5.nc")])
     assert "`ncrename -v t2m,t2m_fc " in str(error.value) and "overlap" not in str(error.value).split(";")[1]
     forecasts.to_netcdf(tmp_path / "s2s_renamed.nc")  # what the ncrename writes
-    data = tomllib.loads(describe([str(tmp_path / "s2s_renamed.nc"), str(tmp_path / "era5.nc")]))["data"]
-    assert (data["target"], data["predictors"], data["select"]) == ("t2m", ["t2m_fc"], {"step": 0.0, "number": 0})
+    report = describe([str(tmp_path / "s2s_renamed.nc"), str(tmp_path / "era5.nc")])
+    data = tomllib.loads(report)["data"]
+    # break32a A1: member 0 is the observation itself (t2m plus 0): left out, as it would rebuild t2m
+    assert (data["target"], data["predictors"], data["select"]) == ("t2m", [], {"step": 0.0, "number": 0})
+    assert "left out of the default predictors: t2m_fc, which holds 't2m': t2m_fc − t2m is constant in time" in (
+        unwrapped_report(report))
     opened = select_values(open_dataset([tmp_path / "s2s_renamed.nc", tmp_path / "era5.nc"], select=data["select"],
                                         grid_of="t2m"), data["select"])
     np.testing.assert_array_equal(opened["t2m_fc"].values, opened["t2m"].values)

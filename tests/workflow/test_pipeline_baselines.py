@@ -319,23 +319,30 @@ def kelvin_and_celsius(rng):
 IDENTITY = "the scores measure an identity, not a prediction"
 
 
-@pytest.mark.parametrize(("fields", "target", "predictors", "limit_gb"), [
+#: tas_c is the target plus a constant: left out of the proposed predictors and refused when named
+#: (climann.data.target_copies), so it is named and kept on purpose to reach the identity warning.
+_KEPT_COPY = {"predictors": ["tas_c", "rsdt"], "keep_target_copies": ["tas_c"]}
+
+
+@pytest.mark.parametrize(("fields", "target", "predictors", "limit_gb", "chosen"), [
     pytest.param(ceres_like, "toa_net_all_mon",
-                 "toa_sw_all_mon, toa_lw_all_mon, solar_mon, cldarea_total_daynight_mon", 2.0, id="ceres-budget"),
+                 "toa_sw_all_mon, toa_lw_all_mon, solar_mon, cldarea_total_daynight_mon", 2.0, {}, id="ceres-budget"),
     pytest.param(ceres_like, "toa_net_all_mon",
-                 "toa_sw_all_mon, toa_lw_all_mon, solar_mon, cldarea_total_daynight_mon", 1e-9, id="ceres-streamed"),
-    pytest.param(kelvin_and_celsius, "tas", "tas_c, rsdt", 2.0, id="kelvin-and-celsius"),
+                 "toa_sw_all_mon, toa_lw_all_mon, solar_mon, cldarea_total_daynight_mon", 1e-9, {},
+                 id="ceres-streamed"),
+    pytest.param(kelvin_and_celsius, "tas", "tas_c, rsdt", 2.0, _KEPT_COPY, id="kelvin-and-celsius"),
 ])
 def test_inputs_that_reproduce_the_target_are_warned_about(tmp_path, monkeypatch, caplog, fields, target, predictors,
-                                                           limit_gb):
-    """CERES EBAF's net flux with the fluxes it is made of, and tas beside itself in degC, as
-    ``climann info`` proposes them (predictors auto): the run trains (exit 0) to a skill of 1,
-    and says in one line, on the terminal and in train.log, that it measures an identity."""
+                                                           limit_gb, chosen):
+    """CERES EBAF's net flux with the fluxes it is made of, as ``climann info`` proposes them
+    (predictors auto), and tas beside itself in degC, kept on purpose: the run trains (exit 0)
+    to a skill of 1, and says in one line, on the terminal and in train.log, that it measures
+    an identity."""
     from tests.conftest import draw_no_run_figures
 
     draw_no_run_figures(monkeypatch)
     path = write_monthly_fields(tmp_path / "fluxes.nc", fields(np.random.default_rng(5)))
-    config = build_config({"data": {"paths": [str(path)], "target": target, "in_memory_limit_gb": limit_gb},
+    config = build_config({"data": {"paths": [str(path)], "target": target, "in_memory_limit_gb": limit_gb, **chosen},
                            "model": {"hidden": [4]}, "training": TINY | {"epochs": 1}})
     with caplog.at_level(logging.WARNING, logger="climann"):
         run = run_training(config, run_dir=tmp_path / "run")
@@ -425,7 +432,8 @@ def test_evaluate_warns_of_an_identity_as_train_does(tmp_path, monkeypatch, capl
     draw_no_run_figures(monkeypatch)
     path = write_monthly_fields(tmp_path / "tas.nc", kelvin_and_celsius(np.random.default_rng(5)))
     config = build_config({"data": {"paths": [str(path)], "target": "tas", "predictors": ["tas_c", "rsdt"],
-                                    "features": [], "in_memory_limit_gb": limit_gb, **mode},
+                                    "keep_target_copies": ["tas_c"], "features": [], "in_memory_limit_gb": limit_gb,
+                                    **mode},
                            "model": {"hidden": [4]}, "training": TINY | {"epochs": 1}})
     with caplog.at_level(logging.WARNING, logger="climann"):
         run = run_training(config, run_dir=tmp_path / "run")

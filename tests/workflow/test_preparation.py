@@ -1383,3 +1383,44 @@ def test_data_of_one_year_split_into_its_months_are_warned_of(tmp_path, n_years)
     assert ("the data hold one year only (12 time steps), so the blocks are parts of it (train 0001-01 to 0001-08, "
             "val 0001-09 to 0001-10, test 0001-11 to 0001-12): the scores are of parts of the year the network never "
             "saw, not of unseen years; if its 12 months are a climatology") in said[0]
+
+
+def test_a_named_predictor_that_is_the_target_plus_a_constant_is_refused_before_training(tmp_path, monkeypatch):
+    """break32a A1: DUACS's adt = sla + mdt trained as a predictor of sla (test skill 0.99 from rebuilding
+    sla). Named, it is refused in one line before training; [data] keep_target_copies trains on it."""
+    import climann.workflow.pipeline as pipeline
+    from tests.data.test_target_copies import _duacs
+
+    _duacs(tmp_path / "duacs.nc")
+    settings = {"data": {"paths": [str(tmp_path / "duacs.nc")], "target": "sla", "predictors": ["adt", "ugos"],
+                         "features": []},
+                "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}}
+
+    def never(*args, **kwargs):
+        raise AssertionError("training began")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(pipeline, "fit_network", never)
+        with pytest.raises(ClimannError, match=r"^predictor 'adt' holds the target 'sla': .* leave adt out "
+                                               r"\(--predictors ugos\)"):
+            run_training(build_config(settings), run_dir=tmp_path / "refused")
+    assert not (tmp_path / "refused").exists()
+    kept = {**settings, "data": {**settings["data"], "keep_target_copies": ["adt"]}}
+    assert (run_training(build_config(kept), run_dir=tmp_path / "kept").run_dir / "metrics.json").exists()
+
+
+def test_the_default_predictors_are_compared_on_the_runs_own_training_block(tmp_path):
+    """adt is sla + mdt from 1993 to 1999 only: left out of the default predictors when those years
+    train, kept when the configured split trains on the later years (val and test are not looked at)."""
+    from climann.workflow.preparation import resolve_default_inputs
+    from tests.data.test_target_copies import N_LAT, N_LON, N_YEARS, _duacs
+
+    other = np.random.default_rng(9).uniform(-1, 1, (12 * N_YEARS, N_LAT, N_LON))
+    _duacs(tmp_path / "duacs.nc", adt_after_training=other)
+
+    def chosen(blocks: dict) -> tuple[str, ...]:
+        settings = {"data": {"paths": [str(tmp_path / "duacs.nc")], "target": "sla", "split_years": blocks}}
+        return resolve_default_inputs(build_config(settings)).data.predictors
+
+    assert chosen({"train": [1993, 1999], "val": [2000, 2000], "test": [2001, 2002]}) == ("ugos",)
+    assert chosen({"train": [2000, 2002], "val": [1993, 1995], "test": [1996, 1999]}) == ("adt", "ugos")

@@ -1,0 +1,290 @@
+"""A predictor that holds the target: the target plus a field constant in time, found by the values.
+
+CMEMS DUACS altimetry holds ``sla`` (sea level anomaly) beside ``adt`` (absolute dynamic
+topography), and adt = sla + mdt, a mean dynamic topography constant in time: as a predictor of
+``sla``, ``adt`` hands the network ``sla`` itself, and with the cell's position as a feature it
+rebuilds it (break32a A1: test skill 0.99, 0.09 without ``adt``). Names do not tell: the
+standard names and long names differ, and GLORYS's ``zos`` beside ``sla`` is another such pair,
+so the values are compared, on the training block only (the validation and test steps are not
+looked at), in one pass over the target and the predictors, block by block as dask reads them:
+at each cell, float64 sums over the training steps where both are present of y, y², p, p², p·y,
+d = p − y and d² give
+
+- the standard deviation over time of the difference, σ(p − y), and of the target, σ(y): the
+  predictor is **the target plus a field constant in time** when σ(p − y) ≤
+  :data:`OFFSET_TOLERANCE` × σ(y) + the packing's resolution (the sum of both variables'
+  ``scale_factor`` when they are stored as integers: each value is rounded to within half of it,
+  so their difference varies by up to that; DUACS packs to 1e-4 m) at nearly every cell
+  (:data:`CELL_SHARE`);
+- the correlation over time r(p, y): the predictor is **an exact linear function of the target**
+  (a·y + b, a and b per cell) when |r| ≥ :data:`CORRELATION_THRESHOLD` at nearly every cell.
+  The first implies the second (σ(p − y) ≤ 10⁻³ σ(y) gives |r| ≥ 1 − 5·10⁻⁷).
+
+Only cells with at least :data:`MIN_STEPS` such training steps, where both vary, are counted: two
+values always correlate exactly. A predictor that is the target plus a constant field is left out
+of the default predictors (:mod:`climann.data.defaults`, with a warning) and, named in
+``[data] predictors``, refused unless ``[data] keep_target_copies`` names it (a study of the
+leak itself). One that is only an exact linear function of the target is kept: a
+predictor built from the target by a per-cell scale (another unit, the other sign) is the same
+leak, but so is a toy predictor from which a test target is made, and the user knows which: it is
+said in an INFO line.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import xarray as xr
+
+from climann.data.fill_like import BlockReads, read_together
+from climann.data.notes import note_once
+from climann.errors import ClimannError
+
+__all__ = ["CELL_SHARE", "CORRELATION_THRESHOLD", "MIN_STEPS", "OFFSET_TOLERANCE", "TargetCopy",
+           "check_named_target_copies", "copy_note", "copy_text", "planned_target_copies", "target_copies"]
+
+_log = logging.getLogger(__name__)
+
+#: σ over time of predictor − target at most this fraction of the target's σ over time: the
+#: predictor is the target plus a field constant in time (packing to 1e-4 m of a 5 cm sla: 1e-3).
+OFFSET_TOLERANCE = 1e-3
+#: |correlation over time| at least this: the predictor is an exact linear function of the target.
+CORRELATION_THRESHOLD = 0.9999
+#: "Nearly every cell": at least this share of the cells counted.
+CELL_SHARE = 0.99
+#: A cell counts with at least this many training steps where both are present.
+MIN_STEPS = 5
+#: The sums per cell, in the order of :func:`_cell_sums`.
+_SUMS = ("n", "y", "yy", "p", "pp", "py", "d", "dd")
+
+
+@dataclass(frozen=True)
+class TargetCopy:
+    """How a predictor holds the target, over the cells counted.
+
+    Attributes
+    ----------
+    predictor, target : str
+    cells : int
+        Cells with at least :data:`MIN_STEPS` training steps where both are present and vary.
+    offset_share : float
+        Share of them where σ(predictor − target) ≤ :data:`OFFSET_TOLERANCE` σ(target).
+    correlated_share : float
+        Share of them where |r(predictor, target)| ≥ :data:`CORRELATION_THRESHOLD`.
+    offset_spread : float
+        The largest σ over time of predictor − target, in the target's units.
+    lowest_correlation : float
+        The lowest |r| among the correlated cells.
+    units : str
+        The target's units.
+    """
+
+    predictor: str
+    target: str
+    cells: int
+    offset_share: float
+    correlated_share: float
+    offset_spread: float
+    lowest_correlation: float
+    units: str = ""
+
+    @property
+    def plus_constant(self) -> bool:
+        """The target plus a field constant in time at nearly every cell."""
+        return self.offset_share >= CELL_SHARE
+
+    @property
+    def linear(self) -> bool:
+        """An exact linear function of the target at nearly every cell."""
+        return self.correlated_share >= CELL_SHARE
+
+
+def _cell_sums(target: xr.DataArray, predictor: xr.DataArray, time_dim: str) -> list[xr.DataArray]:
+    """The sums over time, per cell, of :data:`_SUMS` on the steps where both are present (lazy)."""
+    y, p = target.astype(np.float64), predictor.astype(np.float64)
+    both = y.notnull() & p.notnull()
+    y, p = y.where(both), p.where(both)
+    d = p - y
+    return [both.sum(time_dim), y.sum(time_dim), (y * y).sum(time_dim), p.sum(time_dim), (p * p).sum(time_dim),
+            (p * y).sum(time_dim), d.sum(time_dim), (d * d).sum(time_dim)]
+
+
+def packing_resolution(variable: xr.DataArray) -> float:
+    """The ``scale_factor`` of a variable stored as integers (CF 8.1 packing), the step between
+    the values it can hold; 0 when it is not packed."""
+    stored = np.dtype(variable.encoding.get("dtype", variable.dtype))
+    return abs(float(variable.encoding.get("scale_factor", 1.0))) if stored.kind in "iu" else 0.0
+
+
+def _relation(sums: Sequence[np.ndarray], predictor: str, target: str, units: str, resolution: float) -> TargetCopy:
+    """The :class:`TargetCopy` of the per-cell sums (:func:`_cell_sums`): variances and covariance
+    from the float64 sums, σ² = Σx²/n − (Σx/n)²; ``resolution``: that of the packing of both
+    (:func:`packing_resolution`), allowed in σ(p − y)."""
+    n, sy, syy, sp, spp, spy, sd, sdd = (np.asarray(part, dtype=np.float64).ravel() for part in sums)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean_y, mean_p = sy / n, sp / n
+        var_y, var_p = syy / n - mean_y**2, spp / n - mean_p**2
+        var_d = np.maximum(sdd / n - (sd / n) ** 2, 0.0)
+        # a variance within the rounding of its sums is none (a constant cell)
+        varies = (var_y > 1e-12 * mean_y**2) & (var_p > 1e-12 * mean_p**2) & (var_y > 0) & (var_p > 0)
+        counted = (n >= MIN_STEPS) & varies
+        correlation = np.abs((spy / n - mean_y * mean_p) / np.sqrt(var_y * var_p))
+        spread = np.sqrt(var_d)
+    cells = int(counted.sum())
+    if not cells:
+        return TargetCopy(predictor, target, 0, 0.0, 0.0, float("nan"), float("nan"), units)
+    offset = spread[counted] <= OFFSET_TOLERANCE * np.sqrt(var_y[counted]) + resolution
+    correlated = correlation[counted] >= CORRELATION_THRESHOLD
+    return TargetCopy(predictor, target, cells, float(offset.mean()), float(correlated.mean()),
+                      float(spread[counted].max()),
+                      float(correlation[counted][correlated].min()) if correlated.any() else float("nan"), units)
+
+
+def _on_steps(variable: xr.DataArray, time_dim: str, steps: np.ndarray | None, keep: set[str]) -> xr.DataArray:
+    """The variable on the training ``steps`` (a boolean mask of the time axis; all when None),
+    without its size-1 dimensions other than ``keep``."""
+    variable = variable.squeeze([dim for dim in variable.dims if dim not in keep and variable.sizes[dim] == 1],
+                                drop=True)
+    return variable if steps is None else variable.isel({time_dim: np.flatnonzero(steps)})
+
+
+def planned_target_copies(
+    dataset: xr.Dataset, target: str, names: Sequence[str], *, time_dim: str, training_steps: np.ndarray | None,
+) -> BlockReads:
+    """The reads of :func:`target_copies`, to be computed with other checks'
+    (:func:`~climann.data.fill_like.read_together`): per-cell sums, reduced block by block.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        Lazy (dask) or in memory.
+    target : str
+    names : sequence of str
+        The predictors; those without ``time_dim``, absent, the target, or with dimensions the
+        target lacks are skipped (a static field cannot follow the target in time).
+    time_dim : str
+    training_steps : ndarray of bool, shape (n_time,), or None
+        The training block's steps (None: every step).
+
+    Returns
+    -------
+    BlockReads
+        Whose answer is a dict of predictor → :class:`TargetCopy`, for every predictor checked.
+    """
+    keep = set(dataset[target].dims)
+    y = _on_steps(dataset[target], time_dim, training_steps, keep)
+    checked = []
+    for name in dict.fromkeys(names):
+        if name == target or name not in dataset.data_vars or time_dim not in dataset[name].dims:
+            continue
+        p = _on_steps(dataset[name], time_dim, training_steps, keep)
+        if set(p.dims) <= keep:
+            resolution = packing_resolution(dataset[name]) + packing_resolution(dataset[target])
+            checked.append((name, resolution, _cell_sums(y, p, time_dim)))
+    units = str(dataset[target].attrs.get("units", ""))
+
+    def finish(parts: Sequence) -> dict[str, TargetCopy]:
+        size = len(_SUMS)
+        return {name: _relation(parts[i * size:(i + 1) * size], name, target, units, resolution)
+                for i, (name, resolution, _) in enumerate(checked)}
+
+    return BlockReads([part.data for _, _, sums in checked for part in sums], finish)
+
+
+def target_copies(dataset: xr.Dataset, target: str, names: Sequence[str], *, time_dim: str,
+                  training_steps: np.ndarray | None) -> dict[str, TargetCopy]:
+    """The predictors among ``names`` that hold the target on the training steps: the target plus
+    a field constant in time, or an exact linear function of it, at nearly every cell (see the
+    module), each → its :class:`TargetCopy`; one computation.
+
+    Parameters
+    ----------
+    dataset, target, names, time_dim, training_steps
+        As :func:`planned_target_copies`.
+
+    Returns
+    -------
+    dict of str to TargetCopy
+        Only those that are either (``plus_constant`` or ``linear``).
+    """
+    found = read_together(planned_target_copies(dataset, target, names, time_dim=time_dim,
+                                                training_steps=training_steps))[0]()
+    return {name: copy for name, copy in found.items() if copy.plus_constant or copy.linear}
+
+
+def copy_text(copy: TargetCopy) -> str:
+    """What relates the predictor to the target, one clause: ``"adt − sla is constant in time at
+    100% of the 1600 cells (its standard deviation over time at most 4.1e-05 m, within 0.001 of
+    sla's), |correlation| over time ≥ 0.99999 …"``."""
+    units = f" {copy.units}" if copy.units else ""
+    correlation = (f"|correlation| of {copy.predictor} and {copy.target} over time at least "
+                   f"{copy.lowest_correlation:.6g} at {100 * copy.correlated_share:.3g}% of the {copy.cells} cells")
+    if copy.plus_constant:
+        return (f"{copy.predictor} − {copy.target} is constant in time at {100 * copy.offset_share:.3g}% of the "
+                f"{copy.cells} cells checked on the training block (its standard deviation over time at most "
+                f"{copy.offset_spread:.3g}{units}: within {OFFSET_TOLERANCE:g} of {copy.target}'s and the packing's "
+                f"rounding), {correlation}: "
+                f"{copy.predictor} is {copy.target} plus a field constant in time")
+    return (f"{correlation} checked on the training block: {copy.predictor} is an exact linear function of "
+            f"{copy.target} at each cell")
+
+
+def copy_note(copy: TargetCopy, target: str) -> str:
+    """The line that says a default predictor holds the target: left out when it is the target
+    plus a field constant in time, else kept (an exact linear function of it only), one line."""
+    if copy.plus_constant:
+        return (f"left out of the default predictors: {copy.predictor}, which holds '{target}': {copy_text(copy)}; "
+                f"its skill would be {target} rebuilt, not predicted; to use it anyway, name it in [data] predictors "
+                f'(--predictors) and set [data] keep_target_copies = ["{copy.predictor}"]')
+    return (f"kept as a default predictor: {copy.predictor}, which may hold '{target}': {copy_text(copy)}; its skill "
+            f"would be {target} rebuilt, not predicted, unless that is what you mean to test; leave it out with "
+            "[data] predictors (--predictors)")
+
+
+def _way_out(copies: Sequence[TargetCopy], predictors: Sequence[str]) -> str:
+    """Both ways out: the predictors without them, or the config key that keeps them."""
+    names = [copy.predictor for copy in copies]
+    rest = [name for name in predictors if name not in names]
+    keep = ", ".join(f'"{name}"' for name in names)
+    return (f"leave {', '.join(names)} out (--predictors {','.join(rest) if rest else chr(39) * 2}), or, to train "
+            f"on {'them' if len(names) > 1 else 'it'} anyway (a study of the leak itself), set [data] "
+            f"keep_target_copies = [{keep}]")
+
+
+def check_named_target_copies(
+    found: Callable[[], dict[str, TargetCopy]] | dict[str, TargetCopy], predictors: Sequence[str], target: str, *,
+    kept: Sequence[str] = (),
+) -> None:
+    """Refuse predictors named by the user that are the target plus a field constant in time,
+    unless ``kept`` (``[data] keep_target_copies``) names them (then warn); say those that are only
+    an exact linear function of it in an INFO line (see the module).
+
+    Parameters
+    ----------
+    found : dict of str to TargetCopy, or a function giving it
+        From :func:`target_copies` (or :func:`planned_target_copies` computed).
+    predictors : sequence of str
+        The run's predictors.
+    target : str
+    kept : sequence of str
+        Predictors kept on purpose: warned about, not refused.
+
+    Raises
+    ------
+    ClimannError
+        Naming the predictor, the target, what relates them and both ways out.
+    """
+    copies = found() if callable(found) else found
+    refused = [copy for name, copy in copies.items() if copy.plus_constant and name not in kept]
+    if refused:
+        raise ClimannError(
+            f"predictor '{refused[0].predictor}' holds the target '{target}': {copy_text(refused[0])}; its skill "
+            f"would be {target} rebuilt, not predicted; {_way_out(refused, predictors)}")
+    for name, copy in copies.items():  # kept on purpose (a warning), or only linear (a toy target is one)
+        level = logging.WARNING if copy.plus_constant else logging.INFO
+        note_once(_log, level, f"predictor '{name}' {'holds' if copy.plus_constant else 'may hold'} the target "
+                  f"'{target}': {copy_text(copy)}; its skill is {target} rebuilt, not predicted, unless that is what "
+                  "you mean to test")

@@ -1,0 +1,117 @@
+"""Predictors that hold the target, found by the values on the training block
+(climann/data/target_copies.py, break32a A1): DUACS's adt = sla + mdt, packed as CMEMS packs it,
+checked against standard deviations and correlations computed with NumPy from the decoded file."""
+
+from __future__ import annotations
+
+import logging
+
+import netCDF4
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.data.defaults import default_inputs
+from climann.data.notes import forget_notes
+from climann.data.open import open_dataset
+from climann.data.target_copies import (CORRELATION_THRESHOLD, OFFSET_TOLERANCE, check_named_target_copies,
+                                        target_copies)
+from climann.errors import ClimannError
+
+N_YEARS, N_LAT, N_LON = 10, 6, 8
+#: The first 7 years train (the default split's 0.7 of 10 years).
+TRAIN = np.arange(12 * N_YEARS) < 12 * 7
+
+
+def _duacs(path, *, adt_after_training=None, extra=None) -> xr.Dataset:
+    """A DUACS-like file: sla, adt = sla + mdt (mdt from −0.8 to 0.8 m), ugos (unrelated), all int32
+    packed with scale 1e-4 and a fill value as CMEMS writes them; ``adt_after_training``: another adt
+    on the steps after the training block; ``extra``: more variables (name → values in m)."""
+    rng = np.random.default_rng(3)
+    n_time = 12 * N_YEARS
+    sla = 0.05 * rng.standard_normal((n_time, N_LAT, N_LON))
+    mdt = rng.uniform(-0.8, 0.8, (N_LAT, N_LON))
+    adt = sla + mdt
+    if adt_after_training is not None:
+        adt[~TRAIN] = adt_after_training[~TRAIN]
+    fields = {"sla": sla, "adt": adt, "ugos": 0.1 * rng.standard_normal(sla.shape), **(extra or {})}
+    with netCDF4.Dataset(path, "w") as out:
+        out.createDimension("time", n_time)
+        out.createDimension("latitude", N_LAT)
+        out.createDimension("longitude", N_LON)
+        time = out.createVariable("time", "f8", ("time",))
+        time.units, time.calendar, time.standard_name = "days since 1993-01-01", "standard", "time"
+        time[:] = 30.4 * np.arange(n_time) + 15
+        lat = out.createVariable("latitude", "f4", ("latitude",))
+        lat.units, lat.standard_name = "degrees_north", "latitude"
+        lat[:] = np.linspace(30.125, 31.375, N_LAT)
+        lon = out.createVariable("longitude", "f4", ("longitude",))
+        lon.units, lon.standard_name = "degrees_east", "longitude"
+        lon[:] = np.linspace(-70.125, -68.375, N_LON)
+        for name, values in fields.items():
+            variable = out.createVariable(name, "i4", ("time", "latitude", "longitude"), fill_value=-2147483647)
+            variable.scale_factor, variable.add_offset, variable.units = 1e-4, 0.0, "m"
+            variable[:] = values
+    return open_dataset([path])
+
+
+def _decoded(path, name) -> np.ndarray:
+    with netCDF4.Dataset(path) as raw:
+        return np.asarray(raw[name][:], dtype=np.float64)
+
+
+def test_adt_is_found_as_sla_plus_a_field_constant_in_time(tmp_path):
+    """adt − sla varies in time by the packing's rounding only: its largest standard deviation over
+    the training steps is that of NumPy on the decoded values; the lowest |correlation| too."""
+    dataset = _duacs(tmp_path / "duacs.nc")
+    found = target_copies(dataset, "sla", ["adt", "ugos"], time_dim="time", training_steps=TRAIN)
+    assert list(found) == ["adt"]
+    copy = found["adt"]
+    sla, adt = _decoded(tmp_path / "duacs.nc", "sla")[TRAIN], _decoded(tmp_path / "duacs.nc", "adt")[TRAIN]
+    assert copy.plus_constant and copy.linear and copy.cells == N_LAT * N_LON
+    assert copy.offset_spread == pytest.approx(np.std(adt - sla, axis=0).max(), rel=1e-6)
+    assert copy.offset_spread > OFFSET_TOLERANCE * np.std(sla, axis=0).min()  # allowed for the packing's rounding
+    by_cell = [abs(np.corrcoef(adt[:, i, j], sla[:, i, j])[0, 1]) for i in range(N_LAT) for j in range(N_LON)]
+    assert copy.lowest_correlation == pytest.approx(min(by_cell), abs=1e-9)
+
+
+def test_only_the_training_block_is_looked_at(tmp_path):
+    """An adt unrelated to sla after the training block is still found (the check looks at the training
+    steps only); checked on the steps after it instead, it is not."""
+    other = np.random.default_rng(9).uniform(-1, 1, (12 * N_YEARS, N_LAT, N_LON))
+    dataset = _duacs(tmp_path / "duacs.nc", adt_after_training=other)
+    assert "adt" in target_copies(dataset, "sla", ["adt"], time_dim="time", training_steps=TRAIN)
+    assert not target_copies(dataset, "sla", ["adt"], time_dim="time", training_steps=~TRAIN)
+
+
+def test_an_exact_linear_function_of_the_target_is_linear_but_no_offset(tmp_path):
+    """−2 × sla + a field (another sign and scale) correlates exactly but its difference from sla varies."""
+    rng = np.random.default_rng(3)
+    sla = 0.05 * rng.standard_normal((12 * N_YEARS, N_LAT, N_LON))  # _duacs's sla: the same seed and draw
+    dataset = _duacs(tmp_path / "duacs.nc", extra={"flipped": -2 * sla + 0.3})
+    copy = target_copies(dataset, "sla", ["flipped"], time_dim="time", training_steps=TRAIN)["flipped"]
+    assert copy.linear and not copy.plus_constant and copy.offset_share == 0.0
+    assert copy.lowest_correlation >= CORRELATION_THRESHOLD
+
+
+def test_the_default_predictors_leave_adt_out_and_say_why(tmp_path, caplog):
+    dataset = _duacs(tmp_path / "duacs.nc")
+    chosen = default_inputs(dataset, "sla")
+    assert chosen.predictors == ("ugos",)
+    note = next(line for line in chosen.notes("sla") if "adt" in line)
+    assert note.startswith("left out of the default predictors: adt, which holds 'sla': adt − sla is constant in time "
+                           f"at 100% of the {N_LAT * N_LON} cells")
+    assert 'keep_target_copies = ["adt"]' in note
+
+
+def test_a_named_copy_is_refused_with_both_ways_out_and_kept_when_asked(tmp_path, caplog):
+    dataset = _duacs(tmp_path / "duacs.nc")
+    found = target_copies(dataset, "sla", ["ugos", "adt"], time_dim="time", training_steps=TRAIN)
+    with pytest.raises(ClimannError, match=r"^predictor 'adt' holds the target 'sla': adt − sla is constant in time .*"
+                                           r"leave adt out \(--predictors ugos\), or, to train on it anyway .*set "
+                                           r"\[data\] keep_target_copies = \[\"adt\"\]$"):
+        check_named_target_copies(found, ["ugos", "adt"], "sla")
+    forget_notes()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        check_named_target_copies(found, ["ugos", "adt"], "sla", kept=["adt"])
+    assert "predictor 'adt' holds the target 'sla'" in caplog.text
