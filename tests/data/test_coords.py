@@ -465,13 +465,7 @@ def test_data_without_a_position_are_refused_with_a_command_that_gives_them_one(
     else:
         code = re.search(r"\(or xarray: (.*)\)$", message).group(1)
         subprocess.run([sys.executable, "-c", f"import xarray as xr; {code}"], check=True, capture_output=True)
-    fixed = open_dataset([tmp_path / "mean_fixed.nc"])
-    assert {find_coordinate(fixed, "latitude"), find_coordinate(fixed, "longitude")} == {"lat", "lon"}
-    for name in added:
-        assert fixed.sizes[name] == 1 and fixed[name].values.tolist() == [0.0]
-    for name in ("tas", "rsdt"):
-        np.testing.assert_array_equal(fixed[name].transpose(*dims, ...).values.reshape(original[name].shape),
-                                      original[name].values)
+    _assert_placed(open_dataset([tmp_path / "mean_fixed.nc"]), original, dims, added)
 
 
 @pytest.mark.parametrize(
@@ -498,7 +492,11 @@ def test_a_store_without_a_position_is_refused_with_an_xarray_line_that_gives_it
     words = shlex.split(re.search(r"python -c .*$", message).group(0))
     assert words[:2] == ["python", "-c"] and len(words) == 3, message
     subprocess.run([sys.executable, "-c", words[2]], check=True, capture_output=True)
-    fixed = open_dataset([tmp_path / "mean_fixed.zarr"])
+    _assert_placed(open_dataset([tmp_path / "mean_fixed.zarr"]), original, dims, added)
+
+
+def _assert_placed(fixed, original, dims, added):
+    """The copy has lat and lon, each ``added`` one a scalar 0.0, and the values of ``original``."""
     assert {find_coordinate(fixed, "latitude"), find_coordinate(fixed, "longitude")} == {"lat", "lon"}
     for name in added:
         assert fixed.sizes[name] == 1 and fixed[name].values.tolist() == [0.0]

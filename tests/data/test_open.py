@@ -1346,6 +1346,23 @@ def test_the_same_latitude_edges_stored_north_to_south_are_one_grid(tmp_path):
     assert opened.sizes["time"] == 24
 
 
+def _soil_moisture_pair(tmp_path, second_attrs, factor):
+    """Volumetric ``sm`` in m3 m-3 written as sm_2000.nc, the next year times ``factor`` with
+    ``second_attrs`` as sm_2001.nc (the first file given the second's standard_name, if any);
+    returns the two years in m3 m-3."""
+    full = grid_dataset(n_years=2)[["tas"]].rename(tas="sm")
+    full["sm"] = full["sm"] / 1000.0
+    full["sm"].attrs = {"units": "m3 m-3", "long_name": "Volumetric Soil Moisture"}
+    first, second = full.isel(time=slice(0, 12)), full.isel(time=slice(12, 24))
+    if "standard_name" in second_attrs:
+        first["sm"].attrs["standard_name"] = second_attrs["standard_name"]
+    first.to_netcdf(tmp_path / "sm_2000.nc")
+    other = second["sm"] * factor
+    other.attrs = second_attrs
+    second.assign(sm=other).to_netcdf(tmp_path / "sm_2001.nc")
+    return full
+
+
 @pytest.mark.parametrize(("second_attrs", "refused"), [
     pytest.param({"units": "percent", "long_name": "Percent of Saturation Soil Moisture"}, True,
                  id="cci-active-percent-of-saturation"),
@@ -1355,16 +1372,7 @@ def test_the_same_latitude_edges_stored_north_to_south_are_one_grid(tmp_path):
 def test_a_series_file_in_a_pure_number_beside_a_ratio_of_named_units_is_refused(tmp_path, second_attrs, refused):
     """ESA CCI COMBINED ``sm`` in m3 m-3 (2000) beside ACTIVE's percent of saturation (2001):
     not spliced as one quantity by ×100 unless both files name one standard_name (break31b B1)."""
-    full = grid_dataset(n_years=2)[["tas"]].rename(tas="sm")
-    full["sm"] = full["sm"] / 1000.0
-    full["sm"].attrs = {"units": "m3 m-3", "long_name": "Volumetric Soil Moisture"}
-    first, second = full.isel(time=slice(0, 12)), full.isel(time=slice(12, 24))
-    if "standard_name" in second_attrs:
-        first["sm"].attrs["standard_name"] = second_attrs["standard_name"]
-    first.to_netcdf(tmp_path / "sm_2000.nc")
-    percent = second["sm"] * 100
-    percent.attrs = second_attrs
-    second.assign(sm=percent).to_netcdf(tmp_path / "sm_2001.nc")
+    full = _soil_moisture_pair(tmp_path, second_attrs, 100.0)
     if refused:
         with pytest.raises(ClimannError, match=r"^'sm' is in 'percent' \(a pure number; long_name 'Percent of "
                                                r"Saturation Soil Moisture'\) in sm_2001\.nc but in 'm3 m-3' \(a ratio "
@@ -1407,16 +1415,7 @@ def test_a_series_file_in_a_ratio_of_another_kind_is_refused(tmp_path, second_at
     "1", but a gravimetric water content is the volumetric one only times the soil's bulk
     density over water's; spliced only when the second is a volume per volume too (250 L m-3 is
     0.25 m3 m-3) or both files name one standard_name."""
-    full = grid_dataset(n_years=2)[["tas"]].rename(tas="sm")
-    full["sm"] = full["sm"] / 1000.0
-    full["sm"].attrs = {"units": "m3 m-3", "long_name": "Volumetric Soil Moisture"}
-    first, second = full.isel(time=slice(0, 12)), full.isel(time=slice(12, 24))
-    if "standard_name" in second_attrs:
-        first["sm"].attrs["standard_name"] = second_attrs["standard_name"]
-    first.to_netcdf(tmp_path / "sm_2000.nc")
-    other = second["sm"] * factor
-    other.attrs = second_attrs
-    second.assign(sm=other).to_netcdf(tmp_path / "sm_2001.nc")
+    full = _soil_moisture_pair(tmp_path, second_attrs, factor)
     if refused:
         with pytest.raises(ClimannError, match=rf"^'sm' is in '{second_attrs['units']}' \(a ratio of named units, "
                                                rf".* per .*; long_name '{second_attrs['long_name']}'\) in sm_2001\.nc "
