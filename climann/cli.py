@@ -155,7 +155,7 @@ SchedulerOption = Annotated[str | None, typer.Option(help="Compute on the dask c
 WideOption = Annotated[bool, typer.Option(help="Print every score and the periods in the results table, however wide (default: the key scores in the terminal's width).")]
 OverlapOption = Annotated[str | None, typer.Option(help="Times held twice (files overlapping in time, repeated times): error, first or last (keep the earlier or the later file's values).")]
 NewDataSelectOption = Annotated[list[str] | None, typer.Option(help="One value of an extra dimension of the --data files, e.g. realization=2: one ensemble member (repeatable).")]
-NewDataTimeRangeOption = Annotated[str | None, typer.Option(help="A period of the --data files, FIRST,LAST as YYYY[-MM[-DD]], inclusive [default: all of it; the run's own time_range chose its training period only].")]
+NewDataTimeRangeOption = Annotated[str | None, typer.Option(help="A period of the --data files, FIRST,LAST as YYYY[-MM[-DD]], inclusive, a negative year with its sign (-0009-01) [default: all of it; the run's own time_range chose its training period only].")]
 NewDataRenameOption = Annotated[list[str] | None, typer.Option(help="Rename in matching --data files: 'GLOB:OLD=NEW' (repeatable), as train --rename (e.g. 'gpcp_*:precip=pr').")]
 
 
@@ -286,7 +286,7 @@ def plot(
     dpi: Annotated[int, typer.Option(help="Resolution of the PNG files.")] = 150,
     out: Annotated[Path | None, typer.Option(parser=user_path, metavar="<path>", help="With 'lesson': the folder for the lesson's figures; with a prediction file: the folder for its map [default: the working directory] (created if missing).")] = None,
     overwrite: Annotated[bool, typer.Option(help="With 'lesson' or a prediction file: replace figures of the same names in --out.")] = False,
-    time: Annotated[str | None, typer.Option(help="With a prediction file: the time to map, YYYY, YYYY-MM or YYYY-MM-DD (nearest step for a day) [default: the mean over the file].")] = None,
+    time: Annotated[str | None, typer.Option(help="With a prediction file: the time to map, YYYY, YYYY-MM or YYYY-MM-DD, a negative year with its sign (nearest step for a day) [default: the mean over the file].")] = None,
 ) -> None:
     """Redraw a run's figures from its saved files (predictions.nc, history.csv), without retraining,
     holding no more of its grids than its [data] in_memory_limit_gb;
@@ -508,7 +508,7 @@ def train(
     features: Annotated[str | None, typer.Option(help="Comma-separated derived features: lat,lon,season,year; '' for none; auto (the default): lat (pointwise mode), plus season when the time step is shorter than a year.")] = None,
     select: Annotated[list[str] | None, typer.Option(help="One value of an extra dimension, e.g. plev=85000 (repeatable).")] = None,
     region: Annotated[str | None, typer.Option(help="Region box south,north,west,east in degrees (west > east crosses the dateline).")] = None,
-    time_range: Annotated[str | None, typer.Option(help="First,last date YYYY[-MM[-DD]], inclusive.")] = None,
+    time_range: Annotated[str | None, typer.Option(help="First,last date YYYY[-MM[-DD]], inclusive; a negative year with its sign, as climann prints it (-0009-01).")] = None,
     months: Annotated[str | None, typer.Option(help="Calendar months to keep, e.g. 12,1,2.")] = None,
     seasons: Annotated[str | None, typer.Option(help="Seasons to keep: DJF,MAM,JJA,SON.")] = None,
     time_stride: Annotated[int | None, typer.Option(help="Keep every n-th time step.")] = None,

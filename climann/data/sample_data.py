@@ -42,6 +42,7 @@ from climann.data.sample_physics import (
 )
 from climann.atomic import atomic_path
 from climann.data.layout import GEOGRAPHY_ATTRIBUTE, SYNTHETIC_GEOGRAPHY
+from climann.data.time_axis import year_text
 from climann.errors import ClimannError
 
 _MAX_YEARS = 10_000
@@ -159,7 +160,7 @@ def _define_coordinates(dataset: netCDF4.Dataset, grid: Grid, *, years: int,
     bounds = month_bounds(years=years)
     specs = {
         "time": (("time",), bounds.mean(axis=1), {
-            "units": f"days since {start_year:04d}-01-01 00:00:00", "calendar": "noleap",
+            "units": f"days since {year_text(start_year)}-01-01 00:00:00", "calendar": "noleap",
             "standard_name": "time", "long_name": "time", "axis": "T", "bounds": "time_bnds"}),
         "lat": (("lat",), grid.lat, {
             "units": "degrees_north", "standard_name": "latitude", "long_name": "latitude",

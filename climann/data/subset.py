@@ -26,7 +26,7 @@ from climann.data.time_range import is_day, range_bounds
 from climann.data.grids import GRID_TOLERANCE, cell_coordinates
 from climann.data.layout import GRID_STRIDE_KEY, STRAIGHT_CELL_EDGES_KEY
 from climann.data.levels import is_pressure_or_height, parametric_level, parametric_level_advice
-from climann.data.time_axis import axis_time_step, date_text
+from climann.data.time_axis import axis_time_step, date_text, year_text, year_zero_problem
 from climann.data.time_cells import (
     season_score_times, with_selection_by_stamps, with_steps_before_range, with_value_step,
 )
@@ -147,8 +147,9 @@ def _no_dimension(dataset: xr.Dataset, dim: str, value: object) -> str:
             f"{', '.join(_data_dimensions(dataset)) or 'none'}")
 
 
-#: A date to select: ``YYYY-MM-DD``, then optionally the hour, minutes and seconds (ISO 8601).
-_DATE = re.compile(r"\s*(\d{1,4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2})(?::(\d{1,2})(?::(\d{1,2}))?)?)?\s*")
+#: A date to select: ``YYYY-MM-DD``, then optionally the hour, minutes and seconds (ISO 8601;
+#: a negative year with its sign, as :func:`~climann.data.time_axis.date_text` writes it).
+_DATE = re.compile(r"\s*([+-]?\d+)-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2})(?::(\d{1,2})(?::(\d{1,2}))?)?)?\s*")
 
 
 def _date_to_select(dataset: xr.Dataset, dim: str, value: object) -> object:
@@ -168,8 +169,7 @@ def _date_to_select(dataset: xr.Dataset, dim: str, value: object) -> object:
     except ClimannError:
         time_axis = None
     if time_axis == dim:
-        first, last = (date_text(date, precision="month") if hasattr(date, "year") else str(date)[:7]
-                       for date in (dataset[dim].values[0], dataset[dim].values[-1]))
+        first, last = (date_text(date, precision="month") for date in (dataset[dim].values[0], dataset[dim].values[-1]))
         raise ClimannError(
             f"cannot select {dim}={value}: '{dim}' is the time axis, and a select keeps one value of it (one time "
             f"step); choose a period with --time-range {first},{last} ([data] time_range = [\"{first}\", \"{last}\"]), "
@@ -183,11 +183,15 @@ def _date_to_select(dataset: xr.Dataset, dim: str, value: object) -> object:
     dated64 = np.issubdtype(values.dtype, np.datetime64)
     calendar = "proleptic_gregorian" if dated64 else values.flat[0].calendar  # datetime64: numpy's calendar
     try:
+        if year_zero_problem(parts[0], calendar):
+            raise ValueError  # cftime makes a year 0 of 'standard' with a warning only
         date = cftime.datetime(*parts, calendar=calendar)
     except ValueError:
         raise ClimannError(_not_a_date_of_the_calendar(dim, value, parts, calendar, values)) from None
     if dated64:
-        return np.datetime64("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}".format(*parts)).astype(values.dtype)
+        year, month, day, hour, minute, second = parts
+        return np.datetime64(f"{year_text(year)}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}"
+                             ).astype(values.dtype)
     return date
 
 
@@ -197,13 +201,16 @@ def _not_a_date_of_the_calendar(dim: str, value: object, parts: list[int], calen
     29 February), the day to give instead, and the values of ``dim`` around it."""
     year, month, day = parts[:3]
     given = f"{dim}={value} is not a date of the '{calendar}' calendar of '{dim}'"
+    if year_zero_problem(year, calendar):
+        return f"{given}: {year_zero_problem(year, calendar)}"
     if not 1 <= month <= 12:
         reason, month, day = "months are 1 to 12", min(max(month, 1), 12), 1
     elif day < 1:
         reason, day = "days start at 1", 1
     elif not is_day(year, month, day, calendar):
         day = next(last for last in range(31, 0, -1) if is_day(year, month, last, calendar))
-        reason = f"its {year:04d}-{month:02d} has {day} days (give {year:04d}-{month:02d}-{day:02d})"
+        month_shown = f"{year_text(year)}-{month:02d}"
+        reason = f"its {month_shown} has {day} days (give {month_shown}-{day:02d})"
     else:
         reason = "hours are 0 to 23, minutes and seconds 0 to 59"
     return (f"{given}: {reason}; the values of '{dim}' nearest it: "

@@ -161,6 +161,51 @@ def date_text(time: object, *, precision: DatePrecision | None = None) -> str:
     return text + (f":{time.second:02d}" if precision == "second" else "")
 
 
+#: The dates a user gives (``--time-range``, ``[data] time_range``, ``plot --time``) as
+#: messages name them: :func:`date_text`'s forms, which :func:`date_parts` reads.
+DATE_FORMS = "YYYY, YYYY-MM or YYYY-MM-DD (a negative year with its minus sign, as climann prints it: -0009-01-01)"
+
+_DATE_TEXT = re.compile(r"(?P<year>[+-]?\d+)(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?")
+
+
+def date_parts(text: str) -> tuple[int, ...] | None:
+    """The year, month and day that a date given by a user names, read as :func:`date_text`
+    and :func:`year_text` write them (ISO 8601 with signed years, cftime's numbering): the
+    year with its sign and any number of digits, then the month and the day.
+
+    Parameters
+    ----------
+    text : str
+        ``'YYYY'``, ``'YYYY-MM'`` or ``'YYYY-MM-DD'``; a year before year 1 with a minus sign
+        (``-0009-01-01``, ``-20050``), year 0 as ``0000``, a year below 1000 with or without
+        its leading zeros (``0850``, ``850``).
+
+    Returns
+    -------
+    tuple of int or None
+        ``(year,)``, ``(year, month)`` or ``(year, month, day)``, not checked against a
+        calendar (months and days may be out of range); None when ``text`` is not of that form.
+
+    Examples
+    --------
+    >>> [date_parts(text) for text in ("-0009-01-01", "0850-03", "-20050", "+2003", "July 1981")]
+    [(-9, 1, 1), (850, 3), (-20050,), (2003,), None]
+    """
+    match = _DATE_TEXT.fullmatch(str(text).strip())
+    if match is None:
+        return None
+    return tuple(int(part) for part in match.groups() if part is not None)
+
+
+def year_zero_problem(year: int, calendar: str) -> str | None:
+    """Why ``year`` is no year of ``calendar``: year 0 in a calendar that has none (CF
+    conventions §4.4.1: ``standard``, ``julian``; there, as cftime counts, year -1 is
+    followed by year 1), None otherwise."""
+    if year != 0 or cftime.datetime(1, 1, 1, calendar=calendar).has_year_zero:
+        return None
+    return f"the '{calendar}' calendar has no year 0 (its year {year_text(-1)} is followed by {year_text(1)})"
+
+
 def _month_number(time: cftime.datetime) -> int:
     return time.year * 12 + time.month - 1
 

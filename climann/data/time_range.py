@@ -1,5 +1,6 @@
 """A run's period (``[data] time_range``, ``--time-range``): two dates ``YYYY[-MM[-DD]]``,
-inclusive, as instants of a file's calendar (CF conventions §4.4.1).
+inclusive, as instants of a file's calendar (CF conventions §4.4.1); years as climann prints
+them (:func:`~climann.data.time_axis.date_text`: ``-0009-01-01``, ``0850``, ``-20050``).
 
 ``("1990", "1999")`` is 1990-01-01 00:00 up to (not including) 2000-01-01 00:00; a month or a
 day given is the whole month or day. The dates are read in each file's own calendar, so that
@@ -13,7 +14,7 @@ from datetime import timedelta
 
 import cftime
 
-from climann.data.time_axis import date_text
+from climann.data.time_axis import DATE_FORMS, date_parts, date_text, year_text, year_zero_problem
 from climann.errors import ClimannError
 
 
@@ -23,7 +24,8 @@ def range_bounds(time_range: Sequence[str], calendar: str) -> tuple[cftime.datet
     Parameters
     ----------
     time_range : sequence of two str
-        ``(first, last)``, each ``'YYYY'``, ``'YYYY-MM'`` or ``'YYYY-MM-DD'``, inclusive.
+        ``(first, last)``, each ``'YYYY'``, ``'YYYY-MM'`` or ``'YYYY-MM-DD'``, inclusive; a
+        year before year 1 with its sign (``'-0009-01'``, :func:`~climann.data.time_axis.date_parts`).
     calendar : str
         The data's CF calendar.
 
@@ -35,7 +37,8 @@ def range_bounds(time_range: Sequence[str], calendar: str) -> tuple[cftime.datet
     Raises
     ------
     ClimannError
-        If a date is not of that form, or not a day of ``calendar`` (31 January in ``360_day``).
+        If a date is not of that form, or not a day of ``calendar`` (31 January in ``360_day``,
+        year 0 in ``standard``).
     """
     return _parse_date(time_range[0], calendar, end=False), _parse_date(time_range[1], calendar, end=True)
 
@@ -56,30 +59,37 @@ def outside_time_range(period: tuple[cftime.datetime, cftime.datetime], time_ran
 
 
 def _parse_date(text: str, calendar: str, *, end: bool) -> cftime.datetime:
-    """'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' as the first instant of that period, or (``end``)
-    the first instant after it, in ``calendar``."""
-    try:
-        parts = [int(part) for part in str(text).split("-")]
-        if not 1 <= len(parts) <= 3 or not 1 <= (parts + [1, 1])[1] <= 12 or (parts + [1, 1])[2] < 1:
-            raise ValueError
-    except ValueError:
-        raise ClimannError(f"time_range value '{text}' is not a date 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'") from None
-    year, month, day = (parts + [1, 1])[:3]
+    """A date as :func:`~climann.data.time_axis.date_parts` reads it (``'YYYY'``, ``'YYYY-MM'``
+    or ``'YYYY-MM-DD'``, signed years as climann prints them) as the first instant of that
+    period, or (``end``) the first instant after it, in ``calendar``."""
+    parts = date_parts(text)
+    if parts is None or not 1 <= (*parts, 1, 1)[1] <= 12 or (*parts, 1, 1)[2] < 1:
+        raise ClimannError(f"time_range value '{text}' is not a date {DATE_FORMS}")
+    year, month, day = (*parts, 1, 1)[:3]
+    no_year = year_zero_problem(year, calendar)
+    if no_year:
+        raise ClimannError(f"time_range value '{text}' is year 0: {no_year}; give a year the data have")
     try:
         start = cftime.datetime(year, month, day, calendar=calendar)
     except ValueError:  # a day this calendar lacks: 29 February in noleap, 31 January in 360_day
         last = next(last for last in range(min(day - 1, 31), 0, -1) if is_day(year, month, last, calendar))
+        month_shown = f"{year_text(year)}-{month:02d}"
         raise ClimannError(
             f"time_range value '{text}' is not a day of the data's '{calendar}' calendar, whose "
-            f"{year:04d}-{month:02d} ends on day {last}; give a day it has, e.g. '{year:04d}-{month:02d}-{last:02d}'"
+            f"{month_shown} ends on day {last}; give a day it has, e.g. '{month_shown}-{last:02d}'"
         ) from None
     if not end:
         return start
     if len(parts) == 1:
-        return cftime.datetime(year + 1, 1, 1, calendar=calendar)
+        return _first_of_year(year + 1, calendar)
     if len(parts) == 2:
-        return cftime.datetime(year + month // 12, month % 12 + 1, 1, calendar=calendar)
+        return _first_of_year(year + month // 12, calendar).replace(month=month % 12 + 1)
     return start + timedelta(days=1)
+
+
+def _first_of_year(year: int, calendar: str) -> cftime.datetime:
+    """1 January of ``year``, the year after year -1 being year 1 in a calendar without year 0."""
+    return cftime.datetime(1 if year == 0 and year_zero_problem(0, calendar) else year, 1, 1, calendar=calendar)
 
 
 def is_day(year: int, month: int, day: int, calendar: str) -> bool:
@@ -125,7 +135,7 @@ def held_time_range(times: Sequence, first: int, last: int) -> tuple[str, str]:
     first_year = times[first].year + (0 if starts_a_year else 1)
     last_year = times[last].year - (0 if ends_a_year else 1)
     if first_year <= last_year:
-        return f"{first_year:04d}", f"{last_year:04d}"
+        return year_text(first_year), year_text(last_year)
     return month_text(times[first]), month_text(times[last])
 
 

@@ -46,6 +46,7 @@ import numpy as np
 
 from climann.data.cell_methods import time_cell_method
 from climann.data.shell import attribute_command, input_and_copy, ncatted_attribute
+from climann.data.time_axis import year_text
 from climann.errors import ClimannError
 
 if TYPE_CHECKING:
@@ -470,10 +471,11 @@ def hours_of_monthly_means_message(name: str, dates: Sequence) -> str | None:
     shown = [f"{hour:02d}:{minute:02d}" for hour, minute in (hours[0], hours[-1])]
     return (
         f"{FILE_PLACEHOLDER}: time '{name}' holds {len(hours)} times of day ({shown[0]} to {shown[1]}) on one date of "
-        f"each month ({first_month[0]:04d}-{first_month[1]:02d}-{day:02d} and so on), and nothing between: monthly "
-        "means by hour of day (ERA5's 'monthly averaged reanalysis by hour of day'), whose hours are no consecutive "
-        f"steps of a series; take one hour of each month (e.g. `cdo selhour,12 {COMMAND_FILES_PLACEHOLDER}`) or "
-        f"the monthly mean over the hours (`cdo monmean {COMMAND_FILES_PLACEHOLDER}`)"
+        f"each month ({year_text(first_month[0])}-{first_month[1]:02d}-{day:02d} and so on), and nothing between: "
+        "monthly means by hour of day (ERA5's 'monthly averaged reanalysis by hour of day'), whose hours are no "
+        "consecutive steps of a series; take one hour of each month "
+        f"(e.g. `cdo selhour,12 {COMMAND_FILES_PLACEHOLDER}`) or the monthly mean over the hours "
+        f"(`cdo monmean {COMMAND_FILES_PLACEHOLDER}`)"
     )
 
 

@@ -31,6 +31,7 @@ import re
 import numpy as np
 
 from climann.data.shell import attribute_command, ncatted_attribute
+from climann.data.time_axis import year_text
 from climann.data.time_precision import unit_seconds
 from climann.data.time_values import FILE_PLACEHOLDER, TimeValuesError
 
@@ -83,9 +84,8 @@ def time_zone_offset(units: str) -> tuple[str, int] | None:
     whole, _, fraction = second.partition(".")
     clock = f"{int(match['hour'] or 0):02d}:{int(match['minute'] or 0):02d}:{int(whole):02d}"
     clock += f".{fraction}" if fraction else ""
-    year = match["year"]
-    year = f"{'-' if year.startswith('-') else ''}{int(year.lstrip('+-')):04d}"
-    head = f"{match['unit']} since {year}-{int(match['month']):02d}-{int(match['day']):02d} {clock}"
+    date = f"{year_text(int(match['year']))}-{int(match['month']):02d}-{int(match['day']):02d}"
+    head = f"{match['unit']} since {date} {clock}"
     return head, minutes if match["sign"] == "+" else -minutes
 
 

@@ -35,6 +35,7 @@ from climann.data.run_outputs import ERROR_SUFFIX, PREDICTED_SUFFIX, PREDICTIONS
 from climann.data.standard_names import standard_name_of
 from climann.data.time_units import encodable_time_units
 from climann.data.units import temperature_difference_attributes
+from climann.data.time_axis import year_text
 from climann.errors import ClimannError, library_message
 from climann.evaluation.cell_measures import written_cell_measure
 
@@ -523,7 +524,7 @@ def padded_time_units(units: str) -> str:
     The same date as UDUNITS and xarray read it (year-month-day); written so, the file's
     readers (xarray among them) need not warn that they guessed which number is the year.
     """
-    return re.sub(r"(\bsince\s+)(-?)(\d{1,3})(?=-)", lambda m: f"{m[1]}{m[2]}{int(m[3]):04d}", units)
+    return re.sub(r"(\bsince\s+)(-?\d{1,3})(?=-)", lambda m: f"{m[1]}{year_text(int(m[2]))}", units)
 
 
 def written_time_units(units: str) -> str:

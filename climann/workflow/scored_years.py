@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from climann.data.time_axis import year_text
 from climann.evaluation.report import OWN_YEARS_BLOCKS, scored_own_years_text
 
 __all__ = ["date_key", "own_block_keys", "scored_own_years", "warn_scored_own_years"]
@@ -162,5 +163,6 @@ def _years(keys: set[tuple[int, ...]]) -> str:
 
 
 def _key_text(key: tuple[int, ...]) -> str:
-    """``(2010, 1)`` → ``2010-01``: a ``--time-range`` end ('YYYY[-MM[-DD]]')."""
-    return "-".join([f"{key[0]:04d}", *(f"{part:02d}" for part in key[1:])])
+    """``(2010, 1)`` → ``2010-01``, ``(-9, 1)`` → ``-0009-01``: a ``--time-range`` end
+    ('YYYY[-MM[-DD]]', the year as :func:`~climann.data.time_axis.year_text` writes it)."""
+    return "-".join([year_text(key[0]), *(f"{part:02d}" for part in key[1:])])

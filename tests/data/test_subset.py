@@ -68,7 +68,8 @@ def test_time_range_is_inclusive_and_calendar_aware():
                  "whose 2000-01 ends on day 30; give a day it has, e.g. '2000-01-30'", id="360-day-31-january"),
     pytest.param("standard", "2001-04-31", "time_range value '2001-04-31' is not a day of the data's 'standard' "
                  "calendar, whose 2001-04 ends on day 30; give a day it has, e.g. '2001-04-30'", id="standard-31-april"),
-    pytest.param("noleap", "2000-13", "time_range value '2000-13' is not a date 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'",
+    pytest.param("noleap", "2000-13", "time_range value '2000-13' is not a date YYYY, YYYY-MM or YYYY-MM-DD "
+                 "(a negative year with its minus sign, as climann prints it: -0009-01-01)",
                  id="month-13-not-a-date"),
 ])
 def test_a_day_the_calendar_lacks_is_named_as_such(calendar, date, message):
@@ -384,6 +385,30 @@ def test_a_date_selects_a_dated_dimension_in_its_calendar(text):
     chosen = select_values(dataset, {"init": text})
     np.testing.assert_array_equal(chosen["tas"].values, dataset["tas"].values[2])
     assert chosen["init"].values.item().strftime("%Y-%m-%d") == "2000-02-30"
+
+
+@pytest.mark.parametrize(("calendar", "years", "text", "chosen"), [
+    pytest.param("noleap", (-10, -9, -8), "-0009-02-20", 1, id="year-minus-9"),
+    pytest.param("360_day", (-20060, -20050, -20040), "-20050-02-20 00:00", 1, id="expanded-year"),
+    pytest.param("standard", (-2, -1, 1), "0001-02-20", 2, id="year-1-after-year-minus-1"),
+])
+def test_a_date_of_a_year_before_year_1_selects_as_climann_prints_it(calendar, years, text, chosen):
+    """fix33b: ``init=-0009-02-20`` (a start date as climann prints it) was "not a date"."""
+    import cftime
+
+    dataset = _hindcasts().assign_coords(init=("init", [cftime.datetime(year, 2, 20, calendar=calendar)
+                                                        for year in years], {"standard_name": "forecast_reference_time"}))
+    np.testing.assert_array_equal(select_values(dataset, {"init": text})["tas"].values, dataset["tas"].values[chosen])
+
+
+def test_year_0_of_a_calendar_without_one_is_refused_as_a_date():
+    import cftime
+
+    dataset = _hindcasts().assign_coords(init=("init", [cftime.datetime(year, 2, 20, calendar="standard")
+                                                        for year in (-2, -1, 1)]))
+    with pytest.raises(ClimannError, match=r"^init=0000-02-20 is not a date of the 'standard' calendar of 'init': the "
+                                           r"'standard' calendar has no year 0 \(its year -0001 is followed by 0001\)$"):
+        select_values(dataset, {"init": "0000-02-20"})
 
 
 def test_selecting_one_date_of_the_time_axis_is_refused_with_the_time_range_to_use():

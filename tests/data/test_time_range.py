@@ -5,6 +5,7 @@ from datetime import timedelta
 import cftime
 import pytest
 
+from climann.data.time_axis import date_text, year_text
 from climann.data.time_range import held_time_range, outside_time_range, range_bounds
 from climann.errors import ClimannError
 
@@ -64,3 +65,47 @@ def test_the_period_held_is_advised_in_whole_years_where_it_has_them(times, firs
     assert chosen[0] >= first and chosen[-1] <= last  # only steps with values are chosen
     if "-" not in expected[0]:
         assert chosen[0].month == 1 and chosen[-1].month == 12  # … in whole years
+
+
+@pytest.mark.parametrize("calendar", [pytest.param(calendar, id=calendar)
+                                      for calendar in ("noleap", "360_day", "proleptic_gregorian", "standard", "julian")])
+@pytest.mark.parametrize("year", [pytest.param(-20050, id="trace-20050"), pytest.param(-9, id="minus-9"),
+                                  pytest.param(-1, id="minus-1"), pytest.param(850, id="850"),
+                                  pytest.param(12000, id="expanded-12000")])
+def test_a_date_is_read_as_climann_prints_it(calendar, year):
+    """fix33b: climann prints years as ISO 8601 (date_text: -0009-03-01, -20050-03-01), and
+    --time-range refused them ('-0009' is not a date 'YYYY'…): the advice naming a negative year
+    could not be followed. The printed day, month and year are each read back as the period
+    of the very date printed, in the file's calendar."""
+    day = cftime.datetime(year, 3, 1, calendar=calendar)
+    start, after = range_bounds((date_text(day, precision="day"), date_text(day, precision="day")), calendar)
+    assert (start, after) == (day, day + timedelta(days=1))
+    start, after = range_bounds((date_text(day, precision="month"),) * 2, calendar)
+    assert (start, after) == (day, cftime.datetime(year, 4, 1, calendar=calendar))
+    next_year = 1 if year == -1 and not day.has_year_zero else year + 1
+    start, after = range_bounds((year_text(year),) * 2, calendar)
+    assert (start, after) == (cftime.datetime(year, 1, 1, calendar=calendar),
+                              cftime.datetime(next_year, 1, 1, calendar=calendar))
+
+
+@pytest.mark.parametrize(("calendar", "after_year"), [pytest.param("standard", 1, id="standard-no-year-0"),
+                                                      pytest.param("julian", 1, id="julian-no-year-0"),
+                                                      pytest.param("noleap", 0, id="noleap-year-0")])
+def test_the_year_before_year_1_ends_where_the_calendar_says(calendar, after_year):
+    """Year -1 is followed by year 1 in calendars without year 0 (cftime's count), by year 0
+    in the others; year 0 itself is refused where the calendar has none."""
+    assert range_bounds(("-0001", "-0001-12"), calendar)[1] == cftime.datetime(after_year, 1, 1, calendar=calendar)
+    if after_year == 1:
+        with pytest.raises(ClimannError, match=rf"^time_range value '0000' is year 0: the '{calendar}' calendar has no "
+                                               r"year 0 \(its year -0001 is followed by 0001\)"):
+            range_bounds(("0000", "0001"), calendar)
+    else:
+        assert range_bounds(("0000", "0000"), calendar)[0] == cftime.datetime(0, 1, 1, calendar=calendar)
+
+
+def test_a_period_of_negative_years_is_advised_in_iso_years():
+    """held_time_range wrote -39 as '-039' (``:04d``), which no parser reads as the year -39."""
+    times = [cftime.DatetimeNoLeap(-40 + month // 12, month % 12 + 1, 15) for month in range(12 * 4)]
+    assert held_time_range(times, 3, 47) == ("-0039", "-0037")
+    chosen = [time for time in times if not outside_time_range((time, time), ("-0039", "-0037"))]
+    assert (chosen[0], chosen[-1]) == (times[12], times[47])

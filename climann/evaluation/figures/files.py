@@ -10,7 +10,6 @@ without a step is drawn from the nearest step, if it lies within the file's peri
 
 from __future__ import annotations
 
-import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,13 +22,12 @@ import xarray as xr
 from climann.atomic import claimed_output
 from climann.data.layout import GridLayout
 from climann.data.open import open_input
-from climann.data.time_axis import date_text
+from climann.data.time_axis import DATE_FORMS, date_parts, date_text, year_text, year_zero_problem
 from climann.errors import ClimannError, library_message
 from climann.evaluation.figures.maps import draws_maps, plot_prediction_maps
 from climann.evaluation.figures.runs import layout_from_predictions
 from climann.evaluation.figures.style import _period
 
-_TIME = re.compile(r"^(\d{1,4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
 
 @dataclass(frozen=True)
@@ -102,7 +100,8 @@ def _range(times: np.ndarray) -> str:
 def time_steps(
     times: np.ndarray, text: str, *, where: str, bounds: np.ndarray | None = None
 ) -> tuple[np.ndarray, str, bool]:
-    """The steps of ``times`` that ``text`` (YYYY, YYYY-MM or YYYY-MM-DD) names, and its label.
+    """The steps of ``times`` that ``text`` (YYYY, YYYY-MM or YYYY-MM-DD, a negative year with its
+    sign: :func:`~climann.data.time_axis.date_parts`) names, and its label.
 
     A year or a month: every step in it. A day: its steps; else the step whose time cell
     (CF bounds, lower bound included) holds the day's start, when the file has bounds (on
@@ -123,7 +122,8 @@ def time_steps(
     -------
     steps : ndarray of int
     label : str
-        ``2019``, ``2019-07``, or the day drawn (``2019-07-16``).
+        ``2019``, ``2019-07``, or the day drawn (``2019-07-16``); years as
+        :func:`~climann.data.time_axis.year_text` writes them (``-0009-07``).
     nearest : bool
         Whether the day had no step of its own: the step of the cell holding it, or the nearest.
 
@@ -133,18 +133,21 @@ def time_steps(
         A malformed time, a day that is not in the calendar, or a time outside the file
         (naming the file's first and last dates).
     """
-    match = _TIME.match(text.strip())
-    if match is None:
-        raise ClimannError(f"--time '{text}' is not a date: give YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2019-07)")
-    year, month, day = (int(part) if part else None for part in match.groups())
+    parts = date_parts(text)
+    if parts is None:
+        raise ClimannError(f"--time '{text}' is not a date: give {DATE_FORMS}")
+    year, month, day = (*parts, None, None)[:3]
     if month is not None and not 1 <= month <= 12:
-        raise ClimannError(f"--time {text} is not a month: months are 01 to 12 (e.g. {year:04d}-12)")
+        raise ClimannError(f"--time {text} is not a month: months are 01 to 12 (e.g. {year_text(year)}-12)")
+    no_year = year_zero_problem(year, times[0].calendar)
+    if no_year:
+        raise ClimannError(f"--time {text} is year 0: {no_year}; its times: {_range(times)}")
     absent = f"{where} has no time step in {text}; its times: {_range(times)}"
     if day is None:
         inside = np.array([t.year == year and (month is None or t.month == month) for t in times])
         if not inside.any():
             raise ClimannError(absent)
-        return np.flatnonzero(inside), f"{year:04d}" if month is None else f"{year:04d}-{month:02d}", False
+        return np.flatnonzero(inside), year_text(year) + ("" if month is None else f"-{month:02d}"), False
     try:
         date = cftime.datetime(year, month, day, calendar=times[0].calendar)
     except ValueError:

@@ -11,6 +11,7 @@ from climann.workflow.config import build_config
 from climann.data.open import open_dataset
 from climann.data.pointwise import build_pointwise_samples
 from climann.data.sample_data import write_sample_dataset
+from climann.errors import ClimannError
 from climann.evaluation.figures.files import (
     open_prediction_file,
     prediction_file_maps,
@@ -138,6 +139,35 @@ def test_time_steps_pick_the_named_or_nearest_step(text, steps, label, nearest):
 
     times = np.array([cftime.DatetimeNoLeap(1980 + m // 12, m % 12 + 1, 16) for m in range(36)])
     assert time_steps(times, text, where="f.nc") == (pytest.approx(steps), label, nearest)
+
+
+@pytest.mark.parametrize(
+    ("calendar", "first_year", "text", "steps", "label"),
+    [
+        pytest.param("noleap", -10, "-0009-07", [18], "-0009-07", id="a-month-of-year-minus-9"),
+        pytest.param("noleap", -10, "-0009", list(range(12, 24)), "-0009", id="the-year-minus-9"),
+        pytest.param("noleap", -10, "-0009-07-16", [18], "-0009-07-16", id="a-day-of-year-minus-9"),
+        pytest.param("360_day", -20050, "-20049-02-30", [13], "-20049-02-30", id="expanded-year-360-day"),
+        pytest.param("noleap", 849, "0850-07", [18], "0850-07", id="year-850"),
+    ],
+)
+def test_time_steps_of_years_before_year_1_are_read_as_climann_prints_them(calendar, first_year, text, steps, label):
+    """fix33b: ``--time -0009-07`` was "not a date" (``-20049-02-30`` too: the year has five
+    digits); the steps (counted by hand: monthly from January of ``first_year``) are those of the
+    date printed, and the label the date as date_text prints it."""
+    import cftime
+
+    day = 16 if calendar == "noleap" else 30
+    times = np.array([cftime.datetime(first_year + m // 12, m % 12 + 1, day, calendar=calendar) for m in range(36)])
+    assert time_steps(times, text, where="f.nc") == (pytest.approx(steps), label, False)
+
+
+def test_year_zero_of_a_calendar_without_one_is_refused():
+    import cftime
+
+    times = np.array([cftime.datetime(year, 7, 16, calendar="standard") for year in (-2, -1, 1, 2)])
+    with pytest.raises(ClimannError, match=r"^--time 0000 is year 0: the 'standard' calendar has no year 0 "):
+        time_steps(times, "0000", where="f.nc")
 
 
 @pytest.mark.parametrize(
