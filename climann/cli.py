@@ -228,11 +228,9 @@ def _predict(run_dir: Path, data: list[str], out: Path, *, workers: int | None, 
     if result.scores:
         scored = {key: value for key, value in result.scores.items() if key != "n_samples"}
         scores = ", ".join(f"{key} {value:.4g}" for key, value in scored.items())
-        from climann.evaluation.cell_measures import weighting_text
-
-        say(f"scores ({weighting_text(result.weighted_by)}) against the target in the data, all time steps "
-            f"together (as `climann evaluate --data` scores its block 'all'), over the {result.scores['n_samples']} "
-            f"values where the target and the prediction are both present: {scores}")
+        say(f"scores against the target in the data, {result.weighting}, all time steps together (as `climann "
+            f"evaluate --data` scores its block 'all'), over the {result.scores['n_samples']} values where the target "
+            f"and the prediction are both present: {scores}")
 
 
 @app.command()
@@ -342,7 +340,7 @@ def explain(
     overwrite: Annotated[bool, typer.Option(help="Replace those files in --out (only climann's own).")] = False,
 ) -> None:
     """Which inputs the network relies on, where and how, on its test block: permutation
-    importance (the increase of the area-weighted MSE when an input is shuffled) as a ranking
+    importance (the increase of the test MSE, weighted as the run's scores are, when an input is shuffled) as a ranking
     and maps, and the partial dependence on each predictor with ICE quantiles.
 
     Example: climann explain runs/demo --repeats 10
@@ -350,6 +348,7 @@ def explain(
     from climann.workflow.progress import NORMAL, terminal_display
 
     with terminal_display(NORMAL, status="explaining"):
+        from climann.evaluation.cell_measures import recorded_weighting
         from climann.workflow.explain import correlated_inputs_line, explain_run
 
         result = explain_run(run_dir, out, repeats=repeats, seed=seed, overwrite=overwrite)
@@ -357,10 +356,10 @@ def explain(
     # on the terminal K² for the UDUNITS "K2" of importance.json
     units = importance["mse_units"][:-1] + "²" if importance["mse_units"].endswith("2") else importance["mse_units"]
     unit = f" {units}" if units else ""
-    say(f"permutation importance on the test split {importance['period']} ({importance['n_samples']} samples, "
-               f"area-weighted MSE {importance['baseline_mse']:.4g}{unit}): the increase of "
-               f"the MSE when each input is permuted, mean ± standard deviation over {importance['repeats']} "
-               f"repeat{'' if importance['repeats'] == 1 else 's'}")
+    say(f"permutation importance on the test split {importance['period']} ({importance['n_samples']} samples; "
+        f"MSE {importance['baseline_mse']:.4g}{unit}, {recorded_weighting(importance)}): the increase of "
+        f"the MSE when each input is permuted, mean ± standard deviation over {importance['repeats']} "
+        f"repeat{'' if importance['repeats'] == 1 else 's'}")
     width = max(len(entry["name"]) for entry in importance["inputs"])
     for entry in importance["inputs"]:
         say(f"{entry['rank']:>3}. {entry['name']:<{width}}  {entry['mse_increase_mean']:.4g} ± "

@@ -137,7 +137,7 @@ def files(tmp_path_factory):
 
 COMMANDS = [
     pytest.param(["predict", "run", "--data", "bare.nc", "--out", "p-{}.nc"],
-                 ["climann: warning: bare.nc: coordinates without", "scores (area-weighted) against"], id="predict"),
+                 ["climann: warning: bare.nc: coordinates without", "scores against the target in the data, area-weighted,"], id="predict"),
     pytest.param(["info", "bare.nc"], ["climann: warning: bare.nc: coordinates without"], id="info"),
     pytest.param(["explain", "run", "--repeats", "1", "--out", "explain-{}"],
                  ["permutation importance on the test split", "  1. "], id="explain"),

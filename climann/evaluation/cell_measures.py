@@ -39,12 +39,45 @@ CELL_AREA_NAME = "cell_area"
 WHOLE_CELLS = "cell area"
 
 
-def weighting_text(weighted_by: str) -> str:
-    """How the scores are weighted, for a caption: ``"area-weighted"`` for whole cells
-    (:data:`WHOLE_CELLS`), else ``"weighted by cell area × land_area_fraction (sftlf)"`` (the
-    ``weighted_by`` of :func:`cell_weights_text`): a land-weighted score is never captioned as a
-    mean over whole cells."""
+#: How scores of one grid cell (a sea-ice extent, a station, an index: one value per time step)
+#: are weighted, instead of ``area-weighted``: a weight of one value is no weighting.
+ONE_CELL_TEXT = "one cell (no weighting)"
+
+
+def weighting_text(weighted_by: str = WHOLE_CELLS, *, n_cells: int | None = None, weighted: bool = True) -> str:
+    """How the scores weigh the cells, wherever climann says it: report captions, the lines of
+    ``predict`` and ``explain``, the importance and comparison figures' axes.
+
+    Parameters
+    ----------
+    weighted_by : str
+        What weighs each cell (``metrics.json`` ``weighted_by``, :func:`cell_weights_text`).
+    n_cells : int, optional
+        The cells scored (``metrics.json`` ``scored_on`` ``n_cells``); None when not known.
+    weighted : bool
+        False for scores of a run that records them unweighted (``metrics.json``
+        ``area_weighted`` false).
+
+    Returns
+    -------
+    str
+        :data:`ONE_CELL_TEXT` on one cell, whatever the weights (one value's weight weighs
+        nothing); else ``"unweighted"``; ``"area-weighted"`` for whole cells
+        (:data:`WHOLE_CELLS`); else ``"weighted by cell area × land_area_fraction (sftlf)"``: a
+        land-weighted score is never captioned as a mean over whole cells.
+    """
+    if n_cells == 1:
+        return ONE_CELL_TEXT
+    if not weighted:
+        return "unweighted"
     return "area-weighted" if weighted_by == WHOLE_CELLS else f"weighted by {weighted_by}"
+
+
+def recorded_weighting(record: Mapping) -> str:
+    """:func:`weighting_text` of a record that keeps ``weighted_by`` and ``n_cells`` beside its
+    scores (``importance.json``); one of an earlier version, without them, as its scores were
+    computed then: ``area-weighted``."""
+    return weighting_text(str(record.get("weighted_by", WHOLE_CELLS)), n_cells=record.get("n_cells"))
 
 
 def cell_weights_text(layout: GridLayout) -> str:

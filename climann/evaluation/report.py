@@ -56,9 +56,6 @@ UNCENTRED_TEXT = (", centred: each step's area mean of the anomalies removed; un
                   "WeatherBench 2 and ECMWF, which also counts that area mean (a shift of the whole field lowers it "
                   "only)")
 #: The terminal's shorter lines on the ACC columns (:func:`metrics_table_notes`).
-#: How a run scored on one grid cell (a sea-ice extent, a station, an index: one value per time
-#: step) weighs it, instead of ``area-weighted``: a weight of one value is no weighting.
-ONE_CELL_TEXT = "one cell (no weighting)"
 #: The ACC columns of a run on one cell: a correlation over each step's cells needs more than one.
 ONE_CELL_ACC_TEXT = "ACC = anomaly correlation over the cells of each time step: n/a on one cell"
 #: The caption of ``area_mean_series.png`` for a run on one cell: its values as they are.
@@ -263,15 +260,11 @@ def one_cell(metrics: dict) -> bool:
 
 
 def _weighting(metrics: dict) -> str:
-    """``area-weighted``, ``unweighted``, or for a target weighted by the land (sea) part of each
-    cell (``weighted_by``, :func:`~climann.evaluation.cell_measures.cell_weights_text`),
-    ``weighted by cell area × land_area_fraction (sftlf)``; on one cell (:func:`one_cell`),
-    :data:`ONE_CELL_TEXT`: one value's weight weighs nothing."""
-    if one_cell(metrics):
-        return ONE_CELL_TEXT
-    if not metrics.get("area_weighted"):
-        return "unweighted"
-    return weighting_text(str(metrics.get("weighted_by", WHOLE_CELLS)))
+    """How a run's scores weigh the cells (:func:`~climann.evaluation.cell_measures.weighting_text`
+    of its ``weighted_by``, ``area_weighted`` and, on one cell (:func:`one_cell`),
+    :data:`~climann.evaluation.cell_measures.ONE_CELL_TEXT`)."""
+    return weighting_text(str(metrics.get("weighted_by", WHOLE_CELLS)), n_cells=1 if one_cell(metrics) else None,
+                          weighted=bool(metrics.get("area_weighted")))
 
 
 def _caption(metrics: dict) -> str:

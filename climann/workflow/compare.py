@@ -184,6 +184,13 @@ class RunSummary:
     weighted_by: str = WHOLE_CELLS
     target_attributes: dict = dataclasses.field(default_factory=dict)
 
+    @property
+    def weighting(self) -> str:
+        """How its test scores weigh the cells (:func:`~climann.evaluation.cell_measures.weighting_text`
+        of ``weighted_by`` and the test block's ``n_cells``): ``area-weighted``, ``one cell (no
+        weighting)`` …"""
+        return weighting_text(self.weighted_by, n_cells=(self.scored_on or {}).get("n_cells"))
+
 
 @dataclass(frozen=True)
 class Comparison:
@@ -671,17 +678,17 @@ def comparison_title(runs: Sequence[RunSummary]) -> str:
 
 
 def runs_weighting(runs: Sequence[RunSummary]) -> str:
-    """How the runs' scores are weighted (``metrics.json`` ``weighted_by``,
-    :func:`~climann.evaluation.cell_measures.weighting_text`): ``area-weighted``, ``weighted by cell
-    area × land_area_fraction (sftlf)``, or when they differ each with its runs: ``weights differ:
+    """How the runs' scores are weighted (:attr:`RunSummary.weighting`: ``metrics.json``
+    ``weighted_by``, one cell): ``area-weighted``, ``weighted by cell area ×
+    land_area_fraction (sftlf)``, ``one cell (no weighting)``, or when they differ each with its runs: ``weights differ:
     weighted by cell area × land_area_fraction (sftlf) (base), area-weighted (unw)``."""
     by_weights: dict[str, list[str]] = {}
     for run in runs:
-        by_weights.setdefault(run.weighted_by, []).append(run.label)
+        by_weights.setdefault(run.weighting, []).append(run.label)
     if len(by_weights) == 1:
-        return weighting_text(runs[0].weighted_by)
-    return "weights differ: " + ", ".join(f"{weighting_text(weighted_by)} ({', '.join(labels)})"
-                                           for weighted_by, labels in by_weights.items())
+        return runs[0].weighting
+    return "weights differ: " + ", ".join(f"{weighting} ({', '.join(labels)})"
+                                           for weighting, labels in by_weights.items())
 
 
 def comparison_table(runs: Sequence[RunSummary], *, title: bool = True):
@@ -748,8 +755,7 @@ def write_comparison(runs: Sequence[RunSummary], notes: Sequence[str], out: Path
         target=runs[0].target, units=runs[0].units,
         period=", ".join(compact_periods(period) for period in sorted({run.test_period for run in runs})),
         path=out / figure_name, dpi=dpi,
-        weighting=(weighting_text(runs[0].weighted_by) if len({run.weighted_by for run in runs}) == 1
-                   else "weights differ"),
+        weighting=runs[0].weighting if len({run.weighting for run in runs}) == 1 else "weights differ",
     )
     with atomic_path(out / markdown_name, what="comparison") as temporary:
         temporary.write_text(comparison_markdown(runs, notes, figure_name))

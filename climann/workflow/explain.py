@@ -41,6 +41,7 @@ from climann.atomic import claimed_output
 from climann._version import __version__
 from climann.data.layout import GridLayout
 from climann.errors import ClimannError
+from climann.evaluation.cell_measures import cell_weights_text, recorded_weighting
 from climann.evaluation.importance import (
     STRONG_CORRELATION,
     PermutationImportance,
@@ -321,6 +322,14 @@ def squared_units(units: str) -> str:
     return f"{units}2" if units.isalpha() else f"({units})2"
 
 
+def cell_weights_record(layout: GridLayout) -> dict:
+    """What weighs the cells in the importance and the partial dependence, as their records
+    keep it: ``weighted_by`` (whole areas, or their land or sea part:
+    :func:`~climann.evaluation.cell_measures.cell_weights_text`) and ``n_cells`` (one cell weighs
+    nothing: :func:`~climann.evaluation.cell_measures.recorded_weighting`)."""
+    return {"weighted_by": cell_weights_text(layout), "n_cells": int(layout.n_cells)}
+
+
 def importance_record(run_dir: Path, run: TrainedRun, block: BlockSamples, result: PermutationImportance,
                       groups: dict[str, list[int]], *, repeats: int, seed: int) -> dict:
     """The content of ``importance.json``: the inputs ranked, most important first."""
@@ -334,14 +343,15 @@ def importance_record(run_dir: Path, run: TrainedRun, block: BlockSamples, resul
         }
         for rank, index in enumerate(result.ranking(), start=1)
     ]
+    weights = cell_weights_record(block.layout)
     return {
         "source": f"climann {__version__} explain", "run": str(run_dir), "target": run.config.data.target,
         "units": units, "mse_units": squared_units(units), "split": "test", "period": block.period,
-        "n_samples": int(block.truth.size), "area_weighted": True, "baseline_mse": result.baseline_mse,
+        "n_samples": int(block.truth.size), "area_weighted": True, **weights, "baseline_mse": result.baseline_mse,
         "repeats": repeats, "seed": seed, "std_ddof": 0,
         "method": "permutation feature importance (Breiman 2001; Fisher, Rudin and Dominici 2019): the increase "
-                  "of the area-weighted MSE over the test block when an input's columns are permuted across its "
-                  "samples, mean and standard deviation over the repeats",
+                  f"of the MSE over the test block ({recorded_weighting(weights)}) when an input's columns are "
+                  "permuted across its samples, mean and standard deviation over the repeats",
         "inputs": ranked,
         "correlated_inputs": [
             {"inputs": entry["inputs"], "columns": [block.feature_names[column] for column in entry["columns"]],
@@ -374,6 +384,7 @@ def partial_dependence_record(run: TrainedRun, block: BlockSamples, predict, *, 
     chosen = np.sort(rng.choice(n_total, ice_samples, replace=False)) if n_total > ice_samples \
         else np.arange(n_total)
     inputs, weights = block.inputs[chosen], block.weights[chosen]
+    cells = cell_weights_record(block.layout)
     curves = []
     for name, column_units in columns.items():
         column = block.feature_names.index(name)
@@ -390,14 +401,14 @@ def partial_dependence_record(run: TrainedRun, block: BlockSamples, predict, *, 
     return {
         "source": f"climann {__version__} explain", "target": data.target, "units": run.target_units,
         "split": "test", "period": block.period, "n_samples": int(chosen.size), "of_samples": int(n_total),
-        "average_n_samples": int(n_total), "seed": seed, "area_weighted": True, "grid_percentiles": [0.05, 0.95],
-        "quantiles": list(ICE_QUANTILES),
+        "average_n_samples": int(n_total), "seed": seed, "area_weighted": True, **cells,
+        "grid_percentiles": [0.05, 0.95], "quantiles": list(ICE_QUANTILES),
         "quantity": "anomaly" if data.target_anomaly else "prediction",
-        "method": "partial dependence (Friedman 2001): the area-weighted mean over every test sample "
-                  "(average_n_samples) of the prediction with the predictor set to each grid value; individual "
-                  "conditional expectation (Goldstein et al. 2015): the area-weighted quantiles of each sample's "
-                  "prediction there, over n_samples test samples drawn with the seed (every one when there are "
-                  f"no more than {ice_samples})"
+        "method": "partial dependence (Friedman 2001): the mean over every test sample "
+                  f"(average_n_samples; {recorded_weighting(cells)}) of the prediction with the predictor set to "
+                  "each grid value; individual conditional expectation (Goldstein et al. 2015): the quantiles "
+                  f"({recorded_weighting(cells)}) of each sample's prediction there, over n_samples test samples "
+                  f"drawn with the seed (every one when there are no more than {ice_samples})"
                   + ("; of the anomaly the network adds to the target's training climatology (target_anomaly: "
                      "the climatology does not depend on the predictors and is left out)"
                      if data.target_anomaly else ""),

@@ -42,7 +42,7 @@ from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 from climann.evaluation.extrapolation import Extrapolation, check_extrapolation, extrapolation_message
 from climann.evaluation.baselines import ClimatologyKeys
-from climann.evaluation.cell_measures import WHOLE_CELLS, cell_weights_text
+from climann.evaluation.cell_measures import WHOLE_CELLS, cell_weights_text, weighting_text
 from climann.evaluation.ensemble import ensemble_mean, ensemble_spread
 from climann.evaluation.predictions import (
     check_predictions_encodable, predicted_period, predictions_dataset, write_predictions,
@@ -184,6 +184,9 @@ class PredictionResult:
     weighted_by : str
         What weighs each cell in ``scores`` (as ``metrics.json`` ``weighted_by``,
         :func:`~climann.evaluation.cell_measures.cell_weights_text`).
+    n_cells : int or None
+        The grid cells predicted and scored (1: a station, an index; ``scores`` then weigh
+        nothing, :func:`~climann.evaluation.cell_measures.weighting_text`); None when not known.
     """
 
     path: Path
@@ -192,6 +195,13 @@ class PredictionResult:
     notes: list[str]
     extrapolation: dict | None = None
     weighted_by: str = WHOLE_CELLS
+    n_cells: int | None = None
+
+    @property
+    def weighting(self) -> str:
+        """How ``scores`` weigh the cells: ``area-weighted``, ``one cell (no weighting)`` …
+        (:func:`~climann.evaluation.cell_measures.weighting_text`)."""
+        return weighting_text(self.weighted_by, n_cells=self.n_cells)
 
 
 def _scaled_columns(scaling: Mapping | None, ranges: Mapping | None) -> dict[str, TrainingValues]:
@@ -511,7 +521,7 @@ def _predict_claimed(
                                                             had_target=had_target)
         return PredictionResult(path=Path(out), n_samples=n_samples, scores=scores, notes=notes,
                                 extrapolation=None if extrapolation is None else extrapolation.summary(),
-                                weighted_by=cell_weights_text(source.layout))
+                                weighted_by=cell_weights_text(source.layout), n_cells=source.layout.n_cells)
     samples = source.read_all()
     meta = run.network.metadata
     inputs = (samples.inputs - np.array(meta["input_scaling"]["mean"])) / np.array(meta["input_scaling"]["std"])
@@ -638,7 +648,7 @@ def _write_prediction_file(
     write_predictions(predicted_period(output.drop_vars("split"), layout), out, layout)
     return PredictionResult(path=out, n_samples=n_samples, scores=scores, notes=notes,
                             extrapolation=None if extrapolation is None else extrapolation.summary(),
-                            weighted_by=cell_weights_text(layout))
+                            weighted_by=cell_weights_text(layout), n_cells=layout.n_cells)
 
 
 def _n_predicted(predicted: np.ndarray, layout: GridLayout) -> int:

@@ -690,3 +690,16 @@ def test_a_regular_grid_run_with_a_region_recorded_before_compares_as_the_same_c
         del record["cells_in_region"]
     (older / "metrics.json").write_text(json.dumps(metrics))
     assert comparison_notes(read_runs([older, chosen["south"]])) == []
+
+
+@pytest.mark.parametrize(("cells", "weighting"), [
+    pytest.param((1, 1), "one cell (no weighting)", id="both-on-one-cell"),
+    pytest.param((1, 24), "weights differ: one cell (no weighting) (a), area-weighted (b)", id="one-cell-beside-a-grid"),
+    pytest.param((24, 24), "area-weighted", id="both-on-a-grid"),
+])
+def test_the_title_says_how_the_runs_scores_weigh_their_cells(runs, cells, weighting):
+    """fix33b: runs on one cell (a station, a sea-ice extent) were titled "area-weighted" (fix32j: not in train)."""
+    run = read_runs([runs["small"]])[0]
+    compared = [replace(run, label=label, scored_on={**(run.scored_on or {}), "n_cells": n_cells})
+                for label, n_cells in zip("ab", cells)]
+    assert f", {weighting}: MSE in" in comparison_title(compared)

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from climann.data.layout import GridLayout
+from climann.evaluation.cell_measures import recorded_weighting
 from climann.evaluation.figures.maps import MapPanel, _draw_map, _map_figure_size
 from climann.evaluation.figures.style import ERROR_COLORMAP, _figure, _save, symmetric_limit
 from climann.evaluation.report import squared_units
@@ -61,7 +62,8 @@ def plot_importance_bars(importance: dict, *, path: str | Path, dpi: int = 150) 
     axis.axvline(0.0, color="black", linewidth=0.8)
     axis.set_yticks(positions, names)
     units = squared_units(importance["units"])
-    axis.set_xlabel(_with("increase of the area-weighted test MSE", units))
+    axis.set_xlabel(f"increase of the test MSE ({units}), {recorded_weighting(importance)}" if units
+                    else f"increase of the test MSE, {recorded_weighting(importance)}")
     baseline = f"{importance['baseline_mse']:.3g}" + (f" {units}" if units else "")
     axis.set_title(
         f"{importance['target']}: permutation importance, test split {importance['period']}\n"
@@ -131,9 +133,9 @@ def _samples_text(dependence: dict) -> str:
 
 
 def plot_partial_dependence(dependence: dict, *, path: str | Path, dpi: int = 150) -> Path:
-    """A panel per predictor: the partial dependence (area-weighted mean prediction over every
-    test sample) against the predictor's value in its units, with the 10–90 % band and median
-    of the ICE curves (of the samples drawn, when there are more than 5000). When
+    """A panel per predictor: the partial dependence (mean prediction over every test sample,
+    weighted as the run's scores weigh the cells) against the predictor's value in its units,
+    with the 10–90 % band and median of the ICE curves (of the samples drawn, when there are more than 5000). When
     ``dependence["quantity"]`` is ``"anomaly"`` (a ``[data] target_anomaly`` run) the curves
     are of the anomaly the network adds to the climatology, and the axis says so.
 

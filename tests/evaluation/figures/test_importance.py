@@ -66,3 +66,23 @@ def test_the_three_figures_are_pngs(tmp_path):
     for path in paths:
         image = matplotlib.image.imread(path)
         assert image.ndim == 3 and image.shape[0] > 50 and image.shape[1] > 50
+
+
+@pytest.mark.parametrize(("cells", "expected"), [
+    pytest.param({"weighted_by": "cell area", "n_cells": 1}, "increase of the test MSE (K²), one cell (no weighting)",
+                 id="one-cell"),
+    pytest.param({"weighted_by": "cell area", "n_cells": 24}, "increase of the test MSE (K²), area-weighted",
+                 id="grid"),
+    pytest.param({"weighted_by": "cell area × land_area_fraction (sftlf)", "n_cells": 24},
+                 "increase of the test MSE (K²), weighted by cell area × land_area_fraction (sftlf)", id="land-part"),
+    pytest.param({}, "increase of the test MSE (K²), area-weighted", id="a-file-of-before"),
+])
+def test_the_importance_axis_says_how_the_mse_weighs_the_cells(tmp_path, monkeypatch, cells, expected):
+    """fix33b: a run on one cell (a station, a sea-ice extent) had its importance axis labelled
+    "increase of the area-weighted test MSE", as train's table no longer says (fix32j)."""
+    from climann.evaluation.figures import importance
+
+    drawn = []
+    monkeypatch.setattr(importance, "_save", lambda figure, path, dpi: drawn.append(figure) or path)
+    plot_importance_bars({**IMPORTANCE, **cells}, path=tmp_path / "bars.png", dpi=40)
+    assert [figure.axes[0].get_xlabel() for figure in drawn] == [expected]
