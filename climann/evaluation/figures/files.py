@@ -29,7 +29,6 @@ from climann.evaluation.figures.runs import layout_from_predictions
 from climann.evaluation.figures.style import _period
 
 
-
 @dataclass(frozen=True)
 class FileMaps:
     """What :func:`plot_prediction_file` draws.
