@@ -68,6 +68,7 @@ from collections.abc import Mapping, Sequence
 import dataclasses
 import logging
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import re
 
@@ -92,6 +93,9 @@ from climann.data.target_copies import TargetCopy, copy_note, planned_target_cop
 from climann.data.units import normalised_units, unit_registry
 from climann.data.variables import data_variable_names, require_variable
 from climann.errors import ClimannError
+
+if TYPE_CHECKING:
+    import dask.array as da
 
 _log = logging.getLogger(__name__)
 
@@ -539,20 +543,55 @@ def _where_target_present(
     if not names:
         return {}, {}, {}
     present, checked = _checked_steps(dataset, target, time_dim=time_dim)
-    both = {name: present & checked(name).notnull() for name in names}
     copy_tasks = copies.tasks if copies is not None else []
-    *counts, copy_parts = dask.compute(present.sum().data,
-                          *[(present & checked(name).isnull()).sum().data for name in names],
-                          *[checked(name).where(both[name]).min().data for name in names],
-                          *[checked(name).where(both[name]).max().data for name in names], copy_tasks)
-    n_present, missing = int(counts[0]), counts[1:1 + len(names)]
-    lowest, highest = counts[1 + len(names):1 + 2 * len(names)], counts[1 + 2 * len(names):]
+    n_present, *by_block, copy_parts = dask.compute(
+        present.sum().data, *[_presence_by_block(checked(target), checked(name)) for name in names], copy_tasks)
+    n_present, by_block = int(n_present), [np.reshape(block, (-1, 3)) for block in by_block]
+    missing = [int(block[:, 0].sum()) for block in by_block]
+    lowest = [np.min(block[:, 1], initial=np.inf) for block in by_block]
+    highest = [np.max(block[:, 2], initial=-np.inf) for block in by_block]
     fractions = dict.fromkeys(names, 0.0) if n_present == 0 else {
         name: int(count) / n_present for name, count in zip(names, missing)}
     constant = {name: float(low) for name, low, high in zip(names, lowest, highest)
                 if n_present and np.isfinite(float(low)) and float(low) == float(high)}
     found = copies.finish(copy_parts) if copies is not None else {}
     return fractions, constant, {name: copy for name, copy in found.items() if copy.plus_constant or copy.linear}
+
+
+def _block_presence(target: np.ndarray, variable: np.ndarray) -> np.ndarray:
+    """Of one block of the target and of a variable (the same shape): how many values the
+    variable lacks where the target is present, and its lowest and highest value where both are
+    present (±inf when there is none): shape (1, …, 1, 3), a 1 for each of the block's axes,
+    float64 (counts exact below 2⁵³)."""
+    def missing(values: np.ndarray) -> np.ndarray:
+        return np.isnan(values) if values.dtype.kind in "fc" else np.zeros(values.shape, dtype=bool)
+
+    target, variable = np.asarray(target), np.asarray(variable)
+    present, lacking = ~missing(target), missing(variable)
+    both, values = present & ~lacking, variable.astype(np.float64)  # as xarray's masking promotes integers
+    return np.array([[np.count_nonzero(present & lacking),
+                      np.min(values, initial=np.inf, where=both), np.max(values, initial=-np.inf, where=both)]],
+                    dtype=np.float64).reshape((1,) * target.ndim + (3,))
+
+
+def _presence_by_block(target: xr.DataArray, variable: xr.DataArray) -> np.ndarray | da.Array:
+    """:func:`_block_presence` of every block of the target and the variable (inner-aligned, the
+    variable broadcast on the target: a static field counts at every step): shape (number of
+    blocks along each axis, …, 3), lazy when either is a dask array. One task per block: the
+    counts, minima and maxima are exact whatever the order they are taken in, and such a graph
+    costs a fraction of the one of the masks and NaN-skipping reductions of xarray (most of this
+    check's time on small files)."""
+    target, variable = xr.align(target, variable, join="inner")
+    target, variable = xr.broadcast(target, variable)
+    variable = variable.transpose(*target.dims)
+    if not (dask.is_dask_collection(target.data) or dask.is_dask_collection(variable.data)):
+        return _block_presence(target.data, variable.data)
+    import dask.array as da  # imported here: ~0.2 s that a process opening no file need not pay
+
+    index = tuple(range(target.ndim))
+    _, (values, others) = da.core.unify_chunks(da.asarray(target.data), index, da.asarray(variable.data), index)
+    return da.map_blocks(_block_presence, values, others, new_axis=values.ndim,
+                         chunks=(*[(1,) * len(sizes) for sizes in values.chunks], (3,)), dtype=np.float64)
 
 
 def missing_where_target_present(
