@@ -48,6 +48,7 @@ from climann.data.fill_like import (  # noqa: F401  (their home before climann.d
     warn_fill_like_values,
 )
 from climann.data.flags import codes_beyond_units_range, status_codes
+from climann.data.hdf4_calibration import refuse_hdf4_calibration
 from climann.data.notes import note_once
 from climann.data.shell import (
     NCATTED_TYPES, input_and_copy, ncatted_attribute, attribute_command, ncatted_number, ncatted_type,
@@ -283,10 +284,13 @@ def mask_invalid(dataset: xr.Dataset) -> xr.Dataset:
     ------
     ClimannError
         If a fill value, packing or valid-range attribute is not numeric
-        (:func:`refuse_text_attributes`), or a temperature holds many different values below
+        (:func:`refuse_text_attributes`), a ``scale_factor`` beside HDF4 calibration attributes
+        reads two ways (:func:`~climann.data.hdf4_calibration.refuse_hdf4_calibration`), or a
+        temperature holds many different values below
         absolute zero (:func:`~climann.data.absolute_zero.masked_below_absolute_zero`).
     """
     refuse_text_attributes(dataset)
+    refuse_hdf4_calibration(dataset)
     masked, limits_of = {}, {}
     for name, variable in dataset.data_vars.items():
         if not np.issubdtype(variable.dtype, np.number):
