@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -321,6 +322,26 @@ def without_cdo(period: str, alias: str, files: str, folder: str = "with_bounds"
     command = f"for f in {loop}; do {command}; done" if loop else command
     return (f" (without cdo, with xarray: `mkdir -p {folder} && {command}`, with -1 in place of the last 0 for the "
             f"{period} ending there)")
+
+
+def follow_ncatted(command: str, directory) -> None:
+    """Do what a printed ``ncatted -a … IN OUT`` does (NCO is not installed here), with netCDF4: a copy of IN as
+    OUT with each attribute overwritten (``o``, types ``f``/``d``/``c``) or deleted (``d``)."""
+    import netCDF4
+
+    words = shlex.split(command)
+    assert words[0] == "ncatted", command
+    source, copy = (directory / word for word in words[-2:])
+    shutil.copy(source, copy)
+    with netCDF4.Dataset(copy, "a") as handle:
+        for spec in words[2:-2:2]:
+            attribute, variable, mode, kind, value = spec.split(",", 4)
+            if mode == "d":
+                handle[variable].delncattr(attribute)
+                continue
+            assert mode == "o" and kind in ("f", "d", "c"), spec
+            numbers = np.array([float(part) for part in value.split(",")], "f4" if kind == "f" else "f8")
+            handle[variable].setncattr(attribute, value if kind == "c" else numbers)
 
 
 def run_store_edit(advice: str, cwd) -> None:

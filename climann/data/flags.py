@@ -48,13 +48,17 @@ import cf_xarray  # noqa: F401  (registers the ``.cf`` accessor)
 import numpy as np
 import xarray as xr
 
+from climann.data.fill_like import checked_steps
+from climann.data.nonnegative import cannot_be_negative
 from climann.data.paths import is_zarr_store
-from climann.data.shell import identifier, ncap2_name, shown_path, source_and_copy, values_command
+from climann.data.shell import (attribute_command, identifier, ncap2_name, ncatted_attribute, ncatted_number,
+                                ncatted_type, shown_path, source_and_copy, values_command)
 from climann.data.sources import name_in_file, variable_where
 from climann.data.stored_values import FILL_ATTRIBUTES, read_type, unpacked, with_signedness
 
-__all__ = ["codes_beyond_units_range", "flag_classes", "flag_codes", "indicator_advice", "range_of_units",
-           "refuse_flag_target", "status_codes", "warn_flag_predictors"]
+__all__ = ["codes_beyond_units_range", "codes_of_a_quantity", "flag_classes", "flag_codes", "indicator_advice",
+           "range_of_quantity", "range_of_units", "refuse_codes_within_range", "refuse_flag_target", "status_codes",
+           "warn_flag_predictors"]
 
 _log = logging.getLogger(__name__)
 
@@ -158,40 +162,176 @@ def range_of_units(variable: xr.DataArray) -> tuple[float, float] | None:
     return None
 
 
-def codes_beyond_units_range(variable: xr.DataArray) -> tuple[np.ndarray, np.ndarray, tuple[float, float]] | None:
+#: Units of a variable that holds no physical amount: a class, a code, a count of classes.
+UNITLESS = ("", "1")
+
+#: ``standard_name`` endings of CF's names for codes (``status_flag``, ``quality_flag``,
+#: ``area_type``, ``land_cover_lccs``-like classes): such a variable is a flag variable, whatever its units.
+_CODE_STANDARD_NAMES = re.compile(r"(flag|_type|type_|class|classification|lccs|^region)$")
+
+
+def _without_flags(variable: xr.DataArray) -> xr.DataArray:
+    """``variable`` without its flag attributes, to ask what the quantity itself is."""
+    plain = variable.copy(deep=False)
+    plain.attrs = {key: value for key, value in variable.attrs.items()
+                   if key not in ("flag_values", "flag_masks", "flag_meanings")}
+    return plain
+
+
+def range_of_quantity(name: str, variable: xr.DataArray) -> tuple[tuple[float, float], str] | None:
+    """The range a variable's quantity is bound to, in its decoded units, and what bounds it,
+    for messages: a percentage's or a fraction's (:func:`range_of_units`), or 0…inf for a
+    physical amount that cannot be negative (:func:`climann.data.nonnegative.cannot_be_negative`
+    read without the flag attributes: GlobSnow's snow water equivalent in mm, standard_name
+    ``lwe_thickness_of_surface_snow_amount``) in units other than "1"; None for anything else.
+
+    Parameters
+    ----------
+    name : str
+        The variable's name (a name such as ``pr`` says a quantity without a standard_name).
+    variable : xarray.DataArray
+
+    Returns
+    -------
+    ((float, float), str) or None
+        ``((0.0, 100.0), "beyond the 0…100 of its units '%'")`` or ``((0.0, inf), "below 0,
+        where its standard_name … cannot go")``.
+    """
+    units = str(variable.attrs.get("units", "")).strip()
+    limits = range_of_units(variable)
+    if limits is not None:
+        return limits, f"beyond the {limits[0]:g}…{limits[1]:g} of its units '{units}'"
+    if units in UNITLESS:
+        return None
+    reason = cannot_be_negative(name, _without_flags(variable))
+    return None if reason is None else ((0.0, np.inf), f"below 0, where {reason} in '{units}' cannot go")
+
+
+def codes_beyond_units_range(variable: xr.DataArray, name: str | None = None
+                             ) -> tuple[np.ndarray, np.ndarray, tuple[float, float], str] | None:
     """The ``flag_values`` of a quantity without a valid range that all lie beyond the range
-    its units allow (:func:`range_of_units`): status codes of continuous data, not classes.
+    its units or its quantity allow (:func:`range_of_quantity`): status codes of continuous
+    data, not classes.
 
     NSIDC's sea-ice concentration CDR converted to percent (0…100, ``units = "%"``) keeps
     ``flag_values = 251 … 254`` (pole hole, lakes, coast, land) but loses ``valid_range``:
     no concentration is 251 %, so the codes are no values of it (CF-1.8 §3.5 lets flags
     stand beside continuous data) and are read as missing, as :func:`status_codes` reads
-    those beyond a valid range. A class variable (land cover 1…17) has no such units, and a
-    code within the range (a percentage with ``flag_values = 0 50 100``) leaves the variable
-    a class variable.
+    those beyond a valid range. GlobSnow's snow water equivalent (mm,
+    ``lwe_thickness_of_surface_snow_amount``) with ``flag_values = -2, -1`` (water, mountain)
+    is the same case: no snow amount is negative (break33a A1: they were trained on as SWE).
+    A class variable (land cover 1…17) has no such units, and a code within the range (a
+    percentage with ``flag_values = 0 50 100``) is not read so (:func:`refuse_codes_within_range`).
 
     Parameters
     ----------
     variable : xarray.DataArray
         As opened (flag values in stored units, as :func:`flag_codes` reads them).
+    name : str, optional
+        Its name, for a quantity its name says (``variable.name`` by default).
 
     Returns
     -------
-    (codes, decoded, range) or None
-        The codes as stored, the same in the data's decoded units, shape (n_codes,) each, and
-        the units' range; None when a code lies within the range, or the variable has no
-        numeric ``flag_values``, has ``flag_masks``, or units without a range.
+    (codes, decoded, range, said) or None
+        The codes as stored, the same in the data's decoded units, shape (n_codes,) each, the
+        range and what bounds it (:func:`range_of_quantity`); None when a code lies within the
+        range, or the variable has no numeric ``flag_values``, has ``flag_masks``, or no range.
     """
-    limits = range_of_units(variable)
+    bound = range_of_quantity(str(variable.name if name is None else name), variable)
     codes = flag_codes(variable, "flag_values")
-    if (limits is None or not codes.size or codes.dtype.kind not in "iuf"
+    if (bound is None or not codes.size or codes.dtype.kind not in "iuf"
             or flag_codes(variable, "flag_masks").size):
         return None
-    decoded = unpacked(codes.astype(read_type(variable)) if codes.dtype.kind in "iu" else codes,
-                       variable.encoding, variable.dtype).astype(np.float64)
+    limits, said = bound
+    decoded = _decoded(variable, codes)
     if not bool(np.all((decoded < limits[0]) | (decoded > limits[1]))):
         return None
-    return codes, decoded, limits
+    return codes, decoded, limits, said
+
+
+def _decoded(variable: xr.DataArray, codes: np.ndarray) -> np.ndarray:
+    """Stored ``codes`` in the data's decoded units (unpacked as the data are)."""
+    return unpacked(codes.astype(read_type(variable)) if codes.dtype.kind in "iu" else codes,
+                    variable.encoding, variable.dtype).astype(np.float64)
+
+
+def codes_of_a_quantity(name: str, variable: xr.DataArray) -> str | None:
+    """What makes ``variable`` a continuous quantity whose ``flag_values`` (CF §3.5) lie within
+    the values it can take (``"lwe_thickness_of_surface_snow_amount in 'mm'"``), so that its codes
+    cannot be told from its data; None for a class variable or one whose codes are read as
+    missing (beyond its valid range or its quantity's range, or fill values).
+
+    A continuous quantity: a ``standard_name`` that names no codes (not ``…_flag``, ``…_type``)
+    and units other than "1" (the attributes only: :func:`refuse_codes_within_range` also asks
+    for values other than the codes). A class variable (units "1" or none) keeps its handling
+    (:func:`flag_classes`).
+    """
+    codes = flag_codes(variable, "flag_values")
+    units = str(variable.attrs.get("units", "")).strip()
+    standard = str(variable.attrs.get("standard_name", "")).strip()
+    if (not codes.size or codes.dtype.kind not in "iuf" or flag_codes(variable, "flag_masks").size
+            or units in UNITLESS or not standard or _CODE_STANDARD_NAMES.search(standard)):
+        return None
+    bound = range_of_quantity(name, variable)
+    if bound is not None and bool(np.all((_decoded(variable, codes) < bound[0][0])
+                                         | (_decoded(variable, codes) > bound[0][1]))):
+        return None  # read as missing when opened (codes_beyond_units_range)
+    return f"{standard} in '{units}'"
+
+
+def _values_beside_codes(variable: xr.DataArray) -> bool:
+    """Whether ``variable`` holds values other than its ``flag_values`` on the steps a check reads
+    (:func:`~climann.data.fill_like.checked_steps`): data beside codes; a variable whose every value
+    is a code is a flag variable whatever its attributes (a 0/1 mask that kept a temperature's)."""
+    codes = _decoded(variable, flag_codes(variable, "flag_values"))
+    sample = checked_steps(variable)
+    return bool((sample.notnull() & ~sample.isin(codes.astype(variable.dtype))).any())
+
+
+def refuse_codes_within_range(dataset: xr.Dataset, names: Sequence[str], *, where: str) -> None:
+    """Refuse, in one line, a target or predictor that is a continuous quantity whose flag codes
+    lie within its values (:func:`codes_of_a_quantity`) and that holds values other than its codes
+    (:func:`_values_beside_codes`, read on a sample of its steps): read as data they are trained and scored
+    as amounts (break33a A1), read as classes the amounts are lost; which is meant the file does
+    not say. The line gives the ``ncatted`` (for a Zarr store the line that edits its attributes)
+    that marks the codes ``missing_value`` (CF §2.5.1), and the one that removes the flag
+    attributes when the codes are values after all.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        As opened.
+    names : sequence of str
+        The target first, then the predictors (those absent are skipped).
+    where : str
+        The files, for the message.
+
+    Raises
+    ------
+    ClimannError
+        For the first such variable.
+    """
+    from climann.errors import ClimannError
+
+    for position, name in enumerate(names):
+        if (name not in dataset.data_vars or (quantity := codes_of_a_quantity(name, dataset[name])) is None
+                or not _values_beside_codes(dataset[name])):
+            continue
+        variable = dataset[name]
+        codes, stored = flag_codes(variable, "flag_values"), name_in_file(variable, name)
+        kind = np.dtype(variable.encoding.get("dtype", variable.dtype))
+        files = source_and_copy(variable)
+        missing = attribute_command([ncatted_attribute("missing_value", stored, "o", ncatted_type(kind), ",".join(
+            ncatted_number(code, kind) for code in codes))], files)
+        kept = attribute_command([ncatted_attribute(key, stored, "d") for key in ("flag_values", "flag_meanings")],
+                                 files)
+        shown = f"flag_values {' '.join(_shown(code) for code in codes)}: {variable.attrs.get('flag_meanings', '')}"
+        raise ClimannError(
+            f"{'the target' if position == 0 else 'the predictor'} '{name}' in {variable_where(variable, where)} is "
+            f"a CF flag variable ({shown.strip()}) of a continuous quantity ({quantity}), and its codes lie within "
+            f"the values that quantity can take, so they cannot be told from data; if they are status codes, mark "
+            f"them missing: {missing} (or set a valid_min or valid_max that leaves them out); if they are values, "
+            f"remove the flags: {kept}")
 
 
 def _shown(code: object) -> str:

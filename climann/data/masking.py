@@ -48,6 +48,7 @@ from climann.data.fill_like import (  # noqa: F401  (their home before climann.d
     warn_fill_like_values,
 )
 from climann.data.flags import codes_beyond_units_range, status_codes
+from climann.data.hdf4_calibration import refuse_hdf4_calibration
 from climann.data.notes import note_once
 from climann.data.shell import (
     NCATTED_TYPES, input_and_copy, ncatted_attribute, attribute_command, ncatted_number, ncatted_type,
@@ -283,10 +284,13 @@ def mask_invalid(dataset: xr.Dataset) -> xr.Dataset:
     ------
     ClimannError
         If a fill value, packing or valid-range attribute is not numeric
-        (:func:`refuse_text_attributes`), or a temperature holds many different values below
+        (:func:`refuse_text_attributes`), a ``scale_factor`` beside HDF4 calibration attributes
+        reads two ways (:func:`~climann.data.hdf4_calibration.refuse_hdf4_calibration`), or a
+        temperature holds many different values below
         absolute zero (:func:`~climann.data.absolute_zero.masked_below_absolute_zero`).
     """
     refuse_text_attributes(dataset)
+    refuse_hdf4_calibration(dataset)
     masked, limits_of = {}, {}
     for name, variable in dataset.data_vars.items():
         if not np.issubdtype(variable.dtype, np.number):
@@ -300,8 +304,8 @@ def mask_invalid(dataset: xr.Dataset) -> xr.Dataset:
             ) from None
         codes = status_codes(variable, limits)
         if limits is None and codes is None:
-            beyond = codes_beyond_units_range(variable)
-            if beyond is not None:  # flags beyond a percentage's or fraction's range: see climann.data.flags
+            beyond = codes_beyond_units_range(variable, str(name))
+            if beyond is not None:  # flags beyond a percentage's or an amount's range: climann.data.flags
                 masked[name] = _without_codes(str(name), variable, *beyond)
             continue
         dropped = (*VALID_RANGE_ATTRIBUTES, *(() if codes is None else STATUS_FLAG_ATTRIBUTES))
@@ -329,19 +333,25 @@ STATUS_FLAG_ATTRIBUTES = ("flag_values", "flag_meanings")
 
 
 def _without_codes(name: str, variable: xr.DataArray, codes: np.ndarray, decoded: np.ndarray,
-                   limits: tuple[float, float]) -> xr.DataArray:
-    """``variable`` (lazy) with its flag values that lie beyond the range its units allow read
-    as missing, its flag attributes dropped (:data:`STATUS_FLAG_ATTRIBUTES`), said in one note
-    (:func:`~climann.data.flags.codes_beyond_units_range`)."""
-    kept = variable.where(~variable.isin(decoded.astype(variable.dtype)))
+                   limits: tuple[float, float], said: str) -> xr.DataArray:
+    """``variable`` (lazy) with its flag values that lie beyond the range its units or its
+    quantity allow read as missing, its flag attributes dropped (:data:`STATUS_FLAG_ATTRIBUTES`),
+    said in one note (:func:`~climann.data.flags.codes_beyond_units_range`; ``said``: what
+    bounds the range); the values they remove are counted when the run checks its variables
+    (:func:`~climann.data.valid_range_tails.warn_outside_valid_range`)."""
+    coded = variable.isin(decoded.astype(variable.dtype))
+    kept = variable.where(~coded)
     kept.attrs = {key: value for key, value in variable.attrs.items() if key not in STATUS_FLAG_ATTRIBUTES}
     kept.encoding = dict(variable.encoding)
     source = variable.encoding.get("source")
     meanings = str(variable.attrs.get("flag_meanings", "")).strip()
+    shown = " ".join(f"{code:g}" for code in codes)
+    only_codes = variable.where(coded)
+    only_codes.attrs, only_codes.encoding = dict(variable.attrs), dict(variable.encoding)
+    kept.encoding.update(sample_outside_valid_range(only_codes, limits, codes=f"{shown} ({said})"))
     note_once(_log, logging.INFO, (
         f"'{name}' in {Path(source).name if source else 'the data'}: its flag_values "
-        f"{' '.join(f'{code:g}' for code in codes)}{f' ({meanings})' if meanings else ''} lie beyond the "
-        f"{limits[0]:g}…{limits[1]:g} of its units '{variable.attrs.get('units', '')}', so they are status codes of a "
+        f"{shown}{f' ({meanings})' if meanings else ''} lie {said}, so they are status codes of a "
         f"continuous quantity (CF-1.8 §3.5), read as missing; its other values are data"))
     return kept
 

@@ -79,6 +79,10 @@ class OutsideValidRange:
         (:func:`climann.data.flags.status_codes`).
     own_name : str
         The variable's own name in the file, for the command ("" when not renamed).
+    codes : str
+        For flag values beyond the range of the quantity (no valid range:
+        :func:`climann.data.flags.codes_beyond_units_range`), the codes and what bounds the
+        range (``"-2 -1 (below 0, where …)"``); the sample then holds only those codes.
     """
 
     low: float
@@ -89,10 +93,11 @@ class OutsideValidRange:
     limits: dict
     status_codes: bool = False
     own_name: str = ""
+    codes: str = ""
 
 
 def sample_outside_valid_range(variable: xr.DataArray, limits: tuple[float, float], *,
-                               status_codes: bool = False) -> dict:
+                               status_codes: bool = False, codes: str = "") -> dict:
     """The ``encoding`` entry that records, lazily, what the valid range ``limits`` of one
     file's ``variable`` (as opened, before the range is applied) reads as missing.
 
@@ -108,7 +113,7 @@ def sample_outside_valid_range(variable: xr.DataArray, limits: tuple[float, floa
              if key in variable.attrs}
     found = OutsideValidRange(limits[0], limits[1], da.asarray(checked_steps(variable).data),
                               variable.encoding.get("source"), str(variable.attrs.get("units", "")).strip(), given,
-                              status_codes, name_in_file(variable))
+                              status_codes, name_in_file(variable), codes)
     return {OUTSIDE_VALID_RANGE_KEY: found}
 
 
@@ -143,6 +148,10 @@ def _message(name: str, found: OutsideValidRange, below: np.ndarray, above: np.n
     size = int(np.prod(found.sample.shape))
     said = "; ".join(_side_text(found, side, values) for side, values in sides.items())
     counted = f"'{name}' in {where}: of the {size} values checked, {said}, read as missing"
+    if found.codes:  # flag values beyond the quantity's range: only the codes were sampled
+        count = sum(values.size for values in sides.values())
+        return logging.INFO, (f"'{name}' in {where}: of the {size} values checked, {count} "
+                              f"({100 * count / size:.1f} %) hold its flag_values {found.codes}, read as missing")
     tails = [side for side, values in sides.items() if np.unique(values).size > CODES_AT_MOST]
     if not tails:
         return None if found.status_codes else (logging.INFO, f"{counted}: a few codes (CF §2.5.1)")

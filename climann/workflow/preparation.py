@@ -29,7 +29,7 @@ from climann.data.defaults import default_inputs, warn_run_outputs
 from climann.data.field import FieldSamples, build_field_samples
 from climann.data.layout import GridLayout, segment_starts
 from climann.data.levels import levels_on_new_dimensions
-from climann.data.flags import refuse_flag_target, warn_flag_predictors
+from climann.data.flags import refuse_codes_within_range, refuse_flag_target, warn_flag_predictors
 from climann.data.valid_range_tails import warn_outside_valid_range
 from climann.data.value_checks import warn_held_values
 from climann.data.land_masks import warn_land_stored_as_value
@@ -356,6 +356,7 @@ def _open_subset(
                      file=files[0] if len(files) == 1 else None)
     warn_outside_valid_range(selected, [data.target, *(data.predictors or ())])
     warn_land_stored_as_value(selected, data.target, where=where, file=files[0] if len(files) == 1 else None)
+    refuse_codes_within_range(selected, [data.target, *(data.predictors or ())], where=where)
     refuse_flag_target(selected, data.target, where=where)
     warn_flag_predictors(selected, data.predictors or (), where=where)
     warn_run_outputs(selected, data.predictors or (), data.target, where=where)

@@ -5,6 +5,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import warnings
 
 import numpy as np
 import pytest
@@ -13,7 +14,7 @@ import xarray as xr
 from climann.data.flags import flag_classes, flag_codes, indicator_advice, refuse_flag_target, warn_flag_predictors
 from climann.errors import ClimannError
 from climann.data.open import open_dataset
-from tests.conftest import grid_dataset
+from tests.conftest import follow_ncatted, grid_dataset
 
 
 def _variable(**attrs) -> xr.DataArray:
@@ -430,3 +431,158 @@ def _refused(action) -> str:
     with pytest.raises(ClimannError) as refusal:
         action()
     return str(refusal.value)
+
+
+# --- flag values beside a continuous amount (break33a A1, A1b) -------------------------------------------------------
+def _globsnow(path, *, flag_values=(-2.0, -1.0), meanings="water mountain"):
+    """GlobSnow's monthly SWE (mm, lwe_thickness_of_surface_snow_amount) on a 4 × 5 grid, 10 years, with its codes
+    declared as flag_values: -2 (water) in the first column, -1 (mountain) in a 2 × 2 block, and ERA5-Land's ``sd``
+    (m of water equivalent, same standard_name, some small negatives) beside it, as break33a's mk_snow.py writes
+    them (a third code, the first, at one value). Returns the SWE as written and the mask of the coded cells."""
+    rng = np.random.default_rng(2)
+    n_time = 120
+    month = np.arange(n_time) % 12 + 1
+    season = np.cos(2 * np.pi * (month - 2) / 12)
+    swe = np.clip(80 * season[:, None, None] + 15 * rng.standard_normal((n_time, 4, 5)), 0, None).astype(np.float32)
+    sd = (swe / 1000 + 0.002 * rng.standard_normal(swe.shape)).astype(np.float32)
+    codes = np.zeros(swe.shape, bool)
+    written = swe.copy()
+    coded = [((slice(None), slice(None), 0), flag_values[-2]), ((slice(None), slice(2, 4), slice(3, 5)), flag_values[-1])]
+    for where, code in coded + ([((0, 1, 1), flag_values[0])] if len(flag_values) == 3 else []):
+        written[where], codes[where] = code, True
+    xr.Dataset(
+        {"swe": (("time", "lat", "lon"), written,
+                 {"units": "mm", "standard_name": "lwe_thickness_of_surface_snow_amount",
+                  "long_name": "snow water equivalent", "flag_values": np.float32(flag_values),
+                  "flag_meanings": meanings}),
+         "sd": (("time", "lat", "lon"), sd, {"units": "m of water equivalent",
+                                             "standard_name": "lwe_thickness_of_surface_snow_amount"})},
+        coords={"time": ("time", [(np.datetime64(f"{2001 + k // 12}-{k % 12 + 1:02d}-01") - np.datetime64("1970-01-01"))
+                                  .astype(int) for k in range(n_time)],
+                         {"units": "days since 1970-01-01", "calendar": "standard"}),
+                "lat": ("lat", [60.0, 61.5, 63.0, 64.5], {"units": "degrees_north"}),
+                "lon": ("lon", [20.0, 21.5, 23.0, 24.5, 26.0], {"units": "degrees_east"})},
+        attrs={"Conventions": "CF-1.7"},
+    ).to_netcdf(path, encoding={name: {"_FillValue": None} for name in ("swe", "sd")})
+    return written, codes
+
+
+@pytest.mark.parametrize(("flag_values", "meanings"), [
+    pytest.param((-2.0, -1.0), "water mountain", id="two-codes"),
+    pytest.param((-3.0, -2.0, -1.0), "no_data water mountain", id="three-codes"),
+])
+def test_negative_codes_of_a_snow_amount_are_read_as_missing_with_a_note(tmp_path, caplog, flag_values, meanings):
+    """break33a A1: GlobSnow's -2 (water) and -1 (mountain) were trained and scored as SWE (22.9 % of the values);
+    A1b: with three codes the SWE was refused as a class variable. No snow amount is negative: the codes are
+    status codes, missing; the rest is data, and a target."""
+    from climann.data.notes import forget_notes
+
+    forget_notes()
+    written, codes = _globsnow(tmp_path / "snow.nc", flag_values=flag_values, meanings=meanings)
+    with caplog.at_level(logging.INFO, logger="climann"):
+        opened = open_dataset([tmp_path / "snow.nc"])
+    np.testing.assert_array_equal(opened["swe"].values, np.where(codes, np.nan, written))  # by hand
+    assert "flag_values" not in opened["swe"].attrs
+    refuse_flag_target(opened, "swe", where="snow.nc")  # a target, not a class variable
+    shown = " ".join(f"{code:g}" for code in flag_values)
+    assert [r.getMessage() for r in caplog.records if "status codes" in r.getMessage()] == [
+        f"'swe' in snow.nc: its flag_values {shown} ({meanings}) lie below 0, where its standard_name "
+        "lwe_thickness_of_surface_snow_amount in 'mm' cannot go, so they are status codes of a continuous quantity "
+        "(CF-1.8 §3.5), read as missing; its other values are data"]
+
+
+def test_the_codes_read_as_missing_are_counted_when_the_run_checks_its_variables(tmp_path, caplog):
+    """The note at opening names the codes; the check of the run's variables says how many values they held."""
+    from climann.data.fill_like import checked_steps
+    from climann.data.notes import forget_notes
+    from climann.data.valid_range_tails import warn_outside_valid_range
+
+    _, codes = _globsnow(tmp_path / "snow.nc")
+    forget_notes()
+    opened = open_dataset([tmp_path / "snow.nc"])
+    with caplog.at_level(logging.INFO, logger="climann"):
+        warn_outside_valid_range(opened, ["swe", "sd"])
+    checked = checked_steps(opened["swe"].copy(data=codes)).values  # the mask written, on the steps checked
+    count = int(checked.sum())
+    assert [r.getMessage() for r in caplog.records] == [
+        f"'swe' in snow.nc: of the {checked.size} values checked, {count} ({100 * count / checked.size:.1f} %) hold "
+        "its flag_values -2 -1 (below 0, where its standard_name lwe_thickness_of_surface_snow_amount in 'mm' cannot "
+        "go), read as missing"]
+
+
+@pytest.mark.parametrize("position", [pytest.param(0, id="target"), pytest.param(1, id="predictor")])
+def test_codes_within_the_values_of_an_amount_are_refused_with_the_line_that_marks_them_missing(tmp_path, monkeypatch,
+                                                                                                 position):
+    """Codes 0 (snow_free) and 999 (glacier) beside SWE in mm: both are amounts a snow pack can have, so neither the
+    codes nor the data can be told; refused in one line, whose ncatted, followed, makes them missing."""
+    from climann.data.flags import refuse_codes_within_range
+
+    monkeypatch.chdir(tmp_path)
+    written, codes = _globsnow(tmp_path / "snow.nc", flag_values=(0.0, 999.0), meanings="snow_free glacier")
+    names = ["swe", "sd"] if position == 0 else ["sd", "swe"]
+    with pytest.raises(ClimannError) as error:
+        refuse_codes_within_range(open_dataset([tmp_path / "snow.nc"]), names, where="snow.nc")
+    message = str(error.value)
+    assert "\n" not in message
+    assert message.startswith(f"{['the target', 'the predictor'][position]} 'swe' in snow.nc is a CF flag variable "
+                              "(flag_values 0 999: snow_free glacier) of a continuous quantity "
+                              "(lwe_thickness_of_surface_snow_amount in 'mm'), and its codes lie within the values")
+    marked = re.search(r"mark them missing: (ncatted [^;(]*?) \(or set", message).group(1)
+    assert marked == "ncatted -a missing_value,swe,o,f,0,999 snow.nc snow_fixed.nc"
+    follow_ncatted(marked, tmp_path)
+    fixed = open_dataset([tmp_path / "snow_fixed.nc"])
+    np.testing.assert_array_equal(fixed["swe"].values, np.where(np.isin(written, [0.0, 999.0]), np.nan, written))
+    refuse_codes_within_range(fixed, names, where="snow_fixed.nc")  # no longer refused
+
+
+@pytest.mark.parametrize("attrs", [
+    pytest.param({"units": "1"}, id="units-1"),
+    pytest.param({}, id="no-units"),
+    pytest.param({"units": "mm"}, id="no-standard-name"),
+    pytest.param({"units": "mm", "standard_name": "status_flag"}, id="a-code-standard-name"),
+])
+def test_a_class_variable_is_not_taken_for_an_amount(tmp_path, attrs):
+    """Land cover 1…4 in units "1" or none (or a flag standard name): classes, refused as a target as before."""
+    from climann.data.flags import codes_of_a_quantity
+
+    codes = np.array([[1, 2, 3, 1], [4, 1, 2, 2]], "i1")
+    variable = xr.DataArray(codes, dims=("lat", "lon"), name="lc", attrs={
+        "flag_values": np.array([1, 2, 3, 4], "i1"), "flag_meanings": "forest grass desert ice", **attrs})
+    assert codes_of_a_quantity("lc", variable) is None
+    with pytest.raises(ClimannError, match=r"^the target 'lc' in lc.nc is a CF flag variable \(flag_values 1 2 3 4"):
+        refuse_flag_target(variable.to_dataset(), "lc", where="lc.nc")
+
+
+def test_a_snow_amount_with_negative_codes_trains_on_its_values_only(tmp_path, monkeypatch):
+    """break33a A1 end to end: the run's truth holds no code, its climatology is scored on the valid cells (my
+    cos-lat weighted calendar-month climatology of 2001–2006 on 2009–2010), and ``sd`` beside it is still warned
+    about for its negative values."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+    from tests.conftest import draw_no_run_figures
+
+    draw_no_run_figures(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    written, codes = _globsnow(tmp_path / "snow.nc")
+    result = CliRunner().invoke(app, ["train", "--data", "snow.nc", "--target", "swe", "--predictors", "sd",
+                                      "--epochs", "1", "--out", "run"])
+    assert result.exit_code == 0, result.output
+    assert "'sd' in snow.nc holds" in result.output and "negative values" in result.output
+    truth = np.where(codes, np.nan, written).astype(np.float64)
+    with xr.open_dataset(tmp_path / "run" / "predictions.nc") as predictions:
+        np.testing.assert_array_equal(predictions["swe"].values, truth)
+    years, months = 2001 + np.arange(120) // 12, np.arange(120) % 12 + 1
+    with warnings.catch_warnings():  # the coded cells have no climatology
+        warnings.simplefilter("ignore", RuntimeWarning)
+        climatology = np.stack([np.nanmean(truth[(years <= 2006) & (months == month)], axis=0)
+                                for month in range(1, 13)])
+    errors = (climatology[months - 1] - truth)[years >= 2009]
+    weights = np.broadcast_to(np.cos(np.deg2rad([60.0, 61.5, 63.0, 64.5]))[:, None], errors.shape)
+    kept = np.isfinite(errors)
+    expected = np.sqrt((weights[kept] * errors[kept] ** 2).sum() / weights[kept].sum())
+    scores = json.loads((tmp_path / "run" / "metrics.json").read_text())["splits"]["test"]["climatology"]
+    assert scores["rmse"] == pytest.approx(expected, rel=1e-5)
+    assert scores["n_samples"] == int(kept.sum())

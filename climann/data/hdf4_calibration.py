@@ -1,0 +1,134 @@
+"""HDF4 SDS calibration attributes beside a ``scale_factor``: two readings of one number.
+
+MODIS land products (MOD13 NDVI/EVI, MOD09 reflectances) are HDF-EOS (HDF4) files whose
+scientific data sets carry the calibration of HDF4's ``SDsetcal``: ``scale_factor``,
+``scale_factor_err``, ``add_offset``, ``add_offset_err`` and ``calibrated_nt``. MOD13 stores
+``scale_factor = 10000`` and means value = stored / 10000 (the MODIS VI user guide: NDVI valid
+range -2000…10000 for -0.2…1), while CF (§8.1), netCDF4-python and xarray multiply: value =
+stored × scale_factor. Copied to NetCDF with these attributes kept (gdal_translate, pyhdf
+scripts), an NDVI of 0.8 becomes 8e7, and every RMSE, MAE and map is 1e8 times too large
+while the skill scores, which do not depend on the scale, look right (break33a A6). Other
+MODIS land products (MOD11 LST, ``scale_factor = 0.02``) multiply; the attributes alone do not
+say which reading is meant.
+
+So a variable with HDF4 calibration attributes (``calibrated_nt`` or ``scale_factor_err``) is
+refused in one line (:func:`refuse_hdf4_calibration`) when its ``scale_factor`` is above 1
+(CF's reading then spreads a valid range of packed integers over tens of millions), and more
+generally whenever the ``scale_factor`` is not 1 and the file's ``Conventions`` do not say CF.
+The line names both readings (with the valid range each gives) and the ``ncatted`` that writes
+CF's ``scale_factor`` 1/X (and ``add_offset`` -offset/X) and removes the HDF4 attributes, after
+which the file reads as MODIS means it; for values meant as stored × X, the one that only removes
+the HDF4 attributes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from climann.data.shell import attribute_command, input_and_copy, ncatted_attribute, ncatted_number
+from climann.errors import ClimannError
+
+__all__ = ["HDF4_CALIBRATION_ATTRIBUTES", "hdf4_calibrated", "refuse_hdf4_calibration"]
+
+#: The attributes HDF4's ``SDsetcal`` writes beside ``scale_factor`` and ``add_offset``; the first
+#: two mark a variable as calibrated in HDF4's way (``add_offset_err`` is removed with them).
+HDF4_CALIBRATION_ATTRIBUTES = ("calibrated_nt", "scale_factor_err", "add_offset_err")
+
+
+def _packing(variable: xr.DataArray) -> tuple[float, float]:
+    """``(scale_factor, add_offset)`` as opened (xarray moves them to ``encoding``), 1 and 0 without."""
+    marks = {**variable.attrs, **variable.encoding}
+    return float(np.asarray(marks.get("scale_factor", 1.0))), float(np.asarray(marks.get("add_offset", 0.0)))
+
+
+def hdf4_calibrated(variable: xr.DataArray, conventions: str) -> bool:
+    """Whether ``variable``'s ``scale_factor`` cannot be read as CF's: it carries HDF4 calibration
+    attributes (``calibrated_nt`` or ``scale_factor_err``) and a ``scale_factor`` above 1, or not 1
+    in a file whose ``Conventions`` (``conventions``) do not say CF.
+
+    Parameters
+    ----------
+    variable : xarray.DataArray
+        As opened.
+    conventions : str
+        The file's global ``Conventions`` attribute ("" without).
+
+    Returns
+    -------
+    bool
+    """
+    if not any(key in variable.attrs for key in HDF4_CALIBRATION_ATTRIBUTES[:2]):
+        return False
+    scale, _ = _packing(variable)
+    return scale > 1 or (scale != 1 and "CF" not in conventions.upper())
+
+
+def _readings(variable: xr.DataArray) -> str:
+    """Both readings of ``variable``'s packing, with its valid range under each when it has one:
+    ``"as CF, stored × 10000 (valid_range -2e+07…1e+08); as HDF4/MODIS land, stored / 10000 (-0.2…1)"``."""
+    scale, offset = _packing(variable)
+    limits = variable.attrs.get("valid_range")
+    shift = f" + {offset:g}" if offset else ""
+    back = f"(stored - {offset:g})" if offset else "stored"
+    as_cf, as_hdf4 = f"as CF, stored × {scale:g}{shift}", f"as MODIS land's HDF4 calibration, {back} / {scale:g}"
+    if limits is None or np.asarray(limits).size != 2:
+        return f"{as_cf}; {as_hdf4}"
+    low, high = (float(value) for value in np.asarray(limits))
+    return (f"{as_cf} (valid_range {low * scale + offset:g}…{high * scale + offset:g}); "
+            f"{as_hdf4} ({(low - offset) / scale:g}…{(high - offset) / scale:g})")
+
+
+def _cf_attributes(name: str, variable: xr.DataArray) -> list[str]:
+    """The ncatted ``-a`` that write CF's packing of the HDF4 reading (value = (stored - offset) / X:
+    ``scale_factor`` 1/X, ``add_offset`` -offset/X) and remove the HDF4 attributes."""
+    scale, offset = _packing(variable)
+    kind = np.dtype("float64")
+    written = [ncatted_attribute("scale_factor", name, "o", "d", ncatted_number(1 / scale, kind))]
+    if offset:
+        written.append(ncatted_attribute("add_offset", name, "o", "d", ncatted_number(-offset / scale, kind)))
+    return written + _removed(name, variable)
+
+
+def _removed(name: str, variable: xr.DataArray) -> list[str]:
+    """The ncatted ``-a`` that delete ``variable``'s HDF4 calibration attributes."""
+    return [ncatted_attribute(key, name, "d") for key in HDF4_CALIBRATION_ATTRIBUTES if key in variable.attrs]
+
+
+def refuse_hdf4_calibration(dataset: xr.Dataset) -> None:
+    """Refuse a file of which a data variable's ``scale_factor`` has two readings
+    (:func:`hdf4_calibrated`), in one line.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One file as opened by xarray (packing in each variable's ``encoding``).
+
+    Raises
+    ------
+    ClimannError
+        Naming the first such variable (and how many others), both readings, the ``ncatted``
+        that writes CF's ``scale_factor`` 1/X for every one of them (MODIS land's reading) and
+        the one that keeps CF's reading.
+    """
+    conventions = str(dataset.attrs.get("Conventions", ""))
+    found = [str(name) for name, variable in dataset.data_vars.items() if hdf4_calibrated(variable, conventions)]
+    if not found:
+        return
+    source = dataset.encoding.get("source")
+    where = Path(str(source)).name if source else "the file"
+    files = input_and_copy(source) if source else "IN.nc OUT.nc"
+    first, others = found[0], found[1:]
+    variable = dataset[first]
+    also = f" (and {len(others)} other variable{'s' * (len(others) > 1)}: {', '.join(others)})" if others else ""
+    divided = attribute_command([part for name in found for part in _cf_attributes(name, dataset[name])], files)
+    kept = attribute_command([part for name in found for part in _removed(name, dataset[name])], files)
+    scale, _ = _packing(variable)
+    raise ClimannError(
+        f"'{first}' in {where}{also} has HDF4 calibration attributes "
+        f"({', '.join(key for key in HDF4_CALIBRATION_ATTRIBUTES if key in variable.attrs)}) beside "
+        f"scale_factor = {scale:g}, which reads two ways: {_readings(variable)}; MODIS land products such as MOD13 "
+        f"mean the second, CF and xarray read the first; if the values are stored / {scale:g}, write CF's "
+        f"scale_factor: {divided}; if they are stored × {scale:g}, remove the HDF4 attributes: {kept}")

@@ -1,0 +1,92 @@
+"""HDF4 calibration attributes beside a scale_factor (break33a A6: MOD13's scale_factor = 10000 means / 10000)."""
+
+import re
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.data.open import open_dataset
+from climann.errors import ClimannError
+from tests.conftest import follow_ncatted
+
+#: The HDF4 SDS calibration attributes as MOD13 carries them (pyhdf and gdal_translate keep them).
+MOD13 = {"scale_factor_err": 0.0, "add_offset_err": 0.0, "calibrated_nt": np.int32(5)}
+
+
+def _mod13(path, *, scale_factor=10000.0, calibration=MOD13, conventions="CF-1.6"):
+    """MOD13-like monthly NDVI and EVI (int16, fill -3000, valid_range -2000…10000) on a 4 × 5 grid, 10 years,
+    written as stored integers with ``scale_factor`` and ``calibration`` attributes; returns NDVI as stored / 10000
+    (MODIS's meaning), NaN at the fills."""
+    rng = np.random.default_rng(1)
+    month = np.arange(120) % 12 + 1
+    ndvi = 0.45 + 0.3 * np.cos(2 * np.pi * (month - 7) / 12)[:, None, None] + 0.04 * rng.standard_normal((120, 4, 5))
+    evi = 0.6 * ndvi + 0.02 * rng.standard_normal(ndvi.shape)
+    stored = {name: np.round(values * 10000).astype(np.int16) for name, values in (("ndvi", ndvi), ("evi", evi))}
+    for values in stored.values():
+        values[:, 0, 0] = -3000
+    attrs = {"valid_range": np.array([-2000, 10000], np.int16), "scale_factor": scale_factor, "add_offset": 0.0,
+             **calibration}
+    xr.Dataset(
+        {name: (("time", "lat", "lon"), values, {"units": name.upper(), **attrs}) for name, values in stored.items()},
+        coords={"time": ("time", 15.0 + 30.4375 * np.arange(120), {"units": "days since 2001-01-01"}),
+                "lat": ("lat", [45.0, 42.5, 40.0, 37.5], {"units": "degrees_north"}),
+                "lon": ("lon", [-100.0, -97.5, -95.0, -92.5, -90.0], {"units": "degrees_east"})},
+        attrs={"Conventions": conventions} if conventions else {},
+    ).to_netcdf(path, encoding={name: {"_FillValue": np.int16(-3000)} for name in stored})
+    return np.where(stored["ndvi"] == -3000, np.nan, stored["ndvi"] / 10000)
+
+
+@pytest.mark.parametrize(("scale_factor", "calibration", "conventions"), [
+    pytest.param(10000.0, MOD13, "CF-1.6", id="mod13-scale-above-1-even-in-a-cf-file"),
+    pytest.param(10000.0, {"calibrated_nt": np.int32(5)}, "", id="calibrated_nt-alone"),
+    pytest.param(1e-4, {"scale_factor_err": 0.0}, "", id="scale-below-1-without-cf-conventions"),
+])
+def test_a_scale_factor_beside_hdf4_calibration_is_refused_in_one_line(tmp_path, scale_factor, calibration,
+                                                                       conventions):
+    _mod13(tmp_path / "ndvi.nc", scale_factor=scale_factor, calibration=calibration, conventions=conventions)
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "ndvi.nc"])
+    message = str(error.value)
+    assert "\n" not in message
+    assert message.startswith("'ndvi' in ndvi.nc (and 1 other variable: evi) has HDF4 calibration attributes (")
+    assert (f"as CF, stored × {scale_factor:g} (valid_range {-2000 * scale_factor:g}…{10000 * scale_factor:g}); "
+            f"as MODIS land's HDF4 calibration, stored / {scale_factor:g} ({-2000 / scale_factor:g}…"
+            f"{10000 / scale_factor:g})") in message
+
+
+@pytest.mark.parametrize(("scale_factor", "calibration", "conventions"), [
+    pytest.param(1e-4, MOD13, "CF-1.6", id="scale-below-1-in-a-cf-file"),
+    pytest.param(10000.0, {}, "", id="no-hdf4-attributes"),
+    pytest.param(1.0, MOD13, "", id="scale-1"),
+])
+def test_a_scale_factor_with_one_reading_is_read_as_cf(tmp_path, scale_factor, calibration, conventions):
+    _mod13(tmp_path / "ndvi.nc", scale_factor=scale_factor, calibration=calibration, conventions=conventions)
+    with xr.open_dataset(tmp_path / "ndvi.nc") as plain:  # xarray's reading, CF's
+        np.testing.assert_array_equal(open_dataset([tmp_path / "ndvi.nc"])["ndvi"].values, plain["ndvi"].values)
+
+
+def test_the_printed_ncatted_followed_gives_ndvi_in_its_range_and_trains(tmp_path, monkeypatch):
+    """break33a A6: NDVI read as stored × 10000 (up to 1e8) was trained and scored (RMSE 2.8e6 "in NDVI"). The
+    refusal's first line, followed, writes CF's scale_factor 1e-4: NDVI in -0.2…1, the values MODIS means, and
+    a run trains on them."""
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+    from tests.conftest import draw_no_run_figures
+
+    draw_no_run_figures(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    ndvi = _mod13(tmp_path / "ndvi.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "ndvi.nc"])
+    command = re.search(r"write CF's scale_factor: (ncatted .*? ndvi\.nc ndvi_fixed\.nc);", str(error.value)).group(1)
+    follow_ncatted(command, tmp_path)
+    fixed = open_dataset([tmp_path / "ndvi_fixed.nc"])
+    np.testing.assert_allclose(fixed["ndvi"].values, ndvi, rtol=1e-6)
+    assert -0.2 <= np.nanmin(fixed["ndvi"].values) and np.nanmax(fixed["ndvi"].values) <= 1
+    result = CliRunner().invoke(app, ["train", "--data", "ndvi_fixed.nc", "--target", "ndvi", "--predictors", "evi",
+                                      "--epochs", "1", "--out", "run"])
+    assert result.exit_code == 0, result.output
+    with xr.open_dataset(tmp_path / "run" / "predictions.nc") as predictions:
+        np.testing.assert_allclose(predictions["ndvi"].values, ndvi, rtol=1e-6)
