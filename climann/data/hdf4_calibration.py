@@ -8,17 +8,21 @@ range -2000…10000 for -0.2…1), while CF (§8.1), netCDF4-python and xarray m
 stored × scale_factor. Copied to NetCDF with these attributes kept (gdal_translate, pyhdf
 scripts), an NDVI of 0.8 becomes 8e7, and every RMSE, MAE and map is 1e8 times too large
 while the skill scores, which do not depend on the scale, look right (break33a A6). Other
-MODIS land products (MOD11 LST, ``scale_factor = 0.02``) multiply; the attributes alone do not
-say which reading is meant.
+MODIS land products (MOD11 LST, ``scale_factor = 0.02``) multiply, as ``SDsetcal`` itself does;
+the attributes alone do not say which reading a scale above 1 means. ``SDsetcal``'s offset is
+subtracted before the scaling (value = scale_factor × (stored - add_offset), the HDF4 User's
+Guide, "Calibration attributes"; MOD06's cloud-top temperature, offset -15000), CF's added after
+(value = stored × scale_factor + add_offset): with an offset the two differ at every value.
 
 So a variable with HDF4 calibration attributes (``calibrated_nt`` or ``scale_factor_err``) is
 refused in one line (:func:`refuse_hdf4_calibration`) when its ``scale_factor`` is above 1
-(CF's reading then spreads a valid range of packed integers over tens of millions), and more
-generally whenever the ``scale_factor`` is not 1 and the file's ``Conventions`` do not say CF.
-The line names both readings (with the valid range each gives) and the ``ncatted`` that writes
-CF's ``scale_factor`` 1/X (and ``add_offset`` -offset/X) and removes the HDF4 attributes, after
-which the file reads as MODIS means it; for values meant as stored × X, the one that only removes
-the HDF4 attributes.
+(CF's reading then spreads a valid range of packed integers over tens of millions), or when its
+``add_offset`` is not 0 in a file whose ``Conventions`` do not say CF. A scale_factor at or
+below 1 without an offset reads one way (MOD11, MOD09) and is read as CF's. The line names both
+readings (with the valid range each gives) and the ``ncatted`` that writes CF's packing of the
+HDF4 reading (``scale_factor`` 1/X and ``add_offset`` -offset/X for MOD13's division;
+``add_offset`` -offset × scale_factor for ``SDsetcal``'s) and removes the HDF4 attributes; for
+values meant as CF reads them, the one that only removes the HDF4 attributes.
 """
 
 from __future__ import annotations
@@ -45,9 +49,9 @@ def _packing(variable: xr.DataArray) -> tuple[float, float]:
 
 
 def hdf4_calibrated(variable: xr.DataArray, conventions: str) -> bool:
-    """Whether ``variable``'s ``scale_factor`` cannot be read as CF's: it carries HDF4 calibration
-    attributes (``calibrated_nt`` or ``scale_factor_err``) and a ``scale_factor`` above 1, or not 1
-    in a file whose ``Conventions`` (``conventions``) do not say CF.
+    """Whether ``variable``'s packing cannot be read as CF's: it carries HDF4 calibration
+    attributes (``calibrated_nt`` or ``scale_factor_err``) and a ``scale_factor`` above 1, or an
+    ``add_offset`` other than 0 in a file whose ``Conventions`` (``conventions``) do not say CF.
 
     Parameters
     ----------
@@ -62,8 +66,19 @@ def hdf4_calibrated(variable: xr.DataArray, conventions: str) -> bool:
     """
     if not any(key in variable.attrs for key in HDF4_CALIBRATION_ATTRIBUTES[:2]):
         return False
-    scale, _ = _packing(variable)
-    return scale > 1 or (scale != 1 and "CF" not in conventions.upper())
+    scale, offset = _packing(variable)
+    return scale > 1 or (offset != 0 and "CF" not in conventions.upper())
+
+
+def _divided(variable: xr.DataArray) -> bool:
+    """Whether the HDF4 reading of ``variable`` divides by its ``scale_factor`` (MOD13's, above 1)
+    rather than multiplies (``SDsetcal``'s)."""
+    return _packing(variable)[0] > 1
+
+
+def _hdf4_value(stored: float, scale: float, offset: float, divided: bool) -> float:
+    """One stored number as the HDF4 reading gives it: (stored - offset) / or × scale."""
+    return (stored - offset) / scale if divided else (stored - offset) * scale
 
 
 def _readings(variable: xr.DataArray) -> str:
@@ -71,24 +86,31 @@ def _readings(variable: xr.DataArray) -> str:
     ``"as CF, stored × 10000 (valid_range -2e+07…1e+08); as HDF4/MODIS land, stored / 10000 (-0.2…1)"``."""
     scale, offset = _packing(variable)
     limits = variable.attrs.get("valid_range")
-    shift = f" + {offset:g}" if offset else ""
-    back = f"(stored - {offset:g})" if offset else "stored"
-    as_cf, as_hdf4 = f"as CF, stored × {scale:g}{shift}", f"as MODIS land's HDF4 calibration, {back} / {scale:g}"
+    shift = f" {'-' if offset < 0 else '+'} {abs(offset):g}" if offset else ""
+    back = f"(stored {'+' if offset < 0 else '-'} {abs(offset):g})" if offset else "stored"
+    divided = _divided(variable)
+    as_cf = f"as CF, stored × {scale:g}{shift}"
+    as_hdf4 = (f"as MODIS land's HDF4 calibration, {back} / {scale:g}" if divided
+               else f"as HDF4's SDsetcal, {back} × {scale:g}")
     if limits is None or np.asarray(limits).size != 2:
         return f"{as_cf}; {as_hdf4}"
     low, high = (float(value) for value in np.asarray(limits))
     return (f"{as_cf} (valid_range {low * scale + offset:g}…{high * scale + offset:g}); "
-            f"{as_hdf4} ({(low - offset) / scale:g}…{(high - offset) / scale:g})")
+            f"{as_hdf4} ({_hdf4_value(low, scale, offset, divided):g}…{_hdf4_value(high, scale, offset, divided):g})")
 
 
 def _cf_attributes(name: str, variable: xr.DataArray) -> list[str]:
-    """The ncatted ``-a`` that write CF's packing of the HDF4 reading (value = (stored - offset) / X:
-    ``scale_factor`` 1/X, ``add_offset`` -offset/X) and remove the HDF4 attributes."""
+    """The ncatted ``-a`` that write CF's packing of the HDF4 reading and remove the HDF4 attributes:
+    for value = (stored - offset) / X, ``scale_factor`` 1/X and ``add_offset`` -offset/X; for value =
+    (stored - offset) × X, ``add_offset`` -offset × X."""
     scale, offset = _packing(variable)
     kind = np.dtype("float64")
-    written = [ncatted_attribute("scale_factor", name, "o", "d", ncatted_number(1 / scale, kind))]
+    written = []
+    if _divided(variable):
+        written.append(ncatted_attribute("scale_factor", name, "o", "d", ncatted_number(1 / scale, kind)))
     if offset:
-        written.append(ncatted_attribute("add_offset", name, "o", "d", ncatted_number(-offset / scale, kind)))
+        cf_offset = -offset / scale if _divided(variable) else -offset * scale
+        written.append(ncatted_attribute("add_offset", name, "o", "d", ncatted_number(cf_offset, kind)))
     return written + _removed(name, variable)
 
 
@@ -110,8 +132,8 @@ def refuse_hdf4_calibration(dataset: xr.Dataset) -> None:
     ------
     ClimannError
         Naming the first such variable (and how many others), both readings, the ``ncatted``
-        that writes CF's ``scale_factor`` 1/X for every one of them (MODIS land's reading) and
-        the one that keeps CF's reading.
+        that writes CF's packing of the HDF4 reading for every one of them and the one that
+        keeps CF's reading.
     """
     conventions = str(dataset.attrs.get("Conventions", ""))
     found = [str(name) for name, variable in dataset.data_vars.items() if hdf4_calibrated(variable, conventions)]
@@ -125,10 +147,14 @@ def refuse_hdf4_calibration(dataset: xr.Dataset) -> None:
     also = f" (and {len(others)} other variable{'s' * (len(others) > 1)}: {', '.join(others)})" if others else ""
     divided = attribute_command([part for name in found for part in _cf_attributes(name, dataset[name])], files)
     kept = attribute_command([part for name in found for part in _removed(name, dataset[name])], files)
-    scale, _ = _packing(variable)
+    scale, offset = _packing(variable)
+    packing = f"scale_factor = {scale:g}" + (f" and add_offset = {offset:g}" if offset else "")
+    meant = ("MODIS land products such as MOD13 mean the second" if _divided(variable)
+             else "HDF4 files written by SDsetcal (MODIS atmosphere products) mean the second")
+    hdf4_form = "/" if _divided(variable) else "×"
     raise ClimannError(
         f"'{first}' in {where}{also} has HDF4 calibration attributes "
         f"({', '.join(key for key in HDF4_CALIBRATION_ATTRIBUTES if key in variable.attrs)}) beside "
-        f"scale_factor = {scale:g}, which reads two ways: {_readings(variable)}; MODIS land products such as MOD13 "
-        f"mean the second, CF and xarray read the first; if the values are stored / {scale:g}, write CF's "
-        f"scale_factor: {divided}; if they are stored × {scale:g}, remove the HDF4 attributes: {kept}")
+        f"{packing}, which reads two ways: {_readings(variable)}; {meant}, CF and xarray read the first; if the "
+        f"values are (stored - add_offset) {hdf4_form} {scale:g}, write CF's packing: {divided}; if they are as CF "
+        f"reads them, remove the HDF4 attributes: {kept}")

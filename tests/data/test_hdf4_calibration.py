@@ -14,7 +14,7 @@ from tests.conftest import follow_ncatted
 MOD13 = {"scale_factor_err": 0.0, "add_offset_err": 0.0, "calibrated_nt": np.int32(5)}
 
 
-def _mod13(path, *, scale_factor=10000.0, calibration=MOD13, conventions="CF-1.6"):
+def _mod13(path, *, scale_factor=10000.0, calibration=MOD13, conventions="CF-1.6", add_offset=0.0):
     """MOD13-like monthly NDVI and EVI (int16, fill -3000, valid_range -2000…10000) on a 4 × 5 grid, 10 years,
     written as stored integers with ``scale_factor`` and ``calibration`` attributes; returns NDVI as stored / 10000
     (MODIS's meaning), NaN at the fills."""
@@ -25,7 +25,7 @@ def _mod13(path, *, scale_factor=10000.0, calibration=MOD13, conventions="CF-1.6
     stored = {name: np.round(values * 10000).astype(np.int16) for name, values in (("ndvi", ndvi), ("evi", evi))}
     for values in stored.values():
         values[:, 0, 0] = -3000
-    attrs = {"valid_range": np.array([-2000, 10000], np.int16), "scale_factor": scale_factor, "add_offset": 0.0,
+    attrs = {"valid_range": np.array([-2000, 10000], np.int16), "scale_factor": scale_factor, "add_offset": add_offset,
              **calibration}
     xr.Dataset(
         {name: (("time", "lat", "lon"), values, {"units": name.upper(), **attrs}) for name, values in stored.items()},
@@ -40,7 +40,6 @@ def _mod13(path, *, scale_factor=10000.0, calibration=MOD13, conventions="CF-1.6
 @pytest.mark.parametrize(("scale_factor", "calibration", "conventions"), [
     pytest.param(10000.0, MOD13, "CF-1.6", id="mod13-scale-above-1-even-in-a-cf-file"),
     pytest.param(10000.0, {"calibrated_nt": np.int32(5)}, "", id="calibrated_nt-alone"),
-    pytest.param(1e-4, {"scale_factor_err": 0.0}, "", id="scale-below-1-without-cf-conventions"),
 ])
 def test_a_scale_factor_beside_hdf4_calibration_is_refused_in_one_line(tmp_path, scale_factor, calibration,
                                                                        conventions):
@@ -59,6 +58,7 @@ def test_a_scale_factor_beside_hdf4_calibration_is_refused_in_one_line(tmp_path,
     pytest.param(1e-4, MOD13, "CF-1.6", id="scale-below-1-in-a-cf-file"),
     pytest.param(10000.0, {}, "", id="no-hdf4-attributes"),
     pytest.param(1.0, MOD13, "", id="scale-1"),
+    pytest.param(0.02, {"scale_factor_err": 0.0}, "", id="mod11-scale-below-1-without-offset-or-cf-conventions"),
 ])
 def test_a_scale_factor_with_one_reading_is_read_as_cf(tmp_path, scale_factor, calibration, conventions):
     _mod13(tmp_path / "ndvi.nc", scale_factor=scale_factor, calibration=calibration, conventions=conventions)
@@ -80,7 +80,7 @@ def test_the_printed_ncatted_followed_gives_ndvi_in_its_range_and_trains(tmp_pat
     ndvi = _mod13(tmp_path / "ndvi.nc")
     with pytest.raises(ClimannError) as error:
         open_dataset([tmp_path / "ndvi.nc"])
-    command = re.search(r"write CF's scale_factor: (ncatted .*? ndvi\.nc ndvi_fixed\.nc);", str(error.value)).group(1)
+    command = re.search(r"write CF's packing: (ncatted .*? ndvi\.nc ndvi_fixed\.nc);", str(error.value)).group(1)
     follow_ncatted(command, tmp_path)
     fixed = open_dataset([tmp_path / "ndvi_fixed.nc"])
     np.testing.assert_allclose(fixed["ndvi"].values, ndvi, rtol=1e-6)
@@ -90,3 +90,23 @@ def test_the_printed_ncatted_followed_gives_ndvi_in_its_range_and_trains(tmp_pat
     assert result.exit_code == 0, result.output
     with xr.open_dataset(tmp_path / "run" / "predictions.nc") as predictions:
         np.testing.assert_allclose(predictions["ndvi"].values, ndvi, rtol=1e-6)
+
+
+def test_an_offset_beside_sdsetcal_calibration_reads_as_hdf4_subtracts_it(tmp_path):
+    """HDF4's SDsetcal subtracts add_offset before scaling (MOD06's cloud-top temperature: 0.01 × (stored + 15000)),
+    CF adds it after (stored × 0.01 - 15000: 15 000 lower): refused outside a CF file, and the printed line, followed,
+    gives the SDsetcal values."""
+    _mod13(tmp_path / "ctt.nc", scale_factor=0.01, add_offset=-15000.0, calibration=MOD13, conventions="")
+    with xr.open_dataset(tmp_path / "ctt.nc", mask_and_scale=False) as raw:
+        stored = raw["ndvi"].values.astype(float)
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "ctt.nc"])
+    message = str(error.value)
+    assert "\n" not in message
+    assert ("as CF, stored × 0.01 - 15000 (valid_range -15020…-14900); "
+            "as HDF4's SDsetcal, (stored + 15000) × 0.01 (130…250)") in message
+    command = re.search(r"write CF's packing: (ncatted .*? \S*ctt\.nc \S*ctt_fixed\.nc);", message).group(1)
+    follow_ncatted(command, tmp_path)
+    fixed = open_dataset([tmp_path / "ctt_fixed.nc"])
+    expected = np.where(stored == -3000, np.nan, 0.01 * (stored + 15000))
+    np.testing.assert_allclose(fixed["ndvi"].values, expected, rtol=1e-9)
