@@ -182,16 +182,35 @@ def atomic_directory(path: str | os.PathLike, *, what: str = "directory") -> Ite
         old = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.old")
         if target.exists() and not _may_replace(target):
             raise _appeared(path, what)
-        if target.exists():
+        moved = target.exists()
+        if moved:
             _record_aside(old, replaced=target, new=temporary)  # before the move: a kill after it is undone
             os.replace(target, old)
-        os.replace(temporary, target)
+        try:
+            os.replace(temporary, target)
+        except OSError:
+            if moved:
+                _put_back(old, target, path, what)
+            raise
         shutil.rmtree(old, ignore_errors=True)
     except OSError as error:
         reason = error.strerror or str(error)
         raise ClimannError(f"cannot write {what} {path}: {reason}") from None
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
+
+
+def _put_back(old: Path, target: Path, path: Path, what: str) -> None:
+    """Rename the store moved aside to ``old`` back to ``target`` when the new one could not take
+    its name; when the name is taken meanwhile (another program's folder), leave it and say
+    where the earlier store is (WARNING)."""
+    try:
+        if os.path.lexists(target):
+            raise FileExistsError(errno.EEXIST, "the name is taken")
+        os.rename(old, target)
+    except OSError as error:
+        _log.warning("the earlier %s %s is kept as %s (%s): move it back by hand if you want it", what, path, old,
+                     error.strerror or error)
 
 
 class OutputClaimed(ClimannError):

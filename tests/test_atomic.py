@@ -502,3 +502,23 @@ def test_a_claims_temporary_left_by_a_command_killed_while_claiming_goes_with_th
     assert sorted(os.listdir(tmp_path)) == sorted(["pred.zarr", *(path.name for path in others)])
     assert [record.getMessage() for record in caplog.records if record.levelname == "INFO"] == [
         f"removed 1 temporary of the claim on {out} that climann commands killed while claiming it left: {left.name}"]
+
+
+def test_a_store_moved_aside_goes_back_when_the_new_one_cannot_take_its_name(tmp_path, monkeypatch):
+    """The new store's rename failing after the earlier one was moved aside left the output's name empty and
+    the earlier store hidden as `.store.zarr.PID.HEX.old`: it is put back, and the write refused."""
+    target = tmp_path / "store.zarr"
+    target.mkdir()
+    (target / "values").write_text("earlier")
+    real_replace = os.replace
+
+    def replace(source, destination):
+        if Path(source).name.endswith(".tmp") and Path(destination) == target:
+            raise OSError(28, "No space left on device")
+        real_replace(source, destination)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(ClimannError, match="cannot write Zarr store .*store.zarr: No space left on device"):
+        with atomic_directory(target, what="Zarr store") as temporary:
+            (temporary / "values").write_text("new")
+    assert os.listdir(tmp_path) == ["store.zarr"] and (target / "values").read_text() == "earlier"
