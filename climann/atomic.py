@@ -28,7 +28,15 @@ A claim also records, line by line, the hidden temporaries its command makes for
 created. A killed command (SIGKILL) leaves them behind; the next command that takes its stale
 claim over removes exactly those (their name carrying the dead command's process id, beside or
 inside the claimed output) and says so in one INFO line, so that a 500 MB temporary of a killed
-``predict`` does not stay for good. A claim on a folder also covers what is inside it: a
+``predict`` does not stay for good. A Zarr store replaced with ``--overwrite`` is moved aside as
+``.NAME.PID.HEX.old`` before the new one is renamed into place (:func:`atomic_directory`); the
+claim records that move first (:data:`ASIDE_RECORD`, with both stores' identities), so that the
+command taking over after a kill between the two renames puts the earlier store back (it is
+then the only copy of the user's output), and after the second rename removes the earlier
+store only when the store in place is the one the killed command wrote
+(:func:`dead_claimants_asides`). A claim's own hidden temporary (``.NAME.claim.PID.HEX.tmp``)
+left by a kill while the claim was created goes with the next claim of that output
+(:func:`dead_claim_temporaries`). A claim on a folder also covers what is inside it: a
 command writing into a folder that another climann claims (``predict --out RUN/p.nc`` while
 ``train --out RUN --overwrite`` runs), or claiming a folder in which another climann writes, is
 refused as a second command on the same output is.
@@ -174,15 +182,35 @@ def atomic_directory(path: str | os.PathLike, *, what: str = "directory") -> Ite
         old = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.old")
         if target.exists() and not _may_replace(target):
             raise _appeared(path, what)
-        if target.exists():
+        moved = target.exists()
+        if moved:
+            _record_aside(old, replaced=target, new=temporary)  # before the move: a kill after it is undone
             os.replace(target, old)
-        os.replace(temporary, target)
+        try:
+            os.replace(temporary, target)
+        except OSError:
+            if moved:
+                _put_back(old, target, path, what)
+            raise
         shutil.rmtree(old, ignore_errors=True)
     except OSError as error:
         reason = error.strerror or str(error)
         raise ClimannError(f"cannot write {what} {path}: {reason}") from None
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
+
+
+def _put_back(old: Path, target: Path, path: Path, what: str) -> None:
+    """Rename the store moved aside to ``old`` back to ``target`` when the new one could not take
+    its name; when the name is taken meanwhile (another program's folder), leave it and say
+    where the earlier store is (WARNING)."""
+    try:
+        if os.path.lexists(target):
+            raise FileExistsError(errno.EEXIST, "the name is taken")
+        os.rename(old, target)
+    except OSError as error:
+        _log.warning("the earlier %s %s is kept as %s (%s): move it back by hand if you want it", what, path, old,
+                     error.strerror or error)
 
 
 class OutputClaimed(ClimannError):
@@ -200,6 +228,7 @@ class _Claim:
     overwrite: bool
     record: int = -1
     temporaries: list[Path] = field(default_factory=list, compare=False)
+    asides: list[tuple[Path, str]] = field(default_factory=list, compare=False)
 
 
 #: The outputs claimed in this context (a command's, or a thread's of a sweep).
@@ -208,6 +237,10 @@ _CLAIMS: contextvars.ContextVar[tuple[_Claim, ...]] = contextvars.ContextVar("cl
 CLAIM_HEADER = "climann claim pid "
 #: How a claim file's later lines begin: each names a temporary its command made (absolute path).
 TEMPORARY_RECORD = "temporary "
+#: How a claim file's line begins that names an output store its command moved aside to replace
+#: it (``--overwrite``): ``aside DEV:INO DEV:INO PATH``, the identities of the store moved aside
+#: and of the new store renamed into its place, then the aside name (absolute path).
+ASIDE_RECORD = "aside "
 _NO_HARD_LINKS = (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK, errno.ENOSYS)
 
 
@@ -311,11 +344,37 @@ def _record_temporary(temporary: Path) -> None:
         if claim.record < 0:
             continue
         claim.temporaries[:] = [*(path for path in claim.temporaries if os.path.lexists(path)), temporary]
-        record = f"{CLAIM_HEADER}{os.getpid()}\n" + "".join(f"{TEMPORARY_RECORD}{path}\n" for path in claim.temporaries)
-        with contextlib.suppress(OSError):
-            content = os.fsencode(record)
-            os.pwrite(claim.record, content, 0)
-            os.ftruncate(claim.record, len(content))
+        _write_record(claim)
+
+
+def _record_aside(old: Path, *, replaced: Path, new: Path) -> None:
+    """Write into each claim this context holds, before the store ``replaced`` is moved aside
+    to ``old``, that this command moves it there to put ``new`` in its place
+    (:data:`ASIDE_RECORD`, with both stores' identities)."""
+    old = old.absolute()
+    if "\n" in str(old):
+        return
+    identities = f"{_store_identity(os.lstat(replaced))} {_store_identity(os.lstat(new))}"
+    for claim in _CLAIMS.get():
+        if claim.record < 0:
+            continue
+        claim.asides[:] = [*((path, ids) for path, ids in claim.asides if os.path.lexists(path)), (old, identities)]
+        _write_record(claim)
+
+
+def _store_identity(result: os.stat_result) -> str:
+    """A folder's identity as an aside record gives it, ``DEV:INO``: kept by a rename."""
+    return f"{result.st_dev}:{result.st_ino}"
+
+
+def _write_record(claim: _Claim) -> None:
+    """Rewrite the open claim's record: its header, its temporaries and the stores moved aside."""
+    record = (f"{CLAIM_HEADER}{os.getpid()}\n" + "".join(f"{TEMPORARY_RECORD}{path}\n" for path in claim.temporaries)
+              + "".join(f"{ASIDE_RECORD}{ids} {path}\n" for path, ids in claim.asides))
+    with contextlib.suppress(OSError):
+        content = os.fsencode(record)
+        os.pwrite(claim.record, content, 0)
+        os.ftruncate(claim.record, len(content))
 
 
 def _take_over(claim: Path) -> bool:
@@ -340,6 +399,7 @@ def _take_over(claim: Path) -> bool:
             if os.path.samestat(os.fstat(descriptor), os.stat(claim)):
                 record = _read_record(descriptor)
                 claim.unlink()  # only the command that removed it cleans up after the dead one
+                _settle_dead_asides(claim, record)  # first: a store put back is no temporary
                 _remove_dead_temporaries(claim, record)
         return True
     finally:
@@ -394,6 +454,85 @@ def dead_claimants_temporaries(claim: str | os.PathLike, record: bytes) -> list[
     return found
 
 
+@dataclass(frozen=True)
+class DeadAside:
+    """An output store that a killed command moved aside to replace it (``--overwrite``), still
+    there under its aside name (:func:`dead_claimants_asides`)."""
+
+    #: The aside name, ``.NAME.PID.HEX.old``.
+    path: Path
+    #: The output it was: ``NAME`` beside it.
+    output: Path
+    #: The identity (``DEV:INO``) of the new store the command was putting in its place.
+    new: str
+
+
+def dead_claimants_asides(claim: str | os.PathLike, record: bytes) -> list[DeadAside]:
+    """The output stores a killed command recorded in its stale ``claim`` (content ``record``,
+    :data:`ASIDE_RECORD` lines) as moved aside to replace them, that are still there: each named
+    ``.NAME.PID.HEX.old`` with the claim's process id, beside the claim or in a folder under it,
+    a folder (not a symbolic link) whose identity is the one recorded for the store moved. Nothing
+    else: a user's folder of such a name is never one.
+
+    Parameters
+    ----------
+    claim : path-like
+        The stale claim (``.NAME.claim``).
+    record : bytes
+        Its content (:func:`dead_claimants_temporaries`).
+
+    Returns
+    -------
+    list of DeadAside
+    """
+    lines = [os.fsdecode(line) for line in record.split(b"\n")]
+    holder = lines[0][len(CLAIM_HEADER):].strip() if lines[0].startswith(CLAIM_HEADER) else ""
+    if not holder.isdigit():
+        return []
+    own_name = re.compile(rf"^\.(?P<output>.+)\.{holder}\.[0-9a-f]{{8}}\.old$")
+    place = Path(os.path.realpath(Path(claim).parent))
+    found = []
+    for line in dict.fromkeys(lines[1:]):
+        fields = line[len(ASIDE_RECORD):].split(" ", 2)
+        if not line.startswith(ASIDE_RECORD) or len(fields) != 3 or not Path(fields[2]).is_absolute():
+            continue
+        moved, new, path = fields[0], fields[1], Path(fields[2])
+        name = own_name.match(path.name)
+        folder = Path(os.path.realpath(path.parent))
+        if not name or not (folder == place or place in folder.parents) or path.is_symlink() or not path.is_dir():
+            continue
+        if _store_identity(os.lstat(path)) == moved:
+            found.append(DeadAside(path, path.with_name(name["output"]), new))
+    return found
+
+
+def _settle_dead_asides(claim: Path, record: bytes) -> None:
+    """Undo or finish the replacements of output stores that the killed command whose stale
+    ``claim`` was taken over left half-way (:func:`dead_claimants_asides`): a store whose name is
+    free is put back (a WARNING line: it is the user's earlier output, the only copy); one whose
+    name holds the store that command wrote is removed (an INFO line); otherwise both stay, and a
+    WARNING line says where the earlier one is."""
+    holder = record.split(b"\n")[0].decode("ascii", "replace")[len(CLAIM_HEADER):].strip()
+    for aside in dead_claimants_asides(claim, record):
+        killed = f"climann process {holder}, killed while replacing it (--overwrite),"
+        try:
+            if not os.path.lexists(aside.output):
+                os.rename(aside.path, aside.output)
+                _log.warning("put back %s: %s had moved it aside as %s; it is the output from before that command",
+                             aside.output, killed, aside.path.name)
+            elif not aside.output.is_symlink() and _store_identity(os.lstat(aside.output)) == aside.new:
+                shutil.rmtree(aside.path)
+                _log.info("removed %s, the earlier %s that %s had moved aside: %s is the store it wrote",
+                          aside.path.name, aside.output, killed, aside.output.name)
+            else:
+                _log.warning("%s holds the earlier %s, that %s had moved aside; %s is not the store that command "
+                             "wrote: both were left alone, keep the one you want", aside.path, aside.output, killed,
+                             aside.output.name)
+        except OSError as error:
+            _log.warning("%s holds the earlier %s, that %s had moved aside; it could not be settled (%s): move it "
+                         "back yourself if you want it", aside.path, aside.output, killed, error.strerror or error)
+
+
 def _remove_dead_temporaries(claim: Path, record: bytes) -> None:
     """Remove the temporaries of the killed command whose stale ``claim`` was taken over
     (:func:`dead_claimants_temporaries`), and say so in one INFO line."""
@@ -415,6 +554,62 @@ def _remove_dead_temporaries(claim: Path, record: bytes) -> None:
                   + (f" and {len(removed) - 3} more" if len(removed) > 3 else ""))
 
 
+def dead_claim_temporaries(claim: str | os.PathLike) -> list[Path]:
+    """The hidden temporaries of ``claim`` left by commands killed while they created it
+    (:func:`claimed_output` makes a claim as ``.NAME.claim.PID.HEX.tmp``, then links it to its
+    name): each a regular file beside ``claim`` of that name, holding exactly
+    :data:`CLAIM_HEADER` and the process id of its name, whose process is gone and whose lock no
+    process holds. Nothing else: an empty one (killed before its header was written) is left,
+    as any file that is not climann's.
+
+    Parameters
+    ----------
+    claim : path-like
+        A claim's name (``.NAME.claim``).
+
+    Returns
+    -------
+    list of Path
+    """
+    claim = Path(claim)
+    own_name = re.compile(rf"^\.{re.escape(claim.name)}\.(?P<pid>[0-9]+)\.[0-9a-f]{{8}}\.tmp$")
+    try:
+        entries = [entry for entry in os.scandir(claim.parent) if own_name.match(entry.name)]
+    except OSError:
+        return []
+    found = []
+    for entry in entries:
+        pid = int(own_name.match(entry.name)["pid"])
+        if pid == os.getpid() or _process_alive(pid) or not entry.is_file(follow_symlinks=False):
+            continue
+        try:
+            descriptor = os.open(entry.path, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            continue
+        try:
+            if os.pread(descriptor, 200, 0) == f"{CLAIM_HEADER}{pid}\n".encode() and _locked(descriptor):
+                found.append(Path(entry.path))
+        finally:
+            os.close(descriptor)
+    return found
+
+
+def _remove_dead_claim_temporaries(claim: Path) -> None:
+    """Remove the temporaries of ``claim`` that killed commands left (:func:`dead_claim_temporaries`)
+    and say so in one INFO line."""
+    removed = []
+    for path in dead_claim_temporaries(claim):
+        try:
+            path.unlink()
+        except OSError:
+            continue
+        removed.append(path.name)
+    if removed:
+        _log.info("removed %d temporar%s of the claim on %s that climann commands killed while claiming it left: %s",
+                  len(removed), "y" if len(removed) == 1 else "ies", _claimed_name(claim), ", ".join(removed[:3])
+                  + (f" and {len(removed) - 3} more" if len(removed) > 3 else ""))
+
+
 def _acquire(claim: Path, path: Path, what: str, way_out: str) -> int:
     """This process's lock of ``claim``, made new or taken over from a killed command.
 
@@ -426,6 +621,7 @@ def _acquire(claim: Path, path: Path, what: str, way_out: str) -> int:
     for _ in range(20):
         descriptor = _new_claim(claim)
         if descriptor is not None:
+            _remove_dead_claim_temporaries(claim)
             return descriptor
         if not _take_over(claim):
             raise OutputClaimed(

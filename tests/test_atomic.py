@@ -372,3 +372,153 @@ def test_a_users_file_with_a_claims_name_is_left_alone_and_the_command_refused(t
                                   "climann's; it was left alone: move it away, or choose another name")
     assert claim_path(out).read_text() == "the user's notes\n"
     assert os.listdir(tmp_path) == [claim_path(out).name]
+
+
+# --- a killed replacement of a store, a killed claim: what they leave is settled by the next claim --
+
+#: A command that replaces the store PATH (argv[1]) with --overwrite, as a Zarr prediction is
+#: written, and stops where argv[2] says, waiting to be killed: "aside" just after the earlier
+#: store was moved aside (the new one not yet in place), "removal" just before the moved store
+#: is removed, "claim" while its claim is being created (before the claim's name exists).
+REPLACING = """
+import os, shutil, sys, time
+from pathlib import Path
+from climann.atomic import atomic_directory, claimed_output
+out, stop = Path(sys.argv[1]), sys.argv[2]
+real_replace, real_rmtree, real_link = os.replace, shutil.rmtree, os.link
+def wait():
+    print("stopped", flush=True)
+    time.sleep(600)
+def replace(source, destination):
+    real_replace(source, destination)
+    if stop == "aside" and str(destination).endswith(".old"):
+        wait()
+def rmtree(path, *args, **kwargs):
+    if stop == "removal" and str(path).endswith(".old"):
+        wait()
+    real_rmtree(path, *args, **kwargs)
+def link(source, destination):
+    if stop == "claim" and str(destination).endswith(".claim"):
+        wait()
+    real_link(source, destination)
+os.replace, shutil.rmtree, os.link = replace, rmtree, link
+with claimed_output(out, overwrite=True, what="Zarr store"):
+    with atomic_directory(out, what="Zarr store") as temporary:
+        (temporary / "values").write_text("new")
+"""
+
+
+def _killed_replacing(out, stop):
+    """The process id of a command SIGKILLed at ``stop`` (see :data:`REPLACING`) while it replaced ``out``."""
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-c", REPLACING, str(out), stop], stdout=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+    assert process.stdout.readline() == "stopped\n"
+    process.kill()
+    process.wait(timeout=60)
+    return process.pid
+
+
+def _earlier_store(tmp_path):
+    out = tmp_path / "pred.zarr"
+    out.mkdir()
+    (out / "values").write_text("earlier")
+    return out
+
+
+def test_a_store_moved_aside_by_a_command_killed_before_the_new_one_was_in_place_is_put_back(tmp_path, caplog):
+    """Killed between its two renames, a --overwrite left `.pred.zarr.PID.HEX.old`, the only copy
+    of the user's earlier output, and no pred.zarr; the next command left it there for good."""
+    from climann.atomic import claimed_output
+
+    out = _earlier_store(tmp_path)
+    pid = _killed_replacing(out, "aside")
+    asides = list(tmp_path.glob(f".pred.zarr.{pid}.*.old"))
+    assert not out.exists() and len(asides) == 1  # the state a kill there leaves
+    with caplog.at_level("INFO", logger="climann.atomic"), claimed_output(out, overwrite=True):
+        assert (out / "values").read_text() == "earlier"
+    assert os.listdir(tmp_path) == ["pred.zarr"]  # the killed command's new store (a temporary) removed too
+    assert f"put back {out}: climann process {pid}, killed while replacing it (--overwrite), had moved it aside as " \
+           f"{asides[0].name}; it is the output from before that command" in [
+               record.getMessage() for record in caplog.records if record.levelname == "WARNING"]
+
+
+def test_a_store_moved_aside_by_a_command_killed_after_the_new_one_was_in_place_is_removed(tmp_path, caplog):
+    from climann.atomic import claimed_output
+
+    out = _earlier_store(tmp_path)
+    pid = _killed_replacing(out, "removal")
+    asides = list(tmp_path.glob(f".pred.zarr.{pid}.*.old"))
+    assert len(asides) == 1 and (asides[0] / "values").read_text() == "earlier"
+    with caplog.at_level("INFO", logger="climann.atomic"), claimed_output(out, overwrite=True):
+        pass
+    assert os.listdir(tmp_path) == ["pred.zarr"] and (out / "values").read_text() == "new"
+    assert f"removed {asides[0].name}, the earlier {out} that climann process {pid}, killed while replacing it " \
+           "(--overwrite), had moved aside: pred.zarr is the store it wrote" in [
+               record.getMessage() for record in caplog.records if record.levelname == "INFO"]
+
+
+def test_a_store_moved_aside_is_kept_when_another_store_took_its_name_and_a_users_folder_so_named_always(tmp_path,
+                                                                                                      caplog):
+    """The record is read, not trusted: the earlier store is removed only when the store in place
+    is the very one the killed command wrote, and a folder the claim did not record is never touched."""
+    from climann.atomic import claimed_output
+
+    out = _earlier_store(tmp_path)
+    pid = _killed_replacing(out, "aside")
+    (aside,) = tmp_path.glob(f".pred.zarr.{pid}.*.old")
+    out.mkdir()  # another program's store, after the kill
+    (out / "values").write_text("another program's")
+    users = tmp_path / f".pred.zarr.{pid}.0123abcd.old"
+    users.mkdir()
+    with caplog.at_level("INFO", logger="climann.atomic"), claimed_output(out, overwrite=True):
+        pass
+    assert (aside / "values").read_text() == "earlier" and (out / "values").read_text() == "another program's"
+    assert users.is_dir()
+    assert [record.getMessage() for record in caplog.records if record.levelname == "WARNING"] == [
+        f"{aside} holds the earlier {out}, that climann process {pid}, killed while replacing it (--overwrite), had "
+        "moved aside; pred.zarr is not the store that command wrote: both were left alone, keep the one you want"]
+
+
+def test_a_claims_temporary_left_by_a_command_killed_while_claiming_goes_with_the_next_claim(tmp_path, caplog):
+    """`..pred.zarr.claim.PID.HEX.tmp` stayed for good; an empty one (no header yet), or one whose
+    header names another process than its name, is not known to be climann's and stays."""
+    from climann.atomic import CLAIM_HEADER, claimed_output
+
+    out = _earlier_store(tmp_path)
+    pid = _killed_replacing(out, "claim")
+    (left,) = tmp_path.glob(f"..pred.zarr.claim.{pid}.*.tmp")
+    assert left.read_text() == f"{CLAIM_HEADER}{pid}\n"
+    others = {tmp_path / f"..pred.zarr.claim.{pid}.0123abcd.tmp": "",
+              tmp_path / f"..pred.zarr.claim.{pid}.89abcdef.tmp": f"{CLAIM_HEADER}{pid + 1}\n"}
+    for path, text in others.items():
+        path.write_text(text)
+    with caplog.at_level("INFO", logger="climann.atomic"), claimed_output(out, overwrite=True):
+        pass
+    assert not os.path.lexists(left)
+    assert all(path.read_text() == text for path, text in others.items())
+    assert sorted(os.listdir(tmp_path)) == sorted(["pred.zarr", *(path.name for path in others)])
+    assert [record.getMessage() for record in caplog.records if record.levelname == "INFO"] == [
+        f"removed 1 temporary of the claim on {out} that climann commands killed while claiming it left: {left.name}"]
+
+
+def test_a_store_moved_aside_goes_back_when_the_new_one_cannot_take_its_name(tmp_path, monkeypatch):
+    """The new store's rename failing after the earlier one was moved aside left the output's name empty and
+    the earlier store hidden as `.store.zarr.PID.HEX.old`: it is put back, and the write refused."""
+    target = tmp_path / "store.zarr"
+    target.mkdir()
+    (target / "values").write_text("earlier")
+    real_replace = os.replace
+
+    def replace(source, destination):
+        if Path(source).name.endswith(".tmp") and Path(destination) == target:
+            raise OSError(28, "No space left on device")
+        real_replace(source, destination)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(ClimannError, match="cannot write Zarr store .*store.zarr: No space left on device"):
+        with atomic_directory(target, what="Zarr store") as temporary:
+            (temporary / "values").write_text("new")
+    assert os.listdir(tmp_path) == ["store.zarr"] and (target / "values").read_text() == "earlier"

@@ -24,6 +24,7 @@ import xarray as xr
 
 from climann.data.shell import input_and_copy
 from climann.data.time_axis import date_text
+from climann.data.time_commands import dated_axis_command
 
 #: Units of decimal-year time axes (lower case): Berkeley Earth's ``year A.D.`` and its kin.
 DECIMAL_YEAR_UNITS = frozenset({
@@ -96,8 +97,10 @@ def decimal_year_start(value: float, increment: str) -> datetime.datetime:
 
 def decimal_years_problem(time: xr.DataArray, source: str | Path | None) -> str | None:
     """Why a time coordinate in decimal years is not dates, the reading of its first stamp and
-    the CDO command that writes it as a CF axis into a copy of ``source`` (``IN.nc OUT.nc``
-    when not known); None for a time not in decimal years (see :func:`decimal_year_step`).
+    the command that writes it as a CF axis into a copy of ``source`` (``IN.nc OUT.nc`` when not
+    known; CDO's ``settaxis`` for a NetCDF file, an xarray line for a Zarr store,
+    :func:`~climann.data.time_commands.dated_axis_command`); None for a time not in decimal years
+    (see :func:`decimal_year_step`).
 
     Examples
     --------
@@ -122,5 +125,5 @@ def decimal_years_problem(time: xr.DataArray, source: str | Path | None) -> str 
         f"it holds decimal years (units '{time.attrs['units']}': {shown}, …, {step[increment]}), which name no "
         "calendar date (CF expects units = 'days since 1970-01-01' and a calendar), and climann does not guess them: "
         f"if {values[0]:.8g} is {day} {start:%H:%M}, write the dates into a copy, "
-        f"e.g. `cdo -settunits,days -settaxis,{day},{start:%H:%M:%S},{increment} {files}`"
+        f"e.g. `{dated_axis_command(str(time.name), start, increment, files)}`"
     )

@@ -76,6 +76,7 @@ from climann.data.time_axis import (
     TimeStep, axis_time_step, cell_time_step, date_text, lagged_steps, own_series_lag_name, values_text,
 )
 from climann.data.time_cells import check_stamps_in_cells
+from climann.data.time_commands import shift_command
 from climann.data.time_range import range_bounds
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
@@ -345,13 +346,15 @@ def _offset_refusal(first: _Axis, other: _Axis) -> ClimannError | None:
         return None
     later, earlier = (other, first) if minutes > 0 else (first, other)
     shift = abs(minutes)
+    time, files = dict(later.file_dims).get(later.file, "time"), input_and_copy(later.file)
+    after = _step_minutes(earlier) - shift
     return ClimannError(
         f"every step of {later.variable} lies {shift // 60}:{shift % 60:02d} after the step of {earlier.variable} "
         f"({later.variable} {later.period}, {earlier.variable} {earlier.period}; e.g. instants beside means over "
         f"cells that begin or end at them, as CMIP6's 3hrPt beside 3hr): {_SAME_STEPS}; which of {later.variable}'s "
-        f"steps goes with which of {earlier.variable}'s is a choice: `cdo shifttime,-{shift}minutes "
-        f"{input_and_copy(later.file)}` pairs each with the step of {earlier.variable} before it, `cdo "
-        f"shifttime,{_step_minutes(earlier) - shift}minutes` with the one after it"
+        f"steps goes with which of {earlier.variable}'s is a choice: `{shift_command(-shift, time, files)}` pairs "
+        f"each with the step of {earlier.variable} before it, `{shift_command(after, time, files)}` with the one "
+        "after it"
     )
 
 

@@ -23,6 +23,7 @@ import numpy as np
 
 from climann.data.features import days_in_year
 from climann.data.notes import note_once
+from climann.data.time_commands import TimeSource, copy_files, day_bounds_command, midday_stamps_advice
 from climann.data.time_axis import (
     MONTHS_SELECTION, TimeStep, axis_time_step, cell_time_step, date_text, in_months_left_out, lagged_steps,
     time_step_positions,
@@ -267,7 +268,7 @@ def climatology_keys_of_step(step: TimeStep | None, calendar: str) -> Climatolog
 
 
 def key_time_step(times: np.ndarray, known_step: TimeStep | None = None, *,
-                  value_step: TimeStep | None = None) -> TimeStep | None:
+                  value_step: TimeStep | None = None, source: TimeSource | None = None) -> TimeStep | None:
     """The time step the climatology keys follow: the axis's nominal step, the one its lags and
     persistence go by (:func:`climann.data.time_axis.axis_time_step`: the smallest spacing,
     gaps allowed), taken over the distinct times in order (blocks of a split by files may
@@ -285,6 +286,10 @@ def key_time_step(times: np.ndarray, known_step: TimeStep | None = None, *,
     value_step : TimeStep, optional
         The step of the values when finer than the spacing (:func:`climatology_keys`): the
         spacing is then not warned about, since the keys follow the values' step.
+    source : TimeSource, optional
+        Where the times were read from: the warnings' commands name its first file (an
+        xarray line for a Zarr store, :mod:`climann.data.time_commands`); without it they
+        say ``IN OUT``.
 
     Returns
     -------
@@ -301,10 +306,10 @@ def key_time_step(times: np.ndarray, known_step: TimeStep | None = None, *,
     if value_step is not None and value_step.approximate_days < chosen.approximate_days:
         return chosen  # keyed by the values' own step (climatology_keys): the spacing's keys are not taken
     if step is None and chosen.duration != usual:
-        _note_rounded_spacing(distinct, chosen)
+        _note_rounded_spacing(distinct, chosen, source)
     _note_odd_spacing(distinct, spacings, chosen, usual, regular=step is not None)
     if step is None:
-        _note_uneven_windows(distinct, spacings, chosen)
+        _note_uneven_windows(distinct, spacings, chosen, source)
     return chosen
 
 
@@ -340,17 +345,27 @@ def whole_step(usual: datetime.timedelta) -> datetime.timedelta:
     return usual
 
 
-def _note_rounded_spacing(times: np.ndarray, chosen: TimeStep) -> None:
+def _note_rounded_spacing(times: np.ndarray, chosen: TimeStep, source: TimeSource | None = None) -> None:
     """Warn (once) that an irregular axis's climatology keys follow its usual spacing rounded
-    to a whole step (:func:`whole_step`)."""
+    to a whole step (:func:`whole_step`); for daily values, with the command that puts each
+    stamp on 12:00 of its day in a copy of ``source``'s first file
+    (:func:`~climann.data.time_commands.midday_stamps_advice`)."""
     keys = climatology_keys_of_step(chosen, times[0].calendar).per
-    # the same words for every block of a run (train, val, test): one warning
-    fix = " (e.g. `ncap2 -s 'time=floor(time)+0.5' IN OUT` for daily values in days since a midnight)"
+    if source is None:
+        fix = " (e.g. `ncap2 -s 'time=floor(time)+0.5' IN OUT` for daily values in days since a midnight)"
+    else:
+        fix = f" (for daily values, e.g. {midday_stamps_advice(source.time, copy_files(source))}{_each(source)})"
+    # the same warning for every block of a run (train, val, test), with or without the file: one
     note_once(_log, logging.WARNING,
               f"the time axis has no regular step, its spacings only about {chosen.span()} (not exactly whole "
               f"seconds or steps): the climatology is taken per {keys}, as for {chosen.name} data; if each value is "
               f"of one step, stamped off its usual instant, put the stamps on it"
-              f"{fix if chosen.span() == '1 day' else ''}")
+              f"{fix if chosen.span() == '1 day' else ''}", key=("rounded spacing", chosen.span(), keys))
+
+
+def _each(source: TimeSource) -> str:
+    """Words after a command on the first of several files of ``source``: it is for each."""
+    return f"; likewise for each of the {len(source.files)} files" if len(source.files) > 1 else ""
 
 
 #: An odd spacing: at most this fraction of the usual (median) spacing of a time axis.
@@ -386,30 +401,34 @@ def _note_odd_spacing(times: np.ndarray, spacings: np.ndarray, step: TimeStep, u
               "two values there are of one period stamped at two instants (files that overlap), leave one out")
 
 
-def _note_uneven_windows(times: np.ndarray, spacings: np.ndarray, chosen: TimeStep) -> None:
+def _note_uneven_windows(times: np.ndarray, spacings: np.ndarray, chosen: TimeStep,
+                         source: TimeSource | None = None) -> None:
     """Warn (once) that an axis of uneven spacings between a day and a month, told nothing more
     (no time bounds of one length, no thinning by the run), is keyed by windows of the year as
     long as its usual spacing: values a few days apart in turn (3 and 4 days: observations at
     the valid days of twice-weekly S2S forecasts) may be daily values, whose climatology is per
     day of year and smoothed, or means over the spacing; only the file can tell (break31a A4).
     An axis whose spacings are mostly the usual one (MODIS's 8-day composites, 5–6 days at the
-    end of each year) is not warned about."""
+    end of each year) is not warned about. The command that gives 1-day bounds names
+    ``source``'s first file (:func:`~climann.data.time_commands.day_bounds_command`)."""
     keys = climatology_keys_of_step(chosen, times[0].calendar)
     uneven = np.count_nonzero(spacings != chosen.duration)
     if not keys.window_days or uneven <= _RARE_SPACINGS * len(spacings):
         return
     shortest, longest = TimeStep(duration=min(spacings)).span(), TimeStep(duration=max(spacings)).span()
+    command = "cdo settbounds,day IN OUT" if source is None else day_bounds_command(source.time, copy_files(source))
     note_once(_log, logging.WARNING,
               f"the times are {shortest} to {longest} apart and no time bounds of one length say what each value "
               f"is: the climatology is taken per {keys.per}, each window's mean without smoothing, as for means "
               f"over {chosen.span()}; if each value is of one day (a daily mean, or a day's observation every few "
               "days, as at the valid days of twice-weekly forecasts), give the file 1-day time bounds (CF 7.1: "
-              "`cdo settbounds,day IN OUT` for values stamped within their day), and the climatology is taken per "
-              "day of year, smoothed as for daily data")
+              f"`{command}` for values stamped within their day{'' if source is None else _each(source)}), and the "
+              "climatology is taken per day of year, smoothed as for daily data",
+              key=("uneven windows", shortest, longest, keys.per))
 
 
 def climatology_keys(times: np.ndarray, *, known_step: TimeStep | None = None,
-                     value_step: TimeStep | None = None) -> ClimatologyKeys:
+                     value_step: TimeStep | None = None, source: TimeSource | None = None) -> ClimatologyKeys:
     """The climatology keys of a time axis (:class:`ClimatologyKeys`), by its step
     (:func:`key_time_step`), or by the finer step its values had before the run's own time
     selection thinned it (``value_step``): the one route by which the baseline, the ACC's
@@ -435,13 +454,15 @@ def climatology_keys(times: np.ndarray, *, known_step: TimeStep | None = None,
         :attr:`climann.data.layout.GridLayout.climatology_value_step`: the axis's step before
         ``time_stride`` or ``months`` thinned it, or the length of its CF time cells; taken
         when finer than the kept axis's.
+    source : TimeSource, optional
+        Where the times were read from, named by the warnings' commands (:func:`key_time_step`).
 
     Returns
     -------
     ClimatologyKeys
     """
     calendar = times[0].calendar if len(times) else "standard"
-    step = key_time_step(times, known_step, value_step=value_step)
+    step = key_time_step(times, known_step, value_step=value_step, source=source)
     if value_step is None or step is None or value_step.approximate_days >= step.approximate_days:
         return climatology_keys_of_step(step, calendar)
     kept_one_in = round(step.approximate_days / value_step.approximate_days)

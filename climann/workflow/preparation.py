@@ -52,6 +52,7 @@ from climann.data.subset import (
     season_months, select_new_data_time, select_values, steps_held_before_range, subset_dataset, with_cell_edges,
 )
 from climann.data.time_axis import TimeStep, check_strided_lags, date_text, series_time_step
+from climann.data.time_commands import time_source
 from climann.data.time_range import month_text, held_time_range
 from climann.data.units import convert_dataset, variable_units, warn_unreadable_units
 from climann.data.unitless_values import TrainingValues, check_unitless_values, checked_values
@@ -943,6 +944,20 @@ def target_climatology(samples: PointwiseSamples, train_steps: np.ndarray, *, wi
                                 value_step=layout.climatology_value_step).astype(np.float32)
 
 
+def say_time_axis_notes(layout: GridLayout) -> None:
+    """Say the warnings about the time axis of ``layout`` that its climatology keys give
+    (:func:`climann.evaluation.baselines.key_time_step`: no regular step, uneven spacings),
+    before the training and with commands on the target's first file
+    (:mod:`climann.data.time_commands`): the evaluation, which has only the times, said them
+    after the training with ``IN OUT`` in place of the file, and says each only once."""
+    from climann.evaluation.baselines import climatology_keys
+
+    if len(layout.time.values):
+        climatology_keys(layout.time.values, known_step=layout.known_time_step,
+                         value_step=layout.climatology_value_step,
+                         source=time_source(layout.files_of(layout.target_name), layout.time.name))
+
+
 def climatology_rows(layout: GridLayout, climatology: np.ndarray, *, calendar: str | None = None,
                      keys: ClimatologyKeys | None = None) -> np.ndarray:
     """The row of ``climatology`` (from :func:`target_climatology`) for each time step of
@@ -965,7 +980,8 @@ def climatology_rows(layout: GridLayout, climatology: np.ndarray, *, calendar: s
     from climann.evaluation.baselines import climatology_keys, key_time_step
 
     times = layout.time.values
-    own = climatology_keys(times, known_step=layout.known_time_step, value_step=layout.climatology_value_step)
+    own = climatology_keys(times, known_step=layout.known_time_step, value_step=layout.climatology_value_step,
+                           source=time_source(layout.files_of(layout.target_name), layout.time.name))
     if keys is None:
         keys = own
     elif (key_time_step(times, layout.known_time_step, value_step=layout.climatology_value_step) is not None
@@ -1122,6 +1138,7 @@ def prepare_data(
     """
     samples = build_samples(config, source, dataset=dataset)
     split = split_for(config, samples.layout)
+    say_time_axis_notes(samples.layout)
     sample_masks = {name: split.time_masks[name][samples.time_index] for name in SPLIT_NAMES}
     for name, mask in sample_masks.items():
         if not mask.any():

@@ -408,3 +408,36 @@ def test_2d_lat_lon_in_plain_degrees_beside_cf_axes_leave_the_regular_grid_as_it
     layout = grid_layout(open_dataset([tmp_path / "regular.nc"]), "tas", [])
     assert layout.geographic is None
     np.testing.assert_allclose(layout.cell_area_weights(), true_weights(), rtol=1e-12)
+
+
+def test_an_unstructured_zarr_store_is_refused_with_a_line_that_writes_it_as_netcdf_for_cdo(tmp_path, monkeypatch):
+    """fix33c: a store was told `cdo remapcon,r360x180 u.zarr u_remapped.nc`, which CDO cannot read. Remapping
+    stays CDO's (NetCDF only, said so; xESMF for a store): the refusal's xarray line, run as printed, writes the
+    store's values as NetCDF beside it, and the remap named is of that file, whose own refusal names the same."""
+    import re
+    import shlex
+    import subprocess
+    import sys
+
+    pytest.importorskip("zarr")
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(0)
+    attrs = [{"standard_name": kind, "units": "degrees"} for kind in ("latitude", "longitude")]
+    xr.Dataset(
+        {"tas": (("time", "nod2"), rng.normal(280, 3, size=(2, 5)), {"units": "K", "coordinates": "lat lon"})},
+        coords={"time": ("time", [15.0, 45.0], {"units": "days since 2000-01-01"}),
+                "lat": ("nod2", rng.uniform(-60, 60, 5), attrs[0]), "lon": ("nod2", rng.uniform(0, 360, 5), attrs[1])},
+    ).to_zarr(tmp_path / "u.zarr")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "u.zarr"])
+    said = str(error.value)
+    assert "reads NetCDF only" in said and "xESMF" in said and "u.zarr u_remapped" not in said
+    export, remap = re.findall(r"`([^`]+)`", said)[:2]
+    assert remap == "cdo remapcon,r360x180 u_netcdf.nc u_netcdf_remapped.nc"
+    subprocess.run([sys.executable, "-c", shlex.split(export)[2]], check=True, cwd=tmp_path)
+    with xr.open_dataset(tmp_path / "u_netcdf.nc") as written, xr.open_zarr(tmp_path / "u.zarr") as store:
+        np.testing.assert_array_equal(written["tas"].values, store["tas"].values)
+        np.testing.assert_array_equal(written["lat"].values, store["lat"].values)
+    with pytest.raises(ClimannError, match="the grid is unstructured") as again:
+        open_dataset([tmp_path / "u_netcdf.nc"])
+    assert f"`{remap}`" in str(again.value)

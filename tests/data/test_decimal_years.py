@@ -116,3 +116,37 @@ def test_the_printed_cdo_line_restamps_years_before_1000(tmp_path, monkeypatch):
     dataset = open_dataset([tmp_path / "be_fixed.nc"])
     calendar = dataset["time"].values[0].calendar
     assert list(dataset["time"].values) == [cftime.datetime(850 + year, 1, 1, calendar=calendar) for year in range(30)]
+
+
+@pytest.mark.parametrize(
+    ("values", "units", "expected"),
+    [
+        pytest.param(BERKELEY, "year A.D.", [(1980 + month // 12, month % 12 + 1, 15, 0) for month in range(24)],
+                     id="berkeley-mid-month"),
+        pytest.param(1980 + (np.arange(40) + 0.5) / 366, "year", [(1980, 1 + (day >= 31), day + 1 - 31 * (day >= 31), 12)
+                                                                 for day in range(40)], id="daily-mid-day"),
+        pytest.param(850.0 + np.arange(30), "common_era", [(850 + year, 1, 1, 0) for year in range(30)],
+                     id="past1000-common-era"),
+    ],
+)
+def test_a_decimal_year_zarr_store_is_refused_with_an_xarray_line_that_dates_a_copy(tmp_path, monkeypatch, values,
+                                                                                  units, expected):
+    """fix33c: a Zarr store in decimal years was told `cdo -settunits,days -settaxis,… be.zarr be_fixed.nc`,
+    which CDO cannot run on a store. The way out is one xarray line; run as printed, its copy beside the store
+    is read by climann at the stated dates (standard calendar), its values unchanged."""
+    import shlex
+    import sys
+
+    pytest.importorskip("zarr")
+    monkeypatch.chdir(tmp_path)
+    path = _write(tmp_path / "be.nc", values, units)
+    with xr.open_dataset(path, decode_times=False) as original:
+        original.to_zarr(tmp_path / "be.zarr")
+        temperature = original["temperature"].values
+    refusal = _refusal(tmp_path / "be.zarr")
+    (command,) = refusal.split("`")[1:2]
+    assert "cdo" not in refusal and "be_fixed.zarr" in command
+    subprocess.run([sys.executable, "-c", shlex.split(command)[2]], check=True, cwd=tmp_path)
+    dataset = open_dataset([tmp_path / "be_fixed.zarr"])
+    assert list(dataset["time"].values) == [cftime.datetime(*date, calendar="standard") for date in expected]
+    np.testing.assert_array_equal(dataset["temperature"].values, temperature)

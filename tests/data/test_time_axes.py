@@ -712,7 +712,40 @@ def test_instants_beside_means_stamped_a_fixed_interval_later_are_refused_with_t
         "2000-01-02 21:00; e.g. instants beside means over cells that begin or end at them, as CMIP6's 3hrPt beside "
         "3hr): climann needs every variable at the same time steps; which of pr's steps goes with which of tas's is "
         "a choice: `cdo shifttime,-90minutes pr.nc pr_fixed.nc` pairs each with the step of tas before it, `cdo "
-        "shifttime,90minutes` with the one after it")
+        "shifttime,90minutes pr.nc pr_fixed.nc` with the one after it")
+
+
+@pytest.mark.parametrize("choice", [pytest.param(0, id="step-before"), pytest.param(1, id="step-after")])
+def test_the_two_shifts_for_a_zarr_store_are_xarray_lines_that_move_its_times_and_bounds(tmp_path, monkeypatch,
+                                                                                        choice):
+    """fix33c: for Zarr stores the shifts were `cdo shifttime,-90minutes pr.zarr pr_fixed.nc` and a bare `cdo
+    shifttime,90minutes`, which CDO cannot run on a store. Each is an xarray line; run as printed, the copy's
+    times and bounds are the store's moved by the shift (the one before: tas's steps, and the two open
+    together), its values unchanged, the store untouched."""
+    import re
+    import shlex
+    import subprocess
+    import sys
+
+    pytest.importorskip("zarr")
+    monkeypatch.chdir(tmp_path)
+    _three_hourly("tas", 0).to_zarr("tas.zarr")
+    pr = _three_hourly("pr", 90, bounds=True)
+    pr.to_zarr("pr.zarr")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "tas.zarr", tmp_path / "pr.zarr"], grid_of="tas")
+    commands = re.findall(r"`([^`]+)`", str(error.value))
+    assert len(commands) == 2 and not any("cdo" in command for command in commands)
+    subprocess.run([sys.executable, "-c", shlex.split(commands[choice])[2]], check=True, cwd=tmp_path)
+    copy = xr.open_zarr(tmp_path / "pr_fixed.zarr", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))
+    moved = datetime.timedelta(minutes=-90 if choice == 0 else 90)
+    np.testing.assert_array_equal(copy["time"].values, pr["time"].values + moved)
+    np.testing.assert_array_equal(copy["time_bnds"].values, pr["time_bnds"].values + moved)
+    np.testing.assert_array_equal(copy["pr"].values, pr["pr"].values)
+    assert xr.open_zarr(tmp_path / "pr.zarr", use_cftime=True)["time"].values[0] == pr["time"].values[0]
+    if choice == 0:
+        combined = open_dataset([tmp_path / "tas.zarr", tmp_path / "pr_fixed.zarr"], grid_of="tas")
+        np.testing.assert_array_equal(combined["pr"].values, pr["pr"].values)
 
 
 def test_twelve_months_of_one_year_beside_a_series_of_years_are_asked_about_as_a_climatology(tmp_path, caplog):

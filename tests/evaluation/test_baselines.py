@@ -941,3 +941,108 @@ def test_composites_restarting_each_year_are_not_warned_about_as_uneven(caplog):
     with caplog.at_level("WARNING"):
         assert climatology_keys(times).per == "8-day period of the year"
     assert "no time bounds of one length" not in caplog.text
+
+
+# --- the commands of the time-axis warnings name the file, and run on a Zarr store (fix33c) ---------
+
+def _stored_series(tmp_path, times, kind):
+    """A 2 × 3 series on ``times`` (noleap, days since 2000-01-01), written as ``obs.nc`` or
+    ``obs.zarr`` in ``tmp_path``; its path and values."""
+    import xarray as xr
+
+    values = 250 + np.arange(len(times) * 6, dtype=np.float32).reshape(len(times), 2, 3) / 8  # K: none at 0 K
+    dataset = xr.Dataset({"tas": (("time", "lat", "lon"), values, {"units": "K"})},
+                         coords={"time": times, "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
+                                 "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})})
+    dataset["time"].encoding.update(units="days since 2000-01-01", calendar="noleap")
+    path = tmp_path / f"obs.{kind}"
+    if kind == "zarr":
+        pytest.importorskip("zarr")
+        dataset.to_zarr(path)
+    else:
+        dataset.to_netcdf(path)
+    return path, values
+
+
+def _run_python_line(said, tmp_path):
+    """Run the one xarray line of a warning as printed (the interpreter of this test for
+    ``python``), and open the copy it wrote, its times decoded."""
+    import re
+    import shlex
+    import subprocess
+    import sys
+
+    import xarray as xr
+
+    (line,) = re.findall(r'`(python -c "[^`]+)`', said)
+    subprocess.run([sys.executable, "-c", shlex.split(line)[2]], check=True, cwd=tmp_path)
+    copies = [path for path in tmp_path.iterdir() if path.name.startswith("obs_fixed")]
+    assert len(copies) == 1
+    return xr.open_dataset(copies[0], decode_times=xr.coders.CFDatetimeCoder(use_cftime=True),
+                           engine="zarr" if copies[0].suffix == ".zarr" else None)
+
+
+@pytest.mark.parametrize("kind", [pytest.param("nc", id="netcdf"), pytest.param("zarr", id="zarr-store")])
+def test_the_stamps_on_noon_warning_names_the_file_and_its_python_line_puts_them_there(tmp_path, caplog,
+                                                                                      monkeypatch, kind):
+    """fix33c: the warning said `ncap2 -s 'time=floor(time)+0.5' IN OUT` whatever the data, which NCO
+    cannot run on a Zarr store. It names the file, gives a store the xarray line alone, and that line,
+    run as printed, puts each stamp on 12:00 of its day, the values unchanged: the copy's axis is regular."""
+    import cftime
+
+    from climann.data.notes import forget_notes
+    from climann.data.time_commands import TimeSource
+    from climann.evaluation.baselines import climatology_keys
+
+    monkeypatch.chdir(tmp_path)
+    forget_notes()
+    rng = np.random.default_rng(3)
+    noon = [cftime.datetime(2000, 1, 1, 12, calendar="noleap") + datetime.timedelta(days=k) for k in range(3 * 365)]
+    times = np.array([time + datetime.timedelta(seconds=float(rng.uniform(-1800, 1800))) for time in noon])
+    path, values = _stored_series(tmp_path, times, kind)
+    with caplog.at_level("WARNING"):
+        climatology_keys(times, source=TimeSource((str(path),), "time"))
+    (said,) = [record.getMessage() for record in caplog.records if "no regular step" in record.getMessage()]
+    assert "IN OUT" not in said and f"'obs.{kind}'" in said
+    assert ("ncap2 -s 'time=floor(time)+0.5' obs.nc obs_fixed.nc" in said) == (kind == "nc")
+    copy = _run_python_line(said, tmp_path)
+    assert list(copy["time"].values) == noon
+    np.testing.assert_array_equal(copy["tas"].values, values)
+    forget_notes()
+    caplog.clear()
+    with caplog.at_level("WARNING"):
+        assert climatology_keys(copy["time"].values).per == "day of year"
+    assert "no regular step" not in caplog.text
+
+
+@pytest.mark.parametrize("kind", [pytest.param("nc", id="netcdf"), pytest.param("zarr", id="zarr-store")])
+def test_the_one_day_bounds_warning_names_the_file_and_its_command_writes_the_bounds(tmp_path, caplog, monkeypatch,
+                                                                                    kind):
+    """fix33c: values 3 and 4 days apart were told `cdo settbounds,day IN OUT`, which CDO cannot run on a
+    Zarr store. The warning names the file (`cdo settbounds,day obs.nc obs_fixed.nc`); for a store it is an
+    xarray line that, run as printed, gives each time the bounds of its calendar day (as settbounds,day),
+    and climann reads the copy."""
+    from climann.data.notes import forget_notes
+    from climann.data.time_commands import TimeSource
+    from climann.evaluation.baselines import climatology_keys
+
+    monkeypatch.chdir(tmp_path)
+    forget_notes()
+    times = _twice_weekly() + datetime.timedelta(hours=9)  # observed at 09:00 on each valid day
+    path, values = _stored_series(tmp_path, times, kind)
+    with caplog.at_level("WARNING"):
+        climatology_keys(times, source=TimeSource((str(path),), "time"))
+    (said,) = [record.getMessage() for record in caplog.records if "no time bounds of one length" in record.getMessage()]
+    assert "IN OUT" not in said
+    if kind == "nc":
+        assert "`cdo settbounds,day obs.nc obs_fixed.nc`" in said
+        return
+    assert "cdo" not in said
+    copy = _run_python_line(said, tmp_path)
+    days = [time - datetime.timedelta(hours=9) for time in times]
+    np.testing.assert_array_equal(copy["time_bnds"].values, [[day, day + datetime.timedelta(days=1)] for day in days])
+    np.testing.assert_array_equal(copy["time"].values, times)
+    np.testing.assert_array_equal(copy["tas"].values, values)
+    from climann.data.open import open_dataset
+
+    np.testing.assert_array_equal(open_dataset([tmp_path / "obs_fixed.zarr"])["tas"].values, values)  # climann reads it

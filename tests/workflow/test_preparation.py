@@ -1424,3 +1424,36 @@ def test_the_default_predictors_are_compared_on_the_runs_own_training_block(tmp_
 
     assert chosen({"train": [1993, 1999], "val": [2000, 2000], "test": [2001, 2002]}) == ("ugos",)
     assert chosen({"train": [2000, 2002], "val": [1993, 1995], "test": [1996, 1999]}) == ("adt", "ugos")
+
+
+def test_the_time_axis_warnings_come_before_training_naming_the_targets_store(tmp_path, caplog, monkeypatch):
+    """fix33c: daily stamps off noon in a Zarr store were warned about after the training, in the evaluation,
+    with `ncap2 … IN OUT` (NCO reads no store). Preparing the data says it once, naming the store in an
+    xarray line; the evaluation does not say it again."""
+    import datetime
+
+    from climann.data.notes import forget_notes
+    from climann.evaluation.baselines import climatology_keys
+
+    pytest.importorskip("zarr")
+    monkeypatch.chdir(tmp_path)
+    forget_notes()
+    rng = np.random.default_rng(3)
+    noon = [cftime.datetime(2000, 1, 1, 12, calendar="noleap") + datetime.timedelta(days=k) for k in range(4 * 365)]
+    times = [time + datetime.timedelta(seconds=float(rng.uniform(-1800, 1800))) for time in noon]
+    shape = (len(times), 2, 3)
+    dataset = xr.Dataset({"tas": (("time", "lat", "lon"), rng.normal(280, 3, shape).astype("f4"), {"units": "K"}),
+                          "rsdt": (("time", "lat", "lon"), rng.normal(300, 9, shape).astype("f4"), {"units": "W m-2"})},
+                         coords={"time": times, "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
+                                 "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})})
+    dataset["time"].encoding.update(units="days since 2000-01-01", calendar="noleap")
+    dataset.to_zarr(tmp_path / "obs.zarr")
+    config = resolve_inputs(build_config({"data": {"paths": [str(tmp_path / "obs.zarr")], "target": "tas",
+                                                   "predictors": ["rsdt"], "features": []}}))
+    with caplog.at_level(logging.WARNING):
+        data = prepare_data(config)
+        climatology_keys(data.samples.layout.time.values)  # as the evaluation takes them, with the times alone
+    said = [record.getMessage() for record in caplog.records if "no regular step" in record.getMessage()]
+    assert len(said) == 1
+    assert "xr.open_zarr('obs.zarr', decode_times=False)" in said[0] and "d.to_zarr('obs_fixed.zarr')" in said[0]
+    assert "ncap2" not in said[0] and "IN OUT" not in said[0]

@@ -1,0 +1,191 @@
+"""Commands that change a file's time axis, as climann's advice prints them: a CDO or NCO line
+for a NetCDF file, and for a Zarr store (which neither tool reads) one xarray line
+(:func:`climann.data.shell.xarray_command`) that writes a corrected copy beside it.
+
+The xarray lines read the stored numbers (``decode_times=False``) and turn them into dates and
+back with cftime in the time's own ``units`` and ``calendar`` (``cftime.num2date``,
+``cftime.date2num``), so that they hold whatever the units are (``days since``, ``hours
+since`` …) and whatever the calendar; the time's bounds (CF 7.1, named by its ``bounds``
+attribute; in their own units when they have some, as xarray writes them) move with it. The
+new values are new variables (``xr.Variable``), without the stored encoding: an integer
+``dtype`` kept from the store would round a time moved by 90 minutes in ``hours since`` to
+whole hours.
+"""
+
+from __future__ import annotations
+
+import datetime
+import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from climann.data.paths import is_zarr_store
+from climann.data.shell import input_and_copy, ncap2_command, xarray_command
+
+#: The statements of an xarray line that read the time ``{time}``'s units and calendar and
+#: import cftime and datetime.
+_DATES = ("import cftime, datetime",
+          "u, c = d[{time!r}].attrs['units'], d[{time!r}].attrs.get('calendar', 'standard')")
+
+
+@dataclass(frozen=True)
+class TimeSource:
+    """Where a time axis was read from, for the commands that change it.
+
+    Attributes
+    ----------
+    files : tuple of str
+        The files (or Zarr stores) holding it, in order; a command names the first.
+    time : str
+        The time variable's name in them (``valid_time`` for cfgrib's, see
+        :func:`climann.data.shell.file_time_names`).
+    """
+
+    files: tuple[str, ...]
+    time: str = "time"
+
+    @property
+    def file(self) -> str:
+        """The first file."""
+        return self.files[0]
+
+    def on_a_store(self) -> bool:
+        """Whether the first file is a Zarr store."""
+        return is_zarr_store(self.file)
+
+
+def _statements(time: str, *changes: str) -> list[str]:
+    return [statement.format(time=time) for statement in _DATES] + list(changes)
+
+
+def shift_command(minutes: int, time: str, files: str) -> str:
+    """The command that writes a copy of the input of ``files`` (``IN OUT``,
+    :func:`~climann.data.shell.input_and_copy`) with its times ``time`` and their bounds
+    ``minutes`` later (earlier when negative): ``cdo shifttime,-90minutes IN OUT`` for a
+    NetCDF file (CDO's ``shifttime``, which moves the bounds too), an xarray line for a Zarr
+    store.
+
+    Parameters
+    ----------
+    minutes : int
+        The shift, in minutes.
+    time : str
+        The time variable's name in the file.
+    files : str
+        ``IN OUT``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> shift_command(-90, "time", "pr.nc pr_fixed.nc")
+    'cdo shifttime,-90minutes pr.nc pr_fixed.nc'
+    """
+    if not is_zarr_store(shlex.split(files)[0]):
+        return f"cdo shifttime,{minutes}minutes {files}"
+    # each in its own units: xarray writes a time's bounds with units of their own
+    shifted = (f"m = lambda v: cftime.date2num(cftime.num2date(d[v].values, d[v].attrs.get('units', u), c) + "
+               f"datetime.timedelta(minutes={minutes}), d[v].attrs.get('units', u), c)")
+    moved = (f"d = d.assign({{v: xr.Variable(d[v].dims, m(v), d[v].attrs) for v in {{{time!r}, "
+             f"d[{time!r}].attrs.get('bounds', {time!r})}}}})")
+    return xarray_command(_statements(time, shifted, moved), files)
+
+
+def day_bounds_command(time: str, files: str) -> str:
+    """The command that writes a copy of the input of ``files`` (``IN OUT``) in which each time
+    of ``time`` has the bounds of the calendar day holding it (CF 7.1 ``bounds``, in the
+    time's units): ``cdo settbounds,day IN OUT`` for a NetCDF file (CDO's ``settbounds``), an
+    xarray line for a Zarr store that writes ``<time>_bnds`` and names it in the time's
+    ``bounds`` attribute.
+
+    Examples
+    --------
+    >>> day_bounds_command("time", "sst.nc sst_fixed.nc")
+    'cdo settbounds,day sst.nc sst_fixed.nc'
+    """
+    if not is_zarr_store(shlex.split(files)[0]):
+        return f"cdo settbounds,day {files}"
+    bounds = f"{time}_bnds"
+    days = ("s = [x.replace(hour=0, minute=0, second=0, microsecond=0) for x in cftime.num2date("
+            f"d[{time!r}].values, u, c)]")
+    written = (f"d[{bounds!r}] = (({time!r}, 'bnds'), [[cftime.date2num(x, u, c), cftime.date2num(x + "
+               f"datetime.timedelta(days=1), u, c)] for x in s])")
+    return xarray_command(_statements(time, days, written, f"d[{time!r}].attrs['bounds'] = {bounds!r}"), files)
+
+
+def midday_stamps_advice(time: str, files: str) -> str:
+    """The way out that puts each daily time of ``time`` on 12:00 of its day, in a copy of the
+    input of ``files`` (``IN OUT``), for the end of a message: for a NetCDF file the ncap2 line
+    ``ncap2 -s 'time=floor(time)+0.5' IN OUT`` (for times in days since a midnight) and the same
+    in Python, for a Zarr store the Python alone (NCO does not read one); each in backticks.
+    The Python line holds whatever the units are: it sets each date's hour to 12:00.
+
+    Examples
+    --------
+    >>> midday_stamps_advice("time", "sst.nc sst_fixed.nc").split(", or in Python")[0]
+    "`ncap2 -s 'time=floor(time)+0.5' sst.nc sst_fixed.nc` for times in days since a midnight"
+    """
+    noon = (f"d[{time!r}] = xr.Variable(d[{time!r}].dims, cftime.date2num([x.replace(hour=12, minute=0, second=0, "
+            f"microsecond=0) for x in cftime.num2date(d[{time!r}].values, u, c)], u, c), d[{time!r}].attrs)")
+    python = f"`{xarray_command(_statements(time, noon), files)}`"
+    if is_zarr_store(shlex.split(files)[0]):
+        return python
+    script = f"{time}=floor({time})+0.5"
+    return f"`{ncap2_command([script], files)}` for times in days since a midnight, or in Python: {python}"
+
+
+#: Each CDO ``settaxis`` increment of a decimal-year axis as the date of step ``k`` after the
+#: first, ``s`` (a ``cftime.datetime``), in Python: months and years by the calendar.
+_STEP_DATES = {
+    "1mon": "cftime.datetime(s.year + (s.month - 1 + k) // 12, (s.month - 1 + k) % 12 + 1, s.day, s.hour, s.minute, "
+            "calendar='standard')",
+    "1year": "cftime.datetime(s.year + k, s.month, s.day, s.hour, s.minute, calendar='standard')",
+    "1day": "s + datetime.timedelta(days=k)",
+}
+
+
+def dated_axis_command(time: str, start: datetime.datetime, increment: str, files: str) -> str:
+    """The command that writes a copy of the input of ``files`` (``IN OUT``) whose time ``time``
+    is the dates from ``start`` on, one each ``increment`` (``1mon``, ``1year``, ``1day``), in
+    ``days since`` ``start`` (calendar ``standard``): ``cdo -settunits,days
+    -settaxis,1980-01-15,00:00:00,1mon IN OUT`` for a NetCDF file (CDO's ``settaxis``), an
+    xarray line for a Zarr store.
+
+    Examples
+    --------
+    >>> dated_axis_command("time", datetime.datetime(1980, 1, 15), "1mon", "a.nc a_fixed.nc")
+    'cdo -settunits,days -settaxis,1980-01-15,00:00:00,1mon a.nc a_fixed.nc'
+    """
+    day = f"{start.year:04d}-{start.month:02d}-{start.day:02d}"  # strftime's %Y does not pad year 850
+    if not is_zarr_store(shlex.split(files)[0]):
+        return f"cdo -settunits,days -settaxis,{day},{start:%H:%M:%S},{increment} {files}"
+    units = f"days since {day} {start:%H:%M:%S}"
+    statements = [
+        "import cftime, datetime",
+        f"s = cftime.datetime({start.year}, {start.month}, {start.day}, {start.hour}, {start.minute}, "
+        "calendar='standard')",
+        f"t = [{_STEP_DATES[increment]} for k in range(d.sizes[{time!r}])]",
+        f"d[{time!r}] = xr.Variable(d[{time!r}].dims, cftime.date2num(t, {units!r}, 'standard'), "
+        f"{{'units': {units!r}, 'calendar': 'standard'}})",
+    ]
+    return xarray_command(statements, files)
+
+
+def copy_files(source: TimeSource | None, suffix: str = "fixed") -> str:
+    """``IN OUT`` of a command on the first file of ``source``
+    (:func:`~climann.data.shell.input_and_copy`), or the words ``IN OUT`` when no file is known."""
+    return "IN OUT" if source is None or not source.files else input_and_copy(source.file, suffix)
+
+
+#: The suffixes of GRIB files: the commands write NetCDF, and cfgrib's names are not the file's.
+_GRIB_SUFFIXES = (".grib", ".grb", ".grib1", ".grib2", ".grb2")
+
+
+def time_source(files: Sequence[str], time: str) -> TimeSource | None:
+    """A :class:`TimeSource` of ``files`` and ``time``; None without files or when one is a GRIB
+    file (the commands then say ``IN OUT``)."""
+    if not files or any(str(file).lower().endswith(_GRIB_SUFFIXES) for file in files):
+        return None
+    return TimeSource(tuple(str(file) for file in files), time)
