@@ -128,8 +128,14 @@ class ClimatologyKeys:
       365 // 8 = 45 windows, so that in a year of 365 days the 45th window (days 353–365) holds
       two composites (19 and 27 December) and in a leap year the 8th (26 February and 5 March,
       29 February counted in 28 February's window) holds two and the 45th one (26 December). Such
-      a window's climatology is the mean of both composites, and each of them is scored against
-      that mean (break29a A7);
+      a window's climatology was the mean of both composites (break29a A7), and MODIS's 16-day
+      composites (23 a year) shared one window in December and fell one window back after
+      February of a leap year (break33a A3). Such a series, every stamp at the same place in
+      a sequence of N-day composites that restarts on 1 January (:func:`restarts_each_year`), is
+      keyed per composite of the year instead (``composites``): its place in the year's
+      sequence, ⌊(d − 1) / N⌋ + 1 of its own day of year d, leap years alike (2004's 5 March
+      composite, day 65, is the 5th of the 16-day ones as 6 March 2003 is), as MODIS anomaly
+      products take them;
     * monthly and coarser steps: the calendar month (12 rows), as WMO's climatological
       standard normals (WMO-No. 1203).
 
@@ -137,7 +143,8 @@ class ClimatologyKeys:
     ----------
     per : str
         ``"day of year and hour"``, ``"day of year"``, ``"pentad of the year"``,
-        ``"week of the year"``, ``"N-day period of the year"`` or ``"calendar month"``.
+        ``"week of the year"``, ``"N-day period of the year"``, ``"N-day composite of the year"``
+        or ``"calendar month"``.
     count : int
         The number of keys (the climatology's rows).
     slot_seconds : float
@@ -150,6 +157,9 @@ class ClimatologyKeys:
         defined at a key with a training value that close (:func:`climatology_from_sums`).
         0 otherwise. Not recorded, and not compared: it says how the climatology was fitted,
         not how it is looked up.
+    composites : bool
+        Window keys of composites that restart on 1 January: keyed by their place in the year's
+        sequence, without the leap-day shift of windows.
     """
 
     per: str
@@ -157,6 +167,7 @@ class ClimatologyKeys:
     slot_seconds: float = 0.0
     window_days: float = 0.0
     reach_days: int = field(default=0, compare=False)
+    composites: bool = False
 
     def of(self, times: np.ndarray, *, calendar: str | None = None) -> np.ndarray:
         """Each time's key, 1 … ``count``, shape (n_time,).
@@ -168,10 +179,15 @@ class ClimatologyKeys:
         1 March has its day number of other years, as CPC's pentad 12 holds 25 February – 1 March
         with the leap day; days after it would otherwise fall one day later in their windows).
         With ``calendar``, d is the day of a climatology counted in that calendar
-        (:func:`climatology_days`); None: the times' own.
+        (:func:`climatology_days`); None: the times' own. Composites of N days that restart on
+        1 January: min(⌊(d − 1) / N⌋, count − 1) + 1, d their own day of year (a composite's
+        place in its year's sequence does not depend on the calendar).
         """
         if self.per == "calendar month":
             return np.array([time.month for time in times], dtype=np.int64)
+        if self.composites:
+            places = (np.array([time.dayofyr for time in times], dtype=np.int64) - 1) // round(self.window_days)
+            return np.minimum(places, self.count - 1) + 1
         days = np.array([time.dayofyr for time in times]) if calendar is None else climatology_days(times, calendar)
         seconds = np.array([time.hour * 3600 + time.minute * 60 + time.second for time in times], dtype=np.int64)
         if self.slot_seconds:
@@ -186,7 +202,7 @@ class ClimatologyKeys:
     def record(self) -> dict:
         """The keys as JSON (``model.npz`` ``target_climatology``): ``per``, and the slot or
         window length when it has one; read back with :meth:`from_record`."""
-        lengths = {"slot_seconds": self.slot_seconds, "window_days": self.window_days}
+        lengths = {"slot_seconds": self.slot_seconds, "window_days": self.window_days, "composites": self.composites}
         return {"per": self.per, **{name: value for name, value in lengths.items() if value}}
 
     @classmethod
@@ -195,7 +211,7 @@ class ClimatologyKeys:
         of sub-daily keys without ``slot_seconds`` (written before it was) has 86 400 s / n slots."""
         slot = record.get("slot_seconds") or (_DAY / (count // 366) if record["per"] == "day of year and hour" else 0)
         return cls(per=record["per"], count=count, slot_seconds=float(slot),
-                   window_days=float(record.get("window_days", 0)))
+                   window_days=float(record.get("window_days", 0)), composites=bool(record.get("composites")))
 
     @property
     def step_seconds(self) -> float | None:
@@ -443,9 +459,45 @@ def climatology_keys(times: np.ndarray, *, known_step: TimeStep | None = None,
     calendar = times[0].calendar if len(times) else "standard"
     step = key_time_step(times, known_step, value_step=value_step)
     if value_step is None or step is None or value_step.approximate_days >= step.approximate_days:
-        return climatology_keys_of_step(step, calendar)
+        keys = climatology_keys_of_step(step, calendar)
+        restarting = keys.window_days and restarts_each_year(times, keys.window_days)
+        return composite_keys(keys, calendar) if restarting else keys
     kept_one_in = round(step.approximate_days / value_step.approximate_days)
     return replace(climatology_keys_of_step(value_step, calendar), reach_days=max(kept_one_in - 1, 0))
+
+
+def restarts_each_year(times: np.ndarray, days: float) -> bool:
+    """Whether ``times`` are N-day composites (N = ``days``, a whole number) that restart on
+    1 January, as MODIS's 8- and 16-day ones: every time at the same place (day of year
+    d ≡ r mod N, r < N) of a sequence from day 1 + r, and at least one time in a new year less
+    than N days after the one before (the year's last, shorter composite).
+
+    Parameters
+    ----------
+    times : ndarray of cftime.datetime, shape (n_time,)
+    days : float
+        The window length, days.
+
+    Returns
+    -------
+    bool
+    """
+    length = round(days)
+    distinct = np.unique(np.asarray(times))
+    if length != days or length < 2 or len(distinct) < 2:
+        return False
+    offsets = {(time.dayofyr - 1) % length for time in distinct}
+    restarted = any(later.year != earlier.year and (later - earlier).total_seconds() < length * _DAY
+                    for earlier, later in zip(distinct[:-1], distinct[1:]))
+    return len(offsets) == 1 and restarted
+
+
+def composite_keys(keys: ClimatologyKeys, calendar: str) -> ClimatologyKeys:
+    """``keys`` (windows of N days) as keys per composite of the year: one per start a year of
+    ``calendar`` holds, ⌈366 / N⌉ (23 for 16 days, 46 for 8 days; 360-day years: ⌈360 / N⌉)."""
+    longest = max(days_in_year(year, calendar) for year in (2001, 2004))
+    return replace(keys, per=f"{keys.window_days:g}-day composite of the year",
+                   count=math.ceil(longest / keys.window_days), composites=True)
 
 
 def season_name(times: np.ndarray, *, known_step: TimeStep | None = None, value_step: TimeStep | None = None) -> str:
