@@ -25,7 +25,7 @@ from climann.data.features import days_in_year
 from climann.data.notes import note_once
 from climann.data.time_axis import (
     MONTHS_SELECTION, TimeStep, axis_time_step, cell_time_step, date_text, in_months_left_out, lagged_steps,
-    time_step_positions,
+    time_step_positions, yearly_restart_days,
 )
 
 if TYPE_CHECKING:
@@ -131,7 +131,8 @@ class ClimatologyKeys:
       a window's climatology was the mean of both composites (break29a A7), and MODIS's 16-day
       composites (23 a year) shared one window in December and fell one window back after
       February of a leap year (break33a A3). Such a series, every stamp at the same place in
-      a sequence of N-day composites that restarts on 1 January (:func:`restarts_each_year`), is
+      a sequence of N-day composites that restarts on 1 January
+      (:func:`climann.data.time_axis.yearly_restart_days`, the rule by which lags refuse them), is
       keyed per composite of the year instead (``composites``): its place in the year's
       sequence, ⌊(d − 1) / N⌋ + 1 of its own day of year d, leap years alike (2004's 5 March
       composite, day 65, is the 5th of the 16-day ones as 6 March 2003 is), as MODIS anomaly
@@ -460,36 +461,10 @@ def climatology_keys(times: np.ndarray, *, known_step: TimeStep | None = None,
     step = key_time_step(times, known_step, value_step=value_step)
     if value_step is None or step is None or value_step.approximate_days >= step.approximate_days:
         keys = climatology_keys_of_step(step, calendar)
-        restarting = keys.window_days and restarts_each_year(times, keys.window_days)
+        restarting = keys.window_days and yearly_restart_days(np.unique(np.asarray(times))) == keys.window_days
         return composite_keys(keys, calendar) if restarting else keys
     kept_one_in = round(step.approximate_days / value_step.approximate_days)
     return replace(climatology_keys_of_step(value_step, calendar), reach_days=max(kept_one_in - 1, 0))
-
-
-def restarts_each_year(times: np.ndarray, days: float) -> bool:
-    """Whether ``times`` are N-day composites (N = ``days``, a whole number) that restart on
-    1 January, as MODIS's 8- and 16-day ones: every time at the same place (day of year
-    d ≡ r mod N, r < N) of a sequence from day 1 + r, and at least one time in a new year less
-    than N days after the one before (the year's last, shorter composite).
-
-    Parameters
-    ----------
-    times : ndarray of cftime.datetime, shape (n_time,)
-    days : float
-        The window length, days.
-
-    Returns
-    -------
-    bool
-    """
-    length = round(days)
-    distinct = np.unique(np.asarray(times))
-    if length != days or length < 2 or len(distinct) < 2:
-        return False
-    offsets = {(time.dayofyr - 1) % length for time in distinct}
-    restarted = any(later.year != earlier.year and (later - earlier).total_seconds() < length * _DAY
-                    for earlier, later in zip(distinct[:-1], distinct[1:]))
-    return len(offsets) == 1 and restarted
 
 
 def composite_keys(keys: ClimatologyKeys, calendar: str) -> ClimatologyKeys:
@@ -862,6 +837,7 @@ def persistence_left_out(layout: GridLayout, *, lags: Mapping[str, Sequence[int]
     Left out: a single time step (:data:`SINGLE_STEP_REASON`), cells shorter than the spacing
     of the values (:func:`persistence_gap`), an axis without a regular step (:func:`is_regular`,
     two times whose spacing neither the run's recorded step nor the time bounds confirm,
+    composites that restart each year, :func:`composites_left_out_reason`,
     :func:`persistence_left_out_reason`).
 
     Parameters
@@ -888,7 +864,20 @@ def persistence_left_out(layout: GridLayout, *, lags: Mapping[str, Sequence[int]
     if len(times) == 2:
         return ("two time steps, and neither time bounds nor the run's recorded time step say that their spacing "
                 "is the series' step: no value one step earlier is known")
+    restart = yearly_restart_days(times)
+    if restart is not None:
+        return composites_left_out_reason(restart)
     return persistence_left_out_reason(layout.time_storage)
+
+
+def composites_left_out_reason(days: int) -> str:
+    """Why persistence is left out of N-day composites that restart on 1 January (MODIS's 8- and
+    16-day ones, :func:`climann.data.time_axis.yearly_restart_days`): the composite before is no
+    fixed time earlier (each year's last is shorter), the rule by which lags refuse them too;
+    with the line that gives it as a predictor, to compare with."""
+    return (f"the time axis is of {days}-day composites that restart on 1 January each year (as MODIS's): the "
+            "composite before is no fixed time earlier, so, as for lags, climann takes no previous step; to compare "
+            "with it, give it as a predictor of its own (xarray: ds['x_prev'] = ds['x'].shift(time=1))")
 
 
 def persistence_gap(
