@@ -917,6 +917,20 @@ def test_modis_composites_are_keyed_per_composite_of_the_year(days, count):
     np.testing.assert_array_equal(keys.of(starts), expected)
 
 
+def test_composite_keys_are_recorded_and_read_back_for_new_data():
+    """model.npz's ``target_climatology`` keys of 16-day composites read back as composites: new
+    data from a leap year are looked up by their composite (5 March 2004, day 65: the 5th), not
+    by an 8th-window-back 16-day window of the year."""
+    import cftime
+
+    from climann.evaluation.baselines import ClimatologyKeys, climatology_keys
+
+    keys = climatology_keys(_composite_starts(16))
+    read = ClimatologyKeys.from_record(keys.record(), count=keys.count)
+    assert read == keys and keys.record()["composites"] is True
+    assert read.of(np.array([cftime.DatetimeJulian(2004, 3, 5)])).tolist() == [5]
+
+
 def test_a_16_day_climatology_is_the_mean_of_each_composite_over_the_training_years():
     """The climatology baseline of MODIS 16-day composites (2001–2008, julian, leap years 2004 and
     2008) against numpy's mean of the same composite (its place in the year) over the training
