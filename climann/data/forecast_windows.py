@@ -14,8 +14,10 @@ variable's ``GRIB_stepType`` and gives the end of the GRIB step range as ``step`
 
 Dated at the instant valid time, an S2S daily mean valid at 00:00 of day D + 1 is the mean of
 day D, and was paired with the observation of day D + 1 (break31a A1, exit 0). Once a lead time
-is chosen (:func:`with_window_cells`), such a forecast gets CF time bounds (CF 7.1) that hold
-its window, and is then paired with other files by its cells, as any file with time bounds
+is chosen (:func:`with_window_cells`), or when the file holds one lead time only (cfgrib's scalar
+``step``, or a ``step`` dimension of length 1: :func:`with_one_lead_window_cells`, read as if that
+lead were chosen), such a forecast gets CF time bounds (CF 7.1) that hold its window, and is
+then paired with other files by its cells, as any file with time bounds
 (:mod:`climann.data.time_axes`): the observation of day D, not of day D + 1. A ``forecast_period``
 with CF bounds gives the window itself, whatever the kind. A total from the start over more
 than the first lead step is no value of one observation step, and is refused with the line that
@@ -31,7 +33,8 @@ import numpy as np
 import xarray as xr
 
 from climann.data.forecast_times import (
-    TIME_UNIT_CODES, forecast_valid_times, forecast_variables, is_dated, lead_dimensions, plus_lead_time,
+    FORECAST_REFERENCE_TIME, TIME_UNIT_CODES, forecast_valid_times, forecast_variables, is_dated, is_forecast_period,
+    lead_dimensions, on_valid_time, plus_lead_time, with_lead_times_as_numbers,
 )
 from climann.data.shell import attribute_command, ncatted_attribute, python_command, source_and_copy, working_path
 from climann.errors import ClimannError
@@ -128,6 +131,87 @@ def with_window_cells(chosen: xr.Dataset, whole: xr.Dataset, *, where: str) -> x
     else:
         lower, upper = plus_lead_time(reference, start, fix=fix), np.asarray(valid.values)
     return _with_bounds(chosen, str(valid.name), np.stack([lower, upper], axis=-1))
+
+
+def with_one_lead_window_cells(dataset: xr.Dataset, *, where: str) -> xr.Dataset:
+    """``dataset``, a forecast of one lead time whose values are statistics over a window of lead
+    times (GRIB ``avg``, ``max``, ``min``, ``accum``), on its valid times with the CF time bounds
+    of that window, as :func:`with_window_cells` gives them once that lead time is chosen.
+
+    cfgrib keeps a single lead time as a scalar ``step`` beside ``valid_time(time)``; other
+    writers keep it as a ``step`` dimension of length 1. GloFAS's ``dis24`` at ``step`` = 1 day
+    ("Mean discharge in the last 24 hours") is the mean over [time, valid_time]; read without
+    bounds at its valid time, it was taken as the mean of the day beginning there, a day late,
+    while the same values with two lead times and ``--select step=1`` were dated by their window
+    (break33a A2). The single lead time is read here as the chosen one: the same window, the
+    same refusals. Values at their valid times, lead times of 0 (analyses) and time statistics
+    said only in ``cell_methods`` are left as they are; so is an accumulation at one lead time
+    past 1 hour without CF bounds of the lead time: ECMWF's S2S and ENS totals are from the
+    forecast start, ERA5's (also ``accum``) over the hour before the step (cfgrib's ``step`` = 6 h
+    for ERA5's 00 UTC ``tp`` from 18 UTC), and one lead time does not tell which; the units
+    layer asks for the bounds that say it.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One file as opened, times decoded, before its valid times become its time axis
+        (:func:`~climann.data.forecast_times.on_valid_time`).
+    where : str
+        The file, for the messages.
+
+    Returns
+    -------
+    xarray.Dataset
+        On its valid times with ``<valid time>_bnds`` (:func:`with_window_cells`); else
+        ``dataset`` itself.
+
+    Raises
+    ------
+    ClimannError
+        As :func:`with_window_cells`.
+    """
+    numbered = with_lead_times_as_numbers(dataset)
+    whole = _with_one_lead_on_its_dimension(numbered)
+    if whole is None:
+        return dataset
+    kinds = {window_kind(whole[name]) for name in forecast_variables(whole)}
+    lead_dim = lead_dimensions(whole)[0]
+    if "window" not in kinds and not ("accum" in kinds and _total_over_its_own_window(whole, lead_dim)):
+        return dataset
+    chosen = on_valid_time(whole.sel({lead_dim: whole[lead_dim].values[0]}))
+    return with_window_cells(chosen, whole, where=where)
+
+
+def _total_over_its_own_window(whole: xr.Dataset, lead_dim: str) -> bool:
+    """Whether an accumulation at the single lead time ``lead_dim`` of ``whole`` covers [reference,
+    valid time] whatever its producer: the lead has CF bounds (they give the window), or it is at
+    most 1 hour (a total from the start and one over the hour before the step are then the same)."""
+    lead = whole[lead_dim]
+    if str(lead.attrs.get("bounds")) in whole.variables:
+        return True
+    code = TIME_UNIT_CODES.get(str(lead.attrs.get("units", "")).strip().lower())
+    hours = np.timedelta64(1, code) / np.timedelta64(1, "h") if code else np.inf
+    return float(lead.values.item()) * hours <= 1.0
+
+
+def _with_one_lead_on_its_dimension(dataset: xr.Dataset) -> xr.Dataset | None:
+    """``dataset`` with its one positive lead time (``forecast_period``, scalar or on a dimension
+    of length 1) on a dimension of length 1, its 1-D valid times (on the reference dimension) on
+    (reference, lead): the layout a lead time is chosen from; None for any other forecast."""
+    leads = [lead for lead in dataset.coords.values() if is_forecast_period(lead)]
+    if len(leads) != 1 or leads[0].size != 1 or leads[0].dims not in ((), (leads[0].name,)):
+        return None
+    lead = leads[0]
+    if not np.issubdtype(lead.dtype, np.number) or lead.values.item() <= 0:
+        return None
+    name = str(lead.name)
+    whole = dataset.expand_dims(name) if lead.ndim == 0 else dataset
+    for valid_name, valid in whole.coords.items():
+        reference = whole.coords.get(valid.dims[0]) if valid.ndim == 1 else None
+        if (valid.attrs.get("standard_name") == "time" and is_dated(valid) and reference is not None
+                and reference.attrs.get("standard_name") == FORECAST_REFERENCE_TIME):
+            whole = whole.assign_coords({valid_name: valid.expand_dims(name, axis=-1)})
+    return whole if lead_dimensions(whole) == [name] else None
 
 
 def _valid_times(chosen: xr.Dataset) -> xr.DataArray | None:

@@ -50,7 +50,7 @@ from climann.data.coords import (
 from climann.data.duplicate_files import without_duplicate_files
 from climann.data.experiment_versions import with_experiment_versions_combined
 from climann.data.forecast_times import forecast_variables, lead_dimensions, on_valid_time, unchosen_lead_message
-from climann.data.forecast_windows import with_window_cells
+from climann.data.forecast_windows import with_one_lead_window_cells, with_window_cells
 from climann.data.hindcast_dates import with_hindcast_dates
 from climann.data.gathered import ungathered
 from climann.data.geometry import wrapped_difference
@@ -381,7 +381,10 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     # (on_valid_time first: a lead time decoded to timedelta64 is selected in its units, as in the run's select)
     # ECMWF reforecasts' integer start dates hdate (YYYYMMDD) are their reference times; see
     # climann.data.hindcast_dates.
-    dataset = with_lead_chosen(on_valid_time(with_hindcast_dates(dataset)), select, where=path.name)
+    # A forecast of one lead time (cfgrib's scalar step) is read as that lead time chosen: a statistic
+    # over a window of lead times gets its window; see climann.data.forecast_windows.
+    dataset = with_one_lead_window_cells(with_hindcast_dates(dataset), where=path.name)
+    dataset = with_lead_chosen(on_valid_time(dataset), select, where=path.name)
     dataset = time_on_its_dimension(with_scalar_time_as_axis(on_valid_time(dataset)), path.name)
     # ECMWF's monthly means, which their GRIB attributes date by the month each opens, get that
     # month as their time cell; see climann.data.ecmwf_means.

@@ -37,7 +37,7 @@ import numpy as np
 
 from climann.data.shell import new_folder, shown_path, working_path
 from climann.data.sources import files_text
-from climann.data.time_axis import date_text, year_text
+from climann.data.time_axis import date_text, year_text, yearly_restart_days
 from climann.errors import ClimannError
 
 #: The frequencies (:attr:`climann.data.time_axes._Axis.frequency`) whose steps are paired by
@@ -103,9 +103,12 @@ def frequency_of(times: np.ndarray) -> str | None:
     for a single step.
 
     The median, not the smallest step: a month held twice at two instants (the 15th in one
-    file, the 16th at 12:00 in the next) leaves the axis monthly.
+    file, the 16th at 12:00 in the next) leaves the axis monthly. N-day composites that restart
+    on 1 January (MODIS's, :func:`~climann.data.time_axis.yearly_restart_days`) are
+    ``"16-day composites"``, not "16-daily" (break33a).
     """
-    return frequency_of_step(median_step_days(times))
+    restart = yearly_restart_days(times)
+    return f"{restart}-day composites" if restart is not None else frequency_of_step(median_step_days(times))
 
 
 def frequency_of_step(days: float | None) -> str | None:

@@ -26,7 +26,7 @@ from climann.data.notes import note_once
 from climann.data.time_commands import TimeSource, copy_files, day_bounds_command, midday_stamps_advice
 from climann.data.time_axis import (
     MONTHS_SELECTION, TimeStep, axis_time_step, cell_time_step, date_text, in_months_left_out, lagged_steps,
-    time_step_positions,
+    time_step_positions, yearly_restart_days,
 )
 
 if TYPE_CHECKING:
@@ -129,8 +129,15 @@ class ClimatologyKeys:
       365 // 8 = 45 windows, so that in a year of 365 days the 45th window (days 353–365) holds
       two composites (19 and 27 December) and in a leap year the 8th (26 February and 5 March,
       29 February counted in 28 February's window) holds two and the 45th one (26 December). Such
-      a window's climatology is the mean of both composites, and each of them is scored against
-      that mean (break29a A7);
+      a window's climatology was the mean of both composites (break29a A7), and MODIS's 16-day
+      composites (23 a year) shared one window in December and fell one window back after
+      February of a leap year (break33a A3). Such a series, every stamp at the same place in
+      a sequence of N-day composites that restarts on 1 January
+      (:func:`climann.data.time_axis.yearly_restart_days`, the rule by which lags refuse them), is
+      keyed per composite of the year instead (``composites``): its place in the year's
+      sequence, ⌊(d − 1) / N⌋ + 1 of its own day of year d, leap years alike (2004's 5 March
+      composite, day 65, is the 5th of the 16-day ones as 6 March 2003 is), as MODIS anomaly
+      products take them;
     * monthly and coarser steps: the calendar month (12 rows), as WMO's climatological
       standard normals (WMO-No. 1203).
 
@@ -138,7 +145,8 @@ class ClimatologyKeys:
     ----------
     per : str
         ``"day of year and hour"``, ``"day of year"``, ``"pentad of the year"``,
-        ``"week of the year"``, ``"N-day period of the year"`` or ``"calendar month"``.
+        ``"week of the year"``, ``"N-day period of the year"``, ``"N-day composite of the year"``
+        or ``"calendar month"``.
     count : int
         The number of keys (the climatology's rows).
     slot_seconds : float
@@ -151,6 +159,9 @@ class ClimatologyKeys:
         defined at a key with a training value that close (:func:`climatology_from_sums`).
         0 otherwise. Not recorded, and not compared: it says how the climatology was fitted,
         not how it is looked up.
+    composites : bool
+        Window keys of composites that restart on 1 January: keyed by their place in the year's
+        sequence, without the leap-day shift of windows.
     """
 
     per: str
@@ -158,6 +169,7 @@ class ClimatologyKeys:
     slot_seconds: float = 0.0
     window_days: float = 0.0
     reach_days: int = field(default=0, compare=False)
+    composites: bool = False
 
     def of(self, times: np.ndarray, *, calendar: str | None = None) -> np.ndarray:
         """Each time's key, 1 … ``count``, shape (n_time,).
@@ -169,10 +181,15 @@ class ClimatologyKeys:
         1 March has its day number of other years, as CPC's pentad 12 holds 25 February – 1 March
         with the leap day; days after it would otherwise fall one day later in their windows).
         With ``calendar``, d is the day of a climatology counted in that calendar
-        (:func:`climatology_days`); None: the times' own.
+        (:func:`climatology_days`); None: the times' own. Composites of N days that restart on
+        1 January: min(⌊(d − 1) / N⌋, count − 1) + 1, d their own day of year (a composite's
+        place in its year's sequence does not depend on the calendar).
         """
         if self.per == "calendar month":
             return np.array([time.month for time in times], dtype=np.int64)
+        if self.composites:
+            places = (np.array([time.dayofyr for time in times], dtype=np.int64) - 1) // round(self.window_days)
+            return np.minimum(places, self.count - 1) + 1
         days = np.array([time.dayofyr for time in times]) if calendar is None else climatology_days(times, calendar)
         seconds = np.array([time.hour * 3600 + time.minute * 60 + time.second for time in times], dtype=np.int64)
         if self.slot_seconds:
@@ -187,7 +204,7 @@ class ClimatologyKeys:
     def record(self) -> dict:
         """The keys as JSON (``model.npz`` ``target_climatology``): ``per``, and the slot or
         window length when it has one; read back with :meth:`from_record`."""
-        lengths = {"slot_seconds": self.slot_seconds, "window_days": self.window_days}
+        lengths = {"slot_seconds": self.slot_seconds, "window_days": self.window_days, "composites": self.composites}
         return {"per": self.per, **{name: value for name, value in lengths.items() if value}}
 
     @classmethod
@@ -196,7 +213,7 @@ class ClimatologyKeys:
         of sub-daily keys without ``slot_seconds`` (written before it was) has 86 400 s / n slots."""
         slot = record.get("slot_seconds") or (_DAY / (count // 366) if record["per"] == "day of year and hour" else 0)
         return cls(per=record["per"], count=count, slot_seconds=float(slot),
-                   window_days=float(record.get("window_days", 0)))
+                   window_days=float(record.get("window_days", 0)), composites=bool(record.get("composites")))
 
     @property
     def step_seconds(self) -> float | None:
@@ -464,9 +481,19 @@ def climatology_keys(times: np.ndarray, *, known_step: TimeStep | None = None,
     calendar = times[0].calendar if len(times) else "standard"
     step = key_time_step(times, known_step, value_step=value_step, source=source)
     if value_step is None or step is None or value_step.approximate_days >= step.approximate_days:
-        return climatology_keys_of_step(step, calendar)
+        keys = climatology_keys_of_step(step, calendar)
+        restarting = keys.window_days and yearly_restart_days(np.unique(np.asarray(times))) == keys.window_days
+        return composite_keys(keys, calendar) if restarting else keys
     kept_one_in = round(step.approximate_days / value_step.approximate_days)
     return replace(climatology_keys_of_step(value_step, calendar), reach_days=max(kept_one_in - 1, 0))
+
+
+def composite_keys(keys: ClimatologyKeys, calendar: str) -> ClimatologyKeys:
+    """``keys`` (windows of N days) as keys per composite of the year: one per start a year of
+    ``calendar`` holds, ⌈366 / N⌉ (23 for 16 days, 46 for 8 days; 360-day years: ⌈360 / N⌉)."""
+    longest = max(days_in_year(year, calendar) for year in (2001, 2004))
+    return replace(keys, per=f"{keys.window_days:g}-day composite of the year",
+                   count=math.ceil(longest / keys.window_days), composites=True)
 
 
 def season_name(times: np.ndarray, *, known_step: TimeStep | None = None, value_step: TimeStep | None = None) -> str:
@@ -831,6 +858,7 @@ def persistence_left_out(layout: GridLayout, *, lags: Mapping[str, Sequence[int]
     Left out: a single time step (:data:`SINGLE_STEP_REASON`), cells shorter than the spacing
     of the values (:func:`persistence_gap`), an axis without a regular step (:func:`is_regular`,
     two times whose spacing neither the run's recorded step nor the time bounds confirm,
+    composites that restart each year, :func:`composites_left_out_reason`,
     :func:`persistence_left_out_reason`).
 
     Parameters
@@ -857,7 +885,20 @@ def persistence_left_out(layout: GridLayout, *, lags: Mapping[str, Sequence[int]
     if len(times) == 2:
         return ("two time steps, and neither time bounds nor the run's recorded time step say that their spacing "
                 "is the series' step: no value one step earlier is known")
+    restart = yearly_restart_days(times)
+    if restart is not None:
+        return composites_left_out_reason(restart)
     return persistence_left_out_reason(layout.time_storage)
+
+
+def composites_left_out_reason(days: int) -> str:
+    """Why persistence is left out of N-day composites that restart on 1 January (MODIS's 8- and
+    16-day ones, :func:`climann.data.time_axis.yearly_restart_days`): the composite before is no
+    fixed time earlier (each year's last is shorter), the rule by which lags refuse them too;
+    with the line that gives it as a predictor, to compare with."""
+    return (f"the time axis is of {days}-day composites that restart on 1 January each year (as MODIS's): the "
+            "composite before is no fixed time earlier, so, as for lags, climann takes no previous step; to compare "
+            "with it, give it as a predictor of its own (xarray: ds['x_prev'] = ds['x'].shift(time=1))")
 
 
 def persistence_gap(

@@ -102,3 +102,75 @@ def test_a_time_mean_said_only_in_cell_methods_needs_bounds_of_the_lead_time(tmp
     bounded.to_netcdf(tmp_path / "s2s_bounded.nc")
     selected = _opened_and_selected([tmp_path / "s2s_bounded.nc", tmp_path / "obs.nc"], {"step": LEAD})
     np.testing.assert_array_equal(selected["t2m_fc"].values, selected["t2m"].values)
+
+
+def _one_lead(forecast, layout: str):
+    """The first lead time of ``forecast`` alone: a scalar ``step`` beside ``valid_time(time)``
+    (cfgrib's layout of one lead time, GloFAS's ``dis24``) or a ``step`` dimension of length 1."""
+    return forecast.isel(step=0) if layout == "scalar" else forecast.isel(step=[0])
+
+
+def _dates(values) -> np.ndarray:
+    """cftime dates (as climann opens them) as datetime64[ns], to compare with the fixture's."""
+    return np.array([np.datetime64(value.isoformat()) for value in np.ravel(values)],
+                    "datetime64[ns]").reshape(np.shape(values))
+
+
+def _s2s_one_day(step_type: str):
+    """:func:`s2s_daily_pair` with two lead times (1 and 2 days); ``"accum-bounded"``: the
+    accumulation with CF bounds of its lead time from the start ([0, step] hours), which say its
+    window (one lead time of an ``accum`` past 1 hour does not: S2S totals are from the start,
+    ERA5's over the hour before the step)."""
+    forecast, observations = s2s_daily_pair(step_type.removesuffix("-bounded"), steps=2)
+    if step_type.endswith("-bounded"):
+        hours = forecast["step"].values / np.timedelta64(1, "h")
+        forecast = forecast.assign_coords(step=("step", hours, {"standard_name": "forecast_period", "units": "hours",
+                                                                "bounds": "step_bnds"}))
+        forecast["step_bnds"] = (("step", "bnds"), np.stack([np.zeros_like(hours), hours], axis=-1))
+    return forecast, observations
+
+
+ONE_LEAD_LAYOUTS = [pytest.param("scalar", id="scalar-step"), pytest.param("length-1", id="step-dimension-of-1")]
+
+
+@pytest.mark.parametrize("layout", ONE_LEAD_LAYOUTS)
+@pytest.mark.parametrize("step_type", ["avg", "max", "min", "accum-bounded"])
+def test_a_statistic_of_one_lead_time_is_paired_with_the_observation_of_the_day_it_covers(
+        tmp_path, step_type, layout):
+    """A file of one lead time (24 h) whose values are the statistic (or total from the start) of
+    the day ending at the valid time is read as that lead chosen: paired with the observation of
+    the day before its valid time, and equal to it (the fixture's forecast is that observation).
+    Before: read at its valid time without bounds, as the day beginning there (break33a A2,
+    GloFAS dis24 a day late)."""
+    forecast, observations = _s2s_one_day(step_type)
+    _one_lead(forecast, layout).to_netcdf(tmp_path / "one_lead.nc")
+    covered = forecast["time"].values  # the start's day: the 24 hours before the valid time
+    _observations_of(observations, covered).to_netcdf(tmp_path / "obs.nc")
+    opened = open_dataset([tmp_path / "one_lead.nc", tmp_path / "obs.nc"])
+    np.testing.assert_array_equal(opened["t2m_fc"].transpose("time", ...).values,
+                                  observations["t2m"].sel(time=covered).values)
+    np.testing.assert_array_equal(opened["t2m_fc"].values, opened["t2m"].values)
+
+
+@pytest.mark.parametrize("layout", ONE_LEAD_LAYOUTS)
+@pytest.mark.parametrize("step_type", ["avg", "accum-bounded", pytest.param("instant", id="instant-guard")])
+def test_one_lead_time_is_dated_as_the_same_lead_chosen_from_several(tmp_path, step_type, layout):
+    """One reading of forecast windows: the file of one lead time gets the time axis and bounds
+    that ``--select step=1 days`` gives the same values among two lead times (the window
+    [reference, valid time] for avg and a bounded accum, stamped at its middle as any bounded cell; the valid
+    times without bounds for instants, a guard of what was right before)."""
+    forecast, _ = _s2s_one_day(step_type)
+    forecast.to_netcdf(tmp_path / "two_leads.nc")
+    _one_lead(forecast, layout).to_netcdf(tmp_path / "one_lead.nc")
+    alone = open_dataset([tmp_path / "one_lead.nc"])
+    first = 24.0 if step_type.endswith("-bounded") else "1 days"  # the bounded lead is in hours
+    chosen = open_dataset([tmp_path / "two_leads.nc"], select={"step": first})
+    reference, valid = forecast["time"].values, forecast["valid_time"].isel(step=0).values
+    stamped = valid if step_type == "instant" else reference + (valid - reference) / 2  # a window's middle
+    np.testing.assert_array_equal(_dates(alone["time"].values), stamped)
+    np.testing.assert_array_equal(alone["time"].values, chosen["time"].values)
+    bounds = alone["time"].attrs.get("bounds")
+    assert (bounds is None) == (step_type == "instant") == (chosen["time"].attrs.get("bounds") is None)
+    if bounds is not None:
+        np.testing.assert_array_equal(_dates(alone[bounds].values), np.stack([reference, valid], axis=-1))
+        np.testing.assert_array_equal(alone[bounds].values, chosen[chosen["time"].attrs["bounds"]].values)

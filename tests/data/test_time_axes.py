@@ -938,3 +938,19 @@ def test_the_advice_for_a_forecast_at_00_00_beside_days_with_bounds_pairs_it_by_
     np.testing.assert_array_equal(opened["t2m"].values, observations["t2m"].sel(time=days).values)
     np.testing.assert_array_equal(opened["t2m_fc"].values,
                                   observations["t2m"].sel(time=days + np.timedelta64(days_later, "D")).values)
+
+
+@pytest.mark.parametrize("days", [pytest.param(8, id="8-day"), pytest.param(16, id="16-day")])
+def test_composites_beside_monthly_values_are_named_as_composites(tmp_path, days):
+    """break33a (severity 4): MODIS NDVI composites beside monthly t2m were refused as "16-daily";
+    the refusal names them as what they are, N-day composites restarting each year."""
+    starts = np.array([np.datetime64(f"{year}-01-01") + np.timedelta64(days * k, "D")
+                       for year in (2001, 2002, 2003) for k in range((365 + days - 1) // days)], "datetime64[ns]")
+    months = np.arange("2001-01", "2004-01", dtype="datetime64[M]").astype("datetime64[ns]")
+    grid = {"lat": ("lat", [10.0], {"units": "degrees_north"}), "lon": ("lon", [20.0], {"units": "degrees_east"})}
+    for name, times in (("ndvi", starts), ("t2m", months)):
+        values = np.ones((times.size, 1, 1), np.float32)
+        xr.Dataset({name: (("time", "lat", "lon"), values, {"units": "1" if name == "ndvi" else "K"})},
+                   coords={"time": times, **grid}).to_netcdf(tmp_path / f"{name}.nc")
+    with pytest.raises(ClimannError, match=rf"ndvi is {days}-day composites \(2001-01-01 to .*\) and t2m monthly"):
+        open_dataset([tmp_path / "ndvi.nc", tmp_path / "t2m.nc"])

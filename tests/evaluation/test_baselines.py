@@ -202,6 +202,25 @@ def test_persistence_is_left_out_of_one_step_and_of_two_whose_spacing_nothing_co
     assert reason is None if expected is None else reason.startswith(expected)
 
 
+@pytest.mark.parametrize("days", [pytest.param(8, id="8-day"), pytest.param(16, id="16-day")])
+def test_persistence_of_composites_restarting_each_year_is_left_out_saying_so(days):
+    """break33a A3 (severity 4): MODIS composites' persistence was left out as of "irregular
+    spacing, or dates repeated across split_files". Decided: left out, as lags are, since the
+    composite before is no fixed time earlier; the reason says so, with the previous composite
+    as a predictor to compare with."""
+    from climann.data.layout import Coordinate, GridLayout
+    from climann.evaluation.baselines import persistence_left_out
+
+    starts = _composite_starts(days)
+    layout = GridLayout(time=Coordinate("time", starts), latitude=Coordinate("lat", np.array([10.0])),
+                        longitude=Coordinate("lon", np.array([20.0])), time_units="days since 2000-01-01",
+                        calendar="julian", file_dims=("time", "lat", "lon"), target_name="ndvi", target_attrs={})
+    assert persistence_left_out(layout) == (
+        f"the time axis is of {days}-day composites that restart on 1 January each year (as MODIS's): the composite "
+        "before is no fixed time earlier, so, as for lags, climann takes no previous step; to compare with it, give "
+        "it as a predictor of its own (xarray: ds['x_prev'] = ds['x'].shift(time=1))")
+
+
 def test_persistence_of_two_consecutive_months_is_the_first_for_the_second():
     from climann.evaluation.baselines import persistence_left_out
 
@@ -873,25 +892,60 @@ def test_a_whole_year_keeps_weatherbench2s_window_on_every_day():
     np.testing.assert_allclose(climatology, expected, rtol=1e-12)
 
 
-@pytest.mark.parametrize(("year", "window", "shared"), [
-    pytest.param(2003, 45, ["2003-12-19", "2003-12-27"], id="365-days"),
-    pytest.param(2004, 8, ["2004-02-26", "2004-03-05"], id="leap-year"),
-])
-def test_modis_8_day_composites_share_one_window_a_year_as_documented(year, window, shared):
-    """ClimatologyKeys and docs/run-directory.md: 46 composites restarting on 1 January fall in
-    45 windows, two in one window each year (break29a A7: "every window holds one value a year")."""
+def _composite_starts(days: int, years=(2003, 2004, 2005)) -> np.ndarray:
+    """MODIS composites of ``days`` days stamped at their starts, restarting on 1 January
+    (days of year 1, 1 + days, … up to the year's end: 46 of 8 days, 23 of 16 days)."""
     import cftime
 
+    return np.array([cftime.DatetimeJulian(year, 1, 1) + datetime.timedelta(days=days * k)
+                     for year in years for k in range((365 + days - 1) // days)])
+
+
+@pytest.mark.parametrize(("days", "count"), [pytest.param(8, 46, id="8-day"), pytest.param(16, 23, id="16-day")])
+def test_modis_composites_are_keyed_per_composite_of_the_year(days, count):
+    """break33a A3 (and break29a A7 for 8 days): composites restarting on 1 January are keyed by
+    their place in the year's sequence, one key per composite each year, leap years alike (2004's
+    5 March 16-day composite, day 65, is the 5th as 6 March 2003 is). Before: 45 (22) windows of
+    the year, 19 and 27 December (3 and 19 December) in one, and after February of a leap year
+    every composite one window back."""
     from climann.evaluation.baselines import climatology_keys
 
-    starts = np.array([cftime.DatetimeGregorian(first, 1, 1) + datetime.timedelta(days=8 * k)
-                       for first in (2003, 2004, 2005) for k in range(46)])
+    starts = _composite_starts(days)
     keys = climatology_keys(starts)
-    assert (keys.per, keys.count) == ("8-day period of the year", 45)
-    in_year = np.array([time.year == year for time in starts])
-    counts = np.bincount(keys.of(starts[in_year]), minlength=46)[1:]
-    assert np.flatnonzero(counts == 2).tolist() == [window - 1] and (counts >= 1).all()
-    assert [str(time)[:10] for time in starts[in_year][keys.of(starts[in_year]) == window]] == shared
+    assert (keys.per, keys.count) == (f"{days}-day composite of the year", count)
+    expected = np.tile(np.arange(1, count + 1), 3)  # the k-th composite of each year, by hand
+    np.testing.assert_array_equal(keys.of(starts), expected)
+
+
+def test_composite_keys_are_recorded_and_read_back_for_new_data():
+    """model.npz's ``target_climatology`` keys of 16-day composites read back as composites: new
+    data from a leap year are looked up by their composite (5 March 2004, day 65: the 5th), not
+    by an 8th-window-back 16-day window of the year."""
+    import cftime
+
+    from climann.evaluation.baselines import ClimatologyKeys, climatology_keys
+
+    keys = climatology_keys(_composite_starts(16))
+    read = ClimatologyKeys.from_record(keys.record(), count=keys.count)
+    assert read == keys and keys.record()["composites"] is True
+    assert read.of(np.array([cftime.DatetimeJulian(2004, 3, 5)])).tolist() == [5]
+
+
+def test_a_16_day_climatology_is_the_mean_of_each_composite_over_the_training_years():
+    """The climatology baseline of MODIS 16-day composites (2001–2008, julian, leap years 2004 and
+    2008) against numpy's mean of the same composite (its place in the year) over the training
+    years: the 3 and 19 December composites keep their own values, and so do 2004's after
+    February (break33a A3: up to 0.139 NDVI apart, test MSE +6.7 %)."""
+    from climann.evaluation.baselines import climatology_prediction
+
+    starts = _composite_starts(16, years=range(2001, 2009))
+    place = np.tile(np.arange(23), 8)
+    rng = np.random.default_rng(3)
+    truth = (0.45 + 0.3 * np.cos(2 * np.pi * place / 23))[:, None, None] + 0.04 * rng.standard_normal((starts.size, 2, 3))
+    train = np.array([time.year <= 2006 for time in starts])
+    predicted = climatology_prediction(truth, starts, train, window_days=61)
+    by_hand = np.stack([truth[train & (place == k)].mean(axis=0) for k in range(23)])[place]
+    np.testing.assert_allclose(predicted, by_hand, rtol=1e-6)
 
 
 def _twice_weekly(years=3):
@@ -928,8 +982,8 @@ def test_values_unevenly_a_few_days_apart_without_bounds_are_keyed_by_their_spac
 
 
 def test_composites_restarting_each_year_are_not_warned_about_as_uneven(caplog):
-    """MODIS's 8-day composites: 8 days apart but for 5 or 6 days at each year's end, keyed by
-    8-day windows of the year as before, without the warning of uneven spacings."""
+    """MODIS's 8-day composites: 8 days apart but for 5 or 6 days at each year's end, keyed per
+    composite of the year, without the warning of uneven spacings."""
     import cftime
 
     from climann.data.notes import forget_notes
@@ -939,7 +993,7 @@ def test_composites_restarting_each_year_are_not_warned_about_as_uneven(caplog):
     times = np.array([cftime.datetime(2001 + year, 1, 1, calendar="noleap") + datetime.timedelta(days=8 * k)
                       for year in range(3) for k in range(46)])
     with caplog.at_level("WARNING"):
-        assert climatology_keys(times).per == "8-day period of the year"
+        assert climatology_keys(times).per == "8-day composite of the year"
     assert "no time bounds of one length" not in caplog.text
 
 
