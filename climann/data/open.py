@@ -74,7 +74,9 @@ from climann.data.shell import attribute_command, beside, input_and_copy, ncatte
 from climann.data.simulations import check_one_simulation
 from climann.data.sources import SOURCE_TIMES_KEY, as_file_stamps, files_text, source_files, with_source_files
 from climann.data.subset import select_values
+from climann.data.char_labels import with_char_labels_as_text
 from climann.data.stations import check_times_shared_by_stations, with_station_chosen, with_station_rows
+from climann.data.undated_axes import check_times_are_dates
 from climann.data.undated_files import scalar_time_on_dimension_message, undated_files_message
 from climann.data.series_files import check_series_file
 from climann.data.unitless_values import TrainingValues, check_unitless_values, checked_values
@@ -354,6 +356,9 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
         raise ClimannError(f"{path.name}: {error}") from None
     except TimeValuesError as error:  # a step without a date, a pre-1582 reference; see climann.data.time_values
         raise ClimannError(error.in_file(path)) from None
+    # Labels stored as char arrays (CMOR's vegtype, a station's name) are text from here on; see
+    # climann.data.char_labels.
+    dataset = with_char_labels_as_text(dataset)
     # A climatology said by its cell_methods as by a climatology attribute; see climann.data.time_values.
     if climatology := climatology_cell_methods_message(dataset):
         raise ClimannError(TimeValuesError(climatology).in_file(path))
@@ -563,6 +568,10 @@ def _open_files(
         # A file of no time step (or no grid cell) is named before anything combines it; see
         # climann.data.empty_files.
         check_not_empty({path: opened(path) for path in files})
+        # A time axis that is not dates (LIS/OTD's Month 1 … 12 without units) is refused as in a
+        # file alone, before the files' times are compared; see climann.data.undated_axes.
+        if len(files) > 1:
+            check_times_are_dates({path: opened(path) for path in files})
         # A used variable whose file gives its time or grid no coordinates is never paired with
         # the other files' by position; see climann.data.unplaced_variables.
         if len(files) > 1:

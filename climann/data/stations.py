@@ -65,7 +65,8 @@ from climann.data.shell import copy_path, cut_command, source_and_copy, working_
 from climann.errors import ClimannError
 
 __all__ = ["location_dimension", "is_station_dimension", "with_station_chosen", "with_station_rows",
-           "check_times_shared_by_stations", "chosen_station_record", "STATION_INDEX_NAME", "TrainedStation"]
+           "names_chosen_station", "check_times_shared_by_stations", "chosen_station_record", "STATION_INDEX_NAME",
+           "TrainedStation"]
 
 #: The CF ``featureType`` values (lower case: CF §9.4 reads them case-insensitively) whose
 #: instance dimension lists stations.
@@ -420,8 +421,10 @@ def _not_a_station(dataset: xr.Dataset, dim: str, value: object, where: str) -> 
     if dim in dataset.variables:
         with dask.config.set(scheduler="synchronous"):
             values = np.asarray(dataset[dim].values)
+        named = (f" nor a station's name ({_station_names_variable(dataset, dim)}: {_listed(names)})" if names
+                 else "")
         return (f"cannot select {dim}={_shown(value)} in {where}: not one of its {dataset.sizes[dim]} values "
-                f"({_listed([_shown(item) for item in values.tolist()])})")
+                f"({_listed([_shown(item) for item in values.tolist()])}){named}")
     if isinstance(value, (str, bytes)) and names:
         return (f"cannot select {dim}={_shown(value)} in {where}: no station of that name "
                 f"({_station_names_variable(dataset, dim)}: {_listed(sorted(names))}); a station is chosen "
@@ -429,6 +432,33 @@ def _not_a_station(dataset: xr.Dataset, dim: str, value: object, where: str) -> 
     how = "its name or its index" if names else "its index"
     return (f"cannot select {dim}={_shown(value)} in {where}: '{dim}' has no coordinate variable, so a "
             f"station is chosen by {how} ({_indices_text(dataset, dim)})")
+
+
+def names_chosen_station(dataset: xr.Dataset, value: object) -> bool:
+    """Whether ``value`` is the name of the one station ``dataset`` was cut to: its scalar
+    ``cf_role = "timeseries_id"`` coordinate (CF §9.5), which :func:`with_station_chosen` keeps.
+
+    A station chosen by its name on a dimension with a coordinate variable (GRDC's integer
+    ``id`` beside ``station_code``) keeps that coordinate's value, ``id = 6335060``; the run's
+    selection, applied again to the opened files (:func:`climann.data.subset.select_values`),
+    then finds its name there (break33a A8: "id=ST02 is not a value of 'id'; its values: 6335060").
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        Opened, its station chosen (or not: then no scalar name matches).
+    value : object
+        As selected: a text, or a whole number for a name of digits.
+
+    Returns
+    -------
+    bool
+    """
+    if not _names_a_station(value):
+        return False
+    names = [_shown(np.asarray(coordinate.values).item()) for coordinate in dataset.coords.values()
+             if coordinate.ndim == 0 and coordinate.attrs.get("cf_role") == STATION_ROLE]
+    return _shown(value) in names
 
 
 def _comparable(value: object, values: np.ndarray) -> bool:
@@ -520,7 +550,9 @@ def _several_stations(dataset: xr.Dataset, dim: str, where: str, ragged: str | N
     if dim in dataset.variables:
         with dask.config.set(scheduler="synchronous"):
             first = [_shown(value) for value in np.asarray(dataset[dim].values).tolist()]
-        how, example = f"one of its values: {_listed(first)}", first[0]
+        names = _station_names(dataset, dim)
+        named = f", or a station's name ({_station_names_variable(dataset, dim)}: {_listed(names)})" if names else ""
+        how, example = f"one of its values: {_listed(first)}{named}", first[0]
     else:
         how, example = f"its index, {_indices_text(dataset, dim)}", 0
     layout = f"a CF station time-series file, {ragged}" if ragged else "a CF station time-series file"

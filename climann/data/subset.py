@@ -22,6 +22,7 @@ from climann.data.coords import find_coordinate, time_coordinate
 from climann.data.experiment_versions import EXPERIMENT_VERSION
 from climann.data.forecast_times import is_dated, on_valid_time
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes
+from climann.data.stations import names_chosen_station
 from climann.data.time_range import is_day, range_bounds
 from climann.data.grids import GRID_TOLERANCE, cell_coordinates
 from climann.data.layout import GRID_STRIDE_KEY, STRAIGHT_CELL_EDGES_KEY
@@ -89,6 +90,7 @@ def select_values(
         a value is given with.
     """
     for dim, value in selection.items():
+        given = value
         if dim in dataset.coords and is_dated(dataset[dim]):  # "1990-01-01": a date of its calendar
             value = _date_to_select(dataset, dim, value)
         with_units = _value_and_units(dataset[dim], value) if dim in dataset.coords else None
@@ -104,7 +106,8 @@ def select_values(
         if dim in dataset.coords:
             value = _in_coordinate_type(dataset[dim], value)
         if dim in dataset.coords and dataset[dim].ndim == 0:  # a scalar coordinate: already one value
-            if _nearest(dataset[dim].values.reshape(1), value) is None:
+            # a station chosen by its name as its file was opened; see climann.data.stations
+            if _nearest(dataset[dim].values.reshape(1), value) is None and not names_chosen_station(dataset, given):
                 raise ClimannError(_not_a_value(dataset, dim, value, trained=bool(units and dim in units),
                                                 where=where, reference=reference))
             continue

@@ -1270,7 +1270,8 @@ def _unreadable_units_fix(variable: xr.DataArray, name: str, units: str, to: str
         return f"to have them converted, {ambiguous}"
     readable = _readable_spelling(units, variable.attrs)
     if readable not in ("UNITS", "1"):
-        return f"to have them converted, write readable units: {_units_fix(variable, name, readable, where)}"
+        why = f" ({WATER_EQUIVALENT_NOTE})" if _WATER_EQUIVALENT_ABBREVIATION.search(units) else ""
+        return f"to have them converted, write readable units{why}: {_units_fix(variable, name, readable, where)}"
     return (f"correct its units attribute ({_fraction_fix(variable, name, units, where)}if the values are in "
             f"{str(to).strip()}, as in {reference}: {_units_fix(variable, name, to, where)})")
 
@@ -1825,14 +1826,27 @@ def _unreadable_units_warning(variable: xr.DataArray, name: str, text: str, wher
             f"only in exactly these units; to have them converted, {command}")
 
 
+#: Glaciology's water equivalent after a length (``mm w.e.``, ``m w.e.``, ``mmWE``, ``mm weq``):
+#: a mass per area, the length times the density of water, 1000 kg m-3 (Cogley et al. 2011,
+#: Glossary of Glacier Mass Balance: 1 m w.e. = 1000 kg m-2), as :data:`_WATER_EQUIVALENT_MASSES` writes it.
+_WATER_EQUIVALENT_ABBREVIATION = re.compile(r"\b(?P<length>mm|cm|m)\s*(?i:w\.?\s?e\.?(?:q\.?)?)(?=[\s/*^]|$)")
+_WATER_EQUIVALENT_MASSES = {"mm": "kg m-2", "cm": "10 kg m-2", "m": "1000 kg m-2"}
+
+#: Why the advice writes a water equivalent as a mass per area.
+WATER_EQUIVALENT_NOTE = "w.e. is a water equivalent: 1 mm of water is 1 kg m-2 at 1000 kg m-3"
+
+
 def _readable_spelling(text: str, attrs: Mapping) -> str:
-    """``text`` with a capital ``Kg`` (NCEP/NCAR's kilogram) written ``kg`` when that makes it
-    readable, ``1`` for a word for a fraction (:data:`_FRACTION_WORDS`, also in parentheses as
+    """``text`` with a capital ``Kg`` (NCEP/NCAR's kilogram) written ``kg``, or a water equivalent
+    (``mm w.e. yr-1``, :data:`_WATER_EQUIVALENT_ABBREVIATION`) as the same mass per area
+    (``kg m-2 yr-1``: the rate per year kept, converted to any rate by the calendar), when that
+    makes it readable, ``1`` for a word for a fraction (:data:`_FRACTION_WORDS`, also in parentheses as
     old-CDS ERA5's ``(0 - 1)``) or ``~`` and ``-``, for the advice only
     (the values are never read so); else ``UNITS``."""
     if is_fraction_word(text) or text.strip().strip("()").strip() in ("~", "-"):
         return "1"
-    candidate = re.sub(r"\bKg\b", "kg", text)
+    candidate = _WATER_EQUIVALENT_ABBREVIATION.sub(lambda found: _WATER_EQUIVALENT_MASSES[found["length"]],
+                                                   re.sub(r"\bKg\b", "kg", text))
     if candidate == text:
         return "UNITS"
     try:

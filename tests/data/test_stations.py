@@ -16,6 +16,7 @@ import pytest
 import xarray as xr
 
 from climann.data.open import open_dataset
+from climann.data.subset import select_values
 from climann.errors import ClimannError
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
@@ -505,3 +506,48 @@ def test_a_station_beside_a_grid_is_refused_with_a_line_that_writes_the_cell_whi
     np.testing.assert_array_equal(opened["pred"].values.ravel(), grid["pred"].isel(lat=row, lon=column).values)
     np.testing.assert_array_equal(opened["tas"].values.ravel(), station["tas"].values)
     assert (opened["lat"].item(), opened["lon"].item()) == (float(station["lat"]), float(station["lon"]))
+
+
+#: GRDC numbers: the integer coordinate of the station dimension beside the names (break33a A8).
+GRDC_IDS = (6335020, 6335050, 6335060)
+
+
+def _numbered_by_id(grid: xr.Dataset, stored: str) -> xr.Dataset:
+    """The three stations of :func:`_stations` along an integer coordinate ``station`` (as
+    xarray's ``to_netcdf`` of an indexed table writes it), named in ``station_name``
+    (``cf_role = "timeseries_id"``) as NC_STRING or as a CF char array."""
+    stations = _stations(grid).assign_coords(station=("station", np.array(GRDC_IDS, np.int32), {"long_name": "grdc"}))
+    if stored == "char":
+        names = np.array([name.encode().ljust(8) for name in NAMES], "S8")
+        stations = stations.assign_coords(station_name=("station", names, {"cf_role": "timeseries_id"}))
+        stations["station_name"].encoding.update(dtype="S1", char_dim_name="strlen")
+    return stations
+
+
+@pytest.mark.parametrize("stored", [pytest.param("string", id="NC_STRING"), pytest.param("char", id="char-array")])
+def test_a_station_is_chosen_by_its_name_beside_an_integer_coordinate(tmp_path, grid, stored):
+    """break33a A8: --select id=ST02 found the station as the file was opened, then the run's
+    selection refused it: "id=ST02 is not a value of 'id'; its values: 6335060"."""
+    _numbered_by_id(grid, stored).to_netcdf(tmp_path / "stations.nc")
+    station = 1
+    opened = open_dataset([tmp_path / "stations.nc"], select={"station": "PAR"})
+    selected = select_values(opened, {"station": "PAR"})  # the run's selection, applied to the files opened
+    np.testing.assert_array_equal(selected["tas"].values[:, 0, 0], _point(grid, station)["tas"].values)
+    assert selected["station"].values.item() == GRDC_IDS[station]
+    assert selected["station_name"].values.item() == NAMES[station]
+
+
+def test_a_name_of_no_station_beside_an_integer_coordinate_lists_the_names(tmp_path, grid):
+    _numbered_by_id(grid, "char").to_netcdf(tmp_path / "stations.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "stations.nc"], select={"station": "OSL"})
+    assert ("not one of its 3 values (6335020, 6335050, 6335060) nor a station's name (station_name: BER, PAR, ROM)"
+            in str(error.value))
+
+
+def test_several_stations_beside_an_integer_coordinate_are_refused_naming_them(tmp_path, grid):
+    _numbered_by_id(grid, "string").to_netcdf(tmp_path / "stations.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "stations.nc"])
+    assert "one of its values: 6335020, 6335050, 6335060, or a station's name (station_name: BER, PAR, ROM)" in str(
+        error.value)

@@ -1324,3 +1324,32 @@ def test_a_series_of_ppt_and_1e_12_is_refused_with_the_units_to_write_in_the_ppt
     message = str(error.value)
     assert "ambiguous" in message and "with units 'ppt'" not in message
     assert f"ncatted -a units,x,o,c,1e-12 {reference} {tmp_path / 'cfc_a_fixed.nc'} for parts per trillion" in message
+
+
+@pytest.mark.parametrize(("units", "readable", "metres_of_water"), [
+    pytest.param("mm w.e. yr-1", "kg m-2 yr-1", 1e-3, id="RACMO-mm-w.e."),
+    pytest.param("mmWE/yr", "kg m-2/yr", 1e-3, id="mmWE"),
+    pytest.param("m w.e. a-1", "1000 kg m-2 a-1", 1.0, id="WGMS-m-w.e."),
+])
+def test_a_water_equivalent_rate_is_advised_as_the_mass_per_area_that_keeps_its_year(units, readable,
+                                                                                      metres_of_water):
+    """break33a A5: ``mm w.e. yr-1`` was refused with the training units as its only advice
+    (``kg m-2 s-1``, right only for values already per second); a water equivalent is a mass
+    per area at 1000 kg m-3, and the advised units convert the values per year."""
+    import cftime
+
+    times = [cftime.DatetimeNoLeap(2023, month, 15) for month in range(1, 13)]
+    smb = np.linspace(-2000.0, 500.0, 12).astype(np.float32)  # in the file's units: a length of water per year
+    variable = xr.DataArray(smb, dims=("time",), coords={"time": times}, attrs={"units": units})
+    variable.encoding["source"] = "/data/gis_smb_mmwe.nc"
+    with pytest.raises(ClimannError) as error:
+        convert_variable(variable, "kg m-2 s-1", name="acabf", where="gis_smb_mmwe.nc",
+                         reference="the model's training data")
+    message = str(error.value)
+    assert "water equivalent" in message
+    advised = shlex.split("ncatted " + message.split(" ncatted ", 1)[1].rstrip(")"))
+    assert advised[2] == f"units,acabf,o,c,{readable}"
+    fixed = convert_variable(variable.assign_attrs(units=readable), "kg m-2 s-1", name="acabf",
+                             where="gis_smb_mmwe_fixed.nc", reference="the model's training data")
+    per_second = smb * metres_of_water * 1000.0 / (365 * 86400.0)  # 1000 kg m-3 of water, noleap years
+    np.testing.assert_allclose(fixed.values, per_second, rtol=1e-6)

@@ -1,0 +1,83 @@
+"""A time axis that is not dates, among several files: refused before their times are compared.
+
+A file alone whose time coordinate was not read as dates (no units, text, decimal years; see
+:func:`~climann.data.time_units.time_units_problem`) is refused in one line when its grid is
+described (:func:`climann.data.variables.grid_layout`). Beside other files, their times are
+compared first (overlaps, calendars, common steps), and every such comparison takes the
+values for dates: the LIS/OTD lightning climatology ``HRMC_COM_FR(Month, …)``, ``Month``
+1 … 12 without units, beside a monthly series ended in "AttributeError: 'numpy.int32' object
+has no attribute 'total_seconds'" (break33a A4). :func:`check_times_are_dates` refuses it as
+the file alone is, before any comparison; an axis of the months 1 … 12 (a climatology per
+calendar month) gets the Python line that writes it on a dated file's months, which trains as
+a predictor beside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from climann.data.coords import time_coordinate
+from climann.data.forecast_times import is_dated
+from climann.data.shell import copy_path, python_command, working_path
+from climann.data.time_units import undecoded_time_message
+from climann.errors import ClimannError
+
+__all__ = ["check_times_are_dates"]
+
+
+def check_times_are_dates(files: Mapping[Path, xr.Dataset]) -> None:
+    """Refuse a file of several whose time coordinate holds no dates.
+
+    Parameters
+    ----------
+    files : mapping of Path to xarray.Dataset
+        Each file as opened (lazy; only the time coordinates are read), in the order given.
+
+    Raises
+    ------
+    ClimannError
+        If a file's time coordinate (:func:`~climann.data.coords.time_coordinate`) has
+        values that are not dates; the message says why (its units) and, for the months
+        1 … 12 of a climatology, how to put them on another file's dated months.
+    """
+    dated = next((path for path, dataset in files.items() if _dated_time(dataset) is not None), None)
+    for path, dataset in files.items():
+        time = time_coordinate(dataset)
+        if time is None or dataset[time].size == 0 or is_dated(dataset[time]):
+            continue
+        message = undecoded_time_message(dataset[time], path.name, path)
+        if dated is not None and _calendar_months(dataset[time]):
+            message += f"; {_on_months_advice(path, str(time), dated, str(_dated_time(files[dated])))}"
+        raise ClimannError(message)
+
+
+def _dated_time(dataset: xr.Dataset) -> str | None:
+    """The name of ``dataset``'s time coordinate when it holds dates, else None."""
+    time = time_coordinate(dataset)
+    return time if time is not None and dataset[time].size and is_dated(dataset[time]) else None
+
+
+def _calendar_months(time: xr.DataArray) -> bool:
+    """Whether ``time`` holds whole numbers of the months 1 … 12, each once (a climatology per
+    calendar month, LIS/OTD's ``Month``)."""
+    values = np.asarray(time.values)
+    if time.ndim != 1 or values.dtype.kind not in "iuf" or not np.isfinite(values).all():
+        return False
+    return bool(np.all(values == np.round(values)) and len(set(values.tolist())) == values.size
+                and set(values.tolist()) <= set(range(1, 13)))
+
+
+def _on_months_advice(path: Path, months: str, dated: Path, time: str) -> str:
+    """The Python line that writes the climatology of ``path`` (on ``months``, 1 … 12) on the
+    dated times ``time`` of ``dated``: each step gets its calendar month's values."""
+    copy = working_path(copy_path(path, suffix=f"on_{dated.stem}_{time}"))
+    code = (f"import xarray as xr; c = xr.open_dataset('{working_path(path)}'); "
+            f"t = xr.open_dataset('{working_path(dated)}')['{time}']; "
+            f"c.sel({months}=t.dt.month).drop_vars('{months}').to_netcdf('{copy}')")
+    return (f"its values ('{months}' 1 … 12) look like the calendar months of a climatology: to use it beside "
+            f"{dated.name}, write it on that file's times first (each step gets its month's values), e.g. "
+            f"{python_command(code)}, and give {Path(copy).name} in place of {path.name}")
