@@ -32,22 +32,39 @@ line naming the groups and the ``grib_copy -w`` lines that split the file along 
 (:func:`several_groups_message`); climann takes no ``filter_by_keys`` of its own.
 
 ecCodes is imported only when a GRIB file is checked (it comes with cfgrib, the ``grib`` extra).
+
+**Read once per command.** A command opens a file several times (``climann info``: the data,
+its times undecoded for diagnosis, the check that its config trains), and each cfgrib opening
+read every message's headers again to build its index (break33b B7: 3 × 17 s of a 1 500-message
+file). cfgrib's index is kept in a folder of climann's own in the temporary directory
+(:func:`index_path`), never beside the user's file, named by the file's identity (path, device,
+inode, size, modification time: a file rewritten since is indexed again) and removed when the
+process ends. The header scans of this module (:func:`unknown_parameters`,
+:func:`held_forecast_pairs`) read each message once per file and command
+(:func:`message_headers`).
 """
 
 from __future__ import annotations
 
 import ast
+import atexit
+import hashlib
 import logging
+import os
 import re
+import shutil
+import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
 from climann.data.forecast_times import on_held_valid_times
-from climann.data.notes import note_once
+from climann.data.notes import kept_for_the_run, note_once
 from climann.data.shell import beside, shown_path
 from climann.errors import ClimannError
 
@@ -116,10 +133,12 @@ def open_grib(path: Path, **options: object) -> xr.Dataset:
         cannot name.
     """
     backend_kwargs = options.pop("backend_kwargs", None) or {}
-    options["backend_kwargs"] = {**backend_kwargs, "indexpath": ""}
+    options["backend_kwargs"] = {**backend_kwargs, "indexpath": index_path(path)}
     with skipped_variables() as skipped:
         try:
-            dataset = xr.open_dataset(path, engine="cfgrib", **options)
+            # one opening at a time: a second thread would read the index file while the first writes it
+            with _INDEX_LOCK:
+                dataset = xr.open_dataset(path, engine="cfgrib", **options)
         except Exception as error:
             # cfgrib refuses parameters it cannot tell apart on two level types (the same
             # "unknown" paramId); the codes are the user's way out, not cfgrib's filter_by_keys.
@@ -135,6 +154,50 @@ def open_grib(path: Path, **options: object) -> xr.Dataset:
     if any(variable.attrs.get("GRIB_paramId") == UNKNOWN_PARAM_ID for variable in dataset.data_vars.values()):
         dataset = _with_unknown_parameter_named(dataset, path, unknown_parameters(path))
     return _on_held_valid_times(dataset, path)
+
+
+#: The folder of this process's cfgrib index files (:func:`index_path`), made when first needed.
+_INDEX_FOLDER: list[Path] = []
+_INDEX_LOCK = threading.RLock()
+
+
+def index_path(path: Path) -> str:
+    """cfgrib's ``indexpath`` for ``path``: a file in a temporary folder of this process's own,
+    named by the file's identity, so that every opening of an unchanged file in one command
+    reuses the index the first one wrote, and nothing is written beside the user's file.
+
+    Parameters
+    ----------
+    path : Path
+        A GRIB file.
+
+    Returns
+    -------
+    str
+        ``<folder>/<identity hash>.{hash}.idx``: cfgrib fills in ``{hash}``, the hash of its index
+        keys (cfgrib ``messages.FileIndex.from_indexpath_or_filestream``), so that openings with
+        other keys have other index files. The folder is removed when the process ends.
+    """
+    status = os.stat(path)
+    identity = repr((str(Path(path).resolve()), status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns))
+    folder = str(_index_folder()).replace("{", "{{").replace("}", "}}")  # cfgrib formats the whole path
+    return f"{folder}{os.sep}{hashlib.sha256(identity.encode()).hexdigest()[:32]}.{{hash}}.idx"
+
+
+def _index_folder() -> Path:
+    """This process's folder of cfgrib index files, made on first use, removed at exit."""
+    with _INDEX_LOCK:
+        if not _INDEX_FOLDER:
+            folder = Path(tempfile.mkdtemp(prefix="climann-grib-index-"))
+            atexit.register(_remove_index_folder, folder, os.getpid())
+            _INDEX_FOLDER.append(folder)
+        return _INDEX_FOLDER[0]
+
+
+def _remove_index_folder(folder: Path, owner: int) -> None:
+    """Remove ``folder`` in the process that made it (a forked child exiting leaves it)."""
+    if os.getpid() == owner:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _on_held_valid_times(dataset: xr.Dataset, path: Path) -> xr.Dataset:
@@ -158,22 +221,92 @@ def _on_held_valid_times(dataset: xr.Dataset, path: Path) -> xr.Dataset:
 def held_forecast_pairs(path: Path) -> set[tuple[np.datetime64, np.datetime64]]:
     """The (reference time, valid time) pairs of ``path``'s messages, as ``datetime64[s]``:
     ecCodes' ``dataDate``/``dataTime`` and ``validityDate``/``validityTime`` (the reference
-    time + the lead time in the message's own units), from the headers only."""
+    time + the lead time in the message's own units), from the headers only
+    (:func:`message_headers`)."""
+    headers = message_headers(path)
+    if headers.pairs_error is not None:
+        raise headers.pairs_error
+    return set(headers.forecast_pairs)
+
+
+@dataclass(frozen=True)
+class MessageHeaders:
+    """What this module reads from the headers of every message of a GRIB file.
+
+    Attributes
+    ----------
+    unknown_parameters : tuple of tuple of int
+        See :func:`unknown_parameters`.
+    forecast_pairs : frozenset of (numpy.datetime64, numpy.datetime64)
+        See :func:`held_forecast_pairs`.
+    pairs_error : Exception or None
+        What ecCodes raised reading a message's times, raised again by :func:`held_forecast_pairs`.
+    """
+
+    unknown_parameters: tuple[tuple[int, ...], ...]
+    forecast_pairs: frozenset[tuple[np.datetime64, np.datetime64]]
+    pairs_error: Exception | None = None
+
+
+#: Each file's headers as :func:`message_headers` read them, by the file's identity.
+_HEADERS: dict[tuple, MessageHeaders] = {}
+kept_for_the_run(_HEADERS.clear)
+
+
+def message_headers(path: Path) -> MessageHeaders:
+    """The parameters ecCodes cannot name and the (reference time, valid time) pairs of
+    ``path``'s messages, read in one pass over the message headers (ecCodes), once per
+    unchanged file in a run (path, device, inode, size, modification time).
+
+    Raises
+    ------
+    Exception
+        ecCodes' errors where the file is not GRIB (they have no common base class).
+    """
+    status = os.stat(path)
+    key = (str(Path(path).resolve()), status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
+    with _INDEX_LOCK:
+        if key not in _HEADERS:
+            _HEADERS[key] = _read_message_headers(path)
+        return _HEADERS[key]
+
+
+def _read_message_headers(path: Path) -> MessageHeaders:
+    """:func:`message_headers`, read: up to a last message cut short (which cfgrib also leaves out)."""
     import eccodes  # with cfgrib, the grib extra
 
-    def stamp(message, date_key: str, time_key: str) -> np.datetime64:
-        date, hhmm = int(eccodes.codes_get(message, date_key)), int(eccodes.codes_get(message, time_key))
-        day = np.datetime64(f"{date // 10000:04d}-{date // 100 % 100:02d}-{date % 100:02d}", "s")
-        return day + np.timedelta64(hhmm // 100 * 60 + hhmm % 100, "m")
-
-    held = set()
+    unknown: dict[tuple[int, ...], None] = {}
+    pairs: set[tuple[np.datetime64, np.datetime64]] = set()
+    pairs_error = None
     with open(path, "rb") as file:
         while (message := _next_message(eccodes, file)) is not None:
             try:
-                held.add((stamp(message, "dataDate", "dataTime"), stamp(message, "validityDate", "validityTime")))
+                if eccodes.codes_get(message, "paramId") == UNKNOWN_PARAM_ID:
+                    unknown[_parameter_codes(eccodes, message)] = None
+                if pairs_error is None:
+                    try:
+                        pairs.add((_stamp(eccodes, message, "dataDate", "dataTime"),
+                                   _stamp(eccodes, message, "validityDate", "validityTime")))
+                    except Exception as error:  # ecCodes' errors: raised by held_forecast_pairs only
+                        pairs_error = error
             finally:
                 eccodes.codes_release(message)
-    return held
+    return MessageHeaders(tuple(unknown), frozenset(pairs), pairs_error)
+
+
+def _stamp(eccodes, message, date_key: str, time_key: str) -> np.datetime64:
+    """A message's date and time keys (``20150101``, ``600``) as ``datetime64[s]``."""
+    date, hhmm = int(eccodes.codes_get(message, date_key)), int(eccodes.codes_get(message, time_key))
+    day = np.datetime64(f"{date // 10000:04d}-{date // 100 % 100:02d}-{date % 100:02d}", "s")
+    return day + np.timedelta64(hhmm // 100 * 60 + hhmm % 100, "m")
+
+
+def _parameter_codes(eccodes, message) -> tuple[int, ...]:
+    """A message's parameter codes: see :func:`unknown_parameters`."""
+    edition = eccodes.codes_get(message, "edition")
+    keys = ("table2Version", "indicatorOfParameter") if edition == 1 else ("discipline", "parameterCategory",
+                                                                           "parameterNumber")
+    return (edition, *(int(eccodes.codes_get(message, key)) for key in keys))
 
 
 #: cfgrib's advice when one parameter lies on several kinds of level (or steps): one line per
@@ -248,21 +381,8 @@ def unknown_parameters(path: Path) -> list[tuple[int, ...]]:
     in file order: ``(1, table2Version, indicatorOfParameter)`` for GRIB1 (WMO FM 92 GRIB
     edition 1, section 1 octets 4 and 9), ``(2, discipline, parameterCategory,
     parameterNumber)`` for GRIB2 (sections 0 and 4). Reads the message headers only, up to a
-    last message cut short (which cfgrib also leaves out)."""
-    import eccodes  # with cfgrib, the grib extra
-
-    found: dict[tuple[int, ...], None] = {}
-    with open(path, "rb") as file:
-        while (message := _next_message(eccodes, file)) is not None:
-            try:
-                if eccodes.codes_get(message, "paramId") == UNKNOWN_PARAM_ID:
-                    edition = eccodes.codes_get(message, "edition")
-                    keys = (("table2Version", "indicatorOfParameter") if edition == 1
-                            else ("discipline", "parameterCategory", "parameterNumber"))
-                    found[(edition, *(int(eccodes.codes_get(message, key)) for key in keys))] = None
-            finally:
-                eccodes.codes_release(message)
-    return list(found)
+    last message cut short (which cfgrib also leaves out): :func:`message_headers`."""
+    return list(message_headers(path).unknown_parameters)
 
 
 def _next_message(eccodes, file):

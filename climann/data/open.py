@@ -253,10 +253,10 @@ def open_input(path: Path, **options: object) -> xr.Dataset:
     ``missing_value`` are missing, also when the two differ, without xarray's warning (CF-1.8
     §2.5.1: both mark missing data). A NetCDF file is opened through its one handle in the process
     (:func:`climann.data.handles.open_netcdf`): HDF5 crashes on NetCDF-4 string variables when
-    a file is open twice at once. A GRIB file is read without an index file (cfgrib's
-    ``indexpath=""``): cfgrib would write ``<file>.<hash>.idx`` beside it, and nothing is
-    written next to a user's files; every opening (the data, the diagnosis of a failure)
-    comes here.
+    a file is open twice at once. A GRIB file's cfgrib index is written in a temporary folder
+    of the process's own and reused by its later openings (:func:`climann.data.grib.index_path`):
+    cfgrib would write ``<file>.<hash>.idx`` beside it, and nothing is written next to a user's
+    files; every opening (the data, the diagnosis of a failure) comes here.
 
     Parameters
     ----------

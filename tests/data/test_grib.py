@@ -272,3 +272,63 @@ def test_accumulations_stamped_as_cdo_writes_months_are_still_refused_as_lead_ti
     with pytest.raises(ClimannError, match=r"holds forecasts at 9 lead times"):
         dataset = open_dataset(expand_paths([str(path)]))
         on_grid(dataset["code1"], ("time", "latitude", "longitude"), needs_time=True)
+
+
+def _counting(monkeypatch, owner, name: str) -> list[int]:
+    """Count the calls of ``owner.name`` (wrapped, still called)."""
+    calls = []
+    original = getattr(owner, name)
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+    return calls
+
+
+def test_a_file_is_indexed_once_per_command_nowhere_beside_it_and_again_once_rewritten(tmp_path, monkeypatch):
+    """break33b B7: each opening of a GRIB file (info opens it three times) read every message's
+    headers again for cfgrib's index; the index is now kept in a folder of climann's own and
+    reused while the file is unchanged, and built again for a file rewritten since."""
+    from cfgrib.messages import FileIndex
+
+    from climann.data.open import open_input
+
+    built = _counting(monkeypatch, FileIndex, "from_fieldset")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    path = folder / "t.grib2"
+    first, second = np.round(_fields(1, 3)), np.round(_fields(2, 3))  # whole kelvins: packed exactly
+    write_grib_messages(path, [({"shortName": "2t", "dataDate": 19900101 + 100 * month, "dataTime": 0}, first[month])
+                               for month in range(3)], latitudes=LATITUDES, longitudes=LONGITUDES)
+    np.testing.assert_array_equal(open_input(path, chunks={})["t2m"].values, first.astype(np.float32))
+    np.testing.assert_array_equal(open_input(path, chunks={}, decode_times=False)["t2m"].values,
+                                  first.astype(np.float32))
+    assert len(built) == 1
+    assert sorted(p.name for p in folder.iterdir()) == ["t.grib2"]
+    write_grib_messages(path, [({"shortName": "2t", "dataDate": 19900101 + 100 * month, "dataTime": 0},
+                                second[month]) for month in range(3)], latitudes=LATITUDES, longitudes=LONGITUDES)
+    np.testing.assert_array_equal(open_input(path, chunks={})["t2m"].values, second.astype(np.float32))
+    assert len(built) == 2
+    assert sorted(p.name for p in folder.iterdir()) == ["t.grib2"]
+
+
+def test_the_headers_of_a_file_are_read_once_for_both_scans(tmp_path, monkeypatch):
+    """The parameters ecCodes cannot name and the forecast pairs come from one pass over the
+    messages, kept for the unchanged file: checked against the keys the file was written with."""
+    from climann.data import grib
+
+    read = _counting(monkeypatch, grib, "_next_message")
+    code_keys = CODES["grib2"][1]
+    fields = _fields(3, 2)
+    path = write_grib_messages(
+        tmp_path / "f.grib2",
+        [({**code_keys(167), "dataDate": 19900101, "dataTime": 1200, "stepUnits": 1, "step": step}, fields[index])
+         for index, step in enumerate((6, 30))], latitudes=LATITUDES, longitudes=LONGITUDES)
+    reference = np.datetime64("1990-01-01T12:00:00")
+    expected = {(reference, reference + np.timedelta64(step, "h")) for step in (6, 30)}
+    for _ in range(2):
+        assert grib.unknown_parameters(path) == [(2, 255, 255, 167)]
+        assert grib.held_forecast_pairs(path) == expected
+    assert len(read) == 3  # two messages and the end of the file, once
