@@ -341,9 +341,10 @@ def warn_direction_predictors(dataset: xr.Dataset, names: Sequence[str], target:
 
 
 def refuse_direction_scores(target: str, attrs: Mapping, *, run: str, data_file: str | None = None) -> None:
-    """Refuse the scores of a run whose target is a direction (a run of a version that trained
-    one: :func:`direction_reading` of the target's recorded attributes): its MSE, MAE, anomaly
-    correlation and skill read angles as numbers on a line, so no comparison of them means anything.
+    """Refuse a run whose target is a direction (a run of a version that trained one:
+    :func:`direction_reading` of the target's recorded attributes): its loss, MSE, MAE, anomaly
+    correlation and skill read angles as numbers on a line, so neither its predictions nor its
+    scores, nor a comparison of them, mean what they say.
 
     Parameters
     ----------
@@ -371,6 +372,6 @@ def refuse_direction_scores(target: str, attrs: Mapping, *, run: str, data_file:
         line = _sine_cosine_way(variable, target)
     else:
         line = f"the line that climann train --config {run}/config.toml gives"
-    raise ClimannError(f"{run} predicts '{target}', a direction ({reading}): {_WHY}, so its scores are wrong and "
-                       f"comparing them means nothing; train again on its vector's eastward and northward components, "
+    raise ClimannError(f"{run} was trained on '{target}', a direction ({reading}): {_WHY}, so its predictions and "
+                       f"scores are wrong; train again on its vector's eastward and northward components, "
                        f"or on its sine and cosine (one run each), written into a copy by {line}")

@@ -182,9 +182,21 @@ def test_an_earlier_run_on_a_direction_is_refused_by_compare(tmp_path, monkeypat
     with pytest.raises(ClimannError) as refused:
         compare_runs([run])
     message = str(refused.value)
-    assert message.startswith(f"{run} predicts 'wdir', a direction (standard_name wind_from_direction)")
+    assert message.startswith(f"{run} was trained on 'wdir', a direction (standard_name wind_from_direction)")
     # its line writes the sine and cosine of the run's one data file
     assert f"d = xr.open_dataset({str(path)!r}, decode_times=False)" in message
+
+
+def test_an_earlier_run_on_a_direction_is_refused_by_predict_on_data_without_the_target(tmp_path, monkeypatch):
+    from climann.workflow.predict import predict_files
+
+    path, run = _direction_run(tmp_path, monkeypatch)
+    with xr.open_dataset(path) as wind:
+        wind.drop_vars("wdir").to_netcdf(tmp_path / "new.nc")
+    with pytest.raises(ClimannError, match=rf"^{re.escape(str(run))} was trained on 'wdir', a direction "
+                                           r"\(standard_name wind_from_direction\)"):
+        predict_files(run, [tmp_path / "new.nc"], tmp_path / "predicted.nc")
+    assert not (tmp_path / "predicted.nc").exists()
 
 
 def test_a_direction_is_no_default_predictor_and_info_proposes_another_target(tmp_path, monkeypatch, capsys):
