@@ -44,7 +44,7 @@ import xarray as xr
 
 from climann.data.notes import note_once
 from climann.data.shell import in_place_note, source_and_copy, xarray_command
-from climann.data.sources import name_in_file, variable_where
+from climann.data.sources import files_text, name_in_file, source_files, variable_where
 from climann.data.standard_name_aliases import current_standard_name
 from climann.data.standard_names import standard_name_of
 from climann.data.units import readable_units, unit_registry
@@ -221,8 +221,12 @@ def sine_cosine_command(variable: xr.DataArray, name: str) -> str:
 
 
 def _sine_cosine_way(variable: xr.DataArray, name: str) -> str:
-    """``python -c "…" (then …)``: the line of :func:`sine_cosine_command` and where the copy goes."""
-    return f"{sine_cosine_command(variable, name)}{in_place_note(source_and_copy(variable, suffix='sincos'))}"
+    """``python -c "…" (then …)``: the line of :func:`sine_cosine_command` and where the copy goes;
+    for a variable read from several files, that the line is for the first and each needs its own."""
+    files = source_files(variable)
+    each = (f" (the line for the first of the {len(files)} files of {name}; run it for each of them, "
+            f"{files_text(files)}, and give the copies in their place)" if len(files) > 1 else "")
+    return f"{sine_cosine_command(variable, name)}{each or in_place_note(source_and_copy(variable, suffix='sincos'))}"
 
 
 def _sine_cosine_advice(dataset: xr.Dataset, name: str) -> str:
@@ -288,11 +292,25 @@ def sine_cosine_partner(name: str, names: Sequence[str]) -> str | None:
     return other if other in names else None
 
 
+def _is_angle_of(target: str, name: str) -> bool:
+    """Whether ``target`` is the sine or the cosine of the direction ``name`` (``wdir_sin`` of ``wdir``)."""
+    return target in (f"{name}_sin", f"{name}_cos")
+
+
+def _angle_text(target: str, name: str) -> str:
+    """Why the direction whose sine or cosine the target is holds it, one clause."""
+    part = "sine" if target.endswith("_sin") else "cosine"
+    return f"the direction whose {part} the target '{target}' is: it holds the target itself"
+
+
 def direction_note(dataset: xr.Dataset, directions: Mapping[str, str], partner: str | None, target: str) -> list[str]:
     """The notes on directions left out of the default predictors (``directions``: name →
     :func:`direction_reading`), and on the other half of the target's sine and cosine
     (``partner``, :func:`sine_cosine_partner`), one line each."""
     notes = []
+    own = [name for name in directions if _is_angle_of(target, name)]
+    directions = {name: reading for name, reading in directions.items() if name not in own}
+    notes.extend(f"left out of the default predictors: {name}, {_angle_text(target, name)}" for name in own)
     if directions:
         first, several = next(iter(directions)), len(directions) > 1
         shown = ", ".join(f"{name} ({reading})" for name, reading in directions.items())
@@ -329,7 +347,9 @@ def warn_direction_predictors(dataset: xr.Dataset, names: Sequence[str], target:
             continue
         variable = dataset[name]
         reading = direction_reading(name, variable.attrs)
-        if reading is not None:
+        if reading is not None and _is_angle_of(target, name):
+            note_once(_log, logging.WARNING, f"the predictor '{name}' is {_angle_text(target, name)}")
+        elif reading is not None:
             note_once(_log, logging.WARNING,
                       f"the predictor '{name}' in {variable_where(variable, where)} is a direction ({reading}): "
                       f"{_WHY}, so the network reads directions near north as far apart; to give it as a circle, use "

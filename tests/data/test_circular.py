@@ -11,7 +11,9 @@ import pandas as pd
 import pytest
 import xarray as xr
 
-from climann.data.circular import direction_reading, is_direction, is_plane_angle
+from climann.data.circular import (
+    direction_reading, is_direction, is_plane_angle, refuse_direction_target, warn_direction_predictors,
+)
 from climann.data.defaults import default_inputs
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
@@ -143,8 +145,40 @@ def test_the_sine_cosine_line_of_a_refused_direction_runs_as_printed_and_its_cop
                              "--out", "run"], monkeypatch, capsys)
     assert code == 0, err
     assert 'predictors = ["swh"]' in (tmp_path / "run" / "config.toml").read_text()
-    assert "left out of the default predictors: mwd (units 'Degree true'" in err
+    assert "left out of the default predictors: mwd, the direction whose sine the target 'mwd_sin' is: it holds the " \
+        "target itself" in err
     assert "left out of the default predictors: mwd_cos, the other half of the angle" in err
+
+
+def test_the_line_for_a_direction_in_several_files_says_to_run_it_for_each(tmp_path):
+    path, _ = _wave_file(tmp_path / "wave.nc")
+    with xr.open_dataset(path) as wave:
+        wave.isel(time=slice(0, 24)).to_netcdf(tmp_path / "wave_2000.nc")
+        wave.isel(time=slice(24, None)).to_netcdf(tmp_path / "wave_2002.nc")
+    opened = open_dataset([tmp_path / "wave_2000.nc", tmp_path / "wave_2002.nc"])
+    with pytest.raises(ClimannError) as refused:
+        refuse_direction_target(opened, "mwd", where="wave_2000.nc, wave_2002.nc")
+    assert str(refused.value).endswith(
+        f"d.to_netcdf({str(tmp_path / 'wave_2000_sincos.nc')!r})\" (the line for the first of the 2 files of mwd; run "
+        "it for each of them, wave_2000.nc, wave_2002.nc, and give the copies in their place)")
+
+
+@pytest.mark.parametrize(("predictor", "expected"), [
+    pytest.param("mwd", "the predictor 'mwd' is the direction whose sine the target 'mwd_sin' is: it holds the target "
+                 "itself", id="the-direction-itself"),
+    pytest.param("mwd_cos", "the predictor 'mwd_cos' is the other half of the angle whose half the target 'mwd_sin' "
+                 "is: it gives |mwd_sin| = √(1 − mwd_cos²), the target itself but its sign", id="the-cosine"),
+])
+def test_a_named_predictor_holding_the_target_sine_is_warned_about(tmp_path, caplog, predictor, expected):
+    path, mwd = _wave_file(tmp_path / "wave.nc")
+    with xr.open_dataset(path) as wave:
+        wave.assign(mwd_sin=wave["mwd"].copy(data=np.sin(np.radians(mwd))).assign_attrs(units="1", long_name="s"),
+                    mwd_cos=wave["mwd"].copy(data=np.cos(np.radians(mwd))).assign_attrs(units="1", long_name="c")
+                    ).to_netcdf(tmp_path / "copy.nc")
+    opened = open_dataset([tmp_path / "copy.nc"])
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_direction_predictors(opened, [predictor, "swh"], "mwd_sin", where="copy.nc")
+    assert [record.getMessage() for record in caplog.records] == [expected]
 
 
 def _direction_run(tmp_path, monkeypatch):
