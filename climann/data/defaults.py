@@ -15,6 +15,11 @@ order of their names: a store has no definition order, see
 - CF flag variables of more than two values (a land-cover class with ``flag_values`` and
   ``flag_meanings``, CF-1.11 §3.5): their codes are classes, not amounts
   (:mod:`climann.data.flags`). Named in ``[data] predictors`` they are used, with a warning;
+- directions (CF ``wind_from_direction``, ERA5's ``mwd`` in degrees, :mod:`climann.data.circular`):
+  angles on a circle, which the network would read as numbers on a line (359° and 1° 358°
+  apart). Named in ``[data] predictors`` they are used, with a warning that gives the line
+  writing their sine and cosine; so is the other half of a target's sine and cosine (``wdir_cos``
+  of ``wdir_sin``), which gives the target but its sign;
 - the target's own anomaly (OISST's ``anom`` beside ``sst``), or the variable whose anomaly
   the target is (:mod:`climann.data.own_anomalies`): the target's own signal would leak into
   the inputs. Named in ``[data] predictors`` they are used, with a warning;
@@ -76,6 +81,7 @@ import dask
 import numpy as np
 import xarray as xr
 
+from climann.data.circular import direction_note, direction_reading, sine_cosine_partner
 from climann.data.ancillary import ancillary_note, ancillary_relations
 from climann.data.coords import find_coordinate
 from climann.data.flags import flag_classes, indicator_advice
@@ -195,6 +201,11 @@ class DefaultInputs:
     land_mask : StoredLand or None
         The land-sea mask whose land cells the target holds one value on, left out
         (:func:`~climann.data.land_masks.land_stored_as_value`).
+    directions : dict of str to str
+        Directions, left out → what says so (:func:`~climann.data.circular.direction_reading`).
+    direction_notes : tuple of str
+        The notes on them and on the other half of the target's sine and cosine
+        (:func:`~climann.data.circular.direction_note`).
     """
 
     predictors: tuple[str, ...]
@@ -215,6 +226,8 @@ class DefaultInputs:
     grid_metrics: tuple[str, ...] = ()
     constant: dict[str, float] = field(default_factory=dict)
     land_mask: StoredLand | None = None
+    directions: dict[str, str] = field(default_factory=dict)
+    direction_notes: tuple[str, ...] = ()
 
     def notes(self, target: str) -> list[str]:
         """What was left out of the default predictors and how to use it anyway, one line each."""
@@ -224,6 +237,7 @@ class DefaultInputs:
         if self.same_quantity:
             notes.append(same_quantity_note(self.same_quantity, target))
         notes.extend(copy_note(copy, target) for copy in self.target_copies.values() if copy.plus_constant)
+        notes.extend(self.direction_notes)
         if self.cell_areas:
             notes.append(f"left out of the default predictors: {', '.join(self.cell_areas)}, the cells' areas: where "
                          f"the cells are, not what happens in them; {self.area_advice}")
@@ -368,7 +382,7 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
     time_dim = find_coordinate(dataset, "time")
     horizontal = set(dataset[find_coordinate(dataset, "latitude")].dims)
     horizontal |= set(dataset[find_coordinate(dataset, "longitude")].dims)
-    candidates, several_values, off_grid, static, flags, metrics = [], {}, [], [], {}, []
+    candidates, several_values, off_grid, static, flags, metrics, directions = [], {}, [], [], {}, [], {}
     outputs = run_outputs(dataset)
     for name in data_variable_names(dataset):
         variable = dataset[name]
@@ -386,10 +400,14 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
             several_values[name] = str(extra[0])
         elif flag_classes(variable) is not None:
             flags[name] = flag_classes(variable)
+        elif (reading := direction_reading(str(name), variable.attrs)) is not None:
+            directions[name] = reading
         elif mode == "field" and time_dim not in variable.dims:
             static.append(name)
         else:
             candidates.append(name)
+    partner = sine_cosine_partner(target, candidates)
+    candidates = [name for name in candidates if name != partner]
     anomalies = anomaly_relations(dataset, target, candidates)
     ancillary = ancillary_relations(dataset, target, [name for name in candidates if name not in anomalies])
     same = same_quantity_relations(dataset, target, [name for name in candidates
@@ -429,6 +447,8 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
         grid_metrics=tuple(metrics),
         constant=constant,
         land_mask=land,
+        directions=directions,
+        direction_notes=tuple(direction_note(dataset, directions, partner, target)),
     )
 
 

@@ -34,6 +34,7 @@ from climann.data.grids import STAND_IN_TARGET
 from climann.data.layout import GridLayout
 from climann.data.scaling import Standardizer
 from climann.data.open import expand_paths
+from climann.data.circular import refuse_direction_scores
 from climann.data.paths import path_list
 from climann.data.sources import files_text
 from climann.data.unitless_values import TrainingValues
@@ -441,6 +442,9 @@ def predict_files(
     """
     data_paths = path_list(data_paths, name="data_paths")
     run = load_run(run_dir)
+    # a run an earlier version trained on a direction: refused even where the new data lack the target
+    refuse_direction_scores(run.config.data.target, {**training_target_attributes(run), "units": run.target_units},
+                            run=str(run_dir))
     require_zarr(out)
     if run.config.data.mode == "field":
         _refuse_chunked_field(compute, out)
