@@ -10,7 +10,9 @@ variable's ``GRIB_stepType`` and gives the end of the GRIB step range as ``step`
   48 … h are each the mean of the 24 hours before their step, the first from the start);
 - ``accum``: the total from the forecast start to the valid time (S2S and ENS ``tp``; ERA5's
   totals, which ecCodes also calls ``accum``, are over the hour before the step: the same at the
-  first step, and told by bounds of the lead time past it).
+  first step, and told by bounds of the lead time past it; GRIB2 totals over step ranges that
+  do not all begin at the start, "0-6" and "6-12", get such bounds from the messages' own
+  ``startStep``, :func:`climann.data.grib.step_ranges`).
 
 Dated at the instant valid time, an S2S daily mean valid at 00:00 of day D + 1 is the mean of
 day D, and was paired with the observation of day D + 1 (break31a A1, exit 0). Once a lead time
@@ -36,6 +38,7 @@ from climann.data.forecast_times import (
     FORECAST_REFERENCE_TIME, TIME_UNIT_CODES, forecast_valid_times, forecast_variables, is_dated, is_forecast_period,
     lead_dimensions, on_valid_time, plus_lead_time, with_lead_times_as_numbers,
 )
+from climann.data.grib import GRIB_FILE_NAME_KEY
 from climann.data.shell import attribute_command, ncatted_attribute, python_command, source_and_copy, working_path
 from climann.errors import ClimannError
 
@@ -269,8 +272,10 @@ def _accumulation_refusal(whole: xr.Dataset, lead: xr.DataArray, earlier: np.nda
     value, before = float(lead.values), float(earlier.max()) if earlier.size else 0.0
     source = source_and_copy(whole, suffix="step_totals").split()
     copy = working_path(source[-1]) if len(source) == 2 else "OUT.nc"
+    # the names the line's reader sees: cfgrib's own (``unknown``) where climann renamed one (param8.1.0)
+    in_file = [whole[name].encoding.get(GRIB_FILE_NAME_KEY, name) for name in names]
     script = (f"import numpy as np, xarray as xr; d = xr.open_dataset({working_path(source[0])!r}, "
-              f"decode_timedelta=False); s = d[{lead_dim!r}].values; t = d[{names!r}].diff({lead_dim!r}, "
+              f"decode_timedelta=False); s = d[{lead_dim!r}].values; t = d[{in_file!r}].diff({lead_dim!r}, "
               f"label='upper'); t[{lead_dim + '_bnds'!r}] = (({lead_dim!r}, 'bnds'), np.stack([s[:-1], s[1:]], -1)); "
               f"t[{lead_dim!r}].attrs['bounds'] = {lead_dim + '_bnds'!r}; t.to_netcdf({copy!r})")
     return ClimannError(
