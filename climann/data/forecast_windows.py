@@ -152,7 +152,10 @@ def with_one_lead_window_cells(dataset: xr.Dataset, *, where: str) -> xr.Dataset
     past 1 hour without CF bounds of the lead time: ECMWF's S2S and ENS totals are from the
     forecast start, ERA5's (also ``accum``) over the hour before the step (cfgrib's ``step`` = 6 h
     for ERA5's 00 UTC ``tp`` from 18 UTC), and one lead time does not tell which; the units
-    layer asks for the bounds that say it.
+    layer asks for the bounds that say it. One exception: a lead of a day or more that equals
+    the spacing of the reference times (GloFAS's ``dis24`` and ERA5-Land's daily totals, a day
+    from each day's 00 UTC) is the total from the start, each over one step of the series
+    (ERA5's hourly totals come from forecasts of at most 12 hours).
 
     Parameters
     ----------
@@ -187,14 +190,33 @@ def with_one_lead_window_cells(dataset: xr.Dataset, *, where: str) -> xr.Dataset
 
 def _total_over_its_own_window(whole: xr.Dataset, lead_dim: str) -> bool:
     """Whether an accumulation at the single lead time ``lead_dim`` of ``whole`` covers [reference,
-    valid time] whatever its producer: the lead has CF bounds (they give the window), or it is at
-    most 1 hour (a total from the start and one over the hour before the step are then the same)."""
+    valid time] whatever its producer: the lead has CF bounds (they give the window), it is at
+    most 1 hour (a total from the start and one over the hour before the step are then the same),
+    or it is a day or more and equals the spacing of the reference times (each total then covers
+    one step of the series, as GloFAS's and ERA5-Land's daily totals do; ERA5's totals over the
+    hour before the step have leads of at most 12 hours)."""
     lead = whole[lead_dim]
     if str(lead.attrs.get("bounds")) in whole.variables:
         return True
     code = TIME_UNIT_CODES.get(str(lead.attrs.get("units", "")).strip().lower())
-    hours = np.timedelta64(1, code) / np.timedelta64(1, "h") if code else np.inf
-    return float(lead.values.item()) * hours <= 1.0
+    hours = np.timedelta64(1, code) / np.timedelta64(1, "h") if code else np.nan
+    lead_hours = float(lead.values.item()) * hours
+    return lead_hours <= 1.0 or (lead_hours >= 24.0 and lead_hours == _reference_spacing_hours(whole, lead_dim))
+
+
+def _reference_spacing_hours(whole: xr.Dataset, lead_dim: str) -> float:
+    """The one spacing of the dated reference times (the dimension of the valid times other than
+    ``lead_dim``) in hours; NaN when they are not evenly spaced or not found."""
+    for valid in whole.coords.values():
+        dims = [dim for dim in valid.dims if dim != lead_dim]
+        if valid.attrs.get("standard_name") != "time" or len(dims) != 1 or dims[0] not in whole.coords:
+            continue
+        reference = whole.coords[dims[0]]
+        if not is_dated(reference) or reference.size < 2:
+            return float("nan")
+        steps = np.unique(np.diff(reference.values).astype("timedelta64[s]").astype(np.int64))
+        return steps[0] / 3600.0 if steps.size == 1 else float("nan")
+    return float("nan")
 
 
 def _with_one_lead_on_its_dimension(dataset: xr.Dataset) -> xr.Dataset | None:
