@@ -34,11 +34,13 @@ time axis, the same ``units`` and the same scalar coordinates, neither is a flag
 - one's name is the other's plus a statistic suffix (:data:`STATISTIC_SUFFIXES`: ``sst_median``
   beside ``sst``), or both are one name plus different such suffixes.
 
-A spread statistic (``sst_sd``) is no copy of the mean, but it is computed from the same
-observations in the same cell and month, and it is no driver of the target: it is left out too, as
-the CDR's ``stdev_of_cdr_seaice_conc`` is (:mod:`climann.data.ancillary`); the note names the
-statistic, and named in ``[data] predictors`` it is used. A count has other units, so it is none
-of these (:mod:`climann.data.ancillary` leaves ``sst_nobs`` out).
+A spread statistic (:data:`SPREAD_STATISTICS`: ``sst_sd``, "Standard Deviation") is no copy of the
+mean: how much the observations of a month vary is a quantity of its own, as the within-month
+standard deviation of daily values is (:mod:`climann.data.ancillary` keeps ``tas_sd`` a predictor),
+so it stays a default predictor. Where both variables have a ``cell_methods`` and they differ, CF
+says which quantity each is (``tasmax``, "time: maximum", beside ``tas``, "time: mean", is another
+one), and the long-name and name rules do not apply. A count has other units, so it is none of
+these (:mod:`climann.data.ancillary` leaves ``sst_nobs`` out).
 
 (Data about the target's values — ``ancillary_variables``, ``standard_error`` — are
 :mod:`climann.data.ancillary`'s.)
@@ -54,8 +56,8 @@ import xarray as xr
 
 from climann.data.standard_names import standard_name_of
 
-__all__ = ["STATISTIC_SUFFIXES", "STATISTIC_WORDS", "same_quantity_note", "same_quantity_relations",
-           "statistic_reason"]
+__all__ = ["SPREAD_STATISTICS", "STATISTIC_SUFFIXES", "STATISTIC_WORDS", "same_quantity_note",
+           "same_quantity_relations", "statistic_reason"]
 
 #: Words that name a statistic in a long name (any case), longest first: removed, the long names
 #: of two statistics of one quantity are equal ("Sea Surface Temperature Monthly").
@@ -64,7 +66,10 @@ STATISTIC_WORDS = ("number of observations", "standard deviation", "minimum", "m
 
 #: Name suffixes that say a statistic of the quantity the rest of the name names (``sst_median``).
 STATISTIC_SUFFIXES = ("mean", "median", "min", "max", "minimum", "maximum", "sd", "std", "stdev", "stddev",
-                      "count", "nobs")
+                      "var", "variance", "count", "nobs")
+
+#: Statistics of the spread of the observations (lower case): a quantity of their own, never left out here.
+SPREAD_STATISTICS = ("standard deviation", "sd", "std", "stdev", "stddev", "variance", "var")
 
 _STATISTIC_WORD = re.compile(r"\b(" + "|".join(word.replace(" ", r"\s+") for word in STATISTIC_WORDS) + r")\b",
                              re.IGNORECASE)
@@ -106,6 +111,15 @@ def _long_name_without_statistic(attrs: dict) -> tuple[str, bool]:
     return " ".join(stripped.lower().split()), stripped != long_name
 
 
+def _is_spread(variable: xr.DataArray) -> bool:
+    """Whether the ``statistic`` attribute, the long name or the name's suffix says a spread
+    (:data:`SPREAD_STATISTICS`)."""
+    long_name = " ".join(str(variable.attrs.get("long_name", "")).lower().split())
+    return (str(variable.attrs.get("statistic", "")).strip().lower() in SPREAD_STATISTICS
+            or "standard deviation" in long_name or "variance" in long_name
+            or _name_without_statistic(str(variable.name))[1] in SPREAD_STATISTICS)
+
+
 def _name_without_statistic(name: str) -> tuple[str, str]:
     """``("sst", "median")`` for ``sst_median``; ``("sst", "")`` for ``sst``."""
     found = _STATISTIC_SUFFIX.match(name)
@@ -129,13 +143,17 @@ def statistic_reason(variable: xr.DataArray, target: xr.DataArray, *, time_dim: 
     if (time_dim not in variable.dims or time_dim not in target.dims or variable.name == target.name
             or any(flag in checked.attrs for checked in (variable, target) for flag in ("flag_values", "flag_masks"))
             or str(variable.attrs.get("units", "")).strip() != str(target.attrs.get("units", "")).strip()
-            or _scalar_coordinates(variable) != _scalar_coordinates(target)):
+            or _scalar_coordinates(variable) != _scalar_coordinates(target)
+            or _is_spread(variable) or _is_spread(target)):
         return None
     statistics = [str(checked.attrs.get("statistic", "")).strip() for checked in (variable, target)]
     descriptions = [str(checked.attrs.get("var_desc", "")).strip() for checked in (variable, target)]
     if all(statistics) and statistics[0].lower() != statistics[1].lower() and descriptions[0] \
             and descriptions[0].lower() == descriptions[1].lower():
         return f"statistic '{statistics[0]}' of var_desc '{descriptions[0]}', as {target.name}'s '{statistics[1]}'"
+    methods = [str(checked.attrs.get("cell_methods", "")).split() for checked in (variable, target)]
+    if all(methods) and methods[0] != methods[1]:
+        return None  # CF's cell_methods say which statistic each is: another quantity
     (own, own_statistic), (other, other_statistic) = (_long_name_without_statistic(variable.attrs),
                                                       _long_name_without_statistic(target.attrs))
     if own and own == other and (own_statistic or other_statistic) \

@@ -183,31 +183,35 @@ def _icoads_like(path=None, *, psl=True, long_names=True, units=None):
 
 def test_info_on_icoads_summaries_leaves_the_targets_other_statistics_out(tmp_path):
     """info proposed sst_median, the median of the target's own observations, as a predictor of sst (test skill
-    0.946 against 0.185 without it: a copy; break33b B3); the note names each statistic."""
+    0.946 against 0.185 without it: a copy; break33b B3); the note says why. The standard deviation, how much
+    the month's observations vary, is a quantity of its own and stays (as tas_sd does: test_ancillary.py)."""
     report = unwrapped_report(describe(str(_icoads_like(tmp_path / "icoads_2deg_monthly_summaries.nc"))))
-    assert 'predictors = ["air", "wspd"]' in report
+    assert 'predictors = ["sst_sd", "air", "wspd"]' in report
     assert ("# left out of the default predictors: sst_median (statistic 'Median' of var_desc 'Sea Surface "
-            "Temperature', as sst's 'Mean'); sst_sd (statistic 'Standard Deviation' of var_desc 'Sea Surface "
-            "Temperature', as sst's 'Mean'), at the same time steps: other estimates of sst's own quantity") in report
+            "Temperature', as sst's 'Mean', at the same time steps): other estimates of sst's own quantity") in report
 
 
 @pytest.mark.parametrize(("psl", "long_names", "target", "expected"), [
-    pytest.param(True, True, "sst", ("air", "wspd"), id="psl-statistic-and-var_desc"),
-    pytest.param(False, True, "sst", ("air", "wspd"), id="long-names-without-statistic-words"),
-    pytest.param(False, False, "sst", ("sst_nobs", "air", "wspd"), id="name-plus-statistic-suffix-same-units"),
-    pytest.param(True, True, "sst_median", ("air", "wspd"), id="the-median-as-target"),
+    pytest.param(True, True, "sst", ("sst_sd", "air", "wspd"), id="psl-statistic-and-var_desc"),
+    pytest.param(False, True, "sst", ("sst_sd", "air", "wspd"), id="long-names-without-statistic-words"),
+    pytest.param(False, False, "sst", ("sst_sd", "sst_nobs", "air", "wspd"), id="name-plus-statistic-suffix-same-units"),
+    pytest.param(True, True, "sst_median", ("sst_sd", "air", "wspd"), id="the-median-as-target"),
 ])
 def test_statistics_of_the_targets_quantity_are_no_default_predictors(psl, long_names, target, expected):
-    """Each rule alone finds the median and the standard deviation; the count (other units) is left to the
+    """Each rule alone finds the median; the standard deviation stays; the count (other units) is left to the
     ancillary reading, which needs its long name (without one, the suffix rule leaves it: units 'count')."""
     assert default_inputs(_icoads_like(psl=psl, long_names=long_names), target).predictors == expected
 
 
 def test_other_quantities_and_units_keep_their_place():
-    """The rule stays narrow: the same statistics of another quantity (air's Mean is not sst's), and a
-    variable named as a statistic of the target but in other units, stay predictors; the median goes."""
+    """The rule stays narrow: the same statistics of another quantity (air's Mean is not sst's), a variable
+    named as a statistic of the target but in other units, and one whose cell_methods says another statistic
+    than the target's (CF), stay predictors; the median goes."""
     dataset = _icoads_like(psl=False, long_names=False)
     dataset["sst_max"] = dataset["sst_median"].assign_attrs(units="K")  # another quantity, as its units say
     dataset["air_median"] = dataset["air"].copy()
-    assert default_inputs(dataset, "sst").predictors == ("sst_nobs", "air", "wspd", "sst_max", "air_median")
+    dataset["sst"].attrs["cell_methods"] = "time: mean"
+    dataset["sst_min"] = dataset["sst_median"].assign_attrs(cell_methods="time: minimum")
+    assert default_inputs(dataset, "sst").predictors == ("sst_sd", "sst_nobs", "air", "wspd", "sst_max", "air_median",
+                                                         "sst_min")
 
