@@ -34,6 +34,7 @@ from climann.workflow.config import with_steps_before_range
 from climann.data.batches import (
     estimated_bytes,
 )
+from climann.data.dropped_targets import dropped_target_warning
 from climann.data.field import FieldSamples
 from climann.data.layout import GridLayout
 from climann.data.pointwise import PointwiseSource
@@ -326,6 +327,7 @@ def evaluate(config: RunConfig, data: PreparedData, network: Network | Ensemble)
         add_few_years_note(metrics, layout.time.values, data.split.time_masks["train"],
                            value_step=layout.climatology_value_step)
     add_unscored_anomaly_notes(metrics, data)
+    add_dropped_target_entry(metrics, data)
     if members is None:
         return Evaluation(metrics=metrics, truth=truth, predictions=predictions)
     from climann.workflow.ensemble import ensemble_metrics
@@ -359,6 +361,31 @@ def add_unscored_anomaly_notes(metrics: dict, data: PreparedData) -> None:
                                    n_cells=samples.layout.n_cells)
     if notes:
         metrics["notes"] = metrics.get("notes", []) + notes
+
+
+def add_dropped_target_entry(metrics: dict, data: PreparedData) -> None:
+    """Record in ``metrics`` the target's values dropped because a feature is missing there:
+    ``n_target_dropped`` (beside ``n_dropped``, which counts every grid point without target or
+    feature), and, when they are more than
+    :data:`~climann.data.dropped_targets.MAX_DROPPED_SHARE` of the target's values, the warning
+    that says how they differ from those kept as ``target_dropped_note`` (report.md shows it;
+    training said it on the terminal as the samples were read; break33b B2).
+
+    Parameters
+    ----------
+    metrics : dict
+        ``metrics.json`` as scored; changed in place.
+    data : PreparedData
+        The samples scored; nothing is added when they do not count the values dropped
+        (field mode, or no target required).
+    """
+    dropped = getattr(data.samples, "dropped_targets", None)
+    if dropped is None:
+        return
+    metrics["n_target_dropped"] = int(dropped.n_dropped)
+    line = dropped_target_warning(dropped, data.samples.layout.target_name, data.samples.layout.target_units)
+    if line:
+        metrics["target_dropped_note"] = line
 
 
 def run_regions(config: RunConfig, layout: GridLayout) -> dict[str, Region]:

@@ -1123,7 +1123,8 @@ def _evaluate_claimed(
     from climann.data.variables import grid_layout
     from climann.evaluation.baselines import persistence_left_out, persistence_prediction
     from climann.evaluation.report import write_report
-    from climann.workflow.pipeline import add_unscored_anomaly_notes, evaluate, grid_metrics
+    from climann.workflow.pipeline import (add_dropped_target_entry, add_unscored_anomaly_notes, evaluate,
+                                           grid_metrics)
     from climann.workflow.preparation import open_selected, prepared_with_scalers, sample_source
 
     other = bool(data_paths)
@@ -1194,6 +1195,7 @@ def _evaluate_claimed(
             files, None if extrapolation is None else extrapolation.summary(), dataset, own_years,
         )
         add_unscored_anomaly_notes(metrics, data)  # as the run's own blocks are noted
+        add_dropped_target_entry(metrics, data)
         if extrapolation is not None:
             flags = extrapolation_grid(data.samples, extrapolation.outside, model)
         if members is not None:
