@@ -34,7 +34,6 @@ from climann.workflow.config import with_steps_before_range
 from climann.data.batches import (
     estimated_bytes,
 )
-from climann.data.dropped_targets import dropped_target_warning
 from climann.data.field import FieldSamples
 from climann.data.layout import GridLayout
 from climann.data.pointwise import PointwiseSource
@@ -77,6 +76,7 @@ from climann.workflow.outputs import (  # noqa: F401 (re-exported)
 )
 from climann.workflow.preparation import (
     PreparedData,
+    dropped_target_entry,
     ensure_sample_data,
     opened_for_run,
     prepare_data,  # noqa: F401 (re-exported: notebooks and tests import it from here)
@@ -379,13 +379,7 @@ def add_dropped_target_entry(metrics: dict, data: PreparedData) -> None:
         The samples scored; nothing is added when they do not count the values dropped
         (field mode, or no target required).
     """
-    dropped = getattr(data.samples, "dropped_targets", None)
-    if dropped is None:
-        return
-    metrics["n_target_dropped"] = int(dropped.n_dropped)
-    line = dropped_target_warning(dropped, data.samples.layout.target_name, data.samples.layout.target_units)
-    if line:
-        metrics["target_dropped_note"] = line
+    metrics.update(dropped_target_entry(getattr(data.samples, "dropped_targets", None), data.samples.layout))
 
 
 def run_regions(config: RunConfig, layout: GridLayout) -> dict[str, Region]:

@@ -87,13 +87,16 @@ def test_info_leaves_out_a_predictor_missing_on_the_targets_ice(hadisst):
             "missing on more than 5% of the values of 'sic'") in report
 
 
-def test_training_says_which_values_of_the_target_a_missing_predictor_drops(hadisst, tmp_path):
+@pytest.mark.parametrize("streamed", [pytest.param([], id="in-memory"),
+                                      pytest.param(["--set", "data.in_memory_limit_gb=1e-5"], id="streamed")])
+def test_training_says_which_values_of_the_target_a_missing_predictor_drops(hadisst, tmp_path, streamed):
     """train --predictors sst: the terminal says that the ice values (all sic ≥ 0.15) have no sample, with their
-    range and mean beside the kept ones', and metrics.json and report.md count them."""
+    range and mean beside the kept ones', and metrics.json and report.md count them; streamed too (≈ 10 kB
+    in memory at most: the samples are read chunk by chunk)."""
     folder, sic, ice = hadisst
     out = tmp_path / "run"
     result = runner.invoke(app, ["train", "--data", str(folder), "--target", "sic", "--predictors", "sst",
-                                 "--out", str(out), *FAST])
+                                 "--out", str(out), *FAST, *streamed])
     assert result.exit_code == 0, result.output
     present = np.isfinite(sic)
     dropped, kept = sic[present & ice], sic[present & ~ice]

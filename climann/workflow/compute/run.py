@@ -74,6 +74,7 @@ from climann.evaluation.seasons import season_index as season_of_steps  # the na
 from climann.model import History, Network
 from climann.workflow.preparation import (
     PreparedData,
+    dropped_target_entry,
     empty_block_error,
     open_selected,
     pointwise_source,
@@ -81,6 +82,7 @@ from climann.workflow.preparation import (
     selected_months,
     split_for,
     warn_about_part_years,
+    warn_dropped_targets,
     warn_steps_without_target,
 )
 from climann.workflow.outputs import publish_run, staging_directory
@@ -369,6 +371,8 @@ def evaluate_distributed(
         months_left_out=blocks_after_months_left_out(layout, split.time_masks),
     )
     metrics.update(target_means_entry(config))
+    warn_dropped_targets(total.dropped_targets, layout)  # streamed: said as the chunks are scored
+    metrics.update(dropped_target_entry(total.dropped_targets, layout))
     if own_data and "train" in split.time_masks:
         add_few_years_note(metrics, layout.time.values, split.time_masks["train"],
                            value_step=layout.climatology_value_step)
