@@ -1186,16 +1186,17 @@ def _evaluate_claimed(
             else:
                 left_out["persistence"] = reason
         extrapolation = check_training_range(run, data.samples.inputs)
+        scored = grid_metrics(config, layout, predictions, truth, data.split, mode=config.data.mode,
+                              n_dropped=data.samples.n_dropped, left_out=left_out,
+                              climatology=saved_climatology_grid(target_climatology, layout,
+                                                                 calendar=saved_climatology_calendar(run),
+                                                                 keys=saved_climatology_keys(run)))
+        add_dropped_target_entry(scored, data)  # where the chunk-wise evaluation records it, before the rest
         metrics = _other_data_metrics(
-            grid_metrics(config, layout, predictions, truth, data.split, mode=config.data.mode,
-                         n_dropped=data.samples.n_dropped, left_out=left_out,
-                         climatology=saved_climatology_grid(target_climatology, layout,
-                                                            calendar=saved_climatology_calendar(run),
-                                                            keys=saved_climatology_keys(run))),
+            scored,
             files, None if extrapolation is None else extrapolation.summary(), dataset, own_years,
         )
         add_unscored_anomaly_notes(metrics, data)  # as the run's own blocks are noted
-        add_dropped_target_entry(metrics, data)
         if extrapolation is not None:
             flags = extrapolation_grid(data.samples, extrapolation.outside, model)
         if members is not None:

@@ -371,8 +371,6 @@ def evaluate_distributed(
         months_left_out=blocks_after_months_left_out(layout, split.time_masks),
     )
     metrics.update(target_means_entry(config))
-    warn_dropped_targets(total.dropped_targets, layout)  # streamed: said as the chunks are scored
-    metrics.update(dropped_target_entry(total.dropped_targets, layout))
     if own_data and "train" in split.time_masks:
         add_few_years_note(metrics, layout.time.values, split.time_masks["train"],
                            value_step=layout.climatology_value_step)
@@ -380,6 +378,8 @@ def evaluate_distributed(
         metrics.update(scored_steps_record(source, config))
     if ranges is not None and flag_extrapolation:
         metrics["extrapolation"] = extrapolation_from_series(counts, ranges).summary()
+    warn_dropped_targets(total.dropped_targets, layout)  # streamed: said as the chunks are scored
+    metrics.update(dropped_target_entry(total.dropped_targets, layout))  # last, as in memory
     blocks_outside = {} if ranges is None else block_extrapolation_from_series(counts, ranges, block_of_step, names)
     return Evaluated(metrics, total, area_means, options.get("climatology"), options.get("season_index"),
                      extrapolation=blocks_outside)
