@@ -10,8 +10,11 @@ order of their names: a store has no definition order, see
 - variables not on the grid (a global-mean series, a station list);
 - variables with an extra dimension of several values (``plev``): one value must be chosen
   with ``select`` before they can be features;
-- variables missing on more than half of the samples where the target is present (a
-  land-only soil moisture for a global temperature): they would drop most samples;
+- variables missing on more than :data:`MAX_MISSING_FRACTION` (5 %) of the samples where the
+  target is present (a land-only soil moisture for a global temperature; HadISST's ``sst``, whose
+  ice flag is missing exactly where the sea-ice concentration is 0.15 or more): their samples
+  would be dropped, and the target scored only where they are present, a range of its values
+  perhaps never seen (break33b B2);
 - CF flag variables of more than two values (a land-cover class with ``flag_values`` and
   ``flag_meanings``, CF-1.11 §3.5): their codes are classes, not amounts
   (:mod:`climann.data.flags`). Named in ``[data] predictors`` they are used, with a warning;
@@ -33,7 +36,8 @@ order of their names: a store has no definition order, see
   at each cell is kept, said in an INFO line;
 - other estimates of the target's own quantity at the same time steps (the same CF
   ``standard_name``, ``cell_methods`` and scalar coordinates: the NASA Team and Bootstrap
-  concentrations beside the NSIDC sea-ice CDR; :mod:`climann.data.same_quantity`);
+  concentrations beside the NSIDC sea-ice CDR), or other statistics of it (ICOADS's
+  ``sst_median`` and ``sst_sd`` beside ``sst``; :mod:`climann.data.same_quantity`);
 - cell areas: static variables with CF ``standard_name = "cell_area"``, or with units of area
   and a name or long name that says cell areas (:data:`CELL_AREA_NAMES`: POP's ``TAREA`` in
   cm², CMIP's ``areacello``; :data:`CELL_AREA_LONG_NAMES`: "area of T cells"): where the cells
@@ -84,6 +88,7 @@ import xarray as xr
 from climann.data.circular import direction_note, direction_reading, sine_cosine_partner
 from climann.data.ancillary import ancillary_note, ancillary_relations
 from climann.data.coords import find_coordinate
+from climann.data.dropped_targets import MAX_DROPPED_SHARE
 from climann.data.flags import flag_classes, indicator_advice
 from climann.data.grids import cell_measure_name
 from climann.data.land_masks import StoredLand, land_stored_as_value
@@ -106,8 +111,9 @@ if TYPE_CHECKING:
 _log = logging.getLogger(__name__)
 
 #: A variable missing on more than this fraction of the samples where the target is present
-#: is not a default predictor.
-MAX_MISSING_FRACTION = 0.5
+#: is not a default predictor (:data:`~climann.data.dropped_targets.MAX_DROPPED_SHARE`: named,
+#: training warns when they drop more than that share of the target's values).
+MAX_MISSING_FRACTION = MAX_DROPPED_SHARE
 
 #: NEMO's grid metrics, as ``dom_wri`` writes them into ``mesh_mask.nc`` and the DOMAINcfg tool
 #: into ``domain_cfg.nc`` (NEMO ocean engine reference manual, Madec et al., chapter "Space and
@@ -159,6 +165,9 @@ class DefaultInputs:
     mostly_missing : dict of str to float
         Variables left out of the default predictors because they are missing on more than
         :data:`MAX_MISSING_FRACTION` of the samples where the target is present → that fraction.
+    checked_present : int
+        The samples where the target is present on the time steps checked
+        (:data:`CHECKED_TIME_STEPS`), of which ``mostly_missing`` gives fractions.
     several_values : dict of str to str
         Variables left out because of an extra dimension with several values → its name.
     off_grid : tuple of str
@@ -211,6 +220,7 @@ class DefaultInputs:
     predictors: tuple[str, ...]
     features: tuple[str, ...]
     mostly_missing: dict[str, float] = field(default_factory=dict)
+    checked_present: int = 0
     several_values: dict[str, str] = field(default_factory=dict)
     off_grid: tuple[str, ...] = ()
     static: tuple[str, ...] = ()
@@ -260,10 +270,13 @@ class DefaultInputs:
             notes.append(f"left out of the default predictors: {leak_note(self.anomalies, target)}; name {them} in "
                          f"[data] predictors (--predictors) to use {them} anyway")
         if self.mostly_missing:
-            shown = ", ".join(f"{name} ({100 * fraction:.0f}%)" for name, fraction in self.mostly_missing.items())
+            shown = ", ".join(f"{name} ({100 * fraction:.3g}%: {round(fraction * self.checked_present)} of "
+                              f"{self.checked_present})" for name, fraction in self.mostly_missing.items())
             notes.append(
-                f"left out of the default predictors: {shown}, missing on more than half of the cells where "
-                f"'{target}' is present; name them in [data] predictors (--predictors) to use them anyway"
+                f"left out of the default predictors: {shown}, missing on more than "
+                f"{100 * MAX_MISSING_FRACTION:g}% of the values of '{target}' (on the time steps checked): their "
+                f"samples would be dropped and '{target}' scored only where they are present; name them in [data] "
+                "predictors (--predictors) to use them anyway (training says what they drop)"
             )
         if self.several_values:
             shown = ", ".join(f"{name} ({dim})" for name, dim in self.several_values.items())
@@ -423,7 +436,7 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
     metrics = [name for name in metrics if land is None or name != land.mask]
     copies_read = planned_target_copies(dataset, target, candidates, time_dim=time_dim,
                                         training_steps=checked_training_steps(dataset, time_dim, training_steps))
-    fractions, constant, copies = _where_target_present(dataset, target, candidates, time_dim=time_dim,
+    n_present, fractions, constant, copies = _where_target_present(dataset, target, candidates, time_dim=time_dim,
                                                         copies=copies_read)
     candidates = [name for name in candidates if name not in copies or not copies[name].plus_constant]
     mostly_missing = {name: fraction for name, fraction in fractions.items() if fraction > MAX_MISSING_FRACTION}
@@ -432,6 +445,7 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
         predictors=tuple(name for name in candidates if name not in mostly_missing and name not in constant),
         features=(),
         mostly_missing=mostly_missing,
+        checked_present=n_present,
         several_values=several_values,
         off_grid=tuple(off_grid),
         static=tuple(static),
@@ -555,13 +569,13 @@ def _squeezed(variable: xr.DataArray, keep: set[str]) -> xr.DataArray:
 
 def _where_target_present(
     dataset: xr.Dataset, target: str, names: Sequence[str], *, time_dim: str, copies: BlockReads | None = None,
-) -> tuple[dict[str, float], dict[str, float], dict[str, TargetCopy]]:
-    """:func:`missing_where_target_present`, and the variables with one value wherever both
-    they and the target are present → that value, from the same steps, and the predictors that
-    hold the target (``copies``: :func:`~climann.data.target_copies.planned_target_copies`, those
-    found), in one computation."""
+) -> tuple[int, dict[str, float], dict[str, float], dict[str, TargetCopy]]:
+    """The target's values on the checked steps, :func:`missing_where_target_present`, and the
+    variables with one value wherever both they and the target are present → that value, from
+    the same steps, and the predictors that hold the target (``copies``:
+    :func:`~climann.data.target_copies.planned_target_copies`, those found), in one computation."""
     if not names:
-        return {}, {}, {}
+        return 0, {}, {}, {}
     present, checked = _checked_steps(dataset, target, time_dim=time_dim)
     copy_tasks = copies.tasks if copies is not None else []
     n_present, *by_block, copy_parts = dask.compute(
@@ -575,7 +589,8 @@ def _where_target_present(
     constant = {name: float(low) for name, low, high in zip(names, lowest, highest)
                 if n_present and np.isfinite(float(low)) and float(low) == float(high)}
     found = copies.finish(copy_parts) if copies is not None else {}
-    return fractions, constant, {name: copy for name, copy in found.items() if copy.plus_constant or copy.linear}
+    return n_present, fractions, constant, {name: copy for name, copy in found.items()
+                                            if copy.plus_constant or copy.linear}
 
 
 def _block_presence(target: np.ndarray, variable: np.ndarray) -> np.ndarray:
