@@ -49,9 +49,12 @@ def test_train_end_to_end_writes_a_run_directory(tiny_sample, tmp_path):
     assert result.exit_code == 0, result.output
     metrics = json.loads((out / "metrics.json").read_text())
     assert set(metrics["splits"]) == {"train", "val", "test"}
-    # --quiet: nothing else but the warning of a climatology from one training year (3 sample years)
+    # --quiet: nothing else but the land-only soil moisture left out of the predictors (missing on more than 5 %
+    # of tas's values: break33b B2) and the warning of a climatology from one training year (3 sample years)
     (few_years,) = [note["reason"] for note in metrics["notes"] if "values_per_key" in note]
-    assert result.output == f"climann: warning: {few_years}\nrun directory: {out}\n"
+    left_out, *rest = result.output.splitlines()
+    assert left_out.startswith("climann: warning: left out of the default predictors: mrso (")
+    assert rest == [f"climann: warning: {few_years}", f"run directory: {out}"]
     assert "hidden = [8]" in (out / "config.toml").read_text()
     for figure in (out / "figures").iterdir():
         figure.unlink()

@@ -10,11 +10,19 @@ order of their names: a store has no definition order, see
 - variables not on the grid (a global-mean series, a station list);
 - variables with an extra dimension of several values (``plev``): one value must be chosen
   with ``select`` before they can be features;
-- variables missing on more than half of the samples where the target is present (a
-  land-only soil moisture for a global temperature): they would drop most samples;
+- variables missing on more than :data:`MAX_MISSING_FRACTION` (5 %) of the samples where the
+  target is present (a land-only soil moisture for a global temperature; HadISST's ``sst``, whose
+  ice flag is missing exactly where the sea-ice concentration is 0.15 or more): their samples
+  would be dropped, and the target scored only where they are present, a range of its values
+  perhaps never seen (break33b B2);
 - CF flag variables of more than two values (a land-cover class with ``flag_values`` and
   ``flag_meanings``, CF-1.11 §3.5): their codes are classes, not amounts
   (:mod:`climann.data.flags`). Named in ``[data] predictors`` they are used, with a warning;
+- directions (CF ``wind_from_direction``, ERA5's ``mwd`` in degrees, :mod:`climann.data.circular`):
+  angles on a circle, which the network would read as numbers on a line (359° and 1° 358°
+  apart). Named in ``[data] predictors`` they are used, with a warning that gives the line
+  writing their sine and cosine; so is the other half of a target's sine and cosine (``wdir_cos``
+  of ``wdir_sin``), which gives the target but its sign;
 - the target's own anomaly (OISST's ``anom`` beside ``sst``), or the variable whose anomaly
   the target is (:mod:`climann.data.own_anomalies`): the target's own signal would leak into
   the inputs. Named in ``[data] predictors`` they are used, with a warning;
@@ -28,7 +36,8 @@ order of their names: a store has no definition order, see
   at each cell is kept, said in an INFO line;
 - other estimates of the target's own quantity at the same time steps (the same CF
   ``standard_name``, ``cell_methods`` and scalar coordinates: the NASA Team and Bootstrap
-  concentrations beside the NSIDC sea-ice CDR; :mod:`climann.data.same_quantity`);
+  concentrations beside the NSIDC sea-ice CDR), or other statistics of it (ICOADS's
+  ``sst_median`` and ``sst_sd`` beside ``sst``; :mod:`climann.data.same_quantity`);
 - cell areas: static variables with CF ``standard_name = "cell_area"``, or with units of area
   and a name or long name that says cell areas (:data:`CELL_AREA_NAMES`: POP's ``TAREA`` in
   cm², CMIP's ``areacello``; :data:`CELL_AREA_LONG_NAMES`: "area of T cells"): where the cells
@@ -76,8 +85,10 @@ import dask
 import numpy as np
 import xarray as xr
 
+from climann.data.circular import direction_note, direction_reading, sine_cosine_partner
 from climann.data.ancillary import ancillary_note, ancillary_relations
 from climann.data.coords import find_coordinate
+from climann.data.dropped_targets import MAX_DROPPED_SHARE
 from climann.data.flags import flag_classes, indicator_advice
 from climann.data.grids import cell_measure_name
 from climann.data.land_masks import StoredLand, land_stored_as_value
@@ -100,8 +111,9 @@ if TYPE_CHECKING:
 _log = logging.getLogger(__name__)
 
 #: A variable missing on more than this fraction of the samples where the target is present
-#: is not a default predictor.
-MAX_MISSING_FRACTION = 0.5
+#: is not a default predictor (:data:`~climann.data.dropped_targets.MAX_DROPPED_SHARE`: named,
+#: training warns when they drop more than that share of the target's values).
+MAX_MISSING_FRACTION = MAX_DROPPED_SHARE
 
 #: NEMO's grid metrics, as ``dom_wri`` writes them into ``mesh_mask.nc`` and the DOMAINcfg tool
 #: into ``domain_cfg.nc`` (NEMO ocean engine reference manual, Madec et al., chapter "Space and
@@ -153,6 +165,9 @@ class DefaultInputs:
     mostly_missing : dict of str to float
         Variables left out of the default predictors because they are missing on more than
         :data:`MAX_MISSING_FRACTION` of the samples where the target is present → that fraction.
+    checked_present : int
+        The samples where the target is present on the time steps checked
+        (:data:`CHECKED_TIME_STEPS`), of which ``mostly_missing`` gives fractions.
     several_values : dict of str to str
         Variables left out because of an extra dimension with several values → its name.
     off_grid : tuple of str
@@ -195,11 +210,17 @@ class DefaultInputs:
     land_mask : StoredLand or None
         The land-sea mask whose land cells the target holds one value on, left out
         (:func:`~climann.data.land_masks.land_stored_as_value`).
+    directions : dict of str to str
+        Directions, left out → what says so (:func:`~climann.data.circular.direction_reading`).
+    direction_notes : tuple of str
+        The notes on them and on the other half of the target's sine and cosine
+        (:func:`~climann.data.circular.direction_note`).
     """
 
     predictors: tuple[str, ...]
     features: tuple[str, ...]
     mostly_missing: dict[str, float] = field(default_factory=dict)
+    checked_present: int = 0
     several_values: dict[str, str] = field(default_factory=dict)
     off_grid: tuple[str, ...] = ()
     static: tuple[str, ...] = ()
@@ -215,6 +236,8 @@ class DefaultInputs:
     grid_metrics: tuple[str, ...] = ()
     constant: dict[str, float] = field(default_factory=dict)
     land_mask: StoredLand | None = None
+    directions: dict[str, str] = field(default_factory=dict)
+    direction_notes: tuple[str, ...] = ()
 
     def notes(self, target: str) -> list[str]:
         """What was left out of the default predictors and how to use it anyway, one line each."""
@@ -224,6 +247,7 @@ class DefaultInputs:
         if self.same_quantity:
             notes.append(same_quantity_note(self.same_quantity, target))
         notes.extend(copy_note(copy, target) for copy in self.target_copies.values() if copy.plus_constant)
+        notes.extend(self.direction_notes)
         if self.cell_areas:
             notes.append(f"left out of the default predictors: {', '.join(self.cell_areas)}, the cells' areas: where "
                          f"the cells are, not what happens in them; {self.area_advice}")
@@ -246,10 +270,13 @@ class DefaultInputs:
             notes.append(f"left out of the default predictors: {leak_note(self.anomalies, target)}; name {them} in "
                          f"[data] predictors (--predictors) to use {them} anyway")
         if self.mostly_missing:
-            shown = ", ".join(f"{name} ({100 * fraction:.0f}%)" for name, fraction in self.mostly_missing.items())
+            shown = ", ".join(f"{name} ({100 * fraction:.3g}%: {round(fraction * self.checked_present)} of "
+                              f"{self.checked_present})" for name, fraction in self.mostly_missing.items())
             notes.append(
-                f"left out of the default predictors: {shown}, missing on more than half of the cells where "
-                f"'{target}' is present; name them in [data] predictors (--predictors) to use them anyway"
+                f"left out of the default predictors: {shown}, missing on more than "
+                f"{100 * MAX_MISSING_FRACTION:g}% of the values of '{target}' (on the time steps checked): their "
+                f"samples would be dropped and '{target}' scored only where they are present; name them in [data] "
+                "predictors (--predictors) to use them anyway (training says what they drop)"
             )
         if self.several_values:
             shown = ", ".join(f"{name} ({dim})" for name, dim in self.several_values.items())
@@ -368,7 +395,7 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
     time_dim = find_coordinate(dataset, "time")
     horizontal = set(dataset[find_coordinate(dataset, "latitude")].dims)
     horizontal |= set(dataset[find_coordinate(dataset, "longitude")].dims)
-    candidates, several_values, off_grid, static, flags, metrics = [], {}, [], [], {}, []
+    candidates, several_values, off_grid, static, flags, metrics, directions = [], {}, [], [], {}, [], {}
     outputs = run_outputs(dataset)
     for name in data_variable_names(dataset):
         variable = dataset[name]
@@ -386,10 +413,14 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
             several_values[name] = str(extra[0])
         elif flag_classes(variable) is not None:
             flags[name] = flag_classes(variable)
+        elif (reading := direction_reading(str(name), variable.attrs)) is not None:
+            directions[name] = reading
         elif mode == "field" and time_dim not in variable.dims:
             static.append(name)
         else:
             candidates.append(name)
+    partner = sine_cosine_partner(target, candidates)
+    candidates = [name for name in candidates if name != partner]
     anomalies = anomaly_relations(dataset, target, candidates)
     ancillary = ancillary_relations(dataset, target, [name for name in candidates if name not in anomalies])
     same = same_quantity_relations(dataset, target, [name for name in candidates
@@ -405,7 +436,7 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
     metrics = [name for name in metrics if land is None or name != land.mask]
     copies_read = planned_target_copies(dataset, target, candidates, time_dim=time_dim,
                                         training_steps=checked_training_steps(dataset, time_dim, training_steps))
-    fractions, constant, copies = _where_target_present(dataset, target, candidates, time_dim=time_dim,
+    n_present, fractions, constant, copies = _where_target_present(dataset, target, candidates, time_dim=time_dim,
                                                         copies=copies_read)
     candidates = [name for name in candidates if name not in copies or not copies[name].plus_constant]
     mostly_missing = {name: fraction for name, fraction in fractions.items() if fraction > MAX_MISSING_FRACTION}
@@ -414,6 +445,7 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
         predictors=tuple(name for name in candidates if name not in mostly_missing and name not in constant),
         features=(),
         mostly_missing=mostly_missing,
+        checked_present=n_present,
         several_values=several_values,
         off_grid=tuple(off_grid),
         static=tuple(static),
@@ -429,6 +461,8 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
         grid_metrics=tuple(metrics),
         constant=constant,
         land_mask=land,
+        directions=directions,
+        direction_notes=tuple(direction_note(dataset, directions, partner, target)),
     )
 
 
@@ -535,13 +569,13 @@ def _squeezed(variable: xr.DataArray, keep: set[str]) -> xr.DataArray:
 
 def _where_target_present(
     dataset: xr.Dataset, target: str, names: Sequence[str], *, time_dim: str, copies: BlockReads | None = None,
-) -> tuple[dict[str, float], dict[str, float], dict[str, TargetCopy]]:
-    """:func:`missing_where_target_present`, and the variables with one value wherever both
-    they and the target are present → that value, from the same steps, and the predictors that
-    hold the target (``copies``: :func:`~climann.data.target_copies.planned_target_copies`, those
-    found), in one computation."""
+) -> tuple[int, dict[str, float], dict[str, float], dict[str, TargetCopy]]:
+    """The target's values on the checked steps, :func:`missing_where_target_present`, and the
+    variables with one value wherever both they and the target are present → that value, from
+    the same steps, and the predictors that hold the target (``copies``:
+    :func:`~climann.data.target_copies.planned_target_copies`, those found), in one computation."""
     if not names:
-        return {}, {}, {}
+        return 0, {}, {}, {}
     present, checked = _checked_steps(dataset, target, time_dim=time_dim)
     copy_tasks = copies.tasks if copies is not None else []
     n_present, *by_block, copy_parts = dask.compute(
@@ -555,7 +589,8 @@ def _where_target_present(
     constant = {name: float(low) for name, low, high in zip(names, lowest, highest)
                 if n_present and np.isfinite(float(low)) and float(low) == float(high)}
     found = copies.finish(copy_parts) if copies is not None else {}
-    return fractions, constant, {name: copy for name, copy in found.items() if copy.plus_constant or copy.linear}
+    return n_present, fractions, constant, {name: copy for name, copy in found.items()
+                                            if copy.plus_constant or copy.linear}
 
 
 def _block_presence(target: np.ndarray, variable: np.ndarray) -> np.ndarray:

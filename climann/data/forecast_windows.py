@@ -10,7 +10,9 @@ variable's ``GRIB_stepType`` and gives the end of the GRIB step range as ``step`
   48 … h are each the mean of the 24 hours before their step, the first from the start);
 - ``accum``: the total from the forecast start to the valid time (S2S and ENS ``tp``; ERA5's
   totals, which ecCodes also calls ``accum``, are over the hour before the step: the same at the
-  first step, and told by bounds of the lead time past it).
+  first step, and told by bounds of the lead time past it; GRIB2 totals over step ranges that
+  do not all begin at the start, "0-6" and "6-12", get such bounds from the messages' own
+  ``startStep``, :func:`climann.data.grib.step_ranges`).
 
 Dated at the instant valid time, an S2S daily mean valid at 00:00 of day D + 1 is the mean of
 day D, and was paired with the observation of day D + 1 (break31a A1, exit 0). Once a lead time
@@ -36,6 +38,7 @@ from climann.data.forecast_times import (
     FORECAST_REFERENCE_TIME, TIME_UNIT_CODES, forecast_valid_times, forecast_variables, is_dated, is_forecast_period,
     lead_dimensions, on_valid_time, plus_lead_time, with_lead_times_as_numbers,
 )
+from climann.data.grib import GRIB_FILE_NAME_KEY
 from climann.data.shell import attribute_command, ncatted_attribute, python_command, source_and_copy, working_path
 from climann.errors import ClimannError
 
@@ -149,7 +152,10 @@ def with_one_lead_window_cells(dataset: xr.Dataset, *, where: str) -> xr.Dataset
     past 1 hour without CF bounds of the lead time: ECMWF's S2S and ENS totals are from the
     forecast start, ERA5's (also ``accum``) over the hour before the step (cfgrib's ``step`` = 6 h
     for ERA5's 00 UTC ``tp`` from 18 UTC), and one lead time does not tell which; the units
-    layer asks for the bounds that say it.
+    layer asks for the bounds that say it. One exception: a lead of a day or more that equals
+    the spacing of the reference times (GloFAS's ``dis24`` and ERA5-Land's daily totals, a day
+    from each day's 00 UTC) is the total from the start, each over one step of the series
+    (ERA5's hourly totals come from forecasts of at most 12 hours).
 
     Parameters
     ----------
@@ -184,14 +190,33 @@ def with_one_lead_window_cells(dataset: xr.Dataset, *, where: str) -> xr.Dataset
 
 def _total_over_its_own_window(whole: xr.Dataset, lead_dim: str) -> bool:
     """Whether an accumulation at the single lead time ``lead_dim`` of ``whole`` covers [reference,
-    valid time] whatever its producer: the lead has CF bounds (they give the window), or it is at
-    most 1 hour (a total from the start and one over the hour before the step are then the same)."""
+    valid time] whatever its producer: the lead has CF bounds (they give the window), it is at
+    most 1 hour (a total from the start and one over the hour before the step are then the same),
+    or it is a day or more and equals the spacing of the reference times (each total then covers
+    one step of the series, as GloFAS's and ERA5-Land's daily totals do; ERA5's totals over the
+    hour before the step have leads of at most 12 hours)."""
     lead = whole[lead_dim]
     if str(lead.attrs.get("bounds")) in whole.variables:
         return True
     code = TIME_UNIT_CODES.get(str(lead.attrs.get("units", "")).strip().lower())
-    hours = np.timedelta64(1, code) / np.timedelta64(1, "h") if code else np.inf
-    return float(lead.values.item()) * hours <= 1.0
+    hours = np.timedelta64(1, code) / np.timedelta64(1, "h") if code else np.nan
+    lead_hours = float(lead.values.item()) * hours
+    return lead_hours <= 1.0 or (lead_hours >= 24.0 and lead_hours == _reference_spacing_hours(whole, lead_dim))
+
+
+def _reference_spacing_hours(whole: xr.Dataset, lead_dim: str) -> float:
+    """The one spacing of the dated reference times (the dimension of the valid times other than
+    ``lead_dim``) in hours; NaN when they are not evenly spaced or not found."""
+    for valid in whole.coords.values():
+        dims = [dim for dim in valid.dims if dim != lead_dim]
+        if valid.attrs.get("standard_name") != "time" or len(dims) != 1 or dims[0] not in whole.coords:
+            continue
+        reference = whole.coords[dims[0]]
+        if not is_dated(reference) or reference.size < 2:
+            return float("nan")
+        steps = np.unique(np.diff(reference.values).astype("timedelta64[s]").astype(np.int64))
+        return steps[0] / 3600.0 if steps.size == 1 else float("nan")
+    return float("nan")
 
 
 def _with_one_lead_on_its_dimension(dataset: xr.Dataset) -> xr.Dataset | None:
@@ -269,8 +294,10 @@ def _accumulation_refusal(whole: xr.Dataset, lead: xr.DataArray, earlier: np.nda
     value, before = float(lead.values), float(earlier.max()) if earlier.size else 0.0
     source = source_and_copy(whole, suffix="step_totals").split()
     copy = working_path(source[-1]) if len(source) == 2 else "OUT.nc"
+    # the names the line's reader sees: cfgrib's own (``unknown``) where climann renamed one (param8.1.0)
+    in_file = [whole[name].encoding.get(GRIB_FILE_NAME_KEY, name) for name in names]
     script = (f"import numpy as np, xarray as xr; d = xr.open_dataset({working_path(source[0])!r}, "
-              f"decode_timedelta=False); s = d[{lead_dim!r}].values; t = d[{names!r}].diff({lead_dim!r}, "
+              f"decode_timedelta=False); s = d[{lead_dim!r}].values; t = d[{in_file!r}].diff({lead_dim!r}, "
               f"label='upper'); t[{lead_dim + '_bnds'!r}] = (({lead_dim!r}, 'bnds'), np.stack([s[:-1], s[1:]], -1)); "
               f"t[{lead_dim!r}].attrs['bounds'] = {lead_dim + '_bnds'!r}; t.to_netcdf({copy!r})")
     return ClimannError(

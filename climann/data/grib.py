@@ -109,6 +109,11 @@ def skipped_variables() -> Iterator[list[tuple[int, str]]]:
         logger.removeFilter(records)
 
 
+#: The ``encoding`` key of a variable climann renamed (:func:`_with_unknown_parameter_named`):
+#: cfgrib's name of it (``unknown``), which a printed xarray line opening the file uses.
+GRIB_FILE_NAME_KEY = "climann_grib_name"
+
+
 def open_grib(path: Path, **options: object) -> xr.Dataset:
     """:func:`xarray.open_dataset` of a GRIB file through cfgrib, without an index file
     (``indexpath=""``), checked for the faults of this module's docstring.
@@ -153,7 +158,57 @@ def open_grib(path: Path, **options: object) -> xr.Dataset:
         raise ClimannError(skipped_message(path, [name for _, name in skipped]))
     if any(variable.attrs.get("GRIB_paramId") == UNKNOWN_PARAM_ID for variable in dataset.data_vars.values()):
         dataset = _with_unknown_parameter_named(dataset, path, unknown_parameters(path))
-    return _on_held_valid_times(dataset, path)
+    return _on_held_valid_times(_with_step_intervals(dataset, path), path)
+
+
+def _with_step_intervals(dataset: xr.Dataset, path: Path) -> xr.Dataset:
+    """``dataset`` whose GRIB accumulations are totals over intervals of lead times that do not
+    all begin at the forecast start (product template 11, ``stepRange`` "0-6", "6-12": at step
+    12 the total over 6–12 h, break33b B4) with CF bounds of its lead time ``step`` from the
+    messages' ``startStep`` and ``endStep`` (:func:`step_ranges`): they give each step's window
+    (:mod:`climann.data.forecast_windows`), the value taken as it is. As it is otherwise (totals
+    from the start, "0-6", "0-12", which cfgrib's ``step`` alone says; a step of several ranges)."""
+    if ("step" not in dataset.dims or "bounds" in dataset["step"].attrs
+            or not np.issubdtype(dataset["step"].dtype, np.timedelta64)
+            or not any(str(variable.attrs.get("GRIB_stepType")) == "accum" for variable in dataset.data_vars.values())):
+        return dataset
+    ranges = step_ranges(path)
+    hours = dataset["step"].values / np.timedelta64(1, "h")
+    if any(len(ranges.get(hour, ())) != 1 for hour in hours) or all(ranges[hour] == {0.0} for hour in hours):
+        return dataset
+    lower = np.array([next(iter(ranges[hour])) for hour in hours]) * np.timedelta64(3600, "s")
+    bounds = np.stack([lower.astype(dataset["step"].dtype), dataset["step"].values], axis=-1)
+    step = dataset["step"].variable.copy(deep=False)
+    step.attrs = {**step.attrs, "bounds": "step_bnds"}
+    return dataset.assign_coords(step=step).assign(step_bnds=(("step", "bnds"), bounds))
+
+
+def step_ranges(path: Path) -> dict[float, set[float]]:
+    """The start of each accumulation's interval by its end, in hours, from ``path``'s message
+    headers: ecCodes' ``startStep`` and ``endStep`` (the GRIB ``stepRange`` "6-12": {12.0: {6.0}}).
+
+    Parameters
+    ----------
+    path : Path
+        A GRIB file.
+
+    Returns
+    -------
+    dict of float to set of float
+        endStep (hours) → every startStep (hours) of the messages ending there.
+    """
+    import eccodes  # with cfgrib, the grib extra
+
+    ranges: dict[float, set[float]] = {}
+    with open(path, "rb") as file:
+        while (message := _next_message(eccodes, file)) is not None:
+            try:
+                eccodes.codes_set(message, "stepUnits", 1)  # hours
+                start, end = (float(eccodes.codes_get(message, key)) for key in ("startStep", "endStep"))
+                ranges.setdefault(end, set()).add(start)
+            finally:
+                eccodes.codes_release(message)
+    return ranges
 
 
 #: The folder of this process's cfgrib index files (:func:`index_path`), made when first needed.
@@ -480,6 +535,8 @@ def _with_unknown_parameter_named(dataset: xr.Dataset, path: Path, parameters: l
               f"units and scores are in the file's own units, whatever they are (said once for every file of the run "
               f"holding it)", key=(__name__, UNKNOWN_PARAM_ID, parameters[0]))
     renamed = dataset.rename({unknown[0]: name})  # new variables: the opened dataset is left as it is
+    # the name a line of advice that opens the file with xarray (cfgrib) will see
+    renamed.variables[name].encoding = {**renamed.variables[name].encoding, GRIB_FILE_NAME_KEY: unknown[0]}
     renamed.variables[name].attrs = {key: value for key, value in renamed.variables[name].attrs.items()
                                      if key not in ("units", "GRIB_units")}
     return renamed

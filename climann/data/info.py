@@ -25,6 +25,7 @@ import xarray as xr
 
 from climann.data.containers import groups_beside_root_note, grouped_variables, input_size
 from climann.data.coords import find_coordinate, is_staggered
+from climann.data.circular import is_direction, refuse_direction_target
 from climann.data.corner_arrays import CORNERS_READ_KEY
 from climann.data.latitude_weights import WEIGHTS_READ_KEY
 from climann.data.cyclic import DROPPED_KEY
@@ -721,10 +722,14 @@ def _target_choice(dataset: xr.Dataset, names: list[str], grid: dict[str, str]) 
     ``thetao(time, lev, lat, lon)`` before the surface flux ``hfds`` beside it, which was
     proposed with no predictor at all). Else the first without an extra dimension of several
     values, else the first time-varying one. Never one of climann's outputs in a predictions
-    file (:func:`~climann.data.run_outputs.run_outputs`): its target is."""
+    file (:func:`~climann.data.run_outputs.run_outputs`): its target is. A direction
+    (:func:`~climann.data.circular.is_direction`), which train refuses as the target, only when
+    nothing else is there (the config then says why it cannot train)."""
     horizontal = {grid.get("latitude"), grid.get("longitude")} - {None}
     names = [name for name in names if name not in run_outputs(dataset)]
-    on_grid = [name for name in names if horizontal <= set(dataset[name].dims)]
+    chosen = [name for name in names if not is_direction(str(name), dataset[name].attrs)
+              and horizontal <= set(dataset[name].dims) and grid.get("time") in dataset[name].dims] or names
+    on_grid = [name for name in chosen if horizontal <= set(dataset[name].dims)]
     varying = [name for name in on_grid if grid.get("time") in dataset[name].dims]
     extra = extra_dimensions(dataset, names, grid)
     several_values = [dim for dim in extra if dataset.sizes[dim] > 1 and not is_member_axis(dataset, dim)]
@@ -735,7 +740,7 @@ def _target_choice(dataset: xr.Dataset, names: list[str], grid: dict[str, str]) 
     plain = [name for name in varying if name not in several]
     target = ([name for name in plain if name in members] or [name for name in varying if name not in not_levels]
               or plain or varying or on_grid or names or [""])[0]
-    return target, [name for name in names if name not in on_grid]
+    return target, [name for name in names if not horizontal <= set(dataset[name].dims)]
 
 
 def _target_selection(dataset: xr.Dataset, target: str, grid: dict[str, str]) -> dict[str, object]:
@@ -790,6 +795,7 @@ def _config_section(
     try:
         selected = select_values(dataset, selection)
         grid_layout(selected, target, [str(path) for path in files])  # train's check of the grid and time axis
+        refuse_direction_target(selected, target, where=", ".join(path.name for path in files) or "the data")
         chosen = default_inputs(selected, target)
     except ClimannError as error:
         return f"{_NO_CONFIG}{error}"

@@ -88,7 +88,7 @@ from climann.data.variable_sets import by_variable_sets, sharing_series
 from climann.data.variables import data_variable_names, with_levels_recorded
 from climann.data.time_axes import check_one_step_per_variable, on_common_time_steps, own_series_lags
 from climann.data.time_axis import check_no_own_series_lag_names
-from climann.data.time_cell_gaps import warn_cell_gaps
+from climann.data.time_cell_gaps import warn_cell_gaps, warn_part_cells
 from climann.data.time_cells import check_period_stamps, on_common_time_cells, time_bounds_name, times_at_cell_middles
 from climann.data.time_overlap import forecast_name_refusal, keep_times, sorted_in_time, time_steps_to_keep
 from climann.data.grid_names import on_reference_names, one_grid_name
@@ -648,6 +648,7 @@ def _open_files(
         # Files of different sets of one series' variables (an old-CDS file of every variable
         # beside new-CDS files of some) are combined variable by variable; see climann.data.variable_sets.
         combined = xr.combine_by_coords(by_variable_sets(datasets), **combine)
+        combined = _with_bounds_files(combined, datasets, files)
         _check_period_stamps(combined, _where(files), dict(zip(files, datasets, strict=True)))
         # each variable's own files, named in the messages about it; see climann.data.sources
         holders = {str(name): [path for path, dataset in zip(files, datasets, strict=True)
@@ -1145,14 +1146,35 @@ def _cells_mismatch(reference: dict[str, xr.DataArray], other: dict[str, xr.Data
     return grid_mismatch(sorted_axes(reference), sorted_axes(other), labels=labels)
 
 
+#: The ``encoding`` key of the combined time bounds: the files that held them (those of the
+#: target when the others took its stamps), named in messages about the cells, not every file.
+_BOUNDS_FILES_KEY = "climann_bounds_files"
+
+
+def _with_bounds_files(combined: xr.Dataset, datasets: Sequence[xr.Dataset], files: Sequence[Path]) -> xr.Dataset:
+    """``combined`` with the files of ``datasets`` holding its time bounds recorded in the
+    bounds' encoding (:data:`_BOUNDS_FILES_KEY`): a warning about stamps at the ends of the
+    cells named a file without bounds beside them (break33b B6)."""
+    bounds_name = time_bounds_name(combined)
+    if bounds_name is None:
+        return combined
+    held = tuple(str(path) for dataset, path in zip(datasets, files, strict=True) if bounds_name in dataset.variables)
+    combined[bounds_name].encoding[_BOUNDS_FILES_KEY] = held
+    return combined
+
+
 def _dated_by_cells(dataset: xr.Dataset, files: Sequence[Path]) -> xr.Dataset:
     """Time steps in increasing time (see climann.data.time_overlap.sorted_in_time), dated by the
     middles of their CF time cells (see climann.data.time_cells); monthly stamps without
     cells refused where they switch between the 1st at 00:00 and inside their months; cells
-    that stop short of the next ones warned about (see climann.data.time_cell_gaps)."""
+    that stop short of the next ones, or cover part of their step, warned about (see
+    climann.data.time_cell_gaps)."""
     where = _where(files)
-    dated = times_at_cell_middles(sorted_in_time(dataset, where), where)
+    bounds_name = time_bounds_name(dataset)
+    held = dataset[bounds_name].encoding.get(_BOUNDS_FILES_KEY) if bounds_name else None
+    dated = times_at_cell_middles(sorted_in_time(dataset, where), files_text(held) if held else where)
     warn_cell_gaps(dated, where)
+    warn_part_cells(dated, where)
     _check_period_stamps(dated, where, {files[0]: dated} if len(files) == 1 else None)
     return dated
 

@@ -20,6 +20,7 @@ import xarray as xr
 
 from climann.data.area_means import area_mean_features
 from climann.data.climatology import month_of_each_step
+from climann.data.dropped_targets import DroppedTargets, dropped_targets
 from climann.data.features import decimal_year, longitude_sin_cos, season_sin_cos
 from climann.data.layout import GridLayout, segment_starts
 from climann.data.notes import note_once
@@ -58,6 +59,9 @@ class PointwiseSamples:
         NaN only where the file lacks it: also where the sample was dropped for a missing
         feature. The truth of the predictions file and of the baselines (persistence takes the
         previous step's value from it even where that step has no sample). None when unknown.
+    dropped_targets : DroppedTargets or None
+        The target's values dropped because a feature is missing there, and how they differ
+        from those kept (:mod:`climann.data.dropped_targets`); None without a required target.
     """
 
     inputs: np.ndarray
@@ -68,6 +72,7 @@ class PointwiseSamples:
     n_dropped: int
     climatologies: dict[str, np.ndarray] = dataclasses.field(default_factory=dict)
     target_field: np.ndarray | None = None
+    dropped_targets: DroppedTargets | None = None
 
     @property
     def time_index(self) -> np.ndarray:
@@ -584,8 +589,11 @@ class PointwiseSource:
         shape = target_values.shape
         # Without a required target (prediction on new data) a sample needs only its features.
         valid = np.isfinite(target_values) if self._require_target else np.ones(shape, dtype=bool)
-        valid &= np.isfinite(table).all(axis=-1)
+        feature_missing = ~np.isfinite(table)
+        valid &= ~feature_missing.any(axis=-1)
         n_missing = self._n_dropped(valid, start)
+        dropped = (dropped_targets(target_values, feature_missing, self._counted(shape, start), self.feature_names)
+                   if self._require_target else None)
         if self._cells is not None:
             valid &= self._cells[None]
         keep = self._subsample(valid, start).reshape(-1)
@@ -600,7 +608,17 @@ class PointwiseSource:
             layout=self.layout,
             n_dropped=n_missing,
             target_field=target_values,
+            dropped_targets=dropped,
         )
+
+    def _counted(self, shape: tuple[int, ...], start: int) -> np.ndarray:
+        """Which samples of time steps from ``start`` on (``shape`` (n_steps, n_lat, n_lon)) are
+        the run's: as :meth:`_n_dropped` counts them."""
+        counted = np.zeros(shape, dtype=bool)
+        counted[max(self.layout.steps_before_range - start, 0):] = True
+        if self._cells is not None:
+            counted &= self._cells[None]
+        return counted
 
     def _n_dropped(self, valid: np.ndarray, start: int) -> int:
         """The samples of the period without target or feature, of ``valid`` (time steps from
@@ -636,6 +654,7 @@ class PointwiseSource:
             n_dropped=sum(p.n_dropped for p in parts),
             climatologies=self.climatologies,
             target_field=np.concatenate([p.target_field for p in parts]),
+            dropped_targets=_merged_drops([p.dropped_targets for p in parts]),
         )
         self.log_lags_at_steps_without_target(np.isfinite(samples.target_field).reshape(self.n_time, -1).sum(axis=1))
         if samples.flat_index.size == 0:
@@ -643,6 +662,16 @@ class PointwiseSource:
                 f"no sample has '{self._target}' and every feature present in {self._where}", self._target,
                 *self.missing_where_target_present(np.ones(self.n_time, dtype=bool))))
         return samples
+
+
+def _merged_drops(parts: Sequence[DroppedTargets | None]) -> DroppedTargets | None:
+    """The blocks' :class:`~climann.data.dropped_targets.DroppedTargets` together (None if any is None)."""
+    if not parts or any(part is None for part in parts):
+        return None
+    merged = parts[0]
+    for part in parts[1:]:
+        merged = merged.merged(part)
+    return merged
 
 
 def no_complete_sample_text(problem: str, target: str, n_target: int, missing: dict[str, float],

@@ -20,12 +20,35 @@ estimate of the target when both have a time axis (the same time steps) and
 - neither is a flag (CF §3.5, ``flag_values`` or ``flag_masks``: a frozen/unfrozen flag made from
   ``tas`` may keep its ``standard_name``, and ``tas`` is then no copy of the flag).
 
+Files of summaries hold several statistics of one quantity and often no ``standard_name``: NOAA
+PSL's ICOADS 2-degree monthly summaries have ``sst`` (the mean), ``sst_median``, ``sst_sd`` and
+``sst_nobs``, each with a ``statistic`` attribute ("Mean", "Median", "Standard Deviation",
+"Number of Observations") and the same ``var_desc`` ("Sea Surface Temperature"). The median as a
+predictor of the mean is a copy of it (break33b B3: test skill 0.946, against 0.185 without). So a
+variable is also a statistic of the target's quantity (:func:`statistic_reason`) when both have a
+time axis, the same ``units`` and the same scalar coordinates, neither is a flag, and
+
+- both have a ``statistic`` attribute, different ones, and the same ``var_desc`` (PSL's); or
+- their ``long_name`` values differ only by statistic words (:data:`STATISTIC_WORDS`: "Sea
+  Surface Temperature Monthly Median" and "… Monthly Mean"); or
+- one's name is the other's plus a statistic suffix (:data:`STATISTIC_SUFFIXES`: ``sst_median``
+  beside ``sst``), or both are one name plus different such suffixes.
+
+A spread statistic (:data:`SPREAD_STATISTICS`: ``sst_sd``, "Standard Deviation") is no copy of the
+mean: how much the observations of a month vary is a quantity of its own, as the within-month
+standard deviation of daily values is (:mod:`climann.data.ancillary` keeps ``tas_sd`` a predictor),
+so it stays a default predictor. Where both variables have a ``cell_methods`` and they differ, CF
+says which quantity each is (``tasmax``, "time: maximum", beside ``tas``, "time: mean", is another
+one), and the long-name and name rules do not apply. A count has other units, so it is none of
+these (:mod:`climann.data.ancillary` leaves ``sst_nobs`` out).
+
 (Data about the target's values — ``ancillary_variables``, ``standard_error`` — are
 :mod:`climann.data.ancillary`'s.)
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -33,7 +56,25 @@ import xarray as xr
 
 from climann.data.standard_names import standard_name_of
 
-__all__ = ["same_quantity_note", "same_quantity_relations"]
+__all__ = ["SPREAD_STATISTICS", "STATISTIC_SUFFIXES", "STATISTIC_WORDS", "same_quantity_note",
+           "same_quantity_relations", "statistic_reason"]
+
+#: Words that name a statistic in a long name (any case), longest first: removed, the long names
+#: of two statistics of one quantity are equal ("Sea Surface Temperature Monthly").
+STATISTIC_WORDS = ("number of observations", "standard deviation", "minimum", "maximum", "median", "mean",
+                   "average", "count")
+
+#: Name suffixes that say a statistic of the quantity the rest of the name names (``sst_median``).
+STATISTIC_SUFFIXES = ("mean", "median", "min", "max", "minimum", "maximum", "sd", "std", "stdev", "stddev",
+                      "var", "variance", "count", "nobs")
+
+#: Statistics of the spread of the observations (lower case): a quantity of their own, never left out here.
+SPREAD_STATISTICS = ("standard deviation", "sd", "std", "stdev", "stddev", "variance", "var")
+
+_STATISTIC_WORD = re.compile(r"\b(" + "|".join(word.replace(" ", r"\s+") for word in STATISTIC_WORDS) + r")\b",
+                             re.IGNORECASE)
+_STATISTIC_SUFFIX = re.compile(r"^(?P<base>.+?)_(?P<statistic>" + "|".join(STATISTIC_SUFFIXES) + r")$",
+                               re.IGNORECASE)
 
 
 def _scalar_coordinates(variable: xr.DataArray) -> dict[str, object]:
@@ -63,13 +104,76 @@ def same_quantity_reason(variable: xr.DataArray, target: xr.DataArray, *, time_d
     return f"standard_name '{standard_name}', as {target.name}'s"
 
 
+def _long_name_without_statistic(attrs: dict) -> tuple[str, bool]:
+    """The long name without its statistic words, lower case and single-spaced, and whether it had one."""
+    long_name = str(attrs.get("long_name", ""))
+    stripped = _STATISTIC_WORD.sub(" ", long_name)
+    return " ".join(stripped.lower().split()), stripped != long_name
+
+
+def _is_spread(variable: xr.DataArray) -> bool:
+    """Whether the ``statistic`` attribute, the long name or the name's suffix says a spread
+    (:data:`SPREAD_STATISTICS`)."""
+    long_name = " ".join(str(variable.attrs.get("long_name", "")).lower().split())
+    return (str(variable.attrs.get("statistic", "")).strip().lower() in SPREAD_STATISTICS
+            or "standard deviation" in long_name or "variance" in long_name
+            or _name_without_statistic(str(variable.name))[1] in SPREAD_STATISTICS)
+
+
+def _name_without_statistic(name: str) -> tuple[str, str]:
+    """``("sst", "median")`` for ``sst_median``; ``("sst", "")`` for ``sst``."""
+    found = _STATISTIC_SUFFIX.match(name)
+    return (found["base"], found["statistic"].lower()) if found else (name, "")
+
+
+def statistic_reason(variable: xr.DataArray, target: xr.DataArray, *, time_dim: str) -> str | None:
+    """Why ``variable`` is another statistic of ``target``'s quantity (the module's second rule), or None.
+
+    Parameters
+    ----------
+    variable, target : xarray.DataArray
+        Named, with their attributes (``units``, ``statistic``, ``var_desc``, ``long_name``).
+    time_dim : str
+
+    Returns
+    -------
+    str or None
+        ``"statistic 'Median' of var_desc 'Sea Surface Temperature', as sst's 'Mean'"``.
+    """
+    if (time_dim not in variable.dims or time_dim not in target.dims or variable.name == target.name
+            or any(flag in checked.attrs for checked in (variable, target) for flag in ("flag_values", "flag_masks"))
+            or str(variable.attrs.get("units", "")).strip() != str(target.attrs.get("units", "")).strip()
+            or _scalar_coordinates(variable) != _scalar_coordinates(target)
+            or _is_spread(variable) or _is_spread(target)):
+        return None
+    statistics = [str(checked.attrs.get("statistic", "")).strip() for checked in (variable, target)]
+    descriptions = [str(checked.attrs.get("var_desc", "")).strip() for checked in (variable, target)]
+    if all(statistics) and statistics[0].lower() != statistics[1].lower() and descriptions[0] \
+            and descriptions[0].lower() == descriptions[1].lower():
+        return f"statistic '{statistics[0]}' of var_desc '{descriptions[0]}', as {target.name}'s '{statistics[1]}'"
+    methods = [str(checked.attrs.get("cell_methods", "")).split() for checked in (variable, target)]
+    if all(methods) and methods[0] != methods[1]:
+        return None  # CF's cell_methods say which statistic each is: another quantity
+    (own, own_statistic), (other, other_statistic) = (_long_name_without_statistic(variable.attrs),
+                                                      _long_name_without_statistic(target.attrs))
+    if own and own == other and (own_statistic or other_statistic) \
+            and variable.attrs["long_name"] != target.attrs["long_name"]:
+        return f"long_name '{variable.attrs['long_name']}', {target.name}'s '{target.attrs['long_name']}'"
+    (own, own_statistic), (other, other_statistic) = (_name_without_statistic(str(variable.name)),
+                                                      _name_without_statistic(str(target.name)))
+    if own == other and own_statistic != other_statistic:
+        return f"the name {variable.name} beside {target.name}, in the same units"
+    return None
+
+
 def same_quantity_relations(dataset: xr.Dataset, target: str, names: Sequence[str], *,
                             time_dim: str) -> dict[str, str]:
     """Of ``names``, those that are other estimates of ``target``'s quantity → why
-    (:func:`same_quantity_reason`)."""
+    (:func:`same_quantity_reason`), or other statistics of it (:func:`statistic_reason`)."""
     found = {}
     for name in names:
-        reason = same_quantity_reason(dataset[name], dataset[target], time_dim=time_dim)
+        reason = (same_quantity_reason(dataset[name], dataset[target], time_dim=time_dim)
+                  or statistic_reason(dataset[name], dataset[target], time_dim=time_dim))
         if reason is not None:
             found[name] = reason
     return found
@@ -77,10 +181,11 @@ def same_quantity_relations(dataset: xr.Dataset, target: str, names: Sequence[st
 
 def same_quantity_note(relations: dict[str, str], target: str) -> str:
     """One line for the notes of the default predictors: which were left out and why."""
-    shown = ", ".join(relations)
-    reason = next(iter(relations.values()))
+    reasons = list(dict.fromkeys(relations.values()))
+    shown = (f"{', '.join(relations)} ({reasons[0]}, at the same time steps)" if len(reasons) == 1 else
+             "; ".join(f"{name} ({reason})" for name, reason in relations.items()) + ", at the same time steps")
     them = "them" if len(relations) > 1 else "it"
-    return (f"left out of the default predictors: {shown} ({reason}, at the same time steps): other estimates of "
-            f"{target}'s own quantity (another retrieval or analysis of it), so a network fed {them} copies {them} "
-            f"and its skill measures the copy, not a prediction of {target}; name {them} in [data] predictors "
-            f"(--predictors) to use {them} anyway")
+    return (f"left out of the default predictors: {shown}: other estimates of {target}'s own quantity (another "
+            f"retrieval or analysis of it, or another statistic of the same observations), so a network fed {them} "
+            f"copies {them} or learns from the target's own sample, and its skill measures that, not a prediction of "
+            f"{target}; name {them} in [data] predictors (--predictors) to use {them} anyway")

@@ -19,6 +19,10 @@ other axis (sub-daily, every k months) its stamp.
   whose GRIB attributes say which month each value is of, :mod:`climann.data.ecmwf_means`). Variables stamped at the
   same instants throughout are paired as they are stamped (each stamp read as the others'
   are), and so are variables none of whose periods are known (all stamped on the 1st);
+- sub-daily means beside instants (CMIP6's 3hr ``pr`` beside 3hrPt ``tas``): which instant goes
+  with each mean is a choice, refused with the two ways to make it, whether the means are
+  stamped at their cells' middles (1:30 after the instants), ends (CESM: at the instants'
+  stamps) or starts (break33b B6);
 - the same steps over different periods (``tas`` 1990–1995, ``rsdt`` 1991–1996): only the
   common period is used, with a warning naming each variable's period and the steps left out.
   The configuration's ``time_range`` is applied after the files are combined, so it can only
@@ -67,6 +71,7 @@ from climann.data.forecast_windows import WINDOW_LONG_NAME
 from climann.data.forecast_times import INSTANT_STEP_TYPES, is_forecast_period
 from climann.data.notes import note_once
 from climann.data.paths import is_zarr_store
+from climann.data.resampling import resample_command, restamp_command
 from climann.data.shell import file_time_names, input_and_copy, steps_command
 from climann.data.step_periods import (
     PERIOD_FREQUENCIES, frequency_of, frequency_of_step, median_step_days, period_text, step_periods,
@@ -272,19 +277,26 @@ def _listed(parts: Sequence[str]) -> str:
     return ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else parts[0]
 
 
-def averaging_advice(file: str | Path, frequency: str) -> str:
+def averaging_advice(file: str | Path, frequency: str, time: str = "time") -> str:
     """How to average the finer data of ``file`` to ``frequency`` (``"monthly"``…): the cdo
     command when there is one, e.g. ``e.g. monthly means with `cdo monmean daily.nc daily_monthly.nc```
     (the file as :func:`climann.data.shell.shown_path` gives it, the means written beside it);
+    for an ``N-hourly`` step, which no cdo operator names, the xarray line of
+    :func:`~climann.data.resampling.resample_command` (``time`` the file's time dimension), which
+    writes the new cells' bounds (``Dataset.resample`` alone averages them, break33b B5);
     xarray's ``resample`` for a Zarr store, which CDO does not read."""
     command = None if is_zarr_store(file) else _FREQUENCIES.get(frequency)
-    return (f"e.g. {frequency} means with `cdo {command} {input_and_copy(file, frequency)}`" if command
-            else "e.g. with xarray's Dataset.resample")
+    if command:
+        return f"e.g. {frequency} means with `cdo {command} {input_and_copy(file, frequency)}`"
+    hours = re.fullmatch(r"([0-9.]+)-hourly", frequency or "")
+    if hours and not is_zarr_store(file):
+        return f"e.g. {frequency} means with `{resample_command(file, float(hours.group(1)), time)}`"
+    return "e.g. with xarray's Dataset.resample"
 
 
 def _frequency_refusal(first: _Axis, other: _Axis) -> ClimannError:
     coarse, fine = (first, other) if median_step_days(first.times) > median_step_days(other.times) else (other, first)
-    how = averaging_advice(fine.file, coarse.frequency)
+    how = averaging_advice(fine.file, coarse.frequency, dict(fine.file_dims).get(fine.file, "time"))
     return ClimannError(
         f"{first.variable} is {first.frequency} ({first.period}) and {other.variable} {other.frequency} "
         f"({other.period}): {_SAME_STEPS}; bring {fine.variable} to {coarse.frequency} steps first, {how}"
@@ -355,6 +367,59 @@ def _offset_refusal(first: _Axis, other: _Axis) -> ClimannError | None:
         f"steps goes with which of {earlier.variable}'s is a choice: `{shift_command(-shift, time, files)}` pairs "
         f"each with the step of {earlier.variable} before it, `{shift_command(after, time, files)}` with the one "
         "after it"
+    )
+
+
+def _stamped_edge(axis: _Axis) -> str | None:
+    """``"end"`` or ``"start"`` when every stamp of ``axis`` is its time cell's upper or lower
+    bound (CESM stamps a mean at its cell's end); None otherwise (a step without a cell, stamps
+    inside their cells)."""
+    if not axis.cells or None in axis.cells:
+        return None
+    for edge, bound in (("end", max), ("start", min)):
+        if all(time == bound(cell) for time, cell in zip(axis.times, axis.cells)):
+            return edge
+    return None
+
+
+def _sub_daily(axis: _Axis) -> bool:
+    days = median_step_days(axis.times)
+    return days is not None and days < 0.99
+
+
+def _check_means_beside_instants(axes: Sequence[_Axis]) -> None:
+    """Refuse sub-daily means stamped at an edge of their time cells (CESM's 3-hourly means at
+    their ends) beside instants without cells at the same stamps (3hrPt ``tas``): which instant
+    goes with each mean is a choice, refused as for the same means stamped at their cells'
+    middles (CMIP6, :func:`_offset_refusal`), whatever instant the file stamps (break33b B6). A
+    forecast's statistics over windows ending at their valid times are not such means
+    (:mod:`climann.data.forecast_windows`)."""
+    for mean in axes:
+        edge = _stamped_edge(mean)
+        if edge is None or mean.windows or mean.lead or not _sub_daily(mean):
+            continue
+        for instant in axes:
+            if (instant is mean or instant.windows or any(cell is not None for cell in instant.cells)
+                    or not _sub_daily(instant) or not set(mean.times) & set(instant.times)):
+                continue
+            raise _edge_refusal(mean, instant, edge)
+
+
+def _edge_refusal(mean: _Axis, instant: _Axis, edge: str) -> ClimannError:
+    """The refusal of :func:`_check_means_beside_instants`: the two Python lines of
+    :func:`~climann.data.resampling.restamp_command` between which the user chooses."""
+    low, high = sorted(mean.cells[0])
+    half = round((high - low).total_seconds() / 120)
+    files = sorted(set(mean.files), key=str)
+    each = f" (on each of its {len(files)} files)" if len(files) > 1 else ""
+    command = restamp_command(mean.file, -half, dict(mean.file_dims).get(mean.file, "time"))
+    return ClimannError(
+        f"every step of {mean.variable} is stamped at the {edge} of its time cell ({date_text(mean.times[0])} for "
+        f"{date_text(low)} to {date_text(high)}; e.g. CESM's means) and {instant.variable}, without time cells, holds "
+        f"instants at those stamps: {_SAME_STEPS}; which of {instant.variable}'s instants goes with each mean of "
+        f"{mean.variable} is a choice, as for CMIP6's 3hr means stamped at their cells' middles beside 3hrPt: "
+        f"`{command}`{each} pairs each with the instant at its cell's start, the same line with {half} in place of "
+        f"-{half} with the one at its end"
     )
 
 
@@ -488,7 +553,8 @@ def on_common_time_steps(
     Raises
     ------
     ClimannError
-        If two variables are at different frequencies, a variable stamped on its periods'
+        If two variables are at different frequencies, sub-daily means stamped at an edge of
+        their cells are beside instants at those stamps, a variable stamped on its periods'
         first instants without bounds is paired differently by the two readings of its
         stamps with one whose periods are known, a variable lacks some of the target's steps
         within their common period (or holds one twice), or two have no period in common,
@@ -504,6 +570,7 @@ def on_common_time_steps(
     by_cells = next((axis.cell_frequency for axis in used if axis.cell_frequency), None)
     every_axis = [axis.with_periods(frequency, by_cells) for axis in every_axis]
     axes = [axis for axis in every_axis if variables is None or axis.variable in variables]
+    _check_means_beside_instants(axes)
     if not axes or _stamped_alike(every_axis, axes):
         return list(datasets), list(names)
     axes, every_axis = _on_forecast_periods(axes, every_axis)

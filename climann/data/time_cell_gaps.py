@@ -13,23 +13,35 @@ its effect on rates, and the ``ncap2`` that makes each cell reach the next.
 A gap as long as a cell or longer is not this: a subset of the steps (January means of
 several years, ``cdo selmon,1``; DJF means one a year; a missing month) leaves whole cells out.
 Only gaps shorter than both cells beside them count (:func:`short_gaps`).
+
+Cells of one length on a regular axis of at most a day whose steps are longer than the cells
+(3-hour cells every 6 hours) are no subset of the steps either when the variable is a statistic
+over time (``time: mean``): each value would cover part of its step and the hours between no
+value. That is what 6-hourly means whose bounds were averaged look like (xarray's
+``Dataset.resample(...).mean()`` averages ``time_bnds``, break33b B5): taken as they are, the
+means are dated 1:30 into their cells instead of 3:00. They are taken as they are, with one
+warning naming the cells, the steps and the ``ncap2`` that makes each cell reach the next
+(:func:`warn_part_cells`).
 """
 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 
 import cftime
 import numpy as np
 import xarray as xr
 
+from climann.data.cell_methods import time_cell_method
 from climann.data.coords import time_coordinate
 from climann.data.notes import note_once
 from climann.data.shell import ncap2_name, source_and_copy, values_command, xarray_data, xarray_values
 from climann.data.sources import files_text, source_files
 from climann.data.time_axis import date_text
+from climann.data.variables import data_variable_names
 
-__all__ = ["short_gaps", "warn_cell_gaps"]
+__all__ = ["part_cells", "short_gaps", "warn_cell_gaps", "warn_part_cells"]
 
 _log = logging.getLogger(__name__)
 
@@ -110,6 +122,78 @@ def warn_cell_gaps(dataset: xr.Dataset, where: str) -> None:
         f"{short.size} steps (the cell {date_text(lower[0])} to {date_text(lower[1])} ends {_span(gap)} before the "
         f"next starts), {effect}"
     )
+    note_once(_log, logging.WARNING, message + _fix(dataset, bounds_name, bounds, short))
+
+
+def part_cells(times: np.ndarray, bounds: np.ndarray) -> bool:
+    """Whether every time cell has one length, shorter than the (most common) step between the stamps,
+    which is at most a day (3-hour cells every 6 hours): cells that each leave part of their
+    step out.
+
+    Parameters
+    ----------
+    times : ndarray of cftime.datetime, shape (n_time,)
+        The stamps, in time order.
+    bounds : ndarray of cftime.datetime, shape (n_time, 2)
+        The cells [lower, upper] (CF 7.1), either order of the two vertices.
+
+    Returns
+    -------
+    bool
+        False for fewer than two steps, a step (the most common) longer than a day, cells of
+        several lengths, or cells as long as the step.
+    """
+    if len(times) < 2:
+        return False
+    step = Counter(later - earlier for earlier, later in zip(times[:-1], times[1:])).most_common(1)[0][0]
+    lengths = {abs(upper - lower) for lower, upper in bounds}
+    if len(lengths) != 1:
+        return False
+    length = lengths.pop()
+    return step.total_seconds() <= 86_400 and length < step
+
+
+def warn_part_cells(dataset: xr.Dataset, where: str) -> None:
+    """Warn once when a statistic over time (``cell_methods`` ``time: mean``, ``sum`` …) has
+    CF time cells that each cover part of their step (:func:`part_cells`): the cells, the
+    steps, the variables, and the ``ncap2`` that makes each cell reach the next.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        Times decoded to cftime and in increasing order, bounds in memory.
+    where : str
+        The files, for the message.
+    """
+    name = time_coordinate(dataset)
+    bounds_name = None if name is None else str(dataset[name].attrs.get("bounds"))
+    if bounds_name not in dataset.variables or dataset[bounds_name].ndim != 2:
+        return
+    bounds, times = np.asarray(dataset[bounds_name].values), np.asarray(dataset[name].values)
+    if (bounds.shape != (len(times), 2) or not all(hasattr(value, "calendar") for value in bounds.ravel())
+            or not part_cells(times, bounds)):
+        return
+    time_dim = dataset[name].dims[0]
+    statistics = {variable: method for variable in data_variable_names(dataset)
+                  if time_dim in dataset[variable].dims
+                  and (method := time_cell_method(dataset[variable].attrs.get("cell_methods"), time_dim))
+                  and method != "time: point"}
+    if not statistics:
+        return
+    first, second = np.sort(bounds[0]), np.sort(bounds[1])
+    step = Counter(later - earlier for earlier, later in zip(times[:-1], times[1:])).most_common(1)[0][0]
+    length = first[1] - first[0]
+    timed = sorted({file for variable in statistics for file in source_files(dataset[variable])})
+    where = files_text(timed) if timed else where
+    described = ", ".join(f"{variable} ({method})" for variable, method in statistics.items())
+    message = (
+        f"{where}: the time cells of '{bounds_name}' are {_span(length)} long and {_span(step)} apart (the first "
+        f"{date_text(first[0])} to {date_text(first[1])}, the next from {date_text(second[0])}): each value of "
+        f"{described} is then over {_span(length)} of every {_span(step)}, and the {_span(step - length)} between "
+        f"are in no value; means over {_span(step)} whose bounds were averaged look so (xarray's Dataset.resample "
+        f"averages time_bnds), and they are dated by the middles of these cells"
+    )
+    short = np.ones(len(bounds) - 1, dtype=bool)
     note_once(_log, logging.WARNING, message + _fix(dataset, bounds_name, bounds, short))
 
 

@@ -173,7 +173,9 @@ def _coverage(metrics: dict) -> list[str]:
     """report.md's lines on what was scored: values per block, per model where they differ,
     and the notes on baselines left out or partly scored."""
     counts = ", ".join(f"{split} {count}" for split, count in metrics.get("n_samples", {}).items())
-    lines = [f"Scored values: {counts}; dropped (missing target or feature): {metrics.get('n_dropped', 0)}."]
+    lines = [f"Scored values: {counts}; dropped (missing target or feature): {metrics.get('n_dropped', 0)}."
+             + (f" Values of the target dropped where a feature is missing: {metrics['n_target_dropped']}."
+                if "n_target_dropped" in metrics else "")]
     for split, models in metrics["splits"].items():
         differ = {name: scores["n_samples"] for name, scores in models.items()
                   if "n_samples" in scores and scores["n_samples"] != metrics.get("n_samples", {}).get(split)}
@@ -184,6 +186,7 @@ def _coverage(metrics: dict) -> list[str]:
     notes += [changed_input_text(change) for change in metrics.get("changed_inputs", [])]
     notes += [scored_own_years_text(metrics["own_years_scored"])] if metrics.get("own_years_scored") else []
     notes += [text for text in (target_means_text(metrics),) if text]
+    notes += [metrics["target_dropped_note"]] if metrics.get("target_dropped_note") else []
     if notes:
         lines += ["", "Notes:", ""] + [f"- {line}" for line in notes]
     return lines

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from climann.data.dropped_targets import DroppedTargets
 from climann.evaluation.metrics import (
     MIN_ACC_CELLS,
     SUM_NAMES,
@@ -153,6 +154,9 @@ class ScoreSums:
     region_sums, region_scored, region_acc : ndarray, shape (n_regions, n_blocks, n_models, 12), (n_regions,
         n_blocks, n_models) and (n_regions, n_blocks, n_models, 6), or None
         ``sums``, ``scored`` and ``acc`` over each region's cells.
+    dropped_targets : DroppedTargets or None
+        The target's values a missing feature dropped (:mod:`climann.data.dropped_targets`), added
+        over chunks; None when not counted.
     cells_scored, cells_with_reference : ndarray of bool, shape (n_blocks, n_lat, n_lon), or None
         With a climatology among the models: the cells where the network is scored at some
         step of each block, and where the climatology is scored too at some step of it; added
@@ -174,13 +178,17 @@ class ScoreSums:
     region_acc: np.ndarray | None = None
     cells_scored: np.ndarray | None = None
     cells_with_reference: np.ndarray | None = None
+    dropped_targets: DroppedTargets | None = None
 
     def __add__(self, other: ScoreSums) -> ScoreSums:
         acc = None if self.acc is None or other.acc is None else self.acc + other.acc
         groups = {name: None if getattr(self, name) is None or getattr(other, name) is None
                   else getattr(self, name) + getattr(other, name) for name in (*GROUP_FIELDS, *CELL_FIELDS)}
+        dropped = (other.dropped_targets if self.dropped_targets is None else self.dropped_targets
+                   if other.dropped_targets is None else self.dropped_targets.merged(other.dropped_targets))
         return ScoreSums(self.sums + other.sums, self.scored + other.scored, self.samples + other.samples,
-                         self.n_dropped + other.n_dropped, self.gaps + other.gaps, acc, **groups)
+                         self.n_dropped + other.n_dropped, self.gaps + other.gaps, acc, **groups,
+                         dropped_targets=dropped)
 
 
 def block_of_step(time_masks: Mapping[str, np.ndarray]) -> np.ndarray:

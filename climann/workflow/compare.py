@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from climann.data.circular import refuse_direction_scores
 from climann.data.paths import path_list
 from climann.data.splits import compact_periods
 from climann.errors import ClimannError, library_message
@@ -416,7 +417,21 @@ def read_runs(run_dirs: Sequence[str | Path]) -> list[RunSummary]:
     if twice is not None:
         raise ClimannError(f"{twice} is given twice; give each run once")
     runs = [read_run(path, label) for path, label in zip(paths, run_labels(paths))]
+    for run in runs:
+        refuse_direction_scores(run.target, {**run.target_attributes, "units": run.units}, run=str(run.path),
+                                data_file=_one_data_file(run.path))
     return [runs[0], *(in_units_of(run, runs[0]) for run in runs[1:])]
+
+
+def _one_data_file(run_dir: Path) -> str | None:
+    """The run's data file when its ``config.toml`` names one file (no glob, no other files), else None."""
+    try:
+        data = tomllib.loads((run_dir / "config.toml").read_text()).get("data", {})
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+    paths = data.get("paths") or []
+    one = len(paths) == 1 and not data.get("split_files") and not any(char in str(paths[0]) for char in "*?[")
+    return str(paths[0]) if one and Path(paths[0]).is_file() else None
 
 
 def in_units_of(run: RunSummary, first: RunSummary) -> RunSummary:

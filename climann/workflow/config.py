@@ -76,7 +76,7 @@ class DataConfig:
     predictors : tuple of str or None
         Names of the variables used as input features (may be empty). "auto" (None, the
         default): every other variable on the target's grid, time-varying or static, except
-        those missing on more than half of the cells where the target is present (named in a
+        those missing on more than 5 % of the cells where the target is present (named in a
         warning) or with several values of an extra dimension; chosen from the data when the
         run starts and written into the run's config.toml.
     features : tuple of str or None

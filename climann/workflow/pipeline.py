@@ -76,6 +76,7 @@ from climann.workflow.outputs import (  # noqa: F401 (re-exported)
 )
 from climann.workflow.preparation import (
     PreparedData,
+    dropped_target_entry,
     ensure_sample_data,
     opened_for_run,
     prepare_data,  # noqa: F401 (re-exported: notebooks and tests import it from here)
@@ -326,6 +327,7 @@ def evaluate(config: RunConfig, data: PreparedData, network: Network | Ensemble)
         add_few_years_note(metrics, layout.time.values, data.split.time_masks["train"],
                            value_step=layout.climatology_value_step)
     add_unscored_anomaly_notes(metrics, data)
+    add_dropped_target_entry(metrics, data)
     if members is None:
         return Evaluation(metrics=metrics, truth=truth, predictions=predictions)
     from climann.workflow.ensemble import ensemble_metrics
@@ -359,6 +361,25 @@ def add_unscored_anomaly_notes(metrics: dict, data: PreparedData) -> None:
                                    n_cells=samples.layout.n_cells)
     if notes:
         metrics["notes"] = metrics.get("notes", []) + notes
+
+
+def add_dropped_target_entry(metrics: dict, data: PreparedData) -> None:
+    """Record in ``metrics`` the target's values dropped because a feature is missing there:
+    ``n_target_dropped`` (beside ``n_dropped``, which counts every grid point without target or
+    feature), and, when they are more than
+    :data:`~climann.data.dropped_targets.MAX_DROPPED_SHARE` of the target's values, the warning
+    that says how they differ from those kept as ``target_dropped_note`` (report.md shows it;
+    training said it on the terminal as the samples were read; break33b B2).
+
+    Parameters
+    ----------
+    metrics : dict
+        ``metrics.json`` as scored; changed in place.
+    data : PreparedData
+        The samples scored; nothing is added when they do not count the values dropped
+        (field mode, or no target required).
+    """
+    metrics.update(dropped_target_entry(getattr(data.samples, "dropped_targets", None), data.samples.layout))
 
 
 def run_regions(config: RunConfig, layout: GridLayout) -> dict[str, Region]:

@@ -34,6 +34,7 @@ from climann.data.grids import STAND_IN_TARGET
 from climann.data.layout import GridLayout
 from climann.data.scaling import Standardizer
 from climann.data.open import expand_paths
+from climann.data.circular import refuse_direction_scores
 from climann.data.paths import path_list
 from climann.data.sources import files_text
 from climann.data.unitless_values import TrainingValues
@@ -441,6 +442,9 @@ def predict_files(
     """
     data_paths = path_list(data_paths, name="data_paths")
     run = load_run(run_dir)
+    # a run an earlier version trained on a direction: refused even where the new data lack the target
+    refuse_direction_scores(run.config.data.target, {**training_target_attributes(run), "units": run.target_units},
+                            run=str(run_dir))
     require_zarr(out)
     if run.config.data.mode == "field":
         _refuse_chunked_field(compute, out)
@@ -1133,7 +1137,8 @@ def _evaluate_claimed(
     from climann.data.variables import grid_layout
     from climann.evaluation.baselines import persistence_left_out, persistence_prediction
     from climann.evaluation.report import write_report
-    from climann.workflow.pipeline import add_unscored_anomaly_notes, evaluate, grid_metrics
+    from climann.workflow.pipeline import (add_dropped_target_entry, add_unscored_anomaly_notes, evaluate,
+                                           grid_metrics)
     from climann.workflow.preparation import open_selected, prepared_with_scalers, sample_source
 
     other = bool(data_paths)
@@ -1195,12 +1200,14 @@ def _evaluate_claimed(
             else:
                 left_out["persistence"] = reason
         extrapolation = check_training_range(run, data.samples.inputs)
+        scored = grid_metrics(config, layout, predictions, truth, data.split, mode=config.data.mode,
+                              n_dropped=data.samples.n_dropped, left_out=left_out,
+                              climatology=saved_climatology_grid(target_climatology, layout,
+                                                                 calendar=saved_climatology_calendar(run),
+                                                                 keys=saved_climatology_keys(run)))
+        add_dropped_target_entry(scored, data)  # where the chunk-wise evaluation records it, before the rest
         metrics = _other_data_metrics(
-            grid_metrics(config, layout, predictions, truth, data.split, mode=config.data.mode,
-                         n_dropped=data.samples.n_dropped, left_out=left_out,
-                         climatology=saved_climatology_grid(target_climatology, layout,
-                                                            calendar=saved_climatology_calendar(run),
-                                                            keys=saved_climatology_keys(run))),
+            scored,
             files, None if extrapolation is None else extrapolation.summary(), dataset, own_years,
         )
         add_unscored_anomaly_notes(metrics, data)  # as the run's own blocks are noted

@@ -30,9 +30,11 @@ from climann.data.field import FieldSamples, build_field_samples
 from climann.data.layout import GridLayout, segment_starts
 from climann.data.levels import levels_on_new_dimensions
 from climann.data.flags import refuse_codes_within_range, refuse_flag_target, warn_flag_predictors
+from climann.data.circular import refuse_direction_target, warn_direction_predictors
 from climann.data.valid_range_tails import warn_outside_valid_range
 from climann.data.value_checks import warn_held_values
 from climann.data.land_masks import warn_land_stored_as_value
+from climann.data.dropped_targets import DroppedTargets, dropped_target_warning
 from climann.data.notes import note_once
 from climann.data.own_anomalies import warn_own_anomalies
 from climann.data.renames import FileRenames, anchored_rules
@@ -360,6 +362,8 @@ def _open_subset(
     refuse_codes_within_range(selected, [data.target, *(data.predictors or ())], where=where)
     refuse_flag_target(selected, data.target, where=where)
     warn_flag_predictors(selected, data.predictors or (), where=where)
+    refuse_direction_target(selected, data.target, where=where)
+    warn_direction_predictors(selected, data.predictors or (), data.target, where=where)
     warn_run_outputs(selected, data.predictors or (), data.target, where=where)
     warn_own_anomalies(selected, data.predictors or (), data.target, where=where)
     clashes = [name for name in series if name in selected.variables]
@@ -1122,6 +1126,42 @@ def _dates_text(steps: np.ndarray, times: np.ndarray) -> str:
     return ", ".join(days) if len(steps) <= 3 else f"{days[0]}, {days[1]}, …, {days[-1]}"
 
 
+def warn_dropped_targets(dropped: DroppedTargets | None, layout: GridLayout) -> str | None:
+    """Warn when missing predictors drop more than
+    :data:`~climann.data.dropped_targets.MAX_DROPPED_SHARE` of the target's values, saying how
+    those differ from the values kept (:func:`~climann.data.dropped_targets.dropped_target_warning`):
+    the scores are of the rest (break33b B2, HadISST's sea ice scored on open water only).
+
+    Parameters
+    ----------
+    dropped : DroppedTargets or None
+        As the samples (in memory) or the chunks' score sums (streamed) counted them; None: not counted.
+    layout : GridLayout
+        The target's name and units.
+
+    Returns
+    -------
+    str or None
+        The warning (once per run on the terminal and in train.log), or None.
+    """
+    line = None if dropped is None else dropped_target_warning(dropped, layout.target_name, layout.target_units)
+    if line:
+        note_once(run_logger, logging.WARNING, line)
+    return line
+
+
+def dropped_target_entry(dropped: DroppedTargets | None, layout: GridLayout) -> dict:
+    """``metrics.json``'s record of the target's values a missing feature dropped:
+    ``n_target_dropped`` (beside ``n_dropped``, which counts every grid point without target or
+    feature) and, above :data:`~climann.data.dropped_targets.MAX_DROPPED_SHARE`,
+    ``target_dropped_note`` (the warning, shown in report.md); empty when not counted (field mode,
+    no target required)."""
+    if dropped is None:
+        return {}
+    line = dropped_target_warning(dropped, layout.target_name, layout.target_units)
+    return {"n_target_dropped": int(dropped.n_dropped), **({"target_dropped_note": line} if line else {})}
+
+
 def prepare_data(
     config: RunConfig, source: PointwiseSource | None = None, *, dataset: xr.Dataset | None = None
 ) -> PreparedData:
@@ -1148,6 +1188,7 @@ def prepare_data(
         warn_steps_without_target(split, np.isfinite(samples.target_field).reshape(n_time, -1).any(axis=1),
                                   config.data.target, samples.layout.time.values,
                                   scored=np.bincount(samples.time_index, minlength=n_time) > 0)
+    warn_dropped_targets(getattr(samples, "dropped_targets", None), samples.layout)
     climatology, offset, target = _anomaly_target(config, samples, split, sample_masks)
     train_mask, dtype = sample_masks["train"], config.model.dtype
     input_scaler = Standardizer.fit(samples.inputs[train_mask], samples.feature_names)

@@ -7,6 +7,7 @@ import sys
 
 import numpy as np
 import pytest
+import xarray as xr
 
 from climann.data.open import open_dataset
 from climann.data.subset import select_values
@@ -174,3 +175,47 @@ def test_one_lead_time_is_dated_as_the_same_lead_chosen_from_several(tmp_path, s
     if bounds is not None:
         np.testing.assert_array_equal(_dates(alone[bounds].values), np.stack([reference, valid], axis=-1))
         np.testing.assert_array_equal(alone[bounds].values, chosen[chosen["time"].attrs["bounds"]].values)
+
+
+def _glofas_daily_totals(step_type: str, starts: np.ndarray) -> tuple[xr.Dataset, np.ndarray]:
+    """GloFAS-like ``dis24``/ERA5-Land-like daily totals as cfgrib writes them: ``time`` the
+    reference times ``starts`` (00 UTC), a scalar ``step`` of 1 day, ``valid_time`` = time + 1 day,
+    ``GRIB_stepType = step_type``; each value a total over the day from its start (random, returned)."""
+    values = np.random.default_rng(3).gamma(2.0, 50.0, (starts.size, 2, 3)).astype("float32")
+    lead = np.timedelta64(1, "D").astype("timedelta64[ns]")
+    forecast = xr.Dataset(
+        {"dis24": (("time", "latitude", "longitude"), values,
+                   {"units": "m3 s-1", "GRIB_stepType": step_type, "GRIB_shortName": "dis24"})},
+        coords={"time": ("time", starts, {"standard_name": "forecast_reference_time"}),
+                "step": ((), lead, {"standard_name": "forecast_period"}),
+                "valid_time": ("time", starts + lead, {"standard_name": "time"}),
+                "latitude": ("latitude", [50.05, 49.95], {"units": "degrees_north"}),
+                "longitude": ("longitude", [10.05, 10.15, 10.25], {"units": "degrees_east"})})
+    return forecast, values
+
+
+@pytest.mark.parametrize("step_type", ["accum", "avg"])
+def test_a_day_from_each_days_start_is_dated_by_its_day_whatever_its_step_type(tmp_path, step_type):
+    """rerun33 R1: GloFAS's dis24 (and ERA5-Land's daily totals) with GRIB_stepType accum, one lead time of 1 day
+    from daily 00 UTC starts and no lead bounds, was read at its valid time as the day beginning there (a day late:
+    the test block of a 2000-2003 series was the one step 2004-01-01); avg was right (break33a A2). A lead of a day
+    equal to the starts' spacing is the total over [start, valid time] either way: dated by the start's day."""
+    starts = np.arange("2000-01-01", "2000-03-01", dtype="datetime64[D]").astype("datetime64[ns]")
+    forecast, values = _glofas_daily_totals(step_type, starts)
+    forecast.to_netcdf(tmp_path / "glofas.nc")
+    opened = open_dataset([tmp_path / "glofas.nc"])
+    bounds = opened[opened["time"].attrs["bounds"]]
+    np.testing.assert_array_equal(_dates(bounds.values), np.stack([starts, starts + np.timedelta64(1, "D")], -1))
+    np.testing.assert_array_equal(opened["dis24"].transpose("time", ...).values, values)
+
+
+def test_a_total_of_6_hours_from_daily_starts_stays_undated(tmp_path):
+    """The exception is narrow: a lead of 6 h from daily starts (ERA5's tp from 18 UTC at step 6 h is a total over
+    the hour before the step, as a 6-hour total from the start would read the same way) gets no window."""
+    starts = np.arange("2000-01-01T18", "2000-02-01T18", np.timedelta64(1, "D"), dtype="datetime64[ns]")
+    forecast, _ = _glofas_daily_totals("accum", starts)
+    lead = np.timedelta64(6, "h").astype("timedelta64[ns]")
+    forecast = forecast.assign_coords(step=((), lead, {"standard_name": "forecast_period"}),
+                                      valid_time=("time", starts + lead, {"standard_name": "time"}))
+    forecast.to_netcdf(tmp_path / "tp.nc")
+    assert open_dataset([tmp_path / "tp.nc"])["time"].attrs.get("bounds") is None

@@ -5,6 +5,7 @@ import datetime
 import logging
 import shutil
 import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -272,6 +273,58 @@ def test_accumulations_stamped_as_cdo_writes_months_are_still_refused_as_lead_ti
     with pytest.raises(ClimannError, match=r"holds forecasts at 9 lead times"):
         dataset = open_dataset(expand_paths([str(path)]))
         on_grid(dataset["code1"], ("time", "latitude", "longitude"), needs_time=True)
+
+
+def _interval_totals(path, first: int, number: int = 52):
+    """Precipitation totals of 4 daily 00 UTC forecasts (GRIB2, product template 8) over the step
+    ranges "0-6" and "``first``-12" (``first`` 6: the 6–12 h total; 0: the total from the start),
+    each message its own random field (parameter ``number`` of category 1); the fields by (day, end step)."""
+    rng = np.random.default_rng(33)
+    messages, fields = [], {}
+    for day in range(4):
+        date = datetime.date(2000, 1, 1) + datetime.timedelta(days=day)
+        for start, end in ((0, 6), (first, 12)):
+            fields[day, end] = rng.gamma(2.0, 1.0, (len(LATITUDES), len(LONGITUDES)))
+            messages.append(({"centre": 98, "dataDate": int(f"{date:%Y%m%d}"), "dataTime": 0,
+                              "productDefinitionTemplateNumber": 8, "discipline": 0, "parameterCategory": 1,
+                              "parameterNumber": number, "typeOfStatisticalProcessing": 1, "stepUnits": 1,
+                              "stepRange": f"{start}-{end}"}, fields[day, end]))
+    return write_grib_messages(path, messages, latitudes=LATITUDES, longitudes=LONGITUDES), fields
+
+
+def test_totals_over_the_step_ranges_of_the_messages_are_taken_as_they_are(tmp_path):
+    """break33b B4: stepRange "6-12" (the 6–12 h total) was read as the total from the forecast start
+    and refused, with advice that subtracted the 0–6 h total from it (48 % negative)."""
+    path, fields = _interval_totals(tmp_path / "tp_intervals.grib2", first=6)
+    dataset = open_dataset([path], select={"step": "12 hours"})
+    np.testing.assert_allclose(dataset["tp"].values, [fields[day, 12] for day in range(4)], rtol=1e-4)
+    starts = [datetime.datetime(2000, 1, 1 + day) for day in range(4)]
+    cells = [(low.year, low.month, low.day, low.hour, high.day, high.hour) for low, high in dataset["time_bnds"].values]
+    assert cells == [(2000, 1, start.day, 6, start.day, 12) for start in starts]  # [06:00, 12:00] of each day
+
+
+def test_totals_from_the_start_over_several_steps_are_still_refused(tmp_path):
+    path, _ = _interval_totals(tmp_path / "tp_from_start.grib2", first=0)
+    with pytest.raises(ClimannError, match=r"each value is the total from the forecast start"):
+        open_dataset([path], select={"step": "12 hours"})
+
+
+def test_the_advice_for_totals_from_the_start_names_the_variable_as_the_line_opens_it(tmp_path, monkeypatch):
+    """break33b B4: the printed line read `d[['param8.1.0']]` (climann's name of a parameter ecCodes cannot
+    name) and crashed with KeyError: cfgrib calls it 'unknown'. Run as printed, it writes the 6–12 h totals."""
+    pytest.importorskip("cfgrib")
+    monkeypatch.chdir(tmp_path)
+    path, fields = _interval_totals(tmp_path / "tp.grib2", first=0, number=8)
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([path], select={"step": "12 hours"})
+    message = str(raised.value)
+    assert "param8.1.0 in tp.grib2 are GRIB accumulations" in message
+    line = message.split("e.g. ", 1)[1].split(" (at step", 1)[0]
+    assert "d[['unknown']]" in line
+    subprocess.run(["bash", "-c", line.replace("python -c", f"{sys.executable} -c", 1)], check=True, cwd=tmp_path)
+    with xr.open_dataset(tmp_path / "tp_step_totals.nc", decode_timedelta=False) as written:  # steps in hours
+        np.testing.assert_allclose(written["unknown"].sel(step=12).values,
+                                   [fields[day, 12] - fields[day, 6] for day in range(4)], rtol=1e-4, atol=1e-4)
 
 
 def _counting(monkeypatch, owner, name: str) -> list[int]:

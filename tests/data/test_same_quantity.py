@@ -130,3 +130,88 @@ def test_standard_name_unknown_is_no_name_of_the_targets_quantity(tmp_path, targ
     with xr.open_dataset(tmp_path / "data_stream-moda_stepType-avgua.nc") as dataset:
         assert default_inputs(dataset, target).predictors == tuple(others)
         assert same_quantity_reason(dataset["d2m"], dataset[target], time_dim="valid_time") is None
+
+
+def _icoads_like(path=None, *, psl=True, long_names=True, units=None):
+    """NOAA PSL's ICOADS 2-degree monthly summaries (break33b's mk_icoads.py, smaller): sst (the mean)
+    beside its median, standard deviation and count, each with ``statistic`` and the same ``var_desc``,
+    no standard_name but the mean's; air and wspd of other quantities. ``psl=False`` drops
+    ``statistic``/``var_desc``, ``long_names=False`` the long names: the other rules alone."""
+    rng = np.random.default_rng(4)
+    months = 48
+    times = np.array([f"{1990 + month // 12}-{month % 12 + 1:02d}-01" for month in range(months)], "datetime64[ns]")
+    lat, lon = np.arange(-9.0, 10.0, 2.0, dtype="f4"), np.arange(181.0, 196.0, 2.0, dtype="f4")
+    season = np.cos(2 * np.pi * (np.arange(months) % 12 - 1) / 12)[:, None, None]
+    truth = 28 - 0.12 * np.abs(lat)[None, :, None] + 1.5 * season + rng.normal(0, 0.6, (months, lat.size, lon.size))
+    nobs = rng.poisson(3.0, truth.shape).astype("f4")
+    has = nobs > 0
+    mean = np.where(has, truth + rng.normal(0, 0.3, truth.shape), np.nan)
+    dims = ("time", "lat", "lon")
+
+    def put(data, long_name, unit, statistic, standard_name=None):
+        attrs = {"units": units.get(long_name, unit) if units else unit}
+        if long_names:
+            attrs["long_name"] = long_name
+        if psl:
+            attrs |= {"var_desc": long_name.split(" Monthly")[0], "statistic": statistic,
+                      "dataset": "ICOADS 2-degree Enhanced", "parent_stat": "Individual Obs"}
+        if standard_name:
+            attrs["standard_name"] = standard_name
+        return dims, np.where(has, data, np.nan).astype("f4"), attrs
+
+    dataset = xr.Dataset({
+        "sst": put(mean, "Sea Surface Temperature Monthly Mean", "degC", "Mean", "sea_surface_temperature"),
+        "sst_median": put(mean + rng.normal(0, 0.1, truth.shape), "Sea Surface Temperature Monthly Median",
+                          "degC", "Median"),
+        "sst_sd": put(0.8 + rng.normal(0, 0.1, truth.shape),
+                      "Sea Surface Temperature Monthly Standard Deviation", "degC", "Standard Deviation"),
+        "sst_nobs": put(nobs, "Sea Surface Temperature Monthly Number of Observations", "count",
+                        "Number of Observations"),
+        "air": put(truth - 1 + rng.normal(0, 0.7, truth.shape), "Air Temperature Monthly Mean", "degC", "Mean",
+                   "air_temperature"),
+        "wspd": put(6 + 2 * season + rng.normal(0, 1, truth.shape), "Scalar Wind Speed Monthly Mean", "m/s", "Mean",
+                    "wind_speed"),
+    }, coords={"time": ("time", times, {"standard_name": "time"}),
+               "lat": ("lat", lat, {"units": "degrees_north", "standard_name": "latitude"}),
+               "lon": ("lon", lon, {"units": "degrees_east", "standard_name": "longitude"})},
+        attrs={"Conventions": "COARDS", "title": "ICOADS 2-degree Enhanced monthly summaries"})
+    if path is None:
+        return dataset
+    dataset.to_netcdf(path)
+    return path
+
+
+def test_info_on_icoads_summaries_leaves_the_targets_other_statistics_out(tmp_path):
+    """info proposed sst_median, the median of the target's own observations, as a predictor of sst (test skill
+    0.946 against 0.185 without it: a copy; break33b B3); the note says why. The standard deviation, how much
+    the month's observations vary, is a quantity of its own and stays (as tas_sd does: test_ancillary.py)."""
+    report = unwrapped_report(describe(str(_icoads_like(tmp_path / "icoads_2deg_monthly_summaries.nc"))))
+    assert 'predictors = ["sst_sd", "air", "wspd"]' in report
+    assert ("# left out of the default predictors: sst_median (statistic 'Median' of var_desc 'Sea Surface "
+            "Temperature', as sst's 'Mean', at the same time steps): other estimates of sst's own quantity") in report
+
+
+@pytest.mark.parametrize(("psl", "long_names", "target", "expected"), [
+    pytest.param(True, True, "sst", ("sst_sd", "air", "wspd"), id="psl-statistic-and-var_desc"),
+    pytest.param(False, True, "sst", ("sst_sd", "air", "wspd"), id="long-names-without-statistic-words"),
+    pytest.param(False, False, "sst", ("sst_sd", "sst_nobs", "air", "wspd"), id="name-plus-statistic-suffix-same-units"),
+    pytest.param(True, True, "sst_median", ("sst_sd", "air", "wspd"), id="the-median-as-target"),
+])
+def test_statistics_of_the_targets_quantity_are_no_default_predictors(psl, long_names, target, expected):
+    """Each rule alone finds the median; the standard deviation stays; the count (other units) is left to the
+    ancillary reading, which needs its long name (without one, the suffix rule leaves it: units 'count')."""
+    assert default_inputs(_icoads_like(psl=psl, long_names=long_names), target).predictors == expected
+
+
+def test_other_quantities_and_units_keep_their_place():
+    """The rule stays narrow: the same statistics of another quantity (air's Mean is not sst's), a variable
+    named as a statistic of the target but in other units, and one whose cell_methods says another statistic
+    than the target's (CF), stay predictors; the median goes."""
+    dataset = _icoads_like(psl=False, long_names=False)
+    dataset["sst_max"] = dataset["sst_median"].assign_attrs(units="K")  # another quantity, as its units say
+    dataset["air_median"] = dataset["air"].copy()
+    dataset["sst"].attrs["cell_methods"] = "time: mean"
+    dataset["sst_min"] = dataset["sst_median"].assign_attrs(cell_methods="time: minimum")
+    assert default_inputs(dataset, "sst").predictors == ("sst_sd", "sst_nobs", "air", "wspd", "sst_max", "air_median",
+                                                         "sst_min")
+

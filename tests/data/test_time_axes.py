@@ -3,6 +3,8 @@ where files are opened)."""
 
 import datetime
 import logging
+import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -15,6 +17,7 @@ import pytest
 import xarray as xr
 
 from climann.data.coords import FILE_TIME_COORDINATE
+from climann.data.notes import forget_notes
 from climann.data.open import expand_paths, open_dataset
 from climann.data.sources import source_files
 from climann.data.subset import select_values
@@ -954,3 +957,72 @@ def test_composites_beside_monthly_values_are_named_as_composites(tmp_path, days
                    coords={"time": times, **grid}).to_netcdf(tmp_path / f"{name}.nc")
     with pytest.raises(ClimannError, match=rf"ndvi is {days}-day composites \(2001-01-01 to .*\) and t2m monthly"):
         open_dataset([tmp_path / "ndvi.nc", tmp_path / "t2m.nc"])
+
+
+def _three_hourly_means(stamped: str, n: int = 16) -> xr.Dataset:
+    """3-hourly means of pr over the cells [00:00, 03:00], [03:00, 06:00] … (time_bnds), stamped
+    at each cell's ``stamped`` ("start", "middle", "end"); values 0, 1, 2 … per step."""
+    dataset = _three_hourly("pr", 90, bounds=True, n=n)
+    cells = dataset["time_bnds"].values
+    stamps = {"start": cells[:, 0], "middle": dataset["time"].values, "end": cells[:, 1]}[stamped]
+    dataset = dataset.assign_coords(time=("time", stamps, dataset["time"].attrs, dataset["time"].encoding))
+    dataset["pr"].attrs["cell_methods"] = "area: time: mean"
+    return dataset
+
+
+@pytest.mark.parametrize("stamped", [pytest.param("start", id="start"), pytest.param("middle", id="cmip6-middle"),
+                                     pytest.param("end", id="cesm-end")])
+def test_means_beside_instants_are_refused_as_a_choice_wherever_the_means_are_stamped(tmp_path, monkeypatch,
+                                                                                      stamped):
+    """break33b B6: CMIP6's 3hr pr (stamped 01:30) beside 3hrPt tas was refused as a choice, while the same
+    means stamped at their cells' ends (CESM) were paired with tas at 03:00 without a word."""
+    monkeypatch.chdir(tmp_path)
+    _three_hourly("tas", 0).to_netcdf("tas.nc")
+    _three_hourly_means(stamped).to_netcdf("pr.nc")
+    with pytest.raises(ClimannError, match="which of .* is a choice"):
+        open_dataset([tmp_path / "tas.nc", tmp_path / "pr.nc"], grid_of="tas")
+
+
+@pytest.mark.parametrize(("stamped", "minutes", "instant_after_start"), [
+    pytest.param("end", -90, 0, id="cesm-end-paired-with-the-start"),
+    pytest.param("end", 90, 3, id="cesm-end-paired-with-the-end"),
+    pytest.param("start", 90, 3, id="start-paired-with-the-end"),
+])
+def test_the_printed_choice_pairs_each_mean_with_the_instant_chosen(tmp_path, monkeypatch, stamped, minutes,
+                                                                    instant_after_start):
+    monkeypatch.chdir(tmp_path)
+    tas, pr = _three_hourly("tas", 0), _three_hourly_means(stamped)
+    tas.to_netcdf("tas.nc")
+    pr.to_netcdf("pr.nc")
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([tmp_path / "tas.nc", tmp_path / "pr.nc"], grid_of="tas")
+    message = str(raised.value)
+    assert f"is stamped at the {stamped} of its time cell" in message
+    line = re.search(r"`(python -c .*)` pairs each with the instant at its cell's start", message).group(1)
+    assert line.endswith(" pr.nc pr_fixed.nc -90 time")
+    line = line.replace(" -90 time", f" {minutes} time")
+    subprocess.run(["bash", "-c", line], check=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": f"{os.path.dirname(sys.executable)}:{os.environ['PATH']}"})
+    combined = open_dataset([tmp_path / "tas.nc", tmp_path / "pr_fixed.nc"], grid_of="tas")
+    # by hand: the mean over [3k, 3k + 3] h goes with tas at 3k + instant_after_start hours
+    starts = [cell[0] for cell in pr["time_bnds"].values]
+    chosen = {start + datetime.timedelta(hours=instant_after_start): index for index, start in enumerate(starts)}
+    tas_times = list(tas["time"].values)
+    paired = [(tas_times.index(time), index) for time, index in chosen.items() if time in tas_times]
+    assert len(combined["time"]) == len(paired)
+    expected_tas = tas["tas"].values[[i for i, _ in paired]]
+    np.testing.assert_array_equal(combined["tas"].values, np.where(expected_tas > 0, expected_tas, np.nan))  # 0 K: masked
+    np.testing.assert_array_equal(combined["pr"].values, pr["pr"].values[[j for _, j in paired]])
+
+
+def test_the_warning_about_stamps_at_the_ends_of_their_cells_names_the_file_with_the_cells(tmp_path, caplog):
+    """break33b B6: 'pr_3hr_endstamp.nc, tas_3hr.nc: time stamps at the ends of their time_bnds cells', but
+    tas_3hr.nc has no time bounds; here CESM's monthly means beside means stamped on the 15th."""
+    forget_notes()
+    _write(tmp_path / "tas_cesm.nc", "tas", _values(_MONTHS), _CESM[0](_MONTHS), _CESM[1](_MONTHS))
+    _write(tmp_path / "copy_15th.nc", "copy", _values(_MONTHS), _15TH[0](_MONTHS))
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        open_dataset([tmp_path / "tas_cesm.nc", tmp_path / "copy_15th.nc"], grid_of="tas")
+    [said] = [text for text in _warnings(caplog) if "time stamps at the ends" in text]
+    assert said.startswith("tas_cesm.nc: time stamps at the ends of their time_bnds cells (2000-02-01 for 2000-01-01 "
+                           "to 2000-02-01, as CESM history files stamp means)")

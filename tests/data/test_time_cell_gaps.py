@@ -125,3 +125,52 @@ def test_cells_of_their_own_lengths_beside_a_file_without_time_are_said_as_they_
                                                  "ones at 3 of 4 steps (the cell 2000-01-02 to 2000-01-30 ends 2 days")
     assert ("the gaps vary, from 1 day to 4 days, and 1 cell overlaps the next" in said[0]
             and "each is" not in said[0] and "mask.nc" not in said[0])
+
+
+def _six_hourly(path, cell_hours, cell_methods="area: time: mean"):
+    """6-hourly values over 4 days, stamped at 00, 06, 12, 18 (as xarray's resample labels them),
+    with cells [stamp, stamp + ``cell_hours``] in the time's units (hours)."""
+    stamps = np.arange(16) * 6.0
+    dataset = xr.Dataset(
+        {"pr": (("time", "lat", "lon"), np.ones((16, 2, 3)), {"units": "kg m-2 s-1", "cell_methods": cell_methods}),
+         "time_bnds": (("time", "bnds"), np.stack([stamps, stamps + cell_hours], 1))},
+        coords={"time": ("time", stamps, {"bounds": "time_bnds", "standard_name": "time",
+                                          "units": "hours since 2000-01-01", "calendar": "noleap"}),
+                "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
+                "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})})
+    dataset.to_netcdf(path)
+    return path
+
+
+def test_means_over_3_hour_cells_every_6_hours_are_warned_about_with_the_fix(tmp_path, monkeypatch, caplog):
+    """break33b B5: 6-hourly means whose bounds xarray's resample averaged, their units then deleted
+    (climann's advice), carried cells [00:00, 03:00] 6 hours apart and were taken without a word,
+    dated 01:30 and written so into predictions.nc."""
+    monkeypatch.chdir(tmp_path)
+    forget_notes()
+    path = _six_hourly(tmp_path / "pr_6h.nc", 3)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        opened = open_dataset([path])
+    said = [record.message for record in caplog.records if "apart" in record.message]
+    assert said == [
+        "pr_6h.nc: the time cells of 'time_bnds' are 3 hours long and 6 hours apart (the first 2000-01-01 to "
+        "2000-01-01 03:00, the next from 2000-01-01 06:00): each value of pr (time: mean) is then over 3 hours of "
+        "every 6 hours, and the 3 hours between are in no value; means over 6 hours whose bounds were averaged look so "
+        "(xarray's Dataset.resample averages time_bnds), and they are dated by the middles of these cells; if each "
+        "cell is meant to reach the next, make its upper bound the next cell's lower bound: ncap2 -s "
+        "'time_bnds(:,1)=time_bnds(:,1)+3' pr_6h.nc pr_6h_fixed.nc"]
+    assert opened["time"].values[0] == cftime.datetime(2000, 1, 1, 1, 30, calendar="noleap")  # as the cells say
+
+
+@pytest.mark.parametrize(("cell_hours", "cell_methods"), [
+    pytest.param(6, "area: time: mean", id="cells-that-reach-the-next"),
+    pytest.param(3, "area: mean time: point", id="instants"),
+    pytest.param(3, "area: mean", id="no-time-method"),
+])
+def test_cells_as_long_as_their_steps_or_values_of_no_statistic_are_not_warned_about(tmp_path, caplog, cell_hours,
+                                                                                      cell_methods):
+    forget_notes()
+    path = _six_hourly(tmp_path / "pr_6h.nc", cell_hours, cell_methods)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        open_dataset([path])
+    assert not [record for record in caplog.records if "apart" in record.message]

@@ -26,6 +26,7 @@ Nothing of the size of the data reaches the client. Two passes over the files:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -376,6 +377,7 @@ def evaluate_chunk(
         region_cells=context.region_cells, samples=np.bincount(in_block[in_block >= 0], minlength=context.n_blocks),
         n_dropped=samples.n_dropped,
     )
+    sums = dataclasses.replace(sums, dropped_targets=samples.dropped_targets)
     series = area_means(grids, area)
     series[TARGET_PRESENT] = np.isfinite(truth).reshape(truth.shape[0], -1).sum(axis=1).astype(np.float64)
     series[SAMPLES_SCORED] = np.bincount(step_of_sample, minlength=stop - start).astype(np.float64)

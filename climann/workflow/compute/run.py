@@ -74,6 +74,7 @@ from climann.evaluation.seasons import season_index as season_of_steps  # the na
 from climann.model import History, Network
 from climann.workflow.preparation import (
     PreparedData,
+    dropped_target_entry,
     empty_block_error,
     open_selected,
     pointwise_source,
@@ -81,6 +82,7 @@ from climann.workflow.preparation import (
     selected_months,
     split_for,
     warn_about_part_years,
+    warn_dropped_targets,
     warn_steps_without_target,
 )
 from climann.workflow.outputs import publish_run, staging_directory
@@ -376,6 +378,8 @@ def evaluate_distributed(
         metrics.update(scored_steps_record(source, config))
     if ranges is not None and flag_extrapolation:
         metrics["extrapolation"] = extrapolation_from_series(counts, ranges).summary()
+    warn_dropped_targets(total.dropped_targets, layout)  # streamed: said as the chunks are scored
+    metrics.update(dropped_target_entry(total.dropped_targets, layout))  # last, as in memory
     blocks_outside = {} if ranges is None else block_extrapolation_from_series(counts, ranges, block_of_step, names)
     return Evaluated(metrics, total, area_means, options.get("climatology"), options.get("season_index"),
                      extrapolation=blocks_outside)

@@ -1,0 +1,133 @@
+"""Values of the target dropped because a predictor is missing there, and how they differ from the rest.
+
+A sample needs the target and every feature. Where a predictor is missing and the target is not,
+the target's value is neither trained on nor scored, and nothing else says so: HadISST's ``sst``
+is flagged (−1000, read as missing) exactly where the sea-ice concentration ``sic`` is 0.15 or
+more, so a run predicting ``sic`` from ``sst`` drops every ice-covered value, is scored on the
+open water only (largest scored value 0.116) and reports a test RMSE of 0.009 (break33b B2). The
+values dropped are not a random share of the target: their mean and range, beside those of the
+values kept, show which part of the target the scores leave out.
+
+Counted while the samples are read (:meth:`~climann.data.pointwise.PointwiseSource.read`), block
+by block, on the values of the target of the run's time steps and cells; training warns
+(:func:`dropped_target_warning`) when more than :data:`MAX_DROPPED_SHARE` of them are dropped, and
+the same share leaves a predictor out of the default ones (:mod:`climann.data.defaults`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["MAX_DROPPED_SHARE", "DroppedTargets", "dropped_target_warning", "dropped_targets"]
+
+#: More than this share of the target's values dropped for missing predictors is said: a warning
+#: at training, and such a predictor is no default one.
+MAX_DROPPED_SHARE = 0.05
+
+
+@dataclass(frozen=True)
+class DroppedTargets:
+    """The target's values with and without every feature present, summed over blocks.
+
+    Attributes
+    ----------
+    feature_names : tuple of str
+    n_present : int
+        Values of the target present.
+    missing : tuple of int
+        For each feature, the values of the target present where it is missing.
+    n_dropped : int
+        Values of the target present where some feature is missing.
+    kept, dropped : tuple of float
+        (sum, minimum, maximum) of the target's values kept and dropped, float64; (0, inf, −inf)
+        when there are none.
+    """
+
+    feature_names: tuple[str, ...]
+    n_present: int
+    missing: tuple[int, ...]
+    n_dropped: int
+    kept: tuple[float, float, float]
+    dropped: tuple[float, float, float]
+
+    def merged(self, other: DroppedTargets) -> DroppedTargets:
+        """Both blocks' counts together (the same features)."""
+        return DroppedTargets(
+            self.feature_names, self.n_present + other.n_present,
+            tuple(a + b for a, b in zip(self.missing, other.missing)), self.n_dropped + other.n_dropped,
+            _merged(self.kept, other.kept), _merged(self.dropped, other.dropped))
+
+    @property
+    def share(self) -> float:
+        """n_dropped / n_present (0 when the target is never present)."""
+        return self.n_dropped / self.n_present if self.n_present else 0.0
+
+
+def _merged(first: tuple[float, float, float], second: tuple[float, float, float]) -> tuple[float, float, float]:
+    return first[0] + second[0], min(first[1], second[1]), max(first[2], second[2])
+
+
+def _summary(values: np.ndarray) -> tuple[float, float, float]:
+    """(sum, min, max) in float64, (0, inf, −inf) for no value."""
+    if not values.size:
+        return 0.0, np.inf, -np.inf
+    return float(values.sum(dtype=np.float64)), float(values.min()), float(values.max())
+
+
+def dropped_targets(target: np.ndarray, feature_missing: np.ndarray, counted: np.ndarray,
+                    feature_names: tuple[str, ...]) -> DroppedTargets:
+    """Count the values of ``target`` present that a missing feature drops.
+
+    Parameters
+    ----------
+    target : ndarray, shape (n_steps, n_lat, n_lon)
+        The target's values, NaN where missing.
+    feature_missing : ndarray of bool, shape (n_steps, n_lat, n_lon, n_features)
+        Where each feature is missing.
+    counted : ndarray of bool, shape (n_steps, n_lat, n_lon)
+        The run's samples (its time steps and cells; not the step read before the period for lags).
+    feature_names : tuple of str, length n_features
+
+    Returns
+    -------
+    DroppedTargets
+    """
+    present = np.isfinite(target) & counted
+    missing = feature_missing[present]  # (n_present, n_features)
+    values = target[present]
+    lost = missing.any(axis=1)
+    return DroppedTargets(tuple(feature_names), int(values.size), tuple(int(n) for n in missing.sum(axis=0)),
+                          int(lost.sum()), _summary(values[~lost]), _summary(values[lost]))
+
+
+def dropped_target_warning(dropped: DroppedTargets, target: str, units: str = "") -> str | None:
+    """One line when more than :data:`MAX_DROPPED_SHARE` of the target's values are dropped for
+    missing features: which features, how many, how the values dropped differ from those kept
+    (mean and range), and that the scores are of the rest; None otherwise.
+
+    Parameters
+    ----------
+    dropped : DroppedTargets
+    target : str
+    units : str
+        The target's units, shown after the values.
+    """
+    if dropped.share <= MAX_DROPPED_SHARE or not dropped.n_dropped:
+        return None
+    unit = f" {units}" if units and units != "1" else ""
+    features = sorted(((count, name) for name, count in zip(dropped.feature_names, dropped.missing) if count),
+                      reverse=True)
+    named = ", ".join(f"{name} ({100 * count / dropped.n_present:.3g}%)" for count, name in features[:3])
+    n_kept = dropped.n_present - dropped.n_dropped
+
+    def described(summary: tuple[float, float, float], count: int) -> str:
+        total, low, high = summary
+        return f"{low:.3g} to {high:.3g}{unit}, mean {total / count:.3g}{unit}" if count else "none"
+
+    return (f"{dropped.n_dropped} of the {dropped.n_present} values of '{target}' ({100 * dropped.share:.3g}%) have no "
+            f"sample: {named} missing there; the values dropped are {described(dropped.dropped, dropped.n_dropped)}, "
+            f"those kept {described(dropped.kept, n_kept)}: the scores are of the kept values only; leave "
+            f"{'it' if len(features) == 1 else 'them'} out of [data] predictors (--predictors), or fill "
+            f"{'it' if len(features) == 1 else 'them'} where '{target}' has values")

@@ -1,0 +1,112 @@
+"""Python lines that rewrite sub-daily time cells: means to a coarser step, means restamped.
+
+climann refuses variables at different steps (3-hourly ``pr`` beside 6-hourly ``ta``,
+:mod:`climann.data.time_axes`) and advises averaging the finer one first. CDO has no operator
+for "6-hourly", and xarray's ``Dataset.resample(...).mean()`` alone writes wrong cells: it
+averages the time bounds too (the mean of [00, 03] and [03, 06] is [01:30, 04:30]) and gives
+them units of their own (break33b B5). The line of :func:`resample_command` instead
+
+- drops the bounds and groups each value by the middle of its CF cell (section 7.1; by its
+  stamp without bounds), so a 3-hourly mean stamped at its cell's end (CESM) falls in the
+  same 6-hour cell as one stamped at its middle (CMIP6);
+- averages only the time-varying variables (``lat_bnds`` stays as it is);
+- writes each mean at the middle of its new cell [start, start + step] with bounds of those
+  edges, in the time's own units and calendar (xarray's CF encoder gives the bounds the
+  time's units when the time names them in ``bounds``).
+
+Means beside instants at the same step (CMIP6's 3hr ``pr`` beside 3hrPt ``tas``) are paired as
+the user chooses (:mod:`climann.data.time_axes`): :func:`restamp_command` moves each mean's
+stamp to its cell's middle and stamp and cell together onto the instant chosen, whether the
+file stamped the cell's middle (CMIP6), end (CESM) or start.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+
+from climann.data.shell import input_and_copy
+
+__all__ = ["resample_command", "restamp_command"]
+
+#: ``python -c SCRIPT IN OUT HOURS TIME``: the means of IN over cells of HOURS hours, written
+#: to OUT (see the module description).
+_PYTHON_RESAMPLE = (
+    'import sys,datetime,numpy as np,xarray as xr;i,o,h,t=sys.argv[1:5];h=datetime.timedelta(hours=float(h));'
+    'd=xr.open_dataset(i,decode_times=xr.coders.CFDatetimeCoder(use_cftime=True));e=d[t].encoding;'
+    'b=d[t].attrs.get("bounds");c=d[b].values if b in d.variables else None;'
+    'd=d.drop_vars([b] if c is not None else []);'
+    'd=d.assign_coords({t:d[t].copy(data=d[t].values if c is None else c.min(1)+(c.max(1)-c.min(1))/2)});'
+    'm=d[[v for v in d.data_vars if t in d[v].dims]].resample({t:h}).mean(keep_attrs=True);s=m[t].values;'
+    'm=xr.merge([d.drop_dims(t),m.assign_coords({t:s+h/2})]);m[t+"_bnds"]=((t,"bnds"),np.stack([s,s+h],1));'
+    'm[t].attrs.update(d[t].attrs,bounds=t+"_bnds");'
+    'm[t].encoding={k:e[k] for k in ("units","calendar") if k in e};'
+    'm[t].encoding["_FillValue"]=m[t+"_bnds"].encoding["_FillValue"]=None;m.to_netcdf(o)'
+)
+
+
+def resample_command(path: str | os.PathLike, hours: float, time: str = "time") -> str:
+    """The shell line that writes beside ``path`` the means of its time-varying variables
+    over cells of ``hours`` hours, with CF bounds of the cells' edges.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The NetCDF file of the finer steps (``pr_3hr.nc``).
+    hours : float
+        The length of the coarser step, in hours (6 for 6-hourly).
+    time : str
+        The name of the time dimension in the file.
+
+    Returns
+    -------
+    str
+        ``python -c SCRIPT IN OUT HOURS TIME`` (IN and OUT as
+        :func:`climann.data.shell.input_and_copy` gives them, OUT named ``…_6-hourly.nc``).
+
+    Examples
+    --------
+    >>> resample_command("pr_3hr.nc", 6).endswith("pr_3hr.nc pr_3hr_6-hourly.nc 6 time")
+    True
+    """
+    return (f"python -c {shlex.quote(_PYTHON_RESAMPLE)} {input_and_copy(path, f'{hours:g}-hourly')} "
+            f"{hours:g} {shlex.quote(time)}")
+
+
+#: ``python -c SCRIPT IN OUT MINUTES TIME``: IN's time at the middles of its CF cells, time and
+#: cells then moved by MINUTES, written to OUT (:func:`restamp_command`).
+_PYTHON_RESTAMP = (
+    'import sys,datetime,xarray as xr;i,o,s,t=sys.argv[1:5];s=datetime.timedelta(minutes=float(s));'
+    'd=xr.open_dataset(i,decode_times=xr.coders.CFDatetimeCoder(use_cftime=True));e=d[t].encoding;'
+    'b=d[t].attrs["bounds"];c=d[b].values;'
+    'd=d.assign_coords({t:d[t].copy(data=c.min(1)+(c.max(1)-c.min(1))/2+s)});d[b]=d[b].copy(data=c+s);'
+    'd[t].encoding={k:e[k] for k in ("units","calendar") if k in e};d.to_netcdf(o)'
+)
+
+
+def restamp_command(path: str | os.PathLike, minutes: float, time: str = "time") -> str:
+    """The shell line that writes beside ``path`` a copy whose time stamps are the middles of
+    their CF cells, stamps and cells then moved by ``minutes`` (CF 7.1: a mean's stamp inside
+    its cell; the move says which instant of another variable it is paired with).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The NetCDF file of the means, with time bounds.
+    minutes : float
+        How far to move stamps and cells (negative: earlier).
+    time : str
+        The name of the time dimension in the file.
+
+    Returns
+    -------
+    str
+        ``python -c SCRIPT IN OUT MINUTES TIME`` (IN and OUT as
+        :func:`climann.data.shell.input_and_copy` gives them, OUT named ``…_fixed.nc``).
+
+    Examples
+    --------
+    >>> restamp_command("pr.nc", -90).endswith("pr.nc pr_fixed.nc -90 time")
+    True
+    """
+    return f"python -c {shlex.quote(_PYTHON_RESTAMP)} {input_and_copy(path)} {minutes:g} {shlex.quote(time)}"

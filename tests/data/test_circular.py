@@ -1,0 +1,262 @@
+"""Directions: angles on a circle, refused as target, left out or warned about as predictors."""
+
+import logging
+import re
+import shlex
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+from climann.data.circular import (
+    direction_reading, is_direction, is_plane_angle, refuse_direction_target, warn_direction_predictors,
+)
+from climann.data.defaults import default_inputs
+from climann.data.open import open_dataset
+from climann.errors import ClimannError
+
+
+@pytest.mark.parametrize(("name", "attrs"), [
+    pytest.param("wdir", {"standard_name": "wind_from_direction", "units": "degree"}, id="wind_from_direction"),
+    pytest.param("cdir", {"standard_name": "sea_water_velocity_to_direction"}, id="current-to-direction"),
+    pytest.param("x", {"standard_name": "sea_surface_wave_from_direction_at_variance_spectral_density_maximum"},
+                 id="peak-wave-direction"),
+    pytest.param("x", {"standard_name": "direction_of_sea_water_velocity"}, id="alias-of-to-direction"),
+    pytest.param("saa", {"standard_name": "solar_azimuth_angle", "units": "degree"}, id="azimuth-angle"),
+    pytest.param("mwd", {"units": "Degree true", "long_name": "Mean wave direction"}, id="era5-mwd"),
+    pytest.param("mdts", {"units": "degree_true", "long_name": "Mean direction of total swell"}, id="era5-mdts"),
+    pytest.param("dwi", {"units": "degrees"}, id="era5-dwi-by-name"),
+    pytest.param("dp", {"units": "degree"}, id="ww3-peak-direction-by-name"),
+    pytest.param("dir", {"units": "degree"}, id="ww3-dir-by-name"),
+    pytest.param("b", {"units": "rad", "long_name": "bearing of the track"}, id="radians-bearing"),
+])
+def test_directions_are_read_by_standard_name_or_by_angle_units_with_words(name, attrs):
+    assert is_direction(name, attrs)
+
+
+@pytest.mark.parametrize(("name", "attrs"), [
+    pytest.param("slope", {"units": "degree", "long_name": "terrain slope angle"}, id="slope-angle-in-degrees"),
+    pytest.param("lat", {"units": "degrees_north", "long_name": "latitude"}, id="latitude"),
+    pytest.param("sza", {"units": "degree", "standard_name": "solar_zenith_angle"}, id="zenith-angle"),
+    pytest.param("wdw", {"units": "degree", "standard_name": "sea_surface_wave_directional_spread",
+                         "long_name": "Wave spectral directional width"}, id="directional-spread"),
+    pytest.param("dirspr", {"units": "degree"}, id="ww3-spread-by-name"),
+    pytest.param("dp", {"units": "K", "long_name": "dew point"}, id="dew-point-named-dp"),
+    pytest.param("wdir", {"units": "m s-1"}, id="speed-named-dir"),
+    pytest.param("tdir", {"units": "degC"}, id="temperature-named-dir"),
+    pytest.param("x", {"standard_name": "eastward_derivative_of_wind_from_direction", "units": "degree m-1"},
+                 id="derivative-of-a-direction"),
+])
+def test_angles_that_are_no_directions_and_other_quantities_are_not(name, attrs):
+    assert direction_reading(name, attrs) is None
+
+
+def test_only_plane_angle_units_are_angles():
+    assert [is_plane_angle(units) for units in ("degree", "degrees true", "radian", "degrees_east", "degC", "1")] \
+        == [True, True, True, False, False, False]
+
+
+def _grid(n_time=48):
+    time = pd.date_range("2000-01-01", periods=n_time, freq="MS")
+    lat, lon = np.array([50.0, 47.5, 45.0]), np.array([-20.0, -17.5, -15.0, -12.5])
+    coords = {"time": time, "latitude": ("latitude", lat, {"units": "degrees_north"}),
+              "longitude": ("longitude", lon, {"units": "degrees_east"})}
+    return coords, (n_time, lat.size, lon.size)
+
+
+def _wind_file(path):
+    """mk.py of the report: u10, v10 and wdir = their direction (wind_from_direction, 0…360)."""
+    coords, shape = _grid()
+    rng = np.random.default_rng(0)
+    u, v = rng.normal(3, 5, shape), rng.normal(0, 5, shape)
+    wdir = np.degrees(np.arctan2(-u, -v)) % 360
+    dims = ("time", "latitude", "longitude")
+    xr.Dataset({"wdir": (dims, wdir.astype("f4"), {"units": "degree", "standard_name": "wind_from_direction",
+                                                   "long_name": "10 metre wind direction"}),
+                "u10": (dims, u.astype("f4"), {"units": "m s-1", "standard_name": "eastward_wind"}),
+                "v10": (dims, v.astype("f4"), {"units": "m s-1", "standard_name": "northward_wind"})},
+               coords=coords).to_netcdf(path)
+    return path
+
+
+def _wave_file(path):
+    """An ERA5-like wave file: swh, and mwd in 'Degree true' without a standard name, no components."""
+    coords, shape = _grid()
+    rng = np.random.default_rng(1)
+    dims = ("time", "latitude", "longitude")
+    mwd = rng.normal(270, 60, shape) % 360
+    xr.Dataset({"swh": (dims, rng.gamma(2, 1, shape).astype("f4"), {"units": "m"}),
+                "mwd": (dims, mwd.astype("f4"), {"units": "Degree true", "long_name": "Mean wave direction"})},
+               coords=coords).to_netcdf(path)
+    return path, mwd.astype("f4")
+
+
+def _run_cli(arguments, monkeypatch, capsys):
+    from climann.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["climann", *arguments])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    out, err = capsys.readouterr()
+    return exited.value.code, out, err
+
+
+def test_a_direction_target_with_its_components_in_the_file_is_refused_naming_them(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    _wind_file(tmp_path / "wind.nc")
+    code, _, err = _run_cli(["train", "--data", "wind.nc", "--target", "wdir", "--epochs", "1"], monkeypatch, capsys)
+    assert code == 2 and not (tmp_path / "runs").exists()
+    (line,) = err.strip().splitlines()
+    assert line.startswith("climann: error: the target 'wdir' in wind.nc is a direction (standard_name "
+                           "wind_from_direction): an angle on a circle, where 359° and 1° are 2° apart")
+    assert "the mean of 350° and 10° 180°, not 0°" in line
+    assert line.endswith("train on the vector's components instead, one run each: --target u10 (eastward_wind) and "
+                         "--target v10 (northward_wind); the direction is computed from their predictions")
+
+
+def test_the_sine_cosine_line_of_a_refused_direction_runs_as_printed_and_its_copy_trains(tmp_path, monkeypatch,
+                                                                                         capsys):
+    """ERA5's mwd ('Degree true', no components in the file): the refusal prints one xarray line; run as printed
+    it writes wave_sincos.nc beside wave.nc with mwd_sin = sin(mwd) and mwd_cos = cos(mwd) (units 1), on which
+    train --target mwd_sin trains with swh alone as predictor: neither mwd (a direction) nor mwd_cos (which gives
+    |mwd_sin|)."""
+    from tests.conftest import draw_no_run_figures
+
+    draw_no_run_figures(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    _, mwd = _wave_file(tmp_path / "wave.nc")
+    code, _, err = _run_cli(["train", "--data", "wave.nc", "--target", "mwd", "--epochs", "1"], monkeypatch, capsys)
+    assert code == 2
+    (line,) = [line for line in err.strip().splitlines() if line.startswith("climann: error:")]
+    assert "the target 'mwd' in wave.nc is a direction (units 'Degree true' and long_name 'Mean wave direction')" \
+        in line
+    assert "train on its sine and cosine instead, one run each (--target mwd_sin, --target mwd_cos" in line
+    command = shlex.split(re.search(r'python -c "[^"]+"', line).group(0))
+    subprocess.run([sys.executable, "-c", command[2]], check=True, cwd=tmp_path)
+    with xr.open_dataset(tmp_path / "wave_sincos.nc") as copy:
+        np.testing.assert_allclose(copy["mwd_sin"].values, np.sin(mwd * np.pi / 180), atol=1e-6)
+        np.testing.assert_allclose(copy["mwd_cos"].values, np.cos(mwd * np.pi / 180), atol=1e-6)
+        assert copy["mwd_sin"].attrs["units"] == "1" and "standard_name" not in copy["mwd_sin"].attrs
+        np.testing.assert_array_equal(copy["mwd"].values, mwd)  # the original kept as it was
+    code, _, err = _run_cli(["train", "--data", "wave_sincos.nc", "--target", "mwd_sin", "--epochs", "1",
+                             "--out", "run"], monkeypatch, capsys)
+    assert code == 0, err
+    assert 'predictors = ["swh"]' in (tmp_path / "run" / "config.toml").read_text()
+    assert "left out of the default predictors: mwd, the direction whose sine the target 'mwd_sin' is: it holds the " \
+        "target itself" in err
+    assert "left out of the default predictors: mwd_cos, the other half of the angle" in err
+
+
+def test_the_line_for_a_direction_in_several_files_says_to_run_it_for_each(tmp_path):
+    path, _ = _wave_file(tmp_path / "wave.nc")
+    with xr.open_dataset(path) as wave:
+        wave.isel(time=slice(0, 24)).to_netcdf(tmp_path / "wave_2000.nc")
+        wave.isel(time=slice(24, None)).to_netcdf(tmp_path / "wave_2002.nc")
+    opened = open_dataset([tmp_path / "wave_2000.nc", tmp_path / "wave_2002.nc"])
+    with pytest.raises(ClimannError) as refused:
+        refuse_direction_target(opened, "mwd", where="wave_2000.nc, wave_2002.nc")
+    assert str(refused.value).endswith(
+        f"d.to_netcdf({str(tmp_path / 'wave_2000_sincos.nc')!r})\" (the line for the first of the 2 files of mwd; run "
+        "it for each of them, wave_2000.nc, wave_2002.nc, and give the copies in their place)")
+
+
+@pytest.mark.parametrize(("predictor", "expected"), [
+    pytest.param("mwd", "the predictor 'mwd' is the direction whose sine the target 'mwd_sin' is: it holds the target "
+                 "itself", id="the-direction-itself"),
+    pytest.param("mwd_cos", "the predictor 'mwd_cos' is the other half of the angle whose half the target 'mwd_sin' "
+                 "is: it gives |mwd_sin| = √(1 − mwd_cos²), the target itself but its sign", id="the-cosine"),
+])
+def test_a_named_predictor_holding_the_target_sine_is_warned_about(tmp_path, caplog, predictor, expected):
+    path, mwd = _wave_file(tmp_path / "wave.nc")
+    with xr.open_dataset(path) as wave:
+        wave.assign(mwd_sin=wave["mwd"].copy(data=np.sin(np.radians(mwd))).assign_attrs(units="1", long_name="s"),
+                    mwd_cos=wave["mwd"].copy(data=np.cos(np.radians(mwd))).assign_attrs(units="1", long_name="c")
+                    ).to_netcdf(tmp_path / "copy.nc")
+    opened = open_dataset([tmp_path / "copy.nc"])
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_direction_predictors(opened, [predictor, "swh"], "mwd_sin", where="copy.nc")
+    assert [record.getMessage() for record in caplog.records] == [expected]
+
+
+def _direction_run(tmp_path, monkeypatch):
+    """A run trained on wdir as an earlier climann trained it: the refusal switched off for training."""
+    from climann.workflow.config import build_config
+    from climann.workflow.pipeline import run_training
+    from tests.conftest import draw_no_run_figures
+
+    draw_no_run_figures(monkeypatch)
+    path = _wind_file(tmp_path / "wind.nc")
+    with monkeypatch.context() as earlier:
+        earlier.setattr("climann.workflow.preparation.refuse_direction_target", lambda *args, **kwargs: None,
+                        raising=False)
+        config = build_config({"data": {"paths": [str(path)], "target": "wdir", "predictors": ["u10", "v10"]},
+                               "model": {"hidden": [4]}, "training": {"epochs": 1},
+                               "evaluation": {"figures": False}})
+        run_training(config, run_dir=tmp_path / "old")
+    return path, tmp_path / "old"
+
+
+def test_an_earlier_run_on_a_direction_is_refused_by_evaluate_on_data(tmp_path, monkeypatch):
+    from climann.workflow.predict import evaluate_run
+
+    path, run = _direction_run(tmp_path, monkeypatch)
+    with pytest.raises(ClimannError, match=r"^the target 'wdir' in wind.nc is a direction \(standard_name "
+                                           r"wind_from_direction\).*--target u10 \(eastward_wind\)"):
+        evaluate_run(run, [path], tmp_path / "scores")
+    assert not (tmp_path / "scores").exists()
+
+
+def test_an_earlier_run_on_a_direction_is_refused_by_compare(tmp_path, monkeypatch):
+    from climann.workflow.compare import compare_runs
+
+    path, run = _direction_run(tmp_path, monkeypatch)
+    with pytest.raises(ClimannError) as refused:
+        compare_runs([run])
+    message = str(refused.value)
+    assert message.startswith(f"{run} was trained on 'wdir', a direction (standard_name wind_from_direction)")
+    # its line writes the sine and cosine of the run's one data file
+    assert f"d = xr.open_dataset({str(path)!r}, decode_times=False)" in message
+
+
+def test_an_earlier_run_on_a_direction_is_refused_by_predict_on_data_without_the_target(tmp_path, monkeypatch):
+    from climann.workflow.predict import predict_files
+
+    path, run = _direction_run(tmp_path, monkeypatch)
+    with xr.open_dataset(path) as wind:
+        wind.drop_vars("wdir").to_netcdf(tmp_path / "new.nc")
+    with pytest.raises(ClimannError, match=rf"^{re.escape(str(run))} was trained on 'wdir', a direction "
+                                           r"\(standard_name wind_from_direction\)"):
+        predict_files(run, [tmp_path / "new.nc"], tmp_path / "predicted.nc")
+    assert not (tmp_path / "predicted.nc").exists()
+
+
+def test_a_direction_is_no_default_predictor_and_info_proposes_another_target(tmp_path, monkeypatch, capsys):
+    """wdir first in the file: info proposes u10 as the target (not the direction) and leaves wdir out of its
+    predictors with a note; default_inputs says why and gives the sine-cosine line."""
+    opened = open_dataset([_wind_file(tmp_path / "wind.nc")])
+    chosen = default_inputs(opened, "u10")
+    assert chosen.predictors == ("v10",)
+    (note,) = [note for note in chosen.notes("u10") if "wdir" in note]
+    assert note.startswith("left out of the default predictors: wdir (standard_name wind_from_direction), a direction")
+    assert "d['wdir_sin'] = " in note and "np.sin(r)" in note
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = _run_cli(["info", "wind.nc"], monkeypatch, capsys)
+    assert code == 0
+    assert 'target = "u10"' in out and 'predictors = ["v10"]' in out
+
+
+def test_a_named_direction_predictor_is_used_with_one_warning(tmp_path, caplog):
+    from climann.workflow.config import build_config
+    from climann.workflow.preparation import prepare_data
+
+    path = _wind_file(tmp_path / "wind.nc")
+    config = build_config({"data": {"paths": [str(path)], "target": "u10", "predictors": ["wdir", "v10"]}})
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        prepared = prepare_data(config)
+    (warning,) = [r.getMessage() for r in caplog.records if "is a direction" in r.getMessage()]
+    assert warning.startswith("the predictor 'wdir' in wind.nc is a direction (standard_name wind_from_direction)")
+    assert "\n" not in warning and "python -c" in warning and "d['wdir_cos']" in warning
+    assert prepared.samples.feature_names[:2] == ("wdir", "v10")

@@ -1,0 +1,158 @@
+"""Values of the target dropped because a predictor is missing there (climann/data/dropped_targets.py):
+HadISST's sst, flagged -1000 (read as missing) exactly where the sea-ice concentration is 0.15 or more, as a
+predictor of sic left sic scored on open water only, said nowhere but in train.log (break33b B2)."""
+
+import datetime as dt
+import json
+
+import netCDF4
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from climann.cli import app
+from climann.data.defaults import CHECKED_TIME_STEPS
+from climann.data.dropped_targets import (MAX_DROPPED_SHARE, DroppedTargets, dropped_target_warning,
+                                          dropped_targets)
+from climann.data.info import describe
+from tests.conftest import unwrapped_report
+
+runner = CliRunner()
+FAST = ["--epochs", "1", "--hidden", "4", "--set", "evaluation.figures=false"]
+
+
+def _write(path, name, data, attrs, lat, lon, times, bounds):
+    """One variable as the Met Office writes HadISST (break33b's mk_hadisst.py): NETCDF3, days since 1870,
+    fill and missing_value -1e30."""
+    with netCDF4.Dataset(path, "w", format="NETCDF3_CLASSIC") as out:
+        out.createDimension("time", None)
+        out.createDimension("latitude", lat.size)
+        out.createDimension("longitude", lon.size)
+        out.createDimension("nv", 2)
+        variable = out.createVariable("time", "f4", ("time",))
+        variable.setncatts({"units": "days since 1870-1-1 0:0:0", "calendar": "gregorian", "standard_name": "time",
+                            "bounds": "time_bnds"})
+        variable[:] = times
+        out.createVariable("time_bnds", "f4", ("time", "nv"))[:] = bounds
+        for axis, values, units in (("latitude", lat, "degrees_north"), ("longitude", lon, "degrees_east")):
+            variable = out.createVariable(axis, "f4", (axis,))
+            variable.setncatts({"units": units, "standard_name": axis})
+            variable[:] = values
+        variable = out.createVariable(name, "f4", ("time", "latitude", "longitude"), fill_value=np.float32(-1e30))
+        variable.setncatts({**attrs, "missing_value": np.float32(-1e30)})
+        variable.set_auto_mask(False)
+        variable[:] = data
+        out.Conventions = "CF-1.0"
+
+
+@pytest.fixture(scope="module")
+def hadisst(tmp_path_factory):
+    """HadISST-like sst and sic, 1990–1993 monthly, 20 × 8 cells from 89.5°N to 32.5°N with some land: sst is -1000
+    (the ice flag) where sic ≥ 0.15. Returns the folder and the truth (sic, NaN on land; the flag)."""
+    folder = tmp_path_factory.mktemp("had")
+    rng = np.random.default_rng(1)
+    lat, lon = np.arange(89.5, 30.0, -3.0, dtype="f4"), np.arange(-19.5, 20.0, 5.0, dtype="f4")
+    starts = [dt.datetime(1990 + month // 12, month % 12 + 1, 1) for month in range(49)]
+    days = np.array([(start - dt.datetime(1870, 1, 1)).days for start in starts], "f4")
+    bounds, times = np.stack([days[:-1], days[1:]], axis=1), (days[:-1] + days[1:]) / 2
+    grid_lat, grid_lon = np.meshgrid(lat, lon, indexing="ij")
+    land = (grid_lon > 10) & (grid_lat < 66)
+    season = np.cos(2 * np.pi * (np.arange(times.size) % 12 - 7) / 12)[:, None, None]
+    sic = np.clip((grid_lat[None] - 72 + 6 * season) / 6, 0, 1).astype("f4")
+    sic = np.where(sic > 0.02, sic, 0).astype("f4")
+    sst = (20 - 0.3 * (grid_lat - 30)[None] - 2 * season + rng.normal(0, 0.5, sic.shape)).astype("f4")
+    ice = sic >= 0.15
+    sst[ice] = -1000.0
+    sst[:, land], sic[:, land] = -1e30, -1e30
+    grid = dict(lat=lat, lon=lon, times=times, bounds=bounds)
+    _write(folder / "HadISST_sst.nc", "sst", sst, {"standard_name": "sea_surface_temperature", "long_name": "sst",
+                                                    "units": "C"}, **grid)
+    _write(folder / "HadISST_ice.nc", "sic", sic, {"standard_name": "sea_ice_area_fraction", "units": "1",
+                                                    "long_name": "Monthly 1 degree resolution sea ice concentration"},
+           **grid)
+    return folder, np.where(land[None], np.nan, sic).astype("f4"), ice & ~land[None]
+
+
+def test_info_leaves_out_a_predictor_missing_on_the_targets_ice(hadisst):
+    """info proposed predictors = ["sst"] for sic: sst is missing on a third of sic's values (under the old 50 %
+    rule), all of them ice. The note says how many, counted on the steps checked."""
+    folder, sic, ice = hadisst
+    report = unwrapped_report(describe(str(folder)))
+    assert 'target = "sic"' in report and 'predictors = []' in report
+    steps = np.unique(np.linspace(0, sic.shape[0] - 1, CHECKED_TIME_STEPS).round().astype(int))
+    present, lost = np.isfinite(sic[steps]), ice[steps]
+    n_present, n_lost = int(present.sum()), int((lost & present).sum())
+    assert n_lost / n_present > MAX_DROPPED_SHARE
+    assert (f"left out of the default predictors: sst ({100 * n_lost / n_present:.3g}%: {n_lost} of {n_present}), "
+            "missing on more than 5% of the values of 'sic'") in report
+
+
+@pytest.mark.parametrize("streamed", [pytest.param([], id="in-memory"),
+                                      pytest.param(["--set", "data.in_memory_limit_gb=1e-5"], id="streamed")])
+def test_training_says_which_values_of_the_target_a_missing_predictor_drops(hadisst, tmp_path, streamed):
+    """train --predictors sst: the terminal says that the ice values (all sic ≥ 0.15) have no sample, with their
+    range and mean beside the kept ones', and metrics.json and report.md count them; streamed too (≈ 10 kB
+    in memory at most: the samples are read chunk by chunk)."""
+    folder, sic, ice = hadisst
+    out = tmp_path / "run"
+    result = runner.invoke(app, ["train", "--data", str(folder), "--target", "sic", "--predictors", "sst",
+                                 "--out", str(out), *FAST, *streamed])
+    assert result.exit_code == 0, result.output
+    present = np.isfinite(sic)
+    dropped, kept = sic[present & ice], sic[present & ~ice]
+    assert dropped.min() >= 0.15 > kept.max()
+    share = dropped.size / present.sum()
+    said = (f"climann: warning: {dropped.size} of the {present.sum()} values of 'sic' ({100 * share:.3g}%) have no "
+            f"sample: sst ({100 * share:.3g}%) missing there; the values dropped are {dropped.min():.3g} to "
+            f"{dropped.max():.3g}, mean {dropped.astype(np.float64).mean():.3g}, those kept {kept.min():.3g} to "
+            f"{kept.max():.3g}, mean {kept.astype(np.float64).mean():.3g}: the scores are of the kept values only")
+    assert said in result.stderr.replace("\n", " ")
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["n_target_dropped"] == dropped.size
+    assert metrics["n_dropped"] == sic.size - kept.size  # the earlier key: every grid point without target or sst
+    report = (out / "report.md").read_text()
+    assert f"Values of the target dropped where a feature is missing: {dropped.size}." in report
+    assert said.removeprefix("climann: warning: ") in report
+
+
+def _independent(target, missing, counted):
+    """The same numbers by a loop over the values, for the check."""
+    kept, lost, per_feature = [], [], np.zeros(missing.shape[-1], int)
+    for index in np.ndindex(target.shape):
+        if not counted[index] or np.isnan(target[index]):
+            continue
+        per_feature += missing[index]
+        (lost if missing[index].any() else kept).append(float(target[index]))
+    return kept, lost, per_feature
+
+
+def test_dropped_targets_against_a_loop_over_the_values():
+    rng = np.random.default_rng(7)
+    target = rng.normal(size=(3, 4, 5)).astype("f4")
+    target[rng.random(target.shape) < 0.2] = np.nan
+    missing = rng.random((3, 4, 5, 2)) < np.array([0.3, 0.1])
+    counted = np.ones((3, 4, 5), bool)
+    counted[0] = False  # the step read before the period, for lags
+    counted[:, 1, 2] = False  # a cell outside [data] cells
+    found = dropped_targets(target, missing, counted, ("a", "b"))
+    kept, lost, per_feature = _independent(target, missing, counted)
+    assert (found.n_present, found.n_dropped, found.missing) == (len(kept) + len(lost), len(lost), tuple(per_feature))
+    assert found.kept == pytest.approx((sum(kept), min(kept), max(kept)), rel=1e-6)
+    assert found.dropped == pytest.approx((sum(lost), min(lost), max(lost)), rel=1e-6)
+    halves = dropped_targets(target[:2], missing[:2], counted[:2], ("a", "b")).merged(
+        dropped_targets(target[2:], missing[2:], counted[2:], ("a", "b")))
+    assert halves == found
+
+
+@pytest.mark.parametrize(("n_dropped", "warned"), [
+    pytest.param(5, False, id="5-percent-not-said"),
+    pytest.param(6, True, id="6-percent-said"),
+])
+def test_the_warning_starts_above_the_share(n_dropped, warned):
+    dropped = DroppedTargets(("sst",), 100, (n_dropped,), n_dropped, (95.0 * 0.5, 0.0, 1.0),
+                             (n_dropped * 2.0, 2.0, 2.0))
+    line = dropped_target_warning(dropped, "sic", "1")
+    assert (line is not None) == warned
+    if warned:
+        assert line.startswith(f"{n_dropped} of the 100 values of 'sic' ({n_dropped:g}%) have no sample: sst")
+        assert "the values dropped are 2 to 2, mean 2, those kept 0 to 1, mean 0.505" in line

@@ -1,0 +1,118 @@
+"""The printed line that averages 3-hourly means to 6-hourly ones (climann/data/resampling.py),
+run as printed and trained on (break33b B5)."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import subprocess
+import sys
+
+import cftime
+import netCDF4
+import numpy as np
+import pytest
+
+from climann.data.open import open_dataset
+from climann.errors import ClimannError
+from climann.workflow.config import build_config
+from climann.workflow.pipeline import run_training
+
+_DAYS = 20
+_START = cftime.datetime(2000, 1, 1, calendar="noleap")
+
+
+def _cmip_file(path, name, variables, stamps, cells, cell_methods):
+    """A CMIP6-style file on a 2×3 grid: ``variables`` (name → values (time, 2, 3)) at
+    ``stamps`` (days since 2000-01-01, noleap), with ``cells`` as time_bnds when given."""
+    with netCDF4.Dataset(path, "w") as dataset:
+        dataset.createDimension("time", None)
+        dataset.createDimension("lat", 2)
+        dataset.createDimension("lon", 3)
+        dataset.createDimension("bnds", 2)
+        for axis, values, units in (("lat", [0.0, 10.0], "degrees_north"), ("lon", [0.0, 10.0, 20.0], "degrees_east")):
+            coordinate = dataset.createVariable(axis, "f8", (axis,))
+            coordinate.units = units
+            coordinate[:] = values
+        time = dataset.createVariable("time", "f8", ("time",))
+        time.units, time.calendar, time.standard_name = "days since 2000-01-01", "noleap", "time"
+        time[:] = stamps
+        if cells is not None:
+            time.bounds = "time_bnds"
+            dataset.createVariable("time_bnds", "f8", ("time", "bnds"))[:] = cells
+        for variable, values in variables.items():
+            data = dataset.createVariable(variable, "f4", ("time", "lat", "lon"))
+            data.units, data.cell_methods = ("K" if variable == "ta" else "W m-2"), cell_methods
+            data[:] = values
+    return path
+
+
+@pytest.fixture(scope="module")
+def three_hourly(tmp_path_factory):
+    """3-hourly means (CMIP6 3hr: stamps mid-cell, [00, 03] cells) of pr and hfls, and 6-hourly
+    instants of ta (6hrPlevPt), over 20 days."""
+    folder = tmp_path_factory.mktemp("subdaily")
+    rng = np.random.default_rng(33)
+    n = _DAYS * 8
+    lower = np.arange(n) / 8
+    cells = np.stack([lower, lower + 1 / 8], 1)
+    hfls = rng.normal(100, 30, (n, 2, 3)).astype("f4")
+    pr = (0.5 * hfls + rng.normal(0, 1, (n, 2, 3))).astype("f4")
+    _cmip_file(folder / "pr_3hr.nc", "pr", {"pr": pr, "hfls": hfls}, lower + 1 / 16, cells, "area: time: mean")
+    ta = rng.normal(290, 3, (_DAYS * 4, 2, 3)).astype("f4")
+    _cmip_file(folder / "ta_6hrPt.nc", "ta", {"ta": ta}, np.arange(_DAYS * 4) / 4, None, "area: mean time: point")
+    return folder, {"pr": pr, "hfls": hfls}
+
+
+def _printed_line(message: str) -> str:
+    return re.search(r"6-hourly means with `(python -c .*)`$", message).group(1)
+
+
+def test_the_printed_line_writes_6_hourly_means_with_the_cells_of_their_edges(three_hourly, tmp_path,
+                                                                             monkeypatch):
+    """break33b B5: the advice was 'e.g. with xarray's Dataset.resample', whose mean averages
+    time_bnds ([01:30, 04:30]) and gives them units of their own."""
+    folder, truth = three_hourly
+    monkeypatch.chdir(folder)
+    with pytest.raises(ClimannError, match="bring pr to 6-hourly steps first") as raised:
+        open_dataset([folder / "pr_3hr.nc", folder / "ta_6hrPt.nc"])
+    line = _printed_line(str(raised.value))
+    assert line.endswith(" pr_3hr.nc pr_3hr_6-hourly.nc 6 time")
+    subprocess.run(["bash", "-c", line], check=True, cwd=folder,
+                   env={**os.environ, "PATH": f"{os.path.dirname(sys.executable)}:{os.environ['PATH']}"})
+    with netCDF4.Dataset(folder / "pr_3hr_6-hourly.nc") as written:
+        assert written["time"].units == "days since 2000-01-01" and written["time"].calendar == "noleap"
+        assert "units" not in written["time_bnds"].ncattrs()  # the time's own (CF 7.1)
+        stamps, cells = written["time"][:], written["time_bnds"][:]
+        for name, values in truth.items():  # each pair of 3-hour means, by hand
+            np.testing.assert_allclose(written[name][:], values.reshape(-1, 2, 2, 3).mean(1), rtol=1e-6)
+        assert written["pr"].cell_methods == "area: time: mean"
+        assert written["lat"][:].tolist() == [0.0, 10.0]
+    lower = np.arange(_DAYS * 4) / 4
+    np.testing.assert_allclose(cells, np.stack([lower, lower + 0.25], 1), atol=1e-9)
+    np.testing.assert_allclose(stamps, lower + 0.125, atol=1e-9)
+
+
+def test_a_run_trained_on_the_printed_lines_output_keeps_its_6_hour_cells(three_hourly, tmp_path, monkeypatch):
+    folder, truth = three_hourly
+    monkeypatch.chdir(folder)
+    resampled = folder / "pr_3hr_6-hourly.nc"
+    if not resampled.exists():
+        with pytest.raises(ClimannError) as raised:
+            open_dataset([folder / "pr_3hr.nc", folder / "ta_6hrPt.nc"])
+        subprocess.run(["bash", "-c", _printed_line(str(raised.value))], check=True, cwd=folder,
+                       env={**os.environ, "PATH": f"{os.path.dirname(sys.executable)}:{os.environ['PATH']}"})
+    config = build_config({
+        "data": {"paths": [str(resampled)], "target": "pr", "predictors": ["hfls"]},
+        "model": {"hidden": [4]}, "training": {"epochs": 2}, "evaluation": {"figures": False},
+    })
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    with netCDF4.Dataset(run_dir / "predictions.nc") as predictions:
+        times = netCDF4.num2date(predictions["time"][:], predictions["time"].units, "noleap")
+        bounds_name = predictions["time"].bounds
+        cells = netCDF4.num2date(predictions[bounds_name][:], predictions["time"].units, "noleap")
+    assert {(time.hour, time.minute) for time in times} == {(3, 0), (9, 0), (15, 0), (21, 0)}
+    assert all(high - low == datetime.timedelta(hours=6) and low + datetime.timedelta(hours=3) == time
+               for (low, high), time in zip(cells, times))
+    assert cells[0][0] >= _START
