@@ -40,7 +40,7 @@ file). cfgrib's index is kept in a folder of climann's own in the temporary dire
 (:func:`index_path`), never beside the user's file, named by the file's identity (path, device,
 inode, size, modification time: a file rewritten since is indexed again) and removed when the
 process ends. The header scans of this module (:func:`unknown_parameters`,
-:func:`held_forecast_pairs`) read each message once per file and command
+:func:`held_forecast_pairs`, :func:`step_ranges`) read each message once per file and command
 (:func:`message_headers`).
 """
 
@@ -197,18 +197,10 @@ def step_ranges(path: Path) -> dict[float, set[float]]:
     dict of float to set of float
         endStep (hours) → every startStep (hours) of the messages ending there.
     """
-    import eccodes  # with cfgrib, the grib extra
-
-    ranges: dict[float, set[float]] = {}
-    with open(path, "rb") as file:
-        while (message := _next_message(eccodes, file)) is not None:
-            try:
-                eccodes.codes_set(message, "stepUnits", 1)  # hours
-                start, end = (float(eccodes.codes_get(message, key)) for key in ("startStep", "endStep"))
-                ranges.setdefault(end, set()).add(start)
-            finally:
-                eccodes.codes_release(message)
-    return ranges
+    headers = message_headers(path)
+    if headers.ranges_error is not None:
+        raise headers.ranges_error
+    return {end: set(starts) for end, starts in headers.step_ranges.items()}
 
 
 #: The folder of this process's cfgrib index files (:func:`index_path`), made when first needed.
@@ -294,13 +286,18 @@ class MessageHeaders:
         See :func:`unknown_parameters`.
     forecast_pairs : frozenset of (numpy.datetime64, numpy.datetime64)
         See :func:`held_forecast_pairs`.
-    pairs_error : Exception or None
-        What ecCodes raised reading a message's times, raised again by :func:`held_forecast_pairs`.
+    step_ranges : dict of float to frozenset of float
+        See :func:`step_ranges`.
+    pairs_error, ranges_error : Exception or None
+        What ecCodes raised reading a message's times (steps), raised again by
+        :func:`held_forecast_pairs` (:func:`step_ranges`).
     """
 
     unknown_parameters: tuple[tuple[int, ...], ...]
     forecast_pairs: frozenset[tuple[np.datetime64, np.datetime64]]
+    step_ranges: dict[float, frozenset[float]]
     pairs_error: Exception | None = None
+    ranges_error: Exception | None = None
 
 
 #: Each file's headers as :func:`message_headers` read them, by the file's identity.
@@ -309,8 +306,8 @@ kept_for_the_run(_HEADERS.clear)
 
 
 def message_headers(path: Path) -> MessageHeaders:
-    """The parameters ecCodes cannot name and the (reference time, valid time) pairs of
-    ``path``'s messages, read in one pass over the message headers (ecCodes), once per
+    """The parameters ecCodes cannot name, the (reference time, valid time) pairs and the
+    accumulation intervals of ``path``'s messages, read in one pass over the message headers (ecCodes), once per
     unchanged file in a run (path, device, inode, size, modification time).
 
     Raises
@@ -332,7 +329,8 @@ def _read_message_headers(path: Path) -> MessageHeaders:
 
     unknown: dict[tuple[int, ...], None] = {}
     pairs: set[tuple[np.datetime64, np.datetime64]] = set()
-    pairs_error = None
+    ranges: dict[float, set[float]] = {}
+    pairs_error = ranges_error = None
     with open(path, "rb") as file:
         while (message := _next_message(eccodes, file)) is not None:
             try:
@@ -344,9 +342,17 @@ def _read_message_headers(path: Path) -> MessageHeaders:
                                    _stamp(eccodes, message, "validityDate", "validityTime")))
                     except Exception as error:  # ecCodes' errors: raised by held_forecast_pairs only
                         pairs_error = error
+                if ranges_error is None:  # last: it sets the handle's stepUnits
+                    try:
+                        eccodes.codes_set(message, "stepUnits", 1)  # hours
+                        start, end = (float(eccodes.codes_get(message, key)) for key in ("startStep", "endStep"))
+                        ranges.setdefault(end, set()).add(start)
+                    except Exception as error:  # ecCodes' errors: raised by step_ranges only
+                        ranges_error = error
             finally:
                 eccodes.codes_release(message)
-    return MessageHeaders(tuple(unknown), frozenset(pairs), pairs_error)
+    return MessageHeaders(tuple(unknown), frozenset(pairs), {end: frozenset(starts) for end, starts in ranges.items()},
+                          pairs_error, ranges_error)
 
 
 def _stamp(eccodes, message, date_key: str, time_key: str) -> np.datetime64:

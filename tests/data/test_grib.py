@@ -368,8 +368,8 @@ def test_a_file_is_indexed_once_per_command_nowhere_beside_it_and_again_once_rew
 
 
 def test_the_headers_of_a_file_are_read_once_for_both_scans(tmp_path, monkeypatch):
-    """The parameters ecCodes cannot name and the forecast pairs come from one pass over the
-    messages, kept for the unchanged file: checked against the keys the file was written with."""
+    """The parameters ecCodes cannot name, the forecast pairs and the step ranges come from one
+    pass over the messages, kept for the unchanged file: checked against the keys the file was written with."""
     from climann.data import grib
 
     read = _counting(monkeypatch, grib, "_next_message")
@@ -384,4 +384,5 @@ def test_the_headers_of_a_file_are_read_once_for_both_scans(tmp_path, monkeypatc
     for _ in range(2):
         assert grib.unknown_parameters(path) == [(2, 255, 255, 167)]
         assert grib.held_forecast_pairs(path) == expected
+        assert grib.step_ranges(path) == {6.0: {6.0}, 30.0: {30.0}}  # instantaneous: start = end
     assert len(read) == 3  # two messages and the end of the file, once
