@@ -63,7 +63,7 @@ def test_text_and_date_variables_are_not_data_variables_and_are_refused_as_featu
     from tests.grid_files import write_wrf
 
     dataset = open_dataset([write_wrf(tmp_path / "wrf.nc")])
-    assert dataset["Times"].dtype.kind == "S"  # WRF's dates as characters, decoded to strings
+    assert dataset["Times"].dtype.kind == "U"  # WRF's dates as characters, read as text once opened (char_labels)
     dataset["valid"] = ("XTIME", [cftime.DatetimeNoLeap(1990, 1, 1)] * dataset.sizes["XTIME"])
     dataset["stamp"] = ("XTIME", np.zeros(dataset.sizes["XTIME"], "datetime64[ns]"))
     assert data_variable_names(dataset) == ["T2", "SWDOWN"]
