@@ -72,6 +72,24 @@ def short_gaps(bounds: np.ndarray) -> np.ndarray:
                     dtype=bool)
 
 
+def _time_cells(dataset: xr.Dataset) -> tuple[str, str, np.ndarray] | None:
+    """The time coordinate's name, its ``bounds`` variable's name and the cells, shape (n_time, 2)
+    of cftime dates (CF 7.1); None without such bounds in memory."""
+    name = time_coordinate(dataset)
+    bounds_name = None if name is None else str(dataset[name].attrs.get("bounds"))
+    if bounds_name not in dataset.variables or dataset[bounds_name].ndim != 2:
+        return None
+    bounds = np.asarray(dataset[bounds_name].values)
+    if bounds.shape[1:] != (2,) or not all(hasattr(value, "calendar") for value in bounds.ravel()):
+        return None
+    return name, bounds_name, bounds
+
+
+def _most_common_step(times: np.ndarray):
+    """The most common spacing of ``times`` (at least two stamps), a timedelta."""
+    return Counter(later - earlier for earlier, later in zip(times[:-1], times[1:])).most_common(1)[0][0]
+
+
 def warn_cell_gaps(dataset: xr.Dataset, where: str) -> None:
     """Warn once when the dataset's CF time cells stop short of the next ones
     (:func:`short_gaps`): how many, the first gap, what it does to rates from totals, and, when
@@ -85,13 +103,10 @@ def warn_cell_gaps(dataset: xr.Dataset, where: str) -> None:
     where : str
         The files, for the message.
     """
-    name = time_coordinate(dataset)
-    bounds_name = None if name is None else str(dataset[name].attrs.get("bounds"))
-    if bounds_name not in dataset.variables or dataset[bounds_name].ndim != 2:
+    cells = _time_cells(dataset)
+    if cells is None:
         return
-    bounds = np.asarray(dataset[bounds_name].values)
-    if bounds.shape[1:] != (2,) or not all(hasattr(value, "calendar") for value in bounds.ravel()):
-        return
+    name, bounds_name, bounds = cells
     short = short_gaps(bounds)
     if not short.any():
         return
@@ -145,7 +160,7 @@ def part_cells(times: np.ndarray, bounds: np.ndarray) -> bool:
     """
     if len(times) < 2:
         return False
-    step = Counter(later - earlier for earlier, later in zip(times[:-1], times[1:])).most_common(1)[0][0]
+    step = _most_common_step(times)
     lengths = {abs(upper - lower) for lower, upper in bounds}
     if len(lengths) != 1:
         return False
@@ -165,13 +180,12 @@ def warn_part_cells(dataset: xr.Dataset, where: str) -> None:
     where : str
         The files, for the message.
     """
-    name = time_coordinate(dataset)
-    bounds_name = None if name is None else str(dataset[name].attrs.get("bounds"))
-    if bounds_name not in dataset.variables or dataset[bounds_name].ndim != 2:
+    cells = _time_cells(dataset)
+    if cells is None:
         return
-    bounds, times = np.asarray(dataset[bounds_name].values), np.asarray(dataset[name].values)
-    if (bounds.shape != (len(times), 2) or not all(hasattr(value, "calendar") for value in bounds.ravel())
-            or not part_cells(times, bounds)):
+    name, bounds_name, bounds = cells
+    times = np.asarray(dataset[name].values)
+    if len(bounds) != len(times) or not part_cells(times, bounds):
         return
     time_dim = dataset[name].dims[0]
     statistics = {variable: method for variable in data_variable_names(dataset)
@@ -181,7 +195,7 @@ def warn_part_cells(dataset: xr.Dataset, where: str) -> None:
     if not statistics:
         return
     first, second = np.sort(bounds[0]), np.sort(bounds[1])
-    step = Counter(later - earlier for earlier, later in zip(times[:-1], times[1:])).most_common(1)[0][0]
+    step = _most_common_step(times)
     length = first[1] - first[0]
     timed = sorted({file for variable in statistics for file in source_files(dataset[variable])})
     where = files_text(timed) if timed else where
