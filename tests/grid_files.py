@@ -6,6 +6,7 @@ hand (as in the shared ``cordex_rotated`` case), independently of pyproj, which 
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import netCDF4
@@ -214,11 +215,17 @@ NARR_X_KM, NARR_Y_KM = np.arange(3000.0, 3400.0, 32.463), np.arange(3500.0, 3800
 
 def proj4_positions(proj4: str, x_m, y_m) -> tuple[np.ndarray, np.ndarray]:
     """Latitude and longitude of the points (x_m, y_m) in metres, by hand with a PROJ string."""
+    longitude, latitude = _proj4_to_lonlat(proj4).transform(x_m, y_m)
+    return np.asarray(latitude), np.asarray(longitude)
+
+
+@functools.lru_cache(maxsize=16)
+def _proj4_to_lonlat(proj4: str):
+    """pyproj's transformer from a PROJ string to longitude, latitude, made once per string
+    (PROJ's search for the operation takes some 30 ms; the helper is called hundreds of times)."""
     import pyproj
 
-    to_lonlat = pyproj.Transformer.from_crs(pyproj.CRS.from_proj4(proj4), "EPSG:4326", always_xy=True)
-    longitude, latitude = to_lonlat.transform(x_m, y_m)
-    return np.asarray(latitude), np.asarray(longitude)
+    return pyproj.Transformer.from_crs(pyproj.CRS.from_proj4(proj4), "EPSG:4326", always_xy=True)
 
 
 #: NARR's projection with the false origin at its true place, in metres (PROJ's +x_0/+y_0).

@@ -90,14 +90,15 @@ class ProjectionReading:
         ------
         ClimannError
             If pyproj cannot read the grid mapping (named ``name``)."""
+        attrs = _hashable(self.attrs)
         try:
-            crs = _crs(_hashable(self.attrs))
+            _crs(attrs)
         except (pyproj.exceptions.CRSError, KeyError, ValueError) as error:
             raise ClimannError(
                 f"cannot read grid mapping '{name}' "
                 f"({self.attrs.get('grid_mapping_name', 'no grid_mapping_name')}): {error}"
             ) from None
-        return pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+        return _to_longitude_latitude(attrs)
 
     def positions(self, rows: np.ndarray, columns: np.ndarray, name: str = "") -> tuple[np.ndarray, np.ndarray]:
         """Latitude and longitude (degrees; NaN off the projection's domain, e.g. beyond a
@@ -115,6 +116,14 @@ def _crs(attrs: tuple) -> pyproj.CRS:
     """``pyproj.CRS.from_cf`` of grid-mapping attributes given as :func:`_hashable`; kept, since
     it takes a quarter of a second and a run places its grid several times."""
     return pyproj.CRS.from_cf({key: value for key, value in attrs})
+
+
+@functools.lru_cache(maxsize=32)
+def _to_longitude_latitude(attrs: tuple) -> pyproj.Transformer:
+    """The transformer from the projection of :func:`_crs` ``(attrs)`` to longitude, latitude
+    (EPSG:4326); kept, since PROJ's search for the operation takes some 30 ms and a run places
+    its grid and its cells several times (pyproj's transformers are thread-safe since 3.1)."""
+    return pyproj.Transformer.from_crs(_crs(attrs), "EPSG:4326", always_xy=True)
 
 
 def _hashable(attrs: dict) -> tuple:

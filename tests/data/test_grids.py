@@ -1,5 +1,7 @@
 """Tests for climann/data/grids.py: geographic coordinates of curvilinear, rotated and projected grids."""
 
+import functools
+
 import numpy as np
 import pytest
 import xarray as xr
@@ -1007,13 +1009,20 @@ def test_1d_latitude_bounds_past_the_poles_are_clipped_with_a_warning(tmp_path, 
     assert "clipped at ±90°" in said[0] and "where(lat_bnds>90) lat_bnds=90" in said[0]
 
 
+@functools.lru_cache(maxsize=1)
+def _polar_stereographic_to_lonlat():
+    """pyproj's transformer from NSIDC's polar stereographic plane to longitude, latitude, made once
+    (reading the mapping's datum takes pyproj most of a second)."""
+    import pyproj
+
+    return pyproj.Transformer.from_crs(pyproj.CRS.from_cf(POLAR_STEREOGRAPHIC), "EPSG:4326", always_xy=True)
+
+
 def _polar_cells_with_corners(path, pole_corner):
     """4 × 4 cells of 25 km around the North Pole (NSIDC's polar stereographic plane), written as bare 2-D
     latitude/longitude with their exact corners as bounds (as CMIP sea-ice files carry them), the corners on
     the pole written ``pole_corner``; and the true corners."""
-    import pyproj
-
-    to_lonlat = pyproj.Transformer.from_crs(pyproj.CRS.from_cf(POLAR_STEREOGRAPHIC), "EPSG:4326", always_xy=True)
+    to_lonlat = _polar_stereographic_to_lonlat()
     centres = np.arange(-37.5e3, 40e3, 25e3)
     x, y = np.meshgrid(centres, centres[::-1])
     lon, lat = to_lonlat.transform(x, y)
