@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pandas as pd
 import pytest
 import xarray as xr
 
@@ -195,6 +196,33 @@ def test_a_coordinate_of_dates_is_a_time_and_one_of_text_with_the_same_metadata_
     with pytest.raises(ClimannError, match="no time coordinate"):
         find_coordinate(with_text, "time")
     assert find_coordinate(with_dates, "time") == "when"
+
+
+def _when(values, layout):
+    """A coordinate ``when`` of ``values`` on its own dimension (an index), on another (not one),
+    or as the level of a MultiIndex beside a level of numbers."""
+    values = np.array(values, dtype=object)
+    if layout == "index":
+        return xr.Dataset(coords={"when": ("when", values)})
+    if layout == "not-an-index":
+        return xr.Dataset(coords={"when": ("step", values)})
+    index = pd.MultiIndex.from_arrays([values, [1, 2]], names=("when", "member"))
+    return xr.Dataset(coords=xr.Coordinates.from_pandas_multiindex(index, "sample"))
+
+
+@pytest.mark.parametrize("layout", ["index", "not-an-index", "multiindex-level"])
+def test_the_metadata_key_tells_a_coordinate_of_dates_from_one_of_text_however_it_is_held(layout):
+    """:func:`_metadata_key` reads the first value of a 1-D coordinate of objects (cf_xarray takes
+    cftime dates for a time): read from a pandas index or from the values, it must tell dates
+    from text with the same metadata, or a remembered answer for one would stand for the other."""
+    import cftime
+
+    from climann.data.coords import _metadata_key
+
+    dates = [cftime.DatetimeNoLeap(2000, month, 1) for month in (1, 2)]
+    with_dates, with_text = _when(dates, layout), _when(["a", "b"], layout)
+    assert with_dates["when"].dtype == with_text["when"].dtype == object
+    assert _metadata_key(with_dates) != _metadata_key(with_text)
 
 
 @pytest.mark.parametrize("order", [("lat\tlon", "lat lon"), ("lat lon", "lat\tlon")], ids=["tab-first", "space-first"])
