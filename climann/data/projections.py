@@ -24,6 +24,7 @@ from __future__ import annotations
 import difflib
 import functools
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -109,6 +110,31 @@ class ProjectionReading:
         latitude, longitude = np.asarray(latitude, np.float64), np.asarray(longitude, np.float64)
         off = ~np.isfinite(latitude) | ~np.isfinite(longitude)
         return np.where(off, np.nan, latitude), np.where(off, np.nan, longitude)
+
+
+def crs_from_cf(attrs: Mapping[str, object]) -> pyproj.CRS:
+    """``pyproj.CRS.from_cf(attrs)`` (CF conventions section 5.6 and appendix F) of a grid
+    mapping's attributes, read once per set of attribute values in a process: pyproj takes up
+    to a second to read a mapping with its own figure of the Earth (``earth_radius``,
+    ``semi_major_axis`` …), and a run, its figures and its predictions read one mapping many
+    times.
+
+    Parameters
+    ----------
+    attrs : Mapping
+        Attribute names and values: text, numbers, or arrays and lists of numbers.
+
+    Returns
+    -------
+    pyproj.CRS
+        The same object for equal attribute values (pyproj's CRS is immutable and thread-safe).
+
+    Raises
+    ------
+    pyproj.exceptions.CRSError, KeyError, ValueError
+        As ``pyproj.CRS.from_cf``, when pyproj cannot read the mapping.
+    """
+    return _crs(_hashable(dict(attrs)))
 
 
 @functools.lru_cache(maxsize=32)

@@ -32,6 +32,7 @@ import numpy as np
 from climann.data.geometry import wrapped_difference
 from climann.data.layout import Coordinate, GridLayout
 from climann.data.grids import GRID_TOLERANCE
+from climann.data.projections import crs_from_cf
 from climann.errors import ClimannError
 
 #: How far (degrees) a cell of new data may lie from the training grid's and still be the same
@@ -183,7 +184,7 @@ def same_projection(recorded: Mapping | None, layout: GridLayout) -> bool:
         return False
     own = grid_mapping_record(layout.grid_mapping)
     try:
-        return pyproj.CRS.from_cf(dict(recorded)) == pyproj.CRS.from_cf(own)
+        return crs_from_cf(recorded) == crs_from_cf(own)
     except (pyproj.exceptions.CRSError, KeyError, ValueError):
         return dict(recorded) == own
 

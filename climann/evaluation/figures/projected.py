@@ -24,6 +24,7 @@ from matplotlib.path import Path
 from matplotlib.ticker import MaxNLocator
 
 from climann.data.layout import GridLayout
+from climann.data.projections import crs_from_cf
 from climann.evaluation.coastlines import LINE_STYLE, coastlines
 from climann.evaluation.figures.style import _cell_edges
 
@@ -146,7 +147,7 @@ def projected_grid(layout: GridLayout) -> ProjectedGrid | None:
     if {layout.latitude.name, layout.longitude.name} & set(layout.index_dims):
         return None
     try:
-        crs = pyproj.CRS.from_cf(dict(reading.attrs))
+        crs = crs_from_cf(reading.attrs)
     except (pyproj.exceptions.CRSError, KeyError, ValueError):
         return None
     to_map = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
