@@ -68,6 +68,14 @@ ROTATED_POLE_NAMES: dict[str, str] = {"latitude": "grid_latitude", "longitude": 
 PROJECTED_STANDARD_NAMES = ("projection_x_coordinate", "projection_y_coordinate")
 DISTANCE_UNITS = ("m", "km", "metre", "metres", "meter", "meters")
 
+#: A coordinate with one of these standard names or units is a frequency, never a horizontal
+#: axis, whatever its ``axis`` attribute says: WAVEWATCH III's spectra (``ww3_ounp``) write
+#: ``frequency:axis = "Y"`` beside ``direction:axis = "Z"`` and ``station:axis = "X"``.
+#: Units in UDUNITS spellings of 1/s (UDUNITS-2: ``Hz``, ``s-1``, ``1/s``; CF 1.8 §3.1).
+FREQUENCY_STANDARD_NAMES = ("sea_surface_wave_frequency", "radiation_frequency",
+                            "sensor_band_central_radiation_frequency")
+FREQUENCY_UNITS = ("hz", "hertz", "s-1", "s^-1", "s**-1", "1/s", "/s", "second-1", "seconds-1", "sec-1")
+
 
 #: Names that say what a 1-D coordinate is when it has no CF attributes at all, and the range
 #: its values must lie in. A time coordinate is recognised by its CF units (decoded to dates),
@@ -256,6 +264,37 @@ def _single(dataset: xr.Dataset, kind: str, names: list[str]) -> str:
     return names[0]
 
 
+def is_frequency(variable: xr.DataArray | xr.Variable) -> bool:
+    """Whether a coordinate is a frequency by its CF ``standard_name`` or ``units``
+    (:data:`FREQUENCY_STANDARD_NAMES`, :data:`FREQUENCY_UNITS`, in any case): never a latitude or
+    longitude, whatever its ``axis``.
+
+    Examples
+    --------
+    >>> is_frequency(xr.Variable("frequency", [0.04, 0.05], {"units": "s-1", "axis": "Y"}))
+    True
+    """
+    units = str(variable.attrs.get("units", "")).strip().lower().replace(" ", "")
+    return variable.attrs.get("standard_name") in FREQUENCY_STANDARD_NAMES or units in FREQUENCY_UNITS
+
+
+def _horizontal_by_axis(dataset: xr.Dataset, kind: str, names: list[str]) -> list[str]:
+    """Of the coordinates ``names`` that cf_xarray finds by their ``axis`` (Y or X), those that
+    may be a geographic ``kind``: no rotated or projected axis (:func:`is_grid_axis`) and no
+    frequency (:func:`is_frequency`), whose ``axis`` is overridden with a note at INFO."""
+    overridden = [name for name in names if is_frequency(dataset[name])]
+    for name in overridden:
+        axis = dataset[name].attrs.get("axis", CF_KEYS[kind][1])
+        units = dataset[name].attrs.get("units")
+        said = (f"its units '{units}'" if units is not None
+                else f"its standard_name '{dataset[name].attrs.get('standard_name')}'")
+        note_once(_log, logging.INFO,
+                  f"'{name}' has axis = \"{axis}\" but is a frequency by {said}, not a {kind}: its axis attribute "
+                  "is overridden, and it is not taken as a horizontal axis",
+                  key=(__name__, "frequency axis", name, kind))
+    return [name for name in names if not is_grid_axis(dataset[name]) and name not in overridden]
+
+
 def is_grid_axis(variable: xr.DataArray) -> bool:
     """Whether a 1-D coordinate is a rotated-pole or projected axis: regular on the map, not a latitude."""
     return _is_projected(variable) or variable.attrs.get("standard_name") in ROTATED_POLE_NAMES.values()
@@ -275,7 +314,7 @@ def _candidates(dataset: xr.Dataset, kind: str, ndim: int = 1) -> list[str]:
     by_attributes = [str(n) for n in dataset.cf.coordinates.get(coordinate_key, [])]
     by_axis = [str(n) for n in dataset.cf.axes.get(axis_key, [])]
     if kind != "time":
-        by_axis = [name for name in by_axis if not is_grid_axis(dataset[name])]
+        by_axis = _horizontal_by_axis(dataset, kind, by_axis)
     # the cell bounds of a scalar coordinate are 1-D, and the guess takes ``lat_bnds`` for a latitude
     bounds = {str(variable.attrs.get("bounds")) for variable in dataset.variables.values()}
     for names in (by_attributes, by_axis):

@@ -5,6 +5,7 @@ advice for point data; each checked against the same values written with scalar 
 from __future__ import annotations
 
 import json
+import logging
 import shlex
 import subprocess
 import sys
@@ -251,6 +252,34 @@ def test_a_station_trains_exactly_as_its_point_file(station_runs, name):
     station, point = _scores(station_runs[name]), _scores(station_runs["point"])
     assert station == point
     assert station["splits"]["test"]["model"]["n_samples"] == 12
+
+
+def _spectra(grid: xr.Dataset, frequency_attrs: dict) -> xr.Dataset:
+    """The station file with a wave spectrum beside it, ``efth(time, station, frequency)``, whose
+    frequency coordinate has ``frequency_attrs`` (WAVEWATCH III writes ``axis = "Y"``)."""
+    stations = _stations(grid, time_major=True)
+    frequency = xr.DataArray([0.05, 0.1, 0.2], dims="frequency", attrs=frequency_attrs)
+    stations = stations.assign_coords(frequency=frequency)
+    stations["efth"] = (stations["tas"] * 0.0 + frequency).transpose("time", "station", "frequency")
+    stations["efth"].attrs = {"units": "m2 s"}
+    return stations
+
+
+@pytest.mark.parametrize("frequency", [
+    pytest.param({"units": "s-1"}, id="units-s-1"),
+    pytest.param({"units": "Hz"}, id="units-Hz"),
+    pytest.param({"standard_name": "sea_surface_wave_frequency"}, id="standard-name"),
+])
+def test_a_frequency_with_axis_y_is_no_latitude_and_trains_as_without_it(tmp_path, grid, station_runs, frequency,
+                                                                          caplog):
+    """WAVEWATCH III's ``frequency:axis = "Y"`` was taken for the latitude of a station chosen (break34b A3)."""
+    _spectra(grid, {**frequency, "axis": "Y"}).to_netcdf(tmp_path / "spectra.nc")
+    with caplog.at_level(logging.INFO, logger="climann.data.coords"):
+        run = _train(tmp_path / "spectra.nc", tmp_path / "run", select={"station": 1})
+    assert _scores(run) == _scores(station_runs["selected"])
+    notes = [record.getMessage() for record in caplog.records]
+    assert any("'frequency' has axis = \"Y\" but is a frequency by its" in note and "not a latitude" in note
+               for note in notes)
 
 
 def test_the_selected_stations_predictions_say_which_station_they_are(station_runs, grid):
