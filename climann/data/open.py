@@ -397,11 +397,12 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     # A file with two time axes is split by the user, never guessed from; see climann.data.time_names.
     check_one_time_axis(dataset, path.name)
     # One station of a CF station file (one in the file, or the one selected) is a point; see climann.data.stations.
-    dataset = with_station_chosen(dataset, select, where=path.name)
+    # Positions given at each time step (WRF's XLAT(Time, y, x), WAVEWATCH III's latitude(time,
+    # station)) are fixed first, so that the stations are found on their own dimension.
+    dataset = with_station_chosen(fixed_in_time(dataset, path.name), select, where=path.name)
     # A station's scalar lat/lon (CF §5.7) become a 1×1 grid; see climann.data.scalar_coordinates.
     # Each variable's level (CF §5.7 scalar plev, height) is recorded before files are combined.
-    return with_levels_recorded(
-        checked_coordinates(with_scalar_coordinates_as_axes(fixed_in_time(dataset, path.name)), path.name))
+    return with_levels_recorded(checked_coordinates(with_scalar_coordinates_as_axes(dataset), path.name))
 
 
 def with_lead_chosen(dataset: xr.Dataset, select: Mapping[str, object] | None, *, where: str) -> xr.Dataset:

@@ -220,6 +220,55 @@ def test_cells_of_an_unstructured_grid_are_still_refused_as_one(tmp_path, grid):
         open_dataset([tmp_path / "cells.nc"])
 
 
+def _positions_at_each_step(stations: xr.Dataset) -> xr.Dataset:
+    """``stations`` with ``lat``/``lon`` given at each time step, data variables of (time, station)
+    with a fill value, as WAVEWATCH III's ``ww3_ounp`` writes its point output."""
+    moved = stations.copy()
+    for name in ("lat", "lon"):
+        position = stations[name].broadcast_like(stations["time"]).transpose("time", "station")
+        moved = moved.drop_vars(name).assign({name: position.reset_coords(drop=True)})
+        moved[name].attrs = dict(stations[name].attrs)
+        moved[name].encoding = {"_FillValue": np.float32(9.96921e36), "dtype": "float32"}
+    return moved
+
+
+@pytest.mark.parametrize("time_major", [pytest.param(True, id="time-station"), pytest.param(False, id="station-time")])
+def test_positions_given_at_each_time_step_that_never_change_are_the_stations(tmp_path, grid, time_major):
+    """latitude(time, station) (WAVEWATCH III's point spectra) crashed as a 2-D grid (break34b A2)."""
+    stations = _stations(grid, time_major=time_major)
+    stations.to_netcdf(tmp_path / "fixed.nc")
+    moved = _positions_at_each_step(stations)
+    assert moved["lat"].dims == ("time", "station") and "lat" in moved.data_vars
+    moved.to_netcdf(tmp_path / "each_step.nc")
+    opened = open_dataset([tmp_path / "each_step.nc"], select={"station": 2})
+    np.testing.assert_array_equal(opened["tas"].values[:, 0, 0], _point(grid, 2)["tas"].values)
+    np.testing.assert_array_equal(opened["lat"].values, [grid["lat"].values[CELLS[2][0]]])
+    np.testing.assert_array_equal(opened["lon"].values, [grid["lon"].values[CELLS[2][1]]])
+    with pytest.raises(ClimannError, match=r"^each_step.nc holds 3 stations along 'station'"):
+        open_dataset([tmp_path / "each_step.nc"])
+
+
+def test_stations_whose_positions_move_in_time_are_refused_with_a_copy_of_their_mean_position(
+        tmp_path, monkeypatch, grid):
+    monkeypatch.chdir(tmp_path)
+    moved = _positions_at_each_step(_stations(grid, time_major=True))
+    latitude = moved["lat"].values.copy()
+    latitude[5:, 1] += 0.5  # station 1 (PAR) moves from its 6th month on
+    moved["lat"] = moved["lat"].copy(data=latitude)
+    moved.to_netcdf(tmp_path / "moving.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "moving.nc"], select={"station": 1})
+    message = str(error.value)
+    assert message.startswith("moving.nc: the positions 'lat' and 'lon' are given at each time step of each station "
+                              "and change: station index 1 moves at time step 5 counting from 0 (")
+    assert "'lat' by up to 0.5 degrees_north" in message and "\n" not in message
+    command = message.split("in a copy: ", 1)[1].split("; a platform that travels", 1)[0]
+    subprocess.run([sys.executable, *shlex.split(command)[1:]], check=True)
+    opened = open_dataset([tmp_path / "moving_fixed.nc"], select={"station": 1})
+    np.testing.assert_allclose(opened["lat"].values, [latitude[:, 1].astype(np.float32).mean()], rtol=1e-6)
+    np.testing.assert_array_equal(opened["tas"].values[:, 0, 0], _point(grid, 1)["tas"].values)
+
+
 def _train(path, run_dir, **data):
     config = build_config({
         "data": {"paths": [str(path)], "target": "tas", "predictors": ["pred"], "lags": {"tas": [1]}, **data},
