@@ -169,7 +169,8 @@ class DefaultInputs:
         The samples where the target is present on the time steps checked
         (:data:`CHECKED_TIME_STEPS`), of which ``mostly_missing`` gives fractions.
     several_values : dict of str to str
-        Variables left out because of an extra dimension with several values → its name.
+        Variables left out because of extra dimensions with several values → their names, in
+        the variable's order, joined by ", " (``"frequency, direction"`` for a wave spectrum).
     off_grid : tuple of str
         Data variables not on the target's horizontal grid (never predictors by default).
     static : tuple of str
@@ -281,8 +282,8 @@ class DefaultInputs:
         if self.several_values:
             shown = ", ".join(f"{name} ({dim})" for name, dim in self.several_values.items())
             notes.append(
-                f"left out of the default predictors: {shown}, with several values of an extra dimension; "
-                "choose one with [data] select (--select DIM=VALUE) to use them"
+                f"left out of the default predictors: {shown}, with several values along each of these extra "
+                "dimensions; choose one value of each with [data] select (--select DIM=VALUE) to use them"
             )
         if self.static:
             notes.append(
@@ -410,7 +411,7 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
             continue
         extra = [dim for dim in variable.dims if dim not in horizontal and dim != time_dim and variable.sizes[dim] > 1]
         if extra:
-            several_values[name] = str(extra[0])
+            several_values[name] = ", ".join(map(str, extra))
         elif flag_classes(variable) is not None:
             flags[name] = flag_classes(variable)
         elif (reading := direction_reading(str(name), variable.attrs)) is not None:

@@ -126,6 +126,18 @@ def test_metadata_off_grid_text_and_level_variables_are_not_predictors():
     assert any("ta (plev)" in note and "select" in note for note in chosen.notes("tas"))
 
 
+def test_a_variable_with_two_extra_dimensions_is_left_out_naming_both():
+    """A wave spectrum efth(time, frequency, direction) at one place: both dimensions need a
+    value chosen, and the note named only the first (break34b C4)."""
+    dataset = _dataset_with(efth=(("time", "frequency", "lat", "direction", "lon"), np.ones((36, 3, 4, 2, 6))),
+                            pred=(("time", "lat", "lon"), _missing_on(0)))
+    chosen = default_inputs(dataset, "tas")
+    assert chosen.predictors == ("pred",)
+    assert chosen.several_values == {"efth": "frequency, direction"}
+    assert any(note.startswith("left out of the default predictors: efth (frequency, direction), with several values")
+               for note in chosen.notes("tas"))
+
+
 def test_flag_variables_of_classes_are_left_out_with_a_note_and_indicators_kept(tmp_path):
     """A land-cover class (flag_values of four codes) and a bit field (flag_masks) are classes,
     not amounts (CF-1.11 §3.5); a two-code sea/land flag and an xarray bool mask are 0/1
