@@ -37,7 +37,7 @@ from climann.data.containers import (
     groups_with_variables,
     short_file_message,
 )
-from climann.data.coordinate_values import checked_coordinates
+from climann.data.coordinate_values import checked_coordinates, geographic_kind
 from climann.data.ecmwf_means import with_stated_month_cells
 from climann.data.empty_files import check_not_empty
 from climann.data.absolute_zero import BELOW_ABSOLUTE_ZERO_KEY
@@ -1521,7 +1521,9 @@ def _duplicated_variable_message(files: Sequence[Path]) -> str | None:
     seen: dict[tuple[str, object], tuple[Path, xr.Dataset]] = {}
     for path, dataset in _raw_datasets(files):
         times = _first_dates(dataset)
-        for name in dataset.data_vars:
+        # a latitude or longitude left a data variable (MODIS MOD08's Latitude(YDim)) is the grid's,
+        # in every file alike: the clash is of the fields (break34a A3 named 'Latitude')
+        for name in (name for name in dataset.data_vars if geographic_kind(str(name), dataset[name]) is None):
             key = (str(name), times)
             if key in seen and not str(name).endswith("bnds"):
                 # files with no time at all (OceanColor L3m, GDAL's GeoTIFF copies); see climann.data.undated_files
