@@ -67,21 +67,52 @@ def season_count_message(name: str, variable: xr.Variable, calendar: str, path: 
     values = np.asarray(variable.values, dtype=np.float64)
     if not np.all(np.isfinite(values)) or np.any(values % 1 != 0):
         return f"{said}, and not all are whole seasons; write the time axis as days since a date (CF §4.4)"
+    statements = []
+    if bounds is None:  # each step's cell its year, so that it pairs with other files by year
+        bounds = f"{name}_bnds"
+        statements += ["import numpy as np", f"d[{bounds!r}] = (({name!r}, 'bnds'), "
+                       f"np.stack([d[{name!r}].values, d[{name!r}].values + 1], 1))",
+                       f"d[{name!r}].attrs['bounds'] = {bounds!r}"]
+    statements += year_dates_statements(name, bounds, reference, calendar)
+    return (f"{said}; if step n is the season of the year {start.year} + n (ISIMIP's crop outputs), write each as "
+            f"that year (the cell from its {start:%m-%d} to the next year's) in days since the same date: "
+            f"`{xarray_command(statements, input_and_copy(path))}`")
+
+
+def year_dates_statements(name: str, bounds: str | None, reference: str, calendar: str) -> list[str]:
+    """The Python statements on the dataset ``d`` of :func:`~climann.data.shell.xarray_command`
+    that write whole years since ``reference`` (the time ``name`` and its ``bounds``) as days
+    since the same date, year ``n`` on the reference's day of the year ``reference + n`` in
+    ``calendar`` (cftime's dates: the calendar's own year lengths, as CDO's ``-setreftime``
+    reads calendar years). A value that is not a whole year stops the line (an assertion): it
+    names no such date.
+
+    Parameters
+    ----------
+    name : str
+        The time variable.
+    bounds : str or None
+        Its bounds variable, rewritten the same way.
+    reference : str
+        The date of the units (``1661-01-01 00:00:00``), which cftime reads in ``calendar``.
+    calendar : str
+        A CF calendar cftime knows.
+
+    Returns
+    -------
+    list of str
+    """
+    import cftime
+
+    start = cftime.num2date(0, f"days since {reference}", calendar)
     days = f"days since {reference}"
     date = (f"cftime.datetime({start.year} + int(n), {start.month}, {start.day}, {start.hour}, {start.minute}, "
             f"{start.second}, calendar={calendar!r})")
     statements = ["import cftime",
                   f"f = lambda v: cftime.date2num([{date} for n in v.ravel()], {days!r}, {calendar!r})"
                   ".reshape(v.shape)"]
-    if bounds is None:  # each step's cell its year, so that it pairs with other files by year
-        bounds = f"{name}_bnds"
-        statements += ["import numpy as np", f"d[{bounds!r}] = (({name!r}, 'bnds'), "
-                       f"np.stack([d[{name!r}].values, d[{name!r}].values + 1], 1))",
-                       f"d[{name!r}].attrs['bounds'] = {bounds!r}"]
-    for each in (name, bounds):
-        statements += [xarray_values(each, f"f(d[{each!r}].values)"),
+    for each in [name, *([bounds] if bounds else [])]:
+        statements += [f"assert (d[{each!r}].values % 1 == 0).all(), 'not whole years'",
+                       xarray_values(each, f"f(d[{each!r}].values)"),
                        f"d[{each!r}].encoding.update(dtype='f8', _FillValue=None)"]
-    statements.append(f"d[{name!r}].attrs['units'] = {days!r}")
-    return (f"{said}; if step n is the season of the year {start.year} + n (ISIMIP's crop outputs), write each as "
-            f"that year (the cell from its {start:%m-%d} to the next year's) in days since the same date: "
-            f"`{xarray_command(statements, input_and_copy(path))}`")
+    return [*statements, f"d[{name!r}].attrs['units'] = {days!r}"]

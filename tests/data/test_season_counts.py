@@ -152,3 +152,49 @@ def test_times_that_do_not_decode_among_files_are_refused_in_one_line_naming_the
     if make is not _two_crops:  # the one file's refusal, word for word
         assert lines[-1] == alone.stderr.strip().splitlines()[-1]
     assert not (tmp_path / "runs").exists()
+
+
+@pytest.mark.parametrize(
+    ("calendar", "values", "bounds"),
+    [pytest.param("proleptic_gregorian", 320.0 + np.arange(40), False, id="proleptic-gregorian"),
+     pytest.param("standard", [-200.0, 0.0, 3.0, 339.0], True, id="standard-with-bounds-across-1582")],
+)
+def test_years_since_in_calendars_of_leap_years_get_a_python_line_that_writes_the_years_dates(
+        tmp_path, monkeypatch, calendar, values, bounds):
+    """break34b B2: "years since" in the Gregorian calendars had only a cdo line (CDO is often not
+    installed). The Python line runs as printed: year n is 1 January of 1661 + n, in days
+    counted by hand with Python's dates (proleptic) or cftime's Julian-Gregorian dates (standard)."""
+    import datetime
+
+    monkeypatch.chdir(tmp_path)
+    path = _crop_file(tmp_path / "yield_years.nc", units="years since 1661-01-01", calendar=calendar, values=values)
+    if bounds:
+        with xr.open_dataset(path, decode_times=False) as raw:
+            data = raw.load()
+        data["time_bnds"] = (("time", "bnds"), np.stack([data["time"].values, data["time"].values + 1], 1))
+        data["time"].attrs["bounds"] = "time_bnds"
+        data.to_netcdf(path)
+    with pytest.raises(ClimannError) as error:
+        open_dataset([path])
+    subprocess.run(_python_line(str(error.value)), check=True, capture_output=True, cwd=tmp_path)
+    if calendar == "proleptic_gregorian":
+        expected = [(datetime.date(1661 + int(n), 1, 1) - datetime.date(1661, 1, 1)).days for n in values]
+    else:  # 1461 to 1661: 200 Julian years, 10 days skipped in October 1582
+        expected = [-(200 * 365.25 - 10), 0, 365 * 3, (datetime.date(2000, 1, 1) - datetime.date(1661, 1, 1)).days]
+    with xr.open_dataset(tmp_path / "yield_years_fixed.nc", decode_times=False) as raw:
+        np.testing.assert_array_equal(raw["time"].values, expected)
+        assert raw["time"].attrs["units"] == "days since 1661-01-01"
+        if bounds:
+            np.testing.assert_array_equal(raw["time_bnds"].values[:, 0], expected)
+    assert open_dataset([tmp_path / "yield_years_fixed.nc"])["time"].dt.year.values.tolist() == [
+        1661 + int(n) for n in values]
+
+
+def test_years_since_not_whole_stop_the_python_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = _crop_file(tmp_path / "yield_years.nc", units="years since 1661-01-01", values=[320.0, 320.5, 322.0])
+    with pytest.raises(ClimannError) as error:
+        open_dataset([path])
+    finished = subprocess.run(_python_line(str(error.value)), capture_output=True, text=True, cwd=tmp_path)
+    assert finished.returncode != 0 and "not whole years" in finished.stderr
+    assert not (tmp_path / "yield_years_fixed.nc").exists()
