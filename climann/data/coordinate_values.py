@@ -317,9 +317,10 @@ def _axes_of_their_dimension(dataset: xr.Dataset, found: dict[str, str], where: 
              and any(dim in variable.dims for other, variable in dataset.data_vars.items() if other not in found)}
     if not swaps:
         return dataset
-    for dim, name in swaps.items():
-        _note(f"{where}: {found[name]} '{name}' is taken as the axis of dimension '{dim}' (its standard_name or units "
-              "say what it is; no coordinates attribute names it)")
+    for dim, name in swaps.items():  # once a run, not once a file: MOD08_M3 comes one file a month (break34a A3)
+        note_once(_log, logging.WARNING, f"{where}: {found[name]} '{name}' is taken as the axis of dimension '{dim}' "
+                  "(its standard_name or units say what it is; no coordinates attribute names it), as in any other "
+                  "file given where it is so", key=("axis of its dimension", found[name], name, dim))
     return dataset.set_coords([n for n in swaps.values() if n not in dataset.coords]).swap_dims(swaps)
 
 

@@ -37,7 +37,7 @@ from climann.data.containers import (
     groups_with_variables,
     short_file_message,
 )
-from climann.data.coordinate_values import checked_coordinates
+from climann.data.coordinate_values import checked_coordinates, geographic_kind
 from climann.data.ecmwf_means import with_stated_month_cells
 from climann.data.empty_files import check_not_empty
 from climann.data.absolute_zero import BELOW_ABSOLUTE_ZERO_KEY
@@ -94,6 +94,7 @@ from climann.data.time_overlap import forecast_name_refusal, keep_times, sorted_
 from climann.data.grid_names import on_reference_names, one_grid_name
 from climann.data.grids import GRID_TOLERANCE
 from climann.data.time_names import check_one_time_axis, one_time_name, time_on_its_dimension
+from climann.data.season_counts import season_count_message
 from climann.data.time_units import (
     TIME_WARNING_KEY, ExactCalendarCoder, months_since_message, unreadable_reference_message,
 )
@@ -293,11 +294,23 @@ def open_input(path: Path, **options: object) -> xr.Dataset:
 def _open_in_chunks(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
     """``path`` opened lazily in dask's automatic chunks (see :func:`_open_one`), or in its
     storage chunks where dask cannot size them: a variable whose decoding gives text or
-    objects of no known size (a ``scale_factor`` stored as text, refused later with its fix)."""
+    objects of no known size (a ``scale_factor`` stored as text, refused later with its fix).
+    Times that cannot be decoded are refused with this file's name alone, as when it is given
+    alone: every caller that opens several files one by one (``climann info``'s look for
+    forecasts among them) crashed on xarray's ValueError, or named all the files (break34b A1, B2)."""
     try:
-        return open_input(path, chunks="auto", decode_times=time_coder)
-    except (ZeroDivisionError, NotImplementedError):  # dask's auto_chunks: an item size of 0, or object dtype
-        return open_input(path, chunks={}, decode_times=time_coder)
+        try:
+            return open_input(path, chunks="auto", decode_times=time_coder)
+        except (ZeroDivisionError, NotImplementedError):  # dask's auto_chunks: an item size of 0, or object dtype
+            return open_input(path, chunks={}, decode_times=time_coder)
+    except ValueError as error:
+        if _UNDECODED_TIMES.search(library_message(error)):
+            raise ClimannError(_explain_open_failure([path], error)) from None
+        raise
+
+
+#: What xarray says of times it cannot decode (units or calendar cftime does not read).
+_UNDECODED_TIMES = re.compile(r"unable to decode time units|calendar", re.IGNORECASE)
 
 
 #: Each file as :func:`_open_one` opened it in this run, by :func:`_opening_key`; at most
@@ -1429,6 +1442,7 @@ def _time_units_message(files: Sequence[Path]) -> str | None:
             units, calendar = variable.attrs.get("units"), str(variable.attrs.get("calendar", "standard"))
             bounds = variable.attrs.get("bounds")
             message = isinstance(units, str) and (months_since_message(str(name), units, calendar, path, bounds)
+                                                  or season_count_message(str(name), variable, calendar, path, bounds)
                                                   or unreadable_reference_message(str(name), units, calendar, path))
             if message:
                 return message
@@ -1508,7 +1522,9 @@ def _duplicated_variable_message(files: Sequence[Path]) -> str | None:
     seen: dict[tuple[str, object], tuple[Path, xr.Dataset]] = {}
     for path, dataset in _raw_datasets(files):
         times = _first_dates(dataset)
-        for name in dataset.data_vars:
+        # a latitude or longitude left a data variable (MODIS MOD08's Latitude(YDim)) is the grid's,
+        # in every file alike: the clash is of the fields (break34a A3 named 'Latitude')
+        for name in (name for name in dataset.data_vars if geographic_kind(str(name), dataset[name]) is None):
             key = (str(name), times)
             if key in seen and not str(name).endswith("bnds"):
                 # files with no time at all (OceanColor L3m, GDAL's GeoTIFF copies); see climann.data.undated_files

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import xarray as xr
 
+from climann.data.coordinate_values import geographic_kind
 from climann.data.coords import find_coordinate, scalar_coordinate, time_coordinate, with_0d_coordinates
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
@@ -129,7 +130,8 @@ def with_scalar_time_as_axis(dataset: xr.Dataset) -> xr.Dataset:
     = "time"`` or ``axis = "T"`` is such a coordinate too. The time belongs to the data variables
     whose ``coordinates`` attribute names it (CF §5.7); when none names it (NCO's ``ncwa``
     leaves no such attribute), to every data variable that can be a feature
-    (:func:`~climann.data.variables.data_variable_names`). Its CF bounds, shape (2,), become
+    (:func:`~climann.data.variables.data_variable_names`) except a latitude or longitude
+    (:func:`~climann.data.coordinate_values.geographic_kind`). Its CF bounds, shape (2,), become
     shape (1, 2). ``sst(lat, lon)`` of shape (n_lat, n_lon) becomes ``sst(time, lat, lon)`` of
     shape (1, n_lat, n_lon): one step, exactly as the same map written with a ``time``
     dimension. Lazy: nothing is read.
@@ -166,7 +168,10 @@ def with_scalar_time_as_axis(dataset: xr.Dataset) -> xr.Dataset:
     dataset = _with_0d_times_as_coordinates(dataset)
     if (name := scalar_coordinate(dataset, "time")) is None:
         return dataset
-    fields = data_variable_names(dataset)
+    # a latitude or longitude left a data variable (MODIS MOD08's Latitude(YDim), taken as its
+    # dimension's axis later) is the grid's, not a field of that date: given the time, it was
+    # stacked along it and the grid no longer read (break34a A3)
+    fields = [field for field in data_variable_names(dataset) if geographic_kind(field, dataset[field]) is None]
     naming = [field for field in fields if name in _coordinates_named(dataset[field])]
     expanded = _as_axis(dataset, name)
     placed = {field: expanded[field].variable.set_dims({name: 1, **expanded[field].sizes})

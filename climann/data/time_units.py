@@ -24,6 +24,7 @@ import xarray as xr
 from climann.data.absolute_time import ABSOLUTE_UNITS_KEY, DEFAULT_CALENDAR, absolute_time_unit, absolute_times
 from climann.data.before_present import before_present_problem
 from climann.data.decimal_years import decimal_years_problem
+from climann.data.season_counts import year_dates_statements
 from climann.data.shell import (
     attribute_command, input_and_copy, ncatted_attribute, xarray_command, xarray_data, xarray_values,
 )
@@ -103,12 +104,22 @@ def months_since_message(name: str, units: str, calendar: str, path: Path, bound
     )
 
 
+#: The calendars of years of different lengths whose dates cftime counts (``years since`` in
+#: them is written as each year's date, :func:`~climann.data.season_counts.year_dates_statements`).
+_DATED_YEAR_CALENDARS = ("standard", "gregorian", "proleptic_gregorian", "julian")
+
+
 def _calendar_years_in_python(name: str, units: str, calendar: str, files: str, bounds: str | None) -> str:
     """``, or in Python (…): `python -c "…"``` for ``years since`` in a calendar of
     :data:`CALENDAR_YEAR_DAYS`: the values times its days per year, as days since the same date;
-    ``""`` otherwise."""
+    in one of :data:`_DATED_YEAR_CALENDARS`: whole years as those years' dates
+    (:func:`~climann.data.season_counts.year_dates_statements`); ``""`` otherwise."""
     unit, reference = calendar_unit(units)
     days = CALENDAR_YEAR_DAYS.get(calendar.lower())
+    if unit == "year" and days is None and calendar.lower() in _DATED_YEAR_CALENDARS:
+        # whole years as the years' dates, as CDO reads them, for where CDO is not installed (break34b B2)
+        statements = year_dates_statements(name, bounds, reference, calendar)
+        return f", or in Python (whole years as those years' dates): `{xarray_command(statements, files)}`"
     if unit != "year" or days is None:
         return ""
     statements = []

@@ -74,10 +74,9 @@ def undated_files_message(name: str, first: tuple[Path, xr.Dataset], second: tup
     if (pair := original_and_copy(one_path, other_path)) is not None:  # not two dates: the copy in its place
         return (f"'{name}' is in both {pair[0].name} and {pair[1].name}, and neither has a time coordinate; "
                 f"{copy_in_place_advice(*pair)}")
-    start = str(other.attrs.get("time_coverage_start", ""))
+    where, start = _stated_start(other)
     date = start[:10] if re.match(r"\d{4}-\d{2}-\d{2}", start) else "YYYY-MM-DD"
-    said = (f" (the period only in the global attribute time_coverage_start, {start} in the second)"
-            if start else "")
+    said = f" (the period only in {where}, {start} in the second)" if start else ""
     units = f"days since {date} 00:00:00"
     command = values_command([f'time=0.0;time@units="{units}";time@standard_name="time"'],
                              [f"d = d.assign_coords(time=((), 0.0, {{'units': {units!r}, 'standard_name': 'time'}}))"],
@@ -90,6 +89,22 @@ def undated_files_message(name: str, first: tuple[Path, xr.Dataset], second: tup
         f"two different fields, give one a new name with [data] rename = "
         f"{{\"{other_path.name}\" = {{{name} = \"{name}_2\"}}}}"
     )
+
+
+#: HDF-EOS's inventory metadata (ECS ODL in the global attribute ``CoreMetadata.0``, which
+#: MODIS files keep when converted to NetCDF): the first day of the file's period.
+_RANGE_BEGINNING = re.compile(r"OBJECT\s*=\s*RANGEBEGINNINGDATE.*?VALUE\s*=\s*\"?(\d{4}-\d{2}-\d{2})", re.DOTALL)
+
+
+def _stated_start(dataset: xr.Dataset) -> tuple[str, str]:
+    """Where an undated file says when its period starts, and the date said: ACDD's global
+    attribute ``time_coverage_start``, or the ``RANGEBEGINNINGDATE`` of HDF-EOS's
+    ``CoreMetadata.0`` (MODIS MOD08_M3, break34a A3); ``("", "")`` when it says nowhere."""
+    start = str(dataset.attrs.get("time_coverage_start", ""))
+    if start:
+        return "the global attribute time_coverage_start", start
+    found = _RANGE_BEGINNING.search(str(dataset.attrs.get("CoreMetadata.0", "")))
+    return ("the HDF-EOS metadata CoreMetadata.0 (RANGEBEGINNINGDATE)", found[1]) if found else ("", "")
 
 
 def scalar_time_on_dimension_message(path: Path, reason: str) -> str | None:

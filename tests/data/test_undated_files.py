@@ -4,6 +4,7 @@ refused as "two scenarios?" with a rename."""
 
 from __future__ import annotations
 
+import datetime
 import shlex
 import shutil
 import subprocess
@@ -206,3 +207,65 @@ def test_a_corrected_copy_of_a_static_file_beside_it_is_refused_saying_to_give_t
     (tmp_path / "sftlf_fx_X.nc").unlink()  # moved out, as advised
     read = open_dataset(sorted(tmp_path.glob("*.nc")))
     assert int(read["sst"].isnull().sum()) == 1
+
+
+def _mod08(path, month: int, aod: np.ndarray, cloud: np.ndarray) -> None:
+    """A MODIS MOD08_M3 month as its NetCDF copies hold it: ``(YDim, XDim)`` fields with the
+    1-D ``Latitude(YDim)`` and ``Longitude(XDim)`` as plain variables (no coordinates
+    attribute), no time; its month only in HDF-EOS's ``CoreMetadata.0``."""
+    metadata = (f'GROUP = INVENTORYMETADATA\n  OBJECT = RANGEBEGINNINGDATE\n    NUM_VAL = 1\n    VALUE = '
+                f'"2003-{month:02d}-01"\n  END_OBJECT = RANGEBEGINNINGDATE\nEND_GROUP = INVENTORYMETADATA\nEND\n')
+    with netCDF4.Dataset(path, "w") as handle:
+        handle.HDFEOSVersion = "HDFEOS_V2.19"
+        handle.setncattr("CoreMetadata.0", metadata)
+        handle.createDimension("YDim", 3)
+        handle.createDimension("XDim", 4)
+        latitude = handle.createVariable("Latitude", "f4", ("YDim",))
+        latitude.units, latitude[:] = "degrees_north", [30.5, 29.5, 28.5]
+        longitude = handle.createVariable("Longitude", "f4", ("XDim",))
+        longitude.units, longitude[:] = "degrees_east", [-1.5, -0.5, 0.5, 1.5]
+        for name, values in (("AOD_550_Mean", aod), ("Cloud_Fraction_Mean", cloud)):
+            variable = handle.createVariable(name, "f4", ("YDim", "XDim"))
+            variable.units, variable[:] = "1", values
+
+
+@pytest.mark.skipif(not shutil.which("ncap2"), reason="NCO is not installed")
+def test_per_month_modis_files_are_refused_naming_a_field_and_the_dating_advice_trains(tmp_path, capfd, monkeypatch):
+    """break34a A3: MOD08_M3 files (one a month, no time, Latitude(YDim)) were refused naming the
+    coordinate 'Latitude', 2 warnings a file, and the advised ncap2 (a scalar time in each file)
+    stacked Latitude along the time: "the 2-D latitude and longitude do not match". Now the field
+    is named with the file's own month (RANGEBEGINNINGDATE), the axis warnings are said once,
+    and the advice, followed for each file with its date, gives a series that info and train read."""
+    from tests.console import run_main
+
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(3)
+    aod, cloud = rng.uniform(0.05, 0.9, size=(2, 24, 3, 4))
+    months = [(2003 + index // 12, 1 + index % 12) for index in range(24)]
+    names = [f"MOD08_M3.A{year}{datetime.date(year, month, 1).timetuple().tm_yday:03d}.061.nc"
+             for year, month in months]
+    for name, (_, month), field, fraction in zip(names, months, aod, cloud):
+        _mod08(tmp_path / name, month, field, fraction)
+    refused = run_main("info", *names, capfd=capfd, monkeypatch=monkeypatch)
+    assert refused.returncode == 2
+    lines = refused.stderr.strip().splitlines()
+    assert len([line for line in lines if "is taken as the axis of dimension" in line]) == 2, refused.stderr
+    message = lines[-1]
+    assert message.startswith(f"climann: error: 'AOD_550_Mean' is in both {names[0]} and {names[1]}, and neither "
+                              "has a time coordinate (the period only in the HDF-EOS metadata CoreMetadata.0 "
+                              "(RANGEBEGINNINGDATE), 2003-02-01 in the second)"), message
+    command = message.split("e.g. ", 1)[1].split(" (each file", 1)[0]
+    assert shlex.split(command)[-2:] == [names[1], names[1].replace(".nc", "_dated.nc")]
+    (tmp_path / "dated").mkdir()
+    for name, (year, month) in zip(names, months):  # the printed line, each file with its own date
+        words = shlex.split(command.replace("2003-02-01", f"{year}-{month:02d}-01"))
+        subprocess.run([*words[:-2], name, f"dated/{name}"], check=True, capture_output=True)
+    opened = open_dataset(sorted((tmp_path / "dated").glob("*.nc")))
+    assert opened["AOD_550_Mean"].dims == ("time", "Latitude", "Longitude")
+    np.testing.assert_array_equal(opened["AOD_550_Mean"].values, aod.astype("f4"))
+    np.testing.assert_array_equal(opened["Latitude"].values, np.float32([30.5, 29.5, 28.5]))
+    assert opened["time"].dt.month.values.tolist() == [month for _, month in months]
+    trained = run_main("train", "--data", "dated/*.nc", "--target", "AOD_550_Mean", "--epochs", "1",
+                       "--out", "runs/aod", capfd=capfd, monkeypatch=monkeypatch)
+    assert trained.returncode == 0, trained.stderr
+    assert (tmp_path / "runs" / "aod" / "predictions.nc").exists()
