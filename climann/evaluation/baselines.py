@@ -667,11 +667,11 @@ def climatology_from_sums(
     seen, shape = counts > 0, counts.shape
     if window_days > 1 and is_smoothed(keys.per):
         length, slots, by_day = cyclic_days(counts, keys, calendar), keys.count // 366, (366, keys.count // 366, -1)
-        steps_seen = seen.reshape(by_day)[:length].any(axis=2)  # a time step of the series, at any cell
-        day_gaps = series_gaps(steps_seen.any(axis=1))
+        days_seen = seen.reshape(by_day)[:length].any(axis=(1, 2))
         if keys.reach_days:
             seen = _seen_within(seen, keys.reach_days, length, slots)
-        held = seen.reshape(by_day)[:length].any(axis=(1, 2)) | day_gaps
+        steps_seen = seen.reshape(by_day)[:length].any(axis=2)  # a time step of the series, at any cell
+        held = steps_seen.any(axis=1) | series_gaps(days_seen)
         gaps = series_gaps(steps_seen, held=held)[:, :, None]
         window = _window_matrix(window_days, length, held, keys.reach_days)
         sums, counts = sums.reshape(by_day).copy(), counts.reshape(by_day).copy()
