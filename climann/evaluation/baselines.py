@@ -641,7 +641,15 @@ def climatology_from_sums(
     as in WeatherBench 2, and the result does not depend on how the sums were split into chunks.
     Unlike WeatherBench 2, day 366 of the other years is not filled with their day 365: it holds
     the leap years' 31 December only. c is defined where the raw key has a training value
-    (N[d, s] > 0): smoothing changes the values, never where the climatology exists. Daily
+    (N[d, s] > 0): smoothing changes the values, never where the climatology exists, so that a
+    cell missing at a time step others hold (sea ice, a masked pixel) stays undefined there. A
+    time step the series lacks at every cell on fewer than 28 consecutive days of the year
+    (:func:`series_gaps`: a station's daily averages on the ~60 % of days with a retrieval,
+    AERONET's; irregular sub-daily observations) is a gap: c is the window's mean of the values
+    it holds there, as WeatherBench 2's. Only runs of 28 days or more without a training value
+    (months or seasons the run or the file leaves out) narrow the window
+    (:func:`_window_matrix`); a gappy series narrowed it near every day of the year its training
+    years happened to lack (to 1–3 days for half the days, break34a S1). Daily
     means the run kept one in n of (``time_stride``, :attr:`ClimatologyKeys.reach_days` = n − 1)
     fall on other days of the year each year: c is defined where a training value lies within
     n − 1 days (N[(d + j) mod L, s] > 0 for some |j| ≤ n − 1), as every day of a complete
@@ -687,8 +695,9 @@ def _window_matrix(window_days: int, length: int, held: np.ndarray, reach_days: 
     """window[d, e], the weight of day of year e in day d's climatology, of shape (length,
     length): the triangular weights of :func:`climatology_window_weights` centred on d, cyclic
     over the ``length`` days of the year, narrowed symmetrically near the days of the year that
-    hold no training value in any cell (``held`` false: months or seasons the run left out, or
-    a file of some months only): a day m days from the nearest such day weighs the days within
+    hold no training value in any cell for 28 days or more (``held`` false: months or seasons
+    the run left out, or a file of some months only; not the gaps of a series,
+    :func:`series_gaps`): a day m days from the nearest such day weighs the days within
     m − 1 of it, 1 − |k|/m. A window reaching past the end of the chosen days on one side only
     would pull the days at either end toward the middle of the season (daily JJA: 1.2 K on 1 June
     and 31 August, break20 F5); a symmetric one keeps a seasonal cycle that is linear over the
