@@ -436,10 +436,12 @@ def part_year_blocks(
     split: TimeSplit, times: Sequence[cftime.datetime], *, step: TimeStep | None, months: Collection[int] = (),
 ) -> dict[str, int]:
     """The blocks of a split by years that hold less than one year: every step of the block
-    in one (season) year (:func:`season_years`) that it does not cover whole, as a series
-    beginning or ending in the middle of a year gives its first or last block (data from
-    2000-02 to 2006-01 split by years: a test block of January 2006 alone). Their scores are
-    of part of the seasonal cycle, a one-step block's of one map.
+    in one (season) year (:func:`season_years`) whose dates do not span it from its first
+    month to its last, as a series beginning or ending in the middle of a year gives its first
+    or last block (data from 2000-02 to 2006-01 split by years: a test block of January 2006
+    alone). Their scores are of part of the seasonal cycle, a one-step block's of one map. A
+    year whose days or hours have gaps is spanned whole (break34a A4: a daily station series
+    with 215 of 365 days was told to leave its complete years out, one after the other).
 
     Parameters
     ----------
@@ -469,9 +471,22 @@ def part_year_blocks(
         year = int(block_years[0])
         # the series' last December, kept with the winter before it, adds to that winter
         winter = [time for time in chosen if not (time.month in later and time.year == year)]
-        if not winter or not _covers_years(winter[0], winter[-1], (year, year), step=step, months=months):
+        if not winter or not _spans_its_year(winter[0], winter[-1], year, months=months):
             short[name] = int(mask.sum())
     return short
+
+
+def _spans_its_year(first: cftime.datetime, last: cftime.datetime, year: int, *, months: Collection[int]) -> bool:
+    """Whether dates from ``first`` to ``last`` span their (season) ``year`` from its first
+    (selected) month to its last: by the span of the dates, not their count, so that a year of
+    a series with gaps (AERONET's daily averages, on ~60 % of the days; an hourly file in local
+    time lacking the year's last UTC hour) is a whole year, and one of 8 months is not."""
+    later = next_year_months(months)
+    first_month, last_month = (min(months), max(months)) if months else (1, 12)
+    if later:  # the season year runs from the first of these months to the last of the others
+        first_month, last_month = later[0], max(set(months) - set(later))
+    return (first.year, first.month) <= (year - bool(later), first_month) and (last.year, last.month) >= (year,
+                                                                                                           last_month)
 
 
 def with_season_year_note(split: TimeSplit, months: Collection[int]) -> TimeSplit:

@@ -641,7 +641,15 @@ def climatology_from_sums(
     as in WeatherBench 2, and the result does not depend on how the sums were split into chunks.
     Unlike WeatherBench 2, day 366 of the other years is not filled with their day 365: it holds
     the leap years' 31 December only. c is defined where the raw key has a training value
-    (N[d, s] > 0): smoothing changes the values, never where the climatology exists. Daily
+    (N[d, s] > 0): smoothing changes the values, never where the climatology exists, so that a
+    cell missing at a time step others hold (sea ice, a masked pixel) stays undefined there. A
+    time step the series lacks at every cell on fewer than 28 consecutive days of the year
+    (:func:`series_gaps`: a station's daily averages on the ~60 % of days with a retrieval,
+    AERONET's; irregular sub-daily observations) is a gap: c is the window's mean of the values
+    it holds there, as WeatherBench 2's. Only runs of 28 days or more without a training value
+    (months or seasons the run or the file leaves out) narrow the window
+    (:func:`_window_matrix`); a gappy series narrowed it near every day of the year its training
+    years happened to lack (to 1–3 days for half the days, break34a S1). Daily
     means the run kept one in n of (``time_stride``, :attr:`ClimatologyKeys.reach_days` = n − 1)
     fall on other days of the year each year: c is defined where a training value lies within
     n − 1 days (N[(d + j) mod L, s] > 0 for some |j| ≤ n − 1), as every day of a complete
@@ -664,18 +672,22 @@ def climatology_from_sums(
         NaN where no training value exists.
     """
     sums, counts = np.asarray(sums, np.float64), np.asarray(counts, np.float64)
-    seen = counts > 0
+    seen, shape = counts > 0, counts.shape
     if window_days > 1 and is_smoothed(keys.per):
-        length, slots = cyclic_days(counts, keys, calendar), keys.count // 366
+        length, slots, by_day = cyclic_days(counts, keys, calendar), keys.count // 366, (366, keys.count // 366, -1)
+        days_seen = seen.reshape(by_day)[:length].any(axis=(1, 2))
         if keys.reach_days:
             seen = _seen_within(seen, keys.reach_days, length, slots)
-        window = _window_matrix(window_days, length, seen.reshape(366, slots, -1)[:length].any(axis=(1, 2)),
-                                keys.reach_days)
-        by_day = (366, slots, -1)
+        steps_seen = seen.reshape(by_day)[:length].any(axis=2)  # a time step of the series, at any cell
+        held = steps_seen.any(axis=1) | series_gaps(days_seen)
+        gaps = series_gaps(steps_seen, held=held)[:, :, None]
+        window = _window_matrix(window_days, length, held, keys.reach_days)
         sums, counts = sums.reshape(by_day).copy(), counts.reshape(by_day).copy()
         sums[:length] = np.tensordot(window, sums[:length], axes=1)
         counts[:length] = np.tensordot(window, counts[:length], axes=1)
-        sums, counts = sums.reshape(seen.shape), counts.reshape(seen.shape)
+        seen = seen.reshape(by_day).copy()
+        seen[:length] |= gaps & held[:, None, None]  # a time step the series lacks: the window's mean
+        sums, counts, seen = sums.reshape(shape), counts.reshape(shape), seen.reshape(shape)
     return np.divide(sums, counts, out=np.full(seen.shape, np.nan), where=seen & (counts > 0))
 
 
@@ -683,8 +695,9 @@ def _window_matrix(window_days: int, length: int, held: np.ndarray, reach_days: 
     """window[d, e], the weight of day of year e in day d's climatology, of shape (length,
     length): the triangular weights of :func:`climatology_window_weights` centred on d, cyclic
     over the ``length`` days of the year, narrowed symmetrically near the days of the year that
-    hold no training value in any cell (``held`` false: months or seasons the run left out, or
-    a file of some months only): a day m days from the nearest such day weighs the days within
+    hold no training value in any cell for 28 days or more (``held`` false: months or seasons
+    the run left out, or a file of some months only; not the gaps of a series,
+    :func:`series_gaps`): a day m days from the nearest such day weighs the days within
     m − 1 of it, 1 − |k|/m. A window reaching past the end of the chosen days on one side only
     would pull the days at either end toward the middle of the season (daily JJA: 1.2 K on 1 June
     and 31 August, break20 F5); a symmetric one keeps a seasonal cycle that is linear over the
@@ -705,6 +718,58 @@ def _window_matrix(window_days: int, length: int, held: np.ndarray, reach_days: 
         weight = np.where(np.abs(offset) < reach, 1.0 - np.abs(offset) / np.maximum(reach, 1), 0.0)
         np.add.at(window, (days, (days + offset) % length), weight)
     return window
+
+
+#: The fewest consecutive days of the year without a training value that are taken as left out
+#: of the data (a month or season the run's selection or the file leaves out: the shortest
+#: calendar month), not as gaps of a series that holds values on some days only.
+LEFT_OUT_DAYS = 28
+
+
+def series_gaps(seen: np.ndarray, *, held: np.ndarray | None = None) -> np.ndarray:
+    """The days of the year that are gaps of a series: no training value on the day itself,
+    but some within a run of fewer than ``LEFT_OUT_DAYS`` consecutive days of the year without
+    one (cyclic), in its own column (the time of day of sub-daily keys).
+
+    A station that reports on some days only (AERONET's daily averages: a row on the ~60 % of
+    days with a retrieval) lacks random days of the year in its training years; a run that
+    leaves months out (``--months``, ``--seasons``, a file of some months) lacks at least
+    ``LEFT_OUT_DAYS`` consecutive days (the shortest month). The climatology's window averages
+    over the first and narrows at the second (:func:`climatology_from_sums`).
+
+    Parameters
+    ----------
+    seen : ndarray of bool, shape (n_days,) or (n_days, n_slots)
+        Whether each day of the year (the first axis, cyclic over its n_days) holds a training
+        value (at any cell), for each time of day.
+    held : ndarray of bool, shape (n_days,), optional
+        The days of the year the climatology covers; only columns lacking a value on one of
+        them are searched.
+
+    Returns
+    -------
+    ndarray of bool, shape of ``seen``
+        True on a day without a value in a run of fewer than ``LEFT_OUT_DAYS`` such days of
+        its column; False in a column without any value.
+    """
+    flat = seen.reshape(len(seen), -1)
+    gaps = np.zeros_like(flat)
+    lacking = ~flat if held is None else ~flat & held[:, None]
+    columns = flat.any(axis=0) & lacking.any(axis=0)
+    if columns.any():
+        part = flat[:, columns]
+        since, until = _days_from_value(part), _days_from_value(part[::-1])[::-1]
+        gaps[:, columns] = ~part & (since + until - 1 < LEFT_OUT_DAYS)
+    return gaps.reshape(seen.shape)
+
+
+def _days_from_value(seen: np.ndarray) -> np.ndarray:
+    """The days back to the nearest day with a value in each column of ``seen`` (n_days, k),
+    cyclic; 0 on a day with one, ``LEFT_OUT_DAYS`` where none is that close."""
+    days = np.where(seen, 0, LEFT_OUT_DAYS).astype(np.int16)
+    for back in range(1, LEFT_OUT_DAYS):
+        days = np.where((days == LEFT_OUT_DAYS) & np.roll(seen, back, axis=0), back, days)
+    return days
 
 
 def _seen_within(seen: np.ndarray, reach_days: int, length: int, slots: int) -> np.ndarray:

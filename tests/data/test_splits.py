@@ -311,6 +311,34 @@ def test_a_block_of_less_than_a_year_is_found(times, step, months, expected):
     assert _part_years(times, step, months) == expected
 
 
+def _gappy_days(first, last, *, kept=0.6, seed=34):
+    """Daily dates from ``first`` to ``last`` with only a random ``kept`` fraction of the days
+    (AERONET's daily averages: a row on a day with a retrieval), each year's first and last
+    three days missing too."""
+    days = _steps(first, last, datetime.timedelta(days=1))
+    keep = np.random.default_rng(seed).random(len(days)) < kept
+    keep &= np.array([not ((t.month == 1 and t.day <= 3) or (t.month == 12 and t.day >= 29)) for t in days])
+    return days[keep]
+
+
+@pytest.mark.parametrize("months", [pytest.param((), id="all-months"), pytest.param((6, 7, 8), id="jja")])
+def test_whole_years_of_a_gappy_daily_series_are_not_part_years(months):
+    """break34a A4: complete years of a station series holding ~60 % of the days (215 of 365)
+    were each told to be "less than a year", and leaving the last one out moved the warning to
+    the year before. A year is short by the span of its dates, not by their count."""
+    times = _gappy_days((1995, 1, 1), (1999, 12, 31))
+    counts = {year: sum(t.year == year for t in times) for year in range(1995, 2000)}
+    assert max(counts.values()) < 250  # far fewer steps than the 365 days of a year
+    assert _part_years(times, DAILY, months) == {}
+
+
+def test_a_gappy_daily_block_of_eight_months_is_a_part_year():
+    """A test year spanning January to August (with gaps) is part of the seasonal cycle."""
+    times = _gappy_days((1995, 1, 1), (1999, 8, 31))
+    in_1999 = sum(t.year == 1999 for t in times)
+    assert _part_years(times, DAILY) == {"test": in_1999}
+
+
 def test_blocks_of_time_steps_and_of_files_are_not_checked():
     times = _monthly(2000, 2001)[:15]  # two years: blocks of time steps, which say so
     assert part_year_blocks(split_time_blocks(np.array([t.year for t in times]), (0.6, 0.2, 0.2)), times,

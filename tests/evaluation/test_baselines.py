@@ -849,7 +849,9 @@ def test_the_climatology_of_daily_means_kept_every_7th_day_is_defined_between_th
     assert np.isfinite(climatology[359:365]).all()  # days 360 … 365: within 6 days of day 1, cyclic over 365 days
     unthinned = climatology_from_sums(sums, counts, dataclasses.replace(keys, reach_days=0), calendar="noleap",
                                       window_days=61)[:, 0, 0]
-    assert np.isfinite(unthinned).sum() == 20  # a complete series: only the days with a value of their own
+    # not known to be thinned: days 1 … 134 are a series with gaps of 6 days, averaged over by the
+    # window; days 135 … 365 (231 days without a value) are left out of it
+    assert np.isfinite(unthinned[:134]).all() and np.isnan(unthinned[134:]).all()
 
 
 def test_the_day_of_year_climatology_of_one_season_keeps_a_linear_cycle_unbiased_at_its_ends():
@@ -890,6 +892,112 @@ def test_a_whole_year_keeps_weatherbench2s_window_on_every_day():
     weights = climatology_window_weights(61)
     expected = [np.sum(weights * sums[(day + np.arange(-30, 31)) % 365, 0, 0]) / weights.sum() for day in range(365)]
     np.testing.assert_allclose(climatology, expected, rtol=1e-12)
+
+
+def _cyclic_window_sums(values, window, n_days):
+    """Σ_k w_k values[(d + k) mod n_days] for each day d, WB2's triangular weights w_k = 1 − |k|/h
+    (``create_window_weights``), by ``np.convolve`` over the day axis padded cyclically."""
+    half = window // 2
+    weights = np.concatenate([np.linspace(0, 1, half + 1), np.linspace(1, 0, half + 1)[1:]])
+    padded = np.concatenate([values[-half:], values, values[:half]])
+    return np.apply_along_axis(lambda column: np.convolve(column, weights, mode="valid"), 0, padded)
+
+
+def _gappy_station(step_hours, kept, seed, n_years=4):
+    """A noleap station series every ``step_hours`` from 2001 with only a random ``kept`` share
+    of its time steps (rows only where there was a retrieval, as AERONET writes them): times,
+    values (n_time, 1, 1) with a seasonal and a diurnal cycle and noise, the training mask
+    (the first three years)."""
+    import cftime
+
+    steps = np.arange(n_years * 365 * 24 // step_hours)
+    steps = steps[np.random.default_rng(seed).random(steps.size) < kept]
+    times = np.array([cftime.DatetimeNoLeap(2001, 1, 1) + datetime.timedelta(hours=int(step_hours * k))
+                      for k in steps])
+    day, hour = steps * step_hours // 24 % 365, steps * step_hours % 24
+    values = (0.15 + 0.05 * np.cos(2 * np.pi * (day - 180) / 365) + 0.02 * np.cos(2 * np.pi * (hour - 14) / 24)
+              + np.random.default_rng(seed + 1).normal(0, 0.03, steps.size))
+    return times, values[:, None, None], np.array([time.year < 2004 for time in times])
+
+
+def test_the_daily_climatology_of_a_gappy_station_series_keeps_the_whole_window():
+    """break34a S1: AERONET daily averages hold a row on ~60 % of the days. The days of the year
+    its training years happen to lack narrowed the 61-day window of every day near them (to 1–3
+    days for half the days): the climatology fitted the training noise, the skill against it
+    flipped sign, and a fifth of the test values had none. The window averages the values it
+    holds: WeatherBench 2's climatology on every day of the year, computed here with np.convolve."""
+    from climann.evaluation.baselines import climatology_keys, climatology_prediction, seasonal_climatology
+
+    times, truth, train = _gappy_station(24, 0.6, seed=34)
+    assert climatology_keys(times).per == "day of year"
+    day = np.array([time.dayofyr for time in times]) - 1
+    sums, counts = np.zeros((365, 1, 1)), np.zeros((365, 1, 1))
+    np.add.at(sums, day[train], truth[train])
+    np.add.at(counts, day[train], 1.0)
+    assert (counts == 0).sum() > 10  # days of the year without a training value
+    by_hand = _cyclic_window_sums(sums, 61, 365) / _cyclic_window_sums(counts, 61, 365)
+    climatology = seasonal_climatology(truth, times, train, window_days=61)
+    np.testing.assert_allclose(climatology[:365], by_hand, rtol=1e-12)
+    assert np.isfinite(climatology_prediction(truth, times, train, window_days=61)).all()
+
+
+def test_the_sub_daily_climatology_of_a_gappy_station_series_keeps_the_whole_window():
+    """break34a S1, sub-daily: 3-hourly retrievals on a random 55 % of the steps; each time of
+    day smoothed over 61 days of the year on its own, as WeatherBench 2's, on every day."""
+    from climann.evaluation.baselines import climatology_keys, seasonal_climatology
+
+    times, truth, train = _gappy_station(3, 0.55, seed=35)
+    keys = climatology_keys(times, value_step=TimeStep(duration=datetime.timedelta(hours=3)))
+    assert (keys.per, keys.count) == ("day of year and hour", 366 * 8)
+    day = np.array([time.dayofyr for time in times]) - 1
+    slot = np.array([time.hour for time in times]) // 3
+    sums, counts = np.zeros((365, 8)), np.zeros((365, 8))
+    np.add.at(sums, (day[train], slot[train]), truth[train, 0, 0])
+    np.add.at(counts, (day[train], slot[train]), 1.0)
+    assert (counts == 0).sum() > 100
+    by_hand = _cyclic_window_sums(sums, 61, 365) / _cyclic_window_sums(counts, 61, 365)
+    climatology = seasonal_climatology(truth, times, train, window_days=61,
+                                       value_step=TimeStep(duration=datetime.timedelta(hours=3)))
+    np.testing.assert_allclose(climatology.reshape(366, 8)[:365], by_hand, rtol=1e-12)
+
+
+@pytest.mark.parametrize("months", [pytest.param((6, 7, 8), id="jja"), pytest.param((12, 1, 2), id="djf"),
+                                    pytest.param((1, 3), id="february-left-out")])
+def test_the_window_of_a_months_selection_with_missing_cells_narrows_as_before(months):
+    """Evenly sampled daily data of some months (``--months``, ``--seasons``), with values
+    missing at some cells (sea ice, 20 %): the window narrows at the edges of the months left out,
+    a day m days from the nearest weighing the days within m − 1 of it, 1 − |k|/m (the rule
+    before break34a S1, unchanged); a cell-day without a training value stays undefined."""
+    import cftime
+
+    from climann.evaluation.baselines import seasonal_climatology
+
+    every_day = [cftime.DatetimeNoLeap(2001, 1, 1) + datetime.timedelta(days=k) for k in range(3 * 365)]
+    times = np.array([time for time in every_day if time.month in months])
+    rng = np.random.default_rng(36)
+    truth = rng.normal(280, 3, (times.size, 2, 2))
+    truth[rng.random(truth.shape) < 0.2] = np.nan
+    train = np.array([time.year < 2003 for time in times])
+    day = np.array([time.dayofyr for time in times]) - 1
+    present = np.isfinite(truth) & train[:, None, None]
+    sums, counts = np.zeros((365, 2, 2)), np.zeros((365, 2, 2))
+    np.add.at(sums, day, np.where(present, truth, 0.0))
+    np.add.at(counts, day, present.astype(float))
+    held = np.isin(np.arange(365), day)
+    left_out = np.flatnonzero(~held)
+    by_hand = np.full((365, 2, 2), np.nan)
+    for d in np.flatnonzero(held):
+        apart = np.abs(d - left_out)
+        reach = min(30, int(np.minimum(apart, 365 - apart).min()))
+        offsets = np.arange(-reach + 1, reach)
+        weights = (1 - np.abs(offsets) / reach)[:, None, None]
+        around = (d + offsets) % 365
+        with np.errstate(invalid="ignore"):
+            by_hand[d] = (weights * sums[around]).sum(axis=0) / (weights * counts[around]).sum(axis=0)
+    by_hand[counts == 0] = np.nan
+    climatology = seasonal_climatology(truth, times, train, window_days=61)[:365]
+    np.testing.assert_allclose(climatology, by_hand, rtol=1e-12)
+    assert np.isnan(climatology[counts == 0]).all() and (counts[held] == 0).any()
 
 
 def _composite_starts(days: int, years=(2003, 2004, 2005)) -> np.ndarray:

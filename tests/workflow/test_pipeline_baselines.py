@@ -562,6 +562,68 @@ def _assert_smoothed_day_of_year_climatology(tmp_path, path, mode, **data):
     return times
 
 
+def _gappy_daily_times(years, *, kept=0.6, seed=34):
+    """Daily times of ``years`` years with only a random ``kept`` share of the days: a station's
+    daily averages, a row on a day with a retrieval (AERONET)."""
+    times = _daily_times(years)
+    return times[np.random.default_rng(seed).random(len(times)) < kept]
+
+
+@pytest.mark.parametrize("mode", [pytest.param("in-memory"), pytest.param("streamed")])
+def test_daily_means_on_some_days_only_keep_the_whole_61_day_window(tmp_path, mode):
+    """break34a S1: daily averages on ~60 % of the days narrowed the window of every day near a
+    day of the year the training years happened to lack (1–3 days for half of them), and left
+    the test values of those days without a climatology. Gaps are averaged over: the 61-day
+    smoothed climatology on every day, by hand."""
+    path = write_series(tmp_path / "daily.nc", _gappy_daily_times(4), seed=8)
+    _assert_smoothed_day_of_year_climatology(tmp_path, path, mode)
+
+
+def _narrowed_day_of_year_climatology(truth, times, train, *, half_width=30, year_days=365):
+    """By hand, the documented narrowing at the months a run leaves out: day d, m days from the
+    nearest day of the year without a training value (m ≤ 30), weighs the days within m − 1 of
+    it, 1 − |k|/m; looked up at each time's day."""
+    day = np.array([time.dayofyr for time in times]) - 1
+    sums, counts = np.zeros((year_days, *truth.shape[1:])), np.zeros((year_days, *truth.shape[1:]))
+    np.add.at(sums, day[train], truth[train])
+    np.add.at(counts, day[train], 1.0)
+    left_out = np.flatnonzero(counts.reshape(year_days, -1).sum(axis=1) == 0)
+    climatology = np.full(sums.shape, np.nan)
+    for d in np.unique(day[train]):
+        apart = np.abs(d - left_out)
+        reach = min(half_width, int(np.minimum(apart, year_days - apart).min()))
+        offsets = np.arange(-reach + 1, reach)
+        weights = (1 - np.abs(offsets) / reach)[:, None, None]
+        climatology[d] = (weights * sums[(d + offsets) % year_days]).sum(axis=0) / (
+            weights * counts[(d + offsets) % year_days]).sum(axis=0)
+    return climatology[day]
+
+
+@pytest.mark.parametrize("mode", [pytest.param("in-memory"), pytest.param("streamed")])
+@pytest.mark.parametrize("selection", [pytest.param({"months": [6, 7, 8]}, id="months-jja"),
+                                       pytest.param({"seasons": ["DJF"]}, id="seasons-djf")])
+def test_a_season_of_daily_means_narrows_the_window_at_the_months_left_out(tmp_path, mode, selection):
+    """Evenly sampled daily data of one season (--months, --seasons): the window narrows
+    symmetrically at the edges of the months the run left out, as before break34a S1."""
+    path = write_series(tmp_path / "daily.nc", _daily_times(4), seed=9)
+    settings = {"data": {"paths": [str(path)], "target": "tas", "predictors": ["rsdt"], "features": ["lat"],
+                         **selection},
+                "model": {"hidden": [4]}, "training": TINY, "evaluation": {"figures": False}}
+    if mode == "streamed":
+        settings["data"]["in_memory_limit_gb"] = 1e-9
+    run = run_training(build_config(settings), run_dir=tmp_path / "run")
+    assert run.metrics["climatology_per"] == "day of year" and run.metrics["climatology_window_days"] == 61
+    with xr.open_dataset(run.run_dir / "predictions.nc", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)
+                         ) as predictions:
+        times, labels = predictions["time"].values, split_labels(predictions["split"])
+        truth, written = predictions["tas"].values.astype(np.float64), predictions["tas_climatology"].values
+    expected = _narrowed_day_of_year_climatology(truth, times, labels == "train")
+    assert np.isfinite(expected).all()
+    np.testing.assert_allclose(written, expected, rtol=1e-5)
+    whole = _smoothed_day_of_year_climatology(truth, times, labels == "train")
+    assert np.abs(written - whole).max() > 0.05  # the narrowing matters here
+
+
 def _twice_weekly_daily_means(path):
     """Daily means (1-day ``time_bnds``, ``cell_methods: time: mean``) on the valid days of
     twice-weekly forecasts: 3 and 4 days apart in turn, as observations paired with S2S
