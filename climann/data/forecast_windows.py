@@ -284,9 +284,10 @@ def _with_one_lead_on_its_dimension(dataset: xr.Dataset) -> xr.Dataset | None:
     name = str(lead.name)
     whole = dataset.expand_dims(name) if lead.ndim == 0 else dataset
     bounds = str(lead.attrs.get("bounds"))
-    if lead.ndim == 0 and bounds in dataset.variables and dataset[bounds].dims == ("bnds",):
-        # a scalar lead's CF bounds lie on ``bnds`` alone (CF 7.1); on the lead's new dimension, as for several leads
-        whole = whole.assign({bounds: dataset[bounds].variable.set_dims((name, "bnds"))})
+    if lead.ndim == 0 and bounds in dataset.variables and dataset[bounds].shape == (2,):
+        # a scalar lead's CF bounds lie on their vertex dimension alone (CF 7.1); put on the lead's new dimension
+        # too, as for several leads (a data variable's are by expand_dims, a coordinate's are not)
+        whole = whole.assign({bounds: dataset[bounds].variable.set_dims((name, *dataset[bounds].dims))})
     for valid_name, valid in whole.coords.items():
         reference = whole.coords.get(valid.dims[0]) if valid.ndim == 1 else None
         if (valid.attrs.get("standard_name") == "time" and is_dated(valid) and reference is not None
