@@ -48,6 +48,13 @@ WINDOW_STEP_TYPES = ("avg", "max", "min")
 #: GRIB ``stepType`` of a total from the forecast start to the valid time.
 ACCUMULATION_STEP_TYPE = "accum"
 
+#: GRIB originating centres (``GRIB_centre``, WMO Common Code Table C-11 as ecCodes abbreviates
+#: it) whose accumulations at a lead time of a day or more are totals from the forecast start:
+#: ECMWF, which also produces GloFAS (CEMS-Flood, archived in MARS with centre ``ecmf``) and
+#: ERA5-Land. Not NCEP (``kwbc``), whose GFS and GEFS ``APCP`` at 24 h is the 18–24 h bucket,
+#: nor any centre not known to accumulate from the start.
+FROM_THE_START_CENTRES = frozenset({"ecmf"})
+
 #: GRIB ``stepType`` of a value at its valid time (none given: the same).
 INSTANT_STEP_TYPES = ("", "instant")
 
@@ -148,14 +155,17 @@ def with_one_lead_window_cells(dataset: xr.Dataset, *, where: str) -> xr.Dataset
     while the same values with two lead times and ``--select step=1`` were dated by their window
     (break33a A2). The single lead time is read here as the chosen one: the same window, the
     same refusals. Values at their valid times, lead times of 0 (analyses) and time statistics
-    said only in ``cell_methods`` are left as they are; so is an accumulation at one lead time
-    past 1 hour without CF bounds of the lead time: ECMWF's S2S and ENS totals are from the
-    forecast start, ERA5's (also ``accum``) over the hour before the step (cfgrib's ``step`` = 6 h
-    for ERA5's 00 UTC ``tp`` from 18 UTC), and one lead time does not tell which; the units
-    layer asks for the bounds that say it. One exception: a lead of a day or more that equals
-    the spacing of the reference times (GloFAS's ``dis24`` and ERA5-Land's daily totals, a day
-    from each day's 00 UTC) is the total from the start, each over one step of the series
-    (ERA5's hourly totals come from forecasts of at most 12 hours).
+    said only in ``cell_methods`` are left as they are. An accumulation at one lead time past
+    1 hour without CF bounds of the lead time is refused (:func:`one_lead_accumulation_refusal`):
+    ECMWF's S2S and ENS totals are from the forecast start, ERA5's (also ``accum``) over the hour
+    before the step (cfgrib's ``step`` = 6 h for ERA5's 00 UTC ``tp`` from 18 UTC), NCEP's GFS and
+    GEFS ``APCP`` over the last 6-hour bucket (18–24 h at ``step`` = 24 h), and a NetCDF copy keeps
+    no GRIB step range to tell which (fix34c: a 6-hour bucket read as a day's total, exit 0). One
+    exception: a lead of a day or more that equals the spacing of the reference times, from a
+    producer that accumulates from the start (:data:`FROM_THE_START_CENTRES`: GloFAS's ``dis24``
+    and ERA5-Land's daily totals, a day from each day's 00 UTC, ``GRIB_centre = "ecmf"``), is the
+    total from the start, each over one step of the series (ERA5's hourly totals come from
+    forecasts of at most 12 hours).
 
     Parameters
     ----------
@@ -174,34 +184,76 @@ def with_one_lead_window_cells(dataset: xr.Dataset, *, where: str) -> xr.Dataset
     Raises
     ------
     ClimannError
-        As :func:`with_window_cells`.
+        As :func:`with_window_cells`; for an accumulation whose window one lead time does not
+        tell (:func:`one_lead_accumulation_refusal`).
     """
     numbered = with_lead_times_as_numbers(dataset)
     whole = _with_one_lead_on_its_dimension(numbered)
     if whole is None:
         return dataset
-    kinds = {window_kind(whole[name]) for name in forecast_variables(whole)}
+    names = forecast_variables(whole)
+    kinds = {window_kind(whole[name]) for name in names}
     lead_dim = lead_dimensions(whole)[0]
     if "window" not in kinds and not ("accum" in kinds and _total_over_its_own_window(whole, lead_dim)):
-        return dataset
+        if "accum" not in kinds or _valid_times_bounded(whole):  # bounds of the valid times give the cells
+            return dataset
+        accumulated = [name for name in names if window_kind(whole[name]) == "accum"]
+        raise one_lead_accumulation_refusal(whole, whole[lead_dim], accumulated, where=where)
     chosen = on_valid_time(whole.sel({lead_dim: whole[lead_dim].values[0]}))
     return with_window_cells(chosen, whole, where=where)
 
 
 def _total_over_its_own_window(whole: xr.Dataset, lead_dim: str) -> bool:
     """Whether an accumulation at the single lead time ``lead_dim`` of ``whole`` covers [reference,
-    valid time] whatever its producer: the lead has CF bounds (they give the window), it is at
-    most 1 hour (a total from the start and one over the hour before the step are then the same),
-    or it is a day or more and equals the spacing of the reference times (each total then covers
-    one step of the series, as GloFAS's and ERA5-Land's daily totals do; ERA5's totals over the
-    hour before the step have leads of at most 12 hours)."""
+    valid time]: the lead has CF bounds (they give the window), it is at most 1 hour (a total
+    from the start and one over the hour before the step are then the same), or it is a day or
+    more, equals the spacing of the reference times and comes from a producer that accumulates
+    from the start (:func:`accumulates_from_the_start`: each total then covers one step of the
+    series, as GloFAS's and ERA5-Land's daily totals do; ERA5's totals over the hour before the
+    step have leads of at most 12 hours)."""
     lead = whole[lead_dim]
     if str(lead.attrs.get("bounds")) in whole.variables:
         return True
+    lead_hours = _lead_hours(lead)
+    return lead_hours <= 1.0 or (lead_hours >= 24.0 and lead_hours == _reference_spacing_hours(whole, lead_dim)
+                                 and accumulates_from_the_start(whole))
+
+
+def _lead_hours(lead: xr.DataArray) -> float:
+    """The single lead time ``lead`` (a number in its CF ``units``) in hours; NaN without units."""
+    return float(lead.values.item()) * _hours_per_unit(lead)
+
+
+def _hours_per_unit(lead: xr.DataArray) -> float:
+    """Hours in one unit of the lead time ``lead`` (its CF ``units``); NaN without units."""
     code = TIME_UNIT_CODES.get(str(lead.attrs.get("units", "")).strip().lower())
-    hours = np.timedelta64(1, code) / np.timedelta64(1, "h") if code else np.nan
-    lead_hours = float(lead.values.item()) * hours
-    return lead_hours <= 1.0 or (lead_hours >= 24.0 and lead_hours == _reference_spacing_hours(whole, lead_dim))
+    return float(np.timedelta64(1, code) / np.timedelta64(1, "h")) if code else float("nan")
+
+
+def producer_centre(dataset: xr.Dataset) -> str | None:
+    """The GRIB originating centre of a forecast written by cfgrib (``GRIB_centre``: ``"ecmf"``,
+    ``"kwbc"``), from its forecast variables or, where cfgrib writes it, the file's global
+    attributes (cfgrib's ``GLOBAL_ATTRIBUTES_KEYS``); None when the file does not say."""
+    found = {str(dataset[name].attrs["GRIB_centre"]).strip().lower() for name in forecast_variables(dataset)
+             if "GRIB_centre" in dataset[name].attrs}
+    if not found and "GRIB_centre" in dataset.attrs:
+        found = {str(dataset.attrs["GRIB_centre"]).strip().lower()}
+    return found.pop() if len(found) == 1 else None
+
+
+def accumulates_from_the_start(dataset: xr.Dataset) -> bool:
+    """Whether the forecast ``dataset`` comes from a producer whose GRIB accumulations at a lead
+    time of a day or more are totals from the forecast start (:data:`FROM_THE_START_CENTRES`),
+    by its ``GRIB_centre`` (:func:`producer_centre`)."""
+    return producer_centre(dataset) in FROM_THE_START_CENTRES
+
+
+def _valid_times_bounded(dataset: xr.Dataset) -> bool:
+    """Whether the valid times (CF ``standard_name = "time"``) of ``dataset`` have CF bounds in it:
+    they give each value's cell (:mod:`climann.data.time_axes`), as the way out of the units layer
+    for cfgrib's layout writes them (``valid_time_bnds``)."""
+    return any(coordinate.attrs.get("standard_name") == "time"
+               and str(coordinate.attrs.get("bounds")) in dataset.variables for coordinate in dataset.coords.values())
 
 
 def _reference_spacing_hours(whole: xr.Dataset, lead_dim: str) -> float:
@@ -231,6 +283,11 @@ def _with_one_lead_on_its_dimension(dataset: xr.Dataset) -> xr.Dataset | None:
         return None
     name = str(lead.name)
     whole = dataset.expand_dims(name) if lead.ndim == 0 else dataset
+    bounds = str(lead.attrs.get("bounds"))
+    if lead.ndim == 0 and bounds in dataset.variables and dataset[bounds].shape == (2,):
+        # a scalar lead's CF bounds lie on their vertex dimension alone (CF 7.1); put on the lead's new dimension
+        # too, as for several leads (a data variable's are by expand_dims, a coordinate's are not)
+        whole = whole.assign({bounds: dataset[bounds].variable.set_dims((name, *dataset[bounds].dims))})
     for valid_name, valid in whole.coords.items():
         reference = whole.coords.get(valid.dims[0]) if valid.ndim == 1 else None
         if (valid.attrs.get("standard_name") == "time" and is_dated(valid) and reference is not None
@@ -307,6 +364,63 @@ def _accumulation_refusal(whole: xr.Dataset, lead: xr.DataArray, earlier: np.nda
         f"before) and choose from those, e.g. {python_command(script)} (at {lead_dim} = {value:g} the total from "
         f"{before:g} to {value:g} {units}); if your values are totals over the step before already (ERA5's hourly "
         f"totals), give '{lead_dim}' CF bounds that say so ({lead_dim}_bnds = [previous {lead_dim}, {lead_dim}])")
+
+
+#: The Python (xarray) that writes a copy of a forecast file of one lead time ``step`` with CF
+#: bounds of that lead time: ``python -c SCRIPT IN OUT LOWER`` gives ``step_bnds`` = [LOWER,
+#: step] in the lead's units as stored (``decode_timedelta=False``), a scalar ``step``'s bounds
+#: on ``bnds`` alone (CF 7.1), a ``step`` dimension's on (step, bnds). ``{lead}`` is the lead's name.
+_PYTHON_LEAD_BOUNDS = (
+    "import sys,xarray as xr;d=xr.open_dataset(sys.argv[1],decode_timedelta=False);s=d[{lead!r}];"
+    "b=[float(sys.argv[3]),float(s.values.item())];d[{bounds!r}]=(s.dims+('bnds',),[b] if s.ndim else b);"
+    "d[{lead!r}].attrs['bounds']={bounds!r};d.to_netcdf(sys.argv[2])"
+)
+
+
+def one_lead_accumulation_refusal(whole: xr.Dataset, lead: xr.DataArray, names: list[str], *,
+                                  where: str) -> ClimannError:
+    """The refusal of GRIB accumulations (``GRIB_stepType = "accum"``) at one lead time, without
+    CF bounds of it, whose window the file does not tell (see :func:`with_one_lead_window_cells`).
+
+    Each value is either the total from the forecast start, over [reference, valid time]
+    (ECMWF's forecasts), or the total over the last bucket of the producer's accumulation
+    before the valid time (NCEP's GFS and GEFS ``APCP`` at 24 h: 18–24 h; ERA5's hourly totals:
+    the hour before the step); GRIB says which in the message's step range, which a NetCDF copy
+    does not keep. The way out is the Python line (:data:`_PYTHON_LEAD_BOUNDS`) that writes a
+    copy with the lead's CF bounds for the reading the user knows.
+
+    Parameters
+    ----------
+    whole : xarray.Dataset
+        The forecast, its one lead time on a dimension of length 1.
+    lead : xarray.DataArray
+        That lead time, a number in its CF ``units``.
+    names : list of str
+        The accumulated variables.
+    where : str
+        The file, for the message.
+
+    Returns
+    -------
+    ClimannError
+        One line naming both readings and the command for each.
+    """
+    lead_dim, value = str(lead.name), float(lead.values.item())
+    units = str(lead.attrs.get("units", "")).strip() or "(no units)"
+    script = _PYTHON_LEAD_BOUNDS.format(lead=lead_dim, bounds=f"{lead_dim}_bnds")
+    files = source_and_copy(whole, suffix="bounded")
+    centre = producer_centre(whole)
+    said = f"GRIB_centre '{centre}'" if centre else "no GRIB_centre"
+    last = {hours: f"{max(value - hours / _hours_per_unit(lead), 0.0):g}" for hours in (6, 1)}
+    return ClimannError(
+        f"{', '.join(names)} in {where} are GRIB accumulations (GRIB_stepType = accum) at one lead time, {lead_dim} "
+        f"= {value:g} {units}, without bounds of it ({said}): each value is either the total from the forecast "
+        f"start ({lead_dim} 0 to {value:g} {units}: ECMWF's forecasts) or the total over the last bucket before the "
+        f"valid time (NCEP's GFS and GEFS APCP: 6-hour buckets; ERA5: the hour before), and a NetCDF copy keeps no "
+        f"GRIB step range to tell which, so climann does not guess; write a copy whose lead time has CF bounds for "
+        f"the reading you know: `{python_command(script)} {files} LOWER` with LOWER 0 for the total from the start, "
+        f"or the {lead_dim} where the last bucket begins, in {units} ({last[6]} for 6-hour buckets, {last[1]} for "
+        f"ERA5's hour before), then give the copy in place of the file")
 
 
 def _with_bounds(chosen: xr.Dataset, valid_name: str, bounds: np.ndarray) -> xr.Dataset:

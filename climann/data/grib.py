@@ -167,20 +167,26 @@ def _with_step_intervals(dataset: xr.Dataset, path: Path) -> xr.Dataset:
     12 the total over 6–12 h, break33b B4) with CF bounds of its lead time ``step`` from the
     messages' ``startStep`` and ``endStep`` (:func:`step_ranges`): they give each step's window
     (:mod:`climann.data.forecast_windows`), the value taken as it is. As it is otherwise (totals
-    from the start, "0-6", "0-12", which cfgrib's ``step`` alone says; a step of several ranges)."""
-    if ("step" not in dataset.dims or "bounds" in dataset["step"].attrs
+    from the start, "0-6", "0-12", which cfgrib's ``step`` alone says; a step of several ranges).
+    A single lead time (cfgrib's scalar ``step``) gets the bounds of its one range whatever it
+    is, "0-24" as "18-24" (NCEP's GFS bucket at 24 h): one lead time does not say that its total
+    is from the start (fix34c), and the bounds lie on ``bnds`` alone (CF 7.1)."""
+    if ("step" not in dataset.coords or "bounds" in dataset["step"].attrs or dataset["step"].ndim > 1
             or not np.issubdtype(dataset["step"].dtype, np.timedelta64)
             or not any(str(variable.attrs.get("GRIB_stepType")) == "accum" for variable in dataset.data_vars.values())):
         return dataset
     ranges = step_ranges(path)
-    hours = dataset["step"].values / np.timedelta64(1, "h")
-    if any(len(ranges.get(hour, ())) != 1 for hour in hours) or all(ranges[hour] == {0.0} for hour in hours):
+    hours = np.atleast_1d(dataset["step"].values / np.timedelta64(1, "h"))
+    scalar = dataset["step"].ndim == 0
+    if (any(len(ranges.get(hour, ())) != 1 for hour in hours)
+            or (not scalar and all(ranges[hour] == {0.0} for hour in hours))):
         return dataset
     lower = np.array([next(iter(ranges[hour])) for hour in hours]) * np.timedelta64(3600, "s")
-    bounds = np.stack([lower.astype(dataset["step"].dtype), dataset["step"].values], axis=-1)
+    bounds = np.stack([lower.astype(dataset["step"].dtype), np.atleast_1d(dataset["step"].values)], axis=-1)
     step = dataset["step"].variable.copy(deep=False)
     step.attrs = {**step.attrs, "bounds": "step_bnds"}
-    return dataset.assign_coords(step=step).assign(step_bnds=(("step", "bnds"), bounds))
+    dims = ("bnds",) if scalar else ("step", "bnds")
+    return dataset.assign_coords(step=step).assign(step_bnds=(dims, bounds[0] if scalar else bounds))
 
 
 def step_ranges(path: Path) -> dict[float, set[float]]:

@@ -641,15 +641,36 @@ def xarray_data(name: str) -> str:
 def xarray_values(name: str, expression: str) -> str:
     """The statement of a :func:`values_command` that gives the variable ``name`` of the dataset
     ``d`` the values ``expression`` (Python on ``d``, :func:`xarray_data`), its dimensions,
-    attributes and encoding kept (``DataArray.copy(data=...)``): the ncap2 script
-    ``lat=90-lat`` is ``d['lat'] = d['lat'].copy(data=90 - d['lat'].data)``.
+    attributes and encoding kept (``DataArray.copy(data=...)``) but for the stored type and
+    packing (:data:`STORED_TYPE_KEYS`), which are dropped: the ncap2 script ``lat=90-lat`` is
+    ``d['lat'] = d['lat'].copy(data=90 - d['lat'].data); ...``.
+
+    Every advice built on it computes new values in the units the file is read in (a time's
+    middle, a unit converted, bounds moved), and those are written as computed: kept, an
+    integer ``dtype`` (times as int64 ``hours since``, cells' bounds as whole days) rounds a
+    middle of 15.5 days to 16 on write, and a packing (int16 with ``scale_factor``) rounds to
+    its step and wraps values that leave its range, a precipitation in m times 1000 written as
+    garbage (fix34c).
 
     Examples
     --------
     >>> xarray_values("lat", f"90 - {xarray_data('lat')}")
-    "d['lat'] = d['lat'].copy(data=90 - d['lat'].data)"
+    "d['lat'] = d['lat'].copy(data=90 - d['lat'].data); \
+[d['lat'].encoding.pop(k, None) for k in ('dtype', 'scale_factor', 'add_offset')]"
     """
-    return f"d[{name!r}] = d[{name!r}].copy(data={expression})"
+    return f"d[{name!r}] = d[{name!r}].copy(data={expression}); {unpacked(name)}"
+
+
+#: The encoding keys that store a variable as another type than its values (xarray's CF coders):
+#: the stored ``dtype`` and CF packing (NUG, CF 8.1), dropped where new values are written.
+STORED_TYPE_KEYS = ("dtype", "scale_factor", "add_offset")
+
+
+def unpacked(name: str) -> str:
+    """The statement that drops the stored type and packing (:data:`STORED_TYPE_KEYS`) from the
+    encoding of the variable ``name`` of the dataset ``d``: its values are then written as they
+    are (float64 for a time's middles), not rounded to an integer type or a packing's step."""
+    return f"[d[{name!r}].encoding.pop(k, None) for k in {STORED_TYPE_KEYS!r}]"
 
 
 def xarray_item(name: str, index: str, value: str) -> str:

@@ -35,6 +35,7 @@ from pathlib import Path
 import cftime
 import numpy as np
 
+from climann.data.paths import is_zarr_store
 from climann.data.shell import new_folder, shown_path, working_path
 from climann.data.sources import files_text
 from climann.data.time_axis import date_text, year_text, yearly_restart_days
@@ -70,6 +71,17 @@ _PYTHON_BOUNDS = (
     "use_cftime=True));t=next(k for k in d.indexes if isinstance(d.indexes[k],xr.CFTimeIndex));"
     "i=d.indexes[t].shift(int(sys.argv[3]),'{alias}');d[t+'_bnds']=((t,'bnds'),np.stack([i,i.shift(1,'{alias}')],1));"
     "d[t].attrs['bounds']=t+'_bnds';d.to_netcdf(sys.argv[2])"
+)
+
+#: :data:`_PYTHON_BOUNDS` for inputs among which are Zarr stores (directories; cdo reads none): each
+#: input opened and written as what it is, a store with :func:`xarray.open_zarr` and
+#: :meth:`xarray.Dataset.to_zarr` (the copy a new store), a file as :data:`_PYTHON_BOUNDS` does.
+_PYTHON_STORE_BOUNDS = (
+    "import os,sys,numpy as np,xarray as xr;z=os.path.isdir(sys.argv[1]);d=(xr.open_zarr if z else xr.open_dataset)("
+    "sys.argv[1],decode_times=xr.coders.CFDatetimeCoder(use_cftime=True));t=next(k for k in d.indexes if "
+    "isinstance(d.indexes[k],xr.CFTimeIndex));i=d.indexes[t].shift(int(sys.argv[3]),'{alias}');"
+    "d[t+'_bnds']=((t,'bnds'),np.stack([i,i.shift(1,'{alias}')],1));d[t].attrs['bounds']=t+'_bnds';"
+    "(d.to_zarr if z else d.to_netcdf)(sys.argv[2])"
 )
 
 #: The Python (xarray) that writes a copy of a forecast file IN to OUT with every date
@@ -201,7 +213,9 @@ def bounds_advice(files: str | Path | Sequence[str | Path], frequency: str, *,
     ``--data`` glob and met the same refusal (verify25 F3). That ``--data`` names too the other
     files of ``given`` (every file read: a glob over the folder took the other variables'
     files with the originals), one ``--data`` each, so that given in place of the user's it
-    reads all that was read, the copies in place of their originals (verify26b F3)."""
+    reads all that was read, the copies in place of their originals (verify26b F3). Of Zarr
+    stores, which cdo does not read, the xarray line alone (:data:`_PYTHON_STORE_BOUNDS`), its
+    copies new stores."""
     period, _, back, alias = _PERIODS[frequency]
     files = [files] if isinstance(files, (str, Path)) else list(dict.fromkeys(files))
     folders = {Path(str(file)).parent: new_folder(Path(str(file)).parent, _COPIES_FOLDER) for file in files}
@@ -211,12 +225,17 @@ def bounds_advice(files: str | Path | Sequence[str | Path], frequency: str, *,
         return " && ".join(_copies_command(lambda source, copy: f"cdo {operators} {source} {copy}", folder, own)
                            for folder, own in held.items())
 
-    script = _PYTHON_BOUNDS.format(alias=alias)
+    stores = any(is_zarr_store(file) for file in files)
+    script = (_PYTHON_STORE_BOUNDS if stores else _PYTHON_BOUNDS).format(alias=alias)
     python = " && ".join(_copies_command(lambda source, copy: f'python -c "{script}" {source} {copy} 0', folder, own)
                          for folder, own in held.items())
 
     one = len(files) == 1
     subject, copies = (Path(str(files[0])).name, "a copy") if one else (f"the {len(files)} files", "copies")
+    if stores:  # cdo reads no Zarr store (fix34c): the xarray line alone
+        return (f"give {subject} time bounds in {copies} in a new folder with xarray (cdo does not read a Zarr "
+                f"store): if each value is of the {period} beginning at its stamp `{python}`, if of the {period} "
+                f"ending there the same with -1 in place of the last 0; {_copies_given(files, held, given)}")
     return (f"give {subject} time bounds in {copies} in a new folder: if each value is of the {period} beginning at "
             f"its stamp `{command(f'settbounds,{period}')}`, if of the {period} ending there "
             f"`{command(f'-settbounds,{period} -shifttime,{back}')}` (without cdo, with xarray: `{python}`, "

@@ -255,12 +255,12 @@ def with_rounding_commands(text: str, files: str) -> str:
     :func:`~climann.data.shell.input_and_copy`), before the rest of it is given its file
     (:meth:`climann.data.time_values.TimeValuesError.in_file`): the ncap2 as it is for a NetCDF file; for a
     Zarr store the xarray line that writes the rounded stamps as double in a copy
-    (:func:`~climann.data.shell.values_command`; the ``dtype`` the store gave them dropped)."""
+    (:func:`~climann.data.shell.values_command`; the ``dtype`` the store gave them dropped,
+    :func:`~climann.data.shell.xarray_values`)."""
     def command(found: re.Match) -> str:
         own, per = found["own"], found["per"]
         rounded = xarray_values(own, f"({xarray_data(own)}.astype('f8') * {per}).round() / {per}")
-        as_double = f"d[{own!r}].encoding.pop('dtype', None)"
-        return f"`{values_command([_rounding_script(own, per)], [rounded, as_double], files)}`"
+        return f"`{values_command([_rounding_script(own, per)], [rounded], files)}`"
 
     return _ROUNDING_COMMAND.sub(command, text)
 

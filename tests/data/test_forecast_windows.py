@@ -2,6 +2,7 @@
 ``max``, ``min`` over the step before, ``accum`` from the start, ``cell_methods`` with lead bounds."""
 
 import re
+import shlex
 import subprocess
 import sys
 
@@ -177,20 +178,51 @@ def test_one_lead_time_is_dated_as_the_same_lead_chosen_from_several(tmp_path, s
         np.testing.assert_array_equal(alone[bounds].values, chosen[chosen["time"].attrs["bounds"]].values)
 
 
-def _glofas_daily_totals(step_type: str, starts: np.ndarray) -> tuple[xr.Dataset, np.ndarray]:
-    """GloFAS-like ``dis24``/ERA5-Land-like daily totals as cfgrib writes them: ``time`` the
-    reference times ``starts`` (00 UTC), a scalar ``step`` of 1 day, ``valid_time`` = time + 1 day,
-    ``GRIB_stepType = step_type``; each value a total over the day from its start (random, returned)."""
+#: Global attributes as cfgrib writes them (its ``GLOBAL_ATTRIBUTES_KEYS``, then ``Conventions``
+#: and ``institution``) for ECMWF (GloFAS's CEMS-Flood GRIB2, ERA5-Land) and NCEP (GFS, GEFS).
+CFGRIB_CENTRES = {
+    "ecmf": {"GRIB_edition": 2, "GRIB_centre": "ecmf",
+             "GRIB_centreDescription": "European Centre for Medium-Range Weather Forecasts", "GRIB_subCentre": 0,
+             "Conventions": "CF-1.7", "institution": "European Centre for Medium-Range Weather Forecasts"},
+    "kwbc": {"GRIB_edition": 2, "GRIB_centre": "kwbc", "GRIB_centreDescription": "US National Weather Service - NCEP",
+             "GRIB_subCentre": 0, "Conventions": "CF-1.7", "institution": "US National Weather Service - NCEP"},
+}
+
+#: The data variables' attributes as cfgrib writes them: GloFAS's dis24 and GFS's APCP (``tp``).
+CFGRIB_VARIABLES = {
+    "dis24": {"GRIB_paramId": 240024, "GRIB_dataType": "fc", "GRIB_numberOfPoints": 6, "GRIB_typeOfLevel": "surface",
+              "GRIB_stepUnits": 1, "GRIB_gridType": "regular_ll", "GRIB_cfVarName": "dis24",
+              "GRIB_name": "Mean discharge in the last 24 hours", "GRIB_shortName": "dis24",
+              "GRIB_units": "m**3 s**-1", "long_name": "Mean discharge in the last 24 hours", "units": "m**3 s**-1"},
+    "tp": {"GRIB_paramId": 228228, "GRIB_dataType": "fc", "GRIB_numberOfPoints": 6, "GRIB_typeOfLevel": "surface",
+           "GRIB_stepUnits": 1, "GRIB_gridType": "regular_ll", "GRIB_cfVarName": "tp", "GRIB_name": "Total Precipitation",
+           "GRIB_shortName": "tp", "GRIB_units": "kg m**-2", "long_name": "Total Precipitation", "units": "kg m**-2"},
+}
+
+
+def _glofas_daily_totals(step_type: str, starts: np.ndarray, *, name: str = "dis24", centre: str = "ecmf",
+                         lead_hours: int = 24) -> tuple[xr.Dataset, np.ndarray]:
+    """GloFAS's ``dis24``/ERA5-Land's daily totals (``centre`` ``"ecmf"``) or GFS's ``APCP``
+    (``name="tp"``, ``centre="kwbc"``) as cfgrib writes them to NetCDF: ``time`` the reference
+    times ``starts``, a scalar ``step`` of ``lead_hours``, ``valid_time`` = time + step, the
+    variable's and the file's GRIB attributes, ``GRIB_stepType = step_type``; each value a total
+    (random, returned)."""
     values = np.random.default_rng(3).gamma(2.0, 50.0, (starts.size, 2, 3)).astype("float32")
-    lead = np.timedelta64(1, "D").astype("timedelta64[ns]")
+    lead = np.timedelta64(lead_hours, "h").astype("timedelta64[ns]")
     forecast = xr.Dataset(
-        {"dis24": (("time", "latitude", "longitude"), values,
-                   {"units": "m3 s-1", "GRIB_stepType": step_type, "GRIB_shortName": "dis24"})},
-        coords={"time": ("time", starts, {"standard_name": "forecast_reference_time"}),
-                "step": ((), lead, {"standard_name": "forecast_period"}),
-                "valid_time": ("time", starts + lead, {"standard_name": "time"}),
-                "latitude": ("latitude", [50.05, 49.95], {"units": "degrees_north"}),
-                "longitude": ("longitude", [10.05, 10.15, 10.25], {"units": "degrees_east"})})
+        {name: (("time", "latitude", "longitude"), values, {**CFGRIB_VARIABLES[name], "GRIB_stepType": step_type})},
+        coords={"time": ("time", starts, {"long_name": "initial time of forecast",
+                                          "standard_name": "forecast_reference_time"}),
+                "step": ((), lead, {"long_name": "time since forecast_reference_time",
+                                    "standard_name": "forecast_period"}),
+                "surface": ((), 0.0, {"long_name": "original GRIB coordinate for key: level(surface)", "units": "1"}),
+                "valid_time": ("time", starts + lead, {"standard_name": "time", "long_name": "time"}),
+                "latitude": ("latitude", [50.05, 49.95], {"units": "degrees_north", "standard_name": "latitude",
+                                                          "long_name": "latitude"}),
+                "longitude": ("longitude", [10.05, 10.15, 10.25], {"units": "degrees_east",
+                                                                   "standard_name": "longitude",
+                                                                   "long_name": "longitude"})},
+        attrs=CFGRIB_CENTRES[centre])
     return forecast, values
 
 
@@ -209,13 +241,75 @@ def test_a_day_from_each_days_start_is_dated_by_its_day_whatever_its_step_type(t
     np.testing.assert_array_equal(opened["dis24"].transpose("time", ...).values, values)
 
 
-def test_a_total_of_6_hours_from_daily_starts_stays_undated(tmp_path):
-    """The exception is narrow: a lead of 6 h from daily starts (ERA5's tp from 18 UTC at step 6 h is a total over
-    the hour before the step, as a 6-hour total from the start would read the same way) gets no window."""
-    starts = np.arange("2000-01-01T18", "2000-02-01T18", np.timedelta64(1, "D"), dtype="datetime64[ns]")
-    forecast, _ = _glofas_daily_totals("accum", starts)
-    lead = np.timedelta64(6, "h").astype("timedelta64[ns]")
-    forecast = forecast.assign_coords(step=((), lead, {"standard_name": "forecast_period"}),
-                                      valid_time=("time", starts + lead, {"standard_name": "time"}))
+DAILY_STARTS = np.arange("2000-01-01", "2000-03-01", dtype="datetime64[D]").astype("datetime64[ns]")
+
+
+def _refusal(path) -> str:
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([path])
+    return str(refused.value)
+
+
+@pytest.mark.parametrize(("centre", "start_hour", "lead_hours"), [
+    pytest.param("kwbc", 0, 24, id="gfs-24h-bucket-from-daily-starts"),
+    pytest.param("kwbc", 18, 6, id="gfs-6h-lead"),
+    pytest.param("ecmf", 18, 6, id="era5-6h-lead"),
+    pytest.param("ecmf", 0, 48, id="ecmwf-48h-lead-from-daily-starts"),
+])
+def test_a_total_at_one_lead_whose_window_the_file_does_not_tell_is_refused(tmp_path, centre, start_hour,
+                                                                             lead_hours):
+    """fix34c: GFS's APCP at 24 h is the 18-24 h bucket, but a NetCDF copy keeps no step range, and a lead of a day
+    equal to the starts' spacing was read as the day's total (4x the bucket, exit 0); a 6-hour lead (GFS's 0-6 h,
+    ERA5's hour before the step, ECMWF's 6 h from the start) was left undated without a word. Each is refused in one
+    line naming both readings and the line that writes the lead's bounds."""
+    starts = DAILY_STARTS + np.timedelta64(start_hour, "h")
+    forecast, _ = _glofas_daily_totals("accum", starts, name="tp", centre=centre, lead_hours=lead_hours)
     forecast.to_netcdf(tmp_path / "tp.nc")
-    assert open_dataset([tmp_path / "tp.nc"])["time"].attrs.get("bounds") is None
+    message = _refusal(tmp_path / "tp.nc")
+    assert "total from the forecast start" in message and "last bucket" in message
+    assert f"GRIB_centre '{centre}'" in message and "step_bnds" in message and "\n" not in message
+
+
+def _bucket_bounded_copy(tmp_path, message: str) -> str:
+    """Run the refusal's Python line as printed, LOWER the start of the last 6-hour bucket the message gives."""
+    command = re.search(r"`(python -c [^`]*)`", message).group(1)
+    lower = re.search(r"\((\S+) for 6-hour buckets", message).group(1)
+    words = shlex.split(command)
+    assert words[:2] == ["python", "-c"] and words[-1] == "LOWER", command
+    subprocess.run([sys.executable, *words[1:-1], lower], check=True, cwd=tmp_path)
+    return words[-2]
+
+
+def test_the_printed_line_bounds_gfs_last_bucket_and_the_copy_trains_on_it(tmp_path):
+    """The way out, run as printed with the bucket's start (18 h of a 24 h lead, given in the lead's units), writes a
+    copy whose values are dated by [start + 18 h, start + 24 h]; climann trains on it and keeps those cells."""
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+
+    forecast, values = _glofas_daily_totals("accum", DAILY_STARTS, name="tp", centre="kwbc")
+    forecast.to_netcdf(tmp_path / "gfs.nc")
+    copy = tmp_path / _bucket_bounded_copy(tmp_path, _refusal(tmp_path / "gfs.nc"))
+    opened = open_dataset([copy])
+    expected = np.stack([DAILY_STARTS + np.timedelta64(18, "h"), DAILY_STARTS + np.timedelta64(24, "h")], -1)
+    np.testing.assert_array_equal(_dates(opened[opened["time"].attrs["bounds"]].values), expected)
+    np.testing.assert_array_equal(opened["tp"].transpose("time", ...).values, values)
+    run = tmp_path / "run"
+    result = CliRunner().invoke(app, ["train", "--data", str(copy), "--target", "tp", "--predictors", "",
+                                      "--features", "lat,season", "--epochs", "1", "--hidden", "2", "--out", str(run),
+                                      "--quiet"])
+    assert result.exit_code == 0, result.output
+    with xr.open_dataset(run / "predictions.nc") as predictions:
+        np.testing.assert_array_equal(predictions[predictions["time"].attrs["bounds"]].values, expected)
+
+
+def test_the_printed_line_with_lower_0_dates_a_total_from_the_start(tmp_path):
+    """The other reading: LOWER 0 bounds the lead [0, 24 h], the day from each start (as for ECMWF's)."""
+    forecast, _ = _glofas_daily_totals("accum", DAILY_STARTS, name="tp", centre="kwbc")
+    forecast.to_netcdf(tmp_path / "gfs.nc")
+    message = _refusal(tmp_path / "gfs.nc")
+    words = shlex.split(re.search(r"`(python -c [^`]*)`", message).group(1))
+    subprocess.run([sys.executable, *words[1:-1], "0"], check=True, cwd=tmp_path)
+    opened = open_dataset([tmp_path / words[-2]])
+    np.testing.assert_array_equal(_dates(opened[opened["time"].attrs["bounds"]].values),
+                                  np.stack([DAILY_STARTS, DAILY_STARTS + np.timedelta64(1, "D")], -1))

@@ -386,3 +386,28 @@ def test_the_headers_of_a_file_are_read_once_for_both_scans(tmp_path, monkeypatc
         assert grib.held_forecast_pairs(path) == expected
         assert grib.step_ranges(path) == {6.0: {6.0}, 30.0: {30.0}}  # instantaneous: start = end
     assert len(read) == 3  # two messages and the end of the file, once
+
+
+def _one_step_totals(path, centre: int, first: int):
+    """Daily 00 UTC forecasts of one step (24 h) of precipitation totals over stepRange
+    "``first``-24" (GRIB2, product template 8) from ``centre`` (7: NCEP's GFS bucket 18-24 h;
+    98: ECMWF's total from the start, 0-24 h); the fields by day."""
+    fields = np.random.default_rng(34).gamma(2.0, 1.0, (8, len(LATITUDES), len(LONGITUDES)))
+    messages = [({"centre": centre, "dataDate": int(f"{datetime.date(2000, 1, 1 + day):%Y%m%d}"), "dataTime": 0,
+                  "productDefinitionTemplateNumber": 8, "discipline": 0, "parameterCategory": 1, "parameterNumber": 52,
+                  "typeOfStatisticalProcessing": 1, "stepUnits": 1, "stepRange": f"{first}-24"}, fields[day])
+                for day in range(8)]
+    return write_grib_messages(path, messages, latitudes=LATITUDES, longitudes=LONGITUDES), fields
+
+
+@pytest.mark.parametrize(("centre", "first"), [pytest.param(7, 18, id="gfs-bucket-18-24"),
+                                               pytest.param(98, 0, id="ecmwf-from-the-start-0-24")])
+def test_one_step_of_totals_is_dated_by_its_messages_step_range(tmp_path, centre, first):
+    """fix34c: a GRIB file of one step (cfgrib's scalar ``step`` = 24 h) says each total's range in its messages;
+    GFS's 18-24 h bucket was read as the day's total from the start (and, with a lead of one lead time no longer
+    taken as from the start, refused). Its cells are [start + first, start + 24 h], the values as they are."""
+    path, fields = _one_step_totals(tmp_path / "tp.grib2", centre, first)
+    dataset = open_dataset([path])
+    cells = [(low.day, low.hour, high.day, high.hour) for low, high in dataset[dataset["time"].attrs["bounds"]].values]
+    assert cells == [(1 + day + first // 24, first % 24, 2 + day, 0) for day in range(8)]
+    np.testing.assert_allclose(dataset["tp"].values, fields, rtol=1e-4)

@@ -611,6 +611,29 @@ def _shifted_cells_store(store) -> None:
                coords={**time, "lat": ("lat", [-30.0, 30.0], {"units": "degrees_north"})}).to_zarr(store)
 
 
+def _whole_day_cells_store(store) -> None:
+    """:func:`_shifted_cells_store` with its stamps and bounds stored as int32 whole days (as CDO and
+    many models write daily and monthly axes): the cells' middles (15.5 days …) are not whole days."""
+    time = _monthly_time(4, shift_bounds=-1)
+    xr.Dataset({"tas": (("time", "lat"), np.ones((4, 2), "f4"), {"units": "K"}), "time_bnds": time.pop("time_bnds")},
+               coords={**time, "lat": ("lat", [-30.0, 30.0], {"units": "degrees_north"})}).to_zarr(
+        store, encoding={"time": {"dtype": "int32"}, "time_bnds": {"dtype": "int32"}})
+
+
+#: Fresh-snow depths on the step of their packing (int16, scale_factor 0.01 m), whose water
+#: equivalent at 100 kg m-3 (a tenth) is not (0.037 m, 0.021 m).
+PACKED_DEPTHS = np.array([0.37, 0.21])
+
+
+def _packed_snow_depth_store(store) -> np.ndarray:
+    """:func:`_snow_depth_store` with its depths packed as int16 (scale_factor 0.01)."""
+    time = _monthly_time(2)
+    xr.Dataset({"prsn": ("time", PACKED_DEPTHS, {"units": "m", "cell_methods": "time: sum",
+                                                 "standard_name": "thickness_of_snowfall_amount"}),
+                "time_bnds": time.pop("time_bnds")}, coords=time).to_zarr(
+        store, encoding={"prsn": {"dtype": "int16", "scale_factor": 0.01, "_FillValue": -32767}})
+
+
 def _colatitude_store(store) -> None:
     """Latitudes given as colatitudes (0 at the North Pole), which lie outside −90…90."""
     xr.Dataset({"tas": (("time", "lat"), np.ones((2, 3), "f4"), {"units": "K"})},
@@ -656,6 +679,23 @@ def _check_restamped(tmp_path, caplog, _) -> None:
     assert opened["time"].values[0] == cftime.datetime(1999, 12, 16, 12, calendar="noleap")
 
 
+def _check_restamped_as_stored(tmp_path, caplog, made) -> None:
+    """The copy stores its cells' middles as computed (-15.5 days, not rounded to the int32 the
+    original's stamps were stored as: -16), and opens as :func:`_check_restamped` says."""
+    bounds = xr.open_zarr(tmp_path / "cells.zarr", decode_times=False)["time_bnds"].values
+    stored = xr.open_zarr(tmp_path / "cells_fixed.zarr", decode_times=False)["time"].values
+    np.testing.assert_array_equal(stored, (bounds[:, 0] + bounds[:, 1]) / 2)
+    assert stored[0] == -15.5
+    _check_restamped(tmp_path, caplog, made)
+
+
+def _check_packed_snow(tmp_path, caplog, _) -> None:
+    """The copy holds each depth as read times 100 / 1000, as computed (not rounded to the 0.01 m
+    step of the original's packing: 0.04 and 0.02)."""
+    read = xr.open_zarr(tmp_path / "snow.zarr")["prsn"].values
+    np.testing.assert_array_equal(xr.open_zarr(tmp_path / "snow_fixed.zarr")["prsn"].values, read * 100 / 1000)
+
+
 def _check_latitudes(tmp_path, caplog, _) -> None:
     """The copy's latitudes are 90 minus the colatitudes, in order, and it opens."""
     opened = open_dataset([tmp_path / "colat_fixed.zarr"])
@@ -687,6 +727,10 @@ def _check_unbounded(tmp_path, caplog, _) -> None:
                  None, _check_unbounded, id="time-bounds-dropped"),
     pytest.param("colat.zarr", _colatitude_store, lambda store, _: _refusal(lambda: open_dataset([store])),
                  None, _check_latitudes, id="colatitude-flip"),
+    pytest.param("cells.zarr", _whole_day_cells_store, lambda store, _: _refusal(lambda: open_dataset([store])),
+                 None, _check_restamped_as_stored, id="time-restamp-of-int-days-at-fractional-middles"),
+    pytest.param("snow.zarr", _packed_snow_depth_store, lambda store, _: _refusal(lambda: _snow_as_rates(store)),
+                 ("DENSITY", "100"), _check_packed_snow, id="unit-conversion-of-packed-int16"),
 ])
 def test_values_advice_for_a_zarr_store_run_as_printed_writes_a_copy_climann_reads_right(
         tmp_path, monkeypatch, caplog, store_name, make, advise, placeholder, check):

@@ -250,6 +250,42 @@ def test_the_bounds_advice_writes_copies_apart_that_the_advised_data_takes(tmp_p
     np.testing.assert_array_equal(combined["tas"].values, full["tas"].values)
 
 
+@pytest.mark.parametrize(("shift", "first"), [pytest.param("0", (2000, 1), id="month-beginning-at-the-stamp"),
+                                            pytest.param("-1", (1999, 12), id="month-ending-at-the-stamp")])
+def test_the_bounds_advice_for_a_zarr_store_is_the_xarray_line_and_its_copy_is_read(tmp_path, monkeypatch, shift,
+                                                                                     first):
+    """fix34c: a Zarr store stamped on the 1st without bounds was told `cdo settbounds,month pred.zarr …`, which cdo
+    cannot read; the advice is the xarray line alone, and run as printed (LAST the shift for the reading) it writes
+    a new store with the bounds of each stamp's month, which the advised --data reads, each value in its month."""
+    pytest.importorskip("zarr")
+    monkeypatch.chdir(tmp_path)
+    full = grid_dataset(n_years=2)
+    _monthly(full[["tas"]], 2000, day=16).to_netcdf(tmp_path / "tas_mid.nc")
+    _monthly(full[["pred"]], 2000, day=1).to_zarr(tmp_path / "pred.zarr")
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([tmp_path / "tas_mid.nc", tmp_path / "pred.zarr"], grid_of="tas")
+    message = str(raised.value)
+    assert "cdo" not in message.partition("; then give")[0].replace("cdo does not read", "")
+    command = message.split("`")[1]
+    made, _, line = command.partition(" && ")
+    assert made == "mkdir -p with_bounds", command
+    Path("with_bounds").mkdir()
+    words = shlex.split(line)
+    assert words[:2] == ["python", "-c"] and words[3:] == ["pred.zarr", "with_bounds/pred.zarr", "0"], command
+    subprocess.run([sys.executable, *words[1:-1], shift], check=True, cwd=tmp_path)
+    stored = xr.open_zarr(tmp_path / "with_bounds" / "pred.zarr", decode_times=xr.coders.CFDatetimeCoder(
+        use_cftime=True))
+    low = stored[stored["time"].attrs["bounds"]].values[0, 0]
+    assert (low.year, low.month, low.day) == (*first, 1)
+    data = message.partition("; then give ")[2].partition(" in place of the --data given")[0]
+    assert data == "--data tas_mid.nc --data with_bounds/pred.zarr"
+    combined = open_dataset(expand_paths(shlex.split(data)[1::2]), grid_of="tas")
+    # the month ending at the stamp: pred's value stamped 1 February is January's, a month before tas's of February
+    late = 0 if shift == "0" else 1
+    np.testing.assert_array_equal(combined["tas"].values, full["tas"].values[:24 - late])
+    np.testing.assert_array_equal(combined["pred"].values, full["pred"].values[late:])
+
+
 def test_a_target_lacking_months_takes_the_predictors_at_its_months_with_one_warning(tmp_path, caplog):
     """GRACE's missing months beside complete predictors (break16 F12): the samples are the
     target's months, each predictor's value of the same month (its own stamps differ), and one

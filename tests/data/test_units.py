@@ -1036,21 +1036,43 @@ def test_each_way_out_for_grib_accumulations_a_month_apart_gives_the_rates_it_sa
     assert ("(the time bounds time_bnds)" in caplog.text) == (way != "per day")
 
 
-def test_the_command_for_a_cfgrib_layout_bounds_its_valid_time_and_gives_the_hourly_rates(tmp_path, caplog):
+def test_the_line_for_a_cfgrib_layout_bounds_its_lead_time_and_gives_the_hourly_rates(tmp_path):
     """cfgrib's layout: ``time`` the reference time (18 UTC the day before), ``valid_time(time)``
-    the stamps (00 UTC), a scalar lead time of 6 hours. The command bounded ``time``, the
-    reference time that is dropped: followed, the same refusal. It bounds ``valid_time`` on
-    its dimension ``time``, and those bounds are the cells of the valid times."""
+    the stamps (00 UTC), a scalar lead time of 6 hours. One lead time does not tell ERA5's total
+    over the hour before the step from a total from the start (fix34c): refused as the file is
+    opened, with the line that bounds the lead; run with the hour before (5 hours), the rates
+    are per hour."""
     import pandas as pd
 
     from climann.data.open import open_dataset
 
     path = tmp_path / "era5.nc"
     totals = _grib_totals_file(path, pd.date_range("2001-01-01", periods=4, freq="D"), cfgrib_lead_hours=6)
-    command = _ncap2_command(_refusal(path))
-    assert ('valid_time_bnds[$time,$bnds]=0.0;valid_time_bnds(:,0)=valid_time-1;valid_time_bnds(:,1)=valid_time;'
-            'valid_time@bounds="valid_time_bnds"') in command
-    _apply_printed(command, tmp_path)
+    with pytest.raises(ClimannError) as error:
+        open_dataset([path])
+    message = str(error.value)
+    words = shlex.split(re.search(r"`(python -c [^`]*)`", message).group(1))
+    lower = re.search(r", (\S+) for ERA5's hour before", message).group(1)
+    assert lower == "5" and words[-1] == "LOWER"
+    subprocess.run([sys.executable, *words[1:-1], lower], check=True, cwd=tmp_path)
+    fixed = tmp_path / words[-2]
+    rates = convert_dataset(open_dataset([fixed]), {"tp": "kg m-2 s-1"}, where=fixed.name, reference="the model")["tp"]
+    np.testing.assert_allclose(rates.values, totals.astype(np.float64) * WATER_DENSITY / 3600.0, rtol=1e-6)
+
+
+def test_a_cfgrib_layout_whose_valid_time_has_bounds_gives_the_rates_they_say(tmp_path, caplog):
+    """The other way to say the cells, bounds of ``valid_time`` on its dimension ``time`` (the hour
+    before each stamp, as the units layer's ncap2 writes them), is read as it was: no refusal of
+    the lead time, and the rates are per hour."""
+    import pandas as pd
+
+    from climann.data.open import open_dataset
+
+    path = tmp_path / "era5.nc"
+    totals = _grib_totals_file(path, pd.date_range("2001-01-01", periods=4, freq="D"), cfgrib_lead_hours=6)
+    _apply_printed('ncap2 -s \'defdim("bnds",2);valid_time_bnds[$time,$bnds]=0.0;valid_time_bnds(:,0)=valid_time-1;'
+                   'valid_time_bnds(:,1)=valid_time;valid_time@bounds="valid_time_bnds"\' era5.nc era5_fixed.nc',
+                   tmp_path)
     with caplog.at_level(logging.WARNING, logger="climann"):
         rates = convert_dataset(open_dataset([tmp_path / "era5_fixed.nc"]), {"tp": "kg m-2 s-1"},
                                 where="era5_fixed.nc", reference="the model")["tp"]
