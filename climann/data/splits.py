@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import cftime
 import numpy as np
 
-from climann.data.time_axis import TimeStep, date_text
+from climann.data.time_axis import YEAR_SPAN, TimeStep, date_text, year_span, year_text
 from climann.errors import ClimannError
 
 SPLIT_NAMES = ("train", "val", "test")
@@ -177,11 +177,6 @@ def season_year_note(months: Collection[int]) -> str:
     return f" ({names} counted with the next year)"
 
 
-def year_span(first: int, last: int) -> str:
-    """A block's years as people write them: ``"1980–1993"``, or ``"1985"`` for one year."""
-    return f"{first}" if first == last else f"{first}–{last}"
-
-
 def year_runs(years: Sequence[int]) -> list[tuple[int, int]]:
     """The runs of consecutive years among ``years``, first and last of each, in order:
     ``[(1980, 1985), (2015, 2020)]`` for a block made of a historical and a scenario file."""
@@ -210,7 +205,7 @@ def _stepped_run(years: Sequence[int]) -> str:
     step, count = years[1] - years[0], len(years)
     plural = _STEP_NAMES.get(step)
     counted = f"{count} {plural}" if plural else f"{count} steps of {step} years"
-    return f"{years[0]} … {years[-1]} ({counted})"
+    return f"{year_text(years[0])} … {year_text(years[-1])} ({counted})"
 
 
 def _runs_at_steps(years: Sequence[int]) -> list[list[int]]:
@@ -265,7 +260,7 @@ def compact_periods(description: str) -> str:
             start += 1
             continue
         for run in _runs_at_steps([int(part) for part in parts[start:end]]):
-            shown.extend([_stepped_run(run)] if len(run) >= 3 else [str(year) for year in run])
+            shown.extend([_stepped_run(run)] if len(run) >= 3 else [year_text(year) for year in run])
         start = end
     return ", ".join(shown) + note
 
@@ -487,8 +482,9 @@ def with_season_year_note(split: TimeSplit, months: Collection[int]) -> TimeSpli
 
 def _names_years(description: str) -> bool:
     """Whether a block's description names any of it by years (``"2010–2014"``, ``"1990,
-    2001-03 to 2004-12"``), which the season-year note explains; one named only by dates
+    2001-03 to 2004-12"``, ``"-20000 to -19994"``: :func:`~climann.data.time_axis.year_span`'s
+    years, signed and of any number of digits), which the season-year note explains; one named only by dates
     (``"2009-12 to 2014-12"``, :func:`with_dated_descriptions`) or time steps says what it
     holds already: "December counted with the next year" after it read as if its last
     December were not in it (break28b A7)."""
-    return any(re.fullmatch(r"\d{4}(?:–\d{4})?", part.strip()) for part in description.split(","))
+    return any(YEAR_SPAN.fullmatch(part.strip()) for part in description.split(","))

@@ -121,6 +121,28 @@ def year_text(year: int) -> str:
     return f"{'-' if year < 0 else ''}{abs(int(year)):04d}"
 
 
+def year_span(first: int, last: int) -> str:
+    """A period of whole years as climann prints it (a split's block in ``metrics.json``
+    ``split_periods``, the terminal, figure titles): ``"1980–1993"``, ``"1985"`` for one year,
+    each year as :func:`year_text` writes it, and ``" to "`` between them when one is before
+    year 0, where an en dash before a minus sign reads as a double dash (``"-20000 to -19994"``,
+    not ``"-20000–-19994"``).
+
+    Examples
+    --------
+    >>> [year_span(*years) for years in ((1980, 1993), (850, 850), (-20000, -19994), (-3, 2))]
+    ['1980–1993', '0850', '-20000 to -19994', '-0003 to 0002']
+    """
+    if first == last:
+        return year_text(first)
+    return f"{year_text(first)}{' to ' if min(first, last) < 0 else '–'}{year_text(last)}"
+
+
+#: A year or a span of years as :func:`year_span` writes them (also the plain integers of runs
+#: written before signed years were, ``"-40–-13"``), and not a date (``"1995-03 to 1997-12"``).
+YEAR_SPAN = re.compile(r"[+-]?\d+(?:(?:–| to )[+-]?\d+)?")
+
+
 def date_text(time: object, *, precision: DatePrecision | None = None) -> str:
     """A date as climann's messages show it: ``2003-01-16``, ``2003-01-16 06:00``.
 

@@ -9,7 +9,7 @@ import pytest
 from climann.data.time_axis import (
     TimeStep, axis_time_step, cell_time_step, check_no_own_series_lag_names, check_strided_lags, date_text, lagged_steps,
     own_series_lag_name,
-    series_time_step, time_step_positions, values_text,
+    series_time_step, time_step_positions, values_text, year_span,
 )
 from climann.errors import ClimannError
 
@@ -481,3 +481,16 @@ _SIX_HOURS = datetime.timedelta(hours=6)
 )
 def test_date_text_shows_the_date_to_the_precision_asked(time, precision, expected):
     assert date_text(time, precision=precision) == expected
+
+
+@pytest.mark.parametrize("first, last, expected", [
+    pytest.param(1980, 1993, "1980–1993", id="years-AD"),
+    pytest.param(1985, 1985, "1985", id="one-year"),
+    pytest.param(850, 852, "0850–0852", id="below-1000"),
+    pytest.param(-20000, -19994, "-20000 to -19994", id="five-digits-before-0"),
+    pytest.param(-40, -13, "-0040 to -0013", id="before-0"),
+    pytest.param(-3, 2, "-0003 to 0002", id="across-year-0"),
+])
+def test_a_span_of_years_is_written_with_signed_iso_years(first, last, expected):
+    """``-40–-13`` read as a double dash: a span with a year before 0 is written with ``to``."""
+    assert year_span(first, last) == expected
