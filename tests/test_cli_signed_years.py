@@ -151,3 +151,57 @@ def test_periods_of_five_digit_negative_years_are_printed_as_dates_are(calendar,
     assert scored.exit_code == 0, scored.output
     again = json.loads((tmp_path / "test" / "metrics.json").read_text())["splits"]["all"]["model"]["mse"]
     assert again == pytest.approx(metrics["splits"]["test"]["model"]["mse"], rel=1e-6)
+
+
+def _around_1_bc(folder, calendar):
+    """Monthly ``tas`` and ``rsdt``, years -4 … 3 as ``calendar`` numbers them (no year 0 in
+    ``standard`` and ``julian``: there 1 BC is year -1, CF §4.4.1)."""
+    has_year_zero = cftime.datetime(1, 1, 1, calendar=calendar).has_year_zero
+    years = [year for year in range(-4, 4) if year or has_year_zero]
+    path = folder / f"bc_{calendar}.nc"
+    times = [cftime.datetime(year, month, 15, calendar=calendar) for year in years for month in range(1, 13)]
+    rng = np.random.default_rng(8)
+    shape = (len(times), 3, 4)
+    rsdt = 340 + 20 * np.sin(2 * np.pi * np.arange(len(times)) / 12)[:, None, None] + rng.normal(size=shape)
+    dataset = xr.Dataset(
+        {"tas": (("time", "lat", "lon"), (200 + 0.2 * rsdt + rng.normal(size=shape)).astype("f4"), {"units": "K"}),
+         "rsdt": (("time", "lat", "lon"), rsdt.astype("f4"), {"units": "W m-2"})},
+        coords={"time": ("time", times), "lat": ("lat", [-30.0, 0.0, 30.0], {"units": "degrees_north"}),
+                "lon": ("lon", [0.0, 90.0, 180.0, 270.0], {"units": "degrees_east"})})
+    dataset["time"].encoding.update(units="days since 2000-01-01", calendar=calendar)
+    dataset.to_netcdf(path)
+    return path
+
+
+@pytest.mark.filterwarnings("ignore::cftime.CFWarning")  # cftime's note on dates before year 1 in standard/julian
+@pytest.mark.parametrize(("calendar", "train"), [
+    pytest.param("standard", "-0004 to -0001, 0001", id="standard"),
+    pytest.param("julian", "-0004 to -0001, 0001", id="julian"),
+    pytest.param("proleptic_gregorian", "-0004 to 0001", id="proleptic"),
+    pytest.param("360_day", "-0004 to 0001", id="360-day"),
+])
+def test_years_around_1_bc_printed_and_pasted_back_select_the_same_data(calendar, train, tmp_path):
+    """Monthly data across 1 BC: ``info`` and ``train`` crashed in ``standard`` and ``julian``
+    (the month after December of year -1 was built in their missing year 0). The years are
+    printed as the calendar numbers them, and the training block's first and last years given to
+    ``evaluate --time-range`` score the training block's steps again (its MSE); the lag of one
+    month crosses 1 BC without a gap (only the first step lacks it)."""
+    path = _around_1_bc(tmp_path, calendar)
+    shown = runner.invoke(app, ["info", str(path)])
+    assert shown.exit_code == 0, shown.output
+    assert re.search(r"# Time 'time': -0004-01-15 to 0003-12-15, monthly", shown.stdout)
+    out = tmp_path / "run"
+    result = runner.invoke(app, ["train", "--data", str(path), "--target", "tas", "--epochs", "1", "--hidden", "4",
+                                 "--lags", "tas=1", "--out", str(out), "--quiet", *NO_FIGURES])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["split_periods"] == {"train": train, "val": "0002", "test": "0003"}
+    assert metrics["n_dropped"] == 12  # the first month's 12 cells: no gap at 1 BC
+    years = re.split(r" to |, ", train)
+    first, last = years[0], years[-1]
+    scored = runner.invoke(app, ["evaluate", str(out), "--data", str(path), "--out", str(tmp_path / "train"),
+                                 "--time-range", f"{first},{last}", "--quiet"])
+    assert scored.exit_code == 0, scored.output
+    again = json.loads((tmp_path / "train" / "metrics.json").read_text())["splits"]["all"]["model"]
+    own = metrics["splits"]["train"]["model"]
+    assert (again["n_samples"], again["mse"]) == (own["n_samples"], pytest.approx(own["mse"], rel=1e-6))

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 import cftime
 import numpy as np
 
-from climann.data.time_axis import YEAR_SPAN, TimeStep, date_text, year_span, year_text
+from climann.data.time_axis import (
+    YEAR_SPAN, TimeStep, date_text, month_number, month_start, year_span, year_text, years_later,
+)
 from climann.errors import ClimannError
 
 SPLIT_NAMES = ("train", "val", "test")
@@ -164,7 +166,8 @@ def season_years(times: Sequence[cftime.datetime], months: Collection[int] = ())
     """
     later = next_year_months(months)
     last = max((time.year for time in times), default=0)
-    return np.array([time.year + (time.month in later and time.year < last) for time in times], dtype=np.int64)
+    return np.array([years_later(time.year, int(time.month in later and time.year < last),
+                                 has_year_zero=getattr(time, "has_year_zero", True)) for time in times], dtype=np.int64)
 
 
 def season_year_note(months: Collection[int]) -> str:
@@ -319,19 +322,19 @@ def _opens_its_year(time: cftime.datetime, step: TimeStep, first_month: int, sta
     """Whether no step of an unbroken series at ``step`` fits between the start of ``time``'s
     (season) year — the first day of ``first_month`` in ``start_year``, the year before the
     season year when it crosses the year boundary — and ``time``."""
+    start = cftime.datetime(start_year, first_month, 1, calendar=time.calendar, has_year_zero=time.has_year_zero)
     if step.months:
-        return (time.year - start_year) * 12 + time.month - first_month < step.months
-    start = cftime.datetime(start_year, first_month, 1, calendar=time.calendar)
+        return month_number(time) - month_number(start) < step.months
     return time - step.duration < start
 
 
 def _closes_its_year(time: cftime.datetime, step: TimeStep, last_month: int, year: int) -> bool:
     """Whether no step of an unbroken series at ``step`` fits between ``time`` and the end of
     its (season) ``year`` (of its last selected month)."""
+    last = month_number(cftime.datetime(year, last_month, 1, calendar=time.calendar, has_year_zero=time.has_year_zero))
     if step.months:
-        return (year - time.year) * 12 + last_month - time.month < step.months
-    end_year, month = (year + 1, 1) if last_month == 12 else (year, last_month + 1)
-    return time + step.duration >= cftime.datetime(end_year, month, 1, calendar=time.calendar)
+        return last - month_number(time) < step.months
+    return time + step.duration >= month_start(last + 1, time)
 
 
 def _step_date(time: cftime.datetime, step: TimeStep | None) -> str:
@@ -423,7 +426,8 @@ def _covers_years(first: cftime.datetime, last: cftime.datetime, years: tuple[in
     if later:  # the season year runs from the first of these months to the last of the others
         first_month, last_month = later[0], max(set(months) - set(later))
     trailing = last.month in later and last.year == years[1]  # the series' last December, kept in its year
-    return (step is not None and _opens_its_year(first, step, first_month, years[0] - bool(later))
+    start_year = years_later(years[0], -bool(later), has_year_zero=first.has_year_zero)
+    return (step is not None and _opens_its_year(first, step, first_month, start_year)
             and _closes_its_year(last, step, last_month, years[1]) and not trailing)
 
 

@@ -384,3 +384,15 @@ def test_a_winter_block_of_signed_years_gets_the_season_year_note():
     times = _palaeo_monthly("proleptic_gregorian", months=(12, 1, 2))
     split = _winter_blocks(times, (12, 1, 2))
     assert split.descriptions["val"] == "-19993 to -19992 (December counted with the next year)"
+
+
+@pytest.mark.parametrize(("calendar", "winter"), [pytest.param("standard", 1, id="standard"),
+                                                  pytest.param("julian", 1, id="julian"),
+                                                  pytest.param("proleptic_gregorian", 0, id="proleptic"),
+                                                  pytest.param("360_day", 0, id="360-day")])
+def test_the_december_of_1_bc_is_counted_in_a_winter_the_calendar_has(calendar, winter):
+    """December of year -1 belongs to the winter of the next January: year 1 where the calendar
+    has no year 0 (was year 0, printed '0000' and refused by --time-range)."""
+    times = [cftime.datetime(year, month, 15, calendar=calendar) for year, month in ((-1, 1), (-1, 2), (-1, 12))]
+    times += [cftime.datetime(winter, month, 15, calendar=calendar) for month in (1, 2, 12)]
+    assert season_years(np.array(times), (12, 1, 2)).tolist() == [-1, -1, winter, winter, winter, winter]
