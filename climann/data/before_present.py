@@ -20,6 +20,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.shell import input_and_copy, ncap2_name, values_advice, xarray_data, xarray_values
+from climann.data.time_axis import year_text
 
 #: Units of time before present (lower case, spaces collapsed), by the years in one unit.
 _BEFORE_PRESENT = re.compile(
@@ -98,7 +99,7 @@ def before_present_problem(time: xr.DataArray, source: str | Path | None) -> str
     return (
         f"its units are '{units}', years before present (1950), which name no calendar date (CF expects units = "
         f"'days since 1970-01-01' and a calendar), and climann does not guess them: if {first:g} {units} is the "
-        f"year {year} ({reading}), write the times as {WRITTEN_UNITS} in the '{WRITTEN_CALENDAR}' calendar "
+        f"year {year_text(year)} ({reading}), write the times as {WRITTEN_UNITS} in the '{WRITTEN_CALENDAR}' calendar "
         f"(365-day years: whole years stay whole) into a copy, e.g. "
         f"{_conversion(str(time.name), str(bounds) if bounds else None, sign * scale * 365.0, files)}"
     )

@@ -31,6 +31,7 @@ import xarray as xr
 from climann.data.coords import time_coordinate
 from climann.data.notes import note_once
 from climann.data.step_periods import frequency_of, period_start
+from climann.data.time_axis import month_number, month_start
 
 __all__ = ["MONTHLY_MEAN_STEP_TYPES", "with_stated_month_cells"]
 
@@ -54,8 +55,7 @@ def _says_monthly_means(dataset: xr.Dataset, time: str) -> list[str]:
 
 def _next_month(stamp: cftime.datetime) -> cftime.datetime:
     """The first instant of the month after ``stamp``'s, in its calendar."""
-    year, month = (stamp.year + 1, 1) if stamp.month == 12 else (stamp.year, stamp.month + 1)
-    return cftime.datetime(year, month, 1, calendar=stamp.calendar, has_year_zero=stamp.has_year_zero)
+    return month_start(month_number(stamp) + 1, stamp)
 
 
 def with_stated_month_cells(dataset: xr.Dataset, where: str) -> xr.Dataset:

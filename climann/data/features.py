@@ -12,6 +12,8 @@ from collections.abc import Sequence
 import cftime
 import numpy as np
 
+from climann.data.time_axis import years_later
+
 #: How the season and year features date a time step (``[data] season_dated_by``, recorded
 #: in ``model.npz``): by the middle of its time cell, or by the file's stamp (climann before
 #: the record; a model file without it is used so). See
@@ -40,7 +42,7 @@ def longitude_sin_cos(longitude: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def days_in_year(year: int, calendar: str) -> int:
     """Length of ``year`` in days in ``calendar`` (360 in ``360_day``, 366 in a leap year…)."""
     start = cftime.datetime(year, 1, 1, calendar=calendar)
-    end = cftime.datetime(year + 1, 1, 1, calendar=calendar)
+    end = cftime.datetime(years_later(year, 1, has_year_zero=start.has_year_zero), 1, 1, calendar=calendar)
     return (end - start).days
 
 

@@ -33,6 +33,7 @@ from climann.data.shell import (
     attribute_command, file_time_names, ncap2_name, ncatted_attribute, source_and_copy, values_command,
     with_file_time_names, xarray_data, xarray_values,
 )
+from climann.data.time_axis import calendar_year, month_number
 from climann.data.units import normalised_units, unit_registry
 from climann.errors import ClimannError
 
@@ -616,8 +617,9 @@ def _plus_calendar_months(times: np.ndarray, months: np.ndarray) -> np.ndarray:
 def _months_later(date, months: int):
     """``date`` (a cftime or datetime.datetime) ``months`` calendar months later, the same day
     and time of day, or the last day of the month reached when it has no such day."""
-    year, month = divmod(date.year * 12 + date.month - 1 + months, 12)
-    first = date.replace(year=year, month=month + 1, day=1)
+    counted, month = divmod(month_number(date) + months, 12)
+    first = date.replace(year=calendar_year(counted, has_year_zero=getattr(date, "has_year_zero", True)),
+                         month=month + 1, day=1)
     days = getattr(first, "daysinmonth", None) or calendar.monthrange(first.year, first.month)[1]
     return first.replace(day=min(date.day, days))
 

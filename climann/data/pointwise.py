@@ -25,7 +25,8 @@ from climann.data.features import decimal_year, longitude_sin_cos, season_sin_co
 from climann.data.layout import GridLayout, segment_starts
 from climann.data.notes import note_once
 from climann.data.time_axis import (
-    MONTHS_SELECTION, LaggedSteps, TimeStep, date_text, in_months_left_out, lagged_steps, own_series_lag_name,
+    MONTHS_SELECTION, LaggedSteps, TimeStep, date_parts, date_text, in_months_left_out, lagged_steps,
+    own_series_lag_name,
 )
 from climann.data.time_cells import season_feature_times
 from climann.data.variables import grid_layout, on_grid, require_variable
@@ -697,7 +698,7 @@ def no_complete_sample_text(problem: str, target: str, n_target: int, missing: d
     """
     if not n_target and held:
         first, last = time_range or held.split(" to ")
-        period = "that period" if time_range is None or first.count("-") else "its whole years"
+        period = "that period" if time_range is None or len(date_parts(first) or ()) > 1 else "its whole years"
         return (f"{problem}: '{target}' itself has no value there, only from {held} (an outer join of forecasts "
                 f"started at other times, a file of another period?); choose {period} with [data] time_range "
                 f"(--time-range {first},{last}), or check the files")

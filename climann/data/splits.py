@@ -16,7 +16,9 @@ from dataclasses import dataclass
 import cftime
 import numpy as np
 
-from climann.data.time_axis import TimeStep, date_text
+from climann.data.time_axis import (
+    YEAR_SPAN, TimeStep, date_text, month_number, month_start, year_span, year_text, years_later,
+)
 from climann.errors import ClimannError
 
 SPLIT_NAMES = ("train", "val", "test")
@@ -164,7 +166,8 @@ def season_years(times: Sequence[cftime.datetime], months: Collection[int] = ())
     """
     later = next_year_months(months)
     last = max((time.year for time in times), default=0)
-    return np.array([time.year + (time.month in later and time.year < last) for time in times], dtype=np.int64)
+    return np.array([years_later(time.year, int(time.month in later and time.year < last),
+                                 has_year_zero=getattr(time, "has_year_zero", True)) for time in times], dtype=np.int64)
 
 
 def season_year_note(months: Collection[int]) -> str:
@@ -175,11 +178,6 @@ def season_year_note(months: Collection[int]) -> str:
         return ""
     names = _MONTH_NAMES[later[0] - 1] + ("" if len(later) == 1 else f"–{_MONTH_NAMES[later[-1] - 1]}")
     return f" ({names} counted with the next year)"
-
-
-def year_span(first: int, last: int) -> str:
-    """A block's years as people write them: ``"1980–1993"``, or ``"1985"`` for one year."""
-    return f"{first}" if first == last else f"{first}–{last}"
 
 
 def year_runs(years: Sequence[int]) -> list[tuple[int, int]]:
@@ -210,7 +208,7 @@ def _stepped_run(years: Sequence[int]) -> str:
     step, count = years[1] - years[0], len(years)
     plural = _STEP_NAMES.get(step)
     counted = f"{count} {plural}" if plural else f"{count} steps of {step} years"
-    return f"{years[0]} … {years[-1]} ({counted})"
+    return f"{year_text(years[0])} … {year_text(years[-1])} ({counted})"
 
 
 def _runs_at_steps(years: Sequence[int]) -> list[list[int]]:
@@ -265,7 +263,7 @@ def compact_periods(description: str) -> str:
             start += 1
             continue
         for run in _runs_at_steps([int(part) for part in parts[start:end]]):
-            shown.extend([_stepped_run(run)] if len(run) >= 3 else [str(year) for year in run])
+            shown.extend([_stepped_run(run)] if len(run) >= 3 else [year_text(year) for year in run])
         start = end
     return ", ".join(shown) + note
 
@@ -324,19 +322,19 @@ def _opens_its_year(time: cftime.datetime, step: TimeStep, first_month: int, sta
     """Whether no step of an unbroken series at ``step`` fits between the start of ``time``'s
     (season) year — the first day of ``first_month`` in ``start_year``, the year before the
     season year when it crosses the year boundary — and ``time``."""
+    start = cftime.datetime(start_year, first_month, 1, calendar=time.calendar, has_year_zero=time.has_year_zero)
     if step.months:
-        return (time.year - start_year) * 12 + time.month - first_month < step.months
-    start = cftime.datetime(start_year, first_month, 1, calendar=time.calendar)
+        return month_number(time) - month_number(start) < step.months
     return time - step.duration < start
 
 
 def _closes_its_year(time: cftime.datetime, step: TimeStep, last_month: int, year: int) -> bool:
     """Whether no step of an unbroken series at ``step`` fits between ``time`` and the end of
     its (season) ``year`` (of its last selected month)."""
+    last = month_number(cftime.datetime(year, last_month, 1, calendar=time.calendar, has_year_zero=time.has_year_zero))
     if step.months:
-        return (year - time.year) * 12 + last_month - time.month < step.months
-    end_year, month = (year + 1, 1) if last_month == 12 else (year, last_month + 1)
-    return time + step.duration >= cftime.datetime(end_year, month, 1, calendar=time.calendar)
+        return last - month_number(time) < step.months
+    return time + step.duration >= month_start(last + 1, time)
 
 
 def _step_date(time: cftime.datetime, step: TimeStep | None) -> str:
@@ -428,7 +426,8 @@ def _covers_years(first: cftime.datetime, last: cftime.datetime, years: tuple[in
     if later:  # the season year runs from the first of these months to the last of the others
         first_month, last_month = later[0], max(set(months) - set(later))
     trailing = last.month in later and last.year == years[1]  # the series' last December, kept in its year
-    return (step is not None and _opens_its_year(first, step, first_month, years[0] - bool(later))
+    start_year = years_later(years[0], -bool(later), has_year_zero=first.has_year_zero)
+    return (step is not None and _opens_its_year(first, step, first_month, start_year)
             and _closes_its_year(last, step, last_month, years[1]) and not trailing)
 
 
@@ -502,8 +501,9 @@ def with_season_year_note(split: TimeSplit, months: Collection[int]) -> TimeSpli
 
 def _names_years(description: str) -> bool:
     """Whether a block's description names any of it by years (``"2010–2014"``, ``"1990,
-    2001-03 to 2004-12"``), which the season-year note explains; one named only by dates
+    2001-03 to 2004-12"``, ``"-20000 to -19994"``: :func:`~climann.data.time_axis.year_span`'s
+    years, signed and of any number of digits), which the season-year note explains; one named only by dates
     (``"2009-12 to 2014-12"``, :func:`with_dated_descriptions`) or time steps says what it
     holds already: "December counted with the next year" after it read as if its last
     December were not in it (break28b A7)."""
-    return any(re.fullmatch(r"\d{4}(?:–\d{4})?", part.strip()) for part in description.split(","))
+    return any(YEAR_SPAN.fullmatch(part.strip()) for part in description.split(","))

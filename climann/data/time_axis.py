@@ -108,10 +108,15 @@ _DATETIME64_UNITS: dict[str, str] = {"month": "M", "day": "D", "minute": "m", "s
 
 
 def year_text(year: int) -> str:
-    """A year as ISO 8601 writes it: four digits at least, with a minus sign before them for a
-    year before year 0 (astronomical numbering, as cftime counts: ``-0009`` is 10 BC), ``0000``
-    for year 0, and more digits where the year needs them (``-20050``; ISO 8601's expanded
-    years, as NumPy and cftime read them back).
+    """A year in ISO 8601's form: four digits at least, with a minus sign before them for a
+    year before year 0, ``0000`` for year 0, and more digits where the year needs them
+    (``-20050``; ISO 8601's expanded years, as NumPy and cftime read them back).
+
+    ``year`` is numbered as its calendar numbers it (CF conventions §4.4.1, cftime), and
+    :func:`date_parts` reads it back so: in calendars with a year 0 (``proleptic_gregorian``,
+    ``noleap``, ``360_day``…) that is ISO 8601's astronomical numbering (``-0009`` is 10 BC);
+    ``standard`` and ``julian`` have no year 0, and their ``-0009`` is 9 BC, ``-0001`` 1 BC
+    (:func:`years_later`).
 
     Examples
     --------
@@ -119,6 +124,28 @@ def year_text(year: int) -> str:
     ['-20050', '-0009', '0000', '0850', '2003']
     """
     return f"{'-' if year < 0 else ''}{abs(int(year)):04d}"
+
+
+def year_span(first: int, last: int) -> str:
+    """A period of whole years as climann prints it (a split's block in ``metrics.json``
+    ``split_periods``, the terminal, figure titles): ``"1980–1993"``, ``"1985"`` for one year,
+    each year as :func:`year_text` writes it, and ``" to "`` between them when one is before
+    year 0, where an en dash before a minus sign reads as a double dash (``"-20000 to -19994"``,
+    not ``"-20000–-19994"``).
+
+    Examples
+    --------
+    >>> [year_span(*years) for years in ((1980, 1993), (850, 850), (-20000, -19994), (-3, 2))]
+    ['1980–1993', '0850', '-20000 to -19994', '-0003 to 0002']
+    """
+    if first == last:
+        return year_text(first)
+    return f"{year_text(first)}{' to ' if min(first, last) < 0 else '–'}{year_text(last)}"
+
+
+#: A year or a span of years as :func:`year_span` writes them (also the plain integers of runs
+#: written before signed years were, ``"-40–-13"``), and not a date (``"1995-03 to 1997-12"``).
+YEAR_SPAN = re.compile(r"[+-]?\d+(?:(?:–| to )[+-]?\d+)?")
 
 
 def date_text(time: object, *, precision: DatePrecision | None = None) -> str:
@@ -170,7 +197,8 @@ _DATE_TEXT = re.compile(r"(?P<year>[+-]?\d+)(?:-(?P<month>\d{1,2})(?:-(?P<day>\d
 
 def date_parts(text: str) -> tuple[int, ...] | None:
     """The year, month and day that a date given by a user names, read as :func:`date_text`
-    and :func:`year_text` write them (ISO 8601 with signed years, cftime's numbering): the
+    and :func:`year_text` write them (ISO 8601's form with signed years, numbered as the data's
+    calendar numbers them: no year 0 in ``standard`` and ``julian``, where -1 is 1 BC): the
     year with its sign and any number of digits, then the month and the day.
 
     Parameters
@@ -206,22 +234,102 @@ def year_zero_problem(year: int, calendar: str) -> str | None:
     return f"the '{calendar}' calendar has no year 0 (its year {year_text(-1)} is followed by {year_text(1)})"
 
 
-def _month_number(time: cftime.datetime) -> int:
-    return time.year * 12 + time.month - 1
+def years_later(year: int, years: int, *, has_year_zero: bool) -> int:
+    """The year ``years`` after ``year`` (before it, for a negative ``years``) as a calendar
+    numbers its years (CF conventions §4.4.1, cftime): in one without year 0 (``standard``,
+    ``gregorian``, ``julian``; cftime's ``has_year_zero`` false) year -1 (1 BC) is followed by
+    year 1, in all others by year 0.
+
+    Parameters
+    ----------
+    year : int
+        A year of the calendar (not 0 when it has none).
+    years : int
+        How many years later.
+    has_year_zero : bool
+        Whether the calendar has a year 0 (``cftime.datetime.has_year_zero``).
+
+    Examples
+    --------
+    >>> [years_later(year, 1, has_year_zero=False) for year in (-2, -1, 1)]
+    [-1, 1, 2]
+    >>> years_later(-1, 1, has_year_zero=True), years_later(2, -3, has_year_zero=False)
+    (0, -2)
+    """
+    if has_year_zero:
+        return year + years
+    return calendar_year(year + years + (1 if year < 0 else 0), has_year_zero=False)
+
+
+def calendar_year(counted: int, *, has_year_zero: bool) -> int:
+    """The year a calendar numbers as the astronomical year ``counted`` (ISO 8601's: 0 is 1 BC,
+    -1 is 2 BC).
+
+    Parameters
+    ----------
+    counted : int
+        The astronomical year.
+    has_year_zero : bool
+        Whether the calendar has a year 0 (``cftime.datetime.has_year_zero``).
+
+    Returns
+    -------
+    int
+        ``counted`` in a calendar with year 0; one less for years before 1 in one without
+        (``standard``, ``julian``: 1 BC is their year -1, CF conventions §4.4.1).
+    """
+    return counted - 1 if counted <= 0 and not has_year_zero else counted
+
+
+def month_number(time: object) -> int:
+    """The calendar months from January of 1 BC to the month of ``time``.
+
+    Parameters
+    ----------
+    time : cftime.datetime or datetime.datetime
+        In any calendar; in one without year 0, December of year -1 (1 BC) and January of
+        year 1 are one month apart, as in all others December of year -1 and January of year 0.
+
+    Returns
+    -------
+    int
+        ``12 · y + month − 1``, ``y`` the astronomical year (1 BC is 0, :func:`calendar_year`).
+    """
+    year = time.year + (1 if time.year < 0 and not getattr(time, "has_year_zero", True) else 0)
+    return year * 12 + time.month - 1
+
+
+def month_start(number: int, like: cftime.datetime) -> cftime.datetime:
+    """The first instant of a calendar month.
+
+    Parameters
+    ----------
+    number : int
+        The month as :func:`month_number` counts it (months from January of 1 BC).
+    like : cftime.datetime
+        A date of the calendar to build it in.
+
+    Returns
+    -------
+    cftime.datetime
+        00:00 on day 1 of that month, in ``like``'s calendar (year 1 after December of year
+        -1 where the calendar has no year 0).
+    """
+    counted, month = divmod(number, 12)
+    year = calendar_year(counted, has_year_zero=like.has_year_zero)
+    return cftime.datetime(year, month + 1, 1, calendar=like.calendar, has_year_zero=like.has_year_zero)
 
 
 def _fraction_of_month(time: cftime.datetime) -> float:
     """How far into its calendar month a time is, 0 ≤ f < 1 (exact in every calendar)."""
     start = cftime.datetime(time.year, time.month, 1, calendar=time.calendar, has_year_zero=time.has_year_zero)
-    year, month = (time.year + 1, 1) if time.month == 12 else (time.year, time.month + 1)
-    end = cftime.datetime(year, month, 1, calendar=time.calendar, has_year_zero=time.has_year_zero)
-    return (time - start) / (end - start)
+    return (time - start) / (month_start(month_number(time) + 1, time) - start)
 
 
 def _month_positions(times: Sequence[cftime.datetime]) -> tuple[TimeStep, np.ndarray] | None:
     """A calendar-month step when every time falls in its own month, k months apart (k dividing
     12 or a number of years), at about the same point of its month."""
-    months = np.array([_month_number(time) for time in times], dtype=np.int64)
+    months = np.array([month_number(time) for time in times], dtype=np.int64)
     steps = np.diff(months)
     if steps.min() < 1:
         return None
@@ -241,7 +349,7 @@ def _calendar_month_positions(times: Sequence[cftime.datetime]) -> tuple[TimeSte
     months (gaps of missing months allowed), wherever each sits in its month: monthly values
     stamped on the 15th in one file and at other instants in another are still one value a
     month. Tried after a fixed duration, so that values every 31 days stay "31 days"."""
-    months = np.array([_month_number(time) for time in times], dtype=np.int64)
+    months = np.array([month_number(time) for time in times], dtype=np.int64)
     steps = np.diff(months)
     if steps.min() < 1 or np.median(steps) != 1:
         return None
@@ -418,7 +526,7 @@ def cell_time_step(bounds: np.ndarray) -> TimeStep | None:
     upper = np.where(in_order, bounds[:, 1], bounds[:, 0])
 
     def months(time: cftime.datetime) -> float:
-        return _month_number(time) + _fraction_of_month(time)
+        return month_number(time) + _fraction_of_month(time)
 
     lengths = np.array([months(high) - months(low) for low, high in zip(lower, upper)])
     whole = np.round(lengths)
@@ -439,7 +547,7 @@ def _season_letters(bounds: np.ndarray, months: int) -> str | None:
     calendar months starting in the same month of the year, else None."""
     lower = np.where(bounds[:, 0] <= bounds[:, 1], bounds[:, 0], bounds[:, 1])
     # a cell starting on the last days of a month (28th to 31st) starts with the next month
-    first = {(_month_number(time) + round(_fraction_of_month(time))) % 12 for time in lower}
+    first = {(month_number(time) + round(_fraction_of_month(time))) % 12 for time in lower}
     if not 1 <= months < 12 or len(first) != 1:
         return None
     start = first.pop()

@@ -33,7 +33,7 @@ from climann.data.shell import (attribute_command,
     drop_command, input_and_copy, ncap2_name, ncatted_attribute, source_and_copy, values_command, xarray_data,
     xarray_values,
 )
-from climann.data.time_axis import TimeStep, axis_time_step, date_text, year_text
+from climann.data.time_axis import TimeStep, axis_time_step, date_text, month_number, month_start, year_text
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -294,8 +294,7 @@ def _readings(stamp: cftime.datetime, middle: cftime.datetime) -> str:
 
 def _months_after(time: cftime.datetime, months: int) -> cftime.datetime:
     """The first instant of the calendar month ``months`` after the month of ``time``."""
-    year, month = divmod(time.year * 12 + time.month - 1 + months, 12)
-    return cftime.datetime(year, month + 1, 1, calendar=time.calendar, has_year_zero=time.has_year_zero)
+    return month_start(month_number(time) + months, time)
 
 
 def _at_month_start(time: cftime.datetime) -> bool:

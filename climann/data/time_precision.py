@@ -28,7 +28,7 @@ import cftime
 import numpy as np
 
 from climann.data.shell import ncap2_command, ncap2_name, values_command, xarray_data, xarray_values
-from climann.data.time_axis import TimeStep
+from climann.data.time_axis import TimeStep, year_text
 from climann.data.time_values import COMMAND_FILES_PLACEHOLDER, FILE_PLACEHOLDER
 
 #: A stored precision finer than this fraction of the step is exact enough (every float64 axis).
@@ -192,7 +192,7 @@ def _step_name(step: float) -> str:
 
 
 def _storage(name: str, dtype: np.dtype, precision: float, year: int) -> str:
-    return f"time '{name}' is stored as {dtype} (precision ≈ {_duration(precision)} at {year})"
+    return f"time '{name}' is stored as {dtype} (precision ≈ {_duration(precision)} at {year_text(year)})"
 
 
 def rounded_stamps(

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 import cftime
 
-from climann.data.time_axis import DATE_FORMS, date_parts, date_text, year_text, year_zero_problem
+from climann.data.time_axis import DATE_FORMS, date_parts, date_text, year_text, year_zero_problem, years_later
 from climann.errors import ClimannError
 
 
@@ -132,8 +132,9 @@ def held_time_range(times: Sequence, first: int, last: int) -> tuple[str, str]:
     """
     starts_a_year = first == 0 or times[first - 1].year != times[first].year
     ends_a_year = last == len(times) - 1 or times[last + 1].year != times[last].year
-    first_year = times[first].year + (0 if starts_a_year else 1)
-    last_year = times[last].year - (0 if ends_a_year else 1)
+    has_year_zero = getattr(times[first], "has_year_zero", True)
+    first_year = years_later(times[first].year, 0 if starts_a_year else 1, has_year_zero=has_year_zero)
+    last_year = years_later(times[last].year, 0 if ends_a_year else -1, has_year_zero=has_year_zero)
     if first_year <= last_year:
         return year_text(first_year), year_text(last_year)
     return month_text(times[first]), month_text(times[last])

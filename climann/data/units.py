@@ -60,7 +60,7 @@ from climann.data.shell import (
 )
 from climann.data.sources import LISTED_FILES, files_text, name_in_file, source_files, variable_where
 from climann.data.standard_names import standard_name_of
-from climann.data.time_axis import date_text, own_series_lag_of
+from climann.data.time_axis import date_text, month_number, month_start, own_series_lag_of, years_later
 from climann.data.unit_ratios import (
     NAMED_RATIO, PURE_NUMBER, crosses_ratio, ratio_kind, ratio_refusal, units_of_the_same_quantity,
 )
@@ -936,10 +936,10 @@ def _days_of_periods(times, period: str) -> np.ndarray:
     days = []
     for time in times:
         if period == "month":
-            first, following = start(time.year, time.month, time), start(
-                time.year + time.month // 12, time.month % 12 + 1, time)
+            first, following = start(time.year, time.month, time), month_start(month_number(time) + 1, time)
         else:
-            first, following = start(time.year, 1, time), start(time.year + 1, 1, time)
+            first = start(time.year, 1, time)
+            following = start(years_later(time.year, 1, has_year_zero=time.has_year_zero), 1, time)
         days.append((following - first).total_seconds() / 86400)
     return np.array(days)
 

@@ -21,12 +21,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from climann.data.composites import previous_composites
 from climann.data.features import days_in_year
 from climann.data.notes import note_once
 from climann.data.time_commands import TimeSource, copy_files, day_bounds_command, midday_stamps_advice
 from climann.data.time_axis import (
     MONTHS_SELECTION, TimeStep, axis_time_step, cell_time_step, date_text, in_months_left_out, lagged_steps,
-    time_step_positions, yearly_restart_days,
+    previous_steps, time_step_positions, yearly_restart_days,
 )
 
 if TYPE_CHECKING:
@@ -923,8 +924,8 @@ def persistence_left_out(layout: GridLayout, *, lags: Mapping[str, Sequence[int]
     Left out: a single time step (:data:`SINGLE_STEP_REASON`), cells shorter than the spacing
     of the values (:func:`persistence_gap`), an axis without a regular step (:func:`is_regular`,
     two times whose spacing neither the run's recorded step nor the time bounds confirm,
-    composites that restart each year, :func:`composites_left_out_reason`,
-    :func:`persistence_left_out_reason`).
+    :func:`persistence_left_out_reason`). N-day composites that restart each year (MODIS's)
+    are kept: each is forecast by the composite before it (:func:`persistence_previous_steps`).
 
     Parameters
     ----------
@@ -950,20 +951,9 @@ def persistence_left_out(layout: GridLayout, *, lags: Mapping[str, Sequence[int]
     if len(times) == 2:
         return ("two time steps, and neither time bounds nor the run's recorded time step say that their spacing "
                 "is the series' step: no value one step earlier is known")
-    restart = yearly_restart_days(times)
-    if restart is not None:
-        return composites_left_out_reason(restart)
+    if previous_composites(times) is not None:
+        return None
     return persistence_left_out_reason(layout.time_storage)
-
-
-def composites_left_out_reason(days: int) -> str:
-    """Why persistence is left out of N-day composites that restart on 1 January (MODIS's 8- and
-    16-day ones, :func:`climann.data.time_axis.yearly_restart_days`): the composite before is no
-    fixed time earlier (each year's last is shorter), the rule by which lags refuse them too;
-    with the line that gives it as a predictor, to compare with."""
-    return (f"the time axis is of {days}-day composites that restart on 1 January each year (as MODIS's): the "
-            "composite before is no fixed time earlier, so, as for lags, climann takes no previous step; to compare "
-            "with it, give it as a predictor of its own (xarray: ds['x_prev'] = ds['x'].shift(time=1))")
 
 
 def persistence_gap(
@@ -1110,13 +1100,34 @@ def blocks_after_months_left_out(layout: GridLayout, time_masks: Mapping[str, np
     return tuple(name for name, mask in time_masks.items() if after[np.asarray(mask, bool)].any())
 
 
+def persistence_previous_steps(times: np.ndarray) -> np.ndarray | None:
+    """The step persistence forecasts each time step with: one nominal step earlier
+    (:func:`~climann.data.time_axis.previous_steps`), or on N-day composites that restart each
+    year the composite before (across a new year the last of the year before;
+    :func:`~climann.data.composites.previous_composites`).
+
+    Parameters
+    ----------
+    times : ndarray of cftime.datetime, shape (n_time,)
+
+    Returns
+    -------
+    ndarray of int64, shape (n_time,), or None
+        The index of that step, −1 where it is not in the data (the first step, after gaps);
+        None when the axis has neither a nominal step nor such composites.
+    """
+    previous = previous_steps(times)
+    return previous if previous is not None else previous_composites(times)
+
+
 def persistence_prediction(truth: np.ndarray, times: np.ndarray | None = None, *, lag: int = 1,
                            dates: np.ndarray | None = None, first_counted: int = 0) -> np.ndarray:
     """Predict each value by the value ``lag`` steps earlier at the same cell: ŷ[t] = y[t − lag].
 
     With ``times``, "earlier" is by time: ``lag`` steps of the axis's nominal frequency
     (``lag`` months on a monthly axis), so that after a gap in the axis the forecast is
-    missing rather than the value from before the gap.
+    missing rather than the value from before the gap; on N-day composites that restart each
+    year, ``lag = 1`` is the composite before (:func:`persistence_previous_steps`).
 
     Parameters
     ----------
@@ -1144,7 +1155,9 @@ def persistence_prediction(truth: np.ndarray, times: np.ndarray | None = None, *
     if times is None:
         predicted[lag:] = truth[:-lag]
         return predicted
-    earlier = lagged_steps(times, [lag]).earlier[lag]
+    earlier = persistence_previous_steps(times) if lag == 1 else None
+    if earlier is None:
+        earlier = lagged_steps(times, [lag]).earlier[lag]  # refuses an axis without a step
     missing = persistence_missing_steps(earlier, times, first_counted=first_counted, dates=dates)
     if missing.size:
         _log.warning(persistence_gap_warning(missing.size, times, after=missing, dates=dates))

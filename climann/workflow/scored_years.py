@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from climann.data.time_axis import year_text
+from climann.data.time_axis import year_span, year_text
 from climann.evaluation.report import OWN_YEARS_BLOCKS, scored_own_years_text
 
 __all__ = ["date_key", "own_block_keys", "scored_own_years", "warn_scored_own_years"]
@@ -158,8 +158,7 @@ def warn_scored_own_years(record: dict | None) -> None:
 
 
 def _years(keys: set[tuple[int, ...]]) -> str:
-    first, last = min(keys)[0], max(keys)[0]
-    return f"{first}" if first == last else f"{first}–{last}"
+    return year_span(min(keys)[0], max(keys)[0])
 
 
 def _key_text(key: tuple[int, ...]) -> str:

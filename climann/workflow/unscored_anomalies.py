@@ -17,6 +17,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from climann.data.time_axis import date_text
 from climann.evaluation.extrapolation import percent_text
 
 #: Why a value of a ``target_anomaly`` run has no climatology, in general and at day 366.
@@ -152,9 +153,11 @@ def _lost_text(n_values: int, steps: np.ndarray, times: np.ndarray, *, cells: st
     """``"47 values at 1 time step (2004-12-31) are neither predicted nor scored"`` (not
     ``scored``: "are not predicted"); with ``cells``, ``"… (…, …) and 24 of the 288 cells with
     samples (8.3 %) are …"``."""
-    days = [str(times[step])[:10] for step in steps]
+    days = [date_text(times[step], precision="day") for step in steps]
     # sub-daily steps of one day are told apart by their hour
-    dates = (days if len(set(days)) == len(days) else [str(times[step])[:16] for step in steps])[:3]
+    if len(set(days)) < len(days):
+        days = [date_text(times[step], precision="minute") for step in steps]
+    dates = days[:3]
     shown = ", ".join(dates) + (", …" if steps.size > 3 else "")
     values = "value" if n_values == 1 else "values"
     verb = "is" if n_values == 1 else "are"

@@ -359,7 +359,8 @@ def _decades(first, last):
     pytest.param(", ".join(str(year) for year in range(1000, 2001, 100)), "1000 … 2000 (11 centuries)",
                  id="centennial"),
     pytest.param("1990, 1995, 2000, 2005", "1990 … 2005 (4 steps of 5 years)", id="every-5-years"),
-    pytest.param("5, 10, 20, 30", "5, 10 … 30 (3 decades)", id="the-step-changes"),
+    pytest.param("5, 10, 20, 30", "0005, 0010 … 0030 (3 decades)", id="the-step-changes"),
+    pytest.param("-40, -30, -20, -10", "-0040 … -0010 (4 decades)", id="years-of-before-signed-years"),
     pytest.param("1990, 2000", "1990, 2000", id="two-years-listed"),
     pytest.param(_decades(1850, 1900) + " (test files)", "1850 … 1900 (6 decades) (test files)", id="files-note-kept"),
     pytest.param("1980–1985, 2015–2020 (train files)", "1980–1985, 2015–2020 (train files)", id="spans-kept"),
@@ -381,3 +382,45 @@ def test_decadal_blocks_are_described_one_decade_each_and_shown_compactly():
     assert {name: compact_periods(text) for name, text in split.descriptions.items()} == {
         "train": "-20050 … -17260 (280 decades)", "val": "-17250 … -16660 (60 decades)",
         "test": "-16650 … -16060 (60 decades)"}
+
+
+def _palaeo_monthly(calendar, months=()):
+    """Monthly stamps on the 15th, years -20000 … -19990 (PMIP, TraCE-21ka), of ``months`` (all when empty)."""
+    return np.array([cftime.datetime(year, month, 15, calendar=calendar) for year in range(-20000, -19989)
+                     for month in range(1, 13) if not months or month in months])
+
+
+@pytest.mark.parametrize("calendar", [pytest.param("proleptic_gregorian", id="proleptic"),
+                                      pytest.param("360_day", id="360-day")])
+def test_blocks_of_years_before_year_0_are_named_as_time_range_reads_them(calendar):
+    """Each block's years as metrics.json and the terminal name them (were ``-20000–-19994``:
+    an en dash before a minus sign), read back by --time-range, select exactly that block."""
+    from climann.data.time_range import range_bounds
+
+    times = _palaeo_monthly(calendar)
+    split = with_dated_descriptions(split_time_blocks(season_years(times, ()), (0.7, 0.15, 0.15)), times,
+                                    step=MONTHLY)
+    assert split.descriptions == {"train": "-20000 to -19994", "val": "-19993 to -19992", "test": "-19991 to -19990"}
+    for name, text in split.descriptions.items():
+        start, after = range_bounds(text.split(" to "), calendar)
+        assert ((times >= start) & (times < after)).tolist() == split.time_masks[name].tolist()
+
+
+def test_a_winter_block_of_signed_years_gets_the_season_year_note():
+    """_names_years read 4-digit unsigned years only: DJF blocks of -19993 … -19992 lost the
+    note that says their December is counted with the next year."""
+    times = _palaeo_monthly("proleptic_gregorian", months=(12, 1, 2))
+    split = _winter_blocks(times, (12, 1, 2))
+    assert split.descriptions["val"] == "-19993 to -19992 (December counted with the next year)"
+
+
+@pytest.mark.parametrize(("calendar", "winter"), [pytest.param("standard", 1, id="standard"),
+                                                  pytest.param("julian", 1, id="julian"),
+                                                  pytest.param("proleptic_gregorian", 0, id="proleptic"),
+                                                  pytest.param("360_day", 0, id="360-day")])
+def test_the_december_of_1_bc_is_counted_in_a_winter_the_calendar_has(calendar, winter):
+    """December of year -1 belongs to the winter of the next January: year 1 where the calendar
+    has no year 0 (was year 0, printed '0000' and refused by --time-range)."""
+    times = [cftime.datetime(year, month, 15, calendar=calendar) for year, month in ((-1, 1), (-1, 2), (-1, 12))]
+    times += [cftime.datetime(winter, month, 15, calendar=calendar) for month in (1, 2, 12)]
+    assert season_years(np.array(times), (12, 1, 2)).tolist() == [-1, -1, winter, winter, winter, winter]

@@ -9,7 +9,7 @@ import pytest
 from climann.data.time_axis import (
     TimeStep, axis_time_step, cell_time_step, check_no_own_series_lag_names, check_strided_lags, date_text, lagged_steps,
     own_series_lag_name,
-    series_time_step, time_step_positions, values_text,
+    month_number, month_start, series_time_step, time_step_positions, values_text, year_span, years_later,
 )
 from climann.errors import ClimannError
 
@@ -481,3 +481,45 @@ _SIX_HOURS = datetime.timedelta(hours=6)
 )
 def test_date_text_shows_the_date_to_the_precision_asked(time, precision, expected):
     assert date_text(time, precision=precision) == expected
+
+
+@pytest.mark.parametrize("first, last, expected", [
+    pytest.param(1980, 1993, "1980–1993", id="years-AD"),
+    pytest.param(1985, 1985, "1985", id="one-year"),
+    pytest.param(850, 852, "0850–0852", id="below-1000"),
+    pytest.param(-20000, -19994, "-20000 to -19994", id="five-digits-before-0"),
+    pytest.param(-40, -13, "-0040 to -0013", id="before-0"),
+    pytest.param(-3, 2, "-0003 to 0002", id="across-year-0"),
+])
+def test_a_span_of_years_is_written_with_signed_iso_years(first, last, expected):
+    """``-40–-13`` read as a double dash: a span with a year before 0 is written with ``to``."""
+    assert year_span(first, last) == expected
+
+
+_CALENDARS_AROUND_1_BC = [pytest.param("standard", id="standard"), pytest.param("julian", id="julian"),
+                          pytest.param("proleptic_gregorian", id="proleptic"), pytest.param("360_day", id="360-day")]
+
+
+@pytest.mark.parametrize("calendar", _CALENDARS_AROUND_1_BC)
+def test_years_are_counted_across_1_bc_as_the_calendar_numbers_them(calendar):
+    """CF §4.4.1, cftime: year -1 (1 BC) is followed by year 1 where the calendar has no year 0."""
+    has_year_zero = cftime.datetime(1, 1, 1, calendar=calendar).has_year_zero
+    years = [-3, -2, -1, 0, 1, 2] if has_year_zero else [-3, -2, -1, 1, 2, 3]
+    assert [years_later(years[0], count, has_year_zero=has_year_zero) for count in range(6)] == years
+    assert [years_later(years[-1], -count, has_year_zero=has_year_zero) for count in range(6)] == years[::-1]
+
+
+@pytest.mark.parametrize("calendar", _CALENDARS_AROUND_1_BC)
+def test_monthly_steps_across_1_bc_are_one_month_apart(calendar):
+    """December of 1 BC and January after it are one month apart in every calendar: a monthly
+    axis across them is regular without a gap (the month count jumped 13 months in ``standard``
+    and ``julian``, and the month after December -1 was built in their missing year 0)."""
+    has_year_zero = cftime.datetime(1, 1, 1, calendar=calendar).has_year_zero
+    after = 0 if has_year_zero else 1
+    times = [cftime.datetime(-1, month, 15, calendar=calendar) for month in (10, 11, 12)]
+    times += [cftime.datetime(after, month, 15, calendar=calendar) for month in (1, 2, 3)]
+    assert np.diff([month_number(time) for time in times]).tolist() == [1] * 5
+    assert month_start(month_number(times[2]) + 1, times[2]) == cftime.datetime(after, 1, 1, calendar=calendar)
+    step, positions = time_step_positions(times)
+    assert step == TimeStep(months=1)
+    assert np.diff(positions).tolist() == [1] * 5

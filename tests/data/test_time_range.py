@@ -109,3 +109,22 @@ def test_a_period_of_negative_years_is_advised_in_iso_years():
     assert held_time_range(times, 3, 47) == ("-0039", "-0037")
     chosen = [time for time in times if not outside_time_range((time, time), ("-0039", "-0037"))]
     assert (chosen[0], chosen[-1]) == (times[12], times[47])
+
+
+@pytest.mark.parametrize(("calendar", "first_year"), [pytest.param("standard", "0001", id="standard"),
+                                                      pytest.param("julian", "0001", id="julian"),
+                                                      pytest.param("proleptic_gregorian", "0000", id="proleptic"),
+                                                      pytest.param("360_day", "0000", id="360-day")])
+def test_the_whole_years_after_a_part_year_before_year_1_are_years_of_the_calendar(calendar, first_year):
+    """Values from July of year -1 (1 BC) on an axis from June: the whole years held begin with
+    the next year, 0001 in a calendar without year 0 (held_time_range added 1 and advised
+    '0000', which --time-range then refused); read back, the advice selects the steps from that
+    January to the end."""
+    has_year_zero = cftime.datetime(1, 1, 1, calendar=calendar).has_year_zero
+    years = (0, 1, 2) if has_year_zero else (1, 2)
+    months = [(-1, month) for month in range(6, 13)] + [(year, month) for year in years for month in range(1, 13)]
+    times = [cftime.datetime(year, month, 15, calendar=calendar) for year, month in months]
+    advised = held_time_range(times, 1, len(times) - 1)
+    assert advised == (first_year, "0002")
+    chosen = [time for time in times if not outside_time_range((time, time), advised)]
+    assert chosen == times[7:]

@@ -203,11 +203,10 @@ def test_persistence_is_left_out_of_one_step_and_of_two_whose_spacing_nothing_co
 
 
 @pytest.mark.parametrize("days", [pytest.param(8, id="8-day"), pytest.param(16, id="16-day")])
-def test_persistence_of_composites_restarting_each_year_is_left_out_saying_so(days):
-    """break33a A3 (severity 4): MODIS composites' persistence was left out as of "irregular
-    spacing, or dates repeated across split_files". Decided: left out, as lags are, since the
-    composite before is no fixed time earlier; the reason says so, with the previous composite
-    as a predictor to compare with."""
+def test_persistence_of_composites_restarting_each_year_is_the_composite_before(days):
+    """break33a A3 (severity 4): MODIS composites' persistence was left out (the composite
+    before is no fixed time earlier). Now each composite is forecast by the one before it in
+    the series, the first of a year by the last of the year before: the series shifted by one."""
     from climann.data.layout import Coordinate, GridLayout
     from climann.evaluation.baselines import persistence_left_out
 
@@ -215,10 +214,10 @@ def test_persistence_of_composites_restarting_each_year_is_left_out_saying_so(da
     layout = GridLayout(time=Coordinate("time", starts), latitude=Coordinate("lat", np.array([10.0])),
                         longitude=Coordinate("lon", np.array([20.0])), time_units="days since 2000-01-01",
                         calendar="julian", file_dims=("time", "lat", "lon"), target_name="ndvi", target_attrs={})
-    assert persistence_left_out(layout) == (
-        f"the time axis is of {days}-day composites that restart on 1 January each year (as MODIS's): the composite "
-        "before is no fixed time earlier, so, as for lags, climann takes no previous step; to compare with it, give "
-        "it as a predictor of its own (xarray: ds['x_prev'] = ds['x'].shift(time=1))")
+    assert persistence_left_out(layout) is None
+    truth = np.arange(len(starts), dtype=np.float64)[:, None, None] ** 2
+    expected = np.concatenate([[np.nan], truth[:-1, 0, 0]])
+    np.testing.assert_array_equal(persistence_prediction(truth, starts)[:, 0, 0], expected)
 
 
 def test_persistence_of_two_consecutive_months_is_the_first_for_the_second():

@@ -663,3 +663,38 @@ def test_train_log_counts_the_files_of_every_split_block(tmp_path):
     run = run_training(config, run_dir=tmp_path / "run")
     logged = (run.run_dir / "train.log").read_text()
     assert "data: 3 files, pointwise mode" in logged
+
+
+@pytest.mark.parametrize("mode", [pytest.param("in-memory"), pytest.param("streamed")])
+def test_persistence_of_modis_composites_is_the_composite_before(tmp_path, mode):
+    """8-day composites restarting on 1 January (MOD11C2; 2003–2005, 2004 a leap year) had no
+    persistence (break33a A3 left it out: no fixed time earlier). Each composite is forecast
+    by the one before it, the first of a year by the last of the year before (27 December, 5
+    days long in 2003, 6 in 2004). The test block's persistence MSE equals the area-weighted
+    MSE of those forecasts by hand."""
+    places = [(year, k) for year in (2003, 2004, 2005) for k in range(46)]
+    times = np.array([cftime.datetime(year, 1, 1, calendar="standard") + np.timedelta64(8 * k, "D").item()
+                      for year, k in places])
+    path = write_series(tmp_path / "composites.nc", times, seed=4, calendar="standard")
+    settings = {"data": {"paths": [str(path)], "target": "tas", "predictors": ["rsdt"], "features": ["lat"]},
+                "model": {"hidden": [8]}, "training": TINY, "evaluation": {"figures": False}}
+    if mode == "streamed":
+        settings["data"]["in_memory_limit_gb"] = 1e-9
+    run = run_training(build_config(settings), run_dir=tmp_path / "run")
+    with xr.open_dataset(path) as opened:
+        tas = opened["tas"].values.astype(np.float64)
+    expected = np.full_like(tas, np.nan)
+    for step, (year, k) in enumerate(places):
+        before = (year, k - 1) if k else (year - 1, 45)
+        if before in places:
+            expected[step] = tas[places.index(before)]
+    assert np.isnan(expected[0]).all() and np.isfinite(expected[46]).all()  # 1 Jan 2004 ← 27 Dec 2003
+    metrics = strict_json(run.run_dir / "metrics.json")
+    with xr.open_dataset(run.run_dir / "predictions.nc") as predictions:
+        np.testing.assert_allclose(predictions["tas_persistence"].values, expected, rtol=1e-6)
+        test = split_labels(predictions["split"]) == "test"
+    weights = np.cos(np.deg2rad([-30.0, 0.0, 30.0]))[None, :, None] * np.ones((int(test.sum()), 3, 4))
+    errors = (expected[test] - tas[test]) ** 2
+    scored = np.isfinite(errors)
+    mse = np.sum(weights[scored] * errors[scored]) / np.sum(weights[scored])
+    assert metrics["splits"]["test"]["persistence"]["mse"] == pytest.approx(mse, rel=1e-5)

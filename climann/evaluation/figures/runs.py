@@ -22,6 +22,7 @@ from climann.data.layout import Coordinate, GridLayout, geography_of
 from climann.data.memory import DEFAULT_IN_MEMORY_LIMIT_GB
 from climann.data.splits import compact_periods, season_year_note, season_years
 from climann.data.subset import season_months
+from climann.data.time_axis import date_text
 from climann.data.time_cells import times_at_cell_middles
 from climann.data.variables import scalar_coordinates
 from climann.errors import ClimannError
@@ -678,7 +679,7 @@ def refuse_other_data_scores(run_dir: Path, labels: np.ndarray, layout: GridLayo
     steps = np.flatnonzero(labels == "all")
     period = compact_periods(((metrics or {}).get("split_periods") or {}).get("all") or shown_test_period(
         np.asarray(layout.time.values), steps))
-    last = str(np.asarray(layout.time.values)[steps[-1]])[:10]
+    last = date_text(np.asarray(layout.time.values)[steps[-1]], precision="day")
     path = shlex.quote(str(run_dir / "predictions.nc"))
     raise ClimannError(
         f"{run_dir} holds the scores of `climann evaluate --data` on other data (one block 'all', {period}), not a "

@@ -18,6 +18,7 @@ from matplotlib.ticker import ScalarFormatter
 from PIL import Image, PngImagePlugin  # matplotlib's own dependency
 
 from climann.atomic import atomic_path
+from climann.data.time_axis import year_span
 from climann.data.units import difference_units
 from climann.evaluation.figure_files import (  # noqa: F401  (re-exported: the figures' names and mark)
     ENSEMBLE_FIGURE_FILES,
@@ -81,7 +82,8 @@ def _ordinal(number: int) -> str:
 
 
 def _period(years: Sequence[float]) -> str:
-    """'1997–1999' (or '1997'): the first and last years of some (decimal) years; '1997–2003,
+    """'1997–1999' (or '1997', '-20000 to -19994': :func:`~climann.data.time_axis.year_span`):
+    the first and last years of some (decimal) years; '1997–2003,
     every 3rd year' when the years are evenly spaced further apart than one (a run's test
     maps of every n-th test year, see :func:`climann.evaluation.figures.every_nth_test_year`)."""
     years = np.asarray(years, dtype=np.float64)
@@ -90,10 +92,10 @@ def _period(years: Sequence[float]) -> str:
         return "no time steps"
     first, last = int(np.floor(years.min())), int(np.floor(years.max()))
     if first == last:
-        return f"{first}"
+        return year_span(first, last)
     gaps = np.diff(np.unique(np.floor(years)).astype(int))
     stride = int(gaps[0]) if (gaps == gaps[0]).all() else 1
-    return f"{first}–{last}" + (f", every {_ordinal(stride)} year" if stride > 1 else "")
+    return year_span(first, last) + (f", every {_ordinal(stride)} year" if stride > 1 else "")
 
 
 #: zlib's level for the PNGs: 3 compresses an opaque figure's RGB pixels to about the size

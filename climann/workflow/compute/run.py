@@ -57,10 +57,9 @@ from climann.data.batches import blocks_in_split, even_blocks
 from climann.data.pointwise import PointwiseSamples, PointwiseSource
 from climann.data.scaling import Standardizer
 from climann.data.splits import TimeSplit
-from climann.data.time_axis import previous_steps
 from climann.evaluation.baselines import (
     blocks_after_months_left_out, persistence_gap_warning, persistence_left_out, persistence_left_out_reason,
-    persistence_missing_steps, season_keys, season_name,
+    persistence_missing_steps, persistence_previous_steps, season_keys, season_name,
 )
 from climann.evaluation.extrapolation import Extrapolation
 from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset
@@ -321,7 +320,7 @@ def evaluate_distributed(
         models += fitted
     # the previous step by time (None without a nominal step): missing after gaps
     left_out_because = persistence_left_out(layout, lags=config.data.lags)
-    previous = previous_steps(layout.time.values) if left_out_because is None else None
+    previous = persistence_previous_steps(layout.time.values) if left_out_because is None else None
     if "persistence" in baselines and previous is not None:
         models += ("persistence",)
         options["previous"] = previous
