@@ -65,8 +65,9 @@ DIRECTION_STANDARD_NAME = re.compile(
     r"|platform_(?:course|orientation|yaw(?:_fore_(?:port|starboard))?))")
 #: The units registry's names of plane angles (after :func:`~climann.data.units.readable_units`).
 PLANE_ANGLE_UNITS = frozenset({"degree", "degrees", "radian", "arcminute", "arcsecond", "turn", "gradian"})
-#: "true" after angle units: relative to true north (ERA5's ``Degree true``, ``degree_true``,
-#: ``degrees (true)``, ``deg T``), which the registry does not read.
+#: "true" after angle units: relative to true north (``degrees (true)``, ``deg T``, which the
+#: registry does not read; it reads ERA5's ``Degree true``, ``degree_true`` and ``degrees_true`` as
+#: degrees itself, :data:`climann.data.units.UNIT_DEFINITIONS`).
 _TRUE_NORTH = re.compile(r"(?:[\s_]+\(?true\)?|\s*\(true\)|[\s_]+t)$", re.IGNORECASE)
 #: Words of a ``long_name`` that say a direction ("10 metre wind direction", "Mean direction of
 #: total swell", "solar azimuth", "slope aspect"); not "directional" (a spread).

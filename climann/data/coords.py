@@ -104,6 +104,14 @@ STAGGERED_DIMENSION_SUFFIX = "_stag"
 #: absent otherwise). climann's own: never a candidate for the time coordinate.
 FILE_TIME_COORDINATE = "climann_file_stamp"
 
+#: The ``long_name`` of the time bounds climann gives a forecast statistic of one chosen lead time
+#: (:func:`climann.data.forecast_windows.with_window_cells`): cells that end at their stamps, so
+#: that a file stamped alike without bounds is not read as ending there too
+#: (:mod:`climann.data.time_axes`), and that the warning on their dating calls windows of lead
+#: time, not the file's bounds (:mod:`climann.data.time_cells`). Here, below both, so that
+#: neither imports the other.
+WINDOW_LONG_NAME = "window of the forecast statistic (GRIB stepType, or bounds of the lead time)"
+
 #: The attributes that say what a coordinate is (CF and the NetCDF-Java convention).
 _IDENTIFYING_ATTRIBUTES = ("standard_name", "units", "axis", "_CoordinateAxisType")
 

@@ -34,6 +34,7 @@ import re
 import numpy as np
 import xarray as xr
 
+from climann.data.coords import WINDOW_LONG_NAME
 from climann.data.forecast_times import (
     FORECAST_REFERENCE_TIME, TIME_UNIT_CODES, forecast_valid_times, forecast_variables, is_dated, is_forecast_period,
     lead_dimensions, on_valid_time, plus_lead_time, with_lead_times_as_numbers,
@@ -57,11 +58,6 @@ FROM_THE_START_CENTRES = frozenset({"ecmf"})
 
 #: GRIB ``stepType`` of a value at its valid time (none given: the same).
 INSTANT_STEP_TYPES = ("", "instant")
-
-#: The ``long_name`` of the time bounds :func:`with_window_cells` gives: cells that end at their
-#: stamps, so that a file stamped alike without bounds is not read as ending there too
-#: (:mod:`climann.data.time_axes`).
-WINDOW_LONG_NAME = "window of the forecast statistic (GRIB stepType, or bounds of the lead time)"
 
 #: A time entry of CF ``cell_methods`` (section 7.3) other than ``point``: a statistic over time.
 _TIME_STATISTIC = re.compile(r"\b(?:time|valid_time|step|forecast_period)\s*:\s*(?!point\b)(\w+)")

@@ -18,6 +18,7 @@ feature, figures' periods), and the file's own stamps are kept along time in the
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import logging
 from collections.abc import Callable, Sequence
@@ -27,13 +28,15 @@ import cftime
 import numpy as np
 import xarray as xr
 
-from climann.data.coords import FILE_TIME_COORDINATE, time_coordinate
+from climann.data.coords import FILE_TIME_COORDINATE, WINDOW_LONG_NAME, time_coordinate
 from climann.data.notes import note_once
 from climann.data.shell import (attribute_command,
-    drop_command, input_and_copy, ncap2_name, ncatted_attribute, source_and_copy, values_command, xarray_data,
-    xarray_values,
+    drop_command, file_time_names, input_and_copy, ncap2_name, ncatted_attribute, source_and_copy, values_command,
+    xarray_data, xarray_values,
 )
-from climann.data.time_axis import TimeStep, axis_time_step, date_text, month_number, month_start, year_text
+from climann.data.time_axis import (
+    TimeStep, axis_time_step, cell_time_step, date_text, month_number, month_start, year_text,
+)
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -70,21 +73,38 @@ def _lower_upper(bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.where(in_order, bounds[:, 0], bounds[:, 1]), np.where(in_order, bounds[:, 1], bounds[:, 0])
 
 
-def _note(stamps: np.ndarray, bounds: np.ndarray, middles: np.ndarray, bounds_name: str, where: str) -> None:
+def _note(stamps: np.ndarray, bounds: xr.DataArray, middles: np.ndarray, time: xr.DataArray, where: str) -> None:
     """Warn once when a stamp lies in another calendar month than its cell's middle: then the
-    dating changes which month, season or year a step counts in (else it is only hours)."""
+    dating changes which month, season or year a step counts in (else it is only hours).
+
+    The warning names the cells as the file has them: its own bounds variable, or the windows
+    of lead time climann gives a forecast statistic that has none (:data:`climann.data.coords.WINDOW_LONG_NAME`,
+    cfgrib's GloFAS ``dis24``; rerun33 R3); it names CESM only for stamps at the ends of a
+    file's own cells, and the time the prediction files keep by its name in the file
+    (``valid_time`` for cfgrib's valid times)."""
     moved = np.flatnonzero([(s.year, s.month) != (m.year, m.month) for s, m in zip(stamps, middles)])
     if not moved.size:
         return
-    lower, upper = _lower_upper(bounds)
+    lower, upper = _lower_upper(np.asarray(bounds.values))
     first = int(moved[0])
     position = "the ends" if all(stamps == upper) else "the starts" if all(stamps == lower) else "other points"
-    cesm = ", as CESM history files stamp means" if position == "the ends" else ""
+    stamp_name = file_time_names(time)[0]
+    step = cell_time_step(np.asarray(bounds.values))
+    values = f"{step.name} values" if step is not None else "values"
+    example = f"{date_text(stamps[first])} for {date_text(lower[first])} to {date_text(upper[first])}"
+    if bounds.attrs.get("long_name") == WINDOW_LONG_NAME:
+        cell, kind = "window", (
+            f"{values} over the windows of lead time that GRIB_stepType and the lead time give (the file has no "
+            f"time bounds), stamped ({stamp_name}) at {position} of their windows ({example})")
+    else:
+        cesm = ", as CESM history files stamp means" if position == "the ends" else ""
+        cell, kind = "cell", f"time stamps at {position} of their {bounds.name} cells ({example}{cesm})"
+    middle = middles[first]
     message = (
-        f"{where}: time stamps at {position} of their {bounds_name} cells ({date_text(stamps[first])} for "
-        f"{date_text(lower[first])} to {date_text(upper[first])}{cesm})"
-        f"; months, seasons and years are taken from the cells' middles ({date_text(middles[first])}; CF 7.1), "
-        f"and prediction files keep the file's times"
+        f"{where}: {kind}; each value is dated by its {cell}'s middle for months, seasons, years and the "
+        f"split ({date_text(middle)}; CF 7.1): the value stamped {date_text(stamps[first])} counts in "
+        f"{calendar.month_name[middle.month]} {year_text(middle.year)}; prediction files keep the file's stamps "
+        f"({stamp_name}) as their time, with these {cell}s as {bounds.name}"
     )
     note_once(_log, logging.WARNING, message)  # once per run: a run opens its files several times
 
@@ -127,7 +147,7 @@ def times_at_cell_middles(dataset: xr.Dataset, where: str = "the data") -> xr.Da
     middles = cell_middles(stamps, bounds)
     if middles is None or all(middles == stamps):
         return dataset
-    _note(stamps, bounds, middles, bounds_name, where)
+    _note(stamps, dataset[bounds_name], middles, time, where)
     at_middles = xr.Variable(time.dims, middles, time.attrs, time.encoding)
     return dataset.assign_coords({name: at_middles, FILE_TIME_COORDINATE: (time.dims, stamps)})
 

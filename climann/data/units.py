@@ -341,14 +341,28 @@ def readable_units(text: str) -> str:
 #: ``ppm`` (so that beside ``mol mol-1`` they follow ``ppm``'s rule,
 #: :mod:`climann.data.unit_ratios`); the Dobson unit of total ozone columns (OMI, TOMS):
 #: 2.6867e20 molecules per m2, 4.4615e-4 mol m-2 (WMO, "Atmospheric ozone 1985", and NASA's
-#: Ozone Watch: 0.01 mm of ozone at 273.15 K and 1013.25 hPa).
+#: Ozone Watch: 0.01 mm of ozone at 273.15 K and 1013.25 hPa). Degrees clockwise from true north
+#: (``degree_true``, ``degrees_true``; ecCodes' ``Degree true`` of ERA5's wave directions ``mwd``,
+#: ``mdts``, joined by :func:`_degrees_true`) are degrees: an angle, its reference the direction's own
+#: business (:mod:`climann.data.circular`), as cf_xarray reads ``degrees_north`` as degrees.
 UNIT_DEFINITIONS = (
     "parts_per_billion = 1e-9 = ppb",
     "ppbv = 1e-9",
     "ppmv = 1e-6",
     "pptv = 1e-12",
     "dobson_unit = 2.6867e20 * molecule / meter ** 2 = DU",
+    "@alias degree = degree_true = degrees_true = Degree_true = Degrees_true",
 )
+
+#: A degree spelling followed by the word "true" (ecCodes' ``Degree true``): pint reads a space
+#: as a product (``Degree * true``), so :func:`unit_registry` gives its registry a preprocessor,
+#: as cf_xarray does for ``%``, that joins the two into the one name defined above.
+_DEGREES_TRUE = re.compile(r"\b(degrees?)\s+true\b", re.IGNORECASE)
+
+
+def _degrees_true(text: str) -> str:
+    """``text`` with ``Degree true`` written ``Degree_true`` (a registry preprocessor)."""
+    return _DEGREES_TRUE.sub(r"\1_true", text)
 
 #: Spellings that mean two different units in real files, each reading with the units to write
 #: for it; refused by :func:`parse_units` (pint reads ``ppt`` as a picopint, a volume).
@@ -362,7 +376,8 @@ _DEFINING = threading.Lock()
 @functools.cache
 def unit_registry() -> pint.UnitRegistry:
     """cf_xarray's pint registry, which reads UDUNITS spellings (``degC``, ``kg m-2 s-1``), with
-    :data:`UNIT_DEFINITIONS` added to it.
+    :data:`UNIT_DEFINITIONS` added to it, and ``Degree true`` read as ``degree_true``
+    (:data:`_DEGREES_TRUE`).
 
     Imported quietly: building it redefines a few of pint's units (``percent``, ``year``,
     ``C`` …) on purpose, and pint logs each as a warning, a dozen lines that a notebook or
@@ -388,6 +403,7 @@ def unit_registry() -> pint.UnitRegistry:
             if "pptv" not in units._units:
                 for definition in UNIT_DEFINITIONS:
                     units.define(definition)
+                units.preprocessors.append(_degrees_true)
     return units
 
 

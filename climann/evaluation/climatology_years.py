@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from climann.data.time_axis import TimeStep
-from climann.evaluation.baselines import climatology_keys
+from climann.evaluation.baselines import ClimatologyKeys, climatology_keys
 
 __all__ = ["MIN_VALUES_PER_KEY", "add_few_years_note", "decimals_below", "few_years_note", "values_per_key"]
 
@@ -45,12 +45,39 @@ def values_per_key(times: np.ndarray, train_steps: np.ndarray, *, value_step: Ti
     float
         Σ_k n_k / #{k : n_k > 0}, n_k the training steps of key k; 0.0 without training steps.
     """
+    counts = _training_values_per_key(times, train_steps, value_step=value_step)
+    return float(counts.sum() / counts.size) if counts.size else 0.0
+
+
+def _training_values_per_key(times: np.ndarray, train_steps: np.ndarray, *,
+                             value_step: TimeStep | None = None) -> np.ndarray:
+    """n_k, the training steps of each climatology key that has one, shape (n_keys_held,)."""
     trained = np.asarray(times)[np.asarray(train_steps, dtype=bool)]
     if trained.size == 0:
-        return 0.0
+        return np.zeros(0, np.int64)
     keys = climatology_keys(times, value_step=value_step)
     counts = np.bincount(keys.of(trained), minlength=keys.count + 1)[1:]
-    return float(counts.sum() / np.count_nonzero(counts))
+    return counts[counts > 0]
+
+
+def _keys_below_text(counts: np.ndarray, keys: ClimatologyKeys) -> str:
+    """How many of the keys held hold fewer than :data:`MIN_VALUES_PER_KEY` training values, as
+    the subject of "hold(s) fewer than 2 training values": "1 of its 366 days of the year holds",
+    "all 12 of its calendar months hold" (rerun33 R3b: "1.997 values per day of year on average,
+    fewer than 2" did not say that one day of the year, 29 February, was short)."""
+    below = int(np.count_nonzero(counts < MIN_VALUES_PER_KEY))
+    if below == counts.size:
+        return f"all {below} of its {_plural(keys)} hold" if below > 1 else f"its one {keys.per} holds"
+    return f"{below} of its {counts.size} {_plural(keys)} hold{'s' if below == 1 else ''}"
+
+
+def _plural(keys: ClimatologyKeys) -> str:
+    """The keys in the plural: "calendar months", "days of the year", "6-hour slots of the year",
+    "16-day composites of the year"."""
+    if keys.slot_seconds:
+        return f"{keys.slot_seconds / 3600:g}-hour slots of the year"
+    head, of, tail = keys.per.partition(" of ")
+    return f"{head}s{of}{'the year' if tail == 'year' else tail}"
 
 
 def decimals_below(value: float, limit: float, *, fewest: int = 2, most: int = 12) -> int:
@@ -107,13 +134,15 @@ def few_years_note(times: np.ndarray, train_steps: np.ndarray, *, value_step: Ti
     trained = np.asarray(times)[np.asarray(train_steps, dtype=bool)]
     n_years = len({time.year for time in trained})
     keys = climatology_keys(times, value_step=value_step)
+    counts = _training_values_per_key(times, train_steps, value_step=value_step)
     years = f"{n_years} training year{'' if n_years == 1 else 's'}"
     digits = decimals_below(per_key, MIN_VALUES_PER_KEY)
-    reason = (f"the climatology rests on {years}: {per_key:.{digits}f} values per {keys.per} on average, fewer than "
-              f"{MIN_VALUES_PER_KEY:g} (WMO's climatological standard normals take {WMO_NORMAL_YEARS} years, "
-              "WMO-No. 1203), so it holds the training years' own noise; the ACC and the skill against it are "
-              "unreliable (a forecast with no information about the anomaly can score a high ACC); train on more "
-              "years (split_years) for a climatology to compare with")
+    reason = (f"the climatology rests on {years}: {_keys_below_text(counts, keys)} fewer than "
+              f"{MIN_VALUES_PER_KEY:g} training values ({per_key:.{digits}f} per {keys.per} on average; WMO's "
+              f"climatological standard normals take {WMO_NORMAL_YEARS} years, WMO-No. 1203), so it holds the "
+              "training years' own noise; the ACC and the skill against it are unreliable (a forecast with no "
+              "information about the anomaly can score a high ACC); train on more years (split_years) for a "
+              "climatology to compare with")
     return {"split": "train", "model": "climatology", "n_samples": int(n_samples), "of": int(of), "n_years": n_years,
             "values_per_key": round(per_key, digits), "reason": reason}
 

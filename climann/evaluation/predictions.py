@@ -457,7 +457,7 @@ def negative_prediction_counts(dataset: xr.Dataset, name: str) -> xr.Dataset | N
     from climann.data.nonnegative import cannot_be_negative
 
     predicted = dataset.get(f"{name}_pred")
-    if predicted is None or cannot_be_negative(name, predicted) is None:
+    if predicted is None or cannot_be_negative(name, _as_the_input_describes(predicted)) is None:
         return None
     return xr.Dataset({"negative": (predicted < 0).sum(), "present": predicted.notnull().sum(),
                        "lowest": predicted.min(), "largest": abs(predicted).max()})
@@ -500,7 +500,7 @@ def warn_negative_predictions(
     lowest, largest = float(counts["lowest"]), float(counts["largest"])
     if not negative or not lowest < -NEGATIVE_TOLERANCE * largest:
         return None
-    predicted = dataset[f"{name}_pred"]
+    predicted = _as_the_input_describes(dataset[f"{name}_pred"])
     units = predicted.attrs.get("units", "")
     message = (f"{100 * negative / present:.3g} % of the predicted {name} ({negative} of {present} values, down to "
                f"{lowest:.3g}{' ' + units if units else ''}) are negative, which {cannot_be_negative(name, predicted)} "
@@ -508,6 +508,16 @@ def warn_negative_predictions(
                "bounds nothing) and scored as they are")
     _log.warning(message)
     return message
+
+
+def _as_the_input_describes(predicted: xr.DataArray) -> xr.DataArray:
+    """``<name>_pred`` with the input variable's own ``long_name`` (without
+    :data:`PREDICTED_SUFFIX`), the words that say whether it can be negative (rerun33 R3c: the
+    warning quoted "… predicted by climann" as the variable's long_name)."""
+    long_name = predicted.attrs.get("long_name")
+    if long_name is None:
+        return predicted
+    return predicted.assign_attrs(long_name=str(long_name).removesuffix(PREDICTED_SUFFIX))
 
 
 def record_dimensions(dataset: xr.Dataset, layout: GridLayout) -> list[str]:

@@ -150,6 +150,24 @@ def test_the_sine_cosine_line_of_a_refused_direction_runs_as_printed_and_its_cop
     assert "left out of the default predictors: mwd_cos, the other half of the angle" in err
 
 
+@pytest.mark.parametrize("units", ["Degree true", "degrees_true", "degree_true"])
+def test_a_direction_in_degrees_true_is_refused_with_no_warning_about_its_units(tmp_path, monkeypatch, capsys, units):
+    """rerun33 R3 (fix34b): ERA5's mwd in 'Degree true' was refused as a direction, and warned of too as units
+    climann 'cannot read'; degrees clockwise from true north are degrees, read so by the units registry."""
+    monkeypatch.chdir(tmp_path)
+    _wave_file(tmp_path / "wave.nc")
+    with xr.open_dataset(tmp_path / "wave.nc") as opened:
+        written = opened.load()
+    written["mwd"].attrs["units"] = units
+    written.to_netcdf(tmp_path / "wave_units.nc")
+    code, _, err = _run_cli(["train", "--data", "wave_units.nc", "--target", "mwd", "--epochs", "1"], monkeypatch,
+                            capsys)
+    assert code == 2
+    (line,) = err.strip().splitlines()
+    assert line.startswith(f"climann: error: the target 'mwd' in wave_units.nc is a direction (units '{units}' and "
+                           "long_name 'Mean wave direction')")
+
+
 def test_the_line_for_a_direction_in_several_files_says_to_run_it_for_each(tmp_path):
     path, _ = _wave_file(tmp_path / "wave.nc")
     with xr.open_dataset(path) as wave:

@@ -1,6 +1,7 @@
 """Forecast values that are statistics over a window of lead times (break31a A1): GRIB ``avg``,
 ``max``, ``min`` over the step before, ``accum`` from the start, ``cell_methods`` with lead bounds."""
 
+import logging
 import re
 import shlex
 import subprocess
@@ -10,6 +11,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
 from climann.data.subset import select_values
 from climann.errors import ClimannError
@@ -239,6 +241,26 @@ def test_a_day_from_each_days_start_is_dated_by_its_day_whatever_its_step_type(t
     bounds = opened[opened["time"].attrs["bounds"]]
     np.testing.assert_array_equal(_dates(bounds.values), np.stack([starts, starts + np.timedelta64(1, "D")], -1))
     np.testing.assert_array_equal(opened["dis24"].transpose("time", ...).values, values)
+
+
+def test_the_warning_on_a_daily_forecasts_dates_speaks_of_its_windows_and_valid_time(tmp_path, caplog):
+    """rerun33 R3a: GloFAS's dis24 (no time bounds; climann's windows of one day from the lead time) was warned of as
+    'time stamps at the ends of their time_bnds cells (…, as CESM history files stamp means)' and 'prediction files
+    keep the file's times', while the file's time is the reference time and predictions.nc keeps valid_time."""
+    forget_notes()
+    starts = np.arange("2000-01-01", "2000-03-01", dtype="datetime64[D]").astype("datetime64[ns]")
+    forecast, _ = _glofas_daily_totals("avg", starts)
+    forecast.to_netcdf(tmp_path / "glofas_avg.nc")
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        open_dataset([tmp_path / "glofas_avg.nc"])
+    [said] = [record.getMessage() for record in caplog.records if "2000-01-31 to 2000-02-01" in record.getMessage()]
+    assert "CESM" not in said and "time_bnds cells" not in said
+    assert said.startswith("glofas_avg.nc: daily values over the windows of lead time that GRIB_stepType and the lead "
+                           "time give (the file has no time bounds), stamped (valid_time) at the ends of their windows "
+                           "(2000-02-01 for 2000-01-31 to 2000-02-01)")
+    assert "(2000-01-31 12:00; CF 7.1): the value stamped 2000-02-01 counts in January 2000" in said
+    assert said.endswith("prediction files keep the file's stamps (valid_time) as their time, with these windows as "
+                         "time_bnds")
 
 
 DAILY_STARTS = np.arange("2000-01-01", "2000-03-01", dtype="datetime64[D]").astype("datetime64[ns]")

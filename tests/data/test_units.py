@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import math
 import re
 import shlex
 import shutil
@@ -1375,3 +1376,12 @@ def test_a_water_equivalent_rate_is_advised_as_the_mass_per_area_that_keeps_its_
                              where="gis_smb_mmwe_fixed.nc", reference="the model's training data")
     per_second = smb * metres_of_water * 1000.0 / (365 * 86400.0)  # 1000 kg m-3 of water, noleap years
     np.testing.assert_allclose(fixed.values, per_second, rtol=1e-6)
+
+
+@pytest.mark.parametrize("spelling", ["Degree true", "degrees_true", "degree_true", "Degrees true"])
+def test_degrees_clockwise_from_true_north_are_read_as_degrees(spelling):
+    """ecCodes' 'Degree true' (ERA5's mwd), degrees_true, degree_true: plane angles, 1 of them is 1 degree = π/180 rad
+    (fix34b: they were units climann 'cannot read', warned of beside the refusal of the direction)."""
+    read = parse_units(spelling, variable="mwd")
+    assert read.to("radian").magnitude == pytest.approx(math.pi / 180, rel=1e-15)
+    assert read == parse_units("degree", variable="mwd")

@@ -1,6 +1,7 @@
 """A climatology from one training year is said to be one (climann/evaluation/climatology_years.py,
 break29a A5: a forecast with no information scored a centred ACC of 0.57 against it)."""
 
+import collections
 import datetime
 import json
 
@@ -37,9 +38,9 @@ def test_the_note_names_the_years_and_the_values_per_key():
     times = _months(range(2000, 2003))
     note = few_years_note(times, np.arange(times.size) < 12)
     assert note["n_years"] == 1 and note["values_per_key"] == 1.0 and note["split"] == "train"
-    assert note["reason"].startswith("the climatology rests on 1 training year: 1.00 values per calendar month on "
-                                     "average, fewer than 2 (WMO's climatological standard normals take 30 years, "
-                                     "WMO-No. 1203)")
+    assert note["reason"].startswith("the climatology rests on 1 training year: all 12 of its calendar months hold "
+                                     "fewer than 2 training values (1.00 per calendar month on average; WMO's "
+                                     "climatological standard normals take 30 years, WMO-No. 1203)")
     assert few_years_note(times, np.arange(times.size) < 24) is None
 
 
@@ -50,11 +51,17 @@ def _days(years: range) -> np.ndarray:
 
 def test_two_years_one_of_them_leap_are_said_fewer_than_2_per_day_with_a_number_below_2():
     """CPC daily 1995–1996: 731 values over 366 days of year, 1.997, not "2.00 … fewer than
-    2" (break31b B4)."""
+    2" (break31b B4); and said as the days of the year that hold fewer than 2 values: day 366
+    only (rerun33 R3b: "1.997 values per day of year on average, fewer than 2" read as a riddle)."""
     times = _days(range(1995, 1998))
     train = np.array([time.year < 1997 for time in times])
     note = few_years_note(times, train)
-    shown = float(note["reason"].split(": ", 1)[1].split(" values per ")[0])
+    per_day = collections.Counter(time.dayofyr for time in times[train])
+    short = sorted(day for day, count in per_day.items() if count < 2)
+    assert short == [366]
+    assert note["reason"].startswith(f"the climatology rests on 2 training years: {len(short)} of its {len(per_day)} "
+                                     "days of the year holds fewer than 2 training values (")
+    shown = float(note["reason"].split("training values (", 1)[1].split(" per day of year on average")[0])
     assert shown == pytest.approx(731 / 366, abs=5e-4) and shown < 2
     assert note["values_per_key"] == shown
 

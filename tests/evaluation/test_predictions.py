@@ -8,6 +8,7 @@ import pytest
 import xarray as xr
 
 from climann.data.pointwise import build_pointwise_samples
+from climann.data.run_outputs import PREDICTED_SUFFIX
 from climann.evaluation.predictions import predictions_dataset, split_labels, write_predictions
 from tests.conftest import grid_dataset
 
@@ -530,6 +531,21 @@ def test_negative_predictions_of_a_quantity_that_cannot_be_negative_are_written_
     assert negative == predicted.size // 4
     with xr.open_dataset(path) as written:  # not clipped
         assert float(written["tas_pred"].min()) == pytest.approx(lowest, rel=1e-6)
+
+
+def test_the_negative_prediction_warning_quotes_the_variables_own_long_name(tmp_path, caplog):
+    """rerun33 R3c: ERA5's rowe (no standard_name) was warned of as "its long_name 'Runoff water equivalent (surface
+    plus subsurface) predicted by climann' says it cannot be", the long_name of tas_pred, not of the variable."""
+    long_name = "Runoff water equivalent (surface plus subsurface)"
+    layout, truth, predicted = negative_predictions_case({"units": "kg m-2", "long_name": long_name}, -2e-6)
+    dataset = predictions_dataset(layout, truth, predicted, [""] * layout.shape[0], history="test")
+    with caplog.at_level("WARNING", logger="climann"):
+        path = write_predictions(dataset, tmp_path / "predictions.nc", layout)
+    [said] = [record.getMessage() for record in caplog.records if "negative" in record.getMessage()]
+    assert f"are negative, which its long_name '{long_name}' says it cannot be:" in said
+    with xr.open_dataset(path) as written:  # the file's own label of the predictions is kept
+        assert written["tas_pred"].attrs["long_name"] == f"{long_name}{PREDICTED_SUFFIX}"
+        assert written["tas"].attrs["long_name"] == long_name
 
 
 @pytest.mark.parametrize("placeholder", ["unknown", " Unknown ", ""])
