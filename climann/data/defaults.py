@@ -88,6 +88,7 @@ import xarray as xr
 from climann.data.circular import direction_note, direction_reading, sine_cosine_partner
 from climann.data.ancillary import ancillary_note, ancillary_relations
 from climann.data.coords import find_coordinate
+from climann.data.infinite_values import missing_values
 from climann.data.dropped_targets import MAX_DROPPED_SHARE
 from climann.data.flags import flag_classes, indicator_advice
 from climann.data.grids import cell_measure_name
@@ -600,7 +601,7 @@ def _block_presence(target: np.ndarray, variable: np.ndarray) -> np.ndarray:
     present (±inf when there is none): shape (1, …, 1, 3), a 1 for each of the block's axes,
     float64 (counts exact below 2⁵³)."""
     def missing(values: np.ndarray) -> np.ndarray:
-        return np.isnan(values) if values.dtype.kind in "fc" else np.zeros(values.shape, dtype=bool)
+        return ~np.isfinite(values) if values.dtype.kind in "fc" else np.zeros(values.shape, dtype=bool)
 
     target, variable = np.asarray(target), np.asarray(variable)
     present, lacking = ~missing(target), missing(variable)
@@ -648,7 +649,8 @@ def missing_where_target_present(
     if not names:
         return {}
     present, checked = _checked_steps(dataset, target, time_dim=time_dim)
-    counts = dask.compute(present.sum().data, *[(present & checked(name).isnull()).sum().data for name in names])
+    counts = dask.compute(present.sum().data, *[(present & missing_values(checked(name))).sum().data
+                                               for name in names])
     n_present = int(counts[0])
     if n_present == 0:
         return dict.fromkeys(names, 0.0)
@@ -668,4 +670,4 @@ def _checked_steps(dataset: xr.Dataset, target: str, *, time_dim: str):
         variable = _squeezed(dataset[name], keep)
         return variable.isel({dim: index for dim, index in steps.items() if dim in variable.dims})
 
-    return checked(target).notnull(), checked
+    return ~missing_values(checked(target)), checked

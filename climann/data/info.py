@@ -25,6 +25,7 @@ import xarray as xr
 
 from climann.data.containers import groups_beside_root_note, grouped_variables, input_size
 from climann.data.coords import find_coordinate, is_staggered
+from climann.data.infinite_values import missing_values
 from climann.data.circular import is_direction, refuse_direction_target
 from climann.data.corner_arrays import CORNERS_READ_KEY
 from climann.data.latitude_weights import WEIGHTS_READ_KEY
@@ -204,7 +205,7 @@ def missing_fractions(dataset: xr.Dataset, names: Sequence[str]) -> dict[str, fl
     dict of str to float
         Values in [0, 1]; 0 for an empty variable.
     """
-    fractions = dask.compute(*[dataset[name].isnull().mean().data for name in names])
+    fractions = dask.compute(*[missing_values(dataset[name]).mean().data for name in names])
     return {name: float(np.nan_to_num(value)) for name, value in zip(names, fractions)}
 
 

@@ -36,7 +36,9 @@ Which variables cannot be negative (:func:`cannot_be_negative`):
   of liquid water): the usual names of such fields (:data:`NONNEGATIVE_NAMES`: CMIP's ``pr``,
   ``mrro``, ``snw``, ERA5's ``tp``, ``precip``, ``precipitation``), or a ``long_name`` that
   says precipitation, rain, snowfall or runoff (wgrib2's MRMS ``PrecipRate_0mabovemeansealevel``,
-  "Radar Precipitation Rate [mm/hr]") and no signed word ("precipitation minus evaporation");
+  "Radar Precipitation Rate [mm/hr]") and no signed word ("precipitation minus evaporation"),
+  unless it is a standardized index (:func:`standardized_index`: the SPI, a z-score computed
+  from precipitation, or a dimensionless index);
 - never a variable called an anomaly, a change or a difference
   (:func:`climann.data.units.described_as_anomaly`), nor a flag variable (CF-1.8 §3.5).
 
@@ -50,7 +52,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,8 +68,9 @@ from climann.data.sources import as_file_stamps, files_at, files_text, held_by, 
 from climann.data.units import (NONNEGATIVE_WATER_QUANTITIES, WATER_VARIABLE_NAMES, described_as_anomaly,
                                  water_quantity)
 
-__all__ = ["NEGATIVE_TOLERANCE", "NONNEGATIVE_NAMES", "NONNEGATIVE_STANDARD_NAMES", "NegativeValues",
-           "cannot_be_negative", "negative_values", "planned_negative_values", "warn_negative_values"]
+__all__ = ["INDEX_WORDS", "NEGATIVE_TOLERANCE", "NONNEGATIVE_NAMES", "NONNEGATIVE_STANDARD_NAMES", "NegativeValues",
+           "STANDARDIZED_WORDS", "cannot_be_negative", "negative_values", "planned_negative_values",
+           "standardized_index", "warn_negative_values"]
 
 _log = logging.getLogger(__name__)
 
@@ -108,6 +111,54 @@ NONNEGATIVE_NAMES = frozenset(name for name, quantity in WATER_VARIABLE_NAMES.it
                               if quantity in NONNEGATIVE_WATER_QUANTITIES)
 
 
+#: Words of a name, ``long_name`` or ``description`` that make a variable a standardized index
+#: (a z-score, half of whose values are negative), whatever quantity it is computed from: the
+#: SPI and SPEI of climate-indices (``spi_gamma_03``) and xclim (``spi``, "Standardized
+#: Precipitation Index (SPI)"), "z-score", "standardised anomaly"; their units are z-values.
+STANDARDIZED_WORDS = re.compile(r"standardi[sz]ed|z[-_ ]?scores?|z[-_ ]?values?|normali[sz]ed such that|"
+                                r"(?<![a-z])spe?i(?![a-z])", re.IGNORECASE)
+
+#: Words of a ``long_name`` that call a variable an index: signed unless its units say an amount
+#: (an "intensity index" in mm/day stays one; a dimensionless index is a z-score or a ratio).
+INDEX_WORDS = re.compile(r"\bind(ex|ices)\b", re.IGNORECASE)
+
+#: Units of a dimensionless number (CF's "1", none, or a plain dash).
+_DIMENSIONLESS_UNITS = frozenset({"", "1", "-", "none", "dimensionless", "unitless"})
+
+
+def standardized_index(name: str, attrs: Mapping) -> bool:
+    """Whether a variable is a standardized index, signed whatever it is computed from: its
+    name, ``long_name`` or ``description`` says so (:data:`STANDARDIZED_WORDS`: SPI, SPEI,
+    "standardized", "z-score"; units ``z-values``), or its ``long_name`` calls it an index
+    (:data:`INDEX_WORDS`) and its units are those of a dimensionless number. The SPI's
+    ``long_name`` says "precipitation", which made it an amount that cannot be negative, and
+    climann advised setting every dry anomaly to 0 (break34b B1).
+
+    Parameters
+    ----------
+    name : str
+        The variable's name.
+    attrs : mapping
+        Its attributes (``long_name``, ``description``, ``units``).
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> standardized_index("spi_gamma_03", {"long_name": "Standardized Precipitation Index (Gamma), 3-month"})
+    True
+    >>> standardized_index("sdii", {"long_name": "Simple daily precipitation intensity index", "units": "mm/day"})
+    False
+    """
+    units = " ".join(str(attrs.get("units", "")).split()).lower()
+    words = " ".join(str(attrs.get(key, "")) for key in ("long_name", "description"))
+    if STANDARDIZED_WORDS.search(f"{name} {words} {units}"):
+        return True
+    return bool(INDEX_WORDS.search(str(attrs.get("long_name", "")))) and units in _DIMENSIONLESS_UNITS
+
+
 def cannot_be_negative(name: str, variable: xr.DataArray) -> str | None:
     """What says ``variable`` cannot be negative, for the message (``"its standard_name
     precipitation_flux"``, ``"its name 'pr'"``); None when it may be (see the module's rules).
@@ -131,7 +182,7 @@ def cannot_be_negative(name: str, variable: xr.DataArray) -> str | None:
         if NONNEGATIVE_STANDARD_NAMES.search(standard) and not SIGNED_WORDS.search(standard):
             return f"its standard_name {standard}"
         return None
-    if water_quantity(name, attrs) not in NONNEGATIVE_WATER_QUANTITIES:
+    if water_quantity(name, attrs) not in NONNEGATIVE_WATER_QUANTITIES or standardized_index(name, attrs):
         return None
     if name.lower() in NONNEGATIVE_NAMES:
         return f"its name '{name}'"

@@ -112,7 +112,7 @@ def _block_sums(target: np.ndarray, predictor: np.ndarray, *, axis: int) -> np.n
     block of each: shape (8, *block shape with 1 on ``axis``), float64 (a step where either is
     missing adds 0 to every sum, as a NaN-skipping sum does)."""
     y, p = np.asarray(target, dtype=np.float64), np.asarray(predictor, dtype=np.float64)
-    both = ~np.isnan(y) & ~np.isnan(p)
+    both = np.isfinite(y) & np.isfinite(p)  # ±inf are missing too (break34b C1)
     y, p = np.where(both, y, 0.0), np.where(both, p, 0.0)
     d = p - y
     return np.stack([np.sum(part, axis=axis, keepdims=True, dtype=np.float64)

@@ -496,7 +496,8 @@ def compared_area_means(
         both = common & np.isfinite(grid)
         complete = (both == common).all(axis=(1, 2))  # its own mean over C_t, exactly
         series[label] = np.where(complete, area_weighted_mean(np.where(both, grid, np.nan), area),
-                                 reference + area_weighted_mean(np.where(both, grid - truth, np.nan), area))
+                                 reference + area_weighted_mean(np.where(both, np.where(both, grid, 0.0)
+                                                                         - np.where(both, truth, 0.0), np.nan), area))
     return series
 
 

@@ -919,9 +919,11 @@ def build_samples(
 
 
 def _pooled_scaler(values: np.ndarray, name: str) -> Standardizer:
-    """One mean and standard deviation for every output (a map's cells), NaN skipped:
+    """One mean and standard deviation for every output (a map's cells), NaN and ±inf skipped
+    (missing, as the samples' mask has them; SPEIbase's -inf made both NaN: break34b A4):
     scaling each cell on its own would blow up nearly constant cells."""
-    mean, std = float(np.nanmean(values, dtype=np.float64)), float(np.nanstd(values, dtype=np.float64))
+    finite = values[np.isfinite(values)].astype(np.float64)
+    mean, std = (float(finite.mean()), float(finite.std())) if finite.size else (np.nan, np.nan)
     if not std > 0:
         raise ClimannError(f"the target '{name}' does not vary over the training block")
     n_outputs = values.shape[1]

@@ -48,6 +48,21 @@ from climann.data.open import open_dataset
     pytest.param("e", {"long_name": "Evaporation"}, False, id="evaporation-long_name"),
     pytest.param("pr_trend", {"long_name": "Precipitation trend"}, False, id="trend-long_name"),
     pytest.param("orog", {"long_name": "Terrain height"}, False, id="terrain-is-no-rain"),
+    # break34b B1: standardized indices computed from precipitation are z-scores, half of them negative
+    pytest.param("spi_gamma_03", {"long_name": "Standardized Precipitation Index (Gamma), 3-month"}, False,
+                 id="climate-indices-SPI"),
+    pytest.param("spi", {"long_name": "Standardized Precipitation Index (SPI)", "units": ""}, False, id="xclim-SPI"),
+    pytest.param("spi3", {"long_name": "3-month precipitation", "units": "1"}, False, id="SPI-by-name"),
+    pytest.param("pz", {"long_name": "Precipitation z-score"}, False, id="z-score"),
+    pytest.param("pz", {"long_name": "Monthly precipitation", "units": "z-values"}, False, id="z-values-units"),
+    pytest.param("pi", {"long_name": "Precipitation index", "units": "1"}, False, id="dimensionless-index"),
+    pytest.param("pi", {"long_name": "Precipitation", "description": "Precipitation over a 3 month(s) window, "
+                        "normalized such that SPI averages to 0"}, False, id="xclim-description"),
+    # the limits of that rule: an index in an amount's units, and a percentage of normal, stay non-negative
+    pytest.param("sdii", {"long_name": "Simple daily precipitation intensity index", "units": "mm/day"}, True,
+                 id="intensity-index-in-mm-per-day"),
+    pytest.param("pr_pct", {"long_name": "Precipitation percent of normal", "units": "%"}, True,
+                 id="percent-of-normal"),
 ])
 def test_which_quantities_cannot_be_negative(name, attrs, cannot):
     variable = xr.DataArray(np.zeros(3, "f4"), dims="x", attrs=attrs)
@@ -319,3 +334,11 @@ def test_the_advice_on_a_code_followed_marks_it_missing_beside_the_fill_value_al
     fixed = open_dataset([tmp_path / copy])["PrecipRate"].values
     np.testing.assert_array_equal(np.isnan(fixed), offshore | (values == -999.0))
     assert np.nanmin(fixed) == -5.0  # the sign fault stays, and is still named
+
+
+def test_a_standardized_precipitation_index_gets_no_advice_to_zero_its_dry_anomalies(caplog):
+    """break34b B1: climann advised `ncap2 … where(spi < 0) spi = 0` for climate-indices' SPI."""
+    spi = np.random.default_rng(11).standard_normal((12, 4, 5)).astype("f4")
+    dataset = _precipitation(spi, units="", long_name="Standardized Precipitation Index (Gamma), 3-month")
+    assert (spi < 0).mean() > 0.3  # a z-score: many negatives, far beyond rounding
+    assert _said(caplog, dataset) == []
