@@ -675,12 +675,9 @@ def climatology_from_sums(
     sums, counts = np.asarray(sums, np.float64), np.asarray(counts, np.float64)
     seen, shape = counts > 0, counts.shape
     if window_days > 1 and is_smoothed(keys.per):
-        length, slots, by_day = cyclic_days(counts, keys, calendar), keys.count // 366, (366, keys.count // 366, -1)
-        days_seen = seen.reshape(by_day)[:length].any(axis=(1, 2))
-        if keys.reach_days:
-            seen = _seen_within(seen, keys.reach_days, length, slots)
+        length, by_day = cyclic_days(counts, keys, calendar), (366, keys.count // 366, -1)
+        held, seen = _held_days(seen, keys, length)
         steps_seen = seen.reshape(by_day)[:length].any(axis=2)  # a time step of the series, at any cell
-        held = steps_seen.any(axis=1) | series_gaps(days_seen)
         gaps = series_gaps(steps_seen, held=held)[:, :, None]
         window = _window_matrix(window_days, length, held, keys.reach_days)
         sums, counts = sums.reshape(by_day).copy(), counts.reshape(by_day).copy()
@@ -690,6 +687,55 @@ def climatology_from_sums(
         seen[:length] |= gaps & held[:, None, None]  # a time step the series lacks: the window's mean
         sums, counts, seen = sums.reshape(shape), counts.reshape(shape), seen.reshape(shape)
     return np.divide(sums, counts, out=np.full(seen.shape, np.nan), where=seen & (counts > 0))
+
+
+def _held_days(seen: np.ndarray, keys: ClimatologyKeys, length: int) -> tuple[np.ndarray, np.ndarray]:
+    """The days of the year the window is not narrowed at (``held``, shape (length,)): a
+    training value at some cell and time of day within the run's reach
+    (:attr:`ClimatologyKeys.reach_days`), or a gap of the series (:func:`series_gaps`); and
+    ``seen`` (shape (keys.count, ...)) extended by that reach (:func:`_seen_within`)."""
+    slots, by_day = keys.count // 366, (366, keys.count // 366, -1)
+    days_seen = seen.reshape(by_day)[:length].any(axis=(1, 2))
+    if keys.reach_days:
+        seen = _seen_within(seen, keys.reach_days, length, slots)
+    held = seen.reshape(by_day)[:length].any(axis=(1, 2)) | series_gaps(days_seen)
+    return held, seen
+
+
+def smoothing_reach(counts: np.ndarray, keys: ClimatologyKeys, *, calendar: str,
+                    window_days: int) -> tuple[np.ndarray, np.ndarray]:
+    """What the smoothed day-of-year climatology (:func:`climatology_from_sums`) rests on: the
+    training values inside each key's window, and the days of the year its window narrows near.
+
+    Parameters
+    ----------
+    counts : ndarray, shape (keys.count, ...)
+        The training values of each key (and cell, when given).
+    keys : ClimatologyKeys
+        Per day of year, or per day of year and hour (:func:`is_smoothed`).
+    calendar : str
+        The CF calendar the days of year are counted in.
+    window_days : int
+        ``[evaluation] climatology_window_days`` (odd, > 1).
+
+    Returns
+    -------
+    in_window : ndarray, shape (keys.count,)
+        Σₑ [window[d, e] > 0] N[e, s] summed over the cells: the training values of key (d, s)
+        with a weight in its window (:func:`_window_matrix`), 0 where the window is empty.
+    left_out : ndarray of int, shape (n_left_out,)
+        The 1-based days of the year without a training value for ``LEFT_OUT_DAYS`` days or more
+        in a row (months the run or the file leaves out, or a long gap of the series), near which
+        the window is narrowed; empty when it is nowhere narrowed.
+    """
+    counts = np.asarray(counts, np.float64).reshape(keys.count, -1).sum(axis=1)
+    length, slots = cyclic_days(counts, keys, calendar), keys.count // 366
+    held, _ = _held_days(counts > 0, keys, length)
+    window = _window_matrix(window_days, length, held, keys.reach_days) > 0
+    in_window = np.zeros((366, slots))
+    in_window[:length] = window.astype(np.float64) @ counts.reshape(366, slots)[:length]
+    left_out = np.flatnonzero(~held) + 1 if held.any() else np.zeros(0, dtype=np.int64)
+    return in_window.reshape(keys.count), left_out
 
 
 def _window_matrix(window_days: int, length: int, held: np.ndarray, reach_days: int = 0) -> np.ndarray:

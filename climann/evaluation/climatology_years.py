@@ -14,12 +14,21 @@ terminal, in ``train.log`` and in ``report.md``), when the keys hold fewer than
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from datetime import timedelta
+
+import cftime
 import numpy as np
 
 from climann.data.time_axis import TimeStep
-from climann.evaluation.baselines import ClimatologyKeys, climatology_keys
+from climann.evaluation.baselines import ClimatologyKeys, climatology_keys, is_smoothed, smoothing_reach
 
-__all__ = ["MIN_VALUES_PER_KEY", "add_few_years_note", "decimals_below", "few_years_note", "values_per_key"]
+__all__ = ["MIN_VALUES_PER_KEY", "NARROWED_KEY", "add_climatology_narrowed", "add_few_years_note", "decimals_below",
+           "few_years_note", "narrowed_days", "values_per_key"]
+
+#: The key of ``metrics.json`` recording the days of the year the training years lack, near
+#: which the day-of-year climatology's window was narrowed (null: nowhere).
+NARROWED_KEY = "climatology_narrowed"
 
 #: Fewer training values per climatology key than this, on average, make the climatology one
 #: year's values: its note is given.
@@ -29,8 +38,12 @@ MIN_VALUES_PER_KEY = 2.0
 WMO_NORMAL_YEARS = 30
 
 
-def values_per_key(times: np.ndarray, train_steps: np.ndarray, *, value_step: TimeStep | None = None) -> float:
-    """The mean number of training time steps per climatology key, over the keys that have one.
+def values_per_key(times: np.ndarray, train_steps: np.ndarray, *, value_step: TimeStep | None = None,
+                   window_days: int = 1) -> float:
+    """The mean number of training time steps each climatology value rests on, over the keys
+    that have one: a key's own steps, or for a day-of-year climatology smoothed over
+    ``window_days`` > 1 the steps inside its window (:func:`~climann.evaluation.baselines.smoothing_reach`:
+    ~61 × a key's own with the 61-day window; break34a S1 counted a key's own only).
 
     Parameters
     ----------
@@ -39,24 +52,30 @@ def values_per_key(times: np.ndarray, train_steps: np.ndarray, *, value_step: Ti
         The training block's steps.
     value_step : TimeStep, optional
         As :func:`~climann.evaluation.baselines.climatology_keys` takes it.
+    window_days : int
+        The run's ``climatology_window_days`` (1: the raw mean of each key).
 
     Returns
     -------
     float
-        Σ_k n_k / #{k : n_k > 0}, n_k the training steps of key k; 0.0 without training steps.
+        Σ_k n_k / #{k : n_k > 0}, n_k the training steps of key k (or of its window); 0.0
+        without training steps.
     """
-    counts = _training_values_per_key(times, train_steps, value_step=value_step)
+    counts = _training_values_per_key(times, train_steps, value_step=value_step, window_days=window_days)
     return float(counts.sum() / counts.size) if counts.size else 0.0
 
 
 def _training_values_per_key(times: np.ndarray, train_steps: np.ndarray, *,
-                             value_step: TimeStep | None = None) -> np.ndarray:
-    """n_k, the training steps of each climatology key that has one, shape (n_keys_held,)."""
+                             value_step: TimeStep | None = None, window_days: int = 1) -> np.ndarray:
+    """n_k, the training steps of each climatology key that has one, or of its window when the
+    day-of-year climatology is smoothed over ``window_days`` > 1, shape (n_keys_held,)."""
     trained = np.asarray(times)[np.asarray(train_steps, dtype=bool)]
     if trained.size == 0:
         return np.zeros(0, np.int64)
     keys = climatology_keys(times, value_step=value_step)
     counts = np.bincount(keys.of(trained), minlength=keys.count + 1)[1:]
+    if window_days > 1 and is_smoothed(keys.per):
+        counts, _ = smoothing_reach(counts, keys, calendar=trained[0].calendar, window_days=window_days)
     return counts[counts > 0]
 
 
@@ -78,6 +97,51 @@ def _plural(keys: ClimatologyKeys) -> str:
         return f"{keys.slot_seconds / 3600:g}-hour slots of the year"
     head, of, tail = keys.per.partition(" of ")
     return f"{head}s{of}{'the year' if tail == 'year' else tail}"
+
+
+def narrowed_days(times: np.ndarray, train_steps: np.ndarray, *, value_step: TimeStep | None = None,
+                  window_days: int, months: Collection[int] = ()) -> list[int] | None:
+    """The days of the year the training years lack, near which the smoothed day-of-year
+    climatology's window was narrowed (:func:`~climann.evaluation.baselines.smoothing_reach`),
+    leaving out the days of months the run did not select (``--months``, ``--seasons``: that
+    narrowing is the selection's, documented); None where it is nowhere narrowed otherwise.
+
+    Parameters
+    ----------
+    times, train_steps, value_step
+        As :func:`values_per_key`.
+    window_days : int
+        The run's ``climatology_window_days``.
+    months : collection of int
+        The calendar months the run selected (1–12); empty: all.
+
+    Returns
+    -------
+    list of int or None
+        1-based days of the year (of the training data's calendar), ascending.
+    """
+    trained = np.asarray(times)[np.asarray(train_steps, dtype=bool)]
+    keys = climatology_keys(times, value_step=value_step) if trained.size else None
+    if keys is None or window_days <= 1 or not is_smoothed(keys.per):
+        return None
+    counts = np.bincount(keys.of(trained), minlength=keys.count + 1)[1:]
+    _, left_out = smoothing_reach(counts, keys, calendar=trained[0].calendar, window_days=window_days)
+    if months:
+        year = trained[0].year
+        left_out = [day for day in left_out
+                    if (cftime.datetime(year, 1, 1, calendar=trained[0].calendar)
+                        + timedelta(days=int(day) - 1)).month in set(months)]
+    return [int(day) for day in left_out] or None
+
+
+def add_climatology_narrowed(metrics: dict, times: np.ndarray, train_steps: np.ndarray, *,
+                             value_step: TimeStep | None = None, months: Collection[int] = ()) -> None:
+    """Record :func:`narrowed_days` as ``metrics[NARROWED_KEY]`` for a climatology smoothed over
+    the days of the year (``climatology_window_days`` in ``metrics``): the one place every route
+    (in memory, streamed, cluster) fills it; the key is absent for other climatologies."""
+    if "climatology_window_days" in metrics:
+        metrics[NARROWED_KEY] = narrowed_days(times, train_steps, value_step=value_step, months=months,
+                                              window_days=int(metrics["climatology_window_days"]))
 
 
 def decimals_below(value: float, limit: float, *, fewest: int = 2, most: int = 12) -> int:
@@ -107,13 +171,13 @@ def decimals_below(value: float, limit: float, *, fewest: int = 2, most: int = 1
 
 
 def few_years_note(times: np.ndarray, train_steps: np.ndarray, *, value_step: TimeStep | None = None,
-                   n_samples: int = 0, of: int = 0) -> dict | None:
+                   n_samples: int = 0, of: int = 0, window_days: int = 1) -> dict | None:
     """The note of ``metrics.json`` for a climatology of fewer than :data:`MIN_VALUES_PER_KEY`
-    training values per key (:func:`values_per_key`), or None.
+    training values per key, or per key's window when smoothed (:func:`values_per_key`), or None.
 
     Parameters
     ----------
-    times, train_steps, value_step
+    times, train_steps, value_step, window_days
         As :func:`values_per_key`.
     n_samples, of : int
         The climatology's values scored in the training block and the network's there: kept in
@@ -128,18 +192,19 @@ def few_years_note(times: np.ndarray, train_steps: np.ndarray, *, value_step: Ti
         (rounded to 0.01, or to as many decimals as show it below :data:`MIN_VALUES_PER_KEY`:
         :func:`decimals_below`) and the line said (:func:`~climann.evaluation.scores.note_text`).
     """
-    per_key = values_per_key(times, train_steps, value_step=value_step)
+    per_key = values_per_key(times, train_steps, value_step=value_step, window_days=window_days)
     if not 0 < per_key < MIN_VALUES_PER_KEY:
         return None
     trained = np.asarray(times)[np.asarray(train_steps, dtype=bool)]
     n_years = len({time.year for time in trained})
     keys = climatology_keys(times, value_step=value_step)
-    counts = _training_values_per_key(times, train_steps, value_step=value_step)
+    counts = _training_values_per_key(times, train_steps, value_step=value_step, window_days=window_days)
     years = f"{n_years} training year{'' if n_years == 1 else 's'}"
     digits = decimals_below(per_key, MIN_VALUES_PER_KEY)
+    within = f" within its {window_days}-day window" if window_days > 1 and is_smoothed(keys.per) else ""
     reason = (f"the climatology rests on {years}: {_keys_below_text(counts, keys)} fewer than "
-              f"{MIN_VALUES_PER_KEY:g} training values ({per_key:.{digits}f} per {keys.per} on average; WMO's "
-              f"climatological standard normals take {WMO_NORMAL_YEARS} years, WMO-No. 1203), so it holds the "
+              f"{MIN_VALUES_PER_KEY:g} training values{within} ({per_key:.{digits}f} per {keys.per} on average; "
+              f"WMO's climatological standard normals take {WMO_NORMAL_YEARS} years, WMO-No. 1203), so it holds the "
               "training years' own noise; the ACC and the skill against it are unreliable (a forecast with no "
               "information about the anomaly can score a high ACC); train on more years (split_years) for a "
               "climatology to compare with")
@@ -154,6 +219,7 @@ def add_few_years_note(metrics: dict, times: np.ndarray, train_steps: np.ndarray
     scored = metrics.get("splits", {}).get("train", {})
     note = few_years_note(times, train_steps, value_step=value_step,
                           n_samples=scored.get("climatology", {}).get("n_samples", 0),
-                          of=scored.get("model", {}).get("n_samples", 0))
+                          of=scored.get("model", {}).get("n_samples", 0),
+                          window_days=int(metrics.get("climatology_window_days", 1)))
     if note is not None:
         metrics["notes"] = metrics.get("notes", []) + [note]

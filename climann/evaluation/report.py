@@ -236,12 +236,17 @@ def climatology_text(metrics: dict) -> str:
     """What a run's climatology is taken per, and for days of year how it was smoothed, from its
     ``metrics.json``: "calendar month", "day of year smoothed over 61 days", "day of year
     unsmoothed" (``climatology_window_days`` 1, or a run from before the key, whose climatology
-    was the raw mean of each day of year); "" without ``climatology_per``."""
+    was the raw mean of each day of year), with ", narrowed near N days of the year the training
+    years lack" when ``climatology_narrowed`` lists them; "" without ``climatology_per``."""
     per = str(metrics.get("climatology_per") or "")
     if not is_smoothed(per):
         return per
     window = int(metrics.get("climatology_window_days", 1))
-    return f"{per} smoothed over {window} days" if window > 1 else f"{per} unsmoothed"
+    if window <= 1:
+        return f"{per} unsmoothed"
+    narrowed = metrics.get("climatology_narrowed") or []
+    near = f", narrowed near {len(narrowed)} days of the year the training years lack" if narrowed else ""
+    return f"{per} smoothed over {window} days{near}"
 
 
 def one_cell(metrics: dict) -> bool:

@@ -51,7 +51,7 @@ from climann.evaluation.baselines import (
     season_name,
 )
 from climann.evaluation.cell_measures import cell_weights_text
-from climann.evaluation.climatology_years import add_few_years_note
+from climann.evaluation.climatology_years import add_climatology_narrowed, add_few_years_note
 from climann.evaluation.groups import run_metrics, season_region_metrics
 from climann.evaluation.regions import Region, layout_regions
 from climann.evaluation.scored_blocks import layout_fingerprints
@@ -84,6 +84,7 @@ from climann.workflow.preparation import (
     record_split,
     resolve_inputs,
     sample_source,
+    selected_months,
     split_for,
     warn_about_part_years,
 )
@@ -326,6 +327,8 @@ def evaluate(config: RunConfig, data: PreparedData, network: Network | Ensemble)
     if "train" in data.split.time_masks:
         add_few_years_note(metrics, layout.time.values, data.split.time_masks["train"],
                            value_step=layout.climatology_value_step)
+        add_climatology_narrowed(metrics, layout.time.values, data.split.time_masks["train"],
+                                 value_step=layout.climatology_value_step, months=selected_months(config))
     add_unscored_anomaly_notes(metrics, data)
     add_dropped_target_entry(metrics, data)
     if members is None:

@@ -99,3 +99,41 @@ def test_a_run_trained_on_one_year_warns_in_every_record_and_keeps_its_scores(tm
     test = metrics["splits"]["test"]
     assert test["model"]["skill_vs_climatology"] == pytest.approx(
         1 - test["model"]["mse"] / test["climatology"]["mse"], rel=1e-6)
+
+
+def _noleap_days(years: range) -> np.ndarray:
+    return np.array([cftime.DatetimeNoLeap(year, 1, 1, 12) + datetime.timedelta(days=k)
+                     for year in years for k in range(365)])
+
+
+@pytest.mark.parametrize(("window_days", "expected"), [
+    pytest.param(1, 1.0, id="raw-means"),
+    # WeatherBench 2's 61 triangular weights 1 − |k|/30 vanish at k = ±30: 59 days of one value
+    # each weigh, cyclic
+    pytest.param(61, 59.0, id="61-day-window"),
+    pytest.param(31, 29.0, id="31-day-window"),
+])
+def test_a_smoothed_climatology_counts_the_values_of_its_window(window_days, expected):
+    """break34a: each value of the 61-day smoothed climatology rests on the ~59 days of its
+    window, not on its own day's values; one training year of daily values, by hand."""
+    times = _noleap_days(range(2001, 2003))
+    train = np.array([time.year == 2001 for time in times])
+    assert values_per_key(times, train, window_days=window_days) == pytest.approx(expected)
+
+
+def test_the_note_is_not_given_for_two_years_smoothed_over_61_days():
+    """Two training years of daily values: 1.997 values per day of year, but 122 per window."""
+    times = _days(range(1995, 1998))
+    train = np.array([time.year < 1997 for time in times])
+    assert few_years_note(times, train, window_days=1) is not None
+    assert few_years_note(times, train, window_days=61) is None
+
+
+def test_the_note_is_given_when_the_window_holds_few_values():
+    """A training year of two days: the window is narrowed to each day itself (the rest of the
+    year is left out), 1 value each, by hand; said as within the window."""
+    times = _noleap_days(range(2001, 2003))
+    train = np.array([time.year == 2001 and time.dayofyr in (150, 200) for time in times])
+    note = few_years_note(times, train, window_days=61)
+    assert note is not None and note["values_per_key"] == 1.0
+    assert "1.00 values per day of year within its 61-day window on average" in note["reason"]

@@ -83,8 +83,11 @@ def test_a_short_daily_series_scores_the_network_and_leaves_out_the_climatology(
         assert metrics["n_samples"][block] == model["n_samples"] == pairs.sum() > 0
         assert {"linear", "persistence"} <= set(metrics["splits"][block])
     assert metrics["splits"]["train"]["climatology"]["n_samples"] == metrics["n_samples"]["train"]
-    few_years = [note for note in metrics["notes"] if "values_per_key" in note]  # one training year (climatology_years)
-    assert [(note["split"], note["n_years"]) for note in few_years] == [("train", 1)]
+    # one training year of 140 daily means, but each value of the 61-day smoothed climatology rests
+    # on the days of its window (up to 59; fewer near the days the training years lack): no
+    # few-years note (climatology_years; it said 1.00 values per day of year before break34a)
+    few_years = [note for note in metrics["notes"] if "values_per_key" in note]
+    assert few_years == [] and metrics["climatology_narrowed"] == list(range(141, 366))
     notes = [note for note in metrics["notes"] if note["model"] == "climatology" and note not in few_years]
     assert [(note["split"], note["n_samples"], note["of"]) for note in notes] == [
         ("val", 0, metrics["n_samples"]["val"]), ("test", 0, metrics["n_samples"]["test"])]
@@ -698,3 +701,63 @@ def test_persistence_of_modis_composites_is_the_composite_before(tmp_path, mode)
     scored = np.isfinite(errors)
     mse = np.sum(weights[scored] * errors[scored]) / np.sum(weights[scored])
     assert metrics["splits"]["test"]["persistence"]["mse"] == pytest.approx(mse, rel=1e-5)
+
+
+def _narrowing_run(tmp_path, mode, times, **data):
+    from climann.evaluation.report import climatology_text
+
+    path = write_series(tmp_path / "daily.nc", times, seed=11)
+    settings = {"data": {"paths": [str(path)], "target": "tas", "predictors": ["rsdt"], "features": ["lat"], **data},
+                "model": {"hidden": [4]}, "training": TINY, "evaluation": {"figures": False}}
+    if mode == "streamed":
+        settings["data"]["in_memory_limit_gb"] = 1e-9
+    run = run_training(build_config(settings), run_dir=tmp_path / "run")
+    written = json.loads((run.run_dir / "metrics.json").read_text())
+    assert written["climatology_window_days"] == 61 and "climatology_narrowed" in written
+    return written, climatology_text(written)
+
+
+@pytest.mark.parametrize("mode", [pytest.param("in-memory"), pytest.param("streamed")])
+def test_a_station_without_40_winter_days_says_the_window_was_narrowed(tmp_path, mode):
+    """A daily series lacking 1 January – 9 February in every year (no winter retrievals): the
+    window narrows near those 40 days, and metrics.json and the header say so (break34a)."""
+    times = [time for time in _daily_times(4) if time.dayofyr > 40]
+    metrics, header = _narrowing_run(tmp_path, mode, times)
+    assert metrics["climatology_narrowed"] == list(range(1, 41))
+    assert header == "day of year smoothed over 61 days, narrowed near 40 days of the year the training years lack"
+
+
+@pytest.mark.parametrize("mode", [pytest.param("in-memory"), pytest.param("streamed")])
+@pytest.mark.parametrize("data", [pytest.param({}, id="every-day"), pytest.param({"months": [6, 7, 8]}, id="months-jja")])
+def test_an_even_series_and_a_months_selection_say_no_narrowing(tmp_path, mode, data):
+    """Every day held, or months the run itself left out (narrowed as documented for
+    --months): the header as before, the key null."""
+    metrics, header = _narrowing_run(tmp_path, mode, _daily_times(4), **data)
+    assert metrics["climatology_narrowed"] is None
+    assert header == "day of year smoothed over 61 days"
+
+
+@pytest.mark.parametrize("mode", [pytest.param("in-memory"), pytest.param("streamed")])
+@pytest.mark.parametrize(("window_days", "said"), [
+    # one training year: 59 days of the 61-day window weigh, one value each (WeatherBench 2's
+    # triangular weights vanish at ±30 days); the note said 1.00 values per day of year
+    pytest.param(61, None, id="61-day-window"),
+    # a 3-day window weighs its own day only (weights 0, 1, 0): 1 value a day, the note kept
+    pytest.param(3, "1.00 values per day of year within its 3-day window", id="3-day-window"),
+])
+def test_the_few_years_note_counts_the_values_of_the_window(tmp_path, mode, window_days, said):
+    """break34a: one training year of daily means smoothed over 61 days rests on 59 values a
+    day, not 1: no note; a window that weighs one day keeps it."""
+    path = write_series(tmp_path / "daily.nc", _daily_times(4), seed=12)
+    settings = {"data": {"paths": [str(path)], "target": "tas", "predictors": ["rsdt"], "features": ["lat"],
+                         "split_years": {"train": [2001, 2001], "val": [2002, 2002], "test": [2003, 2004]}},
+                "model": {"hidden": [4]}, "training": TINY,
+                "evaluation": {"figures": False, "climatology_window_days": window_days}}
+    if mode == "streamed":
+        settings["data"]["in_memory_limit_gb"] = 1e-9
+    run = run_training(build_config(settings), run_dir=tmp_path / "run")
+    reasons = [note["reason"] for note in run.metrics.get("notes", []) if "values_per_key" in note]
+    if said is None:
+        assert reasons == []
+    else:
+        assert len(reasons) == 1 and said in reasons[0]

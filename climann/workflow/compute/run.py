@@ -64,7 +64,7 @@ from climann.evaluation.baselines import (
 from climann.evaluation.extrapolation import Extrapolation
 from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset
 from climann.evaluation.cell_measures import cell_weights_text
-from climann.evaluation.climatology_years import add_few_years_note
+from climann.evaluation.climatology_years import add_climatology_narrowed, add_few_years_note
 from climann.evaluation.groups import run_metrics
 from climann.evaluation.regions import layout_regions
 from climann.evaluation.scored_blocks import layout_fingerprints
@@ -373,6 +373,8 @@ def evaluate_distributed(
     if own_data and "train" in split.time_masks:
         add_few_years_note(metrics, layout.time.values, split.time_masks["train"],
                            value_step=layout.climatology_value_step)
+        add_climatology_narrowed(metrics, layout.time.values, split.time_masks["train"],
+                                 value_step=layout.climatology_value_step, months=selected_months(config))
     if own_data:
         metrics.update(scored_steps_record(source, config))
     if ranges is not None and flag_extrapolation:
