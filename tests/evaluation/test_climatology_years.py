@@ -136,4 +136,4 @@ def test_the_note_is_given_when_the_window_holds_few_values():
     train = np.array([time.year == 2001 and time.dayofyr in (150, 200) for time in times])
     note = few_years_note(times, train, window_days=61)
     assert note is not None and note["values_per_key"] == 1.0
-    assert "1.00 values per day of year within its 61-day window on average" in note["reason"]
+    assert "fewer than 2 training values within its 61-day window (1.00 per day of year on average" in note["reason"]

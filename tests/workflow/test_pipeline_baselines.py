@@ -743,7 +743,8 @@ def test_an_even_series_and_a_months_selection_say_no_narrowing(tmp_path, mode, 
     # triangular weights vanish at ±30 days); the note said 1.00 values per day of year
     pytest.param(61, None, id="61-day-window"),
     # a 3-day window weighs its own day only (weights 0, 1, 0): 1 value a day, the note kept
-    pytest.param(3, "1.00 values per day of year within its 3-day window", id="3-day-window"),
+    pytest.param(3, "fewer than 2 training values within its 3-day window (1.00 per day of year on average",
+                 id="3-day-window"),
 ])
 def test_the_few_years_note_counts_the_values_of_the_window(tmp_path, mode, window_days, said):
     """break34a: one training year of daily means smoothed over 61 days rests on 59 values a
