@@ -659,8 +659,10 @@ def _extra_dimensions_section(dataset: xr.Dataset, names: list[str], grid: dict[
                          "a dimension to select from")
             continue
         shown, first = _values_text(dataset, dim)
-        where = f"{size} value{'s' if size > 1 else ''} ({shown}) on {', '.join(variables)}"
         lead = dim in dataset.coords and is_forecast_period(dataset[dim])
+        own = "" if lead else _numbers_units(dataset, dim)  # CESM2's lev in centimeters, not metres (break34b C2)
+        in_units = f" in {own}" if own else ""
+        where = f"{size} value{'s' if size > 1 else ''}{in_units} ({shown}) on {', '.join(variables)}"
         units = str(dataset[dim].attrs.get("units", "")) if lead else ""
         calendar = " (added to each start date in calendar months)" if calendar_months_per_unit(units) else ""
         kind = (f": forecast lead times{f' in {units}' if units else ''}{calendar}, whose valid times become the time "
@@ -674,6 +676,14 @@ def _extra_dimensions_section(dataset: xr.Dataset, names: list[str], grid: dict[
         else:
             lines.append(f"  {dim}: {where}{kind}; choose one with select = {{{dim} = {_toml(first)}}}")
     return "\n".join(lines)
+
+
+def _numbers_units(dataset: xr.Dataset, dim: str) -> str:
+    """The units of a numeric coordinate of ``dim`` (its CF ``units``: CESM2's ``lev`` in
+    ``centimeters``); "" for none, CF's dimensionless ``"1"`` or text values."""
+    if dim not in dataset.coords or dataset[dim].dtype.kind not in "iuf":
+        return ""
+    return _units_suffix(dataset[dim]).strip()
 
 
 def _forecasts_section(forecasts: dict[Path, tuple[xr.Dataset, set[str]]], choice: dict[str, object]) -> str:

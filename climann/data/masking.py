@@ -34,6 +34,7 @@ map is monotonic), so the mask is applied to the values xarray decoded, lazily.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -213,6 +214,81 @@ NUMERIC_ATTRIBUTES = ("_FillValue", "missing_value", "scale_factor", "add_offset
 
 
 
+#: A decimal number written as text, alone (blanks around it allowed): ``"    0.00000"``,
+#: ``"600.000"``, ``"-1e+03"``; not ``"nan"``, ``"1_000"`` or ``"0 600"``, which Python's
+#: ``float`` would read or which are two numbers.
+_ONE_NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
+
+#: The limits that a text holding one number states without doubt: each is one number, and
+#: climann applies it itself after xarray's decoding (which ignores the valid range).
+ONE_NUMBER_LIMITS = ("valid_min", "valid_max")
+
+
+def number_from_text(value: object, dtype: np.dtype) -> np.generic | None:
+    """The one number that a text attribute holds, in type ``dtype``; None if the text is not
+    exactly one decimal number or that number has no exact value of an integer ``dtype``
+    (``"0.5"`` for ``short`` data: which value was meant is not said) or is beyond its range.
+
+    Parameters
+    ----------
+    value : str, bytes or array of them
+        The attribute as read (CERES EBAF Ed4.x: ``valid_min = "    0.00000"``).
+    dtype : numpy.dtype
+        The type of the variable as stored, the type its limits have (CF-1.8 §2.5.1).
+
+    Returns
+    -------
+    numpy scalar of type ``dtype``, or None
+    """
+    parts = [part.decode() if isinstance(part, bytes) else str(part) for part in np.atleast_1d(value)]
+    text = " ".join(parts)
+    if _ONE_NUMBER.fullmatch(text) is None:
+        return None
+    if dtype.kind not in "iuf":
+        return None
+    cast = exact_cast(np.asarray(float(text)), dtype)
+    return None if cast is None else cast[()]
+
+
+def with_text_limits_read(dataset: xr.Dataset) -> xr.Dataset:
+    """The dataset with each ``valid_min`` / ``valid_max`` stored as a text that holds exactly
+    one number (CERES EBAF Ed4.x: ``"    0.00000"``, ``"600.000"``) read as that number in the
+    variable's stored type, said in one note per file naming each such attribute; any other
+    text is left to :func:`refuse_text_attributes`.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One file as opened by xarray.
+
+    Returns
+    -------
+    xarray.Dataset
+        The same object when no limit is text that reads as one number.
+    """
+    read, said = {}, []
+    for name, variable in dataset.data_vars.items():
+        stored = np.dtype(variable.encoding.get("dtype", variable.dtype))
+        numbers = {}
+        for key in ONE_NUMBER_LIMITS:
+            value = variable.attrs.get(key)
+            if value is not None and np.asarray(value).dtype.kind in "USO":
+                number = number_from_text(value, stored)
+                if number is not None:
+                    numbers[key] = number
+                    said.append(f"'{name}' {key} '{str(value).strip()}' as {stored}({number})")
+        if numbers:
+            read[name] = variable.copy(deep=False)
+            read[name].attrs = {**variable.attrs, **numbers}
+    if not read:
+        return dataset
+    source = dataset.encoding.get("source")
+    note_once(_log, logging.INFO, (
+        f"{Path(str(source)).name if source else 'the file'} stores valid limits as text, each one number, "
+        f"read as that number in the variable's type: {', '.join(said)}"))
+    return dataset.assign(read)
+
+
 def refuse_text_attributes(dataset: xr.Dataset) -> None:
     """Refuse a file whose data variables have a fill value, packing or valid range stored as
     text.
@@ -289,6 +365,7 @@ def mask_invalid(dataset: xr.Dataset) -> xr.Dataset:
         temperature holds many different values below
         absolute zero (:func:`~climann.data.absolute_zero.masked_below_absolute_zero`).
     """
+    dataset = with_text_limits_read(dataset)
     refuse_text_attributes(dataset)
     refuse_hdf4_calibration(dataset)
     masked, limits_of = {}, {}

@@ -29,6 +29,7 @@ from climann.data.calendars import blocks_in_one_calendar, calendar_plan
 from climann.data.bounds_dimensions import with_bounds_on_own_dimensions
 from climann.data.cell_bounds import with_vertices_last, without_absent_bounds
 from climann.data.corner_arrays import with_corner_arrays_as_bounds
+from climann.data.coordinate_tolerance import grid_tolerance
 from climann.data.latitude_weights import with_latitude_weights_as_bounds
 from climann.data.containers import (
     compressed_message,
@@ -58,6 +59,7 @@ from climann.data.grid_cuts import cut_advice, interpolation_advice
 from climann.data.grib import open_grib
 from climann.data.grid_points import on_points_of
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
+from climann.data.level_axes import on_reference_levels
 from climann.data.masking import mask_invalid
 from climann.data.members import with_member_labels_as_coordinates
 from climann.data.place_beside_grid import check_place_beside_grid
@@ -641,6 +643,9 @@ def _open_files(
         datasets = [dataset if index == home else on_reference_grid(dataset, reference,
                                                                     labels=(files[home].name, path.name))
                     for index, (dataset, path) in enumerate(zip(each, files))]
+        # Level axes (depth, lev, plev) stored as float32 in one file and float64 in another, or in cm
+        # and m, are matched as the grid is (break34b A5); see climann.data.level_axes.
+        datasets = on_reference_levels(datasets, files, home=home)
         # One grid's cells have one set of edges: the combined files keep the first file's bounds,
         # whose areas weight every file's values (fix31c).
         for dataset, path in zip(datasets, files):
@@ -1571,49 +1576,6 @@ def grid_coordinates(dataset: xr.Dataset) -> dict[str, xr.DataArray]:
         pass
     with dask.config.set(scheduler="synchronous"):
         return {name: dataset[name].load() for name in names if name in dataset.coords}
-
-
-def _spacing(values: np.ndarray) -> float:
-    """The grid spacing: along each axis the median step between neighbouring values, the
-    largest of these (0 for a single value). The median, not the smallest step: a 2-D
-    longitude constant along one column up to round-off (the meridian through a grid pole of
-    a rotated or displaced-pole grid) steps there by 1e-16°, which made any rewrite of the
-    same cells "another grid" (break24a F3); the largest axis: a 2-D latitude of a regular
-    grid is constant along its rows."""
-    medians = []
-    for axis in range(values.ndim):
-        if values.shape[axis] > 1:
-            steps = np.abs(np.diff(values, axis=axis))
-            steps = steps[np.isfinite(steps)]
-            if steps.size:
-                medians.append(float(np.median(steps)))
-    return max(medians, default=0.0)
-
-
-#: Stored values of the same cells may differ by this many units in the last place of the
-#: coarsest float type of the two files, times the largest magnitude (float32 coordinates
-#: beside float64 ones: 1.9e-6° at 65°, 1.5e-5° at 320°).
-_STORAGE_ULPS = 4
-
-
-def _storage_precision(*coordinates: xr.DataArray) -> float:
-    """How far apart the same cells' coordinates may lie by the float type they are stored in
-    alone: :data:`_STORAGE_ULPS` × the coarsest type's machine epsilon × the largest |value|
-    (0 for integers)."""
-    kinds = [np.dtype(coordinate.dtype) for coordinate in coordinates]
-    epsilons = [float(np.finfo(kind).eps) for kind in kinds if np.issubdtype(kind, np.floating)]
-    values = [np.abs(np.asarray(coordinate.values, np.float64)) for coordinate in coordinates]
-    largest = max((float(np.nanmax(v)) for v in values if v.size and np.isfinite(v).any()), default=0.0)
-    return _STORAGE_ULPS * max(epsilons, default=0.0) * largest
-
-
-def grid_tolerance(reference: xr.DataArray, other: xr.DataArray) -> float:
-    """How far the same cells' values of a grid coordinate may differ between two files:
-    :data:`GRID_TOLERANCE` × the reference's spacing (:func:`_spacing`, its median step), or
-    the float precision of the coarser of the two stored types (:func:`_storage_precision`),
-    whichever is larger. A grid shifted by a fraction of a cell differs by far more."""
-    spacing = _spacing(np.asarray(reference.values, np.float64))
-    return max(GRID_TOLERANCE * spacing, _storage_precision(reference, other))
 
 
 def _is_longitude(name: str, values: xr.DataArray) -> bool:

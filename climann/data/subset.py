@@ -22,6 +22,7 @@ from climann.data.coords import find_coordinate, time_coordinate
 from climann.data.experiment_versions import EXPERIMENT_VERSION
 from climann.data.forecast_times import is_dated, on_valid_time
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes
+from climann.data.sources import files_text, source_files
 from climann.data.stations import names_chosen_station
 from climann.data.time_range import is_day, range_bounds
 from climann.data.grids import GRID_TOLERANCE, cell_coordinates
@@ -89,8 +90,10 @@ def select_values(
         units), or the coordinate's units do not convert to those of ``units`` or to those
         a value is given with.
     """
+    everywhere = where
     for dim, value in selection.items():
-        given = value
+        given, asked = value, None
+        where = _holders_of(dataset, dim, everywhere)  # the files that hold the dimension, not the others (break34b C3)
         if dim in dataset.coords and is_dated(dataset[dim]):  # "1990-01-01": a date of its calendar
             value = _date_to_select(dataset, dim, value)
         with_units = _value_and_units(dataset[dim], value) if dim in dataset.coords else None
@@ -101,6 +104,7 @@ def select_values(
                                f"{parametric_level_advice(dataset[dim], dim, _first_value(dataset, dim))}")
         if with_units is not None:  # "850 hPa": converted to the coordinate's own units
             value = _in_own_units(dataset[dim], dim, *with_units, where=where)
+            asked = f"{_shown(with_units[0])} {with_units[1]}"
         elif dim in dataset.coords and dim in (units or {}):
             value = _in_coordinate_units(dataset[dim], dim, value, units[dim], where=where, reference=reference)
         if dim in dataset.coords:
@@ -119,7 +123,8 @@ def select_values(
                        else _select_index(dataset, dim, value))
         except (KeyError, TypeError, ValueError):
             raise ClimannError(_not_a_value(dataset, dim, value, trained=bool(units and dim in units),
-                                            where=where, reference=reference)) from None
+                                            where=where, reference=reference,
+                                            asked=asked)) from None
         for name in had_dim:
             _add_scalar_coordinate(dataset.variables[name], dim)
     # one value of the grid's latitude or longitude (a station picked out of a grid) stays a
@@ -372,14 +377,24 @@ def _in_own_units(coordinate: xr.DataArray, dim: str, number: float, units: str,
     return found.scale * number + found.offset
 
 
+def _holders_of(dataset: xr.Dataset, dim: str, where: str) -> str:
+    """The files of the variables that have dimension ``dim`` (:func:`~climann.data.sources.source_files`),
+    for a message about its values; ``where`` (every file) when they are not recorded."""
+    files = dict.fromkeys(file for variable in dataset.data_vars.values() if dim in variable.dims
+                          for file in source_files(variable))
+    return files_text(list(files), listed=3) if files else where
+
+
 def _shown(value: object) -> str:
     """``85000.0`` → ``"85000"``; other values as they print."""
     return f"{value:g}" if isinstance(value, (float, np.floating)) else str(value)
 
 
-def _not_a_value(dataset: xr.Dataset, dim: str, value: object, *, trained: bool, where: str, reference: str) -> str:
+def _not_a_value(dataset: xr.Dataset, dim: str, value: object, *, trained: bool, where: str, reference: str,
+                 asked: str | None = None) -> str:
     """The message for a selection ``dim=value`` that is none of the dimension's values: a
-    value the user can change (``trained`` False), or one fixed by a trained model."""
+    value the user can change (``trained`` False), or one fixed by a trained model; ``asked``:
+    the value as given with its units (``"10 m"``), ``value`` being it in the coordinate's."""
     values = np.atleast_1d(dataset[dim].values) if dim in dataset.coords else np.arange(dataset.sizes[dim])
     shown = ", ".join(str(v) for v in values[:10]) + (" …" if len(values) > 10 else "")
     if dim not in dataset.coords:
@@ -400,6 +415,10 @@ def _not_a_value(dataset: xr.Dataset, dim: str, value: object, *, trained: bool,
         return (f"{dim}={value} is not a value of '{dim}' in {where}{_values_text(dataset, dim)}: "
                 f"{parametric_level_advice(dataset[dim], dim, example)}")
     shown = ", ".join(_shown(v) for v in values[:10]) + (" …" if len(values) > 10 else "")
+    if asked is not None:  # the user gave units: no word of a bare number
+        return (f"{dim}={asked} ({_shown(value)} {own}) is not a value of '{dim}' in {where}: its values are "
+                f"{shown} {own}; give one of them, with its units or as a bare number in {own}, e.g. "
+                f"--select '{dim}={example} {own}' ([data] select = {{{dim} = \"{example} {own}\"}})")
     return (f"{dim}={value} is not a value of '{dim}' in {where}: its values are {shown} {own}, and a bare "
             f"number is read in {own}; give one of them, or a value with its units, e.g. "
             f"--select '{dim}={example} {own}' ([data] select = {{{dim} = \"{example} {own}\"}})")

@@ -51,6 +51,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.file_encodings import conversion_recorded
+from climann.data.gas_concentrations import is_mole_fraction_units, mole_fraction_refusal
 from climann.data.paths import is_zarr_store
 from climann.data.quantities import liquid_equivalent
 from climann.data.salinity import PRACTICAL_SALINITY_UNITS, is_salinity, salinity_scale, typical_salinity
@@ -1204,6 +1205,10 @@ def convert_variable(
                        fix=_unreadable_units_fix(variable, name, str(units), to, where=where, reference=reference),
                        difference_fix=difference_commands(variable, name, where))
     if found is None:
+        if _mole_fraction_and_mass_concentration(str(units), to):  # ppb against µg m-3 (break34a A2)
+            raise ClimannError(mole_fraction_refusal(
+                name, variable.attrs, str(units), to, where=where, reference=reference,
+                stored=name_in_file(variable, name), files=_fixed_copy(variable, where), step=_unit_factor))
         if _differ_by_a_density(str(units), to):
             raise ClimannError(_density_refusal(variable, name, units, to, where=where, reference=reference))
         misread = misread_units_note(units, to, variable=variable, name=name, where=where, reference=reference)
@@ -1350,6 +1355,24 @@ def _time_dim(variable: xr.DataArray) -> str | None:
     """The variable's dimension whose coordinate holds cftime dates, None without one."""
     return next((dim for dim in variable.dims if dim in variable.coords and variable[dim].size
                  and hasattr(variable[dim].values.flat[0], "calendar")), None)
+
+
+def _mole_fraction_and_mass_concentration(units: str, to: str) -> bool:
+    """Whether one of ``units`` and ``to`` is a mole fraction (ppb, ppmv, nmol mol-1:
+    :func:`~climann.data.gas_concentrations.is_mole_fraction_units`) and the other a mass per
+    volume (µg m-3), which convert only through a gas's molar mass and the air's molar volume."""
+    def mass_concentration(text: str) -> bool:
+        try:
+            return parse_units(text, variable="").units.is_compatible_with(unit_registry().Unit("kg m-3"))
+        except ClimannError:
+            return False
+    return any(is_mole_fraction_units(one.strip()) and mass_concentration(other)
+               for one, other in ((units, to), (to, units)))
+
+
+def _unit_factor(source: str, destination: str) -> float:
+    """The factor from ``source`` to ``destination``, two units of one kind (``ppm`` to ``ppb``: 1000)."""
+    return float(conversion(source, destination, variable="").scale)
 
 
 def _differ_by_a_density(units: str, to: str) -> bool:

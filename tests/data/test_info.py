@@ -882,6 +882,18 @@ def test_a_polar_stereographic_grid_is_said_to_lie_round_the_pole(tmp_path):
     assert longitude.endswith("degrees east, −180…180 convention, round the North Pole")
 
 
+def test_the_units_of_an_extra_dimensions_values_are_shown(tmp_path):
+    """CESM2's ocean ``lev`` is in centimeters; shown without them it read as metres (break34b C2).
+    CF's dimensionless ``"1"`` is no units to show."""
+    dataset = grid_dataset()
+    dataset["o2"] = dataset["pred"].expand_dims(lev=[500.0, 1500.0, 2500.0], axis=1)
+    for units in ("centimeters", "1"):
+        dataset["lev"].attrs = {"units": units, "positive": "down", "axis": "Z"}
+        dataset[["o2"]].to_netcdf(tmp_path / f"o2_{units}.nc")
+    assert "lev: 3 values in centimeters (500, 1500, 2500) on o2;" in _summary(describe([str(tmp_path / "o2_centimeters.nc")]))
+    assert "lev: 3 values (500, 1500, 2500) on o2;" in _summary(describe([str(tmp_path / "o2_1.nc")]))
+
+
 @pytest.mark.parametrize(("units", "shown"), [
     pytest.param("1", "number = 0", id="dimensionless-1"),
     pytest.param("1e-3", "number = 0 (units 1e-3)", id="bare-number"),

@@ -189,8 +189,10 @@ def test_valid_limits_of_unsigned_data_are_read_unsigned(tmp_path, stored, attrs
                      id="missing_value"),
         pytest.param({"valid_range": "-5 40"}, "valid_range", "ncatted -a valid_range,v,o,f,-5,40 text.nc text_fixed.nc",
                      id="valid_range"),
-        pytest.param({"valid_min": "-5"}, "valid_min", "ncatted -a valid_min,v,o,f,-5 text.nc text_fixed.nc",
-                     id="valid_min"),
+        pytest.param({"valid_min": "-5 40"}, "valid_min", "ncatted -a valid_min,v,o,f,-5,40 text.nc text_fixed.nc",
+                     id="valid_min of two numbers"),
+        pytest.param({"valid_max": "forty"}, "valid_max", "ncatted -a valid_max,v,o,f,forty text.nc text_fixed.nc",
+                     id="valid_max not a number"),
         pytest.param({"scale_factor": "0.01"}, "scale_factor", "ncatted -a scale_factor,v,o,f,0.01 text.nc text_fixed.nc",
                      id="scale_factor"),
         pytest.param({"add_offset": "273.15"}, "add_offset", "ncatted -a add_offset,v,o,f,273.15 text.nc text_fixed.nc",
@@ -207,6 +209,40 @@ def test_a_numeric_attribute_stored_as_text_is_refused_with_the_fix(tmp_path, mo
     with pytest.raises(ClimannError, match=f"^'v' in text.nc has {key} stored as text") as error:
         open_dataset([path])
     assert str(error.value).endswith(fix) and "\n" not in str(error.value)
+
+
+def _ceres_like(path, name, valid_min, valid_max):
+    """A CERES EBAF Ed4.x-like float32 flux (W m-2) with _FillValue -999 and the limits as
+    given (text, as CERES writes them, or numbers, as after the ncatted fix): values from -50
+    to 650 W m-2, so that some lie outside 0 … 600, and a few fill values."""
+    values = np.linspace(-50.0, 650.0, N_TIME * LAT.size * LON.size).reshape(N_TIME, LAT.size, LON.size)
+    values[0, 0, :2] = -999.0
+    _write(path, values.astype("f4"), "f4", {"valid_min": valid_min, "valid_max": valid_max},
+           fill_value=np.float32(-999.0), units="W m-2")
+    with netCDF4.Dataset(path, "a") as nc:
+        nc.renameVariable("v", name)
+    return path
+
+
+def test_limits_stored_as_text_of_one_number_mask_as_the_numbers_do_in_every_file(tmp_path, caplog):
+    from climann.data.notes import forget_notes
+
+    files = {"toa_sw_all_mon": ("    0.00000", "600.000"), "sfc_net_tot_all_mon": ("-400.000", "600.000")}
+    texts = [_ceres_like(tmp_path / f"{name}.nc", name, *limits) for name, limits in files.items()]
+    numbers = [_ceres_like(tmp_path / f"{name}_fixed.nc", name, *(np.float32(limit) for limit in limits))
+               for name, limits in files.items()]
+    forget_notes()
+    with caplog.at_level("INFO", logger="climann.data.masking"):
+        read = open_dataset(texts)
+    fixed = open_dataset(numbers)
+    for name in files:
+        expected = fixed[name].values
+        assert 0 < np.isnan(expected).sum() < expected.size
+        np.testing.assert_array_equal(read[name].values, expected)
+    said = [record.getMessage() for record in caplog.records if "valid limits as text" in record.getMessage()]
+    assert len(said) == 2
+    assert "'toa_sw_all_mon' valid_min '0.00000' as float32(0.0)" in said[0] + said[1]
+    assert "'sfc_net_tot_all_mon' valid_min '-400.000' as float32(-400.0)" in said[0] + said[1]
 
 
 def _packed_tas(path, valid_range=None, *, limits=None, names=("tas",)):

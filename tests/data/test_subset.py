@@ -15,6 +15,7 @@ from climann.data.subset import (
     steps_before_range_of,
     steps_held_before_range,
 )
+from climann.data.sources import SOURCE_FILES_KEY
 from climann.data.time_cells import STEPS_BEFORE_RANGE_KEY
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset
@@ -183,6 +184,34 @@ def test_a_level_not_in_the_file_is_refused_naming_the_coordinates_units():
         "plev=85000.0 is not a value of 'plev' in ta.nc: its values are 1000, 850, 500 hPa, and a bare number is read "
         "in hPa; give one of them, or a value with its units, e.g. --select 'plev=1000 hPa' "
         "([data] select = {plev = \"1000 hPa\"})")
+
+
+def test_a_trained_level_the_files_lack_is_refused_naming_only_the_files_that_hold_the_level():
+    """break34b C3: the files of variables without the level (tas beside tsl on depth) were named too."""
+    dataset = _on_levels([0.01, 0.04, 0.1], "m").rename(plev="depth")
+    dataset["depth"].attrs = {"units": "m", "standard_name": "depth", "positive": "down"}
+    dataset["pred"].encoding[SOURCE_FILES_KEY] = ("mrsol.nc", "tsl.nc")
+    dataset["tas"].encoding[SOURCE_FILES_KEY] = ("tas.nc",)
+    with pytest.raises(ClimannError) as refused:
+        select_values(dataset, {"depth": 0.09}, units={"depth": "m"}, where="mrsol.nc, tsl.nc, tas.nc",
+                      reference="the model's training data")
+    assert str(refused.value).startswith("the model's training data are at depth=0.09 m ([data] select), which "
+                                         "mrsol.nc, tsl.nc does not hold (its depth values: 0.01, 0.04, 0.1 m)")
+
+
+def test_a_value_given_with_units_that_is_no_level_is_refused_in_those_units():
+    """break34b C2: ``lev=10 m`` on CESM2's lev in centimeters was refused as "lev=1000.0 … a bare
+    number is read in centimeters", of a number the user gave with its units."""
+    dataset = _on_levels([500.0, 1500.0, 2500.0], "centimeters").rename(plev="lev")
+    dataset["lev"].attrs = {"units": "centimeters", "positive": "down", "axis": "Z"}
+    with pytest.raises(ClimannError) as refused:
+        select_values(dataset, {"lev": "10 m"}, where="o2.nc")
+    assert str(refused.value) == (
+        "lev=10 m (1000 centimeters) is not a value of 'lev' in o2.nc: its values are 500, 1500, 2500 centimeters; "
+        "give one of them, with its units or as a bare number in centimeters, e.g. --select 'lev=500 centimeters' "
+        "([data] select = {lev = \"500 centimeters\"})")
+    selected = select_values(dataset, {"lev": "15 m"}, where="o2.nc")
+    np.testing.assert_array_equal(selected["pred"].values, 2 * grid_dataset()["pred"].values)
 
 
 @pytest.mark.parametrize(("units", "levels"), [

@@ -1,0 +1,145 @@
+"""A gas as a mole fraction (ppb) against the same gas as a mass concentration (µg m-3).
+
+Air-quality networks give ozone or nitrogen dioxide either way: OpenAQ and US stations in ppb
+(a mole fraction, a pure number), the EEA in µg m-3 (a mass per volume of air). Both units
+parse, and pint finds them "a density apart" (ppb × kg m-3 is a mass per volume), which climann
+explained as a depth of snow against a mass per area (break34a A2). They convert only through
+the gas's molar mass M and the air's molar volume, which changes with its temperature and
+pressure: at 20 °C and 1013.25 hPa, the convention of EU air-quality reporting (Directive
+2008/50/EC, Annex VI), the molar volume R·T/p is 24.055 L mol-1, so
+
+    µg m-3 = ppb × M / 24.055        (M in g mol-1)
+
+and 1 ppb of ozone (M = 48.00 g mol-1) is 1.9957 µg m-3 as the EEA converts. climann does
+not convert with an assumed temperature and pressure: it refuses in one line that says what the
+two units are, gives this formula with its assumption and the command that applies it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+
+from climann.data.shell import ncap2_name, values_command, xarray_data, xarray_values
+
+__all__ = ["MOLAR_MASSES", "MOLAR_VOLUME", "is_mole_fraction_units", "mole_fraction_refusal"]
+
+#: The molar volume of air (L mol-1) at 20 °C and 1013.25 hPa: R·T/p = 8.314462618 × 293.15 / 101325 m3.
+MOLAR_VOLUME = 24.055
+
+#: Molar masses (g mol-1) of the gases air-quality files give both ways, by the word of their CF
+#: standard names (``mass_concentration_of_ozone_in_air``, ``mole_fraction_of_ozone_in_air``).
+MOLAR_MASSES = {
+    "ozone": 48.00,
+    "nitrogen_dioxide": 46.01,
+    "nitrogen_monoxide": 30.01,
+    "sulfur_dioxide": 64.07,
+    "carbon_monoxide": 28.01,
+    "ammonia": 17.03,
+    "benzene": 78.11,
+    "methane": 16.04,
+    "carbon_dioxide": 44.01,
+}
+
+#: The EEA's own factors (µg m-3 per ppb at 20 °C, 1013.25 hPa) where they are published so.
+EEA_FACTORS = {"ozone": 1.9957}
+
+#: Names of the gases as variables are often called (``o3`` in OpenAQ and the EEA's files).
+_SHORT_NAMES = {"o3": "ozone", "no2": "nitrogen_dioxide", "no": "nitrogen_monoxide", "so2": "sulfur_dioxide",
+                "co": "carbon_monoxide", "nh3": "ammonia", "c6h6": "benzene", "ch4": "methane", "co2": "carbon_dioxide"}
+
+#: Units a mole fraction is written in: ppb, ppm, ppt and their "by volume" spellings, mol mol-1 with a prefix.
+_MOLE_FRACTION_UNITS = re.compile(r"\s*(pp[mbt]v?|[munpf]?mol\s*(mol-1|mol\^-1|/\s*mol)|1e-0?[69]|1e-12)\s*",
+                                  re.IGNORECASE)
+
+
+def is_mole_fraction_units(units: str) -> bool:
+    """Whether ``units`` is a spelling of a mole fraction: ppb, ppm, ppt and their "by volume"
+    forms, ``mol mol-1`` with a prefix, or the pure numbers 1e-6, 1e-9, 1e-12."""
+    return _MOLE_FRACTION_UNITS.fullmatch(str(units)) is not None
+
+
+def gas_of(name: str, attrs: Mapping) -> str | None:
+    """The gas a variable holds, a key of :data:`MOLAR_MASSES`, from its CF standard name
+    (``…_of_ozone_in_air``) or its name (``o3``); None if not known."""
+    standard_name = str(attrs.get("standard_name", ""))
+    found = re.fullmatch(r"(mass_concentration|mole_fraction|mass_fraction)_of_(\w+)_in_air", standard_name.strip())
+    if found and found.group(2) in MOLAR_MASSES:
+        return found.group(2)
+    return _SHORT_NAMES.get(name.strip().lower())
+
+
+def _other_standard_name(attrs: Mapping) -> str | None:
+    """The CF standard name of the same gas the other way: ``mass_concentration_of_ozone_in_air``
+    ↔ ``mole_fraction_of_ozone_in_air``; None for any other name."""
+    standard_name = str(attrs.get("standard_name", "")).strip()
+    found = re.fullmatch(r"(mass_concentration|mole_fraction)_of_(\w+_in_air)", standard_name)
+    if found is None:
+        return None
+    other = "mole_fraction" if found.group(1) == "mass_concentration" else "mass_concentration"
+    return f"{other}_of_{found.group(2)}"
+
+
+def ugm3_per_ppb(gas: str) -> float:
+    """µg m-3 per ppb of ``gas`` at 20 °C and 1013.25 hPa: the EEA's factor where it publishes
+    one, else M / :data:`MOLAR_VOLUME`."""
+    return EEA_FACTORS.get(gas, MOLAR_MASSES[gas] / MOLAR_VOLUME)
+
+
+def _scale(units: str, to: str, factor: float, step: Callable[[str, str], float]) -> float:
+    """The number that takes values in ``units`` to ``to`` through ``factor`` µg m-3 per ppb
+    (``step``: the factor between two units of one kind, from pint)."""
+    if is_mole_fraction_units(units):
+        return step(units, "ppb") * factor * step("ug m-3", to)
+    return step(units, "ug m-3") / factor * step("ppb", to)
+
+
+def mole_fraction_refusal(name: str, attrs: Mapping, units: str, to: str, *, where: str, reference: str,
+                          stored: str, files: str, step: Callable[[str, str], float]) -> str:
+    """The one-line refusal of a gas in ``units`` in ``where`` against ``to`` in ``reference``,
+    one a mole fraction and the other a mass concentration: what they are, the formula and its
+    assumption (20 °C, 1013.25 hPa), and the ``ncap2`` that converts ``stored`` (the variable's
+    name in its file) in a copy of ``files`` (``IN OUT``) when the gas is known.
+
+    Parameters
+    ----------
+    name : str
+        The variable as read.
+    attrs : mapping
+        Its attributes (``standard_name``).
+    units, to : str
+        Its units in ``where`` and those of ``reference``.
+    where, reference : str
+        The files, and the data whose units are wanted (``"the model's training data"``).
+    stored, files : str
+        Its name in its file, and ``IN.nc OUT.nc`` for the command.
+    step : callable
+        ``step(source, destination)``: the factor between two units of one kind (pint's), e.g.
+        1000 from ``ppm`` to ``ppb``.
+
+    Returns
+    -------
+    str
+    """
+    kinds = "a mole fraction against a mass concentration" if is_mole_fraction_units(units) \
+        else "a mass concentration against a mole fraction"
+    gas = gas_of(name, attrs)
+    rule = (f"which convert only through the gas's molar mass M and the air's molar volume, which depends on its "
+            f"temperature and pressure, not known from the files: at 20 °C and 1013.25 hPa (the EU air-quality "
+            f"convention) µg m-3 = ppb × M / {MOLAR_VOLUME:g} (M in g mol-1)")
+    if gas is None:
+        return (f"'{name}' is in '{units}' in {where} but in '{to}' in {reference}: {kinds}, {rule}; give '{name}' in "
+                f"{to}, converted with its gas's M under that assumption if it holds for these data")
+    factor = ugm3_per_ppb(gas)
+    said = (f"{gas.replace('_', ' ')}: M = {MOLAR_MASSES[gas]:.2f} g mol-1, 1 ppb = {factor:.5g} µg m-3"
+            + (" as the EEA converts" if gas in EEA_FACTORS else ""))
+    scale = _scale(units, to, factor, step)
+    own, other_name = ncap2_name(stored), _other_standard_name(attrs)
+    relabel = f'; {own}@standard_name="{other_name}"' if other_name else ""
+    command = values_command([f'{own}={own}*{scale:.6g}; {own}@units="{to}"{relabel}'],
+                             [xarray_values(stored, f"{xarray_data(stored)} * {scale:.6g}"),
+                              f"d[{stored!r}].attrs['units'] = {to!r}",
+                              *([f"d[{stored!r}].attrs['standard_name'] = {other_name!r}"] if other_name else [])],
+                             files)
+    return (f"'{name}' is in '{units}' in {where} but in '{to}' in {reference}: {kinds}, {rule} ({said}); if that "
+            f"assumption holds for these data, give '{name}' in {to}: {command}")

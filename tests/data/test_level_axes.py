@@ -1,0 +1,116 @@
+"""Level axes held by several files matched within the grid tolerance, in their units
+(climann/data/level_axes.py via open_dataset; break34b A5, C3)."""
+
+from __future__ import annotations
+
+import json
+
+import netCDF4
+import numpy as np
+import pytest
+import xarray as xr
+from typer.testing import CliRunner
+
+from climann.cli import app
+from climann.data.open import open_dataset
+from climann.errors import ClimannError
+from tests.conftest import draw_no_run_figures
+
+runner = CliRunner()
+
+#: CESM2's first soil layers (m): 0.09 is no float32 number (0.09000000357627869).
+DEPTHS = np.array([0.01, 0.04, 0.09, 0.16])
+LAT, LON, N_TIME = np.array([50.5, 51.5, 52.5]), np.array([10.5, 11.5, 12.5, 13.5]), 48
+
+
+def _write(path, name, values, *, depth=None, depth_type="f8", depth_units="m"):
+    """A CMIP6 Lmon-like ``name(time, depth, lat, lon)`` (or ``(time, lat, lon)`` without
+    ``depth``) in K, the depth axis (CF: standard_name depth, positive down, axis Z) and its
+    bounds stored in ``depth_type`` and ``depth_units``."""
+    with netCDF4.Dataset(path, "w") as nc:
+        for dim, size in (("time", N_TIME), ("lat", LAT.size), ("lon", LON.size), ("bnds", 2)):
+            nc.createDimension(dim, size)
+        time = nc.createVariable("time", "f8", ("time",))
+        time.units, time.calendar, time[:] = "days since 1850-01-01", "noleap", 15.5 + 365 / 12 * np.arange(N_TIME)
+        for axis, values_of, units in (("lat", LAT, "degrees_north"), ("lon", LON, "degrees_east")):
+            nc.createVariable(axis, "f8", (axis,))[:] = values_of
+            nc[axis].units = units
+        dims = ("time", "lat", "lon")
+        if depth is not None:
+            nc.createDimension("depth", depth.size)
+            axis = nc.createVariable("depth", depth_type, ("depth",))
+            axis[:] = depth
+            axis.units, axis.standard_name, axis.positive, axis.axis = depth_units, "depth", "down", "Z"
+            axis.bounds = "depth_bnds"
+            edges = np.concatenate([[0.0], (depth[1:] + depth[:-1]) / 2, [2 * depth[-1] - (depth[-1] + depth[-2]) / 2]])
+            nc.createVariable("depth_bnds", depth_type, ("depth", "bnds"))[:] = np.stack([edges[:-1], edges[1:]], 1)
+            dims = ("time", "depth", "lat", "lon")
+        variable = nc.createVariable(name, "f4", dims)
+        variable.units = "K"
+        variable[:] = values
+    return path
+
+
+@pytest.fixture(scope="module")
+def soil(tmp_path_factory):
+    """tsl (target) and tas with depth in float64 m; the predictor mrsol (here in K, as a
+    second soil field) with its depth in float64 m, in float32 m and in float64 cm."""
+    folder = tmp_path_factory.mktemp("soil")
+    rng = np.random.default_rng(34)
+    shape = (N_TIME, DEPTHS.size, LAT.size, LON.size)
+    tas = 270 + 10 * np.sin(2 * np.pi * np.arange(N_TIME) / 12)[:, None, None] + rng.normal(0, 1, shape[:1] + shape[2:])
+    tsl = 273 + 0.5 * (tas[:, None] - 270) * np.exp(-DEPTHS / 0.5)[None, :, None, None] + rng.normal(0, 0.3, shape)
+    moisture = 280 + rng.normal(0, 1, shape) + 0.3 * tsl
+    files = {
+        "tsl": _write(folder / "tsl.nc", "tsl", tsl, depth=DEPTHS),
+        "tas": _write(folder / "tas.nc", "tas", tas),
+        "mrsol": _write(folder / "mrsol.nc", "mrsol", moisture, depth=DEPTHS),
+        "mrsol_f32": _write(folder / "mrsol_f32.nc", "mrsol", moisture, depth=DEPTHS, depth_type="f4"),
+        "mrsol_cm": _write(folder / "mrsol_cm.nc", "mrsol", moisture, depth=DEPTHS * 100, depth_units="cm"),
+        "mrsol_other": _write(folder / "mrsol_other.nc", "mrsol", moisture, depth=DEPTHS + [0, 0, 0.01, 0]),
+        "mrsol_fewer": _write(folder / "mrsol_fewer.nc", "mrsol", moisture[:, :3], depth=DEPTHS[:3]),
+    }
+    assert not np.array_equal(DEPTHS.astype("f4").astype("f8"), DEPTHS)
+    return files
+
+
+@pytest.mark.parametrize("mrsol", [pytest.param("mrsol_f32", id="float32 m"), pytest.param("mrsol_cm", id="cm")])
+def test_a_level_axis_stored_otherwise_combines_on_the_target_files_levels(soil, mrsol):
+    combined = open_dataset([soil["tsl"], soil[mrsol], soil["tas"]], grid_of="tsl")
+    expected = open_dataset([soil["tsl"], soil["mrsol"], soil["tas"]], grid_of="tsl")
+    np.testing.assert_array_equal(combined["depth"].values, DEPTHS)
+    assert combined["depth"].attrs["units"] == "m"
+    np.testing.assert_array_equal(combined["mrsol"].values, expected["mrsol"].values)
+
+
+@pytest.mark.parametrize(("mrsol", "said"), [
+    pytest.param("mrsol_other", "it differs by up to 0.01 between tsl.nc and mrsol_other.nc", id="other values"),
+    pytest.param("mrsol_fewer", "it has 4 values in tsl.nc and 3 in mrsol_fewer.nc", id="fewer values"),
+])
+def test_levels_that_differ_are_refused_naming_only_the_files_that_hold_them(soil, mrsol, said):
+    with pytest.raises(ClimannError) as error:
+        open_dataset([soil["tsl"], soil[mrsol], soil["tas"]], grid_of="tsl")
+    message = str(error.value)
+    assert message.startswith(f"the level axis 'depth' (m) of tsl.nc, {mrsol}.nc (the files that hold it) is not the "
+                              f"same: {said}")
+    assert "tas.nc" not in message and "\n" not in message
+
+
+def _metrics(soil, mrsol, out, monkeypatch):
+    draw_no_run_figures(monkeypatch)
+    result = runner.invoke(app, [
+        "train", "--data", str(soil["tsl"]), "--data", str(soil[mrsol]), "--data", str(soil["tas"]),
+        "--target", "tsl", "--select", "depth=0.09", "--epochs", "3", "--hidden", "4", "--out", str(out), "--quiet",
+    ])
+    assert result.exit_code == 0, result.output
+    return json.loads((out / "metrics.json").read_text())
+
+
+def test_float32_depths_train_and_score_as_float64_depths(soil, tmp_path, monkeypatch):
+    expected = _metrics(soil, "mrsol", tmp_path / "f64", monkeypatch)
+    found = _metrics(soil, "mrsol_f32", tmp_path / "f32", monkeypatch)
+    assert found["splits"] == expected["splits"]  # model.npz differs: it records each input file
+    with xr.open_dataset(tmp_path / "f64" / "predictions.nc") as one, \
+            xr.open_dataset(tmp_path / "f32" / "predictions.nc") as other:
+        np.testing.assert_array_equal(other["tsl"].values, one["tsl"].values)
+    assert np.isfinite(found["splits"]["test"]["model"]["mse"]) and found["n_samples"]["test"] == 144
