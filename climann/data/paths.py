@@ -51,11 +51,16 @@ def zarr_marker(folder: str | os.PathLike) -> str | None:
 def is_zarr_store(path: str | os.PathLike) -> bool:
     """Whether ``path`` is a Zarr store, one input: named ``*.zarr`` (a trailing ``/`` or not),
     or a directory that holds a Zarr store's top files (:func:`zarr_marker`) and no ``*.nc``
-    file (a local copy of Pangeo's ``gs://cmip6/…/v20190308/``; break29b A5)."""
+    file (a local copy of Pangeo's ``gs://cmip6/…/v20190308/``; break29b A5). A name the system
+    cannot look up (longer than its limit, as a message's comma-joined list of GGCMI's 95-character
+    file names is: rerun34 F1) is no store."""
     path = Path(str(path).rstrip("/") or "/")
     if path.suffix.lower() == ZARR_SUFFIX:
         return True
-    return path.is_dir() and zarr_marker(path) is not None and not any(path.glob("*.nc"))
+    try:
+        return path.is_dir() and zarr_marker(path) is not None and not any(path.glob("*.nc"))
+    except OSError:  # ENAMETOOLONG and the like: nothing of that name can be opened
+        return False
 
 
 def path_list(paths: str | os.PathLike | Iterable[str | os.PathLike], *, name: str = "paths") -> list[str | Path]:

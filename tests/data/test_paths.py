@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from climann.data.paths import home_expanded, matched_paths, path_list, relative_to_working_directory, user_path
+from climann.data.paths import (
+    home_expanded, is_zarr_store, matched_paths, path_list, relative_to_working_directory, user_path,
+)
 from climann.errors import ClimannError
 
 
@@ -109,3 +111,14 @@ def test_a_folder_of_netcdf_files_is_still_its_files(tmp_path):
     (tmp_path / "a.nc").write_bytes(b"")
     (tmp_path / ".zgroup").write_text("{}")  # a stray marker beside NetCDF files: the files are what was meant
     assert matched_paths(tmp_path) == [tmp_path / "a.nc"]
+
+
+def test_a_name_longer_than_the_system_takes_is_no_zarr_store(tmp_path, monkeypatch):
+    """rerun34 F1: the units warning of three GGCMI files (names of about 95 characters) asked
+    whether their comma-joined names were a Zarr store, and the lookup's ENAMETOOLONG ended
+    `climann info` with an unexpected error."""
+    monkeypatch.chdir(tmp_path)
+    long_names = ", ".join(f"lpjml_gswp3-w5e5_obsclim_2015soc_default_yield-{crop}-noirr_global_annual"
+                           "-gs_1981_2020_fixed.nc" for crop in ("mai", "ri1", "whe"))
+    assert len(long_names) > 255
+    assert not is_zarr_store(long_names)
