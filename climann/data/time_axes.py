@@ -71,7 +71,7 @@ from climann.data.forecast_windows import WINDOW_LONG_NAME
 from climann.data.forecast_times import INSTANT_STEP_TYPES, is_forecast_period
 from climann.data.notes import note_once
 from climann.data.paths import is_zarr_store
-from climann.data.resampling import resample_command, restamp_command
+from climann.data.resampling import calendar_resample_command, resample_command, restamp_command
 from climann.data.shell import file_time_names, input_and_copy, steps_command
 from climann.data.step_periods import (
     PERIOD_FREQUENCIES, frequency_of, frequency_of_step, median_step_days, period_text, step_periods,
@@ -294,13 +294,61 @@ def averaging_advice(file: str | Path, frequency: str, time: str = "time") -> st
     return "e.g. with xarray's Dataset.resample"
 
 
+#: The three-month seasons starting in a month of each remainder modulo 3 (December's: DJF…).
+_SEASONS = {0: ("DEC", "DJF, MAM, JJA, SON"), 1: ("JAN", "JFM, AMJ, JAS, OND"), 2: ("FEB", "FMA, MJJ, ASO, NDJ")}
+
+
+def _season_starts(axis: _Axis) -> list | None:
+    """The first instants of ``axis``'s steps when each is a three-month season: by its time
+    cells (CF bounds) when every step has one, else by its stamps; None otherwise."""
+    if all(cell is not None for cell in axis.cells) and axis.cells:
+        starts, ends = [min(cell) for cell in axis.cells], [max(cell) for cell in axis.cells]
+        whole = all((end.year * 12 + end.month) - (start.year * 12 + start.month) == 3 for start, end in zip(starts, ends))
+        return starts if whole and all(_month_start(t) for t in starts + ends) else None
+    starts = list(axis.times)
+    months = np.diff([t.year * 12 + t.month for t in starts])
+    return starts if len(starts) > 1 and all(_month_start(t) for t in starts) and np.all(months % 3 == 0) else None
+
+
+def _month_start(time: object) -> bool:
+    return time.day == 1 and time.hour == 0 and time.minute == 0 and time.second == 0
+
+
+def calendar_seasons(axis: _Axis) -> tuple[str, str] | None:
+    """``("seasonal (DJF, MAM, JJA, SON)", "QS-DEC")`` when every step of ``axis`` is a
+    three-month season (xclim's ``QS-DEC`` indices) by its CF bounds or, without them, by its
+    stamps on the first of months three months apart; None otherwise (break34b B5: such an
+    axis is not "92-daily", and 92-day means are not its seasons)."""
+    starts = _season_starts(axis)
+    if starts is None or len({t.month % 3 for t in starts}) != 1:
+        return None
+    anchor, names = _SEASONS[starts[0].month % 3]
+    return f"seasonal ({names})", f"QS-{anchor}"
+
+
 def _frequency_refusal(first: _Axis, other: _Axis) -> ClimannError:
+    """Refusing two axes at different steps, each named by its calendar seasons when it is
+    seasonal (:func:`calendar_seasons`), with a way to average the finer one to the coarser's
+    steps: to its seasons with the pandas frequency that makes them (``QS-DEC``), not to
+    N-day steps that drift from them (break34b B5)."""
     coarse, fine = (first, other) if median_step_days(first.times) > median_step_days(other.times) else (other, first)
-    how = averaging_advice(fine.file, coarse.frequency, dict(fine.file_dims).get(fine.file, "time"))
+    time = dict(fine.file_dims).get(fine.file, "time")
+    seasons = calendar_seasons(coarse)
+    if seasons and not is_zarr_store(fine.file):
+        steps = "the seasons' steps"
+        how = f"e.g. seasonal means with `{calendar_resample_command(fine.file, seasons[1], 'seasonal', time)}`"
+    else:
+        steps, how = f"{coarse.frequency} steps", averaging_advice(fine.file, coarse.frequency, time)
     return ClimannError(
-        f"{first.variable} is {first.frequency} ({first.period}) and {other.variable} {other.frequency} "
-        f"({other.period}): {_SAME_STEPS}; bring {fine.variable} to {coarse.frequency} steps first, {how}"
+        f"{first.variable} is {_kind(first)} ({first.period}) and {other.variable} {_kind(other)} "
+        f"({other.period}): {_SAME_STEPS}; bring {fine.variable} to {steps} first, {how}"
     )
+
+
+def _kind(axis: _Axis) -> str:
+    """The axis's frequency in words: ``seasonal (DJF, MAM, JJA, SON)`` or ``monthly``…"""
+    seasons = calendar_seasons(axis)
+    return seasons[0] if seasons else str(axis.frequency)
 
 
 def _pairs(known: _Axis, unsure: _Axis, periods: np.ndarray) -> set:
