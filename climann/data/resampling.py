@@ -116,9 +116,9 @@ def calendar_resample_command(path: str | os.PathLike, frequency: str, name: str
         :func:`climann.data.shell.input_and_copy` gives them, OUT named ``…_seasonal.nc``).
         Each mean is stamped at its period's first instant, as xclim and ``resample`` stamp
         calendar periods, so its steps are those of a seasonal file stamped so (a stamp at the
-        middle would make steps of other lengths), and its CF bounds say which period it is; a period at either end that the data do
-        not cover whole (by their CF cells, else by their stamps) is left out rather than
-        averaged over part of it.
+        middle would make steps of other lengths), and its CF bounds say which period it is.
+        A period at either end that the data do not cover whole (by their CF cells, else by
+        their stamps) is left out rather than averaged over part of it.
 
     Examples
     --------

@@ -303,11 +303,15 @@ def _season_starts(axis: _Axis) -> list | None:
     cells (CF bounds) when every step has one, else by its stamps; None otherwise."""
     if all(cell is not None for cell in axis.cells) and axis.cells:
         starts, ends = [min(cell) for cell in axis.cells], [max(cell) for cell in axis.cells]
-        whole = all((end.year * 12 + end.month) - (start.year * 12 + start.month) == 3 for start, end in zip(starts, ends))
+        whole = all(_months(end) - _months(start) == 3 for start, end in zip(starts, ends))
         return starts if whole and all(_month_start(t) for t in starts + ends) else None
     starts = list(axis.times)
-    months = np.diff([t.year * 12 + t.month for t in starts])
+    months = np.diff([_months(t) for t in starts])
     return starts if len(starts) > 1 and all(_month_start(t) for t in starts) and np.all(months % 3 == 0) else None
+
+
+def _months(time: object) -> int:
+    return time.year * 12 + time.month
 
 
 def _month_start(time: object) -> bool:
