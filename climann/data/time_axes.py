@@ -623,6 +623,7 @@ def on_common_time_steps(
     every_axis = [axis.with_periods(frequency, by_cells) for axis in every_axis]
     axes = [axis for axis in every_axis if variables is None or axis.variable in variables]
     _check_means_beside_instants(axes)
+    _warn_offset_cells(axes)
     if not axes or _stamped_alike(every_axis, axes):
         return list(datasets), list(names)
     axes, every_axis = _on_forecast_periods(axes, every_axis)
@@ -639,6 +640,46 @@ def on_common_time_steps(
     _warn_target_gaps(axes, start, end, chosen)
     files = _on_target_stamps(files, time, axes[0], every_axis, start, end)
     return [dataset for dataset, _ in files], [name for _, name in files]
+
+
+def _cell_start_month(axis: _Axis) -> int | None:
+    """The month (1–12) every time cell (CF bounds) of a yearly or seasonal axis starts in;
+    None without bounds on every step, for another frequency, or cells starting in months of
+    several kinds (of the year; of the season, for seasons)."""
+    if not axis.cells or None in axis.cells or (axis.period_frequency != "yearly" and not calendar_seasons(axis)):
+        return None
+    cycle = 12 if axis.period_frequency == "yearly" else 3
+    starts = [min(cell) for cell in axis.cells]
+    months = {start.month % cycle for start in starts}
+    return starts[0].month if len(months) == 1 and all(_month_start(start) for start in starts) else None
+
+
+def _warn_offset_cells(axes: Sequence[_Axis]) -> None:
+    """Warn, once per pair, when the target's yearly (or seasonal) time cells and another
+    variable's, both known from CF bounds, start in different months (an October-start water
+    year beside calendar years, break34b B4): their values are paired by the period holding
+    each cell's middle, so each is paired with a cell that covers months it does not; naming
+    the first pair of cells."""
+    target = axes[0] if axes else None
+    start = _cell_start_month(target) if target else None
+    for other in axes[1:] if start else ():
+        theirs = _cell_start_month(other)
+        if theirs is None or theirs == start or target.period_frequency != other.period_frequency:
+            continue
+        cell_of = dict(zip(other.opening, other.cells))
+        paired = next(((mine, cell_of[period]) for mine, period in zip(target.cells, target.opening)
+                       if period in cell_of), None)
+        if paired is None:
+            continue
+        mine, their = (f"{date_text(min(cell))} to {date_text(max(cell))}" for cell in paired)
+        months = (start - theirs) % 12
+        note_once(_log, logging.WARNING, (
+            f"the time cells of {target.variable} and {other.variable} start in different months "
+            f"({target.variable}: {mine}, …; {other.variable}: {their}, …, {min(months, 12 - months)} months apart): "
+            f"each value is paired by the period holding its cell's middle, so {target.variable} of {mine} is "
+            f"paired with {other.variable} of {their}, which covers months outside it; if that is not the "
+            f"pairing meant, give {other.variable} over cells that match {target.variable}'s"),
+            key=("offset time cells", target.variable, other.variable))
 
 
 def _on_forecast_periods(axes: Sequence[_Axis], every_axis: Sequence[_Axis]) -> tuple[list[_Axis], list[_Axis]]:

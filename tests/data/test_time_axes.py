@@ -1066,3 +1066,36 @@ def test_seasons_beside_months_are_named_seasons_and_the_advice_makes_them(tmp_p
                          decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as written:
         cells = written["time_bnds"].values
     assert [(c[0].month, c[1].month) for c in cells[:4]] == [(12, 3), (3, 6), (6, 9), (9, 12)]
+
+
+def _yearly_with_bounds(path: Path, name: str, start_month: int, first_year: int = 1980, n_years: int = 4) -> None:
+    """Yearly values with CF bounds of years starting on the 1st of ``start_month`` (xclim's
+    YS-OCT water years for 10), stamped at their starts, on a 2×3 grid."""
+    starts = [cftime.DatetimeGregorian(first_year + k, start_month, 1) for k in range(n_years + 1)]
+    grid = {"lat": ("lat", [10.0, 20.0]), "lon": ("lon", [0.0, 10.0, 20.0])}
+    values = np.random.default_rng(start_month).random((n_years, 2, 3))
+    xr.Dataset({name: (("time", "lat", "lon"), values, {"units": "K"}),
+                "time_bnds": (("time", "bnds"), np.stack([starts[:-1], starts[1:]], 1))},
+               coords={"time": ("time", starts[:-1], {"bounds": "time_bnds"}), **grid}).to_netcdf(
+        path, encoding={key: {"units": "days since 1970-01-01"} for key in ("time", "time_bnds")})
+
+
+@pytest.mark.parametrize("start_month", [pytest.param(10, id="water-year"), pytest.param(1, id="calendar-year")])
+def test_water_years_beside_calendar_years_are_warned_about_naming_the_paired_cells(tmp_path, caplog, start_month):
+    """break34b B4: an October-start water year beside calendar years (both with bounds) was paired by the
+    year holding its middle with only a line in train.log; the terminal now names both cells."""
+    forget_notes()
+    _yearly_with_bounds(tmp_path / "wy.nc", "dry_days", start_month, first_year=1980 if start_month == 10 else 1981)
+    _yearly_with_bounds(tmp_path / "cy.nc", "tg_mean", 1, first_year=1981)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        open_dataset([tmp_path / "wy.nc", tmp_path / "cy.nc"], grid_of="tg_mean")
+    offset = [message for message in _warnings(caplog) if "start in different months" in message]
+    if start_month == 1:
+        assert offset == []
+    else:
+        assert offset == [
+            "the time cells of tg_mean and dry_days start in different months (tg_mean: 1981-01-01 to 1982-01-01, …; "
+            "dry_days: 1980-10-01 to 1981-10-01, …, 3 months apart): each value is paired by the period holding its "
+            "cell's middle, so tg_mean of 1981-01-01 to 1982-01-01 is paired with dry_days of 1980-10-01 to "
+            "1981-10-01, which covers months outside it; if that is not the pairing meant, give dry_days over cells "
+            "that match tg_mean's"]
