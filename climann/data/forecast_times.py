@@ -23,7 +23,8 @@ its valid times; without one, :func:`unchosen_lead_message` says why and which `
 from __future__ import annotations
 
 import calendar
-from collections.abc import Collection
+import re
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +49,14 @@ LEAD_TIME_UNITS = "hours"
 #: Units of time a lead time keeps from its file (UDUNITS spellings, CF section 4.4).
 TIME_UNIT_CODES = {"days": "D", "day": "D", "d": "D", "hours": "h", "hour": "h", "hr": "h", "h": "h",
                "minutes": "m", "minute": "m", "min": "m", "seconds": "s", "second": "s", "sec": "s", "s": "s"}
+
+
+def holds_instants(attrs: Mapping[str, object]) -> bool:
+    """Whether a variable's attributes say its values are instantaneous: GRIB ``stepType``
+    ``instant`` (ecCodes, as cfgrib writes it) or a CF cell method ``time: point`` (CF 7.3);
+    False when they say nothing (a value without either may be a mean)."""
+    step_type = str(attrs.get("GRIB_stepType", "")).strip().lower()
+    return step_type == "instant" or bool(re.search(r"\btime:\s*point\b", str(attrs.get("cell_methods", ""))))
 
 
 def is_forecast_period(coordinate: xr.DataArray) -> bool:

@@ -27,7 +27,7 @@ import shlex
 
 from climann.data.shell import input_and_copy
 
-__all__ = ["resample_command", "restamp_command"]
+__all__ = ["calendar_resample_command", "resample_command", "restamp_command"]
 
 #: ``python -c SCRIPT IN OUT HOURS TIME``: the means of IN over cells of HOURS hours, written
 #: to OUT (see the module description).
@@ -71,6 +71,62 @@ def resample_command(path: str | os.PathLike, hours: float, time: str = "time") 
     """
     return (f"python -c {shlex.quote(_PYTHON_RESAMPLE)} {input_and_copy(path, f'{hours:g}-hourly')} "
             f"{hours:g} {shlex.quote(time)}")
+
+
+#: ``python -c SCRIPT IN OUT FREQ TIME``: the means of IN over the calendar periods of the pandas
+#: frequency FREQ (``QS-DEC``: DJF, MAM, JJA, SON), each stamped at its period's start with CF bounds
+#: of its edges; periods the data do not cover whole (by their cells, else their stamps) are left out.
+_PYTHON_CALENDAR_RESAMPLE = (
+    'import sys,numpy as np,xarray as xr;i,o,f,t=sys.argv[1:5];'
+    'd=xr.open_dataset(i,decode_times=xr.coders.CFDatetimeCoder(use_cftime=True));e=d[t].encoding;'
+    'b=d[t].attrs.get("bounds");c=d[b].values if b in d.variables else None;'
+    'd=d.drop_vars([b] if c is not None else []);lo,hi=(c.min(),c.max()) if c is not None else '
+    '(d[t].values.min(),d[t].values.max());'
+    'd=d.assign_coords({t:d[t].copy(data=d[t].values if c is None else c.min(1)+(c.max(1)-c.min(1))/2)});'
+    'm=d[[v for v in d.data_vars if t in d[v].dims]].resample({t:f}).mean(keep_attrs=True);s=m[t].values;'
+    'g=xr.date_range(s[0],periods=len(s)+1,freq=f,calendar=s[0].calendar,use_cftime=True).values;'
+    'k=(g[:-1]>=lo)&(g[1:]<=hi);m=m.isel({t:k});s,g=g[:-1][k],g[1:][k];'
+    'm=xr.merge([d.drop_dims(t),m.assign_coords({t:s})]);m[t+"_bnds"]=((t,"bnds"),np.stack([s,g],1));'
+    'm[t].attrs.update(d[t].attrs,bounds=t+"_bnds");'
+    'm[t].encoding={k:e[k] for k in ("units","calendar") if k in e};'
+    'm[t].encoding["_FillValue"]=m[t+"_bnds"].encoding["_FillValue"]=None;m.to_netcdf(o)'
+)
+
+
+def calendar_resample_command(path: str | os.PathLike, frequency: str, name: str, time: str = "time") -> str:
+    """The shell line that writes beside ``path`` the means of its time-varying variables over
+    calendar periods (seasons, months, years), with CF bounds of the periods' edges.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The NetCDF file of the finer steps (``pr_monthly.nc``).
+    frequency : str
+        The pandas frequency of the periods' starts, e.g. ``"QS-DEC"`` for the seasons DJF,
+        MAM, JJA, SON (xclim's seasonal indices), ``"YS-OCT"`` for October-start years.
+    name : str
+        The periods' name in the copy's file name (``"seasonal"``).
+    time : str
+        The name of the time dimension in the file.
+
+    Returns
+    -------
+    str
+        ``python -c SCRIPT IN OUT FREQUENCY TIME`` (IN and OUT as
+        :func:`climann.data.shell.input_and_copy` gives them, OUT named ``…_seasonal.nc``).
+        Each mean is stamped at its period's first instant, as xclim and ``resample`` stamp
+        calendar periods, so its steps are those of a seasonal file stamped so (a stamp at the
+        middle would make steps of other lengths), and its CF bounds say which period it is.
+        A period at either end that the data do not cover whole (by their CF cells, else by
+        their stamps) is left out rather than averaged over part of it.
+
+    Examples
+    --------
+    >>> calendar_resample_command("pr.nc", "QS-DEC", "seasonal").endswith("pr.nc pr_seasonal.nc QS-DEC time")
+    True
+    """
+    return (f"python -c {shlex.quote(_PYTHON_CALENDAR_RESAMPLE)} {input_and_copy(path, name)} "
+            f"{shlex.quote(frequency)} {shlex.quote(time)}")
 
 
 #: ``python -c SCRIPT IN OUT MINUTES TIME``: IN's time at the middles of its CF cells, time and

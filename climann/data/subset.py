@@ -20,7 +20,7 @@ import xarray as xr
 from climann.data.boxes import cells_in_box, longitude_in_box
 from climann.data.coords import find_coordinate, time_coordinate
 from climann.data.experiment_versions import EXPERIMENT_VERSION
-from climann.data.forecast_times import is_dated, on_valid_time
+from climann.data.forecast_times import TIME_UNIT_CODES, is_dated, is_forecast_period, on_valid_time
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes
 from climann.data.sources import files_text, source_files
 from climann.data.stations import names_chosen_station
@@ -116,7 +116,7 @@ def select_values(
                                                 where=where, reference=reference))
             continue
         if dim not in _data_dimensions(dataset):
-            raise ClimannError(_no_dimension(dataset, dim, value))
+            raise ClimannError(_no_dimension(dataset, dim, value) + _lead_time_rename(dataset, dim, value, units))
         had_dim = [name for name, variable in dataset.data_vars.items() if dim in variable.dims]
         try:
             dataset = (_select_value(dataset, dim, value) if dim in dataset.coords
@@ -153,6 +153,29 @@ def _no_dimension(dataset: xr.Dataset, dim: str, value: object) -> str:
             f"{'are' if len(holders) > 1 else 'is'} not data)" if holders else "")
     return (f"cannot select {dim}={value}: no dimension '{dim}' of the data{only}{combined}; dimensions: "
             f"{', '.join(_data_dimensions(dataset)) or 'none'}")
+
+
+def _lead_time_rename(dataset: xr.Dataset, dim: str, value: object, units: Mapping[str, str] | None) -> str:
+    """The way out when the run chose a lead time (``dim``, its ``units`` of time: cfgrib's
+    ``step = 1`` day) that the data hold under another name (CF ``forecast_period``, the new
+    ADS layout's ``forecast_period`` in hours, break34a A5): ``--rename`` to the run's name, the
+    value in the data's units when they differ; ``""`` when neither applies."""
+    run_units = str((units or {}).get(dim, "")).strip().lower()
+    leads = [str(name) for name, coordinate in dataset.coords.items() if is_forecast_period(coordinate) and name != dim]
+    if run_units not in TIME_UNIT_CODES or len(leads) != 1 or isinstance(value, (str, bool)):
+        return ""
+    lead = leads[0]
+    own = str(dataset[lead].attrs.get("units", "")).strip()
+    same = ""
+    if own.lower() in TIME_UNIT_CODES and own.lower() != run_units:
+        factor = np.timedelta64(1, TIME_UNIT_CODES[run_units]) / np.timedelta64(1, TIME_UNIT_CODES[own.lower()])
+        same = f", the run's {dim}={_shown(value)} {run_units} being {lead}={_shown(float(value) * factor)} {own}"
+    chosen = (f"; one lead time is already chosen here ({lead}={_shown(dataset[lead].item())}, by --select or by "
+              f"the file): leave out a --select of {lead}, as the run's own selection chooses it"
+              if dataset[lead].ndim == 0 else "")
+    return (f"; the run's {dim} is a lead time in {run_units}, and these data hold their lead time as '{lead}'"
+            f" ({own or 'no units'}): give --rename '*:{lead}={dim}' so that the run's selection takes it{same}"
+            f"{chosen}")
 
 
 #: A date to select: ``YYYY-MM-DD``, then optionally the hour, minutes and seconds (ISO 8601;

@@ -71,7 +71,7 @@ from climann.data.forecast_windows import WINDOW_LONG_NAME
 from climann.data.forecast_times import INSTANT_STEP_TYPES, is_forecast_period
 from climann.data.notes import note_once
 from climann.data.paths import is_zarr_store
-from climann.data.resampling import resample_command, restamp_command
+from climann.data.resampling import calendar_resample_command, resample_command, restamp_command
 from climann.data.shell import file_time_names, input_and_copy, steps_command
 from climann.data.step_periods import (
     PERIOD_FREQUENCIES, frequency_of, frequency_of_step, median_step_days, period_text, step_periods,
@@ -294,13 +294,65 @@ def averaging_advice(file: str | Path, frequency: str, time: str = "time") -> st
     return "e.g. with xarray's Dataset.resample"
 
 
+#: The three-month seasons starting in a month of each remainder modulo 3 (December's: DJF…).
+_SEASONS = {0: ("DEC", "DJF, MAM, JJA, SON"), 1: ("JAN", "JFM, AMJ, JAS, OND"), 2: ("FEB", "FMA, MJJ, ASO, NDJ")}
+
+
+def _season_starts(axis: _Axis) -> list | None:
+    """The first instants of ``axis``'s steps when each is a three-month season: by its time
+    cells (CF bounds) when every step has one, else by its stamps; None otherwise."""
+    if all(cell is not None for cell in axis.cells) and axis.cells:
+        starts, ends = [min(cell) for cell in axis.cells], [max(cell) for cell in axis.cells]
+        whole = all(_months(end) - _months(start) == 3 for start, end in zip(starts, ends))
+        return starts if whole and all(_month_start(t) for t in starts + ends) else None
+    starts = list(axis.times)
+    months = np.diff([_months(t) for t in starts])
+    return starts if len(starts) > 1 and all(_month_start(t) for t in starts) and np.all(months % 3 == 0) else None
+
+
+def _months(time: object) -> int:
+    return time.year * 12 + time.month
+
+
+def _month_start(time: object) -> bool:
+    return time.day == 1 and time.hour == 0 and time.minute == 0 and time.second == 0
+
+
+def calendar_seasons(axis: _Axis) -> tuple[str, str] | None:
+    """``("seasonal (DJF, MAM, JJA, SON)", "QS-DEC")`` when every step of ``axis`` is a
+    three-month season (xclim's ``QS-DEC`` indices) by its CF bounds or, without them, by its
+    stamps on the first of months three months apart; None otherwise (break34b B5: such an
+    axis is not "92-daily", and 92-day means are not its seasons)."""
+    starts = _season_starts(axis)
+    if starts is None or len({t.month % 3 for t in starts}) != 1:
+        return None
+    anchor, names = _SEASONS[starts[0].month % 3]
+    return f"seasonal ({names})", f"QS-{anchor}"
+
+
 def _frequency_refusal(first: _Axis, other: _Axis) -> ClimannError:
+    """Refusing two axes at different steps, each named by its calendar seasons when it is
+    seasonal (:func:`calendar_seasons`), with a way to average the finer one to the coarser's
+    steps: to its seasons with the pandas frequency that makes them (``QS-DEC``), not to
+    N-day steps that drift from them (break34b B5)."""
     coarse, fine = (first, other) if median_step_days(first.times) > median_step_days(other.times) else (other, first)
-    how = averaging_advice(fine.file, coarse.frequency, dict(fine.file_dims).get(fine.file, "time"))
+    time = dict(fine.file_dims).get(fine.file, "time")
+    seasons = calendar_seasons(coarse)
+    if seasons and not is_zarr_store(fine.file):
+        steps = "the seasons' steps"
+        how = f"e.g. seasonal means with `{calendar_resample_command(fine.file, seasons[1], 'seasonal', time)}`"
+    else:
+        steps, how = f"{coarse.frequency} steps", averaging_advice(fine.file, coarse.frequency, time)
     return ClimannError(
-        f"{first.variable} is {first.frequency} ({first.period}) and {other.variable} {other.frequency} "
-        f"({other.period}): {_SAME_STEPS}; bring {fine.variable} to {coarse.frequency} steps first, {how}"
+        f"{first.variable} is {_kind(first)} ({first.period}) and {other.variable} {_kind(other)} "
+        f"({other.period}): {_SAME_STEPS}; bring {fine.variable} to {steps} first, {how}"
     )
+
+
+def _kind(axis: _Axis) -> str:
+    """The axis's frequency in words: ``seasonal (DJF, MAM, JJA, SON)`` or ``monthly``…"""
+    seasons = calendar_seasons(axis)
+    return seasons[0] if seasons else str(axis.frequency)
 
 
 def _pairs(known: _Axis, unsure: _Axis, periods: np.ndarray) -> set:
@@ -571,6 +623,7 @@ def on_common_time_steps(
     every_axis = [axis.with_periods(frequency, by_cells) for axis in every_axis]
     axes = [axis for axis in every_axis if variables is None or axis.variable in variables]
     _check_means_beside_instants(axes)
+    _warn_offset_cells(axes)
     if not axes or _stamped_alike(every_axis, axes):
         return list(datasets), list(names)
     axes, every_axis = _on_forecast_periods(axes, every_axis)
@@ -587,6 +640,46 @@ def on_common_time_steps(
     _warn_target_gaps(axes, start, end, chosen)
     files = _on_target_stamps(files, time, axes[0], every_axis, start, end)
     return [dataset for dataset, _ in files], [name for _, name in files]
+
+
+def _cell_start_month(axis: _Axis) -> int | None:
+    """The month (1–12) every time cell (CF bounds) of a yearly or seasonal axis starts in;
+    None without bounds on every step, for another frequency, or cells starting in months of
+    several kinds (of the year; of the season, for seasons)."""
+    if not axis.cells or None in axis.cells or (axis.period_frequency != "yearly" and not calendar_seasons(axis)):
+        return None
+    cycle = 12 if axis.period_frequency == "yearly" else 3
+    starts = [min(cell) for cell in axis.cells]
+    months = {start.month % cycle for start in starts}
+    return starts[0].month if len(months) == 1 and all(_month_start(start) for start in starts) else None
+
+
+def _warn_offset_cells(axes: Sequence[_Axis]) -> None:
+    """Warn, once per pair, when the target's yearly (or seasonal) time cells and another
+    variable's, both known from CF bounds, start in different months (an October-start water
+    year beside calendar years, break34b B4): their values are paired by the period holding
+    each cell's middle, so each is paired with a cell that covers months it does not; naming
+    the first pair of cells."""
+    target = axes[0] if axes else None
+    start = _cell_start_month(target) if target else None
+    for other in axes[1:] if start else ():
+        theirs = _cell_start_month(other)
+        if theirs is None or theirs == start or target.period_frequency != other.period_frequency:
+            continue
+        cell_of = dict(zip(other.opening, other.cells))
+        paired = next(((mine, cell_of[period]) for mine, period in zip(target.cells, target.opening)
+                       if period in cell_of), None)
+        if paired is None:
+            continue
+        mine, their = (f"{date_text(min(cell))} to {date_text(max(cell))}" for cell in paired)
+        months = (start - theirs) % 12
+        note_once(_log, logging.WARNING, (
+            f"the time cells of {target.variable} and {other.variable} start in different months "
+            f"({target.variable}: {mine}, …; {other.variable}: {their}, …, {min(months, 12 - months)} months apart): "
+            f"each value is paired by the period holding its cell's middle, so {target.variable} of {mine} is "
+            f"paired with {other.variable} of {their}, which covers months outside it; if that is not the "
+            f"pairing meant, give {other.variable} over cells that match {target.variable}'s"),
+            key=("offset time cells", target.variable, other.variable))
 
 
 def _on_forecast_periods(axes: Sequence[_Axis], every_axis: Sequence[_Axis]) -> tuple[list[_Axis], list[_Axis]]:

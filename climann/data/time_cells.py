@@ -622,7 +622,7 @@ _STAMPED_SO = {"month": "as ERA5 and CDO, e.g. monmean with setday,1, stamp them
 
 def season_feature_times(
     time: xr.DataArray, *, dated_by: str, segment_starts: np.ndarray | None = None, known_step: TimeStep | None = None,
-    value_step: TimeStep | None = None,
+    value_step: TimeStep | None = None, instants: bool = False,
 ) -> np.ndarray:
     """The dates the ``season`` and ``year`` features are computed from, one per time step.
 
@@ -654,6 +654,9 @@ def season_feature_times(
         The step of the values when the axis cannot tell it (:data:`KNOWN_STEP_KEY`).
     value_step : TimeStep, optional
         The step before a time selection thinned the axis (:data:`VALUE_STEP_KEY`).
+    instants : bool
+        Whether the values are instantaneous (:func:`~climann.data.forecast_times.holds_instants`),
+        for the words of the warning about stamps at the start of their cells.
 
     Returns
     -------
@@ -668,13 +671,13 @@ def season_feature_times(
         _note_stamped_seasons(str(time.name), stamps, step)
         return stamps
     cells, doubt = found
-    _note_start_stamps(str(time.name), stamps, doubt)
+    _note_start_stamps(str(time.name), stamps, doubt, instants=instants)
     return cell_middles(stamps, cells)
 
 
 def season_score_times(
     time: xr.DataArray, *, segment_starts: np.ndarray | None = None, known_step: TimeStep | None = None,
-    value_step: TimeStep | None = None,
+    value_step: TimeStep | None = None, instants: bool = False,
 ) -> np.ndarray:
     """The dates the scores per season (``metrics.json``'s ``seasons``) take each step's month
     from: the middle of its time cell (CF 7.1), the date the ``season`` feature gives it
@@ -699,6 +702,9 @@ def season_score_times(
     known_step, value_step : TimeStep, optional
         The step of the values when the axis cannot tell it (:data:`KNOWN_STEP_KEY`), and the
         step before a time selection thinned the axis (:data:`VALUE_STEP_KEY`).
+    instants : bool
+        Whether the values are instantaneous, for the words of the warning (see
+        :func:`season_feature_times`).
 
     Returns
     -------
@@ -713,7 +719,7 @@ def season_score_times(
     if middles is None:
         return stamps
     if any(_season_of(middle) != _season_of(stamp) for middle, stamp in zip(middles, stamps)):
-        _note_start_stamps(str(time.name), stamps, found[1])
+        _note_start_stamps(str(time.name), stamps, found[1], instants=instants)
     return middles
 
 
@@ -722,10 +728,19 @@ def _season_of(time: cftime.datetime) -> int:
     return time.month % 12 // 3
 
 
-def _note_start_stamps(name: str, stamps: np.ndarray, doubt: str) -> None:
+def _note_start_stamps(name: str, stamps: np.ndarray, doubt: str, *, instants: bool = False) -> None:
     """Warn once that stamps at the first instant of a month (or day) without bounds are read
-    as opening their cell (``doubt``: its length; "" says nothing)."""
-    if doubt and doubt[0].isdigit():  # every n days or months: a mean over them, or one day's value every n
+    as opening their cell (``doubt``: its length; "" says nothing); of ``instants`` (GRIB
+    ``stepType`` instant, ``time: point``), that each value is the field at its stamp, not a
+    mean over the cell (break34a A6), and only its season is taken from the cell."""
+    if doubt and instants:
+        note_once(_log, logging.WARNING, (
+            f"'{name}' has no bounds and is stamped at the start of each {doubt} ({date_text(stamps[0])}, …): its "
+            f"values are instantaneous (GRIB_stepType instant or cell_methods time: point), each the value at its "
+            f"stamp, its valid time; its season (in the scores per season and the season and year features) is "
+            f"taken from the middle of the {doubt} beginning there"),
+            key=("stamped at the start of each", name, doubt))
+    elif doubt and doubt[0].isdigit():  # every n days or months: a mean over them, or one day's value every n
         note_once(_log, logging.WARNING, _every_n_assumed(name, stamps, doubt),
                   key=("stamped at the start of each", name, doubt))
     elif doubt:

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import numpy as np
 import pytest
@@ -743,3 +744,41 @@ def test_new_data_of_a_seasons_run_read_the_steps_before_the_time_range_in_its_m
                                     steps_before=12)
     assert _kept_months(selected) == ["2000-01", "2000-02", "2000-12"]
     assert STEPS_BEFORE_RANGE_KEY not in selected["time"].encoding
+
+
+def test_a_runs_lead_time_under_another_name_is_refused_with_the_rename_that_takes_it(tmp_path):
+    """break34a A5: a run that chose cfgrib's ``step = 1`` (days), given the new ADS layout whose
+    lead time is ``forecast_period`` in hours, was told only "no dimension 'step'"; the message
+    gives the --rename, and the value in the data's hours, and the rename followed picks the
+    24 h forecasts."""
+    from climann.data.open import open_dataset
+    from tests.forecast_files import cfgrib_layout
+
+    written = cfgrib_layout([0, 24, 48]).rename(step="forecast_period")
+    hours = written["forecast_period"].values / np.timedelta64(1, "h")
+    written = written.assign_coords(forecast_period=("forecast_period", hours, {
+        "standard_name": "forecast_period", "units": "hours"})).drop_vars("valid_time")
+    written.to_netcdf(tmp_path / "cams_fp.nc")
+    with pytest.raises(ClimannError) as error:
+        select_values(open_dataset([tmp_path / "cams_fp.nc"]), {"step": 1}, units={"step": "days"})
+    message = str(error.value)
+    assert message.startswith("cannot select step=1: no dimension 'step' of the data")
+    assert "give --rename '*:forecast_period=step' so that the run's selection takes it, the run's step=1 days " \
+           "being forecast_period=24 hours" in message
+    old, new = re.search(r"--rename '\*:(\w+)=(\w+)'", message).groups()
+    renamed = open_dataset([tmp_path / "cams_fp.nc"], rename={"*": {old: new}})
+    chosen = select_values(renamed, {"step": 1}, units={"step": "days"})
+    np.testing.assert_array_equal(chosen["t2m"].values, written["t2m"].values[:, 1])
+
+
+def test_a_lead_time_already_chosen_under_another_name_is_to_be_left_to_the_runs_selection(tmp_path):
+    """break34a A5 with ``--select forecast_period=24`` given too: the dimensions named were those after that
+    selection, and nothing said that the rename needs it left out."""
+    from tests.forecast_files import cfgrib_layout
+
+    dataset = cfgrib_layout([24]).drop_vars("valid_time").rename(step="forecast_period")
+    dataset = dataset.assign_coords(forecast_period=((), 24.0, {"standard_name": "forecast_period", "units": "hours"}))
+    with pytest.raises(ClimannError, match=r"dimensions: time, latitude, longitude; the run's step is a lead time in "
+                                           r"days, .*one lead time is already chosen here \(forecast_period=24, by "
+                                           r"--select or by the file\): leave out a --select of forecast_period"):
+        select_values(dataset, {"step": 1}, units={"step": "days"})

@@ -1062,3 +1062,76 @@ def test_the_warning_about_stamps_at_the_ends_of_their_cells_names_the_file_with
     [said] = [text for text in _warnings(caplog) if "time stamps at the ends" in text]
     assert said.startswith("tas_cesm.nc: time stamps at the ends of their time_bnds cells (2000-02-01 for 2000-01-01 "
                            "to 2000-02-01, as CESM history files stamp means)")
+
+
+def _seasonal_and_monthly(folder: Path, n_years: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """xclim's QS-DEC seasonal index (stamped 1 Dec/Mar/Jun/Sep, no bounds) and monthly ``pr``
+    with bounds from the first December on, on a 2×3 grid; the seasonal and the monthly values."""
+    rng = np.random.default_rng(34)
+    months = [cftime.DatetimeGregorian(1970 + (11 + k) // 12, (11 + k) % 12 + 1, 1) for k in range(12 * n_years + 1)]
+    seasons = months[:-1:3]
+    grid = {"lat": ("lat", [10.0, 20.0]), "lon": ("lon", [0.0, 10.0, 20.0])}
+    index = rng.random((len(seasons), 2, 3)) * 500
+    xr.Dataset({"gdd": (("time", "lat", "lon"), index, {"units": "K d"})},
+               coords={"time": seasons, **grid}).to_netcdf(folder / "xclim_seasonal.nc")
+    monthly = rng.random((12 * n_years, 2, 3)).astype("f4")
+    xr.Dataset({"pr": (("time", "lat", "lon"), monthly, {"units": "mm d-1"}),
+                "time_bnds": (("time", "bnds"), np.stack([months[:-1], months[1:]], 1))},
+               coords={"time": ("time", months[:-1], {"bounds": "time_bnds"}), **grid}).to_netcdf(
+        folder / "pr_monthly.nc", encoding={name: {"units": "days since 1970-01-01"} for name in ("time", "time_bnds")})
+    return index, monthly
+
+
+def test_seasons_beside_months_are_named_seasons_and_the_advice_makes_them(tmp_path, monkeypatch):
+    """break34b B5: xclim's QS-DEC seasons were called "92-daily" and 92-day means advised, which
+    drift off the seasons; they are DJF, MAM, JJA, SON, and the printed line averages ``pr`` over
+    exactly them (each season the mean of its three months), which then opens beside the index."""
+    monkeypatch.chdir(tmp_path)
+    index, monthly = _seasonal_and_monthly(tmp_path)
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([tmp_path / "xclim_seasonal.nc", tmp_path / "pr_monthly.nc"], grid_of="gdd")
+    message = str(raised.value)
+    assert "gdd is seasonal (DJF, MAM, JJA, SON) (1970-12-01 to 1973-09-01) and pr monthly" in message
+    assert "92-daily" not in message and "bring pr to the seasons' steps first" in message
+    command = re.search(r"`(python -c .+)`$", message).group(1)
+    subprocess.run([sys.executable, *shlex.split(command)[1:]], check=True, cwd=tmp_path)
+    combined = open_dataset([tmp_path / "xclim_seasonal.nc", tmp_path / "pr_monthly_seasonal.nc"], grid_of="gdd")
+    np.testing.assert_allclose(combined["pr"].values, monthly.reshape(-1, 3, 2, 3).mean(axis=1), rtol=1e-6)
+    np.testing.assert_array_equal(combined["gdd"].values, index)
+    with xr.open_dataset(tmp_path / "pr_monthly_seasonal.nc",
+                         decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as written:
+        cells = written["time_bnds"].values
+    assert [(c[0].month, c[1].month) for c in cells[:4]] == [(12, 3), (3, 6), (6, 9), (9, 12)]
+
+
+def _yearly_with_bounds(path: Path, name: str, start_month: int, first_year: int = 1980, n_years: int = 4) -> None:
+    """Yearly values with CF bounds of years starting on the 1st of ``start_month`` (xclim's
+    YS-OCT water years for 10), stamped at their starts, on a 2×3 grid."""
+    starts = [cftime.DatetimeGregorian(first_year + k, start_month, 1) for k in range(n_years + 1)]
+    grid = {"lat": ("lat", [10.0, 20.0]), "lon": ("lon", [0.0, 10.0, 20.0])}
+    values = np.random.default_rng(start_month).random((n_years, 2, 3))
+    xr.Dataset({name: (("time", "lat", "lon"), values, {"units": "K"}),
+                "time_bnds": (("time", "bnds"), np.stack([starts[:-1], starts[1:]], 1))},
+               coords={"time": ("time", starts[:-1], {"bounds": "time_bnds"}), **grid}).to_netcdf(
+        path, encoding={key: {"units": "days since 1970-01-01"} for key in ("time", "time_bnds")})
+
+
+@pytest.mark.parametrize("start_month", [pytest.param(10, id="water-year"), pytest.param(1, id="calendar-year")])
+def test_water_years_beside_calendar_years_are_warned_about_naming_the_paired_cells(tmp_path, caplog, start_month):
+    """break34b B4: an October-start water year beside calendar years (both with bounds) was paired by the
+    year holding its middle with only a line in train.log; the terminal now names both cells."""
+    forget_notes()
+    _yearly_with_bounds(tmp_path / "wy.nc", "dry_days", start_month, first_year=1980 if start_month == 10 else 1981)
+    _yearly_with_bounds(tmp_path / "cy.nc", "tg_mean", 1, first_year=1981)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        open_dataset([tmp_path / "wy.nc", tmp_path / "cy.nc"], grid_of="tg_mean")
+    offset = [message for message in _warnings(caplog) if "start in different months" in message]
+    if start_month == 1:
+        assert offset == []
+    else:
+        assert offset == [
+            "the time cells of tg_mean and dry_days start in different months (tg_mean: 1981-01-01 to 1982-01-01, …; "
+            "dry_days: 1980-10-01 to 1981-10-01, …, 3 months apart): each value is paired by the period holding its "
+            "cell's middle, so tg_mean of 1981-01-01 to 1982-01-01 is paired with dry_days of 1980-10-01 to "
+            "1981-10-01, which covers months outside it; if that is not the pairing meant, give dry_days over cells "
+            "that match tg_mean's"]

@@ -680,3 +680,32 @@ def test_one_value_every_other_day_without_bounds_says_the_mean_is_assumed_and_h
     assert not [r for r in caplog.records if "no bounds" in r.getMessage()]
     expected = [cftime.DatetimeGregorian(1979, 1, 2, 12) + datetime.timedelta(days=day) for day in days]
     assert [cftime.DatetimeGregorian(t.year, t.month, t.day, t.hour) for t in opened["time"].values] == expected
+
+
+def _daily_at_midnight(path, step_type):
+    """A year of daily fields stamped at 00:00 without bounds, as CAMS's 00 UTC forecasts at one
+    lead (cfgrib writes ``GRIB_stepType``)."""
+    attrs = {"units": "K", "GRIB_stepType": step_type}
+    xr.Dataset({"tas": (("time", "lat", "lon"), np.full((365, 1, 2), 280.0, np.float32), attrs)}, coords={
+        "time": ("time", np.arange(365.0), {"units": "days since 2019-01-01", "calendar": "standard"}),
+        "lat": ("lat", [50.0], {"units": "degrees_north"}), "lon": ("lon", [4.0, 5.0], {"units": "degrees_east"}),
+    }).to_netcdf(path)
+    return path
+
+
+@pytest.mark.parametrize(("step_type", "said"), [
+    # break34a A6: CAMS's instantaneous fields were told "each value is read as the mean of the day"
+    pytest.param("instant", "its values are instantaneous (GRIB_stepType instant or cell_methods time: point), each "
+                            "the value at its stamp, its valid time;", id="instant"),
+    pytest.param("avg", "each value is read as the mean of the day beginning there", id="daily-mean"),
+])
+def test_the_start_of_day_warning_words_values_by_their_kind(tmp_path, caplog, step_type, said):
+    forget_notes()
+    with caplog.at_level(logging.WARNING):
+        season_sin, season_cos, _ = _season_columns(_daily_at_midnight(tmp_path / f"{step_type}.nc", step_type))
+    warned = [record.getMessage() for record in caplog.records if "stamped at the start of each day" in record.getMessage()]
+    assert len(warned) == 1 and said in warned[0], warned
+    assert ("mean of the day" in warned[0]) == (step_type == "avg")
+    fraction = (np.arange(365) + 0.5) / 365  # the season from the day's middle either way: only the words differ
+    np.testing.assert_allclose(season_sin, np.sin(2 * np.pi * fraction), atol=1e-6)
+    np.testing.assert_allclose(season_cos, np.cos(2 * np.pi * fraction), atol=1e-6)
