@@ -61,7 +61,11 @@ def values_per_key(times: np.ndarray, train_steps: np.ndarray, *, value_step: Ti
         Σ_k n_k / #{k : n_k > 0}, n_k the training steps of key k (or of its window); 0.0
         without training steps.
     """
-    counts = _training_values_per_key(times, train_steps, value_step=value_step, window_days=window_days)
+    return _mean_per_key(_training_values_per_key(times, train_steps, value_step=value_step, window_days=window_days))
+
+
+def _mean_per_key(counts: np.ndarray) -> float:
+    """Σ_k n_k / #{k : n_k > 0} of :func:`_training_values_per_key`'s counts; 0.0 without any."""
     return float(counts.sum() / counts.size) if counts.size else 0.0
 
 
@@ -192,13 +196,13 @@ def few_years_note(times: np.ndarray, train_steps: np.ndarray, *, value_step: Ti
         (rounded to 0.01, or to as many decimals as show it below :data:`MIN_VALUES_PER_KEY`:
         :func:`decimals_below`) and the line said (:func:`~climann.evaluation.scores.note_text`).
     """
-    per_key = values_per_key(times, train_steps, value_step=value_step, window_days=window_days)
+    counts = _training_values_per_key(times, train_steps, value_step=value_step, window_days=window_days)
+    per_key = _mean_per_key(counts)
     if not 0 < per_key < MIN_VALUES_PER_KEY:
         return None
     trained = np.asarray(times)[np.asarray(train_steps, dtype=bool)]
     n_years = len({time.year for time in trained})
     keys = climatology_keys(times, value_step=value_step)
-    counts = _training_values_per_key(times, train_steps, value_step=value_step, window_days=window_days)
     years = f"{n_years} training year{'' if n_years == 1 else 's'}"
     digits = decimals_below(per_key, MIN_VALUES_PER_KEY)
     within = f" within its {window_days}-day window" if window_days > 1 and is_smoothed(keys.per) else ""
