@@ -7,6 +7,7 @@ extra, imported only when a GRIB file is opened).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import logging
@@ -96,7 +97,7 @@ from climann.data.time_overlap import forecast_name_refusal, keep_times, sorted_
 from climann.data.grid_names import on_reference_names, one_grid_name
 from climann.data.grids import GRID_TOLERANCE
 from climann.data.time_names import check_one_time_axis, one_time_name, time_on_its_dimension
-from climann.data.season_counts import season_count_message
+from climann.data.season_counts import SEASON_COUNT_REASON, counts_growing_seasons, season_count_message
 from climann.data.time_units import (
     TIME_WARNING_KEY, ExactCalendarCoder, months_since_message, unreadable_reference_message,
 )
@@ -458,10 +459,25 @@ def check_forecast_names(files: Sequence[Path], forecasts: Mapping[Path, tuple[x
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Ambiguous reference date string")  # as _open_group
         for path in (Path(path) for path in files if Path(path) not in forecasts):
-            names = set(map(str, _open_one(path, ExactCalendarCoder(use_cftime=True)).data_vars))
+            with _season_counts_of_every_file(files):
+                names = set(map(str, _open_one(path, ExactCalendarCoder(use_cftime=True)).data_vars))
             for forecast, (dataset, _) in forecasts.items():
                 if shared := sorted(names & set(forecast_variables(dataset))):
                     raise forecast_name_refusal(forecast, path, shared)
+
+
+@contextlib.contextmanager
+def _season_counts_of_every_file(files: Sequence[str | Path]) -> Iterator[None]:
+    """Opening one of ``files``: a refusal of its time axis in growing seasons (ISIMIP's crop
+    outputs, :func:`~climann.data.season_counts.season_count_message`), whose advice dates that
+    file alone, made the refusal that dates every file of ``files`` with those units in one
+    loop: the line for the first file alone met the refusal again at the next (rerun34)."""
+    try:
+        yield
+    except ClimannError as error:
+        if len(files) > 1 and SEASON_COUNT_REASON in str(error):
+            raise ClimannError(_time_units_message([Path(file) for file in files]) or str(error)) from None
+        raise
 
 
 def forecasts_to_choose_in(files: Sequence[Path]) -> dict[Path, tuple[xr.Dataset, set[str]]]:
@@ -488,7 +504,8 @@ def forecasts_to_choose_in(files: Sequence[Path]) -> dict[Path, tuple[xr.Dataset
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Ambiguous reference date string")  # as _open_group
         for path in files:
-            dataset = _open_one(Path(path), ExactCalendarCoder(use_cftime=True))
+            with _season_counts_of_every_file(files):
+                dataset = _open_one(Path(path), ExactCalendarCoder(use_cftime=True))
             if lead_dimensions(dataset):
                 grid_dims = {str(dim) for coordinate in grid_coordinates(dataset).values() for dim in coordinate.dims}
                 found[Path(path)] = (dataset, grid_dims)
@@ -570,7 +587,8 @@ def _open_files(
 
     def opened(path: Path) -> xr.Dataset:
         if path not in opened_files:
-            dataset = renames.applied(_open_one(path, time_coder, select), path)
+            with _season_counts_of_every_file(files):
+                dataset = renames.applied(_open_one(path, time_coder, select), path)
             # a variable named as a predictor's own-series lag (x@lag1) is refused, not taken for it
             check_no_own_series_lag_names(list(map(str, dataset.data_vars)), path)
             if target is not None:
@@ -1423,6 +1441,15 @@ def _raw_datasets(files: Sequence[Path]) -> Iterator[tuple[Path, xr.Dataset]]:
         yield path, raw
 
 
+def _alike_time_files(files: Sequence[Path], path: Path, name: str, attrs: Mapping) -> list[Path]:
+    """The files of ``files`` other than ``path`` whose variable ``name`` has the ``units`` and
+    ``calendar`` of ``attrs``: the files one advice for ``path``'s time axis serves as well."""
+    wanted = (attrs.get("units"), attrs.get("calendar"))
+    return [other for other, dataset in _raw_datasets([file for file in files if file != path])
+            if name in dataset.variables
+            and (dataset[name].attrs.get("units"), dataset[name].attrs.get("calendar")) == wanted]
+
+
 def _calendar_message(files: Sequence[Path]) -> str | None:
     for path, dataset in _raw_datasets(files):
         for name, variable in dataset.variables.items():
@@ -1446,9 +1473,12 @@ def _time_units_message(files: Sequence[Path]) -> str | None:
         for name, variable in dataset.variables.items():
             units, calendar = variable.attrs.get("units"), str(variable.attrs.get("calendar", "standard"))
             bounds = variable.attrs.get("bounds")
-            message = isinstance(units, str) and (months_since_message(str(name), units, calendar, path, bounds)
-                                                  or season_count_message(str(name), variable, calendar, path, bounds)
-                                                  or unreadable_reference_message(str(name), units, calendar, path))
+            message = isinstance(units, str) and (
+                months_since_message(str(name), units, calendar, path, bounds)
+                or (counts_growing_seasons(units)
+                    and season_count_message(str(name), variable, calendar, path, bounds,
+                                             alike=_alike_time_files(files, path, str(name), variable.attrs)))
+                or unreadable_reference_message(str(name), units, calendar, path))
             if message:
                 return message
             if isinstance(units, str) and is_time_axis(name, variable.dims, variable.attrs):

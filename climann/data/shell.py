@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -136,6 +136,27 @@ def new_folder(parent: str | os.PathLike, name: str) -> Path:
     while os.path.lexists(candidate):
         candidate, number = Path(parent) / f"{name}_{number}", number + 1
     return candidate
+
+
+def copies_command(tool: Callable[[str, str], str], folder: Path, files: Sequence[str | Path]) -> str:
+    """The shell command that makes ``folder`` and writes into it, under its own name, the copy
+    of each of ``files`` that ``tool(input, copy)`` (a command on two shell words: ``cdo
+    operators IN OUT``) makes: one command, or a loop over the files."""
+    made = f"mkdir -p {shown_path(folder)}"
+    if len(files) == 1:
+        return f"{made} && {tool(shown_path(files[0]), shown_path(folder / Path(str(files[0])).name))}"
+    listed = " ".join(shown_path(file) for file in files)
+    each, copy = '"$f"', f'{shown_path(folder)}/"${{f##*/}}"'
+    return f"{made} && for f in {listed}; do {tool(each, copy)}; done"
+
+
+def copies_data(folder: Path, files: Sequence[str | Path]) -> str:
+    """The ``--data`` argument that takes the copies of ``files`` in ``folder`` and nothing
+    else: the one copy, or a glob over the new folder (quoted for the shell)."""
+    if len(files) == 1:
+        return shown_path(folder / Path(str(files[0])).name)
+    suffixes = {Path(str(file)).suffix for file in files}
+    return shlex.quote(f"{working_path(folder)}/*{suffixes.pop() if len(suffixes) == 1 else ''}")
 
 
 def earlier_copy_note(message: str) -> str:

@@ -28,15 +28,14 @@ from __future__ import annotations
 
 import datetime
 import os
-import shlex
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import cftime
 import numpy as np
 
 from climann.data.paths import is_zarr_store
-from climann.data.shell import new_folder, shown_path, working_path
+from climann.data.shell import copies_command, copies_data, new_folder, shown_path
 from climann.data.sources import files_text
 from climann.data.time_axis import date_text, year_text, yearly_restart_days
 from climann.errors import ClimannError
@@ -222,12 +221,12 @@ def bounds_advice(files: str | Path | Sequence[str | Path], frequency: str, *,
     held = {folder: [file for file in files if Path(str(file)).parent == source] for source, folder in folders.items()}
 
     def command(operators: str) -> str:
-        return " && ".join(_copies_command(lambda source, copy: f"cdo {operators} {source} {copy}", folder, own)
+        return " && ".join(copies_command(lambda source, copy: f"cdo {operators} {source} {copy}", folder, own)
                            for folder, own in held.items())
 
     stores = any(is_zarr_store(file) for file in files)
     script = (_PYTHON_STORE_BOUNDS if stores else _PYTHON_BOUNDS).format(alias=alias)
-    python = " && ".join(_copies_command(lambda source, copy: f'python -c "{script}" {source} {copy} 0', folder, own)
+    python = " && ".join(copies_command(lambda source, copy: f'python -c "{script}" {source} {copy} 0', folder, own)
                          for folder, own in held.items())
 
     one = len(files) == 1
@@ -254,7 +253,7 @@ def _copies_given(files: Sequence[str | Path], held: dict[Path, list[str | Path]
     replaced = (f"the --data given, the cop{'y' if one else 'ies'} in place of the original{'' if one else 's'}"
                 if kept else "it" if one else "them")
     return (f"then give {kept}"
-            f"{' '.join(f'--data {_copies_data(folder, own)}' for folder, own in held.items())} in place of "
+            f"{' '.join(f'--data {copies_data(folder, own)}' for folder, own in held.items())} in place of "
             f"{replaced} (a --data that still takes the original{'' if one else 's'}, as a glob over "
             f"{'its' if one else 'their'} folder does, meets this refusal again){_earlier_copies_note(held, kept)}")
 
@@ -278,7 +277,7 @@ def forecast_shift_advice(files: str | Path | Sequence[str | Path], frequency: s
     folders = {Path(str(file)).parent: new_folder(Path(str(file)).parent, _COPIES_FOLDER) for file in files}
     held = {folder: [file for file in files if Path(str(file)).parent == source] for source, folder in folders.items()}
     python = " && ".join(
-        _copies_command(lambda source, copy: f'python -c "{_PYTHON_SHIFT}" {source} {copy} {hours}', folder, own)
+        copies_command(lambda source, copy: f'python -c "{_PYTHON_SHIFT}" {source} {copy} {hours}', folder, own)
         for folder, own in held.items())
     one = len(files) == 1
     subject = (f"{'its' if one else 'their'} reference and valid times (the lead times unchanged) in "
@@ -305,33 +304,12 @@ def _earlier_copies_note(held: dict[Path, list[str | Path]], kept: str = "") -> 
     folders = [shown_path(folder) for folder, _ in earlier]
     said = folders[0] if len(folders) == 1 else f"{', '.join(folders[:-1])} and {folders[-1]}"
     if len(earlier) == len(held):
-        data = kept + " ".join(f"--data {_copies_data(folder, own)}" for folder, own in earlier)
+        data = kept + " ".join(f"--data {copies_data(folder, own)}" for folder, own in earlier)
         return (f"; {said} already hold{'s' if len(earlier) == 1 else ''} files of these names, perhaps the copies "
                 f"written before: if so, give {data} in place of the originals")
-    choices = " or ".join(f"{kept}--data {_copies_data(folder, own)}" for folder, own in earlier)
+    choices = " or ".join(f"{kept}--data {copies_data(folder, own)}" for folder, own in earlier)
     return (f"; {said} already hold files of these names, perhaps the copies written before (one folder for each "
             f"reading of the stamps): if so, give the one of the reading chosen, {choices}, in place of the originals")
-
-
-def _copies_command(tool: Callable[[str, str], str], folder: Path, files: Sequence[str | Path]) -> str:
-    """The shell command that makes ``folder`` and writes into it, under its own name, the copy
-    of each of ``files`` that ``tool(input, copy)`` (a command on two shell words: ``cdo
-    operators IN OUT``) makes: one command, or a loop over the files."""
-    made = f"mkdir -p {shown_path(folder)}"
-    if len(files) == 1:
-        return f"{made} && {tool(shown_path(files[0]), shown_path(folder / Path(str(files[0])).name))}"
-    listed = " ".join(shown_path(file) for file in files)
-    each, copy = '"$f"', f'{shown_path(folder)}/"${{f##*/}}"'
-    return f"{made} && for f in {listed}; do {tool(each, copy)}; done"
-
-
-def _copies_data(folder: Path, files: Sequence[str | Path]) -> str:
-    """The ``--data`` argument that takes the copies of ``files`` in ``folder`` and nothing
-    else: the one copy, or a glob over the new folder (quoted for the shell)."""
-    if len(files) == 1:
-        return shown_path(folder / Path(str(files[0])).name)
-    suffixes = {Path(str(file)).suffix for file in files}
-    return shlex.quote(f"{working_path(folder)}/*{suffixes.pop() if len(suffixes) == 1 else ''}")
 
 
 def unknown_periods_refusal(

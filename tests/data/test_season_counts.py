@@ -198,3 +198,40 @@ def test_years_since_not_whole_stop_the_python_line(tmp_path, monkeypatch):
     finished = subprocess.run(_python_line(str(error.value)), capture_output=True, text=True, cwd=tmp_path)
     assert finished.returncode != 0 and "not whole years" in finished.stderr
     assert not (tmp_path / "yield_years_fixed.nc").exists()
+
+
+def test_a_folder_of_growing_season_files_gets_one_loop_that_dates_every_file(tmp_path, capfd, monkeypatch):
+    """rerun34: of a GGCMI folder of crops, the line dated the first file alone, beside it: the
+    folder's glob then took the copy with the originals and met the refusal again. Now one loop
+    writes a dated copy of each file into a new folder, and the ``--data`` it names trains
+    (dates by hand: step 320 → 1981-01-01 in each copy)."""
+    import os
+
+    monkeypatch.chdir(tmp_path)
+    _two_crops(tmp_path)
+    _climate_file(tmp_path / "gs_climate.nc")
+    result = run_main("info", "ggcmi", capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 2, result.stderr
+    message = result.stderr.strip().splitlines()[-1]
+    soy = _YIELD.replace("mai", "soy")
+    assert f"time 'time' in {_YIELD}, {soy} has units" in message or f"time 'time' in {soy}, {_YIELD} has" in message
+    loop = next(part for part in message.split("`") if part.startswith("mkdir -p "))
+    assert "then give --data 'ggcmi/with_dates/*.nc' in place of the 2 files" in message
+    path = f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}"  # the printed `python`
+    subprocess.run(["bash", "-c", loop], check=True, capture_output=True, cwd=tmp_path, env={**os.environ, "PATH": path})
+    calendar = "proleptic_gregorian"
+    starts = [cftime.date2num(cftime.datetime(year, 1, 1, calendar=calendar), "days since 1661-01-01", calendar)
+              for year in range(1981, 2022)]
+    for name in (_YIELD, soy):
+        with xr.open_dataset(tmp_path / "ggcmi" / "with_dates" / name, decode_times=False) as raw:
+            np.testing.assert_array_equal(raw["time"].values, starts[:-1])
+            np.testing.assert_array_equal(raw[raw["time"].attrs["bounds"]].values,
+                                          np.stack([starts[:-1], starts[1:]], 1))
+        with xr.open_dataset(tmp_path / "ggcmi" / name, decode_times=False) as original, \
+                xr.open_dataset(tmp_path / "ggcmi" / "with_dates" / name, decode_times=False) as copy:
+            variable = next(iter(original.data_vars))
+            np.testing.assert_array_equal(copy[variable].values, original[variable].values)
+    trained = run_main("train", "--data", "ggcmi/with_dates/*.nc", "--data", "gs_climate.nc", "--target",
+                       "yield-mai-noirr", "--predictors", "tas_gs", "--epochs", "1", "--out", "runs/r",
+                       capfd=capfd, monkeypatch=monkeypatch)
+    assert trained.returncode == 0, trained.stderr
