@@ -802,3 +802,28 @@ def test_evaluate_on_other_data_counts_the_values_without_a_training_climatology
     assert f"climann: warning: {line}" in result.output.replace("\n", " ")
     assert line in (tmp_path / "ev" / "report.md").read_text().replace("\n", " ")
 
+
+def test_evaluate_on_other_data_records_the_days_the_saved_climatology_was_narrowed_near(tmp_path):
+    """A station-like cell without winter values (days 1–40 of every training year) beside cells
+    holding every day: its window narrows near those days (decided per cell), and
+    ``climatology_narrowed`` says so in ``train``'s metrics and, against the saved climatology,
+    in ``evaluate --data``'s (which wrote no key: fix35b)."""
+    full = _daily(tmp_path / "full.nc", "noleap", range(1990, 1994), seed=9)
+    with xr.open_dataset(full, decode_times=TIME) as opened:
+        dataset = opened.load()
+    winter = np.array([time.dayofyr <= 40 for time in dataset["time"].values])
+    dataset["tas"][dict(time=np.flatnonzero(winter), lat=0, lon=0)] = np.nan
+    sample = tmp_path / "station_without_winter.nc"
+    dataset.to_netcdf(sample)
+    config = build_config({"data": {"paths": [str(sample)], "target": "tas", "predictors": ["rsdt"],
+                                    "target_anomaly": True},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1, "batch_size": 512},
+                           "evaluation": {"figures": False}})
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    trained = json.loads((run_dir / "metrics.json").read_text())
+    assert trained["climatology_narrowed"] == list(range(1, 41))
+    new = _daily(tmp_path / "new.nc", "noleap", [1996], seed=4)
+    metrics = evaluate_run(run_dir, [str(new)], tmp_path / "evaluated")
+    written = json.loads((tmp_path / "evaluated" / "metrics.json").read_text())
+    assert metrics["climatology_window_days"] == 61
+    assert metrics["climatology_narrowed"] == written["climatology_narrowed"] == list(range(1, 41))
