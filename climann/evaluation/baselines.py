@@ -641,16 +641,21 @@ def climatology_from_sums(
     missing (sea ice, gaps) or held by fewer years (day 366, a partial first year) weighs less,
     as in WeatherBench 2, and the result does not depend on how the sums were split into chunks.
     Unlike WeatherBench 2, day 366 of the other years is not filled with their day 365: it holds
-    the leap years' 31 December only. c is defined where the raw key has a training value
-    (N[d, s] > 0): smoothing changes the values, never where the climatology exists, so that a
-    cell missing at a time step others hold (sea ice, a masked pixel) stays undefined there. A
-    time step the series lacks at every cell on fewer than 28 consecutive days of the year
+    the leap years' 31 December only. Each cell (a station of a station file) is taken on its own,
+    by the days of the year it holds a training value on (:func:`_held_days`), whatever the other
+    cells hold. The days a cell lacks in runs of fewer than 28 consecutive days of the year
     (:func:`series_gaps`: a station's daily averages on the ~60 % of days with a retrieval,
-    AERONET's; irregular sub-daily observations) is a gap: c is the window's mean of the values
-    it holds there, as WeatherBench 2's. Only runs of 28 days or more without a training value
-    (months or seasons the run or the file leaves out) narrow the window
-    (:func:`_window_matrix`); a gappy series narrowed it near every day of the year its training
-    years happened to lack (to 1–3 days for half the days, break34a S1). Daily
+    AERONET's; irregular sub-daily observations; a pixel missing on a few days in every training
+    year) are gaps: c is the window's mean of the values the cell holds there, as WeatherBench 2's.
+    Only runs of 28 days or more without a training value at the cell (months or seasons the run
+    or the file leaves out, a station's winter without retrievals, months under sea ice) narrow
+    its window (:func:`_window_reach`), and c is undefined on them, as on every day at a cell
+    without a training value (a masked pixel). Read from the series as a whole (a day held at
+    any cell), a station's numbers depended on the other stations of its file: beside one holding
+    every day, a station without winter retrievals kept a one-sided window at its season's ends
+    and a gappy station had no climatology on its gap days (fix35b). A gappy series' window had
+    been narrowed near every day of the year its training years happened to lack (to 1–3 days for
+    half the days, break34a S1). Daily
     means the run kept one in n of (``time_stride``, :attr:`ClimatologyKeys.reach_days` = n − 1)
     fall on other days of the year each year: c is defined where a training value lies within
     n − 1 days (N[(d + j) mod L, s] > 0 for some |j| ≤ n − 1), as every day of a complete
@@ -670,35 +675,38 @@ def climatology_from_sums(
     Returns
     -------
     ndarray, shape (keys.count, n_lat, n_lon), float64
-        NaN where no training value exists.
+        NaN where no training value exists: smoothed, on the days a cell lacks for 28 days or
+        more in a row, and at a cell without any.
     """
     sums, counts = np.asarray(sums, np.float64), np.asarray(counts, np.float64)
     seen, shape = counts > 0, counts.shape
     if window_days > 1 and is_smoothed(keys.per):
         length, by_day = cyclic_days(counts, keys, calendar), (366, keys.count // 366, -1)
         held, seen = _held_days(seen, keys, length)
-        steps_seen = seen.reshape(by_day)[:length].any(axis=2)  # a time step of the series, at any cell
-        gaps = series_gaps(steps_seen, held=held)[:, :, None]
-        window = _window_matrix(window_days, length, held, keys.reach_days)
+        gaps = series_gaps(seen.reshape(by_day)[:length], held=held[:, None, :])  # per cell and time of day
+        reach = _window_reach(window_days, held, keys.reach_days)
         sums, counts = sums.reshape(by_day).copy(), counts.reshape(by_day).copy()
-        sums[:length] = np.tensordot(window, sums[:length], axes=1)
-        counts[:length] = np.tensordot(window, counts[:length], axes=1)
+        sums[:length] = _window_sums(sums[:length], reach, window_days)
+        counts[:length] = _window_sums(counts[:length], reach, window_days)
         seen = seen.reshape(by_day).copy()
-        seen[:length] |= gaps & held[:, None, None]  # a time step the series lacks: the window's mean
+        seen[:length] |= gaps & held[:, None, :]  # a time step the cell's series lacks: the window's mean
         sums, counts, seen = sums.reshape(shape), counts.reshape(shape), seen.reshape(shape)
     return np.divide(sums, counts, out=np.full(seen.shape, np.nan), where=seen & (counts > 0))
 
 
 def _held_days(seen: np.ndarray, keys: ClimatologyKeys, length: int) -> tuple[np.ndarray, np.ndarray]:
-    """The days of the year the window is not narrowed at (``held``, shape (length,)): a
-    training value at some cell and time of day within the run's reach
-    (:attr:`ClimatologyKeys.reach_days`), or a gap of the series (:func:`series_gaps`); and
-    ``seen`` (shape (keys.count, ...)) extended by that reach (:func:`_seen_within`)."""
+    """The days of the year each cell's window is not narrowed at (``held``, shape (length,
+    n_cells)): a training value of that cell, at some time of day, within the run's reach
+    (:attr:`ClimatologyKeys.reach_days`), or a gap of that cell's series (:func:`series_gaps`);
+    and ``seen`` (shape (keys.count, ...)) extended by that reach (:func:`_seen_within`). Each
+    cell on its own: a station without winter retrievals beside one with every day narrows its
+    window as it would alone, and a gappy station's missing days are its gaps whatever other
+    stations hold."""
     slots, by_day = keys.count // 366, (366, keys.count // 366, -1)
-    days_seen = seen.reshape(by_day)[:length].any(axis=(1, 2))
+    days_seen = seen.reshape(by_day)[:length].any(axis=1)
     if keys.reach_days:
         seen = _seen_within(seen, keys.reach_days, length, slots)
-    held = seen.reshape(by_day)[:length].any(axis=(1, 2)) | series_gaps(days_seen)
+    held = seen.reshape(by_day)[:length].any(axis=1) | series_gaps(days_seen)
     return held, seen
 
 
@@ -710,7 +718,8 @@ def smoothing_reach(counts: np.ndarray, keys: ClimatologyKeys, *, calendar: str,
     Parameters
     ----------
     counts : ndarray, shape (keys.count, ...)
-        The training values of each key (and cell, when given).
+        The training values of each key (and cell, when given: each cell's window is narrowed
+        by its own days, :func:`_held_days`).
     keys : ClimatologyKeys
         Per day of year, or per day of year and hour (:func:`is_smoothed`).
     calendar : str
@@ -721,50 +730,94 @@ def smoothing_reach(counts: np.ndarray, keys: ClimatologyKeys, *, calendar: str,
     Returns
     -------
     in_window : ndarray, shape (keys.count,)
-        Σₑ [window[d, e] > 0] N[e, s] summed over the cells: the training values of key (d, s)
-        with a weight in its window (:func:`_window_matrix`), 0 where the window is empty.
+        Σₑ [window[d, e] > 0] N[e, s] summed over the cells, each cell's own window: the
+        training values of key (d, s) with a weight in its window, 0 where the window is empty.
     left_out : ndarray of int, shape (n_left_out,)
-        The 1-based days of the year without a training value for ``LEFT_OUT_DAYS`` days or more
-        in a row (months the run or the file leaves out, or a long gap of the series), near which
-        the window is narrowed; empty when it is nowhere narrowed.
+        The 1-based days of the year that a cell holding training values lacks for
+        ``LEFT_OUT_DAYS`` days or more in a row (months the run or the file leaves out, or a long
+        gap of the series, such as a station's winter), near which that cell's window is
+        narrowed; empty when it is nowhere narrowed.
     """
-    counts = np.asarray(counts, np.float64).reshape(keys.count, -1).sum(axis=1)
-    length, slots = cyclic_days(counts, keys, calendar), keys.count // 366
+    counts = np.asarray(counts, np.float64).reshape(keys.count, -1)
+    length, by_day = cyclic_days(counts, keys, calendar), (366, keys.count // 366, -1)
     held, _ = _held_days(counts > 0, keys, length)
-    window = _window_matrix(window_days, length, held, keys.reach_days) > 0
-    in_window = np.zeros((366, slots))
-    in_window[:length] = window.astype(np.float64) @ counts.reshape(366, slots)[:length]
-    left_out = np.flatnonzero(~held) + 1 if held.any() else np.zeros(0, dtype=np.int64)
-    return in_window.reshape(keys.count), left_out
+    reach = _window_reach(window_days, held, keys.reach_days)
+    in_window = np.zeros(by_day[:2] + (counts.shape[1],))
+    in_window[:length] = _window_sums(counts.reshape(by_day)[:length], reach, window_days, triangular=False)
+    lacking = ~held[:, held.any(axis=0)]
+    return in_window.sum(axis=2).reshape(keys.count), np.flatnonzero(lacking.any(axis=1)) + 1
 
 
-def _window_matrix(window_days: int, length: int, held: np.ndarray, reach_days: int = 0) -> np.ndarray:
-    """window[d, e], the weight of day of year e in day d's climatology, of shape (length,
-    length): the triangular weights of :func:`climatology_window_weights` centred on d, cyclic
-    over the ``length`` days of the year, narrowed symmetrically near the days of the year that
-    hold no training value in any cell for 28 days or more (``held`` false: months or seasons
-    the run left out, or a file of some months only; not the gaps of a series,
-    :func:`series_gaps`): a day m days from the nearest such day weighs the days within
-    m − 1 of it, 1 − |k|/m. A window reaching past the end of the chosen days on one side only
-    would pull the days at either end toward the middle of the season (daily JJA: 1.2 K on 1 June
-    and 31 August, break20 F5); a symmetric one keeps a seasonal cycle that is linear over the
-    window unbiased (Cleveland 1979's reason for local fits near the ends; here the narrower
-    mean), at the price of fewer values at the ends. Daily means kept one in n
-    (``reach_days`` = n − 1, ``held`` then reaching n − 1 days past the last kept day) keep
-    n − 1 more days of reach, so that each day's window still meets a kept day. With every day
-    of the year held, the weights are WeatherBench 2's for every day."""
-    weights = climatology_window_weights(window_days)
-    half, days = len(weights) // 2, np.arange(length)
-    reach = np.full(length, half)  # the weights' zero, at ±reach days
-    if held.any() and not held.all():
-        empty = np.flatnonzero(~held)
-        apart = np.abs(days[:, None] - empty[None, :])
-        reach = np.where(held, np.minimum(half, np.minimum(apart, length - apart).min(axis=1) + reach_days), 0)
-    window = np.zeros((length, length))
-    for offset in range(-half, half + 1):
-        weight = np.where(np.abs(offset) < reach, 1.0 - np.abs(offset) / np.maximum(reach, 1), 0.0)
-        np.add.at(window, (days, (days + offset) % length), weight)
-    return window
+def _window_reach(window_days: int, held: np.ndarray, reach_days: int = 0) -> np.ndarray:
+    """r[d, c], the reach of day d's window at cell c, shape (length, n_cells) of ``held``: the
+    window's half-width h (the weights' zero, at ±h days, :func:`climatology_window_weights`)
+    where the cell holds every day of the year; narrowed symmetrically near the days of the year
+    the cell holds no training value on for 28 days or more (``held`` false: months or seasons the
+    run left out, a file of some months only, a station's months without retrievals; not the gaps
+    of a series, :func:`series_gaps`): a day m days from the nearest such day reaches m days,
+    its window weighing the days within m − 1 of it, 1 − |k|/m; 0 on a day not held. A window
+    reaching past the end of the chosen days on one side only would pull the days at either end
+    toward the middle of the season (daily JJA: 1.2 K on 1 June and 31 August, break20 F5); a
+    symmetric one keeps a seasonal cycle that is linear over the window unbiased (Cleveland
+    1979's reason for local fits near the ends; here the narrower mean), at the price of fewer
+    values at the ends. Daily means kept one in n (``reach_days`` = n − 1, ``held`` then reaching
+    n − 1 days past the last kept day) keep n − 1 more days of reach, so that each day's window
+    still meets a kept day. With every day of the year held, every day reaches h: WeatherBench 2's
+    window."""
+    half = (window_days - 1) // 2
+    reach = np.where(held, half, 0)
+    narrowed = (~held).any(axis=0) & held.any(axis=0)  # the cells with a day not held, and one held
+    if narrowed.any():
+        lacking = ~held[:, narrowed]
+        nearest = np.minimum(_days_back_to(lacking), _days_back_to(lacking[::-1])[::-1])  # to a day not held
+        reach[:, narrowed] = np.where(held[:, narrowed], np.minimum(half, nearest + reach_days), 0)
+    return reach
+
+
+def _window_sums(values: np.ndarray, reach: np.ndarray, window_days: int, *, triangular: bool = True) -> np.ndarray:
+    """Σₖ w_k(r[d, c]) values[(d + k) mod L, s, c] for each day d, time of day s and cell c, cyclic
+    over the L days of ``values`` (shape (L, n_slots, n_cells)), r the reach of
+    :func:`_window_reach` (shape (L, n_cells)): w_k = 1 − |k|/r for |k| < r, 0 beyond
+    (``triangular`` False: 1 for |k| < r, the days with a weight). Days of full reach (h, the
+    whole window: WeatherBench 2's weights) are summed in one matrix product over the days
+    (``numpy.tensordot``); the (day, cell) pairs of a narrowed window (:func:`_narrowed_sums`)
+    offset by offset, all pairs of one reach at once (no loop over cells)."""
+    half, length = (window_days - 1) // 2, len(values)
+    offsets = np.arange(1 - half, half)  # w_{±h} = 0
+    weights = 1.0 - np.abs(offsets) / max(half, 1) if triangular else np.ones(offsets.size)
+    days = np.arange(length)
+    full = np.zeros((length, length))
+    np.add.at(full, (np.repeat(days, offsets.size), (days[:, None] + offsets).ravel() % length),
+              np.tile(weights, length))
+    summed = np.tensordot(full, values, axes=1)
+    summed *= (reach > 0)[:, None, :]  # a day the cell does not hold: an empty window
+    day, cell = np.nonzero((reach > 0) & (reach < half))
+    if day.size:
+        summed[day, :, cell] = _narrowed_sums(values, day, cell, reach[day, cell], half, triangular=triangular)
+    return summed
+
+
+def _narrowed_sums(values: np.ndarray, day: np.ndarray, cell: np.ndarray, reach: np.ndarray, half: int, *,
+                   triangular: bool) -> np.ndarray:
+    """The window sums of :func:`_window_sums` at the (``day``, ``cell``) pairs of a narrowed
+    ``reach`` r < h, shape (n_pairs, n_slots): Σ_{|k|<r} w_k values[d + k, s, c], the pairs of
+    each reach together (at most h − 1 reaches), read from each cell's days padded cyclically by
+    h on either side (rows c · (L + 2h) + h + d + k)."""
+    length = len(values)
+    by_cell = np.moveaxis(values, 2, 0)  # (n_cells, L, n_slots)
+    padded = np.concatenate([by_cell[:, length - half:], by_cell, by_cell[:, :half]], axis=1)
+    padded = padded.reshape(-1, values.shape[1])
+    rows = cell * (length + 2 * half) + half + day
+    sums = np.empty((day.size, values.shape[1]))
+    for reach_days in np.unique(reach):
+        chosen = reach == reach_days
+        at = rows[chosen]
+        total = padded.take(at, axis=0)
+        for offset in range(1, int(reach_days)):
+            weight = 1.0 - offset / reach_days if triangular else 1.0
+            total += weight * (padded.take(at + offset, axis=0) + padded.take(at - offset, axis=0))
+        sums[chosen] = total
+    return sums
 
 
 #: The fewest consecutive days of the year without a training value that are taken as left out
@@ -776,7 +829,7 @@ LEFT_OUT_DAYS = 28
 def series_gaps(seen: np.ndarray, *, held: np.ndarray | None = None) -> np.ndarray:
     """The days of the year that are gaps of a series: no training value on the day itself,
     but some within a run of fewer than ``LEFT_OUT_DAYS`` consecutive days of the year without
-    one (cyclic), in its own column (the time of day of sub-daily keys).
+    one (cyclic), in its own column (a cell, and the time of day of sub-daily keys).
 
     A station that reports on some days only (AERONET's daily averages: a row on the ~60 % of
     days with a retrieval) lacks random days of the year in its training years; a run that
@@ -786,12 +839,12 @@ def series_gaps(seen: np.ndarray, *, held: np.ndarray | None = None) -> np.ndarr
 
     Parameters
     ----------
-    seen : ndarray of bool, shape (n_days,) or (n_days, n_slots)
+    seen : ndarray of bool, shape (n_days, ...)
         Whether each day of the year (the first axis, cyclic over its n_days) holds a training
-        value (at any cell), for each time of day.
-    held : ndarray of bool, shape (n_days,), optional
-        The days of the year the climatology covers; only columns lacking a value on one of
-        them are searched.
+        value, in each column (a cell, a time of day of a cell).
+    held : ndarray of bool, broadcastable to ``seen``, optional
+        The days of the year the climatology covers (in each column); only columns lacking a
+        value on one of them are searched.
 
     Returns
     -------
@@ -801,7 +854,7 @@ def series_gaps(seen: np.ndarray, *, held: np.ndarray | None = None) -> np.ndarr
     """
     flat = seen.reshape(len(seen), -1)
     gaps = np.zeros_like(flat)
-    lacking = ~flat if held is None else ~flat & held[:, None]
+    lacking = ~flat if held is None else ~flat & np.broadcast_to(held, seen.shape).reshape(flat.shape)
     columns = flat.any(axis=0) & lacking.any(axis=0)
     if columns.any():
         part = flat[:, columns]
@@ -813,10 +866,18 @@ def series_gaps(seen: np.ndarray, *, held: np.ndarray | None = None) -> np.ndarr
 def _days_from_value(seen: np.ndarray) -> np.ndarray:
     """The days back to the nearest day with a value in each column of ``seen`` (n_days, k),
     cyclic; 0 on a day with one, ``LEFT_OUT_DAYS`` where none is that close."""
-    days = np.where(seen, 0, LEFT_OUT_DAYS).astype(np.int16)
-    for back in range(1, LEFT_OUT_DAYS):
-        days = np.where((days == LEFT_OUT_DAYS) & np.roll(seen, back, axis=0), back, days)
-    return days
+    return np.minimum(_days_back_to(seen), LEFT_OUT_DAYS)
+
+
+def _days_back_to(marked: np.ndarray) -> np.ndarray:
+    """The days back to the nearest marked day in each column of ``marked`` (n_days, ...),
+    cyclic over its n_days (0 on a marked day; 2 · n_days or more in a column without one): the last
+    marked position up to each day over two years in a row (``numpy.maximum.accumulate``)."""
+    n_days = len(marked)
+    twice = np.concatenate([marked, marked])
+    positions = np.arange(2 * n_days, dtype=np.int16).reshape((-1,) + (1,) * (marked.ndim - 1))  # n_days ≤ 366
+    last = np.maximum.accumulate(np.where(twice, positions, np.int16(-2 * n_days)), axis=0)[n_days:]
+    return positions[n_days:].astype(np.int64) - np.maximum(last, -n_days)
 
 
 def _seen_within(seen: np.ndarray, reach_days: int, length: int, slots: int) -> np.ndarray:
@@ -853,6 +914,14 @@ def key_sums(truth: np.ndarray, keys: np.ndarray, steps: np.ndarray, n_keys: int
         sums[key - 1] = np.where(present, chosen, 0.0).sum(axis=0, dtype=np.float64)
         counts[key - 1] = present.sum(axis=0)
     return sums, counts
+
+
+def training_key_counts(truth: np.ndarray, times: np.ndarray, train_steps: np.ndarray, *,
+                        value_step: TimeStep | None = None) -> np.ndarray:
+    """The training values of each climatology key (:func:`climatology_keys`) at each cell: the
+    counts of :func:`key_sums` over the ``train_steps``, shape (n_keys, n_lat, n_lon)."""
+    keys = climatology_keys(times, value_step=value_step)
+    return key_sums(truth, keys.of(times), np.asarray(train_steps, bool), keys.count)[1]
 
 
 def seasonal_climatology(truth: np.ndarray, times: np.ndarray, train_steps: np.ndarray, *,

@@ -20,11 +20,12 @@ from datetime import timedelta
 import cftime
 import numpy as np
 
+from climann.data.features import days_in_year
 from climann.data.time_axis import TimeStep
 from climann.evaluation.baselines import ClimatologyKeys, climatology_keys, is_smoothed, smoothing_reach
 
 __all__ = ["MIN_VALUES_PER_KEY", "NARROWED_KEY", "add_climatology_narrowed", "add_few_years_note", "decimals_below",
-           "few_years_note", "narrowed_days", "values_per_key"]
+           "few_years_note", "narrowed_days", "selected_days", "values_per_key"]
 
 #: The key of ``metrics.json`` recording the days of the year the training years lack, near
 #: which the day-of-year climatology's window was narrowed (null: nowhere).
@@ -104,11 +105,16 @@ def _plural(keys: ClimatologyKeys) -> str:
 
 
 def narrowed_days(times: np.ndarray, train_steps: np.ndarray, *, value_step: TimeStep | None = None,
-                  window_days: int, months: Collection[int] = ()) -> list[int] | None:
+                  window_days: int, months: Collection[int] = (), counts: np.ndarray | None = None) -> list[int] | None:
     """The days of the year the training years lack, near which the smoothed day-of-year
     climatology's window was narrowed (:func:`~climann.evaluation.baselines.smoothing_reach`),
-    leaving out the days of months the run did not select (``--months``, ``--seasons``: that
-    narrowing is the selection's, documented); None where it is nowhere narrowed otherwise.
+    at one cell or more: each cell's window narrows near the days that cell lacks for 28 days
+    or more in a row (a station without winter retrievals beside one with every day). Days of
+    months the run did not select (``--months``, ``--seasons``: that narrowing is the
+    selection's, documented) are left out: a day of the year is of a selected month when its
+    date is in one in a training year (:func:`selected_days`: day 60 is 29 February in a leap
+    year, 1 March in another; day 366 is 31 December of a leap year). None where it is nowhere
+    narrowed otherwise.
 
     Parameters
     ----------
@@ -118,6 +124,10 @@ def narrowed_days(times: np.ndarray, train_steps: np.ndarray, *, value_step: Tim
         The run's ``climatology_window_days``.
     months : collection of int
         The calendar months the run selected (1–12); empty: all.
+    counts : ndarray, shape (n_keys, n_cells...), optional
+        The training values of each climatology key at each cell
+        (:func:`~climann.evaluation.baselines.key_sums`); None: every training time step
+        holds a value at every cell.
 
     Returns
     -------
@@ -128,24 +138,53 @@ def narrowed_days(times: np.ndarray, train_steps: np.ndarray, *, value_step: Tim
     keys = climatology_keys(times, value_step=value_step) if trained.size else None
     if keys is None or window_days <= 1 or not is_smoothed(keys.per):
         return None
-    counts = np.bincount(keys.of(trained), minlength=keys.count + 1)[1:]
+    if counts is None:
+        counts = np.bincount(keys.of(trained), minlength=keys.count + 1)[1:]
     _, left_out = smoothing_reach(counts, keys, calendar=trained[0].calendar, window_days=window_days)
     if months:
-        year = trained[0].year
-        left_out = [day for day in left_out
-                    if (cftime.datetime(year, 1, 1, calendar=trained[0].calendar)
-                        + timedelta(days=int(day) - 1)).month in set(months)]
+        left_out = left_out[selected_days(trained, months)[left_out - 1]]
     return [int(day) for day in left_out] or None
 
 
+def selected_days(trained: np.ndarray, months: Collection[int]) -> np.ndarray:
+    """Whether each day of the year (1 … 366, index d − 1) is the number of a date in one of
+    ``months`` in some year of ``trained``, each year counted in its own length in its calendar
+    (CF-1.8 §4.4.1): day 60 is 29 February of a leap year and 1 March of another, day 366 only
+    31 December of a leap year (a ``360_day`` year's day 60 is 30 February; ``noleap`` and
+    ``all_leap`` years are all alike).
+
+    Parameters
+    ----------
+    trained : ndarray of cftime.datetime, shape (n_time,)
+        The training block's times (one calendar).
+    months : collection of int
+        Calendar months, 1–12.
+
+    Returns
+    -------
+    ndarray of bool, shape (366,)
+    """
+    calendar = trained[0].calendar
+    years_of_length = {days_in_year(int(year), calendar): int(year)
+                       for year in np.unique([time.year for time in trained])}
+    selected = np.zeros(366, dtype=bool)
+    for length, year in years_of_length.items():  # at most a few kinds of year (leap or not)
+        start = cftime.datetime(year, 1, 1, calendar=calendar)
+        in_months = [(start + timedelta(days=day)).month in set(months) for day in range(min(length, 366))]
+        selected[:len(in_months)] |= in_months
+    return selected
+
+
 def add_climatology_narrowed(metrics: dict, times: np.ndarray, train_steps: np.ndarray, *,
-                             value_step: TimeStep | None = None, months: Collection[int] = ()) -> None:
+                             value_step: TimeStep | None = None, months: Collection[int] = (),
+                             counts: np.ndarray | None = None) -> None:
     """Record :func:`narrowed_days` as ``metrics[NARROWED_KEY]`` for a climatology smoothed over
     the days of the year (``climatology_window_days`` in ``metrics``): the one place every route
-    (in memory, streamed, cluster) fills it; the key is absent for other climatologies."""
+    (in memory, streamed, cluster) fills it, from the training values of each key at each cell
+    (``counts``); the key is absent for other climatologies."""
     if "climatology_window_days" in metrics:
         metrics[NARROWED_KEY] = narrowed_days(times, train_steps, value_step=value_step, months=months,
-                                              window_days=int(metrics["climatology_window_days"]))
+                                              window_days=int(metrics["climatology_window_days"]), counts=counts)
 
 
 def decimals_below(value: float, limit: float, *, fewest: int = 2, most: int = 12) -> int:

@@ -49,6 +49,7 @@ from climann.evaluation.baselines import (
     persistence_left_out_reason,
     persistence_prediction,
     season_name,
+    training_key_counts,
 )
 from climann.evaluation.cell_measures import cell_weights_text
 from climann.evaluation.climatology_years import add_climatology_narrowed, add_few_years_note
@@ -328,7 +329,9 @@ def evaluate(config: RunConfig, data: PreparedData, network: Network | Ensemble)
         add_few_years_note(metrics, layout.time.values, data.split.time_masks["train"],
                            value_step=layout.climatology_value_step)
         add_climatology_narrowed(metrics, layout.time.values, data.split.time_masks["train"],
-                                 value_step=layout.climatology_value_step, months=selected_months(config))
+                                 value_step=layout.climatology_value_step, months=selected_months(config),
+                                 counts=training_key_counts(truth, layout.time.values, data.split.time_masks["train"],
+                                                            value_step=layout.climatology_value_step))
     add_unscored_anomaly_notes(metrics, data)
     add_dropped_target_entry(metrics, data)
     if members is None:

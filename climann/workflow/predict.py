@@ -1206,6 +1206,7 @@ def _evaluate_claimed(
                                                                  calendar=saved_climatology_calendar(run),
                                                                  keys=saved_climatology_keys(run)))
         add_dropped_target_entry(scored, data)  # where the chunk-wise evaluation records it, before the rest
+        add_saved_climatology_narrowed(scored, run)
         metrics = _other_data_metrics(
             scored,
             files, None if extrapolation is None else extrapolation.summary(), dataset, own_years,
@@ -1231,6 +1232,20 @@ def _evaluate_claimed(
                       extrapolated=flags, spread=spread, n_members=_n_members(run))
         write_report(destination, metrics)
     return metrics
+
+
+def add_saved_climatology_narrowed(metrics: dict, run: TrainedRun) -> None:
+    """Record, with the scores of other data taken against the run's saved training climatology
+    smoothed over the days of the year (``climatology_window_days`` in ``metrics``), the days of
+    the year its window was narrowed near: ``metrics.json``'s ``climatology_narrowed``, as
+    ``train`` records it (:data:`~climann.evaluation.climatology_years.NARROWED_KEY`), read from
+    the ``model.npz`` record (``target_climatology`` ``narrowed``). A run recorded before the key
+    has none, and none is written (nothing is guessed)."""
+    from climann.evaluation.climatology_years import NARROWED_KEY
+
+    record = run.network.metadata.get("target_climatology") or {}
+    if "climatology_window_days" in metrics and "narrowed" in record:
+        metrics[NARROWED_KEY] = record["narrowed"]
 
 
 def _written_baselines(config: RunConfig, *, other: bool) -> list[str]:

@@ -944,10 +944,16 @@ def target_climatology(samples: PointwiseSamples, train_steps: np.ndarray, *, wi
     from climann.evaluation.baselines import seasonal_climatology
 
     layout = samples.layout
-    truth = (layout.to_grid(samples.target[:, 0].astype(np.float64), samples.flat_index)
-             if samples.target_field is None else samples.target_field.astype(np.float64))
-    return seasonal_climatology(truth, layout.time.values, train_steps, window_days=window_days,
+    return seasonal_climatology(target_grid(samples), layout.time.values, train_steps, window_days=window_days,
                                 value_step=layout.climatology_value_step).astype(np.float32)
+
+
+def target_grid(samples: PointwiseSamples) -> np.ndarray:
+    """The samples' target on the grid, shape (n_time, n_lat, n_lon), float64, NaN where no
+    sample is (the values :func:`target_climatology` is taken from)."""
+    if samples.target_field is not None:
+        return samples.target_field.astype(np.float64)
+    return samples.layout.to_grid(samples.target[:, 0].astype(np.float64), samples.flat_index)
 
 
 def say_time_axis_notes(layout: GridLayout) -> None:

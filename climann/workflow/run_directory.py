@@ -206,7 +206,8 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
         "grid_axes": grid_axes(layout),
         **({"grid_mapping": grid_mapping_record(layout.grid_mapping)} if layout.grid_mapping is not None else {}),
         **({"untrained_outputs": untrained_outputs(data)} if data.target_mask is not None else {}),
-        **({"target_climatology": target_climatology_record(data, config.evaluation.climatology_window_days)}
+        **({"target_climatology": target_climatology_record(data, config.evaluation.climatology_window_days,
+                                                            months=selected_months(config))}
            if data.target_climatology is not None else {}),
         **({"area_extents": layout.area_extents} if layout.area_extents else {}),
         **({"station": station} if (station := chosen_station_record(layout.scalar_coordinates,
@@ -215,7 +216,7 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
     }
 
 
-def target_climatology_record(data: PreparedData, smoothing_days: int) -> dict:
+def target_climatology_record(data: PreparedData, smoothing_days: int, *, months: Sequence[int] = ()) -> dict:
     """``[data] target_anomaly``: the target's training climatology in JSON form
     (:func:`~climann.data.climatology.climatology_record`), with what it is taken ``per``
     (calendar month, window or day of year, with the window's ``window_days`` or the
@@ -224,13 +225,26 @@ def target_climatology_record(data: PreparedData, smoothing_days: int) -> dict:
     new data in another calendar look it up by the fraction of the year,
     :func:`~climann.evaluation.baselines.climatology_days`) and, per day of year (and hour),
     the days of year it was smoothed over (``smoothing_days``, ``[evaluation]
-    climatology_window_days``; a record without it is of the raw means)."""
-    from climann.evaluation.baselines import climatology_keys, is_smoothed
+    climatology_window_days``; a record without it is of the raw means) and the days of the
+    year its window was narrowed near (``narrowed``, ``metrics.json``'s ``climatology_narrowed``
+    of the run, :func:`~climann.evaluation.climatology_years.narrowed_days`, for the months
+    ``months`` the run selected; ``evaluate --data`` records it with the scores it takes
+    against this climatology; a record without it predates the key)."""
+    from climann.evaluation.baselines import climatology_keys, is_smoothed, training_key_counts
+    from climann.evaluation.climatology_years import narrowed_days
+    from climann.workflow.preparation import target_grid
 
-    name, times = data.samples.layout.target_name, data.samples.layout.time.values
+    layout = data.samples.layout
+    name, times, value_step = layout.target_name, layout.time.values, layout.climatology_value_step
     record = climatology_record({name: data.target_climatology})[name]
-    keys = climatology_keys(times, value_step=data.samples.layout.climatology_value_step)
-    smoothed = {"smoothing_days": int(smoothing_days)} if is_smoothed(keys.per) else {}
+    keys = climatology_keys(times, value_step=value_step)
+    smoothed = {}
+    if is_smoothed(keys.per):
+        train = data.split.time_masks["train"]
+        counts = training_key_counts(target_grid(data.samples), times, train, value_step=value_step)
+        smoothed = {"smoothing_days": int(smoothing_days),
+                    "narrowed": narrowed_days(times, train, value_step=value_step, window_days=int(smoothing_days),
+                                              months=months, counts=counts)}
     return {**keys.record(), "calendar": times[0].calendar, **smoothed, **record}
 
 

@@ -278,12 +278,37 @@ def test_window_1_gives_the_training_mean_per_day_of_year_of_daily_data_exactly(
     np.testing.assert_array_equal(climatology_prediction(truth, times, train, window_days=1), climatology[day])
 
 
+def long_runs_without_value(counts, days=28):
+    """True where a cell's column of ``counts`` (days of the year first, cyclic) is 0 in a run of
+    ``days`` or more consecutive days, by hand (a loop over the cells and the days); False in a
+    column without any value."""
+    flat = np.asarray(counts).reshape(len(counts), -1)
+    long = np.zeros(flat.shape, bool)
+    n_days = len(flat)
+    for column in range(flat.shape[1]):
+        empty = flat[:, column] == 0
+        if empty.all():
+            continue
+        for d in np.flatnonzero(empty):
+            run = 1
+            while empty[(d + run) % n_days]:
+                run += 1
+            back = 1
+            while empty[(d - back) % n_days]:
+                back += 1
+            long[d, column] = run + back - 1 >= days
+    return long.reshape(np.shape(counts))
+
+
 def wb2_climatology_by_hand(truth, day, train, *, window, n_days):
     """WeatherBench 2's climatology by hand, per day of year (``day`` 0-based, shape (n_time,)):
     the sum and count of the training values of each day, each convolved (``np.convolve``) with
     WB2's triangular weights (``create_window_weights``: linspace(0, 1) up, linspace(1, 0) down)
-    over the day-of-year axis of ``n_days`` padded cyclically, divided; NaN where the day itself
-    has no training value. Shape (n_days, ...)."""
+    over the day-of-year axis of ``n_days`` padded cyclically, divided; NaN where the cell has no
+    training value on the day itself nor on the days around it for 28 days or more in a row
+    (:func:`long_runs_without_value`; a cell-day its series lacks in a shorter run is a gap, the
+    window's mean, as WeatherBench 2's), and at a cell without any. Shape (n_days, ...); for
+    series whose cells lack no run of 28 days (the window is then nowhere narrowed)."""
     half = window // 2
     weights = np.concatenate([np.linspace(0, 1, half + 1), np.linspace(1, 0, half + 1)[1:]])
     present = np.isfinite(truth) & np.asarray(train)[:, None, None]
@@ -297,7 +322,7 @@ def wb2_climatology_by_hand(truth, day, train, *, window, n_days):
 
     with np.errstate(invalid="ignore"):  # 0/0 where no day of the window has a value: NaN, as below
         climatology = cyclic_convolution(sums) / cyclic_convolution(counts)
-    climatology[counts == 0] = np.nan
+    climatology[long_runs_without_value(counts) | (counts.sum(axis=0) == 0)] = np.nan
     return climatology
 
 
@@ -320,7 +345,7 @@ def noleap_daily(n_years=3, seed=5):
 @pytest.mark.parametrize("window", [pytest.param(61, id="wb2-61"), pytest.param(31, id="31"),
                                     pytest.param(5, id="5")])
 def test_the_daily_climatology_is_smoothed_over_the_days_of_the_year_as_weatherbench2(window):
-    from climann.evaluation.baselines import climatology_prediction, seasonal_climatology
+    from climann.evaluation.baselines import climatology_prediction, climatology_window_weights, seasonal_climatology
 
     times, truth = noleap_daily()
     train = np.arange(times.size) < 2 * 365
@@ -329,8 +354,15 @@ def test_the_daily_climatology_is_smoothed_over_the_days_of_the_year_as_weatherb
     by_hand = wb2_climatology_by_hand(truth, day, train, window=window, n_days=365)
     np.testing.assert_allclose(climatology[:365], by_hand, rtol=1e-12)
     assert np.isnan(climatology[365]).all()  # no day 366 in a noleap calendar
-    # a day with no training value at a cell stays undefined there; its neighbours do not
-    assert np.isnan(climatology[9, 0, 0]) and np.isfinite(climatology[[8, 10], 0, 0]).all()
+    # a day of year without a training value at a cell (day 10 of every year at cell (0, 0)) is a
+    # gap of that cell's series: the window's mean of the values around it, as WeatherBench 2's
+    weights = climatology_window_weights(window)
+    around = (9 + np.arange(-(window // 2), window // 2 + 1)) % 365
+    present = np.isfinite(truth[:, 0, 0]) & train
+    window_sum = sum(w * truth[present & (day == d), 0, 0].sum() for w, d in zip(weights, around))
+    window_count = sum(w * np.count_nonzero(present & (day == d)) for w, d in zip(weights, around))
+    assert not (present & (day == 9)).any()
+    np.testing.assert_allclose(climatology[9, 0, 0], window_sum / window_count, rtol=1e-12)
     np.testing.assert_array_equal(climatology_prediction(truth, times, train, window_days=window), climatology[day])
     # the window reaches across the new year: 1 January's climatology holds December's values
     raw = seasonal_climatology(truth, times, train, window_days=1)
@@ -960,13 +992,37 @@ def test_the_sub_daily_climatology_of_a_gappy_station_series_keeps_the_whole_win
     np.testing.assert_allclose(climatology.reshape(366, 8)[:365], by_hand, rtol=1e-12)
 
 
+def narrowed_climatology_by_hand(sums, counts, window=61):
+    """The day-of-year climatology of each cell by hand, shape of ``sums`` (n_days, n_cells...):
+    the days a cell lacks for 28 days or more in a row (:func:`long_runs_without_value`) are
+    left out at that cell, its other days held; a held day m days from the nearest left-out
+    day weighs the days within m − 1 of it, 1 − |k|/m (at most WeatherBench 2's ±h, h = 30);
+    NaN on the days left out. A loop over the cells and the days."""
+    n_days, half = len(sums), window // 2
+    flat_sums, flat_counts = sums.reshape(n_days, -1), counts.reshape(n_days, -1)
+    left_out_cells = long_runs_without_value(flat_counts) | (flat_counts.sum(axis=0) == 0)
+    by_hand = np.full(flat_sums.shape, np.nan)
+    for cell in range(flat_sums.shape[1]):
+        left_out = np.flatnonzero(left_out_cells[:, cell])
+        for d in np.flatnonzero(~left_out_cells[:, cell]):
+            apart = np.abs(d - left_out)
+            reach = min(half, int(np.minimum(apart, n_days - apart).min())) if left_out.size else half
+            offsets = np.arange(-reach + 1, reach)
+            weights = 1 - np.abs(offsets) / reach
+            around = (d + offsets) % n_days
+            by_hand[d, cell] = (weights * flat_sums[around, cell]).sum() / (weights * flat_counts[around, cell]).sum()
+    return by_hand.reshape(sums.shape)
+
+
 @pytest.mark.parametrize("months", [pytest.param((6, 7, 8), id="jja"), pytest.param((12, 1, 2), id="djf"),
                                     pytest.param((1, 3), id="february-left-out")])
-def test_the_window_of_a_months_selection_with_missing_cells_narrows_as_before(months):
+def test_the_window_of_a_months_selection_with_missing_cells_narrows_per_cell(months):
     """Evenly sampled daily data of some months (``--months``, ``--seasons``), with values
-    missing at some cells (sea ice, 20 %): the window narrows at the edges of the months left out,
-    a day m days from the nearest weighing the days within m − 1 of it, 1 − |k|/m (the rule
-    before break34a S1, unchanged); a cell-day without a training value stays undefined."""
+    missing at some cells (20 %): each cell's window narrows at the edges of the days that cell
+    lacks for 28 days or more (the months left out, and at a cell lacking the season's first
+    days in every training year, those too), a day m days from the nearest weighing the days
+    within m − 1 of it, 1 − |k|/m; a cell-day lacked in a shorter run is a gap of the cell's
+    series, the window's mean."""
     import cftime
 
     from climann.evaluation.baselines import seasonal_climatology
@@ -982,21 +1038,53 @@ def test_the_window_of_a_months_selection_with_missing_cells_narrows_as_before(m
     sums, counts = np.zeros((365, 2, 2)), np.zeros((365, 2, 2))
     np.add.at(sums, day, np.where(present, truth, 0.0))
     np.add.at(counts, day, present.astype(float))
-    held = np.isin(np.arange(365), day)
-    left_out = np.flatnonzero(~held)
-    by_hand = np.full((365, 2, 2), np.nan)
-    for d in np.flatnonzero(held):
-        apart = np.abs(d - left_out)
-        reach = min(30, int(np.minimum(apart, 365 - apart).min()))
-        offsets = np.arange(-reach + 1, reach)
-        weights = (1 - np.abs(offsets) / reach)[:, None, None]
-        around = (d + offsets) % 365
-        with np.errstate(invalid="ignore"):
-            by_hand[d] = (weights * sums[around]).sum(axis=0) / (weights * counts[around]).sum(axis=0)
-    by_hand[counts == 0] = np.nan
+    by_hand = narrowed_climatology_by_hand(sums, counts)
     climatology = seasonal_climatology(truth, times, train, window_days=61)[:365]
     np.testing.assert_allclose(climatology, by_hand, rtol=1e-12)
-    assert np.isnan(climatology[counts == 0]).all() and (counts[held] == 0).any()
+    held = np.isin(np.arange(365), day)
+    assert (counts[held] == 0).any() and np.isfinite(climatology[held & (counts == 0).all(axis=(1, 2))]).all()
+
+
+def _two_stations(second, seed=37):
+    """Daily noleap values 2001–2004 at two stations (cells (0, 0), (0, 1)): the first holds
+    every day, the second only on the days ``second(day_of_year, rng)`` keeps (NaN elsewhere,
+    as a DSG file of several stations on one time axis). Times, values (n_time, 1, 2), the
+    training mask (2001–2003)."""
+    import cftime
+
+    times = np.array([cftime.DatetimeNoLeap(2001, 1, 1, 12) + datetime.timedelta(days=k) for k in range(4 * 365)])
+    day = np.arange(times.size) % 365
+    rng = np.random.default_rng(seed)
+    truth = (285 + 12 * np.cos(2 * np.pi * (day - 200) / 365))[:, None, None] + rng.normal(0, 2, (times.size, 1, 2))
+    truth[~second(day, rng), 0, 1] = np.nan
+    return times, truth, np.arange(times.size) < 3 * 365
+
+
+@pytest.mark.parametrize("second", [
+    pytest.param(lambda day, rng: (day >= 59) & (day < 334), id="no-winter-retrievals"),
+    pytest.param(lambda day, rng: rng.random(day.size) < 0.6, id="retrievals-on-60-percent-of-days"),
+])
+def test_each_station_of_a_file_gets_the_climatology_it_would_get_alone(second):
+    """Two stations on one time axis, one holding every day: the other's days of the year
+    without a training value are that station's own, gaps (a random 40 % of its days) or left
+    out (December–February without retrievals). Read from the whole series (a day held at any
+    station), the second station's window did not narrow near its winter (1 March weighed
+    March and April only, pulled toward spring) and its gap days had no climatology; per cell,
+    it is the climatology the station gets alone, each hand-computed."""
+    from climann.evaluation.baselines import seasonal_climatology
+
+    times, truth, train = _two_stations(second)
+    day = np.arange(times.size) % 365
+    present = np.isfinite(truth) & train[:, None, None]
+    sums, counts = np.zeros((365, 1, 2)), np.zeros((365, 1, 2))
+    np.add.at(sums, day, np.where(present, truth, 0.0))
+    np.add.at(counts, day, present.astype(float))
+    by_hand = narrowed_climatology_by_hand(sums, counts)
+    both = seasonal_climatology(truth, times, train, window_days=61)[:365]
+    alone = seasonal_climatology(truth[:, :, 1:], times, train, window_days=61)[:365]
+    np.testing.assert_allclose(both, by_hand, rtol=1e-12)
+    np.testing.assert_allclose(both[:, :, 1:], alone, rtol=1e-12)  # up to the matrix product's rounding
+    assert (counts[:, 0, 1] == 0).sum() > 10 and np.isfinite(both[:, 0, 0]).all()
 
 
 def _composite_starts(days: int, years=(2003, 2004, 2005)) -> np.ndarray:

@@ -137,3 +137,53 @@ def test_the_note_is_given_when_the_window_holds_few_values():
     note = few_years_note(times, train, window_days=61)
     assert note is not None and note["values_per_key"] == 1.0
     assert "fewer than 2 training values within its 61-day window (1.00 per day of year on average" in note["reason"]
+
+
+def _daily_of_months(calendar, years, months, *, leap_day=True):
+    """Daily times at 12:00 in ``calendar`` over ``years``, those of ``months`` only (without
+    29 February when not ``leap_day``)."""
+    times = []
+    for year in years:
+        day = cftime.datetime(year, 1, 1, 12, calendar=calendar)
+        while day.year == year:
+            if day.month in months and (leap_day or (day.month, day.day) != (2, 29)):
+                times.append(day)
+            day += datetime.timedelta(days=1)
+    return np.array(times)
+
+
+LEAP_CALENDARS = ["standard", "proleptic_gregorian", "julian"]
+
+
+@pytest.mark.parametrize("calendar", [pytest.param(name, id=name) for name in
+                                      LEAP_CALENDARS + ["noleap", "360_day", "all_leap"]])
+@pytest.mark.parametrize("first", [pytest.param(2003, id="first-year-not-leap"),
+                                   pytest.param(2004, id="first-year-leap")])
+def test_the_days_of_months_left_out_are_told_by_each_training_years_own_calendar(calendar, first):
+    """January and February only (``--months 1,2``): day 366 is 31 December of a leap year,
+    left out by the selection; matched to a month by a first training year of 365 days it was
+    1 January of the next, and said to be narrowed near although the selection left it out.
+    The same training years whichever comes first (2003–2006 or 2004–2006)."""
+    from climann.evaluation.climatology_years import narrowed_days, selected_days
+
+    times = _daily_of_months(calendar, range(first, 2007), (1, 2))
+    train = np.ones(times.size, dtype=bool)
+    assert narrowed_days(times, train, window_days=61, months=(1, 2)) is None
+    selected = selected_days(times, (1, 2))
+    longest = {"360_day": 60, "noleap": 59}.get(calendar, 60)  # 29 February in years of 366 days
+    np.testing.assert_array_equal(np.flatnonzero(selected) + 1, np.arange(1, longest + 1))
+
+
+@pytest.mark.parametrize("calendar", [pytest.param(name, id=name) for name in LEAP_CALENDARS])
+@pytest.mark.parametrize("first", [pytest.param(2003, id="first-year-not-leap"),
+                                   pytest.param(2004, id="first-year-leap")])
+def test_a_29_february_the_file_lacks_is_a_day_of_the_months_selected(calendar, first):
+    """February only, from a file without 29 February: day 60 (29 February of the leap years,
+    1 March of the others) is a day of February the training years lack, near which the window
+    narrows, whichever training year comes first (by the first year's calendar it was 1 March
+    in 2003, and not said)."""
+    from climann.evaluation.climatology_years import narrowed_days
+
+    times = _daily_of_months(calendar, range(first, 2007), (2,), leap_day=False)
+    train = np.ones(times.size, dtype=bool)
+    assert narrowed_days(times, train, window_days=61, months=(2,)) == [60]

@@ -673,11 +673,12 @@ def test_predict_and_evaluate_on_other_data_give_one_note_of_a_leap_years_31_dec
         "12 values at 1 time step (2004-12-31) are neither predicted nor scored: " + reason]
 
 
-def test_evaluate_on_other_data_names_the_cell_a_trained_leap_years_31_december_lacked(tmp_path):
+def test_a_trained_leap_years_31_december_one_cell_lacked_is_a_gap_of_that_cells_series(tmp_path):
     """fix31c: trained on 2000–2002 (2000 a leap year) with tas missing at one cell on 31 December
-    2000, the run's climatology holds day 366 at the 11 other cells. evaluate --data on 2004 said
-    "no leap year is trained on" (its block has no training steps); the run's record says which
-    cell lacks the day."""
+    2000. That cell lacks day 366 alone, one day between 365 and 1: a gap of its series, whose
+    climatology is the window's mean there (fix35b: each cell's days on their own; it was left
+    undefined, and evaluate --data on 2004 left the value out with a note), hand-computed; every
+    value of 2004 is then predicted and scored."""
     sample = _daily(tmp_path / "train.nc", "standard", range(2000, 2005), seed=9)
     with xr.open_dataset(sample, decode_times=TIME) as source:
         tas = source["tas"].load()
@@ -692,13 +693,22 @@ def test_evaluate_on_other_data_names_the_cell_a_trained_leap_years_31_december_
     run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
     record = load_run(run_dir).network.metadata["target_climatology"]
     day_366 = np.array(record["values"], dtype=float).reshape(record["shape"])[365]
-    assert np.isnan(day_366[0, 0]) and np.isfinite(day_366).sum() == DAILY_LAT.size * DAILY_LON.size - 1
+    with xr.open_dataset(run_dir / "predictions.nc", decode_times=TIME) as run:
+        train = run["split"].values == 1
+        days = np.array([time.dayofyr for time in run["time"].values])
+    values = tas.values[:, 0, 0].astype(np.float64)
+    weights = 1 - np.abs(np.arange(-29, 30)) / 30  # WeatherBench 2's 61-day window, cyclic over 366 days
+    around = (365 + np.arange(-29, 30)) % 366 + 1
+    present = train & np.isfinite(values)
+    window_sum = sum(w * values[present & (days == d)].sum() for w, d in zip(weights, around))
+    window_count = sum(w * np.count_nonzero(present & (days == d)) for w, d in zip(weights, around))
+    assert not (present & (days == 366)).any()
+    np.testing.assert_allclose(day_366[0, 0], window_sum / window_count, rtol=1e-6)  # float32 in model.npz
+    assert np.isfinite(day_366).all()
     new = _daily(tmp_path / "leap.nc", "standard", [2004], seed=4)
     scored = evaluate_run(run_dir, data_paths=[str(new)], out=tmp_path / "ev")
-    assert [note["reason"] for note in scored["notes"] if note["model"] == "model"] == [
-        f"1 value at 1 time step (2004-12-31) and 1 of the {DAILY_LAT.size * DAILY_LON.size} cells with samples "
-        f"({100 / (DAILY_LAT.size * DAILY_LON.size):.1f} %) is neither predicted nor scored: "
-        + UNDEFINED_ANOMALY_REASONS["unseen"]]
+    assert [note for note in scored.get("notes", []) if note["model"] == "model"] == []
+    assert scored["splits"]["all"]["model"]["n_samples"] == 366 * DAILY_LAT.size * DAILY_LON.size
 
 
 def test_a_weekly_run_keys_its_climatology_by_week_of_the_year_everywhere(tmp_path):
@@ -791,3 +801,29 @@ def test_evaluate_on_other_data_counts_the_values_without_a_training_climatology
     line = f"the all block is scored on {present - unseen} of its {present} values: {notes[0]['reason']}"
     assert f"climann: warning: {line}" in result.output.replace("\n", " ")
     assert line in (tmp_path / "ev" / "report.md").read_text().replace("\n", " ")
+
+
+def test_evaluate_on_other_data_records_the_days_the_saved_climatology_was_narrowed_near(tmp_path):
+    """A station-like cell without winter values (days 1–40 of every training year) beside cells
+    holding every day: its window narrows near those days (decided per cell), and
+    ``climatology_narrowed`` says so in ``train``'s metrics and, against the saved climatology,
+    in ``evaluate --data``'s (which wrote no key: fix35b)."""
+    full = _daily(tmp_path / "full.nc", "noleap", range(1990, 1994), seed=9)
+    with xr.open_dataset(full, decode_times=TIME) as opened:
+        dataset = opened.load()
+    winter = np.array([time.dayofyr <= 40 for time in dataset["time"].values])
+    dataset["tas"][dict(time=np.flatnonzero(winter), lat=0, lon=0)] = np.nan
+    sample = tmp_path / "station_without_winter.nc"
+    dataset.to_netcdf(sample)
+    config = build_config({"data": {"paths": [str(sample)], "target": "tas", "predictors": ["rsdt"],
+                                    "target_anomaly": True},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1, "batch_size": 512},
+                           "evaluation": {"figures": False}})
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    trained = json.loads((run_dir / "metrics.json").read_text())
+    assert trained["climatology_narrowed"] == list(range(1, 41))
+    new = _daily(tmp_path / "new.nc", "noleap", [1996], seed=4)
+    metrics = evaluate_run(run_dir, [str(new)], tmp_path / "evaluated")
+    written = json.loads((tmp_path / "evaluated" / "metrics.json").read_text())
+    assert metrics["climatology_window_days"] == 61
+    assert metrics["climatology_narrowed"] == written["climatology_narrowed"] == list(range(1, 41))

@@ -126,11 +126,21 @@ class BaselineSums:
         (:func:`~climann.evaluation.baselines.climatology_from_sums`, on every key of the year),
         keyed as it is (``value_step``: :func:`~climann.evaluation.baselines.climatology_keys`)."""
         keys = climatology_keys(times, value_step=value_step)
-        sums, counts = np.zeros((keys.count, *shape)), np.zeros((keys.count, *shape))
-        for index, (total, count) in self.seasons.items():
-            sums[key_values[index] - 1], counts[key_values[index] - 1] = total, count
+        sums, counts = np.zeros((keys.count, *shape)), self.key_counts(key_values, keys.count, shape)
+        for index, (total, _) in self.seasons.items():
+            sums[key_values[index] - 1] = total
         climatology = climatology_from_sums(sums, counts, keys, calendar=times[0].calendar, window_days=window_days)
         return climatology[np.asarray(key_values) - 1]
+
+    def key_counts(self, key_values: np.ndarray, n_keys: int, shape: tuple[int, int]) -> np.ndarray:
+        """The training values of every climatology key at each cell, shape (n_keys, n_lat,
+        n_lon) (0 for the keys no chunk held): the in-memory route's
+        :func:`~climann.evaluation.baselines.key_sums` counts, for
+        :func:`~climann.evaluation.climatology_years.add_climatology_narrowed`."""
+        counts = np.zeros((n_keys, *shape))
+        for index, (_, count) in self.seasons.items():
+            counts[key_values[index] - 1] = count
+        return counts
 
 
 def _baseline_sums(
@@ -159,7 +169,7 @@ def fit_baselines(
     client, source: PointwiseSource, train_blocks: Sequence[tuple[int, int]], input_scaler: Standardizer, *,
     dtype: str | np.dtype, season_index: np.ndarray, key_values: np.ndarray, area_weighted: bool = False,
     window_days: int,
-) -> tuple[LinearRegression, np.ndarray]:
+) -> tuple[LinearRegression, np.ndarray, np.ndarray]:
     """The linear and climatology baselines from the training block's chunks (pass 1).
 
     Parameters
@@ -184,6 +194,8 @@ def fit_baselines(
     -------
     linear : LinearRegression
     climatology : ndarray, shape (n_seasons, n_lat, n_lon)
+    counts : ndarray, shape (n_keys, n_lat, n_lon)
+        The training values of every climatology key at each cell (:meth:`BaselineSums.key_counts`).
     """
     from climann.workflow.compute.cluster import ordered_sum_delayed
 
@@ -193,9 +205,11 @@ def fit_baselines(
              for start, stop in train_blocks]
     summed = ordered_sum_delayed(parts)
     total = dask.compute(summed)[0] if client is None else client.compute(summed).result()
-    climatology = total.climatology(key_values, source.layout.time.values, source.layout.shape[1:],
-                                    window_days=window_days, value_step=source.layout.climatology_value_step)
-    return total.linear(), climatology
+    value_step, times = source.layout.climatology_value_step, source.layout.time.values
+    climatology = total.climatology(key_values, times, source.layout.shape[1:], window_days=window_days,
+                                    value_step=value_step)
+    counts = total.key_counts(key_values, climatology_keys(times, value_step=value_step).count, source.layout.shape[1:])
+    return total.linear(), climatology, counts
 
 
 # --- pass 2: scores and grids -----------------------------------------------------------------------

@@ -307,10 +307,11 @@ def evaluate_distributed(
     models: tuple[str, ...] = ("model",)
     fitted = tuple(name for name in ("climatology", "linear") if name in baselines)
     # the climatology is also the reference of the ACC's anomalies: fitted whenever there is a training block
+    training_counts = None  # the training values of each climatology key at each cell
     if fitted or "train" in split.time_masks:
         keys, season_index = np.unique(season_keys(layout.time.values, value_step=layout.climatology_value_step),
                                            return_inverse=True)
-        linear, climatology = fit_baselines(
+        linear, climatology, training_counts = fit_baselines(
             client, source, blocks_in_split(blocks, split.time_masks["train"]), input_scaler,
             dtype=config.model.dtype, season_index=season_index, key_values=keys,
             area_weighted=config.training.area_weighted, window_days=config.evaluation.climatology_window_days,
@@ -374,7 +375,8 @@ def evaluate_distributed(
         add_few_years_note(metrics, layout.time.values, split.time_masks["train"],
                            value_step=layout.climatology_value_step)
         add_climatology_narrowed(metrics, layout.time.values, split.time_masks["train"],
-                                 value_step=layout.climatology_value_step, months=selected_months(config))
+                                 value_step=layout.climatology_value_step, months=selected_months(config),
+                                 counts=training_counts)
     if own_data:
         metrics.update(scored_steps_record(source, config))
     if ranges is not None and flag_extrapolation:

@@ -15,7 +15,7 @@ from climann.workflow.compute.evaluation import (
     scores_from_sums,
 )
 from climann.data.batches import blocks_in_split
-from climann.evaluation.baselines import LinearRegression, climatology_prediction, season_keys
+from climann.evaluation.baselines import LinearRegression, climatology_prediction, season_keys, training_key_counts
 from climann.evaluation.metrics import score
 from climann.evaluation.scores import score_blocks
 from climann.workflow.preparation import open_selected, pointwise_source, prepare_data, resolve_inputs
@@ -82,9 +82,9 @@ def test_baselines_fitted_on_the_workers_equal_the_in_memory_baselines(client, t
     train = data.sample_masks["train"]
     keys, season_index = np.unique(season_keys(source.layout.time.values), return_inverse=True)
     blocks = blocks_in_split(chunk_blocks(source, chunk_mb=32), data.split.time_masks["train"])
-    linear, climatology = fit_baselines(client, source, blocks, data.input_scaler, dtype="float32",
-                                        season_index=season_index, key_values=keys, area_weighted=area_weighted,
-                                        window_days=61)
+    linear, climatology, counts = fit_baselines(client, source, blocks, data.input_scaler, dtype="float32",
+                                                season_index=season_index, key_values=keys,
+                                                area_weighted=area_weighted, window_days=61)
     # the loss's weights: each sample's cell area (cos latitude, mean 1) when area weighted
     cell = source.layout.cell_area_weights().ravel()[data.samples.flat_index % source.layout.n_cells]
     expected = LinearRegression.fit(data.scaled_inputs[train], data.samples.target[train],
@@ -95,6 +95,9 @@ def test_baselines_fitted_on_the_workers_equal_the_in_memory_baselines(client, t
     in_memory = climatology_prediction(truth, source.layout.time.values, data.split.time_masks["train"],
                                        window_days=61)
     np.testing.assert_allclose(climatology[season_index], in_memory, rtol=1e-12)
+    # the training values of each key at each cell, as the in-memory route counts them
+    np.testing.assert_array_equal(counts, training_key_counts(truth, source.layout.time.values,
+                                                              data.split.time_masks["train"]))
 
 
 def test_area_means_are_taken_over_the_cells_where_truth_and_model_are_present_each_baseline_on_its_own():
