@@ -157,7 +157,8 @@ def load_sweep(path: str | Path) -> Sweep:
     ClimannError
         A file that is not a sweep (no ``[sweep]`` with ``key`` and a non-empty list of
         ``values``), a base file that cannot be read, two values giving one run name, a
-        run whose configuration is invalid (naming its value), or runs that name no data
+        run whose configuration is invalid (naming its value), runs that predict different
+        targets (:func:`refuse_other_targets`: their comparison could not be made), runs that name no data
         (no ``[data] paths`` in the file or its base: the demo sample is no sweep's default,
         :func:`~climann.workflow.config.refuse_config_without_data`), or a relative data path
         that matches nothing in the working directory but does beside the file that names it
@@ -200,9 +201,43 @@ def load_sweep(path: str | Path) -> Sweep:
         runs.append(SweepRun(name=run_name, value=value, settings=run_settings, config=config))
     for run in runs:  # after the values' own checks, which name the value at fault
         refuse_config_without_data(run.settings, path)
+    refuse_other_targets(runs, path, key)
     for source, own in ((path, settings), (base_path, base)):  # data paths: relative to the working directory
         check_config_file_paths(own, source, [run.config for run in runs])
     return Sweep(path=path, key=key, runs=runs, comparison_name=path.stem)
+
+
+def refuse_other_targets(runs: list[SweepRun], path: Path, key: str) -> None:
+    """Before the first run is trained: refuse a sweep whose runs predict different targets.
+
+    The comparison a sweep ends with puts every run's scores on one scale, which runs of
+    different targets do not have (:func:`~climann.workflow.compare.in_units_of`); the target
+    is known from the configurations alone, so the sweep is refused here rather than after
+    training every run (break35b B1, a sweep over ``data.target``).
+
+    Parameters
+    ----------
+    runs : list of SweepRun
+        The sweep's runs, validated.
+    path : Path
+        The sweep file, named in the message.
+    key : str
+        The swept ``SECTION.KEY``, named in the message.
+
+    Raises
+    ------
+    ClimannError
+        Naming each target and the way out: one sweep per target.
+    """
+    targets = list(dict.fromkeys(run.config.data.target for run in runs))
+    if len(targets) < 2:
+        return
+    listed = ", ".join(f"{run.name} {run.config.data.target}" for run in runs)
+    advice = ("sweep another key" if key == "data.target"
+              else f"keep [data] target the same for every value of {key}")
+    raise ClimannError(f"sweep {path}: its runs predict different targets ({listed}), whose scores cannot be compared; "
+                       f"make one sweep per target (set [data] target = \"{targets[0]}\" in one sweep file, "
+                       f"\"{targets[1]}\" in another) and {advice} (nothing was trained)")
 
 
 def fingerprint(run: SweepRun) -> str:

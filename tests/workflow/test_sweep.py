@@ -305,3 +305,22 @@ def test_a_run_folder_holding_only_what_a_killed_sweep_left_is_trained(tmp_path,
     assert result.trained == [run_dir]
     assert not [path for path in (tmp_path / "runs").rglob(".*")]
     assert (run_dir / "model.npz").is_file()
+
+
+def test_a_sweep_over_the_target_is_refused_before_any_training_with_advice_for_a_sweep(tmp_path, data):
+    """break35b B1: a sweep over data.target trained every run, then stopped with "compare runs of
+    the same target" (exit 2), and again on every rerun; the targets are known from the
+    configurations, so the sweep is refused before the first run."""
+    sweep_file = write_sweep(tmp_path / "targets.toml", data, ["tas", "landonly"], key="data.target")
+    with pytest.raises(ClimannError) as refused:
+        load_sweep(sweep_file)
+    assert str(refused.value) == (
+        f"sweep {sweep_file}: its runs predict different targets (targets-tas tas, targets-landonly landonly), whose "
+        'scores cannot be compared; make one sweep per target (set [data] target = "tas" in one sweep file, '
+        '"landonly" in another) and sweep another key (nothing was trained)')
+    runs = tmp_path / "runs"
+    result = CliRunner().invoke(app, ["sweep", str(sweep_file), "--runs", str(runs)])
+    assert result.exit_code == 2 and result.output.strip().count("\n") == 0, result.output
+    assert result.output.startswith("climann: error: sweep ") and "one sweep per target" in result.output
+    assert not runs.exists()  # nothing trained, nothing written
+
