@@ -28,6 +28,7 @@ one of its files is missing. Changes to climann's code do not count (as ``make t
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -138,15 +139,58 @@ class SweepResult:
 
 
 def value_text(value: Any) -> str:
-    """A value as part of a directory name: ``0.001``, ``64-64`` for ``[64, 64]``, ``tanh``;
+    """A value as part of a directory name: ``0.001``, ``64-64`` for ``[64, 64]``, ``tanh``,
+    ``depth-0.494025`` for a table ``{depth = 0.494025}`` (its entries joined by ``_``);
     characters other than letters, digits, ``.``, ``_`` and ``-`` become ``_``."""
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, dict):
+        text = "_".join(f"{key}-{value_text(item)}" for key, item in value.items()) or "none"
+    elif isinstance(value, (list, tuple)):
         text = "-".join(value_text(item) for item in value) or "none"
     elif isinstance(value, bool):
         text = "true" if value else "false"
     else:
         text = str(value)
     return re.sub(r"[^A-Za-z0-9._-]", "_", text)
+
+
+def earlier_value_text(value: Any) -> str:
+    """:func:`value_text` as climann wrote it before 5 December 2026, when a table was written
+    as Python shows it (``__depth___0.494025_`` for ``{depth = 0.494025}``, break35b D4): the
+    name of a run folder an earlier sweep made, which a rerun keeps using."""
+    if isinstance(value, (list, tuple)):
+        text = "-".join(earlier_value_text(item) for item in value) or "none"
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    else:
+        text = str(value)
+    return re.sub(r"[^A-Za-z0-9._-]", "_", text)
+
+
+def with_earlier_folders(sweep: Sweep, runs_dir: str | Path) -> Sweep:
+    """``sweep`` with each run named as an earlier version named it (:func:`earlier_value_text`)
+    where ``runs_dir`` holds that folder and not the one of today's name: a rerun finds the runs
+    it recorded in ``sweep.json`` (up to date, not trained again) instead of training them anew
+    beside the old folders.
+
+    Parameters
+    ----------
+    sweep : Sweep
+        From :func:`load_sweep`.
+    runs_dir : str or Path
+        The sweep's ``--runs`` folder.
+
+    Returns
+    -------
+    Sweep
+    """
+    runs_dir = Path(runs_dir)
+    runs = []
+    for run in sweep.runs:
+        earlier = f"{sweep.comparison_name}-{earlier_value_text(run.value)}"
+        kept = (earlier != run.name and (runs_dir / earlier).is_dir()
+                and not os.path.lexists(runs_dir / run.name))
+        runs.append(dataclasses.replace(run, name=earlier) if kept else run)
+    return dataclasses.replace(sweep, runs=runs)
 
 
 def load_sweep(path: str | Path) -> Sweep:
@@ -398,8 +442,8 @@ def run_sweep(
     """
     from climann.workflow.pipeline import run_training
 
-    sweep = load_sweep(path)
     runs_dir = Path(runs_dir)
+    sweep = with_earlier_folders(load_sweep(path), runs_dir)
     comparison = runs_dir / sweep.comparison_name
     check_sweep_folders(sweep, runs_dir)
     record_path = comparison / RECORD_FILE
