@@ -22,8 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["CellMethod", "over_each_cell", "parse_cell_methods", "time_cell_method", "with_time_method",
-           "without_time_entries"]
+__all__ = ["CellMethod", "over_each_cell", "parse_cell_methods", "time_cell_method", "time_value_word",
+           "with_time_method", "without_time_entries"]
 
 _COMMENT = re.compile(r"\([^)]*\)")
 _NAME = re.compile(r"(\S+?)\s*:(?=\s|$)")
@@ -182,3 +182,40 @@ def without_time_entries(text: str | None, time_name: str = "time") -> str:
     comments left out: what an advice that states the time method afresh keeps."""
     return " ".join(str(entry) for entry in parse_cell_methods(str(text or ""))
                     if not {"time", time_name} & set(entry.names))
+
+
+#: What one value is over its time cell, by the method of the last time entry (CF 1.8 section
+#: 7.3: entries are applied in the order written, so the last is the one over the whole cell);
+#: any other method (``maximum``, ``point`` …) gives "value".
+_VALUE_WORDS = {"sum": "total", "mean": "mean"}
+
+
+def time_value_word(text: str | None, time_name: str = "time") -> str:
+    """What a variable's value is over its time cell, in one word for a sentence: ``"total"``
+    (``time: sum``), ``"mean"`` (``time: mean``, or nothing said about time: the reading
+    climann assumes) or ``"value"`` (any other method).
+
+    The last entry over time decides (CF 1.8 section 7.3, methods applied in the order
+    written): xclim's growing degree days, ``time: mean within days time: sum over days``,
+    are a sum over the days of the month of daily means, a monthly total (break35b D2).
+
+    Parameters
+    ----------
+    text : str or None
+        The ``cell_methods`` attribute.
+    time_name : str
+        The time dimension's name in the file; ``time`` is always recognised.
+
+    Examples
+    --------
+    >>> time_value_word("area: mean time: mean within days time: sum over days")
+    'total'
+    >>> time_value_word("time: maximum")
+    'value'
+    >>> time_value_word(None)
+    'mean'
+    """
+    entries = [entry for entry in parse_cell_methods(str(text or "")) if {"time", time_name} & set(entry.names)]
+    if not entries:
+        return "mean"
+    return _VALUE_WORDS.get(entries[-1].method.split()[0], "value")

@@ -124,6 +124,38 @@ def _anomaly_columns(
     return columns
 
 
+def static_fields_refusal(static: Sequence[str], *, target: str, predictors: Sequence[str]) -> str:
+    """Why field mode cannot use the static (lat, lon) fields ``static``, every one named in one
+    sentence with the way out for all (break35b C1: ``orog``, then ``sftlf``, refused one at a time).
+
+    Parameters
+    ----------
+    static : sequence of str
+        The variables without the time dimension, in the order they were asked for.
+    target : str
+        The target (a static target cannot be predicted per time step).
+    predictors : sequence of str
+        ``[data] predictors``: the example ``--predictors`` keeps the others.
+
+    Returns
+    -------
+    str
+        The message of the refusal.
+    """
+    named = ", ".join(f"'{name}'" for name in static)
+    what = "is a static (lat, lon) field" if len(static) == 1 else "are static (lat, lon) fields"
+    why = f"{named} {what}: in field mode each sample is a time step"
+    if target in static:
+        return f"{why}, and the target '{target}' has none to predict; choose a target that varies in time"
+    it = "it" if len(static) == 1 else "them"
+    others = [name for name in predictors if name not in static]
+    lists = ["predictors" if name in predictors else "lags/anomalies" for name in static]
+    where = " and ".join(dict.fromkeys(lists))
+    example = f" (--predictors {','.join(others)})" if others and where == "predictors" else ""
+    return (f"{why}, so {'it is' if len(static) == 1 else 'each is'} the same for every sample and adds nothing; "
+            f"remove {it} from [data] {where}{example}")
+
+
 def build_field_samples(
     dataset: xr.Dataset,
     *,
@@ -200,10 +232,7 @@ def build_field_samples(
                           grid_dims, needs_time=False) for name in names}
     static = [name for name, field in fields.items() if layout.time.name not in field.dims]
     if static:
-        raise ClimannError(
-            f"'{static[0]}' is a static (lat, lon) field: in field mode each sample is a time step, "
-            "so it is the same for every sample and adds nothing; remove it"
-        )
+        raise ClimannError(static_fields_refusal(static, target=target, predictors=predictors))
     series = {**area_mean_features(dataset, global_means=global_means, where=where), **(area_means or {})}
     loaded = xr.Dataset({**fields, **series}).astype(np.float32).load()
     area = layout.cell_area_weights(whole_cells=True)  # the inputs' area means are over whole cells

@@ -14,6 +14,7 @@ from climann.data.cell_edges import CELL_EDGES as CELL_EDGES  # re-exported
 from climann.data.cell_edges import STRAIGHT_CELL_EDGES_KEY as STRAIGHT_CELL_EDGES_KEY  # re-exported
 from climann.data.geometry import bounds_from_centres, centre_spacing_areas, polygon_areas, wrapped_difference
 from climann.data.time_axis import cell_time_step
+from climann.data.cell_methods import time_value_word
 from climann.data.forecast_times import holds_instants
 from climann.data.time_cells import season_score_times
 
@@ -405,7 +406,9 @@ class GridLayout:
         ``season`` feature dates the steps."""
         return season_score_times(self.time, segment_starts=segment_starts(self.time_blocks, self.shape[0]),
                                   known_step=self.known_time_step, value_step=self.value_time_step,
-                                  instants=holds_instants(self.target_attrs))
+                                  instants=holds_instants(self.target_attrs),
+                                  value_word=time_value_word(self.target_attrs.get("cell_methods"),
+                                                             str(self.time.name)))
 
     def selection_dates(self) -> np.ndarray | None:
         """The dates by which the run's own time selection (``--months``, ``--seasons``,

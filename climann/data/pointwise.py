@@ -22,6 +22,7 @@ from climann.data.area_means import area_mean_features
 from climann.data.climatology import month_of_each_step
 from climann.data.dropped_targets import DroppedTargets, dropped_targets
 from climann.data.features import decimal_year, longitude_sin_cos, season_sin_cos
+from climann.data.cell_methods import time_value_word
 from climann.data.forecast_times import holds_instants
 from climann.data.layout import GridLayout, segment_starts
 from climann.data.notes import note_once
@@ -106,6 +107,8 @@ def derived_columns(
     if "season" in features or "year" in features:
         times = season_feature_times(layout.time, dated_by=season_dated_by, known_step=layout.known_time_step,
                                      value_step=layout.value_time_step, instants=holds_instants(layout.target_attrs),
+                                     value_word=time_value_word(layout.target_attrs.get("cell_methods"),
+                                                                str(layout.time.name)),
                                      segment_starts=segment_starts(layout.time_blocks, layout.shape[0]))
     if "season" in features:
         season_sin, season_cos = season_sin_cos(times)

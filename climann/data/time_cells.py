@@ -622,7 +622,7 @@ _STAMPED_SO = {"month": "as ERA5 and CDO, e.g. monmean with setday,1, stamp them
 
 def season_feature_times(
     time: xr.DataArray, *, dated_by: str, segment_starts: np.ndarray | None = None, known_step: TimeStep | None = None,
-    value_step: TimeStep | None = None, instants: bool = False,
+    value_step: TimeStep | None = None, instants: bool = False, value_word: str = "mean",
 ) -> np.ndarray:
     """The dates the ``season`` and ``year`` features are computed from, one per time step.
 
@@ -657,6 +657,9 @@ def season_feature_times(
     instants : bool
         Whether the values are instantaneous (:func:`~climann.data.forecast_times.holds_instants`),
         for the words of the warning about stamps at the start of their cells.
+    value_word : {"mean", "total", "value"}
+        What each value is over its cell (:func:`~climann.data.cell_methods.time_value_word`),
+        for the same warning: a monthly sum is read as the total of its month, not its mean.
 
     Returns
     -------
@@ -671,13 +674,13 @@ def season_feature_times(
         _note_stamped_seasons(str(time.name), stamps, step)
         return stamps
     cells, doubt = found
-    _note_start_stamps(str(time.name), stamps, doubt, instants=instants)
+    _note_start_stamps(str(time.name), stamps, doubt, instants=instants, value_word=value_word)
     return cell_middles(stamps, cells)
 
 
 def season_score_times(
     time: xr.DataArray, *, segment_starts: np.ndarray | None = None, known_step: TimeStep | None = None,
-    value_step: TimeStep | None = None, instants: bool = False,
+    value_step: TimeStep | None = None, instants: bool = False, value_word: str = "mean",
 ) -> np.ndarray:
     """The dates the scores per season (``metrics.json``'s ``seasons``) take each step's month
     from: the middle of its time cell (CF 7.1), the date the ``season`` feature gives it
@@ -705,6 +708,8 @@ def season_score_times(
     instants : bool
         Whether the values are instantaneous, for the words of the warning (see
         :func:`season_feature_times`).
+    value_word : {"mean", "total", "value"}
+        What each value is over its cell, for the same warning (see :func:`season_feature_times`).
 
     Returns
     -------
@@ -719,7 +724,7 @@ def season_score_times(
     if middles is None:
         return stamps
     if any(_season_of(middle) != _season_of(stamp) for middle, stamp in zip(middles, stamps)):
-        _note_start_stamps(str(time.name), stamps, found[1], instants=instants)
+        _note_start_stamps(str(time.name), stamps, found[1], instants=instants, value_word=value_word)
     return middles
 
 
@@ -728,11 +733,14 @@ def _season_of(time: cftime.datetime) -> int:
     return time.month % 12 // 3
 
 
-def _note_start_stamps(name: str, stamps: np.ndarray, doubt: str, *, instants: bool = False) -> None:
+def _note_start_stamps(name: str, stamps: np.ndarray, doubt: str, *, instants: bool = False,
+                       value_word: str = "mean") -> None:
     """Warn once that stamps at the first instant of a month (or day) without bounds are read
     as opening their cell (``doubt``: its length; "" says nothing); of ``instants`` (GRIB
     ``stepType`` instant, ``time: point``), that each value is the field at its stamp, not a
-    mean over the cell (break34a A6), and only its season is taken from the cell."""
+    mean over the cell (break34a A6), and only its season is taken from the cell; of others, that
+    each is the ``value_word`` (mean, total, value) of the cell beginning there (break35b D2: a
+    monthly sum was called a mean)."""
     if doubt and instants:
         note_once(_log, logging.WARNING, (
             f"'{name}' has no bounds and is stamped at the start of each {doubt} ({date_text(stamps[0])}, …): its "
@@ -741,29 +749,35 @@ def _note_start_stamps(name: str, stamps: np.ndarray, doubt: str, *, instants: b
             f"taken from the middle of the {doubt} beginning there"),
             key=("stamped at the start of each", name, doubt))
     elif doubt and doubt[0].isdigit():  # every n days or months: a mean over them, or one day's value every n
-        note_once(_log, logging.WARNING, _every_n_assumed(name, stamps, doubt),
+        note_once(_log, logging.WARNING, _every_n_assumed(name, stamps, doubt, value_word=value_word),
                   key=("stamped at the start of each", name, doubt))
     elif doubt:
         stamped_so = _STAMPED_SO.get(doubt, "as ERA5 stamps them")
         note_once(_log, logging.WARNING, (
             f"'{name}' has no bounds and is stamped at the start of each {doubt} ({date_text(stamps[0])}, …): each "
-            f"value is read as the mean of the {doubt} beginning there ({stamped_so}) "
+            f"value is read as {_of_the_cell(value_word)} of the {doubt} beginning there ({stamped_so}) "
             f"and its season (in the scores per season and the season and year features) is that of the cell's "
             f"middle; a file stamped at the end of each {doubt} (CESM history files) needs time_bnds"),
             key=("stamped at the start of each", name, doubt))  # once, whichever step of the axis it first names
 
 
-def _every_n_assumed(name: str, stamps: np.ndarray, doubt: str) -> str:
+def _of_the_cell(value_word: str) -> str:
+    """``the mean``, ``the total``, or ``that`` (of the month …) for any other value."""
+    return "that" if value_word == "value" else f"the {value_word}"
+
+
+def _every_n_assumed(name: str, stamps: np.ndarray, doubt: str, *, value_word: str = "mean") -> str:
     """The warning for an axis without bounds with one value every ``doubt`` (``2 days``,
     ``3 months``) stamped at the start of a day or month: its cells are assumed, not known
     (break29a A6: NSIDC's SMMR-era sea ice is one day's value every other day, not a mean of
     2 days); what is assumed, its effect, and the bounds that say otherwise (CF 7.1)."""
     unit = "day" if doubt.endswith("days") else "month"
     return (f"'{name}' has no bounds and holds one value every {doubt}, each stamped at the start of a {unit} "
-            f"({date_text(stamps[0])}, …): nothing in the file says whether a value is the mean of the {doubt} "
-            f"beginning "
+            f"({date_text(stamps[0])}, …): nothing in the file says whether a value is {_of_the_cell(value_word)} of "
+            f"the {doubt} beginning "
             f"at its stamp or one {unit}'s value every {doubt} (NSIDC's SMMR-era sea ice: every other day), so it is "
-            f"assumed to be the mean of the {doubt} beginning there, and its season (in the scores per season and the "
+            f"assumed to be {_of_the_cell(value_word)} of the {doubt} beginning there, and its season (in the scores "
+            f"per season and the "
             f"season and year features) is that of those {doubt}' middle; if each value is one {unit}'s, say so with "
             f"time bounds of that {unit} (time_bnds [stamp, stamp + 1 {unit}], CF 7.1); a file stamped at the end of "
             f"each {doubt} (CESM history files) needs time_bnds too")

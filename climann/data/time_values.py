@@ -128,12 +128,20 @@ def _climatology_message(said: str, size: int) -> str:
     of years, and what to give instead (for 12 steps, how to use it as a monthly predictor)."""
     return (
         f"{FILE_PLACEHOLDER}: {said}: "
-        f"its {size} steps are climatological periods averaged over years, not a series of years, and climann "
+        f"{_its_steps_are(size)} averaged over years, not a series of years, and climann "
         "trains on time series; give the series it was computed from (e.g. each year's monthly means)"
         + ("; as a predictor of a monthly series, repeat it over the series' months, e.g. `cdo -chname,VAR,CLIM "
            f"-ymonadd -mulc,0 -selname,VAR SERIES.nc {COMMAND_FILES_PLACEHOLDER}` (VAR a variable of the series, "
            "CLIM this file's)" if size == 12 else "")
     )
+
+
+def _its_steps_are(size: int) -> str:
+    """``its 12 steps are climatological periods``, ``its 1 step is a climatological period``
+    (break35b D3: "its 1 steps are")."""
+    if size == 1:
+        return "its 1 step is a climatological period"
+    return f"its {size} steps are climatological periods"
 
 
 def climatology_cell_methods_message(dataset: xr.Dataset) -> str | None:

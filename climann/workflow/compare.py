@@ -156,6 +156,10 @@ class RunSummary:
         The target's CF ``standard_name`` and ``long_name`` as its training file gave them
         (``model.npz`` ``target_attributes``); empty when it had none, or for a run of a version
         before they were recorded.
+    target_levels : tuple of str
+        The vertical coordinates (CF §4.3) the target is at as scalars (``depth`` of one level
+        chosen by ``[data] select``), from ``model.npz``'s ``levels``
+        (:func:`model_target_levels`); empty for a run without any.
     """
 
     label: str
@@ -183,6 +187,7 @@ class RunSummary:
     choices: dict = dataclasses.field(default_factory=dict)
     target_means: tuple[str, ...] = ()
     weighted_by: str = WHOLE_CELLS
+    target_levels: tuple[str, ...] = ()
     target_attributes: dict = dataclasses.field(default_factory=dict)
 
     @property
@@ -226,6 +231,17 @@ def model_target_attributes(model_path: str | Path) -> dict[str, str]:
     ``standard_name``, ``long_name``, ``cell_methods``); empty for a file written before they were."""
     recorded = ((npz_json(model_path, "metadata") or {}).get("user") or {}).get("target_attributes")
     return {str(key): str(value) for key, value in recorded.items()} if isinstance(recorded, dict) else {}
+
+
+def model_target_levels(model_path: str | Path, target: str) -> tuple[str, ...]:
+    """The names of the vertical coordinates the target of a model file is at (its metadata's
+    ``levels``, :func:`climann.data.levels.levels_record`: ``depth``, ``plev``, ``height``),
+    a forecast's lead time (also recorded there) left out; empty for a file without any."""
+    levels = (((npz_json(model_path, "metadata") or {}).get("user") or {}).get("levels") or {}).get(target)
+    if not isinstance(levels, dict):
+        return ()
+    return tuple(str(name) for name, record in levels.items()
+                 if not (isinstance(record, dict) and record.get("standard_name") == "forecast_period"))
 
 
 def training_seconds(log_text: str) -> float | None:
@@ -344,6 +360,7 @@ def read_run(run_dir: str | Path, label: str | None = None) -> RunSummary:
         ensemble_size = int((metrics.get("ensemble") or {}).get("size", 1))
         n_parameters = count_parameters(run_dir / (MEMBERS_FILE if ensemble_size > 1 else "model.npz"))
         target_attributes = model_target_attributes(run_dir / "model.npz")
+        target_levels = model_target_levels(run_dir / "model.npz", str(metrics.get("target", "")))
     except (KeyError, TypeError, AttributeError, ValueError, OSError, tomllib.TOMLDecodeError) as error:
         detail = f"no {error}" if isinstance(error, KeyError) else library_message(error)
         raise ClimannError(f"{run_dir} cannot be compared: its files are incomplete or not climann's ({detail}); "
@@ -368,6 +385,7 @@ def read_run(run_dir: str | Path, label: str | None = None) -> RunSummary:
         choices=sample_choices(config.get("data", {})),
         # runs of earlier versions, which lack the key, weighed whole cells
         weighted_by=str(metrics.get("weighted_by", WHOLE_CELLS)), target_attributes=target_attributes,
+        target_levels=target_levels,
     )
 
 
@@ -604,6 +622,8 @@ def scored_values_notes(runs: Sequence[RunSummary]) -> list[str]:
         if not named:
             named = ", ".join(f"{run.label} {run.scored_on.get(count)}" for run in runs)
         where = "metrics.json scored_on" if recorded else "[data] in config.toml"
+        if words == "cells" and differing == ["select"] and _levels_selected_only(runs):
+            words = "levels"
         notes.append(f"the runs' test scores are over different {words} ({named}; {where}): they are not "
                      "comparable one to one")
     if not recorded and not notes and len({run.n_test for run in runs}) == 1:
@@ -613,6 +633,18 @@ def scored_values_notes(runs: Sequence[RunSummary]) -> list[str]:
                      "versions): the runs choose their cells and time steps with the same [data] keys and score as "
                      "many values, but whether they are the same values cannot be told")
     return notes
+
+
+def _levels_selected_only(runs: Sequence[RunSummary]) -> bool:
+    """Whether the runs' ``[data] select`` differ only in coordinates that are the target's
+    vertical levels in every run (:attr:`RunSummary.target_levels`): two depths of one ocean
+    field, not other cells (break35b D4)."""
+    selections = [run.choices.get("select") or {} for run in runs]
+    if not all(isinstance(selection, dict) for selection in selections):
+        return False
+    names = {name for selection in selections for name in selection}
+    differing = {name for name in names if len({str(selection.get(name)) for selection in selections}) > 1}
+    return bool(differing) and all(differing <= set(run.target_levels) for run in runs)
 
 
 def _fingerprints_rectangle(run: RunSummary) -> bool:

@@ -28,6 +28,7 @@ one of its files is missing. Changes to climann's code do not count (as ``make t
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -138,15 +139,58 @@ class SweepResult:
 
 
 def value_text(value: Any) -> str:
-    """A value as part of a directory name: ``0.001``, ``64-64`` for ``[64, 64]``, ``tanh``;
+    """A value as part of a directory name: ``0.001``, ``64-64`` for ``[64, 64]``, ``tanh``,
+    ``depth-0.494025`` for a table ``{depth = 0.494025}`` (its entries joined by ``_``);
     characters other than letters, digits, ``.``, ``_`` and ``-`` become ``_``."""
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, dict):
+        text = "_".join(f"{key}-{value_text(item)}" for key, item in value.items()) or "none"
+    elif isinstance(value, (list, tuple)):
         text = "-".join(value_text(item) for item in value) or "none"
     elif isinstance(value, bool):
         text = "true" if value else "false"
     else:
         text = str(value)
     return re.sub(r"[^A-Za-z0-9._-]", "_", text)
+
+
+def earlier_value_text(value: Any) -> str:
+    """:func:`value_text` as climann wrote it before 5 December 2026, when a table was written
+    as Python shows it (``__depth___0.494025_`` for ``{depth = 0.494025}``, break35b D4): the
+    name of a run folder an earlier sweep made, which a rerun keeps using."""
+    if isinstance(value, (list, tuple)):
+        text = "-".join(earlier_value_text(item) for item in value) or "none"
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    else:
+        text = str(value)
+    return re.sub(r"[^A-Za-z0-9._-]", "_", text)
+
+
+def with_earlier_folders(sweep: Sweep, runs_dir: str | Path) -> Sweep:
+    """``sweep`` with each run named as an earlier version named it (:func:`earlier_value_text`)
+    where ``runs_dir`` holds that folder and not the one of today's name: a rerun finds the runs
+    it recorded in ``sweep.json`` (up to date, not trained again) instead of training them anew
+    beside the old folders.
+
+    Parameters
+    ----------
+    sweep : Sweep
+        From :func:`load_sweep`.
+    runs_dir : str or Path
+        The sweep's ``--runs`` folder.
+
+    Returns
+    -------
+    Sweep
+    """
+    runs_dir = Path(runs_dir)
+    runs = []
+    for run in sweep.runs:
+        earlier = f"{sweep.comparison_name}-{earlier_value_text(run.value)}"
+        kept = (earlier != run.name and (runs_dir / earlier).is_dir()
+                and not os.path.lexists(runs_dir / run.name))
+        runs.append(dataclasses.replace(run, name=earlier) if kept else run)
+    return dataclasses.replace(sweep, runs=runs)
 
 
 def load_sweep(path: str | Path) -> Sweep:
@@ -157,7 +201,8 @@ def load_sweep(path: str | Path) -> Sweep:
     ClimannError
         A file that is not a sweep (no ``[sweep]`` with ``key`` and a non-empty list of
         ``values``), a base file that cannot be read, two values giving one run name, a
-        run whose configuration is invalid (naming its value), or runs that name no data
+        run whose configuration is invalid (naming its value), runs that predict different
+        targets (:func:`refuse_other_targets`: their comparison could not be made), runs that name no data
         (no ``[data] paths`` in the file or its base: the demo sample is no sweep's default,
         :func:`~climann.workflow.config.refuse_config_without_data`), or a relative data path
         that matches nothing in the working directory but does beside the file that names it
@@ -200,9 +245,43 @@ def load_sweep(path: str | Path) -> Sweep:
         runs.append(SweepRun(name=run_name, value=value, settings=run_settings, config=config))
     for run in runs:  # after the values' own checks, which name the value at fault
         refuse_config_without_data(run.settings, path)
+    refuse_other_targets(runs, path, key)
     for source, own in ((path, settings), (base_path, base)):  # data paths: relative to the working directory
         check_config_file_paths(own, source, [run.config for run in runs])
     return Sweep(path=path, key=key, runs=runs, comparison_name=path.stem)
+
+
+def refuse_other_targets(runs: list[SweepRun], path: Path, key: str) -> None:
+    """Before the first run is trained: refuse a sweep whose runs predict different targets.
+
+    The comparison a sweep ends with puts every run's scores on one scale, which runs of
+    different targets do not have (:func:`~climann.workflow.compare.in_units_of`); the target
+    is known from the configurations alone, so the sweep is refused here rather than after
+    training every run (break35b B1, a sweep over ``data.target``).
+
+    Parameters
+    ----------
+    runs : list of SweepRun
+        The sweep's runs, validated.
+    path : Path
+        The sweep file, named in the message.
+    key : str
+        The swept ``SECTION.KEY``, named in the message.
+
+    Raises
+    ------
+    ClimannError
+        Naming each target and the way out: one sweep per target.
+    """
+    targets = list(dict.fromkeys(run.config.data.target for run in runs))
+    if len(targets) < 2:
+        return
+    listed = ", ".join(f"{run.name} {run.config.data.target}" for run in runs)
+    advice = ("sweep another key" if key == "data.target"
+              else f"keep [data] target the same for every value of {key}")
+    raise ClimannError(f"sweep {path}: its runs predict different targets ({listed}), whose scores cannot be compared; "
+                       f"make one sweep per target (set [data] target = \"{targets[0]}\" in one sweep file, "
+                       f"\"{targets[1]}\" in another) and {advice} (nothing was trained)")
 
 
 def fingerprint(run: SweepRun) -> str:
@@ -363,8 +442,8 @@ def run_sweep(
     """
     from climann.workflow.pipeline import run_training
 
-    sweep = load_sweep(path)
     runs_dir = Path(runs_dir)
+    sweep = with_earlier_folders(load_sweep(path), runs_dir)
     comparison = runs_dir / sweep.comparison_name
     check_sweep_folders(sweep, runs_dir)
     record_path = comparison / RECORD_FILE

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from climann.data.cell_methods import CellMethod, parse_cell_methods, time_cell_method
+from climann.data.cell_methods import CellMethod, parse_cell_methods, time_cell_method, time_value_word
 
 
 @pytest.mark.parametrize(
@@ -65,3 +65,18 @@ def test_with_time_method_replaces_only_the_time_entries_method(text, expected):
     from climann.data.cell_methods import with_time_method
 
     assert with_time_method(text, "sum", "mean", "t") == expected
+
+
+@pytest.mark.parametrize(("text", "word"), [
+    pytest.param("time: mean within days time: sum over days", "total", id="xclim-gdd-sum-over-days"),
+    pytest.param("time: sum within days time: mean over days", "mean", id="mean-of-daily-sums"),
+    pytest.param("area: mean time: sum", "total", id="sum"),
+    pytest.param("area: time: mean where land", "mean", id="mean-where-land"),
+    pytest.param("t: sum", "total", id="own-time-name"),
+    pytest.param("time: maximum", "value", id="maximum"),
+    pytest.param("time: point", "value", id="point"),
+    pytest.param("area: sum", "mean", id="nothing-said-about-time"),
+    pytest.param(None, "mean", id="no-attribute"),
+])
+def test_time_value_word_is_the_method_over_the_whole_cell(text, word):
+    assert time_value_word(text, "t") == word

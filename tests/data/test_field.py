@@ -50,6 +50,17 @@ def test_field_mode_errors(options, message):
         build_field_samples(grid_dataset(), **settings)
 
 
+def test_every_static_predictor_is_named_in_one_refusal_with_the_way_out_for_all():
+    """break35b C1: field mode refused 'orog', then (after removing it) 'sftlf': one at a time."""
+    dataset = grid_dataset()
+    dataset = dataset.assign(orog=dataset["static"] * 2.0)
+    with pytest.raises(ClimannError) as refused:
+        build_field_samples(dataset, target="tas", predictors=("static", "pred", "orog"), features=())
+    assert str(refused.value) == (
+        "'static', 'orog' are static (lat, lon) fields: in field mode each sample is a time step, so each is the same "
+        "for every sample and adds nothing; remove them from [data] predictors (--predictors pred)")
+
+
 def test_field_mode_on_a_rotated_grid_region_masks_outside_cells_and_weights_by_rotated_areas(tmp_path):
     """Field mode works on rotated-pole grids as in pointwise mode: the region's outside cells
     are masked outputs, and a predictor's mean is weighted by the true cell areas."""

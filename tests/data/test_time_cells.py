@@ -181,6 +181,24 @@ def test_stamps_on_the_1st_are_read_as_the_months_they_open_in_one_warning(tmp_p
     assert len(said) == 1 and "read as the mean of the month beginning there" in said[0] and "time_bnds" in said[0]
 
 
+@pytest.mark.parametrize(("cell_methods", "said"), [
+    # break35b D2: xclim's monthly growing degree days (a sum over the days) were "read as the mean of the month"
+    pytest.param("time: mean within days time: sum over days", "each value is read as the total of the month "
+                 "beginning there", id="xclim-sum-over-days"),
+    pytest.param("area: mean time: sum", "each value is read as the total of the month beginning there", id="sum"),
+    pytest.param("time: maximum", "each value is read as that of the month beginning there", id="maximum"),
+])
+def test_the_start_of_month_warning_says_total_mean_or_value_by_cell_methods(tmp_path, caplog, cell_methods, said):
+    dataset = open_dataset([_monthly_standard(tmp_path / "first.nc", "first")])
+    dataset["tas"].attrs["cell_methods"] = cell_methods
+    forget_notes()
+    with caplog.at_level(logging.WARNING):
+        build_pointwise_samples(dataset, target="tas", predictors=[], features=["season"])
+    warned = [record.getMessage() for record in caplog.records
+              if "stamped at the start of each month" in record.getMessage()]
+    assert len(warned) == 1 and said in warned[0], warned
+
+
 def test_stamps_inside_their_months_are_not_warned_about(tmp_path, caplog):
     with caplog.at_level(logging.WARNING):
         _season_columns(_monthly_standard(tmp_path / "fifteenth.nc", "15th"))

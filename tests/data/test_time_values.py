@@ -316,6 +316,22 @@ def test_a_cf_climatology_is_refused_as_no_series_of_years(tmp_path, monkeypatch
     )
 
 
+def test_a_climatology_of_one_step_is_said_in_the_singular(tmp_path, monkeypatch):
+    """break35b D3: a WOA18 climatology of one step was refused as "its 1 steps are climatological periods"."""
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "annual.nc"
+    _write(path, np.array([182.5]))
+    with netCDF4.Dataset(path, "a") as nc:
+        nc.createDimension("nv", 2)
+        nc["time"].climatology = "climatology_bnds"
+        nc.createVariable("climatology_bnds", "f8", ("time", "nv"))[:] = [[0.0, 29 * 365 + 365.0]]
+    with pytest.raises(ClimannError) as error:
+        open_dataset([path])
+    assert ("annual.nc: time 'time' is a climatology (climatology = 'climatology_bnds', CF §7.4): its 1 step is a "
+            "climatological period averaged over years, not a series of years, and climann trains on time series; "
+            "give the series it was computed from (e.g. each year's monthly means)") == str(error.value)
+
+
 @pytest.mark.parametrize("cell_methods", [
     pytest.param("time: mean within years time: mean over years", id="cf-7.4"),
     pytest.param("area: time: mean within years time: mean over years", id="area-and-time"),

@@ -703,3 +703,24 @@ def test_the_title_says_how_the_runs_scores_weigh_their_cells(runs, cells, weigh
     compared = [replace(run, label=label, scored_on={**(run.scored_on or {}), "n_cells": n_cells})
                 for label, n_cells in zip("ab", cells)]
     assert f", {weighting}: MSE in" in comparison_title(compared)
+
+
+def test_runs_of_two_levels_chosen_by_select_are_said_to_be_over_different_levels(tmp_path):
+    """break35b D4: two depths of one ocean field, each chosen by [data] select, were "different cells"."""
+    dataset = grid_dataset(n_years=6)
+    dataset = dataset[["tas", "pred"]].expand_dims(depth=[0.5, 1.5], axis=1)
+    dataset["depth"].attrs = {"units": "m", "standard_name": "depth", "positive": "down", "axis": "Z"}
+    dataset["tas"] = dataset["tas"] + 0.1 * dataset["depth"]  # other values at each level
+    data = tmp_path / "levels.nc"
+    dataset.to_netcdf(data)
+    dirs = []
+    for depth in (0.5, 1.5):
+        config = build_config({
+            "data": {"paths": [str(data)], "target": "tas", "predictors": ["pred"], "features": ["lat"],
+                     "select": {"depth": depth}},
+            "model": {"hidden": [4]}, "training": {"epochs": 1, "batch_size": 32}, "evaluation": {"figures": False},
+        })
+        dirs.append(run_training(config, run_dir=tmp_path / f"d{depth}").run_dir)
+    assert comparison_notes(read_runs(dirs)) == [
+        "the runs' test scores are over different levels (select: d0.5 depth=0.5, d1.5 depth=1.5; metrics.json "
+        "scored_on): they are not comparable one to one"]

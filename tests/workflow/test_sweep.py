@@ -305,3 +305,49 @@ def test_a_run_folder_holding_only_what_a_killed_sweep_left_is_trained(tmp_path,
     assert result.trained == [run_dir]
     assert not [path for path in (tmp_path / "runs").rglob(".*")]
     assert (run_dir / "model.npz").is_file()
+
+
+def test_a_sweep_over_the_target_is_refused_before_any_training_with_advice_for_a_sweep(tmp_path, data):
+    """break35b B1: a sweep over data.target trained every run, then stopped with "compare runs of
+    the same target" (exit 2), and again on every rerun; the targets are known from the
+    configurations, so the sweep is refused before the first run."""
+    sweep_file = write_sweep(tmp_path / "targets.toml", data, ["tas", "landonly"], key="data.target")
+    with pytest.raises(ClimannError) as refused:
+        load_sweep(sweep_file)
+    assert str(refused.value) == (
+        f"sweep {sweep_file}: its runs predict different targets (targets-tas tas, targets-landonly landonly), whose "
+        'scores cannot be compared; make one sweep per target (set [data] target = "tas" in one sweep file, '
+        '"landonly" in another) and sweep another key (nothing was trained)')
+    runs = tmp_path / "runs"
+    result = CliRunner().invoke(app, ["sweep", str(sweep_file), "--runs", str(runs)])
+    assert result.exit_code == 2 and result.output.strip().count("\n") == 0, result.output
+    assert result.output.startswith("climann: error: sweep ") and "one sweep per target" in result.output
+    assert not runs.exists()  # nothing trained, nothing written
+
+
+
+def test_a_table_value_makes_a_readable_folder_name():
+    """break35b D4: {depth = 0.494025} made sweep_d-__depth___0.494025_."""
+    assert value_text({"depth": 0.494025}) == "depth-0.494025"
+    assert value_text({"plev": "850 hPa", "member": "r1i1p1f1"}) == "plev-850_hPa_member-r1i1p1f1"
+    assert value_text({"tas": [1, 12]}) == "tas-1-12"
+
+
+def test_a_rerun_finds_the_runs_an_earlier_version_named_from_a_table(tmp_path, data):
+    """The folders of a sweep written before the readable names (and its sweep.json, keyed by
+    them) are found again: up to date, not trained anew beside them."""
+    sweep_file = write_sweep(tmp_path / "lags.toml", data, [], key="data.lags")
+    sweep_file.write_text(sweep_file.read_text().replace("values = []", "values = [{pred = [1]}, {pred = [2]}]"))
+    runs = tmp_path / "runs"
+    first = run_sweep(sweep_file, runs_dir=runs)
+    assert first.trained == [runs / "lags-pred-1", runs / "lags-pred-2"]
+    earlier = {"lags-pred-1": "lags-__pred____1__", "lags-pred-2": "lags-__pred____2__"}
+    record_path = runs / "lags" / RECORD_FILE
+    record = json.loads(record_path.read_text())
+    record["runs"] = {earlier[name]: entry for name, entry in record["runs"].items()}
+    record_path.write_text(json.dumps(record))
+    for new, old in earlier.items():
+        (runs / new).rename(runs / old)
+    second = run_sweep(sweep_file, runs_dir=runs)
+    assert second.trained == [] and second.skipped == [runs / old for old in earlier.values()]
+    assert not (runs / "lags-pred-1").exists() and not (runs / "lags-pred-2").exists()

@@ -2,8 +2,8 @@
 
 Left, each run's loss J after each epoch (validation solid, training dashed) on a log scale;
 right, each run's test MSE as a bar, with the climatology's test MSE of that run as a black
-tick and the MSE skill score MSESS = 1 − MSE/MSE_clim written beside the bar. One colour per
-run in both panels."""
+tick and the MSE skill score MSESS = 1 − MSE/MSE_clim written beyond both (the legend in a band
+above the top bar, so that nothing overlaps). One colour per run in both panels."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ from pathlib import Path
 
 import numpy as np
 from matplotlib import colormaps
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.text import Annotation
 from matplotlib.ticker import MaxNLocator
 
 from climann.data.splits import compact_periods
@@ -101,17 +104,48 @@ def plot_comparison(
     if shown.any():
         bars.plot(reference[shown], positions[shown], "|", color="black", markersize=22, markeredgewidth=2.5,
                   label="climatology's test MSE")
-        bars.legend(loc="lower right", fontsize="small")
-    for position, value, score in zip(positions, mse, skill):
+        # in a band kept free above the top bar: "lower right" covered the last bar (break35b D1)
+        bars.set_ylim(-0.6, n_runs - 0.6 + LEGEND_BAND)
+        bars.legend(loc="upper right", fontsize="small")
+    scores = []
+    for position, value, tick, score in zip(positions, mse, reference, skill):
         if np.isfinite(value):
             text = f" {value:.3g}" + ("" if score is None else f"  MSESS {score:.2f}")
-            bars.text(value, position, text, va="center", fontsize="small")
+            after = np.nanmax([value, tick])  # beyond the bar and its climatology tick, not under the tick
+            scores.append(bars.annotate(text, (after, position), xytext=(TICK_GAP_POINTS, 0),
+                                        textcoords="offset points", va="center", fontsize="small"))
     right = np.nanmax(np.concatenate([mse, reference, [0.0]]))
-    bars.set_xlim(0, (right if right > 0 else 1.0) * 1.45)  # room for the text beside the longest bar
+    bars.set_xlim(0, right if right > 0 else 1.0)
     bars.set_yticks(positions, labels)
     squared = squared_units(units)
     bars.set_xlabel(f"test MSE ({squared}), {weighting}" if squared else f"test MSE, {weighting}")
     bars.set_title("Test MSE, and the MSE skill score\nagainst climatology MSESS = 1 − MSE/MSE_clim")
     figure.suptitle(f"{target}: {n_runs} runs compared, test split {compact_periods(period)}")
     bars.grid(True, axis="x", alpha=0.3)
+    _room_for_texts(figure, bars, scores)
     return _save(figure, path, dpi)
+
+
+#: The free band above the top bar that holds the legend, in bar spacings (a bar is 0.8 high).
+LEGEND_BAND = 1.0
+#: The gap between the end of a bar (or its climatology tick) and its text, in points.
+TICK_GAP_POINTS = 4
+
+
+def _room_for_texts(figure: Figure, axes: Axes, texts: Sequence[Annotation]) -> None:
+    """Widen ``axes``' x range from 0 so that every text, anchored at a data x plus an offset
+    in points, ends inside the axes: a text of width w (pixels, offset included) anchored at a
+    needs a + w / W · R ≤ R on an axes W pixels wide showing 0 to R, so R ≥ a / (1 − w / W).
+    The figure is laid out once first (constrained layout), which fixes W."""
+    if not texts:
+        return
+    figure.draw_without_rendering()
+    renderer = figure.canvas.get_renderer()
+    width = axes.get_window_extent(renderer).width
+    needed = [axes.get_xlim()[1]]
+    for text in texts:
+        start = axes.transData.transform((text.xy[0], 0.0))[0]
+        share = (text.get_window_extent(renderer).x1 - start) / width
+        if share < 0.9:  # a text wider than the axes cannot be helped by its range
+            needed.append(text.xy[0] / (1.0 - share))
+    axes.set_xlim(0, max(needed) * 1.04)

@@ -64,3 +64,50 @@ def test_the_climatology_is_marked_and_the_skill_written_where_defined(drawn):
     assert texts == [" 0.8  MSESS 0.60", " 1.6  MSESS 0.20", " 2.4"]
     assert "K²" in bars.get_xlabel() and "MSESS = 1 − MSE/MSE_clim" in bars.get_title()
     assert figure.get_suptitle() == "tas: 3 runs compared, test split 1997–1999"
+
+
+def _tick_extents(bars, figure):
+    """Each climatology tick's box on the canvas (pixels): 2.5 points wide, 22 high, as drawn."""
+    (marks,) = [line for line in bars.get_lines() if line.get_label() == "climatology's test MSE"]
+    half_width, half_height = (np.array([marks.get_markeredgewidth(), marks.get_markersize()]) / 2 * figure.dpi / 72)
+    centres = bars.transData.transform(np.column_stack([marks.get_xdata(), marks.get_ydata()]))
+    return [(x - half_width, y - half_height, x + half_width, y + half_height) for x, y in centres]
+
+
+def _overlap(a, b):
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.parametrize(("mse", "climatology"), [
+    pytest.param(MSE, CLIMATOLOGY, id="ticks-beyond-short-bars"),
+    pytest.param([1.11e-10, 1.11e-10], [1.15e-10, 1.15e-10], id="break35b-ticks-just-beyond-the-bars"),
+])
+def test_nothing_overlaps_the_texts_ticks_bars_and_legend_are_apart(tmp_path, monkeypatch, mse, climatology):
+    """break35b D1: the climatology tick was drawn over each bar's "MSE … MSESS …" text, and the
+    legend covered the last bar."""
+    kept = {}
+    save = comparison._save
+
+    def keep(figure, path, dpi):
+        kept["figure"] = figure
+        return save(figure, path, dpi)
+
+    monkeypatch.setattr(comparison, "_save", keep)
+    n_runs = len(mse)
+    skill = [1 - m / c if c else None for m, c in zip(mse, climatology)]
+    comparison.plot_comparison(LABELS[:n_runs], TRAIN[:n_runs], VAL[:n_runs], mse, climatology, skill,
+                               loss_names=["mse"] * n_runs, target="pr", units="kg m-2 s-1", period="2011–2014",
+                               path=tmp_path / "c.png", dpi=100)
+    figure = kept["figure"]
+    renderer = figure.canvas.get_renderer()
+    _, bars = figure.axes
+    boxes = lambda artists: [tuple(artist.get_window_extent(renderer).extents) for artist in artists]  # noqa: E731
+    texts, patches, ticks = boxes(bars.texts), boxes(bars.patches), _tick_extents(bars, figure)
+    legend = tuple(bars.get_legend().get_window_extent(renderer).extents)
+    inside = tuple(bars.get_window_extent(renderer).extents)
+    for text in texts:
+        assert not any(_overlap(text, tick) for tick in ticks), (text, ticks)
+        assert not any(_overlap(text, patch) for patch in patches), (text, patches)
+        assert inside[0] <= text[0] and text[2] <= inside[2], (text, inside)  # within the panel
+    for other in (*texts, *patches, *ticks):
+        assert not _overlap(legend, other), (legend, other)
