@@ -17,7 +17,9 @@ part to the whole):
   probability: 0…1;
 - none when the description calls it a ratio to a reference, which can exceed the whole:
   "percent of normal" precipitation (250 % after a wet month), an anomaly, a change, a
-  difference (:func:`~climann.data.units.described_as_anomaly`), a ratio.
+  difference (:func:`~climann.data.units.described_as_anomaly`), a ratio; unless it calls it a
+  probability, bounded whatever it is of (C3S: "probability of 2m temperature tercile category
+  … (relative to 1993-2016 hindcast)").
 """
 
 from __future__ import annotations
@@ -76,7 +78,10 @@ def upper_bound(name: str, variable: xr.DataArray) -> tuple[float, str] | None:
     attrs = variable.attrs
     if variable.dtype.kind not in "fiu" or "flag_values" in attrs or "flag_masks" in attrs:
         return None
-    if described_as_anomaly(name, attrs) or RATIO_WORDS.search(_described(variable)):
+    # a probability is one whatever it is of (C3S's "probability of 2m temperature tercile category …
+    # (relative to 1993-2016 hindcast)"); other shares lose their bound when called a ratio or an anomaly
+    probability = _PROBABILITY.search(_described(variable)) is not None
+    if not probability and (described_as_anomaly(name, attrs) or RATIO_WORDS.search(_described(variable))):
         return None
     units = str(attrs.get("units", "")).strip()
     if units.lower() in PERCENT_UNITS:

@@ -563,8 +563,11 @@ def bounded_predictions_case(attrs, highest):
 
 
 @pytest.mark.parametrize("attrs, highest, bound, reason", [
-    pytest.param({"units": "%", "long_name": "probability of 2m temperature tercile category"}, 118.9, "100 %",
+    pytest.param({"units": "%", "long_name": "probability of 2m temperature tercile category, JJA, lead 1 month "
+                               "(relative to 1993-2016 hindcast)"}, 118.9, "100 %",
                  "its units '%' say", id="C3S tercile probability in %"),
+    pytest.param({"units": "%", "long_name": "2m temperature anomaly relative to 1993-2016"}, 118.9, None, None,
+                 id="an anomaly in %: no bound"),
     pytest.param({"units": "percent", "standard_name": "cloud_area_fraction"}, 101.0, "100 percent",
                  "its units 'percent' say", id="cloud cover in percent"),
     pytest.param({"units": "1", "standard_name": "sea_ice_area_fraction"}, 1.2, "1",
