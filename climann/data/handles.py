@@ -16,8 +16,10 @@ the file is never open twice. Closing one such dataset closes the handle; the ot
 on their next read. A file changed on disk (other size, time or inode) gets a new handle, the
 old one closed first.
 
-Each variable's raw attributes pass through :func:`climann.data.stored_values.with_stored_values_read`
-before xarray decodes them (``_Unsigned`` in any case, fill values of another type than the
+Each variable's raw attributes pass through :func:`climann.data.text_numbers.with_text_numbers_read`
+(numeric attributes stored as text that say their numbers, read as them) and
+:func:`climann.data.stored_values.with_stored_values_read` before xarray decodes them
+(``_Unsigned`` in any case, fill values of another type than the
 data's): :class:`_StoreReadingStoredValues`. A local Zarr store is read by the same rules
 (:func:`open_zarr`): its attributes are the same CF attributes, and xarray decodes them the
 same way (a double ``missing_value = 1e20`` on float32 data marked nothing there too).
@@ -36,6 +38,7 @@ from xarray.backends.netCDF4_ import NETCDF4_PYTHON_LOCK
 
 from climann.data.notes import note_once
 from climann.data.stored_values import with_stored_values_read
+from climann.data.text_numbers import with_text_numbers_read
 from climann.data.zarr_metadata import stale_consolidated_arrays, stale_metadata_warning
 
 _log = logging.getLogger(__name__)
@@ -91,7 +94,8 @@ class _StoreReadingStoredValues(NetCDF4DataStore):
     :func:`~climann.data.stored_values.with_stored_values_read` says before decoding."""
 
     def open_store_variable(self, name: str, var: object) -> xr.Variable:
-        return with_stored_values_read(name, super().open_store_variable(name, var), self._filename)
+        raw = with_text_numbers_read(name, super().open_store_variable(name, var))
+        return with_stored_values_read(name, raw, self._filename)
 
 
 def open_netcdf(path: str | os.PathLike, **options: object) -> xr.Dataset:
@@ -135,7 +139,8 @@ class _ZarrStoreReadingStoredValues(ZarrStore):
     source: str | None = None
 
     def open_store_variable(self, name: str) -> xr.Variable:
-        return with_stored_values_read(name, super().open_store_variable(name), self.source)
+        raw = with_text_numbers_read(name, super().open_store_variable(name))
+        return with_stored_values_read(name, raw, self.source)
 
     def get_variables(self) -> dict[str, xr.Variable]:
         # A store has no definition order: its arrays are listed by zarr from the consolidated

@@ -25,7 +25,7 @@ import xarray as xr
 
 from climann.data.containers import groups_beside_root_note, grouped_variables, input_size
 from climann.data.coords import find_coordinate, is_staggered
-from climann.data.infinite_values import missing_values
+from climann.data.infinite_values import missing_values, note_infinite_values
 from climann.data.circular import is_direction, refuse_direction_target
 from climann.data.corner_arrays import CORNERS_READ_KEY
 from climann.data.latitude_weights import WEIGHTS_READ_KEY
@@ -205,8 +205,28 @@ def missing_fractions(dataset: xr.Dataset, names: Sequence[str]) -> dict[str, fl
     dict of str to float
         Values in [0, 1]; 0 for an empty variable.
     """
-    fractions = dask.compute(*[missing_values(dataset[name]).mean().data for name in names])
-    return {name: float(np.nan_to_num(value)) for name, value in zip(names, fractions)}
+    return missing_and_infinite(dataset, names)[0]
+
+
+def missing_and_infinite(dataset: xr.Dataset, names: Sequence[str]
+                         ) -> tuple[dict[str, float], dict[str, tuple[int, int, int]]]:
+    """:func:`missing_fractions` and, in the same pass over the data (each value read once), how
+    many ``-inf`` and ``+inf`` of each floating-point variable it counted as missing
+    (:mod:`climann.data.infinite_values`).
+
+    Returns
+    -------
+    (dict of str to float, dict of str to (int, int, int))
+        The fractions; ``{name: (n_minus_inf, n_plus_inf, n_values)}`` of the variables that hold any.
+    """
+    floats = [name for name in names if dataset[name].dtype.kind in "fc"]
+    computed = dask.compute(*[missing_values(dataset[name]).mean().data for name in names],
+                            *[(dataset[name] == sign * np.inf).sum().data for name in floats for sign in (-1, 1)])
+    fractions = {name: float(np.nan_to_num(value)) for name, value in zip(names, computed)}
+    counts = computed[len(names):]
+    infinite = {name: (int(counts[2 * number]), int(counts[2 * number + 1]), int(dataset[name].size))
+                for number, name in enumerate(floats) if counts[2 * number] or counts[2 * number + 1]}
+    return fractions, infinite
 
 
 def time_step_name(times: Sequence) -> str:
@@ -304,7 +324,8 @@ def _variables_section(dataset: xr.Dataset, names: list[str]) -> str:
         header += f" (bounds, grid-mapping, text and other metadata variables left out: {', '.join(left_out)})"
     if not names:
         return header + "\n  none"
-    missing = missing_fractions(dataset, names)
+    missing, infinite = missing_and_infinite(dataset, names)
+    note_infinite_values(dataset, infinite, where="the files")  # in the run log; the report says it below
     rows = [["name", "units", "dimensions", "missing", "long_name"]] + [
         [
             name,
@@ -316,11 +337,12 @@ def _variables_section(dataset: xr.Dataset, names: list[str]) -> str:
         for name in names
     ]
     table = _table(rows)
+    held = [f"  {name} holds {_infinite_text(*counts)}" for name, counts in infinite.items()]
     start = table[0].index("long_name")  # long names cut to the report's width, not wrapped under the table
     last = REPORT_WIDTH - 2  # after "# "
     if last - 1 > start + 8:
         table = [line if len(line) <= last else line[: last - 1].rstrip() + "…" for line in table]
-        return "\n".join([header, *table])
+        return "\n".join([header, *table, *held])
     # no room beside the dimensions: each long name on a line of its own under its row's units, never
     # broken between words by the report's wrapping (ERA5's "2 metre temperature" read as "2" missing)
     table = _table([row[:-1] for row in rows])
@@ -331,7 +353,13 @@ def _variables_section(dataset: xr.Dataset, names: list[str]) -> str:
         if row[-1]:
             below = indent + row[-1]
             lines.append(below if len(below) <= last else below[: last - 1].rstrip() + "…")
-    return "\n".join(lines)
+    return "\n".join([*lines, *held])
+
+
+def _infinite_text(minus: int, plus: int, size: int) -> str:
+    """``3 -inf and 4 +inf (0.0054 % of its 129600 values), counted as missing``."""
+    held = " and ".join(f"{count} {sign}inf" for count, sign in ((minus, "-"), (plus, "+")) if count)
+    return f"{held} ({100 * (minus + plus) / size:.3g} % of its {size} values), counted as missing"
 
 
 def _spacing_text(steps: np.ndarray) -> str:

@@ -34,7 +34,6 @@ map is monotonic), so the mask is applied to the values xarray decoded, lazily.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -52,9 +51,12 @@ from climann.data.flags import codes_beyond_units_range, status_codes
 from climann.data.hdf4_calibration import refuse_hdf4_calibration
 from climann.data.notes import note_once
 from climann.data.shell import (
-    NCATTED_TYPES, input_and_copy, ncatted_attribute, attribute_command, ncatted_number, ncatted_type,
+    input_and_copy, attribute_command, ncatted_number, ncatted_type,
 )
 from climann.data.stored_values import exact_cast, read_type, unpacked, with_signedness
+from climann.data.text_numbers import NUMERIC_ATTRIBUTES as _NUMERIC_ATTRIBUTES
+from climann.data.text_numbers import note_text_numbers
+from climann.data.text_numbers import refuse_text_attributes  # noqa: F401  (its home before climann.data.text_numbers)
 from climann.data.valid_range_tails import sample_outside_valid_range
 from climann.errors import ClimannError
 
@@ -208,126 +210,8 @@ def _attribute_text(value: object, dtype: np.dtype | None = None) -> str:
     return ",".join(ncatted_number(number, dtype or value.dtype) for number in value.reshape(-1))
 
 
-#: Attributes that hold numbers: the fill values and valid range in the stored type, the
-#: packing in the unpacked type (NUG attribute conventions; CF-1.8 §2.5.1, §8.1).
-NUMERIC_ATTRIBUTES = ("_FillValue", "missing_value", "scale_factor", "add_offset", *VALID_RANGE_ATTRIBUTES)
-
-
-
-#: A decimal number written as text, alone (blanks around it allowed): ``"    0.00000"``,
-#: ``"600.000"``, ``"-1e+03"``; not ``"nan"``, ``"1_000"`` or ``"0 600"``, which Python's
-#: ``float`` would read or which are two numbers.
-_ONE_NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
-
-#: The limits that a text holding one number states without doubt: each is one number, and
-#: climann applies it itself after xarray's decoding (which ignores the valid range).
-ONE_NUMBER_LIMITS = ("valid_min", "valid_max")
-
-
-def number_from_text(value: object, dtype: np.dtype) -> np.generic | None:
-    """The one number that a text attribute holds, in type ``dtype``; None if the text is not
-    exactly one decimal number or that number has no exact value of an integer ``dtype``
-    (``"0.5"`` for ``short`` data: which value was meant is not said) or is beyond its range.
-
-    Parameters
-    ----------
-    value : str, bytes or array of them
-        The attribute as read (CERES EBAF Ed4.x: ``valid_min = "    0.00000"``).
-    dtype : numpy.dtype
-        The type of the variable as stored, the type its limits have (CF-1.8 §2.5.1).
-
-    Returns
-    -------
-    numpy scalar of type ``dtype``, or None
-    """
-    parts = [part.decode() if isinstance(part, bytes) else str(part) for part in np.atleast_1d(value)]
-    text = " ".join(parts)
-    if _ONE_NUMBER.fullmatch(text) is None:
-        return None
-    if dtype.kind not in "iuf":
-        return None
-    cast = exact_cast(np.asarray(float(text)), dtype)
-    return None if cast is None else cast[()]
-
-
-def with_text_limits_read(dataset: xr.Dataset) -> xr.Dataset:
-    """The dataset with each ``valid_min`` / ``valid_max`` stored as a text that holds exactly
-    one number (CERES EBAF Ed4.x: ``"    0.00000"``, ``"600.000"``) read as that number in the
-    variable's stored type, said in one note per file naming each such attribute; any other
-    text is left to :func:`refuse_text_attributes`.
-
-    Parameters
-    ----------
-    dataset : xarray.Dataset
-        One file as opened by xarray.
-
-    Returns
-    -------
-    xarray.Dataset
-        The same object when no limit is text that reads as one number.
-    """
-    read, said = {}, []
-    for name, variable in dataset.data_vars.items():
-        stored = np.dtype(variable.encoding.get("dtype", variable.dtype))
-        numbers = {}
-        for key in ONE_NUMBER_LIMITS:
-            value = variable.attrs.get(key)
-            if value is not None and np.asarray(value).dtype.kind in "USO":
-                number = number_from_text(value, stored)
-                if number is not None:
-                    numbers[key] = number
-                    said.append(f"'{name}' {key} '{str(value).strip()}' as {stored}({number})")
-        if numbers:
-            read[name] = variable.copy(deep=False)
-            read[name].attrs = {**variable.attrs, **numbers}
-    if not read:
-        return dataset
-    source = dataset.encoding.get("source")
-    note_once(_log, logging.INFO, (
-        f"{Path(str(source)).name if source else 'the file'} stores valid limits as text, each one number, "
-        f"read as that number in the variable's type: {', '.join(said)}"))
-    return dataset.assign(read)
-
-
-def refuse_text_attributes(dataset: xr.Dataset) -> None:
-    """Refuse a file whose data variables have a fill value, packing or valid range stored as
-    text.
-
-    xarray would ignore a text ``missing_value`` or ``valid_range`` (its values read as data)
-    and fail on a text ``scale_factor`` only when the data are read; a text that looks like a
-    number is not read as one, since the file's writer did not store the number it meant.
-
-    Raises
-    ------
-    ClimannError
-        Naming the first such variable, the file and each such attribute (of every variable of
-        the file), with the one ``ncatted`` command that stores them all as numbers.
-    """
-    source = dataset.encoding.get("source")
-    where = Path(str(source)).name if source else "the file"
-    files = input_and_copy(source) if source else "IN.nc OUT.nc"
-    found = []  # (variable, attribute, its text, ncatted's type letter)
-    for name, variable in dataset.data_vars.items():
-        for key in NUMERIC_ATTRIBUTES:
-            value = variable.attrs.get(key, variable.encoding.get(key))
-            if value is None or np.asarray(value).dtype.kind not in "USO":
-                continue
-            text = " ".join(str(part) for part in np.atleast_1d(value))
-            stored = np.dtype(variable.encoding.get("dtype", variable.dtype))
-            letter = "f" if key in ("scale_factor", "add_offset") else NCATTED_TYPES.get(stored.str[1:], "f")
-            found.append((str(name), key, text, letter))
-    if not found:
-        return
-    (name, key, text, _), others = found[0], found[1:]
-    also = "".join(f", {'' if other == name else f'{other!r} '}{attribute} ('{words}')"
-                   for other, attribute, words, _ in others)
-    command = attribute_command([ncatted_attribute(attribute, variable, "o", letter, ",".join(words.split()))
-                               for variable, attribute, words, letter in found], files)
-    numbers, them = ("numbers", "them") if others else ("a number", "it")
-    raise ClimannError(
-        f"'{name}' in {where} has {key} stored as text ('{text}'){also}, not as {numbers}; store {them} as {numbers}: "
-        f"{command}"
-    )
+#: Their home is climann.data.text_numbers, which reads or refuses them when stored as text.
+NUMERIC_ATTRIBUTES = _NUMERIC_ATTRIBUTES
 
 
 def mask_invalid(dataset: xr.Dataset) -> xr.Dataset:
@@ -359,13 +243,13 @@ def mask_invalid(dataset: xr.Dataset) -> xr.Dataset:
     Raises
     ------
     ClimannError
-        If a fill value, packing or valid-range attribute is not numeric
-        (:func:`refuse_text_attributes`), a ``scale_factor`` beside HDF4 calibration attributes
-        reads two ways (:func:`~climann.data.hdf4_calibration.refuse_hdf4_calibration`), or a
-        temperature holds many different values below
-        absolute zero (:func:`~climann.data.absolute_zero.masked_below_absolute_zero`).
+        If a fill value, packing or valid-range attribute is text that is not exactly its
+        number (:func:`~climann.data.text_numbers.refuse_text_attributes`), a ``scale_factor``
+        beside HDF4 calibration attributes reads two ways
+        (:func:`~climann.data.hdf4_calibration.refuse_hdf4_calibration`), or a temperature holds
+        many different values below absolute zero (:func:`~climann.data.absolute_zero.masked_below_absolute_zero`).
     """
-    dataset = with_text_limits_read(dataset)
+    note_text_numbers(dataset)  # text that says its number was read as it; other text refused
     refuse_text_attributes(dataset)
     refuse_hdf4_calibration(dataset)
     masked, limits_of = {}, {}

@@ -62,6 +62,7 @@ from climann.data.grid_points import on_points_of
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
 from climann.data.level_axes import on_reference_levels
 from climann.data.masking import mask_invalid
+from climann.data.text_numbers import refuse_text_attributes_of
 from climann.data.members import with_member_labels_as_coordinates
 from climann.data.place_beside_grid import check_place_beside_grid
 from climann.data.paths import is_zarr_store, matched_paths, path_list, relative_to_working_directory
@@ -599,6 +600,10 @@ def _open_files(
 
     try:
         _note_time_warnings({path: opened(path) for path in files})
+        # A fill value, packing or valid range stored as text that is not exactly its number is
+        # refused naming every file that has one (each file's masking named the first only:
+        # rerun34 F4); see climann.data.text_numbers.
+        refuse_text_attributes_of({path: opened(path) for path in files})
         # A file of no time step (or no grid cell) is named before anything combines it; see
         # climann.data.empty_files.
         check_not_empty({path: opened(path) for path in files})

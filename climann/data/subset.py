@@ -408,6 +408,12 @@ def _holders_of(dataset: xr.Dataset, dim: str, where: str) -> str:
     return files_text(list(files), listed=3) if files else where
 
 
+def _names_several(where: str) -> bool:
+    """Whether ``where`` (:func:`_holders_of`, :func:`~climann.data.sources.files_text`) names
+    several files: ``a.nc, b.nc``, ``a.nc and 3 more files``; the verb after it agrees."""
+    return ", " in where or re.search(r" and \d+ more files?$", where) is not None
+
+
 def _shown(value: object) -> str:
     """``85000.0`` → ``"85000"``; other values as they print."""
     return f"{value:g}" if isinstance(value, (float, np.floating)) else str(value)
@@ -427,8 +433,9 @@ def _not_a_value(dataset: xr.Dataset, dim: str, value: object, *, trained: bool,
     if trained:
         own = str(dataset[dim].attrs.get("units", "")).strip()
         shown = ", ".join(_shown(v) for v in values[:10]) + (" …" if len(values) > 10 else "")
+        holds, its = ("do not hold", "their") if _names_several(where) else ("does not hold", "its")
         return (f"{reference} are at {dim}={_shown(value)}{' ' + own if own else ''} ([data] select), which {where} "
-                f"does not hold (its {dim} values: {shown}{' ' + own if own else ''}); give data at that {dim}, "
+                f"{holds} ({its} {dim} values: {shown}{' ' + own if own else ''}); give data at that {dim}, "
                 f"or retrain the run on these")
     own = str(dataset[dim].attrs.get("units", "")).strip()
     if not own or dataset[dim].dtype.kind not in "iuf":

@@ -4,7 +4,8 @@ Four checks look at every value of the variables a run trains on, before trainin
 fill-like values no attribute marks missing (:mod:`climann.data.fill_like`), the temperatures at
 or below absolute zero that opening read as missing (:mod:`climann.data.absolute_zero`), the
 negative values of quantities that cannot be negative (:mod:`climann.data.nonnegative`) and the
-fill values that are values of the data (:mod:`climann.data.fill_among_values`). Their
+fill values that are values of the data (:mod:`climann.data.fill_among_values`); and the
+``-inf`` and ``+inf`` read as missing are counted for a note (:mod:`climann.data.infinite_values`). Their
 block reads are computed together (:func:`~climann.data.fill_like.read_together`): dask reads a
 block that several of them look at once, and the data are read in one pass, not four.
 """
@@ -21,6 +22,7 @@ from climann.data.absolute_zero import (BELOW_ABSOLUTE_ZERO_KEY, planned_below_a
 from climann.data.fill_among_values import planned_fill_among_values, warn_fill_among_values
 from climann.data.fill_like import (planned_fill_like_counts, read_together, refuse_huge_fill_like_values,
                                    warn_fill_like_values)
+from climann.data.infinite_values import note_infinite_values, planned_infinite_counts
 from climann.data.nonnegative import planned_negative_values, warn_negative_values
 
 __all__ = ["warn_held_values"]
@@ -29,7 +31,8 @@ __all__ = ["warn_held_values"]
 def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, file: str | Path | None) -> None:
     """Refuse the fill-like values of 1e30 or more and warn about the others, the temperatures at
     or below absolute zero and the negative values of quantities that cannot be negative that
-    the variables ``names`` hold, every value read once for the three.
+    the variables ``names`` hold, and say at INFO how many ``-inf`` and ``+inf`` each holds
+    (read as missing: :mod:`climann.data.infinite_values`), every value read once for all.
 
     Parameters
     ----------
@@ -55,10 +58,12 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
     # a temperature masked below absolute zero is read for that count as it was in the file: its
     # other counts keep the keys of those reads, so that dask reads it once for all
     shared = [name for name in present if BELOW_ABSOLUTE_ZERO_KEY in dataset[name].encoding]
-    fill_like, below, negative, among = read_together(
+    fill_like, below, negative, among, infinite = read_together(
         planned_fill_like_counts(dataset, present, shared=shared), planned_below_absolute_zero(dataset, present),
         planned_negative_values(dataset, present, shared=shared),
-        planned_fill_among_values(dataset, present, shared=shared))
+        planned_fill_among_values(dataset, present, shared=shared),
+        planned_infinite_counts(dataset, present, shared=shared))
+    note_infinite_values(dataset, infinite(), where=where)  # missing, like NaN: climann.data.infinite_values
     counts = fill_like()
     refuse_huge_fill_like_values(dataset, present, where=where, file=file, counts=counts)
     warn_fill_like_values(dataset, present, where=where, file=file, counts=counts)

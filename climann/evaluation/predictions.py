@@ -443,44 +443,59 @@ def write_predictions(dataset: xr.Dataset, path: str | Path, layout: GridLayout)
 
 
 def negative_prediction_counts(dataset: xr.Dataset, name: str) -> xr.Dataset | None:
-    """How many of the network's predictions (``<name>_pred``) are negative, when the
-    quantity cannot be (:func:`climann.data.nonnegative.cannot_be_negative`: precipitation by
-    its ``standard_name`` or name ...); None when it can, or the file holds no prediction.
+    """How many of the network's predictions (``<name>_pred``) lie beyond the range of the
+    quantity: below 0 when it cannot be negative (:func:`climann.data.nonnegative.cannot_be_negative`:
+    precipitation by its ``standard_name`` or name ...) or is a share of a whole, above the
+    whole for a share (:func:`climann.data.bounded_quantities.upper_bound`: 100 for a
+    percentage, 1 for a fraction or probability); None when nothing bounds it, or the file holds
+    no prediction.
 
     Returns
     -------
     xarray.Dataset or None
         Scalars ``negative`` (values below 0), ``present`` (values not missing), ``lowest`` and
-        ``largest`` (largest absolute value); lazy when ``dataset`` holds dask arrays, to be
-        computed in the pass that writes it.
+        ``largest`` (largest absolute value), and for a share ``above`` (values above its
+        bound) and ``highest``; lazy when ``dataset`` holds dask arrays, to be computed in the
+        pass that writes it.
     """
+    from climann.data.bounded_quantities import upper_bound
     from climann.data.nonnegative import cannot_be_negative
 
     predicted = dataset.get(f"{name}_pred")
-    if predicted is None or cannot_be_negative(name, _as_the_input_describes(predicted)) is None:
+    if predicted is None:
         return None
-    return xr.Dataset({"negative": (predicted < 0).sum(), "present": predicted.notnull().sum(),
-                       "lowest": predicted.min(), "largest": abs(predicted).max()})
+    described = _as_the_input_describes(predicted)
+    bound = upper_bound(name, described)
+    if bound is None and cannot_be_negative(name, described) is None:
+        return None
+    counts = {"negative": (predicted < 0).sum(), "present": predicted.notnull().sum(),
+              "lowest": predicted.min(), "largest": abs(predicted).max()}
+    if bound is not None:
+        counts.update(above=(predicted > bound[0]).sum(), highest=predicted.max())
+    return xr.Dataset(counts)
 
 
 def warn_negative_predictions(
     counts: xr.Dataset | None, dataset: xr.Dataset, name: str, path: str | Path
 ) -> str | None:
-    """Warn, in one line, that a share of the predictions of a quantity that cannot be
-    negative are negative, and that they are written (and scored) as predicted.
+    """Warn, in one line each, that a share of the predictions of a quantity that cannot be
+    negative are negative, and that a share of the predictions of a share of a whole (a
+    percentage, a fraction, a probability) lie above the whole; both are written (and scored)
+    as predicted.
 
     An identity output layer bounds nothing: a network fitted by least squares to a
-    quantity with many zeros (dry days, dry months) predicts some values below 0. They are
-    not clipped: the file holds what the network predicted and the scores score it. Values
-    above −:data:`~climann.data.nonnegative.NEGATIVE_TOLERANCE` times the largest absolute
-    prediction are taken for rounding, as in the inputs.
+    quantity with many zeros (dry days, dry months) predicts some values below 0, and one
+    fitted to probabilities near 100 % some above. They are not clipped: the file holds what
+    the network predicted and the scores score it. Values within
+    :data:`~climann.data.nonnegative.NEGATIVE_TOLERANCE` times the largest absolute prediction
+    beyond an end are taken for rounding, as in the inputs.
 
     Parameters
     ----------
     counts : xarray.Dataset or None
         From :func:`negative_prediction_counts` (computed here if lazy).
     dataset : xarray.Dataset
-        The predictions (for the variable's units and what says it cannot be negative).
+        The predictions (for the variable's units and what bounds it).
     name : str
         The target's name.
     path : str or Path
@@ -489,25 +504,43 @@ def warn_negative_predictions(
     Returns
     -------
     str or None
-        The warning logged, or None.
+        The warnings logged (one line each, joined by a newline), or None.
     """
+    from climann.data.bounded_quantities import upper_bound
     from climann.data.nonnegative import NEGATIVE_TOLERANCE, cannot_be_negative
 
     if counts is None:
         return None
     counts = counts.compute()
-    negative, present = int(counts["negative"]), int(counts["present"])
-    lowest, largest = float(counts["lowest"]), float(counts["largest"])
-    if not negative or not lowest < -NEGATIVE_TOLERANCE * largest:
-        return None
     predicted = _as_the_input_describes(dataset[f"{name}_pred"])
     units = predicted.attrs.get("units", "")
-    message = (f"{100 * negative / present:.3g} % of the predicted {name} ({negative} of {present} values, down to "
-               f"{lowest:.3g}{' ' + units if units else ''}) are negative, which {cannot_be_negative(name, predicted)} "
-               f"says it cannot be: they are written as predicted ({name}_pred in {Path(path).name}; the output layer "
-               "bounds nothing) and scored as they are")
-    _log.warning(message)
-    return message
+    present, largest = int(counts["present"]), float(counts["largest"])
+    bound = upper_bound(name, predicted)
+    said = []
+    negative, lowest = int(counts["negative"]), float(counts["lowest"])
+    if negative and lowest < -NEGATIVE_TOLERANCE * largest:
+        reason = cannot_be_negative(name, predicted) or (bound[1] if bound is not None else "")
+        said.append(_beyond_range_message(name, negative, present, f"down to {lowest:.3g}", "are negative",
+                                          reason, units, path))
+    above, highest = int(counts.get("above", 0)), float(counts.get("highest", -np.inf))
+    if bound is not None and above and highest > bound[0] + NEGATIVE_TOLERANCE * largest:
+        whole = f"{bound[0]:g}{' ' + units if units not in ('', '1') else ''}"
+        said.append(_beyond_range_message(name, above, present, f"up to {highest:.3g}", f"are above {whole}",
+                                          bound[1], units, path))
+    for message in said:
+        _log.warning(message)
+    return "\n".join(said) or None
+
+
+def _beyond_range_message(name: str, count: int, present: int, extreme: str, beyond: str, reason: str,
+                          units: str, path: str | Path) -> str:
+    """One warning of predictions beyond the range of their quantity: ``3.2 % of the predicted
+    tp (…, down to -0.1 kg m-2) are negative, which its standard_name … says it cannot be: …``."""
+    says = "say" if reason.startswith("its units") else "says"
+    shown = f" {units}" if units not in ("", "1") else ""
+    return (f"{100 * count / present:.3g} % of the predicted {name} ({count} of {present} values, {extreme}{shown}) "
+            f"{beyond}, which {reason} {says} it cannot be: they are written as predicted ({name}_pred in "
+            f"{Path(path).name}; the output layer bounds nothing) and scored as they are")
 
 
 def _as_the_input_describes(predicted: xr.DataArray) -> xr.DataArray:

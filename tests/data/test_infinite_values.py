@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import warnings
 
@@ -18,6 +19,7 @@ from climann.data.target_copies import _block_sums
 from climann.evaluation.scores import compared_area_means
 from climann.workflow.config import build_config
 from climann.workflow.preparation import prepare_data
+from tests.conftest import unwrapped_report
 
 LAT = np.array([-60.0, -20.0, 20.0, 60.0])
 LON = np.arange(0.0, 360.0, 60.0)
@@ -107,3 +109,29 @@ def test_the_scores_kernels_read_them_as_missing_without_numpy_warnings(sign):
     for name, series in expected.items():
         np.testing.assert_allclose(means[name], series)
     np.testing.assert_allclose(sums, _block_sums(with_nan, predicted, axis=0))
+
+
+def _said_held(spei: np.ndarray) -> str:
+    """What info and the run log say of the -inf and +inf of ``spei``, counted here by hand."""
+    minus, plus = int(np.sum(spei == -np.inf)), int(np.sum(spei == np.inf))
+    return f"{minus} -inf and {plus} +inf ({100 * (minus + plus) / spei.size:.3g} % of its {spei.size} values)"
+
+
+def test_info_says_how_many_each_variable_holds(tmp_path):
+    """fix35c: ±inf were counted as missing since fix34h, and nothing said that a file held them."""
+    spei = _spei()
+    report = unwrapped_report(describe([str(_write(tmp_path / "spei.nc", spei))]))
+    assert f"spei holds {_said_held(spei)}, counted as missing" in report
+    assert "pred holds" not in report
+
+
+def test_the_run_log_says_how_many_the_run_variables_hold(tmp_path, caplog):
+    spei = _spei()
+    config = build_config({"data": {"paths": [str(_write(tmp_path / "spei.nc", spei))], "target": "spei",
+                                    "predictors": ["pred"], "features": []}})
+    forget_notes()
+    with caplog.at_level(logging.INFO, logger="climann"):
+        prepare_data(config)
+    said = [record.getMessage() for record in caplog.records if "+inf" in record.getMessage()]
+    assert said == [f"'spei' in spei.nc holds {_said_held(spei)}, read as missing, as NaN is: no score, scaler or "
+                    "count uses them"]

@@ -185,21 +185,22 @@ def test_valid_limits_of_unsigned_data_are_read_unsigned(tmp_path, stored, attrs
 @pytest.mark.parametrize(
     ("attrs", "key", "fix"),
     [
-        pytest.param({"missing_value": "-999"}, "missing_value", "ncatted -a missing_value,v,o,f,-999 text.nc text_fixed.nc",
-                     id="missing_value"),
-        pytest.param({"valid_range": "-5 40"}, "valid_range", "ncatted -a valid_range,v,o,f,-5,40 text.nc text_fixed.nc",
-                     id="valid_range"),
-        pytest.param({"valid_min": "-5 40"}, "valid_min", "ncatted -a valid_min,v,o,f,-5,40 text.nc text_fixed.nc",
+        pytest.param({"missing_value": "-999 K"}, "missing_value",
+                     "ncatted -a missing_value,v,o,f,NUMBER text.nc text_fixed.nc", id="missing_value with units"),
+        pytest.param({"valid_range": "-5"}, "valid_range", "ncatted -a valid_range,v,o,f,LOW,HIGH text.nc text_fixed.nc",
+                     id="valid_range of one number"),
+        pytest.param({"valid_min": "-5 40"}, "valid_min", "ncatted -a valid_min,v,o,f,NUMBER text.nc text_fixed.nc",
                      id="valid_min of two numbers"),
-        pytest.param({"valid_max": "forty"}, "valid_max", "ncatted -a valid_max,v,o,f,forty text.nc text_fixed.nc",
+        pytest.param({"valid_max": "forty"}, "valid_max", "ncatted -a valid_max,v,o,f,NUMBER text.nc text_fixed.nc",
                      id="valid_max not a number"),
-        pytest.param({"scale_factor": "0.01"}, "scale_factor", "ncatted -a scale_factor,v,o,f,0.01 text.nc text_fixed.nc",
-                     id="scale_factor"),
-        pytest.param({"add_offset": "273.15"}, "add_offset", "ncatted -a add_offset,v,o,f,273.15 text.nc text_fixed.nc",
+        pytest.param({"scale_factor": "1/100"}, "scale_factor",
+                     "ncatted -a scale_factor,v,o,f,NUMBER text.nc text_fixed.nc", id="scale_factor"),
+        pytest.param({"add_offset": "273.15f"}, "add_offset", "ncatted -a add_offset,v,o,f,NUMBER text.nc text_fixed.nc",
                      id="add_offset"),
     ],
 )
 def test_a_numeric_attribute_stored_as_text_is_refused_with_the_fix(tmp_path, monkeypatch, attrs, key, fix):
+    """A text that is not exactly its number (fix35c: one that is, is read as it: tests/data/test_text_numbers.py)."""
     monkeypatch.chdir(tmp_path)
     values = np.where(_land(), -999.0, 20.0) * np.ones((N_TIME, 1, 1))
     path = _write(tmp_path / "text.nc", values.astype("f4"), "f4", {})
@@ -208,7 +209,7 @@ def test_a_numeric_attribute_stored_as_text_is_refused_with_the_fix(tmp_path, mo
             nc.variables["v"].setncattr_string(name, value)
     with pytest.raises(ClimannError, match=f"^'v' in text.nc has {key} stored as text") as error:
         open_dataset([path])
-    assert str(error.value).endswith(fix) and "\n" not in str(error.value)
+    assert f"`{fix}`, or with xarray: `python -c " in str(error.value) and "\n" not in str(error.value)
 
 
 def _ceres_like(path, name, valid_min, valid_max):
@@ -232,14 +233,14 @@ def test_limits_stored_as_text_of_one_number_mask_as_the_numbers_do_in_every_fil
     numbers = [_ceres_like(tmp_path / f"{name}_fixed.nc", name, *(np.float32(limit) for limit in limits))
                for name, limits in files.items()]
     forget_notes()
-    with caplog.at_level("INFO", logger="climann.data.masking"):
+    with caplog.at_level("INFO", logger="climann.data.text_numbers"):
         read = open_dataset(texts)
     fixed = open_dataset(numbers)
     for name in files:
         expected = fixed[name].values
         assert 0 < np.isnan(expected).sum() < expected.size
         np.testing.assert_array_equal(read[name].values, expected)
-    said = [record.getMessage() for record in caplog.records if "valid limits as text" in record.getMessage()]
+    said = [record.getMessage() for record in caplog.records if "numeric attributes as text" in record.getMessage()]
     assert len(said) == 2
     assert "'toa_sw_all_mon' valid_min '0.00000' as float32(0.0)" in said[0] + said[1]
     assert "'sfc_net_tot_all_mon' valid_min '-400.000' as float32(-400.0)" in said[0] + said[1]
@@ -355,10 +356,13 @@ def test_several_text_attributes_are_fixed_by_one_command(tmp_path, monkeypatch)
     values = np.where(_land(), -999.0, 20.0) * np.ones((N_TIME, 1, 1))
     path = _write(tmp_path / "text.nc", values.astype("f4"), "f4", {})
     with netCDF4.Dataset(path, "a") as nc:
-        nc.variables["v"].setncattr_string("missing_value", "-999")
-        nc.variables["v"].setncattr_string("valid_range", "-5 40")
+        nc.variables["v"].setncattr_string("missing_value", "-999.")
+        nc.variables["v"].setncattr_string("valid_range", "-5 40 60")
+        nc.variables["v"].setncattr_string("valid_max", "n/a")
     with pytest.raises(ClimannError) as error:
         open_dataset([path])
-    assert str(error.value) == (
-        "'v' in text.nc has missing_value stored as text ('-999'), valid_range ('-5 40'), not as numbers; store them "
-        "as numbers: ncatted -a missing_value,v,o,f,-999 -a valid_range,v,o,f,-5,40 text.nc text_fixed.nc")
+    assert str(error.value).startswith(
+        "'v' in text.nc has valid_range stored as text ('-5 40 60'), valid_max ('n/a'), not as numbers, in a text that "
+        "is not exactly one decimal number (two for valid_range) of the variable's type, so the number meant is not "
+        "said; store them as numbers: `ncatted -a valid_range,v,o,f,LOW,HIGH -a valid_max,v,o,f,NUMBER text.nc "
+        "text_fixed.nc`, or with xarray: `python -c ")

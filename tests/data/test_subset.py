@@ -188,7 +188,8 @@ def test_a_level_not_in_the_file_is_refused_naming_the_coordinates_units():
 
 
 def test_a_trained_level_the_files_lack_is_refused_naming_only_the_files_that_hold_the_level():
-    """break34b C3: the files of variables without the level (tas beside tsl on depth) were named too."""
+    """break34b C3: the files of variables without the level (tas beside tsl on depth) were named too;
+    and of two files "mrsol.nc, tsl.nc does not hold" (break34b C3, fix35c): the verb agrees."""
     dataset = _on_levels([0.01, 0.04, 0.1], "m").rename(plev="depth")
     dataset["depth"].attrs = {"units": "m", "standard_name": "depth", "positive": "down"}
     dataset["pred"].encoding[SOURCE_FILES_KEY] = ("mrsol.nc", "tsl.nc")
@@ -197,7 +198,7 @@ def test_a_trained_level_the_files_lack_is_refused_naming_only_the_files_that_ho
         select_values(dataset, {"depth": 0.09}, units={"depth": "m"}, where="mrsol.nc, tsl.nc, tas.nc",
                       reference="the model's training data")
     assert str(refused.value).startswith("the model's training data are at depth=0.09 m ([data] select), which "
-                                         "mrsol.nc, tsl.nc does not hold (its depth values: 0.01, 0.04, 0.1 m)")
+                                         "mrsol.nc, tsl.nc do not hold (their depth values: 0.01, 0.04, 0.1 m)")
 
 
 def test_a_value_given_with_units_that_is_no_level_is_refused_in_those_units():

@@ -1,4 +1,4 @@
-"""The fill-like, below-absolute-zero and negative-value checks read the data once for all three."""
+"""The fill-like, below-absolute-zero and negative-value checks, and the count of ±inf, read the data once for all."""
 
 from __future__ import annotations
 
@@ -39,11 +39,14 @@ def _write(path) -> xr.Dataset:
     tas[4, 1, 3] = 1e20
     pr = rng.uniform(0, 50, (24, 6, 8)).astype("f4")
     pr[6, 2, 5] = -4.0
+    spei = rng.normal(0, 1, (24, 6, 8)).astype("f4")  # SPEIbase's failed fits: -inf and +inf
+    spei[3, 1, :3], spei[9, 2, 4], spei[12, 5, 5] = -np.inf, np.inf, np.inf
     dataset = xr.Dataset({"tas": (("time", "lat", "lon"), tas, {"units": "K"}),
-                          "pr": (("time", "lat", "lon"), pr, {"units": "mm/day"})},
+                          "pr": (("time", "lat", "lon"), pr, {"units": "mm/day"}),
+                          "spei": (("time", "lat", "lon"), spei, {"units": "1"})},
                          coords={"time": pd.date_range("2000-01-01", periods=24), "lat": np.arange(6.0),
                                  "lon": np.arange(8.0)})
-    dataset.to_netcdf(path, encoding={name: {"_FillValue": None} for name in ("tas", "pr")})
+    dataset.to_netcdf(path, encoding={name: {"_FillValue": None} for name in ("tas", "pr", "spei")})
     return dataset
 
 
@@ -54,12 +57,19 @@ def test_the_three_checks_read_every_value_once(tmp_path, caplog, bytes_read, re
     opened = opened.isel(lat=region) if region else opened
     bytes_read.clear()
     forget_notes()
-    with caplog.at_level(logging.WARNING, logger="climann"):
-        warn_held_values(opened, ["tas", "pr"], where="d.nc", file=tmp_path / "d.nc")
+    with caplog.at_level(logging.INFO, logger="climann"):
+        warn_held_values(opened, ["tas", "pr", "spei"], where="d.nc", file=tmp_path / "d.nc")
     # the temperature's values below absolute zero are counted in the whole file (as opening
     # masked them), its others in the region: one read of the whole file serves both
     assert bytes_read["tas"] == written["tas"].nbytes
     assert bytes_read["pr"] == (written["pr"].isel(lat=region) if region else written["pr"]).nbytes
+    # the -inf and +inf are counted in the same read (fix35c), of the region only
+    spei = (written["spei"].isel(lat=region) if region else written["spei"]).values
+    assert bytes_read["spei"] == spei.nbytes
+    minus, plus = int(np.sum(spei == -np.inf)), int(np.sum(spei == np.inf))
+    assert (minus, plus) == ((3, 1) if region else (3, 2))
+    assert (f"'spei' in d.nc holds {minus} -inf and {plus} +inf ({100 * (minus + plus) / spei.size:.3g} % of its "
+            f"{spei.size} values), read as missing, as NaN is") in caplog.text
     assert "'tas' in d.nc holds 1e+20 at 1 of the" in caplog.text
     assert "'tas' in d.nc holds 0 at 48 of the 1152 values checked" in caplog.text
     assert "'pr' in d.nc holds 1 negative values of the" in caplog.text

@@ -548,6 +548,72 @@ def test_the_negative_prediction_warning_quotes_the_variables_own_long_name(tmp_
         assert written["tas"].attrs["long_name"] == long_name
 
 
+def bounded_predictions_case(attrs, highest):
+    """A layout whose target has ``attrs``, its truth within 0 … 1, and predictions with every fourth
+    value of the first step set to ``highest`` (the rest the truth)."""
+    source = grid_dataset(n_years=1)
+    source["tas"] = source["tas"] * 0 + abs(np.sin(source["pred"]))
+    source["tas"].attrs = dict(attrs)
+    samples = build_pointwise_samples(source, target="tas", predictors=("pred",), features=())
+    layout = samples.layout
+    truth = layout.to_grid(samples.target[:, 0], samples.flat_index)
+    predicted = truth.copy()
+    predicted.reshape(-1)[::4] = highest
+    return layout, truth, predicted
+
+
+@pytest.mark.parametrize("attrs, highest, bound, reason", [
+    pytest.param({"units": "%", "long_name": "probability of 2m temperature tercile category, JJA, lead 1 month "
+                               "(relative to 1993-2016 hindcast)"}, 118.9, "100 %",
+                 "its units '%' say", id="C3S tercile probability in %"),
+    pytest.param({"units": "%", "long_name": "2m temperature anomaly relative to 1993-2016"}, 118.9, None, None,
+                 id="an anomaly in %: no bound"),
+    pytest.param({"units": "percent", "standard_name": "cloud_area_fraction"}, 101.0, "100 percent",
+                 "its units 'percent' say", id="cloud cover in percent"),
+    pytest.param({"units": "1", "standard_name": "sea_ice_area_fraction"}, 1.2, "1",
+                 "its standard_name sea_ice_area_fraction in units '1' says", id="sea-ice fraction"),
+    pytest.param({"units": "1", "long_name": "probability of tercile category"}, 1.2, "1",
+                 "its long_name 'probability of tercile category' in units '1' says", id="probability in 1"),
+    pytest.param({"units": "%", "long_name": "Precipitation percent of normal"}, 250.0, None, None,
+                 id="percent of normal: no bound"),
+    pytest.param({"units": "1", "long_name": "Standardized Precipitation Index"}, 2.5, None, None,
+                 id="unitless index: no bound"),
+    pytest.param({"units": "K", "long_name": "fraction of the year above freezing"}, 1.2, None, None,
+                 id="not unitless: no bound"),
+    pytest.param({"units": "%"}, 100 + 1e-9, None, None, id="rounding above 100"),
+])
+def test_predictions_of_a_share_above_the_whole_are_written_with_one_warning(tmp_path, caplog, attrs, highest, bound,
+                                                                            reason):
+    """break34b C4: predicted tercile probabilities in % ranged from -16.6 to 118.9 % without a word; a negative
+    amount was warned of, a share above its whole was not."""
+    layout, truth, predicted = bounded_predictions_case(attrs, highest)
+    dataset = predictions_dataset(layout, truth, predicted, [""] * layout.shape[0], history="test")
+    with caplog.at_level("WARNING", logger="climann"):
+        path = write_predictions(dataset, tmp_path / "predictions.nc", layout)
+    said = [record.getMessage() for record in caplog.records if "are above" in record.getMessage()]
+    if bound is None:
+        assert said == []
+    else:
+        above, present = int((predicted > float(bound.split()[0])).sum()), int(np.isfinite(predicted).sum())
+        assert above == predicted.size // 4
+        units = "" if attrs["units"] == "1" else f" {attrs['units']}"
+        assert said == [f"{100 * above / present:.3g} % of the predicted tas ({above} of {present} values, up to "
+                        f"{highest:.3g}{units}) are above {bound}, which {reason} it cannot be: they are written as "
+                        "predicted (tas_pred in predictions.nc; the output layer bounds nothing) and scored as they are"]
+    with xr.open_dataset(path) as written:  # not clipped
+        assert float(written["tas_pred"].max()) == pytest.approx(highest, rel=1e-6)
+
+
+def test_negative_predictions_of_a_share_are_warned_of_by_its_units(tmp_path, caplog):
+    """A probability in % below 0 (break34b C4: down to -16.6 %) is as impossible as one above 100 %."""
+    layout, truth, predicted = bounded_predictions_case({"units": "%"}, -16.6)
+    dataset = predictions_dataset(layout, truth, predicted, [""] * layout.shape[0], history="test")
+    with caplog.at_level("WARNING", logger="climann"):
+        write_predictions(dataset, tmp_path / "predictions.nc", layout)
+    [said] = [record.getMessage() for record in caplog.records if "are negative" in record.getMessage()]
+    assert "values, down to -16.6 %) are negative, which its units '%' say it cannot be: " in said
+
+
 @pytest.mark.parametrize("placeholder", ["unknown", " Unknown ", ""])
 def test_a_placeholder_standard_name_is_not_written_and_the_fields_keep_a_long_name(tmp_path, placeholder):
     """New-CDS ERA5's ``standard_name = "unknown"`` names no quantity: predictions.nc, read by
