@@ -21,7 +21,8 @@ Two algorithms, chosen by ``batch_size``:
   when training starts, recorded in checkpoints). An epoch visits every chunk once: the
   chunks in an order drawn from ``numpy.random.default_rng([seed, epoch])``, dealt out to the
   replicas in turn (``chunks_to_replicas = "dealt"``; each replica runs on the worker holding
-  most of its chunks of a round, :func:`round_homes`), or chunk k to replica ``k mod K``, the
+  most of its chunks of a round, :func:`round_homes`, over its own copies of the others,
+  :func:`local_copies`), or chunk k to replica ``k mod K``, the
   worker that holds it (:func:`~climann.workflow.compute.chunks.persist_samples` places it
   there), each replica's chunks in an order drawn from
   ``numpy.random.default_rng([seed, epoch, replica])`` (``"fixed"``, runs before 4 December
@@ -500,8 +501,9 @@ def local_copies(client: Client, samples: ChunkedSamples, holders: Sequence[str 
     round could start, every round: dask's active memory manager drops such extra replicas
     within seconds. Measured on the sample (2 workers, load 9): 0.6 s of each worker's 29 s
     training phase in these transfers, while both workers waited. A copy is a chunk of its
-    own (a task's result), which the memory manager keeps; it is made once, while the first
-    rounds run, and holds the same values, so the weights do not change.
+    own (a task's result), which the memory manager keeps; the copies are made once, before
+    the first round (returned once held), and hold the same values, so the weights do not
+    change.
 
     Parameters
     ----------
@@ -520,6 +522,8 @@ def local_copies(client: Client, samples: ChunkedSamples, holders: Sequence[str 
         chunks do not fit :data:`LOCAL_COPIES_SHARE` of a worker's memory limit, are read on
         demand, or are held by one worker.
     """
+    from distributed import wait
+
     workers = sorted({holder for holder in holders if holder is not None})
     if isinstance(samples.futures, ChunksReadOnDemand) or len(workers) < 2:
         return {}
@@ -531,10 +535,15 @@ def local_copies(client: Client, samples: ChunkedSamples, holders: Sequence[str 
     # a chunk held by two workers for now (a replica fetched for a task) is copied to both:
     # the memory manager soon drops one of the two, either
     held = client.who_has(list(samples.futures))
-    return {worker: {index: client.submit(_copy, future, pure=False, **_placed(worker))
-                     for index, future in enumerate(samples.futures)
-                     if set(held.get(future.key, ())) != {worker} and samples.rows[index] > 0}
-            for worker in workers}
+    copies = {worker: {index: client.submit(_copy, future, pure=False, **_placed(worker))
+                       for index, future in enumerate(samples.futures)
+                       if set(held.get(future.key, ())) != {worker} and samples.rows[index] > 0}
+              for worker in workers}
+    # made before the first round: queued behind a round, a copy could be moved by dask's work
+    # stealing to the idle worker that holds its chunk, and be fetched from there every round
+    with client.as_current():
+        wait([future for by_chunk in copies.values() for future in by_chunk.values()])
+    return copies
 
 
 def _same_start(first: tuple[np.ndarray, Optimizer], second: tuple[np.ndarray, Optimizer]) -> bool:
