@@ -791,3 +791,60 @@ def test_the_configurations_scale_learning_rate_reaches_the_replicas(client, pre
             if scaled else [])
         losses[scaled] = trained.network.parameter_vector.copy()
     assert not np.array_equal(losses[True], losses[False])
+
+
+def _transfers_of(task_stream, names):
+    """The tasks of ``task_stream`` whose name starts with one of ``names`` and that waited for a
+    dependency to travel from another worker."""
+    return [str(task["key"]) for task in task_stream
+            if str(task["key"]).strip("('").startswith(names)
+            and any(part["action"] == "transfer" for part in task["startstops"])]
+
+
+@pytest.mark.parametrize("chunks_per_round", [pytest.param(1, id="rounds-of-one-chunk"),
+                                              pytest.param(2, id="rounds-of-2-chunks")])
+def test_no_chunk_or_shared_value_travels_between_workers_for_the_rounds_and_the_validation(
+        client, prepared, chunks_per_round):
+    """With chunks dealt anew each epoch, a replica's chunks of a round are held by both
+    workers, and the network and local SGD's settings by one: each fetched replica was
+    dropped by dask's active memory manager within seconds, and fetched again while both
+    workers waited. Each worker now holds its own copy of every training chunk and of the
+    network and the settings (:func:`~climann.workflow.compute.training.local_copies`,
+    :func:`~climann.workflow.compute.training.on_each_worker`), and no round or validation task
+    waits for a transfer; the weights are those of local SGD computed in one process. Work
+    stealing is paused: it may move a queued task to the other worker, which then fetches
+    its data (what is tested is where climann puts the tasks and their data). The two replicas
+    of every round run on the two workers, also when a round's chunks are all held by one
+    (:func:`~climann.workflow.compute.training.round_homes`: the other holds copies)."""
+    config, source, data = prepared
+    config = _configured(config, **(UNWEIGHTED | LOCAL))
+    options = training_options(config)
+    batch_size, seed = options.pop("batch_size"), options.pop("seed")
+    options.pop("early_stopping")
+    persisted, validation = _persisted(client, prepared), _persisted(client, prepared, block="val")
+    try:
+        tables = client.gather(persisted.futures)
+        network = Network([persisted.n_features, 8, 1], seed=2)
+        expected = client.submit(
+            _local_sgd_in_process, network, tables, persisted.rows, persisted.n_features, persisted.weighted,
+            options, batch_size=batch_size, seed=seed, replicas=2, sync_every=0, chunks_per_round=chunks_per_round,
+            dealt=True, pure=False).result()
+        with work_stealing_paused(client), distributed.get_task_stream(client=client) as stream:
+            train_distributed(client, network, persisted, validation, batch_size=batch_size, seed=seed,
+                              chunks_per_round=chunks_per_round, chunks_to_replicas="dealt", **options)
+    finally:
+        persisted.release()
+        validation.release()
+    np.testing.assert_array_equal(network.parameter_vector, expected)
+    rounds = [task["worker"] for task in stream.data if str(task["key"]).strip("('").startswith("_replica_round")]
+    assert len(rounds) >= 6 and rounds.count(rounds[0]) == len(rounds) / 2
+    assert _transfers_of(stream.data, ("_replica_round", "_table_sums")) == []
+
+
+@pytest.mark.parametrize(("copied_to", "homes"), [
+    pytest.param((), ["a", "a"], id="no-copies-one-after-the-other"),
+    pytest.param(("a", "b"), ["a", "b"], id="copies-side-by-side"),
+])
+def test_replicas_whose_chunks_one_worker_holds_run_side_by_side_on_workers_holding_copies(copied_to, homes):
+    pieces = [Piece(0, 0, 1, 0), Piece(1, 0, 1, 1)]
+    assert training.round_homes(pieces, ["a", "a", "b", "b"], 2, copied_to) == homes
