@@ -65,8 +65,8 @@ from climann.data.shell import copy_path, cut_command, source_and_copy, working_
 from climann.errors import ClimannError
 
 __all__ = ["location_dimension", "is_station_dimension", "with_station_chosen", "with_station_rows",
-           "names_chosen_station", "check_times_shared_by_stations", "chosen_station_record", "STATION_INDEX_NAME",
-           "TrainedStation"]
+           "chosen_station_index", "names_chosen_station", "check_times_shared_by_stations", "chosen_station_record",
+           "STATION_INDEX_NAME", "TrainedStation"]
 
 #: The CF ``featureType`` values (lower case: CF §9.4 reads them case-insensitively) whose
 #: instance dimension lists stations.
@@ -375,6 +375,35 @@ def _index(dataset: xr.Dataset, dim: str, value: object, where: str) -> tuple[in
     if named is not None:
         return named, _shown(value)
     raise ClimannError(_not_a_station(dataset, dim, value, where))
+
+
+def chosen_station_index(dataset: xr.Dataset, dim: str, value: object, *, where: str = "the file") -> int:
+    """The index along ``dim`` of the station ``value`` chooses, as :func:`with_station_chosen`
+    chooses it: its index without a coordinate variable, else the position of the coordinate's
+    value; or its name (``cf_role = "timeseries_id"``, CF §9.5).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One opened file (lazy); only the station coordinate and names are read.
+    dim : str
+        The station dimension.
+    value : object
+        As selected (``--select station=3``).
+    where : str
+        The file's name, for the messages.
+
+    Returns
+    -------
+    int
+        0 … n_stations − 1.
+
+    Raises
+    ------
+    ClimannError
+        If ``value`` chooses no station, or is one's name and another's index.
+    """
+    return _index(dataset, dim, value, where)[0]
 
 
 def _names_a_station(value: object) -> bool:

@@ -248,25 +248,95 @@ def test_positions_given_at_each_time_step_that_never_change_are_the_stations(tm
         open_dataset([tmp_path / "each_step.nc"])
 
 
+def _one_moving(grid: xr.Dataset, moving: int, *, latitude_by: float = 0.5, longitude_by: float = 0.0,
+                start: float | None = None) -> xr.Dataset:
+    """The three stations with positions at each time step, station ``moving`` drifting from
+    its 6th month on: its latitude by ``latitude_by`` in steps to the end (a drift, not one jump),
+    its longitude by ``longitude_by`` (from ``start`` when given, in -180 … 180)."""
+    moved = _positions_at_each_step(_stations(grid, time_major=True))
+    n_time = moved.sizes["time"]
+    for name, by in (("lat", latitude_by), ("lon", longitude_by)):
+        values = moved[name].values.copy()
+        if start is not None and name == "lon":
+            values[:, moving] = start
+        values[5:, moving] += np.linspace(by / (n_time - 5), by, n_time - 5)
+        if start is not None and name == "lon":
+            values = (values + 180.0) % 360.0 - 180.0  # stored in -180 … 180: 179.5, then -179.5
+        moved[name] = moved[name].copy(data=values)
+    return moved
+
+
 def test_stations_whose_positions_move_in_time_are_refused_with_a_copy_of_their_mean_position(
         tmp_path, monkeypatch, grid):
     monkeypatch.chdir(tmp_path)
-    moved = _positions_at_each_step(_stations(grid, time_major=True))
+    moved = _one_moving(grid, 1)
     latitude = moved["lat"].values.copy()
-    latitude[5:, 1] += 0.5  # station 1 (PAR) moves from its 6th month on
-    moved["lat"] = moved["lat"].copy(data=latitude)
     moved.to_netcdf(tmp_path / "moving.nc")
     with pytest.raises(ClimannError) as error:
         open_dataset([tmp_path / "moving.nc"], select={"station": 1})
     message = str(error.value)
-    assert message.startswith("moving.nc: the positions 'lat' and 'lon' are given at each time step of each station "
-                              "and change: station index 1 moves at time step 5 counting from 0 (")
-    assert "'lat' by up to 0.5 degrees_north" in message and "\n" not in message
+    assert message.startswith("moving.nc: the positions 'lat' and 'lon' are given at each time step of each station, "
+                              "and the station chosen, station index 1, moves: over the record (")
+    assert "changing first at time step 5 counting from 0 (" in message and "\n" not in message
     command = message.split("in a copy: ", 1)[1].split("; a platform that travels", 1)[0]
     subprocess.run([sys.executable, *shlex.split(command)[1:]], check=True)
     opened = open_dataset([tmp_path / "moving_fixed.nc"], select={"station": 1})
     np.testing.assert_allclose(opened["lat"].values, [latitude[:, 1].astype(np.float32).mean()], rtol=1e-6)
     np.testing.assert_array_equal(opened["tas"].values[:, 0, 0], _point(grid, 1)["tas"].values)
+
+
+def _spans(values: np.ndarray) -> str:
+    """``spans LOW to HIGH``, as the refusal writes a position's range (6 significant digits)."""
+    return f"spans {float(values.min()):.6g} to {float(values.max()):.6g}"
+
+
+@pytest.mark.parametrize("select", [pytest.param({"station": 1}, id="the-moving-one-chosen"),
+                                    pytest.param(None, id="none-chosen")])
+def test_a_moving_station_is_refused_with_its_whole_drift(tmp_path, grid, select):
+    """The refusal said "'latitude' by up to 0.00274 degree_north", the first step's move of a buoy
+    that drifted 3° (rerun34 F2): it names the range over the whole record."""
+    moved = _one_moving(grid, 1, latitude_by=3.0, longitude_by=-2.0)
+    moved.to_netcdf(tmp_path / "moving.nc")
+    latitude, longitude = (moved[name].values[:, 1].astype(np.float32).astype(np.float64) for name in ("lat", "lon"))
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "moving.nc"], select=select)
+    message = str(error.value)
+    drift = (f"'lat' {_spans(latitude)} degrees_north ({float(np.ptp(latitude)):.6g} degrees_north) and "
+             f"'lon' {_spans(longitude)} degrees_east ({float(np.ptp(longitude)):.6g} degrees_east)")
+    assert drift in message
+    assert f"({float(np.ptp(latitude)):.6g} degrees_north)" == "(3 degrees_north)"
+    chosen = "the station chosen, station index 1," if select else "station index 1"
+    assert f"of each station, and {chosen} moves: over the record" in message
+    # none chosen: the stations that keep their place are the way out
+    assert ("2 of its stations keep their place and can be trained on one at a time with --select station=0 "
+            "(0, 2)" in message) is (select is None)
+
+
+def test_a_drift_across_the_antimeridian_is_its_few_degrees(tmp_path, grid):
+    """A buoy drifting from 179° E to 179° W moves 2°, not 358°."""
+    moved = _one_moving(grid, 1, longitude_by=2.0, start=179.0)
+    moved.to_netcdf(tmp_path / "dateline.nc")
+    with pytest.raises(ClimannError, match=r"'lon' spans 179 to 181 degrees_east \(2 degrees_east\)"):
+        open_dataset([tmp_path / "dateline.nc"], select={"station": 1})
+
+
+@pytest.mark.parametrize("chosen", [pytest.param(0, id="station-0"), pytest.param(2, id="station-2")])
+def test_a_fixed_station_beside_a_moving_one_opens_with_the_files_values(tmp_path, grid, chosen):
+    """One drifting buoy made every station of the file refused, also the one selected (rerun34 F2)."""
+    _one_moving(grid, 1, latitude_by=3.0, longitude_by=-2.0).to_netcdf(tmp_path / "moving.nc")
+    opened = open_dataset([tmp_path / "moving.nc"], select={"station": chosen})
+    row, column = CELLS[chosen]
+    np.testing.assert_array_equal(opened["tas"].values[:, 0, 0], _point(grid, chosen)["tas"].values)
+    np.testing.assert_array_equal(opened["lat"].values, [np.float32(grid["lat"].values[row])])
+    np.testing.assert_array_equal(opened["lon"].values, [np.float32(grid["lon"].values[column])])
+
+
+def test_a_fixed_station_beside_a_moving_one_trains_as_its_point(tmp_path, grid, station_runs):
+    moved = _one_moving(grid, 2, latitude_by=3.0)
+    moved["lat"].encoding, moved["lon"].encoding = {}, {}  # float64, as the station file's
+    moved.to_netcdf(tmp_path / "moving.nc")
+    run = _train(tmp_path / "moving.nc", tmp_path / "run", select={"station": 1})
+    assert _scores(run) == _scores(station_runs["selected"])
 
 
 def _train(path, run_dir, **data):
