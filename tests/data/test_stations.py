@@ -213,11 +213,63 @@ def test_a_number_that_is_one_stations_name_and_anothers_index_is_refused(tmp_pa
         "--select 'station=\"3\"' for the second ([data] select = {station = \"2\"} in a config)")
 
 
-def test_cells_of_an_unstructured_grid_are_still_refused_as_one(tmp_path, grid):
-    """lat and lon on one dimension without a station's marks: an unstructured grid (remap it)."""
-    _stations(grid, feature_type=False).drop_vars("station_name").to_netcdf(tmp_path / "cells.nc")
+def _unmarked(grid: xr.Dataset, dim: str, *, names: bool) -> xr.Dataset:
+    """The three stations without CF's marks (no featureType, no cf_role) on dimension ``dim``,
+    with their names in a plain text variable ``station_name`` or without names."""
+    unmarked = _stations(grid, feature_type=False)
+    unmarked["station_name"].attrs = {"long_name": "station name"}
+    unmarked = unmarked if names else unmarked.drop_vars("station_name")
+    return unmarked if dim == "station" else unmarked.rename_dims(station=dim)
+
+
+def _with_bounds(cells: xr.Dataset) -> xr.Dataset:
+    """``cells`` with each point's corners (three vertices, CF §7.1), as a mesh's cells have."""
+    dim = cells["lat"].dims[0]
+    for name in ("lat", "lon"):
+        corners = cells[name].values[:, None] + np.array([-0.5, 0.0, 0.5])
+        cells[f"{name}_bnds"] = ((dim, "nv"), corners)
+        cells[name].attrs["bounds"] = f"{name}_bnds"
+    return cells
+
+
+def _with_connectivity(cells: xr.Dataset) -> xr.Dataset:
+    """``cells`` with an integer table of each cell's vertices (ICON's ``vertex_of_cell``)."""
+    dim = cells["lat"].dims[0]
+    return cells.assign(vertex_of_cell=(("nv", dim), np.arange(3 * cells.sizes[dim], dtype=np.int32).reshape(3, -1)))
+
+
+@pytest.mark.parametrize("cells", [
+    pytest.param(lambda grid: _unmarked(grid, "ncells", names=False), id="unnamed-points-on-ncells"),
+    pytest.param(lambda grid: _with_bounds(_unmarked(grid, "station", names=True)), id="with-cell-bounds"),
+    pytest.param(lambda grid: _with_connectivity(_unmarked(grid, "station", names=True)), id="with-connectivity"),
+])
+def test_cells_of_an_unstructured_grid_are_still_refused_as_one(tmp_path, grid, cells):
+    """lat and lon on one dimension without a station's marks, or with a mesh's: an unstructured
+    grid (remap it)."""
+    cells(grid).to_netcdf(tmp_path / "cells.nc")
     with pytest.raises(ClimannError, match="the grid is unstructured"):
         open_dataset([tmp_path / "cells.nc"])
+
+
+@pytest.mark.parametrize("dim, names, evidence", [
+    pytest.param("station", False, "stations by the dimension's name, 'station', with no cell bounds or mesh",
+                 id="dimension-named-station"),
+    pytest.param("buoy", True, "stations by the dimension's name, 'buoy', with no cell bounds or mesh",
+                 id="dimension-named-buoy"),
+    pytest.param("point", True, "stations named in 'station_name', with no cell bounds or mesh", id="named-points"),
+])
+def test_stations_without_cf_marks_are_read_as_stations(tmp_path, grid, dim, names, evidence):
+    """WAVEWATCH III's point output without DSG markers: `info` called it an unstructured grid and
+    advised `cdo remapcon` while `--select station=3` trained (rerun34)."""
+    _unmarked(grid, dim, names=names).to_netcdf(tmp_path / "unmarked.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "unmarked.nc"])
+    assert str(error.value).startswith(f"unmarked.nc holds 3 stations along '{dim}' ({evidence}), and climann trains "
+                                       f"on a grid or on one place")
+    assert f"choose one station with --select {dim}=0 " in str(error.value)
+    assert "remap" not in str(error.value)
+    opened = open_dataset([tmp_path / "unmarked.nc"], select={dim: 2})
+    np.testing.assert_array_equal(opened["tas"].values[:, 0, 0], _point(grid, 2)["tas"].values)
 
 
 def _positions_at_each_step(stations: xr.Dataset) -> xr.Dataset:
