@@ -272,6 +272,20 @@ def test_stations_without_cf_marks_are_read_as_stations(tmp_path, grid, dim, nam
     np.testing.assert_array_equal(opened["tas"].values[:, 0, 0], _point(grid, 2)["tas"].values)
 
 
+def test_info_of_stations_without_cf_marks_gives_the_select_not_a_remap(tmp_path, grid):
+    """`climann info` of WAVEWATCH III's point output without DSG markers advised `cdo remapcon` (rerun34)."""
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+
+    _positions_at_each_step(_unmarked(grid, "station", names=True)).to_netcdf(tmp_path / "ww3.nc")
+    result = CliRunner().invoke(app, ["info", str(tmp_path / "ww3.nc")])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("climann: error: ww3.nc holds 3 stations along 'station' (stations by the "
+                                    "dimension's name, 'station', with no cell bounds or mesh)")
+    assert "--select station=0" in result.output and "remap" not in result.output
+
+
 def _positions_at_each_step(stations: xr.Dataset) -> xr.Dataset:
     """``stations`` with ``lat``/``lon`` given at each time step, data variables of (time, station)
     with a fill value, as WAVEWATCH III's ``ww3_ounp`` writes its point output."""
