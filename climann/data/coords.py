@@ -30,7 +30,6 @@ from climann.data.notes import note_once
 from climann.data.paths import is_zarr_store
 from climann.data.shell import (
     attribute_command, copy_path, input_and_copy, ncatted_attribute, source_and_copy, values_command, working_path,
-    xarray_command,
 )
 from climann.data.text_times import text_dates_advice, text_dates_in
 from climann.errors import ClimannError
@@ -890,14 +889,13 @@ def fixed_in_time(dataset: xr.Dataset, where: str = "the file") -> xr.Dataset:
     (WRF's ``XLAT``/``XLONG`` on ``(Time, south_north, west_east)``, and files averaged from
     WRF or other regional models' output) replaced by their first step, once every step is
     checked to hold exactly the same values: the 2-D latitude and longitude of a curvilinear
-    grid (see :func:`two_dimensional_coordinates`), made coordinates. So are a station's
-    position given at every time step (WAVEWATCH III's point output, ``latitude(time, station)``,
-    :func:`_fixed_at_each_station`): ``latitude(station)``, read as stations
-    (:mod:`climann.data.stations`), never as a 2-D grid of time and station.
+    grid (see :func:`two_dimensional_coordinates`), made coordinates. A station's position given
+    at every time step (WAVEWATCH III's point output, ``latitude(time, station)``) is fixed before,
+    for the stations the run uses (:mod:`climann.data.station_positions`).
 
     A latitude or longitude is recognised by CF ``standard_name`` or ``units``
     (``degree_north``…), coordinate or data variable, with three dimensions of which one is
-    the time coordinate's (see :func:`find_coordinate`), or two for a station's. A dataset
+    the time coordinate's (see :func:`find_coordinate`). A dataset
     without a time coordinate is returned as it is.
 
     Parameters
@@ -911,16 +909,15 @@ def fixed_in_time(dataset: xr.Dataset, where: str = "the file") -> xr.Dataset:
     -------
     xarray.Dataset
         The same dataset with each such variable of shape (n_time, n_rows, n_columns) replaced
-        by a 2-D coordinate of shape (n_rows, n_columns), read into memory; a latitude and
-        longitude of shape (n_time, n_stations) by ones of shape (n_stations,); and a latitude and
+        by a 2-D coordinate of shape (n_rows, n_columns), read into memory; and a latitude and
         longitude of shape (n_time,) that never change made scalar (one place,
         :func:`_one_place_in_time`).
 
     Raises
     ------
     ClimannError
-        If one changes between time steps (a moving nest, or stations that move: the cells
-        are not fixed places), naming it, the first step that differs and how much.
+        If one changes between time steps (a moving nest: the cells are not fixed places),
+        naming it, the first step that differs and how much.
     """
     if (time := time_coordinate(dataset)) is None:
         return dataset
@@ -944,67 +941,7 @@ def fixed_in_time(dataset: xr.Dataset, where: str = "the file") -> xr.Dataset:
             values = np.asarray(variable.isel({time_dim: 0}).values)
         fixed[name] = xr.Variable(variable.dims[1:], values, dict(variable.attrs))
     dataset = dataset.drop_vars(names).assign_coords(fixed) if fixed else dataset
-    return _one_place_in_time(_fixed_at_each_station(dataset, time_dim, where), time_dim, where)
-
-
-def _positions_by_station(dataset: xr.Dataset, time_dim: str) -> dict[str, dict[str, str]]:
-    """The latitude and longitude given at each time step of each station, by the station
-    dimension: ``{"station": {"latitude": "latitude", "longitude": "longitude"}}`` for
-    ``latitude(time, station)`` and ``longitude(time, station)`` (either order); a dimension
-    without exactly one of each is left out."""
-    found: dict[str, dict[str, list[str]]] = {}
-    for name, variable in dataset.variables.items():
-        kinds = geographic_kinds(variable) if variable.ndim == 2 and time_dim in variable.dims else set()
-        if len(kinds) == 1:
-            station = next(str(dim) for dim in variable.dims if dim != time_dim)
-            found.setdefault(station, {}).setdefault(kinds.pop(), []).append(str(name))
-    return {station: {kind: names[0] for kind, names in kinds.items()} for station, kinds in found.items()
-            if set(kinds) == {"latitude", "longitude"} and all(len(names) == 1 for names in kinds.values())}
-
-
-def _fixed_at_each_station(dataset: xr.Dataset, time_dim: str, where: str) -> xr.Dataset:
-    """``dataset`` with each station's latitude and longitude given at every time step
-    (WAVEWATCH III's ``ww3_ounp`` point output: ``latitude(time, station)``) replaced by their
-    first step, ``latitude(station)`` as coordinates, once every step is checked to hold exactly
-    the same values (:func:`_positions_by_station`); refused when a station moves
-    (:func:`_moving_stations`). Read in blocks of steps, as :func:`_first_change` reads."""
-    for station, names in _positions_by_station(dataset, time_dim).items():
-        variables = {name: dataset[name].variable.transpose(time_dim, station) for name in names.values()}
-        for name, variable in variables.items():
-            change = _first_change(variable, time_dim)
-            if change is not None:
-                raise ClimannError(_moving_stations(dataset, names, name, station, change, where))
-        with dask.config.set(scheduler="synchronous"):
-            fixed = {name: xr.Variable((station,), np.asarray(variable.isel({time_dim: 0}).values),
-                                       dict(variable.attrs), dict(variable.encoding))
-                     for name, variable in variables.items()}
-        dataset = dataset.drop_vars(list(fixed)).assign_coords(fixed)
-    return dataset
-
-
-def _moving_stations(dataset: xr.Dataset, names: dict[str, str], name: str, station: str,
-                     change: tuple[int, float], where: str) -> str:
-    """The refusal of positions given at each time step that change (a platform that moves),
-    naming the first station that moves, when and by how much; the way out: a copy with each
-    station's mean position when it keeps to one place, else a grid."""
-    step, largest = change
-    time_dim = str(dataset[name].dims[0] if dataset[name].dims[0] != station else dataset[name].dims[1])
-    variable = dataset[name].variable.transpose(time_dim, station)
-    with dask.config.set(scheduler="synchronous"):
-        first, moved = (np.asarray(variable.isel({time_dim: index}).values, np.float64) for index in (0, step))
-    index = int(np.nanargmax(np.where(moved == first, 0.0, np.abs(moved - first))))
-    label = f"{station} {dataset[station].values[index]} (index {index})" if station in dataset.coords else (
-        f"{station} index {index}")
-    mean = [f"d[{each!r}] = d[{each!r}].mean({time_dim!r}, keep_attrs=True)" for each in names.values()]
-    return (
-        f"{where}: the positions {' and '.join(repr(each) for each in names.values())} are given at each time step "
-        f"of each {station} and change: {label} moves at time step {step} counting from 0 "
-        f"({dataset[time_dim].values[step]}), '{name}' by up to {largest:.6g} {variable.attrs.get('units', '')}, and "
-        f"climann trains on fixed places; if each {station} keeps to one place and only its recorded position "
-        f"wanders (a moored buoy), give each its mean position in a copy: "
-        f"{xarray_command(mean, source_and_copy(dataset, dataset[name]))}; a platform that travels (a ship, a "
-        "drifter) has no series of one place: bin its observations onto a latitude-longitude grid first"
-    )
+    return _one_place_in_time(dataset, time_dim, where)
 
 
 def _one_place_in_time(dataset: xr.Dataset, time_dim: str, where: str) -> xr.Dataset:

@@ -40,7 +40,9 @@ from climann.data.forecast_times import (
     lead_dimensions, on_valid_time, plus_lead_time, with_lead_times_as_numbers,
 )
 from climann.data.grib import GRIB_FILE_NAME_KEY
-from climann.data.shell import attribute_command, ncatted_attribute, python_command, source_and_copy, working_path
+from climann.data.shell import (
+    attribute_command, ncatted_attribute, python_command, source_and_copy, working_path, xarray_command,
+)
 from climann.errors import ClimannError
 
 #: GRIB ``stepType`` (ecCodes) of a statistic over the window from the lead time before to this one.
@@ -124,12 +126,9 @@ def with_window_cells(chosen: xr.Dataset, whole: xr.Dataset, *, where: str) -> x
             or reference_dim not in whole.coords or not is_dated(whole[reference_dim])
             or whole.sizes[reference_dim] != valid.size):
         return chosen
-    if len(set(kinds.values())) > 1:
-        raise ClimannError(
-            f"{where} holds forecasts of different kinds of time ({_kinds_text(kinds)}): one time axis cannot give "
-            f"each its window; put them in separate files, e.g. `cdo selname,{next(iter(stated))} "
-            f"{source_and_copy(whole, suffix='selected')}`")
     lead, fix = chosen[lead_dim], source_and_copy(whole)
+    if len(set(kinds.values())) > 1:
+        raise ClimannError(_kinds_refusal(whole, kinds, lead, where=where))
     start = _window_start(whole, lead, next(iter(stated.values())), names=sorted(stated), where=where)
     reference = whole[reference_dim].values  # the selection keeps their order along the valid times
     if isinstance(start, tuple):  # the lead time's own bounds: both edges
@@ -299,21 +298,56 @@ def _valid_times(chosen: xr.Dataset) -> xr.DataArray | None:
                  and is_dated(coordinate)), None)
 
 
-def _kinds_text(kinds: dict[str, str | None]) -> str:
+def _kinds_refusal(whole: xr.Dataset, kinds: dict[str, str | None], lead: xr.DataArray, *, where: str) -> str:
+    """The refusal of a forecast whose variables describe different windows (``kinds``, by
+    :func:`window_kind`), with the lines that put the first kind's variables in a file of their
+    own: CDO's ``selname`` and, where CDO is not installed, the same in xarray (the others
+    dropped, so that the lead time's bounds stay)."""
+    first = next(kind for kind in kinds.values() if kind is not None)
+    kept = [name for name, kind in kinds.items() if kind == first]
+    dropped = [name for name, kind in kinds.items() if kind != first]
+    files = source_and_copy(whole, suffix="selected")
+    xarray = xarray_command([f"d = d.drop_vars({dropped!r})"], files, suffix="selected")
+    return (f"{where} holds forecasts of different kinds of time ({_kinds_text(whole, kinds, lead)}): one time axis "
+            f"cannot give each its window; put them in separate files, e.g. for {', '.join(kept)} "
+            f"`cdo selname,{','.join(kept)} {files}` or, without CDO, `{xarray}`, and the others likewise")
+
+
+def _kinds_text(whole: xr.Dataset, kinds: dict[str, str | None], lead: xr.DataArray) -> str:
+    """``tp: totals over lead times 0.75 to 1 days (step_bnds), t2m: values at their valid times``:
+    what each variable's value is, the window the lead time's CF bounds give when it has them
+    (they give it for every kind, :func:`_window_start`), else the one its GRIB step type says."""
     words = {None: "values at their valid times", "window": "statistics over the step before",
              "accum": "totals from the start", "stated": "time statistics (cell_methods)"}
+    edges = _lead_edges(whole, lead)
+    if edges is not None:
+        bounds, units = whole[str(lead.name)].attrs["bounds"], str(lead.attrs.get("units", "")).strip()
+        unit = f" {units}" if units else ""
+        span = (f"from the start to lead time {edges[1]:g}{unit} ({bounds})" if edges[0] == 0
+                else f"over lead times {edges[0]:g} to {edges[1]:g}{unit} ({bounds})")
+        what = {"window": "statistics", "accum": "totals", "stated": "time statistics (cell_methods)"}
+        words |= {kind: f"{what[kind]} {span}" for kind in what}
     return ", ".join(f"{name}: {words[kind]}" for name, kind in kinds.items())
+
+
+def _lead_edges(whole: xr.Dataset, lead: xr.DataArray) -> tuple[float, float] | None:
+    """The CF bounds of the chosen lead time ``lead`` (a scalar of ``whole``'s lead dimension), in
+    the lead's units; None when the lead time has none."""
+    lead_dim = str(lead.name)
+    bounds = whole[lead_dim].attrs.get("bounds")
+    if bounds not in whole.variables or whole[bounds].ndim != 2:
+        return None
+    edges = np.asarray(whole[bounds].sel({lead_dim: lead.values}).values)
+    if np.issubdtype(edges.dtype, np.timedelta64):  # decoded as the lead was, read in its units
+        edges = edges / np.timedelta64(1, TIME_UNIT_CODES.get(str(lead.attrs.get("units")), "h"))
+    return float(edges[0]), float(edges[1])
 
 
 def _window_start(whole: xr.Dataset, lead: xr.DataArray, kind: str, *, names: list[str], where: str):
     """The lead time at which the chosen lead's window begins, as a scalar DataArray in the
     lead's units, or the lead's own (lower, upper) bounds; refusals as in :func:`with_window_cells`."""
     lead_dim = str(lead.name)
-    bounds = whole[lead_dim].attrs.get("bounds")
-    if bounds in whole.variables and whole[bounds].ndim == 2:
-        edges = np.asarray(whole[bounds].sel({lead_dim: lead.values}).values)
-        if np.issubdtype(edges.dtype, np.timedelta64):  # decoded as the lead was, read in its units
-            edges = edges / np.timedelta64(1, TIME_UNIT_CODES.get(str(lead.attrs.get("units")), "h"))
+    if (edges := _lead_edges(whole, lead)) is not None:
         return tuple(lead.copy(data=np.float64(edge)) for edge in edges)
     if kind == "stated":
         methods = whole[names[0]].attrs.get("cell_methods")

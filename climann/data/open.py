@@ -79,6 +79,7 @@ from climann.data.simulations import check_one_simulation
 from climann.data.sources import SOURCE_TIMES_KEY, as_file_stamps, files_text, source_files, with_source_files
 from climann.data.subset import select_values
 from climann.data.char_labels import with_char_labels_as_text
+from climann.data.station_positions import with_station_positions_fixed
 from climann.data.stations import check_times_shared_by_stations, with_station_chosen, with_station_rows
 from climann.data.undated_axes import check_times_are_dates
 from climann.data.undated_files import scalar_time_on_dimension_message, undated_files_message
@@ -415,7 +416,9 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     check_one_time_axis(dataset, path.name)
     # One station of a CF station file (one in the file, or the one selected) is a point; see climann.data.stations.
     # Positions given at each time step (WRF's XLAT(Time, y, x), WAVEWATCH III's latitude(time,
-    # station)) are fixed first, so that the stations are found on their own dimension.
+    # station)) are fixed first, so that the stations are found on their own dimension; a
+    # station's only where the run uses it (the one selected): see climann.data.station_positions.
+    dataset = with_station_positions_fixed(dataset, select, where=path.name)
     dataset = with_station_chosen(fixed_in_time(dataset, path.name), select, where=path.name)
     # A station's scalar lat/lon (CF §5.7) become a 1×1 grid; see climann.data.scalar_coordinates.
     # Each variable's level (CF §5.7 scalar plev, height) is recorded before files are combined.

@@ -41,8 +41,10 @@ observation of each station, not a date, and one value of it is one observation 
 station at a different time each. :func:`check_times_shared_by_stations` refuses it naming the
 2-D time, with the lines that write one station on its own time axis.
 
-Latitude and longitude that share one dimension without saying they are stations (ICON's
-``clat(ncells)``) are an unstructured grid, refused by
+A dimension without CF's marks lists stations when its points are no mesh's cells and the file
+names them or names the dimension as stations are (WAVEWATCH III's ``station`` without DSG
+markers; :mod:`climann.data.station_dimensions`). Latitude and longitude that share any other
+dimension (ICON's ``clat(ncells)``) are an unstructured grid, refused by
 :func:`climann.data.coordinate_values.checked_coordinates` with its own advice (remapping);
 one cell of it (length 1, or one index chosen) is a point as a station is.
 
@@ -62,18 +64,12 @@ import xarray as xr
 from climann.data.coordinate_values import geographic_kind
 from climann.data.coords import MOVING_FEATURE_TYPES
 from climann.data.shell import copy_path, cut_command, source_and_copy, working_path
+from climann.data.station_dimensions import STATION_ROLE, station_evidence
 from climann.errors import ClimannError
 
 __all__ = ["location_dimension", "is_station_dimension", "with_station_chosen", "with_station_rows",
-           "names_chosen_station", "check_times_shared_by_stations", "chosen_station_record", "STATION_INDEX_NAME",
-           "TrainedStation"]
-
-#: The CF ``featureType`` values (lower case: CF §9.4 reads them case-insensitively) whose
-#: instance dimension lists stations.
-STATION_FEATURE_TYPES = ("timeseries", "timeseriesprofile")
-
-#: The CF ``cf_role`` of the variable that names each station (CF §9.5).
-STATION_ROLE = "timeseries_id"
+           "chosen_station_index", "names_chosen_station", "check_times_shared_by_stations", "chosen_station_record",
+           "STATION_INDEX_NAME", "TrainedStation"]
 
 #: The ``long_name`` of the scalar coordinate that keeps the index of a station chosen by its
 #: index (a dimension without coordinate variable).
@@ -108,14 +104,11 @@ def location_dimension(dataset: xr.Dataset) -> str | None:
 
 
 def is_station_dimension(dataset: xr.Dataset, dim: str) -> bool:
-    """Whether ``dim`` lists stations: the file's ``featureType`` is a time series
-    (:data:`STATION_FEATURE_TYPES`, any case), or a variable along ``dim`` names the stations
-    (``cf_role = "timeseries_id"``)."""
-    feature_type = str(dataset.attrs.get("featureType", "")).strip().lower()
-    return feature_type in STATION_FEATURE_TYPES or any(
-        variable.attrs.get("cf_role") == STATION_ROLE and variable.dims[:1] == (dim,)
-        for variable in dataset.variables.values()
-    )
+    """Whether ``dim`` lists stations: CF says so (``featureType`` a time series, any case, or a
+    ``cf_role = "timeseries_id"`` variable along ``dim``), or, without CF's marks, its points are
+    no mesh's cells and are named, or the dimension is named as stations are
+    (:func:`~climann.data.station_dimensions.station_evidence`)."""
+    return station_evidence(dataset, dim) is not None
 
 
 def with_station_chosen(dataset: xr.Dataset, select: Mapping[str, object] | None = None, *,
@@ -377,6 +370,35 @@ def _index(dataset: xr.Dataset, dim: str, value: object, where: str) -> tuple[in
     raise ClimannError(_not_a_station(dataset, dim, value, where))
 
 
+def chosen_station_index(dataset: xr.Dataset, dim: str, value: object, *, where: str = "the file") -> int:
+    """The index along ``dim`` of the station ``value`` chooses, as :func:`with_station_chosen`
+    chooses it: its index without a coordinate variable, else the position of the coordinate's
+    value; or its name (``cf_role = "timeseries_id"``, CF §9.5).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One opened file (lazy); only the station coordinate and names are read.
+    dim : str
+        The station dimension.
+    value : object
+        As selected (``--select station=3``).
+    where : str
+        The file's name, for the messages.
+
+    Returns
+    -------
+    int
+        0 … n_stations − 1.
+
+    Raises
+    ------
+    ClimannError
+        If ``value`` chooses no station, or is one's name and another's index.
+    """
+    return _index(dataset, dim, value, where)[0]
+
+
 def _names_a_station(value: object) -> bool:
     """Whether ``value`` may be a station's name: a text, or a whole number (a name of digits,
     ``11240``, which the command line and TOML read as a number)."""
@@ -555,7 +577,8 @@ def _several_stations(dataset: xr.Dataset, dim: str, where: str, ragged: str | N
         how, example = f"one of its values: {_listed(first)}{named}", first[0]
     else:
         how, example = f"its index, {_indices_text(dataset, dim)}", 0
-    layout = f"a CF station time-series file, {ragged}" if ragged else "a CF station time-series file"
+    evidence = station_evidence(dataset, dim) or "a CF station time-series file"
+    layout = f"{evidence}, {ragged}" if ragged else evidence
     choose = (f"{where} holds {size} stations along '{dim}' ({layout}), and climann trains on a grid or on one "
               f"place (stations have no cells or areas to make a grid of): choose one station with --select "
               f"{dim}={example} (climann train, evaluate or predict; [data] select = {{{dim} = {_toml(example)}}} in "

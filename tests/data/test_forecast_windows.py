@@ -335,3 +335,43 @@ def test_the_printed_line_with_lower_0_dates_a_total_from_the_start(tmp_path):
     opened = open_dataset([tmp_path / words[-2]])
     np.testing.assert_array_equal(_dates(opened[opened["time"].attrs["bounds"]].values),
                                   np.stack([DAILY_STARTS, DAILY_STARTS + np.timedelta64(1, "D")], -1))
+
+
+def _gfs_with_t2m(tmp_path) -> tuple[str, np.ndarray]:
+    """GFS's APCP at 24 h with t2m (instant) beside it, as cfgrib writes both to one NetCDF file."""
+    forecast, values = _glofas_daily_totals("accum", DAILY_STARTS, name="tp", centre="kwbc")
+    forecast["t2m"] = (forecast["tp"] * 0 + 280.0).assign_attrs(units="K", GRIB_stepType="instant", GRIB_shortName="2t")
+    forecast.to_netcdf(tmp_path / "gfs.nc")
+    return "gfs.nc", values
+
+
+@pytest.mark.parametrize(("lower", "said"), [
+    pytest.param("0.75", "tp: totals over lead times 0.75 to 1 days (step_bnds)", id="the-18-24h-bucket"),
+    pytest.param("0", "tp: totals from the start to lead time 1 days (step_bnds)", id="from-the-start"),
+])
+def test_a_bounded_total_beside_an_instant_value_is_refused_naming_what_the_bounds_say(tmp_path, lower, said):
+    """rerun34 F3: after the GFS advice wrote step_bnds [0.75, 1] days (the 18-24 h bucket), the refusal of tp beside
+    t2m called tp "totals from the start"."""
+    name, _ = _gfs_with_t2m(tmp_path)
+    words = shlex.split(re.search(r"`(python -c [^`]*)`", _refusal(tmp_path / name)).group(1))
+    subprocess.run([sys.executable, *words[1:-1], lower], check=True, cwd=tmp_path)
+    message = _refusal(tmp_path / words[-2])
+    assert f"holds forecasts of different kinds of time ({said}, t2m: values at their valid times)" in message
+    assert "\n" not in message
+
+
+def test_the_xarray_line_of_the_kinds_refusal_writes_a_file_that_keeps_the_bucket(tmp_path):
+    """The refusal's advice was `cdo selname` alone, and CDO may be absent: its xarray line, run as printed, writes
+    tp alone with its lead bounds, dated by the 18-24 h bucket, the values the file's."""
+    name, values = _gfs_with_t2m(tmp_path)
+    copy = _bucket_bounded_copy(tmp_path, _refusal(tmp_path / name))
+    message = _refusal(tmp_path / copy)
+    assert f"`cdo selname,tp {tmp_path / copy} {tmp_path / 'gfs_bounded_selected.nc'}`" in message
+    command = re.search(r"without CDO, `(python -c [^`]*)`", message).group(1)
+    words = shlex.split(command)
+    subprocess.run([sys.executable, *words[1:]], check=True, cwd=tmp_path)
+    opened = open_dataset([tmp_path / "gfs_bounded_selected.nc"])
+    assert "t2m" not in opened
+    expected = np.stack([DAILY_STARTS + np.timedelta64(18, "h"), DAILY_STARTS + np.timedelta64(24, "h")], -1)
+    np.testing.assert_array_equal(_dates(opened[opened["time"].attrs["bounds"]].values), expected)
+    np.testing.assert_array_equal(opened["tp"].transpose("time", ...).values, values)

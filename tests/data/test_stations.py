@@ -213,11 +213,77 @@ def test_a_number_that_is_one_stations_name_and_anothers_index_is_refused(tmp_pa
         "--select 'station=\"3\"' for the second ([data] select = {station = \"2\"} in a config)")
 
 
-def test_cells_of_an_unstructured_grid_are_still_refused_as_one(tmp_path, grid):
-    """lat and lon on one dimension without a station's marks: an unstructured grid (remap it)."""
-    _stations(grid, feature_type=False).drop_vars("station_name").to_netcdf(tmp_path / "cells.nc")
+def _unmarked(grid: xr.Dataset, dim: str, *, names: bool) -> xr.Dataset:
+    """The three stations without CF's marks (no featureType, no cf_role) on dimension ``dim``,
+    with their names in a plain text variable ``station_name`` or without names."""
+    unmarked = _stations(grid, feature_type=False)
+    unmarked["station_name"].attrs = {"long_name": "station name"}
+    unmarked = unmarked if names else unmarked.drop_vars("station_name")
+    return unmarked if dim == "station" else unmarked.rename_dims(station=dim)
+
+
+def _with_bounds(cells: xr.Dataset) -> xr.Dataset:
+    """``cells`` with each point's corners (three vertices, CF §7.1), as a mesh's cells have."""
+    dim = cells["lat"].dims[0]
+    for name in ("lat", "lon"):
+        corners = cells[name].values[:, None] + np.array([-0.5, 0.0, 0.5])
+        cells[f"{name}_bnds"] = ((dim, "nv"), corners)
+        cells[name].attrs["bounds"] = f"{name}_bnds"
+    return cells
+
+
+def _with_connectivity(cells: xr.Dataset) -> xr.Dataset:
+    """``cells`` with an integer table of each cell's vertices (ICON's ``vertex_of_cell``)."""
+    dim = cells["lat"].dims[0]
+    return cells.assign(vertex_of_cell=(("nv", dim), np.arange(3 * cells.sizes[dim], dtype=np.int32).reshape(3, -1)))
+
+
+@pytest.mark.parametrize("cells", [
+    pytest.param(lambda grid: _unmarked(grid, "ncells", names=False), id="unnamed-points-on-ncells"),
+    pytest.param(lambda grid: _with_bounds(_unmarked(grid, "station", names=True)), id="with-cell-bounds"),
+    pytest.param(lambda grid: _with_connectivity(_unmarked(grid, "station", names=True)), id="with-connectivity"),
+])
+def test_cells_of_an_unstructured_grid_are_still_refused_as_one(tmp_path, grid, cells):
+    """lat and lon on one dimension without a station's marks, or with a mesh's: an unstructured
+    grid (remap it)."""
+    cells(grid).to_netcdf(tmp_path / "cells.nc")
     with pytest.raises(ClimannError, match="the grid is unstructured"):
         open_dataset([tmp_path / "cells.nc"])
+
+
+@pytest.mark.parametrize("dim, names, evidence", [
+    pytest.param("station", False, "stations by the dimension's name, 'station', with no cell bounds or mesh",
+                 id="dimension-named-station"),
+    pytest.param("buoy", True, "stations by the dimension's name, 'buoy', with no cell bounds or mesh",
+                 id="dimension-named-buoy"),
+    pytest.param("point", True, "stations named in 'station_name', with no cell bounds or mesh", id="named-points"),
+])
+def test_stations_without_cf_marks_are_read_as_stations(tmp_path, grid, dim, names, evidence):
+    """WAVEWATCH III's point output without DSG markers: `info` called it an unstructured grid and
+    advised `cdo remapcon` while `--select station=3` trained (rerun34)."""
+    _unmarked(grid, dim, names=names).to_netcdf(tmp_path / "unmarked.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "unmarked.nc"])
+    assert str(error.value).startswith(f"unmarked.nc holds 3 stations along '{dim}' ({evidence}), and climann trains "
+                                       f"on a grid or on one place")
+    assert f"choose one station with --select {dim}=0 " in str(error.value)
+    assert "remap" not in str(error.value)
+    opened = open_dataset([tmp_path / "unmarked.nc"], select={dim: 2})
+    np.testing.assert_array_equal(opened["tas"].values[:, 0, 0], _point(grid, 2)["tas"].values)
+
+
+def test_info_of_stations_without_cf_marks_gives_the_select_not_a_remap(tmp_path, grid):
+    """`climann info` of WAVEWATCH III's point output without DSG markers advised `cdo remapcon` (rerun34)."""
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+
+    _positions_at_each_step(_unmarked(grid, "station", names=True)).to_netcdf(tmp_path / "ww3.nc")
+    result = CliRunner().invoke(app, ["info", str(tmp_path / "ww3.nc")])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("climann: error: ww3.nc holds 3 stations along 'station' (stations by the "
+                                    "dimension's name, 'station', with no cell bounds or mesh)")
+    assert "--select station=0" in result.output and "remap" not in result.output
 
 
 def _positions_at_each_step(stations: xr.Dataset) -> xr.Dataset:
@@ -248,25 +314,95 @@ def test_positions_given_at_each_time_step_that_never_change_are_the_stations(tm
         open_dataset([tmp_path / "each_step.nc"])
 
 
+def _one_moving(grid: xr.Dataset, moving: int, *, latitude_by: float = 0.5, longitude_by: float = 0.0,
+                start: float | None = None) -> xr.Dataset:
+    """The three stations with positions at each time step, station ``moving`` drifting from
+    its 6th month on: its latitude by ``latitude_by`` in steps to the end (a drift, not one jump),
+    its longitude by ``longitude_by`` (from ``start`` when given, in -180 … 180)."""
+    moved = _positions_at_each_step(_stations(grid, time_major=True))
+    n_time = moved.sizes["time"]
+    for name, by in (("lat", latitude_by), ("lon", longitude_by)):
+        values = moved[name].values.copy()
+        if start is not None and name == "lon":
+            values[:, moving] = start
+        values[5:, moving] += np.linspace(by / (n_time - 5), by, n_time - 5)
+        if start is not None and name == "lon":
+            values = (values + 180.0) % 360.0 - 180.0  # stored in -180 … 180: 179.5, then -179.5
+        moved[name] = moved[name].copy(data=values)
+    return moved
+
+
 def test_stations_whose_positions_move_in_time_are_refused_with_a_copy_of_their_mean_position(
         tmp_path, monkeypatch, grid):
     monkeypatch.chdir(tmp_path)
-    moved = _positions_at_each_step(_stations(grid, time_major=True))
+    moved = _one_moving(grid, 1)
     latitude = moved["lat"].values.copy()
-    latitude[5:, 1] += 0.5  # station 1 (PAR) moves from its 6th month on
-    moved["lat"] = moved["lat"].copy(data=latitude)
     moved.to_netcdf(tmp_path / "moving.nc")
     with pytest.raises(ClimannError) as error:
         open_dataset([tmp_path / "moving.nc"], select={"station": 1})
     message = str(error.value)
-    assert message.startswith("moving.nc: the positions 'lat' and 'lon' are given at each time step of each station "
-                              "and change: station index 1 moves at time step 5 counting from 0 (")
-    assert "'lat' by up to 0.5 degrees_north" in message and "\n" not in message
+    assert message.startswith("moving.nc: the positions 'lat' and 'lon' are given at each time step of each station, "
+                              "and the station chosen, station index 1, moves: over the record (")
+    assert "changing first at time step 5 counting from 0 (" in message and "\n" not in message
     command = message.split("in a copy: ", 1)[1].split("; a platform that travels", 1)[0]
     subprocess.run([sys.executable, *shlex.split(command)[1:]], check=True)
     opened = open_dataset([tmp_path / "moving_fixed.nc"], select={"station": 1})
     np.testing.assert_allclose(opened["lat"].values, [latitude[:, 1].astype(np.float32).mean()], rtol=1e-6)
     np.testing.assert_array_equal(opened["tas"].values[:, 0, 0], _point(grid, 1)["tas"].values)
+
+
+def _spans(values: np.ndarray) -> str:
+    """``spans LOW to HIGH``, as the refusal writes a position's range (6 significant digits)."""
+    return f"spans {float(values.min()):.6g} to {float(values.max()):.6g}"
+
+
+@pytest.mark.parametrize("select", [pytest.param({"station": 1}, id="the-moving-one-chosen"),
+                                    pytest.param(None, id="none-chosen")])
+def test_a_moving_station_is_refused_with_its_whole_drift(tmp_path, grid, select):
+    """The refusal said "'latitude' by up to 0.00274 degree_north", the first step's move of a buoy
+    that drifted 3° (rerun34 F2): it names the range over the whole record."""
+    moved = _one_moving(grid, 1, latitude_by=3.0, longitude_by=-2.0)
+    moved.to_netcdf(tmp_path / "moving.nc")
+    latitude, longitude = (moved[name].values[:, 1].astype(np.float32).astype(np.float64) for name in ("lat", "lon"))
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "moving.nc"], select=select)
+    message = str(error.value)
+    drift = (f"'lat' {_spans(latitude)} degrees_north ({float(np.ptp(latitude)):.6g} degrees_north) and "
+             f"'lon' {_spans(longitude)} degrees_east ({float(np.ptp(longitude)):.6g} degrees_east)")
+    assert drift in message
+    assert f"({float(np.ptp(latitude)):.6g} degrees_north)" == "(3 degrees_north)"
+    chosen = "the station chosen, station index 1," if select else "station index 1"
+    assert f"of each station, and {chosen} moves: over the record" in message
+    # none chosen: the stations that keep their place are the way out
+    assert ("2 of its stations keep their place and can be trained on one at a time with --select station=0 "
+            "(0, 2)" in message) is (select is None)
+
+
+def test_a_drift_across_the_antimeridian_is_its_few_degrees(tmp_path, grid):
+    """A buoy drifting from 179° E to 179° W moves 2°, not 358°."""
+    moved = _one_moving(grid, 1, longitude_by=2.0, start=179.0)
+    moved.to_netcdf(tmp_path / "dateline.nc")
+    with pytest.raises(ClimannError, match=r"'lon' spans 179 to 181 degrees_east \(2 degrees_east\)"):
+        open_dataset([tmp_path / "dateline.nc"], select={"station": 1})
+
+
+@pytest.mark.parametrize("chosen", [pytest.param(0, id="station-0"), pytest.param(2, id="station-2")])
+def test_a_fixed_station_beside_a_moving_one_opens_with_the_files_values(tmp_path, grid, chosen):
+    """One drifting buoy made every station of the file refused, also the one selected (rerun34 F2)."""
+    _one_moving(grid, 1, latitude_by=3.0, longitude_by=-2.0).to_netcdf(tmp_path / "moving.nc")
+    opened = open_dataset([tmp_path / "moving.nc"], select={"station": chosen})
+    row, column = CELLS[chosen]
+    np.testing.assert_array_equal(opened["tas"].values[:, 0, 0], _point(grid, chosen)["tas"].values)
+    np.testing.assert_array_equal(opened["lat"].values, [np.float32(grid["lat"].values[row])])
+    np.testing.assert_array_equal(opened["lon"].values, [np.float32(grid["lon"].values[column])])
+
+
+def test_a_fixed_station_beside_a_moving_one_trains_as_its_point(tmp_path, grid, station_runs):
+    moved = _one_moving(grid, 2, latitude_by=3.0)
+    moved["lat"].encoding, moved["lon"].encoding = {}, {}  # float64, as the station file's
+    moved.to_netcdf(tmp_path / "moving.nc")
+    run = _train(tmp_path / "moving.nc", tmp_path / "run", select={"station": 1})
+    assert _scores(run) == _scores(station_runs["selected"])
 
 
 def _train(path, run_dir, **data):

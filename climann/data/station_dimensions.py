@@ -1,0 +1,119 @@
+"""Which dimension lists stations: CF's marks, or, without them, what the file holds.
+
+A 1-D latitude and a 1-D longitude on one dimension that is not time, with data on it, are
+either a list of stations (buoys, gauges, sites) or the cells of an unstructured mesh (ICON's
+``clat(ncells)``, MPAS's ``latCell(nCells)``, FESOM's ``lat(nod2)``). climann reads the first as
+stations, one chosen with ``--select station=N`` (:mod:`climann.data.stations`), and refuses the
+second with the way to remap it (:func:`climann.data.coordinate_values.checked_coordinates`).
+The dimension lists stations (:func:`station_evidence`) when
+
+1. CF says so (CF 1.8 §9): the file's ``featureType`` is ``timeSeries`` or
+   ``timeSeriesProfile`` (any case), or a variable on the dimension has
+   ``cf_role = "timeseries_id"`` (CF §9.5); else
+2. its points are not the cells of a mesh (:func:`mesh_evidence`: no cell bounds of their
+   latitude or longitude, CF §7.1, nor corners on the dimension; no integer connectivity table
+   on it, as ICON's ``vertex_of_cell(nv, ncells)`` or MPAS's ``verticesOnCell(nCells,
+   maxEdges)``; no UGRID mesh, ``cf_role = "mesh_topology"`` or a ``mesh`` attribute; no HEALPix
+   grid mapping), and either
+
+   - the dimension is named as stations are (:data:`STATION_DIMENSION_NAMES`, any case:
+     WAVEWATCH III's point output names it ``station`` and writes no DSG markers), or
+   - a text variable on it names each point (``station_name(station)``, a character array
+     ``(station, string40)`` included): a mesh does not name its cells.
+
+Anything else stays an unstructured grid: a mesh's cells are not chosen one by one with a
+remap at hand, and a station file written with neither names nor a station's name for its
+dimension is told apart by no data.
+"""
+
+from __future__ import annotations
+
+import dask
+import numpy as np
+import xarray as xr
+
+from climann.data.coords import bounds_names, time_coordinate
+
+__all__ = ["station_evidence", "mesh_evidence", "STATION_DIMENSION_NAMES", "STATION_FEATURE_TYPES", "STATION_ROLE"]
+
+#: The CF ``featureType`` values (lower case: CF §9.4 reads them case-insensitively) whose
+#: instance dimension lists stations.
+STATION_FEATURE_TYPES = ("timeseries", "timeseriesprofile")
+
+#: The CF ``cf_role`` of the variable that names each station (CF §9.5).
+STATION_ROLE = "timeseries_id"
+
+#: Names of a dimension that lists stations (compared in lower case).
+STATION_DIMENSION_NAMES = ("station", "stations", "nstation", "nstations", "stn", "site", "sites", "buoy", "buoys",
+                           "gauge", "gauges", "platform", "platforms")
+
+
+def station_evidence(dataset: xr.Dataset, dim: str) -> str | None:
+    """Why ``dim`` lists stations (see the module's description), in words for a message; None
+    when it does not.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One opened file (lazy); only its metadata are read.
+    dim : str
+        A dimension on which a 1-D latitude and longitude lie
+        (:func:`~climann.data.stations.location_dimension`).
+
+    Returns
+    -------
+    str or None
+        ``"a CF station time-series file"``; ``"stations: the dimension's name, and no cell bounds
+        or mesh"``; ``"stations: names in 'station_name', and no cell bounds or mesh"``; or None.
+    """
+    feature_type = str(dataset.attrs.get("featureType", "")).strip().lower()
+    if feature_type in STATION_FEATURE_TYPES or any(
+            variable.attrs.get("cf_role") == STATION_ROLE and variable.dims[:1] == (dim,)
+            for variable in dataset.variables.values()):
+        return "a CF station time-series file"
+    if mesh_evidence(dataset, dim) is not None:
+        return None
+    if dim.lower() in STATION_DIMENSION_NAMES:
+        return f"stations by the dimension's name, '{dim}', with no cell bounds or mesh"
+    if (labels := _point_names(dataset, dim)) is not None:
+        return f"stations named in '{labels}', with no cell bounds or mesh"
+    return None
+
+
+def mesh_evidence(dataset: xr.Dataset, dim: str) -> str | None:
+    """What makes the points along ``dim`` the cells of a mesh (``"cell bounds 'clat_bnds'"``,
+    ``"connectivity 'vertex_of_cell'"``, ``"UGRID mesh 'mesh2d'"``, ``"HEALPix grid mapping 'crs'"``),
+    or None (see the module's description)."""
+    for name in sorted(bounds_names(dataset)):
+        if name in dataset.variables and dim in dataset[name].dims:
+            return f"cell bounds '{name}'"
+    time = time_coordinate(dataset)
+    time_dims = set(dataset[time].dims) if time is not None else set()
+    for name, variable in dataset.variables.items():
+        attrs = variable.attrs
+        if attrs.get("cf_role") == "mesh_topology" or "mesh" in attrs:
+            return f"UGRID mesh '{attrs.get('mesh', name)}'"
+        if str(attrs.get("grid_mapping_name", "")).lower() == "healpix":
+            return f"HEALPix grid mapping '{name}'"
+        if (variable.ndim == 2 and dim in variable.dims and np.issubdtype(variable.dtype, np.integer)
+                and not time_dims & set(variable.dims)):
+            return f"connectivity '{name}'"
+    return None
+
+
+def _point_names(dataset: xr.Dataset, dim: str) -> str | None:
+    """The text variable that names each point along ``dim`` (``station_name(station)``, or a
+    CF character array ``(station, strlen)``), or None."""
+    for name, variable in dataset.variables.items():
+        chars = variable.ndim == 2 and variable.dtype.kind == "S"
+        text = variable.ndim == 1 and (variable.dtype.kind in "US" or (
+            variable.dtype.kind == "O" and variable.size and _holds_text(variable)))
+        if variable.dims[:1] == (dim,) and (chars or text):
+            return str(name)
+    return None
+
+
+def _holds_text(variable: xr.Variable) -> bool:
+    """Whether an object array's first value is text (not a date: cftime objects are objects too)."""
+    with dask.config.set(scheduler="synchronous"):
+        return isinstance(np.asarray(variable[(0,) * variable.ndim].values).item(), (str, bytes))
