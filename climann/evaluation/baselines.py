@@ -502,6 +502,16 @@ def season_name(times: np.ndarray, *, known_step: TimeStep | None = None, value_
     return climatology_keys(times, known_step=known_step, value_step=value_step).per
 
 
+def run_climatology_per(layout: GridLayout) -> str:
+    """What a run's climatology is taken per (:func:`season_name`), decided once from its whole
+    time axis (its recorded step for new data, the values' step before a selection thinned it):
+    the value ``metrics.json`` records as ``climatology_per``, which every message and figure
+    caption of the run names. A block's times alone may suggest another step (Landsat's 16-day
+    revisits, whose test block holds Landsat 9's 8-day offsets too: "14-day", break35a A5)."""
+    return season_name(layout.time.values, known_step=layout.known_time_step,
+                       value_step=layout.climatology_value_step)
+
+
 def season_count(times: np.ndarray) -> int:
     """The number of climatology keys (rows) for this axis (:func:`climatology_keys`)."""
     return climatology_keys(times).count
