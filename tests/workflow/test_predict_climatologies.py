@@ -100,6 +100,10 @@ def test_predict_on_a_climatology_equals_predict_on_its_values_as_a_series(train
         assert np.isfinite(predicted["tas_pred"].values).sum() > 0
         np.testing.assert_array_equal(predicted["tas_pred"].values, expected["tas_pred"].values)
         assert [date.month for date in predicted["time"].values] == list(range(1, 13))
+        for reference in ("bounds", "climatology"):  # CF: no attribute names a variable the file lacks
+            named = predicted["time"].attrs.get(reference, predicted["time"].encoding.get(reference))
+            assert named is None or named in predicted.variables, (reference, named)
+        assert predicted["tas_pred"].attrs["cell_methods"] == CLIMATOLOGY_METHODS
     assert from_climatology.scores["mse"] == pytest.approx(from_series.scores["mse"], rel=1e-12)
 
 
