@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 
 __all__ = ["CellMethod", "over_each_cell", "parse_cell_methods", "time_cell_method", "time_value_word",
-           "with_time_method", "without_time_entries"]
+           "with_time_method", "within_years_method", "without_time_entries"]
 
 _COMMENT = re.compile(r"\([^)]*\)")
 _NAME = re.compile(r"(\S+?)\s*:(?=\s|$)")
@@ -111,6 +111,32 @@ def time_cell_method(text: str | None, time_name: str = "time") -> str | None:
     parts = [f"time: {_PORTION.sub(' ', entry.method).strip()}" for entry in parse_cell_methods(text)
              if {"time", time_name} & set(entry.names)]
     return " ".join(" ".join(part.split()) for part in parts) or None
+
+
+_MEAN_OVER_YEARS = re.compile(r"^time: (?P<within>.+?) within years time: mean over years$")
+
+
+def within_years_method(method: str | None) -> str | None:
+    """The time part of a climatology of means over years (CF §7.4), ``time: X within years
+    time: mean over years``, as the quantity each year gave: ``time: X``, what a series of
+    ``time: X`` values averages to, year by year, for each period of the year (a model trained
+    on monthly means predicts a monthly climatology's means). Any other time part (a series', a
+    climatology of another statistic over years) as it is.
+
+    Parameters
+    ----------
+    method : str or None
+        A time part, from :func:`time_cell_method`.
+
+    Examples
+    --------
+    >>> within_years_method("time: maximum within years time: mean over years")
+    'time: maximum'
+    >>> within_years_method("time: mean within years time: maximum over years")
+    'time: mean within years time: maximum over years'
+    """
+    found = _MEAN_OVER_YEARS.match(method or "")
+    return method if found is None else f"time: {found['within']}"
 
 
 def with_time_method(text: str, old: str, new: str, time_name: str = "time") -> str:

@@ -17,6 +17,7 @@ from climann.data.time_axis import cell_time_step
 from climann.data.cell_methods import time_value_word
 from climann.data.forecast_times import holds_instants
 from climann.data.time_cells import season_score_times
+from climann.data.time_values import is_climatology_method
 
 if TYPE_CHECKING:
     from climann.data.projections import ProjectionReading
@@ -279,6 +280,15 @@ class GridLayout:
             and self.latitude.attrs.get("standard_name") == "grid_latitude"
             and self.longitude.attrs.get("standard_name") == "grid_longitude"
         )
+
+    @property
+    def is_climatology(self) -> bool:
+        """Whether the time steps are a climatology (CF §7.4: a ``climatology`` attribute of
+        the time axis, or the target's ``cell_methods`` ``time: … within years time: … over
+        years``), each period's mean over years, as new data of a trained run read one
+        (:func:`climann.data.time_values.climatology_steps_note`): no series of years."""
+        return bool(self.time.attrs.get("climatology")) or is_climatology_method(
+            self.variable_cell_methods.get(self.target_name), self.time.name)
 
     @property
     def synthetic_geography(self) -> bool:

@@ -105,7 +105,8 @@ from climann.data.time_units import (
 )
 from climann.data.time_precision import with_rounding_commands
 from climann.data.time_values import (
-    TimeValuesError, climatology_cell_methods_message, is_time_axis, year_zero_message,
+    TimeValuesError, climatology_cell_methods_message, climatology_said, climatology_steps_note, is_time_axis,
+    year_zero_message,
 )
 from climann.errors import ClimannError, library_message
 
@@ -236,12 +237,13 @@ def _file_endings(folder: Path) -> dict[str, int]:
 def _open_group(
     files: Sequence[Path], renames: FileRenames, overlap: str = "error", target: str | None = None,
     variables: Collection[str] | None = None, select: Mapping[str, object] | None = None,
-    lags: Mapping[str, Sequence[int]] | None = None, *, time_range: Sequence[str] = (),
+    lags: Mapping[str, Sequence[int]] | None = None, *, time_range: Sequence[str] = (), climatologies: bool = False,
 ) -> xr.Dataset:
     """Open files that together hold one set of variables (e.g. one file per year), each
     with its variables renamed as ``renames`` says and its station chosen as ``select`` says
-    (``lags``, ``time_range``: see :func:`open_dataset`)."""
-    time_coder = ExactCalendarCoder(use_cftime=True)  # also months since … in 360_day
+    (``lags``, ``time_range``, ``climatologies``: see :func:`open_dataset`)."""
+    # also months since … in 360_day
+    time_coder = ExactCalendarCoder(use_cftime=True, climatologies=climatologies)
     with warnings.catch_warnings():
         # "hours since 1-1-1 00:00:0.0" (NCEP/NCAR reanalysis): xarray reads year-month-day, as
         # UDUNITS does, and says it padded the year; the dates are right, the warning only alarms.
@@ -377,8 +379,11 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     # Labels stored as char arrays (CMOR's vegtype, a station's name) are text from here on; see
     # climann.data.char_labels.
     dataset = with_char_labels_as_text(dataset)
-    # A climatology said by its cell_methods as by a climatology attribute; see climann.data.time_values.
-    if climatology := climatology_cell_methods_message(dataset):
+    # A climatology said by its cell_methods as by a climatology attribute: refused for training,
+    # read as its steps are for new data of a trained run; see climann.data.time_values.
+    if getattr(time_coder, "climatologies", False) and (climatology := climatology_said(dataset)):
+        note_once(_log, logging.WARNING, TimeValuesError(climatology_steps_note(*climatology)).in_file(path))
+    elif climatology := climatology_cell_methods_message(dataset):
         raise ClimannError(TimeValuesError(climatology).in_file(path))
     if engine == "netcdf4":
         _refuse_cut_short(path)
@@ -907,7 +912,7 @@ def open_dataset(
     files: Sequence[Path], *, rename: Mapping[str, Mapping[str, str]] | None = None, overlap: str = "error",
     grid_of: str | None = None, renames: FileRenames | None = None, variables: Collection[str] | None = None,
     select: Mapping[str, object] | None = None, lags: Mapping[str, Sequence[int]] | None = None,
-    time_range: Sequence[str] = (),
+    time_range: Sequence[str] = (), climatologies: bool = False,
 ) -> xr.Dataset:
     """Open one or many NetCDF files as one lazy dataset.
 
@@ -974,6 +979,13 @@ def open_dataset(
         another name in other files (:mod:`climann.data.series_names`), and steps outside it
         that one variable holds and another lacks are not warned of
         (:func:`~climann.data.time_axes.on_common_time_steps`).
+    climatologies : bool
+        The files are new data of a trained run (``predict``, ``evaluate --data``): a
+        climatology (CF §7.4: a ``climatology`` attribute of the time axis, or ``cell_methods``
+        ``time: mean within years time: mean over years``) is read as its steps are, each
+        period's mean over the years, with a warning
+        (:func:`~climann.data.time_values.climatology_steps_note`). False (training, ``climann
+        info``): refused, a climatology has no years to split.
 
     Returns
     -------
@@ -983,11 +995,12 @@ def open_dataset(
     Raises
     ------
     ClimannError
-        If a file is not NetCDF, is truncated, the files do not combine (different grids,
-        the same variable twice), files overlap in time or repeat times (with ``overlap``
-        "error"), or a rename does not apply; ``files`` not paths (:func:`~climann.data.paths.path_list`);
-        a file with several stations of which ``select`` chooses none; a forecast with several
-        lead times among other files, of which ``select`` chooses none.
+        If a file is not NetCDF, is truncated, is a climatology (unless ``climatologies``), the
+        files do not combine (different grids, the same variable twice), files overlap in time
+        or repeat times (with ``overlap`` "error"), or a rename does not apply; ``files`` not
+        paths (:func:`~climann.data.paths.path_list`); a file with several stations of which
+        ``select`` chooses none; a forecast with several lead times among other files, of which
+        ``select`` chooses none.
     """
     files = [Path(file) for file in path_list(files, name="files")]
     renames = renames if renames is not None else FileRenames(files, rename or {})
@@ -1000,7 +1013,7 @@ def open_dataset(
                                    open_header=functools.partial(open_input, decode_cf=False, chunks={}))
         files = fractions_on_grid_of(files, fractions, grid_of, renames)
     opened = with_2d_coordinates(_open_group(files, renames, overlap, grid_of, variables, select, lags,
-                                             time_range=time_range))
+                                             time_range=time_range, climatologies=climatologies))
     only = _on_grid_of(opened, grid_of, files, renames)
     return _dated_by_cells(_with_bounds_in_memory(each_place_once(only, files=files)), files)
 

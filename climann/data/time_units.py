@@ -33,7 +33,8 @@ from climann.data.time_precision import coarse_storage, on_whole_seconds, rounde
 from climann.data.time_zones import TIME_ZONE_READING_KEY, local_or_utc_units, time_zone_offset
 from climann.data.time_values import (
     TimeValuesError, beyond_any_date, early_reference_problem, hours_of_monthly_means_message, is_time_axis,
-    missing_stamps_message, neighbour_steps, not_a_series_message, utc_as_standard_message, year_zero_message,
+    missing_stamps_message, neighbour_steps, no_calendar_message, not_a_series_message, utc_as_standard_message,
+    year_zero_message,
 )
 
 #: Where a decoded time axis keeps a warning for its file (in ``encoding``, not written as
@@ -150,11 +151,24 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
     climann.data.absolute_time.AbsoluteTimeError
         From :meth:`decode`, for an absolute time value that is not a date.
     climann.data.time_values.TimeValuesError
-        From :meth:`decode`, for a time axis that is a climatology (CF §7.4) or has calendar
-        ``none``, that has a step without a value (fill value or NaN), or whose pre-1582
-        reference date in the ``standard`` calendar was evidently counted in the proleptic
-        Gregorian calendar (see :mod:`climann.data.time_values`).
+        From :meth:`decode`, for a time axis that is a climatology (CF §7.4; unless
+        ``climatologies``) or has calendar ``none``, that has a step without a value (fill
+        value or NaN), or whose pre-1582 reference date in the ``standard`` calendar was
+        evidently counted in the proleptic Gregorian calendar (see :mod:`climann.data.time_values`).
+
+    Parameters
+    ----------
+    use_cftime : bool, optional
+        As xarray's.
+    climatologies : bool
+        Read a climatology's time axis (CF §7.4) as its stamps, for new data of a trained run
+        (``predict``, ``evaluate --data``), said by the opener
+        (:func:`~climann.data.time_values.climatology_steps_note`); refused when False (training).
     """
+
+    def __init__(self, use_cftime: bool | None = None, *, climatologies: bool = False) -> None:
+        super().__init__(use_cftime=use_cftime)
+        self.climatologies = climatologies
 
     def decode(self, variable: xr.Variable, name: object = None) -> xr.Variable:
         if variable.dtype.kind in "SUO":  # text with units is no number; see time_units_problem
@@ -233,7 +247,8 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
         time without a calendar and a step without a value refused (never dated at the
         reference date), a reference date in year 0 in a calendar without one refused, a pre-1582
         reference date in the ``standard`` calendar refused or noted in ``encoding[TIME_WARNING_KEY]``."""
-        not_a_series = not_a_series_message(str(name), variable.attrs, variable.size)
+        not_a_series = (no_calendar_message(str(name), variable.attrs) if self.climatologies
+                        else not_a_series_message(str(name), variable.attrs, variable.size))
         if not_a_series:
             raise TimeValuesError(not_a_series)
         values = np.asarray(variable.values, dtype=np.float64)

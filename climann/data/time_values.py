@@ -111,8 +111,13 @@ def not_a_series_message(name: str, attrs: dict, size: int) -> str | None:
         Its number of steps.
     """
     if attrs.get("climatology"):
-        return _climatology_message(f"time '{name}' is a climatology (climatology = '{attrs['climatology']}', CF §7.4)",
-                                    size)
+        return _climatology_message(climatology_attribute_said(name, attrs), size)
+    return no_calendar_message(name, attrs)
+
+
+def no_calendar_message(name: str, attrs: dict) -> str | None:
+    """One line for a time axis without a calendar (``calendar = "none"``: its values are no
+    dates), None otherwise."""
     if str(attrs.get("calendar", "")).strip().lower() == "none":
         return (
             f"{FILE_PLACEHOLDER}: time '{name}' has calendar 'none' (CF: no calendar), so its values are not dates "
@@ -123,9 +128,15 @@ def not_a_series_message(name: str, attrs: dict, size: int) -> str | None:
     return None
 
 
+def climatology_attribute_said(name: str, attrs: dict) -> str:
+    """How a time axis says it is a climatology (CF §7.4), for the messages about it."""
+    return f"time '{name}' is a climatology (climatology = '{attrs['climatology']}', CF §7.4)"
+
+
 def _climatology_message(said: str, size: int) -> str:
     """One line for a climatology (CF §7.4), ``said`` how the file says it is one: not a series
-    of years, and what to give instead (for 12 steps, how to use it as a monthly predictor)."""
+    of years to train on, and what to give instead (for 12 steps, how to use it as a monthly
+    predictor; a trained run predicts on it as it is, :func:`climatology_steps_note`)."""
     return (
         f"{FILE_PLACEHOLDER}: {said}: "
         f"{_its_steps_are(size)} averaged over years, not a series of years, and climann "
@@ -133,6 +144,45 @@ def _climatology_message(said: str, size: int) -> str:
         + ("; as a predictor of a monthly series, repeat it over the series' months, e.g. `cdo -chname,VAR,CLIM "
            f"-ymonadd -mulc,0 -selname,VAR SERIES.nc {COMMAND_FILES_PLACEHOLDER}` (VAR a variable of the series, "
            "CLIM this file's)" if size == 12 else "")
+        + "; a trained run predicts on it as it is (`climann predict RUN --data FILE`)"
+    )
+
+
+#: What the steps of a climatology of so many steps are, by their number (CF §7.4).
+_CLIMATOLOGY_PERIODS = {12: "month", 4: "season", 1: "year"}
+
+#: The start of the note of :func:`climatology_steps_note`, by which a climatology read as new data is known.
+CLIMATOLOGY_STEPS_NOTE = "it is read as its steps are"
+
+
+def climatology_steps_note(said: str, size: int) -> str:
+    """One line for a climatology (CF §7.4) given as new data to a trained run (``predict``,
+    ``evaluate --data``), ``said`` how the file says it is one: its steps are read as the steps
+    they are, each period's mean over the years (PMIP's time-slice experiments, a scenario's
+    monthly climatology), predicted as such; the persistence baseline, which needs consecutive
+    steps of a series of years, is not scored on it
+    (:func:`climann.evaluation.baselines.persistence_left_out`).
+
+    Parameters
+    ----------
+    said : str
+        How the file says it is a climatology (:func:`climatology_attribute_said`, or its
+        ``cell_methods``), after :data:`FILE_PLACEHOLDER`.
+    size : int
+        Its number of steps: 12 are months, 4 seasons, 1 the year.
+
+    Returns
+    -------
+    str
+        With :data:`FILE_PLACEHOLDER` (see :meth:`TimeValuesError.in_file`).
+    """
+    period = _CLIMATOLOGY_PERIODS.get(size)
+    each = (f"the {period}'s mean over the years" if size == 1 else
+            f"each {period}'s mean over the years" if period else "each period's mean over the years")
+    return (
+        f"{FILE_PLACEHOLDER}: {said}; {CLIMATOLOGY_STEPS_NOTE}: {size} step{'s' * (size != 1)}, {each} "
+        "(dated by their stamps), predicted from the predictors' means of the same periods; scores compare "
+        "climatological means, and persistence, which needs a series of years, is not scored"
     )
 
 
@@ -162,15 +212,41 @@ def climatology_cell_methods_message(dataset: xr.Dataset) -> str | None:
     str or None
         With :data:`FILE_PLACEHOLDER` (see :meth:`TimeValuesError.in_file`).
     """
+    found = _climatology_cell_methods(dataset)
+    return None if found is None else _climatology_message(*found)
+
+
+def _climatology_cell_methods(dataset: xr.Dataset) -> tuple[str, int] | None:
+    """How a data variable of ``dataset`` says by its ``cell_methods`` that it is a climatology
+    (CF §7.4), and its number of steps; None when none says so."""
     for name, variable in dataset.data_vars.items():
-        if not variable.dims:
-            continue
-        time_name = str(variable.dims[0])
-        method = time_cell_method(variable.attrs.get("cell_methods"), time_name) or ""
-        if re.search(r"\bwithin years\b", method) and re.search(r"\bover years\b", method):
+        if variable.dims and is_climatology_method(variable.attrs.get("cell_methods"), str(variable.dims[0])):
             said = f"'{name}' is a climatology (cell_methods = '{variable.attrs['cell_methods']}', CF §7.4)"
-            return _climatology_message(said, dataset.sizes[time_name])
+            return said, dataset.sizes[variable.dims[0]]
     return None
+
+
+def is_climatology_method(cell_methods: str | None, time_name: str = "time") -> bool:
+    """Whether a ``cell_methods`` attribute says its values are a climatology over years (CF
+    §7.4: ``time: mean within years time: mean over years``, any methods)."""
+    method = time_cell_method(cell_methods, time_name) or ""
+    return bool(re.search(r"\bwithin years\b", method) and re.search(r"\bover years\b", method))
+
+
+def climatology_said(dataset: xr.Dataset) -> tuple[str, int] | None:
+    """How one opened file says it is a climatology (CF §7.4), by the ``climatology``
+    attribute of its time axis or a data variable's ``cell_methods``, and its number of steps
+    (the arguments of :func:`climatology_steps_note`); None for a series.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One file, opened.
+    """
+    for name, variable in dataset.variables.items():
+        if variable.ndim == 1 and variable.attrs.get("climatology"):
+            return climatology_attribute_said(str(name), variable.attrs), variable.size
+    return _climatology_cell_methods(dataset)
 
 
 #: The largest offset from the reference date, in seconds, that a date can lie at: cftime and

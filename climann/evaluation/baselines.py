@@ -502,6 +502,16 @@ def season_name(times: np.ndarray, *, known_step: TimeStep | None = None, value_
     return climatology_keys(times, known_step=known_step, value_step=value_step).per
 
 
+def run_climatology_per(layout: GridLayout) -> str:
+    """What a run's climatology is taken per (:func:`season_name`), decided once from its whole
+    time axis (its recorded step for new data, the values' step before a selection thinned it):
+    the value ``metrics.json`` records as ``climatology_per``, which every message and figure
+    caption of the run names. A block's times alone may suggest another step (Landsat's 16-day
+    revisits, whose test block holds Landsat 9's 8-day offsets too: "14-day", break35a A5)."""
+    return season_name(layout.time.values, known_step=layout.known_time_step,
+                       value_step=layout.climatology_value_step)
+
+
 def season_count(times: np.ndarray) -> int:
     """The number of climatology keys (rows) for this axis (:func:`climatology_keys`)."""
     return climatology_keys(times).count
@@ -1019,6 +1029,13 @@ def is_regular(times: np.ndarray, *, known_step: TimeStep | None = None, bounds:
 SINGLE_STEP_REASON = "a single time step: no value one step earlier"
 
 
+#: Why persistence is left out on a climatology (CF §7.4) given as new data: the step before
+#: a month's mean over years is the mean of the month before, no value of the same series
+#: one step earlier; scoring it would rate the seasonal cycle's change as a forecast.
+CLIMATOLOGY_REASON = ("the data are a climatology (CF §7.4), each step a period's mean over years: persistence "
+                      "needs a series of years, the value one step earlier of the same series")
+
+
 def persistence_left_out_reason(storage: str = "") -> str:
     """Why persistence was not computed at all: an irregular time axis, named as the time's
     storage when that is the cause (``storage``: :attr:`climann.data.layout.GridLayout.time_storage`,
@@ -1036,8 +1053,9 @@ def persistence_left_out(layout: GridLayout, *, lags: Mapping[str, Sequence[int]
     """Why the persistence baseline cannot be computed on the layout's time axis, or None when
     it can: the one test of every route (in memory, streamed, on a cluster, ``evaluate --data``).
 
-    Left out: a single time step (:data:`SINGLE_STEP_REASON`), cells shorter than the spacing
-    of the values (:func:`persistence_gap`), an axis without a regular step (:func:`is_regular`,
+    Left out: a climatology's steps (:data:`CLIMATOLOGY_REASON`), a single time step
+    (:data:`SINGLE_STEP_REASON`), cells shorter than the spacing of the values
+    (:func:`persistence_gap`), an axis without a regular step (:func:`is_regular`,
     two times whose spacing neither the run's recorded step nor the time bounds confirm,
     :func:`persistence_left_out_reason`). N-day composites that restart each year (MODIS's)
     are kept: each is forecast by the composite before it (:func:`persistence_previous_steps`).
@@ -1056,6 +1074,8 @@ def persistence_left_out(layout: GridLayout, *, lags: Mapping[str, Sequence[int]
         The reason, for the run's notes.
     """
     times = np.asarray(layout.time.values)
+    if layout.is_climatology:
+        return CLIMATOLOGY_REASON
     if len(times) < 2:
         return SINGLE_STEP_REASON
     gap = persistence_gap(times, layout.time_bounds, lags=lags, value_step=layout.value_time_step)

@@ -135,10 +135,14 @@ def _bounds_name(coordinate: Coordinate) -> str | None:
 
 def _coordinate(coordinate: Coordinate, bounds: np.ndarray | None = None, bounds_dim: str = "bnds") -> dict:
     """The coordinate with its CF attributes, and its bounds variable when the layout has
-    them (else without a ``bounds`` attribute: a dangling reference would break CF)."""
+    them (else without a ``bounds`` attribute: a dangling reference would break CF). A
+    climatology's ``climatology`` attribute (CF §7.4, new data of ``predict``) is left out
+    likewise: its climatology bounds are not carried; the variables' ``cell_methods`` (``within
+    years … over years``) still say what the steps are."""
     name = _bounds_name(coordinate)
     keep = bounds is not None and name is not None
-    attrs = {key: value for key, value in coordinate.attrs.items() if key != "bounds" or keep}
+    attrs = {key: value for key, value in coordinate.attrs.items()
+             if (key != "bounds" or keep) and key != "climatology"}
     variables = {coordinate.name: xr.Variable(coordinate.name, coordinate.values, attrs)}
     if keep:
         variables[name] = xr.Variable((coordinate.name, bounds_dim), bounds)

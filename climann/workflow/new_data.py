@@ -58,7 +58,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from climann.data.cell_methods import time_cell_method, with_time_method
+from climann.data.cell_methods import time_cell_method, with_time_method, within_years_method
 from climann.data.layout import Coordinate, GridLayout
 from climann.data.shell import attribute_command, input_and_copy, ncatted_attribute
 from climann.data.sources import files_text
@@ -675,7 +675,9 @@ def check_cell_methods(run: TrainedRun, layout: GridLayout, *, scoring: bool) ->
     predicted beside. A target that differs when it is ``scoring`` (``evaluate --data``) is
     refused: the scores would measure the model against another quantity than it predicts.
     A variable whose attribute is missing (or says nothing about time) on either side is not
-    compared.
+    compared. A climatology's means over years of a method (``time: mean within years time:
+    mean over years``) compare as that method (:func:`~climann.data.cell_methods.within_years_method`):
+    the means of the quantity the model learnt.
 
     Raises
     ------
@@ -687,7 +689,8 @@ def check_cell_methods(run: TrainedRun, layout: GridLayout, *, scoring: bool) ->
     for name, recorded_method in recorded.items():
         trained = time_cell_method(recorded_method)  # as recorded, read again by today's rule
         attribute = layout.variable_cell_methods.get(name)
-        new = time_cell_method(attribute, layout.time.name)
+        # a climatology of means over years (new data only) holds the means of what each year gave
+        new = within_years_method(time_cell_method(attribute, layout.time.name))
         if new is None or new == trained or _totals_per_cell(trained, new, layout.variable_units.get(name), run):
             continue
         said = f"{name} in {_variable_files(layout, name)} is {new}, the model was trained on"

@@ -48,7 +48,7 @@ from climann.evaluation.baselines import (
     persistence_left_out,
     persistence_left_out_reason,
     persistence_prediction,
-    season_name,
+    run_climatology_per,
     training_key_counts,
 )
 from climann.evaluation.cell_measures import cell_weights_text
@@ -433,15 +433,14 @@ def grid_metrics(
     """
     regions = run_regions(config, layout)
     scored = [region for region in regions.values() if region.n_cells]
-    times, season_times = layout.time.values, layout.season_times()  # seasons by the time cells' middles
+    season_times = layout.season_times()  # seasons by the time cells' middles
     total, names = whole_grid_sums(
         predictions, truth, layout.cell_area_weights(), split.time_masks, climatology=climatology,
         season_of_step=season_index(season_times) if is_sub_annual(season_times) else None,
         region_cells=np.stack([region.cells for region in scored]) if scored else None,
     )
     metrics = run_metrics(total, list(split.time_masks), names, target=layout.target_name, units=layout.target_units,
-                          mode=mode, season=season_name(times, known_step=layout.known_time_step,
-                                                             value_step=layout.climatology_value_step), regions=regions,
+                          mode=mode, season=run_climatology_per(layout), regions=regions,
                           n_dropped=n_dropped, split_periods=split.descriptions, left_out=left_out,
                           have_climatology=climatology is not None, seasons=axis_seasons(season_times),
                           window_days=None if climatology is None else config.evaluation.climatology_window_days,

@@ -314,7 +314,7 @@ def _open_subset(
     stations = {**(data.select or {}), **((select or {}) if new_data else {})}
     opened = open_dataset([Path(p) for p in files], rename=data.rename, overlap=data.overlap, grid_of=data.target,
                           renames=renames, variables=used_variables(config), select=stations,
-                          lags=_own_series_lags(config), time_range=data.time_range)
+                          lags=_own_series_lags(config), time_range=data.time_range, climatologies=new_data)
     opened = with_cell_edges(opened, data.cell_edges)  # the areas of its corners as the run was trained
     described = files_text(files, listed=3)
     if units:

@@ -428,6 +428,7 @@ def write_run_files(
             member_losses=[(h.train_loss, h.val_loss) for h in member_histories] if is_ensemble else None,
             test_period=data.split.descriptions.get("test"), weights_epoch=history.weights_epoch,
             climatology_window_days=config.evaluation.climatology_window_days,
+            climatology_per=evaluation.metrics.get("climatology_per"),
         )
         figures += draw_skill_figure(evaluation.metrics, directory=staging / "figures", dpi=config.evaluation.dpi)
         if is_ensemble and evaluation.spread is not None and draws_maps(layout):
@@ -529,6 +530,7 @@ def write_chunked_run_files(
             limit_gb=config.data.in_memory_limit_gb, directory=staging / "figures", dpi=config.evaluation.dpi,
             climatology=evaluated.climatology, season_index=evaluated.season_index,
             climatology_window_days=config.evaluation.climatology_window_days, months=selected_months(config),
+            climatology_per=metrics.get("climatology_per"),
         )
         if every > 1:
             metrics[FIGURES_STRIDE_KEY] = every
@@ -542,13 +544,14 @@ def figures_from_file(
     predictions_path: Path, layout: GridLayout, split: TimeSplit, history: History, area_means: dict[str, np.ndarray],
     *, loss_name: str, limit_gb: float, directory: Path, dpi: int = 150, climatology: np.ndarray | None = None,
     season_index: np.ndarray | None = None, climatology_window_days: int = CLIMATOLOGY_WINDOW_DAYS,
-    months: Sequence[int] = (),
+    months: Sequence[int] = (), climatology_per: str | None = None,
 ) -> tuple[list[Path], int]:
     """The run's figures when its grids are not in memory: :func:`~climann.evaluation.figures.draw_figures_from_file`
     (every n-th year of the test block when its grids would exceed ``limit_gb``; the area-mean
     series from ``area_means``, over every step) with the run's ``split`` and ``history``;
     ``months`` are the run's selected months (:func:`~climann.workflow.preparation.selected_months`),
-    so that the test years are the split's (a DJF year is a winter).
+    so that the test years are the split's (a DJF year is a winter); ``climatology_per`` what the
+    run's climatology is taken per (``metrics.json`` ``climatology_per``), for the captions.
 
     Returns
     -------
@@ -562,5 +565,5 @@ def figures_from_file(
         predictions_path, layout, split.labels(), history.train_loss, history.val_loss, loss_name=loss_name,
         limit_gb=limit_gb, directory=directory, dpi=dpi, area_means=area_means, climatology=climatology,
         season_index=season_index, test_period=split.descriptions.get("test"), weights_epoch=history.weights_epoch,
-        climatology_window_days=climatology_window_days, months=months,
+        climatology_window_days=climatology_window_days, months=months, climatology_per=climatology_per,
     )

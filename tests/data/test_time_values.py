@@ -7,6 +7,7 @@ import cftime
 import netCDF4
 import numpy as np
 import pytest
+import xarray as xr
 
 from climann.data.open import open_dataset
 from climann.data.time_values import misdating
@@ -312,7 +313,8 @@ def test_a_cf_climatology_is_refused_as_no_series_of_years(tmp_path, monkeypatch
         "climatological periods averaged over years, not a series of years, and climann trains on time series; "
         "give the series it was computed from (e.g. each year's monthly means); as a predictor of a monthly series, "
         "repeat it over the series' months, e.g. `cdo -chname,VAR,CLIM -ymonadd -mulc,0 -selname,VAR SERIES.nc "
-        "clim.nc clim_fixed.nc` (VAR a variable of the series, CLIM this file's)"
+        "clim.nc clim_fixed.nc` (VAR a variable of the series, CLIM this file's); a trained run predicts on it as it is "
+        "(`climann predict RUN --data FILE`)"
     )
 
 
@@ -354,7 +356,8 @@ def test_a_climatology_said_by_its_cell_methods_alone_is_refused_as_one_with_the
         "climatological periods averaged over years, not a series of years, and climann trains on time series; "
         "give the series it was computed from (e.g. each year's monthly means); as a predictor of a monthly series, "
         "repeat it over the series' months, e.g. `cdo -chname,VAR,CLIM -ymonadd -mulc,0 -selname,VAR SERIES.nc "
-        "tas_Aclim.nc tas_Aclim_fixed.nc` (VAR a variable of the series, CLIM this file's)"
+        "tas_Aclim.nc tas_Aclim_fixed.nc` (VAR a variable of the series, CLIM this file's); a trained run predicts on it as it is "
+        "(`climann predict RUN --data FILE`)"
     )
 
 
@@ -510,3 +513,51 @@ def test_a_utc_time_axis_of_steps_under_an_hour_is_refused_with_the_ncatted(tmp_
         "of 600 s (climann reads utc only for steps of an hour or more); if its values count no leap seconds, say "
         "so: `ncatted -a calendar,time,o,c,standard fast.nc fast_fixed.nc`")
 
+
+
+def _mark_as_climatology(path, mark):
+    """Mark ``path`` (12 monthly steps of ``tas``) as a climatology over 1990-2019 as CF §7.4
+    does: the time axis's ``climatology`` attribute with its bounds, or ``cell_methods`` alone
+    (PMIP4's Aclim)."""
+    with netCDF4.Dataset(path, "a") as nc:
+        if mark == "attribute":
+            nc.createDimension("nv", 2)
+            nc["time"].climatology = "climatology_bnds"
+            bounds = nc.createVariable("climatology_bnds", "f8", ("time", "nv"))
+            bounds[:] = np.stack([CUMULATIVE_DAYS[:12], 29 * 365 + CUMULATIVE_DAYS[1:]], axis=1)
+        nc["tas"].cell_methods = "area: time: mean within years time: mean over years"
+    return path
+
+
+@pytest.mark.parametrize("mark, said", [
+    pytest.param("attribute", "time 'time' is a climatology (climatology = 'climatology_bnds', CF §7.4)",
+                 id="climatology-attribute"),
+    pytest.param("cell_methods", "'tas' is a climatology (cell_methods = 'area: time: mean within years time: mean "
+                 "over years', CF §7.4)", id="cell-methods"),
+])
+def test_a_climatology_given_as_new_data_is_read_as_its_steps_with_one_warning(tmp_path, caplog, mark, said):
+    """break35a A2: new data of a trained run (predict, evaluate --data) that are a climatology
+    (PMIP4's LGM time slice) are read step by step, each month's mean over the years, dated by
+    their stamps; one warning says so. Training (the default) refuses them as before."""
+    stamps = CUMULATIVE_DAYS[:12] + 15.0
+    path = _mark_as_climatology(_write(tmp_path / "lgm_clim.nc", stamps), mark)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        opened = open_dataset([path], climatologies=True)
+    expected = xr.coders.CFDatetimeCoder(use_cftime=True).decode(
+        xr.Variable(("time",), stamps, {"units": "days since 1990-01-01", "calendar": "noleap"}), "time")
+    assert list(opened["time"].values) == list(expected.values)
+    np.testing.assert_array_equal(opened["tas"].values[:, 0, 0], 280.0 + np.arange(12))
+    said_lines = [record.getMessage() for record in caplog.records if "climatology" in record.getMessage()]
+    assert said_lines == [
+        f"lgm_clim.nc: {said}; it is read as its steps are: 12 steps, each month's mean over the years (dated by "
+        "their stamps), predicted from the predictors' means of the same periods; scores compare climatological "
+        "means, and persistence, which needs a series of years, is not scored"
+    ]
+    with pytest.raises(ClimannError, match="climann trains on time series"):
+        open_dataset([path])
+
+
+def test_a_time_without_a_calendar_is_refused_also_as_new_data(tmp_path):
+    path = _write(tmp_path / "idealised.nc", _monthly_days(12), calendar="none")
+    with pytest.raises(ClimannError, match="has calendar 'none'"):
+        open_dataset([path], climatologies=True)

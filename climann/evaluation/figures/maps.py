@@ -23,7 +23,7 @@ from climann.data.time_axis import date_text
 from climann.data.units import difference_units
 from climann.evaluation.coastlines import draw_coastlines
 from climann.evaluation.metrics import nanmean_over_time
-from climann.evaluation.baselines import season_name
+from climann.evaluation.baselines import run_climatology_per
 from climann.evaluation.scores import cell_anomaly_correlation, cell_scores
 from climann.evaluation.figures.projected import (
     cell_corners,
@@ -641,6 +641,7 @@ def plot_anomaly_correlation_map(
     time_steps: np.ndarray,
     split: str,
     period: str | None = None,
+    climatology_per: str | None = None,
     path: str | Path,
     dpi: int = 150,
 ) -> Path:
@@ -660,6 +661,11 @@ def plot_anomaly_correlation_map(
         The block as its split names it (``metrics.json`` ``split_periods``: ``"1999-01 to
         2000-01"``, :func:`climann.workflow.preparation.split_for`), for the title; default:
         its first and last years.
+    climatology_per : str, optional
+        What the climatology is taken per, as the run decided it (``metrics.json``
+        ``climatology_per``, :func:`~climann.evaluation.baselines.run_climatology_per`), for the
+        caption; default: that of ``layout``'s whole time axis (never of the block's times
+        alone, which may suggest another step).
     path : str or Path
     dpi : int
 
@@ -669,7 +675,7 @@ def plot_anomaly_correlation_map(
     """
     field = cell_anomaly_correlation(predicted[time_steps], truth[time_steps], climatology[time_steps])
     times = layout.time.values[time_steps]
-    per = season_name(times, value_step=layout.climatology_value_step)
+    per = climatology_per or run_climatology_per(layout)
     panel = MapPanel(f"network's and truth's anomalies from the training\nyears' mean of each {per}",
                      field, ERROR_COLORMAP, -1.0, 1.0, "anomaly correlation over time (no units)", "neither")
     period = compact_periods(period) if period else _period([time.year for time in times])

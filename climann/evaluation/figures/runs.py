@@ -37,6 +37,7 @@ from climann.evaluation.baselines import (
     climatology_from_sums,
     climatology_keys,
     climatology_prediction,
+    run_climatology_per,
 )
 from climann.evaluation.figures.maps import (
     cell_place,
@@ -100,6 +101,7 @@ def draw_figures(
     test_period: str | None = None,
     weights_epoch: int | None = None,
     climatology_window_days: int = CLIMATOLOGY_WINDOW_DAYS,
+    climatology_per: str | None = None,
 ) -> list[Path]:
     """Draw every figure of a run into ``directory`` (names in :data:`FIGURE_FILES`).
 
@@ -141,6 +143,10 @@ def draw_figures(
         ``"1999-01 to 2000-01"``), for the maps' titles; default: its first and last years.
     weights_epoch : int, optional
         The epoch whose weights the run kept, marked on the learning curves.
+    climatology_per : str, optional
+        What the run's climatology is taken per (``metrics.json`` ``climatology_per``), named
+        in the anomaly correlation map's caption; default: that of ``layout``'s time axis
+        (:func:`~climann.evaluation.baselines.run_climatology_per`).
 
     Returns
     -------
@@ -192,7 +198,7 @@ def draw_figures(
                                              value_step=layout.climatology_value_step)
     if climatology is not None:
         paths.append(plot_anomaly_correlation_map(layout, truth, model, climatology, time_steps=test, split="test",
-                                                  period=test_period,
+                                                  period=test_period, climatology_per=climatology_per,
                                                   path=directory / FIGURE_FILES["anomaly_correlation_map"], dpi=dpi))
     return paths
 
@@ -359,6 +365,7 @@ def draw_figures_from_file(
     weights_epoch: int | None = None,
     climatology_window_days: int = CLIMATOLOGY_WINDOW_DAYS,
     months: Collection[int] = (),
+    climatology_per: str | None = None,
 ) -> tuple[list[Path], int]:
     """Draw a run's figures from its predictions file, holding at most ``limit_gb`` of grids:
     the one route of a run evaluated chunk by chunk and of ``climann plot RUN_DIR``.
@@ -413,6 +420,10 @@ def draw_figures_from_file(
     months : collection of int
         The calendar months the run selected (``[data] months`` and ``seasons``; empty: all):
         with months crossing the year boundary the test years are season years, as the split's.
+    climatology_per : str, optional
+        What the run's climatology is taken per (``metrics.json`` ``climatology_per``), for the
+        anomaly correlation map's caption; default: that of ``layout``'s whole time axis
+        (:func:`~climann.evaluation.baselines.run_climatology_per`), never of the test steps drawn.
 
     Returns
     -------
@@ -458,7 +469,7 @@ def draw_figures_from_file(
     figures = draw_figures(shown, truth, grids, test, history_train, history_val, loss_name=loss_name,
                            directory=directory, dpi=dpi, area_mean_series=False,
                            climatology=climatology[season_index[steps]] if anomalies else None, test_period=period,
-                           weights_epoch=weights_epoch)
+                           weights_epoch=weights_epoch, climatology_per=climatology_per or run_climatology_per(layout))
     figures.append(plot_area_mean_series(times, area_means, units=layout.target_units, name=target,
                                          split_labels=labels, path=directory / FIGURE_FILES["area_mean_series"],
                                          dpi=dpi, point=None if draws_maps(layout) else cell_place(layout)))
@@ -770,6 +781,7 @@ def _redraw_claimed(run_dir: Path, *, dpi: int) -> list[Path]:
             # the window the run used; a metrics.json without it is of a run whose climatology was not smoothed
             climatology_window_days=int((metrics or {}).get("climatology_window_days", 1)),
             months=run_selected_months(run_dir),  # the years the run's split counts
+            climatology_per=(metrics or {}).get("climatology_per"),  # as the run's scores and report name it
         )
         if metrics is not None:
             figures += draw_skill_figure(metrics, directory=drawing, dpi=dpi)

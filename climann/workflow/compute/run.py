@@ -59,7 +59,7 @@ from climann.data.scaling import Standardizer
 from climann.data.splits import TimeSplit
 from climann.evaluation.baselines import (
     blocks_after_months_left_out, persistence_gap_warning, persistence_left_out, persistence_left_out_reason,
-    persistence_missing_steps, persistence_previous_steps, season_keys, season_name,
+    persistence_missing_steps, persistence_previous_steps, run_climatology_per, season_keys,
 )
 from climann.evaluation.extrapolation import Extrapolation
 from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset
@@ -361,7 +361,7 @@ def evaluate_distributed(
                 if "persistence" in baselines and "persistence" not in models else {})
     metrics = run_metrics(
         total, names, list(models), target=layout.target_name, units=layout.target_units, mode="pointwise",
-        season=season_name(layout.time.values, value_step=layout.climatology_value_step), regions=every_region,
+        season=run_climatology_per(layout), regions=every_region,
         n_dropped=total.n_dropped,
         split_periods=split.descriptions, left_out=left_out, have_climatology="climatology" in options,
         window_days=config.evaluation.climatology_window_days if "climatology" in options else None,

@@ -3,14 +3,16 @@
 import dataclasses
 import json
 import logging
+import re
 
 import cftime
 import numpy as np
 import pytest
+import xarray as xr
 
 from climann.data.layout import Coordinate, GridLayout
 from climann.evaluation.figures import draw_figures, plots, redraw_figures
-from climann.evaluation.predictions import predictions_dataset, write_predictions
+from climann.evaluation.predictions import predictions_dataset, split_labels, write_predictions
 
 LABELS = ["train"] * 24 + ["val"] * 6 + ["test"] * 6
 NOT_MAPS = {"predicted_vs_observed_test.png", "learning_curves.png", "area_mean_series.png"}
@@ -343,3 +345,76 @@ def test_a_station_prediction_file_is_titled_by_its_station(station):
         dataset = dataset.assign_coords(station_name=((), "BBB", {"cf_role": "timeseries_id"}))
     place = cell_place(layout_from_predictions(dataset, "tas"))
     assert place == ("station BBB (22.5°S, 127.5°E)" if station else "the single grid cell (22.5°S, 127.5°E)")
+
+
+def _revisit_composites(path, *, seed=6):
+    """A Landsat-like series on a 3 × 4 grid (break35a A5's dates): Landsat 8 every 16 days
+    from 2014-01-05, Landsat 9 from 2022 (the test years) 8 days after it, 45 % of the overpasses
+    cloudy and dropped, each stamped a few minutes off 10:00."""
+    import netCDF4
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    dates = sorted([*pd.date_range("2014-01-05", "2023-12-31", freq="16D"),
+                    *pd.date_range("2022-01-13", "2023-12-31", freq="16D")])
+    kept = rng.random(len(dates)) > 0.45
+    dates = [date + pd.Timedelta(hours=10, minutes=int(rng.integers(0, 3)), seconds=int(rng.integers(0, 59)))
+             for date, keep in zip(dates, kept) if keep]
+    times = pd.DatetimeIndex(dates)
+    season = np.sin(2 * np.pi * (times.day_of_year.values - 110) / 365.25)
+    with netCDF4.Dataset(path, "w") as nc:
+        nc.createDimension("time", None)
+        nc.createDimension("lat", 3)
+        nc.createDimension("lon", 4)
+        time = nc.createVariable("time", "i8", ("time",))
+        time.units, time.calendar, time.standard_name = "seconds since 2014-01-01", "proleptic_gregorian", "time"
+        time[:] = (times - pd.Timestamp("2014-01-01")).total_seconds().astype("i8")
+        for name, values, units in (("lat", [45.40, 45.41, 45.42], "degrees_north"),
+                                    ("lon", [9.10, 9.11, 9.12, 9.13], "degrees_east")):
+            axis = nc.createVariable(name, "f8", (name,))
+            axis.units, axis[:] = units, values
+        lst = nc.createVariable("lst", "f4", ("time", "lat", "lon"))
+        lst.units = "K"
+        lst[:] = 290 + 12 * season[:, None, None] + rng.normal(0, 1, (len(times), 3, 4))
+        ndvi = nc.createVariable("ndvi", "f4", ("time", "lat", "lon"))
+        ndvi.units = "1"
+        ndvi[:] = 0.5 + 0.2 * season[:, None, None] + rng.normal(0, 0.05, (len(times), 3, 4))
+    return path
+
+
+def test_the_anomaly_map_and_every_warning_name_the_climatology_metrics_json_holds(tmp_path, monkeypatch, caplog):
+    """break35a A5: the run keys its climatology by its whole axis's usual step (16-day
+    revisits); the anomaly correlation map's caption and the warnings said while the run
+    directory was written keyed it by the test block's times alone (Landsat 8 and 9 together:
+    "14-day"). Drawn by the run and again by `climann plot`, the caption names what metrics.json
+    holds, and no message names another period."""
+    from climann.evaluation.baselines import season_name
+    from climann.evaluation.figures import maps
+    from climann.workflow.config import build_config
+    from climann.workflow.pipeline import run_training
+
+    path = _revisit_composites(tmp_path / "revisits.nc")
+    captions = []
+    save = maps._save
+
+    def captioned(figure, where, dpi):
+        if "anomaly_correlation" in str(where):
+            captions.extend(axis.get_title() for axis in figure.axes if axis.get_title())
+        return save(figure, where, dpi)
+
+    monkeypatch.setattr(maps, "_save", captioned)
+    config = build_config({"data": {"paths": [str(path)], "target": "lst", "predictors": ["ndvi"]},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"dpi": 40}})
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+        redraw_figures(run_dir, dpi=40)
+    said = [record.getMessage() for record in caplog.records]
+    per = json.loads((run_dir / "metrics.json").read_text())["climatology_per"]
+    assert per == "16-day period of the year"
+    with xr.open_dataset(run_dir / "predictions.nc", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as run:
+        test = run["time"].values[split_labels(run["split"]) == "test"]
+    assert season_name(test) != per  # the test block alone suggests another period
+    assert len(captions) == 2  # drawn by the run, then by climann plot
+    assert all(f"years' mean of each {per}" in " ".join(caption.split()) for caption in captions), captions
+    periods = {found for message in said for found in re.findall(r"[\d.]+-day period of the year", message)}
+    assert periods == {per}

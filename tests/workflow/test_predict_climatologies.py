@@ -1,0 +1,133 @@
+"""`climann predict` and `evaluate --data` on a climatology (CF §7.4): a time-slice experiment
+(PMIP4's LGM) or a scenario's monthly climatology, 12 months' means over years (break35a A2)."""
+
+import logging
+
+import cftime
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.data.sample_data import write_sample_dataset
+from climann.evaluation import baselines
+from climann.workflow.config import build_config
+from climann.workflow.pipeline import run_training
+from climann.workflow.predict import evaluate_run, predict_files
+
+TIME = xr.coders.CFDatetimeCoder(use_cftime=True)
+YEARS = 4
+CLIMATOLOGY_METHODS = "area: time: mean within years time: mean over years"
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("climatologies")
+    sample = write_sample_dataset(folder / "sample.nc", years=YEARS, resolution=15.0, seed=5)
+    config = build_config({"data": {"paths": [str(sample)]}, "model": {"hidden": [8]}, "training": {"epochs": 2},
+                           "evaluation": {"figures": False}})
+    run = run_training(config, run_dir=folder / "run")
+    return folder, sample, run.run_dir
+
+
+def _monthly_means(sample) -> xr.Dataset:
+    """The sample's mean of each calendar month over its years (computed here, by reshaping), on
+    the first year's 12 mid-month stamps, static fields kept; time bounds left out."""
+    with xr.open_dataset(sample, decode_times=TIME) as opened:
+        dataset = opened.load()
+    dataset = dataset.drop_vars("time_bnds")
+    first_year = dataset["time"].values[:12]
+    means = {}
+    for name, variable in dataset.data_vars.items():
+        if "time" not in variable.dims:
+            means[name] = variable
+            continue
+        values = variable.values.astype(np.float64).reshape(YEARS, 12, *variable.shape[1:]).mean(axis=0)
+        means[name] = xr.Variable(variable.dims, values.astype(variable.dtype), dict(variable.attrs),
+                                  {"_FillValue": variable.encoding.get("_FillValue")})
+    time = xr.Variable(("time",), first_year, {k: v for k, v in dataset["time"].attrs.items() if k != "bounds"},
+                       {"units": "days since 1980-01-01", "calendar": "noleap", "dtype": "float64"})
+    coords = {name: coordinate for name, coordinate in dataset.coords.items() if name != "time"}
+    return xr.Dataset(means, coords={**coords, "time": time}, attrs=dataset.attrs)
+
+
+def _as_climatology(means: xr.Dataset, mark: str) -> xr.Dataset:
+    """``means`` marked as CF §7.4 marks a climatology over the sample's years (``cdo ymonmean``'s
+    way: the time axis's ``climatology`` attribute with its bounds and the variables'
+    ``cell_methods``), or by ``cell_methods`` alone (PMIP4's Aclim)."""
+    marked = means.copy()
+    for name, variable in marked.data_vars.items():
+        if "time" in variable.dims:
+            marked[name].attrs["cell_methods"] = CLIMATOLOGY_METHODS
+    if mark == "attribute":
+        starts = [cftime.DatetimeNoLeap(1980, month, 1) for month in range(1, 13)]
+        ends = [cftime.DatetimeNoLeap(1980 + YEARS - 1 + (month == 12), month % 12 + 1, 1) for month in range(1, 13)]
+        bounds = np.stack([cftime.date2num(starts, "days since 1980-01-01", "noleap"),
+                           cftime.date2num(ends, "days since 1980-01-01", "noleap")], axis=1)
+        marked["climatology_bnds"] = xr.Variable(("time", "bnds"), bounds)
+        marked["time"].attrs["climatology"] = "climatology_bnds"
+    return marked
+
+
+@pytest.fixture(scope="module", params=[pytest.param("attribute", id="climatology-attribute"),
+                                        pytest.param("cell_methods", id="cell-methods-alone")])
+def climatology(request, trained):
+    """A climatology file of the sample's monthly means and the same values as a plain monthly
+    series (one year, as the run was trained on)."""
+    folder, sample, _ = trained
+    means = _monthly_means(sample)
+    series, marked = folder / f"series_{request.param}.nc", folder / f"climatology_{request.param}.nc"
+    means.to_netcdf(series)
+    _as_climatology(means, request.param).to_netcdf(marked)
+    return marked, series
+
+
+def test_predict_on_a_climatology_equals_predict_on_its_values_as_a_series(trained, climatology, tmp_path, caplog):
+    """Each climatological month is predicted as that month of a series holding the same values:
+    the network's output on the file's values, dated by its stamps; one warning says the file is
+    a climatology and what its steps are, and its cell_methods (a mean over years of monthly means)
+    are those the model learnt from (no warning of another quantity)."""
+    _, _, run_dir = trained
+    marked, series = climatology
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        from_climatology = predict_files(run_dir, [str(marked)], tmp_path / "climatology_pred.nc")
+    said = [record.getMessage() for record in caplog.records]
+    assert sum(f"{marked.name}: " in line and "it is read as its steps are: 12 steps, each month's mean over the "
+               "years" in line for line in said) == 1
+    assert not [line for line in said if "another quantity" in line], said
+    from_series = predict_files(run_dir, [str(series)], tmp_path / "series_pred.nc")
+    with (xr.open_dataset(from_climatology.path, decode_times=TIME) as predicted,
+          xr.open_dataset(from_series.path, decode_times=TIME) as expected):
+        assert np.isfinite(predicted["tas_pred"].values).sum() > 0
+        np.testing.assert_array_equal(predicted["tas_pred"].values, expected["tas_pred"].values)
+        assert [date.month for date in predicted["time"].values] == list(range(1, 13))
+        for reference in ("bounds", "climatology"):  # CF: no attribute names a variable the file lacks
+            named = predicted["time"].attrs.get(reference, predicted["time"].encoding.get(reference))
+            assert named is None or named in predicted.variables, (reference, named)
+        assert predicted["tas_pred"].attrs["cell_methods"] == CLIMATOLOGY_METHODS
+    assert from_climatology.scores["mse"] == pytest.approx(from_series.scores["mse"], rel=1e-12)
+
+
+def _area_weighted_mse(predicted: np.ndarray, truth: np.ndarray, lat_bounds: np.ndarray) -> float:
+    """Σ w (ŷ − y)² / Σ w over the values both hold, w the cell's area on a regular grid:
+    ∝ sin(north edge) − sin(south edge)."""
+    band = np.abs(np.diff(np.sin(np.deg2rad(lat_bounds)), axis=1))[:, 0]
+    weights = np.broadcast_to(band[None, :, None], truth.shape)
+    both = np.isfinite(predicted) & np.isfinite(truth)
+    return float(np.sum(weights[both] * (predicted[both] - truth[both]) ** 2) / np.sum(weights[both]))
+
+
+def test_evaluate_on_a_climatology_scores_the_model_and_leaves_persistence_out(trained, climatology, tmp_path):
+    """evaluate --data scores the network against the file's own climatological means (the
+    area-weighted MSE computed here from its predictions); persistence, the month before's mean
+    over years, is no value of the same series one step earlier: left out, with the reason."""
+    folder, sample, run_dir = trained
+    marked, _ = climatology
+    metrics = evaluate_run(run_dir, [str(marked)], tmp_path / "scores")
+    assert set(metrics["splits"]["all"]) == {"model"}
+    assert [note["reason"] for note in metrics["notes"] if note["model"] == "persistence"] == [baselines.CLIMATOLOGY_REASON]
+    with (xr.open_dataset(tmp_path / "scores" / "predictions.nc", decode_times=TIME) as scored,
+          xr.open_dataset(sample) as original):
+        expected = _area_weighted_mse(scored["tas_pred"].values.astype(np.float64),
+                                      scored["tas"].values.astype(np.float64), original["lat_bnds"].values)
+        np.testing.assert_allclose(scored["tas"].values, xr.open_dataset(marked)["tas"].values, rtol=1e-6)
+    assert metrics["splits"]["all"]["model"]["mse"] == pytest.approx(expected, rel=1e-5)
