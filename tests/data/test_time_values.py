@@ -331,7 +331,8 @@ def test_a_climatology_of_one_step_is_said_in_the_singular(tmp_path, monkeypatch
         open_dataset([path])
     assert ("annual.nc: time 'time' is a climatology (climatology = 'climatology_bnds', CF §7.4): its 1 step is a "
             "climatological period averaged over years, not a series of years, and climann trains on time series; "
-            "give the series it was computed from (e.g. each year's monthly means)") == str(error.value)
+            "give the series it was computed from (e.g. each year's monthly means); a trained run predicts on it as it "
+            "is (`climann predict RUN --data FILE`)") == str(error.value)
 
 
 @pytest.mark.parametrize("cell_methods", [
