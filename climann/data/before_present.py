@@ -8,7 +8,10 @@ dates (CF §4.4: a count of a unit since a reference date, in a calendar), and c
 guess them: it refuses, naming the reading it would take, with the command that writes that
 reading into a copy as days since 1950-01-01 in the ``noleap`` calendar, where every year is
 365 days, so that whole years before 1950 stay 1 January of their years (cftime reads years
-far before year 1 in it; :func:`before_present_problem`).
+far before year 1 in it; :func:`before_present_problem`). An age model's fraction of a year
+(49.7 years BP) is no day of the year: it is rounded away when no two values then share a year
+(1900), and kept (as days) only when rounding would merge values, said so (break35a A1: 49.7
+BP became 1900-04-21, and "seasons" followed).
 """
 
 from __future__ import annotations
@@ -49,14 +52,23 @@ def years_per_unit(units: str) -> int | None:
     return 1000 if match["unit"] in _THOUSANDS else 1
 
 
-def _conversion(name: str, bounds: str | None, factor: float, files: str) -> str:
+def _conversion(name: str, bounds: str | None, factor: float, files: str, *, whole_years: bool = False) -> str:
     """The ncap2 and xarray lines (:func:`climann.data.shell.values_advice`) that write
     ``name`` (and its ``bounds``) times ``factor``, rounded to whole days, as days since 1950
-    in the noleap calendar."""
+    in the noleap calendar; with ``whole_years``, times ``factor`` / 365 (years) rounded to
+    whole years first (halves to the later year), each on 1 January of its year."""
     scripts, statements = [], []
     for variable in [name, *([bounds] if bounds else [])]:
-        scripts.append(f"{ncap2_name(variable)}=round(double({ncap2_name(variable)})*{factor:.1f})")
-        statements.append(xarray_values(variable, f"({xarray_data(variable)}.astype('f8') * {factor:.1f}).round()"))
+        if whole_years:
+            years = factor / 365.0
+            # floor(y + 0.5) in both: NCO's round() takes halves away from zero, NumPy's to even
+            scripts.append(f"{ncap2_name(variable)}=floor(double({ncap2_name(variable)})*{years:.1f}+0.5)*365.0")
+            statements.append(xarray_values(
+                variable, f"({xarray_data(variable)}.astype('f8') * {years:.1f} + 0.5) // 1 * 365.0"))
+        else:
+            scripts.append(f"{ncap2_name(variable)}=round(double({ncap2_name(variable)})*{factor:.1f})")
+            statements.append(xarray_values(
+                variable, f"({xarray_data(variable)}.astype('f8') * {factor:.1f}).round()"))
         statements.append(f"d[{variable!r}].encoding.update(dtype='f8', _FillValue=None)")
     scripts += [f'{ncap2_name(name)}@units="{WRITTEN_UNITS}"', f'{ncap2_name(name)}@calendar="{WRITTEN_CALENDAR}"']
     statements.append(f"d[{name!r}].attrs.update(units={WRITTEN_UNITS!r}, calendar={WRITTEN_CALENDAR!r})")
@@ -96,10 +108,39 @@ def before_present_problem(time: xr.DataArray, source: str | Path | None) -> str
                else "the values are ages before 1950")
     files = "IN.nc OUT.nc" if source is None else input_and_copy(source)
     bounds = time.attrs.get("bounds")
+    years = sign * scale * values
+    fractions = _fractions(years, time.dtype)
+    whole_years = fractions and len(np.unique(np.floor(years + 0.5))) == len(np.unique(years))
+    conversion = _conversion(str(time.name), str(bounds) if bounds else None, sign * scale * 365.0, files,
+                             whole_years=whole_years)
     return (
         f"its units are '{units}', years before present (1950), which name no calendar date (CF expects units = "
         f"'days since 1970-01-01' and a calendar), and climann does not guess them: if {first:g} {units} is the "
         f"year {year_text(year)} ({reading}), write the times as {WRITTEN_UNITS} in the '{WRITTEN_CALENDAR}' calendar "
-        f"(365-day years: whole years stay whole) into a copy, e.g. "
-        f"{_conversion(str(time.name), str(bounds) if bounds else None, sign * scale * 365.0, files)}"
+        f"({_years_written(years, fractions=fractions, whole_years=whole_years)}) into a copy, e.g. {conversion}"
     )
+
+
+def _fractions(years: np.ndarray, stored: np.dtype) -> bool:
+    """Whether some of ``years`` (signed years from 1950) hold a fraction of a year, beyond the
+    rounding of their stored type (float32 ka BP: -21.99 × 1000 is -21989.9998)."""
+    precision = np.finfo(stored).eps if np.issubdtype(stored, np.floating) else np.finfo(np.float64).eps
+    tolerance = max(1e-6, 4 * precision * float(np.abs(years).max()))
+    return bool((np.abs(years - np.round(years)) > tolerance).any())
+
+
+def _years_written(years: np.ndarray, *, fractions: bool, whole_years: bool) -> str:
+    """How the years are written into the copy, for :func:`before_present_problem`: whole
+    years stay whole; fractions of a year (an age model's, no day of the year) are rounded
+    away when no two values then share a year, else kept as days of the year, which are no
+    season (climann takes no seasonal cycle from samples a year or more apart,
+    :mod:`climann.data.multiyear_steps`)."""
+    if not fractions:
+        return "365-day years: whole years stay whole"
+    if whole_years:
+        return ("each value on 1 January of its nearest whole year, halves to the later: the fraction of a year an "
+                "age gives is no day of the year, and rounding it away keeps every value apart")
+    shared = len(years) - len(np.unique(np.floor(years + 0.5)))
+    return (f"365-day years; the fractions of a year are kept as days, since rounding them would put {shared} of "
+            "the values in a year that holds another: those days of the year are no season, and climann takes no "
+            "seasonal cycle from values a year or more apart")

@@ -26,6 +26,7 @@ import numpy as np
 import xarray as xr
 from cf_xarray.criteria import coordinate_criteria
 
+from climann.data.age_axes import age_along_dimension, age_axis_advice
 from climann.data.notes import note_once
 from climann.data.paths import is_zarr_store
 from climann.data.shell import (
@@ -666,11 +667,19 @@ def _not_found_message(dataset: xr.Dataset, kind: str) -> str:
             f"the data; make it a dimension of length 1, e.g. with xarray's expand_dims('{scalar}')"
         )
     present = [f"{name} (scalar)" if dataset[name].ndim == 0 else str(name) for name in dataset.coords]
-    advice = "" if kind == "time" else _unread_positions_advice(dataset) or _position_advice(dataset, kind)
+    advice = _age_advice(dataset) if kind == "time" else (_unread_positions_advice(dataset)
+                                                          or _position_advice(dataset, kind))
     return (
         f"no {kind} coordinate found (looked for a CF standard_name, units and axis, then guessed from names like "
         f"{', '.join(GUESSED_NAMES[kind])}); coordinates present: {', '.join(present) or 'none'}{advice}"
     )
+
+
+def _age_advice(dataset: xr.Dataset) -> str:
+    """The way out for a record along depth dated by an age variable (LiPD's ``age(depth)``,
+    :func:`climann.data.age_axes.age_along_dimension`); empty for any other file."""
+    age = age_along_dimension(dataset)
+    return "" if age is None else age_axis_advice(dataset, age)
 
 
 def _unread_positions_advice(dataset: xr.Dataset) -> str:

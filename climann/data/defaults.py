@@ -93,6 +93,7 @@ from climann.data.dropped_targets import MAX_DROPPED_SHARE
 from climann.data.flags import flag_classes, indicator_advice
 from climann.data.grids import cell_measure_name
 from climann.data.land_masks import StoredLand, land_stored_as_value
+from climann.data.multiyear_steps import years_apart
 from climann.data.notes import note_once
 from climann.data.own_anomalies import anomaly_relations, leak_note
 from climann.data.run_outputs import run_outputs
@@ -378,7 +379,10 @@ def default_features(dataset: xr.Dataset, *, mode: str = "pointwise") -> tuple[s
 
 def finer_than_yearly(times: Sequence) -> bool:
     """Whether some calendar year has more than one time step: then the time of year varies
-    (monthly, daily…), else (yearly means, one month of each year) ``season`` is constant.
+    (monthly, daily…), else (yearly means, one month of each year) ``season`` is constant;
+    and the samples are not usually a year or more apart (an ice core's, decades apart, a few
+    in one year: the day of the year they are dated to is no season,
+    :func:`climann.data.multiyear_steps.years_apart`).
 
     Parameters
     ----------
@@ -386,7 +390,7 @@ def finer_than_yearly(times: Sequence) -> bool:
     """
     if len(times) < 2 or not hasattr(times[0], "year"):
         return False
-    return len({time.year for time in times}) < len(times)
+    return len({time.year for time in times}) < len(times) and not years_apart(times)
 
 
 def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointwise",

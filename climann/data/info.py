@@ -23,6 +23,7 @@ import dask
 import numpy as np
 import xarray as xr
 
+from climann.data.age_axes import AgeAlong, age_along_dimension, age_axis_advice
 from climann.data.containers import groups_beside_root_note, grouped_variables, input_size
 from climann.data.coords import find_coordinate, is_staggered
 from climann.data.infinite_values import missing_values, note_infinite_values
@@ -622,9 +623,19 @@ def _units_suffix(variable: xr.DataArray) -> str:
     return "" if factor == 1 else f" (units {units})"
 
 
+def _undimensioned_age(dataset: xr.Dataset, grid: dict[str, str]) -> AgeAlong | None:
+    """The age variable along the data's samples (:func:`climann.data.age_axes.age_along_dimension`)
+    when no time axis was found or the one found is that age, not a dimension; else None."""
+    age = age_along_dimension(dataset)
+    return age if age is not None and grid.get("time", age.name) == age.name else None
+
+
 def _time_section(dataset: xr.Dataset, grid: dict[str, str], problems: dict[str, str]) -> str:
     if "time" not in grid:
         return f"Time: {problems['time']}"
+    age = _undimensioned_age(dataset, grid)
+    if age is not None:
+        return f"Time '{age.name}': not a dimension of the data{age_axis_advice(dataset, age)}"
     time = dataset[grid["time"]]
     values = time.values
     if len(values) == 0 or not hasattr(values[0], "calendar"):
@@ -676,11 +687,17 @@ def _extra_dimensions_section(dataset: xr.Dataset, names: list[str], grid: dict[
                 f"{', '.join(extra)}); no select suggested")
     lines = ["Extra dimensions:"]
     texts = text_dates_in(dataset)  # a time axis whose dates are text (WRF's Times): no date to select
+    age = _undimensioned_age(dataset, grid)  # a core's samples along depth, dated by age(depth)
     for dim, variables in extra.items():
         size = dataset.sizes[dim]
         if dim in texts:
             lines.append(f"  {dim}: {size} steps on {', '.join(variables)}, dated by the text in '{texts[dim].name}': "
                          "the time axis once its dates are numbers (see Time above), not a dimension to select from")
+            continue
+        if age is not None and dim == age.dim:  # a core's depth, each sample dated by its age
+            lines.append(f"  {dim}: {size} samples on {', '.join(variables)}, each dated by '{age.name}': the "
+                         f"record's time axis once '{age.name}' is its dimension (see Time above), not a dimension to "
+                         "select from")
             continue
         if _is_dated_dimension(dataset, dim):  # a time axis (not found, or a second one): never a date to select
             lines.append(f"  {dim}: {size} steps on {', '.join(variables)}, dated: a time axis (see Time above), not "
@@ -829,6 +846,10 @@ def _config_section(
     if texts:
         name = next(iter(texts.values())).name
         return f"{_NO_CONFIG}no time coordinate: the dates are text in '{name}' (see Time above)"
+    age = _undimensioned_age(dataset, grid)
+    if age is not None:
+        return (f"{_NO_CONFIG}no time coordinate: '{age.name}' along '{age.dim}' dates the samples; make it the "
+                "dimension (see Time above)")
     if not target or "time" not in grid or grid["time"] not in dataset[target].dims:
         return f"{_NO_CONFIG}no time-varying variable on the latitude-longitude grid to predict"
     try:

@@ -25,6 +25,7 @@ from climann.data.features import decimal_year, longitude_sin_cos, season_sin_co
 from climann.data.cell_methods import time_value_word
 from climann.data.forecast_times import holds_instants
 from climann.data.layout import GridLayout, segment_starts
+from climann.data.multiyear_steps import YEAR_DAYS, usual_spacing_days, years_apart
 from climann.data.notes import note_once
 from climann.data.time_axis import (
     MONTHS_SELECTION, LaggedSteps, TimeStep, date_parts, date_text, in_months_left_out, lagged_steps,
@@ -111,11 +112,34 @@ def derived_columns(
                                                                 str(layout.time.name)),
                                      segment_starts=segment_starts(layout.time_blocks, layout.shape[0]))
     if "season" in features:
+        _refuse_season_years_apart(layout.time.values, layout.known_time_step)
         season_sin, season_cos = season_sin_cos(times)
         columns["season_sin"], columns["season_cos"] = ("time", season_sin), ("time", season_cos)
     if "year" in features:
         columns["year"] = ("time", decimal_year(times))
     return columns
+
+
+def _refuse_season_years_apart(times: np.ndarray, known_step: TimeStep | None) -> None:
+    """Refuse the ``season`` feature on samples mostly a year or more apart
+    (:func:`~climann.data.multiyear_steps.years_apart`): the day of the year each is dated
+    to is the fraction of a year its age model gave, not a season (break35a A1). New data for
+    a run trained at a step finer than a year (``known_step``: two Januaries for a monthly
+    model) are not refused.
+
+    Raises
+    ------
+    ClimannError
+        If the axis's median spacing is a year or more.
+    """
+    if known_step is not None and known_step.approximate_days < YEAR_DAYS:
+        return
+    if years_apart(times):
+        spacing = usual_spacing_days(times) or 0.0
+        raise ClimannError(
+            f"the season feature needs a seasonal cycle, but the time steps are usually {spacing / 365.25:.3g} years "
+            "apart: the day of the year each value is dated to is no season; leave 'season' out of [data] features "
+            "(--features), or use 'year' for a trend")
 
 
 def _broadcastable(values: np.ndarray, axis: str, shape: tuple[int, int, int]) -> np.ndarray:

@@ -235,6 +235,8 @@ def compact_periods(description: str) -> str:
     one year: 805 of them would fill a screen, break32b A4); runs at other steps ``(40 steps of
     5 years)``; a gap or a change of step starts a new run, so a gap stays visible. Spans of
     consecutive years (``"1980–1993"``), dates and a closing note (``(train files)``) are kept.
+    Years that still make more than :data:`MAX_PERIODS_SHOWN` periods (irregular samples far
+    apart, an ice core's) are shown as the first and last and their counts.
 
     Parameters
     ----------
@@ -265,7 +267,35 @@ def compact_periods(description: str) -> str:
         for run in _runs_at_steps([int(part) for part in parts[start:end]]):
             shown.extend([_stepped_run(run)] if len(run) >= 3 else [year_text(year) for year in run])
         start = end
+    spans = [_year_span_bounds(part) for part in parts]
+    if len(shown) > MAX_PERIODS_SHOWN and None not in spans:
+        return _irregular_years(spans) + note  # type: ignore[arg-type]
     return ", ".join(shown) + note
+
+
+#: A block of more periods than this, even after runs at one step are compacted (an ice core's
+#: irregular samples, decades apart: 346 of them, 4 517 characters, break35a A9), is shown as its
+#: first and last years and their count (:func:`_irregular_years`).
+MAX_PERIODS_SHOWN = 12
+
+_SPAN = re.compile(r"(?P<first>-?\d+)(?:–| to )(?P<last>-?\d+)")
+
+
+def _year_span_bounds(part: str) -> tuple[int, int] | None:
+    """The first and last year of one period of :func:`years_text` (``"1980"``, ``"1980–1993"``,
+    ``"-22978 to -22977"``); None for anything else (a date)."""
+    if _YEAR.fullmatch(part):
+        return int(part), int(part)
+    match = _SPAN.fullmatch(part)
+    return None if match is None else (int(match["first"]), int(match["last"]))
+
+
+def _irregular_years(spans: Sequence[tuple[int, int]]) -> str:
+    """``"-27822 … -4858 (346 years hold values, in 340 periods)"``: a block's first and last
+    years, the years that hold values and the separate periods they make."""
+    count = sum(last - first + 1 for first, last in spans)
+    return (f"{year_text(spans[0][0])} … {year_text(spans[-1][1])} ({count} years hold values, in {len(spans)} "
+            "separate periods)")
 
 
 def split_by_year_ranges(years: np.ndarray, ranges: Mapping[str, Sequence[int]]) -> TimeSplit:

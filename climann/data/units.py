@@ -346,6 +346,9 @@ def readable_units(text: str) -> str:
 #: (``degree_true``, ``degrees_true``; ecCodes' ``Degree true`` of ERA5's wave directions ``mwd``,
 #: ``mdts``, joined by :func:`_degrees_true`) are degrees: an angle, its reference the direction's own
 #: business (:mod:`climann.data.circular`), as cf_xarray reads ``degrees_north`` as degrees.
+#: Per mille (‰, 1e-3, pint's ``permille``) as palaeoclimate records write it for isotope ratios
+#: (δ18O, δD: NOAA Paleo and LiPD files write ``permil``; ``per mil`` and ``per mille`` are joined
+#: by :func:`_per_mille`): read, not "cannot read the units" (break35a A9).
 UNIT_DEFINITIONS = (
     "parts_per_billion = 1e-9 = ppb",
     "ppbv = 1e-9",
@@ -353,6 +356,7 @@ UNIT_DEFINITIONS = (
     "pptv = 1e-12",
     "dobson_unit = 2.6867e20 * molecule / meter ** 2 = DU",
     "@alias degree = degree_true = degrees_true = Degree_true = Degrees_true",
+    "@alias permille = permil = permill = per_mil = per_mille",
 )
 
 #: A degree spelling followed by the word "true" (ecCodes' ``Degree true``): pint reads a space
@@ -364,6 +368,15 @@ _DEGREES_TRUE = re.compile(r"\b(degrees?)\s+true\b", re.IGNORECASE)
 def _degrees_true(text: str) -> str:
     """``text`` with ``Degree true`` written ``Degree_true`` (a registry preprocessor)."""
     return _DEGREES_TRUE.sub(r"\1_true", text)
+
+
+#: ``per mil`` and ``per mille`` (pint would read ``per * mil``, ``mil`` a thousandth of an inch).
+_PER_MILLE_WORDS = re.compile(r"\bper[\s_-]?(?:mil|mill|mille)\b", re.IGNORECASE)
+
+
+def _per_mille(text: str) -> str:
+    """``text`` with ``per mil`` or ``per mille`` written ``permille`` (a registry preprocessor)."""
+    return _PER_MILLE_WORDS.sub("permille", text)
 
 #: Spellings that mean two different units in real files, each reading with the units to write
 #: for it; refused by :func:`parse_units` (pint reads ``ppt`` as a picopint, a volume).
@@ -378,7 +391,7 @@ _DEFINING = threading.Lock()
 def unit_registry() -> pint.UnitRegistry:
     """cf_xarray's pint registry, which reads UDUNITS spellings (``degC``, ``kg m-2 s-1``), with
     :data:`UNIT_DEFINITIONS` added to it, and ``Degree true`` read as ``degree_true``
-    (:data:`_DEGREES_TRUE`).
+    (:data:`_DEGREES_TRUE`), ``per mil`` as ``permille`` (:func:`_per_mille`).
 
     Imported quietly: building it redefines a few of pint's units (``percent``, ``year``,
     ``C`` …) on purpose, and pint logs each as a warning, a dozen lines that a notebook or
@@ -405,6 +418,7 @@ def unit_registry() -> pint.UnitRegistry:
                 for definition in UNIT_DEFINITIONS:
                     units.define(definition)
                 units.preprocessors.append(_degrees_true)
+                units.preprocessors.append(_per_mille)
     return units
 
 

@@ -23,6 +23,7 @@ import numpy as np
 
 from climann.data.composites import previous_composites
 from climann.data.features import days_in_year
+from climann.data.multiyear_steps import YEAR_DAYS, previous_samples
 from climann.data.notes import note_once
 from climann.data.time_commands import TimeSource, copy_files, day_bounds_command, midday_stamps_advice
 from climann.data.time_axis import (
@@ -109,6 +110,10 @@ _DAY = 86400
 #: year (and the hour), coarser ones by the calendar month.
 _MONTH_DAYS = 28
 
+#: The keys of a climatology of samples a year or more apart
+#: (:func:`climann.data.multiyear_steps.years_apart`): one, the training mean.
+WHOLE_RECORD = "whole record"
+
 
 @dataclass(frozen=True)
 class ClimatologyKeys:
@@ -140,14 +145,18 @@ class ClimatologyKeys:
       composite, day 65, is the 5th of the 16-day ones as 6 March 2003 is), as MODIS anomaly
       products take them;
     * monthly and coarser steps: the calendar month (12 rows), as WMO's climatological
-      standard normals (WMO-No. 1203).
+      standard normals (WMO-No. 1203);
+    * a step of a fixed duration of a year or more (an ice core's samples, irregular and
+      decades apart): the whole record (:data:`WHOLE_RECORD`, 1 row), the training mean: the
+      day of the year such a sample is dated to is no season
+      (:mod:`climann.data.multiyear_steps`).
 
     Attributes
     ----------
     per : str
         ``"day of year and hour"``, ``"day of year"``, ``"pentad of the year"``,
-        ``"week of the year"``, ``"N-day period of the year"``, ``"N-day composite of the year"``
-        or ``"calendar month"``.
+        ``"week of the year"``, ``"N-day period of the year"``, ``"N-day composite of the year"``,
+        ``"calendar month"`` or ``"whole record"``.
     count : int
         The number of keys (the climatology's rows).
     slot_seconds : float
@@ -184,8 +193,10 @@ class ClimatologyKeys:
         With ``calendar``, d is the day of a climatology counted in that calendar
         (:func:`climatology_days`); None: the times' own. Composites of N days that restart on
         1 January: min(⌊(d − 1) / N⌋, count − 1) + 1, d their own day of year (a composite's
-        place in its year's sequence does not depend on the calendar).
+        place in its year's sequence does not depend on the calendar). The whole record: 1.
         """
+        if self.per == WHOLE_RECORD:
+            return np.ones(len(times), dtype=np.int64)
         if self.per == "calendar month":
             return np.array([time.month for time in times], dtype=np.int64)
         if self.composites:
@@ -219,8 +230,8 @@ class ClimatologyKeys:
     @property
     def step_seconds(self) -> float | None:
         """The time step these keys are for, s: the slot, a day, or the window; None for
-        calendar months."""
-        if self.per == "calendar month":
+        calendar months and the whole record."""
+        if self.per in ("calendar month", WHOLE_RECORD):
             return None
         return self.slot_seconds or self.window_days * _DAY or _DAY
 
@@ -282,6 +293,8 @@ def climatology_keys_of_step(step: TimeStep | None, calendar: str) -> Climatolog
         days = seconds / _DAY
         shortest = min(days_in_year(year, calendar) for year in (2001, 2004))
         return ClimatologyKeys(_window_name(days), max(1, int(shortest // days)), window_days=days)
+    if seconds >= YEAR_DAYS * _DAY:
+        return ClimatologyKeys(WHOLE_RECORD, 1)
     return ClimatologyKeys("calendar month", 12)
 
 
@@ -396,14 +409,16 @@ _RARE_SPACINGS = 0.05
 
 def _note_odd_spacing(times: np.ndarray, spacings: np.ndarray, step: TimeStep, usual: datetime.timedelta, *,
                       regular: bool) -> None:
-    """Warn (once) when a time axis's smallest spacing is far below its usual one: on an axis
-    without a nominal step (the climatology then follows the usual spacing), or when a few
-    such spacings set the nominal step (whose keys then split values of one period stamped at
+    """Warn (once) when a time axis's smallest spacing (named with its two times) is far below
+    its usual one: on an axis without a nominal step (the climatology then follows the usual
+    spacing), or when a few such spacings set the nominal step (whose keys then split values of one period stamped at
     two instants: a day's value at 00:00 and at 12:00 under two hours of the day)."""
     odd = np.flatnonzero([spacing <= _ODD_SPACING * usual for spacing in spacings])
     if not odd.size or (regular and odd.size > max(1, _RARE_SPACINGS * len(spacings))):
         return
-    first = int(odd[0])
+    # the smallest of them, not the first: the first odd spacing of ECOSTRESS's overpasses was
+    # 1.2 days where the smallest was 0.42 (break35a A6)
+    first = int(odd[np.argmin([spacings[index] for index in odd])])
     smallest = TimeStep(duration=spacings[first]).span()
     keys = climatology_keys_of_step(step, times[0].calendar).per
     where = f"{date_text(times[first])} to {date_text(times[first + 1])}"
@@ -411,6 +426,10 @@ def _note_odd_spacing(times: np.ndarray, spacings: np.ndarray, step: TimeStep, u
         how = (f"sets its step ({step.name}) though most steps are {TimeStep(duration=usual).span()} apart: the "
                f"climatology is taken per {keys}, and a value stamped at another instant of its period than the "
                f"others falls under another key")
+    elif keys == WHOLE_RECORD:
+        how = (f"is far below its usual step of {TimeStep(duration=usual).span()}, and the axis has no regular step: "
+               "values a year or more apart have no seasonal cycle, so the climatology is the training mean and "
+               "persistence the value before")
     else:
         how = (f"is far below its usual step of {TimeStep(duration=usual).span()}, and the axis has no regular step: "
                f"the climatology is taken per {keys}, by the usual step")
@@ -1058,7 +1077,8 @@ def persistence_left_out(layout: GridLayout, *, lags: Mapping[str, Sequence[int]
     (:func:`persistence_gap`), an axis without a regular step (:func:`is_regular`,
     two times whose spacing neither the run's recorded step nor the time bounds confirm,
     :func:`persistence_left_out_reason`). N-day composites that restart each year (MODIS's)
-    are kept: each is forecast by the composite before it (:func:`persistence_previous_steps`).
+    are kept: each is forecast by the composite before it (:func:`persistence_previous_steps`);
+    so are samples a year or more apart (an ice core's), each by the sample before it.
 
     Parameters
     ----------
@@ -1086,7 +1106,7 @@ def persistence_left_out(layout: GridLayout, *, lags: Mapping[str, Sequence[int]
     if len(times) == 2:
         return ("two time steps, and neither time bounds nor the run's recorded time step say that their spacing "
                 "is the series' step: no value one step earlier is known")
-    if previous_composites(times) is not None:
+    if previous_composites(times) is not None or previous_samples(times) is not None:
         return None
     return persistence_left_out_reason(layout.time_storage)
 
@@ -1249,10 +1269,14 @@ def persistence_previous_steps(times: np.ndarray) -> np.ndarray | None:
     -------
     ndarray of int64, shape (n_time,), or None
         The index of that step, −1 where it is not in the data (the first step, after gaps);
-        None when the axis has neither a nominal step nor such composites.
+        None when the axis has neither a nominal step nor such composites, nor samples a year
+        or more apart (each forecast by the sample before it:
+        :func:`~climann.data.multiyear_steps.previous_samples`).
     """
-    previous = previous_steps(times)
-    return previous if previous is not None else previous_composites(times)
+    for previous in (previous_steps(times), previous_composites(times)):
+        if previous is not None:
+            return previous
+    return previous_samples(times)
 
 
 def persistence_prediction(truth: np.ndarray, times: np.ndarray | None = None, *, lag: int = 1,

@@ -27,7 +27,7 @@ from climann.evaluation.sums import ScoreSums, group_metrics_from_sums
 _log = logging.getLogger(__name__)
 
 #: Why ``metrics.json`` has no ``seasons`` (recorded as ``seasons_note``).
-NO_SEASONS = "the data have one time step per year: no seasons"
+NO_SEASONS = "the time steps are a year or more apart (yearly data, an ice core's samples): no seasons"
 
 
 def scores_by_season(

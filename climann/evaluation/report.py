@@ -19,7 +19,7 @@ from rich.table import Table
 
 from climann.data.splits import compact_periods
 from climann.data.units import difference_units
-from climann.evaluation.baselines import is_smoothed
+from climann.evaluation.baselines import WHOLE_RECORD, is_smoothed
 from climann.evaluation.cell_measures import WHOLE_CELLS, weighting_text
 from climann.evaluation.scores import note_lines, score_note_lines
 from climann.evaluation.seasons import SEASONS
@@ -236,9 +236,12 @@ def climatology_text(metrics: dict) -> str:
     """What a run's climatology is taken per, and for days of year how it was smoothed, from its
     ``metrics.json``: "calendar month", "day of year smoothed over 61 days", "day of year
     unsmoothed" (``climatology_window_days`` 1, or a run from before the key, whose climatology
-    was the raw mean of each day of year), with ", narrowed near N days of the year the training
-    years lack" when ``climatology_narrowed`` lists them; "" without ``climatology_per``."""
+    was the raw mean of each day of year), "whole record: the training mean, …", with ", narrowed
+    near N days of the year the training years lack" when ``climatology_narrowed`` lists them; ""
+    without ``climatology_per``."""
     per = str(metrics.get("climatology_per") or "")
+    if per == WHOLE_RECORD:
+        return f"{per}: the training mean, as samples a year or more apart have no seasonal cycle"
     if not is_smoothed(per):
         return per
     window = int(metrics.get("climatology_window_days", 1))

@@ -15,19 +15,23 @@ from __future__ import annotations
 
 import numpy as np
 
+from climann.data.multiyear_steps import years_apart
+
 #: The months of each season, in the order the tables show them.
 SEASONS: dict[str, tuple[int, ...]] = {"DJF": (12, 1, 2), "MAM": (3, 4, 5), "JJA": (6, 7, 8), "SON": (9, 10, 11)}
 
 
 def is_sub_annual(times: np.ndarray) -> bool:
-    """Whether the axis has seasons: some calendar year holds more than one time step.
+    """Whether the axis has seasons: some calendar year holds more than one time step, and its
+    samples are not usually a year or more apart (an ice core's, a few of which share a year:
+    :func:`climann.data.multiyear_steps.years_apart`).
 
     Parameters
     ----------
     times : ndarray of cftime.datetime, shape (n_time,)
     """
     years = [time.year for time in times]
-    return len(set(years)) < len(years)
+    return len(set(years)) < len(years) and not years_apart(times)
 
 
 def season_masks(times: np.ndarray) -> dict[str, np.ndarray]:

@@ -452,7 +452,7 @@ def check_calendar(run: TrainedRun, layout: GridLayout) -> None:
 
     record = run.network.metadata.get("target_climatology") or {}
     calendar, times, per = record.get("calendar"), layout.time.values, record.get("per")
-    if calendar is None or not len(times) or times[0].calendar == calendar or per == "calendar month":
+    if calendar is None or not len(times) or times[0].calendar == calendar or per in ("calendar month", "whole record"):
         return
     days = np.array([time.dayofyr for time in times])
     moved = np.flatnonzero(climatology_days(times, calendar) != days)

@@ -105,3 +105,34 @@ def test_time_bounds_are_converted_with_their_axis(tmp_path, monkeypatch):
 def test_other_units_are_left_to_the_other_checks():
     time = xr.DataArray(TRACE, dims="time", name="time", attrs={"units": "days since 1950-01-01"})
     assert before_present_problem(time, None) is None
+
+
+def test_fractional_ages_are_written_as_whole_years_when_they_stay_apart(tmp_path, monkeypatch):
+    """break35a A1: ages of 49.7 … years BP were written as -age × 365 days, 49.7 BP as
+    1900-04-21: the age model's fraction of a year became a day of the year. When rounding
+    keeps every age apart, each is written on 1 January of its nearest year (by hand: 49.7 BP
+    is 1950 − 50 = 1900)."""
+    monkeypatch.chdir(tmp_path)
+    ages = np.array([49.7, 80.2, 121.9, 140.4, 190.5, 205.1, 251.6])
+    path = _write(tmp_path / "core.nc", ages, units="years BP", dtype="f8")
+    message = _refusal(path)
+    assert "each value on 1 January of its nearest whole year" in message
+    subprocess.run(_python_line(message), check=True, capture_output=True, cwd=tmp_path)
+    years = [1900, 1870, 1828, 1810, 1760, 1745, 1698]  # 190.5 BP is 1759.5: the later year, as ncap2's line gives
+    assert list(open_dataset([tmp_path / "core_fixed.nc"])["time"].values) == [
+        cftime.datetime(int(year), 1, 1, calendar="noleap") for year in sorted(years)]  # read oldest first
+
+
+def test_fractional_ages_that_rounding_would_merge_are_kept_and_said_to_be_no_season(tmp_path, monkeypatch):
+    """Two ages 0.1 year apart (80.2 and 80.3 BP) would share the year 1870 when rounded:
+    the fractions are kept as days, and the refusal says that those days are no season."""
+    monkeypatch.chdir(tmp_path)
+    ages = np.array([0.0497, 0.0802, 0.0803, 0.1219, 0.1404, 0.1905])
+    path = _write(tmp_path / "core.nc", ages, units="ka BP", dtype="f8")
+    message = _refusal(path)
+    assert ("the fractions of a year are kept as days, since rounding them would put 1 of the values in a year that "
+            "holds another: those days of the year are no season") in message
+    subprocess.run(_python_line(message), check=True, capture_output=True, cwd=tmp_path)
+    days = [(time - cftime.datetime(1950, 1, 1, calendar="noleap")).days
+            for time in open_dataset([tmp_path / "core_fixed.nc"])["time"].values]
+    assert days == sorted(np.round(-ages * 365000))  # read oldest first

@@ -6,7 +6,7 @@ import pytest
 
 from climann.data.splits import (
     TimeSplit, compact_periods, next_year_months, part_year_blocks, season_years, split_by_blocks, split_by_year_ranges,
-    split_time_blocks, with_dated_descriptions, with_season_year_note,
+    split_time_blocks, with_dated_descriptions, with_season_year_note, years_text,
 )
 from climann.data.time_axis import TimeStep
 from climann.errors import ClimannError
@@ -382,6 +382,18 @@ def test_decadal_blocks_are_described_one_decade_each_and_shown_compactly():
     assert {name: compact_periods(text) for name, text in split.descriptions.items()} == {
         "train": "-20050 … -17260 (280 decades)", "val": "-17250 … -16660 (60 decades)",
         "test": "-16650 … -16060 (60 decades)"}
+
+
+def test_irregular_years_far_apart_are_shown_as_first_last_and_counts():
+    """break35a A9: an ice core's train block was printed year by year, 4 517 characters. By
+    hand: 30 years (two of them a span of two years) in 29 periods, -27822 to -5000."""
+    rng = np.random.default_rng(5)
+    years = np.sort(rng.choice(np.arange(-27821, -5000), 27, replace=False))
+    years = np.unique(np.concatenate([[-27822], years, [years[10] + 1], [-5000]]))
+    spans = years_text(years)
+    assert spans.count(", ") + 1 == len(years) - 1  # one span of two consecutive years among the periods
+    assert compact_periods(spans + " (train files)") == (
+        f"-27822 … -5000 ({len(years)} years hold values, in {len(years) - 1} separate periods) (train files)")
 
 
 def _palaeo_monthly(calendar, months=()):

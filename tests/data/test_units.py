@@ -1385,3 +1385,12 @@ def test_degrees_clockwise_from_true_north_are_read_as_degrees(spelling):
     read = parse_units(spelling, variable="mwd")
     assert read.to("radian").magnitude == pytest.approx(math.pi / 180, rel=1e-15)
     assert read == parse_units("degree", variable="mwd")
+
+
+@pytest.mark.parametrize("spelling", ["permil", "permille", "per mil", "per mille", "Per_mil", "‰"])
+def test_per_mille_spellings_of_isotope_records_are_read(spelling):
+    """break35a A9: an ice core's d18O in 'permil' (NOAA Paleo, LiPD) was "cannot read the
+    units", with a placeholder UNITS as the way out. Per mille is 1e-3 of one."""
+    read = parse_units(spelling, variable="d18O")
+    assert read.to("dimensionless").magnitude == pytest.approx(1e-3, rel=1e-15)
+    assert read.to("percent").magnitude == pytest.approx(0.1, rel=1e-12)

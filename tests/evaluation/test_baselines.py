@@ -1295,3 +1295,24 @@ def test_the_one_day_bounds_warning_names_the_file_and_its_command_writes_the_bo
     from climann.data.open import open_dataset
 
     np.testing.assert_array_equal(open_dataset([tmp_path / "obs_fixed.zarr"])["tas"].values, values)  # climann reads it
+
+
+def test_the_odd_spacing_named_is_the_smallest_not_the_first(caplog):
+    """break35a A6: irregular overpasses about 2.5 days apart, a first odd spacing of 1.2 days
+    and a later one of 0.4 days: the warning named the first (1.2055 days on ECOSTRESS) as the
+    axis's smallest spacing."""
+    import cftime
+
+    from climann.data.notes import forget_notes
+    from climann.evaluation.baselines import season_name
+
+    forget_notes()
+    start = cftime.datetime(2018, 8, 1, calendar="standard")
+    offsets = np.cumsum([0.0] + [2.5] * 10 + [1.2] + [2.5] * 20 + [0.4] + [2.5] * 10)
+    times = np.array([start + datetime.timedelta(days=float(offset)) for offset in offsets])
+    with caplog.at_level("WARNING"):
+        season_name(times)
+    at = int(np.argmin(np.diff(offsets)))  # by hand: the 0.4 days (9.6 hours) after the 33rd time
+    assert offsets[at + 1] - offsets[at] == pytest.approx(0.4)
+    where = f"{times[at].strftime('%Y-%m-%d %H:%M')} to {times[at + 1].strftime('%Y-%m-%d %H:%M')}"
+    assert f"the time axis's smallest spacing, 9.6 hours ({where}, …)" in caplog.text
