@@ -132,6 +132,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/bench_many_files.py
 	$(BIN)/python benchmarks/bench_daily_calendars.py
 	$(BIN)/python benchmarks/bench_grib.py
+	$(BIN)/python benchmarks/bench_climatology.py
 
 # The memory target: stream a generated file larger than 8 GB (≈ 9 GB of disk, a few minutes).
 bench-large: $(VENV)/.installed-bench

@@ -1316,3 +1316,89 @@ def test_the_odd_spacing_named_is_the_smallest_not_the_first(caplog):
     assert offsets[at + 1] - offsets[at] == pytest.approx(0.4)
     where = f"{times[at].strftime('%Y-%m-%d %H:%M')} to {times[at + 1].strftime('%Y-%m-%d %H:%M')}"
     assert f"the time axis's smallest spacing, 9.6 hours ({where}, …)" in caplog.text
+
+
+def _fix35b_window_sums(values, reach, window_days, *, triangular=True):
+    """The window sums as fix35b computed them (commit d24256b, ``_window_sums`` and
+    ``_narrowed_sums``): days of full reach by one matrix product over all cells, the narrowed
+    (day, cell) pairs gathered offset by offset. The reference the grouped sums must equal."""
+    half, length = (window_days - 1) // 2, len(values)
+    offsets = np.arange(1 - half, half)
+    weights = 1.0 - np.abs(offsets) / max(half, 1) if triangular else np.ones(offsets.size)
+    days = np.arange(length)
+    full = np.zeros((length, length))
+    np.add.at(full, (np.repeat(days, offsets.size), (days[:, None] + offsets).ravel() % length),
+              np.tile(weights, length))
+    summed = np.tensordot(full, values, axes=1)
+    summed *= (reach > 0)[:, None, :]
+    day, cell = np.nonzero((reach > 0) & (reach < half))
+    by_cell = np.moveaxis(values, 2, 0)
+    padded = np.concatenate([by_cell[:, length - half:], by_cell, by_cell[:, :half]], axis=1).reshape(-1, values.shape[1])
+    rows = cell * (length + 2 * half) + half + day
+    for pair, (at, pair_reach) in enumerate(zip(rows, reach[day, cell], strict=True)):
+        total = padded[at].copy()
+        for offset in range(1, int(pair_reach)):
+            total += (1.0 - offset / pair_reach if triangular else 1.0) * (padded[at + offset] + padded[at - offset])
+        summed[day[pair], :, cell[pair]] = total
+    return summed
+
+
+def _random_held_counts(rng, slots, reach_days, n_cells=60):
+    """Counts (366 · slots, n_cells) of 30 training years whose first half of cells hold days of
+    the year in random ways: never (a masked pixel), every day, a winter of their own (28–200 days
+    left out), a random 30 % of days lacking (gaps), June–August only; the second half every day
+    but a shared sea-ice winter (a pattern enough cells share to be summed by its own matrix);
+    every (reach_days + 1)-th day only when the run kept one daily mean in reach_days + 1
+    (``time_stride``)."""
+    counts = rng.integers(1, 31, size=(366, slots, n_cells)).astype(float)
+    for cell in range(n_cells // 2):
+        kind = cell % 5
+        if kind == 0:
+            counts[:, :, cell] = 0.0
+        elif kind == 2:
+            start, length = rng.integers(366), rng.integers(28, 201)
+            counts[(start + np.arange(length)) % 366, :, cell] = 0.0
+        elif kind == 3:
+            counts[rng.random(366) < 0.3, :, cell] = 0.0
+        elif kind == 4:
+            counts[np.r_[:151, 243:366], :, cell] = 0.0
+    counts[np.abs(np.arange(366) - 20) <= 40, :, n_cells // 2:] = 0.0
+    if reach_days:
+        counts[np.arange(366) % (reach_days + 1) != 0] = 0.0
+    return counts.reshape(366 * slots, n_cells)
+
+
+@pytest.mark.parametrize("window", [pytest.param(5, id="5-days"), pytest.param(31, id="31-days"),
+                                    pytest.param(61, id="61-days")])
+@pytest.mark.parametrize(("slots", "reach_days"), [pytest.param(1, 0, id="daily"), pytest.param(4, 0, id="6-hourly"),
+                                                   pytest.param(1, 3, id="daily-every-4th-day")])
+@pytest.mark.parametrize("triangular", [pytest.param(True, id="triangular"), pytest.param(False, id="ones")])
+def test_window_sums_grouped_by_reach_pattern_equal_fix35bs(window, slots, reach_days, triangular, monkeypatch):
+    """Summed per reach pattern (one matrix per pattern, rare patterns offset by offset), the
+    window sums, the climatology and the values in each window are fix35b's to rounding, on
+    cells holding days of the year in every way a grid or a station file does."""
+    from climann.evaluation import baselines
+
+    per = "day of year" if slots == 1 else "day of year and hour"
+    keys = baselines.ClimatologyKeys(per=per, count=366 * slots, slot_seconds=0.0 if slots == 1 else 21600.0,
+                                     reach_days=reach_days)
+    rng = np.random.default_rng(window + 10 * slots + reach_days)
+    counts = _random_held_counts(rng, slots, reach_days).reshape(366 * slots, 6, 10)
+    sums = counts * rng.uniform(250.0, 310.0, counts.shape)
+    held, _ = baselines._held_days(counts > 0, keys, 366)
+    reach = baselines._window_reach(window, held, reach_days)
+    assert (reach == 0).all(axis=0).any() and (reach == (window - 1) // 2).all(axis=0).any()
+    n_sharing = np.unique(reach, axis=1, return_counts=True)[1]
+    assert n_sharing.max() >= baselines.PATTERN_CELLS and (n_sharing < baselines.PATTERN_CELLS).sum() > 3
+    by_day = sums.reshape(366, slots, -1)
+    np.testing.assert_allclose(baselines._window_sums(by_day, reach, window, triangular=triangular),
+                               _fix35b_window_sums(by_day, reach, window, triangular=triangular), rtol=1e-12)
+    grouped = (baselines.climatology_from_sums(sums, counts, keys, calendar="standard", window_days=window),
+               baselines.smoothing_reach(counts, keys, calendar="standard", window_days=window))
+    monkeypatch.setattr(baselines, "_window_sums", _fix35b_window_sums)
+    np.testing.assert_array_equal(np.isnan(grouped[0]), np.isnan(
+        fix35b := baselines.climatology_from_sums(sums, counts, keys, calendar="standard", window_days=window)))
+    np.testing.assert_allclose(grouped[0], fix35b, rtol=1e-12)
+    in_window, left_out = baselines.smoothing_reach(counts, keys, calendar="standard", window_days=window)
+    np.testing.assert_allclose(grouped[1][0], in_window, rtol=1e-12)
+    np.testing.assert_array_equal(grouped[1][1], left_out)
