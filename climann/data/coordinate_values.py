@@ -222,6 +222,15 @@ def _is_time(variable: xr.DataArray) -> bool:
             or variable.dtype.kind == "M" or " since " in units)
 
 
+def _is_time_per_track(variable: xr.DataArray) -> bool:
+    """Whether a 2-D variable is the time coordinate of tracks, one row of times per track
+    (IBTrACS's ``time(storm, date_time)``, CF 1.8 appendix H.4.2's ``time(trajectory, obs)``):
+    marked as the time by CF ``standard_name`` or ``axis = "T"``, not by its units alone (a
+    field of dates on a grid, ``last_frost(y, x)``, has units in days since a date too)."""
+    return variable.ndim == 2 and (variable.attrs.get("standard_name") == "time"
+                                   or str(variable.attrs.get("axis", "")).upper() == "T")
+
+
 def _positions_change(dataset: xr.Dataset, names: Iterable[str]) -> bool:
     """Whether the coordinates ``names`` (a latitude and a longitude on one dimension) take more
     than one value: a small read of two 1-D coordinates."""
@@ -234,7 +243,8 @@ def _moving_positions(dataset: xr.Dataset, where: str, found: dict[str, str]) ->
     """Refuse a file whose latitude and longitude change with its time: a CF point, trajectory,
     profile or trajectoryProfile feature (:data:`MOVING_FEATURE_TYPES`, CF 1.8 §9; NOAA GDP
     drifters, ICOADS/SAMOS ship tracks, Argo, gliders), or any file whose latitude, longitude and
-    time lie on the same dimensions (``lat(obs)``, ``lon(obs)``, ``time(obs)``). Each position
+    time lie on the same dimensions (``lat(obs)``, ``lon(obs)``, ``time(obs)``; or tracks without
+    a featureType, ``time(storm, date_time)`` marked as the time, IBTrACS). Each position
     holds one time, so no cell of a grid has a series and remapping cannot make one; station
     files (``timeSeries``, one place per station) are left to :mod:`climann.data.stations`."""
     feature = str(dataset.attrs.get("featureType", "")).strip()
@@ -242,11 +252,13 @@ def _moving_positions(dataset: xr.Dataset, where: str, found: dict[str, str]) ->
         if not (variable.ndim and _is_time(dataset[name])):
             continue
         kinds = {kind: other for other, kind in found.items() if dataset[other].dims == variable.dims}
-        # Without a featureType, only a time axis of its own (one dimension) whose positions change
-        # along it: a date-valued field on a curvilinear grid (last_frost(y, x), beside lat(y, x))
-        # is data, and a mooring's constant lat(time) and lon(time) are one place.
+        # Without a featureType, only a time axis of its own (one dimension), or a time coordinate
+        # given per track and step (IBTrACS's time(storm, date_time), CF H.4.2), whose positions
+        # change along it: a date-valued field on a curvilinear grid (last_frost(y, x), beside
+        # lat(y, x)) is data, and a mooring's constant lat(time) and lon(time) are one place.
         moving = feature.lower() in MOVING_FEATURE_TYPES or (
-            not feature and len(kinds) == 2 and variable.ndim == 1 and _positions_change(dataset, kinds.values()))
+            not feature and len(kinds) == 2 and (variable.ndim == 1 or _is_time_per_track(dataset[name]))
+            and _positions_change(dataset, kinds.values()))
         if not (moving and kinds):
             continue
         what = MOVING_FEATURE_TYPES.get(feature.lower(), "observations whose positions move in time")

@@ -84,6 +84,7 @@ from climann.data.stations import check_times_shared_by_stations, with_station_c
 from climann.data.undated_axes import check_times_are_dates
 from climann.data.undated_files import scalar_time_on_dimension_message, undated_files_message
 from climann.data.series_files import check_series_file
+from climann.data.point_pairs import different_places_message
 from climann.data.unitless_values import TrainingValues, check_unitless_values, checked_values
 from climann.data.units import convert_dataset, variable_units
 from climann.data.unplaced_variables import check_variables_placed
@@ -672,7 +673,8 @@ def _open_files(
         renames.check_applied()
         reference = grid_coordinates(each[home])
         datasets = [dataset if index == home else on_reference_grid(dataset, reference,
-                                                                    labels=(files[home].name, path.name))
+                                                                    labels=(files[home].name, path.name),
+                                                                    paths=(files[home], path))
                     for index, (dataset, path) in enumerate(zip(each, files))]
         # Level axes (depth, lev, plev) stored as float32 in one file and float64 in another, or in cm
         # and m, are matched as the grid is (break34b A5); see climann.data.level_axes.
@@ -1525,6 +1527,9 @@ def _grid_mismatch_message(files: Sequence[Path], target: str | None = None) -> 
         mismatch = _cells_mismatch(reference, own, labels=(first_path.name, path.name)) or grid_mismatch(
             reference, own, labels=(first_path.name, path.name))
         if mismatch:
+            places = different_places_message(reference, own, (first_path, path))
+            if places:
+                return places
             areas = _cell_areas_of_another_grid((first_path, first), (path, dataset), mismatch)
             way = _cut((first_path, reference), (path, own)) or interpolation_advice(reference, first_path, own, path)
             return areas or _different_grids("files", mismatch, way)
@@ -1797,7 +1802,8 @@ def _bounds_following(
 
 
 def on_reference_grid(
-    dataset: xr.Dataset, reference: dict[str, xr.DataArray], *, labels: tuple[str, str]
+    dataset: xr.Dataset, reference: dict[str, xr.DataArray], *, labels: tuple[str, str],
+    paths: tuple[Path, Path] | None = None
 ) -> xr.Dataset:
     """``dataset`` with its grid coordinates replaced by the reference's of the same size, which
     they match within the tolerance (see :func:`grid_mismatch`): files written with float rounding
@@ -1805,6 +1811,9 @@ def on_reference_grid(
     north-to-south) or longitude convention (−180…180) are first put in the reference's order
     and convention, with their CF bounds (rows reordered, longitude edges in the reference's
     convention, each cell's edges in the axis's new direction, CF section 7.1).
+
+    ``paths``, the reference's file and ``dataset``'s, when given, let two files of one point each
+    at different places be refused as such (:func:`~climann.data.point_pairs.different_places_message`).
 
     Raises
     ------
@@ -1817,6 +1826,8 @@ def on_reference_grid(
     # they do not combine, the combination fails and _grid_mismatch_message says why.
     same_size = {name: values for name, values in reference.items() if name in own and own[name].shape == values.shape}
     mismatch = grid_mismatch(same_size, own, labels=labels)
+    if mismatch and paths is not None and (places := different_places_message(reference, own, paths)):
+        raise ClimannError(places)
     if mismatch:  # said of the cells in order: an axis stored the other way round is no 170° shift
         raise ClimannError(_different_grids("files", _cells_mismatch(same_size, own, labels=labels) or mismatch))
     replaced = {

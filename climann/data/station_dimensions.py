@@ -17,9 +17,15 @@ The dimension lists stations (:func:`station_evidence`) when
    grid mapping), and either
 
    - the dimension is named as stations are (:data:`STATION_DIMENSION_NAMES`, any case:
-     WAVEWATCH III's point output names it ``station`` and writes no DSG markers), or
+     WAVEWATCH III's point output names it ``station`` and writes no DSG markers), or as the
+     points of a river network are (:data:`RIVER_NETWORK_DIMENSION_NAMES`: mizuRoute's reaches
+     ``seg`` and catchments ``hru``), or
    - a text variable on it names each point (``station_name(station)``, a character array
-     ``(station, string40)`` included): a mesh does not name its cells.
+     ``(station, string40)`` included): a mesh does not name its cells, or
+   - an integer variable on it alone gives each point the identifier of a reach, catchment or
+     gauge (:data:`RIVER_NETWORK_ID_NAMES` followed by ``id``, any case: mizuRoute's
+     ``reachID(seg)``, ``hruId(hru)``, NHDPlus's ``COMID``), as ``cf_role = "timeseries_id"``
+     would (CF §9.5). A mesh's cell indices (MPAS's ``indexToCellID``) are not named so.
 
 Anything else stays an unstructured grid: a mesh's cells are not chosen one by one with a
 remap at hand, and a station file written with neither names nor a station's name for its
@@ -34,7 +40,8 @@ import xarray as xr
 
 from climann.data.coords import bounds_names, time_coordinate
 
-__all__ = ["station_evidence", "mesh_evidence", "STATION_DIMENSION_NAMES", "STATION_FEATURE_TYPES", "STATION_ROLE"]
+__all__ = ["station_evidence", "mesh_evidence", "STATION_DIMENSION_NAMES", "RIVER_NETWORK_DIMENSION_NAMES",
+           "RIVER_NETWORK_ID_NAMES", "STATION_FEATURE_TYPES", "STATION_ROLE"]
 
 #: The CF ``featureType`` values (lower case: CF §9.4 reads them case-insensitively) whose
 #: instance dimension lists stations.
@@ -46,6 +53,19 @@ STATION_ROLE = "timeseries_id"
 #: Names of a dimension that lists stations (compared in lower case).
 STATION_DIMENSION_NAMES = ("station", "stations", "nstation", "nstations", "stn", "site", "sites", "buoy", "buoys",
                            "gauge", "gauges", "platform", "platforms")
+
+#: Names of a dimension that lists the points of a river network: reaches, catchments, gauges
+#: (mizuRoute's ``seg`` and ``hru``; compared in lower case). Routed discharge on them has no
+#: cells to remap: each point is chosen, as a station is.
+RIVER_NETWORK_DIMENSION_NAMES = ("seg", "segs", "nseg", "segment", "segments", "reach", "reaches", "nreach",
+                                 "nreaches", "hru", "hrus", "nhru", "basin", "basins", "nbasin", "subbasin",
+                                 "subbasins", "catchment", "catchments", "river", "rivers", "nriver", "gage",
+                                 "gages", "ngauge", "ngage")
+
+#: What an integer identifier variable of river-network points is named after, before ``id``
+#: (``reachID``, ``hruId``, ``seg_id``, ``basinID``, ``COMID``; compared in lower case).
+RIVER_NETWORK_ID_NAMES = ("reach", "seg", "segment", "hru", "basin", "subbasin", "catchment", "river", "gauge",
+                          "gage", "station", "site", "com")
 
 
 def station_evidence(dataset: xr.Dataset, dim: str) -> str | None:
@@ -63,8 +83,10 @@ def station_evidence(dataset: xr.Dataset, dim: str) -> str | None:
     Returns
     -------
     str or None
-        ``"a CF station time-series file"``; ``"stations: the dimension's name, and no cell bounds
-        or mesh"``; ``"stations: names in 'station_name', and no cell bounds or mesh"``; or None.
+        ``"a CF station time-series file"``; ``"stations by the dimension's name, 'station', with
+        no cell bounds or mesh"``; ``"river-network points by the dimension's name, 'seg', ..."``;
+        ``"stations named in 'station_name', ..."``; ``"river-network points identified by
+        'reachID', ..."``; or None.
     """
     feature_type = str(dataset.attrs.get("featureType", "")).strip().lower()
     if feature_type in STATION_FEATURE_TYPES or any(
@@ -75,8 +97,12 @@ def station_evidence(dataset: xr.Dataset, dim: str) -> str | None:
         return None
     if dim.lower() in STATION_DIMENSION_NAMES:
         return f"stations by the dimension's name, '{dim}', with no cell bounds or mesh"
+    if dim.lower() in RIVER_NETWORK_DIMENSION_NAMES:
+        return f"river-network points by the dimension's name, '{dim}', with no cell bounds or mesh"
     if (labels := _point_names(dataset, dim)) is not None:
         return f"stations named in '{labels}', with no cell bounds or mesh"
+    if (identifiers := _point_identifiers(dataset, dim)) is not None:
+        return f"river-network points identified by '{identifiers}', with no cell bounds or mesh"
     return None
 
 
@@ -109,6 +135,17 @@ def _point_names(dataset: xr.Dataset, dim: str) -> str | None:
         text = variable.ndim == 1 and (variable.dtype.kind in "US" or (
             variable.dtype.kind == "O" and variable.size and _holds_text(variable)))
         if variable.dims[:1] == (dim,) and (chars or text):
+            return str(name)
+    return None
+
+
+def _point_identifiers(dataset: xr.Dataset, dim: str) -> str | None:
+    """The integer variable on ``dim`` alone named as the identifiers of river-network points
+    (``reachID(seg)``, ``hru_id(hru)``: :data:`RIVER_NETWORK_ID_NAMES` then ``id``), or None."""
+    for name, variable in dataset.variables.items():
+        stem = str(name).lower().removesuffix("id").removesuffix("_")
+        if (variable.dims == (dim,) and np.issubdtype(variable.dtype, np.integer) and str(name).lower().endswith("id")
+                and stem in RIVER_NETWORK_ID_NAMES):
             return str(name)
     return None
 

@@ -257,6 +257,9 @@ def _write_moving(path, feature_type, layout):
         pytest.param("trajectoryProfile", "profile", "profiles along a trajectory, each at its own place and time "
                      "(CF featureType 'trajectoryProfile')", "", id="trajectory-profile"),
         pytest.param(None, "obs", "observations whose positions move in time", "", id="no-feature-type"),
+        # break35a A7: IBTrACS without featureType, time(storm, date_time): "curvilinear grid", then "no time"
+        pytest.param(None, "trajectory-obs", "observations whose positions move in time", " (dimensions trajectory, obs)",
+                     id="no-feature-type-tracks"),
     ],
 )
 @pytest.mark.parametrize("command", ["open", "info"])
@@ -283,6 +286,29 @@ def test_positions_that_move_in_time_are_named_so_not_an_unstructured_grid(tmp_p
         result = CliRunner().invoke(app, ["info", str(path)])
         assert result.exit_code == 2
         assert f"climann: error: {expected}" in " ".join(result.output.split())
+
+
+def test_storm_tracks_without_feature_type_with_fills_are_moving_positions(tmp_path):
+    """break35a A7: IBTrACS without featureType (time, lat, lon on (storm, date_time), the steps
+    after each storm's end filled with -9999) was described as a curvilinear grid with no time."""
+    rng = np.random.default_rng(10)
+    times = 44000.0 + rng.uniform(0, 9000, (3, 1)) + 0.125 * np.arange(8)
+    lat, lon = 10 + np.cumsum(rng.normal(0.3, 0.2, (3, 8)), axis=1), -50 - np.cumsum(rng.normal(0.5, 0.2, (3, 8)), axis=1)
+    ends = (slice(None), slice(5, None))
+    for values in (times, lat, lon):
+        values[ends] = -9999.0
+    dims = ("storm", "date_time")
+    fill = {"_FillValue": -9999.0}
+    xr.Dataset({"wmo_wind": (dims, rng.uniform(30, 90, (3, 8)), {"units": "kts", "coordinates": "time lat lon"}),
+                "time": (dims, times, {"units": "days since 1858-11-17 00:00:00", "standard_name": "time"}),
+                "lat": (dims, lat, _LAT), "lon": (dims, lon, _LON)}).to_netcdf(
+        tmp_path / "ibtracs.nc", encoding={name: fill for name in ("time", "lat", "lon")})
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "ibtracs.nc"])
+    assert str(error.value).startswith(
+        "ibtracs.nc: the file holds observations whose positions move in time: latitude 'lat' and longitude 'lon' are "
+        "given at each step of time 'time' (dimensions storm, date_time), so no place has a series")
+    assert "bin the observations onto a latitude-longitude grid" in str(error.value)
 
 
 def test_a_station_file_is_not_taken_for_moving_positions(tmp_path):

@@ -272,6 +272,54 @@ def test_stations_without_cf_marks_are_read_as_stations(tmp_path, grid, dim, nam
     np.testing.assert_array_equal(opened["tas"].values[:, 0, 0], _point(grid, 2)["tas"].values)
 
 
+def _river_network(grid: xr.Dataset, dim: str, identifiers: str | None) -> xr.Dataset:
+    """The three stations as mizuRoute writes its reaches: no names or CF marks, on dimension
+    ``dim``, with an int64 identifier variable named ``identifiers`` (``reachID(seg)``) or none."""
+    reaches = _unmarked(grid, dim, names=False)
+    if identifiers is not None:
+        reaches[identifiers] = ((dim,), np.arange(3, dtype=np.int64) * 1000 + 71000000123, {"long_name": "reach ID"})
+    return reaches
+
+
+@pytest.mark.parametrize("dim, identifiers, evidence", [
+    pytest.param("seg", "reachID", "river-network points by the dimension's name, 'seg', with no cell bounds or mesh",
+                 id="mizuRoute-seg-reachID"),
+    pytest.param("hru", None, "river-network points by the dimension's name, 'hru', with no cell bounds or mesh",
+                 id="catchments-hru"),
+    pytest.param("point", "hruId", "river-network points identified by 'hruId', with no cell bounds or mesh",
+                 id="integer-hruId"),
+    pytest.param("n", "seg_id", "river-network points identified by 'seg_id', with no cell bounds or mesh",
+                 id="integer-seg_id"),
+])
+def test_river_network_points_are_chosen_as_stations_not_remapped(tmp_path, grid, dim, identifiers, evidence):
+    """mizuRoute's reaches on `seg` with lat/lon per reach were told to be remapped with `cdo
+    remapcon,r360x180` while `--select seg=3` trained the reach (break35a A3)."""
+    _river_network(grid, dim, identifiers).to_netcdf(tmp_path / "reaches.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "reaches.nc"])
+    assert str(error.value).startswith(f"reaches.nc holds 3 stations along '{dim}' ({evidence}), and climann trains "
+                                       f"on a grid or on one place")
+    assert f"choose one station with --select {dim}=0 " in str(error.value)
+    assert "remap" not in str(error.value)
+    opened = open_dataset([tmp_path / "reaches.nc"], select={dim: 2})
+    np.testing.assert_array_equal(opened["tas"].values[:, 0, 0], _point(grid, 2)["tas"].values)
+    np.testing.assert_array_equal(opened["lat"].values, [grid["lat"].values[CELLS[2][0]]])
+
+
+@pytest.mark.parametrize("cells", [
+    pytest.param(lambda grid: _river_network(grid, "nCells", None).assign(
+        indexToCellID=(("nCells",), np.arange(1, 4, dtype=np.int32))), id="MPAS-indexToCellID"),
+    pytest.param(lambda grid: _with_connectivity(_river_network(grid, "seg", "reachID")), id="seg-with-connectivity"),
+    pytest.param(lambda grid: _with_bounds(_river_network(grid, "ncells", "reachID")), id="reachID-with-cell-bounds"),
+])
+def test_a_mesh_with_integer_cell_numbers_is_still_unstructured(tmp_path, grid, cells):
+    """The river-network rule (break35a A3) takes neither a mesh's cell numbers nor points with a
+    mesh's connectivity or cell bounds for reaches."""
+    cells(grid).to_netcdf(tmp_path / "cells.nc")
+    with pytest.raises(ClimannError, match="the grid is unstructured"):
+        open_dataset([tmp_path / "cells.nc"])
+
+
 def test_info_of_stations_without_cf_marks_gives_the_select_not_a_remap(tmp_path, grid):
     """`climann info` of WAVEWATCH III's point output without DSG markers advised `cdo remapcon` (rerun34)."""
     from typer.testing import CliRunner
