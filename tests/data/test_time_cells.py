@@ -17,6 +17,7 @@ from climann.data.time_cells import (
     cell_middles,
     inferred_cells,
 )
+from climann.errors import ClimannError
 
 #: Days from 1990-01-01 (noleap) to the first of each month of a year.
 MONTH_STARTS = np.array([0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334])
@@ -322,12 +323,18 @@ def test_djf_means_a_year_apart_without_bounds_are_dated_by_their_stamps_beside_
            "season or month beginning there" in caplog.text
 
 
-def test_season_and_year_features_of_djf_means_on_1_december_are_those_of_the_stamps(tmp_path):
-    season_sin, season_cos, year = _season_columns(_djf_means(tmp_path / "djf.nc", range(1990, 1994), bounds=False))
+def test_year_feature_of_djf_means_on_1_december_is_that_of_the_stamps(tmp_path):
+    """The year feature of DJF means stamped on 1 December without bounds is the stamps' (the
+    season feature of one value a year is refused since fix35f: break35a A1, samples a year or
+    more apart have no seasonal cycle to give it)."""
+    dataset = open_dataset([_djf_means(tmp_path / "djf.nc", range(1990, 1994), bounds=False)])
+    samples = build_pointwise_samples(dataset, target="tas", predictors=[], features=["year"],
+                                      season_dated_by="cell_middle")
     fraction = 334 / 365  # 1 December in noleap: 334 days of the year elapsed
-    np.testing.assert_allclose(season_sin, np.sin(2 * np.pi * fraction), atol=1e-6)
-    np.testing.assert_allclose(season_cos, np.cos(2 * np.pi * fraction), atol=1e-6)
-    np.testing.assert_allclose(year, np.arange(1990, 1994) + fraction, rtol=0, atol=1e-4)
+    np.testing.assert_allclose(samples.inputs[::2, 0], np.arange(1990, 1994) + fraction, rtol=0, atol=1e-4)
+    with pytest.raises(ClimannError, match="the season feature needs a seasonal cycle"):
+        build_pointwise_samples(dataset, target="tas", predictors=[], features=["season", "year"],
+                                season_dated_by="cell_middle")
 
 
 def test_split_blocks_stamped_at_other_points_of_their_cells_combine_at_the_middles(tmp_path):
