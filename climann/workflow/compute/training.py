@@ -481,7 +481,7 @@ def _submit_round(
 
 
 #: Local SGD with chunks dealt anew each epoch: every worker keeps a copy of each training
-#: chunk it does not hold when all the training chunks take at most this share of its memory
+#: chunk (its own too) when all the training chunks take at most this share of its memory
 #: limit (a worker without a limit counts as large enough), so that no round waits for
 #: chunks to travel (see :func:`local_copies`).
 LOCAL_COPIES_SHARE = 0.25
@@ -494,7 +494,7 @@ def _copy(table: np.ndarray) -> np.ndarray:
 
 def local_copies(client: Client, samples: ChunkedSamples, holders: Sequence[str | None],
                  ) -> dict[str | None, dict[int, Future]]:
-    """Each worker's own copy of every training chunk it does not hold, when they fit.
+    """Each worker's own copy of every training chunk, when they fit.
 
     With chunks dealt anew each epoch (:data:`CHUNKS_TO_REPLICAS`), a replica's chunks of a
     round are held by several workers, and those not on its worker travelled to it before its
@@ -503,7 +503,10 @@ def local_copies(client: Client, samples: ChunkedSamples, holders: Sequence[str 
     training phase in these transfers, while both workers waited. A copy is a chunk of its
     own (a task's result), which the memory manager keeps; the copies are made once, before
     the first round (returned once held), and hold the same values, so the weights do not
-    change.
+    change. A worker copies the chunks it holds too: a copy made on another worker fetches the
+    original there, and the memory manager then drops one of the two replicas of the original,
+    either, at times the one on its own worker, whose rounds then fetched it back (1 run in 5
+    of tests/workflow/compute's transfer test, and the clean-clone ``make test`` of 5 Dec).
 
     Parameters
     ----------
@@ -518,9 +521,9 @@ def local_copies(client: Client, samples: ChunkedSamples, holders: Sequence[str 
     -------
     dict
         ``{worker: {chunk index: future of its copy on that worker}}`` for the workers in
-        ``holders``, for each chunk that worker is not alone in holding; empty when the
-        chunks do not fit :data:`LOCAL_COPIES_SHARE` of a worker's memory limit, are read on
-        demand, or are held by one worker.
+        ``holders``, for each chunk with samples; empty when the chunks do not fit
+        :data:`LOCAL_COPIES_SHARE` of a worker's memory limit, are read on demand, or are held
+        by one worker.
     """
     from distributed import wait
 
@@ -532,12 +535,10 @@ def local_copies(client: Client, samples: ChunkedSamples, holders: Sequence[str 
     limits = [info.get("memory_limit") or 0 for info in client.scheduler_info()["workers"].values()]
     if any(limit and size > LOCAL_COPIES_SHARE * limit for limit in limits):
         return {}
-    # a chunk held by two workers for now (a replica fetched for a task) is copied to both:
-    # the memory manager soon drops one of the two, either
-    held = client.who_has(list(samples.futures))
+    # every chunk on every worker, its own chunks too: the memory manager may drop the replica of
+    # an original on its own worker once another worker has fetched it for its copy
     copies = {worker: {index: client.submit(_copy, future, pure=False, **_placed(worker))
-                       for index, future in enumerate(samples.futures)
-                       if set(held.get(future.key, ())) != {worker} and samples.rows[index] > 0}
+                       for index, future in enumerate(samples.futures) if samples.rows[index] > 0}
               for worker in workers}
     # made before the first round: queued behind a round, a copy could be moved by dask's work
     # stealing to the idle worker that holds its chunk, and be fetched from there every round
