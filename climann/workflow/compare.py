@@ -25,7 +25,7 @@ import math
 import re
 import shlex
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -471,25 +471,19 @@ def in_units_of(run: RunSummary, first: RunSummary) -> RunSummary:
         (another quantity, ``mm month-1`` against ``mm day-1``, missing or unreadable units), or
         dimensionless quantities of other kinds (:func:`other_quantity_refusal`).
     """
-    from climann.data.units import scores_conversion
-
     if run.target != first.target:
         raise ClimannError(f"{run.path} predicts {run.target} ({run.units or 'no units'}), {first.path} {first.target} "
                            f"({first.units or 'no units'}): compare runs of the same target")
-    other_quantity = other_quantity_refusal(run, first)
-    if other_quantity:
-        raise ClimannError(other_quantity)
-    try:
-        found = scores_conversion(run.units, first.units, variable=run.target, where=f"{run.path}/metrics.json",
-                                  reference=f"{first.path}/metrics.json")
-    except ClimannError:  # a unit pint cannot read: named below with the other
-        found = None
-    if found is None:
-        raise ClimannError(
-            f"{run.path} predicts {run.target} in {_units_named(run.units)}, {first.path} in "
-            f"{_units_named(first.units)}, which do not convert by one factor: their scores have no common scale; "
-            "compare runs of the same target in the same (or convertible) units"
-        )
+    clash = units_clash(run.target, run.units, first.units, attrs=run.target_attributes,
+                        reference_attrs=first.target_attributes, where=f"{run.path}/metrics.json",
+                        reference=f"{first.path}/metrics.json")
+    if clash is not None:
+        advice = (f"compare runs whose {run.target} is one quantity (in units of one kind, or named by one CF "
+                  "standard_name in the files of both)" if clash.other_quantity
+                  else "compare runs of the same target in the same (or convertible) units")
+        raise ClimannError(f"{run.path} predicts {run.target} in {clash.units}, {first.path} in {clash.reference_units}"
+                           f"{clash.reason}; {advice}")
+    found = _scores_conversion(run, first)
     if found.is_identity:
         return run
     scale = found.scale
@@ -506,6 +500,74 @@ def in_units_of(run: RunSummary, first: RunSummary) -> RunSummary:
                                climatology_mse=_scaled(run.climatology_mse, scale ** 2), units_note=note)
 
 
+@dataclass(frozen=True)
+class UnitsClash:
+    """Why scores in one unit cannot be put in another (:func:`units_clash`), for a refusal.
+
+    Attributes
+    ----------
+    units, reference_units : str
+        The two units as the message shows them (``'K'``, ``no units``, ``'kg kg-1' (a ratio
+        of named units, mass per mass)``).
+    reason : str
+        Said after them, from ``, which do not convert by one factor`` or ``: …``.
+    other_quantity : bool
+        Whether the two are dimensionless quantities of other kinds (pint converts them, but
+        they are not one quantity) rather than units without one factor between them.
+    """
+
+    units: str
+    reference_units: str
+    reason: str
+    other_quantity: bool
+
+
+def units_clash(target: str, units: str, reference_units: str, *, attrs: Mapping, reference_attrs: Mapping,
+                where: str, reference: str) -> UnitsClash | None:
+    """Why scores of ``target`` in ``units`` cannot be put in ``reference_units``; None when
+    they can (the rule of :func:`in_units_of`, also used before a sweep trains its runs,
+    :func:`climann.workflow.sweep.refuse_other_units`).
+
+    Refused: units that do not convert by one factor (another quantity, ``mm month-1`` against
+    ``mm day-1``, missing or unreadable units; :func:`climann.data.units.scores_conversion`),
+    and dimensionless quantities of other kinds without one CF ``standard_name`` on both sides
+    (``m3 m-3`` against ``percent``, which pint would rescale by 100;
+    :func:`climann.data.unit_ratios.crosses_ratio`).
+
+    Parameters
+    ----------
+    target : str
+        The target's name.
+    units, reference_units : str
+        The units of the scores, and those they would be put in.
+    attrs, reference_attrs : mapping
+        The target's CF attributes on each side (``standard_name``, ``long_name``).
+    where, reference : str
+        Where each unit was read, for a unit pint cannot read.
+
+    Returns
+    -------
+    UnitsClash or None
+    """
+    from climann.data.unit_ratios import crosses_ratio, described_kinds
+    from climann.data.units import dimensionless_quantity, scores_conversion
+
+    if units.strip() and reference_units.strip():
+        kinds = (dimensionless_quantity(units), dimensionless_quantity(reference_units))
+        if crosses_ratio(kinds, attrs, reference_attrs):
+            own, theirs, why = described_kinds(units, reference_units, kinds=kinds, attrs=attrs,
+                                               reference_attrs=reference_attrs)
+            return UnitsClash(own, theirs, f": {why}, so their scores are not put on one scale", True)
+    try:
+        found = scores_conversion(units, reference_units, variable=target, where=where, reference=reference)
+    except ClimannError:  # a unit pint cannot read: named with the other
+        found = None
+    if found is not None:
+        return None
+    return UnitsClash(_units_named(units), _units_named(reference_units),
+                      ", which do not convert by one factor: their scores have no common scale", False)
+
+
 def other_quantity_refusal(run: RunSummary, first: RunSummary) -> str | None:
     """Why the scores of ``run`` cannot be put in the units of ``first`` although pint converts
     them: a ratio of named units against a pure number (``m3 m-3`` against ``percent``, which
@@ -514,19 +576,23 @@ def other_quantity_refusal(run: RunSummary, first: RunSummary) -> str | None:
     (:func:`climann.data.unit_ratios.crosses_ratio`, the rule that converting their files
     follows); None when nothing says so, or a side has no units (then
     :func:`~climann.data.units.scores_conversion` refuses)."""
-    from climann.data.unit_ratios import crosses_ratio, described_kinds
-    from climann.data.units import dimensionless_quantity
-
-    if not (run.units.strip() and first.units.strip()):
+    clash = units_clash(run.target, run.units, first.units, attrs=run.target_attributes,
+                        reference_attrs=first.target_attributes, where=f"{run.path}/metrics.json",
+                        reference=f"{first.path}/metrics.json")
+    if clash is None or not clash.other_quantity:
         return None
-    kinds = (dimensionless_quantity(run.units), dimensionless_quantity(first.units))
-    if not crosses_ratio(kinds, run.target_attributes, first.target_attributes):
-        return None
-    own, theirs, why = described_kinds(run.units, first.units, kinds=kinds, attrs=run.target_attributes,
-                                       reference_attrs=first.target_attributes)
-    return (f"{run.path} predicts {run.target} in {own}, {first.path} in {theirs}: {why}, so their scores are not "
-            f"put on one scale; compare runs whose {run.target} is one quantity (in units of one kind, or named by "
+    return (f"{run.path} predicts {run.target} in {clash.units}, {first.path} in {clash.reference_units}"
+            f"{clash.reason}; compare runs whose {run.target} is one quantity (in units of one kind, or named by "
             "one CF standard_name in the files of both)")
+
+
+def _scores_conversion(run: RunSummary, first: RunSummary):
+    """:func:`climann.data.units.scores_conversion` of ``run``'s units to ``first``'s, which
+    :func:`units_clash` found to convert."""
+    from climann.data.units import scores_conversion
+
+    return scores_conversion(run.units, first.units, variable=run.target, where=f"{run.path}/metrics.json",
+                             reference=f"{first.path}/metrics.json")
 
 
 def _units_named(units: str) -> str:

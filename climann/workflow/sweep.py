@@ -202,7 +202,8 @@ def load_sweep(path: str | Path) -> Sweep:
         A file that is not a sweep (no ``[sweep]`` with ``key`` and a non-empty list of
         ``values``), a base file that cannot be read, two values giving one run name, a
         run whose configuration is invalid (naming its value), runs that predict different
-        targets (:func:`refuse_other_targets`: their comparison could not be made), runs that name no data
+        targets (:func:`refuse_other_targets`: their comparison could not be made) or a target in
+        units that do not convert into each other (:func:`refuse_other_units`), runs that name no data
         (no ``[data] paths`` in the file or its base: the demo sample is no sweep's default,
         :func:`~climann.workflow.config.refuse_config_without_data`), or a relative data path
         that matches nothing in the working directory but does beside the file that names it
@@ -246,6 +247,7 @@ def load_sweep(path: str | Path) -> Sweep:
     for run in runs:  # after the values' own checks, which name the value at fault
         refuse_config_without_data(run.settings, path)
     refuse_other_targets(runs, path, key)
+    refuse_other_units(runs, path, key)
     for source, own in ((path, settings), (base_path, base)):  # data paths: relative to the working directory
         check_config_file_paths(own, source, [run.config for run in runs])
     return Sweep(path=path, key=key, runs=runs, comparison_name=path.stem)
@@ -282,6 +284,96 @@ def refuse_other_targets(runs: list[SweepRun], path: Path, key: str) -> None:
     raise ClimannError(f"sweep {path}: its runs predict different targets ({listed}), whose scores cannot be compared; "
                        f"make one sweep per target (set [data] target = \"{targets[0]}\" in one sweep file, "
                        f"\"{targets[1]}\" in another) and {advice} (nothing was trained)")
+
+
+def refuse_other_units(runs: list[SweepRun], path: Path, key: str) -> None:
+    """Before the first run is trained: refuse a sweep whose runs' files hold the target in
+    units that cannot be put on one scale (a sweep over ``data.paths`` of a file in K and one
+    in kg m-2 s-1, or one in m3 m-3 and one in percent), whose comparison would be refused
+    after every run was trained (break36, as :func:`refuse_other_targets` for the target).
+
+    Each run's units are read from the metadata of the first of its training files holding the
+    target (:func:`target_units`), and compared with the first run's by the rule the
+    comparison applies (:func:`~climann.workflow.compare.units_clash`). A run whose files give
+    no units, units that cannot be read, or no such variable is not judged here: its training
+    says what is wrong with its files, or converts them.
+
+    Parameters
+    ----------
+    runs : list of SweepRun
+        The sweep's runs, validated, all of one target.
+    path : Path
+        The sweep file, named in the message.
+    key : str
+        The swept ``SECTION.KEY``, named in the message.
+
+    Raises
+    ------
+    ClimannError
+        Naming both runs, their units and files, and the way out (nothing trained).
+    """
+    from climann.workflow.compare import units_clash
+
+    read = [(run, target_units(run.config)) for run in runs]
+    read = [(run, found) for run, found in read if found is not None]
+    if len(read) < 2:
+        return
+    (first, (first_file, first_units, first_attrs)), target = read[0], runs[0].config.data.target
+    for run, (file, units, attrs) in read[1:]:
+        clash = units_clash(target, units, first_units, attrs=attrs, reference_attrs=first_attrs, where=file,
+                            reference=first_file)
+        if clash is None:
+            continue
+        advice = (f"give [sweep] values whose files hold {target} in the same (or convertible) units, or make one "
+                  "sweep per unit" if key.startswith("data.") else
+                  f"give every run files whose {target} is in the same (or convertible) units")
+        raise ClimannError(f"sweep {path}: the comparison it ends with would be refused: the run {run.name} "
+                           f"predicts {target} in {clash.units} ({file}), {first.name} in {clash.reference_units} "
+                           f"({first_file}){clash.reason}; {advice} (nothing was trained)")
+
+
+def target_units(config: RunConfig) -> tuple[str, str, dict[str, str]] | None:
+    """The file, ``units`` and CF attributes (``standard_name``, ``long_name``) of a run's
+    target as its first training file holding it gives them (``[data] paths``, then the train
+    block's ``split_files``; ``[data] rename`` applied), read from the files' metadata only
+    (no values); None when no file holds it, or its units are missing or unreadable.
+
+    Parameters
+    ----------
+    config : RunConfig
+
+    Returns
+    -------
+    (str, str, dict) or None
+    """
+    from climann.data.open import expand_paths, open_input
+    from climann.data.renames import FileRenames
+    from climann.data.splits import SPLIT_NAMES
+    from climann.data.units import parse_units
+
+    data = config.data
+    try:
+        files = expand_paths([*data.paths, *data.split_files.get(SPLIT_NAMES[0], [])])
+    except ClimannError:  # the run names the files it cannot find
+        return None
+    renames = FileRenames(files, data.rename or {}, new_data=True)
+    for file in files:
+        try:
+            with open_input(file, decode_times=False) as dataset:
+                name = renames.original_name(file, data.target, list(dataset.data_vars))
+                attrs = {} if name is None else dict(dataset[name].attrs)
+        except (OSError, ValueError, ClimannError):
+            continue
+        if name is None:
+            continue
+        units = str(attrs.get("units", "")).strip()
+        try:
+            parse_units(units, variable=data.target, where=str(file))
+        except ClimannError:
+            return None
+        return (str(file), units, {key: str(attrs[key]) for key in ("standard_name", "long_name") if key in attrs}
+                ) if units else None
+    return None
 
 
 def fingerprint(run: SweepRun) -> str:

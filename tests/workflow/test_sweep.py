@@ -326,6 +326,51 @@ def test_a_sweep_over_the_target_is_refused_before_any_training_with_advice_for_
 
 
 
+def _grid_in(path, units, **attrs):
+    """The tiny grid with its tas given ``units`` (and attributes): only the metadata differ."""
+    dataset = grid_dataset(n_years=5)
+    dataset["tas"].attrs = {"units": units, **attrs}
+    dataset.to_netcdf(path)
+    return str(path)
+
+
+@pytest.mark.parametrize(("units", "other_units", "why"), [
+    pytest.param("K", "kg m-2 s-1", "a.nc), which do not convert by one factor: their scores have no common scale",
+                 id="temperature-and-a-flux"),
+    # pint would rescale percent of saturation by 0.01 as if it were a volume fraction
+    pytest.param("m3 m-3", "percent", "a pure number and a ratio of named units are not one quantity",
+                 id="volume-fraction-and-percent"),
+])
+def test_a_sweep_over_files_of_units_without_a_common_scale_is_refused_before_any_training(tmp_path, units,
+                                                                                           other_units, why):
+    """break36: a sweep over data.paths of files holding the target in units that do not convert
+    trained every run, then refused their comparison; the units are in the files' metadata, so
+    the sweep is refused before the first run, by the comparison's own rule."""
+    files = [[_grid_in(tmp_path / "a.nc", units)], [_grid_in(tmp_path / "b.nc", other_units)]]
+    sweep_file = write_sweep(tmp_path / "files.toml", files[0][0], files, key="data.paths")
+    with pytest.raises(ClimannError) as refused:
+        load_sweep(sweep_file)
+    message = str(refused.value)
+    assert message.startswith(f"sweep {sweep_file}: the comparison it ends with would be refused: the run ")
+    assert f"predicts tas in '{other_units}'" in message and f"{tmp_path / 'b.nc'}" in message
+    assert why in message and message.endswith("(nothing was trained)")
+    runs = tmp_path / "runs"
+    result = CliRunner().invoke(app, ["sweep", str(sweep_file), "--runs", str(runs)])
+    assert result.exit_code == 2 and result.output.strip().count("\n") == 0, result.output
+    assert result.output.strip() == f"climann: error: {message}"
+    assert not runs.exists()  # nothing trained, nothing written
+
+
+@pytest.mark.parametrize(("units", "other_units"), [
+    pytest.param("K", "degC", id="temperature-scales"),  # the same scores: the offset cancels
+    pytest.param("K", "kelvin", id="one-unit-spelled-twice"),
+])
+def test_a_sweep_over_files_of_convertible_units_is_not_refused(tmp_path, units, other_units):
+    files = [[_grid_in(tmp_path / "a.nc", units)], [_grid_in(tmp_path / "b.nc", other_units)]]
+    sweep = load_sweep(write_sweep(tmp_path / "files.toml", files[0][0], files, key="data.paths"))
+    assert [run.config.data.paths for run in sweep.runs] == [tuple(paths) for paths in files]
+
+
 def test_a_table_value_makes_a_readable_folder_name():
     """break35b D4: {depth = 0.494025} made sweep_d-__depth___0.494025_."""
     assert value_text({"depth": 0.494025}) == "depth-0.494025"
