@@ -66,6 +66,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from climann.data.cell_methods import time_value_word
 from climann.data.coords import time_coordinate
 from climann.data.forecast_windows import WINDOW_LONG_NAME
 from climann.data.forecast_times import INSTANT_STEP_TYPES, is_forecast_period
@@ -90,8 +91,12 @@ _log = logging.getLogger(__name__)
 
 _SAME_STEPS = "climann needs every variable at the same time steps"
 
-#: Frequency name → the cdo command averaging finer data to it.
-_FREQUENCIES = {"yearly": "yearmean", "monthly": "monmean", "daily": "daymean"}
+#: Frequency name → the prefix of CDO's operators over its periods (``monmean``, ``monsum``).
+_FREQUENCIES = {"yearly": "year", "monthly": "mon", "daily": "day"}
+#: What each value is over its time cell (:func:`~climann.data.cell_methods.time_value_word`)
+#: → the CDO statistic that keeps it over coarser periods, and its words: totals are summed,
+#: never averaged (a month's precipitation total is the sum of its days', fix36c).
+_KEPT_STATISTICS = {"mean": ("mean", "means"), "total": ("sum", "totals")}
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,7 @@ class _Axis:
     windows: bool = False  # cells of a forecast's statistic, ending at its valid times (climann.data.forecast_windows)
     lead: str | None = None  # a forecast's chosen lead time (``step = 21 days``): its stamps are valid times
     file_dims: tuple = ()  # (file, the file's own name of its time dimension) of each file: a command names it
+    value_word: str = "mean"  # what each value is over its cell (cell_methods.time_value_word): totals are summed
 
     @property
     def file(self) -> str | Path:
@@ -221,6 +227,7 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
     windows: set[str] = set()
     leads: dict[str, str | None] = {}
     file_dims: dict[str, dict] = {}
+    value_words: dict[str, str] = {}
     time_name = None
     for dataset, name in zip(datasets, names, strict=True):
         if (time := _time_dimension(dataset)) is None:
@@ -235,6 +242,7 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
             windows.update(series)
         for variable in series:
             file_dims.setdefault(variable, {})[name] = file_time_names(dataset[time])[1]
+            value_words.setdefault(variable, time_value_word(dataset[variable].attrs.get("cell_methods"), time))
             leads.setdefault(variable, _chosen_lead(dataset) if _at_valid_instants(dataset[variable], held) else None)
             for stamp, cell in held:
                 steps.setdefault(variable, {}).setdefault(stamp, (name, cell))
@@ -243,7 +251,7 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
         times = np.array(sorted(held), dtype=object)
         axes.append(_Axis(variable, times, tuple(held[t][0] for t in times), tuple(held[t][1] for t in times),
                           windows=variable in windows, lead=leads[variable],
-                          file_dims=tuple(file_dims[variable].items())))
+                          file_dims=tuple(file_dims[variable].items()), value_word=value_words[variable]))
     return time_name, axes
 
 
@@ -277,17 +285,26 @@ def _listed(parts: Sequence[str]) -> str:
     return ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else parts[0]
 
 
-def averaging_advice(file: str | Path, frequency: str, time: str = "time") -> str:
-    """How to average the finer data of ``file`` to ``frequency`` (``"monthly"``…): the cdo
+def averaging_advice(file: str | Path, frequency: str, time: str = "time", *, value_word: str = "mean") -> str:
+    """How to bring the finer data of ``file`` to ``frequency`` (``"monthly"``…): the cdo
     command when there is one, e.g. ``e.g. monthly means with `cdo monmean daily.nc daily_monthly.nc```
     (the file as :func:`climann.data.shell.shown_path` gives it, the means written beside it);
     for an ``N-hourly`` step, which no cdo operator names, the xarray line of
     :func:`~climann.data.resampling.resample_command` (``time`` the file's time dimension), which
     writes the new cells' bounds (``Dataset.resample`` alone averages them, break33b B5);
-    xarray's ``resample`` for a Zarr store, which CDO does not read."""
-    command = None if is_zarr_store(file) else _FREQUENCIES.get(frequency)
-    if command:
-        return f"e.g. {frequency} means with `cdo {command} {input_and_copy(file, frequency)}`"
+    xarray's ``resample`` for a Zarr store, which CDO does not read.
+
+    ``value_word`` says what each value is over its time cell
+    (:func:`~climann.data.cell_methods.time_value_word`): totals (``time: sum``, precipitation
+    amounts) are summed (``cdo monsum``, ``Dataset.resample(...).sum()``), never averaged;
+    means and any other values (instants, daily maxima) are averaged, as before.
+    """
+    prefix = None if is_zarr_store(file) else _FREQUENCIES.get(frequency)
+    statistic, words = _KEPT_STATISTICS.get(value_word, _KEPT_STATISTICS["mean"])
+    if prefix:
+        return f"e.g. {frequency} {words} with `cdo {prefix}{statistic} {input_and_copy(file, frequency)}`"
+    if value_word == "total":  # resample_command writes means
+        return "e.g. with xarray's Dataset.resample(...).sum() (totals are summed, not averaged)"
     hours = re.fullmatch(r"([0-9.]+)-hourly", frequency or "")
     if hours and not is_zarr_store(file):
         return f"e.g. {frequency} means with `{resample_command(file, float(hours.group(1)), time)}`"
@@ -342,7 +359,8 @@ def _frequency_refusal(first: _Axis, other: _Axis) -> ClimannError:
         steps = "the seasons' steps"
         how = f"e.g. seasonal means with `{calendar_resample_command(fine.file, seasons[1], 'seasonal', time)}`"
     else:
-        steps, how = f"{coarse.frequency} steps", averaging_advice(fine.file, coarse.frequency, time)
+        steps = f"{coarse.frequency} steps"
+        how = averaging_advice(fine.file, coarse.frequency, time, value_word=fine.value_word)
     return ClimannError(
         f"{first.variable} is {_kind(first)} ({first.period}) and {other.variable} {_kind(other)} "
         f"({other.period}): {_SAME_STEPS}; bring {fine.variable} to {steps} first, {how}"
@@ -926,9 +944,10 @@ def check_one_step_per_variable(datasets: Sequence[xr.Dataset], names: Sequence[
     ------
     ClimannError
         Naming two such files, what each holds and the way out: average the finer file to the
-        coarser step (``cdo monmean``), or use files of one step.
+        coarser step (``cdo monmean``; totals summed, ``cdo monsum``), or use files of one step.
     """
     groups: dict[frozenset, list[tuple[str | Path, tuple]]] = {}
+    value_words: dict[frozenset, str] = {}
     for dataset, name in zip(datasets, names, strict=True):
         time = time_coordinate(dataset)
         if time is None or time not in dataset.dims or time not in dataset.indexes:
@@ -936,14 +955,21 @@ def check_one_step_per_variable(datasets: Sequence[xr.Dataset], names: Sequence[
         bounds = str(dataset[time].attrs.get("bounds"))
         variables = frozenset(variable for variable in data_variable_names(dataset) if variable != bounds)
         groups.setdefault(variables, []).append((name, _file_values(dataset, time)))
+        # totals only (time: sum) are summed to the coarser step, anything else averaged
+        words = {time_value_word(dataset[variable].attrs.get("cell_methods"), time) for variable in variables
+                 if time in dataset[variable].dims}
+        value_words.setdefault(variables, words.pop() if len(words) == 1 else "mean")
     for variables, files in groups.items():
         for name, values in files[1:]:
             if not _same_values(files[0][1], values):
-                raise _one_step_refusal(sorted(variables), files[0], (name, values))
+                raise _one_step_refusal(sorted(variables), files[0], (name, values), value_word=value_words[variables])
 
 
-def _one_step_refusal(variables: Sequence[str], first: tuple, other: tuple) -> ClimannError:
-    """The refusal of :func:`check_one_step_per_variable` for two files (name, (cells, spacing))."""
+def _one_step_refusal(variables: Sequence[str], first: tuple, other: tuple, *, value_word: str = "mean"
+                      ) -> ClimannError:
+    """The refusal of :func:`check_one_step_per_variable` for two files (name, (cells, spacing));
+    ``value_word``: what their values are over each cell, for the way to the coarser step
+    (:func:`averaging_advice`)."""
     def holds(values: tuple) -> str:
         cells, spacing = values
         described = values_text(cells, spacing)
@@ -955,7 +981,8 @@ def _one_step_refusal(variables: Sequence[str], first: tuple, other: tuple) -> C
     return ClimannError(
         f"the files of {_listed(variables)} are at different time steps ({Path(str(first[0])).name} holds "
         f"{holds(first[1])}, {Path(str(other[0])).name} {holds(other[1])}): {_SAME_STEPS}, one series; bring "
-        f"{Path(str(fine)).name} to {coarse_step.name} steps first, {averaging_advice(fine, coarse_step.name)}, "
+        f"{Path(str(fine)).name} to {coarse_step.name} steps first, "
+        f"{averaging_advice(fine, coarse_step.name, value_word=value_word)}, "
         f"or give files of one time step"
     )
 

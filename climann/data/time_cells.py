@@ -616,8 +616,15 @@ def with_steps_before_range(dataset: xr.Dataset, n_steps: int) -> xr.Dataset:
     return dataset.assign_coords({name: xr.Variable(time.dims, time.values, time.attrs, encoding)})
 
 
-#: Who stamps each cell at its start, for the warning of :func:`season_feature_times`.
-_STAMPED_SO = {"month": "as ERA5 and CDO, e.g. monmean with setday,1, stamp them"}
+#: Who stamps each cell at its start, for the warning of :func:`season_feature_times`, by what
+#: each value is over its cell (:func:`~climann.data.cell_methods.time_value_word`): CDO's
+#: operator of that statistic, never an average for totals (``monsum``: a monthly precipitation
+#: total is no mean; fix36c).
+_STAMPED_SO = {"month": {
+    "mean": "as ERA5 and CDO, e.g. monmean with setday,1, stamp them",
+    "total": "as ERA5 and CDO, e.g. monsum with setday,1, stamp them",
+    "value": "as ERA5 and CDO's monthly statistics, e.g. monmax or monmin with setday,1, stamp them",
+}}
 
 
 def season_feature_times(
@@ -752,7 +759,7 @@ def _note_start_stamps(name: str, stamps: np.ndarray, doubt: str, *, instants: b
         note_once(_log, logging.WARNING, _every_n_assumed(name, stamps, doubt, value_word=value_word),
                   key=("stamped at the start of each", name, doubt))
     elif doubt:
-        stamped_so = _STAMPED_SO.get(doubt, "as ERA5 stamps them")
+        stamped_so = _STAMPED_SO.get(doubt, {}).get(value_word, "as ERA5 stamps them")
         note_once(_log, logging.WARNING, (
             f"'{name}' has no bounds and is stamped at the start of each {doubt} ({date_text(stamps[0])}, …): each "
             f"value is read as {_of_the_cell(value_word)} of the {doubt} beginning there ({stamped_so}) "

@@ -182,6 +182,44 @@ def test_variables_at_different_steps_are_refused_in_one_line(tmp_path, monkeypa
     assert str(raised.value) == message
 
 
+@pytest.mark.parametrize(("cell_methods", "advice"), [
+    # fix36c: daily totals were advised monthly means, a month's total being the sum of its days'
+    pytest.param("area: mean time: sum", "e.g. monthly totals with `cdo monsum pred_day.nc pred_day_monthly.nc`",
+                 id="totals-summed"),
+    pytest.param("time: mean", "e.g. monthly means with `cdo monmean pred_day.nc pred_day_monthly.nc`",
+                 id="means-averaged"),
+])
+def test_finer_totals_are_advised_summed_to_the_coarser_step(tmp_path, monkeypatch, cell_methods, advice):
+    monkeypatch.chdir(tmp_path)
+    _daily_and_monthly(tmp_path)
+    with xr.open_dataset(tmp_path / "pred_day.nc") as dataset:
+        pred = dataset.load()
+    pred["pred"].attrs.update(cell_methods=cell_methods)
+    pred.to_netcdf(tmp_path / "pred_day.nc")
+    with pytest.raises(ClimannError) as raised:
+        open_dataset(sorted(tmp_path.glob("*.nc")), grid_of="tas")
+    assert str(raised.value).endswith(f"bring pred to monthly steps first, {advice}")
+
+
+def test_one_variables_files_of_totals_at_different_steps_are_advised_summed(tmp_path):
+    import datetime
+
+    _file_of_steps(tmp_path / "pr_mon.nc", cftime.datetime(2000, 1, 1, calendar="noleap"), 72, "month")
+    _file_of_steps(tmp_path / "pr_day.nc", cftime.datetime(2006, 1, 1, calendar="noleap"), 365,
+                   datetime.timedelta(days=1))
+    for name in ("pr_mon.nc", "pr_day.nc"):
+        with xr.open_dataset(tmp_path / name) as dataset:
+            totals = dataset.load()
+        for variable in ("tas", "rsds"):
+            totals[variable].attrs["cell_methods"] = "time: sum"
+        totals.to_netcdf(tmp_path / name)
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "pr_mon.nc", tmp_path / "pr_day.nc"])
+    message = str(error.value)
+    assert "e.g. monthly totals with `cdo monsum" in message and "pr_day_monthly.nc" in message
+    assert "monmean" not in message
+
+
 def _settbounds_month(source: Path, copy: Path) -> None:
     """What ``cdo settbounds,month SOURCE COPY`` writes, by hand: the file with CF time bounds of
     the calendar month holding each stamp, its time units and calendar kept."""

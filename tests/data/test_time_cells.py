@@ -200,6 +200,26 @@ def test_the_start_of_month_warning_says_total_mean_or_value_by_cell_methods(tmp
     assert len(warned) == 1 and said in warned[0], warned
 
 
+@pytest.mark.parametrize(("cell_methods", "recipe", "averages"), [
+    # fix36c: monthly precipitation totals were said to be stamped as "monmean with setday,1" stamps them
+    pytest.param("area: mean time: sum", "monsum with setday,1", "monmean", id="sum"),
+    pytest.param("time: mean within days time: sum over days", "monsum with setday,1", "monmean",
+                 id="xclim-sum-over-days"),
+    pytest.param("time: maximum", "monmax or monmin with setday,1", "monmean", id="maximum"),
+    pytest.param("time: mean", "monmean with setday,1", "monsum", id="mean"),
+])
+def test_the_start_of_month_warning_names_the_cdo_operator_of_the_values_statistic(tmp_path, caplog, cell_methods,
+                                                                                    recipe, averages):
+    dataset = open_dataset([_monthly_standard(tmp_path / "first.nc", "first")])
+    dataset["tas"].attrs["cell_methods"] = cell_methods
+    forget_notes()
+    with caplog.at_level(logging.WARNING):
+        build_pointwise_samples(dataset, target="tas", predictors=[], features=["season"])
+    (warned,) = [record.getMessage() for record in caplog.records
+                 if "stamped at the start of each month" in record.getMessage()]
+    assert recipe in warned and averages not in warned, warned
+
+
 def test_stamps_inside_their_months_are_not_warned_about(tmp_path, caplog):
     with caplog.at_level(logging.WARNING):
         _season_columns(_monthly_standard(tmp_path / "fifteenth.nc", "15th"))
