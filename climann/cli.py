@@ -399,18 +399,20 @@ def compare(
 
 
 def _print_comparison(comparison: Any) -> None:
-    """The notes as warnings on stderr, the table and what its columns are on stdout (one
-    message each: one line in a pipe or a file)."""
+    """The notes as warnings on stderr, the table fitted to the console's width and what its
+    columns are on stdout (one message each: one line in a pipe or a file, wrapped between
+    words on a terminal)."""
     from rich.console import Console
 
     from climann.evaluation.report import title_units
-    from climann.workflow.compare import comparison_legend, comparison_table, comparison_title
+    from climann.workflow.compare import comparison_footer, comparison_table, comparison_title
 
     for note in comparison.notes:
         say(f"climann: warning: {note}", err=True)
     say(comparison_title(comparison.runs), whole=title_units(comparison.runs[0].units))
-    Console().print(comparison_table(comparison.runs, title=False))
-    for line in comparison_legend():
+    console = Console()
+    console.print(comparison_table(comparison.runs, title=False, width=console.width))
+    for line in comparison_footer(comparison.runs, width=console.width):
         say(line)
 
 

@@ -286,3 +286,45 @@ def test_a_table_title_wraps_between_units_on_a_terminal(kind, monkeypatch):
     for unit in PR_UNIT_TEXTS:
         # every unit the whole title holds is on one line of it
         assert text.count(unit) == sum(line.count(unit) for line in title), title
+
+
+#: Names of sweep runs (fix36c: at 80 columns rich folded them inside their values,
+#: ``learning-rate-swe`` / ``ep-0.0003``, ``a/precipitation-s`` / ``weep-0.00031415``).
+SWEEP_NAMES = ("a/precipitation-sweep-0.00031415", "b/precipitation-sweep-0.00031415",
+               "runs/learning-rate-sweep-0.003")
+
+
+def _sweep_comparison():
+    """``climann compare`` of three sweep runs with long names, their scores those of tour13's."""
+    from dataclasses import replace
+
+    comparison = _pr_comparison()
+    return replace(comparison, runs=[replace(run, label=name) for run, name in zip(comparison.runs, SWEEP_NAMES)])
+
+
+def test_a_comparison_on_a_terminal_breaks_run_names_between_parts_and_its_footer_between_words(
+        capsys, monkeypatch):
+    from climann.cli import _print_comparison
+    from climann.workflow.compare import comparison_rows
+
+    with pseudo_terminal(monkeypatch) as shown:
+        _print_comparison(_sweep_comparison())
+    assert all(len(line) <= COLUMNS for line in shown), shown
+    _, rows = comparison_rows(_sweep_comparison().runs)
+    end = next(index for index, line in enumerate(shown) if line.startswith("MSESS = "))
+    table = shown[next(index for index, line in enumerate(shown) if set(line.strip()) == {"─"}) + 1:end]
+    starts = [index for index, line in enumerate(table) if len(line.split()) > 1]
+    assert len(starts) == len(rows), shown
+    for row, start in zip(rows, starts):
+        # a row's first line: its numbers, each whole (the scores at least; the rest as the width allows)
+        numbers = " ".join(table[start].split()[1:])
+        assert numbers in [" ".join(row[1:end]) for end in range(5, len(row) + 1)], (table[start], row)
+        names = [table[start].split()[0]]
+        names += [line.strip() for line in table[start + 1:start + 2] if len(line.split()) == 1]
+        assert "".join(names) == row[0] and all(part[-1] in "/-_" for part in names[:-1]), names
+    # below the table: every line of the footer, its words whole
+    monkeypatch.setenv("COLUMNS", "80")
+    _print_comparison(_sweep_comparison())
+    messages = capsys.readouterr().out.splitlines()
+    footer = messages[next(index for index, line in enumerate(messages) if line.startswith("MSESS = ")):]
+    assert_wrapped_between_words(shown[end:], footer)

@@ -31,6 +31,7 @@ from datetime import datetime
 from pathlib import Path
 
 import numpy as np
+from rich.cells import cell_len
 
 from climann.data.circular import refuse_direction_scores
 from climann.data.paths import path_list
@@ -804,26 +805,139 @@ def runs_weighting(runs: Sequence[RunSummary]) -> str:
                                            for weighting, labels in by_weights.items())
 
 
-def comparison_table(runs: Sequence[RunSummary], *, title: bool = True):
+def comparison_table(runs: Sequence[RunSummary], *, title: bool = True, width: int | None = None):
     """A rich table of the runs, the best value of each score in bold (what the columns are:
-    :func:`comparison_legend`); the run names wrap first when the terminal is narrow.
-    ``title=False`` leaves out :func:`comparison_title`, which the command line prints as a
-    message of its own (rich wraps a title at the table's width, in a pipe too, and inside
-    its units)."""
+    :func:`comparison_legend`). ``title=False`` leaves out :func:`comparison_title`, which the
+    command line prints as a message of its own (rich wraps a title at the table's width, in a
+    pipe too, and inside its units).
+
+    With ``width`` (a terminal's columns) the table fits in it: no number is ever wrapped or cut
+    (its column is as wide as its widest value), the run names get the width left, at least
+    :data:`NAME_MIN_WIDTH`, and are broken between the parts of a name (after ``-``, ``_``,
+    ``/``), not inside a value (``sweep-0.0003`` at 10 columns is ``sweep-`` / ``0.0003``,
+    where rich alone folded it to ``sweep-0.00`` / ``03``); when the names would get less, the
+    columns of :data:`COMPACT_DROPPED` are left out, last first, and
+    :func:`comparison_footer` names them.
+
+    Parameters
+    ----------
+    runs : sequence of RunSummary
+    title : bool
+    width : int, optional
+        Terminal cells; default: every column, names unbroken.
+
+    Returns
+    -------
+    rich.table.Table
+    """
     from rich import box
     from rich.table import Table
 
     header, rows = comparison_rows(runs)
     best = best_runs(runs)
+    shown, name_width = shown_columns(header, rows, width)
     table = Table(title=comparison_title(runs) if title else None, title_justify="left", box=box.SIMPLE_HEAD,
                   pad_edge=False)
-    for index, name in enumerate(header):
-        table.add_column(name, justify="left" if index == 0 else "right", overflow="fold", no_wrap=index > 0)
+    for index in shown:
+        if index == 0:  # names: broken between their parts; folded only a part wider than the column
+            table.add_column(header[index], justify="left", overflow="fold", width=name_width)
+        else:
+            table.add_column(header[index], justify="right", no_wrap=True,
+                             min_width=max(cell_len(text) for text in [header[index], *(row[index] for row in rows)]))
     for number, row in enumerate(rows):
-        cells = [row[0]] + [f"[bold]{text}[/bold]" if number in best.get(key, ()) else text
-                            for (key, _), text in zip(SCORE_COLUMNS, row[1:])] + row[1 + len(SCORE_COLUMNS):]
-        table.add_row(*cells)
+        cells = [name_lines(row[0], name_width)] + [f"[bold]{text}[/bold]" if number in best.get(key, ()) else text
+                                                    for (key, _), text in zip(SCORE_COLUMNS, row[1:])]
+        cells += row[1 + len(SCORE_COLUMNS):]
+        table.add_row(*(cells[index] for index in shown))
     return table
+
+
+#: The columns of :func:`comparison_rows` left out, in this order, where the terminal is too
+#: narrow for them and names of :data:`NAME_MIN_WIDTH`: the training time, epochs and
+#: parameters, then MAE and ACC (MSE and MSESS, the comparison's point, stay).
+COMPACT_DROPPED = ("time", "epochs", "params", "MAE", "ACC")
+#: The fewest columns the run names get (or their longest, when shorter).
+NAME_MIN_WIDTH = 16
+#: Where a run name may be broken: after these, except a ``-`` or ``+`` of a number's exponent
+#: (``1e-05``).
+_NAME_BREAK = re.compile(r"(?<=[/_])|(?<=-)(?<![0-9.][eE]-)|(?<=\+)(?<![0-9.][eE]\+)")
+
+
+def shown_columns(header: Sequence[str], rows: Sequence[Sequence[str]], width: int | None
+                  ) -> tuple[list[int], int | None]:
+    """The indices of the columns of :func:`comparison_table` shown in ``width`` terminal cells
+    and the width of the names' column (None: every column, names as wide as the longest).
+
+    The table's border takes one cell at each side and one between columns, its padding one
+    cell either side of a cell but the outer two (rich's ``box.SIMPLE_HEAD``, ``pad_edge=False``).
+    """
+    longest = max(cell_len(text) for text in [header[0], *(row[0] for row in rows)])
+    if width is None:
+        return list(range(len(header))), None
+    widths = [max(cell_len(text) for text in [name, *(row[index] for row in rows)]) for index, name in
+              enumerate(header)]
+    shown = list(range(len(header)))
+    dropped = [header.index(name) for name in COMPACT_DROPPED if name in header]
+    while True:
+        frame = 2 + (len(shown) - 1) + 2 * len(shown) - 2
+        left = width - frame - sum(widths[index] for index in shown[1:])
+        if left >= min(longest, NAME_MIN_WIDTH) or not dropped:
+            return shown, max(1, min(longest, left))
+        shown.remove(dropped.pop(0))
+
+
+def name_lines(name: str, width: int | None) -> str:
+    """A run name broken into lines of at most ``width`` cells between its parts (after ``/``,
+    ``_``, ``-``; not inside a number's exponent, ``1e-05``): ``sweep-`` / ``0.0003``; a part
+    wider than ``width`` is left to the column to fold. The name itself when it fits.
+
+    Examples
+    --------
+    >>> print(name_lines("precipitation-sweep-0.00031415", 16))
+    precipitation-
+    sweep-0.00031415
+    >>> print(name_lines("lr-1e-05", 5))
+    lr-
+    1e-05
+    """
+    if width is None or cell_len(name) <= width:
+        return name
+    lines = [""]
+    for part in _NAME_BREAK.split(name):
+        if lines[-1] and cell_len(lines[-1] + part) > width:
+            lines.append("")
+        lines[-1] += part
+    return "\n".join(lines)
+
+
+def comparison_footer(runs: Sequence[RunSummary], *, width: int | None = None) -> list[str]:
+    """The lines below :func:`comparison_table` at ``width``: what its columns are
+    (:func:`comparison_legend`) and, when the width left some out, which (``comparison.md``
+    has them all). One message each: the command line wraps them between words on a terminal.
+
+    Parameters
+    ----------
+    runs : sequence of RunSummary
+    width : int, optional
+        As :func:`comparison_table`'s.
+
+    Returns
+    -------
+    list of str
+    """
+    header, rows = comparison_rows(runs)
+    shown, _ = shown_columns(header, rows, width)
+    left_out = [name for index, name in enumerate(header) if index not in shown]
+    if not left_out:
+        return comparison_legend()
+    # the legend's lines of the columns shown: each line is of the columns of _LEGEND_COLUMNS
+    legend = [line for line, columns in zip(comparison_legend(), _LEGEND_COLUMNS) if set(columns) - set(left_out)]
+    return [*legend, f"left out at this width ({width} columns): {', '.join(left_out)}; a wider terminal shows "
+            "them, as does the comparison.md that compare --out and sweep write"]
+
+
+#: The columns each line of :func:`comparison_legend` is about.
+_LEGEND_COLUMNS = (("MSESS",), ("ACC",), ("time",), ("params", "epochs"))
 
 
 def comparison_legend() -> list[str]:

@@ -724,3 +724,65 @@ def test_runs_of_two_levels_chosen_by_select_are_said_to_be_over_different_level
     assert comparison_notes(read_runs(dirs)) == [
         "the runs' test scores are over different levels (select: d0.5 depth=0.5, d1.5 depth=1.5; metrics.json "
         "scored_on): they are not comparable one to one"]
+
+
+def _summary(label, mse, *, mae=2.346e-06, acc=-0.123, msess=-12345.678, n_parameters=1234567, seconds=3725.0):
+    """A run as the comparison reads it (no files): its name and scores only matter to the table."""
+    from pathlib import Path
+
+    from climann.workflow.compare import RunSummary
+
+    return RunSummary(label=label, path=Path(label), target="pr", units="kg m-2 s-1", test_period="1997-1999",
+                      scores={"mse": mse, "mae": mae, "acc": acc, "skill_vs_climatology": msess},
+                      climatology_mse=1.0, n_test=10, n_parameters=n_parameters, epochs=120,
+                      training_seconds=seconds, train_loss=np.ones(3), val_loss=np.ones(3), loss="mse", inputs=())
+
+
+#: Names of sweep runs whose values a narrow name column split (fix36c: ``learning-rate-swe`` /
+#: ``ep-0.0003`` at 80 columns, ``sweep-0.00`` / ``03`` narrower; numbers wider than rich left
+#: the names a column of one character).
+LONG_NAMES = ["a/precipitation-sweep-0.00031415", "b/precipitation-sweep-1e-05", "runs/learning-rate-sweep-0.003"]
+
+
+def _table_lines(runs, width):
+    from rich.console import Console
+
+    from climann.workflow.compare import comparison_table
+
+    console = Console(width=width, record=True, file=open("/dev/null", "w"))  # noqa: SIM115 — rich closes nothing
+    console.print(comparison_table(runs, title=False, width=width))
+    return [line.rstrip() for line in console.export_text().splitlines()]
+
+
+@pytest.mark.parametrize("width", [pytest.param(80, id="80-columns"), pytest.param(60, id="60-columns"),
+                                   pytest.param(40, id="40-columns")])
+def test_the_table_at_a_terminals_width_breaks_names_between_parts_and_never_a_number(width):
+    from climann.workflow.compare import comparison_rows, shown_columns
+
+    runs = [_summary(name, 1.23456e-11 * (number + 1), msess=0.512) for number, name in enumerate(LONG_NAMES)]
+    lines = _table_lines(runs, width)
+    assert all(len(line) <= width for line in lines), lines
+    header, rows = comparison_rows(runs)
+    shown, _ = shown_columns(header, rows, width)
+    body = lines[lines.index(next(line for line in lines if set(line.strip()) == {"─"})) + 1:]
+    starts = [index for index, line in enumerate(body) if len(line.split()) > 1]  # a name's first line and numbers
+    assert len(starts) == len(runs), body
+    for run, row, start, end in zip(runs, rows, starts, [*starts[1:], len(body)]):
+        first, *rest = body[start:end]
+        # every number shown stands whole on the row's first line, none on the lines below
+        cells = first.split()
+        assert cells[-(len(shown) - 1):] == [row[index] for index in shown[1:]], first
+        names = [cells[0], *(line.strip() for line in rest if line.strip())]
+        assert "".join(names) == run.label  # the name's lines, in order, are the name
+        assert all(part[-1] in "/-_" for part in names[:-1]), names  # broken after a separator only
+        assert all(not re.fullmatch(r"[0-9.e+-]*", part) or part == names[-1].split("-")[-1] for part in names)
+
+
+def test_columns_left_out_at_a_narrow_width_are_named_below_the_table():
+    from climann.workflow.compare import comparison_footer
+
+    runs = [_summary(name, 1.23456e-11) for name in LONG_NAMES]
+    wide, narrow = comparison_footer(runs, width=None), comparison_footer(runs, width=40)
+    assert wide == comparison_legend()
+    assert narrow[-1].startswith("left out at this width (40 columns): MAE, ACC, params, epochs, time; ")
+    assert not [line for line in narrow if line.startswith(("ACC = ", "time = ", "params = "))]
