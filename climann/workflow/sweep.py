@@ -293,7 +293,7 @@ def refuse_other_units(runs: list[SweepRun], path: Path, key: str) -> None:
     after every run was trained (break36, as :func:`refuse_other_targets` for the target).
 
     Each run's units are read from the metadata of the first of its training files holding the
-    target (:func:`target_units`), and compared with the first run's by the rule the
+    target (:func:`files_target_units`), and compared with the first run's by the rule the
     comparison applies (:func:`~climann.workflow.compare.units_clash`). A run whose files give
     no units, units that cannot be read, or no such variable is not judged here: its training
     says what is wrong with its files, or converts them.
@@ -314,7 +314,7 @@ def refuse_other_units(runs: list[SweepRun], path: Path, key: str) -> None:
     """
     from climann.workflow.compare import units_clash
 
-    read = [(run, target_units(run.config)) for run in runs]
+    read = [(run, files_target_units(run.config)) for run in runs]
     read = [(run, found) for run, found in read if found is not None]
     if len(read) < 2:
         return
@@ -332,7 +332,7 @@ def refuse_other_units(runs: list[SweepRun], path: Path, key: str) -> None:
                            f"({first_file}){clash.reason}; {advice} (nothing was trained)")
 
 
-def target_units(config: RunConfig) -> tuple[str, str, dict[str, str]] | None:
+def files_target_units(config: RunConfig) -> tuple[str, str, dict[str, str]] | None:
     """The file, ``units`` and CF attributes (``standard_name``, ``long_name``) of a run's
     target as its first training file holding it gives them (``[data] paths``, then the train
     block's ``split_files``; ``[data] rename`` applied), read from the files' metadata only
@@ -362,7 +362,7 @@ def target_units(config: RunConfig) -> tuple[str, str, dict[str, str]] | None:
             with open_input(file, decode_times=False) as dataset:
                 name = renames.original_name(file, data.target, list(dataset.data_vars))
                 attrs = {} if name is None else dict(dataset[name].attrs)
-        except (OSError, ValueError, ClimannError):
+        except (OSError, ValueError, RuntimeError, ClimannError):  # a file training will name, in its own words
             continue
         if name is None:
             continue
