@@ -11,6 +11,7 @@ import shlex
 from collections.abc import Sequence
 from pathlib import Path
 
+import cftime
 import numpy as np
 import xarray as xr
 
@@ -286,6 +287,28 @@ def _time_bounds(dataset: xr.Dataset, time_name: str) -> np.ndarray | None:
     return values
 
 
+def _climatology_bounds(dataset: xr.Dataset, time_name: str, *, units: str, calendar: str) -> np.ndarray | None:
+    """The (n_time, 2) climatology bounds of a climatological time axis as dates (CF-1.8 §7.4:
+    the variable its ``climatology`` attribute names), else None. xarray decodes the variable a
+    ``bounds`` attribute names, not this one: its numbers are in the time axis's ``units`` and
+    ``calendar`` (unless it has its own), as CF §7.4 says of climatology bounds."""
+    bounds_name = dataset[time_name].attrs.get("climatology")
+    if bounds_name not in dataset.variables:
+        return None
+    bounds = dataset[bounds_name]
+    if bounds.ndim != 2 or bounds.dims[0] != time_name or bounds.shape[1] != 2:
+        return None
+    values = np.asarray(bounds.values)
+    if values.dtype.kind in "iuf":
+        if not np.isfinite(values).all():
+            return None
+        values = cftime.num2date(values, str(bounds.attrs.get("units", units)),
+                                 str(bounds.attrs.get("calendar", calendar)))
+    if values.size and not all(hasattr(value, "calendar") for value in values.ravel()):
+        return None
+    return np.asarray(values)
+
+
 def _bounds_dim(dataset: xr.Dataset, names: Sequence[str]) -> str:
     """The vertex dimension of the first 1-D bounds variable of the axes ``names`` ('bnds'
     when none has bounds)."""
@@ -420,6 +443,7 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
         variable_cell_methods={name: str(dataset[name].attrs["cell_methods"]) for name in data_variable_names(dataset)
                                if "cell_methods" in dataset[name].attrs},
         time_bounds=_time_bounds(dataset, names["time"]),
+        climatology_bounds=_climatology_bounds(dataset, names["time"], units=str(units), calendar=str(calendar)),
         bounds_dim=_bounds_dim(dataset, list(names.values())),
         scalar_coordinates=_with_own_levels(scalar_coordinates(dataset, target, not_scalar), levels.get(target, ())),
         variable_levels=levels,

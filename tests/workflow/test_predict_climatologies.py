@@ -4,6 +4,7 @@
 import logging
 
 import cftime
+import netCDF4
 import numpy as np
 import pytest
 import xarray as xr
@@ -131,3 +132,22 @@ def test_evaluate_on_a_climatology_scores_the_model_and_leaves_persistence_out(t
                                       scored["tas"].values.astype(np.float64), original["lat_bnds"].values)
         np.testing.assert_allclose(scored["tas"].values, xr.open_dataset(marked)["tas"].values, rtol=1e-6)
     assert metrics["splits"]["all"]["model"]["mse"] == pytest.approx(expected, rel=1e-5)
+
+
+def test_predictions_of_a_climatology_keep_its_climatology_bounds(trained, tmp_path):
+    """fix36d: predictions.nc of a climatology (CF §7.4) dropped its time axis's ``climatology``
+    attribute and bounds: the output was no climatology any more. Kept, the bounds are the
+    input's dates (the first and last year of each month's mean), and no ``bounds`` beside them."""
+    folder, sample, run_dir = trained
+    marked = folder / "climatology_kept.nc"
+    _as_climatology(_monthly_means(sample), "attribute").to_netcdf(marked)
+    predicted_path = predict_files(run_dir, [str(marked)], tmp_path / "pred.nc").path
+    with netCDF4.Dataset(marked) as given, netCDF4.Dataset(predicted_path) as written:
+        time = written["time"]
+        assert time.getncattr("climatology") == "climatology_bnds" and "bounds" not in time.ncattrs()
+        kept = written["climatology_bnds"]
+        assert kept.dimensions[0] == "time" and kept.shape == (12, 2)
+        expected = cftime.num2date(given["climatology_bnds"][:], given["time"].units, "noleap")
+        np.testing.assert_array_equal(cftime.num2date(kept[:], time.units, time.calendar), expected)
+        assert expected[0, 0] == cftime.DatetimeNoLeap(1980, 1, 1)
+        assert expected[11, 1] == cftime.DatetimeNoLeap(1980 + YEARS, 1, 1)
