@@ -40,6 +40,7 @@ from climann.data.standard_names import standard_name_of
 from climann.data.temperature_readings import temperature_reading
 from climann.data.units import variable_units
 from climann.data.time_units import TIME_STORAGE_KEY, undecoded_time_message
+from climann.data.undated_axes import climatology_months_advice
 from climann.data.time_axis import TimeStep, year_text
 from climann.data.time_cells import (
     FILE_TIME_COORDINATE, KNOWN_STEP_KEY, SELECTED_BY_STAMPS_KEY, STEPS_BEFORE_RANGE_KEY, VALUE_STEP_KEY,
@@ -404,7 +405,8 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
     if len(values) and not hasattr(values[0], "calendar"):
         where = ", ".join(Path(f).name for f in source_files) or "the data"
         source = source_files[0] if len(source_files) == 1 else None
-        raise ClimannError(undecoded_time_message(time, where, source))
+        advice = None if source is None else climatology_months_advice(time, source)
+        raise ClimannError(undecoded_time_message(time, where, source) + (f"; {advice}" if advice else ""))
     calendar = time.encoding.get("calendar", values[0].calendar if len(values) else "standard")
     units = time.encoding.get("units", f"days since {year_text(values[0].year)}-01-01" if len(values) else "")
 
