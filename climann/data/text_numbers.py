@@ -202,13 +202,16 @@ def note_text_numbers(dataset: xr.Dataset) -> None:
 
 def _texts_of(name: str, variable: xr.Variable) -> list[tuple[str, str, str, np.dtype]]:
     """``(name, attribute, its text, the type it is meant in)`` of each numeric attribute of one
-    variable still stored as text (xarray keeps the fill values and packing in ``encoding``)."""
+    variable still stored as text (xarray keeps the fill values and packing in ``encoding``);
+    none of a variable of text (a station's name: its fill value is text, CF-1.8 §2.5.1)."""
+    stored = np.dtype(variable.encoding.get("dtype", variable.dtype))
+    if stored.kind in "SU":
+        return []
     found = []
     for key in NUMERIC_ATTRIBUTES:
         text = attribute_text(variable.attrs.get(key, variable.encoding.get(key)))
         if text is None:
             continue
-        stored = np.dtype(variable.encoding.get("dtype", variable.dtype))
         meant = np.dtype(np.float32) if key in PACKING_ATTRIBUTES or stored.kind not in "iuf" else stored
         found.append((name, key, text, meant))
     return found

@@ -200,3 +200,16 @@ def test_a_coordinate_text_that_is_its_number_is_read_as_it(tmp_path):
     opened = open_dataset([path])["time"].values
     expected = cftime.num2date(0.5 * (15 + 30 * np.arange(N_TIME)), "days since 2000-01-01", "noleap")
     np.testing.assert_array_equal(opened, expected)
+
+
+def test_a_text_coordinate_keeps_its_text_fill_value(tmp_path):
+    """A station's name (char, CF-1.8 §2.5.1: its fill value of its own type, text) is no number
+    stored as text: opened, not refused, now that coordinates are checked too."""
+    path = tmp_path / "labels.nc"
+    _write(path, _stored_shorts(), "i2", {})
+    with netCDF4.Dataset(path, "a") as nc:
+        nc.createDimension("nchar", 4)
+        label = nc.createVariable("label", "S1", ("lat", "nchar"), fill_value=b" ")
+        label[:] = netCDF4.stringtochar(np.array(["ab", "cd", "ef"], "S4"))
+        nc["v"].coordinates = "label"
+    assert open_dataset([path])["label"].values.tolist() == [b"ab", b"cd", b"ef"]
