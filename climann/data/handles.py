@@ -38,7 +38,7 @@ from xarray.backends.netCDF4_ import NETCDF4_PYTHON_LOCK
 
 from climann.data.notes import note_once
 from climann.data.stored_values import with_stored_values_read
-from climann.data.text_numbers import with_text_numbers_read
+from climann.data.text_numbers import refuse_text_coordinate, with_text_numbers_read
 from climann.data.zarr_metadata import stale_consolidated_arrays, stale_metadata_warning
 
 _log = logging.getLogger(__name__)
@@ -95,6 +95,7 @@ class _StoreReadingStoredValues(NetCDF4DataStore):
 
     def open_store_variable(self, name: str, var: object) -> xr.Variable:
         raw = with_text_numbers_read(name, super().open_store_variable(name, var))
+        refuse_text_coordinate(name, raw, self._filename)  # decoded as the file opens: refused first
         return with_stored_values_read(name, raw, self._filename)
 
 
@@ -140,6 +141,7 @@ class _ZarrStoreReadingStoredValues(ZarrStore):
 
     def open_store_variable(self, name: str) -> xr.Variable:
         raw = with_text_numbers_read(name, super().open_store_variable(name))
+        refuse_text_coordinate(name, raw, self.source)  # decoded as the store opens: refused first
         return with_stored_values_read(name, raw, self.source)
 
     def get_variables(self) -> dict[str, xr.Variable]:

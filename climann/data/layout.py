@@ -146,6 +146,11 @@ class GridLayout:
         The time cell bounds (decoded dates, like ``time``) when the input has CF bounds
         of time; named by ``time.attrs["bounds"]``, as the latitude and longitude bounds by
         their axes' ``bounds`` attribute.
+    climatology_bounds : ndarray, shape (n_time, 2), optional
+        The climatology bounds of a climatological time axis (CF-1.8 §7.4: decoded dates, the
+        start of each step's first year and the end of its last), named by
+        ``time.attrs["climatology"]``; written back with it, so that predictions of a
+        climatology are one (fix36d).
     bounds_dim : str
         The name of the 2-vertex dimension of the input's 1-D bounds variables.
     scalar_coordinates : tuple of Coordinate
@@ -254,6 +259,7 @@ class GridLayout:
     grid_mapping: Coordinate | None = None
     index_dims: tuple[str, ...] = ()
     time_bounds: np.ndarray | None = None
+    climatology_bounds: np.ndarray | None = None
     bounds_dim: str = "bnds"
     scalar_coordinates: tuple[Coordinate, ...] = ()
     input_history: str = ""

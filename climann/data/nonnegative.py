@@ -235,18 +235,21 @@ class NegativeValues:
 
 def _negative_in_block(block: np.ndarray, time_axis: int | None, excluded: Sequence) -> tuple:
     """How many values of ``block`` are below 0 at each time step, the lowest value at each step,
-    the largest absolute value (NaN and the ``excluded`` values left out), shapes (n_steps,),
-    (n_steps,), (), and the candidate codes (:func:`_repeated_negatives`). A block with no
-    negative value and no excluded one costs two reductions."""
+    the largest absolute value (NaN, ``-inf``, ``+inf`` and the ``excluded`` values left out),
+    shapes (n_steps,), (n_steps,), (), and the candidate codes (:func:`_repeated_negatives`). A
+    finite block with no negative value and no excluded one costs two reductions. ``±inf`` are
+    missing values counted by :mod:`climann.data.infinite_values`: counted here too, ``-inf`` was
+    a negative value twice over and the lowest, and ``+inf`` the largest, which put every
+    negative within rounding."""
     block = np.asarray(block)
     n_steps = 1 if time_axis is None else block.shape[time_axis]
     if not block.size or np.isnan(low := np.fmin.reduce(block, axis=None)):
         return np.zeros(n_steps, dtype=np.int64), np.full(n_steps, np.inf), 0.0, {}
     high = np.fmax.reduce(block, axis=None)
     excluded = [value for value in excluded if low <= value <= high]
-    if low >= 0 and not excluded:
+    if low >= 0 and not excluded and np.isfinite(high):
         return np.zeros(n_steps, dtype=np.int64), np.full(n_steps, np.inf), float(high), {}
-    kept = ~np.isnan(block) if block.dtype.kind == "f" else np.ones(block.shape, dtype=bool)
+    kept = np.isfinite(block) if block.dtype.kind == "f" else np.ones(block.shape, dtype=bool)
     if excluded:
         kept &= ~np.isin(block, excluded)
     if not kept.any():

@@ -23,6 +23,10 @@ The rules applied here:
   with the ``ncatted`` (NCO) and the xarray line that store the numbers meant
   (:func:`refuse_text_attributes`, :func:`refuse_text_attributes_of`). ``"nan"`` and ``"1_000"``,
   which Python's ``float`` reads, are no decimal numbers here.
+
+Coordinates (a time axis, latitude, longitude, depth, a scalar ``height``) follow the same rules:
+xarray decodes a dimension coordinate as the file is opened, so such a coordinate's other text is
+refused as its file is read (:func:`refuse_text_coordinate`), before any NumPy error.
 """
 
 from __future__ import annotations
@@ -196,20 +200,28 @@ def note_text_numbers(dataset: xr.Dataset) -> None:
         f"scale_factor and add_offset as float64): {', '.join(dict.fromkeys(said))}"))
 
 
-def _text_attributes(dataset: xr.Dataset) -> list[tuple[str, str, str, np.dtype]]:
-    """``(variable, attribute, its text, the type it is meant in)`` of each numeric attribute of
-    a data variable still stored as text once the file is open (not read as numbers:
-    :func:`with_text_numbers_read`); xarray keeps the fill values and packing in ``encoding``."""
+def _texts_of(name: str, variable: xr.Variable) -> list[tuple[str, str, str, np.dtype]]:
+    """``(name, attribute, its text, the type it is meant in)`` of each numeric attribute of one
+    variable still stored as text (xarray keeps the fill values and packing in ``encoding``);
+    none of a variable of text (a station's name: its fill value is text, CF-1.8 §2.5.1)."""
+    stored = np.dtype(variable.encoding.get("dtype", variable.dtype))
+    if stored.kind in "SU":
+        return []
     found = []
-    for name, variable in dataset.data_vars.items():
-        for key in NUMERIC_ATTRIBUTES:
-            text = attribute_text(variable.attrs.get(key, variable.encoding.get(key)))
-            if text is None:
-                continue
-            stored = np.dtype(variable.encoding.get("dtype", variable.dtype))
-            meant = np.dtype(np.float32) if key in PACKING_ATTRIBUTES or stored.kind not in "iuf" else stored
-            found.append((str(name), key, text, meant))
+    for key in NUMERIC_ATTRIBUTES:
+        text = attribute_text(variable.attrs.get(key, variable.encoding.get(key)))
+        if text is None:
+            continue
+        meant = np.dtype(np.float32) if key in PACKING_ATTRIBUTES or stored.kind not in "iuf" else stored
+        found.append((name, key, text, meant))
     return found
+
+
+def _text_attributes(dataset: xr.Dataset) -> list[tuple[str, str, str, np.dtype]]:
+    """:func:`_texts_of` each variable of a file once it is open, its data variables and its
+    coordinates (a time axis, latitude, a scalar ``height``: fix36d), numeric attributes not
+    read as numbers (:func:`with_text_numbers_read`)."""
+    return [item for name, variable in dataset.variables.items() for item in _texts_of(str(name), variable)]
 
 
 def _value_meant(key: str, text: str) -> str:
@@ -278,17 +290,52 @@ def refuse_text_attributes_of(datasets: Mapping[object, xr.Dataset]) -> None:
             groups.setdefault(tuple(found), []).append((path, dataset))
     if not groups:
         return
+    raise ClimannError(_refusal([(found, [Path(str(dataset.encoding.get("source") or path)).name
+                                          for path, dataset in members], members[0][1].encoding.get("source"))
+                                  for found, members in groups.items()]))
+
+
+def _refusal(groups: Sequence[tuple[Sequence[tuple[str, str, str, np.dtype]], Sequence[str], str | None]]) -> str:
+    """The one-line refusal of ``(found, file names, the first file's path)`` groups."""
     parts, fixes = [], []
-    for found, members in groups.items():
-        names = [Path(str(dataset.encoding.get("source") or path)).name for path, dataset in members]
+    for found, names, source in groups:
         parts.append(_problem_text(found, files_text(names)))
-        fix = _fix_of(found, members[0][1].encoding.get("source"))
-        fixes.append(fix + (" (each file with this command on its own copy)" if len(members) > 1 else ""))
-    several = len(parts) > 1 or any(len(found) > 1 for found in groups)
+        fixes.append(_fix_of(found, source) + (" (each file with this command on its own copy)" if len(names) > 1
+                                               else ""))
+    several = len(parts) > 1 or any(len(found) > 1 for found, _, _ in groups)
     numbers, them = ("numbers", "them") if several else ("a number", "it")
-    raise ClimannError(f"{'; '.join(parts)}, not as {numbers}, in a text that is not exactly one decimal number (two "
-                       f"for valid_range) of the variable's type, so the number meant is not said; store {them} as "
-                       f"{numbers}: {'; '.join(fixes)}")
+    return (f"{'; '.join(parts)}, not as {numbers}, in a text that is not exactly one decimal number (two "
+            f"for valid_range) of the variable's type, so the number meant is not said; store {them} as "
+            f"{numbers}: {'; '.join(fixes)}")
+
+
+def refuse_text_coordinate(name: str, variable: xr.Variable, source: str | None) -> None:
+    """Refuse a dimension coordinate (a time axis, latitude, depth: one dimension of its own
+    name) whose numeric attributes hold text that is not exactly the number(s) it means, as
+    it is read from its file: xarray decodes such a coordinate as the file is opened, where a
+    text ``scale_factor`` failed with a NumPy error and a text ``missing_value`` was ignored
+    (-999 read as a time or a depth), before :func:`refuse_text_attributes_of` could name it.
+
+    Parameters
+    ----------
+    name : str
+        The variable's name.
+    variable : xarray.Variable
+        Raw, as the data store gives it, its text numbers read (:func:`with_text_numbers_read`).
+    source : str or None
+        The file's path, for the message and the commands.
+
+    Raises
+    ------
+    ClimannError
+        One line naming the file, coordinate and attributes, and the ``ncatted`` and xarray line
+        that store the numbers meant, as :func:`refuse_text_attributes_of` says it.
+    """
+    if variable.dims != (name,):
+        return
+    found = _texts_of(name, variable)
+    if found:
+        raise ClimannError(_refusal([(found, [Path(str(source)).name if source else "the file"], source)]))
 
 
 def refuse_text_attributes(dataset: xr.Dataset) -> None:

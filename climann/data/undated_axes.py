@@ -26,7 +26,7 @@ from climann.data.shell import copy_path, python_command, working_path
 from climann.data.time_units import undecoded_time_message
 from climann.errors import ClimannError
 
-__all__ = ["check_times_are_dates"]
+__all__ = ["check_times_are_dates", "climatology_months_advice"]
 
 
 def check_times_are_dates(files: Mapping[Path, xr.Dataset]) -> None:
@@ -52,6 +52,8 @@ def check_times_are_dates(files: Mapping[Path, xr.Dataset]) -> None:
         message = undecoded_time_message(dataset[time], path.name, path)
         if dated is not None and _calendar_months(dataset[time]):
             message += f"; {_on_months_advice(path, str(time), dated, str(_dated_time(files[dated])))}"
+        elif (advice := climatology_months_advice(dataset[time], path)) is not None:
+            message += f"; {advice}"
         raise ClimannError(message)
 
 
@@ -69,6 +71,48 @@ def _calendar_months(time: xr.DataArray) -> bool:
         return False
     return bool(np.all(values == np.round(values)) and len(set(values.tolist())) == values.size
                 and set(values.tolist()) <= set(range(1, 13)))
+
+
+def climatology_months_advice(time: xr.DataArray, path: str | Path) -> str | None:
+    """The advice for a time axis of the calendar months 1 … 12 without units in a file alone
+    (LIS/OTD's ``Month``; a climatology per calendar month, CF-1.8 §7.4, that does not say so):
+    the Python line that gives each month a date (the 15th of its month in the first year
+    averaged) and the climatology bounds of the years it averages (from the 1st of its month in
+    the first year to the 1st of the next month in the last: CF §7.4's example), the time axis
+    marked by its ``climatology`` attribute, which ``predict`` and ``evaluate --data`` read as
+    its months' means over the years. The years are the user's (``FIRST``, ``LAST``): no such
+    file says them in its time axis. None for any other axis.
+
+    Parameters
+    ----------
+    time : xarray.DataArray
+        The file's time coordinate, not read as dates.
+    path : str or Path
+        The file.
+
+    Returns
+    -------
+    str or None
+    """
+    if not _calendar_months(time):
+        return None
+    name, path = str(time.name), Path(path)
+    copy = working_path(copy_path(path, suffix="dated"))
+    day = ("day = lambda y, k: cftime.date2num(cftime.datetime(y + (k > 12), (k - 1) % 12 + 1, 1, calendar=cal), "
+           "u, cal)")
+    marks = "dict(units=u, calendar=cal, standard_name='time', axis='T', climatology='climatology_bnds')"
+    rename = "" if name == "time" else f".rename({{'{name}': 'time'}})"
+    code = (f"import cftime, xarray as xr; first, last = FIRST, LAST; cal = 'standard'; "
+            f"u = 'days since %04d-01-01' % first; {day}; c = xr.open_dataset('{working_path(path)}'); "
+            f"m = [int(k) for k in c['{name}'].values]; "
+            f"c = c.assign_coords({{'{name}': ('{name}', [day(first, k) + 14 for k in m], {marks})}}); "
+            f"c['climatology_bnds'] = (('{name}', 'nv'), [[day(first, k), day(last, k + 1)] for k in m]); "
+            f"c{rename}.to_netcdf('{copy}')")
+    return (f"its values ('{name}' 1 … 12) look like the calendar months of a climatology (CF §7.4), which a "
+            f"time axis says with dates and the years it averages: write them, FIRST and LAST the first and last "
+            f"of those years, e.g. {python_command(code)}, and give {Path(copy).name} to climann predict or "
+            f"evaluate --data, which read a climatology as its months' means over the years (training needs the "
+            f"series it was computed from)")
 
 
 def _on_months_advice(path: Path, months: str, dated: Path, time: str) -> str:

@@ -11,6 +11,7 @@ import shlex
 from collections.abc import Sequence
 from pathlib import Path
 
+import cftime
 import numpy as np
 import xarray as xr
 
@@ -39,6 +40,7 @@ from climann.data.standard_names import standard_name_of
 from climann.data.temperature_readings import temperature_reading
 from climann.data.units import variable_units
 from climann.data.time_units import TIME_STORAGE_KEY, undecoded_time_message
+from climann.data.undated_axes import climatology_months_advice
 from climann.data.time_axis import TimeStep, year_text
 from climann.data.time_cells import (
     FILE_TIME_COORDINATE, KNOWN_STEP_KEY, SELECTED_BY_STAMPS_KEY, STEPS_BEFORE_RANGE_KEY, VALUE_STEP_KEY,
@@ -286,6 +288,28 @@ def _time_bounds(dataset: xr.Dataset, time_name: str) -> np.ndarray | None:
     return values
 
 
+def _climatology_bounds(dataset: xr.Dataset, time_name: str, *, units: str, calendar: str) -> np.ndarray | None:
+    """The (n_time, 2) climatology bounds of a climatological time axis as dates (CF-1.8 §7.4:
+    the variable its ``climatology`` attribute names), else None. xarray decodes the variable a
+    ``bounds`` attribute names, not this one: its numbers are in the time axis's ``units`` and
+    ``calendar`` (unless it has its own), as CF §7.4 says of climatology bounds."""
+    bounds_name = dataset[time_name].attrs.get("climatology")
+    if bounds_name not in dataset.variables:
+        return None
+    bounds = dataset[bounds_name]
+    if bounds.ndim != 2 or bounds.dims[0] != time_name or bounds.shape[1] != 2:
+        return None
+    values = np.asarray(bounds.values)
+    if values.dtype.kind in "iuf":
+        if not np.isfinite(values).all():
+            return None
+        values = cftime.num2date(values, str(bounds.attrs.get("units", units)),
+                                 str(bounds.attrs.get("calendar", calendar)))
+    if values.size and not all(hasattr(value, "calendar") for value in values.ravel()):
+        return None
+    return np.asarray(values)
+
+
 def _bounds_dim(dataset: xr.Dataset, names: Sequence[str]) -> str:
     """The vertex dimension of the first 1-D bounds variable of the axes ``names`` ('bnds'
     when none has bounds)."""
@@ -381,7 +405,8 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
     if len(values) and not hasattr(values[0], "calendar"):
         where = ", ".join(Path(f).name for f in source_files) or "the data"
         source = source_files[0] if len(source_files) == 1 else None
-        raise ClimannError(undecoded_time_message(time, where, source))
+        advice = None if source is None else climatology_months_advice(time, source)
+        raise ClimannError(undecoded_time_message(time, where, source) + (f"; {advice}" if advice else ""))
     calendar = time.encoding.get("calendar", values[0].calendar if len(values) else "standard")
     units = time.encoding.get("units", f"days since {year_text(values[0].year)}-01-01" if len(values) else "")
 
@@ -420,6 +445,7 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
         variable_cell_methods={name: str(dataset[name].attrs["cell_methods"]) for name in data_variable_names(dataset)
                                if "cell_methods" in dataset[name].attrs},
         time_bounds=_time_bounds(dataset, names["time"]),
+        climatology_bounds=_climatology_bounds(dataset, names["time"], units=str(units), calendar=str(calendar)),
         bounds_dim=_bounds_dim(dataset, list(names.values())),
         scalar_coordinates=_with_own_levels(scalar_coordinates(dataset, target, not_scalar), levels.get(target, ())),
         variable_levels=levels,

@@ -768,6 +768,28 @@ def smoothing_reach(counts: np.ndarray, keys: ClimatologyKeys, *, calendar: str,
         gap of the series, such as a station's winter), near which that cell's window is
         narrowed; empty when it is nowhere narrowed.
     """
+    in_window, left_out = smoothing_reach_at_cells(counts, keys, calendar=calendar, window_days=window_days)
+    return in_window.sum(axis=1), left_out
+
+
+def smoothing_reach_at_cells(counts: np.ndarray, keys: ClimatologyKeys, *, calendar: str,
+                             window_days: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`smoothing_reach` at each cell: the training values inside each key's window at
+    that cell (its own window, narrowed by its own days), not summed over the cells.
+
+    Parameters
+    ----------
+    counts, keys, calendar, window_days
+        As :func:`smoothing_reach`.
+
+    Returns
+    -------
+    in_window : ndarray, shape (keys.count, n_cells)
+        Σₑ [window[d, e] > 0] N[e, s, c] of each cell c (the cells of ``counts`` flattened; one
+        column for a ``counts`` of one dimension).
+    left_out : ndarray of int
+        As :func:`smoothing_reach`.
+    """
     counts = np.asarray(counts, np.float64).reshape(keys.count, -1)
     length, by_day = cyclic_days(counts, keys, calendar), (366, keys.count // 366, -1)
     held, _ = _held_days(counts > 0, keys, length)
@@ -775,7 +797,7 @@ def smoothing_reach(counts: np.ndarray, keys: ClimatologyKeys, *, calendar: str,
     in_window = np.zeros(by_day[:2] + (counts.shape[1],))
     in_window[:length] = _window_sums(counts.reshape(by_day)[:length], reach, window_days, triangular=False)
     lacking = ~held[:, held.any(axis=0)]
-    return in_window.sum(axis=2).reshape(keys.count), np.flatnonzero(lacking.any(axis=1)) + 1
+    return in_window.reshape(keys.count, counts.shape[1]), np.flatnonzero(lacking.any(axis=1)) + 1
 
 
 def _window_reach(window_days: int, held: np.ndarray, reach_days: int = 0) -> np.ndarray:

@@ -9,7 +9,8 @@ truth's (break29a A5: a uniform field scored a centred ACC of 0.57 on half-hourl
 training year). WMO's climatological standard normals take 30 years (WMO-No. 1203). No score is
 changed; :func:`few_years_note` says so, in the notes of ``metrics.json`` (shown on the
 terminal, in ``train.log`` and in ``report.md``), when the keys hold fewer than
-:data:`MIN_VALUES_PER_KEY` training values on average.
+:data:`MIN_VALUES_PER_KEY` training values on average at some cell: the climatology is each
+cell's own, so a station with half the years rests on half the values.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ import numpy as np
 
 from climann.data.features import days_in_year
 from climann.data.time_axis import TimeStep
-from climann.evaluation.baselines import ClimatologyKeys, climatology_keys, is_smoothed, smoothing_reach
+from climann.evaluation.baselines import (ClimatologyKeys, climatology_keys, is_smoothed, smoothing_reach,
+                                          smoothing_reach_at_cells)
 
 __all__ = ["MIN_VALUES_PER_KEY", "NARROWED_KEY", "add_climatology_narrowed", "add_few_years_note", "decimals_below",
            "few_years_note", "narrowed_days", "selected_days", "values_per_key"]
@@ -40,11 +42,15 @@ WMO_NORMAL_YEARS = 30
 
 
 def values_per_key(times: np.ndarray, train_steps: np.ndarray, *, value_step: TimeStep | None = None,
-                   window_days: int = 1) -> float:
-    """The mean number of training time steps each climatology value rests on, over the keys
-    that have one: a key's own steps, or for a day-of-year climatology smoothed over
-    ``window_days`` > 1 the steps inside its window (:func:`~climann.evaluation.baselines.smoothing_reach`:
-    ~61 × a key's own with the 61-day window; break34a S1 counted a key's own only).
+                   window_days: int = 1, counts: np.ndarray | None = None) -> float:
+    """The mean number of training values each climatology value rests on, over the keys that
+    have one, at the cell where it is fewest: a key's own values, or for a day-of-year
+    climatology smoothed over ``window_days`` > 1 the values inside its window
+    (:func:`~climann.evaluation.baselines.smoothing_reach`: ~61 × a key's own with the 61-day
+    window; break34a S1 counted a key's own only). The climatology is each cell's own
+    (:func:`~climann.evaluation.baselines.key_sums`): a station with half the years rests on
+    half the values, which the training steps of the file did not say (fix36d). On a grid
+    whose every cell holds every training step it is the training steps per key.
 
     Parameters
     ----------
@@ -55,33 +61,43 @@ def values_per_key(times: np.ndarray, train_steps: np.ndarray, *, value_step: Ti
         As :func:`~climann.evaluation.baselines.climatology_keys` takes it.
     window_days : int
         The run's ``climatology_window_days`` (1: the raw mean of each key).
+    counts : ndarray, shape (n_keys, n_cells...), optional
+        The training values of each key at each cell
+        (:func:`~climann.evaluation.baselines.training_key_counts`); None: every training step
+        holds a value at every cell.
 
     Returns
     -------
     float
-        Σ_k n_k / #{k : n_k > 0}, n_k the training steps of key k (or of its window); 0.0
-        without training steps.
+        min over the cells c holding training values of Σ_k n_kc / #{k : n_kc > 0}, n_kc the
+        training values of key k (or of its window) at cell c; 0.0 without training values.
     """
-    return _mean_per_key(_training_values_per_key(times, train_steps, value_step=value_step, window_days=window_days))
+    means = _means_per_key(_training_values_per_key(times, train_steps, value_step=value_step,
+                                                    window_days=window_days, counts=counts))
+    return float(means.min()) if means.size else 0.0
 
 
-def _mean_per_key(counts: np.ndarray) -> float:
-    """Σ_k n_k / #{k : n_k > 0} of :func:`_training_values_per_key`'s counts; 0.0 without any."""
-    return float(counts.sum() / counts.size) if counts.size else 0.0
+def _means_per_key(counts: np.ndarray) -> np.ndarray:
+    """Σ_k n_kc / #{k : n_kc > 0} at each cell c of :func:`_training_values_per_key`'s counts,
+    shape (n_cells,)."""
+    return counts.sum(axis=0) / np.maximum(np.count_nonzero(counts, axis=0), 1)
 
 
-def _training_values_per_key(times: np.ndarray, train_steps: np.ndarray, *,
-                             value_step: TimeStep | None = None, window_days: int = 1) -> np.ndarray:
-    """n_k, the training steps of each climatology key that has one, or of its window when the
-    day-of-year climatology is smoothed over ``window_days`` > 1, shape (n_keys_held,)."""
+def _training_values_per_key(times: np.ndarray, train_steps: np.ndarray, *, value_step: TimeStep | None = None,
+                             window_days: int = 1, counts: np.ndarray | None = None) -> np.ndarray:
+    """n_kc, the training values of each climatology key at each cell that holds any, or of its
+    window when the day-of-year climatology is smoothed over ``window_days`` > 1, shape
+    (n_keys, n_cells_held); ``counts`` None: the training steps, as one cell."""
     trained = np.asarray(times)[np.asarray(train_steps, dtype=bool)]
-    if trained.size == 0:
-        return np.zeros(0, np.int64)
-    keys = climatology_keys(times, value_step=value_step)
-    counts = np.bincount(keys.of(trained), minlength=keys.count + 1)[1:]
+    keys = climatology_keys(times, value_step=value_step) if trained.size else None
+    if keys is None:
+        return np.zeros((0, 0), np.int64)
+    if counts is None:
+        counts = np.bincount(keys.of(trained), minlength=keys.count + 1)[1:]
+    counts = np.asarray(counts).reshape(keys.count, -1)
     if window_days > 1 and is_smoothed(keys.per):
-        counts, _ = smoothing_reach(counts, keys, calendar=trained[0].calendar, window_days=window_days)
-    return counts[counts > 0]
+        counts, _ = smoothing_reach_at_cells(counts, keys, calendar=trained[0].calendar, window_days=window_days)
+    return counts[:, counts.any(axis=0)]
 
 
 def _keys_below_text(counts: np.ndarray, keys: ClimatologyKeys) -> str:
@@ -214,13 +230,15 @@ def decimals_below(value: float, limit: float, *, fewest: int = 2, most: int = 1
 
 
 def few_years_note(times: np.ndarray, train_steps: np.ndarray, *, value_step: TimeStep | None = None,
-                   n_samples: int = 0, of: int = 0, window_days: int = 1) -> dict | None:
+                   n_samples: int = 0, of: int = 0, window_days: int = 1,
+                   counts: np.ndarray | None = None) -> dict | None:
     """The note of ``metrics.json`` for a climatology of fewer than :data:`MIN_VALUES_PER_KEY`
-    training values per key, or per key's window when smoothed (:func:`values_per_key`), or None.
+    training values per key, or per key's window when smoothed, at some cell
+    (:func:`values_per_key`), or None.
 
     Parameters
     ----------
-    times, train_steps, value_step, window_days
+    times, train_steps, value_step, window_days, counts
         As :func:`values_per_key`.
     n_samples, of : int
         The climatology's values scored in the training block and the network's there: kept in
@@ -232,37 +250,52 @@ def few_years_note(times: np.ndarray, train_steps: np.ndarray, *, value_step: Ti
     dict or None
         ``{"split": "train", "model": "climatology", "n_samples", "of", "n_years",
         "values_per_key", "reason"}``: the training block's calendar years, its values per key
-        (rounded to 0.01, or to as many decimals as show it below :data:`MIN_VALUES_PER_KEY`:
-        :func:`decimals_below`) and the line said (:func:`~climann.evaluation.scores.note_text`).
+        at the cell where they are fewest (rounded to 0.01, or to as many decimals as show it
+        below :data:`MIN_VALUES_PER_KEY`: :func:`decimals_below`) and the line said
+        (:func:`~climann.evaluation.scores.note_text`); where the cells' values per key differ,
+        also ``n_cells_below`` (the cells below :data:`MIN_VALUES_PER_KEY`) and ``n_cells`` (the
+        cells holding training values), and the line says "at some cells".
     """
-    counts = _training_values_per_key(times, train_steps, value_step=value_step, window_days=window_days)
-    per_key = _mean_per_key(counts)
-    if not 0 < per_key < MIN_VALUES_PER_KEY:
+    held = _training_values_per_key(times, train_steps, value_step=value_step, window_days=window_days, counts=counts)
+    means = _means_per_key(held)
+    if not means.size or not 0 < (per_key := float(means.min())) < MIN_VALUES_PER_KEY:
         return None
+    fewest = held[:, int(np.argmin(means))]
     trained = np.asarray(times)[np.asarray(train_steps, dtype=bool)]
     n_years = len({time.year for time in trained})
     keys = climatology_keys(times, value_step=value_step)
     years = f"{n_years} training year{'' if n_years == 1 else 's'}"
     digits = decimals_below(per_key, MIN_VALUES_PER_KEY)
     within = f" within its {window_days}-day window" if window_days > 1 and is_smoothed(keys.per) else ""
-    reason = (f"the climatology rests on {years}: {_keys_below_text(counts, keys)} fewer than "
-              f"{MIN_VALUES_PER_KEY:g} training values{within} ({per_key:.{digits}f} per {keys.per} on average; "
-              f"WMO's climatological standard normals take {WMO_NORMAL_YEARS} years, WMO-No. 1203), so it holds the "
-              "training years' own noise; the ACC and the skill against it are unreliable (a forecast with no "
-              "information about the anomaly can score a high ACC); train on more years (split_years) for a "
-              "climatology to compare with")
+    short = _keys_below_text(fewest[fewest > 0], keys)
+    reason = (f"the climatology rests on {years}: {short} fewer than {MIN_VALUES_PER_KEY:g} training values{within} "
+              f"({per_key:.{digits}f} per {keys.per} on average; ")
+    cells = {}
+    if means.max() > means.min():  # each cell's climatology is its own: a station with half the years
+        below = int(np.count_nonzero(means < MIN_VALUES_PER_KEY))
+        cells = {"n_cells_below": below, "n_cells": int(means.size)}
+        reason = (f"the climatology rests on {years}, at some cells on fewer values (each cell's climatology is its "
+                  f"own): {below} of the {means.size} cells with training values hold{'s' if below == 1 else ''} "
+                  f"fewer than {MIN_VALUES_PER_KEY:g} per {keys.per}{within} on average; at the cell with fewest, "
+                  f"{short} fewer than {MIN_VALUES_PER_KEY:g} training values{within} ({per_key:.{digits}f} per "
+                  f"{keys.per} on average there; ")
+    reason += (f"WMO's climatological standard normals take {WMO_NORMAL_YEARS} years, WMO-No. 1203), so it holds the "
+               f"training years' own noise{' there' if cells else ''}; the ACC and the skill against it are unreliable "
+               "(a forecast with no information about the anomaly can score a high ACC); train on more years "
+               "(split_years) for a climatology to compare with")
     return {"split": "train", "model": "climatology", "n_samples": int(n_samples), "of": int(of), "n_years": n_years,
-            "values_per_key": round(per_key, digits), "reason": reason}
+            "values_per_key": round(per_key, digits), **cells, "reason": reason}
 
 
 def add_few_years_note(metrics: dict, times: np.ndarray, train_steps: np.ndarray, *,
-                       value_step: TimeStep | None = None) -> None:
+                       value_step: TimeStep | None = None, counts: np.ndarray | None = None) -> None:
     """Append :func:`few_years_note` (when there is one) to ``metrics["notes"]``, with the
-    climatology's and the network's values scored in the training block (``metrics["splits"]``)."""
+    climatology's and the network's values scored in the training block (``metrics["splits"]``);
+    ``counts``: the training values of each key at each cell, as :func:`values_per_key` takes them."""
     scored = metrics.get("splits", {}).get("train", {})
     note = few_years_note(times, train_steps, value_step=value_step,
                           n_samples=scored.get("climatology", {}).get("n_samples", 0),
                           of=scored.get("model", {}).get("n_samples", 0),
-                          window_days=int(metrics.get("climatology_window_days", 1)))
+                          window_days=int(metrics.get("climatology_window_days", 1)), counts=counts)
     if note is not None:
         metrics["notes"] = metrics.get("notes", []) + [note]

@@ -133,19 +133,28 @@ def _bounds_name(coordinate: Coordinate) -> str | None:
     return str(coordinate.attrs["bounds"]) if coordinate.attrs.get("bounds") else None
 
 
-def _coordinate(coordinate: Coordinate, bounds: np.ndarray | None = None, bounds_dim: str = "bnds") -> dict:
+def _climatology_name(coordinate: Coordinate) -> str | None:
+    return str(coordinate.attrs["climatology"]) if coordinate.attrs.get("climatology") else None
+
+
+def _coordinate(coordinate: Coordinate, bounds: np.ndarray | None = None, bounds_dim: str = "bnds", *,
+                climatology: np.ndarray | None = None) -> dict:
     """The coordinate with its CF attributes, and its bounds variable when the layout has
     them (else without a ``bounds`` attribute: a dangling reference would break CF). A
-    climatology's ``climatology`` attribute (CF §7.4, new data of ``predict``) is left out
-    likewise: its climatology bounds are not carried; the variables' ``cell_methods`` (``within
-    years … over years``) still say what the steps are."""
-    name = _bounds_name(coordinate)
+    climatology's ``climatology`` attribute (CF §7.4, new data of ``predict``) is kept with its
+    climatology bounds (``climatology``, as the layout read them), so that the predictions of
+    a climatology are one (fix36d: they were left out), and left out when the layout has none;
+    the variables' ``cell_methods`` (``within years … over years``) say what the steps are."""
+    name, of_climatology = _bounds_name(coordinate), _climatology_name(coordinate)
     keep = bounds is not None and name is not None
+    keep_climatology = climatology is not None and of_climatology is not None and of_climatology != name
     attrs = {key: value for key, value in coordinate.attrs.items()
-             if (key != "bounds" or keep) and key != "climatology"}
+             if (key != "bounds" or keep) and (key != "climatology" or keep_climatology)}
     variables = {coordinate.name: xr.Variable(coordinate.name, coordinate.values, attrs)}
     if keep:
         variables[name] = xr.Variable((coordinate.name, bounds_dim), bounds)
+    if keep_climatology:
+        variables[of_climatology] = xr.Variable((coordinate.name, bounds_dim), climatology)
     return variables
 
 
@@ -164,7 +173,8 @@ def _axes(layout: GridLayout) -> tuple[dict[str, xr.Variable], dict[str, xr.Vari
     for coordinate, values in axes:
         if coordinate.name in layout.index_dims:
             continue
-        variables = _coordinate(coordinate, values, vertex_dim)
+        variables = _coordinate(coordinate, values, vertex_dim,
+                                climatology=layout.climatology_bounds if coordinate is time else None)
         coords[coordinate.name] = variables.pop(coordinate.name)
         bounds.update(variables)
     for scalar in layout.scalar_coordinates:
@@ -596,9 +606,9 @@ def prediction_encoding(dataset: xr.Dataset, layout: GridLayout) -> dict[str, di
     times = {"units": written_time_units(layout.time_units), "calendar": layout.calendar, "dtype": "float64",
              "_FillValue": None}
     encoding[layout.time.name] = dict(times)
-    time_bounds = _bounds_name(layout.time)
-    if time_bounds in dataset.variables:
-        encoding[time_bounds] = dict(times)
+    for time_bounds in (_bounds_name(layout.time), _climatology_name(layout.time)):
+        if time_bounds in dataset.variables:
+            encoding[time_bounds] = dict(times)
     for coordinate in (layout.latitude, layout.longitude):
         if coordinate.name in dataset.variables:
             encoding[coordinate.name] = {"_FillValue": None}
@@ -634,7 +644,7 @@ def _encode_every_time(layout: GridLayout, values: np.ndarray) -> None:
     training), which ``cftime.date2num`` accepts."""
     encoding = {"units": written_time_units(layout.time_units), "calendar": layout.calendar, "dtype": "float64"}
     coder = xr.coders.CFDatetimeCoder(use_cftime=True)
-    for dates in (values, layout.time_bounds):
+    for dates in (values, layout.time_bounds, layout.climatology_bounds):
         if dates is not None:
             coder.encode(xr.Variable(("time",), np.asarray(dates).ravel(), encoding=dict(encoding)))
 
@@ -668,6 +678,7 @@ def check_predictions_encodable(layout: GridLayout, baselines: Sequence[str] = (
     single = dataclasses.replace(
         layout, time=Coordinate(layout.time.name, values[:1], layout.time.attrs), time_blocks=layout.time_blocks[:1],
         time_bounds=None if layout.time_bounds is None else layout.time_bounds[:1],
+        climatology_bounds=None if layout.climatology_bounds is None else layout.climatology_bounds[:1],
         file_times=None if layout.file_times is None else layout.file_times[:1],
     )
     grid = np.full((1, *layout.shape[1:]), np.nan, dtype=np.float32)

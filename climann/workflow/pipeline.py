@@ -326,12 +326,14 @@ def evaluate(config: RunConfig, data: PreparedData, network: Network | Ensemble)
                            mode="field" if isinstance(data.samples, FieldSamples) else "pointwise",
                            n_dropped=data.samples.n_dropped)
     if "train" in data.split.time_masks:
+        # each cell's climatology rests on its own training values (a station with half the years)
+        training = training_key_counts(truth, layout.time.values, data.split.time_masks["train"],
+                                       value_step=layout.climatology_value_step)
         add_few_years_note(metrics, layout.time.values, data.split.time_masks["train"],
-                           value_step=layout.climatology_value_step)
+                           value_step=layout.climatology_value_step, counts=training)
         add_climatology_narrowed(metrics, layout.time.values, data.split.time_masks["train"],
                                  value_step=layout.climatology_value_step, months=selected_months(config),
-                                 counts=training_key_counts(truth, layout.time.values, data.split.time_masks["train"],
-                                                            value_step=layout.climatology_value_step))
+                                 counts=training)
     add_unscored_anomaly_notes(metrics, data)
     add_dropped_target_entry(metrics, data)
     if members is None:

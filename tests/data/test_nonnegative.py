@@ -342,3 +342,21 @@ def test_a_standardized_precipitation_index_gets_no_advice_to_zero_its_dry_anoma
     dataset = _precipitation(spi, units="", long_name="Standardized Precipitation Index (Gamma), 3-month")
     assert (spi < 0).mean() > 0.3  # a z-score: many negatives, far beyond rounding
     assert _said(caplog, dataset) == []
+
+
+@pytest.mark.parametrize("chunks", [pytest.param(None, id="numpy"), pytest.param({"time": 2}, id="dask")])
+def test_minus_infinity_is_no_negative_value_of_its_own(chunks):
+    # ±inf are counted by climann.data.infinite_values; here they were a second time, and +inf made
+    # the largest absolute value inf, so no negative was beyond rounding
+    values = np.full((4, 2, 3), 10.0, dtype="f4")
+    values[1, 0, 0] = -np.inf
+    values[2, 1, 2] = -1.0
+    values[3, 0, 1] = np.inf
+    dataset = _precipitation(values)
+    dataset = dataset.chunk(chunks) if chunks else dataset
+    found = negative_values(dataset, ["pr"])["pr"]
+    finite = np.isfinite(values)
+    assert found.count == int(((values < 0) & finite).sum()) == 1
+    assert found.lowest == -1.0
+    assert found.largest == float(np.abs(values[finite]).max()) == 10.0
+    np.testing.assert_array_equal(found.times, dataset["time"].values[[2]])

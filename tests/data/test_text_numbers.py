@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 
+import cftime
 import netCDF4
 import numpy as np
 import pytest
@@ -22,9 +23,11 @@ from climann.errors import ClimannError
 N_TIME, N_LAT, N_LON = 4, 3, 4
 
 
-def _write(path, stored, dtype, text_attrs, *, numeric_attrs=None, time_offset=0):
+def _write(path, stored, dtype, text_attrs, *, numeric_attrs=None, time_offset=0, coordinate_text=None):
     """``v(time, lat, lon)`` written exactly as ``stored`` (no packing, no masking by netCDF4),
-    with ``text_attrs`` stored as text and ``numeric_attrs`` as numbers."""
+    with ``text_attrs`` stored as text and ``numeric_attrs`` as numbers; ``coordinate_text``:
+    ``{coordinate: {attribute: text}}`` stored as text on the coordinates (``height``: a scalar
+    coordinate named by ``v``'s ``coordinates``)."""
     with netCDF4.Dataset(path, "w") as nc:
         for name, size in (("time", N_TIME), ("lat", N_LAT), ("lon", N_LON)):
             nc.createDimension(name, size)
@@ -38,6 +41,12 @@ def _write(path, stored, dtype, text_attrs, *, numeric_attrs=None, time_offset=0
         variable = nc.createVariable("v", dtype, ("time", "lat", "lon"))
         variable.set_auto_maskandscale(False)
         variable.units = "K"
+        if "height" in (coordinate_text or {}):
+            nc.createVariable("height", "f8", ())[...] = 2.0
+            nc["height"].units, variable.coordinates = "m", "height"
+        for name, attrs in (coordinate_text or {}).items():
+            for key, value in attrs.items():
+                nc[name].setncattr_string(key, value)
         for key, value in (numeric_attrs or {}).items():
             variable.setncattr(key, value)
         for key, value in text_attrs.items():
@@ -149,3 +158,58 @@ def test_the_printed_xarray_line_stores_the_number(tmp_path, monkeypatch):
     subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=tmp_path)
     expected = np.where(stored == -32767, np.nan, stored.astype(np.float32))
     np.testing.assert_array_equal(open_dataset([tmp_path / "c_fixed.nc"])["v"].values, expected)
+
+
+@pytest.mark.parametrize(("name", "key", "text", "value"), [
+    pytest.param("time", "scale_factor", "n/a", "NUMBER", id="time-scale_factor"),
+    pytest.param("time", "missing_value", "-999f", "NUMBER", id="time-missing_value"),
+    pytest.param("lat", "valid_range", "-90", "LOW,HIGH", id="lat-valid_range"),
+    pytest.param("lon", "add_offset", "nan", "NUMBER", id="lon-add_offset"),
+    pytest.param("height", "missing_value", "none", "NUMBER", id="auxiliary-coordinate"),
+])
+def test_a_coordinate_text_that_is_not_exactly_its_number_is_refused(tmp_path, monkeypatch, name, key, text, value):
+    """fix36d 4: on a coordinate such text was neither read nor refused: a scale_factor of the time
+    axis raised xarray's UFuncNoLoopError, a missing_value was ignored (-999 read as a coordinate)."""
+    monkeypatch.chdir(tmp_path)
+    path = _write(tmp_path / "text.nc", _stored_shorts(), "i2", {}, coordinate_text={name: {key: text}})
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([path])
+    message = str(refused.value)
+    letter = "f" if key in ("scale_factor", "add_offset") else "d"
+    assert message.startswith(f"'{name}' in text.nc has {key} stored as text ('{text}'), not as a number")
+    assert f"`ncatted -a {key},{name},o,{letter},{value} text.nc text_fixed.nc`, or with xarray: `" in message
+    assert "\n" not in message
+
+
+def test_the_xarray_line_for_a_coordinate_stores_the_number(tmp_path, monkeypatch):
+    """The xarray line, NUMBER filled in, writes a copy whose time axis is scaled as by hand."""
+    monkeypatch.chdir(tmp_path)
+    path = _write(tmp_path / "t.nc", _stored_shorts(), "i2", {}, coordinate_text={"time": {"scale_factor": "n/a"}})
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([path])
+    line = str(refused.value).split("or with xarray: `", 1)[1].split("`")[0].replace("NUMBER", "2")
+    subprocess.run([sys.executable, "-c", shlex.split(line)[2]], check=True, cwd=tmp_path)
+    expected = cftime.num2date(2 * (15 + 30 * np.arange(N_TIME)), "days since 2000-01-01", "noleap")
+    np.testing.assert_array_equal(open_dataset([tmp_path / "t_fixed.nc"])["time"].values, expected)
+
+
+def test_a_coordinate_text_that_is_its_number_is_read_as_it(tmp_path):
+    """Read as on a data variable: a time axis stored as shorts with scale_factor '0.5'."""
+    path = tmp_path / "t.nc"
+    _write(path, _stored_shorts(), "i2", {}, coordinate_text={"time": {"scale_factor": "0.5"}})
+    opened = open_dataset([path])["time"].values
+    expected = cftime.num2date(0.5 * (15 + 30 * np.arange(N_TIME)), "days since 2000-01-01", "noleap")
+    np.testing.assert_array_equal(opened, expected)
+
+
+def test_a_text_coordinate_keeps_its_text_fill_value(tmp_path):
+    """A station's name (char, CF-1.8 §2.5.1: its fill value of its own type, text) is no number
+    stored as text: opened, not refused, now that coordinates are checked too."""
+    path = tmp_path / "labels.nc"
+    _write(path, _stored_shorts(), "i2", {})
+    with netCDF4.Dataset(path, "a") as nc:
+        nc.createDimension("nchar", 4)
+        label = nc.createVariable("label", "S1", ("lat", "nchar"), fill_value=b" ")
+        label[:] = netCDF4.stringtochar(np.array(["ab", "cd", "ef"], "S4"))
+        nc["v"].coordinates = "label"
+    assert open_dataset([path])["label"].values.tolist() == [b"ab", b"cd", b"ef"]

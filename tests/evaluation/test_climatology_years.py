@@ -187,3 +187,109 @@ def test_a_29_february_the_file_lacks_is_a_day_of_the_months_selected(calendar, 
     times = _daily_of_months(calendar, range(first, 2007), (2,), leap_day=False)
     train = np.ones(times.size, dtype=bool)
     assert narrowed_days(times, train, window_days=61, months=(2,)) == [60]
+
+
+def _key_counts(present: np.ndarray, times: np.ndarray, train: np.ndarray) -> np.ndarray:
+    """The training values of each calendar month at each cell, by hand: shape (12, n_cells)."""
+    months = np.array([time.month for time in times])
+    return np.stack([(present & (train & (months == month))[:, None]).sum(axis=0) for month in range(1, 13)])
+
+
+def _half_the_years_at_one_cell(times, train):
+    """Three cells; cell 1 holds the training block's last half of its years only."""
+    present = np.ones((times.size, 3), dtype=bool)
+    years = sorted({time.year for time in times[train]})
+    present[:, 1] = [time.year not in years[:len(years) // 2] for time in times]
+    return present
+
+
+@pytest.mark.parametrize(("n_train_years", "expected"), [pytest.param(2, 1.0, id="two-years"),
+                                                         pytest.param(4, 2.0, id="four-years")])
+def test_values_per_key_are_those_of_the_cell_with_fewest(n_train_years, expected):
+    """fix36d: the climatology is each cell's own (key_sums); a cell with half the years rests on
+    half the values, which the training steps per key (2.0, 4.0) did not say."""
+    times = _months(range(2000, 2006))
+    train = np.arange(times.size) < 12 * n_train_years
+    present = _half_the_years_at_one_cell(times, train)
+    counts = _key_counts(present, times, train)
+    assert values_per_key(times, train) == n_train_years
+    assert values_per_key(times, train, counts=counts) == pytest.approx(expected)
+    # every cell holding every step: the training steps per key, as before
+    assert values_per_key(times, train, counts=_key_counts(np.ones_like(present), times, train)) == n_train_years
+
+
+def test_the_note_says_at_some_cells_when_their_values_differ():
+    times = _months(range(2000, 2004))
+    train = np.arange(times.size) < 24
+    present = _half_the_years_at_one_cell(times, train)
+    assert few_years_note(times, train) is None  # the training steps: 2 per month
+    note = few_years_note(times, train, counts=_key_counts(present, times, train))
+    assert (note["values_per_key"], note["n_years"], note["n_cells_below"], note["n_cells"]) == (1.0, 2, 1, 3)
+    assert note["reason"].startswith(
+        "the climatology rests on 2 training years, at some cells on fewer values (each cell's climatology is its "
+        "own): 1 of the 3 cells with training values holds fewer than 2 per calendar month on average; at the cell "
+        "with fewest, all 12 of its calendar months hold fewer than 2 training values (1.00 per calendar month on "
+        "average there; WMO's")
+    # the same values at every cell: the note of the uniform grid, no count of cells
+    one_year = np.arange(times.size) < 12
+    uniform = few_years_note(times, one_year, counts=_key_counts(np.ones_like(present), times, one_year))
+    assert "n_cells" not in uniform and uniform["reason"].startswith("the climatology rests on 1 training year: all")
+
+
+@pytest.mark.parametrize("limit_gb", [pytest.param(None, id="in-memory"), pytest.param(1e-9, id="streamed")])
+def test_a_station_with_half_the_training_years_is_said_to_rest_on_its_own(tmp_path, limit_gb):
+    """A CF station file (featureType timeSeries) of 2 training years; station 1, chosen, has
+    no value in the first: its climatology rests on 1 value per month, not the file's 2, and
+    is said to (fix36d: no note, the file's training steps counted)."""
+    import xarray as xr
+
+    from climann.workflow.config import build_config
+    from climann.workflow.pipeline import run_training
+
+    rng = np.random.default_rng(5)
+    times = _months(range(2000, 2004))
+    pred = rng.uniform(0, 1, (2, times.size)).astype("f4")
+    tas = (280 + 10 * pred).astype("f4")
+    tas[1, :12] = np.nan  # station 1: no value in 2000
+    stations = xr.Dataset(
+        {"tas": (("station", "time"), tas, {"units": "K", "standard_name": "air_temperature"}),
+         "pred": (("station", "time"), pred, {"units": "1"})},
+        coords={"time": ("time", cftime.date2num(times, "days since 2000-01-01", "noleap"),
+                         {"units": "days since 2000-01-01", "calendar": "noleap", "standard_name": "time"}),
+                "lat": ("station", [10.0, 40.0], {"units": "degrees_north", "standard_name": "latitude"}),
+                "lon": ("station", [20.0, 50.0], {"units": "degrees_east", "standard_name": "longitude"}),
+                "station_name": ("station", ["AAA", "BBB"], {"cf_role": "timeseries_id"})},
+        attrs={"Conventions": "CF-1.8", "featureType": "timeSeries"})
+    stations.to_netcdf(tmp_path / "stations.nc")
+    data = {"paths": [str(tmp_path / "stations.nc")], "target": "tas", "predictors": ["pred"],
+            "select": {"station": 1}, "split_years": {"train": [2000, 2001], "val": [2002, 2002], "test": [2003, 2003]}}
+    if limit_gb is not None:
+        data["in_memory_limit_gb"] = limit_gb
+    config = build_config({"data": data, "model": {"hidden": [4]}, "training": {"epochs": 1},
+                           "evaluation": {"figures": False}})
+    metrics = run_training(config, run_dir=tmp_path / "run").metrics
+    notes = [note for note in metrics.get("notes", []) if "values_per_key" in note]
+    assert [(note["values_per_key"], note["n_years"]) for note in notes] == [(1.0, 2)]
+    assert notes[0]["reason"].startswith("the climatology rests on 2 training years: all 12 of its calendar months "
+                                         "hold fewer than 2 training values (1.00 per calendar month on average;")
+    assert f"- {notes[0]['reason']}" in (tmp_path / "run" / "report.md").read_text()
+
+
+def test_a_smoothed_climatology_counts_the_window_of_each_cell():
+    """One training year of daily values at cell 0, two days of it at cell 1: 59 values per
+    61-day window at cell 0, 1 at cell 1 (its window narrowed to each day), each as a file of
+    that cell alone gives it; the cell with fewest is said."""
+    from climann.evaluation.baselines import climatology_keys
+
+    times = _noleap_days(range(2001, 2003))
+    train = np.array([time.year == 2001 for time in times])
+    two_days = train & np.array([time.dayofyr in (150, 200) for time in times])
+    keys = climatology_keys(times)
+    counts = np.stack([np.bincount(keys.of(times[steps]), minlength=keys.count + 1)[1:] for steps in (train, two_days)],
+                      axis=1)
+    alone = [values_per_key(times, steps, window_days=61) for steps in (train, two_days)]
+    assert alone == [pytest.approx(59.0), pytest.approx(1.0)]
+    assert values_per_key(times, train, window_days=61, counts=counts) == pytest.approx(1.0)
+    note = few_years_note(times, train, window_days=61, counts=counts)
+    assert (note["n_cells_below"], note["n_cells"]) == (1, 2)
+    assert "fewer than 2 training values within its 61-day window (1.00 per day of year on average there" in note["reason"]

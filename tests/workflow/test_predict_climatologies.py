@@ -2,8 +2,12 @@
 (PMIP4's LGM) or a scenario's monthly climatology, 12 months' means over years (break35a A2)."""
 
 import logging
+import shlex
+import subprocess
+import sys
 
 import cftime
+import netCDF4
 import numpy as np
 import pytest
 import xarray as xr
@@ -131,3 +135,62 @@ def test_evaluate_on_a_climatology_scores_the_model_and_leaves_persistence_out(t
                                       scored["tas"].values.astype(np.float64), original["lat_bnds"].values)
         np.testing.assert_allclose(scored["tas"].values, xr.open_dataset(marked)["tas"].values, rtol=1e-6)
     assert metrics["splits"]["all"]["model"]["mse"] == pytest.approx(expected, rel=1e-5)
+
+
+def test_predictions_of_a_climatology_keep_its_climatology_bounds(trained, tmp_path):
+    """fix36d: predictions.nc of a climatology (CF §7.4) dropped its time axis's ``climatology``
+    attribute and bounds: the output was no climatology any more. Kept, the bounds are the
+    input's dates (the first and last year of each month's mean), and no ``bounds`` beside them."""
+    folder, sample, run_dir = trained
+    marked = folder / "climatology_kept.nc"
+    _as_climatology(_monthly_means(sample), "attribute").to_netcdf(marked)
+    predicted_path = predict_files(run_dir, [str(marked)], tmp_path / "pred.nc").path
+    with netCDF4.Dataset(marked) as given, netCDF4.Dataset(predicted_path) as written:
+        time = written["time"]
+        assert time.getncattr("climatology") == "climatology_bnds" and "bounds" not in time.ncattrs()
+        kept = written["climatology_bnds"]
+        assert kept.dimensions[0] == "time" and kept.shape == (12, 2)
+        expected = cftime.num2date(given["climatology_bnds"][:], given["time"].units, "noleap")
+        np.testing.assert_array_equal(cftime.num2date(kept[:], time.units, time.calendar), expected)
+        assert expected[0, 0] == cftime.DatetimeNoLeap(1980, 1, 1)
+        assert expected[11, 1] == cftime.DatetimeNoLeap(1980 + YEARS, 1, 1)
+
+
+def test_a_climatology_on_months_without_units_gets_a_line_that_dates_it_for_predict(trained, tmp_path, monkeypatch):
+    """fix36d: a time axis ``month(month)`` 1 … 12 without units (LIS/OTD's) was refused with no
+    way out. The line printed, the years filled in, writes the months as a CF §7.4 climatology
+    that predict reads: its predictions are those of the same values as a plain series on the
+    same dates, and predictions.nc keeps the climatology bounds of the years given."""
+    from climann.errors import ClimannError
+
+    folder, sample, run_dir = trained
+    monkeypatch.chdir(tmp_path)
+    means = _monthly_means(sample)
+    months = means.rename({"time": "month"}).assign_coords(month=("month", np.arange(1, 13, dtype="i4"),
+                                                                  {"long_name": "Month"}))
+    months.to_netcdf(tmp_path / "lis.nc")
+    with pytest.raises(ClimannError) as refused:
+        predict_files(run_dir, ["lis.nc"], tmp_path / "refused.nc")
+    message = str(refused.value)
+    assert message.startswith("time coordinate 'month' in lis.nc could not be read as dates: it has no units")
+    assert "\n" not in message and not (tmp_path / "refused.nc").exists()
+    line = message.split("e.g. ", 1)[1].split(", and give lis_dated.nc to climann predict or evaluate --data")[0]
+    words = shlex.split(line.replace("FIRST, LAST", "1980, 1983"))
+    assert words[:2] == ["python", "-c"]
+    subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=tmp_path)
+    from_climatology = predict_files(run_dir, ["lis_dated.nc"], tmp_path / "climatology_pred.nc")
+    # the same values as a series on the dates the line gave: the 15th of each month of 1980
+    dates = [cftime.DatetimeGregorian(1980, month, 15) for month in range(1, 13)]
+    series = means.assign_coords(time=("time", cftime.date2num(dates, "days since 1980-01-01", "standard"),
+                                       {"units": "days since 1980-01-01", "calendar": "standard"}))
+    series.to_netcdf(tmp_path / "series.nc")
+    from_series = predict_files(run_dir, ["series.nc"], tmp_path / "series_pred.nc")
+    with (xr.open_dataset(from_climatology.path, decode_times=TIME) as predicted,
+          xr.open_dataset(from_series.path, decode_times=TIME) as expected):
+        np.testing.assert_array_equal(predicted["time"].values, dates)
+        assert np.isfinite(predicted["tas_pred"].values).sum() > 0
+        np.testing.assert_array_equal(predicted["tas_pred"].values, expected["tas_pred"].values)
+        assert predicted["time"].attrs["climatology"] == "climatology_bnds"
+        bounds = predicted["climatology_bnds"].values
+        assert bounds[0, 0] == cftime.DatetimeGregorian(1980, 1, 1)
+        assert bounds[11, 1] == cftime.DatetimeGregorian(1984, 1, 1)

@@ -373,7 +373,7 @@ def evaluate_distributed(
     metrics.update(target_means_entry(config))
     if own_data and "train" in split.time_masks:
         add_few_years_note(metrics, layout.time.values, split.time_masks["train"],
-                           value_step=layout.climatology_value_step)
+                           value_step=layout.climatology_value_step, counts=training_counts)
         add_climatology_narrowed(metrics, layout.time.values, split.time_masks["train"],
                                  value_step=layout.climatology_value_step, months=selected_months(config),
                                  counts=training_counts)
