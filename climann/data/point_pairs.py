@@ -31,6 +31,7 @@ import xarray as xr
 from climann.data.coordinate_values import geographic_kind
 from climann.data.coords import time_coordinate
 from climann.data.shell import copy_path, python_command, working_path
+from climann.errors import ClimannError
 
 __all__ = ["different_places_message", "files_at_different_places", "place_grid", "place_of", "two_places_message"]
 
@@ -215,19 +216,27 @@ def _position(coordinates: Mapping[str, xr.DataArray]) -> tuple[str, str] | None
 def _file_place(path: Path) -> tuple[str, str] | None:
     """:func:`place_of` the file at ``path``, read undecoded; None when it does not open."""
     try:
-        with xr.open_dataset(path, decode_times=False) as dataset:
+        with _opened(path) as dataset:
             return place_of(dataset)
-    except (OSError, ValueError):
+    except (OSError, ValueError, KeyError, EOFError, ClimannError):
         return None
+
+
+def _opened(path: Path) -> xr.Dataset:
+    """``path`` opened undecoded as every input is (:func:`climann.data.open.open_input`: the
+    engine of its format, no GRIB index file written beside it)."""
+    from climann.data.open import open_input  # climann.data.open imports this module
+
+    return open_input(path, decode_times=False, chunks={})
 
 
 def _raw_names(path: Path) -> tuple[str, str] | None:
     """The names of the latitude and longitude as stored in ``path`` (before climann renamed
     them to the target file's), for the line that edits a copy of it; None when not found."""
     try:
-        with xr.open_dataset(path, decode_times=False) as dataset:
+        with _opened(path) as dataset:
             return _position_names(dataset)
-    except (OSError, ValueError):
+    except (OSError, ValueError, KeyError, EOFError, ClimannError):
         return None
 
 
