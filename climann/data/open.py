@@ -1063,7 +1063,7 @@ def files_on_grid_of(files: Sequence[Path], name: str | None, renames: FileRenam
         left = left_out_data[0]
         names = ", ".join(path.name for path in left_out_data)
         # one place beside another: no grid to interpolate onto (see climann.data.point_pairs)
-        places = different_places_message(grids[reference], grids[left], (reference, left))
+        places = different_places_message(grids[reference], grids[left], (reference, left), opener=open_input)
         cut = _cut((reference, grids[reference]), (left, grids[left])) or interpolation_advice(
             grids[reference], reference, grids[left], left)
         note_once(_log, logging.WARNING, f"left out, at another place than the target '{name}': {names}; {places}"
@@ -1531,7 +1531,7 @@ def _grid_mismatch_message(files: Sequence[Path], target: str | None = None) -> 
         mismatch = _cells_mismatch(reference, own, labels=(first_path.name, path.name)) or grid_mismatch(
             reference, own, labels=(first_path.name, path.name))
         if mismatch:
-            places = different_places_message(reference, own, (first_path, path))
+            places = different_places_message(reference, own, (first_path, path), opener=open_input)
             if places:
                 return places
             areas = _cell_areas_of_another_grid((first_path, first), (path, dataset), mismatch)
@@ -1830,7 +1830,8 @@ def on_reference_grid(
     # they do not combine, the combination fails and _grid_mismatch_message says why.
     same_size = {name: values for name, values in reference.items() if name in own and own[name].shape == values.shape}
     mismatch = grid_mismatch(same_size, own, labels=labels)
-    if mismatch and paths is not None and (places := different_places_message(reference, own, paths)):
+    if mismatch and paths is not None and (places := different_places_message(reference, own, paths,
+                                                                              opener=open_input)):
         raise ClimannError(places)
     if mismatch:  # said of the cells in order: an axis stored the other way round is no 170° shift
         raise ClimannError(_different_grids("files", _cells_mismatch(same_size, own, labels=labels) or mismatch))

@@ -21,7 +21,7 @@ CDO user guide, ``remapbil`` (interpolation between grids).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import dask
@@ -33,11 +33,15 @@ from climann.data.coords import time_coordinate
 from climann.data.shell import copy_path, python_command, working_path
 from climann.errors import ClimannError
 
-__all__ = ["different_places_message", "files_at_different_places", "place_grid", "place_of", "two_places_message"]
+#: Opens a file undecoded: ``opener(path, decode_times=False, chunks={})``.
+Opener = Callable[..., xr.Dataset]
+
+__all__ = ["different_places_message", "files_at_different_places", "place_grid", "place_of", "place_of_file",
+           "position_text", "two_places_message"]
 
 
 def different_places_message(reference: Mapping[str, xr.DataArray], own: Mapping[str, xr.DataArray],
-                             paths: tuple[Path, Path]) -> str | None:
+                             paths: tuple[Path, Path], *, opener: Opener | None = None) -> str | None:
     """The refusal of two files that each hold one place, at different positions, with the
     line that pairs them as one place if the user means to; None when either file holds more
     than one place (a grid: the advice is a regridding), lacks a latitude or longitude, or both
@@ -54,6 +58,10 @@ def different_places_message(reference: Mapping[str, xr.DataArray], own: Mapping
         size 1 each for a point (scalar, ``(1,)`` or ``(1, 1)``).
     paths : tuple of Path
         The reference's file (the target's: its position is kept) and the other file.
+    opener : callable, optional
+        Opens a file undecoded (``opener(path, decode_times=False, chunks={})``): climann's
+        :func:`climann.data.open.open_input`, which writes no GRIB index beside the data; by
+        default :func:`xarray.open_dataset`.
 
     Returns
     -------
@@ -63,20 +71,23 @@ def different_places_message(reference: Mapping[str, xr.DataArray], own: Mapping
         point …"``, ending with ``python -c "…"`` that writes ``rural_at_urban.nc``.
     """
     first, other = paths
-    place, own_place = _position(reference) or _file_place(first), _position(own) or _file_place(other)
+    place = _position(reference) or place_of_file(first, opener=opener)
+    own_place = _position(own) or place_of_file(other, opener=opener)
     if place is None or own_place is None:
         return None
-    return two_places_message((first.name, place), other, own_place)
+    return two_places_message((first.name, place), other, own_place, opener=opener)
 
 
-def files_at_different_places(reference: Path, other: Path) -> str | None:
+def files_at_different_places(reference: Path, other: Path, *, opener: Opener | None = None) -> str | None:
     """:func:`different_places_message` of two files read from their headers (``climann info``,
     which leaves a file on another grid out): None unless each holds one place, the two apart."""
-    return different_places_message({}, {}, (reference, other))
+    return different_places_message({}, {}, (reference, other), opener=opener)
 
 
 def two_places_message(reference: tuple[str, tuple[str, str]], other: Path, own: tuple[str, str], *,
-                       option: str = "--data") -> str | None:
+                       copy_suffix: str | None = None,
+                       aim: str = "e.g. urban minus rural for an urban heat island",
+                       opener: Opener | None = None) -> str | None:
     """The words of :func:`different_places_message`: ``reference`` (a file's name, or a run's
     training data, and its position) and the file ``other`` hold different places, one point
     each, with the line that writes the reference's position into a copy of ``other``.
@@ -87,11 +98,16 @@ def two_places_message(reference: tuple[str, tuple[str, str]], other: Path, own:
         What holds the place kept (``"urban.nc"``) and its latitude and longitude in degrees as
         text (``("48.82", "2.34")``, see :func:`place_of`).
     other : Path
-        The file whose copy takes the reference's position.
+        The file whose copy takes the reference's position (given in ``--data``).
     own : tuple of str
         ``other``'s latitude and longitude, as text.
-    option : str
-        The option in which the copy is given in place of ``other``.
+    copy_suffix : str, optional
+        What the copy's name adds to ``other``'s (default ``at_`` and the reference's stem:
+        ``rural_at_urban.nc``).
+    aim : str
+        Why one would pair the two places, in the advice.
+    opener : callable, optional
+        Opens ``other`` (see :func:`different_places_message`).
 
     Returns
     -------
@@ -100,19 +116,26 @@ def two_places_message(reference: tuple[str, tuple[str, str]], other: Path, own:
         found (no line can be written).
     """
     label, (lat, lon) = reference
-    names = _raw_names(other)
+    names = _raw_names(other, opener)
     if names is None or (float(lat), float(lon)) == (float(own[0]), float(own[1])):
         return None
-    copy = working_path(copy_path(other, f"at_{Path(label).stem}"))
+    copy = working_path(copy_path(other, copy_suffix or f"at_{Path(label).stem}"))
     code = (f"import xarray as xr; d = xr.open_dataset({working_path(other)!r}); "
             f"d.assign({{{names[0]!r}: xr.full_like(d[{names[0]!r}], {lat}), "
             f"{names[1]!r}: xr.full_like(d[{names[1]!r}], {lon})}}).to_netcdf({copy!r})")
     return (f"{label} and {other.name} hold different places, one point each: {label} at {_shown(lat, lon)}, "
             f"{other.name} at {_shown(*own)}; a point is not interpolated onto another point (cdo remapbil "
-            f"and xESMF regrid grids). To pair them (e.g. urban minus rural for an urban heat island), and only if "
-            f"that is what you mean, write {label}'s position into a copy of {other.name}, which takes the two "
-            f"stations as one place: `{python_command(code)}`, then give that copy in place of {other.name} in "
-            f"{option}")
+            f"and xESMF regrid grids). To pair them ({aim}), and only if that is what you mean, write {label}'s "
+            f"position into a copy of {other.name}, which takes the two stations as one place: "
+            f"`{python_command(code)}`, then give that copy in place of {other.name} in --data")
+
+
+def position_text(value: float) -> str:
+    """A latitude or longitude as the shortest text that reads back to it, in float32 when it
+    is a float32 value widened (``48.81999969482422`` → ``"48.82"``, as a model file records a
+    float32 file's coordinates), else in float64."""
+    narrow = np.float32(value)
+    return np.format_float_positional(narrow if float(narrow) == float(value) else np.float64(value), trim="-")
 
 
 def place_of(dataset: xr.Dataset) -> tuple[str, str] | None:
@@ -213,28 +236,26 @@ def _position(coordinates: Mapping[str, xr.DataArray]) -> tuple[str, str] | None
             np.format_float_positional(found["longitude"].values.ravel()[0], trim="-"))
 
 
-def _file_place(path: Path) -> tuple[str, str] | None:
-    """:func:`place_of` the file at ``path``, read undecoded; None when it does not open."""
+def place_of_file(path: Path, *, opener: Opener | None = None) -> tuple[str, str] | None:
+    """:func:`place_of` the file at ``path``, read undecoded with ``opener`` (see
+    :func:`different_places_message`); None when it does not open or holds no one place."""
     try:
-        with _opened(path) as dataset:
+        with _opened(path, opener) as dataset:
             return place_of(dataset)
     except (OSError, ValueError, KeyError, EOFError, ClimannError):
         return None
 
 
-def _opened(path: Path) -> xr.Dataset:
-    """``path`` opened undecoded as every input is (:func:`climann.data.open.open_input`: the
-    engine of its format, no GRIB index file written beside it)."""
-    from climann.data.open import open_input  # climann.data.open imports this module
-
-    return open_input(path, decode_times=False, chunks={})
+def _opened(path: Path, opener: Opener | None) -> xr.Dataset:
+    """``path`` opened undecoded by ``opener``, else by :func:`xarray.open_dataset`."""
+    return (opener or xr.open_dataset)(path, decode_times=False, chunks={})
 
 
-def _raw_names(path: Path) -> tuple[str, str] | None:
+def _raw_names(path: Path, opener: Opener | None = None) -> tuple[str, str] | None:
     """The names of the latitude and longitude as stored in ``path`` (before climann renamed
     them to the target file's), for the line that edits a copy of it; None when not found."""
     try:
-        with _opened(path) as dataset:
+        with _opened(path, opener) as dataset:
             return _position_names(dataset)
     except (OSError, ValueError, KeyError, EOFError, ClimannError):
         return None
