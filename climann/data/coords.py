@@ -27,6 +27,7 @@ import xarray as xr
 from cf_xarray.criteria import coordinate_criteria
 
 from climann.data.age_axes import age_along_dimension, age_axis_advice
+from climann.data.before_present import years_per_unit
 from climann.data.notes import note_once
 from climann.data.paths import is_zarr_store
 from climann.data.shell import (
@@ -324,14 +325,26 @@ def _candidates(dataset: xr.Dataset, kind: str, ndim: int = 1) -> list[str]:
     by_axis = [str(n) for n in dataset.cf.axes.get(axis_key, [])]
     if kind != "time":
         by_axis = _horizontal_by_axis(dataset, kind, by_axis)
+    # units of years before present (a core's age in "ka BP") say time as "since" does (see
+    # climann.data.before_present): the axis is then refused with the command that dates it, not
+    # offered as an extra dimension to pick one sample of; the weakest evidence, after axis
+    by_units = _before_present_axes(dataset) if kind == "time" else []
     # the cell bounds of a scalar coordinate are 1-D, and the guess takes ``lat_bnds`` for a latitude
     bounds = {str(variable.attrs.get("bounds")) for variable in dataset.variables.values()}
-    for names in (by_attributes, by_axis):
+    for names in (by_attributes, by_axis, by_units):
         candidates = [name for name in names
                       if dataset[name].ndim == ndim and name != FILE_TIME_COORDINATE and name not in bounds]
         if candidates:
             return candidates
     return []
+
+
+def _before_present_axes(dataset: xr.Dataset) -> list[str]:
+    """The dimension coordinates whose units count years before present (``age(age)`` in
+    ``"ka BP"``, ``"cal yr BP"``: :func:`~climann.data.before_present.years_per_unit`), whatever
+    their ``axis`` or ``standard_name``."""
+    return [str(name) for name, coordinate in dataset.coords.items()
+            if coordinate.dims == (name,) and years_per_unit(str(coordinate.attrs.get("units", ""))) is not None]
 
 
 @_by_metadata

@@ -44,9 +44,10 @@ from climann.data.levels import is_level, parametric_level
 from climann.data.members import is_member_axis
 from climann.data.open import (
     REGRID_ADVICE, check_forecast_names, to_one_grid, expand_paths, files_on_the_most_common_grid,
-    forecasts_to_choose_in, open_dataset,
+    forecasts_to_choose_in, open_dataset, open_input,
 )
 from climann.data.paths import path_list
+from climann.data.point_pairs import files_at_different_places
 from climann.data.run_outputs import refuse_run_directory, run_outputs
 from climann.data.shell import wrapped_lines
 from climann.data.subset import select_values
@@ -296,8 +297,11 @@ def _files_section(files: Sequence[Path], other_grids: dict[Path, str] | None = 
     if other_grids:
         first = next(iter(other_grids.values()))
         names = ", ".join(path.name for path in list(other_grids)[:10]) + (" …" if len(other_grids) > 10 else "")
-        way = to_one_grid(files[0], next(iter(other_grids))) if files else None
-        lines.append(f"Left out, on another grid than the files above ({first}): {names}; a run reads the variables "
+        # two files of one place each at different places: no grid to interpolate onto (point_pairs)
+        places = files_at_different_places(files[0], next(iter(other_grids)), opener=open_input) if files else None
+        way = None if places else to_one_grid(files[0], next(iter(other_grids))) if files else None
+        lines.append(f"Left out, at another place than the files above: {names}; {places}" if places else
+                     f"Left out, on another grid than the files above ({first}): {names}; a run reads the variables "
                      f"of one grid: {way or REGRID_ADVICE}")
     return "\n".join(lines)
 

@@ -84,7 +84,7 @@ from climann.data.stations import check_times_shared_by_stations, with_station_c
 from climann.data.undated_axes import check_times_are_dates
 from climann.data.undated_files import scalar_time_on_dimension_message, undated_files_message
 from climann.data.series_files import check_series_file
-from climann.data.point_pairs import different_places_message
+from climann.data.point_pairs import different_places_message, place_grid
 from climann.data.unitless_values import TrainingValues, check_unitless_values, checked_values
 from climann.data.units import convert_dataset, variable_units
 from climann.data.unplaced_variables import check_variables_placed
@@ -1061,12 +1061,15 @@ def files_on_grid_of(files: Sequence[Path], name: str | None, renames: FileRenam
     left_out_data = [path for path in left_out if path not in areas]
     if left_out_data:
         left = left_out_data[0]
+        names = ", ".join(path.name for path in left_out_data)
+        # one place beside another: no grid to interpolate onto (see climann.data.point_pairs)
+        places = different_places_message(grids[reference], grids[left], (reference, left), opener=open_input)
         cut = _cut((reference, grids[reference]), (left, grids[left])) or interpolation_advice(
             grids[reference], reference, grids[left], left)
-        note_once(_log, logging.WARNING, (
-            f"left out, on another grid than the target '{name}' ({differences[left_out_data[0]]}): "
-            f"{', '.join(path.name for path in left_out_data)}; the predictors chosen from the data are the variables "
-            f"on the target's grid: {cut or REGRID_ADVICE}"))
+        note_once(_log, logging.WARNING, f"left out, at another place than the target '{name}': {names}; {places}"
+                  if places else f"left out, on another grid than the target '{name}' ({differences[left]}): "
+                  f"{names}; the predictors chosen from the data are the variables on the target's grid: "
+                  f"{cut or REGRID_ADVICE}")
     return [path for path in files if path not in left_out]
 
 
@@ -1171,7 +1174,8 @@ def _file_grids(files: Sequence[Path], also=None) -> dict[Path, dict[str, xr.Dat
             if also is not None:
                 also(path, raw)
             try:
-                grids[path] = grid_coordinates(grid_of_each_place_once(checked_coordinates(raw, path.name)))
+                grid = grid_coordinates(grid_of_each_place_once(checked_coordinates(raw, path.name)))
+                grids[path] = place_grid(raw, grid)  # a one-place file's station numbers are no degrees
             except ClimannError:
                 continue
     return grids
@@ -1520,14 +1524,14 @@ def _grid_mismatch_message(files: Sequence[Path], target: str | None = None) -> 
         return None
     opened.sort(key=lambda pair: target is None or target not in pair[1].variables)  # stable: else in order
     first_path, first = opened[0]
-    reference = grid_coordinates(grid_of_each_place_once(first))
+    reference = place_grid(first, grid_coordinates(grid_of_each_place_once(first)))
     for path, dataset in opened[1:]:
-        own = grid_coordinates(grid_of_each_place_once(dataset))
+        own = place_grid(dataset, grid_coordinates(grid_of_each_place_once(dataset)))
         # the cells compared in order (an axis stored the other way round read as 170° apart for a 10° shift)
         mismatch = _cells_mismatch(reference, own, labels=(first_path.name, path.name)) or grid_mismatch(
             reference, own, labels=(first_path.name, path.name))
         if mismatch:
-            places = different_places_message(reference, own, (first_path, path))
+            places = different_places_message(reference, own, (first_path, path), opener=open_input)
             if places:
                 return places
             areas = _cell_areas_of_another_grid((first_path, first), (path, dataset), mismatch)
@@ -1826,7 +1830,8 @@ def on_reference_grid(
     # they do not combine, the combination fails and _grid_mismatch_message says why.
     same_size = {name: values for name, values in reference.items() if name in own and own[name].shape == values.shape}
     mismatch = grid_mismatch(same_size, own, labels=labels)
-    if mismatch and paths is not None and (places := different_places_message(reference, own, paths)):
+    if mismatch and paths is not None and (places := different_places_message(reference, own, paths,
+                                                                              opener=open_input)):
         raise ClimannError(places)
     if mismatch:  # said of the cells in order: an axis stored the other way round is no 170° shift
         raise ClimannError(_different_grids("files", _cells_mismatch(same_size, own, labels=labels) or mismatch))

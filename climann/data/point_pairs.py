@@ -1,7 +1,11 @@
 """Two files of one point each, at different places: a pair of stations, not two grids.
 
-A single-station file (or a file with scalar latitude and longitude) is a grid of one cell to
-climann (:mod:`climann.data.stations`). Two such files whose positions differ hold two places;
+A file of one place is a grid of one cell to climann (:mod:`climann.data.stations`), whatever
+way it gives its position (:func:`place_of`): scalar latitude and longitude (CF §5.7), a station
+dimension of length 1 (``ncks -d station,0`` of a CF station file, ``lat(station)``), or a
+position given at every time step and the same at each (WAVEWATCH III's point output cut to one
+station, ``latitude(time, station)``, whose ``station`` dimension holds station numbers, not
+degrees). Two such files whose positions differ hold two places;
 interpolation (``cdo remapbil``, xESMF) brings a grid onto another grid, and cannot bring one
 point onto another. Such files are refused as *different places* (:func:`different_places_message`).
 
@@ -17,25 +21,35 @@ CDO user guide, ``remapbil`` (interpolation between grids).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
+import dask
 import numpy as np
 import xarray as xr
 
 from climann.data.coordinate_values import geographic_kind
-from climann.data.coords import find_coordinate
+from climann.data.coords import time_coordinate
 from climann.data.shell import copy_path, python_command, working_path
 from climann.errors import ClimannError
 
-__all__ = ["different_places_message"]
+#: Opens a file undecoded: ``opener(path, decode_times=False, chunks={})``.
+Opener = Callable[..., xr.Dataset]
+
+__all__ = ["different_places_message", "files_at_different_places", "place_grid", "place_of", "place_of_file",
+           "position_text", "two_places_message"]
 
 
 def different_places_message(reference: Mapping[str, xr.DataArray], own: Mapping[str, xr.DataArray],
-                             paths: tuple[Path, Path]) -> str | None:
-    """The refusal of two files that each hold one point, at different positions, with the
+                             paths: tuple[Path, Path], *, opener: Opener | None = None) -> str | None:
+    """The refusal of two files that each hold one place, at different positions, with the
     line that pairs them as one place if the user means to; None when either file holds more
-    than one point (a grid: the advice is a regridding) or lacks a latitude or longitude.
+    than one place (a grid: the advice is a regridding), lacks a latitude or longitude, or both
+    are at the same position.
+
+    Each file's place is read from its grid coordinates when they are of one cell, else from
+    the file itself (:func:`place_of`: a position given at every time step, or a ``station``
+    dimension of length 1 whose coordinate, station numbers, is no grid axis).
 
     Parameters
     ----------
@@ -44,6 +58,10 @@ def different_places_message(reference: Mapping[str, xr.DataArray], own: Mapping
         size 1 each for a point (scalar, ``(1,)`` or ``(1, 1)``).
     paths : tuple of Path
         The reference's file (the target's: its position is kept) and the other file.
+    opener : callable, optional
+        Opens a file undecoded (``opener(path, decode_times=False, chunks={})``): climann's
+        :func:`climann.data.open.open_input`, which writes no GRIB index beside the data; by
+        default :func:`xarray.open_dataset`.
 
     Returns
     -------
@@ -52,28 +70,163 @@ def different_places_message(reference: Mapping[str, xr.DataArray], own: Mapping
         48.82° N, 2.34° E, rural.nc at 48.77° N, 2.01° E; a point is not interpolated onto another
         point …"``, ending with ``python -c "…"`` that writes ``rural_at_urban.nc``.
     """
-    places = [_position(coordinates) for coordinates in (reference, own)]
-    if None in places:
-        return None
-    (lat, lon), (own_lat, own_lon) = places
     first, other = paths
-    copy = working_path(copy_path(other, f"at_{first.stem}"))
-    names = _raw_names(other)
-    if names is None:
+    place = _position(reference) or place_of_file(first, opener=opener)
+    own_place = _position(own) or place_of_file(other, opener=opener)
+    if place is None or own_place is None:
         return None
+    return two_places_message((first.name, place), other, own_place, opener=opener)
+
+
+def files_at_different_places(reference: Path, other: Path, *, opener: Opener | None = None) -> str | None:
+    """:func:`different_places_message` of two files read from their headers (``climann info``,
+    which leaves a file on another grid out): None unless each holds one place, the two apart."""
+    return different_places_message({}, {}, (reference, other), opener=opener)
+
+
+def two_places_message(reference: tuple[str, tuple[str, str]], other: Path, own: tuple[str, str], *,
+                       copy_suffix: str | None = None,
+                       aim: str = "e.g. urban minus rural for an urban heat island",
+                       opener: Opener | None = None) -> str | None:
+    """The words of :func:`different_places_message`: ``reference`` (a file's name, or a run's
+    training data, and its position) and the file ``other`` hold different places, one point
+    each, with the line that writes the reference's position into a copy of ``other``.
+
+    Parameters
+    ----------
+    reference : tuple of (str, tuple of str)
+        What holds the place kept (``"urban.nc"``) and its latitude and longitude in degrees as
+        text (``("48.82", "2.34")``, see :func:`place_of`).
+    other : Path
+        The file whose copy takes the reference's position (given in ``--data``).
+    own : tuple of str
+        ``other``'s latitude and longitude, as text.
+    copy_suffix : str, optional
+        What the copy's name adds to ``other``'s (default ``at_`` and the reference's stem:
+        ``rural_at_urban.nc``).
+    aim : str
+        Why one would pair the two places, in the advice.
+    opener : callable, optional
+        Opens ``other`` (see :func:`different_places_message`).
+
+    Returns
+    -------
+    str or None
+        None when the two positions are the same, or ``other``'s latitude and longitude are not
+        found (no line can be written).
+    """
+    label, (lat, lon) = reference
+    names = _raw_names(other, opener)
+    if names is None or (float(lat), float(lon)) == (float(own[0]), float(own[1])):
+        return None
+    copy = working_path(copy_path(other, copy_suffix or f"at_{Path(label).stem}"))
     code = (f"import xarray as xr; d = xr.open_dataset({working_path(other)!r}); "
             f"d.assign({{{names[0]!r}: xr.full_like(d[{names[0]!r}], {lat}), "
             f"{names[1]!r}: xr.full_like(d[{names[1]!r}], {lon})}}).to_netcdf({copy!r})")
-    return (f"{first.name} and {other.name} hold different places, one point each: {first.name} at {_shown(lat, lon)}, "
-            f"{other.name} at {_shown(own_lat, own_lon)}; a point is not interpolated onto another point (cdo remapbil "
-            f"and xESMF regrid grids). To pair them (e.g. urban minus rural for an urban heat island), and only if "
-            f"that is what you mean, write {first.name}'s position into a copy of {other.name}, which takes the two "
-            f"stations as one place: `{python_command(code)}`, then give that copy in place of {other.name} in --data")
+    return (f"{label} and {other.name} hold different places, one point each: {label} at {_shown(lat, lon)}, "
+            f"{other.name} at {_shown(*own)}; a point is not interpolated onto another point (cdo remapbil "
+            f"and xESMF regrid grids). To pair them ({aim}), and only if that is what you mean, write {label}'s "
+            f"position into a copy of {other.name}, which takes the two stations as one place: "
+            f"`{python_command(code)}`, then give that copy in place of {other.name} in --data")
+
+
+def position_text(value: float) -> str:
+    """A latitude or longitude as the shortest text that reads back to it, in float32 when it
+    is a float32 value widened (``48.81999969482422`` → ``"48.82"``, as a model file records a
+    float32 file's coordinates), else in float64."""
+    narrow = np.float32(value)
+    return np.format_float_positional(narrow if float(narrow) == float(value) else np.float64(value), trim="-")
+
+
+def place_of(dataset: xr.Dataset) -> tuple[str, str] | None:
+    """The one place a file holds, as latitude and longitude in degrees, or None when it holds
+    several places (a grid, several stations, a platform that moves) or gives no position.
+
+    One latitude and one longitude (CF ``standard_name`` or units, coordinates or data
+    variables alike, cell bounds apart) whose every dimension is of length 1 but the time axis,
+    along which the value stays the same at every step where it is given: scalar coordinates
+    (CF §5.7), ``lat(station)`` with one station, WAVEWATCH III's ``latitude(time, station)``
+    of a moored buoy cut to one station.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        A file as stored (times decoded or not); its positions are read.
+
+    Returns
+    -------
+    tuple of str or None
+        The latitude and longitude as the shortest text that reads back to the stored values
+        (``"48.7"`` for float32 48.7).
+    """
+    names = _position_names(dataset)
+    if names is None:
+        return None
+    time = time_coordinate(dataset)
+    time_dims = set(dataset[time].dims) if time is not None else set()
+    values = []
+    for name in names:
+        variable = dataset.variables[name]
+        if any(size != 1 for dim, size in variable.sizes.items() if dim not in time_dims):
+            return None
+        with dask.config.set(scheduler="synchronous"):
+            given = np.asarray(variable.values).ravel()
+        given = given[~np.isnan(given)] if given.dtype.kind == "f" else given
+        if given.size == 0 or (given != given[0]).any():
+            return None
+        values.append(np.format_float_positional(given[0], trim="-"))
+    return values[0], values[1]
+
+
+def place_grid(dataset: xr.Dataset, grid: dict[str, xr.DataArray]) -> dict[str, xr.DataArray]:
+    """The grid coordinates by which files are compared (``grid``, of
+    :func:`climann.data.open.grid_coordinates`), made the file's one place when they are no
+    latitude and longitude of one cell while the file holds one place (:func:`place_of`):
+    WAVEWATCH III's ``station`` numbers (``axis = "X"``) are not longitudes in degrees.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        The file as stored.
+    grid : dict of str to xarray.DataArray
+        Its grid coordinates as found.
+
+    Returns
+    -------
+    dict of str to xarray.DataArray
+        ``grid``, or the latitude and longitude of the place as 1-D axes of one value each,
+        ``(1,)``, under the file's names, with their attributes.
+    """
+    if _position(grid) is not None:
+        return grid
+    names, place = _position_names(dataset), place_of(dataset)
+    if names is None or place is None:
+        return grid
+    return {name: xr.DataArray(np.asarray([float(value)], dataset[name].dtype), dims=(name,),
+                               attrs=dataset[name].attrs)
+            for name, value in zip(names, place, strict=True)}
+
+
+def _position_names(dataset: xr.Dataset) -> tuple[str, str] | None:
+    """The names of the one latitude and the one longitude among ``dataset``'s variables (by
+    :func:`~climann.data.coordinate_values.geographic_kind`, cell bounds apart); None when
+    either is missing or there are several."""
+    bounds = {str(variable.attrs.get("bounds")) for variable in dataset.variables.values()}
+    found: dict[str, list[str]] = {"latitude": [], "longitude": []}
+    for name in map(str, dataset.variables):
+        variable = dataset[name]
+        kind = geographic_kind(name, variable) if name not in bounds and variable.dtype.kind in "fiu" else None
+        if kind is not None:
+            found[kind].append(name)
+    if len(found["latitude"]) != 1 or len(found["longitude"]) != 1:
+        return None
+    return found["latitude"][0], found["longitude"][0]
 
 
 def _position(coordinates: Mapping[str, xr.DataArray]) -> tuple[str, str] | None:
-    """The latitude and longitude of a file of one point, as the shortest text that reads back
-    to the stored values (``"48.82"`` for float32 48.82), or None for a grid of several cells."""
+    """The latitude and longitude of grid coordinates of one cell, as the shortest text that
+    reads back to the stored values (``"48.82"`` for float32 48.82), or None for a grid of
+    several cells or coordinates that are not a latitude and a longitude (a ``station`` axis)."""
     if not coordinates or any(values.size != 1 for values in coordinates.values()):
         return None
     found = {geographic_kind(name, values): values for name, values in coordinates.items()}
@@ -83,14 +236,29 @@ def _position(coordinates: Mapping[str, xr.DataArray]) -> tuple[str, str] | None
             np.format_float_positional(found["longitude"].values.ravel()[0], trim="-"))
 
 
-def _raw_names(path: Path) -> tuple[str, str] | None:
+def place_of_file(path: Path, *, opener: Opener | None = None) -> tuple[str, str] | None:
+    """:func:`place_of` the file at ``path``, read undecoded with ``opener`` (see
+    :func:`different_places_message`); None when it does not open or holds no one place."""
+    try:
+        with _opened(path, opener) as dataset:
+            return place_of(dataset)
+    except (OSError, ValueError, KeyError, EOFError, ClimannError):
+        return None
+
+
+def _opened(path: Path, opener: Opener | None) -> xr.Dataset:
+    """``path`` opened undecoded by ``opener``, else by :func:`xarray.open_dataset`."""
+    return (opener or xr.open_dataset)(path, decode_times=False, chunks={})
+
+
+def _raw_names(path: Path, opener: Opener | None = None) -> tuple[str, str] | None:
     """The names of the latitude and longitude as stored in ``path`` (before climann renamed
     them to the target file's), for the line that edits a copy of it; None when not found."""
-    with xr.open_dataset(path, decode_times=False) as dataset:
-        try:
-            return find_coordinate(dataset, "latitude"), find_coordinate(dataset, "longitude")
-        except ClimannError:
-            return None
+    try:
+        with _opened(path, opener) as dataset:
+            return _position_names(dataset)
+    except (OSError, ValueError, KeyError, EOFError, ClimannError):
+        return None
 
 
 def _shown(lat: str, lon: str) -> str:

@@ -853,6 +853,9 @@ def climatology_cells(run: TrainedRun, layout: GridLayout) -> TrainingCells | No
     if not uses or not meta.get("grid"):
         return None
     needs = f"this run's {' and '.join(uses)} its training climatology cell by cell"
+    places = other_place_message(run, layout)
+    if places:
+        raise ClimannError(f"{needs}, at its training point only: {places}")
     try:
         cells = training_cells(meta.get("grid_axes") or {}, layout)
     except ClimannError as error:
@@ -899,6 +902,45 @@ def _require_same_grid(run: TrainedRun, layout: GridLayout, *, needs: str, by_va
     )
 
 
+def other_place_message(run: TrainedRun, layout: GridLayout) -> str | None:
+    """The refusal of new data of one point at another place than the one point a run was
+    trained on (:func:`climann.data.point_pairs.two_places_message`): a point is not regridded
+    onto another; the advice writes the training position into a copy of the new file, for a
+    user who means to take the two stations as one place.
+
+    Parameters
+    ----------
+    run : TrainedRun
+        Its model file's ``grid_axes`` (the training grid's row and column values) are read.
+    layout : GridLayout
+        The new data's grid, with its files.
+
+    Returns
+    -------
+    str or None
+        None unless the run was trained on one latitude-longitude point and the data hold one
+        point at another position in a file that gives it (:func:`~climann.data.point_pairs.place_of_file`).
+    """
+    from climann.data.open import open_input
+    from climann.data.point_pairs import place_of_file, position_text, two_places_message
+
+    axes = list((run.network.metadata.get("grid_axes") or {}).values())
+    if (len(axes) != 2 or any(len(values) != 1 for values in axes) or layout.geographic is not None
+            or layout.latitude.values.size != 1 or layout.longitude.values.size != 1):
+        return None
+    trained = (position_text(axes[0][0]), position_text(axes[1][0]))
+    paths = [str(path) for path in run.config.data.paths]
+    label = Path(paths[0]).name if len(paths) == 1 and not any(char in paths[0] for char in "*?[") else \
+        "the training data"
+    for source in map(Path, layout.source_files):
+        own = place_of_file(source, opener=open_input)
+        if own is not None:
+            return two_places_message((label, trained), source, own, copy_suffix="at_training_point",
+                                      aim="e.g. to predict at a station near the training one with its climatology",
+                                      opener=open_input)
+    return None
+
+
 def require_training_grid(run: TrainedRun, layout: GridLayout) -> None:
     """A field-mode network outputs the map of its training grid: new data must be on it.
 
@@ -909,6 +951,9 @@ def require_training_grid(run: TrainedRun, layout: GridLayout) -> None:
     """
     from climann.workflow.run_directory import grid_summary
 
+    places = other_place_message(run, layout)
+    if places:
+        raise ClimannError(f"this field-mode run predicts at its training point: {places}")
     trained, new = run.network.metadata.get("grid"), grid_summary(layout)
     if trained and "first_cell" not in trained:
         raise ClimannError("this field-mode run's model.npz predates the record of its grid's cell order, which "

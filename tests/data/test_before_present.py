@@ -13,6 +13,7 @@ from climann.data.before_present import before_present_problem, years_per_unit
 from climann.data.open import open_dataset
 from climann.data.variables import grid_layout
 from climann.errors import ClimannError
+from tests.conftest import unwrapped_report
 
 # TraCE-21ka's decadal means: 22.00 ka BP … 21.77 ka BP stored as float32 -22.00, -21.99 …
 TRACE = -22.0 + 0.01 * np.arange(24)
@@ -136,3 +137,56 @@ def test_fractional_ages_that_rounding_would_merge_are_kept_and_said_to_be_no_se
     days = [(time - cftime.datetime(1950, 1, 1, calendar="noleap")).days
             for time in open_dataset([tmp_path / "core_fixed.nc"])["time"].values]
     assert days == sorted(np.round(-ages * 365000))  # read oldest first
+
+
+def _core(path, units, *, axis=None):
+    """A sediment core as its record is archived: ``d18O(age)`` and ``sst(age)`` at one site
+    (scalar lat/lon), ``age(age)`` in ``units`` with no ``axis`` or ``standard_name`` (unless
+    ``axis``), 0.125 to 20 ka BP every 125 years (in the units' own scale)."""
+    scale = 1 if years_per_unit(units) == 1000 else 1000
+    age = (0.125 * np.arange(1, 161) * scale).astype("f8")
+    rng = np.random.default_rng(3)
+    attrs = {"units": units, "long_name": "age"} | ({"axis": axis} if axis else {})
+    xr.Dataset({"d18O": ("age", rng.normal(4.0, 0.5, age.size), {"units": "permil", "long_name": "benthic d18O"}),
+                "sst": ("age", rng.normal(15.0, 2.0, age.size), {"units": "degC"})},
+               coords={"age": ("age", age, attrs), "lat": ((), 40.0, {"units": "degrees_north"}),
+                       "lon": ((), -30.0, {"units": "degrees_east"})}).to_netcdf(path)
+    return path
+
+
+CORE_UNITS = [pytest.param(units, id=units.replace(" ", "-"))
+              for units in ("ka BP", "kyr BP", "cal ka BP", "years BP", "yr BP", "a BP")]
+
+
+@pytest.mark.parametrize("units", CORE_UNITS)
+def test_an_age_axis_before_present_without_axis_gets_the_years_bp_refusal(tmp_path, monkeypatch, units):
+    """fix36a: a core's age(age) in "ka BP" with no axis or standard_name was an extra dimension,
+    `info` advising `select = {age = 0.125}` (one sample); with axis = "T" it was refused with the
+    command that dates it. The units alone say time: the same refusal, word for word."""
+    (tmp_path / "axis").mkdir()
+    monkeypatch.chdir(tmp_path / "axis")
+    with pytest.raises(ClimannError) as told:
+        grid_layout(open_dataset([_core(tmp_path / "axis" / "core.nc", units, axis="T")]), "sst", ["core.nc"])
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ClimannError) as error:
+        grid_layout(open_dataset([_core(tmp_path / "core.nc", units)]), "sst", ["core.nc"])
+    assert str(error.value) == str(told.value)
+    assert f"'age' in core.nc could not be read as dates: its units are '{units}', years before present" in str(
+        error.value)
+
+
+@pytest.mark.parametrize("units", CORE_UNITS)
+def test_info_on_a_core_dated_before_present_gives_the_line_that_dates_it(tmp_path, monkeypatch, units):
+    """`climann info` names no age to select: it says why no config, with the Python line, which
+    writes a copy dated 1950 minus the age (by hand: 0.125 ka BP is 1 January 1825, 20 ka BP -18050)."""
+    from climann.data.info import describe
+
+    monkeypatch.chdir(tmp_path)
+    report = unwrapped_report(describe([str(_core(tmp_path / "core.nc", units))]))
+    assert "select = {age" not in report
+    assert "# No config to start from: time coordinate 'age' in core.nc could not be read as dates" in report
+    subprocess.run(_python_line(report), check=True, capture_output=True, cwd=tmp_path)
+    dataset = open_dataset([tmp_path / "core_fixed.nc"])
+    # oldest first once opened: 20 ka BP is the year -18050, 0.125 ka BP 1825, every 125 years
+    assert list(dataset["age"].values) == [cftime.datetime(1950 - 125 * k, 1, 1, calendar="noleap")
+                                           for k in range(160, 0, -1)]

@@ -13,8 +13,11 @@ import pandas as pd
 import pytest
 import xarray as xr
 
+from climann.data.info import describe
 from climann.data.open import open_dataset
+from climann.data.point_pairs import place_of
 from climann.errors import ClimannError
+from tests.conftest import unwrapped_report
 
 #: The urban and the rural station of break35a A4 (Paris-Montsouris, Trappes).
 URBAN, RURAL = (48.82, 2.34), (48.77, 2.01)
@@ -71,3 +74,134 @@ def test_the_advised_line_pairs_the_stations_at_the_first_position(pair):
     np.testing.assert_array_equal(opened["lat"].values.ravel(), np.float32([URBAN[0]]))
     with xr.open_dataset(pair / "rural.nc") as original:
         np.testing.assert_array_equal(original["lat"].values, np.float32([RURAL[0]]))
+
+
+#: Two moored buoys of the Irish Marine Data Buoy Network (M4 and M6) as WAVEWATCH III point
+#: output gives them, each cut to its station with ``ncks -d station,N``: station numbers 5 and 8.
+BUOY_M4, BUOY_M6 = (54.99, -10.0), (53.07, -15.93)
+
+
+def _ww3_station(name: str, position: tuple[float, float], number: int, seed: int) -> xr.Dataset:
+    """One station of WAVEWATCH III's ``ww3_ounp`` point output as ``ncks -d station,N`` leaves it:
+    ``time`` in days since 1990-01-01 (``axis = "T"``), ``station(station)`` the station's number
+    (``axis = "X"``, not a longitude), ``station_name(station, string40)`` characters,
+    ``latitude``/``longitude(time, station)`` (a moored buoy: the same at every step) and
+    ``hs(time, station)``, three-hourly for 60 days."""
+    days = 10957.0 + np.arange(480) / 8.0  # 2020-01-01 onward
+    stored = {"_FillValue": np.float32(9.96921e36)}
+
+    def located(value: float, kind: str, units: str) -> tuple:
+        return (("time", "station"), np.full((days.size, 1), value, np.float32),
+                {"long_name": kind, "standard_name": kind, "globwave_name": kind, "units": units,
+                 "content": "TX", "associates": "time station", **stored})
+    height = np.random.default_rng(seed).gamma(2.0, 0.8, (days.size, 1)).astype(np.float32)
+    return xr.Dataset(
+        {"station_name": (("station", "string40"), np.array([list(name.ljust(40))], "S1"),
+                          {"long_name": "station name", "content": "XW", "associates": "station string40"}),
+         "latitude": located(position[0], "latitude", "degree_north"),
+         "longitude": located(position[1], "longitude", "degree_east"),
+         "hs": (("time", "station"), height,
+                {"long_name": "significant height of wind and swell waves", "units": "m",
+                 "standard_name": "sea_surface_wave_significant_height", "globwave_name": "significant_wave_height",
+                 "content": "TX", "associates": "time station", **stored})},
+        coords={"time": ("time", days, {"long_name": "julian day (UT)", "standard_name": "time", "axis": "T",
+                                        "units": "days since 1990-01-01 00:00:00",
+                                        "conventions": "relative julian days with decimal part (as parts of the day )"}),
+                "station": ("station", np.int32([number]), {"long_name": "station id", "axis": "X"}),
+                "string40": ("string40", np.arange(40, dtype=np.int32),
+                             {"long_name": "station_name number of characters", "axis": "W"})},
+        attrs={"product_name": "ww3.202001_tab.nc", "area": "Global 30 min", "data_type": "OCO time series",
+               "format_version": "1.1", "southernmost_latitude": "n/a"})
+
+
+def _scalar_point(name: str, position: tuple[float, float], seed: int) -> xr.Dataset:
+    """A one-point file with scalar latitude and longitude (CF §5.7), ``name(time)``."""
+    time = pd.date_range("2019-01-01", periods=730, freq="D")
+    values = np.random.default_rng(seed).normal(283.0, 3.0, time.size).astype(np.float32)
+    return xr.Dataset(
+        {name: ("time", values, {"units": "K", "standard_name": "air_temperature"})},
+        coords={"time": time,
+                "lat": ((), np.float32(position[0]), {"units": "degrees_north", "standard_name": "latitude"}),
+                "lon": ((), np.float32(position[1]), {"units": "degrees_east", "standard_name": "longitude"})})
+
+
+#: Each kind of single-place file, twice at different places: the file names, the datasets and
+#: the start of the refusal.
+ONE_PLACE_PAIRS = [
+    pytest.param(("m4.nc", "m6.nc"), lambda: (_ww3_station("62094", BUOY_M4, 5, seed=1),
+                                             _ww3_station("62095", BUOY_M6, 8, seed=2)),
+                 "m4.nc and m6.nc hold different places, one point each: m4.nc at 54.99° N, 10° W, m6.nc at 53.07° N, "
+                 "15.93° W; a point is not interpolated onto another point", id="ww3-stations-numbered-apart"),
+    pytest.param(("m4.nc", "m6.nc"), lambda: (_ww3_station("62094", BUOY_M4, 0, seed=1),
+                                             _ww3_station("62095", BUOY_M6, 0, seed=2)),
+                 "m4.nc and m6.nc hold different places, one point each: m4.nc at 54.99° N, 10° W, m6.nc at 53.07° N, "
+                 "15.93° W; a point is not interpolated onto another point", id="ww3-stations-both-number-0"),
+    pytest.param(("urban.nc", "rural.nc"), lambda: (_scalar_point("tas", URBAN, seed=1),
+                                                   _scalar_point("tas_rural", RURAL, seed=2)),
+                 "urban.nc and rural.nc hold different places, one point each: urban.nc at 48.82° N, 2.34° E, "
+                 "rural.nc at 48.77° N, 2.01° E; a point is not interpolated onto another point", id="scalar-lat-lon"),
+]
+
+
+@pytest.fixture
+def one_place_pair(tmp_path, monkeypatch, request):
+    names, make, _ = request.param
+    monkeypatch.chdir(tmp_path)
+    for name, dataset in zip(names, make(), strict=True):
+        dataset.to_netcdf(tmp_path / name)
+    return [tmp_path / name for name in names]
+
+
+@pytest.mark.parametrize("one_place_pair, expected", [pytest.param(p.values, p.values[2], id=p.id)
+                                                       for p in ONE_PLACE_PAIRS], indirect=["one_place_pair"])
+def test_every_kind_of_one_place_file_pair_is_refused_as_two_places(one_place_pair, expected):
+    """fix36a: two WAVEWATCH III stations cut with `ncks -d station,N` were told that "station differs
+    by up to 3°" (the station numbers read as degrees) or that latitude differs, with `cdo remapbil`."""
+    with pytest.raises(ClimannError) as error:
+        open_dataset(one_place_pair)
+    message = str(error.value)
+    assert message.startswith(expected)
+    assert "differs by up to" not in message and "put them on one grid" not in message
+    assert message.endswith(f"then give that copy in place of {one_place_pair[1].name} in --data")
+
+
+@pytest.mark.parametrize("one_place_pair, expected", [pytest.param(p.values, p.values[2], id=p.id)
+                                                       for p in ONE_PLACE_PAIRS], indirect=["one_place_pair"])
+def test_info_leaves_the_second_place_out_as_another_place(one_place_pair, expected):
+    """`climann info` on the two files names the other file as held at another place, not on
+    another grid whose station axis differs by degrees."""
+    report = unwrapped_report(describe([str(path) for path in one_place_pair]))
+    line = next(line for line in report.splitlines() if line.startswith("# Left out"))
+    assert line.startswith(f"# Left out, at another place than the files above: {one_place_pair[1].name}; {expected}")
+    assert "differs by up to" not in line
+
+
+def test_the_advised_line_puts_the_second_buoy_at_the_first_buoys_place(tmp_path, monkeypatch):
+    """The line of the refusal writes the first buoy's position at every step of a copy of the
+    second's file: the copy is then at the first's place, its waves and the original untouched."""
+    monkeypatch.chdir(tmp_path)
+    _ww3_station("62094", BUOY_M4, 5, seed=1).to_netcdf(tmp_path / "m4.nc")
+    _ww3_station("62095", BUOY_M6, 8, seed=2).to_netcdf(tmp_path / "m6.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "m4.nc", tmp_path / "m6.nc"])
+    code = re.search(r'`python -c "(.*)"`', str(error.value)).group(1)
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path)
+    opened = open_dataset([tmp_path / "m4.nc", tmp_path / "m6_at_m4.nc"], rename={"m6_at_m4.nc": {"hs": "hs_m6"}})
+    np.testing.assert_array_equal(opened["hs_m6"].values.ravel(),
+                                  _ww3_station("62095", BUOY_M6, 8, seed=2)["hs"].values.ravel())
+    np.testing.assert_array_equal(opened["latitude"].values.ravel(), np.float32([BUOY_M4[0]]))
+    with xr.open_dataset(tmp_path / "m6.nc") as original:
+        np.testing.assert_array_equal(np.unique(original["latitude"].values), np.float32([BUOY_M6[0]]))
+
+
+@pytest.mark.parametrize("change, expected", [
+    pytest.param(lambda d: d, ("54.99", "-10"), id="moored-buoy"),
+    pytest.param(lambda d: d.assign(latitude=d["latitude"] + xr.DataArray(np.linspace(0, 1, d.sizes["time"]),
+                                                                          dims="time").astype(np.float32)),
+                 None, id="drifting-buoy"),
+    pytest.param(lambda d: xr.concat([d, d.assign_coords(station=[9])], "station"), None, id="two-stations"),
+])
+def test_place_of_is_one_position_only_when_the_file_holds_one_place(change, expected):
+    """A drifting buoy, or two stations, are no one place; a moored buoy is, at its position."""
+    dataset = change(_ww3_station("62094", BUOY_M4, 5, seed=1))
+    assert place_of(dataset) == expected
