@@ -16,7 +16,8 @@ part to the whole):
   can exceed 1), or, without a ``standard_name``, a ``long_name`` that calls it a fraction or a
   probability: 0…1;
 - none when the description calls it a ratio to a reference, which can exceed the whole:
-  "percent of normal" precipitation (250 % after a wet month), an anomaly, a change, a
+  "percent of normal" precipitation (250 % after a wet month), soil moisture in "percent of
+  field capacity" (above 100 % when wetter than field capacity), an anomaly, a change, a
   difference (:func:`~climann.data.units.described_as_anomaly`), a ratio; unless it calls it a
   probability, bounded whatever it is of (C3S: "probability of 2m temperature tercile category
   … (relative to 1993-2016 hindcast)").
@@ -31,10 +32,18 @@ import xarray as xr
 from climann.data.flags import PERCENT_UNITS
 from climann.data.units import described_as_anomaly
 
+#: References a quantity can exceed: a percentage of one is no share of a whole. Soil moisture
+#: in "percent of field capacity" is above 100 % in a soil wetter than field capacity (up to
+#: saturation, after rain: fix36b), a reservoir's storage in "% of capacity" above 100 % in a
+#: flood, precipitation in "percent of normal" 250 % after a wet month.
+_REFERENCES = (r"(the )?(long[- ]term )?(normal|mean|average|median|climatology|reference|field capacity|"
+               r"(storage |reservoir )?capacity|potential)")
+
 #: Words of a description that make a percentage or fraction a ratio to a reference, not a
-#: share of a whole: it can exceed 100 % (percent of normal, of the mean, of a climatology).
-RATIO_WORDS = re.compile(r"\bof (the )?(normal|mean|average|median|climatology|reference)\b|percent_of_normal|"
-                         r"\bratio\b|_ratio\b|relative to (the )?(normal|mean|average|climatology)", re.IGNORECASE)
+#: share of a whole: it can exceed 100 % (percent of normal, of the mean, of a climatology,
+#: of field capacity).
+RATIO_WORDS = re.compile(rf"\b(of|relative to) {_REFERENCES}\b|percent_of_normal|_of_field_capacity\b|"
+                         r"\bratio\b|_ratio\b", re.IGNORECASE)
 
 #: A probability (not its density or distribution), in a standard_name or a long_name.
 _PROBABILITY = re.compile(r"probabilit(y|ies)(?![ _](density|distribution))", re.IGNORECASE)

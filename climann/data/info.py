@@ -53,7 +53,9 @@ from climann.data.shell import wrapped_lines
 from climann.data.subset import select_values
 from climann.data.text_times import text_dates_in
 from climann.data.time_units import TIME_STORAGE_KEY, time_units_problem
-from climann.data.time_axis import MONTH_STEP_NAMES, coarse_storage_text, date_text, time_step_positions  # noqa: F401 (re-exported)
+from climann.data.time_axis import (  # noqa: F401 (re-exported)
+    MONTH_STEP_NAMES, coarse_storage_text, date_text, signed_years, time_step_positions,
+)
 from climann.data.variables import data_variable_names, grid_layout, variable_levels
 from climann.errors import ClimannError
 
@@ -634,6 +636,20 @@ def _undimensioned_age(dataset: xr.Dataset, grid: dict[str, str]) -> AgeAlong | 
     return age if age is not None and grid.get("time", age.name) == age.name else None
 
 
+def _undecoded_time_reason(time: xr.DataArray, files: Sequence[Path]) -> str | None:
+    """Why no config trains on a time axis that was not read as dates, naming the Time section
+    above for the way out instead of repeating it: its advice (the years-BP conversion, a dozen
+    lines) was printed three times, in the Time section, here and in ``info``'s error line
+    (fix36b). None for a time axis of dates."""
+    values = time.values
+    if len(values) and hasattr(values[0], "calendar"):
+        return None
+    units = time.attrs.get("units")
+    found = f"its units are '{units}'" if units else "it has no units"
+    where = f" in {', '.join(path.name for path in files)}" if len(files) == 1 else ""
+    return f"time coordinate '{time.name}'{where} could not be read as dates ({found}): see Time above for the way out"
+
+
 def _time_section(dataset: xr.Dataset, grid: dict[str, str], problems: dict[str, str]) -> str:
     if "time" not in grid:
         return f"Time: {problems['time']}"
@@ -647,8 +663,9 @@ def _time_section(dataset: xr.Dataset, grid: dict[str, str], problems: dict[str,
         return f"Time '{time.name}': {len(values)} values not decoded to dates: {problem}"
     calendar = time.encoding.get("calendar", values[0].calendar)
     storage = time.encoding.get(TIME_STORAGE_KEY)  # float32 stamps too coarse for their step
+    signed = signed_years([values[0].year, values[-1].year])  # -1050-01-01 to +0980-01-01
     return (
-        f"Time '{time.name}': {date_text(values[0])} to {date_text(values[-1])}, "
+        f"Time '{time.name}': {date_text(values[0], signed=signed)} to {date_text(values[-1], signed=signed)}, "
         f"{time_step_name(values)}, {len(values)} steps{_missing_steps_text(values)}, calendar {calendar}"
         + (f"; {coarse_storage_text(storage)}" if storage else "")
     )
@@ -856,6 +873,9 @@ def _config_section(
                 "dimension (see Time above)")
     if not target or "time" not in grid or grid["time"] not in dataset[target].dims:
         return f"{_NO_CONFIG}no time-varying variable on the latitude-longitude grid to predict"
+    undecoded = _undecoded_time_reason(dataset[grid["time"]], files)
+    if undecoded:
+        return f"{_NO_CONFIG}{undecoded}"
     try:
         selected = select_values(dataset, selection)
         grid_layout(selected, target, [str(path) for path in files])  # train's check of the grid and time axis

@@ -11,8 +11,9 @@ seasonal cycle: its climatology is the training mean (one key,
 :func:`climann.evaluation.baselines.climatology_keys_of_step`), the ``season`` feature is
 neither proposed nor taken, no meteorological season is scored, and persistence forecasts
 each sample by the one before it (:func:`previous_samples`), however far back that is.
-Regular yearly (or coarser) axes keep their calendar steps: a step of whole calendar years
-puts every value in one month, whose climatology is the training mean already.
+Regular yearly (or coarser) axes keep their calendar steps for lags and persistence; their
+climatology is the whole record's too: a step of whole calendar years puts every value in one
+month, whose mean is the training mean (named "calendar month" before fix36b, for that number).
 """
 
 from __future__ import annotations

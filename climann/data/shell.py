@@ -11,7 +11,9 @@ that begins with ``-`` is an option).
 A corrected copy is written beside its input (``'my data/iri_fixed.nc'``), named after it so
 that it is never the input itself, nor a file that is already there (``iri_fixed_2.nc`` when
 ``iri_fixed.nc`` exists): the command never overwrites a file, whatever the tool does with an
-existing output (NCO asks, CDO replaces it), and leaves nothing in an unexpected folder.
+existing output (NCO asks, CDO replaces it), and leaves nothing in an unexpected folder. A
+copy of such a copy, when a second advice is followed on ``iri_fixed.nc``, is numbered
+(``iri_fixed_2.nc``) rather than named ``iri_fixed_fixed.nc``.
 
 A command names the file's own variables, not climann's names for them: cfgrib's valid time
 ``valid_time(time)`` becomes climann's time axis ``time`` (see
@@ -94,7 +96,8 @@ def shown_path(path: str | os.PathLike) -> str:
 def copy_path(path: str | os.PathLike, suffix: str = "fixed", extension: str = ".nc") -> Path:
     """The file a command writes beside ``path``, named after it (``iri_fixed.nc`` for
     ``iri.nc``), with ``_2``, ``_3`` … added while that name is taken: never ``path`` itself
-    nor any existing file.
+    nor any existing file. A copy of such a copy (a second advice followed on ``iri_fixed.nc``)
+    is numbered, ``iri_fixed_2.nc``, not stacked (``iri_fixed_fixed.nc``, fix36b).
 
     Parameters
     ----------
@@ -106,7 +109,7 @@ def copy_path(path: str | os.PathLike, suffix: str = "fixed", extension: str = "
         The copy's extension, with its dot.
     """
     path = Path(path)
-    stem = f"{path.stem}_{suffix}"
+    stem = f"{re.sub(rf'_{re.escape(suffix)}(?:_[0-9]+)?$', '', path.stem)}_{suffix}"
     candidate, number = path.with_name(f"{stem}{extension}"), 2
     while os.path.lexists(candidate) or candidate == path:
         candidate, number = path.with_name(f"{stem}_{number}{extension}"), number + 1
@@ -175,8 +178,8 @@ def earlier_copy_note(message: str) -> str:
     for match in _NUMBERED_COPY.finditer(message):
         first = Path((match["quoted"] or match["plain"]) + (match["qext"] or match["ext"]))
         head = first.stem.rsplit("_", 1)[0]
-        if not first.is_file():
-            continue
+        if not first.is_file() or _names(message, str(first)):
+            continue  # none there, or the command's own input (a copy of the copy is numbered: copy_path)
         originals = sorted(path for path in first.parent.glob(f"{_glob_escaped(head)}.*")
                            if path.is_file() and path != first)
         if originals:
@@ -184,6 +187,12 @@ def earlier_copy_note(message: str) -> str:
             return (f"; {shown_path(first)}, beside {original}, may be its corrected copy written before: if so, "
                     f"move {original} out of the files given to climann (a folder is read whole), and run again")
     return ""
+
+
+def _names(message: str, path: str) -> bool:
+    """Whether ``message`` names ``path`` as a whole word (a shell word, quoted or not, or a
+    Python string): ``d/x_fixed.nc``, not the ``d/x_fixed`` of ``d/x_fixed_2.nc``."""
+    return re.search(rf"(?<![\w./-]){re.escape(path)}(?![\w.-])", message) is not None
 
 
 def _glob_escaped(text: str) -> str:
@@ -212,6 +221,9 @@ def original_and_copy(first: Path, second: Path) -> tuple[Path, Path] | None:
     suffixes = "|".join(ADVISED_COPY_SUFFIXES)
     if copy.parent == original.parent and re.fullmatch(rf"{re.escape(original.stem)}_({suffixes})(_\d+)?", copy.stem):
         return original, copy  # X_fixed_2.nc: copy_path's name when X_fixed.nc was taken
+    if (copy.parent == original.parent and re.search(rf"_({suffixes})$", original.stem)
+            and re.fullmatch(rf"{re.escape(original.stem)}_\d+", copy.stem)):
+        return original, copy  # X_fixed_2.nc beside X_fixed.nc: a copy of the copy, numbered (copy_path)
     return None
 
 

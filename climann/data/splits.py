@@ -17,7 +17,7 @@ import cftime
 import numpy as np
 
 from climann.data.time_axis import (
-    YEAR_SPAN, TimeStep, date_text, month_number, month_start, year_span, year_text, years_later,
+    YEAR_SPAN, TimeStep, date_text, month_number, month_start, signed_years, year_span, year_text, years_later,
 )
 from climann.errors import ClimannError
 
@@ -192,23 +192,25 @@ def year_runs(years: Sequence[int]) -> list[tuple[int, int]]:
 def years_text(years: Sequence[int]) -> str:
     """A block's years as people write them, each run of consecutive years on its own:
     ``"1980–1993"``, or ``"1980–1985, 2015–2020"`` when the block skips years (never a span
-    that reads as years the block does not hold)."""
-    return ", ".join(year_span(first, last) for first, last in year_runs(years))
+    that reads as years the block does not hold); every year signed when one is before year 0
+    (``"-0020, -0010, +0000"``, :func:`~climann.data.time_axis.signed_years`)."""
+    signed = signed_years(years)
+    return ", ".join(year_span(first, last, signed=signed) for first, last in year_runs(years))
 
 
 #: What a run of years at a regular step counts, by the step in years: ``"805 decades"``.
 _STEP_NAMES = {10: "decades", 100: "centuries", 1000: "millennia"}
 
-_YEAR = re.compile(r"-?\d+")
+_YEAR = re.compile(r"[+-]?\d+")
 _NOTE = re.compile(r"^(?P<parts>.*?)(?P<note> \([^()]*\))?$")
 
 
-def _stepped_run(years: Sequence[int]) -> str:
+def _stepped_run(years: Sequence[int], *, signed: bool) -> str:
     """``"-20050 … -12010 (805 decades)"`` for years at one regular step (3 at least)."""
     step, count = years[1] - years[0], len(years)
     plural = _STEP_NAMES.get(step)
     counted = f"{count} {plural}" if plural else f"{count} steps of {step} years"
-    return f"{year_text(years[0])} … {year_text(years[-1])} ({counted})"
+    return f"{year_text(years[0], signed=signed)} … {year_text(years[-1], signed=signed)} ({counted})"
 
 
 def _runs_at_steps(years: Sequence[int]) -> list[list[int]]:
@@ -254,6 +256,8 @@ def compact_periods(description: str) -> str:
     """
     match = _NOTE.match(description)
     parts, note = match["parts"].split(", "), match["note"] or ""
+    spans = [_year_span_bounds(part) for part in parts]
+    signed = signed_years([year for span in spans if span is not None for year in span])
     shown: list[str] = []
     start = 0
     while start < len(parts):
@@ -265,11 +269,11 @@ def compact_periods(description: str) -> str:
             start += 1
             continue
         for run in _runs_at_steps([int(part) for part in parts[start:end]]):
-            shown.extend([_stepped_run(run)] if len(run) >= 3 else [year_text(year) for year in run])
+            shown.extend([_stepped_run(run, signed=signed)] if len(run) >= 3
+                         else [year_text(year, signed=signed) for year in run])
         start = end
-    spans = [_year_span_bounds(part) for part in parts]
     if len(shown) > MAX_PERIODS_SHOWN and None not in spans:
-        return _irregular_years(spans) + note  # type: ignore[arg-type]
+        return _irregular_years(spans, signed=signed) + note  # type: ignore[arg-type]
     return ", ".join(shown) + note
 
 
@@ -278,7 +282,7 @@ def compact_periods(description: str) -> str:
 #: first and last years and their count (:func:`_irregular_years`).
 MAX_PERIODS_SHOWN = 12
 
-_SPAN = re.compile(r"(?P<first>-?\d+)(?:–| to )(?P<last>-?\d+)")
+_SPAN = re.compile(r"(?P<first>[+-]?\d+)(?:–| to )(?P<last>[+-]?\d+)")
 
 
 def _year_span_bounds(part: str) -> tuple[int, int] | None:
@@ -290,11 +294,12 @@ def _year_span_bounds(part: str) -> tuple[int, int] | None:
     return None if match is None else (int(match["first"]), int(match["last"]))
 
 
-def _irregular_years(spans: Sequence[tuple[int, int]]) -> str:
+def _irregular_years(spans: Sequence[tuple[int, int]], *, signed: bool) -> str:
     """``"-27822 … -4858 (346 years hold values, in 340 periods)"``: a block's first and last
     years, the years that hold values and the separate periods they make."""
     count = sum(last - first + 1 for first, last in spans)
-    return (f"{year_text(spans[0][0])} … {year_text(spans[-1][1])} ({count} years hold values, in {len(spans)} "
+    return (f"{year_text(spans[0][0], signed=signed)} … {year_text(spans[-1][1], signed=signed)} ({count} years "
+            f"hold values, in {len(spans)} "
             "separate periods)")
 
 

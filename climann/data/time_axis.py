@@ -107,10 +107,14 @@ DatePrecision = Literal["month", "day", "minute", "second"]
 _DATETIME64_UNITS: dict[str, str] = {"month": "M", "day": "D", "minute": "m", "second": "s"}
 
 
-def year_text(year: int) -> str:
+def year_text(year: int, *, signed: bool = False) -> str:
     """A year in ISO 8601's form: four digits at least, with a minus sign before them for a
     year before year 0, ``0000`` for year 0, and more digits where the year needs them
-    (``-20050``; ISO 8601's expanded years, as NumPy and cftime read them back).
+    (``-20050``; ISO 8601's expanded years, as NumPy and cftime read them back). With
+    ``signed``, a year from 0 on has its plus sign (``+0980``): ISO 8601's expanded
+    representation, which a text that holds a year before 0 uses for all its years
+    (:func:`signed_years`), so that ``-1050 to +0980`` does not read as a year padded on one
+    side only (fix36b: ``-1050 to 0980``).
 
     ``year`` is numbered as its calendar numbers it (CF conventions §4.4.1, cftime), and
     :func:`date_parts` reads it back so: in calendars with a year 0 (``proleptic_gregorian``,
@@ -122,25 +126,46 @@ def year_text(year: int) -> str:
     --------
     >>> [year_text(year) for year in (-20050, -9, 0, 850, 2003)]
     ['-20050', '-0009', '0000', '0850', '2003']
+    >>> year_text(980, signed=True)
+    '+0980'
     """
-    return f"{'-' if year < 0 else ''}{abs(int(year)):04d}"
+    return f"{'-' if year < 0 else '+' if signed else ''}{abs(int(year)):04d}"
 
 
-def year_span(first: int, last: int) -> str:
+def signed_years(years: Sequence[int]) -> bool:
+    """Whether a text of ``years`` writes every year with its sign (:func:`year_text`'s
+    ``signed``): when one of them is before year 0. ISO 8601 writes years before 0 in its
+    expanded representation only, whose years all carry a sign (ISO 8601-1:2019 §5.2.2.3):
+    padded to four digits as NumPy and cftime write them, a minus on one side and none on
+    the other read as padding on one side (``-1050 to 0980``)."""
+    return bool(len(years)) and min(int(year) for year in years) < 0
+
+
+def year_span(first: int, last: int, *, signed: bool | None = None) -> str:
     """A period of whole years as climann prints it (a split's block in ``metrics.json``
     ``split_periods``, the terminal, figure titles): ``"1980–1993"``, ``"1985"`` for one year,
     each year as :func:`year_text` writes it, and ``" to "`` between them when one is before
     year 0, where an en dash before a minus sign reads as a double dash (``"-20000 to -19994"``,
-    not ``"-20000–-19994"``).
+    not ``"-20000–-19994"``); a span across year 0 writes both years signed
+    (:func:`signed_years`: ``"-1050 to +0980"``).
+
+    Parameters
+    ----------
+    first, last : int
+        The years, as their calendar numbers them.
+    signed : bool, optional
+        Write years from 0 on with a plus sign (a list of spans of which another holds a
+        year before 0); None: when this span holds one.
 
     Examples
     --------
     >>> [year_span(*years) for years in ((1980, 1993), (850, 850), (-20000, -19994), (-3, 2))]
-    ['1980–1993', '0850', '-20000 to -19994', '-0003 to 0002']
+    ['1980–1993', '0850', '-20000 to -19994', '-0003 to +0002']
     """
+    signed = signed_years([first, last]) if signed is None else signed
     if first == last:
-        return year_text(first)
-    return f"{year_text(first)}{' to ' if min(first, last) < 0 else '–'}{year_text(last)}"
+        return year_text(first, signed=signed)
+    return f"{year_text(first, signed=signed)}{' to ' if signed else '–'}{year_text(last, signed=signed)}"
 
 
 #: A year or a span of years as :func:`year_span` writes them (also the plain integers of runs
@@ -148,7 +173,7 @@ def year_span(first: int, last: int) -> str:
 YEAR_SPAN = re.compile(r"[+-]?\d+(?:(?:–| to )[+-]?\d+)?")
 
 
-def date_text(time: object, *, precision: DatePrecision | None = None) -> str:
+def date_text(time: object, *, precision: DatePrecision | None = None, signed: bool = False) -> str:
     """A date as climann's messages show it: ``2003-01-16``, ``2003-01-16 06:00``.
 
     Parameters
@@ -159,6 +184,9 @@ def date_text(time: object, *, precision: DatePrecision | None = None) -> str:
         ``"month"`` gives ``2003-01``, ``"day"`` ``2003-01-16``, ``"minute"``
         ``2003-01-16 00:00`` and ``"second"`` ``2003-01-16 00:00:00`` (midnight shown);
         None gives the day with ``HH:MM`` when the hour or minute is not zero.
+    signed : bool
+        Write a year from 0 on with its plus sign (``+0980-01-01``), as beside a date before
+        year 0 (:func:`signed_years`; :func:`year_text`).
 
     Returns
     -------
@@ -175,12 +203,14 @@ def date_text(time: object, *, precision: DatePrecision | None = None) -> str:
         if text.startswith("-"):  # NumPy writes year -9 as "-009"
             year, rest = text[1:].split("-", 1)
             text = f"{year_text(-int(year))}-{rest}"
+        elif signed and text[:1].isdigit():  # not NaT
+            text = f"+{text}"
         return text.replace("T", " ", 1) if len(text) > 10 else text  # not the T of "NaT"
     if not hasattr(time, "year"):
         return str(time)
     if precision is None:
         precision = "minute" if time.hour or time.minute else "day"
-    text = f"{year_text(time.year)}-{time.month:02d}"
+    text = f"{year_text(time.year, signed=signed)}-{time.month:02d}"
     if precision != "month":
         text += f"-{time.day:02d}"
     if precision in ("minute", "second"):

@@ -147,10 +147,12 @@ class ClimatologyKeys:
       products take them;
     * monthly and coarser steps: the calendar month (12 rows), as WMO's climatological
       standard normals (WMO-No. 1203);
-    * a step of a fixed duration of a year or more (an ice core's samples, irregular and
-      decades apart): the whole record (:data:`WHOLE_RECORD`, 1 row), the training mean: the
-      day of the year such a sample is dated to is no season
-      (:mod:`climann.data.multiyear_steps`).
+    * a step of a year or more (:data:`~climann.data.multiyear_steps.YEAR_DAYS` days): the whole
+      record (:data:`WHOLE_RECORD`, 1 row), the training mean. For an ice core's samples,
+      irregular and decades apart, the day of the year such a sample is dated to is no season
+      (:mod:`climann.data.multiyear_steps`); a regular yearly or centennial axis puts every value
+      in one calendar month, whose mean is the training mean: it was named "calendar month"
+      before fix36b, for the same number.
 
     Attributes
     ----------
@@ -173,6 +175,10 @@ class ClimatologyKeys:
     composites : bool
         Window keys of composites that restart on 1 January: keyed by their place in the year's
         sequence, without the leap-day shift of windows.
+    calendar_years : bool
+        Whole-record keys of a step of whole calendar years (every value in one calendar month):
+        a climatology per calendar month (a model file from before fix36b) still looks them up
+        (:meth:`fits`). Not recorded, and not compared.
     """
 
     per: str
@@ -181,6 +187,7 @@ class ClimatologyKeys:
     window_days: float = 0.0
     reach_days: int = field(default=0, compare=False)
     composites: bool = False
+    calendar_years: bool = field(default=False, compare=False)
 
     def of(self, times: np.ndarray, *, calendar: str | None = None) -> np.ndarray:
         """Each time's key, 1 … ``count``, shape (n_time,).
@@ -248,11 +255,15 @@ class ClimatologyKeys:
         step with stamps missing, such as 6-hourly data kept at 00 and 12 UTC, or weekly data
         every other week: each time still falls in its own slot, day or window); or a
         climatology per day of year of a run trained on weekly data before windows were keyed
-        as such (its model file keeps its keys)."""
+        as such (its model file keeps its keys); or a climatology per calendar month for data of
+        a step of whole calendar years (a run trained on yearly data before fix36b keyed them so,
+        or on monthly data: each value is looked up at its month, as before)."""
         mine, theirs = self.step_seconds, other.step_seconds
         multiple = mine is not None and theirs is not None and theirs >= mine and math.isclose(
             theirs / mine, round(theirs / mine))
-        return other == self or multiple or (self.per == "day of year" and self.count == 366 and other.window_days > 0)
+        by_month = self.per == "calendar month" and other.calendar_years
+        return (other == self or multiple or by_month
+                or (self.per == "day of year" and self.count == 366 and other.window_days > 0))
 
 
 def _from_leap_day(times: np.ndarray, days: np.ndarray, calendar: str | None) -> np.ndarray:
@@ -294,8 +305,10 @@ def climatology_keys_of_step(step: TimeStep | None, calendar: str) -> Climatolog
         days = seconds / _DAY
         shortest = min(days_in_year(year, calendar) for year in (2001, 2004))
         return ClimatologyKeys(_window_name(days), max(1, int(shortest // days)), window_days=days)
-    if seconds >= YEAR_DAYS * _DAY:
-        return ClimatologyKeys(WHOLE_RECORD, 1)
+    if step is not None and step.approximate_days >= YEAR_DAYS:
+        # a step of whole calendar years (PAGES2k-like yearly series, a 100-year transient) puts every
+        # value in one month: that month's mean is the training mean, and so is named (fix36b)
+        return ClimatologyKeys(WHOLE_RECORD, 1, calendar_years=bool(step.months))
     return ClimatologyKeys("calendar month", 12)
 
 

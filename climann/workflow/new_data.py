@@ -550,6 +550,9 @@ def check_time_step(run: TrainedRun, layout: GridLayout) -> None:
     one a year) are named by both (:func:`climann.data.time_axis.values_text`) and never advised
     to be averaged to a step they already have one value per; values with bounds at the spacing
     of a run that recorded no cells are taken as its own, with one warning that it cannot tell.
+    A climatology's steps (CF §7.4) are its periods, which tile the year, so their spacing is
+    their cell: a seasonal climatology given to a monthly run is seasonal values, not monthly
+    ones of a subset.
 
     Raises
     ------
@@ -569,6 +572,10 @@ def check_time_step(run: TrainedRun, layout: GridLayout) -> None:
     trained = TimeStep.from_record(metadata["time_step"])
     spacing = nominal_time_step(layout)
     cells = cell_time_step(layout.time_bounds) if layout.time_bounds is not None else None
+    if cells is None and layout.is_climatology:
+        # a climatology's steps are its periods (CF §7.4), which tile the year: seasons stamped 3 months
+        # apart are 3-month means, not monthly values of a subset (fix36b: "taken as monthly")
+        cells = spacing
     lagged = bool(_lag_text(run)[1])
     if metadata.get("time_cell") and cells is not None:  # both know what each value is: compare that
         trained_cells = TimeStep.from_record(metadata["time_cell"])
@@ -604,6 +611,8 @@ def check_time_step(run: TrainedRun, layout: GridLayout) -> None:
         if values.approximate_days < trained.approximate_days:
             advice = (f"average them to {trained.name} steps first, "
                       f"{averaging_advice(_first_file(layout), trained.name)}")
+        elif layout.is_climatology:  # its periods are its cells: a climatology of the run's periods is the way
+            advice = f"give a {trained.name} climatology, or retrain the run on {values.name} data"
         else:
             advice = f"give {trained.name} data, or retrain the run on {values.name} data"
         verb = "is" if len(layout.source_files) <= 1 else "are"

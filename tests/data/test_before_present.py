@@ -190,3 +190,83 @@ def test_info_on_a_core_dated_before_present_gives_the_line_that_dates_it(tmp_pa
     # oldest first once opened: 20 ka BP is the year -18050, 0.125 ka BP 1825, every 125 years
     assert list(dataset["age"].values) == [cftime.datetime(1950 - 125 * k, 1, 1, calendar="noleap")
                                            for k in range(160, 0, -1)]
+
+
+def _ice_core_bp(path):
+    """An ice core in years BP, youngest last: ages 3000 … 970 (decreasing), units "years BP", axis T, one cell."""
+    ages = np.arange(3000.0, 969.0, -30.0)
+    rng = np.random.default_rng(1)
+    dataset = xr.Dataset(
+        {"d18O": (("time", "lat", "lon"), (-35 + rng.normal(0, 1, (len(ages), 1, 1))).astype("f4"), {"units": "1"}),
+         "CH4": (("time", "lat", "lon"), (600 + rng.normal(0, 30, (len(ages), 1, 1))).astype("f4"), {"units": "1e-9"})},
+        coords={"time": ("time", ages, {"units": "years BP", "axis": "T"}),
+                "lat": ("lat", [-75.1], {"units": "degrees_north"}), "lon": ("lon", [123.35], {"units": "degrees_east"})},
+    )
+    dataset.to_netcdf(path)
+    return path
+
+
+def test_info_gives_the_years_bp_advice_once(tmp_path, monkeypatch):
+    """fix36b: ``climann info`` printed the years-BP advice three times (the Time section, the
+    reason for no config, and the error line); the other two now point to the Time section."""
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    _ice_core_bp(tmp_path / "core.nc")
+    result = CliRunner().invoke(app, ["info", "core.nc"])
+    assert result.exit_code == 2
+    assert result.output.count("write the times as days since 1950-01-01") == 1
+    assert result.output.count("python -c") == 1
+    assert result.output.rstrip().splitlines()[-1] == (
+        "climann: error: no config to start from: time coordinate 'time' in core.nc could not be read as dates (its "
+        "units are 'years BP'): see Time above for the way out")
+
+
+def test_info_signs_both_years_of_a_record_across_year_0(tmp_path, monkeypatch):
+    """fix36b: the converted core's Time line read "-1050-01-01 to 0960-01-01", a year padded on
+    one side: across year 0 both carry their sign, as ISO 8601's expanded years (3000 BP is
+    1950 − 3000 = -1050; 990 BP, the youngest, 0960)."""
+    from climann.data.info import describe
+
+    monkeypatch.chdir(tmp_path)
+    with xr.open_dataset(_ice_core_bp(tmp_path / "core.nc"), decode_times=False) as core:
+        message = before_present_problem(core["time"], tmp_path / "core.nc")
+    subprocess.run(_python_line(message), check=True, capture_output=True, cwd=tmp_path)
+    report = describe([str(tmp_path / "core_fixed.nc")])
+    assert "# Time 'time': -1050-01-01 to +0960-01-01, every 360 months, 68 steps" in report
+
+
+def _python_lines(report):
+    """Every ``python -c …`` way out of an info report, run with this interpreter."""
+    flat = " ".join(line.lstrip("# ").strip() for line in report.splitlines())
+    return [[sys.executable, *shlex.split(part)[1:]] for part in flat.split("`") if part.startswith("python -c ")]
+
+
+def test_two_advices_in_a_row_number_the_second_copy_and_keep_the_first(tmp_path, monkeypatch):
+    """fix36b: a LiPD-like core, age(depth) in years BP: info's first advice (make 'age' the
+    dimension) writes core_fixed.nc; info on that copy advised core_fixed_fixed.nc. The second
+    copy is numbered, core_fixed_2.nc, and the first is left as it was; the result reads as
+    dates (970 BP is 1950 − 970 = 980, 2980 BP is -1030)."""
+    from climann.data.info import describe
+
+    monkeypatch.chdir(tmp_path)
+    ages = np.arange(970.0, 3001.0, 30.0)
+    rng = np.random.default_rng(2)
+    xr.Dataset(
+        {"d18O": (("depth", "lat", "lon"), (-35 + rng.normal(0, 1, (len(ages), 1, 1))).astype("f4"), {"units": "1"})},
+        coords={"depth": ("depth", np.linspace(10, 500, len(ages)), {"units": "m"}),
+                "age": ("depth", ages, {"units": "years BP"}),
+                "lat": ("lat", [-75.1], {"units": "degrees_north"}), "lon": ("lon", [123.35], {"units": "degrees_east"})},
+    ).to_netcdf(tmp_path / "core.nc")
+    (first,) = _python_lines(describe(["core.nc"]))
+    assert first[-1].endswith("d.to_netcdf('core_fixed.nc')")
+    subprocess.run(first, check=True, capture_output=True, cwd=tmp_path)
+    written = (tmp_path / "core_fixed.nc").read_bytes()
+    (second,) = _python_lines(describe(["core_fixed.nc"]))
+    assert "core_fixed_fixed" not in second[-1] and second[-1].endswith("d.to_netcdf('core_fixed_2.nc')")
+    subprocess.run(second, check=True, capture_output=True, cwd=tmp_path)
+    assert (tmp_path / "core_fixed.nc").read_bytes() == written
+    times = open_dataset([tmp_path / "core_fixed_2.nc"])["age"].values
+    assert (times[0].year, times[-1].year) == (-1030, 980)  # 2980 BP and 970 BP

@@ -634,8 +634,10 @@ def test_no_config_is_promised_for_a_time_axis_train_cannot_read_as_dates(tmp_pa
     report = describe([str(path)])
     assert _config(report) == {}  # no [data] table: train would refuse it
     assert unwrapped_report(report).rstrip().splitlines()[-1] == (
-        "# No config to start from: time coordinate 'time' in raw.nc could not be read as dates: its units are "
-        "'hours'; CF expects units = 'days since 1970-01-01' (any unit since a reference date) and a calendar")
+        "# No config to start from: time coordinate 'time' in raw.nc could not be read as dates (its units are "
+        "'hours'): see Time above for the way out")
+    assert ("# Time 'time': 36 values not decoded to dates: its units are 'hours'; CF expects units = 'days since "
+            "1970-01-01' (any unit since a reference date) and a calendar") in unwrapped_report(report)
 
 
 def test_the_check_given_sees_the_config_and_its_refusal_replaces_it(write_grid):

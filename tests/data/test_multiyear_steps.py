@@ -94,3 +94,77 @@ def test_info_proposes_no_season_and_training_refuses_it(tmp_path):
                 "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}}
     with pytest.raises(ClimannError, match="the season feature needs a seasonal cycle, but the time steps are usually"):
         run_training(build_config(settings), run_dir=tmp_path / "run")
+
+
+def _yearly_dates(first, last, step, calendar):
+    return np.array([cftime.datetime(year, 7, 1, calendar=calendar) for year in range(first, last + 1, step)])
+
+
+@pytest.mark.parametrize("times", [
+    pytest.param(_yearly_dates(1, 2000, 1, "proleptic_gregorian"), id="pages2k-yearly-proleptic"),
+    pytest.param(_yearly_dates(1, 2000, 1, "noleap"), id="pages2k-yearly-noleap"),
+    pytest.param(_yearly_dates(-19000, 1900, 100, "proleptic_gregorian"), id="lgm-transient-100-year"),
+])
+def test_regular_yearly_and_centennial_steps_are_keyed_by_the_whole_record(times):
+    """fix36b: a regular yearly or 100-year series was said to have a climatology "per calendar
+    month" though every value falls in July, so that its number is the training mean: it is the
+    whole record, one key. A model file from before (per calendar month) still looks them up by month."""
+    from climann.evaluation.baselines import ClimatologyKeys, climatology_keys, season_keys
+
+    keys = climatology_keys(times)
+    assert (keys.per, keys.count) == ("whole record", 1)
+    np.testing.assert_array_equal(season_keys(times), np.ones(len(times)))
+    assert ClimatologyKeys("calendar month", 12).fits(keys)
+
+
+def test_a_monthly_climatology_does_not_fit_an_ice_core():
+    """The old calendar-month model files look up regular yearly steps only, not fractional ages."""
+    from climann.evaluation.baselines import ClimatologyKeys, climatology_keys
+
+    assert not ClimatologyKeys("calendar month", 12).fits(climatology_keys(_dates(AGES)))
+
+
+def _yearly_series(path, years, calendar):
+    """``tas(time, lat, lon)`` (K) and ``co2`` on one cell, one value each 1 July."""
+    rng = np.random.default_rng(5)
+    n = len(years)
+    units = "days since 1950-01-01"
+    times = cftime.date2num([cftime.datetime(int(year), 7, 1, calendar=calendar) for year in years], units,
+                            calendar=calendar)
+    dataset = xr.Dataset(
+        {"tas": (("time", "lat", "lon"), (288 + rng.normal(0, 1, (n, 1, 1))).astype("f4"), {"units": "K"}),
+         "co2": (("time", "lat", "lon"), (280 + rng.normal(0, 5, (n, 1, 1))).astype("f4"), {"units": "1e-6"})},
+        coords={"time": ("time", times, {"units": units, "calendar": calendar, "standard_name": "time", "axis": "T"}),
+                "lat": ("lat", [45.0], {"units": "degrees_north"}),
+                "lon": ("lon", [7.0], {"units": "degrees_east"})},
+    )
+    dataset.to_netcdf(path)
+    return path
+
+
+@pytest.mark.parametrize(("years", "calendar"), [
+    pytest.param(range(1, 2001), "proleptic_gregorian", id="pages2k-yearly"),
+    pytest.param(range(-19000, 2001, 100), "noleap", id="lgm-transient-100-year"),
+])
+def test_a_yearly_run_names_its_training_mean_the_whole_record(tmp_path, years, calendar):
+    """fix36b: report.md and metrics.json said "climatology per calendar month" for a yearly
+    (PAGES2k-like) or centennial (LGM-to-present) series; the number is the training mean."""
+    from climann.workflow.config import build_config
+    from climann.workflow.pipeline import run_training
+
+    path = _yearly_series(tmp_path / "series.nc", years, calendar)
+    settings = {"data": {"paths": [str(path)], "target": "tas", "predictors": ["co2"]},
+                "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}}
+    run = run_training(build_config(settings), run_dir=tmp_path / "run")
+    assert run.metrics["climatology_per"] == "whole record"
+    report = (tmp_path / "run" / "report.md").read_text()
+    assert "climatology per whole record: the training mean" in report
+    assert "calendar month" not in report
+    with xr.open_dataset(path, decode_times=False) as original, \
+            xr.open_dataset(tmp_path / "run" / "predictions.nc", decode_times=False) as predictions:
+        truth = original["tas"].values[:, 0, 0].astype("f8")
+        split = predictions["split"].values
+    train_mean = truth[split == 1].mean()
+    chosen = split == 3
+    assert run.metrics["splits"]["test"]["climatology"]["mse"] == pytest.approx(
+        np.mean((truth[chosen] - train_mean) ** 2), rel=1e-5)

@@ -750,3 +750,21 @@ def test_values_advice_for_a_zarr_store_run_as_printed_writes_a_copy_climann_rea
     for name, values in before.items():
         np.testing.assert_array_equal(after[name].values, values)
 
+
+
+def test_a_copy_of_a_copy_is_numbered_not_stacked_and_never_an_existing_file(tmp_path, monkeypatch):
+    """fix36b: the second advice followed on iri_fixed.nc wrote iri_fixed_fixed.nc; it is
+    numbered (iri_fixed_2.nc), skipping the names taken, and the pair is known as original and
+    copy; the note on a copy written before is not given for the command's own input."""
+    from climann.data.shell import copy_path, earlier_copy_note
+
+    monkeypatch.chdir(tmp_path)
+    for name in ("iri.nc", "iri_fixed.nc"):
+        (tmp_path / name).write_bytes(b"")
+    assert copy_path(tmp_path / "iri_fixed.nc") == tmp_path / "iri_fixed_2.nc"
+    (tmp_path / "iri_fixed_2.nc").write_bytes(b"")
+    assert copy_path(tmp_path / "iri_fixed_2.nc") == tmp_path / "iri_fixed_3.nc"
+    assert copy_path(tmp_path / "iri_fixed.nc", "dated") == tmp_path / "iri_fixed_dated.nc"  # another fix: said so
+    assert original_and_copy(tmp_path / "iri_fixed_2.nc", tmp_path / "iri_fixed.nc") == (
+        tmp_path / "iri_fixed.nc", tmp_path / "iri_fixed_2.nc")
+    assert earlier_copy_note("ncap2 -s 't=t' iri_fixed.nc iri_fixed_3.nc") == ""

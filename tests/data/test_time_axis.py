@@ -1,6 +1,7 @@
 """The nominal step of a time axis, judged against its calendar, and lags by time."""
 
 import datetime
+import re
 
 import cftime
 import numpy as np
@@ -9,7 +10,7 @@ import pytest
 from climann.data.time_axis import (
     TimeStep, axis_time_step, cell_time_step, check_no_own_series_lag_names, check_strided_lags, date_text, lagged_steps,
     own_series_lag_name,
-    month_number, month_start, series_time_step, time_step_positions, values_text, year_span, years_later,
+    date_parts, month_number, month_start, series_time_step, time_step_positions, values_text, year_span, years_later,
 )
 from climann.errors import ClimannError
 
@@ -489,11 +490,27 @@ def test_date_text_shows_the_date_to_the_precision_asked(time, precision, expect
     pytest.param(850, 852, "0850–0852", id="below-1000"),
     pytest.param(-20000, -19994, "-20000 to -19994", id="five-digits-before-0"),
     pytest.param(-40, -13, "-0040 to -0013", id="before-0"),
-    pytest.param(-3, 2, "-0003 to 0002", id="across-year-0"),
+    pytest.param(-3, 2, "-0003 to +0002", id="across-year-0"),
+    pytest.param(-1050, 980, "-1050 to +0980", id="across-year-0-ice-core"),
 ])
 def test_a_span_of_years_is_written_with_signed_iso_years(first, last, expected):
-    """``-40–-13`` read as a double dash: a span with a year before 0 is written with ``to``."""
+    """``-40–-13`` read as a double dash: a span with a year before 0 is written with ``to``;
+    across year 0 both years carry their sign, as ISO 8601's expanded years (fix36b: ``-1050 to
+    0980`` read as padded on one side)."""
     assert year_span(first, last) == expected
+    assert date_parts(re.split("–| to ", expected)[-1]) == (last,)  # read back as --time-range reads it
+
+
+@pytest.mark.parametrize("years, expected", [
+    pytest.param(list(range(-1050, 400, 30)), "-1050 … +0390 (49 steps of 30 years)", id="stepped-across-0"),
+    pytest.param([-2, -1, 0, 1, 2, 5], "-0002 to +0002, +0005", id="runs-across-0"),
+    pytest.param(list(range(390, 700, 30)), "0390 … 0690 (11 steps of 30 years)", id="after-0-unsigned"),
+])
+def test_periods_across_year_0_sign_every_year(years, expected):
+    """A block's years with one before year 0 write every year with its sign (fix36b)."""
+    from climann.data.splits import compact_periods, years_text
+
+    assert compact_periods(years_text(years)) == expected
 
 
 _CALENDARS_AROUND_1_BC = [pytest.param("standard", id="standard"), pytest.param("julian", id="julian"),

@@ -194,3 +194,60 @@ def test_a_climatology_on_months_without_units_gets_a_line_that_dates_it_for_pre
         bounds = predicted["climatology_bnds"].values
         assert bounds[0, 0] == cftime.DatetimeGregorian(1980, 1, 1)
         assert bounds[11, 1] == cftime.DatetimeGregorian(1984, 1, 1)
+
+
+#: The meteorological seasons of a seasonal climatology, by their months.
+SEASONS = {"DJF": (12, 1, 2), "MAM": (3, 4, 5), "JJA": (6, 7, 8), "SON": (9, 10, 11)}
+
+
+def _seasonal_climatology(sample, mark: str) -> xr.Dataset:
+    """The sample's DJF, MAM, JJA and SON means over its years (4 steps stamped 16 January, April,
+    July, October), marked a climatology by its bounds (DJF from 1 December 1979 to 1 March of the
+    last year, CF §7.4) and cell_methods, or by cell_methods alone."""
+    with xr.open_dataset(sample, decode_times=TIME) as opened:
+        dataset = opened.load().drop_vars("time_bnds")
+    months = np.array([date.month for date in dataset["time"].values])
+    means = {}
+    for name, variable in dataset.data_vars.items():
+        if "time" not in variable.dims:
+            means[name] = variable
+            continue
+        values = np.stack([variable.values[np.isin(months, chosen)].astype(np.float64).mean(axis=0)
+                           for chosen in SEASONS.values()])
+        means[name] = xr.Variable(variable.dims, values.astype(variable.dtype),
+                                  {**variable.attrs, "cell_methods": CLIMATOLOGY_METHODS},
+                                  {"_FillValue": variable.encoding.get("_FillValue")})
+    units = "days since 1980-01-01"
+    stamps = [cftime.DatetimeNoLeap(1980, month, 16) for month in (1, 4, 7, 10)]
+    attrs = {"standard_name": "time", "units": units, "calendar": "noleap"}
+    coords = {name: coordinate for name, coordinate in dataset.coords.items() if name != "time"}
+    marked = xr.Dataset(means, coords={**coords, "time": ("time", cftime.date2num(stamps, units, "noleap"), attrs)},
+                        attrs=dataset.attrs)
+    if mark == "attribute":
+        starts = [cftime.DatetimeNoLeap(1979, 12, 1)] + [cftime.DatetimeNoLeap(1980, month, 1) for month in (3, 6, 9)]
+        ends = [cftime.DatetimeNoLeap(1980 + YEARS - 1, month, 1) for month in (3, 6, 9, 12)]
+        marked["climatology_bnds"] = (("time", "bnds"), np.stack([cftime.date2num(starts, units, "noleap"),
+                                                                  cftime.date2num(ends, units, "noleap")], axis=1))
+        marked["time"].attrs["climatology"] = "climatology_bnds"
+    return marked
+
+
+@pytest.mark.parametrize("mark", [pytest.param("attribute", id="climatology-bounds"),
+                                  pytest.param("cell_methods", id="cell-methods-alone")])
+def test_a_seasonal_climatology_is_said_to_be_seasons_not_monthly_values_of_a_subset(trained, tmp_path, caplog, mark):
+    """fix36b: predict on a seasonal climatology (DJF, MAM, JJA, SON) of a monthly run warned
+    that its times were "3 months apart without time bounds … taken as monthly": its steps are
+    the periods of its cell_methods, 3-month means, and the run was trained on monthly data."""
+    folder, sample, run_dir = trained
+    path = folder / f"seasonal_{mark}.nc"
+    _seasonal_climatology(sample, mark).to_netcdf(path)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        predict_files(run_dir, [str(path)], tmp_path / "seasonal_pred.nc")
+    said = [record.getMessage() for record in caplog.records]
+    assert not [line for line in said if "taken as monthly" in line or "apart without time bounds" in line], said
+    assert sum("it is read as its steps are: 4 steps, each season's mean over the years" in line
+               for line in said) == 1
+    assert [line for line in said if line.startswith("the run was trained on monthly data and")] == [
+        f"the run was trained on monthly data and {path.name} is seasonal (every 3 months): the model is given "
+        "seasonal (every 3 months) values as if they were monthly; give a monthly climatology, or retrain the run on "
+        "seasonal (every 3 months) data"]
