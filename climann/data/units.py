@@ -349,6 +349,12 @@ def readable_units(text: str) -> str:
 #: Per mille (‰, 1e-3, pint's ``permille``) as palaeoclimate records write it for isotope ratios
 #: (δ18O, δD: NOAA Paleo and LiPD files write ``permil``; ``per mil`` and ``per mille`` are joined
 #: by :func:`_per_mille`): read, not "cannot read the units" (break35a A9).
+#: Glaciology's water equivalent after a length (``m w.e.``, ``mm w.e. yr-1``, ``mmWE``: WGMS, RACMO,
+#: MAR) as that length of liquid water times its density, 1000 kg m-3 by the field's convention
+#: (Cogley et al. 2011, Glossary of Glacier Mass Balance: 1 m w.e. = 1000 kg m-2, 1 mm w.e. = 1 kg
+#: m-2): ``water_equivalent`` is that density, and :func:`_water_equivalent` writes ``m w.e.`` as
+#: ``m water_equivalent``, so that ``m w.e.``, ``mm w.e.`` and ``kg m-2`` convert by pint (break36a
+#: A5: a run in ``m w.e.`` could score no other file).
 UNIT_DEFINITIONS = (
     "parts_per_billion = 1e-9 = ppb",
     "ppbv = 1e-9",
@@ -357,6 +363,7 @@ UNIT_DEFINITIONS = (
     "dobson_unit = 2.6867e20 * molecule / meter ** 2 = DU",
     "@alias degree = degree_true = degrees_true = Degree_true = Degrees_true",
     "@alias permille = permil = permill = per_mil = per_mille",
+    "water_equivalent = 1000 * kilogram / meter ** 3",
 )
 
 #: A degree spelling followed by the word "true" (ecCodes' ``Degree true``): pint reads a space
@@ -378,6 +385,13 @@ def _per_mille(text: str) -> str:
     """``text`` with ``per mil`` or ``per mille`` written ``permille`` (a registry preprocessor)."""
     return _PER_MILLE_WORDS.sub("permille", text)
 
+
+def _water_equivalent(text: str) -> str:
+    """``text`` with a length's ``w.e.`` (:data:`_WATER_EQUIVALENT_ABBREVIATION`: ``m w.e.``,
+    ``mmWE``) written as that length times ``water_equivalent``, the density of liquid water
+    (:data:`UNIT_DEFINITIONS`; a registry preprocessor)."""
+    return _WATER_EQUIVALENT_ABBREVIATION.sub(lambda found: f"{found['length']} water_equivalent ", text)
+
 #: Spellings that mean two different units in real files, each reading with the units to write
 #: for it; refused by :func:`parse_units` (pint reads ``ppt`` as a picopint, a volume).
 AMBIGUOUS_UNITS = {
@@ -391,7 +405,8 @@ _DEFINING = threading.Lock()
 def unit_registry() -> pint.UnitRegistry:
     """cf_xarray's pint registry, which reads UDUNITS spellings (``degC``, ``kg m-2 s-1``), with
     :data:`UNIT_DEFINITIONS` added to it, and ``Degree true`` read as ``degree_true``
-    (:data:`_DEGREES_TRUE`), ``per mil`` as ``permille`` (:func:`_per_mille`).
+    (:data:`_DEGREES_TRUE`), ``per mil`` as ``permille`` (:func:`_per_mille`), ``m w.e.`` as
+    ``m water_equivalent``, 1000 kg m-2 (:func:`_water_equivalent`).
 
     Imported quietly: building it redefines a few of pint's units (``percent``, ``year``,
     ``C`` …) on purpose, and pint logs each as a warning, a dozen lines that a notebook or
@@ -419,6 +434,7 @@ def unit_registry() -> pint.UnitRegistry:
                     units.define(definition)
                 units.preprocessors.append(_degrees_true)
                 units.preprocessors.append(_per_mille)
+                units.preprocessors.append(_water_equivalent)
     return units
 
 
@@ -739,6 +755,8 @@ def is_water_quantity(name: str, attrs: Mapping) -> bool:
     words = f"{standard_name.replace('_', ' ')} {attrs.get('long_name', '')}"
     # ERA5's snowfall and snow depth say it in their units: "m of water equivalent"
     if _WATER_EQUIVALENT_WORDS.search(f"{name} {words} {attrs.get('units', '')}"):
+        return True
+    if _WATER_EQUIVALENT_ABBREVIATION.search(str(attrs.get("units", ""))):  # WGMS's "m w.e."
         return True
     if _SNOW_DEPTH_WORDS.search(f"{name} {words}"):
         return False
