@@ -52,6 +52,7 @@ import xarray as xr
 
 from climann.data.file_encodings import conversion_recorded
 from climann.data.gas_concentrations import is_mole_fraction_units, mole_fraction_refusal
+from climann.data.media_densities import concentration_refusal, medium_of
 from climann.data.paths import is_zarr_store
 from climann.data.quantities import liquid_equivalent
 from climann.data.salinity import PRACTICAL_SALINITY_UNITS, is_salinity, salinity_scale, typical_salinity
@@ -1242,7 +1243,8 @@ def convert_variable(
                 name, variable.attrs, str(units), to, where=where, reference=reference,
                 stored=name_in_file(variable, name), files=_fixed_copy(variable, where), step=_unit_factor))
         if _differ_by_a_density(str(units), to):
-            raise ClimannError(_density_refusal(variable, name, units, to, where=where, reference=reference))
+            raise ClimannError(_medium_refusal(variable, name, str(units), to, where=where, reference=reference,
+                                               reference_attrs=reference_attrs))
         misread = misread_units_note(units, to, variable=variable, name=name, where=where, reference=reference)
         raise ClimannError(
             f"'{name}' is in '{units}' in {where} but in '{to}' in {reference}, and '{units}' does not convert to "
@@ -1422,6 +1424,55 @@ def _differ_by_a_density(units: str, to: str) -> bool:
     density, second = registry.Unit("kg m-3"), registry.Unit("s")
     return any((source * by * per).is_compatible_with(destination)
                for by in (density, 1 / density) for per in (1, second, 1 / second))
+
+
+def _depth_against_mass_per_area(units: str, to: str) -> bool:
+    """Whether one of ``units`` and ``to`` is a depth or its rate (``mm``, ``m s-1``): then the
+    other, which differs from it by a density (:func:`_differ_by_a_density`), is a mass per area."""
+    depths = ({"[length]": 1}, {"[length]": 1, "[time]": -1})
+    return any(dict(parse_units(units_as_meant(text, {}), variable="").dimensionality) in depths
+               for text in (units, to))
+
+
+def _per_mass(text: str) -> bool:
+    """Whether units are an amount or mass per mass of the medium (``µmol kg-1``, ``kg kg-1``,
+    ``g/kg``): a mass in their denominator. A pure number (``1``, ``%``) is not said to be one."""
+    dimensionality = parse_units(units_as_meant(text, {}), variable="").dimensionality
+    if dimensionality.get("[mass]", 0) < 0:
+        return True
+    found = ratio_dimensions(text) if not dimensionality else None
+    return found is not None and "[mass]" in found[1]
+
+
+def _per_volume(text: str) -> bool:
+    """Whether units are an amount or mass per volume (``mol m-3``, ``kg m-3``)."""
+    return parse_units(units_as_meant(text, {}), variable="").dimensionality.get("[length]", 0) == -3
+
+
+def _medium_refusal(variable: xr.DataArray, name: str, units: str, to: str, *, where: str, reference: str,
+                    reference_attrs: Mapping | None) -> str:
+    """The one-line refusal of two units that differ by a density (:func:`_differ_by_a_density`),
+    by which density: a depth against a mass per area, that of the snow or ice
+    (:func:`_density_refusal`); an amount per volume against one per mass, that of the medium
+    (:func:`~climann.data.media_densities.concentration_refusal`: sea water, air); any other pair
+    (a pure number against a mass per volume) is not said to convert at all."""
+    if _depth_against_mass_per_area(units, to):
+        return _density_refusal(variable, name, units, to, where=where, reference=reference)
+    registry = unit_registry()
+    density = registry.Quantity(1.0, "kg m-3")
+    source, destination = parse_units(units, variable=name), parse_units(to, variable=name)
+    for per_mass, (mass, volume) in ((True, (units, to)), (False, (to, units))):
+        if _per_mass(mass) and _per_volume(volume):
+            converted = source * density if per_mass else source / density
+            factor = float(converted.to(destination.units).magnitude) / float(destination.magnitude)
+            own = standard_name_of(dict(reference_attrs or {}))
+            return concentration_refusal(
+                name, units, to, medium=medium_of(name, variable.attrs, reference_attrs or {}), per_mass=per_mass,
+                factor=factor, where=where, reference=reference, stored=name_in_file(variable, name),
+                files=_fixed_copy(variable, where),
+                standard_name=own if own and own != standard_name_of(variable.attrs) else None)
+    return (f"'{name}' is in '{units}' in {where} but in '{to}' in {reference}, and '{units}' does not convert to "
+            f"'{to}'; give '{name}' in {to} (or a convertible unit) or check that it is the same quantity")
 
 
 def _density_refusal(variable: xr.DataArray, name: str, units: str, to: str, *, where: str, reference: str) -> str:
