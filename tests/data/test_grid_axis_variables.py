@@ -103,3 +103,14 @@ def test_the_map_is_drawn_on_the_files_own_x_and_y(tmp_path):
     np.testing.assert_array_equal(axis.collections[0].get_array().reshape(6, 8), field)
     assert axis.get_xlabel() == "x (km)" and axis.get_ylabel() == "y (km)"
     plt.close(figure)
+
+
+def test_info_says_the_rows_and_columns_are_the_projections_x_and_y(tmp_path):
+    """break36a A6: info said "rows 'y': 6 values, index only"."""
+    from climann.data.info import describe
+    from tests.conftest import unwrapped_report
+
+    report = unwrapped_report(describe(str(_write_cdr_v4(tmp_path / "cdr_v4.nc", with_positions=True))))
+    assert "#   rows      'y': 6 values, 1e+06 to -1e+06 meters (projection_y_coordinate)" in report
+    assert "#   columns   'x': 8 values, -1.4e+06 to 1.4e+06 meters (projection_x_coordinate)" in report
+    assert "index only" not in report and "xgrid" not in report
