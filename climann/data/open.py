@@ -55,6 +55,7 @@ from climann.data.forecast_times import forecast_variables, lead_dimensions, on_
 from climann.data.forecast_windows import with_one_lead_window_cells, with_window_cells
 from climann.data.hindcast_dates import with_hindcast_dates
 from climann.data.gathered import ungathered
+from climann.data.grid_axis_variables import with_grid_axis_variables_as_coordinates
 from climann.data.geometry import wrapped_difference
 from climann.data.grid_cuts import cut_advice, interpolation_advice
 from climann.data.grib import open_grib
@@ -380,6 +381,9 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     # Labels stored as char arrays (CMOR's vegtype, a station's name) are text from here on; see
     # climann.data.char_labels.
     dataset = with_char_labels_as_text(dataset)
+    # A projected axis stored under another name than its dimension (NSIDC CDR v4's xgrid(x)) is
+    # its dimension's coordinate; see climann.data.grid_axis_variables.
+    dataset = with_grid_axis_variables_as_coordinates(dataset)
     # A climatology said by its cell_methods as by a climatology attribute: refused for training,
     # read as its steps are for new data of a trained run; see climann.data.time_values.
     if getattr(time_coder, "climatologies", False) and (climatology := climatology_said(dataset)):

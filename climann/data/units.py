@@ -52,6 +52,7 @@ import xarray as xr
 
 from climann.data.file_encodings import conversion_recorded
 from climann.data.gas_concentrations import is_mole_fraction_units, mole_fraction_refusal
+from climann.data.media_densities import concentration_refusal, medium_of
 from climann.data.paths import is_zarr_store
 from climann.data.quantities import liquid_equivalent
 from climann.data.salinity import PRACTICAL_SALINITY_UNITS, is_salinity, salinity_scale, typical_salinity
@@ -349,6 +350,12 @@ def readable_units(text: str) -> str:
 #: Per mille (‰, 1e-3, pint's ``permille``) as palaeoclimate records write it for isotope ratios
 #: (δ18O, δD: NOAA Paleo and LiPD files write ``permil``; ``per mil`` and ``per mille`` are joined
 #: by :func:`_per_mille`): read, not "cannot read the units" (break35a A9).
+#: Glaciology's water equivalent after a length (``m w.e.``, ``mm w.e. yr-1``, ``mmWE``: WGMS, RACMO,
+#: MAR) as that length of liquid water times its density, 1000 kg m-3 by the field's convention
+#: (Cogley et al. 2011, Glossary of Glacier Mass Balance: 1 m w.e. = 1000 kg m-2, 1 mm w.e. = 1 kg
+#: m-2): ``water_equivalent`` is that density, and :func:`_water_equivalent` writes ``m w.e.`` as
+#: ``m water_equivalent``, so that ``m w.e.``, ``mm w.e.`` and ``kg m-2`` convert by pint (break36a
+#: A5: a run in ``m w.e.`` could score no other file).
 UNIT_DEFINITIONS = (
     "parts_per_billion = 1e-9 = ppb",
     "ppbv = 1e-9",
@@ -357,6 +364,7 @@ UNIT_DEFINITIONS = (
     "dobson_unit = 2.6867e20 * molecule / meter ** 2 = DU",
     "@alias degree = degree_true = degrees_true = Degree_true = Degrees_true",
     "@alias permille = permil = permill = per_mil = per_mille",
+    "water_equivalent = 1000 * kilogram / meter ** 3",
 )
 
 #: A degree spelling followed by the word "true" (ecCodes' ``Degree true``): pint reads a space
@@ -378,6 +386,13 @@ def _per_mille(text: str) -> str:
     """``text`` with ``per mil`` or ``per mille`` written ``permille`` (a registry preprocessor)."""
     return _PER_MILLE_WORDS.sub("permille", text)
 
+
+def _water_equivalent(text: str) -> str:
+    """``text`` with a length's ``w.e.`` (:data:`_WATER_EQUIVALENT_ABBREVIATION`: ``m w.e.``,
+    ``mmWE``) written as that length times ``water_equivalent``, the density of liquid water
+    (:data:`UNIT_DEFINITIONS`; a registry preprocessor)."""
+    return _WATER_EQUIVALENT_ABBREVIATION.sub(lambda found: f"{found['length']} water_equivalent ", text)
+
 #: Spellings that mean two different units in real files, each reading with the units to write
 #: for it; refused by :func:`parse_units` (pint reads ``ppt`` as a picopint, a volume).
 AMBIGUOUS_UNITS = {
@@ -391,7 +406,8 @@ _DEFINING = threading.Lock()
 def unit_registry() -> pint.UnitRegistry:
     """cf_xarray's pint registry, which reads UDUNITS spellings (``degC``, ``kg m-2 s-1``), with
     :data:`UNIT_DEFINITIONS` added to it, and ``Degree true`` read as ``degree_true``
-    (:data:`_DEGREES_TRUE`), ``per mil`` as ``permille`` (:func:`_per_mille`).
+    (:data:`_DEGREES_TRUE`), ``per mil`` as ``permille`` (:func:`_per_mille`), ``m w.e.`` as
+    ``m water_equivalent``, 1000 kg m-2 (:func:`_water_equivalent`).
 
     Imported quietly: building it redefines a few of pint's units (``percent``, ``year``,
     ``C`` …) on purpose, and pint logs each as a warning, a dozen lines that a notebook or
@@ -419,6 +435,7 @@ def unit_registry() -> pint.UnitRegistry:
                     units.define(definition)
                 units.preprocessors.append(_degrees_true)
                 units.preprocessors.append(_per_mille)
+                units.preprocessors.append(_water_equivalent)
     return units
 
 
@@ -739,6 +756,8 @@ def is_water_quantity(name: str, attrs: Mapping) -> bool:
     words = f"{standard_name.replace('_', ' ')} {attrs.get('long_name', '')}"
     # ERA5's snowfall and snow depth say it in their units: "m of water equivalent"
     if _WATER_EQUIVALENT_WORDS.search(f"{name} {words} {attrs.get('units', '')}"):
+        return True
+    if _WATER_EQUIVALENT_ABBREVIATION.search(str(attrs.get("units", ""))):  # WGMS's "m w.e."
         return True
     if _SNOW_DEPTH_WORDS.search(f"{name} {words}"):
         return False
@@ -1224,7 +1243,8 @@ def convert_variable(
                 name, variable.attrs, str(units), to, where=where, reference=reference,
                 stored=name_in_file(variable, name), files=_fixed_copy(variable, where), step=_unit_factor))
         if _differ_by_a_density(str(units), to):
-            raise ClimannError(_density_refusal(variable, name, units, to, where=where, reference=reference))
+            raise ClimannError(_medium_refusal(variable, name, str(units), to, where=where, reference=reference,
+                                               reference_attrs=reference_attrs))
         misread = misread_units_note(units, to, variable=variable, name=name, where=where, reference=reference)
         raise ClimannError(
             f"'{name}' is in '{units}' in {where} but in '{to}' in {reference}, and '{units}' does not convert to "
@@ -1404,6 +1424,55 @@ def _differ_by_a_density(units: str, to: str) -> bool:
     density, second = registry.Unit("kg m-3"), registry.Unit("s")
     return any((source * by * per).is_compatible_with(destination)
                for by in (density, 1 / density) for per in (1, second, 1 / second))
+
+
+def _depth_against_mass_per_area(units: str, to: str) -> bool:
+    """Whether one of ``units`` and ``to`` is a depth or its rate (``mm``, ``m s-1``): then the
+    other, which differs from it by a density (:func:`_differ_by_a_density`), is a mass per area."""
+    depths = ({"[length]": 1}, {"[length]": 1, "[time]": -1})
+    return any(dict(parse_units(units_as_meant(text, {}), variable="").dimensionality) in depths
+               for text in (units, to))
+
+
+def _per_mass(text: str) -> bool:
+    """Whether units are an amount or mass per mass of the medium (``µmol kg-1``, ``kg kg-1``,
+    ``g/kg``): a mass in their denominator. A pure number (``1``, ``%``) is not said to be one."""
+    dimensionality = parse_units(units_as_meant(text, {}), variable="").dimensionality
+    if dimensionality.get("[mass]", 0) < 0:
+        return True
+    found = ratio_dimensions(text) if not dimensionality else None
+    return found is not None and "[mass]" in found[1]
+
+
+def _per_volume(text: str) -> bool:
+    """Whether units are an amount or mass per volume (``mol m-3``, ``kg m-3``)."""
+    return parse_units(units_as_meant(text, {}), variable="").dimensionality.get("[length]", 0) == -3
+
+
+def _medium_refusal(variable: xr.DataArray, name: str, units: str, to: str, *, where: str, reference: str,
+                    reference_attrs: Mapping | None) -> str:
+    """The one-line refusal of two units that differ by a density (:func:`_differ_by_a_density`),
+    by which density: a depth against a mass per area, that of the snow or ice
+    (:func:`_density_refusal`); an amount per volume against one per mass, that of the medium
+    (:func:`~climann.data.media_densities.concentration_refusal`: sea water, air); any other pair
+    (a pure number against a mass per volume) is not said to convert at all."""
+    if _depth_against_mass_per_area(units, to):
+        return _density_refusal(variable, name, units, to, where=where, reference=reference)
+    registry = unit_registry()
+    density = registry.Quantity(1.0, "kg m-3")
+    source, destination = parse_units(units, variable=name), parse_units(to, variable=name)
+    for per_mass, (mass, volume) in ((True, (units, to)), (False, (to, units))):
+        if _per_mass(mass) and _per_volume(volume):
+            converted = source * density if per_mass else source / density
+            factor = float(converted.to(destination.units).magnitude) / float(destination.magnitude)
+            own = standard_name_of(dict(reference_attrs or {}))
+            return concentration_refusal(
+                name, units, to, medium=medium_of(name, variable.attrs, reference_attrs or {}), per_mass=per_mass,
+                factor=factor, where=where, reference=reference, stored=name_in_file(variable, name),
+                files=_fixed_copy(variable, where),
+                standard_name=own if own and own != standard_name_of(variable.attrs) else None)
+    return (f"'{name}' is in '{units}' in {where} but in '{to}' in {reference}, and '{units}' does not convert to "
+            f"'{to}'; give '{name}' in {to} (or a convertible unit) or check that it is the same quantity")
 
 
 def _density_refusal(variable: xr.DataArray, name: str, units: str, to: str, *, where: str, reference: str) -> str:

@@ -1349,33 +1349,50 @@ def test_a_series_of_ppt_and_1e_12_is_refused_with_the_units_to_write_in_the_ppt
     assert f"ncatted -a units,x,o,c,1e-12 {reference} {tmp_path / 'cfc_a_fixed.nc'} for parts per trillion" in message
 
 
-@pytest.mark.parametrize(("units", "readable", "metres_of_water"), [
-    pytest.param("mm w.e. yr-1", "kg m-2 yr-1", 1e-3, id="RACMO-mm-w.e."),
-    pytest.param("mmWE/yr", "kg m-2/yr", 1e-3, id="mmWE"),
-    pytest.param("m w.e. a-1", "1000 kg m-2 a-1", 1.0, id="WGMS-m-w.e."),
+@pytest.mark.parametrize(("units", "metres_of_water"), [
+    pytest.param("mm w.e. yr-1", 1e-3, id="RACMO-mm-w.e."),
+    pytest.param("mmWE/yr", 1e-3, id="mmWE"),
+    pytest.param("m w.e. a-1", 1.0, id="WGMS-m-w.e."),
 ])
-def test_a_water_equivalent_rate_is_advised_as_the_mass_per_area_that_keeps_its_year(units, readable,
-                                                                                      metres_of_water):
-    """break33a A5: ``mm w.e. yr-1`` was refused with the training units as its only advice
-    (``kg m-2 s-1``, right only for values already per second); a water equivalent is a mass
-    per area at 1000 kg m-3, and the advised units convert the values per year."""
+def test_a_water_equivalent_rate_converts_as_the_mass_per_area_by_its_years_days(units, metres_of_water):
+    """break33a A5: ``mm w.e. yr-1`` was refused with the training units as its only advice;
+    break36a A5: then advised as ``kg m-2 yr-1``, while a run trained in ``m w.e.`` could score
+    nothing else. A water equivalent is a mass per area at 1000 kg m-3 (Cogley et al. 2011), read
+    so by the registry: the values convert per year of the noleap calendar."""
     import cftime
 
     times = [cftime.DatetimeNoLeap(2023, month, 15) for month in range(1, 13)]
     smb = np.linspace(-2000.0, 500.0, 12).astype(np.float32)  # in the file's units: a length of water per year
     variable = xr.DataArray(smb, dims=("time",), coords={"time": times}, attrs={"units": units})
-    variable.encoding["source"] = "/data/gis_smb_mmwe.nc"
-    with pytest.raises(ClimannError) as error:
-        convert_variable(variable, "kg m-2 s-1", name="acabf", where="gis_smb_mmwe.nc",
-                         reference="the model's training data")
-    message = str(error.value)
-    assert "water equivalent" in message
-    advised = shlex.split("ncatted " + message.split(" ncatted ", 1)[1].rstrip(")"))
-    assert advised[2] == f"units,acabf,o,c,{readable}"
-    fixed = convert_variable(variable.assign_attrs(units=readable), "kg m-2 s-1", name="acabf",
-                             where="gis_smb_mmwe_fixed.nc", reference="the model's training data")
+    fixed = convert_variable(variable, "kg m-2 s-1", name="acabf", where="gis_smb_mmwe.nc",
+                             reference="the model's training data")
     per_second = smb * metres_of_water * 1000.0 / (365 * 86400.0)  # 1000 kg m-3 of water, noleap years
     np.testing.assert_allclose(fixed.values, per_second, rtol=1e-6)
+
+
+@pytest.mark.parametrize(("units", "to", "factor"), [
+    pytest.param("mm w.e.", "m w.e.", 1e-3, id="mm-w.e.-on-a-run-in-m-w.e."),
+    pytest.param("kg m-2", "m w.e.", 1e-3, id="kg-m-2-on-a-run-in-m-w.e."),
+    pytest.param("m w.e.", "kg m-2", 1e3, id="m-w.e.-on-a-run-in-kg-m-2"),
+    pytest.param("cm w.e.", "mm w.e.", 10.0, id="cm-w.e.-on-a-run-in-mm-w.e."),
+    pytest.param("m w.e.", "m", 1.0, id="m-w.e.-on-a-run-in-metres-of-water"),
+])
+def test_glacier_balances_in_water_equivalent_convert_among_themselves(units, to, factor):
+    """break36a A5: a run on WGMS's annual_balance in 'm w.e.' evaluated on 'mm w.e.' was advised
+    to relabel it 'kg m-2', then refused for the run's 'm w.e.'. 1 m w.e. = 1000 mm w.e. = 1000 kg m-2."""
+    balance = np.array([-1250.0, -430.0, 85.0], np.float32)
+    variable = xr.DataArray(balance, dims="time", attrs={"units": units, "long_name": "glacier-wide annual balance"})
+    converted = convert_variable(variable, to, name="annual_balance", where="wgms_mm.nc",
+                                 reference="the model's training data")
+    np.testing.assert_allclose(converted.values, balance * factor, rtol=1e-7)
+    assert converted.attrs["units"] == to
+
+
+def test_a_balance_in_m_w_e_is_trained_on_without_a_warning_of_unreadable_units(caplog):
+    dataset = xr.Dataset({"annual_balance": ("time", np.zeros(3, np.float32), {"units": "m w.e."})})
+    with caplog.at_level(logging.WARNING, logger="climann.data.units"):
+        assert warn_unreadable_units(dataset, ["annual_balance"], where="wgms.nc") == {}
+    assert not caplog.records
 
 
 @pytest.mark.parametrize("spelling", ["Degree true", "degrees_true", "degree_true", "Degrees true"])

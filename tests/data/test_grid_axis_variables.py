@@ -1,0 +1,116 @@
+"""Tests for climann/data/grid_axis_variables.py: NSIDC CDR v4's xgrid(x)/ygrid(y) read as the grid's x/y."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import netCDF4  # noqa: E402
+import numpy as np  # noqa: E402
+import pyproj  # noqa: E402
+import pytest  # noqa: E402
+
+from climann.data.open import open_dataset  # noqa: E402
+from climann.data.variables import grid_layout  # noqa: E402
+from tests.grid_files import NSIDC_NORTH  # noqa: E402
+
+#: NSIDC's north polar stereographic (EPSG:3411) as PROJ writes it (G02202 v4's proj4text).
+EPSG_3411 = ("+proj=stere +lat_0=90 +lat_ts=70 +lon_0=-45 +k=1 +x_0=0 +y_0=0 +a=6378273 +b=6356889.449 "
+             "+units=m +no_defs")
+#: 8 columns and 6 rows of 400 km: x −1400…1400 km, y 1000…−1000 km (rows north to south, as NSIDC's).
+X_M = np.arange(-1400e3, 1400e3 + 1, 400e3)
+Y_M = np.arange(1000e3, -1000e3 - 1, -400e3)
+
+
+def _write_cdr_v4(path, *, with_positions):
+    """A G02202 v4 layout: dimensions x/y without variables of those names, their polar
+    stereographic x/y in metres as ``xgrid(x)``/``ygrid(y)``, the grid mapping ``projection`` (a
+    char variable), and, as the real files have, 2-D latitude/longitude (``with_positions``)."""
+    with netCDF4.Dataset(path, "w") as nc:
+        nc.createDimension("tdim", None)
+        nc.createDimension("y", Y_M.size)
+        nc.createDimension("x", X_M.size)
+        time = nc.createVariable("time", "f8", ("tdim",))
+        time.setncatts({"units": "days since 1601-01-01 00:00:00", "calendar": "gregorian", "standard_name": "time"})
+        time[:] = 142304.0 + np.array([0.0, 31.0, 59.0])
+        for name, dim, values in (("xgrid", "x", X_M), ("ygrid", "y", Y_M)):
+            axis = nc.createVariable(name, "f4", (dim,))
+            axis.setncatts({"units": "meters", "standard_name": f"projection_{dim}_coordinate",
+                            "long_name": f"projection_grid_{dim}_centers", "axis": dim.upper()})
+            axis[:] = values
+        projection = nc.createVariable("projection", "S1")
+        projection.setncatts({**NSIDC_NORTH, "proj4text": EPSG_3411, "srid": "urn:ogc:def:crs:EPSG::3411"})
+        coordinates = "time"
+        if with_positions:
+            lon, lat = pyproj.Proj(EPSG_3411)(*np.meshgrid(X_M, Y_M), inverse=True)
+            for name, values, units in (("latitude", lat, "degrees_north"), ("longitude", lon, "degrees_east")):
+                variable = nc.createVariable(name, "f8", ("y", "x"))
+                variable.setncatts({"units": units, "standard_name": name})
+                variable[:] = values
+            coordinates = "time latitude longitude"
+        concentration = nc.createVariable("cdr_seaice_conc_monthly", "f4", ("tdim", "y", "x"))
+        concentration.setncatts({"standard_name": "sea_ice_area_fraction", "units": "1",
+                                 "grid_mapping": "projection", "coordinates": coordinates})
+        concentration[:] = np.random.default_rng(3).uniform(0, 1, (3, Y_M.size, X_M.size))
+    return path
+
+
+def _ellipsoidal_areas():
+    """Each cell's area (m²) on the Hughes 1980 ellipsoid, by hand: its corners, 200 km either
+    side of its centre, to longitude and latitude with PROJ, then pyproj.Geod's polygon area."""
+    proj, geod = pyproj.Proj(EPSG_3411), pyproj.Geod(a=6378273.0, b=6356889.449)
+    areas = np.empty((Y_M.size, X_M.size))
+    for i, y in enumerate(Y_M):
+        for j, x in enumerate(X_M):
+            lon, lat = proj(x + np.array([-1, 1, 1, -1]) * 200e3, y + np.array([-1, -1, 1, 1]) * 200e3, inverse=True)
+            areas[i, j] = abs(geod.polygon_area_perimeter(lon, lat)[0])
+    return areas
+
+
+@pytest.mark.parametrize("with_positions", [pytest.param(True, id="with-2d-lat-lon"),
+                                            pytest.param(False, id="without-lat-lon")])
+def test_xgrid_and_ygrid_are_the_rows_and_columns_in_metres(tmp_path, with_positions):
+    dataset = open_dataset([_write_cdr_v4(tmp_path / "cdr_v4.nc", with_positions=with_positions)])
+    np.testing.assert_array_equal(dataset["x"].values, X_M)
+    np.testing.assert_array_equal(dataset["y"].values, Y_M)
+    assert dataset["x"].attrs["standard_name"] == "projection_x_coordinate"
+
+
+@pytest.mark.parametrize("with_positions", [pytest.param(True, id="with-2d-lat-lon"),
+                                            pytest.param(False, id="without-lat-lon")])
+def test_the_cell_areas_are_those_on_the_grid_mappings_ellipsoid(tmp_path, with_positions):
+    """The weights are the cells' areas on the Hughes ellipsoid (pyproj.Geod), not those of
+    quadrilaterals between the 2-D latitudes and longitudes on a sphere (up to 1.4 % off here)."""
+    dataset = open_dataset([_write_cdr_v4(tmp_path / "cdr_v4.nc", with_positions=with_positions)])
+    weights = grid_layout(dataset, "cdr_seaice_conc_monthly", ["cdr_v4.nc"]).cell_area_weights()
+    expected = _ellipsoidal_areas()
+    np.testing.assert_allclose(weights, expected / expected.mean(), rtol=2e-5)
+
+
+def test_the_map_is_drawn_on_the_files_own_x_and_y(tmp_path):
+    """The cells' centres on the map are xgrid/ygrid in km (±1400 and ±1000), not a projection
+    of the 2-D latitudes and longitudes turned about the pole."""
+    from climann.evaluation.figures.maps import MapPanel, _draw_map
+
+    path = _write_cdr_v4(tmp_path / "cdr_v4.nc", with_positions=True)
+    layout = grid_layout(open_dataset([path]), "cdr_seaice_conc_monthly", [str(path)])
+    figure, axis = plt.subplots()
+    field = np.arange(48.0).reshape(6, 8)
+    _draw_map(figure, axis, layout, MapPanel("truth", field, "viridis", 0.0, 48.0, "sea ice (1)"))
+    corners = axis.collections[0].get_coordinates()  # (n_y + 1, n_x + 1, 2)
+    np.testing.assert_allclose((corners[0, :-1, 0] + corners[0, 1:, 0]) / 2, X_M / 1000.0)
+    np.testing.assert_allclose((corners[:-1, 0, 1] + corners[1:, 0, 1]) / 2, Y_M / 1000.0)
+    np.testing.assert_array_equal(axis.collections[0].get_array().reshape(6, 8), field)
+    assert axis.get_xlabel() == "x (km)" and axis.get_ylabel() == "y (km)"
+    plt.close(figure)
+
+
+def test_info_says_the_rows_and_columns_are_the_projections_x_and_y(tmp_path):
+    """break36a A6: info said "rows 'y': 6 values, index only"."""
+    from climann.data.info import describe
+    from tests.conftest import unwrapped_report
+
+    report = unwrapped_report(describe(str(_write_cdr_v4(tmp_path / "cdr_v4.nc", with_positions=True))))
+    assert "#   rows      'y': 6 values, 1e+06 to -1e+06 meters (projection_y_coordinate)" in report
+    assert "#   columns   'x': 8 values, -1.4e+06 to 1.4e+06 meters (projection_x_coordinate)" in report
+    assert "index only" not in report and "xgrid" not in report
