@@ -64,7 +64,7 @@ import xarray as xr
 
 from climann.data.cell_methods import parse_cell_methods
 
-__all__ = ["ancillary_note", "ancillary_reason", "ancillary_relations"]
+__all__ = ["ancillary_in_itself", "ancillary_note", "ancillary_reason", "ancillary_relations"]
 
 #: CF Appendix C's standard name modifiers that describe another quantity's values.
 STANDARD_NAME_MODIFIERS = ("number_of_observations", "standard_error", "detection_minimum", "status_flag")
@@ -144,6 +144,18 @@ def ancillary_reason(variable: xr.DataArray, target: xr.DataArray) -> str | None
     """
     if str(variable.name) in str(target.attrs.get("ancillary_variables", "")).split():
         return f"{target.name}'s ancillary_variables name it"
+    if (described := _described_as_ancillary(variable)) is not None:
+        return described
+    if _of_the_target(variable.attrs.get("long_name"), target) and not _a_spread_of_values(variable):
+        return f"its long_name '{variable.attrs['long_name']}'"
+    named_after = _named_after(str(variable.name), str(target.name))
+    if named_after is None and _says_ancillary(_name_words(str(variable.name)), NAME_PHRASES):
+        return f"its name '{variable.name}'"
+    return named_after
+
+
+def _described_as_ancillary(variable: xr.DataArray) -> str | None:
+    """Why ``variable``'s standard_name, description or name and units make it ancillary data, or None."""
     standard_name = str(variable.attrs.get("standard_name", ""))
     if any(standard_name.split()[-1:] == [modifier] for modifier in STANDARD_NAME_MODIFIERS):
         return f"its standard_name '{standard_name}'"
@@ -155,12 +167,30 @@ def ancillary_reason(variable: xr.DataArray, target: xr.DataArray) -> str | None
     if _named_a_count(variable):
         units = str(variable.attrs.get("units", "")).strip()
         return f"its name '{variable.name}', a count of observations ({f'units {units!r}' if units else 'no units'})"
-    if _of_the_target(variable.attrs.get("long_name"), target) and not _a_spread_of_values(variable):
-        return f"its long_name '{variable.attrs['long_name']}'"
-    named_after = _named_after(str(variable.name), str(target.name))
-    if named_after is None and _says_ancillary(_name_words(str(variable.name)), NAME_PHRASES):
+    return None
+
+
+def ancillary_in_itself(variable: xr.DataArray) -> str | None:
+    """Why ``variable`` is ancillary data whatever the target, or None: the module's rules that
+    need no target (a CF Appendix C modifier, a description or a name that says a count of
+    stations or observations, an error estimate or a quality index; SOCAT's ``count_ncruise``,
+    "Number of cruises"). :func:`climann.data.info.describe` suggests no such variable as the
+    target while the file holds another.
+
+    Parameters
+    ----------
+    variable : xarray.DataArray
+        Named, with its attributes.
+
+    Returns
+    -------
+    str or None
+        As :func:`ancillary_reason`: ``"its long_name 'Number of cruises'"``.
+    """
+    described = _described_as_ancillary(variable)
+    if described is None and _says_ancillary(_name_words(str(variable.name)), NAME_PHRASES):
         return f"its name '{variable.name}'"
-    return named_after
+    return described
 
 
 def _named_a_count(variable: xr.DataArray) -> bool:

@@ -231,3 +231,19 @@ def test_counts_of_observations_are_known_by_long_name_or_name_and_units(variabl
     """SOCAT's fco2_count_nobs and count_ncruise were default predictors of fco2_ave_weighted (break36a A2): a count
     of the cruises or observations behind each value is the data's sampling (CF 3.4 ancillary data)."""
     assert ancillary_reason(variable, _variable("fco2_ave_weighted", units="uatm")) == reason
+
+
+@pytest.mark.parametrize(("variable", "reason"), [
+    pytest.param(_variable("count_ncruise", long_name="Number of cruises", units="count"),
+                 "its long_name 'Number of cruises'", id="socat-cruises"),
+    pytest.param(_variable("sst_nobs", units="count"), "its name 'sst_nobs', a count of observations (units 'count')",
+                 id="icoads-nobs"),
+    pytest.param(_variable("randomError"), "its name 'randomError'", id="imerg-error"),
+    pytest.param(_variable("stdev_of_cdr_seaice_conc"), None, id="needs-the-target"),
+    pytest.param(_variable("fco2_ave_weighted", long_name="fCO2 mean - per cruise weighted", units="uatm"), None,
+                 id="socat-mean"),
+])
+def test_ancillary_data_in_themselves_are_known_without_a_target(variable, reason):
+    from climann.data.ancillary import ancillary_in_itself
+
+    assert ancillary_in_itself(variable) == reason

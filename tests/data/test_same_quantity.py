@@ -302,3 +302,11 @@ def _named(name, units="uatm", **attrs):
 ])
 def test_statistics_named_with_a_weighting_are_known_narrowly(variable, target, reason):
     assert statistic_reason(variable, target, time_dim="time") == reason
+
+
+def test_info_on_socat_suggests_the_fco2_mean_as_target_not_the_cruise_count(tmp_path):
+    """count_ncruise comes first in SOCAT's file, and info suggested it as the target, with the fCO2 statistics as
+    its predictors: a count of cruises is data about the fCO2 values (ancillary.ancillary_in_itself), no target."""
+    report = unwrapped_report(describe(str(_socat_like(tmp_path / "SOCATv2023_tracks_gridded_monthly.nc"))))
+    assert 'target = "fco2_ave_weighted"' in report
+    assert 'predictors = ["fco2_std_weighted", "fco2_std_unwtd", "sst_ave_weighted", "salinity_ave_weighted"]' in report
