@@ -24,6 +24,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.age_axes import AgeAlong, age_along_dimension, age_axis_advice
+from climann.data.ancillary import ancillary_in_itself
 from climann.data.containers import groups_beside_root_note, grouped_variables, input_size
 from climann.data.coords import find_coordinate, is_staggered
 from climann.data.infinite_values import missing_values, note_infinite_values
@@ -801,11 +802,14 @@ def _target_choice(dataset: xr.Dataset, names: list[str], grid: dict[str, str]) 
     values, else the first time-varying one. Never one of climann's outputs in a predictions
     file (:func:`~climann.data.run_outputs.run_outputs`): its target is. A direction
     (:func:`~climann.data.circular.is_direction`), which train refuses as the target, only when
-    nothing else is there (the config then says why it cannot train)."""
+    nothing else is there (the config then says why it cannot train). Nor, while another is there,
+    data about other values (:func:`~climann.data.ancillary.ancillary_in_itself`: SOCAT's
+    ``count_ncruise``, "Number of cruises", first in its file, before the fCO2 it counts)."""
     horizontal = {grid.get("latitude"), grid.get("longitude")} - {None}
     names = [name for name in names if name not in run_outputs(dataset)]
     chosen = [name for name in names if not is_direction(str(name), dataset[name].attrs)
               and horizontal <= set(dataset[name].dims) and grid.get("time") in dataset[name].dims] or names
+    chosen = [name for name in chosen if ancillary_in_itself(dataset[name]) is None] or chosen
     on_grid = [name for name in chosen if horizontal <= set(dataset[name].dims)]
     varying = [name for name in on_grid if grid.get("time") in dataset[name].dims]
     extra = extra_dimensions(dataset, names, grid)

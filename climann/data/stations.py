@@ -13,7 +13,9 @@ along an *instance dimension*: ``tas(station, time)`` (or ``tas(time, station)``
   reduced to that station: by the coordinate's value when the dimension has a coordinate
   variable, else by index, 0 the first (NetCDF User Guide: its values are then its
   indices); either way also by its name (``--select station=GRAZ``: the value of its
-  ``cf_role = "timeseries_id"`` variable, CF §9.5). The choice is kept as a scalar
+  ``cf_role = "timeseries_id"`` variable, CF §9.5, or of a text variable that says it names the
+  stations, ``station_name`` or "name of station", where the ``cf_role`` is on numbers: GRDC's
+  ``--select id=LOBITH`` beside its integer ``id``). The choice is kept as a scalar
   coordinate, so that ``predictions.nc`` says which. A run records the station it was
   trained on by its name (:func:`chosen_station_record`), and ``predict`` and ``evaluate``
   choose that station of new data by its name, wherever it lies in their file (stations are
@@ -56,6 +58,7 @@ appendix H.2 (time series).
 from __future__ import annotations
 
 from collections.abc import Mapping
+import re
 
 import dask
 import numpy as np
@@ -309,9 +312,7 @@ def _at(dataset: xr.Dataset, dim: str, index: int, *, keep: bool, label: object 
     ``cf_role = "timeseries_id"`` variable, CF §9.5) are a coordinate also where no variable's
     ``coordinates`` attribute names them (a file rewritten without it): the station's name is
     then written into ``predictions.nc`` as from a file that names it (verify20 F10)."""
-    named = _station_names_variable(dataset, dim)
-    if named is not None and named in dataset.data_vars:
-        dataset = dataset.set_coords(named)
+    dataset = dataset.set_coords([name for name in _naming_variables(dataset, dim) if name in dataset.data_vars])
     had_dim = [name for name, variable in dataset.data_vars.items() if dim in variable.dims]
     chosen = _labels_as_text(dataset.isel({dim: index}), dataset, dim)
     if keep and dim not in dataset.variables:
@@ -356,13 +357,17 @@ def _index(dataset: xr.Dataset, dim: str, value: object, where: str) -> tuple[in
         If ``value`` is neither, or a whole number that is both the name of one station and the
         index (or coordinate value) of another.
     """
-    names = _station_names(dataset, dim)
-    named = names.index(_shown(value)) if _names_a_station(value) and _shown(value) in names else None
+    named, naming = None, None
+    for naming in _naming_variables(dataset, dim) if _names_a_station(value) else ():
+        names = _names_in(dataset, naming)
+        if _shown(value) in names:
+            named = names.index(_shown(value))
+            break
     if isinstance(value, (str, bytes)) and named is not None:
         return named, _shown(value)
     other = _by_value(dataset, dim, value, where)
     if named is not None and other is not None and named != other:
-        raise ClimannError(_ambiguous(dataset, dim, value, (named, other), where))
+        raise ClimannError(_ambiguous(dataset, (dim, naming), value, (named, other), where))
     if other is not None:
         return other, value
     if named is not None:
@@ -419,15 +424,17 @@ def _by_value(dataset: xr.Dataset, dim: str, value: object, where: str) -> int |
     return int(value)
 
 
-def _ambiguous(dataset: xr.Dataset, dim: str, value: object, stations: tuple[int, int], where: str) -> str:
-    """The refusal of ``value`` that names station ``stations[0]`` and is the index (or the
-    coordinate value) of station ``stations[1]``, with each one's quoted name, which chooses by
-    name only."""
-    names = _station_names(dataset, dim)
+def _ambiguous(dataset: xr.Dataset, dims: tuple[str, str], value: object, stations: tuple[int, int],
+               where: str) -> str:
+    """The refusal of ``value`` that names station ``stations[0]`` (in the naming variable
+    ``dims[1]`` along ``dims[0]``) and is the index (or the coordinate value) of station
+    ``stations[1]``, with each one's quoted name, which chooses by name only."""
+    dim, naming = dims
+    names = _names_in(dataset, naming)
     named, other = stations
     reading = f"the value of '{dim}'" if dim in dataset.variables else "the index"
     return (f"cannot select {dim}={_shown(value)} in {where}: it is both the name of the station of index {named} "
-            f"({_station_names_variable(dataset, dim)} '{names[named]}') and {reading} of another, named "
+            f"({naming} '{names[named]}') and {reading} of another, named "
             f"'{names[other]}': choose by the name, quoted: --select '{dim}=\"{names[named]}\"' for the "
             f"first, --select '{dim}=\"{names[other]}\"' for the second ([data] select = "
             f"{{{dim} = \"{names[named]}\"}} in a config)")
@@ -437,8 +444,10 @@ def _not_a_station(dataset: xr.Dataset, dim: str, value: object, where: str) -> 
     """The refusal of ``value`` that is neither a station's name nor its index or value."""
     names = _station_names(dataset, dim)
     if isinstance(value, TrainedStation):
+        role = [name for name in _naming_variables(dataset, dim) if dataset[name].attrs.get("cf_role") == STATION_ROLE]
+        names = _names_in(dataset, role[0]) if role else names
         return (f"{where} has no station {value}, the station the run was trained on "
-                f"({_station_names_variable(dataset, dim) or dim}: {_listed(sorted(names)) or 'no names'}): "
+                f"({(role or [dim])[0]}: {_listed(sorted(names)) or 'no names'}): "
                 f"give a file that holds {value}, or train a run on the station you want")
     if dim in dataset.variables:
         with dask.config.set(scheduler="synchronous"):
@@ -478,8 +487,9 @@ def names_chosen_station(dataset: xr.Dataset, value: object) -> bool:
     """
     if not _names_a_station(value):
         return False
-    names = [_shown(np.asarray(coordinate.values).item()) for coordinate in dataset.coords.values()
-             if coordinate.ndim == 0 and coordinate.attrs.get("cf_role") == STATION_ROLE]
+    names = [_shown(np.asarray(coordinate.values).item()) for name, coordinate in dataset.coords.items()
+             if coordinate.ndim == 0 and (coordinate.attrs.get("cf_role") == STATION_ROLE or (
+                 _is_text(coordinate) and _says_station_names(str(name), coordinate)))]
     return _shown(value) in names
 
 
@@ -510,10 +520,13 @@ def _listed(values: list) -> str:
 
 
 def _station_names(dataset: xr.Dataset, dim: str) -> list[str]:
-    """Each station's name (its ``cf_role = "timeseries_id"`` variable), empty without one."""
+    """Each station's name (:func:`_station_names_variable`), empty without one."""
     name = _station_names_variable(dataset, dim)
-    if name is None:
-        return []
+    return [] if name is None else _names_in(dataset, name)
+
+
+def _names_in(dataset: xr.Dataset, name: str) -> list[str]:
+    """The values of the naming variable ``name`` as text, one per station."""
     with dask.config.set(scheduler="synchronous"):
         values = np.asarray(dataset[name].values)
     if values.dtype.kind == "S" and values.ndim == 2:  # CF §2.2 char array (station, strlen)
@@ -522,11 +535,48 @@ def _station_names(dataset: xr.Dataset, dim: str) -> list[str]:
 
 
 def _station_names_variable(dataset: xr.Dataset, dim: str) -> str | None:
-    """The variable that names the stations along ``dim`` (``cf_role = "timeseries_id"``, CF §9.5)."""
-    for name, variable in dataset.variables.items():
-        if variable.attrs.get("cf_role") == STATION_ROLE and variable.dims[:1] == (dim,):
-            return str(name)
-    return None
+    """The variable whose values are the stations' names, as messages show them: the first of
+    :func:`_naming_variables` (GRDC's text ``station_name`` before its integer ``id``)."""
+    return next(iter(_naming_variables(dataset, dim)), None)
+
+
+def _naming_variables(dataset: xr.Dataset, dim: str) -> list[str]:
+    """The variables along ``dim`` that name its stations, text first: the ``cf_role =
+    "timeseries_id"`` variable (CF §9.5) when it holds text; a text variable that says it names
+    the stations (:func:`_says_station_names`: GRDC's ``station_name(id)``, "name of station",
+    beside its integer ``id`` that carries the ``cf_role``); the ``cf_role`` variable when it holds
+    numbers (a WMO number, ``11240``)."""
+    role = [str(name) for name, variable in dataset.variables.items()
+            if variable.attrs.get("cf_role") == STATION_ROLE and variable.dims[:1] == (dim,)][:1]
+    text = [str(name) for name, variable in dataset.variables.items()
+            if variable.dims[:1] == (dim,) and _is_text(variable) and _says_station_names(str(name), variable)]
+    if role and _is_text(dataset[role[0]]):
+        return role + [name for name in text if name != role[0]]
+    return text[:1] + role
+
+
+def _is_text(variable: xr.Variable | xr.DataArray) -> bool:
+    """Whether ``variable`` holds text: strings, or a CF §2.2 character array (station, strlen)."""
+    if variable.dtype.kind in "US":
+        return True
+    return variable.dtype.kind == "O" and variable.size > 0 and isinstance(
+        np.asarray(variable.values).ravel()[0], (str, bytes))
+
+
+#: The name and long-name words of a text variable of station names (lower case, split at
+#: ``_`` and camelCase humps): GRDC's ``station_name``, "name of station"; CF's ``platform_name``.
+STATION_NAME_WORDS = (("station", "name"), ("stn", "name"), ("platform", "name"), ("site", "name"))
+
+
+def _says_station_names(name: str, variable: xr.Variable | xr.DataArray) -> bool:
+    """Whether a text variable names stations: CF ``standard_name = "platform_name"``, or its
+    name or ``long_name`` holds the words of one of :data:`STATION_NAME_WORDS` ("station_name",
+    "name of station"; not GRDC's ``river_name``, which several stations share)."""
+    if variable.attrs.get("standard_name") == "platform_name":
+        return True
+    texts = (re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name), str(variable.attrs.get("long_name", "")))
+    words = [set(re.findall(r"[a-z0-9]+", text.lower())) for text in texts]
+    return any(set(pair) <= found for pair in STATION_NAME_WORDS for found in words)
 
 
 def chosen_station_record(scalar_coordinates: tuple, select: Mapping[str, object]) -> dict | None:

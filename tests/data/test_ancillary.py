@@ -202,3 +202,48 @@ def test_info_on_an_extracted_imerg_group_proposes_only_the_liquid_probability(t
             f"precipitation relative to the multi-satellite precipitation'), precipitationQualityIndex (its "
             f"{long_name_key} 'Quality Index for precipitation field'): data about how well precipitation's values "
             "are known") in report
+
+
+@pytest.mark.parametrize(("variable", "reason"), [
+    pytest.param(_variable("fco2_count_nobs", long_name="Number of fco2 obs", units="count"),
+                 "its long_name 'Number of fco2 obs'", id="socat-observations"),
+    pytest.param(_variable("count_ncruise", long_name="Number of cruises", units="count"),
+                 "its long_name 'Number of cruises'", id="socat-cruises"),
+    pytest.param(_variable("nprof", long_name="number of valid Argo profiles in the cell"),
+                 "its long_name 'number of valid Argo profiles in the cell'", id="profiles-words-between"),
+    pytest.param(_variable("count_ncruise", units="count"),
+                 "its name 'count_ncruise', a count of observations (units 'count')", id="count-prefix-no-long-name"),
+    pytest.param(_variable("sst_nobs", units="count"), "its name 'sst_nobs', a count of observations (units 'count')",
+                 id="icoads-nobs"),
+    pytest.param(_variable("n_obs", units="1"), "its name 'n_obs', a count of observations (units '1')",
+                 id="n_obs"),
+    pytest.param(_variable("sst_count_obs"), "its name 'sst_count_obs', a count of observations (no units)",
+                 id="count-infix-no-units"),
+    pytest.param(_variable("count_flashes", long_name="Lightning flash count", units="count"), None,
+                 id="a-count-of-something-else"),
+    pytest.param(_variable("lightning_count", units="count"), None, id="count-suffix"),
+    pytest.param(_variable("count_ncruise", units="m"), None, id="not-in-units-of-a-count"),
+    pytest.param(_variable("nobs_temperature", units="K"), None, id="nobs-in-kelvin"),
+    pytest.param(_variable("cdnc", long_name="Number of cloud droplets per unit volume", units="m-3"), None,
+                 id="physical-number"),
+])
+def test_counts_of_observations_are_known_by_long_name_or_name_and_units(variable, reason):
+    """SOCAT's fco2_count_nobs and count_ncruise were default predictors of fco2_ave_weighted (break36a A2): a count
+    of the cruises or observations behind each value is the data's sampling (CF 3.4 ancillary data)."""
+    assert ancillary_reason(variable, _variable("fco2_ave_weighted", units="uatm")) == reason
+
+
+@pytest.mark.parametrize(("variable", "reason"), [
+    pytest.param(_variable("count_ncruise", long_name="Number of cruises", units="count"),
+                 "its long_name 'Number of cruises'", id="socat-cruises"),
+    pytest.param(_variable("sst_nobs", units="count"), "its name 'sst_nobs', a count of observations (units 'count')",
+                 id="icoads-nobs"),
+    pytest.param(_variable("randomError"), "its name 'randomError'", id="imerg-error"),
+    pytest.param(_variable("stdev_of_cdr_seaice_conc"), None, id="needs-the-target"),
+    pytest.param(_variable("fco2_ave_weighted", long_name="fCO2 mean - per cruise weighted", units="uatm"), None,
+                 id="socat-mean"),
+])
+def test_ancillary_data_in_themselves_are_known_without_a_target(variable, reason):
+    from climann.data.ancillary import ancillary_in_itself
+
+    assert ancillary_in_itself(variable) == reason

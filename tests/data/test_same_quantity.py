@@ -8,7 +8,7 @@ import xarray as xr
 
 from climann.data.defaults import default_inputs
 from climann.data.info import describe
-from climann.data.same_quantity import same_quantity_reason
+from climann.data.same_quantity import same_quantity_reason, statistic_reason
 from tests.conftest import grid_dataset, unwrapped_report
 
 ICE = "sea_ice_area_fraction"
@@ -194,12 +194,12 @@ def test_info_on_icoads_summaries_leaves_the_targets_other_statistics_out(tmp_pa
 @pytest.mark.parametrize(("psl", "long_names", "target", "expected"), [
     pytest.param(True, True, "sst", ("sst_sd", "air", "wspd"), id="psl-statistic-and-var_desc"),
     pytest.param(False, True, "sst", ("sst_sd", "air", "wspd"), id="long-names-without-statistic-words"),
-    pytest.param(False, False, "sst", ("sst_sd", "sst_nobs", "air", "wspd"), id="name-plus-statistic-suffix-same-units"),
+    pytest.param(False, False, "sst", ("sst_sd", "air", "wspd"), id="name-plus-statistic-suffix-same-units"),
     pytest.param(True, True, "sst_median", ("sst_sd", "air", "wspd"), id="the-median-as-target"),
 ])
 def test_statistics_of_the_targets_quantity_are_no_default_predictors(psl, long_names, target, expected):
     """Each rule alone finds the median; the standard deviation stays; the count (other units) is left to the
-    ancillary reading, which needs its long name (without one, the suffix rule leaves it: units 'count')."""
+    ancillary reading: by its long name, or without one by its name and units ('sst_nobs' in 'count', break36a A2)."""
     assert default_inputs(_icoads_like(psl=psl, long_names=long_names), target).predictors == expected
 
 
@@ -212,6 +212,101 @@ def test_other_quantities_and_units_keep_their_place():
     dataset["air_median"] = dataset["air"].copy()
     dataset["sst"].attrs["cell_methods"] = "time: mean"
     dataset["sst_min"] = dataset["sst_median"].assign_attrs(cell_methods="time: minimum")
-    assert default_inputs(dataset, "sst").predictors == ("sst_sd", "sst_nobs", "air", "wspd", "sst_max", "air_median",
-                                                         "sst_min")
+    assert default_inputs(dataset, "sst").predictors == ("sst_sd", "air", "wspd", "sst_max", "air_median", "sst_min")
 
+
+
+def _socat_like(path=None):
+    """SOCAT's gridded monthly product (break36a's gen_socat.py, smaller): statistics of fCO2 named
+    ``<quantity>_<statistic>_<weighting>`` in uatm, two counts of the sampling, and SST and salinity means,
+    all missing (-1e34) where no cruise went."""
+    rng = np.random.default_rng(7)
+    months = 36
+    times = np.array([f"{1998 + month // 12}-{month % 12 + 1:02d}-15" for month in range(months)], "datetime64[ns]")
+    lat, lon = np.arange(30.5, 40.0, 1.0), np.arange(-59.5, -50.0, 1.0)
+    shape = (months, lat.size, lon.size)
+    month = (np.arange(months) % 12 + 1)[:, None, None]
+    sst = 10 + 0.5 * (60 - lat[None, :, None]) - 6 * np.cos(2 * np.pi * (month - 2) / 12) + rng.normal(0, 0.7, shape)
+    fco2 = 340 + 8.8 * (sst - 15) - 15 * np.cos(2 * np.pi * (month - 4) / 12) + rng.normal(0, 8, shape)
+    sampled = rng.random(shape) < 0.3
+    dims = ("tmnth", "ylat", "xlon")
+
+    def put(data, units, long_name):
+        return dims, np.where(sampled, data, np.nan).astype("f4"), {"units": units, "long_name": long_name}
+
+    dataset = xr.Dataset({
+        "count_ncruise": put(rng.integers(1, 4, shape), "count", "Number of cruises"),
+        "fco2_count_nobs": put(rng.integers(1, 200, shape), "count", "Number of fco2 obs"),
+        "fco2_ave_weighted": put(fco2, "uatm", "fCO2 mean - per cruise weighted"),
+        "fco2_ave_unwtd": put(fco2 + rng.normal(0, 2, shape), "uatm", "fCO2 mean - unweighted all obs"),
+        "fco2_min_unwtd": put(fco2 - np.abs(rng.normal(0, 6, shape)), "uatm", "fCO2 min"),
+        "fco2_max_unwtd": put(fco2 + np.abs(rng.normal(0, 6, shape)), "uatm", "fCO2 max"),
+        "fco2_std_weighted": put(np.abs(rng.normal(4, 2, shape)), "uatm", "fCO2 std dev - per cruise weighted"),
+        "fco2_std_unwtd": put(np.abs(rng.normal(4, 2, shape)), "uatm", "fCO2 std dev - unweighted all obs"),
+        "sst_ave_weighted": put(sst, "degrees C", "SST mean - per cruise weighted"),
+        "salinity_ave_weighted": put(35 + rng.normal(0, 0.2, shape), "PSU", "Salinity mean - per cruise weighted"),
+    }, coords={"tmnth": ("tmnth", times, {"standard_name": "time", "axis": "T"}),
+               "ylat": ("ylat", lat, {"units": "degrees_north", "standard_name": "latitude", "axis": "Y"}),
+               "xlon": ("xlon", lon, {"units": "degrees_east", "standard_name": "longitude", "axis": "X"})},
+        attrs={"title": "SOCATv2023 gridded monthly (subset)", "Conventions": "CF-1.6"})
+    if path is None:
+        return dataset
+    encoding = {name: {"_FillValue": np.float32(-1e34)} for name in dataset.data_vars}
+    dataset.to_netcdf(path, encoding=encoding)
+    return path
+
+
+def test_info_on_socat_leaves_the_targets_other_statistics_and_the_counts_out(tmp_path):
+    """SOCAT's other means, minimum and maximum of the target's own cruises, and its counts of cruises and
+    observations, were default predictors of fco2_ave_weighted (test skill 0.995, against 0.24 with its SST and
+    salinity: break36a A2). The spreads stay (a quantity of their own, as sst_sd beside sst), as do SST and
+    salinity; each kind left out is named in one note that says how to use it anyway."""
+    path = _socat_like(tmp_path / "SOCATv2023_tracks_gridded_monthly.nc")
+    with xr.open_dataset(path) as dataset:
+        chosen = default_inputs(dataset, "fco2_ave_weighted")
+        notes = chosen.notes("fco2_ave_weighted")
+        named = default_inputs(dataset, "fco2_ave_weighted", predictors=["fco2_ave_unwtd", "fco2_count_nobs"])
+    assert named.predictors == ("fco2_ave_unwtd", "fco2_count_nobs")
+    assert chosen.predictors == ("fco2_std_weighted", "fco2_std_unwtd", "sst_ave_weighted", "salinity_ave_weighted")
+    assert chosen.ancillary == {"count_ncruise": "its long_name 'Number of cruises'",
+                                "fco2_count_nobs": "its long_name 'Number of fco2 obs'"}
+    assert ("left out of the default predictors: fco2_ave_unwtd, fco2_min_unwtd, fco2_max_unwtd (named as another "
+            "statistic of fco2, fco2_ave_weighted's quantity, in the same units, at the same time steps): other "
+            "estimates of fco2_ave_weighted's own quantity") in notes[1]
+    assert notes[1].endswith("name them in [data] predictors (--predictors) to use them anyway")
+    assert notes[0].startswith("left out of the default predictors: count_ncruise (its long_name 'Number of "
+                               "cruises'), fco2_count_nobs (its long_name 'Number of fco2 obs'): data about how well")
+
+
+def _named(name, units="uatm", **attrs):
+    return _variable(name, units=units, **attrs)
+
+
+@pytest.mark.parametrize(("variable", "target", "reason"), [
+    pytest.param(_named("fco2_ave_unwtd"), _named("fco2_ave_weighted"),
+                 "named as another statistic of fco2, fco2_ave_weighted's quantity, in the same units",
+                 id="other-weighting"),
+    pytest.param(_named("fco2_max_unwtd"), _named("fco2_ave_weighted"),
+                 "named as another statistic of fco2, fco2_ave_weighted's quantity, in the same units",
+                 id="maximum-of-the-mean"),
+    pytest.param(_named("fco2_avg"), _named("fco2"), "named as another statistic of fco2, fco2's quantity, in the same "
+                 "units", id="avg-beside-the-plain-name"),
+    pytest.param(_named("fco2_std_unwtd"), _named("fco2_std_weighted"),
+                 "named as another statistic of fco2, fco2_std_weighted's quantity, in the same units",
+                 id="two-spreads-of-one-quantity"),
+    pytest.param(_named("fco2_std_weighted"), _named("fco2_ave_weighted"), None, id="spread-beside-the-mean"),
+    pytest.param(_named("sst_ave_weighted", "uatm"), _named("fco2_ave_weighted"), None, id="another-quantity"),
+    pytest.param(_named("fco2_ave_unwtd", "Pa"), _named("fco2_ave_weighted"), None, id="other-units"),
+    pytest.param(_named("sst_anomaly", "K"), _named("sst", "K"), None, id="anomaly-is-no-statistic"),
+    pytest.param(_named("fco2_weighted"), _named("fco2_ave_weighted"), None, id="weighting-without-statistic"),
+])
+def test_statistics_named_with_a_weighting_are_known_narrowly(variable, target, reason):
+    assert statistic_reason(variable, target, time_dim="time") == reason
+
+
+def test_info_on_socat_suggests_the_fco2_mean_as_target_not_the_cruise_count(tmp_path):
+    """count_ncruise comes first in SOCAT's file, and info suggested it as the target, with the fCO2 statistics as
+    its predictors: a count of cruises is data about the fCO2 values (ancillary.ancillary_in_itself), no target."""
+    report = unwrapped_report(describe(str(_socat_like(tmp_path / "SOCATv2023_tracks_gridded_monthly.nc"))))
+    assert 'target = "fco2_ave_weighted"' in report
+    assert 'predictors = ["fco2_std_weighted", "fco2_std_unwtd", "sst_ave_weighted", "salinity_ave_weighted"]' in report

@@ -813,3 +813,63 @@ def test_several_stations_beside_an_integer_coordinate_are_refused_naming_them(t
         open_dataset([tmp_path / "stations.nc"])
     assert "one of its values: 6335020, 6335050, 6335060, or a station's name (station_name: BER, PAR, ROM)" in str(
         error.value)
+
+
+#: GRDC's numbers and names of break36a's file: the integer ``id`` carries the cf_role, the names are in
+#: ``station_name(id)``; two stations lie on the Rhine (``river_name`` is no station's name).
+GRDC_STATIONS = {6335020: ("REES", "RHINE RIVER"), 6335060: ("LOBITH", "RHINE RIVER"),
+                 6340110: ("DRESDEN", "ELBE RIVER"), 6342500: ("HOFKIRCHEN", "DANUBE RIVER")}
+
+
+def _grdc_like(path):
+    """A GRDC data-portal export (break36a gen_grdc.py, smaller): ``runoff_mean(time, id)`` in m3/s,
+    ``id`` with ``cf_role = "timeseries_id"``, ``station_name(id)`` "name of station" and ``river_name(id)``
+    as NC_STRING, positions in ``geo_x``/``geo_y``."""
+    ids = np.array(list(GRDC_STATIONS), np.int32)
+    times = np.arange(np.datetime64("1990-01-01"), np.datetime64("1991-12-31"))
+    runoff = np.arange(times.size * ids.size, dtype="f4").reshape(times.size, ids.size) * 0.5 + 100
+    dataset = xr.Dataset(
+        {"runoff_mean": (("time", "id"), runoff, {"units": "m3/s", "long_name": "mean daily discharge (MQ)",
+                                                 "coordinates": "geo_x geo_y"}),
+         "pr": (("time", "id"), np.cos(runoff), {"units": "mm/day"}),
+         "station_name": ("id", [name for name, _ in GRDC_STATIONS.values()], {"long_name": "name of station"}),
+         "river_name": ("id", [river for _, river in GRDC_STATIONS.values()], {"long_name": "name of river"})},
+        coords={"time": ("time", times, {"standard_name": "time"}),
+                "id": ("id", ids, {"long_name": "grdc number", "cf_role": "timeseries_id"}),
+                "geo_x": ("id", [6.395, 6.11, 13.738, 13.115], {"units": "degree_east",
+                                                                "long_name": "station longitude (WGS84)"}),
+                "geo_y": ("id", [51.756, 51.84, 51.054, 48.67], {"units": "degree_north",
+                                                                 "long_name": "station latitude (WGS84)"})},
+        attrs={"Conventions": "CF-1.7", "featureType": "timeSeries", "institution": "GRDC"})
+    dataset.to_netcdf(path)
+    return runoff
+
+
+def test_several_grdc_stations_are_refused_listing_their_names_not_their_numbers(tmp_path):
+    """break36a A7: "or a station's name (id: 6335020, 6335060, …)" listed the numbers as the names, and
+    --select id=LOBITH, the name the file gives in station_name, was refused."""
+    _grdc_like(tmp_path / "GRDC-Daily.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "GRDC-Daily.nc"])
+    assert ("one of its values: 6335020, 6335060, 6340110, …, or a station's name (station_name: REES, LOBITH, "
+            "DRESDEN, …))") in str(error.value)
+
+
+@pytest.mark.parametrize("name, index", [pytest.param("LOBITH", 1, id="by-station_name"),
+                                         pytest.param(6342500, 3, id="by-grdc-number")])
+def test_a_grdc_station_is_chosen_by_its_name_as_the_refusal_advises(tmp_path, name, index):
+    """Following the advice: --select id=LOBITH takes LOBITH's own series (the file's column 1) as the file is
+    opened and when the run's selection is applied again; its name and number are kept as scalar coordinates."""
+    runoff = _grdc_like(tmp_path / "GRDC-Daily.nc")
+    opened = open_dataset([tmp_path / "GRDC-Daily.nc"], select={"id": name})
+    selected = select_values(opened, {"id": name})
+    np.testing.assert_array_equal(selected["runoff_mean"].values.ravel(), runoff[:, index])
+    assert selected["id"].values.item() == list(GRDC_STATIONS)[index]
+    assert selected["station_name"].values.item() == list(GRDC_STATIONS.values())[index][0]
+
+
+def test_a_river_shared_by_stations_names_none_of_them(tmp_path):
+    """river_name is text along id too, but no station's name: RHINE RIVER is two stations."""
+    _grdc_like(tmp_path / "GRDC-Daily.nc")
+    with pytest.raises(ClimannError, match=r"nor a station's name \(station_name: REES, LOBITH, DRESDEN, …\)"):
+        open_dataset([tmp_path / "GRDC-Daily.nc"], select={"id": "RHINE RIVER"})
