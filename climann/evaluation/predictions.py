@@ -373,8 +373,11 @@ def _with_area_fraction(data_vars: dict, layout: GridLayout, taken: set) -> None
                  if isinstance(variable, xr.DataArray) and "cell_measures" in variable.attrs), "the cell's area")
     comment = (f"{layout.target_name} is a mean over part of each cell (cell_methods '"
                f"{layout.target_attrs.get('cell_methods', '')}'): climann's scores weigh each cell by {area} × {name}")
-    data_vars[name] = xr.Variable((layout.latitude.name, layout.longitude.name), fraction.values,
-                                  {**fraction.attrs, "units": "1", "comment": comment})
+    if np.ndim(fraction.values) == 3:  # each time step's (sea ice): its weights change with time
+        comment += " of the same time step"
+    dims = (layout.latitude.name, layout.longitude.name)
+    data_vars[name] = xr.Variable(((layout.time.name,) if np.ndim(fraction.values) == 3 else ()) + dims,
+                                  fraction.values, {**fraction.attrs, "units": "1", "comment": comment})
     grid = layout.geographic
     data_vars[name].encoding["coordinates"] = None if grid is None else f"{grid.latitude.name} {grid.longitude.name}"
 
@@ -669,6 +672,7 @@ def check_predictions_encodable(layout: GridLayout, baselines: Sequence[str] = (
         layout, time=Coordinate(layout.time.name, values[:1], layout.time.attrs), time_blocks=layout.time_blocks[:1],
         time_bounds=None if layout.time_bounds is None else layout.time_bounds[:1],
         file_times=None if layout.file_times is None else layout.file_times[:1],
+        area_fraction=_first_step_fraction(layout.area_fraction),
     )
     grid = np.full((1, *layout.shape[1:]), np.nan, dtype=np.float32)
     try:
@@ -689,6 +693,14 @@ def check_predictions_encodable(layout: GridLayout, baselines: Sequence[str] = (
             f"predictions.nc could not be written with the input's variables and attributes: "
             f"{_write_error_text(error)}; fix them in a copy of the input file"
         ) from None
+
+
+def _first_step_fraction(fraction: Coordinate | None) -> Coordinate | None:
+    """The area fraction of a layout of its first time step alone: that step's of one that changes
+    with time (``siconc``), else the same."""
+    if fraction is None or np.ndim(fraction.values) != 3:
+        return fraction
+    return Coordinate(fraction.name, fraction.values[:1], fraction.attrs)
 
 
 #: What xarray's ``to_netcdf`` and the netCDF4 library raise for what they cannot write.

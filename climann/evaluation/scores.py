@@ -28,6 +28,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from climann.data.layout import steps_weights
 from climann.data.pointwise import area_weighted_mean
 from climann.data.time_axis import MONTHS_SELECTION
 from climann.evaluation.baselines import persistence_left_out_reason  # noqa: F401 (re-exported: moved)
@@ -201,7 +202,8 @@ def block_anomaly_correlation(
     if climatology is None or not steps.any():
         return float("nan"), 0
     return mean_anomaly_correlation(
-        step_anomaly_correlations(predicted[steps], truth[steps], climatology[steps], area, where[steps],
+        step_anomaly_correlations(predicted[steps], truth[steps], climatology[steps], steps_weights(area, steps),
+                                  where[steps],
                                   centred=centred)
     )
 
