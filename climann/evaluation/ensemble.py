@@ -93,7 +93,7 @@ def spread_skill_sums(
     Parameters
     ----------
     mean, spread, truth : ndarray, shape (n_time, n_lat, n_lon)
-    area : ndarray, shape (n_lat, n_lon)
+    area : ndarray, shape (n_lat, n_lon), or (n_time, n_lat, n_lon) (each step's)
         Cell-area weights.
     steps : ndarray of bool, shape (n_time,)
         The block's time steps.

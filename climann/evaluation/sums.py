@@ -230,7 +230,7 @@ def score_sums(
     truth : ndarray, shape (n_steps, n_lat, n_lon)
     predictions : sequence of ndarray, same shape
         The network's first.
-    area : ndarray, shape (n_lat, n_lon)
+    area : ndarray, shape (n_lat, n_lon), or (n_steps, n_lat, n_lon) (each step's)
     block_of_step : ndarray of int, shape (n_steps,)
         Block of each time step, −1 for none.
     n_blocks : int
@@ -299,7 +299,7 @@ def acc_sums(
         The network's first.
     climatology : ndarray, same shape
         The training years' climatology of each step.
-    area : ndarray, shape (n_lat, n_lon)
+    area : ndarray, shape (n_lat, n_lon), or (n_steps, n_lat, n_lon) (each step's)
     block_of_step : ndarray of int, shape (n_steps,)
         Block of each time step, −1 for none.
     n_blocks : int
@@ -344,8 +344,9 @@ def grid_sums(
         NaN where missing.
     predictions : sequence of ndarray, same shape
         The network's first, then the baselines; NaN where missing or undefined.
-    area : ndarray, shape (n_lat, n_lon)
-        Cell areas.
+    area : ndarray, shape (n_lat, n_lon), or (n_steps, n_lat, n_lon)
+        Cell areas; each step's when they change with time (a mean where sea ice:
+        :meth:`~climann.data.layout.GridLayout.cell_area_weights`).
     block_of_step : ndarray of int, shape (n_steps,)
         Block of each step (see :func:`block_of_step`), −1 for none.
     n_blocks : int
