@@ -1191,3 +1191,26 @@ def test_a_where_sea_ice_target_is_scored_by_each_steps_ice_area_on_every_route(
     assert "by its area × its sea_ice fraction siconc of each time step" in (run_dir / "train.log").read_text()
     if route == "streamed":
         assert re.search(r"chunks: ([2-9]|\d\d+) of", (run_dir / "train.log").read_text())
+
+
+def test_a_where_sea_target_on_an_atmosphere_grid_is_scored_by_one_minus_its_land_fraction(land_files, tmp_path):
+    """break36a A3: a "where sea" field on the atmosphere grid (siconca) beside sftlf and areacella was
+    weighed by whole cells with the advice to give sftof_Ofx (on the ocean grid only: followed, it was
+    refused). Its scores weigh areacella × (1 − sftlf/100) by numpy; predictions.nc holds that fraction."""
+    folder, land, area = land_files
+    with xr.open_dataset(folder / "mrso_pr.nc") as opened:
+        sea_field = opened.load()
+    sea_field["mrso"].attrs["cell_methods"] = "area: mean where sea time: mean"
+    sea_field.to_netcdf(tmp_path / "siconca_pr.nc")
+    paths = [str(tmp_path / "siconca_pr.nc"), str(folder / "sftlf_fx.nc"), str(folder / "areacella_fx.nc")]
+    settings = {**_LAND_RUN, "data": {**_LAND_RUN["data"], "paths": paths}}
+    run_dir = run_training(build_config(settings), run_dir=tmp_path / "run").run_dir
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    mse = metrics["splits"]["test"]["model"]["mse"]
+    assert mse == pytest.approx(_weighted_test_mse(run_dir / "predictions.nc", area * (1 - land)), rel=1e-5)
+    assert mse != pytest.approx(_weighted_test_mse(run_dir / "predictions.nc", area), rel=1e-2)
+    assert metrics["weighted_by"] == "cell area × sea_area_fraction (sea_fraction_from_sftlf)"
+    with xr.open_dataset(run_dir / "predictions.nc") as written:
+        np.testing.assert_allclose(written["sea_fraction_from_sftlf"].values, 1 - land, rtol=1e-6, atol=1e-7)
+        assert written["sea_fraction_from_sftlf"].attrs["standard_name"] == "sea_area_fraction"
+    assert "by its area × its sea fraction 1 − sftlf" in (run_dir / "train.log").read_text()
