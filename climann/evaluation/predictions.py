@@ -372,7 +372,7 @@ def _with_area_fraction(data_vars: dict, layout: GridLayout, taken: set) -> None
     area = next((variable.attrs["cell_measures"].split()[-1] for variable in data_vars.values()
                  if isinstance(variable, xr.DataArray) and "cell_measures" in variable.attrs), "the cell's area")
     comment = (f"{layout.target_name} is a mean over part of each cell (cell_methods '"
-               f"{layout.target_attrs.get('cell_methods', '')}'): climann's scores weigh each cell by {area} × {name}")
+               f"{layout.target_attrs.get('cell_methods', '')}'): {_FRACTION_COMMENT} {area} × {name}")
     if np.ndim(fraction.values) == 3:  # each time step's (sea ice): its weights change with time
         comment += " of the same time step"
     dims = (layout.latitude.name, layout.longitude.name)
@@ -380,6 +380,35 @@ def _with_area_fraction(data_vars: dict, layout: GridLayout, taken: set) -> None
                                   fraction.values, {**fraction.attrs, "units": "1", "comment": comment})
     grid = layout.geographic
     data_vars[name].encoding["coordinates"] = None if grid is None else f"{grid.latitude.name} {grid.longitude.name}"
+
+
+#: The words of the ``comment`` of the fraction a predictions file holds beside the areas (:func:`_with_area_fraction`).
+_FRACTION_COMMENT = "climann's scores weigh each cell by"
+
+
+def written_area_fraction(dataset: xr.Dataset, dims: tuple[str, str, str]) -> Coordinate | None:
+    """The area fraction the run's scores weighed its cells by, as its predictions file holds it
+    beside the areas (:func:`_with_area_fraction`: its ``comment`` says so), for figures redrawn
+    from the file to weigh as the run did; None when the scores weighed whole cells.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        A predictions file.
+    dims : tuple of str
+        Its (time, row, column) dimensions.
+
+    Returns
+    -------
+    Coordinate or None
+        Values of shape (n_lat, n_lon), or (n_time, n_lat, n_lon) for one that changes with
+        time (``siconc``), in units of 1.
+    """
+    for name, variable in dataset.data_vars.items():
+        if _FRACTION_COMMENT in str(variable.attrs.get("comment", "")) and set(variable.dims) <= set(dims):
+            ordered = variable.transpose(*(dim for dim in dims if dim in variable.dims))
+            return Coordinate(str(name), np.asarray(ordered.values, np.float64), dict(variable.attrs))
+    return None
 
 
 # The statistic over the members is stated in ``comment`` in the form of a cell method

@@ -18,7 +18,7 @@ import xarray as xr
 from climann.data.coords import find_coordinate
 from climann.data.handles import open_netcdf
 from climann.data.grids import axis_bounds, geographic_grid, grid_mapping_of
-from climann.data.layout import Coordinate, GridLayout, geography_of
+from climann.data.layout import Coordinate, GridLayout, geography_of, steps_weights
 from climann.data.memory import DEFAULT_IN_MEMORY_LIMIT_GB
 from climann.data.splits import compact_periods, season_year_note, season_years
 from climann.data.subset import season_months
@@ -29,7 +29,7 @@ from climann.errors import ClimannError
 from climann.jsonfile import write_json
 from climann.model.files import read_model
 from climann.model.state import WEIGHTS_EPOCH_KEY
-from climann.evaluation.predictions import PREDICTED_SUFFIX, split_labels
+from climann.evaluation.predictions import PREDICTED_SUFFIX, split_labels, written_area_fraction
 from climann.evaluation.report import group_block, write_report
 from climann.evaluation.scores import compared_area_means
 from climann.evaluation.baselines import (
@@ -313,7 +313,7 @@ def _area_means_from_file(dataset: xr.Dataset, names: Mapping[str, str], layout:
     parts = []
     for chunk in _time_chunks(layout.shape[0], n_cells=layout.n_cells, n_grids=len(names), limit_gb=limit_gb):
         grids = _read_grids(dataset, names, dims, chunk)
-        parts.append(_area_means(area, grids.pop("truth"), grids))
+        parts.append(_area_means(steps_weights(area, chunk), grids.pop("truth"), grids))  # each step's, for sea ice
     return {label: np.concatenate([part[label] for part in parts]) for label in parts[0]}
 
 
@@ -545,6 +545,7 @@ def layout_from_predictions(dataset: xr.Dataset, target: str) -> GridLayout:
         latitude_bounds=axis_bounds(dataset, names[1]), longitude_bounds=axis_bounds(dataset, names[2], longitude=True),
         geography=geography_of(dataset.attrs),  # the sample's invented planet: no coastlines
         scalar_coordinates=scalar_coordinates(dataset, field, names),  # a station's name: its title
+        area_fraction=written_area_fraction(dataset, names),  # the area means weigh as the run's scores did
     )
 
 
