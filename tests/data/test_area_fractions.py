@@ -313,6 +313,9 @@ def test_a_where_sea_ice_target_weighs_each_value_by_its_steps_ice_area(caplog):
     flat_index = np.array([0, 13, 5 * 12 + 7, 11 * 12 + 11])  # step × n_cells + cell
     np.testing.assert_allclose(weights.reshape(-1)[flat_index % weights.size],
                                (ice_area / ice_area.mean())[[0, 1, 5, 11], [0, 0, 1, 2], [0, 1, 3, 3]], rtol=1e-6)
+    # a chunk's steps alone, on the whole's scale
+    np.testing.assert_allclose(layout.cell_area_weights(steps=slice(3, 7)), (ice_area / ice_area.mean())[3:7],
+                               rtol=1e-6)
     whole = _areas_by_hand()
     np.testing.assert_allclose(layout.cell_area_weights(whole_cells=True), whole / whole.mean(), rtol=1e-12)
     assert layout.area_fraction.name == "siconc" and layout.area_fraction.attrs["units"] == "1"

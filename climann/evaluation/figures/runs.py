@@ -18,7 +18,7 @@ import xarray as xr
 from climann.data.coords import find_coordinate
 from climann.data.handles import open_netcdf
 from climann.data.grids import axis_bounds, geographic_grid, grid_mapping_of
-from climann.data.layout import Coordinate, GridLayout, geography_of, steps_weights
+from climann.data.layout import Coordinate, GridLayout, geography_of
 from climann.data.memory import DEFAULT_IN_MEMORY_LIMIT_GB
 from climann.data.splits import compact_periods, season_year_note, season_years
 from climann.data.subset import season_months
@@ -309,11 +309,11 @@ def _area_means_from_file(dataset: xr.Dataset, names: Mapping[str, str], layout:
                           limit_gb: float) -> dict[str, np.ndarray]:
     """:func:`_area_means` of every time step of the file, read in chunks of steps whose grids
     stay under ``limit_gb``: ``{label: ndarray, shape (n_time,)}``."""
-    dims, area = (layout.time.name, layout.latitude.name, layout.longitude.name), layout.cell_area_weights()
+    dims = (layout.time.name, layout.latitude.name, layout.longitude.name)
     parts = []
     for chunk in _time_chunks(layout.shape[0], n_cells=layout.n_cells, n_grids=len(names), limit_gb=limit_gb):
         grids = _read_grids(dataset, names, dims, chunk)
-        parts.append(_area_means(steps_weights(area, chunk), grids.pop("truth"), grids))  # each step's, for sea ice
+        parts.append(_area_means(layout.cell_area_weights(steps=chunk), grids.pop("truth"), grids))  # the chunk's
     return {label: np.concatenate([part[label] for part in parts]) for label in parts[0]}
 
 

@@ -34,7 +34,6 @@ import dask
 import numpy as np
 
 from climann.workflow.compute.chunks import read_samples
-from climann.data.layout import steps_weights
 from climann.data.pointwise import PointwiseSamples, PointwiseSource
 from climann.data.scaling import Standardizer
 from climann.data.time_axis import TimeStep
@@ -381,7 +380,7 @@ def evaluate_chunk(
             grids[name] = np.concatenate([_previous_step(context, start), truth[:-1]])
             grids[name][context.previous[start:stop] < 0] = np.nan
     blocks = context.block_of_step[start:stop]
-    area = steps_weights(context.source.layout.cell_area_weights(), slice(start, stop))  # each step's, for sea ice
+    area = context.source.layout.cell_area_weights(steps=slice(start, stop))  # the chunk's steps' (sea ice)
     step_of_sample = samples.layout.time_index(samples.flat_index) - start
     in_block = blocks[step_of_sample]
     sums = grid_sums(
