@@ -648,7 +648,9 @@ def prediction_encoding(dataset: xr.Dataset, layout: GridLayout) -> dict[str, di
         encoding[measure] = {"dtype": "float64", "_FillValue": np.float64(_FILL_VALUE)}
     fractions = FRACTION_STANDARD_NAMES.values()
     for name, variable in dataset.data_vars.items():  # the fraction the scores weighed the areas by
-        if variable.attrs.get("standard_name") in fractions and variable.attrs.get("units") == "1":
+        # by its comment too: a target that is a fraction (siconc in 1) keeps the fields' encoding
+        if (variable.attrs.get("standard_name") in fractions and variable.attrs.get("units") == "1"
+                and _FRACTION_COMMENT in str(variable.attrs.get("comment", ""))):
             encoding[str(name)] = {"dtype": "float64", "_FillValue": None}
     grid = layout.geographic
     if grid is not None:
