@@ -1,4 +1,4 @@
-"""The part of each cell a "where land" or "where sea" target is a mean over: its weights.
+"""The part of each cell a "where land", "where sea" or "where sea_ice" target is a mean over: its weights.
 
 CF 1.8 section 7.3.3: ``cell_methods = "area: mean where land"`` says that each value is the
 mean over the land part of its cell (CMIP6 ``mrso``, ``mrro``, ``lai``; ``"area: mean where
@@ -6,6 +6,15 @@ sea"`` for ``tos``, ``sos``). A mean over several such cells (the CMIP and IPCC 
 weighs each by the area its value is a mean over: the cell's area times the fraction of it
 that is land (``land_area_fraction``, CMIP6 ``sftlf`` in %) or sea (``sea_area_fraction``,
 ``sftof``). Weighed by whole cells, a coastal cell with 10 % land would count ten times its land.
+Any other CF area type is read the same way: ``"area: time: mean where sea_ice (comment:
+mask=siconc)"`` (CMIP6 ``sithick``, ``sitemptop``: a mean over the ice-covered part of the cell,
+missing where it has no ice) weighs each value by the cell's area × that time step's
+``sea_ice_area_fraction`` (``siconc``: the fraction then changes with time, and the weights with
+it); ``where ice_sheet`` / ``where land_ice`` by ``land_ice_area_fraction`` (``sftgif``). A
+``where sea`` target on an atmosphere grid (``siconca``) without ``sea_area_fraction`` is weighed
+by 1 − ``land_area_fraction`` (``sftlf``; CF: the sea area fraction where lakes and land ice
+are not told apart). Without its fraction in the data a target is warned about, never weighed by
+whole cells silently.
 
 :func:`file_area_fraction` finds that fraction in the data by its CF ``standard_name``
 (:data:`FRACTION_STANDARD_NAMES`), in its own file too (it is then matched to the grid by
@@ -33,20 +42,27 @@ from climann.data.units import conversion, is_fraction_word
 from climann.errors import ClimannError
 
 __all__ = ["FRACTION_STANDARD_NAMES", "RUN_WEIGHTS_KEY", "WHOLE_CELL_WEIGHTS_KEY", "file_area_fraction",
-           "partial_surface", "with_run_weights", "with_whole_cell_weights"]
+           "fraction_standard_name", "mask_variable", "partial_surface", "with_run_weights",
+           "with_whole_cell_weights"]
 
 _log = logging.getLogger("climann")
 
 #: The CF standard name of the fraction of a cell that each surface of ``where <surface>`` covers
-#: (CF standard name table; CMIP6 ``sftlf`` and ``sftof``).
-FRACTION_STANDARD_NAMES = {"land": "land_area_fraction", "sea": "sea_area_fraction"}
+#: (CF standard name table and area type table; CMIP6 ``sftlf``, ``sftof``, ``siconc``, ``sftgif``,
+#: ``snc``). Another surface's is ``<surface>_area_fraction`` (:func:`fraction_standard_name`).
+FRACTION_STANDARD_NAMES = {"land": "land_area_fraction", "sea": "sea_area_fraction",
+                           "sea_ice": "sea_ice_area_fraction", "land_ice": "land_ice_area_fraction",
+                           "ice_sheet": "land_ice_area_fraction", "snow": "surface_snow_area_fraction"}
 
 #: The CMIP6 variable of each fraction, named in the advice when the data lack it.
-CMIP_FRACTION_NAMES = {"land": "sftlf", "sea": "sftof"}
+CMIP_FRACTION_NAMES = {"land": "sftlf", "sea": "sftof", "sea_ice": "siconc", "land_ice": "sftgif",
+                       "ice_sheet": "sftgif", "snow": "snc"}
 
 #: The CMIP6 table of each fraction, the second part of its file's name (CMIP6 data request:
-#: ``sftlf`` in table ``fx``, ``sftof`` in the ocean's ``Ofx``: ``sftof_Ofx_….nc``).
-CMIP_FRACTION_TABLES = {"land": "fx", "sea": "Ofx"}
+#: ``sftlf`` and ``sftgif`` in table ``fx``, ``sftof`` in the ocean's ``Ofx``: ``sftof_Ofx_….nc``,
+#: ``siconc`` in ``SImon``, ``snc`` in ``LImon``).
+CMIP_FRACTION_TABLES = {"land": "fx", "sea": "Ofx", "sea_ice": "SImon", "land_ice": "fx", "ice_sheet": "fx",
+                        "snow": "LImon"}
 
 #: The key of a time coordinate's ``encoding`` saying that the run weighs whole cells
 #: (``[data] weigh_by_area_fraction = false``, runs trained before 4 December 2026).
@@ -57,26 +73,49 @@ WHOLE_CELL_WEIGHTS_KEY = "climann_whole_cell_weights"
 #: lack the fraction the run weighed by.
 RUN_WEIGHTS_KEY = "climann_run_weighted_by"
 
-# "where land", not "where sea_ice" nor "where land over all_area_types"
-_WHERE = re.compile(r"\bmean\s+where\s+(land|sea)(?![\w-])(?!\s+over\b)")
+# "where land", "where sea_ice" (any CF area type), not "where land over all_area_types"
+_WHERE = re.compile(r"\bmean\s+where\s+([a-z][a-z_]*)(?![\w-])(?!\s+over\b)")
+
+# the variable masking the values, in a CMIP6 comment: "area: time: mean where sea_ice (comment: mask=siconc)"
+_MASK = re.compile(r"\bmask\s*=\s*([A-Za-z_][\w-]*)")
+
+#: The area types that are whole cells (CF area type table): a mean where these is over the cell.
+WHOLE_CELL_AREA_TYPES = frozenset({"all_area_types"})
 
 
 def partial_surface(cell_methods: str) -> str | None:
-    """The surface (``"land"`` or ``"sea"``) whose part of each cell the values are an area mean
-    over, by the ``area`` entry of a CF ``cell_methods`` attribute (CF 1.8 section 7.3.3); None
-    for a mean over whole cells, or over another surface (``where sea_ice``).
+    """The surface (a CF area type: ``"land"``, ``"sea"``, ``"sea_ice"``, ``"ice_sheet"`` …) whose
+    part of each cell the values are an area mean over, by the ``area`` entry of a CF
+    ``cell_methods`` attribute (CF 1.8 section 7.3.3); None for a mean over whole cells
+    (``all_area_types`` too) or over a surface within another (``where land over all_area_types``).
 
     Examples
     --------
     >>> partial_surface("area: mean where land time: mean")
     'land'
+    >>> partial_surface("area: time: mean where sea_ice (comment: mask=siconc)")
+    'sea_ice'
     >>> partial_surface("area: time: mean") is None
     True
     """
     for entry in parse_cell_methods(cell_methods):
         if "area" in entry.names and (found := _WHERE.search(entry.method)):
-            return found.group(1)
+            return None if found.group(1) in WHOLE_CELL_AREA_TYPES else found.group(1)
     return None
+
+
+def fraction_standard_name(surface: str) -> str:
+    """The CF standard name of the fraction of a cell that ``surface`` covers:
+    :data:`FRACTION_STANDARD_NAMES`, else ``<surface>_area_fraction`` (the CF pattern:
+    ``vegetation_area_fraction``)."""
+    return FRACTION_STANDARD_NAMES.get(surface, f"{surface}_area_fraction")
+
+
+def mask_variable(cell_methods: str) -> str | None:
+    """The variable a CMIP6 ``cell_methods`` comment names as the mask of the mean
+    (``"area: time: mean where sea_ice (comment: mask=siconc)"``: ``'siconc'``), or None."""
+    found = _MASK.search(cell_methods)
+    return found.group(1) if found else None
 
 
 def with_whole_cell_weights(dataset: xr.Dataset, time_name: str) -> xr.Dataset:
@@ -100,8 +139,9 @@ def with_run_weights(dataset: xr.Dataset, time_name: str, weighted_by: str) -> x
 def file_area_fraction(dataset: xr.Dataset, target: str, dims: tuple[str, str], *,
                        time_name: str) -> Coordinate | None:
     """The fraction of each cell the target's values are a mean over, when its ``cell_methods``
-    say ``area: mean where land`` (or ``sea``) and the data hold the matching fraction
-    (:data:`FRACTION_STANDARD_NAMES`) on the grid's two dimensions.
+    say ``area: mean where <surface>`` (``land``, ``sea``, ``sea_ice`` …) and the data hold the
+    matching fraction (:func:`fraction_standard_name`, or the variable a CMIP6 ``mask=`` comment
+    names; for ``sea`` 1 − the ``land_area_fraction``) on the grid's two dimensions, and time.
 
     Said in one note per run: which fraction weighs the cells, or, when the data lack it, a
     warning that whole cells do and which file to give (stronger for the other data of a run whose
@@ -121,7 +161,8 @@ def file_area_fraction(dataset: xr.Dataset, target: str, dims: tuple[str, str], 
     Returns
     -------
     Coordinate or None
-        Its name, values of shape (n_rows, n_columns) in units of 1 (``%`` converted; NaN where
+        Its name, values of shape (n_rows, n_columns), or (n_time, n_rows, n_columns) for a
+        fraction that changes with time (``siconc``), in units of 1 (``%`` converted; NaN where
         the data hold none, the file's missing values or the cells a ``--region`` masked out,
         which weigh 0: :meth:`~climann.data.layout.GridLayout.cell_area_weights`), its attributes
         with ``units = "1"``; None when whole cells are weighed. The values are written as they
@@ -132,37 +173,82 @@ def file_area_fraction(dataset: xr.Dataset, target: str, dims: tuple[str, str], 
     ClimannError
         If the fraction's units are not a fraction (``%``, ``1``) or its values lie outside 0…1.
     """
-    surface = partial_surface(str(dataset[target].attrs.get("cell_methods", "")))
+    cell_methods = str(dataset[target].attrs.get("cell_methods", ""))
+    surface = partial_surface(cell_methods)
     if surface is None or dataset[time_name].encoding.get(WHOLE_CELL_WEIGHTS_KEY):
         return None
-    standard_name = FRACTION_STANDARD_NAMES[surface]
-    names = [str(name) for name, variable in dataset.data_vars.items()
-             if variable.attrs.get("standard_name") == standard_name
-             and set(variable.squeeze(drop=True).dims) == set(dims)]
-    if not names and dataset[target].encoding.get(STAND_IN_TARGET):
+    standard_name = fraction_standard_name(surface)
+    found = _fraction_in(dataset, surface, dims, time_name=time_name, mask=mask_variable(cell_methods))
+    if found is None and dataset[target].encoding.get(STAND_IN_TARGET):
         return None  # predictions without the target: nothing is scored
-    if not names:
+    run_weighted_by = dataset[time_name].encoding.get(RUN_WEIGHTS_KEY)
+    if found is None:
         note_once(_log, logging.WARNING,
-                  _whole_cells_note(target, surface, run_weighted_by=dataset[time_name].encoding.get(RUN_WEIGHTS_KEY)),
+                  _whole_cells_note(target, surface, run_weighted_by=run_weighted_by,
+                                    cell_measures=str(dataset[target].attrs.get("cell_measures", ""))),
                   key=("no area fraction", target))  # not silenced by a training's note of its fraction
         return None
-    name = names[0]
-    fraction = dataset[name].squeeze(drop=True).transpose(*dims)
-    fraction.encoding = dict(dataset[name].encoding)  # its files and stored type, for the messages
+    name, fraction = found
+    held_name = name
     values = _in_units_of_one(fraction, name)
-    attrs = {key: value for key, value in dataset[name].attrs.items()
+    attrs = {key: value for key, value in fraction.attrs.items()
              if key not in ("_FillValue", "missing_value", "coordinates", "units", "valid_range", "valid_max")}
+    said = f"its {surface} fraction {name}"
+    if fraction.attrs.get("standard_name") == FRACTION_STANDARD_NAMES["land"] and surface == "sea":
+        # CF: sea_area_fraction = 1 − land_area_fraction where no lakes or land ice are told apart
+        values, name = 1.0 - values, f"sea_fraction_from_{held_name}"
+        attrs = {"standard_name": standard_name, "long_name": f"sea area fraction, 1 - {held_name}",
+                 "comment": f"1 - {held_name} (land_area_fraction): the data hold no sea_area_fraction"}
+        said = f"its sea fraction 1 − {held_name} (the land_area_fraction in the data; CF: the sea area fraction " \
+               "is 1 − the land area fraction where lakes and land ice are not told apart)"
+    if fraction.dims[0] == time_name:
+        said += " of each time step (the fraction changes with time: each value weighs its own step's)"
     note_once(_log, logging.INFO, f"the scores weigh each cell of '{target}' (a mean where {surface}: its "
-              f"cell_methods) by its area × its {surface} fraction {name}", key=("area fraction", target))
-    run_weighted_by = dataset[time_name].encoding.get(RUN_WEIGHTS_KEY)
+              f"cell_methods) by its area × {said}", key=("area fraction", target))
     if run_weighted_by and standard_name not in run_weighted_by:  # verify26b F5: the other way round
         note_once(_log, logging.WARNING,
                   f"'{target}' is a mean where {surface} (its cell_methods) and these data hold its {surface} "
-                  f"fraction {name}: the scores weigh each cell by its area × {name}, NOT as the run's own scores "
-                  f"(weighted by {run_weighted_by}: its training data held no {standard_name}): they are not "
-                  f"comparable with them; leave {name}'s file out of the data to score as the run did",
+                  f"fraction {held_name}: the scores weigh each cell by its area × {name}, NOT as the run's own "
+                  f"scores (weighted by {run_weighted_by}: its training data held no {standard_name}): they are not "
+                  f"comparable with them; leave {held_name}'s file out of the data to score as the run did",
                   key=("fraction the run lacked", target))
     return Coordinate(name, values, {**attrs, "units": "1"})
+
+
+def _fraction_in(dataset: xr.Dataset, surface: str, dims: tuple[str, str], *, time_name: str,
+                 mask: str | None) -> tuple[str, xr.DataArray] | None:
+    """The name and values (dims ``dims``, or ``(time_name, *dims)`` for a fraction that changes
+    with time: ``siconc``) of the fraction of each cell ``surface`` covers in ``dataset``: the
+    variable a CMIP6 comment names (``mask=siconc``), else one with its standard name
+    (:func:`fraction_standard_name`), else for ``sea`` the land fraction (its complement is the
+    sea's); None without one on the grid."""
+    wanted = fraction_standard_name(surface)
+    on_grid = {str(name): variable for name, variable in dataset.data_vars.items()
+               if _on_grid(variable, dims, time_name) is not None}
+    standard = {name: variable.attrs.get("standard_name") for name, variable in on_grid.items()}
+    if mask in on_grid and standard[mask] in (wanted, None):
+        name = mask
+    else:
+        name = next((name for name, held in standard.items() if held == wanted), None)
+    if name is None and surface == "sea":
+        name = next((name for name, held in standard.items()
+                     if held == FRACTION_STANDARD_NAMES["land"] and time_name not in on_grid[name].dims), None)
+    if name is None:
+        return None
+    variable = dataset[name]
+    fraction = _on_grid(variable, dims, time_name)
+    fraction.encoding = dict(variable.encoding)  # its files and stored type, for the messages
+    return name, fraction
+
+
+def _on_grid(variable: xr.DataArray, dims: tuple[str, str], time_name: str) -> xr.DataArray | None:
+    """``variable`` with dims ``dims`` or ``(time_name, *dims)`` (other dimensions of one value
+    dropped), or None when it is not on the grid."""
+    other = [dim for dim in variable.dims if dim not in (time_name, *dims)]
+    if not set(dims) <= set(variable.dims) or any(variable.sizes[dim] != 1 for dim in other):
+        return None
+    kept = variable.isel({dim: 0 for dim in other}, drop=True)
+    return kept.transpose(*((time_name,) if time_name in kept.dims else ()), *dims)
 
 
 def _in_units_of_one(variable: xr.DataArray, name: str) -> np.ndarray:
@@ -241,19 +327,38 @@ def _fill_like_refusal(variable: xr.DataArray, name: str, where: str, files: str
             f"{command} (or weigh whole cells: [data] weigh_by_area_fraction = false)")
 
 
-def _whole_cells_note(target: str, surface: str, *, run_weighted_by: str | None = None) -> str:
+def _whole_cells_note(target: str, surface: str, *, run_weighted_by: str | None = None,
+                      cell_measures: str = "") -> str:
     """The warning that the scores weigh whole cells although the target is a mean over part of
     each: stronger when the run scoring these data weighed its own scores by the fraction
-    (``run_weighted_by``, its ``metrics.json`` ``weighted_by``)."""
-    cmip = f"{CMIP_FRACTION_NAMES[surface]}_{CMIP_FRACTION_TABLES[surface]}"
-    fraction = FRACTION_STANDARD_NAMES[surface]
+    (``run_weighted_by``, its ``metrics.json`` ``weighted_by``). The file to give is the CMIP6
+    one of the target's grid (:func:`_fraction_files`)."""
+    fraction = fraction_standard_name(surface)
+    files = _fraction_files(surface, cell_measures)
     said = (f"'{target}' is a mean where {surface} (its cell_methods) but the data hold no {fraction}: the scores "
             f"weigh whole cells by their area")
     if run_weighted_by and fraction in run_weighted_by:
         said += (f", NOT as the run's own scores (weighted by {run_weighted_by}): they are not comparable with "
-                 f"them; give the fraction's file with the data (CMIP6: --data {cmip}_….nc) to score as the "
-                 "run did")
+                 f"them; give the fraction's file with the data ({files}) to score as the run did")
         return said
     return (f"{said}; to weigh by {surface} area (cell area × {surface} fraction), give the fraction's file with "
-            f"the data (CMIP6: --data {cmip}_….nc), or, to train weighing whole cells without this warning, set "
+            f"the data ({files}), or, to train weighing whole cells without this warning, set "
             "[data] weigh_by_area_fraction = false")
+
+
+def _fraction_files(surface: str, cell_measures: str) -> str:
+    """The CMIP6 file of ``surface``'s fraction on the target's grid, told by the cell areas its
+    ``cell_measures`` names: on an atmosphere grid (``areacella``) the sea fraction is 1 − ``sftlf``
+    (``sftof`` is on the ocean grid only); on the ocean grid (``areacello``) it is ``sftof``; on a grid
+    not told, both; a fraction CMIP6 has no variable for by its standard name."""
+    if surface == "sea":
+        atmosphere, ocean = "CMIP6: --data sftlf_fx_….nc, the sea fraction is then 1 − sftlf", \
+            "CMIP6: --data sftof_Ofx_….nc"
+        if "areacella" in cell_measures:
+            return atmosphere
+        if "areacello" in cell_measures:
+            return ocean
+        return f"{ocean} on the ocean grid; on an atmosphere grid {atmosphere.removeprefix('CMIP6: ')}"
+    if surface in CMIP_FRACTION_NAMES:
+        return f"CMIP6: --data {CMIP_FRACTION_NAMES[surface]}_{CMIP_FRACTION_TABLES[surface]}_….nc"
+    return f"a variable with standard_name {fraction_standard_name(surface)} on the same grid"

@@ -209,7 +209,8 @@ def standardised_table(
     cell_weights: np.ndarray | None = None,
 ) -> np.ndarray:
     """Samples as one table, shape (n, n_features + 1 [+ 1]): the standardised inputs, the
-    standardised target and, when ``cell_weights`` (shape (n_cells,)) is given, each
+    standardised target and, when ``cell_weights`` (shape (n_cells,), or (n_time · n_cells,) when
+    they change with time: :meth:`~climann.data.layout.GridLayout.cell_area_weights`) is given, each
     sample's cell weight."""
     n_features = samples.inputs.shape[1]
     table = np.empty((samples.target.shape[0], n_features + 1 + (cell_weights is not None)), dtype)

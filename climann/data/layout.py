@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -197,7 +199,8 @@ class GridLayout:
     area_fraction : Coordinate, optional
         For a target that is a mean over part of each cell (``cell_methods = "area: mean where
         land"``), the fraction of each cell it is a mean over, as the data give it (``sftlf``),
-        values of shape (n_lat, n_lon) in units of 1, NaN where the data hold none
+        values of shape (n_lat, n_lon), or (n_time, n_lat, n_lon) for one that changes with time
+        (``siconc`` of a ``where sea_ice`` target), in units of 1, NaN where the data hold none
         (:func:`climann.data.area_fractions.file_area_fraction`): the weights are the cells' areas
         times it (0 where NaN). None: whole cells.
     variable_units : dict of str to str
@@ -438,14 +441,18 @@ class GridLayout:
             return None
         return np.asarray(self.time.values) if self.selected_by_stamps else self.season_times()
 
-    def cell_area_weights(self, *, whole_cells: bool = False) -> np.ndarray:
+    def cell_area_weights(self, *, whole_cells: bool = False, steps: slice | None = None) -> np.ndarray:
         """Relative area of each grid cell, shape (n_lat, n_lon), with mean 1: the weights of
-        every score (and of an area-weighted training loss).
+        every score (and of an area-weighted training loss); shape (n_time, n_lat, n_lon) when
+        the fraction below changes with time (:attr:`weights_change_with_time`). Either way
+        ``weights.reshape(-1)[flat_index % weights.size]`` is each sample's weight, and a score
+        over time steps ``steps`` takes :func:`steps_weights` of them, or those steps' alone with
+        ``steps`` (a chunk's: shape (n_steps, n_lat, n_lon), on the same scale as the whole's).
 
-        For a target that is a mean over the land (or sea) part of each cell, the area is that
-        part's: the cell's area times ``area_fraction`` (CF 1.8 section 7.3.3; the CMIP and IPCC
-        land averages), 0 for a cell without land or whose fraction is missing (NaN);
-        ``whole_cells`` weighs whole cells instead
+        For a target that is a mean over the land (or sea, sea-ice) part of each cell, the area
+        is that part's: the cell's area times ``area_fraction`` (CF 1.8 section 7.3.3; the CMIP
+        and IPCC land averages; for ``sea_ice``, each step's ``siconc``), 0 for a cell without
+        land or whose fraction is missing (NaN); ``whole_cells`` weighs whole cells instead
         (the area means of the input features, which are over whole cells).
 
         On a sphere a cell between latitudes φ₁ and φ₂ and longitudes λ₁ and λ₂ has area
@@ -463,14 +470,32 @@ class GridLayout:
         The file's own areas (``cell_areas``, from its CF ``cell_measures``) come first, on
         every grid: a model knows its cells best (CF conventions section 7.2).
         """
-        if self.cell_areas is not None:
-            area = np.where(np.isfinite(self.cell_areas), self.cell_areas, 0.0)
-        else:
-            area = self.computed_cell_areas()
-        if self.area_fraction is not None and not whole_cells:
-            part = area * np.nan_to_num(self.area_fraction.values)  # none held (or outside --region): 0
-            area = part if part.any() else area  # a region without any land: its weights are not the fraction's
+        area = self._areas()
+        if self.area_fraction is not None and not whole_cells and self._part_mean > 0:
+            # a region without any land (mean 0) is weighed by whole cells, not by the fraction's 0
+            fraction = self.area_fraction.values
+            if steps is not None and np.ndim(fraction) == 3:  # of each step when it changes with time
+                fraction = fraction[steps]
+            return area * np.nan_to_num(fraction) / self._part_mean  # none held (or outside --region): 0
         return area / area.mean()
+
+    def _areas(self) -> np.ndarray:
+        """The cells' areas, shape (n_lat, n_lon): the file's (0 where missing), else computed."""
+        if self.cell_areas is not None:
+            return np.where(np.isfinite(self.cell_areas), self.cell_areas, 0.0)
+        return self.computed_cell_areas()
+
+    @functools.cached_property
+    def _part_mean(self) -> float:
+        """The mean over the grid (and time) of each cell's area × ``area_fraction``, which
+        :meth:`cell_area_weights` divides by: computed once, not for each chunk of steps."""
+        return float(np.mean(self._areas() * np.nan_to_num(self.area_fraction.values)))
+
+    @property
+    def weights_change_with_time(self) -> bool:
+        """Whether :meth:`cell_area_weights` has a time axis: the target is a mean over a part of
+        each cell that changes with time (``where sea_ice``, weighed by each step's ``siconc``)."""
+        return self.area_fraction is not None and np.ndim(self.area_fraction.values) == 3
 
     def computed_cell_areas(self) -> np.ndarray:
         """The cell areas climann computes from the grid, shape (n_lat, n_lon), steradians
@@ -510,6 +535,14 @@ class GridLayout:
         else:
             area = centre_spacing_areas(*self.geographic_coordinates())
         return np.where(np.isfinite(area), area, 0.0)  # a cell without a position has no area
+
+
+def steps_weights(weights: np.ndarray, steps: slice | np.ndarray) -> np.ndarray:
+    """The cell weights of the time steps ``steps`` (a slice or an index of the axis):
+    ``weights[steps]`` when they change with time, shape (n_time, n_lat, n_lon)
+    (:meth:`GridLayout.cell_area_weights` of a ``where sea_ice`` target), else ``weights``, shape
+    (n_lat, n_lon), which broadcast over any steps."""
+    return weights[steps] if np.ndim(weights) == 3 else weights
 
 
 def segment_starts(time_blocks: tuple[str, ...], n_time: int) -> np.ndarray:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from climann.data.area_fractions import FRACTION_STANDARD_NAMES, partial_surface
+from climann.data.area_fractions import FRACTION_STANDARD_NAMES, fraction_standard_name, partial_surface
 from climann.data.notes import note_once
 from climann.data.renames import FileRenames
 from climann.data.series_files import series_file_refusal
@@ -138,7 +138,9 @@ def _fractions_named(headers: Collection[_Header], wanted: Collection[str]) -> s
     ``wanted`` are area means over, by their ``cell_methods`` (``"area: mean where land"``)."""
     surfaces = {partial_surface(header.quantities[name].cell_methods) for header in headers
                 for name in set(wanted) & set(header.quantities)}
-    return {FRACTION_STANDARD_NAMES[surface] for surface in surfaces if surface is not None}
+    named = {fraction_standard_name(surface) for surface in surfaces if surface is not None}
+    # a mean where sea without a sea fraction is weighed by 1 − the land fraction (atmosphere grids)
+    return named | ({FRACTION_STANDARD_NAMES["land"]} if "sea" in surfaces else set())
 
 
 def fraction_files(files: Sequence[Path], variables: Collection[str], renames: FileRenames, *,

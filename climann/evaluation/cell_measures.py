@@ -84,11 +84,13 @@ def cell_weights_text(layout: GridLayout) -> str:
     """What weighs each cell in the scores, for ``metrics.json``'s ``weighted_by``: ``"cell area"``
     (:data:`WHOLE_CELLS`), or for a target that is a mean where land (sea) weighed by the land
     (sea) part of each cell (:mod:`climann.data.area_fractions`), ``"cell area × land_area_fraction
-    (sftlf)"``: ``climann compare`` names runs whose scores are weighed otherwise."""
+    (sftlf)"``; by a fraction that changes with time (sea ice), ``"cell area × sea_ice_area_fraction
+    (siconc, each time step's)"``: ``climann compare`` names runs whose scores are weighed otherwise."""
     fraction = layout.area_fraction
     if fraction is None:
         return WHOLE_CELLS
-    return f"{WHOLE_CELLS} × {fraction.attrs.get('standard_name', 'area fraction')} ({fraction.name})"
+    each = ", each time step's" if np.ndim(fraction.values) == 3 else ""  # sea ice: weights that change with time
+    return f"{WHOLE_CELLS} × {fraction.attrs.get('standard_name', 'area fraction')} ({fraction.name}{each})"
 
 
 def written_cell_measure(layout: GridLayout, taken: Collection[str] = ()) -> Coordinate | None:

@@ -34,6 +34,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from climann.data.layout import steps_weights
+
 __all__ = [
     "SPREAD_DDOF", "block_spread_skill", "ensemble_mean", "ensemble_spread", "spread_skill_ratio",
     "spread_skill_ratio_uncorrected", "spread_skill_scores", "spread_skill_sums",
@@ -91,7 +93,7 @@ def spread_skill_sums(
     Parameters
     ----------
     mean, spread, truth : ndarray, shape (n_time, n_lat, n_lon)
-    area : ndarray, shape (n_lat, n_lon)
+    area : ndarray, shape (n_lat, n_lon), or (n_time, n_lat, n_lon) (each step's)
         Cell-area weights.
     steps : ndarray of bool, shape (n_time,)
         The block's time steps.
@@ -102,7 +104,7 @@ def spread_skill_sums(
     """
     mean, spread, truth = (np.asarray(grid, np.float64)[steps] for grid in (mean, spread, truth))
     present = np.isfinite(mean) & np.isfinite(spread) & np.isfinite(truth)
-    weights = np.where(present, np.broadcast_to(area, present.shape), 0.0)
+    weights = np.where(present, np.broadcast_to(steps_weights(area, steps), present.shape), 0.0)
     error2 = np.where(present, (mean - truth) ** 2, 0.0)
     return np.array([weights.sum(), (weights * np.where(present, spread, 0.0) ** 2).sum(), (weights * error2).sum()])
 

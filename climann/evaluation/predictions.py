@@ -382,11 +382,43 @@ def _with_area_fraction(data_vars: dict, layout: GridLayout, taken: set) -> None
     area = next((variable.attrs["cell_measures"].split()[-1] for variable in data_vars.values()
                  if isinstance(variable, xr.DataArray) and "cell_measures" in variable.attrs), "the cell's area")
     comment = (f"{layout.target_name} is a mean over part of each cell (cell_methods '"
-               f"{layout.target_attrs.get('cell_methods', '')}'): climann's scores weigh each cell by {area} × {name}")
-    data_vars[name] = xr.Variable((layout.latitude.name, layout.longitude.name), fraction.values,
-                                  {**fraction.attrs, "units": "1", "comment": comment})
+               f"{layout.target_attrs.get('cell_methods', '')}'): {_FRACTION_COMMENT} {area} × {name}")
+    if np.ndim(fraction.values) == 3:  # each time step's (sea ice): its weights change with time
+        comment += " of the same time step"
+    dims = (layout.latitude.name, layout.longitude.name)
+    data_vars[name] = xr.Variable(((layout.time.name,) if np.ndim(fraction.values) == 3 else ()) + dims,
+                                  fraction.values, {**fraction.attrs, "units": "1", "comment": comment})
     grid = layout.geographic
     data_vars[name].encoding["coordinates"] = None if grid is None else f"{grid.latitude.name} {grid.longitude.name}"
+
+
+#: The words of the ``comment`` of the fraction a predictions file holds beside the areas (:func:`_with_area_fraction`).
+_FRACTION_COMMENT = "climann's scores weigh each cell by"
+
+
+def written_area_fraction(dataset: xr.Dataset, dims: tuple[str, str, str]) -> Coordinate | None:
+    """The area fraction the run's scores weighed its cells by, as its predictions file holds it
+    beside the areas (:func:`_with_area_fraction`: its ``comment`` says so), for figures redrawn
+    from the file to weigh as the run did; None when the scores weighed whole cells.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        A predictions file.
+    dims : tuple of str
+        Its (time, row, column) dimensions.
+
+    Returns
+    -------
+    Coordinate or None
+        Values of shape (n_lat, n_lon), or (n_time, n_lat, n_lon) for one that changes with
+        time (``siconc``), in units of 1.
+    """
+    for name, variable in dataset.data_vars.items():
+        if _FRACTION_COMMENT in str(variable.attrs.get("comment", "")) and set(variable.dims) <= set(dims):
+            ordered = variable.transpose(*(dim for dim in dims if dim in variable.dims))
+            return Coordinate(str(name), np.asarray(ordered.values, np.float64), dict(variable.attrs))
+    return None
 
 
 # The statistic over the members is stated in ``comment`` in the form of a cell method
@@ -626,7 +658,9 @@ def prediction_encoding(dataset: xr.Dataset, layout: GridLayout) -> dict[str, di
         encoding[measure] = {"dtype": "float64", "_FillValue": np.float64(_FILL_VALUE)}
     fractions = FRACTION_STANDARD_NAMES.values()
     for name, variable in dataset.data_vars.items():  # the fraction the scores weighed the areas by
-        if variable.attrs.get("standard_name") in fractions and variable.attrs.get("units") == "1":
+        # by its comment too: a target that is a fraction (siconc in 1) keeps the fields' encoding
+        if (variable.attrs.get("standard_name") in fractions and variable.attrs.get("units") == "1"
+                and _FRACTION_COMMENT in str(variable.attrs.get("comment", ""))):
             encoding[str(name)] = {"dtype": "float64", "_FillValue": None}
     grid = layout.geographic
     if grid is not None:
@@ -680,6 +714,7 @@ def check_predictions_encodable(layout: GridLayout, baselines: Sequence[str] = (
         time_bounds=None if layout.time_bounds is None else layout.time_bounds[:1],
         climatology_bounds=None if layout.climatology_bounds is None else layout.climatology_bounds[:1],
         file_times=None if layout.file_times is None else layout.file_times[:1],
+        area_fraction=_first_step_fraction(layout.area_fraction),
     )
     grid = np.full((1, *layout.shape[1:]), np.nan, dtype=np.float32)
     try:
@@ -700,6 +735,14 @@ def check_predictions_encodable(layout: GridLayout, baselines: Sequence[str] = (
             f"predictions.nc could not be written with the input's variables and attributes: "
             f"{_write_error_text(error)}; fix them in a copy of the input file"
         ) from None
+
+
+def _first_step_fraction(fraction: Coordinate | None) -> Coordinate | None:
+    """The area fraction of a layout of its first time step alone: that step's of one that changes
+    with time (``siconc``), else the same."""
+    if fraction is None or np.ndim(fraction.values) != 3:
+        return fraction
+    return Coordinate(fraction.name, fraction.values[:1], fraction.attrs)
 
 
 #: What xarray's ``to_netcdf`` and the netCDF4 library raise for what they cannot write.

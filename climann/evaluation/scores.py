@@ -28,6 +28,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from climann.data.layout import steps_weights
 from climann.data.pointwise import area_weighted_mean
 from climann.data.time_axis import MONTHS_SELECTION
 from climann.evaluation.baselines import persistence_left_out_reason  # noqa: F401 (re-exported: moved)
@@ -113,7 +114,7 @@ def score_blocks(
         ``"model"`` (the network) and baselines, e.g. ``"climatology"``, ``"linear"``; NaN
         where missing or undefined.
     truth : ndarray, shape (n_time, n_lat, n_lon)
-    area : ndarray, shape (n_lat, n_lon)
+    area : ndarray, shape (n_lat, n_lon), or (n_time, n_lat, n_lon) (each step's)
         Cell areas.
     time_masks : mapping of block name to ndarray of bool, shape (n_time,)
         The time steps of each block (a block's steps of one season, for scores per season).
@@ -183,7 +184,7 @@ def block_anomaly_correlation(
     predicted, truth : ndarray, shape (n_time, n_lat, n_lon)
     climatology : ndarray, shape (n_time, n_lat, n_lon), or None
         The reference of the anomalies; None: no ACC (NaN, 0 steps).
-    area : ndarray, shape (n_lat, n_lon)
+    area : ndarray, shape (n_lat, n_lon), or (n_time, n_lat, n_lon) (each step's)
     where : ndarray of bool, shape (n_time, n_lat, n_lon)
         The values scored in the block.
     centred : bool
@@ -201,7 +202,8 @@ def block_anomaly_correlation(
     if climatology is None or not steps.any():
         return float("nan"), 0
     return mean_anomaly_correlation(
-        step_anomaly_correlations(predicted[steps], truth[steps], climatology[steps], area, where[steps],
+        step_anomaly_correlations(predicted[steps], truth[steps], climatology[steps], steps_weights(area, steps),
+                                  where[steps],
                                   centred=centred)
     )
 
@@ -471,7 +473,7 @@ def compared_area_means(
         NaN where missing.
     predictions : mapping of str to ndarray, shape (n_time, n_lat, n_lon)
         ``"model"`` (the network) and any baselines; NaN where missing.
-    area : ndarray, shape (n_lat, n_lon)
+    area : ndarray, shape (n_lat, n_lon), or (n_time, n_lat, n_lon) (each step's)
         Cell areas (any scale).
 
     Returns

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from climann.data.dropped_targets import DroppedTargets
+from climann.data.layout import steps_weights
 from climann.evaluation.metrics import (
     MIN_ACC_CELLS,
     SUM_NAMES,
@@ -86,7 +87,7 @@ def step_anomaly_sums(
     ----------
     predicted, truth, climatology : ndarray, shape (n_time, n_lat, n_lon)
         The anomalies are ŷ − climatology and y − climatology.
-    area : ndarray, shape (n_lat, n_lon)
+    area : ndarray, shape (n_lat, n_lon), or (n_time, n_lat, n_lon) (weights that change with time)
     where : ndarray of bool, shape (n_time, n_lat, n_lon)
         The values scored.
 
@@ -99,7 +100,9 @@ def step_anomaly_sums(
     n_time = chosen.shape[0]
     predicted_anomaly = np.where(chosen, predicted - climatology, np.nan).reshape(n_time, -1)
     truth_anomaly = np.where(chosen, truth - climatology, np.nan).reshape(n_time, -1)
-    return anomaly_sums(predicted_anomaly, truth_anomaly, np.asarray(area, np.float64).reshape(-1))
+    area = np.asarray(area, np.float64)  # (n_lat, n_lon), or one grid of weights per step
+    return anomaly_sums(predicted_anomaly, truth_anomaly,
+                        area.reshape(n_time, -1) if area.ndim == 3 else area.reshape(-1))
 
 
 def step_anomaly_correlations(
@@ -227,7 +230,7 @@ def score_sums(
     truth : ndarray, shape (n_steps, n_lat, n_lon)
     predictions : sequence of ndarray, same shape
         The network's first.
-    area : ndarray, shape (n_lat, n_lon)
+    area : ndarray, shape (n_lat, n_lon), or (n_steps, n_lat, n_lon) (each step's)
     block_of_step : ndarray of int, shape (n_steps,)
         Block of each time step, −1 for none.
     n_blocks : int
@@ -256,7 +259,7 @@ def score_sums(
         if not steps.size:
             continue
         observed = truth[steps]
-        weights = np.broadcast_to(area, observed.shape)
+        weights = np.broadcast_to(steps_weights(area, steps), observed.shape)
         for index, predicted in enumerate(predictions):
             chosen, predicted = cells[index][steps], predicted[steps]
             scored[block, index] = np.count_nonzero(chosen)
@@ -296,7 +299,7 @@ def acc_sums(
         The network's first.
     climatology : ndarray, same shape
         The training years' climatology of each step.
-    area : ndarray, shape (n_lat, n_lon)
+    area : ndarray, shape (n_lat, n_lon), or (n_steps, n_lat, n_lon) (each step's)
     block_of_step : ndarray of int, shape (n_steps,)
         Block of each time step, −1 for none.
     n_blocks : int
@@ -316,7 +319,8 @@ def acc_sums(
         if not steps.any():
             continue
         for index, predicted in enumerate(predictions):
-            sums = step_anomaly_sums(predicted[steps], truth[steps], climatology[steps], area, cells[index][steps])
+            sums = step_anomaly_sums(predicted[steps], truth[steps], climatology[steps], steps_weights(area, steps),
+                                     cells[index][steps])
             centred = anomaly_correlation_from_sums(sums)
             uncentred = uncentred_anomaly_correlation_from_sums(sums)
             defined, defined_uncentred = np.isfinite(centred), np.isfinite(uncentred)
@@ -340,8 +344,9 @@ def grid_sums(
         NaN where missing.
     predictions : sequence of ndarray, same shape
         The network's first, then the baselines; NaN where missing or undefined.
-    area : ndarray, shape (n_lat, n_lon)
-        Cell areas.
+    area : ndarray, shape (n_lat, n_lon), or (n_steps, n_lat, n_lon)
+        Cell areas; each step's when they change with time (a mean where sea ice:
+        :meth:`~climann.data.layout.GridLayout.cell_area_weights`).
     block_of_step : ndarray of int, shape (n_steps,)
         Block of each step (see :func:`block_of_step`), −1 for none.
     n_blocks : int

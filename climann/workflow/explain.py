@@ -267,10 +267,10 @@ def read_test_block(run: TrainedRun) -> BlockSamples:
                            f"was trained on {', '.join(expected)}: retrain the run")
     test = data.sample_masks[SPLIT_NAMES[-1]]
     flat_index = samples.flat_index[test]
-    cells = flat_index % layout.n_cells
+    weights = layout.cell_area_weights().reshape(-1)  # of each step's cells when they change with time (sea ice)
     return BlockSamples(
         inputs=samples.inputs[test], truth=samples.target[test, 0].astype(np.float64),
-        weights=layout.cell_area_weights().reshape(-1)[cells], flat_index=flat_index,
+        weights=weights[flat_index % weights.size], flat_index=flat_index,
         feature_names=samples.feature_names, layout=layout, period=data.split.descriptions[SPLIT_NAMES[-1]],
         offset=None if data.target_offset is None else data.target_offset[test, 0],
     )

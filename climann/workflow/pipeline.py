@@ -144,8 +144,8 @@ def fit_network_streaming(
 
 def sample_area_weights(data: PreparedData) -> np.ndarray:
     """Each pointwise sample's cell area (mean 1), shape (n_samples,)."""
-    layout = data.samples.layout
-    return layout.cell_area_weights().reshape(-1)[data.samples.flat_index % layout.n_cells]
+    weights = data.samples.layout.cell_area_weights().reshape(-1)  # of each step's cells when they change with time
+    return weights[data.samples.flat_index % weights.size]
 
 
 def fit_network(

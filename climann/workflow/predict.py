@@ -31,7 +31,7 @@ from climann.workflow.config import (
 )
 from climann.data.geometry import longitude_ends, longitude_ends_text, wrapped_difference
 from climann.data.grids import STAND_IN_TARGET
-from climann.data.layout import GridLayout
+from climann.data.layout import GridLayout, steps_weights
 from climann.data.scaling import Standardizer
 from climann.data.open import expand_paths
 from climann.data.circular import refuse_direction_scores
@@ -642,7 +642,8 @@ def _write_prediction_file(
     scores = None
     before = layout.steps_before_range
     if had_target:  # the grid as one chunk: the scores of predict_chunked, by the same sums
-        total, _ = whole_grid_sums({"model": predicted[before:]}, truth[before:], layout.cell_area_weights(),
+        total, _ = whole_grid_sums({"model": predicted[before:]}, truth[before:],
+                                   steps_weights(layout.cell_area_weights(), slice(before, None)),
                                    {"all": np.ones(layout.shape[0] - before, dtype=bool)})
         scores = network_scores(total)
     output = predictions_dataset(layout, truth, predicted, [""] * layout.shape[0], history=history,

@@ -18,6 +18,7 @@ from climann.data.open import expand_paths, open_dataset
 from climann.data.sources import SOURCE_FILES_KEY
 from climann.data.variables import grid_layout
 from climann.errors import ClimannError
+from climann.evaluation.cell_measures import cell_weights_text
 from tests.conftest import monthly_times
 
 #: 3 rows of 30°, 4 columns of 90°: edges by hand.
@@ -55,7 +56,12 @@ def _land_dataset(cell_methods="area: mean where land time: mean", fraction=LAND
     pytest.param("area: mean where sea time: mean", "sea", id="cmip6-tos"),
     pytest.param("area: time: mean where land", "land", id="area-and-time-sharing-the-method"),
     pytest.param("area: time: mean", None, id="whole-cells"),
-    pytest.param("area: mean where sea_ice time: mean", None, id="another-surface"),
+    # break36a A1: any CF area type, as CMIP6 SImon's sithick and ImonGre's "where ice_sheet"
+    pytest.param("area: mean where sea_ice time: mean", "sea_ice", id="sea-ice"),
+    pytest.param("area: time: mean where sea_ice (comment: mask=siconc)", "sea_ice", id="cmip6-sithick"),
+    pytest.param("area: time: mean where ice_sheet", "ice_sheet", id="ice-sheet"),
+    pytest.param("area: mean where all_area_types time: mean", None, id="all-area-types-is-whole-cells"),
+    pytest.param("area: mean where land over all_area_types", None, id="a-surface-within-another"),
     pytest.param("time: mean where land", None, id="not-an-area-mean"),
     pytest.param("", None, id="none"),
 ])
@@ -88,7 +94,9 @@ def test_a_where_land_target_weighs_each_cell_by_its_land_area(fraction, units, 
 
 @pytest.mark.parametrize("change", [
     pytest.param({"cell_methods": "area: time: mean"}, id="a-mean-over-whole-cells"),
-    pytest.param({"cell_methods": "area: mean where sea time: mean"}, id="where-sea-without-a-sea-fraction"),
+    # not a land fraction either (1 − that would be the sea's: break36a A3)
+    pytest.param({"cell_methods": "area: mean where sea time: mean", "standard_name": "vegetation_area_fraction"},
+                 id="where-sea-without-a-sea-fraction"),
 ])
 def test_a_target_over_whole_cells_or_without_its_fraction_weighs_whole_cells(change, caplog):
     forget_notes()
@@ -99,7 +107,8 @@ def test_a_target_over_whole_cells_or_without_its_fraction_weighs_whole_cells(ch
     assert layout.area_fraction is None
     said = ("'mrso' is a mean where sea (its cell_methods) but the data hold no sea_area_fraction: the scores weigh "
             "whole cells by their area; to weigh by sea area (cell area × sea fraction), give the fraction's file "
-            "with the data (CMIP6: --data sftof_Ofx_….nc)")  # verify26b F5: table Ofx
+            "with the data (CMIP6: --data sftof_Ofx_….nc on the ocean grid; on an atmosphere grid --data "
+            "sftlf_fx_….nc, the sea fraction is then 1 − sftlf)")  # verify26b F5: table Ofx; break36a A3: sftlf
     assert (said in caplog.text) == ("where sea" in change["cell_methods"])
 
 
@@ -270,3 +279,125 @@ def test_other_data_with_the_fraction_a_run_of_whole_cells_lacked_are_warned(run
                       "the scores weigh each cell by its area × sftlf, NOT as the run's own scores (weighted by cell "
                       "area: its training data held no land_area_fraction): they are not comparable with them; "
                       "leave sftlf's file out of the data to score as the run did"]
+
+
+#: The sea-ice concentration in % of each month (12, 3, 4): changing with time, 0 where no ice (a
+#: summer month without any ice at one cell, a cell without ice all year).
+SICONC_PERCENT = np.clip(np.random.default_rng(3).uniform(-40.0, 100.0, (12, 3, 4)), 0.0, None).round(1)
+SICONC_PERCENT[:, 0, 0] = 0.0
+
+
+def _sea_ice_dataset(cell_methods="area: time: mean where sea_ice (comment: mask=siconc)", **others) -> xr.Dataset:
+    """``sithick`` (missing where ``siconc`` is 0) with ``siconc`` in % on the 3 × 4 grid, and ``others``."""
+    dataset = _land_dataset().drop_vars(["mrso", "sftlf"])
+    thickness = np.where(SICONC_PERCENT > 0, 0.5 + SICONC_PERCENT / 50, np.nan).astype(np.float32)
+    dataset["sithick"] = (("time", "lat", "lon"), thickness, {"units": "m", "cell_methods": cell_methods,
+                                                               "standard_name": "sea_ice_thickness"})
+    dataset["siconc"] = (("time", "lat", "lon"), SICONC_PERCENT.astype(np.float32),
+                         {"units": "%", "standard_name": "sea_ice_area_fraction"})
+    return dataset.assign(others)
+
+
+def test_a_where_sea_ice_target_weighs_each_value_by_its_steps_ice_area(caplog):
+    """break36a A1: sithick ("area: time: mean where sea_ice (comment: mask=siconc)", each value a mean
+    over the ice-covered part of its cell) was weighed by whole cells. Each value weighs its cell's area ×
+    that month's siconc by hand: weights of shape (n_time, n_lat, n_lon) that each sample's flat index
+    reaches; the inputs' area means still weigh whole cells."""
+    forget_notes()
+    with caplog.at_level(logging.INFO, logger="climann"):
+        layout = grid_layout(_sea_ice_dataset(), "sithick", ())
+    ice_area = _areas_by_hand() * SICONC_PERCENT / 100
+    weights = layout.cell_area_weights()
+    assert weights.shape == (12, 3, 4) and layout.weights_change_with_time
+    np.testing.assert_allclose(weights, ice_area / ice_area.mean(), rtol=1e-6)
+    flat_index = np.array([0, 13, 5 * 12 + 7, 11 * 12 + 11])  # step × n_cells + cell
+    np.testing.assert_allclose(weights.reshape(-1)[flat_index % weights.size],
+                               (ice_area / ice_area.mean())[[0, 1, 5, 11], [0, 0, 1, 2], [0, 1, 3, 3]], rtol=1e-6)
+    # a chunk's steps alone, on the whole's scale
+    np.testing.assert_allclose(layout.cell_area_weights(steps=slice(3, 7)), (ice_area / ice_area.mean())[3:7],
+                               rtol=1e-6)
+    whole = _areas_by_hand()
+    np.testing.assert_allclose(layout.cell_area_weights(whole_cells=True), whole / whole.mean(), rtol=1e-12)
+    assert layout.area_fraction.name == "siconc" and layout.area_fraction.attrs["units"] == "1"
+    assert "by its area × its sea_ice fraction siconc of each time step" in caplog.text
+    assert cell_weights_text(layout) == "cell area × sea_ice_area_fraction (siconc, each time step's)"
+
+
+def test_the_mask_a_cmip6_comment_names_is_the_fraction():
+    """"(comment: mask=siconc)" names the fraction among several of sea ice (siconca, on the same grid
+    here, named first): each value weighs siconc's ice area."""
+    other = (("time", "lat", "lon"), np.full(SICONC_PERCENT.shape, 50.0, np.float32),
+             {"units": "%", "standard_name": "sea_ice_area_fraction"})
+    dataset = _sea_ice_dataset(siconca=other)
+    dataset = dataset[["siconca", *[name for name in dataset.data_vars if name != "siconca"]]]
+    layout = grid_layout(dataset, "sithick", ())
+    ice_area = _areas_by_hand() * SICONC_PERCENT / 100
+    np.testing.assert_allclose(layout.cell_area_weights(), ice_area / ice_area.mean(), rtol=1e-6)
+
+
+def test_a_where_ice_sheet_target_weighs_each_cell_by_its_land_ice_area():
+    """break36a A1: "where ice_sheet" (CMIP6 ImonGre) weighs area × sftgif (land_ice_area_fraction)."""
+    dataset = _land_dataset(cell_methods="area: time: mean where ice_sheet", standard_name="land_ice_area_fraction")
+    layout = grid_layout(dataset.rename({"sftlf": "sftgif"}), "mrso", ())
+    ice_area = _areas_by_hand() * LAND_PERCENT / 100
+    np.testing.assert_allclose(layout.cell_area_weights(), ice_area / ice_area.mean(), rtol=1e-6)
+    assert cell_weights_text(layout) == "cell area × land_ice_area_fraction (sftgif)"
+
+
+@pytest.mark.parametrize(("cell_methods", "said"), [
+    pytest.param("area: time: mean where sea_ice (comment: mask=siconc)",
+                 "'sithick' is a mean where sea_ice (its cell_methods) but the data hold no sea_ice_area_fraction: "
+                 "the scores weigh whole cells by their area; to weigh by sea_ice area (cell area × sea_ice "
+                 "fraction), give the fraction's file with the data (CMIP6: --data siconc_SImon_….nc)", id="sea-ice"),
+    pytest.param("area: mean where vegetation time: mean",
+                 "'sithick' is a mean where vegetation (its cell_methods) but the data hold no "
+                 "vegetation_area_fraction: the scores weigh whole cells by their area; to weigh by vegetation area "
+                 "(cell area × vegetation fraction), give the fraction's file with the data (a variable with "
+                 "standard_name vegetation_area_fraction on the same grid)", id="another-area-type"),
+])
+def test_a_partial_cell_target_without_its_fraction_is_warned_never_silently_whole_cells(cell_methods, said, caplog):
+    """break36a A1: a mean over any surface whose fraction the data lack weighs whole cells, and says so."""
+    forget_notes()
+    dataset = _sea_ice_dataset(cell_methods).drop_vars("siconc")
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        layout = grid_layout(dataset, "sithick", ())
+    assert layout.area_fraction is None
+    whole = _areas_by_hand()
+    np.testing.assert_allclose(layout.cell_area_weights(), whole / whole.mean(), rtol=1e-12)
+    assert said in caplog.text
+
+
+def test_a_where_sea_target_beside_a_land_fraction_weighs_the_rest_of_each_cell(caplog):
+    """break36a A3: siconca ("area: mean where sea", an atmosphere grid) with sftlf but no sftof (which
+    exists on the ocean grid only) weighed whole cells and advised sftof. Its weights are area ×
+    (1 − sftlf/100) by hand (CF: the sea area fraction where lakes and land ice are not told apart),
+    said so; a sea fraction in the data comes first."""
+    forget_notes()
+    with caplog.at_level(logging.INFO, logger="climann"):
+        layout = grid_layout(_land_dataset(cell_methods="area: mean where sea time: mean"), "mrso", ())
+    sea_area = _areas_by_hand() * (1 - LAND_PERCENT / 100)
+    np.testing.assert_allclose(layout.cell_area_weights(), sea_area / sea_area.mean(), rtol=1e-6)
+    assert layout.cell_area_weights()[0, 2] == 0.0  # all land
+    assert cell_weights_text(layout) == "cell area × sea_area_fraction (sea_fraction_from_sftlf)"
+    assert "by its area × its sea fraction 1 − sftlf (the land_area_fraction in the data; CF: the sea area " \
+           "fraction is 1 − the land area fraction where lakes and land ice are not told apart)" in caplog.text
+    sea = (("lat", "lon"), np.full((3, 4), 40.0, np.float32), {"standard_name": "sea_area_fraction", "units": "%"})
+    with_sftof = grid_layout(_land_dataset(cell_methods="area: mean where sea time: mean").assign(sftof=sea), "mrso",
+                             ())
+    assert with_sftof.area_fraction.name == "sftof"
+
+
+@pytest.mark.parametrize(("cell_measures", "advised", "not_advised"), [
+    pytest.param("area: areacella", "(CMIP6: --data sftlf_fx_….nc, the sea fraction is then 1 − sftlf)", "sftof",
+                 id="atmosphere-grid"),
+    pytest.param("area: areacello", "(CMIP6: --data sftof_Ofx_….nc)", "sftlf", id="ocean-grid"),
+])
+def test_the_advice_for_a_where_sea_target_names_the_fraction_of_its_grid(cell_measures, advised, not_advised, caplog):
+    """break36a A3: the advice said "give sftof_Ofx" for siconca on the atmosphere grid, where it cannot
+    be followed (sftof is on the ocean grid): the grid its cell_measures name tells which fraction."""
+    forget_notes()
+    dataset = _land_dataset(cell_methods="area: mean where sea time: mean").drop_vars("sftlf")
+    dataset["mrso"].attrs["cell_measures"] = cell_measures
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        grid_layout(dataset, "mrso", ())
+    assert advised in caplog.text and not_advised not in caplog.text

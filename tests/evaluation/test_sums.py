@@ -39,8 +39,10 @@ def chunked_total(predictions, truth, area, masks, bounds, **groups):
     reference = predictions["climatology"]
     total = None
     for start, stop in zip(bounds[:-1], bounds[1:], strict=True):
+        chunk_area = area[start:stop] if area.ndim == 3 else area  # weights that change with time: the chunk's
         part = grid_sums(
-            truth[start:stop], [predictions[name][start:stop] for name in names], area, blocks[start:stop], len(masks),
+            truth[start:stop], [predictions[name][start:stop] for name in names], chunk_area, blocks[start:stop],
+            len(masks),
             shift=285.0, reference=names.index("climatology"), climatology=reference[start:stop],
             first_step=start == 0, **{key: None if value is None else value[start:stop] if key == "season_of_step"
                                        else value for key, value in groups.items()},
@@ -68,7 +70,7 @@ def hand_acc(predicted, truth, climatology, area, steps, *, centred=True):
     values = []
     for step in np.flatnonzero(steps):
         keep = np.isfinite(predicted[step]) & np.isfinite(truth[step]) & np.isfinite(climatology[step])
-        weights = area[keep]
+        weights = (area[step] if area.ndim == 3 else area)[keep]
         forecast = predicted[step][keep] - climatology[step][keep]
         anomaly = truth[step][keep] - climatology[step][keep]
         if keep.sum() < 10:
@@ -138,6 +140,41 @@ def test_many_chunks_give_the_scores_per_season_and_region_of_one_chunk(grids):
     in_season = masks["train"] & (seasons == 2)
     hand = hand_scores(predictions["model"], truth, area, in_season)
     assert grouped["seasons"]["train"]["JJA"]["model"]["mse"] == pytest.approx(hand["mse"], rel=1e-10)
+
+
+@pytest.mark.parametrize("bounds", [
+    pytest.param([0, 5, 11, 12, 19, 24], id="chunks-across-blocks"),
+    pytest.param(list(range(N_TIME + 1)), id="one-step-chunks"),
+])
+def test_weights_that_change_with_time_give_the_hand_scores_in_one_chunk_and_many(grids, bounds):
+    """break36a A1: a mean where sea ice weighs each value by its cell's area × that step's ice
+    fraction, weights of shape (n_time, n_lat, n_lon): the scores, per block, season and region, are
+    the hand-computed ones with each step's weights, in one chunk and in chunks given their steps'."""
+    predictions, truth, area, masks = grids
+    fraction = np.random.default_rng(8).uniform(0.0, 1.0, truth.shape)
+    fraction[fraction < 0.2] = 0.0  # open water weighs nothing
+    weights = area * fraction
+    seasons = np.arange(N_TIME) % 12 // 3
+    regions = np.zeros((1, N_LAT, N_LON), bool)
+    regions[0, :, :2] = True
+    one, names = whole_grid_sums(predictions, truth, weights, masks, climatology=predictions["climatology"],
+                                 season_of_step=seasons, region_cells=regions)
+    many, _ = chunked_total(predictions, truth, weights, masks, bounds, season_of_step=seasons, region_cells=regions)
+    for total in (one, many):
+        splits, _ = metrics_from_sums(total, list(masks), names)
+        grouped = group_metrics_from_sums(total, list(masks), names, ["west"])
+        for block, steps in masks.items():
+            expected = hand_scores(predictions["model"], truth, weights, steps)
+            model = splits[block]["model"]
+            assert {key: model[key] for key in expected} == pytest.approx(expected, rel=1e-10)
+            expected_acc, n_steps = hand_acc(predictions["model"], truth, predictions["climatology"], weights, steps)
+            assert model["acc"] == pytest.approx(expected_acc, rel=1e-10) and model["acc_n_steps"] == n_steps
+        whole_cells = hand_scores(predictions["model"], truth, area, masks["test"])
+        assert splits["test"]["model"]["mse"] != pytest.approx(whole_cells["mse"], rel=1e-3)
+        west = hand_scores(predictions["model"], np.where(regions[0], truth, np.nan), weights, masks["test"])
+        assert grouped["regions"]["test"]["west"]["model"]["mse"] == pytest.approx(west["mse"], rel=1e-10)
+        summer = hand_scores(predictions["model"], truth, weights, masks["train"] & (seasons == 2))
+        assert grouped["seasons"]["train"]["JJA"]["model"]["mse"] == pytest.approx(summer["mse"], rel=1e-10)
 
 
 def _assert_nested_close(actual, expected, where=()):

@@ -29,7 +29,7 @@ from climann.errors import ClimannError
 from climann.jsonfile import write_json
 from climann.model.files import read_model
 from climann.model.state import WEIGHTS_EPOCH_KEY
-from climann.evaluation.predictions import PREDICTED_SUFFIX, split_labels
+from climann.evaluation.predictions import PREDICTED_SUFFIX, split_labels, written_area_fraction
 from climann.evaluation.report import group_block, write_report
 from climann.evaluation.scores import compared_area_means
 from climann.evaluation.baselines import (
@@ -309,11 +309,11 @@ def _area_means_from_file(dataset: xr.Dataset, names: Mapping[str, str], layout:
                           limit_gb: float) -> dict[str, np.ndarray]:
     """:func:`_area_means` of every time step of the file, read in chunks of steps whose grids
     stay under ``limit_gb``: ``{label: ndarray, shape (n_time,)}``."""
-    dims, area = (layout.time.name, layout.latitude.name, layout.longitude.name), layout.cell_area_weights()
+    dims = (layout.time.name, layout.latitude.name, layout.longitude.name)
     parts = []
     for chunk in _time_chunks(layout.shape[0], n_cells=layout.n_cells, n_grids=len(names), limit_gb=limit_gb):
         grids = _read_grids(dataset, names, dims, chunk)
-        parts.append(_area_means(area, grids.pop("truth"), grids))
+        parts.append(_area_means(layout.cell_area_weights(steps=chunk), grids.pop("truth"), grids))  # the chunk's
     return {label: np.concatenate([part[label] for part in parts]) for label in parts[0]}
 
 
@@ -545,6 +545,7 @@ def layout_from_predictions(dataset: xr.Dataset, target: str) -> GridLayout:
         latitude_bounds=axis_bounds(dataset, names[1]), longitude_bounds=axis_bounds(dataset, names[2], longitude=True),
         geography=geography_of(dataset.attrs),  # the sample's invented planet: no coastlines
         scalar_coordinates=scalar_coordinates(dataset, field, names),  # a station's name: its title
+        area_fraction=written_area_fraction(dataset, names),  # the area means weigh as the run's scores did
     )
 
 

@@ -379,7 +379,8 @@ def evaluate_chunk(
             # the previous step by time is the previous array step, or missing (a gap)
             grids[name] = np.concatenate([_previous_step(context, start), truth[:-1]])
             grids[name][context.previous[start:stop] < 0] = np.nan
-    blocks, area = context.block_of_step[start:stop], context.source.layout.cell_area_weights()
+    blocks = context.block_of_step[start:stop]
+    area = context.source.layout.cell_area_weights(steps=slice(start, stop))  # the chunk's steps' (sea ice)
     step_of_sample = samples.layout.time_index(samples.flat_index) - start
     in_block = blocks[step_of_sample]
     sums = grid_sums(

@@ -12,6 +12,7 @@ import xarray as xr
 
 from climann.data.layout import Coordinate, GridLayout
 from climann.evaluation.figures import draw_figures, plots, redraw_figures
+from climann.evaluation.figures import runs as figure_runs
 from climann.evaluation.predictions import predictions_dataset, split_labels, write_predictions
 
 LABELS = ["train"] * 24 + ["val"] * 6 + ["test"] * 6
@@ -211,16 +212,19 @@ def iced_run():
     return layout, truth, {"model": model, "persistence": persistence, "climatology": climatology}
 
 
-def hand_errors(truth, predictions):
+def hand_errors(truth, predictions, fraction=None):
     """Each prediction's area-weighted mean error at each step over the cells where it, the
-    truth and the network are present: weights (sin φ₂ − sin φ₁) of the bounds above."""
+    truth and the network are present: weights (sin φ₂ − sin φ₁) of the bounds above, times each
+    step's ``fraction`` (n_time, n_lat, n_lon) when given."""
     edges = np.deg2rad([[80.0, 60.0], [60.0, 40.0], [40.0, 20.0]])
-    weights = np.abs(np.sin(edges[:, 0]) - np.sin(edges[:, 1]))[:, None] * np.ones((3, 4))
+    area = np.abs(np.sin(edges[:, 0]) - np.sin(edges[:, 1]))[:, None] * np.ones((3, 4))
     errors = {}
     for name, grid in predictions.items():
         both = np.isfinite(truth) & np.isfinite(predictions["model"]) & np.isfinite(grid)
-        errors[name] = np.array([np.sum((grid[t] - truth[t])[both[t]] * weights[both[t]]) / weights[both[t]].sum()
-                                 if both[t].any() else np.nan for t in range(len(truth))])
+        step_weights = [area if fraction is None else area * fraction[t] for t in range(len(truth))]
+        errors[name] = np.array([np.sum((grid[t] - truth[t])[both[t]] * step_weights[t][both[t]])
+                                 / step_weights[t][both[t]].sum() if both[t].any() else np.nan
+                                 for t in range(len(truth))])
     return errors
 
 
@@ -256,6 +260,31 @@ def test_the_area_mean_series_compares_each_baseline_with_the_truth_on_the_cells
             np.testing.assert_allclose(line, expected[name], rtol=rtol, atol=1e-6, err_msg=name)
     may = 4
     assert abs(drawn[0][1][may]) < 0.5  # persistence's error on the open rows, not the 3.7 degC of the cold row
+
+
+def test_the_area_mean_series_of_a_mean_where_sea_ice_weighs_each_steps_ice_area(tmp_path, monkeypatch):
+    """break36a A1: of a target that is a mean where sea ice (weights of each step's ice area, that
+    change with time), the lower panel is each baseline's error weighed by area × that step's
+    siconc by hand, in memory and redrawn from predictions.nc in chunks of steps."""
+    layout, truth, predictions = iced_run()
+    fraction = np.random.default_rng(9).uniform(0.05, 1.0, truth.shape)
+    layout = dataclasses.replace(
+        layout, target_attrs={"units": "m", "cell_methods": "area: time: mean where sea_ice (comment: mask=siconc)"},
+        area_fraction=Coordinate("siconc", fraction, {"standard_name": "sea_ice_area_fraction", "units": "1"}))
+    drawn = drawn_errors(monkeypatch)
+    draw_figures(layout, truth, predictions, LABELS, [], [], loss_name="mse", directory=tmp_path / "memory", dpi=30)
+    dataset = predictions_dataset(layout, truth, predictions["model"], LABELS,
+                                  baselines={name: grid for name, grid in predictions.items() if name != "model"})
+    write_predictions(dataset, tmp_path / "predictions.nc", layout)
+    (tmp_path / "metrics.json").write_text(json.dumps({"target": "tos", "units": "m", "splits": {}}))
+    monkeypatch.setattr(figure_runs, "_time_chunks", lambda n_time, **_: [slice(start, min(start + 5, n_time))
+                                                                           for start in range(0, n_time, 5)])
+    redraw_figures(tmp_path, dpi=30)
+    expected = hand_errors(truth, predictions, fraction)
+    assert len(drawn) == 2
+    for lines, rtol in zip(drawn, (1e-9, 1e-5)):  # the file holds float32
+        for name, line in zip(predictions, lines):
+            np.testing.assert_allclose(line, expected[name], rtol=rtol, atol=1e-6, err_msg=name)
 
 
 def djf_times(first_winter, last_winter, *, days=(16,), calendar="noleap"):

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from climann.cli import app
 from climann.errors import Interrupted
+from climann.evaluation.metrics import MIN_ACC_CELLS
 from climann.evaluation.predictions import split_labels
 from climann.model import Network, load_state
 from climann.workflow.checkpoints import CHECKPOINT_NAME
@@ -1079,3 +1080,137 @@ def test_a_fraction_file_naming_its_absent_area_file_trains_as_the_advice_says(l
         assert written["sftlf"].attrs["cell_measures"] == "area: areacella"
         assert written["mrso"].attrs["cell_measures"] == "area: cell_area"
         np.testing.assert_allclose(written["cell_area"].values, area, rtol=1e-6)
+
+
+@pytest.fixture(scope="module")
+def sea_ice_files(tmp_path_factory):
+    """CMIP6 SImon-like files on a 4 × 6 curvilinear j/i grid (2-D latitude and longitude with
+    their vertices), 1981–1983 monthly: ``sithick`` ("area: time: mean where sea_ice (comment:
+    mask=siconc)", missing where siconc is 0) and ``siconc`` (in %, changing with time), ``tos``,
+    and ``areacello`` in a file of its own; and siconc in units of 1 and the areas by hand."""
+    folder = tmp_path_factory.mktemp("sea_ice")
+    rng = np.random.default_rng(11)
+    n_j, n_i, n_time = 4, 6, 36
+    corner_lat, corner_lon = np.meshgrid(np.linspace(60.0, 84.0, n_j + 1), np.linspace(0.0, 360.0, n_i + 1),
+                                         indexing="ij")
+    corner_lat = corner_lat + 0.5 * np.sin(np.deg2rad(corner_lon)) * (corner_lat - 60.0) / 24.0  # not a lat-lon grid
+    vertices = {name: np.stack([corners[:-1, :-1], corners[:-1, 1:], corners[1:, 1:], corners[1:, :-1]], -1)
+                for name, corners in (("latitude", corner_lat), ("longitude", corner_lon))}
+    area = rng.uniform(1e10, 3e10, (n_j, n_i)).round(-6)
+    month = np.arange(n_time) % 12 + 1
+    tos = -1.8 + np.clip(2.5 * np.cos(2 * np.pi * (month - 8) / 12)[:, None, None] + 1.2
+                         + rng.normal(0.0, 0.8, (n_time, n_j, n_i)), 0.0, None)
+    siconc = np.clip(100 * (1 - (tos + 1.8) / 2.5) + rng.normal(0.0, 6.0, tos.shape), 0.0, 100.0).round(1)
+    # thin ice of low concentration errs otherwise: weights by ice area and by whole cells disagree
+    sithick = np.where(siconc > 0, 0.2 + 2.5 * (siconc / 100) ** 2 + rng.normal(0, 0.4, tos.shape) * (siconc < 40),
+                       np.nan)
+    times = xr.date_range("1981-01-16", periods=n_time, freq="MS", calendar="noleap", use_cftime=True)
+    grid = {"latitude": (("j", "i"), vertices["latitude"].mean(-1), {"standard_name": "latitude",
+                                                                    "units": "degrees_north",
+                                                                    "bounds": "vertices_latitude"}),
+            "longitude": (("j", "i"), vertices["longitude"].mean(-1), {"standard_name": "longitude",
+                                                                      "units": "degrees_east",
+                                                                      "bounds": "vertices_longitude"})}
+    corners = {f"vertices_{name}": (("j", "i", "vertices"), values) for name, values in vertices.items()}
+    measures = {"cell_measures": "area: areacello", "coordinates": "latitude longitude"}
+    fields = {"sithick": (sithick, "m", "sea_ice_thickness", "area: time: mean where sea_ice (comment: mask=siconc)"),
+              "siconc": (siconc, "%", "sea_ice_area_fraction", "area: mean where sea time: mean"),
+              "tos": (tos, "degC", "sea_surface_temperature", "area: mean where sea time: mean")}
+    for name, (values, units, standard_name, cell_methods) in fields.items():
+        xr.Dataset({name: (("time", "j", "i"), values.astype(np.float32),
+                           {"units": units, "standard_name": standard_name, "cell_methods": cell_methods, **measures}),
+                    **corners},
+                   coords={**grid, "time": ("time", times, {"standard_name": "time", "axis": "T"})},
+                   attrs={"external_variables": "areacello"}).to_netcdf(folder / f"{name}_SImon_TOY_gn.nc")
+    xr.Dataset({"areacello": (("j", "i"), area, {"standard_name": "cell_area", "units": "m2",
+                                                 "coordinates": "latitude longitude"}), **corners},
+               coords=grid).to_netcdf(folder / "areacello_Ofx_TOY_gn.nc")
+    return folder, np.asarray(siconc, np.float64) / 100, area
+
+
+def _sea_ice_scores(predictions: Path, weights: np.ndarray) -> dict[str, float]:
+    """The test block's MSE, bias, skill against the climatology and mean centred ACC of
+    predictions.nc, each value weighed by ``weights`` (n_time, n_lat, n_lon), with numpy (the ACC
+    of the steps with at least MIN_ACC_CELLS values, as climann's)."""
+    with xr.open_dataset(predictions) as written:
+        truth, model, climatology = (written[name].values.astype(np.float64)
+                                     for name in ("sithick", "sithick_pred", "sithick_climatology"))
+        test = written["split"].values == 3
+    truth, model, climatology, weights = truth[test], model[test], climatology[test], weights[test]
+    both = np.isfinite(truth) & np.isfinite(model)
+    matched = both & np.isfinite(climatology)
+    w = weights[both]
+    error, reference = (model - truth)[matched], (climatology - truth)[matched]
+    accs = []
+    for step in range(truth.shape[0]):
+        cells = matched[step]
+        if cells.sum() < MIN_ACC_CELLS:  # a summer month with ice in too few cells: no ACC
+            continue
+        step_weights = weights[step][cells]
+        anomalies = [values[step][cells] - climatology[step][cells] for values in (model, truth)]
+        a, b = (x - np.sum(step_weights * x) / np.sum(step_weights) for x in anomalies)
+        accs.append(np.sum(step_weights * a * b) / np.sqrt(np.sum(step_weights * a * a) * np.sum(step_weights * b * b)))
+    return {"mse": float(np.sum(w * (model - truth)[both] ** 2) / np.sum(w)),
+            "bias": float(np.sum(w * (model - truth)[both]) / np.sum(w)),
+            "skill_vs_climatology": float(1 - np.sum(weights[matched] * error**2)
+                                          / np.sum(weights[matched] * reference**2)),
+            "acc": float(np.mean(accs))}
+
+
+@pytest.mark.parametrize("route", [pytest.param("memory", id="in-memory"), pytest.param("streamed", id="streamed"),
+                                   pytest.param("cluster", id="cluster")])
+def test_a_where_sea_ice_target_is_scored_by_each_steps_ice_area_on_every_route(sea_ice_files, cluster, tmp_path,
+                                                                               route):
+    """break36a A1: sithick ("area: time: mean where sea_ice (comment: mask=siconc)": each value a
+    mean over the ice-covered part of its cell) was weighed by whole cells, saying nothing. Its
+    MSE, bias, skill and ACC weigh each value by areacello × that step's siconc/100 by numpy, in
+    memory, streamed in several chunks and on a cluster; metrics.json says what weighed, and
+    predictions.nc holds the fraction of each step beside the areas."""
+    folder, siconc, area = sea_ice_files
+    settings = {"data": {"target": "sithick", "predictors": ["siconc", "tos"], "features": [],
+                         "paths": [str(path) for path in sorted(folder.glob("*.nc"))],
+                         "split_years": {"train": [1981, 1981], "val": [1982, 1982], "test": [1983, 1983]}},
+                "model": {"hidden": [4]}, "training": {"epochs": 2}, "evaluation": {"figures": False}}
+    _on_route(settings, route, cluster)
+    if route == "streamed":
+        settings["compute"] = {"chunk_mb": 0.005}  # a few time steps a chunk: each chunk takes its own steps' weights
+    run_dir = run_training(build_config(settings), run_dir=tmp_path / "run").run_dir
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    scores = metrics["splits"]["test"]["model"]
+    ice_area = area * np.nan_to_num(siconc)
+    expected = _sea_ice_scores(run_dir / "predictions.nc", ice_area)
+    for name, value in expected.items():
+        assert scores[name] == pytest.approx(value, rel=1e-5, abs=1e-9), name
+    whole_cells = _sea_ice_scores(run_dir / "predictions.nc", np.broadcast_to(area, siconc.shape))
+    assert scores["mse"] != pytest.approx(whole_cells["mse"], rel=1e-2)
+    assert metrics["weighted_by"] == "cell area × sea_ice_area_fraction (siconc, each time step's)"
+    with xr.open_dataset(run_dir / "predictions.nc") as written:
+        assert written["siconc"].dims == ("time", "j", "i")
+        np.testing.assert_allclose(written["siconc"].values, siconc, rtol=1e-6)
+        assert written["siconc"].attrs["units"] == "1"
+    assert "by its area × its sea_ice fraction siconc of each time step" in (run_dir / "train.log").read_text()
+    if route == "streamed":
+        assert re.search(r"chunks: ([2-9]|\d\d+) of", (run_dir / "train.log").read_text())
+
+
+def test_a_where_sea_target_on_an_atmosphere_grid_is_scored_by_one_minus_its_land_fraction(land_files, tmp_path):
+    """break36a A3: a "where sea" field on the atmosphere grid (siconca) beside sftlf and areacella was
+    weighed by whole cells with the advice to give sftof_Ofx (on the ocean grid only: followed, it was
+    refused). Its scores weigh areacella × (1 − sftlf/100) by numpy; predictions.nc holds that fraction."""
+    folder, land, area = land_files
+    with xr.open_dataset(folder / "mrso_pr.nc") as opened:
+        sea_field = opened.load()
+    sea_field["mrso"].attrs["cell_methods"] = "area: mean where sea time: mean"
+    sea_field.to_netcdf(tmp_path / "siconca_pr.nc")
+    paths = [str(tmp_path / "siconca_pr.nc"), str(folder / "sftlf_fx.nc"), str(folder / "areacella_fx.nc")]
+    settings = {**_LAND_RUN, "data": {**_LAND_RUN["data"], "paths": paths}}
+    run_dir = run_training(build_config(settings), run_dir=tmp_path / "run").run_dir
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    mse = metrics["splits"]["test"]["model"]["mse"]
+    assert mse == pytest.approx(_weighted_test_mse(run_dir / "predictions.nc", area * (1 - land)), rel=1e-5)
+    assert mse != pytest.approx(_weighted_test_mse(run_dir / "predictions.nc", area), rel=1e-2)
+    assert metrics["weighted_by"] == "cell area × sea_area_fraction (sea_fraction_from_sftlf)"
+    with xr.open_dataset(run_dir / "predictions.nc") as written:
+        np.testing.assert_allclose(written["sea_fraction_from_sftlf"].values, 1 - land, rtol=1e-6, atol=1e-7)
+        assert written["sea_fraction_from_sftlf"].attrs["standard_name"] == "sea_area_fraction"
+    assert "by its area × its sea fraction 1 − sftlf" in (run_dir / "train.log").read_text()
