@@ -103,7 +103,8 @@ def correlated_inputs_line(importance: dict) -> str | None:
         return None
     named = ", ".join(f"{first} and {second} (r = {entry['r']:.2f})" for entry in pairs
                       for first, second in [entry["inputs"]])
-    return (f"note: {named} {'is' if len(pairs) == 1 else 'are'} strongly correlated on the test block "
+    # each entry is a pair, so the verb is plural even for one: "rsds and season (r = -0.94) are"
+    return (f"note: {named} are strongly correlated on the test block "
             f"(|r| > {STRONG_CORRELATION:g}): shuffling one pairs its values with the other's in combinations the "
             "network never saw, so its increase measures the network's extrapolation there as much as what the "
             "input adds (Hooker, Mentch & Zhou 2021); read such importances together, not apart")
