@@ -128,6 +128,7 @@ def sample_data(
 def info(
     paths: Annotated[list[str], typer.Argument(parser=home_expanded, metavar="PATH", help="NetCDF files, globs or directories.")],
     overlap: OverlapOption = None,
+    select: Annotated[list[str] | None, typer.Option(help="One value of an extra dimension, as train's --select, e.g. station=3: one station of a station file (repeatable).")] = None,
 ) -> None:
     """Show what climann sees in NetCDF files: variables, grid, time axis (as TOML comments), then a
     [data] config that trains as it is, with the inputs train would choose; when there is none,
@@ -136,14 +137,17 @@ def info(
     \b
     Example: climann info data/sample.nc
     Example: climann info my_data/ > my.toml && climann train --config my.toml
+    Example: climann info stations.nc --select station=3
     """
     from climann.data.info import describe, no_config_reason
+    from climann.workflow.config import parse_selection
     from climann.workflow.preparation import INFO_VALUES_LIMIT_GB, check_trains
     from climann.workflow.progress import warnings_on_stderr
 
     check = functools.partial(check_trains, values_up_to_gb=INFO_VALUES_LIMIT_GB)
     with warnings_on_stderr():
-        report = describe(paths, overlap=_overlap_setting(overlap) or "error", check=check)
+        report = describe(paths, overlap=_overlap_setting(overlap) or "error", check=check,
+                          select=parse_selection(select))
     typer.echo(report, nl=False)
     reason = no_config_reason(report)
     if reason is not None:  # a file of comments only would train on nothing of the user's (verify20 F13)

@@ -42,6 +42,20 @@ def _weighting(n_cells):
     return "one cell (no weighting)" if n_cells == 1 else "area-weighted"
 
 
+def _weighted_by(n_cells):
+    """``weighted_by`` as metrics.json and importance.json record it."""
+    return "one cell (no weighting)" if n_cells == 1 else "cell area"
+
+
+def test_metrics_json_says_what_the_terminal_and_report_say(trained):
+    """break36b B6: a one-cell run recorded "area_weighted": true, "weighted_by": "cell area" in
+    metrics.json while train's table and report.md said "one cell (no weighting)"."""
+    n_cells, _, run = trained
+    metrics = json.loads((run / "metrics.json").read_text())
+    assert (metrics["area_weighted"], metrics["weighted_by"]) == (n_cells > 1, _weighted_by(n_cells))
+    assert f"tas (K), {_weighting(n_cells)}: MSE in K²" in (run / "report.md").read_text()
+
+
 def test_predict_says_how_its_scores_weigh_the_cells(trained, tmp_path):
     n_cells, data, run = trained
     result = runner.invoke(app, ["predict", str(run), "--data", str(data), "--out", str(tmp_path / "p.nc")])
@@ -69,7 +83,8 @@ def test_explain_says_how_its_mse_weighs_the_cells(trained, tmp_path):
     (line,) = [line for line in result.stdout.splitlines() if line.startswith("permutation importance")]
     importance = json.loads((tmp_path / "importance.json").read_text())
     assert f" samples; MSE {importance['baseline_mse']:.4g} K², {_weighting(n_cells)}): " in line
-    assert (importance["n_cells"], importance["weighted_by"]) == (n_cells, "cell area")
+    assert (importance["n_cells"], importance["weighted_by"]) == (n_cells, _weighted_by(n_cells))
+    assert importance["area_weighted"] is (n_cells > 1)
     assert f"the increase of the MSE over the test block ({_weighting(n_cells)})" in importance["method"]
     dependence = json.loads((tmp_path / "partial_dependence.json").read_text())
     assert f"the mean over every test sample (average_n_samples; {_weighting(n_cells)})" in dependence["method"]

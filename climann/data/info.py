@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import tomllib
 import warnings
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 
 import dask
@@ -51,6 +51,7 @@ from climann.data.paths import path_list
 from climann.data.point_pairs import files_at_different_places
 from climann.data.run_outputs import refuse_run_directory, run_outputs
 from climann.data.shell import wrapped_lines
+from climann.data.stations import SeveralStations
 from climann.data.subset import select_values
 from climann.data.text_times import text_dates_in
 from climann.data.time_units import TIME_STORAGE_KEY, time_units_problem
@@ -63,7 +64,8 @@ from climann.errors import ClimannError
 
 
 def describe(
-    paths: str | Sequence[str], *, overlap: str = "error", check: Callable[[dict], bool | None] | None = None
+    paths: str | Sequence[str], *, overlap: str = "error", check: Callable[[dict], bool | None] | None = None,
+    select: Mapping[str, object] | None = None,
 ) -> str:
     """A report of what climann sees in NetCDF files, as TOML comments, and a config to train.
 
@@ -88,6 +90,13 @@ def describe(
         a line under the config's heading says the values were not read). Without it, only
         the grid and time axis are checked (:func:`climann.data.variables.grid_layout`, as
         ``train`` does).
+    select : mapping of dimension name to value, optional
+        One value of extra dimensions, as ``[data] select`` (``climann info --select``): the
+        report is of what ``train`` reads with it (one station of a station file, one level),
+        and the config keeps it. A file of several stations without one chosen is described
+        (a Stations section: their count, names and positions, :func:`~climann.data.stations.stations_summary`),
+        the rest of the report and the config being of its first station (break36b B3: info
+        refused it, advising a ``--select`` that info did not take).
 
     Returns
     -------
@@ -115,18 +124,21 @@ def describe(
     check_forecast_names(files, forecasts)  # a forecast beside observations of its name: renamed first
     choice = {dim: value for dataset, grid_dims in forecasts.values()
               for dim, value in first_choices(dataset, grid_dims).items()}
-    opened = open_dataset(files, overlap=overlap, select=choice or None)
+    given = dict(select or {})
+    opened, stations = _opened_with_a_station(files, overlap=overlap, select={**choice, **given})
+    chosen = {**choice, **given, **{several.dim: several.first for several in stations}}
     try:
         # A grid with several sets of points (POP's T and U): those most variables name; see climann.data.grid_points.
         on = named_points(opened)
         dataset, points = on_points_of(opened, None, where=_where(files))
-        dataset = select_values(dataset, choice) if choice else dataset
+        dataset = select_values(dataset, chosen) if chosen else dataset
         # the observations are the target to suggest, the forecasts their predictors
         held = {name for forecast, _ in forecasts.values() for name in forecast_variables(forecast)}
         names = sorted(data_variable_names(dataset), key=lambda name: name in held)
         grid, problems = _find_grid(dataset)
         sections = [
             _files_section(files, other_grids),
+            *[_stations_section(several) for several in stations],
             _variables_section(opened, data_variable_names(opened)),
             _grid_section(dataset, grid, problems, target=_target_choice(dataset, names, grid)[0])
             + _other_points_text(on, points, opened.dims),
@@ -135,7 +147,8 @@ def describe(
             *([_forecasts_section(forecasts, choice)] if forecasts else []),
         ]
         config = _config_section(paths, dataset, names, grid, overlap=overlap, problems=problems, files=files,
-                                 forecast_choice=choice)
+                                 forecast_choice=choice, given=given,
+                                 stations={several.dim: several for several in stations})
     finally:
         opened.close()
     if check is not None and not config.startswith(_NO_CONFIG):
@@ -143,6 +156,33 @@ def describe(
     if config.startswith(_NO_CONFIG):
         config = _commented(config[2:])
     return "\n\n".join([*map(_commented, sections), config]) + "\n"
+
+
+def _opened_with_a_station(files: Sequence[Path], *, overlap: str, select: dict[str, object]
+                           ) -> tuple[xr.Dataset, list[SeveralStations]]:
+    """The files opened as :func:`describe` shows them: with ``select`` (None when empty, as
+    ``open_dataset`` shows the files as they are), and a file of several stations with its first
+    chosen (:class:`~climann.data.stations.SeveralStations`: train's refusal of it, kept to
+    describe its stations)."""
+    stations: list[SeveralStations] = []
+    select = dict(select)
+    while True:
+        try:
+            return open_dataset(files, overlap=overlap, select=select or None), stations
+        except SeveralStations as several:
+            if several.dim in select:  # chosen and still several: not a choice info can make
+                raise
+            stations.append(several)
+            select[several.dim] = several.first
+
+
+def _stations_section(several: SeveralStations) -> str:
+    """The stations of a file of several (:func:`~climann.data.stations.stations_summary`), and
+    which one the report below and the config are of."""
+    dim, first = several.dim, several.first
+    return (f"{several.summary}\n  shown below, and chosen in the config, with select = {{{dim} = {_toml(first)}}} "
+            f"(the first station); another: --select {dim}=N (N its index or its name), which climann info, "
+            "train, evaluate and predict take")
 
 
 def no_config_reason(report: str) -> str | None:
@@ -855,18 +895,23 @@ def _relative_paths_note(paths: Sequence[str]) -> list[str]:
 def _config_section(
     paths: Sequence[str], dataset: xr.Dataset, names: list[str], grid: dict[str, str], *, overlap: str = "error",
     problems: dict[str, str] | None = None, files: Sequence[Path] = (),
-    forecast_choice: dict[str, object] | None = None,
+    forecast_choice: dict[str, object] | None = None, given: Mapping[str, object] | None = None,
+    stations: Mapping[str, SeveralStations] | None = None,
 ) -> str:
     """The ``[data]`` table that trains as it is, with the inputs climann's defaults choose;
     none without a horizontal grid (``problems`` says why): a selection could then take a
     row of the grid for a level, and find a latitude in what is left. ``forecast_choice``
-    (the lead time and member that read a forecast among the files on its valid times, already
-    applied to ``dataset``) is written into its ``select``."""
+    (the lead time and member that read a forecast among the files on its valid times), the
+    user's ``given`` selection (``climann info --select``) and the first station of a file of
+    several ``stations``, each already applied to ``dataset``, are written into its ``select``."""
     unfound = [kind for kind in ("latitude", "longitude") if kind not in grid]
     if unfound:
         return f"# No config to start from: {(problems or {}).get(unfound[0], f'no {unfound[0]} found')}"
     target, off_grid = _target_choice(dataset, names, grid)
-    selection = {**(forecast_choice or {}), **(_target_selection(dataset, target, grid) if target else {})}
+    stations = dict(stations or {})
+    firsts = {dim: several.first for dim, several in stations.items()}
+    selection = {**(forecast_choice or {}), **(given or {}), **firsts,
+                 **(_target_selection(dataset, target, grid) if target else {})}
     texts = text_dates_in(dataset) if "time" not in grid else {}
     if texts:
         name = next(iter(texts.values())).name
@@ -903,7 +948,17 @@ def _config_section(
         lines.append(f"overlap = {_toml(overlap)}")
     if selection:
         choices = ", ".join(f"{dim} = {_toml(value)}" for dim, value in selection.items())
-        lines += [f"select = {{{choices}}}", "# select: the first value of each; change it to the one you want"]
+        defaulted = [dim for dim in selection if dim not in (given or {})]
+        lines.append(f"select = {{{choices}}}")
+        if given:
+            lines.append(_commented(f"select: {', '.join(given)} as given to climann info --select"
+                                    + (f"; the first value of {', '.join(defaulted)}: change it to the one you want"
+                                       if defaulted else "")))
+        else:
+            lines.append("# select: the first value of each; change it to the one you want")
+        lines += [_commented(f"{dim}: the first of the {several.summary.split()[1]} stations (see Stations above); "
+                             "climann trains on one: change it to the station you want, by its index or its name")
+                  for dim, several in stations.items()]
         lines += [_commented(_member_note(dataset, dim)) for dim in selection
                   if is_member_axis(dataset, dim) and dim not in (forecast_choice or {})]
         if forecast_choice:

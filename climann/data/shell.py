@@ -632,6 +632,27 @@ def cut_command(cuts: Mapping[str, tuple[int, ...]], files: str) -> str:
     return copy_command(f"ncks {hyperslabs} {files}", [f"d = d.isel({{{slices}}})"], files)
 
 
+def cut_advice(cuts: Mapping[str, tuple[int, ...]], files: str) -> str:
+    """:func:`cut_command` for the end of a message, in backticks: the ``ncks`` line and the same
+    cut in Python (:func:`xarray_command`: ``d = d.isel({dim: slice(first, last + 1)})``), which
+    runs where NCO is not installed (break36b B3), for a NetCDF file; the xarray line alone for a
+    Zarr store (NCO does not read one).
+
+    Examples
+    --------
+    >>> print(cut_advice({"station": (0,)}, "s.nc s_station0.nc"))  # doctest: +NORMALIZE_WHITESPACE
+    `ncks -d station,0 s.nc s_station0.nc`, or in Python: `python -c "import xarray as xr;
+    d = xr.open_dataset('s.nc', decode_times=False); d = d.isel({'station': slice(0, 1)});
+    d.to_netcdf('s_station0.nc')"`
+    """
+    command = cut_command(cuts, files)
+    words = shlex.split(files)
+    if not words or is_zarr_store(words[0]):
+        return f"`{command}`"
+    slices = ", ".join(f"{dim!r}: slice({span[0]}, {span[-1] + 1})" for dim, span in cuts.items())
+    return f"`{command}`, or in Python: `{xarray_command([f'd = d.isel({{{slices}}})'], files)}`"
+
+
 def steps_command(steps: Sequence[int], dim: str, files: str, *, suffix: str = "fixed") -> str:
     """The command that writes a copy of the input of ``files`` (``IN OUT``) without the time
     steps ``steps`` (counting from 1, as CDO does) of its time dimension ``dim``: ``cdo

@@ -66,11 +66,12 @@ import xarray as xr
 
 from climann.data.coordinate_values import geographic_kind
 from climann.data.coords import MOVING_FEATURE_TYPES
-from climann.data.shell import copy_path, cut_command, source_and_copy, working_path
+from climann.data.shell import copy_path, cut_advice, source_and_copy, working_path
 from climann.data.station_dimensions import STATION_ROLE, station_evidence
 from climann.errors import ClimannError
 
-__all__ = ["location_dimension", "is_station_dimension", "with_station_chosen", "with_station_rows",
+__all__ = ["location_dimension", "is_station_dimension", "with_station_chosen", "with_station_rows", "SeveralStations",
+           "stations_summary",
            "chosen_station_index", "names_chosen_station", "check_times_shared_by_stations", "chosen_station_record",
            "STATION_INDEX_NAME", "TrainedStation"]
 
@@ -86,6 +87,28 @@ class TrainedStation(str):
 
 #: At most this many stations are named in the refusal.
 _SHOWN = 3
+
+
+class SeveralStations(ClimannError):
+    """The refusal of a file of several stations, none chosen (:func:`with_station_chosen`,
+    :func:`with_station_rows`), with what ``climann info`` needs to describe the file instead of
+    refusing it (break36b B3): the station dimension, the ``select`` value of its first station,
+    and :func:`stations_summary`'s lines.
+
+    Attributes
+    ----------
+    dim : str
+        The station (instance) dimension.
+    first : object
+        The value that chooses the first station (``select = {station = 0}``): its index without
+        a coordinate variable, else the coordinate's first value.
+    summary : str
+        The stations' count, names and positions (:func:`stations_summary`).
+    """
+
+    def __init__(self, message: str, *, dim: str, first: object, summary: str) -> None:
+        super().__init__(message)
+        self.dim, self.first, self.summary = dim, first, summary
 
 
 def location_dimension(dataset: xr.Dataset) -> str | None:
@@ -155,7 +178,7 @@ def with_station_chosen(dataset: xr.Dataset, select: Mapping[str, object] | None
     if dataset.sizes[dim] == 1:
         return _at(dataset, dim, 0, keep=False)
     if is_station_dimension(dataset, dim):
-        raise ClimannError(_several_stations(dataset, dim, where))
+        raise _several_stations_error(dataset, dim, where)
     return dataset
 
 
@@ -200,7 +223,7 @@ def with_station_rows(dataset: xr.Dataset, select: Mapping[str, object] | None =
     name, (instance, sample) = next(iter(ragged.items()))
     chosen = (select or {}).get(instance)
     if chosen is None and dataset.sizes[instance] > 1:
-        raise ClimannError(_several_stations(dataset, instance, where, ragged=_layout_text(dataset, name)))
+        raise _several_stations_error(dataset, instance, where, ragged=_layout_text(dataset, name))
     index, label = (0, None) if chosen is None else _index(dataset, instance, chosen, where)
     with dask.config.set(scheduler="synchronous"):
         values = np.asarray(dataset[name].values).astype(np.int64)
@@ -631,10 +654,90 @@ def _several_stations(dataset: xr.Dataset, dim: str, where: str, ragged: str | N
     layout = f"{evidence}, {ragged}" if ragged else evidence
     choose = (f"{where} holds {size} stations along '{dim}' ({layout}), and climann trains on a grid or on one "
               f"place (stations have no cells or areas to make a grid of): choose one station with --select "
-              f"{dim}={example} (climann train, evaluate or predict; [data] select = {{{dim} = {_toml(example)}}} in "
-              f"a config; {how})")
+              f"{dim}={example} (climann info, train, evaluate or predict; [data] select = "
+              f"{{{dim} = {_toml(example)}}} in a config; {how})")
     if ragged:
         return f"{choose}, which takes that station's observations"
     copy = source_and_copy(dataset, suffix=f"{dim}0")
-    return (f"{choose}, or write one file per station, e.g. `{cut_command({dim: (0,)}, copy)}`, which trains as a "
+    return (f"{choose}, or write one file per station, e.g. {cut_advice({dim: (0,)}, copy)}, which trains as a "
             f"single point")
+
+
+def _several_stations_error(dataset: xr.Dataset, dim: str, where: str, ragged: str | None = None) -> SeveralStations:
+    """:func:`_several_stations`'s refusal, carrying the first station's ``select`` value and the
+    stations' summary for ``climann info``."""
+    first: object = 0
+    if dim in dataset.variables:
+        with dask.config.set(scheduler="synchronous"):
+            value = np.asarray(dataset[dim].values).ravel()[0]
+        first = _shown(value) if isinstance(value, bytes) else value.item() if isinstance(value, np.generic) else value
+    return SeveralStations(_several_stations(dataset, dim, where, ragged), dim=dim, first=first,
+                           summary=stations_summary(dataset, dim, where, ragged=ragged))
+
+
+#: At most this many stations are listed by name in :func:`stations_summary` (more: the first
+#: ones, "…", and the last).
+_LISTED = 12
+
+
+def stations_summary(dataset: xr.Dataset, dim: str, where: str, *, ragged: str | None = None) -> str:
+    """What ``climann info`` says of a file of several stations: how many, along which dimension
+    and why they are stations; their names (CF §9.5 ``timeseries_id``) by index; the range of
+    their latitudes, longitudes and heights (each 1-D variable along ``dim`` that is one, in its
+    units).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One opened file (lazy); only its station variables are read.
+    dim : str
+        The station (instance) dimension.
+    where : str
+        The file's name.
+    ragged : str, optional
+        The layout of a ragged array (:func:`with_station_rows`).
+
+    Returns
+    -------
+    str
+        Lines, the first ``Stations: 12 along 'station' in ghcn.nc (a CF station time-series
+        file): climann trains on one``, the others indented by two spaces.
+    """
+    evidence = station_evidence(dataset, dim) or "a CF station time-series file"
+    layout = f"{evidence}, {ragged}" if ragged else evidence
+    lines = [f"Stations: {dataset.sizes[dim]} along '{dim}' in {where} ({layout}): climann trains on one"]
+    names = _station_names(dataset, dim)
+    if names:
+        named = [f"{index}: {name}" for index, name in enumerate(names)]
+        shown = named if len(named) <= _LISTED else [*named[:_LISTED - 2], "…", named[-1]]
+        lines.append(f"  names ({_station_names_variable(dataset, dim)}): {', '.join(shown)}")
+    found = [str(name) for name, variable in dataset.variables.items()
+             if variable.dims == (dim,) and variable.dtype.kind in "iuf" and _is_position(str(name), dataset[name])]
+    order = ("latitude", "longitude", None)  # then heights
+    positions = [_range_text(name, dataset[name])
+                 for name in sorted(found, key=lambda name: order.index(geographic_kind(name, dataset[name])))]
+    if positions:
+        lines.append(f"  {'; '.join(positions)}")
+    return "\n".join(lines)
+
+
+#: CF standard names of a station's height (CF standard name table), shown beside its position.
+_HEIGHT_NAMES = ("height", "altitude", "surface_altitude", "height_above_mean_sea_level")
+
+
+def _is_position(name: str, variable: xr.DataArray) -> bool:
+    """Whether ``variable`` is a station's latitude, longitude or height."""
+    return (geographic_kind(name, variable) is not None or variable.attrs.get("standard_name") in _HEIGHT_NAMES
+            or str(variable.attrs.get("axis", "")).upper() == "Z")
+
+
+def _range_text(name: str, variable: xr.DataArray) -> str:
+    """``latitude 'lat': 25.3 to 48.9 degrees_north``: the smallest and largest value."""
+    with dask.config.set(scheduler="synchronous"):
+        values = np.asarray(variable.values, dtype=np.float64)
+    kind = geographic_kind(name, variable) or "height"
+    units = str(variable.attrs.get("units", "")).strip()
+    finite = values[np.isfinite(values)]
+    if not finite.size:
+        return f"{kind} '{name}': no values"
+    return f"{kind} '{name}': {finite.min():.6g} to {finite.max():.6g}{' ' + units if units else ''}"

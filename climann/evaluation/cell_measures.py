@@ -40,8 +40,16 @@ WHOLE_CELLS = "cell area"
 
 
 #: How scores of one grid cell (a sea-ice extent, a station, an index: one value per time step)
-#: are weighted, instead of ``area-weighted``: a weight of one value is no weighting.
+#: are weighted, instead of ``area-weighted``: a weight of one value is no weighting. Also
+#: ``metrics.json``'s ``weighted_by`` of such a run (with ``area_weighted`` false), as the
+#: terminal and ``report.md`` say it (break36b B6).
 ONE_CELL_TEXT = "one cell (no weighting)"
+
+
+def is_area_weighted(weighted_by: str) -> bool:
+    """Whether scores recorded with ``weighted_by`` (``metrics.json``, ``importance.json``) are
+    means weighted by the cells' areas: all but those of one cell (:data:`ONE_CELL_TEXT`)."""
+    return weighted_by != ONE_CELL_TEXT
 
 
 def weighting_text(weighted_by: str = WHOLE_CELLS, *, n_cells: int | None = None, weighted: bool = True) -> str:
@@ -66,7 +74,7 @@ def weighting_text(weighted_by: str = WHOLE_CELLS, *, n_cells: int | None = None
         (:data:`WHOLE_CELLS`); else ``"weighted by cell area × land_area_fraction (sftlf)"``: a
         land-weighted score is never captioned as a mean over whole cells.
     """
-    if n_cells == 1:
+    if n_cells == 1 or weighted_by == ONE_CELL_TEXT:
         return ONE_CELL_TEXT
     if not weighted:
         return "unweighted"
@@ -85,7 +93,10 @@ def cell_weights_text(layout: GridLayout) -> str:
     (:data:`WHOLE_CELLS`), or for a target that is a mean where land (sea) weighed by the land
     (sea) part of each cell (:mod:`climann.data.area_fractions`), ``"cell area × land_area_fraction
     (sftlf)"``; by a fraction that changes with time (sea ice), ``"cell area × sea_ice_area_fraction
-    (siconc, each time step's)"``: ``climann compare`` names runs whose scores are weighed otherwise."""
+    (siconc, each time step's)"``: ``climann compare`` names runs whose scores are weighed otherwise.
+    On one cell (a station, an index) :data:`ONE_CELL_TEXT`: one value's weight weighs nothing."""
+    if layout.n_cells == 1:
+        return ONE_CELL_TEXT
     fraction = layout.area_fraction
     if fraction is None:
         return WHOLE_CELLS

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from climann.evaluation.baselines import is_smoothed
-from climann.evaluation.cell_measures import WHOLE_CELLS
+from climann.evaluation.cell_measures import WHOLE_CELLS, is_area_weighted
 from climann.evaluation.regions import Region, region_definitions
 from climann.jsonfile import finite_or_none
 from climann.evaluation.scores import metrics_from_score_sums, score_blocks, whole_grid_sums
@@ -177,7 +177,8 @@ def run_metrics(
         (:func:`climann.evaluation.scored_blocks.layout_fingerprints`), recorded as ``scored_on``.
     weighted_by : str
         What weighs each cell (:func:`~climann.evaluation.cell_measures.cell_weights_text`),
-        recorded as ``weighted_by``.
+        recorded as ``weighted_by``; ``area_weighted`` is false for one cell's
+        (:data:`~climann.evaluation.cell_measures.ONE_CELL_TEXT`), true otherwise.
 
     Returns
     -------
@@ -197,7 +198,8 @@ def run_metrics(
     grouped = group_metrics_from_score_sums(total, block_names, model_names, regions, target=target, seasons=seasons)
     smoothed = window_days is not None and is_smoothed(season)
     return {
-        "target": target, "units": units, "mode": mode, "area_weighted": True, "weighted_by": weighted_by,
+        "target": target, "units": units, "mode": mode, "area_weighted": is_area_weighted(weighted_by),
+        "weighted_by": weighted_by,
         "climatology_per": season,
         **({"climatology_window_days": int(window_days)} if smoothed else {}),
         **finite_or_none(scored),  # an undefined score (NaN) is None, as null in metrics.json

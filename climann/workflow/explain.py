@@ -41,7 +41,7 @@ from climann.atomic import claimed_output
 from climann._version import __version__
 from climann.data.layout import GridLayout
 from climann.errors import ClimannError
-from climann.evaluation.cell_measures import cell_weights_text, recorded_weighting
+from climann.evaluation.cell_measures import cell_weights_text, is_area_weighted, recorded_weighting
 from climann.evaluation.importance import (
     STRONG_CORRELATION,
     PermutationImportance,
@@ -103,7 +103,8 @@ def correlated_inputs_line(importance: dict) -> str | None:
         return None
     named = ", ".join(f"{first} and {second} (r = {entry['r']:.2f})" for entry in pairs
                       for first, second in [entry["inputs"]])
-    return (f"note: {named} {'is' if len(pairs) == 1 else 'are'} strongly correlated on the test block "
+    # each entry is a pair, so the verb is plural even for one: "rsds and season (r = -0.94) are"
+    return (f"note: {named} are strongly correlated on the test block "
             f"(|r| > {STRONG_CORRELATION:g}): shuffling one pairs its values with the other's in combinations the "
             "network never saw, so its increase measures the network's extrapolation there as much as what the "
             "input adds (Hooker, Mentch & Zhou 2021); read such importances together, not apart")
@@ -347,7 +348,8 @@ def importance_record(run_dir: Path, run: TrainedRun, block: BlockSamples, resul
     return {
         "source": f"climann {__version__} explain", "run": str(run_dir), "target": run.config.data.target,
         "units": units, "mse_units": squared_units(units), "split": "test", "period": block.period,
-        "n_samples": int(block.truth.size), "area_weighted": True, **weights, "baseline_mse": result.baseline_mse,
+        "n_samples": int(block.truth.size), "area_weighted": is_area_weighted(weights["weighted_by"]), **weights,
+        "baseline_mse": result.baseline_mse,
         "repeats": repeats, "seed": seed, "std_ddof": 0,
         "method": "permutation feature importance (Breiman 2001; Fisher, Rudin and Dominici 2019): the increase "
                   f"of the MSE over the test block ({recorded_weighting(weights)}) when an input's columns are "
@@ -401,7 +403,8 @@ def partial_dependence_record(run: TrainedRun, block: BlockSamples, predict, *, 
     return {
         "source": f"climann {__version__} explain", "target": data.target, "units": run.target_units,
         "split": "test", "period": block.period, "n_samples": int(chosen.size), "of_samples": int(n_total),
-        "average_n_samples": int(n_total), "seed": seed, "area_weighted": True, **cells,
+        "average_n_samples": int(n_total), "seed": seed, "area_weighted": is_area_weighted(cells["weighted_by"]),
+        **cells,
         "grid_percentiles": [0.05, 0.95], "quantiles": list(ICE_QUANTILES),
         "quantity": "anomaly" if data.target_anomaly else "prediction",
         "method": "partial dependence (Friedman 2001): the mean over every test sample "

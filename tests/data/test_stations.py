@@ -126,8 +126,8 @@ def test_several_stations_left_are_refused_with_advice_for_points(tmp_path, monk
         open_dataset([tmp_path / "stations.nc"])
     message = str(error.value)
     assert "stations.nc holds 3 stations along 'station'" in message
-    # climann info takes no --select (break31a B4): the commands that do are named; info takes the ncks copy
-    assert ("--select station=0 (climann train, evaluate or predict; [data] select = {station = 0} in a config; "
+    # the commands that take --select are named (break31a B4; info too since break36b B3)
+    assert ("--select station=0 (climann info, train, evaluate or predict; [data] select = {station = 0} in a config; "
             "its index, 0 to 2; 0: BER, 1: PAR, "
             "2: ROM)") in message
     assert "`ncks -d station,0 stations.nc stations_station0.nc`" in message
@@ -328,10 +328,11 @@ def test_info_of_stations_without_cf_marks_gives_the_select_not_a_remap(tmp_path
 
     _positions_at_each_step(_unmarked(grid, "station", names=True)).to_netcdf(tmp_path / "ww3.nc")
     result = CliRunner().invoke(app, ["info", str(tmp_path / "ww3.nc")])
-    assert result.exit_code == 2, result.output
-    assert result.output.startswith("climann: error: ww3.nc holds 3 stations along 'station' (stations by the "
-                                    "dimension's name, 'station', with no cell bounds or mesh)")
-    assert "--select station=0" in result.output and "remap" not in result.output
+    assert result.exit_code == 0, result.output  # described, its first station proposed (break36b B3)
+    text = " ".join(line.lstrip("# ") for line in result.stdout.splitlines())
+    assert ("Stations: 3 along 'station' in ww3.nc (stations by the dimension's name, 'station', with no cell "
+            "bounds or mesh)") in text
+    assert "select = {station = 0}" in result.stdout and "remap" not in result.output
 
 
 def _positions_at_each_step(stations: xr.Dataset) -> xr.Dataset:
@@ -873,3 +874,73 @@ def test_a_river_shared_by_stations_names_none_of_them(tmp_path):
     _grdc_like(tmp_path / "GRDC-Daily.nc")
     with pytest.raises(ClimannError, match=r"nor a station's name \(station_name: REES, LOBITH, DRESDEN, …\)"):
         open_dataset([tmp_path / "GRDC-Daily.nc"], select={"id": "RHINE RIVER"})
+
+
+def _info(*arguments):
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+
+    return CliRunner().invoke(app, ["info", *map(str, arguments)])
+
+
+def test_info_describes_a_file_of_several_stations_and_proposes_the_first(tmp_path, grid):
+    """break36b B3: `climann info` of a CF station file refused it (exit 2) with `--select` advice
+    for train, evaluate or predict, and info took no --select: the README's "what climann sees"
+    could not show a station file. Now the stations (count, names, positions), then the first
+    station's report and a config that chooses it."""
+    from tests.data.test_info import _config, _summary
+
+    stations = _stations(grid)
+    stations["alt"] = ("station", [12.0, 350.5, 1890.0], {"standard_name": "height", "units": "m", "positive": "up"})
+    stations.to_netcdf(tmp_path / "stations.nc")
+    result = _info(tmp_path / "stations.nc")
+    assert result.exit_code == 0, result.output
+    summary = _summary(result.stdout)
+    lats, lons = (np.array([grid[name].values[CELLS[station][axis]] for station in range(3)])
+                  for name, axis in (("lat", 0), ("lon", 1)))
+    assert ("Stations: 3 along 'station' in stations.nc (a CF station time-series file): climann trains on one\n"
+            "  names (station_name): 0: BER, 1: PAR, 2: ROM\n"
+            f"  latitude 'lat': {lats.min():.6g} to {lats.max():.6g} degrees_north; longitude 'lon': {lons.min():.6g} "
+            f"to {lons.max():.6g} degrees_east; height 'alt': 12 to 1890 m\n"
+            "  shown below, and chosen in the config, with select = {station = 0} (the first station)") in summary
+    assert f"latitude  'lat': one value, {lats[0]:g}" in summary  # the first station's report
+    config = _config(result.stdout)["data"]
+    assert config["select"] == {"station": 0} and config["target"] == "tas"
+    build_config(_config(result.stdout))  # a config train reads
+
+
+@pytest.mark.parametrize("value, station", [pytest.param("2", 2, id="by-index"),
+                                            pytest.param("PAR", 1, id="by-name")])
+def test_info_select_shows_that_station_as_train_reads_it(tmp_path, grid, value, station):
+    """`climann info FILE --select station=…` (the same option and parsing as train's): that
+    station's report, and a config that keeps the choice."""
+    from tests.data.test_info import _config, _summary
+
+    _stations(grid).to_netcdf(tmp_path / "stations.nc")
+    result = _info(tmp_path / "stations.nc", "--select", f"station={value}")
+    assert result.exit_code == 0, result.output
+    summary = _summary(result.stdout)
+    assert "Stations:" not in summary
+    assert f"latitude  'lat': one value, {grid['lat'].values[CELLS[station][0]]:g}" in summary
+    assert f"station_name = {NAMES[station]}" in summary
+    expected = int(value) if value.isdigit() else value
+    assert _config(result.stdout)["data"]["select"] == {"station": expected}
+    opened = open_dataset([tmp_path / "stations.nc"], select={"station": expected})
+    np.testing.assert_array_equal(opened["tas"].values[:, 0, 0], _point(grid, station)["tas"].values)
+
+
+def test_the_refusal_offers_an_xarray_cut_that_runs_where_nco_is_not_installed(tmp_path, monkeypatch, grid):
+    """break36b B3: only `ncks -d station,0` was offered, and NCO is often not installed; the
+    Python line, run as printed, writes the first station alone, which opens as its point."""
+    import re
+
+    monkeypatch.chdir(tmp_path)
+    _stations(grid).to_netcdf(tmp_path / "stations.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "stations.nc"])
+    words = shlex.split(re.search(r'or in Python: `(python -c "[^"]+")`', str(error.value)).group(1))
+    subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=tmp_path)
+    one = open_dataset([tmp_path / "stations_station0.nc"])
+    np.testing.assert_array_equal(one["tas"].values[:, 0, 0], _point(grid, 0)["tas"].values)
+    np.testing.assert_array_equal(one["lat"].values, [grid["lat"].values[CELLS[0][0]]])

@@ -452,5 +452,5 @@ def test_strongly_correlated_inputs_are_named_under_the_ranking_and_recorded(tmp
     assert pair["inputs"] == ["signal", "twin"] and pair["columns"] == ["signal", "twin"]
     assert pair["r"] == pytest.approx(r, rel=1e-6) and r > 0.95
     text = " ".join(result.output.split())  # the terminal's wrapping undone
-    note = text.index(f"note: signal and twin (r = {r:.2f}) is strongly correlated on the test block (|r| > 0.8)")
+    note = text.index(f"note: signal and twin (r = {r:.2f}) are strongly correlated on the test block (|r| > 0.8)")
     assert text.index(" 3. ") < note < text.index("figure:")  # under the ranking

@@ -68,7 +68,7 @@ import dataclasses
 import functools
 import math
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -97,7 +97,7 @@ if TYPE_CHECKING:
 __all__ = ["LOCAL_COPIES_SHARE", "MIN_ROUND_STEPS", "MIN_RUN_STEPS", "ROUND_STEPS", "WARM_UP_EPOCHS", "OnEachWorker",
            "Piece", "automatic_chunks_per_round", "chunk_holders", "distributed_sums", "local_copies", "local_sgd_plan",
            "local_sgd_replicas", "on_each_worker", "replica_homes", "replica_shares", "round_homes", "round_steps",
-           "train_distributed"]
+           "run_steps", "train_distributed"]
 
 
 def _table_sums(
@@ -647,6 +647,30 @@ def round_steps(rounds: Sequence[Sequence[Piece]], replicas: int) -> float:
     return sum(piece.n_batches for pieces in rounds for piece in pieces) / max(1, shares)
 
 
+def run_steps(plan: Callable[[int], Sequence[Sequence[Piece]]], *, epochs: int, replicas: int) -> int:
+    """The steps of the averaged model over a whole run: in each epoch, those of its longest
+    replica share (the replicas average after each round, so the average steps as often as
+    the busiest replica), summed over epochs 1 … ``epochs``.
+
+    Counted over the whole run, not from the epoch a resumed run starts in: chunks dealt anew
+    each epoch give the replicas shares of other lengths in other epochs, and a run resumed in
+    a later epoch said ≈ 1660 steps where its first part had said ≈ 1680 (break36b B7).
+
+    Parameters
+    ----------
+    plan : callable
+        Epoch (from 1) → its rounds (:func:`local_sgd_plan`).
+    epochs, replicas : int
+
+    Returns
+    -------
+    int
+    """
+    return sum(max(sum(piece.n_batches for pieces in plan(epoch) for piece in pieces
+                       if piece.replica_of(replicas) == replica) for replica in range(replicas))
+               for epoch in range(1, epochs + 1))
+
+
 #: Fewest steps the averaged model should take over a whole run: local SGD with K replicas
 #: makes about one step of the average where one process makes K, so a run of fewer is likely
 #: to stop far from where one process gets (on a 6-year 10° file, 15 epochs of ≈ 65 steps
@@ -655,11 +679,13 @@ MIN_RUN_STEPS = 5000
 
 
 def _log_rounds(samples: ChunkedSamples, rounds: list[list[Piece]], *, replicas: int, batch_size: int,
-                sync_every: int, chunks_per_round: int, epochs: int, warn: bool = True, log: bool = True) -> None:
+                sync_every: int, chunks_per_round: int, epochs: int, whole_run: Callable[[], int],
+                warn: bool = True, log: bool = True) -> None:
     """Log (unless not ``log``) how an epoch of local SGD is cut into rounds
     (``chunks_per_round`` whole chunks of each replica, or ``sync_every`` steps); unless not
     ``warn``, warn when the chunks are smaller than a batch, the rounds are short or the run
-    takes few steps."""
+    takes few steps (``whole_run``: the steps of the averaged model in all ``epochs``,
+    :func:`run_steps`)."""
     steps = round_steps(rounds, replicas)
     length = (f"at most {sync_every} steps" if sync_every else
               "one chunk" if chunks_per_round == 1 else f"{chunks_per_round} chunks per replica")
@@ -691,14 +717,13 @@ def _log_rounds(samples: ChunkedSamples, rounds: list[list[Piece]], *, replicas:
             "average less often ([compute] sync_every = 0: after whole chunks)" if sync_every else
             "use more chunks per round ([compute] chunks_per_round) or larger chunks ([compute] chunk_mb)",
         )
-    run_steps = epochs * max(sum(piece.n_batches for pieces in rounds for piece in pieces
-                                 if piece.replica_of(replicas) == replica) for replica in range(replicas))
-    if run_steps < MIN_RUN_STEPS:
+    steps_in_run = whole_run()
+    if steps_in_run < MIN_RUN_STEPS:
         run_logger.warning(
             "local SGD on %d replicas takes ≈ %d steps of the averaged model in %d epochs (one process takes ≈ %d× "
             "as many): few for %d training samples, the model may end far worse than in one process; give it more "
-            "epochs (≈ %d), or train in one process (no --workers)", replicas, run_steps, epochs, replicas,
-            samples.n_samples, math.ceil(MIN_RUN_STEPS / max(1, run_steps) * epochs),
+            "epochs (≈ %d), or train in one process (no --workers)", replicas, steps_in_run, epochs, replicas,
+            samples.n_samples, math.ceil(MIN_RUN_STEPS / max(1, steps_in_run) * epochs),
         )
 
 
@@ -836,16 +861,18 @@ def train_distributed(
         epochs = options.get("epochs", EPOCHS)
         # the rounds judged by the warnings: those of the epochs after the warm-up, when there are any
         steady = bool(chunks_per_round) or epoch > WARM_UP_EPOCHS or epochs <= WARM_UP_EPOCHS
+        whole_run = functools.partial(run_steps, plan, epochs=epochs, replicas=replicas)
         if not logged or (logged[-1] != per_round and len(logged) < 2):  # the first epoch, and after the warm-up
             if logged:
                 run_logger.info("from epoch %d on, after %d epoch(s) of rounds of one chunk:", epoch, epoch - 1)
             _log_rounds(train_samples, rounds, replicas=replicas, batch_size=batch_size, sync_every=sync_every,
-                        chunks_per_round=per_round, epochs=epochs, warn=steady and not any(warned))
+                        chunks_per_round=per_round, epochs=epochs, whole_run=whole_run,
+                        warn=steady and not any(warned))
             logged.append(per_round)
             warned.append(steady)
         elif steady and not any(warned):  # the automatic length is one chunk after the warm-up too: judged now
             _log_rounds(train_samples, rounds, replicas=replicas, batch_size=batch_size, sync_every=sync_every,
-                        chunks_per_round=per_round, epochs=epochs, log=False)
+                        chunks_per_round=per_round, epochs=epochs, whole_run=whole_run, log=False)
             warned.append(True)
         ahead.epoch, ahead.next_round = epoch, None
         if epoch < options.get("epochs", EPOCHS) and (following := plan(epoch + 1)):

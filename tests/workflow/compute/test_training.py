@@ -554,6 +554,34 @@ def test_a_run_of_few_averaged_steps_is_warned_about_with_the_epochs_it_needs(cl
     assert "steps of the averaged model" not in caplog.text
 
 
+def test_a_resumed_run_warns_of_the_same_averaged_steps_as_its_first_part(client, caplog, monkeypatch, tmp_path):
+    """break36b B7: chunks dealt anew each epoch give the replicas shares of other lengths, and a
+    run resumed in a later epoch counted that epoch's share times the epochs (≈ 1660 where its
+    first part said ≈ 1680). 1250 samples in 12 chunks (105, 105, then ten of 104) in batches of
+    104 on 2 replicas, seed 4: the longer share takes 8, 8, 8 and 7 steps in epochs 1–4 (dealt:
+    6 + 8, 6 + 8, 8 + 6, 7 + 7 batches), 31 in the run."""
+    monkeypatch.setattr(training, "MIN_RUN_STEPS", 50)
+    X, y = _xy(n=1250)
+    options = {"chunks_to_replicas": "dealt", "epochs": 4, "batch_size": 104}
+
+    def warning(**more):
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="climann"):
+            try:
+                _train_scattered(client, X, y, **options, **more)
+            except TrainingInterrupted as interrupted:
+                save_state(tmp_path / "state.npz", interrupted.state)
+        (said,) = [record.getMessage() for record in caplog.records if "steps of the averaged model" in record.getMessage()]
+        return said
+
+    first = warning(stop=_StopAfterReads(22))  # 6 rounds and the epoch's end per epoch: in epoch 4
+    state, _ = load_state(tmp_path / "state.npz")
+    assert (state.epoch, state.batch > 0) == (3, True)
+    resumed = warning(initial_state=state)
+    assert "≈ 31 steps of the averaged model in 4 epochs" in first
+    assert resumed == first
+
+
 class _CancelRecorder:
     def __init__(self):
         self.cancelled = []
