@@ -40,9 +40,9 @@ if TYPE_CHECKING:
     from distributed import Client, Future
 
 __all__ = ["MIN_CHUNKS", "MIN_EVALUATION_CHUNKS", "READ_ONCE_SHARE", "ChunkedSamples", "ChunksReadOnDemand",
-           "chunk_blocks", "chunk_rows", "evaluation_blocks", "fit_scalers", "persist_samples", "placement",
-           "read_fit_and_persist", "read_on_demand", "read_samples",
-           "reads_once", "scaling_and_rows", "scatter_arrays", "short_chunk_warning", "steps_per_year"]
+           "chunk_blocks", "chunk_rows", "evaluation_blocks", "fit_scalers", "interleaved_chunks",
+           "persist_samples", "placement", "read_fit_and_persist", "read_on_demand", "read_samples", "reads_once",
+           "scaling_and_rows", "scatter_arrays", "short_chunk_warning", "steps_per_year"]
 
 #: Chunks over the whole time axis at least (when it has as many time steps), so that the
 #: work spreads over the workers even for data smaller than one ``chunk_mb``.
@@ -115,6 +115,7 @@ def steps_per_year(times: Sequence[Any], *, months: Sequence[int] = ()) -> float
 
 def short_chunk_warning(
     source: PointwiseSource, blocks: Sequence[tuple[int, int]], *, months: Sequence[int] = (), held: bool,
+    blocks_per_chunk: int = 1,
 ) -> str | None:
     """The warning for training chunks shorter than a year of the data's time steps (when the
     data hold more than one chunk), or None; the same for streamed and cluster runs.
@@ -135,11 +136,13 @@ def short_chunk_warning(
         The calendar months the run keeps (empty: all): a year holds fewer steps.
     held : bool
         True for a cluster's chunks (held by its workers), False for a streamed run's.
+    blocks_per_chunk : int
+        Blocks per chunk (:func:`interleaved_chunks`): a chunk's time steps are theirs together.
     """
     if len(blocks) < 2:
         return None
     per_year = steps_per_year(source.layout.time.values, months=months)
-    steps = blocks[0][1] - blocks[0][0]
+    steps = (blocks[0][1] - blocks[0][0]) * max(1, min(blocks_per_chunk, len(blocks)))
     if per_year is None or steps >= per_year - 1e-9:
         return None
     year = f"{per_year:g}" if per_year == round(per_year, 2) else f"≈ {per_year:.0f}"
@@ -338,6 +341,47 @@ def _table(
     return _standardised(read_samples(source, start, stop), input_scaler, target_scaler, dtype, cell_weights)
 
 
+def _joined_table(
+    source: PointwiseSource, blocks: Sequence[tuple[int, int]], input_scaler: Standardizer,
+    target_scaler: Standardizer, dtype: np.dtype, cell_weights: np.ndarray | None,
+) -> np.ndarray:
+    """The tables of ``blocks`` (read one after the other), one below the other."""
+    return np.concatenate([_table(source, start, stop, input_scaler, target_scaler, dtype, cell_weights)
+                           for start, stop in blocks])
+
+
+def interleaved_chunks(blocks: Sequence[tuple[int, int]], *, blocks_per_chunk: int) -> list[list[tuple[int, int]]]:
+    """The blocks of a training block grouped into chunks that each span the whole period:
+    chunk ``j`` holds blocks ``j, j + n, j + 2n, …`` (``n = ⌈len(blocks) / blocks_per_chunk⌉``).
+
+    One replica of local SGD takes its mini-batches from one chunk at a time
+    (:mod:`~climann.workflow.compute.training`), so with chunks of consecutive time steps the
+    steps that end each epoch, and the run, see only the years of one chunk, and the model
+    leans towards them (its test bias then depended on the chunk trained last: rank correlation
+    0.63 over 32 seeds, see ``benchmarks/bench_streamed_chunks.py``). Chunks of blocks taken
+    from every part of the period give each chunk's batches the whole period's years.
+
+    Parameters
+    ----------
+    blocks : sequence of (start, stop)
+        In time order.
+    blocks_per_chunk : int
+        At most this many blocks per chunk (at least 1).
+
+    Returns
+    -------
+    list of list of (start, stop)
+        Each chunk's blocks in time order; every block in exactly one chunk.
+
+    Examples
+    --------
+    >>> interleaved_chunks([(0, 2), (2, 4), (4, 6), (6, 8), (8, 10)], blocks_per_chunk=2)
+    [[(0, 2), (6, 8)], [(2, 4), (8, 10)], [(4, 6)]]
+    """
+    n_chunks = -(-len(blocks) // max(1, blocks_per_chunk))
+    return [list(blocks[first::n_chunks]) for first in range(n_chunks)]
+
+
 def placement(workers: Sequence[str], index: int) -> dict:
     """``client.submit``'s keywords that put chunk ``index`` on worker ``index mod n`` of
     ``workers`` (sorted addresses): each worker holds (and computes on) an equal share. The
@@ -533,8 +577,11 @@ class ChunksReadOnDemand(Sequence):
             with self.client.as_current():
                 wait(last[2])  # read (and handed to the tasks already submitted) before the next is read
             del last
-        start, stop = self.blocks[index]
-        future = self.client.submit(_table, self.source, start, stop, *self.arguments, pure=False)
+        block = self.blocks[index]
+        if isinstance(block[0], tuple | list):  # interleaved blocks (see interleaved_chunks): one table
+            future = self.client.submit(_joined_table, self.source, block, *self.arguments, pure=False)
+        else:
+            future = self.client.submit(_table, self.source, *block, *self.arguments, pure=False)
         self.reading.last = (self, index, future)
         return future
 

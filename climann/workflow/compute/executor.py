@@ -12,8 +12,10 @@ chunk by chunk, and training is local SGD over the chunks
   memory limit, no spilling), with each chunk read from the files when its round comes
   and forgotten after (:func:`~climann.workflow.compute.chunks.read_on_demand`). One
   replica: local SGD with K = 1 is ordinary mini-batch SGD, chunk after chunk in a seeded
-  order, the rows of each chunk shuffled. Memory holds one chunk at a time (with the
-  reading's temporaries), whatever the size of the data.
+  order, the rows of each chunk shuffled; each chunk (when there are several) is made of
+  :data:`STREAMED_BLOCKS_PER_CHUNK` blocks from every part of the period, so that its
+  batches mix the period's years. Memory holds one chunk at a time (with the reading's
+  temporaries), whatever the size of the data.
 
 The streamed run is thus a one-worker cluster run in this process: the same seed and
 ``[compute] chunk_mb`` give bit-identical weights (one BLAS thread in both), its checkpoints
@@ -47,7 +49,8 @@ from climann.workflow.runlog import run_logger
 if TYPE_CHECKING:
     from distributed import Client
 
-__all__ = ["STREAMED_CHUNK_SHARE", "in_process_client", "streamed_chunk_mb", "train_in_process"]
+__all__ = ["STREAMED_BLOCKS_PER_CHUNK", "STREAMED_CHUNK_SHARE", "in_process_client", "streamed_blocks",
+           "streamed_chunk_mb", "train_in_process"]
 
 #: The share of ``[data] in_memory_limit_gb`` a streamed run's chunk may take (read, as
 #: :meth:`~climann.data.pointwise.PointwiseSource.time_blocks` counts): the chunk trained on
@@ -57,6 +60,16 @@ __all__ = ["STREAMED_CHUNK_SHARE", "in_process_client", "streamed_chunk_mb", "tr
 #: MSE 0.86 K², of 128 MiB (3.3 years) 0.56 K², against 0.59 K² with the former stream's
 #: shuffle buffer.
 STREAMED_CHUNK_SHARE = 0.25
+
+#: Blocks of consecutive time steps per chunk of a streamed run with more than one chunk,
+#: taken from every part of the training period
+#: (:func:`~climann.workflow.compute.chunks.interleaved_chunks`; a chunk still holds
+#: :func:`streamed_chunk_mb` MiB). One replica takes its batches from one chunk at a time:
+#: with chunks of consecutive years, the chunk trained on last set the model's bias (a
+#: warming trend's years). Measured in ``benchmarks/bench_streamed_chunks.py`` (30-year
+#: rotated-pole monthly file, JJA and DJF, lag 12, 10 epochs, 6 training chunks, 32 seeds;
+#: the numbers are in docs/scaling.md).
+STREAMED_BLOCKS_PER_CHUNK = 4
 
 
 @contextlib.contextmanager
@@ -91,6 +104,27 @@ def streamed_chunk_mb(config: RunConfig) -> float:
     return max(config.compute.chunk_mb, STREAMED_CHUNK_SHARE * config.data.in_memory_limit_gb * 1024)
 
 
+def streamed_blocks(config: RunConfig, source: PointwiseSource) -> tuple[list[tuple[int, int]], int]:
+    """A streamed run's blocks of time steps and how many make a chunk
+    (:func:`~climann.workflow.compute.chunks.interleaved_chunks`).
+
+    One chunk of :func:`streamed_chunk_mb` MiB when the whole time axis fits in one (as runs
+    before 5 December 2026, bit for bit); else blocks of a :data:`STREAMED_BLOCKS_PER_CHUNK`-th
+    of that, that many to a chunk: a chunk still holds :func:`streamed_chunk_mb` MiB.
+
+    Returns
+    -------
+    blocks : list of (start, stop)
+        :func:`~climann.workflow.compute.chunks.chunk_blocks` of the source's time axis.
+    blocks_per_chunk : int
+    """
+    chunk_mb = streamed_chunk_mb(config)
+    blocks = chunk_blocks(source, chunk_mb=chunk_mb, min_chunks=1)
+    if len(blocks) == 1:
+        return blocks, 1
+    return chunk_blocks(source, chunk_mb=chunk_mb / STREAMED_BLOCKS_PER_CHUNK, min_chunks=1), STREAMED_BLOCKS_PER_CHUNK
+
+
 def train_in_process(
     config: RunConfig, source: PointwiseSource, split: TimeSplit, *,
     on_epoch: Callable[[int, History], None] | None = None, checkpointing: Checkpointing | None = None,
@@ -99,9 +133,9 @@ def train_in_process(
     description): :func:`~climann.workflow.compute.run.train_on_cluster` on
     :func:`in_process_client`, each chunk read when its round comes.
 
-    The chunks are :func:`~climann.workflow.compute.chunks.chunk_blocks` of
-    :func:`streamed_chunk_mb` MiB (those of a one-worker cluster run with that ``[compute]
-    chunk_mb``), as many as their size gives: one replica needs no minimum number of chunks.
+    The chunks are :func:`streamed_blocks`: :func:`streamed_chunk_mb` MiB each, as many as
+    their size gives (one replica needs no minimum number of chunks), each of blocks from
+    every part of the training period when there is more than one.
 
     Returns
     -------
@@ -115,9 +149,13 @@ def train_in_process(
     Interrupted
         On SIGINT, SIGTERM or SIGHUP, after the current round and its checkpoint.
     """
-    chunk_mb = streamed_chunk_mb(config)
-    blocks = chunk_blocks(source, chunk_mb=chunk_mb, min_chunks=1)
-    run_logger.info("chunks: %d of ≤ %g MiB, each read when its round comes", len(blocks), chunk_mb)
+    blocks, per_chunk = streamed_blocks(config, source)
+    if per_chunk == 1:
+        run_logger.info("chunks: %d of ≤ %g MiB, each read when its round comes", len(blocks),
+                        streamed_chunk_mb(config))
+    else:
+        run_logger.info("chunks: %d block(s) of ≤ %g MiB each, from every part of the period (%d blocks), each chunk "
+                        "read when its round comes", per_chunk, streamed_chunk_mb(config) / per_chunk, len(blocks))
     with in_process_client() as client:
         return train_on_cluster(client, config, source, split, blocks, on_epoch=on_epoch, checkpointing=checkpointing,
-                                held=False)
+                                held=False, blocks_per_chunk=per_chunk)

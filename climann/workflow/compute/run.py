@@ -33,6 +33,7 @@ from climann.workflow.checkpoints import Checkpointing, data_fingerprint, traini
 from climann.workflow.compute.chunks import (
     chunk_blocks,
     evaluation_blocks,
+    interleaved_chunks,
     persist_samples,
     read_fit_and_persist,
     read_on_demand,
@@ -177,7 +178,7 @@ def check_test_block_has_a_sample(config: RunConfig, source: PointwiseSource, sp
 def train_on_cluster(
     client: Client, config: RunConfig, source: PointwiseSource, split: TimeSplit, blocks: list[tuple[int, int]],
     *, on_epoch: Callable[[int, History], None] | None = None, checkpointing: Checkpointing | None = None,
-    held: bool = True, on_data_ready: Callable[[], None] | None = None,
+    held: bool = True, on_data_ready: Callable[[], None] | None = None, blocks_per_chunk: int = 1,
 ) -> TrainedOnCluster:
     """Steps 2 and 3: scaling fitted and chunks persisted on the workers, then training.
 
@@ -189,7 +190,10 @@ def train_on_cluster(
     ``[compute] chunks_per_round`` is 1 then). A cluster run whose chunks fit the
     workers' memory comfortably reads each chunk once
     (:func:`~climann.workflow.compute.chunks.read_fit_and_persist`), else twice (the
-    scaling pass, then the tables). ``on_data_ready()`` is called once the scaling is fitted
+    scaling pass, then the tables). A streamed run with ``blocks_per_chunk`` > 1 trains on
+    chunks of that many of the training block's ``blocks`` taken from every part of its period
+    (:func:`~climann.workflow.compute.chunks.interleaved_chunks`), each read as one table.
+    ``on_data_ready()`` is called once the scaling is fitted
     and the chunks are persisted (or set up to be read), before training starts.
 
     With ``checkpointing`` (see :mod:`climann.workflow.checkpoints`), the run's checkpoint is written
@@ -207,7 +211,8 @@ def train_on_cluster(
     """
 
     check_test_block_has_a_sample(config, source, split, blocks)
-    short = short_chunk_warning(source, blocks, months=selected_months(config), held=held)
+    short = short_chunk_warning(source, blocks, months=selected_months(config), held=held,
+                                blocks_per_chunk=1 if held else blocks_per_chunk)
     if short:
         run_logger.warning(short)
     replicas = local_sgd_replicas(client, checkpointing.resumed if checkpointing is not None else None)
@@ -225,7 +230,10 @@ def train_on_cluster(
             persisted = {"train": persist_samples(client, source, train_blocks, **tables),
                          "val": persist_samples(client, source, val_blocks, **tables)}
         else:
-            train = read_on_demand(client, source, train_blocks, rows=train_rows, **tables)
+            chunks = interleaved_chunks(train_blocks, blocks_per_chunk=blocks_per_chunk)
+            rows_of = dict(zip(train_blocks, train_rows, strict=True))
+            train = read_on_demand(client, source, chunks if blocks_per_chunk > 1 else train_blocks,
+                                   rows=[sum(rows_of[block] for block in chunk) for chunk in chunks], **tables)
             persisted = {"train": train, "val": read_on_demand(client, source, val_blocks, along=train, **tables)}
     if on_data_ready is not None:
         on_data_ready()

@@ -14,7 +14,9 @@ from climann.workflow.compute.chunks import (
     chunk_blocks,
     evaluation_blocks,
     fit_scalers,
+    interleaved_chunks,
     persist_samples,
+    read_on_demand,
     read_fit_and_persist,
     reads_once,
     scaling_and_rows,
@@ -82,6 +84,54 @@ def _fake_source(times):
 def test_chunks_shorter_than_a_year_are_warned_about_with_the_way_out_of_their_route(held, n_time, blocks, expected):
     warning = short_chunk_warning(_fake_source(_months(2000, 1, n_time)), blocks, held=held)
     assert warning == expected if expected is None else warning.startswith(expected)
+
+
+def test_a_chunk_of_four_blocks_is_warned_about_by_its_four_blocks_steps():
+    source = _fake_source(_months(2000, 1, 240))
+    blocks = [(start, start + 3) for start in range(0, 240, 3)]
+    assert short_chunk_warning(source, blocks, held=False, blocks_per_chunk=4) is None  # 12 steps: a year
+    assert short_chunk_warning(source, blocks, held=False, blocks_per_chunk=2).startswith(
+        "streamed chunks of 6 time steps, less than a year")
+
+
+@pytest.mark.parametrize(("n_blocks", "per_chunk"), [
+    pytest.param(24, 4, id="24-blocks-4-per-chunk"), pytest.param(30, 4, id="30-blocks-uneven"),
+    pytest.param(5, 2, id="5-blocks-2-per-chunk"), pytest.param(3, 4, id="fewer-blocks-than-per-chunk"),
+    pytest.param(7, 1, id="one-per-chunk"),
+])
+def test_interleaved_chunks_hold_every_block_once_each_chunk_from_every_part_of_the_period(n_blocks, per_chunk):
+    """A replica draws its batches from one chunk at a time: with blocks from every part of
+    the period in each chunk (hand-checked: 24 blocks, 4 per chunk: chunk 0 = blocks 0, 6,
+    12, 18), the batches mix the period's years instead of a few consecutive ones."""
+    blocks = [(3 * k, 3 * k + 3) for k in range(n_blocks)]
+    chunks = interleaved_chunks(blocks, blocks_per_chunk=per_chunk)
+    assert sorted(block for chunk in chunks for block in chunk) == blocks  # every block (sample) once per epoch
+    n_chunks = -(-n_blocks // per_chunk)
+    assert len(chunks) == n_chunks and all(1 <= len(chunk) <= per_chunk for chunk in chunks)
+    for first, chunk in enumerate(chunks):
+        positions = [blocks.index(block) for block in chunk]
+        assert positions == list(range(first, n_blocks, n_chunks))  # in time order, n_chunks apart
+        if len(chunk) == per_chunk > 1:  # its first block in the period's first part, its last in the last
+            assert positions[0] < n_blocks / per_chunk <= n_blocks - n_blocks / per_chunk <= positions[-1]
+    if (n_blocks, per_chunk) == (24, 4):
+        assert [blocks.index(block) for block in chunks[0]] == [0, 6, 12, 18]
+
+
+@pytest.mark.parametrize("area_weighted", [pytest.param(False, id="unweighted"), pytest.param(True, id="area-weighted")])
+def test_a_chunk_of_interleaved_blocks_read_on_demand_is_their_tables_joined(client, source, area_weighted):
+    blocks = chunk_blocks(source, chunk_mb=32)
+    chunks = interleaved_chunks(blocks, blocks_per_chunk=4)
+    samples = source.read_all()
+    scalers = (Standardizer.fit(samples.inputs, samples.feature_names), Standardizer.fit(samples.target, ("tas",)))
+    weights = source.layout.cell_area_weights().ravel() if area_weighted else None
+    tables = {(start, stop): standardised_table(source.read(start, stop), *scalers, dtype=np.dtype("float32"),
+                                                cell_weights=weights) for start, stop in blocks}
+    rows = [sum(len(tables[block]) for block in chunk) for chunk in chunks]
+    read = read_on_demand(client, source, chunks, input_scaler=scalers[0], target_scaler=scalers[1],
+                          area_weighted=area_weighted, rows=rows)
+    assert len(read.futures) == len(chunks) > 1 and read.n_samples == len(samples.target)
+    for index, chunk in enumerate(chunks):
+        np.testing.assert_array_equal(read.futures[index].result(), np.concatenate([tables[block] for block in chunk]))
 
 
 @pytest.mark.parametrize("chunk_mb", [pytest.param(32.0, id="large-chunks"), pytest.param(0.05, id="capped-by-size")])

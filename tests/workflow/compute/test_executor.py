@@ -19,7 +19,7 @@ from climann.model.threads import one_blas_thread
 from climann.workflow.checkpoints import CHECKPOINT_NAME
 from climann.workflow.compute import chunks
 from climann.workflow.compute.chunks import chunk_blocks
-from climann.workflow.compute.executor import streamed_chunk_mb
+from climann.workflow.compute.executor import STREAMED_BLOCKS_PER_CHUNK, streamed_blocks, streamed_chunk_mb
 from climann.workflow.config import build_config, training_options
 from climann.workflow.pipeline import run_training
 from climann.workflow.preparation import open_selected, pointwise_source, split_for
@@ -38,10 +38,13 @@ def _settings(tiny_file, **training):
 
 
 def _blocks(config):
-    """The source, split and chunks of a streamed run of ``config``."""
+    """The source, split and blocks of a streamed run of ``config`` (4 to a chunk)."""
     source = pointwise_source(config, open_selected(config))
     split = split_for(config, source.layout)
-    return source, split, chunk_blocks(source, chunk_mb=streamed_chunk_mb(config), min_chunks=1)
+    # a quarter of the chunk's 0.05 MiB: one time step each, 48 blocks
+    blocks = chunk_blocks(source, chunk_mb=streamed_chunk_mb(config) / 4, min_chunks=1)
+    assert streamed_blocks(config, source) == (blocks, STREAMED_BLOCKS_PER_CHUNK) and STREAMED_BLOCKS_PER_CHUNK == 4
+    return source, split, blocks
 
 
 def _scaler(record: dict) -> Standardizer:
@@ -55,7 +58,9 @@ def streamed_run(tiny_file, tmp_path_factory):
 
 def test_a_streamed_run_trains_one_replica_of_local_sgd_over_the_chunks(streamed_run):
     """The run's weights equal, bit for bit, one replica of local SGD (ordinary mini-batch SGD
-    chunk after chunk) computed here over the chunks read by the data layer."""
+    chunk after chunk) computed here over the chunks read by the data layer: chunk j the
+    samples of training blocks j, j + n, j + 2n, j + 3n (n = ⌈blocks / 4⌉), from every part of
+    the period, so that each batch mixes the period's years."""
     assert "streamed from disk while training" in (streamed_run.run_dir / "train.log").read_text()
     model = Network.load(streamed_run.run_dir / "model.npz")
     config = streamed_run.config
@@ -69,8 +74,11 @@ def test_a_streamed_run_trains_one_replica_of_local_sgd_over_the_chunks(streamed
     np.testing.assert_allclose(target_scaler.std, expected_target.std, rtol=1e-12)
     assert config.training.area_weighted  # the default: each sample weighs its cell's area
     cells = source.layout.cell_area_weights().ravel()
-    tables = [standardised_table(source.read(start, stop), input_scaler, target_scaler, dtype=np.dtype("float32"),
-                                 cell_weights=cells) for start, stop in blocks]
+    n_chunks = -(-len(blocks) // 4)
+    tables = [np.concatenate([standardised_table(source.read(start, stop), input_scaler, target_scaler,
+                                                 dtype=np.dtype("float32"), cell_weights=cells)
+                              for start, stop in blocks[first::n_chunks]])
+              for first in range(n_chunks)]
     options = training_options(config)
     batch_size, seed = options.pop("batch_size"), options.pop("seed")
     network = Network([len(source.feature_names), 8, 1], activation=config.model.activation,
@@ -119,10 +127,11 @@ def test_a_streamed_run_holds_one_chunk_at_a_time_and_reads_each_every_epoch(tin
     source, split, blocks = _blocks(config)
     train, val = (blocks_in_split(blocks, split.time_masks[name]) for name in ("train", "val"))
     epochs = config.training.epochs
-    # every training and validation chunk read once per epoch (nothing persisted) …
+    # every training and validation block read once per epoch (nothing persisted) …
     assert sorted(block for _, block in reads) == sorted(epochs * (train + val))
-    # … and at most the previous chunk still alive when the next is read: never all of them
-    assert max(count for count, _ in reads) <= 1 < len(train)
+    # … and at most the blocks of the chunk being read still alive when its next block is read
+    # (joined into its table after): never all of them
+    assert max(count for count, _ in reads) <= STREAMED_BLOCKS_PER_CHUNK - 1 < len(train)
 
 
 def test_a_streamed_run_stopped_between_rounds_resumes_to_the_uninterrupted_weights(
@@ -131,8 +140,10 @@ def test_a_streamed_run_stopped_between_rounds_resumes_to_the_uninterrupted_weig
     config = build_config(_settings(tiny_file))
     source, split, blocks = _blocks(streamed_run.config)
     n_train, n_val = (len(blocks_in_split(blocks, split.time_masks[name])) for name in ("train", "val"))
-    # SIGTERM while the 3rd training chunk of epoch 2 is read: the run stops after that round
-    target = n_train + n_val + 3
+    # SIGTERM while the 3rd training chunk of epoch 2 is read (its first block; 4 blocks to a
+    # chunk): the run stops after that round
+    assert n_train % STREAMED_BLOCKS_PER_CHUNK == 0
+    target = n_train + n_val + 2 * STREAMED_BLOCKS_PER_CHUNK + 1
 
     def terminate(count):
         if count == target:
@@ -160,9 +171,9 @@ def test_streamed_chunks_take_a_quarter_of_the_memory_limit_and_short_ones_are_w
     assert streamed_chunk_mb(config) == pytest.approx(0.25 * STREAMED * 1024)
     assert streamed_chunk_mb(build_config({"compute": {"chunk_mb": 64}})) == 512  # of the default 2 GB
     assert streamed_chunk_mb(build_config({"compute": {"chunk_mb": 600}})) == 600
-    # 3 monthly steps per chunk: the run says so, and what to do
+    # 4 blocks of 1 monthly step per chunk: the run says so, and what to do
     log = (streamed_run.run_dir / "train.log").read_text()
-    assert "streamed chunks of 3 time steps, less than a year (12 steps)" in log
+    assert "streamed chunks of 4 time steps, less than a year (12 steps)" in log
     assert "raise [data] in_memory_limit_gb" in log
     # chunks of 16 steps (0.27 MiB read; the file's ≈ 0.46 MB of samples stream beyond 0.4 MB): no warning
     settings = _settings(tiny_file, epochs=1)
@@ -171,7 +182,7 @@ def test_streamed_chunks_take_a_quarter_of_the_memory_limit_and_short_ones_are_w
     result = run_training(build_config(settings), run_dir=tmp_path / "yearly")
     log = (result.run_dir / "train.log").read_text()
     assert "streamed from disk while training" in log
-    assert "chunks: 3 of" in log
+    assert "chunks: 4 block(s) of ≤ 0.0675 MiB each, from every part of the period (12 blocks)" in log
     assert "less than a year" not in log
 
 
