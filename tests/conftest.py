@@ -15,6 +15,7 @@ import cftime
 import numpy as np
 import pytest
 import xarray as xr
+from tests.fresh_python import run_python
 
 
 def monthly_times(n_years: int, calendar: str, start_year: int = 2000) -> list:
@@ -349,7 +350,7 @@ def run_store_edit(advice: str, cwd) -> None:
     words = shlex.split(advice)
     assert words[:3] == ["python", "-c", words[2]] and len(words) == 3, advice
     assert "ncatted" not in advice and "_fixed" not in advice
-    subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=cwd)
+    run_python("-c", words[2], check=True, cwd=cwd)
 
 
 #: A second process that claims PATH (argv[1]; "folder" in argv[2] for a folder), says so on
@@ -365,8 +366,6 @@ with claimed_output(sys.argv[1], overwrite=False, folder=sys.argv[2] == "folder"
 
 @pytest.fixture
 def holder():
-    import subprocess
-    import sys
 
     started = []
 

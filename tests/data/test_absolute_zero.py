@@ -22,6 +22,7 @@ from climann.data.open import open_dataset
 from climann.errors import ClimannError
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
+from tests.fresh_python import run_python
 
 LAT = np.arange(-80.0, 81.0, 20.0)
 LON = np.arange(0.0, 360.0, 30.0)
@@ -449,7 +450,6 @@ def test_the_advice_for_a_zarr_store_run_as_printed_makes_its_codes_missing_by_i
     """fix31a: the absolute-zero warning on a Zarr store gives zarr-python's edit of the store (ncatted does not
     edit one); run as printed, the store says which values are no temperatures (valid_min below, missing_value at
     absolute zero), climann reads them as missing with no warning, and every other value as it was."""
-    import sys
 
     pytest.importorskip("zarr")
     monkeypatch.chdir(tmp_path)
@@ -463,7 +463,7 @@ def test_the_advice_for_a_zarr_store_run_as_printed_makes_its_codes_missing_by_i
     (warning,) = messages
     command = re.search(r'python -c "[^"]+"', warning).group(0)
     assert "ncatted" not in warning and f"['{said}']" in command
-    subprocess.run([sys.executable, "-c", shlex.split(command)[2]], check=True, cwd=tmp_path)
+    run_python("-c", shlex.split(command)[2], check=True, cwd=tmp_path)
     dataset, messages = _opened(caplog, tmp_path / "sst.zarr")
     assert messages == []
     np.testing.assert_array_equal(dataset["sst"].values, np.where(values == code, np.nan, values))

@@ -1,8 +1,6 @@
 """Time axes in years before present (climann/data/before_present.py): refused with a way out that runs."""
 
 import shlex
-import subprocess
-import sys
 
 import cftime
 import numpy as np
@@ -14,6 +12,7 @@ from climann.data.open import open_dataset
 from climann.data.variables import grid_layout
 from climann.errors import ClimannError
 from tests.conftest import unwrapped_report
+from tests.fresh_python import run_python
 
 # TraCE-21ka's decadal means: 22.00 ka BP … 21.77 ka BP stored as float32 -22.00, -21.99 …
 TRACE = -22.0 + 0.01 * np.arange(24)
@@ -46,7 +45,7 @@ def _refusal(path):
 def _python_line(message):
     """The ``python -c …`` way out of ``message``, run with this interpreter."""
     command = next(part for part in message.split("`") if part.startswith("python -c "))
-    return [sys.executable, *shlex.split(command)[1:]]
+    return shlex.split(command)[1:]  # after `python`: -c CODE ARGS
 
 
 @pytest.mark.parametrize(("units", "years"), [
@@ -80,7 +79,7 @@ def test_the_printed_python_line_writes_a_copy_climann_reads_and_trains_on(tmp_p
     message = _refusal(path)
     assert f"if {values[0]:g} {units} is the year {first_year} ({reading}" in message
     assert ("`ncap2 " in message) != name.endswith(".zarr")
-    subprocess.run(_python_line(message), check=True, capture_output=True, cwd=tmp_path)
+    run_python(*_python_line(message), check=True, capture_output=True, cwd=tmp_path)
     copy = tmp_path / name.replace(".", "_fixed.")
     dataset = open_dataset([copy])
     sign = 1 if (values < 0).any() else -1
@@ -118,7 +117,7 @@ def test_fractional_ages_are_written_as_whole_years_when_they_stay_apart(tmp_pat
     path = _write(tmp_path / "core.nc", ages, units="years BP", dtype="f8")
     message = _refusal(path)
     assert "each value on 1 January of its nearest whole year" in message
-    subprocess.run(_python_line(message), check=True, capture_output=True, cwd=tmp_path)
+    run_python(*_python_line(message), check=True, capture_output=True, cwd=tmp_path)
     years = [1900, 1870, 1828, 1810, 1760, 1745, 1698]  # 190.5 BP is 1759.5: the later year, as ncap2's line gives
     assert list(open_dataset([tmp_path / "core_fixed.nc"])["time"].values) == [
         cftime.datetime(int(year), 1, 1, calendar="noleap") for year in sorted(years)]  # read oldest first
@@ -133,7 +132,7 @@ def test_fractional_ages_that_rounding_would_merge_are_kept_and_said_to_be_no_se
     message = _refusal(path)
     assert ("the fractions of a year are kept as days, since rounding them would put 1 of the values in a year that "
             "holds another: those days of the year are no season") in message
-    subprocess.run(_python_line(message), check=True, capture_output=True, cwd=tmp_path)
+    run_python(*_python_line(message), check=True, capture_output=True, cwd=tmp_path)
     days = [(time - cftime.datetime(1950, 1, 1, calendar="noleap")).days
             for time in open_dataset([tmp_path / "core_fixed.nc"])["time"].values]
     assert days == sorted(np.round(-ages * 365000))  # read oldest first
@@ -185,7 +184,7 @@ def test_info_on_a_core_dated_before_present_gives_the_line_that_dates_it(tmp_pa
     report = unwrapped_report(describe([str(_core(tmp_path / "core.nc", units))]))
     assert "select = {age" not in report
     assert "# No config to start from: time coordinate 'age' in core.nc could not be read as dates" in report
-    subprocess.run(_python_line(report), check=True, capture_output=True, cwd=tmp_path)
+    run_python(*_python_line(report), check=True, capture_output=True, cwd=tmp_path)
     dataset = open_dataset([tmp_path / "core_fixed.nc"])
     # oldest first once opened: 20 ka BP is the year -18050, 0.125 ka BP 1825, every 125 years
     assert list(dataset["age"].values) == [cftime.datetime(1950 - 125 * k, 1, 1, calendar="noleap")
@@ -233,7 +232,7 @@ def test_info_signs_both_years_of_a_record_across_year_0(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with xr.open_dataset(_ice_core_bp(tmp_path / "core.nc"), decode_times=False) as core:
         message = before_present_problem(core["time"], tmp_path / "core.nc")
-    subprocess.run(_python_line(message), check=True, capture_output=True, cwd=tmp_path)
+    run_python(*_python_line(message), check=True, capture_output=True, cwd=tmp_path)
     report = describe([str(tmp_path / "core_fixed.nc")])
     assert "# Time 'time': -1050-01-01 to +0960-01-01, every 360 months, 68 steps" in report
 
@@ -241,7 +240,7 @@ def test_info_signs_both_years_of_a_record_across_year_0(tmp_path, monkeypatch):
 def _python_lines(report):
     """Every ``python -c …`` way out of an info report, run with this interpreter."""
     flat = " ".join(line.lstrip("# ").strip() for line in report.splitlines())
-    return [[sys.executable, *shlex.split(part)[1:]] for part in flat.split("`") if part.startswith("python -c ")]
+    return [shlex.split(part)[1:] for part in flat.split("`") if part.startswith("python -c ")]  # after `python`
 
 
 def test_two_advices_in_a_row_number_the_second_copy_and_keep_the_first(tmp_path, monkeypatch):
@@ -262,11 +261,11 @@ def test_two_advices_in_a_row_number_the_second_copy_and_keep_the_first(tmp_path
     ).to_netcdf(tmp_path / "core.nc")
     (first,) = _python_lines(describe(["core.nc"]))
     assert first[-1].endswith("d.to_netcdf('core_fixed.nc')")
-    subprocess.run(first, check=True, capture_output=True, cwd=tmp_path)
+    run_python(*first, check=True, capture_output=True, cwd=tmp_path)
     written = (tmp_path / "core_fixed.nc").read_bytes()
     (second,) = _python_lines(describe(["core_fixed.nc"]))
     assert "core_fixed_fixed" not in second[-1] and second[-1].endswith("d.to_netcdf('core_fixed_2.nc')")
-    subprocess.run(second, check=True, capture_output=True, cwd=tmp_path)
+    run_python(*second, check=True, capture_output=True, cwd=tmp_path)
     assert (tmp_path / "core_fixed.nc").read_bytes() == written
     times = open_dataset([tmp_path / "core_fixed_2.nc"])["age"].values
     assert (times[0].year, times[-1].year) == (-1030, 980)  # 2980 BP and 970 BP

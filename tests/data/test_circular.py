@@ -3,7 +3,6 @@
 import logging
 import re
 import shlex
-import subprocess
 import sys
 
 import numpy as np
@@ -17,6 +16,7 @@ from climann.data.circular import (
 from climann.data.defaults import default_inputs
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
+from tests.fresh_python import run_python
 
 
 @pytest.mark.parametrize(("name", "attrs"), [
@@ -135,7 +135,7 @@ def test_the_sine_cosine_line_of_a_refused_direction_runs_as_printed_and_its_cop
         in line
     assert "train on its sine and cosine instead, one run each (--target mwd_sin, --target mwd_cos" in line
     command = shlex.split(re.search(r'python -c "[^"]+"', line).group(0))
-    subprocess.run([sys.executable, "-c", command[2]], check=True, cwd=tmp_path)
+    run_python("-c", command[2], check=True, cwd=tmp_path)
     with xr.open_dataset(tmp_path / "wave_sincos.nc") as copy:
         np.testing.assert_allclose(copy["mwd_sin"].values, np.sin(mwd * np.pi / 180), atol=1e-6)
         np.testing.assert_allclose(copy["mwd_cos"].values, np.cos(mwd * np.pi / 180), atol=1e-6)

@@ -5,8 +5,6 @@ import gzip
 import lzma
 import re
 import shlex
-import subprocess
-import sys
 import zipfile
 
 import netCDF4
@@ -16,6 +14,7 @@ import pytest
 from climann.data.open import open_dataset
 from climann.data.variables import require_variable
 from climann.errors import ClimannError
+from tests.fresh_python import run_python
 
 
 def _fill(group):
@@ -188,7 +187,7 @@ def test_the_xarray_copy_of_a_group_on_the_roots_coordinates_gives_the_variable_
     with pytest.raises(ClimannError) as refused:
         require_variable(dataset, "rsdt", "groups.nc")
     command = shlex.split(re.search(r"keeps the root's coordinates: `(python -c [^`]+)`", str(refused.value)).group(1))
-    subprocess.run([sys.executable, *command[1:]], check=True, cwd=tmp_path)
+    run_python(*command[1:], check=True, cwd=tmp_path)
     combined = open_dataset([path, tmp_path / "groups_forcing.nc"], grid_of="tas", variables=("tas", "rsdt"))
     np.testing.assert_array_equal(combined["rsdt"].transpose("time", "lat", "lon").values, _rsdt())
     np.testing.assert_array_equal(combined["lat"].values, LAT)

@@ -14,6 +14,7 @@ from climann.data.variables import grid_layout
 from climann.data.notes import forget_notes
 from climann.errors import ClimannError
 from climann.evaluation.regions import box_cells, layout_regions
+from tests.fresh_python import run_python
 
 #: The true grid of the fixtures: 30° × 60° cells centred at ±15, ±45, ±75° and 0…300°E.
 LATITUDE = np.arange(-75.0, 76.0, 30.0)
@@ -442,8 +443,6 @@ def test_an_unstructured_zarr_store_is_refused_with_a_line_that_writes_it_as_net
     store's values as NetCDF beside it, and the remap named is of that file, whose own refusal names the same."""
     import re
     import shlex
-    import subprocess
-    import sys
 
     pytest.importorskip("zarr")
     monkeypatch.chdir(tmp_path)
@@ -460,7 +459,7 @@ def test_an_unstructured_zarr_store_is_refused_with_a_line_that_writes_it_as_net
     assert "reads NetCDF only" in said and "xESMF" in said and "u.zarr u_remapped" not in said
     export, remap = re.findall(r"`([^`]+)`", said)[:2]
     assert remap == "cdo remapcon,r360x180 u_netcdf.nc u_netcdf_remapped.nc"
-    subprocess.run([sys.executable, "-c", shlex.split(export)[2]], check=True, cwd=tmp_path)
+    run_python("-c", shlex.split(export)[2], check=True, cwd=tmp_path)
     with xr.open_dataset(tmp_path / "u_netcdf.nc") as written, xr.open_zarr(tmp_path / "u.zarr") as store:
         np.testing.assert_array_equal(written["tas"].values, store["tas"].values)
         np.testing.assert_array_equal(written["lat"].values, store["lat"].values)

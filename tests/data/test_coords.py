@@ -3,7 +3,6 @@ import re
 import shlex
 import shutil
 import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
@@ -14,6 +13,7 @@ from climann.data.coords import bare_coordinates, find_coordinate, fixed_in_time
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset
+from tests.fresh_python import run_python
 
 
 @pytest.mark.parametrize(
@@ -492,7 +492,7 @@ def test_data_without_a_position_are_refused_with_a_command_that_gives_them_one(
         subprocess.run(shlex.split(command), check=True, capture_output=True)
     else:
         code = re.search(r"\(or xarray: (.*)\)$", message).group(1)
-        subprocess.run([sys.executable, "-c", f"import xarray as xr; {code}"], check=True, capture_output=True)
+        run_python("-c", f"import xarray as xr; {code}", check=True, capture_output=True)
     _assert_placed(open_dataset([tmp_path / "mean_fixed.nc"]), original, dims, added)
 
 
@@ -519,7 +519,7 @@ def test_a_store_without_a_position_is_refused_with_an_xarray_line_that_gives_it
     assert "ncap2" not in message and "to_netcdf" not in message
     words = shlex.split(re.search(r"python -c .*$", message).group(0))
     assert words[:2] == ["python", "-c"] and len(words) == 3, message
-    subprocess.run([sys.executable, "-c", words[2]], check=True, capture_output=True)
+    run_python("-c", words[2], check=True, capture_output=True)
     _assert_placed(open_dataset([tmp_path / "mean_fixed.zarr"]), original, dims, added)
 
 

@@ -10,6 +10,7 @@ from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset
+from tests.fresh_python import run_python
 
 
 @pytest.fixture(autouse=True)
@@ -89,8 +90,6 @@ def test_a_stores_repeated_column_with_other_values_is_refused_with_a_cut_that_r
     opens as the grid the column was added to."""
     import re
     import shlex
-    import subprocess
-    import sys
 
     pytest.importorskip("zarr")
     monkeypatch.chdir(tmp_path)
@@ -102,7 +101,7 @@ def test_a_stores_repeated_column_with_other_values_is_refused_with_a_cut_that_r
     assert "ncks" not in message
     words = shlex.split(re.search(r'python -c "[^"]+"', message).group(0))
     assert words[:2] == ["python", "-c"] and len(words) == 3, message
-    subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=tmp_path)
+    run_python("-c", words[2], check=True, cwd=tmp_path)
     fixed = open_dataset([tmp_path / "cyclic_fixed.zarr"])
     np.testing.assert_array_equal(fixed.lon.values, original.lon.values)
     np.testing.assert_array_equal(fixed.tas.values, original.tas.values)

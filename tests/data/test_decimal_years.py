@@ -12,6 +12,7 @@ from climann.data.decimal_years import decimal_year_step, decimal_years_problem
 from climann.data.open import open_dataset
 from climann.data.variables import grid_layout
 from climann.errors import ClimannError
+from tests.fresh_python import run_python
 
 # Berkeley Earth's monthly stamps: the middle of each month as a twelfth of the year
 BERKELEY = 1980 + (np.arange(24) + 0.5) / 12
@@ -135,7 +136,6 @@ def test_a_decimal_year_zarr_store_is_refused_with_an_xarray_line_that_dates_a_c
     which CDO cannot run on a store. The way out is one xarray line; run as printed, its copy beside the store
     is read by climann at the stated dates (standard calendar), its values unchanged."""
     import shlex
-    import sys
 
     pytest.importorskip("zarr")
     monkeypatch.chdir(tmp_path)
@@ -146,7 +146,7 @@ def test_a_decimal_year_zarr_store_is_refused_with_an_xarray_line_that_dates_a_c
     refusal = _refusal(tmp_path / "be.zarr")
     (command,) = refusal.split("`")[1:2]
     assert "cdo" not in refusal and "be_fixed.zarr" in command
-    subprocess.run([sys.executable, "-c", shlex.split(command)[2]], check=True, cwd=tmp_path)
+    run_python("-c", shlex.split(command)[2], check=True, cwd=tmp_path)
     dataset = open_dataset([tmp_path / "be_fixed.zarr"])
     assert list(dataset["time"].values) == [cftime.datetime(*date, calendar="standard") for date in expected]
     np.testing.assert_array_equal(dataset["temperature"].values, temperature)

@@ -15,6 +15,7 @@ from climann.data.flags import flag_classes, flag_codes, indicator_advice, refus
 from climann.errors import ClimannError
 from climann.data.open import open_dataset
 from tests.conftest import follow_ncatted, grid_dataset
+from tests.fresh_python import run_python
 
 
 def _variable(**attrs) -> xr.DataArray:
@@ -413,7 +414,6 @@ def test_the_indicator_advice_for_a_zarr_store_run_as_printed_writes_the_0_1_var
     """fix31a: a flag variable in a Zarr store was advised `ncap2 … lc.zarr …` (and `cdo eqc`), which read no
     store; the advice is one xarray line, and run as printed it writes a copy of the store whose 0/1 variable is 1
     where the first class is, 0 at the other classes, missing where the codes are, and no flag variable."""
-    import sys
 
     pytest.importorskip("zarr")
     monkeypatch.chdir(tmp_path)
@@ -421,7 +421,7 @@ def test_the_indicator_advice_for_a_zarr_store_run_as_printed_writes_the_0_1_var
     advice = advise(open_dataset([tmp_path / "lc.zarr"]))
     assert "ncap2" not in advice and "cdo" not in advice
     command = shlex.split(re.search(r'python -c "[^"]+"', advice).group(0))
-    subprocess.run([sys.executable, "-c", command[2]], check=True, cwd=tmp_path)
+    run_python("-c", command[2], check=True, cwd=tmp_path)
     forest = open_dataset([tmp_path / "lc_fixed.zarr"])["lc_forest"]
     np.testing.assert_array_equal(forest.values, np.where(codes == -1, np.nan, codes == 1))
     assert flag_classes(forest) is None and "flag_values" not in forest.attrs

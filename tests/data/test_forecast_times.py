@@ -11,6 +11,7 @@ from climann.data.open import open_dataset
 from climann.data.subset import select_values
 from climann.errors import ClimannError
 from tests.forecast_files import REFERENCE_TIMES, cfgrib_layout, seasonal_pair
+from tests.fresh_python import run_python
 
 
 def _dates(values: np.ndarray) -> list[str]:
@@ -319,8 +320,6 @@ def test_a_stores_lead_that_has_no_one_date_is_refused_with_a_line_that_runs_on_
     copy is read with each start moved by the months: 1.2 months from the 1st is 1 month and a fifth of the
     next month's days, counted by hand."""
     import shlex
-    import subprocess
-    import sys
 
     pytest.importorskip("zarr")
     monkeypatch.chdir(tmp_path)
@@ -331,7 +330,7 @@ def test_a_stores_lead_that_has_no_one_date_is_refused_with_a_line_that_runs_on_
     command = re.search(r"`(python -c [^`]+)`", str(refusal.value)).group(1)
     words = shlex.split(command)
     assert words[:2] == ["python", "-c"] and len(words) == 3, command
-    subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=tmp_path)
+    run_python("-c", words[2], check=True, cwd=tmp_path)
     fixed = tmp_path / "hindcast_fixed.zarr"
     assert fixed.exists() == (units == "years")  # an attribute is set in the store itself
     valid = open_dataset([fixed if fixed.exists() else store])["time"].values
@@ -346,8 +345,6 @@ def test_a_stores_lead_without_units_is_refused_with_a_line_that_sets_them_in_th
     which NCO cannot read; now a zarr-python line that, run as printed, sets the units in the store, which then
     opens with each start moved by the lead in hours."""
     import shlex
-    import subprocess
-    import sys
 
     pytest.importorskip("zarr")
     monkeypatch.chdir(tmp_path)
@@ -358,7 +355,7 @@ def test_a_stores_lead_without_units_is_refused_with_a_line_that_sets_them_in_th
     assert "ncatted" not in str(refusal.value)
     words = shlex.split(re.search(r'python -c "[^"]+"', str(refusal.value)).group(0))
     assert words[:2] == ["python", "-c"] and len(words) == 3, str(refusal.value)
-    subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=tmp_path)
+    run_python("-c", words[2], check=True, cwd=tmp_path)
     valid = open_dataset([store])["time"].values
     assert _dates(valid) == _dates([start + datetime.timedelta(hours=6) for start in MONTHLY_STARTS])
 
@@ -535,10 +532,8 @@ def test_a_stores_forecast_starts_are_refused_with_an_xarray_line_that_pairs_the
     with pytest.raises(ClimannError, match=r"is the forecasts' start") as refused:
         open_dataset([tmp_path / "wk34.zarr", tmp_path / "obs.nc"])
     command = re.search(r'python -c "(.+?)"', str(refused.value)).group(1).replace("LEAD", "14")
-    import subprocess
-    import sys
 
-    subprocess.run([sys.executable, "-c", command], cwd=tmp_path, check=True)
+    run_python("-c", command, cwd=tmp_path, check=True)
     paired = open_dataset([tmp_path / "wk34_fixed.zarr", tmp_path / "obs.nc"])
     assert _dates(paired["time"].values) == _dates(_cftime(starts))
     np.testing.assert_allclose(paired["t2m_fc"].values, paired["t2m"].values, atol=1e-4)

@@ -4,8 +4,6 @@
 import logging
 import re
 import shlex
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -16,6 +14,7 @@ from climann.data.open import open_dataset
 from climann.data.subset import select_values
 from climann.errors import ClimannError
 from tests.forecast_files import s2s_daily_pair, with_day_bounds
+from tests.fresh_python import run_python
 
 LEAD = "21 days"
 
@@ -72,7 +71,7 @@ def test_a_total_from_the_start_over_several_steps_is_refused_and_its_advice_giv
     with pytest.raises(ClimannError, match=r"the total from the forecast start \(ECMWF.s S2S and ENS forecasts\), over 21 days") as refused:
         open_dataset(files, select={"step": LEAD})
     command = re.search(r'python -c "(.+?)"', str(refused.value)).group(1)
-    subprocess.run([sys.executable, "-c", command], cwd=tmp_path, check=True)
+    run_python("-c", command, cwd=tmp_path, check=True)
     selected = _opened_and_selected([tmp_path / "s2s_tp_step_totals.nc", tmp_path / "obs.nc"], {"step": LEAD})
     np.testing.assert_allclose(selected["t2m_fc"].values, selected["t2m"].values, atol=2e-3)
     np.testing.assert_allclose(selected["t2m"].values, observations["t2m"].sel(time=covered).values)
@@ -298,7 +297,7 @@ def _bucket_bounded_copy(tmp_path, message: str) -> str:
     lower = re.search(r"\((\S+) for 6-hour buckets", message).group(1)
     words = shlex.split(command)
     assert words[:2] == ["python", "-c"] and words[-1] == "LOWER", command
-    subprocess.run([sys.executable, *words[1:-1], lower], check=True, cwd=tmp_path)
+    run_python(*words[1:-1], lower, check=True, cwd=tmp_path)
     return words[-2]
 
 
@@ -331,7 +330,7 @@ def test_the_printed_line_with_lower_0_dates_a_total_from_the_start(tmp_path):
     forecast.to_netcdf(tmp_path / "gfs.nc")
     message = _refusal(tmp_path / "gfs.nc")
     words = shlex.split(re.search(r"`(python -c [^`]*)`", message).group(1))
-    subprocess.run([sys.executable, *words[1:-1], "0"], check=True, cwd=tmp_path)
+    run_python(*words[1:-1], "0", check=True, cwd=tmp_path)
     opened = open_dataset([tmp_path / words[-2]])
     np.testing.assert_array_equal(_dates(opened[opened["time"].attrs["bounds"]].values),
                                   np.stack([DAILY_STARTS, DAILY_STARTS + np.timedelta64(1, "D")], -1))
@@ -354,7 +353,7 @@ def test_a_bounded_total_beside_an_instant_value_is_refused_naming_what_the_boun
     t2m called tp "totals from the start"."""
     name, _ = _gfs_with_t2m(tmp_path)
     words = shlex.split(re.search(r"`(python -c [^`]*)`", _refusal(tmp_path / name)).group(1))
-    subprocess.run([sys.executable, *words[1:-1], lower], check=True, cwd=tmp_path)
+    run_python(*words[1:-1], lower, check=True, cwd=tmp_path)
     message = _refusal(tmp_path / words[-2])
     assert f"holds forecasts of different kinds of time ({said}, t2m: values at their valid times)" in message
     assert "\n" not in message
@@ -369,7 +368,7 @@ def test_the_xarray_line_of_the_kinds_refusal_writes_a_file_that_keeps_the_bucke
     assert f"`cdo selname,tp {tmp_path / copy} {tmp_path / 'gfs_bounded_selected.nc'}`" in message
     command = re.search(r"without CDO, `(python -c [^`]*)`", message).group(1)
     words = shlex.split(command)
-    subprocess.run([sys.executable, *words[1:]], check=True, cwd=tmp_path)
+    run_python(*words[1:], check=True, cwd=tmp_path)
     opened = open_dataset([tmp_path / "gfs_bounded_selected.nc"])
     assert "t2m" not in opened
     expected = np.stack([DAILY_STARTS + np.timedelta64(18, "h"), DAILY_STARTS + np.timedelta64(24, "h")], -1)

@@ -9,6 +9,7 @@ import pytest
 import xarray as xr
 
 from climann.data.grid_cuts import cut_advice, cut_box, interpolation_advice
+from tests.fresh_python import run_python
 
 #: A global 15° grid, as break10's x.nc.
 LAT = np.arange(-82.5, 90.0, 15.0)
@@ -96,8 +97,6 @@ def test_the_interpolation_advice_puts_longitudes_in_the_reference_s_convention(
     rather than NaN beyond 180°, and its bounds, the old cells', are left out."""
     import re
     import shlex
-    import subprocess
-    import sys
 
     target_lon, own_lon = np.array([170.0, 180.0, 190.0, 200.0]), np.array([-170.0, -150.0, 150.0, 170.0])
     target = {**_grid([0.0, 10.0], target_lon)}
@@ -111,7 +110,7 @@ def test_the_interpolation_advice_puts_longitudes_in_the_reference_s_convention(
     advice = interpolation_advice(target, tmp_path / "target.nc", own, tmp_path / "sst.nc")
     code = shlex.split(re.search(r"`(python -c .*)`$", advice).group(1))[2]
     assert "% 360" in code and "drop_vars(['lon_bnds']" in code
-    subprocess.run([sys.executable, "-c", code], check=True)
+    run_python("-c", code, check=True)
     regridded = xr.open_dataset(tmp_path / "sst_regridded.nc")
     np.testing.assert_allclose(regridded["sst"].values, np.tile(0.1 * (target_lon - 150.0), (2, 1)), rtol=1e-12)
     assert "lon_bnds" not in regridded.variables

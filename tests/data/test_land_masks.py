@@ -7,7 +7,6 @@ import re
 import shlex
 import shutil
 import subprocess
-import sys
 
 import cftime
 import numpy as np
@@ -17,6 +16,7 @@ import xarray as xr
 from climann.data.land_masks import land_codes, land_stored_as_value, warn_land_stored_as_value
 from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
+from tests.fresh_python import run_python
 
 N_TIME, N_ETA, N_XI = 40, 5, 6
 
@@ -200,7 +200,7 @@ def test_a_mask_in_a_grid_file_gets_the_xarray_line_that_reads_both(tmp_path, ca
     assert command == ("python -c 'import xarray as xr; d = xr.open_dataset(\"roms_his.nc\"); m = "
                        "xr.open_dataset(\"roms_grd.nc\")[\"mask_rho\"]; d[\"temp\"] = d[\"temp\"].where(~m.isin([0.0])); "
                        "d.to_netcdf(\"roms_his_fixed.nc\")'")
-    subprocess.run([sys.executable, *shlex.split(command)[1:]], check=True, capture_output=True)
+    run_python(*shlex.split(command)[1:], check=True, capture_output=True)
     temp, land = open_dataset([tmp_path / "roms_his_fixed.nc"])["temp"].values, _land()
     assert np.isnan(temp[:, land]).all()
     np.testing.assert_array_equal(temp[:, ~land], original["temp"].values[:, ~land])
@@ -221,7 +221,7 @@ def test_a_stores_mask_in_a_grid_file_gets_an_xarray_line_that_writes_a_store(tm
                            where="roms_his.zarr")
     assert "to_netcdf" not in message and "ncap2" not in message
     command = shlex.split(re.search(r'python -c "[^"]+"', message).group(0))
-    subprocess.run([sys.executable, "-c", command[2]], check=True, cwd=tmp_path)
+    run_python("-c", command[2], check=True, cwd=tmp_path)
     fixed = open_dataset([tmp_path / "roms_his_fixed.zarr"])
     assert np.isnan(fixed["temp"].values[:, _land()]).all()
     np.testing.assert_array_equal(fixed["temp"].values[:, ~_land()], original["temp"].values[:, ~_land()])
@@ -239,7 +239,7 @@ def test_the_command_for_a_zarr_store_run_as_printed_writes_a_copy_whose_land_is
     (message,) = _warnings(caplog, open_dataset([tmp_path / "roms.zarr"]), where="roms.zarr")
     assert "ncap2" not in message
     command = shlex.split(re.search(r'python -c "[^"]+"', message).group(0))
-    subprocess.run([sys.executable, "-c", command[2]], check=True, cwd=tmp_path)
+    run_python("-c", command[2], check=True, cwd=tmp_path)
     fixed = open_dataset([tmp_path / "roms_fixed.zarr"])
     assert np.isnan(fixed["temp"].values[:, _land()]).all()
     np.testing.assert_array_equal(fixed["temp"].values[:, ~_land()], dataset["temp"].values[:, ~_land()])

@@ -15,6 +15,7 @@ import xarray as xr
 
 from climann.data.nonnegative import NEGATIVE_TOLERANCE, cannot_be_negative, negative_values, warn_negative_values
 from climann.data.open import open_dataset
+from tests.fresh_python import run_python
 
 
 @pytest.mark.parametrize(("name", "attrs", "cannot"), [
@@ -252,7 +253,6 @@ def test_the_commands_for_a_zarr_store_are_xarray_lines_that_work(tmp_path, capl
     are xarray lines that write a corrected copy beside the store, which, run as printed, holds no negative value
     (0 or missing where they were, every other value as it was) and leaves the store as it was."""
     import shlex
-    import sys
 
     pytest.importorskip("zarr")
     monkeypatch.chdir(tmp_path)
@@ -263,7 +263,7 @@ def test_the_commands_for_a_zarr_store_are_xarray_lines_that_work(tmp_path, capl
     zero, missing = said.split("to set them to 0: ", 1)[1].split(", or to missing: ")
     command = shlex.split(zero if to == "0" else missing)
     assert command[:2] == ["python", "-c"] and len(command) == 3 and "ncap2" not in said
-    subprocess.run([sys.executable, "-c", command[2]], check=True, cwd=tmp_path)
+    run_python("-c", command[2], check=True, cwd=tmp_path)
     expected = np.where(values < 0, 0.0 if to == "0" else np.nan, values)
     np.testing.assert_array_equal(xr.open_zarr(tmp_path / "pr_fixed.zarr")["pr"].values, expected)
     np.testing.assert_array_equal(xr.open_zarr(tmp_path / "pr.zarr")["pr"].values, values)

@@ -15,6 +15,7 @@ from climann.data.variables import grid_layout
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset, monthly_times, write_climann_file
 from tests.grid_files import LAMBERT, curvilinear_coordinates, rotated_to_geographic
+from tests.fresh_python import run_python
 
 
 def test_expand_paths_accepts_files_globs_and_directories(tmp_path):
@@ -527,8 +528,6 @@ def test_a_store_of_two_unnamed_dated_coordinates_gets_a_line_that_keeps_one(tmp
     coordinate, which opens on the one left, its values kept."""
     import re
     import shlex
-    import subprocess
-    import sys
 
     pytest.importorskip("zarr")
     monkeypatch.chdir(tmp_path)
@@ -540,7 +539,7 @@ def test_a_store_of_two_unnamed_dated_coordinates_gets_a_line_that_keeps_one(tmp
     assert "ncks" not in str(error.value)
     words = shlex.split(re.search(r'python -c "[^"]+"', str(error.value)).group(0))
     assert words[:2] == ["python", "-c"] and len(words) == 3, str(error.value)
-    subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=tmp_path)
+    run_python("-c", words[2], check=True, cwd=tmp_path)
     kept = open_dataset([tmp_path / "unnamed_fixed.zarr"])
     assert kept["tos"].dims[0] == "time_centered" and "time_instant" not in kept.variables
     np.testing.assert_array_equal(kept["tos"].values, xr.open_dataset(tmp_path / "unnamed.nc")["tos"].values)
@@ -703,8 +702,6 @@ def test_cell_areas_that_cannot_be_matched_to_the_grid_are_said_to_be_unused(tmp
 def test_a_file_with_a_netcdf4_string_coordinate_opens_again_and_again(tmp_path):
     """A CMIP6 member saved by xarray (scalar string ``member_id``) opened three times while the
     first stays open, as a run does: HDF5 crashed the interpreter (exit 139) at the third."""
-    import subprocess
-    import sys
 
     path = tmp_path / "member.nc"
     grid_dataset().assign_coords(member_id="r1i1p1f1").to_netcdf(path, engine="netcdf4")
@@ -1105,8 +1102,6 @@ def test_a_stores_variable_named_as_an_own_series_lag_is_refused_with_a_rename_t
     with the lag of x made and the store's x@lag1 values as x_at_lag1."""
     import re
     import shlex
-    import subprocess
-    import sys
 
     pytest.importorskip("zarr")
     monkeypatch.chdir(tmp_path)
@@ -1119,7 +1114,7 @@ def test_a_stores_variable_named_as_an_own_series_lag_is_refused_with_a_rename_t
     assert "ncrename" not in message
     words = shlex.split(re.search(r'python -c "[^"]+"', message).group(0))
     assert words[:2] == ["python", "-c"] and len(words) == 3, message
-    subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=tmp_path)
+    run_python("-c", words[2], check=True, cwd=tmp_path)
     renamed = open_dataset([tmp_path / "atname_fixed.zarr"], lags={"x": (1,)})
     assert "x@lag1" not in renamed.data_vars
     np.testing.assert_array_equal(renamed["x_at_lag1"].values, xr.open_dataset(path)["x@lag1"].values)
@@ -1473,7 +1468,7 @@ def test_files_on_different_grids_are_refused_alike_with_an_interpolation_that_w
         # the predictor's file first: the target's grid is the one the advice puts it on
         open_dataset([tmp_path / "sst.nc", tmp_path / "tas.nc"], grid_of="tas", variables=("tas", "sst"))
     command = re.search(r"`(python -c .*)`$", str(error.value)).group(1)
-    subprocess.run([sys.executable, "-c", shlex.split(command)[2]], check=True)
+    run_python("-c", shlex.split(command)[2], check=True)
     (tmp_path / "sst.nc").rename(tmp_path / "sst_original.kept")
     combined = open_dataset([tmp_path / "tas.nc", tmp_path / "sst_regridded.nc"])
     expected = _bilinear(np.array(lat)[:, None], np.array(lon)[None, :]) + np.arange(12.0)[:, None, None]

@@ -5,8 +5,6 @@ copy that combines with the other file, values unchanged."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
@@ -18,6 +16,7 @@ from climann.data.open import open_dataset
 from climann.data.point_pairs import place_of
 from climann.errors import ClimannError
 from tests.conftest import unwrapped_report
+from tests.fresh_python import run_python
 
 #: The urban and the rural station of break35a A4 (Paris-Montsouris, Trappes).
 URBAN, RURAL = (48.82, 2.34), (48.77, 2.01)
@@ -66,7 +65,7 @@ def test_the_advised_line_pairs_the_stations_at_the_first_position(pair):
     with pytest.raises(ClimannError) as error:
         open_dataset([pair / "urban.nc", pair / "rural.nc"])
     code = re.search(r'`python -c "(.*)"`', str(error.value)).group(1)
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=pair)
+    run_python("-c", code, check=True, cwd=pair)
     opened = open_dataset([pair / "urban.nc", pair / "rural_at_urban.nc"])
     rural = _station("tas_rural", RURAL, seed=2)
     np.testing.assert_array_equal(opened["tas_rural"].values.ravel(), rural["tas_rural"].values.ravel())
@@ -185,7 +184,7 @@ def test_the_advised_line_puts_the_second_buoy_at_the_first_buoys_place(tmp_path
     with pytest.raises(ClimannError) as error:
         open_dataset([tmp_path / "m4.nc", tmp_path / "m6.nc"])
     code = re.search(r'`python -c "(.*)"`', str(error.value)).group(1)
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path)
+    run_python("-c", code, check=True, cwd=tmp_path)
     opened = open_dataset([tmp_path / "m4.nc", tmp_path / "m6_at_m4.nc"], rename={"m6_at_m4.nc": {"hs": "hs_m6"}})
     np.testing.assert_array_equal(opened["hs_m6"].values.ravel(),
                                   _ww3_station("62095", BUOY_M6, 8, seed=2)["hs"].values.ravel())

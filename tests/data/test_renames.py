@@ -10,6 +10,7 @@ import xarray as xr
 
 from climann.data.renames import FileRenames
 from climann.errors import ClimannError
+from tests.fresh_python import run_python
 
 
 def _file(**variables: str) -> xr.Dataset:
@@ -126,8 +127,6 @@ def test_a_new_store_outside_the_patterns_is_warned_with_a_rename_that_runs_on_t
     """fix32d: a Zarr store was given `ncrename … era5_2000.zarr era5_2000_fixed.nc`, which NCO cannot read;
     now an xarray line that, run as printed, writes a copy of the store beside it with both renamed, their
     values kept, and which the run's rules then leave as it is, unwarned."""
-    import subprocess
-    import sys
 
     pytest.importorskip("zarr")
     monkeypatch.chdir(tmp_path)
@@ -140,7 +139,7 @@ def test_a_new_store_outside_the_patterns_is_warned_with_a_rename_that_runs_on_t
     assert "ncrename" not in message
     words = shlex.split(message.split("`")[1])
     assert words[:2] == ["python", "-c"] and len(words) == 3, message
-    subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=tmp_path)
+    run_python("-c", words[2], check=True, cwd=tmp_path)
     copy = tmp_path / "era5_2000_fixed.zarr"
     renamed = xr.open_zarr(copy)
     assert sorted(renamed.data_vars) == ["orog", "rsds", "tas"]

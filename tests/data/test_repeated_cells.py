@@ -14,6 +14,7 @@ from climann.errors import ClimannError
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
 from tests.conftest import monthly_times, unwrapped_report
+from tests.fresh_python import run_python
 
 N_ROWS, N_COLUMNS, N_YEARS = 5, 8, 8
 
@@ -179,8 +180,6 @@ def test_a_stores_halo_with_other_values_is_refused_with_a_cut_that_runs_on_the_
     the interior columns' values (the halo's differing copy gone)."""
     import re
     import shlex
-    import subprocess
-    import sys
 
     pytest.importorskip("zarr")
     monkeypatch.chdir(tmp_path)
@@ -196,7 +195,7 @@ def test_a_stores_halo_with_other_values_is_refused_with_a_cut_that_runs_on_the_
     assert "ncks" not in message
     words = shlex.split(re.search(r'python -c "[^"]+"', message).group(0))
     assert words[:2] == ["python", "-c"] and len(words) == 3, message
-    subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=tmp_path)
+    run_python("-c", words[2], check=True, cwd=tmp_path)
     fixed = open_dataset([tmp_path / "halo_fixed.zarr"])
     assert fixed["tos"].shape == (12 * N_YEARS, N_ROWS, N_COLUMNS)
     np.testing.assert_array_equal(fixed["tos"].values, interior[2])

@@ -13,6 +13,7 @@ import xarray as xr
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
 from tests.console import run_main
+from tests.fresh_python import run_python
 
 _YIELD = "lpjml_yield-mai-noirr_global_annual-gs_1981_2020.nc"
 
@@ -53,7 +54,7 @@ def _climate_file(path, *, seed=1):
 def _python_line(message: str) -> list[str]:
     """The printed ``python -c "…"`` way out, as arguments for this interpreter."""
     command = next(part for part in message.split("`") if part.startswith("python -c "))
-    return [sys.executable, *shlex.split(command)[1:]]
+    return shlex.split(command)[1:]  # after `python`: -c CODE ARGS
 
 
 def test_growing_seasons_are_refused_with_a_python_line_that_dates_them_and_trains(tmp_path, monkeypatch):
@@ -72,7 +73,7 @@ def test_growing_seasons_are_refused_with_a_python_line_that_dates_them_and_trai
     assert "\n" not in message and "decode_times=False or" not in message and "insta…" not in message
     assert f"time 'time' in {_YIELD} has units 'growing seasons since 1661-01-01 00:00:00'" in message
     assert "season of the year 1661 + n" in message
-    subprocess.run(_python_line(message), check=True, capture_output=True, cwd=tmp_path)
+    run_python(*_python_line(message), check=True, capture_output=True, cwd=tmp_path)
     fixed = tmp_path / _YIELD.replace(".nc", "_fixed.nc")
     calendar = "proleptic_gregorian"
     with xr.open_dataset(fixed, decode_times=False) as raw:
@@ -176,7 +177,7 @@ def test_years_since_in_calendars_of_leap_years_get_a_python_line_that_writes_th
         data.to_netcdf(path)
     with pytest.raises(ClimannError) as error:
         open_dataset([path])
-    subprocess.run(_python_line(str(error.value)), check=True, capture_output=True, cwd=tmp_path)
+    run_python(*_python_line(str(error.value)), check=True, capture_output=True, cwd=tmp_path)
     if calendar == "proleptic_gregorian":
         expected = [(datetime.date(1661 + int(n), 1, 1) - datetime.date(1661, 1, 1)).days for n in values]
     else:  # 1461 to 1661: 200 Julian years, 10 days skipped in October 1582
@@ -195,7 +196,7 @@ def test_years_since_not_whole_stop_the_python_line(tmp_path, monkeypatch):
     path = _crop_file(tmp_path / "yield_years.nc", units="years since 1661-01-01", values=[320.0, 320.5, 322.0])
     with pytest.raises(ClimannError) as error:
         open_dataset([path])
-    finished = subprocess.run(_python_line(str(error.value)), capture_output=True, text=True, cwd=tmp_path)
+    finished = run_python(*_python_line(str(error.value)), capture_output=True, text=True, cwd=tmp_path)
     assert finished.returncode != 0 and "not whole years" in finished.stderr
     assert not (tmp_path / "yield_years_fixed.nc").exists()
 

@@ -12,6 +12,7 @@ import xarray as xr
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset
+from tests.fresh_python import run_python
 
 
 def _year(path, year, *, attrs=None, scalars=None, name="ta", values=250.0):
@@ -104,8 +105,6 @@ def test_stores_of_another_quantity_are_refused_with_a_line_that_runs_on_the_sto
     printed (the density filled in), the first store and the second's result open as one series of 24 months,
     the second year's values the stored ones times ``factor`` (-1 for the sign, 100/1000 for the density)."""
     import shlex
-    import subprocess
-    import sys
 
     pytest.importorskip("zarr")
     monkeypatch.chdir(tmp_path)
@@ -118,7 +117,7 @@ def test_stores_of_another_quantity_are_refused_with_a_line_that_runs_on_the_sto
     command = re.search(r'python -c "[^"]+"', message).group(0)
     words = shlex.split(command.replace(*placeholder) if placeholder else command)
     assert words[:2] == ["python", "-c"] and len(words) == 3, command
-    subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=tmp_path)
+    run_python("-c", words[2], check=True, cwd=tmp_path)
     copy = tmp_path / "b_fixed.zarr"
     series = open_dataset([stores[0], copy if copy.exists() else stores[1]])["ta"]
     assert series.sizes["time"] == 24

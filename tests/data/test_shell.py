@@ -7,7 +7,6 @@ import re
 import shlex
 import shutil
 import subprocess
-import sys
 import functools
 import textwrap
 from collections.abc import Callable
@@ -44,6 +43,7 @@ from tests.data.test_time_values import _hours_since_year_1, _monthly_days, MONT
 from tests.data.test_time_values import _write as _write_times
 from tests.data.test_time_units import _write as _write_units
 from tests.conftest import run_store_edit
+from tests.fresh_python import run_python
 
 FOLDER = "my data"
 
@@ -558,7 +558,7 @@ def _run_printed(command: str, cwd) -> None:
     """Run a printed ``python -c`` as a user pastes it (the interpreter of this test for ``python``)."""
     words = shlex.split(command)
     assert words[:2] == ["python", "-c"] and len(words) == 3, command
-    subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=cwd)
+    run_python("-c", words[2], check=True, cwd=cwd)
 
 
 def _monthly_time(n_months: int, *, shift_bounds: int = 0) -> dict:

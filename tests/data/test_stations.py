@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 import logging
 import shlex
-import subprocess
-import sys
 
 import cftime
 
@@ -22,6 +20,7 @@ from climann.errors import ClimannError
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
 from tests.conftest import grid_dataset
+from tests.fresh_python import run_python
 
 #: Cells of grid_dataset(n_lat=4, n_lon=6) taken as the stations: (row, column).
 CELLS = ((0, 1), (2, 2), (3, 5))
@@ -149,7 +148,7 @@ def test_a_store_of_several_stations_is_refused_with_a_cut_that_runs_on_the_stor
     assert "stations.zarr holds 3 stations along 'station'" in message and "ncks" not in message
     words = shlex.split(re.search(r'python -c "[^"]+"', message).group(0))
     assert words[:2] == ["python", "-c"] and len(words) == 3, message
-    subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=tmp_path)
+    run_python("-c", words[2], check=True, cwd=tmp_path)
     one = open_dataset([tmp_path / "stations_fixed.zarr"])
     assert one["tas"].dims == ("time", "lat", "lon")
     np.testing.assert_array_equal(one["tas"].values[:, 0, 0], _point(grid, 0)["tas"].values)
@@ -394,7 +393,7 @@ def test_stations_whose_positions_move_in_time_are_refused_with_a_copy_of_their_
                               "and the station chosen, station index 1, moves: over the record (")
     assert "changing first at time step 5 counting from 0 (" in message and "\n" not in message
     command = message.split("in a copy: ", 1)[1].split("; a platform that travels", 1)[0]
-    subprocess.run([sys.executable, *shlex.split(command)[1:]], check=True)
+    run_python(*shlex.split(command)[1:], check=True)
     opened = open_dataset([tmp_path / "moving_fixed.nc"], select={"station": 1})
     np.testing.assert_allclose(opened["lat"].values, [latitude[:, 1].astype(np.float32).mean()], rtol=1e-6)
     np.testing.assert_array_equal(opened["tas"].values[:, 0, 0], _point(grid, 1)["tas"].values)
@@ -762,7 +761,7 @@ def test_a_station_beside_a_grid_is_refused_with_a_line_that_writes_the_cell_whi
     assert "\n" not in message and "conflicting" not in message
     command = message.split("`")[1]
     assert command.startswith("python -c ")
-    subprocess.run([sys.executable, *shlex.split(command)[1:]], check=True, cwd=tmp_path)
+    run_python(*shlex.split(command)[1:], check=True, cwd=tmp_path)
     copy = tmp_path / shlex.split(command)[-1]
     opened = open_dataset([files[0], copy], select={"station": "PAR"}, grid_of="tas")
     row, column = CELLS[1]
@@ -940,7 +939,7 @@ def test_the_refusal_offers_an_xarray_cut_that_runs_where_nco_is_not_installed(t
     with pytest.raises(ClimannError) as error:
         open_dataset([tmp_path / "stations.nc"])
     words = shlex.split(re.search(r'or in Python: `(python -c "[^"]+")`', str(error.value)).group(1))
-    subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=tmp_path)
+    run_python("-c", words[2], check=True, cwd=tmp_path)
     one = open_dataset([tmp_path / "stations_station0.nc"])
     np.testing.assert_array_equal(one["tas"].values[:, 0, 0], _point(grid, 0)["tas"].values)
     np.testing.assert_array_equal(one["lat"].values, [grid["lat"].values[CELLS[0][0]]])

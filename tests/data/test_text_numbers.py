@@ -9,7 +9,6 @@ import re
 import shlex
 import shutil
 import subprocess
-import sys
 
 import cftime
 import netCDF4
@@ -19,6 +18,7 @@ import pytest
 from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
+from tests.fresh_python import run_python
 
 N_TIME, N_LAT, N_LON = 4, 3, 4
 
@@ -155,7 +155,7 @@ def test_the_printed_xarray_line_stores_the_number(tmp_path, monkeypatch):
     line = str(refused.value).split("or with xarray: `", 1)[1].split("`")[0].replace("NUMBER", "-32767")
     words = shlex.split(line)
     assert words[:2] == ["python", "-c"]
-    subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=tmp_path)
+    run_python("-c", words[2], check=True, cwd=tmp_path)
     expected = np.where(stored == -32767, np.nan, stored.astype(np.float32))
     np.testing.assert_array_equal(open_dataset([tmp_path / "c_fixed.nc"])["v"].values, expected)
 
@@ -188,7 +188,7 @@ def test_the_xarray_line_for_a_coordinate_stores_the_number(tmp_path, monkeypatc
     with pytest.raises(ClimannError) as refused:
         open_dataset([path])
     line = str(refused.value).split("or with xarray: `", 1)[1].split("`")[0].replace("NUMBER", "2")
-    subprocess.run([sys.executable, "-c", shlex.split(line)[2]], check=True, cwd=tmp_path)
+    run_python("-c", shlex.split(line)[2], check=True, cwd=tmp_path)
     expected = cftime.num2date(2 * (15 + 30 * np.arange(N_TIME)), "days since 2000-01-01", "noleap")
     np.testing.assert_array_equal(open_dataset([tmp_path / "t_fixed.nc"])["time"].values, expected)
 

@@ -24,6 +24,7 @@ from climann.data.subset import select_values
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset, without_cdo
 from tests.forecast_files import s2s_pair
+from tests.fresh_python import run_python
 
 
 def _monthly(dataset, start_year, day=15):
@@ -310,7 +311,7 @@ def test_the_bounds_advice_for_a_zarr_store_is_the_xarray_line_and_its_copy_is_r
     Path("with_bounds").mkdir()
     words = shlex.split(line)
     assert words[:2] == ["python", "-c"] and words[3:] == ["pred.zarr", "with_bounds/pred.zarr", "0"], command
-    subprocess.run([sys.executable, *words[1:-1], shift], check=True, cwd=tmp_path)
+    run_python(*words[1:-1], shift, check=True, cwd=tmp_path)
     stored = xr.open_zarr(tmp_path / "with_bounds" / "pred.zarr", decode_times=xr.coders.CFDatetimeCoder(
         use_cftime=True))
     low = stored[stored["time"].attrs["bounds"]].values[0, 0]
@@ -453,7 +454,7 @@ def test_a_stores_predictor_lacking_months_gets_lines_that_leave_them_out_of_the
     commands = re.findall(r'`(python -c "[^"]+")`', str(raised.value))
     assert len(commands) == 2, str(raised.value)
     for command in commands:
-        subprocess.run([sys.executable, "-c", shlex.split(command)[2]], check=True, cwd=tmp_path)
+        run_python("-c", shlex.split(command)[2], check=True, cwd=tmp_path)
     combined = open_dataset([tmp_path / "tas_2000_selected.zarr", tmp_path / "tas_2001_selected.zarr",
                              tmp_path / "pred.zarr"], grid_of="tas")
     kept = np.setdiff1d(np.arange(24), [3, 4, 15])
@@ -801,8 +802,6 @@ def test_the_two_shifts_for_a_zarr_store_are_xarray_lines_that_move_its_times_an
     together), its values unchanged, the store untouched."""
     import re
     import shlex
-    import subprocess
-    import sys
 
     pytest.importorskip("zarr")
     monkeypatch.chdir(tmp_path)
@@ -813,7 +812,7 @@ def test_the_two_shifts_for_a_zarr_store_are_xarray_lines_that_move_its_times_an
         open_dataset([tmp_path / "tas.zarr", tmp_path / "pr.zarr"], grid_of="tas")
     commands = re.findall(r"`([^`]+)`", str(error.value))
     assert len(commands) == 2 and not any("cdo" in command for command in commands)
-    subprocess.run([sys.executable, "-c", shlex.split(commands[choice])[2]], check=True, cwd=tmp_path)
+    run_python("-c", shlex.split(commands[choice])[2], check=True, cwd=tmp_path)
     copy = xr.open_zarr(tmp_path / "pr_fixed.zarr", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))
     moved = datetime.timedelta(minutes=-90 if choice == 0 else 90)
     np.testing.assert_array_equal(copy["time"].values, pr["time"].values + moved)
@@ -1005,7 +1004,7 @@ def test_the_advice_for_a_forecast_at_00_00_beside_days_with_bounds_pairs_it_by_
     words = shlex.split(run)
     assert shlex.split(made) == ["mkdir", "-p", "with_bounds"] and words[0] == "python" and words[-1] == "12"
     Path("with_bounds").mkdir()
-    subprocess.run([sys.executable, *words[1:-1], reading], check=True)
+    run_python(*words[1:-1], reading, check=True)
     data = shlex.split(message.partition("; then give ")[2].partition(" in place of")[0])
     assert data == ["--data", "era5_daily.nc", "--data", "with_bounds/s2s.nc"]
     opened = select_values(open_dataset([Path(path) for path in data[1::2]], select=chosen, grid_of="t2m",
@@ -1132,7 +1131,7 @@ def test_seasons_beside_months_are_named_seasons_and_the_advice_makes_them(tmp_p
     assert "gdd is seasonal (DJF, MAM, JJA, SON) (1970-12-01 to 1973-09-01) and pr monthly" in message
     assert "92-daily" not in message and "bring pr to the seasons' steps first" in message
     command = re.search(r"`(python -c .+)`$", message).group(1)
-    subprocess.run([sys.executable, *shlex.split(command)[1:]], check=True, cwd=tmp_path)
+    run_python(*shlex.split(command)[1:], check=True, cwd=tmp_path)
     combined = open_dataset([tmp_path / "xclim_seasonal.nc", tmp_path / "pr_monthly_seasonal.nc"], grid_of="gdd")
     np.testing.assert_allclose(combined["pr"].values, monthly.reshape(-1, 3, 2, 3).mean(axis=1), rtol=1e-6)
     np.testing.assert_array_equal(combined["gdd"].values, index)

@@ -6,7 +6,6 @@ import re
 import shlex
 import shutil
 import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
@@ -17,6 +16,7 @@ from climann.data.open import concat_blocks, open_dataset
 from climann.data.shell import file_time_names
 from climann.data.time_names import one_time_name
 from climann.errors import ClimannError
+from tests.fresh_python import run_python
 
 LAT = np.array([60.0, 0.0, -60.0])
 LON = np.array([0.0, 90.0, 180.0, 270.0])
@@ -183,7 +183,7 @@ def test_a_store_with_two_time_axes_gets_xarray_lines_that_split_it_into_one_set
     assert len(commands) == 2, message
     for command in commands:
         words = shlex.split(command)
-        subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=tmp_path)
+        run_python("-c", words[2], check=True, cwd=tmp_path)
     dataset = open_dataset([tmp_path / "two_time_tas.zarr", tmp_path / "two_time_rsdt.zarr"])
     assert dataset["tas"].dims == dataset["rsdt"].dims == ("time", "lat", "lon") and dataset.sizes["time"] == 24
     np.testing.assert_allclose(dataset["tas"].values, tas)
@@ -197,7 +197,7 @@ def test_the_printed_xarray_line_splits_the_file_into_one_set(tmp_path, monkeypa
     with pytest.raises(ClimannError) as raised:
         open_dataset([tmp_path / "two_time.nc"])
     code = re.search(r"\(or xarray: (.*)\), then give", str(raised.value)).group(1)
-    subprocess.run([sys.executable, "-c", f"import xarray as xr; {code}"], check=True, capture_output=True)
+    run_python("-c", f"import xarray as xr; {code}", check=True, capture_output=True)
     _check_split(tmp_path, tas, rsdt)
 
 

@@ -13,6 +13,7 @@ from climann.data.subset import select_values
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset, without_cdo
 from tests.forecast_files import s2s_pair
+from tests.fresh_python import run_python
 
 
 def _period(first_year, n_years, seed):
@@ -498,8 +499,6 @@ def test_the_copy_that_keeps_both_solutions_of_a_zarr_store_run_as_printed_dates
     (its lower bound 1 April, its stamp the middle of what is left), every value unchanged."""
     import re
     import shlex
-    import subprocess
-    import sys
 
     pytest.importorskip("zarr")
     monkeypatch.chdir(tmp_path)
@@ -509,7 +508,7 @@ def test_the_copy_that_keeps_both_solutions_of_a_zarr_store_run_as_printed_dates
         open_dataset([tmp_path / "grace.zarr"])
     command = str(refused.value).rsplit("its values unchanged): ", 1)[1]
     assert "ncap2" not in command
-    subprocess.run([sys.executable, "-c", shlex.split(re.search(r'python -c "[^"]+"', command).group(0))[2]],
+    run_python("-c", shlex.split(re.search(r'python -c "[^"]+"', command).group(0))[2],
                    check=True, cwd=tmp_path)
     opened = open_dataset([tmp_path / "grace_fixed.zarr"])
     months = [(time.year, time.month) for time in opened["time"].values]
@@ -555,8 +554,6 @@ def test_a_forecast_store_beside_observations_of_its_name_gets_a_rename_that_run
     and the observations open as a pair: member 0 at step 21 equals the observation of each day."""
     import re
     import shlex
-    import subprocess
-    import sys
 
     pytest.importorskip("zarr")
     monkeypatch.chdir(tmp_path)
@@ -571,7 +568,7 @@ def test_a_forecast_store_beside_observations_of_its_name_gets_a_rename_that_run
     assert "ncrename" not in message
     words = shlex.split(re.search(r'python -c "[^"]+"', message).group(0))
     assert words[:2] == ["python", "-c"] and len(words) == 3, message
-    subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=tmp_path)
+    run_python("-c", words[2], check=True, cwd=tmp_path)
     opened = select_values(open_dataset([tmp_path / "s2s_fixed.zarr", tmp_path / "era5.nc"], select=chosen,
                                         grid_of="t2m"), chosen)
     np.testing.assert_array_equal(opened["t2m_fc"].values, opened["t2m"].values)

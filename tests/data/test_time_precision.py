@@ -12,6 +12,7 @@ from climann.data.pointwise import PointwiseSource
 from climann.data.time_axis import lagged_steps, time_step_positions
 from climann.errors import ClimannError
 from climann.evaluation.baselines import climatology_prediction
+from tests.fresh_python import run_python
 
 UNITS = "days since 1850-01-01"
 
@@ -250,8 +251,6 @@ def test_the_advice_for_a_zarr_store_run_as_printed_writes_double_stamps_on_thei
     double (no warning when it is opened), the store left as it was."""
     import re
     import shlex
-    import subprocess
-    import sys
 
     import xarray as xr
 
@@ -263,7 +262,7 @@ def test_the_advice_for_a_zarr_store_run_as_printed_writes_double_stamps_on_thei
     [warning] = [message for message in _warnings(caplog) if "float32" in message]
     assert "ncap2" not in warning
     command = re.search(r'python -c "[^"]+"', warning).group(0)
-    subprocess.run([sys.executable, "-c", shlex.split(command)[2]], check=True, cwd=twins[0].parent)
+    run_python("-c", shlex.split(command)[2], check=True, cwd=twins[0].parent)
     copy = xr.open_zarr("f32_fixed.zarr", decode_times=False)["time"]
     assert copy.dtype == np.float64
     np.testing.assert_array_equal(copy.values, np.round(_hours(*TWO_JANUARIES) * 24) / 24)

@@ -8,6 +8,7 @@ import pytest
 from climann.data.open import open_dataset
 from climann.data.variables import grid_layout
 from climann.errors import ClimannError
+from tests.fresh_python import run_python
 
 
 def _write(path, *, units, calendar="360_day", values=None, time_name="time"):
@@ -93,8 +94,6 @@ def test_years_of_a_noleap_calendar_are_rewritten_by_the_python_line(tmp_path, m
     copy whose steps and bounds are 1 January of year 0 + each value (by hand: -22000 is
     -22000-01-01, in its cell from -22005-01-01 to -21995-01-01), which trains."""
     import shlex
-    import subprocess
-    import sys
 
     import xarray as xr
 
@@ -116,7 +115,7 @@ def test_years_of_a_noleap_calendar_are_rewritten_by_the_python_line(tmp_path, m
     with pytest.raises(ClimannError) as error:
         open_dataset([tmp_path / "paleo.nc"])
     command = next(part for part in str(error.value).split("`") if part.startswith("python -c "))
-    subprocess.run([sys.executable, *shlex.split(command)[1:]], check=True, capture_output=True, cwd=tmp_path)
+    run_python(*shlex.split(command)[1:], check=True, capture_output=True, cwd=tmp_path)
     dataset = open_dataset([tmp_path / "paleo_fixed.nc"])
     assert list(dataset["time"].values) == [cftime.datetime(int(year), 1, 1, calendar="noleap") for year in years]
     with xr.open_dataset(tmp_path / "paleo_fixed.nc", decode_times=False) as raw:

@@ -8,7 +8,6 @@ import datetime
 import shlex
 import shutil
 import subprocess
-import sys
 
 import netCDF4
 import numpy as np
@@ -18,6 +17,7 @@ import xarray as xr
 from climann.data.open import open_dataset
 from climann.data.subset import select_values
 from climann.errors import ClimannError
+from tests.fresh_python import run_python
 
 
 def _map(path, month: int, values: np.ndarray) -> None:
@@ -87,7 +87,7 @@ def test_stores_without_time_are_refused_with_an_xarray_line_that_dates_each(tmp
     assert words[:2] == ["python", "-c"] and len(words) == 3, message
     first = words[2].replace("A2003032", "A2003001").replace("2003-02-01", "2003-01-01")
     for code in (first, words[2]):
-        subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path)
+        run_python("-c", code, check=True, cwd=tmp_path)
     opened = open_dataset([str(tmp_path / "A2003001_fixed.zarr"), str(tmp_path / "A2003032_fixed.zarr")])
     assert opened["sst"].dims == ("time", "lat", "lon")
     np.testing.assert_array_equal(opened["sst"].values, values)

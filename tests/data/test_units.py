@@ -29,6 +29,7 @@ from climann.data.units import (
     water_quantity,
 )
 from climann.errors import ClimannError
+from tests.fresh_python import run_python
 
 
 @pytest.mark.parametrize(
@@ -1055,7 +1056,7 @@ def test_the_line_for_a_cfgrib_layout_bounds_its_lead_time_and_gives_the_hourly_
     words = shlex.split(re.search(r"`(python -c [^`]*)`", message).group(1))
     lower = re.search(r", (\S+) for ERA5's hour before", message).group(1)
     assert lower == "5" and words[-1] == "LOWER"
-    subprocess.run([sys.executable, *words[1:-1], lower], check=True, cwd=tmp_path)
+    run_python(*words[1:-1], lower, check=True, cwd=tmp_path)
     fixed = tmp_path / words[-2]
     rates = convert_dataset(open_dataset([fixed]), {"tp": "kg m-2 s-1"}, where=fixed.name, reference="the model")["tp"]
     np.testing.assert_allclose(rates.values, totals.astype(np.float64) * WATER_DENSITY / 3600.0, rtol=1e-6)
@@ -1254,7 +1255,7 @@ def test_the_units_advice_for_a_zarr_store_edits_the_store_and_works(tmp_path, m
     command, note = advice.split(" (a Zarr store", 1)
     words = shlex.split(command)
     assert words[:2] == ["python", "-c"] and len(words) == 3
-    subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=tmp_path)
+    run_python("-c", words[2], check=True, cwd=tmp_path)
     for consolidated in (True, False):
         assert xr.open_zarr(tmp_path / "tcc.zarr", consolidated=consolidated)["tcc"].attrs["units"] == "1"
 

@@ -1,7 +1,5 @@
 import re
 import shlex
-import subprocess
-import sys
 
 import netCDF4
 import numpy as np
@@ -10,6 +8,7 @@ import xarray as xr
 
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
+from tests.fresh_python import run_python
 
 LAT, LON = np.array([-45.0, 0.0, 45.0]), np.array([0.0, 90.0, 180.0, 270.0])
 N_TIME = 6
@@ -73,7 +72,7 @@ def test_the_refusals_command_gives_a_file_that_trains_on_the_right_steps_and_ce
     with pytest.raises(ClimannError) as refused:
         open_dataset([root, copy], grid_of="tas", variables=("tas", "rsdt"))
     command = shlex.split(re.search(r"its root's\) (python -c .*)$", str(refused.value)).group(1))
-    subprocess.run([sys.executable, *command[1:]], check=True, cwd=tmp_path)
+    run_python(*command[1:], check=True, cwd=tmp_path)
     dataset = open_dataset([root, tmp_path / "forcing_with_coordinates.nc"], grid_of="tas", variables=("tas", "rsdt"))
     np.testing.assert_array_equal(dataset["rsdt"].transpose("time", "lat", "lon").values, _rsdt())
     np.testing.assert_array_equal(dataset["lat"].values, LAT)

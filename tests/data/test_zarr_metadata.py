@@ -1,7 +1,5 @@
 import logging
 import shlex
-import subprocess
-import sys
 
 import cftime
 import numpy as np
@@ -11,6 +9,7 @@ from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
 from climann.data.zarr_metadata import stale_consolidated_arrays
 from tests.conftest import grid_dataset
+from tests.fresh_python import run_python
 
 zarr = pytest.importorskip("zarr")
 
@@ -76,7 +75,7 @@ def test_the_warnings_command_updates_the_consolidated_metadata(tmp_path, monkey
         open_dataset([store])
     (said,) = [record.getMessage() for record in caplog.records if "consolidated metadata" in record.getMessage()]
     command = shlex.split(said.rsplit("to update them: ", 1)[1])
-    subprocess.run([sys.executable, *command[1:]], check=True, cwd=tmp_path)
+    run_python(*command[1:], check=True, cwd=tmp_path)
     assert stale_consolidated_arrays(store) == {}
 
 

@@ -5,6 +5,7 @@ import pytest
 
 from climann.data.time_axis import TimeStep
 from climann.evaluation.baselines import LinearRegression, is_regular, persistence_prediction
+from tests.fresh_python import run_python
 
 
 def test_linear_regression_recovers_an_exact_linear_relation():
@@ -1218,13 +1219,11 @@ def _run_python_line(said, tmp_path):
     ``python``), and open the copy it wrote, its times decoded."""
     import re
     import shlex
-    import subprocess
-    import sys
 
     import xarray as xr
 
     (line,) = re.findall(r'`(python -c "[^`]+)`', said)
-    subprocess.run([sys.executable, "-c", shlex.split(line)[2]], check=True, cwd=tmp_path)
+    run_python("-c", shlex.split(line)[2], check=True, cwd=tmp_path)
     copies = [path for path in tmp_path.iterdir() if path.name.startswith("obs_fixed")]
     assert len(copies) == 1
     return xr.open_dataset(copies[0], decode_times=xr.coders.CFDatetimeCoder(use_cftime=True),

@@ -3,8 +3,6 @@
 
 import logging
 import shlex
-import subprocess
-import sys
 
 import cftime
 import netCDF4
@@ -17,6 +15,7 @@ from climann.evaluation import baselines
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
 from climann.workflow.predict import evaluate_run, predict_files
+from tests.fresh_python import run_python
 
 TIME = xr.coders.CFDatetimeCoder(use_cftime=True)
 YEARS = 4
@@ -177,7 +176,7 @@ def test_a_climatology_on_months_without_units_gets_a_line_that_dates_it_for_pre
     line = message.split("e.g. ", 1)[1].split(", and give lis_dated.nc to climann predict or evaluate --data")[0]
     words = shlex.split(line.replace("FIRST, LAST", "1980, 1983"))
     assert words[:2] == ["python", "-c"]
-    subprocess.run([sys.executable, "-c", words[2]], check=True, cwd=tmp_path)
+    run_python("-c", words[2], check=True, cwd=tmp_path)
     from_climatology = predict_files(run_dir, ["lis_dated.nc"], tmp_path / "climatology_pred.nc")
     # the same values as a series on the dates the line gave: the 15th of each month of 1980
     dates = [cftime.DatetimeGregorian(1980, month, 15) for month in range(1, 13)]

@@ -1,0 +1,117 @@
+"""Run ``python -c CODE ARGS…`` (a line climann prints for the user to paste) in a process of its
+own, as a fresh interpreter would, without paying each time for Python's start and the import of
+NumPy and xarray (about a second of CPU per line; the suite runs dozens).
+
+One helper process per test process (started on first use) has imported ``numpy``, ``xarray``,
+``netCDF4``, ``cftime``, ``zarr`` and ``dask.array``, and written, read and multiplied a file of
+its own (xarray imports the modules of those steps on their first use in any process); nothing
+of climann or of the tests. Each line runs in a child forked from it, with the line's own
+globals (``__name__ == "__main__"``), ``sys.argv == ["-c", *ARGS]``, its working directory, and
+its standard output and error captured. An import the line makes is its own (a module the
+helper imported is already loaded, as the line's own import of it would load it); a name it
+uses without importing it fails as in a fresh interpreter (tests/test_fresh_python.py). The
+child's exit code is the interpreter's: 0, ``SystemExit``'s code, or 1 after an uncaught
+exception (its traceback on standard error).
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+#: The helper: imports what most printed lines import, then forks a child per request (one
+#: JSON line on stdin) and answers with the child's exit code (one line on stdout).
+_HELPER = r"""
+import json, os, sys, traceback
+import os, tempfile
+import cftime, dask.array, netCDF4, numpy, xarray, zarr  # what the lines import and load first: once, before any fork
+# xarray's first read, arithmetic and write import and find what any later one uses (its backends,
+# dask.array for its array types, the netCDF4 writer's modules): done once here, on a file of its own
+with tempfile.TemporaryDirectory() as folder:
+    path = os.path.join(folder, "warm.nc")
+    xarray.Dataset({"a": ("x", numpy.arange(2.0))}).to_netcdf(path)
+    with xarray.open_dataset(path) as warm:
+        (warm.a * 2).load()
+requests, answers = sys.stdin, sys.stdout
+for line in requests:
+    request = json.loads(line)
+    child = os.fork()
+    if child == 0:
+        code = 1
+        try:
+            os.chdir(request["cwd"])
+            for number, name in ((1, "stdout"), (2, "stderr")):
+                handle = os.open(request[name], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                os.dup2(handle, number)
+                os.close(handle)
+            sys.stdin = open(os.devnull)
+            sys.stdout = open(1, "w", closefd=False)
+            sys.stderr = open(2, "w", closefd=False)
+            sys.argv = ["-c", *request["arguments"]]
+            sys.path[0] = ""  # as `python -c` has it: the working directory first
+            try:
+                exec(compile(request["code"], "<string>", "exec"), {"__name__": "__main__", "__builtins__": __builtins__})
+                code = 0
+            except SystemExit as exited:
+                if exited.code is None or isinstance(exited.code, int):
+                    code = exited.code or 0
+                else:
+                    print(exited.code, file=sys.stderr)
+            except BaseException:
+                traceback.print_exc()
+        finally:
+            try:
+                sys.stdout.flush()
+                sys.stderr.flush()
+            finally:
+                os._exit(code)
+    _, status = os.waitpid(child, 0)
+    answers.write(f"{os.waitstatus_to_exitcode(status)}\n")
+    answers.flush()
+"""
+
+_lock = threading.Lock()
+_helper: list[subprocess.Popen] = []
+
+
+def _started() -> subprocess.Popen:
+    if not _helper or _helper[0].poll() is not None:
+        _helper[:] = [subprocess.Popen([sys.executable, "-c", _HELPER], stdin=subprocess.PIPE,
+                                       stdout=subprocess.PIPE, text=True, cwd=tempfile.gettempdir())]
+        atexit.register(_helper[0].communicate)  # its stdin closed: it ends
+    return _helper[0]
+
+
+def run_python(*arguments: str | os.PathLike, cwd: str | os.PathLike | None = None, check: bool = False,
+               capture_output: bool = False, text: bool = True) -> subprocess.CompletedProcess:
+    """``subprocess.run([sys.executable, *arguments], cwd=cwd, check=check, capture_output=…,
+    text=True)`` for ``arguments`` ``["-c", CODE, *ARGS]``, run in a child of the helper (module
+    docstring). The output is captured always (as text); without ``capture_output`` it is
+    printed on this process's standard output and error once the line ends, as a test that does
+    not look at it sees it."""
+    words = [str(argument) for argument in arguments]
+    if words[:1] != ["-c"] or len(words) < 2 or not text:
+        raise ValueError(f"run_python runs `python -c CODE …` as text, not {words}")
+    flag, code, *rest = words
+    with tempfile.TemporaryDirectory() as folder, _lock:
+        out, err = Path(folder, "stdout"), Path(folder, "stderr")
+        request = {"code": code, "arguments": rest, "cwd": str(Path(cwd or os.getcwd()).resolve()),
+                   "stdout": str(out), "stderr": str(err)}
+        helper = _started()
+        helper.stdin.write(json.dumps(request) + "\n")
+        helper.stdin.flush()
+        returncode = int(helper.stdout.readline())
+        stdout, stderr = out.read_text(), err.read_text()
+    if not capture_output:
+        sys.stdout.write(stdout)
+        sys.stderr.write(stderr)
+    finished = subprocess.CompletedProcess([sys.executable, flag, code, *rest], returncode, stdout, stderr)
+    if check:
+        finished.check_returncode()
+    return finished
