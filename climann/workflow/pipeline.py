@@ -530,21 +530,29 @@ def run_training(
         # only looks: nothing is removed before the claim
         check_run_place(run_dir, inputs=input_files(config), option=option)
     way_out = way_out or (resume_elsewhere if resume or again else f"choose another {option}")
-    # claimed for the whole run: two trains (or a train and an evaluate, predict or plot) never write it at once
-    with claimed_output(run_dir, overwrite=True, folder=True, what="run directory", way_out=way_out):
-        if resume:
-            remove_published_checkpoint(run_dir)  # a retraining killed after it was in place: nothing to resume
-        else:
-            check_run_directory(run_dir, overwrite, inputs=input_files(config), option=option)
-        return _claimed_training(config, run_dir, command_line, on_epoch, progress, resume=resume,
-                                 overwrite=overwrite, again=again)
+    made: list[Checkpointing] = []  # the run's, once made: what a signal's message says depends on how far it got
+    try:
+        # claimed for the whole run: two trains (or a train and an evaluate, predict or plot) never write it at once
+        with claimed_output(run_dir, overwrite=True, folder=True, what="run directory", way_out=way_out):
+            if resume:
+                remove_published_checkpoint(run_dir)  # a retraining killed after it was in place: nothing to resume
+            else:
+                check_run_directory(run_dir, overwrite, inputs=input_files(config), option=option)
+            return _claimed_training(config, run_dir, command_line, on_epoch, progress, resume=resume,
+                                     overwrite=overwrite, again=again, made=made)
+    except (KeyboardInterrupt, Terminated) as stopped:  # as the claim is released, after the run was written
+        if not made or made[0].published is None:
+            raise
+        raise made[0].interrupted(signal_number(stopped)) from None
 
 
 def _claimed_training(
     config: RunConfig, run_dir: Path, command_line: str, on_epoch: Callable[[int, History], None] | None,
     progress: TrainingProgress | None, *, resume: bool, overwrite: bool, again: bool,
+    made: list[Checkpointing],
 ) -> RunResult:
-    """:func:`run_training` once its run directory is claimed and checked."""
+    """:func:`run_training` once its run directory is claimed and checked; the run's
+    :class:`~climann.workflow.checkpoints.Checkpointing` is appended to ``made`` once it exists."""
     with capture_run_log() as run_log, signals_raise():
         run_logger.info("climann %s%s", __version__, f": {command_line}" if command_line else "")
         if again:
@@ -552,16 +560,20 @@ def _claimed_training(
                             "replaced", run_dir)
         try:
             return _train_evaluate_write(config, run_dir, command_line, on_epoch, progress, run_log, resume=resume,
-                                         overwrite=overwrite)
+                                         overwrite=overwrite, made=made.append)
         except (KeyboardInterrupt, Terminated) as stopped:  # outside training: staging and temporaries are gone
-            raise interrupted(run_dir, signal_number(stopped)) from None
+            # after training, or after the run was written (a cluster shutting down), it says so
+            number = signal_number(stopped)
+            raise (made[0].interrupted(number) if made else interrupted(run_dir, number)) from None
 
 
 def _train_evaluate_write(
     config: RunConfig, run_dir: Path, command_line: str, on_epoch: Callable[[int, History], None] | None,
     progress: TrainingProgress | None, run_log: RunLogCollector, *, resume: bool, overwrite: bool,
+    made: Callable[[Checkpointing], None] = lambda checkpointing: None,
 ) -> RunResult:
-    """The body of :func:`run_training`, its phases logged into ``run_log``."""
+    """The body of :func:`run_training`, its phases logged into ``run_log``; ``made`` as for
+    :func:`_claimed_training`."""
     phases = PhaseTimer()
     phases.begin("recording the inputs")  # their checksums take a while for large files
     ensure_sample_data(config)
@@ -576,6 +588,7 @@ def _train_evaluate_write(
     config = with_steps_before_range(config)  # recorded as a number: a run keeps the steps it read
     checkpointing = (Checkpointing.resume(config, run_dir) if resume
                      else Checkpointing.start(config, run_dir, overwrite=overwrite))
+    made(checkpointing)
     config = checkpointing.with_recorded_replicas(config)  # the replicas that train: config.toml records them
     # a resumed run's train.log holds the whole run, and says where it was interrupted
     run_log.continue_from(checkpointing.resumed_log, checkpointing.resumed_note())
