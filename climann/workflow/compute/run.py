@@ -32,6 +32,7 @@ import numpy as np
 from climann.workflow.checkpoints import Checkpointing, data_fingerprint, training_hooks
 from climann.workflow.compute.chunks import (
     chunk_blocks,
+    chunk_cut,
     evaluation_blocks,
     persist_samples,
     read_fit_and_persist,
@@ -253,6 +254,7 @@ def train_on_cluster(
                 chunks_per_round=config.compute.chunks_per_round if held else 1,
                 scale_learning_rate=config.compute.scale_learning_rate,
                 chunks_to_replicas=config.compute.chunks_to_replicas,
+                chunk_cut=chunk_cut(source, blocks, train_blocks) if held else None,
                 callbacks=(on_epoch,) if on_epoch else (),
                 **options, **hooks,
             )
