@@ -118,6 +118,7 @@ from climann.workflow.runlog import (
 )
 
 if TYPE_CHECKING:
+    from climann.workflow.compute.run import TrainedOnCluster
     from climann.workflow.progress import TrainingProgress
 
 
@@ -134,12 +135,21 @@ def fit_network_streaming(
     writes checkpoints between rounds and continues a resumed run. ``on_batch`` is not
     called: the chunk route reports epochs (as a cluster run).
     """
+    trained, split = _fit_streaming(config, source, on_epoch=on_epoch, checkpointing=checkpointing)
+    return trained.network, trained.history, split, trained.input_scaler, trained.target_scaler
+
+
+def _fit_streaming(
+    config: RunConfig, source: PointwiseSource, *, on_epoch: Callable[[int, History], None] | None = None,
+    checkpointing: Checkpointing | None = None,
+) -> tuple[TrainedOnCluster, TimeSplit]:
+    """:func:`fit_network_streaming`, what it trained as the chunk route returns it (with how it
+    trained, ``metrics.json`` ``training``) and the split."""
     from climann.workflow.compute.executor import train_in_process  # imports dask.distributed
 
     split = split_for(config, source.layout)
     warn_about_part_years(config, source.layout, split)
-    trained = train_in_process(config, source, split, on_epoch=on_epoch, checkpointing=checkpointing)
-    return trained.network, trained.history, split, trained.input_scaler, trained.target_scaler
+    return train_in_process(config, source, split, on_epoch=on_epoch, checkpointing=checkpointing), split
 
 
 def sample_area_weights(data: PreparedData) -> np.ndarray:
@@ -647,6 +657,8 @@ def _train_evaluate_write(
         phases.begin("evaluating")
         with checkpointing.after_training():
             evaluation = evaluate(config, data, network)
+        # (an ensemble on a cluster trains each member in memory on a worker)
+        evaluation.metrics["training"] = {"route": "in memory"}
         warn_about_notes(evaluation.metrics)
         warn_about_identity(evaluation.metrics, config.data)
         warn_about_target_means(evaluation.metrics)
@@ -657,12 +669,12 @@ def _train_evaluate_write(
                         estimated_bytes(source) / 2**30, config.data.in_memory_limit_gb)
         phases.begin("training (streamed)")
         with _training_progress(progress, config, None, epoch_log, log=False):  # the chunk route logs its rounds
-            network, history, split, input_scaler, target_scaler = fit_network_streaming(
+            trained, split = _fit_streaming(
                 config, source, on_epoch=callbacks.on_epoch, checkpointing=checkpointing
             )
         config = record_split(config, split)
         phases.begin("evaluating (chunk by chunk)")
-        return _evaluate_streamed(config, run_dir, source, split, (network, history, input_scaler, target_scaler),
+        return _evaluate_streamed(config, run_dir, source, split, trained,
                                   command_line=command_line, checkpointing=checkpointing, records=records)
     phases.begin("writing the run directory")
     staging = staging_directory(run_dir)
@@ -680,8 +692,7 @@ def _train_evaluate_write(
 
 def _evaluate_streamed(
     config: RunConfig, run_dir: Path, source: PointwiseSource, split: TimeSplit,
-    trained: tuple[Network, History, Standardizer, Standardizer], *, command_line: str,
-    checkpointing: Checkpointing, records: RunRecords,
+    trained: TrainedOnCluster, *, command_line: str, checkpointing: Checkpointing, records: RunRecords,
 ) -> RunResult:
     """A streamed run's evaluation and run directory: every time step scored chunk by chunk in
     this process (dask's local threads), by the code that evaluates a cluster run
@@ -691,13 +702,13 @@ def _evaluate_streamed(
     readers of older streamed runs, which were scored on every n-th step
     (:func:`climann.workflow.run_directory.scored_steps_record`)."""
     from climann.workflow.compute.chunks import evaluation_blocks
-    from climann.workflow.compute.run import TrainedOnCluster, evaluate_and_write
+    from climann.workflow.compute.run import evaluate_and_write
 
     blocks = evaluation_blocks(source, chunk_mb=config.compute.chunk_mb)
     staging = staging_directory(run_dir)
     try:
         with checkpointing.after_training(lambda: records.phases.name):
-            metrics, figures = evaluate_and_write(None, config, source, split, blocks, TrainedOnCluster(*trained),
+            metrics, figures = evaluate_and_write(None, config, source, split, blocks, trained,
                                                   staging, command_line=command_line, phases=records.phases)
             records.write(staging)
         checkpointing.publish(staging)
@@ -705,7 +716,7 @@ def _evaluate_streamed(
         shutil.rmtree(staging, ignore_errors=True)
     run_logger.info("evaluated on every time step, in %d chunks", len(blocks))
     figures = [run_dir / figure.relative_to(staging) for figure in figures]
-    return RunResult(run_dir=run_dir, metrics=metrics, figures=figures, history=trained[1], config=config)
+    return RunResult(run_dir=run_dir, metrics=metrics, figures=figures, history=trained.history, config=config)
 
 
 def input_patterns(config: RunConfig) -> list[str]:

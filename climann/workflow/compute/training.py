@@ -97,7 +97,7 @@ if TYPE_CHECKING:
 __all__ = ["LOCAL_COPIES_SHARE", "MIN_ROUND_STEPS", "MIN_RUN_STEPS", "ROUND_STEPS", "WARM_UP_EPOCHS", "OnEachWorker",
            "Piece", "automatic_chunks_per_round", "chunk_holders", "distributed_sums", "local_copies", "local_sgd_plan",
            "local_sgd_replicas", "on_each_worker", "replica_homes", "replica_shares", "round_homes", "round_steps",
-           "train_distributed"]
+           "train_distributed", "training_record"]
 
 
 def _table_sums(
@@ -746,6 +746,35 @@ def _longer_rounds_advice(samples: ChunkedSamples, plan_with: Callable[[int], li
                if 2 <= fewer < replicas else "")
     return (f"an epoch gives each replica ≈ {share:.0f} steps, too few for longer rounds: train in one process (no "
             f"--workers){workers}")
+
+
+def training_record(
+    rows: Sequence[int], *, replicas: int, batch_size: int, sync_every: int, chunks_per_round: int, seed: int,
+    epochs: int, dealt: bool, scale_learning_rate: bool,
+) -> dict:
+    """How a run trained on chunks, for ``metrics.json`` ``training`` (without ``route``, which
+    the caller adds): ``workers`` (the replicas K), ``chunks`` (training chunks holding
+    samples), ``method`` (``"full batch"``; ``"local SGD"`` on K > 1 replicas, averaged after
+    each round; ``"mini-batch SGD"`` on one), and for the latter two the last epoch's
+    ``rounds_per_epoch``, ``chunks_per_round`` (None with ``sync_every`` steps per round),
+    ``sync_every``, ``steps_per_round`` (:func:`round_steps`, each replica's mean) and
+    ``learning_rate_factor`` (K with the linear scaling rule, else 1), as
+    :func:`train_distributed` trains with these arguments (break36b B5: nothing in the run
+    directory said a run was trained on 2 workers, or streamed)."""
+    n_chunks = sum(1 for count in rows if count > 0)
+    record: dict = {"workers": replicas, "chunks": n_chunks}
+    if batch_size >= sum(rows):
+        return record | {"method": "full batch", "rounds_per_epoch": 1}
+    rounds = local_sgd_plan(rows, replicas=replicas, batch_size=batch_size, sync_every=sync_every, seed=seed,
+                            epoch=max(1, epochs), chunks_per_round=chunks_per_round, dealt=dealt and replicas > 1)
+    per_round = None if sync_every else (chunks_per_round or (
+        1 if epochs <= WARM_UP_EPOCHS else automatic_chunks_per_round(rows, replicas=replicas, batch_size=batch_size)))
+    return record | {
+        "method": "local SGD" if replicas > 1 else "mini-batch SGD", "rounds_per_epoch": len(rounds),
+        "chunks_per_round": per_round, "sync_every": sync_every,
+        "steps_per_round": round(round_steps(rounds, replicas), 1),
+        "learning_rate_factor": replicas if scale_learning_rate and replicas > 1 else 1,
+    }
 
 
 def local_sgd_replicas(client: Client, resumed: TrainingState | None = None) -> int:

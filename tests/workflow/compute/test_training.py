@@ -907,3 +907,39 @@ def test_chunks_smaller_than_a_batch_are_told_the_chunk_mb_that_clears_the_warni
     longer = chunk_blocks(source, chunk_mb=float(advised.group(1)))
     assert 1 < longer[0][1] - longer[0][0] <= 3
     assert _chunk_warnings(caplog, client, config, source, data.split, longer) == []
+
+
+@pytest.mark.parametrize(("options", "expected"), [
+    pytest.param({"chunks_per_round": 1, "epochs": 3}, {"method": "local SGD", "rounds_per_epoch": 6,
+                                                         "chunks_per_round": 1, "sync_every": 0,
+                                                         "steps_per_round": 5.0, "learning_rate_factor": 2},
+                 id="rounds-of-one-chunk"),  # each replica: 6 chunks of ⌈250/50⌉ = 5 steps
+    pytest.param({"chunks_per_round": 0, "epochs": 3}, {"method": "local SGD", "rounds_per_epoch": 1,
+                                                         "chunks_per_round": 6, "sync_every": 0,
+                                                         "steps_per_round": 30.0, "learning_rate_factor": 2},
+                 id="automatic-whole-share"),  # 30 steps < 1000: one round of the whole share after the warm-up
+    pytest.param({"chunks_per_round": 1, "epochs": 3, "scale_learning_rate": False},
+                 {"method": "local SGD", "rounds_per_epoch": 6, "chunks_per_round": 1, "sync_every": 0,
+                  "steps_per_round": 5.0, "learning_rate_factor": 1}, id="epoch-rate"),
+    pytest.param({"chunks_per_round": 1, "epochs": 3, "batch_size": 3000},
+                 {"method": "full batch", "rounds_per_epoch": 1}, id="full-batch"),
+])
+def test_the_training_record_says_how_local_sgd_ran(options, expected):
+    """metrics.json training (break36b B5): 12 chunks of 250 samples, batches of 50, 2 replicas."""
+    arguments = {"replicas": 2, "batch_size": 50, "sync_every": 0, "seed": 0, "dealt": False,
+                 "scale_learning_rate": True} | options
+    assert training.training_record([250] * 12, **arguments) == {"workers": 2, "chunks": 12, **expected}
+
+
+def test_a_cluster_run_records_how_it_trained(client, prepared):
+    config, source, data = prepared
+    config = _with_rounds_of_one_chunk(_configured(config, **(LOCAL | {"epochs": 1})))
+    blocks = chunk_blocks(source, chunk_mb=32)
+    trained = train_on_cluster(client, config, source, data.split, blocks)
+    record = trained.training
+    train_blocks = blocks_in_split(blocks, data.split.time_masks["train"])  # 8 chunks of 3 months: 24 months
+    assert len(train_blocks) == 8
+    assert record["route"] == "cluster" and record["workers"] == 2 and record["chunks"] == 8
+    assert record["method"] == "local SGD" and record["rounds_per_epoch"] == 4 and record["learning_rate_factor"] == 2
+    # each chunk: 3 months of 288 cells in batches of 64, ⌈864 / 64⌉ = 14 steps
+    assert record["steps_per_round"] == 14.0
