@@ -262,7 +262,8 @@ def load_run(run_dir: str | Path, *, rescoring: bool = False) -> TrainedRun:
 
 def _training_record(run_dir: Path, sha: str | None) -> dict | None:
     """``metrics.json`` ``training`` of the run in ``run_dir`` when that file was written for
-    the ``model.npz`` of SHA-256 ``sha`` (how that model was trained: re-scoring keeps it)."""
+    the ``model.npz`` of SHA-256 ``sha`` (how that model was trained: re-scoring keeps it); for
+    a run that names no model (``sha`` None, :func:`load_run`), its own record as written."""
     import json
 
     from climann.run_files import MODEL_SHA256_KEY
@@ -271,7 +272,7 @@ def _training_record(run_dir: Path, sha: str | None) -> dict | None:
         metrics = json.loads((run_dir / "metrics.json").read_text())
     except (OSError, ValueError):
         return None
-    if sha is None or not isinstance(metrics, dict) or metrics.get(MODEL_SHA256_KEY) != sha:
+    if not isinstance(metrics, dict) or (sha is not None and metrics.get(MODEL_SHA256_KEY) != sha):
         return None
     record = metrics.get("training")
     return record if isinstance(record, dict) else None
