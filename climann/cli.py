@@ -568,70 +568,80 @@ def train(
 
     if resume and out and out.resolve() != resume.resolve():
         raise ClimannError(f"--resume {resume} continues the run in {resume}; leave out --out {out}")
-    # The spinner turns first: importing the pipeline (xarray, dask, matplotlib) takes seconds.
-    with terminal_display(QUIET if quiet else VERBOSE if verbose else NORMAL, status="starting") as progress:
-        from climann.workflow.config import (
-            build_config,
-            load_config_file,
-            merge_settings,
-            parse_assignments,
-            refuse_config_without_data,
-            refuse_conflicting_assignments,
-        )
+    from climann.workflow.interrupts import Terminated, signal_number
 
-        if resume:
-            from climann.workflow.checkpoints import recorded_settings
-        file_settings = load_config_file(config) if config else {}
-        settings = file_settings if config else recorded_settings(resume) if resume else {}
-        overrides = {
-            "data": {
-                "paths": data or None, "target": target, "predictors": predictors, "features": features,
-                "select": select or None, "region": region, "time_range": time_range, "months": months,
-                "seasons": seasons, "time_stride": time_stride, "grid_stride": grid_stride,
-                "sample_fraction": sample_fraction, "lags": lags or None, "global_means": global_means,
-                "split_gap_years": split_gap_years, "rename": _rename_rules(rename),
-                "regional_means": regional_means or None, "split_files": split_files or None,
-                "anomalies": anomalies, "mode": mode, "overlap": overlap,
-                "target_anomaly": target_anomaly,
-            },
-            "model": {"hidden": hidden, "activation": activation},
-            "training": {
-                "epochs": epochs, "learning_rate": learning_rate, "batch_size": batch_size, "seed": seed,
-                "optimizer": optimizer, "loss": loss, "schedule": schedule, "l2": l2,
-                "early_stopping_patience": early_stopping_patience, "area_weighted": area_weighted,
-                "checkpoint_every": checkpoint_every, "ensemble": ensemble,
-            },
-            "compute": _cluster_overrides(workers, scheduler),
-        }
-        assigned = parse_assignments(set_values or [])
-        # the flags as typed: --workers replacing a scheduler (and --scheduler workers) is no conflict
-        refuse_conflicting_assignments(assigned, {**overrides, "compute": {"workers": workers, "scheduler": scheduler}},
-                                       flag_names={"data.paths": "--data"})
-        settings = merge_settings(merge_settings(settings, assigned), overrides)
-        if config:
-            refuse_config_without_data(settings, config)
-        resolved = build_config(settings)
-        if config:
-            from climann.workflow.config_paths import check_config_file_paths
+    result = None
+    try:
+        # The spinner turns first: importing the pipeline (xarray, dask, matplotlib) takes seconds.
+        with terminal_display(QUIET if quiet else VERBOSE if verbose else NORMAL, status="starting") as progress:
+            from climann.workflow.config import (
+                build_config,
+                load_config_file,
+                merge_settings,
+                parse_assignments,
+                refuse_config_without_data,
+                refuse_conflicting_assignments,
+            )
 
-            check_config_file_paths(file_settings, config, [resolved])
-        # imported once the configuration is valid: a mistaken flag is told at once, not after
-        # seconds of importing xarray, dask and matplotlib
-        from climann.workflow.pipeline import run_training
+            if resume:
+                from climann.workflow.checkpoints import recorded_settings
+            file_settings = load_config_file(config) if config else {}
+            settings = file_settings if config else recorded_settings(resume) if resume else {}
+            overrides = {
+                "data": {
+                    "paths": data or None, "target": target, "predictors": predictors, "features": features,
+                    "select": select or None, "region": region, "time_range": time_range, "months": months,
+                    "seasons": seasons, "time_stride": time_stride, "grid_stride": grid_stride,
+                    "sample_fraction": sample_fraction, "lags": lags or None, "global_means": global_means,
+                    "split_gap_years": split_gap_years, "rename": _rename_rules(rename),
+                    "regional_means": regional_means or None, "split_files": split_files or None,
+                    "anomalies": anomalies, "mode": mode, "overlap": overlap,
+                    "target_anomaly": target_anomaly,
+                },
+                "model": {"hidden": hidden, "activation": activation},
+                "training": {
+                    "epochs": epochs, "learning_rate": learning_rate, "batch_size": batch_size, "seed": seed,
+                    "optimizer": optimizer, "loss": loss, "schedule": schedule, "l2": l2,
+                    "early_stopping_patience": early_stopping_patience, "area_weighted": area_weighted,
+                    "checkpoint_every": checkpoint_every, "ensemble": ensemble,
+                },
+                "compute": _cluster_overrides(workers, scheduler),
+            }
+            assigned = parse_assignments(set_values or [])
+            # the flags as typed: --workers replacing a scheduler (and --scheduler workers) is no conflict
+            refuse_conflicting_assignments(assigned, {**overrides, "compute": {"workers": workers, "scheduler": scheduler}},
+                                           flag_names={"data.paths": "--data"})
+            settings = merge_settings(merge_settings(settings, assigned), overrides)
+            if config:
+                refuse_config_without_data(settings, config)
+            resolved = build_config(settings)
+            if config:
+                from climann.workflow.config_paths import check_config_file_paths
 
-        run_dir = resume or out or Path("runs") / (config.stem if config else "default")
-        result = run_training(
-            resolved,
-            run_dir=run_dir,
-            overwrite=overwrite,
-            command_line=shlex.join(["climann", *sys.argv[1:]]),
-            progress=progress,
-            resume=resume is not None,
-        )
-    if quiet:
-        say(f"run directory: {result.run_dir}")
-    else:
-        _print_summary(result, wide=wide)
+                check_config_file_paths(file_settings, config, [resolved])
+            # imported once the configuration is valid: a mistaken flag is told at once, not after
+            # seconds of importing xarray, dask and matplotlib
+            from climann.workflow.pipeline import run_training
+
+            run_dir = resume or out or Path("runs") / (config.stem if config else "default")
+            result = run_training(
+                resolved,
+                run_dir=run_dir,
+                overwrite=overwrite,
+                command_line=shlex.join(["climann", *sys.argv[1:]]),
+                progress=progress,
+                resume=resume is not None,
+            )
+        if quiet:
+            say(f"run directory: {result.run_dir}")
+        else:
+            _print_summary(result, wide=wide)
+    except (KeyboardInterrupt, Terminated) as stopped:  # once the run is written, a signal says so (break36b B1)
+        if result is None:
+            raise
+        from climann.workflow.checkpoints import written_run_interrupted
+
+        raise written_run_interrupted(result.run_dir, signal_number(stopped)) from None
 
 
 config_app = typer.Typer(

@@ -494,10 +494,15 @@ class PointwiseSource:
         """Number of time steps."""
         return self.layout.shape[0]
 
+    @property
+    def step_bytes(self) -> int:
+        """Bytes one time step takes while read (float32 variables and columns, and the
+        target), as :meth:`time_blocks` counts them."""
+        return self.layout.n_cells * 4 * (len(self._on_grid) + len(self._columns) + 1)
+
     def time_blocks(self, *, max_bytes: int = 256 * 2**20) -> list[tuple[int, int]]:
         """Consecutive (start, stop) ranges of time steps whose data take ≲ ``max_bytes``."""
-        per_step = self.layout.n_cells * 4 * (len(self._on_grid) + len(self._columns) + 1)
-        steps = max(1, int(max_bytes // max(per_step, 1)))
+        steps = max(1, int(max_bytes // max(self.step_bytes, 1)))
         return [(start, min(start + steps, self.n_time)) for start in range(0, self.n_time, steps)]
 
     def _load(self, start: int, stop: int, scheduler: str | None = None) -> tuple[int, dict[str, np.ndarray]]:

@@ -457,6 +457,8 @@ def report_markdown(metrics: dict, figures: Sequence[Path], run_dir: Path) -> st
              "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in metric_rows(metrics)]
     lines += ["", *_coverage(metrics), ""]
+    if metrics.get("training"):
+        lines += [f"Trained {training_text(metrics['training'])}.", ""]
     lines += ensemble_lines(metrics)
     lines += group_tables(metrics)
     if _maps_left_out([Path(figure).name for figure in figures]):
@@ -472,6 +474,30 @@ def report_markdown(metrics: dict, figures: Sequence[Path], run_dir: Path) -> st
         if relative.name in captions:
             lines += [captions[relative.name], ""]
     return "\n".join(lines)
+
+
+def training_text(record: dict) -> str:
+    """``metrics.json`` ``training`` in words, for ``report.md`` and ``climann compare``:
+    "in memory, in one process", "streamed from disk: mini-batch SGD, …", "on a cluster of 2
+    workers: local SGD, …"."""
+    route = record.get("route", "")
+    if route == "in memory":
+        return "in memory, in one process"
+    method = record.get("method", "")
+    if method == "full batch":
+        how = "full-batch gradient descent"
+    else:
+        length = (f"{record['chunks_per_round']} chunk{'' if record['chunks_per_round'] == 1 else 's'}"
+                  if record.get("chunks_per_round") else f"{record.get('sync_every')} steps")
+        how = (f"{method}, {record.get('rounds_per_epoch')} round(s) per epoch of {length} "
+               f"(≈ {record.get('steps_per_round'):g} steps per replica)")
+        if record.get("workers", 1) > 1:
+            how += (f", averaged after each round, at {record.get('learning_rate_factor', 1)} × the learning rate"
+                    if record.get("learning_rate_factor", 1) > 1 else ", averaged after each round")
+    where = (f"on a cluster of {record.get('workers')} workers" if route == "cluster"
+             else "streamed from disk" if route == "streamed" else route)
+    chunks = record.get("chunks")
+    return f"{where}: {how}, over {chunks} training chunk{'' if chunks == 1 else 's'}"
 
 
 def _maps_left_out(names: Sequence[str]) -> bool:

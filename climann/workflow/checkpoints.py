@@ -68,6 +68,7 @@ from climann.workflow.outputs import (  # noqa: F401 (refuse_unfinished_run re-e
     publish_run,
     refuse_unfinished_run,
     remove_leftovers,
+    signals_deferred,
 )
 from climann.workflow.interrupts import (
     STOP_SIGNALS,
@@ -97,6 +98,7 @@ __all__ = [
     "interrupted",
     "refuse_unfinished_run",
     "training_hooks",
+    "written_run_interrupted",
 ]
 
 CHECKPOINT_NAME = CHECKPOINT_FILES[0]
@@ -303,6 +305,11 @@ class Checkpointing:
         each checkpoint: the run, new or resumed, replaces that run when it is published
         (:func:`~climann.workflow.outputs.publish_run`), not one that another ``climann
         train`` wrote there meanwhile (that one is kept, and this run goes to ``RUN-2``).
+    trained : bool
+        Training has ended (:meth:`after_training` was entered).
+    published : Path or None
+        Where :meth:`publish` put the finished run, complete (``run_dir``, or ``RUN-2`` beside
+        it when that was taken); None before. A signal after that says so (:meth:`interrupted`).
     """
 
     run_dir: Path
@@ -319,6 +326,8 @@ class Checkpointing:
     resumed_inputs: list | None = None
     replaces: bool = False
     replaces_model: str | None = None
+    trained: bool = False
+    published: Path | None = None
     _written: tuple | None = field(default=None, repr=False)
     _found: tuple | None = field(default=None, repr=False)
 
@@ -486,6 +495,7 @@ class Checkpointing:
         Also a signal whose exception Python lost (:func:`~climann.workflow.interrupts.take_lost_signal`:
         raised inside a weak reference's callback during an import, say): raised again at the
         end of the block, before the run directory is published."""
+        self.trained = True
         try:
             yield
             raise_lost_signal()
@@ -511,13 +521,17 @@ class Checkpointing:
         ours = self._checkpoint_is_ours()
         if ours:
             self._record_publication(staging)
-        try:
-            publish_run(staging, self.run_dir, overwrite=self.replaces, replaces=self.replaces_model,
-                        keep=() if ours else (CHECKPOINT_NAME,))
-        except RunDirectoryTaken:
-            if self._written is not None and _identity(self.path) == self._written:
-                self.path.unlink(missing_ok=True)
-            raise
+        # a signal waits until the run is in place and :attr:`published` says so (its message, :meth:`interrupted`)
+        with signals_deferred():
+            try:
+                publish_run(staging, self.run_dir, overwrite=self.replaces, replaces=self.replaces_model,
+                            keep=() if ours else (CHECKPOINT_NAME,))
+            except RunDirectoryTaken as taken:
+                self.published = taken.kept
+                if self._written is not None and _identity(self.path) == self._written:
+                    self.path.unlink(missing_ok=True)
+                raise
+            self.published = self.run_dir
 
     def _record_publication(self, staging: Path) -> None:
         """Record in this run's checkpoint (if there is one) the SHA-256 of the ``model.npz``
@@ -576,6 +590,23 @@ class Checkpointing:
 
     def _interrupted(self, where: str, number: int | None = None) -> Interrupted:
         return interrupted(self.run_dir, number or self.signal_number or signal.SIGINT, where)
+
+    def interrupted(self, number: int) -> Interrupted:
+        """The :class:`~climann.errors.Interrupted` of this run stopped by signal ``number``
+        outside training (after :meth:`guard`, :meth:`after_training` and :meth:`publish`,
+        which say their own): the run is complete once published
+        (:func:`written_run_interrupted`); before that :func:`interrupted` (its checkpoint, if
+        any), saying that the training had ended when it had (break36b B1: a run stopped as
+        its local cluster shut down, after its directory was in place, was told that no
+        checkpoint was written and to start again, which ``--out`` then refused)."""
+        if self.published is not None:
+            return written_run_interrupted(self.published, number)
+        if self.trained and not self.path.is_file():
+            return Interrupted(
+                f"interrupted by {signal.Signals(number).name} after training, before the run directory was written: "
+                f"nothing of this run is in {self.run_dir} (no checkpoint: [training] checkpoint_every = "
+                f"{self.every} writes none between epochs); start the run again", exit_code=128 + number)
+        return interrupted(self.run_dir, number)
 
     def _keep_best(
         self, network: Network, diverged: TrainingDiverged, model_metadata: Callable[[], dict]
@@ -682,6 +713,16 @@ def interrupted(run_dir: Path, number: int, where: str = "") -> Interrupted:
     else:
         advice = "no checkpoint was written yet; start the run again"
     return Interrupted(f"interrupted by {signal.Signals(number).name}{where}; {advice}", exit_code=128 + number)
+
+
+def written_run_interrupted(run_dir: Path, number: int) -> Interrupted:
+    """The :class:`~climann.errors.Interrupted` of a ``climann train`` stopped by signal
+    ``number`` once its run was in place (:meth:`Checkpointing.publish`, all its files at
+    once): the run in ``run_dir`` is complete, and nothing needs doing again."""
+    quoted = shlex.quote(str(run_dir))
+    return Interrupted(
+        f"interrupted by {signal.Signals(number).name} after the run was written: {run_dir} is complete (its scores "
+        f"are in {Path(run_dir) / 'report.md'}; climann evaluate {quoted} scores it again)", exit_code=128 + number)
 
 
 def training_hooks(

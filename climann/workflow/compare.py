@@ -161,6 +161,9 @@ class RunSummary:
         The vertical coordinates (CF §4.3) the target is at as scalars (``depth`` of one level
         chosen by ``[data] select``), from ``model.npz``'s ``levels``
         (:func:`model_target_levels`); empty for a run without any.
+    training : str
+        How it trained (:func:`training_route`): "in memory", "streamed", "on a cluster of 2
+        workers (local SGD)"; empty when not known (a run of an earlier version in one process).
     """
 
     label: str
@@ -190,6 +193,7 @@ class RunSummary:
     weighted_by: str = WHOLE_CELLS
     target_levels: tuple[str, ...] = ()
     target_attributes: dict = dataclasses.field(default_factory=dict)
+    training: str = ""
 
     @property
     def weighting(self) -> str:
@@ -386,8 +390,22 @@ def read_run(run_dir: str | Path, label: str | None = None) -> RunSummary:
         choices=sample_choices(config.get("data", {})),
         # runs of earlier versions, which lack the key, weighed whole cells
         weighted_by=str(metrics.get("weighted_by", WHOLE_CELLS)), target_attributes=target_attributes,
-        target_levels=target_levels,
+        target_levels=target_levels, training=training_route(metrics.get("training"), config.get("compute", {})),
     )
+
+
+def training_route(record: dict | None, compute: dict) -> str:
+    """How a run trained, for :func:`comparison_notes`: from ``metrics.json`` ``training``
+    ("in memory", "streamed", "on a cluster of 2 workers (local SGD)"); for a run of an earlier
+    version, without it, "on a cluster" when its ``config.toml`` ``[compute]`` names workers or
+    a scheduler, else "" (in memory or streamed: not recorded)."""
+    if record:
+        route = str(record.get("route", ""))
+        if route == "cluster":
+            return f"on a cluster of {record.get('workers')} workers ({record.get('method', '')})"
+        return route
+    workers, scheduler = compute.get("workers"), compute.get("scheduler")
+    return f"on a cluster of {workers} workers" if workers else "on a cluster" if scheduler else ""
 
 
 def sample_choices(data: dict) -> dict:
@@ -638,6 +656,12 @@ def comparison_notes(runs: Sequence[RunSummary]) -> list[str]:
                "their MSESS and ACC are against climatologies of different training years (metrics.json "
                "split_periods train)", shown=compact_periods)
     differ("training loss", [run.loss for run in runs], "their learning curves are different quantities")
+    routes = [run.training for run in runs]
+    if all(routes):  # (runs of earlier versions did not record it)
+        differ("how they trained", routes,
+               "local SGD on several workers averages the replicas after each round, and a streamed run shuffles "
+               "within chunks, so their scores and training times differ for that too, not only for their settings "
+               "(metrics.json training)")
     differ("what the network learns", [run.learned for run in runs],
            "their learning curves are losses of different standardised quantities and are not comparable (their "
            "test scores are, in the target's units)")

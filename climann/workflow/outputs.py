@@ -583,16 +583,38 @@ def staging_directory(run_dir: Path) -> Path:
 
 @contextlib.contextmanager
 def signals_deferred() -> Iterator[None]:
-    """SIGINT, SIGTERM and SIGHUP wait until the block is done (a few renames)."""
+    """SIGINT, SIGTERM and SIGHUP wait until the block is done (a few renames), then act as
+    they would have (the handlers in place before the block run, in the order they came).
+
+    Blocking the signals in the main thread (``pthread_sigmask``) is not enough: the kernel
+    gives a signal sent to the process to any thread that does not block it (a dask client's
+    event loop, a thread pool, the progress display), and Python then runs the handler in the
+    main thread at its next instruction, inside the block (the renames of a run directory
+    would stop half done). Handlers that only record the signal are in place while the block
+    runs; nested blocks pass what they recorded to the enclosing one.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    numbers = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+    numbers = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    arrived: list[int] = []
+
+    def record(number: int, frame: object) -> None:
+        arrived.append(number)
+
+    handlers = {number: signal.getsignal(number) for number in numbers}
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, numbers)
+    for number, handler in handlers.items():
+        if handler != signal.SIG_IGN:  # an ignored signal (nohup) stays ignored
+            signal.signal(number, record)
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for number, handler in handlers.items():
+            signal.signal(number, handler if handler is not None else signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)  # a signal still pending goes to its handler now
+        for number in dict.fromkeys(arrived):
+            signal.raise_signal(number)  # its handler runs here (raise_signal checks for signals)
 
 
 class RunDirectoryTaken(ClimannError):

@@ -118,6 +118,7 @@ from climann.workflow.runlog import (
 )
 
 if TYPE_CHECKING:
+    from climann.workflow.compute.run import TrainedOnCluster
     from climann.workflow.progress import TrainingProgress
 
 
@@ -134,12 +135,21 @@ def fit_network_streaming(
     writes checkpoints between rounds and continues a resumed run. ``on_batch`` is not
     called: the chunk route reports epochs (as a cluster run).
     """
+    trained, split = _fit_streaming(config, source, on_epoch=on_epoch, checkpointing=checkpointing)
+    return trained.network, trained.history, split, trained.input_scaler, trained.target_scaler
+
+
+def _fit_streaming(
+    config: RunConfig, source: PointwiseSource, *, on_epoch: Callable[[int, History], None] | None = None,
+    checkpointing: Checkpointing | None = None,
+) -> tuple[TrainedOnCluster, TimeSplit]:
+    """:func:`fit_network_streaming`, what it trained as the chunk route returns it (with how it
+    trained, ``metrics.json`` ``training``) and the split."""
     from climann.workflow.compute.executor import train_in_process  # imports dask.distributed
 
     split = split_for(config, source.layout)
     warn_about_part_years(config, source.layout, split)
-    trained = train_in_process(config, source, split, on_epoch=on_epoch, checkpointing=checkpointing)
-    return trained.network, trained.history, split, trained.input_scaler, trained.target_scaler
+    return train_in_process(config, source, split, on_epoch=on_epoch, checkpointing=checkpointing), split
 
 
 def sample_area_weights(data: PreparedData) -> np.ndarray:
@@ -530,21 +540,29 @@ def run_training(
         # only looks: nothing is removed before the claim
         check_run_place(run_dir, inputs=input_files(config), option=option)
     way_out = way_out or (resume_elsewhere if resume or again else f"choose another {option}")
-    # claimed for the whole run: two trains (or a train and an evaluate, predict or plot) never write it at once
-    with claimed_output(run_dir, overwrite=True, folder=True, what="run directory", way_out=way_out):
-        if resume:
-            remove_published_checkpoint(run_dir)  # a retraining killed after it was in place: nothing to resume
-        else:
-            check_run_directory(run_dir, overwrite, inputs=input_files(config), option=option)
-        return _claimed_training(config, run_dir, command_line, on_epoch, progress, resume=resume,
-                                 overwrite=overwrite, again=again)
+    made: list[Checkpointing] = []  # the run's, once made: what a signal's message says depends on how far it got
+    try:
+        # claimed for the whole run: two trains (or a train and an evaluate, predict or plot) never write it at once
+        with claimed_output(run_dir, overwrite=True, folder=True, what="run directory", way_out=way_out):
+            if resume:
+                remove_published_checkpoint(run_dir)  # a retraining killed after it was in place: nothing to resume
+            else:
+                check_run_directory(run_dir, overwrite, inputs=input_files(config), option=option)
+            return _claimed_training(config, run_dir, command_line, on_epoch, progress, resume=resume,
+                                     overwrite=overwrite, again=again, made=made)
+    except (KeyboardInterrupt, Terminated) as stopped:  # as the claim is released, after the run was written
+        if not made or made[0].published is None:
+            raise
+        raise made[0].interrupted(signal_number(stopped)) from None
 
 
 def _claimed_training(
     config: RunConfig, run_dir: Path, command_line: str, on_epoch: Callable[[int, History], None] | None,
     progress: TrainingProgress | None, *, resume: bool, overwrite: bool, again: bool,
+    made: list[Checkpointing],
 ) -> RunResult:
-    """:func:`run_training` once its run directory is claimed and checked."""
+    """:func:`run_training` once its run directory is claimed and checked; the run's
+    :class:`~climann.workflow.checkpoints.Checkpointing` is appended to ``made`` once it exists."""
     with capture_run_log() as run_log, signals_raise():
         run_logger.info("climann %s%s", __version__, f": {command_line}" if command_line else "")
         if again:
@@ -552,16 +570,20 @@ def _claimed_training(
                             "replaced", run_dir)
         try:
             return _train_evaluate_write(config, run_dir, command_line, on_epoch, progress, run_log, resume=resume,
-                                         overwrite=overwrite)
+                                         overwrite=overwrite, made=made.append)
         except (KeyboardInterrupt, Terminated) as stopped:  # outside training: staging and temporaries are gone
-            raise interrupted(run_dir, signal_number(stopped)) from None
+            # after training, or after the run was written (a cluster shutting down), it says so
+            number = signal_number(stopped)
+            raise (made[0].interrupted(number) if made else interrupted(run_dir, number)) from None
 
 
 def _train_evaluate_write(
     config: RunConfig, run_dir: Path, command_line: str, on_epoch: Callable[[int, History], None] | None,
     progress: TrainingProgress | None, run_log: RunLogCollector, *, resume: bool, overwrite: bool,
+    made: Callable[[Checkpointing], None] = lambda checkpointing: None,
 ) -> RunResult:
-    """The body of :func:`run_training`, its phases logged into ``run_log``."""
+    """The body of :func:`run_training`, its phases logged into ``run_log``; ``made`` as for
+    :func:`_claimed_training`."""
     phases = PhaseTimer()
     phases.begin("recording the inputs")  # their checksums take a while for large files
     ensure_sample_data(config)
@@ -576,6 +598,7 @@ def _train_evaluate_write(
     config = with_steps_before_range(config)  # recorded as a number: a run keeps the steps it read
     checkpointing = (Checkpointing.resume(config, run_dir) if resume
                      else Checkpointing.start(config, run_dir, overwrite=overwrite))
+    made(checkpointing)
     config = checkpointing.with_recorded_replicas(config)  # the replicas that train: config.toml records them
     # a resumed run's train.log holds the whole run, and says where it was interrupted
     run_log.continue_from(checkpointing.resumed_log, checkpointing.resumed_note())
@@ -634,6 +657,8 @@ def _train_evaluate_write(
         phases.begin("evaluating")
         with checkpointing.after_training():
             evaluation = evaluate(config, data, network)
+        # (an ensemble on a cluster trains each member in memory on a worker)
+        evaluation.metrics["training"] = {"route": "in memory"}
         warn_about_notes(evaluation.metrics)
         warn_about_identity(evaluation.metrics, config.data)
         warn_about_target_means(evaluation.metrics)
@@ -644,12 +669,12 @@ def _train_evaluate_write(
                         estimated_bytes(source) / 2**30, config.data.in_memory_limit_gb)
         phases.begin("training (streamed)")
         with _training_progress(progress, config, None, epoch_log, log=False):  # the chunk route logs its rounds
-            network, history, split, input_scaler, target_scaler = fit_network_streaming(
+            trained, split = _fit_streaming(
                 config, source, on_epoch=callbacks.on_epoch, checkpointing=checkpointing
             )
         config = record_split(config, split)
         phases.begin("evaluating (chunk by chunk)")
-        return _evaluate_streamed(config, run_dir, source, split, (network, history, input_scaler, target_scaler),
+        return _evaluate_streamed(config, run_dir, source, split, trained,
                                   command_line=command_line, checkpointing=checkpointing, records=records)
     phases.begin("writing the run directory")
     staging = staging_directory(run_dir)
@@ -667,8 +692,7 @@ def _train_evaluate_write(
 
 def _evaluate_streamed(
     config: RunConfig, run_dir: Path, source: PointwiseSource, split: TimeSplit,
-    trained: tuple[Network, History, Standardizer, Standardizer], *, command_line: str,
-    checkpointing: Checkpointing, records: RunRecords,
+    trained: TrainedOnCluster, *, command_line: str, checkpointing: Checkpointing, records: RunRecords,
 ) -> RunResult:
     """A streamed run's evaluation and run directory: every time step scored chunk by chunk in
     this process (dask's local threads), by the code that evaluates a cluster run
@@ -678,13 +702,13 @@ def _evaluate_streamed(
     readers of older streamed runs, which were scored on every n-th step
     (:func:`climann.workflow.run_directory.scored_steps_record`)."""
     from climann.workflow.compute.chunks import evaluation_blocks
-    from climann.workflow.compute.run import TrainedOnCluster, evaluate_and_write
+    from climann.workflow.compute.run import evaluate_and_write
 
     blocks = evaluation_blocks(source, chunk_mb=config.compute.chunk_mb)
     staging = staging_directory(run_dir)
     try:
         with checkpointing.after_training(lambda: records.phases.name):
-            metrics, figures = evaluate_and_write(None, config, source, split, blocks, TrainedOnCluster(*trained),
+            metrics, figures = evaluate_and_write(None, config, source, split, blocks, trained,
                                                   staging, command_line=command_line, phases=records.phases)
             records.write(staging)
         checkpointing.publish(staging)
@@ -692,7 +716,7 @@ def _evaluate_streamed(
         shutil.rmtree(staging, ignore_errors=True)
     run_logger.info("evaluated on every time step, in %d chunks", len(blocks))
     figures = [run_dir / figure.relative_to(staging) for figure in figures]
-    return RunResult(run_dir=run_dir, metrics=metrics, figures=figures, history=trained[1], config=config)
+    return RunResult(run_dir=run_dir, metrics=metrics, figures=figures, history=trained.history, config=config)
 
 
 def input_patterns(config: RunConfig) -> list[str]:

@@ -109,6 +109,9 @@ class TrainedRun:
     #: the ``metrics.json`` of ``climann evaluate`` records; None for a run of a climann before
     #: that record (re-scored, its metrics.json stays as it was) or a network given otherwise.
     model_sha256: str | None = None
+    #: How its model was trained (``metrics.json`` ``training``, kept from the run's own
+    #: ``metrics.json`` when that was written for this ``model.npz``); None when not recorded.
+    training: dict | None = None
 
     @property
     def target_units(self) -> str:
@@ -253,7 +256,26 @@ def load_run(run_dir: str | Path, *, rescoring: bool = False) -> TrainedRun:
     network = load_run_network(run_dir, Network.load(run_dir / "model.npz"))
     settings = load_config_file(run_dir / "config.toml")
     config = _renames_as_trained(_window_as_trained(build_config(settings), settings))
-    return TrainedRun(_station_as_trained(_dated_as_trained(config, network), network), network, sha)
+    return TrainedRun(_station_as_trained(_dated_as_trained(config, network), network), network, sha,
+                      _training_record(run_dir, sha))
+
+
+def _training_record(run_dir: Path, sha: str | None) -> dict | None:
+    """``metrics.json`` ``training`` of the run in ``run_dir`` when that file was written for
+    the ``model.npz`` of SHA-256 ``sha`` (how that model was trained: re-scoring keeps it); for
+    a run that names no model (``sha`` None, :func:`load_run`), its own record as written."""
+    import json
+
+    from climann.run_files import MODEL_SHA256_KEY
+
+    try:
+        metrics = json.loads((run_dir / "metrics.json").read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(metrics, dict) or (sha is not None and metrics.get(MODEL_SHA256_KEY) != sha):
+        return None
+    record = metrics.get("training")
+    return record if isinstance(record, dict) else None
 
 
 def _station_as_trained(config: RunConfig, network: Network | Ensemble) -> RunConfig:
@@ -1376,10 +1398,13 @@ def with_changed_inputs(metrics: dict, changed: list[dict]) -> dict:
 
 
 def with_model_record(metrics: dict, run: TrainedRun) -> dict:
-    """``metrics`` with the SHA-256 of the run's ``model.npz`` they were computed from
-    (:data:`climann.run_files.MODEL_SHA256_KEY`, last), as ``climann train`` writes it."""
+    """``metrics`` with how the run's model was trained (``training``, when recorded) and the
+    SHA-256 of the run's ``model.npz`` they were computed from
+    (:data:`climann.run_files.MODEL_SHA256_KEY`, last), as ``climann train`` writes them."""
     from climann.run_files import MODEL_SHA256_KEY
 
+    if run.training:
+        metrics = {**{key: value for key, value in metrics.items() if key != "training"}, "training": run.training}
     if run.model_sha256 is None:
         return metrics
     return {**{key: value for key, value in metrics.items() if key != MODEL_SHA256_KEY},

@@ -861,3 +861,78 @@ def test_a_checkpoint_from_before_dealt_chunks_resumes_with_chunks_fixed_to_thei
     assert old != metadata["config"]
     save_state(path, state, metadata=metadata | {"config": old})
     assert recorded_settings(unfinished)["compute"]["chunks_to_replicas"] == "fixed"
+
+
+# --- a signal after training: the message says what the run directory holds (break36b B1) ---------------
+def _signal_once_published(monkeypatch, number):
+    """A signal to this process as soon as the run's files are in place (a cluster run then shuts
+    its cluster down, seconds in which a SIGTERM came)."""
+    from climann.workflow import checkpoints
+
+    real = checkpoints.publish_run
+
+    def publish_then_signal(*args, **kwargs):
+        real(*args, **kwargs)
+        os.kill(os.getpid(), number)
+
+    monkeypatch.setattr(checkpoints, "publish_run", publish_then_signal)
+
+
+@pytest.mark.parametrize(
+    "data", [pytest.param({}, id="in-memory"), pytest.param({"in_memory_limit_gb": 2e-4}, id="streamed")]
+)
+def test_a_signal_once_the_run_is_written_says_the_run_is_complete(tiny_sample, tmp_path, monkeypatch, data):
+    """Not "no checkpoint was written yet; start the run again", which --out then refuses: the
+    run directory is complete, its model that of an uninterrupted run."""
+    settings = _settings(tiny_sample)
+    settings["data"] |= data
+    config = build_config(settings)
+    reference = run_training(config, run_dir=tmp_path / "reference")
+    _signal_once_published(monkeypatch, signal.SIGTERM)
+    run_dir = tmp_path / "run"
+    with pytest.raises(Interrupted) as interrupted:
+        run_training(config, run_dir=run_dir)
+    assert interrupted.value.exit_code == 143
+    assert str(interrupted.value) == (f"interrupted by SIGTERM after the run was written: {run_dir} is complete (its "
+                                      f"scores are in {run_dir / 'report.md'}; climann evaluate {run_dir} scores it "
+                                      "again)")
+    assert sorted(path.name for path in run_dir.iterdir()) == sorted(path.name for path in reference.run_dir.iterdir())
+    _assert_same_weights(run_dir, reference.run_dir)
+    assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".")] == []
+
+
+def test_a_signal_after_training_without_a_checkpoint_says_training_had_ended(tiny_sample, tmp_path, monkeypatch):
+    """[training] checkpoint_every = 0 keeps no checkpoint between epochs: a signal while
+    evaluating loses the trained network, and the message says why instead of "no checkpoint
+    was written yet" as if training had not ended."""
+    def interrupt(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)  # the handler raises before this ends
+        raise AssertionError("SIGTERM did not stop the run")
+
+    monkeypatch.setattr("climann.workflow.pipeline.evaluate", interrupt)
+    run_dir = tmp_path / "run"
+    with pytest.raises(Interrupted) as interrupted:
+        run_training(build_config(_settings(tiny_sample, epochs=1, checkpoint_every=0)), run_dir=run_dir)
+    assert str(interrupted.value) == (
+        f"interrupted by SIGTERM after training, before the run directory was written: nothing of this run is in "
+        f"{run_dir} (no checkpoint: [training] checkpoint_every = 0 writes none between epochs); start the run again")
+    assert not run_dir.exists() or list(run_dir.iterdir()) == []
+
+
+def test_a_signal_while_the_summary_is_printed_says_the_run_is_complete(tiny_sample, tmp_path, capfd, monkeypatch):
+    """The command line: after run_training returned, a SIGTERM said only "interrupted by SIGTERM"."""
+    def signal_instead(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)
+        raise AssertionError("SIGTERM did not stop the command")
+
+    monkeypatch.setattr("climann.cli._print_summary", signal_instead)
+    run_dir = tmp_path / "run"
+    finished = run_main("train", "--data", tiny_sample, "--epochs", "1", "--hidden", "4", "--out", run_dir,
+                        capfd=capfd, monkeypatch=monkeypatch)
+    assert finished.returncode == 143, finished.stderr
+    assert finished.stderr.splitlines()[-1] == (
+        f"climann: interrupted by SIGTERM after the run was written: {run_dir} is complete (its scores are in "
+        f"{run_dir / 'report.md'}; climann evaluate {run_dir} scores it again)")
+    assert (run_dir / "model.npz").is_file() and not (run_dir / CHECKPOINT_NAME).exists()

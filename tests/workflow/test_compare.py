@@ -786,3 +786,21 @@ def test_columns_left_out_at_a_narrow_width_are_named_below_the_table():
     assert wide == comparison_legend()
     assert narrow[-1].startswith("left out at this width (40 columns): MAE, ACC, params, epochs, time; ")
     assert not [line for line in narrow if line.startswith(("ACC = ", "time = ", "params = "))]
+
+
+def test_runs_trained_in_memory_and_on_a_cluster_are_noted(runs, tmp_path):
+    """break36b B5: a cluster run (local SGD on 2 workers) and one in one process were shown
+    side by side, their times and scores differing, with nothing saying why."""
+    assert json.loads((runs["small"] / "metrics.json").read_text())["training"] == {"route": "in memory"}
+    cluster = shutil.copytree(runs["small"], tmp_path / "cluster")
+    metrics = json.loads((cluster / "metrics.json").read_text())
+    metrics["training"] = {"route": "cluster", "workers": 2, "chunks": 12, "method": "local SGD",
+                           "rounds_per_epoch": 1, "chunks_per_round": 6, "sync_every": 0, "steps_per_round": 40.0,
+                           "learning_rate_factor": 2}
+    (cluster / "metrics.json").write_text(json.dumps(metrics))
+    assert not [note for note in comparison_notes(read_runs([runs["small"], runs["wide"]])) if "trained" in note]
+    notes = [note for note in comparison_notes(read_runs([runs["small"], cluster])) if "how they trained" in note]
+    assert notes == ["the runs differ in how they trained (small in memory, cluster on a cluster of 2 workers (local "
+                     "SGD)): local SGD on several workers averages the replicas after each round, and a streamed run "
+                     "shuffles within chunks, so their scores and training times differ for that too, not only for "
+                     "their settings (metrics.json training)"]

@@ -1112,3 +1112,39 @@ def test_a_file_in_an_output_folder_that_is_a_link_is_written_through_and_remove
     with pytest.raises(ClimannError, match=rf"^{folder}/metrics.json is a symbolic link to {tmp_path}/gone/m.json, "
                                            rf"whose folder {tmp_path}/gone does not exist; create that folder first"):
         prepare_output_folder(folder, ("metrics.json",), overwrite=False)
+
+
+def test_signals_wait_for_the_end_of_a_deferred_block_while_other_threads_run():
+    """A signal sent to the process goes to any thread that does not block it; Python then ran
+    its handler in the main thread inside the block (the renames of a run directory could stop
+    half done: break36b B1, a cluster run's client has its own threads). It runs after the
+    block now, once, with the handler that was in place."""
+    import signal
+    import threading
+
+    from climann.workflow.outputs import signals_deferred
+
+    class Stopped(Exception):
+        pass
+
+    def handler(number, frame):
+        raise Stopped(number)
+
+    done = threading.Event()
+    other = threading.Thread(target=done.wait, daemon=True)
+    other.start()
+    previous = signal.signal(signal.SIGTERM, handler)
+    steps = []
+    try:
+        with pytest.raises(Stopped):
+            with signals_deferred():
+                os.kill(os.getpid(), signal.SIGTERM)
+                for _ in range(200_000):  # many instructions at which Python runs pending handlers
+                    pass
+                steps.append("the block's work is done")
+        assert steps == ["the block's work is done"]
+        assert signal.getsignal(signal.SIGTERM) is handler
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        done.set()
+        other.join()

@@ -1,6 +1,7 @@
 """The whole path on a tiny generated dataset: files written, re-opened and checked."""
 
 import hashlib
+import math
 import logging
 import json
 from types import SimpleNamespace
@@ -673,3 +674,28 @@ def test_train_warns_of_a_block_of_less_than_a_year(write_grid, tmp_path, caplog
         run = run_training(config, run_dir=tmp_path / "run")
     assert [record.getMessage() for record in caplog.records if "less than a year" in record.getMessage()] == expected
     assert run.metrics["split_periods"]["test"] == ("2003-01" if expected else "2002")
+
+
+def test_metrics_and_report_say_how_the_run_trained(streamed_run, tiny_sample, tmp_path):
+    """break36b B5: nothing in metrics.json or report.md said a run was streamed (or on a cluster);
+    its chunks counted here from the run's own predictions file and train.log."""
+    training = streamed_run.metrics["training"]
+    # the tiny sample's 24 training months of 288 cells fit one chunk of 32 MiB (train.log: "chunks: 1 of")
+    assert "chunks: 1 of ≤ 32 MiB" in (streamed_run.run_dir / "train.log").read_text()
+    n_train = streamed_run.metrics["n_samples"]["train"]
+    assert n_train == 24 * 288
+    assert training == {"route": "streamed", "workers": 1, "chunks": 1, "method": "mini-batch SGD",
+                        "rounds_per_epoch": 1, "chunks_per_round": 1, "sync_every": 0,
+                        "steps_per_round": float(math.ceil(n_train / 64)), "learning_rate_factor": 1}
+    report = (streamed_run.run_dir / "report.md").read_text()
+    assert ("Trained streamed from disk: mini-batch SGD, 1 round(s) per epoch of 1 chunk (≈ 108 steps per replica), "
+            "over 1 training chunk.") in report
+    assert json.loads((streamed_run.run_dir / "metrics.json").read_text())["training"] == training
+    from climann.workflow.predict import evaluate_run
+
+    assert evaluate_run(streamed_run.run_dir, out=tmp_path / "rescored")["training"] == training  # re-scoring keeps it
+    in_memory = run_training(build_config({"data": {"paths": [str(tiny_sample)]}, "model": {"hidden": [4]},
+                                           "training": {"epochs": 1}, "evaluation": {"figures": False}}),
+                             run_dir=tmp_path / "in_memory")
+    assert in_memory.metrics["training"] == {"route": "in memory"}
+    assert "Trained in memory, in one process." in (in_memory.run_dir / "report.md").read_text()

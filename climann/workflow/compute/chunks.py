@@ -39,10 +39,11 @@ if TYPE_CHECKING:
     import dask.array as da
     from distributed import Client, Future
 
-__all__ = ["MIN_CHUNKS", "MIN_EVALUATION_CHUNKS", "READ_ONCE_SHARE", "ChunkedSamples", "ChunksReadOnDemand",
-           "chunk_blocks", "chunk_rows", "evaluation_blocks", "fit_scalers", "interleaved_chunks",
-           "persist_samples", "placement", "read_fit_and_persist", "read_on_demand", "read_samples", "reads_once",
-           "scaling_and_rows", "scatter_arrays", "short_chunk_warning", "steps_per_year"]
+__all__ = ["MIN_CHUNKS", "MIN_EVALUATION_CHUNKS", "READ_ONCE_SHARE", "ChunkCut", "ChunkedSamples",
+           "ChunksReadOnDemand", "chunk_blocks", "chunk_cut", "chunk_rows", "evaluation_blocks", "fit_scalers",
+           "interleaved_chunks", "longest_chunk", "persist_samples", "placement", "read_fit_and_persist",
+           "read_on_demand", "read_samples", "reads_once", "scaling_and_rows", "scatter_arrays", "short_chunk_warning",
+           "steps_per_year"]
 
 #: Chunks over the whole time axis at least (when it has as many time steps), so that the
 #: work spreads over the workers even for data smaller than one ``chunk_mb``.
@@ -70,8 +71,61 @@ def chunk_blocks(
     the time axis is that long. They do not depend on the number of workers.
     """
     by_size = source.time_blocks(max_bytes=int(chunk_mb * 2**20))
-    steps = min(by_size[0][1] - by_size[0][0], max(1, math.ceil(source.n_time / max(1, min_chunks))))
+    steps = min(by_size[0][1] - by_size[0][0], longest_chunk(source.n_time, min_chunks))
     return [(start, min(start + steps, source.n_time)) for start in range(0, source.n_time, steps)]
+
+
+def longest_chunk(n_time: int, min_chunks: int = MIN_CHUNKS) -> int:
+    """The most time steps a chunk of :func:`chunk_blocks` holds, whatever ``chunk_mb``:
+    ⌈n_time / min_chunks⌉."""
+    return max(1, math.ceil(n_time / max(1, min_chunks)))
+
+
+@dataclass(frozen=True)
+class ChunkCut:
+    """How :func:`chunk_blocks` cut a cluster run's time axis: what local SGD's warnings need
+    to advise a ``[compute] chunk_mb`` that makes the chunks longer, or to say that none can
+    (break36b B2: on a file smaller than :data:`MIN_CHUNKS` chunks of ``chunk_mb``, the
+    chunks are already as long as they get).
+
+    Attributes
+    ----------
+    steps : int
+        Time steps of a chunk.
+    most_steps : int
+        The longest chunks any ``chunk_mb`` gives (:func:`longest_chunk`).
+    step_bytes : int
+        Bytes one time step takes while read (:attr:`PointwiseSource.step_bytes`).
+    train_steps : int
+        Time steps of the training chunks (their samples per time step: ``n_samples / train_steps``).
+    """
+
+    steps: int
+    most_steps: int
+    step_bytes: int
+    train_steps: int
+
+    def chunk_mb_for(self, steps: int) -> float | None:
+        """The smallest ``[compute] chunk_mb`` (two significant digits, rounded up) whose
+        chunks hold ``steps`` time steps; None when :attr:`most_steps` is fewer."""
+        if steps > self.most_steps:
+            return None
+        exact = steps * self.step_bytes / 2**20
+        unit = 10.0 ** (math.floor(math.log10(exact)) - 1)
+        return math.ceil(exact / unit * (1 - 1e-12)) * unit
+
+    def capped(self) -> str:
+        """Why ``chunk_mb`` cannot lengthen the chunks."""
+        return (f"[compute] chunk_mb cannot make them longer: a cluster run cuts the time axis into at least "
+                f"{MIN_CHUNKS} chunks, here of {_time_steps(self.most_steps)}")
+
+
+def chunk_cut(source: PointwiseSource, blocks: Sequence[tuple[int, int]],
+              train_blocks: Sequence[tuple[int, int]]) -> ChunkCut:
+    """The :class:`ChunkCut` of ``blocks`` (:func:`chunk_blocks` of ``source``, at least
+    :data:`MIN_CHUNKS`) and their training chunks ``train_blocks``."""
+    return ChunkCut(steps=blocks[0][1] - blocks[0][0], most_steps=longest_chunk(source.n_time),
+                    step_bytes=source.step_bytes, train_steps=sum(stop - start for start, stop in train_blocks))
 
 
 #: Days of a year in the CF calendars with years of one length (CF-1.8 §4.4.1); others: the

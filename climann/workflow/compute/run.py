@@ -32,6 +32,7 @@ import numpy as np
 from climann.workflow.checkpoints import Checkpointing, data_fingerprint, training_hooks
 from climann.workflow.compute.chunks import (
     chunk_blocks,
+    chunk_cut,
     evaluation_blocks,
     interleaved_chunks,
     persist_samples,
@@ -52,7 +53,7 @@ from climann.workflow.compute.evaluation import (
     fit_baselines,
 )
 from climann.workflow.compute.prediction import chunked_grids, write_dataset
-from climann.workflow.compute.training import local_sgd_replicas, train_distributed
+from climann.workflow.compute.training import local_sgd_replicas, train_distributed, training_record
 from climann.workflow.config import BASELINES, RunConfig, training_options
 from climann.data.batches import blocks_in_split, even_blocks
 from climann.data.pointwise import PointwiseSamples, PointwiseSource
@@ -121,6 +122,8 @@ class TrainedOnCluster:
     history: History
     input_scaler: Standardizer
     target_scaler: Standardizer
+    #: How it trained: ``metrics.json`` ``training`` (:func:`~climann.workflow.compute.training.training_record`)
+    training: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -261,13 +264,19 @@ def train_on_cluster(
                 chunks_per_round=config.compute.chunks_per_round if held else 1,
                 scale_learning_rate=config.compute.scale_learning_rate,
                 chunks_to_replicas=config.compute.chunks_to_replicas,
+                chunk_cut=chunk_cut(source, blocks, train_blocks) if held else None,
                 callbacks=(on_epoch,) if on_epoch else (),
                 **options, **hooks,
             )
+        training = {"route": "cluster" if held else "streamed", **training_record(
+            persisted["train"].rows, replicas=replicas, batch_size=config.training.batch_size,
+            sync_every=config.compute.sync_every, chunks_per_round=config.compute.chunks_per_round if held else 1,
+            seed=config.training.seed, epochs=config.training.epochs,
+            dealt=config.compute.chunks_to_replicas == "dealt", scale_learning_rate=config.compute.scale_learning_rate)}
     finally:
         for samples in persisted.values():
             samples.release()
-    return TrainedOnCluster(network, history, input_scaler, target_scaler)
+    return TrainedOnCluster(network, history, input_scaler, target_scaler, training)
 
 
 def evaluate_distributed(
@@ -440,6 +449,8 @@ def evaluate_and_write(
     warn_about_identity(evaluated.metrics, config.data)
     warn_about_target_means(evaluated.metrics)
     warn_about_extrapolation(evaluated.extrapolation, input_units(config, source.feature_names, source.layout))
+    if trained.training:
+        evaluated.metrics["training"] = trained.training
     _begin(phases, "writing the run directory")
     figures = write_chunked_run_files(
         staging, config, _metadata_only(source, split, trained.input_scaler, trained.target_scaler), trained.network,

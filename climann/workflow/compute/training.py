@@ -74,7 +74,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from climann.workflow.compute.chunks import ChunkedSamples, ChunksReadOnDemand
+from climann.workflow.compute.chunks import ChunkCut, ChunkedSamples, ChunksReadOnDemand
 from climann.workflow.compute.cluster import FAN_IN, ordered_sum, shared_per_worker, shared_value
 from climann.errors import ClimannError
 from climann.model import History, Network, TrainingState
@@ -97,7 +97,7 @@ if TYPE_CHECKING:
 __all__ = ["LOCAL_COPIES_SHARE", "MIN_ROUND_STEPS", "MIN_RUN_STEPS", "ROUND_STEPS", "WARM_UP_EPOCHS", "OnEachWorker",
            "Piece", "automatic_chunks_per_round", "chunk_holders", "distributed_sums", "local_copies", "local_sgd_plan",
            "local_sgd_replicas", "on_each_worker", "replica_homes", "replica_shares", "round_homes", "round_steps",
-           "run_steps", "train_distributed"]
+           "run_steps", "train_distributed", "training_record"]
 
 
 def _table_sums(
@@ -680,12 +680,15 @@ MIN_RUN_STEPS = 5000
 
 def _log_rounds(samples: ChunkedSamples, rounds: list[list[Piece]], *, replicas: int, batch_size: int,
                 sync_every: int, chunks_per_round: int, epochs: int, whole_run: Callable[[], int],
-                warn: bool = True, log: bool = True) -> None:
+                warn: bool = True, log: bool = True, plan_with: Callable[[int], list[list[Piece]]] | None = None,
+                cut: ChunkCut | None = None) -> None:
     """Log (unless not ``log``) how an epoch of local SGD is cut into rounds
     (``chunks_per_round`` whole chunks of each replica, or ``sync_every`` steps); unless not
     ``warn``, warn when the chunks are smaller than a batch, the rounds are short or the run
     takes few steps (``whole_run``: the steps of the averaged model in all ``epochs``,
-    :func:`run_steps`)."""
+    :func:`run_steps`), with advice that clears the warning (:func:`_larger_chunks_advice`,
+    :func:`_longer_rounds_advice`; ``plan_with(n)``: the epoch's rounds of ``n`` chunks per
+    replica, ``cut``: how the chunks were cut)."""
     steps = round_steps(rounds, replicas)
     length = (f"at most {sync_every} steps" if sync_every else
               "one chunk" if chunks_per_round == 1 else f"{chunks_per_round} chunks per replica")
@@ -704,18 +707,19 @@ def _log_rounds(samples: ChunkedSamples, rounds: list[list[Piece]], *, replicas:
         run_logger.warning(
             "local SGD: the chunks (≈ %.0f samples) are smaller than a batch of %d, so each step of a replica "
             "takes a whole chunk and the replicas average after a step or two: the model may end far worse than "
-            "in one process; train in one process (no --workers), or use larger chunks ([compute] chunk_mb)",
-            chunk_samples, batch_size,
+            "in one process; %s", chunk_samples, batch_size,
+            _larger_chunks_advice(samples.n_samples, chunk_samples, batch_size, cut),
         )
         return
     if steps < MIN_ROUND_STEPS:
         run_logger.warning(
             "local SGD's rounds are short: ≈ %.0f steps of %d samples per replica between two averages (fewer than "
-            "%d; chunks of ≈ %d samples): the model may end far worse than in one process; %s, more epochs, or "
-            "train in one process (no --workers)", steps, batch_size, MIN_ROUND_STEPS,
-            samples.n_samples / max(1, n_chunks),
-            "average less often ([compute] sync_every = 0: after whole chunks)" if sync_every else
-            "use more chunks per round ([compute] chunks_per_round) or larger chunks ([compute] chunk_mb)",
+            "%d; chunks of ≈ %d samples): the model may end far worse than in one process; %s", steps, batch_size,
+            MIN_ROUND_STEPS, chunk_samples,
+            "average less often ([compute] sync_every = 0: after whole chunks), or train in one process (no "
+            "--workers)" if sync_every or plan_with is None else
+            _longer_rounds_advice(samples, plan_with, replicas=replicas, batch_size=batch_size,
+                                  chunks_per_round=chunks_per_round),
         )
     steps_in_run = whole_run()
     if steps_in_run < MIN_RUN_STEPS:
@@ -725,6 +729,77 @@ def _log_rounds(samples: ChunkedSamples, rounds: list[list[Piece]], *, replicas:
             "epochs (≈ %d), or train in one process (no --workers)", replicas, steps_in_run, epochs, replicas,
             samples.n_samples, math.ceil(MIN_RUN_STEPS / max(1, steps_in_run) * epochs),
         )
+
+
+def _larger_chunks_advice(n_samples: int, chunk_samples: float, batch_size: int, cut: ChunkCut | None) -> str:
+    """What clears "the chunks are smaller than a batch": chunks of enough time steps for a
+    batch (the ``[compute] chunk_mb`` that gives them), or, when no ``chunk_mb`` gives them
+    (``cut.most_steps``, :func:`~climann.workflow.compute.chunks.longest_chunk`), batches no
+    larger than a chunk; training in one process either way. Without ``cut`` (chunks not
+    cut from a file) the advice names the setting only."""
+    one_process = "train in one process (no --workers)"
+    if cut is None:
+        return f"{one_process}, or use larger chunks ([compute] chunk_mb)"
+    samples_per_step = n_samples / max(1, cut.train_steps)
+    chunk_mb = cut.chunk_mb_for(math.ceil(batch_size / samples_per_step))
+    if chunk_mb is not None:
+        return f"use longer chunks ([compute] chunk_mb = {chunk_mb:g}), or {one_process}"
+    return (f"{one_process}, or use batches no larger than a chunk (--batch-size {math.floor(chunk_samples)}); "
+            f"{cut.capped()}")
+
+
+def _longer_rounds_advice(samples: ChunkedSamples, plan_with: Callable[[int], list[list[Piece]]], *, replicas: int,
+                          batch_size: int, chunks_per_round: int) -> str:
+    """What clears "the rounds are short" (rounds of whole chunks): the fewest chunks per round
+    whose rounds hold :data:`MIN_ROUND_STEPS` steps of each replica on average, as
+    :func:`round_steps` counts them (more epochs or larger chunks do not lengthen a round: a
+    round holds ``chunks_per_round`` chunks of each replica, one epoch's share at most). When
+    even a whole share is too short: fewer workers, whose shares are longer (with
+    ``chunks_per_round = 0``, a whole share per round while it is under :data:`ROUND_STEPS`),
+    or one process."""
+    whole = plan_with(10**9)  # one round: each replica's whole share of the epoch
+    lane = max((sum(piece.replica_of(replicas) == replica for piece in pieces)
+                for pieces in whole for replica in range(replicas)), default=1)
+    for count in range(max(1, chunks_per_round) + 1, lane + 1):
+        if round_steps(plan_with(count), replicas) >= MIN_ROUND_STEPS:
+            return (f"use more chunks per round ([compute] chunks_per_round = {count}), or train in one process "
+                    "(no --workers)")
+    share = round_steps(whole, replicas)
+    total = sum(math.ceil(rows / batch_size) for rows in samples.rows if rows > 0)
+    fewer = total // MIN_ROUND_STEPS
+    workers = (f", or on {fewer} workers (--workers {fewer}, [compute] chunks_per_round = 0)"
+               if 2 <= fewer < replicas else "")
+    return (f"an epoch gives each replica ≈ {share:.0f} steps, too few for longer rounds: train in one process (no "
+            f"--workers){workers}")
+
+
+def training_record(
+    rows: Sequence[int], *, replicas: int, batch_size: int, sync_every: int, chunks_per_round: int, seed: int,
+    epochs: int, dealt: bool, scale_learning_rate: bool,
+) -> dict:
+    """How a run trained on chunks, for ``metrics.json`` ``training`` (without ``route``, which
+    the caller adds): ``workers`` (the replicas K), ``chunks`` (training chunks holding
+    samples), ``method`` (``"full batch"``; ``"local SGD"`` on K > 1 replicas, averaged after
+    each round; ``"mini-batch SGD"`` on one), and for the latter two the last epoch's
+    ``rounds_per_epoch``, ``chunks_per_round`` (None with ``sync_every`` steps per round),
+    ``sync_every``, ``steps_per_round`` (:func:`round_steps`, each replica's mean) and
+    ``learning_rate_factor`` (K with the linear scaling rule, else 1), as
+    :func:`train_distributed` trains with these arguments (break36b B5: nothing in the run
+    directory said a run was trained on 2 workers, or streamed)."""
+    n_chunks = sum(1 for count in rows if count > 0)
+    record: dict = {"workers": replicas, "chunks": n_chunks}
+    if batch_size >= sum(rows):
+        return record | {"method": "full batch", "rounds_per_epoch": 1}
+    rounds = local_sgd_plan(rows, replicas=replicas, batch_size=batch_size, sync_every=sync_every, seed=seed,
+                            epoch=max(1, epochs), chunks_per_round=chunks_per_round, dealt=dealt and replicas > 1)
+    per_round = None if sync_every else (chunks_per_round or (
+        1 if epochs <= WARM_UP_EPOCHS else automatic_chunks_per_round(rows, replicas=replicas, batch_size=batch_size)))
+    return record | {
+        "method": "local SGD" if replicas > 1 else "mini-batch SGD", "rounds_per_epoch": len(rounds),
+        "chunks_per_round": per_round, "sync_every": sync_every,
+        "steps_per_round": round(round_steps(rounds, replicas), 1),
+        "learning_rate_factor": replicas if scale_learning_rate and replicas > 1 else 1,
+    }
 
 
 def local_sgd_replicas(client: Client, resumed: TrainingState | None = None) -> int:
@@ -749,6 +824,7 @@ def train_distributed(
     chunks_per_round: int = 0,
     scale_learning_rate: bool = True,
     chunks_to_replicas: str = "fixed",
+    chunk_cut: ChunkCut | None = None,
     **options: Any,
 ) -> History:
     """Train ``network`` in place on chunks held by the workers (see the module's description).
@@ -784,6 +860,10 @@ def train_distributed(
         default, as runs before 4 December 2026 trained), or dealt out anew each epoch
         (:data:`CHUNKS_TO_REPLICAS`; the run's configuration's default), recorded in the
         checkpoints.
+    chunk_cut : ChunkCut, optional
+        How the chunks were cut from the files
+        (:func:`~climann.workflow.compute.chunks.chunk_cut`): the warning about chunks smaller
+        than a batch then names the ``[compute] chunk_mb`` that clears it, or says that none can.
     **options
         ``epochs``, ``optimizer``, ``learning_rate``, ``l2``, ``clip_norm``, ``schedule``,
         ``early_stopping``, ``callbacks``: as for :func:`climann.model.train`; and
@@ -849,9 +929,9 @@ def train_distributed(
     logged: list[int] = []
     warned: list[bool] = []  # holds True once the rounds were judged
 
-    def plan(epoch: int) -> list[list[Piece]]:
+    def plan(epoch: int, per_round: int = chunks_per_round) -> list[list[Piece]]:
         return local_sgd_plan(train_samples.rows, replicas=replicas, batch_size=batch_size, sync_every=sync_every,
-                              seed=seed, epoch=epoch, chunks_per_round=chunks_per_round, dealt=dealt)
+                              seed=seed, epoch=epoch, chunks_per_round=per_round, dealt=dealt)
 
     def epoch_rounds(epoch: int) -> list[RoundFunction]:
         rounds = plan(epoch)
@@ -867,12 +947,13 @@ def train_distributed(
                 run_logger.info("from epoch %d on, after %d epoch(s) of rounds of one chunk:", epoch, epoch - 1)
             _log_rounds(train_samples, rounds, replicas=replicas, batch_size=batch_size, sync_every=sync_every,
                         chunks_per_round=per_round, epochs=epochs, whole_run=whole_run,
-                        warn=steady and not any(warned))
+                        warn=steady and not any(warned), plan_with=functools.partial(plan, epoch), cut=chunk_cut)
             logged.append(per_round)
             warned.append(steady)
         elif steady and not any(warned):  # the automatic length is one chunk after the warm-up too: judged now
             _log_rounds(train_samples, rounds, replicas=replicas, batch_size=batch_size, sync_every=sync_every,
-                        chunks_per_round=per_round, epochs=epochs, whole_run=whole_run, log=False)
+                        chunks_per_round=per_round, epochs=epochs, whole_run=whole_run, log=False,
+                        plan_with=functools.partial(plan, epoch), cut=chunk_cut)
             warned.append(True)
         ahead.epoch, ahead.next_round = epoch, None
         if epoch < options.get("epochs", EPOCHS) and (following := plan(epoch + 1)):

@@ -7,6 +7,7 @@ import functools
 import logging
 import operator
 import os
+import re
 import signal
 
 import distributed
@@ -505,7 +506,9 @@ def test_short_rounds_of_local_sgd_are_warned_about_with_what_to_change(client, 
     X, y = _xy()
     (warning,) = _rounds_warning(caplog, client, X, y)
     assert "≈ 3 steps of 100 samples per replica" in warning and "chunks of ≈ 250 samples" in warning
-    assert "[compute] chunks_per_round" in warning and "more epochs" in warning and "one process" in warning
+    # rounds of all 6 chunks of a replica hold 18 steps: no chunks_per_round clears it, nor more epochs
+    assert "an epoch gives each replica ≈ 18 steps, too few for longer rounds: train in one process" in warning
+    assert "chunks_per_round =" not in warning and "epochs" not in warning
     (warning,) = _rounds_warning(caplog, client, X, y, sync_every=2)
     assert "≈ 2 steps" in warning and "[compute] sync_every = 0" in warning
     assert len(_rounds_warning(caplog, client, X, y, chunks_per_round=6)) == 1  # 18 steps: still short
@@ -876,3 +879,95 @@ def test_no_chunk_or_shared_value_travels_between_workers_for_the_rounds_and_the
 def test_replicas_whose_chunks_one_worker_holds_run_side_by_side_on_workers_holding_copies(copied_to, homes):
     pieces = [Piece(0, 0, 1, 0), Piece(1, 0, 1, 1)]
     assert training.round_homes(pieces, ["a", "a", "b", "b"], 2, copied_to) == homes
+
+
+def test_the_advice_on_short_rounds_names_the_chunks_per_round_that_clears_the_warning(client, caplog):
+    """12 chunks of 250 samples in batches of 50: 5 steps per chunk, 6 chunks per replica. Rounds
+    of 4 or 5 chunks leave a round of 2 or 1 (15 steps on average), those of 6 hold 30 steps
+    (break36b B2: the advice named settings without a value, and "larger chunks" and "more
+    epochs", which do not lengthen a round)."""
+    X, y = _xy()
+    (warning,) = _rounds_warning(caplog, client, X, y, batch_size=50)
+    assert "≈ 5 steps of 50 samples per replica" in warning
+    assert "use more chunks per round ([compute] chunks_per_round = 6), or train in one process" in warning
+    assert "chunk_mb" not in warning and "epochs" not in warning
+    assert _rounds_warning(caplog, client, X, y, batch_size=50, chunks_per_round=6) == []  # the advice followed
+    assert len(_rounds_warning(caplog, client, X, y, batch_size=50, chunks_per_round=5)) == 1  # the fewest
+
+
+def _with_rounds_of_one_chunk(config):
+    return dataclasses.replace(config, compute=dataclasses.replace(config.compute, chunks_per_round=1))
+
+
+def _chunk_warnings(caplog, client, config, source, split, blocks):
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        train_on_cluster(client, config, source, split, blocks)
+    return [record.getMessage() for record in caplog.records if "smaller than a batch" in record.getMessage()]
+
+
+def test_chunks_smaller_than_a_batch_on_a_small_file_are_not_told_to_raise_chunk_mb(client, prepared, caplog):
+    """48 monthly steps: a cluster run cuts at least 16 chunks of 3 steps whatever chunk_mb
+    (break36b B2: "use larger chunks ([compute] chunk_mb)" did nothing). The batch the advice
+    names clears the warning."""
+    config, source, data = prepared
+    config = _with_rounds_of_one_chunk(_configured(config, **(LOCAL | {"epochs": 1, "batch_size": 2000})))
+    blocks = chunk_blocks(source, chunk_mb=1000)
+    assert blocks[0] == (0, 3) and source.n_time == 48
+    (warning,) = _chunk_warnings(caplog, client, config, source, data.split, blocks)
+    advised = re.search(r"--batch-size (\d+)\)", warning)
+    assert advised and "[compute] chunk_mb cannot make them longer" in warning and "chunks, here of 3 time steps" in warning
+    assert "one process" in warning and "chunk_mb =" not in warning
+    followed = _configured(config, batch_size=int(advised.group(1)))
+    assert _chunk_warnings(caplog, client, followed, source, data.split, blocks) == []
+
+
+def test_chunks_smaller_than_a_batch_are_told_the_chunk_mb_that_clears_the_warning(client, prepared, caplog):
+    """Chunks of one time step (a chunk_mb below one step's bytes): the advised chunk_mb gives
+    chunks long enough for the batch, and the warning is gone."""
+    config, source, data = prepared
+    config = _with_rounds_of_one_chunk(_configured(config, **(LOCAL | {"epochs": 1, "batch_size": 500})))
+    blocks = chunk_blocks(source, chunk_mb=1e-9)
+    assert blocks[0] == (0, 1)
+    (warning,) = _chunk_warnings(caplog, client, config, source, data.split, blocks)
+    advised = re.search(r"\[compute\] chunk_mb = ([0-9.e-]+)\)", warning)
+    assert advised, warning
+    longer = chunk_blocks(source, chunk_mb=float(advised.group(1)))
+    assert 1 < longer[0][1] - longer[0][0] <= 3
+    assert _chunk_warnings(caplog, client, config, source, data.split, longer) == []
+
+
+@pytest.mark.parametrize(("options", "expected"), [
+    pytest.param({"chunks_per_round": 1, "epochs": 3}, {"method": "local SGD", "rounds_per_epoch": 6,
+                                                         "chunks_per_round": 1, "sync_every": 0,
+                                                         "steps_per_round": 5.0, "learning_rate_factor": 2},
+                 id="rounds-of-one-chunk"),  # each replica: 6 chunks of ⌈250/50⌉ = 5 steps
+    pytest.param({"chunks_per_round": 0, "epochs": 3}, {"method": "local SGD", "rounds_per_epoch": 1,
+                                                         "chunks_per_round": 6, "sync_every": 0,
+                                                         "steps_per_round": 30.0, "learning_rate_factor": 2},
+                 id="automatic-whole-share"),  # 30 steps < 1000: one round of the whole share after the warm-up
+    pytest.param({"chunks_per_round": 1, "epochs": 3, "scale_learning_rate": False},
+                 {"method": "local SGD", "rounds_per_epoch": 6, "chunks_per_round": 1, "sync_every": 0,
+                  "steps_per_round": 5.0, "learning_rate_factor": 1}, id="epoch-rate"),
+    pytest.param({"chunks_per_round": 1, "epochs": 3, "batch_size": 3000},
+                 {"method": "full batch", "rounds_per_epoch": 1}, id="full-batch"),
+])
+def test_the_training_record_says_how_local_sgd_ran(options, expected):
+    """metrics.json training (break36b B5): 12 chunks of 250 samples, batches of 50, 2 replicas."""
+    arguments = {"replicas": 2, "batch_size": 50, "sync_every": 0, "seed": 0, "dealt": False,
+                 "scale_learning_rate": True} | options
+    assert training.training_record([250] * 12, **arguments) == {"workers": 2, "chunks": 12, **expected}
+
+
+def test_a_cluster_run_records_how_it_trained(client, prepared):
+    config, source, data = prepared
+    config = _with_rounds_of_one_chunk(_configured(config, **(LOCAL | {"epochs": 1})))
+    blocks = chunk_blocks(source, chunk_mb=32)
+    trained = train_on_cluster(client, config, source, data.split, blocks)
+    record = trained.training
+    train_blocks = blocks_in_split(blocks, data.split.time_masks["train"])  # 8 chunks of 3 months: 24 months
+    assert len(train_blocks) == 8
+    assert record["route"] == "cluster" and record["workers"] == 2 and record["chunks"] == 8
+    assert record["method"] == "local SGD" and record["rounds_per_epoch"] == 4 and record["learning_rate_factor"] == 2
+    # each chunk: 3 months of 288 cells in batches of 64, ⌈864 / 64⌉ = 14 steps
+    assert record["steps_per_round"] == 14.0
