@@ -38,7 +38,7 @@ from climann.data.splits import TimeSplit
 from climann.model import History
 from climann.model.threads import one_blas_thread
 from climann.workflow.checkpoints import Checkpointing
-from climann.workflow.compute.chunks import chunk_blocks
+from climann.workflow.compute.chunks import chunk_blocks, interleaved_chunks
 from climann.workflow.compute.cluster import (
     LOCAL_WORKER_TIMERS, blas_environment_restored, cancelled_gathers_unreported,
 )
@@ -154,8 +154,10 @@ def train_in_process(
         run_logger.info("chunks: %d of ≤ %g MiB, each read when its round comes", len(blocks),
                         streamed_chunk_mb(config))
     else:
-        run_logger.info("chunks: %d block(s) of ≤ %g MiB each, from every part of the period (%d blocks), each chunk "
-                        "read when its round comes", per_chunk, streamed_chunk_mb(config) / per_chunk, len(blocks))
+        run_logger.info("chunks: %d of ≤ %g MiB, each of %d blocks from every part of the period (%d blocks of ≤ %g "
+                        "MiB), each read when its round comes",
+                        len(interleaved_chunks(blocks, blocks_per_chunk=per_chunk)), streamed_chunk_mb(config),
+                        per_chunk, len(blocks), streamed_chunk_mb(config) / per_chunk)
     with in_process_client() as client:
         return train_on_cluster(client, config, source, split, blocks, on_epoch=on_epoch, checkpointing=checkpointing,
                                 held=False, blocks_per_chunk=per_chunk)

@@ -182,7 +182,8 @@ def test_streamed_chunks_take_a_quarter_of_the_memory_limit_and_short_ones_are_w
     result = run_training(build_config(settings), run_dir=tmp_path / "yearly")
     log = (result.run_dir / "train.log").read_text()
     assert "streamed from disk while training" in log
-    assert "chunks: 4 block(s) of ≤ 0.0675 MiB each, from every part of the period (12 blocks)" in log
+    assert ("chunks: 3 of ≤ 0.27 MiB, each of 4 blocks from every part of the period (12 blocks of ≤ 0.0675 MiB)"
+            in log)
     assert "less than a year" not in log
 
 
