@@ -22,7 +22,7 @@ X_M = np.arange(-1400e3, 1400e3 + 1, 400e3)
 Y_M = np.arange(1000e3, -1000e3 - 1, -400e3)
 
 
-def _write_cdr_v4(path, *, with_positions):
+def _write_cdr_v4(path, *, with_positions, with_standard_names=True):
     """A G02202 v4 layout: dimensions x/y without variables of those names, their polar
     stereographic x/y in metres as ``xgrid(x)``/``ygrid(y)``, the grid mapping ``projection`` (a
     char variable), and, as the real files have, 2-D latitude/longitude (``with_positions``)."""
@@ -35,8 +35,9 @@ def _write_cdr_v4(path, *, with_positions):
         time[:] = 142304.0 + np.array([0.0, 31.0, 59.0])
         for name, dim, values in (("xgrid", "x", X_M), ("ygrid", "y", Y_M)):
             axis = nc.createVariable(name, "f4", (dim,))
-            axis.setncatts({"units": "meters", "standard_name": f"projection_{dim}_coordinate",
-                            "long_name": f"projection_grid_{dim}_centers", "axis": dim.upper()})
+            axis.setncatts({"units": "meters", "long_name": f"projection_grid_{dim}_centers", "axis": dim.upper()})
+            if with_standard_names:
+                axis.standard_name = f"projection_{dim}_coordinate"
             axis[:] = values
         projection = nc.createVariable("projection", "S1")
         projection.setncatts({**NSIDC_NORTH, "proj4text": EPSG_3411, "srid": "urn:ogc:def:crs:EPSG::3411"})
@@ -114,3 +115,23 @@ def test_info_says_the_rows_and_columns_are_the_projections_x_and_y(tmp_path):
     assert "#   rows      'y': 6 values, 1e+06 to -1e+06 meters (projection_y_coordinate)" in report
     assert "#   columns   'x': 8 values, -1.4e+06 to 1.4e+06 meters (projection_x_coordinate)" in report
     assert "index only" not in report and "xgrid" not in report
+
+
+def test_axis_and_length_units_without_standard_names_are_read_as_the_projections_x_and_y(tmp_path):
+    """rerun36 V3: xgrid/ygrid with axis X/Y and units "meters" but no standard_name, beside the grid
+    mapping, were refused "no latitude coordinate found"; they are the rows and columns in metres,
+    the areas those on the Hughes ellipsoid, and info says what was read."""
+    from climann.data.info import describe
+    from tests.conftest import unwrapped_report
+
+    path = _write_cdr_v4(tmp_path / "cdr_v4.nc", with_positions=False, with_standard_names=False)
+    dataset = open_dataset([path])
+    np.testing.assert_array_equal(dataset["x"].values, X_M)
+    np.testing.assert_array_equal(dataset["y"].values, Y_M)
+    weights = grid_layout(dataset, "cdr_seaice_conc_monthly", ["cdr_v4.nc"]).cell_area_weights()
+    expected = _ellipsoidal_areas()
+    np.testing.assert_allclose(weights, expected / expected.mean(), rtol=2e-5)
+    report = unwrapped_report(describe(str(path)))
+    assert ("'y': 6 values, 1e+06 to -1e+06 meters (projection_y_coordinate, read from ygrid's axis 'Y' and units "
+            "'meters' beside the grid mapping 'projection'; the file gives no standard_name)") in report
+
