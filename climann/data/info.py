@@ -27,6 +27,7 @@ from climann.data.age_axes import AgeAlong, age_along_dimension, age_axis_advice
 from climann.data.ancillary import ancillary_in_itself
 from climann.data.containers import groups_beside_root_note, grouped_variables, input_size
 from climann.data.coords import find_coordinate, is_staggered
+from climann.data.grid_axis_variables import READING_KEY
 from climann.data.infinite_values import missing_values, note_infinite_values
 from climann.data.circular import is_direction, refuse_direction_target
 from climann.data.corner_arrays import CORNERS_READ_KEY
@@ -509,6 +510,8 @@ def _axis_text(dataset: xr.Dataset, dim: str) -> str:
         return f"'{dim}': {dataset.sizes[dim]} values, index only"
     values = np.asarray(dataset[dim].values, np.float64)
     kind = dataset[dim].attrs.get("standard_name", "no standard_name")
+    if READING_KEY in dataset[dim].encoding:  # the file gave no standard_name: say what was read
+        kind += f", read from {dataset[dim].encoding[READING_KEY]}; the file gives no standard_name"
     units = str(dataset[dim].attrs.get("units", "no units")).strip()
     # CMOR's index axes j/i have units "1", a pure number: "0 to 44 1" read as a range to 441 (break24a F6)
     units_text = "" if units == "1" else f" {units}"

@@ -40,6 +40,23 @@ time axis, the same ``units`` and the same scalar coordinates, neither is a flag
   the target's own cruises as predictors of fCO2 gave a test skill of 0.995, against 0.24 from its
   SST and salinity alone (break36a A2).
 
+A quantile is another statistic of the same observations (rerun36 V2: ``fco2_q25``, "fCO2 25th
+percentile", beside ``fco2_mean_wtd`` gave a test skill of 0.988): names ending in ``q25``, ``p90``,
+``pct25``, ``perc95``, ``percentile_90`` (:data:`QUANTILE_SUFFIX`) and long names with "25th
+percentile", "quantile" or "quartile" are read as statistics as ``median`` is.
+
+Some quantities are one another within less than their observations' own error, and are one
+quantity here (:data:`ONE_QUANTITY_FORMS`, a table: each entry the variable-name stems and the CF
+standard names of one quantity's forms). The partial pressure of CO2 in sea water, its fugacity
+(the partial pressure times the fugacity coefficient, 0.996–0.997 at the sea surface: Weiss 1974,
+Mar. Chem. 2, 203; Pfeil et al. 2013, ESSD 5, 125) and its mole fraction in the air in equilibrium
+with the water (pCO2 = xCO2 (P − pH2O); Dickson et al. 2007, SOP 4) are one: ``pco2_mean_wtd`` as a
+predictor of ``fco2_mean_wtd`` gave a test skill of 0.998 (rerun36 V2). Two standard names of one
+entry count as the target's (the rule above), and two names whose stems are of one entry as two
+statistics of it, also when the statistics are the same (``pco2_mean_wtd`` beside
+``fco2_mean_wtd``), in the same units. Forms in other media (``pco2_air``, ``…_in_air``) are other
+quantities and are in no entry.
+
 A spread statistic (:data:`SPREAD_STATISTICS`: ``sst_sd``, "Standard Deviation") is no copy of the
 mean: how much the observations of a month vary is a quantity of its own, as the within-month
 standard deviation of daily values is (:mod:`climann.data.ancillary` keeps ``tas_sd`` a predictor),
@@ -65,28 +82,56 @@ import xarray as xr
 
 from climann.data.standard_names import standard_name_of
 
-__all__ = ["SPREAD_STATISTICS", "STATISTIC_SUFFIXES", "STATISTIC_WORDS", "WEIGHTING_SUFFIXES", "same_quantity_note",
+__all__ = ["ONE_QUANTITY_FORMS", "QUANTILE_SUFFIX", "SPREAD_STATISTICS", "STATISTIC_SUFFIXES", "STATISTIC_WORDS",
+           "WEIGHTING_SUFFIXES", "same_quantity_note",
            "same_quantity_relations", "statistic_reason"]
 
 #: Words that name a statistic in a long name (any case), longest first: removed, the long names
 #: of two statistics of one quantity are equal ("Sea Surface Temperature Monthly").
-STATISTIC_WORDS = ("number of observations", "standard deviation", "minimum", "maximum", "median", "mean",
+STATISTIC_WORDS = ("number of observations", "interquartile range", "standard deviation", "lower quartile",
+                   "upper quartile", "percentile", "quantile", "quartile", "minimum", "maximum", "median", "mean",
                    "average", "count")
+
+#: An ordinal or percentage before "percentile", "quantile" or "quartile" ("25th", "90 %", "0.9"),
+#: part of the statistic's words.
+_QUANTILE_RANK = r"(?:\d+(?:\.\d+)?(?:st|nd|rd|th)?\s*%?\s+)?"
 
 #: Name suffixes that say a statistic of the quantity the rest of the name names (``sst_median``).
 STATISTIC_SUFFIXES = ("mean", "ave", "avg", "average", "median", "min", "max", "minimum", "maximum", "sd", "std",
-                      "stdev", "stddev", "var", "variance", "count", "nobs")
+                      "stdev", "stddev", "var", "variance", "iqr", "count", "nobs")
+
+#: A name suffix that says a quantile (a regular expression): ``q25``, ``p90``, ``pct25``, ``pctl10``,
+#: ``perc95``, ``percentile_90``, ``quantile_75`` (one or two digits: ``ta_p850`` is a level).
+QUANTILE_SUFFIX = r"(?:q|p|pct|pctl|perc|percentile_?|quantile_?)\d{1,2}"
 
 #: Name suffixes after a statistic that say how the observations were weighted (SOCAT's
 #: ``fco2_ave_weighted``, per cruise, and ``fco2_ave_unwtd``, all observations alike).
 WEIGHTING_SUFFIXES = ("weighted", "unweighted", "wtd", "unwtd")
 
 #: Statistics of the spread of the observations (lower case): a quantity of their own, never left out here.
-SPREAD_STATISTICS = ("standard deviation", "sd", "std", "stdev", "stddev", "variance", "var")
+SPREAD_STATISTICS = ("standard deviation", "sd", "std", "stdev", "stddev", "variance", "var", "interquartile range",
+                     "iqr")
 
-_STATISTIC_WORD = re.compile(r"\b(" + "|".join(word.replace(" ", r"\s+") for word in STATISTIC_WORDS) + r")\b",
+#: Forms of one quantity, each ``(what it is, variable-name stems, CF standard names)``, lower case;
+#: see the module's docstring for the sources. Add a row for another quantity, not code.
+ONE_QUANTITY_FORMS = (
+    ("CO2 in sea water (its partial pressure, fugacity and mole fraction)",
+     ("pco2", "fco2", "xco2", "spco2", "pco2_sw", "fco2_sw", "xco2_sw", "pco2w", "fco2w", "xco2w", "pco2_water",
+      "fco2_water", "xco2_water"),
+     ("surface_partial_pressure_of_carbon_dioxide_in_sea_water", "partial_pressure_of_carbon_dioxide_in_sea_water",
+      "fugacity_of_carbon_dioxide_in_sea_water", "mole_fraction_of_carbon_dioxide_in_sea_water",
+      "mole_fraction_of_carbon_dioxide_in_sea_water_in_dry_gas",
+      "mole_fraction_of_carbon_dioxide_in_sea_water_in_wet_gas")),
+)
+
+#: Each name stem and standard name of :data:`ONE_QUANTITY_FORMS` → what its quantity is.
+_QUANTITY_OF = {form.lower(): what for what, *forms in ONE_QUANTITY_FORMS for group in forms for form in group}
+
+_STATISTIC_WORD = re.compile(r"\b(" + _QUANTILE_RANK + r"(?:percentile|quantile|quartile)s?|"
+                             + "|".join(word.replace(" ", r"\s+") for word in STATISTIC_WORDS) + r")\b",
                              re.IGNORECASE)
-_STATISTIC_SUFFIX = re.compile(r"^(?P<base>.+?)_(?P<statistic>" + "|".join(STATISTIC_SUFFIXES) + r")"
+_STATISTIC_SUFFIX = re.compile(r"^(?P<base>.+?)_(?P<statistic>" + "|".join(STATISTIC_SUFFIXES) + "|"
+                               + QUANTILE_SUFFIX + r")"
                                r"(?:_(?P<weighting>" + "|".join(WEIGHTING_SUFFIXES) + r"))?$", re.IGNORECASE)
 
 
@@ -105,8 +150,9 @@ def same_quantity_reason(variable: xr.DataArray, target: xr.DataArray, *, time_d
         ``"standard_name 'sea_ice_area_fraction', as cdr_seaice_conc's"``.
     """
     standard_name = standard_name_of(target.attrs)  # "unknown" (ERA5 from the new CDS) names no quantity
+    own_name = standard_name_of(variable.attrs)
     if (not standard_name or time_dim not in variable.dims or time_dim not in target.dims
-            or standard_name_of(variable.attrs) != standard_name):
+            or _quantity_of(own_name) != _quantity_of(standard_name)):
         return None
     if any(flag in checked.attrs for checked in (variable, target) for flag in ("flag_values", "flag_masks")):
         return None  # a flag (CF §3.5) states a class of the quantity, not another estimate of its value
@@ -114,7 +160,15 @@ def same_quantity_reason(variable: xr.DataArray, target: xr.DataArray, *, time_d
         return None
     if _scalar_coordinates(variable) != _scalar_coordinates(target):
         return None
+    if own_name != standard_name:
+        return f"standard_name '{own_name}', {target.name}'s '{standard_name}': both {_QUANTITY_OF[standard_name]}"
     return f"standard_name '{standard_name}', as {target.name}'s"
+
+
+def _quantity_of(name: str) -> str:
+    """What quantity a name stem or standard name is one form of (:data:`ONE_QUANTITY_FORMS`), else
+    the name itself."""
+    return _QUANTITY_OF.get(name.lower(), name)
 
 
 def _long_name_without_statistic(attrs: dict) -> tuple[str, bool]:
@@ -129,7 +183,7 @@ def _is_spread(variable: xr.DataArray) -> bool:
     (:data:`SPREAD_STATISTICS`)."""
     long_name = " ".join(str(variable.attrs.get("long_name", "")).lower().split())
     return (str(variable.attrs.get("statistic", "")).strip().lower() in SPREAD_STATISTICS
-            or "standard deviation" in long_name or "variance" in long_name
+            or "standard deviation" in long_name or "variance" in long_name or "interquartile range" in long_name
             or _name_without_statistic(str(variable.name))[1] in SPREAD_STATISTICS)
 
 
@@ -177,6 +231,8 @@ def statistic_reason(variable: xr.DataArray, target: xr.DataArray, *, time_dim: 
                                                         _name_without_statistic(str(target.name)))
     if own == other and own_statistic != other_statistic:
         return f"named as another statistic of {own}, {target.name}'s quantity, in the same units"
+    if own != other and _quantity_of(own) == _quantity_of(other):
+        return f"named as {own}, {target.name}'s {other}, in the same units: both {_quantity_of(own)}"
     return None
 
 

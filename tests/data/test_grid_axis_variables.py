@@ -22,21 +22,22 @@ X_M = np.arange(-1400e3, 1400e3 + 1, 400e3)
 Y_M = np.arange(1000e3, -1000e3 - 1, -400e3)
 
 
-def _write_cdr_v4(path, *, with_positions):
+def _write_cdr_v4(path, *, with_positions, with_standard_names=True, names=("xgrid", "ygrid"), dims=("x", "y")):
     """A G02202 v4 layout: dimensions x/y without variables of those names, their polar
     stereographic x/y in metres as ``xgrid(x)``/``ygrid(y)``, the grid mapping ``projection`` (a
     char variable), and, as the real files have, 2-D latitude/longitude (``with_positions``)."""
     with netCDF4.Dataset(path, "w") as nc:
         nc.createDimension("tdim", None)
-        nc.createDimension("y", Y_M.size)
-        nc.createDimension("x", X_M.size)
+        nc.createDimension(dims[1], Y_M.size)
+        nc.createDimension(dims[0], X_M.size)
         time = nc.createVariable("time", "f8", ("tdim",))
         time.setncatts({"units": "days since 1601-01-01 00:00:00", "calendar": "gregorian", "standard_name": "time"})
         time[:] = 142304.0 + np.array([0.0, 31.0, 59.0])
-        for name, dim, values in (("xgrid", "x", X_M), ("ygrid", "y", Y_M)):
+        for name, dim, xy, values in ((names[0], dims[0], "x", X_M), (names[1], dims[1], "y", Y_M)):
             axis = nc.createVariable(name, "f4", (dim,))
-            axis.setncatts({"units": "meters", "standard_name": f"projection_{dim}_coordinate",
-                            "long_name": f"projection_grid_{dim}_centers", "axis": dim.upper()})
+            axis.setncatts({"units": "meters", "long_name": f"projection_grid_{xy}_centers", "axis": xy.upper()})
+            if with_standard_names:
+                axis.standard_name = f"projection_{xy}_coordinate"
             axis[:] = values
         projection = nc.createVariable("projection", "S1")
         projection.setncatts({**NSIDC_NORTH, "proj4text": EPSG_3411, "srid": "urn:ogc:def:crs:EPSG::3411"})
@@ -44,11 +45,11 @@ def _write_cdr_v4(path, *, with_positions):
         if with_positions:
             lon, lat = pyproj.Proj(EPSG_3411)(*np.meshgrid(X_M, Y_M), inverse=True)
             for name, values, units in (("latitude", lat, "degrees_north"), ("longitude", lon, "degrees_east")):
-                variable = nc.createVariable(name, "f8", ("y", "x"))
+                variable = nc.createVariable(name, "f8", (dims[1], dims[0]))
                 variable.setncatts({"units": units, "standard_name": name})
                 variable[:] = values
             coordinates = "time latitude longitude"
-        concentration = nc.createVariable("cdr_seaice_conc_monthly", "f4", ("tdim", "y", "x"))
+        concentration = nc.createVariable("cdr_seaice_conc_monthly", "f4", ("tdim", dims[1], dims[0]))
         concentration.setncatts({"standard_name": "sea_ice_area_fraction", "units": "1",
                                  "grid_mapping": "projection", "coordinates": coordinates})
         concentration[:] = np.random.default_rng(3).uniform(0, 1, (3, Y_M.size, X_M.size))
@@ -87,12 +88,15 @@ def test_the_cell_areas_are_those_on_the_grid_mappings_ellipsoid(tmp_path, with_
     np.testing.assert_allclose(weights, expected / expected.mean(), rtol=2e-5)
 
 
-def test_the_map_is_drawn_on_the_files_own_x_and_y(tmp_path):
+@pytest.mark.parametrize("names, dims", [pytest.param(("xgrid", "ygrid"), ("x", "y"), id="xgrid-on-x"),
+                                         pytest.param(("x", "y"), ("cols", "rows"), id="x-on-cols")])
+def test_the_map_is_drawn_on_the_files_own_x_and_y(tmp_path, names, dims):
     """The cells' centres on the map are xgrid/ygrid in km (±1400 and ±1000), not a projection
-    of the 2-D latitudes and longitudes turned about the pole."""
+    of the 2-D latitudes and longitudes turned about the pole; the axes are labelled x and y
+    (projection_x/y_coordinate) even on dimensions named cols/rows (rerun36 V4: "cols (km)")."""
     from climann.evaluation.figures.maps import MapPanel, _draw_map
 
-    path = _write_cdr_v4(tmp_path / "cdr_v4.nc", with_positions=True)
+    path = _write_cdr_v4(tmp_path / "cdr_v4.nc", with_positions=True, names=names, dims=dims)
     layout = grid_layout(open_dataset([path]), "cdr_seaice_conc_monthly", [str(path)])
     figure, axis = plt.subplots()
     field = np.arange(48.0).reshape(6, 8)
@@ -114,3 +118,23 @@ def test_info_says_the_rows_and_columns_are_the_projections_x_and_y(tmp_path):
     assert "#   rows      'y': 6 values, 1e+06 to -1e+06 meters (projection_y_coordinate)" in report
     assert "#   columns   'x': 8 values, -1.4e+06 to 1.4e+06 meters (projection_x_coordinate)" in report
     assert "index only" not in report and "xgrid" not in report
+
+
+def test_axis_and_length_units_without_standard_names_are_read_as_the_projections_x_and_y(tmp_path):
+    """rerun36 V3: xgrid/ygrid with axis X/Y and units "meters" but no standard_name, beside the grid
+    mapping, were refused "no latitude coordinate found"; they are the rows and columns in metres,
+    the areas those on the Hughes ellipsoid, and info says what was read."""
+    from climann.data.info import describe
+    from tests.conftest import unwrapped_report
+
+    path = _write_cdr_v4(tmp_path / "cdr_v4.nc", with_positions=False, with_standard_names=False)
+    dataset = open_dataset([path])
+    np.testing.assert_array_equal(dataset["x"].values, X_M)
+    np.testing.assert_array_equal(dataset["y"].values, Y_M)
+    weights = grid_layout(dataset, "cdr_seaice_conc_monthly", ["cdr_v4.nc"]).cell_area_weights()
+    expected = _ellipsoidal_areas()
+    np.testing.assert_allclose(weights, expected / expected.mean(), rtol=2e-5)
+    report = unwrapped_report(describe(str(path)))
+    assert ("'y': 6 values, 1e+06 to -1e+06 meters (projection_y_coordinate, read from ygrid's axis 'Y' and units "
+            "'meters' beside the grid mapping 'projection'; the file gives no standard_name)") in report
+

@@ -23,7 +23,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.path import Path
 from matplotlib.ticker import MaxNLocator
 
-from climann.data.layout import GridLayout
+from climann.data.layout import Coordinate, GridLayout
 from climann.data.projections import crs_from_cf
 from climann.evaluation.coastlines import LINE_STYLE, coastlines
 from climann.evaluation.figures.style import _cell_edges
@@ -186,6 +186,16 @@ def graticule(grid: ProjectedGrid, layout: GridLayout) -> dict[str, list[np.ndar
     return lines
 
 
+#: The label of a projected axis by its CF standard name (appendix F): the projection's x and y,
+#: whatever the file names the dimension (``cols``/``rows``, rerun36 V4).
+_PROJECTION_AXIS_LABELS = {"projection_x_coordinate": "x", "projection_y_coordinate": "y"}
+
+
+def _axis_label(axis: Coordinate) -> str:
+    """``"x"`` for a ``projection_x_coordinate`` (``"y"`` for y), else the axis's name."""
+    return _PROJECTION_AXIS_LABELS.get(str(axis.attrs.get("standard_name", "")), axis.name)
+
+
 def draw_projected_map(axis, layout: GridLayout, grid: ProjectedGrid, field: np.ndarray, **style):
     """Draw ``field`` (shape (n_y, n_x), the layout's order) on ``axis`` in the projection's
     x and y (km) with ``pcolormesh`` (``style``: cmap, vmin, vmax), the graticule with its
@@ -212,7 +222,8 @@ def draw_projected_map(axis, layout: GridLayout, grid: ProjectedGrid, field: np.
     axis.set_ylim(*limits[1])
     axis.set_aspect("equal")
     axis.xaxis.set_major_locator(MaxNLocator(nbins=4))  # "−3000" is wide: few labels along x
-    x_name, y_name = grid.axis_names or (f"{layout.longitude.name} (km)", f"{layout.latitude.name} (km)")
+    x_name, y_name = grid.axis_names or (f"{_axis_label(layout.longitude)} (km)",
+                                         f"{_axis_label(layout.latitude)} (km)")
     axis.set_xlabel(x_name)
     axis.set_ylabel(y_name)
     return mesh
