@@ -13,8 +13,12 @@ missing where it has no ice) weighs each value by the cell's area × that time s
 it); ``where ice_sheet`` / ``where land_ice`` by ``land_ice_area_fraction`` (``sftgif``). A
 ``where sea`` target on an atmosphere grid (``siconca``) without ``sea_area_fraction`` is weighed
 by 1 − ``land_area_fraction`` (``sftlf``; CF: the sea area fraction where lakes and land ice
-are not told apart). Without its fraction in the data a target is warned about, never weighed by
-whole cells silently.
+are not told apart). ``"area: mean where snow over sea_ice area: time: mean where sea_ice"`` (CMIP6
+``sisnthick``; CF 1.8 section 7.3.3 "where type1 over type2": a mean over the part of the sea ice
+covered by snow) weighs each value by the cell's area × ``siconc`` × ``sisnconc`` (the
+``surface_snow_area_fraction`` of the sea ice), both of that time step. Without its fraction in the
+data a target is warned about, never weighed by whole cells silently; without one of two fractions,
+the warning names the missing one.
 
 :func:`file_area_fraction` finds that fraction in the data by its CF ``standard_name``
 (:data:`FRACTION_STANDARD_NAMES`), in its own file too (it is then matched to the grid by
@@ -27,6 +31,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 import xarray as xr
@@ -42,7 +48,7 @@ from climann.data.units import conversion, is_fraction_word
 from climann.errors import ClimannError
 
 __all__ = ["FRACTION_STANDARD_NAMES", "RUN_WEIGHTS_KEY", "WHOLE_CELL_WEIGHTS_KEY", "file_area_fraction",
-           "fraction_standard_name", "mask_variable", "partial_surface", "with_run_weights",
+           "fraction_standard_name", "mask_variable", "partial_surface", "partial_surfaces", "with_run_weights",
            "with_whole_cell_weights"]
 
 _log = logging.getLogger("climann")
@@ -64,6 +70,11 @@ CMIP_FRACTION_NAMES = {"land": "sftlf", "sea": "sftof", "sea_ice": "siconc", "la
 CMIP_FRACTION_TABLES = {"land": "fx", "sea": "Ofx", "sea_ice": "SImon", "land_ice": "fx", "ice_sheet": "fx",
                         "snow": "LImon"}
 
+#: The CMIP6 variable and table of the fraction of a surface within another (``where snow over
+#: sea_ice``): the part of the sea ice covered by snow is ``sisnconc`` (SImon, ``surface_snow_area_fraction``
+#: in % of the sea ice), not the land's ``snc``.
+CMIP_FRACTION_WITHIN = {("snow", "sea_ice"): ("sisnconc", "SImon")}
+
 #: The key of a time coordinate's ``encoding`` saying that the run weighs whole cells
 #: (``[data] weigh_by_area_fraction = false``, runs trained before 4 December 2026).
 WHOLE_CELL_WEIGHTS_KEY = "climann_whole_cell_weights"
@@ -75,6 +86,9 @@ RUN_WEIGHTS_KEY = "climann_run_weighted_by"
 
 # "where land", "where sea_ice" (any CF area type), not "where land over all_area_types"
 _WHERE = re.compile(r"\bmean\s+where\s+([a-z][a-z_]*)(?![\w-])(?!\s+over\b)")
+
+# "where snow over sea_ice": a mean over the part of the sea ice that snow covers (CF 1.8 section 7.3.3)
+_WHERE_OVER = re.compile(r"\bmean\s+where\s+([a-z][a-z_]*)\s+over\s+([a-z][a-z_]*)(?![\w-])")
 
 # the variable masking the values, in a CMIP6 comment: "area: time: mean where sea_ice (comment: mask=siconc)"
 _MASK = re.compile(r"\bmask\s*=\s*([A-Za-z_][\w-]*)")
@@ -98,10 +112,36 @@ def partial_surface(cell_methods: str) -> str | None:
     >>> partial_surface("area: time: mean") is None
     True
     """
+    surfaces = partial_surfaces(cell_methods)
+    return surfaces[0] if surfaces else None
+
+
+def partial_surfaces(cell_methods: str) -> tuple[str, ...]:
+    """The surfaces (CF area types) whose parts of each cell the values are an area mean over,
+    the outer first, by the ``area`` entries of a CF ``cell_methods`` attribute (CF 1.8 section
+    7.3.3): ``"where type1 over type2"`` is a mean over the part of type2 that type1 covers, so its
+    weight is the cell's area × type2's fraction of the cell × type1's fraction of type2.
+
+    Examples
+    --------
+    >>> partial_surfaces("area: mean where snow over sea_ice area: time: mean where sea_ice")
+    ('sea_ice', 'snow')
+    >>> partial_surfaces("area: mean where land time: mean")
+    ('land',)
+    >>> partial_surfaces("area: mean where land over all_area_types")
+    ()
+    """
+    surfaces: list[str] = []
     for entry in parse_cell_methods(cell_methods):
-        if "area" in entry.names and (found := _WHERE.search(entry.method)):
-            return None if found.group(1) in WHOLE_CELL_AREA_TYPES else found.group(1)
-    return None
+        if "area" not in entry.names:
+            continue
+        if over := _WHERE_OVER.search(entry.method):
+            inner, outer = over.groups()
+            found = [] if outer in WHOLE_CELL_AREA_TYPES else [outer, inner]
+        else:
+            found = [where.group(1)] if (where := _WHERE.search(entry.method)) else []
+        surfaces += [surface for surface in found if surface not in WHOLE_CELL_AREA_TYPES and surface not in surfaces]
+    return tuple(surfaces)
 
 
 def fraction_standard_name(surface: str) -> str:
@@ -174,45 +214,104 @@ def file_area_fraction(dataset: xr.Dataset, target: str, dims: tuple[str, str], 
         If the fraction's units are not a fraction (``%``, ``1``) or its values lie outside 0…1.
     """
     cell_methods = str(dataset[target].attrs.get("cell_methods", ""))
-    surface = partial_surface(cell_methods)
-    if surface is None or dataset[time_name].encoding.get(WHOLE_CELL_WEIGHTS_KEY):
+    surfaces = partial_surfaces(cell_methods)
+    if not surfaces or dataset[time_name].encoding.get(WHOLE_CELL_WEIGHTS_KEY):
         return None
-    standard_name = fraction_standard_name(surface)
-    found = _fraction_in(dataset, surface, dims, time_name=time_name, mask=mask_variable(cell_methods))
-    if found is None and dataset[target].encoding.get(STAND_IN_TARGET):
+    mask = mask_variable(cell_methods)  # of the outer surface: "where sea_ice (comment: mask=siconc)"
+    found = {surface: _fraction_in(dataset, surface, dims, time_name=time_name, mask=mask if not number else None)
+             for number, surface in enumerate(surfaces)}
+    missing = [surface for surface, held in found.items() if held is None]
+    if missing and dataset[target].encoding.get(STAND_IN_TARGET):
         return None  # predictions without the target: nothing is scored
     run_weighted_by = dataset[time_name].encoding.get(RUN_WEIGHTS_KEY)
-    if found is None:
+    cell_measures = str(dataset[target].attrs.get("cell_measures", ""))
+    fractions = [_one_fraction(target, surface, *held) for surface, held in found.items() if held is not None]
+    if not fractions:
         note_once(_log, logging.WARNING,
-                  _whole_cells_note(target, surface, run_weighted_by=run_weighted_by,
-                                    cell_measures=str(dataset[target].attrs.get("cell_measures", ""))),
+                  _whole_cells_note(target, surfaces, run_weighted_by=run_weighted_by, cell_measures=cell_measures),
                   key=("no area fraction", target))  # not silenced by a training's note of its fraction
         return None
-    name, fraction = found
-    held_name = name
+    if missing:  # never one of two fractions silently: "where snow over sea_ice" without sisnconc
+        note_once(_log, logging.WARNING,
+                  _missing_inner_note(target, surfaces, missing, fractions, run_weighted_by=run_weighted_by,
+                                     cell_measures=cell_measures),
+                  key=("no area fraction", target))
+    values = fractions[0].values
+    for fraction in fractions[1:]:
+        values = values * fraction.values  # (n_time, n_rows, n_columns) when one changes with time
+    said = " × ".join(fraction.said for fraction in fractions)
+    if np.ndim(values) == 3:
+        said += " of each time step (the fraction changes with time: each value weighs its own step's)"
+    where = _where_text(surfaces)
+    note_once(_log, logging.INFO, f"the scores weigh each cell of '{target}' (a mean where {where}: its "
+              f"cell_methods) by its area × {said}", key=("area fraction", target))
+    standard_names = [fraction_standard_name(fraction.surface) for fraction in fractions]
+    if run_weighted_by and any(name not in run_weighted_by for name in standard_names):  # verify26b F5
+        lacked = next(name for name in standard_names if name not in run_weighted_by)
+        held = " and ".join(fraction.held_name for fraction in fractions)
+        weighed = " × ".join(fraction.name for fraction in fractions)
+        note_once(_log, logging.WARNING,
+                  f"'{target}' is a mean where {where} (its cell_methods) and these data hold its {where} "
+                  f"fraction {held}: the scores weigh each cell by its area × {weighed}, NOT as the run's own scores "
+                  f"(weighted by {run_weighted_by}: its training data held no {lacked}): they "
+                  f"are not comparable with them; leave {held}'s file out of the data to score as the run did",
+                  key=("fraction the run lacked", target))
+    if len(fractions) == 1:
+        return Coordinate(fractions[0].name, values, {**fractions[0].attrs, "units": "1"})
+    name = "_times_".join(fraction.name for fraction in fractions)
+    product = " × ".join(f"{fraction.name} ({standard})" for fraction, standard in zip(fractions, standard_names))
+    return Coordinate(name, values, {"long_name": " × ".join(standard_names), "units": "1",
+                                     "comment": f"the fraction of each cell that is {where}: {product}"})
+
+
+class _Fraction(NamedTuple):
+    """One surface's fraction as read (:func:`_one_fraction`): ``values`` in units of 1,
+    ``name`` as written beside the predictions, ``held_name`` the data's variable, ``said`` for the note."""
+
+    surface: str
+    name: str
+    held_name: str
+    values: np.ndarray
+    attrs: dict
+    said: str
+
+
+def _one_fraction(target: str, surface: str, name: str, fraction: xr.DataArray) -> _Fraction:
+    """``fraction`` (the data's variable ``name``) of ``surface`` in units of 1: for ``sea`` read
+    from a ``land_area_fraction``, 1 − it (CF: where lakes and land ice are not told apart)."""
     values = _in_units_of_one(fraction, name)
     attrs = {key: value for key, value in fraction.attrs.items()
              if key not in ("_FillValue", "missing_value", "coordinates", "units", "valid_range", "valid_max")}
-    said = f"its {surface} fraction {name}"
     if fraction.attrs.get("standard_name") == FRACTION_STANDARD_NAMES["land"] and surface == "sea":
         # CF: sea_area_fraction = 1 − land_area_fraction where no lakes or land ice are told apart
-        values, name = 1.0 - values, f"sea_fraction_from_{held_name}"
-        attrs = {"standard_name": standard_name, "long_name": f"sea area fraction, 1 - {held_name}",
-                 "comment": f"1 - {held_name} (land_area_fraction): the data hold no sea_area_fraction"}
-        said = f"its sea fraction 1 − {held_name} (the land_area_fraction in the data; CF: the sea area fraction " \
-               "is 1 − the land area fraction where lakes and land ice are not told apart)"
-    if fraction.dims[0] == time_name:
-        said += " of each time step (the fraction changes with time: each value weighs its own step's)"
-    note_once(_log, logging.INFO, f"the scores weigh each cell of '{target}' (a mean where {surface}: its "
-              f"cell_methods) by its area × {said}", key=("area fraction", target))
-    if run_weighted_by and standard_name not in run_weighted_by:  # verify26b F5: the other way round
-        note_once(_log, logging.WARNING,
-                  f"'{target}' is a mean where {surface} (its cell_methods) and these data hold its {surface} "
-                  f"fraction {held_name}: the scores weigh each cell by its area × {name}, NOT as the run's own "
-                  f"scores (weighted by {run_weighted_by}: its training data held no {standard_name}): they are not "
-                  f"comparable with them; leave {held_name}'s file out of the data to score as the run did",
-                  key=("fraction the run lacked", target))
-    return Coordinate(name, values, {**attrs, "units": "1"})
+        attrs = {"standard_name": fraction_standard_name(surface), "long_name": f"sea area fraction, 1 - {name}",
+                 "comment": f"1 - {name} (land_area_fraction): the data hold no sea_area_fraction"}
+        return _Fraction(surface, f"sea_fraction_from_{name}", name, 1.0 - values, attrs,
+                         f"its sea fraction 1 − {name} (the land_area_fraction in the data; CF: the sea area fraction "
+                         "is 1 − the land area fraction where lakes and land ice are not told apart)")
+    return _Fraction(surface, name, name, values, attrs, f"its {surface} fraction {name}")
+
+
+def _where_text(surfaces: Sequence[str]) -> str:
+    """``"sea_ice"``, or ``"snow over sea_ice"`` for a surface within another (outer first in ``surfaces``)."""
+    return " over ".join(reversed(surfaces))
+
+
+def _missing_inner_note(target: str, surfaces: Sequence[str], missing: Sequence[str], fractions: Sequence[_Fraction],
+                        *, run_weighted_by: str | None = None, cell_measures: str = "") -> str:
+    """The warning that the scores weigh by some of the fractions of a target that is a mean over a
+    surface within another (``where snow over sea_ice``) because the data lack the others."""
+    lacking = " and ".join(fraction_standard_name(surface) for surface in missing)
+    files = "; ".join(_fraction_files(surface, cell_measures, within=surfaces[0] if surface != surfaces[0] else None)
+                      for surface in missing)
+    said = (f"'{target}' is a mean where {_where_text(surfaces)} (its cell_methods) but the data hold no {lacking}: "
+            f"the scores weigh each cell by its area × {' × '.join(fraction.name for fraction in fractions)} only, "
+            f"not by the part of it that is {' and '.join(missing)}")
+    if run_weighted_by and any(fraction_standard_name(surface) in run_weighted_by for surface in missing):
+        return (f"{said}, NOT as the run's own scores (weighted by {run_weighted_by}): they are not comparable with "
+                f"them; give the fraction's file with the data ({files}) to score as the run did")
+    return (f"{said}; to weigh by it, give the fraction's file with the data ({files}), or, to train weighing whole "
+            "cells without this warning, set [data] weigh_by_area_fraction = false")
 
 
 def _fraction_in(dataset: xr.Dataset, surface: str, dims: tuple[str, str], *, time_name: str,
@@ -327,30 +426,36 @@ def _fill_like_refusal(variable: xr.DataArray, name: str, where: str, files: str
             f"{command} (or weigh whole cells: [data] weigh_by_area_fraction = false)")
 
 
-def _whole_cells_note(target: str, surface: str, *, run_weighted_by: str | None = None,
+def _whole_cells_note(target: str, surfaces: Sequence[str], *, run_weighted_by: str | None = None,
                       cell_measures: str = "") -> str:
     """The warning that the scores weigh whole cells although the target is a mean over part of
-    each: stronger when the run scoring these data weighed its own scores by the fraction
-    (``run_weighted_by``, its ``metrics.json`` ``weighted_by``). The file to give is the CMIP6
-    one of the target's grid (:func:`_fraction_files`)."""
-    fraction = fraction_standard_name(surface)
-    files = _fraction_files(surface, cell_measures)
-    said = (f"'{target}' is a mean where {surface} (its cell_methods) but the data hold no {fraction}: the scores "
+    each (over ``surfaces``, the outer first: ``("sea_ice", "snow")``): stronger when the run scoring
+    these data weighed its own scores by the fraction (``run_weighted_by``, its ``metrics.json``
+    ``weighted_by``). The files to give are the CMIP6 ones of the target's grid (:func:`_fraction_files`)."""
+    fractions = [fraction_standard_name(surface) for surface in surfaces]
+    files = "; ".join(_fraction_files(surface, cell_measures, within=None if number == 0 else surfaces[0])
+                      for number, surface in enumerate(surfaces))
+    where, lacking = _where_text(surfaces), " and ".join(fractions)
+    said = (f"'{target}' is a mean where {where} (its cell_methods) but the data hold no {lacking}: the scores "
             f"weigh whole cells by their area")
-    if run_weighted_by and fraction in run_weighted_by:
-        said += (f", NOT as the run's own scores (weighted by {run_weighted_by}): they are not comparable with "
-                 f"them; give the fraction's file with the data ({files}) to score as the run did")
-        return said
-    return (f"{said}; to weigh by {surface} area (cell area × {surface} fraction), give the fraction's file with "
-            f"the data ({files}), or, to train weighing whole cells without this warning, set "
-            "[data] weigh_by_area_fraction = false")
+    files_said = "the fraction's file" if len(surfaces) == 1 else "the fractions' files"
+    if run_weighted_by and any(fraction in run_weighted_by for fraction in fractions):
+        return (f"{said}, NOT as the run's own scores (weighted by {run_weighted_by}): they are not comparable with "
+                f"them; give {files_said} with the data ({files}) to score as the run did")
+    weigh = f"{where} area (cell area × {' × '.join(f'{surface} fraction' for surface in surfaces)})"
+    return (f"{said}; to weigh by {weigh}, give {files_said} with the data ({files}), or, to train weighing whole "
+            "cells without this warning, set [data] weigh_by_area_fraction = false")
 
 
-def _fraction_files(surface: str, cell_measures: str) -> str:
+def _fraction_files(surface: str, cell_measures: str, *, within: str | None = None) -> str:
     """The CMIP6 file of ``surface``'s fraction on the target's grid, told by the cell areas its
     ``cell_measures`` names: on an atmosphere grid (``areacella``) the sea fraction is 1 − ``sftlf``
     (``sftof`` is on the ocean grid only); on the ocean grid (``areacello``) it is ``sftof``; on a grid
-    not told, both; a fraction CMIP6 has no variable for by its standard name."""
+    not told, both; of a surface ``within`` another (snow on sea ice) :data:`CMIP_FRACTION_WITHIN`;
+    a fraction CMIP6 has no variable for by its standard name."""
+    if (surface, within) in CMIP_FRACTION_WITHIN:
+        name, table = CMIP_FRACTION_WITHIN[surface, within]
+        return f"CMIP6: --data {name}_{table}_….nc"
     if surface == "sea":
         atmosphere, ocean = "CMIP6: --data sftlf_fx_….nc, the sea fraction is then 1 − sftlf", \
             "CMIP6: --data sftof_Ofx_….nc"

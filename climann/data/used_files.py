@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from climann.data.area_fractions import FRACTION_STANDARD_NAMES, fraction_standard_name, partial_surface
+from climann.data.area_fractions import FRACTION_STANDARD_NAMES, fraction_standard_name, partial_surfaces
 from climann.data.notes import note_once
 from climann.data.renames import FileRenames
 from climann.data.series_files import series_file_refusal
@@ -135,10 +135,11 @@ def _one_series(name: str, holding: Path, other: str, filling: Path, *, renames:
 
 def _fractions_named(headers: Collection[_Header], wanted: Collection[str]) -> set[str]:
     """The standard names of the cell fractions (``land_area_fraction``) that the variables
-    ``wanted`` are area means over, by their ``cell_methods`` (``"area: mean where land"``)."""
-    surfaces = {partial_surface(header.quantities[name].cell_methods) for header in headers
-                for name in set(wanted) & set(header.quantities)}
-    named = {fraction_standard_name(surface) for surface in surfaces if surface is not None}
+    ``wanted`` are area means over, by their ``cell_methods`` (``"area: mean where land"``; both of
+    ``"where snow over sea_ice"``)."""
+    surfaces = {surface for header in headers for name in set(wanted) & set(header.quantities)
+                for surface in partial_surfaces(header.quantities[name].cell_methods)}  # snow over sea_ice: both
+    named = {fraction_standard_name(surface) for surface in surfaces}
     # a mean where sea without a sea fraction is weighed by 1 − the land fraction (atmosphere grids)
     return named | ({FRACTION_STANDARD_NAMES["land"]} if "sea" in surfaces else set())
 

@@ -93,7 +93,9 @@ def cell_weights_text(layout: GridLayout) -> str:
     (:data:`WHOLE_CELLS`), or for a target that is a mean where land (sea) weighed by the land
     (sea) part of each cell (:mod:`climann.data.area_fractions`), ``"cell area × land_area_fraction
     (sftlf)"``; by a fraction that changes with time (sea ice), ``"cell area × sea_ice_area_fraction
-    (siconc, each time step's)"``: ``climann compare`` names runs whose scores are weighed otherwise.
+    (siconc, each time step's)"``; by two (snow over sea ice), ``"cell area × sea_ice_area_fraction ×
+    surface_snow_area_fraction (siconc_times_sisnconc, each time step's)"``: ``climann compare`` names
+    runs whose scores are weighed otherwise.
     On one cell (a station, an index) :data:`ONE_CELL_TEXT`: one value's weight weighs nothing."""
     if layout.n_cells == 1:
         return ONE_CELL_TEXT
@@ -101,7 +103,9 @@ def cell_weights_text(layout: GridLayout) -> str:
     if fraction is None:
         return WHOLE_CELLS
     each = ", each time step's" if np.ndim(fraction.values) == 3 else ""  # sea ice: weights that change with time
-    return f"{WHOLE_CELLS} × {fraction.attrs.get('standard_name', 'area fraction')} ({fraction.name}{each})"
+    # a product of fractions (snow over sea ice) names theirs in its long_name
+    described = fraction.attrs.get("standard_name") or fraction.attrs.get("long_name", "area fraction")
+    return f"{WHOLE_CELLS} × {described} ({fraction.name}{each})"
 
 
 def written_cell_measure(layout: GridLayout, taken: Collection[str] = ()) -> Coordinate | None:

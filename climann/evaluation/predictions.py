@@ -659,7 +659,9 @@ def prediction_encoding(dataset: xr.Dataset, layout: GridLayout) -> dict[str, di
     fractions = FRACTION_STANDARD_NAMES.values()
     for name, variable in dataset.data_vars.items():  # the fraction the scores weighed the areas by
         # by its comment too: a target that is a fraction (siconc in 1) keeps the fields' encoding
-        if (variable.attrs.get("standard_name") in fractions and variable.attrs.get("units") == "1"
+        # a product of fractions (snow over sea ice) names theirs in its long_name, as cell_weights_text reads it
+        named = variable.attrs.get("standard_name") or str(variable.attrs.get("long_name", ""))
+        if (all(part in fractions for part in named.split(" × ")) and variable.attrs.get("units") == "1"
                 and _FRACTION_COMMENT in str(variable.attrs.get("comment", ""))):
             encoding[str(name)] = {"dtype": "float64", "_FillValue": None}
     grid = layout.geographic

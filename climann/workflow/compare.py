@@ -408,6 +408,29 @@ def training_route(record: dict | None, compute: dict) -> str:
     return f"on a cluster of {workers} workers" if workers else "on a cluster" if scheduler else ""
 
 
+def training_differences(routes: Sequence[str]) -> str:
+    """What each way of training among ``routes`` (:func:`training_route`) does to the samples, in
+    the order they first appear, for the note on runs that trained differently: only the ways
+    these runs took (rerun36: a note on two runs neither of them streamed spoke of a streamed run)."""
+    said: list[str] = []
+    for route in routes:
+        if route == "in memory":
+            text = "a run in memory shuffles all its training samples each epoch"
+        elif route == "streamed":
+            text = "a streamed run shuffles its samples only within the chunks of a round"
+        elif "(local SGD)" in route:
+            text = "local SGD on several workers averages the replicas after each round"
+        elif "(mini-batch SGD)" in route:
+            text = "a run on one worker of a cluster shuffles its samples only within the chunks of a round"
+        elif "(full batch)" in route:
+            text = "a full-batch run on a cluster takes one step per epoch over the samples of every chunk"
+        else:  # a cluster run of an earlier version: its method was not recorded
+            text = "a run on a cluster trains on its workers' chunks"
+        if text not in said:
+            said.append(text)
+    return "; ".join(said)
+
+
 def sample_choices(data: dict) -> dict:
     """The keys of :data:`CELL_KEYS` and :data:`STEP_KEYS` of a ``config.toml``'s ``[data]``;
     a key absent (a run of a version before it) has its default, what such a run did."""
@@ -659,9 +682,8 @@ def comparison_notes(runs: Sequence[RunSummary]) -> list[str]:
     routes = [run.training for run in runs]
     if all(routes):  # (runs of earlier versions did not record it)
         differ("how they trained", routes,
-               "local SGD on several workers averages the replicas after each round, and a streamed run shuffles "
-               "within chunks, so their scores and training times differ for that too, not only for their settings "
-               "(metrics.json training)")
+               f"{training_differences(routes)}, so their scores and training times differ for that too, not only "
+               "for their settings (metrics.json training)")
     differ("what the network learns", [run.learned for run in runs],
            "their learning curves are losses of different standardised quantities and are not comparable (their "
            "test scores are, in the target's units)")

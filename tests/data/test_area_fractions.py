@@ -401,3 +401,66 @@ def test_the_advice_for_a_where_sea_target_names_the_fraction_of_its_grid(cell_m
     with caplog.at_level(logging.WARNING, logger="climann"):
         grid_layout(dataset, "mrso", ())
     assert advised in caplog.text and not_advised not in caplog.text
+
+
+#: The part of the sea ice covered by snow in % (CMIP6 sisnconc), each month (12, 3, 4): missing where
+#: there is no ice (its mask is siconc), one cell of ice without snow.
+SISNCONC_PERCENT = np.where(SICONC_PERCENT > 0, np.random.default_rng(4).uniform(0.0, 100.0, (12, 3, 4)).round(1),
+                            np.nan)
+SISNCONC_PERCENT[:, 1, 1] = np.where(SICONC_PERCENT[:, 1, 1] > 0, 0.0, np.nan)
+
+#: CMIP6 SImon sisnthick (the CMIP6 data request's cell_methods).
+SNOW_ON_SEA_ICE = "area: mean where snow over sea_ice area: time: mean where sea_ice"
+
+
+def _snow_dataset() -> xr.Dataset:
+    """``sisnthick`` (a mean over the snow on the sea ice of each cell) with ``siconc`` and ``sisnconc`` in %."""
+    dataset = _sea_ice_dataset(SNOW_ON_SEA_ICE).rename({"sithick": "sisnthick"})
+    dataset["sisnthick"].attrs["standard_name"] = "thickness_of_snow_on_sea_ice"
+    dataset["sisnconc"] = (("time", "lat", "lon"), SISNCONC_PERCENT.astype(np.float32),
+                           {"units": "%", "standard_name": "surface_snow_area_fraction"})
+    return dataset
+
+
+def test_a_where_snow_over_sea_ice_target_weighs_each_value_by_its_steps_snow_covered_ice_area(caplog):
+    """rerun36 V1: sisnthick ("area: mean where snow over sea_ice …": each value a mean over the part of
+    the sea ice that snow covers, CF 1.8 section 7.3.3) was weighed by area × siconc alone, saying
+    nothing. Each value weighs its cell's area × that month's siconc × sisnconc by hand (0 where
+    either is missing or 0)."""
+    forget_notes()
+    with caplog.at_level(logging.INFO, logger="climann"):
+        layout = grid_layout(_snow_dataset(), "sisnthick", ())
+    snow_area = _areas_by_hand() * SICONC_PERCENT / 100 * np.nan_to_num(SISNCONC_PERCENT) / 100
+    weights = layout.cell_area_weights()
+    assert weights.shape == (12, 3, 4) and layout.weights_change_with_time
+    np.testing.assert_allclose(weights, snow_area / snow_area.mean(), rtol=1e-6)
+    assert cell_weights_text(layout) == ("cell area × sea_ice_area_fraction × surface_snow_area_fraction "
+                                         "(siconc_times_sisnconc, each time step's)")
+    assert "by its area × its sea_ice fraction siconc × its snow fraction sisnconc of each time step" in caplog.text
+    assert "WARNING" not in caplog.text
+
+
+@pytest.mark.parametrize(("dropped", "said", "fraction"), [
+    pytest.param(["sisnconc"], "'sisnthick' is a mean where snow over sea_ice (its cell_methods) but the data hold no "
+                 "surface_snow_area_fraction: the scores weigh each cell by its area × siconc only, not by the part "
+                 "of it that is snow; to weigh by it, give the fraction's file with the data (CMIP6: --data "
+                 "sisnconc_SImon_….nc)", SICONC_PERCENT / 100, id="without-sisnconc"),
+    pytest.param(["siconc"], "'sisnthick' is a mean where snow over sea_ice (its cell_methods) but the data hold no "
+                 "sea_ice_area_fraction: the scores weigh each cell by its area × sisnconc only, not by the part of "
+                 "it that is sea_ice; to weigh by it, give the fraction's file with the data (CMIP6: --data "
+                 "siconc_SImon_….nc)", np.nan_to_num(SISNCONC_PERCENT) / 100, id="without-siconc"),
+    pytest.param(["siconc", "sisnconc"], "'sisnthick' is a mean where snow over sea_ice (its cell_methods) but the "
+                 "data hold no sea_ice_area_fraction and surface_snow_area_fraction: the scores weigh whole cells by "
+                 "their area; to weigh by snow over sea_ice area (cell area × sea_ice fraction × snow fraction), give "
+                 "the fractions' files with the data (CMIP6: --data siconc_SImon_….nc; CMIP6: --data "
+                 "sisnconc_SImon_….nc)", np.ones((3, 4)), id="without-both"),
+])
+def test_a_where_snow_over_sea_ice_target_without_a_fraction_names_it(dropped, said, fraction, caplog):
+    """rerun36 V1: without one of its two fractions a mean over the snow on the sea ice is weighed by
+    the other and warned about, naming the missing one and its CMIP6 file; never one silently."""
+    forget_notes()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        layout = grid_layout(_snow_dataset().drop_vars(dropped), "sisnthick", ())
+    expected = _areas_by_hand() * fraction
+    np.testing.assert_allclose(layout.cell_area_weights(), expected / expected.mean(), rtol=1e-6)
+    assert said in caplog.text

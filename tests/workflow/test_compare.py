@@ -800,7 +800,16 @@ def test_runs_trained_in_memory_and_on_a_cluster_are_noted(runs, tmp_path):
     (cluster / "metrics.json").write_text(json.dumps(metrics))
     assert not [note for note in comparison_notes(read_runs([runs["small"], runs["wide"]])) if "trained" in note]
     notes = [note for note in comparison_notes(read_runs([runs["small"], cluster])) if "how they trained" in note]
+    # rerun36: the note named a streamed run although neither run was streamed; it names what each did
     assert notes == ["the runs differ in how they trained (small in memory, cluster on a cluster of 2 workers (local "
-                     "SGD)): local SGD on several workers averages the replicas after each round, and a streamed run "
-                     "shuffles within chunks, so their scores and training times differ for that too, not only for "
+                     "SGD)): a run in memory shuffles all its training samples each epoch; local SGD on several "
+                     "workers averages the replicas after each round, so their scores and training times differ for "
+                     "that too, not only for their settings (metrics.json training)"]
+    streamed = shutil.copytree(runs["small"], tmp_path / "from_disk")
+    metrics["training"] = {"route": "streamed", "workers": 1, "chunks": 12, "method": "mini-batch SGD"}
+    (streamed / "metrics.json").write_text(json.dumps(metrics))
+    notes = [note for note in comparison_notes(read_runs([runs["small"], streamed])) if "how they trained" in note]
+    assert notes == ["the runs differ in how they trained (small in memory, from_disk streamed): a run in memory "
+                     "shuffles all its training samples each epoch; a streamed run shuffles its samples only within "
+                     "the chunks of a round, so their scores and training times differ for that too, not only for "
                      "their settings (metrics.json training)"]
