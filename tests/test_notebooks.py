@@ -40,8 +40,9 @@ def test_notebook_is_stored_without_outputs(path):
 
 @pytest.mark.parametrize("path", [pytest.param(path, id=path.stem) for path in NOTEBOOKS])
 def test_notebook_runs_without_error(path, tmp_path):
+    executor = _executor()  # loaded first: its own bytecode (notebooks/__pycache__) is not the notebook's writing
     before, stored = sorted(NOTEBOOK_DIR.iterdir()), path.read_bytes()
-    executed = _executor().execute_notebook(path, cwd=tmp_path)  # a failing cell raises CellExecutionError
+    executed = executor.execute_notebook(path, cwd=tmp_path)  # a failing cell raises CellExecutionError
     code = [cell for cell in executed.cells if cell.cell_type == "code"]
     assert all(cell.execution_count is not None for cell in code)  # every cell ran
     assert not [output for cell in code for output in cell.outputs if output.output_type == "error"]
