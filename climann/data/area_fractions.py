@@ -307,10 +307,19 @@ def _missing_inner_note(target: str, surfaces: Sequence[str], missing: Sequence[
     said = (f"'{target}' is a mean where {_where_text(surfaces)} (its cell_methods) but the data hold no {lacking}: "
             f"the scores weigh each cell by its area × {' × '.join(fraction.name for fraction in fractions)} only, "
             f"not by the part of it that is {' and '.join(missing)}")
-    if run_weighted_by and any(fraction_standard_name(surface) in run_weighted_by for surface in missing):
+    return _with_way_out(said, [fraction_standard_name(surface) for surface in missing], files,
+                         files_said="the fraction's file", weigh="it", run_weighted_by=run_weighted_by)
+
+
+def _with_way_out(said: str, lacking: Sequence[str], files: str, *, files_said: str, weigh: str,
+                  run_weighted_by: str | None) -> str:
+    """``said`` (what the scores weigh for want of the ``lacking`` fractions' standard names) and the
+    way out: give ``files`` with the data; stronger when the run scoring these data weighed by one
+    of them (``run_weighted_by``), else also how to train weighing whole cells without the warning."""
+    if run_weighted_by and any(name in run_weighted_by for name in lacking):
         return (f"{said}, NOT as the run's own scores (weighted by {run_weighted_by}): they are not comparable with "
-                f"them; give the fraction's file with the data ({files}) to score as the run did")
-    return (f"{said}; to weigh by it, give the fraction's file with the data ({files}), or, to train weighing whole "
+                f"them; give {files_said} with the data ({files}) to score as the run did")
+    return (f"{said}; to weigh by {weigh}, give {files_said} with the data ({files}), or, to train weighing whole "
             "cells without this warning, set [data] weigh_by_area_fraction = false")
 
 
@@ -438,13 +447,10 @@ def _whole_cells_note(target: str, surfaces: Sequence[str], *, run_weighted_by: 
     where, lacking = _where_text(surfaces), " and ".join(fractions)
     said = (f"'{target}' is a mean where {where} (its cell_methods) but the data hold no {lacking}: the scores "
             f"weigh whole cells by their area")
-    files_said = "the fraction's file" if len(surfaces) == 1 else "the fractions' files"
-    if run_weighted_by and any(fraction in run_weighted_by for fraction in fractions):
-        return (f"{said}, NOT as the run's own scores (weighted by {run_weighted_by}): they are not comparable with "
-                f"them; give {files_said} with the data ({files}) to score as the run did")
-    weigh = f"{where} area (cell area × {' × '.join(f'{surface} fraction' for surface in surfaces)})"
-    return (f"{said}; to weigh by {weigh}, give {files_said} with the data ({files}), or, to train weighing whole "
-            "cells without this warning, set [data] weigh_by_area_fraction = false")
+    parts = " × ".join(f"{surface} fraction" for surface in surfaces)
+    return _with_way_out(said, fractions, files,
+                         files_said="the fraction's file" if len(surfaces) == 1 else "the fractions' files",
+                         weigh=f"{where} area (cell area × {parts})", run_weighted_by=run_weighted_by)
 
 
 def _fraction_files(surface: str, cell_measures: str, *, within: str | None = None) -> str:
