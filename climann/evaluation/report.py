@@ -476,14 +476,23 @@ def report_markdown(metrics: dict, figures: Sequence[Path], run_dir: Path) -> st
     return "\n".join(lines)
 
 
+#: ``metrics.json`` ``training`` ``method`` of an ensemble whose members trained in parallel on a
+#: cluster, one member per task (:func:`climann.workflow.ensemble.cluster_ensemble_training`).
+PARALLEL_MEMBERS = "ensemble members in parallel"
+
+
 def training_text(record: dict) -> str:
     """``metrics.json`` ``training`` in words, for ``report.md`` and ``climann compare``:
     "in memory, in one process", "streamed from disk: mini-batch SGD, …", "on a cluster of 2
-    workers: local SGD, …"."""
+    workers: local SGD, …", "on a cluster of 2 workers: 3 ensemble members in parallel, …"."""
     route = record.get("route", "")
     if route == "in memory":
         return "in memory, in one process"
     method = record.get("method", "")
+    if method == PARALLEL_MEMBERS:
+        return (f"on a cluster of {record.get('workers')} workers: {record.get('members')} ensemble members in "
+                f"parallel, {record.get('members_at_once')} at once, each in memory on one worker thread as in one "
+                "process (mini-batch SGD over every training sample)")
     if method == "full batch":
         how = "full-batch gradient descent"
     else:

@@ -38,7 +38,7 @@ from climann.data.paths import path_list
 from climann.data.splits import compact_periods
 from climann.errors import ClimannError, library_message
 from climann.evaluation.cell_measures import WHOLE_CELLS, weighting_text
-from climann.evaluation.report import climatology_text
+from climann.evaluation.report import PARALLEL_MEMBERS, climatology_text
 from climann.evaluation.scored_blocks import CELLS_IN_REGION_KEY
 from climann.evaluation.target_means import TARGET_MEANS_KEY
 from climann.run_files import (
@@ -396,11 +396,15 @@ def read_run(run_dir: str | Path, label: str | None = None) -> RunSummary:
 
 def training_route(record: dict | None, compute: dict) -> str:
     """How a run trained, for :func:`comparison_notes`: from ``metrics.json`` ``training``
-    ("in memory", "streamed", "on a cluster of 2 workers (local SGD)"); for a run of an earlier
+    ("in memory", "streamed", "on a cluster of 2 workers (local SGD)"; "in memory" for an
+    ensemble whose members trained in parallel on a cluster, each as in memory, the networks of
+    one process: the scores do not differ for it); for a run of an earlier
     version, without it, "on a cluster" when its ``config.toml`` ``[compute]`` names workers or
     a scheduler, else "" (in memory or streamed: not recorded)."""
     if record:
         route = str(record.get("route", ""))
+        if record.get("method") == PARALLEL_MEMBERS:  # each member trained as in memory, the same networks
+            return "in memory"
         if route == "cluster":
             return f"on a cluster of {record.get('workers')} workers ({record.get('method', '')})"
         return route

@@ -32,6 +32,7 @@ import numpy as np
 
 from climann.errors import ClimannError
 from climann.evaluation.ensemble import SPREAD_DDOF, block_spread_skill
+from climann.evaluation.report import PARALLEL_MEMBERS
 from climann.evaluation.scores import whole_grid_sums
 from climann.evaluation.sums import metrics_from_sums
 from climann.model import History, Network
@@ -43,7 +44,8 @@ from climann.workflow.runlog import epoch_logger
 if TYPE_CHECKING:
     from distributed import Client
 
-__all__ = ["MEMBERS_FILE", "ensemble_metrics", "ensemble_record", "fit_ensemble", "fit_ensemble_on_cluster",
+__all__ = ["MEMBERS_FILE", "PARALLEL_MEMBERS", "cluster_ensemble_training", "ensemble_metrics", "ensemble_record",
+           "fit_ensemble", "fit_ensemble_on_cluster",
            "is_ensemble", "load_run_network", "member_config", "refuse_ensemble_resume", "save_members"]
 
 #: The file of every member of an ensemble run, beside ``model.npz`` (member 0).
@@ -137,6 +139,33 @@ def fit_ensemble_on_cluster(
                           seeds[index], history.train_loss[-1], val)
     members = [trained[index][0] for index in range(len(seeds))]
     return Ensemble(tuple(members), tuple(seeds)), [trained[index][1] for index in range(len(seeds))]
+
+
+def cluster_ensemble_training(client: Client, size: int) -> dict:
+    """``metrics.json`` ``training`` of an ensemble trained by :func:`fit_ensemble_on_cluster`:
+    ``route`` "cluster", ``workers`` (the cluster's, when the members were sent), ``method``
+    :data:`PARALLEL_MEMBERS`, ``members`` (N) and ``members_at_once`` (N or the cluster's
+    worker threads, if fewer). Each member trains on the whole prepared data in memory, as in
+    one process (mini-batch SGD shuffling every training sample each epoch): no chunks, no
+    rounds of local SGD, so neither is recorded (fix37b: such a run recorded "in memory").
+
+    Parameters
+    ----------
+    client : distributed.Client
+        The client the members were trained with.
+    size : int
+        The number of members, N.
+
+    Returns
+    -------
+    dict
+        E.g. ``{"route": "cluster", "workers": 2, "method": "ensemble members in parallel",
+        "members": 3, "members_at_once": 2}``.
+    """
+    workers = client.scheduler_info()["workers"]
+    threads = sum(int(worker.get("nthreads", 1)) for worker in workers.values())
+    return {"route": "cluster", "workers": len(workers), "method": PARALLEL_MEMBERS, "members": size,
+            "members_at_once": max(1, min(size, threads))}
 
 
 def member_block_mse(members: np.ndarray, truth: np.ndarray, area: np.ndarray,

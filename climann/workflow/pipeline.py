@@ -631,12 +631,14 @@ def _train_evaluate_write(
         warn_about_part_years(config, data.samples.layout, data.split)
         phases.begin("training")
         n_train = int(data.sample_masks["train"].sum())
+        training = {"route": "in memory"}  # metrics.json training: what the route below really ran
         if config.training.ensemble > 1 and uses_cluster(config.compute):  # members in parallel on the workers
             from climann.workflow.compute.cluster import cluster_client
-            from climann.workflow.ensemble import fit_ensemble_on_cluster
+            from climann.workflow.ensemble import cluster_ensemble_training, fit_ensemble_on_cluster
 
             with cluster_client(config.compute) as client:
                 network, histories = fit_ensemble_on_cluster(client, config, data, fit_network)
+                training = cluster_ensemble_training(client, config.training.ensemble)
             history = histories[0]
         elif config.training.ensemble > 1:  # members one after the other, no checkpoints (not resumable)
             from climann.workflow.ensemble import fit_ensemble
@@ -657,8 +659,7 @@ def _train_evaluate_write(
         phases.begin("evaluating")
         with checkpointing.after_training():
             evaluation = evaluate(config, data, network)
-        # (an ensemble on a cluster trains each member in memory on a worker)
-        evaluation.metrics["training"] = {"route": "in memory"}
+        evaluation.metrics["training"] = training
         warn_about_notes(evaluation.metrics)
         warn_about_identity(evaluation.metrics, config.data)
         warn_about_target_means(evaluation.metrics)

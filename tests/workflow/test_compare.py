@@ -813,3 +813,22 @@ def test_runs_trained_in_memory_and_on_a_cluster_are_noted(runs, tmp_path):
                      "shuffles all its training samples each epoch; a streamed run shuffles its samples only within "
                      "the chunks of a round, so their scores and training times differ for that too, not only for "
                      "their settings (metrics.json training)"]
+
+
+def test_an_ensemble_trained_on_a_cluster_is_not_noted_as_trained_differently(runs, tmp_path):
+    """fix37b: an ensemble on a cluster now records its route ("cluster", members in parallel); each
+    member trains as in memory, the networks of one process (tests/workflow/test_ensemble.py), so
+    beside a run in memory no note says their scores differ for how they trained, while a local-SGD
+    run on the same cluster still gets one."""
+    members = shutil.copytree(runs["small"], tmp_path / "members")
+    metrics = json.loads((members / "metrics.json").read_text())
+    metrics["training"] = {"route": "cluster", "workers": 2, "method": "ensemble members in parallel", "members": 3,
+                           "members_at_once": 2}
+    (members / "metrics.json").write_text(json.dumps(metrics))
+    assert not [note for note in comparison_notes(read_runs([runs["small"], members])) if "trained" in note]
+    local_sgd = shutil.copytree(runs["small"], tmp_path / "local_sgd")
+    metrics["training"] = {"route": "cluster", "workers": 2, "chunks": 12, "method": "local SGD"}
+    (local_sgd / "metrics.json").write_text(json.dumps(metrics))
+    notes = [note for note in comparison_notes(read_runs([members, local_sgd])) if "how they trained" in note]
+    assert notes and notes[0].startswith("the runs differ in how they trained (members in memory, local_sgd on a "
+                                         "cluster of 2 workers (local SGD))")

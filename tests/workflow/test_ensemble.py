@@ -184,6 +184,15 @@ def test_on_a_cluster_the_members_train_in_parallel_and_are_those_trained_here(s
     assert on_cluster.metrics["splits"] == here.metrics["splits"]
     log = (on_cluster.run_dir / "train.log").read_text()
     assert all(f"member {k} of {SIZE} (seed {SEED + k - 1}) trained" in log for k in (1, 2, 3))
+    # fix37b: metrics.json and report.md said "in memory, in one process" of this run on 2 workers
+    training = {"route": "cluster", "workers": 2, "method": "ensemble members in parallel", "members": SIZE,
+                "members_at_once": 2}  # 2 workers of one thread each
+    assert on_cluster.metrics["training"] == training
+    assert json.loads((on_cluster.run_dir / "metrics.json").read_text())["training"] == training
+    assert ("Trained on a cluster of 2 workers: 3 ensemble members in parallel, 2 at once, each in memory on one "
+            "worker thread as in one process (mini-batch SGD over every training sample).") in (
+        on_cluster.run_dir / "report.md").read_text()
+    assert here.metrics["training"] == {"route": "in memory"}  # one after the other, in this process
 
 
 @pytest.mark.parametrize("settings, message", [
