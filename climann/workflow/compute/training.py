@@ -680,7 +680,7 @@ MIN_RUN_STEPS = 5000
 
 def _log_rounds(samples: ChunkedSamples, rounds: list[list[Piece]], *, replicas: int, batch_size: int,
                 sync_every: int, chunks_per_round: int, epochs: int, whole_run: Callable[[], int],
-                warn: bool = True, log: bool = True, plan_with: Callable[[int], list[list[Piece]]] | None = None,
+                warn: bool = True, log: bool = True, plan_with: Callable[..., list[list[Piece]]] | None = None,
                 cut: ChunkCut | None = None) -> None:
     """Log (unless not ``log``) how an epoch of local SGD is cut into rounds
     (``chunks_per_round`` whole chunks of each replica, or ``sync_every`` steps); unless not
@@ -716,8 +716,10 @@ def _log_rounds(samples: ChunkedSamples, rounds: list[list[Piece]], *, replicas:
             "local SGD's rounds are short: ≈ %.0f steps of %d samples per replica between two averages (fewer than "
             "%d; chunks of ≈ %d samples): the model may end far worse than in one process; %s", steps, batch_size,
             MIN_ROUND_STEPS, chunk_samples,
-            "average less often ([compute] sync_every = 0: after whole chunks), or train in one process (no "
-            "--workers)" if sync_every or plan_with is None else
+            "average less often (a larger [compute] sync_every), or train in one process (no --workers)"
+            if plan_with is None else
+            _less_often_advice(samples, plan_with, replicas=replicas, batch_size=batch_size, sync_every=sync_every)
+            if sync_every else
             _longer_rounds_advice(samples, plan_with, replicas=replicas, batch_size=batch_size,
                                   chunks_per_round=chunks_per_round),
         )
@@ -748,26 +750,48 @@ def _larger_chunks_advice(n_samples: int, chunk_samples: float, batch_size: int,
             f"{cut.capped()}")
 
 
+def _less_often_advice(samples: ChunkedSamples, plan_with: Callable[..., list[list[Piece]]], *, replicas: int,
+                       batch_size: int, sync_every: int) -> str:
+    """What clears "the rounds are short" with rounds of ``sync_every`` steps: the fewest steps
+    per round (``[compute] sync_every``) whose rounds hold :data:`MIN_ROUND_STEPS` steps of each
+    replica on average, as :func:`round_steps` counts them (a round also ends with its chunks,
+    so it may need more than :data:`MIN_ROUND_STEPS`). When none does (rounds as long as a
+    chunk are still short), rounds of whole chunks, ``sync_every = 0``, with the chunks per
+    round :func:`_longer_rounds_advice` names (fix37b: the advice said ``sync_every = 0``
+    alone, whose rounds of one chunk could be as short). ``plan_with(n, every=s)``: the epoch's
+    rounds of ``n`` chunks, or of ``s`` steps."""
+    longest = max((math.ceil(rows / batch_size) for rows in samples.rows if rows > 0), default=1)
+    for every in range(sync_every + 1, longest):  # from the longest chunk on, rounds are whole chunks
+        if round_steps(plan_with(1, every=every), replicas) >= MIN_ROUND_STEPS:
+            return f"average less often ([compute] sync_every = {every}), or train in one process (no --workers)"
+    return _longer_rounds_advice(samples, lambda count: plan_with(count, every=0), replicas=replicas,
+                                 batch_size=batch_size, chunks_per_round=0, also="sync_every = 0, ")
+
+
 def _longer_rounds_advice(samples: ChunkedSamples, plan_with: Callable[[int], list[list[Piece]]], *, replicas: int,
-                          batch_size: int, chunks_per_round: int) -> str:
+                          batch_size: int, chunks_per_round: int, also: str = "") -> str:
     """What clears "the rounds are short" (rounds of whole chunks): the fewest chunks per round
     whose rounds hold :data:`MIN_ROUND_STEPS` steps of each replica on average, as
     :func:`round_steps` counts them (more epochs or larger chunks do not lengthen a round: a
     round holds ``chunks_per_round`` chunks of each replica, one epoch's share at most). When
     even a whole share is too short: fewer workers, whose shares are longer (with
     ``chunks_per_round = 0``, a whole share per round while it is under :data:`ROUND_STEPS`),
-    or one process."""
+    or one process. ``also``: settings named before ``chunks_per_round`` (``"sync_every = 0, "``
+    from :func:`_less_often_advice`, whose rounds of steps may end within a chunk: one chunk per
+    round is then tried too)."""
     whole = plan_with(10**9)  # one round: each replica's whole share of the epoch
     lane = max((sum(piece.replica_of(replicas) == replica for piece in pieces)
                 for pieces in whole for replica in range(replicas)), default=1)
-    for count in range(max(1, chunks_per_round) + 1, lane + 1):
+    first = max(1, chunks_per_round) + 1 if not also else 1  # ``also``: rounds of steps now, one chunk may do
+    for count in range(first, lane + 1):
         if round_steps(plan_with(count), replicas) >= MIN_ROUND_STEPS:
-            return (f"use more chunks per round ([compute] chunks_per_round = {count}), or train in one process "
+            what = "average after whole chunks" if also and count == 1 else "use more chunks per round"
+            return (f"{what} ([compute] {also}chunks_per_round = {count}), or train in one process "
                     "(no --workers)")
     share = round_steps(whole, replicas)
     total = sum(math.ceil(rows / batch_size) for rows in samples.rows if rows > 0)
     fewer = total // MIN_ROUND_STEPS
-    workers = (f", or on {fewer} workers (--workers {fewer}, [compute] chunks_per_round = 0)"
+    workers = (f", or on {fewer} workers (--workers {fewer}, [compute] {also}chunks_per_round = 0)"
                if 2 <= fewer < replicas else "")
     return (f"an epoch gives each replica ≈ {share:.0f} steps, too few for longer rounds: train in one process (no "
             f"--workers){workers}")
@@ -929,8 +953,8 @@ def train_distributed(
     logged: list[int] = []
     warned: list[bool] = []  # holds True once the rounds were judged
 
-    def plan(epoch: int, per_round: int = chunks_per_round) -> list[list[Piece]]:
-        return local_sgd_plan(train_samples.rows, replicas=replicas, batch_size=batch_size, sync_every=sync_every,
+    def plan(epoch: int, per_round: int = chunks_per_round, *, every: int = sync_every) -> list[list[Piece]]:
+        return local_sgd_plan(train_samples.rows, replicas=replicas, batch_size=batch_size, sync_every=every,
                               seed=seed, epoch=epoch, chunks_per_round=per_round, dealt=dealt)
 
     def epoch_rounds(epoch: int) -> list[RoundFunction]:

@@ -510,13 +510,35 @@ def test_short_rounds_of_local_sgd_are_warned_about_with_what_to_change(client, 
     assert "an epoch gives each replica ≈ 18 steps, too few for longer rounds: train in one process" in warning
     assert "chunks_per_round =" not in warning and "epochs" not in warning
     (warning,) = _rounds_warning(caplog, client, X, y, sync_every=2)
-    assert "≈ 2 steps" in warning and "[compute] sync_every = 0" in warning
+    # fix37b: it said "[compute] sync_every = 0", whose rounds (of up to 6 chunks: 18 steps) are still short
+    assert "≈ 2 steps" in warning and "too few for longer rounds: train in one process" in warning
+    assert "sync_every =" not in warning and "chunks_per_round =" not in warning
     assert len(_rounds_warning(caplog, client, X, y, chunks_per_round=6)) == 1  # 18 steps: still short
     assert _rounds_warning(caplog, client, X, y, batch_size=10, chunks_per_round=2) == []  # 50 steps
     assert _rounds_warning(caplog, client, X, y, replicas=1) == []  # one replica: ordinary mini-batch SGD
     # automatic rounds: the warm-up epoch's rounds of one chunk (5 steps) are short by design; the
     # later rounds of 6 chunks (30 steps) are what is judged
     assert _rounds_warning(caplog, client, X, y, batch_size=50, chunks_per_round=0, epochs=3) == []
+
+
+@pytest.mark.parametrize(("batch_size", "sync_every", "advice"), [
+    # 50 steps per chunk: rounds of s steps cut a chunk into ⌈50 / s⌉ rounds; 25 is the first
+    # whose mean round holds 20 steps (s = 20: 20, 20, 10, mean 16.7; s = 24: 24, 24, 2)
+    pytest.param(5, 5, "([compute] sync_every = 25)", id="steps-per-round-that-clear-it"),
+    # 25 steps per chunk: s = 20 gives 20 and 5 (mean 12.5); only a whole chunk per round clears it
+    pytest.param(10, 5, "([compute] sync_every = 0, chunks_per_round = 1)", id="whole-chunks-clear-it"),
+])
+def test_the_advice_on_short_rounds_of_sync_every_steps_clears_the_warning_when_followed(
+        client, caplog, batch_size, sync_every, advice):
+    """fix37b: rounds of ``[compute] sync_every`` steps too short were told "[compute]
+    sync_every = 0", whose rounds of whole chunks may be as short; the advice now names the
+    values that clear the warning, followed here literally (12 chunks of 250 samples)."""
+    X, y = _xy()
+    (warning,) = _rounds_warning(caplog, client, X, y, batch_size=batch_size, sync_every=sync_every)
+    assert advice in warning, warning
+    settings = dict(re.findall(r"(\w+) = (\d+)", re.search(r"\(\[compute\] ([^)]*)\)", warning).group(1)))
+    followed = {name: int(value) for name, value in settings.items()}
+    assert _rounds_warning(caplog, client, X, y, batch_size=batch_size, **{"sync_every": sync_every} | followed) == []
 
 
 def test_chunks_smaller_than_a_batch_are_warned_about_instead_of_short_rounds(client, caplog):
