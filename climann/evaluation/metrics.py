@@ -218,7 +218,8 @@ def score(predicted: np.ndarray, truth: np.ndarray, weights: np.ndarray | None =
 
 def anomaly_sums(predicted_anomaly: np.ndarray, truth_anomaly: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """The sums of :data:`ANOMALY_SUM_NAMES` at each time step, over its cells where both
-    anomalies are present (NaN elsewhere): what :func:`anomaly_correlation_from_sums` needs.
+    anomalies are present (NaN elsewhere) and the weight is positive (the count ``n`` is of
+    cells that weigh): what :func:`anomaly_correlation_from_sums` needs.
     Sums add up over disjoint sets of cells, so chunks of the grid can be summed apart.
 
     Parameters
@@ -235,8 +236,10 @@ def anomaly_sums(predicted_anomaly: np.ndarray, truth_anomaly: np.ndarray, weigh
     """
     predicted_anomaly = np.asarray(predicted_anomaly, np.float64)
     truth_anomaly = np.asarray(truth_anomaly, np.float64)
-    present = np.isfinite(predicted_anomaly) & np.isfinite(truth_anomaly)
-    weights = np.where(present, np.broadcast_to(np.asarray(weights, np.float64), present.shape), 0.0)
+    weights = np.broadcast_to(np.asarray(weights, np.float64), predicted_anomaly.shape)
+    # a cell of zero weight correlates nothing: not counted among the step's cells (fix37b)
+    present = np.isfinite(predicted_anomaly) & np.isfinite(truth_anomaly) & (weights > 0)
+    weights = np.where(present, weights, 0.0)
     pred, truth = np.where(present, predicted_anomaly, 0.0), np.where(present, truth_anomaly, 0.0)
     return np.stack([present.sum(axis=1), weights.sum(axis=1), (weights * truth).sum(axis=1),
                      (weights * pred).sum(axis=1), (weights * truth**2).sum(axis=1), (weights * pred**2).sum(axis=1),

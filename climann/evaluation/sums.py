@@ -38,6 +38,7 @@ __all__ = [
     "ACC_SUM_NAMES", "GROUP_FIELDS", "MATCHED_NAMES", "ScoreSums", "acc_sums", "block_of_step", "counts_from_sums",
     "grid_sums", "group_metrics_from_sums", "metrics_from_sums", "network_scores", "score_sums", "scored_cells",
     "step_anomaly_correlations", "step_anomaly_sums", "unexplained_gaps", "unseen_cells",
+    "weighed_values",
 ]
 
 #: The sums for the skill, over the values where the model and the climatology are both scored.
@@ -364,6 +365,7 @@ def grid_sums(
     n_dropped : int
         Grid points without target or some feature.
     """
+    truth = weighed_values(truth, area)
     sums, scored, gaps = score_sums(truth, predictions, area, block_of_step, n_blocks, shift=shift,
                                     reference=reference, first_step=first_step)
     acc = None if climatology is None else acc_sums(truth, predictions, climatology, area, block_of_step, n_blocks)
@@ -393,6 +395,33 @@ def grid_sums(
         groups.update(zip(CELL_FIELDS, block_cells(truth, predictions, block_of_step, n_blocks, reference=reference)))
     return ScoreSums(sums, scored, scored[:, 0].copy() if samples is None else samples, n_dropped, gaps, acc,
                      **groups)
+
+
+def weighed_values(truth: np.ndarray, area: np.ndarray) -> np.ndarray:
+    """``truth`` with NaN where its weight is zero (or not a number): the values a score can count.
+
+    A value of zero weight adds nothing to any weighted sum (a cell of no sea for a target that
+    is a mean "where sea", weighed by area × sea fraction; no sea ice at a step for one "where
+    sea_ice"), yet counted as scored it entered ``n_samples`` and the cells behind the ACC's
+    minimum of :data:`~climann.evaluation.metrics.MIN_ACC_CELLS` (fix37b: a step of 3 cells
+    with sea ice among 40 of none had an ACC "over 43 cells"). Left out here, it is counted
+    nowhere, as a missing value is; a baseline undefined only there gets no note either.
+
+    Parameters
+    ----------
+    truth : ndarray, shape (n_steps, n_lat, n_lon)
+    area : ndarray, shape (n_lat, n_lon) or (n_steps, n_lat, n_lon)
+        The weights of the scores (cell areas, times a fraction for a mean over part of a cell).
+
+    Returns
+    -------
+    ndarray, shape (n_steps, n_lat, n_lon)
+        ``truth`` itself when every weight is positive.
+    """
+    weighs = np.asarray(area) > 0  # (NaN > 0 is False)
+    if weighs.all():
+        return truth
+    return np.where(np.broadcast_to(weighs, truth.shape), truth, np.nan)
 
 
 def block_cells(truth: np.ndarray, predictions: Sequence[np.ndarray], block_of_step: np.ndarray, n_blocks: int, *,

@@ -248,3 +248,16 @@ def test_temporal_anomaly_correlation_is_pearson_over_time_at_each_cell():
         keep = np.isfinite(predicted[:, i, j]) & np.isfinite(truth[:, i, j])
         assert result[i, j] == pytest.approx(np.corrcoef(predicted[keep, i, j], truth[keep, i, j])[0, 1])
     assert np.isnan(result[1, 1]) and np.isnan(result[1, 2])
+
+
+def test_anomaly_sums_count_only_the_cells_that_weigh():
+    """fix37b: a cell of zero weight was counted among a step's cells (the ACC's minimum of
+    MIN_ACC_CELLS) though it adds nothing to the correlation: 9 cells that weigh and 3 that do
+    not leave the step without an ACC, as 9 cells alone do."""
+    rng = np.random.default_rng(3)
+    truth, predicted = rng.normal(size=(1, 12)), rng.normal(size=(1, 12))
+    weights = np.r_[np.zeros(3), np.ones(9)]
+    sums = anomaly_sums(predicted, truth, weights)
+    assert sums[0, 0] == 9
+    np.testing.assert_allclose(sums, anomaly_sums(predicted[:, 3:], truth[:, 3:], weights[3:]), rtol=1e-12)
+    assert np.isnan(anomaly_correlation_from_sums(sums)[0])

@@ -52,10 +52,11 @@ def chunked_total(predictions, truth, area, masks, bounds, **groups):
 
 
 def hand_scores(predicted, truth, area, steps):
-    """Area-weighted MSE, bias and R² over the block's values where both are present."""
+    """Area-weighted MSE, bias and R² over the block's values where both are present, and their
+    number among those of positive weight (fix37b: a value of zero weight is not counted)."""
     weights = np.broadcast_to(area, truth.shape)[steps]
     predicted, truth = predicted[steps], truth[steps]
-    keep = np.isfinite(predicted) & np.isfinite(truth)
+    keep = np.isfinite(predicted) & np.isfinite(truth) & (weights > 0)
     weights, predicted, truth = weights[keep], predicted[keep], truth[keep]
     mse = np.sum(weights * (predicted - truth) ** 2) / np.sum(weights)
     mean = np.sum(weights * truth) / np.sum(weights)
@@ -66,10 +67,12 @@ def hand_scores(predicted, truth, area, steps):
 
 def hand_acc(predicted, truth, climatology, area, steps, *, centred=True):
     """The mean over the block's steps of the area-weighted correlation of the anomalies:
-    centred (each step's weighted mean removed) or not (WeatherBench 2's), each over at least 10 cells."""
+    centred (each step's weighted mean removed) or not (WeatherBench 2's), each over at least 10
+    cells of positive weight."""
     values = []
     for step in np.flatnonzero(steps):
-        keep = np.isfinite(predicted[step]) & np.isfinite(truth[step]) & np.isfinite(climatology[step])
+        keep = (np.isfinite(predicted[step]) & np.isfinite(truth[step]) & np.isfinite(climatology[step])
+                & ((area[step] if area.ndim == 3 else area) > 0))
         weights = (area[step] if area.ndim == 3 else area)[keep]
         forecast = predicted[step][keep] - climatology[step][keep]
         anomaly = truth[step][keep] - climatology[step][keep]
@@ -222,3 +225,22 @@ def test_the_cells_the_training_never_saw_add_up_over_chunks_as_on_the_whole_gri
     chunked = parts[0] + parts[1] + parts[2]
     expected = {"train": (0, 11), "val": (1, 12), "test": (1, 11)}
     assert unseen_cells(whole, list(masks)) == unseen_cells(chunked, list(masks)) == expected
+
+
+def test_values_of_zero_weight_count_neither_in_n_samples_nor_among_the_cells_of_an_acc(grids):
+    """fix37b: a cell that weighs nothing (no sea in a cell of a mean "where sea") counted in
+    n_samples and among the 10 cells an ACC needs: here 3 of the 12 cells weigh nothing, so
+    each step has 9 cells that weigh (at most), too few for an ACC, which was taken "over 12"."""
+    predictions, truth, area, masks = grids
+    weights = area.copy()
+    weights[:, 0] = [0.0, 0.0, 0.0]  # the western column: land, for a mean where sea
+    total, names = whole_grid_sums(predictions, truth, weights, masks, climatology=predictions["climatology"])
+    splits, n_samples = metrics_from_sums(total, list(masks), names)
+    for block, steps in masks.items():
+        present = np.isfinite(truth[steps]) & np.isfinite(predictions["model"][steps])
+        assert n_samples[block] == int(present[:, :, 1:].sum()) < int(present.sum())
+        assert splits[block]["model"]["n_samples"] == n_samples[block]
+        assert splits[block]["model"]["acc_n_steps"] == 0 and np.isnan(splits[block]["model"]["acc"])
+        # the weighted scores themselves do not change: those values weighed nothing in them
+        assert splits[block]["model"]["mse"] == pytest.approx(
+            hand_scores(predictions["model"][:, :, 1:], truth[:, :, 1:], weights[:, 1:], steps)["mse"], rel=1e-12)
