@@ -121,6 +121,9 @@ def cluster_client(compute: ComputeConfig) -> Iterator[Client]:
         try:
             _log_allocator_hint(client)
             yield client
+        except BaseException:
+            _close_files_left_open()  # while the scheduler's locks still answer this client
+            raise
         finally:
             client.close()
         return
@@ -231,9 +234,17 @@ def _quiet_after_a_stop() -> Iterator[Callable[[BaseException], None]]:
     dask's client then logs broken connections, and xarray's files still referenced by the
     stopped frames close at exit, when the cluster's locks no longer answer ("IOLoop is
     closed"). Neither says anything about the run, whose own error is reported by climann.
-    Yields the function to call with the error: it clears the locals of the error's frames
-    (the error and its line numbers stay), collects the garbage while the cluster is still
-    up, and raises the client's dask loggers above CRITICAL until the block has closed.
+    Yields the function to call with the error: it clears the locals of the frames of the
+    error and of every error it was raised from or while handling (``__cause__``,
+    ``__context__``: the error and its line numbers stay), collects the garbage while the
+    cluster is still up, and raises the client's dask loggers above CRITICAL until the block
+    has closed. The chain matters: a signal while evaluating becomes
+    :class:`~climann.errors.Interrupted` raised ``from None`` while handling the signal's
+    exception, whose frames (the writing of ``predictions.nc``) held xarray's file manager of
+    the file being written; and the files xarray holds open are closed then too
+    (:func:`_close_files_left_open`): a stopped computation's graph keeps the file it was
+    writing beyond the run, which was closed at exit with the cluster's lock, with a traceback
+    (fix37b).
     """
     import gc
     import traceback
@@ -241,8 +252,10 @@ def _quiet_after_a_stop() -> Iterator[Callable[[BaseException], None]]:
     silenced: dict[str, int] = {}
 
     def stopped(error: BaseException) -> None:
-        traceback.clear_frames(error.__traceback__)
+        for link in _exception_chain(error):
+            traceback.clear_frames(link.__traceback__)
         gc.collect()
+        _close_files_left_open()
         for name in ("distributed", "tornado"):
             logger = logging.getLogger(name)
             silenced[name] = logger.level
@@ -253,6 +266,43 @@ def _quiet_after_a_stop() -> Iterator[Callable[[BaseException], None]]:
     finally:
         for name, level in silenced.items():
             logging.getLogger(name).setLevel(level)
+
+
+def _close_files_left_open() -> None:
+    """Close every file xarray still holds open in this process (:class:`xarray.backends.CachingFileManager`).
+
+    Called on a stop while the cluster is still up. A stopped ``to_netcdf`` leaves the file it
+    was writing open, its manager held by the abandoned task graph of the computation
+    (``_finalize_store``) beyond the run; when the manager was finally collected, at exit, it
+    took the cluster's write lock (a ``distributed.Lock``) to close the file, and, the cluster
+    shut down, printed "Exception ignored in: CachingFileManager.__del__ … RuntimeError: IOLoop
+    is closed" below climann's one line (fix37b: SIGTERM while a cluster run evaluated). A
+    manager closed here has nothing left to close at exit. Without the lock: the stop abandons
+    the computation (the file is in the staging directory, removed), and a file being read
+    reopens on its next read.
+    """
+    import gc
+
+    from xarray.backends import CachingFileManager
+
+    for manager in [found for found in gc.get_objects() if isinstance(found, CachingFileManager)]:
+        try:
+            manager.close(needs_lock=False)
+        except Exception:  # noqa: BLE001 (a file half written: closing it is all that is wanted)
+            pass
+
+
+def _exception_chain(error: BaseException) -> list[BaseException]:
+    """``error`` and every exception it was raised from or while handling, each once."""
+    chain: list[BaseException] = []
+    pending: list[BaseException | None] = [error]
+    while pending:
+        link = pending.pop()
+        if link is None or any(link is seen for seen in chain):
+            continue
+        chain.append(link)
+        pending += [link.__cause__, link.__context__]
+    return chain
 
 
 #: Memory fractions of the workers of a local cluster: keep data in memory up to 50 % of the

@@ -423,3 +423,57 @@ def test_ctrl_c_while_dask_compute_gathers_leaves_no_asyncio_report_before_the_s
                 client.sync(asyncio.sleep, 0.05)
             gc.collect()
     assert [record.getMessage() for record in caplog.records if record.name == "asyncio"] == []
+
+
+class _ClusterLock:
+    """A stand-in for the ``distributed.Lock`` xarray takes to write a file on a cluster: once
+    the cluster is shut down it raises as dask's does ("IOLoop is closed")."""
+
+    def __init__(self):
+        self.cluster_up = True
+
+    def acquire(self, blocking=True, timeout=None):
+        if not self.cluster_up:
+            raise RuntimeError("IOLoop is closed")
+        return True
+
+    def release(self):
+        pass
+
+    def __enter__(self):
+        self.acquire()
+
+    def __exit__(self, *exc):
+        self.release()
+
+
+def test_a_stop_closes_the_file_a_stopped_write_left_open_while_the_cluster_is_up(tmp_path, monkeypatch):
+    """fix37b: SIGTERM while a cluster run wrote predictions.nc left the file open, its xarray
+    manager held by the abandoned computation beyond the run; collected at exit, it took the
+    cluster's write lock to close the file and printed "Exception ignored in:
+    CachingFileManager.__del__ … RuntimeError: IOLoop is closed" below climann's one line."""
+    import gc
+
+    import netCDF4
+    from xarray.backends import CachingFileManager
+
+    from climann.workflow.compute.cluster import _quiet_after_a_stop
+
+    lock = _ClusterLock()
+    manager = CachingFileManager(netCDF4.Dataset, str(tmp_path / "predictions.nc"), mode="w", lock=lock)
+    manager.acquire()  # the file being written
+    abandoned = {"_finalize_store": manager}  # what the stopped computation's graph keeps
+    unraisable = []
+    monkeypatch.setattr("sys.unraisablehook", unraisable.append)
+    with pytest.raises(Terminated):
+        with _quiet_after_a_stop() as stopped:
+            try:
+                raise Terminated(signal.SIGTERM)
+            except BaseException as error:
+                stopped(error)
+                raise
+    lock.cluster_up = False  # the cluster is shut down
+    del manager, abandoned
+    gc.collect()
+    assert [str(report.exc_value) for report in unraisable] == []
+    assert netCDF4.Dataset(tmp_path / "predictions.nc").file_format == "NETCDF4"  # closed whole enough to read
