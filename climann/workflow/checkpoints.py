@@ -310,6 +310,8 @@ class Checkpointing:
     published : Path or None
         Where :meth:`publish` put the finished run, complete (``run_dir``, or ``RUN-2`` beside
         it when that was taken); None before. A signal after that says so (:meth:`interrupted`).
+    members : int
+        ``[training] ensemble``: an ensemble of more than one writes no checkpoint.
     """
 
     run_dir: Path
@@ -328,6 +330,7 @@ class Checkpointing:
     replaces_model: str | None = None
     trained: bool = False
     published: Path | None = None
+    members: int = 1
     _written: tuple | None = field(default=None, repr=False)
     _found: tuple | None = field(default=None, repr=False)
 
@@ -337,7 +340,7 @@ class Checkpointing:
         run in ``run_dir``."""
         return cls(Path(run_dir), config.training.checkpoint_every, config_to_toml(config), replaces=overwrite,
                    replaces_model=model_sha256(Path(run_dir) / "model.npz") if overwrite else None,
-                   _found=_identity(Path(run_dir) / CHECKPOINT_NAME))
+                   members=config.training.ensemble, _found=_identity(Path(run_dir) / CHECKPOINT_NAME))
 
     @classmethod
     def resume(cls, config: RunConfig, run_dir: Path) -> Checkpointing:
@@ -602,10 +605,13 @@ class Checkpointing:
         if self.published is not None:
             return written_run_interrupted(self.published, number)
         if self.trained and not self.path.is_file():
+            # fix37b: an ensemble was told that checkpoint_every = 1 writes none between epochs
+            why = (f"an ensemble ([training] ensemble = {self.members}) writes none" if self.members > 1 else
+                   f"[training] checkpoint_every = {self.every} writes none between epochs")
             return Interrupted(
                 f"interrupted by {signal.Signals(number).name} after training, before the run directory was written: "
-                f"nothing of this run is in {self.run_dir} (no checkpoint: [training] checkpoint_every = "
-                f"{self.every} writes none between epochs); start the run again", exit_code=128 + number)
+                f"nothing of this run is in {self.run_dir} (no checkpoint: {why}); start the run again",
+                exit_code=128 + number)
         return interrupted(self.run_dir, number)
 
     def _keep_best(

@@ -211,3 +211,27 @@ def test_an_ensemble_refuses_a_streamed_run(sample, tmp_path, settings, message)
 def test_resume_is_refused_for_an_ensemble(sample, tmp_path):
     with pytest.raises(ClimannError, match="cannot be resumed"):
         run_training(_config(sample, ensemble=2), run_dir=tmp_path / "run", resume=True)
+
+
+def test_a_signal_after_an_ensemble_trained_says_an_ensemble_writes_no_checkpoint(sample, tmp_path, monkeypatch):
+    """fix37b: SIGTERM while an ensemble was evaluated said "no checkpoint: [training]
+    checkpoint_every = 1 writes none between epochs", which it does, but not for an ensemble."""
+    import os
+    import signal
+    import time
+
+    def interrupt(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)  # the handler raises before this ends
+        raise AssertionError("SIGTERM did not stop the run")
+
+    monkeypatch.setattr("climann.workflow.pipeline.evaluate", interrupt)
+    config = _config(sample, ensemble=2)
+    assert config.training.checkpoint_every == 1
+    with pytest.raises(Interrupted) as interrupted:
+        run_training(config, run_dir=tmp_path / "run")
+    assert interrupted.value.exit_code == 143
+    assert str(interrupted.value) == (
+        f"interrupted by SIGTERM after training, before the run directory was written: nothing of this run is in "
+        f"{tmp_path / 'run'} (no checkpoint: an ensemble ([training] ensemble = 2) writes none); start the run again")
+    assert not (tmp_path / "run").exists() or not any((tmp_path / "run").iterdir())
