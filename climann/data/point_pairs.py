@@ -132,11 +132,31 @@ def two_places_message(reference: tuple[str, tuple[str, str]], other: Path, own:
             f"{f'.rename({renamed!r})' if renamed else ''}.to_netcdf({copy!r})")
     naming = (f" and names its {', '.join(renamed)} {', '.join(renamed.values())} (one name is one series: both "
               f"files hold {', '.join(renamed)})" if renamed else "")
+    apart = _metres_apart((float(lat), float(lon)), (float(own[0]), float(own[1])))
+    line = f"`{python_command(code)}`, then give that copy in place of {other.name} in --data"
+    if apart < SAME_PLACE_METRES:  # one buoy under two station numbers: no pair of places, nor a regridding
+        return (f"{label} and {other.name} hold one point each, {apart:.2g} m apart: {label} at {_shown(lat, lon)}, "
+                f"{other.name} at {_shown(*own)}: one place written twice, it seems (one buoy under two station "
+                f"numbers, its position rounded or averaged apart); if they are one station, write {label}'s "
+                f"position into a copy of {other.name}{naming}: {line}")
     return (f"{label} and {other.name} hold different places, one point each: {label} at {_shown(lat, lon)}, "
             f"{other.name} at {_shown(*own)}; a point is not interpolated onto another point (cdo remapbil "
             f"and xESMF regrid grids). To pair them ({aim}), and only if that is what you mean, write {label}'s "
-            f"position into a copy of {other.name}, which takes the two stations as one place{naming}: "
-            f"`{python_command(code)}`, then give that copy in place of {other.name} in --data")
+            f"position into a copy of {other.name}, which takes the two stations as one place{naming}: {line}")
+
+
+#: Two one-point files closer than this (metres on the WGS84 ellipsoid) hold one place written
+#: twice (a moored buoy's watch circle is a few hundred metres; its mean positions in two records,
+#: or one position rounded in two ways, lie closer), not two places to pair: the refusal says so.
+SAME_PLACE_METRES = 100.0
+
+
+def _metres_apart(first: tuple[float, float], second: tuple[float, float]) -> float:
+    """The geodesic distance between two (latitude, longitude) in degrees, in metres (pyproj's
+    ``Geod.inv`` on WGS84, Karney 2013)."""
+    from pyproj import Geod  # imported here: a process that pairs no points need not load it
+
+    return float(Geod(ellps="WGS84").inv(first[1], first[0], second[1], second[0])[2])
 
 
 def position_text(value: float) -> str:
