@@ -787,6 +787,33 @@ def test_info_promises_no_config_that_train_refuses(tmp_path, capfd, monkeypatch
     assert info.stderr == f"climann: error: no config to start from: {reason}\n"
 
 
+def test_info_states_the_missing_latitude_advice_once_and_following_it_gives_a_config(tmp_path, capfd, monkeypatch):
+    """fix37c: a file on longitudes alone printed the missing-latitude advice (the ncap2 and xarray that give
+    it a latitude) in the Grid section and again as the reason for no config. Said once; the xarray way out,
+    run as printed, gives a file info proposes a config for."""
+    import numpy as np
+    import xarray as xr
+
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(3)
+    xr.Dataset({"tas": (("time", "lon"), 280 + rng.normal(0, 5, (48, 5)), {"units": "K"}),
+                "ps": (("time", "lon"), 1e5 + rng.normal(0, 50, (48, 5)), {"units": "Pa"})},
+               coords={"time": ("time", np.arange(48) * 30.0 + 15, {"units": "days since 2000-01-01",
+                                                                     "calendar": "360_day"}),
+                       "lon": ("lon", np.arange(0.0, 360.0, 72.0), {"units": "degrees_east"})}).to_netcdf("band.nc")
+    info = run_main("info", "band.nc", capfd=capfd, monkeypatch=monkeypatch)
+    report = unwrapped_report(info.stdout)
+    assert info.returncode == 2
+    way_out = re.search(r"\(or xarray: (xr\.open_dataset\(.*?\.to_netcdf\('band_fixed\.nc'\))\)", report)
+    assert way_out is not None
+    assert report.count("ncap2 -s") == report.count("or xarray:") == 1
+    assert report.rstrip().splitlines()[-1] == "# No config to start from: no latitude coordinate read (see Grid above)"
+    assert info.stderr == "climann: error: no config to start from: no latitude coordinate read (see Grid above)\n"
+    exec(way_out.group(1), {"xr": xr})
+    fixed = run_main("info", "band_fixed.nc", capfd=capfd, monkeypatch=monkeypatch)
+    assert fixed.returncode == 0 and 'target = "tas"' in fixed.stdout and "No config" not in fixed.stdout
+
+
 def test_train_refuses_a_config_file_that_names_no_data(tmp_path, capfd, monkeypatch):
     """``climann info DIR > my.toml`` with no config to print leaves a file of comments only;
     ``train --config my.toml`` had trained on the demo sample (writing data/sample.nc into the

@@ -299,8 +299,17 @@ def masked_below_absolute_zero(
 
 
 def _blanked_block(block: np.ndarray, zero: float) -> np.ndarray:
-    """A block of floating-point values with those at or below ``zero`` set to NaN (NaN stays NaN)."""
-    return np.where(block <= zero, np.nan, block).astype(block.dtype, copy=False)
+    """A block of floating-point values with those at or below ``zero`` set to NaN (NaN stays NaN;
+    ``-inf`` stays ``-inf``: :func:`_at_or_below`)."""
+    return np.where(_at_or_below(block, zero), np.nan, block).astype(block.dtype, copy=False)
+
+
+def _at_or_below(block: np.ndarray, zero: float) -> np.ndarray:
+    """Where ``block`` is at or below ``zero`` and finite: ``-inf`` is no temperature code but an
+    infinite value, missing everywhere as ``+inf`` is and said as such
+    (:mod:`climann.data.infinite_values`; fix37c: an SPEI-like ``-inf`` in a ``tas`` was called
+    "below absolute zero", its ``+inf`` an infinite value)."""
+    return (block <= zero) & (block != -np.inf)
 
 
 def _blanked(values: object, zero: float) -> object:
@@ -388,7 +397,7 @@ def _below_in_block(block: np.ndarray, time_axis: int | None, zero: float) -> tu
     """The different values of ``block`` at or below ``zero``, how many of each, and how many
     at each of its time steps (one count for a static field)."""
     block = np.asarray(block)
-    below = block <= zero
+    below = _at_or_below(block, zero)
     values, counts = np.unique(block[below], return_counts=True)
     if time_axis is None:
         return values, counts, np.array([below.sum()])

@@ -137,18 +137,22 @@ def describe(
         held = {name for forecast, _ in forecasts.values() for name in forecast_variables(forecast)}
         names = sorted(data_variable_names(dataset), key=lambda name: name in held)
         grid, problems = _find_grid(dataset)
+        grid_text = (_grid_section(dataset, grid, problems, target=_target_choice(dataset, names, grid)[0])
+                     + _other_points_text(on, points, opened.dims))
         sections = [
             _files_section(files, other_grids),
             *[_stations_section(several) for several in stations],
             _variables_section(opened, data_variable_names(opened)),
-            _grid_section(dataset, grid, problems, target=_target_choice(dataset, names, grid)[0])
-            + _other_points_text(on, points, opened.dims),
+            grid_text,
             _time_section(dataset, grid, problems),
             _extra_dimensions_section(dataset, names, grid),
             *([_forecasts_section(forecasts, choice)] if forecasts else []),
         ]
-        config = _config_section(paths, dataset, names, grid, overlap=overlap, problems=problems, files=files,
-                                 forecast_choice=choice, given=given,
+        # a problem the grid section states (with its way out) is named, not repeated (fix37c)
+        shown = {kind: f"no {kind} coordinate read (see Grid above)" for kind, problem in problems.items()
+                 if problem in grid_text}
+        config = _config_section(paths, dataset, names, grid, overlap=overlap, problems={**problems, **shown},
+                                 files=files, forecast_choice=choice, given=given,
                                  stations={several.dim: several for several in stations})
     finally:
         opened.close()

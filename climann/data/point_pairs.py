@@ -21,7 +21,7 @@ CDO user guide, ``remapbil`` (interpolation between grids).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import dask
@@ -30,7 +30,7 @@ import xarray as xr
 
 from climann.data.coordinate_values import geographic_kind
 from climann.data.coords import time_coordinate
-from climann.data.shell import copy_path, python_command, working_path
+from climann.data.shell import copy_path, identifier, python_command, working_path
 from climann.errors import ClimannError
 
 #: Opens a file undecoded: ``opener(path, decode_times=False, chunks={})``.
@@ -75,7 +75,8 @@ def different_places_message(reference: Mapping[str, xr.DataArray], own: Mapping
     own_place = _position(own) or place_of_file(other, opener=opener)
     if place is None or own_place is None:
         return None
-    return two_places_message((first.name, place), other, own_place, opener=opener)
+    shared = sorted(_measured_names(first, opener) & _measured_names(other, opener))
+    return two_places_message((first.name, place), other, own_place, opener=opener, shared=shared)
 
 
 def files_at_different_places(reference: Path, other: Path, *, opener: Opener | None = None) -> str | None:
@@ -87,7 +88,7 @@ def files_at_different_places(reference: Path, other: Path, *, opener: Opener | 
 def two_places_message(reference: tuple[str, tuple[str, str]], other: Path, own: tuple[str, str], *,
                        copy_suffix: str | None = None,
                        aim: str = "e.g. urban minus rural for an urban heat island",
-                       opener: Opener | None = None) -> str | None:
+                       opener: Opener | None = None, shared: Sequence[str] = ()) -> str | None:
     """The words of :func:`different_places_message`: ``reference`` (a file's name, or a run's
     training data, and its position) and the file ``other`` hold different places, one point
     each, with the line that writes the reference's position into a copy of ``other``.
@@ -108,6 +109,10 @@ def two_places_message(reference: tuple[str, tuple[str, str]], other: Path, own:
         Why one would pair the two places, in the advice.
     opener : callable, optional
         Opens ``other`` (see :func:`different_places_message`).
+    shared : sequence of str
+        The variables both files hold (two buoys' ``hs``): the copy names each after its file
+        (``hs_m6``), since one name is one series to climann and two at the same times are
+        refused (fix37c: the line, run as printed, gave a copy refused as "'hs' is in both").
 
     Returns
     -------
@@ -120,14 +125,38 @@ def two_places_message(reference: tuple[str, tuple[str, str]], other: Path, own:
     if names is None or (float(lat), float(lon)) == (float(own[0]), float(own[1])):
         return None
     copy = working_path(copy_path(other, copy_suffix or f"at_{Path(label).stem}"))
+    renamed = {name: identifier(f"{name}_{other.stem}") for name in shared}
     code = (f"import xarray as xr; d = xr.open_dataset({working_path(other)!r}); "
             f"d.assign({{{names[0]!r}: xr.full_like(d[{names[0]!r}], {lat}), "
-            f"{names[1]!r}: xr.full_like(d[{names[1]!r}], {lon})}}).to_netcdf({copy!r})")
+            f"{names[1]!r}: xr.full_like(d[{names[1]!r}], {lon})}})"
+            f"{f'.rename({renamed!r})' if renamed else ''}.to_netcdf({copy!r})")
+    naming = (f" and names its {', '.join(renamed)} {', '.join(renamed.values())} (one name is one series: both "
+              f"files hold {', '.join(renamed)})" if renamed else "")
+    apart = _metres_apart((float(lat), float(lon)), (float(own[0]), float(own[1])))
+    line = f"`{python_command(code)}`, then give that copy in place of {other.name} in --data"
+    if apart < SAME_PLACE_METRES:  # one buoy under two station numbers: no pair of places, nor a regridding
+        return (f"{label} and {other.name} hold one point each, {apart:.2g} m apart: {label} at {_shown(lat, lon)}, "
+                f"{other.name} at {_shown(*own)}: one place written twice, it seems (one buoy under two station "
+                f"numbers, its position rounded or averaged apart); if they are one station, write {label}'s "
+                f"position into a copy of {other.name}{naming}: {line}")
     return (f"{label} and {other.name} hold different places, one point each: {label} at {_shown(lat, lon)}, "
             f"{other.name} at {_shown(*own)}; a point is not interpolated onto another point (cdo remapbil "
             f"and xESMF regrid grids). To pair them ({aim}), and only if that is what you mean, write {label}'s "
-            f"position into a copy of {other.name}, which takes the two stations as one place: "
-            f"`{python_command(code)}`, then give that copy in place of {other.name} in --data")
+            f"position into a copy of {other.name}, which takes the two stations as one place{naming}: {line}")
+
+
+#: Two one-point files closer than this (metres on the WGS84 ellipsoid) hold one place written
+#: twice (a moored buoy's watch circle is a few hundred metres; its mean positions in two records,
+#: or one position rounded in two ways, lie closer), not two places to pair: the refusal says so.
+SAME_PLACE_METRES = 100.0
+
+
+def _metres_apart(first: tuple[float, float], second: tuple[float, float]) -> float:
+    """The geodesic distance between two (latitude, longitude) in degrees, in metres (pyproj's
+    ``Geod.inv`` on WGS84, Karney 2013)."""
+    from pyproj import Geod  # imported here: a process that pairs no points need not load it
+
+    return float(Geod(ellps="WGS84").inv(first[1], first[0], second[1], second[0])[2])
 
 
 def position_text(value: float) -> str:
@@ -259,6 +288,19 @@ def _raw_names(path: Path, opener: Opener | None = None) -> tuple[str, str] | No
             return _position_names(dataset)
     except (OSError, ValueError, KeyError, EOFError, ClimannError):
         return None
+
+
+def _measured_names(path: Path, opener: Opener | None = None) -> set[str]:
+    """The variables along time of ``path`` other than its position (what a pair's two files
+    may both hold: two buoys' ``hs``); empty when it does not open."""
+    try:
+        with _opened(path, opener) as dataset:
+            time = time_coordinate(dataset)
+            position = set(_position_names(dataset) or ())
+            return {str(name) for name, variable in dataset.data_vars.items()
+                    if time is not None and time in variable.dims and str(name) not in position}
+    except (OSError, ValueError, KeyError, EOFError, ClimannError):
+        return set()
 
 
 def _shown(lat: str, lon: str) -> str:

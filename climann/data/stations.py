@@ -57,7 +57,7 @@ appendix H.2 (time series).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 import re
 
 import dask
@@ -73,7 +73,7 @@ from climann.errors import ClimannError
 __all__ = ["location_dimension", "is_station_dimension", "with_station_chosen", "with_station_rows", "SeveralStations",
            "stations_summary",
            "chosen_station_index", "names_chosen_station", "check_times_shared_by_stations", "chosen_station_record",
-           "STATION_INDEX_NAME", "TrainedStation"]
+           "STATION_INDEX_NAME", "TrainedStation", "station_label"]
 
 #: The ``long_name`` of the scalar coordinate that keeps the index of a station chosen by its
 #: index (a dimension without coordinate variable).
@@ -540,6 +540,44 @@ def _toml(value: object) -> str:
 
 def _listed(values: list) -> str:
     return ", ".join(map(str, values[:_SHOWN])) + (", …" if len(values) > _SHOWN else "")
+
+
+def station_label(coordinates: Sequence[object]) -> str | None:
+    """The chosen station's label for a title, from its scalar coordinates: its name, and its
+    number beside it when the ``cf_role = "timeseries_id"`` (CF section 9.5) is on numbers
+    (GRDC's ``LOBITH, id 6335060``: the name in a text ``station_name``, the role on its
+    integer ``id``; fix37c: titled by the number alone), as :func:`_naming_variables` orders
+    them; None when no scalar coordinate names a station.
+
+    Parameters
+    ----------
+    coordinates : sequence
+        Scalar coordinates, each with ``name``, ``values`` (shape ()) and ``attrs``
+        (:class:`climann.data.layout.Coordinate` or :class:`xarray.DataArray`).
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> import xarray as xr
+    >>> station_label([xr.DataArray(6335060, name="id", attrs={"cf_role": "timeseries_id"}),
+    ...                xr.DataArray("LOBITH", name="station_name", attrs={"long_name": "name of station"})])
+    'LOBITH, id 6335060'
+    """
+    def text(coordinate: object) -> str:
+        return _shown(np.asarray(coordinate.values).item()).strip("\0 ")
+
+    scalar = [coordinate for coordinate in coordinates if np.ndim(coordinate.values) == 0]
+    role = [coordinate for coordinate in scalar if coordinate.attrs.get("cf_role") == STATION_ROLE][:1]
+    if role and _is_text(xr.Variable((), np.asarray(role[0].values))):
+        return text(role[0])
+    names = [coordinate for coordinate in scalar if _is_text(xr.Variable((), np.asarray(coordinate.values)))
+             and _says_station_names(str(coordinate.name), xr.Variable((), 0, coordinate.attrs))]
+    if names:
+        return text(names[0]) + (f", {role[0].name} {text(role[0])}" if role else "")
+    return text(role[0]) if role else None
 
 
 def _station_names(dataset: xr.Dataset, dim: str) -> list[str]:

@@ -57,6 +57,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+import shlex
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -66,7 +67,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from climann.data.cell_methods import time_value_word
+from climann.data.cell_methods import time_cell_method, time_value_word, with_time_method, within_years_method
 from climann.data.coords import time_coordinate
 from climann.data.forecast_windows import WINDOW_LONG_NAME
 from climann.data.forecast_times import INSTANT_STEP_TYPES, is_forecast_period
@@ -309,6 +310,89 @@ def averaging_advice(file: str | Path, frequency: str, time: str = "time", *, va
     if hours and not is_zarr_store(file):
         return f"e.g. {frequency} means with `{resample_command(file, float(hours.group(1)), time)}`"
     return "e.g. with xarray's Dataset.resample"
+
+
+#: A time step's name → CDO's ``settbounds`` frequency of the cells that stamps without bounds
+#: open (climann reads a daily value stamped at 00:00 as the mean of the day beginning there).
+_CDO_CELLS = {"daily": "day", "hourly": "hour", "1-hourly": "hour"}
+
+
+def series_averaging_advice(
+    file: str | Path, frequency: str, methods: Mapping[str, str | None], *, time: str = "time", step: str = "",
+    bounded: bool = True,
+) -> str:
+    """How to bring the finer data of ``file`` to ``frequency`` (``"monthly"``…), each variable
+    by what its values are over their time cells (its ``cell_methods``, CF 1.8 section 7.3;
+    of a climatology, CF section 7.4, what each year gave: ``time: sum within years time: mean
+    over years`` is a climatology of totals, :func:`~climann.data.cell_methods.within_years_method`).
+
+    Totals (``time: sum``) are summed, ``cdo monsum``; anything else averaged, ``cdo monmean``.
+    A file of both gets one command for each, on the variables of each kind
+    (``-selname,pr``), both copies then given to ``--data`` (fix37c: a daily file of a ``tas``
+    mean and a ``pr`` total was advised ``cdo monmean`` for the whole file: its monthly "totals"
+    were daily means). Point values (``time: point``) averaged are means over the new cells: the
+    copy says so (``-setattribute,tas@cell_methods=time: mean``), else a run trained on means
+    refuses to score its target against them. Stamps without bounds (``bounded`` False) get the
+    cells of their ``step`` that climann reads them as (``-settbounds,day``: CDO's own
+    reading, instants, makes each new cell a day short). Where CDO names no such operator (an
+    ``N-hourly`` step, a Zarr store), :func:`averaging_advice`.
+
+    Parameters
+    ----------
+    file : str or Path
+        The finer data's file.
+    frequency : str
+        The coarser step's name: ``"monthly"``, ``"yearly"``, ``"daily"``.
+    methods : mapping of str to str or None
+        Each time-varying variable of ``file`` → its ``cell_methods`` attribute (None when it has none).
+    time : str
+        The file's time dimension.
+    step : str
+        The finer step's name (``"daily"``), for its cells' ``settbounds``.
+    bounded : bool
+        Whether the file's times have bounds (CF 7.1 ``bounds`` or 7.4 ``climatology``).
+
+    Returns
+    -------
+    str
+        ``e.g. monthly totals of pr with `cdo …` and monthly means of tas with `cdo …`, then give both copies
+        to --data``.
+    """
+    words = {name: _kept_word(method, time) for name, method in methods.items()}
+    groups = {word: sorted(name for name, each in words.items() if each == word) for word in ("total", "mean")}
+    groups = {word: names for word, names in groups.items() if names}
+    prefix = None if is_zarr_store(file) else _FREQUENCIES.get(frequency)
+    if prefix is None or not groups:
+        return averaging_advice(file, frequency, time, value_word=next(iter(groups)) if len(groups) == 1 else "mean")
+    cells = "" if bounded or step not in _CDO_CELLS else f" -settbounds,{_CDO_CELLS[step]}"
+    commands = []
+    for word, names in groups.items():
+        statistic, plural = _KEPT_STATISTICS[word]
+        chosen = f" -selname,{','.join(names)}" if len(groups) > 1 else ""
+        points = [shlex.quote(f"-setattribute,{name}@cell_methods={_as_mean(methods[name], time)}")
+                  for name in names if word == "mean" and _is_point(methods[name], time)]
+        copy = input_and_copy(file, frequency if len(groups) == 1 else f"{frequency}_{plural}")
+        commands.append(f"{frequency} {plural}{f' of {_listed(names)}' if len(groups) > 1 else ''} with "
+                        f"`cdo {prefix}{statistic}{''.join(f' {point}' for point in points)}{cells}{chosen} {copy}`")
+    return "e.g. " + " and ".join(commands) + (", then give both copies to --data" if len(commands) > 1 else "")
+
+
+def _kept_word(method: str | None, time: str) -> str:
+    """``"total"`` for totals (a climatology's of totals too), else ``"mean"``: what
+    :func:`series_averaging_advice` sums or averages."""
+    part = within_years_method(time_cell_method(method, time))
+    return "total" if time_value_word(part) == "total" else "mean"
+
+
+def _is_point(method: str | None, time: str) -> bool:
+    part = within_years_method(time_cell_method(method, time))
+    return part is not None and time_value_word(part) == "value" and part.split(":")[-1].split()[0] == "point"
+
+
+def _as_mean(method: str | None, time: str) -> str:
+    """The ``cell_methods`` of means over the new cells of points: ``time: point`` replaced by
+    ``time: mean`` and the other axes' entries kept."""
+    return with_time_method(str(method), "point", "mean", time)
 
 
 #: The three-month seasons starting in a month of each remainder modulo 3 (December's: DJF…).

@@ -865,7 +865,7 @@ def _fixed_conversion(source, destination, units: str, to: str, *, variable: str
         one = float(registry.Quantity(1.0, source.units).to(destination.units).magnitude)
         scale, offset = _snapped((one - zero) * ratio), zero / float(destination.magnitude)
         if offset == 0.0:
-            return Conversion(scale, offset)
+            return Conversion(scale, offset, _water_equivalent_assumption(source.units, destination.units))
         return _temperature_conversion(Conversion(scale, offset), source.units, destination.units, units, to,
                                        variable=variable, attrs=attrs, ratio=ratio, difference_fix=difference_fix)
     if not is_water_quantity(variable, {**attrs, "units": f"{attrs.get('units', '')} {units}"}):
@@ -876,6 +876,17 @@ def _fixed_conversion(source, destination, units: str, to: str, *, variable: str
         if converted.is_compatible_with(destination.units):
             return Conversion(_snapped(float(converted.to(destination.units).magnitude) * ratio), 0.0, assumption)
     return None
+
+
+def _water_equivalent_assumption(source, destination) -> str:
+    """What a conversion between a water equivalent and a mass per area (``m w.e.`` and
+    ``kg m-2``: pint's ``water_equivalent``, :data:`UNIT_DEFINITIONS`) assumed, for its note:
+    the density of liquid water, as a depth of water converted to a mass says (fix37c: said
+    nothing, and ``mm w.e.`` to ``kg m-2``, a factor 1, was relabelled without a word); ""
+    between two water equivalents (``m w.e.`` and ``mm w.e.``) or none."""
+    sides = ["water_equivalent" in str(units) for units in (source, destination)]
+    return f"with the density of liquid water, {WATER_DENSITY:g} kg m-3 (a water equivalent)" if sides[0] != sides[1] \
+        else ""
 
 
 def _snapped(scale: float) -> float:

@@ -63,7 +63,7 @@ from climann.data.layout import Coordinate, GridLayout
 from climann.data.shell import attribute_command, input_and_copy, ncatted_attribute
 from climann.data.sources import files_text
 from climann.data.standard_names import standard_name_of
-from climann.data.time_axes import averaging_advice
+from climann.data.time_axes import series_averaging_advice
 from climann.data.time_axis import TimeStep, cell_time_step, date_text, values_text
 from climann.errors import ClimannError
 
@@ -609,8 +609,7 @@ def check_time_step(run: TrainedRun, layout: GridLayout) -> None:
     depending = _step_dependent(run)
     if trained_text == trained.name and new_text == values.name:  # each side's cells are its steps
         if values.approximate_days < trained.approximate_days:
-            advice = (f"average them to {trained.name} steps first, "
-                      f"{averaging_advice(_first_file(layout), trained.name)}")
+            advice = f"average them to {trained.name} steps first, {_averaging_advice(layout, trained, values)}"
         elif layout.is_climatology:  # its periods are its cells: a climatology of the run's periods is the way
             advice = f"give a {trained.name} climatology, or retrain the run on {values.name} data"
         else:
@@ -631,6 +630,17 @@ def check_time_step(run: TrainedRun, layout: GridLayout) -> None:
         raise ClimannError(f"{said}: the run's {' and '.join(depending)} would take them as the values it was "
                            f"trained on; {advice}")
     _log.warning(f"{said}: the model is given them as if they were the values it was trained on; {advice}")
+
+
+def _averaging_advice(layout: GridLayout, trained: TimeStep, values: TimeStep) -> str:
+    """How to bring the new data's first file, of ``values`` finer than the run's ``trained``
+    step, to that step: each of its variables summed or averaged by its ``cell_methods``
+    (:func:`~climann.data.time_axes.series_averaging_advice`)."""
+    file = _first_file(layout)
+    methods = {name: layout.variable_cell_methods.get(name) for name in layout.variable_units
+               if file in layout.files_of(name)}
+    return series_averaging_advice(file, trained.name, methods, time=layout.time.name, step=values.name,
+                                   bounded=layout.time_bounds is not None or layout.is_climatology)
 
 
 def _as_values(described: str) -> str:

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from climann.data.info import describe
 from climann.data.absolute_zero import (BELOW_ABSOLUTE_ZERO_KEY, absolute_zero, masked_below_absolute_zero,
                                         warn_below_absolute_zero)
 from climann.data.notes import forget_notes
@@ -22,6 +23,7 @@ from climann.data.open import open_dataset
 from climann.errors import ClimannError
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
+from tests.conftest import unwrapped_report
 from tests.fresh_python import run_python
 
 LAT = np.arange(-80.0, 81.0, 20.0)
@@ -467,3 +469,25 @@ def test_the_advice_for_a_zarr_store_run_as_printed_makes_its_codes_missing_by_i
     dataset, messages = _opened(caplog, tmp_path / "sst.zarr")
     assert messages == []
     np.testing.assert_array_equal(dataset["sst"].values, np.where(values == code, np.nan, values))
+
+
+def test_minus_inf_in_a_temperature_is_an_infinite_value_not_below_absolute_zero(tmp_path, caplog):
+    """fix37c: a -inf in a temperature (an SPEI-like failed fit, a division by zero) was warned of as a
+    value "below absolute zero" and left out of info's count of infinite values, where its +inf was
+    counted; five HadISST-like codes beside it made six "different values" and a refusal."""
+    values = _hadisst_values()
+    values[values == -1000] = -1.8
+    values[3, 2, 4] = values[7, 3, 5] = -np.inf
+    values[9, 2, 4] = np.inf
+    values[0, 0, :5] = [-1000, -999, -998, -997, -996]  # five codes: the most read as codes
+    path = _write(tmp_path / "sst_inf.nc", values)
+    dataset, said = _opened(caplog, path)
+    codes = values[0, 0, :5]
+    assert len(said) == 1 and said[0].startswith(
+        f"'sst' in sst_inf.nc holds {' and '.join(f'{code:g}' for code in codes)} at 5 of the {values.size} values")
+    assert "-inf" not in said[0]
+    read = dataset["sst"].values
+    assert np.isneginf(read).sum() == 2 and np.isposinf(read).sum() == 1  # left to be counted as infinite values
+    report = unwrapped_report(describe([str(path)]))
+    assert f"sst holds 2 -inf and 1 +inf ({100 * 3 / values.size:.3g} % of its {values.size} values), counted as " \
+           "missing" in report

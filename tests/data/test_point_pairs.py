@@ -177,7 +177,10 @@ def test_info_leaves_the_second_place_out_as_another_place(one_place_pair, expec
 
 def test_the_advised_line_puts_the_second_buoy_at_the_first_buoys_place(tmp_path, monkeypatch):
     """The line of the refusal writes the first buoy's position at every step of a copy of the
-    second's file: the copy is then at the first's place, its waves and the original untouched."""
+    second's file: the copy is then at the first's place, its waves and the original untouched.
+    fix37c: both buoys' waves are ``hs``, and the copy, given as advised, was refused ("'hs' is in both
+    m4.nc and m6_at_m4.nc at the same times … a corrected download?") until renamed by hand: the line
+    names the copy's ``hs_m6`` itself, and the two files open as they are given."""
     monkeypatch.chdir(tmp_path)
     _ww3_station("62094", BUOY_M4, 5, seed=1).to_netcdf(tmp_path / "m4.nc")
     _ww3_station("62095", BUOY_M6, 8, seed=2).to_netcdf(tmp_path / "m6.nc")
@@ -185,9 +188,12 @@ def test_the_advised_line_puts_the_second_buoy_at_the_first_buoys_place(tmp_path
         open_dataset([tmp_path / "m4.nc", tmp_path / "m6.nc"])
     code = re.search(r'`python -c "(.*)"`', str(error.value)).group(1)
     run_python("-c", code, check=True, cwd=tmp_path)
-    opened = open_dataset([tmp_path / "m4.nc", tmp_path / "m6_at_m4.nc"], rename={"m6_at_m4.nc": {"hs": "hs_m6"}})
+    assert "names its hs hs_m6 (one name is one series: both files hold hs)" in str(error.value)
+    opened = open_dataset([tmp_path / "m4.nc", tmp_path / "m6_at_m4.nc"])
     np.testing.assert_array_equal(opened["hs_m6"].values.ravel(),
                                   _ww3_station("62095", BUOY_M6, 8, seed=2)["hs"].values.ravel())
+    np.testing.assert_array_equal(opened["hs"].values.ravel(),
+                                  _ww3_station("62094", BUOY_M4, 5, seed=1)["hs"].values.ravel())
     np.testing.assert_array_equal(opened["latitude"].values.ravel(), np.float32([BUOY_M4[0]]))
     with xr.open_dataset(tmp_path / "m6.nc") as original:
         np.testing.assert_array_equal(np.unique(original["latitude"].values), np.float32([BUOY_M6[0]]))
@@ -204,3 +210,25 @@ def test_place_of_is_one_position_only_when_the_file_holds_one_place(change, exp
     """A drifting buoy, or two stations, are no one place; a moored buoy is, at its position."""
     dataset = change(_ww3_station("62094", BUOY_M4, 5, seed=1))
     assert place_of(dataset) == expected
+
+
+def test_one_buoy_under_two_station_numbers_is_said_to_be_one_place_and_the_line_pairs_it(tmp_path, monkeypatch):
+    """fix37c: buoy 62094 in two WAVEWATCH III files, station 5 and station 8, its position averaged apart by 2.8 m
+    (the mean positions the moving-position refusal advises): refused as two "different places" beside `cdo remapbil`
+    and an urban heat island. Said to be one place written twice; its line, run as printed, gives a copy that opens
+    with the first file, both variables named as they were."""
+    monkeypatch.chdir(tmp_path)
+    first, second = (54.989975, -10.0), (54.98995, -10.0)  # 2.78 m apart: 0.000025° of meridian arc at 55° N on WGS84
+    _ww3_station("62094", first, 5, seed=1).to_netcdf(tmp_path / "hs.nc")
+    _ww3_station("62094", second, 8, seed=2).rename({"hs": "hs_b"}).to_netcdf(tmp_path / "hs_b.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "hs.nc", tmp_path / "hs_b.nc"])
+    message = str(error.value)
+    assert message.startswith("hs.nc and hs_b.nc hold one point each, 2.8 m apart: hs.nc at 54.989975° N, 10° W, "
+                              "hs_b.nc at 54.98995° N, 10° W: one place written twice, it seems")
+    assert "remapbil" not in message and "urban" not in message
+    run_python("-c", re.search(r'`python -c "(.*)"`', message).group(1), check=True, cwd=tmp_path)
+    opened = open_dataset([tmp_path / "hs.nc", tmp_path / "hs_b_at_hs.nc"])
+    np.testing.assert_array_equal(opened["hs_b"].values.ravel(),
+                                  _ww3_station("62094", second, 8, seed=2)["hs"].values.ravel())
+    np.testing.assert_array_equal(opened["latitude"].values.ravel(), np.float32([first[0]]))

@@ -943,3 +943,14 @@ def test_the_refusal_offers_an_xarray_cut_that_runs_where_nco_is_not_installed(t
     one = open_dataset([tmp_path / "stations_station0.nc"])
     np.testing.assert_array_equal(one["tas"].values[:, 0, 0], _point(grid, 0)["tas"].values)
     np.testing.assert_array_equal(one["lat"].values, [grid["lat"].values[CELLS[0][0]]])
+
+
+@pytest.mark.parametrize("chosen", [pytest.param("LOBITH", id="by-name"), pytest.param(6335060, id="by-number")])
+def test_a_grdc_station_chosen_is_labelled_by_its_name_beside_its_number(tmp_path, chosen):
+    """fix37c: the figures of a GRDC station were titled 'station 6335060': the cf_role is on the number ``id``,
+    the name in ``station_name``. Chosen by name or by number as the refusal advises, it is labelled by both."""
+    from climann.data.stations import station_label
+
+    _grdc_like(tmp_path / "GRDC-Daily.nc")
+    opened = open_dataset([tmp_path / "GRDC-Daily.nc"], select={"id": chosen})
+    assert station_label([opened[name] for name in opened.coords if opened[name].ndim == 0]) == "LOBITH, id 6335060"

@@ -1389,6 +1389,26 @@ def test_glacier_balances_in_water_equivalent_convert_among_themselves(units, to
     assert converted.attrs["units"] == to
 
 
+_DENSITY = "with the density of liquid water, 1000 kg m-3 (a water equivalent)"
+
+
+@pytest.mark.parametrize(("units", "to", "said"), [
+    pytest.param("m w.e.", "kg m-2", f"'mb' in wgms.nc converted from m w.e. to kg m-2, the units of the model's "
+                 f"training data, {_DENSITY}", id="m-w.e.-to-kg-m-2"),
+    pytest.param("kg m-2", "m w.e.", f"'mb' in wgms.nc converted from kg m-2 to m w.e., the units of the model's "
+                 f"training data, {_DENSITY}", id="kg-m-2-to-m-w.e."),
+    pytest.param("mm w.e.", "kg m-2", f"'mb' in wgms.nc in mm w.e. {_DENSITY}", id="mm-w.e.-relabelled-kg-m-2"),
+])
+def test_a_water_equivalent_converted_to_a_mass_per_area_says_by_which_density(caplog, units, to, said):
+    """fix37c: 'm w.e.' converted to 'kg m-2' by the registry's water_equivalent (1000 kg m-3) named no density, and
+    'mm w.e.' relabelled 'kg m-2' (a factor 1) said nothing, where 'mm' of precipitation to 'kg m-2' says it."""
+    variable = xr.DataArray(np.array([-1.25, 0.085], np.float32), dims="time",
+                            attrs={"units": units, "long_name": "glacier-wide annual balance"})
+    with caplog.at_level(logging.WARNING, logger="climann.data.units"):
+        convert_variable(variable, to, name="mb", where="wgms.nc", reference="the model's training data")
+    assert [record.getMessage() for record in caplog.records] == [said]
+
+
 def test_a_balance_in_m_w_e_is_trained_on_without_a_warning_of_unreadable_units(caplog):
     dataset = xr.Dataset({"annual_balance": ("time", np.zeros(3, np.float32), {"units": "m w.e."})})
     with caplog.at_level(logging.WARNING, logger="climann.data.units"):

@@ -7,7 +7,10 @@ from __future__ import annotations
 import datetime
 import json
 import logging
+import re
+import shlex
 import shutil
+import subprocess
 
 import cftime
 import numpy as np
@@ -25,6 +28,7 @@ from tests.conftest import run_written_before, without_model_record
 LAT = np.array([-45.0, -15.0, 15.0, 45.0])
 LON = np.array([30.0, 90.0, 150.0, 210.0, 270.0])
 MEAN = "area: mean time: mean"
+CLIMATOLOGY_MEAN = "area: mean time: mean within years time: mean over years"
 
 
 def _write(path, times, *, tas_methods=MEAN, pred_methods=MEAN, seed=0, bounds=None):
@@ -103,7 +107,7 @@ def anomaly_run(runs):
 
 DAILY_REFUSAL = ("the run was trained on monthly data and daily.nc is daily: the run's lags (tas=1) would count daily "
                  "steps here instead of monthly ones; average them to monthly steps first, e.g. monthly means with "
-                 "`cdo monmean daily.nc daily_monthly.nc`")
+                 "`cdo monmean -settbounds,day daily.nc daily_monthly.nc`")
 
 
 @pytest.mark.parametrize("command", [pytest.param("predict", id="predict"), pytest.param("evaluate", id="evaluate")])
@@ -138,8 +142,88 @@ def test_a_model_without_lags_predicts_daily_data_with_one_warning(runs, tmp_pat
     said = [record.getMessage() for record in caplog.records if "trained on monthly data" in record.getMessage()]
     assert said == ["the run was trained on monthly data and daily.nc is daily: the model is given daily values as if "
                     "they were monthly; average them to monthly steps first, e.g. monthly means with "
-                    "`cdo monmean daily.nc daily_monthly.nc`"]
+                    "`cdo monmean -settbounds,day daily.nc daily_monthly.nc`"]
     assert result.n_samples == 40 * LAT.size * LON.size
+
+
+TOTALS = "area: mean time: sum"
+
+
+@pytest.fixture(scope="module")
+def totals_run(tmp_path_factory):
+    """A run whose predictor ``pred`` is a monthly total (``time: sum``), its target ``tas`` a monthly mean."""
+    folder = tmp_path_factory.mktemp("totals")
+    _write(folder / "monthly.nc", _monthly(1990, 4), pred_methods=TOTALS)
+    return _train(folder, "totals")
+
+
+def _daily_climatology(path, *, tas_methods, pred_methods):
+    """A daily climatology (CF 7.4) of 1990-1993: 365 days stamped in 1996 at noon, each bounded by
+    ``climatology_bnds`` from that day of 1990 to the next day of 1993."""
+    times = _daily(1996, 365)
+    _write(path, times, tas_methods=tas_methods, pred_methods=pred_methods, seed=1)
+    with xr.open_dataset(path, decode_times=False) as opened:
+        dataset = opened.load()
+    units = dataset["time"].attrs["units"]
+    days = [cftime.DatetimeNoLeap(1990, time.month, time.day) for time in times]
+    ends = [cftime.DatetimeNoLeap(1993, time.month, time.day) + datetime.timedelta(days=1) for time in times]
+    dataset["climatology_bnds"] = (("time", "bnds"), np.stack([cftime.date2num(days, units, "noleap"),
+                                                               cftime.date2num(ends, units, "noleap")], axis=1))
+    dataset["time"].attrs["climatology"] = "climatology_bnds"
+    dataset.to_netcdf(path)
+    return path
+
+
+#: Each case: the daily file's tas and pred cell_methods, and the commands advised.
+_CASES = {
+    "totals": (MEAN, TOTALS,
+               "monthly totals of pred with `cdo monsum -settbounds,day -selname,pred daily.nc daily_monthly_totals.nc` "
+               "and monthly means of orog and tas with `cdo monmean -settbounds,day -selname,orog,tas daily.nc "
+               "daily_monthly_means.nc`, then give both copies to --data"),
+    "points": ("area: mean time: point", TOTALS,
+               "monthly totals of pred with `cdo monsum -settbounds,day -selname,pred daily.nc daily_monthly_totals.nc` "
+               "and monthly means of orog and tas with `cdo monmean '-setattribute,tas@cell_methods=area: mean time: "
+               "mean' -settbounds,day -selname,orog,tas daily.nc daily_monthly_means.nc`, then give both copies to "
+               "--data"),
+    "climatology": (CLIMATOLOGY_MEAN, "area: mean time: sum within years time: mean over years",
+                    "monthly totals of pred with `cdo monsum -selname,pred daily.nc daily_monthly_totals.nc` and monthly "
+                    "means of orog and tas with `cdo monmean -selname,orog,tas daily.nc daily_monthly_means.nc`, then "
+                    "give both copies to --data"),
+}
+
+
+@pytest.mark.parametrize("case", [pytest.param(case, id=case) for case in _CASES])
+def test_daily_data_are_advised_sums_of_totals_and_means_of_the_rest_and_the_copies_are_scored(
+        totals_run, tmp_path, caplog, monkeypatch, case):
+    """fix37c: a monthly run given daily data was advised `cdo monmean` of the whole file, which makes a
+    monthly "total" of the daily totals' mean (30 times too small); points averaged kept their
+    ``time: point``, which evaluate then refused to score; CDO's cells of unbounded daily stamps stopped
+    a day short. Each kind is summed or averaged by its cell_methods; the commands, run as printed,
+    give copies that evaluate scores without a word about steps or cell methods."""
+    monkeypatch.chdir(tmp_path)
+    tas_methods, pred_methods, commands = _CASES[case]
+    if case == "climatology":
+        daily = _daily_climatology(tmp_path / "daily.nc", tas_methods=tas_methods, pred_methods=pred_methods)
+    else:
+        daily = _write(tmp_path / "daily.nc", _daily(1996, 365), tas_methods=tas_methods, pred_methods=pred_methods,
+                       seed=1)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        predict_files(totals_run, ["daily.nc"], tmp_path / "p.nc")
+    said = [record.getMessage() for record in caplog.records if "trained on monthly data" in record.getMessage()]
+    assert said == ["the run was trained on monthly data and daily.nc is daily: the model is given daily values as if "
+                    f"they were monthly; average them to monthly steps first, e.g. {commands}"]
+    if shutil.which("cdo") is None:
+        pytest.skip("following the advice needs CDO")
+    for command in re.findall(r"`(cdo [^`]*)`", said[0]):
+        subprocess.run(shlex.split(command), check=True, capture_output=True)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        evaluate_run(totals_run, ["daily_monthly_totals.nc", "daily_monthly_means.nc"], tmp_path / "scores")
+    assert not [record.getMessage() for record in caplog.records
+                if re.search(r"trained on|cell_methods|stop short", record.getMessage())]
+    with xr.open_dataset("daily_monthly_totals.nc") as totals, xr.open_dataset(daily) as days:
+        january = days["pred"].isel(time=slice(0, 31)).sum("time")  # by hand: the sum of January's 31 days
+        np.testing.assert_allclose(totals["pred"].isel(time=0), january, rtol=1e-5)
 
 
 def _years(first, n):

@@ -18,7 +18,7 @@ from matplotlib.ticker import FuncFormatter, Locator, MaxNLocator, MultipleLocat
 from climann.data.geometry import bounds_from_centres, longitude_span, wrapped_difference
 from climann.data.layout import GridLayout
 from climann.data.splits import compact_periods
-from climann.data.stations import STATION_ROLE
+from climann.data.stations import station_label
 from climann.data.time_axis import date_text
 from climann.data.units import difference_units
 from climann.evaluation.coastlines import draw_coastlines
@@ -314,13 +314,12 @@ def cell_position(layout: GridLayout) -> str:
 def cell_place(layout: GridLayout) -> str:
     """Where the data of a grid of one cell are, for a title: 'station BBB (22.5°S, 127.5°E)'
     when the layout keeps a station's name (the scalar coordinate with CF ``cf_role =
-    "timeseries_id"``, CF section 9.5: a station has no cell), else 'the single grid cell
+    "timeseries_id"``, CF section 9.5: a station has no cell; GRDC's name beside its number,
+    :func:`~climann.data.stations.station_label`), else 'the single grid cell
     (12.5°N, 52.5°E)' (:func:`cell_position`)."""
-    named = [coordinate for coordinate in layout.scalar_coordinates if coordinate.attrs.get("cf_role") == STATION_ROLE]
-    if len(named) == 1:
-        name = np.asarray(named[0].values).item()
-        name = name.decode() if isinstance(name, bytes) else str(name)
-        return f"station {name.strip()} ({cell_position(layout)})"
+    name = station_label(layout.scalar_coordinates)
+    if name is not None:
+        return f"station {name} ({cell_position(layout)})"
     return f"the single grid cell ({cell_position(layout)})"
 
 

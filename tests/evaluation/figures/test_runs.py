@@ -352,7 +352,8 @@ def test_a_redrawn_djf_run_shows_whole_winters_of_its_test_block_and_says_which(
     assert json.loads((tmp_path / "metrics.json").read_text())["figures_every_nth_test_year"] == 2
 
 
-@pytest.mark.parametrize("station", [pytest.param(True, id="a-named-station"), pytest.param(False, id="a-cell")])
+@pytest.mark.parametrize("station", [pytest.param(True, id="a-named-station"), pytest.param(False, id="a-cell"),
+                                     pytest.param("grdc", id="a-grdc-station")])
 def test_a_station_prediction_file_is_titled_by_its_station(station):
     """``climann plot`` of one station's predictions called it 'the single grid cell
     (22.5°S, 127.5°E)' though the file names it (``station_name``, CF ``cf_role =
@@ -370,10 +371,14 @@ def test_a_station_prediction_file_is_titled_by_its_station(station):
         coords={"time": ("time", times), "lat": ("lat", [-22.5], {"standard_name": "latitude", "units": "degrees_north"}),
                 "lon": ("lon", [127.5], {"standard_name": "longitude", "units": "degrees_east"})},
     )
-    if station:
+    if station == "grdc":  # fix37c: GRDC's cf_role is on its number, the name in station_name: titled by the number
+        dataset = dataset.assign_coords(id=((), np.int32(6335060), {"cf_role": "timeseries_id"}),
+                                        station_name=((), "LOBITH", {"long_name": "name of station"}))
+    elif station:
         dataset = dataset.assign_coords(station_name=((), "BBB", {"cf_role": "timeseries_id"}))
     place = cell_place(layout_from_predictions(dataset, "tas"))
-    assert place == ("station BBB (22.5°S, 127.5°E)" if station else "the single grid cell (22.5°S, 127.5°E)")
+    expected = {"grdc": "station LOBITH, id 6335060 (22.5°S, 127.5°E)", True: "station BBB (22.5°S, 127.5°E)"}
+    assert place == expected.get(station, "the single grid cell (22.5°S, 127.5°E)")
 
 
 def _revisit_composites(path, *, seed=6):
