@@ -32,17 +32,15 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-import dask
-import dask.array
 import numpy as np
 import xarray as xr
 
 from climann.data.cell_methods import parse_cell_methods
 from climann.data.fill_like import USUAL_FILL_VALUES, fill_like_values, marking_fix
 from climann.data.grids import STAND_IN_TARGET
-from climann.data.layout import Coordinate
+from climann.data.layout import FRACTION_READ_BYTES, Coordinate
 from climann.data.notes import note_once
 from climann.data.shell import in_place_note, input_and_copy, ncatted_attribute, attribute_command
 from climann.data.sources import variable_file, variable_where
@@ -52,6 +50,9 @@ from climann.errors import ClimannError
 __all__ = ["FRACTION_STANDARD_NAMES", "RUN_WEIGHTS_KEY", "WHOLE_CELL_WEIGHTS_KEY", "file_area_fraction",
            "fraction_standard_name", "mask_variable", "partial_surface", "partial_surfaces", "with_run_weights",
            "with_whole_cell_weights"]
+
+if TYPE_CHECKING:
+    import dask.array
 
 _log = logging.getLogger("climann")
 
@@ -377,7 +378,7 @@ def _in_units_of_one(variable: xr.DataArray, name: str) -> np.ndarray:
     units = str(variable.attrs.get("units", "")).strip() or "1"
     where, files = _file_of(variable)
     # one that changes with time stays in its files as the data do (a dask array), read chunk by chunk
-    lazy = isinstance(variable.data, dask.array.Array) and variable.ndim == 3
+    lazy = variable.chunks is not None and variable.ndim == 3
     held = variable.data.astype(np.float64) if lazy else np.asarray(variable.values, np.float64)
     held_range = _finite_range(held)
     way_out = _units_way_out(name, files, held_range)
@@ -397,10 +398,17 @@ def _in_units_of_one(variable: xr.DataArray, name: str) -> np.ndarray:
 
 
 def _finite_range(held: np.ndarray | dask.array.Array) -> tuple[float, float] | None:
-    """The least and greatest finite value of ``held`` (of a dask array, read chunk by chunk in
-    one pass), None when it holds none."""
+    """The least and greatest finite value of ``held`` (of a dask array, read in one pass a few
+    time steps at a time, :data:`~climann.data.layout.FRACTION_READ_BYTES`, whatever the file's
+    own chunks: a file of one chunk is not read whole), None when it holds none."""
+    lazy = getattr(held, "chunks", None) is not None  # a dask array
+    if lazy:
+        held = held.rechunk({0: max(1, FRACTION_READ_BYTES // (8 * held[0].size))})
     finite = np.isfinite(held)
-    if isinstance(held, dask.array.Array):
+    if lazy:
+        import dask
+        import dask.array
+
         low, high, count = dask.compute(dask.array.where(finite, held, np.inf).min(),
                                         dask.array.where(finite, held, -np.inf).max(), finite.sum())
     else:

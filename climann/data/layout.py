@@ -9,7 +9,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import dask.array
 import numpy as np
 
 from climann.data.boxes import cells_in_box
@@ -23,6 +22,8 @@ from climann.data.time_cells import season_score_times
 from climann.data.time_values import is_climatology_method
 
 if TYPE_CHECKING:
+    import dask.array
+
     from climann.data.projections import ProjectionReading
     from climann.data.time_axis import TimeStep
 
@@ -47,9 +48,10 @@ GRID_STRIDE_KEY = "climann_grid_stride"
 GEOGRAPHY_ATTRIBUTE = "geography"
 SYNTHETIC_GEOGRAPHY = "synthetic"
 
-#: At most this many bytes of a fraction that changes with time (``siconc``) are read at once
-#: to sum it (:attr:`GridLayout._part_mean`): it stays in its files, read chunk by chunk.
-FRACTION_READ_BYTES = 64 * 2**20
+#: At most this many bytes of a fraction that changes with time (``siconc``, as float64) are read
+#: at once to sum it (:attr:`GridLayout._part_mean`) or check its range
+#: (:func:`climann.data.area_fractions.file_area_fraction`): it stays in its files, read chunk by chunk.
+FRACTION_READ_BYTES = 16 * 2**20
 
 #: What the sample generator wrote in a file's ``history`` (and a run's predictions inherit in
 #: theirs) before the sample said its geography in :data:`GEOGRAPHY_ATTRIBUTE`.
@@ -568,7 +570,7 @@ def loaded(values: np.ndarray | dask.array.Array) -> np.ndarray:
     """``values`` as a NumPy array: read now from a dask array, by this thread alone (as
     :meth:`~climann.data.pointwise.PointwiseSource.read` inside a task on a cluster worker, so that
     the worker reads them itself rather than sending tasks to the cluster it runs on)."""
-    if isinstance(values, dask.array.Array):
+    if getattr(values, "chunks", None) is not None:  # dask's (imported only where files are wrapped)
         return np.asarray(values.compute(scheduler="synchronous"))
     return np.asarray(values)
 
