@@ -32,7 +32,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import xarray as xr
@@ -40,7 +40,7 @@ import xarray as xr
 from climann.data.cell_methods import parse_cell_methods
 from climann.data.fill_like import USUAL_FILL_VALUES, fill_like_values, marking_fix
 from climann.data.grids import STAND_IN_TARGET
-from climann.data.layout import Coordinate
+from climann.data.layout import FRACTION_READ_BYTES, Coordinate
 from climann.data.notes import note_once
 from climann.data.shell import in_place_note, input_and_copy, ncatted_attribute, attribute_command
 from climann.data.sources import variable_file, variable_where
@@ -50,6 +50,9 @@ from climann.errors import ClimannError
 __all__ = ["FRACTION_STANDARD_NAMES", "RUN_WEIGHTS_KEY", "WHOLE_CELL_WEIGHTS_KEY", "file_area_fraction",
            "fraction_standard_name", "mask_variable", "partial_surface", "partial_surfaces", "with_run_weights",
            "with_whole_cell_weights"]
+
+if TYPE_CHECKING:
+    import dask.array
 
 _log = logging.getLogger("climann")
 
@@ -374,20 +377,45 @@ def _in_units_of_one(variable: xr.DataArray, name: str) -> np.ndarray:
     """
     units = str(variable.attrs.get("units", "")).strip() or "1"
     where, files = _file_of(variable)
-    held = np.asarray(variable.values, np.float64)
-    way_out = _units_way_out(name, files, held)
+    # one that changes with time stays in its files as the data do (a dask array), read chunk by chunk
+    lazy = variable.chunks is not None and variable.ndim == 3
+    held = variable.data.astype(np.float64) if lazy else np.asarray(variable.values, np.float64)
+    held_range = _finite_range(held)
+    way_out = _units_way_out(name, files, held_range)
     found = conversion("1" if is_fraction_word(units) else units, "1", variable=name, attrs=variable.attrs,
                        where=where, fix=way_out)
     if found is None or found.along_time:
         raise ClimannError(f"'{name}' (a {variable.attrs.get('standard_name')}) in {where} is in '{units}', not a "
                            f"fraction: {way_out}")
     values = held * found.scale + found.offset
-    finite = values[np.isfinite(values)]
-    if finite.size and (finite.min() < -1e-6 or finite.max() > 1 + 1e-6):
-        raise ClimannError(_fill_like_refusal(variable, name, where, files) or (
-            f"'{name}' (a {variable.attrs.get('standard_name')}) in {where} in '{units}' holds "
-            f"{finite.min():g}…{finite.max():g} as a fraction, outside 0…1: {way_out}"))
+    if held_range is not None:  # the conversion is affine, hence monotonic: the range's ends convert to the values'
+        low, high = sorted(end * found.scale + found.offset for end in held_range)
+        if low < -1e-6 or high > 1 + 1e-6:
+            raise ClimannError(_fill_like_refusal(variable, name, where, files) or (
+                f"'{name}' (a {variable.attrs.get('standard_name')}) in {where} in '{units}' holds "
+                f"{low:g}…{high:g} as a fraction, outside 0…1: {way_out}"))
     return np.clip(values, 0.0, 1.0)
+
+
+def _finite_range(held: np.ndarray | dask.array.Array) -> tuple[float, float] | None:
+    """The least and greatest finite value of ``held`` (of a dask array, read in one pass a few
+    time steps at a time, :data:`~climann.data.layout.FRACTION_READ_BYTES`, whatever the file's
+    own chunks: a file of one chunk is not read whole), None when it holds none."""
+    lazy = getattr(held, "chunks", None) is not None  # a dask array
+    if lazy:
+        held = held.rechunk({0: max(1, FRACTION_READ_BYTES // (8 * held[0].size))})
+    finite = np.isfinite(held)
+    if lazy:
+        import dask
+        import dask.array
+
+        low, high, count = dask.compute(dask.array.where(finite, held, np.inf).min(),
+                                        dask.array.where(finite, held, -np.inf).max(), finite.sum())
+    else:
+        values = held[finite]
+        count = values.size
+        low, high = (values.min(), values.max()) if count else (np.inf, -np.inf)
+    return (float(low), float(high)) if count else None
 
 
 def _file_of(variable: xr.DataArray) -> tuple[str, str]:
@@ -397,11 +425,11 @@ def _file_of(variable: xr.DataArray) -> tuple[str, str]:
     return variable_where(variable, "the data"), input_and_copy(source) if source else "FILE.nc FILE_fixed.nc"
 
 
-def _units_way_out(name: str, files: str, held: np.ndarray) -> str:
+def _units_way_out(name: str, files: str, held_range: tuple[float, float] | None) -> str:
     """The ways out of a fraction whose units are wrong: set them in a copy to those its values
-    ``held`` (as read) fit, ``1`` for 0…1, ``%`` for 0…100 (both when they fit neither), or weigh whole cells."""
-    finite = held[np.isfinite(held)]
-    low, high = (finite.min(), finite.max()) if finite.size else (0.0, 1.0)
+    as read (their finite range ``held_range``, None: none) fit, ``1`` for 0…1, ``%`` for 0…100 (both
+    when they fit neither), or weigh whole cells."""
+    low, high = held_range if held_range is not None else (0.0, 1.0)
     choices = [("1", "0…1"), ("%", "0…100")]
     if low >= 0 and high <= 100:
         choices = choices[:1] if high <= 1 else choices[1:]

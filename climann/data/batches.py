@@ -24,6 +24,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from climann.data.layout import sample_weights
 from climann.data.pointwise import PointwiseSamples, PointwiseSource, no_complete_sample_text
 from climann.data.scaling import RunningMoments, Standardizer
 from climann.errors import ClimannError
@@ -207,17 +208,18 @@ def standardised_table(
     *,
     dtype: np.dtype,
     cell_weights: np.ndarray | None = None,
+    first_step: int = 0,
 ) -> np.ndarray:
     """Samples as one table, shape (n, n_features + 1 [+ 1]): the standardised inputs, the
-    standardised target and, when ``cell_weights`` (shape (n_cells,), or (n_time · n_cells,) when
-    they change with time: :meth:`~climann.data.layout.GridLayout.cell_area_weights`) is given, each
-    sample's cell weight."""
+    standardised target and, when ``cell_weights`` (:meth:`~climann.data.layout.GridLayout.cell_area_weights`:
+    shape (n_lat, n_lon), or (n_steps, n_lat, n_lon) of the steps from ``first_step`` on when they
+    change with time; :func:`~climann.data.layout.sample_weights`) is given, each sample's cell weight."""
     n_features = samples.inputs.shape[1]
     table = np.empty((samples.target.shape[0], n_features + 1 + (cell_weights is not None)), dtype)
     _standardise_into(table[:, :n_features], input_scaler, samples.inputs)
     _standardise_into(table[:, n_features : n_features + 1], target_scaler, samples.target)
     if cell_weights is not None:
-        np.take(cell_weights.astype(dtype, copy=False), samples.flat_index % cell_weights.size, out=table[:, -1])
+        table[:, -1] = sample_weights(cell_weights.astype(dtype, copy=False), samples.flat_index, first_step=first_step)
     return table
 
 
@@ -229,13 +231,13 @@ def _chunk_reader(
     dtype: np.dtype,
     area_weighted: bool,
 ) -> Callable[[int, int], np.ndarray]:
-    """A function reading time steps [start, stop) as one standardised table."""
-    cell_weights = source.layout.cell_area_weights().ravel().astype(dtype) if area_weighted else None
+    """A function reading time steps [start, stop) as one standardised table, with those steps'
+    cell weights alone (of a fraction that changes with time, only those steps are read)."""
 
     def read(start: int, stop: int) -> np.ndarray:
-        return standardised_table(
-            source.read(start, stop), input_scaler, target_scaler, dtype=dtype, cell_weights=cell_weights
-        )
+        cell_weights = source.layout.cell_area_weights(steps=slice(start, stop)) if area_weighted else None
+        return standardised_table(source.read(start, stop), input_scaler, target_scaler, dtype=dtype,
+                                  cell_weights=cell_weights, first_step=start)
 
     return read
 

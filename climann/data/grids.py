@@ -668,7 +668,10 @@ def file_cell_areas(dataset: xr.Dataset, target: str, dims: tuple[str, str]) -> 
     if name not in dataset.variables:
         _note_external_areas(dataset, target, name)
         return None
-    variable = dataset[name].squeeze(drop=True)
+    variable = dataset[name]
+    # a size-1 axis beside the grid goes (a time of one step), never the grid's own (a grid of one cell)
+    variable = variable.squeeze([dim for dim in variable.dims if dim not in dims and variable.sizes[dim] == 1],
+                                drop=True)
     if set(variable.dims) != set(dims):
         raise ClimannError(
             f"cell measure '{name}' of '{target}' is on {tuple(map(str, variable.dims))}, not on the grid's "

@@ -22,6 +22,8 @@ from climann.data.time_cells import season_score_times
 from climann.data.time_values import is_climatology_method
 
 if TYPE_CHECKING:
+    import dask.array
+
     from climann.data.projections import ProjectionReading
     from climann.data.time_axis import TimeStep
 
@@ -45,6 +47,11 @@ GRID_STRIDE_KEY = "climann_grid_stride"
 #: the invented continents. CF has no attribute for this; CF 1.8 §2.6.2 allows a file's own.
 GEOGRAPHY_ATTRIBUTE = "geography"
 SYNTHETIC_GEOGRAPHY = "synthetic"
+
+#: At most this many bytes of a fraction that changes with time (``siconc``, as float64) are read
+#: at once to sum it (:attr:`GridLayout._part_mean`) or check its range
+#: (:func:`climann.data.area_fractions.file_area_fraction`): it stays in its files, read chunk by chunk.
+FRACTION_READ_BYTES = 16 * 2**20
 
 #: What the sample generator wrote in a file's ``history`` (and a run's predictions inherit in
 #: theirs) before the sample said its geography in :data:`GEOGRAPHY_ATTRIBUTE`.
@@ -202,7 +209,9 @@ class GridLayout:
         values of shape (n_lat, n_lon), or (n_time, n_lat, n_lon) for one that changes with time
         (``siconc`` of a ``where sea_ice`` target), in units of 1, NaN where the data hold none
         (:func:`climann.data.area_fractions.file_area_fraction`): the weights are the cells' areas
-        times it (0 where NaN). None: whole cells.
+        times it (0 where NaN). None: whole cells. One that changes with time is a lazy dask array
+        when the data are (as opened from files): it stays in its files like the data, and each
+        chunk of time steps reads its own steps' (:meth:`cell_area_weights` with ``steps``).
     variable_units : dict of str to str
         The ``units`` attribute of each data variable and scalar coordinate (the level
         chosen with ``[data] select``) of the input ('' when it has none), recorded in the
@@ -470,17 +479,19 @@ class GridLayout:
         The file's own areas (``cell_areas``, from its CF ``cell_measures``) come first, on
         every grid: a model knows its cells best (CF conventions section 7.2).
         """
-        area = self._areas()
+        area = self._areas
         if self.area_fraction is not None and not whole_cells and self._part_mean > 0:
             # a region without any land (mean 0) is weighed by whole cells, not by the fraction's 0
             fraction = self.area_fraction.values
             if steps is not None and np.ndim(fraction) == 3:  # of each step when it changes with time
-                fraction = fraction[steps]
-            return area * np.nan_to_num(fraction) / self._part_mean  # none held (or outside --region): 0
+                fraction = fraction[steps]  # only those steps are read from a lazy fraction
+            return area * np.nan_to_num(loaded(fraction)) / self._part_mean  # none held (or outside --region): 0
         return area / area.mean()
 
+    @functools.cached_property
     def _areas(self) -> np.ndarray:
-        """The cells' areas, shape (n_lat, n_lon): the file's (0 where missing), else computed."""
+        """The cells' areas, shape (n_lat, n_lon): the file's (0 where missing), else computed;
+        computed once, not for each chunk of steps."""
         if self.cell_areas is not None:
             return np.where(np.isfinite(self.cell_areas), self.cell_areas, 0.0)
         return self.computed_cell_areas()
@@ -488,8 +499,26 @@ class GridLayout:
     @functools.cached_property
     def _part_mean(self) -> float:
         """The mean over the grid (and time) of each cell's area × ``area_fraction``, which
-        :meth:`cell_area_weights` divides by: computed once, not for each chunk of steps."""
-        return float(np.mean(self._areas() * np.nan_to_num(self.area_fraction.values)))
+        :meth:`cell_area_weights` divides by: computed once, not for each chunk of steps. Of a
+        fraction that changes with time, the sum of each step's sum, read at most
+        :data:`FRACTION_READ_BYTES` at a time: the same number however the steps are chunked,
+        whether the fraction is in memory or in its files."""
+        fraction = self.area_fraction.values
+        if np.ndim(fraction) != 3:
+            return float(np.mean(self._areas * np.nan_to_num(fraction)))
+        n_time, n_cells = fraction.shape[0], self.n_cells
+        per_read = max(1, FRACTION_READ_BYTES // (8 * n_cells))
+        step_sums = [(self._areas * np.nan_to_num(loaded(fraction[start:start + per_read]))).reshape(-1, n_cells).sum(1)
+                     for start in range(0, n_time, per_read)]
+        return float(np.concatenate(step_sums).sum() / (n_time * n_cells))
+
+    def __getstate__(self) -> dict:
+        """What pickling sends (to each worker of a cluster): the attributes with the cached areas
+        and their mean (:attr:`_part_mean`), computed here first, so that no worker reads a
+        fraction that changes with time whole to compute them again."""
+        if self.area_fraction is not None:
+            self._part_mean  # noqa: B018 (computed and cached)
+        return dict(self.__dict__)
 
     @property
     def weights_change_with_time(self) -> bool:
@@ -535,6 +564,42 @@ class GridLayout:
         else:
             area = centre_spacing_areas(*self.geographic_coordinates())
         return np.where(np.isfinite(area), area, 0.0)  # a cell without a position has no area
+
+
+def loaded(values: np.ndarray | dask.array.Array) -> np.ndarray:
+    """``values`` as a NumPy array: read now from a dask array, by this thread alone (as
+    :meth:`~climann.data.pointwise.PointwiseSource.read` inside a task on a cluster worker, so that
+    the worker reads them itself rather than sending tasks to the cluster it runs on)."""
+    if getattr(values, "chunks", None) is not None:  # dask's (imported only where files are wrapped)
+        return np.asarray(values.compute(scheduler="synchronous"))
+    return np.asarray(values)
+
+
+def sample_weights(weights: np.ndarray, flat_index: np.ndarray, *, first_step: int = 0) -> np.ndarray:
+    """Each sample's cell weight from the weights of the time steps from ``first_step`` on:
+    ``weights`` of shape (n_lat, n_lon) (they do not change with time) or (n_steps, n_lat, n_lon)
+    (:meth:`GridLayout.cell_area_weights` with ``steps`` starting at ``first_step``, or without:
+    every step, ``first_step`` 0), shape (n_samples,).
+
+    Parameters
+    ----------
+    weights : ndarray, shape (n_lat, n_lon) or (n_steps, n_lat, n_lon)
+        Or flattened, shape (n_cells,) or (n_time · n_cells,): weights that do not change with
+        time, or of every step (``first_step`` 0).
+    flat_index : ndarray of int, shape (n_samples,)
+        Each sample's position in the whole (time, latitude, longitude) array
+        (:class:`GridLayout`), from the steps the weights are of.
+    first_step : int
+        The time step of ``weights[0]`` when they have a time axis.
+
+    Returns
+    -------
+    ndarray, shape (n_samples,)
+        ``weights.reshape(-1)[(flat_index − first_step · n_cells) mod weights.size]``.
+    """
+    offset = first_step * weights[0].size if weights.ndim == 3 else 0  # a multiple of n_cells changes no cell
+    cells = weights.reshape(-1)
+    return cells[(flat_index - offset) % cells.size]
 
 
 def steps_weights(weights: np.ndarray, steps: slice | np.ndarray) -> np.ndarray:

@@ -29,7 +29,7 @@ import xarray as xr
 from climann._version import __version__
 from climann.atomic import atomic_path
 from climann.data.area_fractions import FRACTION_STANDARD_NAMES
-from climann.data.grids import cell_measure_name
+from climann.data.grids import cell_measure_name, file_cell_measure
 from climann.data.layout import GEOGRAPHY_ATTRIBUTE, Coordinate, GridLayout
 from climann.data.run_outputs import ERROR_SUFFIX, PREDICTED_SUFFIX, PREDICTIONS_TITLE
 from climann.data.standard_names import standard_name_of
@@ -419,6 +419,41 @@ def written_area_fraction(dataset: xr.Dataset, dims: tuple[str, str, str]) -> Co
             ordered = variable.transpose(*(dim for dim in dims if dim in variable.dims))
             return Coordinate(str(name), np.asarray(ordered.values, np.float64), dict(variable.attrs))
     return None
+
+
+def written_areas(dataset: xr.Dataset, field: str, dims: tuple[str, str]) -> Coordinate | None:
+    """The cells' areas a predictions file holds beside ``field`` (:func:`_with_cell_measure`:
+    the variable its CF ``cell_measures`` names, CF 1.8 section 7.2), which the run's scores
+    weighed with: the input's own (``areacello``, ``areacella``), or those climann computed
+    (``cell_area``). For figures redrawn from the file to weigh as the run did, not by areas
+    computed again from the file's coordinates. None when the file holds none (the areas were
+    not known, or the ``cell_measures`` names a variable the file lacks: CF
+    ``external_variables``), and the figures then weigh by the computed areas as the run did.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        A predictions file.
+    field : str
+        A field on the grid (``<target>`` or ``<target>_pred``).
+    dims : tuple of str
+        Its (row, column) dimensions.
+
+    Returns
+    -------
+    Coordinate or None
+        Values of shape (n_lat, n_lon) in the file's units (m²), NaN where the file holds none.
+
+    Raises
+    ------
+    ClimannError
+        If the area variable is not on the grid or has negative areas
+        (:func:`~climann.data.grids.file_cell_areas`).
+    """
+    name = cell_measure_name(dataset[field].attrs)
+    if name is None or name not in dataset.variables:  # a CMIP external areacello: the run computed them too
+        return None
+    return file_cell_measure(dataset, field, dims)
 
 
 # The statistic over the members is stated in ``comment`` in the form of a cell method

@@ -5,11 +5,13 @@ areas and fractions of a 3 × 4 grid by hand."""
 from __future__ import annotations
 
 import logging
+import pickle
 import shlex
 
 import numpy as np
 import pytest
 import xarray as xr
+from dask.callbacks import Callback
 
 from climann.data.area_fractions import partial_surface, with_run_weights, with_whole_cell_weights
 from climann.data.grids import STAND_IN_TARGET
@@ -464,3 +466,51 @@ def test_a_where_snow_over_sea_ice_target_without_a_fraction_names_it(dropped, s
     expected = _areas_by_hand() * fraction
     np.testing.assert_allclose(layout.cell_area_weights(), expected / expected.mean(), rtol=1e-6)
     assert said in caplog.text
+
+
+class _LargestResult(Callback):
+    """A dask callback keeping the bytes of the largest array any task returns."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.largest = 0
+
+    def _posttask(self, key, result, dsk, state, worker_id) -> None:
+        self.largest = max(self.largest, getattr(result, "nbytes", 0))
+
+
+def test_a_fraction_that_changes_with_time_stays_in_its_files_and_a_chunk_reads_its_own_steps(tmp_path, monkeypatch):
+    """fix37d: siconc, the weights of sithick, was read whole into the grid's description, which
+    every worker of a cluster run received whole and a streamed run held whole. It stays in its
+    file as the data do: the pickled description (what a worker receives) is far smaller than
+    the fraction; a chunk's weights read no more than its own steps; and they are those of the
+    data in memory bit for bit, area × siconc / 100 over its mean over the grid and time by numpy."""
+    monkeypatch.chdir(tmp_path)
+    n_time, lat_edges, lon_edges = 120, np.arange(-90.0, 91.0, 6.0), np.arange(0.0, 361.0, 9.0)  # 30 × 40 cells
+    shape = (lat_edges.size - 1, lon_edges.size - 1)
+    siconc = np.clip(np.random.default_rng(5).uniform(-40.0, 100.0, (n_time, *shape)), 0.0, None).round(1)
+    bounds = {name: np.stack([edges[:-1], edges[1:]], axis=1) for name, edges in (("lat", lat_edges), ("lon", lon_edges))}
+    dataset = xr.Dataset(
+        {"sithick": (("time", "lat", "lon"), np.where(siconc > 0, 0.5 + siconc / 50, np.nan).astype(np.float32),
+                     {"units": "m", "standard_name": "sea_ice_thickness",
+                      "cell_methods": "area: time: mean where sea_ice (comment: mask=siconc)"}),
+         "siconc": (("time", "lat", "lon"), siconc.astype(np.float32), {"units": "%", "standard_name": "sea_ice_area_fraction"}),
+         "lat_bnds": (("lat", "bnds"), bounds["lat"]), "lon_bnds": (("lon", "bnds"), bounds["lon"])},
+        coords={"time": ("time", monthly_times(10, "noleap"), {"standard_name": "time", "axis": "T"}),
+                "lat": ("lat", bounds["lat"].mean(1), {"standard_name": "latitude", "units": "degrees_north",
+                                                       "bounds": "lat_bnds"}),
+                "lon": ("lon", bounds["lon"].mean(1), {"standard_name": "longitude", "units": "degrees_east",
+                                                       "bounds": "lon_bnds"})})
+    dataset.to_netcdf(tmp_path / "sithick_SImon.nc")
+    lazy = grid_layout(open_dataset(expand_paths(["sithick_SImon.nc"])), "sithick", ())
+    in_memory = grid_layout(open_dataset(expand_paths(["sithick_SImon.nc"])).load(), "sithick", ())
+    fraction_bytes = n_time * lazy.n_cells * 8
+    assert len(pickle.dumps(lazy)) < fraction_bytes / 4 < len(pickle.dumps(in_memory))
+    with _LargestResult() as largest:
+        chunk = lazy.cell_area_weights(steps=slice(40, 44))
+    assert 0 < largest.largest <= 4 * lazy.n_cells * 8  # its 4 steps, read from the file
+    np.testing.assert_array_equal(chunk, in_memory.cell_area_weights(steps=slice(40, 44)))
+    np.testing.assert_array_equal(lazy.cell_area_weights(), in_memory.cell_area_weights())
+    area = np.outer(np.diff(np.sin(np.deg2rad(lat_edges))), np.deg2rad(np.diff(lon_edges)))
+    ice_area = area * siconc.astype(np.float32) / 100  # as stored
+    np.testing.assert_allclose(chunk, (ice_area / ice_area.mean())[40:44], rtol=1e-12)

@@ -29,7 +29,7 @@ from climann.errors import ClimannError
 from climann.jsonfile import write_json
 from climann.model.files import read_model
 from climann.model.state import WEIGHTS_EPOCH_KEY
-from climann.evaluation.predictions import PREDICTED_SUFFIX, split_labels, written_area_fraction
+from climann.evaluation.predictions import PREDICTED_SUFFIX, split_labels, written_area_fraction, written_areas
 from climann.evaluation.report import group_block, write_report
 from climann.evaluation.scores import compared_area_means
 from climann.evaluation.baselines import (
@@ -503,7 +503,10 @@ def _target_name(dataset: xr.Dataset, path: Path) -> str:
 
 def layout_from_predictions(dataset: xr.Dataset, target: str) -> GridLayout:
     """The grid of a predictions dataset, enough to draw its figures (its 1-D axes' CF bounds,
-    no files); on a curvilinear grid with its 2-D latitude and longitude.
+    no files); on a curvilinear grid with its 2-D latitude and longitude. Its cells' areas and
+    area fraction are those the file holds (:func:`~climann.evaluation.predictions.written_areas`,
+    :func:`~climann.evaluation.predictions.written_area_fraction`), the run's scores' weights
+    (an ocean model's ``areacello``), so that its area means are the scores' weighted means.
 
     Parameters
     ----------
@@ -530,6 +533,7 @@ def layout_from_predictions(dataset: xr.Dataset, target: str) -> GridLayout:
     encoding = dataset[time_name].encoding
     mapping = grid_mapping_of(dataset, field)
     attrs = dict(dataset[field].attrs)
+    measure = written_areas(dataset, field, names[1:])  # the areas the run's scores weighed with (areacello)
     if field != target and "long_name" in attrs:  # the quantity's name, as the truth's would be
         attrs["long_name"] = str(attrs["long_name"]).removesuffix(PREDICTED_SUFFIX)
         if attrs["long_name"] == target:
@@ -546,6 +550,7 @@ def layout_from_predictions(dataset: xr.Dataset, target: str) -> GridLayout:
         geography=geography_of(dataset.attrs),  # the sample's invented planet: no coastlines
         scalar_coordinates=scalar_coordinates(dataset, field, names),  # a station's name: its title
         area_fraction=written_area_fraction(dataset, names),  # the area means weigh as the run's scores did
+        cell_areas=None if measure is None else measure.values, cell_measure=measure,
     )
 
 

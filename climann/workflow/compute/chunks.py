@@ -317,9 +317,14 @@ def _moments_of(samples: PointwiseSamples) -> tuple[RunningMoments, RunningMomen
 
 def _standardised(
     samples: PointwiseSamples, input_scaler: Standardizer, target_scaler: Standardizer, dtype: np.dtype,
-    cell_weights: np.ndarray | None,
+    area_weighted: bool, start: int, stop: int,
 ) -> np.ndarray:
-    return standardised_table(samples, input_scaler, target_scaler, dtype=dtype, cell_weights=cell_weights)
+    """The table of the samples of time steps [start, stop), with those steps' cell weights when
+    ``area_weighted``: computed here, on the worker, from the chunk's steps alone (a fraction that
+    changes with time, ``siconc``, is read for them only, never sent whole with every task)."""
+    cell_weights = samples.layout.cell_area_weights(steps=slice(start, stop)) if area_weighted else None
+    return standardised_table(samples, input_scaler, target_scaler, dtype=dtype, cell_weights=cell_weights,
+                              first_step=start)
 
 
 def _moments(source: PointwiseSource, start: int, stop: int) -> tuple[RunningMoments, RunningMoments]:
@@ -390,17 +395,18 @@ def chunk_rows(client: Client, source: PointwiseSource, blocks: Sequence[tuple[i
 
 def _table(
     source: PointwiseSource, start: int, stop: int, input_scaler: Standardizer, target_scaler: Standardizer,
-    dtype: np.dtype, cell_weights: np.ndarray | None,
+    dtype: np.dtype, area_weighted: bool,
 ) -> np.ndarray:
-    return _standardised(read_samples(source, start, stop), input_scaler, target_scaler, dtype, cell_weights)
+    return _standardised(read_samples(source, start, stop), input_scaler, target_scaler, dtype, area_weighted,
+                         start, stop)
 
 
 def _joined_table(
     source: PointwiseSource, blocks: Sequence[tuple[int, int]], input_scaler: Standardizer,
-    target_scaler: Standardizer, dtype: np.dtype, cell_weights: np.ndarray | None,
+    target_scaler: Standardizer, dtype: np.dtype, area_weighted: bool,
 ) -> np.ndarray:
     """The tables of ``blocks`` (read one after the other), one below the other."""
-    return np.concatenate([_table(source, start, stop, input_scaler, target_scaler, dtype, cell_weights)
+    return np.concatenate([_table(source, start, stop, input_scaler, target_scaler, dtype, area_weighted)
                            for start, stop in blocks])
 
 
@@ -479,12 +485,12 @@ def persist_samples(
     from climann.workflow.compute.cluster import shared_per_worker
 
     dtype = np.dtype(dtype)
-    weights = source.layout.cell_area_weights().ravel() if area_weighted else None
     # chunk k on worker k mod n (see placement)
     workers = sorted(client.scheduler_info()["workers"])
     shared = shared_per_worker(client, source, workers)
     futures = [
-        client.submit(_table, shared[index % len(shared)], start, stop, input_scaler, target_scaler, dtype, weights,
+        client.submit(_table, shared[index % len(shared)], start, stop, input_scaler, target_scaler, dtype,
+                      area_weighted,
                       pure=False, **placement(workers, index))
         for index, (start, stop) in enumerate(blocks)
     ]
@@ -562,7 +568,6 @@ def read_fit_and_persist(
     from climann.workflow.compute.cluster import shared_per_worker
 
     dtype = np.dtype(dtype)
-    weights = source.layout.cell_area_weights().ravel() if area_weighted else None
     workers = sorted(client.scheduler_info()["workers"])
     shared = shared_per_worker(client, source, workers)
     read = {name: [client.submit(read_samples, shared[index % len(shared)], start, stop, pure=False,
@@ -578,8 +583,9 @@ def read_fit_and_persist(
     require_training_samples(int(target.count), source, blocks[fit_on])
     input_scaler = inputs.standardizer(source.feature_names)
     target_scaler = target.standardizer((source.layout.target_name,), role="target")
-    tables = {name: [client.submit(_standardised, samples, input_scaler, target_scaler, dtype, weights, pure=False)
-                     for samples in read[name]] for name in blocks}
+    tables = {name: [client.submit(_standardised, samples, input_scaler, target_scaler, dtype, area_weighted, start,
+                                   stop, pure=False)
+                     for samples, (start, stop) in zip(read[name], blocks[name])] for name in blocks}
     del read  # the workers let each chunk's samples go once its table is made
     persisted = {}
     for name, futures in tables.items():
@@ -682,10 +688,9 @@ def read_on_demand(
     rows = chunk_rows(client, source, blocks) if rows is None else [int(count) for count in rows]
     if len(rows) != len(blocks):
         raise ClimannError(f"rows must give one count per block: {len(rows)} for {len(blocks)} blocks")
-    weights = source.layout.cell_area_weights().ravel() if area_weighted else None
     reading = along.futures.reading if along is not None and isinstance(along.futures, ChunksReadOnDemand) else None
     futures = ChunksReadOnDemand(client, shared_value(client, source), blocks,
-                                 (input_scaler, target_scaler, dtype, weights), reading)
+                                 (input_scaler, target_scaler, dtype, area_weighted), reading)
     return ChunkedSamples(client, futures, rows, len(source.feature_names), area_weighted, dtype)  # type: ignore[arg-type]
 
 

@@ -34,6 +34,7 @@ import dask
 import numpy as np
 
 from climann.workflow.compute.chunks import read_samples
+from climann.data.layout import sample_weights
 from climann.data.pointwise import PointwiseSamples, PointwiseSource
 from climann.data.scaling import Standardizer
 from climann.data.time_axis import TimeStep
@@ -153,8 +154,8 @@ def _baseline_sums(
     target = samples.target.astype(np.float64)
     weighted = design  # W A, with W the loss's weights
     if area_weighted:
-        cells = source.layout.cell_area_weights().ravel()
-        weighted = design * cells[samples.flat_index % cells.size][:, None]
+        cells = source.layout.cell_area_weights(steps=slice(start, stop))  # the chunk's steps' alone (sea ice)
+        weighted = design * sample_weights(cells, samples.flat_index, first_step=start)[:, None]
     truth = samples.target_field.astype(np.float64)
     present = np.isfinite(truth)
     steps = season_index[start:stop]

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from climann.data.layout import Coordinate, GridLayout
+from climann.data.layout import Coordinate, GeographicGrid, GridLayout
 from climann.evaluation.figures import draw_figures, plots, redraw_figures
 from climann.evaluation.figures import runs as figure_runs
 from climann.evaluation.predictions import predictions_dataset, split_labels, write_predictions
@@ -285,6 +285,72 @@ def test_the_area_mean_series_of_a_mean_where_sea_ice_weighs_each_steps_ice_area
     for lines, rtol in zip(drawn, (1e-9, 1e-5)):  # the file holds float32
         for name, line in zip(predictions, lines):
             np.testing.assert_allclose(line, expected[name], rtol=rtol, atol=1e-6, err_msg=name)
+
+
+def ocean_model_run(fraction=None):
+    """A tripolar-like ocean grid of 4 × 5 cells on index dims (j, i) with 2-D latitude and longitude
+    and the model's own ``areacello`` (random, unlike the areas of the coordinates: a model's cells
+    are not the sphere's), 36 months of truth (land: NaN) and a network's prediction; with
+    ``fraction`` of shape (4, 5), a mean ``where sea`` over that ``sftof``."""
+    n_y, n_x = 4, 5
+    j, i = np.meshgrid(np.arange(n_y), np.arange(n_x), indexing="ij")
+    latitude, longitude = -60 + 35 * j + 3 * np.sin(i), 20 + 60 * i + 5 * j
+    times = np.array([cftime.datetime(2000 + step // 12, step % 12 + 1, 16, calendar="noleap") for step in range(36)])
+    rng = np.random.default_rng(3)
+    areacello = rng.uniform(1e9, 9e10, (n_y, n_x))
+    areacello[0, 0] = np.nan  # land: CMIP's areacello holds no area there
+    attrs = {"units": "degC", "cell_measures": "area: areacello"}
+    if fraction is not None:
+        attrs["cell_methods"] = "area: mean where sea"
+    layout = GridLayout(
+        time=Coordinate("time", times), latitude=Coordinate("j", np.arange(n_y)), longitude=Coordinate("i", np.arange(n_x)),
+        time_units="days since 2000-01-01", calendar="noleap", file_dims=("time", "j", "i"),
+        target_name="tos", target_attrs=attrs, index_dims=("j", "i"),
+        geographic=GeographicGrid(
+            Coordinate("latitude", latitude, {"units": "degrees_north", "standard_name": "latitude"}),
+            Coordinate("longitude", longitude, {"units": "degrees_east", "standard_name": "longitude"})),
+        cell_areas=areacello, cell_measure=Coordinate("areacello", areacello, {"standard_name": "cell_area", "units": "m2"}),
+        area_fraction=None if fraction is None else Coordinate(
+            "sftof", fraction, {"standard_name": "sea_area_fraction", "units": "1"}),
+    )
+    truth = 10 + 0.3 * latitude[None] + rng.normal(0, 1, (36, n_y, n_x))
+    truth[:, 0, 0] = np.nan
+    model = truth + rng.normal(0.5, 1.0, truth.shape) + 0.05 * latitude[None]
+    return layout, truth, {"model": model}
+
+
+@pytest.mark.parametrize("fraction", [
+    pytest.param(None, id="whole-cells"),
+    pytest.param(np.random.default_rng(4).uniform(0.1, 1.0, (4, 5)), id="where-sea-sftof"),
+])
+def test_the_redrawn_area_mean_series_weighs_by_the_files_areacello_not_computed_areas(tmp_path, monkeypatch,
+                                                                                       fraction):
+    """fix37d: `climann plot RUN` redrew the area-mean series of a tripolar grid by the areas of its
+    2-D coordinates, not by the areacello the run's scores weighed with: the truth's mean was 9.25 degC
+    where numpy's areacello-weighted mean is 10.32 (1.35 degC apart at worst). Both panels, in memory
+    and redrawn, are numpy's means weighed by areacello (× sftof of a mean where sea)."""
+    layout, truth, predictions = ocean_model_run(fraction)
+    drawn, save = [], plots._save
+
+    def keep(figure, path, dpi):
+        if path.name == "area_mean_series.png":
+            drawn.append([[np.asarray(line.get_ydata(), float) for line in axis.get_lines()] for axis in figure.axes[:2]])
+        return save(figure, path, dpi)
+
+    monkeypatch.setattr(plots, "_save", keep)
+    draw_figures(layout, truth, predictions, LABELS, [], [], loss_name="mse", directory=tmp_path / "memory", dpi=30)
+    write_predictions(predictions_dataset(layout, truth, predictions["model"], LABELS), tmp_path / "predictions.nc",
+                      layout)
+    (tmp_path / "metrics.json").write_text(json.dumps({"target": "tos", "units": "degC", "splits": {}}))
+    redraw_figures(tmp_path, dpi=30)
+    weights = np.nan_to_num(layout.cell_areas) * (1.0 if fraction is None else fraction)
+    sea = np.isfinite(truth[0])
+    mean = lambda grid: (grid[:, sea] * weights[sea]).sum(axis=1) / weights[sea].sum()  # noqa: E731
+    expected_truth, expected_error = mean(truth), mean(predictions["model"] - truth)
+    assert len(drawn) == 2
+    for (top, bottom), rtol in zip(drawn, (1e-12, 1e-6)):  # the file holds float32
+        np.testing.assert_allclose(top[0], expected_truth, rtol=rtol)
+        np.testing.assert_allclose(bottom[0], expected_error, rtol=rtol, atol=1e-6)
 
 
 def djf_times(first_winter, last_winter, *, days=(16,), calendar="noleap"):

@@ -1,5 +1,6 @@
 """Tests for climann/workflow/compute/chunks.py: chunks read, standardised and kept by the workers."""
 
+import dataclasses
 import datetime
 import types
 
@@ -272,3 +273,74 @@ def test_workers_read_the_files_with_values_outside_the_valid_range_masked(clien
     assert there.flat_index.size == here.flat_index.size == source.n_time * (land.size - land.sum())
     np.testing.assert_array_equal(there.target, here.target)
     assert there.target.min() > -3.0
+
+
+@pytest.fixture(scope="module")
+def sea_ice_source(tmp_path_factory):
+    """A sample source of CMIP6 SImon-like ``sithick`` ("area: time: mean where sea_ice (comment:
+    mask=siconc)") with ``siconc`` in %, changing with time, 48 months on a 6 × 8 grid with bounds."""
+    import xarray as xr
+
+    from climann.workflow.config import build_config
+
+    folder = tmp_path_factory.mktemp("sea_ice_chunks")
+    rng = np.random.default_rng(21)
+    n_time, lat_edges, lon_edges = 48, np.linspace(54.0, 90.0, 7), np.linspace(0.0, 360.0, 9)
+    siconc = np.clip(rng.uniform(-30.0, 100.0, (n_time, 6, 8)), 0.0, None).round(1)
+    bounds = {name: np.stack([edges[:-1], edges[1:]], axis=1) for name, edges in (("lat", lat_edges), ("lon", lon_edges))}
+    times = [cftime.datetime(1981 + step // 12, step % 12 + 1, 16, calendar="noleap") for step in range(n_time)]
+    xr.Dataset(
+        {"sithick": (("time", "lat", "lon"), np.where(siconc > 0, 0.3 + siconc / 40 + rng.normal(0, 0.2, siconc.shape),
+                                                      np.nan).astype(np.float32),
+                     {"units": "m", "standard_name": "sea_ice_thickness",
+                      "cell_methods": "area: time: mean where sea_ice (comment: mask=siconc)"}),
+         "siconc": (("time", "lat", "lon"), siconc.astype(np.float32), {"units": "%", "standard_name": "sea_ice_area_fraction"}),
+         "lat_bnds": (("lat", "bnds"), bounds["lat"]), "lon_bnds": (("lon", "bnds"), bounds["lon"])},
+        coords={"time": ("time", times, {"standard_name": "time", "axis": "T"}),
+                "lat": ("lat", bounds["lat"].mean(1), {"standard_name": "latitude", "units": "degrees_north",
+                                                       "bounds": "lat_bnds"}),
+                "lon": ("lon", bounds["lon"].mean(1), {"standard_name": "longitude", "units": "degrees_east",
+                                                       "bounds": "lon_bnds"})},
+    ).to_netcdf(folder / "sithick_SImon.nc", encoding={"time": {"units": "days since 1981-01-01", "calendar": "noleap"}})
+    config = resolve_inputs(build_config({"data": {"paths": [str(folder / "sithick_SImon.nc")], "target": "sithick",
+                                                   "predictors": ["siconc"], "features": ["lat"]},
+                                          "model": {"hidden": [4]}}))
+    return pointwise_source(config, open_selected(config))
+
+
+def test_chunks_of_a_fraction_that_changes_with_time_take_their_own_steps_weights_never_the_whole(
+    client, sea_ice_source, monkeypatch
+):
+    """fix37d: the weights of a where-sea_ice target (area × each step's siconc) were read whole
+    and sent whole with every chunk's task. The client reads the fraction a few steps at a time
+    (to sum it once) and no more, and each chunk's table is the table of its samples with the whole
+    weights in memory, bit for bit."""
+    from dask.callbacks import Callback
+
+    from climann.data import layout as layouts
+
+    source = sea_ice_source
+    assert source.layout.weights_change_with_time
+    monkeypatch.setattr(layouts, "FRACTION_READ_BYTES", 5 * source.layout.n_cells * 8)  # 5 steps a read
+    largest = []
+
+    class Largest(Callback):
+        def _posttask(self, key, result, dsk, state, worker_id):
+            largest.append(getattr(result, "nbytes", 0))
+
+    blocks = chunk_blocks(source, chunk_mb=0.01)
+    assert len(blocks) > 2
+    samples = source.read_all()
+    scalers = (Standardizer.fit(samples.inputs, samples.feature_names), Standardizer.fit(samples.target, ("sithick",)))
+    with Largest():
+        persisted = persist_samples(client, source, blocks, input_scaler=scalers[0], target_scaler=scalers[1],
+                                    area_weighted=True)
+    try:
+        assert 0 < max(largest) <= 5 * source.layout.n_cells * 8  # never the fraction's 48 steps at once
+        in_memory = dataclasses.replace(source.layout, area_fraction=dataclasses.replace(
+            source.layout.area_fraction, values=np.asarray(source.layout.area_fraction.values)))
+        expected = standardised_table(samples, *scalers, dtype=np.dtype("float32"),
+                                      cell_weights=in_memory.cell_area_weights())
+        np.testing.assert_array_equal(client.compute(persisted.as_array()).result(), expected)
+    finally:
+        persisted.release()
