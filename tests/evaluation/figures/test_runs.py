@@ -84,6 +84,7 @@ def test_the_series_of_a_station_is_titled_with_where_it_is_not_as_an_area_mean(
     titles, save = {}, plots._save
     monkeypatch.setattr(plots, "_save", lambda figure, path, dpi: titles.update(
         {path.name: (figure.axes[0].get_title(), figure.axes[0].get_ylabel())}) or save(figure, path, dpi))
+    only_the_series_drawn(monkeypatch)
     layout, truth, predictions = station_run()
     layout = dataclasses.replace(layout, longitude=Coordinate("lon", np.array(longitude)))
     draw_figures(layout, np.repeat(truth, cells, axis=2),
@@ -362,6 +363,7 @@ def test_a_redrawn_djf_run_shows_whole_winters_of_its_test_block_and_says_which(
         return draw(shown, *args, **kwargs)
 
     monkeypatch.setattr(runs, "draw_figures", recorded)
+    only_the_series_drawn(monkeypatch)  # the times shown to the maps, recorded above, not their drawing
     redraw_figures(tmp_path, dpi=30)
     assert drawn == [([(2001, 12), (2002, 1), (2002, 2), (2003, 12), (2004, 1), (2004, 2)],
                       "2002–2004, every 2nd year (December counted with the next year)")]
