@@ -199,6 +199,8 @@ def test_the_test_map_shows_the_middle_of_the_test_block(tmp_path, monkeypatch):
     layout, truth, predictions = make_run()
     seen = {}
     monkeypatch.setattr(runs, "plot_truth_prediction_error", lambda *a, time_index, **k: seen.setdefault("t", time_index))
+    for other_map in ("plot_mean_truth_prediction_error", "plot_error_maps", "plot_anomaly_correlation_map"):
+        monkeypatch.setattr(runs, other_map, lambda *a, path, **k: path)  # not looked at; the plots still drawn
     draw_figures(layout, truth, predictions, LABELS, [], [], loss_name="mse", directory=tmp_path, dpi=50)
     assert seen["t"] == 33  # test steps 30…35
     assert not (tmp_path / FIGURE_FILES["learning_curves"]).exists()  # no history: no curves

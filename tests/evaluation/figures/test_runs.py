@@ -84,6 +84,7 @@ def test_the_series_of_a_station_is_titled_with_where_it_is_not_as_an_area_mean(
     titles, save = {}, plots._save
     monkeypatch.setattr(plots, "_save", lambda figure, path, dpi: titles.update(
         {path.name: (figure.axes[0].get_title(), figure.axes[0].get_ylabel())}) or save(figure, path, dpi))
+    only_the_series_drawn(monkeypatch)
     layout, truth, predictions = station_run()
     layout = dataclasses.replace(layout, longitude=Coordinate("lon", np.array(longitude)))
     draw_figures(layout, np.repeat(truth, cells, axis=2),
@@ -241,12 +242,27 @@ def drawn_errors(monkeypatch):
     return drawn
 
 
+#: The figures a run draws beside area_mean_series.png (by the names :mod:`climann.evaluation.figures.runs`
+#: calls them by, in memory and from predictions.nc).
+OTHER_FIGURES = ("plot_truth_prediction_error", "plot_mean_truth_prediction_error", "plot_error_maps",
+                 "plot_anomaly_correlation_map", "plot_predicted_vs_observed", "plot_learning_curves")
+
+
+def only_the_series_drawn(monkeypatch):
+    """The run's other figures not drawn, for a test that looks at the area-mean series alone:
+    each is computed and drawn from the grids on its own (most of such a test's time went to
+    maps it never looked at), so leaving them out changes nothing the series is drawn from."""
+    for name in OTHER_FIGURES:
+        monkeypatch.setattr(figure_runs, name, lambda *args, path, **kwargs: path)
+
+
 def test_the_area_mean_series_compares_each_baseline_with_the_truth_on_the_cells_both_have(tmp_path, monkeypatch):
     """In memory and redrawn from predictions.nc (`climann plot RUN`): the lower panel is each
     baseline's area-mean error on its own cells with the truth. Persistence of May lacks the
     newly open cold row; averaging the truth over it drew persistence 3.7 degC too warm."""
     layout, truth, predictions = iced_run()
     drawn = drawn_errors(monkeypatch)
+    only_the_series_drawn(monkeypatch)
     draw_figures(layout, truth, predictions, LABELS, [], [], loss_name="mse", directory=tmp_path / "memory", dpi=30)
     dataset = predictions_dataset(layout, truth, predictions["model"], LABELS,
                                   baselines={name: grid for name, grid in predictions.items() if name != "model"})
@@ -272,6 +288,7 @@ def test_the_area_mean_series_of_a_mean_where_sea_ice_weighs_each_steps_ice_area
         layout, target_attrs={"units": "m", "cell_methods": "area: time: mean where sea_ice (comment: mask=siconc)"},
         area_fraction=Coordinate("siconc", fraction, {"standard_name": "sea_ice_area_fraction", "units": "1"}))
     drawn = drawn_errors(monkeypatch)
+    only_the_series_drawn(monkeypatch)
     draw_figures(layout, truth, predictions, LABELS, [], [], loss_name="mse", directory=tmp_path / "memory", dpi=30)
     dataset = predictions_dataset(layout, truth, predictions["model"], LABELS,
                                   baselines={name: grid for name, grid in predictions.items() if name != "model"})
@@ -412,6 +429,7 @@ def test_a_redrawn_djf_run_shows_whole_winters_of_its_test_block_and_says_which(
         return draw(shown, *args, **kwargs)
 
     monkeypatch.setattr(runs, "draw_figures", recorded)
+    only_the_series_drawn(monkeypatch)  # the times shown to the maps, recorded above, not their drawing
     redraw_figures(tmp_path, dpi=30)
     assert drawn == [([(2001, 12), (2002, 1), (2002, 2), (2003, 12), (2004, 1), (2004, 2)],
                       "2002–2004, every 2nd year (December counted with the next year)")]
