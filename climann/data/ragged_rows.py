@@ -99,8 +99,8 @@ def _check_counts(dataset: xr.Dataset, name: str, counts: np.ndarray, dims: tupl
     if (counts < 0).any():
         station = int(np.flatnonzero(counts < 0)[0])
         raise ClimannError(f"{where}: the station counts '{name}' ({ragged_layout(dataset, name)}) hold "
-                           f"{counts[station]} for {instance} {station}, and a count of observations is 0 or more: give a file whose "
-                           f"'{name}' holds each station's number of rows of '{sample}'")
+                           f"{counts[station]} for {instance} {station}, and a count of observations is 0 or more: "
+                           f"give a file whose '{name}' holds each station's number of rows of '{sample}'")
     if counts.sum() != dataset.sizes[sample]:
         raise ClimannError(
             f"{where}: the station counts '{name}' ({ragged_layout(dataset, name)}) add up to {counts.sum()} "
