@@ -5,8 +5,6 @@ as another station's rows (break37b D1, D2)."""
 from __future__ import annotations
 
 import shlex
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
@@ -15,6 +13,7 @@ import xarray as xr
 
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
+from tests.fresh_python import run_python
 
 NAMES = ("A01", "B02", "C03")
 #: Each station's first day and number of days: their periods overlap.
@@ -63,7 +62,7 @@ def test_an_index_counted_from_1_is_refused_with_a_line_that_counts_from_0(tmp_p
     assert f"({PERIODS[2][1]} observations of index 3), outside 0 to 2" in message
     assert "its indices 1 to 3 count the stations from 1" in message and "\n" not in message
     command = message.split("e.g. ")[1].split(", then give")[0]
-    subprocess.run([sys.executable, *shlex.split(command)[1:]], check=True)
+    run_python(*shlex.split(command)[1:], check=True, cwd=tmp_path)
     opened = open_dataset([tmp_path / "idx_from0.nc"], select={"station": 1})
     days, values = _series(1)
     np.testing.assert_array_equal(opened["flow"].values[:, 0, 0], values)
