@@ -11,6 +11,10 @@ command that writes that reading into a copy as a CF axis (``cdo settaxis``, CDO
 "SETTIME"; ``-settunits,days`` makes it ``days since`` the start, not CDO's absolute
 ``month as %Y%m.%f``, which keeps no day). CDO 2.1.1 warns "Fraction of a year is not
 supported" on such a file and writes the new axis all the same.
+
+Whole years without units (FAOSTAT's ``time`` 1961 … 2021, ``long_name = "year"``; a yield
+data set's 1981 … 2016 with no attributes) are no CF time either: :func:`whole_years_problem`
+refuses them with the xarray line that writes each year as its 1 January into a copy.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from climann.data.shell import input_and_copy
+from climann.data.shell import input_and_copy, xarray_command, xarray_values
 from climann.data.time_axis import date_text
 from climann.data.time_commands import dated_axis_command
 
@@ -127,3 +131,65 @@ def decimal_years_problem(time: xr.DataArray, source: str | Path | None) -> str 
         f"if {values[0]:.8g} is {day} {start:%H:%M}, write the dates into a copy, "
         f"e.g. `{dated_axis_command(str(time.name), start, increment, files)}`"
     )
+
+
+#: The years a time axis of whole numbers without units is read as calendar years between
+#: (:func:`whole_years_problem`): FAOSTAT's 1961 …, historical yield data sets (GDHY 1981 …), a
+#: model's years 1850 … 2100; not a count of model years 1, 2 … or of days from 0.
+WHOLE_YEAR_RANGE = (1000, 3000)
+
+
+def whole_years(time: xr.DataArray) -> bool:
+    """Whether ``time`` holds whole years without CF units: whole numbers that increase, each
+    within :data:`WHOLE_YEAR_RANGE`, with no ``units`` (or units of years, :data:`DECIMAL_YEAR_UNITS`,
+    whose steps are not all one: ``1961, 1965, 1970``).
+
+    Parameters
+    ----------
+    time : xarray.DataArray, shape (n_time,)
+        The time coordinate as stored (not decoded).
+    """
+    units = str(time.attrs.get("units", "")).strip().lower()
+    if (units and units not in DECIMAL_YEAR_UNITS) or time.ndim != 1 or time.size == 0 or time.dtype.kind not in "fiu":
+        return False
+    values = np.asarray(time.values, dtype=np.float64)
+    first, last = WHOLE_YEAR_RANGE
+    return bool(np.all(np.isfinite(values)) and np.all(values % 1 == 0) and np.all(np.diff(values) > 0)
+                and values.min() >= first and values.max() <= last)
+
+
+def whole_years_problem(time: xr.DataArray, source: str | Path | None) -> str | None:
+    """Why a time coordinate of whole years without units (:func:`whole_years`; FAOSTAT's
+    ``time`` 1961 … 2021, ``long_name = "year"``) is not dates, and the xarray line that writes
+    each year as its 1 January, as days since the first year's, into a copy of ``source``
+    (``IN.nc OUT.nc`` when not known), which climann reads as yearly steps; None for any other
+    time. CF reads a number as a date only with units of a time since a reference date (CF
+    §4.4): followed literally, ``days since 1970-01-01`` made 1961 … 1996 the days 1975-05-16 …
+    (break37b T2).
+
+    Examples
+    --------
+    >>> time = xr.DataArray([1961, 1962, 1963], dims="time", name="time", attrs={"long_name": "year"})
+    >>> print(whole_years_problem(time, None)[:104])
+    it has no units, and its values 1961, 1962, …, 1963 (whole numbers, long_name 'year') look like calendar
+    """
+    if not whole_years(time):
+        return None
+    name, values = str(time.name), np.asarray(time.values, dtype=np.float64)
+    first = int(values[0])
+    days = f"days since {first:04d}-01-01"
+    statements = ["import cftime",
+                  f"assert (d[{name!r}].values % 1 == 0).all(), 'not whole years'",
+                  xarray_values(name, f"cftime.date2num([cftime.datetime(int(n), 1, 1, calendar='standard') "
+                                      f"for n in d[{name!r}].values], {days!r}, 'standard')"),
+                  f"d[{name!r}].encoding.update(dtype='f8', _FillValue=None)",
+                  f"d[{name!r}].attrs.update(units={days!r}, calendar='standard')"]
+    files = "IN.nc OUT.nc" if source is None else input_and_copy(source, suffix="dated")
+    shown = ", ".join(f"{value:g}" for value in values[:2]) + (f", …, {values[-1]:g}" if values.size > 2 else "")
+    units = time.attrs.get("units")
+    found = f"its units are '{units}'" if units else "it has no units"
+    label = f", long_name '{time.attrs['long_name']}'" if time.attrs.get("long_name") else ""
+    return (f"{found}, and its values {shown} (whole numbers{label}) look like calendar years, which CF writes as "
+            f"dates (units = 'days since 1970-01-01', any unit since a reference date, and a calendar; read as days "
+            f"since 1970-01-01 they would be days of the 1970s): if they are the years, write each as 1 January of its "
+            f"year into a copy, e.g. `{xarray_command(statements, files)}`, and give that copy in place of the file")

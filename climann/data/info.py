@@ -693,7 +693,7 @@ def _undecoded_time_reason(time: xr.DataArray, files: Sequence[Path]) -> str | N
     if len(values) and hasattr(values[0], "calendar"):
         return None
     units = time.attrs.get("units")
-    found = f"its units are '{units}'" if units else "it has no units"
+    found = "it holds text" if time.dtype.kind in "SUO" else f"its units are '{units}'" if units else "it has no units"
     where = f" in {', '.join(path.name for path in files)}" if len(files) == 1 else ""
     return f"time coordinate '{time.name}'{where} could not be read as dates ({found}): see Time above for the way out"
 

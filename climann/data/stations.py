@@ -66,6 +66,7 @@ import xarray as xr
 
 from climann.data.coordinate_values import geographic_kind
 from climann.data.coords import MOVING_FEATURE_TYPES
+from climann.data.ragged_rows import check_station_times, checked_ragged_values, ragged_layout
 from climann.data.shell import copy_path, cut_advice, source_and_copy, working_path
 from climann.data.station_dimensions import STATION_ROLE, station_evidence
 from climann.errors import ClimannError
@@ -221,22 +222,19 @@ def with_station_rows(dataset: xr.Dataset, select: Mapping[str, object] | None =
                            "timeSeriesProfile, appendix H.5.3), which climann does not read: write the one station "
                            "and depth you want as a time series first (e.g. cf-python's cf.read expands them)")
     name, (instance, sample) = next(iter(ragged.items()))
+    # Counts or indices that are no CF ragged array's would take another station's rows (break37b D1).
+    values = checked_ragged_values(dataset, name, (instance, sample), where=where)
     chosen = (select or {}).get(instance)
     if chosen is None and dataset.sizes[instance] > 1:
-        raise _several_stations_error(dataset, instance, where, ragged=_layout_text(dataset, name))
+        raise _several_stations_error(dataset, instance, where, ragged=ragged_layout(dataset, name))
     index, label = (0, None) if chosen is None else _index(dataset, instance, chosen, where)
-    with dask.config.set(scheduler="synchronous"):
-        values = np.asarray(dataset[name].values).astype(np.int64)
     contiguous = dataset[name].dims == (instance,)
-    if contiguous and values.sum() != dataset.sizes[sample]:
-        raise ClimannError(
-            f"{where}: the station counts '{name}' ({_layout_text(dataset, name)}) add up to {values.sum()} "
-            f"observations, but '{sample}' holds {dataset.sizes[sample]}, so a station's rows cannot be found (a "
-            f"file cut along '{instance}' without its observations?): give the original file with --select "
-            f"{instance}=N")
     positions = _rows(values, index, contiguous=contiguous)
     if (positions.stop == positions.start) if isinstance(positions, slice) else positions.size == 0:
         raise ClimannError(_no_observations(dataset, (instance, sample), index, where, name))
+    if contiguous:
+        check_station_times(dataset, name, (instance, sample), values, where=where,
+                            station_text=lambda station: _station_text(dataset, instance, station))
     rows = dataset.drop_vars(name).isel({sample: positions})
     # The observations' times (CF H.2.4, H.2.5: time(obs)) are a coordinate also where no
     # variable's ``coordinates`` attribute names them.
@@ -245,17 +243,23 @@ def with_station_rows(dataset: xr.Dataset, select: Mapping[str, object] | None =
     return _at(rows, instance, index, keep=chosen is not None, label=label)
 
 
+def _station_text(dataset: xr.Dataset, dim: str, index: int) -> str:
+    """Station ``index`` of ``dim`` as messages name it: ``1 (PAR)``, its coordinate value or
+    index, then its name when the file names its stations."""
+    names = _station_names(dataset, dim)
+    label = _shown(dataset[dim].values[index]) if dim in dataset.variables else str(index)
+    return f"{label} ({names[index]})" if names else label
+
+
 def _no_observations(dataset: xr.Dataset, dims: tuple[str, str], index: int, where: str, name: str) -> str:
     """The refusal of a chosen station with no rows in its ragged array (``dims``: the instance
     and sample dimensions; a ``row_size`` of 0, or an index no observation has): the station
     is empty, not the file."""
     instance, sample = dims
-    names = _station_names(dataset, instance)
-    label = _shown(dataset[instance].values[index]) if instance in dataset.variables else str(index)
-    named = f" ({names[index]})" if names else ""
     count = f"{name} 0" if dataset[name].dims == (instance,) else f"no observation's {name} is {index}"
     choices = "one of its values" if instance in dataset.variables else f"its index, {_indices_text(dataset, instance)}"
-    return (f"{instance} {label}{named} has no observations in {where} ({count}; its {dataset.sizes[sample]} "
+    return (f"{instance} {_station_text(dataset, instance, index)} has no observations in {where} ({count}; its "
+            f"{dataset.sizes[sample]} "
             f"'{sample}' are other stations'): choose another station with --select {instance}=VALUE ({choices})")
 
 
@@ -317,14 +321,6 @@ def _rows(values: np.ndarray, index: int, *, contiguous: bool) -> np.ndarray | s
         start = int(values[:index].sum())
         return slice(start, start + int(values[index]))
     return np.flatnonzero(values == index)
-
-
-def _layout_text(dataset: xr.Dataset, name: str) -> str:
-    """``a contiguous ragged array: row_size with sample_dimension = "obs", CF §9.3.3``."""
-    attrs = dataset[name].attrs
-    if "sample_dimension" in attrs:
-        return f'a contiguous ragged array: {name} with sample_dimension = "{attrs["sample_dimension"]}", CF §9.3.3'
-    return f'an indexed ragged array: {name} with instance_dimension = "{attrs["instance_dimension"]}", CF §9.3.4'
 
 
 def _at(dataset: xr.Dataset, dim: str, index: int, *, keep: bool, label: object = None) -> xr.Dataset:

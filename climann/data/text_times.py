@@ -12,7 +12,9 @@ the same dates into a copy of the file.
 
 A text is taken as a date when it has the layout ``YYYY-MM-DD``, optionally followed by a
 space, ``T`` or ``_`` and ``hh:mm``, ``hh:mm:ss`` or ``hh:mm:ss.ffffff`` (ISO 8601's extended
-format, and WRF's with ``_``), every value of the variable in the same layout, each a date of
+format, and WRF's with ``_``), or ISO 8601's basic format of digits alone, ``YYYYMMDD``,
+``YYYYMMDDhh``, ``YYYYMMDDhhmm`` or ``YYYYMMDDhhmmss`` (FLUXNET's ``TIMESTAMP_START``,
+``200501010030``), every value of the variable in the same layout, each a date of
 the ``standard`` calendar or else each one of the ``360_day`` calendar (``2000-02-30``).
 """
 
@@ -31,6 +33,13 @@ from climann.data.shell import copy_path, working_path
 _LAYOUT = re.compile(
     r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"
     r"(?:(?P<separator>[ T_])(?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?P<fraction>\.\d{1,6})?)?)?"
+)
+
+#: A date as text in ISO 8601's basic (compact) format, digits only: ``YYYYMMDD``, then
+#: optionally ``hh``, ``hhmm`` or ``hhmmss`` (FLUXNET's ``TIMESTAMP_START`` ``200501010030``,
+#: ``YYYYMMDDHHMM``; ERA5-Land's and many loggers' ``YYYYMMDDHH``).
+_COMPACT = re.compile(
+    r"(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})(?:(?P<hour>\d{2})(?:(?P<minute>\d{2})(?P<second>\d{2})?)?)?"
 )
 
 #: The calendars tried, in this order: the first in which every text is a date is the one written.
@@ -92,6 +101,9 @@ def _texts(variable: xr.DataArray) -> list[str] | None:
 
 def _format(match: re.Match) -> str:
     """The strptime format of one matched text."""
+    if match.re is _COMPACT:
+        return "%Y%m%d" + "".join(code for key, code in (("hour", "%H"), ("minute", "%M"), ("second", "%S"))
+                                  if match[key])
     time_of_day = ""
     if match["separator"]:
         time_of_day = f"{match['separator']}%H:%M" + (":%S" if match["second"] else "")
@@ -130,7 +142,7 @@ def text_dates(variable: xr.DataArray) -> TextDates | None:
     texts = _texts(variable)
     if texts is None:
         return None
-    matches = [_LAYOUT.fullmatch(text) for text in texts]
+    matches = [_LAYOUT.fullmatch(text) or _COMPACT.fullmatch(text) for text in texts]
     if not all(matches):
         return None
     formats = {_format(match) for match in matches}

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from climann.data.decimal_years import decimal_year_step, decimal_years_problem
+from climann.data.decimal_years import decimal_year_step, decimal_years_problem, whole_years_problem
 from climann.data.open import open_dataset
 from climann.data.variables import grid_layout
 from climann.errors import ClimannError
@@ -150,3 +150,48 @@ def test_a_decimal_year_zarr_store_is_refused_with_an_xarray_line_that_dates_a_c
     dataset = open_dataset([tmp_path / "be_fixed.zarr"])
     assert list(dataset["time"].values) == [cftime.datetime(*date, calendar="standard") for date in expected]
     np.testing.assert_array_equal(dataset["temperature"].values, temperature)
+
+
+def _whole_years(path, years, attrs):
+    """``yield(time, lat, lon)`` on a 2 × 3 grid with ``time`` the integers ``years`` (int32)."""
+    rng = np.random.default_rng(1)
+    xr.Dataset({"yield": (("time", "lat", "lon"), rng.uniform(1, 9, (len(years), 2, 3)).astype("f4"),
+                          {"units": "t ha-1"})},
+               coords={"time": ("time", np.asarray(years, dtype="int32"), attrs),
+                       "lat": ("lat", [40.0, 40.5], {"units": "degrees_north"}),
+                       "lon": ("lon", [-100.0, -99.5, -99.0], {"units": "degrees_east"})}).to_netcdf(path)
+    return path
+
+
+@pytest.mark.parametrize(("years", "attrs"), [
+    pytest.param(1961 + np.arange(61), {"long_name": "year"}, id="faostat-long-name-year"),
+    pytest.param(1981 + np.arange(36), {}, id="gdhy-no-attributes"),
+    pytest.param([1961, 1965, 1970, 1980], {"units": "year"}, id="uneven-years-units-year"),
+])
+def test_whole_years_without_units_are_refused_with_a_line_that_dates_them(tmp_path, monkeypatch, years, attrs):
+    """break37b T2: 'it has no units; CF expects units = days since 1970-01-01' and no way out; followed
+    literally, 1961 … were read as days of 1975. The printed line, run as printed, gives 1 January of each
+    year, the values unchanged."""
+    import shlex
+
+    monkeypatch.chdir(tmp_path)
+    path = _whole_years(tmp_path / "crop.nc", years, attrs)
+    refusal = _refusal(path)
+    assert f"its values {years[0]}, {years[1]}, …, {years[-1]} (whole numbers" in refusal
+    assert "look like calendar years" in refusal
+    (command,) = refusal.split("`")[1:2]
+    run_python("-c", shlex.split(command)[2], check=True, cwd=tmp_path)
+    dataset = open_dataset([tmp_path / "crop_dated.nc"])
+    assert list(dataset["time"].values) == [cftime.datetime(int(year), 1, 1, calendar="standard") for year in years]
+    with xr.open_dataset(path) as original:
+        np.testing.assert_array_equal(dataset["yield"].values, original["yield"].values)
+
+
+@pytest.mark.parametrize(("values", "attrs"), [
+    pytest.param(np.arange(1, 31), {}, id="model-years-1-30"),
+    pytest.param([1990, 1990, 1991], {}, id="repeated"),
+    pytest.param([1990, 1991], {"units": "days"}, id="other-units"),
+])
+def test_other_integers_are_not_taken_for_years(values, attrs):
+    time = xr.DataArray(np.asarray(values, dtype="int32"), dims="time", name="time", attrs=attrs)
+    assert whole_years_problem(time, None) is None

@@ -1,5 +1,6 @@
 """Dates stored as text: refused in one line that names the variable and gives a Python line that works."""
 
+import datetime
 import re
 
 import cftime
@@ -134,6 +135,15 @@ def test_the_cli_refusal_is_one_line_with_exit_code_2(tmp_path, monkeypatch):
         pytest.param(["2001-13-01"], None, id="month-13"),
         pytest.param(["2001-01-31", "2001-02-31"], None, id="31-february"),
         pytest.param(["15/01/2000"], None, id="not-iso"),
+        # ISO 8601's basic format, digits alone: FLUXNET's TIMESTAMP_START YYYYMMDDHHMM (break37b S1)
+        pytest.param(["200501010030", "200501010100"], ("%Y%m%d%H%M", "standard"), id="fluxnet-compact"),
+        pytest.param(["2005010100", "2005010101"], ("%Y%m%d%H", "standard"), id="compact-hours"),
+        pytest.param(["20050101", "20050102"], ("%Y%m%d", "standard"), id="compact-days"),
+        pytest.param(["20050101000000"], ("%Y%m%d%H%M%S", "standard"), id="compact-seconds"),
+        pytest.param(["20010230"], ("%Y%m%d", "360_day"), id="compact-360-day"),
+        pytest.param(["01646500", "01594440"], None, id="usgs-site-numbers"),
+        pytest.param(["20050101", "200501010030"], None, id="two-compact-layouts"),
+        pytest.param(["200501011230", "200501012430"], None, id="compact-hour-24"),
     ],
 )
 def test_text_dates_layout_and_calendar(texts, expected):
@@ -143,3 +153,60 @@ def test_text_dates_layout_and_calendar(texts, expected):
 
 def test_numbers_are_no_text_dates():
     assert text_dates(xr.DataArray(np.arange(3.0), dims="time", name="time")) is None
+
+
+#: Half-hourly FLUXNET stamps (TIMESTAMP_START, YYYYMMDDHHMM) across a new year.
+FLUXNET_DATES = [cftime.datetime(2004, 12, 31, 23, 0, calendar="standard") + k * datetime.timedelta(minutes=30)
+                 for k in range(6)]
+
+
+def _fluxnet(path, *, coordinate: bool):
+    """A FLUXNET-like site file, ``NEE(time)`` at a scalar lat/lon (NEE = step × 1.5), its stamps
+    the text ``'200412312300'`` …: the time coordinate itself (``coordinate``), or a
+    ``timestamp(time)`` beside a ``time`` dimension without coordinate variable."""
+    texts = np.array([f"{d:%Y%m%d%H%M}" for d in FLUXNET_DATES], dtype=object)
+    dataset = xr.Dataset({"NEE": ("time", 1.5 * np.arange(6, dtype="f4"), {"units": "umolCO2 m-2 s-1"})},
+                         coords={"lat": ((), 50.96, {"units": "degrees_north"}),
+                                 "lon": ((), 13.57, {"units": "degrees_east"})})
+    if coordinate:
+        dataset = dataset.assign_coords(time=("time", texts))
+    else:
+        dataset["timestamp"] = ("time", texts, {"long_name": "start of averaging period"})
+    dataset.to_netcdf(path)
+    return path
+
+
+@pytest.mark.parametrize(("coordinate", "name"), [pytest.param(True, "time", id="time-coordinate"),
+                                                  pytest.param(False, "timestamp", id="timestamp-beside-time")])
+def test_fluxnet_compact_stamps_get_the_line_that_dates_them(tmp_path, monkeypatch, coordinate, name):
+    """break37b S1: '200501010030' was 'text, not numbers' with no way out, and a text timestamp(time) was left
+    out, info advising select = {time = 0}. The refusal names the text; its line, run as printed, dates the
+    steps."""
+    monkeypatch.chdir(tmp_path)
+    path = _fluxnet(tmp_path / "FLX.nc", coordinate=coordinate)
+    with pytest.raises(ClimannError) as error:
+        grid_layout(open_dataset([path]), "NEE", [str(path)])
+    message = str(error.value)
+    assert f"'{name}'" in message and "'200412312300', '200412312330', …, '200501010130'" in message
+    code = re.findall(r"`([^`]*)`", message)[-1]
+    exec(code, {})  # noqa: S102 (the line the user is told to run)
+    fixed = open_dataset([tmp_path / "FLX_fixed.nc"])
+    assert list(grid_layout(fixed, "NEE", [str(tmp_path / "FLX_fixed.nc")]).time.values) == FLUXNET_DATES
+    np.testing.assert_array_equal(fixed["NEE"].values.ravel(), 1.5 * np.arange(6))
+
+
+@pytest.mark.parametrize(("coordinate", "said"), [
+    pytest.param(False, "the dates of its 6 steps (dimension 'time') are stored as text in 'timestamp'",
+                 id="timestamp-beside-time"),
+    pytest.param(True, "time coordinate 'time' in FLX.nc could not be read as dates (it holds text)",
+                 id="time-coordinate"),
+])
+def test_info_says_the_text_dates_the_steps_not_to_select_one(tmp_path, monkeypatch, coordinate, said):
+    """break37b S1: info advised choosing one step with select = {time = 0}; of text stamps as the time
+    coordinate, its last line said "it has no units"."""
+    monkeypatch.chdir(tmp_path)
+    _fluxnet(tmp_path / "FLX.nc", coordinate=coordinate)
+    output = CliRunner().invoke(app, ["info", "FLX.nc"]).output
+    assert said in " ".join(line.lstrip("# ").strip() for line in output.splitlines())
+    assert "select = {time" not in output and "strptime(s.strip(), '%Y%m%d%H%M'" in output
+    assert "it has no units" not in output
