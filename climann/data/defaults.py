@@ -442,11 +442,9 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
     areas = tuple(name for name in candidates if is_cell_area(dataset[name], time_dim=time_dim))
     candidates = [name for name in candidates
                   if name not in anomalies and name not in ancillary and name not in same and name not in areas]
-    land = land_stored_as_value(dataset, target)
+    land = land_stored_as_value(dataset, target, others=False)  # a mask to leave out, if any
     # NEMO's tmask over a target with land stored as a value: named as that mask, whose note says what to do
-    # (not another variable missing on that land: no mask, and the missing values speak for it)
-    land = (land if land is not None and not land.missing_in and (land.mask in candidates or land.mask in metrics)
-            else None)
+    land = land if land is not None and (land.mask in candidates or land.mask in metrics) else None
     candidates = [name for name in candidates if land is None or name != land.mask]
     metrics = [name for name in metrics if land is None or name != land.mask]
     copies_read = planned_target_copies(dataset, target, candidates, time_dim=time_dim,
