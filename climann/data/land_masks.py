@@ -193,7 +193,7 @@ class StoredLand:
     missing_in : bool
         Whether ``mask`` is no land-sea mask but another variable of the target's grid and
         time axis, missing at every step checked on the cells taken as land
-        (:func:`_missing_masks`).
+        (:func:`_stored_where_others_missing`).
     """
 
     mask: str
