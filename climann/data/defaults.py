@@ -73,13 +73,14 @@ Example
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 import dataclasses
 import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import re
+import shlex
 
 import dask
 import numpy as np
@@ -98,7 +99,7 @@ from climann.data.notes import note_once
 from climann.data.own_anomalies import anomaly_relations, leak_note
 from climann.data.run_outputs import run_outputs
 from climann.data.same_quantity import same_quantity_note, same_quantity_relations
-from climann.data.shell import attribute_command, ncatted_attribute, source_and_copy
+from climann.data.shell import attribute_command, input_and_copy, ncatted_attribute, source_and_copy, working_path
 from climann.data.sources import files_text, name_in_file, source_files
 from climann.data.splits import DEFAULT_SPLIT_FRACTIONS, split_time_blocks
 from climann.data.fill_like import BlockReads
@@ -208,6 +209,10 @@ class DefaultInputs:
         (:func:`cell_area_advice`).
     grid_metrics : tuple of str
         Static NEMO grid metrics (:func:`is_grid_metric`), left out.
+    metric_area_advice : str
+        When they hold the T cells' areas (``e1e2t``, or ``e1t`` and ``e2t``) and the target
+        names none, what weighs the scores and how to have those weigh them
+        (:func:`nemo_area_advice`).
     constant : dict of str to float
         Variables with one value wherever the target is present, left out → that value.
     land_mask : StoredLand or None
@@ -237,6 +242,7 @@ class DefaultInputs:
     cell_areas: tuple[str, ...] = ()
     area_advice: str = ""
     grid_metrics: tuple[str, ...] = ()
+    metric_area_advice: str = ""
     constant: dict[str, float] = field(default_factory=dict)
     land_mask: StoredLand | None = None
     directions: dict[str, str] = field(default_factory=dict)
@@ -257,7 +263,8 @@ class DefaultInputs:
         if self.grid_metrics:
             notes.append(f"left out of the default predictors: {', '.join(self.grid_metrics)}, NEMO's grid metrics "
                          "(mesh_mask: cell widths, positions, masks): where the cells are, not what happens in them; "
-                         "name them in [data] predictors (--predictors) to use them anyway")
+                         "name them in [data] predictors (--predictors) to use them anyway"
+                         + (f"; {self.metric_area_advice}" if self.metric_area_advice else ""))
         if self.constant:
             shown = ", ".join(f"{name} (= {value:g})" for name, value in self.constant.items())
             notes.append(f"left out of the default predictors: {shown}, one value wherever '{target}' is present: "
@@ -435,7 +442,7 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
     areas = tuple(name for name in candidates if is_cell_area(dataset[name], time_dim=time_dim))
     candidates = [name for name in candidates
                   if name not in anomalies and name not in ancillary and name not in same and name not in areas]
-    land = land_stored_as_value(dataset, target)
+    land = land_stored_as_value(dataset, target, others=False)  # a mask to leave out, if any
     # NEMO's tmask over a target with land stored as a value: named as that mask, whose note says what to do
     land = land if land is not None and (land.mask in candidates or land.mask in metrics) else None
     candidates = [name for name in candidates if land is None or name != land.mask]
@@ -465,6 +472,7 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
         cell_areas=areas,
         area_advice=cell_area_advice(dataset, target, areas[0]) if areas else "",
         grid_metrics=tuple(metrics),
+        metric_area_advice=nemo_area_advice(dataset, target, metrics, horizontal=horizontal),
         constant=constant,
         land_mask=land,
         directions=directions,
@@ -540,6 +548,52 @@ def cell_area_advice(dataset: xr.Dataset, target: str, area: str) -> str:
     return (f"not used to weigh the scores: '{target}' names no cell areas (no CF cell_measures), so the scores are "
             f"weighed by areas climann computes from the grid (approximate without cell bounds); to weigh them by "
             f"{area}: {command}, and give that copy in place of the file")
+
+
+def nemo_area_advice(dataset: xr.Dataset, target: str, metrics: Sequence[str], *, horizontal: Collection[str]) -> str:
+    """What weighs the scores when NEMO's grid metrics beside a T-point target hold its cells'
+    areas, ``e1e2t`` (m², NEMO 4's ``mesh_mask.nc`` and ``domain_cfg.nc``) or the cell widths
+    ``e1t`` and ``e2t`` (m) whose product it is (NEMO 3.6 writes no ``e1e2t``; reference
+    manual, "Space and time domain": the T cell's area is e1t·e2t), that the target's CF
+    ``cell_measures`` does not name: the command that names them (:func:`cell_area_advice`) and,
+    without ``e1e2t``, the ``python -c`` that first writes it into a copy of the metrics' file
+    (break37a C4: own-data.md promised this note; ``e1e2t`` linked so weighs the scores exactly).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+    target : str
+    metrics : sequence of str
+        The grid metrics found (:func:`is_grid_metric`).
+    horizontal : collection of str
+        The grid's dimensions: only metrics on them (a size-1 ``t`` dropped) are cell areas.
+
+    Returns
+    -------
+    str
+        ``""`` when the target names cell areas or the metrics hold none.
+    """
+    if cell_measure_name(dataset[target].attrs) is not None:
+        return ""
+    on_grid = {str(name).lower(): str(name) for name in metrics if set(dataset[name].dims) == set(horizontal)}
+    if "e1e2t" in on_grid:
+        return f"{on_grid['e1e2t']} is the T cells' areas (NEMO's e1t·e2t), " + cell_area_advice(
+            dataset, target, on_grid["e1e2t"])
+    if "e1t" not in on_grid or "e2t" not in on_grid:
+        return ""
+    e1t, e2t = on_grid["e1t"], on_grid["e2t"]
+    metrics_file = dataset[e1t].encoding.get("source")
+    files = input_and_copy(metrics_file) if metrics_file else "MESH_MASK.nc MESH_MASK_fixed.nc"
+    source, copy = (working_path(word) for word in shlex.split(files))
+    script = (f'import xarray as xr; m = xr.open_dataset("{source}"); m["e1e2t"] = m["{e1t}"] * m["{e2t}"]; '
+              f'm["e1e2t"].attrs = {{"standard_name": "cell_area", "units": "m2"}}; m.to_netcdf("{copy}")')
+    linked = attribute_command([ncatted_attribute("cell_measures", name_in_file(dataset[target], target), "o", "c",
+                                                  "area: e1e2t")], source_and_copy(dataset[target], dataset))
+    return (f"{e1t}·{e2t} is the T cells' areas (NEMO 3.6 writes no e1e2t), not used to weigh the scores: '{target}' "
+            "names no cell areas (no CF cell_measures), so the scores are weighed by areas climann computes from the "
+            f"grid (approximate without cell bounds); to weigh them by {e1t}·{e2t}: python -c {shlex.quote(script)} "
+            f"(writes it as e1e2t into a copy of {shlex.split(files)[0]}), then {linked}, and give both copies in "
+            "place of the files")
 
 
 def is_grid_metric(name: str, variable: xr.DataArray, *, time_dim: str) -> bool:

@@ -535,9 +535,25 @@ def corners_from_centres(latitude: np.ndarray, longitude: np.ndarray) -> tuple[n
     boxes : ndarray of bool, shape (n_rows, n_columns)
         Whether each cell is a latitude-longitude box (all four corners by mean latitude and
         longitude).
+
+    Notes
+    -----
+    On a grid whose rows go round the globe (:func:`rows_wrap_around`: a global curvilinear
+    ocean grid, NEMO's ORCA without its halo columns), the first and last columns are
+    neighbours: their corners are found between them, not beyond a mirrored centre (break37a C4:
+    the edge columns of a global curvilinear grid were 3–7 % off).
     """
     latitude = np.asarray(latitude, np.float64)
     longitude = np.asarray(longitude, np.float64)
+    if rows_wrap_around(latitude, longitude):  # the columns beyond each edge are those of the other edge
+        wrapped = [np.concatenate([values[:, -1:], values, values[:, :1]], axis=1) for values in (latitude, longitude)]
+        latitude_corners, longitude_corners, boxes = _corners(*wrapped)
+        return latitude_corners[:, 1:-1], longitude_corners[:, 1:-1], boxes[:, 1:-1]
+    return _corners(latitude, longitude)
+
+
+def _corners(latitude: np.ndarray, longitude: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`corners_from_centres` of a grid whose edges have no neighbours beyond them."""
     centre = _Points(latitude, longitude)
     corners = []
     for row_step, column_step in _CORNER_STEPS:
@@ -554,6 +570,40 @@ def corners_from_centres(latitude: np.ndarray, longitude: np.ndarray) -> tuple[n
     longitude_corners = np.stack([corner[1] for corner in corners], axis=-1)
     boxes = np.all(np.stack([corner[2] for corner in corners]), axis=0)
     return latitude_corners, longitude_corners, boxes
+
+
+def rows_wrap_around(latitude: np.ndarray, longitude: np.ndarray) -> bool:
+    """Whether each row of a grid of centres goes once round the globe, its last centre the
+    first's neighbour: every row's longitude steps (wrapped to ±180°) add up, with the step from
+    its last centre back to its first, to ±360°, and that step's great-circle length is at most
+    :data:`WRAP_STEP_RATIO` times the row's longest step between neighbours. A regional grid's
+    steps add up to 0°; a grid with a repeated (cyclic) column has a last step of 0 length, which
+    also wraps.
+
+    Parameters
+    ----------
+    latitude, longitude : ndarray, shape (n_rows, n_columns)
+        Cell centres, degrees. A grid with a centre without a position, or of fewer than three
+        columns, does not wrap.
+
+    Returns
+    -------
+    bool
+    """
+    placed = np.isfinite(latitude).all() and np.isfinite(longitude).all()
+    if latitude.ndim != 2 or latitude.shape[1] < 3 or not placed:
+        return False
+    steps = wrapped_difference(np.roll(longitude, -1, axis=1), longitude)  # the last: back to the first
+    if not np.allclose(np.abs(steps.sum(axis=1)), 360.0, atol=1e-6 * 360.0):
+        return False
+    vectors = _Points(latitude, longitude).vectors
+    lengths = np.linalg.norm(np.roll(vectors, -1, axis=1) - vectors, axis=-1)  # chords, unit sphere
+    return bool(np.all(lengths[:, -1] <= WRAP_STEP_RATIO * lengths[:, :-1].max(axis=1)))
+
+
+#: The step from a row's last centre to its first may be this many times its longest step between
+#: neighbours for the row to go round (:func:`rows_wrap_around`): uneven spacing, not a gap.
+WRAP_STEP_RATIO = 1.5
 
 
 class _Points:

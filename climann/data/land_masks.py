@@ -31,6 +31,16 @@ names the mask, the cells and the value, with the ``ncap2`` that sets them missi
 (:func:`warn_land_stored_as_value`); such a mask is no default predictor
 (:mod:`climann.data.defaults`): it would hand the network where the stored land is.
 
+NEMO's ``tmask(t, z, y, x)`` of a ``mesh_mask.nc`` is read at its first level, the surface
+(:func:`_surface_level`), and a file given beside the data that holds such a mask on a used
+variable's grid is kept for it (:func:`climann.data.used_files.mask_files`). Without a mask,
+another variable of the target's grid and time axis that is missing at every step checked on
+the cells where the target holds its one value says the same (ORAS5's ``sosstsst`` holds 0.0 on
+land where its ``sossheig`` and ``somxl010`` are missing; break37a A1: the test RMSE 7.757 °C over
+every cell, 4.430 over the sea): it is read as a mask, 0 where it is missing at every step
+(:func:`_stored_where_others_missing`), and the warning names it, with an xarray line that sets
+the target missing where that variable is.
+
 climann does not mask them on its own, as it does not mark a usual fill value missing
 (:mod:`climann.data.fill_like`): nothing in the file ties the mask to the variable (no
 ``_FillValue``, no ``ancillary_variables``), and a field on the same grid may be defined over
@@ -40,6 +50,7 @@ guess, the ``ncap2`` one command.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import shlex
@@ -51,7 +62,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.file_encodings import commands_for_files, stored_forms
-from climann.data.fill_like import checked_steps
+from climann.data.fill_like import checked_steps, time_dimension
 from climann.data.flags import flag_codes
 from climann.data.notes import note_once
 from climann.data.paths import is_zarr_store
@@ -175,6 +186,14 @@ class StoredLand:
         The cells the mask calls land.
     n_steps : int
         The steps checked (of every extra dimension too).
+    off_grid : bool
+        Whether the mask's file gives it dimensions off the target's, taken at their first index:
+        size 1 (NEMO's ``t``) or the level of a NEMO mask on the model's levels (``z``, the
+        surface: :func:`_surface_level`); the command that sets the land missing takes them so.
+    missing_in : bool
+        Whether ``mask`` is no land-sea mask but another variable of the target's grid and
+        time axis, missing at every step checked on the cells taken as land
+        (:func:`_stored_where_others_missing`).
     """
 
     mask: str
@@ -183,11 +202,14 @@ class StoredLand:
     n_held: int
     n_land: int
     n_steps: int
+    off_grid: bool = False
+    missing_in: bool = False
 
 
 def _masks(dataset: xr.Dataset, target: str) -> dict[str, tuple[xr.DataArray, LandCodes]]:
     """The land-sea masks on the target's grid: static, every dimension of several values one
-    of the target's (its size-1 dimensions dropped)."""
+    of the target's (its size-1 dimensions dropped, a NEMO mask on the model's levels at the
+    surface: :func:`_surface_level`)."""
     variable = dataset[target]
     found = {}
     for name in dataset.variables:
@@ -195,14 +217,26 @@ def _masks(dataset: xr.Dataset, target: str) -> dict[str, tuple[xr.DataArray, La
             continue
         mask = dataset[name].squeeze([dim for dim in dataset[name].dims
                                       if dataset.sizes[dim] == 1 and dim not in variable.dims], drop=True)
+        mask = _surface_level(str(name), mask, variable)
         if not mask.dims or not set(mask.dims) <= set(variable.dims) or set(mask.dims) == set(variable.dims):
             continue  # no grid, another grid, or varying as the target does (a wet/dry mask in time)
         if (codes := land_codes(str(name), mask)) is not None:
-            found[str(name)] = (mask, codes)
+            found[str(name)] = (mask, codes)  # mask.dims: those of dataset[name] not taken at their first
     return found
 
 
-def land_stored_as_value(dataset: xr.Dataset, target: str) -> StoredLand | None:
+def _surface_level(name: str, mask: xr.DataArray, variable: xr.DataArray) -> xr.DataArray:
+    """A NEMO mask on the model's levels (``tmask(t, z, y, x)`` of ``mesh_mask.nc``) at its first
+    level, the surface (NEMO numbers its levels down from the surface: reference manual, "Space and
+    time domain"): land there is land at every level below, so it tells where a surface field, or
+    a field on any level, stores land. Any other mask as it is."""
+    extra = [dim for dim in mask.dims if dim not in variable.dims]
+    if name.lower() not in NEMO_MASKS or len(extra) != 1 or mask.ndim < 3:
+        return mask
+    return mask.isel({extra[0]: 0}, drop=True)
+
+
+def land_stored_as_value(dataset: xr.Dataset, target: str, *, others: bool = True) -> StoredLand | None:
     """The land a mask on the target's grid marks, where the target holds one value at every
     step checked (see the module's description); None when there is none.
 
@@ -215,17 +249,20 @@ def land_stored_as_value(dataset: xr.Dataset, target: str) -> StoredLand | None:
     dataset : xarray.Dataset
         As opened and subset (lazy).
     target : str
+    others : bool
+        Whether, without such a mask, the other variables of the target's grid and time axis
+        are read for cells they all leave missing (:func:`_stored_where_others_missing`); the
+        default predictors, which leave out the mask only, do not read them.
 
     Returns
     -------
     StoredLand or None
-        The first mask (in the file's order) whose land cells the target fills so.
+        The first mask (in the file's order) whose land cells the target fills so, else the
+        first such other variable.
     """
     if target not in dataset.data_vars or dataset[target].dtype.kind not in "iuf":
         return None
     masks = _masks(dataset, target)
-    if not masks:
-        return None
     sample = checked_steps(dataset[target])
     for name, (mask, codes) in masks.items():
         steps = [dim for dim in sample.dims if dim not in mask.dims]
@@ -235,7 +272,40 @@ def land_stored_as_value(dataset: xr.Dataset, target: str) -> StoredLand | None:
         found = _stored(name, codes, np.asarray(mask_values), lowest, highest, present,
                         n_steps=int(np.prod([sample.sizes[dim] for dim in steps])))
         if found is not None:
-            return found
+            off_grid = set(dataset[name].dims) != set(mask.dims) or _off_grid(dataset[name])
+            return dataclasses.replace(found, off_grid=off_grid)
+    return _stored_where_others_missing(dataset, target, sample) if others else None
+
+
+#: What says where the land is when no mask does (:func:`_stored_where_others_missing`).
+_MISSING_IN_OTHERS = LandCodes((0.0,), "missing at every step checked")
+
+
+def _stored_where_others_missing(dataset: xr.Dataset, target: str, sample: xr.DataArray) -> StoredLand | None:
+    """Land stored as a value where no mask says so but the file's other variables do: another
+    variable on the target's grid and time axis (NEMO's ``sossheig`` beside ``sosstsst``, both
+    of one ``grid_T`` file) missing at every step checked on the cells where the target holds
+    one value at every step (ORAS5 writes 0.0 on land in ``sosstsst``, break37a A1), read as a
+    mask that is 0 there (:func:`_stored`'s rules: nearly all those cells, not most of the
+    others). The target's constant cells are found first: no other variable is read when it has
+    none. The first such variable in the file's order is named."""
+    time = time_dimension(sample)
+    others = [name for name in map(str, dataset.data_vars) if name != target and time is not None
+              and set(dataset[name].dims) == set(sample.dims) and dataset[name].dtype.kind == "f"]
+    if not others:
+        return None
+    lowest, highest, present = dask.compute(sample.min(time).data, sample.max(time).data,
+                                            sample.notnull().all(time).data)
+    if not (present & (lowest == highest)).any():
+        return None
+    grid = [dim for dim in sample.dims if dim != time]
+    presences = dask.compute(*[checked_steps(dataset[name]).notnull().any(time).transpose(*grid).data
+                               for name in others])
+    for name, anywhere in zip(others, presences):
+        found = _stored(name, _MISSING_IN_OTHERS, np.asarray(anywhere, float), lowest, highest, present,
+                        n_steps=int(sample.sizes[time]))
+        if found is not None:
+            return dataclasses.replace(found, missing_in=True)
     return None
 
 
@@ -296,11 +366,14 @@ def land_fix(dataset: xr.Dataset, target: str, found: StoredLand, *, file: str |
     variable = dataset[target]
     own = variable_file(variable) or file
     mask_file = variable_file(dataset[found.mask])
+    if found.missing_in:
+        return _land_fix_where_missing(dataset, target, found, own, mask_file)
     mask, own_name = ncap2_name(found.mask), ncap2_name(target)
     land = "||".join(f"{mask}=={ncatted_number(code, np.dtype('f8'))}" for code in found.codes.codes)
     # for a store: xarray's where keeps the attributes, not the stored type (NaN needs a float)
     codes = [float(code) for code in found.codes.codes]
-    if own is not None and mask_file is not None and Path(mask_file) != Path(own):  # ncap2 reads one file
+    if own is not None and mask_file is not None and (Path(mask_file) != Path(own) or found.off_grid):
+        # ncap2 reads one file, and broadcasts a mask on the model's levels (NEMO's tmask) on nothing
         return _land_fix_from(own, mask_file, target, found, codes)
     files = "IN.nc OUT.nc" if own is None else input_and_copy(own)
     script = f"where({land}) {own_name}={own_name}.get_miss();"
@@ -316,13 +389,53 @@ def _land_fix_from(own: str | Path, mask_file: str | Path, target: str, found: S
     a ``python -c`` with xarray that writes a NetCDF copy of the target's file; for a Zarr store, a copy
     of the store beside it (:func:`~climann.data.shell.copy_command`), the mask read from its file or store."""
     script = (f'import xarray as xr; d = xr.open_dataset("{working_path(own)}"); '
-              f'm = xr.open_dataset("{working_path(mask_file)}")["{found.mask}"]; '
+              f'm = xr.open_dataset("{working_path(mask_file)}")["{found.mask}"]; {_first_of(found, target, chr(34))}'
               f'd["{target}"] = d["{target}"].where(~m.isin({list(found.codes.codes)})); '
               f'd.to_netcdf("{working_path(copy_path(own))}")')
     opener = "xr.open_zarr" if is_zarr_store(mask_file) else "xr.open_dataset"
     statements = [f"m = {opener}({working_path(mask_file)!r})[{found.mask!r}]",
+                  *([_first_of(found, target, "'").rstrip("; ")] if found.off_grid else []),
                   f"d[{target!r}] = d[{target!r}].where(~m.isin({codes}))"]
     return copy_command(f"python -c {shlex.quote(script)}", statements, input_and_copy(own))
+
+
+def _land_fix_where_missing(dataset: xr.Dataset, target: str, found: StoredLand, own: str | Path | None,
+                            other_file: str | Path | None) -> str:
+    """:func:`land_fix`'s command when another variable's missing values tell the land
+    (:attr:`StoredLand.missing_in`): a ``python -c`` with xarray that sets the target missing where
+    that variable is missing at every step (``o.notnull().any(time)``: a cell it fills at one step
+    is water), written to a copy beside the target's file (``IN.nc OUT.nc`` for each file of a
+    series that holds both); for a Zarr store, a copy of the store (:func:`~climann.data.shell.copy_command`).
+    Checked on break37a's ORAS5 file: the land NaN at every step, the water as it was."""
+    time = time_dimension(dataset[target])
+    source, copy = ("IN.nc", "OUT.nc") if own is None else (working_path(own), working_path(copy_path(own)))
+    other = "d" if other_file is None or own is None or Path(other_file) == Path(own) else "o"
+    opener = f'o = xr.open_dataset("{working_path(other_file)}"); ' if other == "o" else ""
+    kept = f'{other}["{found.mask}"].notnull().any("{time}").reset_coords(drop=True)'
+    script = (f'import xarray as xr; d = xr.open_dataset("{source}"); {opener}'
+              f'd["{target}"] = d["{target}"].where({kept}); d.to_netcdf("{copy}")')
+    statements = ([f"o = xr.open_dataset({working_path(other_file)!r})"] if other == "o" else []) + [
+        f"d[{target!r}] = d[{target!r}].where({other}[{found.mask!r}].notnull().any({time!r}).reset_coords(drop=True))"]
+    return copy_command(f"python -c {shlex.quote(script)}", statements,
+                        "IN.nc OUT.nc" if own is None else input_and_copy(own))
+
+
+def _off_grid(mask: xr.DataArray) -> bool:
+    """Whether the mask's file gives it dimensions that opening dropped
+    (size 1: NEMO's ``t``), by the shape it was stored with."""
+    return len(mask.encoding.get("original_shape", mask.shape)) != mask.ndim
+
+
+def _first_of(found: StoredLand, target: str, quote: str) -> str:
+    """The statement that takes the mask ``m``'s dimensions off the target's at their first index,
+    its coordinates dropped (they would be broadcast on the target, or clash with its own):
+    ``m = m.isel({k: 0 for k in m.dims if k not in d["thetao"].dims}, drop=True).reset_coords(drop=True); ``
+    — NEMO's ``tmask(t, z, y, x)`` at the surface (:func:`_surface_level`); ``""`` when there
+    are none."""
+    if not found.off_grid:
+        return ""
+    return (f"m = m.isel({{k: 0 for k in m.dims if k not in d[{quote}{target}{quote}].dims}}, drop=True)"
+            ".reset_coords(drop=True); ")
 
 
 def _set_fill(variable: xr.DataArray, own_name: str) -> str:
@@ -360,11 +473,13 @@ def warn_land_stored_as_value(dataset: xr.Dataset, target: str, *, where: str,
         found = land_stored_as_value(dataset, target)
         if found is None:
             return None
+        cells = (f"where '{found.mask}' (same grid) is missing at every step checked, as an ocean model leaves "
+                 "land" if found.missing_in else f"that '{found.mask}' calls land ({found.codes.said_by})")
+        tie = f"the missing values of '{found.mask}'" if found.missing_in else "the mask"
         return (f"'{target}' in {variable_where(dataset[target], where)} holds {found.value:g} at every step checked "
-                f"({found.n_steps}) on {found.n_held} of the {found.n_land} cells that '{found.mask}' calls land "
-                f"({found.codes.said_by}): land stored as a value, trained on and scored as data; climann does not "
-                f"mask it on its own (nothing ties the mask to '{target}'); to set those cells missing: "
-                f"{land_fix(dataset, target, found, file=file)}")
+                f"({found.n_steps}) on {found.n_held} of the {found.n_land} cells {cells}: land stored as a value, "
+                f"trained on and scored as data; climann does not mask it on its own (nothing ties {tie} to "
+                f"'{target}'); to set those cells missing: {land_fix(dataset, target, found, file=file)}")
 
     note_once(_log, logging.WARNING, message,
               key=("land stored as a value", target, variable_where(dataset[target], where)))

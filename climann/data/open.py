@@ -89,7 +89,7 @@ from climann.data.point_pairs import different_places_message, place_grid
 from climann.data.unitless_values import TrainingValues, check_unitless_values, checked_values
 from climann.data.units import convert_dataset, variable_units
 from climann.data.unplaced_variables import check_variables_placed
-from climann.data.used_files import files_in_use, fraction_files
+from climann.data.used_files import files_in_use, fraction_files, mask_files
 from climann.data.valid_range_tails import OUTSIDE_VALID_RANGE_KEY
 from climann.data.variable_sets import by_variable_sets, sharing_series
 from climann.data.variables import data_variable_names, with_levels_recorded
@@ -1015,9 +1015,11 @@ def open_dataset(
     if variables is None:
         files = files_on_grid_of(files, grid_of, renames)
     else:  # the fraction weighing a "where land" target is kept beside it when on its grid only
-        fractions = fraction_files(files, variables, renames,
-                                   open_header=functools.partial(open_input, decode_cf=False, chunks={}))
-        files = fractions_on_grid_of(files, fractions, grid_of, renames)
+        header = functools.partial(open_input, decode_cf=False, chunks={})
+        files = fractions_on_grid_of(files, fraction_files(files, variables, renames, open_header=header), grid_of,
+                                     renames)
+        masks = mask_files(files, variables, renames, open_header=header)  # a mesh_mask.nc: climann.data.land_masks
+        files = fractions_on_grid_of(files, masks, grid_of, renames, held=_MASK_HELD)
     opened = with_2d_coordinates(_open_group(files, renames, overlap, grid_of, variables, select, lags,
                                              time_range=time_range, climatologies=climatologies))
     only = _on_grid_of(opened, grid_of, files, renames)
@@ -1098,12 +1100,23 @@ def _grid_differences(files: Sequence[Path], name: str, renames: FileRenames):
     return reference, grids, differences, areas
 
 
+#: What a file kept only for its land-sea mask holds, for :func:`fractions_on_grid_of`'s note.
+_MASK_HELD = ("a land-sea mask: land stored as a value in the target is not looked for on its land "
+              "(climann.data.land_masks); to have it looked for, give the mask on the target's grid")
+
+#: What a file kept only for a land or sea fraction holds, for :func:`fractions_on_grid_of`'s note.
+_FRACTION_HELD = ("the land or sea fraction its cell_methods name: the scores weigh whole cells; to weigh by that "
+                  "fraction, give its file on the target's grid")
+
+
 def fractions_on_grid_of(files: Sequence[Path], fractions: Collection[Path], name: str | None,
-                         renames: FileRenames) -> list[Path]:
+                         renames: FileRenames, *, held: str = _FRACTION_HELD) -> list[Path]:
     """``files`` without those of ``fractions`` (files kept only for the land or sea fraction
-    that weighs the target's cells, :func:`~climann.data.used_files.fraction_files`) on another grid
-    than the target ``name``'s: the fraction is not interpolated; one note names them, and the
-    scores weigh whole cells (:mod:`climann.data.area_fractions`)."""
+    that weighs the target's cells, :func:`~climann.data.used_files.fraction_files`, or for a
+    land-sea mask, :func:`~climann.data.used_files.mask_files`) on another grid
+    than the target ``name``'s: neither is interpolated; one note names them and says what they
+    hold and what follows (``held``: for a fraction, the scores weigh whole cells,
+    :mod:`climann.data.area_fractions`)."""
     if name is None or not fractions:
         return list(files)
     compared = _grid_differences(files, name, renames)
@@ -1114,8 +1127,7 @@ def fractions_on_grid_of(files: Sequence[Path], fractions: Collection[Path], nam
     if left_out:
         note_once(_log, logging.WARNING, (
             f"left out, on another grid than the target '{name}' ({differences[left_out[0]]}): "
-            f"{', '.join(path.name for path in left_out)}, the land or sea fraction its cell_methods name: the scores "
-            "weigh whole cells; to weigh by that fraction, give its file on the target's grid"))
+            f"{', '.join(path.name for path in left_out)}, {held}"))
     return [path for path in files if path not in left_out]
 
 

@@ -12,7 +12,10 @@ A file is kept when it holds a used variable (by its name after the renames), or
 areas one of them names in its ``cell_measures`` (``"area: areacella"``, CF conventions
 section 7.2; a CMIP ``areacella_fx`` file beside the data), or the fraction of each cell one of
 them is an area mean over (``"area: mean where land"``: the ``land_area_fraction``, a CMIP
-``sftlf_fx`` file, which weighs the scores, see :mod:`climann.data.area_fractions`). When a used variable is in none
+``sftlf_fx`` file, which weighs the scores, see :mod:`climann.data.area_fractions`), or a static
+land-sea mask on the grid (last two dimensions and their sizes) of one of them (NEMO's ``tmask``
+in a ``mesh_mask.nc``, ROMS's ``mask_rho`` in its grid file: it tells where land stored as a value
+in the target is, :mod:`climann.data.land_masks`; break37a A1). When a used variable is in none
 of the files, every file is kept: the variable's absence is then refused with the variables
 of every file named (:func:`~climann.data.variables.require_variable`). A file whose header
 cannot be read is kept too, to be refused with its own message when opened.
@@ -22,7 +25,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -49,6 +52,8 @@ class _Header:
     measures: dict[str, set[str]]
     variables: set[str]
     quantities: dict[str, Quantity]
+    grids: dict[str, tuple[tuple[str, int], ...]]
+    masks: frozenset[str]
 
 
 def _periods(raw: xr.Dataset) -> dict[str, tuple[object, object] | None]:
@@ -110,7 +115,47 @@ def _header(path: Path, renames: FileRenames, open_header: Callable[[Path], xr.D
         rule = renames.rule_of.get(Path(path), "")
         quantities = {mapping.get(name, name): _quantity(raw, name, periods, renamed=name in mapping, rule=rule)
                       for name in data_variable_names(raw)}
-        return _Header(measures, {str(name) for name in raw.variables}, quantities)
+        grids = {mapping.get(name, name): tuple((str(dim), int(raw.sizes[dim])) for dim in raw[name].dims[-2:])
+                 for name in data_variable_names(raw) if raw[name].ndim >= 2}
+        masks = frozenset(mapping.get(name, name) for name in data_variable_names(raw)
+                          if raw[name].ndim >= 2 and _is_land_sea_mask(raw, name, periods))
+        return _Header(measures, {str(name) for name in raw.variables}, quantities, grids, masks)
+
+
+def _is_land_sea_mask(raw: xr.Dataset, name: str, periods: Mapping[str, object]) -> bool:
+    """Whether variable ``name`` of the header ``raw`` is a static land-sea mask
+    (:func:`climann.data.land_masks.land_codes`: a NEMO ``tmask``, a ROMS ``mask_rho``, a CF
+    flag variable whose ``flag_meanings`` name land and water)."""
+    from climann.data.land_masks import land_codes
+
+    if any(dim in periods for dim in raw[name].dims) or raw[name].dtype.kind not in "iufb":
+        return False
+    return land_codes(name, raw[name]) is not None
+
+
+def _mask_grids(headers: Collection[_Header], wanted: Collection[str]) -> set[tuple[tuple[str, int], ...]]:
+    """The grids (last two dimensions with their sizes) of the variables ``wanted``."""
+    return {header.grids[name] for header in headers for name in set(wanted) & set(header.grids)}
+
+
+def mask_files(files: Sequence[Path], variables: Collection[str], renames: FileRenames, *,
+               open_header: Callable[[Path], xr.Dataset]) -> list[Path]:
+    """The files of ``files`` kept only for a land-sea mask on the grid of one of ``variables``
+    (:func:`files_in_use`: a NEMO ``mesh_mask.nc`` beside the output, a ROMS grid file): they hold
+    none of the variables, nor the cell areas or fraction they name, but a mask that tells where
+    land stored as a value is (:mod:`climann.data.land_masks`); empty when a header cannot be read."""
+    read = {path: _header(path, renames, open_header) for path in files} if len(files) > 1 else {}
+    if any(header is None for header in read.values()):
+        return []
+    wanted = set(variables)
+    grids = _mask_grids(read.values(), wanted)
+    measures = {measure for header in read.values() for name in wanted & set(header.measures)
+                for measure in header.measures[name]}
+    fractions = _fractions_named(read.values(), wanted)
+    return [path for path, header in read.items() if not wanted & set(header.measures)
+            and not measures & header.variables
+            and not fractions & {quantity.standard_name for quantity in header.quantities.values()}
+            and any(header.grids[name] in grids for name in header.masks)]
 
 
 def _one_series(name: str, holding: Path, other: str, filling: Path, *, renames: FileRenames,
@@ -204,8 +249,10 @@ def files_in_use(files: Sequence[Path], variables: Collection[str] | None, renam
     measures = {measure for header in read.values() for name in wanted & set(header.measures)
                 for measure in header.measures[name]}
     fractions = _fractions_named(read.values(), wanted)
+    grids = _mask_grids(read.values(), wanted)
     kept = [path for path in files if wanted & set(read[path].measures) or measures & read[path].variables
-            or fractions & {quantity.standard_name for quantity in read[path].quantities.values()}]
+            or fractions & {quantity.standard_name for quantity in read[path].quantities.values()}
+            or any(read[path].grids[name] in grids for name in read[path].masks)]
     if len(kept) < len(files):
         left_out = ", ".join(path.name for path in files if path not in kept)
         note_once(_log, logging.INFO, f"left out, as they hold none of the variables the run uses "

@@ -1,5 +1,10 @@
 """Default inputs chosen from the data: the predictors and features a run does not name."""
 
+import re
+import shlex
+import shutil
+import subprocess
+
 import cftime
 import dask
 import numpy as np
@@ -13,6 +18,7 @@ from climann.data.defaults import (
     finer_than_yearly,
     missing_where_target_present,
 )
+from climann.data.grids import file_cell_areas
 from climann.data.open import open_dataset
 from climann.data.pointwise import PointwiseSource
 from climann.data.sample_data import write_sample_dataset
@@ -20,6 +26,7 @@ from climann.data.splits import split_time_blocks
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset
+from tests.fresh_python import run_python
 
 
 @pytest.fixture(scope="module")
@@ -406,8 +413,44 @@ def test_nemo_mesh_mask_grid_metrics_are_no_default_predictors():
     assert chosen.grid_metrics == tuple(metrics) and chosen.several_values == {} and chosen.constant == {}
     assert ("left out of the default predictors: e1t, e2t, glamt, gphit, gdept_0, tmaskutil, tmask, mbathy, E1U, "
             "NEMO's grid metrics (mesh_mask: cell widths, positions, masks): where the cells are, not what happens "
-            "in them; name them in [data] predictors (--predictors) to use them anyway") in chosen.notes("tas")
+            "in them; name them in [data] predictors (--predictors) to use them anyway; e1t·e2t is the T cells' areas "
+            "(NEMO 3.6 writes no e1e2t), not used to weigh the scores: 'tas' names no cell areas (no CF "
+            "cell_measures), so the scores are weighed by areas climann computes from the grid (approximate without "
+            "cell bounds); to weigh them by e1t·e2t: python -c 'import xarray as xr; m = "
+            "xr.open_dataset(\"MESH_MASK.nc\"); m[\"e1e2t\"] = m[\"e1t\"] * m[\"e2t\"]; m[\"e1e2t\"].attrs = "
+            "{\"standard_name\": \"cell_area\", \"units\": \"m2\"}; m.to_netcdf(\"MESH_MASK_fixed.nc\")' (writes it "
+            "as e1e2t into a copy of MESH_MASK.nc), then ncatted -a cell_measures,tas,o,c,'area: e1e2t' IN.nc OUT.nc, "
+            "and give both copies in place of the files") in chosen.notes("tas")
     assert default_inputs(dataset, "tas", predictors=("e1t",)).predictors == ("e1t",)  # named: used as asked
+
+
+@pytest.mark.skipif(shutil.which("ncatted") is None, reason="NCO's ncatted is not installed")
+@pytest.mark.parametrize("metrics", [pytest.param(("e1e2t",), id="NEMO-4-e1e2t"),
+                                     pytest.param(("e1t", "e2t"), id="NEMO-3.6-e1t-e2t")])
+def test_nemo_cell_areas_beside_the_data_are_offered_with_lines_that_link_them(tmp_path, monkeypatch, metrics):
+    """break37a C4: a mesh_mask.nc with e1e2t (NEMO 4) or only e1t and e2t (NEMO 3.6) beside the output was not
+    offered as the cells' areas (own-data.md promises a note for areas no cell_measures names). The note's lines,
+    run as printed, make the run weigh the scores by e1t·e2t exactly."""
+    monkeypatch.chdir(tmp_path)
+    dataset = grid_dataset(n_years=1)
+    dataset[["tas"]].to_netcdf("grid_T.nc")
+    e1t = 2.2e6 * np.cos(np.deg2rad(dataset["lat"].values))[:, None] * np.ones((1, 6))
+    e2t = np.full((4, 6), 1.67e6) * (1.0 + 0.1 * np.arange(6))
+    mesh = {"e1t": e1t, "e2t": e2t} if len(metrics) == 2 else {"e1e2t": e1t * e2t}
+    xr.Dataset({name: (("t", "lat", "lon"), values[None]) for name, values in mesh.items()},
+               coords={"lat": dataset["lat"], "lon": dataset["lon"]}).to_netcdf("mesh_mask.nc")
+    with open_dataset(["grid_T.nc", "mesh_mask.nc"]) as opened:
+        (note,) = [note for note in default_inputs(opened, "tas").notes("tas") if "NEMO's grid metrics" in note]
+    commands = re.findall(r"python -c '[^']*'|ncatted -a cell_measures,[^']*'[^']*' [\w.]+ [\w.]+", note)
+    assert len(commands) == len(metrics)  # e1e2t written first where the mesh mask has none
+    for command in commands:
+        if command.startswith("python"):
+            run_python(*shlex.split(command)[1:], check=True)
+        else:
+            subprocess.run(shlex.split(command), check=True)
+    given = ["grid_T_fixed.nc", "mesh_mask_fixed.nc" if len(metrics) == 2 else "mesh_mask.nc"]
+    with open_dataset(given, variables=("tas",)) as fixed:
+        np.testing.assert_allclose(file_cell_areas(fixed, "tas", ("lat", "lon")), e1t * e2t, rtol=1e-12)
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import pytest
 
 from climann.data.geometry import (
     centre_spacing_areas, crossed_quadrilaterals, encircled_pole, great_circle_polygon_areas, longitude_ends,
-    longitude_ends_text, longitude_span, polygon_areas, steps_around_the_circle,
+    longitude_ends_text, longitude_span, polygon_areas, rows_wrap_around, steps_around_the_circle,
 )
 from tests.grid_files import rotated_to_geographic
 
@@ -317,3 +317,46 @@ def test_a_latitude_longitude_box_keeps_its_exact_area_at_any_size():
     longitude_bounds = np.array([[350.0, 30.0, 30.0, 350.0], [0.0, 170.0, 170.0, 0.0]])
     exact = np.deg2rad([40.0, 170.0]) * (np.sin(np.deg2rad([60.0, 85.0])) - np.sin(np.deg2rad([-10.0, 80.0])))
     np.testing.assert_allclose(polygon_areas(latitude_bounds, longitude_bounds), exact, rtol=1e-12)
+
+
+def _global_curvilinear(n_rows=10, n_columns=24):
+    """Centres of a global curvilinear grid (break37a C4's, an ORCA-like 15° grid whose rows bend
+    with longitude): every row goes round the globe, columns −172.5° … 172.5° shifted by up to 0.5°."""
+    first = -70 + np.arange(n_rows) * (140 / (n_rows - 1))
+    along = -172.5 + 15.0 * np.arange(n_columns)
+    latitude = first[:, None] + 2 * np.sin(np.deg2rad(along))[None, :] * (first[:, None] / 70) ** 2
+    longitude = along[None, :] + 0.5 * np.cos(np.deg2rad(first))[:, None]
+    return latitude, longitude
+
+
+def test_the_edge_columns_of_a_grid_round_the_globe_have_the_areas_of_their_neighbours_across_the_edge():
+    """break37a C4: the first and last columns of a global curvilinear grid had their corners placed beyond a
+    mirrored centre, not between them and the neighbouring column across the date line: 3-7 % off. Each corner is
+    checked here as the normalised mean of the four centres around it (np.roll: the columns wrap), each cell's
+    area as pyproj.Geod's polygon on the sphere through those corners (interior rows: the first and last are
+    mirrored, as without a wrap)."""
+    latitude, longitude = _global_curvilinear()
+    phi, lam = np.deg2rad(latitude), np.deg2rad(longitude)
+    vectors = np.stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)], axis=-1)
+    corners = []
+    for row_step, column_step in ((-1, -1), (-1, 1), (1, 1), (1, -1)):
+        rows = np.roll(vectors, -row_step, axis=0)
+        total = vectors + rows + np.roll(vectors, -column_step, axis=1) + np.roll(rows, -column_step, axis=1)
+        corners.append(total)
+    corners = np.stack(corners, axis=2)[1:-1]  # (rows, columns, 4, 3)
+    corner_latitude = np.rad2deg(np.arctan2(corners[..., 2], np.hypot(corners[..., 0], corners[..., 1])))
+    corner_longitude = np.rad2deg(np.arctan2(corners[..., 1], corners[..., 0]))
+    expected = _geod_areas(pyproj.Geod(a=1.0, b=1.0), corner_latitude, corner_longitude)
+    np.testing.assert_allclose(centre_spacing_areas(latitude, longitude)[1:-1], expected, rtol=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("columns", "wraps"),
+    [pytest.param(slice(None), True, id="round-the-globe"),
+     pytest.param(slice(0, 12), False, id="half-of-it"),
+     pytest.param(slice(0, 23), False, id="one-column-short"),
+     pytest.param([*range(24), 0], True, id="a-repeated-first-column")],
+)
+def test_a_grid_wraps_when_each_row_goes_round_once(columns, wraps):
+    latitude, longitude = _global_curvilinear()
+    assert rows_wrap_around(latitude[:, columns], longitude[:, columns]) is wraps

@@ -244,3 +244,111 @@ def test_the_command_for_a_zarr_store_run_as_printed_writes_a_copy_whose_land_is
     assert np.isnan(fixed["temp"].values[:, _land()]).all()
     np.testing.assert_array_equal(fixed["temp"].values[:, ~_land()], dataset["temp"].values[:, ~_land()])
     assert land_stored_as_value(fixed, "temp") is None
+
+
+def _nemo_like(*, ssh_on_land: bool = False) -> xr.Dataset:
+    """A NEMO ``grid_T`` monthly file as ORAS5 writes it: ``sosstsst`` in degC with ``missing_value =
+    1e20`` only and 0.0 on land at every step, ``sossheig`` missing there; ``nav_lat``/``nav_lon``
+    (y, x) the grid's positions; ``ssh_on_land``: ``sossheig`` is given on land too."""
+    rng = np.random.default_rng(37)
+    land = _land()
+    sst = 15.0 + rng.normal(0.0, 1.0, (N_TIME, N_ETA, N_XI))
+    sst[:, land] = 0.0
+    ssh = rng.normal(0.0, 0.1, (N_TIME, N_ETA, N_XI))
+    if not ssh_on_land:
+        ssh[:, land] = np.nan
+    times = [cftime.datetime(1990 + k // 12, k % 12 + 1, 15, calendar="gregorian") for k in range(N_TIME)]
+    lat, lon = np.meshgrid(-10.0 + np.arange(N_ETA), 100.0 + np.arange(N_XI), indexing="ij")
+    return xr.Dataset(
+        {"sosstsst": (("time_counter", "y", "x"), sst.astype("f4"), {"units": "degC", "missing_value": np.float32(1e20)}),
+         "sossheig": (("time_counter", "y", "x"), ssh.astype("f4"), {"units": "m", "missing_value": np.float32(1e20)})},
+        coords={"time_counter": ("time_counter", times, {"standard_name": "time"}),
+                "nav_lat": (("y", "x"), lat, {"standard_name": "latitude", "units": "degrees_north"}),
+                "nav_lon": (("y", "x"), lon, {"standard_name": "longitude", "units": "degrees_east"})},
+    )
+
+
+def _nemo_written(path, dataset: xr.Dataset) -> None:
+    """Written as NEMO's XIOS does: no _FillValue, 1e20 in the missing cells (``missing_value``)."""
+    stored = dataset.copy()
+    for name in ("sosstsst", "sossheig"):
+        stored[name] = stored[name].fillna(np.float32(1e20))
+        stored[name].attrs["missing_value"] = np.float32(1e20)
+    stored.to_netcdf(path, encoding={name: {"_FillValue": None} for name in ("sosstsst", "sossheig")})
+
+
+def _mesh_mask(path) -> None:
+    """NEMO's mesh_mask.nc: ``tmask(t, z, y, x)`` without attributes, 0 on land at every level
+    (one more land cell at the deepest, the sea floor), 1 in the sea; ``e1t``, ``e2t`` (t, y, x)."""
+    tmask = np.broadcast_to(~_land(), (1, 3, N_ETA, N_XI)).astype("i1").copy()
+    tmask[0, 2, 3, 4] = 0  # the bottom: land at the deepest level only
+    lat, lon = np.meshgrid(-10.0 + np.arange(N_ETA), 100.0 + np.arange(N_XI), indexing="ij")
+    xr.Dataset({"tmask": (("t", "z", "y", "x"), tmask),
+                "e1t": (("t", "y", "x"), np.full((1, N_ETA, N_XI), 1.1e5)),
+                "e2t": (("t", "y", "x"), np.full((1, N_ETA, N_XI), 1.1e5))},
+               coords={"nav_lat": (("y", "x"), lat, {"standard_name": "latitude", "units": "degrees_north"}),
+                       "nav_lon": (("y", "x"), lon, {"standard_name": "longitude", "units": "degrees_east"})},
+               ).to_netcdf(path)
+
+
+def _run_printed(message: str, tmp_path) -> None:
+    """Run the `python -c` line a warning ends with, as printed, in ``tmp_path``."""
+    command = shlex.split(message[message.index("python -c "):])
+    run_python(*command[1:], check=True, cwd=tmp_path)
+
+
+def _land_set_missing(path, original: xr.Dataset) -> None:
+    """``sosstsst`` of ``path`` missing on every land cell at every step, its sea as in ``original``."""
+    fixed, land = open_dataset([path])["sosstsst"].values, _land()
+    assert fixed.shape == original["sosstsst"].shape
+    assert np.isnan(fixed[:, land]).all()
+    np.testing.assert_array_equal(fixed[:, ~land], original["sosstsst"].values[:, ~land])
+
+
+def test_a_nemo_mesh_mask_beside_the_output_says_where_its_land_stored_as_zero_is(tmp_path, caplog, monkeypatch):
+    """break37a A1: ORAS5's sosstsst holds 0.0 on land; the mesh_mask.nc given beside it (tmask(t, z, y, x), 0 on
+    land) was left out of a run that names only sosstsst, and its tmask on three levels was no mask of the
+    target's grid: the land was trained on and scored as 0 °C sea without a word (test RMSE 7.757 against 4.430
+    over the sea). Now the file is kept for its mask, tmask read at the surface, and the warning's line, run as
+    printed, sets the land missing and leaves the sea as it was."""
+    monkeypatch.chdir(tmp_path)
+    original = _nemo_like(ssh_on_land=True)  # no other variable says where the land is: the mask alone does
+    _nemo_written(tmp_path / "oras5.nc", original)
+    _mesh_mask(tmp_path / "mesh_mask.nc")
+    dataset = open_dataset([tmp_path / "oras5.nc", tmp_path / "mesh_mask.nc"], variables=["sosstsst"])  # as a run
+    (message,) = _warnings_of(caplog, dataset, "sosstsst", where="oras5.nc")
+    assert message.startswith("'sosstsst' in oras5.nc holds 0 at every step checked (24) on 11 of the 11 cells that "
+                              "'tmask' calls land (NEMO's land-sea mask, 0 on land): land stored as a value")
+    _run_printed(message, tmp_path)
+    _land_set_missing(tmp_path / "oras5_fixed.nc", original)
+
+
+def test_land_stored_where_the_file_s_other_variables_are_missing_is_warned_with_a_line_that_masks_it(
+        tmp_path, caplog, monkeypatch):
+    """break37a A1 without a mask: sossheig of the same file and grid is missing on exactly the cells where sosstsst
+    holds 0.0 at every step, which nothing said. The warning names that variable and the value, and its line, run
+    as printed, sets those cells missing; where sossheig is given on land too, nothing says land and none is
+    warned about."""
+    monkeypatch.chdir(tmp_path)
+    original = _nemo_like()
+    _nemo_written(tmp_path / "oras5.nc", original)
+    found = land_stored_as_value(open_dataset([tmp_path / "oras5.nc"]), "sosstsst")
+    assert found is not None and (found.mask, found.value, found.n_held, found.n_land) == ("sossheig", 0.0, 11, 11)
+    (message,) = _warnings_of(caplog, open_dataset([tmp_path / "oras5.nc"]), "sosstsst", where="oras5.nc")
+    assert message.startswith(
+        "'sosstsst' in oras5.nc holds 0 at every step checked (24) on 11 of the 11 cells where 'sossheig' (same "
+        "grid) is missing at every step checked, as an ocean model leaves land: land stored as a value, trained on "
+        "and scored as data")
+    _run_printed(message, tmp_path)
+    _land_set_missing(tmp_path / "oras5_fixed.nc", original)
+    assert land_stored_as_value(open_dataset([tmp_path / "oras5_fixed.nc"]), "sosstsst") is None
+    _nemo_written(tmp_path / "everywhere.nc", _nemo_like(ssh_on_land=True))
+    assert land_stored_as_value(open_dataset([tmp_path / "everywhere.nc"]), "sosstsst") is None
+
+
+def _warnings_of(caplog, dataset, target: str, *, where: str) -> list[str]:
+    forget_notes()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_land_stored_as_value(dataset, target, where=where)
+    return [record.getMessage() for record in caplog.records]

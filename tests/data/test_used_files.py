@@ -7,6 +7,7 @@ import logging
 import netCDF4
 import numpy as np
 import pytest
+import xarray as xr
 
 from climann.data.open import open_dataset, open_input
 from climann.data.renames import FileRenames
@@ -124,3 +125,38 @@ def test_a_land_fraction_on_another_grid_is_left_out_not_refused(tmp_path, caplo
     np.testing.assert_array_equal(opened["tas"].values, full["tas"].values)
     assert ("sftlf_fx.nc, the land or sea fraction its cell_methods name: the scores weigh whole cells; to weigh by "
             "that fraction, give its file on the target's grid") in caplog.text
+
+
+def _mask_set(tmp_path, *, shift: float = 0.0):
+    """tas, a ROMS-like grid file whose ``mask_rho`` (flag_meanings "land water") is on tas's
+    grid (``shift`` 0) or shifted in longitude, and a file of pred the run does not use."""
+    full = grid_dataset(n_years=1)
+    full[["tas"]].to_netcdf(tmp_path / "tas.nc")
+    full[["pred"]].to_netcdf(tmp_path / "pred.nc")
+    grid = full.isel(time=0, drop=True)
+    land = (np.arange(grid.sizes["lat"] * grid.sizes["lon"]).reshape(grid.sizes["lat"], -1) % 3 == 0)
+    mask = xr.Dataset({"mask_rho": (("lat", "lon"), np.where(land, 0.0, 1.0),
+                                    {"flag_values": np.array([0.0, 1.0]), "flag_meanings": "land water"})},
+                      coords={"lat": grid["lat"], "lon": grid["lon"]})
+    mask.assign_coords(lon=mask["lon"] + shift).to_netcdf(tmp_path / "grd.nc")
+    return [tmp_path / "grd.nc", tmp_path / "pred.nc", tmp_path / "tas.nc"]
+
+
+def test_a_land_sea_mask_on_the_target_s_grid_is_kept_from_its_own_file(tmp_path):
+    """break37a A1: NEMO's mesh_mask.nc (or a ROMS grid file) beside the output was left out of a run, as it holds
+    none of its variables: the land its mask marks, stored as a value in the target, went unsaid."""
+    files = _mask_set(tmp_path)
+    kept = files_in_use(files, ("tas",), FileRenames(files, {}), open_header=HEADER)
+    assert kept == [tmp_path / "grd.nc", tmp_path / "tas.nc"]
+    assert "mask_rho" in open_dataset(files, grid_of="tas", variables=("tas",)).variables
+
+
+def test_a_land_sea_mask_on_another_grid_is_left_out_not_refused(tmp_path, caplog):
+    """It is not interpolated; the note says what is then not looked for."""
+    files = _mask_set(tmp_path, shift=30.0)
+    with caplog.at_level(logging.INFO, logger="climann"):
+        opened = open_dataset(files, grid_of="tas", variables=("tas",))
+    assert "mask_rho" not in opened.variables
+    np.testing.assert_array_equal(opened["tas"].values, grid_dataset(n_years=1)["tas"].values)
+    assert ("grd.nc, a land-sea mask: land stored as a value in the target is not looked for on its land "
+            "(climann.data.land_masks); to have it looked for, give the mask on the target's grid") in caplog.text
