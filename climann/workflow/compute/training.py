@@ -164,12 +164,15 @@ def _validation_parts(
     held on each); the parameters are sent with every task when there are at most
     :data:`FAN_IN` chunks (one hop less than a shared value), else once (:func:`shared_value`)."""
     shared = parameters if len(chunks) <= FAN_IN else shared_value(client, parameters)
+    futures: list[Future] = []
     calls = []
     for index in sorted(chunks):
         holder = holders[index] if index < len(holders) else None
         calls.append(Call(_table_sums, (_on(network, holder), shared, samples.futures[index], samples.n_features,
                                         samples.weighted, loss, False), holder, VALIDATION_PRIORITY))
-    return submit_together(client, calls)  # one message: every worker starts its part at once
+        if isinstance(samples.futures, ChunksReadOnDemand):  # read when asked for: one chunk alive at a time
+            futures, calls = futures + submit_together(client, calls), []
+    return futures + submit_together(client, calls)  # one message: every worker starts its part at once
 
 
 #: dask priority of the validation's tasks (the default is 0; higher runs first). They are
@@ -470,6 +473,7 @@ def _submit_round(
     task, a few times the parameters' size: one hop less than a shared value), each on its
     replica's worker (``homes``, see :func:`replica_homes`) if given, over the tables that
     worker holds (its ``copies``, see :func:`local_copies`) where it has them."""
+    futures: list[Future] = []
     calls = []
     for share in replica_shares(pieces, replicas):
         replica = share[0].replica_of(replicas)
@@ -477,7 +481,9 @@ def _submit_round(
         held = (copies or {}).get(home, {})
         tables = tuple(held.get(piece.chunk, samples.futures[piece.chunk]) for piece in share)
         calls.append(Call(_replica_round, (_on(settings, home), start, share, epoch, *tables), home))
-    return submit_together(client, calls)  # one message: the replicas start together
+        if isinstance(samples.futures, ChunksReadOnDemand):  # read when asked for: one chunk alive at a time
+            futures, calls = futures + submit_together(client, calls), []
+    return futures + submit_together(client, calls)  # one message: the replicas start together
 
 
 #: Local SGD with chunks dealt anew each epoch: every worker keeps a copy of each training
