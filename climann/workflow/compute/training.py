@@ -75,7 +75,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from climann.workflow.compute.chunks import ChunkCut, ChunkedSamples, ChunksReadOnDemand
-from climann.workflow.compute.cluster import FAN_IN, ordered_sum, shared_per_worker, shared_value
+from climann.workflow.compute.cluster import (
+    FAN_IN, Call, ordered_sum, shared_per_worker, shared_value, submit_together,
+)
 from climann.errors import ClimannError
 from climann.model import History, Network, TrainingState
 from climann.model.batches import Batch
@@ -162,13 +164,15 @@ def _validation_parts(
     held on each); the parameters are sent with every task when there are at most
     :data:`FAN_IN` chunks (one hop less than a shared value), else once (:func:`shared_value`)."""
     shared = parameters if len(chunks) <= FAN_IN else shared_value(client, parameters)
-    parts = []
+    futures: list[Future] = []
+    calls = []
     for index in sorted(chunks):
         holder = holders[index] if index < len(holders) else None
-        parts.append(client.submit(_table_sums, _on(network, holder), shared, samples.futures[index],
-                                   samples.n_features, samples.weighted, loss, False, pure=False,
-                                   priority=VALIDATION_PRIORITY, **_placed(holder)))
-    return parts
+        calls.append(Call(_table_sums, (_on(network, holder), shared, samples.futures[index], samples.n_features,
+                                        samples.weighted, loss, False), holder, VALIDATION_PRIORITY))
+        if isinstance(samples.futures, ChunksReadOnDemand):  # read when asked for: one chunk alive at a time
+            futures, calls = futures + submit_together(client, calls), []
+    return futures + submit_together(client, calls)  # one message: every worker starts its part at once
 
 
 #: dask priority of the validation's tasks (the default is 0; higher runs first). They are
@@ -469,15 +473,17 @@ def _submit_round(
     task, a few times the parameters' size: one hop less than a shared value), each on its
     replica's worker (``homes``, see :func:`replica_homes`) if given, over the tables that
     worker holds (its ``copies``, see :func:`local_copies`) where it has them."""
-    futures = []
+    futures: list[Future] = []
+    calls = []
     for share in replica_shares(pieces, replicas):
         replica = share[0].replica_of(replicas)
         home = homes[replica] if replica < len(homes) else None
         held = (copies or {}).get(home, {})
-        tables = (held.get(piece.chunk, samples.futures[piece.chunk]) for piece in share)
-        futures.append(client.submit(_replica_round, _on(settings, home), start, share, epoch, *tables, pure=False,
-                                     **_placed(home)))
-    return futures
+        tables = tuple(held.get(piece.chunk, samples.futures[piece.chunk]) for piece in share)
+        calls.append(Call(_replica_round, (_on(settings, home), start, share, epoch, *tables), home))
+        if isinstance(samples.futures, ChunksReadOnDemand):  # read when asked for: one chunk alive at a time
+            futures, calls = futures + submit_together(client, calls), []
+    return futures + submit_together(client, calls)  # one message: the replicas start together
 
 
 #: Local SGD with chunks dealt anew each epoch: every worker keeps a copy of each training
@@ -608,22 +614,52 @@ class _Ahead:
             self.pending = None
 
 
+class _Finished:
+    """Futures whose values the client has gathered, released only once its next tasks are submitted.
+
+    A future released (dropped) sends ``client-releases-keys`` through the client's batched
+    stream to the scheduler, which then holds every further message for its interval of
+    10 ms (``distributed.batched.BatchedSend``; the client's interval is fixed, not a
+    setting). A round's futures, released as its round function returned, so held back the
+    next round's tasks (epoch 1's rounds of one chunk) or the validation's, while both workers
+    sat idle: the submission waited for the remainder of the 10 ms after the release (sent at
+    once, as nothing else was queued). Released after the submission, they go in the next
+    batch instead, while the workers compute. The values are the same, only the order of the
+    messages differs.
+    """
+
+    def __init__(self) -> None:
+        self._futures: list[Future] = []
+
+    def hold(self, futures: Sequence[Future]) -> None:
+        """Keep ``futures`` (and those held already) until :meth:`release`."""
+        self._futures = [*self._futures, *futures]
+
+    def release(self) -> None:
+        """Drop the futures held: call it right after submitting the next tasks."""
+        self._futures = []
+
+
 def _local_round(
     client: Client, settings: Future | OnEachWorker, samples: ChunkedSamples, pieces: list[Piece], epoch: int,
     replicas: int,
     ahead: _Ahead, first: bool, homes: Sequence[str | None] = (),
-    copies: dict[str | None, dict[int, Future]] | None = None,
+    copies: dict[str | None, dict[int, Future]] | None = None, finished: _Finished | None = None,
 ) -> RoundFunction:
     """The round function of ``pieces``: the replicas' tasks (or those submitted ahead, for an
     epoch's first round; over the workers' ``copies`` where they have them), then the
-    weighted average."""
+    weighted average. The round's futures are kept in ``finished`` until the next tasks are
+    submitted (see :class:`_Finished`)."""
+    finished = finished if finished is not None else _Finished()
 
     def run(stepper: Stepper) -> tuple[float, float]:
         ahead.stepper = stepper
         start = (stepper.network.parameter_vector.copy(), stepper.optimizer)
         futures = (ahead.take(epoch, start) if first else None) or _submit_round(
             client, settings, samples, pieces, epoch, replicas, start, homes, copies)
+        finished.release()  # the previous round's or validation's, now that this round is sent
         results = client.gather(futures)
+        finished.hold(futures)
         parameters, optimizer_state = average_replicas(results)
         if not np.all(np.isfinite(parameters)):
             raise Diverged("a weight or gradient became inf or NaN")
@@ -913,6 +949,7 @@ def train_distributed(
                            f"{chunks_to_replicas!r}")
     architecture = shared_value(client, network)
     ahead = _Ahead(client, _rate_guess(options))
+    finished = _Finished()
     validation = None
     if validation_samples is not None:
         filled = [index for index, rows in enumerate(validation_samples.rows) if rows > 0]
@@ -923,7 +960,10 @@ def train_distributed(
             parts = _validation_parts(client, networks, parameters, validation_samples, filled, loss,
                                       validation_holders)
             ahead.submit_next(parameters)
-            return _client_sum(client, parts)
+            finished.release()  # the epoch's last round's, now that the validation is sent
+            total = _client_sum(client, parts)
+            finished.hold(parts)
+            return total
 
     chunks = [index for index, rows in enumerate(train_samples.rows) if rows > 0]
     if batch_size >= train_samples.n_samples:
@@ -985,7 +1025,7 @@ def train_distributed(
                                                              following[0], epoch + 1, replicas,
                                                              homes=homes_of(following[0]), copies=copies))
         return [_local_round(client, settings, train_samples, pieces, epoch, replicas, ahead, index == 0,
-                             homes_of(pieces), copies)
+                             homes_of(pieces), copies, finished)
                 for index, pieces in enumerate(rounds)]
 
     record = {"local_sgd": {"seed": seed, "replicas": replicas, "sync_every": sync_every, "batch_size": batch_size}}
@@ -1000,6 +1040,7 @@ def train_distributed(
                                **options)
     finally:
         ahead.cancel()
+        finished.release()
         for held in copies.values():  # the workers forget the copies
             for future in held.values():
                 future.release()

@@ -11,6 +11,7 @@ import re
 import signal
 
 import distributed
+import distributed.diagnostics.plugin
 import numpy as np
 import pytest
 
@@ -735,6 +736,45 @@ def test_an_epochs_validation_runs_before_the_next_round_submitted_with_it(clien
         del busy
     finally:
         persisted.release()
+
+
+class _Graphs(distributed.diagnostics.plugin.SchedulerPlugin):
+    """On the scheduler: the keys of each graph it receives (one per message of a client)."""
+
+    name = "climann-test-graphs"
+
+    def __init__(self):
+        self.graphs = []
+
+    def update_graph(self, scheduler, *, keys, **kwargs):
+        self.graphs.append(sorted(map(str, keys)))
+
+
+def _received_graphs(dask_scheduler):
+    return dask_scheduler.plugins[_Graphs.name].graphs
+
+
+def test_a_rounds_replicas_and_a_validations_parts_each_reach_the_scheduler_in_one_message(client, prepared):
+    """Tasks submitted one by one reached the scheduler in two messages: the client's batched
+    stream held the second for up to 10 ms, and the round (or the validation) ended that much
+    later while the other worker waited (``climann.workflow.compute.cluster.submit_together``)."""
+    persisted = _persisted(client, prepared)
+    client.register_plugin(_Graphs())
+    try:
+        holders = chunk_holders(client, persisted)
+        network = Network([persisted.n_features, 4, 1], seed=0)
+        filled = [index for index, rows in enumerate(persisted.rows) if rows > 0]
+        validation = training._validation_parts(client, network, network.parameter_vector.copy(), persisted,
+                                                filled, "mse", holders)
+        _, rounds = _submit_a_round(client, persisted, replica_homes(holders, 2), chunks_per_round=0)
+        client.gather(validation + rounds)
+        graphs = client.run_on_scheduler(_received_graphs)
+    finally:
+        client.unregister_scheduler_plugin(_Graphs.name)
+        persisted.release()
+    assert len(validation) > 1 and len(rounds) == 2
+    for futures in (validation, rounds):
+        assert sorted(str(future.key) for future in futures) in graphs, graphs
 
 
 def test_rounds_of_whole_chunks_pair_one_chunk_of_each_replica():
