@@ -789,39 +789,42 @@ def test_instants_beside_means_stamped_a_fixed_interval_later_are_refused_with_t
         "every step of pr lies 1:30 after the step of tas (pr 2000-01-01 01:30 to 2000-01-02 22:30, tas 2000-01-01 to "
         "2000-01-02 21:00; e.g. instants beside means over cells that begin or end at them, as CMIP6's 3hrPt beside "
         "3hr): climann needs every variable at the same time steps; which of pr's steps goes with which of tas's is "
-        "a choice: `cdo shifttime,-90minutes pr.nc pr_fixed.nc` pairs each with the step of tas before it, `cdo "
-        "shifttime,90minutes pr.nc pr_fixed.nc` with the one after it")
+        "a choice: `cdo shifttime,90minutes tas.nc tas_fixed.nc` pairs each with the step of tas before it, `cdo "
+        "shifttime,-90minutes tas.nc tas_fixed.nc` with the one after it")
 
 
 @pytest.mark.parametrize("choice", [pytest.param(0, id="step-before"), pytest.param(1, id="step-after")])
-def test_the_two_shifts_for_a_zarr_store_are_xarray_lines_that_move_its_times_and_bounds(tmp_path, monkeypatch,
-                                                                                        choice):
+def test_the_two_shifts_for_a_zarr_store_are_xarray_lines_that_move_the_instants_not_the_means_bounds(
+        tmp_path, monkeypatch, choice):
     """fix33c: for Zarr stores the shifts were `cdo shifttime,-90minutes pr.zarr pr_fixed.nc` and a bare `cdo
-    shifttime,90minutes`, which CDO cannot run on a store. Each is an xarray line; run as printed, the copy's
-    times and bounds are the store's moved by the shift (the one before: tas's steps, and the two open
-    together), its values unchanged, the store untouched."""
-    import re
-    import shlex
-
+    shifttime,90minutes`, which CDO cannot run on a store: each is an xarray line. break37a C3: they moved pr's
+    times and bounds, so that the mean over [00:00, 03:00] was said to be over [22:30, 01:30] and those bounds
+    went to prediction files; they now move tas, the instants, which have none. Run as printed, the copy's
+    times are tas's moved, its values unchanged, the store untouched; opened beside pr, each mean goes with the
+    instant chosen (by hand: tas at its cell's start or end) and keeps its own bounds."""
     pytest.importorskip("zarr")
     monkeypatch.chdir(tmp_path)
-    _three_hourly("tas", 0).to_zarr("tas.zarr")
+    tas = _three_hourly("tas", 0)
+    tas.to_zarr("tas.zarr")
     pr = _three_hourly("pr", 90, bounds=True)
     pr.to_zarr("pr.zarr")
     with pytest.raises(ClimannError) as error:
-        open_dataset([tmp_path / "tas.zarr", tmp_path / "pr.zarr"], grid_of="tas")
+        open_dataset([tmp_path / "tas.zarr", tmp_path / "pr.zarr"], grid_of="pr")
     commands = re.findall(r"`([^`]+)`", str(error.value))
     assert len(commands) == 2 and not any("cdo" in command for command in commands)
     run_python("-c", shlex.split(commands[choice])[2], check=True, cwd=tmp_path)
-    copy = xr.open_zarr(tmp_path / "pr_fixed.zarr", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))
-    moved = datetime.timedelta(minutes=-90 if choice == 0 else 90)
-    np.testing.assert_array_equal(copy["time"].values, pr["time"].values + moved)
-    np.testing.assert_array_equal(copy["time_bnds"].values, pr["time_bnds"].values + moved)
-    np.testing.assert_array_equal(copy["pr"].values, pr["pr"].values)
-    assert xr.open_zarr(tmp_path / "pr.zarr", use_cftime=True)["time"].values[0] == pr["time"].values[0]
-    if choice == 0:
-        combined = open_dataset([tmp_path / "tas.zarr", tmp_path / "pr_fixed.zarr"], grid_of="tas")
-        np.testing.assert_array_equal(combined["pr"].values, pr["pr"].values)
+    copy = xr.open_zarr(tmp_path / "tas_fixed.zarr", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))
+    moved = datetime.timedelta(minutes=90 if choice == 0 else -90)
+    np.testing.assert_array_equal(copy["time"].values, tas["time"].values + moved)
+    np.testing.assert_array_equal(copy["tas"].values, tas["tas"].values)
+    assert xr.open_zarr(tmp_path / "tas.zarr", use_cftime=True)["time"].values[0] == tas["time"].values[0]
+    combined = open_dataset([tmp_path / "pr.zarr", tmp_path / "tas_fixed.zarr"], grid_of="pr")
+    # the mean over [3k, 3k + 3] h with tas at 3k h (its start) or at 3k + 3 h (its end)
+    kept = slice(0, len(pr["time"])) if choice == 0 else slice(0, len(pr["time"]) - 1)
+    expected_tas = tas["tas"].values[choice:][:len(combined["time"])]
+    np.testing.assert_array_equal(combined["pr"].values, pr["pr"].values[kept])
+    np.testing.assert_array_equal(combined["tas"].values, np.where(expected_tas > 0, expected_tas, np.nan))  # 0 K
+    np.testing.assert_array_equal(combined["time_bnds"].values, pr["time_bnds"].values[kept])
 
 
 def test_twelve_months_of_one_year_beside_a_series_of_years_are_asked_about_as_a_climatology(tmp_path, caplog):
@@ -1056,13 +1059,27 @@ def test_means_beside_instants_are_refused_as_a_choice_wherever_the_means_are_st
         open_dataset([tmp_path / "tas.nc", tmp_path / "pr.nc"], grid_of="tas")
 
 
-@pytest.mark.parametrize(("stamped", "minutes", "instant_after_start"), [
-    pytest.param("end", -90, 0, id="cesm-end-paired-with-the-start"),
-    pytest.param("end", 90, 3, id="cesm-end-paired-with-the-end"),
-    pytest.param("start", 90, 3, id="start-paired-with-the-end"),
+def _shifttime(source: Path, copy: Path, minutes: int) -> None:
+    """What `cdo shifttime,<minutes>minutes source copy` writes for a file without time bounds
+    (CDO is not installed here): its times moved, nothing else."""
+    dataset = xr.open_dataset(source, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))
+    assert "bounds" not in dataset["time"].attrs
+    encoding = dataset["time"].encoding
+    dataset = dataset.assign_coords(time=dataset["time"].values + datetime.timedelta(minutes=minutes))
+    dataset["time"].encoding.update(units=encoding["units"], calendar=encoding["calendar"])
+    dataset.to_netcdf(copy)
+
+
+@pytest.mark.parametrize(("stamped", "choice", "instant_after_start"), [
+    pytest.param("end", "start", 0, id="cesm-end-paired-with-the-start"),
+    pytest.param("end", "end", 3, id="cesm-end-paired-with-the-end"),
+    pytest.param("start", "end", 3, id="start-paired-with-the-end"),
 ])
-def test_the_printed_choice_pairs_each_mean_with_the_instant_chosen(tmp_path, monkeypatch, stamped, minutes,
-                                                                    instant_after_start):
+def test_the_printed_choice_pairs_each_mean_with_the_instant_chosen_and_keeps_its_bounds(
+        tmp_path, monkeypatch, stamped, choice, instant_after_start):
+    """break37a C3: the way out moved the means' stamps and bounds by 1:30 (the mean over [00:00, 03:00] then
+    said to be over [22:30, 01:30], bounds written to prediction files); followed as printed, the means are now
+    stamped at their cells' middles with their own bounds, and the instants moved."""
     monkeypatch.chdir(tmp_path)
     tas, pr = _three_hourly("tas", 0), _three_hourly_means(stamped)
     tas.to_netcdf("tas.nc")
@@ -1071,12 +1088,13 @@ def test_the_printed_choice_pairs_each_mean_with_the_instant_chosen(tmp_path, mo
         open_dataset([tmp_path / "tas.nc", tmp_path / "pr.nc"], grid_of="tas")
     message = str(raised.value)
     assert f"is stamped at the {stamped} of its time cell" in message
-    line = re.search(r"`(python -c .*)` pairs each with the instant at its cell's start", message).group(1)
-    assert line.endswith(" pr.nc pr_fixed.nc -90 time")
-    line = line.replace(" -90 time", f" {minutes} time")
-    subprocess.run(["bash", "-c", line], check=True, cwd=tmp_path,
+    restamp = re.search(r"`(python -c .*)` stamps each mean at its cell's middle", message).group(1)
+    shift = re.search(rf"`cdo shifttime,(-?\d+)minutes tas.nc tas_fixed.nc` (pairs each with the instant at its "
+                      rf"cell's )?(with the one at its )?{choice}", message).group(1)
+    subprocess.run(["bash", "-c", restamp], check=True, cwd=tmp_path,
                    env={**os.environ, "PATH": f"{os.path.dirname(sys.executable)}:{os.environ['PATH']}"})
-    combined = open_dataset([tmp_path / "tas.nc", tmp_path / "pr_fixed.nc"], grid_of="tas")
+    _shifttime(tmp_path / "tas.nc", tmp_path / "tas_fixed.nc", int(shift))
+    combined = open_dataset([tmp_path / "pr_fixed.nc", tmp_path / "tas_fixed.nc"], grid_of="pr")
     # by hand: the mean over [3k, 3k + 3] h goes with tas at 3k + instant_after_start hours
     starts = [cell[0] for cell in pr["time_bnds"].values]
     chosen = {start + datetime.timedelta(hours=instant_after_start): index for index, start in enumerate(starts)}
@@ -1086,6 +1104,7 @@ def test_the_printed_choice_pairs_each_mean_with_the_instant_chosen(tmp_path, mo
     expected_tas = tas["tas"].values[[i for i, _ in paired]]
     np.testing.assert_array_equal(combined["tas"].values, np.where(expected_tas > 0, expected_tas, np.nan))  # 0 K: masked
     np.testing.assert_array_equal(combined["pr"].values, pr["pr"].values[[j for _, j in paired]])
+    np.testing.assert_array_equal(combined["time_bnds"].values, pr["time_bnds"].values[[j for _, j in paired]])
 
 
 def test_the_warning_about_stamps_at_the_ends_of_their_cells_names_the_file_with_the_cells(tmp_path, caplog):
