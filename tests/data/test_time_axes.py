@@ -21,6 +21,7 @@ from climann.data.notes import forget_notes
 from climann.data.open import expand_paths, open_dataset
 from climann.data.sources import source_files
 from climann.data.subset import select_values
+from climann.data.time_axis import date_text
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset, without_cdo
 from tests.forecast_files import s2s_pair
@@ -1191,3 +1192,88 @@ def test_water_years_beside_calendar_years_are_warned_about_naming_the_paired_ce
             "cell's middle, so tg_mean of 1981-01-01 to 1982-01-01 is paired with dry_days of 1980-10-01 to "
             "1981-10-01, which covers months outside it; if that is not the pairing meant, give dry_days over cells "
             "that match tg_mean's"]
+
+
+def _means_over_cells(name: str, stamped: str, *, method: str = "mean", moved: int = 0, n: int = 16) -> xr.Dataset:
+    """``name``: 3-hourly ``time: <method>`` values over [00:00, 03:00], [03:00, 06:00] … (time_bnds), stamped
+    at each cell's ``stamped`` instant; its stamps and bounds then ``moved`` minutes (what `cdo shifttime` does
+    to a file); values 1, 3, 5 … for pr, 1, 4, 7 … for another variable."""
+    dataset = _three_hourly_means(stamped, n=n).rename({"pr": name})
+    dataset[name].attrs["cell_methods"] = f"area: mean time: {method}"
+    dataset[name].values = np.arange(n * 6, dtype=np.float32).reshape(n, 2, 3) * (2.0 if name == "pr" else 3.0) + 1
+    if moved:
+        shift = datetime.timedelta(minutes=moved)
+        dataset = dataset.assign_coords(time=("time", dataset["time"].values + shift, dataset["time"].attrs,
+                                              dataset["time"].encoding))
+        dataset["time_bnds"] = dataset["time_bnds"] + shift
+    return dataset
+
+
+@pytest.mark.parametrize(("pr_stamped", "rsds_stamped"), [
+    pytest.param("end", "middle", id="cesm-end-beside-cmip6-middle"),
+    pytest.param("middle", "end", id="cmip6-middle-beside-cesm-end"),
+    pytest.param("start", "end", id="start-beside-end"),
+])
+@pytest.mark.parametrize("method", [pytest.param("mean", id="means"), pytest.param("sum", id="sums"),
+                                    pytest.param("maximum", id="maxima")])
+def test_statistics_over_the_same_cells_are_paired_by_their_cells_wherever_stamped(tmp_path, pr_stamped,
+                                                                                   rsds_stamped, method):
+    """break37a C3: 3-hourly means with identical time_bnds, pr stamped at the cells' ends and rsds at their
+    middles, were refused as 'every step of pr lies 1:30 after the step of rsds … a choice: cdo shifttime'; the
+    bounds say which values go together (CF 7.1). Each pr is paired with rsds of its own cell, and the data
+    keep pr's bounds."""
+    pr = _means_over_cells("pr", pr_stamped, method=method)
+    rsds = _means_over_cells("rsds", rsds_stamped, method=method)
+    pr.to_netcdf(tmp_path / "pr.nc")
+    rsds.to_netcdf(tmp_path / "rsds.nc")
+    combined = open_dataset([tmp_path / "pr.nc", tmp_path / "rsds.nc"], grid_of="pr")
+    # each step dated by its cell's middle, as one file alone is (climann.data.time_cells)
+    np.testing.assert_array_equal(combined["time"].values, [low + (high - low) / 2 for low, high in
+                                                            pr["time_bnds"].values])
+    np.testing.assert_array_equal(combined["time_bnds"].values, pr["time_bnds"].values)
+    np.testing.assert_array_equal(combined["pr"].values, pr["pr"].values)
+    np.testing.assert_array_equal(combined["rsds"].values, rsds["rsds"].values)  # the same cell, step by step
+
+
+@pytest.mark.parametrize("moved_variable", [pytest.param("pr", id="target-moved"),
+                                            pytest.param("rsds", id="predictor-moved")])
+def test_bounds_moved_with_their_stamps_are_refused_and_the_printed_line_gives_them_back(tmp_path, monkeypatch,
+                                                                                         moved_variable):
+    """break37a C3: the advice `cdo shifttime,-90minutes` followed on pr (its cells' ends) moves its
+    time_bnds too: pr's cells become [22:30, 01:30] at the stamps of rsds (its middles), and climann trained
+    on them without a word, writing the wrong bounds into predictions.nc. Refused, naming the first pair;
+    the printed line (the moved variable's values over the other's cells) gives its bounds back, its stamps
+    kept, and the two are then paired cell by cell."""
+    monkeypatch.chdir(tmp_path)
+    stamped = {"pr": "end", "rsds": "middle"}
+    files = {name: _means_over_cells(name, stamped[name], moved=-90 if name == moved_variable else 0)
+             for name in ("pr", "rsds")}
+    for name, dataset in files.items():
+        dataset.to_netcdf(f"{name}.nc")
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([tmp_path / "pr.nc", tmp_path / "rsds.nc"], grid_of="pr")
+    message = str(raised.value)
+    pr_cell, rsds_cell = (("1999-12-31 22:30 to 2000-01-01 01:30", "2000-01-01 to 2000-01-01 03:00")
+                          if moved_variable == "pr" else ("2000-01-01 to 2000-01-01 03:00",
+                                                          "1999-12-31 22:30 to 2000-01-01 01:30"))
+    pr_stamp = "2000-01-01 01:30" if moved_variable == "pr" else "2000-01-01 03:00"
+    assert message.startswith(
+        f"pr at {pr_stamp} is a value over {pr_cell} (its time bounds) and rsds paired with it, at "
+        f"{date_text(files['rsds']['time'].values[0])}, over {rsds_cell} (16 of 16 paired steps differ so): the "
+        "bounds of one say other times than its values are of (CDO's shifttime moves a file's time bounds with its "
+        "times), and climann needs every variable at the same time steps over the same time cells; give each file "
+        "the bounds of its values; ")
+    other = "rsds" if moved_variable == "pr" else "pr"
+    line = re.search(rf"if {moved_variable}'s values are over {other}'s cells, `([^`]+)` moves {moved_variable}'s "
+                     rf"bounds 1:30 later, its times kept", message).group(1)
+    run_python("-c", shlex.split(line)[2], check=True, cwd=tmp_path)
+    fixed = xr.open_dataset(tmp_path / f"{moved_variable}_fixed.nc",
+                            decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))
+    original = _means_over_cells(moved_variable, stamped[moved_variable])
+    np.testing.assert_array_equal(fixed["time_bnds"].values, original["time_bnds"].values)
+    np.testing.assert_array_equal(fixed["time"].values, files[moved_variable]["time"].values)
+    paths = {name: tmp_path / (f"{name}_fixed.nc" if name == moved_variable else f"{name}.nc") for name in files}
+    combined = open_dataset([paths["pr"], paths["rsds"]], grid_of="pr")
+    np.testing.assert_array_equal(combined["time_bnds"].values, original["time_bnds"].values)
+    np.testing.assert_array_equal(combined["rsds"].values, files["rsds"]["rsds"].values)
+    np.testing.assert_array_equal(combined["pr"].values, files["pr"]["pr"].values)
