@@ -805,8 +805,8 @@ def _check_paired_cells(axes: Sequence[_Axis]) -> None:
     for index, first in enumerate(sub_daily):
         mine = dict(zip(first.opening, zip(first.times, first.cells)))
         for other in sub_daily[index + 1:]:
-            paired = [(mine[period], (time, cell)) for period, time, cell in zip(other.opening, other.times, other.cells)
-                      if period in mine]
+            paired = [(mine[period], (time, cell))
+                      for period, time, cell in zip(other.opening, other.times, other.cells) if period in mine]
             if not paired and _cells_within_a_step(first, other):
                 paired = list(zip(zip(first.times, first.cells), zip(other.times, other.cells)))
             differing = [(one, two) for one, two in paired if one[1] != two[1]]
@@ -833,7 +833,8 @@ def _paired_cells_refusal(first: _Axis, other: _Axis, differing: Sequence[tuple]
     bounds onto the other's, its times unchanged, for each variable whose stamps its moved
     cells still hold."""
     ((time, cell), (their_time, their_cell)) = differing[0]
-    offsets = {min(two[1]) - min(one[1]) for one, two in differing} | {max(two[1]) - max(one[1]) for one, two in differing}
+    offsets = ({min(two[1]) - min(one[1]) for one, two in differing}
+               | {max(two[1]) - max(one[1]) for one, two in differing})
     ways = ""
     if len(differing) == n_paired and len(offsets) == 1:
         minutes = round(offsets.pop().total_seconds() / 60)

@@ -97,7 +97,7 @@ def bounds_shift_command(minutes: int, time: str, files: str) -> str:
     """The xarray line that writes a copy of the input of ``files`` (``IN OUT``) whose time
     bounds (CF 7.1, named by the ``bounds`` attribute of ``time``) are ``minutes`` later
     (earlier when negative), its times unchanged: for a file whose bounds were moved with its
-    times (CDO's ``shifttime`` moves both, and no CDO operator moves the bounds alone), NetCDF
+    times (CDO's ``shifttime`` moves both: climann's own advice for a NetCDF file, above), NetCDF
     or Zarr alike.
 
     Parameters
