@@ -804,7 +804,7 @@ def _check_paired_cells(axes: Sequence[_Axis]) -> None:
                  and None not in axis.cells]
     for index, first in enumerate(sub_daily):
         mine = dict(zip(first.opening, zip(first.times, first.cells)))
-        for other in sub_daily[index + 1:]:
+        for other in (axis for axis in sub_daily[index + 1:] if axis.step == first.step):  # else refused as steps
             paired = [(mine[period], (time, cell))
                       for period, time, cell in zip(other.opening, other.times, other.cells) if period in mine]
             if not paired and _cells_within_a_step(first, other):

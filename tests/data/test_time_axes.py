@@ -1277,3 +1277,19 @@ def test_bounds_moved_with_their_stamps_are_refused_and_the_printed_line_gives_t
     np.testing.assert_array_equal(combined["time_bnds"].values, original["time_bnds"].values)
     np.testing.assert_array_equal(combined["rsds"].values, files["rsds"]["rsds"].values)
     np.testing.assert_array_equal(combined["pr"].values, files["pr"]["pr"].values)
+
+
+def test_hourly_means_beside_3_hourly_means_are_refused_as_at_different_steps_not_as_other_cells(tmp_path):
+    """Cells of different lengths at the same stamps (1-hour means stamped 01:30 beside 3-hour means) are
+    another frequency, refused with the advice that averages the finer one, not as bounds moved."""
+    three = _means_over_cells("pr", "middle")
+    hourly = _three_hourly("rsds", 90, bounds=True, n=48)
+    hourly = hourly.assign_coords(time=("time", [cftime.DatetimeNoLeap(2000, 1, 1) + datetime.timedelta(minutes=90 + 60 * k)
+                                                 for k in range(48)], hourly["time"].attrs, hourly["time"].encoding))
+    hourly["time_bnds"] = (("time", "bnds"), np.array([[t - datetime.timedelta(minutes=30), t + datetime.timedelta(
+        minutes=30)] for t in hourly["time"].values], dtype=object))
+    hourly["rsds"].attrs["cell_methods"] = "area: time: mean"
+    three.to_netcdf(tmp_path / "pr.nc")
+    hourly.to_netcdf(tmp_path / "rsds.nc")
+    with pytest.raises(ClimannError, match=r"^pr is 3-hourly .* and rsds 1-hourly .*bring rsds to 3-hourly steps first"):
+        open_dataset([tmp_path / "pr.nc", tmp_path / "rsds.nc"], grid_of="pr")
