@@ -704,7 +704,8 @@ def on_common_time_steps(
 ) -> tuple[list[xr.Dataset], list[str | Path]]:
     """The datasets (one per file, or group of files) restricted to the period every
     time-varying variable covers, their steps paired by period (see the module description),
-    with the files of those kept.
+    with the files of those kept. Sub-daily statistics with CF bounds in every file are paired
+    by their time cells (:meth:`_Axis.by_cells`), whatever instant of its cell each file stamps.
 
     Parameters
     ----------
@@ -748,8 +749,9 @@ def on_common_time_steps(
         first instants without bounds is paired differently by the two readings of its
         stamps with one whose periods are known, a variable lacks some of the target's steps
         within their common period (or holds one twice), or two have no period in common,
-        naming both variables, their periods and the way out; if time bounds do not hold
-        their stamps.
+        naming both variables, their periods and the way out; if two sub-daily variables'
+        paired steps have different time cells (CF bounds), naming the first pair; if time
+        bounds do not hold their stamps.
     """
     time, every_axis = _time_axes(datasets, names)
     in_file_order = [axis.variable for axis in every_axis]
