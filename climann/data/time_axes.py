@@ -22,7 +22,14 @@ other axis (sub-daily, every k months) its stamp.
 - sub-daily means beside instants (CMIP6's 3hr ``pr`` beside 3hrPt ``tas``): which instant goes
   with each mean is a choice, refused with the two ways to make it, whether the means are
   stamped at their cells' middles (1:30 after the instants), ends (CESM: at the instants'
-  stamps) or starts (break33b B6);
+  stamps) or starts (break33b B6); the ways move the instants, never a mean's bounds;
+- sub-daily statistics (``time: mean``, ``sum``, ``maximum`` …) with CF bounds in every file:
+  paired by their time cells, whatever instant of its cell each file stamps (3hr ``pr`` at
+  the cells' ends beside ``rsds`` at their middles, break37a C3); the others take the
+  target's stamps, as for periods;
+- sub-daily steps paired (by stamps or cells) whose time cells differ (a file whose bounds
+  CDO's ``shifttime`` moved with its times, beside one whose it did not): refused, naming the
+  first pair, with the xarray line that moves either file's bounds alone onto the other's;
 - the same steps over different periods (``tas`` 1990–1995, ``rsdt`` 1991–1996): only the
   common period is used, with a warning naming each variable's period and the steps left out.
   The configuration's ``time_range`` is applied after the files are combined, so it can only
@@ -55,6 +62,7 @@ Frequencies are judged from the median step (:func:`~climann.data.step_periods.f
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import logging
 import re
 import shlex
@@ -83,7 +91,7 @@ from climann.data.time_axis import (
     TimeStep, axis_time_step, cell_time_step, date_text, lagged_steps, own_series_lag_name, values_text,
 )
 from climann.data.time_cells import check_stamps_in_cells
-from climann.data.time_commands import shift_command
+from climann.data.time_commands import bounds_shift_command, shift_command
 from climann.data.time_range import range_bounds
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
@@ -118,6 +126,7 @@ class _Axis:
     lead: str | None = None  # a forecast's chosen lead time (``step = 21 days``): its stamps are valid times
     file_dims: tuple = ()  # (file, the file's own name of its time dimension) of each file: a command names it
     value_word: str = "mean"  # what each value is over its cell (cell_methods.time_value_word): totals are summed
+    instants: bool = False  # values at instants (cell_methods "time: point"), not statistics over their cells
 
     @property
     def file(self) -> str | Path:
@@ -177,6 +186,20 @@ class _Axis:
                                    closing=self.closing[keep])
 
     @property
+    def over_cells(self) -> bool:
+        """Whether every value is a statistic over its time cell (CF 7.1 bounds on every step,
+        not ``time: point``), neither a forecast's window nor at a chosen lead."""
+        return bool(self.cells) and None not in self.cells and not (self.instants or self.windows or self.lead)
+
+    def by_cells(self) -> _Axis:
+        """The axis with each step's period its time cell's lower bound: on an axis paired by
+        stamps (sub-daily), means over the same cells stamped at their ends in one file and at
+        their middles in another are then the same steps (CF 7.1: a mean's cell is its bounds,
+        its stamp anywhere inside)."""
+        starts = np.array([min(cell) for cell in self.cells], dtype=object)
+        return dataclasses.replace(self, opening=starts, closing=starts.copy())
+
+    @property
     def known(self) -> bool:
         """Whether the period of every step is known (none stamped on a period's first instant
         without bounds)."""
@@ -229,6 +252,7 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
     leads: dict[str, str | None] = {}
     file_dims: dict[str, dict] = {}
     value_words: dict[str, str] = {}
+    instants: dict[str, bool] = {}
     time_name = None
     for dataset, name in zip(datasets, names, strict=True):
         if (time := _time_dimension(dataset)) is None:
@@ -244,6 +268,8 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
         for variable in series:
             file_dims.setdefault(variable, {})[name] = file_time_names(dataset[time])[1]
             value_words.setdefault(variable, time_value_word(dataset[variable].attrs.get("cell_methods"), time))
+            instants.setdefault(variable, time_cell_method(dataset[variable].attrs.get("cell_methods"),
+                                                           time) == "time: point")
             leads.setdefault(variable, _chosen_lead(dataset) if _at_valid_instants(dataset[variable], held) else None)
             for stamp, cell in held:
                 steps.setdefault(variable, {}).setdefault(stamp, (name, cell))
@@ -252,7 +278,8 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
         times = np.array(sorted(held), dtype=object)
         axes.append(_Axis(variable, times, tuple(held[t][0] for t in times), tuple(held[t][1] for t in times),
                           windows=variable in windows, lead=leads[variable],
-                          file_dims=tuple(file_dims[variable].items()), value_word=value_words[variable]))
+                          file_dims=tuple(file_dims[variable].items()), value_word=value_words[variable],
+                          instants=instants[variable]))
     return time_name, axes
 
 
@@ -497,7 +524,9 @@ def _offset_refusal(first: _Axis, other: _Axis) -> ClimannError | None:
     the same index (CMIP6's 3-hourly instants ``3hrPt`` beside 3-hourly means ``3hr`` stamped
     at their cells' middles, 1:30 later), the refusal that says so and gives the two shifts
     between which the user chooses (which mean goes with which instant is no fact of the files);
-    None otherwise."""
+    None otherwise. The shifts move the file without time cells (the instants): CDO's
+    ``shifttime`` moves a file's bounds with its times, and a mean's bounds moved 1:30 would say
+    it is over a cell it is not (break37a C3)."""
     if len(first.times) != len(other.times) or len(first.times) < 2:
         return None
     try:
@@ -512,15 +541,17 @@ def _offset_refusal(first: _Axis, other: _Axis) -> ClimannError | None:
         return None
     later, earlier = (other, first) if minutes > 0 else (first, other)
     shift = abs(minutes)
-    time, files = dict(later.file_dims).get(later.file, "time"), input_and_copy(later.file)
     after = _step_minutes(earlier) - shift
+    # the instants move, not the means: shifttime would move a mean's bounds off the cell its value is over
+    moved, sign = (earlier, -1) if later.over_cells and not earlier.over_cells else (later, 1)
+    time, files = dict(moved.file_dims).get(moved.file, "time"), input_and_copy(moved.file)
     return ClimannError(
         f"every step of {later.variable} lies {shift // 60}:{shift % 60:02d} after the step of {earlier.variable} "
         f"({later.variable} {later.period}, {earlier.variable} {earlier.period}; e.g. instants beside means over "
         f"cells that begin or end at them, as CMIP6's 3hrPt beside 3hr): {_SAME_STEPS}; which of {later.variable}'s "
-        f"steps goes with which of {earlier.variable}'s is a choice: `{shift_command(-shift, time, files)}` pairs "
-        f"each with the step of {earlier.variable} before it, `{shift_command(after, time, files)}` with the one "
-        "after it"
+        f"steps goes with which of {earlier.variable}'s is a choice: `{shift_command(-shift * sign, time, files)}` "
+        f"pairs each with the step of {earlier.variable} before it, `{shift_command(after * sign, time, files)}` "
+        "with the one after it"
     )
 
 
@@ -560,20 +591,25 @@ def _check_means_beside_instants(axes: Sequence[_Axis]) -> None:
 
 
 def _edge_refusal(mean: _Axis, instant: _Axis, edge: str) -> ClimannError:
-    """The refusal of :func:`_check_means_beside_instants`: the two Python lines of
-    :func:`~climann.data.resampling.restamp_command` between which the user chooses."""
+    """The refusal of :func:`_check_means_beside_instants`: the Python line of
+    :func:`~climann.data.resampling.restamp_command` that stamps each mean at its cell's middle,
+    its bounds kept (CF 7.1: they say what the mean is over), then the two shifts of the
+    instants' file (:func:`~climann.data.time_commands.shift_command`; it has no bounds to
+    move) between which the user chooses."""
     low, high = sorted(mean.cells[0])
     half = round((high - low).total_seconds() / 120)
     files = sorted(set(mean.files), key=str)
     each = f" (on each of its {len(files)} files)" if len(files) > 1 else ""
-    command = restamp_command(mean.file, -half, dict(mean.file_dims).get(mean.file, "time"))
+    command = restamp_command(mean.file, 0, dict(mean.file_dims).get(mean.file, "time"))
+    time, copies = dict(instant.file_dims).get(instant.file, "time"), input_and_copy(instant.file)
     return ClimannError(
         f"every step of {mean.variable} is stamped at the {edge} of its time cell ({date_text(mean.times[0])} for "
         f"{date_text(low)} to {date_text(high)}; e.g. CESM's means) and {instant.variable}, without time cells, holds "
         f"instants at those stamps: {_SAME_STEPS}; which of {instant.variable}'s instants goes with each mean of "
         f"{mean.variable} is a choice, as for CMIP6's 3hr means stamped at their cells' middles beside 3hrPt: "
-        f"`{command}`{each} pairs each with the instant at its cell's start, the same line with {half} in place of "
-        f"-{half} with the one at its end"
+        f"`{command}`{each} stamps each mean at its cell's middle (its bounds kept); then "
+        f"`{shift_command(half, time, copies)}` pairs each with the instant at its cell's start, "
+        f"`{shift_command(-half, time, copies)}` with the one at its end"
     )
 
 
@@ -668,7 +704,8 @@ def on_common_time_steps(
 ) -> tuple[list[xr.Dataset], list[str | Path]]:
     """The datasets (one per file, or group of files) restricted to the period every
     time-varying variable covers, their steps paired by period (see the module description),
-    with the files of those kept.
+    with the files of those kept. Sub-daily statistics with CF bounds in every file are paired
+    by their time cells (:meth:`_Axis.by_cells`), whatever instant of its cell each file stamps.
 
     Parameters
     ----------
@@ -712,8 +749,9 @@ def on_common_time_steps(
         first instants without bounds is paired differently by the two readings of its
         stamps with one whose periods are known, a variable lacks some of the target's steps
         within their common period (or holds one twice), or two have no period in common,
-        naming both variables, their periods and the way out; if time bounds do not hold
-        their stamps.
+        naming both variables, their periods and the way out; if two sub-daily variables'
+        paired steps have different time cells (CF bounds), naming the first pair; if time
+        bounds do not hold their stamps.
     """
     time, every_axis = _time_axes(datasets, names)
     in_file_order = [axis.variable for axis in every_axis]
@@ -724,8 +762,12 @@ def on_common_time_steps(
     by_cells = next((axis.cell_frequency for axis in used if axis.cell_frequency), None)
     every_axis = [axis.with_periods(frequency, by_cells) for axis in every_axis]
     axes = [axis for axis in every_axis if variables is None or axis.variable in variables]
+    if _paired_by_cells(axes):
+        every_axis = [axis.by_cells() if axis.over_cells else axis for axis in every_axis]
+        axes = [axis for axis in every_axis if variables is None or axis.variable in variables]
     _check_means_beside_instants(axes)
     _warn_offset_cells(axes)
+    _check_paired_cells(axes)
     if not axes or _stamped_alike(every_axis, axes):
         return list(datasets), list(names)
     axes, every_axis = _on_forecast_periods(axes, every_axis)
@@ -742,6 +784,89 @@ def on_common_time_steps(
     _warn_target_gaps(axes, start, end, chosen)
     files = _on_target_stamps(files, time, axes[0], every_axis, start, end)
     return [dataset for dataset, _ in files], [name for _, name in files]
+
+
+def _paired_by_cells(axes: Sequence[_Axis]) -> bool:
+    """Whether the steps of ``axes`` (several, on steps of no calendar period: sub-daily) are
+    paired by their time cells rather than their stamps: when every value of every one is a
+    statistic over its cell (:attr:`_Axis.over_cells`; CF 7.1: the bounds say which values go
+    together, the stamp inside a cell is free). Instants (no cells, or ``time: point``) beside
+    them keep every axis paired by stamps, and refused as a choice (:func:`_offset_refusal`)."""
+    return len(axes) > 1 and all(axis.over_cells and axis.step not in PERIOD_FREQUENCIES for axis in axes)
+
+
+def _check_paired_cells(axes: Sequence[_Axis]) -> None:
+    """Refuse two variables on steps of no calendar period (sub-daily) whose paired steps have
+    different time cells (CF 7.1 bounds): a file whose bounds were moved with its times (CDO's
+    ``shifttime`` moves both) beside one whose were not; its values are then said to be of
+    cells they are not of, and the bounds written to prediction files would be wrong. Each step
+    is paired by its period (its stamp, or its cell by :meth:`_Axis.by_cells`); cells that are
+    all one fixed interval apart step by step (then paired by none) are refused the same way."""
+    sub_daily = [axis for axis in axes if axis.step not in PERIOD_FREQUENCIES and axis.cells
+                 and None not in axis.cells]
+    for index, first in enumerate(sub_daily):
+        mine = dict(zip(first.opening, zip(first.times, first.cells)))
+        for other in (axis for axis in sub_daily[index + 1:] if axis.step == first.step):  # else refused as steps
+            paired = [(mine[period], (time, cell))
+                      for period, time, cell in zip(other.opening, other.times, other.cells) if period in mine]
+            if not paired and _cells_within_a_step(first, other):
+                paired = list(zip(zip(first.times, first.cells), zip(other.times, other.cells)))
+            differing = [(one, two) for one, two in paired if one[1] != two[1]]
+            if differing:
+                raise _paired_cells_refusal(first, other, differing, len(paired))
+
+
+def _cells_within_a_step(first: _Axis, other: _Axis) -> bool:
+    """Whether each cell of ``other`` lies one fixed interval, shorter than a step, from the
+    cell of ``first`` with the same index (the same cells, one set moved)."""
+    if len(first.cells) != len(other.cells) or len(first.cells) < 2:
+        return False
+    try:
+        offsets = {min(two) - min(one) for one, two in zip(first.cells, other.cells)}
+    except TypeError:  # dates of two calendars
+        return False
+    return len(offsets) == 1 and abs(offsets.pop().total_seconds()) < median_step_days(first.times) * 86400
+
+
+def _paired_cells_refusal(first: _Axis, other: _Axis, differing: Sequence[tuple], n_paired: int) -> ClimannError:
+    """The refusal of :func:`_check_paired_cells`, naming the first pair of steps whose cells
+    differ; when every paired step's cells are one fixed interval apart, the xarray line
+    (:func:`~climann.data.time_commands.bounds_shift_command`) that moves either variable's
+    bounds onto the other's, its times unchanged, for each variable whose stamps its moved
+    cells still hold."""
+    ((time, cell), (their_time, their_cell)) = differing[0]
+    offsets = ({min(two[1]) - min(one[1]) for one, two in differing}
+               | {max(two[1]) - max(one[1]) for one, two in differing})
+    ways = ""
+    if len(differing) == n_paired and len(offsets) == 1:
+        minutes = round(offsets.pop().total_seconds() / 60)
+        lines = []
+        for axis, shift, onto in ((first, minutes, other), (other, -minutes, first)):
+            moved = datetime.timedelta(minutes=shift)
+            if all(min(c) + moved <= t <= max(c) + moved for t, c in zip(axis.times, axis.cells)):
+                files = input_and_copy(axis.file)
+                lines.append(f"if {axis.variable}'s values are over {onto.variable}'s cells, "
+                             f"`{bounds_shift_command(shift, dict(axis.file_dims).get(axis.file, 'time'), files)}` "
+                             f"moves {axis.variable}'s bounds {_clock(shift)} {'later' if shift > 0 else 'earlier'}, "
+                             f"its times kept")
+        if lines:
+            ways = "; " + "; ".join(lines)
+    return ClimannError(
+        f"{first.variable} at {date_text(time)} is a value over {_cell_text(cell)} (its time bounds) and "
+        f"{other.variable} paired with it, at {date_text(their_time)}, over {_cell_text(their_cell)} "
+        f"({len(differing)} of {n_paired} paired steps differ so): the bounds of one say other times than its values "
+        f"are of (CDO's shifttime moves a file's time bounds with its times), and {_SAME_STEPS} over the same time "
+        f"cells; give each file the bounds of its values{ways}"
+    )
+
+
+def _cell_text(cell: tuple) -> str:
+    low, high = sorted(cell)
+    return f"{date_text(low)} to {date_text(high)}"
+
+
+def _clock(minutes: int) -> str:
+    return f"{abs(minutes) // 60}:{abs(minutes) % 60:02d}"
 
 
 def _cell_start_month(axis: _Axis) -> int | None:

@@ -93,6 +93,37 @@ def shift_command(minutes: int, time: str, files: str) -> str:
     return xarray_command(_statements(time, shifted, moved), files)
 
 
+def bounds_shift_command(minutes: int, time: str, files: str) -> str:
+    """The xarray line that writes a copy of the input of ``files`` (``IN OUT``) whose time
+    bounds (CF 7.1, named by the ``bounds`` attribute of ``time``) are ``minutes`` later
+    (earlier when negative), its times unchanged: for a file whose bounds were moved with its
+    times (CDO's ``shifttime`` moves both: climann's own advice for a NetCDF file, above), NetCDF
+    or Zarr alike.
+
+    Parameters
+    ----------
+    minutes : int
+        The shift, in minutes.
+    time : str
+        The time variable's name in the file.
+    files : str
+        ``IN OUT``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> bounds_shift_command(90, "time", "pr.nc pr_fixed.nc").startswith('python -c "import xarray as xr')
+    True
+    """
+    shifted = (f"m = lambda v: cftime.date2num(cftime.num2date(d[v].values, d[v].attrs.get('units', u), c) + "
+               f"datetime.timedelta(minutes={minutes}), d[v].attrs.get('units', u), c)")
+    moved = f"b = d[{time!r}].attrs['bounds']; d[b] = xr.Variable(d[b].dims, m(b), d[b].attrs)"
+    return xarray_command(_statements(time, shifted, moved), files)
+
+
 def day_bounds_command(time: str, files: str) -> str:
     """The command that writes a copy of the input of ``files`` (``IN OUT``) in which each time
     of ``time`` has the bounds of the calendar day holding it (CF 7.1 ``bounds``, in the

@@ -21,6 +21,7 @@ from climann.data.notes import forget_notes
 from climann.data.open import expand_paths, open_dataset
 from climann.data.sources import source_files
 from climann.data.subset import select_values
+from climann.data.time_axis import date_text
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset, without_cdo
 from tests.forecast_files import s2s_pair
@@ -789,39 +790,42 @@ def test_instants_beside_means_stamped_a_fixed_interval_later_are_refused_with_t
         "every step of pr lies 1:30 after the step of tas (pr 2000-01-01 01:30 to 2000-01-02 22:30, tas 2000-01-01 to "
         "2000-01-02 21:00; e.g. instants beside means over cells that begin or end at them, as CMIP6's 3hrPt beside "
         "3hr): climann needs every variable at the same time steps; which of pr's steps goes with which of tas's is "
-        "a choice: `cdo shifttime,-90minutes pr.nc pr_fixed.nc` pairs each with the step of tas before it, `cdo "
-        "shifttime,90minutes pr.nc pr_fixed.nc` with the one after it")
+        "a choice: `cdo shifttime,90minutes tas.nc tas_fixed.nc` pairs each with the step of tas before it, `cdo "
+        "shifttime,-90minutes tas.nc tas_fixed.nc` with the one after it")
 
 
 @pytest.mark.parametrize("choice", [pytest.param(0, id="step-before"), pytest.param(1, id="step-after")])
-def test_the_two_shifts_for_a_zarr_store_are_xarray_lines_that_move_its_times_and_bounds(tmp_path, monkeypatch,
-                                                                                        choice):
+def test_the_two_shifts_for_a_zarr_store_are_xarray_lines_that_move_the_instants_not_the_means_bounds(
+        tmp_path, monkeypatch, choice):
     """fix33c: for Zarr stores the shifts were `cdo shifttime,-90minutes pr.zarr pr_fixed.nc` and a bare `cdo
-    shifttime,90minutes`, which CDO cannot run on a store. Each is an xarray line; run as printed, the copy's
-    times and bounds are the store's moved by the shift (the one before: tas's steps, and the two open
-    together), its values unchanged, the store untouched."""
-    import re
-    import shlex
-
+    shifttime,90minutes`, which CDO cannot run on a store: each is an xarray line. break37a C3: they moved pr's
+    times and bounds, so that the mean over [00:00, 03:00] was said to be over [22:30, 01:30] and those bounds
+    went to prediction files; they now move tas, the instants, which have none. Run as printed, the copy's
+    times are tas's moved, its values unchanged, the store untouched; opened beside pr, each mean goes with the
+    instant chosen (by hand: tas at its cell's start or end) and keeps its own bounds."""
     pytest.importorskip("zarr")
     monkeypatch.chdir(tmp_path)
-    _three_hourly("tas", 0).to_zarr("tas.zarr")
+    tas = _three_hourly("tas", 0)
+    tas.to_zarr("tas.zarr")
     pr = _three_hourly("pr", 90, bounds=True)
     pr.to_zarr("pr.zarr")
     with pytest.raises(ClimannError) as error:
-        open_dataset([tmp_path / "tas.zarr", tmp_path / "pr.zarr"], grid_of="tas")
+        open_dataset([tmp_path / "tas.zarr", tmp_path / "pr.zarr"], grid_of="pr")
     commands = re.findall(r"`([^`]+)`", str(error.value))
     assert len(commands) == 2 and not any("cdo" in command for command in commands)
     run_python("-c", shlex.split(commands[choice])[2], check=True, cwd=tmp_path)
-    copy = xr.open_zarr(tmp_path / "pr_fixed.zarr", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))
-    moved = datetime.timedelta(minutes=-90 if choice == 0 else 90)
-    np.testing.assert_array_equal(copy["time"].values, pr["time"].values + moved)
-    np.testing.assert_array_equal(copy["time_bnds"].values, pr["time_bnds"].values + moved)
-    np.testing.assert_array_equal(copy["pr"].values, pr["pr"].values)
-    assert xr.open_zarr(tmp_path / "pr.zarr", use_cftime=True)["time"].values[0] == pr["time"].values[0]
-    if choice == 0:
-        combined = open_dataset([tmp_path / "tas.zarr", tmp_path / "pr_fixed.zarr"], grid_of="tas")
-        np.testing.assert_array_equal(combined["pr"].values, pr["pr"].values)
+    copy = xr.open_zarr(tmp_path / "tas_fixed.zarr", decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))
+    moved = datetime.timedelta(minutes=90 if choice == 0 else -90)
+    np.testing.assert_array_equal(copy["time"].values, tas["time"].values + moved)
+    np.testing.assert_array_equal(copy["tas"].values, tas["tas"].values)
+    assert xr.open_zarr(tmp_path / "tas.zarr", use_cftime=True)["time"].values[0] == tas["time"].values[0]
+    combined = open_dataset([tmp_path / "pr.zarr", tmp_path / "tas_fixed.zarr"], grid_of="pr")
+    # the mean over [3k, 3k + 3] h with tas at 3k h (its start) or at 3k + 3 h (its end)
+    kept = slice(0, len(pr["time"])) if choice == 0 else slice(0, len(pr["time"]) - 1)
+    expected_tas = tas["tas"].values[choice:][:len(combined["time"])]
+    np.testing.assert_array_equal(combined["pr"].values, pr["pr"].values[kept])
+    np.testing.assert_array_equal(combined["tas"].values, np.where(expected_tas > 0, expected_tas, np.nan))  # 0 K
+    np.testing.assert_array_equal(combined["time_bnds"].values, pr["time_bnds"].values[kept])
 
 
 def test_twelve_months_of_one_year_beside_a_series_of_years_are_asked_about_as_a_climatology(tmp_path, caplog):
@@ -1056,13 +1060,27 @@ def test_means_beside_instants_are_refused_as_a_choice_wherever_the_means_are_st
         open_dataset([tmp_path / "tas.nc", tmp_path / "pr.nc"], grid_of="tas")
 
 
-@pytest.mark.parametrize(("stamped", "minutes", "instant_after_start"), [
-    pytest.param("end", -90, 0, id="cesm-end-paired-with-the-start"),
-    pytest.param("end", 90, 3, id="cesm-end-paired-with-the-end"),
-    pytest.param("start", 90, 3, id="start-paired-with-the-end"),
+def _shifttime(source: Path, copy: Path, minutes: int) -> None:
+    """What `cdo shifttime,<minutes>minutes source copy` writes for a file without time bounds
+    (CDO is not installed here): its times moved, nothing else."""
+    dataset = xr.open_dataset(source, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))
+    assert "bounds" not in dataset["time"].attrs
+    encoding = dataset["time"].encoding
+    dataset = dataset.assign_coords(time=dataset["time"].values + datetime.timedelta(minutes=minutes))
+    dataset["time"].encoding.update(units=encoding["units"], calendar=encoding["calendar"])
+    dataset.to_netcdf(copy)
+
+
+@pytest.mark.parametrize(("stamped", "choice", "instant_after_start"), [
+    pytest.param("end", "start", 0, id="cesm-end-paired-with-the-start"),
+    pytest.param("end", "end", 3, id="cesm-end-paired-with-the-end"),
+    pytest.param("start", "end", 3, id="start-paired-with-the-end"),
 ])
-def test_the_printed_choice_pairs_each_mean_with_the_instant_chosen(tmp_path, monkeypatch, stamped, minutes,
-                                                                    instant_after_start):
+def test_the_printed_choice_pairs_each_mean_with_the_instant_chosen_and_keeps_its_bounds(
+        tmp_path, monkeypatch, stamped, choice, instant_after_start):
+    """break37a C3: the way out moved the means' stamps and bounds by 1:30 (the mean over [00:00, 03:00] then
+    said to be over [22:30, 01:30], bounds written to prediction files); followed as printed, the means are now
+    stamped at their cells' middles with their own bounds, and the instants moved."""
     monkeypatch.chdir(tmp_path)
     tas, pr = _three_hourly("tas", 0), _three_hourly_means(stamped)
     tas.to_netcdf("tas.nc")
@@ -1071,12 +1089,13 @@ def test_the_printed_choice_pairs_each_mean_with_the_instant_chosen(tmp_path, mo
         open_dataset([tmp_path / "tas.nc", tmp_path / "pr.nc"], grid_of="tas")
     message = str(raised.value)
     assert f"is stamped at the {stamped} of its time cell" in message
-    line = re.search(r"`(python -c .*)` pairs each with the instant at its cell's start", message).group(1)
-    assert line.endswith(" pr.nc pr_fixed.nc -90 time")
-    line = line.replace(" -90 time", f" {minutes} time")
-    subprocess.run(["bash", "-c", line], check=True, cwd=tmp_path,
+    restamp = re.search(r"`(python -c .*)` stamps each mean at its cell's middle", message).group(1)
+    shift = re.search(rf"`cdo shifttime,(-?\d+)minutes tas.nc tas_fixed.nc` (pairs each with the instant at its "
+                      rf"cell's )?(with the one at its )?{choice}", message).group(1)
+    subprocess.run(["bash", "-c", restamp], check=True, cwd=tmp_path,
                    env={**os.environ, "PATH": f"{os.path.dirname(sys.executable)}:{os.environ['PATH']}"})
-    combined = open_dataset([tmp_path / "tas.nc", tmp_path / "pr_fixed.nc"], grid_of="tas")
+    _shifttime(tmp_path / "tas.nc", tmp_path / "tas_fixed.nc", int(shift))
+    combined = open_dataset([tmp_path / "pr_fixed.nc", tmp_path / "tas_fixed.nc"], grid_of="pr")
     # by hand: the mean over [3k, 3k + 3] h goes with tas at 3k + instant_after_start hours
     starts = [cell[0] for cell in pr["time_bnds"].values]
     chosen = {start + datetime.timedelta(hours=instant_after_start): index for index, start in enumerate(starts)}
@@ -1086,6 +1105,7 @@ def test_the_printed_choice_pairs_each_mean_with_the_instant_chosen(tmp_path, mo
     expected_tas = tas["tas"].values[[i for i, _ in paired]]
     np.testing.assert_array_equal(combined["tas"].values, np.where(expected_tas > 0, expected_tas, np.nan))  # 0 K: masked
     np.testing.assert_array_equal(combined["pr"].values, pr["pr"].values[[j for _, j in paired]])
+    np.testing.assert_array_equal(combined["time_bnds"].values, pr["time_bnds"].values[[j for _, j in paired]])
 
 
 def test_the_warning_about_stamps_at_the_ends_of_their_cells_names_the_file_with_the_cells(tmp_path, caplog):
@@ -1172,3 +1192,104 @@ def test_water_years_beside_calendar_years_are_warned_about_naming_the_paired_ce
             "cell's middle, so tg_mean of 1981-01-01 to 1982-01-01 is paired with dry_days of 1980-10-01 to "
             "1981-10-01, which covers months outside it; if that is not the pairing meant, give dry_days over cells "
             "that match tg_mean's"]
+
+
+def _means_over_cells(name: str, stamped: str, *, method: str = "mean", moved: int = 0, n: int = 16) -> xr.Dataset:
+    """``name``: 3-hourly ``time: <method>`` values over [00:00, 03:00], [03:00, 06:00] … (time_bnds), stamped
+    at each cell's ``stamped`` instant; its stamps and bounds then ``moved`` minutes (what `cdo shifttime` does
+    to a file); values 1, 3, 5 … for pr, 1, 4, 7 … for another variable."""
+    dataset = _three_hourly_means(stamped, n=n).rename({"pr": name})
+    dataset[name].attrs["cell_methods"] = f"area: mean time: {method}"
+    dataset[name].values = np.arange(n * 6, dtype=np.float32).reshape(n, 2, 3) * (2.0 if name == "pr" else 3.0) + 1
+    if moved:
+        shift = datetime.timedelta(minutes=moved)
+        dataset = dataset.assign_coords(time=("time", dataset["time"].values + shift, dataset["time"].attrs,
+                                              dataset["time"].encoding))
+        dataset["time_bnds"] = dataset["time_bnds"] + shift
+    return dataset
+
+
+@pytest.mark.parametrize(("pr_stamped", "rsds_stamped"), [
+    pytest.param("end", "middle", id="cesm-end-beside-cmip6-middle"),
+    pytest.param("middle", "end", id="cmip6-middle-beside-cesm-end"),
+    pytest.param("start", "end", id="start-beside-end"),
+])
+@pytest.mark.parametrize("method", [pytest.param("mean", id="means"), pytest.param("sum", id="sums"),
+                                    pytest.param("maximum", id="maxima")])
+def test_statistics_over_the_same_cells_are_paired_by_their_cells_wherever_stamped(tmp_path, pr_stamped,
+                                                                                   rsds_stamped, method):
+    """break37a C3: 3-hourly means with identical time_bnds, pr stamped at the cells' ends and rsds at their
+    middles, were refused as 'every step of pr lies 1:30 after the step of rsds … a choice: cdo shifttime'; the
+    bounds say which values go together (CF 7.1). Each pr is paired with rsds of its own cell, and the data
+    keep pr's bounds."""
+    pr = _means_over_cells("pr", pr_stamped, method=method)
+    rsds = _means_over_cells("rsds", rsds_stamped, method=method)
+    pr.to_netcdf(tmp_path / "pr.nc")
+    rsds.to_netcdf(tmp_path / "rsds.nc")
+    combined = open_dataset([tmp_path / "pr.nc", tmp_path / "rsds.nc"], grid_of="pr")
+    # each step dated by its cell's middle, as one file alone is (climann.data.time_cells)
+    np.testing.assert_array_equal(combined["time"].values, [low + (high - low) / 2 for low, high in
+                                                            pr["time_bnds"].values])
+    np.testing.assert_array_equal(combined["time_bnds"].values, pr["time_bnds"].values)
+    np.testing.assert_array_equal(combined["pr"].values, pr["pr"].values)
+    np.testing.assert_array_equal(combined["rsds"].values, rsds["rsds"].values)  # the same cell, step by step
+
+
+@pytest.mark.parametrize("moved_variable", [pytest.param("pr", id="target-moved"),
+                                            pytest.param("rsds", id="predictor-moved")])
+def test_bounds_moved_with_their_stamps_are_refused_and_the_printed_line_gives_them_back(tmp_path, monkeypatch,
+                                                                                         moved_variable):
+    """break37a C3: the advice `cdo shifttime,-90minutes` followed on pr (its cells' ends) moves its
+    time_bnds too: pr's cells become [22:30, 01:30] at the stamps of rsds (its middles), and climann trained
+    on them without a word, writing the wrong bounds into predictions.nc. Refused, naming the first pair;
+    the printed line (the moved variable's values over the other's cells) gives its bounds back, its stamps
+    kept, and the two are then paired cell by cell."""
+    monkeypatch.chdir(tmp_path)
+    stamped = {"pr": "end", "rsds": "middle"}
+    files = {name: _means_over_cells(name, stamped[name], moved=-90 if name == moved_variable else 0)
+             for name in ("pr", "rsds")}
+    for name, dataset in files.items():
+        dataset.to_netcdf(f"{name}.nc")
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([tmp_path / "pr.nc", tmp_path / "rsds.nc"], grid_of="pr")
+    message = str(raised.value)
+    pr_cell, rsds_cell = (("1999-12-31 22:30 to 2000-01-01 01:30", "2000-01-01 to 2000-01-01 03:00")
+                          if moved_variable == "pr" else ("2000-01-01 to 2000-01-01 03:00",
+                                                          "1999-12-31 22:30 to 2000-01-01 01:30"))
+    pr_stamp = "2000-01-01 01:30" if moved_variable == "pr" else "2000-01-01 03:00"
+    assert message.startswith(
+        f"pr at {pr_stamp} is a value over {pr_cell} (its time bounds) and rsds paired with it, at "
+        f"{date_text(files['rsds']['time'].values[0])}, over {rsds_cell} (16 of 16 paired steps differ so): the "
+        "bounds of one say other times than its values are of (CDO's shifttime moves a file's time bounds with its "
+        "times), and climann needs every variable at the same time steps over the same time cells; give each file "
+        "the bounds of its values; ")
+    other = "rsds" if moved_variable == "pr" else "pr"
+    line = re.search(rf"if {moved_variable}'s values are over {other}'s cells, `([^`]+)` moves {moved_variable}'s "
+                     rf"bounds 1:30 later, its times kept", message).group(1)
+    run_python("-c", shlex.split(line)[2], check=True, cwd=tmp_path)
+    fixed = xr.open_dataset(tmp_path / f"{moved_variable}_fixed.nc",
+                            decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))
+    original = _means_over_cells(moved_variable, stamped[moved_variable])
+    np.testing.assert_array_equal(fixed["time_bnds"].values, original["time_bnds"].values)
+    np.testing.assert_array_equal(fixed["time"].values, files[moved_variable]["time"].values)
+    paths = {name: tmp_path / (f"{name}_fixed.nc" if name == moved_variable else f"{name}.nc") for name in files}
+    combined = open_dataset([paths["pr"], paths["rsds"]], grid_of="pr")
+    np.testing.assert_array_equal(combined["time_bnds"].values, original["time_bnds"].values)
+    np.testing.assert_array_equal(combined["rsds"].values, files["rsds"]["rsds"].values)
+    np.testing.assert_array_equal(combined["pr"].values, files["pr"]["pr"].values)
+
+
+def test_hourly_means_beside_3_hourly_means_are_refused_as_at_different_steps_not_as_other_cells(tmp_path):
+    """Cells of different lengths at the same stamps (1-hour means stamped 01:30 beside 3-hour means) are
+    another frequency, refused with the advice that averages the finer one, not as bounds moved."""
+    three = _means_over_cells("pr", "middle")
+    hourly = _three_hourly("rsds", 90, bounds=True, n=48)
+    hourly = hourly.assign_coords(time=("time", [cftime.DatetimeNoLeap(2000, 1, 1) + datetime.timedelta(minutes=90 + 60 * k)
+                                                 for k in range(48)], hourly["time"].attrs, hourly["time"].encoding))
+    hourly["time_bnds"] = (("time", "bnds"), np.array([[t - datetime.timedelta(minutes=30), t + datetime.timedelta(
+        minutes=30)] for t in hourly["time"].values], dtype=object))
+    hourly["rsds"].attrs["cell_methods"] = "area: time: mean"
+    three.to_netcdf(tmp_path / "pr.nc")
+    hourly.to_netcdf(tmp_path / "rsds.nc")
+    with pytest.raises(ClimannError, match=r"^pr is 3-hourly .* and rsds 1-hourly .*bring rsds to 3-hourly steps first"):
+        open_dataset([tmp_path / "pr.nc", tmp_path / "rsds.nc"], grid_of="pr")
