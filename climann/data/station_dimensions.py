@@ -48,8 +48,8 @@ import xarray as xr
 
 from climann.data.coords import MOVING_FEATURE_TYPES, bounds_names, time_coordinate
 
-__all__ = ["station_evidence", "mesh_evidence", "is_flag_variable", "STATION_DIMENSION_NAMES", "RIVER_NETWORK_DIMENSION_NAMES",
-           "RIVER_NETWORK_ID_NAMES", "STATION_FEATURE_TYPES", "STATION_ROLE"]
+__all__ = ["station_evidence", "mesh_evidence", "is_flag_variable", "STATION_DIMENSION_NAMES",
+           "RIVER_NETWORK_DIMENSION_NAMES", "RIVER_NETWORK_ID_NAMES", "STATION_FEATURE_TYPES", "STATION_ROLE"]
 
 #: The CF ``featureType`` values (lower case: CF §9.4 reads them case-insensitively) whose
 #: instance dimension lists stations.
