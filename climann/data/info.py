@@ -932,8 +932,12 @@ def _config_section(
     undecoded = _undecoded_time_reason(dataset[grid["time"]], files)
     if undecoded:
         return f"{_NO_CONFIG}{undecoded}"
+    # given, forecast_choice and the stations' firsts were applied when the files were opened, as
+    # train applies them: chosen again from the one value left, a value train takes among several
+    # (depth=1.54138 of 1.541375) was refused (break37a C2); only the target's first level is new.
+    pending = {dim: value for dim, value in selection.items() if dim in dataset.dims}
     try:
-        selected = select_values(dataset, selection)
+        selected = select_values(dataset, pending)
         grid_layout(selected, target, [str(path) for path in files])  # train's check of the grid and time axis
         refuse_direction_target(selected, target, where=", ".join(path.name for path in files) or "the data")
         chosen = default_inputs(selected, target)
