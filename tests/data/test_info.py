@@ -993,3 +993,33 @@ def test_a_single_level_is_selected_by_the_value_info_prints(tmp_path):
     np.testing.assert_array_equal(chosen["thetao"].values, dataset["thetao"].values[:, 0])
     with pytest.raises(ClimannError, match=r"depth=1\.5414 is not a value of 'depth'"):
         select_values(open_dataset([path]), {"depth": 1.5414})
+
+
+def test_long_variable_names_keep_each_row_and_the_header_whole_at_80_columns(tmp_path):
+    """break37a D2: MOD08's 42-character names left no room for the dimensions at 80 columns: the
+    report's wrapping put the "missing" header on a line of its own and each variable over three
+    lines, its missing share after the end of its dimensions ("#       Longitude: 20)  2.7%").
+    The dimensions now wrap inside their column; the header and each row's name, units and
+    missing share stay on one line."""
+    grid = grid_dataset(n_years=1, n_lat=11, n_lon=20)
+    names = {"Aerosol_Optical_Depth_Land_Ocean_Mean_Mean": 2, "Cloud_Fraction_Mean_Mean": 0}
+    dataset = xr.Dataset({name: grid["tas"].copy(data=np.where(np.arange(20) < masked, np.nan, grid["tas"].values))
+                          for name, masked in names.items()})
+    for name in names:
+        dataset[name].attrs = {"units": "none", "long_name": f"{name.replace('_', ' ')}: Mean of Daily Mean"}
+    dataset.to_netcdf(tmp_path / "mod08.nc")
+    report = describe([str(tmp_path / "mod08.nc")])
+    lines = report[report.index("# Variables:"): report.index("# Grid:")].splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    header = next(index for index, line in enumerate(lines) if line.split()[1:2] == ["name"])
+    assert lines[header].split()[1:] == ["name", "units", "dimensions", "missing"]
+    column = lines[header].index("dimensions")
+    for name, masked in names.items():
+        row = next(index for index, line in enumerate(lines) if line.split()[1:2] == [name])
+        # the share of missing values (hand-computed: `masked` of 20 longitudes) ends the row's first line
+        assert lines[row].split()[2:] == ["none", "(time:", "12,", f"{100 * masked / 20:g}%"]
+        assert lines[row][column:].split("  ")[0] == "(time: 12,"
+        # the dimensions go on in their column, then the long name
+        assert [line[column:].strip() for line in lines[row + 1: row + 3]] == ["lat: 11,", "lon: 20)"]
+        assert lines[row + 1][:column].strip("# ") == "" and lines[row + 3].split("#", 1)[1].strip().startswith(
+            name.replace("_", " ")[:20])
