@@ -264,10 +264,9 @@ def misread_units_note(*texts: str, variable: xr.DataArray, name: str, where: st
         return farad
     if not any(str(text).strip() in _MILLIBAR_SPELLINGS for text in texts):
         return ""
-    copy = _fixed_copy(variable, where)
     return (f"; 'mb' is read as millibarn (UDUNITS: an area, 1e-31 m2), since nothing on '{name}' says it is a "
             f"pressure (standard_name air_pressure or positive = down): if it means millibar, set the units to hPa "
-            f"({attribute_command([ncatted_attribute('units', name_in_file(variable, name), 'o', 'c', 'hPa')], copy)})")
+            f"({_units_fix(variable, name, 'hPa', where)})")
 
 
 #: Units that UDUNITS and pint read as farad (a capacitance), written on temperatures meaning
@@ -293,15 +292,15 @@ def _farad_note(units: str, to: str, *, variable: xr.DataArray, name: str, where
     temperature; ``""`` otherwise."""
     units, to, own = str(units).strip(), str(to).strip(), name
     if units in _FARAD_SPELLINGS and _is_temperature(to, variable.attrs):
-        copy, own = _fixed_copy(variable, where), name_in_file(variable, name)
+        fix = _units_fix(variable, name, "degF", where)  # each of its files (break37a B1)
     elif to in _FARAD_SPELLINGS and _is_temperature(units, variable.attrs):
         copy = input_and_copy(reference) if reference and re.fullmatch(r"[^,\s]+\.nc4?", reference) else \
             "FILE.nc FILE_fixed.nc"
+        fix = attribute_command([ncatted_attribute("units", own, "o", "c", "degF")], copy)
     else:
         return ""
     return (f"; 'F' is read as farad (UDUNITS: a capacitance), while '{name}' is a temperature: if it means "
-            f"degrees Fahrenheit, set the units to degF "
-            f"({attribute_command([ncatted_attribute('units', own, 'o', 'c', 'degF')], copy)})")
+            f"degrees Fahrenheit, set the units to degF ({fix})")
 
 
 #: A number written with a dot before its exponent (``1.e-3``): pint's tokenizer reads it as
