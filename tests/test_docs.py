@@ -61,3 +61,22 @@ def test_the_pages_count_and_name_every_notebook(page):
     counted = re.search(r"\b(\w+) notebooks\b", text, flags=re.I)
     assert counted and counted.group(1).lower() == _NUMBER_WORDS[len(notebooks)], counted and counted.group(0)
     assert [name for name in notebooks if name not in text] == []
+
+
+def _sentences(page: Path) -> list[str]:
+    """The page's text cut into sentences (lines joined, a full stop, semicolon or colon before a
+    space ends one)."""
+    text = " ".join(page.read_text(encoding="utf-8").split())
+    return re.split(r"(?<=[.;:])\s", text)
+
+
+def test_the_pages_say_new_data_at_another_step_are_refused_only_by_runs_with_lags_or_anomalies():
+    """break37a D1: own-data.md said twice that `predict` refuses new data at another time step;
+    a run without lags or target_anomaly warns and predicts (run-directory.md, "Time step";
+    climann.workflow.new_data). A sentence that says new data at another step are refused must
+    name the runs that refuse them."""
+    for page in sorted(DOCS.glob("*.md")):
+        for sentence in _sentences(page):
+            says_refused = re.search(r"\brefuse[sd]?\b", sentence) and re.search(r"\bpredict\b", sentence)
+            if says_refused and re.search(r"(new data|data) at another step|of another step", sentence):
+                assert re.search(r"\blags\b|target_anomaly", sentence), f"{page.name}: {sentence}"

@@ -399,14 +399,71 @@ def _variables_section(dataset: xr.Dataset, names: list[str]) -> str:
     # no room beside the dimensions: each long name on a line of its own under its row's units, never
     # broken between words by the report's wrapping (ERA5's "2 metre temperature" read as "2" missing)
     table = _table([row[:-1] for row in rows])
+    if max(map(len, table)) > last:  # MOD08's 42-character names: the dimensions wrap in their column
+        table = _wrapped_table([row[:-1] for row in rows], width=last, wrapping=2)
     indent = " " * table[0].index("units")
     lines = [header, table[0]]
-    for line, row in zip(table[1:], rows[1:], strict=True):
-        lines.append(line)
+    for block, row in zip(_row_blocks(table[1:]), rows[1:], strict=True):
+        lines.extend(block)
         if row[-1]:
             below = indent + row[-1]
             lines.append(below if len(below) <= last else below[: last - 1].rstrip() + "…")
     return "\n".join([*lines, *held])
+
+
+def _wrapped_table(rows: list[list[str]], *, width: int, wrapping: int) -> list[str]:
+    """Rows of cells as :func:`_table` lays them out, within ``width`` columns: the cells of
+    column ``wrapping`` (the dimensions, ``(time: 60, Latitude: 11, Longitude: 20)``) go on
+    over lines inside their column, broken after a comma only (never inside ``Latitude: 11``),
+    the others never broken; a :class:`rich.table.Table` without borders, two spaces between
+    columns, aligns them. The report's own wrapping broke such a row across the next line, a
+    variable's missing share under its name and the "missing" header on a line of its own
+    (break37a D2, MOD08's ``Aerosol_Optical_Depth_Land_Ocean_Mean_Mean`` at 80 columns)."""
+    import io
+
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    others = sum(max(len(row[column]) for row in rows) for column in range(len(rows[0])) if column != wrapping)
+    room = max(width - 2 - others - 2 * (len(rows[0]) - 1), len(rows[0][wrapping]))
+    table = Table(box=None, show_edge=False, pad_edge=False, padding=(0, 1), header_style="", expand=False)
+    for heading in rows[0]:
+        table.add_column(Text(heading), no_wrap=True)
+    for row in rows[1:]:
+        table.add_row(*(Text(_comma_lines(cell, room) if column == wrapping else cell)
+                        for column, cell in enumerate(row)))
+    console = Console(file=io.StringIO(), width=width, color_system=None, highlight=False, emoji=False,
+                      markup=False, legacy_windows=False)
+    with console.capture() as captured:
+        console.print(table)
+    return ["  " + line.rstrip() for line in captured.get().splitlines()]
+
+
+def _comma_lines(text: str, room: int) -> str:
+    """``text`` broken into lines of at most ``room`` characters after its commas (a part longer
+    than ``room`` on a line of its own): ``"(time: 60,\nLatitude: 11,\nLongitude: 20)"``."""
+    lines: list[str] = []
+    for part in (piece + "," for piece in text.split(",")):
+        part = part.strip()
+        if lines and len(lines[-1]) + 1 + len(part) <= room:
+            lines[-1] += " " + part
+        else:
+            lines.append(part)
+    lines[-1] = lines[-1].removesuffix(",")
+    return "\n".join(lines)
+
+
+def _row_blocks(lines: list[str]) -> list[list[str]]:
+    """The lines of a table's rows (:func:`_table`, :func:`_wrapped_table`) grouped by row: a row
+    begins on a line whose first column (a variable's name, never empty) is written."""
+    blocks: list[list[str]] = []
+    for line in lines:
+        if line[2:3] != " " or not blocks:
+            blocks.append([line])
+        else:
+            blocks[-1].append(line)
+    return blocks
 
 
 def _infinite_text(minus: int, plus: int, size: int) -> str:
@@ -932,8 +989,12 @@ def _config_section(
     undecoded = _undecoded_time_reason(dataset[grid["time"]], files)
     if undecoded:
         return f"{_NO_CONFIG}{undecoded}"
+    # given, forecast_choice and the stations' firsts were applied when the files were opened, as
+    # train applies them: chosen again from the one value left, a value train takes among several
+    # (depth=1.54138 of 1.541375) was refused (break37a C2); only the target's first level is new.
+    pending = {dim: value for dim, value in selection.items() if dim in dataset.dims}
     try:
-        selected = select_values(dataset, selection)
+        selected = select_values(dataset, pending)
         grid_layout(selected, target, [str(path) for path in files])  # train's check of the grid and time axis
         refuse_direction_target(selected, target, where=", ".join(path.name for path in files) or "the data")
         chosen = default_inputs(selected, target)

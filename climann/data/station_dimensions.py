@@ -9,7 +9,11 @@ The dimension lists stations (:func:`station_evidence`) when
 
 1. CF says so (CF 1.8 §9): the file's ``featureType`` is ``timeSeries`` or
    ``timeSeriesProfile`` (any case), or a variable on the dimension has
-   ``cf_role = "timeseries_id"`` (CF §9.5); else
+   ``cf_role = "timeseries_id"`` (CF §9.5); never when its ``featureType`` says the positions
+   move (``point``, ``trajectory``, ``profile``, ``trajectoryProfile``:
+   :data:`~climann.data.coords.MOVING_FEATURE_TYPES`, refused with their own advice by
+   :func:`climann.data.coordinate_values.checked_coordinates`): an Argo float's profiles are
+   no stations, whatever names its variables; else
 2. its points are not the cells of a mesh (:func:`mesh_evidence`: no cell bounds of their
    latitude or longitude, CF §7.1, nor corners on the dimension; no integer connectivity table
    on it, as ICON's ``vertex_of_cell(nv, ncells)`` or MPAS's ``verticesOnCell(nCells,
@@ -21,7 +25,9 @@ The dimension lists stations (:func:`station_evidence`) when
      points of a river network are (:data:`RIVER_NETWORK_DIMENSION_NAMES`: mizuRoute's reaches
      ``seg`` and catchments ``hru``), or
    - a text variable on it names each point (``station_name(station)``, a character array
-     ``(station, string40)`` included): a mesh does not name its cells, or
+     ``(station, string40)`` included): a mesh does not name its cells. A quality-control
+     flag is no name (:func:`is_flag_variable`: Argo's ``JULD_QC(N_PROF)``, one character per
+     profile, ``conventions = "Argo reference table 2"``; CF §3.5 flags), or
    - an integer variable on it alone gives each point the identifier of a reach, catchment or
      gauge (:data:`RIVER_NETWORK_ID_NAMES` followed by ``id``, any case: mizuRoute's
      ``reachID(seg)``, ``hruId(hru)``, NHDPlus's ``COMID``), as ``cf_role = "timeseries_id"``
@@ -34,14 +40,16 @@ dimension is told apart by no data.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import dask
 import numpy as np
 import xarray as xr
 
-from climann.data.coords import bounds_names, time_coordinate
+from climann.data.coords import MOVING_FEATURE_TYPES, bounds_names, time_coordinate
 
-__all__ = ["station_evidence", "mesh_evidence", "STATION_DIMENSION_NAMES", "RIVER_NETWORK_DIMENSION_NAMES",
-           "RIVER_NETWORK_ID_NAMES", "STATION_FEATURE_TYPES", "STATION_ROLE"]
+__all__ = ["station_evidence", "mesh_evidence", "is_flag_variable", "STATION_DIMENSION_NAMES",
+           "RIVER_NETWORK_DIMENSION_NAMES", "RIVER_NETWORK_ID_NAMES", "STATION_FEATURE_TYPES", "STATION_ROLE"]
 
 #: The CF ``featureType`` values (lower case: CF §9.4 reads them case-insensitively) whose
 #: instance dimension lists stations.
@@ -89,6 +97,8 @@ def station_evidence(dataset: xr.Dataset, dim: str) -> str | None:
         'reachID', ..."``; or None.
     """
     feature_type = str(dataset.attrs.get("featureType", "")).strip().lower()
+    if feature_type in MOVING_FEATURE_TYPES:  # CF's word first: positions that move are no stations (break37a C1)
+        return None
     if feature_type in STATION_FEATURE_TYPES or any(
             variable.attrs.get("cf_role") == STATION_ROLE and variable.dims[:1] == (dim,)
             for variable in dataset.variables.values()):
@@ -134,9 +144,35 @@ def _point_names(dataset: xr.Dataset, dim: str) -> str | None:
         chars = variable.ndim == 2 and variable.dtype.kind == "S"
         text = variable.ndim == 1 and (variable.dtype.kind in "US" or (
             variable.dtype.kind == "O" and variable.size and _holds_text(variable)))
-        if variable.dims[:1] == (dim,) and (chars or text):
+        if variable.dims[:1] == (dim,) and (chars or text) and not is_flag_variable(str(name), variable.attrs):
             return str(name)
     return None
+
+
+#: The ``conventions`` of Argo's quality-control flags (Argo user's manual, reference table 2:
+#: ``0`` no QC … ``9`` missing), compared in lower case.
+_QC_CONVENTIONS = "argo reference table"
+
+#: The CF attributes of a flag variable (CF 1.8 §3.5).
+_FLAG_ATTRIBUTES = ("flag_values", "flag_masks", "flag_meanings")
+
+
+def is_flag_variable(name: str, attrs: Mapping) -> bool:
+    """Whether a variable is a quality-control or status flag, never the names of points: CF
+    flag attributes (``flag_values``, ``flag_masks``, ``flag_meanings``, CF 1.8 §3.5), a
+    ``status_flag`` or ``quality_flag`` standard name (CF standard name modifiers), Argo's
+    ``conventions = "Argo reference table 2"``, or a name ending in ``_QC`` (any case: Argo's
+    ``JULD_QC``, ``POSITION_QC``, ``PROFILE_DOXY_QC``, one character per profile).
+
+    Examples
+    --------
+    >>> is_flag_variable("JULD_QC", {}), is_flag_variable("station_name", {})
+    (True, False)
+    """
+    standard_name = str(attrs.get("standard_name", "")).strip().lower()
+    return (any(key in attrs for key in _FLAG_ATTRIBUTES) or standard_name.endswith(("status_flag", "quality_flag"))
+            or str(attrs.get("conventions", "")).strip().lower().startswith(_QC_CONVENTIONS)
+            or name.lower().endswith("_qc"))
 
 
 def _point_identifiers(dataset: xr.Dataset, dim: str) -> str | None:

@@ -54,8 +54,9 @@ def select_values(
 
     A numeric coordinate value matches within :data:`SELECT_TOLERANCE` of the spacing of the
     coordinate's values (as grids are matched, :data:`climann.data.grids.GRID_TOLERANCE`), or
-    within a relative 1e-6 of a single value: a level written as ``85000.000085`` is the
-    level 85000. The value selected is the file's own.
+    within a relative 1e-6 of a single value or the precision it is printed with
+    (:func:`printed_precision`: ``1.54138`` of a float32 ``1.541375``): a level written as
+    ``85000.000085`` is the level 85000. The value selected is the file's own.
 
     A bare number is in the coordinate's own units (its CF ``units`` attribute, CF
     conventions section 3.1): ``{"plev": 850}`` in a file in hPa. A value written with its
@@ -287,10 +288,27 @@ def _in_coordinate_type(coordinate: xr.DataArray, value: object) -> object:
     return value
 
 
+def printed_precision(value: float) -> float:
+    """Half a unit in the last digit of ``value`` as climann prints it (``f"{value:g}"``, six
+    significant digits): a value typed as printed (``1.54138`` of the float32 ``1.541375``)
+    lies within it of the value.
+
+    Examples
+    --------
+    >>> printed_precision(1.541375), printed_precision(85000.0), printed_precision(0.0)
+    (5e-06, 0.05, 0.0)
+    """
+    if not np.isfinite(value) or value == 0.0:
+        return 0.0
+    return 0.5 * 10.0 ** (int(np.floor(np.log10(abs(value)))) - 5)
+
+
 def _nearest(values: np.ndarray, value: object) -> int | None:
     """The index of ``value`` among the 1-D ``values``: exact, or for numbers the nearest
-    within :data:`SELECT_TOLERANCE` of their spacing (:data:`SINGLE_VALUE_TOLERANCE`
-    relative for a single value); None when none matches."""
+    within :data:`SELECT_TOLERANCE` of their spacing; for a single value, within
+    :data:`SINGLE_VALUE_TOLERANCE` relative or the precision it is printed with
+    (:func:`printed_precision`), so that the value ``climann info`` shows selects it whether
+    the file holds one value or several (break37a C2); None when none matches."""
     exact = np.flatnonzero(np.asarray(values == value, dtype=bool).reshape(-1)) if values.size else []
     if len(exact):
         return int(exact[0])
@@ -300,7 +318,8 @@ def _nearest(values: np.ndarray, value: object) -> int | None:
     steps = np.abs(np.diff(np.sort(numbers)))
     steps = steps[steps > 0]
     tolerance = (SELECT_TOLERANCE * steps.min() if steps.size
-                 else SINGLE_VALUE_TOLERANCE * max(abs(float(value)), np.finfo(np.float64).tiny))
+                 else max(SINGLE_VALUE_TOLERANCE * max(abs(float(value)), np.finfo(np.float64).tiny),
+                          printed_precision(float(numbers[0]))))
     distance = np.abs(numbers - float(value))
     index = int(np.nanargmin(distance)) if np.isfinite(distance).any() else 0
     return index if distance[index] <= tolerance else None

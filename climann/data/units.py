@@ -57,8 +57,8 @@ from climann.data.paths import is_zarr_store
 from climann.data.quantities import liquid_equivalent
 from climann.data.salinity import PRACTICAL_SALINITY_UNITS, is_salinity, salinity_scale, typical_salinity
 from climann.data.shell import (
-    attribute_command, file_time_names, input_and_copy, ncap2_name, ncatted_attribute, values_command, xarray_data,
-    xarray_values,
+    attribute_command, copies_data, file_time_names, input_and_copy, ncap2_name, ncatted_attribute, ncatted_command,
+    new_folder, shown_path, values_command, xarray_data, xarray_values,
 )
 from climann.data.sources import LISTED_FILES, files_text, name_in_file, source_files, variable_where
 from climann.data.standard_names import standard_name_of
@@ -264,10 +264,9 @@ def misread_units_note(*texts: str, variable: xr.DataArray, name: str, where: st
         return farad
     if not any(str(text).strip() in _MILLIBAR_SPELLINGS for text in texts):
         return ""
-    copy = _fixed_copy(variable, where)
     return (f"; 'mb' is read as millibarn (UDUNITS: an area, 1e-31 m2), since nothing on '{name}' says it is a "
             f"pressure (standard_name air_pressure or positive = down): if it means millibar, set the units to hPa "
-            f"({attribute_command([ncatted_attribute('units', name_in_file(variable, name), 'o', 'c', 'hPa')], copy)})")
+            f"({_units_fix(variable, name, 'hPa', where)})")
 
 
 #: Units that UDUNITS and pint read as farad (a capacitance), written on temperatures meaning
@@ -293,15 +292,15 @@ def _farad_note(units: str, to: str, *, variable: xr.DataArray, name: str, where
     temperature; ``""`` otherwise."""
     units, to, own = str(units).strip(), str(to).strip(), name
     if units in _FARAD_SPELLINGS and _is_temperature(to, variable.attrs):
-        copy, own = _fixed_copy(variable, where), name_in_file(variable, name)
+        fix = _units_fix(variable, name, "degF", where)  # each of its files (break37a B1)
     elif to in _FARAD_SPELLINGS and _is_temperature(units, variable.attrs):
         copy = input_and_copy(reference) if reference and re.fullmatch(r"[^,\s]+\.nc4?", reference) else \
             "FILE.nc FILE_fixed.nc"
+        fix = attribute_command([ncatted_attribute("units", own, "o", "c", "degF")], copy)
     else:
         return ""
     return (f"; 'F' is read as farad (UDUNITS: a capacitance), while '{name}' is a temperature: if it means "
-            f"degrees Fahrenheit, set the units to degF "
-            f"({attribute_command([ncatted_attribute('units', own, 'o', 'c', 'degF')], copy)})")
+            f"degrees Fahrenheit, set the units to degF ({fix})")
 
 
 #: A number written with a dot before its exponent (``1.e-3``): pint's tokenizer reads it as
@@ -320,18 +319,29 @@ _PRACTICAL_SALINITY_SPELLING = re.compile(
     r"(?:psu|pss|practical[\s_]+salinity(?:[\s_]+(?:units?|scale))?)(?:[\s_-]*(?:19)?78)?", re.IGNORECASE)
 
 
+#: The products' own spellings of a pure number (units ``1``, CF 1.8 §3.1), read as ``1``
+#: (compared in lower case): ECMWF's and CAMS's ``~`` (``aod550``, ``tcc`` in GRIB-converted
+#: files), MODIS's ``none`` (MOD08 aerosol optical depth and cloud fraction), ``-``, ``unitless``,
+#: ``nondimensional``. cf_xarray's registry already reads ``1``, ``dimensionless`` and the
+#: empty string, and none of these (break37a B1: a run trained on ``~`` refused data in ``1``).
+DIMENSIONLESS_SPELLINGS = frozenset({"~", "-", "none", "unitless", "nondimensional", "non-dimensional"})
+
+
 def readable_units(text: str) -> str:
     """The units string as the registry reads it: :func:`normalised_units`, ``1.e-3``
-    written ``1.0e-3`` (:data:`_DOT_BEFORE_EXPONENT`), and a spelling of practical salinity
+    written ``1.0e-3`` (:data:`_DOT_BEFORE_EXPONENT`), a spelling of practical salinity
     (``psu``, ``PSS-78``, :data:`_PRACTICAL_SALINITY_SPELLING`) read on its scale,
-    :data:`~climann.data.salinity.PRACTICAL_SALINITY_UNITS`.
+    :data:`~climann.data.salinity.PRACTICAL_SALINITY_UNITS`, and a product's spelling of a pure
+    number (:data:`DIMENSIONLESS_SPELLINGS`: ``~``, ``none``) as ``1``.
 
     Examples
     --------
-    >>> readable_units("PSU"), readable_units("PSS-78"), readable_units("1.e-3")
-    ('1e-3', '1e-3', '1.0e-3')
+    >>> readable_units("PSU"), readable_units("PSS-78"), readable_units("1.e-3"), readable_units("~")
+    ('1e-3', '1e-3', '1.0e-3', '1')
     """
     normalised = normalised_units(text)
+    if normalised.lower() in DIMENSIONLESS_SPELLINGS:
+        return "1"
     if _PRACTICAL_SALINITY_SPELLING.fullmatch(normalised):
         return PRACTICAL_SALINITY_UNITS
     return _DOT_BEFORE_EXPONENT.sub(".0", normalised)
@@ -1529,7 +1539,41 @@ def _units_fix(variable: xr.DataArray, name: str, to: str, where: str) -> str:
     if store is not None:  # NCO edits NetCDF files only
         return (f"{attribute_command([edit], input_and_copy(store))} (a Zarr store, which ncatted does not edit: "
                 "this sets the attribute in the store itself)")
+    if len(source_files(variable)) > 1:
+        return _units_fix_of_files(variable, name, to)
     return attribute_command([edit], _fixed_copy(variable, where))
+
+
+#: The folder, beside a variable's files, of their copies with its units corrected
+#: (``units_fixed_2`` … when taken, :func:`climann.data.shell.new_folder`).
+_UNITS_COPIES_FOLDER = "units_fixed"
+
+
+def _units_fix_of_files(variable: xr.DataArray, name: str, to: str) -> str:
+    """The ``ncatted`` that sets the units of ``name`` to ``to`` in a copy of each of the files
+    ``variable`` comes from, in a new folder beside them (one loop over a folder's files: its
+    ``*.nc`` when they are all of them), then the ``--data`` that takes the copies. A copy of the
+    first file alone, written beside it, left a folder of 72 MODIS files whose copy's units
+    differed from the 71 others', and the folder was refused (break37a B1)."""
+    files = source_files(variable)
+    held: dict[tuple[Path, str], list[str]] = {}
+    for path in files:
+        held.setdefault((Path(path).parent, name_in_file(variable, name, path)), []).append(path)
+    folders = {parent: new_folder(parent, _UNITS_COPIES_FOLDER) for parent, _ in held}
+    commands = []
+    for (parent, own), each in held.items():
+        suffixes = {Path(file).suffix for file in each}
+        suffix = next(iter(suffixes))
+        whole = len(suffixes) == 1 and {Path(file) for file in each} == set(parent.glob(f"*{suffix}"))
+        listed = f"{shown_path(parent)}/*{suffix}" if whole else " ".join(shown_path(file) for file in each)
+        edit = ncatted_attribute("units", own, "o", "c", str(to).strip())
+        copy = f'"$f" {shown_path(folders[parent])}/"${{f##*/}}"'
+        commands.append(f"mkdir -p {shown_path(folders[parent])} && for f in {listed}; do "
+                        f"{ncatted_command([edit], copy)}; done")
+    copies = " ".join(f"--data {copies_data(folder, [f for f in files if Path(f).parent == parent])}"
+                      for parent, folder in folders.items())
+    return (f"{' && '.join(commands)} (a copy of each of its {len(files)} files in a new folder), then give "
+            f"{copies} in place of the originals")
 
 
 def difference_commands(variable: xr.DataArray, name: str, where: str) -> str:

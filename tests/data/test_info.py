@@ -948,3 +948,78 @@ def test_info_on_a_forecast_beside_observations_of_its_name_gives_the_rename_and
     opened = select_values(open_dataset([tmp_path / "s2s_renamed.nc", tmp_path / "era5.nc"], select=data["select"],
                                         grid_of="t2m"), data["select"])
     np.testing.assert_array_equal(opened["t2m_fc"].values, opened["t2m"].values)
+
+
+def _glorys_like(path, depths: list[float]) -> xr.Dataset:
+    """thetao(time, depth, lat, lon) on float32 depths in m (GLORYS12's first three: 0.494025,
+    1.541375, 2.645669), each level 0.05 K colder, beside zos(time, lat, lon)."""
+    grid = grid_dataset(n_years=2)
+    depth = xr.DataArray(np.array(depths, np.float32), dims="depth",
+                         attrs={"units": "m", "positive": "down", "standard_name": "depth", "axis": "Z"})
+    thetao = grid["tas"].expand_dims(depth=depth, axis=1) - 0.05 * xr.DataArray(np.arange(len(depths)), dims="depth")
+    dataset = xr.Dataset({"thetao": thetao, "zos": grid["pred"]})
+    dataset["depth"].attrs = depth.attrs
+    dataset.to_netcdf(path)
+    return dataset
+
+
+@pytest.mark.parametrize(("typed", "level"), [
+    pytest.param("1.54138", 1, id="as-info-prints-it"),
+    pytest.param("0.494", 0, id="fewer-digits-as-train-takes-it"),
+    pytest.param("1.54138 m", 1, id="with-units-as-info-advised"),
+])
+def test_info_takes_a_selection_of_several_levels_as_train_does(tmp_path, typed, level):
+    """break37a C2: `info --select depth=1.54138` (the float32 1.541375 as info prints it) was
+    refused, "its values are 1.54138 m … e.g. --select 'depth=1.54138 m'", and that advice
+    likewise, while train took both: info chose the level again from the one value left."""
+    path = tmp_path / "glorys.nc"
+    dataset = _glorys_like(path, [0.494025, 1.541375, 2.645669])
+    config = _config(describe([str(path)], select={"depth": typed}))["data"]
+    assert config["target"] == "thetao" and config["select"] == {"depth": typed}
+    # the config's select, as train reads it, takes the level meant
+    chosen = select_values(open_dataset([path]), build_config({"data": config}).data.select)
+    np.testing.assert_array_equal(chosen["thetao"].values, dataset["thetao"].values[:, level])
+
+
+def test_a_single_level_is_selected_by_the_value_info_prints(tmp_path):
+    """break37a C2: of a file of one float32 depth, 1.541375, `--select depth=1.54138` (as info
+    and a run's own record print it) was refused (a relative 1e-6 only: 3.2e-6 apart), while the
+    same value chose it among several levels; 1.5414 is still no value of it."""
+    path = tmp_path / "one_level.nc"
+    dataset = _glorys_like(path, [1.541375])
+    assert f"{float(dataset['depth'].values[0]):g}" == "1.54138"
+    chosen = select_values(open_dataset([path]), {"depth": 1.54138})
+    assert float(chosen["depth"]) == np.float32(1.541375)
+    np.testing.assert_array_equal(chosen["thetao"].values, dataset["thetao"].values[:, 0])
+    with pytest.raises(ClimannError, match=r"depth=1\.5414 is not a value of 'depth'"):
+        select_values(open_dataset([path]), {"depth": 1.5414})
+
+
+def test_long_variable_names_keep_each_row_and_the_header_whole_at_80_columns(tmp_path):
+    """break37a D2: MOD08's 42-character names left no room for the dimensions at 80 columns: the
+    report's wrapping put the "missing" header on a line of its own and each variable over three
+    lines, its missing share after the end of its dimensions ("#       Longitude: 20)  2.7%").
+    The dimensions now wrap inside their column; the header and each row's name, units and
+    missing share stay on one line."""
+    grid = grid_dataset(n_years=1, n_lat=11, n_lon=20)
+    names = {"Aerosol_Optical_Depth_Land_Ocean_Mean_Mean": 2, "Cloud_Fraction_Mean_Mean": 0}
+    dataset = xr.Dataset({name: grid["tas"].copy(data=np.where(np.arange(20) < masked, np.nan, grid["tas"].values))
+                          for name, masked in names.items()})
+    for name in names:
+        dataset[name].attrs = {"units": "none", "long_name": f"{name.replace('_', ' ')}: Mean of Daily Mean"}
+    dataset.to_netcdf(tmp_path / "mod08.nc")
+    report = describe([str(tmp_path / "mod08.nc")])
+    lines = report[report.index("# Variables:"): report.index("# Grid:")].splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    header = next(index for index, line in enumerate(lines) if line.split()[1:2] == ["name"])
+    assert lines[header].split()[1:] == ["name", "units", "dimensions", "missing"]
+    column = lines[header].index("dimensions")
+    for name, masked in names.items():
+        row = next(index for index, line in enumerate(lines) if line.split()[1:2] == [name])
+        # the share of missing values (hand-computed: `masked` of 20 longitudes) ends the row's first line
+        assert lines[row].split()[2:] == ["none", "(time:", "12,", f"{100 * masked / 20:g}%"]
+        assert lines[row][column:].split("  ")[0] == "(time: 12,"
+        # the dimensions go on in their column, then the long name
+        assert [line[column:].strip() for line in lines[row + 1: row + 3]] == ["lat: 11,", "lon: 20)"]
+        assert lines[row + 1][:column].strip("# ") == "" and lines[row + 3].split("#", 1)[1].strip().startswith(
+            name.replace("_", " ")[:20])

@@ -954,3 +954,57 @@ def test_a_grdc_station_chosen_is_labelled_by_its_name_beside_its_number(tmp_pat
     _grdc_like(tmp_path / "GRDC-Daily.nc")
     opened = open_dataset([tmp_path / "GRDC-Daily.nc"], select={"id": chosen})
     assert station_label([opened[name] for name in opened.coords if opened[name].ndim == 0]) == "LOBITH, id 6335060"
+
+
+def _argo_profiles(*, feature_type: str | None, flag: tuple[str, dict] | None, data_mode: bool) -> xr.Dataset:
+    """Five profiles of an Argo float (``N_PROF`` × ``N_LEVELS``, CF trajectoryProfile): each at
+    its own date, latitude and longitude, with a one-character QC flag per profile (``flag``: its
+    name and attributes) and, when ``data_mode``, the one character per profile that says whether
+    it is delayed-mode data, ``DATA_MODE(N_PROF)``, as Argo's profile files hold them."""
+    n_prof, n_levels = 5, 4
+    variables = {
+        "JULD": ("N_PROF", 20000.0 + 10.0 * np.arange(n_prof),
+                 {"units": "days since 1950-01-01 00:00:00 UTC", "standard_name": "time", "axis": "T"}),
+        "LATITUDE": ("N_PROF", -40.0 + 0.5 * np.arange(n_prof), {"units": "degree_north", "standard_name": "latitude"}),
+        "LONGITUDE": ("N_PROF", 10.0 + 0.5 * np.arange(n_prof), {"units": "degree_east",
+                                                                 "standard_name": "longitude"}),
+        "PRES": (("N_PROF", "N_LEVELS"), np.tile(np.linspace(5.0, 1000.0, n_levels), (n_prof, 1)),
+                 {"units": "decibar", "standard_name": "sea_water_pressure", "axis": "Z"}),
+        "DOXY": (("N_PROF", "N_LEVELS"), np.linspace(200.0, 250.0, n_prof * n_levels).reshape(n_prof, n_levels),
+                 {"units": "micromole/kg"}),
+    }
+    if flag is not None:
+        variables[flag[0]] = ("N_PROF", np.array([b"1"] * n_prof, "S1"), flag[1])
+    if data_mode:
+        variables["DATA_MODE"] = ("N_PROF", np.array([b"D"] * n_prof, "S1"), {"long_name": "Delayed mode or real time data"})
+    profiles = xr.Dataset(variables, attrs={"Conventions": "Argo-3.1 CF-1.6"})
+    if feature_type is not None:
+        profiles.attrs["featureType"] = feature_type
+    return profiles
+
+
+@pytest.mark.parametrize(("feature_type", "flag", "data_mode", "said"), [
+    pytest.param("trajectoryProfile", ("JULD_QC", {"conventions": "Argo reference table 2"}), False,
+                 "the file holds profiles along a trajectory, each at its own place and time (CF featureType "
+                 "'trajectoryProfile')", id="featureType-with-QC-flag"),
+    pytest.param("trajectoryProfile", None, True, "the file holds profiles along a trajectory",
+                 id="featureType-with-DATA_MODE"),
+    pytest.param(None, ("JULD_QC", {}), False, "the file holds observations whose positions move in time",
+                 id="QC-by-its-name"),
+    pytest.param(None, ("juld_flag", {"conventions": "Argo reference table 2"}), False,
+                 "the file holds observations whose positions move in time", id="QC-by-Argo-conventions"),
+    pytest.param(None, ("date_flag", {"flag_values": np.array([b"0", b"1"]), "flag_meanings": "bad good"}), False,
+                 "the file holds observations whose positions move in time", id="CF-flag"),
+])
+def test_argo_profiles_are_refused_as_moving_positions_not_as_stations_named_by_a_flag(tmp_path, feature_type, flag,
+                                                                                       data_mode, said):
+    """break37a C1: an Argo float's profiles were "40 stations along 'JULD' (stations named in
+    'JULD_QC')", with a --select and an ncks that both failed: a one-character QC flag per profile
+    was read as the stations' names, and any text per profile (DATA_MODE) was before the
+    featureType was read."""
+    _argo_profiles(feature_type=feature_type, flag=flag, data_mode=data_mode).to_netcdf(tmp_path / "argo_Sprof.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "argo_Sprof.nc"])
+    message = str(error.value)
+    assert message.startswith(f"argo_Sprof.nc: {said}"), message
+    assert "station" not in message and "bin the observations onto a latitude-longitude grid" in message

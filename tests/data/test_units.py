@@ -25,6 +25,7 @@ from climann.data.units import (
     normalised_units,
     parse_units,
     scores_conversion,
+    unit_registry,
     warn_unreadable_units,
     water_quantity,
 )
@@ -309,9 +310,10 @@ def test_f_beside_units_that_are_no_temperature_is_refused_as_before():
     assert "farad" not in str(error.value) and "ncatted -a units,x,o,c,m new.nc" in str(error.value)
 
 
-@pytest.mark.parametrize("units", ["fraction", "0-1", "unitless"])
+@pytest.mark.parametrize("units", ["fraction", "0-1"])
 def test_a_word_for_a_fraction_is_offered_units_1_beside_the_reference_units(units):
-    """break19b F3: only `%` (the training units) was offered for values in 0…1."""
+    """break19b F3: only `%` (the training units) was offered for values in 0…1. (``unitless``,
+    a product's spelling of a pure number, is now read as 1: break37a B1.)"""
     with pytest.raises(ClimannError) as error:
         convert_variable(_celsius(np.zeros(2), units), "%", name="clt", where="new.nc", reference="the model")
     assert (f"cannot read the units '{units}' of 'clt' in new.nc" in str(error.value)
@@ -1432,3 +1434,58 @@ def test_per_mille_spellings_of_isotope_records_are_read(spelling):
     read = parse_units(spelling, variable="d18O")
     assert read.to("dimensionless").magnitude == pytest.approx(1e-3, rel=1e-15)
     assert read.to("percent").magnitude == pytest.approx(0.1, rel=1e-12)
+
+
+@pytest.mark.parametrize("spelling", [
+    pytest.param("~", id="CAMS-tilde"), pytest.param("none", id="MODIS-none"), pytest.param("None", id="None"),
+    pytest.param("-", id="dash"), pytest.param("unitless", id="unitless"), pytest.param("dimensionless", id="dimensionless"),
+    pytest.param(" 1 ", id="one"),
+])
+def test_a_products_spelling_of_a_pure_number_is_read_as_1(spelling):
+    """break37a B1: a run trained on CAMS's aod550 in '~' refused data in '1' ("give 'aod550' with
+    units '~' exactly as in the model's training data"), MODIS's 'none' likewise: each spelling
+    converts to 1 unchanged, and to % times 100 (0.25 is 25 %). (No units, ``""``, stay no units:
+    never converted.)"""
+    assert parse_units(spelling, variable="aod550").units == unit_registry().dimensionless
+    values = np.array([0.25, 0.0, 1.5])
+    for units, to, expected in ((spelling, "1", values), ("1", spelling, values), (spelling, "%", 100.0 * values)):
+        converted = convert_variable(_celsius(values, units), to, name="aod550", where="cams_2009.nc",
+                                     reference="the model's training data")
+        np.testing.assert_allclose(converted.values, expected.astype(np.float32), rtol=1e-6)
+
+
+def _folder_of_years(folder, units: str) -> xr.Dataset:
+    """Three yearly files (tas_2000.nc …) of one monthly series in ``folder``, ``tas`` in ``units``."""
+    from tests.conftest import grid_dataset
+
+    grid = grid_dataset(n_years=3)
+    grid["tas"].attrs["units"] = units
+    folder.mkdir()
+    for year, part in grid.groupby("time.year"):
+        part.to_netcdf(folder / f"tas_{year}.nc")
+    return grid
+
+
+@pytest.mark.skipif(shutil.which("ncatted") is None, reason="needs NCO's ncatted")
+def test_the_readable_units_advice_for_a_folder_fixes_every_file_and_leaves_the_folder_readable(
+        tmp_path, monkeypatch, caplog):
+    """break37a B1: for 72 MODIS files the ncatted named the first file alone and wrote its copy
+    into the same folder, which was then refused (the copy's units differed from the 71 others').
+    Followed as printed, the advice writes a copy of each file into a new folder, and both the
+    new --data and the untouched original folder read."""
+    from climann.data.open import expand_paths, open_dataset
+
+    monkeypatch.chdir(tmp_path)
+    grid = _folder_of_years(tmp_path / "ncep", "Kg/m^2/s")
+    with caplog.at_level(logging.WARNING, logger="climann.data.units"):
+        warn_unreadable_units(open_dataset(expand_paths(["ncep"])), ["tas"], where="ncep")
+    advice = caplog.records[-1].getMessage()
+    command, _, rest = advice.partition("write readable units: ")[2].partition(" (a copy of each of its 3 files")
+    data = rest.partition("then give --data ")[2].partition(" in place of the originals")[0]
+    subprocess.run(["bash", "-c", command], check=True, cwd=tmp_path, capture_output=True)
+    assert sorted(path.name for path in (tmp_path / "ncep").glob("*.nc")) == ["tas_2000.nc", "tas_2001.nc",
+                                                                               "tas_2002.nc"]
+    fixed = open_dataset(expand_paths(shlex.split(data)))
+    assert fixed["tas"].attrs["units"] == "kg/m^2/s" and fixed.sizes["time"] == 36
+    np.testing.assert_array_equal(fixed["tas"].values, grid["tas"].values)
+    assert open_dataset(expand_paths(["ncep"]))["tas"].attrs["units"] == "Kg/m^2/s"  # the originals, alone, still read
