@@ -287,8 +287,10 @@ def _stored_where_others_missing(dataset: xr.Dataset, target: str, sample: xr.Da
     of one ``grid_T`` file) missing at every step checked on the cells where the target holds
     one value at every step (ORAS5 writes 0.0 on land in ``sosstsst``, break37a A1), read as a
     mask that is 0 there (:func:`_stored`'s rules: nearly all those cells, not most of the
-    others). The target's constant cells are found first: no other variable is read when it has
-    none. The first such variable in the file's order is named."""
+    others), when the target changes in time on most cells where that variable has values: a
+    field that holds one value at most cells (land-cover classes, a static field written at
+    every step) says nothing of where land is. The target's constant cells are found first: no
+    other variable is read when it has none. The first such variable in the file's order is named."""
     time = time_dimension(sample)
     others = [name for name in map(str, dataset.data_vars) if name != target and time is not None
               and set(dataset[name].dims) == set(sample.dims) and dataset[name].dtype.kind == "f"]
@@ -301,7 +303,11 @@ def _stored_where_others_missing(dataset: xr.Dataset, target: str, sample: xr.Da
     grid = [dim for dim in sample.dims if dim != time]
     presences = dask.compute(*[checked_steps(dataset[name]).notnull().any(time).transpose(*grid).data
                                for name in others])
+    constant = present & (lowest == highest)
     for name, anywhere in zip(others, presences):
+        water = np.asarray(anywhere, bool)
+        if np.sum(water & constant) > AT_MOST_IN_WATER * np.sum(water):
+            continue  # a field that holds one value on most cells everywhere (land cover, a class): it tells nothing
         found = _stored(name, _MISSING_IN_OTHERS, np.asarray(anywhere, float), lowest, highest, present,
                         n_steps=int(sample.sizes[time]))
         if found is not None:

@@ -346,6 +346,19 @@ def test_land_stored_where_the_file_s_other_variables_are_missing_is_warned_with
     assert land_stored_as_value(open_dataset([tmp_path / "everywhere.nc"]), "sosstsst") is None
 
 
+def test_a_field_of_one_value_per_cell_beside_a_variable_missing_somewhere_is_no_land_stored(tmp_path):
+    """Land-cover classes (or any field that holds one value at every step on most cells) beside a variable
+    missing on some cells: the classes' 1 on those cells is no land stored as a value, since the field is as
+    constant where that variable has values (the whole-suite run of this round warned so on a flag target,
+    before its own refusal). The ORAS5 case differs in that the target changes in time over the sea."""
+    original = _nemo_like()
+    classes = (np.arange(N_ETA * N_XI) % 3 + 1).reshape(N_ETA, N_XI).astype("f4")
+    classes[_land()] = 1.0  # the cells where sossheig is missing hold one class, as the ORAS5 land holds 0.0
+    original["sosstsst"] = original["sosstsst"].copy(data=np.broadcast_to(classes, original["sosstsst"].shape))
+    _nemo_written(tmp_path / "classes.nc", original)
+    assert land_stored_as_value(open_dataset([tmp_path / "classes.nc"]), "sosstsst") is None
+
+
 def _warnings_of(caplog, dataset, target: str, *, where: str) -> list[str]:
     forget_notes()
     caplog.clear()
