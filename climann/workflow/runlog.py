@@ -136,9 +136,7 @@ def _weightless_text(data: PreparedData) -> str:
     scores count only values that weigh
     (:func:`~climann.evaluation.sums.weighed_values`), so the samples line said 576 where
     metrics.json's ``n_samples`` said 480 (fix37j)."""
-    from climann.workflow.pipeline import sample_area_weights
-
-    weightless = ~(sample_area_weights(data) > 0)  # (a NaN weight weighs nothing either)
+    weightless = ~(data.area_weights() > 0)  # (a NaN weight weighs nothing either)
     if not weightless.any():
         return ""
     counts = {name: (int(mask.sum()), int((weightless & mask).sum())) for name, mask in data.sample_masks.items()}
