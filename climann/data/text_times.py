@@ -16,6 +16,13 @@ format, and WRF's with ``_``), or ISO 8601's basic format of digits alone, ``YYY
 ``YYYYMMDDhh``, ``YYYYMMDDhhmm`` or ``YYYYMMDDhhmmss`` (FLUXNET's ``TIMESTAMP_START``,
 ``200501010030``), every value of the variable in the same layout, each a date of
 the ``standard`` calendar or else each one of the ``360_day`` calendar (``2000-02-30``).
+Other layouts spreadsheets, loggers and MATLAB write are dates too (fix37j): ``2005/01/01``
+(year first, slashes or dots), ``1-Jan-2005`` (the month's English abbreviation), and
+``31/12/2005`` or ``12/31/2005``, day or month first, each optionally with ``hh:mm[:ss]``.
+Which of the last two it is only a day above 12 tells; when none is (``01/02/2005``), both
+readings are offered, each saying which order it takes, and none is chosen. Whole numbers of
+8, 10, 12 or 14 digits without ``units`` (``20050101``, ``200501010030``: the basic format
+stored as numbers) are dates in the same way.
 """
 
 from __future__ import annotations
