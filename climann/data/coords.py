@@ -1,6 +1,6 @@
 """Find the time, latitude and longitude coordinates of a dataset through CF attributes.
 
-Files call their coordinates ``lat``, ``latitude``, ``nav_lat``, ``y``, … . CF says what
+Files call their coordinates ``lat``, ``latitude``, ``nav_lat``, … . CF says what
 they *are* through ``standard_name``, ``units`` and ``axis``; cf_xarray reads those
 attributes (its criteria tables), and its ``guess_coord_axis`` guesses from the names and
 the values' type when a file has no attributes. What is specific to climann is kept here as
@@ -58,8 +58,8 @@ CF_KEYS: dict[str, tuple[str, str]] = {
 #: Examples of names cf_xarray's guess recognises, quoted when nothing is found.
 GUESSED_NAMES: dict[str, tuple[str, ...]] = {
     "time": ("time", "t", "valid_time"),
-    "latitude": ("lat", "latitude", "nav_lat", "y"),
-    "longitude": ("lon", "longitude", "nav_lon", "x"),
+    "latitude": ("lat", "latitude", "nav_lat"),  # not y: a y not in degrees is a grid row (fix37j)
+    "longitude": ("lon", "longitude", "nav_lon"),
 }
 
 #: Axes of a rotated-pole grid: regular in rotated degrees, a grid axis but not a latitude.
@@ -533,10 +533,12 @@ def find_coordinate(dataset: xr.Dataset, kind: str) -> str:
     :func:`climann.data.grids.geographic_grid`, never taken from these axes.
 
     The coordinate is found through cf_xarray: first by ``standard_name``, ``units`` (e.g.
-    ``degrees_north``) or ``_CoordinateAxisType``, then by ``axis`` (``Y``) or a rotated-pole
-    ``grid_latitude``; a file without such attributes falls back to
-    ``dataset.cf.guess_coord_axis()`` (names like ``lat``, ``nav_lat``, ``y``; times by their
-    decoded type, since decoding moves a time's ``units`` into its encoding).
+    ``degrees_north``) or ``_CoordinateAxisType``, then by ``axis`` (``Y``, in degrees or
+    named like a latitude: :func:`_angular`) or a rotated-pole ``grid_latitude``; a file
+    without such attributes falls back to ``dataset.cf.guess_coord_axis()`` (names like
+    ``lat``, ``nav_lat``; times by their decoded type, since decoding moves a time's ``units``
+    into its encoding). A ``y`` not in degrees is a grid's rows, refused without a grid mapping
+    or 2-D latitude and longitude (:func:`_unplaced_map_axes`).
 
     Parameters
     ----------
@@ -713,7 +715,9 @@ def _unplaced_map_axes(dataset: xr.Dataset) -> str | None:
     distance's units, or by cf_xarray's guess from names like ``y``/``x``) that are not a
     latitude and a longitude (not in degrees, :func:`_angular`) with nothing saying where they
     lie: they are a grid's rows and columns, and the data do have positions (the refusal for
-    data without any, "one station's series?", was wrong for them). None when there are none.
+    data without any, "one station's series?", was wrong for them). None when there are none,
+    or when 2-D latitude and longitude without CF units are there (:func:`_unread_positions_advice`
+    gives their units).
     """
     guessed = _guessed_axes(dataset)
     axes: dict[str, str] = {}
@@ -735,10 +739,8 @@ def _unplaced_map_axes(dataset: xr.Dataset) -> str | None:
                              for kind, units in (("latitude", "degrees_north"), ("longitude", "degrees_east"))
                              if kind in axes], source_and_copy(dataset))
     unitless = any(dataset[name].attrs.get("units") in (None, "") for name in axes.values())
-    positions = _unread_positions_advice(dataset)
-    if positions:  # the 2-D latitude and longitude are there, without their units
-        return (f"{which} {'are the grid' if len(axes) > 1 else 'is a grid'}'s "
-                f"{' and '.join(ROWS_OR_COLUMNS[kind] for kind in axes)}, not a latitude and a longitude{positions}")
+    if _unread_positions_advice(dataset):  # the 2-D latitude and longitude are there, without units: said so
+        return None
     return (f"{which} {'are the grid' if len(axes) > 1 else 'is a grid'}'s "
             f"{' and '.join(ROWS_OR_COLUMNS[kind] for kind in axes)} (the y and x of a map projection"
             f"{', or cell numbers' if unitless else ''}), not a latitude and a longitude (which have units "
