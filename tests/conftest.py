@@ -341,8 +341,8 @@ def follow_ncatted(command: str, directory) -> None:
                 handle[variable].delncattr(attribute)
                 continue
             assert mode == "o" and kind in ("f", "d", "c"), spec
-            numbers = np.array([float(part) for part in value.split(",")], "f4" if kind == "f" else "f8")
-            handle[variable].setncattr(attribute, value if kind == "c" else numbers)
+            handle[variable].setncattr(attribute, value if kind == "c" else
+                                       np.array([float(part) for part in value.split(",")], "f4" if kind == "f" else "f8"))
 
 
 def run_store_edit(advice: str, cwd) -> None:

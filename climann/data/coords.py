@@ -1,6 +1,6 @@
 """Find the time, latitude and longitude coordinates of a dataset through CF attributes.
 
-Files call their coordinates ``lat``, ``latitude``, ``nav_lat``, ``y``, … . CF says what
+Files call their coordinates ``lat``, ``latitude``, ``nav_lat``, … . CF says what
 they *are* through ``standard_name``, ``units`` and ``axis``; cf_xarray reads those
 attributes (its criteria tables), and its ``guess_coord_axis`` guesses from the names and
 the values' type when a file has no attributes. What is specific to climann is kept here as
@@ -58,12 +58,15 @@ CF_KEYS: dict[str, tuple[str, str]] = {
 #: Examples of names cf_xarray's guess recognises, quoted when nothing is found.
 GUESSED_NAMES: dict[str, tuple[str, ...]] = {
     "time": ("time", "t", "valid_time"),
-    "latitude": ("lat", "latitude", "nav_lat", "y"),
-    "longitude": ("lon", "longitude", "nav_lon", "x"),
+    "latitude": ("lat", "latitude", "nav_lat"),  # not y: a y not in degrees is a grid row (fix37j)
+    "longitude": ("lon", "longitude", "nav_lon"),
 }
 
 #: Axes of a rotated-pole grid: regular in rotated degrees, a grid axis but not a latitude.
 ROTATED_POLE_NAMES: dict[str, str] = {"latitude": "grid_latitude", "longitude": "grid_longitude"}
+
+#: What a 1-D axis that stands for a latitude or longitude is on a grid that is not one.
+ROWS_OR_COLUMNS = {"latitude": "rows", "longitude": "columns"}
 
 #: An X or Y axis with one of these standard names or units is a distance on a map
 #: projection, not a latitude or longitude.
@@ -302,7 +305,20 @@ def _horizontal_by_axis(dataset: xr.Dataset, kind: str, names: list[str]) -> lis
                   f"'{name}' has axis = \"{axis}\" but is a frequency by {said}, not a {kind}: its axis attribute "
                   "is overridden, and it is not taken as a horizontal axis",
                   key=(__name__, "frequency axis", name, kind))
-    return [name for name in names if not is_grid_axis(dataset[name]) and name not in overridden]
+    return [name for name in names if not is_grid_axis(dataset[name]) and name not in overridden
+            and (_angular(dataset[name]) or name_kind(name) == kind)]
+
+
+def _angular(variable: xr.DataArray) -> bool:
+    """Whether a coordinate's ``units`` are degrees (``degrees``, ``degree_N``, ``deg``, ``°``…).
+
+    An axis found by its ``axis`` attribute alone (or by cf_xarray's guess from a name like
+    ``y``: axis Y, nothing more) is a latitude or longitude only in degrees, or when its name
+    says so (``lat``): CF gives a latitude units of degrees_north (section 4.1). A unitless ``y``
+    of 0, 1, 2 (grid rows, or a projection's y without its units) was described by ``climann
+    info`` as "latitude 'y' … every 1°" and weighed by cos(y°) (fix37j)."""
+    units = str(variable.attrs.get("units", "")).strip().lower()
+    return units.startswith("deg") or units.startswith("°")
 
 
 def is_grid_axis(variable: xr.DataArray) -> bool:
@@ -498,7 +514,8 @@ def _mapped_axis(dataset: xr.Dataset, kind: str) -> str | None:
     mappings = [name for name in grid_mapping_names(dataset) if not is_geographic_mapping(dataset[name])]
     if not mappings:
         raise ClimannError(
-            f"'{names[0]}' is a rotated-pole or projected {kind} axis, but the file has neither 2-D "
+            f"'{names[0]}' is a rotated-pole or projected axis (the grid's {ROWS_OR_COLUMNS[kind]}, not a {kind}), but "
+            "the file has neither 2-D "
             "latitude/longitude coordinates nor a grid mapping saying where it lies; add either "
             "(e.g. with cdo setgrid) or regrid to a latitude-longitude grid"
         )
@@ -516,10 +533,12 @@ def find_coordinate(dataset: xr.Dataset, kind: str) -> str:
     :func:`climann.data.grids.geographic_grid`, never taken from these axes.
 
     The coordinate is found through cf_xarray: first by ``standard_name``, ``units`` (e.g.
-    ``degrees_north``) or ``_CoordinateAxisType``, then by ``axis`` (``Y``) or a rotated-pole
-    ``grid_latitude``; a file without such attributes falls back to
-    ``dataset.cf.guess_coord_axis()`` (names like ``lat``, ``nav_lat``, ``y``; times by their
-    decoded type, since decoding moves a time's ``units`` into its encoding).
+    ``degrees_north``) or ``_CoordinateAxisType``, then by ``axis`` (``Y``, in degrees or
+    named like a latitude: :func:`_angular`) or a rotated-pole ``grid_latitude``; a file
+    without such attributes falls back to ``dataset.cf.guess_coord_axis()`` (names like
+    ``lat``, ``nav_lat``; times by their decoded type, since decoding moves a time's ``units``
+    into its encoding). A ``y`` not in degrees is a grid's rows, refused without a grid mapping
+    or 2-D latitude and longitude (:func:`_unplaced_map_axes`).
 
     Parameters
     ----------
@@ -679,6 +698,9 @@ def _not_found_message(dataset: xr.Dataset, kind: str) -> str:
             f"the {kind} '{scalar}' is a scalar coordinate (one value, {dataset[scalar].values}), not an axis of "
             f"the data; make it a dimension of length 1, e.g. with xarray's expand_dims('{scalar}')"
         )
+    unplaced = _unplaced_map_axes(dataset) if kind != "time" else None
+    if unplaced is not None:
+        return unplaced
     present = [f"{name} (scalar)" if dataset[name].ndim == 0 else str(name) for name in dataset.coords]
     advice = _age_advice(dataset) if kind == "time" else (_unread_positions_advice(dataset)
                                                           or _position_advice(dataset, kind))
@@ -686,6 +708,46 @@ def _not_found_message(dataset: xr.Dataset, kind: str) -> str:
         f"no {kind} coordinate found (looked for a CF standard_name, units and axis, then guessed from names like "
         f"{', '.join(GUESSED_NAMES[kind])}); coordinates present: {', '.join(present) or 'none'}{advice}"
     )
+
+
+def _unplaced_map_axes(dataset: xr.Dataset) -> str | None:
+    """The refusal of 1-D Y and X axes (by ``axis``, by a projection's standard_name or a
+    distance's units, or by cf_xarray's guess from names like ``y``/``x``) that are not a
+    latitude and a longitude (not in degrees, :func:`_angular`) with nothing saying where they
+    lie: they are a grid's rows and columns, and the data do have positions (the refusal for
+    data without any, "one station's series?", was wrong for them). None when there are none,
+    or when 2-D latitude and longitude without CF units are there (:func:`_unread_positions_advice`
+    gives their units).
+    """
+    guessed = _guessed_axes(dataset)
+    axes: dict[str, str] = {}
+    for kind, axis in (("latitude", "Y"), ("longitude", "X")):
+        names = [str(name) for name in guessed.cf.axes.get(axis, [])]
+        names += [str(name) for name, variable in dataset.coords.items()
+                  if variable.attrs.get("standard_name") == PROJECTED_STANDARD_NAMES[kind == "latitude"]]
+        names = [name for name in dict.fromkeys(names) if dataset[name].dims == (name,) and not _angular(dataset[name])
+                 and not is_frequency(dataset[name])]
+        if names:
+            axes[kind] = names[0]
+    if not axes:
+        return None
+    def said(name: str) -> str:
+        units = dataset[name].attrs.get("units")
+        return f"'{name}' ({'no units' if units in (None, '') else f'in {units}'})"
+    which = " and ".join(said(axes[kind]) for kind in ("latitude", "longitude") if kind in axes)
+    fix = attribute_command([ncatted_attribute("units", axes[kind], "o", "c", units)
+                             for kind, units in (("latitude", "degrees_north"), ("longitude", "degrees_east"))
+                             if kind in axes], source_and_copy(dataset))
+    unitless = any(dataset[name].attrs.get("units") in (None, "") for name in axes.values())
+    if _unread_positions_advice(dataset):  # the 2-D latitude and longitude are there, without units: said so
+        return None
+    return (f"{which} {'are the grid' if len(axes) > 1 else 'is a grid'}'s "
+            f"{' and '.join(ROWS_OR_COLUMNS[kind] for kind in axes)} (the y and x of a map projection"
+            f"{', or cell numbers' if unitless else ''}), not a latitude and a longitude (which have units "
+            "degrees_north and degrees_east, CF 4.1), and nothing in the file says where they lie (no grid mapping, "
+            f"no 2-D latitude and longitude): add a grid mapping{' and the axes’ units' if unitless else ''} (e.g. "
+            "with cdo setgrid), or 2-D latitude and longitude coordinates"
+            + (f"; if they are latitudes and longitudes in degrees, say so: {fix}" if unitless else ""))
 
 
 def _age_advice(dataset: xr.Dataset) -> str:

@@ -169,13 +169,15 @@ def longitude_ends(longitudes: ArrayLike) -> tuple[float, float]:
             float(values[np.argmin(np.abs(wrapped_difference(values, east)))]))
 
 
-def longitude_ends_text(ends: tuple[float, float], *, separator: str = "…", pole: str | None = None) -> str:
+def longitude_ends_text(ends: tuple[float, float], *, separator: str = "…", pole: str | None = None,
+                        digits: int = 6) -> str:
     """A grid's longitudes as a box reads, from its ``(west, east)`` ends
     (:func:`longitude_ends`): ``"-177.5…177.5"`` for a global grid, ``"172.5…-172.5 across
     the dateline"`` for a box across it in a −180…180 file, ``"350…10 across the prime
     meridian"`` for one across Greenwich in a 0…360 file. ``separator`` between the ends
-    (``" to "`` in ``climann info``'s summary). A grid round a pole (``pole``, from
-    :func:`encircled_pole`) has no ends: ``"all, round the North Pole"``.
+    (``" to "`` in ``climann info``'s summary); ``digits``: significant digits at most (as
+    ``:g``: 6). A grid round a pole (``pole``, from :func:`encircled_pole`) has no ends:
+    ``"all, round the North Pole"``.
 
     Examples
     --------
@@ -185,9 +187,10 @@ def longitude_ends_text(ends: tuple[float, float], *, separator: str = "…", po
     if pole:
         return f"all, round the {pole}"
     west, east = ends
+    said = f"{west:.{digits}g}{separator}{east:.{digits}g}"
     if west <= east:
-        return f"{west:g}{separator}{east:g}"
-    return f"{west:g}{separator}{east:g} across the {'dateline' if east < 0.0 else 'prime meridian'}"
+        return said
+    return f"{said} across the {'dateline' if east < 0.0 else 'prime meridian'}"
 
 
 def encircled_pole(latitude: np.ndarray, longitude: np.ndarray) -> str | None:

@@ -36,8 +36,8 @@ from climann.errors import ClimannError
 #: Opens a file undecoded: ``opener(path, decode_times=False, chunks={})``.
 Opener = Callable[..., xr.Dataset]
 
-__all__ = ["different_places_message", "files_at_different_places", "place_grid", "place_of", "place_of_file",
-           "position_text", "two_places_message"]
+__all__ = ["different_places_message", "files_at_different_places", "metres_apart", "place_grid", "place_of",
+           "place_of_file", "position_text", "two_places_message"]
 
 
 def different_places_message(reference: Mapping[str, xr.DataArray], own: Mapping[str, xr.DataArray],
@@ -132,7 +132,7 @@ def two_places_message(reference: tuple[str, tuple[str, str]], other: Path, own:
             f"{f'.rename({renamed!r})' if renamed else ''}.to_netcdf({copy!r})")
     naming = (f" and names its {', '.join(renamed)} {', '.join(renamed.values())} (one name is one series: both "
               f"files hold {', '.join(renamed)})" if renamed else "")
-    apart = _metres_apart((float(lat), float(lon)), (float(own[0]), float(own[1])))
+    apart = metres_apart((float(lat), float(lon)), (float(own[0]), float(own[1])))
     line = f"`{python_command(code)}`, then give that copy in place of {other.name} in --data"
     if apart < SAME_PLACE_METRES:  # one buoy under two station numbers: no pair of places, nor a regridding
         return (f"{label} and {other.name} hold one point each, {apart:.2g} m apart: {label} at {_shown(lat, lon)}, "
@@ -151,9 +151,20 @@ def two_places_message(reference: tuple[str, tuple[str, str]], other: Path, own:
 SAME_PLACE_METRES = 100.0
 
 
-def _metres_apart(first: tuple[float, float], second: tuple[float, float]) -> float:
+def metres_apart(first: tuple[float, float], second: tuple[float, float]) -> float:
     """The geodesic distance between two (latitude, longitude) in degrees, in metres (pyproj's
-    ``Geod.inv`` on WGS84, Karney 2013)."""
+    ``Geod.inv`` on WGS84, Karney 2013).
+
+    Parameters
+    ----------
+    first, second : tuple of float
+        Latitude and longitude in degrees.
+
+    Returns
+    -------
+    float
+        Metres.
+    """
     from pyproj import Geod  # imported here: a process that pairs no points need not load it
 
     return float(Geod(ellps="WGS84").inv(first[1], first[0], second[1], second[0])[2])

@@ -36,6 +36,7 @@ dropped it says nothing), as a missing attribute is not (:mod:`climann.data.seri
 from __future__ import annotations
 
 import json
+import logging
 import re
 from pathlib import Path
 
@@ -46,9 +47,13 @@ from climann.data.coords import FILE_TIME_COORDINATE, time_coordinate
 from climann.data.layout import SPLIT_BLOCK_COORDINATE, Coordinate
 from climann.data.levels import is_level, same_level
 from climann.data.members import is_member_axis
+from climann.data.notes import note_once
 from climann.data.variables import scalar_coordinates
 
-__all__ = ["scalar_coordinate_refusal", "says_the_quantity", "series_way_out", "share_time_steps", "value_suffix"]
+_log = logging.getLogger(__name__)
+
+__all__ = ["is_station_identifier", "scalar_coordinate_refusal", "says_the_quantity", "series_way_out",
+           "share_time_steps", "value_suffix"]
 
 #: CF standard names of coordinates that differ between the files of a series as a matter of
 #: course (the time of each file, its forecast's start) or that place it on the grid.
@@ -231,10 +236,13 @@ def scalar_coordinate_refusal(name: str, first: xr.Dataset, first_path: Path, la
         rename`` of the later file's variable that keeps both), for the first coordinate of the same name that
         :func:`says_the_quantity` and whose values differ (:func:`_same_value`).
     """
+    refusal, renumbered = _station_number_refusal(name, first, first_path, later, later_path, later_name=later_name)
+    if refusal is not None:
+        return refusal
     theirs = _quantity_coordinates(later, later_name or name)
     for coordinate_name, own in _quantity_coordinates(first, name).items():
         other = theirs.get(coordinate_name)
-        if other is None or _same_value(own, other):
+        if other is None or _same_value(own, other) or coordinate_name in renumbered:
             continue
         way_out = series_way_out(name, coordinate_name, f"{name}_{value_suffix(other)}", later_path,
                                  side_by_side=share_time_steps(first, later))
@@ -242,3 +250,59 @@ def scalar_coordinate_refusal(name: str, first: xr.Dataset, first_path: Path, la
             f"'{name}' is at {_value_text(own)} in {first_path.name} but at {_value_text(other)} in "
             f"{later_path.name} (CF scalar coordinates): two quantities, not one series; {way_out}")
     return None
+
+
+#: Names (lower case) of coordinates that number or name a station, besides CF's ``cf_role =
+#: "timeseries_id"`` (CF 1.8 §9.5): WAVEWATCH III's ``station``, NDBC's and OceanSITES' ids.
+STATION_IDENTIFIER_NAMES = frozenset({"station", "station_id", "station_number", "station_name", "stations",
+                                      "wmo_id", "wmo_number", "site_id", "buoy_id", "platform_id", "platform_code"})
+
+
+def is_station_identifier(coordinate: Coordinate) -> bool:
+    """Whether a single-valued coordinate numbers or names a station (CF ``cf_role =
+    "timeseries_id"``, or a name of :data:`STATION_IDENTIFIER_NAMES`): which station, not which
+    quantity; its place is what tells two stations apart."""
+    return (coordinate.attrs.get("cf_role") == "timeseries_id"
+            or str(coordinate.name).lower() in STATION_IDENTIFIER_NAMES)
+
+
+def _station_number_refusal(name: str, first: xr.Dataset, first_path: Path, later: xr.Dataset, later_path: Path,
+                            *, later_name: str | None = None) -> tuple[str | None, set[str]]:
+    """Files of one place under two station numbers or names (a station's identifier differs,
+    its position within :data:`~climann.data.point_pairs.SAME_PLACE_METRES`): over periods that
+    share no time step, one station's series continued under a new number (a buoy renumbered,
+    WAVEWATCH III's ``station`` 5 then 8 after a change of its station list), read as one
+    series with a warning naming both (fix37j: WW3 files were read as ``station = 5`` without a
+    word; CF station files were refused as "two quantities", whose way out, "give the files of
+    one station_id", dropped half the record); at shared time steps, two records of one place
+    side by side: refused, with the ``[data] rename`` that keeps both. Returns the refusal (or
+    None) and the identifiers read as one station's (none when the files are not each of one
+    place within that distance: files at two places are refused as such,
+    :mod:`climann.data.point_pairs`; labels on a grid still as two quantities)."""
+    from climann.data.point_pairs import SAME_PLACE_METRES, metres_apart, place_of
+
+    theirs = {str(c.name): c for c in scalar_coordinates(later, later_name or name, ()) if is_station_identifier(c)}
+    renumbered: set[str] = set()
+    for own in scalar_coordinates(first, name, ()):
+        other = theirs.get(str(own.name))
+        if other is None or not is_station_identifier(own) or _same_value(own, other):
+            continue
+        places = place_of(first), place_of(later)
+        if None in places:
+            return None, renumbered
+        apart = metres_apart(*(tuple(map(float, place)) for place in places))
+        if apart >= SAME_PLACE_METRES:
+            return None, renumbered
+        said = (f"{first_path.name} ({_value_text(own)}) and {later_path.name} ({_value_text(other)}) hold one "
+                f"place ({apart:.2g} m apart)")
+        if share_time_steps(first, later):
+            way_out = series_way_out(name, str(own.name), f"{name}_{value_suffix(other)}", later_path,
+                                     side_by_side=True)
+            return (f"{said} at the same time steps: two records of '{name}' side by side, not one series; "
+                    f"{way_out}"), renumbered
+        renumbered.add(str(own.name))
+        note_once(_log, logging.WARNING,
+                  f"{said} over periods that follow one another: read as one station's series continued under a "
+                  f"new {own.name} (kept as {_value_text(own)}); if they are two stations, give the files of one",
+                  key=(__name__, "renumbered", str(first_path), str(later_path)))
+    return None, renumbered

@@ -16,6 +16,13 @@ format, and WRF's with ``_``), or ISO 8601's basic format of digits alone, ``YYY
 ``YYYYMMDDhh``, ``YYYYMMDDhhmm`` or ``YYYYMMDDhhmmss`` (FLUXNET's ``TIMESTAMP_START``,
 ``200501010030``), every value of the variable in the same layout, each a date of
 the ``standard`` calendar or else each one of the ``360_day`` calendar (``2000-02-30``).
+Other layouts spreadsheets, loggers and MATLAB write are dates too (fix37j): ``2005/01/01``
+(year first, slashes or dots), ``1-Jan-2005`` (the month's English abbreviation), and
+``31/12/2005`` or ``12/31/2005``, day or month first, each optionally with ``hh:mm[:ss]``.
+Which of the last two it is only a day above 12 tells; when none is (``01/02/2005``), both
+readings are offered, each saying which order it takes, and none is chosen. Whole numbers of
+8, 10, 12 or 14 digits without ``units`` (``20050101``, ``200501010030``: the basic format
+stored as numbers) are dates in the same way.
 """
 
 from __future__ import annotations
@@ -41,6 +48,28 @@ _LAYOUT = re.compile(
 _COMPACT = re.compile(
     r"(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})(?:(?P<hour>\d{2})(?:(?P<minute>\d{2})(?P<second>\d{2})?)?)?"
 )
+
+#: The time of day after a date of another layout: a space, ``T`` or ``_``, then ``hh:mm`` or
+#: ``hh:mm:ss`` (one digit of hour too: ``1/1/2005 0:30``).
+_TIME_OF_DAY = r"(?:(?P<separator>[ T_])(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
+
+#: ``2005/01/01``: year, month, day with slashes (or dots), as spreadsheets and loggers write them.
+_YEAR_FIRST = re.compile(r"(?P<year>\d{4})(?P<mark>[/.])(?P<month>\d{1,2})(?P=mark)(?P<day>\d{1,2})" + _TIME_OF_DAY)
+
+#: ``01/01/2005 00:30``: two numbers then the year, day first (Europe: ``31/12/2005``,
+#: ``31.12.2005``) or month first (the United States: ``12/31/2005``); which one only a day
+#: above 12 tells (:func:`_day_month_order`).
+_YEAR_LAST = re.compile(r"(?P<first>\d{1,2})(?P<mark>[/.-])(?P<second_number>\d{1,2})(?P=mark)(?P<year>\d{4})"
+                        + _TIME_OF_DAY)
+
+#: ``1-Jan-2005``: the day, the month's English abbreviation, the year (Excel's ``d-mmm-yyyy``,
+#: MATLAB's ``datestr`` ``01-Jan-2005``), with dashes or spaces.
+_MONTH_NAMED = re.compile(r"(?P<day>\d{1,2})(?P<mark>[- ])(?P<month_name>[A-Za-z]{3})(?P=mark)(?P<year>\d{4})"
+                          + _TIME_OF_DAY)
+
+#: The English month abbreviations of ``%b`` (C locale), lower case, by month number.
+_MONTH_NAMES = {name: number for number, name in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
 
 #: The calendars tried, in this order: the first in which every text is a date is the one written.
 CALENDARS = ("standard", "360_day")
@@ -70,6 +99,13 @@ class TextDates:
         The :func:`cftime.datetime.strptime` format every value has (``%Y-%m-%d_%H:%M:%S``).
     calendar : str
         The first of :data:`CALENDARS` in which every value is a date.
+    orders : tuple of str
+        When the day and the month cannot be told apart (``01/02/2005``, no day above 12): the
+        formats of both orders, day first then month first; ``format`` is then the first, and
+        nothing is converted without the user's word. Empty otherwise.
+    numbers : bool
+        Whether the dates are numbers of digits (``20050101``, ``200501010030``: ISO 8601's basic
+        format stored as integers without units), not text.
     """
 
     name: str
@@ -78,6 +114,8 @@ class TextDates:
     count: int
     format: str
     calendar: str
+    orders: tuple[str, ...] = ()
+    numbers: bool = False
 
     def quoted(self) -> str:
         """The examples, quoted: ``'2000-01-15', '2000-02-15', …, '2009-12-15'``."""
@@ -100,7 +138,12 @@ def _texts(variable: xr.DataArray) -> list[str] | None:
 
 
 def _format(match: re.Match) -> str:
-    """The strptime format of one matched text."""
+    """The strptime format of one matched text (of :data:`_YEAR_LAST`: day first)."""
+    if match.re in (_YEAR_FIRST, _YEAR_LAST, _MONTH_NAMED):
+        mark = match["mark"]
+        date = {_YEAR_FIRST: f"%Y{mark}%m{mark}%d", _YEAR_LAST: f"%d{mark}%m{mark}%Y",
+                _MONTH_NAMED: f"%d{mark}%b{mark}%Y"}[match.re]
+        return date + (f"{match['separator']}%H:%M" + (":%S" if match["second"] else "") if match["separator"] else "")
     if match.re is _COMPACT:
         return "%Y%m%d" + "".join(code for key, code in (("hour", "%H"), ("minute", "%M"), ("second", "%S"))
                                   if match[key])
@@ -140,21 +183,70 @@ def text_dates(variable: xr.DataArray) -> TextDates | None:
     TextDates or None
     """
     texts = _texts(variable)
+    numbers = texts is None and (texts := _digit_numbers(variable)) is not None
     if texts is None:
         return None
-    matches = [_LAYOUT.fullmatch(text) or _COMPACT.fullmatch(text) for text in texts]
+    layouts = (_COMPACT,) if numbers else (_LAYOUT, _COMPACT, _YEAR_FIRST, _YEAR_LAST, _MONTH_NAMED)
+    matches = [next((match for layout in layouts if (match := layout.fullmatch(text))), None) for text in texts]
     if not all(matches):
         return None
     formats = {_format(match) for match in matches}
     if len(formats) != 1:
         return None
-    fields = np.array([[int(match[key] or 0) for key in ("year", "month", "day", "hour", "minute", "second")]
-                       for match in matches])
+    fields = np.array([_fields(match) for match in matches])
+    orders: tuple[str, ...] = ()
+    if matches[0].re is _YEAR_LAST:
+        fields, formats, orders = _day_month_order(fields, formats.pop())
+        if fields is None:
+            return None
     calendar = _calendar(fields)
     if calendar is None:
         return None
     examples = texts if len(texts) <= _QUOTED + 1 else [*texts[:_QUOTED], texts[-1]]
-    return TextDates(str(variable.name), str(variable.dims[0]), tuple(examples), len(texts), formats.pop(), calendar)
+    return TextDates(str(variable.name), str(variable.dims[0]), tuple(examples), len(texts), formats.pop(), calendar,
+                     orders, numbers)
+
+
+def _fields(match: re.Match) -> list[int]:
+    """(year, month, day, hour, minute, second) of one matched text; of :data:`_YEAR_LAST`, the
+    first number as the day (:func:`_day_month_order` turns them round), of :data:`_MONTH_NAMED`
+    the month by its name (−1 for no month's)."""
+    if match.re is _YEAR_LAST:
+        date = [int(match["year"]), int(match["second_number"]), int(match["first"])]
+    elif match.re is _MONTH_NAMED:
+        date = [int(match["year"]), _MONTH_NAMES.get(match["month_name"].lower(), -1), int(match["day"])]
+    else:
+        date = [int(match[key]) for key in ("year", "month", "day")]
+    return date + [int(match[key] or 0) for key in ("hour", "minute", "second")]
+
+
+def _day_month_order(fields: np.ndarray, day_first: str) -> tuple[np.ndarray | None, set[str], tuple[str, ...]]:
+    """The fields, format and undecided orders of texts ``NN/NN/YYYY``: day first when a first
+    number is above 12, month first when a second one is (and no first one), both offered (never
+    one guessed) when no number is above 12, none when both are. ``fields`` day first."""
+    month_first = day_first.replace("%d", "%D").replace("%m", "%d").replace("%D", "%m")
+    first_over, second_over = (fields[:, 2] > 12).any(), (fields[:, 1] > 12).any()
+    if first_over and second_over:
+        return None, set(), ()
+    if second_over:
+        return fields[:, [0, 2, 1, 3, 4, 5]], {month_first}, ()
+    if first_over:
+        return fields, {day_first}, ()
+    return fields, {day_first}, (day_first, month_first)
+
+
+def _digit_numbers(variable: xr.DataArray) -> list[str] | None:
+    """A 1-D variable of whole numbers of 8, 10, 12 or 14 digits without ``units`` (``20050101``,
+    ``200501010030``: dates in ISO 8601's basic format stored as numbers), written as their
+    digits; None for any other variable."""
+    if (variable.ndim != 1 or variable.size == 0 or variable.dtype.kind not in "iuf"
+            or str(variable.attrs.get("units", "")).strip()):
+        return None
+    values = np.asarray(variable.values, dtype=np.float64)
+    if not (np.isfinite(values).all() and (values % 1 == 0).all() and (values >= 1e7).all() and (values < 1e14).all()):
+        return None
+    texts = [str(int(value)) for value in values]
+    return texts if {len(text) for text in texts} <= {8, 10, 12, 14} else None
 
 
 def text_dates_in(dataset: xr.Dataset) -> dict[str, TextDates]:
@@ -184,13 +276,20 @@ def conversion_code(dates: TextDates, source: str | Path | None) -> str:
     [cftime.datetime.strptime(s.strip(), '%Y-%m-%d_%H:%M:%S', calendar='standard')
     for s in ds['Times'].values.astype(str)]}); ds.drop_vars('Times').to_netcdf('OUT.nc')
     """
+    return _conversion_code(dates, source, dates.format)
+
+
+def _conversion_code(dates: TextDates, source: str | Path | None, layout: str) -> str:
+    """:func:`conversion_code` with the texts read in ``layout`` (a strptime format); numbers
+    (``dates.numbers``) are written as their digits first."""
     read, written = ("IN.nc", "OUT.nc") if source is None else (working_path(source), working_path(copy_path(source)))
     kept = "ds" if dates.name == dates.dim else f"ds.drop_vars({dates.name!r})"
+    texts = f"ds[{dates.name!r}].values" + (".astype('int64')" if dates.numbers else "") + ".astype(str)"
     return (
         f"import cftime, xarray as xr; ds = xr.open_dataset({read!r}, decode_times=False); "
         f"ds = ds.assign_coords({{{dates.dim!r}: "
-        f"[cftime.datetime.strptime(s.strip(), {dates.format!r}, calendar={dates.calendar!r}) "
-        f"for s in ds[{dates.name!r}].values.astype(str)]}}); {kept}.to_netcdf({written!r})"
+        f"[cftime.datetime.strptime(s.strip(), {layout!r}, calendar={dates.calendar!r}) "
+        f"for s in {texts}]}}); {kept}.to_netcdf({written!r})"
     )
 
 
@@ -198,8 +297,13 @@ def text_dates_advice(dates: TextDates, source: str | Path | None) -> str:
     """What a CF time axis is and the Python line that makes one from ``dates`` (see
     :func:`conversion_code`), for the end of a one-line refusal."""
     other = " (or the model's own, e.g. 'noleap')" if dates.calendar == "standard" else ""
-    return (
-        "a CF time coordinate holds numbers in units of time since a date (units = 'days since …', CF §4.4; a units "
-        f"attribute does not make text numbers); write a copy with one, calendar '{dates.calendar}'{other}, e.g. "
-        f"in Python: `{conversion_code(dates, source)}`"
-    )
+    stored = ("a units attribute does not make digits of a date (YYYYMMDD…) a time since one" if dates.numbers else
+              "a units attribute does not make text numbers")
+    start = (f"a CF time coordinate holds numbers in units of time since a date (units = 'days since …', CF §4.4; "
+             f"{stored}); write a copy with one, calendar '{dates.calendar}'{other}")
+    if dates.orders:
+        day_first, month_first = (_conversion_code(dates, source, layout) for layout in dates.orders)
+        return (f"{start}; no day above 12 tells whether they are day/month/year or month/day/year, and climann "
+                f"does not guess: if the day comes first, in Python: `{day_first}`; if the month comes first: "
+                f"`{month_first}`")
+    return f"{start}, e.g. in Python: `{conversion_code(dates, source)}`"

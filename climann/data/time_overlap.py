@@ -47,6 +47,7 @@ from pathlib import Path
 import cftime
 import dask
 import numpy as np
+import pandas as pd
 import xarray as xr
 
 from climann.data.coords import find_coordinate, time_coordinate
@@ -538,7 +539,9 @@ def sorted_in_time(dataset: xr.Dataset, where: str = "the data") -> xr.Dataset:
     index = dataset.indexes.get(name)
     if index is None or len(index) < 2 or index.is_monotonic_increasing or not index.is_unique:
         return dataset
-    if np.issubdtype(index.dtype, np.number):  # not decoded as dates: refused with its units' fix, not sorted
+    if not isinstance(index, (pd.DatetimeIndex, xr.CFTimeIndex)):
+        # not decoded as dates (numbers, or text: pandas' StringDtype is no NumPy type, fix37j): refused with
+        # the way to write them as dates, not sorted (text sorts by its characters: '10-Jan' before '2-Jan')
         return dataset
     times = index.values
     first = int(np.flatnonzero(times[1:] < times[:-1])[0])

@@ -615,7 +615,8 @@ def time_units_problem(time: xr.DataArray, source: str | Path | None = None) -> 
     """
     dates = text_dates(time)
     if dates is not None:
-        return f"it holds them as text ({dates.quoted()}); {text_dates_advice(dates, source)}"
+        held = "numbers of a date's digits, without units" if dates.numbers else "text"
+        return f"it holds them as {held} ({dates.quoted()}); {text_dates_advice(dates, source)}"
     if time.dtype.kind in "SUO":
         shown = ", ".join(repr(str(value)) for value in np.asarray(time.values)[:2])
         return (f"it holds text ({shown}), not numbers; CF expects numbers with units = 'days since 1970-01-01' "

@@ -153,9 +153,8 @@ def _fit_streaming(
 
 
 def sample_area_weights(data: PreparedData) -> np.ndarray:
-    """Each pointwise sample's cell area (mean 1), shape (n_samples,)."""
-    weights = data.samples.layout.cell_area_weights().reshape(-1)  # of each step's cells when they change with time
-    return weights[data.samples.flat_index % weights.size]
+    """Each pointwise sample's cell area (mean 1), shape (n_samples,) (:meth:`PreparedData.area_weights`)."""
+    return data.area_weights()
 
 
 def fit_network(

@@ -11,7 +11,7 @@ import contextlib
 import dataclasses
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,7 +64,7 @@ from climann.workflow.new_data import (
 from climann.workflow.target_cells import predicted_cells as target_cells
 from climann.workflow.unscored_anomalies import undefined_anomaly_text
 from climann.workflow.training_cells import (
-    TrainingCells, same_projection, same_summarised_grid, training_cells)
+    SAME_CELL_DEGREES, TrainingCells, same_projection, same_summarised_grid, training_cells)
 from climann.workflow.outputs import (
     EVALUATION_FILES,
     folder_written,
@@ -517,9 +517,9 @@ def _predict_claimed(
     trained_grid, new_grid = run.network.metadata.get("grid"), grid_summary(source.layout)
     if trained_grid:
         trained_lon, new_lon = _compared_longitude_ends(run, new_grid)
-        extent = ("n_lat", "n_lon", "lat_range")
+        extent = ("n_lat", "n_lon", "lat_range")  # the same within SAME_CELL_DEGREES: float32 beside float64
         same_columns = _same_columns(run, source.layout)
-        if (any(trained_grid[key] != new_grid[key] for key in extent)
+        if (not same_summarised_grid(trained_grid, new_grid, extent[2:])
                 or not (_same_box(trained_lon, new_lon) if same_columns is None else same_columns)):
             notes.append(
                 f"the grid differs from the training grid "
@@ -580,28 +580,53 @@ def _predict_claimed(
                                   spread=spread)
 
 
-def _span(limits: list[float]) -> str:
-    """``[-87.5, 87.5]`` → ``"-87.5…87.5"``."""
-    return f"{limits[0]:g}…{limits[1]:g}"
+def _span(limits: list[float], digits: int = 6) -> str:
+    """``[-87.5, 87.5]`` → ``"-87.5…87.5"`` (``digits`` significant digits at most)."""
+    return f"{limits[0]:.{digits}g}…{limits[1]:.{digits}g}"
 
 
 def _grid_change_text(trained: Mapping, trained_lon: tuple[float, float], new: Mapping,
                       new_lon: tuple[float, float]) -> str:
     """``"6×6, lat 80.5…88.1, lon -168.69…168.69 → 6×6, …"``; when the two read alike (grids
-    round a pole have no longitude ends: one turned round it), where their first cells lie."""
-    texts = [f"{grid['n_lat']}×{grid['n_lon']}, lat {_span(grid['lat_range'])}, lon {_longitudes_text(grid, ends)}"
-             for grid, ends in ((trained, trained_lon), (new, new_lon))]
-    if texts[0] == texts[1] and "first_cell" in trained and "first_cell" in new:
-        texts = [f"{text}, first cell at {grid['first_cell'][0]:g}°N {grid['first_cell'][1]:g}°E"
-                 for text, grid in zip(texts, (trained, new))]
-    return " → ".join(texts)
+    round a pole have no longitude ends: one turned round it), where their first cells lie;
+    with as many digits as tell the two apart (fix37j: two latitudes 0.002° apart both read
+    "54.99" in 4 significant digits, the note "54.99 → 54.99")."""
+    def texts(digits: int) -> list[str]:
+        said = [f"{grid['n_lat']}×{grid['n_lon']}, lat {_span(grid['lat_range'], digits)}, "
+                f"lon {_longitudes_text(grid, ends, digits)}"
+                for grid, ends in ((trained, trained_lon), (new, new_lon))]
+        if said[0] == said[1] and "first_cell" in trained and "first_cell" in new:
+            said = [f"{text}, first cell at {grid['first_cell'][0]:.{digits}g}°N {grid['first_cell'][1]:.{digits}g}°E"
+                    for text, grid in zip(said, (trained, new))]
+        return said
+    return " → ".join(_distinct_texts(texts))
 
 
-def _longitudes_text(grid: Mapping, ends: tuple[float, float]) -> str:
+def _distinct_texts(texts: Callable[[int], list[str]]) -> list[str]:
+    """``texts(digits)`` with the fewest significant digits from 6 (as ``:g`` writes) that
+    tell its texts apart, up to 17 (a float64 in full); alike at 17, those of 6.
+
+    Parameters
+    ----------
+    texts : callable
+        Significant digits → the texts of two (or more) things that differ.
+
+    Returns
+    -------
+    list of str
+    """
+    for digits in range(6, 18):
+        said = texts(digits)
+        if len(set(said)) == len(said):
+            return said
+    return texts(6)
+
+
+def _longitudes_text(grid: Mapping, ends: tuple[float, float], digits: int = 6) -> str:
     """The longitudes of a grid summary (:func:`~climann.workflow.run_directory.grid_summary`)
     with ends ``ends``: ``"-60…30"``, ``"172.5…-172.5 across the dateline"``, or for a grid round
-    a pole (its ``pole``), ``"all, round the North Pole"``."""
-    return longitude_ends_text(ends, pole=grid.get("pole"))
+    a pole (its ``pole``), ``"all, round the North Pole"``; ``digits`` significant digits at most."""
+    return longitude_ends_text(ends, pole=grid.get("pole"), digits=digits)
 
 
 def _compared_longitude_ends(run: TrainedRun, new_grid: dict) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -640,8 +665,10 @@ def _same_columns(run: TrainedRun, layout: GridLayout) -> bool | None:
 
 def _same_box(ends: tuple[float, float], other: tuple[float, float]) -> bool:
     """Whether two grids' longitude ends are the same, in whichever convention (172.5…−172.5
-    and 172.5…187.5 are one box)."""
-    return bool(np.allclose(wrapped_difference(np.array(ends), np.array(other)), 0.0, rtol=0, atol=1e-9))
+    and 172.5…187.5 are one box), within :data:`~climann.workflow.training_cells.SAME_CELL_DEGREES`
+    (float32 longitudes beside float64 ones are the same box)."""
+    return bool(np.allclose(wrapped_difference(np.array(ends), np.array(other)), 0.0, rtol=0,
+                            atol=SAME_CELL_DEGREES))
 
 
 def _write_prediction_file(

@@ -103,6 +103,14 @@ class PreparedData:
     target_climatology: np.ndarray | None = None
     target_offset: np.ndarray | None = None
 
+    def area_weights(self) -> np.ndarray:
+        """Each pointwise sample's cell area (mean 1), shape (n_samples,): the weight of its
+        value in every score and in an area-weighted loss
+        (:meth:`~climann.data.layout.GridLayout.cell_area_weights`; 0 for a cell without land
+        in a mean "where land")."""
+        weights = self.samples.layout.cell_area_weights().reshape(-1)  # of each step's cells when they change
+        return weights[self.samples.flat_index % weights.size]
+
     @property
     def present(self) -> np.ndarray:
         """Where the target is present, shape (n_samples, n_outputs)."""

@@ -125,7 +125,24 @@ def log_data_summary(data: PreparedData, *, n_files: int) -> None:
     blocks = ", ".join(f"{name} {int(mask.sum())} ({compact_periods(periods.get(name, ''))})"
                        for name, mask in data.sample_masks.items())
     size = data.scaled_inputs.nbytes + data.scaled_target.nbytes
-    run_logger.info("samples: %s; %d dropped; in memory (%.3g GB)", blocks, samples.n_dropped, size / 2**30)
+    run_logger.info("samples: %s; %d dropped%s; in memory (%.3g GB)", blocks, samples.n_dropped,
+                    "" if mode == "field" else _weightless_text(data), size / 2**30)
+
+
+def _weightless_text(data: PreparedData) -> str:
+    """``; of zero weight, which no score counts: train 96, val 24, test 24 (samples that weigh: train
+    480, …)``, or ``""`` when every sample weighs: a pointwise sample in a cell of no land for a
+    mean "where land" (no sea ice at its step, for one "where sea_ice") weighs nothing, and the
+    scores count only values that weigh
+    (:func:`~climann.evaluation.sums.weighed_values`), so the samples line said 576 where
+    metrics.json's ``n_samples`` said 480 (fix37j)."""
+    weightless = ~(data.area_weights() > 0)  # (a NaN weight weighs nothing either)
+    if not weightless.any():
+        return ""
+    counts = {name: (int(mask.sum()), int((weightless & mask).sum())) for name, mask in data.sample_masks.items()}
+    zero = ", ".join(f"{name} {none}" for name, (_, none) in counts.items())
+    scored = ", ".join(f"{name} {total - none}" for name, (total, none) in counts.items())
+    return f"; of zero weight, which no score counts: {zero} (samples that weigh: {scored})"
 
 
 def _steps_before_text(before: int) -> str:

@@ -200,7 +200,8 @@ def _renamed(names, attributes):
             id="latitude-longitude",
         ),
         pytest.param(("time", "nav_lat", "nav_lon"), ({}, {}, {}), id="nav_lat-without-attributes"),
-        pytest.param(("time", "y", "x"), ({"axis": "T"}, {"axis": "Y"}, {"axis": "X"}), id="y-x-with-axis"),
+        pytest.param(("time", "y", "x"), ({"axis": "T"}, {"axis": "Y", "units": "degrees"}, {"axis": "X", "units": "degrees"}),
+                     id="y-x-with-axis-in-degrees"),
         pytest.param(("t", "yy", "xx"), ({}, {"units": "degrees_north"}, {"units": "degrees_east"}), id="units-only"),
     ],
 )

@@ -12,7 +12,7 @@ import xarray as xr
 from climann.data.coords import bare_coordinates, find_coordinate, fixed_in_time, two_dimensional_coordinates
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
-from tests.conftest import grid_dataset
+from tests.conftest import follow_ncatted, grid_dataset
 from tests.fresh_python import run_python
 
 
@@ -78,7 +78,6 @@ def _without_coordinate_attributes(names):
         pytest.param(("t", "latitude", "longitude"), id="latitude-longitude"),
         pytest.param(("time_counter", "nav_lat", "nav_lon"), id="nemo-names"),
         pytest.param(("time", "Latitude", "Longitude"), id="capitalised"),
-        pytest.param(("date", "y", "x"), id="y-x"),
     ],
 )
 def test_coordinates_without_attributes_are_guessed_after_decoding(tmp_path, names):
@@ -102,7 +101,7 @@ def test_guessing_does_not_modify_the_dataset():
     [
         pytest.param(("time", "lat", "lon"), id="lat-lon"),
         pytest.param(("time_counter", "nav_lat", "nav_lon"), id="nemo-names"),
-        pytest.param(("date", "y", "x"), id="y-x"),
+        pytest.param(("date", "latitude", "longitude"), id="latitude-longitude"),
     ],
 )
 def test_a_datasets_axes_are_guessed_once_for_its_time_latitude_and_longitude(tmp_path, monkeypatch, names):
@@ -139,7 +138,7 @@ def test_a_datasets_axes_are_guessed_once_for_its_time_latitude_and_longitude(tm
     [
         pytest.param("latitude", {"units": "degrees_N"}, id="latitude-degrees_N"),
         pytest.param("longitude", {"units": "degree_east"}, id="longitude-degree_east"),
-        pytest.param("latitude", {"axis": "Y"}, id="latitude-axis"),
+        pytest.param("latitude", {"axis": "Y", "units": "degrees"}, id="latitude-axis-in-degrees"),
         pytest.param("time", {"axis": "T"}, id="time-axis"),
     ],
 )
@@ -316,7 +315,7 @@ def test_2d_latitude_without_a_matching_longitude_is_refused():
 def test_a_grid_axis_without_grid_mapping_or_2d_coordinates_is_refused_not_taken_as_latitude(attrs):
     """Rotated degrees are not latitudes: without a grid mapping their position is unknown."""
     dataset = xr.Dataset(coords={"y": ("y", [0.0, 1.0], attrs)})
-    with pytest.raises(ClimannError, match="'y' is a rotated-pole or projected latitude axis.*grid mapping"):
+    with pytest.raises(ClimannError, match=r"'y' is a rotated-pole or projected axis \(the grid's rows, not a latitude\).*grid mapping"):
         find_coordinate(dataset, "latitude")
 
 
@@ -718,3 +717,52 @@ def test_2d_lat_lon_without_attributes_beside_cell_corners_are_refused_with_the_
             r"longitude, but their units \(none/none\) do not say so .*ncatted -a units,lat,o,c,degrees_north "
             rf"-a units,lon,o,c,degrees_east {path} {tmp_path}/xesmf_fixed.nc$")):
         grid_layout(open_dataset([path]), "tas", [])
+
+
+def _map_axes(path, y_attrs, x_attrs, *, positions=None):
+    """``tas`` on 1-D ``y``/``x`` of 0, 1, 2 (and 0 … 3) with attributes ``y_attrs``/``x_attrs``,
+    and, with ``positions``, 2-D ``lat``/``lon`` near 52°N 10°E with those attributes."""
+    y, x = np.arange(3.0), np.arange(4.0)
+    dataset = xr.Dataset({"tas": (("time", "y", "x"), np.full((2, 3, 4), 280.0), {"units": "K"})},
+                         coords={"time": ("time", [0.0, 1.0], {"units": "days since 2000-01-01"}),
+                                 "y": ("y", y, y_attrs), "x": ("x", x, x_attrs)})
+    if positions is not None:
+        dataset["lat"] = (("y", "x"), 52.0 + 0.01 * np.add.outer(y, 0 * x), positions)
+        dataset["lon"] = (("y", "x"), 10.0 + 0.015 * np.add.outer(0 * y, x), positions)
+    dataset.to_netcdf(path)
+    return path
+
+
+@pytest.mark.parametrize(("y_attrs", "x_attrs", "positions", "said", "fixed"), [
+    pytest.param({}, {}, None, "'y' (no units) and 'x' (no units) are the grid's rows and columns", "y",
+                 id="bare-y-x"),
+    pytest.param({"axis": "Y"}, {"axis": "X"}, None, "'y' (no units) and 'x' (no units) are the grid's rows", "y",
+                 id="axis-alone"),
+    pytest.param({}, {}, {}, "'lat'/'lon' (2-D on ('y', 'x')) look like the grid's latitude and longitude", "lat",
+                 id="2-d-lat-lon-without-units"),
+    pytest.param({"units": "m"}, {"units": "m"}, None, "'y' (in m) and 'x' (in m) are the grid's rows and columns "
+                 "(the y and x of a map projection), not a latitude", None, id="metres-without-a-grid-mapping"),
+])
+def test_rows_and_columns_not_in_degrees_are_not_taken_for_latitude_and_longitude(
+        tmp_path, monkeypatch, y_attrs, x_attrs, positions, said, fixed):
+    """fix37j: 1-D ``y``/``x`` of 0, 1, 2 with no units (found by their names, or by ``axis``
+    alone) were read as latitudes 0°…2°, even beside the file's 2-D ``lat`` of 52°
+    (``climann info``: "latitude 'y': 3 values, 0 to 2 … every 1°"); in metres without a grid
+    mapping they were "data without a position (one station's series?)". The printed ncatted
+    gives them the positions they have."""
+    monkeypatch.chdir(tmp_path)
+    path = _map_axes(tmp_path / "map.nc", y_attrs, x_attrs, positions=positions)
+    with pytest.raises(ClimannError) as raised:
+        find_coordinate(open_dataset([path]), "latitude")
+    message = str(raised.value)
+    assert said in message and "latitude 'y'" not in message and "station" not in message, message
+    if fixed is None:
+        assert "ncatted" not in message and "add a grid mapping" in message
+        return
+    follow_ncatted(re.search(r"ncatted .* map\.nc map_fixed\.nc", message).group(0), tmp_path)
+    fixed_dataset = open_dataset([tmp_path / "map_fixed.nc"])
+    from climann.data.variables import grid_layout
+
+    latitude, _ = grid_layout(fixed_dataset, "tas", ()).geographic_coordinates()
+    expected = np.arange(3.0) if fixed == "y" else 52.0 + 0.01 * np.arange(3.0)
+    np.testing.assert_allclose(np.asarray(latitude)[:, 0], expected)

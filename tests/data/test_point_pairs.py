@@ -232,3 +232,53 @@ def test_one_buoy_under_two_station_numbers_is_said_to_be_one_place_and_the_line
     np.testing.assert_array_equal(opened["hs_b"].values.ravel(),
                                   _ww3_station("62094", second, 8, seed=2)["hs"].values.ravel())
     np.testing.assert_array_equal(opened["latitude"].values.ravel(), np.float32([first[0]]))
+
+
+def _later_by(dataset: xr.Dataset, days: float) -> xr.Dataset:
+    """``dataset`` with its time ``days`` later (WAVEWATCH III's days since 1990-01-01)."""
+    return dataset.assign_coords(time=dataset["time"] + days)
+
+
+def _station_numbered(number: int, start: str, seed: int) -> xr.Dataset:
+    """A CF station file of scalar lat/lon and a scalar ``station_id`` (``cf_role =
+    "timeseries_id"``), ``tas(time)`` daily for 730 days from ``start``."""
+    time = pd.date_range(start, periods=730, freq="D")
+    values = np.random.default_rng(seed).normal(283.0, 3.0, time.size).astype(np.float32)
+    return xr.Dataset(
+        {"tas": ("time", values, {"units": "K", "standard_name": "air_temperature",
+                                  "coordinates": "lat lon station_id"})},
+        coords={"time": time,
+                "lat": ((), np.float32(URBAN[0]), {"units": "degrees_north", "standard_name": "latitude"}),
+                "lon": ((), np.float32(URBAN[1]), {"units": "degrees_east", "standard_name": "longitude"}),
+                "station_id": ((), np.int32(number), {"cf_role": "timeseries_id", "long_name": "station number"})},
+        attrs={"Conventions": "CF-1.8", "featureType": "timeSeries"})
+
+
+@pytest.mark.parametrize(("write", "name", "said"), [
+    pytest.param(lambda: (_ww3_station("62094", BUOY_M4, 5, seed=1),
+                          _later_by(_ww3_station("62094", BUOY_M4, 8, seed=2), 60.0)), "hs",
+                 "first.nc (station = 5) and later.nc (station = 8) hold one place (0 m apart) over periods that "
+                 "follow one another: read as one station's series continued under a new station (kept as "
+                 "station = 5)", id="ww3-station-5-then-8"),
+    pytest.param(lambda: (_station_numbered(5, "2019-01-01", seed=1), _station_numbered(8, "2021-01-01", seed=2)),
+                 "tas", "first.nc (station_id = 5) and later.nc (station_id = 8) hold one place (0 m apart) over "
+                 "periods that follow one another: read as one station's series continued under a new station_id",
+                 id="cf-station-id-5-then-8"),
+])
+def test_one_station_renumbered_between_two_periods_is_one_series_with_a_warning(tmp_path, caplog, write, name,
+                                                                                 said):
+    """fix37j: WAVEWATCH III files of one buoy numbered 5 then 8 were read as ``station = 5``
+    without a word; CF station files of one place under station_id 5 and 8 were refused as "two
+    quantities, not one series" (a station's number says which station, not which quantity).
+    One place, periods that follow one another: one series, both numbers said."""
+    from climann.data.notes import forget_notes
+
+    forget_notes()
+    first, later = write()
+    first.to_netcdf(tmp_path / "first.nc")
+    later.to_netcdf(tmp_path / "later.nc")
+    with caplog.at_level("WARNING", logger="climann"):
+        opened = open_dataset([tmp_path / "first.nc", tmp_path / "later.nc"])
+    assert caplog.text.count(said) == 1, caplog.text
+    np.testing.assert_array_equal(opened[name].values.ravel(),
+                                  np.concatenate([first[name].values.ravel(), later[name].values.ravel()]))

@@ -16,6 +16,7 @@ from climann.data.text_times import text_dates
 from climann.data.variables import grid_layout
 from climann.errors import ClimannError
 from tests.conftest import draw_no_run_figures
+from tests.fresh_python import run_python
 
 N_YEARS = 10
 
@@ -134,7 +135,15 @@ def test_the_cli_refusal_is_one_line_with_exit_code_2(tmp_path, monkeypatch):
         pytest.param(["2000-01-15", "2000-02-15 00:00"], None, id="two-layouts"),
         pytest.param(["2001-13-01"], None, id="month-13"),
         pytest.param(["2001-01-31", "2001-02-31"], None, id="31-february"),
-        pytest.param(["15/01/2000"], None, id="not-iso"),
+        # other layouts (fix37j): year first with slashes, the month's name, a day above 12 telling the order
+        pytest.param(["2005/01/01", "2005/01/02"], ("%Y/%m/%d", "standard"), id="year-first-slashes"),
+        pytest.param(["1-Jan-2005", "2-Jan-2005"], ("%d-%b-%Y", "standard"), id="day-month-name-year"),
+        pytest.param(["15/01/2000", "16/01/2000"], ("%d/%m/%Y", "standard"), id="day-first-by-a-day-above-12"),
+        pytest.param(["01/15/2000 00:30"], ("%m/%d/%Y %H:%M", "standard"), id="month-first-by-a-day-above-12"),
+        pytest.param(["31.12.2000"], ("%d.%m.%Y", "standard"), id="day-first-with-dots"),
+        pytest.param(["13/14/2000"], None, id="no-month-either-way"),
+        pytest.param(["15/01/2000", "01/15/2000"], None, id="both-orders"),
+        pytest.param(["1-Foo-2005"], None, id="no-month-name"),
         # ISO 8601's basic format, digits alone: FLUXNET's TIMESTAMP_START YYYYMMDDHHMM (break37b S1)
         pytest.param(["200501010030", "200501010100"], ("%Y%m%d%H%M", "standard"), id="fluxnet-compact"),
         pytest.param(["2005010100", "2005010101"], ("%Y%m%d%H", "standard"), id="compact-hours"),
@@ -210,3 +219,69 @@ def test_info_says_the_text_dates_the_steps_not_to_select_one(tmp_path, monkeypa
     assert said in " ".join(line.lstrip("# ").strip() for line in output.splitlines())
     assert "select = {time" not in output and "strptime(s.strip(), '%Y%m%d%H%M'" in output
     assert "it has no units" not in output
+
+
+def _dated_by(path, times, attrs=None):
+    """``tas(time, lat, lon)`` = 280 + step, its time coordinate ``times`` as given (text or numbers)."""
+    xr.Dataset({"tas": (("time", "lat", "lon"), 280 + np.arange(len(times))[:, None, None] + np.zeros((1, 2, 3)),
+                        {"units": "K"})},
+               coords={"time": ("time", times, attrs or {}),
+                       "lat": ("lat", [-10.0, 10.0], {"units": "degrees_north"}),
+                       "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})}).to_netcdf(path)
+    return path
+
+
+def _refused_lines(tmp_path, monkeypatch, times) -> list[str]:
+    monkeypatch.chdir(tmp_path)
+    path = _dated_by(tmp_path / "dated.nc", times)
+    with pytest.raises(ClimannError) as error:
+        grid_layout(open_dataset([path]), "tas", [str(path)])
+    return re.findall(r"`([^`]*)`", str(error.value))
+
+
+def _dates_of_the_copy(tmp_path, code) -> list:
+    run_python("-c", code, check=True, capture_output=True)  # as printed, in a shell
+    fixed = tmp_path / "dated_fixed.nc"
+    return list(grid_layout(open_dataset([fixed]), "tas", [str(fixed)]).time.values)
+
+
+DAYS = [cftime.datetime(2005, 1, 1, calendar="standard") + datetime.timedelta(days=k) for k in range(3)]
+TWELVE_DAYS = [cftime.datetime(2005, 1, 1, calendar="standard") + datetime.timedelta(days=k) for k in range(12)]
+HALF_HOURS = [cftime.datetime(2005, 1, 1, 0, 30, calendar="standard") + datetime.timedelta(minutes=30 * k)
+              for k in range(3)]
+
+
+@pytest.mark.parametrize(("times", "expected"), [
+    pytest.param([f"{d:%Y/%m/%d}" for d in DAYS], DAYS, id="year-first-slashes"),
+    # 9-Jan before 10-Jan: not in order as text (pandas' StringDtype index crashed the sorting: fix37j)
+    pytest.param([f"{d.day}-{d:%b}-{d.year}" for d in TWELVE_DAYS], TWELVE_DAYS, id="month-name"),
+    pytest.param(np.array([int(f"{d:%Y%m%d%H%M}") for d in HALF_HOURS], "i8"), HALF_HOURS,
+                 id="yyyymmddhhmm-integers"),
+    pytest.param(np.array([float(f"{d:%Y%m%d}") for d in DAYS]), DAYS, id="yyyymmdd-doubles"),
+    pytest.param(np.array([int(f"{d:%Y%m%d}") for d in DAYS], "i4"), DAYS, id="yyyymmdd-integers"),
+])
+def test_dates_in_other_layouts_get_a_line_that_dates_them_when_run_as_printed(tmp_path, monkeypatch, times,
+                                                                               expected):
+    """fix37j: '2005/01/01', '1-Jan-2005' and numbers 200501010030 or 20050101 without units were
+    refused as "text, not numbers" or "no units" with no way out."""
+    (code,) = _refused_lines(tmp_path, monkeypatch, times)
+    assert _dates_of_the_copy(tmp_path, code) == expected
+
+
+def test_day_and_month_in_an_order_no_day_tells_are_not_guessed(tmp_path, monkeypatch):
+    """fix37j: '01/01/2005 00:30' … '01/01/2005 01:30': day/month/year or month/day/year alike. Both
+    lines are given, each saying which order it reads; each run as printed gives its own dates."""
+    times = ["01/01/2005 00:30", "02/01/2005 00:30", "03/01/2005 00:30"]
+    monkeypatch.chdir(tmp_path)
+    path = _dated_by(tmp_path / "dated.nc", times)
+    with pytest.raises(ClimannError) as error:
+        grid_layout(open_dataset([path]), "tas", [str(path)])
+    message = str(error.value)
+    assert "climann does not guess" in message and "if the day comes first" in message
+    day_first, month_first = re.findall(r"`([^`]*)`", message)
+    assert "'%d/%m/%Y %H:%M'" in day_first and "'%m/%d/%Y %H:%M'" in month_first
+    assert _dates_of_the_copy(tmp_path, day_first) == [
+        cftime.datetime(2005, 1, day, 0, 30, calendar="standard") for day in (1, 2, 3)]
+    (tmp_path / "dated_fixed.nc").unlink()
+    assert _dates_of_the_copy(tmp_path, month_first) == [
+        cftime.datetime(2005, month, 1, 0, 30, calendar="standard") for month in (1, 2, 3)]

@@ -2807,3 +2807,43 @@ def test_a_claim_left_by_a_killed_command_does_not_block_predict(trained, tmp_pa
     claim_path(tmp_path / "pred.nc").write_text(f"{CLAIM_HEADER}{int(gone.stdout)}\n")
     result = predict_files(run_dir, [str(sample)], tmp_path / "pred.nc")
     assert result.n_samples > 0 and os.listdir(tmp_path) == ["pred.nc"]  # the stale claim taken over, then removed
+
+
+def _grid_at(path, latitudes, longitudes, dtype):
+    rng = np.random.default_rng(5)
+    shape = (36, len(latitudes), len(longitudes))
+    xr.Dataset(
+        {"tas": (("time", "lat", "lon"), 280 + rng.standard_normal(shape), {"units": "K"}),
+         "clt": (("time", "lat", "lon"), rng.uniform(0, 100, shape), {"units": "%"})},
+        coords={"time": xr.date_range("2000-01-01", periods=36, freq="MS", use_cftime=False),
+                "lat": ("lat", np.asarray(latitudes).astype(dtype), {"units": "degrees_north"}),
+                "lon": ("lon", np.asarray(longitudes).astype(dtype), {"units": "degrees_east"})}).to_netcdf(path)
+    return str(path)
+
+
+def test_a_float64_copy_of_a_float32_training_grid_is_the_same_grid(tmp_path):
+    """fix37j: latitudes 54.99 … stored as float32 in training (54.9900017) and as float64 in
+    the new file (54.99) were noted as "the grid differs … (… lat 54.99…55.99 … → … lat
+    54.99…55.99 …)": an exact comparison of positions equal within float32 precision."""
+    latitudes, longitudes = [54.99, 55.49, 55.99], [7.13, 7.63, 8.13, 8.63]
+    config = build_config({"data": {"paths": [_grid_at(tmp_path / "f32.nc", latitudes, longitudes, "f4")],
+                                    "predictors": ["clt"]},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    assert float(np.float32(54.99)) != 54.99  # the two files' latitudes differ as floats
+    copy = _grid_at(tmp_path / "f64.nc", latitudes, longitudes, "f8")
+    assert predict_files(run_dir, [copy], tmp_path / "copy_predicted.nc").notes == []
+    moved = _grid_at(tmp_path / "moved.nc", np.add(latitudes, 0.002), longitudes, "f8")  # 220 m north
+    (note,) = predict_files(run_dir, [moved], tmp_path / "moved_predicted.nc").notes
+    assert "lat 54.99…55.99, lon 7.13…8.63 → 3×4, lat 54.992…55.992, lon 7.13…8.63)" in note, note
+
+
+def test_a_grid_change_too_small_for_six_digits_is_told_with_the_digits_that_show_it():
+    """fix37j: two grids whose summaries agree to 6 significant digits read "A → A"."""
+    from climann.workflow.predict import _grid_change_text
+
+    trained = {"n_lat": 3, "n_lon": 4, "lat_range": [54.99, 55.99], "first_cell": [54.99, 7.13]}
+    new = {"n_lat": 3, "n_lon": 4, "lat_range": [54.9900002, 55.99], "first_cell": [54.9900002, 7.13]}
+    assert f"{54.9900002:g}" == f"{54.99:g}"
+    text = _grid_change_text(trained, (7.13, 8.63), new, (7.13, 8.63))
+    assert text == "3×4, lat 54.99…55.99, lon 7.13…8.63 → 3×4, lat 54.9900002…55.99, lon 7.13…8.63", text

@@ -277,3 +277,40 @@ def test_a_decadal_axis_s_blocks_are_logged_as_runs_of_decades(tmp_path):
     assert metrics["split_periods"]["test"] == ", ".join(str(year) for year in years[-6:])
     assert ("periods: train -2000 … -1730 (28 decades), val -1720 … -1670 (6 decades), test -1660 … -1610 "
             "(6 decades)") in metrics_table_notes(metrics, width=80)
+
+
+def test_the_samples_line_says_how_many_samples_weigh_nothing_as_the_scores_count_them(tmp_path):
+    """fix37j: a mean "where land" with sftlf 0 in 2 of 12 cells: those cells' samples weigh
+    nothing and no score counts them (metrics.json n_samples: 480 training values of 6 years ×
+    12 months × 10 cells), yet train.log's samples line said only "train 576"."""
+    import xarray as xr
+
+    from climann.workflow.config import build_config
+    from climann.workflow.pipeline import run_training
+
+    rng = np.random.default_rng(3)
+    shape = (72, 3, 4)
+    land = np.array([[0, 10, 100, 50], [100, 25, 0, 75], [5, 100, 100, 60]], "f4")
+    dataset = xr.Dataset(
+        {"mrso": (("time", "lat", "lon"), 280 + rng.standard_normal(shape),
+                  {"units": "kg m-2", "cell_methods": "area: mean where land time: mean"}),
+         "pr": (("time", "lat", "lon"), rng.standard_normal(shape), {"units": "1"}),
+         "sftlf": (("lat", "lon"), land, {"standard_name": "land_area_fraction", "units": "%"})},
+        coords={"time": xr.date_range("2000-01-01", periods=72, freq="MS", use_cftime=False),
+                "lat": ("lat", [-30.0, 0.0, 30.0], {"units": "degrees_north"}),
+                "lon": ("lon", [0.0, 90.0, 180.0, 270.0], {"units": "degrees_east"})})
+    dataset.to_netcdf(tmp_path / "land.nc")
+    settings = {"data": {"paths": [str(tmp_path / "land.nc")], "target": "mrso", "predictors": ["pr"]},
+                "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}}
+    run_training(build_config(settings), run_dir=tmp_path / "run")
+    log = (tmp_path / "run" / "train.log").read_text()
+    samples = next(line for line in log.splitlines() if " samples: " in line)
+    weightless = {"train": 48 * 2, "val": 12 * 2, "test": 12 * 2}  # 2 cells without land at each month
+    weigh = {"train": 48 * 10, "val": 12 * 10, "test": 12 * 10}
+    assert "train 576 (2000–2003), val 144 (2004), test 144 (2005)" in samples, samples
+    assert ("of zero weight, which no score counts: train 96, val 24, test 24 "
+            "(samples that weigh: train 480, val 120, test 120)") in samples, samples
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert {name: metrics["splits"][name]["model"]["n_samples"] for name in weigh} == weigh
+    assert {name: metrics["splits"][name]["model"]["n_samples"] + weightless[name] for name in weigh} == {
+        "train": 576, "val": 144, "test": 144}

@@ -733,7 +733,7 @@ def _log_rounds(samples: ChunkedSamples, rounds: list[list[Piece]], *, replicas:
         who = (f"local SGD: {replicas} replicas" if replicas > 1 else
                "mini-batch steps in one process (local SGD of one replica)")
         run_logger.info(
-            "%s, rounds of %s (≈ %d steps of %d samples per replica), %d round(s) per epoch over %d chunks "
+            "%s, rounds of %s (≈ %.0f steps of %d samples per replica), %d round(s) per epoch over %d chunks "
             "(%d training samples)", who, length, steps, batch_size, len(rounds), n_chunks, samples.n_samples,
         )
     if replicas == 1 or not warn:

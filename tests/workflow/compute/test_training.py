@@ -15,7 +15,7 @@ import distributed.diagnostics.plugin
 import numpy as np
 import pytest
 
-from climann.workflow.compute.chunks import chunk_blocks, persist_samples, scatter_arrays
+from climann.workflow.compute.chunks import ChunkedSamples, chunk_blocks, persist_samples, scatter_arrays
 from climann.workflow.compute.cluster import FAN_IN
 from climann.workflow.compute.run import train_on_cluster
 from climann.workflow.compute import training
@@ -1033,3 +1033,17 @@ def test_a_cluster_run_records_how_it_trained(client, prepared):
     assert record["method"] == "local SGD" and record["rounds_per_epoch"] == 4 and record["learning_rate_factor"] == 2
     # each chunk: 3 months of 288 cells in batches of 64, ⌈864 / 64⌉ = 14 steps
     assert record["steps_per_round"] == 14.0
+
+
+def test_the_log_line_and_the_warning_round_the_steps_per_round_alike(caplog):
+    """Three replicas whose round holds 5, 5 and 4 steps: 14/3 ≈ 4.67 steps each, which the
+    log line said as ≈ 4 (truncated) where the warning said ≈ 5 (rounded)."""
+    samples = ChunkedSamples(client=None, futures=[], rows=[250, 250, 200], n_features=1, weighted=False,
+                             dtype=np.dtype("float32"))
+    rounds = [[Piece(0, 0, 5), Piece(1, 0, 5), Piece(2, 0, 4)]]
+    assert training.round_steps(rounds, 3) == pytest.approx(14 / 3)
+    with caplog.at_level(logging.INFO, logger="climann"):
+        training._log_rounds(samples, rounds, replicas=3, batch_size=50, sync_every=0, chunks_per_round=1,
+                             epochs=1, whole_run=lambda: 10**6)
+    said = [re.search(r"≈ (\d+) steps of 50 samples per replica", record.getMessage()) for record in caplog.records]
+    assert [match.group(1) for match in said if match] == ["5", "5"]  # the log line, then the warning
