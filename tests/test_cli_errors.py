@@ -30,8 +30,17 @@ def tiny_sample(tmp_path_factory):
     return write_sample_dataset(tmp_path_factory.mktemp("data") / "sample.nc", years=3, resolution=30.0)
 
 
+@pytest.fixture(scope="module")
+def user_image(tmp_path_factory):
+    """A user's matplotlib PNG, drawn once for the module and copied into each workspace (the
+    same bytes; drawing it was a figure per test)."""
+    path = tmp_path_factory.mktemp("images") / "activations.png"
+    write_user_image(path, "matplotlib")
+    return path
+
+
 @pytest.fixture
-def workspace(tmp_path, tiny_sample, monkeypatch):
+def workspace(tmp_path, tiny_sample, user_image, monkeypatch):
     """The working directory of a user: their data, notes, an older file and a finished run."""
     work = tmp_path / "work"
     (work / "mydata").mkdir(parents=True)
@@ -42,7 +51,7 @@ def workspace(tmp_path, tiny_sample, monkeypatch):
     (work / "scores").mkdir()
     (work / "scores" / "metrics.json").write_text("{}")
     (work / "figs").mkdir()
-    write_user_image(work / "figs" / "activations.png", "matplotlib")  # unmarked, as an older climann's
+    shutil.copy(user_image, work / "figs" / "activations.png")  # unmarked, as an older climann's
     run = work / "runs" / "demo"
     run.mkdir(parents=True)
     (run / "config.toml").write_text(config_to_toml(build_config({"data": {"paths": ["mydata/sample.nc"]}})))

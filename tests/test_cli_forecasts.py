@@ -29,7 +29,7 @@ def test_a_hindcast_predicts_the_observations_of_the_months_it_is_valid_for(tmp_
     result = run_main("train", "--data", str(tmp_path / "seas5_t2m.nc"), "--data", str(tmp_path / "era5_t2m.nc"),
                       "--target", "obs_t2m", "--predictors", "t2m", "--select", "number=1",
                       "--select", "forecastMonth=2", "--features", "", "--epochs", "1", "--hidden", "4",
-                      "--out", str(out), "--set", "evaluation.dpi=30", capfd=capfd, monkeypatch=monkeypatch)
+                      "--out", str(out), *NO_FIGURES, capfd=capfd, monkeypatch=monkeypatch)  # no figure is looked at
     assert result.returncode == 0, result.stderr
     forecast = hindcast["t2m"].values[1, :, 1]  # member 1, forecastMonth 2: valid 1993-02 …
     observed = observations["obs_t2m"].values[1:1 + forecast.shape[0]]

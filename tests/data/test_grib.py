@@ -3,9 +3,9 @@ ecCodes cannot name (CDO's code-only output) and parameters on two time axes (ER
 
 import datetime
 import logging
+import shlex
 import shutil
 import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -15,6 +15,7 @@ from climann.data.grib import parameter_name
 from climann.data.open import expand_paths, open_dataset
 from climann.data.variables import on_grid
 from climann.errors import ClimannError
+from tests.fresh_python import run_python
 from tests.grib_files import write_grib_messages
 
 LATITUDES = np.array([40.0, 30.0, 20.0])
@@ -321,7 +322,9 @@ def test_the_advice_for_totals_from_the_start_names_the_variable_as_the_line_ope
     assert "param8.1.0 in tp.grib2 are GRIB accumulations" in message
     line = message.split("e.g. ", 1)[1].split(" (at step", 1)[0]
     assert "d[['unknown']]" in line
-    subprocess.run(["bash", "-c", line.replace("python -c", f"{sys.executable} -c", 1)], check=True, cwd=tmp_path)
+    words = shlex.split(line)  # as the shell splits it
+    assert words[:2] == ["python", "-c"], line
+    run_python(*words[1:], check=True, cwd=tmp_path)
     with xr.open_dataset(tmp_path / "tp_step_totals.nc", decode_timedelta=False) as written:  # steps in hours
         np.testing.assert_allclose(written["unknown"].sel(step=12).values,
                                    [fields[day, 12] - fields[day, 6] for day in range(4)], rtol=1e-4, atol=1e-4)

@@ -4,10 +4,8 @@ run as printed and trained on (break33b B5)."""
 from __future__ import annotations
 
 import datetime
-import os
 import re
-import subprocess
-import sys
+import shlex
 
 import cftime
 import netCDF4
@@ -18,6 +16,7 @@ from climann.data.open import open_dataset
 from climann.errors import ClimannError
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
+from tests.fresh_python import run_python
 
 _DAYS = 20
 _START = cftime.datetime(2000, 1, 1, calendar="noleap")
@@ -79,8 +78,7 @@ def test_the_printed_line_writes_6_hourly_means_with_the_cells_of_their_edges(th
         open_dataset([folder / "pr_3hr.nc", folder / "ta_6hrPt.nc"])
     line = _printed_line(str(raised.value))
     assert line.endswith(" pr_3hr.nc pr_3hr_6-hourly.nc 6 time")
-    subprocess.run(["bash", "-c", line], check=True, cwd=folder,
-                   env={**os.environ, "PATH": f"{os.path.dirname(sys.executable)}:{os.environ['PATH']}"})
+    run_python(*shlex.split(line)[1:], check=True, cwd=folder)  # `python -c CODE ARGS…`, split as the shell does
     with netCDF4.Dataset(folder / "pr_3hr_6-hourly.nc") as written:
         assert written["time"].units == "days since 2000-01-01" and written["time"].calendar == "noleap"
         assert "units" not in written["time_bnds"].ncattrs()  # the time's own (CF 7.1)
@@ -101,8 +99,7 @@ def test_a_run_trained_on_the_printed_lines_output_keeps_its_6_hour_cells(three_
     if not resampled.exists():
         with pytest.raises(ClimannError) as raised:
             open_dataset([folder / "pr_3hr.nc", folder / "ta_6hrPt.nc"])
-        subprocess.run(["bash", "-c", _printed_line(str(raised.value))], check=True, cwd=folder,
-                       env={**os.environ, "PATH": f"{os.path.dirname(sys.executable)}:{os.environ['PATH']}"})
+        run_python(*shlex.split(_printed_line(str(raised.value)))[1:], check=True, cwd=folder)
     config = build_config({
         "data": {"paths": [str(resampled)], "target": "pr", "predictors": ["hfls"]},
         "model": {"hidden": [4]}, "training": {"epochs": 2}, "evaluation": {"figures": False},

@@ -234,5 +234,6 @@ def test_a_folder_of_growing_season_files_gets_one_loop_that_dates_every_file(tm
             np.testing.assert_array_equal(copy[variable].values, original[variable].values)
     trained = run_main("train", "--data", "ggcmi/with_dates/*.nc", "--data", "gs_climate.nc", "--target",
                        "yield-mai-noirr", "--predictors", "tas_gs", "--epochs", "1", "--out", "runs/r",
+                       "--set", "evaluation.figures=false",  # no figure is looked at
                        capfd=capfd, monkeypatch=monkeypatch)
     assert trained.returncode == 0, trained.stderr

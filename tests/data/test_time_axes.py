@@ -3,12 +3,10 @@ where files are opened)."""
 
 import datetime
 import logging
-import os
 import re
 import shlex
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import cftime
@@ -754,8 +752,11 @@ def test_the_refusals_commands_without_cdo_give_the_bounds_of_each_reading(tmp_p
     command = str(raised.value).split("`")[5]
     assert command.startswith("mkdir -p with_bounds && python -c ") and command.endswith(" 0")
     command = command[:-1] + reading
-    subprocess.run(command.replace("python -c", f"{shlex.quote(sys.executable)} -c"), shell=True, check=True,
-                   capture_output=True)
+    make_folder, line = command.split(" && ")
+    subprocess.run(make_folder, shell=True, check=True)
+    words = shlex.split(line)  # as the shell splits it
+    assert words[:2] == ["python", "-c"], line
+    run_python(*words[1:], check=True, capture_output=True, cwd=tmp_path)
     combined = open_dataset([tmp_path / "tas.nc", tmp_path / "with_bounds" / "copy.nc"], grid_of="tas",
                             variables=("tas", "copy"))
     np.testing.assert_array_equal(combined["tas"].values, values[:len(values) - shift])
@@ -1092,8 +1093,7 @@ def test_the_printed_choice_pairs_each_mean_with_the_instant_chosen_and_keeps_it
     restamp = re.search(r"`(python -c .*)` stamps each mean at its cell's middle", message).group(1)
     shift = re.search(rf"`cdo shifttime,(-?\d+)minutes tas.nc tas_fixed.nc` (pairs each with the instant at its "
                       rf"cell's )?(with the one at its )?{choice}", message).group(1)
-    subprocess.run(["bash", "-c", restamp], check=True, cwd=tmp_path,
-                   env={**os.environ, "PATH": f"{os.path.dirname(sys.executable)}:{os.environ['PATH']}"})
+    run_python(*shlex.split(restamp)[1:], check=True, cwd=tmp_path)  # `python -c CODE ARGS…`, split as the shell does
     _shifttime(tmp_path / "tas.nc", tmp_path / "tas_fixed.nc", int(shift))
     combined = open_dataset([tmp_path / "pr_fixed.nc", tmp_path / "tas_fixed.nc"], grid_of="pr")
     # by hand: the mean over [3k, 3k + 3] h goes with tas at 3k + instant_after_start hours
