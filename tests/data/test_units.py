@@ -1439,13 +1439,14 @@ def test_per_mille_spellings_of_isotope_records_are_read(spelling):
 @pytest.mark.parametrize("spelling", [
     pytest.param("~", id="CAMS-tilde"), pytest.param("none", id="MODIS-none"), pytest.param("None", id="None"),
     pytest.param("-", id="dash"), pytest.param("unitless", id="unitless"), pytest.param("dimensionless", id="dimensionless"),
-    pytest.param(" 1 ", id="one"),
+    pytest.param(" 1 ", id="one"), pytest.param("(0 - 1)", id="ERA5-range"), pytest.param("(0-1)", id="range"),
+    pytest.param("0-1", id="bare-range"),
 ])
 def test_a_products_spelling_of_a_pure_number_is_read_as_1(spelling):
     """break37a B1: a run trained on CAMS's aod550 in '~' refused data in '1' ("give 'aod550' with
     units '~' exactly as in the model's training data"), MODIS's 'none' likewise: each spelling
     converts to 1 unchanged, and to % times 100 (0.25 is 25 %). (No units, ``""``, stay no units:
-    never converted.)"""
+    never converted.) rerun37 N1: ERA5's '(0 - 1)' (lsm, tcc, ci) was read as the number -1."""
     assert parse_units(spelling, variable="aod550").units == unit_registry().dimensionless
     values = np.array([0.25, 0.0, 1.5])
     for units, to, expected in ((spelling, "1", values), ("1", spelling, values), (spelling, "%", 100.0 * values)):
