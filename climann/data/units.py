@@ -328,8 +328,8 @@ DIMENSIONLESS_SPELLINGS = frozenset({"~", "-", "none", "unitless", "nondimension
 
 #: The range 0 to 1 written as units, a pure number (units ``1``): ERA5's ``(0 - 1)`` of ``lsm``,
 #: ``tcc``, ``ci`` and ``siconc`` as the CDS's NetCDF files write them, also ``0-1`` and ``(0-1)``.
-#: The registry reads ``(0 - 1)`` as the number −1 (rerun37 N1: a run trained on ERA5's ``tcc`` refused
-#: the same variable in ``1``); read as ``1``.
+#: The registry cannot read them (a scaling factor): a run trained on ERA5's ``tcc`` was only warned,
+#: then refused the same variable in ``1`` (rerun37 N1); read as ``1``.
 _UNIT_RANGE_SPELLING = re.compile(r"\(?\s*0\s*-\s*1\s*\)?")
 
 
