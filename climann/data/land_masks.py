@@ -33,9 +33,12 @@ in a mask on the same grid (:func:`land_codes`):
   land, 1 in the ocean (NEMO reference manual, "Domain: space and time", the land/sea masks),
   when they hold only 0 and 1.
 
-A mask that says nothing of which value is land (a ``landmask`` without attributes, a
-``mask`` whose long_name names no code) is no land-sea mask here: which value is land is
-never guessed (NEMO's ``tmask`` is 1 in the sea, WRF's ``LANDMASK`` 1 on land).
+A land-sea mask by its name or text that says nothing of which value is land (a ``landmask``
+without attributes, a ``mask`` whose long_name names no code) has no land codes: which value is
+land is never guessed (NEMO's ``tmask`` is 1 in the sea, WRF's ``LANDMASK`` 1 on land). When it
+holds two values and the target holds one value at every step on the cells of one of them only
+(:func:`_unsaid_sides`), the warning names those cells by that value and says that the file does
+not say it is land: the target's values tell, as they do without a mask.
 
 When the target holds one value at every step checked (at most
 :data:`~climann.data.fill_like.FILL_LIKE_CHECKED_STEPS` evenly spaced steps) on nearly all the
@@ -138,11 +141,15 @@ class LandCodes:
         For the message: ``"flag_meanings 'land water'"``, ``"long_name '0 if land, 1 if ocean …'"``.
     above : float or None
         For a land fraction: land where the mask is above this (0.5, or 50 in ``%``).
+    stated : bool
+        False for one side of a mask that does not say which of its values is land
+        (:func:`_unsaid_sides`).
     """
 
     codes: tuple[float, ...]
     said_by: str
     above: float | None = None
+    stated: bool = True
 
     def on_land(self, mask: np.ndarray) -> np.ndarray:
         """Where ``mask`` (any shape) is land: one of :attr:`codes`, or above :attr:`above`."""
@@ -296,10 +303,11 @@ class StoredLand:
     missing_in: bool = False
 
 
-def _masks(dataset: xr.Dataset, target: str) -> dict[str, tuple[xr.DataArray, LandCodes]]:
+def _masks(dataset: xr.Dataset, target: str) -> dict[str, tuple[xr.DataArray, tuple[LandCodes, ...]]]:
     """The land-sea masks on the target's grid: static, every dimension of several values one
     of the target's (its size-1 dimensions dropped, a NEMO mask on the model's levels at the
-    surface: :func:`_surface_level`)."""
+    surface: :func:`_surface_level`), each with its land codes, or each side of one that does
+    not say which is land (:func:`_unsaid_sides`)."""
     variable = dataset[target]
     found = {}
     for name in dataset.variables:
@@ -311,8 +319,27 @@ def _masks(dataset: xr.Dataset, target: str) -> dict[str, tuple[xr.DataArray, La
         if not mask.dims or not set(mask.dims) <= set(variable.dims) or set(mask.dims) == set(variable.dims):
             continue  # no grid, another grid, or varying as the target does (a wet/dry mask in time)
         if (codes := land_codes(str(name), mask)) is not None:
-            found[str(name)] = (mask, codes)  # mask.dims: those of dataset[name] not taken at their first
+            found[str(name)] = (mask, (codes,))  # mask.dims: those of dataset[name] not taken at their first
+        elif sides := _unsaid_sides(str(name), mask):
+            found[str(name)] = (mask, sides)
     return found
+
+
+def _unsaid_sides(name: str, mask: xr.DataArray) -> tuple[LandCodes, ...]:
+    """Each value of a land-sea mask by its name (:data:`LAND_SEA_MASK_NAMES`) or text ("land-sea
+    mask") of two values that does not say which is land, as the candidate land of
+    :func:`land_stored_as_value`, which takes one only when the target holds one value on its
+    cells and not on the other's; ``()`` for any other variable."""
+    text = " ".join(str(mask.attrs.get(key, "")) for key in ("long_name", "description", "comment", "standard_name"))
+    if name.lower() not in LAND_SEA_MASK_NAMES and not _MASK_TEXT.search(text):
+        return ()
+    values = _small_values(mask)
+    if values is None or values.size != 2:
+        return ()
+    said_by = "its name" if name.lower() in LAND_SEA_MASK_NAMES else "its text"
+    return tuple(LandCodes((float(value),), f"a land-sea mask by {said_by} that does not say which of its two "
+                           "values is land; the target holds one value on the cells of this one only", stated=False)
+                 for value in values.tolist())
 
 
 def _surface_level(name: str, mask: xr.DataArray, variable: xr.DataArray) -> xr.DataArray:
@@ -354,13 +381,15 @@ def land_stored_as_value(dataset: xr.Dataset, target: str, *, others: bool = Tru
         return None
     masks = _masks(dataset, target)
     sample = checked_steps(dataset[target])
-    for name, (mask, codes) in masks.items():
+    for name, (mask, sides) in masks.items():
         steps = [dim for dim in sample.dims if dim not in mask.dims]
         reduced = (sample.min(steps), sample.max(steps), sample.notnull().all(steps))
         lowest, highest, present, mask_values = dask.compute(
             *[array.transpose(*mask.dims).data for array in reduced], mask.data)
-        found = _stored(name, codes, np.asarray(mask_values), lowest, highest, present,
-                        n_steps=int(np.prod([sample.sizes[dim] for dim in steps])))
+        held = [found for codes in sides if (found := _stored(
+            name, codes, np.asarray(mask_values), lowest, highest, present,
+            n_steps=int(np.prod([sample.sizes[dim] for dim in steps])))) is not None]
+        found = held[0] if len(held) == 1 else None  # a mask that does not say which side is land: one side only
         if found is not None:
             off_grid = set(dataset[name].dims) != set(mask.dims) or _off_grid(dataset[name])
             return dataclasses.replace(found, off_grid=off_grid)
@@ -570,7 +599,9 @@ def warn_land_stored_as_value(dataset: xr.Dataset, target: str, *, where: str,
         if found is None:
             return None
         cells = (f"where '{found.mask}' (same grid) is missing at every step checked, as an ocean model leaves "
-                 "land" if found.missing_in else f"that '{found.mask}' calls land ({found.codes.said_by})")
+                 "land" if found.missing_in else f"that '{found.mask}' calls land ({found.codes.said_by})"
+                 if found.codes.stated else
+                 f"where '{found.mask}' is {found.codes.codes[0]:g} ({found.codes.said_by})")
         tie = f"the missing values of '{found.mask}'" if found.missing_in else "the mask"
         return (f"'{target}' in {variable_where(dataset[target], where)} holds {found.value:g} at every step checked "
                 f"({found.n_steps}) on {found.n_held} of the {found.n_land} cells {cells}: land stored as a value, "

@@ -449,3 +449,31 @@ def test_a_land_sea_mask_of_another_spelling_beside_nemo_output_says_where_its_l
                               f"'{name}' calls land ({said}): land stored as a value")
     _run_printed(message, tmp_path)
     _land_set_missing(tmp_path / "oras5_fixed.nc", original)
+
+
+def test_a_land_sea_mask_that_does_not_say_which_value_is_land_is_read_by_the_target_s_values(
+        tmp_path, caplog, monkeypatch):
+    """rerun37 N1: a `landmask` without attributes says it is a land-sea mask by its name, not which value is
+    land (NEMO's tmask is 1 at sea, WRF's LANDMASK 1 on land): no side is guessed. The ORAS5 target holds 0.0 at
+    every step on the cells where it is 1 only: the warning names those cells by the mask's value and says the
+    file does not say it is land; its line, run as printed, sets them missing. Where the target holds no one
+    value on either side, nothing is found."""
+    monkeypatch.chdir(tmp_path)
+    original = _nemo_like().drop_vars("sossheig")
+    original.to_netcdf(tmp_path / "oras5.nc", encoding={"sosstsst": {"_FillValue": None}})
+    _mask_file(tmp_path / "mask.nc", "landmask", _land().astype("i1"), {})
+    assert land_codes("landmask", open_dataset([tmp_path / "mask.nc"])["landmask"]) is None
+    (message,) = _warnings_of(caplog, open_dataset([tmp_path / "oras5.nc", tmp_path / "mask.nc"]), "sosstsst",
+                              where="oras5.nc")
+    assert message.startswith(
+        "'sosstsst' in oras5.nc holds 0 at every step checked (24) on 11 of the 11 cells where 'landmask' is 1 (a "
+        "land-sea mask by its name that does not say which of its two values is land; the target holds one value on "
+        "the cells of this one only): land stored as a value")
+    _run_printed(message, tmp_path)
+    _land_set_missing(tmp_path / "oras5_fixed.nc", original)
+    varying = _nemo_like(ssh_on_land=True).drop_vars("sossheig")
+    sst = varying["sosstsst"].values.copy()
+    sst[:, _land()] = np.float32(2.0) + np.arange(N_TIME, dtype="f4")[:, None]
+    varying["sosstsst"] = varying["sosstsst"].copy(data=sst)
+    varying.to_netcdf(tmp_path / "varying.nc")
+    assert land_stored_as_value(open_dataset([tmp_path / "varying.nc", tmp_path / "mask.nc"]), "sosstsst") is None
