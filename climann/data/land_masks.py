@@ -18,9 +18,27 @@ in a mask on the same grid (:func:`land_codes`):
 - a ``long_name``, ``comment`` or ``units`` that states the codes: MOM's ``wet``, "0 if land, 1
   if ocean at tracer points" (MOM5 and MOM6 static files), CICE's ``tmask`` comment "0 = land,
   1 = ocean", CLM's ``landmask`` "land/ocean mask (0.=ocean and 1.=land)";
+- WRF's ``LANDMASK``, "LAND MASK (1 FOR LAND, 0 FOR WATER)" in its ``description``;
+- a land-sea mask by its name (:data:`LAND_SEA_MASK_NAMES`: ``mask``, ``lsmask``, ``landmask``…)
+  or its text ("ocean mask", "land-sea mask") that holds two values and states the code of one:
+  the other is the other side ("ocean mask (1 = ocean)": 0 is land);
+- CF's ``standard_name = land_binary_mask``: 1 on land, 0 elsewhere (CF standard name table,
+  ``X_binary_mask``);
+- a land fraction, land where it is above one half: CF's ``land_area_fraction`` (in ``1`` or in
+  ``%``, CMIP's ``sftlf``) and ECMWF's ``lsm`` (ERA5, long_name "Land-sea mask" or GRIB
+  parameter 172), "the proportion of land … grid boxes with a value of 0.5 and below can only be
+  comprised of a water surface" (ECMWF parameter database, 172; the IFS takes land where it is
+  above 0.5): a cell half land or less may be wet in the ocean model;
 - NEMO's ``tmask`` and ``tmaskutil`` (``mesh_mask.nc``), most often without attributes: 0 on
   land, 1 in the ocean (NEMO reference manual, "Domain: space and time", the land/sea masks),
   when they hold only 0 and 1.
+
+A land-sea mask by its name or text that says nothing of which value is land (a ``landmask``
+without attributes, a ``mask`` whose long_name names no code) has no land codes: which value is
+land is never guessed (NEMO's ``tmask`` is 1 in the sea, WRF's ``LANDMASK`` 1 on land). When it
+holds two values and the target holds one value at every step on the cells of one of them only
+(:func:`_unsaid_sides`), the warning names those cells by that value and says that the file does
+not say it is land: the target's values tell, as they do without a mask.
 
 When the target holds one value at every step checked (at most
 :data:`~climann.data.fill_like.FILL_LIKE_CHECKED_STEPS` evenly spaced steps) on nearly all the
@@ -95,8 +113,19 @@ NEARLY_ALL = 0.9
 #: field that is one value nearly everywhere (a dry month's rain) stores no land.
 AT_MOST_IN_WATER = 0.5
 
-#: Codes stated in text: "0 if land", "0 = land", "1.=land", and "land = 0".
-_CODE_FIRST = re.compile(r"(?<![\w.])(\d+)\.?\s*(?:=|if|:)\s*(land|ocean|sea|water)\b", re.IGNORECASE)
+#: Land-sea masks by their names (lower case): ERA5's ``lsm``, WRF's ``LANDMASK``, CLM's ``landmask``,
+#: NOAA OISST's ``lsmask``, ``land_mask``, ``mask``. A name says the variable is a land-sea mask, not
+#: which value is land: that is read from its attributes (:func:`land_codes`).
+LAND_SEA_MASK_NAMES = frozenset({"lsm", "landmask", "land_mask", "lsmask", "mask", "landsea", "land_sea_mask"})
+
+#: A land-sea mask by its text: "land-sea mask", "ocean mask", "LAND MASK", "land/ocean mask".
+_MASK_TEXT = re.compile(r"\b(?:land|sea|ocean|water)\b[\w\s/-]*\bmask\b", re.IGNORECASE)
+
+#: ECMWF's long_name of its land-sea mask ``lsm`` (a land fraction), any case.
+_ECMWF_LSM = "land-sea mask"
+
+#: Codes stated in text: "0 if land", "0 = land", "1.=land", "1 FOR LAND" (WRF), and "land = 0".
+_CODE_FIRST = re.compile(r"(?<![\w.])(\d+)\.?\s*(?:=|if|:|for)\s*(land|ocean|sea|water)\b", re.IGNORECASE)
 _WORD_FIRST = re.compile(r"\b(land|ocean|sea|water)\s*(?:=|:)\s*(\d+)(?![\w.])", re.IGNORECASE)
 
 
@@ -107,13 +136,30 @@ class LandCodes:
     Attributes
     ----------
     codes : tuple of float
-        The values of the mask on land cells.
+        The values of the mask on land cells (none for a fraction).
     said_by : str
         For the message: ``"flag_meanings 'land water'"``, ``"long_name '0 if land, 1 if ocean …'"``.
+    above : float or None
+        For a land fraction: land where the mask is above this (0.5, or 50 in ``%``).
+    stated : bool
+        False for one side of a mask that does not say which of its values is land
+        (:func:`_unsaid_sides`).
     """
 
     codes: tuple[float, ...]
     said_by: str
+    above: float | None = None
+    stated: bool = True
+
+    def on_land(self, mask: np.ndarray) -> np.ndarray:
+        """Where ``mask`` (any shape) is land: one of :attr:`codes`, or above :attr:`above`."""
+        if self.above is not None:
+            return np.asarray(mask, float) > self.above
+        return np.isin(mask, self.codes)
+
+    def xarray_land(self, mask: str) -> str:
+        """The xarray expression of where the mask named ``mask`` (``d['lsm']``, ``m``) is land."""
+        return f"({mask} > {self.above!r})" if self.above is not None else f"{mask}.isin({list(self.codes)})"
 
 
 def _meanings(codes: dict[float, str], said_by: str) -> LandCodes | None:
@@ -126,7 +172,8 @@ def _meanings(codes: dict[float, str], said_by: str) -> LandCodes | None:
 
 
 def land_codes(name: str, variable: xr.DataArray) -> LandCodes | None:
-    """The codes of land in a land-sea mask (see the module's description), else None.
+    """The codes of land in a land-sea mask (see the module's description), else None: never
+    guessed when nothing in the file says which value is land.
 
     Parameters
     ----------
@@ -157,16 +204,66 @@ def land_codes(name: str, variable: xr.DataArray) -> LandCodes | None:
     if options:
         shown = ", ".join(f"option_{code} '{meaning}'" for code, meaning in options.items())
         return _meanings({float(code): meaning for code, meaning in options.items()}, shown)
+    if (found := _by_standard_name(name, variable)) is not None:
+        return found
     for key in ("long_name", "comment", "units", "description"):
         text = str(attrs.get(key, ""))
         stated = {float(code): word for code, word in _CODE_FIRST.findall(text)}
         stated.update({float(code): word for word, code in _WORD_FIRST.findall(text)})
         if (found := _meanings(stated, f"{key} '{text}'")) is not None:
             return found
+        if stated and (found := _other_of_two(name, variable, stated, f"{key} '{text}'")) is not None:
+            return found
     if name in NEMO_MASKS and not meanings and variable.size and variable.size <= 10**8:
         if set(np.unique(np.asarray(variable.values)).tolist()) <= {0, 1}:
             return LandCodes((0.0,), "NEMO's land-sea mask, 0 on land")
     return None
+
+
+def _by_standard_name(name: str, variable: xr.DataArray) -> LandCodes | None:
+    """CF's ``land_binary_mask`` (1 on land), or a land fraction (CF's ``land_area_fraction``,
+    ECMWF's ``lsm``) read as land above one half (see the module's description)."""
+    attrs = variable.attrs
+    standard_name = str(attrs.get("standard_name", "")).strip()
+    if standard_name == "land_binary_mask":
+        return LandCodes((1.0,), "standard_name 'land_binary_mask', 1 on land")
+    ecmwf = name.lower() == "lsm" and (str(attrs.get("long_name", "")).strip().lower() == _ECMWF_LSM
+                                       or str(attrs.get("GRIB_paramId", "")) == "172")
+    if standard_name != "land_area_fraction" and not ecmwf:
+        return None
+    said_by = "standard_name 'land_area_fraction'" if standard_name else "ECMWF's land-sea mask 'lsm', a land fraction"
+    if str(attrs.get("units", "")).strip().lower() in {"%", "percent"}:
+        return LandCodes((), f"{said_by}, land above 50 %", above=50.0)
+    values = _small_values(variable)
+    if values is None or values.size == 0 or np.nanmax(values) > 1.0:
+        return None  # a fraction above 1 without units of % : which scale is not said
+    return LandCodes((), f"{said_by}, land above 0.5", above=0.5)
+
+
+def _small_values(variable: xr.DataArray) -> np.ndarray | None:
+    """The mask's distinct values when it is small enough to read (a static map), else None."""
+    if not variable.size or variable.size > 10**8:
+        return None
+    values = np.unique(np.asarray(variable.values))
+    return values[np.isfinite(values.astype(float))] if values.dtype.kind in "iufb" else None
+
+
+def _other_of_two(name: str, variable: xr.DataArray, stated: dict[float, str], said_by: str) -> LandCodes | None:
+    """A land-sea mask (by its name, :data:`LAND_SEA_MASK_NAMES`, or its text) of two values whose
+    text states the code of one side only: "ocean mask (1 = ocean)" makes 0 land, "1 = land" the
+    other water. None when it holds other values or the text states more than one side."""
+    text = " ".join(str(variable.attrs.get(key, "")) for key in ("long_name", "description", "comment"))
+    if name.lower() not in LAND_SEA_MASK_NAMES and not _MASK_TEXT.search(text):
+        return None
+    words = {code: ("land" if word.lower() in LAND_WORDS else "water") for code, word in stated.items()}
+    values = _small_values(variable)
+    if values is None or values.size != 2 or len(set(words.values())) != 1 or not set(words) < set(values.tolist()):
+        return None
+    (side,) = set(words.values())
+    other = [float(value) for value in values.tolist() if value not in words]
+    land = tuple(words) if side == "land" else tuple(other)
+    other_side = "water" if side == "land" else "land"
+    return LandCodes(tuple(float(code) for code in land), f"{said_by}, the other of its two values {other_side}")
 
 
 @dataclass(frozen=True)
@@ -206,10 +303,11 @@ class StoredLand:
     missing_in: bool = False
 
 
-def _masks(dataset: xr.Dataset, target: str) -> dict[str, tuple[xr.DataArray, LandCodes]]:
+def _masks(dataset: xr.Dataset, target: str) -> dict[str, tuple[xr.DataArray, tuple[LandCodes, ...]]]:
     """The land-sea masks on the target's grid: static, every dimension of several values one
     of the target's (its size-1 dimensions dropped, a NEMO mask on the model's levels at the
-    surface: :func:`_surface_level`)."""
+    surface: :func:`_surface_level`), each with its land codes, or each side of one that does
+    not say which is land (:func:`_unsaid_sides`)."""
     variable = dataset[target]
     found = {}
     for name in dataset.variables:
@@ -221,8 +319,27 @@ def _masks(dataset: xr.Dataset, target: str) -> dict[str, tuple[xr.DataArray, La
         if not mask.dims or not set(mask.dims) <= set(variable.dims) or set(mask.dims) == set(variable.dims):
             continue  # no grid, another grid, or varying as the target does (a wet/dry mask in time)
         if (codes := land_codes(str(name), mask)) is not None:
-            found[str(name)] = (mask, codes)  # mask.dims: those of dataset[name] not taken at their first
+            found[str(name)] = (mask, (codes,))  # mask.dims: those of dataset[name] not taken at their first
+        elif sides := _unsaid_sides(str(name), mask):
+            found[str(name)] = (mask, sides)
     return found
+
+
+def _unsaid_sides(name: str, mask: xr.DataArray) -> tuple[LandCodes, ...]:
+    """Each value of a land-sea mask by its name (:data:`LAND_SEA_MASK_NAMES`) or text ("land-sea
+    mask") of two values that does not say which is land, as the candidate land of
+    :func:`land_stored_as_value`, which takes one only when the target holds one value on its
+    cells and not on the other's; ``()`` for any other variable."""
+    text = " ".join(str(mask.attrs.get(key, "")) for key in ("long_name", "description", "comment", "standard_name"))
+    if name.lower() not in LAND_SEA_MASK_NAMES and not _MASK_TEXT.search(text):
+        return ()
+    values = _small_values(mask)
+    if values is None or values.size != 2:
+        return ()
+    said_by = "its name" if name.lower() in LAND_SEA_MASK_NAMES else "its text"
+    return tuple(LandCodes((float(value),), f"a land-sea mask by {said_by} that does not say which of its two "
+                           "values is land; the target holds one value on the cells of this one only", stated=False)
+                 for value in values.tolist())
 
 
 def _surface_level(name: str, mask: xr.DataArray, variable: xr.DataArray) -> xr.DataArray:
@@ -264,13 +381,15 @@ def land_stored_as_value(dataset: xr.Dataset, target: str, *, others: bool = Tru
         return None
     masks = _masks(dataset, target)
     sample = checked_steps(dataset[target])
-    for name, (mask, codes) in masks.items():
+    for name, (mask, sides) in masks.items():
         steps = [dim for dim in sample.dims if dim not in mask.dims]
         reduced = (sample.min(steps), sample.max(steps), sample.notnull().all(steps))
         lowest, highest, present, mask_values = dask.compute(
             *[array.transpose(*mask.dims).data for array in reduced], mask.data)
-        found = _stored(name, codes, np.asarray(mask_values), lowest, highest, present,
-                        n_steps=int(np.prod([sample.sizes[dim] for dim in steps])))
+        held = [found for codes in sides if (found := _stored(
+            name, codes, np.asarray(mask_values), lowest, highest, present,
+            n_steps=int(np.prod([sample.sizes[dim] for dim in steps])))) is not None]
+        found = held[0] if len(held) == 1 else None  # a mask that does not say which side is land: one side only
         if found is not None:
             off_grid = set(dataset[name].dims) != set(mask.dims) or _off_grid(dataset[name])
             return dataclasses.replace(found, off_grid=off_grid)
@@ -319,7 +438,7 @@ def _stored(name: str, codes: LandCodes, mask: np.ndarray, lowest: np.ndarray, h
             present: np.ndarray, *, n_steps: int) -> StoredLand | None:
     """:class:`StoredLand` from the mask's values and the target's per-cell minimum, maximum and
     presence at every step (arrays of the mask's shape), when the land holds one value."""
-    land = np.isin(mask, codes.codes)
+    land = codes.on_land(mask)
     water = ~land & np.isfinite(mask.astype(float))
     constant = present & (lowest == highest)
     held_values = lowest[land & constant]
@@ -375,33 +494,33 @@ def land_fix(dataset: xr.Dataset, target: str, found: StoredLand, *, file: str |
     if found.missing_in:
         return _land_fix_where_missing(dataset, target, found, own, mask_file)
     mask, own_name = ncap2_name(found.mask), ncap2_name(target)
-    land = "||".join(f"{mask}=={ncatted_number(code, np.dtype('f8'))}" for code in found.codes.codes)
+    land = (f"{mask}>{ncatted_number(found.codes.above, np.dtype('f8'))}" if found.codes.above is not None else
+            "||".join(f"{mask}=={ncatted_number(code, np.dtype('f8'))}" for code in found.codes.codes))
     # for a store: xarray's where keeps the attributes, not the stored type (NaN needs a float)
-    codes = [float(code) for code in found.codes.codes]
     if own is not None and mask_file is not None and (Path(mask_file) != Path(own) or found.off_grid):
         # ncap2 reads one file, and broadcasts a mask on the model's levels (NEMO's tmask) on nothing
-        return _land_fix_from(own, mask_file, target, found, codes)
+        return _land_fix_from(own, mask_file, target, found)
     files = "IN.nc OUT.nc" if own is None else input_and_copy(own)
     script = f"where({land}) {own_name}={own_name}.get_miss();"
-    statement = f"d[{target!r}] = d[{target!r}].where(~d[{found.mask!r}].isin({codes}))"
+    statement = f"d[{target!r}] = d[{target!r}].where(~{found.codes.xarray_land(f'd[{found.mask!r}]')})"
     # a series whose files differ in their stored type or fill value: each group's own (file_encodings)
     return commands_for_files(stored_forms(variable, lambda stored: _set_fill(stored, own_name)),
                               lambda fill, arguments: values_command([f"{fill}{script}"], [statement], arguments),
                               files=files)
 
 
-def _land_fix_from(own: str | Path, mask_file: str | Path, target: str, found: StoredLand, codes: list[float]) -> str:
+def _land_fix_from(own: str | Path, mask_file: str | Path, target: str, found: StoredLand) -> str:
     """:func:`land_fix`'s command when the mask is in another file than the target (a ROMS grid file):
     a ``python -c`` with xarray that writes a NetCDF copy of the target's file; for a Zarr store, a copy
     of the store beside it (:func:`~climann.data.shell.copy_command`), the mask read from its file or store."""
     script = (f'import xarray as xr; d = xr.open_dataset("{working_path(own)}"); '
               f'm = xr.open_dataset("{working_path(mask_file)}")["{found.mask}"]; {_first_of(found, target, chr(34))}'
-              f'd["{target}"] = d["{target}"].where(~m.isin({list(found.codes.codes)})); '
+              f'd["{target}"] = d["{target}"].where(~{found.codes.xarray_land("m")}); '
               f'd.to_netcdf("{working_path(copy_path(own))}")')
     opener = "xr.open_zarr" if is_zarr_store(mask_file) else "xr.open_dataset"
     statements = [f"m = {opener}({working_path(mask_file)!r})[{found.mask!r}]",
                   *([_first_of(found, target, "'").rstrip("; ")] if found.off_grid else []),
-                  f"d[{target!r}] = d[{target!r}].where(~m.isin({codes}))"]
+                  f"d[{target!r}] = d[{target!r}].where(~{found.codes.xarray_land('m')})"]
     return copy_command(f"python -c {shlex.quote(script)}", statements, input_and_copy(own))
 
 
@@ -480,7 +599,9 @@ def warn_land_stored_as_value(dataset: xr.Dataset, target: str, *, where: str,
         if found is None:
             return None
         cells = (f"where '{found.mask}' (same grid) is missing at every step checked, as an ocean model leaves "
-                 "land" if found.missing_in else f"that '{found.mask}' calls land ({found.codes.said_by})")
+                 "land" if found.missing_in else f"that '{found.mask}' calls land ({found.codes.said_by})"
+                 if found.codes.stated else
+                 f"where '{found.mask}' is {found.codes.codes[0]:g} ({found.codes.said_by})")
         tie = f"the missing values of '{found.mask}'" if found.missing_in else "the mask"
         return (f"'{target}' in {variable_where(dataset[target], where)} holds {found.value:g} at every step checked "
                 f"({found.n_steps}) on {found.n_held} of the {found.n_land} cells {cells}: land stored as a value, "

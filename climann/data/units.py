@@ -326,13 +326,20 @@ _PRACTICAL_SALINITY_SPELLING = re.compile(
 #: empty string, and none of these (break37a B1: a run trained on ``~`` refused data in ``1``).
 DIMENSIONLESS_SPELLINGS = frozenset({"~", "-", "none", "unitless", "nondimensional", "non-dimensional"})
 
+#: The range 0 to 1 written as units, a pure number (units ``1``): ERA5's ``(0 - 1)`` of ``lsm``,
+#: ``tcc``, ``ci`` and ``siconc`` as the CDS's NetCDF files write them, also ``0-1`` and ``(0-1)``.
+#: The registry cannot read them (a scaling factor): a run trained on ERA5's ``tcc`` was only warned,
+#: then refused the same variable in ``1`` (rerun37 N1); read as ``1``.
+_UNIT_RANGE_SPELLING = re.compile(r"\(?\s*0\s*-\s*1\s*\)?")
+
 
 def readable_units(text: str) -> str:
     """The units string as the registry reads it: :func:`normalised_units`, ``1.e-3``
     written ``1.0e-3`` (:data:`_DOT_BEFORE_EXPONENT`), a spelling of practical salinity
     (``psu``, ``PSS-78``, :data:`_PRACTICAL_SALINITY_SPELLING`) read on its scale,
     :data:`~climann.data.salinity.PRACTICAL_SALINITY_UNITS`, and a product's spelling of a pure
-    number (:data:`DIMENSIONLESS_SPELLINGS`: ``~``, ``none``) as ``1``.
+    number (:data:`DIMENSIONLESS_SPELLINGS`: ``~``, ``none``; ERA5's ``(0 - 1)``,
+    :data:`_UNIT_RANGE_SPELLING`) as ``1``.
 
     Examples
     --------
@@ -340,7 +347,7 @@ def readable_units(text: str) -> str:
     ('1e-3', '1e-3', '1.0e-3', '1')
     """
     normalised = normalised_units(text)
-    if normalised.lower() in DIMENSIONLESS_SPELLINGS:
+    if normalised.lower() in DIMENSIONLESS_SPELLINGS or _UNIT_RANGE_SPELLING.fullmatch(normalised):
         return "1"
     if _PRACTICAL_SALINITY_SPELLING.fullmatch(normalised):
         return PRACTICAL_SALINITY_UNITS

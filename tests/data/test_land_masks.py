@@ -81,12 +81,46 @@ def _written(tmp_path, dataset: xr.Dataset, name: str = "roms_avg.nc"):
         pytest.param("ice", {"long_name": "0 if open, 1 if ice"}, [0, 1], None, id="text-without-land"),
         pytest.param("tmask", {}, [0, 1, 2], None, id="NEMO-name-other-values"),
         pytest.param("other", {}, [0, 1], None, id="no-attributes"),
+        pytest.param("LANDMASK", {"description": "LAND MASK (1 FOR LAND, 0 FOR WATER)", "units": ""}, [0, 1], (1.0,),
+                     id="WRF-LANDMASK"),
+        pytest.param("mask", {"long_name": "ocean mask (1 = ocean)"}, [0, 1], (0.0,), id="ocean-mask-one-code"),
+        pytest.param("lsmask", {"long_name": "land-sea mask (1 = land)"}, [0, 1], (1.0,), id="land-code-only"),
+        pytest.param("sftlf", {"standard_name": "land_binary_mask"}, [0, 1], (1.0,), id="CF-land-binary-mask"),
+        pytest.param("landmask", {}, [0, 1], None, id="landmask-saying-nothing"),
+        pytest.param("mask", {"long_name": "land-sea mask"}, [0, 1], None, id="mask-naming-no-code"),
+        pytest.param("mask", {"long_name": "ocean mask (1 = ocean)"}, [0, 1, 2], None, id="one-code-of-three-values"),
+        pytest.param("field", {"long_name": "1 = ocean"}, [0, 1], None, id="one-code-of-no-mask"),
     ],
 )
 def test_land_codes_are_read_from_the_mask_s_attributes(name, attrs, values, expected):
     mask = xr.DataArray(np.array(values, "f8"), dims="x", attrs=attrs)
     found = land_codes(name, mask)
     assert (None if found is None else found.codes) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "attrs", "values", "land"),
+    [
+        pytest.param("lsm", {"long_name": "Land-sea mask", "units": "(0 - 1)"}, [0.0, 0.3, 0.5, 0.51, 1.0],
+                     [False, False, False, True, True], id="ERA5-lsm"),
+        pytest.param("lsm", {"GRIB_paramId": 172}, [0.0, 0.5, 0.9], [False, False, True], id="cfgrib-lsm"),
+        pytest.param("frac", {"standard_name": "land_area_fraction", "units": "1"}, [0.0, 0.5, 0.7],
+                     [False, False, True], id="CF-fraction"),
+        pytest.param("sftlf", {"standard_name": "land_area_fraction", "units": "%"}, [0.0, 30.0, 50.0, 70.0, 100.0],
+                     [False, False, False, True, True], id="CMIP-sftlf-percent"),
+        pytest.param("sftlf", {"standard_name": "land_area_fraction"}, [0.0, 30.0, 100.0], None,
+                     id="fraction-above-1-without-units"),
+        pytest.param("lsm", {"long_name": "land sea mask"}, [0.0, 1.0], None, id="lsm-not-ECMWF-s"),
+        pytest.param("LANDMASK", {"description": "LAND MASK (1 FOR LAND, 0 FOR WATER)"}, [0.0, 1.0], [False, True],
+                     id="WRF"),
+    ],
+)
+def test_land_cells_of_a_land_fraction_are_those_above_one_half(name, attrs, values, land):
+    """rerun37 N1: ERA5's lsm ("Land-sea mask", a land fraction) and the other land-sea masks by their own
+    conventions; land above 0.5 (ECMWF: 0.5 and below can only be water), 50 in %; a fraction above 1 whose
+    units do not say % is no mask read here."""
+    found = land_codes(name, xr.DataArray(np.array(values), dims="x", attrs=attrs))
+    assert (None if found is None else found.on_land(np.array(values)).tolist()) == land
 
 
 def test_land_stored_as_zero_is_counted_on_the_mask_s_land_cells(tmp_path):
@@ -365,3 +399,81 @@ def _warnings_of(caplog, dataset, target: str, *, where: str) -> list[str]:
     with caplog.at_level(logging.WARNING, logger="climann"):
         warn_land_stored_as_value(dataset, target, where=where)
     return [record.getMessage() for record in caplog.records]
+
+
+def _mask_file(path, name: str, values: np.ndarray, attrs: dict) -> None:
+    """A mask file beside an ORAS5 file: ``name`` (y, x) with nav_lat/nav_lon, as rerun37's gen_v4b.py writes it."""
+    lat, lon = np.meshgrid(-10.0 + np.arange(N_ETA), 100.0 + np.arange(N_XI), indexing="ij")
+    xr.Dataset({name: (("y", "x"), values, attrs)},
+               coords={"nav_lat": (("y", "x"), lat, {"standard_name": "latitude", "units": "degrees_north"}),
+                       "nav_lon": (("y", "x"), lon, {"standard_name": "longitude", "units": "degrees_east"})},
+               ).to_netcdf(path)
+
+
+def _era5_fraction() -> np.ndarray:
+    """ERA5's lsm on the grid: 0.8 to 1 on land, 0 at sea but 0.5 and 0.2 on two coastal sea cells (water: 0.5
+    and below)."""
+    fraction = np.where(_land(), 0.8 + 0.2 * (np.arange(N_ETA * N_XI).reshape(N_ETA, N_XI) % 2), 0.0)
+    fraction[0, 2], fraction[1, 2] = 0.5, 0.2
+    return fraction.astype("f4")
+
+
+@pytest.mark.parametrize(
+    ("name", "values", "attrs", "said"),
+    [
+        pytest.param("mask", (~_land()).astype("i1"), {"long_name": "ocean mask (1 = ocean)"},
+                     "long_name 'ocean mask (1 = ocean)', the other of its two values land", id="mask-1-ocean"),
+        pytest.param("LANDMASK", _land().astype("f4"), {"description": "LAND MASK (1 FOR LAND, 0 FOR WATER)",
+                                                        "units": ""},
+                     "description 'LAND MASK (1 FOR LAND, 0 FOR WATER)'", id="WRF-LANDMASK"),
+        pytest.param("lsm", _era5_fraction(), {"long_name": "Land-sea mask", "units": "(0 - 1)"},
+                     "ECMWF's land-sea mask 'lsm', a land fraction, land above 0.5", id="ERA5-lsm"),
+        pytest.param("landfrac", _land().astype("f4"), {"standard_name": "land_binary_mask", "units": "1"},
+                     "standard_name 'land_binary_mask', 1 on land", id="CF-land-binary-mask"),
+    ],
+)
+def test_a_land_sea_mask_of_another_spelling_beside_nemo_output_says_where_its_land_stored_as_zero_is(
+        tmp_path, caplog, monkeypatch, name, values, attrs, said):
+    """rerun37 N1: ORAS5's sosstsst alone (land 0.0, no other variable) given with a mask file named otherwise than
+    NEMO's tmask (`mask` "ocean mask (1 = ocean)", WRF's LANDMASK, ERA5's lsm "(0 - 1)") trained with exit 0 and no
+    warning, the mask the only predictor and the land zeros scored (climatology RMSE 0.5038 against 0.5586 over the
+    ocean). Now the warning names the mask and what says which value is land, and its line, run as printed, sets
+    the land missing and leaves the sea (ERA5's coastal 0.5 and 0.2 too) as it was."""
+    monkeypatch.chdir(tmp_path)
+    original = _nemo_like().drop_vars("sossheig")
+    original.to_netcdf(tmp_path / "oras5.nc", encoding={"sosstsst": {"_FillValue": None}})
+    _mask_file(tmp_path / "mask.nc", name, values, attrs)
+    dataset = open_dataset([tmp_path / "oras5.nc", tmp_path / "mask.nc"])
+    (message,) = _warnings_of(caplog, dataset, "sosstsst", where="oras5.nc")
+    assert message.startswith(f"'sosstsst' in oras5.nc holds 0 at every step checked (24) on 11 of the 11 cells that "
+                              f"'{name}' calls land ({said}): land stored as a value")
+    _run_printed(message, tmp_path)
+    _land_set_missing(tmp_path / "oras5_fixed.nc", original)
+
+
+def test_a_land_sea_mask_that_does_not_say_which_value_is_land_is_read_by_the_target_s_values(
+        tmp_path, caplog, monkeypatch):
+    """rerun37 N1: a `landmask` without attributes says it is a land-sea mask by its name, not which value is
+    land (NEMO's tmask is 1 at sea, WRF's LANDMASK 1 on land): no side is guessed. The ORAS5 target holds 0.0 at
+    every step on the cells where it is 1 only: the warning names those cells by the mask's value and says the
+    file does not say it is land; its line, run as printed, sets them missing. Where the target holds no one
+    value on either side, nothing is found."""
+    monkeypatch.chdir(tmp_path)
+    original = _nemo_like().drop_vars("sossheig")
+    original.to_netcdf(tmp_path / "oras5.nc", encoding={"sosstsst": {"_FillValue": None}})
+    _mask_file(tmp_path / "mask.nc", "landmask", _land().astype("i1"), {})
+    assert land_codes("landmask", open_dataset([tmp_path / "mask.nc"])["landmask"]) is None
+    (message,) = _warnings_of(caplog, open_dataset([tmp_path / "oras5.nc", tmp_path / "mask.nc"]), "sosstsst",
+                              where="oras5.nc")
+    assert message.startswith(
+        "'sosstsst' in oras5.nc holds 0 at every step checked (24) on 11 of the 11 cells where 'landmask' is 1 (a "
+        "land-sea mask by its name that does not say which of its two values is land; the target holds one value on "
+        "the cells of this one only): land stored as a value")
+    _run_printed(message, tmp_path)
+    _land_set_missing(tmp_path / "oras5_fixed.nc", original)
+    varying = _nemo_like(ssh_on_land=True).drop_vars("sossheig")
+    sst = varying["sosstsst"].values.copy()
+    sst[:, _land()] = np.float32(2.0) + np.arange(N_TIME, dtype="f4")[:, None]
+    varying["sosstsst"] = varying["sosstsst"].copy(data=sst)
+    varying.to_netcdf(tmp_path / "varying.nc")
+    assert land_stored_as_value(open_dataset([tmp_path / "varying.nc", tmp_path / "mask.nc"]), "sosstsst") is None

@@ -310,10 +310,10 @@ def test_f_beside_units_that_are_no_temperature_is_refused_as_before():
     assert "farad" not in str(error.value) and "ncatted -a units,x,o,c,m new.nc" in str(error.value)
 
 
-@pytest.mark.parametrize("units", ["fraction", "0-1"])
+@pytest.mark.parametrize("units", ["fraction"])
 def test_a_word_for_a_fraction_is_offered_units_1_beside_the_reference_units(units):
     """break19b F3: only `%` (the training units) was offered for values in 0…1. (``unitless``,
-    a product's spelling of a pure number, is now read as 1: break37a B1.)"""
+    a product's spelling of a pure number, is now read as 1: break37a B1; ``0-1`` too: rerun37 N1.)"""
     with pytest.raises(ClimannError) as error:
         convert_variable(_celsius(np.zeros(2), units), "%", name="clt", where="new.nc", reference="the model")
     assert (f"cannot read the units '{units}' of 'clt' in new.nc" in str(error.value)
@@ -1152,9 +1152,9 @@ def test_units_that_cannot_be_read_are_warned_about_with_a_readable_spelling(cap
     with caplog.at_level(logging.WARNING, logger="climann.data.units"):
         found = warn_unreadable_units(dataset, ["prate", "CLDTOT", "tcc", "tas", "pr", "bare", "absent"],
                                       where="files")
-    assert found == {"prate": "Kg/m^2/s", "CLDTOT": "fraction", "tcc": "(0 - 1)"}
+    assert found == {"prate": "Kg/m^2/s", "CLDTOT": "fraction"}  # ERA5's '(0 - 1)' is read as 1: rerun37 N1
     lines = [record.getMessage() for record in caplog.records]
-    assert len(lines) == 3
+    assert len(lines) == 2
     advised = {}
     for line in lines:
         words = shlex.split(line.rsplit("readable units: ", 1)[1])
@@ -1162,7 +1162,7 @@ def test_units_that_cannot_be_read_are_warned_about_with_a_readable_spelling(cap
         attribute, name, mode, kind, units = words[2].split(",", 4)
         advised[name] = units
         parse_units(units, variable=name)  # what the advice writes is read
-    assert advised == {"prate": "kg/m^2/s", "CLDTOT": "1", "tcc": "1"}
+    assert advised == {"prate": "kg/m^2/s", "CLDTOT": "1"}
     assert parse_units(advised["prate"], variable="prate") == parse_units("kg m-2 s-1", variable="prate")
     assert "prate.sfc.mon.mean.nc prate.sfc.mon.mean_fixed.nc" in lines[0].replace("/data/ncep/", "")
 
@@ -1244,11 +1244,12 @@ def test_the_units_metadata_advice_names_each_file_and_its_own_name_of_the_varia
 def test_the_units_advice_for_a_zarr_store_edits_the_store_and_works(tmp_path, monkeypatch, caplog):
     """break29b A6: ERA5's '(0 - 1)' in a Zarr store was advised an ncatted on FILE.nc, which NCO cannot do
     to a store; the advice is zarr-python's edit of the store, and run as printed it gives readable units,
-    in the consolidated metadata as in the array's own."""
+    in the consolidated metadata as in the array's own. ('(0 - 1)' is now read as 1, rerun37 N1: MERRA-2's
+    'fraction' stands for units that cannot be read.)"""
     from climann.data.open import open_dataset
 
     monkeypatch.chdir(tmp_path)
-    xr.Dataset({"tcc": (("time", "x"), np.ones((2, 3), np.float32), {"units": "(0 - 1)"})},
+    xr.Dataset({"tcc": (("time", "x"), np.ones((2, 3), np.float32), {"units": "fraction"})},
                coords={"time": ("time", [0.0, 1.0], {"units": "days since 2000-01-01"})}).to_zarr("tcc.zarr")
     with caplog.at_level(logging.WARNING, logger="climann.data.units"):
         warn_unreadable_units(open_dataset([tmp_path / "tcc.zarr"]), ["tcc"], where="tcc.zarr")
@@ -1439,13 +1440,14 @@ def test_per_mille_spellings_of_isotope_records_are_read(spelling):
 @pytest.mark.parametrize("spelling", [
     pytest.param("~", id="CAMS-tilde"), pytest.param("none", id="MODIS-none"), pytest.param("None", id="None"),
     pytest.param("-", id="dash"), pytest.param("unitless", id="unitless"), pytest.param("dimensionless", id="dimensionless"),
-    pytest.param(" 1 ", id="one"),
+    pytest.param(" 1 ", id="one"), pytest.param("(0 - 1)", id="ERA5-range"), pytest.param("(0-1)", id="range"),
+    pytest.param("0-1", id="bare-range"),
 ])
 def test_a_products_spelling_of_a_pure_number_is_read_as_1(spelling):
     """break37a B1: a run trained on CAMS's aod550 in '~' refused data in '1' ("give 'aod550' with
     units '~' exactly as in the model's training data"), MODIS's 'none' likewise: each spelling
     converts to 1 unchanged, and to % times 100 (0.25 is 25 %). (No units, ``""``, stay no units:
-    never converted.)"""
+    never converted.) rerun37 N1: ERA5's '(0 - 1)' (lsm, tcc, ci) was read as the number -1."""
     assert parse_units(spelling, variable="aod550").units == unit_registry().dimensionless
     values = np.array([0.25, 0.0, 1.5])
     for units, to, expected in ((spelling, "1", values), ("1", spelling, values), (spelling, "%", 100.0 * values)):
