@@ -389,8 +389,10 @@ def series_averaging_advice(
     groups = {word: sorted(name for name, each in words.items() if each == word) for word in ("total", "mean")}
     groups = {word: names for word, names in groups.items() if names}
     prefix = None if is_zarr_store(file) else _FREQUENCIES.get(frequency)
+    assumed = _assumed_means_note(methods, frequency, time, prefix)
     if prefix is None or not groups:
-        return averaging_advice(file, frequency, time, value_word=next(iter(groups)) if len(groups) == 1 else "mean")
+        return averaging_advice(file, frequency, time,
+                                value_word=next(iter(groups)) if len(groups) == 1 else "mean") + assumed
     cells = "" if bounded or step not in _CDO_CELLS else f" -settbounds,{_CDO_CELLS[step]}"
     commands = []
     for word, names in groups.items():
@@ -401,7 +403,25 @@ def series_averaging_advice(
         copy = input_and_copy(file, frequency if len(groups) == 1 else f"{frequency}_{plural}")
         commands.append(f"{frequency} {plural}{f' of {_listed(names)}' if len(groups) > 1 else ''} with "
                         f"`cdo {prefix}{statistic}{''.join(f' {point}' for point in points)}{cells}{chosen} {copy}`")
-    return "e.g. " + " and ".join(commands) + (", then give both copies to --data" if len(commands) > 1 else "")
+    return ("e.g. " + " and ".join(commands) + (", then give both copies to --data" if len(commands) > 1 else "")
+            + assumed)
+
+
+def _assumed_means_note(methods: Mapping[str, str | None], frequency: str, time: str, prefix: str | None) -> str:
+    """Words saying which variables :func:`series_averaging_advice` averages only because their
+    ``cell_methods`` say nothing of time (none, or no ``time:`` entry): a file does not say whether
+    a daily ``burned_fraction`` in ``1`` is the day's mean or its total (rerun37 T1: stated as
+    "monthly means", 1/30 of a monthly total fraction). Empty when every variable's says."""
+    unsaid = sorted(name for name, method in methods.items()
+                    if within_years_method(time_cell_method(method, time)) is None)
+    if not unsaid:
+        return ""
+    summed = f"cdo {prefix}sum" if prefix else "sum"
+    if len(unsaid) == 1:
+        return (f"; the {frequency} means assume that {unsaid[0]} is a mean over each step, as its cell_methods do "
+                f"not say: if it is a total over each step (its units cannot tell), sum it ({summed}) instead")
+    return (f"; the {frequency} means assume that {_listed(unsaid)} are means over each step, as their cell_methods "
+            f"do not say: if any is a total over each step (their units cannot tell), sum those ({summed}) instead")
 
 
 def _kept_word(method: str | None, time: str) -> str:
