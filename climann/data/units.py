@@ -912,6 +912,23 @@ def _snapped(scale: float) -> float:
 _CALENDAR_PERIODS = ("month", "year")
 
 
+def is_rate(units: str | None) -> bool:
+    """Whether ``units`` are a rate per unit time (``g C m-2 day-1``, ``kg m-2 s-1``, ``K s-1``):
+    a value over a time cell in them is its mean rate, never its total. False for units that
+    are not readable (or absent).
+
+    >>> is_rate("g C m-2 day-1"), is_rate("kg m-2"), is_rate("1"), is_rate(None)
+    (True, False, False, False)
+    """
+    if units is None or not str(units).strip():
+        return False
+    try:
+        quantity = parse_units(str(units), variable="")
+    except ClimannError:
+        return False
+    return quantity.dimensionality.get("[time]", 0) < 0
+
+
 def _power(unit, period: str) -> int:
     """The power of ``period`` ("month", "year") in a pint unit: −1 in ``mm month-1``."""
     import pint.util

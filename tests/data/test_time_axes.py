@@ -1305,6 +1305,10 @@ def test_hourly_means_beside_3_hourly_means_are_refused_as_at_different_steps_no
                  "say: if any is a total over each step (their units cannot tell), sum those (cdo monsum) instead",
                  id="no-time-entry-and-none"),
     pytest.param({"C": "time: sum", "tas": "time: mean"}, "", id="all-said"),
+    pytest.param({"C": None, "burned_fraction": None},
+                 "; the monthly means assume that burned_fraction is a mean over each step, as its cell_methods do "
+                 "not say: if it is a total over each step (its units cannot tell), sum it (cdo monsum) instead",
+                 id="a-rate-is-a-mean"),
 ])
 def test_averaging_advice_names_the_variables_it_assumes_are_means(methods, note):
     """rerun37 T1: a daily burned_fraction (units 1, no cell_methods) was advised `cdo monmean`
@@ -1312,7 +1316,8 @@ def test_averaging_advice_names_the_variables_it_assumes_are_means(methods, note
     monthly fraction; averaged, 1/30 of it). The advice says what it assumed, for which."""
     from climann.data.time_axes import series_averaging_advice
 
-    advice = series_averaging_advice("d.nc", "monthly", methods, step="daily")
+    advice = series_averaging_advice("d.nc", "monthly", methods, step="daily",
+                                     units={"C": "g C m-2 day-1", "burned_fraction": "1"})
     assert advice.startswith("e.g. monthly ")
     said = advice.split("`")[-1]  # after the last command
     assert said.removeprefix(", then give both copies to --data") == note
