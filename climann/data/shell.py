@@ -11,7 +11,10 @@ that begins with ``-`` is an option).
 A corrected copy is written beside its input (``'my data/iri_fixed.nc'``), named after it so
 that it is never the input itself, nor a file that is already there (``iri_fixed_2.nc`` when
 ``iri_fixed.nc`` exists): the command never overwrites a file, whatever the tool does with an
-existing output (NCO asks, CDO replaces it), and leaves nothing in an unexpected folder. A
+existing output (NCO asks, CDO replaces it), and leaves nothing in an unexpected folder. Nor
+is it a copy another message of the same command named already (:func:`copies_said_once`:
+two warnings of one run, a ``_FillValue`` line and a land-mask line, each name their own copy,
+``x_fixed.nc`` and ``x_fixed_2.nc``, rerun37 N5). A
 copy of such a copy, when a second advice is followed on ``iri_fixed.nc``, is numbered
 (``iri_fixed_2.nc``) rather than named ``iri_fixed_fixed.nc``.
 
@@ -22,10 +25,12 @@ A command names the file's own variables, not climann's names for them: cfgrib's
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shlex
-from collections.abc import Callable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -113,7 +118,84 @@ def copy_path(path: str | os.PathLike, suffix: str = "fixed", extension: str = "
     candidate, number = path.with_name(f"{stem}{extension}"), 2
     while os.path.lexists(candidate) or candidate == path:
         candidate, number = path.with_name(f"{stem}_{number}{extension}"), number + 1
+    _handed_out(candidate)
     return candidate
+
+
+class CopyNames:
+    """The copies :func:`copy_path` named while :func:`copies_said_once` runs, and which message
+    shown first named each: a later, different message naming the same copy is shown with a new
+    name for it (:meth:`shown`)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.handed: dict[str, None] = {}  # absolute paths, in the order handed out
+        self.owner: dict[str, str] = {}  # copy (absolute path) → the message shown first that names it
+        self.shown_as: dict[str, str] = {}  # a message → as shown (the same again: the same words)
+
+    def shown(self, message: str) -> str:
+        """``message`` with each copy it names that an earlier, different message named already
+        renamed to a copy of its own (``x_fixed_2.nc``: :func:`copy_path`'s numbering, skipping
+        files there and copies named): the same message again is shown as it was the first time."""
+        with self.lock:
+            if message in self.shown_as:
+                return self.shown_as[message]
+            text = message
+            for path in list(self.handed):
+                name = os.path.basename(path)
+                word = re.compile(rf"(?<![\w.-]){re.escape(name)}(?![\w.-])")
+                if not word.search(text):
+                    continue
+                owner = self.owner.setdefault(path, message)
+                if owner == message:
+                    continue
+                new = self._free(path)
+                self.owner[new] = message
+                text = word.sub(lambda _: os.path.basename(new), text)
+            self.shown_as[message] = text
+            return text
+
+    def _free(self, path: str) -> str:
+        stem, extension = os.path.splitext(path)
+        stem = re.sub(r"_[0-9]+$", "", stem)
+        number = 2
+        while (candidate := f"{stem}_{number}{extension}") in self.owner or os.path.lexists(candidate):
+            number += 1
+        return candidate
+
+
+_copies: list[CopyNames] = []  # a stack: the innermost copies_said_once's
+
+
+def _handed_out(candidate: Path) -> None:
+    copies = _copies[-1] if _copies else None
+    if copies is not None:
+        with copies.lock:
+            copies.handed[os.path.abspath(candidate)] = None
+
+
+@contextlib.contextmanager
+def copies_said_once() -> Iterator[CopyNames]:
+    """While the block runs, each message shown through the yielded :meth:`CopyNames.shown`
+    names copies of its own: a copy another message of the same command named already is
+    renamed (rerun37 N5: a ``_FillValue`` ``ncatted`` line and a land-mask ``xarray`` line, two
+    warnings of one run, both wrote ``x_fixed.nc``; NCO asked to overwrite it, xarray replaced
+    it, one fix lost; now the second writes ``x_fixed_2.nc``). A refusal
+    (:class:`~climann.errors.ClimannError`) raised out of the block is renamed likewise.
+    Each fix then writes its own copy of the original file; they are not chained.
+    """
+    from climann.errors import ClimannError
+
+    copies = CopyNames()
+    _copies.append(copies)
+    try:
+        yield copies
+    except ClimannError as error:
+        if len(error.args) == 1 and isinstance(error.args[0], str):
+            error.args = (copies.shown(error.args[0]),)
+        raise
+    finally:
+        _copies.remove(copies)
 
 
 #: A copy :func:`copy_path` numbered because its first name was taken (``iri_fixed_2.nc``), as a

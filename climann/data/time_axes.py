@@ -346,7 +346,7 @@ _CDO_CELLS = {"daily": "day", "hourly": "hour", "1-hourly": "hour"}
 
 def series_averaging_advice(
     file: str | Path, frequency: str, methods: Mapping[str, str | None], *, time: str = "time", step: str = "",
-    bounded: bool = True,
+    bounded: bool = True, units: Mapping[str, str | None] | None = None,
 ) -> str:
     """How to bring the finer data of ``file`` to ``frequency`` (``"monthly"``…), each variable
     by what its values are over their time cells (its ``cell_methods``, CF 1.8 section 7.3;
@@ -378,6 +378,11 @@ def series_averaging_advice(
         The finer step's name (``"daily"``), for its cells' ``settbounds``.
     bounded : bool
         Whether the file's times have bounds (CF 7.1 ``bounds`` or 7.4 ``climatology``).
+    units : mapping of str to str or None, optional
+        Each variable's units: a rate per unit time (``g C m-2 day-1``) is a mean over its
+        cells whatever its ``cell_methods`` say; any other variable whose ``cell_methods``
+        say nothing of time (a ``burned_fraction`` in ``1``) is averaged on an assumption that
+        the advice states, naming it (rerun37 T1).
 
     Returns
     -------
@@ -389,8 +394,10 @@ def series_averaging_advice(
     groups = {word: sorted(name for name, each in words.items() if each == word) for word in ("total", "mean")}
     groups = {word: names for word, names in groups.items() if names}
     prefix = None if is_zarr_store(file) else _FREQUENCIES.get(frequency)
+    assumed = _assumed_means_note(methods, frequency, time, prefix, units or {})
     if prefix is None or not groups:
-        return averaging_advice(file, frequency, time, value_word=next(iter(groups)) if len(groups) == 1 else "mean")
+        return averaging_advice(file, frequency, time,
+                                value_word=next(iter(groups)) if len(groups) == 1 else "mean") + assumed
     cells = "" if bounded or step not in _CDO_CELLS else f" -settbounds,{_CDO_CELLS[step]}"
     commands = []
     for word, names in groups.items():
@@ -401,7 +408,29 @@ def series_averaging_advice(
         copy = input_and_copy(file, frequency if len(groups) == 1 else f"{frequency}_{plural}")
         commands.append(f"{frequency} {plural}{f' of {_listed(names)}' if len(groups) > 1 else ''} with "
                         f"`cdo {prefix}{statistic}{''.join(f' {point}' for point in points)}{cells}{chosen} {copy}`")
-    return "e.g. " + " and ".join(commands) + (", then give both copies to --data" if len(commands) > 1 else "")
+    return ("e.g. " + " and ".join(commands) + (", then give both copies to --data" if len(commands) > 1 else "")
+            + assumed)
+
+
+def _assumed_means_note(methods: Mapping[str, str | None], frequency: str, time: str, prefix: str | None,
+                        units: Mapping[str, str | None]) -> str:
+    """Words saying which variables :func:`series_averaging_advice` averages only because their
+    ``cell_methods`` say nothing of time (none, or no ``time:`` entry): a file does not say whether
+    a daily ``burned_fraction`` in ``1`` is the day's mean or its total (rerun37 T1: stated as
+    "monthly means", 1/30 of a monthly total fraction). A rate per unit time is a mean: not named.
+    Empty when every variable's say."""
+    from climann.data.units import is_rate
+
+    unsaid = sorted(name for name, method in methods.items()
+                    if within_years_method(time_cell_method(method, time)) is None and not is_rate(units.get(name)))
+    if not unsaid:
+        return ""
+    summed = f"cdo {prefix}sum" if prefix else "sum"
+    if len(unsaid) == 1:
+        return (f"; the {frequency} means assume that {unsaid[0]} is a mean over each step, as its cell_methods do "
+                f"not say: if it is a total over each step (its units cannot tell), sum it ({summed}) instead")
+    return (f"; the {frequency} means assume that {_listed(unsaid)} are means over each step, as their cell_methods "
+            f"do not say: if any is a total over each step (their units cannot tell), sum those ({summed}) instead")
 
 
 def _kept_word(method: str | None, time: str) -> str:

@@ -41,6 +41,7 @@ import datetime
 import functools
 import logging
 import re
+import shlex
 import threading
 from collections.abc import Collection, Mapping
 from pathlib import Path
@@ -918,6 +919,23 @@ def _snapped(scale: float) -> float:
 _CALENDAR_PERIODS = ("month", "year")
 
 
+def is_rate(units: str | None) -> bool:
+    """Whether ``units`` are a rate per unit time (``g C m-2 day-1``, ``kg m-2 s-1``, ``K s-1``):
+    a value over a time cell in them is its mean rate, never its total. False for units that
+    are not readable (or absent).
+
+    >>> is_rate("g C m-2 day-1"), is_rate("kg m-2"), is_rate("1"), is_rate(None)
+    (True, False, False, False)
+    """
+    if units is None or not str(units).strip():
+        return False
+    try:
+        quantity = parse_units(str(units), variable="")
+    except ClimannError:
+        return False
+    return quantity.dimensionality.get("[time]", 0) < 0
+
+
 def _power(unit, period: str) -> int:
     """The power of ``period`` ("month", "year") in a pint unit: −1 in ``mm month-1``."""
     import pint.util
@@ -1045,7 +1063,7 @@ def calendar_factor(variable: xr.DataArray, found: Conversion, *, name: str, whe
     dims = [dim for dim in variable.dims
             if dim in variable.coords and variable[dim].size and hasattr(variable[dim].values.flat[0], "calendar")]
     units = variable.attrs.get("units")
-    advice = "convert it to a rate first (per month: cdo divdpm gives per day)"
+    advice = "give it with a time axis of monthly steps"
     if not dims:
         raise ClimannError(f"'{name}' in {where} is in '{units}' but has no time axis to tell the length of its "
                            f"months or years; {advice}")
@@ -1054,12 +1072,56 @@ def calendar_factor(variable: xr.DataArray, found: Conversion, *, name: str, whe
     if found.per_month and (step is None or step.months != 1):
         raise ClimannError(f"'{name}' in {where} is in '{units}' but its steps are "
                            f"{'irregular' if step is None else step.name}, not monthly, so the month meant is "
-                           f"unknown; {advice}")
+                           f"unknown; {_monthly_advice(variable, found, step, name=name, where=where)}")
     factor = np.ones(len(times))
     for period, power in (("month", found.per_month), ("year", found.per_year)):
         if power:
             factor = factor * _days_of_periods(times, period) ** power
     return xr.DataArray(factor, dims=(dims[0],), coords={dims[0]: variable[dims[0]]})
+
+
+def _monthly_advice(variable: xr.DataArray, found: Conversion, step, *, name: str, where: str) -> str:
+    """The way out when a conversion to or from a rate per month meets steps that are not
+    monthly (:func:`calendar_factor`).
+
+    Into a rate per month (``g C m-2 day-1`` to ``g C m-2 month-1``, ``per_month`` +1) from
+    steps finer than a month: the monthly means of the rate (``cdo monmean``), which
+    :func:`calendar_factor` then multiplies by each month's days. Out of a rate per month
+    (``mm month-1`` to ``mm day-1``): ``cdo divdpm`` divides each value by the days of its
+    month but keeps the units attribute, so the line sets it too (``setattribute``).
+    """
+    files = _fixed_copy(variable, where)
+    stored = name_in_file(variable, name)
+    finer = step is not None and not step.months and step.duration < datetime.timedelta(days=28)
+    if found.per_month > 0:
+        if not finer:
+            return "give it at monthly steps"
+        return (f"if its values are rates (each step's mean rate per {_without_months(variable)}), give their "
+                f"monthly means: cdo monmean {files} (climann then multiplies each month's mean by the days of "
+                "that month)")
+    per_day = _per_day_units(str(variable.attrs.get("units", "")))
+    if per_day is None:
+        return "convert it to a rate per day first (cdo divdpm divides each value by the days of its month)"
+    return (f"if each value is a rate per month of the month holding it, convert it to {per_day} by the days of "
+            f"that month: cdo -setattribute,{shlex.quote(f'{stored}@units={per_day}')} -divdpm {files}")
+
+
+def _without_months(variable: xr.DataArray) -> str:
+    """The time unit of a rate's units other than months (``day`` of ``g C m-2 day-1``)."""
+    units = str(variable.attrs.get("units", ""))
+    for period in ("s", "second", "hour", "hr", "h", "day", "d", "year", "yr", "a"):
+        if re.search(rf"(?:\b{period}\s*-1\b|/\s*{period}\b|\b{period}\s*\^\s*-1\b)", units):
+            return {"s": "second", "hr": "hour", "h": "hour", "d": "day", "yr": "year", "a": "year"}.get(period, period)
+    return "unit time"
+
+
+def _per_day_units(units: str) -> str | None:
+    """``units`` with its month written as a day (``mm month-1`` → ``mm day-1``), None when
+    the month is not spelt ``month-1``, ``mon-1`` or ``/month``."""
+    replaced, count = re.subn(r"\b(month|mon)(\s*-1\b|\s*\^\s*-1\b)", r"day\2", units)
+    if count != 1:
+        replaced, count = re.subn(r"/\s*(month|mon)\b", "/day", units)
+    return replaced if count == 1 else None
 
 
 def temperature_kind(variable: str, attrs: Mapping) -> str:

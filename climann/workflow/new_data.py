@@ -640,7 +640,23 @@ def _averaging_advice(layout: GridLayout, trained: TimeStep, values: TimeStep) -
     methods = {name: layout.variable_cell_methods.get(name) for name in layout.variable_units
                if file in layout.files_of(name)}
     return series_averaging_advice(file, trained.name, methods, time=layout.time.name, step=values.name,
-                                   bounded=layout.time_bounds is not None or layout.is_climatology)
+                                   bounded=layout.time_bounds is not None or layout.is_climatology,
+                                   units=_units_in_file(layout, file, methods))
+
+
+def _units_in_file(layout: GridLayout, file: str, names: Sequence[str]) -> dict[str, str | None]:
+    """Each of ``names``' ``units`` as ``file`` itself holds them (the layout's are converted to the
+    run's: a daily ``g C m-2 day-1`` rate, its advice's input, is there a daily ``g C m-2``
+    amount); the layout's when the file cannot be opened here."""
+    import xarray as xr
+
+    try:
+        with xr.open_dataset(file, decode_cf=False) as opened:
+            return {name: opened[layout.name_in_file(name, file)].attrs.get("units")
+                    if layout.name_in_file(name, file) in opened else layout.variable_units.get(name)
+                    for name in names}
+    except (OSError, ValueError, KeyError, TypeError):  # advice must not fail for it
+        return {name: layout.variable_units.get(name) for name in names}
 
 
 def _as_values(described: str) -> str:

@@ -46,7 +46,7 @@ from rich.progress import (
 from rich.table import Column, Table
 from rich.text import Text
 
-from climann.data.shell import wrapped_lines
+from climann.data.shell import CopyNames, copies_said_once, wrapped_lines
 from climann.workflow.interrupts import notices_to
 from climann.workflow.runlog import LOGGER_NAME, RepeatedWarnings
 from climann.workflow.terminal import say
@@ -332,11 +332,30 @@ class _Bar(BarColumn):
         return super().render(task) if task.fields.get("bar", True) else Text("")
 
 
+class _OwnCopies(logging.Filter):
+    """Shows each warning with copies of its own (:meth:`climann.data.shell.CopyNames.shown`):
+    two fixes printed in one command never write the same file (rerun37 N5)."""
+
+    def __init__(self, copies: CopyNames) -> None:
+        super().__init__()
+        self.copies = copies
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.WARNING:
+            message = record.getMessage()
+            shown = self.copies.shown(message)
+            if shown != message:
+                record.msg, record.args = shown, None
+        return True
+
+
 class _DisplayHandler(logging.Handler):
     """Hands the ``climann`` log records to a display, each warning once (:class:`RepeatedWarnings`)."""
 
-    def __init__(self, display: PlainDisplay | RichDisplay) -> None:
+    def __init__(self, display: PlainDisplay | RichDisplay, copies: CopyNames | None = None) -> None:
         super().__init__(logging.DEBUG)
+        if copies is not None:
+            self.addFilter(_OwnCopies(copies))  # before RepeatedWarnings: it compares the words shown
         self.addFilter(RepeatedWarnings())
         self.display = display
 
@@ -380,18 +399,19 @@ def terminal_display(
         RichDisplay(console, verbosity=verbosity, status=status) if terminal else PlainDisplay(verbosity=verbosity)
     )
     logger = logging.getLogger(LOGGER_NAME)
-    handler, level = _DisplayHandler(display), logger.level
-    # DEBUG on a terminal: the per-block reading records drive a bar.
-    wanted = logging.DEBUG if terminal else logging.INFO
-    if logger.getEffectiveLevel() > wanted:
-        logger.setLevel(wanted)
-    logger.addHandler(handler)
-    try:
-        yield display
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
-        display.close()
+    with copies_said_once() as copies:
+        handler, level = _DisplayHandler(display, copies), logger.level
+        # DEBUG on a terminal: the per-block reading records drive a bar.
+        wanted = logging.DEBUG if terminal else logging.INFO
+        if logger.getEffectiveLevel() > wanted:
+            logger.setLevel(wanted)
+        logger.addHandler(handler)
+        try:
+            yield display
+        finally:
+            logger.removeHandler(handler)
+            logger.setLevel(level)
+            display.close()
 
 
 def batches_per_epoch(n_samples: int, batch_size: int) -> int:
@@ -404,10 +424,11 @@ def warnings_on_stderr() -> Iterator[None]:
     """Print the ``climann`` log's warnings (only) on stderr as ``climann: warning: …`` while
     the block runs: for the commands without a training display (``predict``, ``evaluate``)."""
     logger = logging.getLogger(LOGGER_NAME)
-    handler = _DisplayHandler(PlainDisplay(verbosity=NORMAL))
-    handler.setLevel(logging.WARNING)
-    logger.addHandler(handler)
-    try:
-        yield
-    finally:
-        logger.removeHandler(handler)
+    with copies_said_once() as copies:
+        handler = _DisplayHandler(PlainDisplay(verbosity=NORMAL), copies)
+        handler.setLevel(logging.WARNING)
+        logger.addHandler(handler)
+        try:
+            yield
+        finally:
+            logger.removeHandler(handler)

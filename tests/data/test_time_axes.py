@@ -1293,3 +1293,31 @@ def test_hourly_means_beside_3_hourly_means_are_refused_as_at_different_steps_no
     hourly.to_netcdf(tmp_path / "rsds.nc")
     with pytest.raises(ClimannError, match=r"^pr is 3-hourly .* and rsds 1-hourly .*bring rsds to 3-hourly steps first"):
         open_dataset([tmp_path / "pr.nc", tmp_path / "rsds.nc"], grid_of="pr")
+
+
+@pytest.mark.parametrize(("methods", "note"), [
+    pytest.param({"C": "area: mean time: sum", "burned_fraction": None},
+                 "; the monthly means assume that burned_fraction is a mean over each step, as its cell_methods do "
+                 "not say: if it is a total over each step (its units cannot tell), sum it (cdo monsum) instead",
+                 id="one-unsaid"),
+    pytest.param({"a": "area: mean", "b": None, "tas": "time: mean"},
+                 "; the monthly means assume that a and b are means over each step, as their cell_methods do not "
+                 "say: if any is a total over each step (their units cannot tell), sum those (cdo monsum) instead",
+                 id="no-time-entry-and-none"),
+    pytest.param({"C": "time: sum", "tas": "time: mean"}, "", id="all-said"),
+    pytest.param({"C": None, "burned_fraction": None},
+                 "; the monthly means assume that burned_fraction is a mean over each step, as its cell_methods do "
+                 "not say: if it is a total over each step (its units cannot tell), sum it (cdo monsum) instead",
+                 id="a-rate-is-a-mean"),
+])
+def test_averaging_advice_names_the_variables_it_assumes_are_means(methods, note):
+    """rerun37 T1: a daily burned_fraction (units 1, no cell_methods) was advised `cdo monmean`
+    stated as fact; the file cannot say whether it is the day's mean or its total (summed, the
+    monthly fraction; averaged, 1/30 of it). The advice says what it assumed, for which."""
+    from climann.data.time_axes import series_averaging_advice
+
+    advice = series_averaging_advice("d.nc", "monthly", methods, step="daily",
+                                     units={"C": "g C m-2 day-1", "burned_fraction": "1"})
+    assert advice.startswith("e.g. monthly ")
+    said = advice.split("`")[-1]  # after the last command
+    assert said.removeprefix(", then give both copies to --data") == note

@@ -483,7 +483,7 @@ def test_yearly_totals_convert_by_the_days_of_each_calendar_year():
 def test_a_per_month_unit_on_steps_that_are_not_monthly_is_refused():
     daily = _monthly([1.0, 2.0, 3.0], "mm/month", [(2001, 1, 1), (2001, 1, 2), (2001, 1, 3)], "noleap")
     with pytest.raises(ClimannError, match=r"'pr' in new.nc is in 'mm/month' but its steps are daily, not monthly.*"
-                                           r"cdo divdpm") as error:
+                                           r"cdo -setattribute,pr@units=mm/day -divdpm new.nc new_fixed.nc") as error:
         convert_variable(daily, "mm day-1", name="pr", where="new.nc", reference="the model")
     assert "\n" not in str(error.value)
 
@@ -1491,3 +1491,61 @@ def test_the_readable_units_advice_for_a_folder_fixes_every_file_and_leaves_the_
     assert fixed["tas"].attrs["units"] == "kg/m^2/s" and fixed.sizes["time"] == 36
     np.testing.assert_array_equal(fixed["tas"].values, grid["tas"].values)
     assert open_dataset(expand_paths(["ncep"]))["tas"].attrs["units"] == "Kg/m^2/s"  # the originals, alone, still read
+
+
+def _daily_file(path, units: str, name: str = "C") -> np.ndarray:
+    """Daily values 2000-01-01 … 2000-03-31 (standard calendar, February of 29 days) of one
+    cell, ``name`` in ``units``; returns the values."""
+    import pandas as pd
+
+    times = pd.date_range("2000-01-01 12:00", "2000-03-31 12:00", freq="D")
+    values = (1.0 + np.arange(times.size) % 7 + 0.25 * np.arange(times.size)).astype(np.float64)
+    xr.Dataset({name: (("time", "lat", "lon"), values[:, None, None], {"units": units})},
+               coords={"time": times, "lat": [10.0], "lon": [20.0]}).to_netcdf(path)
+    return values
+
+
+def _printed_cdo(message: str) -> list[str]:
+    command = re.search(r"cdo .*?\.nc \S+\.nc", message).group(0)
+    return shlex.split(command)
+
+
+@pytest.mark.skipif(shutil.which("cdo") is None, reason="cdo is not installed")
+def test_a_per_day_rate_on_daily_steps_for_a_per_month_model_is_advised_monthly_means_that_work(tmp_path):
+    """rerun37 N4: GFED-like daily ``g C m-2 day-1`` for a model in ``g C m-2 month-1`` was told
+    "convert it to a rate first (per month: cdo divdpm gives per day)": it is one already, and
+    divdpm's copy was refused the same way. Its monthly means, times each month's days, are
+    the monthly totals: the printed line, run, gives them (sum of the daily rates by numpy)."""
+    from climann.data.open import open_dataset
+
+    path = tmp_path / "fire.nc"
+    values = _daily_file(path, "g C m-2 day-1")
+    with pytest.raises(ClimannError) as error:
+        convert_dataset(open_dataset([path]), {"C": "g C m-2 month-1"}, where=path.name, reference="the model")
+    message = str(error.value)
+    assert "divdpm" not in message and "\n" not in message
+    assert "its steps are daily, not monthly" in message and "cdo monmean" in message
+    words = _printed_cdo(message)
+    subprocess.run(words, check=True, cwd=tmp_path, capture_output=True)
+    converted = convert_dataset(open_dataset([tmp_path / words[-1]]), {"C": "g C m-2 month-1"},
+                                where=words[-1], reference="the model")["C"]
+    expected = [values[:31].sum(), values[31:60].sum(), values[60:].sum()]  # 31, 29, 31 days
+    np.testing.assert_allclose(converted.values.ravel(), expected, rtol=1e-5)
+
+
+@pytest.mark.skipif(shutil.which("cdo") is None, reason="cdo is not installed")
+def test_a_per_month_rate_on_daily_steps_is_advised_a_line_that_sets_its_units_too(tmp_path):
+    """``cdo divdpm`` divides by the days of each value's month but keeps ``mm month-1``: the
+    printed line, run, gives values in ``mm day-1`` that climann reads as they are."""
+    from climann.data.open import open_dataset
+
+    path = tmp_path / "pr.nc"
+    values = _daily_file(path, "mm month-1", name="pr")
+    with pytest.raises(ClimannError) as error:
+        convert_dataset(open_dataset([path]), {"pr": "mm day-1"}, where=path.name, reference="the model")
+    words = _printed_cdo(str(error.value))
+    subprocess.run(words, check=True, cwd=tmp_path, capture_output=True)
+    converted = convert_dataset(open_dataset([tmp_path / words[-1]]), {"pr": "mm day-1"},
+                                where=words[-1], reference="the model")["pr"]
+    days = np.repeat([31.0, 29.0, 31.0], [31, 29, 31])
+    np.testing.assert_allclose(converted.values.ravel(), values / days, rtol=1e-5)

@@ -337,3 +337,36 @@ def test_a_quiet_display_still_prints_the_warnings_with_their_prefix(capsys):
         logging.getLogger("climann.data.open").warning("t2m: two experiment versions combined")
         logging.getLogger("climann.data.open").info("a note for --verbose only")
     assert capsys.readouterr().err == "climann: warning: t2m: two experiment versions combined\n"
+
+
+@pytest.mark.parametrize("quiet", [pytest.param(True, id="warnings-only"), pytest.param(False, id="display")])
+def test_two_fixes_printed_in_one_command_write_their_own_copies(tmp_path, monkeypatch, capsys, quiet):
+    """rerun37 N5: a _FillValue ncatted line and a land-mask xarray line, two warnings of one run,
+    both wrote v4_1e20_fixed.nc (NCO asked to overwrite it, one fix lost). Each fix shown names
+    its own copy; the same warning again (a file opened twice) is shown once, as before; a
+    refusal raised in the command names a third; x_fixed_2.nc already there is skipped."""
+    from climann.data.shell import input_and_copy
+    from climann.errors import ClimannError
+    from climann.workflow.progress import warnings_on_stderr
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x.nc").touch()
+    (tmp_path / "x_fixed_2.nc").touch()
+    data = logging.getLogger("climann.data.test")
+    context = warnings_on_stderr() if quiet else terminal_display(NORMAL, console=Console(file=io.StringIO()))
+
+    def fill_line() -> str:
+        return f"1e20 unmarked: ncatted -a _FillValue,sst,o,f,1e+20 {input_and_copy('x.nc')} (then give x_fixed.nc)"
+
+    with pytest.raises(ClimannError) as refused, context:
+        data.warning(fill_line())
+        land = input_and_copy("x.nc").split()[1]
+        data.warning(f"land stored as 0: python -c 'd.to_netcdf(\"{land}\")'")
+        data.warning(fill_line())  # the same warning again
+        raise ClimannError(f"refused: ncatted -a units,sst,o,c,K {input_and_copy('x.nc')}")
+    assert capsys.readouterr().err.splitlines() == [
+        "climann: warning: 1e20 unmarked: ncatted -a _FillValue,sst,o,f,1e+20 x.nc x_fixed.nc (then give x_fixed.nc)",
+        "climann: warning: land stored as 0: python -c 'd.to_netcdf(\"x_fixed_3.nc\")'",
+    ]
+    assert str(refused.value) == "refused: ncatted -a units,sst,o,c,K x.nc x_fixed_4.nc"
+    assert input_and_copy("x.nc") == "x.nc x_fixed.nc"  # outside a command: as before
