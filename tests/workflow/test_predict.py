@@ -817,8 +817,8 @@ def test_celsius_without_units_for_a_run_in_kelvin_exits_2_naming_both_values(tr
         f"{values.max():.4g}, mean {values.mean():.4g}) lie {distance:.0f} standard deviations from those of the "
         f"model's training data (mean {trained.mean():.4g}, sd {trained.std():.4g} K, {trained.min():.4g}…"
         f"{trained.max():.4g}): they are likely in another unit than K; set the units they are in, which are then "
-        f"converted to K: ncatted -a units,{name},o,c,UNITS {tmp_path / 'bare_c.nc'} {tmp_path / 'bare_c_fixed.nc'}"
-    )
+        f"converted to K: ncatted -a units,{name},o,c,UNITS {tmp_path / 'bare_c.nc'} {tmp_path / 'bare_c_fixed_2.nc'}"
+    )  # _2: the other variable's units_metadata warning of the same command names bare_c_fixed.nc (rerun37 N5)
     for command in (["predict", str(run_dir), "--data", str(tmp_path / "bare_c.nc"), "--out", str(tmp_path / "o.nc")],
                     ["evaluate", str(run_dir), "--data", str(tmp_path / "bare_c.nc"), "--out", str(tmp_path / "ev")]):
         result = run_main(*command, capfd=capfd, monkeypatch=monkeypatch)
@@ -828,10 +828,10 @@ def test_celsius_without_units_for_a_run_in_kelvin_exits_2_naming_both_values(tr
     assert not (tmp_path / "o.nc").exists() and not (tmp_path / "ev").exists()
     # the way out: with its units set, it is converted and scored as the same values in K are
     celsius[name].attrs["units"] = "degC"
-    celsius.to_netcdf(tmp_path / "bare_c_fixed.nc")
+    celsius.to_netcdf(tmp_path / "bare_c_fixed_2.nc")
     with xr.open_dataset(folder / "train_K.nc", decode_times=TIME) as kelvin:
         kelvin.isel(time=slice(0, 24)).to_netcdf(tmp_path / "k.nc")
-    fixed = evaluate_run(run_dir, [str(tmp_path / "bare_c_fixed.nc")], tmp_path / "fixed")
+    fixed = evaluate_run(run_dir, [str(tmp_path / "bare_c_fixed_2.nc")], tmp_path / "fixed")
     same = evaluate_run(run_dir, [str(tmp_path / "k.nc")], tmp_path / "kelvin")
     assert fixed["splits"]["all"]["model"]["mse"] == pytest.approx(same["splits"]["all"]["model"]["mse"], rel=1e-4)
 
