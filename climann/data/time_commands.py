@@ -85,12 +85,18 @@ def shift_command(minutes: int, time: str, files: str) -> str:
     """
     if not is_zarr_store(shlex.split(files)[0]):
         return f"cdo shifttime,{minutes}minutes {files}"
-    # each in its own units: xarray writes a time's bounds with units of their own
-    shifted = (f"m = lambda v: cftime.date2num(cftime.num2date(d[v].values, d[v].attrs.get('units', u), c) + "
-               f"datetime.timedelta(minutes={minutes}), d[v].attrs.get('units', u), c)")
+    shifted = _shifted(minutes)
     moved = (f"d = d.assign({{v: xr.Variable(d[v].dims, m(v), d[v].attrs) for v in {{{time!r}, "
              f"d[{time!r}].attrs.get('bounds', {time!r})}}}})")
     return xarray_command(_statements(time, shifted, moved), files)
+
+
+def _shifted(minutes: int) -> str:
+    """The statement of a shift's xarray line that defines ``m(v)``: variable ``v``'s times
+    ``minutes`` later, each in its own units (xarray writes a time's bounds with units of their
+    own), by cftime in the calendar ``c`` (:func:`_statements`)."""
+    return (f"m = lambda v: cftime.date2num(cftime.num2date(d[v].values, d[v].attrs.get('units', u), c) + "
+            f"datetime.timedelta(minutes={minutes}), d[v].attrs.get('units', u), c)")
 
 
 def bounds_shift_command(minutes: int, time: str, files: str) -> str:
@@ -118,8 +124,7 @@ def bounds_shift_command(minutes: int, time: str, files: str) -> str:
     >>> bounds_shift_command(90, "time", "pr.nc pr_fixed.nc").startswith('python -c "import xarray as xr')
     True
     """
-    shifted = (f"m = lambda v: cftime.date2num(cftime.num2date(d[v].values, d[v].attrs.get('units', u), c) + "
-               f"datetime.timedelta(minutes={minutes}), d[v].attrs.get('units', u), c)")
+    shifted = _shifted(minutes)
     moved = f"b = d[{time!r}].attrs['bounds']; d[b] = xr.Variable(d[b].dims, m(b), d[b].attrs)"
     return xarray_command(_statements(time, shifted, moved), files)
 

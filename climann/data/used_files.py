@@ -138,19 +138,33 @@ def _mask_grids(headers: Collection[_Header], wanted: Collection[str]) -> set[tu
     return {header.grids[name] for header in headers for name in set(wanted) & set(header.grids)}
 
 
+def _headers(files: Sequence[Path], renames: FileRenames, open_header: Callable[[Path], xr.Dataset],
+             ) -> dict[Path, _Header] | None:
+    """Each file's header (:func:`_header`), for :func:`mask_files` and :func:`fraction_files`:
+    none to read for one file (nothing beside it to keep), None when one cannot be read."""
+    read = {path: _header(path, renames, open_header) for path in files} if len(files) > 1 else {}
+    return None if any(header is None for header in read.values()) else read  # type: ignore[return-value]
+
+
+def _measures_named(headers: Collection[_Header], wanted: Collection[str]) -> set[str]:
+    """The cell-measure variables (``areacello``) that the variables ``wanted`` name in their
+    ``cell_measures``."""
+    return {measure for header in headers for name in set(wanted) & set(header.measures)
+            for measure in header.measures[name]}
+
+
 def mask_files(files: Sequence[Path], variables: Collection[str], renames: FileRenames, *,
                open_header: Callable[[Path], xr.Dataset]) -> list[Path]:
     """The files of ``files`` kept only for a land-sea mask on the grid of one of ``variables``
     (:func:`files_in_use`: a NEMO ``mesh_mask.nc`` beside the output, a ROMS grid file): they hold
     none of the variables, nor the cell areas or fraction they name, but a mask that tells where
     land stored as a value is (:mod:`climann.data.land_masks`); empty when a header cannot be read."""
-    read = {path: _header(path, renames, open_header) for path in files} if len(files) > 1 else {}
-    if any(header is None for header in read.values()):
+    read = _headers(files, renames, open_header)
+    if read is None:
         return []
     wanted = set(variables)
     grids = _mask_grids(read.values(), wanted)
-    measures = {measure for header in read.values() for name in wanted & set(header.measures)
-                for measure in header.measures[name]}
+    measures = _measures_named(read.values(), wanted)
     fractions = _fractions_named(read.values(), wanted)
     return [path for path, header in read.items() if not wanted & set(header.measures)
             and not measures & header.variables
@@ -194,13 +208,12 @@ def fraction_files(files: Sequence[Path], variables: Collection[str], renames: F
     """The files of ``files`` kept only for the land or sea fraction that one of ``variables``
     is an area mean over (:func:`files_in_use`): they hold none of the variables nor the cell
     areas they name, but that fraction; empty when a header cannot be read."""
-    read = {path: _header(path, renames, open_header) for path in files} if len(files) > 1 else {}
-    if any(header is None for header in read.values()):
+    read = _headers(files, renames, open_header)
+    if read is None:
         return []
     wanted = set(variables)
     fractions = _fractions_named(read.values(), wanted)
-    measures = {measure for header in read.values() for name in wanted & set(header.measures)
-                for measure in header.measures[name]}
+    measures = _measures_named(read.values(), wanted)
     return [path for path, header in read.items() if not wanted & set(header.measures)
             and not measures & header.variables
             and fractions & {quantity.standard_name for quantity in header.quantities.values()}]
@@ -246,8 +259,7 @@ def files_in_use(files: Sequence[Path], variables: Collection[str] | None, renam
                                   time_range=time_range)
     if wanted - {name for header in read.values() for name in header.measures}:
         return list(files)
-    measures = {measure for header in read.values() for name in wanted & set(header.measures)
-                for measure in header.measures[name]}
+    measures = _measures_named(read.values(), wanted)
     fractions = _fractions_named(read.values(), wanted)
     grids = _mask_grids(read.values(), wanted)
     kept = [path for path in files if wanted & set(read[path].measures) or measures & read[path].variables
