@@ -707,6 +707,12 @@ def yearly_restart_days(times: Sequence[cftime.datetime]) -> int | None:
     composites' starts or at their middles, has no regular step (:func:`axis_time_step`), and
     none can be given: "k steps earlier" is k composites earlier, not a fixed time.
 
+    Composites missing from the data (an outage, a skipped download: MOD13Q1 without its
+    2001 day-161 composite) leave every other stamp at its place in its year's sequence, and
+    the series is still one of composites (break38b A1: with one composite missing it was keyed
+    by 16-day windows, and after February of a leap year each composite got the previous one's
+    climatology).
+
     Parameters
     ----------
     times : sequence of cftime.datetime, shape (n_time,)
@@ -715,29 +721,53 @@ def yearly_restart_days(times: Sequence[cftime.datetime]) -> int | None:
     Returns
     -------
     int or None
-        The days between steps within each year (2 … 27) when every year after the first
-        begins at one date of January within that many days of 1 January, every step is that
-        far from the one before except the last of a year (or of the series) and the first of
-        the next year (shorter), and the axis spans a new year; else None.
+        N, the days between composites within each year (2 … 27): the shortest spacing within a
+        year between stamps other than a year's last, when every stamp lies at the same offset
+        from the start of its composite k (days (k − 1) · N … k · N − 1 of its year, counted from
+        1 January) but those of a year's last, shorter composite (at that offset or nearer its
+        start: its middle), each composite held once, the axis spans a new year, and some spacing
+        is no whole number of N days (the sequence restarts: a series N days apart throughout,
+        gaps allowed, has a regular step instead); else None.
     """
     times = np.asarray(times)
     if len(times) < 3:
         return None
-    new_year = np.array([later.year != earlier.year for earlier, later in zip(times[:-1], times[1:])])
-    days = np.array([(later - earlier).total_seconds() / 86_400 for earlier, later in zip(times[:-1], times[1:])])
-    ends_a_year = np.append(new_year[1:], True)  # the spacing to the last step of a year (or of the series)
-    regular = ~new_year & ~ends_a_year
-    if not new_year.any() or not regular.any():
+    years = np.array([time.year for time in times])
+    offsets = np.array([_seconds_into_year(time) for time in times])
+    last_of_year = np.append(years[1:] != years[:-1], True)
+    within = (years[1:] == years[:-1]) & ~last_of_year[1:]  # spacings within a year, not to its last stamp
+    if not within.any() or years[0] == years[-1]:
         return None
-    step = days[regular].max()
-    firsts = {(time.month, time.day, time.hour, time.minute) for time in times[1:][new_year]}
-    if not (2 <= step <= 27 and step == round(step) and len(firsts) == 1):
+    days = np.diff(offsets)[within].min() / 86_400
+    if not (2 <= days <= 27 and days == round(days)):
         return None
-    month, day, _, _ = firsts.pop()
-    if (month == 1 and day <= step and (days[regular] == step).all() and (days[ends_a_year] <= step).all()
-            and (days[new_year] < step).all()):
-        return int(step)
-    return None
+    step = round(days) * 86_400
+    places, into = np.divmod(offsets, step)
+    lengths = np.array([_seconds_into_year(time, following=True) for time in times])
+    last_place = np.ceil(lengths / step) - 1
+    usual = into[places < last_place]
+    spacings = np.array([(later - earlier).total_seconds() for earlier, later in zip(times[:-1], times[1:])])
+    if (not usual.size or np.ptp(usual) > SAME_PLACE_SECONDS
+            or np.any(into[places == last_place] > usual[0] + SAME_PLACE_SECONDS)
+            or np.any(np.diff(years * 1000 + places) <= 0)
+            or np.all(np.abs(spacings - np.round(spacings / step) * step) <= SAME_PLACE_SECONDS)):
+        return None
+    return round(days)
+
+
+#: Stamps of composites (or periods of the month) within this many seconds of one another's
+#: offset into their period are at the same place in it (times decoded from float days).
+SAME_PLACE_SECONDS = 60
+
+
+def _seconds_into_year(time: cftime.datetime, *, following: bool = False) -> float:
+    """Seconds from 1 January 00:00 of ``time``'s year to ``time`` (``following``: to 1 January
+    of the next year, the year's length)."""
+    first = cftime.datetime(time.year, 1, 1, calendar=time.calendar, has_year_zero=time.has_year_zero)
+    if following:
+        return (cftime.datetime(years_later(time.year, 1, has_year_zero=time.has_year_zero), 1, 1,
+                                calendar=time.calendar, has_year_zero=time.has_year_zero) - first).total_seconds()
+    return (time - first).total_seconds()
 
 
 def _no_step_for_lags(times: np.ndarray, longest: int, name: str, storage: str = "") -> ClimannError:

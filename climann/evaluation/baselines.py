@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from climann.data.composites import previous_composites
+from climann.data.composites import MONTH_PERIOD_NAMES, month_period_keys, month_periods, previous_composites
 from climann.data.features import days_in_year
 from climann.data.multiyear_steps import YEAR_DAYS, previous_samples
 from climann.data.notes import note_once
@@ -144,7 +144,13 @@ class ClimatologyKeys:
       keyed per composite of the year instead (``composites``): its place in the year's
       sequence, ⌊(d − 1) / N⌋ + 1 of its own day of year d, leap years alike (2004's 5 March
       composite, day 65, is the 5th of the 16-day ones as 6 March 2003 is), as MODIS anomaly
-      products take them;
+      products take them, composites missing from the data alike (break38b A1);
+    * periods that restart each month (:func:`climann.data.composites.month_periods`):
+      half-months (GIMMS NDVI3g's, from the 1st and the 16th) and dekads (from the 1st, 11th and
+      21st), per half-month or dekad of the year (``month_periods`` P a month, 12 · P keys: the
+      month and the period of it), as GIMMS's and FAO's dekadal anomalies take them; keyed by 15-day
+      windows of the year, half-months drifted through the windows (16 February and 1 March in one,
+      days 76–90 in none; break38b A2);
     * monthly and coarser steps: the calendar month (12 rows), as WMO's climatological
       standard normals (WMO-No. 1203);
     * a step of a year or more (:data:`~climann.data.multiyear_steps.YEAR_DAYS` days): the whole
@@ -159,7 +165,7 @@ class ClimatologyKeys:
     per : str
         ``"day of year and hour"``, ``"day of year"``, ``"pentad of the year"``,
         ``"week of the year"``, ``"N-day period of the year"``, ``"N-day composite of the year"``,
-        ``"calendar month"`` or ``"whole record"``.
+        ``"half-month of the year"``, ``"dekad of the year"``, ``"calendar month"`` or ``"whole record"``.
     count : int
         The number of keys (the climatology's rows).
     slot_seconds : float
@@ -175,6 +181,9 @@ class ClimatologyKeys:
     composites : bool
         Window keys of composites that restart on 1 January: keyed by their place in the year's
         sequence, without the leap-day shift of windows.
+    month_periods : int
+        Keys per period of the month and month: P periods a month (2 half-months, 3 dekads;
+        :data:`climann.data.composites.MONTH_PERIOD_STARTS`); else 0.
     calendar_years : bool
         Whole-record keys of a step of whole calendar years (every value in one calendar month):
         a climatology per calendar month (a model file from before fix36b) still looks them up
@@ -188,6 +197,7 @@ class ClimatologyKeys:
     reach_days: int = field(default=0, compare=False)
     composites: bool = False
     calendar_years: bool = field(default=False, compare=False)
+    month_periods: int = 0
 
     def of(self, times: np.ndarray, *, calendar: str | None = None) -> np.ndarray:
         """Each time's key, 1 … ``count``, shape (n_time,).
@@ -201,12 +211,15 @@ class ClimatologyKeys:
         With ``calendar``, d is the day of a climatology counted in that calendar
         (:func:`climatology_days`); None: the times' own. Composites of N days that restart on
         1 January: min(⌊(d − 1) / N⌋, count − 1) + 1, d their own day of year (a composite's
-        place in its year's sequence does not depend on the calendar). The whole record: 1.
+        place in its year's sequence does not depend on the calendar). Half-months and dekads (P
+        a month): P · (m − 1) + j + 1, j the period of month m the time falls in. The whole record: 1.
         """
         if self.per == WHOLE_RECORD:
             return np.ones(len(times), dtype=np.int64)
         if self.per == "calendar month":
             return np.array([time.month for time in times], dtype=np.int64)
+        if self.month_periods:
+            return month_period_keys(times, self.month_periods)
         if self.composites:
             places = (np.array([time.dayofyr for time in times], dtype=np.int64) - 1) // round(self.window_days)
             return np.minimum(places, self.count - 1) + 1
@@ -224,7 +237,8 @@ class ClimatologyKeys:
     def record(self) -> dict:
         """The keys as JSON (``model.npz`` ``target_climatology``): ``per``, and the slot or
         window length when it has one; read back with :meth:`from_record`."""
-        lengths = {"slot_seconds": self.slot_seconds, "window_days": self.window_days, "composites": self.composites}
+        lengths = {"slot_seconds": self.slot_seconds, "window_days": self.window_days, "composites": self.composites,
+                   "month_periods": self.month_periods}
         return {"per": self.per, **{name: value for name, value in lengths.items() if value}}
 
     @classmethod
@@ -233,13 +247,14 @@ class ClimatologyKeys:
         of sub-daily keys without ``slot_seconds`` (written before it was) has 86 400 s / n slots."""
         slot = record.get("slot_seconds") or (_DAY / (count // 366) if record["per"] == "day of year and hour" else 0)
         return cls(per=record["per"], count=count, slot_seconds=float(slot),
-                   window_days=float(record.get("window_days", 0)), composites=bool(record.get("composites")))
+                   window_days=float(record.get("window_days", 0)), composites=bool(record.get("composites")),
+                   month_periods=int(record.get("month_periods", 0)))
 
     @property
     def step_seconds(self) -> float | None:
         """The time step these keys are for, s: the slot, a day, or the window; None for
-        calendar months and the whole record."""
-        if self.per in ("calendar month", WHOLE_RECORD):
+        calendar months, half-months, dekads and the whole record."""
+        if self.per in ("calendar month", WHOLE_RECORD) or self.month_periods:
             return None
         return self.slot_seconds or self.window_days * _DAY or _DAY
 
@@ -452,6 +467,12 @@ def _note_odd_spacing(times: np.ndarray, spacings: np.ndarray, step: TimeStep, u
               "two values there are of one period stamped at two instants (files that overlap), leave one out")
 
 
+#: The calendars of periods that restart each year or month, which key a climatology by each
+#: period's place in its year (:func:`_restarting_keys`), for messages.
+_RESTARTING_CALENDARS = ("N-day composites from 1 January as MODIS's, half-months from the 1st and the 16th, "
+                         "dekads from the 1st, 11th and 21st")
+
+
 def _note_uneven_windows(times: np.ndarray, spacings: np.ndarray, chosen: TimeStep,
                          source: TimeSource | None = None) -> None:
     """Warn (once) that an axis of uneven spacings between a day and a month, told nothing more
@@ -460,7 +481,10 @@ def _note_uneven_windows(times: np.ndarray, spacings: np.ndarray, chosen: TimeSt
     the valid days of twice-weekly S2S forecasts) may be daily values, whose climatology is per
     day of year and smoothed, or means over the spacing; only the file can tell (break31a A4).
     An axis whose spacings are mostly the usual one (MODIS's 8-day composites, 5–6 days at the
-    end of each year) is not warned about. The command that gives 1-day bounds names
+    end of each year) is not warned about; nor are half-months and dekads, keyed by their place in the
+    year (:func:`_restarting_keys`). The warning says that the dates fit none of these calendars:
+    GIMMS-like half-months stamped on the 1st and the 15th are keyed by windows (break38b A2: its
+    only advice, 1-day bounds, did not apply). The command that gives 1-day bounds names
     ``source``'s first file (:func:`~climann.data.time_commands.day_bounds_command`)."""
     keys = climatology_keys_of_step(chosen, times[0].calendar)
     uneven = np.count_nonzero(spacings != chosen.duration)
@@ -471,8 +495,12 @@ def _note_uneven_windows(times: np.ndarray, spacings: np.ndarray, chosen: TimeSt
     note_once(_log, logging.WARNING,
               f"the times are {shortest} to {longest} apart and no time bounds of one length say what each value "
               f"is: the climatology is taken per {keys.per}, each window's mean without smoothing, as for means "
-              f"over {chosen.span()}; if each value is of one day (a daily mean, or a day's observation every few "
-              "days, as at the valid days of twice-weekly forecasts), give the file 1-day time bounds (CF 7.1: "
+              f"over {chosen.span()}; the dates fit no calendar of periods that restart each year or month ("
+              f"{_RESTARTING_CALENDARS}, each dated at one place in its period): if the values are of such periods, "
+              "date each at its period's start or give the file CF time bounds of the periods (CF 7.1), and the "
+              "climatology is taken per period of the year; if each value is of one day (a daily mean, or a day's "
+              "observation every few days, as at the valid days of twice-weekly forecasts), give the file 1-day time "
+              "bounds (CF 7.1: "
               f"`{command}` for values stamped within their day{'' if source is None else _each(source)}), and the "
               "climatology is taken per day of year, smoothed as for daily data",
               key=("uneven windows", shortest, longest, keys.per))
@@ -513,13 +541,34 @@ def climatology_keys(times: np.ndarray, *, known_step: TimeStep | None = None,
     ClimatologyKeys
     """
     calendar = times[0].calendar if len(times) else "standard"
+    restarting = _restarting_keys(np.unique(np.asarray(times)), calendar, value_step)
+    if restarting is not None:
+        return restarting
     step = key_time_step(times, known_step, value_step=value_step, source=source)
     if value_step is None or step is None or value_step.approximate_days >= step.approximate_days:
-        keys = climatology_keys_of_step(step, calendar)
-        restarting = keys.window_days and yearly_restart_days(np.unique(np.asarray(times))) == keys.window_days
-        return composite_keys(keys, calendar) if restarting else keys
+        return climatology_keys_of_step(step, calendar)
     kept_one_in = round(step.approximate_days / value_step.approximate_days)
     return replace(climatology_keys_of_step(value_step, calendar), reach_days=max(kept_one_in - 1, 0))
+
+
+def _restarting_keys(distinct: np.ndarray, calendar: str, value_step: TimeStep | None) -> ClimatologyKeys | None:
+    """The keys of periods that restart each year or month, or None: per composite of the year
+    for N-day composites restarting on 1 January (:func:`~climann.data.time_axis.yearly_restart_days`),
+    per half-month or dekad of the year (:func:`~climann.data.composites.month_periods`), each
+    period's place in its year whatever periods the data lack; None when the times are neither,
+    or when the values' own step (``value_step``: 1-day time bounds, a run's thinning) is under
+    half such a period (days observed on the 1st and 16th are daily values, keyed by the day)."""
+    days = yearly_restart_days(distinct)
+    periods = None if days is not None else month_periods(distinct)
+    if days is None and periods is None:
+        return None
+    period_days = days if days is not None else 365.25 / 12 / periods
+    if value_step is not None and value_step.approximate_days < period_days / 2:
+        return None
+    if periods is not None:
+        return ClimatologyKeys(f"{MONTH_PERIOD_NAMES[periods]} of the year", 12 * periods, month_periods=periods)
+    step = climatology_keys_of_step(TimeStep(duration=datetime.timedelta(days=days)), calendar)
+    return composite_keys(step, calendar)
 
 
 def composite_keys(keys: ClimatologyKeys, calendar: str) -> ClimatologyKeys:
@@ -1191,8 +1240,9 @@ def persistence_left_out(layout: GridLayout, *, lags: Mapping[str, Sequence[int]
     (:data:`SINGLE_STEP_REASON`), cells shorter than the spacing of the values
     (:func:`persistence_gap`), an axis without a regular step (:func:`is_regular`,
     two times whose spacing neither the run's recorded step nor the time bounds confirm,
-    :func:`persistence_left_out_reason`). N-day composites that restart each year (MODIS's)
-    are kept: each is forecast by the composite before it (:func:`persistence_previous_steps`);
+    :func:`persistence_left_out_reason`). N-day composites that restart each year (MODIS's),
+    half-months and dekads are kept: each is forecast by the period before it
+    (:func:`persistence_previous_steps`; half-months were left out before, break38b A2);
     so are samples a year or more apart (an ice core's), each by the sample before it.
 
     Parameters
@@ -1373,7 +1423,7 @@ def blocks_after_months_left_out(layout: GridLayout, time_masks: Mapping[str, np
 def persistence_previous_steps(times: np.ndarray) -> np.ndarray | None:
     """The step persistence forecasts each time step with: one nominal step earlier
     (:func:`~climann.data.time_axis.previous_steps`), or on N-day composites that restart each
-    year the composite before (across a new year the last of the year before;
+    year, half-months and dekads the period before (across a new year the last of the year before;
     :func:`~climann.data.composites.previous_composites`).
 
     Parameters

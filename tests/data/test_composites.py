@@ -4,7 +4,7 @@ import cftime
 import numpy as np
 import pytest
 
-from climann.data.composites import composite_positions, previous_composites
+from climann.data.composites import composite_positions, month_periods, previous_composites
 
 
 def _composites(days, *, calendar="standard", years=(2003, 2004, 2005), middles=False):
@@ -35,3 +35,71 @@ def test_composites_are_counted_one_after_another_across_years(days, per_year, m
 def test_a_series_that_is_not_of_composites_has_none():
     monthly = [cftime.datetime(2003 + m // 12, m % 12 + 1, 15, calendar="noleap") for m in range(36)]
     assert composite_positions(monthly) is None and previous_composites(monthly) is None
+
+
+# --- periods that restart each month: half-months and dekads (break38b A2) --------------------------
+
+def _month_periods(starts_in_month, *, years=(2003, 2004, 2005), calendar="standard", middles=False):
+    """One value per period of each month, the periods starting on the days ``starts_in_month``
+    (1, 16: half-months; 1, 11, 21: dekads), stamped at their starts or middles (the cells' middle,
+    as CF time bounds date them); the last period of a month runs to the 1st of the next."""
+    times = []
+    for year in years:
+        for month in range(1, 13):
+            edges = [cftime.datetime(year, month, day, calendar=calendar) for day in starts_in_month]
+            edges.append(cftime.datetime(year + month // 12, month % 12 + 1, 1, calendar=calendar))
+            times += [start + (end - start) / 2 if middles else start for start, end in zip(edges[:-1], edges[1:])]
+    return np.array(times)
+
+
+def _day(year, month, day, hour=0):
+    return cftime.datetime(year, month, day, hour, calendar="standard")
+
+
+@pytest.mark.parametrize(("times", "expected"), [
+    pytest.param(_month_periods((1, 16)), 2, id="half-months-1st-16th"),
+    pytest.param(_month_periods((1, 16), middles=True), 2, id="half-months-middles-from-bounds"),
+    pytest.param(np.delete(_month_periods((1, 16)), [3, 30, 31]), 2, id="half-months-some-missing"),
+    pytest.param(_month_periods((1, 16), calendar="360_day"), 2, id="half-months-360-day"),
+    pytest.param(_month_periods((1, 11, 21)), 3, id="dekads"),
+    pytest.param(_month_periods((1, 11, 21), middles=True), 3, id="dekads-middles"),
+    pytest.param(np.array([_day(y, m, d) for y in (2003, 2004) for m in range(1, 13) for d in (1, 15)]), None,
+                 id="1st-and-15th-both-in-the-first-half"),
+    pytest.param(np.array([_day(y, m, d) for y in (2003, 2004) for m in range(1, 13) for d in (1, 16)
+                           ] + [_day(2005, 1, 16, 12)]), None, id="one-stamp-at-another-place"),
+    pytest.param(np.array([_day(y, m, 16) for y in (2003, 2004) for m in range(1, 13)]), None, id="monthly-16th"),
+    pytest.param(np.array([_day(2003, 1, 1) + datetime.timedelta(days=15 * k) for k in range(60)]), None,
+                 id="regular-15-day"),
+    pytest.param(np.array([_day(2003, 1, 1) + datetime.timedelta(days=k) for k in range(60)]), None, id="daily"),
+])
+def test_half_months_and_dekads_are_known_by_their_dates(times, expected):
+    """Half-months (GIMMS NDVI3g: the 1st and the 16th) and dekads (1st, 11th, 21st), stamped at
+    their starts or middles, with periods missing or not; stamps that put two values in one
+    period, or one value at another place in its period, or every value in one period of the
+    month, are no such calendar."""
+    assert month_periods(times) == expected
+
+
+def test_half_months_are_counted_one_after_another_and_persist_from_the_one_before():
+    """break38b A2: persistence was left out ("no regular step") though the series is exactly
+    every half-month. The half-month before 1 March is 16–28 February, before 1 January 2004 the
+    16–31 December 2003 one; after a half-month missing from the data there is none."""
+    times = np.delete(_month_periods((1, 16), years=(2003, 2004)), 30)  # 1 April 2004 missing
+    positions = composite_positions(times)
+    np.testing.assert_array_equal(positions - positions[0], np.delete(np.arange(48), 30))
+    previous = previous_composites(times)
+    index = {(time.year, time.month, time.day): k for k, time in enumerate(times)}
+    assert previous[index[2003, 3, 1]] == index[2003, 2, 16]
+    assert previous[index[2004, 1, 1]] == index[2003, 12, 16]
+    assert previous[index[2004, 4, 16]] == -1 and previous[0] == -1
+    assert (previous >= 0).sum() == len(times) - 2
+
+
+def test_a_composite_missing_leaves_the_others_at_their_places():
+    """break38b A1: MOD13Q1 without its 2003 day-161 composite is still counted per composite:
+    the composite after the gap has no previous one, every other its neighbour."""
+    times = np.delete(_composites(16), 10)
+    positions = composite_positions(times)
+    np.testing.assert_array_equal(positions, np.delete(np.arange(3 * 23), 10))
+    previous = previous_composites(times)
+    assert previous[10] == -1 and previous[11] == 10 and previous[23 - 1] == 21

@@ -416,8 +416,16 @@ def _composite_cells(years, days: int = 8) -> list[tuple]:
     pytest.param([start for start, _ in _composite_cells(range(2003, 2006))][3:-2], 8, id="partial-first-last-years"),
     pytest.param([cftime.DatetimeGregorian(2003, 1, 1) + datetime.timedelta(days=8 * k) for k in range(100)], None,
                  id="regular-8-day-across-years"),
-    pytest.param([start for k, (start, _) in enumerate(_composite_cells(range(2003, 2006))) if k != 10], None,
+    pytest.param([start for k, (start, _) in enumerate(_composite_cells(range(2003, 2006))) if k != 10], 8,
                  id="a-composite-missing"),
+    pytest.param([start for k, (start, _) in enumerate(_composite_cells(range(2001, 2006), 16)) if k != 10], 16,
+                 id="16-day-one-missing-break38b-a1"),
+    pytest.param([start + (end - start) / 2 for k, (start, end) in enumerate(_composite_cells(range(2003, 2006)))
+                  if k not in (45, 46, 100)], 8, id="middles-year-end-and-start-missing"),
+    pytest.param([cftime.Datetime360Day(2003, 1, 1) + datetime.timedelta(days=10 * k) for k in range(100)], None,
+                 id="regular-10-day-360-day-calendar"),
+    pytest.param([start + datetime.timedelta(days=k % 2) for k, (start, _) in enumerate(_composite_cells(range(2003, 2006)))],
+                 None, id="stamps-at-two-places"),
     pytest.param([cftime.DatetimeGregorian(2003 + k // 12, k % 12 + 1, 1) for k in range(36)], None, id="monthly"),
 ])
 def test_a_series_restarting_on_1_january_is_known_with_its_step(times, expected):

@@ -1193,6 +1193,127 @@ def test_composites_restarting_each_year_are_not_warned_about_as_uneven(caplog):
     assert "no time bounds of one length" not in caplog.text
 
 
+# --- composites with a gap, half-months and dekads: keyed by their place in the year (break38b) ------
+
+@pytest.mark.parametrize(("days", "missing", "count"), [
+    pytest.param(16, 10, 23, id="16-day-2001-day-161-missing"),
+    pytest.param(8, 60, 46, id="8-day-one-of-2002-missing"),
+])
+def test_composites_with_one_missing_keep_the_climatology_of_each_composite(days, missing, count):
+    """break38b A1 (severity 1): MOD13Q1 without its 2001 day-161 composite was keyed per "16-day
+    period of the year", and in 2004 (leap) every composite after February got the previous
+    composite's climatology (validation MSE 0.00551 against 0.00216). Keyed per composite, as the
+    complete series: numpy's mean of the same composite, ⌊(d − 1) / N⌋, over the training years."""
+    from climann.evaluation.baselines import climatology_keys, climatology_prediction
+
+    starts = np.delete(_composite_starts(days, years=range(2001, 2006)), missing)
+    place = np.array([(time.dayofyr - 1) // days for time in starts])
+    rng = np.random.default_rng(5)
+    truth = (0.45 + 0.3 * np.cos(2 * np.pi * place / count))[:, None, None] + 0.04 * rng.standard_normal((starts.size, 2, 3))
+    train = np.array([time.year <= 2003 for time in starts])
+    keys = climatology_keys(starts)
+    assert (keys.per, keys.count) == (f"{days}-day composite of the year", count)
+    predicted = climatology_prediction(truth, starts, train, window_days=61)
+    by_hand = np.stack([truth[train & (place == k)].mean(axis=0) for k in range(count)])[place]
+    np.testing.assert_allclose(predicted, by_hand, rtol=1e-6)
+
+
+def _month_periods(starts_in_month, years, *, middles=False):
+    """One value per period of each month starting on the days ``starts_in_month`` (1, 16:
+    GIMMS's half-months; 1, 11, 21: dekads), stamped at the starts or at the middles of the
+    periods (the last of a month runs to the 1st of the next)."""
+    import cftime
+
+    times = []
+    for year in years:
+        for month in range(1, 13):
+            edges = [cftime.DatetimeGregorian(year, month, day) for day in starts_in_month]
+            edges.append(cftime.DatetimeGregorian(year + month // 12, month % 12 + 1, 1))
+            times += [start + (end - start) / 2 if middles else start for start, end in zip(edges[:-1], edges[1:])]
+    return np.array(times)
+
+
+@pytest.mark.parametrize(("starts_in_month", "middles", "per"), [
+    pytest.param((1, 16), False, "half-month of the year", id="half-months-1st-16th"),
+    pytest.param((1, 16), True, "half-month of the year", id="half-months-dated-by-bounds-middles"),
+    pytest.param((1, 11, 21), False, "dekad of the year", id="dekads"),
+    pytest.param((1, 11, 21), True, "dekad of the year", id="dekads-middles"),
+])
+def test_half_months_and_dekads_have_a_climatology_per_period_of_each_month(starts_in_month, middles, per):
+    """break38b A2 (severity 1): GIMMS NDVI3g's half-months were keyed per "15-day period of the
+    year" ("15.5-day" dated by their bounds' middles): 16 February and 1 March shared a window and
+    a value, days 76–90 held none. Each half-month (dekad) of the year is its own key, 12 · P of
+    them: numpy's mean over the training years of the same (month, period), 1983–1984 with a
+    half-month (dekad) missing in 1983, the test years 1986–1987 (1988 leap)."""
+    from climann.evaluation.baselines import climatology_keys, climatology_prediction
+
+    periods = len(starts_in_month)
+    times = np.delete(_month_periods(starts_in_month, range(1983, 1989), middles=middles), 5)
+    key = np.array([periods * (time.month - 1) + sum(time.day >= day for day in starts_in_month[1:])
+                    for time in times])
+    rng = np.random.default_rng(8)
+    truth = (0.45 + 0.3 * np.sin(2 * np.pi * key / (12 * periods)))[:, None, None] + 0.02 * rng.standard_normal(
+        (times.size, 2, 3))
+    train = np.array([time.year <= 1985 for time in times])
+    keys = climatology_keys(times)
+    assert (keys.per, keys.count, keys.month_periods) == (per, 12 * periods, periods)
+    predicted = climatology_prediction(truth, times, train, window_days=61)
+    by_hand = np.stack([truth[train & (key == k)].mean(axis=0) for k in range(12 * periods)])[key]
+    np.testing.assert_allclose(predicted, by_hand, rtol=1e-6)
+    assert len(np.unique(predicted[:, 0, 0])) == 12 * periods  # 16 February's and 1 March's apart
+
+
+def test_half_month_keys_are_recorded_and_read_back_for_new_data():
+    """model.npz's keys of half-months read back as half-months: 16 February 2004 (new data) is
+    looked up as the 4th, 1 March as the 5th."""
+    import cftime
+
+    from climann.evaluation.baselines import ClimatologyKeys, climatology_keys
+
+    keys = climatology_keys(_month_periods((1, 16), range(1983, 1986)))
+    read = ClimatologyKeys.from_record(keys.record(), count=keys.count)
+    assert read == keys and keys.record()["month_periods"] == 2
+    new = np.array([cftime.DatetimeGregorian(2004, 2, 16), cftime.DatetimeGregorian(2004, 3, 1)])
+    assert read.of(new).tolist() == [4, 5]
+
+
+def test_persistence_of_half_months_is_the_half_month_before():
+    """break38b A2: persistence was left out ("no regular step"); each half-month is forecast by
+    the one before it (1 January by 16 December), none after a half-month missing."""
+    from climann.data.layout import Coordinate, GridLayout
+    from climann.evaluation.baselines import persistence_left_out
+
+    times = np.delete(_month_periods((1, 16), range(1983, 1986)), 7)
+    layout = GridLayout(time=Coordinate("time", times), latitude=Coordinate("lat", np.array([10.0])),
+                        longitude=Coordinate("lon", np.array([20.0])), time_units="days since 1800-01-01",
+                        calendar="standard", file_dims=("time", "lat", "lon"), target_name="ndvi", target_attrs={})
+    assert persistence_left_out(layout) is None
+    truth = np.arange(len(times), dtype=np.float64)[:, None, None] ** 2
+    expected = np.concatenate([[np.nan], truth[:-1, 0, 0]])
+    expected[7] = np.nan  # the half-month after the missing one
+    np.testing.assert_array_equal(persistence_prediction(truth, times)[:, 0, 0], expected)
+
+
+def test_dates_that_fit_no_restarting_calendar_are_keyed_by_windows_with_a_warning_naming_them(caplog):
+    """Half-months stamped on the 1st and the 15th (both in the first half) fit none of the
+    calendars: keyed by 15-day windows as before, and the warning says so and how to key them by
+    their period (date each at its period's start, or give time bounds), not only 1-day bounds."""
+    import cftime
+
+    from climann.data.notes import forget_notes
+    from climann.evaluation.baselines import climatology_keys
+
+    forget_notes()
+    times = np.array([cftime.DatetimeGregorian(year, month, day) for year in (2001, 2002, 2003)
+                      for month in range(1, 13) for day in (1, 15)])
+    with caplog.at_level("WARNING"):
+        keys = climatology_keys(times)
+    assert keys.per == "14-day period of the year"
+    assert ("the dates fit no calendar of periods that restart each year or month (N-day composites from 1 January "
+            "as MODIS's, half-months from the 1st and the 16th, dekads from the 1st, 11th and 21st, each dated at one "
+            "place in its period): if the values are of such periods, date each at its period's start") in caplog.text
+
+
 # --- the commands of the time-axis warnings name the file, and run on a Zarr store (fix33c) ---------
 
 def _stored_series(tmp_path, times, kind):
