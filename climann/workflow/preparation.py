@@ -1004,8 +1004,8 @@ def climatology_rows(layout: GridLayout, climatology: np.ndarray, *, calendar: s
                            source=time_source(layout.files_of(layout.target_name), layout.time.name))
     if keys is None:
         keys = own
-    elif (key_time_step(times, layout.known_time_step, value_step=layout.climatology_value_step) is not None
-          and not keys.fits(own)):
+    elif (not keys.fits(own)  # first: the step of half-months is no nominal one, and would be warned about
+          and key_time_step(times, layout.known_time_step, value_step=layout.climatology_value_step) is not None):
         raise ClimannError(f"the target's training climatology is per {keys.description} but these data need one "
                            f"per {own.description}: give data at the training time step")
     if climatology.shape[0] != keys.count:

@@ -1457,3 +1457,29 @@ def test_the_time_axis_warnings_come_before_training_naming_the_targets_store(tm
     assert len(said) == 1
     assert "xr.open_zarr('obs.zarr', decode_times=False)" in said[0] and "d.to_zarr('obs_fixed.zarr')" in said[0]
     assert "ncap2" not in said[0] and "IN OUT" not in said[0]
+
+
+def test_half_months_are_looked_up_in_a_half_month_climatology_without_a_spacing_warning(caplog):
+    """break38b A2: a year of GIMMS-like half-months (stamped at their middles, as their time
+    bounds date them) predicted with a run's climatology per half-month of the year: each row is
+    its half-month's, (m − 1) · 2 + j, and the step check does not warn about their uneven
+    spacing (13 to 16 days) as if they were keyed by 15-day windows."""
+    from climann.data.layout import Coordinate, GridLayout
+    from climann.data.notes import forget_notes
+    from climann.evaluation.baselines import ClimatologyKeys
+    from climann.workflow.preparation import climatology_rows
+
+    times = []
+    for month in range(1, 13):
+        edges = [cftime.DatetimeGregorian(1988, month, 1), cftime.DatetimeGregorian(1988, month, 16),
+                 cftime.DatetimeGregorian(1988 + month // 12, month % 12 + 1, 1)]
+        times += [start + (end - start) / 2 for start, end in zip(edges[:-1], edges[1:])]
+    layout = GridLayout(time=Coordinate("time", np.array(times)), latitude=Coordinate("lat", np.array([10.0])),
+                        longitude=Coordinate("lon", np.array([20.0])), time_units="days since 1800-01-01",
+                        calendar="standard", file_dims=("time", "lat", "lon"), target_name="ndvi", target_attrs={})
+    keys = ClimatologyKeys("half-month of the year", 24, month_periods=2)
+    forget_notes()
+    with caplog.at_level(logging.WARNING):
+        rows = climatology_rows(layout, np.zeros((24, 1, 1)), keys=keys)
+    np.testing.assert_array_equal(rows, np.arange(24))
+    assert caplog.text == ""
