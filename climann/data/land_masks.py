@@ -62,7 +62,9 @@ the cells where the target holds its one value says the same (ORAS5's ``sosstsst
 land where its ``sossheig`` and ``somxl010`` are missing; break37a A1: the test RMSE 7.757 °C over
 every cell, 4.430 over the sea): it is read as a mask, 0 where it is missing at every step
 (:func:`_stored_where_others_missing`), and the warning names it, with an xarray line that sets
-the target missing where that variable is.
+the target missing where that variable is. With neither, the target's own values may tell:
+cells that hold one value at every step while the others vary (:mod:`climann.data.constant_cells`,
+ORAS5's ``sosstsst`` alone), warned about with the line that sets them missing.
 
 climann does not mask them on its own, as it does not mark a usual fill value missing
 (:mod:`climann.data.fill_like`): nothing in the file ties the mask to the variable (no
@@ -84,6 +86,7 @@ import dask
 import numpy as np
 import xarray as xr
 
+from climann.data.constant_cells import ConstantCells, constant_cells, held_value_fix
 from climann.data.file_encodings import commands_for_files, stored_forms
 from climann.data.fill_like import checked_steps, time_dimension
 from climann.data.flags import flag_codes
@@ -635,7 +638,10 @@ def warn_land_stored_as_value(dataset: xr.Dataset, target: str, *, where: str,
     cells of a land-sea mask on its grid (:func:`land_stored_as_value`): land stored as a
     value, trained on and scored as data. The message names the mask, the cells, the value and
     the ``ncap2`` that sets them missing (:func:`land_fix`); nothing is masked here (see the
-    module's description).
+    module's description). Without such a mask or another variable missing on the land, the
+    cells that hold one value at every step while the others vary
+    (:func:`~climann.data.constant_cells.constant_cells`) are warned about, with the xarray line
+    that sets them missing (:func:`~climann.data.constant_cells.held_value_fix`).
 
     Parameters
     ----------
@@ -654,7 +660,8 @@ def warn_land_stored_as_value(dataset: xr.Dataset, target: str, *, where: str,
     def message() -> str | None:
         found = land_stored_as_value(dataset, target)
         if found is None:
-            return None
+            held = constant_cells(dataset, target)  # nothing else says where land is: the target's own values
+            return None if held is None else _held_value_text(dataset, target, held, where=where, file=file)
         cells = (f"where '{found.mask}' (same grid) is missing at every step checked, as an ocean model leaves "
                  "land" if found.missing_in else f"that '{found.mask}' calls land ({found.codes.said_by})"
                  if found.codes.stated else
@@ -668,3 +675,14 @@ def warn_land_stored_as_value(dataset: xr.Dataset, target: str, *, where: str,
     note_once(_log, logging.WARNING, message,
               key=("land stored as a value", target, variable_where(dataset[target], where)))
 
+
+def _held_value_text(dataset: xr.Dataset, target: str, held: ConstantCells, *, where: str,
+                     file: str | Path | None) -> str:
+    """The warning on cells that hold one value at every step checked while the others vary, with
+    no mask nor other variable saying they are land (:func:`~climann.data.constant_cells.constant_cells`)."""
+    return (f"'{target}' in {variable_where(dataset[target], where)} holds {held.value:g} at every step checked "
+            f"({held.n_steps}) on {held.n_held} of its {held.n_cells} cells, no other value so, while {held.n_varying} "
+            f"cells vary: most likely land or no data stored as a value (no land-sea mask nor other variable in the "
+            f"data says where land is), trained on and scored as data, and predicted perfectly by the climatology; "
+            f"climann does not mask it on its own; unless {held.value:g} is real data there, to set those cells "
+            f"missing: {held_value_fix(dataset, target, held, file=file)}")
