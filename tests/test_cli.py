@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from climann import __version__
 from climann.cli import app
+from climann.evaluation.negative_skill import negative_skill_text
 from tests.conftest import unwrapped_report
 from tests.console import run_main
 
@@ -50,11 +51,14 @@ def test_train_end_to_end_writes_a_run_directory(tiny_sample, tmp_path):
     metrics = json.loads((out / "metrics.json").read_text())
     assert set(metrics["splits"]) == {"train", "val", "test"}
     # --quiet: nothing else but the land-only soil moisture left out of the predictors (missing on more than 5 %
-    # of tas's values: break33b B2) and the warning of a climatology from one training year (3 sample years)
+    # of tas's values: break33b B2), the warning of a climatology from one training year (3 sample years), and
+    # that the network, 2 epochs of 8 units, scores worse than that climatology on the test block (fix38c)
     (few_years,) = [note["reason"] for note in metrics["notes"] if "values_per_key" in note]
+    assert metrics["splits"]["test"]["model"]["mse"] > metrics["splits"]["test"]["climatology"]["mse"]
     left_out, *rest = result.output.splitlines()
     assert left_out.startswith("climann: warning: left out of the default predictors: mrso (")
-    assert rest == [f"climann: warning: {few_years}", f"run directory: {out}"]
+    assert rest == [f"climann: warning: {few_years}", f"climann: warning: {negative_skill_text(metrics)}",
+                    f"run directory: {out}"]
     assert "hidden = [8]" in (out / "config.toml").read_text()
     for figure in (out / "figures").iterdir():
         figure.unlink()

@@ -22,8 +22,10 @@ in a mask on the same grid (:func:`land_codes`):
 - a land-sea mask by its name (:data:`LAND_SEA_MASK_NAMES`: ``mask``, ``lsmask``, ``landmask``…)
   or its text ("ocean mask", "land-sea mask") that holds two values and states the code of one:
   the other is the other side ("ocean mask (1 = ocean)": 0 is land);
-- CF's ``standard_name = land_binary_mask``: 1 on land, 0 elsewhere (CF standard name table,
-  ``X_binary_mask``);
+- CF's ``standard_name = land_binary_mask``: 1 on land, 0 elsewhere, and ``sea_binary_mask``:
+  1 on sea, 0 elsewhere (CF standard name table, ``X_binary_mask``);
+- a sea fraction, CF's ``sea_area_fraction`` (CMIP's ``sftof``, in ``1`` or ``%``), land where it
+  is below one half (a land fraction above one half);
 - a land fraction, land where it is above one half: CF's ``land_area_fraction`` (in ``1`` or in
   ``%``, CMIP's ``sftlf``) and ECMWF's ``lsm`` (ERA5, long_name "Land-sea mask" or GRIB
   parameter 172), "the proportion of land … grid boxes with a value of 0.5 and below can only be
@@ -50,14 +52,19 @@ names the mask, the cells and the value, with the ``ncap2`` that sets them missi
 (:mod:`climann.data.defaults`): it would hand the network where the stored land is.
 
 NEMO's ``tmask(t, z, y, x)`` of a ``mesh_mask.nc`` is read at its first level, the surface
-(:func:`_surface_level`), and a file given beside the data that holds such a mask on a used
-variable's grid is kept for it (:func:`climann.data.used_files.mask_files`). Without a mask,
+(:func:`_surface_level`); a mask written on the target's time axis (ERA5's ``lsm(time, latitude,
+longitude)`` downloaded with the field) at its first step when it is the same map at every step
+checked (:func:`_static_in_time`; a wet/dry mask that changes with the tide is none); and a file
+given beside the data that holds such a mask on a used variable's grid is kept for it
+(:func:`climann.data.used_files.mask_files`). Without a mask,
 another variable of the target's grid and time axis that is missing at every step checked on
 the cells where the target holds its one value says the same (ORAS5's ``sosstsst`` holds 0.0 on
 land where its ``sossheig`` and ``somxl010`` are missing; break37a A1: the test RMSE 7.757 °C over
 every cell, 4.430 over the sea): it is read as a mask, 0 where it is missing at every step
 (:func:`_stored_where_others_missing`), and the warning names it, with an xarray line that sets
-the target missing where that variable is.
+the target missing where that variable is. With neither, the target's own values may tell:
+cells that hold one value at every step while the others vary (:mod:`climann.data.constant_cells`,
+ORAS5's ``sosstsst`` alone), warned about with the line that sets them missing.
 
 climann does not mask them on its own, as it does not mark a usual fill value missing
 (:mod:`climann.data.fill_like`): nothing in the file ties the mask to the variable (no
@@ -79,6 +86,7 @@ import dask
 import numpy as np
 import xarray as xr
 
+from climann.data.constant_cells import ConstantCells, constant_cells, held_value_fix
 from climann.data.file_encodings import commands_for_files, stored_forms
 from climann.data.fill_like import checked_steps, time_dimension
 from climann.data.flags import flag_codes
@@ -141,6 +149,8 @@ class LandCodes:
         For the message: ``"flag_meanings 'land water'"``, ``"long_name '0 if land, 1 if ocean …'"``.
     above : float or None
         For a land fraction: land where the mask is above this (0.5, or 50 in ``%``).
+    below : float or None
+        For a sea fraction: land where the mask is below this (0.5, or 50 in ``%``).
     stated : bool
         False for one side of a mask that does not say which of its values is land
         (:func:`_unsaid_sides`).
@@ -150,16 +160,28 @@ class LandCodes:
     said_by: str
     above: float | None = None
     stated: bool = True
+    below: float | None = None
 
     def on_land(self, mask: np.ndarray) -> np.ndarray:
-        """Where ``mask`` (any shape) is land: one of :attr:`codes`, or above :attr:`above`."""
+        """Where ``mask`` (any shape) is land: one of :attr:`codes`, above :attr:`above` or below :attr:`below`."""
         if self.above is not None:
             return np.asarray(mask, float) > self.above
+        if self.below is not None:
+            return np.asarray(mask, float) < self.below
         return np.isin(mask, self.codes)
 
     def xarray_land(self, mask: str) -> str:
         """The xarray expression of where the mask named ``mask`` (``d['lsm']``, ``m``) is land."""
-        return f"({mask} > {self.above!r})" if self.above is not None else f"{mask}.isin({list(self.codes)})"
+        if self.above is not None:
+            return f"({mask} > {self.above!r})"
+        return f"({mask} < {self.below!r})" if self.below is not None else f"{mask}.isin({list(self.codes)})"
+
+    def ncap2_land(self, mask: str) -> str:
+        """The ``ncap2`` condition of where the mask named ``mask`` is land: ``lsm>0.5``, ``mask_rho==0``."""
+        if self.above is not None or self.below is not None:
+            sign, bound = (">", self.above) if self.above is not None else ("<", self.below)
+            return f"{mask}{sign}{ncatted_number(bound, np.dtype('f8'))}"
+        return "||".join(f"{mask}=={ncatted_number(code, np.dtype('f8'))}" for code in self.codes)
 
 
 def _meanings(codes: dict[float, str], said_by: str) -> LandCodes | None:
@@ -221,23 +243,36 @@ def land_codes(name: str, variable: xr.DataArray) -> LandCodes | None:
 
 
 def _by_standard_name(name: str, variable: xr.DataArray) -> LandCodes | None:
-    """CF's ``land_binary_mask`` (1 on land), or a land fraction (CF's ``land_area_fraction``,
-    ECMWF's ``lsm``) read as land above one half (see the module's description)."""
+    """CF's ``land_binary_mask`` (1 on land) and ``sea_binary_mask`` (1 on sea), a land fraction
+    (CF's ``land_area_fraction``, ECMWF's ``lsm``) read as land above one half, a sea fraction
+    (CF's ``sea_area_fraction``) as land below one half (see the module's description)."""
     attrs = variable.attrs
     standard_name = str(attrs.get("standard_name", "")).strip()
     if standard_name == "land_binary_mask":
         return LandCodes((1.0,), "standard_name 'land_binary_mask', 1 on land")
+    if standard_name == "sea_binary_mask":
+        return LandCodes((0.0,), "standard_name 'sea_binary_mask', 1 on sea, 0 on land")
+    if standard_name == "sea_area_fraction":
+        return _fraction(variable, "standard_name 'sea_area_fraction'", side="below")
     ecmwf = name.lower() == "lsm" and (str(attrs.get("long_name", "")).strip().lower() == _ECMWF_LSM
                                        or str(attrs.get("GRIB_paramId", "")) == "172")
     if standard_name != "land_area_fraction" and not ecmwf:
         return None
     said_by = "standard_name 'land_area_fraction'" if standard_name else "ECMWF's land-sea mask 'lsm', a land fraction"
-    if str(attrs.get("units", "")).strip().lower() in {"%", "percent"}:
-        return LandCodes((), f"{said_by}, land above 50 %", above=50.0)
-    values = _small_values(variable)
-    if values is None or values.size == 0 or np.nanmax(values) > 1.0:
-        return None  # a fraction above 1 without units of % : which scale is not said
-    return LandCodes((), f"{said_by}, land above 0.5", above=0.5)
+    return _fraction(variable, said_by, side="above")
+
+
+def _fraction(variable: xr.DataArray, said_by: str, *, side: str) -> LandCodes | None:
+    """A land fraction (``side`` "above": land above one half) or a sea fraction ("below": land
+    below one half, where the sea covers less than half the cell), in ``%`` or ``1``; None for
+    a fraction above 1 whose units do not say ``%``: which scale is not said."""
+    half = 50.0 if str(variable.attrs.get("units", "")).strip().lower() in {"%", "percent"} else 0.5
+    if half == 0.5:
+        values = _small_values(variable)
+        if values is None or values.size == 0 or np.nanmax(values) > 1.0:
+            return None
+    text = f"{said_by}, land {side} {half:g}{' %' if half == 50.0 else ''}"
+    return LandCodes((), text, **{side: half})
 
 
 def _small_values(variable: xr.DataArray) -> np.ndarray | None:
@@ -291,6 +326,10 @@ class StoredLand:
         Whether ``mask`` is no land-sea mask but another variable of the target's grid and
         time axis, missing at every step checked on the cells taken as land
         (:func:`_stored_where_others_missing`).
+    time : str or None
+        The target's time dimension when the mask is written on it, one map at every step
+        (ERA5's ``lsm(time, latitude, longitude)``: :func:`_static_in_time`); the command that
+        sets the land missing from another file takes its first step.
     """
 
     mask: str
@@ -301,14 +340,17 @@ class StoredLand:
     n_steps: int
     off_grid: bool = False
     missing_in: bool = False
+    time: str | None = None
 
 
 def _masks(dataset: xr.Dataset, target: str) -> dict[str, tuple[xr.DataArray, tuple[LandCodes, ...]]]:
     """The land-sea masks on the target's grid: static, every dimension of several values one
     of the target's (its size-1 dimensions dropped, a NEMO mask on the model's levels at the
-    surface: :func:`_surface_level`), each with its land codes, or each side of one that does
-    not say which is land (:func:`_unsaid_sides`)."""
+    surface: :func:`_surface_level`, a mask written on the target's time axis at its first step
+    when it is the same at every step checked: :func:`_static_in_time`), each with its land
+    codes, or each side of one that does not say which is land (:func:`_unsaid_sides`)."""
     variable = dataset[target]
+    time = time_dimension(variable)
     found = {}
     for name in dataset.variables:
         if name == target or name in dataset.dims or dataset[name].dtype.kind not in "iufb":
@@ -316,13 +358,28 @@ def _masks(dataset: xr.Dataset, target: str) -> dict[str, tuple[xr.DataArray, tu
         mask = dataset[name].squeeze([dim for dim in dataset[name].dims
                                       if dataset.sizes[dim] == 1 and dim not in variable.dims], drop=True)
         mask = _surface_level(str(name), mask, variable)
-        if not mask.dims or not set(mask.dims) <= set(variable.dims) or set(mask.dims) == set(variable.dims):
-            continue  # no grid, another grid, or varying as the target does (a wet/dry mask in time)
-        if (codes := land_codes(str(name), mask)) is not None:
-            found[str(name)] = (mask, (codes,))  # mask.dims: those of dataset[name] not taken at their first
-        elif sides := _unsaid_sides(str(name), mask):
-            found[str(name)] = (mask, sides)
+        in_time = time is not None and time in mask.dims and mask.ndim > 1
+        first = mask.isel({time: 0}, drop=True) if in_time else mask
+        if not first.dims or not set(first.dims) <= set(variable.dims) or set(first.dims) == set(variable.dims):
+            continue  # no grid, another grid, or varying as the target does but in time (a 3-D wet/dry mask)
+        if (codes := land_codes(str(name), first)) is not None:
+            sides: tuple[LandCodes, ...] = (codes,)
+        elif not (sides := _unsaid_sides(str(name), first)):
+            continue
+        if in_time and not _static_in_time(mask, time):
+            continue  # a wet/dry mask that changes with the tide
+        found[str(name)] = (first, sides)  # first.dims: those of dataset[name] not taken at their first
     return found
+
+
+def _static_in_time(mask: xr.DataArray, time: str) -> bool:
+    """Whether a mask on the target's time axis (ERA5's ``lsm(time, latitude, longitude)``, written
+    at every step of a download) is the same map at every step checked
+    (:func:`~climann.data.fill_like.checked_steps`): a land-sea mask repeated, not a wet/dry mask
+    that changes with the tide (ROMS's ``wetdry_mask_rho``)."""
+    sample = checked_steps(mask)
+    same = (sample == sample.isel({time: 0})) | (sample.isnull() & sample.isel({time: 0}).isnull())
+    return bool(same.all().compute())
 
 
 def _unsaid_sides(name: str, mask: xr.DataArray) -> tuple[LandCodes, ...]:
@@ -391,8 +448,9 @@ def land_stored_as_value(dataset: xr.Dataset, target: str, *, others: bool = Tru
             n_steps=int(np.prod([sample.sizes[dim] for dim in steps])))) is not None]
         found = held[0] if len(held) == 1 else None  # a mask that does not say which side is land: one side only
         if found is not None:
-            off_grid = set(dataset[name].dims) != set(mask.dims) or _off_grid(dataset[name])
-            return dataclasses.replace(found, off_grid=off_grid)
+            time = time_dimension(dataset[target]) if time_dimension(dataset[target]) in dataset[name].dims else None
+            off_grid = set(dataset[name].dims) - {time} != set(mask.dims) or _off_grid(dataset[name])
+            return dataclasses.replace(found, off_grid=off_grid, time=time)
     return _stored_where_others_missing(dataset, target, sample) if others else None
 
 
@@ -493,12 +551,12 @@ def land_fix(dataset: xr.Dataset, target: str, found: StoredLand, *, file: str |
     mask_file = variable_file(dataset[found.mask])
     if found.missing_in:
         return _land_fix_where_missing(dataset, target, found, own, mask_file)
-    mask, own_name = ncap2_name(found.mask), ncap2_name(target)
-    land = (f"{mask}>{ncatted_number(found.codes.above, np.dtype('f8'))}" if found.codes.above is not None else
-            "||".join(f"{mask}=={ncatted_number(code, np.dtype('f8'))}" for code in found.codes.codes))
+    own_name = ncap2_name(target)
+    land = found.codes.ncap2_land(ncap2_name(found.mask))  # a mask on the target's time axis: equal at every step
     # for a store: xarray's where keeps the attributes, not the stored type (NaN needs a float)
     if own is not None and mask_file is not None and (Path(mask_file) != Path(own) or found.off_grid):
-        # ncap2 reads one file, and broadcasts a mask on the model's levels (NEMO's tmask) on nothing
+        # ncap2 reads one file, and broadcasts a mask on the model's levels (NEMO's tmask) on nothing;
+        # a mask on the target's time axis in the same file is compared step by step, each step the same
         return _land_fix_from(own, mask_file, target, found)
     files = "IN.nc OUT.nc" if own is None else input_and_copy(own)
     script = f"where({land}) {own_name}={own_name}.get_miss();"
@@ -519,7 +577,7 @@ def _land_fix_from(own: str | Path, mask_file: str | Path, target: str, found: S
               f'd.to_netcdf("{working_path(copy_path(own))}")')
     opener = "xr.open_zarr" if is_zarr_store(mask_file) else "xr.open_dataset"
     statements = [f"m = {opener}({working_path(mask_file)!r})[{found.mask!r}]",
-                  *([_first_of(found, target, "'").rstrip("; ")] if found.off_grid else []),
+                  *([_first_of(found, target, "'").rstrip("; ")] if found.off_grid or found.time else []),
                   f"d[{target!r}] = d[{target!r}].where(~{found.codes.xarray_land('m')})"]
     return copy_command(f"python -c {shlex.quote(script)}", statements, input_and_copy(own))
 
@@ -555,11 +613,13 @@ def _first_of(found: StoredLand, target: str, quote: str) -> str:
     """The statement that takes the mask ``m``'s dimensions off the target's at their first index,
     its coordinates dropped (they would be broadcast on the target, or clash with its own):
     ``m = m.isel({k: 0 for k in m.dims if k not in d["thetao"].dims}, drop=True).reset_coords(drop=True); ``
-    — NEMO's ``tmask(t, z, y, x)`` at the surface (:func:`_surface_level`); ``""`` when there
-    are none."""
-    if not found.off_grid:
+    — NEMO's ``tmask(t, z, y, x)`` at the surface (:func:`_surface_level`); and its first time
+    step when it is on the target's time axis (:attr:`StoredLand.time`: the mask file's dates need
+    not be the target's); ``""`` when there are none."""
+    if not found.off_grid and not found.time:
         return ""
-    return (f"m = m.isel({{k: 0 for k in m.dims if k not in d[{quote}{target}{quote}].dims}}, drop=True)"
+    time = f" or k == {quote}{found.time}{quote}" if found.time else ""
+    return (f"m = m.isel({{k: 0 for k in m.dims if k not in d[{quote}{target}{quote}].dims{time}}}, drop=True)"
             ".reset_coords(drop=True); ")
 
 
@@ -578,7 +638,10 @@ def warn_land_stored_as_value(dataset: xr.Dataset, target: str, *, where: str,
     cells of a land-sea mask on its grid (:func:`land_stored_as_value`): land stored as a
     value, trained on and scored as data. The message names the mask, the cells, the value and
     the ``ncap2`` that sets them missing (:func:`land_fix`); nothing is masked here (see the
-    module's description).
+    module's description). Without such a mask or another variable missing on the land, the
+    cells that hold one value at every step while the others vary
+    (:func:`~climann.data.constant_cells.constant_cells`) are warned about, with the xarray line
+    that sets them missing (:func:`~climann.data.constant_cells.held_value_fix`).
 
     Parameters
     ----------
@@ -597,7 +660,8 @@ def warn_land_stored_as_value(dataset: xr.Dataset, target: str, *, where: str,
     def message() -> str | None:
         found = land_stored_as_value(dataset, target)
         if found is None:
-            return None
+            held = constant_cells(dataset, target)  # nothing else says where land is: the target's own values
+            return None if held is None else _held_value_text(dataset, target, held, where=where, file=file)
         cells = (f"where '{found.mask}' (same grid) is missing at every step checked, as an ocean model leaves "
                  "land" if found.missing_in else f"that '{found.mask}' calls land ({found.codes.said_by})"
                  if found.codes.stated else
@@ -610,3 +674,15 @@ def warn_land_stored_as_value(dataset: xr.Dataset, target: str, *, where: str,
 
     note_once(_log, logging.WARNING, message,
               key=("land stored as a value", target, variable_where(dataset[target], where)))
+
+
+def _held_value_text(dataset: xr.Dataset, target: str, held: ConstantCells, *, where: str,
+                     file: str | Path | None) -> str:
+    """The warning on cells that hold one value at every step checked while the others vary, with
+    no mask nor other variable saying they are land (:func:`~climann.data.constant_cells.constant_cells`)."""
+    return (f"'{target}' in {variable_where(dataset[target], where)} holds {held.value:g} at every step checked "
+            f"({held.n_steps}) on {held.n_held} of its {held.n_cells} cells, no other value so, while {held.n_varying} "
+            f"cells vary: most likely land or no data stored as a value (no land-sea mask nor other variable in the "
+            f"data says where land is), trained on and scored as data, and predicted perfectly by the climatology; "
+            f"climann does not mask it on its own; unless {held.value:g} is real data there, to set those cells "
+            f"missing: {held_value_fix(dataset, target, held, file=file)}")

@@ -224,6 +224,17 @@ def difference_units(units: str) -> str:
     return symbol if symbol in _TEMPERATURE_SCALES.values() else units
 
 
+def squared_units(units: str) -> str:
+    """Units squared, as every caption, table and figure writes them: ``"K"`` → ``"K²"``,
+    ``"W m-2"`` → ``"(W m-2)²"``, ``"degrees_C"`` → ``"degC²"`` (a temperature scale by its
+    symbol, :func:`difference_units`, as every caption spells it), ``""`` → ``""``; the MSE's
+    units (:mod:`climann.evaluation.report`, :mod:`climann.evaluation.negative_skill`)."""
+    if not units:
+        return ""
+    units = difference_units(units)
+    return f"{units}²" if units.isalpha() else f"({units})²"
+
+
 #: ``mb``, GrADS's and NCEP's spelling of the millibar, is a millibarn (1e-31 m², an area) for
 #: UDUNITS and pint; read as a millibar where the attributes say the quantity is a pressure.
 _MILLIBAR_SPELLINGS = frozenset({"mb"})

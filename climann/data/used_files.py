@@ -125,12 +125,15 @@ def _header(path: Path, renames: FileRenames, open_header: Callable[[Path], xr.D
 def _is_land_sea_mask(raw: xr.Dataset, name: str, periods: Mapping[str, object]) -> bool:
     """Whether variable ``name`` of the header ``raw`` is a static land-sea mask
     (:func:`climann.data.land_masks.land_codes`: a NEMO ``tmask``, a ROMS ``mask_rho``, a CF
-    flag variable whose ``flag_meanings`` name land and water)."""
+    flag variable whose ``flag_meanings`` name land and water), or one written on a time axis
+    (ERA5's ``lsm(time, latitude, longitude)``), read at its first step: whether it is the same
+    at every step is checked where it is used (:func:`climann.data.land_masks.land_stored_as_value`)."""
     from climann.data.land_masks import land_codes
 
-    if any(dim in periods for dim in raw[name].dims) or raw[name].dtype.kind not in "iufb":
+    steps = [dim for dim in raw[name].dims if dim in periods]
+    if raw[name].dtype.kind not in "iufb" or raw[name].ndim - len(steps) < 2:
         return False
-    return land_codes(name, raw[name]) is not None
+    return land_codes(name, raw[name].isel({dim: 0 for dim in steps})) is not None
 
 
 def _mask_grids(headers: Collection[_Header], wanted: Collection[str]) -> set[tuple[tuple[str, int], ...]]:

@@ -18,11 +18,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from climann.data.splits import compact_periods
-from climann.data.units import difference_units
+from climann.data.units import difference_units, squared_units
 from climann.evaluation.baselines import WHOLE_RECORD, is_smoothed
 from climann.evaluation.cell_measures import WHOLE_CELLS, weighting_text
 from climann.evaluation.scores import note_lines, score_note_lines
 from climann.evaluation.seasons import SEASONS
+from climann.evaluation.negative_skill import negative_skill_text
 from climann.evaluation.target_means import target_means_text
 
 MODEL_ORDER = ("model", "linear", "climatology", "persistence")
@@ -67,16 +68,6 @@ ACC_LINES = {"ACC": "ACC = anomaly correlation, centred: each step's area mean r
              "unc. ACC": "unc. ACC = uncentred, as WeatherBench 2 and ECMWF: area mean kept"}
 #: What the captions say of a target whose file gives no ``units`` (CF: not the same as "1").
 NO_UNITS = "no units in the file"
-
-
-def squared_units(units: str) -> str:
-    """Units squared, as every caption, table and figure writes them: ``"K"`` → ``"K²"``,
-    ``"W m-2"`` → ``"(W m-2)²"``, ``"degrees_C"`` → ``"degC²"`` (a temperature scale by its
-    symbol, :func:`climann.data.units.difference_units`, as every caption spells it), ``""`` → ``""``."""
-    if not units:
-        return ""
-    units = difference_units(units)
-    return f"{units}²" if units.isalpha() else f"({units})²"
 
 
 def units_texts(units: str) -> tuple[str, str, str]:
@@ -185,7 +176,7 @@ def _coverage(metrics: dict) -> list[str]:
     notes = note_lines(metrics.get("notes", [])) + score_note_lines(metrics.get("score_notes", []))
     notes += [changed_input_text(change) for change in metrics.get("changed_inputs", [])]
     notes += [scored_own_years_text(metrics["own_years_scored"])] if metrics.get("own_years_scored") else []
-    notes += [text for text in (target_means_text(metrics),) if text]
+    notes += [text for text in (target_means_text(metrics), negative_skill_text(metrics)) if text]
     notes += [metrics["target_dropped_note"]] if metrics.get("target_dropped_note") else []
     if notes:
         lines += ["", "Notes:", ""] + [f"- {line}" for line in notes]

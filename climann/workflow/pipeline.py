@@ -113,6 +113,7 @@ from climann.workflow.runlog import (
     run_logger,
     warn_about_extrapolation,
     warn_about_identity,
+    warn_about_negative_skill,
     warn_about_notes,
     warn_about_target_means,
 )
@@ -662,6 +663,7 @@ def _train_evaluate_write(
         warn_about_notes(evaluation.metrics)
         warn_about_identity(evaluation.metrics, config.data)
         warn_about_target_means(evaluation.metrics)
+        warn_about_negative_skill(evaluation.metrics)
         warn_about_extrapolation(block_extrapolation(data),
                                  input_units(config, data.samples.feature_names, data.samples.layout))
     else:

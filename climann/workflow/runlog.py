@@ -176,6 +176,17 @@ def warn_about_identity(metrics: dict, data: DataConfig) -> None:
         run_logger.warning(line)
 
 
+def warn_about_negative_skill(metrics: dict) -> None:
+    """Warn (on the terminal and in ``train.log``) when the network scores worse than the
+    climatology on the test block: a negative skill score, its causes and the ways out
+    (:func:`climann.evaluation.negative_skill.negative_skill_text`); nothing is refused."""
+    from climann.evaluation.negative_skill import negative_skill_text
+
+    line = negative_skill_text(metrics)
+    if line is not None:
+        run_logger.warning(line)
+
+
 def warn_about_target_means(metrics: dict) -> None:
     """Warn (on the terminal and in ``train.log``) when the run's inputs hold the target's own
     area mean at the same time step (``metrics.json`` ``target_area_means``): its scores assume

@@ -86,6 +86,8 @@ def _written(tmp_path, dataset: xr.Dataset, name: str = "roms_avg.nc"):
         pytest.param("mask", {"long_name": "ocean mask (1 = ocean)"}, [0, 1], (0.0,), id="ocean-mask-one-code"),
         pytest.param("lsmask", {"long_name": "land-sea mask (1 = land)"}, [0, 1], (1.0,), id="land-code-only"),
         pytest.param("sftlf", {"standard_name": "land_binary_mask"}, [0, 1], (1.0,), id="CF-land-binary-mask"),
+        pytest.param("seamask", {"standard_name": "sea_binary_mask", "units": "1"}, [0, 1], (0.0,),
+                     id="CF-sea-binary-mask"),
         pytest.param("landmask", {}, [0, 1], None, id="landmask-saying-nothing"),
         pytest.param("mask", {"long_name": "land-sea mask"}, [0, 1], None, id="mask-naming-no-code"),
         pytest.param("mask", {"long_name": "ocean mask (1 = ocean)"}, [0, 1, 2], None, id="one-code-of-three-values"),
@@ -111,6 +113,10 @@ def test_land_codes_are_read_from_the_mask_s_attributes(name, attrs, values, exp
         pytest.param("sftlf", {"standard_name": "land_area_fraction"}, [0.0, 30.0, 100.0], None,
                      id="fraction-above-1-without-units"),
         pytest.param("lsm", {"long_name": "land sea mask"}, [0.0, 1.0], None, id="lsm-not-ECMWF-s"),
+        pytest.param("sftof", {"standard_name": "sea_area_fraction", "units": "%"}, [0.0, 30.0, 50.0, 70.0, 100.0],
+                     [True, True, False, False, False], id="CMIP-sftof-percent"),
+        pytest.param("seafrac", {"standard_name": "sea_area_fraction", "units": "1"}, [0.0, 0.49, 0.5, 1.0],
+                     [True, True, False, False], id="CF-sea-fraction"),
         pytest.param("LANDMASK", {"description": "LAND MASK (1 FOR LAND, 0 FOR WATER)"}, [0.0, 1.0], [False, True],
                      id="WRF"),
     ],
@@ -157,9 +163,13 @@ def test_land_holding_the_value_on_too_few_of_its_cells_is_not_stored_land(tmp_p
 
 
 def test_a_mask_that_varies_in_time_is_no_land_sea_mask(tmp_path):
-    """ROMS's wet/dry mask (rmask_wet) changes with the tide: not where land is."""
+    """ROMS's wet/dry mask (rmask_wet) changes with the tide: not where land is. (Its fixture was the
+    static mask repeated at every step, which fix38c reads as a mask, as ERA5's lsm on the time axis;
+    here three tidal-flat cells dry at every other step.)"""
     dataset = _roms_like()
-    dataset["mask_rho"] = dataset["mask_rho"].expand_dims(ocean_time=dataset["ocean_time"]).copy()
+    wet_dry = dataset["mask_rho"].expand_dims(ocean_time=dataset["ocean_time"]).copy()
+    wet_dry[1::2, 2, 3:6] = 0.0
+    dataset["mask_rho"] = wet_dry
     assert land_stored_as_value(open_dataset([_written(tmp_path, dataset)]), "temp") is None
 
 
@@ -430,6 +440,11 @@ def _era5_fraction() -> np.ndarray:
                      "ECMWF's land-sea mask 'lsm', a land fraction, land above 0.5", id="ERA5-lsm"),
         pytest.param("landfrac", _land().astype("f4"), {"standard_name": "land_binary_mask", "units": "1"},
                      "standard_name 'land_binary_mask', 1 on land", id="CF-land-binary-mask"),
+        pytest.param("seamask", (~_land()).astype("i1"), {"standard_name": "sea_binary_mask"},
+                     "standard_name 'sea_binary_mask', 1 on sea, 0 on land", id="CF-sea-binary-mask"),
+        pytest.param("sftof", (100.0 - 100.0 * _era5_fraction()).astype("f4"),
+                     {"standard_name": "sea_area_fraction", "units": "%"},
+                     "standard_name 'sea_area_fraction', land below 50 %", id="CMIP-sftof"),
     ],
 )
 def test_a_land_sea_mask_of_another_spelling_beside_nemo_output_says_where_its_land_stored_as_zero_is(
@@ -477,3 +492,82 @@ def test_a_land_sea_mask_that_does_not_say_which_value_is_land_is_read_by_the_ta
     varying["sosstsst"] = varying["sosstsst"].copy(data=sst)
     varying.to_netcdf(tmp_path / "varying.nc")
     assert land_stored_as_value(open_dataset([tmp_path / "varying.nc", tmp_path / "mask.nc"]), "sosstsst") is None
+
+
+def _era5_on_time_axis(tmp_path, *, one_file: bool) -> xr.Dataset:
+    """An ERA5 download as the CDS writes a field and its land-sea mask together: ``sst`` (here in degC, land
+    stored as 0.0) and ``lsm`` "Land-sea mask" in "(0 - 1)", both (time, latitude, longitude), lsm the same map
+    at every step; in era5.nc, or sst in era5_sst.nc and lsm in era5_lsm.nc."""
+    rng = np.random.default_rng(38)
+    sst = 12.0 + rng.normal(0.0, 1.0, (N_TIME, N_ETA, N_XI))
+    sst[:, _land()] = 0.0
+    times = [cftime.datetime(1990 + k // 12, k % 12 + 1, 1, calendar="proleptic_gregorian") for k in range(N_TIME)]
+    dataset = xr.Dataset(
+        {"sst": (("time", "latitude", "longitude"), sst.astype("f4"), {"units": "degC"}),
+         "lsm": (("time", "latitude", "longitude"), np.broadcast_to(_era5_fraction(), (N_TIME, N_ETA, N_XI)),
+                 {"long_name": "Land-sea mask", "units": "(0 - 1)"})},
+        coords={"time": ("time", times, {"standard_name": "time"}),
+                "latitude": ("latitude", 50.0 - np.arange(N_ETA), {"units": "degrees_north"}),
+                "longitude": ("longitude", np.arange(N_XI, dtype=float), {"units": "degrees_east"})})
+    encoding = {"sst": {"_FillValue": None}}
+    if one_file:
+        dataset.to_netcdf(tmp_path / "era5.nc", encoding=encoding)
+    else:
+        dataset[["sst"]].to_netcdf(tmp_path / "era5_sst.nc", encoding=encoding)
+        dataset[["lsm"]].to_netcdf(tmp_path / "era5_lsm.nc")
+    return dataset
+
+
+def _era5_land_set_missing(path, original: xr.Dataset) -> None:
+    """``sst`` of ``path`` missing where lsm > 0.5 at every step, the rest (the coastal 0.5 and 0.2 too) as it was."""
+    fixed, land = open_dataset([path])["sst"].values, _era5_fraction() > 0.5
+    assert fixed.shape == original["sst"].shape and np.array_equal(land, _land())
+    assert np.isnan(fixed[:, land]).all()
+    np.testing.assert_array_equal(fixed[:, ~land], original["sst"].values[:, ~land])
+
+
+@pytest.mark.skipif(shutil.which("ncap2") is None, reason="NCO's ncap2 is not installed")
+def test_era5_s_land_sea_mask_on_the_target_s_time_axis_is_read_as_a_mask(tmp_path, caplog, monkeypatch):
+    """fix38c: ERA5's lsm written at every step beside sst, (time, latitude, longitude) as the target, was no mask
+    of the target's grid (taken for a wet/dry mask that changes in time): the land stored as 0.0 was not found by
+    it, and lsm was a default predictor that told the network where that land is. Now the mask, the same map at
+    every step checked, is read at its first step: the warning names it, and its ncap2, run as printed, sets the
+    11 land cells (lsm > 0.5) missing at every step and leaves the sea as it was."""
+    monkeypatch.chdir(tmp_path)
+    original = _era5_on_time_axis(tmp_path, one_file=True)
+    found = land_stored_as_value(open_dataset([tmp_path / "era5.nc"]), "sst")
+    assert found is not None and (found.mask, found.value, found.n_held, found.n_land, found.time) == (
+        "lsm", 0.0, 11, 11, "time")
+    (message,) = _warnings_of(caplog, open_dataset([tmp_path / "era5.nc"]), "sst", where="era5.nc")
+    assert message.startswith("'sst' in era5.nc holds 0 at every step checked (24) on 11 of the 11 cells that 'lsm' "
+                              "calls land (ECMWF's land-sea mask 'lsm', a land fraction, land above 0.5)")
+    command = message[message.index("ncap2 "):]
+    assert command == ("ncap2 -s 'sst=sst;sst.set_miss(9.96921e+36f);where(lsm>0.5) sst=sst.get_miss();' era5.nc "
+                       "era5_fixed.nc")
+    subprocess.run(shlex.split(command), check=True, capture_output=True, cwd=tmp_path)
+    _era5_land_set_missing(tmp_path / "era5_fixed.nc", original)
+
+
+def test_era5_s_land_sea_mask_on_the_time_axis_in_its_own_file_is_kept_and_read(tmp_path, caplog, monkeypatch):
+    """fix38c: the lsm of its own file on the target's time axis is kept for a run that names only sst (it was left
+    out as a time-varying field) and read as the mask; the warning's xarray line takes its first step, and run as
+    printed sets the land missing, the sea as it was."""
+    monkeypatch.chdir(tmp_path)
+    original = _era5_on_time_axis(tmp_path, one_file=False)
+    dataset = open_dataset([tmp_path / "era5_sst.nc", tmp_path / "era5_lsm.nc"], variables=["sst"])  # as a run
+    (message,) = _warnings_of(caplog, dataset, "sst", where="era5_sst.nc")
+    assert "on 11 of the 11 cells that 'lsm' calls land" in message
+    assert "m = m.isel({k: 0 for k in m.dims if k not in d[\"sst\"].dims or k == \"time\"}, drop=True)" in message
+    _run_printed(message, tmp_path)
+    _era5_land_set_missing(tmp_path / "era5_sst_fixed.nc", original)
+
+
+def test_a_land_sea_mask_that_changes_in_time_is_still_no_mask(tmp_path):
+    """fix38c reads a mask on the target's time axis only when it is the same at every step checked: ERA5's lsm
+    repeated is found; the same with one coastal cell flooded at one step (a wet/dry mask) is not."""
+    original = _era5_on_time_axis(tmp_path, one_file=True)
+    assert land_stored_as_value(open_dataset([tmp_path / "era5.nc"]), "sst") is not None
+    lsm = original["lsm"].values.copy()
+    lsm[N_TIME - 1, 4, 2] = 0.0
+    original.assign(lsm=original["lsm"].copy(data=lsm)).to_netcdf(tmp_path / "wet_dry.nc")
+    assert land_stored_as_value(open_dataset([tmp_path / "wet_dry.nc"]), "sst") is None

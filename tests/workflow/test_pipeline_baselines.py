@@ -762,3 +762,39 @@ def test_the_few_years_note_counts_the_values_of_the_window(tmp_path, mode, wind
         assert reasons == []
     else:
         assert len(reasons) == 1 and said in reasons[0]
+
+
+def offsets_by_longitude(rng):
+    """A target whose cells differ by longitude (0, 10, −10, 20 K about 280 K) beside a seasonal cycle, with 0.3 K
+    of noise: coordinate features lat and season give every cell of a latitude the same input."""
+    season = 3.0 * np.sin(2 * np.pi * np.arange(96) / 12)[:, None, None]
+    offsets = np.array([0.0, 10.0, -10.0, 20.0])[None, None, :]
+    values = 280.0 + season + offsets + rng.normal(0.0, 0.3, (96, 3, 4))
+    return {"tas": (values, {"units": "K", "standard_name": "air_temperature"})}
+
+
+@pytest.mark.parametrize("limit_gb", [pytest.param(2.0, id="in-memory"), pytest.param(1e-9, id="streamed")])
+def test_a_network_worse_than_the_climatology_is_warned_about(tmp_path, monkeypatch, caplog, limit_gb):
+    """break38 (fix38c): a run whose inputs cannot tell its cells apart (no predictor, lat and season only) scored
+    worse than the climatology on its test block without a word. Now one line says so, on the terminal, in
+    train.log and in report.md, with the skill score (1 − MSE/MSE_climatology, by hand from the MSEs) and both
+    MSEs; the run is not refused."""
+    from tests.conftest import draw_no_run_figures
+
+    draw_no_run_figures(monkeypatch)
+    path = write_monthly_fields(tmp_path / "tas.nc", offsets_by_longitude(np.random.default_rng(38)))
+    config = build_config({"data": {"paths": [str(path)], "target": "tas", "predictors": [],
+                                    "features": ["lat", "season"], "in_memory_limit_gb": limit_gb},
+                           "model": {"hidden": [4]}, "training": TINY})
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        run = run_training(config, run_dir=tmp_path / "run")
+    test = run.metrics["splits"]["test"]
+    mse, reference = test["model"]["mse"], test["climatology"]["mse"]
+    skill = 1 - mse / reference
+    assert skill < 0 and skill == pytest.approx(test["model"]["skill_vs_climatology"], rel=1e-9)
+    (line,) = [record.getMessage() for record in caplog.records if "worse than the climatology" in record.getMessage()]
+    assert line.startswith(
+        f"the network scores worse than the climatology on the test block (skill score 1 − MSE/MSE_climatology = "
+        f"{skill:.3g}".replace("-", "−") + f": MSE {mse:.4g} K² against the climatology's {reference:.4g} K²)")
+    assert line in (run.run_dir / "train.log").read_text()
+    assert f"- {line}" in (run.run_dir / "report.md").read_text().splitlines()

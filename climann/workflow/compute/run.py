@@ -103,6 +103,7 @@ from climann.workflow.runlog import (
     run_logger,
     warn_about_extrapolation,
     warn_about_identity,
+    warn_about_negative_skill,
     warn_about_notes,
     warn_about_target_means,
 )
@@ -448,6 +449,7 @@ def evaluate_and_write(
     warn_about_notes(evaluated.metrics)
     warn_about_identity(evaluated.metrics, config.data)
     warn_about_target_means(evaluated.metrics)
+    warn_about_negative_skill(evaluated.metrics)
     warn_about_extrapolation(evaluated.extrapolation, input_units(config, source.feature_names, source.layout))
     if trained.training:
         evaluated.metrics["training"] = trained.training

@@ -1,0 +1,257 @@
+"""Land stored as a value, told by the target's own values when nothing else tells it.
+
+Ocean reanalyses write their fields over the whole grid: ORAS5's ``sosstsst`` holds 0.0 on land
+at every step, with ``missing_value = 1e20`` only, and a file of that one variable carries no
+land-sea mask (:mod:`climann.data.land_masks`) nor another variable missing on land. The land is
+then trained on and scored as 0 °C sea (the last round's tester file: test RMSE 7.826 °C over
+every cell, about 0.98 over the sea; a 12 × 16 file of 66 land cells, 11.77 before the line the
+warning gives, 0.99 after), and the climatology, which predicts a cell that never changes
+perfectly, looks far better than it is.
+
+The rule (:func:`constant_cells`): a target that changes in time is read on at most
+:data:`~climann.data.fill_like.FILL_LIKE_CHECKED_STEPS` evenly spaced steps (at least
+:data:`MIN_STEPS`); the cells that hold exactly one value at every one of them, present at each,
+are counted. When nearly all of them (:data:`NEARLY_ALL`) hold one and the same value, they
+make at least :data:`MIN_SHARE` of the cells, and at least :data:`MIN_VARYING` of the cells
+change in time, those cells are most likely land or no data stored as a value: no measurement
+and no model state repeats one number exactly over years, on many cells at once, while its
+neighbours vary. The warning names the value, the cells and the xarray line that sets the cells
+holding that value at every step missing (:func:`held_value_fix`). Nothing is masked on its
+own: which value stands for land only the product's documentation says.
+
+It is not warned where real data sit at that value at every step (:func:`physical_bound`):
+
+- 0 of a quantity that cannot be negative: precipitation, snowfall, runoff and the contents
+  and concentrations of :func:`~climann.data.nonnegative.cannot_be_negative`; a share of a
+  whole (:func:`~climann.data.bounded_quantities.upper_bound`: cloud cover, sea-ice
+  concentration, a burned-area fraction); and, by the words of its ``standard_name``,
+  ``long_name`` or name (:data:`ZERO_BOUNDED_WORDS`), thicknesses, speeds, areas, snow, ice,
+  burned area and fire, counts, downwelling and solar radiation (the polar night of a winter
+  subset), discharge; or in units of an area. A desert's rain is 0 at every step, the
+  tropics' snow and sea ice too;
+- the upper bound of a share: 100 % of a permanent ice cover, 1 of a fraction;
+- the freezing point of sea water (:data:`SEA_WATER_FREEZING`, in a temperature of any scale):
+  HadISST and OISST write -1.8 °C under sea ice, month after month in the central Arctic.
+
+A usual fill value no attribute marks (CMIP's 1e20, -9999: :mod:`climann.data.fill_like`) has
+its own warning, and is not named twice. A few cells by chance (fewer than :data:`MIN_SHARE` of
+the grid), cells that each hold their own value (land-cover classes, a static field written at
+every step) and a field that holds one value nearly everywhere (no cells change) are no land
+stored as a value.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+
+import dask
+import numpy as np
+import xarray as xr
+
+from climann.data.absolute_zero import absolute_zero
+from climann.data.bounded_quantities import upper_bound
+from climann.data.fill_like import checked_steps, fill_like_values, time_dimension
+from climann.data.nonnegative import cannot_be_negative
+from climann.data.shell import copy_command, copy_path, input_and_copy, working_path
+from climann.data.sources import variable_file
+from climann.data.units import parse_units, unit_registry
+
+__all__ = ["MIN_SHARE", "MIN_STEPS", "MIN_VARYING", "NEARLY_ALL", "SEA_WATER_FREEZING", "ZERO_BOUNDED_WORDS",
+           "ConstantCells", "constant_cells", "held_value_fix", "physical_bound"]
+
+#: The fewest time steps checked: over two steps a slowly changing field, packed to a coarse
+#: step, may repeat itself; over three evenly spaced steps of the record no real field does.
+MIN_STEPS = 3
+
+#: The share of the cells holding one value at every step that must hold the same one: nearly
+#: all (as a mask's land cells, :data:`climann.data.land_masks.NEARLY_ALL`); a few coastal cells
+#: of a regridded field may hold a blend.
+NEARLY_ALL = 0.9
+
+#: The cells holding the value must make at least this share of the target's cells: a cell or
+#: two at one value among thousands may be chance; land is rarely so little of a grid.
+MIN_SHARE = 0.01
+
+#: At least this share of the target's cells must change in time: a field that holds one value
+#: nearly everywhere (a dry season's rain, an ice cover) stores no land beside it.
+MIN_VARYING = 0.1
+
+#: Words of a ``standard_name``, ``long_name`` or name that make 0 a value real data hold at
+#: every step (see the module's description); read with blanks and dashes as ``_``.
+ZERO_BOUNDED_WORDS = re.compile(
+    r"thickness|speed|(?<![a-z])area|snow|(?<![a-z])ice(?![a-z])|sea_ice|burn|fire|(?<![a-z])count|number_of|"
+    r"downwelling|incoming|insolation|solar|shortwave|discharge|streamflow|frequency|occurrence|cover(?![a-z])",
+    re.IGNORECASE)
+
+#: The freezing point of sea water in °C, as products write it under sea ice: -1.8 (HadISST,
+#: OISST), -1.92 at a salinity of 35 at the surface (TEOS-10), down to -2.
+SEA_WATER_FREEZING = (-2.0, -1.7)
+
+
+@dataclass(frozen=True)
+class ConstantCells:
+    """The cells of a target that hold one value at every step checked, taken for land or no data.
+
+    Attributes
+    ----------
+    value : float
+        The value they hold.
+    n_held : int
+        The cells that hold it at every step checked.
+    n_cells : int
+        The target's cells (present at one step checked at least).
+    n_varying : int
+        The cells whose values change in time.
+    n_steps : int
+        The steps checked.
+    time : str
+        The target's time dimension.
+    """
+
+    value: float
+    n_held: int
+    n_cells: int
+    n_varying: int
+    n_steps: int
+    time: str
+
+
+def constant_cells(dataset: xr.Dataset, target: str) -> ConstantCells | None:
+    """The cells where the target holds one value at every step checked, when they are most
+    likely land or no data stored as a value (see the module's rule), else None.
+
+    The target is read on at most :data:`~climann.data.fill_like.FILL_LIKE_CHECKED_STEPS`
+    evenly spaced steps, reduced to its minimum, maximum and presence per cell (every
+    dimension but time) in one computation.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        As opened and subset (lazy).
+    target : str
+
+    Returns
+    -------
+    ConstantCells or None
+        None also for a target without a time dimension, of fewer than :data:`MIN_STEPS` steps,
+        or whose value is a physical bound of its quantity (:func:`physical_bound`).
+    """
+    if target not in dataset.data_vars or dataset[target].dtype.kind not in "iuf":
+        return None
+    sample = checked_steps(dataset[target])
+    time = time_dimension(sample)
+    if time is None or sample.sizes[time] < MIN_STEPS or "flag_values" in sample.attrs:
+        return None
+    lowest, highest, present, anywhere = (np.asarray(array) for array in dask.compute(
+        sample.min(time).data, sample.max(time).data, sample.notnull().all(time).data,
+        sample.notnull().any(time).data))
+    constant = present & (lowest == highest)
+    n_cells, n_constant = int(anywhere.sum()), int(constant.sum())
+    n_varying = int((anywhere & ~constant).sum())
+    if not n_constant or n_varying < MIN_VARYING * n_cells:
+        return None
+    values, counts = np.unique(lowest[constant], return_counts=True)
+    value, n_held = values[np.argmax(counts)], int(counts.max())
+    if n_held < NEARLY_ALL * n_constant or n_held < MIN_SHARE * n_cells:
+        return None  # cells of their own values (classes, a static field), or a few by chance
+    if physical_bound(target, dataset[target], float(value)) is not None:
+        return None
+    if any(value in item.decoded for item in fill_like_values(dataset[target])):
+        return None  # 1e20, -9999, a default fill: named by the fill-like values' own warning (value_checks)
+    return ConstantCells(float(value), n_held, n_cells, n_varying, int(sample.sizes[time]), time)
+
+
+def physical_bound(name: str, variable: xr.DataArray, value: float) -> str | None:
+    """What makes ``value`` one that real data of this quantity hold at every step (see the
+    module's description), for messages and tests; None when nothing does.
+
+    Parameters
+    ----------
+    name : str
+        The variable's name (``pr``, ``snd``).
+    variable : xarray.DataArray
+        Its attributes (``units``, ``standard_name``, ``long_name``) are read.
+    value : float
+        The value held, in the variable's units.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> import xarray as xr
+    >>> physical_bound("pr", xr.DataArray([0.0], dims="x", attrs={"units": "mm/day"}), 0.0)
+    "0, and its name 'pr' says it cannot be negative"
+    >>> physical_bound("sosstsst", xr.DataArray([0.0], dims="x", attrs={"units": "degC"}), 0.0) is None
+    True
+    """
+    share = upper_bound(name, variable)
+    if share is not None and value in (0.0, share[0]):
+        return f"{value:g}, a bound of a share ({share[1]})"
+    freezing = _in_celsius(name, variable, value)
+    if freezing is not None:
+        low, high = SEA_WATER_FREEZING
+        return f"{value:g}, the freezing point of sea water" if low <= freezing <= high else None
+    if value != 0.0:
+        return None
+    if (said := cannot_be_negative(name, variable)) is not None:
+        return f"0, and {said} says it cannot be negative"
+    words = " ".join(str(variable.attrs.get(key, "")) for key in ("standard_name", "long_name"))
+    if (found := ZERO_BOUNDED_WORDS.search(re.sub(r"[\s-]+", "_", f"{words} {name}"))) is not None:
+        return f"0, a lower bound of a quantity of '{found.group(0)}'"
+    return "0, the least of an area" if _is_area(name, variable) else None
+
+
+def _in_celsius(name: str, variable: xr.DataArray, value: float) -> float | None:
+    """``value`` in °C when the variable is a temperature on a scale
+    (:func:`~climann.data.absolute_zero.absolute_zero`), else None."""
+    if absolute_zero(name, variable) is None:
+        return None
+    quantity = parse_units(str(variable.attrs["units"]), variable=name)
+    return float(unit_registry().Quantity(value * quantity.magnitude, quantity.units).to("degC").magnitude)
+
+
+def _is_area(name: str, variable: xr.DataArray) -> bool:
+    """Whether the variable's units are those of an area (a burned area in ha, m², km²)."""
+    units = str(variable.attrs.get("units", "")).strip()
+    if not units:
+        return False
+    try:
+        quantity = parse_units(units, variable=name)
+    except Exception:  # noqa: BLE001 - units that cannot be read are refused where they are converted
+        return False
+    return quantity.dimensionality == unit_registry().Quantity(1.0, "m^2").dimensionality
+
+
+def held_value_fix(dataset: xr.Dataset, target: str, found: ConstantCells, *, file: str | Path | None) -> str:
+    """The command that sets the target missing on the cells that hold ``found.value`` at every
+    step: a ``python -c`` with xarray that writes a copy beside the target's file (``IN.nc
+    OUT.nc`` for the files of a series), for a Zarr store a copy of the store
+    (:func:`~climann.data.shell.copy_command`). Every step is compared, not only those checked:
+    a cell that leaves the value once is kept. The value is written as the double the target
+    reads it as (``0.0``; a float32 ``-1.8`` as ``-1.7999999523162842``), equal in either precision.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+    target : str
+    found : ConstantCells
+    file : str or Path or None
+        The file to name when the target does not record its one file; None for several files.
+
+    Returns
+    -------
+    str
+    """
+    own = variable_file(dataset[target]) or file
+    source, copy = ("IN.nc", "OUT.nc") if own is None else (working_path(own), working_path(copy_path(own)))
+    held = f'(d["{target}"] == {found.value!r}).all("{found.time}")'
+    script = (f'import xarray as xr; d = xr.open_dataset("{source}"); d["{target}"] = d["{target}"].where(~{held}); '
+              f'd.to_netcdf("{copy}")')
+    statement = f"d[{target!r}] = d[{target!r}].where(~(d[{target!r}] == {found.value!r}).all({found.time!r}))"
+    return copy_command(f"python -c {shlex.quote(script)}", [statement],
+                        "IN.nc OUT.nc" if own is None else input_and_copy(own))

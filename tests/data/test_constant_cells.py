@@ -1,0 +1,178 @@
+"""Land stored as a value, told by the target's own values (climann/data/constant_cells.py)."""
+
+from __future__ import annotations
+
+import logging
+import shlex
+
+import cftime
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.data.constant_cells import constant_cells, physical_bound
+from climann.data.land_masks import land_stored_as_value, warn_land_stored_as_value
+from climann.data.notes import forget_notes
+from climann.data.open import open_dataset
+from tests.fresh_python import run_python
+
+N_TIME = 40
+
+
+def _land(shape: tuple[int, int] = (5, 6), n_land: int = 11) -> np.ndarray:
+    """The first ``n_land`` cells in C order (11 of 30 on a 5 × 6 grid: the first row, the second, one more)."""
+    land = np.zeros(shape, bool)
+    land.flat[:n_land] = True
+    return land
+
+
+def _series(name: str = "sosstsst", attrs: dict | None = None, *, held: float = 0.0, land: np.ndarray | None = None,
+            mean: float = 15.0, n_time: int = N_TIME) -> xr.Dataset:
+    """A monthly series of ``name`` (``attrs``; ORAS5's ``sosstsst`` in degC with ``missing_value = 1e20`` by
+    default) of ``mean`` ± 1 on its cells, ``held`` at every step on the cells of ``land``; nav_lat/nav_lon (y, x)."""
+    land = _land() if land is None else land
+    rng = np.random.default_rng(38)
+    values = mean + rng.normal(0.0, 1.0, (n_time, *land.shape))
+    values[:, land] = held
+    times = [cftime.datetime(1990 + k // 12, k % 12 + 1, 15, calendar="gregorian") for k in range(n_time)]
+    lat, lon = np.meshgrid(-10.0 + np.arange(land.shape[0]), 100.0 + np.arange(land.shape[1]), indexing="ij")
+    attrs = {"units": "degC", "missing_value": np.float32(1e20)} if attrs is None else attrs
+    return xr.Dataset(
+        {name: (("time_counter", "y", "x"), values.astype("f4"), attrs)},
+        coords={"time_counter": ("time_counter", times, {"standard_name": "time"}),
+                "nav_lat": (("y", "x"), lat, {"standard_name": "latitude", "units": "degrees_north"}),
+                "nav_lon": (("y", "x"), lon, {"standard_name": "longitude", "units": "degrees_east"})})
+
+
+def _opened(tmp_path, dataset: xr.Dataset, file: str = "oras5.nc") -> xr.Dataset:
+    name = next(iter(dataset.data_vars))
+    dataset.to_netcdf(tmp_path / file, encoding={name: {"_FillValue": None}})
+    return open_dataset([tmp_path / file])
+
+
+def _warnings(caplog, dataset: xr.Dataset, target: str, *, where: str) -> list[str]:
+    forget_notes()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_land_stored_as_value(dataset, target, where=where)
+    return [record.getMessage() for record in caplog.records]
+
+
+def test_oras5_land_stored_as_zero_without_a_mask_is_warned_with_a_line_that_masks_it(tmp_path, caplog,
+                                                                                        monkeypatch):
+    """break38 (fix38c): ORAS5's sosstsst alone, 0.0 on land at every step, missing_value 1e20 only, no mask and no
+    other variable: silent, the land trained on and scored as 0 °C sea (test RMSE 7.826 against ~0.98 over the
+    sea). Now the warning names the value, the 11 cells of 30 (19 vary) and the xarray line; run as printed, it
+    sets those cells missing at every step and leaves the sea as it was, and the copy is warned about no more."""
+    monkeypatch.chdir(tmp_path)
+    original = _series()
+    dataset = _opened(tmp_path, original)
+    assert land_stored_as_value(dataset, "sosstsst") is None  # no mask, no other variable: the earlier rules
+    found = constant_cells(dataset, "sosstsst")
+    assert found is not None
+    assert (found.value, found.n_held, found.n_cells, found.n_varying, found.n_steps, found.time) == (
+        0.0, 11, 30, 19, 24, "time_counter")
+    (message,) = _warnings(caplog, dataset, "sosstsst", where="oras5.nc")
+    assert message.startswith(
+        "'sosstsst' in oras5.nc holds 0 at every step checked (24) on 11 of its 30 cells, no other value so, while "
+        "19 cells vary: most likely land or no data stored as a value")
+    command = message[message.index("python -c "):]
+    assert command == ("python -c 'import xarray as xr; d = xr.open_dataset(\"oras5.nc\"); d[\"sosstsst\"] = "
+                       "d[\"sosstsst\"].where(~(d[\"sosstsst\"] == 0.0).all(\"time_counter\")); "
+                       "d.to_netcdf(\"oras5_fixed.nc\")'")
+    run_python(*shlex.split(command)[1:], check=True, cwd=tmp_path)
+    fixed, land = open_dataset([tmp_path / "oras5_fixed.nc"])["sosstsst"].values, _land()
+    assert np.isnan(fixed[:, land]).all()
+    np.testing.assert_array_equal(fixed[:, ~land], original["sosstsst"].values[:, ~land])
+    assert _warnings(caplog, open_dataset([tmp_path / "oras5_fixed.nc"]), "sosstsst", where="oras5_fixed.nc") == []
+
+
+def test_a_float32_value_held_is_matched_by_the_line_as_read(tmp_path, monkeypatch, caplog):
+    """A held value that float32 does not write exactly (0.3) is given as the double the data read as, and the
+    printed line, run, matches the held cells."""
+    monkeypatch.chdir(tmp_path)
+    original = _series(held=0.3)
+    (message,) = _warnings(caplog, _opened(tmp_path, original), "sosstsst", where="oras5.nc")
+    assert "== 0.30000001192092896" in message
+    run_python(*shlex.split(message[message.index("python -c "):])[1:], check=True, cwd=tmp_path)
+    assert np.isnan(open_dataset([tmp_path / "oras5_fixed.nc"])["sosstsst"].values[:, _land()]).all()
+
+
+@pytest.mark.parametrize(
+    ("name", "attrs", "held", "mean", "bound"),
+    [
+        pytest.param("pr", {"units": "kg m-2 s-1", "standard_name": "precipitation_flux"}, 0.0, 3e-5,
+                     "0, and its standard_name precipitation_flux says it cannot be negative", id="desert-rain"),
+        pytest.param("tp", {"units": "m"}, 0.0, 0.01, "0, and its name 'tp' says it cannot be negative",
+                     id="ERA5-tp-by-name"),
+        pytest.param("siconc", {"units": "%", "standard_name": "sea_ice_area_fraction"}, 100.0, 50.0,
+                     "100, a bound of a share (its units '%')", id="permanent-ice-100-percent"),
+        pytest.param("siconc", {"units": "%", "standard_name": "sea_ice_area_fraction"}, 0.0, 50.0,
+                     "0, a bound of a share (its units '%')", id="ice-free-tropics"),
+        pytest.param("sithick", {"units": "m", "standard_name": "sea_ice_thickness"}, 0.0, 1.5,
+                     "0, a lower bound of a quantity of 'sea_ice'", id="ice-thickness"),
+        pytest.param("snd", {"units": "m", "standard_name": "surface_snow_thickness"}, 0.0, 0.3,
+                     "0, a lower bound of a quantity of 'snow'", id="snow-depth"),
+        pytest.param("BA", {"units": "m2", "long_name": "burned area"}, 0.0, 5e6,
+                     "0, a lower bound of a quantity of 'burn'", id="burned-area"),
+        pytest.param("ba", {"units": "ha"}, 0.0, 50.0, "0, the least of an area", id="area-by-its-units"),
+        pytest.param("rsds", {"units": "W m-2", "standard_name": "surface_downwelling_shortwave_flux_in_air"}, 0.0,
+                     100.0, "0, a lower bound of a quantity of 'downwelling'", id="polar-night"),
+        pytest.param("sst", {"units": "degC", "long_name": "sea surface temperature"}, -1.8, 10.0,
+                     "-1.8, the freezing point of sea water", id="HadISST-under-ice"),
+        pytest.param("tos", {"units": "K", "standard_name": "sea_surface_temperature"}, 271.35, 283.0,
+                     "271.35, the freezing point of sea water", id="freezing-point-in-kelvin"),
+    ],
+)
+def test_a_value_real_data_hold_at_every_step_is_no_stored_land(tmp_path, name, attrs, held, mean, bound):
+    """Rain 0 in a desert, snow and sea ice 0 in the tropics, a permanent ice cover at 100 %, no sunshine in the
+    polar night, SST at the freezing point under the ice (HadISST's -1.8 °C): real values at every step on
+    many cells while the others vary. Each is no stored land (its bound named); the same values of an unbounded
+    quantity (``zos``, a sea surface height in m) are."""
+    values = _series(name, attrs, held=held, mean=mean)
+    assert physical_bound(name, values[name], float(np.float32(held))) == bound
+    assert constant_cells(_opened(tmp_path, values, "bounded.nc"), name) is None
+    unbounded = _series("zos", {"units": "m", "long_name": "sea surface height"}, held=held, mean=mean)
+    assert constant_cells(_opened(tmp_path, unbounded, "unbounded.nc"), "zos") is not None
+
+
+def test_a_few_cells_holding_one_value_are_no_stored_land(tmp_path):
+    """At least 1 % of the cells (MIN_SHARE): 3 of 400 may be chance, 4 are counted."""
+    assert constant_cells(_opened(tmp_path, _series(held=5.0, land=_land((20, 20), 3)), "three.nc"), "sosstsst") is None
+    found = constant_cells(_opened(tmp_path, _series(held=5.0, land=_land((20, 20), 4)), "four.nc"), "sosstsst")
+    assert found is not None and (found.value, found.n_held, found.n_cells) == (5.0, 4, 400)
+
+
+def test_cells_of_their_own_constant_values_are_no_stored_land(tmp_path):
+    """Land-cover classes or a static field written at every step: the constant cells hold different values,
+    none on nearly all (90 %) of them; the same cells at one value are found."""
+    original = _series()
+    classes = original["sosstsst"].values.copy()
+    classes[:, _land()] = (np.arange(11) % 3 + 1).astype("f4")
+    assert constant_cells(_opened(tmp_path, original.assign(sosstsst=original["sosstsst"].copy(data=classes)),
+                                  "classes.nc"), "sosstsst") is None
+    classes[:, _land()] = 1.0
+    found = constant_cells(_opened(tmp_path, original.assign(sosstsst=original["sosstsst"].copy(data=classes)),
+                                   "one.nc"), "sosstsst")
+    assert found is not None and (found.value, found.n_held) == (1.0, 11)
+
+
+def test_a_field_of_one_value_nearly_everywhere_stores_no_land(tmp_path):
+    """Fewer than 10 % of the cells change in time (2 of 30): no rest that varies beside the value; 3 of 30 do."""
+    assert constant_cells(_opened(tmp_path, _series(land=_land(n_land=28)), "a.nc"), "sosstsst") is None
+    found = constant_cells(_opened(tmp_path, _series(land=_land(n_land=27)), "b.nc"), "sosstsst")
+    assert found is not None and (found.n_held, found.n_varying) == (27, 3)
+
+
+def test_two_steps_are_too_few_to_tell(tmp_path):
+    """Over two steps a slowly changing field may repeat itself: at least three are checked."""
+    assert constant_cells(_opened(tmp_path, _series(n_time=2), "two.nc"), "sosstsst") is None
+    assert constant_cells(_opened(tmp_path, _series(n_time=3), "three.nc"), "sosstsst") is not None
+
+
+def test_a_usual_fill_value_held_on_land_is_left_to_its_own_warning(tmp_path):
+    """CMIP's 1e20 over land without the attribute that marks it is named by the fill-like values' warning
+    (climann.data.fill_like): not a second time here; the same cells at 0.0 are."""
+    unmarked = _series(attrs={"units": "degC"}, held=1e20)
+    assert constant_cells(_opened(tmp_path, unmarked, "fill.nc"), "sosstsst") is None
+    assert constant_cells(_opened(tmp_path, _series(attrs={"units": "degC"}), "zero.nc"), "sosstsst") is not None
