@@ -57,7 +57,7 @@ def test_train_end_to_end_writes_a_run_directory(tiny_sample, tmp_path):
     assert metrics["splits"]["test"]["model"]["mse"] > metrics["splits"]["test"]["climatology"]["mse"]
     left_out, *rest = result.output.splitlines()
     assert left_out.startswith("climann: warning: left out of the default predictors: mrso (")
-    assert rest == [f"climann: warning: {few_years}", f"climann: warning: {negative_skill_text(metrics)}",
+    assert rest == [f"climann: warning: {few_years}", f"climann: warning: {negative_skill_text(metrics, target_anomaly=False)}",
                     f"run directory: {out}"]
     assert "hidden = [8]" in (out / "config.toml").read_text()
     for figure in (out / "figures").iterdir():

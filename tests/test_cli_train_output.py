@@ -52,7 +52,7 @@ def _worse_than_climatology(run) -> list[str]:
     block (fix38c: true of these tiny runs, whose skill is far below 0), as stderr prints it."""
     metrics = json.loads((run / "metrics.json").read_text())
     assert metrics["splits"]["test"]["model"]["skill_vs_climatology"] < 0
-    return [f"climann: warning: {negative_skill_text(metrics)}"]
+    return [f"climann: warning: {negative_skill_text(metrics, target_anomaly=False)}"]
 
 
 def test_default_output_is_one_line_per_epoch_then_the_scores(five_years, tmp_path):

@@ -21,7 +21,7 @@ from climann.data.units import squared_units
 __all__ = ["negative_skill_text"]
 
 
-def negative_skill_text(metrics: dict, *, block: str = "test") -> str | None:
+def negative_skill_text(metrics: dict, *, block: str = "test", target_anomaly: bool | None = None) -> str | None:
     """One line saying that the network scores worse than the climatology on ``block``, its
     skill score, both MSEs, the likely causes and the ways out; None otherwise.
 
@@ -32,6 +32,10 @@ def negative_skill_text(metrics: dict, *, block: str = "test") -> str | None:
         ``model`` and ``climatology`` scores (``mse``, ``skill_vs_climatology``).
     block : str
         The block judged: the test block, years the network never saw.
+    target_anomaly : bool or None
+        Whether the run's network learnt the target's anomaly (``[data] target_anomaly``):
+        then --target-anomaly is not advised (it starts from the climatology already); None
+        when not known (``report.md`` from ``metrics.json`` alone): advised for a run without it.
 
     Returns
     -------
@@ -54,11 +58,15 @@ def negative_skill_text(metrics: dict, *, block: str = "test") -> str | None:
         return None
     target, units = metrics["target"], squared_units(str(metrics.get("units", "")))
     in_units = f" {units}" if units else ""
+    cycle = ("give it that cycle to start from with --target-anomaly (it then learns the departures from the "
+             "climatology)")
+    ways_out = {True: "it learns the departures from the climatology already: give it ",
+                False: f"{cycle}, ",
+                None: f"{cycle}, if it does not already, "}[target_anomaly]
     shown = f"{skill:.3g}".replace("-", "−")  # the minus sign, as the captions write it
     return (f"the network scores worse than the climatology on the {block} block (skill score 1 − MSE/MSE_climatology "
             f"= {shown}: MSE {mse:.4g}{in_units} against the climatology's "
             f"{reference:.4g}{in_units}); the climatology alone would have done better: most likely the inputs do not "
             f"tell the network each cell's seasonal cycle, which the climatology holds (no predictor with data, "
-            f"coordinate features alone), or it learnt too little (too few epochs, the learning rate); give it that "
-            f"cycle to start from with --target-anomaly (it then learns the departures from the climatology), "
+            f"coordinate features alone), or it learnt too little (too few epochs, the learning rate); {ways_out}"
             f"predictors that vary with {target} or its past (--lags {target}=1), or train longer")

@@ -663,7 +663,7 @@ def _train_evaluate_write(
         warn_about_notes(evaluation.metrics)
         warn_about_identity(evaluation.metrics, config.data)
         warn_about_target_means(evaluation.metrics)
-        warn_about_negative_skill(evaluation.metrics)
+        warn_about_negative_skill(evaluation.metrics, config.data)
         warn_about_extrapolation(block_extrapolation(data),
                                  input_units(config, data.samples.feature_names, data.samples.layout))
     else:

@@ -176,13 +176,13 @@ def warn_about_identity(metrics: dict, data: DataConfig) -> None:
         run_logger.warning(line)
 
 
-def warn_about_negative_skill(metrics: dict) -> None:
+def warn_about_negative_skill(metrics: dict, data: DataConfig) -> None:
     """Warn (on the terminal and in ``train.log``) when the network scores worse than the
     climatology on the test block: a negative skill score, its causes and the ways out
     (:func:`climann.evaluation.negative_skill.negative_skill_text`); nothing is refused."""
     from climann.evaluation.negative_skill import negative_skill_text
 
-    line = negative_skill_text(metrics)
+    line = negative_skill_text(metrics, target_anomaly=bool(data.target_anomaly))
     if line is not None:
         run_logger.warning(line)
 

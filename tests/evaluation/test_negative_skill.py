@@ -6,6 +6,7 @@ import pytest
 
 from climann.evaluation.negative_skill import negative_skill_text
 from climann.evaluation.report import report_markdown
+from climann.workflow.config import DataConfig
 from climann.workflow.runlog import warn_about_negative_skill
 
 
@@ -49,7 +50,20 @@ def test_no_line_without_a_negative_skill(metrics):
 def test_train_warns_and_report_md_notes_the_line(caplog):
     metrics = _metrics(0.661, 0.559)
     with caplog.at_level(logging.WARNING, logger="climann.run"):
-        warn_about_negative_skill(metrics)
-    assert [record.getMessage() for record in caplog.records] == [negative_skill_text(metrics)]
+        warn_about_negative_skill(metrics, DataConfig())
+    assert [record.getMessage() for record in caplog.records] == [negative_skill_text(metrics, target_anomaly=False)]
     assert f"- {negative_skill_text(metrics)}" in report_markdown(metrics, [], run_dir=".").splitlines()
     assert "worse than the climatology" not in report_markdown(_metrics(0.5, 0.559), [], run_dir=".")
+
+
+def test_a_run_that_learns_anomalies_is_not_told_to_learn_anomalies(caplog):
+    """A run with [data] target_anomaly already starts from the climatology: the line must not advise
+    --target-anomaly to it (it did); a run without it is advised it; report.md, which reads metrics.json
+    alone, advises it only to a run that does not learn anomalies already."""
+    metrics = _metrics(0.661, 0.559)
+    with caplog.at_level(logging.WARNING, logger="climann.run"):
+        warn_about_negative_skill(metrics, DataConfig(target_anomaly=True))
+    (line,) = [record.getMessage() for record in caplog.records]
+    assert "--target-anomaly" not in line and "departures from the climatology already" in line
+    assert "with --target-anomaly (it then learns" in negative_skill_text(metrics, target_anomaly=False)
+    assert "if it does not already" in negative_skill_text(metrics)

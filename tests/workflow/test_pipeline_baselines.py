@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from climann.cli import app
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
+from climann.evaluation.negative_skill import negative_skill_text
 from climann.evaluation.predictions import split_labels
 
 TINY = {"epochs": 2, "batch_size": 32, "learning_rate": 3e-3}
@@ -797,4 +798,5 @@ def test_a_network_worse_than_the_climatology_is_warned_about(tmp_path, monkeypa
         f"the network scores worse than the climatology on the test block (skill score 1 − MSE/MSE_climatology = "
         f"{skill:.3g}".replace("-", "−") + f": MSE {mse:.4g} K² against the climatology's {reference:.4g} K²)")
     assert line in (run.run_dir / "train.log").read_text()
-    assert f"- {line}" in (run.run_dir / "report.md").read_text().splitlines()
+    assert f"- {negative_skill_text(run.metrics)}" in (run.run_dir / "report.md").read_text().splitlines()
+    assert line == negative_skill_text(run.metrics, target_anomaly=False)

@@ -449,7 +449,7 @@ def evaluate_and_write(
     warn_about_notes(evaluated.metrics)
     warn_about_identity(evaluated.metrics, config.data)
     warn_about_target_means(evaluated.metrics)
-    warn_about_negative_skill(evaluated.metrics)
+    warn_about_negative_skill(evaluated.metrics, config.data)
     warn_about_extrapolation(evaluated.extrapolation, input_units(config, source.feature_names, source.layout))
     if trained.training:
         evaluated.metrics["training"] = trained.training
