@@ -186,7 +186,7 @@ def _stations_section(several: SeveralStations) -> str:
     which one the report below and the config are of."""
     dim, first = several.dim, several.first
     return (f"{several.summary}\n  shown below, and chosen in the config, with select = {{{dim} = {_toml(first)}}} "
-            f"(the first station); another: --select {dim}=N (N its index or its name), which climann info, "
+            f"({several.shown_as}); another: --select {dim}=N (N its index or its name), which climann info, "
             "train, evaluate and predict take")
 
 
@@ -359,6 +359,13 @@ def _dims_text(variable: xr.DataArray) -> str:
 
 
 def _percent(fraction: float) -> str:
+    """The "missing" column's share: ``all`` when every value is missing (a station with no data),
+    ``>99.9%`` when a few are not (fix38d: rounded, they read "100%", as if none were there),
+    ``<0.1%`` when a few are, else to 0.1 %."""
+    if fraction >= 1:
+        return "all"
+    if fraction > 0.999:
+        return ">99.9%"
     if fraction == 0 or fraction >= 0.001:
         return f"{100 * fraction:.1f}%".replace(".0%", "%")
     return "<0.1%"
