@@ -379,11 +379,12 @@ def _table(rows: list[list[str]]) -> list[str]:
 
 def _variables_section(dataset: xr.Dataset, names: list[str]) -> str:
     left_out = [str(name) for name in dataset.data_vars if name not in names]
-    header = f"Variables: {len(names)}"
+    # none said once: "Variables: 0" above a line "none" read as a count and its list (fix38d)
+    header = f"Variables: {len(names) or 'none'}"
     if left_out:
         header += f" (bounds, grid-mapping, text and other metadata variables left out: {', '.join(left_out)})"
     if not names:
-        return header + "\n  none"
+        return header
     missing, infinite = missing_and_infinite(dataset, names)
     note_infinite_values(dataset, infinite, where="the files")  # in the run log; the report says it below
     rows = [["name", "units", "dimensions", "missing", "long_name"]] + [

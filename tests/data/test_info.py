@@ -1044,3 +1044,13 @@ def test_the_missing_column_says_all_only_when_no_value_is_there(tmp_path, prese
     report = unwrapped_report(describe([tmp_path / "stations.nc"]))
     (row,) = [line for line in report.splitlines() if line.startswith("#   flow ")]
     assert row.split()[-1] == said
+
+
+def test_a_file_without_data_variables_says_none_once(tmp_path):
+    """fix38d: the report said "Variables: 0" and, on the next line, "none": a count and a list of
+    nothing. Now one line says it."""
+    xr.Dataset(coords={"lat": ("lat", [1.0, 2.0], {"units": "degrees_north"}),
+                       "lon": ("lon", [1.0, 2.0, 3.0], {"units": "degrees_east"})}).to_netcdf(tmp_path / "axes.nc")
+    lines = describe([tmp_path / "axes.nc"]).splitlines()
+    start = lines.index("# Variables: none")
+    assert lines[start + 1] == ""  # the next section follows
