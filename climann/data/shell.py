@@ -244,6 +244,98 @@ def copies_data(folder: Path, files: Sequence[str | Path]) -> str:
     return shlex.quote(f"{working_path(folder)}/*{suffixes.pop() if len(suffixes) == 1 else ''}")
 
 
+#: The two shell words of a loop's file and its copy in a new folder (:func:`copies_of_files`):
+#: ``"$f" FOLDER/"${f##*/}"``, FOLDER filled in.
+_LOOP_WORDS = '"$f" {folder}/"${{f##*/}}"'
+
+#: Where a command that a loop wraps begins (:func:`copies_of_files`): a tool's name, or ``python -c``.
+_LOOPED_COMMAND_START = re.compile(r"(?<![\w.-])(?:ncatted|ncks|ncrename|ncap2|ncpdq|cdo|python -c) ")
+
+
+def copies_of_files(advice: Callable[[str, str], str], files: Sequence[str | os.PathLike], *, name: str) -> str:
+    """The advice that corrects a copy of each of ``files``, a variable's files: for one file,
+    ``advice(IN OUT, file)`` on the file and its copy beside it (:func:`input_and_copy`); for
+    several, each command of that advice that works on the copy's shell words becomes one loop
+    over the files, writing their copies under their own names into a new folder beside them
+    (:func:`new_folder`, ``name``), followed by the ``--data`` that takes the copies. A copy of
+    the first file alone left the others as they were, a folder refused as mixed (break37a B1,
+    for units; fix38d: the land-mask, density, cell_methods and ncap2 lines of a folder alike).
+
+    The files are grouped by folder and by the advice they get (a variable named otherwise in
+    some files gets its own loop): their ``*.nc`` when the group is every such file of the
+    folder, else the files listed.
+
+    Parameters
+    ----------
+    advice : callable
+        ``advice(arguments, file)``: the words (one command, or prose holding commands) that
+        correct ``file`` given the two shell words of a command's input and output
+        (``arguments``). A ``python -c`` line among them reads them as ``sys.argv[1:3]``
+        (:func:`xarray_command` does).
+    files : sequence of str or PathLike
+        The variable's files.
+    name : str
+        The new folder's name, saying what the copies hold (``units_fixed``, ``land_masked``).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from climann.data.shell import ncatted_attribute, ncatted_command
+    >>> print(copies_of_files(lambda arguments, file: ncatted_command([ncatted_attribute("units", "tas", "o",
+    ...       "c", "K")], arguments), ["/no/such/d/a.nc", "/no/such/d/b.nc"], name="units_fixed"))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    mkdir -p /no/such/d/units_fixed && for f in /no/such/d/a.nc /no/such/d/b.nc; do ncatted -a units,tas,o,c,K
+    "$f" /no/such/d/units_fixed/"${f##*/}"; done (a copy of each of its 2 files in a new folder), then give
+    --data '/no/such/d/units_fixed/*.nc' in place of the originals
+    """
+    files = [str(file) for file in files]
+    if len(files) == 1:
+        return advice(input_and_copy(files[0]), files[0])
+    folders = {Path(file).parent: new_folder(Path(file).parent, name) for file in files}
+    for folder in folders.values():
+        _handed_out(folder)
+    groups: dict[tuple[Path, str], list[str]] = {}
+    for file in files:
+        parent = Path(file).parent
+        words = _LOOP_WORDS.format(folder=shown_path(folders[parent]))
+        groups.setdefault((parent, advice(words, file)), []).append(file)
+    said = []
+    for (parent, text), held in groups.items():
+        every = [file for file in files if Path(file).parent == parent]  # the --data takes the folder's copies
+        looped = _looped(text, _LOOP_WORDS.format(folder=shown_path(folders[parent])), folders[parent],
+                         _loop_list(parent, held), len(held), every)
+        said.append(looped if len(groups) == 1 else f"for {', '.join(Path(file).name for file in held)}: {looped}")
+    return "; ".join(said)
+
+
+def _loop_list(parent: Path, held: Sequence[str]) -> str:
+    """The words a loop over ``held`` (files of ``parent``) runs on: ``parent/*.nc`` when they are
+    every file of the folder with their extension, else the files listed."""
+    suffixes = {Path(file).suffix for file in held}
+    whole = len(suffixes) == 1 and {Path(file) for file in held} == set(parent.glob(f"*{next(iter(suffixes))}"))
+    return f"{shown_path(parent)}/*{next(iter(suffixes))}" if whole else " ".join(shown_path(file) for file in held)
+
+
+def _looped(text: str, words: str, folder: Path, listed: str, count: int, every: Sequence[str]) -> str:
+    """``text`` with each command that ends in ``words`` made a loop over ``listed`` (``count``
+    files) writing into ``folder``, each followed by the ``--data`` that takes the copies of
+    ``every`` file of their folder."""
+    copies = f"a copy of each of its {count} files" if count > 1 else "its copy"
+    after = f" ({copies} in a new folder), then give --data {copies_data(folder, every)} in place of the originals"
+    pieces, position = [], 0
+    while (end := text.find(words, position)) >= 0:
+        starts = [match.start() for match in _LOOPED_COMMAND_START.finditer(text, position, end)]
+        start = starts[-1] if starts else position
+        stop = end + len(words)
+        pieces.append(f"{text[position:start]}mkdir -p {shown_path(folder)} && for f in {listed}; do "
+                      f"{text[start:stop]}; done{after}")
+        position = stop
+    return "".join(pieces) + text[position:]
+
+
 def earlier_copy_note(message: str) -> str:
     """Words to add to a refusal whose command writes a numbered copy (``hfss_fixed_2.nc``)
     because the copy it names first (``hfss_fixed.nc``) is already beside the input: most
@@ -643,6 +735,10 @@ def xarray_command(statements: Sequence[str], files: str, *, suffix: str = "fixe
     """
     words = shlex.split(files)
     body = "; ".join(dict.fromkeys(statements))
+    if any("$" in word for word in words[:2]):  # a loop's file and copy (copies_of_files): read as arguments
+        script = (f"import sys, xarray as xr; d = xr.open_dataset(sys.argv[1], decode_times=False); {body}; "
+                  "d.to_netcdf(sys.argv[2])")
+        return f"{python_command(script)} {files}"
     if is_zarr_store(words[0]):
         store, copy = working_path(words[0]), working_path(copy_path(words[0], suffix, ".zarr"))
         return python_command(f"import xarray as xr; d = xr.open_zarr({store!r}, decode_times=False); {body}; "
