@@ -61,7 +61,7 @@ from climann.data.shell import (
     attribute_command, copies_of_files, file_time_names, input_and_copy, ncap2_name, ncatted_attribute, ncatted_command,
     values_command, xarray_data, xarray_values,
 )
-from climann.data.sources import LISTED_FILES, files_text, name_in_file, source_files, variable_where
+from climann.data.sources import LISTED_FILES, name_in_file, source_files, variable_where
 from climann.data.standard_names import standard_name_of
 from climann.data.time_axis import date_text, month_number, month_start, own_series_lag_of, years_later
 from climann.data.unit_ratios import (
@@ -1646,8 +1646,9 @@ def difference_commands(variable: xr.DataArray, name: str, where: str) -> str:
     (``units_metadata = "temperature: difference"``, CF-1.11 §3.1.2) in a copy of each of its
     files, each naming the variable as that file holds it (verify28 V4: ``tas`` for files that
     hold ``t2m`` and ``temp`` with rename rules changed nothing): one command per file, ``; ``
-    between them; for more than :data:`~climann.data.sources.LISTED_FILES` files of one name,
-    one command on ``IN.nc OUT.nc`` for each of them. Overwrite (``o``), not create: a file's
+    between them; for more than :data:`~climann.data.sources.LISTED_FILES` files, a loop writing
+    a copy of each into a new folder (:func:`~climann.data.shell.copies_of_files`; it was one
+    command on ``IN.nc OUT.nc`` for each). Overwrite (``o``), not create: a file's
     ``temperature: unknown`` stays otherwise.
 
     Parameters
@@ -1675,16 +1676,13 @@ def difference_commands(variable: xr.DataArray, name: str, where: str) -> str:
     files = source_files(variable)
     if not files:
         return command(name_in_file(variable, name), _fixed_copy(variable, where))
+    if len(files) > LISTED_FILES and not any(is_zarr_store(file) for file in files):  # a loop (fix38d: IN.nc OUT.nc)
+        return copies_of_files(lambda arguments, file: command(name_in_file(variable, name, file), arguments), files,
+                               name=_UNITS_COPIES_FOLDER)
     by_name: dict[str, list[str]] = {}
     for path in files:
         by_name.setdefault(name_in_file(variable, name, path), []).append(path)
-    said = []
-    for own, held in by_name.items():
-        if len(held) > LISTED_FILES:
-            said.append(f"for each of {files_text(held)}: {command(own, 'IN.nc OUT.nc')}")
-        else:
-            said.extend(command(own, input_and_copy(path)) for path in held)
-    return "; ".join(said)
+    return "; ".join(command(own, input_and_copy(path)) for own, held in by_name.items() for path in held)
 
 
 #: Words written as the units of a fraction that UDUNITS cannot read; its units are ``1``.

@@ -1608,3 +1608,31 @@ def test_a_folder_s_units_advice_run_as_printed_corrects_a_copy_of_every_file(tm
     days = np.tile([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], 3)
     # by hand: mm of water are kg m-2; snow's metres × 100 kg m-3 are kg m-2
     np.testing.assert_allclose(rates.values.ravel(), values * kept / (days * 86400.0), rtol=1e-5)
+
+
+@pytest.mark.skipif(shutil.which("ncatted") is None, reason="needs NCO's ncatted")
+def test_the_units_metadata_advice_for_a_folder_of_many_files_is_a_loop_that_marks_every_copy(tmp_path, monkeypatch):
+    """fix38d: for more than three files the units_metadata advice was one `ncatted … IN.nc OUT.nc` "for each
+    of" them. Now one loop writes a copy of each into a new folder; run as printed, every copy says a
+    temperature difference and the originals are left as they were."""
+    from climann.data.open import expand_paths, open_dataset
+    from climann.data.units import difference_commands
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "anom").mkdir()
+    for year in range(2001, 2006):
+        xr.Dataset({"tas": ("time", np.array([0.5, -0.5], np.float32), {"units": "K"})},
+                   coords={"time": [np.datetime64(f"{year}-01-15"), np.datetime64(f"{year}-02-15")]},
+                   ).to_netcdf(tmp_path / "anom" / f"tas_{year}.nc")
+    advice = difference_commands(open_dataset(expand_paths(["anom"]))["tas"], "tas", "anom")
+    assert "IN.nc" not in advice
+    command, _, rest = advice.partition(" (a copy of each of its 5 files in a new folder)")
+    assert command == ("mkdir -p anom/units_fixed && for f in anom/*.nc; do ncatted -a units_metadata,tas,o,c,"
+                       "'temperature: difference' \"$f\" anom/units_fixed/\"${f##*/}\"; done")
+    assert rest == ", then give --data 'anom/units_fixed/*.nc' in place of the originals"
+    subprocess.run(["bash", "-c", command], check=True, cwd=tmp_path, capture_output=True)
+    for year in range(2001, 2006):
+        with xr.open_dataset(tmp_path / "anom" / "units_fixed" / f"tas_{year}.nc") as fixed, \
+                xr.open_dataset(tmp_path / "anom" / f"tas_{year}.nc") as original:
+            assert fixed["tas"].attrs["units_metadata"] == "temperature: difference"
+            assert "units_metadata" not in original["tas"].attrs
