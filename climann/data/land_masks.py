@@ -492,7 +492,7 @@ def land_fix(dataset: xr.Dataset, target: str, found: StoredLand, *, file: str |
     variable = dataset[target]
     own = variable_file(variable) or file
     mask_file = variable_file(dataset[found.mask])
-    if own is None and len(source_files(variable)) > 1:
+    if own is None and len(source_files(variable)) > 1 and not any(map(is_zarr_store, source_files(variable))):
         return _land_fix_of_files(dataset, target, found, mask_file)
     if found.missing_in:
         return _land_fix_where_missing(dataset, target, found, own, mask_file)
