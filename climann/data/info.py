@@ -186,7 +186,7 @@ def _stations_section(several: SeveralStations) -> str:
     which one the report below and the config are of."""
     dim, first = several.dim, several.first
     return (f"{several.summary}\n  shown below, and chosen in the config, with select = {{{dim} = {_toml(first)}}} "
-            f"(the first station); another: --select {dim}=N (N its index or its name), which climann info, "
+            f"({several.shown_as}); another: --select {dim}=N (N its index or its name), which climann info, "
             "train, evaluate and predict take")
 
 
@@ -359,6 +359,13 @@ def _dims_text(variable: xr.DataArray) -> str:
 
 
 def _percent(fraction: float) -> str:
+    """The "missing" column's share: ``all`` when every value is missing (a station with no data),
+    ``>99.9%`` when a few are not (fix38d: rounded, they read "100%", as if none were there),
+    ``<0.1%`` when a few are, else to 0.1 %."""
+    if fraction >= 1:
+        return "all"
+    if fraction > 0.999:
+        return ">99.9%"
     if fraction == 0 or fraction >= 0.001:
         return f"{100 * fraction:.1f}%".replace(".0%", "%")
     return "<0.1%"
@@ -372,11 +379,12 @@ def _table(rows: list[list[str]]) -> list[str]:
 
 def _variables_section(dataset: xr.Dataset, names: list[str]) -> str:
     left_out = [str(name) for name in dataset.data_vars if name not in names]
-    header = f"Variables: {len(names)}"
+    # none said once: "Variables: 0" above a line "none" read as a count and its list (fix38d)
+    header = f"Variables: {len(names) or 'none'}"
     if left_out:
         header += f" (bounds, grid-mapping, text and other metadata variables left out: {', '.join(left_out)})"
     if not names:
-        return header + "\n  none"
+        return header
     missing, infinite = missing_and_infinite(dataset, names)
     note_infinite_values(dataset, infinite, where="the files")  # in the run log; the report says it below
     rows = [["name", "units", "dimensions", "missing", "long_name"]] + [

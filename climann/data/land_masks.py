@@ -93,9 +93,10 @@ from climann.data.flags import flag_codes
 from climann.data.notes import note_once
 from climann.data.paths import is_zarr_store
 from climann.data.shell import (
-    copy_command, copy_path, input_and_copy, ncap2_name, ncatted_number, ncatted_type, values_command, working_path,
+    copies_of_files, copy_command, copy_path, input_and_copy, ncap2_name, ncatted_number, ncatted_type, values_command,
+    working_path, xarray_command,
 )
-from climann.data.sources import variable_file, variable_where
+from climann.data.sources import source_files, variable_file, variable_where
 from climann.data.stored_values import read_type
 
 __all__ = ["AT_MOST_IN_WATER", "NEARLY_ALL", "LandCodes", "StoredLand", "land_codes", "land_fix",
@@ -549,6 +550,8 @@ def land_fix(dataset: xr.Dataset, target: str, found: StoredLand, *, file: str |
     variable = dataset[target]
     own = variable_file(variable) or file
     mask_file = variable_file(dataset[found.mask])
+    if own is None and len(source_files(variable)) > 1 and not any(map(is_zarr_store, source_files(variable))):
+        return _land_fix_of_files(dataset, target, found, mask_file)
     if found.missing_in:
         return _land_fix_where_missing(dataset, target, found, own, mask_file)
     own_name = ncap2_name(target)
@@ -565,6 +568,46 @@ def land_fix(dataset: xr.Dataset, target: str, found: StoredLand, *, file: str |
     return commands_for_files(stored_forms(variable, lambda stored: _set_fill(stored, own_name)),
                               lambda fill, arguments: values_command([f"{fill}{script}"], [statement], arguments),
                               files=files)
+
+
+#: The folder, beside a target's files, of their copies with the land set missing
+#: (``land_masked_2`` … when taken, :func:`climann.data.shell.new_folder`).
+_LAND_COPIES_FOLDER = "land_masked"
+
+
+def _land_fix_of_files(dataset: xr.Dataset, target: str, found: StoredLand, mask_file: str | None) -> str:
+    """:func:`land_fix`'s command for a target read from several files (a folder of 72 monthly
+    files): a copy of each, in a new folder, with the land set missing, then the ``--data`` that
+    takes them (:func:`~climann.data.shell.copies_of_files`; fix38d: the line named ``IN.nc
+    OUT.nc``, one file's). Each file's own ``ncap2`` when the mask is in the target's files
+    (their stored type and fill, :func:`_set_fill`), else an xarray line that reads the mask's
+    file, or, for land told by another variable's missing values, that variable in the same file."""
+    files = source_files(dataset[target])
+    own_name = ncap2_name(target)
+    if found.missing_in:
+        other = (f"xr.open_dataset({working_path(mask_file)!r})"
+                 if mask_file is not None and mask_file not in files else "d")
+        time = time_dimension(dataset[target])
+        statements = [f"d[{target!r}] = d[{target!r}].where({other}[{found.mask!r}].notnull().any({time!r})"
+                      ".reset_coords(drop=True))"]
+        return copies_of_files(lambda arguments, file: xarray_command(statements, arguments), files,
+                               name=_LAND_COPIES_FOLDER)
+    if mask_file is not None and (mask_file not in files or found.off_grid):  # ncap2 reads one file
+        opener = "xr.open_zarr" if is_zarr_store(mask_file) else "xr.open_dataset"
+        statements = [f"m = {opener}({working_path(mask_file)!r})[{found.mask!r}]",
+                      *([_first_of(found, target, "'").rstrip("; ")] if found.off_grid else []),
+                      f"d[{target!r}] = d[{target!r}].where(~{found.codes.xarray_land('m')})"]
+        return copies_of_files(lambda arguments, file: xarray_command(statements, arguments), files,
+                               name=_LAND_COPIES_FOLDER)
+    mask = ncap2_name(found.mask)
+    land = (f"{mask}>{ncatted_number(found.codes.above, np.dtype('f8'))}" if found.codes.above is not None else
+            "||".join(f"{mask}=={ncatted_number(code, np.dtype('f8'))}" for code in found.codes.codes))
+    script = f"where({land}) {own_name}={own_name}.get_miss();"
+    statement = f"d[{target!r}] = d[{target!r}].where(~{found.codes.xarray_land(f'd[{found.mask!r}]')})"
+    fills = {file: fill for held, fill in stored_forms(dataset[target], lambda stored: _set_fill(stored, own_name))
+             for file in (held or files)}  # each file's stored type and fill (file_encodings)
+    return copies_of_files(lambda arguments, file: values_command([f"{fills[file]}{script}"], [statement], arguments),
+                           files, name=_LAND_COPIES_FOLDER)
 
 
 def _land_fix_from(own: str | Path, mask_file: str | Path, target: str, found: StoredLand) -> str:

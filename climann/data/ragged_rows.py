@@ -31,17 +31,22 @@ whole sample dimension go back (where the stations' observations probably begin)
 from __future__ import annotations
 
 from collections.abc import Callable
+import logging
 
 import dask
 import numpy as np
 import pandas as pd
 import xarray as xr
 
+from climann.data.notes import note_once
 from climann.data.shell import copy_path, python_command, working_path
 from climann.data.time_axis import date_text
 from climann.errors import ClimannError
 
-__all__ = ["checked_ragged_values", "check_station_times", "ragged_layout"]
+__all__ = ["checked_ragged_values", "check_station_times", "ragged_layout", "stations_without_observations",
+           "warn_stations_without_observations"]
+
+_log = logging.getLogger(__name__)
 
 #: At most this many values are listed in a message.
 _SHOWN = 3
@@ -129,6 +134,78 @@ def _check_indices(dataset: xr.Dataset, name: str, indices: np.ndarray, dims: tu
                            f"{where}")
     raise ClimannError(f"{head} (a file cut along '{instance}' without its observations?): give the original file "
                        f"with --select {instance}=N")
+
+
+def stations_without_observations(values: np.ndarray, n_stations: int, *, contiguous: bool) -> np.ndarray:
+    """The stations (indices along the instance dimension) that no observation belongs to: a
+    count of 0 (CF §9.3.3), or an index that no value of the index variable holds (CF §9.3.4).
+
+    Parameters
+    ----------
+    values : numpy.ndarray of int, shape (n_stations,) or (n_obs,)
+        The counts or the station indices, as :func:`checked_ragged_values` gives them.
+    n_stations : int
+        The length of the instance dimension.
+    contiguous : bool
+        Whether ``values`` are counts (else indices).
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        The stations without observations, in order.
+
+    Examples
+    --------
+    >>> stations_without_observations(np.array([1, 2, 3, 1]), 4, contiguous=False)
+    array([0])
+    """
+    if contiguous:
+        return np.flatnonzero(np.asarray(values) == 0)
+    return np.setdiff1d(np.arange(n_stations), values).astype(np.int64)
+
+
+def warn_stations_without_observations(dataset: xr.Dataset, name: str, dims: tuple[str, str], indices: np.ndarray,
+                                       *, station_text: Callable[[int], str], where: str) -> None:
+    """Warn, once per file, when stations of an indexed ragged array (CF §9.3.4) have no
+    observations, naming them. Valid CF, read as such: but indices written counting from 1
+    (Fortran, R and MATLAB) that stay below the number of stations look exactly like this,
+    station 0 empty and every observation read as the station after its own (fix38d: 1 … 3
+    of 4 stations were read without a word, station 1's name on station 0's series); the
+    warning then says so and gives the line that writes a copy counting from 0. A count of 0
+    (CF §9.3.3) says so itself: no warning.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        The file, as opened.
+    name : str
+        The index variable (``stationIndex(obs)``).
+    dims : tuple of str
+        The instance and the sample dimension.
+    indices : numpy.ndarray of int, shape (n_obs,)
+        Its values (:func:`checked_ragged_values`).
+    station_text : callable
+        A station's index → its words in a message (``0 (A01)``).
+    where : str
+        The file's name.
+    """
+    instance, sample = dims
+    n_stations = dataset.sizes[instance]
+    empty = stations_without_observations(indices, n_stations, contiguous=False)
+    if not empty.size:
+        return
+    shown = ", ".join(station_text(int(station)) for station in empty[:_SHOWN]) + (", …" if empty.size > _SHOWN else "")
+    several = empty.size > 1
+    message = (f"{where}: {instance}{'s' if several else ''} {shown} of the {n_stations} along '{instance}' "
+               f"{'have' if several else 'has'} no observations: no value of the station index '{name}' "
+               f"({ragged_layout(dataset, name)}) is {_listed(empty.tolist())}")
+    if empty[0] == 0 and indices.size and indices.min() >= 1:
+        message += (f"; CF counts the stations from 0, and indices written counting from 1 (as Fortran, R and MATLAB "
+                    f"count) look like this: its indices run {indices.min()} to {indices.max()}; if they count from "
+                    f"1, each of the {dataset.sizes[sample]} '{sample}' is read as the station after its own: write a "
+                    f"copy counting from 0, e.g. {_from_zero_command(dataset, name)}, then give that copy in place of "
+                    f"{where}")
+    note_once(_log, logging.WARNING, message, key=("stations without observations", where, name))
 
 
 def _from_zero_command(dataset: xr.Dataset, name: str) -> str:

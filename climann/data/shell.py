@@ -14,7 +14,8 @@ that it is never the input itself, nor a file that is already there (``iri_fixed
 existing output (NCO asks, CDO replaces it), and leaves nothing in an unexpected folder. Nor
 is it a copy another message of the same command named already (:func:`copies_said_once`:
 two warnings of one run, a ``_FillValue`` line and a land-mask line, each name their own copy,
-``x_fixed.nc`` and ``x_fixed_2.nc``, rerun37 N5). A
+``x_fixed.nc`` and ``x_fixed_2.nc``, rerun37 N5; the second reads the first's copy, so that the
+two, run in order, end in one copy holding both fixes, fix38d). A
 copy of such a copy, when a second advice is followed on ``iri_fixed.nc``, is numbered
 (``iri_fixed_2.nc``) rather than named ``iri_fixed_fixed.nc``.
 
@@ -118,40 +119,62 @@ def copy_path(path: str | os.PathLike, suffix: str = "fixed", extension: str = "
     candidate, number = path.with_name(f"{stem}{extension}"), 2
     while os.path.lexists(candidate) or candidate == path:
         candidate, number = path.with_name(f"{stem}_{number}{extension}"), number + 1
-    _handed_out(candidate)
+    _handed_out(candidate, path)
     return candidate
 
 
 class CopyNames:
-    """The copies :func:`copy_path` named while :func:`copies_said_once` runs, and which message
-    shown first named each: a later, different message naming the same copy is shown with a new
-    name for it (:meth:`shown`)."""
+    """The copies :func:`copy_path` (and :func:`copies_of_files`' folders) named while
+    :func:`copies_said_once` runs, which message shown first named each, and the original each
+    copies: a later, different message naming the same copy is shown with a new name for it,
+    and its commands that write a copy of an original an earlier message's command copies read
+    that earlier copy instead (:meth:`shown`)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.handed: dict[str, None] = {}  # absolute paths, in the order handed out
+        self.original: dict[str, str] = {}  # copy (absolute path) → the file or folder it copies
         self.owner: dict[str, str] = {}  # copy (absolute path) → the message shown first that names it
+        self.latest: dict[str, tuple[str, str]] = {}  # original → (its last copy shown, that message)
         self.shown_as: dict[str, str] = {}  # a message → as shown (the same again: the same words)
 
     def shown(self, message: str) -> str:
         """``message`` with each copy it names that an earlier, different message named already
         renamed to a copy of its own (``x_fixed_2.nc``: :func:`copy_path`'s numbering, skipping
-        files there and copies named): the same message again is shown as it was the first time."""
+        files there and copies named), and chained: the command that writes it reads the copy of
+        the same original that the earlier message's command writes (``ncatted … x_fixed.nc
+        x_fixed_2.nc``, not ``… x.nc x_fixed_2.nc``), and the message says to run that one
+        first. Two fixes of one file, each followed as printed, then end in one copy holding
+        both (fix38d: each wrote its own copy of the original, one fix in each). The same
+        message again is shown as it was the first time."""
         with self.lock:
             if message in self.shown_as:
                 return self.shown_as[message]
-            text = message
+            text, chained = message, []
             for path in list(self.handed):
-                name = os.path.basename(path)
-                word = re.compile(rf"(?<![\w.-]){re.escape(name)}(?![\w.-])")
+                word = _word(os.path.basename(path))
                 if not word.search(text):
                     continue
-                owner = self.owner.setdefault(path, message)
-                if owner == message:
+                owner, copy = self.owner.setdefault(path, message), path
+                if owner != message:
+                    copy = self._free(path)
+                    self.owner[copy] = message
+                    text = word.sub(lambda _: os.path.basename(copy), text)
+                original = self.original.get(path)
+                if original is None:
                     continue
-                new = self._free(path)
-                self.owner[new] = message
-                text = word.sub(lambda _: os.path.basename(new), text)
+                earlier = self.latest.get(original)
+                if earlier is not None and earlier[1] != message:
+                    chained_text = _chained(text, original, earlier[0], copy)
+                    if chained_text == text:
+                        continue  # no command of it reads the original: the chain goes on from the earlier copy
+                    text = chained_text
+                    chained.append((earlier[0], original, copy))
+                self.latest[original] = (copy, message)
+            for earlier, original, copy in chained:
+                names = [os.path.basename(path) for path in (earlier, original, copy)]  # the lines give the paths
+                text += (f" (this reads {names[0]}, which the line shown before writes from {names[1]}: run that one "
+                         f"first; {names[2]} then holds both fixes)")
             self.shown_as[message] = text
             return text
 
@@ -167,11 +190,59 @@ class CopyNames:
 _copies: list[CopyNames] = []  # a stack: the innermost copies_said_once's
 
 
-def _handed_out(candidate: Path) -> None:
+def _handed_out(candidate: Path, original: str | os.PathLike | None = None) -> None:
     copies = _copies[-1] if _copies else None
     if copies is not None:
         with copies.lock:
             copies.handed[os.path.abspath(candidate)] = None
+            if original is not None:
+                copies.original[os.path.abspath(candidate)] = os.path.abspath(original)
+
+
+def _word(name: str) -> re.Pattern:
+    """``name`` as a whole word of a message: a shell word or a Python string's, not part of a longer name."""
+    return re.compile(rf"(?<![\w.-]){re.escape(name)}(?![\w.-])")
+
+
+#: Where a command that may read a copy's original begins (:func:`_chained`).
+_READING_COMMAND_START = re.compile(r"(?<![\w.-])(?:ncatted|ncks|ncrename|ncap2|ncpdq|cdo|python -c|mkdir -p) ")
+
+
+def _chained(text: str, original: str, earlier: str, copy: str) -> str:
+    """``text`` whose commands that write ``copy`` read ``earlier`` (an earlier command's copy
+    of ``original``) in place of ``original``: a file's name in those commands
+    (``ncatted … x.nc x_fixed_2.nc``, ``xr.open_dataset("x.nc")``), or, for a folder of copies
+    (:func:`copies_of_files`), the files of the loop (``for f in d/*.nc`` → ``for f in
+    d/units_fixed/*.nc``). Unchanged when no command writing ``copy`` reads ``original``."""
+    copy_word, spans = _word(os.path.basename(copy)), []
+    for match in _READING_COMMAND_START.finditer(text):
+        end = _command_end(text, match.start())
+        if copy_word.search(text, match.start(), end):
+            spans.append((match.start(), end))
+    if not spans:
+        return text
+    pieces, position = [], 0
+    for start, end in spans:
+        if start < position:
+            continue
+        pieces.append(text[position:start])
+        pieces.append(_reading(text[start:end], original, earlier, copy))
+        position = end
+    return "".join(pieces) + text[position:]
+
+
+def _reading(command: str, original: str, earlier: str, copy: str) -> str:
+    """One command (:func:`_chained`) reading ``earlier`` in place of ``original``."""
+    if os.path.isdir(original):  # a folder's copies: the loop's files, not its command's words
+        loop = re.match(r"(mkdir -p \S+ && for f in )(.*?)(; do|$)", command, flags=re.S)
+        if loop is None:
+            return command
+        files = []
+        for listed in shlex.split(loop.group(2)):
+            name = os.path.basename(listed)
+            files.append(f"{shown_path(earlier)}/{name}" if "*" in name else shown_path(Path(earlier) / name))
+        return f"{loop.group(1)}{' '.join(files)}{command[loop.end(2):]}"
+    return _word(os.path.basename(original)).sub(lambda _: os.path.basename(earlier), command)
 
 
 @contextlib.contextmanager
@@ -180,9 +251,11 @@ def copies_said_once() -> Iterator[CopyNames]:
     names copies of its own: a copy another message of the same command named already is
     renamed (rerun37 N5: a ``_FillValue`` ``ncatted`` line and a land-mask ``xarray`` line, two
     warnings of one run, both wrote ``x_fixed.nc``; NCO asked to overwrite it, xarray replaced
-    it, one fix lost; now the second writes ``x_fixed_2.nc``). A refusal
-    (:class:`~climann.errors.ClimannError`) raised out of the block is renamed likewise.
-    Each fix then writes its own copy of the original file; they are not chained.
+    it, one fix lost; now the second writes ``x_fixed_2.nc``), and reads the first's copy
+    (fix38d: each fix wrote its own copy of the original, one fix in each; now the two lines,
+    run in order as printed, end in one copy holding both, and the second says to run the
+    first before it). A refusal (:class:`~climann.errors.ClimannError`) raised out of the block
+    is renamed and chained likewise.
     """
     from climann.errors import ClimannError
 
@@ -242,6 +315,98 @@ def copies_data(folder: Path, files: Sequence[str | Path]) -> str:
         return shown_path(folder / Path(str(files[0])).name)
     suffixes = {Path(str(file)).suffix for file in files}
     return shlex.quote(f"{working_path(folder)}/*{suffixes.pop() if len(suffixes) == 1 else ''}")
+
+
+#: The two shell words of a loop's file and its copy in a new folder (:func:`copies_of_files`):
+#: ``"$f" FOLDER/"${f##*/}"``, FOLDER filled in.
+_LOOP_WORDS = '"$f" {folder}/"${{f##*/}}"'
+
+#: Where a command that a loop wraps begins (:func:`copies_of_files`): a tool's name, or ``python -c``.
+_LOOPED_COMMAND_START = re.compile(r"(?<![\w.-])(?:ncatted|ncks|ncrename|ncap2|ncpdq|cdo|python -c) ")
+
+
+def copies_of_files(advice: Callable[[str, str], str], files: Sequence[str | os.PathLike], *, name: str) -> str:
+    """The advice that corrects a copy of each of ``files``, a variable's files: for one file,
+    ``advice(IN OUT, file)`` on the file and its copy beside it (:func:`input_and_copy`); for
+    several, each command of that advice that works on the copy's shell words becomes one loop
+    over the files, writing their copies under their own names into a new folder beside them
+    (:func:`new_folder`, ``name``), followed by the ``--data`` that takes the copies. A copy of
+    the first file alone left the others as they were, a folder refused as mixed (break37a B1,
+    for units; fix38d: the land-mask, density, cell_methods and ncap2 lines of a folder alike).
+
+    The files are grouped by folder and by the advice they get (a variable named otherwise in
+    some files gets its own loop): their ``*.nc`` when the group is every such file of the
+    folder, else the files listed.
+
+    Parameters
+    ----------
+    advice : callable
+        ``advice(arguments, file)``: the words (one command, or prose holding commands) that
+        correct ``file`` given the two shell words of a command's input and output
+        (``arguments``). A ``python -c`` line among them reads them as ``sys.argv[1:3]``
+        (:func:`xarray_command` does).
+    files : sequence of str or PathLike
+        The variable's files.
+    name : str
+        The new folder's name, saying what the copies hold (``units_fixed``, ``land_masked``).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from climann.data.shell import ncatted_attribute, ncatted_command
+    >>> print(copies_of_files(lambda arguments, file: ncatted_command([ncatted_attribute("units", "tas", "o",
+    ...       "c", "K")], arguments), ["/no/such/d/a.nc", "/no/such/d/b.nc"], name="units_fixed"))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    mkdir -p /no/such/d/units_fixed && for f in /no/such/d/a.nc /no/such/d/b.nc; do ncatted -a units,tas,o,c,K
+    "$f" /no/such/d/units_fixed/"${f##*/}"; done (a copy of each of its 2 files in a new folder), then give
+    --data '/no/such/d/units_fixed/*.nc' in place of the originals
+    """
+    files = [str(file) for file in files]
+    if len(files) == 1:
+        return advice(input_and_copy(files[0]), files[0])
+    folders = {Path(file).parent: new_folder(Path(file).parent, name) for file in files}
+    for parent, folder in folders.items():
+        _handed_out(folder, parent)
+    groups: dict[tuple[Path, str], list[str]] = {}
+    for file in files:
+        parent = Path(file).parent
+        words = _LOOP_WORDS.format(folder=shown_path(folders[parent]))
+        groups.setdefault((parent, advice(words, file)), []).append(file)
+    said = []
+    for (parent, text), held in groups.items():
+        every = [file for file in files if Path(file).parent == parent]  # the --data takes the folder's copies
+        looped = _looped(text, _LOOP_WORDS.format(folder=shown_path(folders[parent])), folders[parent],
+                         _loop_list(parent, held), len(held), every)
+        said.append(looped if len(groups) == 1 else f"for {', '.join(Path(file).name for file in held)}: {looped}")
+    return "; ".join(said)
+
+
+def _loop_list(parent: Path, held: Sequence[str]) -> str:
+    """The words a loop over ``held`` (files of ``parent``) runs on: ``parent/*.nc`` when they are
+    every file of the folder with their extension, else the files listed."""
+    suffixes = {Path(file).suffix for file in held}
+    whole = len(suffixes) == 1 and {Path(file) for file in held} == set(parent.glob(f"*{next(iter(suffixes))}"))
+    return f"{shown_path(parent)}/*{next(iter(suffixes))}" if whole else " ".join(shown_path(file) for file in held)
+
+
+def _looped(text: str, words: str, folder: Path, listed: str, count: int, every: Sequence[str]) -> str:
+    """``text`` with each command that ends in ``words`` made a loop over ``listed`` (``count``
+    files) writing into ``folder``, each followed by the ``--data`` that takes the copies of
+    ``every`` file of their folder."""
+    copies = f"a copy of each of its {count} files" if count > 1 else "its copy"
+    after = f" ({copies} in a new folder), then give --data {copies_data(folder, every)} in place of the originals"
+    pieces, position = [], 0
+    while (end := text.find(words, position)) >= 0:
+        starts = [match.start() for match in _LOOPED_COMMAND_START.finditer(text, position, end)]
+        start = starts[-1] if starts else position
+        stop = end + len(words)
+        pieces.append(f"{text[position:start]}mkdir -p {shown_path(folder)} && for f in {listed}; do "
+                      f"{text[start:stop]}; done{after}")
+        position = stop
+    return "".join(pieces) + text[position:]
 
 
 def earlier_copy_note(message: str) -> str:
@@ -643,6 +808,10 @@ def xarray_command(statements: Sequence[str], files: str, *, suffix: str = "fixe
     """
     words = shlex.split(files)
     body = "; ".join(dict.fromkeys(statements))
+    if any("$" in word for word in words[:2]):  # a loop's file and copy (copies_of_files): read as arguments
+        script = (f"import sys, xarray as xr; d = xr.open_dataset(sys.argv[1], decode_times=False); {body}; "
+                  "d.to_netcdf(sys.argv[2])")
+        return f"{python_command(script)} {files}"
     if is_zarr_store(words[0]):
         store, copy = working_path(words[0]), working_path(copy_path(words[0], suffix, ".zarr"))
         return python_command(f"import xarray as xr; d = xr.open_zarr({store!r}, decode_times=False); {body}; "

@@ -66,7 +66,10 @@ import xarray as xr
 
 from climann.data.coordinate_values import geographic_kind
 from climann.data.coords import MOVING_FEATURE_TYPES
-from climann.data.ragged_rows import check_station_times, checked_ragged_values, ragged_layout
+from climann.data.ragged_rows import (
+    check_station_times, checked_ragged_values, ragged_layout, stations_without_observations,
+    warn_stations_without_observations,
+)
 from climann.data.shell import copy_path, cut_advice, source_and_copy, working_path
 from climann.data.station_dimensions import STATION_ROLE, station_evidence
 from climann.errors import ClimannError
@@ -105,11 +108,15 @@ class SeveralStations(ClimannError):
         a coordinate variable, else the coordinate's first value.
     summary : str
         The stations' count, names and positions (:func:`stations_summary`).
+    shown_as : str
+        Which station ``first`` is: ``"the first station"``, or ``"the first station with
+        observations"`` of a ragged array whose first stations have none.
     """
 
-    def __init__(self, message: str, *, dim: str, first: object, summary: str) -> None:
+    def __init__(self, message: str, *, dim: str, first: object, summary: str,
+                 shown_as: str = "the first station") -> None:
         super().__init__(message)
-        self.dim, self.first, self.summary = dim, first, summary
+        self.dim, self.first, self.summary, self.shown_as = dim, first, summary, shown_as
 
 
 def location_dimension(dataset: xr.Dataset) -> str | None:
@@ -224,11 +231,17 @@ def with_station_rows(dataset: xr.Dataset, select: Mapping[str, object] | None =
     name, (instance, sample) = next(iter(ragged.items()))
     # Counts or indices that are no CF ragged array's would take another station's rows (break37b D1).
     values = checked_ragged_values(dataset, name, (instance, sample), where=where)
+    contiguous = dataset[name].dims == (instance,)
+    if not contiguous:  # valid CF, but indices counted from 1 look so (fix38d)
+        warn_stations_without_observations(dataset, name, (instance, sample), values, where=where,
+                                           station_text=lambda station: _station_text(dataset, instance, station))
     chosen = (select or {}).get(instance)
     if chosen is None and dataset.sizes[instance] > 1:
-        raise _several_stations_error(dataset, instance, where, ragged=ragged_layout(dataset, name))
+        empty = stations_without_observations(values, dataset.sizes[instance], contiguous=contiguous)
+        held = np.setdiff1d(np.arange(dataset.sizes[instance]), empty)
+        raise _several_stations_error(dataset, instance, where, ragged=ragged_layout(dataset, name),
+                                      index=int(held[0]) if held.size else 0)
     index, label = (0, None) if chosen is None else _index(dataset, instance, chosen, where)
-    contiguous = dataset[name].dims == (instance,)
     positions = _rows(values, index, contiguous=contiguous)
     if (positions.stop == positions.start) if isinstance(positions, slice) else positions.size == 0:
         raise ClimannError(_no_observations(dataset, (instance, sample), index, where, name))
@@ -697,16 +710,20 @@ def _several_stations(dataset: xr.Dataset, dim: str, where: str, ragged: str | N
             f"single point")
 
 
-def _several_stations_error(dataset: xr.Dataset, dim: str, where: str, ragged: str | None = None) -> SeveralStations:
-    """:func:`_several_stations`'s refusal, carrying the first station's ``select`` value and the
-    stations' summary for ``climann info``."""
-    first: object = 0
+def _several_stations_error(dataset: xr.Dataset, dim: str, where: str, ragged: str | None = None, *,
+                            index: int = 0) -> SeveralStations:
+    """:func:`_several_stations`'s refusal, carrying the ``select`` value of the station
+    ``climann info`` describes (``index``: the first station, or of a ragged array the first
+    with observations, fix38d: info refused a file whose station 0 had none) and the stations'
+    summary for it."""
+    first: object = index
     if dim in dataset.variables:
         with dask.config.set(scheduler="synchronous"):
-            value = np.asarray(dataset[dim].values).ravel()[0]
+            value = np.asarray(dataset[dim].values).ravel()[index]
         first = _shown(value) if isinstance(value, bytes) else value.item() if isinstance(value, np.generic) else value
     return SeveralStations(_several_stations(dataset, dim, where, ragged), dim=dim, first=first,
-                           summary=stations_summary(dataset, dim, where, ragged=ragged))
+                           summary=stations_summary(dataset, dim, where, ragged=ragged),
+                           shown_as="the first station" if index == 0 else "the first station with observations")
 
 
 #: At most this many stations are listed by name in :func:`stations_summary` (more: the first

@@ -346,7 +346,7 @@ _CDO_CELLS = {"daily": "day", "hourly": "hour", "1-hourly": "hour"}
 
 def series_averaging_advice(
     file: str | Path, frequency: str, methods: Mapping[str, str | None], *, time: str = "time", step: str = "",
-    bounded: bool = True, units: Mapping[str, str | None] | None = None,
+    bounded: bool = True, units: Mapping[str, str | None] | None = None, static: Sequence[str] = (),
 ) -> str:
     """How to bring the finer data of ``file`` to ``frequency`` (``"monthly"``…), each variable
     by what its values are over their time cells (its ``cell_methods``, CF 1.8 section 7.3;
@@ -383,6 +383,11 @@ def series_averaging_advice(
         cells whatever its ``cell_methods`` say; any other variable whose ``cell_methods``
         say nothing of time (a ``burned_fraction`` in ``1``) is averaged on an assumption that
         the advice states, naming it (rerun37 T1).
+    static : sequence of str, optional
+        The file's variables without time (``orog``, ``sftlf``, ``areacella``): nothing to sum or
+        average, so neither named among the means nor among the variables assumed to be means
+        (fix38d: ``orog`` was "assumed a mean over each step"); kept in the means' copy
+        (``-selname``) when the commands select variables, as a run given that copy needs them.
 
     Returns
     -------
@@ -402,11 +407,14 @@ def series_averaging_advice(
     commands = []
     for word, names in groups.items():
         statistic, plural = _KEPT_STATISTICS[word]
-        chosen = f" -selname,{','.join(names)}" if len(groups) > 1 else ""
+        kept = sorted(static) if word == "mean" and len(groups) > 1 else []
+        chosen = f" -selname,{','.join(sorted([*names, *kept]))}" if len(groups) > 1 else ""
+        without_time = f" ({_listed(kept)}, without time, copied as {'it is' if len(kept) == 1 else 'they are'})" \
+            if kept else ""
         points = [shlex.quote(f"-setattribute,{name}@cell_methods={_as_mean(methods[name], time)}")
                   for name in names if word == "mean" and _is_point(methods[name], time)]
         copy = input_and_copy(file, frequency if len(groups) == 1 else f"{frequency}_{plural}")
-        commands.append(f"{frequency} {plural}{f' of {_listed(names)}' if len(groups) > 1 else ''} with "
+        commands.append(f"{frequency} {plural}{f' of {_listed(names)}' if len(groups) > 1 else ''}{without_time} with "
                         f"`cdo {prefix}{statistic}{''.join(f' {point}' for point in points)}{cells}{chosen} {copy}`")
     return ("e.g. " + " and ".join(commands) + (", then give both copies to --data" if len(commands) > 1 else "")
             + assumed)

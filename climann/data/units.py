@@ -43,7 +43,7 @@ import logging
 import re
 import shlex
 import threading
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -58,10 +58,10 @@ from climann.data.paths import is_zarr_store
 from climann.data.quantities import liquid_equivalent
 from climann.data.salinity import PRACTICAL_SALINITY_UNITS, is_salinity, salinity_scale, typical_salinity
 from climann.data.shell import (
-    attribute_command, copies_data, file_time_names, input_and_copy, ncap2_name, ncatted_attribute, ncatted_command,
-    new_folder, shown_path, values_command, xarray_data, xarray_values,
+    attribute_command, copies_of_files, file_time_names, input_and_copy, ncap2_name, ncatted_attribute, ncatted_command,
+    values_command, xarray_data, xarray_values,
 )
-from climann.data.sources import LISTED_FILES, files_text, name_in_file, source_files, variable_where
+from climann.data.sources import LISTED_FILES, name_in_file, source_files, variable_where
 from climann.data.standard_names import standard_name_of
 from climann.data.time_axis import date_text, month_number, month_start, own_series_lag_of, years_later
 from climann.data.unit_ratios import (
@@ -1101,20 +1101,22 @@ def _monthly_advice(variable: xr.DataArray, found: Conversion, step, *, name: st
     (``mm month-1`` to ``mm day-1``): ``cdo divdpm`` divides each value by the days of its
     month but keeps the units attribute, so the line sets it too (``setattribute``).
     """
-    files = _fixed_copy(variable, where)
     stored = name_in_file(variable, name)
     finer = step is not None and not step.months and step.duration < datetime.timedelta(days=28)
     if found.per_month > 0:
         if not finer:
             return "give it at monthly steps"
-        return (f"if its values are rates (each step's mean rate per {_without_months(variable)}), give their "
-                f"monthly means: cdo monmean {files} (climann then multiplies each month's mean by the days of "
-                "that month)")
+        return _on_copies(variable, where, lambda files: (
+            f"if its values are rates (each step's mean rate per {_without_months(variable)}), give their "
+            f"monthly means: cdo monmean {files} (climann then multiplies each month's mean by the days of "
+            "that month)"), name="monthly_means")
     per_day = _per_day_units(str(variable.attrs.get("units", "")))
     if per_day is None:
         return "convert it to a rate per day first (cdo divdpm divides each value by the days of its month)"
-    return (f"if each value is a rate per month of the month holding it, convert it to {per_day} by the days of "
-            f"that month: cdo -setattribute,{shlex.quote(f'{stored}@units={per_day}')} -divdpm {files}")
+    return _on_copies(variable, where, lambda files: (
+        f"if each value is a rate per month of the month holding it, convert it to {per_day} by the days of "
+        f"that month: cdo -setattribute,{shlex.quote(f'{stored}@units={per_day}')} -divdpm {files}"),
+        name="per_day")
 
 
 def _without_months(variable: xr.DataArray) -> str:
@@ -1340,9 +1342,9 @@ def convert_variable(
                        difference_fix=difference_commands(variable, name, where))
     if found is None:
         if _mole_fraction_and_mass_concentration(str(units), to):  # ppb against µg m-3 (break34a A2)
-            raise ClimannError(mole_fraction_refusal(
+            raise ClimannError(_on_copies(variable, where, lambda files: mole_fraction_refusal(
                 name, variable.attrs, str(units), to, where=where, reference=reference,
-                stored=name_in_file(variable, name), files=_fixed_copy(variable, where), step=_unit_factor))
+                stored=name_in_file(variable, name), files=files, step=_unit_factor), name="units_fixed"))
         if _differ_by_a_density(str(units), to):
             raise ClimannError(_medium_refusal(variable, name, str(units), to, where=where, reference=reference,
                                                reference_attrs=reference_attrs))
@@ -1567,11 +1569,11 @@ def _medium_refusal(variable: xr.DataArray, name: str, units: str, to: str, *, w
             converted = source * density if per_mass else source / density
             factor = float(converted.to(destination.units).magnitude) / float(destination.magnitude)
             own = standard_name_of(dict(reference_attrs or {}))
-            return concentration_refusal(
+            return _on_copies(variable, where, lambda files: concentration_refusal(
                 name, units, to, medium=medium_of(name, variable.attrs, reference_attrs or {}), per_mass=per_mass,
                 factor=factor, where=where, reference=reference, stored=name_in_file(variable, name),
-                files=_fixed_copy(variable, where),
-                standard_name=own if own and own != standard_name_of(variable.attrs) else None)
+                files=files, standard_name=own if own and own != standard_name_of(variable.attrs) else None),
+                name="units_fixed")
     return (f"'{name}' is in '{units}' in {where} but in '{to}' in {reference}, and '{units}' does not convert to "
             f"'{to}'; give '{name}' in {to} (or a convertible unit) or check that it is the same quantity")
 
@@ -1582,13 +1584,21 @@ def _density_refusal(variable: xr.DataArray, name: str, units: str, to: str, *, 
     against a mass per area: its own density is needed and not known, and water's would be
     wrong (fresh snow about 100 kg m-3, settled snow 200 to 500: the mass 2 to 10 times too
     large). The ways out: its water equivalent computed with the density the user knows, or,
-    when its values already are one, the attribute that says so."""
+    when its values already are one, the attribute that says so; for a variable of several
+    files, in a copy of each (:func:`_on_copies`)."""
+    return _on_copies(variable, where, lambda files: _density_text(variable, name, units, to, files, where=where,
+                                                                   reference=reference), name="water_equivalent")
+
+
+def _density_text(variable: xr.DataArray, name: str, units: str, to: str, files: str, *, where: str,
+                  reference: str) -> str:
+    """:func:`_density_refusal`'s words, its commands on ``files`` (``IN OUT``)."""
     standard_name = standard_name_of(variable.attrs)
     named = bool(standard_name)
     long_name = str(variable.attrs.get("long_name", "")).strip()
     said = f"standard_name {standard_name}" if named else f"long_name '{long_name}'" if long_name else "nothing"
     liquid = liquid_equivalent(standard_name)
-    files, stored = _fixed_copy(variable, where), name_in_file(variable, name)
+    stored = name_in_file(variable, name)
     own = ncap2_name(stored)
     convert = f"{own}={own}*DENSITY/{WATER_DENSITY:g}" + (f'; {own}@standard_name="{liquid}"' if liquid else "")
     statements = [xarray_values(stored, f"{xarray_data(stored)} * DENSITY / {WATER_DENSITY:g}"),
@@ -1631,29 +1641,15 @@ _UNITS_COPIES_FOLDER = "units_fixed"
 
 def _units_fix_of_files(variable: xr.DataArray, name: str, to: str) -> str:
     """The ``ncatted`` that sets the units of ``name`` to ``to`` in a copy of each of the files
-    ``variable`` comes from, in a new folder beside them (one loop over a folder's files: its
-    ``*.nc`` when they are all of them), then the ``--data`` that takes the copies. A copy of the
-    first file alone, written beside it, left a folder of 72 MODIS files whose copy's units
-    differed from the 71 others', and the folder was refused (break37a B1)."""
-    files = source_files(variable)
-    held: dict[tuple[Path, str], list[str]] = {}
-    for path in files:
-        held.setdefault((Path(path).parent, name_in_file(variable, name, path)), []).append(path)
-    folders = {parent: new_folder(parent, _UNITS_COPIES_FOLDER) for parent, _ in held}
-    commands = []
-    for (parent, own), each in held.items():
-        suffixes = {Path(file).suffix for file in each}
-        suffix = next(iter(suffixes))
-        whole = len(suffixes) == 1 and {Path(file) for file in each} == set(parent.glob(f"*{suffix}"))
-        listed = f"{shown_path(parent)}/*{suffix}" if whole else " ".join(shown_path(file) for file in each)
-        edit = ncatted_attribute("units", own, "o", "c", str(to).strip())
-        copy = f'"$f" {shown_path(folders[parent])}/"${{f##*/}}"'
-        commands.append(f"mkdir -p {shown_path(folders[parent])} && for f in {listed}; do "
-                        f"{ncatted_command([edit], copy)}; done")
-    copies = " ".join(f"--data {copies_data(folder, [f for f in files if Path(f).parent == parent])}"
-                      for parent, folder in folders.items())
-    return (f"{' && '.join(commands)} (a copy of each of its {len(files)} files in a new folder), then give "
-            f"{copies} in place of the originals")
+    ``variable`` comes from, in a new folder beside them, then the ``--data`` that takes the
+    copies (:func:`~climann.data.shell.copies_of_files`). A copy of the first file alone, written
+    beside it, left a folder of 72 MODIS files whose copy's units differed from the 71 others',
+    and the folder was refused (break37a B1)."""
+    def edit(arguments: str, file: str) -> str:
+        return ncatted_command([ncatted_attribute("units", name_in_file(variable, name, file), "o", "c",
+                                                  str(to).strip())], arguments)
+
+    return copies_of_files(edit, source_files(variable), name=_UNITS_COPIES_FOLDER)
 
 
 def difference_commands(variable: xr.DataArray, name: str, where: str) -> str:
@@ -1661,8 +1657,9 @@ def difference_commands(variable: xr.DataArray, name: str, where: str) -> str:
     (``units_metadata = "temperature: difference"``, CF-1.11 §3.1.2) in a copy of each of its
     files, each naming the variable as that file holds it (verify28 V4: ``tas`` for files that
     hold ``t2m`` and ``temp`` with rename rules changed nothing): one command per file, ``; ``
-    between them; for more than :data:`~climann.data.sources.LISTED_FILES` files of one name,
-    one command on ``IN.nc OUT.nc`` for each of them. Overwrite (``o``), not create: a file's
+    between them; for more than :data:`~climann.data.sources.LISTED_FILES` files, a loop writing
+    a copy of each into a new folder (:func:`~climann.data.shell.copies_of_files`; it was one
+    command on ``IN.nc OUT.nc`` for each). Overwrite (``o``), not create: a file's
     ``temperature: unknown`` stays otherwise.
 
     Parameters
@@ -1690,16 +1687,13 @@ def difference_commands(variable: xr.DataArray, name: str, where: str) -> str:
     files = source_files(variable)
     if not files:
         return command(name_in_file(variable, name), _fixed_copy(variable, where))
+    if len(files) > LISTED_FILES and not any(is_zarr_store(file) for file in files):  # a loop (fix38d: IN.nc OUT.nc)
+        return copies_of_files(lambda arguments, file: command(name_in_file(variable, name, file), arguments), files,
+                               name=_UNITS_COPIES_FOLDER)
     by_name: dict[str, list[str]] = {}
     for path in files:
         by_name.setdefault(name_in_file(variable, name, path), []).append(path)
-    said = []
-    for own, held in by_name.items():
-        if len(held) > LISTED_FILES:
-            said.append(f"for each of {files_text(held)}: {command(own, 'IN.nc OUT.nc')}")
-        else:
-            said.extend(command(own, input_and_copy(path)) for path in held)
-    return "; ".join(said)
+    return "; ".join(command(own, input_and_copy(path)) for own, held in by_name.items() for path in held)
 
 
 #: Words written as the units of a fraction that UDUNITS cannot read; its units are ``1``.
@@ -1725,6 +1719,18 @@ def _fraction_fix(variable: xr.DataArray, name: str, units: str, where: str) -> 
     if not is_fraction_word(units):
         return ""
     return f"if the values are fractions (0 to 1), their units are 1: {_units_fix(variable, name, '1', where)}; "
+
+
+def _on_copies(variable: xr.DataArray, where: str, advice: Callable[[str], str], *, name: str) -> str:
+    """``advice(files)``, words holding commands on a file and its corrected copy (``IN OUT``),
+    for ``variable``: on its one file (:func:`_fixed_copy`), or, read from several files, each
+    command a loop that writes a copy of each into a new folder ``name`` beside them, with the
+    ``--data`` that takes them (:func:`~climann.data.shell.copies_of_files`; fix38d: the
+    cell_methods, water-equivalent and ncap2 lines of a folder named its first file alone)."""
+    files = source_files(variable)
+    if len(files) > 1 and not any(is_zarr_store(file) for file in files):
+        return copies_of_files(lambda arguments, file: advice(arguments), files, name=name)
+    return advice(_fixed_copy(variable, where))
 
 
 def _fixed_copy(variable: xr.DataArray, where: str) -> str:
@@ -1756,11 +1762,15 @@ def _cell_lengths(
     own = time_cell_method(variable.attrs.get("cell_methods"), dim or "time")
     if dim is not None and "climatology" not in variable[dim].attrs:
         own = over_each_cell(own)  # Daymet's "time: sum within days time: sum over days" on months: their sum
-    files, stored = _fixed_copy(variable, where), name_in_file(variable, name)
+    stored = name_in_file(variable, name)
+
+    def on_copies(advice: Callable[[str], str]) -> str:  # a folder's files: a copy of each (fix38d)
+        return _on_copies(variable, where, advice, name="time_cells_fixed")
+
     if found.per_cell < 0 and own != "time: sum":
         marked = " ".join(filter(None, (without_time_entries(variable.attrs.get("cell_methods"), dim or "time"),
                                         "time: sum")))
-        raise ClimannError(
+        raise ClimannError(on_copies(lambda files: (
             f"'{name}' is in '{units}' in {where}, an amount that does not say the period it is over, but in '{to}', a "
             f"rate, in {reference}: it converts only as the total over each time step (CF cell_methods 'time: sum'), "
             f"which {where} does not say{f' (it says {own})' if own else ''}; if the values are totals over each "
@@ -1769,7 +1779,7 @@ def _cell_lengths(
             "); "
             f"if they are daily "
             f"totals averaged over each step, as ERA5's monthly means are, give the units "
-            f"({attribute_command([ncatted_attribute('units', stored, 'o', 'c', f'{units} day-1')], files)})")
+            f"({attribute_command([ncatted_attribute('units', stored, 'o', 'c', f'{units} day-1')], files)})")))
     if found.per_cell > 0 and time_cell_method(reference_method) != "time: sum":
         raise ClimannError(
             f"'{name}' is in '{units}', a rate, in {where} but in '{to}' in {reference}, an amount that does not say "
@@ -1782,14 +1792,15 @@ def _cell_lengths(
     bounds = None if time_bounds is None else np.asarray(time_bounds.values)
     lengths = None if dim is None else cell_lengths(np.asarray(variable[dim].values), bounds)
     if dim is not None and bounds is None and _accumulated_by_a_forecast_model(variable):
-        refusal = _grib_accumulation_cells(variable, dim, files)
-        if refusal:
-            raise ClimannError(f"'{name}' in {where} is converted from '{units}' to '{to}' by the length of each time "
-                               f"step, a total over it (time: sum), but {refusal}")
+        grib = dim
+        if _grib_accumulation_cells(variable, grib, "IN.nc OUT.nc") is not None:
+            raise ClimannError(on_copies(lambda files: (
+                f"'{name}' in {where} is converted from '{units}' to '{to}' by the length of each time step, a total "
+                f"over it (time: sum), but {_grib_accumulation_cells(variable, grib, files)}")))
     if lengths is None:
-        raise ClimannError(
+        raise ClimannError(on_copies(lambda files: (
             f"'{name}' in {where} is converted from '{units}' to '{to}' by the length of each time step, a total "
-            f"over it (time: sum), but {_unknown_cells(variable, dim, files)}")
+            f"over it (time: sum), but {_unknown_cells(variable, dim, files)}")))
     source = f"the time bounds {time_bounds.name}" if bounds is not None else "the step of its times"
     if bounds is None and _accumulated_by_a_forecast_model(variable):  # an hour apart: the only kind taken
         source += ("; GRIB accumulations an hour apart are taken as ERA5's totals over the hour before each stamp: "

@@ -638,11 +638,28 @@ def _averaging_advice(layout: GridLayout, trained: TimeStep, values: TimeStep) -
     step, to that step: each of its variables summed or averaged by its ``cell_methods``
     (:func:`~climann.data.time_axes.series_averaging_advice`)."""
     file = _first_file(layout)
-    methods = {name: layout.variable_cell_methods.get(name) for name in layout.variable_units
-               if file in layout.files_of(name)}
+    named = [name for name in layout.variable_units if file in layout.files_of(name)]
+    static = _without_time_in_file(layout, file, named)
+    methods = {name: layout.variable_cell_methods.get(name) for name in named if name not in static}
     return series_averaging_advice(file, trained.name, methods, time=layout.time.name, step=values.name,
                                    bounded=layout.time_bounds is not None or layout.is_climatology,
-                                   units=_units_in_file(layout, file, methods))
+                                   units=_units_in_file(layout, file, methods), static=static)
+
+
+def _without_time_in_file(layout: GridLayout, file: str, names: Sequence[str]) -> list[str]:
+    """Those of ``names`` that ``file`` holds without its time dimension (``orog``, ``sftlf``,
+    ``areacella``): static fields, which no averaging over time changes (fix38d: they were named
+    among the variables assumed to be means); none when the file cannot be opened here."""
+    import xarray as xr
+
+    try:
+        with xr.open_dataset(file, decode_cf=False) as opened:
+            held = {name: opened[layout.name_in_file(name, file)] for name in names
+                    if layout.name_in_file(name, file) in opened.variables}
+            time = layout.time.name if layout.time.name in opened.dims else None
+            return [name for name, variable in held.items() if time is not None and time not in variable.dims]
+    except (OSError, ValueError, KeyError, TypeError):  # advice must not fail for it
+        return []
 
 
 def _units_in_file(layout: GridLayout, file: str, names: Sequence[str]) -> dict[str, str | None]:

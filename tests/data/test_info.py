@@ -1023,3 +1023,34 @@ def test_long_variable_names_keep_each_row_and_the_header_whole_at_80_columns(tm
         assert [line[column:].strip() for line in lines[row + 1: row + 3]] == ["lat: 11,", "lon: 20)"]
         assert lines[row + 1][:column].strip("# ") == "" and lines[row + 3].split("#", 1)[1].strip().startswith(
             name.replace("_", " ")[:20])
+
+
+@pytest.mark.parametrize(("present", "said"), [pytest.param(0, "all", id="no-data"),
+                                               pytest.param(1, ">99.9%", id="one-value-of-1200"),
+                                               pytest.param(1200, "0%", id="every-value")])
+def test_the_missing_column_says_all_only_when_no_value_is_there(tmp_path, present, said):
+    """fix38d: a station with no data showed "100%", and so did one with 1 value of its 1200 (99.92 %
+    rounded): the column says "all" for the first, ">99.9%" for the second."""
+    times = [cftime.DatetimeNoLeap(1900 + k // 12, k % 12 + 1, 15) for k in range(1200)]
+    flow = np.full((1200, 2), np.nan, np.float32)
+    flow[:present, 0] = 1.0
+    flow[:, 1] = 2.0
+    xr.Dataset({"flow": (("time", "station"), flow, {"units": "m3 s-1"})},
+               coords={"time": times,
+                       "lat": ("station", [10.0, 20.0], {"units": "degrees_north", "standard_name": "latitude"}),
+                       "lon": ("station", [1.0, 2.0], {"units": "degrees_east", "standard_name": "longitude"}),
+                       "site": ("station", ["A01", "B02"], {"cf_role": "timeseries_id"})},
+               attrs={"featureType": "timeSeries"}).to_netcdf(tmp_path / "stations.nc")
+    report = unwrapped_report(describe([tmp_path / "stations.nc"]))
+    (row,) = [line for line in report.splitlines() if line.startswith("#   flow ")]
+    assert row.split()[-1] == said
+
+
+def test_a_file_without_data_variables_says_none_once(tmp_path):
+    """fix38d: the report said "Variables: 0" and, on the next line, "none": a count and a list of
+    nothing. Now one line says it."""
+    xr.Dataset(coords={"lat": ("lat", [1.0, 2.0], {"units": "degrees_north"}),
+                       "lon": ("lon", [1.0, 2.0, 3.0], {"units": "degrees_east"})}).to_netcdf(tmp_path / "axes.nc")
+    lines = describe([tmp_path / "axes.nc"]).splitlines()
+    start = lines.index("# Variables: none")
+    assert lines[start + 1] == ""  # the next section follows

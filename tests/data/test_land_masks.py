@@ -204,7 +204,9 @@ def test_a_target_with_a_fill_value_is_given_no_new_one(tmp_path, caplog, monkey
 
 def test_a_series_file_without_a_fill_value_gets_its_own_command(tmp_path, caplog, monkeypatch):
     """encodfix: xarray keeps the first file's encoding; the command was built from it alone, so a later file
-    without a _FillValue was given none (NCO's get_miss then has no missing value to write)."""
+    without a _FillValue was given none (NCO's get_miss then has no missing value to write). fix38d: each
+    group's command is a loop writing copies into one new folder (it was `IN.nc OUT.nc`); both run as
+    printed mask every file's land."""
     monkeypatch.chdir(tmp_path)
     dataset, files = _roms_like(), []
     for number, (start, stop) in enumerate(((0, 14), (14, 28), (28, N_TIME))):
@@ -213,10 +215,22 @@ def test_a_series_file_without_a_fill_value_gets_its_own_command(tmp_path, caplo
         dataset.isel(ocean_time=slice(start, stop)).to_netcdf(
             files[-1], encoding={"temp": {"_FillValue": fill}, "mask_rho": {"_FillValue": None}})
     (message,) = _warnings(caplog, open_dataset(files))
+    data = "then give --data 'land_masked/*.nc' in place of the originals"
     assert message.endswith(
-        "to set those cells missing: for roms_avg_1.nc: ncap2 -s 'temp=temp;temp.set_miss(9.96921e+36f);"
-        "where(mask_rho==0) temp=temp.get_miss();' roms_avg_1.nc roms_avg_1_fixed.nc; for the other files: "
-        "ncap2 -s 'where(mask_rho==0) temp=temp.get_miss();' IN.nc OUT.nc")
+        "to set those cells missing: for roms_avg_0.nc, roms_avg_2.nc: mkdir -p land_masked && for f in "
+        "roms_avg_0.nc roms_avg_2.nc; do ncap2 -s 'where(mask_rho==0) temp=temp.get_miss();' \"$f\" "
+        f"land_masked/\"${{f##*/}}\"; done (a copy of each of its 2 files in a new folder), {data}; for roms_avg_1.nc: "
+        "mkdir -p land_masked && for f in roms_avg_1.nc; do ncap2 -s 'temp=temp;temp.set_miss(9.96921e+36f);"
+        "where(mask_rho==0) temp=temp.get_miss();' \"$f\" land_masked/\"${f##*/}\"; done (its copy in a new "
+        f"folder), {data}")
+    if shutil.which("ncap2") is None:
+        return
+    for part in message.partition("to set those cells missing: ")[2].split(f", {data}"):  # both, as printed
+        if part:
+            _bash(part.partition(": ")[2].partition(" (")[0], tmp_path)
+    fixed = open_dataset(sorted((tmp_path / "land_masked").glob("*.nc")))
+    assert np.isnan(fixed["temp"].values[:, _land()]).all()
+    np.testing.assert_array_equal(fixed["temp"].values[:, ~_land()], dataset["temp"].values[:, ~_land()])
 
 
 @pytest.mark.skipif(shutil.which("ncap2") is None, reason="NCO's ncap2 is not installed")
@@ -571,3 +585,65 @@ def test_a_land_sea_mask_that_changes_in_time_is_still_no_mask(tmp_path):
     lsm[N_TIME - 1, 4, 2] = 0.0
     original.assign(lsm=original["lsm"].copy(data=lsm)).to_netcdf(tmp_path / "wet_dry.nc")
     assert land_stored_as_value(open_dataset([tmp_path / "wet_dry.nc"]), "sst") is None
+
+
+def _bash(command: str, cwd) -> None:
+    """Run a printed line as a shell runs it, with this interpreter as its ``python``."""
+    import os
+    import sys
+
+    path = f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ.get('PATH', '')}"
+    subprocess.run(["bash", "-c", command], check=True, cwd=cwd, capture_output=True, env={**os.environ, "PATH": path})
+
+
+def _oras5_folder(folder, *, mask: bool) -> list[xr.Dataset]:
+    """Three ORAS5-like files of 40 months each (oras5/oras5_0.nc …): sosstsst 0.0 on land; the land
+    told by sossheig missing there, or by a ``tmask`` (0 on land) in each file."""
+    folder.mkdir()
+    parts = []
+    for number in range(3):
+        part = _nemo_like(ssh_on_land=mask)
+        part = part.assign_coords(time_counter=[cftime.datetime(1990 + 4 * number + k // 12, k % 12 + 1, 15,
+                                                                calendar="gregorian") for k in range(N_TIME)])
+        if mask:
+            part["tmask"] = (("y", "x"), (~_land()).astype("i1"))
+        _nemo_written(folder / f"oras5_{number}.nc", part)
+        parts.append(part)
+    return parts
+
+
+@pytest.mark.parametrize("mask", [pytest.param(False, id="land-where-sossheig-is-missing-xarray"),
+                                  pytest.param(True, id="tmask-in-each-file-ncap2")])
+def test_a_folder_s_land_line_run_as_printed_masks_a_copy_of_every_file_and_the_copies_train(
+        tmp_path, caplog, monkeypatch, mask):
+    """fix38d: for a target read from a folder of files the land line was one file's (`xarray … IN.nc OUT.nc`,
+    `ncap2 … IN.nc OUT.nc`): no file to run it on, 72 times by hand. Now one loop writes a copy of each file
+    into a new folder and says the --data that takes them; run as printed, every copy's land is missing and
+    its sea as it was, the originals untouched, and a run on the new folder trains with no word of land."""
+    if mask and shutil.which("ncap2") is None:
+        pytest.skip("NCO's ncap2 is not installed")
+    from climann.data.open import expand_paths
+    from climann.workflow.config import build_config
+    from climann.workflow.pipeline import run_training
+
+    monkeypatch.chdir(tmp_path)
+    parts = _oras5_folder(tmp_path / "oras5", mask=mask)
+    (message,) = _warnings_of(caplog, open_dataset(expand_paths(["oras5"])), "sosstsst", where="oras5")
+    line = message.partition("to set those cells missing: ")[2]
+    command, _, rest = line.partition(" (a copy of each of its 3 files in a new folder)")
+    assert command.startswith("mkdir -p oras5/land_masked && for f in oras5/*.nc; do ")
+    assert rest == ", then give --data 'oras5/land_masked/*.nc' in place of the originals"
+    _bash(command, tmp_path)
+    for number, part in enumerate(parts):
+        _land_set_missing(tmp_path / "oras5" / "land_masked" / f"oras5_{number}.nc", part)
+        assert (open_dataset([tmp_path / "oras5" / f"oras5_{number}.nc"])["sosstsst"].values[:, _land()] == 0).all()
+    copies = open_dataset(expand_paths(["oras5/land_masked/*.nc"]))
+    assert _warnings_of(caplog, copies, "sosstsst", where="oras5/land_masked") == []
+    config = build_config({"data": {"paths": ["oras5/land_masked/*.nc"], "target": "sosstsst", "predictors": []},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    forget_notes()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    assert not [record for record in caplog.records if "land stored as a value" in record.getMessage()]
+    assert (run_dir / "metrics.json").is_file()

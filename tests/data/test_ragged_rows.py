@@ -114,3 +114,69 @@ def test_a_station_of_a_right_ragged_array_is_its_series(tmp_path, indexed):
     opened = open_dataset([tmp_path / "ragged.nc"], select={"station": 2})
     np.testing.assert_array_equal(opened["flow"].values[:, 0, 0], _series(2)[1])
     assert opened["site"].values.item() == "C03"
+
+
+def _four_stations_counted_from_1() -> xr.Dataset:
+    """The three stations' observations indexed 1 … 3 (counted from 1) in a file of four stations:
+    every index lies inside 0 … 3, valid CF, and read as CF says station 0 (A01) has none."""
+    ragged = _ragged(indexed=True, from_one=True)
+    return ragged.drop_vars(["lat", "lon", "site"]).assign_coords(
+        lat=("station", [10.0, 20.0, 30.0, 40.0], {"units": "degrees_north", "standard_name": "latitude"}),
+        lon=("station", [1.0, 2.0, 3.0, 4.0], {"units": "degrees_east", "standard_name": "longitude"}),
+        site=("station", [*NAMES, "D04"], {"cf_role": "timeseries_id"}))
+
+
+def test_indices_from_1_inside_the_stations_are_read_with_a_warning_naming_the_station_without_data(
+        tmp_path, monkeypatch, caplog):
+    """fix38d: indices 1 … 3 of 4 stations are no refusal (valid CF), but station 1 (B02) was read with
+    A01's series without a word. The warning names station 0 as having no observations and how indices
+    counted from 1 look; its line, run as printed, gives a file whose station 0 is A01's series."""
+    import logging
+
+    from climann.data.notes import forget_notes
+
+    monkeypatch.chdir(tmp_path)
+    _four_stations_counted_from_1().to_netcdf("idx4.nc")
+    forget_notes()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        opened = open_dataset([tmp_path / "idx4.nc"], select={"station": 1})
+    np.testing.assert_array_equal(opened["flow"].values[:, 0, 0], _series(0)[1])  # read as CF says
+    (message,) = [record.getMessage() for record in caplog.records if "no observations" in record.getMessage()]
+    assert message.startswith("idx4.nc: station 0 (A01) of the 4 along 'station' has no observations: no value of "
+                              "the station index 'station_index'")
+    assert "indices written counting from 1 (as Fortran, R and MATLAB count) look like this: its indices run 1 to 3" in message
+    assert "\n" not in message
+    command = message.split("e.g. ")[1].split(", then give")[0]
+    run_python(*shlex.split(command)[1:], check=True, cwd=tmp_path)
+    fixed = open_dataset([tmp_path / "idx4_from0.nc"], select={"station": 0})
+    np.testing.assert_array_equal(fixed["flow"].values[:, 0, 0], _series(0)[1])
+    assert fixed["site"].values.item() == "A01"
+
+
+def test_a_station_without_data_in_the_middle_is_named_without_the_counting_from_1_note(tmp_path, caplog):
+    """An empty station other than the first: named, with nothing said of counting from 1."""
+    import logging
+
+    from climann.data.notes import forget_notes
+
+    ragged = _four_stations_counted_from_1()
+    ragged["station_index"] = ragged["station_index"].where(ragged["station_index"] != 2, 0)
+    ragged.to_netcdf(tmp_path / "gap.nc")
+    forget_notes()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        open_dataset([tmp_path / "gap.nc"], select={"station": 0})
+    (message,) = [record.getMessage() for record in caplog.records if "no observations" in record.getMessage()]
+    assert message.startswith("gap.nc: station 2 (C03) of the 4 along 'station' has no observations")
+    assert "from 1" not in message
+
+
+def test_info_describes_the_first_station_with_observations(tmp_path):
+    """fix38d: climann info refused the whole file (station 0, which it shows by default, has no
+    observations); it now shows the first station that has some, and says so."""
+    from climann.data.info import describe
+    from tests.conftest import unwrapped_report
+
+    _four_stations_counted_from_1().to_netcdf(tmp_path / "idx4.nc")
+    report = unwrapped_report(describe([tmp_path / "idx4.nc"]))
+    assert "with select = {station = 1} (the first station with observations)" in report
+    assert "site = B02, station = 1" in report

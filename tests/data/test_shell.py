@@ -768,3 +768,36 @@ def test_a_copy_of_a_copy_is_numbered_not_stacked_and_never_an_existing_file(tmp
     assert original_and_copy(tmp_path / "iri_fixed_2.nc", tmp_path / "iri_fixed.nc") == (
         tmp_path / "iri_fixed.nc", tmp_path / "iri_fixed_2.nc")
     assert earlier_copy_note("ncap2 -s 't=t' iri_fixed.nc iri_fixed_3.nc") == ""
+
+
+@pytest.mark.skipif(shutil.which("ncatted") is None, reason="needs NCO's ncatted")
+def test_two_folder_fixes_shown_by_one_command_chain_their_loops(tmp_path, monkeypatch):
+    """fix38d: two fixes of a variable read from a folder, each a loop writing copies into a new folder
+    (copies_of_files), were each made from the originals: two folders, one fix in each. Shown by one
+    command, the second loop reads the first's copies; run as printed in order, its copies hold both."""
+    from climann.data.shell import copies_of_files, copies_said_once, ncatted_attribute, ncatted_command
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "d").mkdir()
+    for year in (2001, 2002, 2003):
+        xr.Dataset({"tas": ("time", np.array([1.0, 2.0]), {"units": "Kelvin"})}).to_netcdf(tmp_path / "d" / f"{year}.nc")
+    files = sorted(str(path) for path in (tmp_path / "d").glob("*.nc"))
+
+    def advice(attribute: str, value: str, name: str) -> str:
+        return "fix: " + copies_of_files(lambda arguments, file: ncatted_command(
+            [ncatted_attribute(attribute, "tas", "o", "c", value)], arguments), files, name=name)
+
+    with copies_said_once() as copies:
+        first = copies.shown(advice("units", "K", "units_fixed"))
+        second = copies.shown(advice("long_name", "air temperature", "names_fixed"))
+    assert first.startswith("fix: mkdir -p d/units_fixed && for f in d/*.nc; do ncatted -a units,tas,o,c,K ")
+    assert second.startswith("fix: mkdir -p d/names_fixed && for f in d/units_fixed/*.nc; do ncatted -a long_name,")
+    assert second.endswith("(this reads units_fixed, which the line shown before writes from d: run that one "
+                           "first; names_fixed then holds both fixes)")
+    for shown in (first, second):
+        subprocess.run(["bash", "-c", shown.removeprefix("fix: ").partition(" (a copy of each")[0]], check=True,
+                       cwd=tmp_path, capture_output=True)
+    for year in (2001, 2002, 2003):
+        with xr.open_dataset(tmp_path / "d" / "names_fixed" / f"{year}.nc") as fixed:
+            assert fixed["tas"].attrs == {"units": "K", "long_name": "air temperature"}
+    assert sorted(path.name for path in (tmp_path / "d").glob("*.nc")) == ["2001.nc", "2002.nc", "2003.nc"]

@@ -1549,3 +1549,90 @@ def test_a_per_month_rate_on_daily_steps_is_advised_a_line_that_sets_its_units_t
                                 where=words[-1], reference="the model")["pr"]
     days = np.repeat([31.0, 29.0, 31.0], [31, 29, 31])
     np.testing.assert_allclose(converted.values.ravel(), values / days, rtol=1e-5)
+
+
+def _monthly_totals_folder(folder, units: str, attrs: dict) -> np.ndarray:
+    """Three yearly files (pr_2001.nc …) of monthly totals of one cell, each month bounded (CF 7.1),
+    ``pr`` in ``units`` with ``attrs``; returns the values, shape (36,)."""
+    import cftime
+
+    folder.mkdir()
+    values = (1.0 + np.arange(36) % 5).astype(np.float32) / 100
+    for number, year in enumerate((2001, 2002, 2003)):
+        edges = [[cftime.DatetimeNoLeap(year, month, 1), cftime.DatetimeNoLeap(year + month // 12, month % 12 + 1, 1)]
+                 for month in range(1, 13)]
+        xr.Dataset({"pr": (("time", "lat", "lon"), values[12 * number:12 * number + 12, None, None],
+                           {"units": units, **attrs}),
+                    "time_bnds": (("time", "bnds"), np.array(edges, dtype=object))},
+                   coords={"time": ("time", [low + (high - low) / 2 for low, high in edges], {"bounds": "time_bnds"}),
+                           "lat": [10.0], "lon": [20.0]},
+                   ).to_netcdf(folder / f"pr_{year}.nc", encoding={"time": {"units": "days since 2001-01-01"},
+                                                                  "time_bnds": {"units": "days since 2001-01-01"}})
+    return values
+
+
+@pytest.mark.parametrize(("units", "attrs", "tool", "kept"), [
+    pytest.param("mm", {"standard_name": "precipitation_amount"}, "ncatted -a cell_methods", 1.0,
+                 id="cell-methods-ncatted"),
+    pytest.param("m", {"standard_name": "thickness_of_snowfall_amount", "cell_methods": "time: sum"}, "ncap2",
+                 100.0, id="water-equivalent-ncap2"),
+])
+def test_a_folder_s_units_advice_run_as_printed_corrects_a_copy_of_every_file(tmp_path, monkeypatch, units, attrs,
+                                                                           tool, kept):
+    """fix38d: a variable read from a folder of files was advised a cell_methods ncatted, or a water-equivalent
+    ncap2, on its first file alone (and its copy written into the folder, which then held two of its files).
+    Now each is a loop writing a copy of every file into a new folder; run as printed (the snow's density, 100
+    kg m-3, given for DENSITY), the new folder converts: the monthly totals over each month's seconds."""
+    from climann.data.open import expand_paths, open_dataset
+
+    if shutil.which(tool.split()[0]) is None:
+        pytest.skip(f"needs NCO's {tool.split()[0]}")
+    monkeypatch.chdir(tmp_path)
+    values = _monthly_totals_folder(tmp_path / "pr", units, attrs)
+    opened = open_dataset(expand_paths(["pr"]))
+    with pytest.raises(ClimannError) as refusal:
+        convert_variable(opened["pr"], "kg m-2 s-1", name="pr", where="pr", reference="the model",
+                         time_bounds=opened["time_bnds"])
+    message = str(refusal.value)
+    loops = re.findall(r"mkdir -p \S+ && for f in pr/\*\.nc; do (.*?); done", message)
+    assert loops and all(loop.endswith('"$f" ' + 'pr/' + loop.split(' pr/')[-1]) for loop in loops)
+    command = next(match.group(0) for match in re.finditer(r"mkdir -p \S+ && for f in pr/\*\.nc; do .*?; done",
+                                                           message) if tool in match.group(0))
+    folder = command.split()[2]
+    assert f"then give --data '{folder}/*.nc' in place of the originals" in message
+    subprocess.run(["bash", "-c", command.replace("DENSITY", "100")], check=True, capture_output=True)
+    assert sorted(path.name for path in (tmp_path / "pr").glob("*.nc")) == ["pr_2001.nc", "pr_2002.nc", "pr_2003.nc"]
+    fixed = open_dataset(expand_paths([f"{folder}/*.nc"]))
+    rates = convert_variable(fixed["pr"], "kg m-2 s-1", name="pr", where=folder, reference="the model",
+                             time_bounds=fixed["time_bnds"])
+    days = np.tile([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], 3)
+    # by hand: mm of water are kg m-2; snow's metres × 100 kg m-3 are kg m-2
+    np.testing.assert_allclose(rates.values.ravel(), values * kept / (days * 86400.0), rtol=1e-5)
+
+
+@pytest.mark.skipif(shutil.which("ncatted") is None, reason="needs NCO's ncatted")
+def test_the_units_metadata_advice_for_a_folder_of_many_files_is_a_loop_that_marks_every_copy(tmp_path, monkeypatch):
+    """fix38d: for more than three files the units_metadata advice was one `ncatted … IN.nc OUT.nc` "for each
+    of" them. Now one loop writes a copy of each into a new folder; run as printed, every copy says a
+    temperature difference and the originals are left as they were."""
+    from climann.data.open import expand_paths, open_dataset
+    from climann.data.units import difference_commands
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "anom").mkdir()
+    for year in range(2001, 2006):
+        xr.Dataset({"tas": ("time", np.array([0.5, -0.5], np.float32), {"units": "K"})},
+                   coords={"time": [np.datetime64(f"{year}-01-15"), np.datetime64(f"{year}-02-15")]},
+                   ).to_netcdf(tmp_path / "anom" / f"tas_{year}.nc")
+    advice = difference_commands(open_dataset(expand_paths(["anom"]))["tas"], "tas", "anom")
+    assert "IN.nc" not in advice
+    command, _, rest = advice.partition(" (a copy of each of its 5 files in a new folder)")
+    assert command == ("mkdir -p anom/units_fixed && for f in anom/*.nc; do ncatted -a units_metadata,tas,o,c,"
+                       "'temperature: difference' \"$f\" anom/units_fixed/\"${f##*/}\"; done")
+    assert rest == ", then give --data 'anom/units_fixed/*.nc' in place of the originals"
+    subprocess.run(["bash", "-c", command], check=True, cwd=tmp_path, capture_output=True)
+    for year in range(2001, 2006):
+        with xr.open_dataset(tmp_path / "anom" / "units_fixed" / f"tas_{year}.nc") as fixed, \
+                xr.open_dataset(tmp_path / "anom" / f"tas_{year}.nc") as original:
+            assert fixed["tas"].attrs["units_metadata"] == "temperature: difference"
+            assert "units_metadata" not in original["tas"].attrs

@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+import os
 import re
-import shlex
+import shutil
+import subprocess
+import sys
 
 import numpy as np
+import pytest
 
+from climann.data.open import open_dataset
 from tests.console import run_main
-from tests.data.test_land_masks import _land, _nemo_like
-from tests.fresh_python import run_python
+from tests.data.test_land_masks import _land, _mesh_mask, _nemo_like, _nemo_written
 
 
+def _bash(command: str, cwd) -> None:
+    """Run a printed line as a shell runs it, with this interpreter as its ``python``."""
+    path = f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ.get('PATH', '')}"
+    subprocess.run(["bash", "-c", command], check=True, cwd=cwd, capture_output=True, env={**os.environ, "PATH": path})
+
+
+@pytest.mark.skipif(shutil.which("ncatted") is None, reason="needs NCO's ncatted")
 def test_the_fill_value_and_land_lines_of_one_run_name_different_copies(tmp_path, capfd, monkeypatch):
     """rerun37 N5: ORAS5's sosstsst with 1e20 on land and no _FillValue (sossheig missing there) got, in one
     run, an ncatted _FillValue line and a land-mask xarray line that both wrote v4_1e20_fixed.nc: NCO asked to
-    overwrite it, xarray replaced it, one fix lost. Each names its own copy now; the land line, run as
-    printed, writes its copy and leaves the other name free."""
+    overwrite it, xarray replaced it, one fix lost. Each names its own copy now; fix38d: the land line reads
+    the _FillValue line's copy, so that the two, run as printed in order, end in one copy holding both."""
     monkeypatch.chdir(tmp_path)
     dataset = _nemo_like()
     sst = dataset["sosstsst"].values.copy()
@@ -30,8 +41,42 @@ def test_the_fill_value_and_land_lines_of_one_run_name_different_copies(tmp_path
     warnings = [line for line in result.stderr.splitlines() if line.startswith("climann: warning:")]
     (fill,) = [line for line in warnings if "ncatted -a _FillValue,sosstsst" in line]
     (land,) = [line for line in warnings if "as an ocean model leaves land" in line]
-    assert re.search(r"ncatted -a _FillValue,sosstsst,o,f,1e\+20 v4\.nc v4_fixed\.nc ", fill)
-    assert 'd.to_netcdf("v4_fixed_2.nc")' in land
-    command = shlex.split(land[land.index("python -c "):])
-    run_python(*command[1:], check=True, cwd=tmp_path)
-    assert (tmp_path / "v4_fixed_2.nc").is_file() and not (tmp_path / "v4_fixed.nc").exists()
+    fill_line = re.search(r"ncatted -a _FillValue,sosstsst,o,f,1e\+20 v4\.nc v4_fixed\.nc", fill).group(0)
+    assert 'xr.open_dataset("v4_fixed.nc")' in land and 'd.to_netcdf("v4_fixed_2.nc")' in land
+    assert land.endswith("(this reads v4_fixed.nc, which the line shown before writes from v4.nc: run that one "
+                         "first; v4_fixed_2.nc then holds both fixes)")
+    _bash(fill_line, tmp_path)
+    _bash(land[land.index("python -c "):].partition(" (this reads")[0], tmp_path)
+    fixed = open_dataset([tmp_path / "v4_fixed_2.nc"])["sosstsst"].values
+    assert np.isnan(fixed[:, _land()]).all()
+    np.testing.assert_array_equal(fixed[:, ~_land()], sst[:, ~_land()])
+
+
+@pytest.mark.skipif(shutil.which("ncatted") is None, reason="needs NCO's ncatted")
+def test_the_land_and_cell_area_lines_run_in_order_end_in_one_copy_with_both_fixes(tmp_path, capfd, monkeypatch):
+    """fix38d: ORAS5's sosstsst (0.0 on land) beside NEMO 3.6's mesh_mask.nc (tmask, e1t, e2t): the land line
+    wrote oras5_fixed.nc, the cell-area line's ncatted wrote oras5_fixed_2.nc from the original, each copy with
+    one fix. Now the second reads the first's copy; followed literally, in order, oras5_fixed_2.nc holds the
+    land missing and the cell_measures, and a run on it and the metrics' copy warns of neither."""
+    monkeypatch.chdir(tmp_path)
+    original = _nemo_like(ssh_on_land=True)
+    _nemo_written(tmp_path / "oras5.nc", original)
+    _mesh_mask(tmp_path / "mesh_mask.nc")
+    result = run_main("train", "--data", "oras5.nc", "--data", "mesh_mask.nc", "--target", "sosstsst", "--out",
+                      "run", "--epochs", "1", capfd=capfd, monkeypatch=monkeypatch)
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("climann: warning:")]
+    (land,) = [line for line in warnings if "land stored as a value" in line]
+    (areas,) = [line for line in warnings if "to weigh them by e1t·e2t" in line]
+    _bash(land.partition("to set those cells missing: ")[2], tmp_path)
+    metrics, _, link = areas.partition("to weigh them by e1t·e2t: ")[2].partition(" (writes it as e1e2t")
+    assert link.startswith(" into a copy of mesh_mask.nc), then ncatted -a cell_measures,sosstsst,o,c,'area: e1e2t' "
+                           "oras5_fixed.nc oras5_fixed_2.nc, ")
+    _bash(metrics, tmp_path)
+    _bash(link.partition("then ")[2].partition(", and give")[0], tmp_path)
+    fixed = open_dataset([tmp_path / "oras5_fixed_2.nc"])["sosstsst"]
+    assert fixed.attrs["cell_measures"] == "area: e1e2t"
+    assert np.isnan(fixed.values[:, _land()]).all()
+    np.testing.assert_array_equal(fixed.values[:, ~_land()], original["sosstsst"].values[:, ~_land()])
+    again = run_main("train", "--data", "oras5_fixed_2.nc", "--data", "mesh_mask_fixed.nc", "--target", "sosstsst",
+                     "--out", "run2", "--epochs", "1", capfd=capfd, monkeypatch=monkeypatch)
+    assert "land stored as a value" not in again.stderr and "to weigh them by" not in again.stderr

@@ -105,12 +105,9 @@ def anomaly_run(runs):
     return _train(folder, "anomaly", target_anomaly=True)
 
 
-#: rerun37 T1: the advice names the variables it averages only because their cell_methods say nothing
-ORO_ASSUMED = ("; the monthly means assume that orog is a mean over each step, as its cell_methods do not say: if it "
-               "is a total over each step (its units cannot tell), sum it (cdo monsum) instead")
 DAILY_REFUSAL = ("the run was trained on monthly data and daily.nc is daily: the run's lags (tas=1) would count daily "
                  "steps here instead of monthly ones; average them to monthly steps first, e.g. monthly means with "
-                 "`cdo monmean -settbounds,day daily.nc daily_monthly.nc`" + ORO_ASSUMED)
+                 "`cdo monmean -settbounds,day daily.nc daily_monthly.nc`")
 
 
 @pytest.mark.parametrize("command", [pytest.param("predict", id="predict"), pytest.param("evaluate", id="evaluate")])
@@ -145,7 +142,7 @@ def test_a_model_without_lags_predicts_daily_data_with_one_warning(runs, tmp_pat
     said = [record.getMessage() for record in caplog.records if "trained on monthly data" in record.getMessage()]
     assert said == ["the run was trained on monthly data and daily.nc is daily: the model is given daily values as if "
                     "they were monthly; average them to monthly steps first, e.g. monthly means with "
-                    "`cdo monmean -settbounds,day daily.nc daily_monthly.nc`" + ORO_ASSUMED]
+                    "`cdo monmean -settbounds,day daily.nc daily_monthly.nc`"]
     assert result.n_samples == 40 * LAT.size * LON.size
 
 
@@ -181,17 +178,17 @@ def _daily_climatology(path, *, tas_methods, pred_methods):
 _CASES = {
     "totals": (MEAN, TOTALS,
                "monthly totals of pred with `cdo monsum -settbounds,day -selname,pred daily.nc daily_monthly_totals.nc` "
-               "and monthly means of orog and tas with `cdo monmean -settbounds,day -selname,orog,tas daily.nc "
-               "daily_monthly_means.nc`, then give both copies to --data"),
+               "and monthly means of tas (orog, without time, copied as it is) with `cdo monmean -settbounds,day "
+               "-selname,orog,tas daily.nc daily_monthly_means.nc`, then give both copies to --data"),
     "points": ("area: mean time: point", TOTALS,
                "monthly totals of pred with `cdo monsum -settbounds,day -selname,pred daily.nc daily_monthly_totals.nc` "
-               "and monthly means of orog and tas with `cdo monmean '-setattribute,tas@cell_methods=area: mean time: "
-               "mean' -settbounds,day -selname,orog,tas daily.nc daily_monthly_means.nc`, then give both copies to "
-               "--data"),
+               "and monthly means of tas (orog, without time, copied as it is) with `cdo monmean "
+               "'-setattribute,tas@cell_methods=area: mean time: mean' -settbounds,day -selname,orog,tas daily.nc "
+               "daily_monthly_means.nc`, then give both copies to --data"),
     "climatology": (CLIMATOLOGY_MEAN, "area: mean time: sum within years time: mean over years",
                     "monthly totals of pred with `cdo monsum -selname,pred daily.nc daily_monthly_totals.nc` and monthly "
-                    "means of orog and tas with `cdo monmean -selname,orog,tas daily.nc daily_monthly_means.nc`, then "
-                    "give both copies to --data"),
+                    "means of tas (orog, without time, copied as it is) with `cdo monmean -selname,orog,tas daily.nc "
+                    "daily_monthly_means.nc`, then give both copies to --data"),
 }
 
 
@@ -214,7 +211,7 @@ def test_daily_data_are_advised_sums_of_totals_and_means_of_the_rest_and_the_cop
         predict_files(totals_run, ["daily.nc"], tmp_path / "p.nc")
     said = [record.getMessage() for record in caplog.records if "trained on monthly data" in record.getMessage()]
     assert said == ["the run was trained on monthly data and daily.nc is daily: the model is given daily values as if "
-                    f"they were monthly; average them to monthly steps first, e.g. {commands}{ORO_ASSUMED}"]
+                    f"they were monthly; average them to monthly steps first, e.g. {commands}"]
     if shutil.which("cdo") is None:
         pytest.skip("following the advice needs CDO")
     for command in re.findall(r"`(cdo [^`]*)`", said[0]):

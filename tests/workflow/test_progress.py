@@ -344,7 +344,8 @@ def test_two_fixes_printed_in_one_command_write_their_own_copies(tmp_path, monke
     """rerun37 N5: a _FillValue ncatted line and a land-mask xarray line, two warnings of one run,
     both wrote v4_1e20_fixed.nc (NCO asked to overwrite it, one fix lost). Each fix shown names
     its own copy; the same warning again (a file opened twice) is shown once, as before; a
-    refusal raised in the command names a third; x_fixed_2.nc already there is skipped."""
+    refusal raised in the command names a third, and reads the copy of x.nc written before it (fix38d:
+    chained); x_fixed_2.nc already there is skipped."""
     from climann.data.shell import input_and_copy
     from climann.errors import ClimannError
     from climann.workflow.progress import warnings_on_stderr
@@ -368,5 +369,8 @@ def test_two_fixes_printed_in_one_command_write_their_own_copies(tmp_path, monke
         "climann: warning: 1e20 unmarked: ncatted -a _FillValue,sst,o,f,1e+20 x.nc x_fixed.nc (then give x_fixed.nc)",
         "climann: warning: land stored as 0: python -c 'd.to_netcdf(\"x_fixed_3.nc\")'",
     ]
-    assert str(refused.value) == "refused: ncatted -a units,sst,o,c,K x.nc x_fixed_4.nc"
+    # fix38d: the refusal's line reads the copy the first warning's line writes of x.nc (the land line names none)
+    assert str(refused.value) == ("refused: ncatted -a units,sst,o,c,K x_fixed.nc x_fixed_4.nc (this reads x_fixed.nc, "
+                                  "which the line shown before writes from x.nc: run that one first; x_fixed_4.nc "
+                                  "then holds both fixes)")
     assert input_and_copy("x.nc") == "x.nc x_fixed.nc"  # outside a command: as before
