@@ -240,8 +240,8 @@ def test_per_month_modis_files_are_refused_naming_a_field_and_the_dating_advice_
 
     monkeypatch.chdir(tmp_path)
     rng = np.random.default_rng(3)
-    aod, cloud = rng.uniform(0.05, 0.9, size=(2, 24, 3, 4))
-    months = [(2003 + index // 12, 1 + index % 12) for index in range(24)]
+    aod, cloud = rng.uniform(0.05, 0.9, size=(2, 12, 3, 4))
+    months = [(2003 + index // 12, 1 + index % 12) for index in range(12)]
     names = [f"MOD08_M3.A{year}{datetime.date(year, month, 1).timetuple().tm_yday:03d}.061.nc"
              for year, month in months]
     for name, (_, month), field, fraction in zip(names, months, aod, cloud):
