@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 import xarray as xr
 
+from climann.data.defaults import default_inputs
 from climann.data.open import open_dataset
 from climann.data.running_totals import _falls_and_grows, grows_without_falling, running_total_reason
 from climann.data.value_checks import warn_held_values
@@ -184,3 +185,13 @@ def test_train_refuses_wrf_totals_as_target(tmp_path, capfd, monkeypatch):
     assert result.returncode == 2, result.stderr
     assert "RAINNC in wrfout_d01_2005-01-01_00:00:00 is a total accumulated since a start" in result.stderr
     assert not (tmp_path / "run").exists()
+
+
+def test_wrf_totals_left_out_of_the_default_predictors(tmp_path):
+    """break38a A1: `climann info` made RAINNC a default predictor of T2; it is left out, said in a note."""
+    _wrfout(tmp_path / "wrfout_d01_2005-01-01_00:00:00", "2005-01-01", _totals(np.arange(40.0).tolist()))
+    chosen = default_inputs(open_dataset([tmp_path / "wrfout_d01_2005-01-01_00:00:00"]), "T2")
+    assert "RAINNC" not in chosen.predictors
+    assert chosen.running_totals == {"RAINNC": f"its description '{_WRF_RAIN}'"}
+    assert any(note.startswith("left out of the default predictors: totals accumulated since a start")
+               for note in chosen.notes("T2"))
