@@ -35,7 +35,10 @@ data by the step they fall in.
 
 from __future__ import annotations
 
+import glob
+import os
 import re
+import shlex
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -45,13 +48,13 @@ import xarray as xr
 from climann.data.coords import find_coordinate
 from climann.data.fill_like import BlockReads, planned_counts_by_step, time_dimension
 from climann.data.shell import (copies_command, copies_data, file_time_names, new_folder, python_command,
-                                shown_path)
+                                shown_path, working_path)
 from climann.data.sources import name_in_file, source_files, variable_where
 from climann.data.units import described_as_anomaly, water_quantity
 from climann.errors import ClimannError
 
-__all__ = ["grows_without_falling", "planned_running_totals", "refuse_running_totals", "running_total_reason",
-           "step_amounts_command", "step_sums", "sum_from_one_start"]
+__all__ = ["across_files_command", "grows_without_falling", "planned_running_totals", "refuse_running_totals",
+           "running_total_reason", "step_amounts_command", "step_sums", "sum_from_one_start"]
 
 #: Words of a ``long_name`` or ``description`` that say a total since a start.
 _SINCE_A_START = re.compile(
@@ -283,6 +286,52 @@ def step_amounts_command(files: Sequence[str | Path], names: Sequence[str], time
     return command, data
 
 
+#: The Python that writes the amounts of each step of files of one step each: ``python -c SCRIPT
+#: OUT IN...``; the files concatenated in time order, consecutive totals differenced, a fall (a
+#: restart at 0) left missing; time bounds and ``cell_methods`` as :data:`_PYTHON_STEP_AMOUNTS`.
+_PYTHON_ACROSS_FILES = (
+    "import sys,numpy as np,xarray as xr;f=[xr.open_dataset(p,decode_times=False) for p in sys.argv[2:]];"
+    "s=f[0][{time!r}].dims[0];d=xr.concat(f,s).sortby({time!r});n={names!r};t=d[{time!r}].values;"
+    "a=d[n].diff(s);o=d.isel({{s:slice(1,None)}});"
+    "o=o.assign({{v:a[v].where(a[v]>=0).assign_attrs({{**d[v].attrs,'cell_methods':'time: sum'}}) for v in n}});"
+    "o[{bounds!r}]=((s,'bnds'),np.stack([t[:-1],t[1:]],-1));o[{time!r}].attrs['bounds']={bounds!r};"
+    "o.to_netcdf(sys.argv[1])"
+)
+
+
+def across_files_command(files: Sequence[str | Path], names: Sequence[str], time: str) -> tuple[str, str]:
+    """The shell command that writes the amounts of each step of ``files`` that hold one step
+    each (:data:`_PYTHON_ACROSS_FILES`) into one file, ``step_amounts/step_amounts.nc`` in a new
+    folder beside the first (:func:`~climann.data.shell.new_folder`), and that file as a
+    ``--data`` argument. The files are given as a glob of their common beginning when they
+    share a folder and that glob takes only them, else listed.
+
+    Parameters
+    ----------
+    files : sequence of str or Path
+        Files of one time step each.
+    names : sequence of str
+        The totals, by their names in the files.
+    time : str
+        The files' time variable.
+
+    Returns
+    -------
+    tuple of str
+    """
+    script = _PYTHON_ACROSS_FILES.format(names=list(names), time=time, bounds=f"{time}_bnds")
+    parent = Path(str(files[0])).parent
+    folder = new_folder(parent, "step_amounts")
+    out = folder / "step_amounts.nc"
+    prefix = os.path.commonprefix([Path(str(file)).name for file in files])
+    taken = sorted(parent.glob(f"{glob.escape(prefix)}*")) if prefix else []
+    if {Path(str(file)).parent for file in files} == {parent} and taken == sorted(Path(str(f)) for f in files):
+        given = f"{shlex.quote(working_path(parent) + '/' + prefix) if prefix else ''}*"
+    else:
+        given = " ".join(shown_path(file) for file in files)
+    return f"mkdir -p {shown_path(folder)} && {python_command(script)} {shown_path(out)} {given}", shown_path(out)
+
+
 def refuse_running_totals(dataset: xr.Dataset, names: Sequence[str], *, where: str,
                           found: Sequence[str] = ()) -> None:
     """Refuse target or predictors that are totals accumulated since a start, by their words
@@ -338,8 +387,15 @@ def _refusal(dataset: xr.Dataset, reasons: Mapping[str, str], *, where: str) -> 
     if not files or time is None or time not in dataset.coords:
         return (f"{head}; write the amount of each step, the difference of consecutive totals within each file "
                 f"(xarray: d[name].diff(time dimension)), with time bounds [previous time, time], and give those")
-    command, data = step_amounts_command(files, [name_in_file(dataset[name]) for name in totals],
-                                         file_time_names(dataset[time])[0])
+    names, time_name = [name_in_file(dataset[name]) for name in totals], file_time_names(dataset[time])[0]
+    if len(files) > 1 and dataset.sizes[time] <= len(files):  # one step a file (WRF's frames_per_outfile = 1)
+        command, data = across_files_command(files, names, time_name)
+        return (f"{head}; write the amount of each step, the difference of consecutive totals, across the files "
+                f"(each holds one step) in time order; a total that falls from one step to the next restarted there "
+                f"(a new simulation) and that step's amount is left missing; with time bounds [previous time, "
+                f"time]: `{command}`, then give --data {data} in place of the files given (one file of their "
+                f"variables)")
+    command, data = step_amounts_command(files, names, time_name)
     given = f"the file {shown_path(files[0])}" if len(files) == 1 else "the files given"
     return (f"{head}; write the amount of each step, the difference of consecutive totals within each file (a "
             f"file continues its simulation's total or begins a new one at 0, so files are not differenced across; "

@@ -195,3 +195,30 @@ def test_wrf_totals_left_out_of_the_default_predictors(tmp_path):
     assert chosen.running_totals == {"RAINNC": f"its description '{_WRF_RAIN}'"}
     assert any(note.startswith("left out of the default predictors: totals accumulated since a start")
                for note in chosen.notes("T2"))
+
+
+def test_files_of_one_step_each_are_differenced_across(tmp_path, monkeypatch):
+    """WRF with frames_per_outfile = 1 (an hourly wrfout each): differenced per file, no step would be left.
+    Across the files in time order instead; the fall at the new simulation's start (3 → 0) is left missing."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "wrf").mkdir()
+    steps = [0.0, 1.0, 3.0, 0.0, 2.0]  # a new simulation at the 4th step
+    files = [f"wrf/wrfout_d01_2005-01-0{day + 1}_00:00:00" for day in range(5)]
+    for day, (name, total) in enumerate(zip(files, steps, strict=True)):
+        _wrfout(name, f"2005-01-0{day + 1}", _totals([total]))
+    with pytest.raises(ClimannError) as refused:
+        warn_held_values(open_dataset([tmp_path / name for name in reversed(files)]), ["RAINNC"], where="wrf",
+                         file=None)
+    message = str(refused.value)
+    assert "then give --data wrf/step_amounts/step_amounts.nc in place of the files given" in message
+    command = next(part for part in message.split("`") if part.startswith("mkdir -p "))
+    assert command.endswith(" wrf/wrfout_d01_2005-01-0*")  # a glob, not every file listed
+    path = f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}"  # the printed `python`
+    subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": path})
+    factor = 1.0 + np.arange(6).reshape(2, 3)
+    with xr.open_dataset(tmp_path / "wrf" / "step_amounts" / "step_amounts.nc", decode_times=False) as copy:
+        np.testing.assert_array_equal(copy["RAINNC"].values,
+                                      np.array([1.0, 2.0, np.nan, 2.0])[:, None, None] * factor)
+        minutes = np.arange(5) * 1440.0
+        np.testing.assert_array_equal(copy["XTIME_bnds"].values, np.stack([minutes[:-1], minutes[1:]], -1))
