@@ -17,7 +17,8 @@ axis of any file (:func:`running_total_reason`, :func:`planned_running_totals`):
 - by CF: ``cell_methods`` "time: sum" (CF 7.3) with time bounds whose lower edge does not move
   (CF 7.1: every value is the sum from one instant to its own), :func:`sum_from_one_start`;
 - by its values, where no word says it: a precipitation, rain, snowfall or runoff amount
-  (:func:`~climann.data.units.water_quantity`) that is never negative and, within each file,
+  (:func:`~climann.data.units.water_quantity`; not a rate, nor a value whose ``cell_methods``
+  say what it is over time) that is never negative and, within each file,
   never decreases from one step to the next at (almost) every cell while it grows at many
   (:func:`grows_without_falling`). A restart of the total (0 again at a new simulation's
   start) is one step where most cells fall; steps from a file's first to the file before are
@@ -50,7 +51,7 @@ from climann.data.fill_like import BlockReads, planned_counts_by_step, time_dime
 from climann.data.shell import (copies_command, copies_data, file_time_names, new_folder, python_command,
                                 shown_path, working_path)
 from climann.data.sources import name_in_file, source_files, variable_where
-from climann.data.units import described_as_anomaly, water_quantity
+from climann.data.units import described_as_anomaly, is_rate, water_quantity
 from climann.errors import ClimannError
 
 __all__ = ["across_files_command", "grows_without_falling", "planned_running_totals", "refuse_running_totals",
@@ -202,9 +203,13 @@ def grows_without_falling(counts: np.ndarray) -> bool:
 
 def _checked_by_values(name: str, variable: xr.DataArray) -> bool:
     """Whether the values of ``variable`` are to be looked at: an amount (:data:`_AMOUNTS`) by its
-    name, ``standard_name``, ``long_name`` or WRF ``description``, on a time axis."""
+    name, ``standard_name``, ``long_name`` or WRF ``description``, on a time axis, in units that
+    are no rate (:func:`~climann.data.units.is_rate`), with no time entry in its CF
+    ``cell_methods`` (which say what each value is: a mean, a sum over its own cell)."""
     attrs = dict(variable.attrs)
     attrs.setdefault("long_name", attrs.get("description", ""))
+    if re.search(r"\btime\s*:", str(attrs.get("cell_methods", ""))) or is_rate(attrs.get("units")):
+        return False  # CF says what each value is over its cell; a rate (mm/h) is no total
     return (variable.dtype.kind in "fiu" and time_dimension(variable) is not None
             and water_quantity(name, attrs) in _AMOUNTS and not described_as_anomaly(name, attrs))
 

@@ -222,3 +222,19 @@ def test_files_of_one_step_each_are_differenced_across(tmp_path, monkeypatch):
                                       np.array([1.0, 2.0, np.nan, 2.0])[:, None, None] * factor)
         minutes = np.arange(5) * 1440.0
         np.testing.assert_array_equal(copy["XTIME_bnds"].values, np.stack([minutes[:-1], minutes[1:]], -1))
+
+
+@pytest.mark.parametrize(("units", "cell_methods"), [
+    pytest.param("mm/h", "", id="a-rate-is-no-total"),
+    pytest.param("mm", "time: mean", id="cf-says-a-mean-over-its-cell"),
+])
+def test_values_that_grow_are_no_total_where_units_or_cf_say_what_they_are(tmp_path, units, cell_methods):
+    """A rain rate that rises over a storm's steps, or values CF calls means over their cells, are read as they are."""
+    path = tmp_path / "pr_rising.nc"
+    _wrfout(path, "2005-01-01", _totals([0.0, 1.0, 1.5, 4.0, 4.5]), description="", name="pr",
+            long_name="precipitation")
+    with netCDF4.Dataset(path, "a") as ds:
+        ds["pr"].units = units
+        if cell_methods:
+            ds["pr"].cell_methods = cell_methods
+    warn_held_values(open_dataset([path]), ["pr"], where="pr_rising.nc", file=path)
