@@ -26,6 +26,10 @@ order of their names: a store has no definition order, see
 - the target's own anomaly (OISST's ``anom`` beside ``sst``), or the variable whose anomaly
   the target is (:mod:`climann.data.own_anomalies`): the target's own signal would leak into
   the inputs. Named in ``[data] predictors`` they are used, with a warning;
+- totals accumulated since a start, by their words or CF cell methods (WRF's ``RAINNC``,
+  "ACCUMULATED TOTAL GRID SCALE PRECIPITATION": :mod:`climann.data.running_totals`): the
+  network would learn how long the simulation has run. Named in ``[data] predictors`` they are
+  refused, with the line that writes each step's amount;
 - data about how well the target's values are known (CF §3.4 ancillary data: CRU TS's
   station count ``stn``, OISST's error estimate ``err``, the NSIDC sea-ice CDR's
   ``stdev_of_cdr_seaice_conc``; :mod:`climann.data.ancillary`);
@@ -88,6 +92,7 @@ import xarray as xr
 
 from climann.data.circular import direction_note, direction_reading, sine_cosine_partner
 from climann.data.ancillary import ancillary_note, ancillary_relations
+from climann.data.running_totals import running_total_reason
 from climann.data.coords import find_coordinate
 from climann.data.infinite_values import missing_values
 from climann.data.dropped_targets import MAX_DROPPED_SHARE
@@ -220,6 +225,9 @@ class DefaultInputs:
         (:func:`~climann.data.land_masks.land_stored_as_value`).
     directions : dict of str to str
         Directions, left out → what says so (:func:`~climann.data.circular.direction_reading`).
+    running_totals : dict of str to str
+        Totals accumulated since a start (WRF's ``RAINNC``), left out → what says so
+        (:func:`~climann.data.running_totals.running_total_reason`).
     direction_notes : tuple of str
         The notes on them and on the other half of the target's sine and cosine
         (:func:`~climann.data.circular.direction_note`).
@@ -247,6 +255,7 @@ class DefaultInputs:
     land_mask: StoredLand | None = None
     directions: dict[str, str] = field(default_factory=dict)
     direction_notes: tuple[str, ...] = ()
+    running_totals: dict[str, str] = field(default_factory=dict)
 
     def notes(self, target: str) -> list[str]:
         """What was left out of the default predictors and how to use it anyway, one line each."""
@@ -265,6 +274,11 @@ class DefaultInputs:
                          "(mesh_mask: cell widths, positions, masks): where the cells are, not what happens in them; "
                          "name them in [data] predictors (--predictors) to use them anyway"
                          + (f"; {self.metric_area_advice}" if self.metric_area_advice else ""))
+        if self.running_totals:
+            shown = "; ".join(f"{name}, {reason}" for name, reason in self.running_totals.items())
+            notes.append(f"left out of the default predictors: totals accumulated since a start, not amounts of each "
+                         f"time step ({shown}); name them in [data] predictors (--predictors) to be given the line "
+                         "that writes each step's amount")
         if self.constant:
             shown = ", ".join(f"{name} (= {value:g})" for name, value in self.constant.items())
             notes.append(f"left out of the default predictors: {shown}, one value wherever '{target}' is present: "
@@ -440,8 +454,10 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
                                                      if name not in anomalies and name not in ancillary],
                                    time_dim=time_dim)
     areas = tuple(name for name in candidates if is_cell_area(dataset[name], time_dim=time_dim))
-    candidates = [name for name in candidates
-                  if name not in anomalies and name not in ancillary and name not in same and name not in areas]
+    totals = {name: reason for name in candidates
+              if (reason := running_total_reason(str(name), dataset[name], dataset)) is not None}
+    candidates = [name for name in candidates if name not in anomalies and name not in ancillary
+                  and name not in same and name not in areas and name not in totals]
     land = land_stored_as_value(dataset, target, others=False)  # a mask to leave out, if any
     # NEMO's tmask over a target with land stored as a value: named as that mask, whose note says what to do
     land = land if land is not None and (land.mask in candidates or land.mask in metrics) else None
@@ -477,6 +493,7 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
         land_mask=land,
         directions=directions,
         direction_notes=tuple(direction_note(dataset, directions, partner, target)),
+        running_totals=totals,
     )
 
 

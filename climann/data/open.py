@@ -63,6 +63,7 @@ from climann.data.grid_points import on_points_of
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
 from climann.data.level_axes import on_reference_levels
 from climann.data.masking import mask_invalid
+from climann.data.radar_codes import read_radar_codes
 from climann.data.text_numbers import refuse_text_attributes_of
 from climann.data.members import with_member_labels_as_coordinates
 from climann.data.place_beside_grid import check_place_beside_grid
@@ -795,9 +796,10 @@ def _holds_dates(coordinate: xr.DataArray) -> bool:
 
 
 def _masked(dataset: xr.Dataset, path: Path) -> xr.Dataset:
-    """One file's values outside its valid range missing (climann.data.masking), then ERA5's
-    and ERA5T's experiment versions combined into one series (climann.data.experiment_versions)."""
-    return with_experiment_versions_combined(mask_invalid(dataset), path.name)
+    """One file's ODIM radar codes read (``nodata`` missing, ``undetect`` 0: climann.data.radar_codes)
+    and its values outside its valid range missing (climann.data.masking), then ERA5's and ERA5T's
+    experiment versions combined into one series (climann.data.experiment_versions)."""
+    return with_experiment_versions_combined(mask_invalid(read_radar_codes(dataset, where=path.name)), path.name)
 
 
 def _without_partial_step_labels(datasets: Sequence[xr.Dataset], names: Sequence[str]) -> list[xr.Dataset]:

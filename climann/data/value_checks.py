@@ -1,10 +1,11 @@
 """The checks of a run's target and predictors that read every value, in one read of the data.
 
-Four checks look at every value of the variables a run trains on, before training: the
+Five checks look at every value of the variables a run trains on, before training: the
 fill-like values no attribute marks missing (:mod:`climann.data.fill_like`), the temperatures at
 or below absolute zero that opening read as missing (:mod:`climann.data.absolute_zero`), the
 negative values of quantities that cannot be negative (:mod:`climann.data.nonnegative`) and the
-fill values that are values of the data (:mod:`climann.data.fill_among_values`); and the
+fill values that are values of the data (:mod:`climann.data.fill_among_values`) and the totals
+accumulated since a start that grow without falling (:mod:`climann.data.running_totals`); and the
 ``-inf`` and ``+inf`` read as missing are counted for a note (:mod:`climann.data.infinite_values`). Their
 block reads are computed together (:func:`~climann.data.fill_like.read_together`): dask reads a
 block that several of them look at once, and the data are read in one pass, not four.
@@ -24,6 +25,7 @@ from climann.data.fill_like import (planned_fill_like_counts, read_together, ref
                                    warn_fill_like_values)
 from climann.data.infinite_values import note_infinite_values, planned_infinite_counts
 from climann.data.nonnegative import planned_negative_values, warn_negative_values
+from climann.data.running_totals import planned_running_totals, refuse_running_totals
 
 __all__ = ["warn_held_values"]
 
@@ -52,17 +54,21 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
         From :func:`~climann.data.fill_like.refuse_huge_fill_like_values` (a fill-like value of
         1e30 or more, no quantity) and
         :func:`~climann.data.absolute_zero.warn_below_absolute_zero` (many different values
-        below absolute zero: no codes).
+        below absolute zero: no codes) and
+        :func:`~climann.data.running_totals.refuse_running_totals` (totals accumulated since a
+        start, by their words or their values).
     """
     present = [name for name in dict.fromkeys(names) if name in dataset.data_vars]
+    refuse_running_totals(dataset, present, where=where)  # said by their words: refused before any read
     # a temperature masked below absolute zero is read for that count as it was in the file: its
     # other counts keep the keys of those reads, so that dask reads it once for all
     shared = [name for name in present if BELOW_ABSOLUTE_ZERO_KEY in dataset[name].encoding]
-    fill_like, below, negative, among, infinite = read_together(
+    fill_like, below, negative, among, infinite, running = read_together(
         planned_fill_like_counts(dataset, present, shared=shared), planned_below_absolute_zero(dataset, present),
         planned_negative_values(dataset, present, shared=shared),
         planned_fill_among_values(dataset, present, shared=shared),
-        planned_infinite_counts(dataset, present, shared=shared))
+        planned_infinite_counts(dataset, present, shared=shared),
+        planned_running_totals(dataset, present, shared=shared))
     note_infinite_values(dataset, infinite(), where=where)  # missing, like NaN: climann.data.infinite_values
     counts = fill_like()
     refuse_huge_fill_like_values(dataset, present, where=where, file=file, counts=counts)
@@ -71,3 +77,4 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
     unmarked = {name: [float(value.decoded[0]) for value in found] for name, found in counts.items()}
     warn_negative_values(dataset, present, where=where, file=file, found=negative(), unmarked=unmarked)
     warn_fill_among_values(dataset, present, where=where, file=file, found=among())
+    refuse_running_totals(dataset, present, where=where, found=running())

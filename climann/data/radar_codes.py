@@ -1,0 +1,173 @@
+"""ODIM's ``nodata`` and ``undetect``: a weather radar's "not scanned" and "no echo".
+
+EUMETNET OPERA's composites and the national products in the OPERA Data Information Model
+(ODIM_H5, Michelson et al., EUMETNET OPERA, versions 2.3 and 2.4, Table 2 "what" attributes)
+mark two kinds of pixel with a raw value each:
+
+- ``nodata``: "raw value used to denote areas void of data (never radiated)": missing;
+- ``undetect``: "raw value used to denote areas below the measurement detection threshold
+  (radiated but nothing detected)": the radar looked and saw no echo, which for a rain rate
+  (``RATE``, mm/h) or an accumulation (``ACRR``, mm) is no rain, 0.
+
+Converted to NetCDF (CIRRUS, wradlib, a national archive's own tools) the two codes often stay as
+attributes of the variable beside its values, no ``_FillValue`` saying either. Read as data,
+-8 888 000 mm/h was the value of 60 % of an OPERA field; marked missing as the fill-like
+warnings advised, the dry pixels left the training with the void ones and the run scored the
+rain rate of rainy pixels only (break38a A2: mean 0.596 mm/h for 0.238 mm/h). The attributes
+say what each code is as explicitly as ``_FillValue`` does, so they are applied as each file is
+read (:func:`read_radar_codes`): ``nodata`` missing, ``undetect`` 0 for a precipitation rate or
+amount, both attributes then dropped (the values no longer hold them). Of another quantity
+(reflectivity ``DBZH`` in dBZ, whose "below detection" is no number of its own) the file is
+refused with the line that gives those pixels the value the user chooses.
+
+The codes are raw values (before ODIM's ``gain`` and ``offset``); where the file packs the
+variable by CF ``scale_factor``/``add_offset`` they are unpacked the same way to be compared
+with the values read.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import xarray as xr
+
+from climann.data.notes import note_once
+from climann.data.shell import (attribute_command, in_place_note, input_and_copy, ncap2_command, ncap2_name,
+                                ncatted_attribute)
+from climann.data.units import water_quantity
+from climann.errors import ClimannError
+
+__all__ = ["NODATA", "UNDETECT", "read_radar_codes", "undetect_is_zero"]
+
+_log = logging.getLogger(__name__)
+
+#: ODIM's attribute of the raw value of pixels never radiated (missing).
+NODATA = "nodata"
+#: ODIM's attribute of the raw value of pixels radiated where no echo was detected.
+UNDETECT = "undetect"
+
+#: ODIM quantities (ODIM_H5 2.4, Table 16) whose value below detection is 0: rain rate (mm/h)
+#: and accumulated precipitation (mm).
+ZERO_BELOW_DETECTION = frozenset({"RATE", "ACRR"})
+
+#: Water quantities (:func:`~climann.data.units.water_quantity`) whose value below detection is 0.
+_ZERO_WATER = frozenset({"precipitation", "rain", "snowfall", "snowfall flux"})
+
+
+def undetect_is_zero(name: str, variable: xr.DataArray) -> bool:
+    """Whether "no echo detected" is 0 of ``variable``: its ODIM ``quantity`` is a rain rate or
+    an accumulation (:data:`ZERO_BELOW_DETECTION`), or, without one, its name or words say a
+    precipitation (:func:`~climann.data.units.water_quantity`).
+
+    Examples
+    --------
+    >>> import xarray as xr
+    >>> undetect_is_zero("RATE", xr.DataArray([0.0], attrs={"quantity": "RATE"}))
+    True
+    >>> undetect_is_zero("DBZH", xr.DataArray([0.0], attrs={"quantity": "DBZH", "units": "dBZ"}))
+    False
+    """
+    quantity = str(variable.attrs.get("quantity", "")).strip().upper()
+    if quantity:
+        return quantity in ZERO_BELOW_DETECTION
+    return water_quantity(name, variable.attrs) in _ZERO_WATER
+
+
+def _code(variable: xr.DataArray, attribute: str) -> float | None:
+    """The value read of the raw code ``attribute`` of ``variable``: unpacked as the values are (CF
+    ``scale_factor``, ``add_offset`` in its encoding) and in the values' type; None without it."""
+    raw = variable.attrs.get(attribute)
+    if raw is None or isinstance(raw, str) or np.size(raw) != 1:
+        return None
+    value = float(np.asarray(raw).item())
+    encoding = variable.encoding
+    value = value * float(encoding.get("scale_factor", 1.0)) + float(encoding.get("add_offset", 0.0))
+    return float(np.asarray(value, dtype=variable.dtype)) if variable.dtype.kind == "f" else value
+
+
+def _refusal(name: str, variable: xr.DataArray, undetect: float, where: str) -> str:
+    """The refusal of an ``undetect`` code of a quantity whose value below detection is not 0."""
+    word = ncap2_name(name)
+    files = input_and_copy(variable.encoding.get("source", "IN.nc"), "fixed")
+    value = f"{undetect:g}"
+    command = ncap2_command([f"where({word} == {value}) {word} = VALUE"], files)
+    drop = ncatted_attribute(UNDETECT, name, "d")
+    quantity = variable.attrs.get("quantity", "")
+    said = f" (ODIM quantity '{quantity}')" if quantity else ""
+    return (f"'{name}'{said} in {where} marks pixels where the radar saw no echo with ODIM's undetect = {value} "
+            f"(ODIM_H5: radiated, below the detection threshold): not missing, and its value below detection is no "
+            f"number climann can give a quantity other than a precipitation rate or amount (0); set it, e.g. "
+            f"`{command}` with VALUE the quantity's value there (the detection threshold, or a floor such as -32 "
+            f"dBZ), and `ncatted {drop} {files.split()[-1]}`, then give the copy")
+
+
+def _marked_missing(variable: xr.DataArray, undetect: float) -> list[str]:
+    """The attributes (``_FillValue``, ``missing_value``, as xarray keeps them in ``encoding``)
+    that mark ``undetect`` missing, already masked as the file was opened."""
+    marked, encoding = [], variable.encoding
+    scale, offset = float(encoding.get("scale_factor", 1.0)), float(encoding.get("add_offset", 0.0))
+    for key in ("_FillValue", "missing_value"):
+        values = np.atleast_1d(np.asarray(encoding.get(key, []), dtype=np.float64)).ravel()
+        if values.size and np.any(np.isclose(values * scale + offset, undetect, rtol=0, atol=abs(undetect) * 1e-7)):
+            marked.append(key)
+    return marked
+
+
+def _unmarking_note(name: str, variable: xr.DataArray, undetect: float, marked: list[str]) -> str:
+    """The warning for an ``undetect`` marked missing too (break38a A2: as climann advised
+    before): those pixels are missing, and the run trains on the rainy ones only."""
+    files = input_and_copy(variable.encoding.get("source", "IN.nc"), "fixed")
+    command = attribute_command([ncatted_attribute(key, name, "d") for key in marked], files)
+    return (f"'{name}' marks ODIM's undetect = {undetect:g} (no echo detected: 0) missing by its "
+            f"{' and '.join(marked)}, so the pixels where the radar saw no rain are left out and the run describes "
+            f"the rain of rainy pixels only; to read them as 0 (its nodata stays missing), drop that mark: "
+            f"`{command}`{in_place_note(files)}")
+
+
+def read_radar_codes(dataset: xr.Dataset, *, where: str = "") -> xr.Dataset:
+    """``dataset`` (one file as opened) with ODIM's codes read: values equal to a variable's
+    ``nodata`` missing (NaN), those equal to its ``undetect`` 0 where no echo is no
+    precipitation (:func:`undetect_is_zero`); both attributes dropped from the variables read.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One file as opened by xarray (each variable's ``encoding`` its packing). Lazy variables
+        stay lazy.
+    where : str
+        The file, for the messages.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``dataset`` itself when no floating-point variable has either attribute.
+
+    Raises
+    ------
+    ClimannError
+        For an ``undetect`` code of another quantity (reflectivity): the line that sets it.
+    """
+    changed = {}
+    for name, variable in dataset.data_vars.items():
+        if variable.dtype.kind != "f" or not (NODATA in variable.attrs or UNDETECT in variable.attrs):
+            continue
+        nodata, undetect = _code(variable, NODATA), _code(variable, UNDETECT)
+        if undetect is not None and not undetect_is_zero(str(name), variable):
+            raise ClimannError(_refusal(str(name), variable, undetect, where or "the file"))
+        if undetect is not None and (marked := _marked_missing(variable, undetect)):
+            note_once(_log, logging.WARNING, _unmarking_note(str(name), variable, undetect, marked))
+        read = variable
+        if nodata is not None:
+            read = read.where(read != nodata)
+        if undetect is not None:
+            read = read.where(read != undetect, 0.0)
+        read.attrs = {key: value for key, value in variable.attrs.items() if key not in (NODATA, UNDETECT)}
+        read.encoding = dict(variable.encoding)
+        changed[name] = read
+        said = [f"nodata = {nodata:g} as missing" if nodata is not None else "",
+                f"undetect = {undetect:g} (no echo detected) as 0" if undetect is not None else ""]
+        units = f" {variable.attrs['units']}" if variable.attrs.get("units") else ""
+        note_once(_log, logging.INFO, f"'{name}': ODIM's {' and '.join(w for w in said if w)}{units} (ODIM_H5 "
+                                      f"'what' attributes), read as each file is opened", key=("odim", name))
+    return dataset.assign(changed) if changed else dataset

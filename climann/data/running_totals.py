@@ -1,0 +1,409 @@
+"""Totals accumulated since a start (a simulation's, a forecast's): no amount of one time step.
+
+WRF writes its precipitation as running totals: ``RAINNC`` ("ACCUMULATED TOTAL GRID SCALE
+PRECIPITATION", mm) at each output time is all the rain since ``SIMULATION_START_DATE`` (WRF
+User's Guide, "Output fields"; likewise ``RAINC``, ``SNOWNC``, ``ACSNOW``, the ``AC…`` fluxes).
+Trained on as the rain of each step, a network learns the date: break38a A1 scored a test RMSE of
+1078 mm on daily rain of 1.2 mm, with exit 0, while "persistence" (the total of the day before)
+scored 2.2 mm, which is the day's rain itself. The amount of each step is the difference of
+consecutive totals. GRIB totals from a forecast's start are refused with such a line already
+(:mod:`climann.data.forecast_windows`); this module finds the same kind of value along the time
+axis of any file (:func:`running_total_reason`, :func:`planned_running_totals`):
+
+- by its words: a ``description`` (WRF's attribute) or ``long_name`` that begins with
+  "ACCUMULATED" and names no window ("24-hour", "daily", "over", "last"), or says
+  "accumulated since", "since the start of the simulation", "from model start", "running
+  total" (:data:`_SINCE_A_START`);
+- by CF: ``cell_methods`` "time: sum" (CF 7.3) with time bounds whose lower edge does not move
+  (CF 7.1: every value is the sum from one instant to its own), :func:`sum_from_one_start`;
+- by its values, where no word says it: a precipitation, rain, snowfall or runoff amount
+  (:func:`~climann.data.units.water_quantity`; not a rate, nor a value whose ``cell_methods``
+  say what it is over time) that is never negative and, within each file,
+  never decreases from one step to the next at (almost) every cell while it grows at many
+  (:func:`grows_without_falling`). A restart of the total (0 again at a new simulation's
+  start) is one step where most cells fall; steps from a file's first to the file before are
+  not compared (dask's blocks are per file). Rain itself falls somewhere between most pairs of
+  steps, so it is not mistaken for a total.
+
+Such a variable is refused (:func:`refuse_running_totals`), as target or predictor, with the
+line that writes the amount of each step, per file: each ``wrfout`` file continues its
+simulation's total or begins a new one (a restart run continues it; a new initialisation
+restarts it at 0), so consecutive totals are only differenced within a file, and the first step
+of each file, with no step before it there, is left out. The copies get CF time bounds
+[previous time, time] and ``cell_methods = "time: sum"``: the amounts are paired with other
+data by the step they fall in.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+import shlex
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from climann.data.coords import find_coordinate
+from climann.data.fill_like import BlockReads, planned_counts_by_step, time_dimension
+from climann.data.shell import (copies_command, copies_data, file_time_names, new_folder, python_command,
+                                shown_path, working_path)
+from climann.data.sources import name_in_file, source_files, variable_where
+from climann.data.units import described_as_anomaly, is_rate, water_quantity
+from climann.errors import ClimannError
+
+__all__ = ["across_files_command", "grows_without_falling", "planned_running_totals", "refuse_running_totals",
+           "running_total_reason", "step_amounts_command", "step_sums", "sum_from_one_start"]
+
+#: Words of a ``long_name`` or ``description`` that say a total since a start.
+_SINCE_A_START = re.compile(
+    r"\baccumulated\s+since\b|\brunning\s+total\b|\bcumulative\s+since\b"
+    r"|\b(?:since|from)\s+(?:the\s+)?(?:start|beginning)\s+of\s+(?:the\s+)?(?:model\s+)?"
+    r"(?:simulation|run|integration|forecast)\b"
+    r"|\b(?:since|from)\s+(?:the\s+)?(?:simulation|model|run|integration|forecast)\s+(?:start|initiali[sz]ation)\b",
+    re.IGNORECASE)
+
+#: WRF's words: a description that begins with "ACCUMULATED" ("ACCUMULATED TOTAL GRID SCALE
+#: PRECIPITATION") …
+_ACCUMULATED_FIRST = re.compile(r"^\s*accumulated\b", re.IGNORECASE)
+
+#: … and names no window of its own (GPM IMERG's "Daily accumulated precipitation", "accumulated
+#: over the last 6 hours", "24-hour accumulated"): such a total is over that window.
+_WINDOW_WORDS = re.compile(
+    r"\b(?:over|during|within|last|past|per|each|hourly|daily|monthly|yearly|annual)\b|\d+\s*-?\s*(?:h|hr|hour|day|min)",
+    re.IGNORECASE)
+
+#: The water quantities whose values are checked for a total that grows without falling: amounts
+#: that fall or flow (snow on the ground grows all winter and is no such total).
+_AMOUNTS = frozenset({"precipitation", "rain", "snowfall", "runoff"})
+
+#: At a step where more than this share of the compared cells falls, a total restarted (or it is
+#: no total); at the others, at most this share may fall (rounding of a packed total).
+FALLING_SHARE = 0.01
+
+#: A running total grows: over the steps where it does not restart, at least this share of the
+#: compared cells grows from one step to the next.
+GROWING_SHARE = 0.05
+
+#: A total restarts at most at this share of the steps compared (files of 4 steps or more).
+RESTART_SHARE = 0.25
+
+
+def _words(variable: xr.DataArray) -> list[tuple[str, str]]:
+    """(attribute, text) of the ``description`` and ``long_name`` of ``variable`` that it has."""
+    return [(key, " ".join(str(variable.attrs[key]).split())) for key in ("description", "long_name")
+            if str(variable.attrs.get(key, "")).strip()]
+
+
+def sum_from_one_start(dataset: xr.Dataset, variable: xr.DataArray) -> bool:
+    """Whether ``variable`` says CF ``cell_methods`` "time: sum" (CF 7.3) on a time axis of
+    ``dataset`` whose bounds (CF 7.1) all begin at one instant while they end at each step's own:
+    every value is the total from that instant."""
+    if not re.search(r"\btime\s*:\s*sum\b", str(variable.attrs.get("cell_methods", ""))):
+        return False
+    time = time_dimension(variable)
+    if time is None or variable.sizes[time] < 2:
+        return False
+    bounds = dataset[time].attrs.get("bounds") or dataset[time].encoding.get("bounds")
+    if bounds not in dataset.variables or dataset[bounds].shape != (variable.sizes[time], 2):
+        return False
+    edges = dataset[bounds].values
+    return bool((edges[:, 0] == edges[0, 0]).all() and (edges[1:, 1] != edges[0, 1]).any())
+
+
+def step_sums(dataset: xr.Dataset, variable: xr.DataArray) -> bool:
+    """Whether ``variable`` says CF ``cell_methods`` "time: sum" on a time axis of ``dataset``
+    with bounds that do not all begin at one instant: each value the total over its own step
+    (as the copies :func:`step_amounts_command` writes)."""
+    time = time_dimension(variable)
+    if time is None or not re.search(r"\btime\s*:\s*sum\b", str(variable.attrs.get("cell_methods", ""))):
+        return False
+    bounds = dataset[time].attrs.get("bounds") or dataset[time].encoding.get("bounds")
+    return bounds in dataset.variables and not sum_from_one_start(dataset, variable)
+
+
+def running_total_reason(name: str, variable: xr.DataArray, dataset: xr.Dataset) -> str | None:
+    """What says the values of ``variable`` are totals accumulated since a start, for the
+    message ("its description 'ACCUMULATED TOTAL GRID SCALE PRECIPITATION'"); None when nothing
+    in its attributes does (see the module description). A variable whose CF ``cell_methods``
+    "time: sum" come with time bounds that move (each step's own total, as the copies the advice
+    writes) is not one, whatever its words.
+
+    Parameters
+    ----------
+    name : str
+        The variable's name.
+    variable : xarray.DataArray
+        With a time dimension (a static field is never one).
+    dataset : xarray.Dataset
+        Holding its time coordinate and that coordinate's bounds.
+
+    Returns
+    -------
+    str or None
+    """
+    time = time_dimension(variable)
+    if time is None or described_as_anomaly(name, variable.attrs):
+        return None
+    if sum_from_one_start(dataset, variable):
+        bounds = dataset[time].attrs.get("bounds") or dataset[time].encoding.get("bounds")
+        methods = variable.attrs["cell_methods"]
+        return f"its cell_methods '{methods}' over time bounds ({bounds}) that all begin at one time"
+    if step_sums(dataset, variable):
+        return None  # totals over each step's own cell, said in CF's terms
+    for key, text in _words(variable):
+        if _SINCE_A_START.search(text) or (_ACCUMULATED_FIRST.search(text) and not _WINDOW_WORDS.search(text)):
+            return f"its {key} '{text}'"
+    return None
+
+
+def _falls_and_grows(block: np.ndarray, time_axis: int) -> np.ndarray:
+    """Shape (4, n_steps of the block): at each step, how many cells fall from the step before
+    in the block, how many are compared (a value at both), how many grow, and how many values
+    are negative (the block's first step compared with nothing)."""
+    values = np.moveaxis(np.asarray(block, dtype=np.float64), time_axis, 0).reshape(np.shape(block)[time_axis], -1)
+    counts = np.zeros((4, values.shape[0]), dtype=np.int64)
+    before, after = values[:-1], values[1:]
+    compared = np.isfinite(before) & np.isfinite(after)
+    counts[0, 1:] = np.count_nonzero(compared & (after < before), axis=1)
+    counts[1, 1:] = np.count_nonzero(compared, axis=1)
+    counts[2, 1:] = np.count_nonzero(compared & (after > before), axis=1)
+    counts[3] = np.count_nonzero(values < 0, axis=1)
+    return counts
+
+
+def grows_without_falling(counts: np.ndarray) -> bool:
+    """Whether counts by step (:func:`_falls_and_grows`: falling, compared, growing, negative)
+    are those of a total since a start: no negative value; at most :data:`RESTART_SHARE` of the
+    compared steps where more than :data:`FALLING_SHARE` of the cells fall (restarts); at the
+    other steps, at least two, at most that share falling and at least :data:`GROWING_SHARE`
+    growing.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> totals = np.cumsum(np.ones((5, 3)), axis=0)          # 3 cells, 1 mm a step
+    >>> grows_without_falling(_falls_and_grows(totals, 0))
+    True
+    >>> grows_without_falling(_falls_and_grows(np.array([[1.0, 0.0], [0.0, 2.0], [3.0, 0.0]]), 0))
+    False
+    """
+    falling, compared, growing, negative = (np.asarray(row) for row in counts)
+    if negative.sum():
+        return False
+    stepped = compared > 0
+    restarts = stepped & (falling > FALLING_SHARE * compared)
+    kept = stepped & ~restarts
+    if kept.sum() < 2 or restarts.sum() > RESTART_SHARE * stepped.sum():
+        return False
+    return bool(growing[kept].sum() >= GROWING_SHARE * compared[kept].sum())
+
+
+def _checked_by_values(name: str, variable: xr.DataArray) -> bool:
+    """Whether the values of ``variable`` are to be looked at: an amount (:data:`_AMOUNTS`) by its
+    name, ``standard_name``, ``long_name`` or WRF ``description``, on a time axis, in units that
+    are no rate (:func:`~climann.data.units.is_rate`), with no time entry in its CF
+    ``cell_methods`` (which say what each value is: a mean, a sum over its own cell)."""
+    attrs = dict(variable.attrs)
+    attrs.setdefault("long_name", attrs.get("description", ""))
+    if re.search(r"\btime\s*:", str(attrs.get("cell_methods", ""))) or is_rate(attrs.get("units")):
+        return False  # CF says what each value is over its cell; a rate (mm/h) is no total
+    return (variable.dtype.kind in "fiu" and time_dimension(variable) is not None
+            and water_quantity(name, attrs) in _AMOUNTS and not described_as_anomaly(name, attrs))
+
+
+def planned_running_totals(dataset: xr.Dataset, names: Sequence[str], *, shared: Sequence[str] = ()) -> BlockReads:
+    """The reads that find, among ``names``, the amounts whose values grow without falling
+    (:func:`grows_without_falling`), to be computed with the run's other checks of every value
+    (:func:`~climann.data.fill_like.read_together`); variables their words already call running
+    totals (:func:`running_total_reason`) are not read.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        As opened, lazy (dask's blocks per file: steps of two files are not compared).
+    names : sequence of str
+        The variables to check.
+    shared : sequence of str
+        The variables whose blocks keep the file's keys.
+
+    Returns
+    -------
+    climann.data.fill_like.BlockReads
+        Its answer: the names found, in the order of ``names``.
+    """
+    chosen = [name for name in names if name in dataset.data_vars and _checked_by_values(name, dataset[name])
+              and running_total_reason(name, dataset[name], dataset) is None and not step_sums(dataset, dataset[name])]
+    arrays = []
+    for name in chosen:
+        variable = dataset[name]
+        arrays.append((variable.data, variable.dims.index(time_dimension(variable)), _falls_and_grows, 4))
+    reads = planned_counts_by_step(arrays, shared=[name in shared for name in chosen])
+
+    def finish(parts: Sequence[np.ndarray]) -> list[str]:
+        return [name for name, counts in zip(chosen, reads.finish(parts), strict=True)
+                if grows_without_falling(counts)]
+
+    return BlockReads(reads.tasks, finish)
+
+
+#: The Python (xarray) that writes the amount of each step of one file: ``python -c SCRIPT IN
+#: OUT``. ``{names}`` the totals, ``{time}`` the file's time variable; the first step, with no
+#: step before it in the file, is left out; the time gets CF bounds [previous, own] (in its
+#: units as stored), the amounts ``cell_methods = "time: sum"``.
+_PYTHON_STEP_AMOUNTS = (
+    "import sys,numpy as np,xarray as xr;d=xr.open_dataset(sys.argv[1],decode_times=False);"
+    "n={names!r};t=d[{time!r}];s=t.dims[0];o=d.isel({{s:slice(1,None)}});"
+    "o=o.assign({{v:d[v].diff(s).assign_attrs({{**d[v].attrs,'cell_methods':'time: sum'}}) for v in n}});"
+    "o[{bounds!r}]=((s,'bnds'),np.stack([t.values[:-1],t.values[1:]],-1));"
+    "o[{time!r}].attrs['bounds']={bounds!r};o.to_netcdf(sys.argv[2])"
+)
+
+
+def step_amounts_command(files: Sequence[str | Path], names: Sequence[str], time: str) -> tuple[str, str]:
+    """The shell command that writes, into a new folder beside each folder of ``files``
+    (``step_amounts``, :func:`~climann.data.shell.new_folder`), a copy of each file whose
+    totals ``names`` are the amounts of each step (:data:`_PYTHON_STEP_AMOUNTS`: differences of
+    consecutive totals within the file), and the ``--data`` that takes the copies.
+
+    Parameters
+    ----------
+    files : sequence of str or Path
+        The files holding the totals.
+    names : sequence of str
+        The totals, by their names in the files.
+    time : str
+        The files' time variable.
+
+    Returns
+    -------
+    tuple of str
+        The command (one line: a loop over several files) and the ``--data`` argument.
+    """
+    script = _PYTHON_STEP_AMOUNTS.format(names=list(names), time=time, bounds=f"{time}_bnds")
+    folders = {Path(str(file)).parent: new_folder(Path(str(file)).parent, "step_amounts") for file in files}
+    held = {folder: [file for file in files if Path(str(file)).parent == source] for source, folder in folders.items()}
+    command = " && ".join(copies_command(lambda source, copy: f"{python_command(script)} {source} {copy}",
+                                         folder, own) for folder, own in held.items())
+    data = " ".join(f"--data {copies_data(folder, own)}" for folder, own in held.items())
+    return command, data
+
+
+#: The Python that writes the amounts of each step of files of one step each: ``python -c SCRIPT
+#: OUT IN...``; the files concatenated in time order, consecutive totals differenced, a fall (a
+#: restart at 0) left missing; time bounds and ``cell_methods`` as :data:`_PYTHON_STEP_AMOUNTS`.
+_PYTHON_ACROSS_FILES = (
+    "import sys,numpy as np,xarray as xr;f=[xr.open_dataset(p,decode_times=False) for p in sys.argv[2:]];"
+    "s=f[0][{time!r}].dims[0];d=xr.concat(f,s).sortby({time!r});n={names!r};t=d[{time!r}].values;"
+    "a=d[n].diff(s);o=d.isel({{s:slice(1,None)}});"
+    "o=o.assign({{v:a[v].where(a[v]>=0).assign_attrs({{**d[v].attrs,'cell_methods':'time: sum'}}) for v in n}});"
+    "o[{bounds!r}]=((s,'bnds'),np.stack([t[:-1],t[1:]],-1));o[{time!r}].attrs['bounds']={bounds!r};"
+    "o.to_netcdf(sys.argv[1])"
+)
+
+
+def across_files_command(files: Sequence[str | Path], names: Sequence[str], time: str) -> tuple[str, str]:
+    """The shell command that writes the amounts of each step of ``files`` that hold one step
+    each (:data:`_PYTHON_ACROSS_FILES`) into one file, ``step_amounts/step_amounts.nc`` in a new
+    folder beside the first (:func:`~climann.data.shell.new_folder`), and that file as a
+    ``--data`` argument. The files are given as a glob of their common beginning when they
+    share a folder and that glob takes only them, else listed.
+
+    Parameters
+    ----------
+    files : sequence of str or Path
+        Files of one time step each.
+    names : sequence of str
+        The totals, by their names in the files.
+    time : str
+        The files' time variable.
+
+    Returns
+    -------
+    tuple of str
+    """
+    script = _PYTHON_ACROSS_FILES.format(names=list(names), time=time, bounds=f"{time}_bnds")
+    parent = Path(str(files[0])).parent
+    folder = new_folder(parent, "step_amounts")
+    out = folder / "step_amounts.nc"
+    prefix = os.path.commonprefix([Path(str(file)).name for file in files])
+    taken = sorted(parent.glob(f"{glob.escape(prefix)}*")) if prefix else []
+    if {Path(str(file)).parent for file in files} == {parent} and taken == sorted(Path(str(f)) for f in files):
+        given = f"{shlex.quote(working_path(parent) + '/' + prefix) if prefix else ''}*"
+    else:
+        given = " ".join(shown_path(file) for file in files)
+    return f"mkdir -p {shown_path(folder)} && {python_command(script)} {shown_path(out)} {given}", shown_path(out)
+
+
+def refuse_running_totals(dataset: xr.Dataset, names: Sequence[str], *, where: str,
+                          found: Sequence[str] = ()) -> None:
+    """Refuse target or predictors that are totals accumulated since a start, by their words
+    (:func:`running_total_reason`) or their values (``found``, :func:`planned_running_totals`),
+    with the line that writes the amount of each step (:func:`step_amounts_command`).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        As opened.
+    names : sequence of str
+        The run's target and predictors.
+    where : str
+        The files, when a variable does not record its own.
+    found : sequence of str
+        The variables whose values grow without falling.
+
+    Raises
+    ------
+    ClimannError
+        Naming the totals, what says so, and the command.
+    """
+    reasons: dict[str, str] = {}
+    for name in names:
+        if name in dataset.data_vars and (reason := running_total_reason(name, dataset[name], dataset)):
+            reasons[name] = reason
+    for name in found:
+        reasons.setdefault(name, "its values: never negative, and within each file they never fall from one "
+                                 "step to the next while they grow")
+    if not reasons:
+        return
+    raise ClimannError(_refusal(dataset, reasons, where=where))
+
+
+def _refusal(dataset: xr.Dataset, reasons: Mapping[str, str], *, where: str) -> str:
+    """The one line of :func:`refuse_running_totals`."""
+    first = next(iter(reasons))
+    files = source_files(dataset[first])
+    # every total of the files is differenced in one go: the run's other totals, and the files' own by their words
+    totals = [*reasons, *(name for name in dataset.data_vars if name not in reasons
+                          and source_files(dataset[name]) == files
+                          and running_total_reason(str(name), dataset[name], dataset))]
+    what = "; ".join(f"{name}: {reason}" for name, reason in reasons.items())
+    listed = ", ".join(reasons)
+    head = (f"{listed} in {variable_where(dataset[first], where)} {'are totals' if len(reasons) > 1 else 'is a total'} "
+            f"accumulated since a start (a simulation's, as WRF's RAINNC since SIMULATION_START_DATE), not the "
+            f"amount of each time step ({what}): trained on, the network learns how long the run has gone, and "
+            f"'persistence' scores the step's own amount as its error")
+    try:
+        time = find_coordinate(dataset, "time")
+    except ClimannError:
+        time = None
+    if not files or time is None or time not in dataset.coords:
+        return (f"{head}; write the amount of each step, the difference of consecutive totals within each file "
+                f"(xarray: d[name].diff(time dimension)), with time bounds [previous time, time], and give those")
+    names, time_name = [name_in_file(dataset[name]) for name in totals], file_time_names(dataset[time])[0]
+    if len(files) > 1 and dataset.sizes[time] <= len(files):  # one step a file (WRF's frames_per_outfile = 1)
+        command, data = across_files_command(files, names, time_name)
+        return (f"{head}; write the amount of each step, the difference of consecutive totals, across the files "
+                f"(each holds one step) in time order; a total that falls from one step to the next restarted there "
+                f"(a new simulation) and that step's amount is left missing; with time bounds [previous time, "
+                f"time]: `{command}`, then give --data {data} in place of the files given (one file of their "
+                f"variables)")
+    command, data = step_amounts_command(files, names, time_name)
+    given = f"the file {shown_path(files[0])}" if len(files) == 1 else "the files given"
+    return (f"{head}; write the amount of each step, the difference of consecutive totals within each file (a "
+            f"file continues its simulation's total or begins a new one at 0, so files are not differenced across; "
+            f"the first step of each file, with no step before it there, is left out), with time bounds [previous "
+            f"time, time]: `{command}`, then give {data} in place of {given} "
+            f"(their other variables are copied as they are)")

@@ -1,0 +1,90 @@
+"""ODIM's nodata (missing) and undetect (no echo: 0 for a rain rate) applied as a radar file is read."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+
+import netCDF4
+import numpy as np
+import pytest
+
+from climann.data.notes import forget_notes
+from climann.data.open import open_dataset
+from climann.data.value_checks import warn_held_values
+from climann.errors import ClimannError
+
+NODATA, UNDETECT = -9999000.0, -8888000.0
+
+#: 2 steps of a 2 × 3 grid: NODATA outside the network, UNDETECT where no echo was seen.
+_RAW = np.array([[[NODATA, UNDETECT, 1.5], [UNDETECT, 0.5, NODATA]],
+                 [[NODATA, 2.0, UNDETECT], [UNDETECT, UNDETECT, NODATA]]], dtype=np.float32)
+
+
+def _radar(path, *, name: str = "RATE", quantity: str = "RATE", units: str = "mm/h", repeats: int = 1,
+           **encoded) -> None:
+    """An OPERA-like CF file: daily RATE on y/x (m), ODIM's codes kept as attributes; ``_RAW``
+    ``repeats`` times along time."""
+    with netCDF4.Dataset(path, "w") as ds:
+        ds.createDimension("time", None)
+        ds.createDimension("y", 2)
+        ds.createDimension("x", 3)
+        t = ds.createVariable("time", "f8", ("time",))
+        t.units, t.standard_name, t.calendar = "days since 2021-01-01 12:00", "time", "standard"
+        t[:] = np.arange(2.0 * repeats)
+        for axis, values in (("y", [1.0e5, 0.0]), ("x", [0.0, 1.0e5, 2.0e5])):
+            v = ds.createVariable(axis, "f8", (axis,))
+            v.units, v.standard_name, v.axis = "m", f"projection_{axis}_coordinate", axis.upper()
+            v[:] = values
+        v = ds.createVariable(name, "f4", ("time", "y", "x"), fill_value=encoded.pop("fill_value", None))
+        v.units, v.quantity, v.long_name = units, quantity, "rainfall rate" if quantity == "RATE" else "reflectivity"
+        v.nodata, v.undetect = np.float32(NODATA), np.float32(UNDETECT)
+        for key, value in encoded.items():
+            v.setncattr(key, value)
+        v[:] = np.tile(_RAW, (repeats, 1, 1))
+
+
+def test_nodata_missing_and_undetect_zero(tmp_path):
+    """break38a A2: undetect (60 % of an OPERA field) is no rain; read as 0, the mean is over every radiated pixel."""
+    _radar(tmp_path / "opera.nc")
+    rate = open_dataset([tmp_path / "opera.nc"])["RATE"]
+    expected = np.array([[[np.nan, 0.0, 1.5], [0.0, 0.5, np.nan]], [[np.nan, 2.0, 0.0], [0.0, 0.0, np.nan]]])
+    np.testing.assert_array_equal(rate.values, expected)
+    assert float(rate.mean()) == pytest.approx((1.5 + 0.5 + 2.0) / 8)  # 8 radiated pixels, 3 of them wet
+    assert "undetect" not in rate.attrs and "nodata" not in rate.attrs
+
+
+def test_no_code_is_left_to_warn_about(tmp_path, caplog):
+    """The fill-like warnings advised marking undetect missing (rain-only training): nothing of it is left."""
+    _radar(tmp_path / "opera.nc", repeats=10)  # 60 undetect, 40 nodata: codes by their repeats
+    forget_notes()
+    with caplog.at_level(logging.WARNING):
+        warn_held_values(open_dataset([tmp_path / "opera.nc"]), ["RATE"], where="opera.nc", file=tmp_path / "opera.nc")
+    assert not [record for record in caplog.records if record.levelno >= logging.WARNING]
+
+
+def test_undetect_marked_missing_is_warned_about(tmp_path, caplog):
+    """The copy climann's old advice wrote (missing_value = undetect): warned, with the ncatted that unmarks it."""
+    _radar(tmp_path / "opera_fixed_2.nc", fill_value=np.float32(NODATA), missing_value=np.float32(UNDETECT))
+    forget_notes()
+    with caplog.at_level(logging.WARNING):
+        open_dataset([tmp_path / "opera_fixed_2.nc"])
+    said = " ".join(record.getMessage() for record in caplog.records)
+    assert "marks ODIM's undetect = -8.888e+06 (no echo detected: 0) missing by its missing_value" in said
+    assert "ncatted -a missing_value,RATE,d,," in said
+
+
+@pytest.mark.skipif(shutil.which("ncap2") is None or shutil.which("ncatted") is None, reason="needs NCO")
+def test_reflectivity_undetect_refused_with_the_lines_that_set_it(tmp_path, monkeypatch):
+    """dBZ below detection is no 0: refused; the two lines, run with VALUE -32, give a file read as -32 there."""
+    monkeypatch.chdir(tmp_path)
+    _radar(tmp_path / "dbz.nc", name="DBZH", quantity="DBZH", units="dBZ")
+    with pytest.raises(ClimannError, match="undetect = -8.888e") as refused:
+        open_dataset([tmp_path / "dbz.nc"])
+    commands = [part for part in str(refused.value).split("`") if part.startswith(("ncap2 ", "ncatted "))]
+    assert len(commands) == 2
+    for command in commands:
+        subprocess.run(["bash", "-c", command.replace("VALUE", "-32")], check=True, capture_output=True, cwd=tmp_path)
+    dbz = open_dataset([tmp_path / "dbz_fixed.nc"])["DBZH"].values
+    np.testing.assert_array_equal(dbz, np.where(_RAW == UNDETECT, -32.0, np.where(_RAW == NODATA, np.nan, _RAW)))

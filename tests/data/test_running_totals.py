@@ -1,0 +1,240 @@
+"""Totals accumulated since a start (WRF's RAINNC): refused with the line that writes each step's amount."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import netCDF4
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+from climann.data.defaults import default_inputs
+from climann.data.open import open_dataset
+from climann.data.running_totals import _falls_and_grows, grows_without_falling, running_total_reason
+from climann.data.value_checks import warn_held_values
+from climann.errors import ClimannError
+from tests.console import run_main
+
+_WRF_RAIN = "ACCUMULATED TOTAL GRID SCALE PRECIPITATION"
+
+
+def _wrfout(path, start: str, totals: np.ndarray, *, description: str = _WRF_RAIN, name: str = "RAINNC",
+            long_name: str | None = None) -> None:
+    """A wrfout-like file: ``Time`` steps a day apart from ``start``, XTIME in minutes since
+    2005-01-01, XLAT/XLONG on (Time, south_north, west_east), T2 and the totals ``name``."""
+    n_steps, ny, nx = totals.shape
+    with netCDF4.Dataset(path, "w") as ds:
+        ds.createDimension("Time", None)
+        ds.createDimension("south_north", ny)
+        ds.createDimension("west_east", nx)
+        ds.SIMULATION_START_DATE = "2005-01-01_00:00:00"
+        days = pd.date_range(start, periods=n_steps, freq="D")
+        xtime = ds.createVariable("XTIME", "f4", ("Time",))
+        xtime.units = "minutes since 2005-01-01 00:00:00"
+        xtime.description = "minutes since 2005-01-01 00:00:00"
+        xtime[:] = (days - pd.Timestamp("2005-01-01")).total_seconds().values / 60
+        lat, lon = np.meshgrid(40.0 + np.arange(ny), -100.0 + np.arange(nx), indexing="ij")
+        for coordinate, values, units in (("XLAT", lat, "degree_north"), ("XLONG", lon, "degree_east")):
+            v = ds.createVariable(coordinate, "f4", ("Time", "south_north", "west_east"))
+            v.units = units
+            v[:] = np.broadcast_to(values, totals.shape)
+        t2 = ds.createVariable("T2", "f4", ("Time", "south_north", "west_east"))
+        t2.units, t2.description, t2.coordinates = "K", "TEMP at 2 M", "XLONG XLAT XTIME"
+        t2[:] = 280.0 + np.arange(totals.size).reshape(totals.shape) % 7
+        rain = ds.createVariable(name, "f4", ("Time", "south_north", "west_east"))
+        rain.units, rain.coordinates = "mm", "XLONG XLAT XTIME"
+        if description:
+            rain.description = description
+        if long_name:
+            rain.long_name = long_name
+        rain[:] = totals
+
+
+def _totals(steps: list[float], ny: int = 2, nx: int = 3) -> np.ndarray:
+    """Totals of cell (j, i) = steps × (1 + j·nx + i): every cell grows by its own factor."""
+    factor = 1.0 + np.arange(ny * nx).reshape(ny, nx)
+    return np.asarray(steps, dtype=np.float32)[:, None, None] * factor
+
+
+@pytest.mark.parametrize(("attrs", "said"), [
+    pytest.param({"description": _WRF_RAIN, "units": "mm"}, True, id="WRF-RAINNC"),
+    pytest.param({"description": "ACCUMULATED SNOW", "units": "kg m-2"}, True, id="WRF-ACSNOW"),
+    pytest.param({"long_name": "Precipitation accumulated since the start of the simulation"}, True,
+                 id="since-the-start-of-the-simulation"),
+    pytest.param({"long_name": "total precipitation from model start"}, True, id="from-model-start"),
+    # GPM IMERG's daily product and totals over a window of their own: not since a start
+    pytest.param({"long_name": "Daily accumulated precipitation (combined microwave-IR) estimate"}, False,
+                 id="IMERG-daily"),
+    pytest.param({"long_name": "Accumulated precipitation over the last 6 hours"}, False, id="over-a-window"),
+    pytest.param({"long_name": "24-hour accumulated precipitation"}, False, id="24-hour"),
+    pytest.param({"long_name": "Total precipitation"}, False, id="ERA5-tp"),
+    pytest.param({"description": "TEMP at 2 M"}, False, id="WRF-T2"),
+])
+def test_running_total_reason_by_words(attrs, said):
+    dataset = xr.Dataset({"v": (("time", "x"), np.zeros((3, 2)), attrs)},
+                         coords={"time": pd.date_range("2005-01-01", periods=3, freq="D")})
+    assert (running_total_reason("v", dataset["v"], dataset) is not None) is said
+
+
+def _with_bounds(lower: list[str], upper: list[str], cell_methods: str, description: str = "") -> xr.Dataset:
+    times = pd.to_datetime(upper)
+    attrs = {"cell_methods": cell_methods, **({"description": description} if description else {})}
+    dataset = xr.Dataset({"pr": (("time", "x"), np.zeros((len(upper), 2)), attrs),
+                          "time_bnds": (("time", "bnds"), np.stack([pd.to_datetime(lower), times], -1))},
+                         coords={"time": times})
+    dataset["time"].attrs["bounds"] = "time_bnds"
+    return dataset
+
+
+def test_cf_sum_from_one_start_is_a_running_total():
+    """CF 7.1/7.3: "time: sum" over bounds that all begin at 2005-01-01 is the total since then."""
+    dataset = _with_bounds(["2005-01-01"] * 3, ["2005-01-02", "2005-01-03", "2005-01-04"], "time: sum")
+    assert "all begin at one time" in running_total_reason("pr", dataset["pr"], dataset)
+
+
+def test_cf_sum_over_moving_bounds_is_each_steps_amount_whatever_its_words():
+    """The copies the advice writes keep WRF's description, but their cell_methods and bounds say each step's own."""
+    dataset = _with_bounds(["2005-01-01", "2005-01-02", "2005-01-03"], ["2005-01-02", "2005-01-03", "2005-01-04"],
+                           "time: sum", description=_WRF_RAIN)
+    assert running_total_reason("pr", dataset["pr"], dataset) is None
+
+
+def test_counts_by_step_are_hand_counted():
+    # 2 cells over 4 steps: cell 0 is 0, 1, 1, 3; cell 1 is 5, 4, 4, 6 (falls once, from step 0 to 1)
+    block = np.array([[0.0, 5.0], [1.0, 4.0], [1.0, 4.0], [3.0, 6.0]])
+    np.testing.assert_array_equal(_falls_and_grows(block, 0), [[0, 1, 0, 0],   # falling
+                                                               [0, 2, 2, 2],   # compared
+                                                               [0, 1, 0, 2],   # growing
+                                                               [0, 0, 0, 0]])  # negative
+
+
+@pytest.mark.parametrize(("values", "total"), [
+    pytest.param(np.cumsum(np.ones((6, 4)), axis=0), True, id="growing-total"),
+    # a total restarted at 0 once (a new simulation): one step of six where every cell falls
+    pytest.param(np.concatenate([np.cumsum(np.ones((4, 4)), 0), np.cumsum(np.ones((4, 4)), 0) - 1]), True,
+                 id="restarted-once"),
+    # daily rain: some cells fall between every pair of steps
+    pytest.param(np.random.default_rng(0).gamma(0.5, 2.0, (30, 40)), False, id="daily-rain"),
+    # a dry field (no value grows) and a total with a negative value
+    pytest.param(np.zeros((6, 4)), False, id="dry"),
+    pytest.param(np.cumsum(np.ones((6, 4)), axis=0) - 2.0, False, id="negative"),
+    # a total that restarts at every other step is no total
+    pytest.param(np.tile([[0.0], [1.0]], (4, 3)), False, id="restarts-too-often"),
+])
+def test_grows_without_falling(values, total):
+    assert grows_without_falling(_falls_and_grows(values, 0)) is total
+
+
+def test_wrf_folder_refused_and_the_line_writes_each_steps_amount(tmp_path, monkeypatch):
+    """break38a A1: wrfout RAINNC (running totals) trained as the rain of each step, exit 0. The
+    second file begins a new simulation (its total restarts at 0): differenced per file, each
+    amount is its own file's."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "wrf").mkdir()
+    first, second = "wrf/wrfout_d01_2005-01-01_00:00:00", "wrf/wrfout_d01_2005-01-05_00:00:00"
+    _wrfout(first, "2005-01-01", _totals([0.0, 1.0, 4.0, 6.0]))
+    _wrfout(second, "2005-01-05", _totals([0.0, 2.0, 2.0, 5.0]))
+    dataset = open_dataset([tmp_path / first, tmp_path / second])
+    with pytest.raises(ClimannError) as refused:
+        warn_held_values(dataset, ["T2", "RAINNC"], where="wrf", file=None)  # a predictor, as a target
+    message = str(refused.value)
+    assert "RAINNC in wrfout_d01_2005-01-01_00:00:00, wrfout_d01_2005-01-05_00:00:00 is a total accumulated" in message
+    assert f"its description '{_WRF_RAIN}'" in message
+    assert "then give --data 'wrf/step_amounts/*' in place of the files given" in message
+    loop = next(part for part in message.split("`") if part.startswith("mkdir -p "))
+    path = f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}"  # the printed `python`
+    subprocess.run(["bash", "-c", loop], check=True, capture_output=True, cwd=tmp_path, env={**os.environ, "PATH": path})
+    factor = 1.0 + np.arange(6).reshape(2, 3)
+    expected = {first: ([1.0, 3.0, 2.0], [0, 1440, 2880, 4320]), second: ([2.0, 0.0, 3.0], [5760, 7200, 8640, 10080])}
+    for name, (amounts, minutes) in expected.items():
+        with xr.open_dataset(tmp_path / "wrf" / "step_amounts" / name.split("/")[1], decode_times=False) as copy:
+            np.testing.assert_array_equal(copy["RAINNC"].values, np.asarray(amounts)[:, None, None] * factor)
+            np.testing.assert_array_equal(copy["XTIME_bnds"].values, np.stack([minutes[:-1], minutes[1:]], -1))
+            assert copy["RAINNC"].attrs["cell_methods"] == "time: sum"
+            np.testing.assert_array_equal(copy["T2"].values.shape, (3, 2, 3))
+    copies = sorted((tmp_path / "wrf" / "step_amounts").iterdir())
+    warn_held_values(open_dataset(copies), ["T2", "RAINNC"], where="copies", file=None)  # read as it is: no refusal
+
+
+def test_totals_said_by_their_values_alone(tmp_path):
+    """No word says it, but 'pr' never falls and grows at every cell of its file: a running total."""
+    path = tmp_path / "pr_total.nc"
+    _wrfout(path, "2005-01-01", _totals([0.0, 1.0, 1.5, 4.0, 4.5]), description="", name="pr",
+            long_name="precipitation")
+    with pytest.raises(ClimannError, match=r"pr in pr_total.nc is a total .*its values: never negative"):
+        warn_held_values(open_dataset([path]), ["pr"], where="pr_total.nc", file=path)
+
+
+def test_rain_of_each_step_is_not_refused(tmp_path):
+    """The same file's amounts of each step (rain falls somewhere and stops elsewhere) train as they are."""
+    path = tmp_path / "pr_daily.nc"
+    rain = np.random.default_rng(1).gamma(0.5, 2.0, (10, 2, 3)).astype(np.float32)
+    _wrfout(path, "2005-01-01", rain, description="", name="pr", long_name="precipitation")
+    warn_held_values(open_dataset([path]), ["pr"], where="pr_daily.nc", file=path)
+
+
+def test_train_refuses_wrf_totals_as_target(tmp_path, capfd, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _wrfout(tmp_path / "wrfout_d01_2005-01-01_00:00:00", "2005-01-01", _totals(np.arange(40.0).tolist()))
+    result = run_main("train", "--data", "wrfout_d01_2005-01-01_00:00:00", "--target", "RAINNC", "--predictors", "T2",
+                      "--epochs", "1", "--out", "run", capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 2, result.stderr
+    assert "RAINNC in wrfout_d01_2005-01-01_00:00:00 is a total accumulated since a start" in result.stderr
+    assert not (tmp_path / "run").exists()
+
+
+def test_wrf_totals_left_out_of_the_default_predictors(tmp_path):
+    """break38a A1: `climann info` made RAINNC a default predictor of T2; it is left out, said in a note."""
+    _wrfout(tmp_path / "wrfout_d01_2005-01-01_00:00:00", "2005-01-01", _totals(np.arange(40.0).tolist()))
+    chosen = default_inputs(open_dataset([tmp_path / "wrfout_d01_2005-01-01_00:00:00"]), "T2")
+    assert "RAINNC" not in chosen.predictors
+    assert chosen.running_totals == {"RAINNC": f"its description '{_WRF_RAIN}'"}
+    assert any(note.startswith("left out of the default predictors: totals accumulated since a start")
+               for note in chosen.notes("T2"))
+
+
+def test_files_of_one_step_each_are_differenced_across(tmp_path, monkeypatch):
+    """WRF with frames_per_outfile = 1 (an hourly wrfout each): differenced per file, no step would be left.
+    Across the files in time order instead; the fall at the new simulation's start (3 → 0) is left missing."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "wrf").mkdir()
+    steps = [0.0, 1.0, 3.0, 0.0, 2.0]  # a new simulation at the 4th step
+    files = [f"wrf/wrfout_d01_2005-01-0{day + 1}_00:00:00" for day in range(5)]
+    for day, (name, total) in enumerate(zip(files, steps, strict=True)):
+        _wrfout(name, f"2005-01-0{day + 1}", _totals([total]))
+    with pytest.raises(ClimannError) as refused:
+        warn_held_values(open_dataset([tmp_path / name for name in reversed(files)]), ["RAINNC"], where="wrf",
+                         file=None)
+    message = str(refused.value)
+    assert "then give --data wrf/step_amounts/step_amounts.nc in place of the files given" in message
+    command = next(part for part in message.split("`") if part.startswith("mkdir -p "))
+    assert command.endswith(" wrf/wrfout_d01_2005-01-0*")  # a glob, not every file listed
+    path = f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}"  # the printed `python`
+    subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": path})
+    factor = 1.0 + np.arange(6).reshape(2, 3)
+    with xr.open_dataset(tmp_path / "wrf" / "step_amounts" / "step_amounts.nc", decode_times=False) as copy:
+        np.testing.assert_array_equal(copy["RAINNC"].values,
+                                      np.array([1.0, 2.0, np.nan, 2.0])[:, None, None] * factor)
+        minutes = np.arange(5) * 1440.0
+        np.testing.assert_array_equal(copy["XTIME_bnds"].values, np.stack([minutes[:-1], minutes[1:]], -1))
+
+
+@pytest.mark.parametrize(("units", "cell_methods"), [
+    pytest.param("mm/h", "", id="a-rate-is-no-total"),
+    pytest.param("mm", "time: mean", id="cf-says-a-mean-over-its-cell"),
+])
+def test_values_that_grow_are_no_total_where_units_or_cf_say_what_they_are(tmp_path, units, cell_methods):
+    """A rain rate that rises over a storm's steps, or values CF calls means over their cells, are read as they are."""
+    path = tmp_path / "pr_rising.nc"
+    _wrfout(path, "2005-01-01", _totals([0.0, 1.0, 1.5, 4.0, 4.5]), description="", name="pr",
+            long_name="precipitation")
+    with netCDF4.Dataset(path, "a") as ds:
+        ds["pr"].units = units
+        if cell_methods:
+            ds["pr"].cell_methods = cell_methods
+    warn_held_values(open_dataset([path]), ["pr"], where="pr_rising.nc", file=path)
