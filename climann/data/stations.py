@@ -456,9 +456,17 @@ def _ambiguous(dataset: xr.Dataset, dims: tuple[str, str], value: object, statio
     names = _names_in(dataset, naming)
     named, other = stations
     reading = f"the value of '{dim}'" if dim in dataset.variables else "the index"
-    return (f"cannot select {dim}={_shown(value)} in {where}: it is both the name of the station of index {named} "
-            f"({naming} '{names[named]}') and {reading} of another, named "
-            f"'{names[other]}': choose by the name, quoted: --select '{dim}=\"{names[named]}\"' for the "
+    called, by = _station_names_variable(dataset, dim), "name"
+    if called not in (None, naming):  # an id beside the names (PSMSL's station_id 61 of GENOVA): each by both
+        labels = _names_in(dataset, called)
+        both = (f"the {naming} of the station of index {named}, {labels[named]} ({naming} {names[named]}), and "
+                f"{reading} of another, {labels[other]} ({naming} {names[other]})")
+        by = naming
+    else:
+        both = (f"the name of the station of index {named} ({naming} '{names[named]}') and {reading} of another, "
+                f"named '{names[other]}'")
+    return (f"cannot select {dim}={_shown(value)} in {where}: it is both {both}: choose by the {by}, quoted: "
+            f"--select '{dim}=\"{names[named]}\"' for the "
             f"first, --select '{dim}=\"{names[other]}\"' for the second ([data] select = "
             f"{{{dim} = \"{names[named]}\"}} in a config)")
 

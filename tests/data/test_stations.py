@@ -212,6 +212,26 @@ def test_a_number_that_is_one_stations_name_and_anothers_index_is_refused(tmp_pa
         "--select 'station=\"3\"' for the second ([data] select = {station = \"2\"} in a config)")
 
 
+def test_an_id_that_is_one_stations_id_and_anothers_index_names_both_stations(tmp_path, grid):
+    """break38b C2: PSMSL's station_id (cf_role, integers) beside station_name: --select station=9 was refused as
+    "the name of the station of index 2 (station_id '9') and the index of another, named '61'"; that station is
+    GENOVA, 61 its id. Each station is now named by its name and its id; the quoted ids still choose them."""
+    stations = _stations(grid).drop_vars("station_name").assign_coords(
+        station_id=("station", np.array([61, 2, 9], "i4"), {"cf_role": "timeseries_id"}),
+        station_name=("station", ["GENOVA", "CASCAIS", "CUXHAVEN II"], {"long_name": "station name"}))
+    stations.to_netcdf(tmp_path / "stations.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "stations.nc"], select={"station": 2})
+    assert str(error.value) == (
+        "cannot select station=2 in stations.nc: it is both the station_id of the station of index 1, CASCAIS "
+        "(station_id 2), and the index of another, CUXHAVEN II (station_id 9): choose by the station_id, quoted: "
+        "--select 'station=\"2\"' for the first, --select 'station=\"9\"' for the second ([data] select = "
+        "{station = \"2\"} in a config)")
+    for typed, station in (("2", 1), ("9", 2)):
+        assert open_dataset([tmp_path / "stations.nc"], select={"station": typed})["station_name"].values.item() == \
+            ("GENOVA", "CASCAIS", "CUXHAVEN II")[station]
+
+
 def _unmarked(grid: xr.Dataset, dim: str, *, names: bool) -> xr.Dataset:
     """The three stations without CF's marks (no featureType, no cf_role) on dimension ``dim``,
     with their names in a plain text variable ``station_name`` or without names."""
