@@ -43,6 +43,12 @@ to the target when
   humps, holds one of these phrases or "gauge relative weighting" (IMERG's ``randomError``,
   ``precipitationQualityIndex`` and ``gaugeRelativeWeighting`` also where their long names are
   lost); or
+- its units are those of a bit field (:data:`BIT_FIELD_UNITS`: MODIS's ``FparLai_QC``, "bit
+  field"), or its name holds "QC" or "QA" as a word (:data:`QUALITY_NAME_WORDS`), or its
+  long_name says a quality layer ("Quality for FPAR and LAI", "Quality reliability of VI pixel":
+  :data:`DESCRIPTION_PHRASES`), or its name is the target's with "StdDev", "uncertainty",
+  "error"… put in (:data:`INSERTED_WORDS`: ``LaiStdDev_500m`` beside ``Lai_500m``; break38b B4,
+  where these were the default predictors of MODIS LAI and NDVI); or
 - its units are those of a count (:data:`COUNT_UNITS`: none, "1", "count"…) and its name says a
   count of observations or cruises (:data:`COUNT_NAME_WORDS`: ICOADS's ``sst_nobs``, ``n_obs``,
   SOCAT's ``fco2_count_nobs``) or, where no long name or description says what it counts, it
@@ -74,7 +80,28 @@ STANDARD_NAME_MODIFIERS = ("number_of_observations", "standard_error", "detectio
 DESCRIPTION_PHRASES = ("number of stations", "number of observations", "number of gauges", "station count",
                        "observation count", "gauge count", "count of stations", "count of observations",
                        "count of gauges", "weighting of gauge", "error standard deviation", "standard error",
-                       "uncertainty", "random error", "error estimate", "estimated error", "quality index")
+                       "uncertainty", "random error", "error estimate", "estimated error", "quality index",
+                       # quality layers of satellite products (break38b B4): MOD15's FparLai_QC "Quality for
+                       # FPAR and LAI", MOD13's pixel_reliability "Quality reliability of VI pixel"
+                       "quality for", "quality reliability", "pixel reliability", "quality assurance",
+                       "quality control", "quality flag", "qa flag", "qc flag", "vi quality")
+
+#: Units of a quality bit field (lower case, stripped): MODIS's ``FparLai_QC`` and ``VI_Quality``,
+#: ``units = "bit field"``; each bit a condition of the retrieval, no amount.
+BIT_FIELD_UNITS = ("bit field", "bitfield", "bit_field", "bit-field", "bits")
+
+#: Whole words of a variable's name (as :func:`_name_words` splits it) that make it the quality
+#: flags of a retrieval: MOD15's ``FparLai_QC``, ``FparExtra_QC``; ``sst_qa``.
+QUALITY_NAME_WORDS = ("qc", "qa")
+
+#: Words (as :func:`_name_words` splits a name) that, taken out of a variable's name, leave the
+#: target's (not a bare ``std``, ``sd``: ``cdr_seaice_conc_std`` may be a variability, a quantity)
+#: target's: MOD15's ``LaiStdDev_500m`` beside ``Lai_500m`` ("std dev"), ``FparStdDev_500m``
+#: beside ``Fpar_500m``, ``tas_err`` beside ``tas`` → what the variable then is.
+INSERTED_WORDS = {"std dev": "the standard deviation", "stddev": "the standard deviation",
+                  "stdev": "the standard deviation",
+                  "uncertainty": "the uncertainty", "unc": "the uncertainty", "error": "the error", "err": "the error",
+                  "qc": "the quality flags", "qa": "the quality flags"}
 
 #: What a count of the data's support counts (plural and singular, lower case): "Number of fco2
 #: obs", "Number of cruises", "number of valid SST observations".
@@ -148,10 +175,10 @@ def ancillary_reason(variable: xr.DataArray, target: xr.DataArray) -> str | None
         return described
     if _of_the_target(variable.attrs.get("long_name"), target) and not _a_spread_of_values(variable):
         return f"its long_name '{variable.attrs['long_name']}'"
-    named_after = _named_after(str(variable.name), str(target.name))
+    named_after = _named_after(str(variable.name), str(target.name)) or _named_with_word(variable, str(target.name))
     if named_after is None and _says_ancillary(_name_words(str(variable.name)), NAME_PHRASES):
         return f"its name '{variable.name}'"
-    return named_after
+    return named_after or _quality_name(variable)
 
 
 def _described_as_ancillary(variable: xr.DataArray) -> str | None:
@@ -167,6 +194,16 @@ def _described_as_ancillary(variable: xr.DataArray) -> str | None:
     if _named_a_count(variable):
         units = str(variable.attrs.get("units", "")).strip()
         return f"its name '{variable.name}', a count of observations ({f'units {units!r}' if units else 'no units'})"
+    if str(variable.attrs.get("units", "")).strip().lower() in BIT_FIELD_UNITS:
+        return f"its units '{variable.attrs['units']}', a quality bit field"
+    return None
+
+
+def _quality_name(variable: xr.DataArray) -> str | None:
+    """``"its name 'FparLai_QC', quality flags"`` when the name holds one of
+    :data:`QUALITY_NAME_WORDS` as a word, else None."""
+    if any(f" {word} " in f" {_name_words(str(variable.name))} " for word in QUALITY_NAME_WORDS):
+        return f"its name '{variable.name}', quality flags"
     return None
 
 
@@ -190,7 +227,7 @@ def ancillary_in_itself(variable: xr.DataArray) -> str | None:
     described = _described_as_ancillary(variable)
     if described is None and _says_ancillary(_name_words(str(variable.name)), NAME_PHRASES):
         return f"its name '{variable.name}'"
-    return described
+    return described or _quality_name(variable)
 
 
 def _named_a_count(variable: xr.DataArray) -> bool:
@@ -237,11 +274,32 @@ def _named_after(name: str, target: str) -> str | None:
     return None
 
 
+def _named_with_word(variable: xr.DataArray, target: str) -> str | None:
+    """``"its name, the standard deviation of Lai_500m"`` when ``variable``'s name is ``target``'s
+    with one of :data:`INSERTED_WORDS` put in (``LaiStdDev_500m``), and its ``cell_methods`` does
+    not say it is the spread of values over an axis (``tas_std``, "time: standard_deviation", is
+    a quantity of its own), else None."""
+    words, target_words = f" {_name_words(str(variable.name))} ", _name_words(target)
+    if _a_spread_of_values(variable):
+        return None
+    for inserted, what in INSERTED_WORDS.items():
+        if f" {inserted} " in words and " ".join(words.replace(f" {inserted} ", " ", 1).split()) == target_words:
+            return f"its name, {what} of {target}"
+    return None
+
+
 def ancillary_relations(dataset: xr.Dataset, target: str, names: Sequence[str]) -> dict[str, str]:
-    """Of ``names``, those that are ancillary data of ``target`` → why (:func:`ancillary_reason`)."""
+    """Of ``names``, those that are ancillary data of ``target`` → why (:func:`ancillary_reason`),
+    or named as the standard deviation, uncertainty, error or quality flags of another variable of
+    ``dataset`` (:func:`_named_after`, :func:`_named_with_word`: MOD15's ``LaiStdDev_500m``
+    beside the target ``Fpar_500m`` is still ``Lai_500m``'s retrieval uncertainty, no driver of
+    FPAR)."""
     found = {}
     for name in names:
         reason = ancillary_reason(dataset[name], dataset[target])
+        for other in dataset.data_vars:
+            if reason is None and other not in (name, target):
+                reason = _named_after(name, str(other)) or _named_with_word(dataset[name], str(other))
         if reason is not None:
             found[name] = reason
     return found
@@ -252,6 +310,7 @@ def ancillary_note(relations: dict[str, str], target: str) -> str:
     shown = ", ".join(f"{name} ({reason})" for name, reason in relations.items())
     them = "them" if len(relations) > 1 else "it"
     return (f"left out of the default predictors: {shown}: data about how well {target}'s values are known (CF 3.4 "
-            f"ancillary data: station and observation counts, gauge weights, error estimates), not what drives "
+            f"ancillary data: station and observation counts, gauge weights, error estimates, standard deviations "
+            f"and quality flags of the retrieval), not what drives "
             f"them, so a network fed {them} learns the data's sampling; name {them} in [data] predictors "
             f"(--predictors) to use {them} anyway")

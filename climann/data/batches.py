@@ -295,7 +295,7 @@ def require_training_samples(n_samples: int, source: PointwiseSource, blocks: Se
     target = source.layout.target_name
     raise ClimannError(no_complete_sample_text(
         f"the training block has no sample with '{target}' and every feature present", target,
-        *source.missing_where_target_present(steps)))
+        *source.missing_where_target_present(steps), levels=source.layout.scalar_coordinates))
 
 
 def fit_standardizers(

@@ -138,6 +138,15 @@ _NETCDF_TYPE_NAMES = {"i2": "short", "u2": "ushort", "i4": "int", "u4": "uint", 
 INTEGER_EXTREMES = {code: ((("lowest", int(np.iinfo(code).min)),) if code[0] == "i" else ())
                     + (("highest", int(np.iinfo(code).max)),) for code in _NETCDF_TYPE_NAMES}
 
+#: How many values at the top of a packed integer type's range are looked for as class codes
+#: (:func:`fill_like_values`): MODIS's land-cover codes of LAI/FPAR, 248-254 below the fill 255
+#: ("not vegetated": water 254, barren 253, urban 250 …; MOD15 user guide, table 5), and their
+#: kin at the top of other types (``short``'s 32760-32767).
+TOP_CODES = 8
+
+#: The netCDF names of the byte types, whose top values are looked for as codes too.
+_BYTE_TYPE_NAMES = {"i1": "byte", "u1": "ubyte"}
+
 #: At most this many evenly spaced time steps are read by the checks that look at a sample of the
 #: data (:func:`checked_steps`: units, land masks, valid-range tails); the fill-like values and
 #: the temperatures below absolute zero are counted on every value.
@@ -168,6 +177,10 @@ class FillLike:
     files : tuple of str or None
         The files of a series stored otherwise than the rest whose stored type and packing it is
         of, looked for in their steps only (:mod:`climann.data.file_encodings`); None: every file.
+    code_of : str or None
+        ``"ubyte"`` for one of the :data:`TOP_CODES` values at the top of a packed integer
+        type's range, a class code when the same number of values holds it at every time step
+        (:func:`planned_fill_like_counts`); None otherwise.
     """
 
     shown: float
@@ -176,6 +189,7 @@ class FillLike:
     default_of: str | None = None
     extreme_of: str | None = None
     files: tuple[str, ...] | None = None
+    code_of: str | None = None
 
 
 def _stored_value(variable: xr.DataArray, decoded: np.generic) -> np.generic | None:
@@ -195,7 +209,7 @@ def _stored_value(variable: xr.DataArray, decoded: np.generic) -> np.generic | N
     return None if typed is None else (typed.view(stored) if kind != stored else typed)[()]
 
 
-def fill_like_values(variable: xr.DataArray) -> list[FillLike]:
+def fill_like_values(variable: xr.DataArray, *, codes: bool = False) -> list[FillLike]:
     """The fill-like values a decoded variable may hold (see the module's description): of a
     series whose files store it otherwise (a float file beside old packed ``short`` ones, two
     packed files of different scales), each group of files' own, tagged with those files
@@ -205,6 +219,10 @@ def fill_like_values(variable: xr.DataArray) -> list[FillLike]:
     ----------
     variable : xarray.DataArray
         As opened: decoded values, the file's packing and stored type in ``encoding``.
+    codes : bool
+        Also the :data:`TOP_CODES` values at the top of a packed integer type's range
+        (:func:`_top_codes`), which only the count by time step tells from data
+        (:func:`planned_fill_like_counts`).
 
     Returns
     -------
@@ -212,9 +230,9 @@ def fill_like_values(variable: xr.DataArray) -> list[FillLike]:
     """
     records = file_encodings(variable)
     if not records or any(record.times is None for record in records) or time_dimension(variable) is None:
-        return _fill_like_values_stored_as(variable)  # one file's values (a static field keeps the first's)
+        return _fill_like_values_stored_as(variable, codes)  # one file's values (a static field keeps the first's)
     return [dataclasses.replace(value, files=record.files) for record in records
-            for value in _fill_like_values_stored_as(as_stored_in(variable, record))]
+            for value in _fill_like_values_stored_as(as_stored_in(variable, record), codes)]
 
 
 def _stored_as(variable: xr.DataArray, value: FillLike) -> xr.DataArray:
@@ -235,7 +253,7 @@ def _in_files(variable: xr.DataArray, value: FillLike, times: np.ndarray) -> np.
     return dates_in(times, record.times)
 
 
-def _fill_like_values_stored_as(variable: xr.DataArray) -> list[FillLike]:
+def _fill_like_values_stored_as(variable: xr.DataArray, codes: bool = False) -> list[FillLike]:
     """The fill-like values of a variable stored as its ``encoding`` says (one file's, or alike files'),
     converted as its values were (:func:`~climann.data.file_encodings.converted_forms`)."""
     found, dtype, kind = [], variable.dtype, read_type(variable)
@@ -264,6 +282,7 @@ def _fill_like_values_stored_as(variable: xr.DataArray) -> list[FillLike]:
         if not any(decoded in item.decoded for item in found):
             found.append(FillLike(extreme, (decoded,), _stored_value(variable, decoded),
                                   extreme_of=f"the {end} value of {_NETCDF_TYPE_NAMES[code]}"))
+    found += _top_codes(variable, found) if codes else []
     if CONVERSIONS_KEY not in variable.encoding:
         return found
     # a file converted to the first file's units (degC made K; kg m-2 month-1 made kg m-2 s-1 by
@@ -271,6 +290,30 @@ def _fill_like_values_stored_as(variable: xr.DataArray) -> list[FillLike]:
     return [dataclasses.replace(item, decoded=tuple(converted for form in item.decoded
                                                     for converted in converted_forms(form, variable.encoding)))
             for item in found]
+
+
+def _top_codes(variable: xr.DataArray, found: Sequence[FillLike]) -> list[FillLike]:
+    """The :data:`TOP_CODES` highest values of a packed integer variable's stored type (bytes
+    too), unpacked, that ``found`` does not hold already: where products write class codes
+    beside their data's values (MOD15's LAI 0-100 packed by 0.1, its land-cover codes 248-254:
+    LAI 25.4 m2/m2 when no valid_range masks them; break38b B3)."""
+    kind, encoding = read_type(variable), variable.encoding
+    if kind.kind not in "iu" or not ("scale_factor" in encoding or "add_offset" in encoding):
+        return []
+    name = {**_NETCDF_TYPE_NAMES, **_BYTE_TYPE_NAMES}.get(kind.str[1:], str(kind))
+    top, codes = int(np.iinfo(kind).max), []
+    for code in range(top - TOP_CODES + 1, top + 1):
+        decoded = unpacked(np.asarray(code, kind), encoding, variable.dtype)[()]
+        if not any(decoded in item.decoded for item in found):
+            codes.append(FillLike(code, (decoded,), _stored_value(variable, decoded), code_of=name))
+    return codes
+
+
+def _at_fixed_cells(by_step: np.ndarray) -> bool:
+    """Whether a top code's counts by time step (those of its files) are one number at every
+    one of two or more steps: a land-cover class written at the same cells every step, not a
+    quantity that reaches the top of its packing now and then."""
+    return by_step.size >= 2 and bool(by_step[0] > 0) and bool(np.all(by_step == by_step[0]))
 
 
 def checked_steps(variable: xr.DataArray) -> xr.DataArray:
@@ -457,7 +500,7 @@ def planned_fill_like_counts(
     chosen, arrays = [], []
     for name in names:
         variable = dataset[name]
-        if variable.dtype.kind not in "fiu" or not (values := fill_like_values(variable)):
+        if variable.dtype.kind not in "fiu" or not (values := fill_like_values(variable, codes=True)):
             continue
         time = time_dimension(variable)
         tables = [list(value.decoded) for value in values]
@@ -475,6 +518,9 @@ def planned_fill_like_counts(
                 if not int(by_step.sum()):
                     continue  # not held: its files need not be looked up
                 size = int(dataset[name].size)
+                if value.code_of is not None and (time is None or not _at_fixed_cells(
+                        by_step[_in_files(dataset[name], value, stamps)])):
+                    continue  # a top value of the packing, not a code written at the same cells each step
                 if time is not None:  # another file's values are data: its steps are not counted
                     own = _in_files(dataset[name], value, stamps)
                     by_step = by_step * own
@@ -627,6 +673,34 @@ def _sentence(name: str, variable: xr.DataArray, where: str, value: FillLike, fo
             f"{found.size} values checked{steps}, {kind}{which} {unmarked}{reader}, so they are used as data")
 
 
+def _codes_warning(name: str, variable: xr.DataArray, where: str, file: str | Path | None,
+                   codes: Sequence[tuple[FillLike, FillLikeCount]]) -> str:
+    """The warning of a variable that holds values at the top of its packed type's range at the
+    same number of cells each step (:func:`_top_codes`, :func:`_at_fixed_cells`), with the
+    ``ncatted`` that marks them all missing (one ``missing_value`` of every code, beside the
+    ``_FillValue``): MOD15's LAI without its valid_range read its land-cover codes 250, 253 and
+    254 as LAI 25.0, 25.3 and 25.4 m2/m2 at the same cells every step (break38b B3)."""
+    codes = sorted(codes, key=lambda item: item[0].shown)
+    value, count = codes[0]
+    times = np.unique(np.concatenate([found.times for _, found in codes]))
+    holding = files_at(variable, times)
+    units = f" {variable.attrs['units']}" if variable.attrs.get("units") else ""
+    held = ", ".join(f"{float(code.decoded[0]):g}" for code, _ in codes)
+    packed = ", ".join(f"{code.shown}" for code, _ in codes)
+    total = sum(found.count for _, found in codes)
+    per_step = total // max(len(times), 1)
+    top = int(np.iinfo(read_type(_stored_as(variable, value))).max)
+    stored = [code.stored for code, _ in codes if code.stored is not None]
+    files = command_files(variable, times, file)
+    marking = _marking_attribute(name_in_command(name, variable, times, file), _stored_as(variable, value), stored)
+    return (f"'{name}' in {files_text(holding) if holding else where} holds {held}{units} (the packed values "
+            f"{packed}, at the top of {value.code_of}'s range, whose highest is {top}) at {total} "
+            f"of the {count.size} values checked, {per_step} at each of its {len(times)} time steps: class codes "
+            f"written at the same cells every step (as MODIS's land-cover codes 248-254 beside LAI and FPAR), which "
+            f"no valid_range, _FillValue or missing_value marks, so they are used as data; if they are codes, mark "
+            f"them missing: {attribute_command([marking], files)}{in_place_note(files)}")
+
+
 #: The magnitude from which a fill-like value held by a target or predictor is refused, not warned
 #: about (:func:`refuse_huge_fill_like_values`): 1e30, above any measured or modelled quantity in
 #: any unit climate data use (the air's 2.5e25 molecules per m3, the ocean's heat content of some
@@ -659,7 +733,8 @@ def refuse_huge_fill_like_values(
     """
     present = [name for name in names if name in dataset.data_vars]
     counted = fill_like_counts(dataset, present) if counts is None else counts
-    huge = {name: [(value, count) for value, count in found.items() if abs(float(value.decoded[0])) >= REFUSED_AT_LEAST]
+    huge = {name: [(value, count) for value, count in found.items()
+                   if abs(float(value.decoded[0])) >= REFUSED_AT_LEAST and value.code_of is None]
             for name, found in counted.items()}
     huge = {name: found for name, found in huge.items() if found}
     if not huge:
@@ -722,6 +797,10 @@ def warn_fill_like_values(
     lines, fixes = [], {}
     counted = fill_like_counts(dataset, present) if counts is None else counts
     for name, found in counted.items():
+        codes = [(value, count) for value, count in found.items() if value.code_of is not None]
+        if codes:
+            _log.warning("%s", _codes_warning(name, dataset[name], where, file, codes))
+        found = {value: count for value, count in found.items() if value.code_of is None}
         for value, count in _most_found_per_files(found):
             files = command_files(dataset[name], count.times, file)
             lines.append((_sentence(name, dataset[name], where, value, count), files))

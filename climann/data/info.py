@@ -186,7 +186,7 @@ def _stations_section(several: SeveralStations) -> str:
     which one the report below and the config are of."""
     dim, first = several.dim, several.first
     return (f"{several.summary}\n  shown below, and chosen in the config, with select = {{{dim} = {_toml(first)}}} "
-            f"({several.shown_as}); another: --select {dim}=N (N its index or its name), which climann info, "
+            f"({several.shown_as}); another: --select {dim}=N ({several.choice}), which climann info, "
             "train, evaluate and predict take")
 
 
@@ -1033,7 +1033,7 @@ def _config_section(
         else:
             lines.append("# select: the first value of each; change it to the one you want")
         lines += [_commented(f"{dim}: the first of the {several.summary.split()[1]} stations (see Stations above); "
-                             "climann trains on one: change it to the station you want, by its index or its name")
+                             f"climann trains on one: change it to the station you want ({several.choice})")
                   for dim, several in stations.items()]
         lines += [_commented(_member_note(dataset, dim)) for dim in selection
                   if is_member_axis(dataset, dim) and dim not in (forecast_choice or {})]

@@ -22,13 +22,14 @@ reads it back. A trained run keeps its inputs' levels in ``model.npz``
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import xarray as xr
 from cf_xarray.criteria import coordinate_criteria
 
 from climann.data.layout import Coordinate
+from climann.data.stations import STATION_INDEX_NAME
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -232,6 +233,28 @@ def same_level(trained: Coordinate, level: Coordinate) -> bool:
             return False
         new = found.scale * float(new) + found.offset
     return bool(np.isclose(float(new), float(old), rtol=LEVEL_TOLERANCE, atol=0.0))
+
+
+def chosen_levels(scalar_coordinates: Sequence[Coordinate]) -> list[Coordinate]:
+    """The scalar coordinates (:attr:`~climann.data.layout.GridLayout.scalar_coordinates`) that
+    say at which level (depth, height, pressure, member …) the values are, chosen with
+    ``select`` or kept as the file's: numbers that are no station's name, number (CF
+    ``cf_role``) or index (break38b C3: a borehole's series at 3 m was titled without its depth,
+    and a depth of no value refused without naming it).
+
+    Parameters
+    ----------
+    scalar_coordinates : sequence of Coordinate
+        Each of one value.
+
+    Returns
+    -------
+    list of Coordinate
+        In their order; :func:`level_text` shows each (``depth = 3 m``).
+    """
+    return [coordinate for coordinate in scalar_coordinates
+            if np.asarray(coordinate.values).dtype.kind in "iuf" and np.asarray(coordinate.values).size == 1
+            and "cf_role" not in coordinate.attrs and coordinate.attrs.get("long_name") != STATION_INDEX_NAME]
 
 
 def level_text(level: Coordinate) -> str:

@@ -24,7 +24,8 @@ from climann.data.dropped_targets import DroppedTargets, dropped_targets
 from climann.data.features import decimal_year, longitude_sin_cos, season_sin_cos
 from climann.data.cell_methods import time_value_word
 from climann.data.forecast_times import holds_instants
-from climann.data.layout import GridLayout, segment_starts
+from climann.data.layout import Coordinate, GridLayout, segment_starts
+from climann.data.levels import chosen_levels, level_text
 from climann.data.multiyear_steps import YEAR_DAYS, usual_spacing_days, years_apart
 from climann.data.notes import note_once
 from climann.data.time_axis import (
@@ -694,7 +695,8 @@ class PointwiseSource:
         if samples.flat_index.size == 0:
             raise ClimannError(no_complete_sample_text(
                 f"no sample has '{self._target}' and every feature present in {self._where}", self._target,
-                *self.missing_where_target_present(np.ones(self.n_time, dtype=bool))))
+                *self.missing_where_target_present(np.ones(self.n_time, dtype=bool)),
+                levels=self.layout.scalar_coordinates))
         return samples
 
 
@@ -709,7 +711,8 @@ def _merged_drops(parts: Sequence[DroppedTargets | None]) -> DroppedTargets | No
 
 
 def no_complete_sample_text(problem: str, target: str, n_target: int, missing: dict[str, float],
-                            held: str | None = None, *, time_range: tuple[str, str] | None = None) -> str:
+                            held: str | None = None, *, time_range: tuple[str, str] | None = None,
+                            levels: Sequence[Coordinate] = ()) -> str:
     """``problem`` (a block or a file without a complete sample) and its cause: no value of
     the target, or the features missing wherever the target is present (else the most often
     missing ones), with the way out.
@@ -728,6 +731,11 @@ def no_complete_sample_text(problem: str, target: str, n_target: int, missing: d
     time_range : (str, str), optional
         The ``time_range`` advised for ``held``: its whole years (``("1963", "1966")``, from
         :func:`~climann.data.time_range.held_time_range`); None: its months.
+    levels : sequence of Coordinate
+        The layout's scalar coordinates (:attr:`~climann.data.layout.GridLayout.scalar_coordinates`):
+        a target of no value at all is said to be so at its chosen level
+        (:func:`~climann.data.levels.chosen_levels`: a borehole's sensor at 25 m, all missing;
+        break38b C3), with the ``select`` of another as the way out.
     """
     if not n_target and held:
         first, last = time_range or held.split(" to ")
@@ -735,6 +743,12 @@ def no_complete_sample_text(problem: str, target: str, n_target: int, missing: d
         return (f"{problem}: '{target}' itself has no value there, only from {held} (an outer join of forecasts "
                 f"started at other times, a file of another period?); choose {period} with [data] time_range "
                 f"(--time-range {first},{last}), or check the files")
+    chosen = chosen_levels(levels)
+    if not n_target and chosen:
+        at = ", ".join(level_text(level) for level in chosen)
+        return (f"{problem}: '{target}' itself has no value there, at {at} (a level chosen with [data] select, "
+                f"--select, or the files' only one): choose another with --select {chosen[0].name}=VALUE, or check "
+                "the files and the [data] time range")
     if not n_target:
         return f"{problem}: '{target}' itself has no value there; check the files and the [data] time range"
     everywhere = [name for name, fraction in missing.items() if fraction >= 1.0]

@@ -111,12 +111,16 @@ class SeveralStations(ClimannError):
     shown_as : str
         Which station ``first`` is: ``"the first station"``, or ``"the first station with
         observations"`` of a ragged array whose first stations have none.
+    choice : str
+        What a ``select`` value of this dimension is (:func:`_choice_words`), as
+        :func:`with_station_chosen` reads it: ``N one of the values of 'record_id' (57, 58, 60)
+        or a station's name``, or ``N its index, 0 to 2, or its name`` without a coordinate variable.
     """
 
-    def __init__(self, message: str, *, dim: str, first: object, summary: str,
+    def __init__(self, message: str, *, dim: str, first: object, summary: str, choice: str,
                  shown_as: str = "the first station") -> None:
         super().__init__(message)
-        self.dim, self.first, self.summary, self.shown_as = dim, first, summary, shown_as
+        self.dim, self.first, self.summary, self.choice, self.shown_as = dim, first, summary, choice, shown_as
 
 
 def location_dimension(dataset: xr.Dataset) -> str | None:
@@ -465,9 +469,17 @@ def _ambiguous(dataset: xr.Dataset, dims: tuple[str, str], value: object, statio
     names = _names_in(dataset, naming)
     named, other = stations
     reading = f"the value of '{dim}'" if dim in dataset.variables else "the index"
-    return (f"cannot select {dim}={_shown(value)} in {where}: it is both the name of the station of index {named} "
-            f"({naming} '{names[named]}') and {reading} of another, named "
-            f"'{names[other]}': choose by the name, quoted: --select '{dim}=\"{names[named]}\"' for the "
+    called, by = _station_names_variable(dataset, dim), "name"
+    if called not in (None, naming):  # an id beside the names (PSMSL's station_id 61 of GENOVA): each by both
+        labels = _names_in(dataset, called)
+        both = (f"the {naming} of the station of index {named}, {labels[named]} ({naming} {names[named]}), and "
+                f"{reading} of another, {labels[other]} ({naming} {names[other]})")
+        by = naming
+    else:
+        both = (f"the name of the station of index {named} ({naming} '{names[named]}') and {reading} of another, "
+                f"named '{names[other]}'")
+    return (f"cannot select {dim}={_shown(value)} in {where}: it is both {both}: choose by the {by}, quoted: "
+            f"--select '{dim}=\"{names[named]}\"' for the "
             f"first, --select '{dim}=\"{names[other]}\"' for the second ([data] select = "
             f"{{{dim} = \"{names[named]}\"}} in a config)")
 
@@ -723,7 +735,23 @@ def _several_stations_error(dataset: xr.Dataset, dim: str, where: str, ragged: s
         first = _shown(value) if isinstance(value, bytes) else value.item() if isinstance(value, np.generic) else value
     return SeveralStations(_several_stations(dataset, dim, where, ragged), dim=dim, first=first,
                            summary=stations_summary(dataset, dim, where, ragged=ragged),
+                           choice=_choice_words(dataset, dim),
                            shown_as="the first station" if index == 0 else "the first station with observations")
+
+
+def _choice_words(dataset: xr.Dataset, dim: str) -> str:
+    """What the ``N`` of ``--select dim=N`` is, by the one rule of :func:`_index`: a number is a
+    value of the coordinate variable when ``dim`` has one (as ``xarray.Dataset.sel`` reads it;
+    UHSLC's ``record_id`` = 57, 58, 60: ``record_id=1`` is no station), else the station's index;
+    a text, or a number no value or index matches, a station's name (break38b B1: info advised
+    "its index or its name" for a ``record_id`` whose index was refused)."""
+    names = _station_names(dataset, dim)
+    if dim in dataset.variables:
+        with dask.config.set(scheduler="synchronous"):
+            values = [_shown(value) for value in np.asarray(dataset[dim].values).tolist()]
+        return (f"N one of the values of '{dim}' ({_listed(values)})" + (" or a station's name" if names else "")
+                + ", not an index")
+    return f"N its index, 0 to {dataset.sizes[dim] - 1}" + (", or its name" if names else "")
 
 
 #: At most this many stations are listed by name in :func:`stations_summary` (more: the first
@@ -733,7 +761,8 @@ _LISTED = 12
 
 def stations_summary(dataset: xr.Dataset, dim: str, where: str, *, ragged: str | None = None) -> str:
     """What ``climann info`` says of a file of several stations: how many, along which dimension
-    and why they are stations; their names (CF §9.5 ``timeseries_id``) by index; the range of
+    and why they are stations; their names (CF §9.5 ``timeseries_id``) by the ``select`` value that
+    chooses each (the coordinate's value, else the index: :func:`_choice_words`); the range of
     their latitudes, longitudes and heights (each 1-D variable along ``dim`` that is one, in its
     units).
 
@@ -759,9 +788,13 @@ def stations_summary(dataset: xr.Dataset, dim: str, where: str, *, ragged: str |
     lines = [f"Stations: {dataset.sizes[dim]} along '{dim}' in {where} ({layout}): climann trains on one"]
     names = _station_names(dataset, dim)
     if names:
-        named = [f"{index}: {name}" for index, name in enumerate(names)]
+        keys, by = list(range(len(names))), "index"
+        if dim in dataset.variables:  # a number chooses by the coordinate's value (_choice_words)
+            with dask.config.set(scheduler="synchronous"):
+                keys, by = [_shown(value) for value in np.asarray(dataset[dim].values).tolist()], f"'{dim}'"
+        named = [f"{key}: {name}" for key, name in zip(keys, names)]
         shown = named if len(named) <= _LISTED else [*named[:_LISTED - 2], "…", named[-1]]
-        lines.append(f"  names ({_station_names_variable(dataset, dim)}): {', '.join(shown)}")
+        lines.append(f"  names ({_station_names_variable(dataset, dim)}) by {by}: {', '.join(shown)}")
     found = [str(name) for name, variable in dataset.variables.items()
              if variable.dims == (dim,) and variable.dtype.kind in "iuf" and _is_position(str(name), dataset[name])]
     order = ("latitude", "longitude", None)  # then heights

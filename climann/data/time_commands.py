@@ -1,5 +1,6 @@
 """Commands that change a file's time axis, as climann's advice prints them: a CDO or NCO line
-for a NetCDF file, and for a Zarr store (which neither tool reads) one xarray line
+for a NetCDF file, and for a Zarr store (which neither tool reads), or a file CDO would not copy
+whole (:func:`cdo_copies`: a station file), one xarray line
 (:func:`climann.data.shell.xarray_command`) that writes a corrected copy beside it.
 
 The xarray lines read the stored numbers (``decode_times=False``) and turn them into dates and
@@ -54,6 +55,43 @@ class TimeSource:
         return is_zarr_store(self.file)
 
 
+def cdo_copies(path: str, time: str = "time") -> bool:
+    """Whether CDO reads the NetCDF file ``path`` and copies all of it, so that a CDO line on it
+    writes the whole file changed: not a Zarr store (CDO reads none), each variable along the
+    time dimension of ``time`` has it first, and no variable holds text.
+
+    CDO refuses a file whose data have time after another dimension ("Time must be the first
+    dimension! Unsupported array structure, skipped variable"; then "Open failed ...
+    Unsupported file structure" when nothing is left: a CF station file ``sea_level(station,
+    time)``, break38b B2), and skips text variables ("Unsupported data type (char/string)"):
+    from a time-major station file it writes a copy without ``station_name`` nor its CF
+    ``timeseries_id``, whose stations no name chooses. CDO 2.x behaviour, seen with CDO 2.1.1.
+
+    Parameters
+    ----------
+    path : str
+        The file, as a command names it (relative to the working folder, or absolute).
+    time : str
+        The time variable's name in it.
+
+    Returns
+    -------
+    bool
+        True also for a file that cannot be read here (the CDO line is then given as before).
+    """
+    import xarray as xr
+
+    if is_zarr_store(path):
+        return False
+    try:
+        with xr.open_dataset(path, decode_cf=False) as dataset:
+            dims = dataset[time].dims if time in dataset.variables else (time,)
+            return not any(variable.dtype.kind in "SUO" or (dims[0] in variable.dims[1:])
+                           for variable in dataset.variables.values())
+    except (OSError, ValueError, KeyError, IndexError, TypeError):
+        return True
+
+
 def _statements(time: str, *changes: str) -> list[str]:
     return [statement.format(time=time) for statement in _DATES] + list(changes)
 
@@ -62,8 +100,9 @@ def shift_command(minutes: int, time: str, files: str) -> str:
     """The command that writes a copy of the input of ``files`` (``IN OUT``,
     :func:`~climann.data.shell.input_and_copy`) with its times ``time`` and their bounds
     ``minutes`` later (earlier when negative): ``cdo shifttime,-90minutes IN OUT`` for a
-    NetCDF file (CDO's ``shifttime``, which moves the bounds too), an xarray line for a Zarr
-    store.
+    NetCDF file CDO copies whole (CDO's ``shifttime``, which moves the bounds too;
+    :func:`cdo_copies`), an xarray line for a Zarr store or a file CDO does not copy whole (a
+    station file).
 
     Parameters
     ----------
@@ -83,7 +122,7 @@ def shift_command(minutes: int, time: str, files: str) -> str:
     >>> shift_command(-90, "time", "pr.nc pr_fixed.nc")
     'cdo shifttime,-90minutes pr.nc pr_fixed.nc'
     """
-    if not is_zarr_store(shlex.split(files)[0]):
+    if cdo_copies(shlex.split(files)[0], time):
         return f"cdo shifttime,{minutes}minutes {files}"
     shifted = _shifted(minutes)
     moved = (f"d = d.assign({{v: xr.Variable(d[v].dims, m(v), d[v].attrs) for v in {{{time!r}, "
@@ -132,16 +171,16 @@ def bounds_shift_command(minutes: int, time: str, files: str) -> str:
 def day_bounds_command(time: str, files: str) -> str:
     """The command that writes a copy of the input of ``files`` (``IN OUT``) in which each time
     of ``time`` has the bounds of the calendar day holding it (CF 7.1 ``bounds``, in the
-    time's units): ``cdo settbounds,day IN OUT`` for a NetCDF file (CDO's ``settbounds``), an
-    xarray line for a Zarr store that writes ``<time>_bnds`` and names it in the time's
-    ``bounds`` attribute.
+    time's units): ``cdo settbounds,day IN OUT`` for a NetCDF file CDO copies whole (CDO's
+    ``settbounds``, :func:`cdo_copies`), an xarray line for a Zarr store or another file that
+    writes ``<time>_bnds`` and names it in the time's ``bounds`` attribute.
 
     Examples
     --------
     >>> day_bounds_command("time", "sst.nc sst_fixed.nc")
     'cdo settbounds,day sst.nc sst_fixed.nc'
     """
-    if not is_zarr_store(shlex.split(files)[0]):
+    if cdo_copies(shlex.split(files)[0], time):
         return f"cdo settbounds,day {files}"
     bounds = f"{time}_bnds"
     days = ("s = [x.replace(hour=0, minute=0, second=0, microsecond=0) for x in cftime.num2date("
@@ -186,8 +225,9 @@ def dated_axis_command(time: str, start: datetime.datetime, increment: str, file
     """The command that writes a copy of the input of ``files`` (``IN OUT``) whose time ``time``
     is the dates from ``start`` on, one each ``increment`` (``1mon``, ``1year``, ``1day``), in
     ``days since`` ``start`` (calendar ``standard``): ``cdo -settunits,days
-    -settaxis,1980-01-15,00:00:00,1mon IN OUT`` for a NetCDF file (CDO's ``settaxis``), an
-    xarray line for a Zarr store.
+    -settaxis,1980-01-15,00:00:00,1mon IN OUT`` for a NetCDF file CDO copies whole (CDO's
+    ``settaxis``, :func:`cdo_copies`), an xarray line for a Zarr store or another file (a CF
+    station file ``sea_level(station, time)``, which CDO does not open: break38b B2).
 
     Examples
     --------
@@ -195,7 +235,7 @@ def dated_axis_command(time: str, start: datetime.datetime, increment: str, file
     'cdo -settunits,days -settaxis,1980-01-15,00:00:00,1mon a.nc a_fixed.nc'
     """
     day = f"{start.year:04d}-{start.month:02d}-{start.day:02d}"  # strftime's %Y does not pad year 850
-    if not is_zarr_store(shlex.split(files)[0]):
+    if cdo_copies(shlex.split(files)[0], time):
         return f"cdo -settunits,days -settaxis,{day},{start:%H:%M:%S},{increment} {files}"
     units = f"days since {day} {start:%H:%M:%S}"
     statements = [

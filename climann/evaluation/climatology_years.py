@@ -267,7 +267,10 @@ def few_years_note(times: np.ndarray, train_steps: np.ndarray, *, value_step: Ti
     years = f"{n_years} training year{'' if n_years == 1 else 's'}"
     digits = decimals_below(per_key, MIN_VALUES_PER_KEY)
     within = f" within its {window_days}-day window" if window_days > 1 and is_smoothed(keys.per) else ""
-    short = _keys_below_text(fewest[fewest > 0], keys)
+    # one mean at every cell: what the climatology's keys hold, each its most at any cell (break38b C1:
+    # the first cell's 10 months, clouded two months, were said as "all 10 of its calendar months" of 12)
+    short = _keys_below_text(fewest[fewest > 0] if means.max() > means.min() else held.max(axis=1)[held.any(axis=1)],
+                             keys)
     reason = (f"the climatology rests on {years}: {short} fewer than {MIN_VALUES_PER_KEY:g} training values{within} "
               f"({per_key:.{digits}f} per {keys.per} on average; ")
     cells = {}

@@ -1086,7 +1086,7 @@ def empty_block_error(config: RunConfig, split: TimeSplit, name: str,
             held = f"{month_text(times[steps[0]])} to {month_text(times[steps[-1]])}"
             time_range = held_time_range(times, int(steps[0]), int(steps[-1]))
     return ClimannError(no_complete_sample_text(problem, config.data.target, n_target, missing, held,
-                                                time_range=time_range))
+                                                time_range=time_range, levels=source.layout.scalar_coordinates))
 
 
 def warn_steps_without_target(split: TimeSplit, present: np.ndarray, target: str, times: np.ndarray, *,

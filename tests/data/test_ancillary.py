@@ -247,3 +247,54 @@ def test_ancillary_data_in_themselves_are_known_without_a_target(variable, reaso
     from climann.data.ancillary import ancillary_in_itself
 
     assert ancillary_in_itself(variable) == reason
+
+
+_LAI = _variable("Lai_500m", long_name="MODIS Gridded 500M 8-day Composite one-sided Leaf Area Index LAI",
+                 units="m^2/m^2")
+
+
+@pytest.mark.parametrize(("variable", "reason"), [
+    pytest.param(_variable("LaiStdDev_500m", long_name="MODIS Gridded 500M 8-day Composite LAI standard deviation",
+                           units="m^2/m^2"), "its name, the standard deviation of Lai_500m", id="mod15-lai-stddev"),
+    pytest.param(_variable("FparLai_QC", long_name="Quality for FPAR and LAI", units="bit field"),
+                 "its long_name 'Quality for FPAR and LAI'", id="mod15-qc"),
+    pytest.param(_variable("qc_bits", units="bit field"), "its units 'bit field', a quality bit field",
+                 id="bit-field-units"),
+    pytest.param(_variable("FparExtra_QC"), "its name 'FparExtra_QC', quality flags", id="qc-in-the-name"),
+    pytest.param(_variable("_250m_16_days_pixel_reliability", long_name="Quality reliability of VI pixel",
+                           units="rank"), "its long_name 'Quality reliability of VI pixel'", id="mod13-reliability"),
+    pytest.param(_variable("_250m_16_days_VI_Quality", long_name="250m 16 days VI Quality", units="bit field"),
+                 "its long_name '250m 16 days VI Quality'", id="mod13-vi-quality"),
+    pytest.param(_variable("LaiStdDev_500m", cell_methods="time: standard_deviation"), None,
+                 id="spread-over-time-is-a-quantity"),
+    pytest.param(_variable("Qair", long_name="Specific humidity", units="kg kg-1"), None, id="qa-inside-a-word"),
+    pytest.param(_variable("aqua_sst", units="K"), None, id="aqua"),
+    pytest.param(_variable("Fpar_500m", long_name="MODIS Gridded 500M FPAR (8-day composite)", units="Percent"), None,
+                 id="mod15-fpar"),
+])
+def test_retrieval_uncertainty_and_quality_layers_are_ancillary(variable, reason):
+    """break38b B4: MOD15's LaiStdDev_500m and FparLai_QC ("bit field") and MOD13's pixel_reliability ("rank")
+    were default predictors of LAI and NDVI: the rule saw no "error", qa_flag or CF modifier in them."""
+    assert ancillary_reason(variable, _LAI) == reason
+
+
+@pytest.mark.parametrize("target, kept", [pytest.param("Lai_500m", ("Fpar_500m",), id="target-lai"),
+                                          pytest.param("Fpar_500m", ("Lai_500m",), id="target-fpar")])
+def test_mod15_proposes_no_standard_deviation_or_quality_layer_with_a_note(target, kept):
+    """The MOD15A2H layers as AppEEARS writes them: only the other retrieved quantity is a default predictor; the
+    note names each layer left out and why (LaiStdDev_500m is Lai_500m's spread also beside the target Fpar_500m)."""
+    dataset = grid_dataset()
+    layers = {"Lai_500m": dict(_LAI.attrs),
+              "Fpar_500m": {"long_name": "MODIS Gridded 500M FPAR (8-day composite)", "units": "Percent"},
+              "LaiStdDev_500m": {"long_name": "MODIS Gridded 500M 8-day Composite LAI standard deviation",
+                                 "units": "m^2/m^2"},
+              "FparLai_QC": {"long_name": "Quality for FPAR and LAI", "units": "bit field"}}
+    rng = np.random.default_rng(0)
+    dataset = dataset[[]].assign(
+        {name: xr.DataArray(rng.uniform(0, 1, dataset["tas"].shape), dims=dataset["tas"].dims,
+                            coords=dataset["tas"].coords, attrs=attrs) for name, attrs in layers.items()})
+    chosen = default_inputs(dataset, target)
+    assert chosen.predictors == kept
+    (note,) = [note for note in chosen.notes(target) if note.startswith("left out of the default predictors")]
+    assert "LaiStdDev_500m (its name, the standard deviation of Lai_500m)" in note
+    assert "FparLai_QC (its long_name 'Quality for FPAR and LAI')" in note

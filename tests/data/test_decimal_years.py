@@ -152,6 +152,62 @@ def test_a_decimal_year_zarr_store_is_refused_with_an_xarray_line_that_dates_a_c
     np.testing.assert_array_equal(dataset["temperature"].values, temperature)
 
 
+def _psmsl_like(path, *, time_major: bool):
+    """A PSMSL-like CF station file (break38b B2): ``sea_level(station, time)`` int32 mm with
+    _FillValue -99999 (or ``(time, station)``), the stations named in a char ``station_name``,
+    ``station_id`` their CF timeseries_id, time in decimal years (units 'year', mid-month)."""
+    values = np.arange(48, dtype="i4").reshape(2, 24) * 3 + 7000
+    values[1, 5] = -99999
+    dims = ("station", "time")
+    dataset = xr.Dataset(
+        {"sea_level": (dims, values, {"units": "mm", "_FillValue": np.int32(-99999), "coordinates": "lat lon"}),
+         "station_name": ("station", np.array([b"BREST", b"GENOVA"], "S8"), {"long_name": "station name"})},
+        coords={"time": ("time", BERKELEY, {"units": "year", "standard_name": "time"}),
+                "station_id": ("station", np.array([7, 61], "i4"), {"cf_role": "timeseries_id"}),
+                "lat": ("station", [48.4, 44.4], {"standard_name": "latitude", "units": "degrees_north"}),
+                "lon": ("station", [-4.5, 8.9], {"standard_name": "longitude", "units": "degrees_east"})},
+        attrs={"featureType": "timeSeries", "Conventions": "CF-1.8"})
+    dataset["station_name"].encoding.update(dtype="S1", char_dim_name="name_strlen")
+    if time_major:
+        dataset = dataset.transpose("time", "station", ...)
+    dataset.to_netcdf(path)
+    return np.where(values == -99999, np.nan, values)
+
+
+@pytest.mark.parametrize("time_major", [pytest.param(False, id="station-major"), pytest.param(True, id="time-major")])
+def test_a_decimal_year_station_file_gets_a_line_that_runs_on_it(tmp_path, monkeypatch, time_major):
+    """break38b B2: PSMSL's station file in decimal years was told `cdo -settunits,days -settaxis,… IN OUT`; CDO
+    refuses ``sea_level(station, time)`` ("Time must be the first dimension", "Open failed ... Unsupported file
+    structure") and writes nothing, and of ``(time, station)`` writes a copy without the char station_name (no
+    station is then chosen by its name). The way out is the xarray line, which run as printed writes a copy
+    climann reads at the stated dates, GENOVA chosen by name, its values and gap unchanged."""
+    import shlex
+
+    monkeypatch.chdir(tmp_path)
+    expected = _psmsl_like(tmp_path / "psmsl.nc", time_major=time_major)
+    with pytest.raises(ClimannError) as error:
+        grid_layout(open_dataset([tmp_path / "psmsl.nc"], select={"station": "GENOVA"}), "sea_level",
+                    [str(tmp_path / "psmsl.nc")])
+    refusal = str(error.value)
+    (command,) = refusal.split("`")[1:2]
+    assert "cdo" not in refusal and command.startswith("python -c") and "psmsl_fixed.nc" in command
+    run_python("-c", shlex.split(command)[2], check=True, cwd=tmp_path)
+    dataset = open_dataset([tmp_path / "psmsl_fixed.nc"], select={"station": "GENOVA"})
+    assert list(dataset["time"].values) == [cftime.datetime(1980 + month // 12, month % 12 + 1, 15,
+                                                            calendar="standard") for month in range(24)]
+    np.testing.assert_array_equal(dataset["sea_level"].values.ravel(), expected[1])
+
+
+@pytest.mark.skipif(shutil.which("cdo") is None, reason="needs CDO")
+def test_cdo_does_not_open_a_station_major_file(tmp_path):
+    """Why the station file gets the xarray line: the CDO line it was given fails on it and writes nothing."""
+    _psmsl_like(tmp_path / "psmsl.nc", time_major=False)
+    done = subprocess.run(["cdo", "-settunits,days", "-settaxis,1980-01-15,00:00:00,1mon", "psmsl.nc", "out.nc"],
+                          cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode != 0 and "Unsupported file structure" in done.stderr
+    assert not (tmp_path / "out.nc").exists()
+
+
 def _whole_years(path, years, attrs):
     """``yield(time, lat, lon)`` on a 2 × 3 grid with ``time`` the integers ``years`` (int32)."""
     rng = np.random.default_rng(1)

@@ -251,9 +251,86 @@ def test_an_extreme_beside_a_fill_value_is_marked_with_a_missing_value(tmp_path,
 
 
 def test_the_highest_value_of_packed_short_data_is_data(tmp_path, caplog):
-    """Packers put the data's maximum there (NCO's ncpdq maps the range to ±32767): 607.67 is the warmest value."""
-    path = _write_short(tmp_path / "tas.nc", packed=True, fill=32767, fill_value=np.int16(-32767))
+    """Packers put the data's maximum there (NCO's ncpdq maps the range to ±32767): 607.67 is the warmest value,
+    held at the cells of that maximum, not at the same cells every step (those are codes: test_top_codes_…)."""
+    path = _write_short(tmp_path / "tas.nc", packed=True, fill=1234, fill_value=np.int16(-32767))
+    with netCDF4.Dataset(path, "a") as handle:
+        handle["tas"].set_auto_maskandscale(False)
+        handle["tas"][1, 2, 3] = 32767
+        handle["tas"][3, 0, 0:2] = 32767
     assert _warnings(caplog, open_dataset([path]), ["tas"], where="tas.nc", file=path) == []
+
+
+def _mod15_like(path, *, codes_move: bool = False):
+    """MOD15A2H-like LAI (break38b B3): uint8, scale 0.1, _FillValue 255, no valid_range; 0-100 (0 to 10 m2/m2) as
+    data, 4 steps; the land-cover codes 254 (water) at 4 cells, 253 (barren) at 2 and 250 (urban) at 1, at the
+    same cells every step (with ``codes_move`` the 254s move and vary in number: no codes); 255 fills a cell
+    of step 2. Returns the raw values."""
+    rng = np.random.default_rng(3)
+    raw = rng.integers(0, 101, (4, LAT.size, LON.size)).astype("u1")
+    raw[:, 0, 0:4] = 254
+    raw[:, 5, 6:8] = 253
+    raw[:, 3, 3] = 250
+    raw[2, 4, 4] = 255
+    if codes_move:
+        raw[:, 0, 0:4] = 50
+        raw[1, 2, 2] = raw[3, 1, 1:3] = 254
+    with netCDF4.Dataset(path, "w", format="NETCDF4") as handle:
+        for name, size in (("time", 4), ("lat", LAT.size), ("lon", LON.size)):
+            handle.createDimension(name, size)
+        handle.createVariable("time", "f8", ("time",))[:] = np.arange(4) * 8.0
+        handle["time"].units = "days since 2003-01-01"
+        handle["time"].calendar = "julian"
+        handle.createVariable("lat", "f8", ("lat",))[:] = LAT
+        handle["lat"].units = "degrees_north"
+        handle.createVariable("lon", "f8", ("lon",))[:] = LON
+        handle["lon"].units = "degrees_east"
+        lai = handle.createVariable("Lai_500m", "u1", ("time", "lat", "lon"), fill_value=np.uint8(255))
+        lai.set_auto_maskandscale(False)
+        lai.units, lai.scale_factor, lai.add_offset = "m^2/m^2", np.float64(0.1), np.float64(0.0)
+        lai[:] = raw
+    return raw
+
+
+def test_top_codes_at_the_same_cells_every_step_are_warned_with_a_line_that_masks_them(tmp_path, caplog,
+                                                                                        monkeypatch):
+    """break38b B3: MOD15's LAI without valid_range read its land-cover codes 250, 253 and 254 as LAI 25.0, 25.3
+    and 25.4 m2/m2 at the same cells every step, with no warning (-99999 had one). Now named, with their count
+    (by hand: 7 cells x 4 steps = 28 of 192) and the ncatted that marks them beside the _FillValue; followed (as
+    ncatted writes it), the copy reads exactly the codes' and the fill's cells as missing, the rest unchanged."""
+    monkeypatch.chdir(tmp_path)
+    raw = _mod15_like(tmp_path / "lai.nc")
+    (said,) = _warnings(caplog, open_dataset([tmp_path / "lai.nc"]), ["Lai_500m"], where="lai.nc",
+                        file=tmp_path / "lai.nc")
+    assert said.startswith("'Lai_500m' in lai.nc holds 25, 25.3, 25.4 m^2/m^2 (the packed values 250, 253, 254, at "
+                           "the top of ubyte's range, whose highest is 255) at 28 of the 192 values checked, 7 at each "
+                           "of its 4 time steps: class codes")
+    command = shlex.split(said.split("mark them missing: ", 1)[1].split(" (then", 1)[0])
+    assert command[:3] == ["ncatted", "-a", "missing_value,Lai_500m,o,ub,250,253,254"]
+    with netCDF4.Dataset(command[3]) as source, netCDF4.Dataset(command[4], "w", format="NETCDF4") as copy:
+        # what ncatted does: the same file with the attribute written
+        for name, dim in source.dimensions.items():
+            copy.createDimension(name, len(dim))
+        for name, variable in source.variables.items():
+            written = copy.createVariable(name, variable.dtype, variable.dimensions,
+                                          fill_value=getattr(variable, "_FillValue", None))
+            variable.set_auto_maskandscale(False)
+            written.set_auto_maskandscale(False)
+            written.setncatts({key: variable.getncattr(key) for key in variable.ncattrs() if key != "_FillValue"})
+            written[:] = variable[:]
+        copy["Lai_500m"].missing_value = np.array([250, 253, 254], "u1")
+    read = open_dataset([tmp_path / command[4]])["Lai_500m"].values
+    missing = np.isin(raw, [250, 253, 254, 255])
+    np.testing.assert_array_equal(np.isnan(read), missing)
+    np.testing.assert_allclose(read[~missing], raw[~missing] * 0.1, rtol=1e-6)
+    assert _warnings(caplog, open_dataset([tmp_path / command[4]]), ["Lai_500m"], where="lai.nc", file=None) == []
+
+
+def test_top_values_that_move_from_step_to_step_are_not_taken_for_codes(tmp_path, caplog):
+    """254 at 1 cell of step 1 and 2 of step 3 (as a quantity at the top of its packing would be) is data."""
+    _mod15_like(tmp_path / "lai.nc", codes_move=True)
+    said = _warnings(caplog, open_dataset([tmp_path / "lai.nc"]), ["Lai_500m"], where="lai.nc", file=None)
+    assert len(said) == 1 and "holds 25, 25.3 m^2/m^2 (the packed values 250, 253," in said[0] and "25.4" not in said[0]
 
 
 @pytest.mark.parametrize("value", [pytest.param(32767, id="32767"), pytest.param(-32768, id="-32768")])

@@ -439,3 +439,39 @@ def test_lags_of_a_month_of_fill_values_are_counted_once_per_step():
         "lag 2 is missing at 2 time steps (2000-05-01, 2000-06-01): the step 2 months before each holds no value of "
         "'precip' at all; 3 more samples are dropped (5 already for lag 1)",
     ]
+
+
+def test_a_chosen_depth_without_any_value_is_refused_naming_it(tmp_path):
+    """break38b C3: a borehole (ground temperature by time and depth) whose 25 m sensor is all missing, chosen with
+    select = {depth = 25}, was refused with "'ground_temperature' itself has no value there; check the files and the
+    [data] time range", which did not say the chosen depth is the empty one; 3 m, which has values, trains."""
+    import cftime
+
+    from climann.workflow.config import build_config
+    from climann.workflow.pipeline import run_training
+
+    times = [cftime.datetime(2000 + day // 360, day % 360 // 30 + 1, day % 30 + 1, calendar="360_day")
+             for day in range(0, 360 * 4, 5)]
+    depth = np.array([0.5, 3.0, 25.0], "f4")
+    rng = np.random.default_rng(1)
+    ground = rng.normal(size=(len(times), depth.size)).astype("f4")
+    ground[:, 2] = np.nan
+    xr.Dataset(
+        {"ground_temperature": (("time", "depth"), ground, {"units": "degC", "coordinates": "lat lon"}),
+         "air_temperature": ("time", rng.normal(size=len(times)).astype("f4"), {"units": "degC"})},
+        coords={"time": ("time", times), "depth": ("depth", depth, {"units": "m", "positive": "down", "axis": "Z"}),
+                "lat": ((), 78.18, {"units": "degrees_north", "standard_name": "latitude"}),
+                "lon": ((), 16.47, {"units": "degrees_east", "standard_name": "longitude"})},
+    ).to_netcdf(tmp_path / "bore.nc")
+
+    def config(value):
+        return build_config({"data": {"paths": [str(tmp_path / "bore.nc")], "target": "ground_temperature",
+                                      "predictors": ["air_temperature"], "select": {"depth": value}},
+                             "model": {"hidden": [2]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+
+    with pytest.raises(ClimannError) as error:
+        run_training(config(25), run_dir=tmp_path / "run25")
+    assert ("'ground_temperature' itself has no value there, at depth = 25 m (a level chosen with [data] select, "
+            "--select, or the files' only one): choose another with --select depth=VALUE") in str(error.value)
+    assert not (tmp_path / "run25").exists()
+    run_training(config(3), run_dir=tmp_path / "run3")

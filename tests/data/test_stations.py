@@ -212,6 +212,26 @@ def test_a_number_that_is_one_stations_name_and_anothers_index_is_refused(tmp_pa
         "--select 'station=\"3\"' for the second ([data] select = {station = \"2\"} in a config)")
 
 
+def test_an_id_that_is_one_stations_id_and_anothers_index_names_both_stations(tmp_path, grid):
+    """break38b C2: PSMSL's station_id (cf_role, integers) beside station_name: --select station=9 was refused as
+    "the name of the station of index 2 (station_id '9') and the index of another, named '61'"; that station is
+    GENOVA, 61 its id. Each station is now named by its name and its id; the quoted ids still choose them."""
+    stations = _stations(grid).drop_vars("station_name").assign_coords(
+        station_id=("station", np.array([61, 2, 9], "i4"), {"cf_role": "timeseries_id"}),
+        station_name=("station", ["GENOVA", "CASCAIS", "CUXHAVEN II"], {"long_name": "station name"}))
+    stations.to_netcdf(tmp_path / "stations.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "stations.nc"], select={"station": 2})
+    assert str(error.value) == (
+        "cannot select station=2 in stations.nc: it is both the station_id of the station of index 1, CASCAIS "
+        "(station_id 2), and the index of another, CUXHAVEN II (station_id 9): choose by the station_id, quoted: "
+        "--select 'station=\"2\"' for the first, --select 'station=\"9\"' for the second ([data] select = "
+        "{station = \"2\"} in a config)")
+    for typed, station in (("2", 1), ("9", 2)):
+        assert open_dataset([tmp_path / "stations.nc"], select={"station": typed})["station_name"].values.item() == \
+            ("GENOVA", "CASCAIS", "CUXHAVEN II")[station]
+
+
 def _unmarked(grid: xr.Dataset, dim: str, *, names: bool) -> xr.Dataset:
     """The three stations without CF's marks (no featureType, no cf_role) on dimension ``dim``,
     with their names in a plain text variable ``station_name`` or without names."""
@@ -899,7 +919,7 @@ def test_info_describes_a_file_of_several_stations_and_proposes_the_first(tmp_pa
     lats, lons = (np.array([grid[name].values[CELLS[station][axis]] for station in range(3)])
                   for name, axis in (("lat", 0), ("lon", 1)))
     assert ("Stations: 3 along 'station' in stations.nc (a CF station time-series file): climann trains on one\n"
-            "  names (station_name): 0: BER, 1: PAR, 2: ROM\n"
+            "  names (station_name) by index: 0: BER, 1: PAR, 2: ROM\n"
             f"  latitude 'lat': {lats.min():.6g} to {lats.max():.6g} degrees_north; longitude 'lon': {lons.min():.6g} "
             f"to {lons.max():.6g} degrees_east; height 'alt': 12 to 1890 m\n"
             "  shown below, and chosen in the config, with select = {station = 0} (the first station)") in summary
@@ -927,6 +947,40 @@ def test_info_select_shows_that_station_as_train_reads_it(tmp_path, grid, value,
     assert _config(result.stdout)["data"]["select"] == {"station": expected}
     opened = open_dataset([tmp_path / "stations.nc"], select={"station": expected})
     np.testing.assert_array_equal(opened["tas"].values[:, 0, 0], _point(grid, station)["tas"].values)
+
+
+@pytest.mark.parametrize("stored, keys", [
+    pytest.param("string", GRDC_IDS, id="integer-coordinate"),  # UHSLC's record_id = 57, 58, 60
+    pytest.param(None, (0, 1, 2), id="no-coordinate"),
+])
+def test_info_lists_each_station_by_the_select_value_that_chooses_it(tmp_path, grid, stored, keys):
+    """break38b B1: info advised "--select record_id=N (N its index or its name)" and listed the names by index
+    (0: Honolulu) for a station dimension with an integer coordinate (57, 58, 60), whose number train reads as
+    the coordinate's value: --select record_id=1 was refused. One rule, as xarray's .sel reads a label: a number
+    is the coordinate's value when there is one, else the index. Each key info lists, given back to --select,
+    opens the station it names; the config comment says the same."""
+    import re
+
+    from tests.data.test_info import _summary
+
+    (_numbered_by_id(grid, stored) if stored else _stations(grid)).to_netcdf(tmp_path / "stations.nc")
+    result = _info(tmp_path / "stations.nc")
+    assert result.exit_code == 0, result.output
+    summary = _summary(result.stdout)
+    listed = re.search(r"names \(station_name\) by \S+: (.*)", summary).group(1)
+    assert listed == ", ".join(f"{key}: {name}" for key, name in zip(keys, NAMES))
+    for key, name in zip(keys, NAMES):
+        opened = open_dataset([tmp_path / "stations.nc"], select={"station": key})
+        assert opened["station_name"].values.item() == name
+    advice = re.search(r"another: --select station=N \((N [^)]*(?:\)[^)]*)?)\), which climann info", summary).group(1)
+    if stored:
+        assert advice == "N one of the values of 'station' (6335020, 6335050, 6335060) or a station's name, not an index"
+        with pytest.raises(ClimannError, match="not one of its 3 values"):
+            open_dataset([tmp_path / "stations.nc"], select={"station": 1})
+    else:
+        assert advice == "N its index, 0 to 2, or its name"
+    assert f"change it to the station you want ({advice})" in " ".join(
+        line.lstrip("# ").strip() for line in result.stdout[result.stdout.index("[data]"):].splitlines())
 
 
 def test_the_refusal_offers_an_xarray_cut_that_runs_where_nco_is_not_installed(tmp_path, monkeypatch, grid):

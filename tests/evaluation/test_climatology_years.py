@@ -236,6 +236,23 @@ def test_the_note_says_at_some_cells_when_their_values_differ():
     assert "n_cells" not in uniform and uniform["reason"].startswith("the climatology rests on 1 training year: all")
 
 
+def test_one_training_year_with_clouded_months_at_each_cell_says_the_climatology_s_12_months():
+    """break38b C1: NASA L3m, 1 training year, each cell missing some months (clouds): every cell's mean is 1.00
+    per month, and the note said "all 10 of its calendar months" (the first cell's 10, argmin of equal means);
+    the climatology holds all 12 months (by hand: each month is held at some cell, by 1 value)."""
+    times = _months(range(2000, 2003))
+    train = np.arange(times.size) < 12
+    present = np.ones((times.size, 3), dtype=bool)
+    present[[0, 1], 0] = False  # cell 0: no January or February
+    present[[5], 1] = False  # cell 1: no June
+    counts = _key_counts(present, times, train)
+    assert (counts.max(axis=1) == 1).all()  # every month held, once, at some cell
+    note = few_years_note(times, train, counts=counts)
+    assert "n_cells" not in note
+    assert note["reason"].startswith("the climatology rests on 1 training year: all 12 of its calendar months hold "
+                                     "fewer than 2 training values (1.00 per calendar month on average;")
+
+
 @pytest.mark.parametrize("limit_gb", [pytest.param(None, id="in-memory"), pytest.param(1e-9, id="streamed")])
 def test_a_station_with_half_the_training_years_is_said_to_rest_on_its_own(tmp_path, limit_gb):
     """A CF station file (featureType timeSeries) of 2 training years; station 1, chosen, has

@@ -12,11 +12,13 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, Locator, MaxNLocator, MultipleLocator
 
 from climann.data.geometry import bounds_from_centres, longitude_span, wrapped_difference
 from climann.data.layout import GridLayout
+from climann.data.levels import chosen_levels, level_text
 from climann.data.splits import compact_periods
 from climann.data.stations import station_label
 from climann.data.time_axis import date_text
@@ -316,11 +318,13 @@ def cell_place(layout: GridLayout) -> str:
     when the layout keeps a station's name (the scalar coordinate with CF ``cf_role =
     "timeseries_id"``, CF section 9.5: a station has no cell; GRDC's name beside its number,
     :func:`~climann.data.stations.station_label`), else 'the single grid cell
-    (12.5°N, 52.5°E)' (:func:`cell_position`)."""
+    (12.5°N, 52.5°E)' (:func:`cell_position`); then its level, ', depth = 3 m'
+    (:func:`~climann.data.levels.chosen_levels`)."""
     name = station_label(layout.scalar_coordinates)
+    levels = "".join(f", {level_text(level)}" for level in chosen_levels(layout.scalar_coordinates))
     if name is not None:
-        return f"station {name} ({cell_position(layout)})"
-    return f"the single grid cell ({cell_position(layout)})"
+        return f"station {name} ({cell_position(layout)}){levels}"
+    return f"the single grid cell ({cell_position(layout)}){levels}"
 
 
 def latitude_stretch(grid: MapGrid) -> float:
@@ -426,6 +430,7 @@ def _map_figure(layout: GridLayout, panels: Sequence[MapPanel], *, title: str, p
     if notes:
         title += f"\n({'; '.join(notes)})"
     width, height = _map_figure_size(layout, len(panels))
+    title = wrapped_title(title, width)
     # the maps keep their aspect: a title of more than two lines needs the figure taller
     height += TITLE_LINE_INCHES * max(0, title.count("\n") - 1)
     # drawn at the dpi it is saved at: the layout measured below is the one saved
@@ -435,6 +440,36 @@ def _map_figure(layout: GridLayout, panels: Sequence[MapPanel], *, title: str, p
         _draw_map(figure, axis, layout, panel)
     _clear_the_title(figure, figure.suptitle(title), axes[0])
     return _save(figure, path, dpi)
+
+
+#: The width of a character of a figure's title, in ems (DejaVu Sans, matplotlib's font: its
+#: letters average about 0.55 em; a little more keeps capitals and digits inside).
+TITLE_CHARACTER_EMS = 0.6
+
+
+def wrapped_title(title: str, width_inches: float) -> str:
+    """``title`` with each line wrapped at spaces to fit a figure ``width_inches`` wide in the
+    figure title's font (``figure.titlesize``), so that a long ``long_name`` (OC-CCI's 190
+    characters) makes the title taller, not the figure wider (break38b C3: a map of 3151 pixels,
+    its maps small); a word longer than a line is kept whole.
+
+    Parameters
+    ----------
+    title : str
+        Lines separated by newlines.
+    width_inches : float
+        The figure's width.
+
+    Returns
+    -------
+    str
+    """
+    import textwrap
+
+    points = FontProperties(size=mpl.rcParams["figure.titlesize"]).get_size_in_points()
+    columns = max(int(width_inches * 72 / (points * TITLE_CHARACTER_EMS)), 20)
+    return "\n".join(textwrap.fill(line, columns, break_long_words=False, break_on_hyphens=False) or line
+                     for line in title.split("\n"))
 
 
 def _clear_the_title(figure: Figure, heading: Text, axes: Sequence[Axes], *,

@@ -278,8 +278,9 @@ def test_a_prediction_file_of_one_cell_is_drawn_as_its_series_not_a_map(tmp_path
         np.testing.assert_array_equal(drawn["series"]["model"], own["tas_pred"].values.reshape(-1))
         assert list(drawn["times"]) == list(own["time"].values)
         latitude, longitude = float(own["lat"][0]), float(own["lon"][0])
+        height = float(own["height"])  # the sample's tas at 2 m, a scalar coordinate: said beside the place
     assert latitude < 0 and 0 < longitude < 180  # the station: the title's hemispheres below
-    assert drawn["point"] == f"the single grid cell ({-latitude:g}°S, {longitude:g}°E)"
+    assert drawn["point"] == f"the single grid cell ({-latitude:g}°S, {longitude:g}°E), height = {height:g} m"
     assert drawn["split_labels"][-1] == "test"
     # a prediction file holds no baselines: the title names what is drawn
     assert drawn["title"] == f"tas at {drawn['point']}, 1980–1982: truth and model"

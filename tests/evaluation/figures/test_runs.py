@@ -465,6 +465,31 @@ def test_a_station_prediction_file_is_titled_by_its_station(station):
     assert place == expected.get(station, "the single grid cell (22.5°S, 127.5°E)")
 
 
+@pytest.mark.parametrize("named", [pytest.param(False, id="a-borehole-cell"), pytest.param(True, id="a-station")])
+def test_the_series_of_one_cell_at_a_chosen_depth_names_the_depth(named):
+    """break38b C3: a borehole's ground temperature at 3 m (select = {depth = 3}) was titled "ground_temperature at
+    the single grid cell (78.18°N, 16.47°E)", no depth, as the series of every depth would be."""
+    import xarray as xr
+
+    from climann.evaluation.figures.maps import cell_place
+    from climann.evaluation.figures.runs import layout_from_predictions
+
+    times = [cftime.datetime(2015, month, 16, calendar="noleap") for month in (1, 2, 3)]
+    values = np.zeros((3, 1, 1), np.float32)
+    dataset = xr.Dataset(
+        {"tas": (("time", "lat", "lon"), values, {"units": "K"}),
+         "tas_pred": (("time", "lat", "lon"), values, {"units": "K"})},
+        coords={"time": ("time", times), "lat": ("lat", [78.18], {"standard_name": "latitude", "units": "degrees_north"}),
+                "lon": ("lon", [16.47], {"standard_name": "longitude", "units": "degrees_east"}),
+                "depth": ((), np.float32(3.0), {"units": "m", "positive": "down", "standard_name": "depth"})},
+    )
+    if named:
+        dataset = dataset.assign_coords(station_name=((), "JANSSONHAUGEN", {"cf_role": "timeseries_id"}))
+    place = cell_place(layout_from_predictions(dataset, "tas"))
+    where = "station JANSSONHAUGEN" if named else "the single grid cell"
+    assert place == f"{where} (78.18°N, 16.47°E), depth = 3 m"
+
+
 def _revisit_composites(path, *, seed=6):
     """A Landsat-like series on a 3 × 4 grid (break35a A5's dates): Landsat 8 every 16 days
     from 2014-01-05, Landsat 9 from 2022 (the test years) 8 days after it, 45 % of the overpasses
