@@ -1609,7 +1609,7 @@ def _duplicated_variable_message(files: Sequence[Path]) -> str | None:
             key = (str(name), times)
             if key in seen and not str(name).endswith("bnds"):
                 # files with no time at all (OceanColor L3m, GDAL's GeoTIFF copies); see climann.data.undated_files
-                undated = undated_files_message(str(name), seen[key], (path, dataset))
+                undated = undated_files_message(str(name), seen[key], (path, dataset), files)
                 if undated:
                     return undated
                 return (
