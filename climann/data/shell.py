@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from climann.data.paths import is_zarr_store
+from climann.data.paths import is_grib_file, is_zarr_store
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -252,6 +252,34 @@ def shared_glob(files: Sequence[str | os.PathLike]) -> Path | None:
     return folder / f"{start}*{end}" if matched == sorted({os.path.abspath(path) for path in paths}) else None
 
 
+#: How a printed Python line opens its input file (``sys.argv[1]``) with xarray.
+_OPENS_ARGUMENT = re.compile(r"open_dataset\(sys\.argv\[1\]\s*,")
+
+
+def grib_command(command: str) -> str:
+    """``command``, a printed line that reads a GRIB file and writes a NetCDF copy, made to do so:
+    its xarray ``open_dataset(sys.argv[1], …)`` through cfgrib without an index file
+    (``backend_kwargs={'indexpath': ''}``: cfgrib otherwise leaves ``x.grib2.5b7b6.idx`` beside
+    the user's file, break38a B5), CDO's output NetCDF (``cdo -f nc4``: CDO writes GRIB from
+    GRIB, under any name, break38a B1).
+
+    Examples
+    --------
+    >>> grib_command("cdo settbounds,day a.grib2 b.nc")
+    'cdo -f nc4 settbounds,day a.grib2 b.nc'
+    """
+    command = _OPENS_ARGUMENT.sub("open_dataset(sys.argv[1],engine='cfgrib',backend_kwargs={'indexpath':''},", command)
+    return re.sub(r"^cdo (?!-f )", "cdo -f nc4 ", command)
+
+
+def copy_name(path: str | os.PathLike) -> str:
+    """The name of a NetCDF copy of ``path`` under its own name: the same, but ``.nc`` for a GRIB
+    file (``gfs_t2m.nc`` for ``gfs_t2m.grib2``: a NetCDF copy under a ``.grib2`` name is read
+    through cfgrib and refused, break38a B1)."""
+    path = Path(str(path))
+    return f"{path.stem}.nc" if is_grib_file(path) else path.name
+
+
 def copies_command(tool: Callable[[str, str], str], folder: Path, files: Sequence[str | Path]) -> str:
     """The shell command that makes ``folder`` and writes into it, under its own name, the copy
     of each of ``files`` that ``tool(input, copy)`` (a command on two shell words: ``cdo
@@ -259,21 +287,25 @@ def copies_command(tool: Callable[[str, str], str], folder: Path, files: Sequenc
     them and nothing else when there is one, :func:`shared_glob`: a loop over 36 files named
     one by one was one line of 6 kB, break38a B5)."""
     made = f"mkdir -p {shown_path(folder)}"
+    grib = any(is_grib_file(file) for file in files)
     if len(files) == 1:
-        return f"{made} && {tool(shown_path(files[0]), shown_path(folder / Path(str(files[0])).name))}"
+        command = tool(shown_path(files[0]), shown_path(folder / copy_name(files[0])))
+        return f"{made} && {grib_command(command) if grib else command}"
     pattern = shared_glob(files)
     listed = (" ".join(shown_path(file) for file in files) if pattern is None
               else _glob_words(pattern))
-    each, copy = '"$f"', f'{shown_path(folder)}/"${{f##*/}}"'
-    return f"{made} && for f in {listed}; do {tool(each, copy)}; done"
+    # a GRIB file's NetCDF copy ends .nc: its name without its ending, then .nc
+    each, copy = '"$f"', f'{shown_path(folder)}/' + ('"$(basename "${f%.*}")".nc' if grib else '"${f##*/}"')
+    command = tool(each, copy)
+    return f"{made} && for f in {listed}; do {grib_command(command) if grib else command}; done"
 
 
 def copies_data(folder: Path, files: Sequence[str | Path]) -> str:
     """The ``--data`` argument that takes the copies of ``files`` in ``folder`` and nothing
     else: the one copy, or a glob over the new folder (quoted for the shell)."""
     if len(files) == 1:
-        return shown_path(folder / Path(str(files[0])).name)
-    suffixes = {Path(str(file)).suffix for file in files}
+        return shown_path(folder / copy_name(files[0]))
+    suffixes = {Path(copy_name(file)).suffix for file in files}
     return shlex.quote(f"{working_path(folder)}/*{suffixes.pop() if len(suffixes) == 1 else ''}")
 
 
@@ -402,10 +434,11 @@ def python_command(code: str) -> str:
     return f'python -c "{code}"' if plain else f"python -c {shlex.quote(code)}"
 
 
-def input_and_copy(path: str | os.PathLike, suffix: str = "fixed") -> str:
+def input_and_copy(path: str | os.PathLike, suffix: str = "fixed", *, extension: str = ".nc") -> str:
     """The two file arguments of a command that writes a corrected copy of ``path`` beside it:
-    ``'my data/iri.nc' 'my data/iri_fixed.nc'``."""
-    return f"{shown_path(path)} {beside(path, suffix)}"
+    ``'my data/iri.nc' 'my data/iri_fixed.nc'`` (the copy ending ``extension``: a NetCDF one
+    unless the command writes another format)."""
+    return f"{shown_path(path)} {beside(path, suffix, extension)}"
 
 
 def in_place_note(files: str) -> str:

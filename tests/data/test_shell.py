@@ -768,3 +768,27 @@ def test_a_copy_of_a_copy_is_numbered_not_stacked_and_never_an_existing_file(tmp
     assert original_and_copy(tmp_path / "iri_fixed_2.nc", tmp_path / "iri_fixed.nc") == (
         tmp_path / "iri_fixed.nc", tmp_path / "iri_fixed_2.nc")
     assert earlier_copy_note("ncap2 -s 't=t' iri_fixed.nc iri_fixed_3.nc") == ""
+
+
+def test_copies_of_grib_files_are_named_nc_and_looped_over_a_glob(tmp_path, monkeypatch):
+    """break38a B1, B5: copies of 36 ICON GRIB files were named *.grib2 (NetCDF inside) and the loop listed the 36
+    files one by one (a 6 kB line). Now the loop runs over a glob that takes them and nothing else, each copy ends
+    .nc, and the --data of the copies is a glob of .nc files; run here with cp as the tool."""
+    import os
+    from pathlib import Path
+
+    from climann.data.shell import copies_command, copies_data
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "icon").mkdir()
+    names = [f"icon-eu_2019{month:02d}_TOT_PREC.grib2" for month in (1, 2, 3)]
+    for name in names:
+        (tmp_path / "icon" / name).write_text(name)
+    (tmp_path / "icon" / "icon-eu_201901_T_2M.grib2").write_text("other")  # not among the files: the glob leaves it
+    files = [Path("icon") / name for name in names]
+    command = copies_command(lambda source, copy: f"cp {source} {copy}", Path("icon/with_bounds"), files)
+    assert "for f in icon/icon-eu_20190*_TOT_PREC.grib2; do" in command
+    subprocess.run(["bash", "-c", command], check=True, cwd=tmp_path)
+    assert sorted(os.listdir(tmp_path / "icon" / "with_bounds")) == sorted(name.replace(".grib2", ".nc")
+                                                                         for name in names)
+    assert copies_data(Path("icon/with_bounds"), files) == "'icon/with_bounds/*.nc'"
