@@ -60,6 +60,8 @@ from climann.data.time_axis import (  # noqa: F401 (re-exported)
     MONTH_STEP_NAMES, coarse_storage_text, date_text, signed_years, time_step_positions,
 )
 from climann.data.variables import data_variable_names, grid_layout, variable_levels
+from climann.data.absolute_zero import BELOW_ABSOLUTE_ZERO_KEY, planned_below_absolute_zero
+from climann.data.fill_like import read_together
 from climann.errors import ClimannError
 
 
@@ -391,6 +393,7 @@ def _variables_section(dataset: xr.Dataset, names: list[str]) -> str:
     ]
     table = _table(rows)
     held = [f"  {name} holds {_infinite_text(*counts)}" for name, counts in infinite.items()]
+    held += [f"  {name}: {why}" for name, why in _below_absolute_zero_reasons(dataset, names, missing).items()]
     start = table[0].index("long_name")  # long names cut to the report's width, not wrapped under the table
     last = REPORT_WIDTH - 2  # after "# "
     if last - 1 > start + 8:
@@ -452,6 +455,26 @@ def _comma_lines(text: str, room: int) -> str:
             lines.append(part)
     lines[-1] = lines[-1].removesuffix(",")
     return "\n".join(lines)
+
+
+def _below_absolute_zero_reasons(dataset: xr.Dataset, names: Sequence[str],
+                                 missing: Mapping[str, float]) -> dict[str, str]:
+    """Why a variable's values read as missing were: values at or below absolute zero of a
+    temperature on a scale (:mod:`climann.data.absolute_zero`), by variable, in the words of the
+    run's warning, or of its refusal when they are too many different values to be codes (WRF's
+    ``T``, a perturbation potential temperature in K, half of it below 0 K: "50.1 %" missing,
+    no word why, break38a B4). Only variables with missing values that opening so masked."""
+    reasons = {}
+    for name in names:
+        if not missing.get(name) or BELOW_ABSOLUTE_ZERO_KEY not in dataset[name].encoding:
+            continue
+        try:
+            said = read_together(planned_below_absolute_zero(dataset, [name], once=False))[0]().get(name)
+        except ClimannError as refused:
+            said = str(refused)
+        if said:
+            reasons[name] = said
+    return reasons
 
 
 def _row_blocks(lines: list[str]) -> list[list[str]]:
