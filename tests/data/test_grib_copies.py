@@ -92,7 +92,7 @@ def test_the_forecast_shift_of_a_grib_file_writes_a_netcdf_copy_named_nc_and_lea
     _gfs(tmp_path / "gfs" / "gfs_t2m.grib2", "2t")
     _gfs(tmp_path / "gfs" / "gfs_tp_bucket.grib2", "tp")
     message = _refusal(tmp_path / "gfs" / "gfs_t2m.grib2", tmp_path / "gfs" / "gfs_tp_bucket.grib2")
-    assert "an edge of tp's cells (6 hours each, one a day)" in message and "tp's days" not in message
+    assert "an edge of tp's cells (6 hours each)" in message and "tp's days" not in message
     assert "with_bounds/gfs_t2m.grib2" not in message
     assert "then give --data gfs/gfs_tp_bucket.grib2 --data gfs/with_bounds/gfs_t2m.nc in place of" in message
     line = re.search(r"for the day beginning at its valid time `([^`]*)`", message).group(1)
