@@ -884,13 +884,22 @@ def _forecasts_section(forecasts: dict[Path, tuple[xr.Dataset, set[str]]], choic
     """What each forecast file with several lead times is (its forecasts, on reference time ×
     lead time, their valid times on both), and the ``select`` it is shown with."""
     lines = ["Forecasts (several lead times, beside other files):"]
+    # files alike but for their number of reference times (36 monthly ICON files) are one entry: five lines a
+    # file made the section 180 lines (break38a B5)
+    alike: dict[tuple, list[tuple[Path, tuple[int, ...]]]] = {}
     for path, (dataset, grid_dims) in forecasts.items():
         valid = forecast_valid_times(dataset)
         held = ", ".join(f"{name}({', '.join(map(str, dataset[name].dims))})" for name in forecast_variables(dataset))
-        shape = " × ".join(str(size) for size in valid.shape)
         chosen = ", ".join(f"{dim} = {_toml(choice[dim])}" for dim in first_choices(dataset, grid_dims))
-        lines.append(f"  {path.name}: {held}, forecasts on reference time × lead time, their valid times "
-                     f"'{valid.name}' on {' × '.join(map(str, valid.dims))} ({shape}): set beside the other files by "
+        key = (held, str(valid.name), tuple(map(str, valid.dims)), tuple(valid.shape[1:]), chosen)
+        alike.setdefault(key, []).append((path, tuple(valid.shape)))
+    for (held, name, dims, _, chosen), files in alike.items():
+        firsts = sorted({shape[0] for _, shape in files})
+        first = f"{firsts[0]}" if len(firsts) == 1 else f"{firsts[0]} to {firsts[-1]}"
+        shape = " × ".join([first, *map(str, files[0][1][1:])])
+        named = files[0][0].name + (f" and {len(files) - 1} more files alike" if len(files) > 1 else "")
+        lines.append(f"  {named}: {held}, forecasts on reference time × lead time, their valid times "
+                     f"'{name}' on {' × '.join(dims)} ({shape}): set beside the other files by "
                      f"valid time once one lead time and one value of each other extra dimension are chosen; shown "
                      f"here, and in the config below, with {chosen} (the first of each)")
     return "\n".join(lines)
