@@ -758,7 +758,9 @@ def xarray_command(statements: Sequence[str], files: str, *, suffix: str = "fixe
         return python_command(f"import xarray as xr; d = xr.open_zarr({store!r}, decode_times=False); {body}; "
                               f"d.to_zarr({copy!r})")
     read, written = (working_path(word) if word not in ("IN.nc", "OUT.nc") else word for word in words[:2])
-    return python_command(f"import xarray as xr; d = xr.open_dataset({read!r}, decode_times=False); {body}; "
+    # of a GRIB file, through cfgrib without an index file beside the user's (break38a B5)
+    grib = ", engine='cfgrib', backend_kwargs={'indexpath': ''}" if is_grib_file(read) else ""
+    return python_command(f"import xarray as xr; d = xr.open_dataset({read!r}{grib}, decode_times=False); {body}; "
                           f"d.to_netcdf({written!r})")
 
 

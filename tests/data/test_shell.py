@@ -792,3 +792,23 @@ def test_copies_of_grib_files_are_named_nc_and_looped_over_a_glob(tmp_path, monk
     assert sorted(os.listdir(tmp_path / "icon" / "with_bounds")) == sorted(name.replace(".grib2", ".nc")
                                                                          for name in names)
     assert copies_data(Path("icon/with_bounds"), files) == "'icon/with_bounds/*.nc'"
+
+
+def test_the_xarray_line_of_a_grib_file_opens_it_without_an_index_file(tmp_path, monkeypatch):
+    """break38a B5: printed xarray lines opened GRIB files with cfgrib's defaults, which write x.grib2.5b7b6.idx beside
+    the user's file. Run here on a GRIB file written with ecCodes: the copy holds its values, and no .idx is left."""
+    import os
+
+    from climann.data.shell import xarray_command
+    from tests.fresh_python import run_python
+    from tests.grib_files import write_grib
+
+    monkeypatch.chdir(tmp_path)
+    values = np.arange(2 * 3 * 4, dtype=float).reshape(2, 3, 4) + 270
+    write_grib(tmp_path / "t2m.grib2", "2t", values, latitudes=np.array([50.0, 49.0, 48.0]),
+               longitudes=np.array([0.0, 1.0, 2.0, 3.0]))
+    command = xarray_command(["d = d.drop_vars([])"], "t2m.grib2 t2m_fixed.nc")
+    run_python(*shlex.split(command)[1:], check=True, cwd=tmp_path)
+    assert sorted(os.listdir(tmp_path)) == ["t2m.grib2", "t2m_fixed.nc"]
+    with xr.open_dataset(tmp_path / "t2m_fixed.nc") as copy:
+        np.testing.assert_allclose(copy["t2m"].values, values, atol=1e-3)
