@@ -381,6 +381,7 @@ def _glob_words(pattern: Path) -> str:
     """A glob ``pattern`` as shell words the shell expands: its folder and the fixed parts of
     its name quoted where they need to be, the ``*`` left bare (``'my data'/x_*.nc``)."""
     folder = working_path(pattern.parent) if str(pattern.parent) not in ("", ".") else ""
+    folder = "" if folder == "." else folder  # the working folder itself: the name alone
     start, end = pattern.name.split("*", 1)
     head = shlex.quote(f"{folder}/{start}" if folder else start) if (folder or start) else ""
     return f"{head}*{shlex.quote(end) if end else ''}"
