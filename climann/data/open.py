@@ -46,7 +46,7 @@ from climann.data.coordinate_values import checked_coordinates, geographic_kind
 from climann.data.ecmwf_means import with_stated_month_cells
 from climann.data.empty_files import check_not_empty
 from climann.data.absolute_zero import BELOW_ABSOLUTE_ZERO_KEY
-from climann.data.attribute_names import with_cf_names
+from climann.data.attribute_names import refuse_hdfeos_packing, with_cf_names
 from climann.data.cyclic import DROPPED_KEY
 from climann.data.handles import open_netcdf, open_zarr, shared_manager
 from climann.data.coords import (
@@ -399,6 +399,7 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     # HDF-EOS's Units (OMI's molec/cm2), WRF's description, where a variable has no CF units, long_name; see
     # climann.data.attribute_names.
     dataset = with_cf_names(dataset)
+    refuse_hdfeos_packing(dataset, path.name)
     # A projected axis stored under another name than its dimension (NSIDC CDR v4's xgrid(x)) is
     # its dimension's coordinate; see climann.data.grid_axis_variables.
     dataset = with_grid_axis_variables_as_coordinates(dataset)

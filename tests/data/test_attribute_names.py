@@ -39,3 +39,21 @@ def test_foreign_attributes_are_read_under_cf_names(tmp_path, attrs, expected):
     _wrf_like(tmp_path / "wrfout.nc", attrs)
     read = open_dataset([tmp_path / "wrfout.nc"])["T2"].attrs
     assert {key: read.get(key) for key in ("units", "long_name") if key in read} == expected
+
+
+@pytest.mark.parametrize(("scale", "offset", "refused"), [
+    pytest.param(1.0, 0.0, False, id="omno2d-identity"),
+    pytest.param(0.01, 0.0, True, id="scaled"),
+    pytest.param(1.0, 5.0, True, id="offset"),
+])
+def test_hdfeos_packing_is_refused_unless_it_changes_nothing(tmp_path, scale, offset, refused):
+    """break38a B3: HDF-EOS's ScaleFactor/Offset are applied by nothing; OMNO2d's 1 and 0 change nothing and are
+    read; others are refused rather than read as the stored numbers (here: 280 read as 2.8 or 285 K otherwise)."""
+    from climann.errors import ClimannError
+
+    _wrf_like(tmp_path / "he5.nc", {"Units": "K", "ScaleFactor": scale, "Offset": offset})
+    if not refused:
+        np.testing.assert_array_equal(open_dataset([tmp_path / "he5.nc"])["T2"].values, np.full((3, 2, 3), 280.0))
+        return
+    with pytest.raises(ClimannError, match=r"^'T2' in he5.nc is packed the HDF-EOS way \(ScaleFactor = "):
+        open_dataset([tmp_path / "he5.nc"])
