@@ -106,3 +106,21 @@ def _info_of_a_seasonal_pair(tmp_path, capfd, monkeypatch):
     shown = run_main("info", "seas5_t2m.nc", "era5_t2m.nc", capfd=capfd, monkeypatch=monkeypatch)
     assert shown.returncode == 0, shown.stderr
     return hindcast, observations, shown
+
+
+def test_info_of_forecast_files_alike_names_them_once(tmp_path, capfd, monkeypatch):
+    """break38a B5: info on 36 monthly ICON files of several lead times wrote the same five lines for each file.
+    Files alike but for their number of reference times (here 2 years: 24 and 24, and a third of 12) are one entry
+    naming the first, how many more, and the range of reference times."""
+    hindcast, observations = seasonal_pair()
+    starts = hindcast["forecast_reference_time"].values
+    for index, part in enumerate((slice(0, 24), slice(24, 36), slice(36, 48))):
+        hindcast.sel(forecast_reference_time=starts[part]).to_netcdf(tmp_path / f"seas5_t2m_{index}.nc")
+    observations.to_netcdf(tmp_path / "era5_t2m.nc")
+    monkeypatch.chdir(tmp_path)
+    shown = run_main("info", "seas5_t2m_*.nc", "era5_t2m.nc", capfd=capfd, monkeypatch=monkeypatch)
+    assert shown.returncode == 0, shown.stderr
+    flat = " ".join(line.strip("# ").strip() for line in shown.stdout.splitlines())
+    assert flat.count("forecasts on reference time × lead time") == 1
+    assert "seas5_t2m_0.nc and 2 more files alike: t2m(" in flat
+    assert "'valid_time' on forecast_reference_time × forecastMonth (12 to 24 × 3)" in flat

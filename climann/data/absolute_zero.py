@@ -354,11 +354,15 @@ def warn_below_absolute_zero(
         note_once(_log, logging.WARNING, message, key=("below absolute zero", name))
 
 
-def planned_below_absolute_zero(dataset: xr.Dataset, names: Sequence[str]) -> BlockReads:
+def planned_below_absolute_zero(dataset: xr.Dataset, names: Sequence[str], *, once: bool = True) -> BlockReads:
     """The reads of :func:`warn_below_absolute_zero`, to be computed with other checks'
     (:func:`~climann.data.fill_like.read_together`); their answer is each warning by variable
-    (none for a variable that held none), and raises the ``ClimannError`` of that function."""
-    chosen = unsaid_records(dataset, names, BELOW_ABSOLUTE_ZERO_KEY, "below absolute zero")
+    (none for a variable that held none), and raises the ``ClimannError`` of that function.
+    ``once``: leave out the variables warned of already in the run (``climann info`` says why
+    a variable's values are missing whatever was said before: ``once=False``)."""
+    chosen = (unsaid_records(dataset, names, BELOW_ABSOLUTE_ZERO_KEY, "below absolute zero") if once else
+              {name: dataset[name].encoding[BELOW_ABSOLUTE_ZERO_KEY] for name in dict.fromkeys(names)
+               if name in dataset.data_vars and BELOW_ABSOLUTE_ZERO_KEY in dataset[name].encoding})
     files_of = {name: every_file_records(dataset[name], BELOW_ABSOLUTE_ZERO_KEY) for name in chosen}
     reads = _planned_below_by_step([found for records in files_of.values() for found in records])
 

@@ -26,8 +26,11 @@ import shlex
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+
 from climann.data.handles import shared_manager
-from climann.data.shell import copy_path, shown_path, working_path
+from climann.data.hdfeos import STRUCT_METADATA, HdfEosGrid, grid_copy_code, hdfeos_grids
+from climann.data.shell import copy_path, python_command, shown_path, working_path
 
 #: The first bytes of an HDF5 file, so of every NetCDF-4 file (HDF5 File Format Specification,
 #: "Format Signature"): only these can hold groups.
@@ -196,20 +199,60 @@ def groups_beside_root_note(path: Path, groups: dict[str, list[str]]) -> str:
             f"({_xarray_copy(path, first, copy)})")
 
 
-def grouped_message(path: Path, groups: list[str]) -> str:
+def data_groups_first(dataset: object, groups: list[str]) -> list[str]:
+    """``groups`` (full names) with those that hold data first: a variable of numbers with a
+    dimension. A group of text alone (HDF-EOS5's ``HDFEOS INFORMATION``, only the ODL text
+    ``StructMetadata.0``) comes after them: its copy held no data (break38a B3)."""
+    def holds_data(name: str) -> bool:
+        variables = dataset[name.strip("/")].variables.values()
+        return any(variable.dimensions and variable.dtype != str and getattr(variable.dtype, "kind", "S") in "iuf"
+                   for variable in variables)
+
+    return sorted(groups, key=lambda name: not holds_data(name))
+
+
+def hdfeos_grid_of(dataset: object, group: str) -> HdfEosGrid | None:
+    """The geographic HDF-EOS5 grid (:func:`~climann.data.hdfeos.hdfeos_grids`) whose data
+    fields ``group`` (``/HDFEOS/GRIDS/<GridName>/Data Fields``) holds, from the file's
+    ``StructMetadata.0``; None for any other group or file."""
+    parts = group.strip("/").split("/")
+    if len(parts) < 3 or parts[:2] != ["HDFEOS", "GRIDS"]:
+        return None
+    try:
+        values = np.ravel(np.ma.getdata(dataset[STRUCT_METADATA[0]].variables[STRUCT_METADATA[1]][...]))
+    except (KeyError, IndexError, AttributeError, OSError, RuntimeError):
+        return None
+    # char (one byte per element, as the netCDF library reads HDF5's fixed string) or one string
+    text = "".join(value.decode("latin-1") if isinstance(value, bytes) else str(value) for value in values.tolist())
+    return hdfeos_grids(text).get(parts[2])
+
+
+def grouped_message(path: Path, groups: list[str], grid: HdfEosGrid | None = None) -> str:
     """One line for a file whose root holds no data variables and whose ``groups`` (full
     names) do: the groups and how to copy one into a plain file, written beside the file and
     named after it and the group (``S5P_1990_PRODUCT.nc``): never the file itself (``data.nc``
     with a group ``data``), nor the copy of another file's group of the same name (see
-    :func:`climann.data.shell.copy_path`)."""
+    :func:`climann.data.shell.copy_path`). Groups that hold data come first
+    (:func:`data_groups_first`). For the data fields of an HDF-EOS5 geographic ``grid``, which
+    hold no latitude or longitude, the Python line that copies them with the grid's
+    (:func:`~climann.data.hdfeos.grid_copy_code`)."""
     first = groups[0].strip("/")
-    copy = copy_path(path, first.rsplit("/", 1)[-1])
+    copy = copy_path(path, first.rsplit("/", 1)[-1].replace(" ", "_") if grid is None else grid.name)
     files = f"{shown_path(path)} {shown_path(copy)}"
     named = ", ".join(f"'{group.strip('/')}'" for group in groups[:5]) + (" …" if len(groups) > 5 else "")
     noun = "group" if len(groups) == 1 else "groups"
+    said = f"{path.name} holds its variables in the NetCDF-4 {noun} {named}, not in the root group that climann reads"
+    if grid is not None:
+        code = grid_copy_code(working_path(path), first, grid, working_path(copy))
+        return (
+            f"{said}; '{first}' is an HDF-EOS5 grid ('{grid.name}', {grid.columns} × {grid.rows} cells from "
+            f"{grid.west:g}, {grid.north:g} to {grid.east:g}, {grid.south:g} degrees east, north): its latitude and "
+            f"longitude are not in the group but in the grid's description ({'/'.join(STRUCT_METADATA)}: XDim, "
+            f"YDim, UpperLeftPointMtrs, LowerRightMtrs); copy the group with them (at the cells' centres) and its "
+            f"Units as units, in Python: `{python_command(code)}`"
+        )
     return (
-        f"{path.name} holds its variables in the NetCDF-4 {noun} {named}, not in the root group that climann "
-        f"reads; copy the group into a plain file, e.g. `ncks -G : -g {shlex.quote(first)} {files}` "
+        f"{said}; copy the group into a plain file, e.g. `ncks -G : -g {shlex.quote(first)} {files}` "
         f"({_xarray_copy(path, first, copy)})"
     )
 

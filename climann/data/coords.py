@@ -865,12 +865,16 @@ def _missing_position(dataset: xr.Dataset, kind: str) -> list[str]:
 
 
 def _found_time_dimension(dataset: xr.Dataset) -> str | None:
-    """The dimension of the time coordinate (:func:`_found_coordinate`), or None."""
+    """The dimension of the time coordinate (:func:`_found_coordinate`), or else the dimension
+    whose steps a text variable dates (WRF's ``Times`` on ``Time`` in a wrfout file without
+    ``XTIME``: :func:`~climann.data.text_times.text_dates_in`), or None."""
     try:
         time = _found_coordinate(dataset, "time")
     except ClimannError:
-        return None
-    return str(dataset[time].dims[0]) if time is not None and dataset[time].ndim == 1 else None
+        time = None
+    if time is not None and dataset[time].ndim == 1:
+        return str(dataset[time].dims[0])
+    return next(iter(text_dates_in(dataset)), None) if time is None else None
 
 
 def geographic_kinds(variable: xr.DataArray | xr.Variable) -> set[str]:
@@ -979,8 +983,9 @@ def fixed_in_time(dataset: xr.Dataset, where: str = "the file") -> xr.Dataset:
 
     A latitude or longitude is recognised by CF ``standard_name`` or ``units``
     (``degree_north``…), coordinate or data variable, with three dimensions of which one is
-    the time coordinate's (see :func:`find_coordinate`). A dataset
-    without a time coordinate is returned as it is.
+    the time coordinate's (see :func:`find_coordinate`), or else the dimension a text variable
+    dates (WRF's ``Times`` without ``XTIME``, break38a A3: read before as 31 tiles of a
+    lat-lon-cap grid). A dataset with neither is returned as it is.
 
     Parameters
     ----------
@@ -1003,9 +1008,12 @@ def fixed_in_time(dataset: xr.Dataset, where: str = "the file") -> xr.Dataset:
         If one changes between time steps (a moving nest: the cells are not fixed places),
         naming it, the first step that differs and how much.
     """
-    if (time := time_coordinate(dataset)) is None:
+    if (time := time_coordinate(dataset)) is not None:
+        time_dim = dataset[time].dims[0]
+    elif (texts := text_dates_in(dataset)):  # WRF's Times without XTIME: the steps are dated, as text
+        time_dim = next(iter(texts))
+    else:
         return dataset
-    time_dim = dataset[time].dims[0]
     names = [str(name) for name, variable in dataset.variables.items()
              if variable.ndim == 3 and time_dim in variable.dims and _is_latitude_or_longitude(variable)]
     fixed = {}
@@ -1016,7 +1024,7 @@ def fixed_in_time(dataset: xr.Dataset, where: str = "the file") -> xr.Dataset:
             step, largest = change
             raise ClimannError(
                 f"{where}: '{name}' changes in time (at time step {step} counting from 0, "
-                f"{dataset[time_dim].values[step]}, by up to "
+                f"{_step_date(dataset, time_dim, step)}, by up to "
                 f"{largest:.6g} {variable.attrs.get('units', '')}): the grid moves (a moving nest), and climann "
                 "needs cells fixed in place; interpolate the fields to a fixed grid first (e.g. with xESMF or "
                 "cdo remapbil)"
@@ -1026,6 +1034,19 @@ def fixed_in_time(dataset: xr.Dataset, where: str = "the file") -> xr.Dataset:
         fixed[name] = xr.Variable(variable.dims[1:], values, dict(variable.attrs))
     dataset = dataset.drop_vars(names).assign_coords(fixed) if fixed else dataset
     return _one_place_in_time(dataset, time_dim, where)
+
+
+def _step_date(dataset: xr.Dataset, time_dim: str, step: int) -> str:
+    """The date of step ``step`` along ``time_dim``: its time coordinate's value, else the text
+    that dates it (WRF's ``Times``)."""
+    if time_dim in dataset.coords:
+        return str(dataset[time_dim].values[step])
+    texts = text_dates_in(dataset).get(time_dim)
+    if texts is None:
+        return f"step {step}"
+    with dask.config.set(scheduler="synchronous"):
+        value = dataset[texts.name].values[step]
+    return value.decode("utf-8", "replace").strip() if isinstance(value, bytes) else str(value).strip()
 
 
 def _one_place_in_time(dataset: xr.Dataset, time_dim: str, where: str) -> xr.Dataset:

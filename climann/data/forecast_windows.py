@@ -30,6 +30,8 @@ type and no bounds of the lead time, has no window the file tells, and is refuse
 from __future__ import annotations
 
 import re
+import shlex
+from pathlib import Path
 
 import numpy as np
 import xarray as xr
@@ -40,8 +42,10 @@ from climann.data.forecast_times import (
     lead_dimensions, on_valid_time, plus_lead_time, with_lead_times_as_numbers,
 )
 from climann.data.grib import GRIB_FILE_NAME_KEY
+from climann.data.paths import is_grib_file
 from climann.data.shell import (
-    attribute_command, ncatted_attribute, python_command, source_and_copy, working_path, xarray_command,
+    attribute_command, grib_command, input_and_copy, ncatted_attribute, python_command, source_and_copy, working_path,
+    xarray_command,
 )
 from climann.errors import ClimannError
 
@@ -306,11 +310,33 @@ def _kinds_refusal(whole: xr.Dataset, kinds: dict[str, str | None], lead: xr.Dat
     first = next(kind for kind in kinds.values() if kind is not None)
     kept = [name for name, kind in kinds.items() if kind == first]
     dropped = [name for name, kind in kinds.items() if kind != first]
+    source = next((str(item.encoding["source"]) for item in (whole, *whole.data_vars.values())
+                   if item.encoding.get("source")), None)
+    if source is not None and is_grib_file(source):
+        return _grib_kinds_refusal(whole, kinds, lead, kept, source, where=where)
     files = source_and_copy(whole, suffix="selected")
     xarray = xarray_command([f"d = d.drop_vars({dropped!r})"], files, suffix="selected")
     return (f"{where} holds forecasts of different kinds of time ({_kinds_text(whole, kinds, lead)}): one time axis "
             f"cannot give each its window; put them in separate files, e.g. for {', '.join(kept)} "
             f"`cdo selname,{','.join(kept)} {files}` or, without CDO, `{xarray}`, and the others likewise")
+
+
+def _grib_kinds_refusal(whole: xr.Dataset, kinds: dict[str, str | None], lead: xr.DataArray, kept: list[str],
+                        source: str, *, where: str) -> str:
+    """:func:`_kinds_refusal` of a GRIB file: its messages of ``kept`` copied into a GRIB file of
+    their own (CDO's ``selname`` on GRIB writes GRIB; without CDO, ecCodes' Python), so that each
+    keeps its step range, which gives its window when the copy is read (a NetCDF copy keeps none:
+    the accumulation was then refused for it, break38a B2); the copy's name ends as the input's."""
+    short_names = [str(whole[name].attrs.get("GRIB_shortName", name)) for name in kept]
+    files = input_and_copy(source, "selected", extension=Path(source).suffix)
+    copy = shlex.split(files)[1]
+    code = (f"import eccodes; f = open({working_path(source)!r}, 'rb'); o = open({copy!r}, 'wb'); "
+            f"[(eccodes.codes_get(m, 'shortName') in {short_names!r} and eccodes.codes_write(m, o), "
+            f"eccodes.codes_release(m)) for m in iter(lambda: eccodes.codes_grib_new_from_file(f), None)]; o.close()")
+    return (f"{where} holds forecasts of different kinds of time ({_kinds_text(whole, kinds, lead)}): one time axis "
+            f"cannot give each its window; put them in separate GRIB files, which keep each message's step range, "
+            f"e.g. for {', '.join(kept)} `cdo selname,{','.join(short_names)} {files}` or, without CDO, "
+            f"`{python_command(code)}`, and the others likewise")
 
 
 def _kinds_text(whole: xr.Dataset, kinds: dict[str, str | None], lead: xr.DataArray) -> str:
@@ -439,6 +465,8 @@ def one_lead_accumulation_refusal(whole: xr.Dataset, lead: xr.DataArray, names: 
     units = str(lead.attrs.get("units", "")).strip() or "(no units)"
     script = _PYTHON_LEAD_BOUNDS.format(lead=lead_dim, bounds=f"{lead_dim}_bnds")
     files = source_and_copy(whole, suffix="bounded")
+    command = f"{python_command(script)} {files} LOWER"
+    command = grib_command(command) if is_grib_file(shlex.split(files)[0]) else command
     centre = producer_centre(whole)
     said = f"GRIB_centre '{centre}'" if centre else "no GRIB_centre"
     last = {hours: f"{max(value - hours / _hours_per_unit(lead), 0.0):g}" for hours in (6, 1)}
@@ -448,7 +476,7 @@ def one_lead_accumulation_refusal(whole: xr.Dataset, lead: xr.DataArray, names: 
         f"start ({lead_dim} 0 to {value:g} {units}: ECMWF's forecasts) or the total over the last bucket before the "
         f"valid time (NCEP's GFS and GEFS APCP: 6-hour buckets; ERA5: the hour before), and a NetCDF copy keeps no "
         f"GRIB step range to tell which, so climann does not guess; write a copy whose lead time has CF bounds for "
-        f"the reading you know: `{python_command(script)} {files} LOWER` with LOWER 0 for the total from the start, "
+        f"the reading you know: `{command}` with LOWER 0 for the total from the start, "
         f"or the {lead_dim} where the last bucket begins, in {units} ({last[6]} for 6-hour buckets, {last[1]} for "
         f"ERA5's hour before), then give the copy in place of the file")
 

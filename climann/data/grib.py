@@ -191,7 +191,9 @@ def _with_step_intervals(dataset: xr.Dataset, path: Path) -> xr.Dataset:
 
 def step_ranges(path: Path) -> dict[float, set[float]]:
     """The start of each accumulation's interval by its end, in hours, from ``path``'s message
-    headers: ecCodes' ``startStep`` and ``endStep`` (the GRIB ``stepRange`` "6-12": {12.0: {6.0}}).
+    headers: ecCodes' ``startStep`` and ``endStep`` (the GRIB ``stepRange`` "6-12": {12.0: {6.0}}),
+    of the messages of statistics over lead times (``stepType`` not ``instant``: an instant's
+    start is its end).
 
     Parameters
     ----------
@@ -348,8 +350,10 @@ def _read_message_headers(path: Path) -> MessageHeaders:
                                    _stamp(eccodes, message, "validityDate", "validityTime")))
                     except Exception as error:  # ecCodes' errors: raised by held_forecast_pairs only
                         pairs_error = error
-                if ranges_error is None:  # last: it sets the handle's stepUnits
-                    try:
+                # an instant's "range" is its step alone (startStep = endStep): beside an accumulation of the same end
+                # (GFS's 2t at 24 h and tp 18-24 in one file) it left that step two starts, and no bounds (break38a B2)
+                if ranges_error is None and str(eccodes.codes_get(message, "stepType")) != "instant":
+                    try:  # last: it sets the handle's stepUnits
                         eccodes.codes_set(message, "stepUnits", 1)  # hours
                         start, end = (float(eccodes.codes_get(message, key)) for key in ("startStep", "endStep"))
                         ranges.setdefault(end, set()).add(start)

@@ -60,6 +60,8 @@ from climann.data.time_axis import (  # noqa: F401 (re-exported)
     MONTH_STEP_NAMES, coarse_storage_text, date_text, signed_years, time_step_positions,
 )
 from climann.data.variables import data_variable_names, grid_layout, variable_levels
+from climann.data.absolute_zero import BELOW_ABSOLUTE_ZERO_KEY, planned_below_absolute_zero
+from climann.data.fill_like import read_together
 from climann.errors import ClimannError
 
 
@@ -399,6 +401,7 @@ def _variables_section(dataset: xr.Dataset, names: list[str]) -> str:
     ]
     table = _table(rows)
     held = [f"  {name} holds {_infinite_text(*counts)}" for name, counts in infinite.items()]
+    held += [f"  {name}: {why}" for name, why in _below_absolute_zero_reasons(dataset, names, missing).items()]
     start = table[0].index("long_name")  # long names cut to the report's width, not wrapped under the table
     last = REPORT_WIDTH - 2  # after "# "
     if last - 1 > start + 8:
@@ -460,6 +463,26 @@ def _comma_lines(text: str, room: int) -> str:
             lines.append(part)
     lines[-1] = lines[-1].removesuffix(",")
     return "\n".join(lines)
+
+
+def _below_absolute_zero_reasons(dataset: xr.Dataset, names: Sequence[str],
+                                 missing: Mapping[str, float]) -> dict[str, str]:
+    """Why a variable's values read as missing were: values at or below absolute zero of a
+    temperature on a scale (:mod:`climann.data.absolute_zero`), by variable, in the words of the
+    run's warning, or of its refusal when they are too many different values to be codes (WRF's
+    ``T``, a perturbation potential temperature in K, half of it below 0 K: "50.1 %" missing,
+    no word why, break38a B4). Only variables with missing values that opening so masked."""
+    reasons = {}
+    for name in names:
+        if not missing.get(name) or BELOW_ABSOLUTE_ZERO_KEY not in dataset[name].encoding:
+            continue
+        try:
+            said = read_together(planned_below_absolute_zero(dataset, [name], once=False))[0]().get(name)
+        except ClimannError as refused:
+            said = str(refused)
+        if said:
+            reasons[name] = said
+    return reasons
 
 
 def _row_blocks(lines: list[str]) -> list[list[str]]:
@@ -869,13 +892,22 @@ def _forecasts_section(forecasts: dict[Path, tuple[xr.Dataset, set[str]]], choic
     """What each forecast file with several lead times is (its forecasts, on reference time ×
     lead time, their valid times on both), and the ``select`` it is shown with."""
     lines = ["Forecasts (several lead times, beside other files):"]
+    # files alike but for their number of reference times (36 monthly ICON files) are one entry: five lines a
+    # file made the section 180 lines (break38a B5)
+    alike: dict[tuple, list[tuple[Path, tuple[int, ...]]]] = {}
     for path, (dataset, grid_dims) in forecasts.items():
         valid = forecast_valid_times(dataset)
         held = ", ".join(f"{name}({', '.join(map(str, dataset[name].dims))})" for name in forecast_variables(dataset))
-        shape = " × ".join(str(size) for size in valid.shape)
         chosen = ", ".join(f"{dim} = {_toml(choice[dim])}" for dim in first_choices(dataset, grid_dims))
-        lines.append(f"  {path.name}: {held}, forecasts on reference time × lead time, their valid times "
-                     f"'{valid.name}' on {' × '.join(map(str, valid.dims))} ({shape}): set beside the other files by "
+        key = (held, str(valid.name), tuple(map(str, valid.dims)), tuple(valid.shape[1:]), chosen)
+        alike.setdefault(key, []).append((path, tuple(valid.shape)))
+    for (held, name, dims, _, chosen), files in alike.items():
+        firsts = sorted({shape[0] for _, shape in files})
+        first = f"{firsts[0]}" if len(firsts) == 1 else f"{firsts[0]} to {firsts[-1]}"
+        shape = " × ".join([first, *map(str, files[0][1][1:])])
+        named = files[0][0].name + (f" and {len(files) - 1} more files alike" if len(files) > 1 else "")
+        lines.append(f"  {named}: {held}, forecasts on reference time × lead time, their valid times "
+                     f"'{name}' on {' × '.join(dims)} ({shape}): set beside the other files by "
                      f"valid time once one lead time and one value of each other extra dimension are chosen; shown "
                      f"here, and in the config below, with {chosen} (the first of each)")
     return "\n".join(lines)

@@ -35,14 +35,18 @@ from climann.data.latitude_weights import with_latitude_weights_as_bounds
 from climann.data.containers import (
     compressed_message,
     cut_short_message,
+    data_groups_first,
     grouped_message,
     groups_with_variables,
+    hdfeos_grid_of,
+    is_netcdf,
     short_file_message,
 )
 from climann.data.coordinate_values import checked_coordinates, geographic_kind
 from climann.data.ecmwf_means import with_stated_month_cells
 from climann.data.empty_files import check_not_empty
 from climann.data.absolute_zero import BELOW_ABSOLUTE_ZERO_KEY
+from climann.data.attribute_names import refuse_hdfeos_packing, with_cf_names
 from climann.data.cyclic import DROPPED_KEY
 from climann.data.handles import open_netcdf, open_zarr, shared_manager
 from climann.data.coords import (
@@ -76,7 +80,9 @@ from climann.data.renames import FileRenames
 from climann.data.repeated_cells import each_place_once, grid_of_each_place_once
 from climann.data.repeated_dimensions import XARRAY_WARNING, without_repeated_dimensions
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes, with_scalar_time_as_axis
-from climann.data.shell import attribute_command, beside, input_and_copy, ncatted_attribute, shown_path
+from climann.data.shell import (
+    attribute_command, beside, input_and_copy, ncatted_attribute, shared_glob, shown_path,
+)
 from climann.data.simulations import check_one_simulation
 from climann.data.sources import SOURCE_TIMES_KEY, as_file_stamps, files_text, source_files, with_source_files
 from climann.data.subset import select_values
@@ -226,6 +232,15 @@ def _nothing_matched(text: str) -> str:
     if readable:
         return (f"no file matches '{text}': the directory holds no NetCDF file named *.nc{held}; a directory gives "
                 f"its *.nc files only: give the *{readable[0]} files by a glob ('{folder / f'*{readable[0]}'}')")
+    unnamed = sorted(entry for entry in folder.iterdir()
+                     if entry.is_file() and not entry.name.startswith(".") and not entry.suffix and is_netcdf(entry))
+    if unnamed:  # WRF's wrfout_d01_2005-01-01_00:00:00: NetCDF without an ending (break38a B5: '*.EXT' advised)
+        every = sum(endings.values()) == len(unnamed)
+        pattern = unnamed[0] if len(unnamed) == 1 else shared_glob(unnamed) or (folder / "*" if every else None)
+        way = f"a glob ('{pattern}')" if len(unnamed) > 1 and pattern else f"name ('{pattern or unnamed[0]}')"
+        return (f"no file matches '{text}': the directory holds no NetCDF file named *.nc{held}, of which "
+                f"{len(unnamed)} are NetCDF (as WRF names its output); a directory gives its *.nc "
+                f"files only: give them by {way}")
     return (f"no file matches '{text}': the directory holds no NetCDF file (*.nc){held}; give its files by name "
             f"or a glob ('{folder / '*.EXT'}', EXT their ending)")
 
@@ -382,6 +397,10 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     # Labels stored as char arrays (CMOR's vegtype, a station's name) are text from here on; see
     # climann.data.char_labels.
     dataset = with_char_labels_as_text(dataset)
+    # HDF-EOS's Units (OMI's molec/cm2), WRF's description, where a variable has no CF units, long_name; see
+    # climann.data.attribute_names.
+    dataset = with_cf_names(dataset)
+    refuse_hdfeos_packing(dataset, path.name)
     # A projected axis stored under another name than its dimension (NSIDC CDR v4's xgrid(x)) is
     # its dimension's coordinate; see climann.data.grid_axis_variables.
     dataset = with_grid_axis_variables_as_coordinates(dataset)
@@ -550,9 +569,10 @@ def _refuse_grouped(path: Path) -> None:
     """Refuse a NetCDF-4 file whose root holds no data variables while its groups do (see
     climann.data.containers)."""
     with shared_manager(path).acquire_context() as handle:
-        groups = groups_with_variables(handle)
+        groups = data_groups_first(handle, groups_with_variables(handle))
+        grid = hdfeos_grid_of(handle, groups[0]) if groups else None
     if groups:
-        raise ClimannError(grouped_message(path, groups))
+        raise ClimannError(grouped_message(path, groups, grid))
 
 
 def _note_time_warnings(datasets: Mapping[Path, xr.Dataset]) -> None:
@@ -1611,7 +1631,7 @@ def _duplicated_variable_message(files: Sequence[Path]) -> str | None:
             key = (str(name), times)
             if key in seen and not str(name).endswith("bnds"):
                 # files with no time at all (OceanColor L3m, GDAL's GeoTIFF copies); see climann.data.undated_files
-                undated = undated_files_message(str(name), seen[key], (path, dataset))
+                undated = undated_files_message(str(name), seen[key], (path, dataset), files)
                 if undated:
                     return undated
                 return (

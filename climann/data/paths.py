@@ -128,6 +128,17 @@ def user_path(text: str) -> Path:
     return path.absolute() if str(path).startswith("~") else path
 
 
+#: File name endings of GRIB files (editions 1 and 2): a command that writes NetCDF from one
+#: names its copy ``.nc`` (a NetCDF copy under a ``.grib2`` name was read through cfgrib and
+#: refused, break38a B1).
+GRIB_FILE_SUFFIXES = (".grib", ".grb", ".grib1", ".grib2", ".grb2")
+
+
+def is_grib_file(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is named as a GRIB file (:data:`GRIB_FILE_SUFFIXES`, any case)."""
+    return Path(path).suffix.lower() in GRIB_FILE_SUFFIXES
+
+
 def is_glob_pattern(pattern: str | os.PathLike) -> bool:
     """Whether ``pattern`` is a glob (holds ``*``, ``?`` or ``[``), matched as :mod:`glob` does."""
     return bool(_GLOB_CHARACTERS & set(str(pattern)))

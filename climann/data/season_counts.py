@@ -21,16 +21,11 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from climann.data.shell import (
-    copies_command, copies_data, input_and_copy, new_folder, python_command, xarray_command, xarray_values,
-)
+from climann.data.shell import dated_copies, input_and_copy, xarray_command, xarray_values
 from climann.data.sources import files_text
 
 #: Why a time axis in growing seasons names no dates, as its refusal says.
 SEASON_COUNT_REASON = "a growing season is no unit of time"
-
-#: The folder beside the files that :func:`season_count_message`'s loop writes their dated copies into.
-_DATED_COPIES_FOLDER = "with_dates"
 
 #: ``growing seasons since DATE`` (ISIMIP), also with an underscore or in the singular.
 _SEASONS_SINCE = re.compile(r"^\s*growing[ _]seasons?\s+since\s+(?P<reference>.+?)\s*$", re.IGNORECASE)
@@ -98,25 +93,9 @@ def season_count_message(name: str, variable: xr.Variable, calendar: str, path: 
                        f"d[{name!r}].attrs['bounds'] = {bounds!r}"]
     statements += year_dates_statements(name, bounds, reference, calendar)
     written = (f"`{xarray_command(statements, input_and_copy(path))}`" if len(files) == 1
-               else _dated_copies(statements, files))
+               else dated_copies(statements, files))
     return (f"{said}; if step n is the season of the year {start.year} + n (ISIMIP's crop outputs), write each as "
             f"that year (the cell from its {start:%m-%d} to the next year's) in days since the same date: {written}")
-
-
-def _dated_copies(statements: Sequence[str], files: Sequence[Path]) -> str:
-    """The loop that runs ``statements`` (on the dataset ``d``) on each of ``files`` and writes
-    the copies, under their own names, into a new folder beside each folder of them
-    (:func:`~climann.data.shell.new_folder`), quoted as a message shows it, and the ``--data``
-    that takes the copies in place of the originals."""
-    script = ("import sys, xarray as xr; d = xr.open_dataset(sys.argv[1], decode_times=False); "
-              f"{'; '.join(dict.fromkeys(statements))}; d.to_netcdf(sys.argv[2])")
-    folders = {file.parent: new_folder(file.parent, _DATED_COPIES_FOLDER) for file in files}
-    held = {folder: [file for file in files if file.parent == source] for source, folder in folders.items()}
-    loops = " && ".join(copies_command(lambda source, copy: f"{python_command(script)} {source} {copy}", folder, own)
-                        for folder, own in held.items())
-    data = " ".join(f"--data {copies_data(folder, own)}" for folder, own in held.items())
-    return (f"`{loops}`; then give {data} in place of the {len(files)} files (a --data that still takes the "
-            "originals, as a glob over their folder does, meets this refusal again)")
 
 
 def year_dates_statements(name: str, bounds: str | None, reference: str, calendar: str) -> list[str]:

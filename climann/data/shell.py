@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from climann.data.paths import is_zarr_store
+from climann.data.paths import is_grib_file, is_zarr_store
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -296,24 +296,89 @@ def new_folder(parent: str | os.PathLike, name: str) -> Path:
     return candidate
 
 
+def shared_glob(files: Sequence[str | os.PathLike]) -> Path | None:
+    """A glob pattern that matches ``files`` and nothing else: their folder, the start and the
+    end their names share, ``*`` between (``data/icon/icon-eu_*_TOT_PREC.grib2``); None when
+    they are fewer than two, in several folders, or such a pattern takes other files of the
+    folder too.
+
+    Parameters
+    ----------
+    files : sequence of str or PathLike
+        Existing files.
+
+    Returns
+    -------
+    Path or None
+        The pattern, in the files' folder as given.
+    """
+    paths = [Path(file) for file in files]
+    if len(paths) < 2 or len({os.path.abspath(path.parent) for path in paths}) > 1:
+        return None
+    names = [path.name for path in paths]
+    start = os.path.commonprefix(names)
+    end = os.path.commonprefix([name[len(start):][::-1] for name in names])[::-1]
+    if _glob_escaped(start + end) != start + end:  # a name of glob's own characters: no pattern
+        return None
+    folder = paths[0].parent
+    matched = sorted(os.path.abspath(match) for match in folder.glob(f"{start}*{end}"))
+    return folder / f"{start}*{end}" if matched == sorted({os.path.abspath(path) for path in paths}) else None
+
+
+#: How a printed Python line opens its input file (``sys.argv[1]``) with xarray.
+_OPENS_ARGUMENT = re.compile(r"open_dataset\(sys\.argv\[1\]\s*,")
+
+
+def grib_command(command: str) -> str:
+    """``command``, a printed line that reads a GRIB file and writes a NetCDF copy, made to do so:
+    its xarray ``open_dataset(sys.argv[1], …)`` through cfgrib without an index file
+    (``backend_kwargs={'indexpath': ''}``: cfgrib otherwise leaves ``x.grib2.5b7b6.idx`` beside
+    the user's file, break38a B5), CDO's output NetCDF (``cdo -f nc4``: CDO writes GRIB from
+    GRIB, under any name, break38a B1).
+
+    Examples
+    --------
+    >>> grib_command("cdo settbounds,day a.grib2 b.nc")
+    'cdo -f nc4 settbounds,day a.grib2 b.nc'
+    """
+    command = _OPENS_ARGUMENT.sub("open_dataset(sys.argv[1],engine='cfgrib',backend_kwargs={'indexpath':''},", command)
+    return re.sub(r"^cdo (?!-f )", "cdo -f nc4 ", command)
+
+
+def copy_name(path: str | os.PathLike) -> str:
+    """The name of a NetCDF copy of ``path`` under its own name: the same, but ``.nc`` for a GRIB
+    file (``gfs_t2m.nc`` for ``gfs_t2m.grib2``: a NetCDF copy under a ``.grib2`` name is read
+    through cfgrib and refused, break38a B1)."""
+    path = Path(str(path))
+    return f"{path.stem}.nc" if is_grib_file(path) else path.name
+
+
 def copies_command(tool: Callable[[str, str], str], folder: Path, files: Sequence[str | Path]) -> str:
     """The shell command that makes ``folder`` and writes into it, under its own name, the copy
     of each of ``files`` that ``tool(input, copy)`` (a command on two shell words: ``cdo
-    operators IN OUT``) makes: one command, or a loop over the files."""
+    operators IN OUT``) makes: one command, or a loop over the files (over a glob that takes
+    them and nothing else when there is one, :func:`shared_glob`: a loop over 36 files named
+    one by one was one line of 6 kB, break38a B5)."""
     made = f"mkdir -p {shown_path(folder)}"
+    grib = any(is_grib_file(file) for file in files)
     if len(files) == 1:
-        return f"{made} && {tool(shown_path(files[0]), shown_path(folder / Path(str(files[0])).name))}"
-    listed = " ".join(shown_path(file) for file in files)
-    each, copy = '"$f"', f'{shown_path(folder)}/"${{f##*/}}"'
-    return f"{made} && for f in {listed}; do {tool(each, copy)}; done"
+        command = tool(shown_path(files[0]), shown_path(folder / copy_name(files[0])))
+        return f"{made} && {grib_command(command) if grib else command}"
+    pattern = shared_glob(files)
+    listed = (" ".join(shown_path(file) for file in files) if pattern is None
+              else _glob_words(pattern))
+    # a GRIB file's NetCDF copy ends .nc: its name without its ending, then .nc
+    each, copy = '"$f"', f'{shown_path(folder)}/' + ('"$(basename "${f%.*}")".nc' if grib else '"${f##*/}"')
+    command = tool(each, copy)
+    return f"{made} && for f in {listed}; do {grib_command(command) if grib else command}; done"
 
 
 def copies_data(folder: Path, files: Sequence[str | Path]) -> str:
     """The ``--data`` argument that takes the copies of ``files`` in ``folder`` and nothing
     else: the one copy, or a glob over the new folder (quoted for the shell)."""
     if len(files) == 1:
-        return shown_path(folder / Path(str(files[0])).name)
-    suffixes = {Path(str(file)).suffix for file in files}
+        return shown_path(folder / copy_name(files[0]))
+    suffixes = {Path(copy_name(file)).suffix for file in files}
     return shlex.quote(f"{working_path(folder)}/*{suffixes.pop() if len(suffixes) == 1 else ''}")
 
 
@@ -409,6 +474,41 @@ def _looped(text: str, words: str, folder: Path, listed: str, count: int, every:
     return "".join(pieces) + text[position:]
 
 
+#: The folder beside the files that :func:`dated_copies`'s loop writes their dated copies into.
+DATED_COPIES_FOLDER = "with_dates"
+
+
+def dated_copies(statements: Sequence[str], files: Sequence[Path]) -> str:
+    """The loop that runs ``statements`` (on the dataset ``d``, opened with its times as stored:
+    ``decode_times=False``) on each of ``files`` and writes the copies, under their own names,
+    into a new folder beside each folder of them (:func:`new_folder`), quoted as a message shows
+    it, and the ``--data`` that takes the copies in place of the originals. A copy beside each
+    original would be taken with the originals by a glob over their folder, which meets the
+    refusal again, and a line for the first file alone meets it at the next (rerun34).
+
+    Parameters
+    ----------
+    statements : sequence of str
+        Python statements on ``d`` (``d = d.drop_vars('Times')``).
+    files : sequence of Path
+        The files to copy.
+
+    Returns
+    -------
+    str
+        The loop in backquotes, then ``; then give --data … in place of the N files (…)``.
+    """
+    script = ("import sys, xarray as xr; d = xr.open_dataset(sys.argv[1], decode_times=False); "
+              f"{'; '.join(dict.fromkeys(statements))}; d.to_netcdf(sys.argv[2])")
+    folders = {file.parent: new_folder(file.parent, DATED_COPIES_FOLDER) for file in files}
+    held = {folder: [file for file in files if file.parent == source] for source, folder in folders.items()}
+    loops = " && ".join(copies_command(lambda source, copy: f"{python_command(script)} {source} {copy}", folder, own)
+                        for folder, own in held.items())
+    data = " ".join(f"--data {copies_data(folder, own)}" for folder, own in held.items())
+    return (f"`{loops}`; then give {data} in place of the {len(files)} files (a --data that still takes the "
+            "originals, as a glob over their folder does, meets this refusal again)")
+
+
 def earlier_copy_note(message: str) -> str:
     """Words to add to a refusal whose command writes a numbered copy (``hfss_fixed_2.nc``)
     because the copy it names first (``hfss_fixed.nc``) is already beside the input: most
@@ -440,6 +540,16 @@ def _names(message: str, path: str) -> bool:
     """Whether ``message`` names ``path`` as a whole word (a shell word, quoted or not, or a
     Python string): ``d/x_fixed.nc``, not the ``d/x_fixed`` of ``d/x_fixed_2.nc``."""
     return re.search(rf"(?<![\w./-]){re.escape(path)}(?![\w.-])", message) is not None
+
+
+def _glob_words(pattern: Path) -> str:
+    """A glob ``pattern`` as shell words the shell expands: its folder and the fixed parts of
+    its name quoted where they need to be, the ``*`` left bare (``'my data'/x_*.nc``)."""
+    folder = working_path(pattern.parent) if str(pattern.parent) not in ("", ".") else ""
+    folder = "" if folder == "." else folder  # the working folder itself: the name alone
+    start, end = pattern.name.split("*", 1)
+    head = shlex.quote(f"{folder}/{start}" if folder else start) if (folder or start) else ""
+    return f"{head}*{shlex.quote(end) if end else ''}"
 
 
 def _glob_escaped(text: str) -> str:
@@ -490,10 +600,11 @@ def python_command(code: str) -> str:
     return f'python -c "{code}"' if plain else f"python -c {shlex.quote(code)}"
 
 
-def input_and_copy(path: str | os.PathLike, suffix: str = "fixed") -> str:
+def input_and_copy(path: str | os.PathLike, suffix: str = "fixed", *, extension: str = ".nc") -> str:
     """The two file arguments of a command that writes a corrected copy of ``path`` beside it:
-    ``'my data/iri.nc' 'my data/iri_fixed.nc'``."""
-    return f"{shown_path(path)} {beside(path, suffix)}"
+    ``'my data/iri.nc' 'my data/iri_fixed.nc'`` (the copy ending ``extension``: a NetCDF one
+    unless the command writes another format)."""
+    return f"{shown_path(path)} {beside(path, suffix, extension)}"
 
 
 def in_place_note(files: str) -> str:
@@ -817,7 +928,9 @@ def xarray_command(statements: Sequence[str], files: str, *, suffix: str = "fixe
         return python_command(f"import xarray as xr; d = xr.open_zarr({store!r}, decode_times=False); {body}; "
                               f"d.to_zarr({copy!r})")
     read, written = (working_path(word) if word not in ("IN.nc", "OUT.nc") else word for word in words[:2])
-    return python_command(f"import xarray as xr; d = xr.open_dataset({read!r}, decode_times=False); {body}; "
+    # of a GRIB file, through cfgrib without an index file beside the user's (break38a B5)
+    grib = ", engine='cfgrib', backend_kwargs={'indexpath': ''}" if is_grib_file(read) else ""
+    return python_command(f"import xarray as xr; d = xr.open_dataset({read!r}{grib}, decode_times=False); {body}; "
                           f"d.to_netcdf({written!r})")
 
 

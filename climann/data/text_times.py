@@ -293,6 +293,26 @@ def _conversion_code(dates: TextDates, source: str | Path | None, layout: str) -
     )
 
 
+def conversion_statements(dates: TextDates) -> list[str]:
+    """The Python statements on a dataset ``d`` (opened with ``decode_times=False``) that make
+    the dates of the text ``dates`` its CF time coordinate on ``dates.dim`` and drop the text
+    (:func:`conversion_code`'s change, for a loop over files:
+    :func:`~climann.data.shell.dated_copies`). Day and month are read in the order of
+    ``dates.format``: callers with undecided ``dates.orders`` must not offer them.
+
+    Examples
+    --------
+    >>> dates = TextDates("Times", "Time", ("2000-01-15_00:00:00",), 1, "%Y-%m-%d_%H:%M:%S", "standard")
+    >>> conversion_statements(dates)  # doctest: +NORMALIZE_WHITESPACE
+    ["import cftime", "d = d.assign_coords({'Time': [cftime.datetime.strptime(s.strip(), '%Y-%m-%d_%H:%M:%S',
+    calendar='standard') for s in d['Times'].values.astype(str)]})", "d = d.drop_vars('Times')"]
+    """
+    texts = f"d[{dates.name!r}].values" + (".astype('int64')" if dates.numbers else "") + ".astype(str)"
+    statements = ["import cftime", f"d = d.assign_coords({{{dates.dim!r}: [cftime.datetime.strptime(s.strip(), "
+                  f"{dates.format!r}, calendar={dates.calendar!r}) for s in {texts}]}})"]
+    return statements if dates.name == dates.dim else [*statements, f"d = d.drop_vars({dates.name!r})"]
+
+
 def text_dates_advice(dates: TextDates, source: str | Path | None) -> str:
     """What a CF time axis is and the Python line that makes one from ``dates`` (see
     :func:`conversion_code`), for the end of a one-line refusal."""

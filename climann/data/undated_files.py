@@ -26,6 +26,7 @@ import glob
 import os
 import re
 import shlex
+from collections.abc import Sequence
 from pathlib import Path
 
 import xarray as xr
@@ -33,8 +34,9 @@ import xarray as xr
 from climann.data.handles import shared_manager
 from climann.data.members import MEMBER_NAMES, MEMBER_STANDARD_NAME
 from climann.data.shell import (
-    copy_in_place_advice, copy_path, input_and_copy, original_and_copy, values_command, working_path,
+    copy_in_place_advice, copy_path, dated_copies, input_and_copy, original_and_copy, values_command, working_path,
 )
+from climann.data.text_times import conversion_statements, text_dates_advice, text_dates_in
 
 __all__ = ["joined_files_pattern", "undated_files_message", "scalar_time_on_dimension_message"]
 
@@ -50,7 +52,8 @@ def has_time(dataset: xr.Dataset) -> bool:
     return any(_SINCE.search(str(variable.attrs.get("units", ""))) for variable in dataset.variables.values())
 
 
-def undated_files_message(name: str, first: tuple[Path, xr.Dataset], second: tuple[Path, xr.Dataset]) -> str | None:
+def undated_files_message(name: str, first: tuple[Path, xr.Dataset], second: tuple[Path, xr.Dataset],
+                          files: Sequence[Path] = ()) -> str | None:
     """The refusal of two files that both hold ``name`` and neither has a time, or None when
     either has one.
 
@@ -60,13 +63,17 @@ def undated_files_message(name: str, first: tuple[Path, xr.Dataset], second: tup
         The variable in both files.
     first, second : tuple of (Path, xarray.Dataset)
         Each file and its dataset, opened without decoding times.
+    files : sequence of Path
+        All the files given (the two among them): when the two date their steps in text (WRF's
+        ``Times`` without ``XTIME``), the advice is one loop that writes a dated copy of each.
 
     Returns
     -------
     str or None
         One line naming the two files, where their period is said (``time_coverage_start``),
         the ``ncap2`` line that adds a time to the second file (each file with its own date),
-        and the rename for two different fields.
+        and the rename for two different fields; for files whose steps are dated in text
+        (:func:`_text_dated_message`), the loop that makes those dates their time coordinates.
     """
     (one_path, one), (other_path, other) = first, second
     if has_time(one) or has_time(other):
@@ -74,6 +81,8 @@ def undated_files_message(name: str, first: tuple[Path, xr.Dataset], second: tup
     if (pair := original_and_copy(one_path, other_path)) is not None:  # not two dates: the copy in its place
         return (f"'{name}' is in both {pair[0].name} and {pair[1].name}, and neither has a time coordinate; "
                 f"{copy_in_place_advice(*pair)}")
+    if (texts := _text_dated_message(name, first, second, files)) is not None:
+        return texts
     where, start = _stated_start(other)
     date = start[:10] if re.match(r"\d{4}-\d{2}-\d{2}", start) else "YYYY-MM-DD"
     said = f" (the period only in {where}, {start} in the second)" if start else ""
@@ -89,6 +98,32 @@ def undated_files_message(name: str, first: tuple[Path, xr.Dataset], second: tup
         f"two different fields, give one a new name with [data] rename = "
         f"{{\"{other_path.name}\" = {{{name} = \"{name}_2\"}}}}"
     )
+
+
+def _text_dated_message(name: str, first: tuple[Path, xr.Dataset], second: tuple[Path, xr.Dataset],
+                        files: Sequence[Path]) -> str | None:
+    """The refusal of files that hold ``name`` along a dimension whose steps a text variable
+    dates (WRF's ``char Times(Time, DateStrLen)`` without ``XTIME``: monthly wrfout files of 28
+    to 31 daily steps, break38a A3), or None for others. A scalar time per file, which the
+    ``ncap2`` line of :func:`undated_files_message` adds, would make each file one step: here
+    each file's dates are in it, and one loop (:func:`~climann.data.shell.dated_copies`) writes
+    them as a CF time coordinate into a copy of each file, as the one-file advice does
+    (:func:`~climann.data.text_times.text_dates_advice`)."""
+    (one_path, one), (other_path, other) = first, second
+    ones, others = text_dates_in(one), text_dates_in(other)
+    found = [others[dim] for dim in other[name].dims if dim in others and dim in ones and dim in one[name].dims]
+    if not found:
+        return None
+    dates = found[0]
+    said = (f"'{name}' is in both {one_path.name} and {other_path.name}, and neither has a time coordinate: the "
+            f"dates of their steps (dimension '{dates.dim}') are stored as text in '{dates.name}' "
+            f"({other_path.name}: {dates.quoted()})")
+    if dates.orders:  # day/month order undecided: the one-file advice offers both readings
+        return f"{said}; {text_dates_advice(dates, other_path)}; write each file's copy so"
+    copied = list(dict.fromkeys([*map(Path, files), one_path, other_path]))
+    return (f"{said}; a CF time coordinate holds numbers in units of time since a date (CF §4.4); write a copy of "
+            f"each file with its dates as one, calendar '{dates.calendar}': "
+            f"{dated_copies(conversion_statements(dates), copied)}")
 
 
 #: HDF-EOS's inventory metadata (ECS ODL in the global attribute ``CoreMetadata.0``, which

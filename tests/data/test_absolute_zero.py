@@ -491,3 +491,19 @@ def test_minus_inf_in_a_temperature_is_an_infinite_value_not_below_absolute_zero
     report = unwrapped_report(describe([str(path)]))
     assert f"sst holds 2 -inf and 1 +inf ({100 * 3 / values.size:.3g} % of its {values.size} values), counted as " \
            "missing" in report
+
+
+def test_info_says_why_a_temperature_below_absolute_zero_is_missing(tmp_path):
+    """break38a B4: WRF's T (perturbation potential temperature, K, theta - 300 K: negative half the time) was
+    listed "50.1 % missing" with no word why, while train refused it. Now info says why under the table, in the
+    words of train's rule: many different values below 0 K (counted here by hand), and the units_metadata line."""
+    values = np.random.default_rng(38).normal(0.0, 1.0, (24, LAT.size, LON.size)).astype("f4")
+    path = _write(tmp_path / "wrfout_T.nc", values, units="K")
+    below = int((values <= 0).sum())
+    report = describe(str(path))
+    assert f"{100 * below / values.size:.3g}%" in report
+    flat = " ".join(line.strip("# ").strip() for line in report.splitlines())
+    assert (f"sst: 'sst' in wrfout_T.nc holds {len(np.unique(values[values <= 0]))} different values below absolute "
+            f"zero (0 K)") in flat
+    assert f"at {below} of the {values.size} values checked: not a few codes" in flat
+    assert "ncatted -a units_metadata,sst,o,c,'temperature: difference'" in flat

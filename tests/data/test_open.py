@@ -1482,3 +1482,23 @@ def test_a_file_on_another_grid_named_otherwise_is_left_out_of_the_target_s_grid
     _regional_file(tmp_path / "sst.nc", "sst", [-40.0, 0.0, 40.0], [-10.0, 70.0], ("lat", "lon"), _bilinear)
     files = [tmp_path / "tas.nc", tmp_path / "sst.nc"]
     assert files_on_grid_of(files, "tas", FileRenames(files, {})) == [tmp_path / "tas.nc"]
+
+
+def test_a_directory_of_wrfout_files_without_an_ending_gets_the_glob_that_takes_them(tmp_path):
+    """break38a B5: `climann info data/wrf/` (WRF's wrfout_d01_2005-01-01_00:00:00 …, NetCDF without an ending)
+    advised 'data/wrf/*.EXT, EXT their ending'; they have none. Now the glob that takes them and nothing else,
+    which then opens them (a README beside them is left out)."""
+    folder = tmp_path / "wrf"
+    folder.mkdir()
+    for month in (1, 2):
+        xr.Dataset({"T2": (("Time",), [270.0 + month])}).to_netcdf(folder / f"wrfout_d01_2005-0{month}-01_00:00:00")
+    (folder / "README").write_text("WRF V4.2.1 output")
+    with pytest.raises(ClimannError) as refused:
+        expand_paths([str(folder)])
+    message = str(refused.value)
+    assert "*.EXT" not in message
+    assert "it holds 3 without an ending, of which 2 are NetCDF (as WRF names its output)" in message
+    pattern = re.search(r"by a glob \('([^']+)'\)", message).group(1)
+    assert pattern == f"{folder}/wrfout_d01_2005-0*-01_00:00:00"
+    assert [path.name for path in expand_paths([pattern])] == ["wrfout_d01_2005-01-01_00:00:00",
+                                                                "wrfout_d01_2005-02-01_00:00:00"]

@@ -801,3 +801,47 @@ def test_two_folder_fixes_shown_by_one_command_chain_their_loops(tmp_path, monke
         with xr.open_dataset(tmp_path / "d" / "names_fixed" / f"{year}.nc") as fixed:
             assert fixed["tas"].attrs == {"units": "K", "long_name": "air temperature"}
     assert sorted(path.name for path in (tmp_path / "d").glob("*.nc")) == ["2001.nc", "2002.nc", "2003.nc"]
+
+
+def test_copies_of_grib_files_are_named_nc_and_looped_over_a_glob(tmp_path, monkeypatch):
+    """break38a B1, B5: copies of 36 ICON GRIB files were named *.grib2 (NetCDF inside) and the loop listed the 36
+    files one by one (a 6 kB line). Now the loop runs over a glob that takes them and nothing else, each copy ends
+    .nc, and the --data of the copies is a glob of .nc files; run here with cp as the tool."""
+    import os
+    from pathlib import Path
+
+    from climann.data.shell import copies_command, copies_data
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "icon").mkdir()
+    names = [f"icon-eu_2019{month:02d}_TOT_PREC.grib2" for month in (1, 2, 3)]
+    for name in names:
+        (tmp_path / "icon" / name).write_text(name)
+    (tmp_path / "icon" / "icon-eu_201901_T_2M.grib2").write_text("other")  # not among the files: the glob leaves it
+    files = [Path("icon") / name for name in names]
+    command = copies_command(lambda source, copy: f"cp {source} {copy}", Path("icon/with_bounds"), files)
+    assert "for f in icon/icon-eu_20190*_TOT_PREC.grib2; do" in command
+    subprocess.run(["bash", "-c", command], check=True, cwd=tmp_path)
+    assert sorted(os.listdir(tmp_path / "icon" / "with_bounds")) == sorted(name.replace(".grib2", ".nc")
+                                                                         for name in names)
+    assert copies_data(Path("icon/with_bounds"), files) == "'icon/with_bounds/*.nc'"
+
+
+def test_the_xarray_line_of_a_grib_file_opens_it_without_an_index_file(tmp_path, monkeypatch):
+    """break38a B5: printed xarray lines opened GRIB files with cfgrib's defaults, which write x.grib2.5b7b6.idx beside
+    the user's file. Run here on a GRIB file written with ecCodes: the copy holds its values, and no .idx is left."""
+    import os
+
+    from climann.data.shell import xarray_command
+    from tests.fresh_python import run_python
+    from tests.grib_files import write_grib
+
+    monkeypatch.chdir(tmp_path)
+    values = np.arange(2 * 3 * 4, dtype=float).reshape(2, 3, 4) + 270
+    write_grib(tmp_path / "t2m.grib2", "2t", values, latitudes=np.array([50.0, 49.0, 48.0]),
+               longitudes=np.array([0.0, 1.0, 2.0, 3.0]))
+    command = xarray_command(["d = d.drop_vars([])"], "t2m.grib2 t2m_fixed.nc")
+    run_python(*shlex.split(command)[1:], check=True, cwd=tmp_path)
+    assert sorted(os.listdir(tmp_path)) == ["t2m.grib2", "t2m_fixed.nc"]
+    with xr.open_dataset(tmp_path / "t2m_fixed.nc") as copy:
+        np.testing.assert_allclose(copy["t2m"].values, values, atol=1e-3)

@@ -16,3 +16,23 @@ from climann.data.step_periods import period_text
 ])
 def test_a_period_is_named_as_precisely_as_its_frequency_needs(period, frequency, expected):
     assert period_text(period, frequency) == expected
+
+
+def test_the_other_files_given_are_one_glob_when_they_share_one(tmp_path, monkeypatch):
+    """break38a B5: of 36 ICON months, the advice for the T_2M files named each of the 36 TOT_PREC files in a --data
+    of its own (a 6 kB line). Now one glob that takes those files and nothing else (checked: it matches them)."""
+    from pathlib import Path
+
+    from climann.data.paths import matched_paths
+    from climann.data.step_periods import bounds_advice
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "icon").mkdir()
+    t2m, tp = ([Path("icon") / f"icon-eu_2019{month:02d}_{name}.nc" for month in (1, 2, 3)]
+               for name in ("T_2M", "TOT_PREC"))
+    for path in (*t2m, *tp):
+        path.write_bytes(b"")
+    advice = bounds_advice(t2m, "daily", given=[*t2m, *tp])
+    assert "then give --data 'icon/icon-eu_20190*_TOT_PREC.nc' --data 'icon/with_bounds/*.nc' in place of" in advice
+    assert "--data icon/icon-eu_201901_TOT_PREC.nc" not in advice
+    assert matched_paths("icon/icon-eu_20190*_TOT_PREC.nc") == sorted(tp)

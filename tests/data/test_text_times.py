@@ -285,3 +285,92 @@ def test_day_and_month_in_an_order_no_day_tells_are_not_guessed(tmp_path, monkey
     (tmp_path / "dated_fixed.nc").unlink()
     assert _dates_of_the_copy(tmp_path, month_first) == [
         cftime.datetime(2005, month, 1, 0, 30, calendar="standard") for month in (1, 2, 3)]
+
+
+def _wrfout(path, start: datetime.date, n_steps: int, *, moving: bool = False):
+    """A wrfout file without ``XTIME`` (as WRF V2-era or processed files): ``char Times(Time,
+    DateStrLen)`` of ``n_steps`` days from ``start``, ``XLAT``/``XLONG(Time, south_north,
+    west_east)`` repeated at every step (``moving``: shifted north 0.1° a step, a moving nest), and
+    ``T2 = 270 + step + row`` (K)."""
+    texts = [f"{start + datetime.timedelta(days=step):%Y-%m-%d}_00:00:00" for step in range(n_steps)]
+    with netCDF4.Dataset(path, "w") as nc:
+        nc.createDimension("Time", None)
+        nc.createDimension("DateStrLen", 19)
+        nc.createDimension("south_north", 3)
+        nc.createDimension("west_east", 4)
+        times = nc.createVariable("Times", "S1", ("Time", "DateStrLen"))
+        times[:] = netCDF4.stringtochar(np.array(texts, "S19"))
+        rows, columns = np.meshgrid(np.arange(3.0), np.arange(4.0), indexing="ij")
+        shift = 0.1 * np.arange(n_steps)[:, None, None] if moving else np.zeros((n_steps, 1, 1))
+        for name, units, description, values in (
+                ("XLAT", "degree_north", "LATITUDE, SOUTH IS NEGATIVE", 40 + rows + 0.1 * columns),
+                ("XLONG", "degree_east", "LONGITUDE, WEST IS NEGATIVE", -100 + columns - 0.1 * rows)):
+            variable = nc.createVariable(name, "f4", ("Time", "south_north", "west_east"))
+            variable.units, variable.description = units, description
+            variable[:] = np.broadcast_to(values[None] + (shift if name == "XLAT" else 0), (n_steps, 3, 4))
+        t2 = nc.createVariable("T2", "f4", ("Time", "south_north", "west_east"))
+        t2.units, t2.description = "K", "TEMP at 2 M"
+        t2.coordinates = "XLONG XLAT"
+        t2[:] = 270 + np.arange(n_steps)[:, None, None] + rows[None]
+    return texts
+
+
+def test_a_wrfout_latitude_repeated_along_time_without_xtime_is_one_grid_not_tiles(tmp_path, monkeypatch):
+    """break38a A3: XLAT(Time, south_north, west_east) of a file dated only by ``Times`` was read
+    as "a grid of 31 tiles … lat-lon-cap … --select Time=VALUE". The steps are dated (as text):
+    the latitude repeated along them is the curvilinear grid of its first step."""
+    monkeypatch.chdir(tmp_path)
+    _wrfout(tmp_path / "wrfout_d01_2005-01-01_00:00:00", datetime.date(2005, 1, 1), 5)
+    result = CliRunner().invoke(app, ["info", "wrfout_d01_2005-01-01_00:00:00"])
+    assert "tiles" not in result.output and "lat-lon-cap" not in result.output
+    assert "--select Time=" not in result.output
+    assert "curvilinear grid" in result.output
+    assert "latitude  'XLAT' (2-D, in the file): 40 to 42.3 degrees north" in result.output  # 40 + 2 + 0.3
+    assert "stored as text in 'Times'" in result.output
+
+
+def test_a_moving_nest_dated_only_by_times_is_refused_naming_the_step_it_moves(tmp_path):
+    from climann.data.coords import fixed_in_time
+
+    _wrfout(tmp_path / "wrfout_d02", datetime.date(2005, 1, 1), 3, moving=True)
+    with xr.open_dataset(tmp_path / "wrfout_d02", decode_times=False) as dataset, \
+            pytest.raises(ClimannError) as error:
+        fixed_in_time(dataset, "wrfout_d02")
+    message = str(error.value)
+    assert "'XLAT' changes in time (at time step 1 counting from 0, 2005-01-02_00:00:00, by up to 0.1" in message
+    assert "moving nest" in message
+
+
+def test_a_folder_of_wrfout_files_dated_only_by_times_gets_the_loop_that_dates_each(tmp_path, monkeypatch):
+    """break38a A3: of a folder of wrfout files without XTIME (31 and 28 steps), info said
+    "neither has a time coordinate" and advised ncap2's scalar time ("a file's time is then one
+    step"); followed, the files were refused for conflicting sizes. Now: the dates are in
+    ``Times``, and one loop writes a dated copy of each file; run here literally, the copies hold
+    each step's date and the same values, and train."""
+    import os
+    import subprocess
+    import sys
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "wrf").mkdir()
+    january = _wrfout(tmp_path / "wrf" / "wrfout_d01_2005-01-01_00:00:00", datetime.date(2005, 1, 1), 31)
+    february = _wrfout(tmp_path / "wrf" / "wrfout_d01_2005-02-01_00:00:00", datetime.date(2005, 2, 1), 28)
+    result = CliRunner().invoke(app, ["info", "wrf/wrfout*"])
+    assert result.exit_code == 2
+    message = result.output.strip().splitlines()[-1]
+    assert "one step" not in message and "ncap2" not in message
+    assert "stored as text in 'Times'" in message
+    assert "for f in wrf/wrfout_d01_2005-0*-01_00:00:00; do" in message  # a glob, not the files one by one
+    assert "then give --data 'wrf/with_dates/*' in place of the 2 files" in message
+    loop = next(part for part in message.split("`") if part.startswith("mkdir -p "))
+    path = f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}"  # the printed `python`
+    subprocess.run(["bash", "-c", loop], check=True, capture_output=True, cwd=tmp_path, env={**os.environ, "PATH": path})
+    for name, texts in (("wrfout_d01_2005-01-01_00:00:00", january), ("wrfout_d01_2005-02-01_00:00:00", february)):
+        with xr.open_dataset(tmp_path / "wrf" / "with_dates" / name) as copy:
+            expected = [np.datetime64(text.replace("_", "T")) for text in texts]
+            assert list(copy["Time"].values) == expected
+            np.testing.assert_array_equal(copy["T2"].values[:, :, 0],
+                                          270 + np.arange(len(texts))[:, None] + np.arange(3.0)[None])
+            assert "Times" not in copy.variables
+    trained = CliRunner().invoke(app, ["info", "wrf/with_dates/*"])
+    assert "Time 'Time': 2005-01-01 to 2005-02-28, daily, 59 steps" in trained.output, trained.output

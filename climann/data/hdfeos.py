@@ -1,0 +1,125 @@
+"""HDF-EOS5 grid files (``.he5``: OMI's OMNO2d, OMAERUVd, MLS and TES level-3 grids).
+
+An HDF-EOS5 file is HDF5 that the netCDF library opens as NetCDF-4: the root group holds no
+variables; the group ``HDFEOS INFORMATION`` holds only ``StructMetadata.0``, the grid's
+description as ODL text (HDF-EOS5 User's Guide, "Grid Interface"); each grid's data fields are
+in ``HDFEOS/GRIDS/<GridName>/Data Fields``. The data group holds no latitude or longitude: for a
+geographic grid (``Projection=HE5_GCTP_GEO``) they follow from ``XDim``, ``YDim`` and the
+corners ``UpperLeftPointMtrs`` and ``LowerRightMtrs``, which for that projection are degrees in
+GCTP's packed DMS (``DDDMMMSSS.SS``: ``-180000000.0`` is 180° W). The cells are the
+``XDim × YDim`` equal spans between the corners, counted from the upper left
+(``GridOrigin=HE5_HDFE_GD_UL``), each value at its cell's centre (OMNO2d: 0.25° cells,
+latitude 89.875 to -89.875).
+
+HDF-EOS names its attributes otherwise than CF: ``Units`` (OMI: ``molec/cm2``) for CF's
+``units``, ``MissingValue`` beside the ``_FillValue`` of the same value, ``ScaleFactor`` and
+``Offset`` (1 and 0 in OMI's level-3 grids). :func:`~climann.data.attribute_names.with_cf_names`
+reads ``Units`` as the units where a variable has no ``units``; :func:`grid_copy_code` writes
+the copy of a data group with its latitude and longitude, its ``Units`` as ``units``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["HdfEosGrid", "hdfeos_grids", "grid_copy_code"]
+
+#: The group and variable holding an HDF-EOS5 file's structural metadata.
+STRUCT_METADATA = ("HDFEOS INFORMATION", "StructMetadata.0")
+
+#: One ``GROUP=GRID_n … END_GROUP=GRID_n`` of the ODL's ``GridStructure``.
+_GRID = re.compile(r"GROUP=(GRID_\d+)(?P<body>.*?)END_GROUP=\1", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class HdfEosGrid:
+    """A geographic HDF-EOS5 grid, from its ``StructMetadata.0``.
+
+    Attributes
+    ----------
+    name : str
+        ``GridName`` (the group ``HDFEOS/GRIDS/<name>``).
+    columns, rows : int
+        ``XDim`` and ``YDim``.
+    west, north, east, south : float
+        The corners, in degrees (``UpperLeftPointMtrs``, ``LowerRightMtrs``, unpacked from DMS).
+    """
+
+    name: str
+    columns: int
+    rows: int
+    west: float
+    north: float
+    east: float
+    south: float
+
+    def centres(self) -> tuple[list[float], list[float]]:
+        """The latitudes of the rows (north first) and the longitudes of the columns, at the
+        cells' centres, in degrees."""
+        dy, dx = (self.north - self.south) / self.rows, (self.east - self.west) / self.columns
+        return ([self.north - (row + 0.5) * dy for row in range(self.rows)],
+                [self.west + (column + 0.5) * dx for column in range(self.columns)])
+
+
+def _degrees(packed: float) -> float:
+    """GCTP's packed DMS (``DDDMMMSSS.SS``) in degrees: ``-180000000.0`` → -180.0."""
+    sign, value = (-1 if packed < 0 else 1), abs(packed)
+    degrees, rest = divmod(value, 1e6)
+    minutes, seconds = divmod(rest, 1e3)
+    return sign * (degrees + minutes / 60 + seconds / 3600)
+
+
+def hdfeos_grids(text: str) -> dict[str, HdfEosGrid]:
+    """The geographic grids (``HE5_GCTP_GEO``, origin upper left) an HDF-EOS5
+    ``StructMetadata.0`` describes, by ``GridName``; other projections and origins are left out.
+
+    Parameters
+    ----------
+    text : str
+        The ODL text.
+
+    Returns
+    -------
+    dict of str to HdfEosGrid
+    """
+    grids = {}
+    for found in _GRID.finditer(text):
+        body = found["body"]
+        values = dict(re.findall(r"^\s*(\w+)=(.*?)\s*$", body, re.MULTILINE))
+        corners = [re.findall(r"[-+0-9.eE]+", values.get(key, "")) for key in ("UpperLeftPointMtrs", "LowerRightMtrs")]
+        if (values.get("Projection") != "HE5_GCTP_GEO" or values.get("GridOrigin", "HE5_HDFE_GD_UL") != "HE5_HDFE_GD_UL"
+                or any(len(corner) != 2 for corner in corners) or not values.get("XDim", "").isdigit()
+                or not values.get("YDim", "").isdigit()):
+            continue
+        (west, north), (east, south) = ([_degrees(float(number)) for number in corner] for corner in corners)
+        name = values.get("GridName", "").strip('"')
+        grids[name] = HdfEosGrid(name, int(values["XDim"]), int(values["YDim"]), west, north, east, south)
+    return grids
+
+
+def grid_copy_code(source: str, group: str, grid: HdfEosGrid, copy: str) -> str:
+    """One line of Python that copies the data group ``group`` of the HDF-EOS5 file ``source``
+    into the NetCDF file ``copy`` with the latitude and longitude of ``grid``'s cell centres as
+    CF coordinates of its ``YDim`` and ``XDim`` dimensions (by their sizes: the first dimension
+    of the rows' size, the last of the columns': HDF-EOS stores fields as (YDim, XDim)), and each
+    ``Units`` as ``units``.
+
+    Examples
+    --------
+    >>> grid = HdfEosGrid("G", 4, 2, -180.0, 90.0, 180.0, -90.0)
+    >>> print(grid_copy_code("a.he5", "HDFEOS/GRIDS/G/Data Fields", grid, "a_G.nc"))  # doctest: +ELLIPSIS
+    import xarray as xr; d = xr.open_dataset('a.he5', group='HDFEOS/GRIDS/G/Data Fields'); ...
+    """
+    dy, dx = (grid.north - grid.south) / grid.rows, (grid.east - grid.west) / grid.columns
+    return (
+        f"import xarray as xr; d = xr.open_dataset({source!r}, group={group!r}); "
+        f"y = next(k for k, n in d.sizes.items() if n == {grid.rows}); "
+        f"x = [k for k, n in d.sizes.items() if n == {grid.columns}][-1]; "
+        f"d = d.assign_coords({{y: [{grid.north!r} - (i + 0.5) * {dy!r} for i in range({grid.rows})], "
+        f"x: [{grid.west!r} + (i + 0.5) * {dx!r} for i in range({grid.columns})]}}); "
+        "d[y].attrs.update(units='degrees_north', standard_name='latitude'); "
+        "d[x].attrs.update(units='degrees_east', standard_name='longitude'); "
+        "[v.attrs.setdefault('units', v.attrs['Units']) for v in d.data_vars.values() if 'Units' in v.attrs]; "
+        f"d.to_netcdf({copy!r})"
+    )

@@ -1,0 +1,59 @@
+"""Attributes other writers name otherwise than CF (HDF-EOS's Units, WRF's description), read under CF's names."""
+
+import netCDF4
+import numpy as np
+import pytest
+
+from climann.data.open import open_dataset
+
+
+def _wrf_like(path, attrs: dict) -> None:
+    """T2(Time, lat, lon) with ``attrs``, on a plain latitude-longitude grid and a CF time."""
+    with netCDF4.Dataset(path, "w") as nc:
+        for name, size in (("Time", 3), ("lat", 2), ("lon", 3)):
+            nc.createDimension(name, size)
+        time = nc.createVariable("Time", "f8", ("Time",))
+        time.units, time.standard_name, time[:] = "days since 2005-01-01", "time", [0.0, 1.0, 2.0]
+        for name, units, values in (("lat", "degrees_north", [40.0, 41.0]), ("lon", "degrees_east", [0.0, 1.0, 2.0])):
+            variable = nc.createVariable(name, "f8", (name,))
+            variable.units, variable[:] = units, values
+        t2 = nc.createVariable("T2", "f4", ("Time", "lat", "lon"))
+        t2.setncatts(attrs)
+        t2[:] = np.full((3, 2, 3), 280.0)
+
+
+@pytest.mark.parametrize(("attrs", "expected"), [
+    pytest.param({"units": "K", "description": "TEMP at 2 M", "MemoryOrder": "XY ", "FieldType": np.int32(104)},
+                 {"units": "K", "long_name": "TEMP at 2 M"}, id="wrf-description-as-long-name"),
+    pytest.param({"units": "K", "description": "TEMP at 2 M", "MemoryOrder": "XY ", "long_name": "2 m temperature"},
+                 {"units": "K", "long_name": "2 m temperature"}, id="own-long-name-kept"),
+    pytest.param({"units": "K", "description": "A paragraph of another writer."}, {"units": "K"},
+                 id="description-of-other-writers-left"),
+    pytest.param({"Units": "molec/cm2"}, {"units": "molec/cm2"}, id="hdfeos-units"),
+    pytest.param({"Units": "NoUnits"}, {}, id="hdfeos-no-units"),
+    pytest.param({"Units": "molec/cm2", "units": "mol m-2"}, {"units": "mol m-2"}, id="own-units-kept"),
+])
+def test_foreign_attributes_are_read_under_cf_names(tmp_path, attrs, expected):
+    """break38a B5: WRF's T2 had figures titled "T2 (T2)" (its description "TEMP at 2 M" unread); B3: OMI's
+    Units "molec/cm2" shown as "-"."""
+    _wrf_like(tmp_path / "wrfout.nc", attrs)
+    read = open_dataset([tmp_path / "wrfout.nc"])["T2"].attrs
+    assert {key: read.get(key) for key in ("units", "long_name") if key in read} == expected
+
+
+@pytest.mark.parametrize(("scale", "offset", "refused"), [
+    pytest.param(1.0, 0.0, False, id="omno2d-identity"),
+    pytest.param(0.01, 0.0, True, id="scaled"),
+    pytest.param(1.0, 5.0, True, id="offset"),
+])
+def test_hdfeos_packing_is_refused_unless_it_changes_nothing(tmp_path, scale, offset, refused):
+    """break38a B3: HDF-EOS's ScaleFactor/Offset are applied by nothing; OMNO2d's 1 and 0 change nothing and are
+    read; others are refused rather than read as the stored numbers (here: 280 read as 2.8 or 285 K otherwise)."""
+    from climann.errors import ClimannError
+
+    _wrf_like(tmp_path / "he5.nc", {"Units": "K", "ScaleFactor": scale, "Offset": offset})
+    if not refused:
+        np.testing.assert_array_equal(open_dataset([tmp_path / "he5.nc"])["T2"].values, np.full((3, 2, 3), 280.0))
+        return
+    with pytest.raises(ClimannError, match=r"^'T2' in he5.nc is packed the HDF-EOS way \(ScaleFactor = "):
+        open_dataset([tmp_path / "he5.nc"])

@@ -1,0 +1,92 @@
+"""HDF-EOS5 grid files (OMI's OMNO2d, break38a B3): the group of data is the one advised, with the
+latitude and longitude its grid description gives, and HDF-EOS's ``Units`` read as units."""
+
+import re
+import shlex
+
+import netCDF4
+import numpy as np
+import pytest
+
+from climann.data.hdfeos import hdfeos_grids
+from climann.data.open import open_dataset
+from climann.errors import ClimannError
+from tests.fresh_python import run_python
+
+FILL = np.float32(-1.2676506e30)
+
+_STRUCT = ('GROUP=SwathStructure\nEND_GROUP=SwathStructure\nGROUP=GridStructure\n\tGROUP=GRID_1\n'
+           '\t\tGridName="ColumnAmountNO2"\n\t\tXDim=8\n\t\tYDim=4\n'
+           '\t\tUpperLeftPointMtrs=(-180000000.000000,90000000.000000)\n'
+           '\t\tLowerRightMtrs=(180000000.000000,-90000000.000000)\n\t\tProjection=HE5_GCTP_GEO\n'
+           '\t\tGridOrigin=HE5_HDFE_GD_UL\n\tEND_GROUP=GRID_1\nEND_GROUP=GridStructure\nEND\n')
+
+
+def _omno2d(path, *, units_only: bool = True) -> np.ndarray:
+    """As OMI's OMNO2d .he5 opens through the netCDF library: an empty root; 'HDFEOS INFORMATION' holding
+    StructMetadata.0 alone; the fields in 'HDFEOS/GRIDS/ColumnAmountNO2/Data Fields' on (YDim, XDim), 45° cells,
+    with HDF-EOS's Units, MissingValue, ScaleFactor 1 and Offset 0. Values 1e15 × (1 + row + column / 10), the
+    first cell missing."""
+    values = (1e15 * (1 + np.arange(4.0)[:, None] + np.arange(8.0)[None, :] / 10)).astype("f4")
+    values[0, 0] = FILL
+    with netCDF4.Dataset(path, "w", format="NETCDF4") as nc:
+        info = nc.createGroup("HDFEOS INFORMATION")
+        info.createDimension("len", len(_STRUCT))
+        text = info.createVariable("StructMetadata.0", "S1", ("len",))
+        text[:] = netCDF4.stringtochar(np.array([_STRUCT], dtype=f"S{len(_STRUCT)}"))[0]
+        fields = nc.createGroup("HDFEOS").createGroup("GRIDS").createGroup("ColumnAmountNO2").createGroup("Data Fields")
+        fields.createDimension("YDim", 4)
+        fields.createDimension("XDim", 8)
+        variable = fields.createVariable("ColumnAmountNO2TropCloudScreened", "f4", ("YDim", "XDim"), fill_value=FILL)
+        variable.Units, variable.MissingValue, variable.ScaleFactor, variable.Offset = "molec/cm2", FILL, 1.0, 0.0
+        variable[:] = values
+    return values
+
+
+def test_the_advice_copies_the_data_group_with_the_grid_latitude_and_longitude(tmp_path, monkeypatch):
+    """Before: the example copied 'HDFEOS INFORMATION' (StructMetadata.0 alone: a file of no variables), and the
+    data group's copy had no latitude or longitude. Now the data group is named first, and the Python line, run as
+    printed, writes it with the centres of the 45° cells (67.5 … -67.5 N, -157.5 … 157.5 E, by hand), its values and
+    its Units as units."""
+    monkeypatch.chdir(tmp_path)
+    values = _omno2d(tmp_path / "OMI-Aura_L3-OMNO2d_2019m0101.he5")
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([tmp_path / "OMI-Aura_L3-OMNO2d_2019m0101.he5"])
+    message = str(refused.value)
+    assert "groups 'HDFEOS/GRIDS/ColumnAmountNO2/Data Fields', 'HDFEOS INFORMATION'" in message
+    assert "HDF-EOS5 grid ('ColumnAmountNO2', 8 × 4 cells from -180, 90 to 180, -90 degrees east, north)" in message
+    assert "ncks -G : -g 'HDFEOS INFORMATION'" not in message
+    words = shlex.split(re.search(r"`(python -c [^`]*)`", message).group(1))
+    run_python(*words[1:], check=True, cwd=tmp_path)
+    copy = open_dataset([tmp_path / "OMI-Aura_L3-OMNO2d_2019m0101_ColumnAmountNO2.nc"])
+    field = copy["ColumnAmountNO2TropCloudScreened"]
+    latitude, longitude = field.dims
+    np.testing.assert_array_equal(copy[latitude].values, [67.5, 22.5, -22.5, -67.5])
+    np.testing.assert_array_equal(copy[longitude].values, [-157.5, -112.5, -67.5, -22.5, 22.5, 67.5, 112.5, 157.5])
+    assert copy[latitude].attrs["standard_name"] == "latitude" and field.attrs["units"] == "molec/cm2"
+    expected = np.where(values == FILL, np.nan, values)
+    np.testing.assert_array_equal(field.values, expected)
+
+
+def test_hdfeos_units_are_read_as_units_where_a_variable_has_none(tmp_path):
+    """Before: info showed the data group's Units "molec/cm2" as "-"."""
+    _omno2d(tmp_path / "omi.he5")
+    with netCDF4.Dataset(tmp_path / "omi.he5") as nc, netCDF4.Dataset(tmp_path / "fields.nc", "w") as out:
+        group = nc["HDFEOS/GRIDS/ColumnAmountNO2/Data Fields"]
+        for name, dimension in group.dimensions.items():
+            out.createDimension(name, len(dimension))
+        source = group["ColumnAmountNO2TropCloudScreened"]
+        copied = out.createVariable("no2", "f4", source.dimensions, fill_value=FILL)
+        copied.Units = source.Units
+        copied[:] = source[:]
+    assert open_dataset([tmp_path / "fields.nc"])["no2"].attrs["units"] == "molec/cm2"
+
+
+@pytest.mark.parametrize(("packed", "degrees"), [
+    pytest.param("-180000000.000000", -180.0, id="180W"),
+    pytest.param("-179030000.000000", -179.5, id="179-30-00W"),
+    pytest.param("45000036.000000", 45.01, id="45-00-36N"),
+])
+def test_gctp_packed_dms_corners_are_read_in_degrees(packed, degrees):
+    text = _STRUCT.replace("UpperLeftPointMtrs=(-180000000.000000", f"UpperLeftPointMtrs=({packed}")
+    assert hdfeos_grids(text)["ColumnAmountNO2"].west == pytest.approx(degrees, abs=1e-12)
