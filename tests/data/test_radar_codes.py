@@ -157,3 +157,20 @@ def test_floating_values_beside_a_gain_refused_with_the_line_of_each_case(tmp_pa
     subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path)
     dbz = open_dataset([tmp_path / "dbz_scaled.nc"])["DBZH"].values
     np.testing.assert_array_equal(dbz[0, 0, 1:], expected)
+
+
+@pytest.mark.skipif(shutil.which("ncap2") is None or shutil.which("ncatted") is None, reason="needs NCO")
+def test_raw_reflectivity_undetect_refused_with_the_raw_value_to_set(tmp_path, monkeypatch):
+    """uint8 DBZH (gain 0.5, offset -32) with undetect = 0: refused (no echo is no number of dBZ), the VALUE named
+    a raw one; run with VALUE 0 (raw 0 is -32 dBZ), the copy reads -32 there and 18 dBZ at raw 100."""
+    monkeypatch.chdir(tmp_path)
+    raw = np.array([[[255, 0, 100], [1, 0, 255]], [[255, 128, 0], [3, 4, 255]]], dtype=np.uint8)
+    _raw_radar(tmp_path / "dbz.nc", raw, name="DBZH", quantity="DBZH", units="dBZ", dtype="u1",
+               gain=np.float64(0.5), offset=np.float64(-32.0), nodata=np.float64(255), undetect=np.float64(0))
+    with pytest.raises(ClimannError, match="undetect = 0") as refused:
+        open_dataset([tmp_path / "dbz.nc"])
+    assert "(a raw value, as the file's: physical = -32 + 0.5 x raw)" in str(refused.value)
+    for command in [part for part in str(refused.value).split("`") if part.startswith(("ncap2 ", "ncatted "))]:
+        subprocess.run(["bash", "-c", command.replace("VALUE", "0")], check=True, capture_output=True, cwd=tmp_path)
+    dbz = open_dataset([tmp_path / "dbz_fixed.nc"])["DBZH"].values
+    np.testing.assert_array_equal(dbz, np.where(raw == 255, np.nan, -32.0 + 0.5 * raw))
