@@ -305,11 +305,20 @@ def ancillary_relations(dataset: xr.Dataset, target: str, names: Sequence[str]) 
     return found
 
 
+#: The end of a reason of :func:`_named_after` and :func:`_named_with_word`: the variable described.
+_DESCRIBED = re.compile(r"^its name, .+ of (?P<other>\S+)$")
+
+
 def ancillary_note(relations: dict[str, str], target: str) -> str:
-    """One line for the notes of the default predictors: which were left out and why."""
+    """One line for the notes of the default predictors: which were left out and why, and whose
+    values they describe: the variable their name is made of (``LaiStdDev_500m``: ``Lai_500m``,
+    also beside the target ``Fpar_500m``), else the target."""
     shown = ", ".join(f"{name} ({reason})" for name, reason in relations.items())
     them = "them" if len(relations) > 1 else "it"
-    return (f"left out of the default predictors: {shown}: data about how well {target}'s values are known (CF 3.4 "
+    described = list(dict.fromkeys((match["other"] if (match := _DESCRIBED.match(reason)) else target)
+                                   for reason in relations.values()))
+    whose = f"{described[0]}'s values" if len(described) == 1 else f"the values of {' and '.join(described)}"
+    return (f"left out of the default predictors: {shown}: data about how well {whose} are known (CF 3.4 "
             f"ancillary data: station and observation counts, gauge weights, error estimates, standard deviations "
             f"and quality flags of the retrieval), not what drives "
             f"them, so a network fed {them} learns the data's sampling; name {them} in [data] predictors "

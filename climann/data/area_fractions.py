@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -42,8 +42,9 @@ from climann.data.fill_like import USUAL_FILL_VALUES, fill_like_values, marking_
 from climann.data.grids import STAND_IN_TARGET
 from climann.data.layout import FRACTION_READ_BYTES, Coordinate
 from climann.data.notes import note_once
-from climann.data.shell import in_place_note, input_and_copy, ncatted_attribute, attribute_command
-from climann.data.sources import variable_file, variable_where
+from climann.data.paths import is_zarr_store
+from climann.data.shell import attribute_command, copies_of_files, in_place_note, input_and_copy, ncatted_attribute
+from climann.data.sources import source_files, variable_file, variable_where
 from climann.data.units import conversion, is_fraction_word
 from climann.errors import ClimannError
 
@@ -381,7 +382,7 @@ def _in_units_of_one(variable: xr.DataArray, name: str) -> np.ndarray:
     lazy = variable.chunks is not None and variable.ndim == 3
     held = variable.data.astype(np.float64) if lazy else np.asarray(variable.values, np.float64)
     held_range = _finite_range(held)
-    way_out = _units_way_out(name, files, held_range)
+    way_out = _units_way_out(name, files, held_range, variable)
     found = conversion("1" if is_fraction_word(units) else units, "1", variable=name, attrs=variable.attrs,
                        where=where, fix=way_out)
     if found is None or found.along_time:
@@ -425,18 +426,34 @@ def _file_of(variable: xr.DataArray) -> tuple[str, str]:
     return variable_where(variable, "the data"), input_and_copy(source) if source else "FILE.nc FILE_fixed.nc"
 
 
-def _units_way_out(name: str, files: str, held_range: tuple[float, float] | None) -> str:
+#: The folder of the corrected copies of a fraction read from several files (:func:`_on_copies`).
+_FRACTION_COPIES_FOLDER = "fraction_fixed"
+
+
+def _on_copies(variable: xr.DataArray, files: str, command: Callable[[str], str]) -> tuple[str, str]:
+    """``command(files)`` and the note that follows it (:func:`~climann.data.shell.in_place_note`)
+    for a fraction of one file; for one read from several NetCDF files, a copy of each in a new
+    folder (:func:`~climann.data.shell.copies_of_files`; fix38i: the line named ``FILE.nc``) and no
+    note (the loop's own words say which ``--data`` takes the copies)."""
+    several = source_files(variable)
+    if len(several) > 1 and not any(is_zarr_store(file) for file in several):
+        return copies_of_files(lambda arguments, file: command(arguments), several,
+                               name=_FRACTION_COPIES_FOLDER), ""
+    return command(files), in_place_note(files)
+
+
+def _units_way_out(name: str, files: str, held_range: tuple[float, float] | None, variable: xr.DataArray) -> str:
     """The ways out of a fraction whose units are wrong: set them in a copy to those its values
     as read (their finite range ``held_range``, None: none) fit, ``1`` for 0…1, ``%`` for 0…100 (both
-    when they fit neither), or weigh whole cells."""
+    when they fit neither), or weigh whole cells; of ``variable``'s files (:func:`_on_copies`)."""
     low, high = held_range if held_range is not None else (0.0, 1.0)
     choices = [("1", "0…1"), ("%", "0…100")]
     if low >= 0 and high <= 100:
         choices = choices[:1] if high <= 1 else choices[1:]
-    said = " or ".join(f"'{units}' for values {span} "
-                       f"({attribute_command([ncatted_attribute('units', name, 'o', 'c', units)], files)})"
-                       for units, span in choices)
-    return (f"set its units to {said}{in_place_note(files)}, or weigh whole cells: [data] weigh_by_area_fraction "
+    commands = [(units, span, *_on_copies(variable, files, lambda arguments, units=units: attribute_command(
+        [ncatted_attribute('units', name, 'o', 'c', units)], arguments))) for units, span in choices]
+    said = " or ".join(f"'{units}' for values {span} ({command})" for units, span, command, _ in commands)
+    return (f"set its units to {said}{commands[-1][3]}, or weigh whole cells: [data] weigh_by_area_fraction "
             "= false")
 
 
@@ -455,8 +472,8 @@ def _fill_like_refusal(variable: xr.DataArray, name: str, where: str, files: str
     shown = f"{float(value.decoded[0]):g}" + (f" ({USUAL_FILL_VALUES[value.shown]})" if value.shown in USUAL_FILL_VALUES
                                                and not (value.default_of or value.extreme_of) else "")
     fix = marking_fix(name, variable, float(value.decoded[0]))
-    command = f": mark it missing (a missing fraction weighs 0): {attribute_command([fix], files)}" \
-        f"{in_place_note(files)}" if fix else ""
+    marking, note = _on_copies(variable, files, lambda arguments: attribute_command([fix], arguments))
+    command = f": mark it missing (a missing fraction weighs 0): {marking}{note}" if fix else ""
     return (f"'{name}' (a {variable.attrs.get('standard_name')}) in {where} holds {shown} at {count} of its "
             f"{stored.size} cells, a fill value that no _FillValue or missing_value of it marks as missing, and no "
             f"fraction"

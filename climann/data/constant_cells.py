@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,8 +56,9 @@ from climann.data.absolute_zero import absolute_zero
 from climann.data.bounded_quantities import upper_bound
 from climann.data.fill_like import checked_steps, fill_like_values, time_dimension
 from climann.data.nonnegative import cannot_be_negative
-from climann.data.shell import copy_command, copy_path, input_and_copy, working_path
-from climann.data.sources import variable_file
+from climann.data.shell import (copies_of_files, copy_command, copy_path, input_and_copy, is_zarr_store,
+                                working_path, xarray_command)
+from climann.data.sources import source_files, variable_file
 from climann.data.units import parse_units, unit_registry
 
 __all__ = ["MIN_SHARE", "MIN_STEPS", "MIN_VARYING", "NEARLY_ALL", "SEA_WATER_FREEZING", "ZERO_BOUNDED_WORDS",
@@ -246,7 +248,12 @@ def held_value_fix(dataset: xr.Dataset, target: str, found: ConstantCells, *, fi
     Returns
     -------
     str
+        For a target read from several NetCDF files (a folder of monthly files), a copy of each
+        in a new folder with the line that takes them (:func:`_held_value_fix_of_files`).
     """
+    files = source_files(dataset[target])
+    if len(files) > 1 and not any(is_zarr_store(each) for each in files):
+        return _held_value_fix_of_files(target, found, files)
     own = variable_file(dataset[target]) or file
     source, copy = ("IN.nc", "OUT.nc") if own is None else (working_path(own), working_path(copy_path(own)))
     held = f'(d["{target}"] == {found.value!r}).all("{found.time}")'
@@ -255,3 +262,27 @@ def held_value_fix(dataset: xr.Dataset, target: str, found: ConstantCells, *, fi
     statement = f"d[{target!r}] = d[{target!r}].where(~(d[{target!r}] == {found.value!r}).all({found.time!r}))"
     return copy_command(f"python -c {shlex.quote(script)}", [statement],
                         "IN.nc OUT.nc" if own is None else input_and_copy(own))
+
+
+#: The folder :func:`_held_value_fix_of_files` writes the copies into.
+_HELD_COPIES_FOLDER = "held_cells_missing"
+
+
+def _held_value_fix_of_files(target: str, found: ConstantCells, files: Sequence[str]) -> str:
+    """:func:`held_value_fix` for a target read from several files: a copy of each in a new folder
+    (:func:`~climann.data.shell.copies_of_files`; a copy of the first file alone left the others
+    as they were), each copy's cells set missing where the value is held at every step of every
+    file (the files read together, by their list or their folder's ``*.nc``): a cell held through
+    one file (a dry month) but not through the series is kept."""
+    parents = {Path(file).parent for file in files}
+    parent = next(iter(parents))
+    every = sorted(str(path) for path in parent.glob("*.nc"))
+    if len(parents) == 1 and every == sorted(str(Path(file)) for file in files):
+        paths = f"sorted(__import__('glob').glob({working_path(parent) + '/*.nc'!r}))"
+    else:
+        paths = repr([working_path(file) for file in files])
+    held = (f"(xr.concat([xr.open_dataset(p, decode_times=False)[{target!r}] for p in {paths}], {found.time!r}) "
+            f"== {found.value!r}).all({found.time!r})")
+    statements = [f"m = {held}", f"d[{target!r}] = d[{target!r}].where(~m)"]
+    return copies_of_files(lambda arguments, file: xarray_command(statements, arguments), files,
+                           name=_HELD_COPIES_FOLDER)

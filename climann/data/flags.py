@@ -51,9 +51,9 @@ import xarray as xr
 from climann.data.fill_like import checked_steps
 from climann.data.nonnegative import cannot_be_negative
 from climann.data.paths import is_zarr_store
-from climann.data.shell import (attribute_command, identifier, ncap2_name, ncatted_attribute, ncatted_number,
-                                ncatted_type, shown_path, source_and_copy, values_command)
-from climann.data.sources import name_in_file, variable_where
+from climann.data.shell import (attribute_command, copies_of_files, identifier, ncap2_name, ncatted_attribute,
+                                ncatted_number, ncatted_type, shown_path, source_and_copy, values_command)
+from climann.data.sources import name_in_file, source_files, variable_where
 from climann.data.stored_values import FILL_ATTRIBUTES, read_type, unpacked, with_signedness
 
 __all__ = ["codes_beyond_units_range", "codes_of_a_quantity", "flag_classes", "flag_codes", "indicator_advice",
@@ -394,14 +394,35 @@ def _is_code(name: str, variable: xr.DataArray, code: object) -> str:
     return f"({name}=={forms[0]})" if len(forms) == 1 else "(" + "||".join(f"{name}=={form}" for form in forms) + ")"
 
 
+#: The attributes of a flag variable that its 0/1 variable made by ``ncap2`` must not keep: ncap2
+#: gives the new variable the attributes of the first variable on the right (NCO manual, "ncap2":
+#: attribute propagation), and with the flag variable's ``flag_values`` and ``flag_meanings`` the
+#: indicator was read as a flag variable of 4 classes again (refused as a target); with its
+#: ``valid_min`` of 1, its 0 values missing.
+_NOT_INHERITED = ("flag_values", "flag_masks", "flag_meanings", "valid_range", "valid_min", "valid_max")
+
+
+def _without_inherited(made: str, variable: xr.DataArray) -> str:
+    """``;ram_delete(made@flag_values);…``: the ncap2 statements that delete what ``made``
+    inherited of :data:`_NOT_INHERITED` from ``variable`` (those it has, as read or, for a valid
+    range applied as the file was opened, as stored)."""
+    from climann.data.valid_range_tails import OUTSIDE_VALID_RANGE_KEY  # imported here: it reads flags' rules
+
+    found = variable.encoding.get(OUTSIDE_VALID_RANGE_KEY)
+    held = {**variable.attrs, **(getattr(found, "limits", None) or {})}
+    return "".join(f";ram_delete({made}@{key})" for key in _NOT_INHERITED if key in held)
+
+
 def _indicator_script(name: str, variable: xr.DataArray) -> str:
-    """The ``ncap2`` script of the 0/1 variable of the first class (or bit) of a flag variable."""
+    """The ``ncap2`` script of the 0/1 variable of the first class (or bit) of a flag variable,
+    without the flag variable's attributes (:func:`_without_inherited`)."""
     values, masks = flag_codes(variable, "flag_values"), flag_codes(variable, "flag_masks")
     meaning = str(variable.attrs.get("flag_meanings", "")).split()[:1] or ["class"]
     made = identifier(f"{name}_{meaning[0]}")
     if masks.size:
-        return f"{made}=({ncap2_name(name_in_file(variable, name))}/{_shown(masks[0])})%2"
-    return f"{made}={_is_code(name, variable, values[0])}"
+        own = ncap2_name(name_in_file(variable, name))
+        return f"{made}=({own}/{_shown(masks[0])})%2{_without_inherited(made, variable)}"
+    return f"{made}={_is_code(name, variable, values[0])}{_without_inherited(made, variable)}"
 
 
 def _indicator_statement_of(name: str, variable: xr.DataArray) -> str:
@@ -416,6 +437,10 @@ def _indicator_statement_of(name: str, variable: xr.DataArray) -> str:
     return _indicator_statement(made, stored, f"d[{stored!r}].isin([{forms}])")
 
 
+#: The folder of the copies with 0/1 variables of a flag variable read from several files.
+_INDICATOR_COPIES_FOLDER = "indicators"
+
+
 def indicator_advice(name: str, variable: xr.DataArray, *, scripts: Sequence[str] = (),
                      statements: Sequence[str] = ()) -> str:
     """How to give a flag variable as one 0/1 variable per class (or per bit), for messages:
@@ -426,12 +451,18 @@ def indicator_advice(name: str, variable: xr.DataArray, *, scripts: Sequence[str
     (two commands each writing the copy from the file would keep only the second one's
     variables); ``statements``: the same for a store (:func:`_indicator_statement_of`)."""
     masks = flag_codes(variable, "flag_masks")
-    files = source_and_copy(variable)
     every = list(dict.fromkeys([*scripts, _indicator_script(name, variable)]))  # the file's order, in every line
     together = f", one command for the {len(every)} flag variables of that file" if len(every) > 1 else ""
     per = "bit" if masks.size else "class"
     integer = ", for integer codes" if masks.size else ""
-    command = values_command(every, [*statements, _indicator_statement_of(name, variable)], files)
+    made = [*statements, _indicator_statement_of(name, variable)]
+    files = source_files(variable)
+    if len(files) > 1 and not any(is_zarr_store(file) for file in files):  # a copy of each, fix38i
+        command = copies_of_files(lambda arguments, file: values_command(every, made, arguments), files,
+                                  name=_INDICATOR_COPIES_FOLDER)
+        together = together.replace("of that file", "of those files")
+    else:
+        command = values_command(every, made, source_and_copy(variable))
     return f"give one 0/1 variable per {per} instead (e.g. {command}{integer}{together})"
 
 
@@ -501,21 +532,31 @@ def refuse_flag_target(dataset: xr.Dataset, target: str, *, where: str) -> None:
     meaning = (str(variable.attrs.get("flag_meanings", "")).split() or ["class"])[0]
     source = variable.encoding.get("source") or (where if "," not in where else "IN.nc")
     made = identifier(f"{target}_{meaning}")
-    files = f"{shown_path(source)} {shown_path(Path(source).with_name(f'{made}.nc'))}"  # beside it
     stored = name_in_file(variable, target)
-    if values.size:
-        forms = _stored_forms(variable, values[0])
-        ncap2 = values_command([f"{made}={_is_code(target, variable, values[0])}"],
-                               [_indicator_statement(made, stored, f"d[{stored!r}].isin([{', '.join(forms)}])")], files)
-    if values.size and (len(forms) > 1 or is_zarr_store(source)):  # _Unsigned: cdo eqc takes one value; nor a store
-        way = f"{ncap2} (1 where {target} is {_shown(values[0])}, {meaning}; 0 elsewhere)"
-    elif values.size:
-        way = (f"cdo eqc,{_shown(values[0])} {files} (1 where {target} is {_shown(values[0])}, {meaning}; "
-               f"0 elsewhere) or {ncap2}")
-    else:
+
+    def way_on(files: str, *, cdo: bool = True) -> str:
+        """The indicator's commands on ``files`` (``IN OUT``); ``cdo eqc`` offered too when ``cdo``."""
+        if values.size:
+            forms = _stored_forms(variable, values[0])
+            script = f"{made}={_is_code(target, variable, values[0])}{_without_inherited(made, variable)}"
+            ncap2 = values_command([script],
+                                   [_indicator_statement(made, stored, f"d[{stored!r}].isin([{', '.join(forms)}])")],
+                                   files)
+        if values.size and (len(forms) > 1 or is_zarr_store(source) or not cdo):  # _Unsigned: eqc takes one value
+            return f"{ncap2} (1 where {target} is {_shown(values[0])}, {meaning}; 0 elsewhere)"
+        if values.size:
+            return (f"cdo eqc,{_shown(values[0])} {files} (1 where {target} is {_shown(values[0])}, {meaning}; "
+                    f"0 elsewhere) or {ncap2}")
         own, mask = ncap2_name(stored), _shown(masks[0])
         bit = _indicator_statement(made, stored, f"(d[{stored!r}] // {mask}) % 2")
-        way = f"{values_command([f'{made}=({own}/{mask})%2'], [bit], files)} for integer codes"
+        script = f"{made}=({own}/{mask})%2{_without_inherited(made, variable)}"
+        return f"{values_command([script], [bit], files)} for integer codes"
+
+    several = source_files(variable)
+    if len(several) > 1 and not any(is_zarr_store(file) for file in several):  # a copy of each (fix38i)
+        way = copies_of_files(lambda arguments, file: way_on(arguments, cdo=False), several, name=made)
+    else:
+        way = way_on(f"{shown_path(source)} {shown_path(Path(source).with_name(f'{made}.nc'))}")  # beside it
     raise ClimannError(
         f"the target '{target}' in {variable_where(variable, where)} is a CF flag variable ({classes}): its codes "
         f"are classes, not amounts, "

@@ -23,6 +23,17 @@ refused with the line that gives those pixels the value the user chooses.
 The codes are raw values (before ODIM's ``gain`` and ``offset``); where the file packs the
 variable by CF ``scale_factor``/``add_offset`` they are unpacked the same way to be compared
 with the values read.
+
+ODIM stores raw values, physical = ``offset`` + ``gain`` × raw (ODIM_H5 2.4, Table 2 "what":
+``gain``, ``offset``; e.g. uint8 reflectivity of gain 0.5, offset -32 dBZ). A conversion that
+keeps them as attributes, without CF's ``scale_factor``/``add_offset``, leaves the raw numbers
+as the values (raw 150 read as 150 mm/h for 1.5 with gain 0.01). They are applied as the file
+is read (:func:`odim_scaling`), after the codes are compared with the raw values, where the
+values are stored as integers: raw values by their type, as ODIM writes them. Values stored as
+floating point beside a ``gain`` or ``offset`` other than 1 and 0 may be raw or already
+converted (a tool that converts and copies the attributes along); nothing in the file tells
+which, so the file is refused with the ``ncatted`` line for each case. CF packing equal to
+``gain`` and ``offset`` is the same scaling said twice: xarray applies it once.
 """
 
 from __future__ import annotations
@@ -38,7 +49,7 @@ from climann.data.shell import (attribute_command, in_place_note, input_and_copy
 from climann.data.units import water_quantity
 from climann.errors import ClimannError
 
-__all__ = ["NODATA", "UNDETECT", "read_radar_codes", "undetect_is_zero"]
+__all__ = ["GAIN", "NODATA", "OFFSET", "UNDETECT", "odim_scaling", "read_radar_codes", "undetect_is_zero"]
 
 _log = logging.getLogger(__name__)
 
@@ -46,6 +57,9 @@ _log = logging.getLogger(__name__)
 NODATA = "nodata"
 #: ODIM's attribute of the raw value of pixels radiated where no echo was detected.
 UNDETECT = "undetect"
+
+#: ODIM's attributes of the raw values' scaling: physical = offset + gain × raw.
+GAIN, OFFSET = "gain", "offset"
 
 #: ODIM quantities (ODIM_H5 2.4, Table 16) whose value below detection is 0: rain rate (mm/h)
 #: and accumulated precipitation (mm).
@@ -86,11 +100,91 @@ def _code(variable: xr.DataArray, attribute: str) -> float | None:
     return float(np.asarray(value, dtype=variable.dtype)) if variable.dtype.kind == "f" else value
 
 
+def _number(variable: xr.DataArray, attribute: str) -> float | None:
+    """A numeric attribute of ``variable`` as a float, None without it (or if it is text)."""
+    value = variable.attrs.get(attribute)
+    if value is None or isinstance(value, str) or np.size(value) != 1:
+        return None
+    return float(np.asarray(value).item())
+
+
+def _odim_like(variable: xr.DataArray) -> bool:
+    """Whether ``variable`` carries ODIM's "what" attributes: a code (``nodata``, ``undetect``)
+    or a ``quantity`` beside its ``gain`` or ``offset`` (a bare "offset" says nothing of ODIM)."""
+    return any(key in variable.attrs for key in (NODATA, UNDETECT, "quantity")) and (
+        _number(variable, GAIN) is not None or _number(variable, OFFSET) is not None)
+
+
+def odim_scaling(name: str, variable: xr.DataArray, *, where: str = "") -> tuple[float, float] | None:
+    """ODIM's ``(gain, offset)`` still to apply to the values read of ``variable``
+    (physical = offset + gain × raw, ODIM_H5 2.4 Table 2), or None: no such attributes, or
+    applied already by CF packing equal to them (xarray unpacks ``scale_factor`` and
+    ``add_offset``).
+
+    Parameters
+    ----------
+    name : str
+        The variable's name, for the message.
+    variable : xarray.DataArray
+        As opened (``encoding`` its packing and stored ``dtype``).
+    where : str
+        The file, for the message.
+
+    Returns
+    -------
+    tuple of float or None
+        Applied to values stored as integers (raw by their type).
+
+    Raises
+    ------
+    ClimannError
+        CF packing that differs from ``gain``/``offset``, or floating-point values beside a
+        ``gain``/``offset`` other than 1 and 0 (raw or converted: the file does not say), with the
+        ``ncatted`` line of each case.
+    """
+    if not _odim_like(variable):
+        return None
+    gain, offset = _number(variable, GAIN), _number(variable, OFFSET)
+    gain, offset = 1.0 if gain is None else gain, 0.0 if offset is None else offset
+    encoding = variable.encoding
+    packed = "scale_factor" in encoding or "add_offset" in encoding
+    if packed and np.isclose(float(encoding.get("scale_factor", 1.0)), gain, rtol=1e-6, atol=0) and np.isclose(
+            float(encoding.get("add_offset", 0.0)), offset, rtol=1e-6, atol=1e-12):
+        return None
+    stored = np.dtype(encoding.get("dtype", variable.dtype))
+    if not packed and stored.kind in "iu":
+        return gain, offset
+    if not packed and gain == 1.0 and offset == 0.0:
+        return None
+    raise ClimannError(_scaling_refusal(name, variable, gain, offset, where or "the file", packed))
+
+
+def _scaling_refusal(name: str, variable: xr.DataArray, gain: float, offset: float, where: str,
+                     packed: bool) -> str:
+    """The refusal of :func:`odim_scaling`: the two readings, and the line that says each."""
+    files = input_and_copy(variable.encoding.get("source", "IN.nc"), "scaled")
+    drop = attribute_command([ncatted_attribute(GAIN, name, "d"), ncatted_attribute(OFFSET, name, "d")], files)
+    cf = attribute_command([ncatted_attribute("scale_factor", name, "o", "d", f"{gain!r}"),
+                            ncatted_attribute("add_offset", name, "o", "d", f"{offset!r}")], files)
+    if packed:
+        return (f"'{name}' in {where} has ODIM's gain = {gain:g}, offset = {offset:g} (physical = offset + gain x raw) "
+                f"and CF packing scale_factor = {variable.encoding.get('scale_factor', 1.0)}, add_offset = "
+                f"{variable.encoding.get('add_offset', 0.0)}, which differ: the file does not say which makes its "
+                f"values physical; if the CF packing does, drop ODIM's: `{drop}`, then give the copy")
+    return (f"'{name}' in {where} holds floating-point values beside ODIM's gain = {gain:g}, offset = {offset:g} "
+            f"(ODIM_H5: physical = offset + gain x raw): they may be raw values or already converted, and the file "
+            f"does not say which (read as they are, raw values would be wrong by that scaling); if they are raw, "
+            f"say so in CF's terms: `{cf}`; if they are already physical: `{drop}`; then give the copy")
+
+
 def _refusal(name: str, variable: xr.DataArray, undetect: float, where: str) -> str:
     """The refusal of an ``undetect`` code of a quantity whose value below detection is not 0."""
     word = ncap2_name(name)
     files = input_and_copy(variable.encoding.get("source", "IN.nc"), "fixed")
     value = f"{undetect:g}"
+    scaling = odim_scaling(name, variable, where=where)
+    raw = (f" (a raw value, as the file's: physical = {scaling[1]:g} + {scaling[0]:g} x raw)"
+           if scaling is not None else "")
     command = ncap2_command([f"where({word} == {value}) {word} = VALUE"], files)
     drop = ncatted_attribute(UNDETECT, name, "d")
     quantity = variable.attrs.get("quantity", "")
@@ -98,7 +192,7 @@ def _refusal(name: str, variable: xr.DataArray, undetect: float, where: str) -> 
     return (f"'{name}'{said} in {where} marks pixels where the radar saw no echo with ODIM's undetect = {value} "
             f"(ODIM_H5: radiated, below the detection threshold): not missing, and its value below detection is no "
             f"number climann can give a quantity other than a precipitation rate or amount (0); set it, e.g. "
-            f"`{command}` with VALUE the quantity's value there (the detection threshold, or a floor such as -32 "
+            f"`{command}` with VALUE the quantity's value there{raw} (the detection threshold, or a floor such as -32 "
             f"dBZ), and `ncatted {drop} {files.split()[-1]}`, then give the copy")
 
 
@@ -129,6 +223,9 @@ def read_radar_codes(dataset: xr.Dataset, *, where: str = "") -> xr.Dataset:
     """``dataset`` (one file as opened) with ODIM's codes read: values equal to a variable's
     ``nodata`` missing (NaN), those equal to its ``undetect`` 0 where no echo is no
     precipitation (:func:`undetect_is_zero`); both attributes dropped from the variables read.
+    Where ODIM's ``gain`` and ``offset`` are still to apply (:func:`odim_scaling`: raw values
+    stored as integers) the codes are compared with the raw values, then the others become
+    ``offset + gain * raw`` (float32) and both attributes are dropped too.
 
     Parameters
     ----------
@@ -146,25 +243,42 @@ def read_radar_codes(dataset: xr.Dataset, *, where: str = "") -> xr.Dataset:
     Raises
     ------
     ClimannError
-        For an ``undetect`` code of another quantity (reflectivity): the line that sets it.
+        For an ``undetect`` code of another quantity (reflectivity): the line that sets it; for
+        a ``gain``/``offset`` that the file does not say applied or not (:func:`odim_scaling`).
     """
     changed = {}
     for name, variable in dataset.data_vars.items():
-        if variable.dtype.kind != "f" or not (NODATA in variable.attrs or UNDETECT in variable.attrs):
+        if variable.dtype.kind not in "fiu" or not (NODATA in variable.attrs or UNDETECT in variable.attrs
+                                                    or _odim_like(variable)):
             continue
+        scaling = odim_scaling(str(name), variable, where=where)
+        if variable.dtype.kind != "f" and scaling is None:
+            continue  # integers of no scaling of ODIM's: codes such as flags, left to their own reading
         nodata, undetect = _code(variable, NODATA), _code(variable, UNDETECT)
         if undetect is not None and not undetect_is_zero(str(name), variable):
             raise ClimannError(_refusal(str(name), variable, undetect, where or "the file"))
         if undetect is not None and (marked := _marked_missing(variable, undetect)):
             note_once(_log, logging.WARNING, _unmarking_note(str(name), variable, undetect, marked))
         read = variable
-        if nodata is not None:
-            read = read.where(read != nodata)
-        if undetect is not None:
-            read = read.where(read != undetect, 0.0)
-        read.attrs = {key: value for key, value in variable.attrs.items() if key not in (NODATA, UNDETECT)}
+        if scaling is not None:  # the codes are raw values: compared before the scaling
+            read = (read.astype(np.float32) * np.float32(scaling[0]) + np.float32(scaling[1]))
+            read = read.where(variable != nodata) if nodata is not None else read
+            read = read.where(variable != undetect, 0.0) if undetect is not None else read
+        else:
+            if nodata is not None:
+                read = read.where(read != nodata)
+            if undetect is not None:
+                read = read.where(read != undetect, 0.0)
+        dropped = (NODATA, UNDETECT, GAIN, OFFSET) if scaling is not None else (NODATA, UNDETECT)
+        read.attrs = {key: value for key, value in variable.attrs.items() if key not in dropped}
         read.encoding = dict(variable.encoding)
         changed[name] = read
+        if scaling is not None:
+            note_once(_log, logging.INFO, f"'{name}': ODIM's gain = {scaling[0]:g}, offset = {scaling[1]:g} "
+                                          f"applied to its raw values (physical = offset + gain x raw)",
+                      key=("odim-scaling", name))
+        if nodata is None and undetect is None:
+            continue
         said = [f"nodata = {nodata:g} as missing" if nodata is not None else "",
                 f"undetect = {undetect:g} (no echo detected) as 0" if undetect is not None else ""]
         units = f" {variable.attrs['units']}" if variable.attrs.get("units") else ""

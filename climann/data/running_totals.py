@@ -32,6 +32,13 @@ restarts it at 0), so consecutive totals are only differenced within a file, and
 of each file, with no step before it there, is left out. The copies get CF time bounds
 [previous time, time] and ``cell_methods = "time: sum"``: the amounts are paired with other
 data by the step they fall in.
+
+WRF run with ``bucket_mm`` > 0 resets ``RAINNC`` and ``RAINC`` by that amount each time they pass
+it and counts the resets in ``I_RAINNC`` and ``I_RAINC``: a difference across a reset is
+``bucket_mm`` short (a step of 8 mm read as -2 mm with a 10 mm bucket). The line then
+differences the whole totals, ``RAINNC + I_RAINNC × BUCKET_MM`` (the global attribute WRF
+writes), and where a file holds the counters without ``BUCKET_MM``, or a bucket without its
+counters, the totals are refused with no line: they cannot be made whole (:func:`_buckets`).
 """
 
 from __future__ import annotations
@@ -255,14 +262,38 @@ def planned_running_totals(dataset: xr.Dataset, names: Sequence[str], *, shared:
 #: units as stored), the amounts ``cell_methods = "time: sum"``.
 _PYTHON_STEP_AMOUNTS = (
     "import sys,numpy as np,xarray as xr;d=xr.open_dataset(sys.argv[1],decode_times=False);"
-    "n={names!r};t=d[{time!r}];s=t.dims[0];o=d.isel({{s:slice(1,None)}});"
-    "o=o.assign({{v:d[v].diff(s).assign_attrs({{**d[v].attrs,'cell_methods':'time: sum'}}) for v in n}});"
+    "n={names!r};t=d[{time!r}];s=t.dims[0];o=d.isel({{s:slice(1,None)}});{whole}"
+    "o=o.assign({{v:W(v).diff(s).assign_attrs({{**d[v].attrs,'cell_methods':'time: sum'}}) for v in n}});"
     "o[{bounds!r}]=((s,'bnds'),np.stack([t.values[:-1],t.values[1:]],-1));"
     "o[{time!r}].attrs['bounds']={bounds!r};o.to_netcdf(sys.argv[2])"
 )
 
 
-def step_amounts_command(files: Sequence[str | Path], names: Sequence[str], time: str) -> tuple[str, str]:
+#: WRF's bucket (``bucket_mm`` in the namelist, the global attribute ``BUCKET_MM`` of its output;
+#: WRF User's Guide, "&physics": "bucket reset value for water accumulations", -1 off): each time
+#: ``RAINNC`` (``RAINC``) passes it, it drops by ``BUCKET_MM`` and ``I_RAINNC`` (``I_RAINC``) counts
+#: one more tip; the total since the start is ``RAINNC + I_RAINNC × BUCKET_MM``.
+BUCKET_ATTRIBUTE = "BUCKET_MM"
+
+#: The totals WRF's ``bucket_mm`` resets, each counted by ``I_`` and its name.
+BUCKET_TOTALS = frozenset({"RAINNC", "RAINC"})
+
+#: The Python statement defining ``W(v)``, a total made whole of its bucket tips in the file ``d``
+#: (:data:`BUCKET_ATTRIBUTE`; a bucket of -1, off, adds nothing); without counters, ``W(v)`` is ``d[v]``.
+_WHOLE_PLAIN = "W=lambda v:d[v];"
+_WHOLE_BUCKET = ("b=max(float(d.attrs.get('BUCKET_MM',0)),0.0);"
+                 "W=lambda v:(d[v]+d['I_'+v]*b).astype(d[v].dtype) if 'I_'+v in d.variables else d[v];")
+
+
+def _script(template: str, names: Sequence[str], time: str, *, buckets: bool) -> str:
+    """``template`` (:data:`_PYTHON_STEP_AMOUNTS`, :data:`_PYTHON_ACROSS_FILES`) for ``names``,
+    whose totals are made whole of WRF's bucket tips when ``buckets`` (:data:`_WHOLE_BUCKET`)."""
+    return template.format(names=list(names), time=time, bounds=f"{time}_bnds",
+                           whole=_WHOLE_BUCKET if buckets else _WHOLE_PLAIN)
+
+
+def step_amounts_command(files: Sequence[str | Path], names: Sequence[str], time: str, *,
+                         buckets: bool = False) -> tuple[str, str]:
     """The shell command that writes, into a new folder beside each folder of ``files``
     (``step_amounts``, :func:`~climann.data.shell.new_folder`), a copy of each file whose
     totals ``names`` are the amounts of each step (:data:`_PYTHON_STEP_AMOUNTS`: differences of
@@ -276,13 +307,16 @@ def step_amounts_command(files: Sequence[str | Path], names: Sequence[str], time
         The totals, by their names in the files.
     time : str
         The files' time variable.
+    buckets : bool
+        Whether each total ``v`` is made whole first, ``v + I_v × BUCKET_MM`` in each file (WRF's
+        bucket: :data:`BUCKET_ATTRIBUTE`).
 
     Returns
     -------
     tuple of str
         The command (one line: a loop over several files) and the ``--data`` argument.
     """
-    script = _PYTHON_STEP_AMOUNTS.format(names=list(names), time=time, bounds=f"{time}_bnds")
+    script = _script(_PYTHON_STEP_AMOUNTS, names, time, buckets=buckets)
     folders = {Path(str(file)).parent: new_folder(Path(str(file)).parent, "step_amounts") for file in files}
     held = {folder: [file for file in files if Path(str(file)).parent == source] for source, folder in folders.items()}
     command = " && ".join(copies_command(lambda source, copy: f"{python_command(script)} {source} {copy}",
@@ -297,14 +331,15 @@ def step_amounts_command(files: Sequence[str | Path], names: Sequence[str], time
 _PYTHON_ACROSS_FILES = (
     "import sys,numpy as np,xarray as xr;f=[xr.open_dataset(p,decode_times=False) for p in sys.argv[2:]];"
     "s=f[0][{time!r}].dims[0];d=xr.concat(f,s).sortby({time!r});n={names!r};t=d[{time!r}].values;"
-    "a=d[n].diff(s);o=d.isel({{s:slice(1,None)}});"
+    "{whole}a=xr.Dataset({{v:W(v) for v in n}}).diff(s);o=d.isel({{s:slice(1,None)}});"
     "o=o.assign({{v:a[v].where(a[v]>=0).assign_attrs({{**d[v].attrs,'cell_methods':'time: sum'}}) for v in n}});"
     "o[{bounds!r}]=((s,'bnds'),np.stack([t[:-1],t[1:]],-1));o[{time!r}].attrs['bounds']={bounds!r};"
     "o.to_netcdf(sys.argv[1])"
 )
 
 
-def across_files_command(files: Sequence[str | Path], names: Sequence[str], time: str) -> tuple[str, str]:
+def across_files_command(files: Sequence[str | Path], names: Sequence[str], time: str, *,
+                         buckets: bool = False) -> tuple[str, str]:
     """The shell command that writes the amounts of each step of ``files`` that hold one step
     each (:data:`_PYTHON_ACROSS_FILES`) into one file, ``step_amounts/step_amounts.nc`` in a new
     folder beside the first (:func:`~climann.data.shell.new_folder`), and that file as a
@@ -319,12 +354,14 @@ def across_files_command(files: Sequence[str | Path], names: Sequence[str], time
         The totals, by their names in the files.
     time : str
         The files' time variable.
+    buckets : bool
+        As :func:`step_amounts_command`.
 
     Returns
     -------
     tuple of str
     """
-    script = _PYTHON_ACROSS_FILES.format(names=list(names), time=time, bounds=f"{time}_bnds")
+    script = _script(_PYTHON_ACROSS_FILES, names, time, buckets=buckets)
     parent = Path(str(files[0])).parent
     folder = new_folder(parent, "step_amounts")
     out = folder / "step_amounts.nc"
@@ -393,17 +430,66 @@ def _refusal(dataset: xr.Dataset, reasons: Mapping[str, str], *, where: str) -> 
         return (f"{head}; write the amount of each step, the difference of consecutive totals within each file "
                 f"(xarray: d[name].diff(time dimension)), with time bounds [previous time, time], and give those")
     names, time_name = [name_in_file(dataset[name]) for name in totals], file_time_names(dataset[time])[0]
+    buckets, bucket_said = _buckets(dataset, dict(zip(totals, names, strict=True)), files)
+    if bucket_said.startswith(";"):
+        return head + bucket_said
     if len(files) > 1 and dataset.sizes[time] <= len(files):  # one step a file (WRF's frames_per_outfile = 1)
-        command, data = across_files_command(files, names, time_name)
+        command, data = across_files_command(files, names, time_name, buckets=buckets)
         return (f"{head}; write the amount of each step, the difference of consecutive totals, across the files "
-                f"(each holds one step) in time order; a total that falls from one step to the next restarted there "
+                f"(each holds one step) in time order{bucket_said}; a total that falls from one step to the next "
+                f"restarted there "
                 f"(a new simulation) and that step's amount is left missing; with time bounds [previous time, "
                 f"time]: `{command}`, then give --data {data} in place of the files given (one file of their "
                 f"variables)")
-    command, data = step_amounts_command(files, names, time_name)
+    command, data = step_amounts_command(files, names, time_name, buckets=buckets)
     given = f"the file {shown_path(files[0])}" if len(files) == 1 else "the files given"
-    return (f"{head}; write the amount of each step, the difference of consecutive totals within each file (a "
+    return (f"{head}; write the amount of each step, the difference of consecutive totals within each file"
+            f"{bucket_said} (a "
             f"file continues its simulation's total or begins a new one at 0, so files are not differenced across; "
             f"the first step of each file, with no step before it there, is left out), with time bounds [previous "
             f"time, time]: `{command}`, then give {data} in place of {given} "
             f"(their other variables are copied as they are)")
+
+
+def _bucket_sizes(dataset: xr.Dataset, files: Sequence[str]) -> list[float | None]:
+    """``BUCKET_MM`` of the files (:data:`BUCKET_ATTRIBUTE`): the combined dataset's when the files
+    agree, else each file's own (None where a file has none)."""
+    if BUCKET_ATTRIBUTE in dataset.attrs:
+        return [float(np.asarray(dataset.attrs[BUCKET_ATTRIBUTE]).item())]
+    sizes = []
+    for file in files:
+        with xr.open_dataset(file, decode_times=False, decode_cf=False) as opened:
+            value = opened.attrs.get(BUCKET_ATTRIBUTE)
+        sizes.append(None if value is None else float(np.asarray(value).item()))
+    return sizes
+
+
+def _buckets(dataset: xr.Dataset, totals: Mapping[str, str], files: Sequence[str]) -> tuple[bool, str]:
+    """Whether the amounts are to add WRF's bucket tips (``I_RAINNC × BUCKET_MM``), and the words
+    of the refusal that say so: a clause, or, beginning with ";", the end of a refusal with no
+    line, where the files hold the counters without the bucket's size or a bucket without its
+    counters (either way the totals cannot be made whole)."""
+    counted = {name: f"I_{name}" for name in totals if f"I_{name}" in dataset.variables}
+    resettable = [name for name, own in totals.items() if own in BUCKET_TOTALS]
+    if not counted and not resettable:
+        return False, ""
+    sizes = _bucket_sizes(dataset, files)
+    if counted and any(size is None for size in sizes):
+        listed = ", ".join(counted.values())
+        return False, (f"; {listed} count{'s' if len(counted) == 1 else ''} the times WRF's bucket reset "
+                       f"{', '.join(counted)} (namelist bucket_mm), but the files do not say the bucket's size "
+                       f"(global attribute {BUCKET_ATTRIBUTE}), so the totals cannot be made whole: give the files "
+                       f"as WRF wrote them, with {BUCKET_ATTRIBUTE}")
+    tipping = [size for size in sizes if size is not None and size > 0]
+    missing = [name for name in resettable if name not in counted]
+    if tipping and missing:
+        return False, (f"; WRF resets {', '.join(missing)} each time it passes its bucket ({BUCKET_ATTRIBUTE} = "
+                       f"{tipping[0]:g} mm) and counts the resets in {', '.join(f'I_{n}' for n in missing)}, which "
+                       f"the files do not hold, so the totals cannot be made whole (a difference across a reset "
+                       f"is {tipping[0]:g} mm short): give the files with "
+                       f"{', '.join(f'I_{n}' for n in missing)} (WRF writes them beside the totals)")
+    if not counted or not tipping:
+        return False, ""
+    listed = ", ".join(f"{name} + I_{name} x {BUCKET_ATTRIBUTE}" for name in counted)
+    return True, (f" (of the whole totals, {listed} of each file: WRF's bucket resets the total by "
+                  f"{BUCKET_ATTRIBUTE} = {tipping[0]:g} mm each time it passes it, and I_ counts the resets)")

@@ -52,8 +52,9 @@ import xarray as xr
 
 from climann.data.fill_like import checked_steps
 from climann.data.notes import note_once
-from climann.data.shell import attribute_command, ncatted_attribute, source_and_copy
-from climann.data.sources import name_in_file
+from climann.data.paths import is_zarr_store
+from climann.data.shell import attribute_command, copies_of_files, ncatted_attribute, source_and_copy
+from climann.data.sources import name_in_file, source_files
 from climann.errors import ClimannError
 
 __all__ = [
@@ -215,6 +216,24 @@ def of_a_unit_mixup(factor: float) -> bool:
     return any(1.0 / UNIT_MIXUP_TOLERANCE <= scale / known <= UNIT_MIXUP_TOLERANCE for known in UNIT_MIXUP_FACTORS)
 
 
+#: The folder of the copies of several files with their units set (:func:`_set_units`).
+_UNITS_SET_FOLDER = "units_set"
+
+
+def _set_units(dataset: xr.Dataset, name: str) -> str:
+    """The ``ncatted`` that sets the units of ``name`` (``UNITS`` for the user to fill in): on a
+    copy of its file, or, read from several NetCDF files, on a copy of each in a new folder
+    (:func:`~climann.data.shell.copies_of_files`; fix38i: the line named the first file alone)."""
+    variable = dataset[name]
+    files = source_files(variable)
+    if len(files) > 1 and not any(is_zarr_store(file) for file in files):
+        return copies_of_files(lambda arguments, file: attribute_command(
+            [ncatted_attribute("units", name_in_file(variable, name, file), "o", "c", "UNITS")], arguments),
+            files, name=_UNITS_SET_FOLDER)
+    return attribute_command([ncatted_attribute("units", name_in_file(variable, name), "o", "c", "UNITS")],
+                             source_and_copy(variable, dataset))
+
+
 def unitless_variables(dataset: xr.Dataset, training: Mapping[str, TrainingValues]) -> list[str]:
     """The variables of ``training`` present in ``dataset`` whose units only one side gives
     (the new data or the training data): those :func:`check_unitless_values` compares."""
@@ -276,9 +295,7 @@ def check_unitless_values(
             distance = min(distance, UNITLESS_LIMIT_SD)  # ranges that meet: one unit, another season
         here = f"{float(low):.4g}…{float(high):.4g}, mean {mean:.4g}" if count else "no values on the steps checked"
         units = _units(dataset[name])
-        own = name_in_file(dataset[name], name)
-        set_units = attribute_command([ncatted_attribute("units", own, "o", "c", "UNITS")],
-                                      source_and_copy(dataset[name], dataset))
+        set_units = _set_units(dataset, name)
         factor = scale_of_unit_mixup(mean, std, expected, (float(low), float(high))) if count else None
         other = expected.units or f"{reference}'s"
         if factor is not None and series and not of_a_unit_mixup(factor):

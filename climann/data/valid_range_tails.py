@@ -43,8 +43,10 @@ from climann.data.absolute_zero import CODES_AT_MOST
 from climann.data.file_encodings import every_file_records
 from climann.data.fill_like import checked_steps
 from climann.data.notes import note_once, unsaid_records
-from climann.data.sources import name_in_file
-from climann.data.shell import input_and_copy, ncatted_attribute, attribute_command, ncatted_number, ncatted_type
+from climann.data.sources import name_in_file, source_files
+from climann.data.paths import is_zarr_store
+from climann.data.shell import (attribute_command, copies_of_files, input_and_copy, ncatted_attribute, ncatted_number,
+                                ncatted_type)
 
 __all__ = ["OUTSIDE_VALID_RANGE_KEY", "OutsideValidRange", "sample_outside_valid_range", "warn_outside_valid_range"]
 
@@ -137,10 +139,42 @@ def _removal(name: str, found: OutsideValidRange, side: str) -> str:
             f"{ncatted_attribute(key, name, 'o', ncatted_type(kept.dtype), ncatted_number(value, kept.dtype))}")
 
 
-def _message(name: str, found: OutsideValidRange, below: np.ndarray, above: np.ndarray) -> tuple[int, str] | None:
+def _tail_sides(found: OutsideValidRange, below: np.ndarray, above: np.ndarray) -> list[str]:
+    """The sides ("low", "high") whose values read as missing are a tail of the data, not a few
+    codes (more than :data:`~climann.data.absolute_zero.CODES_AT_MOST` distinct values)."""
+    if found.codes:
+        return []
+    return [side for side, values in (("low", below), ("high", above))
+            if values.size and np.unique(values).size > CODES_AT_MOST]
+
+
+#: The folder of the copies of several files with their stale limits removed (:func:`_removal_of_files`).
+_REMOVED_FOLDER = "valid_range_removed"
+
+
+def _removal_of_files(name: str, tailed: Sequence[tuple[OutsideValidRange, list[str]]], files: Sequence[str]) -> str:
+    """The ``ncatted`` that removes the limits of each file's tails (``tailed``: each file's record
+    and its sides), on a copy of each of the variable's ``files`` in a new folder
+    (:func:`~climann.data.shell.copies_of_files`; fix38i: the line named the first file alone, the
+    others kept their limit); a file without a tail is copied as it is (``ncks``), so that the
+    new folder holds the whole series."""
+    of_file = {found.file: (found, sides) for found, sides in tailed}
+
+    def advice(arguments: str, file: str) -> str:
+        if file not in of_file:
+            return f"ncks {arguments}"
+        found, sides = of_file[file]
+        return attribute_command([_removal(found.own_name or name, found, side) for side in sides], arguments)
+
+    return copies_of_files(advice, files, name=_REMOVED_FOLDER)
+
+
+def _message(name: str, found: OutsideValidRange, below: np.ndarray, above: np.ndarray, *,
+             removal: str | None = None) -> tuple[int, str] | None:
     """The level and text of what the valid range of ``name`` removed (``below`` and ``above``
     its limits, on the checked steps): a warning for a tail, an ``INFO`` note for codes; None
-    when it removed nothing (or only status codes, noted already)."""
+    when it removed nothing (or only status codes, noted already). ``removal``: the command
+    that removes the limits, when not this file's alone."""
     sides = {side: values for side, values in (("low", below), ("high", above)) if values.size}
     if not sides:
         return None
@@ -152,11 +186,12 @@ def _message(name: str, found: OutsideValidRange, below: np.ndarray, above: np.n
         count = sum(values.size for values in sides.values())
         return logging.INFO, (f"'{name}' in {where}: of the {size} values checked, {count} "
                               f"({100 * count / size:.1f} %) hold its flag_values {found.codes}, read as missing")
-    tails = [side for side, values in sides.items() if np.unique(values).size > CODES_AT_MOST]
+    tails = _tail_sides(found, below, above)
     if not tails:
         return None if found.status_codes else (logging.INFO, f"{counted}: a few codes (CF §2.5.1)")
-    files = input_and_copy(found.file) if found.file else "IN.nc OUT.nc"
-    removal = attribute_command([_removal(found.own_name or name, found, side) for side in tails], files)
+    if removal is None:
+        files = input_and_copy(found.file) if found.file else "IN.nc OUT.nc"
+        removal = attribute_command([_removal(found.own_name or name, found, side) for side in tails], files)
     share = 100 * sum(sides[side].size for side in tails) / size
     return logging.WARNING, (
         f"{counted}: not a few codes but {'a tail' if len(tails) == 1 else 'both tails'} of the data ({share:.1f} %), "
@@ -187,8 +222,15 @@ def warn_outside_valid_range(dataset: xr.Dataset, names: Sequence[str]) -> None:
     outside = iter(dask.compute(*[(found.sample[found.sample < found.low], found.sample[found.sample > found.high])
                                   for records in files_of.values() for found in records]))
     for name, records in files_of.items():
-        said = [_message(name, found, np.asarray(below, np.float64), np.asarray(above, np.float64))
+        read = [(found, np.asarray(below, np.float64), np.asarray(above, np.float64))
                 for found, (below, above) in zip(records, outside)]
+        tailed = [(found, sides) for found, below, above in read if (sides := _tail_sides(found, below, above))]
+        removal = None
+        files = source_files(dataset[name])
+        if len(files) > 1 and not any(is_zarr_store(file) for file in files) and tailed and all(
+                found.file in files for found, _ in tailed):
+            removal = _removal_of_files(name, tailed, files)
+        said = [_message(name, found, below, above, removal=removal) for found, below, above in read]
         level, text = _first_said(records, said)
         note_once(_log, level, lambda text=text: text, key=("outside the valid range", name))
 

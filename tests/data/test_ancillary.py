@@ -298,3 +298,7 @@ def test_mod15_proposes_no_standard_deviation_or_quality_layer_with_a_note(targe
     (note,) = [note for note in chosen.notes(target) if note.startswith("left out of the default predictors")]
     assert "LaiStdDev_500m (its name, the standard deviation of Lai_500m)" in note
     assert "FparLai_QC (its long_name 'Quality for FPAR and LAI')" in note
+    # fix38i: the note said "how well Fpar_500m's values are known" of Lai_500m's standard deviation
+    # (LaiStdDev_500m describes Lai_500m; FparLai_QC, of both, is counted the target's)
+    whose = "the values of Lai_500m and Fpar_500m" if target == "Fpar_500m" else "Lai_500m's values"
+    assert f"data about how well {whose} are known" in note

@@ -514,3 +514,42 @@ def test_a_fraction_that_changes_with_time_stays_in_its_files_and_a_chunk_reads_
     area = np.outer(np.diff(np.sin(np.deg2rad(lat_edges))), np.deg2rad(np.diff(lon_edges)))
     ice_area = area * siconc.astype(np.float32) / 100  # as stored
     np.testing.assert_allclose(chunk, (ice_area / ice_area.mean())[40:44], rtol=1e-12)
+
+
+def test_a_fraction_in_a_folder_of_three_files_gets_a_copy_of_each_with_its_units(tmp_path, monkeypatch):
+    """fix38i: siconc (0…100) said to be in '1', read with sithick from 3 files: the ncatted named 'FILE.nc
+    FILE_fixed.nc'. Now a loop writes a copy of each with units %; the copies give the weights area × siconc / 100
+    by hand."""
+    import subprocess
+
+    monkeypatch.chdir(tmp_path)
+    lat_edges, lon_edges = np.arange(-90.0, 91.0, 45.0), np.arange(0.0, 361.0, 90.0)  # 4 × 4 cells
+    shape = (lat_edges.size - 1, lon_edges.size - 1)
+    siconc = np.clip(np.random.default_rng(7).uniform(-40.0, 100.0, (12, *shape)), 0.0, None).round(1)
+    bounds = {name: np.stack([edges[:-1], edges[1:]], axis=1) for name, edges in (("lat", lat_edges), ("lon", lon_edges))}
+    dataset = xr.Dataset(
+        {"sithick": (("time", "lat", "lon"), np.where(siconc > 0, 0.5 + siconc / 50, np.nan).astype(np.float32),
+                     {"units": "m", "standard_name": "sea_ice_thickness",
+                      "cell_methods": "area: time: mean where sea_ice (comment: mask=siconc)"}),
+         "siconc": (("time", "lat", "lon"), siconc.astype(np.float32), {"units": "1",
+                                                                        "standard_name": "sea_ice_area_fraction"}),
+         "lat_bnds": (("lat", "bnds"), bounds["lat"]), "lon_bnds": (("lon", "bnds"), bounds["lon"])},
+        coords={"time": ("time", monthly_times(1, "noleap"), {"standard_name": "time", "axis": "T"}),
+                "lat": ("lat", bounds["lat"].mean(1), {"standard_name": "latitude", "units": "degrees_north",
+                                                       "bounds": "lat_bnds"}),
+                "lon": ("lon", bounds["lon"].mean(1), {"standard_name": "longitude", "units": "degrees_east",
+                                                       "bounds": "lon_bnds"})})
+    (tmp_path / "si").mkdir()
+    for part in range(3):
+        dataset.isel(time=slice(4 * part, 4 * part + 4)).to_netcdf(tmp_path / "si" / f"si_{part}.nc")
+    with pytest.raises(ClimannError) as refused:
+        grid_layout(open_dataset(expand_paths(["si/*.nc"])), "sithick", ())
+    message = str(refused.value)
+    assert "FILE.nc" not in message and "then give --data 'si/fraction_fixed/*.nc' in place of the originals" in message
+    command = message[message.index("mkdir -p "):message.index("; done") + len("; done")]
+    assert "ncatted -a units,siconc,o,c,%" in command
+    subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path)
+    layout = grid_layout(open_dataset(expand_paths(["si/fraction_fixed/*.nc"])), "sithick", ())
+    area = np.outer(np.diff(np.sin(np.deg2rad(lat_edges))), np.deg2rad(np.diff(lon_edges)))
+    ice_area = area * siconc.astype(np.float32) / 100
+    np.testing.assert_allclose(layout.cell_area_weights(), ice_area / ice_area.mean(), rtol=1e-6)

@@ -176,3 +176,33 @@ def test_a_usual_fill_value_held_on_land_is_left_to_its_own_warning(tmp_path):
     unmarked = _series(attrs={"units": "degC"}, held=1e20)
     assert constant_cells(_opened(tmp_path, unmarked, "fill.nc"), "sosstsst") is None
     assert constant_cells(_opened(tmp_path, _series(attrs={"units": "degC"}), "zero.nc"), "sosstsst") is not None
+
+
+def test_a_folder_of_three_files_gets_the_line_that_copies_each(tmp_path, monkeypatch, caplog):
+    """fix38i: of a series in 3 files the line named the first file alone ('oras5_0.nc oras5_0_fixed.nc'), so the
+    others kept their land. Now a copy of each in a new folder; run as printed, every copy has the held cells missing,
+    a cell held through the first file only (not through the series) kept, and the copies are warned about no more."""
+    import os
+    import subprocess
+    import sys
+
+    monkeypatch.chdir(tmp_path)
+    original = _series(n_time=39)
+    original["sosstsst"].values[:13, 4, 5] = 0.0  # held through the first file only
+    (tmp_path / "oras5").mkdir()
+    for part in range(3):
+        piece = original.isel(time_counter=slice(13 * part, 13 * (part + 1)))
+        piece.to_netcdf(tmp_path / "oras5" / f"oras5_{part}.nc", encoding={"sosstsst": {"_FillValue": None}})
+    files = [tmp_path / "oras5" / f"oras5_{part}.nc" for part in range(3)]
+    (message,) = _warnings(caplog, open_dataset(files), "sosstsst", where="oras5")
+    command = message[message.index("mkdir -p "):message.index(" (a copy of each")]
+    assert "oras5/held_cells_missing" in command and "--data 'oras5/held_cells_missing/*.nc'" in message
+    path = f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}"  # the printed `python`
+    subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": path})
+    copies = sorted((tmp_path / "oras5" / "held_cells_missing").glob("*.nc"))
+    assert [copy.name for copy in copies] == ["oras5_0.nc", "oras5_1.nc", "oras5_2.nc"]
+    fixed, land = open_dataset(copies)["sosstsst"].values, _land()
+    assert np.isnan(fixed[:, land]).all()
+    np.testing.assert_array_equal(fixed[:, ~land], original["sosstsst"].values[:, ~land])
+    assert _warnings(caplog, open_dataset(copies), "sosstsst", where="copies") == []

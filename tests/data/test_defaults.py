@@ -165,7 +165,7 @@ def test_flag_variables_of_classes_are_left_out_with_a_note_and_indicators_kept(
     assert note == (
         "left out of the default predictors: lc (flag_values 1 2 3 4: forest grass desert ice), qc (flag_masks 1 2 4: "
         "cloud snow ice), CF flag variables whose codes are classes, not amounts; to use them, give one 0/1 variable "
-        f"per class instead (e.g. ncap2 -s 'lc_forest=(lc==1)' {tmp_path}/flags.nc {tmp_path}/flags_fixed.nc), or name "
+        f"per class instead (e.g. ncap2 -s 'lc_forest=(lc==1);ram_delete(lc_forest@flag_values);ram_delete(lc_forest@flag_meanings)' {tmp_path}/flags.nc {tmp_path}/flags_fixed.nc), or name "
         "them in [data] predictors "
         "(--predictors) to use their codes as numbers"
     )

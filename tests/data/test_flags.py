@@ -38,9 +38,9 @@ def test_flag_variables_of_more_than_two_values_are_classes(attrs, expected):
 
 @pytest.mark.parametrize(("attrs", "expected"), [
     pytest.param({"flag_values": np.array([1, 2], "i1"), "flag_meanings": "forest grass"},
-                 "one 0/1 variable per class instead (e.g. ncap2 -s 'lc_forest=(lc==1)' IN.nc OUT.nc)", id="values"),
+                 "one 0/1 variable per class instead (e.g. ncap2 -s 'lc_forest=(lc==1);ram_delete(lc_forest@flag_values);ram_delete(lc_forest@flag_meanings)' IN.nc OUT.nc)", id="values"),
     pytest.param({"flag_masks": np.array([4, 8], "i1"), "flag_meanings": "snow ice"},
-                 "one 0/1 variable per bit instead (e.g. ncap2 -s 'lc_snow=(lc/4)%2' IN.nc OUT.nc", id="masks"),
+                 "one 0/1 variable per bit instead (e.g. ncap2 -s 'lc_snow=(lc/4)%2;ram_delete(lc_snow@flag_masks);ram_delete(lc_snow@flag_meanings)' IN.nc OUT.nc", id="masks"),
 ])
 def test_the_advice_names_the_first_class_and_its_code(attrs, expected):
     assert expected in indicator_advice("lc", _variable(**attrs))
@@ -50,7 +50,7 @@ def test_the_advice_names_the_variables_file_and_a_copy_beside_it(tmp_path):
     (tmp_path / "my data").mkdir()
     opened = _written_flags(tmp_path / "my data", flag_values="0 1 2", flag_meanings="clear cloudy fog")
     assert indicator_advice("cond", opened["cond"]).endswith(
-        f"ncap2 -s 'cond_clear=(cond==0)' '{tmp_path}/my data/cond.nc' '{tmp_path}/my data/cond_fixed.nc')")
+        f"ncap2 -s 'cond_clear=(cond==0);ram_delete(cond_clear@flag_values);ram_delete(cond_clear@flag_meanings)' '{tmp_path}/my data/cond.nc' '{tmp_path}/my data/cond_fixed.nc')")
 
 
 def test_a_named_flag_predictor_is_warned_about_once_in_a_line_and_a_bool_mask_is_not(tmp_path, caplog):
@@ -67,7 +67,7 @@ def test_a_named_flag_predictor_is_warned_about_once_in_a_line_and_a_bool_mask_i
     assert record.getMessage() == (
         "'lc' in classes.nc is a CF flag variable (flag_values 1 2 3 4: forest grass desert ice): its codes are used "
         "as numbers, as if they were amounts; to use its classes, give one 0/1 variable per class instead "
-        f"(e.g. ncap2 -s 'lc_forest=(lc==1)' {tmp_path}/classes.nc {tmp_path}/classes_fixed.nc)"
+        f"(e.g. ncap2 -s 'lc_forest=(lc==1);ram_delete(lc_forest@flag_values);ram_delete(lc_forest@flag_meanings)' {tmp_path}/classes.nc {tmp_path}/classes_fixed.nc)"
     )
 
 
@@ -83,7 +83,7 @@ def test_the_flag_predictors_of_one_file_get_one_command(tmp_path, caplog):
     opened = open_dataset([tmp_path / "classes.nc"])
     with caplog.at_level(logging.WARNING, logger="climann"):
         warn_flag_predictors(opened, ["lc", "soil"], where="classes.nc")
-    command = (f"ncap2 -s 'lc_forest=(lc==1)' -s 'soil_sand=(soil==1)' {tmp_path}/classes.nc "
+    command = (f"ncap2 -s 'lc_forest=(lc==1);ram_delete(lc_forest@flag_values);ram_delete(lc_forest@flag_meanings)' -s 'soil_sand=(soil==1);ram_delete(soil_sand@flag_values);ram_delete(soil_sand@flag_meanings)' {tmp_path}/classes.nc "
                f"{tmp_path}/classes_fixed.nc, one command for the 2 flag variables of that file)")
     messages = [record.getMessage() for record in caplog.records]
     assert len(messages) == 2 and all(message.endswith(command) for message in messages)
@@ -94,10 +94,10 @@ def test_the_flag_predictors_of_one_file_get_one_command(tmp_path, caplog):
                  "^the target 'lc' in lc.nc is a CF flag variable \\(flag_values 1 2 3 4: forest grass desert ice\\): "
                  "its codes are classes, not amounts, and a regression on them would predict codes between classes; "
                  "train on a 0/1 indicator of one class instead \\(its predictions are that class's probability\\), "
-                 "e.g. cdo eqc,1 lc.nc lc_forest.nc .* or ncap2 -s 'lc_forest=\\(lc==1\\)' lc.nc lc_forest.nc$",
+                 "e.g. cdo eqc,1 lc.nc lc_forest.nc .* or ncap2 -s 'lc_forest=\\(lc==1\\);ram_delete\\(lc_forest@flag_values\\);ram_delete\\(lc_forest@flag_meanings\\)' lc.nc lc_forest.nc$",
                  id="classes"),
     pytest.param({"flag_masks": np.array([1, 2, 4], "i1"), "flag_meanings": "cloud land snow"},
-                 "is a CF flag variable \\(flag_masks 1 2 4: cloud land snow\\).*ncap2 -s 'lc_cloud=\\(lc/1\\)%2'",
+                 "is a CF flag variable \\(flag_masks 1 2 4: cloud land snow\\).*ncap2 -s 'lc_cloud=\\(lc/1\\)%2;ram_delete\\(lc_cloud@flag_masks\\)",
                  id="bit-field"),
 ])
 def test_a_flag_target_of_more_than_two_values_is_refused_in_one_line(attrs, message):
@@ -231,7 +231,7 @@ def test_bit_fields_are_refused_as_target_and_warned_about_as_predictor_end_to_e
     assert flagged == ([] if outcome == "silent" else [
         "'qc' in flags.nc is a CF flag variable (flag_masks 1 2: frozen warm): its codes are used as numbers, as if "
         "they were amounts; to use its classes, give one 0/1 variable per bit instead (e.g. ncap2 -s "
-        f"'qc_frozen=(qc/1)%2' {tmp_path}/flags.nc {tmp_path}/flags_fixed.nc, for integer codes)"])
+        f"'qc_frozen=(qc/1)%2;ram_delete(qc_frozen@flag_masks);ram_delete(qc_frozen@flag_meanings)' {tmp_path}/flags.nc {tmp_path}/flags_fixed.nc, for integer codes)"])
     assert prepared.samples.feature_names[0] == predictors[0]
 
 
@@ -303,7 +303,10 @@ def test_an_unsigned_class_variable_is_refused_with_a_comparison_that_finds_its_
     path, _ = _nsidc_like(tmp_path / "classes.nc", flag_values=(200, 201, 202), valid_range=(0, 250))
     opened = open_dataset([path])
     with pytest.raises(ClimannError, match=r"flag_values 200 201 202: pole_hole_mask lakes coastal\).*ncap2 -s "
-                                           r"'conc_pole_hole_mask=\(conc==200\|\|conc==-56\)' ") as refused:
+                                           r"'conc_pole_hole_mask=\(conc==200\|\|conc==-56\);"
+                                           r"ram_delete\(conc_pole_hole_mask@flag_values\);"
+                                           r"ram_delete\(conc_pole_hole_mask@flag_meanings\);"
+                                           r"ram_delete\(conc_pole_hole_mask@valid_range\)' ") as refused:
         refuse_flag_target(opened, "conc", where="classes.nc")
     assert "cdo eqc" not in str(refused.value)
 
@@ -325,15 +328,18 @@ def test_the_advice_for_a_name_with_spaces_runs_as_printed(tmp_path, caplog):
     opened = open_dataset([tmp_path / "spaced.nc"])
     with caplog.at_level(logging.WARNING, logger="climann"):
         warn_flag_predictors(opened, ["land cover"], where="spaced.nc")
-    command = f"""ncap2 -s "land_cover_forest=('land cover'==1)" {tmp_path}/spaced.nc {tmp_path}/spaced_fixed.nc"""
+    deleted = ";ram_delete(land_cover_forest@flag_values);ram_delete(land_cover_forest@flag_meanings)"
+    command = f"""ncap2 -s "land_cover_forest=('land cover'==1){deleted}" {tmp_path}/spaced.nc {tmp_path}/spaced_fixed.nc"""
     (record,) = caplog.records
     assert record.getMessage().endswith(f"(e.g. {command})")
-    assert shlex.split(command)[1:3] == ["-s", "land_cover_forest=('land cover'==1)"]
+    assert shlex.split(command)[1:3] == ["-s", f"land_cover_forest=('land cover'==1){deleted}"]
     if shutil.which("ncap2") is None:
         return
     subprocess.run(command, shell=True, check=True, capture_output=True)
     with xr.open_dataset(tmp_path / "spaced_fixed.nc") as fixed:
         np.testing.assert_array_equal(fixed["land_cover_forest"].values, (codes == 1).astype(int))
+        # fix38i: ncap2 gave the indicator 'land cover''s flag_values and flag_meanings: a flag variable again
+        assert not {"flag_values", "flag_meanings"} & set(fixed["land_cover_forest"].attrs)
 
 
 def _percent_without_valid_range(path, *, flag_values=(251.0, 252.0, 253.0, 254.0), units="%"):
@@ -586,3 +592,63 @@ def test_a_snow_amount_with_negative_codes_trains_on_its_values_only(tmp_path, m
     scores = json.loads((tmp_path / "run" / "metrics.json").read_text())["splits"]["test"]["climatology"]
     assert scores["rmse"] == pytest.approx(expected, rel=1e-5)
     assert scores["n_samples"] == int(kept.sum())
+
+
+def _folder_of_classes(folder) -> list:
+    """``lc`` (4 land-cover classes) and ``tas`` on 4 daily steps of a 2 × 3 grid in each of 3 files of ``folder``;
+    the codes of file k shifted by k."""
+    folder.mkdir()
+    paths = []
+    for k in range(3):
+        codes = ((np.arange(24).reshape(4, 2, 3) + k) % 4 + 1).astype("i1")
+        xr.Dataset(
+            {"lc": (("time", "lat", "lon"), codes, {"flag_values": np.array([1, 2, 3, 4], "i1"),
+                                                    "flag_meanings": "forest grass desert ice"}),
+             "tas": (("time", "lat", "lon"), codes.astype("f4") + 270, {"units": "K"})},
+            coords={"time": ("time", np.arange(4.0) + 4 * k, {"units": "days since 2000-01-01"}),
+                    "lat": ("lat", [10.0, 20.0], {"units": "degrees_north"}),
+                    "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})},
+        ).to_netcdf(folder / f"lc_{k}.nc")
+        paths.append(folder / f"lc_{k}.nc")
+    return paths
+
+
+def _run_loop(text: str, cwd) -> str:
+    """Runs the first ``mkdir -p … done`` loop of ``text`` as printed; returns its folder."""
+    loop = re.search(r"mkdir -p (\S+) && for f in .*?; done", text)
+    subprocess.run(["bash", "-c", loop.group(0)], check=True, capture_output=True, cwd=cwd)
+    return loop.group(1)
+
+
+@pytest.mark.skipif(shutil.which("ncap2") is None, reason="needs NCO")
+def test_a_flag_predictor_of_a_folder_gets_a_copy_of_each_file(tmp_path, caplog, monkeypatch):
+    """fix38i: the advice for a flag predictor read from 3 files named the first one (lc_0.nc lc_0_fixed.nc) and
+    left the others without the 0/1 variable; now a loop writes a copy of each, and the copies open with it."""
+    monkeypatch.chdir(tmp_path)
+    paths = _folder_of_classes(tmp_path / "lc")
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_flag_predictors(open_dataset(paths), ["lc"], where="lc")
+    (record,) = caplog.records
+    assert "then give --data 'lc/indicators/*.nc' in place of the originals" in record.getMessage()
+    folder = _run_loop(record.getMessage(), tmp_path)
+    copies = open_dataset(sorted((tmp_path / folder).glob("*.nc")))
+    original = open_dataset(paths)
+    np.testing.assert_array_equal(copies["lc_forest"].values, (original["lc"].values == 1).astype(int))
+    np.testing.assert_array_equal(copies["tas"].values, original["tas"].values)
+
+
+@pytest.mark.skipif(shutil.which("ncap2") is None, reason="needs NCO")
+def test_a_flag_target_of_a_folder_is_refused_with_a_copy_of_each_file(tmp_path, monkeypatch):
+    """fix38i: the refusal named 'lc_0.nc lc_forest.nc' for a target read from 3 files; now a copy of each, whose
+    0/1 lc_forest is a target (refused no more) with every file's steps."""
+    monkeypatch.chdir(tmp_path)
+    paths = _folder_of_classes(tmp_path / "lc")
+    with pytest.raises(ClimannError) as refused:
+        refuse_flag_target(open_dataset(paths), "lc", where="lc")
+    message = str(refused.value)
+    assert "then give --data 'lc/lc_forest/*.nc' in place of the originals" in message
+    folder = _run_loop(message, tmp_path)
+    copies = open_dataset(sorted((tmp_path / folder).glob("*.nc")))
+    refuse_flag_target(copies, "lc_forest", where="copies")
+    assert copies.sizes["time"] == 12
+    np.testing.assert_array_equal(copies["lc_forest"].values, (open_dataset(paths)["lc"].values == 1).astype(int))

@@ -88,3 +88,89 @@ def test_reflectivity_undetect_refused_with_the_lines_that_set_it(tmp_path, monk
         subprocess.run(["bash", "-c", command.replace("VALUE", "-32")], check=True, capture_output=True, cwd=tmp_path)
     dbz = open_dataset([tmp_path / "dbz_fixed.nc"])["DBZH"].values
     np.testing.assert_array_equal(dbz, np.where(_RAW == UNDETECT, -32.0, np.where(_RAW == NODATA, np.nan, _RAW)))
+
+
+def _raw_radar(path, raw: np.ndarray, *, name: str, quantity: str, units: str, dtype: str, **attrs) -> None:
+    """An ODIM-like conversion that kept the raw values and ODIM's 'what' attributes (gain, offset, nodata,
+    undetect) with no CF scale_factor/add_offset: one step of a 2 × 3 grid."""
+    with netCDF4.Dataset(path, "w") as ds:
+        ds.createDimension("time", None)
+        ds.createDimension("y", 2)
+        ds.createDimension("x", 3)
+        t = ds.createVariable("time", "f8", ("time",))
+        t.units, t.standard_name, t.calendar = "days since 2021-01-01 12:00", "time", "standard"
+        t[:] = [0.0, 1.0]
+        for axis, values in (("y", [1.0e5, 0.0]), ("x", [0.0, 1.0e5, 2.0e5])):
+            v = ds.createVariable(axis, "f8", (axis,))
+            v.units, v.standard_name, v.axis = "m", f"projection_{axis}_coordinate", axis.upper()
+            v[:] = values
+        v = ds.createVariable(name, dtype, ("time", "y", "x"))
+        v.set_auto_maskandscale(False)
+        v.units, v.quantity = units, quantity
+        for key, value in attrs.items():
+            v.setncattr(key, value)
+        v[:] = raw
+
+
+#: Raw uint16 rain rates, gain 0.01 (ODIM's RATE): 65535 never radiated, 0 no echo.
+_RATE_RAW = np.array([[[65535, 0, 150], [0, 50, 65535]], [[65535, 200, 0], [1, 0, 65535]]], dtype=np.uint16)
+
+
+def test_gain_applied_to_raw_rain_rates_after_the_codes(tmp_path):
+    """fix38i: ODIM's gain/offset kept as attributes were not applied: raw 150 read as 150 mm/h (1.5 by
+    physical = offset + gain x raw), and as integers the nodata code 65535 was read as rain too."""
+    _raw_radar(tmp_path / "rate.nc", _RATE_RAW, name="RATE", quantity="RATE", units="mm/h", dtype="u2",
+               gain=np.float64(0.01), offset=np.float64(0.0), nodata=np.float64(65535), undetect=np.float64(0))
+    rate = open_dataset([tmp_path / "rate.nc"])["RATE"]
+    expected = np.where(_RATE_RAW == 65535, np.nan, 0.0 + 0.01 * _RATE_RAW.astype(np.float64))
+    np.testing.assert_allclose(rate.values, expected, rtol=1e-6)
+    assert float(rate.mean()) == pytest.approx((1.5 + 0.5 + 2.0 + 0.01) / 8, rel=1e-6)
+    assert not {"gain", "offset", "nodata", "undetect"} & set(rate.attrs)
+
+
+def test_gain_and_offset_of_raw_reflectivity(tmp_path):
+    """uint8 DBZH of gain 0.5, offset -32 (ODIM's usual): raw 100 is 18 dBZ, 255 (nodata) missing."""
+    raw = np.array([[[255, 64, 100], [1, 254, 255]], [[255, 128, 2], [3, 4, 255]]], dtype=np.uint8)
+    _raw_radar(tmp_path / "dbz.nc", raw, name="DBZH", quantity="DBZH", units="dBZ", dtype="u1",
+               gain=np.float64(0.5), offset=np.float64(-32.0), nodata=np.float64(255))
+    dbz = open_dataset([tmp_path / "dbz.nc"])["DBZH"].values
+    np.testing.assert_array_equal(dbz, np.where(raw == 255, np.nan, -32.0 + 0.5 * raw))
+    assert dbz[0, 0, 2] == 18.0
+
+
+@pytest.mark.skipif(shutil.which("ncatted") is None, reason="needs NCO")
+@pytest.mark.parametrize("case, expected", [
+    pytest.param("raw", -32.0 + 0.5 * np.array([64.0, 100.0]), id="values-raw"),
+    pytest.param("physical", np.array([64.0, 100.0]), id="values-physical")])
+def test_floating_values_beside_a_gain_refused_with_the_line_of_each_case(tmp_path, monkeypatch, case, expected):
+    """Floats beside gain 0.5, offset -32: raw or converted, the file does not say; each printed line, run,
+    gives a file read as that case says."""
+    monkeypatch.chdir(tmp_path)
+    raw = np.array([[[255, 64, 100], [1, 254, 255]], [[255, 128, 2], [3, 4, 255]]], dtype=np.float32)
+    _raw_radar(tmp_path / "dbz.nc", raw, name="DBZH", quantity="DBZH", units="dBZ", dtype="f4",
+               gain=np.float64(0.5), offset=np.float64(-32.0), nodata=np.float64(255))
+    with pytest.raises(ClimannError, match="gain = 0.5, offset = -32") as refused:
+        open_dataset([tmp_path / "dbz.nc"])
+    commands = [part for part in str(refused.value).split("`") if part.startswith("ncatted ")]
+    assert len(commands) == 2
+    command = commands[0] if case == "raw" else commands[1]
+    subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path)
+    dbz = open_dataset([tmp_path / "dbz_scaled.nc"])["DBZH"].values
+    np.testing.assert_array_equal(dbz[0, 0, 1:], expected)
+
+
+@pytest.mark.skipif(shutil.which("ncap2") is None or shutil.which("ncatted") is None, reason="needs NCO")
+def test_raw_reflectivity_undetect_refused_with_the_raw_value_to_set(tmp_path, monkeypatch):
+    """uint8 DBZH (gain 0.5, offset -32) with undetect = 0: refused (no echo is no number of dBZ), the VALUE named
+    a raw one; run with VALUE 0 (raw 0 is -32 dBZ), the copy reads -32 there and 18 dBZ at raw 100."""
+    monkeypatch.chdir(tmp_path)
+    raw = np.array([[[255, 0, 100], [1, 0, 255]], [[255, 128, 0], [3, 4, 255]]], dtype=np.uint8)
+    _raw_radar(tmp_path / "dbz.nc", raw, name="DBZH", quantity="DBZH", units="dBZ", dtype="u1",
+               gain=np.float64(0.5), offset=np.float64(-32.0), nodata=np.float64(255), undetect=np.float64(0))
+    with pytest.raises(ClimannError, match="undetect = 0") as refused:
+        open_dataset([tmp_path / "dbz.nc"])
+    assert "(a raw value, as the file's: physical = -32 + 0.5 x raw)" in str(refused.value)
+    for command in [part for part in str(refused.value).split("`") if part.startswith(("ncap2 ", "ncatted "))]:
+        subprocess.run(["bash", "-c", command.replace("VALUE", "0")], check=True, capture_output=True, cwd=tmp_path)
+    dbz = open_dataset([tmp_path / "dbz_fixed.nc"])["DBZH"].values
+    np.testing.assert_array_equal(dbz, np.where(raw == 255, np.nan, -32.0 + 0.5 * raw))

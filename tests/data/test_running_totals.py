@@ -23,15 +23,24 @@ _WRF_RAIN = "ACCUMULATED TOTAL GRID SCALE PRECIPITATION"
 
 
 def _wrfout(path, start: str, totals: np.ndarray, *, description: str = _WRF_RAIN, name: str = "RAINNC",
-            long_name: str | None = None) -> None:
+            long_name: str | None = None, bucket: float | None = None, counted: bool = True) -> None:
     """A wrfout-like file: ``Time`` steps a day apart from ``start``, XTIME in minutes since
-    2005-01-01, XLAT/XLONG on (Time, south_north, west_east), T2 and the totals ``name``."""
+    2005-01-01, XLAT/XLONG on (Time, south_north, west_east), T2 and the totals ``name``. With
+    ``bucket`` (global BUCKET_MM), ``name`` holds what WRF's bucket leaves of the whole ``totals``
+    and, when ``counted``, ``I_`` + ``name`` the resets."""
     n_steps, ny, nx = totals.shape
     with netCDF4.Dataset(path, "w") as ds:
         ds.createDimension("Time", None)
         ds.createDimension("south_north", ny)
         ds.createDimension("west_east", nx)
         ds.SIMULATION_START_DATE = "2005-01-01_00:00:00"
+        if bucket is not None:
+            ds.BUCKET_MM = np.float32(bucket)
+            if bucket > 0 and counted:
+                tips = ds.createVariable(f"I_{name}", "i4", ("Time", "south_north", "west_east"))
+                tips.description, tips.units = f"BUCKET FOR {name}", ""
+                tips[:] = np.floor_divide(totals, bucket).astype(np.int32)
+            totals = np.mod(totals, bucket) if bucket > 0 else totals
         days = pd.date_range(start, periods=n_steps, freq="D")
         xtime = ds.createVariable("XTIME", "f4", ("Time",))
         xtime.units = "minutes since 2005-01-01 00:00:00"
@@ -238,3 +247,64 @@ def test_values_that_grow_are_no_total_where_units_or_cf_say_what_they_are(tmp_p
         if cell_methods:
             ds["pr"].cell_methods = cell_methods
     warn_held_values(open_dataset([path]), ["pr"], where="pr_rising.nc", file=path)
+
+
+def _run_printed(command: str, cwd) -> None:
+    path = f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}"  # the printed `python`
+    subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=cwd, env={**os.environ, "PATH": path})
+
+
+def test_wrf_bucket_tips_added_to_each_files_amounts(tmp_path, monkeypatch):
+    """fix38i: with bucket_mm = 10, RAINNC drops by 10 at each tip and I_RAINNC counts it; the printed line
+    differenced RAINNC alone: a step of 8 mm across a tip became -2 mm. The whole total is RAINNC + I_RAINNC × 10."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "wrf").mkdir()
+    first, second = "wrf/wrfout_d01_2005-01-01_00:00:00", "wrf/wrfout_d01_2005-01-05_00:00:00"
+    _wrfout(first, "2005-01-01", _totals([0.0, 1.0, 4.0, 6.0]), bucket=10.0)   # cells pass 10 mm: tips
+    _wrfout(second, "2005-01-05", _totals([6.0, 8.0, 8.5, 11.0]), bucket=10.0)  # a restart run continues it
+    with xr.open_dataset(tmp_path / first) as stored:
+        assert (stored["I_RAINNC"].values > 0).any() and (stored["RAINNC"].diff("Time").values < 0).any()
+    with pytest.raises(ClimannError) as refused:
+        warn_held_values(open_dataset([tmp_path / first, tmp_path / second]), ["RAINNC"], where="wrf", file=None)
+    message = str(refused.value)
+    assert "RAINNC + I_RAINNC x BUCKET_MM of each file" in message
+    _run_printed(next(part for part in message.split("`") if part.startswith("mkdir -p ")), tmp_path)
+    factor = 1.0 + np.arange(6).reshape(2, 3)
+    for name, amounts in ((first, [1.0, 3.0, 2.0]), (second, [2.0, 0.5, 2.5])):
+        with xr.open_dataset(tmp_path / "wrf" / "step_amounts" / name.split("/")[1], decode_times=False) as copy:
+            np.testing.assert_allclose(copy["RAINNC"].values, np.asarray(amounts)[:, None, None] * factor, rtol=1e-6)
+
+
+def test_wrf_bucket_tips_added_across_files_of_one_step(tmp_path, monkeypatch):
+    """One step a file (frames_per_outfile = 1) with bucket_mm = 5: each step's amount, tips or not."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "wrf").mkdir()
+    steps = [0.0, 1.0, 3.0, 4.0, 6.0]
+    files = [f"wrf/wrfout_d01_2005-01-0{day + 1}_00:00:00" for day in range(5)]
+    for day, (name, total) in enumerate(zip(files, steps, strict=True)):
+        _wrfout(name, f"2005-01-0{day + 1}", _totals([total]), bucket=5.0)
+    with pytest.raises(ClimannError) as refused:
+        warn_held_values(open_dataset([tmp_path / name for name in files]), ["RAINNC"], where="wrf", file=None)
+    _run_printed(next(part for part in str(refused.value).split("`") if part.startswith("mkdir -p ")), tmp_path)
+    factor = 1.0 + np.arange(6).reshape(2, 3)
+    with xr.open_dataset(tmp_path / "wrf" / "step_amounts" / "step_amounts.nc", decode_times=False) as copy:
+        np.testing.assert_allclose(copy["RAINNC"].values, np.diff(steps)[:, None, None] * factor, rtol=1e-6)
+
+
+@pytest.mark.parametrize(("bucket", "counted", "said"), [
+    pytest.param(10.0, False, "counts the resets in I_RAINNC, which the files do not hold", id="bucket-no-counter"),
+    pytest.param(None, True, "I_RAINNC counts the times WRF's bucket reset RAINNC (namelist bucket_mm), but the "
+                             "files do not say the bucket's size", id="counter-no-bucket-size"),
+])
+def test_wrf_totals_that_cannot_be_made_whole_are_refused_without_a_line(tmp_path, bucket, counted, said):
+    """A bucket without its counters, or counters without the bucket's size: no line that would write wrong amounts."""
+    path = tmp_path / "wrfout_d01_2005-01-01_00:00:00"
+    _wrfout(path, "2005-01-01", _totals([0.0, 4.0, 12.0, 15.0]), bucket=bucket if bucket else 10.0, counted=counted)
+    if bucket is None:  # a conversion that dropped the global attribute
+        with netCDF4.Dataset(path, "a") as ds:
+            ds.delncattr("BUCKET_MM")
+    with pytest.raises(ClimannError) as refused:
+        warn_held_values(open_dataset([path]), ["RAINNC"], where=path.name, file=path)
+    assert said in str(refused.value)
+    assert "mkdir -p" not in str(refused.value) and "python" not in str(refused.value)
+

@@ -283,3 +283,37 @@ def test_a_wet_month_without_units_after_a_dry_month_with_them_is_one_series_wit
     said = [record.getMessage() for record in caplog.records if "has no units" in record.getMessage()]
     assert len(said) == 1 and said[0].startswith("'pr' has no units in pr_b.nc or the files after it")
     assert "They are used as they stand" in said[0]
+
+
+def test_a_folder_of_three_files_without_units_gets_a_copy_of_each_with_them(tmp_path, monkeypatch):
+    """fix38i: the refusal's ncatted named the first of 3 files (sst_0.nc sst_0_fixed.nc), leaving the others
+    without units; now a loop writes a copy of each with them, and the copies are read in K (checked no more)."""
+    import os
+    import shutil
+    import subprocess
+
+    from climann.data.open import open_dataset
+
+    if shutil.which("ncatted") is None:
+        pytest.skip("needs NCO")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sst").mkdir()
+    kelvin = (CELSIUS.astype(np.float64) + 273.15).astype(np.float32)
+    for part in range(3):
+        _dataset(kelvin, {"long_name": "sea surface temperature"}).assign_coords(
+            time=[cftime.DatetimeNoLeap(2001 + part, month, 15) for month in range(1, 7)]).to_netcdf(
+            tmp_path / "sst" / f"sst_{part}.nc")
+    files = [tmp_path / "sst" / f"sst_{part}.nc" for part in range(3)]
+    with pytest.raises(ClimannError) as raised:
+        check_unitless_values(open_dataset(files), {"tos": SST_IN_CELSIUS}, where="sst",
+                              reference="the model's training data")
+    message = str(raised.value)
+    assert "then give --data 'sst/units_set/*.nc' in place of the originals" in message
+    command = message[message.index("mkdir -p "):message.index("; done") + len("; done")]
+    subprocess.run(["bash", "-c", command.replace("UNITS", "K")], check=True, capture_output=True, cwd=tmp_path,
+                   env=dict(os.environ))
+    copies = sorted((tmp_path / "sst" / "units_set").glob("*.nc"))
+    assert [copy.name for copy in copies] == ["sst_0.nc", "sst_1.nc", "sst_2.nc"]
+    opened = open_dataset(copies)
+    assert opened["tos"].attrs["units"] == "K" and opened.sizes["time"] == 18
+    check_unitless_values(opened, {"tos": SST_IN_CELSIUS}, where="copies", reference="the model's training data")

@@ -167,7 +167,9 @@ def test_a_later_files_range_is_checked_with_its_own_values(tmp_path, caplog, fi
     (said,) = _said(caplog, files)
     assert said.startswith(f"'tas' in tas_2004.nc: of the {STEPS.size * LAT.size * LON.size} values checked, "
                            f"{above.size} lie above its valid_max, 289 K (from {above.min():g} to {above.max():g})")
-    assert f"ncatted -a valid_max,tas,d,, {files[1]} " in said
+    # fix38i: a copy of each file of the series in a new folder, the limit removed from tas_2004.nc's
+    assert f"for tas_2004.nc: mkdir -p {tmp_path}/valid_range_removed && for f in {files[1]}; do ncatted -a " in said
+    assert f"do ncks \"$f\" {tmp_path}/valid_range_removed/" in said
     # masked in that file only, as before
     assert int(np.isnan(open_dataset(files)["tas"].values).sum()) == int((values > 289.0).sum())
 
@@ -179,3 +181,25 @@ def test_the_other_files_with_a_tail_are_named(tmp_path, caplog):
     (said,) = _said(caplog, files)
     assert said.startswith("'tas' in tas_2004.nc: ")
     assert said.endswith(" (so does its valid range in 1 other file: tas_2008.nc)")
+
+
+def test_a_folder_whose_files_all_cut_a_tail_gets_a_copy_of_each(tmp_path, caplog, monkeypatch):
+    """fix38i: of 3 files with the same stale valid_max, the ncatted named the first alone (tas_2000.nc
+    tas_2000_fixed.nc) and the others kept it; now a loop writes a copy of each without it, and the copies open
+    with every value (none read as missing) and nothing to warn about."""
+    import subprocess
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tas").mkdir()
+    values = {start: _values() + (start - 2000) / 10 for start in (2000, 2004, 2008)}
+    files = [_write(tmp_path / "tas" / f"tas_{start}.nc", values[start], start=start, valid_max=np.float32(289.0))
+             for start in values]
+    (said,) = _said(caplog, files)
+    assert "then give --data 'tas/valid_range_removed/*.nc' in place of the originals" in said
+    command = said[said.index("mkdir -p "):said.index("; done") + len("; done")]
+    subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path)
+    copies = sorted((tmp_path / "tas" / "valid_range_removed").glob("*.nc"))
+    assert [copy.name for copy in copies] == ["tas_2000.nc", "tas_2004.nc", "tas_2008.nc"]
+    np.testing.assert_array_equal(open_dataset(copies)["tas"].values,
+                                  np.concatenate([values[start] for start in (2000, 2004, 2008)]))
+    assert _said(caplog, copies) == []

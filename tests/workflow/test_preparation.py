@@ -673,7 +673,7 @@ def test_a_flag_variable_named_as_a_predictor_is_used_as_its_codes_with_a_warnin
     assert warnings == [
         "'lc' in classes.nc is a CF flag variable (flag_values 1 2 3 4: forest grass desert ice): its codes are used "
         "as numbers, as if they were amounts; to use its classes, give one 0/1 variable per class instead "
-        f"(e.g. ncap2 -s 'lc_forest=(lc==1)' {tmp_path}/classes.nc {tmp_path}/classes_fixed.nc)"
+        f"(e.g. ncap2 -s 'lc_forest=(lc==1);ram_delete(lc_forest@flag_values);ram_delete(lc_forest@flag_meanings)' {tmp_path}/classes.nc {tmp_path}/classes_fixed.nc)"
     ]
     column = data.samples.inputs[:, list(data.samples.feature_names).index("lc")]
     assert np.array_equal(np.unique(column), [1, 2, 3, 4])
