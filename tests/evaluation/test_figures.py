@@ -464,7 +464,7 @@ def test_plot_of_a_streamed_run_holds_its_grids_under_the_runs_limit_and_records
     limit = 1.5e-4 * 2**30
     assert held == [12 * 288 * 8 * 5] and held[0] <= limit and reads and max(reads) <= limit
     for name in ("map_test_mean.png", "error_maps_test.png", "anomaly_correlation_test.png"):
-        assert re.search(r"over 1997, test split", titles[name]), titles[name]
+        assert re.search(r"over 1997,\s+test\s+split", titles[name]), titles[name]
     assert " on 1997-" in titles["map_test.png"]
     assert (run_dir / "metrics.json").read_text() == original.replace(
         '"figures_every_nth_test_year": 2', '"figures_every_nth_test_year": 3')
