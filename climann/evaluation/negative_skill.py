@@ -9,7 +9,11 @@ climatology's 0.559 degC², a skill of −0.18, with no word. A negative skill s
 (1 − MSE/MSE_climatology; Murphy 1988, Mon. Wea. Rev. 116, 2417) says the run would have done
 better with the climatology alone: the scores are right, the run is not yet of use. ``train``
 warns in one line (:func:`negative_skill_text`), and ``report.md`` repeats it (also that of
-``climann evaluate`` on the run's own data); nothing is refused.
+``climann evaluate`` on the run's own data); nothing is refused. The causes and ways out are
+those of the run's inputs (its predictors, coordinate features, lags, ``target_anomaly``): never
+advice to add what the run has (rerun38 N3); ``report.md`` rewritten from ``metrics.json`` alone
+does not know them and says so neutrally. Within 0.01 of a skill of 0 the network is "no better
+than" the climatology rather than "worse" (:data:`NO_BETTER_THAN`).
 """
 
 from __future__ import annotations
@@ -107,7 +111,8 @@ def _causes(target_anomaly: bool | None, predictors: Sequence[str] | None, featu
     if predictors is None:
         inputs = "no predictor with data, coordinate features alone"
     elif not predictors and not lagged:
-        inputs = (f"no predictor, coordinate features alone: {', '.join(features)}" if features
+        inputs = ("no predictor, coordinate features alone" if features is None  # chosen at the start: not known
+                  else f"no predictor, coordinate features alone: {', '.join(features)}" if features
                   else "no predictor and no coordinate feature")
     else:
         inputs = f"its inputs: {', '.join([*predictors, *(['its own lag'] if lagged else [])])}"
