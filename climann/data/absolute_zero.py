@@ -254,7 +254,8 @@ def _warning(
     def fixes(record: BelowAbsoluteZero) -> list[str]:
         return [*([record.fix] if below else []), *([record.fix_at_zero] if at and record.fix_at_zero else [])]
 
-    said = f"; to say so in the file: {_commands(fixes, records, _MISSING_FOLDER)}" if fixes(found) else ""
+    in_files = "the files" if len(records) > 1 else "the file"
+    said = f"; to say so in {in_files}: {_commands(fixes, records, _MISSING_FOLDER)}" if fixes(found) else ""
     if below and values.min() >= zero - ANOMALY_AT_MOST:  # a difference whose names do not call it one?
         said += f"; if '{name}' holds temperature differences (changes, anomalies), say so instead: {difference()}"
     steps = f", {steps_text(times)}" if times.size else ""
