@@ -12,6 +12,8 @@ from typer.testing import CliRunner
 from climann import __version__
 from climann.cli import app
 from climann.evaluation.negative_skill import negative_skill_text
+from climann.workflow.config import build_config, load_config_file
+from climann.workflow.runlog import run_inputs
 from tests.conftest import unwrapped_report
 from tests.console import run_main
 
@@ -57,7 +59,10 @@ def test_train_end_to_end_writes_a_run_directory(tiny_sample, tmp_path):
     assert metrics["splits"]["test"]["model"]["mse"] > metrics["splits"]["test"]["climatology"]["mse"]
     left_out, *rest = result.output.splitlines()
     assert left_out.startswith("climann: warning: left out of the default predictors: mrso (")
-    assert rest == [f"climann: warning: {few_years}", f"climann: warning: {negative_skill_text(metrics, target_anomaly=False)}",
+    # fitted to the run's inputs as its config.toml records them (rerun38 N3: rsdt, orog, not "no predictor")
+    inputs = run_inputs(build_config(load_config_file(out / "config.toml")).data)
+    assert inputs["predictors"] and "no predictor" not in negative_skill_text(metrics, **inputs)
+    assert rest == [f"climann: warning: {few_years}", f"climann: warning: {negative_skill_text(metrics, **inputs)}",
                     f"run directory: {out}"]
     assert "hidden = [8]" in (out / "config.toml").read_text()
     for figure in (out / "figures").iterdir():

@@ -13,6 +13,8 @@ from typer.testing import CliRunner
 
 from climann.cli import app
 from climann.evaluation.negative_skill import negative_skill_text
+from climann.workflow.config import build_config, load_config_file
+from climann.workflow.runlog import run_inputs
 from climann.model import Network
 
 runner = CliRunner()
@@ -52,7 +54,8 @@ def _worse_than_climatology(run) -> list[str]:
     block (fix38c: true of these tiny runs, whose skill is far below 0), as stderr prints it."""
     metrics = json.loads((run / "metrics.json").read_text())
     assert metrics["splits"]["test"]["model"]["skill_vs_climatology"] < 0
-    return [f"climann: warning: {negative_skill_text(metrics, target_anomaly=False)}"]
+    inputs = run_inputs(build_config(load_config_file(run / "config.toml")).data)  # fitted to the run (rerun38 N3)
+    return [f"climann: warning: {negative_skill_text(metrics, **inputs)}"]
 
 
 def test_default_output_is_one_line_per_epoch_then_the_scores(five_years, tmp_path):

@@ -64,7 +64,7 @@ from climann.data.file_encodings import every_file_records
 from climann.data.fill_like import (BlockReads, blocks_by_step, marking_fix, read_together, steps_text,
                                    time_dimension)
 from climann.data.notes import note_once, unsaid_records
-from climann.data.shell import input_and_copy, ncatted_attribute, attribute_command, ncatted_number, ncatted_type
+from climann.data.shell import copies_of_files, ncatted_attribute, attribute_command, ncatted_number, ncatted_type
 from climann.data.sources import files_text, name_in_file
 from climann.data.temperature_readings import DIFFERENCE, difference_by_cell_methods, temperature_reading
 from climann.data.units import parse_units, unit_registry
@@ -164,6 +164,10 @@ class BelowAbsoluteZero:
 #: into an output file.
 BELOW_ABSOLUTE_ZERO_KEY = "climann_below_absolute_zero"
 
+#: The new folders of the copies the commands write for a variable's files (:func:`_commands`):
+#: absolute zero said to be missing, or the values said to be temperature differences.
+_MISSING_FOLDER, _DIFFERENCES_FOLDER = "absolute_zero_marked", "temperature_differences"
+
 #: How far below absolute zero (in the variable's units) a few values may lie and still be
 #: temperature differences (a warming hole's −0.3 K in a change field): the warning then also
 #: gives the ``units_metadata`` that keeps them. Anomalies of monthly and daily means stay
@@ -194,15 +198,30 @@ def _difference_attribute(name: str) -> str:
     return ncatted_attribute("units_metadata", name, "o", "c", "temperature: difference")
 
 
+def _commands(attributes_of: Callable[[BelowAbsoluteZero], list[str]], records: Sequence[BelowAbsoluteZero],
+              name: str) -> str:
+    """The ``ncatted`` that makes the changes ``attributes_of(record)`` to each of the variable's
+    files (``records``, one per file, each with the variable's own name there): on one file a copy
+    beside it, on several a loop writing their copies into a new folder (``name``) and the
+    ``--data`` that takes them (:func:`climann.data.shell.copies_of_files`: a copy of the first
+    file alone left a folder mixed, rerun38 N5); ``IN.nc OUT.nc`` when the data name no file."""
+    by_file = {found.file: found for found in records if found.file}
+    if not by_file or len(by_file) < len(records):  # built in memory, or files not all known
+        return attribute_command(attributes_of(records[0]), "IN.nc OUT.nc")
+    return copies_of_files(lambda arguments, file: attribute_command(attributes_of(by_file[file]), arguments),
+                           list(by_file), name=name)
+
+
 def _warning(
     name: str, found: BelowAbsoluteZero, values: np.ndarray, counts: np.ndarray, times: np.ndarray, *,
-    size: int, holders: Sequence[str | None]
+    size: int, holders: Sequence[str | None], records: Sequence[BelowAbsoluteZero] = ()
 ) -> str | None:
     """The warning about the values at or below absolute zero of a variable: ``values`` the
     different ones found in every value read (``size`` of them), ``counts`` how many times each
     is there (most first), ``times`` the time steps that hold them (empty for a static field),
-    ``holders`` the files that hold them; ``found`` the record of the first; None when there
-    are none.
+    ``holders`` the files that hold them; ``found`` the record of the first; ``records`` those of
+    every file of the variable, whose copies the commands write (default: ``found`` alone);
+    None when there are none.
 
     Raises
     ------
@@ -213,25 +232,32 @@ def _warning(
         return None
     named = [file for file in holders if file]
     where = files_text(named) if named else "the data"
-    files = input_and_copy(named[0]) if len(named) == len(holders) == 1 else "IN.nc OUT.nc"
+    records = records or [found]
     zero, units = found.zero, found.units
     at, below = bool((values == zero).any()), bool((values < zero).any())
     side = "at or below" if at and below else "at" if at else "below"
+
+    def difference() -> str:  # called only where said: a loop's new folder is handed out once
+        return _commands(lambda record: [_difference_attribute(record.own_name or name)], records,
+                         _DIFFERENCES_FOLDER)
+
     if values.size > CODES_AT_MOST:
-        difference = attribute_command([_difference_attribute(found.own_name or name)], files)
         raise ClimannError(
             f"'{name}' in {where} holds {values.size} different values {side} absolute zero ({zero:g} {units}), from "
             f"{values.min():g} to {values.max():g}, at {counts.sum()} of the {size} values checked: not a few codes "
             f"but values of something other than a temperature on the scale of its units '{units}'; if they are "
-            f"temperature differences (anomalies), say so: {difference}"
+            f"temperature differences (anomalies), say so: {difference()}"
         )
     shown = " and ".join(f"{value:g}" for value in values)
     hadisst = " (HadISST marks sea ice so)" if HADISST_SEA_ICE in values and zero == -273.15 else ""
-    fixes = [*([found.fix] if below else []), *([found.fix_at_zero] if at and found.fix_at_zero else [])]
-    said = f"; to say so in the file: {attribute_command(fixes, files)}" if fixes else ""
+
+    def fixes(record: BelowAbsoluteZero) -> list[str]:
+        return [*([record.fix] if below else []), *([record.fix_at_zero] if at and record.fix_at_zero else [])]
+
+    in_files = "the files" if len(records) > 1 else "the file"
+    said = f"; to say so in {in_files}: {_commands(fixes, records, _MISSING_FOLDER)}" if fixes(found) else ""
     if below and values.min() >= zero - ANOMALY_AT_MOST:  # a difference whose names do not call it one?
-        difference = attribute_command([_difference_attribute(found.own_name or name)], files)
-        said += f"; if '{name}' holds temperature differences (changes, anomalies), say so instead: {difference}"
+        said += f"; if '{name}' holds temperature differences (changes, anomalies), say so instead: {difference()}"
     steps = f", {steps_text(times)}" if times.size else ""
     return (
         f"'{name}' in {where} holds {shown} at {counts.sum()} of the {size} values checked{hadisst}{steps}, {side} "
@@ -394,7 +420,7 @@ def _message_of(name: str, records: Sequence[BelowAbsoluteZero], read: Sequence[
     return _warning(name, holding[0], values[order], counts[order], np.concatenate(steps),
                     # the values of the files named, not of every file read (verify28 V2)
                     size=sum(int(np.prod(found.sample.shape)) for found in holding),
-                    holders=[found.file for found in holding])
+                    holders=[found.file for found in holding], records=records)
 
 
 def _below_in_block(block: np.ndarray, time_axis: int | None, zero: float) -> tuple[np.ndarray, ...]:

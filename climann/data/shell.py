@@ -135,7 +135,8 @@ class CopyNames:
         self.handed: dict[str, None] = {}  # absolute paths, in the order handed out
         self.original: dict[str, str] = {}  # copy (absolute path) → the file or folder it copies
         self.owner: dict[str, str] = {}  # copy (absolute path) → the message shown first that names it
-        self.latest: dict[str, tuple[str, str]] = {}  # original → (its last copy shown, that message)
+        # original → (its last copy shown, that message, the file its command reads, how many fixes the copy holds)
+        self.latest: dict[str, tuple[str, str, str, int]] = {}
         self.shown_as: dict[str, str] = {}  # a message → as shown (the same again: the same words)
 
     def shown(self, message: str) -> str:
@@ -164,17 +165,19 @@ class CopyNames:
                 if original is None:
                     continue
                 earlier = self.latest.get(original)
+                reads, fixes = original, 1
                 if earlier is not None and earlier[1] != message:
                     chained_text = _chained(text, original, earlier[0], copy)
                     if chained_text == text:
                         continue  # no command of it reads the original: the chain goes on from the earlier copy
                     text = chained_text
-                    chained.append((earlier[0], original, copy))
-                self.latest[original] = (copy, message)
-            for earlier, original, copy in chained:
-                names = [os.path.basename(path) for path in (earlier, original, copy)]  # the lines give the paths
+                    reads, fixes = earlier[0], earlier[3] + 1
+                    chained.append((earlier[0], earlier[2], copy, fixes))
+                self.latest[original] = (copy, message, reads, fixes)
+            for earlier, read, copy, fixes in chained:
+                names = [os.path.basename(path) for path in (earlier, read, copy)]  # the lines give the paths
                 text += (f" (this reads {names[0]}, which the line shown before writes from {names[1]}: run that one "
-                         f"first; {names[2]} then holds both fixes)")
+                         f"first; {names[2]} then holds {_fixes_held(fixes)})")
             self.shown_as[message] = text
             return text
 
@@ -185,6 +188,13 @@ class CopyNames:
         while (candidate := f"{stem}_{number}{extension}") in self.owner or os.path.lexists(candidate):
             number += 1
         return candidate
+
+
+def _fixes_held(count: int) -> str:
+    """What the last copy of a chain of ``count`` lines (each reading the copy the one before
+    writes) holds: "both fixes", "all three fixes", "every fix of the 4 lines" (rerun38 N9: a
+    third copy was said to hold "both")."""
+    return {2: "both fixes", 3: "all three fixes"}.get(count, f"every fix of the {count} lines")
 
 
 _copies: list[CopyNames] = []  # a stack: the innermost copies_said_once's

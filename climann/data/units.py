@@ -1427,9 +1427,9 @@ def _unreadable_units_fix(variable: xr.DataArray, name: str, units: str, to: str
     if ambiguous is not None:
         return f"to have them converted, {ambiguous}"
     readable = _readable_spelling(units, variable.attrs)
-    if readable not in ("UNITS", "1"):
-        why = f" ({WATER_EQUIVALENT_NOTE})" if _WATER_EQUIVALENT_ABBREVIATION.search(units) else ""
-        return f"to have them converted, write readable units{why}: {_units_fix(variable, name, readable, where)}"
+    if readable not in ("UNITS", "1") or dimensionless_index(units):
+        return (f"to have them converted, write readable units{_spelling_note(units)}: "
+                f"{_units_fix(variable, name, readable, where)}")
     return (f"correct its units attribute ({_fraction_fix(variable, name, units, where)}if the values are in "
             f"{str(to).strip()}, as in {reference}: {_units_fix(variable, name, to, where)})")
 
@@ -2089,7 +2089,8 @@ def _unreadable_units_warning(variable: xr.DataArray, name: str, text: str, wher
            f"cannot read the units '{text}' of '{name}' in {found} (expected UDUNITS units such as K, degC, "
            "kg m-2 s-1)")
     command = _ambiguous_units_fix(variable, name, text, where) or (
-        f"write readable units: {_units_fix(variable, name, _readable_spelling(text, variable.attrs), where)}")
+        f"write readable units{_spelling_note(text)}: "
+        f"{_units_fix(variable, name, _readable_spelling(text, variable.attrs), where)}")
     return (f"{why}: the run trains on its values as they are, but other files can then be scored or predicted from "
             f"only in exactly these units; to have them converted, {command}")
 
@@ -2104,15 +2105,48 @@ _WATER_EQUIVALENT_MASSES = {"mm": "kg m-2", "cm": "10 kg m-2", "m": "1000 kg m-2
 WATER_EQUIVALENT_NOTE = "w.e. is a water equivalent: 1 mm of water is 1 kg m-2 at 1000 kg m-3"
 
 
+#: Words for a percentage that UDUNITS cannot read (``Percent``: MODIS AppEEARS' cover layers):
+#: UDUNITS' ``%`` (1 % = 0.01), which the advice writes in their place.
+_PERCENT_WORDS = frozenset({"percent", "percentage", "per cent", "pct"})
+
+#: Spectral vegetation (water, snow, burn) indices given as their own units (``NDVI``: MODIS
+#: AppEEARS' MOD13 layers): each a normalised difference or ratio of reflectances, a pure number
+#: (Tucker 1979, Remote Sens. Environ. 8, 127; Huete et al. 2002, ibid. 83, 195 for EVI), whose
+#: units are ``1`` (CF's dimensionless quantities), not a placeholder to fill in.
+_DIMENSIONLESS_INDICES = frozenset({"ndvi", "evi", "evi2", "ndwi", "ndsi", "savi", "msavi", "nbr", "ndmi"})
+
+
+def dimensionless_index(units: str) -> str | None:
+    """The index named by ``units`` when they are a spectral index's name (:data:`_DIMENSIONLESS_INDICES`:
+    ``NDVI``), whose units are ``1``; else None."""
+    word = str(units).strip().strip("()").strip()
+    return word.upper() if word.lower() in _DIMENSIONLESS_INDICES else None
+
+
+def _spelling_note(text: str) -> str:
+    """Why the advice writes ``text`` as :func:`_readable_spelling` does, in parentheses; ``""`` when
+    the spelling says it (a capital ``Kg``)."""
+    index = dimensionless_index(text)
+    if index is not None:
+        return f" ({index} is a dimensionless index, a normalised difference of reflectances: its units are 1)"
+    if text.strip().lower() in _PERCENT_WORDS:
+        return f" ('{text.strip()}' is UDUNITS' %)"
+    return f" ({WATER_EQUIVALENT_NOTE})" if _WATER_EQUIVALENT_ABBREVIATION.search(text) else ""
+
+
 def _readable_spelling(text: str, attrs: Mapping) -> str:
     """``text`` with a capital ``Kg`` (NCEP/NCAR's kilogram) written ``kg``, or a water equivalent
     (``mm w.e. yr-1``, :data:`_WATER_EQUIVALENT_ABBREVIATION`) as the same mass per area
     (``kg m-2 yr-1``: the rate per year kept, converted to any rate by the calendar), when that
     makes it readable, ``1`` for a word for a fraction (:data:`_FRACTION_WORDS`, also in parentheses as
     old-CDS ERA5's ``(0 - 1)``) or ``~`` and ``-``, for the advice only
-    (the values are never read so); else ``UNITS``."""
-    if is_fraction_word(text) or text.strip().strip("()").strip() in ("~", "-"):
+    (the values are never read so), ``%`` for a word for a percentage (:data:`_PERCENT_WORDS`),
+    ``1`` for a spectral index's name (:func:`dimensionless_index`: ``NDVI``); else ``UNITS``."""
+    if (is_fraction_word(text) or text.strip().strip("()").strip() in ("~", "-")
+            or dimensionless_index(text) is not None):
         return "1"
+    if text.strip().lower() in _PERCENT_WORDS:
+        return "%"
     candidate = _WATER_EQUIVALENT_ABBREVIATION.sub(lambda found: _WATER_EQUIVALENT_MASSES[found["length"]],
                                                    re.sub(r"\bKg\b", "kg", text))
     if candidate == text:

@@ -160,9 +160,9 @@ def _number(value: float | None) -> str:
     return "n/a" if value is None or not math.isfinite(value) else f"{value:.4g}"
 
 
-def _coverage(metrics: dict) -> list[str]:
+def _coverage(metrics: dict, inputs: dict | None = None) -> list[str]:
     """report.md's lines on what was scored: values per block, per model where they differ,
-    and the notes on baselines left out or partly scored."""
+    and the notes on baselines left out or partly scored (``inputs``: see :func:`report_markdown`)."""
     counts = ", ".join(f"{split} {count}" for split, count in metrics.get("n_samples", {}).items())
     lines = [f"Scored values: {counts}; dropped (missing target or feature): {metrics.get('n_dropped', 0)}."
              + (f" Values of the target dropped where a feature is missing: {metrics['n_target_dropped']}."
@@ -176,7 +176,7 @@ def _coverage(metrics: dict) -> list[str]:
     notes = note_lines(metrics.get("notes", [])) + score_note_lines(metrics.get("score_notes", []))
     notes += [changed_input_text(change) for change in metrics.get("changed_inputs", [])]
     notes += [scored_own_years_text(metrics["own_years_scored"])] if metrics.get("own_years_scored") else []
-    notes += [text for text in (target_means_text(metrics), negative_skill_text(metrics)) if text]
+    notes += [text for text in (target_means_text(metrics), negative_skill_text(metrics, **(inputs or {}))) if text]
     notes += [metrics["target_dropped_note"]] if metrics.get("target_dropped_note") else []
     if notes:
         lines += ["", "Notes:", ""] + [f"- {line}" for line in notes]
@@ -439,15 +439,17 @@ def _climatology_scored(metrics: dict) -> bool:
     return any("climatology" in models for models in metrics["splits"].values())
 
 
-def report_markdown(metrics: dict, figures: Sequence[Path], run_dir: Path) -> str:
+def report_markdown(metrics: dict, figures: Sequence[Path], run_dir: Path, *, inputs: dict | None = None) -> str:
     """``report.md``: the metrics table and the figures, linked relative to ``run_dir``
     (the folder of ``report.md``; figures given relative to the working directory, like
-    ``run_dir``, or absolute)."""
+    ``run_dir``, or absolute). ``inputs``: what the run's network learnt from (``target_anomaly``,
+    ``predictors``, ``features``, ``lags``: :func:`climann.workflow.runlog.run_inputs`), to which the
+    note on a negative skill fits its causes and ways out; None (``metrics.json`` alone): not known."""
     header = ["split", "period", "model", *(label for _, label in table_columns(metrics))]
     lines = [f"# climann run: {metrics['target']}", "", _caption(metrics) + ".", "",
              "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in metric_rows(metrics)]
-    lines += ["", *_coverage(metrics), ""]
+    lines += ["", *_coverage(metrics, inputs), ""]
     if metrics.get("training"):
         lines += [f"Trained {training_text(metrics['training'])}.", ""]
     lines += ensemble_lines(metrics)

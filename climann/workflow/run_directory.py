@@ -39,6 +39,7 @@ from climann.model import History, Network
 from climann.model.ensemble import Ensemble
 from climann.model.state import WEIGHTS_EPOCH_KEY
 from climann.workflow.config import RunConfig, config_to_toml, steps_read_before_range
+from climann.workflow.runlog import run_inputs
 from climann.workflow.preparation import PreparedData, exceeds_memory_limit, selected_months, used_variables
 from climann.workflow.runlog import PhaseTimer, RunLogCollector
 from climann.workflow.training_cells import grid_mapping_record
@@ -392,7 +393,8 @@ def write_run_record(
     metrics.update(model_record(staging))  # the run's result says so too: evaluate RUN returns the same
     (staging / "metrics.json").write_text(dumps(metrics, indent=2) + "\n")
     (staging / "history.csv").write_text(history_csv(history))
-    (staging / "report.md").write_text(report_markdown(metrics, list(figures), staging))
+    (staging / "report.md").write_text(report_markdown(metrics, list(figures), staging,
+                                                            inputs=run_inputs(config.data)))
 
 
 def write_run_files(

@@ -176,13 +176,22 @@ def warn_about_identity(metrics: dict, data: DataConfig) -> None:
         run_logger.warning(line)
 
 
+def run_inputs(data: DataConfig) -> dict:
+    """What the run's network learnt from, as :func:`climann.evaluation.negative_skill.negative_skill_text`
+    (and ``report.md``) fit their causes and ways out to it: ``target_anomaly``, ``predictors``,
+    ``features`` and ``lags`` (after "auto" is resolved; None where still "auto": not known)."""
+    return {"target_anomaly": bool(data.target_anomaly), "predictors": data.predictors,
+            "features": data.features, "lags": data.lags or {}}
+
+
 def warn_about_negative_skill(metrics: dict, data: DataConfig) -> None:
     """Warn (on the terminal and in ``train.log``) when the network scores worse than the
-    climatology on the test block: a negative skill score, its causes and the ways out
-    (:func:`climann.evaluation.negative_skill.negative_skill_text`); nothing is refused."""
+    climatology on the test block: a negative skill score, its causes and the ways out fitted to
+    the run's inputs in ``data`` (:func:`climann.evaluation.negative_skill.negative_skill_text`);
+    nothing is refused."""
     from climann.evaluation.negative_skill import negative_skill_text
 
-    line = negative_skill_text(metrics, target_anomaly=bool(data.target_anomaly))
+    line = negative_skill_text(metrics, **run_inputs(data))
     if line is not None:
         run_logger.warning(line)
 

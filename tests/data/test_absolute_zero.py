@@ -154,7 +154,52 @@ def test_codes_in_a_later_file_only_are_counted_in_every_file(tmp_path, caplog):
         f"'sst' in b.nc holds -1000 at {int(ice.sum())} of the {ice[60:].size} values checked (HadISST marks sea ice "
         "so), "
         f"{_steps_held(ice)}, below absolute zero (-273.15 C), which no temperature can be, so they are read as "
-        f"missing; to say so in the file: ncatted -a valid_min,sst,o,f,-273.15 {paths[1]} {tmp_path / 'b_fixed.nc'}"]
+        f"missing; to say so in the files: mkdir -p {tmp_path / 'absolute_zero_marked'} && for f in {tmp_path}/*.nc; "
+        f"do ncatted -a valid_min,sst,o,f,-273.15 \"$f\" {tmp_path / 'absolute_zero_marked'}/\"${{f##*/}}\"; done (a copy "
+        f"of each of its 2 files in a new folder), then give --data '{tmp_path / 'absolute_zero_marked'}/*.nc' in "
+        "place of the originals"]
+
+
+def test_the_advice_for_a_folder_is_a_loop_that_fixes_every_file_run_as_printed(tmp_path, caplog):
+    """rerun38 N5: the advice for a folder of files was ``ncatted … IN.nc OUT.nc``: placeholders, and one
+    file's command. It is now a loop writing a copy of each file into a new folder (both advices: valid_min
+    and, the values being a few kelvins below 0 K, units_metadata), and that loop, run as printed on the 3
+    files, leaves copies that open with the same values missing and nothing said."""
+    values = np.abs(_hadisst_values()).clip(0.5, 4.0)
+    values[:, 0, :2] = [-0.31, -0.12]
+    folder = tmp_path / "delta"
+    folder.mkdir()
+    paths = [_write(folder / f"delta_{k}.nc", values[40 * k: 40 * (k + 1)], units="K") for k in range(3)]
+    for k, path in enumerate(paths):
+        with netCDF4.Dataset(path, "a") as nc:
+            nc["time"][:] = cftime.date2num(_months()[40 * k: 40 * (k + 1)], nc["time"].units, "gregorian")
+    forget_notes()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_below_absolute_zero(open_dataset(paths), ["sst"])
+    (said,) = [record.getMessage() for record in caplog.records]
+    assert "IN.nc" not in said and "OUT.nc" not in said
+    loop = re.search(r"to say so in the files: (mkdir .*?; done) \(a copy of each of its 3 files in a new folder\), "
+                     r"then give --data (\S+) in place of the originals", said)
+    difference = re.search(r"say so instead: (mkdir .*?; done) \(a copy of each of its 3 files", said)
+    assert loop and difference and f"for f in {folder}/*.nc; do ncatted" in loop[1]
+    assert "units_metadata,sst,o,c,'temperature: difference'" in difference[1]
+    if shutil.which("ncatted") is None:
+        return
+    subprocess.run(loop[1], shell=True, check=True, capture_output=True)
+    copies = sorted((folder / "absolute_zero_marked").iterdir())
+    assert [copy.name for copy in copies] == [path.name for path in paths]
+    assert shlex.split(loop[2]) == [str(folder / "absolute_zero_marked" / "*.nc")]  # the --data: these copies
+    forget_notes()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        fixed = open_dataset(copies)
+        warn_below_absolute_zero(fixed, ["sst"])
+    assert caplog.records == []
+    assert int(np.isnan(fixed["sst"].values).sum()) == int((values < 0).sum()) == 2 * values.shape[0]
+    subprocess.run(difference[1], shell=True, check=True, capture_output=True)
+    kept = open_dataset(sorted((folder / "temperature_differences").iterdir()))
+    np.testing.assert_array_equal(kept["sst"].values, values)  # differences: every value kept
 
 
 def test_the_advised_valid_min_masks_them_without_a_warning(tmp_path, caplog):

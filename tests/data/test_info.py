@@ -442,6 +442,14 @@ def _dates(calendar: str, *steps: tuple) -> list:
         pytest.param(_dates("standard", (1582, 9, 15), (1582, 10, 15), (1582, 11, 15)), "monthly", id="monthly-1582"),
         pytest.param(_dates("julian", (2000, 1, 1), (2000, 3, 1), (2000, 4, 1)), "monthly", id="monthly-with-gap"),
         pytest.param(_dates("standard", (2000, 1, 1)), "a single time step", id="single"),
+        # rerun38 N9: dekads (8 to 11 days apart) and GIMMS-like half-months (13 to 16) were "irregular (…)",
+        # though the climatology is kept per dekad (half-month): named by the days they start on
+        pytest.param(_dates("standard", *[(2001, month, day) for month in range(1, 13) for day in (1, 11, 21)]),
+                     "dekads (1st, 11th, 21st of each month)", id="dekads"),
+        pytest.param(_dates("noleap", *[(2001, month, day) for month in range(1, 13) for day in (1, 16)]),
+                     "half-months (1st, 16th of each month)", id="half-months"),
+        pytest.param(_dates("standard", (2001, 1, 1), (2001, 1, 11), (2001, 1, 21), (2001, 2, 1), (2001, 2, 12)),
+                     "irregular (10 to 11 days)", id="not-dekads"),
     ],
 )
 def test_time_step_names(times, expected):

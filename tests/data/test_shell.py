@@ -803,6 +803,34 @@ def test_two_folder_fixes_shown_by_one_command_chain_their_loops(tmp_path, monke
     assert sorted(path.name for path in (tmp_path / "d").glob("*.nc")) == ["2001.nc", "2002.nc", "2003.nc"]
 
 
+@pytest.mark.skipif(shutil.which("ncatted") is None, reason="needs NCO's ncatted")
+def test_a_chain_of_three_fixes_says_the_third_copy_holds_all_three(tmp_path, monkeypatch):
+    """rerun38 N9: the third of three lines on one file said its copy "then holds both fixes", and that the
+    line before "writes from" the original, which it does not (it reads the first copy). Now: "all three
+    fixes", and the file the line before reads; run as printed in order, the last copy holds the three."""
+    from climann.data.shell import copies_said_once, input_and_copy, ncatted_attribute, ncatted_command
+
+    monkeypatch.chdir(tmp_path)
+    xr.Dataset({"tas": ("time", np.array([1.0, 2.0]), {"units": "Kelvin"})}).to_netcdf(tmp_path / "x.nc")
+
+    def advice(attribute: str, value: str) -> str:
+        return "fix: " + ncatted_command([ncatted_attribute(attribute, "tas", "o", "c", value)], input_and_copy("x.nc"))
+
+    with copies_said_once() as copies:
+        lines = [copies.shown(advice(attribute, value)) for attribute, value in
+                 (("units", "K"), ("long_name", "air temperature"), ("standard_name", "air_temperature"))]
+    assert lines[0] == "fix: ncatted -a units,tas,o,c,K x.nc x_fixed.nc"
+    assert lines[1].endswith("x_fixed.nc x_fixed_2.nc (this reads x_fixed.nc, which the line shown before writes "
+                             "from x.nc: run that one first; x_fixed_2.nc then holds both fixes)")
+    assert lines[2].endswith("x_fixed_2.nc x_fixed_3.nc (this reads x_fixed_2.nc, which the line shown before "
+                             "writes from x_fixed.nc: run that one first; x_fixed_3.nc then holds all three fixes)")
+    for line in lines:
+        subprocess.run(line.removeprefix("fix: ").partition(" (this reads")[0], shell=True, check=True,
+                       cwd=tmp_path, capture_output=True)
+    with xr.open_dataset(tmp_path / "x_fixed_3.nc") as fixed:
+        assert fixed["tas"].attrs == {"units": "K", "long_name": "air temperature", "standard_name": "air_temperature"}
+
+
 def test_copies_of_grib_files_are_named_nc_and_looped_over_a_glob(tmp_path, monkeypatch):
     """break38a B1, B5: copies of 36 ICON GRIB files were named *.grib2 (NetCDF inside) and the loop listed the 36
     files one by one (a 6 kB line). Now the loop runs over a glob that takes them and nothing else, each copy ends

@@ -1167,6 +1167,36 @@ def test_units_that_cannot_be_read_are_warned_about_with_a_readable_spelling(cap
     assert "prate.sfc.mon.mean.nc prate.sfc.mon.mean_fixed.nc" in lines[0].replace("/data/ncep/", "")
 
 
+@pytest.mark.skipif(shutil.which("ncatted") is None, reason="needs NCO's ncatted")
+def test_percent_and_ndvi_units_get_units_to_write_not_a_placeholder(tmp_path, caplog):
+    """rerun38 N9: MODIS AppEEARS' 'Percent' and 'NDVI' were advised ``ncatted -a units,…,o,c,UNITS``, a
+    placeholder. 'Percent' is UDUNITS' % (0.01); NDVI, a normalised difference of reflectances, is
+    dimensionless: 1, said so. The advice, run as printed, leaves units that are read: 50 % is 0.5."""
+    from climann.data.open import open_dataset
+
+    values = np.full((2, 3), 50.0, np.float32)
+    path = tmp_path / "modis.nc"
+    xr.Dataset({"cover": (("time", "x"), values, {"units": "Percent"}),
+                "ndvi": (("time", "x"), values / 100, {"units": "NDVI"})}).to_netcdf(path)
+    with caplog.at_level(logging.WARNING, logger="climann.data.units"):
+        found = warn_unreadable_units(open_dataset([path]), ["cover", "ndvi"], where="modis.nc")
+    assert found == {"cover": "Percent", "ndvi": "NDVI"}
+    lines = {record.getMessage().split("'")[3]: record.getMessage() for record in caplog.records}
+    assert ",o,c,UNITS" not in " ".join(lines.values())
+    assert "write readable units ('Percent' is UDUNITS' %): ncatted -a units,cover,o,c,% " in lines["cover"]
+    assert ("write readable units (NDVI is a dimensionless index, a normalised difference of reflectances: its units "
+            "are 1): ncatted -a units,ndvi,o,c,1 ") in lines["ndvi"]
+    read = {}
+    for name, line in lines.items():  # each run as printed (its copy beside the file), then read
+        subprocess.run("ncatted " + line.rsplit(": ncatted ", 1)[1], shell=True, check=True, cwd=tmp_path,
+                       capture_output=True)
+        with xr.open_dataset(tmp_path / "modis_fixed.nc") as fixed:
+            read[name] = parse_units(fixed[name].attrs["units"], variable=name)
+        (tmp_path / "modis_fixed.nc").unlink()
+    assert read["cover"].to("1").magnitude == pytest.approx(0.01)  # 50 % is 0.5
+    assert read["ndvi"] == parse_units("1", variable="ndvi")
+
+
 def test_new_data_in_ncep_kg_get_the_readable_spelling_training_gives_not_the_runs_units(caplog):
     """NCEP R1's ``Kg/m^2/s`` in ``evaluate --data`` for a run in ``mm``: the one advice is the
     one :func:`warn_unreadable_units` gives at training (``kg/m^2/s``), which then converts;

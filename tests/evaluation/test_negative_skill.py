@@ -7,7 +7,7 @@ import pytest
 from climann.evaluation.negative_skill import negative_skill_text
 from climann.evaluation.report import report_markdown
 from climann.workflow.config import DataConfig
-from climann.workflow.runlog import warn_about_negative_skill
+from climann.workflow.runlog import run_inputs, warn_about_negative_skill
 
 
 def _metrics(model_mse: float, climatology_mse: float | None, *, skill: float | None = None) -> dict:
@@ -67,3 +67,67 @@ def test_a_run_that_learns_anomalies_is_not_told_to_learn_anomalies(caplog):
     assert "--target-anomaly" not in line and "departures from the climatology already" in line
     assert "with --target-anomaly (it then learns" in negative_skill_text(metrics, target_anomaly=False)
     assert "if it does not already" in negative_skill_text(metrics)
+
+
+def _warned(caplog, metrics: dict, data: DataConfig) -> str:
+    """The one line ``train`` warns for a run with ``data``."""
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann.run"):
+        warn_about_negative_skill(metrics, data)
+    (line,) = [record.getMessage() for record in caplog.records]
+    return line
+
+
+def test_a_run_with_its_own_lag_is_not_told_to_add_it(caplog):
+    """rerun38 N3: a run WITH --lags tas=1 was advised "--lags tas=1"."""
+    metrics = _metrics(0.661, 0.559)
+    line = _warned(caplog, metrics, DataConfig(target="sosstsst", predictors=(), features=("lat", "season"),
+                                               lags={"sosstsst": (1,)}))
+    assert "--lags" not in line and "(its inputs: its own lag)" in line
+    assert line.endswith("give it predictors that vary with sosstsst, or train longer")
+    unlagged = _warned(caplog, metrics, DataConfig(target="sosstsst", predictors=(), features=("lat",),
+                                                   lags={"ts": (1,)}))
+    assert unlagged.endswith("predictors that vary with sosstsst or its past (--lags sosstsst=1), or train longer")
+
+
+def test_a_run_with_predictors_is_not_told_it_has_none(caplog):
+    """rerun38 N3: runs with predictors (ts; GFS tp) were told "(no predictor with data, coordinate features
+    alone)"; they are named, and more predictors advised. A run without any is told its features."""
+    metrics = _metrics(0.661, 0.559)
+    line = _warned(caplog, metrics, DataConfig(target="sosstsst", predictors=("ts", "tp"), features=("lat",)))
+    assert "no predictor" not in line and "(its inputs: ts, tp)" in line
+    assert "give it more predictors that vary with sosstsst or its past (--lags sosstsst=1)" in line
+    bare = _warned(caplog, metrics, DataConfig(target="sosstsst", predictors=(), features=("lat", "season")))
+    assert "(no predictor, coordinate features alone: lat, season)" in bare
+    assert "give it predictors that vary with" in bare and "more predictors" not in bare
+
+
+def test_a_run_that_learns_anomalies_is_not_blamed_for_the_seasonal_cycle(caplog):
+    """rerun38 N3: with --target-anomaly the line still said "the inputs do not tell the network each cell's
+    seasonal cycle": the climatology gives it that cycle; the departures are what its inputs do not tell."""
+    line = _warned(caplog, _metrics(0.661, 0.559), DataConfig(target="sosstsst", predictors=("ts",),
+                                                                target_anomaly=True))
+    assert "seasonal cycle" not in line and "--target-anomaly" not in line
+    assert "it learns the departures from the climatology already, and most likely its inputs tell it little" in line
+
+
+@pytest.mark.parametrize(("model_mse", "worse"), [(0.5611, False), (0.5592, False), (0.5646, True), (0.661, True)])
+def test_a_skill_within_0_01_of_0_is_no_better_than_the_climatology(model_mse, worse):
+    """rerun38 N3: skill −0.0038 (anomalies that are noise) was called "worse than the climatology".
+    By hand: 1 − 0.5611/0.559 = −0.00376, 1 − 0.5592/0.559 = −0.00036 (no better than);
+    1 − 0.5646/0.559 = −0.01002, 1 − 0.661/0.559 = −0.182 (worse)."""
+    text = negative_skill_text(_metrics(model_mse, 0.559))
+    assert text.startswith("the network scores worse than the climatology" if worse
+                           else "the network scores no better than the climatology")
+    assert ("within 0.01 of 0" in text) is not worse
+
+
+def test_report_md_fits_the_line_to_the_run_when_it_knows_the_inputs():
+    """report.md written with the run (write_run_record knows its config) says what train warned;
+    rewritten from metrics.json alone it keeps the neutral wording."""
+    metrics = _metrics(0.661, 0.559)
+    data = DataConfig(target="sosstsst", predictors=("ts",), lags={"sosstsst": (1,)}, target_anomaly=True)
+    fitted = negative_skill_text(metrics, **run_inputs(data))
+    assert f"- {fitted}" in report_markdown(metrics, [], run_dir=".", inputs=run_inputs(data)).splitlines()
+    neutral = report_markdown(metrics, [], run_dir=".")
+    assert fitted not in neutral and "if it does not already" in neutral
