@@ -49,6 +49,13 @@ to the target when
   :data:`DESCRIPTION_PHRASES`), or its name is the target's with "StdDev", "uncertainty",
   "error"… put in (:data:`INSERTED_WORDS`: ``LaiStdDev_500m`` beside ``Lai_500m``; break38b B4,
   where these were the default predictors of MODIS LAI and NDVI); or
+- its name or description says the day or time each value was observed
+  (:data:`OBSERVATION_TIME_PHRASES`: MOD13's ``_250m_16_days_composite_day_of_the_year``, "Day of
+  year VI pixel", the day within its 16-day composite each pixel's value was taken; MOD11's
+  ``Day_view_time``, "Local time of day observation"; GHRSST's ``sst_dtime``, "time difference
+  from reference time"): as a predictor it teaches the network the calendar of the retrieval
+  (rerun38 N7), not the physics. A day of year that is the quantity itself (a phenology
+  product's green-up day, a burn date) says no observation and is kept; or
 - its units are those of a count (:data:`COUNT_UNITS`: none, "1", "count"…) and its name says a
   count of observations or cruises (:data:`COUNT_NAME_WORDS`: ICOADS's ``sst_nobs``, ``n_obs``,
   SOCAT's ``fco2_count_nobs``) or, where no long name or description says what it counts, it
@@ -85,6 +92,18 @@ DESCRIPTION_PHRASES = ("number of stations", "number of observations", "number o
                        # FPAR and LAI", MOD13's pixel_reliability "Quality reliability of VI pixel"
                        "quality for", "quality reliability", "pixel reliability", "quality assurance",
                        "quality control", "quality flag", "qa flag", "qc flag", "vi quality")
+
+#: Phrases of a name (its words as :func:`_name_words` splits them) or description that make a
+#: variable the day or time each of the target's values was observed (lower case, words separated
+#: by single spaces, matched as whole words): MOD13's and VNP13's "composite day of the year"
+#: ("Day of year VI pixel"), MOD11's ``Day_view_time`` ("Local time of day observation"),
+#: GHRSST's ``sst_dtime`` ("time difference from reference time"), acquisition and overpass times.
+OBSERVATION_TIME_PHRASES = ("composite day", "day of year vi pixel", "view time", "viewing time",
+                            "observation time", "observation day", "observation date", "time of observation",
+                            "day of observation", "date of observation", "time of day observation",
+                            "time of night observation", "acquisition time", "acquisition date",
+                            "time of acquisition", "date of acquisition", "overpass time", "time of overpass",
+                            "time difference from reference time")
 
 #: Units of a quality bit field (lower case, stripped): MODIS's ``FparLai_QC`` and ``VI_Quality``,
 #: ``units = "bit field"``; each bit a condition of the retrieval, no amount.
@@ -184,6 +203,8 @@ def ancillary_reason(variable: xr.DataArray, target: xr.DataArray) -> str | None
 def _described_as_ancillary(variable: xr.DataArray) -> str | None:
     """Why ``variable``'s standard_name, description or name and units make it ancillary data, or None."""
     standard_name = str(variable.attrs.get("standard_name", ""))
+    if (observed := _observation_time(variable)) is not None:
+        return observed
     if any(standard_name.split()[-1:] == [modifier] for modifier in STANDARD_NAME_MODIFIERS):
         return f"its standard_name '{standard_name}'"
     for key in DESCRIPTION_ATTRIBUTES:
@@ -199,6 +220,18 @@ def _described_as_ancillary(variable: xr.DataArray) -> str | None:
     return None
 
 
+def _observation_time(variable: xr.DataArray) -> str | None:
+    """``"its name '…composite_day_of_the_year', the day or time each value was observed"`` when
+    ``variable``'s name or a description holds one of :data:`OBSERVATION_TIME_PHRASES`, else None."""
+    said = [("name", str(variable.name), _name_words(str(variable.name)))]
+    said += [(key, str(variable.attrs[key]), _words(variable.attrs[key])) for key in DESCRIPTION_ATTRIBUTES
+             if variable.attrs.get(key) is not None]
+    for key, text, words in said:
+        if any(f" {phrase} " in f" {words} " for phrase in OBSERVATION_TIME_PHRASES):
+            return f"its {key} '{text}', the day or time each value was observed"
+    return None
+
+
 def _quality_name(variable: xr.DataArray) -> str | None:
     """``"its name 'FparLai_QC', quality flags"`` when the name holds one of
     :data:`QUALITY_NAME_WORDS` as a word, else None."""
@@ -210,7 +243,8 @@ def _quality_name(variable: xr.DataArray) -> str | None:
 def ancillary_in_itself(variable: xr.DataArray) -> str | None:
     """Why ``variable`` is ancillary data whatever the target, or None: the module's rules that
     need no target (a CF Appendix C modifier, a description or a name that says a count of
-    stations or observations, an error estimate or a quality index; SOCAT's ``count_ncruise``,
+    stations or observations, an error estimate, a quality index or the day or time of each
+    observation; SOCAT's ``count_ncruise``,
     "Number of cruises"). :func:`climann.data.info.describe` suggests no such variable as the
     target while the file holds another.
 
@@ -320,6 +354,6 @@ def ancillary_note(relations: dict[str, str], target: str) -> str:
     whose = f"{described[0]}'s values" if len(described) == 1 else f"the values of {' and '.join(described)}"
     return (f"left out of the default predictors: {shown}: data about how well {whose} are known (CF 3.4 "
             f"ancillary data: station and observation counts, gauge weights, error estimates, standard deviations "
-            f"and quality flags of the retrieval), not what drives "
+            f"and quality flags of the retrieval, the day or time each value was observed), not what drives "
             f"them, so a network fed {them} learns the data's sampling; name {them} in [data] predictors "
             f"(--predictors) to use {them} anyway")

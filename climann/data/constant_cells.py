@@ -25,13 +25,21 @@ It is not warned where real data sit at that value at every step (:func:`physica
   and concentrations of :func:`~climann.data.nonnegative.cannot_be_negative`; a share of a
   whole (:func:`~climann.data.bounded_quantities.upper_bound`: cloud cover, sea-ice
   concentration, a burned-area fraction); and, by the words of its ``standard_name``,
-  ``long_name`` or name (:data:`ZERO_BOUNDED_WORDS`), thicknesses, speeds, areas, snow, ice,
-  burned area and fire, counts, downwelling and solar radiation (the polar night of a winter
-  subset), discharge; or in units of an area. A desert's rain is 0 at every step, the
-  tropics' snow and sea ice too;
+  ``long_name`` or name (:data:`ZERO_BOUNDED_WORDS`), speeds, areas, snow, ice (and so their
+  depths and thicknesses), rain, hail and graupel, burned area and fire, counts, downwelling and
+  solar radiation (the polar night of a winter subset), discharge; or in units of an area. A
+  desert's rain is 0 at every step, the tropics' snow and sea ice too. A thickness or depth is
+  bounded by 0 only as a thickness of something that may be absent (snow, ice, rain): the ocean's
+  mixed layer (ORAS5's ``somxl010``, ``ocean_mixed_layer_thickness_defined_by_sigma_theta``) and
+  the other layers of the sea or air are never 0 thick where there is sea or air, so a 0 held
+  there is land (rerun38 N2: ORAS5's land at 0 m trained on as sea, unwarned);
 - the upper bound of a share: 100 % of a permanent ice cover, 1 of a fraction;
 - the freezing point of sea water (:data:`SEA_WATER_FREEZING`, in a temperature of any scale):
-  HadISST and OISST write -1.8 °C under sea ice, month after month in the central Arctic.
+  HadISST and OISST write -1.8 °C under sea ice, month after month in the central Arctic;
+- the freezing point of fresh water, 0 °C (:data:`FRESH_WATER_FREEZING`), of a lake's (fresh
+  water's) temperature alone (:data:`FRESH_WATER_WORDS`: CF ``lake_surface_temperature``, a
+  ``long_name`` that says lake): a lake surface temperature is held at 273.15 K under its ice.
+  Elsewhere 0 °C stays warned: ORAS5 writes its land as 0 °C of sea temperature.
 
 A usual fill value no attribute marks (CMIP's 1e20, -9999: :mod:`climann.data.fill_like`) has
 its own warning, and is not named twice. A few cells by chance (fewer than :data:`MIN_SHARE` of
@@ -61,8 +69,9 @@ from climann.data.shell import (copies_of_files, copy_command, copy_path, input_
 from climann.data.sources import source_files, variable_file
 from climann.data.units import parse_units, unit_registry
 
-__all__ = ["MIN_SHARE", "MIN_STEPS", "MIN_VARYING", "NEARLY_ALL", "SEA_WATER_FREEZING", "ZERO_BOUNDED_WORDS",
-           "ConstantCells", "constant_cells", "held_value_fix", "physical_bound"]
+__all__ = ["FRESH_WATER_FREEZING", "FRESH_WATER_WORDS", "MIN_SHARE", "MIN_STEPS", "MIN_VARYING", "NEARLY_ALL",
+           "SEA_WATER_FREEZING", "ZERO_BOUNDED_WORDS", "ConstantCells", "constant_cells", "held_value_fix",
+           "physical_bound"]
 
 #: The fewest time steps checked: over two steps a slowly changing field, packed to a coarse
 #: step, may repeat itself; over three evenly spaced steps of the record no real field does.
@@ -82,15 +91,28 @@ MIN_SHARE = 0.01
 MIN_VARYING = 0.1
 
 #: Words of a ``standard_name``, ``long_name`` or name that make 0 a value real data hold at
-#: every step (see the module's description); read with blanks and dashes as ``_``.
+#: every step (see the module's description); read with blanks and dashes as ``_``. No bare
+#: "thickness" or "depth": those of snow, ice or rain are bounded by the substance's word, an
+#: ocean's mixed layer is not bounded at all.
 ZERO_BOUNDED_WORDS = re.compile(
-    r"thickness|speed|(?<![a-z])area|snow|(?<![a-z])ice(?![a-z])|sea_ice|burn|fire|(?<![a-z])count|number_of|"
+    r"speed|(?<![a-z])area|snow|(?<![a-z])ice(?![a-z])|sea_ice|(?<![a-z])rain|hail|graupel|"
+    r"burn|fire|(?<![a-z])count|number_of|"
     r"downwelling|incoming|insolation|solar|shortwave|discharge|streamflow|frequency|occurrence|cover(?![a-z])",
     re.IGNORECASE)
 
 #: The freezing point of sea water in °C, as products write it under sea ice: -1.8 (HadISST,
 #: OISST), -1.92 at a salinity of 35 at the surface (TEOS-10), down to -2.
 SEA_WATER_FREEZING = (-2.0, -1.7)
+
+#: The freezing point of fresh water in °C (at the surface's pressure): a lake's surface
+#: temperature under its ice (ESA CCI Lakes' LSWT, ERA5's ``lmlt``), written 273.15 K.
+FRESH_WATER_FREEZING = 0.0
+
+#: Words of a ``standard_name`` or ``long_name`` (blanks read as ``_``) that make a temperature
+#: one of fresh water: CF's ``lake_surface_temperature``, "lake surface skin temperature",
+#: "freshwater", "river water temperature".
+FRESH_WATER_WORDS = re.compile(r"(?<![a-z])lakes?(?![a-z])|fresh_?water|(?<![a-z])rivers?(?![a-z])",
+                               re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -197,7 +219,12 @@ def physical_bound(name: str, variable: xr.DataArray, value: float) -> str | Non
     freezing = _in_celsius(name, variable, value)
     if freezing is not None:
         low, high = SEA_WATER_FREEZING
-        return f"{value:g}, the freezing point of sea water" if low <= freezing <= high else None
+        if low <= freezing <= high:
+            return f"{value:g}, the freezing point of sea water"
+        fresh = _fresh_water(variable)
+        if fresh is not None and np.isclose(freezing, FRESH_WATER_FREEZING, rtol=0.0, atol=1e-4):
+            return f"{value:g}, the freezing point of fresh water (its {fresh})"
+        return None
     if value != 0.0:
         return None
     if (said := cannot_be_negative(name, variable)) is not None:
@@ -206,6 +233,16 @@ def physical_bound(name: str, variable: xr.DataArray, value: float) -> str | Non
     if (found := ZERO_BOUNDED_WORDS.search(re.sub(r"[\s-]+", "_", f"{words} {name}"))) is not None:
         return f"0, a lower bound of a quantity of '{found.group(0)}'"
     return "0, the least of an area" if _is_area(name, variable) else None
+
+
+def _fresh_water(variable: xr.DataArray) -> str | None:
+    """The attribute (``standard_name 'lake_surface_temperature'``) that says ``variable`` is
+    of fresh water (:data:`FRESH_WATER_WORDS`), for the message; None when none does."""
+    for key in ("standard_name", "long_name"):
+        text = " ".join(str(variable.attrs.get(key, "")).split())
+        if FRESH_WATER_WORDS.search(re.sub(r"[\s-]+", "_", text)):
+            return f"{key} '{text}'"
+    return None
 
 
 def _in_celsius(name: str, variable: xr.DataArray, value: float) -> float | None:

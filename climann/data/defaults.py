@@ -32,7 +32,8 @@ order of their names: a store has no definition order, see
   refused, with the line that writes each step's amount;
 - data about how well the target's values are known (CF §3.4 ancillary data: CRU TS's
   station count ``stn``, OISST's error estimate ``err``, the NSIDC sea-ice CDR's
-  ``stdev_of_cdr_seaice_conc``; :mod:`climann.data.ancillary`);
+  ``stdev_of_cdr_seaice_conc``; MODIS's quality layers and the day of each composite's
+  observation, ``_250m_16_days_composite_day_of_the_year``; :mod:`climann.data.ancillary`);
 - the target plus a field constant in time, found by the values on the training block (DUACS's
   ``adt`` = ``sla`` + the mean dynamic topography; :mod:`climann.data.target_copies`): it would
   rebuild the target. Named in ``[data] predictors`` it is refused unless ``[data]

@@ -140,7 +140,9 @@ def describe(
         held = {name for forecast, _ in forecasts.values() for name in forecast_variables(forecast)}
         names = sorted(data_variable_names(dataset), key=lambda name: name in held)
         grid, problems = _find_grid(dataset)
-        grid_text = (_grid_section(dataset, grid, problems, target=_target_choice(dataset, names, grid)[0])
+        constant = _constant_in_time(dataset, names, grid.get("time"))  # read once, for both sections
+        grid_text = (_grid_section(dataset, grid, problems,
+                                   target=_target_choice(dataset, names, grid, constant=constant)[0])
                      + _other_points_text(on, points, opened.dims))
         sections = [
             _files_section(files, other_grids),
@@ -155,6 +157,7 @@ def describe(
         shown = {kind: f"no {kind} coordinate read (see Grid above)" for kind, problem in problems.items()
                  if problem in grid_text}
         config = _config_section(paths, dataset, names, grid, overlap=overlap, problems={**problems, **shown},
+                                 constant=constant,
                                  files=files, forecast_choice=choice, given=given,
                                  stations={several.dim: several for several in stations})
     finally:
@@ -945,7 +948,8 @@ def _toml(value: object) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
-def _target_choice(dataset: xr.Dataset, names: list[str], grid: dict[str, str]) -> tuple[str, list[str]]:
+def _target_choice(dataset: xr.Dataset, names: list[str], grid: dict[str, str], *,
+                   constant: Collection[str] | None = None) -> tuple[str, list[str]]:
     """The variable to suggest as target, and the variables off the grid.
 
     The target is the first time-varying variable on the grid that has an ensemble member axis
@@ -957,7 +961,10 @@ def _target_choice(dataset: xr.Dataset, names: list[str], grid: dict[str, str]) 
     none: the file's main variable, with a ``select`` of its first level (an ocean file's
     ``thetao(time, lev, lat, lon)`` before the surface flux ``hfds`` beside it, which was
     proposed with no predictor at all). Else the first without an extra dimension of several
-    values, else the first time-varying one. Never one of climann's outputs in a predictions
+    values, else the first time-varying one; among those, one whose values change in time before a
+    field constant in time written at every step (``constant``, :func:`_constant_in_time`, found
+    when not given: WRF's ``HGT``, first of its variables, was proposed and trained on, rerun38
+    N4). Never one of climann's outputs in a predictions
     file (:func:`~climann.data.run_outputs.run_outputs`): its target is. A direction
     (:func:`~climann.data.circular.is_direction`), which train refuses as the target, only when
     nothing else is there (the config then says why it cannot train). Nor, while another is there,
@@ -976,10 +983,36 @@ def _target_choice(dataset: xr.Dataset, names: list[str], grid: dict[str, str]) 
     not_levels = {name for dim in several_values if not (dim in dataset.coords and is_level(dataset[dim]))
                   for name in extra[dim]}
     members = {name for dim, variables in extra.items() if is_member_axis(dataset, dim) for name in variables}
-    plain = [name for name in varying if name not in several]
-    target = ([name for name in plain if name in members] or [name for name in varying if name not in not_levels]
-              or plain or varying or on_grid or names or [""])[0]
+
+    def first(excluded: set[str]) -> str:
+        plain = [name for name in varying if name not in several and name not in excluded]
+        left = [name for name in varying if name not in excluded]
+        return ([name for name in plain if name in members] or [name for name in left if name not in not_levels]
+                or plain or left or on_grid or names or [""])[0]
+
+    # a field written at every step but constant in time (WRF's terrain HGT, the map factors) has
+    # nothing to predict: another is proposed while one is left (rerun38 N4)
+    constant = set(_constant_in_time(dataset, varying, grid.get("time")) if constant is None else constant)
+    target = first(constant) if set(varying) - constant else first(set())
     return target, [name for name in names if not horizontal <= set(dataset[name].dims)]
+
+
+def _constant_in_time(dataset: xr.Dataset, names: Sequence[str], time: str | None) -> list[str]:
+    """Those of ``names`` that hold the same values (missing at the same cells) at their first,
+    middle and last steps along ``time``: static fields written at every step. Three steps of
+    each are read, in one computation."""
+    candidates = [name for name in names if time in dataset[name].dims and dataset.sizes[time] > 1]
+    if not candidates:
+        return []
+    n_steps = dataset.sizes[time]
+    steps = sorted({0, n_steps // 2, n_steps - 1})
+    same = []
+    for name in candidates:
+        sample = dataset[name].isel({time: steps})
+        first_step = sample.isel({time: 0})
+        equal = (sample == first_step) | (sample.isnull() & first_step.isnull())
+        same.append(equal.all().data)
+    return [name for name, flag in zip(candidates, dask.compute(*same), strict=True) if bool(flag)]
 
 
 def _target_selection(dataset: xr.Dataset, target: str, grid: dict[str, str]) -> dict[str, object]:
@@ -1014,18 +1047,20 @@ def _config_section(
     paths: Sequence[str], dataset: xr.Dataset, names: list[str], grid: dict[str, str], *, overlap: str = "error",
     problems: dict[str, str] | None = None, files: Sequence[Path] = (),
     forecast_choice: dict[str, object] | None = None, given: Mapping[str, object] | None = None,
-    stations: Mapping[str, SeveralStations] | None = None,
+    stations: Mapping[str, SeveralStations] | None = None, constant: Collection[str] | None = None,
 ) -> str:
     """The ``[data]`` table that trains as it is, with the inputs climann's defaults choose;
     none without a horizontal grid (``problems`` says why): a selection could then take a
     row of the grid for a level, and find a latitude in what is left. ``forecast_choice``
     (the lead time and member that read a forecast among the files on its valid times), the
     user's ``given`` selection (``climann info --select``) and the first station of a file of
-    several ``stations``, each already applied to ``dataset``, are written into its ``select``."""
+    several ``stations``, each already applied to ``dataset``, are written into its ``select``;
+    ``constant`` the variables constant in time, no target while another is there
+    (:func:`_constant_in_time`, read when not given)."""
     unfound = [kind for kind in ("latitude", "longitude") if kind not in grid]
     if unfound:
         return f"# No config to start from: {(problems or {}).get(unfound[0], f'no {unfound[0]} found')}"
-    target, off_grid = _target_choice(dataset, names, grid)
+    target, off_grid = _target_choice(dataset, names, grid, constant=constant)
     stations = dict(stations or {})
     firsts = {dim: several.first for dim, several in stations.items()}
     selection = {**(forecast_choice or {}), **(given or {}), **firsts,

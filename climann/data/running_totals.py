@@ -17,7 +17,9 @@ axis of any file (:func:`running_total_reason`, :func:`planned_running_totals`):
 - by CF: ``cell_methods`` "time: sum" (CF 7.3) with time bounds whose lower edge does not move
   (CF 7.1: every value is the sum from one instant to its own), :func:`sum_from_one_start`;
 - by its values, where no word says it: a precipitation, rain, snowfall or runoff amount
-  (:func:`~climann.data.units.water_quantity`; not a rate, nor a value whose ``cell_methods``
+  (:func:`~climann.data.units.water_quantity`: its words, or its name, among them the models'
+  accumulations :data:`~climann.data.units.MODEL_WATER_AMOUNTS`, so that WRF's ``RAINNC`` copied
+  without its ``description`` is still looked at; not a rate, nor a value whose ``cell_methods``
   say what it is over time) that is never negative and, within each file,
   never decreases from one step to the next at (almost) every cell while it grows at many
   (:func:`grows_without_falling`). A restart of the total (0 again at a new simulation's

@@ -125,10 +125,30 @@ _WATER_QUANTITY = re.compile(r"(?P<precipitation>precip)|(?P<rain>(?<![a-z])rain
                              r"|(?P<evaporation>evapo)|(?P<runoff>runoff)", re.IGNORECASE)
 #: Variable names of water quantities and the quantity each names: CMIP's precipitation, snowfall
 #: flux (a mass flux: its water), evaporation, runoff and snow amount, ERA5's total
-#: precipitation, E-OBS's rainfall, and the plain words.
+#: precipitation, E-OBS's rainfall, and the plain words; and the models' accumulated amounts,
+#: which a file may hold without a word (:data:`MODEL_WATER_AMOUNTS`).
 WATER_VARIABLE_NAMES = {"pr": "precipitation", "prc": "precipitation", "tp": "precipitation",
                         "precip": "precipitation", "precipitation": "precipitation", "rr": "rain",
                         "prsn": "snowfall flux", "evspsbl": "evaporation", "mrro": "runoff", "snw": "snow amount"}
+#: Names of the water amounts numerical models accumulate, which their files may carry without a
+#: ``long_name`` (WRF writes a ``description`` alone, and a copy made with ``ncatted -a
+#: description,,d,,`` or a converter keeps none): WRF's grid-scale, cumulus and shallow-cumulus
+#: rain (``RAINNC``, ``RAINC``, ``RAINSH``) and grid-scale snow, graupel and hail (``SNOWNC``,
+#: ``GRAUPELNC``, ``HAILNC``: solid precipitation in mm of liquid water, 1 mm = 1 kg m-2), its land
+#: model's snowfall (``ACSNOW``, kg m-2), surface and underground runoff (``SFROFF``, ``UDROFF``,
+#: mm) and the melt water leaving its snowpack (``ACSNOM``, kg m-2, counted with runoff) (WRF
+#: User's Guide, "Output fields"; Noah LSM); COSMO's
+#: and ICON's total, grid-scale and convective precipitation (``TOT_PREC``, ``RAIN_GSP``,
+#: ``SNOW_GSP``, ``RAIN_CON``, ``SNOW_CON``, kg m-2, accumulated from the forecast's start: DWD's
+#: ICON database reference). Each is a precipitation or a runoff amount: never negative, liquid
+#: water equivalent, checked for a total since a start by its values
+#: (:mod:`climann.data.running_totals`). Keys are the lower-case names (read case-blind).
+MODEL_WATER_AMOUNTS = {
+    **dict.fromkeys(("rainnc", "rainc", "rainsh", "snownc", "graupelnc", "hailnc", "acsnow", "tot_prec",
+                     "rain_gsp", "snow_gsp", "rain_con", "snow_con"), "precipitation"),
+    **dict.fromkeys(("sfroff", "udroff", "acsnom"), "runoff"),
+}
+WATER_VARIABLE_NAMES.update(MODEL_WATER_AMOUNTS)
 #: The quantities of :func:`water_quantity` whose depth is a depth of liquid water. Snowfall named
 #: by words alone is not among them: "snowfall" in cm is usually the depth of the fresh snow, in
 #: mm its water; only its units would tell. Nor is ``snw`` by its name alone (a snow depth in m?).

@@ -131,9 +131,41 @@ def pearson_correlation(predicted: np.ndarray, truth: np.ndarray, weights: np.nd
     return float(covariance / spread) if spread > 0 else float("nan")
 
 
-def skill_score(mse: float, reference_mse: float) -> float:
-    """Skill against a reference (climatology): 1 − MSE / MSE_reference; 1 is perfect, 0 no better."""
-    return 1 - mse / reference_mse if reference_mse > 0 else float("nan")
+#: A mean square error below this share of the mean square of the values scored is rounding,
+#: not an error: as a variance in :func:`scores_from_sums` and
+#: :func:`anomaly_correlation_from_sums` (10⁻¹², a relative error of 10⁻⁶, above float32's
+#: resolution of 6·10⁻⁸ and far above float64's).
+ROUNDING_SHARE = 1e-12
+
+
+def skill_score(mse: float, reference_mse: float, *, mean_square: float = 0.0) -> float:
+    """Skill against a reference (climatology): 1 − MSE / MSE_reference; 1 is perfect, 0 no better.
+
+    Parameters
+    ----------
+    mse, reference_mse : float
+        The MSEs of the prediction and of the reference over the same values (units²).
+    mean_square : float
+        The mean square of the values scored, in the same units² (as shifted for the sums,
+        :data:`SUM_NAMES`): a reference MSE within rounding of 0 (at most
+        :data:`ROUNDING_SHARE` of it) is a reference without error, and the skill undefined. A
+        climatology of a field constant in time (WRF's terrain height ``HGT``, about 1000 m)
+        scores 2.3e-26 m², float64's rounding of its mean, and made a skill of −8.4e+28
+        (rerun38 N4).
+
+    Returns
+    -------
+    float
+        NaN where the reference has no error (0, or within rounding of 0).
+
+    Examples
+    --------
+    >>> skill_score(1.0, 4.0), skill_score(1916.0, 2.3e-26, mean_square=4e4)
+    (0.75, nan)
+    """
+    if not reference_mse > ROUNDING_SHARE * max(mean_square, 0.0) or not reference_mse > 0:
+        return float("nan")
+    return 1 - mse / reference_mse
 
 
 def value_sums(predicted: np.ndarray, truth: np.ndarray, weights: np.ndarray, *, shift: float = 0.0) -> np.ndarray:

@@ -471,7 +471,8 @@ def metrics_from_sums(
     (the values scored), ``acc`` (the mean of the block's defined per-step centred ACCs, NaN
     without one) and ``acc_n_steps``, ``acc_uncentred`` and ``acc_uncentred_n_steps`` (the same
     of the uncentred ACC, WeatherBench 2's), and with a ``climatology`` model ``skill_vs_climatology`` =
-    1 − MSE/MSE_climatology over the values both are scored on (NaN without any). A baseline
+    1 − MSE/MSE_climatology over the values both are scored on (NaN without any, or where the
+    climatology's MSE is within rounding of 0: :func:`~climann.evaluation.metrics.skill_score`). A baseline
     without any value scored in a block is left out of it.
 
     Returns
@@ -495,8 +496,11 @@ def metrics_from_sums(
                 scores[f"{score}_n_steps"] = int(n_steps)
             if "climatology" in model_names:
                 weight, error2, reference2 = total.sums[block, index, len(SUM_NAMES):]
+                own = total.sums[block, index]
+                mean_square = own[SUM_NAMES.index("w_truth2")] / own[0] if own[0] > 0 else 0.0
                 scores["skill_vs_climatology"] = (
-                    skill_score(error2 / weight, reference2 / weight) if weight > 0 else float("nan")
+                    skill_score(error2 / weight, reference2 / weight, mean_square=mean_square) if weight > 0
+                    else float("nan")
                 )
             splits[name][model] = scores
     return splits, {name: int(total.scored[block, 0]) for block, name in enumerate(block_names)}

@@ -302,3 +302,50 @@ def test_mod15_proposes_no_standard_deviation_or_quality_layer_with_a_note(targe
     # (LaiStdDev_500m describes Lai_500m; FparLai_QC, of both, is counted the target's)
     whose = "the values of Lai_500m and Fpar_500m" if target == "Fpar_500m" else "Lai_500m's values"
     assert f"data about how well {whose} are known" in note
+
+
+@pytest.mark.parametrize("variable, reason", [
+    pytest.param(_variable("_250m_16_days_composite_day_of_the_year", long_name="Day of year VI pixel",
+                           units="Julian day of year"),
+                 "its name '_250m_16_days_composite_day_of_the_year', the day or time each value was observed",
+                 id="mod13-composite-day"),
+    pytest.param(_variable("DOY", long_name="Day of year VI pixel", units="Julian day of year"),
+                 "its long_name 'Day of year VI pixel', the day or time each value was observed",
+                 id="mod13-long-name-alone"),
+    pytest.param(_variable("Day_view_time", long_name="Local time of day observation", units="hrs"),
+                 "its name 'Day_view_time', the day or time each value was observed", id="mod11-view-time"),
+    pytest.param(_variable("sst_dtime", long_name="time difference from reference time", units="second"),
+                 "its long_name 'time difference from reference time', the day or time each value was observed",
+                 id="ghrsst-dtime"),
+    pytest.param(_variable("Greenup", long_name="Onset_Greenness_Increase", units="days since 1970-01-01"), None,
+                 id="phenology-day-is-a-quantity"),
+    pytest.param(_variable("BurnDate", long_name="Burn Date", units="Julian day of year"), None,
+                 id="burn-date-is-a-quantity"),
+])
+def test_the_day_or_time_of_each_observation_is_ancillary(variable, reason):
+    """rerun38 N7: MOD13's composite day of the year (the day within its 16 days each pixel was taken) was a
+    default predictor of NDVI; it says when the value was observed, not what drives it. A day of year that is the
+    quantity itself (green-up, burn date) is kept."""
+    assert ancillary_reason(variable, _LAI) == reason
+
+
+def test_mod13_proposes_no_composite_day_or_quality_layer_with_a_note():
+    """The MOD13Q1 layers as AppEEARS writes them (rerun38 N7): EVI alone is a default predictor of NDVI; the note
+    names the composite day and the pixel reliability, and says why."""
+    dataset = grid_dataset()
+    layers = {"_250m_16_days_NDVI": {"long_name": "250m 16 days NDVI", "units": "NDVI"},
+              "_250m_16_days_EVI": {"long_name": "250m 16 days EVI", "units": "EVI"},
+              "_250m_16_days_composite_day_of_the_year": {"long_name": "Day of year VI pixel",
+                                                          "units": "Julian day of year"},
+              "_250m_16_days_pixel_reliability": {"long_name": "Quality reliability of VI pixel", "units": "rank"}}
+    rng = np.random.default_rng(0)
+    dataset = dataset[[]].assign(
+        {name: xr.DataArray(rng.uniform(0, 1, dataset["tas"].shape), dims=dataset["tas"].dims,
+                            coords=dataset["tas"].coords, attrs=attrs) for name, attrs in layers.items()})
+    chosen = default_inputs(dataset, "_250m_16_days_NDVI")
+    assert chosen.predictors == ("_250m_16_days_EVI",)
+    (note,) = [note for note in chosen.notes("_250m_16_days_NDVI")
+               if note.startswith("left out of the default predictors")]
+    assert ("_250m_16_days_composite_day_of_the_year (its name '_250m_16_days_composite_day_of_the_year', the day "
+            "or time each value was observed)") in note
+    assert "the day or time each value was observed), not what drives them" in note

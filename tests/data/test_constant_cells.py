@@ -122,6 +122,17 @@ def test_a_float32_value_held_is_matched_by_the_line_as_read(tmp_path, monkeypat
                      "-1.8, the freezing point of sea water", id="HadISST-under-ice"),
         pytest.param("tos", {"units": "K", "standard_name": "sea_surface_temperature"}, 271.35, 283.0,
                      "271.35, the freezing point of sea water", id="freezing-point-in-kelvin"),
+        # rerun38 N2: "thickness" alone no longer bounds; a thickness of rain still is
+        pytest.param("rain", {"units": "m", "standard_name": "thickness_of_rainfall_amount"}, 0.0, 0.01,
+                     "0, a lower bound of a quantity of 'rain'", id="thickness-of-rainfall"),
+        # rerun38 N8: a lake's surface under its ice is at fresh water's freezing point
+        pytest.param("lake_surface_water_temperature", {"units": "kelvin", "long_name": "lake surface skin "
+                     "temperature", "standard_name": "lake_surface_temperature"}, 273.15, 283.0,
+                     "273.15, the freezing point of fresh water (its standard_name 'lake_surface_temperature')",
+                     id="LSWT-under-ice"),
+        pytest.param("lswt", {"units": "degC", "long_name": "Lake surface water temperature"}, 0.0, 10.0,
+                     "0, the freezing point of fresh water (its long_name 'Lake surface water temperature')",
+                     id="lake-by-its-long-name"),
     ],
 )
 def test_a_value_real_data_hold_at_every_step_is_no_stored_land(tmp_path, name, attrs, held, mean, bound):
@@ -134,6 +145,32 @@ def test_a_value_real_data_hold_at_every_step_is_no_stored_land(tmp_path, name, 
     assert constant_cells(_opened(tmp_path, values, "bounded.nc"), name) is None
     unbounded = _series("zos", {"units": "m", "long_name": "sea surface height"}, held=held, mean=mean)
     assert constant_cells(_opened(tmp_path, unbounded, "unbounded.nc"), "zos") is not None
+
+
+@pytest.mark.parametrize(
+    ("name", "attrs", "held", "mean"),
+    [
+        pytest.param("somxl010", {"units": "m", "long_name": "Mixed layer depth 0.01", "missing_value": np.float32(1e20),
+                                  "standard_name": "ocean_mixed_layer_thickness_defined_by_sigma_theta"}, 0.0, 50.0,
+                     id="ORAS5-mixed-layer-depth"),
+        pytest.param("mlotst", {"units": "m", "standard_name": "ocean_mixed_layer_thickness_defined_by_sigma_t"}, 0.0,
+                     30.0, id="CMIP-mixed-layer-thickness"),
+        pytest.param("sosstsst", {"units": "K", "long_name": "Sea Surface Temperature"}, 273.15, 288.0,
+                     id="ORAS5-land-as-0-degC-of-sea"),
+        pytest.param("ts", {"units": "degC", "long_name": "surface temperature"}, 0.0, 10.0,
+                     id="0-degC-of-no-lake"),
+    ],
+)
+def test_a_value_no_sea_holds_at_every_step_is_stored_land(tmp_path, name, attrs, held, mean):
+    """rerun38 N2: ORAS5's somxl010 with land at 0 m (84 of 648 cells) was not warned, "thickness" making 0 a bound;
+    a mixed layer is never 0 m thick over the sea (test clim MSE 56.39 m² over every cell, 70.16 over the sea).
+    rerun38 N8's other side: 0 °C is fresh water's freezing point only for a lake's temperature; a sea or surface
+    temperature held at 0 °C (ORAS5's land) stays warned."""
+    values = _series(name, attrs, held=held, mean=mean)
+    assert physical_bound(name, values[name], float(np.float32(held))) is None
+    found = constant_cells(_opened(tmp_path, values), name)
+    assert found is not None
+    assert (found.value, found.n_held, found.n_cells) == (float(np.float32(held)), 11, 30)
 
 
 def test_a_few_cells_holding_one_value_are_no_stored_land(tmp_path):

@@ -360,8 +360,9 @@ def test_missing_fractions_are_read_in_one_computation(write_grid):
 
     with dask.config.set(scheduler=counting_scheduler):
         describe([str(path)])
-    # one for the table's missing fractions, one for the default predictors' (a few steps)
-    assert len(computations) == 2
+    # one for the table's missing fractions, one for the fields constant in time (three steps of each, no
+    # target: rerun38 N4), one for the default predictors' (a few steps)
+    assert len(computations) == 3
 
 
 def test_netcdf3_classic_file_and_several_files(tmp_path):
@@ -1062,3 +1063,34 @@ def test_a_file_without_data_variables_says_none_once(tmp_path):
     lines = describe([tmp_path / "axes.nc"]).splitlines()
     start = lines.index("# Variables: none")
     assert lines[start + 1] == ""  # the next section follows
+
+
+@pytest.mark.parametrize("static_first", [
+    pytest.param(("HGT", "MAPFAC_M"), id="terrain-and-map-factor-first"),
+    pytest.param(("HGT",), id="terrain-first"),
+])
+def test_a_field_constant_in_time_is_no_default_target(tmp_path, static_first):
+    """rerun38 N4: WRF files whose first variable (in name order) is the terrain height HGT, written at every step
+    but constant in time: info proposed it as the target, and the run's skill was −8.4e+28. The first variable whose
+    values change in time is proposed; the static ones stay predictors."""
+    dataset = grid_dataset()
+    n_time = dataset.sizes["time"]
+    terrain = np.linspace(0.0, 2000.0, dataset.sizes["lat"] * dataset.sizes["lon"]).reshape(
+        dataset.sizes["lat"], dataset.sizes["lon"])
+    fields = {name: (("time", "lat", "lon"), np.broadcast_to(terrain + index, (n_time, *terrain.shape)).copy(),
+                     {"units": "m"}) for index, name in enumerate(static_first)}
+    with_static = xr.Dataset({**fields, "T2": dataset["tas"].rename(None), "pred": dataset["pred"]},
+                             coords=dataset.coords)
+    with_static.to_netcdf(tmp_path / "wrf.nc")
+    config = _config(describe([str(tmp_path / "wrf.nc")]))
+    assert config["data"]["target"] == "T2"
+    assert set(static_first) <= set(config["data"]["predictors"])
+
+
+def test_only_fields_constant_in_time_keep_the_first_as_target(tmp_path):
+    """With nothing else to predict, the first is still proposed (train then says what it can of it)."""
+    dataset = grid_dataset()
+    static = np.broadcast_to(np.arange(24.0).reshape(4, 6), (dataset.sizes["time"], 4, 6)).copy()
+    xr.Dataset({"HGT": (("time", "lat", "lon"), static, {"units": "m"})}, coords=dataset.coords).to_netcdf(
+        tmp_path / "hgt.nc")
+    assert _config(describe([str(tmp_path / "hgt.nc")]))["data"]["target"] == "HGT"

@@ -308,3 +308,35 @@ def test_wrf_totals_that_cannot_be_made_whole_are_refused_without_a_line(tmp_pat
     assert said in str(refused.value)
     assert "mkdir -p" not in str(refused.value) and "python" not in str(refused.value)
 
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(name, id=name)
+    for name in ("RAINNC", "RAINC", "RAINSH", "SNOWNC", "GRAUPELNC", "HAILNC", "ACSNOW", "SFROFF", "UDROFF", "ACSNOM",
+                 "TOT_PREC")
+])
+def test_model_totals_without_words_are_found_by_their_name_and_values(tmp_path, name):
+    """rerun38 N1: wrfout RAINNC with its description deleted (units "mm" alone) trained with exit 0 (test RMSE
+    1078 mm): the values rule only looked at variables whose name or words say a water amount, and WRF's names
+    were not among them. Each model accumulation is now read as its amount and its values found growing."""
+    path = tmp_path / "wrfout_d01_2005-01-01_00:00:00"
+    _wrfout(path, "2005-01-01", _totals([0.0, 1.0, 1.5, 4.0, 4.5]), description="", name=name)
+    with pytest.raises(ClimannError) as refused:
+        warn_held_values(open_dataset([path]), [name], where=path.name, file=path)
+    message = str(refused.value)
+    assert f"{name} in wrfout_d01_2005-01-01_00:00:00 is a total accumulated since a start" in message
+    assert "its values: never negative" in message
+    assert "mkdir -p " in message and ".diff(" in message  # the line that differences consecutive totals
+
+
+def test_train_refuses_wrf_totals_without_description(tmp_path, capfd, monkeypatch):
+    """rerun38 N1 as the tester ran it: `train --target RAINNC` on wrfout files whose RAINNC has no description."""
+    monkeypatch.chdir(tmp_path)
+    _wrfout(tmp_path / "wrfout_d01_2005-01-01_00:00:00", "2005-01-01", _totals(np.arange(40.0).tolist()),
+            description="")
+    result = run_main("train", "--data", "wrfout_d01_2005-01-01_00:00:00", "--target", "RAINNC", "--predictors", "T2",
+                      "--epochs", "1", "--out", "run", capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 2, result.stderr
+    assert "RAINNC in wrfout_d01_2005-01-01_00:00:00 is a total accumulated since a start" in result.stderr
+    assert "step_amounts" in result.stderr
+    assert not (tmp_path / "run").exists()

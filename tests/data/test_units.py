@@ -150,6 +150,9 @@ def test_water_density_only_for_water_quantities():
                      id="era5-snow-depth-whose-units-say-water-equivalent"),
         # the one reading of water quantities (water_quantity) reads "rain" as a word: no rain in "Terrain"
         pytest.param("mm", "kg m-2", "orog", {"long_name": "Terrain height"}, None, id="terrain-is-no-rain"),
+        # rerun38 N1: WRF's grid-scale snow and its rain are in mm of liquid water (1 mm = 1 kg m-2)
+        pytest.param("mm", "kg m-2", "SNOWNC", {"units": "mm"}, 1.0, id="wrf-snownc-without-description"),
+        pytest.param("kg m-2", "m", "RAINNC", {"units": "mm"}, 1e-3, id="wrf-rainnc-without-description"),
     ],
 )
 def test_water_density_only_where_the_quantity_is_liquid_water(units, to, variable, attrs, scale):
@@ -1327,6 +1330,10 @@ def test_the_registry_is_imported_quietly_once_and_the_logging_levels_left_alone
     pytest.param("sf", {"long_name": "Snowfall"}, "snowfall", id="snowfall-word"),
     pytest.param("orog", {"long_name": "Terrain height"}, None, id="terrain"),
     pytest.param("x", {"long_name": "Drainage flux"}, None, id="drainage"),
+    # rerun38 N1: WRF's accumulations without their description, by name alone
+    pytest.param("RAINNC", {"units": "mm"}, "precipitation", id="WRF-RAINNC"),
+    pytest.param("SNOWNC", {"units": "mm"}, "precipitation", id="WRF-SNOWNC"),
+    pytest.param("UDROFF", {"units": "mm"}, "runoff", id="WRF-UDROFF"),
 ])
 def test_the_one_reading_of_water_quantities(name, attrs, quantity):
     assert water_quantity(name, attrs) == quantity

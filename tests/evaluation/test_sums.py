@@ -244,3 +244,28 @@ def test_values_of_zero_weight_count_neither_in_n_samples_nor_among_the_cells_of
         # the weighted scores themselves do not change: those values weighed nothing in them
         assert splits[block]["model"]["mse"] == pytest.approx(
             hand_scores(predictions["model"][:, :, 1:], truth[:, :, 1:], weights[:, 1:], steps)["mse"], rel=1e-12)
+
+
+def test_a_climatology_within_rounding_of_the_truth_has_no_skill_to_measure_against():
+    """rerun38 N4: the terrain height HGT (constant in time) as target: the climatology, its mean over the training
+    years, is the truth up to float64's rounding of that mean (MSE 2.3e-26 m²), and the skill 1 − MSE/MSE_clim was
+    −8.4e+28, warned as a network worse than the climatology. It is undefined (NaN), as for a climatology of 0 error;
+    a climatology of a real, small error (1 cm on 1000 m) keeps its skill, computed by hand."""
+    rng = np.random.default_rng(4)
+    terrain = rng.uniform(0.0, 2000.0, (N_LAT, N_LON))
+    truth = np.broadcast_to(terrain, (N_TIME, N_LAT, N_LON)).copy()
+    steps = np.arange(N_TIME)
+    masks = {"train": steps < 12, "val": (steps >= 12) & (steps < 18), "test": steps >= 18}
+    rounded = (truth * 3.0 / 3.0 + truth * 1e-16 * rng.choice([-1.0, 1.0], truth.shape))  # float64 rounding
+    model = truth + rng.normal(0.0, 40.0, truth.shape)
+    area = np.ones((N_LAT, N_LON))
+    for climatology, defined in ((rounded, False), (truth + rng.normal(0.0, 0.01, truth.shape), True)):
+        reference_mse = np.mean((climatology[masks["test"]] - truth[masks["test"]]) ** 2)
+        assert 0.0 < reference_mse
+        total, names = whole_grid_sums({"model": model, "climatology": climatology}, truth, area, masks)
+        skill = metrics_from_sums(total, list(masks), names)[0]["test"]["model"]["skill_vs_climatology"]
+        if defined:
+            expected = 1 - np.mean((model[masks["test"]] - truth[masks["test"]]) ** 2) / reference_mse
+            assert skill == pytest.approx(expected, rel=1e-9)
+        else:
+            assert np.isnan(skill)
