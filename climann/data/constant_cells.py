@@ -34,7 +34,8 @@ It is not warned where real data sit at that value at every step (:func:`physica
   the other layers of the sea or air are never 0 thick where there is sea or air, so a 0 held
   there is land (rerun38 N2: ORAS5's land at 0 m trained on as sea, unwarned);
 - the upper bound of a share: 100 % of a permanent ice cover, 1 of a fraction;
-- the freezing point of sea water (:data:`SEA_WATER_FREEZING`, in a temperature of any scale):
+- the freezing point of sea water (:data:`SEA_WATER_FREEZING`, in a temperature of any scale, its edges
+  widened by :data:`FREEZING_TOLERANCE` for float32 K):
   HadISST and OISST write -1.8 °C under sea ice, month after month in the central Arctic;
 - the freezing point of fresh water, 0 °C (:data:`FRESH_WATER_FREEZING`), of a lake's (fresh
   water's) temperature alone (:data:`FRESH_WATER_WORDS`: CF ``lake_surface_temperature``, a
@@ -69,7 +70,7 @@ from climann.data.shell import (copies_of_files, copy_command, copy_path, input_
 from climann.data.sources import source_files, variable_file
 from climann.data.units import parse_units, unit_registry
 
-__all__ = ["FRESH_WATER_FREEZING", "FRESH_WATER_WORDS", "MIN_SHARE", "MIN_STEPS", "MIN_VARYING", "NEARLY_ALL",
+__all__ = ["FREEZING_TOLERANCE", "FRESH_WATER_FREEZING", "FRESH_WATER_WORDS", "MIN_SHARE", "MIN_STEPS", "MIN_VARYING", "NEARLY_ALL",
            "SEA_WATER_FREEZING", "ZERO_BOUNDED_WORDS", "ConstantCells", "constant_cells", "held_value_fix",
            "physical_bound"]
 
@@ -103,6 +104,12 @@ ZERO_BOUNDED_WORDS = re.compile(
 #: The freezing point of sea water in °C, as products write it under sea ice: -1.8 (HadISST,
 #: OISST), -1.92 at a salinity of 35 at the surface (TEOS-10), down to -2.
 SEA_WATER_FREEZING = (-2.0, -1.7)
+
+#: How far outside :data:`SEA_WATER_FREEZING` a value still is at its edges, in K (= °C): a float32
+#: temperature in K is stored to 2**-15 K (3.1e-5 K) near 271 K, so 271.45 K as float32 reads
+#: -1.69999 °C and 271.15 K -2.000006 °C (break38c C1: both were taken for stored land). 1e-3 K is
+#: 30 such spacings, and far below any freezing point a product writes differently.
+FREEZING_TOLERANCE = 1e-3
 
 #: The freezing point of fresh water in °C (at the surface's pressure): a lake's surface
 #: temperature under its ice (ESA CCI Lakes' LSWT, ERA5's ``lmlt``), written 273.15 K.
@@ -219,7 +226,7 @@ def physical_bound(name: str, variable: xr.DataArray, value: float) -> str | Non
     freezing = _in_celsius(name, variable, value)
     if freezing is not None:
         low, high = SEA_WATER_FREEZING
-        if low <= freezing <= high:
+        if low - FREEZING_TOLERANCE <= freezing <= high + FREEZING_TOLERANCE:
             return f"{value:g}, the freezing point of sea water"
         fresh = _fresh_water(variable)
         if fresh is not None and np.isclose(freezing, FRESH_WATER_FREEZING, rtol=0.0, atol=1e-4):

@@ -122,6 +122,11 @@ def test_a_float32_value_held_is_matched_by_the_line_as_read(tmp_path, monkeypat
                      "-1.8, the freezing point of sea water", id="HadISST-under-ice"),
         pytest.param("tos", {"units": "K", "standard_name": "sea_surface_temperature"}, 271.35, 283.0,
                      "271.35, the freezing point of sea water", id="freezing-point-in-kelvin"),
+        # break38c C1: the range's edges as float32 in K read -1.69999 and -2.000006 degC
+        pytest.param("sst", {"units": "K", "standard_name": "sea_surface_temperature"}, 271.45, 283.0,
+                     "271.45, the freezing point of sea water", id="float32-upper-edge-in-kelvin"),
+        pytest.param("sst", {"units": "K", "standard_name": "sea_surface_temperature"}, 271.15, 283.0,
+                     "271.15, the freezing point of sea water", id="float32-lower-edge-in-kelvin"),
         # rerun38 N2: "thickness" alone no longer bounds; a thickness of rain still is
         pytest.param("rain", {"units": "m", "standard_name": "thickness_of_rainfall_amount"}, 0.0, 0.01,
                      "0, a lower bound of a quantity of 'rain'", id="thickness-of-rainfall"),
