@@ -70,9 +70,9 @@ from climann.data.shell import (copies_of_files, copy_command, copy_path, input_
 from climann.data.sources import source_files, variable_file
 from climann.data.units import parse_units, unit_registry
 
-__all__ = ["FREEZING_TOLERANCE", "FRESH_WATER_FREEZING", "FRESH_WATER_WORDS", "MIN_SHARE", "MIN_STEPS", "MIN_VARYING", "NEARLY_ALL",
-           "SEA_WATER_FREEZING", "ZERO_BOUNDED_WORDS", "ConstantCells", "constant_cells", "held_value_fix",
-           "physical_bound"]
+__all__ = ["FREEZING_TOLERANCE", "FRESH_WATER_FREEZING", "FRESH_WATER_WORDS", "MIN_SHARE", "MIN_STEPS", "MIN_VARYING",
+           "NEARLY_ALL", "SEA_WATER_FREEZING", "ZERO_BOUNDED_WORDS", "ConstantCells", "constant_cells",
+           "held_value_fix", "physical_bound"]
 
 #: The fewest time steps checked: over two steps a slowly changing field, packed to a coarse
 #: step, may repeat itself; over three evenly spaced steps of the record no real field does.
