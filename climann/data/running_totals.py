@@ -31,7 +31,9 @@ Such a variable is refused (:func:`refuse_running_totals`), as target or predict
 line that writes the amount of each step, per file: each ``wrfout`` file continues its
 simulation's total or begins a new one (a restart run continues it; a new initialisation
 restarts it at 0), so consecutive totals are only differenced within a file, and the first step
-of each file, with no step before it there, is left out. The copies get CF time bounds
+of each file, with no step before it there, is left out. A step where the total falls within a
+file (a total since 1 January at each 1 January) is left missing, as across files
+(:data:`RESTART_RULE`). The copies get CF time bounds
 [previous time, time] and ``cell_methods = "time: sum"``: the amounts are paired with other
 data by the step they fall in.
 
@@ -63,8 +65,8 @@ from climann.data.sources import name_in_file, source_files, variable_where
 from climann.data.units import described_as_anomaly, is_rate, water_quantity
 from climann.errors import ClimannError
 
-__all__ = ["across_files_command", "grows_without_falling", "planned_running_totals", "refuse_running_totals",
-           "running_total_reason", "step_amounts_command", "step_sums", "sum_from_one_start"]
+__all__ = ["RESTART_RULE", "across_files_command", "grows_without_falling", "planned_running_totals",
+           "refuse_running_totals", "running_total_reason", "step_amounts_command", "step_sums", "sum_from_one_start"]
 
 #: Words of a ``long_name`` or ``description`` that say a total since a start.
 _SINCE_A_START = re.compile(
@@ -87,6 +89,16 @@ _WINDOW_WORDS = re.compile(
 #: The water quantities whose values are checked for a total that grows without falling: amounts
 #: that fall or flow (snow on the ground grows all winter and is no such total).
 _AMOUNTS = frozenset({"precipitation", "rain", "snowfall", "runoff"})
+
+#: What the printed lines (:func:`step_amounts_command`, :func:`across_files_command`) write at a
+#: step where a total falls: it restarted within that step, and its amount is missing. The total
+#: after a restart is the amount since the restart, which is the step's amount only when the
+#: restart fell on the step's start; the values cannot tell when it fell (WRF's new simulation
+#: writes 0 at its first output, while the rain of the step before fell in the old one), so
+#: neither the difference (-2602 K d of growing degree days at each 1 January, break38c R1) nor
+#: the new total is written: the step is left missing.
+RESTART_RULE = ("a total that falls from one step to the next restarted within that step (a new simulation, a "
+                "new season of a total since a date), and that step's amount is left missing")
 
 #: At a step where more than this share of the compared cells falls, a total restarted (or it is
 #: no total); at the others, at most this share may fall (rounding of a packed total).
@@ -260,12 +272,14 @@ def planned_running_totals(dataset: xr.Dataset, names: Sequence[str], *, shared:
 
 #: The Python (xarray) that writes the amount of each step of one file: ``python -c SCRIPT IN
 #: OUT``. ``{names}`` the totals, ``{time}`` the file's time variable; the first step, with no
-#: step before it in the file, is left out; the time gets CF bounds [previous, own] (in its
-#: units as stored), the amounts ``cell_methods = "time: sum"``.
+#: step before it in the file, is left out; a fall (a restart: a new simulation, a total "since 1
+#: January" at each 1 January) is left missing (:data:`RESTART_RULE`); the time gets CF bounds
+#: [previous, own] (in its units as stored), the amounts ``cell_methods = "time: sum"``.
 _PYTHON_STEP_AMOUNTS = (
     "import sys,numpy as np,xarray as xr;d=xr.open_dataset(sys.argv[1],decode_times=False);"
     "n={names!r};t=d[{time!r}];s=t.dims[0];o=d.isel({{s:slice(1,None)}});{whole}"
-    "o=o.assign({{v:W(v).diff(s).assign_attrs({{**d[v].attrs,'cell_methods':'time: sum'}}) for v in n}});"
+    "a=xr.Dataset({{v:W(v) for v in n}}).diff(s);"
+    "o=o.assign({{v:a[v].where(a[v]>=0).assign_attrs({{**d[v].attrs,'cell_methods':'time: sum'}}) for v in n}});"
     "o[{bounds!r}]=((s,'bnds'),np.stack([t.values[:-1],t.values[1:]],-1));"
     "o[{time!r}].attrs['bounds']={bounds!r};o.to_netcdf(sys.argv[2])"
 )
@@ -299,7 +313,8 @@ def step_amounts_command(files: Sequence[str | Path], names: Sequence[str], time
     """The shell command that writes, into a new folder beside each folder of ``files``
     (``step_amounts``, :func:`~climann.data.shell.new_folder`), a copy of each file whose
     totals ``names`` are the amounts of each step (:data:`_PYTHON_STEP_AMOUNTS`: differences of
-    consecutive totals within the file), and the ``--data`` that takes the copies.
+    consecutive totals within the file, a fall left missing: :data:`RESTART_RULE`), and the
+    ``--data`` that takes the copies.
 
     Parameters
     ----------
@@ -329,7 +344,7 @@ def step_amounts_command(files: Sequence[str | Path], names: Sequence[str], time
 
 #: The Python that writes the amounts of each step of files of one step each: ``python -c SCRIPT
 #: OUT IN...``; the files concatenated in time order, consecutive totals differenced, a fall (a
-#: restart at 0) left missing; time bounds and ``cell_methods`` as :data:`_PYTHON_STEP_AMOUNTS`.
+#: restart) left missing (:data:`RESTART_RULE`); time bounds and ``cell_methods`` as :data:`_PYTHON_STEP_AMOUNTS`.
 _PYTHON_ACROSS_FILES = (
     "import sys,numpy as np,xarray as xr;f=[xr.open_dataset(p,decode_times=False) for p in sys.argv[2:]];"
     "s=f[0][{time!r}].dims[0];d=xr.concat(f,s).sortby({time!r});n={names!r};t=d[{time!r}].values;"
@@ -438,18 +453,16 @@ def _refusal(dataset: xr.Dataset, reasons: Mapping[str, str], *, where: str) -> 
     if len(files) > 1 and dataset.sizes[time] <= len(files):  # one step a file (WRF's frames_per_outfile = 1)
         command, data = across_files_command(files, names, time_name, buckets=buckets)
         return (f"{head}; write the amount of each step, the difference of consecutive totals, across the files "
-                f"(each holds one step) in time order{bucket_said}; a total that falls from one step to the next "
-                f"restarted there "
-                f"(a new simulation) and that step's amount is left missing; with time bounds [previous time, "
-                f"time]: `{command}`, then give --data {data} in place of the files given (one file of their "
+                f"(each holds one step) in time order{bucket_said}; {RESTART_RULE}; with time bounds [previous "
+                f"time, time]: `{command}`, then give --data {data} in place of the files given (one file of their "
                 f"variables)")
     command, data = step_amounts_command(files, names, time_name, buckets=buckets)
     given = f"the file {shown_path(files[0])}" if len(files) == 1 else "the files given"
     return (f"{head}; write the amount of each step, the difference of consecutive totals within each file"
             f"{bucket_said} (a "
             f"file continues its simulation's total or begins a new one at 0, so files are not differenced across; "
-            f"the first step of each file, with no step before it there, is left out), with time bounds [previous "
-            f"time, time]: `{command}`, then give {data} in place of {given} "
+            f"the first step of each file, with no step before it there, is left out; {RESTART_RULE}), with time "
+            f"bounds [previous time, time]: `{command}`, then give {data} in place of {given} "
             f"(their other variables are copied as they are)")
 
 

@@ -340,3 +340,31 @@ def test_train_refuses_wrf_totals_without_description(tmp_path, capfd, monkeypat
     assert "RAINNC in wrfout_d01_2005-01-01_00:00:00 is a total accumulated since a start" in result.stderr
     assert "step_amounts" in result.stderr
     assert not (tmp_path / "run").exists()
+
+
+@pytest.mark.parametrize(("name", "attrs"), [
+    pytest.param("gdd", {"units": "K d", "long_name": "growing degree days accumulated since 1 January (base 5 degC)"},
+                 id="growing-degree-days-since-1-January"),
+    pytest.param("sf", {"units": "mm", "standard_name": "snowfall_amount", "long_name": "Seasonal snowfall total"},
+                 id="season-total-by-its-values"),
+])
+def test_a_total_restarting_within_a_file_leaves_the_restart_step_missing(tmp_path, monkeypatch, name, attrs):
+    """break38c R1: a total that restarts within its file (growing degree days since 1 January, a season's
+    snowfall since 1 September) was differenced across each restart by the printed line: -2602.2 K d at each
+    1 January, trained on with exit 0. The step where it falls is left missing, as across files (RESTART_RULE)."""
+    monkeypatch.chdir(tmp_path)
+    totals = np.array([10.0, 12.0, 15.0, 16.0, 20.0, 4.0, 4.0, 9.0, 11.0, 14.0, 1.0, 3.0, 6.0, 7.0])  # restarts at 5, 10
+    factor = np.array([1.0, 2.0, 3.0])
+    times = pd.date_range("2001-12-29", periods=totals.size, freq="D")
+    xr.Dataset({name: (("time", "x"), (totals[:, None] * factor).astype(np.float32), attrs)},
+               coords={"time": times}).to_netcdf(tmp_path / "season.nc")
+    with pytest.raises(ClimannError) as refused:
+        warn_held_values(open_dataset([tmp_path / "season.nc"]), [name], where="season.nc", file=tmp_path / "season.nc")
+    message = str(refused.value)
+    assert "that step's amount is left missing" in message
+    _run_printed(next(part for part in message.split("`") if part.startswith("mkdir -p ")), tmp_path)
+    with xr.open_dataset(tmp_path / "step_amounts" / "season.nc") as copy:
+        amounts = copy[name].values
+    hand = np.array([2.0, 3.0, 1.0, 4.0, np.nan, 0.0, 5.0, 2.0, 3.0, np.nan, 2.0, 3.0, 1.0])[:, None] * factor
+    np.testing.assert_array_equal(amounts, hand)
+    assert not (amounts < 0).any()
