@@ -21,11 +21,12 @@ axis of any file (:func:`running_total_reason`, :func:`planned_running_totals`):
   accumulations :data:`~climann.data.units.MODEL_WATER_AMOUNTS`, so that WRF's ``RAINNC`` copied
   without its ``description`` is still looked at; not a rate, nor a value whose ``cell_methods``
   say what it is over time) that is never negative and, within each file,
-  never decreases from one step to the next at (almost) every cell while it grows at many
-  (:func:`grows_without_falling`). A restart of the total (0 again at a new simulation's
-  start) is one step where most cells fall; steps from a file's first to the file before are
-  not compared (dask's blocks are per file). Rain itself falls somewhere between most pairs of
-  steps, so it is not mistaken for a total.
+  never decreases from one step to the next at (almost) every cell while it grows at many, over
+  enough steps that chance cannot make it so (:data:`MIN_EVIDENCE`, :func:`grows_without_falling`).
+  A restart of the total (0 again at a new simulation's start) is one step where most cells
+  fall; steps from a file's first to the file before are not compared (dask's blocks are per
+  file). Rain itself falls somewhere between most pairs of steps, so it is not mistaken for a
+  total.
 
 Such a variable is refused (:func:`refuse_running_totals`), as target or predictor, with the
 line that writes the amount of each step, per file: each ``wrfout`` file continues its
@@ -65,7 +66,7 @@ from climann.data.sources import name_in_file, source_files, variable_where
 from climann.data.units import described_as_anomaly, is_rate, water_quantity
 from climann.errors import ClimannError
 
-__all__ = ["RESTART_RULE", "across_files_command", "grows_without_falling", "planned_running_totals",
+__all__ = ["MIN_EVIDENCE", "RESTART_RULE", "across_files_command", "grows_without_falling", "planned_running_totals",
            "refuse_running_totals", "running_total_reason", "step_amounts_command", "step_sums", "sum_from_one_start"]
 
 #: Words of a ``long_name`` or ``description`` that say a total since a start.
@@ -110,6 +111,15 @@ GROWING_SHARE = 0.05
 
 #: A total restarts at most at this share of the steps compared (files of 4 steps or more).
 RESTART_SHARE = 0.25
+
+#: The least evidence the values rule takes: this many steps compared without a restart, and as
+#: many (cell, step) pairs that grow. Any series of independent values is non-decreasing over k
+#: steps (k + 1 values) with probability 1/(k + 1)!: over 5 steps (a 6-day station file, break38c
+#: R3) 1/720, which rain at one station meets by chance; over 9, 1/10! = 2.8e-7. Growth is
+#: counted too, for dry days tie: one cell at 0 for 9 days and then wet passes no threshold of
+#: shares, but grows once. WRF's files of a month of daily (31 steps) or hourly output have many
+#: more.
+MIN_EVIDENCE = 9
 
 
 def _words(variable: xr.DataArray) -> list[tuple[str, str]]:
@@ -199,15 +209,17 @@ def grows_without_falling(counts: np.ndarray) -> bool:
     """Whether counts by step (:func:`_falls_and_grows`: falling, compared, growing, negative)
     are those of a total since a start: no negative value; at most :data:`RESTART_SHARE` of the
     compared steps where more than :data:`FALLING_SHARE` of the cells fall (restarts); at the
-    other steps, at least two, at most that share falling and at least :data:`GROWING_SHARE`
-    growing.
+    other steps, at least :data:`MIN_EVIDENCE`, at most that share falling and at least
+    :data:`GROWING_SHARE` growing, with at least :data:`MIN_EVIDENCE` (cell, step) pairs growing.
 
     Examples
     --------
     >>> import numpy as np
-    >>> totals = np.cumsum(np.ones((5, 3)), axis=0)          # 3 cells, 1 mm a step
+    >>> totals = np.cumsum(np.ones((10, 3)), axis=0)         # 3 cells, 1 mm a step, 9 steps compared
     >>> grows_without_falling(_falls_and_grows(totals, 0))
     True
+    >>> grows_without_falling(_falls_and_grows(totals[:6], 0))  # 5 steps: too few to tell
+    False
     >>> grows_without_falling(_falls_and_grows(np.array([[1.0, 0.0], [0.0, 2.0], [3.0, 0.0]]), 0))
     False
     """
@@ -217,9 +229,10 @@ def grows_without_falling(counts: np.ndarray) -> bool:
     stepped = compared > 0
     restarts = stepped & (falling > FALLING_SHARE * compared)
     kept = stepped & ~restarts
-    if kept.sum() < 2 or restarts.sum() > RESTART_SHARE * stepped.sum():
+    if kept.sum() < MIN_EVIDENCE or restarts.sum() > RESTART_SHARE * stepped.sum():
         return False
-    return bool(growing[kept].sum() >= GROWING_SHARE * compared[kept].sum())
+    grown = growing[kept].sum()
+    return bool(grown >= MIN_EVIDENCE and grown >= GROWING_SHARE * compared[kept].sum())
 
 
 def _checked_by_values(name: str, variable: xr.DataArray) -> bool:

@@ -63,6 +63,11 @@ def _wrfout(path, start: str, totals: np.ndarray, *, description: str = _WRF_RAI
         rain[:] = totals
 
 
+#: A month of WRF's daily totals (31 steps): rain on most days, none on some (every cell keeps its total).
+_MONTH = np.cumsum([0.0, 1.0, 0.5, 2.5, 0.0, 0.5, 3.0, 1.0, 0.0, 0.0, 2.0, 1.5, 0.5, 4.0, 0.0, 1.0, 0.5, 0.5, 2.0,
+                    0.0, 3.5, 1.0, 0.0, 0.5, 1.0, 2.0, 0.0, 0.5, 1.5, 0.5, 1.0]).tolist()
+
+
 def _totals(steps: list[float], ny: int = 2, nx: int = 3) -> np.ndarray:
     """Totals of cell (j, i) = steps × (1 + j·nx + i): every cell grows by its own factor."""
     factor = 1.0 + np.arange(ny * nx).reshape(ny, nx)
@@ -122,10 +127,17 @@ def test_counts_by_step_are_hand_counted():
 
 
 @pytest.mark.parametrize(("values", "total"), [
-    pytest.param(np.cumsum(np.ones((6, 4)), axis=0), True, id="growing-total"),
-    # a total restarted at 0 once (a new simulation): one step of six where every cell falls
-    pytest.param(np.concatenate([np.cumsum(np.ones((4, 4)), 0), np.cumsum(np.ones((4, 4)), 0) - 1]), True,
+    pytest.param(np.cumsum(np.ones((10, 4)), axis=0), True, id="growing-total"),
+    # a total restarted at 0 once (a new simulation): one step of eleven where every cell falls
+    pytest.param(np.concatenate([np.cumsum(np.ones((6, 4)), 0), np.cumsum(np.ones((6, 4)), 0) - 1]), True,
                  id="restarted-once"),
+    # break38c R3: too few steps to tell a total from rain that grows by chance (1/6! for 6 values of one cell) ...
+    pytest.param(np.array([[0.2], [1.1], [2.5], [4.0], [6.2], [8.0]]), False, id="one-station-six-days"),
+    pytest.param(np.cumsum(np.ones((6, 50)), axis=0), False, id="six-steps-of-many-cells"),
+    # ... or one cell dry for 9 days, then wet: never falls, grows once
+    pytest.param(np.array([[0.0]] * 9 + [[1.2]]), False, id="dry-then-wet"),
+    # a cell's 10 values that grow at each of 9 steps: 1/10! by chance
+    pytest.param(np.cumsum(np.ones((10, 1)), axis=0), True, id="one-cell-ten-steps"),
     # daily rain: some cells fall between every pair of steps
     pytest.param(np.random.default_rng(0).gamma(0.5, 2.0, (30, 40)), False, id="daily-rain"),
     # a dry field (no value grows) and a total with a negative value
@@ -170,9 +182,9 @@ def test_wrf_folder_refused_and_the_line_writes_each_steps_amount(tmp_path, monk
 
 
 def test_totals_said_by_their_values_alone(tmp_path):
-    """No word says it, but 'pr' never falls and grows at every cell of its file: a running total."""
+    """No word says it, but 'pr' never falls over a month of days and grows at every cell: a running total."""
     path = tmp_path / "pr_total.nc"
-    _wrfout(path, "2005-01-01", _totals([0.0, 1.0, 1.5, 4.0, 4.5]), description="", name="pr",
+    _wrfout(path, "2005-01-01", _totals(_MONTH), description="", name="pr",
             long_name="precipitation")
     with pytest.raises(ClimannError, match=r"pr in pr_total.nc is a total .*its values: never negative"):
         warn_held_values(open_dataset([path]), ["pr"], where="pr_total.nc", file=path)
@@ -240,7 +252,7 @@ def test_files_of_one_step_each_are_differenced_across(tmp_path, monkeypatch):
 def test_values_that_grow_are_no_total_where_units_or_cf_say_what_they_are(tmp_path, units, cell_methods):
     """A rain rate that rises over a storm's steps, or values CF calls means over their cells, are read as they are."""
     path = tmp_path / "pr_rising.nc"
-    _wrfout(path, "2005-01-01", _totals([0.0, 1.0, 1.5, 4.0, 4.5]), description="", name="pr",
+    _wrfout(path, "2005-01-01", _totals(_MONTH), description="", name="pr",
             long_name="precipitation")
     with netCDF4.Dataset(path, "a") as ds:
         ds["pr"].units = units
@@ -320,7 +332,7 @@ def test_model_totals_without_words_are_found_by_their_name_and_values(tmp_path,
     1078 mm): the values rule only looked at variables whose name or words say a water amount, and WRF's names
     were not among them. Each model accumulation is now read as its amount and its values found growing."""
     path = tmp_path / "wrfout_d01_2005-01-01_00:00:00"
-    _wrfout(path, "2005-01-01", _totals([0.0, 1.0, 1.5, 4.0, 4.5]), description="", name=name)
+    _wrfout(path, "2005-01-01", _totals(_MONTH), description="", name=name)
     with pytest.raises(ClimannError) as refused:
         warn_held_values(open_dataset([path]), [name], where=path.name, file=path)
     message = str(refused.value)
@@ -368,3 +380,19 @@ def test_a_total_restarting_within_a_file_leaves_the_restart_step_missing(tmp_pa
     hand = np.array([2.0, 3.0, 1.0, 4.0, np.nan, 0.0, 5.0, 2.0, 3.0, np.nan, 2.0, 3.0, 1.0])[:, None] * factor
     np.testing.assert_array_equal(amounts, hand)
     assert not (amounts < 0).any()
+
+
+def test_a_short_file_of_station_rain_that_grows_by_chance_is_no_total(tmp_path):
+    """break38c R3: 6 days of rain at 3 stations (no cell_methods) that happen to grow (0.2, 1.1, 2.5, 4.0, 6.2,
+    8.0 mm at station 1) were refused as a running total by their values: 5 steps compared are no evidence
+    (1/6! for each station by chance). Read as they are, with --select station=1 as the tester did."""
+    rain = np.array([[0.2, 1.0, 0.5], [1.1, 2.0, 0.9], [2.5, 3.1, 1.8], [4.0, 5.5, 2.2], [6.2, 7.0, 4.1],
+                     [8.0, 9.3, 6.0]], dtype=np.float32)
+    path = tmp_path / "stations.nc"
+    xr.Dataset({"prcp": (("time", "station"), rain, {"units": "mm", "long_name": "precipitation"})},
+               coords={"time": pd.date_range("2010-03-01", periods=6, freq="D"), "station": [1, 2, 3],
+                       "lat": ("station", [45.0, 46.0, 47.0], {"units": "degrees_north"}),
+                       "lon": ("station", [5.0, 6.0, 7.0], {"units": "degrees_east"})}).to_netcdf(path)
+    for station in (1, 2, 3):
+        warn_held_values(open_dataset([path], select={"station": str(station)}), ["prcp"], where="stations.nc",
+                         file=path)
