@@ -62,15 +62,17 @@ def negative_skill_text(
     lags : mapping of str to sequence of int or None
         The run's lagged features: the target's own lag is advised only to a run without it.
 
-    Each of ``target_anomaly``, ``predictors``, ``features`` and ``lags`` is None when not
-    known (``report.md`` rewritten from ``metrics.json`` alone): the line then keeps a neutral
-    wording ("if it does not already").
-
     Returns
     -------
     str or None
         None when the skill score is 0 or above, undefined (new data without a climatology, a
         climatology of zero error), or the block or a model is not scored.
+
+    Notes
+    -----
+    Each of ``target_anomaly``, ``predictors``, ``features`` and ``lags`` is None when not
+    known (``report.md`` rewritten from ``metrics.json`` alone): the line then keeps a neutral
+    wording ("if it does not already").
 
     Examples
     --------
@@ -95,7 +97,7 @@ def negative_skill_text(
     ways_out = _ways_out(target, target_anomaly, predictors, lagged)
     if skill > -NO_BETTER_THAN:
         return (f"the network scores no better than the climatology on the {block} block ({scored}, within "
-                f"{NO_BETTER_THAN:g} of 0: a difference the block's few years cannot tell from chance); it has "
+                f"{NO_BETTER_THAN:g} of 0); it has "
                 f"learnt nothing the climatology does not hold: {causes}; {ways_out}")
     return (f"the network scores worse than the climatology on the {block} block ({scored}); the climatology alone "
             f"would have done better: {causes}; {ways_out}")
