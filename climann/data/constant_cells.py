@@ -36,11 +36,22 @@ It is not warned where real data sit at that value at every step (:func:`physica
 - the upper bound of a share: 100 % of a permanent ice cover, 1 of a fraction;
 - the freezing point of sea water (:data:`SEA_WATER_FREEZING`, in a temperature of any scale, its edges
   widened by :data:`FREEZING_TOLERANCE` for float32 K):
-  HadISST and OISST write -1.8 °C under sea ice, month after month in the central Arctic;
-- the freezing point of fresh water, 0 °C (:data:`FRESH_WATER_FREEZING`), of a lake's (fresh
-  water's) temperature alone (:data:`FRESH_WATER_WORDS`: CF ``lake_surface_temperature``, a
-  ``long_name`` that says lake): a lake surface temperature is held at 273.15 K under its ice.
-  Elsewhere 0 °C stays warned: ORAS5 writes its land as 0 °C of sea temperature.
+  HadISST and OISST write -1.8 °C under sea ice, month after month in the central Arctic; ERA5
+  271.46 K (IFS's ``RTFREEZSICE = RTT - 1.7`` with ``RTT = 273.16`` K, -1.69 °C);
+- the melting point of ice, 0 °C (:data:`ICE_MELTING`, with IFS's 273.16 K), of a lake's (fresh
+  water's) temperature (:data:`FRESH_WATER_WORDS`: CF ``lake_surface_temperature``, a
+  ``long_name`` that says lake): a lake surface temperature is held at 273.15 K under its ice;
+  and of the temperature of a surface, snow or ice that is not the sea's
+  (:data:`MELTING_SURFACE_WORDS`): a melting glacier's skin stays at 273.16 K through a summer
+  (IFS caps the temperature of snow and ice at ``RTT``; ERA5's ``skt`` over Greenland in JJA).
+  A sea temperature held at 0 °C stays warned: ORAS5 writes its land as 0 °C of sea temperature;
+- the snow IFS keeps on its glaciers, 10 m of water equivalent (:data:`GLACIER_SNOW`; ERA5's and
+  ERA5-Land's ``sd``), of a snow amount in a water equivalent or a mass per area.
+
+Other values held on glaciers, ice sheets or sea ice (an albedo a model fixes there, a sea-ice
+thickness) cannot be told from stored land by the values alone: for a quantity of snow, ice or an
+albedo (:data:`ICE_HELD_WORDS`) the warning names both and the masks that tell them apart
+(:func:`may_be_held_on_ice`), and says that the line deletes real values if they are ice.
 
 A usual fill value no attribute marks (CMIP's 1e20, -9999: :mod:`climann.data.fill_like`) has
 its own warning, and is not named twice. A few cells by chance (fewer than :data:`MIN_SHARE` of
@@ -68,11 +79,12 @@ from climann.data.nonnegative import cannot_be_negative
 from climann.data.shell import (copies_of_files, copy_command, copy_path, input_and_copy, is_zarr_store,
                                 working_path, xarray_command)
 from climann.data.sources import source_files, variable_file
-from climann.data.units import parse_units, unit_registry
+from climann.data.units import WATER_DENSITY, is_water_quantity, parse_units, unit_registry
 
-__all__ = ["FREEZING_TOLERANCE", "FRESH_WATER_FREEZING", "FRESH_WATER_WORDS", "MIN_SHARE", "MIN_STEPS", "MIN_VARYING",
-           "NEARLY_ALL", "SEA_WATER_FREEZING", "ZERO_BOUNDED_WORDS", "ConstantCells", "constant_cells",
-           "held_value_fix", "physical_bound"]
+__all__ = ["FREEZING_TOLERANCE", "FRESH_WATER_FREEZING", "FRESH_WATER_WORDS", "GLACIER_SNOW", "ICE_HELD_WORDS",
+           "ICE_MELTING", "MELTING_SURFACE_WORDS", "MIN_SHARE", "MIN_STEPS", "MIN_VARYING", "NEARLY_ALL",
+           "SEA_WATER_FREEZING", "ZERO_BOUNDED_WORDS", "ConstantCells", "constant_cells", "held_value_fix",
+           "may_be_held_on_ice", "physical_bound"]
 
 #: The fewest time steps checked: over two steps a slowly changing field, packed to a coarse
 #: step, may repeat itself; over three evenly spaced steps of the record no real field does.
@@ -102,8 +114,10 @@ ZERO_BOUNDED_WORDS = re.compile(
     re.IGNORECASE)
 
 #: The freezing point of sea water in °C, as products write it under sea ice: -1.8 (HadISST,
-#: OISST), -1.92 at a salinity of 35 at the surface (TEOS-10), down to -2.
-SEA_WATER_FREEZING = (-2.0, -1.7)
+#: OISST), -1.92 at a salinity of 35 at the surface (TEOS-10), down to -2; up to ERA5's 271.46 K,
+#: -1.69 °C: IFS sets the sea under its ice to ``RTFREEZSICE = RTT - 1.7`` with ``RTT = 273.16`` K
+#: (ecLand's ``sussoil_mod.F90``, github.com/ecmwf-ifs/ecland; break38c C1).
+SEA_WATER_FREEZING = (-2.0, -1.69)
 
 #: How far outside :data:`SEA_WATER_FREEZING` a value still is at its edges, in K (= °C): a float32
 #: temperature in K is stored to 2**-15 K (3.1e-5 K) near 271 K, so 271.45 K as float32 reads
@@ -114,6 +128,39 @@ FREEZING_TOLERANCE = 1e-3
 #: The freezing point of fresh water in °C (at the surface's pressure): a lake's surface
 #: temperature under its ice (ESA CCI Lakes' LSWT, ERA5's ``lmlt``), written 273.15 K.
 FRESH_WATER_FREEZING = 0.0
+
+#: The melting point of ice in °C as products write it, each edge widened by
+#: :data:`FREEZING_TOLERANCE`: 0 (273.15 K) and IFS's 273.16 K, 0.01 °C (``RTT``, the triple point
+#: of water, at which IFS holds melting snow and ice: ``RTMELTSICE = RTT``, ecLand's
+#: ``sussoil_mod.F90``; break38c C2: ERA5's ``skt`` on glaciers in JJA).
+ICE_MELTING = (FRESH_WATER_FREEZING, 0.01)
+
+#: Words of a ``standard_name``, ``long_name`` or name (blanks read as ``_``) that make a
+#: temperature one of a surface, snow or ice, which melting holds at :data:`ICE_MELTING`: ERA5's
+#: "Skin temperature" (``skt``), "Temperature of snow layer" (``tsn``), "Ice temperature layer 1"
+#: (``istl1``), CF's ``surface_temperature`` (``ts``) and ``sea_ice_surface_temperature``, a land
+#: surface temperature. Not of the sea (:data:`SEA_WORDS`).
+MELTING_SURFACE_WORDS = re.compile(
+    r"skin|surface_temperature|(?<![a-z])snow|(?<![a-z])ice(?![a-z])|glacier|firn", re.IGNORECASE)
+
+#: Words that make a temperature one of the sea (its ``sea_surface_temperature``,
+#: ``sea_surface_skin_temperature``, ``sea_water_temperature``, an ocean's), which
+#: :data:`SEA_WATER_FREEZING` bounds and 0 °C does not.
+SEA_WORDS = re.compile(r"sea_surface|sea_water|ocean|(?<![a-z])sst(?![a-z])", re.IGNORECASE)
+
+#: The snow IFS keeps on its glaciers, in m of water equivalent: "the glaciers are represented in
+#: HTESSEL as a large amount of snow which is kept fixed to 10 m of snow water equivalent"
+#: (ECMWF forum, "Runoff component of glaciers melts in ERA5"; IFS Documentation Cy4x Part IV,
+#: the snow scheme); ERA5's ``sd`` holds 10 on them at every step (break38c C2).
+GLACIER_SNOW = 10.0
+
+#: Words of a ``standard_name``, ``long_name`` or name (blanks read as ``_``) of a quantity a model
+#: may hold at one value on glaciers, ice sheets or sea ice, beside the bounds it is known to hold
+#: there (:data:`GLACIER_SNOW`, :data:`ICE_MELTING`): an albedo (IFS's permanent-snow albedo,
+#: ``RALFMINPSN``), a snow or ice quantity (IFS's sea ice 1.5 m thick, ``RDARSICE``). The values
+#: alone cannot tell them from stored land (:func:`may_be_held_on_ice`).
+ICE_HELD_WORDS = re.compile(r"albedo|(?<![a-z])snow|(?<![a-z])ice(?![a-z])|sea_ice|glacier|firn|land_ice",
+                            re.IGNORECASE)
 
 #: Words of a ``standard_name`` or ``long_name`` (blanks read as ``_``) that make a temperature
 #: one of fresh water: CF's ``lake_surface_temperature``, "lake surface skin temperature",
@@ -225,21 +272,93 @@ def physical_bound(name: str, variable: xr.DataArray, value: float) -> str | Non
         return f"{value:g}, a bound of a share ({share[1]})"
     freezing = _in_celsius(name, variable, value)
     if freezing is not None:
-        low, high = SEA_WATER_FREEZING
-        if low - FREEZING_TOLERANCE <= freezing <= high + FREEZING_TOLERANCE:
+        if _within(freezing, SEA_WATER_FREEZING):
             return f"{value:g}, the freezing point of sea water"
-        fresh = _fresh_water(variable)
-        if fresh is not None and np.isclose(freezing, FRESH_WATER_FREEZING, rtol=0.0, atol=1e-4):
+        if not _within(freezing, ICE_MELTING):
+            return None
+        if (fresh := _fresh_water(variable)) is not None:
             return f"{value:g}, the freezing point of fresh water (its {fresh})"
+        if (surface := _melting_surface(name, variable)) is not None:
+            return f"{value:g}, the melting point of ice (a temperature of a surface, snow or ice: '{surface}')"
         return None
+    if _is_glacier_snow(name, variable, value):
+        return f"{value:g}, the {GLACIER_SNOW:g} m of water equivalent of snow IFS keeps on its glaciers"
     if value != 0.0:
         return None
     if (said := cannot_be_negative(name, variable)) is not None:
         return f"0, and {said} says it cannot be negative"
-    words = " ".join(str(variable.attrs.get(key, "")) for key in ("standard_name", "long_name"))
-    if (found := ZERO_BOUNDED_WORDS.search(re.sub(r"[\s-]+", "_", f"{words} {name}"))) is not None:
+    if (found := ZERO_BOUNDED_WORDS.search(_words(name, variable))) is not None:
         return f"0, a lower bound of a quantity of '{found.group(0)}'"
     return "0, the least of an area" if _is_area(name, variable) else None
+
+
+def _within(celsius: float, edges: tuple[float, float]) -> bool:
+    """Whether a temperature in °C lies between ``edges``, each widened by :data:`FREEZING_TOLERANCE`."""
+    return edges[0] - FREEZING_TOLERANCE <= celsius <= edges[1] + FREEZING_TOLERANCE
+
+
+def _words(name: str, variable: xr.DataArray) -> str:
+    """The ``standard_name``, ``long_name`` and name, blanks and dashes read as ``_``."""
+    words = " ".join(str(variable.attrs.get(key, "")) for key in ("standard_name", "long_name"))
+    return re.sub(r"[\s-]+", "_", f"{words} {name}")
+
+
+def _melting_surface(name: str, variable: xr.DataArray) -> str | None:
+    """The word that makes a temperature one of a surface, snow or ice not of the sea
+    (:data:`MELTING_SURFACE_WORDS`, :data:`SEA_WORDS`), for the message; None when none does."""
+    words = _words(name, variable)
+    if SEA_WORDS.search(words):
+        return None
+    found = MELTING_SURFACE_WORDS.search(words)
+    return None if found is None else found.group(0)
+
+
+def _is_glacier_snow(name: str, variable: xr.DataArray, value: float) -> bool:
+    """Whether ``value`` is :data:`GLACIER_SNOW` of a snow amount: a water-equivalent depth (ERA5's
+    ``m of water equivalent``, :func:`~climann.data.units.is_water_quantity`) or a mass per area
+    (``kg m-2``, read with the density of liquid water), within float32's precision."""
+    units = str(variable.attrs.get("units", "")).strip()
+    if not units or not re.search(r"(?<![a-z])snow", _words(name, variable), re.IGNORECASE):
+        return False
+    try:
+        quantity = parse_units(units, variable=name) * value
+        registry = unit_registry()
+        if quantity.dimensionality == registry.Quantity(1.0, "m").dimensionality:
+            if not is_water_quantity(name, variable.attrs):
+                return False  # a snow depth in m of snow, not of water
+            depth = quantity.to("m").magnitude
+        else:
+            depth = (quantity / registry.Quantity(WATER_DENSITY, "kg m-3")).to("m").magnitude
+    except Exception:  # noqa: BLE001 - units that are no depth nor mass per area: no snow amount
+        return False
+    return bool(np.isclose(depth, GLACIER_SNOW, rtol=1e-6, atol=0.0))
+
+
+def may_be_held_on_ice(name: str, variable: xr.DataArray) -> str | None:
+    """The word that makes the variable a quantity a model may hold at one value on glaciers, ice
+    sheets or sea ice (:data:`ICE_HELD_WORDS`: an albedo, a snow or ice quantity), so that cells
+    holding one value may be ice rather than land or no data; None when none does.
+
+    Parameters
+    ----------
+    name : str
+    variable : xarray.DataArray
+        Its ``standard_name`` and ``long_name`` are read.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> import xarray as xr
+    >>> may_be_held_on_ice("fal", xr.DataArray([0.85], dims="x", attrs={"long_name": "Forecast albedo"}))
+    'albedo'
+    >>> may_be_held_on_ice("sosstsst", xr.DataArray([0.0], dims="x", attrs={"units": "degC"})) is None
+    True
+    """
+    found = ICE_HELD_WORDS.search(_words(name, variable))
+    return None if found is None else found.group(0)
 
 
 def _fresh_water(variable: xr.DataArray) -> str | None:

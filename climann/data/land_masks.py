@@ -86,7 +86,7 @@ import dask
 import numpy as np
 import xarray as xr
 
-from climann.data.constant_cells import ConstantCells, constant_cells, held_value_fix
+from climann.data.constant_cells import ConstantCells, constant_cells, held_value_fix, may_be_held_on_ice
 from climann.data.file_encodings import commands_for_files, stored_forms
 from climann.data.fill_like import checked_steps, time_dimension
 from climann.data.flags import flag_codes
@@ -722,10 +722,27 @@ def warn_land_stored_as_value(dataset: xr.Dataset, target: str, *, where: str,
 def _held_value_text(dataset: xr.Dataset, target: str, held: ConstantCells, *, where: str,
                      file: str | Path | None) -> str:
     """The warning on cells that hold one value at every step checked while the others vary, with
-    no mask nor other variable saying they are land (:func:`~climann.data.constant_cells.constant_cells`)."""
-    return (f"'{target}' in {variable_where(dataset[target], where)} holds {held.value:g} at every step checked "
+    no mask nor other variable saying they are land (:func:`~climann.data.constant_cells.constant_cells`).
+
+    For a quantity a model may hold at one value on glaciers, ice sheets or sea ice (an albedo, a
+    snow or ice quantity: :func:`~climann.data.constant_cells.may_be_held_on_ice`) the cells may be
+    real data: the warning names both readings and the masks that tell them apart, and says that
+    the line deletes real values if the cells are ice (break38c C2: ERA5's ``fal`` held on glaciers
+    was called "most likely land"). Nothing is said of the baselines: whether the climatology is
+    scored on those cells is known only after the split (one year of data leaves it out)."""
+    fix = held_value_fix(dataset, target, held, file=file)
+    head = (f"'{target}' in {variable_where(dataset[target], where)} holds {held.value:g} at every step checked "
             f"({held.n_steps}) on {held.n_held} of its {held.n_cells} cells, no other value so, while {held.n_varying} "
-            f"cells vary: most likely land or no data stored as a value (no land-sea mask nor other variable in the "
-            f"data says where land is), trained on and scored as data, and predicted perfectly by the climatology; "
-            f"climann does not mask it on its own; unless {held.value:g} is real data there, to set those cells "
-            f"missing: {held_value_fix(dataset, target, held, file=file)}")
+            f"cells vary")
+    ice = may_be_held_on_ice(target, dataset[target])
+    if ice is None:
+        return (f"{head}: most likely land or no data stored as a value (no land-sea mask nor other variable in the "
+                f"data says where land is), trained on and scored as data; climann does not mask it on its own; "
+                f"unless {held.value:g} is real data there, to set those cells missing: {fix}")
+    return (f"{head}: either land, sea or no data stored as a value, or real values a model holds on glaciers, ice "
+            f"sheets or sea ice (a quantity of '{ice}'; IFS keeps its glaciers under 10 m of water equivalent of "
+            f"snow, its sea ice 1.5 m thick); trained on and scored as data either way; the values cannot tell "
+            f"which (no land-sea mask nor glacier mask in the data): compare the cells with the product's land-sea "
+            f"mask and glacier or ice mask (ERA5: 'lsm', and the glacier cells where 'sd' holds 10 m of water "
+            f"equivalent); climann does not mask them on its own; only if they are no data, to set those cells "
+            f"missing (if they are ice, this deletes real values): {fix}")

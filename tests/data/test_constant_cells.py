@@ -75,7 +75,9 @@ def test_oras5_land_stored_as_zero_without_a_mask_is_warned_with_a_line_that_mas
     (message,) = _warnings(caplog, dataset, "sosstsst", where="oras5.nc")
     assert message.startswith(
         "'sosstsst' in oras5.nc holds 0 at every step checked (24) on 11 of its 30 cells, no other value so, while "
-        "19 cells vary: most likely land or no data stored as a value")
+        "19 cells vary: most likely land or no data stored as a value (no land-sea mask nor other variable in the data "
+        "says where land is), trained on and scored as data; climann does not mask it on its own; unless 0 is real "
+        "data there, to set those cells missing: python -c ")
     command = message[message.index("python -c "):]
     assert command == ("python -c 'import xarray as xr; d = xr.open_dataset(\"oras5.nc\"); d[\"sosstsst\"] = "
                        "d[\"sosstsst\"].where(~(d[\"sosstsst\"] == 0.0).all(\"time_counter\")); "
@@ -127,6 +129,26 @@ def test_a_float32_value_held_is_matched_by_the_line_as_read(tmp_path, monkeypat
                      "271.45, the freezing point of sea water", id="float32-upper-edge-in-kelvin"),
         pytest.param("sst", {"units": "K", "standard_name": "sea_surface_temperature"}, 271.15, 283.0,
                      "271.15, the freezing point of sea water", id="float32-lower-edge-in-kelvin"),
+        # break38c C1: ERA5's sea under its ice, IFS's RTFREEZSICE = RTT - 1.7 = 273.16 - 1.7 K (-1.69 degC)
+        pytest.param("sst", {"units": "K", "long_name": "Sea surface temperature",
+                             "standard_name": "sea_surface_temperature"}, 271.46, 283.0,
+                     "271.46, the freezing point of sea water", id="ERA5-sst-under-sea-ice"),
+        # break38c C2: what IFS holds on its glaciers (ERA5's sd, skt in JJA), and 0 degC of a surface
+        pytest.param("sd", {"units": "m of water equivalent", "long_name": "Snow depth",
+                            "standard_name": "lwe_thickness_of_surface_snow_amount"}, 10.0, 0.2,
+                     "10, the 10 m of water equivalent of snow IFS keeps on its glaciers", id="ERA5-sd-on-glaciers"),
+        pytest.param("snw", {"units": "kg m-2", "standard_name": "surface_snow_amount"}, 10000.0, 200.0,
+                     "10000, the 10 m of water equivalent of snow IFS keeps on its glaciers",
+                     id="glacier-snow-as-a-mass-per-area"),
+        pytest.param("skt", {"units": "K", "long_name": "Skin temperature"}, 273.16, 280.0,
+                     "273.16, the melting point of ice (a temperature of a surface, snow or ice: 'Skin')",
+                     id="ERA5-skt-of-melting-glaciers"),
+        pytest.param("ts", {"units": "degC", "standard_name": "surface_temperature"}, 0.0, 5.0,
+                     "0, the melting point of ice (a temperature of a surface, snow or ice: 'surface_temperature')",
+                     id="surface-temperature-at-0-degC"),
+        pytest.param("tsn", {"units": "K", "long_name": "Temperature of snow layer"}, 273.15, 260.0,
+                     "273.15, the melting point of ice (a temperature of a surface, snow or ice: 'snow')",
+                     id="ERA5-tsn-melting-snow"),
         # rerun38 N2: "thickness" alone no longer bounds; a thickness of rain still is
         pytest.param("rain", {"units": "m", "standard_name": "thickness_of_rainfall_amount"}, 0.0, 0.01,
                      "0, a lower bound of a quantity of 'rain'", id="thickness-of-rainfall"),
@@ -162,15 +184,22 @@ def test_a_value_real_data_hold_at_every_step_is_no_stored_land(tmp_path, name, 
                      30.0, id="CMIP-mixed-layer-thickness"),
         pytest.param("sosstsst", {"units": "K", "long_name": "Sea Surface Temperature"}, 273.15, 288.0,
                      id="ORAS5-land-as-0-degC-of-sea"),
-        pytest.param("ts", {"units": "degC", "long_name": "surface temperature"}, 0.0, 10.0,
-                     id="0-degC-of-no-lake"),
+        pytest.param("tas", {"units": "K", "standard_name": "air_temperature"}, 273.15, 283.0,
+                     id="0-degC-of-air"),
+        pytest.param("sea_surface_temperature", {"units": "degC", "standard_name": "sea_surface_skin_temperature"},
+                     0.0, 10.0, id="0-degC-of-a-sea-skin"),
+        pytest.param("sde", {"units": "m", "standard_name": "surface_snow_thickness"}, 10.0, 0.5,
+                     id="10-m-of-snow-not-of-water"),
+        pytest.param("sst", {"units": "K", "standard_name": "sea_surface_temperature"}, 271.48, 283.0,
+                     id="above-ERA5s-freezing-point"),
     ],
 )
 def test_a_value_no_sea_holds_at_every_step_is_stored_land(tmp_path, name, attrs, held, mean):
     """rerun38 N2: ORAS5's somxl010 with land at 0 m (84 of 648 cells) was not warned, "thickness" making 0 a bound;
     a mixed layer is never 0 m thick over the sea (test clim MSE 56.39 m² over every cell, 70.16 over the sea).
-    rerun38 N8's other side: 0 °C is fresh water's freezing point only for a lake's temperature; a sea or surface
-    temperature held at 0 °C (ORAS5's land) stays warned."""
+    rerun38 N8's other side: 0 °C is the melting point of ice only for a lake's, a surface's, snow's or ice's
+    temperature; a sea temperature (ORAS5's land, a sea skin) or an air temperature held at 0 °C stays warned, so do
+    10 m of snow not of water equivalent, and 271.48 K of sea, above ERA5's 271.46."""
     values = _series(name, attrs, held=held, mean=mean)
     assert physical_bound(name, values[name], float(np.float32(held))) is None
     found = constant_cells(_opened(tmp_path, values), name)
@@ -248,3 +277,47 @@ def test_a_folder_of_three_files_gets_the_line_that_copies_each(tmp_path, monkey
     assert np.isnan(fixed[:, land]).all()
     np.testing.assert_array_equal(fixed[:, ~land], original["sosstsst"].values[:, ~land])
     assert _warnings(caplog, open_dataset(copies), "sosstsst", where="copies") == []
+
+
+@pytest.mark.parametrize(
+    ("name", "attrs", "held", "mean", "word"),
+    [
+        pytest.param("fal", {"units": "(0 - 1)", "long_name": "Forecast albedo"}, 0.85, 0.3, "albedo",
+                     id="ERA5-fal-on-glaciers"),
+        pytest.param("sithick", {"units": "m", "standard_name": "sea_ice_thickness"}, 1.5, 1.0, "sea_ice",
+                     id="IFS-sea-ice-1.5-m"),
+    ],
+)
+def test_a_value_that_may_be_held_on_ice_is_warned_as_either_with_the_masks_that_tell(tmp_path, caplog, monkeypatch,
+                                                                                      name, attrs, held, mean, word):
+    """break38c C2: ERA5's fal at 0.85 on 30 glacier cells was "most likely land or no data stored as a value", with a
+    line that deletes them. An albedo, a snow or ice quantity held at one value may be what a model fixes on glaciers,
+    ice sheets or sea ice: the warning names both readings, the masks that tell them apart, and that the line deletes
+    real values if they are ice; it says nothing of the climatology (left out of val and test with one year of data)."""
+    monkeypatch.chdir(tmp_path)
+    (message,) = _warnings(caplog, _opened(tmp_path, _series(name, attrs, held=held, mean=mean), "ice.nc"), name,
+                           where="ice.nc")
+    stored = float(np.float32(held))
+    assert message == (
+        f"'{name}' in ice.nc holds {held:g} at every step checked (24) on 11 of its 30 cells, no other value so, while "
+        f"19 cells vary: either land, sea or no data stored as a value, or real values a model holds on glaciers, ice "
+        f"sheets or sea ice (a quantity of '{word}'; IFS keeps its glaciers under 10 m of water equivalent of snow, its "
+        f"sea ice 1.5 m thick); trained on and scored as data either way; the values cannot tell which (no land-sea "
+        f"mask nor glacier mask in the data): compare the cells with the product's land-sea mask and glacier or ice "
+        f"mask (ERA5: 'lsm', and the glacier cells where 'sd' holds 10 m of water equivalent); climann does not mask "
+        f"them on its own; only if they are no data, to set those cells missing (if they are ice, this deletes real "
+        f"values): python -c 'import xarray as xr; d = xr.open_dataset(\"ice.nc\"); d[\"{name}\"] = "
+        f"d[\"{name}\"].where(~(d[\"{name}\"] == {stored!r}).all(\"time_counter\")); d.to_netcdf(\"ice_fixed.nc\")'")
+    assert "climatology" not in message and "most likely" not in message
+
+
+@pytest.mark.parametrize("dtype", [pytest.param("f4", id="float32"), pytest.param("f8", id="float64")])
+@pytest.mark.parametrize("held", [pytest.param(271.46, id="ERA5-271.46"), pytest.param(271.45, id="271.45"),
+                                  pytest.param(271.15, id="271.15")])
+def test_sea_under_ice_in_kelvin_is_in_the_freezing_range_in_either_precision(held, dtype):
+    """break38c C1: the freezing range's edges in K, as float32 and float64 read them (271.45 K: -1.69999 and
+    -1.6999999999999886 °C), and ERA5's 271.46 K (-1.6900085 and -1.6899999999999977 °C)."""
+    value = float(np.array(held, dtype=dtype))
+    variable = xr.DataArray(np.array([value], dtype=dtype), dims="x",
+                            attrs={"units": "K", "standard_name": "sea_surface_temperature"})
+    assert physical_bound("sst", variable, value) == f"{value:g}, the freezing point of sea water"
