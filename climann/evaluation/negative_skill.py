@@ -13,7 +13,13 @@ warns in one line (:func:`negative_skill_text`), and ``report.md`` repeats it (a
 those of the run's inputs (its predictors, coordinate features, lags, ``target_anomaly``): never
 advice to add what the run has (rerun38 N3); ``report.md`` rewritten from ``metrics.json`` alone
 does not know them and says so neutrally. Within 0.01 of a skill of 0 the network is "no better
-than" the climatology rather than "worse" (:data:`NO_BETTER_THAN`).
+than" the climatology rather than "worse" (:data:`NO_BETTER_THAN`): it has matched each cell's
+seasonal cycle and added nothing to it, so the cause named is the inputs' silence on the departures
+from that cycle, not on the cycle (break38c S1: the line said both). A network whose RMSE is of
+values no quantity takes (:data:`ASTRONOMICAL_RMSE`: unmarked 1e20 land, break38c S1, MSE
+1.131e+39 degC²) is not blamed on its inputs: the line points to the values. Each MSE is shown
+with the digits that give the skill shown (:func:`_shown_mses`): −0.0099 and −0.0101 both
+showed "MSE 1.01".
 """
 
 from __future__ import annotations
@@ -21,9 +27,9 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-from climann.data.units import squared_units
+from climann.data.units import difference_units, squared_units
 
-__all__ = ["NO_BETTER_THAN", "negative_skill_text"]
+__all__ = ["ASTRONOMICAL_RMSE", "NO_BETTER_THAN", "negative_skill_text"]
 
 
 #: Below this |skill score| (the network's MSE within 1 % of the climatology's) the line says "no
@@ -33,6 +39,18 @@ __all__ = ["NO_BETTER_THAN", "negative_skill_text"]
 #: inputs that mislead it. 1 % is our choice of "a little": the smallest gain a skill score is
 #: usually quoted with (two decimals).
 NO_BETTER_THAN = 0.01
+
+#: An RMSE at or above this, in the target's own units, is of values no gridded quantity takes:
+#: none comes near it (the Earth's whole surface is 5.1e14 m²; in any unit a product writes, a
+#: field's values stay far below 1e18), while a usual large fill value that no attribute marks
+#: (CMIP's 1e20, HadISST's -1e30, netCDF's default 9.97e36: :data:`~climann.data.fill_like.
+#: USUAL_FILL_VALUES`) held on 1 % of the cells gives an RMSE of 1e19 or more (break38c S1: ORAS5's
+#: unmarked 1e20 land, RMSE 3.4e19 degC). The values, or a network that diverged, are then the cause,
+#: not its inputs. The target's own mean square cannot be the yardstick: it holds the same 1e20s.
+ASTRONOMICAL_RMSE = 1e18
+
+#: The fewest significant digits an MSE is shown with (:func:`_shown_mses`).
+MSE_DIGITS = 4
 
 
 def negative_skill_text(
@@ -89,18 +107,71 @@ def negative_skill_text(
         return None
     target, units = metrics["target"], squared_units(str(metrics.get("units", "")))
     in_units = f" {units}" if units else ""
-    shown = f"{skill:.3g}".replace("-", "−")  # the minus sign, as the captions write it
-    scored = (f"skill score 1 − MSE/MSE_climatology = {shown}: MSE {mse:.4g}{in_units} against the climatology's "
-              f"{reference:.4g}{in_units}")
+    shown = _skill_shown(skill)
+    model_shown, reference_shown = _shown_mses(mse, reference, shown)
+    scored = (f"skill score 1 − MSE/MSE_climatology = {shown}: MSE {model_shown}{in_units} against the "
+              f"climatology's {reference_shown}{in_units}")
     lagged = None if lags is None else target in lags
-    causes = _causes(target_anomaly, predictors, features, lagged)
-    ways_out = _ways_out(target, target_anomaly, predictors, lagged)
+    if math.isfinite(mse) and math.sqrt(mse) >= ASTRONOMICAL_RMSE:
+        rmse_units = f" {difference_units(str(metrics['units']))}" if metrics.get("units") else ""
+        return (f"the network scores worse than the climatology on the {block} block ({scored}): an RMSE of "
+                f"{math.sqrt(mse):.2g}{rmse_units}, which no value of a quantity comes near (at or above "
+                f"{ASTRONOMICAL_RMSE:g}), so the inputs are not the cause: most likely values of '{target}' that are "
+                f"no data, such as a fill value (CMIP's 1e20) that no _FillValue or missing_value marks (its own "
+                f"warning, which climann info repeats, names it and the line that marks it), or a network that "
+                f"diverged (its loss in history.csv); mark such values missing and train again")
     if skill > -NO_BETTER_THAN:
         return (f"the network scores no better than the climatology on the {block} block ({scored}, within "
-                f"{NO_BETTER_THAN:g} of 0); it has "
-                f"learnt nothing the climatology does not hold: {causes}; {ways_out}")
+                f"{NO_BETTER_THAN:g} of 0): it has matched each cell's seasonal cycle, which the climatology holds, "
+                f"and added nothing to it: {_no_better_causes(target_anomaly, predictors, features, lagged)}; "
+                f"{_ways_out(target, True, predictors, lagged)}")  # the cycle it has: no --target-anomaly
+    causes = _causes(target_anomaly, predictors, features, lagged)
+    ways_out = _ways_out(target, target_anomaly, predictors, lagged)
     return (f"the network scores worse than the climatology on the {block} block ({scored}); the climatology alone "
             f"would have done better: {causes}; {ways_out}")
+
+
+def _skill_shown(skill: float) -> str:
+    """A skill score to 3 significant digits, its leading minus the minus sign, as the captions write
+    it (``−0.182``, ``−1e-05``: the exponent's sign left as Python writes it)."""
+    text = f"{skill:.3g}"
+    return f"−{text[1:]}" if text.startswith("-") else text
+
+
+def _shown_mses(mse: float, reference: float, skill_shown: str) -> tuple[str, str]:
+    """The network's and the climatology's MSEs as the line shows them: with the fewest significant
+    digits (at least :data:`MSE_DIGITS`) from which 1 − MSE/MSE_climatology gives ``skill_shown``
+    (3 significant digits) and falls on the same side of −:data:`NO_BETTER_THAN` as the skill, so two
+    MSEs said to differ are shown different (break38c S1: 1.0099 and 1.0101 against 1.0 both showed
+    "1.01", one "no better", the other "worse")."""
+    skill = 1 - mse / reference
+    for digits in range(MSE_DIGITS, 18):
+        model, climatology = f"{mse:.{digits}g}", f"{reference:.{digits}g}"
+        again = 1 - float(model) / float(climatology)
+        if (_skill_shown(again) == skill_shown
+                and (again > -NO_BETTER_THAN) == (skill > -NO_BETTER_THAN)):
+            return model, climatology
+    return repr(mse), repr(reference)
+
+
+def _inputs(predictors: Sequence[str] | None, features: Sequence[str] | None, lagged: bool | None) -> str:
+    """The run's inputs as the causes name them (None: not known)."""
+    if predictors is None:
+        return "no predictor with data, coordinate features alone"
+    if not predictors and not lagged:
+        return ("no predictor, coordinate features alone" if features is None  # chosen at the start: not known
+                else f"no predictor, coordinate features alone: {', '.join(features)}" if features
+                else "no predictor and no coordinate feature")
+    return f"its inputs: {', '.join([*predictors, *(['its own lag'] if lagged else [])])}"
+
+
+def _no_better_causes(target_anomaly: bool | None, predictors: Sequence[str] | None,
+                      features: Sequence[str] | None, lagged: bool | None) -> str:
+    """The likely causes of a skill within :data:`NO_BETTER_THAN` of 0: the cycle is learnt (or given,
+    with the target's anomaly), the departures from it are not."""
+    given = "it learns the departures from the climatology and " if target_anomaly else ""
+    return (f"{given}most likely its inputs tell it nothing of each cell's departures from that cycle "
+            f"({_inputs(predictors, features, lagged)}), or it learnt too little (too few epochs, the learning rate)")
 
 
 def _causes(target_anomaly: bool | None, predictors: Sequence[str] | None, features: Sequence[str] | None,
@@ -110,16 +181,8 @@ def _causes(target_anomaly: bool | None, predictors: Sequence[str] | None, featu
     if target_anomaly:
         return (f"it learns the departures from the climatology already, and most likely its inputs "
                 f"tell it little of them (its prediction adds noise to the climatology's), {learnt}")
-    if predictors is None:
-        inputs = "no predictor with data, coordinate features alone"
-    elif not predictors and not lagged:
-        inputs = ("no predictor, coordinate features alone" if features is None  # chosen at the start: not known
-                  else f"no predictor, coordinate features alone: {', '.join(features)}" if features
-                  else "no predictor and no coordinate feature")
-    else:
-        inputs = f"its inputs: {', '.join([*predictors, *(['its own lag'] if lagged else [])])}"
     return (f"most likely the inputs do not tell the network each cell's seasonal cycle, which the climatology "
-            f"holds ({inputs}), {learnt}")
+            f"holds ({_inputs(predictors, features, lagged)}), {learnt}")
 
 
 def _ways_out(target: str, target_anomaly: bool | None, predictors: Sequence[str] | None,

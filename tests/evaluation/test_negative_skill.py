@@ -131,3 +131,51 @@ def test_report_md_fits_the_line_to_the_run_when_it_knows_the_inputs():
     assert f"- {fitted}" in report_markdown(metrics, [], run_dir=".", inputs=run_inputs(data)).splitlines()
     neutral = report_markdown(metrics, [], run_dir=".")
     assert fitted not in neutral and "if it does not already" in neutral
+
+
+def test_a_skill_within_0_01_of_0_blames_the_departures_not_the_seasonal_cycle():
+    """break38c S1: at skill −0.005 the line said "most likely the inputs do not tell the network each cell's seasonal
+    cycle": a network that scores as the climatology has matched that cycle. Now the cause is what it adds nothing of,
+    the departures from the cycle, and --target-anomaly (a start from the cycle) is not advised. 1 − 0.5618/0.559 =
+    −0.005009 (by hand)."""
+    text = negative_skill_text(_metrics(0.5618, 0.559), target_anomaly=False, predictors=(), features=("lat", "season"),
+                               lags={})
+    assert text == (
+        "the network scores no better than the climatology on the test block (skill score 1 − MSE/MSE_climatology = "
+        "−0.00501: MSE 0.5618 degC² against the climatology's 0.559 degC², within 0.01 of 0): it has matched each "
+        "cell's seasonal cycle, which the climatology holds, and added nothing to it: most likely its inputs tell it "
+        "nothing of each cell's departures from that cycle (no predictor, coordinate features alone: lat, season), or "
+        "it learnt too little (too few epochs, the learning rate); give it predictors that vary with sosstsst or its "
+        "past (--lags sosstsst=1), or train longer")
+    assert "do not tell the network each cell's seasonal cycle" in negative_skill_text(_metrics(0.661, 0.559))
+
+
+def test_an_astronomical_mse_points_to_the_values_not_the_inputs():
+    """break38c S1: ORAS5's sosstsst with unmarked 1e20 land, test MSE 1.131e+39 degC² against the climatology's
+    0.2417, was blamed on "the inputs do not tell the network each cell's seasonal cycle"; the 1e20s are the cause
+    (their own warning names them). An RMSE of sqrt(1.1313e39) = 3.36e19 degC is at or above 1e18; 1e17 is not."""
+    text = negative_skill_text(_metrics(1.1313491716851610e+39, 0.24172))
+    assert text == (
+        "the network scores worse than the climatology on the test block (skill score 1 − MSE/MSE_climatology = "
+        "−4.68e+39: MSE 1.131e+39 degC² against the climatology's 0.2417 degC²): an RMSE of 3.4e+19 degC, which no "
+        "value of a quantity comes near (at or above 1e+18), so the inputs are not the cause: most likely values of "
+        "'sosstsst' that are no data, such as a fill value (CMIP's 1e20) that no _FillValue or missing_value marks "
+        "(its own warning, which climann info repeats, names it and the line that marks it), or a network that "
+        "diverged (its loss in history.csv); mark such values missing and train again")
+    assert "inputs do not tell" in negative_skill_text(_metrics(1e34, 0.24172))  # an RMSE of 1e17
+
+
+@pytest.mark.parametrize(
+    ("model_mse", "shown", "said"),
+    [
+        pytest.param(1.0099, "−0.0099: MSE 1.0099 degC²", "no better than", id="skill-0.0099"),
+        pytest.param(1.0101, "−0.0101: MSE 1.0101 degC²", "worse than", id="skill-0.0101"),
+        pytest.param(1.00001, "−1e-05: MSE 1.00001 degC²", "no better than", id="skill-1e-5"),
+    ],
+)
+def test_the_mses_shown_differ_where_the_skill_is_said_to(model_mse, shown, said):
+    """break38c S1: skills −0.0099 and −0.0101 (climatology 1.0) both showed "MSE 1.01 K²", one line "no better", the
+    other "worse". Each MSE is now shown with the digits from which 1 − MSE/MSE_climatology gives the skill shown."""
+    text = negative_skill_text(_metrics(model_mse, 1.0))
+    assert text.startswith(f"the network scores {said} the climatology")
+    assert f"= {shown} against the climatology's 1 degC²" in text
