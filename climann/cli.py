@@ -352,13 +352,13 @@ def explain(
     from climann.workflow.progress import NORMAL, terminal_display
 
     with terminal_display(NORMAL, status="explaining"):
+        from climann.data.units import squared_units
         from climann.evaluation.cell_measures import recorded_weighting
         from climann.workflow.explain import correlated_inputs_line, explain_run
 
         result = explain_run(run_dir, out, repeats=repeats, seed=seed, overwrite=overwrite)
     importance = result.importance
-    # on the terminal K² for the UDUNITS "K2" of importance.json
-    units = importance["mse_units"][:-1] + "²" if importance["mse_units"].endswith("2") else importance["mse_units"]
+    units = squared_units(importance["units"])  # as every caption: K², (0 - 1)², not importance.json's UDUNITS K2
     unit = f" {units}" if units else ""
     say(f"permutation importance on the test split {importance['period']} ({importance['n_samples']} samples; "
         f"MSE {importance['baseline_mse']:.4g}{unit}, {recorded_weighting(importance)}): the increase of "

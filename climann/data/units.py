@@ -244,15 +244,60 @@ def difference_units(units: str) -> str:
     return symbol if symbol in _TEMPERATURE_SCALES.values() else units
 
 
-def squared_units(units: str) -> str:
-    """Units squared, as every caption, table and figure writes them: ``"K"`` → ``"K²"``,
-    ``"W m-2"`` → ``"(W m-2)²"``, ``"degrees_C"`` → ``"degC²"`` (a temperature scale by its
-    symbol, :func:`difference_units`, as every caption spells it), ``""`` → ``""``; the MSE's
-    units (:mod:`climann.evaluation.report`, :mod:`climann.evaluation.negative_skill`)."""
-    if not units:
+#: Python's and pint's exponent (``m**3``, ``m^3``), as ECMWF's NetCDF files write it (ERA5's
+#: ``swvl1`` in ``m**3 m**-3``), written the UDUNITS way, ``m3 m-3``, in squared units.
+_POWER_SIGN = re.compile(r"\s*(?:\*\*|\^)\s*")
+
+
+def squared_units(units: str, *, square: str = "²") -> str:
+    """Units squared, the units of an MSE, as every caption, table, figure, terminal line and record
+    writes them (:mod:`climann.evaluation.report`, :mod:`climann.evaluation.negative_skill`,
+    ``climann explain``): one symbol squared as it is, ``"K"`` → ``"K²"``, ``"%"`` → ``"%²"``,
+    ``"fraction"`` → ``"fraction²"``; units already in one pair of parentheses squared without a
+    second pair, ERA5's ``"(0 - 1)"`` → ``"(0 - 1)²"`` (break38c: ``((0 - 1))²``); other units in
+    parentheses, their exponents written the UDUNITS way, ``"W m-2"`` → ``"(W m-2)²"``,
+    ``"m**3 m**-3"`` → ``"(m3 m-3)²"`` (break38c: ``(m**3 m**-3)²``); ``"1"``, a pure number,
+    stays ``"1"`` (so do its spellings ``~``, ``none``: :data:`DIMENSIONLESS_SPELLINGS`); a
+    temperature scale by its symbol (:func:`difference_units`), ``"degrees_C"`` → ``"degC²"``;
+    ``""`` → ``""``.
+
+    Parameters
+    ----------
+    units : str
+        A ``units`` attribute.
+    square : str
+        The sign of the square: ``"²"`` for people, ``"2"`` for a record in UDUNITS syntax
+        (``importance.json``'s ``mse_units``: ``"K2"``, ``"(W m-2)2"``).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> squared_units("K"), squared_units("(0 - 1)"), squared_units("m**3 m**-3"), squared_units("W m-2", square="2")
+    ('K²', '(0 - 1)²', '(m3 m-3)²', '(W m-2)2')
+    """
+    if not units.strip():
         return ""
-    units = difference_units(units)
-    return f"{units}²" if units.isalpha() else f"({units})²"
+    shown = _POWER_SIGN.sub("", difference_units(units).strip())
+    if shown == "1" or shown.lower() in DIMENSIONLESS_SPELLINGS:
+        return "1"  # a pure number squared is one
+    if re.fullmatch(r"[^\W\d]+|%|‰", shown) or _one_pair_of_parentheses(shown):
+        return f"{shown}{square}"
+    return f"({shown}){square}"
+
+
+def _one_pair_of_parentheses(text: str) -> bool:
+    """Whether ``text`` is wholly in one pair of parentheses: ``(0 - 1)``, not ``(a) (b)``."""
+    if not (text.startswith("(") and text.endswith(")")):
+        return False
+    depth = 0
+    for position, character in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(character, 0)
+        if depth == 0:
+            return position == len(text) - 1
+    return False
 
 
 #: ``mb``, GrADS's and NCEP's spelling of the millibar, is a millibarn (1e-31 m², an area) for

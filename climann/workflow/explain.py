@@ -40,6 +40,7 @@ import numpy as np
 from climann.atomic import claimed_output
 from climann._version import __version__
 from climann.data.layout import GridLayout
+from climann.data.units import squared_units
 from climann.errors import ClimannError
 from climann.evaluation.cell_measures import cell_weights_text, is_area_weighted, recorded_weighting
 from climann.evaluation.importance import (
@@ -316,13 +317,6 @@ def importance_maps(result: PermutationImportance, block: BlockSamples) -> np.nd
                      for values in result.squared_error_increases])
 
 
-def squared_units(units: str) -> str:
-    """The units of an MSE: "K" → "K2", "W m-2" → "(W m-2)2" (UDUNITS syntax); "" stays ""."""
-    if not units:
-        return ""
-    return f"{units}2" if units.isalpha() else f"({units})2"
-
-
 def cell_weights_record(layout: GridLayout) -> dict:
     """What weighs the cells in the importance and the partial dependence, as their records
     keep it: ``weighted_by`` (whole areas, or their land or sea part:
@@ -347,7 +341,7 @@ def importance_record(run_dir: Path, run: TrainedRun, block: BlockSamples, resul
     weights = cell_weights_record(block.layout)
     return {
         "source": f"climann {__version__} explain", "run": str(run_dir), "target": run.config.data.target,
-        "units": units, "mse_units": squared_units(units), "split": "test", "period": block.period,
+        "units": units, "mse_units": squared_units(units, square="2"), "split": "test", "period": block.period,
         "n_samples": int(block.truth.size), "area_weighted": is_area_weighted(weights["weighted_by"]), **weights,
         "baseline_mse": result.baseline_mse,
         "repeats": repeats, "seed": seed, "std_ddof": 0,

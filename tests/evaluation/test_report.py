@@ -264,6 +264,11 @@ def test_a_region_with_cells_but_no_value_to_score_is_named_with_its_reason(tmp_
 
 @pytest.mark.parametrize(("units", "expected"), [
     pytest.param("K", "K²", id="a-symbol"), pytest.param("W m-2", "(W m-2)²", id="a-product"), pytest.param("", "", id="none"),
+    # break38c: ERA5's "(0 - 1)" was squared "((0 - 1))²", its "m**3 m**-3" "(m**3 m**-3)²"
+    pytest.param("(0 - 1)", "(0 - 1)²", id="ERA5-0-1"), pytest.param("m**3 m**-3", "(m3 m-3)²", id="ERA5-m**3"),
+    pytest.param("fraction", "fraction²", id="fraction"), pytest.param("%", "%²", id="percent"),
+    pytest.param("1", "1", id="pure-number"), pytest.param("kg m^-2", "(kg m-2)²", id="caret-exponent"),
+    pytest.param("(a) (b)", "((a) (b))²", id="two-pairs-of-parentheses"),
 ])
 def test_squared_units_are_written_alike_everywhere(units, expected):
     """report.md wrote '(K)²' where the terminal, compare and the figures write 'K²'."""
