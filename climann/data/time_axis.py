@@ -98,6 +98,42 @@ class TimeStep:
         return cls(duration=datetime.timedelta(microseconds=int(record["microseconds"])))
 
 
+@dataclass(frozen=True)
+class PeriodStep:
+    """The step of an axis of periods that restart each year or month: one period of its
+    calendar (:func:`climann.data.composites.period_positions`), no fixed time.
+
+    Attributes
+    ----------
+    period : str
+        One period: ``"pentad"``, ``"dekad"``, ``"half-month"``, ``"16-day composite"``.
+    per_year : int
+        Periods a year (73 pentads, 36 dekads, 24 half-months, 23 16-day composites).
+    description : str
+        The calendar in words, for ``climann info``.
+    """
+
+    period: str
+    per_year: int
+    description: str
+    months: int = 0
+    duration: None = None
+
+    @property
+    def name(self) -> str:
+        """One period: "pentad", "dekad"… ("the pentad time axis")."""
+        return self.period
+
+    def span(self, steps: int = 1) -> str:
+        """``steps`` periods in words: "1 pentad", "2 dekads"."""
+        return f"{steps} {self.period}{'' if steps == 1 else 's'}"
+
+    @property
+    def approximate_days(self) -> float:
+        """A period's mean length, 365.2425 / ``per_year`` days (Gregorian year)."""
+        return 365.2425 / self.per_year
+
+
 #: How much of a date :func:`date_text` shows: ``"month"`` for monthly or coarser data, ``"day"``,
 #: ``"minute"`` for sub-daily data (also at midnight), ``"second"`` for the reference date of CF
 #: time units; None: the day, with the hour and minute when not midnight.
@@ -636,7 +672,7 @@ def in_gaps(positions: np.ndarray, lag: int) -> np.ndarray:
     return (earlier_steps(positions, lag) < 0) & (positions - lag >= positions[0])
 
 
-def in_months_left_out(times: np.ndarray, indices: np.ndarray, lag: int, step: TimeStep) -> np.ndarray:
+def in_months_left_out(times: np.ndarray, indices: np.ndarray, lag: int, step: TimeStep | PeriodStep) -> np.ndarray:
     """Whether the time ``lag`` nominal steps before each of ``times[indices]`` lies in a
     calendar month that holds no time of the axis: a month the run's own time selection
     (``--months``, ``--seasons``) left out, not a gap in the data, when a selection thinned
@@ -651,8 +687,9 @@ def in_months_left_out(times: np.ndarray, indices: np.ndarray, lag: int, step: T
         The steps whose earlier time is missing.
     lag : int
         Steps back, ≥ 1.
-    step : TimeStep
-        The axis's nominal step.
+    step : TimeStep or PeriodStep
+        The axis's nominal step, or its period (the date a period's mean length × ``lag``
+        earlier: the month of the period before, to a day or two).
 
     Returns
     -------
@@ -663,7 +700,9 @@ def in_months_left_out(times: np.ndarray, indices: np.ndarray, lag: int, step: T
     if step.months:
         months = [(time.month - 1 - lag * step.months) % 12 + 1 for time in times[indices]]
     else:
-        months = [(time - lag * step.duration).month for time in times[indices]]
+        # a period calendar's periods (PeriodStep) by their mean length: the month of a date that far back
+        back = step.duration if step.duration is not None else datetime.timedelta(days=step.approximate_days)
+        months = [(time - lag * back).month for time in times[indices]]
     return np.array([month not in held for month in months], dtype=bool)
 
 
@@ -673,19 +712,19 @@ MONTHS_SELECTION = "the time selection (--months/--seasons)"
 
 @dataclass(frozen=True)
 class LaggedSteps:
-    """Where the values k nominal steps earlier are, for each lag k.
+    """Where the values k nominal steps (or periods of a period calendar) earlier are, for each lag k.
 
     Attributes
     ----------
-    step : TimeStep
-        The axis's nominal step.
+    step : TimeStep or PeriodStep
+        The axis's nominal step, or its period (pentads, dekads, MODIS's composites).
     earlier : dict of int to ndarray of int64, shape (n_time,)
         For each lag, the index of the time that many steps earlier, −1 where missing.
     in_gap : dict of int to ndarray of bool, shape (n_time,)
         For each lag, whether the earlier time falls in a gap of the axis (not before it).
     """
 
-    step: TimeStep
+    step: TimeStep | PeriodStep
     earlier: dict[int, np.ndarray]
     in_gap: dict[int, np.ndarray]
 
@@ -781,26 +820,26 @@ def _no_step_for_lags(times: np.ndarray, longest: int, name: str, storage: str =
     if storage:
         return ClimannError(f"lags need a time axis with a regular step, but '{name}' ({len(times)} time steps, "
                             f"{times[0]} … {times[-1]}) has none: {coarse_storage_text(storage)}")
-    restart = yearly_restart_days(times)
-    if restart is not None:
-        return ClimannError(
-            f"lags need a time axis with a regular step, but '{name}' ({len(times)} time steps, {times[0]} … "
-            f"{times[-1]}) restarts its {restart}-day steps on 1 January each year (composites such as MODIS's 8-day "
-            f"products: each year's last step is shorter), so a lag of k steps is no fixed time and climann does not "
-            "take one; remove [data] lags (the season feature and the climatology by period of the year need none), "
-            "or give the previous composite as a variable of its own and name it in [data] predictors (xarray: "
-            "ds = xr.open_mfdataset(FILES); ds['x_prev'] = ds['x'].shift(time=1); ds.to_netcdf('with_prev.nc'): "
-            "the composite before, also across a new year)")
-    return ClimannError(f"lags need a time axis with a regular step (monthly, daily, …), but '{name}' ({len(times)} "
-                        f"time steps, {times[0]} … {times[-1]}) has none; give data at a regular step or, when "
-                        f"training, remove [data] lags")
+    return ClimannError(f"lags need a time axis with a regular step (monthly, daily, …) or of a calendar of periods "
+                        f"({PERIOD_CALENDARS}), but '{name}' ({len(times)} time steps, {times[0]} … {times[-1]}) has "
+                        f"neither; give data at a regular step or of such periods, each dated at one place in its "
+                        f"period, or, when training, remove [data] lags")
+
+
+#: The calendars of periods whose lags count periods (:func:`lagged_steps`), for messages.
+PERIOD_CALENDARS = ("N-day composites restarting each 1 January as MODIS's, half-months, dekads, CPC's 73 pentads "
+                    "a year")
 
 
 def lagged_steps(
     times: Sequence[cftime.datetime], lags: Sequence[int], *, segment_starts: np.ndarray | None = None,
     name: str = "time", storage: str = "",
 ) -> LaggedSteps:
-    """The earlier time of each time for each lag, by the axis's nominal step.
+    """The earlier time of each time for each lag, by the axis's nominal step, or on an axis of
+    periods that restart each year or month (pentads, dekads, half-months, MODIS's composites:
+    :func:`climann.data.composites.period_positions`) by its periods: lag k is the k-th period
+    before, across a new year (a year's first 16-day composite's lag 1 is the last of the year
+    before), missing where that period is not in the data.
 
     Parameters
     ----------
@@ -824,7 +863,8 @@ def lagged_steps(
     Raises
     ------
     ClimannError
-        If a segment's axis has no nominal step (irregular, or a single time).
+        If a segment's axis has neither a nominal step nor periods of such a calendar (irregular,
+        or a single time).
     """
     times = np.asarray(times)
     starts = np.zeros(len(times), np.int64) if segment_starts is None else np.asarray(segment_starts)
@@ -834,6 +874,8 @@ def lagged_steps(
     for first in np.unique(starts):
         chosen = np.flatnonzero(starts == first)
         step, positions = time_step_positions(times[chosen])
+        if step is None and not storage:
+            step, positions = _period_step_positions(times[chosen])
         if step is None:
             raise _no_step_for_lags(times[chosen], max(lags), name, storage)
         for lag in lags:
@@ -841,6 +883,15 @@ def lagged_steps(
             earlier[lag][chosen] = np.where(found >= 0, chosen[np.maximum(found, 0)], -1)
             in_gap[lag][chosen] = in_gaps(positions, lag)
     return LaggedSteps(step, earlier, in_gap)
+
+
+def _period_step_positions(times: np.ndarray) -> tuple[PeriodStep | None, np.ndarray | None]:
+    """The period calendar of ``times`` and their places in it, or (None, None)
+    (:func:`climann.data.composites.period_positions`)."""
+    from climann.data.composites import period_positions  # composites builds on this module
+
+    found = period_positions(times) if len(times) > 1 else None
+    return (None, None) if found is None else found
 
 
 def check_strided_lags(times: Sequence[cftime.datetime], *, time_stride: int, lags: Mapping[str, Sequence[int]],

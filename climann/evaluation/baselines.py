@@ -21,7 +21,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from climann.data.composites import MONTH_PERIOD_NAMES, month_period_keys, month_periods, previous_composites
+from climann.data.composites import (
+    MONTH_PERIOD_NAMES, cpc_pentads, month_period_keys, month_periods, previous_composites,
+)
 from climann.data.features import days_in_year
 from climann.data.multiyear_steps import YEAR_DAYS, previous_samples
 from climann.data.notes import note_once
@@ -470,7 +472,7 @@ def _note_odd_spacing(times: np.ndarray, spacings: np.ndarray, step: TimeStep, u
 #: The calendars of periods that restart each year or month, which key a climatology by each
 #: period's place in its year (:func:`_restarting_keys`), for messages.
 _RESTARTING_CALENDARS = ("N-day composites from 1 January as MODIS's, half-months from the 1st and the 16th, "
-                         "dekads from the 1st, 11th and 21st")
+                         "dekads from the 1st, 11th and 21st, CPC's 73 pentads a year")
 
 
 def _note_uneven_windows(times: np.ndarray, spacings: np.ndarray, chosen: TimeStep,
@@ -554,21 +556,26 @@ def climatology_keys(times: np.ndarray, *, known_step: TimeStep | None = None,
 def _restarting_keys(distinct: np.ndarray, calendar: str, value_step: TimeStep | None) -> ClimatologyKeys | None:
     """The keys of periods that restart each year or month, or None: per composite of the year
     for N-day composites restarting on 1 January (:func:`~climann.data.time_axis.yearly_restart_days`),
-    per half-month or dekad of the year (:func:`~climann.data.composites.month_periods`), each
-    period's place in its year whatever periods the data lack; None when the times are neither,
+    per half-month or dekad of the year (:func:`~climann.data.composites.month_periods`), per
+    pentad of the year for CPC's pentads (:func:`~climann.data.composites.cpc_pentads`: the 73
+    windows of 5 days of the year with 29 February in the 12th, :meth:`ClimatologyKeys.of`, which
+    are CPC's pentads whatever the place of the stamps in them), each period's place in its year
+    whatever periods the data lack; None when the times are neither,
     or when the values' own step (``value_step``: 1-day time bounds, a run's thinning) is under
     half such a period (days observed on the 1st and 16th are daily values, keyed by the day)."""
     days = yearly_restart_days(distinct)
     periods = None if days is not None else month_periods(distinct)
-    if days is None and periods is None:
+    pentads = days is None and periods is None and cpc_pentads(distinct)
+    if days is None and periods is None and not pentads:
         return None
-    period_days = days if days is not None else 365.25 / 12 / periods
+    period_days = days or (365.25 / 12 / periods if periods else 5)
     if value_step is not None and value_step.approximate_days < period_days / 2:
         return None
     if periods is not None:
         return ClimatologyKeys(f"{MONTH_PERIOD_NAMES[periods]} of the year", 12 * periods, month_periods=periods)
-    step = climatology_keys_of_step(TimeStep(duration=datetime.timedelta(days=days)), calendar)
-    return composite_keys(step, calendar)
+    step = climatology_keys_of_step(TimeStep(duration=datetime.timedelta(days=period_days)), calendar)
+    # CPC's pentads are the 5-day windows of the year, 29 February in the 12th (ClimatologyKeys.of)
+    return step if pentads else composite_keys(step, calendar)
 
 
 def composite_keys(keys: ClimatologyKeys, calendar: str) -> ClimatologyKeys:

@@ -1483,3 +1483,33 @@ def test_half_months_are_looked_up_in_a_half_month_climatology_without_a_spacing
         rows = climatology_rows(layout, np.zeros((24, 1, 1)), keys=keys)
     np.testing.assert_array_equal(rows, np.arange(24))
     assert caplog.text == ""
+
+
+@pytest.mark.parametrize(("starts", "window_days", "per"), [
+    pytest.param((1, 16), 15, "half-month", id="half-months"),
+    pytest.param((1, 11, 21), 10, "dekad", id="dekads"),
+])
+def test_an_old_climatology_by_windows_is_refused_for_half_months_with_a_retraining_asked_for(starts, window_days, per):
+    """fix39b: a run trained with target_anomaly on half-months (dekads) before they were keyed per
+    half-month (dekad) of the year recorded its climatology per 15-day (10-day) windows of the year;
+    on the same half-months it was refused with "give data at the training time step", which they
+    are. The refusal says that the model file's windows are not the periods, and to retrain."""
+    from climann.data.layout import Coordinate, GridLayout
+    from climann.evaluation.baselines import ClimatologyKeys, climatology_keys
+    from climann.workflow.preparation import climatology_rows
+
+    times = np.array([cftime.DatetimeGregorian(2004, month, day) for month in range(1, 13) for day in starts])
+    layout = GridLayout(time=Coordinate("time", times), latitude=Coordinate("lat", np.array([10.0])),
+                        longitude=Coordinate("lon", np.array([20.0])), time_units="days since 1800-01-01",
+                        calendar="standard", file_dims=("time", "lat", "lon"), target_name="ndvi", target_attrs={})
+    count = 365 // window_days
+    old = ClimatologyKeys(f"{window_days}-day period of the year", count, window_days=float(window_days))
+    assert climatology_keys(times).per == f"{per} of the year"  # the data's own keys, as trained on now
+    with pytest.raises(ClimannError) as refused:
+        climatology_rows(layout, np.zeros((count, 1, 1)), keys=old)
+    assert str(refused.value) == (
+        f"the run's training climatology of the target (model.npz) is per {window_days}-day period of the year, as "
+        f"climann keyed {per}s before it keyed them per {per} of the year (model files written before 5 December "
+        f"2026); such windows drift through the {per}s (two {per}s in some windows, none in others), so its rows are "
+        f"not these {per}s' and cannot be looked up for them, though the data are of the step the run was trained on; "
+        f"retrain the run on its data (climann train --config RUN/config.toml) for a climatology per {per} of the year")
