@@ -1513,3 +1513,55 @@ def test_an_old_climatology_by_windows_is_refused_for_half_months_with_a_retrain
         f"2026); such windows drift through the {per}s (two {per}s in some windows, none in others), so its rows are "
         f"not these {per}s' and cannot be looked up for them, though the data are of the step the run was trained on; "
         f"retrain the run on its data (climann train --config RUN/config.toml) for a climatology per {per} of the year")
+
+
+def _cpc_pentad_file(path, *, years, middles=False, seed=0):
+    """CMAP-like pentads of ``precip`` (mm/day) on a 2×3 grid, 73 a year built day by day (the 12th
+    of a leap year 6 days long), stamped at their starts or middles, with CF time bounds."""
+    from tests.data.test_composites import _cpc_pentad_cells
+
+    cells = _cpc_pentad_cells(years)
+    times = [start + (end - start) / 2 if middles else start for start, end in cells]
+    rng = np.random.default_rng(seed)
+    values = rng.gamma(2.0, 2.0, (len(times), 2, 3)).astype("f4")
+    dataset = xr.Dataset({"precip": (("time", "lat", "lon"), values, {"units": "mm/day"})},
+                         coords={"time": ("time", times, {"bounds": "time_bnds"}),
+                                 "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
+                                 "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})})
+    dataset["time_bnds"] = (("time", "nv"), np.array(cells, dtype=object))
+    for name in ("time", "time_bnds"):
+        dataset[name].encoding.update(units="days since 1990-01-01", calendar="standard")
+    dataset.to_netcdf(path)
+    return path
+
+
+@pytest.mark.parametrize("middles", [pytest.param(False, id="starts"), pytest.param(True, id="middles")])
+def test_cpc_pentads_lags_climatology_and_persistence_equal_numpy_across_leap_years(tmp_path, middles):
+    """break38c T1: CMAP/GPCP pentads 1999–2006 (2000 and 2004 leap) were refused lags ("give data
+    at a regular step") and left without persistence. From the written file: each lag column is the
+    target k pentads earlier (numpy: the series shifted by k, across year ends and the 6-day 12th
+    pentad), the target climatology per pentad of the year the training years' numpy mean of each
+    pentad number, and persistence the pentad before."""
+    from climann.evaluation.baselines import persistence_prediction
+
+    path = _cpc_pentad_file(tmp_path / "cmap.nc", years=range(1999, 2007), middles=middles)
+    config = resolve_inputs(build_config({"data": {
+        "paths": [str(path)], "target": "precip", "predictors": [], "features": ["lat"], "target_anomaly": True,
+        "lags": {"precip": [1, 2]}, "split_years": {"train": [1999, 2004], "val": [2005, 2005], "test": [2006, 2006]}}}))
+    data = prepare_data(config)
+    samples = data.samples
+    with xr.open_dataset(path) as written:
+        truth = written["precip"].values.astype(np.float64)
+    flat = truth.reshape(truth.shape[0], -1)
+    cells = samples.flat_index % samples.layout.n_cells
+    for lag in (1, 2):
+        column = samples.inputs[:, list(samples.feature_names).index(f"precip_lag{lag}")]
+        np.testing.assert_array_equal(column, flat[samples.time_index - lag, cells].astype(column.dtype))
+    assert samples.time_index.min() == 2  # the first two pentads lack lag 2
+    pentad = np.arange(truth.shape[0]) % 73  # the file's own order: 73 a year
+    train = np.arange(6 * 73)
+    expected = np.stack([truth[train[pentad[train] == k]].mean(axis=0) for k in range(73)])
+    np.testing.assert_allclose(data.target_climatology, expected.astype(np.float32), rtol=1e-6)
+    persistence = persistence_prediction(truth, samples.layout.time.values)
+    assert np.isnan(persistence[0]).all()
+    np.testing.assert_array_equal(persistence[1:], truth[:-1])
