@@ -17,7 +17,7 @@ is longer), so "k steps earlier" is no fixed time. It is k periods earlier in th
 composite before each one is the previous composite of the same year, and for a year's first
 composite the last one of the year before. That is the natural persistence forecast of
 composites and the lag of their calendar; :func:`period_positions` numbers the periods one
-after another across the years (:func:`climann.data.time_axis.lagged_steps` counts lags by it,
+after another across the years (:func:`climann.data.lags.lagged_steps` counts lags by it,
 :func:`previous_composites` gives persistence), so that a period missing from the data leaves
 the one after it without a forecast or lag rather than given an older one.
 """
@@ -50,7 +50,7 @@ PENTADS_A_YEAR = 73
 
 def period_positions(times: Sequence[cftime.datetime]) -> tuple[PeriodStep, np.ndarray] | None:
     """The calendar of periods ``times`` are of, and each time's place in the series of its
-    periods: the one rule by which lags (:func:`climann.data.time_axis.lagged_steps`),
+    periods: the one rule by which lags (:func:`climann.data.lags.lagged_steps`),
     persistence (:func:`previous_composites`) and ``climann info`` count such periods.
 
     The calendars, tried in this order: N-day composites that restart on 1 January
@@ -167,7 +167,7 @@ def cpc_pentads(times: Sequence[cftime.datetime]) -> bool:
     :data:`~climann.data.time_axis.SAME_PLACE_SECONDS`), at least two times.
 
     A series of 5-day steps that no leap year interrupts has a regular step as well, which
-    lags and persistence take first (:func:`climann.data.time_axis.lagged_steps`).
+    lags and persistence take first (:func:`climann.data.lags.lagged_steps`).
     """
     times = list(times)
     if len(times) < 2 or any(days_in_year(time.year, time.calendar) not in (365, 366) for time in times):

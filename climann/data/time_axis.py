@@ -510,7 +510,7 @@ def axis_time_step(
 ) -> TimeStep | None:
     """The nominal step of a time axis (:func:`time_step_positions`), the one its lags and
     persistence go by; with segments (one dataset's axis each, see ``segment_starts`` in
-    :func:`lagged_steps`), their common step.
+    :func:`climann.data.lags.lagged_steps`), their common step.
 
     Returns
     -------
@@ -710,25 +710,6 @@ def in_months_left_out(times: np.ndarray, indices: np.ndarray, lag: int, step: T
 MONTHS_SELECTION = "the time selection (--months/--seasons)"
 
 
-@dataclass(frozen=True)
-class LaggedSteps:
-    """Where the values k nominal steps (or periods of a period calendar) earlier are, for each lag k.
-
-    Attributes
-    ----------
-    step : TimeStep or PeriodStep
-        The axis's nominal step, or its period (pentads, dekads, MODIS's composites).
-    earlier : dict of int to ndarray of int64, shape (n_time,)
-        For each lag, the index of the time that many steps earlier, −1 where missing.
-    in_gap : dict of int to ndarray of bool, shape (n_time,)
-        For each lag, whether the earlier time falls in a gap of the axis (not before it).
-    """
-
-    step: TimeStep | PeriodStep
-    earlier: dict[int, np.ndarray]
-    in_gap: dict[int, np.ndarray]
-
-
 def coarse_storage_text(storage: str) -> str:
     """The cause of an axis without a regular step when it is the time's storage
     (:func:`climann.data.time_precision.coarse_storage`, ``time 't' is stored as float32
@@ -807,91 +788,6 @@ def _seconds_into_year(time: cftime.datetime, *, following: bool = False) -> flo
         return (cftime.datetime(years_later(time.year, 1, has_year_zero=time.has_year_zero), 1, 1,
                                 calendar=time.calendar, has_year_zero=time.has_year_zero) - first).total_seconds()
     return (time - first).total_seconds()
-
-
-def _no_step_for_lags(times: np.ndarray, longest: int, name: str, storage: str = "") -> ClimannError:
-    """Why lags cannot be counted on an axis without a nominal step, with a way out that
-    serves training and ``predict`` alike (``predict`` cannot change the run's lags); the
-    time's storage when it is the cause (see :func:`climann.data.time_precision.coarse_storage`)."""
-    steps = f"{longest} step{'s' if longest > 1 else ''}"
-    if len(times) == 1:
-        return ClimannError(f"lags take the values up to {steps} before each time step, but '{name}' holds a single "
-                            f"time step ({times[0]}); give data from at least {steps} before the first one to predict")
-    if storage:
-        return ClimannError(f"lags need a time axis with a regular step, but '{name}' ({len(times)} time steps, "
-                            f"{times[0]} … {times[-1]}) has none: {coarse_storage_text(storage)}")
-    return ClimannError(f"lags need a time axis with a regular step (monthly, daily, …) or of a calendar of periods "
-                        f"({PERIOD_CALENDARS}), but '{name}' ({len(times)} time steps, {times[0]} … {times[-1]}) has "
-                        f"neither; give data at a regular step or of such periods, each dated at one place in its "
-                        f"period, or, when training, remove [data] lags")
-
-
-#: The calendars of periods whose lags count periods (:func:`lagged_steps`), for messages.
-PERIOD_CALENDARS = ("N-day composites restarting each 1 January as MODIS's, half-months, dekads, CPC's 73 pentads "
-                    "a year")
-
-
-def lagged_steps(
-    times: Sequence[cftime.datetime], lags: Sequence[int], *, segment_starts: np.ndarray | None = None,
-    name: str = "time", storage: str = "",
-) -> LaggedSteps:
-    """The earlier time of each time for each lag, by the axis's nominal step, or on an axis of
-    periods that restart each year or month (pentads, dekads, half-months, MODIS's composites:
-    :func:`climann.data.composites.period_positions`) by its periods: lag k is the k-th period
-    before, across a new year (a year's first 16-day composite's lag 1 is the last of the year
-    before), missing where that period is not in the data.
-
-    Parameters
-    ----------
-    times : sequence of cftime.datetime, shape (n_time,)
-    lags : sequence of int
-        Steps back, each ≥ 1.
-    segment_starts : ndarray of int, shape (n_time,), optional
-        First index of each time's segment (one dataset's axis, see
-        :func:`climann.data.layout.segment_starts`): an earlier time is looked for in the
-        same segment only. Default: one segment.
-    name : str
-        The time coordinate's name, for the error message.
-    storage : str
-        Why the axis has no regular step when its storage is the cause
-        (:attr:`climann.data.layout.GridLayout.time_storage`), for the error message.
-
-    Returns
-    -------
-    LaggedSteps
-
-    Raises
-    ------
-    ClimannError
-        If a segment's axis has neither a nominal step nor periods of such a calendar (irregular,
-        or a single time).
-    """
-    times = np.asarray(times)
-    starts = np.zeros(len(times), np.int64) if segment_starts is None else np.asarray(segment_starts)
-    earlier = {lag: np.full(len(times), -1, np.int64) for lag in lags}
-    in_gap = {lag: np.zeros(len(times), bool) for lag in lags}
-    step = None
-    for first in np.unique(starts):
-        chosen = np.flatnonzero(starts == first)
-        step, positions = time_step_positions(times[chosen])
-        if step is None and not storage:
-            step, positions = _period_step_positions(times[chosen])
-        if step is None:
-            raise _no_step_for_lags(times[chosen], max(lags), name, storage)
-        for lag in lags:
-            found = earlier_steps(positions, lag)
-            earlier[lag][chosen] = np.where(found >= 0, chosen[np.maximum(found, 0)], -1)
-            in_gap[lag][chosen] = in_gaps(positions, lag)
-    return LaggedSteps(step, earlier, in_gap)
-
-
-def _period_step_positions(times: np.ndarray) -> tuple[PeriodStep | None, np.ndarray | None]:
-    """The period calendar of ``times`` and their places in it, or (None, None)
-    (:func:`climann.data.composites.period_positions`)."""
-    from climann.data.composites import period_positions  # composites builds on this module
-
-    found = period_positions(times) if len(times) > 1 else None
-    return (None, None) if found is None else found
 
 
 def check_strided_lags(times: Sequence[cftime.datetime], *, time_stride: int, lags: Mapping[str, Sequence[int]],
@@ -977,17 +873,6 @@ def _strided_months(times: Sequence[cftime.datetime], step: TimeStep, time_strid
             f"length; leave out --time-stride (the lags then count steps of {step.span()} by time, missing where the "
             f"step before is a month left out), or leave out the lags, or choose months that one in {time_stride} "
             f"keeps evenly spaced (e.g. --months 1,3,5,7,9,11 with --time-stride 2)")
-
-
-def previous_steps(
-    times: Sequence[cftime.datetime], *, segment_starts: np.ndarray | None = None
-) -> np.ndarray | None:
-    """Index of the time one nominal step before each time (−1 where missing), or None when
-    the axis has no nominal step: persistence's "previous step", by time."""
-    try:
-        return lagged_steps(times, [1], segment_starts=segment_starts).earlier[1]
-    except ClimannError:
-        return None
 
 
 #: The name of a predictor's lag taken from its own series (``lcopy@lag1``, see

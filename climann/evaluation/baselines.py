@@ -29,9 +29,10 @@ from climann.data.multiyear_steps import YEAR_DAYS, previous_samples
 from climann.data.notes import note_once
 from climann.data.time_commands import TimeSource, copy_files, day_bounds_command, midday_stamps_advice
 from climann.data.time_axis import (
-    MONTHS_SELECTION, TimeStep, axis_time_step, cell_time_step, date_text, in_months_left_out, lagged_steps,
-    previous_steps, time_step_positions, yearly_restart_days,
+    MONTHS_SELECTION, TimeStep, axis_time_step, cell_time_step, date_text, in_months_left_out, time_step_positions,
+    yearly_restart_days,
 )
+from climann.data.lags import lagged_steps, previous_steps
 from climann.model.threads import limit_blas_threads
 
 if TYPE_CHECKING:
@@ -1296,7 +1297,7 @@ def persistence_gap(
     lead as "persistence" (and make the network look twice as good as it is against it).
 
     The lags (``[data] lags``) count steps of the axis as it is (after ``time_stride`` and
-    ``months``; :func:`climann.data.time_axis.lagged_steps`): ``tas_lag1`` of those January
+    ``months``; :func:`climann.data.lags.lagged_steps`): ``tas_lag1`` of those January
     means is the January before, 12 months earlier. With ``lags`` the reason says so, so that
     the run's two "earlier" values are not taken for one.
 
@@ -1387,7 +1388,7 @@ def persistence_missing_steps(previous: np.ndarray, times: np.ndarray, *, first_
     ----------
     previous : ndarray of int, shape (n_time,)
         The index of each step's previous step, −1 where missing
-        (:func:`~climann.data.time_axis.previous_steps`).
+        (:func:`~climann.data.lags.previous_steps`).
     times : ndarray of cftime.datetime, shape (n_time,)
         The time axis, which has a nominal step.
     first_counted : int
@@ -1429,7 +1430,7 @@ def blocks_after_months_left_out(layout: GridLayout, time_masks: Mapping[str, np
 
 def persistence_previous_steps(times: np.ndarray) -> np.ndarray | None:
     """The step persistence forecasts each time step with: one nominal step earlier
-    (:func:`~climann.data.time_axis.previous_steps`), or on N-day composites that restart each
+    (:func:`~climann.data.lags.previous_steps`), or on N-day composites that restart each
     year, half-months and dekads the period before (across a new year the last of the year before;
     :func:`~climann.data.composites.previous_composites`).
 

@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 
 from climann.data.time_axis import (
-    TimeStep, axis_time_step, cell_time_step, check_no_own_series_lag_names, check_strided_lags, date_text, lagged_steps,
+    TimeStep, axis_time_step, cell_time_step, check_no_own_series_lag_names, check_strided_lags, date_text,
     own_series_lag_name,
     date_parts, month_number, month_start, series_time_step, time_step_positions, values_text, year_span, years_later,
 )
+from climann.data.lags import lagged_steps
 from climann.errors import ClimannError
 
 
