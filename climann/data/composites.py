@@ -162,8 +162,9 @@ def pentads_of_year(times: Sequence[cftime.datetime]) -> np.ndarray:
 def cpc_pentads(times: Sequence[cftime.datetime]) -> bool:
     """Whether ``times`` are one value per pentad of CPC's calendar (:func:`pentads_of_year`): a
     calendar of 365- and 366-day years, every time in its own pentad (none twice; pentads missing
-    from the data allowed), each at one place in it (the same offset from its start, or the
-    same fraction of its length: its middle, to
+    from the data allowed, but most times the pentad after the one before: January means one a
+    year each fall in a pentad of their own too, and are no pentads), each at one place in it (the
+    same offset from its start, or the same fraction of its length: its middle, to
     :data:`~climann.data.time_axis.SAME_PLACE_SECONDS`), at least two times.
 
     A series of 5-day steps that no leap year interrupts has a regular step as well, which
@@ -172,8 +173,9 @@ def cpc_pentads(times: Sequence[cftime.datetime]) -> bool:
     times = list(times)
     if len(times) < 2 or any(days_in_year(time.year, time.calendar) not in (365, 366) for time in times):
         return False
-    places = _pentad_places(times)
-    return bool(np.all(np.diff(places) > 0)) and _at_one_place(times, [_pentad_cell(time) for time in times])
+    places = np.diff(_pentad_places(times))
+    return bool(np.all(places > 0) and np.median(places) == 1
+                and _at_one_place(times, [_pentad_cell(time) for time in times]))
 
 
 def _pentad_places(times: Sequence[cftime.datetime]) -> np.ndarray:

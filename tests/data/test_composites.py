@@ -164,6 +164,10 @@ def test_cpc_pentads_are_counted_one_after_another_across_a_leap_year(middles):
                  False, id="360-day"),
     pytest.param(np.array([start + datetime.timedelta(days=k % 2) for k, start in enumerate(_cpc_pentads())]), False,
                  id="two-places"),
+    # January means one a year (cdo selmon,1): each in a pentad of its own, but no series of pentads
+    pytest.param(np.array([cftime.DatetimeNoLeap(year, 1, 16, 12) for year in range(2000, 2004)]), False,
+                 id="one-a-year"),
+    pytest.param(_cpc_pentads()[::3], False, id="every-third-pentad"),
 ])
 def test_cpc_pentads_are_known_by_their_dates(times, expected):
     from climann.data.composites import cpc_pentads
