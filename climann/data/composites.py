@@ -7,17 +7,24 @@ WMO, SPOT-VGT's and PROBA-V's S10 syntheses, CHIRPS's dekadal rainfall) are fixe
 month as MODIS's composites are to the year: 13 to 16 days or 8 to 11 days long, so no fixed step
 separates them (:func:`month_periods`), and each is known by its month and its place in it.
 
-Such an axis has no regular step (each year's last composite is shorter), so a lag of k steps
-is no fixed time and climann takes none (:func:`climann.data.time_axis.yearly_restart_days`).
-The composite before each one is nevertheless well defined: the previous composite of the
-same year, and for a year's first composite the last one of the year before. That is the
-natural persistence forecast of composites, and :func:`previous_composites` gives it by the
-composites' places in their years, so that a composite missing from the data leaves the one
-after it without a forecast rather than forecast by an older one.
+CPC's pentads (CMAP's and GPCP's pentad analyses, CPC's pentad products) are 73 a year: pentad k
+holds days 5k − 4 … 5k of a 365-day year, and in a leap year the 12th, 25 February – 1 March,
+holds 29 February too and is 6 days long (:func:`pentads_of_year`). They are tied to the year as
+MODIS's composites are, but end each year with a full pentad and take the leap day in February.
+
+Such an axis has no regular step (each year's last composite is shorter; a leap year's 12th pentad
+is longer), so "k steps earlier" is no fixed time. It is k periods earlier in the calendar: the
+composite before each one is the previous composite of the same year, and for a year's first
+composite the last one of the year before. That is the natural persistence forecast of
+composites and the lag of their calendar; :func:`period_positions` numbers the periods one
+after another across the years (:func:`climann.data.lags.lagged_steps` counts lags by it,
+:func:`previous_composites` gives persistence), so that a period missing from the data leaves
+the one after it without a forecast or lag rather than given an older one.
 """
 
 from __future__ import annotations
 
+import datetime
 import math
 from collections.abc import Sequence
 
@@ -25,7 +32,9 @@ import cftime
 import numpy as np
 
 from climann.data.features import days_in_year
-from climann.data.time_axis import SAME_PLACE_SECONDS, earlier_steps, yearly_restart_days, years_later
+from climann.data.time_axis import (
+    SAME_PLACE_SECONDS, PeriodStep, earlier_steps, yearly_restart_days, years_later,
+)
 
 #: The days of the month on which the periods of each month-bound calendar start
 #: (:func:`month_periods`), by the number of periods a month.
@@ -35,28 +44,75 @@ MONTH_PERIOD_STARTS = {2: (1, 16), 3: (1, 11, 21)}
 MONTH_PERIOD_NAMES = {2: "half-month", 3: "dekad"}
 
 
-def composite_positions(times: Sequence[cftime.datetime]) -> np.ndarray | None:
-    """The place of each composite in the series of composites from the first year's first
-    (of each half-month or dekad: 12 · P · y + P · (m − 1) + j, :func:`month_period_keys`).
+#: CPC's pentads a year (CMAP, GPCP's pentad analyses): :func:`pentads_of_year`.
+PENTADS_A_YEAR = 73
+
+
+def period_positions(times: Sequence[cftime.datetime]) -> tuple[PeriodStep, np.ndarray] | None:
+    """The calendar of periods ``times`` are of, and each time's place in the series of its
+    periods: the one rule by which lags (:func:`climann.data.lags.lagged_steps`),
+    persistence (:func:`previous_composites`) and ``climann info`` count such periods.
+
+    The calendars, tried in this order: N-day composites that restart on 1 January
+    (:func:`~climann.data.time_axis.yearly_restart_days`, MODIS's 8- and 16-day), periods of the
+    month (:func:`month_periods`: half-months, dekads) and CPC's pentads (:func:`cpc_pentads`).
 
     Parameters
     ----------
     times : sequence of cftime.datetime, shape (n_time,)
-        In order, stamped at the composites' starts or within them (middles).
+        In order, stamped at the periods' starts or at one place within them (middles).
 
     Returns
     -------
-    ndarray of int64, shape (n_time,), or None
-        ``Σ_{earlier years} ⌈L_y / N⌉ + ⌊d / N⌋``: ``N`` the composites' length in days
-        (:func:`~climann.data.time_axis.yearly_restart_days`), ``d`` the days from 1 January
-        of its year to the stamp, ``L_y`` the length of year ``y`` in its calendar; None when
-        ``times`` are neither such composites nor half-months or dekads.
+    (PeriodStep, ndarray of int64 of shape (n_time,)) or None
+        The calendar, and the places, consecutive periods one apart across a new year (a year's
+        first composite is one after the last of the year before); None when ``times`` are of
+        none of these calendars.
+
+    Examples
+    --------
+    >>> from datetime import timedelta
+    >>> starts = [cftime.DatetimeGregorian(2003, 12, 27), cftime.DatetimeGregorian(2004, 1, 1)]
+    >>> starts += [cftime.DatetimeGregorian(2004, 1, 1) + timedelta(days=5 * k + (k > 11)) for k in range(1, 73)]
+    >>> step, places = period_positions(starts)
+    >>> step.name, (places[1:] - places[:-1]).tolist() == [1] * 73
+    ('pentad', True)
     """
-    days = yearly_restart_days(times)
-    if days is None:
-        periods = month_periods(times)
-        return None if periods is None else _month_period_places(times, periods)
     times = list(times)
+    days = yearly_restart_days(times)
+    if days is not None:
+        per_year = math.ceil(max(days_in_year(year, times[0].calendar) for year in (2001, 2004)) / days)
+        step = PeriodStep(f"{days}-day composite", per_year,
+                          f"{days}-day composites restarting each 1 January ({per_year} a year)")
+        return step, _composite_places(times, days)
+    periods = month_periods(times)
+    if periods is not None:
+        name = MONTH_PERIOD_NAMES[periods]
+        starts = ", ".join(_ordinal(day) for day in MONTH_PERIOD_STARTS[periods])
+        return PeriodStep(name, 12 * periods, f"{name}s ({starts} of each month)"), _month_period_places(times, periods)
+    if cpc_pentads(times):
+        step = PeriodStep("pentad", PENTADS_A_YEAR,
+                          f"pentads ({PENTADS_A_YEAR} a year, CPC's: the 12th, 25 February – 1 March, is 6 days long "
+                          "in a leap year)")
+        return step, _pentad_places(times)
+    return None
+
+
+def composite_positions(times: Sequence[cftime.datetime]) -> np.ndarray | None:
+    """Each time's place in the series of its periods (:func:`period_positions`), shape (n_time,),
+    or None when ``times`` are of no calendar of periods that restart each year or month.
+
+    N-day composites: ``Σ_{earlier years} ⌈L_y / N⌉ + ⌊d / N⌋`` (``d`` the days from 1 January
+    of its year to the stamp, ``L_y`` the length of year ``y`` in its calendar); half-months and
+    dekads: 12 · P · y + P · (m − 1) + j (:func:`month_period_keys`); pentads: 73 · y + k − 1
+    (:func:`pentads_of_year`).
+    """
+    found = period_positions(times)
+    return None if found is None else found[1]
+
+
+def _composite_places(times: list[cftime.datetime], days: int) -> np.ndarray:
+    """``Σ_{earlier years} ⌈L_y / N⌉ + ⌊d / N⌋`` for N-day composites (:func:`composite_positions`)."""
     first_year, calendar = times[0].year, times[0].calendar
     has_year_zero = times[0].has_year_zero
     before = {first_year: 0}  # composites in the years before each year of the series
@@ -70,10 +126,101 @@ def composite_positions(times: Sequence[cftime.datetime]) -> np.ndarray | None:
                      for time in times], dtype=np.int64)
 
 
+def pentads_of_year(times: Sequence[cftime.datetime]) -> np.ndarray:
+    """Each time's pentad of the year in CPC's calendar, 1 … 73, shape (n_time,).
+
+    k = ⌊(d' − 1) / 5⌋ + 1, d' the day of the year counted as in a 365-day year: from 29 February
+    on, a leap year's day numbers less one, so that the 12th pentad holds 25 February – 1 March
+    (6 days) and every later pentad the dates it holds in other years. This is the pentad
+    calendar of CPC's Merged Analysis of Precipitation (Xie and Arkin 1997, Bull. Amer. Meteor.
+    Soc. 78, 2539–2558; the pentad CMAP of Xie et al. 2003, J. Climate 16, 2197–2214, and GPCP's
+    pentad product built on it): 73 pentads a year, whose GrADS descriptors at CPC read the
+    series with ``365_day_calendar``, the leap day inside the 12th pentad. CHIRPS's pentads
+    (six a month, the last 3 to 6 days long) are another calendar.
+
+    Parameters
+    ----------
+    times : sequence of cftime.datetime, shape (n_time,)
+        In a calendar of 365- and 366-day years.
+
+    Returns
+    -------
+    ndarray of int64, shape (n_time,)
+
+    Examples
+    --------
+    >>> pentads_of_year([cftime.DatetimeGregorian(2004, 2, 29), cftime.DatetimeGregorian(2004, 3, 1),
+    ...                  cftime.DatetimeGregorian(2004, 3, 2), cftime.DatetimeGregorian(2003, 3, 2)]).tolist()
+    [12, 12, 13, 13]
+    """
+    days = np.array([time.dayofyr for time in times], dtype=np.int64)
+    leap = np.array([days_in_year(time.year, time.calendar) == 366 for time in times], dtype=bool)
+    days = days - (leap & (days >= 60))
+    return (days - 1) // 5 + 1
+
+
+def cpc_pentads(times: Sequence[cftime.datetime]) -> bool:
+    """Whether ``times`` are one value per pentad of CPC's calendar (:func:`pentads_of_year`): a
+    calendar of 365- and 366-day years, every time in its own pentad (none twice; pentads missing
+    from the data allowed, but most times the pentad after the one before: January means one a
+    year each fall in a pentad of their own too, and are no pentads), each at one place in it (the
+    same offset from its start, or the same fraction of its length: its middle, to
+    :data:`~climann.data.time_axis.SAME_PLACE_SECONDS`), at least two times.
+
+    A series of 5-day steps that no leap year interrupts has a regular step as well, which
+    lags and persistence take first (:func:`climann.data.lags.lagged_steps`).
+    """
+    times = list(times)
+    if len(times) < 2 or any(days_in_year(time.year, time.calendar) not in (365, 366) for time in times):
+        return False
+    places = np.diff(_pentad_places(times))
+    return bool(np.all(places > 0) and np.median(places) == 1
+                and _at_one_place(times, [_pentad_cell(time) for time in times]))
+
+
+def _pentad_places(times: Sequence[cftime.datetime]) -> np.ndarray:
+    """73 · y + k − 1 for each time: its place in the series of pentads."""
+    return np.array([PENTADS_A_YEAR * time.year for time in times], dtype=np.int64) + pentads_of_year(times) - 1
+
+
+def _pentad_cell(time: cftime.datetime) -> tuple[cftime.datetime, cftime.datetime]:
+    """The start and end of the CPC pentad ``time`` falls in."""
+    make = dict(calendar=time.calendar, has_year_zero=time.has_year_zero)
+    first = cftime.datetime(time.year, 1, 1, **make)
+    leap = days_in_year(time.year, time.calendar) == 366
+    pentad = int(pentads_of_year([time])[0])
+
+    def start(k: int) -> cftime.datetime:
+        if k > PENTADS_A_YEAR:
+            return cftime.datetime(years_later(time.year, 1, has_year_zero=time.has_year_zero), 1, 1, **make)
+        return first + datetime.timedelta(days=5 * (k - 1) + int(leap and k > 12))
+
+    return start(pentad), start(pentad + 1)
+
+
+def _at_one_place(times: Sequence[cftime.datetime],
+                  cells: Sequence[tuple[cftime.datetime, cftime.datetime]]) -> bool:
+    """Whether every time lies at one place in its period (start, end): the same offset from
+    the start, or the same fraction of the period's length, to
+    :data:`~climann.data.time_axis.SAME_PLACE_SECONDS`."""
+    offsets = np.array([(time - start).total_seconds() for time, (start, _) in zip(times, cells)])
+    lengths = np.array([(end - start).total_seconds() for start, end in cells])
+    same_offset = np.ptp(offsets) <= SAME_PLACE_SECONDS
+    same_fraction = np.ptp(offsets / lengths) * lengths.min() <= SAME_PLACE_SECONDS
+    return bool(same_offset or same_fraction)
+
+
+def _ordinal(number: int) -> str:
+    """1st, 2nd, 3rd, 11th, 16th, 21st."""
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
 def previous_composites(times: Sequence[cftime.datetime]) -> np.ndarray | None:
-    """Index of the composite just before each one (−1 where it is not in the data), or None
-    when ``times`` are neither composites that restart on 1 January nor half-months or dekads
-    (:func:`composite_positions`): 1 March's half-month is forecast by the 16–28 February one.
+    """Index of the period just before each one (−1 where it is not in the data), or None
+    when ``times`` are of no calendar of periods that restart each year or month
+    (:func:`period_positions`): 1 March's half-month is forecast by the 16–28 February one,
+    a leap year's 13th pentad (2 March) by its 12th (25 February – 1 March).
 
     Examples
     --------
@@ -117,11 +264,7 @@ def month_periods(times: Sequence[cftime.datetime]) -> int | None:
     for periods in MONTH_PERIOD_STARTS:
         places = _month_period_places(times, periods)
         cells = [_month_period_cell(time, periods) for time in times]
-        offsets = np.array([(time - start).total_seconds() for time, (start, _) in zip(times, cells)])
-        lengths = np.array([(end - start).total_seconds() for start, end in cells])
-        same_offset = np.ptp(offsets) <= SAME_PLACE_SECONDS
-        same_fraction = np.ptp(offsets / lengths) * lengths.min() <= SAME_PLACE_SECONDS
-        if (np.all(np.diff(places) > 0) and (same_offset or same_fraction)
+        if (np.all(np.diff(places) > 0) and _at_one_place(times, cells)
                 and len(set(places % periods)) == periods):
             return periods
     return None

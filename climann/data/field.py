@@ -23,7 +23,7 @@ from climann.data.area_means import area_mean_features
 from climann.data.climatology import month_of_each_step
 from climann.data.layout import GridLayout, segment_starts
 from climann.data.pointwise import _log_lag_gaps, _shifted, area_weighted_mean, derived_columns, own_series_lag_names
-from climann.data.time_axis import lagged_steps
+from climann.data.lags import lagged_steps
 from climann.data.variables import grid_layout, on_grid, require_variable
 from climann.errors import ClimannError
 

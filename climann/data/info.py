@@ -23,7 +23,7 @@ import dask
 import numpy as np
 import xarray as xr
 
-from climann.data.composites import MONTH_PERIOD_NAMES, MONTH_PERIOD_STARTS, month_periods
+from climann.data.composites import period_positions
 from climann.data.age_axes import AgeAlong, age_along_dimension, age_axis_advice
 from climann.data.ancillary import ancillary_in_itself
 from climann.data.containers import groups_beside_root_note, grouped_variables, input_size
@@ -294,7 +294,10 @@ def time_step_name(times: Sequence) -> str:
     duration; gaps allowed. Dekads and half-months (steps 8 to 11 and 13 to 16 days apart, tied
     to the days of the month: :func:`climann.data.composites.month_periods`) by their days, as
     the climatology keys them: "dekads (1st, 11th, 21st of each month)" (rerun38 N9: called
-    "irregular (8 to 20 days)"). "irregular (…)" when there is no such step.
+    "irregular (8 to 20 days)"). So are the other calendars of periods that restart each year
+    (:func:`climann.data.composites.period_positions`): "16-day composites restarting each 1
+    January (23 a year)" (break38c T2: "irregular (13 to 16 days)"), CPC's "pentads (73 a year,
+    …)" (break38c T1: "irregular (5 to 6 days)"). "irregular (…)" when there is no such step.
 
     Parameters
     ----------
@@ -305,18 +308,11 @@ def time_step_name(times: Sequence) -> str:
     step, _ = time_step_positions(times)
     if step is not None:
         return step.name
-    periods = month_periods(times)
+    periods = period_positions(times)
     if periods is not None:
-        days = ", ".join(_ordinal(day) for day in MONTH_PERIOD_STARTS[periods])
-        return f"{MONTH_PERIOD_NAMES[periods]}s ({days} of each month)"
+        return periods[0].description
     days = np.array([(later - earlier).total_seconds() / 86400 for earlier, later in zip(times[:-1], times[1:])])
     return f"irregular ({days.min():g} to {days.max():g} days)"
-
-
-def _ordinal(number: int) -> str:
-    """1st, 2nd, 3rd, 11th, 16th, 21st."""
-    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{suffix}"
 
 
 def _missing_steps_text(times: Sequence) -> str:

@@ -75,7 +75,7 @@ def previous_samples(times: Sequence) -> np.ndarray | None:
     """The sample before each one in time on an axis of samples a year or more apart
     (:func:`years_apart`): persistence's forecast there, whatever the spacing; None for other
     axes (their previous step is one nominal step earlier,
-    :func:`climann.data.time_axis.previous_steps`).
+    :func:`climann.data.lags.previous_steps`).
 
     Parameters
     ----------

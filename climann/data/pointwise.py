@@ -29,9 +29,9 @@ from climann.data.levels import chosen_levels, level_text
 from climann.data.multiyear_steps import YEAR_DAYS, usual_spacing_days, years_apart
 from climann.data.notes import note_once
 from climann.data.time_axis import (
-    MONTHS_SELECTION, LaggedSteps, TimeStep, date_parts, date_text, in_months_left_out, lagged_steps,
-    own_series_lag_name,
+    MONTHS_SELECTION, TimeStep, date_parts, date_text, in_months_left_out, own_series_lag_name,
 )
+from climann.data.lags import LaggedSteps, lagged_steps
 from climann.data.time_cells import season_feature_times
 from climann.data.variables import grid_layout, on_grid, require_variable
 from climann.errors import ClimannError
@@ -181,7 +181,7 @@ def area_weighted_mean(fields: np.ndarray, weights: np.ndarray) -> np.ndarray:
 def _shifted(values: np.ndarray, *, start: int, first: int, earlier: np.ndarray, n_steps: int) -> np.ndarray:
     """Values at the earlier time of each t in [start, start + n_steps), from an array that
     begins at time step ``first``; NaN where ``earlier[t]`` is −1 (before the axis, in a gap,
-    or in another dataset's axis: see :func:`climann.data.time_axis.lagged_steps`)."""
+    or in another dataset's axis: see :func:`climann.data.lags.lagged_steps`)."""
     out = np.full((n_steps,) + values.shape[1:], np.nan, dtype=values.dtype)
     source = earlier[start : start + n_steps]
     have = source >= 0

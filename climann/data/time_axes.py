@@ -88,8 +88,9 @@ from climann.data.step_periods import (
     unknown_periods_refusal,
 )
 from climann.data.time_axis import (
-    TimeStep, axis_time_step, cell_time_step, date_text, lagged_steps, own_series_lag_name, values_text,
+    TimeStep, axis_time_step, cell_time_step, date_text, own_series_lag_name, values_text,
 )
+from climann.data.lags import lagged_steps
 from climann.data.time_cells import check_stamps_in_cells
 from climann.data.time_commands import bounds_shift_command, shift_command
 from climann.data.time_range import range_bounds
@@ -1243,7 +1244,7 @@ def own_series_lags(
     predictors taken at them (:func:`on_common_time_steps`), so a lag computed on the
     combined axis would be missing after each missing month although the predictor's file
     holds the month before. Here the value of ``variable`` ``k`` nominal steps earlier
-    (:func:`~climann.data.time_axis.lagged_steps`, by date, on the predictor's own axis) is
+    (:func:`~climann.data.lags.lagged_steps`, by date, on the predictor's own axis) is
     taken from its complete series, missing only where that step is not in its files or lies
     before the common period (as on a complete target's axis). The target's own lags are not
     given: an autoregressive lag across a missing month stays missing.

@@ -98,6 +98,42 @@ class TimeStep:
         return cls(duration=datetime.timedelta(microseconds=int(record["microseconds"])))
 
 
+@dataclass(frozen=True)
+class PeriodStep:
+    """The step of an axis of periods that restart each year or month: one period of its
+    calendar (:func:`climann.data.composites.period_positions`), no fixed time.
+
+    Attributes
+    ----------
+    period : str
+        One period: ``"pentad"``, ``"dekad"``, ``"half-month"``, ``"16-day composite"``.
+    per_year : int
+        Periods a year (73 pentads, 36 dekads, 24 half-months, 23 16-day composites).
+    description : str
+        The calendar in words, for ``climann info``.
+    """
+
+    period: str
+    per_year: int
+    description: str
+    months: int = 0
+    duration: None = None
+
+    @property
+    def name(self) -> str:
+        """One period: "pentad", "dekad"… ("the pentad time axis")."""
+        return self.period
+
+    def span(self, steps: int = 1) -> str:
+        """``steps`` periods in words: "1 pentad", "2 dekads"."""
+        return f"{steps} {self.period}{'' if steps == 1 else 's'}"
+
+    @property
+    def approximate_days(self) -> float:
+        """A period's mean length, 365.2425 / ``per_year`` days (Gregorian year)."""
+        return 365.2425 / self.per_year
+
+
 #: How much of a date :func:`date_text` shows: ``"month"`` for monthly or coarser data, ``"day"``,
 #: ``"minute"`` for sub-daily data (also at midnight), ``"second"`` for the reference date of CF
 #: time units; None: the day, with the hour and minute when not midnight.
@@ -474,7 +510,7 @@ def axis_time_step(
 ) -> TimeStep | None:
     """The nominal step of a time axis (:func:`time_step_positions`), the one its lags and
     persistence go by; with segments (one dataset's axis each, see ``segment_starts`` in
-    :func:`lagged_steps`), their common step.
+    :func:`climann.data.lags.lagged_steps`), their common step.
 
     Returns
     -------
@@ -636,7 +672,7 @@ def in_gaps(positions: np.ndarray, lag: int) -> np.ndarray:
     return (earlier_steps(positions, lag) < 0) & (positions - lag >= positions[0])
 
 
-def in_months_left_out(times: np.ndarray, indices: np.ndarray, lag: int, step: TimeStep) -> np.ndarray:
+def in_months_left_out(times: np.ndarray, indices: np.ndarray, lag: int, step: TimeStep | PeriodStep) -> np.ndarray:
     """Whether the time ``lag`` nominal steps before each of ``times[indices]`` lies in a
     calendar month that holds no time of the axis: a month the run's own time selection
     (``--months``, ``--seasons``) left out, not a gap in the data, when a selection thinned
@@ -651,8 +687,9 @@ def in_months_left_out(times: np.ndarray, indices: np.ndarray, lag: int, step: T
         The steps whose earlier time is missing.
     lag : int
         Steps back, ≥ 1.
-    step : TimeStep
-        The axis's nominal step.
+    step : TimeStep or PeriodStep
+        The axis's nominal step, or its period (the date a period's mean length × ``lag``
+        earlier: the month of the period before, to a day or two).
 
     Returns
     -------
@@ -663,31 +700,14 @@ def in_months_left_out(times: np.ndarray, indices: np.ndarray, lag: int, step: T
     if step.months:
         months = [(time.month - 1 - lag * step.months) % 12 + 1 for time in times[indices]]
     else:
-        months = [(time - lag * step.duration).month for time in times[indices]]
+        # a period calendar's periods (PeriodStep) by their mean length: the month of a date that far back
+        back = step.duration if step.duration is not None else datetime.timedelta(days=step.approximate_days)
+        months = [(time - lag * back).month for time in times[indices]]
     return np.array([month not in held for month in months], dtype=bool)
 
 
 #: The run's own selection of calendar months, for the messages that name it as a cause.
 MONTHS_SELECTION = "the time selection (--months/--seasons)"
-
-
-@dataclass(frozen=True)
-class LaggedSteps:
-    """Where the values k nominal steps earlier are, for each lag k.
-
-    Attributes
-    ----------
-    step : TimeStep
-        The axis's nominal step.
-    earlier : dict of int to ndarray of int64, shape (n_time,)
-        For each lag, the index of the time that many steps earlier, −1 where missing.
-    in_gap : dict of int to ndarray of bool, shape (n_time,)
-        For each lag, whether the earlier time falls in a gap of the axis (not before it).
-    """
-
-    step: TimeStep
-    earlier: dict[int, np.ndarray]
-    in_gap: dict[int, np.ndarray]
 
 
 def coarse_storage_text(storage: str) -> str:
@@ -768,79 +788,6 @@ def _seconds_into_year(time: cftime.datetime, *, following: bool = False) -> flo
         return (cftime.datetime(years_later(time.year, 1, has_year_zero=time.has_year_zero), 1, 1,
                                 calendar=time.calendar, has_year_zero=time.has_year_zero) - first).total_seconds()
     return (time - first).total_seconds()
-
-
-def _no_step_for_lags(times: np.ndarray, longest: int, name: str, storage: str = "") -> ClimannError:
-    """Why lags cannot be counted on an axis without a nominal step, with a way out that
-    serves training and ``predict`` alike (``predict`` cannot change the run's lags); the
-    time's storage when it is the cause (see :func:`climann.data.time_precision.coarse_storage`)."""
-    steps = f"{longest} step{'s' if longest > 1 else ''}"
-    if len(times) == 1:
-        return ClimannError(f"lags take the values up to {steps} before each time step, but '{name}' holds a single "
-                            f"time step ({times[0]}); give data from at least {steps} before the first one to predict")
-    if storage:
-        return ClimannError(f"lags need a time axis with a regular step, but '{name}' ({len(times)} time steps, "
-                            f"{times[0]} … {times[-1]}) has none: {coarse_storage_text(storage)}")
-    restart = yearly_restart_days(times)
-    if restart is not None:
-        return ClimannError(
-            f"lags need a time axis with a regular step, but '{name}' ({len(times)} time steps, {times[0]} … "
-            f"{times[-1]}) restarts its {restart}-day steps on 1 January each year (composites such as MODIS's 8-day "
-            f"products: each year's last step is shorter), so a lag of k steps is no fixed time and climann does not "
-            "take one; remove [data] lags (the season feature and the climatology by period of the year need none), "
-            "or give the previous composite as a variable of its own and name it in [data] predictors (xarray: "
-            "ds = xr.open_mfdataset(FILES); ds['x_prev'] = ds['x'].shift(time=1); ds.to_netcdf('with_prev.nc'): "
-            "the composite before, also across a new year)")
-    return ClimannError(f"lags need a time axis with a regular step (monthly, daily, …), but '{name}' ({len(times)} "
-                        f"time steps, {times[0]} … {times[-1]}) has none; give data at a regular step or, when "
-                        f"training, remove [data] lags")
-
-
-def lagged_steps(
-    times: Sequence[cftime.datetime], lags: Sequence[int], *, segment_starts: np.ndarray | None = None,
-    name: str = "time", storage: str = "",
-) -> LaggedSteps:
-    """The earlier time of each time for each lag, by the axis's nominal step.
-
-    Parameters
-    ----------
-    times : sequence of cftime.datetime, shape (n_time,)
-    lags : sequence of int
-        Steps back, each ≥ 1.
-    segment_starts : ndarray of int, shape (n_time,), optional
-        First index of each time's segment (one dataset's axis, see
-        :func:`climann.data.layout.segment_starts`): an earlier time is looked for in the
-        same segment only. Default: one segment.
-    name : str
-        The time coordinate's name, for the error message.
-    storage : str
-        Why the axis has no regular step when its storage is the cause
-        (:attr:`climann.data.layout.GridLayout.time_storage`), for the error message.
-
-    Returns
-    -------
-    LaggedSteps
-
-    Raises
-    ------
-    ClimannError
-        If a segment's axis has no nominal step (irregular, or a single time).
-    """
-    times = np.asarray(times)
-    starts = np.zeros(len(times), np.int64) if segment_starts is None else np.asarray(segment_starts)
-    earlier = {lag: np.full(len(times), -1, np.int64) for lag in lags}
-    in_gap = {lag: np.zeros(len(times), bool) for lag in lags}
-    step = None
-    for first in np.unique(starts):
-        chosen = np.flatnonzero(starts == first)
-        step, positions = time_step_positions(times[chosen])
-        if step is None:
-            raise _no_step_for_lags(times[chosen], max(lags), name, storage)
-        for lag in lags:
-            found = earlier_steps(positions, lag)
-            earlier[lag][chosen] = np.where(found >= 0, chosen[np.maximum(found, 0)], -1)
-            in_gap[lag][chosen] = in_gaps(positions, lag)
-    return LaggedSteps(step, earlier, in_gap)
 
 
 def check_strided_lags(times: Sequence[cftime.datetime], *, time_stride: int, lags: Mapping[str, Sequence[int]],
@@ -926,17 +873,6 @@ def _strided_months(times: Sequence[cftime.datetime], step: TimeStep, time_strid
             f"length; leave out --time-stride (the lags then count steps of {step.span()} by time, missing where the "
             f"step before is a month left out), or leave out the lags, or choose months that one in {time_stride} "
             f"keeps evenly spaced (e.g. --months 1,3,5,7,9,11 with --time-stride 2)")
-
-
-def previous_steps(
-    times: Sequence[cftime.datetime], *, segment_starts: np.ndarray | None = None
-) -> np.ndarray | None:
-    """Index of the time one nominal step before each time (−1 where missing), or None when
-    the axis has no nominal step: persistence's "previous step", by time."""
-    try:
-        return lagged_steps(times, [1], segment_starts=segment_starts).earlier[1]
-    except ClimannError:
-        return None
 
 
 #: The name of a predictor's lag taken from its own series (``lcopy@lag1``, see

@@ -21,15 +21,18 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from climann.data.composites import MONTH_PERIOD_NAMES, month_period_keys, month_periods, previous_composites
+from climann.data.composites import (
+    MONTH_PERIOD_NAMES, cpc_pentads, month_period_keys, month_periods, previous_composites,
+)
 from climann.data.features import days_in_year
 from climann.data.multiyear_steps import YEAR_DAYS, previous_samples
 from climann.data.notes import note_once
 from climann.data.time_commands import TimeSource, copy_files, day_bounds_command, midday_stamps_advice
 from climann.data.time_axis import (
-    MONTHS_SELECTION, TimeStep, axis_time_step, cell_time_step, date_text, in_months_left_out, lagged_steps,
-    previous_steps, time_step_positions, yearly_restart_days,
+    MONTHS_SELECTION, TimeStep, axis_time_step, cell_time_step, date_text, in_months_left_out, time_step_positions,
+    yearly_restart_days,
 )
+from climann.data.lags import lagged_steps, previous_steps
 from climann.model.threads import limit_blas_threads
 
 if TYPE_CHECKING:
@@ -470,7 +473,7 @@ def _note_odd_spacing(times: np.ndarray, spacings: np.ndarray, step: TimeStep, u
 #: The calendars of periods that restart each year or month, which key a climatology by each
 #: period's place in its year (:func:`_restarting_keys`), for messages.
 _RESTARTING_CALENDARS = ("N-day composites from 1 January as MODIS's, half-months from the 1st and the 16th, "
-                         "dekads from the 1st, 11th and 21st")
+                         "dekads from the 1st, 11th and 21st, CPC's 73 pentads a year")
 
 
 def _note_uneven_windows(times: np.ndarray, spacings: np.ndarray, chosen: TimeStep,
@@ -554,21 +557,26 @@ def climatology_keys(times: np.ndarray, *, known_step: TimeStep | None = None,
 def _restarting_keys(distinct: np.ndarray, calendar: str, value_step: TimeStep | None) -> ClimatologyKeys | None:
     """The keys of periods that restart each year or month, or None: per composite of the year
     for N-day composites restarting on 1 January (:func:`~climann.data.time_axis.yearly_restart_days`),
-    per half-month or dekad of the year (:func:`~climann.data.composites.month_periods`), each
-    period's place in its year whatever periods the data lack; None when the times are neither,
+    per half-month or dekad of the year (:func:`~climann.data.composites.month_periods`), per
+    pentad of the year for CPC's pentads (:func:`~climann.data.composites.cpc_pentads`: the 73
+    windows of 5 days of the year with 29 February in the 12th, :meth:`ClimatologyKeys.of`, which
+    are CPC's pentads whatever the place of the stamps in them), each period's place in its year
+    whatever periods the data lack; None when the times are neither,
     or when the values' own step (``value_step``: 1-day time bounds, a run's thinning) is under
     half such a period (days observed on the 1st and 16th are daily values, keyed by the day)."""
     days = yearly_restart_days(distinct)
     periods = None if days is not None else month_periods(distinct)
-    if days is None and periods is None:
+    pentads = days is None and periods is None and cpc_pentads(distinct)
+    if days is None and periods is None and not pentads:
         return None
-    period_days = days if days is not None else 365.25 / 12 / periods
+    period_days = days or (365.25 / 12 / periods if periods else 5)
     if value_step is not None and value_step.approximate_days < period_days / 2:
         return None
     if periods is not None:
         return ClimatologyKeys(f"{MONTH_PERIOD_NAMES[periods]} of the year", 12 * periods, month_periods=periods)
-    step = climatology_keys_of_step(TimeStep(duration=datetime.timedelta(days=days)), calendar)
-    return composite_keys(step, calendar)
+    step = climatology_keys_of_step(TimeStep(duration=datetime.timedelta(days=period_days)), calendar)
+    # CPC's pentads are the 5-day windows of the year, 29 February in the 12th (ClimatologyKeys.of)
+    return step if pentads else composite_keys(step, calendar)
 
 
 def composite_keys(keys: ClimatologyKeys, calendar: str) -> ClimatologyKeys:
@@ -1289,7 +1297,7 @@ def persistence_gap(
     lead as "persistence" (and make the network look twice as good as it is against it).
 
     The lags (``[data] lags``) count steps of the axis as it is (after ``time_stride`` and
-    ``months``; :func:`climann.data.time_axis.lagged_steps`): ``tas_lag1`` of those January
+    ``months``; :func:`climann.data.lags.lagged_steps`): ``tas_lag1`` of those January
     means is the January before, 12 months earlier. With ``lags`` the reason says so, so that
     the run's two "earlier" values are not taken for one.
 
@@ -1380,7 +1388,7 @@ def persistence_missing_steps(previous: np.ndarray, times: np.ndarray, *, first_
     ----------
     previous : ndarray of int, shape (n_time,)
         The index of each step's previous step, −1 where missing
-        (:func:`~climann.data.time_axis.previous_steps`).
+        (:func:`~climann.data.lags.previous_steps`).
     times : ndarray of cftime.datetime, shape (n_time,)
         The time axis, which has a nominal step.
     first_counted : int
@@ -1422,7 +1430,7 @@ def blocks_after_months_left_out(layout: GridLayout, time_masks: Mapping[str, np
 
 def persistence_previous_steps(times: np.ndarray) -> np.ndarray | None:
     """The step persistence forecasts each time step with: one nominal step earlier
-    (:func:`~climann.data.time_axis.previous_steps`), or on N-day composites that restart each
+    (:func:`~climann.data.lags.previous_steps`), or on N-day composites that restart each
     year, half-months and dekads the period before (across a new year the last of the year before;
     :func:`~climann.data.composites.previous_composites`).
 

@@ -530,6 +530,38 @@ def _lags_refusal(run: TrainedRun, layout: GridLayout, trained: TimeStep, spacin
                         f"the first step to predict")
 
 
+def _check_time_periods(run: TrainedRun, layout: GridLayout) -> None:
+    """Refuse new data whose periods are not the ones the run's lags count: a run trained on
+    a calendar of periods (``model.npz`` metadata ``time_periods``: pentads, dekads, MODIS's
+    composites, :func:`climann.data.composites.period_positions`) counts its lags in those
+    periods, and on daily data would take the value k days back as the value k pentads back.
+
+    Raises
+    ------
+    ClimannError
+        If the run has lags and the new data are not of its period calendar.
+    """
+    from climann.data.composites import period_positions
+    from climann.data.time_axis import axis_time_step
+
+    trained = run.network.metadata.get("time_periods")
+    lags, longest = _lag_text(run)
+    if not trained or not longest:
+        return
+    times = np.unique(layout.time.values)
+    found = period_positions(times) if len(times) > 1 else None
+    if found is not None and found[0].period == trained:
+        return
+    step = axis_time_step(times) if len(times) > 1 else None
+    what = (found[0].description if found is not None else "a single time step" if len(times) == 1 else
+            f"{step.name} values" if step is not None else "times of no regular step and no period calendar")
+    raise ClimannError(f"the run's lags ({lags}) take the values {longest} {trained}{'s' if longest > 1 else ''} "
+                       f"before each step, as it was trained on {trained}s, and {_files(layout)} "
+                       f"{'holds' if len(layout.source_files) <= 1 else 'hold'} {what}; give {trained}s of the same "
+                       f"calendar, from at least {longest} {trained}{'s' if longest > 1 else ''} before the first step "
+                       f"to predict")
+
+
 def check_time_step(run: TrainedRun, layout: GridLayout) -> None:
     """Compare what each value of the new data is — the length of its time cell — with the
     training data's step (``model.npz`` metadata ``time_step``).
@@ -569,6 +601,7 @@ def check_time_step(run: TrainedRun, layout: GridLayout) -> None:
                   "compared with it (retrain to compare it)")
         return
     if metadata["time_step"] is None:
+        _check_time_periods(run, layout)
         return
     trained = TimeStep.from_record(metadata["time_step"])
     spacing = nominal_time_step(layout)

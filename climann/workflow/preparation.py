@@ -1004,6 +1004,8 @@ def climatology_rows(layout: GridLayout, climatology: np.ndarray, *, calendar: s
                            source=time_source(layout.files_of(layout.target_name), layout.time.name))
     if keys is None:
         keys = own
+    elif own.month_periods and keys.window_days and not keys.fits(own):
+        raise ClimannError(_windows_for_periods_text(keys, own))
     elif (not keys.fits(own)  # first: the step of half-months is no nominal one, and would be warned about
           and key_time_step(times, layout.known_time_step, value_step=layout.climatology_value_step) is not None):
         raise ClimannError(f"the target's training climatology is per {keys.description} but these data need one "
@@ -1019,6 +1021,20 @@ def climatology_rows(layout: GridLayout, climatology: np.ndarray, *, calendar: s
             f"grid; the data are on {layout.shape[1]}×{layout.shape[2]}: regrid them to the training grid"
         )
     return keys.of(times, calendar=calendar) - 1
+
+
+def _windows_for_periods_text(keys: ClimatologyKeys, own: ClimatologyKeys) -> str:
+    """Why a run's climatology keyed by windows of the year (``keys``, a model file written before
+    climann keyed half-months and dekads by their place in the year, break38b A2) cannot be
+    looked up for half-months or dekads (``own``), and what to do: the data are of the step the
+    run was trained on, so "give data at the training time step" could not be followed."""
+    period = own.per.removesuffix(" of the year")
+    return (f"the run's training climatology of the target (model.npz) is per {keys.description}, as climann "
+            f"keyed {period}s before it keyed them per {own.per} (model files written before 5 December 2026); "
+            f"such windows drift through the {period}s (two {period}s in some windows, none in others), so its rows "
+            f"are not these {period}s' and cannot be looked up for them, though the data are of the step the run was "
+            f"trained on; retrain the run on its data (climann train --config RUN/config.toml) for a climatology per "
+            f"{own.per}")
 
 
 def climatology_offset(samples: PointwiseSamples, climatology: np.ndarray, *, calendar: str | None = None,

@@ -24,6 +24,7 @@ import numpy as np
 from climann.data.area_means import target_area_mean_names
 from climann.data.cell_methods import time_cell_method
 from climann.data.climatology import climatology_record
+from climann.data.composites import period_positions
 from climann.data.geometry import encircled_pole, longitude_ends
 from climann.data.layout import GridLayout, segment_starts
 from climann.data.splits import TimeSplit
@@ -191,6 +192,7 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
         "temperature_readings": input_temperature_readings(config, data.samples.feature_names, layout),
         "time_step": None if (step := nominal_time_step(layout)) is None else step.record(),
         "time_cell": None if (cell := training_time_cell(layout)) is None else cell.record(),
+        **({"time_periods": periods} if (periods := training_time_periods(layout)) else {}),
         "season_dated_by": config.data.season_dated_by,
         "selection_dated_by": config.data.selection_dated_by,
         "step_before_range": config.data.step_before_range,
@@ -333,6 +335,18 @@ def nominal_time_step(layout: GridLayout) -> TimeStep | None:
     own; None when it has none (irregular, a single time)."""
     starts = segment_starts(layout.time_blocks, layout.shape[0])
     return axis_time_step(layout.time.values, segment_starts=starts)
+
+
+def training_time_periods(layout: GridLayout) -> str | None:
+    """The period of the calendar the layout's time axis is of when it has no nominal step
+    (``"pentad"``, ``"dekad"``, ``"16-day composite"``:
+    :func:`climann.data.composites.period_positions`), which its lags count; None otherwise.
+    Recorded as ``model.npz`` metadata ``time_periods`` for new data to be checked against
+    (:func:`climann.workflow.new_data.check_time_step`)."""
+    if nominal_time_step(layout) is not None:
+        return None
+    found = period_positions(np.unique(layout.time.values))
+    return None if found is None else found[0].period
 
 
 def training_time_cell(layout: GridLayout) -> TimeStep | None:

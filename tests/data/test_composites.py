@@ -103,3 +103,73 @@ def test_a_composite_missing_leaves_the_others_at_their_places():
     np.testing.assert_array_equal(positions, np.delete(np.arange(3 * 23), 10))
     previous = previous_composites(times)
     assert previous[10] == -1 and previous[11] == 10 and previous[23 - 1] == 21
+
+
+# --- CPC's pentads (CMAP, GPCP pentad analyses; break38c T1) ---------------------------------------
+
+def _cpc_pentad_cells(years, *, calendar="standard"):
+    """CPC's pentads built day by day as the products lay them out: 73 a year from 1 January, 5 days
+    each but the 12th of a leap year, 6 days (25 February – 1 March); (start, end) of each."""
+    cells = []
+    for year in years:
+        start = cftime.datetime(year, 1, 1, calendar=calendar)
+        leap = cftime.datetime(year, 3, 1, calendar=calendar) - cftime.datetime(year, 2, 28, calendar=calendar)
+        for k in range(73):
+            length = 6 if k == 11 and leap.days == 2 else 5
+            cells.append((start, start + datetime.timedelta(days=length)))
+            start = cells[-1][1]
+        assert start == cftime.datetime(year + 1, 1, 1, calendar=calendar)  # the calendar tiles the year
+    return cells
+
+
+def _cpc_pentads(years=(1999, 2000, 2001), *, middles=False, calendar="standard"):
+    return np.array([start + (end - start) / 2 if middles else start
+                     for start, end in _cpc_pentad_cells(years, calendar=calendar)])
+
+
+def test_every_day_falls_in_its_cpc_pentad():
+    """pentads_of_year against the cells built day by day: each day of 2003 and of 2004 (leap) in the
+    pentad whose cell holds it; 29 February and 1 March 2004 in the 12th, 2 March in the 13th."""
+    from climann.data.composites import pentads_of_year
+
+    cells = _cpc_pentad_cells((2003, 2004))
+    for start, end in cells:
+        days = [start + datetime.timedelta(days=d) for d in range((end - start).days)]
+        expected = cells.index((start, end)) % 73 + 1
+        assert pentads_of_year(days).tolist() == [expected] * len(days)
+
+
+@pytest.mark.parametrize("middles", [pytest.param(False, id="starts"), pytest.param(True, id="middles")])
+def test_cpc_pentads_are_counted_one_after_another_across_a_leap_year(middles):
+    """1999–2001 (2000 leap): places 0 … 218 without a gap; the period before 2 March 2000 is the
+    6-day 12th pentad, before 1 January 2000 the 73rd of 1999."""
+    from climann.data.composites import period_positions
+
+    times = _cpc_pentads(middles=middles)
+    step, places = period_positions(times)
+    assert (step.period, step.per_year) == ("pentad", 73)
+    np.testing.assert_array_equal(places - places[0], np.arange(3 * 73))
+    np.testing.assert_array_equal(previous_composites(times), np.arange(-1, 3 * 73 - 1))
+
+
+@pytest.mark.parametrize(("times", "expected"), [
+    pytest.param(_cpc_pentads(), True, id="starts"),
+    pytest.param(_cpc_pentads(middles=True), True, id="middles"),
+    pytest.param(np.delete(_cpc_pentads(), [11, 80]), True, id="pentads-missing"),
+    # 5-day composites restarting each 1 January (a 74th of 1 day in a leap year): not CPC's
+    pytest.param(_composites(5, years=(1999, 2000, 2001)), False, id="5-day-composites-restarting"),
+    pytest.param(np.array([cftime.DatetimeGregorian(1999, 1, 1) + datetime.timedelta(days=5 * k) for k in range(219)]),
+                 False, id="continuous-5-day"),
+    pytest.param(np.array([cftime.Datetime360Day(1999, 1, 1) + datetime.timedelta(days=5 * k) for k in range(216)]),
+                 False, id="360-day"),
+    pytest.param(np.array([start + datetime.timedelta(days=k % 2) for k, start in enumerate(_cpc_pentads())]), False,
+                 id="two-places"),
+    # January means one a year (cdo selmon,1): each in a pentad of its own, but no series of pentads
+    pytest.param(np.array([cftime.DatetimeNoLeap(year, 1, 16, 12) for year in range(2000, 2004)]), False,
+                 id="one-a-year"),
+    pytest.param(_cpc_pentads()[::3], False, id="every-third-pentad"),
+])
+def test_cpc_pentads_are_known_by_their_dates(times, expected):
+    from climann.data.composites import cpc_pentads
+
+    assert cpc_pentads(times) is expected

@@ -8,6 +8,7 @@ import pytest
 import xarray as xr
 
 from climann.data.info import describe, longitude_convention, time_step_name
+from tests.data.test_composites import _composites, _cpc_pentads
 from climann.data.open import open_dataset
 from climann.data.subset import select_values
 from climann.errors import ClimannError
@@ -451,6 +452,14 @@ def _dates(calendar: str, *steps: tuple) -> list:
                      "half-months (1st, 16th of each month)", id="half-months"),
         pytest.param(_dates("standard", (2001, 1, 1), (2001, 1, 11), (2001, 1, 21), (2001, 2, 1), (2001, 2, 12)),
                      "irregular (10 to 11 days)", id="not-dekads"),
+        # break38c T1, T2: CPC's pentads were "irregular (5 to 6 days)", MODIS's 16-day composites "irregular
+        # (13 to 16 days)", 10-day composites restarting each year "irregular (5 to 10 days)"
+        pytest.param(list(_cpc_pentads()), "pentads (73 a year, CPC's: the 12th, 25 February – 1 March, is 6 days "
+                     "long in a leap year)", id="cpc-pentads"),
+        pytest.param(list(_composites(16, years=(2000, 2001, 2002))),
+                     "16-day composites restarting each 1 January (23 a year)", id="modis-16-day"),
+        pytest.param(list(_composites(10, years=(2000, 2001))),
+                     "10-day composites restarting each 1 January (37 a year)", id="10-day-restarting"),
     ],
 )
 def test_time_step_names(times, expected):

@@ -428,7 +428,7 @@ def test_lags_of_a_month_of_fill_values_are_counted_once_per_step():
     import cftime
 
     from climann.data.pointwise import lags_at_steps_without_target_text
-    from climann.data.time_axis import lagged_steps
+    from climann.data.lags import lagged_steps
 
     times = np.array([cftime.datetime(2000, month, 1, calendar="standard") for month in range(1, 9)])
     n_target = np.array([5, 5, 0, 0, 5, 3, 5, 5])

@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 
 from climann.data.time_axis import (
-    TimeStep, axis_time_step, cell_time_step, check_no_own_series_lag_names, check_strided_lags, date_text, lagged_steps,
+    TimeStep, axis_time_step, cell_time_step, check_no_own_series_lag_names, check_strided_lags, date_text,
     own_series_lag_name,
     date_parts, month_number, month_start, series_time_step, time_step_positions, values_text, year_span, years_later,
 )
+from climann.data.lags import lagged_steps
 from climann.errors import ClimannError
 
 
@@ -434,20 +435,53 @@ def test_a_series_restarting_on_1_january_is_known_with_its_step(times, expected
     assert yearly_restart_days(times) == expected
 
 
-def test_lags_on_modis_composites_are_refused_with_advice_that_can_be_followed():
-    """break29a A2: "give data at a regular step" cannot be followed for 8-day composites that
-    restart on 1 January; the refusal says why and gives two ways that work."""
-    times = [start + (end - start) / 2 for start, end in _composite_cells(range(2003, 2008))]
+def _period_series():
+    from tests.data.test_composites import _composites, _cpc_pentads, _month_periods
+
+    return [
+        pytest.param(np.array([start + (end - start) / 2 for start, end in _composite_cells(range(2003, 2008))]),
+                     "8-day composite", id="modis-8-day-middles"),
+        pytest.param(_composites(16, years=(2000, 2001, 2002)), "16-day composite", id="modis-16-day"),
+        pytest.param(_composites(10, years=(2000, 2001)), "10-day composite", id="10-day-restarting"),
+        pytest.param(_month_periods((1, 16), middles=True), "half-month", id="half-months"),
+        pytest.param(_month_periods((1, 11, 21)), "dekad", id="dekads"),
+        pytest.param(_cpc_pentads(), "pentad", id="cpc-pentads-leap-2000"),
+        pytest.param(_cpc_pentads(middles=True), "pentad", id="cpc-pentads-middles"),
+    ]
+
+
+def _numpy_lag(kept: np.ndarray, lag: int) -> np.ndarray:
+    """Index into the kept periods of the period ``lag`` before each in the whole series (numpy:
+    the whole series' indices shifted by ``lag``, looked up among those kept), −1 where not kept."""
+    whole = np.full(kept.max() + 1, -1)
+    whole[kept] = np.arange(kept.size)
+    shifted = kept - lag
+    return np.where(shifted >= 0, whole[np.maximum(shifted, 0)], -1)
+
+
+@pytest.mark.parametrize(("times", "period"), _period_series())
+@pytest.mark.parametrize("missing", [pytest.param((), id="complete"), pytest.param((0, 23, 24, 50), id="gaps")])
+def test_lags_on_a_period_calendar_count_its_periods_across_years(times, period, missing):
+    """break38c T1/T2: lags on MODIS's composites, half-months, dekads and CPC's pentads were refused
+    ("lags need a time axis with a regular step"); lag k is the k-th period before, across a new
+    year (numpy: the series' indices shifted by k), missing where that period is not in the data."""
+    kept = np.delete(np.arange(len(times)), missing)
+    lagged = lagged_steps(times[kept], [1, 2, 5])
+    assert lagged.step.period == period and lagged.step.span(2) == f"2 {period}s"
+    for lag in (1, 2, 5):
+        np.testing.assert_array_equal(lagged.earlier[lag], _numpy_lag(kept, lag))
+        assert lagged.in_gap[lag].sum() == np.count_nonzero((_numpy_lag(kept, lag) < 0) & (kept - lag >= kept[0]))
+
+
+def test_a_lag_that_is_not_of_a_period_calendar_says_which_calendars_it_takes():
+    times = [cftime.DatetimeGregorian(2000, 1, 1) + datetime.timedelta(days=d) for d in (0, 5, 11, 16, 23)]
     with pytest.raises(ClimannError) as error:
         lagged_steps(times, [1])
     assert str(error.value) == (
-        "lags need a time axis with a regular step, but 'time' (230 time steps, 2003-01-05 00:00:00 … 2007-12-29 "
-        "12:00:00) restarts its 8-day steps on 1 January each year (composites such as MODIS's 8-day products: each "
-        "year's last step is shorter), so a lag of k steps is no fixed time and climann does not take one; remove "
-        "[data] lags (the season feature and the climatology by period of the year need none), or give the previous "
-        "composite as a variable of its own and name it in [data] predictors (xarray: ds = xr.open_mfdataset(FILES); "
-        "ds['x_prev'] = ds['x'].shift(time=1); ds.to_netcdf('with_prev.nc'): the composite before, also across a new "
-        "year)")
+        "lags need a time axis with a regular step (monthly, daily, …) or of a calendar of periods (N-day composites "
+        "restarting each 1 January as MODIS's, half-months, dekads, CPC's 73 pentads a year), but 'time' (5 time "
+        "steps, 2000-01-01 00:00:00 … 2000-01-24 00:00:00) has neither; give data at a regular step or of such "
+        "periods, each dated at one place in its period, or, when training, remove [data] lags")
 
 
 _SIX_HOURS = datetime.timedelta(hours=6)

@@ -9,7 +9,8 @@ import pytest
 
 from climann.data.open import open_dataset
 from climann.data.pointwise import PointwiseSource
-from climann.data.time_axis import lagged_steps, time_step_positions
+from climann.data.lags import lagged_steps
+from climann.data.time_axis import time_step_positions
 from climann.errors import ClimannError
 from climann.evaluation.baselines import climatology_prediction
 from tests.fresh_python import run_python

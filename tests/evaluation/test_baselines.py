@@ -144,7 +144,7 @@ def test_persistence_left_out_says_what_the_lags_are_and_they_are_that(every, sp
     """With --months 1 or --time-stride 2 and --lags tas=1, persistence was left out because "the
     value 1 month earlier … is not in the data", while tas_lag1 is the previous value kept (12 or
     2 months back): the reason now says what the lags are, and the lags are that."""
-    from climann.data.time_axis import lagged_steps
+    from climann.data.lags import lagged_steps
     from climann.evaluation.baselines import persistence_gap
 
     times, bounds = _kept_months(1, every, 6)
@@ -1310,8 +1310,9 @@ def test_dates_that_fit_no_restarting_calendar_are_keyed_by_windows_with_a_warni
         keys = climatology_keys(times)
     assert keys.per == "14-day period of the year"
     assert ("the dates fit no calendar of periods that restart each year or month (N-day composites from 1 January "
-            "as MODIS's, half-months from the 1st and the 16th, dekads from the 1st, 11th and 21st, each dated at one "
-            "place in its period): if the values are of such periods, date each at its period's start") in caplog.text
+            "as MODIS's, half-months from the 1st and the 16th, dekads from the 1st, 11th and 21st, CPC's 73 pentads a "
+            "year, each dated at one place in its period): if the values are of such periods, date each at its "
+            "period's start") in caplog.text
 
 
 # --- the commands of the time-axis warnings name the file, and run on a Zarr store (fix33c) ---------

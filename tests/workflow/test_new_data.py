@@ -1312,3 +1312,39 @@ def test_predictions_of_data_without_the_target_say_what_the_run_predicts(temper
         with xr.open_dataset(result.path) as written:
             labels[run] = (written["tas_pred"].attrs["units"], written["tas_pred"].attrs.get("units_metadata"))
     assert labels == {"anomaly": ("K", "temperature: difference"), "absolute": ("K", None)}
+
+
+@pytest.fixture(scope="module")
+def pentad_run(tmp_path_factory):
+    """A run with lags 1 and 2 of precip trained on CPC's pentads 1999–2002 (2000 leap)."""
+    from tests.workflow.test_preparation import _cpc_pentad_file
+
+    folder = tmp_path_factory.mktemp("pentads")
+    path = _cpc_pentad_file(folder / "cmap.nc", years=range(1999, 2003))
+    config = build_config({
+        "data": {"paths": [str(path)], "target": "precip", "features": ["lat"], "lags": {"precip": [1, 2]},
+                 "split_years": {"train": [1999, 2000], "val": [2001, 2001], "test": [2002, 2002]}},
+        "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    return folder, run_training(config, run_dir=folder / "run").run_dir
+
+
+def test_a_run_lagged_in_pentads_predicts_pentads_and_refuses_daily_data(pentad_run, tmp_path, monkeypatch):
+    """fix39b: lags on CPC's pentads count pentads (model.npz ``time_periods``); daily data, which
+    have a regular step the lags would count instead (2 days for 2 pentads), are refused."""
+    monkeypatch.chdir(tmp_path)
+    folder, run_dir = pentad_run
+    assert Network.load(run_dir / "model.npz").metadata["time_periods"] == "pentad"
+    predict_files(run_dir, [str(folder / "cmap.nc")], tmp_path / "p.nc")
+    with xr.open_dataset(folder / "cmap.nc") as pentads:
+        daily = pentads.drop_vars("time_bnds").isel(time=slice(0, 60))
+        daily = daily.assign_coords(time=[cftime.DatetimeGregorian(2003, 1, 1) + datetime.timedelta(days=d)
+                                          for d in range(60)])
+        daily["time"].attrs.pop("bounds", None)
+        daily.to_netcdf(tmp_path / "daily.nc")
+    with pytest.raises(ClimannError) as refused:
+        predict_files(run_dir, [str(tmp_path / "daily.nc")], tmp_path / "d.nc")
+    assert str(refused.value) == (
+        "the run's lags (precip=1,2) take the values 2 pentads before each step, as it was trained on pentads, and "
+        "daily.nc holds daily values; give pentads of the same calendar, from at least 2 pentads before the first "
+        "step to predict")
+    assert not (tmp_path / "d.nc").exists()

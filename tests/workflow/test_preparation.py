@@ -1483,3 +1483,85 @@ def test_half_months_are_looked_up_in_a_half_month_climatology_without_a_spacing
         rows = climatology_rows(layout, np.zeros((24, 1, 1)), keys=keys)
     np.testing.assert_array_equal(rows, np.arange(24))
     assert caplog.text == ""
+
+
+@pytest.mark.parametrize(("starts", "window_days", "per"), [
+    pytest.param((1, 16), 15, "half-month", id="half-months"),
+    pytest.param((1, 11, 21), 10, "dekad", id="dekads"),
+])
+def test_an_old_climatology_by_windows_is_refused_for_half_months_with_a_retraining_asked_for(starts, window_days, per):
+    """fix39b: a run trained with target_anomaly on half-months (dekads) before they were keyed per
+    half-month (dekad) of the year recorded its climatology per 15-day (10-day) windows of the year;
+    on the same half-months it was refused with "give data at the training time step", which they
+    are. The refusal says that the model file's windows are not the periods, and to retrain."""
+    from climann.data.layout import Coordinate, GridLayout
+    from climann.evaluation.baselines import ClimatologyKeys, climatology_keys
+    from climann.workflow.preparation import climatology_rows
+
+    times = np.array([cftime.DatetimeGregorian(2004, month, day) for month in range(1, 13) for day in starts])
+    layout = GridLayout(time=Coordinate("time", times), latitude=Coordinate("lat", np.array([10.0])),
+                        longitude=Coordinate("lon", np.array([20.0])), time_units="days since 1800-01-01",
+                        calendar="standard", file_dims=("time", "lat", "lon"), target_name="ndvi", target_attrs={})
+    count = 365 // window_days
+    old = ClimatologyKeys(f"{window_days}-day period of the year", count, window_days=float(window_days))
+    assert climatology_keys(times).per == f"{per} of the year"  # the data's own keys, as trained on now
+    with pytest.raises(ClimannError) as refused:
+        climatology_rows(layout, np.zeros((count, 1, 1)), keys=old)
+    assert str(refused.value) == (
+        f"the run's training climatology of the target (model.npz) is per {window_days}-day period of the year, as "
+        f"climann keyed {per}s before it keyed them per {per} of the year (model files written before 5 December "
+        f"2026); such windows drift through the {per}s (two {per}s in some windows, none in others), so its rows are "
+        f"not these {per}s' and cannot be looked up for them, though the data are of the step the run was trained on; "
+        f"retrain the run on its data (climann train --config RUN/config.toml) for a climatology per {per} of the year")
+
+
+def _cpc_pentad_file(path, *, years, middles=False, seed=0):
+    """CMAP-like pentads of ``precip`` (mm/day) on a 2×3 grid, 73 a year built day by day (the 12th
+    of a leap year 6 days long), stamped at their starts or middles, with CF time bounds."""
+    from tests.data.test_composites import _cpc_pentad_cells
+
+    cells = _cpc_pentad_cells(years)
+    times = [start + (end - start) / 2 if middles else start for start, end in cells]
+    rng = np.random.default_rng(seed)
+    values = rng.gamma(2.0, 2.0, (len(times), 2, 3)).astype("f4")
+    dataset = xr.Dataset({"precip": (("time", "lat", "lon"), values, {"units": "mm/day"})},
+                         coords={"time": ("time", times, {"bounds": "time_bnds"}),
+                                 "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
+                                 "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})})
+    dataset["time_bnds"] = (("time", "nv"), np.array(cells, dtype=object))
+    for name in ("time", "time_bnds"):
+        dataset[name].encoding.update(units="days since 1990-01-01", calendar="standard")
+    dataset.to_netcdf(path)
+    return path
+
+
+@pytest.mark.parametrize("middles", [pytest.param(False, id="starts"), pytest.param(True, id="middles")])
+def test_cpc_pentads_lags_climatology_and_persistence_equal_numpy_across_leap_years(tmp_path, middles):
+    """break38c T1: CMAP/GPCP pentads 1999–2006 (2000 and 2004 leap) were refused lags ("give data
+    at a regular step") and left without persistence. From the written file: each lag column is the
+    target k pentads earlier (numpy: the series shifted by k, across year ends and the 6-day 12th
+    pentad), the target climatology per pentad of the year the training years' numpy mean of each
+    pentad number, and persistence the pentad before."""
+    from climann.evaluation.baselines import persistence_prediction
+
+    path = _cpc_pentad_file(tmp_path / "cmap.nc", years=range(1999, 2007), middles=middles)
+    config = resolve_inputs(build_config({"data": {
+        "paths": [str(path)], "target": "precip", "predictors": [], "features": ["lat"], "target_anomaly": True,
+        "lags": {"precip": [1, 2]}, "split_years": {"train": [1999, 2004], "val": [2005, 2005], "test": [2006, 2006]}}}))
+    data = prepare_data(config)
+    samples = data.samples
+    with xr.open_dataset(path) as written:
+        truth = written["precip"].values.astype(np.float64)
+    flat = truth.reshape(truth.shape[0], -1)
+    cells = samples.flat_index % samples.layout.n_cells
+    for lag in (1, 2):
+        column = samples.inputs[:, list(samples.feature_names).index(f"precip_lag{lag}")]
+        np.testing.assert_array_equal(column, flat[samples.time_index - lag, cells].astype(column.dtype))
+    assert samples.time_index.min() == 2  # the first two pentads lack lag 2
+    pentad = np.arange(truth.shape[0]) % 73  # the file's own order: 73 a year
+    train = np.arange(6 * 73)
+    expected = np.stack([truth[train[pentad[train] == k]].mean(axis=0) for k in range(73)])
+    np.testing.assert_allclose(data.target_climatology, expected.astype(np.float32), rtol=1e-6)
+    persistence = persistence_prediction(truth, samples.layout.time.values)
+    assert np.isnan(persistence[0]).all()
+    np.testing.assert_array_equal(persistence[1:], truth[:-1])

@@ -239,7 +239,7 @@ class ChunkEvaluation:
     season_index : ndarray of int, shape (n_time,), or None
     previous : ndarray of int, shape (n_time,), or None
         For ``persistence``: the index of the step one nominal step before each step, −1
-        where the axis lacks it (see :func:`climann.data.time_axis.previous_steps`).
+        where the axis lacks it (see :func:`climann.data.lags.previous_steps`).
     season_of_step : ndarray of int, shape (n_time,), or None
         Each step's season (:func:`climann.evaluation.seasons.season_index`): sums per
         block and season too.

@@ -121,7 +121,7 @@ def test_persistence_in_chunks_is_by_date_and_missing_after_a_gap():
     from climann.workflow.compute.evaluation import ChunkEvaluation, evaluate_chunk
     from climann.data.pointwise import PointwiseSource
     from climann.data.scaling import Standardizer
-    from climann.data.time_axis import previous_steps
+    from climann.data.lags import previous_steps
     from climann.evaluation.baselines import persistence_prediction
     from climann.model import Network
     from tests.conftest import grid_dataset
