@@ -434,7 +434,7 @@ class GridLayout:
         ``season`` feature dates the steps."""
         return season_score_times(self.time, segment_starts=segment_starts(self.time_blocks, self.shape[0]),
                                   known_step=self.known_time_step, value_step=self.value_time_step,
-                                  instants=holds_instants(self.target_attrs),
+                                  instants=holds_instants(self.target_attrs, self.target_name),
                                   value_word=time_value_word(self.target_attrs.get("cell_methods"),
                                                              str(self.time.name)))
 

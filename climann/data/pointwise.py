@@ -108,7 +108,8 @@ def derived_columns(
         columns["lon_sin"], columns["lon_cos"] = (axis, lon_sin), (axis, lon_cos)
     if "season" in features or "year" in features:
         times = season_feature_times(layout.time, dated_by=season_dated_by, known_step=layout.known_time_step,
-                                     value_step=layout.value_time_step, instants=holds_instants(layout.target_attrs),
+                                     value_step=layout.value_time_step,
+                                     instants=holds_instants(layout.target_attrs, layout.target_name),
                                      value_word=time_value_word(layout.target_attrs.get("cell_methods"),
                                                                 str(layout.time.name)),
                                      segment_starts=segment_starts(layout.time_blocks, layout.shape[0]))

@@ -751,7 +751,8 @@ def _note_start_stamps(name: str, stamps: np.ndarray, doubt: str, *, instants: b
     if doubt and instants:
         note_once(_log, logging.WARNING, (
             f"'{name}' has no bounds and is stamped at the start of each {doubt} ({date_text(stamps[0])}, …): its "
-            f"values are instantaneous (GRIB_stepType instant or cell_methods time: point), each the value at its "
+            f"values are instantaneous (GRIB_stepType instant, cell_methods time: point, or a WRF history field), each "
+            f"the value at its "
             f"stamp, its valid time; its season (in the scores per season and the season and year features) is "
             f"taken from the middle of the {doubt} beginning there"),
             key=("stamped at the start of each", name, doubt))
