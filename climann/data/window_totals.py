@@ -17,6 +17,11 @@ step only when the step is the window:
   that changes from step to step;
 - ``prec_acc_dt = 0`` (WRF's default): nothing is accumulated.
 
+A window equal to the step is the step's amount, over the window ending at its stamp: daily
+output stamped at 00:00 holds the day before each stamp, which climann, without time bounds,
+dates by the day beginning there; the warning about such stamps says so
+(:func:`~climann.data.time_cells.season_feature_times`, ``window_ends``).
+
 Such a variable is refused as target or predictor (:func:`refuse_window_mismatches`), naming the
 window and the step; the amount of each step is the difference of WRF's running totals ``RAINNC``
 and ``RAINC`` (which :mod:`climann.data.running_totals` gives the line for), or WRF run again with
@@ -27,7 +32,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import xarray as xr
@@ -36,7 +41,8 @@ from climann.data.fill_like import time_dimension
 from climann.data.sources import name_in_file, variable_where
 from climann.errors import ClimannError
 
-__all__ = ["WINDOW_ATTRIBUTE", "WINDOW_TOTALS", "is_window_total", "refuse_window_mismatches", "window_mismatch"]
+__all__ = ["WINDOW_ATTRIBUTE", "WINDOW_TOTALS", "is_window_total", "names_a_window_total", "refuse_window_mismatches",
+           "window_mismatch"]
 
 #: WRF's amounts over its ``prec_acc_dt`` windows (Registry.EM_COMMON).
 WINDOW_TOTALS = frozenset({"PREC_ACC_NC", "PREC_ACC_C", "SNOW_ACC_NC"})
@@ -48,13 +54,29 @@ WINDOW_ATTRIBUTE = "PREC_ACC_DT"
 _WINDOW_WORDS = re.compile(r"\bprec_acc_dt\b", re.IGNORECASE)
 
 
+def names_a_window_total(name: str, attrs: Mapping[str, object]) -> bool:
+    """Whether a variable of name ``name`` and attributes ``attrs`` is one of WRF's amounts over
+    ``prec_acc_dt`` windows: by its name (:data:`WINDOW_TOTALS`) or by its ``description`` or
+    ``long_name`` naming ``prec_acc_dt``.
+
+    Examples
+    --------
+    >>> names_a_window_total("PREC_ACC_NC", {})
+    True
+    >>> names_a_window_total("rain", {"description": "ACCUMULATED CUMULUS PRECIPITATION OVER prec_acc_dt PERIODS"})
+    True
+    >>> names_a_window_total("RAINNC", {"description": "ACCUMULATED TOTAL GRID SCALE PRECIPITATION"})
+    False
+    """
+    return str(name).upper() in WINDOW_TOTALS or any(
+        _WINDOW_WORDS.search(str(attrs.get(key, ""))) for key in ("description", "long_name"))
+
+
 def is_window_total(name: str, variable: xr.DataArray) -> bool:
-    """Whether ``variable`` is one of WRF's amounts over ``prec_acc_dt`` windows: by its name in
-    its file (:data:`WINDOW_TOTALS`) or by its ``description`` or ``long_name`` naming
-    ``prec_acc_dt``."""
-    if name_in_file(variable, name).upper() in WINDOW_TOTALS or name.upper() in WINDOW_TOTALS:
-        return True
-    return any(_WINDOW_WORDS.search(str(variable.attrs.get(key, ""))) for key in ("description", "long_name"))
+    """Whether ``variable`` is one of WRF's amounts over ``prec_acc_dt`` windows
+    (:func:`names_a_window_total`), by its name in its file too."""
+    return names_a_window_total(name_in_file(variable, name), variable.attrs) or names_a_window_total(
+        name, variable.attrs)
 
 
 def _window_minutes(dataset: xr.Dataset) -> float | None:
