@@ -23,14 +23,15 @@ from __future__ import annotations
 
 import json
 import shlex
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from climann.data.handles import shared_manager
-from climann.data.hdfeos import STRUCT_METADATA, HdfEosGrid, grid_copy_code, hdfeos_grids
-from climann.data.shell import copy_path, python_command, shown_path, working_path
+from climann.data.hdfeos import (FILE_ATTRIBUTES, STRUCT_METADATA, HdfEosGrid, granule_dating, grid_copy_code,
+                                 hdfeos_grids)
+from climann.data.shell import copy_path, new_folder, python_command, shared_glob, shown_path, working_path
 
 #: The first bytes of an HDF5 file, so of every NetCDF-4 file (HDF5 File Format Specification,
 #: "Format Signature"): only these can hold groups.
@@ -227,7 +228,20 @@ def hdfeos_grid_of(dataset: object, group: str) -> HdfEosGrid | None:
     return hdfeos_grids(text).get(parts[2])
 
 
-def grouped_message(path: Path, groups: list[str], grid: HdfEosGrid | None = None) -> str:
+def hdfeos_dating_of(dataset: object, path: Path) -> str | None:
+    """How copies of the HDF-EOS5 file ``path`` (open as ``dataset``) get their day
+    (:func:`~climann.data.hdfeos.granule_dating`): from its ``GranuleYear``/``GranuleMonth``/
+    ``GranuleDay``, from its name, or None."""
+    try:
+        group = dataset[FILE_ATTRIBUTES]
+        attributes = {key: group.getncattr(key) for key in group.ncattrs()}
+    except (KeyError, IndexError, AttributeError, OSError, RuntimeError):
+        attributes = {}
+    return granule_dating(attributes, path.name)
+
+
+def grouped_message(path: Path, groups: list[str], grid: HdfEosGrid | None = None, *,
+                    files: Sequence[Path] = (), dated: str | None = None) -> str:
     """One line for a file whose root holds no data variables and whose ``groups`` (full
     names) do: the groups and how to copy one into a plain file, written beside the file and
     named after it and the group (``S5P_1990_PRODUCT.nc``): never the file itself (``data.nc``
@@ -235,26 +249,53 @@ def grouped_message(path: Path, groups: list[str], grid: HdfEosGrid | None = Non
     :func:`climann.data.shell.copy_path`). Groups that hold data come first
     (:func:`data_groups_first`). For the data fields of an HDF-EOS5 geographic ``grid``, which
     hold no latitude or longitude, the Python line that copies them with the grid's
-    (:func:`~climann.data.hdfeos.grid_copy_code`)."""
+    (:func:`~climann.data.hdfeos.grid_copy_code`), and, ``dated`` (:func:`hdfeos_dating_of`),
+    each copy's day; for several ``files`` of such grids, a loop that copies each into a new
+    folder (rerun38 N6: the first file's line only, and copies without a time)."""
     first = groups[0].strip("/")
     copy = copy_path(path, first.rsplit("/", 1)[-1].replace(" ", "_") if grid is None else grid.name)
-    files = f"{shown_path(path)} {shown_path(copy)}"
+    files_text = f"{shown_path(path)} {shown_path(copy)}"
     named = ", ".join(f"'{group.strip('/')}'" for group in groups[:5]) + (" …" if len(groups) > 5 else "")
     noun = "group" if len(groups) == 1 else "groups"
     said = f"{path.name} holds its variables in the NetCDF-4 {noun} {named}, not in the root group that climann reads"
     if grid is not None:
-        code = grid_copy_code(working_path(path), first, grid, working_path(copy))
-        return (
+        head = (
             f"{said}; '{first}' is an HDF-EOS5 grid ('{grid.name}', {grid.columns} × {grid.rows} cells from "
             f"{grid.west:g}, {grid.north:g} to {grid.east:g}, {grid.south:g} degrees east, north): its latitude and "
             f"longitude are not in the group but in the grid's description ({'/'.join(STRUCT_METADATA)}: XDim, "
             f"YDim, UpperLeftPointMtrs, LowerRightMtrs); copy the group with them (at the cells' centres) and its "
-            f"Units as units, in Python: `{python_command(code)}`"
-        )
+            f"Units as units")
+        day = {"attributes": f" and its day ({FILE_ATTRIBUTES}: GranuleYear, GranuleMonth, GranuleDay) as a time "
+                             "with bounds [day, next day]",
+               "name": " and its day (YYYYmMMDD in the file name) as a time with bounds [day, next day]",
+               None: ""}[dated]
+        if len(files) > 1:
+            return head + day + ", each file in a loop: " + _grid_copies_loop(files, first, grid, dated)
+        code = grid_copy_code(working_path(path), first, grid, working_path(copy), dated)
+        return f"{head}{day}, in Python: `{python_command(code)}`"
     return (
-        f"{said}; copy the group into a plain file, e.g. `ncks -G : -g {shlex.quote(first)} {files}` "
+        f"{said}; copy the group into a plain file, e.g. `ncks -G : -g {shlex.quote(first)} {files_text}` "
         f"({_xarray_copy(path, first, copy)})"
     )
+
+
+def _grid_copies_loop(files: Sequence[Path], group: str, grid: HdfEosGrid, dated: str | None) -> str:
+    """The loop that copies ``group`` of each of ``files`` into a new folder beside them
+    (``grids``, :func:`~climann.data.shell.new_folder`), a NetCDF file under each one's name
+    with ``.nc``, then the ``--data`` that takes the copies; and, without a day for the copies,
+    that they are undated."""
+    folder = new_folder(Path(files[0]).parent, "grids")
+    pattern = shared_glob(files)
+    listed = " ".join(shown_path(file) for file in files) if pattern is None else shown_path(pattern)
+    if pattern is not None:  # the glob's * unquoted, for the shell to expand
+        listed = shlex.quote(working_path(pattern.parent)) + "/" + pattern.name
+    code = grid_copy_code(None, group, grid, None, dated)
+    command = (f"mkdir -p {shown_path(folder)} && for f in {listed}; do {python_command(code)} "
+               f"\"$f\" {shown_path(folder)}/\"$(basename \"${{f%.*}}\")\".nc; done")
+    data = shlex.quote(f"{working_path(folder)}/*.nc")
+    undated = ("" if dated else "; the files say no day (no GranuleYear/GranuleMonth/GranuleDay, no YYYYmMMDD in "
+               "their names): give each copy its time before combining them")
+    return f"`{command}`, then give --data {data}{undated}"
 
 
 def _xarray_copy(path: Path, group: str, copy: Path) -> str:

@@ -30,6 +30,9 @@ order of their names: a store has no definition order, see
   "ACCUMULATED TOTAL GRID SCALE PRECIPITATION": :mod:`climann.data.running_totals`): the
   network would learn how long the simulation has run. Named in ``[data] predictors`` they are
   refused, with the line that writes each step's amount;
+- WRF's amounts over ``prec_acc_dt`` windows other than the time step (``PREC_ACC_NC`` in 3-hourly
+  output with ``prec_acc_dt = 60``: the last hour of each step only; :mod:`climann.data.window_totals`).
+  Named in ``[data] predictors`` they are refused;
 - data about how well the target's values are known (CF §3.4 ancillary data: CRU TS's
   station count ``stn``, OISST's error estimate ``err``, the NSIDC sea-ice CDR's
   ``stdev_of_cdr_seaice_conc``; MODIS's quality layers and the day of each composite's
@@ -94,6 +97,7 @@ import xarray as xr
 from climann.data.circular import direction_note, direction_reading, sine_cosine_partner
 from climann.data.ancillary import ancillary_note, ancillary_relations
 from climann.data.running_totals import running_total_reason
+from climann.data.window_totals import window_mismatch
 from climann.data.coords import find_coordinate
 from climann.data.infinite_values import missing_values
 from climann.data.dropped_targets import MAX_DROPPED_SHARE
@@ -229,6 +233,9 @@ class DefaultInputs:
     running_totals : dict of str to str
         Totals accumulated since a start (WRF's ``RAINNC``), left out → what says so
         (:func:`~climann.data.running_totals.running_total_reason`).
+    window_totals : dict of str to str
+        WRF's amounts over ``prec_acc_dt`` windows other than the time step, left out → what each
+        value is instead (:func:`~climann.data.window_totals.window_mismatch`).
     direction_notes : tuple of str
         The notes on them and on the other half of the target's sine and cosine
         (:func:`~climann.data.circular.direction_note`).
@@ -257,6 +264,7 @@ class DefaultInputs:
     directions: dict[str, str] = field(default_factory=dict)
     direction_notes: tuple[str, ...] = ()
     running_totals: dict[str, str] = field(default_factory=dict)
+    window_totals: dict[str, str] = field(default_factory=dict)
 
     def notes(self, target: str) -> list[str]:
         """What was left out of the default predictors and how to use it anyway, one line each."""
@@ -280,6 +288,10 @@ class DefaultInputs:
             notes.append(f"left out of the default predictors: totals accumulated since a start, not amounts of each "
                          f"time step ({shown}); name them in [data] predictors (--predictors) to be given the line "
                          "that writes each step's amount")
+        if self.window_totals:
+            shown = "; ".join(f"{name}: {reason}" for name, reason in self.window_totals.items())
+            notes.append(f"left out of the default predictors: WRF's precipitation over prec_acc_dt windows, not the "
+                         f"amount of each time step ({shown})")
         if self.constant:
             shown = ", ".join(f"{name} (= {value:g})" for name, value in self.constant.items())
             notes.append(f"left out of the default predictors: {shown}, one value wherever '{target}' is present: "
@@ -457,8 +469,10 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
     areas = tuple(name for name in candidates if is_cell_area(dataset[name], time_dim=time_dim))
     totals = {name: reason for name in candidates
               if (reason := running_total_reason(str(name), dataset[name], dataset)) is not None}
+    windows = {name: reason for name in candidates
+               if (reason := window_mismatch(str(name), dataset[name], dataset)) is not None}
     candidates = [name for name in candidates if name not in anomalies and name not in ancillary
-                  and name not in same and name not in areas and name not in totals]
+                  and name not in same and name not in areas and name not in totals and name not in windows]
     land = land_stored_as_value(dataset, target, others=False)  # a mask to leave out, if any
     # NEMO's tmask over a target with land stored as a value: named as that mask, whose note says what to do
     land = land if land is not None and (land.mask in candidates or land.mask in metrics) else None
@@ -495,6 +509,7 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
         directions=directions,
         direction_notes=tuple(direction_note(dataset, directions, partner, target)),
         running_totals=totals,
+        window_totals=windows,
     )
 
 

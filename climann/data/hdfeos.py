@@ -23,7 +23,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["HdfEosGrid", "hdfeos_grids", "grid_copy_code"]
+__all__ = ["FILE_ATTRIBUTES", "GRANULE_DATE", "NAME_DATE", "HdfEosGrid", "granule_dating", "grid_copy_code",
+           "hdfeos_grids"]
 
 #: The group and variable holding an HDF-EOS5 file's structural metadata.
 STRUCT_METADATA = ("HDFEOS INFORMATION", "StructMetadata.0")
@@ -98,12 +99,52 @@ def hdfeos_grids(text: str) -> dict[str, HdfEosGrid]:
     return grids
 
 
-def grid_copy_code(source: str, group: str, grid: HdfEosGrid, copy: str) -> str:
+#: The group of an HDF-EOS5 file's own attributes (OMI level 3: ``GranuleYear``, ``GranuleMonth``,
+#: ``GranuleDay``, the day the grid is of).
+FILE_ATTRIBUTES = "HDFEOS/ADDITIONAL/FILE_ATTRIBUTES"
+
+#: The attributes of :data:`FILE_ATTRIBUTES` that date a daily level-3 grid.
+GRANULE_DATE = ("GranuleYear", "GranuleMonth", "GranuleDay")
+
+#: The day in an OMI level-3 file name (``OMI-Aura_L3-OMNO2d_2019m0101_v003-….he5``: ``YYYYmMMDD``).
+NAME_DATE = re.compile(r"_(\d{4})m(\d{2})(\d{2})(?=[_.])")
+
+
+def granule_dating(attributes: dict, name: str) -> str | None:
+    """How the copy of a daily HDF-EOS5 grid gets its day: ``"attributes"`` when the file's
+    :data:`FILE_ATTRIBUTES` hold :data:`GRANULE_DATE`, ``"name"`` when its file name holds OMI's
+    ``YYYYmMMDD`` (:data:`NAME_DATE`), None when neither does."""
+    if all(key in attributes for key in GRANULE_DATE):
+        return "attributes"
+    return "name" if NAME_DATE.search(name) else None
+
+
+def _dating_code(source: str, dated: str) -> str:
+    """Python statements that give the dataset ``d`` (the copy of a daily grid) its day: a time
+    dimension of one step at the day's 00:00 UTC with CF bounds [day, day + 1 day] (CF 7.1), the
+    day from :data:`GRANULE_DATE` or from the file name (``dated``, :func:`granule_dating`)."""
+    if dated == "attributes":
+        day = (f"a = xr.open_dataset({source}, group={FILE_ATTRIBUTES!r}).attrs; "
+               "t = np.datetime64('%04d-%02d-%02d' % tuple(int(a[k]) for k in "
+               f"{GRANULE_DATE!r})); ")
+    else:
+        day = (f"m = re.search({NAME_DATE.pattern!r}, os.path.basename({source})); "
+               "t = np.datetime64('%s-%s-%s' % m.groups()); ")
+    return (day + "d = d.expand_dims(time=[t]); "
+            "d = d.assign_coords(time_bnds=(('time', 'bnds'), [[t, t + np.timedelta64(1, 'D')]])); "
+            "d['time'].attrs.update(standard_name='time', bounds='time_bnds'); "
+            "d['time'].encoding.update(units='days since 2000-01-01', calendar='standard'); ")
+
+
+def grid_copy_code(source: str | None, group: str, grid: HdfEosGrid, copy: str | None,
+                   dated: str | None = None) -> str:
     """One line of Python that copies the data group ``group`` of the HDF-EOS5 file ``source``
     into the NetCDF file ``copy`` with the latitude and longitude of ``grid``'s cell centres as
     CF coordinates of its ``YDim`` and ``XDim`` dimensions (by their sizes: the first dimension
     of the rows' size, the last of the columns': HDF-EOS stores fields as (YDim, XDim)), and each
-    ``Units`` as ``units``.
+    ``Units`` as ``units``. With ``dated`` (:func:`granule_dating`), the copy gets a time of one
+    step, the grid's day with its bounds (:func:`_dating_code`). ``source`` and ``copy`` None: the
+    line reads them from its arguments (``sys.argv[1]``, ``sys.argv[2]``), for a loop over files.
 
     Examples
     --------
@@ -112,8 +153,11 @@ def grid_copy_code(source: str, group: str, grid: HdfEosGrid, copy: str) -> str:
     import xarray as xr; d = xr.open_dataset('a.he5', group='HDFEOS/GRIDS/G/Data Fields'); ...
     """
     dy, dx = (grid.north - grid.south) / grid.rows, (grid.east - grid.west) / grid.columns
+    read, write = ("sys.argv[1]", "sys.argv[2]") if source is None else (repr(source), repr(copy))
+    imports = "import xarray as xr" + ("; import sys" if source is None else "") + (
+        "; import numpy as np, os, re" if dated else "")
     return (
-        f"import xarray as xr; d = xr.open_dataset({source!r}, group={group!r}); "
+        f"{imports}; d = xr.open_dataset({read}, group={group!r}); "
         f"y = next(k for k, n in d.sizes.items() if n == {grid.rows}); "
         f"x = [k for k, n in d.sizes.items() if n == {grid.columns}][-1]; "
         f"d = d.assign_coords({{y: [{grid.north!r} - (i + 0.5) * {dy!r} for i in range({grid.rows})], "
@@ -121,5 +165,6 @@ def grid_copy_code(source: str, group: str, grid: HdfEosGrid, copy: str) -> str:
         "d[y].attrs.update(units='degrees_north', standard_name='latitude'); "
         "d[x].attrs.update(units='degrees_east', standard_name='longitude'); "
         "[v.attrs.setdefault('units', v.attrs['Units']) for v in d.data_vars.values() if 'Units' in v.attrs]; "
-        f"d.to_netcdf({copy!r})"
+        + (_dating_code(read, dated) if dated else "")
+        + f"d.to_netcdf({write})"
     )

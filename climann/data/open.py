@@ -38,6 +38,7 @@ from climann.data.containers import (
     data_groups_first,
     grouped_message,
     groups_with_variables,
+    hdfeos_dating_of,
     hdfeos_grid_of,
     is_netcdf,
     short_file_message,
@@ -47,6 +48,7 @@ from climann.data.ecmwf_means import with_stated_month_cells
 from climann.data.empty_files import check_not_empty
 from climann.data.absolute_zero import BELOW_ABSOLUTE_ZERO_KEY
 from climann.data.attribute_names import refuse_hdfeos_packing, with_cf_names
+from climann.data.hdfeos import HdfEosGrid
 from climann.data.cyclic import DROPPED_KEY
 from climann.data.handles import open_netcdf, open_zarr, shared_manager
 from climann.data.coords import (
@@ -539,7 +541,10 @@ def forecasts_to_choose_in(files: Sequence[Path]) -> dict[Path, tuple[xr.Dataset
         warnings.filterwarnings("ignore", message="Ambiguous reference date string")  # as _open_group
         for path in files:
             with _season_counts_of_every_file(files):
-                dataset = _open_one(Path(path), ExactCalendarCoder(use_cftime=True))
+                try:
+                    dataset = _open_one(Path(path), ExactCalendarCoder(use_cftime=True))
+                except GroupedFileError as error:  # HDF-EOS5 grids: one loop over the files given
+                    raise error.for_files([Path(file) for file in files]) from None
             if lead_dimensions(dataset):
                 grid_dims = {str(dim) for coordinate in grid_coordinates(dataset).values() for dim in coordinate.dims}
                 found[Path(path)] = (dataset, grid_dims)
@@ -565,14 +570,31 @@ def _refuse_cut_short(path: Path) -> None:
         raise ClimannError(message)
 
 
+class GroupedFileError(ClimannError):
+    """A file whose root holds no data variables while its groups do (:func:`_refuse_grouped`),
+    with what makes the message for the files given with it (``GroupedFileError.for_files``)."""
+
+    def __init__(self, path: Path, groups: list[str], grid: HdfEosGrid | None, dated: str | None) -> None:
+        self.path, self.groups, self.grid, self.dated = path, groups, grid, dated
+        super().__init__(grouped_message(path, groups, grid, dated=dated))
+
+    def for_files(self, files: Sequence[Path]) -> ClimannError:
+        """The refusal for ``files``, all given together: a loop over them for HDF-EOS5 grids."""
+        grids = [file for file in files if Path(file).suffix == self.path.suffix]
+        if self.grid is None or len(grids) < 2:
+            return self
+        return ClimannError(grouped_message(self.path, self.groups, self.grid, files=grids, dated=self.dated))
+
+
 def _refuse_grouped(path: Path) -> None:
     """Refuse a NetCDF-4 file whose root holds no data variables while its groups do (see
     climann.data.containers)."""
     with shared_manager(path).acquire_context() as handle:
         groups = data_groups_first(handle, groups_with_variables(handle))
         grid = hdfeos_grid_of(handle, groups[0]) if groups else None
+        dated = hdfeos_dating_of(handle, path) if grid is not None else None
     if groups:
-        raise ClimannError(grouped_message(path, groups, grid))
+        raise GroupedFileError(path, groups, grid, dated)
 
 
 def _note_time_warnings(datasets: Mapping[Path, xr.Dataset]) -> None:
@@ -623,7 +645,10 @@ def _open_files(
     def opened(path: Path) -> xr.Dataset:
         if path not in opened_files:
             with _season_counts_of_every_file(files):
-                dataset = renames.applied(_open_one(path, time_coder, select), path)
+                try:
+                    dataset = renames.applied(_open_one(path, time_coder, select), path)
+                except GroupedFileError as error:  # HDF-EOS5 grids: one loop over the files given
+                    raise error.for_files(files) from None
             # a variable named as a predictor's own-series lag (x@lag1) is refused, not taken for it
             check_no_own_series_lag_names(list(map(str, dataset.data_vars)), path)
             if target is not None:

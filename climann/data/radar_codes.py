@@ -30,9 +30,13 @@ keeps them as attributes, without CF's ``scale_factor``/``add_offset``, leaves t
 as the values (raw 150 read as 150 mm/h for 1.5 with gain 0.01). They are applied as the file
 is read (:func:`odim_scaling`), after the codes are compared with the raw values, where the
 values are stored as integers: raw values by their type, as ODIM writes them. Values stored as
-floating point beside a ``gain`` or ``offset`` other than 1 and 0 may be raw or already
-converted (a tool that converts and copies the attributes along); nothing in the file tells
-which, so the file is refused with the ``ncatted`` line for each case. CF packing equal to
+floating point beside a ``gain`` or ``offset`` other than 1 and 0 are raw in a file that says it
+follows ODIM_H5 (global ``Conventions`` ``ODIM_H5/V2_…``): ODIM_H5 2.3/2.4 define ``gain`` and
+``offset`` ("what": "Coefficient 'a' in y=ax+b used to convert to unit") for the stored ``data``
+with no exception by type (its data types include float and double), so they are applied there. In any
+other file (a NetCDF copy whose converter put ODIM's "what" attributes on the variable) they may
+be raw or already converted (a tool that converts and copies the attributes along); nothing in
+the file tells which, so the file is refused with the ``ncatted`` line for each case. CF packing equal to
 ``gain`` and ``offset`` is the same scaling said twice: xarray applies it once.
 """
 
@@ -49,7 +53,8 @@ from climann.data.shell import (attribute_command, in_place_note, input_and_copy
 from climann.data.units import water_quantity
 from climann.errors import ClimannError
 
-__all__ = ["GAIN", "NODATA", "OFFSET", "UNDETECT", "odim_scaling", "read_radar_codes", "undetect_is_zero"]
+__all__ = ["GAIN", "NODATA", "OFFSET", "UNDETECT", "odim_scaling", "read_radar_codes", "says_odim_h5",
+           "undetect_is_zero"]
 
 _log = logging.getLogger(__name__)
 
@@ -115,7 +120,8 @@ def _odim_like(variable: xr.DataArray) -> bool:
         _number(variable, GAIN) is not None or _number(variable, OFFSET) is not None)
 
 
-def odim_scaling(name: str, variable: xr.DataArray, *, where: str = "") -> tuple[float, float] | None:
+def odim_scaling(name: str, variable: xr.DataArray, *, where: str = "",
+                 odim_file: bool = False) -> tuple[float, float] | None:
     """ODIM's ``(gain, offset)`` still to apply to the values read of ``variable``
     (physical = offset + gain × raw, ODIM_H5 2.4 Table 2), or None: no such attributes, or
     applied already by CF packing equal to them (xarray unpacks ``scale_factor`` and
@@ -129,11 +135,15 @@ def odim_scaling(name: str, variable: xr.DataArray, *, where: str = "") -> tuple
         As opened (``encoding`` its packing and stored ``dtype``).
     where : str
         The file, for the message.
+    odim_file : bool
+        Whether the file says it follows ODIM_H5 (:func:`says_odim_h5`): its values are raw
+        whatever their type.
 
     Returns
     -------
     tuple of float or None
-        Applied to values stored as integers (raw by their type).
+        Applied to values stored as integers (raw by their type), or as floating point in a file
+        that follows ODIM_H5.
 
     Raises
     ------
@@ -152,7 +162,7 @@ def odim_scaling(name: str, variable: xr.DataArray, *, where: str = "") -> tuple
             float(encoding.get("add_offset", 0.0)), offset, rtol=1e-6, atol=1e-12):
         return None
     stored = np.dtype(encoding.get("dtype", variable.dtype))
-    if not packed and stored.kind in "iu":
+    if not packed and (stored.kind in "iu" or (odim_file and (gain, offset) != (1.0, 0.0))):
         return gain, offset
     if not packed and gain == 1.0 and offset == 0.0:
         return None
@@ -173,7 +183,9 @@ def _scaling_refusal(name: str, variable: xr.DataArray, gain: float, offset: flo
                 f"values physical; if the CF packing does, drop ODIM's: `{drop}`, then give the copy")
     return (f"'{name}' in {where} holds floating-point values beside ODIM's gain = {gain:g}, offset = {offset:g} "
             f"(ODIM_H5: physical = offset + gain x raw): they may be raw values or already converted, and the file "
-            f"does not say which (read as they are, raw values would be wrong by that scaling); if they are raw, "
+            f"does not say which (an ODIM_H5 file's data are raw whatever their type, but this file does not say it is "
+            f"one: no global Conventions ODIM_H5/V2_x; read as they are, raw values would be wrong by that scaling); "
+            f"if they are raw, "
             f"say so in CF's terms: `{cf}`; if they are already physical: `{drop}`; then give the copy")
 
 
@@ -219,6 +231,12 @@ def _unmarking_note(name: str, variable: xr.DataArray, undetect: float, marked: 
             f"`{command}`{in_place_note(files)}")
 
 
+def says_odim_h5(dataset: xr.Dataset) -> bool:
+    """Whether the file's global ``Conventions`` say ODIM_H5 (``ODIM_H5/V2_4``): its ``data``
+    are then raw values, which ``gain`` and ``offset`` convert whatever their type."""
+    return str(dataset.attrs.get("Conventions", "")).strip().upper().startswith("ODIM_H5")
+
+
 def read_radar_codes(dataset: xr.Dataset, *, where: str = "") -> xr.Dataset:
     """``dataset`` (one file as opened) with ODIM's codes read: values equal to a variable's
     ``nodata`` missing (NaN), those equal to its ``undetect`` 0 where no echo is no
@@ -251,7 +269,7 @@ def read_radar_codes(dataset: xr.Dataset, *, where: str = "") -> xr.Dataset:
         if variable.dtype.kind not in "fiu" or not (NODATA in variable.attrs or UNDETECT in variable.attrs
                                                     or _odim_like(variable)):
             continue
-        scaling = odim_scaling(str(name), variable, where=where)
+        scaling = odim_scaling(str(name), variable, where=where, odim_file=says_odim_h5(dataset))
         if variable.dtype.kind != "f" and scaling is None:
             continue  # integers of no scaling of ODIM's: codes such as flags, left to their own reading
         nodata, undetect = _code(variable, NODATA), _code(variable, UNDETECT)

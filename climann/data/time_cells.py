@@ -629,7 +629,7 @@ _STAMPED_SO = {"month": {
 
 def season_feature_times(
     time: xr.DataArray, *, dated_by: str, segment_starts: np.ndarray | None = None, known_step: TimeStep | None = None,
-    value_step: TimeStep | None = None, instants: bool = False, value_word: str = "mean",
+    value_step: TimeStep | None = None, instants: bool = False, value_word: str = "mean", window_ends: bool = False,
 ) -> np.ndarray:
     """The dates the ``season`` and ``year`` features are computed from, one per time step.
 
@@ -667,6 +667,9 @@ def season_feature_times(
     value_word : {"mean", "total", "value"}
         What each value is over its cell (:func:`~climann.data.cell_methods.time_value_word`),
         for the same warning: a monthly sum is read as the total of its month, not its mean.
+    window_ends : bool
+        Whether each value is WRF's total over the ``prec_acc_dt`` window ending at its stamp
+        (:func:`~climann.data.window_totals.names_a_window_total`), for the same warning.
 
     Returns
     -------
@@ -681,13 +684,14 @@ def season_feature_times(
         _note_stamped_seasons(str(time.name), stamps, step)
         return stamps
     cells, doubt = found
-    _note_start_stamps(str(time.name), stamps, doubt, instants=instants, value_word=value_word)
+    _note_start_stamps(str(time.name), stamps, doubt, instants=instants, value_word=value_word,
+                       window_ends=window_ends)
     return cell_middles(stamps, cells)
 
 
 def season_score_times(
     time: xr.DataArray, *, segment_starts: np.ndarray | None = None, known_step: TimeStep | None = None,
-    value_step: TimeStep | None = None, instants: bool = False, value_word: str = "mean",
+    value_step: TimeStep | None = None, instants: bool = False, value_word: str = "mean", window_ends: bool = False,
 ) -> np.ndarray:
     """The dates the scores per season (``metrics.json``'s ``seasons``) take each step's month
     from: the middle of its time cell (CF 7.1), the date the ``season`` feature gives it
@@ -717,6 +721,9 @@ def season_score_times(
         :func:`season_feature_times`).
     value_word : {"mean", "total", "value"}
         What each value is over its cell, for the same warning (see :func:`season_feature_times`).
+    window_ends : bool
+        Whether each value is the total of the window ending at its stamp (see
+        :func:`season_feature_times`).
 
     Returns
     -------
@@ -731,7 +738,8 @@ def season_score_times(
     if middles is None:
         return stamps
     if any(_season_of(middle) != _season_of(stamp) for middle, stamp in zip(middles, stamps)):
-        _note_start_stamps(str(time.name), stamps, found[1], instants=instants, value_word=value_word)
+        _note_start_stamps(str(time.name), stamps, found[1], instants=instants, value_word=value_word,
+                           window_ends=window_ends)
     return middles
 
 
@@ -741,17 +749,27 @@ def _season_of(time: cftime.datetime) -> int:
 
 
 def _note_start_stamps(name: str, stamps: np.ndarray, doubt: str, *, instants: bool = False,
-                       value_word: str = "mean") -> None:
+                       value_word: str = "mean", window_ends: bool = False) -> None:
     """Warn once that stamps at the first instant of a month (or day) without bounds are read
     as opening their cell (``doubt``: its length; "" says nothing); of ``instants`` (GRIB
     ``stepType`` instant, ``time: point``), that each value is the field at its stamp, not a
     mean over the cell (break34a A6), and only its season is taken from the cell; of others, that
     each is the ``value_word`` (mean, total, value) of the cell beginning there (break35b D2: a
     monthly sum was called a mean)."""
-    if doubt and instants:
+    if doubt and window_ends and not doubt[0].isdigit():
         note_once(_log, logging.WARNING, (
             f"'{name}' has no bounds and is stamped at the start of each {doubt} ({date_text(stamps[0])}, …): its "
-            f"values are instantaneous (GRIB_stepType instant or cell_methods time: point), each the value at its "
+            f"values are WRF's totals over prec_acc_dt windows, each the total of the {doubt} ending at its stamp "
+            f"(the value stamped {date_text(stamps[1]) if len(stamps) > 1 else '00:00'} is that of the {doubt} before "
+            f"it), but its season (in the scores per season and the season and year features) is taken from the "
+            f"middle of the {doubt} beginning there, one {doubt} late; time bounds "
+            f"[time - 1 {doubt}, time] (CF 7.1) in the files date each value by its own {doubt}"),
+            key=("stamped at the start of each", name, doubt))
+    elif doubt and instants:
+        note_once(_log, logging.WARNING, (
+            f"'{name}' has no bounds and is stamped at the start of each {doubt} ({date_text(stamps[0])}, …): its "
+            f"values are instantaneous (GRIB_stepType instant, cell_methods time: point, or a WRF history field), each "
+            f"the value at its "
             f"stamp, its valid time; its season (in the scores per season and the season and year features) is "
             f"taken from the middle of the {doubt} beginning there"),
             key=("stamped at the start of each", name, doubt))

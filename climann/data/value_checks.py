@@ -26,6 +26,7 @@ from climann.data.fill_like import (planned_fill_like_counts, read_together, ref
 from climann.data.infinite_values import note_infinite_values, planned_infinite_counts
 from climann.data.nonnegative import planned_negative_values, warn_negative_values
 from climann.data.running_totals import planned_running_totals, refuse_running_totals
+from climann.data.window_totals import refuse_window_mismatches
 
 __all__ = ["warn_held_values"]
 
@@ -56,10 +57,13 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
         :func:`~climann.data.absolute_zero.warn_below_absolute_zero` (many different values
         below absolute zero: no codes) and
         :func:`~climann.data.running_totals.refuse_running_totals` (totals accumulated since a
-        start, by their words or their values).
+        start, by their words or their values) and
+        :func:`~climann.data.window_totals.refuse_window_mismatches` (WRF's amounts over
+        ``prec_acc_dt`` windows other than the time step).
     """
     present = [name for name in dict.fromkeys(names) if name in dataset.data_vars]
     refuse_running_totals(dataset, present, where=where)  # said by their words: refused before any read
+    refuse_window_mismatches(dataset, present, where=where)  # WRF's prec_acc_dt windows other than the step
     # a temperature masked below absolute zero is read for that count as it was in the file: its
     # other counts keep the keys of those reads, so that dask reads it once for all
     shared = [name for name in present if BELOW_ABSOLUTE_ZERO_KEY in dataset[name].encoding]

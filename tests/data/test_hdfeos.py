@@ -1,8 +1,11 @@
 """HDF-EOS5 grid files (OMI's OMNO2d, break38a B3): the group of data is the one advised, with the
 latitude and longitude its grid description gives, and HDF-EOS's ``Units`` read as units."""
 
+import os
 import re
 import shlex
+import subprocess
+import sys
 
 import netCDF4
 import numpy as np
@@ -22,19 +25,24 @@ _STRUCT = ('GROUP=SwathStructure\nEND_GROUP=SwathStructure\nGROUP=GridStructure\
            '\t\tGridOrigin=HE5_HDFE_GD_UL\n\tEND_GROUP=GRID_1\nEND_GROUP=GridStructure\nEND\n')
 
 
-def _omno2d(path, *, units_only: bool = True) -> np.ndarray:
+def _omno2d(path, *, units_only: bool = True, day: int | None = None, offset: float = 0.0) -> np.ndarray:
     """As OMI's OMNO2d .he5 opens through the netCDF library: an empty root; 'HDFEOS INFORMATION' holding
     StructMetadata.0 alone; the fields in 'HDFEOS/GRIDS/ColumnAmountNO2/Data Fields' on (YDim, XDim), 45° cells,
     with HDF-EOS's Units, MissingValue, ScaleFactor 1 and Offset 0. Values 1e15 × (1 + row + column / 10), the
-    first cell missing."""
-    values = (1e15 * (1 + np.arange(4.0)[:, None] + np.arange(8.0)[None, :] / 10)).astype("f4")
+    first cell missing; ``offset`` added to them. With ``day``, OMI's file attributes GranuleYear/GranuleMonth/
+    GranuleDay (2019-01-``day``) in 'HDFEOS/ADDITIONAL/FILE_ATTRIBUTES'."""
+    values = (1e15 * (1 + offset + np.arange(4.0)[:, None] + np.arange(8.0)[None, :] / 10)).astype("f4")
     values[0, 0] = FILL
     with netCDF4.Dataset(path, "w", format="NETCDF4") as nc:
         info = nc.createGroup("HDFEOS INFORMATION")
         info.createDimension("len", len(_STRUCT))
         text = info.createVariable("StructMetadata.0", "S1", ("len",))
         text[:] = netCDF4.stringtochar(np.array([_STRUCT], dtype=f"S{len(_STRUCT)}"))[0]
-        fields = nc.createGroup("HDFEOS").createGroup("GRIDS").createGroup("ColumnAmountNO2").createGroup("Data Fields")
+        hdfeos = nc.createGroup("HDFEOS")
+        if day is not None:
+            granule = hdfeos.createGroup("ADDITIONAL").createGroup("FILE_ATTRIBUTES")
+            granule.GranuleYear, granule.GranuleMonth, granule.GranuleDay = np.int32(2019), np.int32(1), np.int32(day)
+        fields = hdfeos.createGroup("GRIDS").createGroup("ColumnAmountNO2").createGroup("Data Fields")
         fields.createDimension("YDim", 4)
         fields.createDimension("XDim", 8)
         variable = fields.createVariable("ColumnAmountNO2TropCloudScreened", "f4", ("YDim", "XDim"), fill_value=FILL)
@@ -60,12 +68,13 @@ def test_the_advice_copies_the_data_group_with_the_grid_latitude_and_longitude(t
     run_python(*words[1:], check=True, cwd=tmp_path)
     copy = open_dataset([tmp_path / "OMI-Aura_L3-OMNO2d_2019m0101_ColumnAmountNO2.nc"])
     field = copy["ColumnAmountNO2TropCloudScreened"]
-    latitude, longitude = field.dims
+    time, latitude, longitude = field.dims  # the day from the name (2019m0101), fix39d
+    assert [str(day)[:10] for day in copy[time].values] == ["2019-01-01"]
     np.testing.assert_array_equal(copy[latitude].values, [67.5, 22.5, -22.5, -67.5])
     np.testing.assert_array_equal(copy[longitude].values, [-157.5, -112.5, -67.5, -22.5, 22.5, 67.5, 112.5, 157.5])
     assert copy[latitude].attrs["standard_name"] == "latitude" and field.attrs["units"] == "molec/cm2"
     expected = np.where(values == FILL, np.nan, values)
-    np.testing.assert_array_equal(field.values, expected)
+    np.testing.assert_array_equal(field.values[0], expected)
 
 
 def test_hdfeos_units_are_read_as_units_where_a_variable_has_none(tmp_path):
@@ -90,3 +99,29 @@ def test_hdfeos_units_are_read_as_units_where_a_variable_has_none(tmp_path):
 def test_gctp_packed_dms_corners_are_read_in_degrees(packed, degrees):
     text = _STRUCT.replace("UpperLeftPointMtrs=(-180000000.000000", f"UpperLeftPointMtrs=({packed}")
     assert hdfeos_grids(text)["ColumnAmountNO2"].west == pytest.approx(degrees, abs=1e-12)
+
+
+@pytest.mark.parametrize("dated_by", [pytest.param("attributes", id="granule-attributes"),
+                                      pytest.param("name", id="file-name")])
+def test_a_folder_of_grids_gets_one_loop_that_dates_each_copy(tmp_path, monkeypatch, dated_by):
+    """rerun38 N6: `info 'omi/*.he5'` gave the first file's line only, and its copy had no time. Now one loop
+    over the files, run here with bash as printed, writes a copy of each with its day (from GranuleYear/Month/Day,
+    or from YYYYmMMDD in the name) as time with bounds [day, next day]; the copies combine into 3 daily steps."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "omi").mkdir()
+    names = ([f"omi_{letter}.he5" for letter in "abc"] if dated_by == "attributes"
+             else [f"OMI-Aura_L3-OMNO2d_2019m010{day}_v003.he5" for day in (1, 2, 3)])
+    values = [_omno2d(tmp_path / "omi" / name, day=day if dated_by == "attributes" else None, offset=day)
+              for day, name in zip((1, 2, 3), names)]
+    with pytest.raises(ClimannError) as refused:
+        open_dataset(sorted((tmp_path / "omi").glob("*.he5")))
+    message = str(refused.value)
+    loop, data = re.search(r"each file in a loop: `([^`]*)`, then give --data (\S+)", message).groups()
+    assert loop.startswith("mkdir -p omi/grids && for f in ")
+    path = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
+    subprocess.run(["bash", "-c", loop], check=True, capture_output=True, cwd=tmp_path, env={**os.environ, "PATH": path})
+    copies = open_dataset(sorted(tmp_path.glob(shlex.split(data)[0])))
+    field = copies["ColumnAmountNO2TropCloudScreened"]
+    # cftime dates at the middles of the bounds [day, next day] (climann dates a cell by its middle)
+    assert [str(day)[:13] for day in copies["time"].values] == ["2019-01-01 12", "2019-01-02 12", "2019-01-03 12"]
+    np.testing.assert_array_equal(field.values, np.stack([np.where(v == FILL, np.nan, v) for v in values]))

@@ -90,10 +90,13 @@ def test_reflectivity_undetect_refused_with_the_lines_that_set_it(tmp_path, monk
     np.testing.assert_array_equal(dbz, np.where(_RAW == UNDETECT, -32.0, np.where(_RAW == NODATA, np.nan, _RAW)))
 
 
-def _raw_radar(path, raw: np.ndarray, *, name: str, quantity: str, units: str, dtype: str, **attrs) -> None:
+def _raw_radar(path, raw: np.ndarray, *, name: str, quantity: str, units: str, dtype: str,
+               conventions: str | None = None, **attrs) -> None:
     """An ODIM-like conversion that kept the raw values and ODIM's 'what' attributes (gain, offset, nodata,
-    undetect) with no CF scale_factor/add_offset: one step of a 2 × 3 grid."""
+    undetect) with no CF scale_factor/add_offset: one step of a 2 × 3 grid; global Conventions when given."""
     with netCDF4.Dataset(path, "w") as ds:
+        if conventions:
+            ds.Conventions = conventions
         ds.createDimension("time", None)
         ds.createDimension("y", 2)
         ds.createDimension("x", 3)
@@ -173,4 +176,14 @@ def test_raw_reflectivity_undetect_refused_with_the_raw_value_to_set(tmp_path, m
     for command in [part for part in str(refused.value).split("`") if part.startswith(("ncap2 ", "ncatted "))]:
         subprocess.run(["bash", "-c", command.replace("VALUE", "0")], check=True, capture_output=True, cwd=tmp_path)
     dbz = open_dataset([tmp_path / "dbz_fixed.nc"])["DBZH"].values
+    np.testing.assert_array_equal(dbz, np.where(raw == 255, np.nan, -32.0 + 0.5 * raw))
+
+
+def test_floating_raw_values_of_a_file_that_says_odim_h5_are_scaled(tmp_path):
+    """fix39d: ODIM_H5 defines gain/offset for the stored data whatever its type; a file whose global Conventions
+    say ODIM_H5/V2_4 holds raw floats: raw 100 with gain 0.5, offset -32 is 18 dBZ, 255 (nodata) missing."""
+    raw = np.array([[[255, 64, 100], [1, 254, 255]], [[255, 128, 2], [3, 4, 255]]], dtype=np.float32)
+    _raw_radar(tmp_path / "dbz.nc", raw, name="DBZH", quantity="DBZH", units="dBZ", dtype="f4",
+               conventions="ODIM_H5/V2_4", gain=np.float64(0.5), offset=np.float64(-32.0), nodata=np.float64(255))
+    dbz = open_dataset([tmp_path / "dbz.nc"])["DBZH"].values
     np.testing.assert_array_equal(dbz, np.where(raw == 255, np.nan, -32.0 + 0.5 * raw))

@@ -727,30 +727,44 @@ def test_one_value_every_other_day_without_bounds_says_the_mean_is_assumed_and_h
     assert [cftime.DatetimeGregorian(t.year, t.month, t.day, t.hour) for t in opened["time"].values] == expected
 
 
-def _daily_at_midnight(path, step_type):
+def _daily_at_midnight(path, attrs):
     """A year of daily fields stamped at 00:00 without bounds, as CAMS's 00 UTC forecasts at one
-    lead (cfgrib writes ``GRIB_stepType``)."""
-    attrs = {"units": "K", "GRIB_stepType": step_type}
-    xr.Dataset({"tas": (("time", "lat", "lon"), np.full((365, 1, 2), 280.0, np.float32), attrs)}, coords={
+    lead (cfgrib writes ``GRIB_stepType``) or WRF's daily history output (``MemoryOrder``,
+    ``description``)."""
+    xr.Dataset({"tas": (("time", "lat", "lon"), np.full((365, 1, 2), 280.0, np.float32), {"units": "K", **attrs})},
+               coords={
         "time": ("time", np.arange(365.0), {"units": "days since 2019-01-01", "calendar": "standard"}),
         "lat": ("lat", [50.0], {"units": "degrees_north"}), "lon": ("lon", [4.0, 5.0], {"units": "degrees_east"}),
     }).to_netcdf(path)
     return path
 
 
-@pytest.mark.parametrize(("step_type", "said"), [
+_INSTANT = ("its values are instantaneous (GRIB_stepType instant, cell_methods time: point, or a WRF history field), "
+            "each the value at its stamp, its valid time;")
+
+
+@pytest.mark.parametrize(("attrs", "said"), [
     # break34a A6: CAMS's instantaneous fields were told "each value is read as the mean of the day"
-    pytest.param("instant", "its values are instantaneous (GRIB_stepType instant or cell_methods time: point), each "
-                            "the value at its stamp, its valid time;", id="instant"),
-    pytest.param("avg", "each value is read as the mean of the day beginning there", id="daily-mean"),
+    pytest.param({"GRIB_stepType": "instant"}, _INSTANT, id="instant"),
+    pytest.param({"GRIB_stepType": "avg"}, "each value is read as the mean of the day beginning there", id="daily-mean"),
+    # break38a B5 / rerun38: WRF's T2 at 00:00 of daily wrfout files was read as "the mean of the day beginning there"
+    pytest.param({"MemoryOrder": "XY ", "FieldType": np.int32(104), "description": "TEMP at 2 M"}, _INSTANT,
+                 id="wrf-history-field"),
+    pytest.param({"MemoryOrder": "XY ", "FieldType": np.int32(104), "description": "MEAN TEMP AT 2 M"},
+                 "each value is read as the mean of the day beginning there", id="wrf-interval-mean"),
+    # fix39d: WRF's PREC_ACC_NC of daily output with prec_acc_dt = 1440 is the total of the day ending at its stamp
+    pytest.param({"MemoryOrder": "XY ", "FieldType": np.int32(104),
+                  "description": "ACCUMULATED GRID SCALE PRECIPITATION OVER prec_acc_dt PERIODS OF TIME"},
+                 "its values are WRF's totals over prec_acc_dt windows, each the total of the day ending at its stamp "
+                 "(the value stamped 2019-01-02 is that of the day before it)", id="wrf-prec-acc-window"),
 ])
-def test_the_start_of_day_warning_words_values_by_their_kind(tmp_path, caplog, step_type, said):
+def test_the_start_of_day_warning_words_values_by_their_kind(tmp_path, caplog, attrs, said):
     forget_notes()
     with caplog.at_level(logging.WARNING):
-        season_sin, season_cos, _ = _season_columns(_daily_at_midnight(tmp_path / f"{step_type}.nc", step_type))
+        season_sin, season_cos, _ = _season_columns(_daily_at_midnight(tmp_path / "daily.nc", attrs))
     warned = [record.getMessage() for record in caplog.records if "stamped at the start of each day" in record.getMessage()]
     assert len(warned) == 1 and said in warned[0], warned
-    assert ("mean of the day" in warned[0]) == (step_type == "avg")
+    assert ("mean of the day" in warned[0]) == said.startswith("each value is read as the mean")
     fraction = (np.arange(365) + 0.5) / 365  # the season from the day's middle either way: only the words differ
     np.testing.assert_allclose(season_sin, np.sin(2 * np.pi * fraction), atol=1e-6)
     np.testing.assert_allclose(season_cos, np.cos(2 * np.pi * fraction), atol=1e-6)
