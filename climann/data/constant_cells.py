@@ -66,8 +66,8 @@ from climann.data.bounded_quantities import upper_bound
 from climann.data.fill_like import (BlockReads, blocks_by_place, checked_step_numbers, fill_like_values,
                                    read_together, time_dimension)
 from climann.data.nonnegative import cannot_be_negative
-from climann.data.shell import (copies_of_files, copy_command, copy_path, input_and_copy, is_zarr_store,
-                                working_path, xarray_command)
+from climann.data.shell import (copies_data, copies_folder, copy_command, copy_name, copy_path, input_and_copy,
+                                is_zarr_store, python_command, shown_path, working_path)
 from climann.data.sources import source_files, variable_file
 from climann.data.units import parse_units, unit_registry
 
@@ -428,20 +428,30 @@ _HELD_COPIES_FOLDER = "held_cells_missing"
 
 
 def _held_value_fix_of_files(target: str, found: ConstantCells, files: Sequence[str]) -> str:
-    """:func:`held_value_fix` for a target read from several files: a copy of each in a new folder
-    (:func:`~climann.data.shell.copies_of_files`; a copy of the first file alone left the others
-    as they were), each copy's cells set missing where the value is held at every step of every
-    file (the files read together, by their list or their folder's ``*.nc``): a cell held through
-    one file (a dry month) but not through the series is kept."""
+    """:func:`held_value_fix` for a target read from several files: one ``python -c`` that writes a
+    copy of each into a new folder beside it (:func:`~climann.data.shell.copies_folder`; a copy
+    of the first file alone left the others as they were), each copy's cells set missing where
+    the value is held at every step of every file: a cell held through one file (a dry month) but
+    not through the series is kept. Each file's target is read once (loaded, then compared and
+    written from memory); a loop of one command per file read every file again for each (24
+    files: 24 x 25 = 600 reads of a file, fix39c). The files are their folder's ``*.nc`` when that is all of them,
+    else listed."""
     parents = {Path(file).parent for file in files}
+    folders = {parent: copies_folder(parent, _HELD_COPIES_FOLDER) for parent in sorted(parents)}
     parent = next(iter(parents))
     every = sorted(str(path) for path in parent.glob("*.nc"))
     if len(parents) == 1 and every == sorted(str(Path(file)) for file in files):
-        paths = f"sorted(__import__('glob').glob({working_path(parent) + '/*.nc'!r}))"
+        opened = (f"P = sorted(glob.glob({working_path(parent) + '/*.nc'!r})); "
+                  f"O = [os.path.join({working_path(folders[parent])!r}, os.path.basename(p)) for p in P]")
     else:
-        paths = repr([working_path(file) for file in files])
-    held = (f"(xr.concat([xr.open_dataset(p, decode_times=False)[{target!r}] for p in {paths}], {found.time!r}) "
-            f"== {found.value!r}).all({found.time!r})")
-    statements = [f"m = {held}", f"d[{target!r}] = d[{target!r}].where(~m)"]
-    return copies_of_files(lambda arguments, file: xarray_command(statements, arguments), files,
-                           name=_HELD_COPIES_FOLDER)
+        opened = (f"P = {[working_path(file) for file in files]!r}; "
+                  f"O = {[working_path(folders[Path(file).parent] / copy_name(file)) for file in files]!r}")
+    script = (f"import glob, os, xarray as xr; {opened}; D = [xr.open_dataset(p, decode_times=False) for p in P]; "
+              f"D = [d.assign({{{target!r}: d[{target!r}].load()}}) for d in D]; "
+              f"m = (xr.concat([d[{target!r}] for d in D], {found.time!r}) == {found.value!r}).all({found.time!r}); "
+              f"[d.assign({{{target!r}: d[{target!r}].where(~m)}}).to_netcdf(o) for d, o in zip(D, O)]")
+    made = " ".join(shown_path(folder) for folder in folders.values())
+    data = " --data ".join(copies_data(folder, [file for file in files if Path(file).parent == source])
+                           for source, folder in folders.items())
+    return (f"mkdir -p {made} && {python_command(script)} (a copy of each of its {len(files)} files in a new "
+            f"folder, each file read once), then give --data {data} in place of the originals")
