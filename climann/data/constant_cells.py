@@ -64,7 +64,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,17 +74,18 @@ import xarray as xr
 
 from climann.data.absolute_zero import absolute_zero
 from climann.data.bounded_quantities import upper_bound
-from climann.data.fill_like import checked_steps, fill_like_values, time_dimension
+from climann.data.fill_like import (BlockReads, blocks_by_place, checked_step_numbers, fill_like_values,
+                                   read_together, time_dimension)
 from climann.data.nonnegative import cannot_be_negative
-from climann.data.shell import (copies_of_files, copy_command, copy_path, input_and_copy, is_zarr_store,
-                                working_path, xarray_command)
+from climann.data.shell import (copies_data, copies_folder, copy_command, copy_name, copy_path, input_and_copy,
+                                is_zarr_store, python_command, shown_path, working_path)
 from climann.data.sources import source_files, variable_file
 from climann.data.units import WATER_DENSITY, is_water_quantity, parse_units, unit_registry
 
 __all__ = ["FREEZING_TOLERANCE", "FRESH_WATER_FREEZING", "FRESH_WATER_WORDS", "GLACIER_SNOW", "ICE_HELD_WORDS",
            "ICE_MELTING", "MELTING_SURFACE_WORDS", "MIN_SHARE", "MIN_STEPS", "MIN_VARYING", "NEARLY_ALL",
-           "SEA_WATER_FREEZING", "ZERO_BOUNDED_WORDS", "ConstantCells", "constant_cells", "held_value_fix",
-           "may_be_held_on_ice", "physical_bound"]
+           "SEA_WATER_FREEZING", "ZERO_BOUNDED_WORDS", "CellRanges", "ConstantCells", "cell_ranges", "constant_cells",
+           "held_value_fix", "may_be_held_on_ice", "physical_bound", "planned_cell_ranges"]
 
 #: The fewest time steps checked: over two steps a slowly changing field, packed to a coarse
 #: step, may repeat itself; over three evenly spaced steps of the record no real field does.
@@ -197,19 +198,133 @@ class ConstantCells:
     time: str
 
 
-def constant_cells(dataset: xr.Dataset, target: str) -> ConstantCells | None:
+@dataclass(frozen=True)
+class CellRanges:
+    """A variable's lowest and highest value in each cell over the steps checked
+    (:func:`~climann.data.fill_like.checked_steps`), and where it is present: what
+    :func:`constant_cells` and :func:`climann.data.land_masks.land_stored_as_value` look at.
+
+    Attributes
+    ----------
+    lowest, highest : xarray.DataArray
+        Shape (every dimension of the variable but time), in the variable's dtype; missing
+        values skipped, NaN in a cell missing at every step checked.
+    present : xarray.DataArray
+        Bool, same shape: present at every step checked.
+    anywhere : xarray.DataArray
+        Bool, same shape: present at one step checked at least.
+    n_steps : int
+        The steps checked (1 for a static field).
+    time : str or None
+        The variable's time dimension; None for a static field.
+    """
+
+    lowest: xr.DataArray
+    highest: xr.DataArray
+    present: xr.DataArray
+    anywhere: xr.DataArray
+    n_steps: int
+    time: str | None
+
+
+def planned_cell_ranges(dataset: xr.Dataset, name: str, *, shared: bool = False) -> BlockReads:
+    """The reads of :func:`cell_ranges`, to be computed with the run's other checks of every value
+    (:func:`~climann.data.fill_like.read_together`, :mod:`climann.data.value_checks`): each block of
+    the variable's data that holds a step checked is read as those checks read it
+    (:func:`~climann.data.fill_like.blocks_by_place`, the same keys, so that dask reads it once
+    for all) and reduced to its cells' ranges over the steps checked it holds; the blocks are then
+    joined (a minimum of minima is the minimum).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        As opened and subset (lazy).
+    name : str
+        The variable; one absent or not of numbers (dtype kind ``i``, ``u``, ``f``) has no reads and
+        the answer None.
+    shared : bool
+        Whether its blocks keep the file's keys (:func:`~climann.data.fill_like.blocks_by_step`), as
+        the other checks read it.
+
+    Returns
+    -------
+    climann.data.fill_like.BlockReads
+        Its answer: a :class:`CellRanges`, or None.
+    """
+    if name not in dataset.data_vars or dataset[name].dtype.kind not in "iuf":
+        return BlockReads([], lambda parts: None)
+    variable = dataset[name]
+    time = time_dimension(variable)
+    axis = None if time is None else variable.dims.index(time)
+    steps = checked_step_numbers(variable)
+    chunks = variable.data.chunks if dask.is_dask_collection(variable.data) else tuple((n,) for n in variable.shape)
+    tasks, places = [], []
+    for block, offsets in blocks_by_place(variable.data, shared=shared):
+        held = None
+        if axis is not None:
+            start = offsets[axis]
+            size = dict(zip(np.cumsum([0, *chunks[axis]]).tolist(), chunks[axis]))[start]
+            held = steps[(steps >= start) & (steps < start + size)] - start
+            if not held.size:
+                continue  # holds no step checked: not read
+        tasks.append(dask.delayed(_block_ranges)(block, axis, held))
+        places.append(tuple(offset for number, offset in enumerate(offsets) if number != axis))
+    dims = [dim for dim in variable.dims if dim != time]
+    shape = tuple(variable.sizes[dim] for dim in dims)
+
+    def finish(parts: Sequence[tuple[np.ndarray, ...]]) -> CellRanges:
+        lowest, highest = np.zeros(shape, variable.dtype), np.zeros(shape, variable.dtype)
+        present, anywhere, seen = np.ones(shape, bool), np.zeros(shape, bool), np.zeros(shape, bool)
+        for place, (low, high, every, some) in zip(places, parts, strict=True):
+            region = tuple(slice(start, start + size) for start, size in zip(place, low.shape, strict=True))
+            first = ~seen[region]  # the first block of these cells: its ranges as they are
+            lowest[region] = np.where(first, low, np.fmin(lowest[region], low))
+            highest[region] = np.where(first, high, np.fmax(highest[region], high))
+            present[region] &= every
+            anywhere[region] |= some
+            seen[region] = True
+        return CellRanges(*(xr.DataArray(array, dims=dims) for array in (lowest, highest, present & seen, anywhere)),
+                          n_steps=int(steps.size), time=time)
+
+    return BlockReads(tasks, finish)
+
+
+def _block_ranges(block: np.ndarray, time_axis: int | None, held: np.ndarray | None) -> tuple[np.ndarray, ...]:
+    """Of one block, at its steps ``held`` (indices in the block) along ``time_axis`` (None: a
+    static field, its values as they are): the lowest and highest value of each cell, missing
+    values skipped (NaN where all are missing: NumPy's ``fmin``/``fmax``), and whether it is
+    present at every one and at one of them."""
+    values = np.asarray(block)
+    values = values[np.newaxis] if time_axis is None else np.moveaxis(np.take(values, held, time_axis), time_axis, 0)
+    present = ~np.isnan(values) if values.dtype.kind == "f" else np.ones(values.shape, bool)
+    return (np.fmin.reduce(values, axis=0), np.fmax.reduce(values, axis=0), present.all(axis=0),
+            present.any(axis=0))
+
+
+def cell_ranges(dataset: xr.Dataset, name: str) -> CellRanges | None:
+    """:func:`planned_cell_ranges` read alone (one computation); None for a variable absent or
+    not of numbers."""
+    return read_together(planned_cell_ranges(dataset, name))[0]()
+
+
+def constant_cells(dataset: xr.Dataset, target: str, *,
+                   cells: CellRanges | Callable[[], CellRanges] | None = None) -> ConstantCells | None:
     """The cells where the target holds one value at every step checked, when they are most
     likely land or no data stored as a value (see the module's rule), else None.
 
     The target is read on at most :data:`~climann.data.fill_like.FILL_LIKE_CHECKED_STEPS`
     evenly spaced steps, reduced to its minimum, maximum and presence per cell (every
-    dimension but time) in one computation.
+    dimension but time): :func:`cell_ranges`, given as ``cells`` when the run's one read of
+    the target made them (:mod:`climann.data.value_checks`).
 
     Parameters
     ----------
     dataset : xarray.Dataset
         As opened and subset (lazy).
     target : str
+    cells : CellRanges or callable or None
+        The target's :func:`cell_ranges`, read with the other checks, or the function that gives
+        them; None: read here (either way only when the target has :data:`MIN_STEPS` steps or more).
 
     Returns
     -------
@@ -219,13 +334,13 @@ def constant_cells(dataset: xr.Dataset, target: str) -> ConstantCells | None:
     """
     if target not in dataset.data_vars or dataset[target].dtype.kind not in "iuf":
         return None
-    sample = checked_steps(dataset[target])
-    time = time_dimension(sample)
-    if time is None or sample.sizes[time] < MIN_STEPS or "flag_values" in sample.attrs:
+    time = time_dimension(dataset[target])
+    n_steps = int(checked_step_numbers(dataset[target]).size)
+    if time is None or n_steps < MIN_STEPS or "flag_values" in dataset[target].attrs:
         return None
-    lowest, highest, present, anywhere = (np.asarray(array) for array in dask.compute(
-        sample.min(time).data, sample.max(time).data, sample.notnull().all(time).data,
-        sample.notnull().any(time).data))
+    cells = cell_ranges(dataset, target) if cells is None else cells() if callable(cells) else cells
+    lowest, highest, present, anywhere = (np.asarray(array) for array in (
+        cells.lowest, cells.highest, cells.present, cells.anywhere))
     constant = present & (lowest == highest)
     n_cells, n_constant = int(anywhere.sum()), int(constant.sum())
     n_varying = int((anywhere & ~constant).sum())
@@ -239,7 +354,7 @@ def constant_cells(dataset: xr.Dataset, target: str) -> ConstantCells | None:
         return None
     if any(value in item.decoded for item in fill_like_values(dataset[target])):
         return None  # 1e20, -9999, a default fill: named by the fill-like values' own warning (value_checks)
-    return ConstantCells(float(value), n_held, n_cells, n_varying, int(sample.sizes[time]), time)
+    return ConstantCells(float(value), n_held, n_cells, n_varying, n_steps, time)
 
 
 def physical_bound(name: str, variable: xr.DataArray, value: float) -> str | None:
@@ -432,20 +547,30 @@ _HELD_COPIES_FOLDER = "held_cells_missing"
 
 
 def _held_value_fix_of_files(target: str, found: ConstantCells, files: Sequence[str]) -> str:
-    """:func:`held_value_fix` for a target read from several files: a copy of each in a new folder
-    (:func:`~climann.data.shell.copies_of_files`; a copy of the first file alone left the others
-    as they were), each copy's cells set missing where the value is held at every step of every
-    file (the files read together, by their list or their folder's ``*.nc``): a cell held through
-    one file (a dry month) but not through the series is kept."""
+    """:func:`held_value_fix` for a target read from several files: one ``python -c`` that writes a
+    copy of each into a new folder beside it (:func:`~climann.data.shell.copies_folder`; a copy
+    of the first file alone left the others as they were), each copy's cells set missing where
+    the value is held at every step of every file: a cell held through one file (a dry month) but
+    not through the series is kept. Each file's target is read once (loaded, then compared and
+    written from memory); a loop of one command per file read every file again for each (24
+    files: 24 x 25 = 600 reads of a file, fix39c). The files are their folder's ``*.nc`` when that is all of them,
+    else listed."""
     parents = {Path(file).parent for file in files}
+    folders = {parent: copies_folder(parent, _HELD_COPIES_FOLDER) for parent in sorted(parents)}
     parent = next(iter(parents))
     every = sorted(str(path) for path in parent.glob("*.nc"))
     if len(parents) == 1 and every == sorted(str(Path(file)) for file in files):
-        paths = f"sorted(__import__('glob').glob({working_path(parent) + '/*.nc'!r}))"
+        opened = (f"P = sorted(glob.glob({working_path(parent) + '/*.nc'!r})); "
+                  f"O = [os.path.join({working_path(folders[parent])!r}, os.path.basename(p)) for p in P]")
     else:
-        paths = repr([working_path(file) for file in files])
-    held = (f"(xr.concat([xr.open_dataset(p, decode_times=False)[{target!r}] for p in {paths}], {found.time!r}) "
-            f"== {found.value!r}).all({found.time!r})")
-    statements = [f"m = {held}", f"d[{target!r}] = d[{target!r}].where(~m)"]
-    return copies_of_files(lambda arguments, file: xarray_command(statements, arguments), files,
-                           name=_HELD_COPIES_FOLDER)
+        opened = (f"P = {[working_path(file) for file in files]!r}; "
+                  f"O = {[working_path(folders[Path(file).parent] / copy_name(file)) for file in files]!r}")
+    script = (f"import glob, os, xarray as xr; {opened}; D = [xr.open_dataset(p, decode_times=False) for p in P]; "
+              f"D = [d.assign({{{target!r}: d[{target!r}].load()}}) for d in D]; "
+              f"m = (xr.concat([d[{target!r}] for d in D], {found.time!r}) == {found.value!r}).all({found.time!r}); "
+              f"[d.assign({{{target!r}: d[{target!r}].where(~m)}}).to_netcdf(o) for d, o in zip(D, O)]")
+    made = " ".join(shown_path(folder) for folder in folders.values())
+    data = " --data ".join(copies_data(folder, [file for file in files if Path(file).parent == source])
+                           for source, folder in folders.items())
+    return (f"mkdir -p {made} && {python_command(script)} (a copy of each of its {len(files)} files in a new "
+            f"folder, each file read once), then give --data {data} in place of the originals")

@@ -65,9 +65,9 @@ from climann.data.time_axis import date_text
 from climann.errors import ClimannError
 
 __all__ = ["DEFAULT_FILL_VALUES", "FILL_LIKE_CHECKED_STEPS", "FILL_LIKE_VALUES", "INTEGER_EXTREMES",
-           "REFUSED_AT_LEAST", "USUAL_FILL_VALUES", "BlockReads", "FillLike", "FillLikeCount", "blocks_by_step",
-           "checked_steps", "command_files", "counts_by_step", "fill_like_counts", "fill_like_values", "marking_fix",
-           "name_in_command",
+           "REFUSED_AT_LEAST", "USUAL_FILL_VALUES", "BlockReads", "FillLike", "FillLikeCount", "blocks_by_place",
+           "blocks_by_step", "checked_step_numbers", "checked_steps", "command_files", "counts_by_step",
+           "fill_like_counts", "fill_like_values", "marking_fix", "name_in_command",
            "planned_counts_by_step", "planned_fill_like_counts", "read_together", "refuse_huge_fill_like_values",
            "steps_text", "time_dimension", "warn_fill_like_values"]
 
@@ -320,11 +320,19 @@ def checked_steps(variable: xr.DataArray) -> xr.DataArray:
     """At most :data:`FILL_LIKE_CHECKED_STEPS` evenly spaced steps of its time dimension (the
     values a check that reads a sample of the data looks at: units, land masks, valid-range
     tails; the fill-like values and those below absolute zero are counted on every value)."""
+    time, steps = time_dimension(variable), checked_step_numbers(variable)
+    return variable if time is None or steps.size == variable.sizes[time] else variable.isel({time: steps})
+
+
+def checked_step_numbers(variable: xr.DataArray) -> np.ndarray:
+    """The indices of the steps :func:`checked_steps` takes along the variable's time dimension
+    (every step when it has at most :data:`FILL_LIKE_CHECKED_STEPS`; ``[0]`` for a static field),
+    sorted, int64."""
     time = time_dimension(variable)
-    if time is not None and variable.sizes[time] > FILL_LIKE_CHECKED_STEPS:
-        steps = np.linspace(0, variable.sizes[time] - 1, FILL_LIKE_CHECKED_STEPS).round().astype(int)
-        return variable.isel({time: np.unique(steps)})
-    return variable
+    n_steps = 1 if time is None else variable.sizes[time]
+    if n_steps <= FILL_LIKE_CHECKED_STEPS:
+        return np.arange(n_steps, dtype=np.int64)
+    return np.unique(np.linspace(0, n_steps - 1, FILL_LIKE_CHECKED_STEPS).round().astype(np.int64))
 
 
 def time_dimension(variable: xr.DataArray) -> str | None:
@@ -358,11 +366,18 @@ def blocks_by_step(data: object, time_axis: int | None, *, shared: bool = False)
     :mod:`climann.data.absolute_zero`), computed together (:func:`read_together`), reads the
     file once with it; else the graph is optimized (a region read alone from the file).
     """
+    return [(block, 0 if time_axis is None else offsets[time_axis])
+            for block, offsets in blocks_by_place(data, shared=shared)]
+
+
+def blocks_by_place(data: object, *, shared: bool = False) -> list[tuple[object, tuple[int, ...]]]:
+    """Each block of ``data`` (dask's blocks, or a NumPy array whole) with the index of its first
+    value along every axis; ``shared`` as :func:`blocks_by_step` (which takes the time axis's)."""
     if not dask.is_dask_collection(data):
-        return [(data, 0)]
+        return [(data, (0,) * np.ndim(data))]
     blocks = data.to_delayed(optimize_graph=not shared)
-    starts = np.cumsum([0, *data.chunks[time_axis]]) if time_axis is not None else None
-    return [(blocks[index], 0 if starts is None else int(starts[index[time_axis]]))
+    starts = [np.cumsum([0, *sizes]) for sizes in data.chunks]
+    return [(blocks[index], tuple(int(starts[axis][place]) for axis, place in enumerate(index)))
             for index in np.ndindex(*blocks.shape)]
 
 

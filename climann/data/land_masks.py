@@ -79,6 +79,7 @@ import dataclasses
 import logging
 import re
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,7 +87,8 @@ import dask
 import numpy as np
 import xarray as xr
 
-from climann.data.constant_cells import ConstantCells, constant_cells, held_value_fix, may_be_held_on_ice
+from climann.data.constant_cells import (CellRanges, ConstantCells, cell_ranges, constant_cells, held_value_fix,
+                                         may_be_held_on_ice)
 from climann.data.file_encodings import commands_for_files, stored_forms
 from climann.data.fill_like import checked_steps, time_dimension
 from climann.data.flags import flag_codes
@@ -411,13 +413,15 @@ def _surface_level(name: str, mask: xr.DataArray, variable: xr.DataArray) -> xr.
     return mask.isel({extra[0]: 0}, drop=True)
 
 
-def land_stored_as_value(dataset: xr.Dataset, target: str, *, others: bool = True) -> StoredLand | None:
+def land_stored_as_value(dataset: xr.Dataset, target: str, *, others: bool = True,
+                         cells: CellRanges | Callable[[], CellRanges] | None = None) -> StoredLand | None:
     """The land a mask on the target's grid marks, where the target holds one value at every
     step checked (see the module's description); None when there is none.
 
     The target is read on at most :data:`~climann.data.fill_like.FILL_LIKE_CHECKED_STEPS` evenly
     spaced time steps (and every value of its other dimensions off the mask's grid), reduced to
-    its minimum, maximum and presence per cell in one computation: a map, not the data.
+    its minimum, maximum and presence per cell (:func:`~climann.data.constant_cells.cell_ranges`):
+    a map, not the data.
 
     Parameters
     ----------
@@ -428,6 +432,11 @@ def land_stored_as_value(dataset: xr.Dataset, target: str, *, others: bool = Tru
         Whether, without such a mask, the other variables of the target's grid and time axis
         are read for cells they all leave missing (:func:`_stored_where_others_missing`); the
         default predictors, which leave out the mask only, do not read them.
+    cells : CellRanges or callable or None
+        The target's :func:`~climann.data.constant_cells.cell_ranges`, when the run's one read of
+        its values made them (:mod:`climann.data.value_checks`), or the function that gives them;
+        None: read here. Either way read only when there is a mask or another variable to
+        compare with.
 
     Returns
     -------
@@ -438,28 +447,33 @@ def land_stored_as_value(dataset: xr.Dataset, target: str, *, others: bool = Tru
     if target not in dataset.data_vars or dataset[target].dtype.kind not in "iuf":
         return None
     masks = _masks(dataset, target)
-    sample = checked_steps(dataset[target])
     for name, (mask, sides) in masks.items():
-        steps = [dim for dim in sample.dims if dim not in mask.dims]
-        reduced = (sample.min(steps), sample.max(steps), sample.notnull().all(steps))
-        lowest, highest, present, mask_values = dask.compute(
-            *[array.transpose(*mask.dims).data for array in reduced], mask.data)
+        cells = cell_ranges(dataset, target) if cells is None else cells() if callable(cells) else cells
+        extra = [dim for dim in cells.lowest.dims if dim not in mask.dims]  # off the mask's grid: as more steps
+        # NaN-skipping, as over time (cell_ranges): a cell missing at every level checked is NaN
+        lowest, highest, present = (array.transpose(*extra, *mask.dims).values.reshape(-1, *mask.shape)
+                                    for array in (cells.lowest, cells.highest, cells.present))
+        lowest, highest, present = np.fmin.reduce(lowest), np.fmax.reduce(highest), present.all(axis=0)
+        n_steps = cells.n_steps * int(np.prod([cells.lowest.sizes[dim] for dim in extra]))
+        (mask_values,) = dask.compute(mask.data)
         held = [found for codes in sides if (found := _stored(
-            name, codes, np.asarray(mask_values), lowest, highest, present,
-            n_steps=int(np.prod([sample.sizes[dim] for dim in steps])))) is not None]
+            name, codes, np.asarray(mask_values), lowest, highest, present, n_steps=n_steps)) is not None]
         found = held[0] if len(held) == 1 else None  # a mask that does not say which side is land: one side only
         if found is not None:
             time = time_dimension(dataset[target]) if time_dimension(dataset[target]) in dataset[name].dims else None
             off_grid = set(dataset[name].dims) - {time} != set(mask.dims) or _off_grid(dataset[name])
             return dataclasses.replace(found, off_grid=off_grid, time=time)
-    return _stored_where_others_missing(dataset, target, sample) if others else None
+    if not others:
+        return None
+    return _stored_where_others_missing(dataset, target, cells or (lambda: cell_ranges(dataset, target)))
 
 
 #: What says where the land is when no mask does (:func:`_stored_where_others_missing`).
 _MISSING_IN_OTHERS = LandCodes((0.0,), "missing at every step checked")
 
 
-def _stored_where_others_missing(dataset: xr.Dataset, target: str, sample: xr.DataArray) -> StoredLand | None:
+def _stored_where_others_missing(dataset: xr.Dataset, target: str,
+                                 cells: CellRanges | Callable[[], CellRanges]) -> StoredLand | None:
     """Land stored as a value where no mask says so but the file's other variables do: another
     variable on the target's grid and time axis (NEMO's ``sossheig`` beside ``sosstsst``, both
     of one ``grid_T`` file) missing at every step checked on the cells where the target holds
@@ -468,17 +482,19 @@ def _stored_where_others_missing(dataset: xr.Dataset, target: str, sample: xr.Da
     others), when the target changes in time on most cells where that variable has values: a
     field that holds one value at most cells (land-cover classes, a static field written at
     every step) says nothing of where land is. The target's constant cells are found first: no
-    other variable is read when it has none. The first such variable in the file's order is named."""
-    time = time_dimension(sample)
+    other variable is read when it has none. The first such variable in the file's order is named.
+    ``cells``: the target's :func:`~climann.data.constant_cells.cell_ranges`, or the function that
+    reads them (called only when there is such a variable)."""
+    time = time_dimension(dataset[target])
     others = [name for name in map(str, dataset.data_vars) if name != target and time is not None
-              and set(dataset[name].dims) == set(sample.dims) and dataset[name].dtype.kind == "f"]
+              and set(dataset[name].dims) == set(dataset[target].dims) and dataset[name].dtype.kind == "f"]
     if not others:
         return None
-    lowest, highest, present = dask.compute(sample.min(time).data, sample.max(time).data,
-                                            sample.notnull().all(time).data)
+    cells = cells() if callable(cells) else cells
+    lowest, highest, present = (np.asarray(array) for array in (cells.lowest, cells.highest, cells.present))
     if not (present & (lowest == highest)).any():
         return None
-    grid = [dim for dim in sample.dims if dim != time]
+    grid = list(cells.lowest.dims)
     presences = dask.compute(*[checked_steps(dataset[name]).notnull().any(time).transpose(*grid).data
                                for name in others])
     constant = present & (lowest == highest)
@@ -487,7 +503,7 @@ def _stored_where_others_missing(dataset: xr.Dataset, target: str, sample: xr.Da
         if np.sum(water & constant) > AT_MOST_IN_WATER * np.sum(water):
             continue  # a field that holds one value on most cells everywhere (land cover, a class): it tells nothing
         found = _stored(name, _MISSING_IN_OTHERS, np.asarray(anywhere, float), lowest, highest, present,
-                        n_steps=int(sample.sizes[time]))
+                        n_steps=cells.n_steps)
         if found is not None:
             return dataclasses.replace(found, missing_in=True)
     return None
@@ -676,7 +692,7 @@ def _set_fill(variable: xr.DataArray, own_name: str) -> str:
 
 
 def warn_land_stored_as_value(dataset: xr.Dataset, target: str, *, where: str,
-                              file: str | Path | None = None) -> None:
+                              file: str | Path | None = None, cells: CellRanges | None = None) -> None:
     """Warn, once per run, when the target holds one value at every step checked on the land
     cells of a land-sea mask on its grid (:func:`land_stored_as_value`): land stored as a
     value, trained on and scored as data. The message names the mask, the cells, the value and
@@ -696,14 +712,24 @@ def warn_land_stored_as_value(dataset: xr.Dataset, target: str, *, where: str,
         The files, for the message, when the target does not record its own.
     file : str or Path or None
         The file to name in the command (see :func:`land_fix`).
+    cells : CellRanges or None
+        The target's :func:`~climann.data.constant_cells.cell_ranges` from the run's one read of
+        its values (:func:`~climann.data.value_checks.warn_held_values`); None: read here, once
+        for both rules.
     """
     if target not in dataset.data_vars:
         return
 
+    read = [] if cells is None else [cells]  # read once, when a rule first needs them
+
+    def ranges() -> CellRanges:
+        read.extend([] if read else [cell_ranges(dataset, target)])
+        return read[0]
+
     def message() -> str | None:
-        found = land_stored_as_value(dataset, target)
+        found = land_stored_as_value(dataset, target, cells=ranges)
         if found is None:
-            held = constant_cells(dataset, target)  # nothing else says where land is: the target's own values
+            held = constant_cells(dataset, target, cells=ranges)  # nothing else says where land is: its own values
             return None if held is None else _held_value_text(dataset, target, held, where=where, file=file)
         cells = (f"where '{found.mask}' (same grid) is missing at every step checked, as an ocean model leaves "
                  "land" if found.missing_in else f"that '{found.mask}' calls land ({found.codes.said_by})"

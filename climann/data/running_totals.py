@@ -36,7 +36,11 @@ of each file, with no step before it there, is left out. A step where the total 
 file (a total since 1 January at each 1 January) is left missing, as across files
 (:data:`RESTART_RULE`). The copies get CF time bounds
 [previous time, time] and ``cell_methods = "time: sum"``: the amounts are paired with other
-data by the step they fall in.
+data by the step they fall in. A total whose words date its start within each year (growing
+degree days "accumulated since 1 January", a season's snowfall "since 1 September",
+:func:`since_a_date`) is refused as the seasonal index it is, not in a simulation's words
+(break38c R2): it restarts at that date each year, and trained on, the network learns how far
+into the season a step is rather than the step's own amount.
 
 WRF run with ``bucket_mm`` > 0 resets ``RAINNC`` and ``RAINC`` by that amount each time they pass
 it and counts the resets in ``I_RAINNC`` and ``I_RAINC``: a difference across a reset is
@@ -67,7 +71,8 @@ from climann.data.units import described_as_anomaly, is_rate, water_quantity
 from climann.errors import ClimannError
 
 __all__ = ["MIN_EVIDENCE", "RESTART_RULE", "across_files_command", "grows_without_falling", "planned_running_totals",
-           "refuse_running_totals", "running_total_reason", "step_amounts_command", "step_sums", "sum_from_one_start"]
+           "refuse_running_totals", "running_total_reason", "since_a_date", "step_amounts_command", "step_sums",
+           "sum_from_one_start"]
 
 #: Words of a ``long_name`` or ``description`` that say a total since a start.
 _SINCE_A_START = re.compile(
@@ -75,6 +80,20 @@ _SINCE_A_START = re.compile(
     r"|\b(?:since|from)\s+(?:the\s+)?(?:start|beginning)\s+of\s+(?:the\s+)?(?:model\s+)?"
     r"(?:simulation|run|integration|forecast)\b"
     r"|\b(?:since|from)\s+(?:the\s+)?(?:simulation|model|run|integration|forecast)\s+(?:start|initiali[sz]ation)\b",
+    re.IGNORECASE)
+
+#: The months' names as words of a date ("1 January", "Sept. 1").
+_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*(?![a-z])\.?"
+
+#: Words that say a total restarts at a date of each year (a seasonal index: growing degree days
+#: "accumulated since 1 January", a season's snowfall "since 1 September", "since the start of the
+#: water year"), not at a simulation's start: a day and month with no year ("since 1 January
+#: 1979" is one start), or the start of a year or season.
+_SINCE_A_DATE = re.compile(
+    rf"\b(?:since|from)\s+(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?[\s./-]*(?:of\s+)?{_MONTHS}"
+    rf"|{_MONTHS}\s*\d{{1,2}}(?:st|nd|rd|th)?(?!\d))(?![\s,./-]*\d{{4}})"
+    r"|\b(?:since|from)\s+the\s+(?:start|beginning|first\s+day)\s+of\s+(?:the\s+|each\s+)?"
+    r"(?:(?:calendar|water|hydrological|agricultural)\s+)?(?:year|(?:growing\s+|snow\s+|rainy\s+)?season)\b",
     re.IGNORECASE)
 
 #: WRF's words: a description that begins with "ACCUMULATED" ("ACCUMULATED TOTAL GRID SCALE
@@ -100,6 +119,12 @@ _AMOUNTS = frozenset({"precipitation", "rain", "snowfall", "runoff"})
 #: the new total is written: the step is left missing.
 RESTART_RULE = ("a total that falls from one step to the next restarted within that step (a new simulation, a "
                 "new season of a total since a date), and that step's amount is left missing")
+
+#: :data:`RESTART_RULE` for a seasonal index (:func:`since_a_date`): its restart each year.
+_SEASONAL_RESTARTS = ("a total that falls from one step to the next restarted within that step (its date, each "
+                      "year), and that step's amount is left missing: the total after the restart is the new "
+                      "season's since the date, the step's own amount only when the date falls at the step's start, "
+                      "which the values cannot tell")
 
 #: At a step where more than this share of the compared cells falls, a total restarted (or it is
 #: no total); at the others, at most this share may fall (rounding of a packed total).
@@ -438,6 +463,46 @@ def refuse_running_totals(dataset: xr.Dataset, names: Sequence[str], *, where: s
     raise ClimannError(_refusal(dataset, reasons, where=where))
 
 
+def since_a_date(variable: xr.DataArray) -> str | None:
+    """The words of ``variable``'s ``long_name`` or ``description`` that say it is accumulated since
+    a date of each year (:data:`_SINCE_A_DATE`: "since 1 January", "since the start of the water
+    year"), a seasonal index that restarts there each year; None when none do (a simulation's
+    total, or a total its words do not date).
+
+    Examples
+    --------
+    >>> import xarray as xr
+    >>> since_a_date(xr.DataArray(0.0, attrs={"long_name": "growing degree days accumulated since 1 January"}))
+    'since 1 January'
+    >>> since_a_date(xr.DataArray(0.0, attrs={"long_name": "rain accumulated since 1 January 1979"})) is None
+    True
+    """
+    for _, text in _words(variable):
+        if (found := _SINCE_A_DATE.search(text)) is not None:
+            return found.group(0)
+    return None
+
+
+def _head(dataset: xr.Dataset, reasons: Mapping[str, str], *, where: str) -> str:
+    """What the totals of :func:`refuse_running_totals` are and why they mislead the network: a
+    seasonal index when the words of each say a date of each year (:func:`since_a_date`), else a
+    simulation's total (WRF's wording)."""
+    first = next(iter(reasons))
+    what = "; ".join(f"{name}: {reason}" for name, reason in reasons.items())
+    are = f"{', '.join(reasons)} in {variable_where(dataset[first], where)} {'are' if len(reasons) > 1 else 'is'}"
+    dates = [since_a_date(dataset[name]) for name in reasons]
+    if all(dates):
+        said = " and ".join(dict.fromkeys(str(date) for date in dates))
+        return (f"{are} {'seasonal indices' if len(reasons) > 1 else 'a seasonal index'} accumulated {said} each "
+                f"year ({what}): the value at a step is the sum of every step since that date, restarted each year, "
+                f"not the step's own amount; trained on, the network learns mostly how far into the season the step "
+                f"is (the day of the year and the sum of the weather before it), not the step's own conditions, and "
+                f"'persistence' (the total of the step before) scores the step's own amount as its error")
+    return (f"{are} {'totals' if len(reasons) > 1 else 'a total'} accumulated since a start (a simulation's, as "
+            f"WRF's RAINNC since SIMULATION_START_DATE), not the amount of each time step ({what}): trained on, the "
+            f"network learns how long the run has gone, and 'persistence' scores the step's own amount as its error")
+
+
 def _refusal(dataset: xr.Dataset, reasons: Mapping[str, str], *, where: str) -> str:
     """The one line of :func:`refuse_running_totals`."""
     first = next(iter(reasons))
@@ -446,12 +511,9 @@ def _refusal(dataset: xr.Dataset, reasons: Mapping[str, str], *, where: str) -> 
     totals = [*reasons, *(name for name in dataset.data_vars if name not in reasons
                           and source_files(dataset[name]) == files
                           and running_total_reason(str(name), dataset[name], dataset))]
-    what = "; ".join(f"{name}: {reason}" for name, reason in reasons.items())
-    listed = ", ".join(reasons)
-    head = (f"{listed} in {variable_where(dataset[first], where)} {'are totals' if len(reasons) > 1 else 'is a total'} "
-            f"accumulated since a start (a simulation's, as WRF's RAINNC since SIMULATION_START_DATE), not the "
-            f"amount of each time step ({what}): trained on, the network learns how long the run has gone, and "
-            f"'persistence' scores the step's own amount as its error")
+    head = _head(dataset, reasons, where=where)
+    seasonal = all(since_a_date(dataset[name]) for name in reasons)
+    restarts = _SEASONAL_RESTARTS if seasonal else RESTART_RULE
     try:
         time = find_coordinate(dataset, "time")
     except ClimannError:
@@ -466,16 +528,16 @@ def _refusal(dataset: xr.Dataset, reasons: Mapping[str, str], *, where: str) -> 
     if len(files) > 1 and dataset.sizes[time] <= len(files):  # one step a file (WRF's frames_per_outfile = 1)
         command, data = across_files_command(files, names, time_name, buckets=buckets)
         return (f"{head}; write the amount of each step, the difference of consecutive totals, across the files "
-                f"(each holds one step) in time order{bucket_said}; {RESTART_RULE}; with time bounds [previous "
+                f"(each holds one step) in time order{bucket_said}; {restarts}; with time bounds [previous "
                 f"time, time]: `{command}`, then give --data {data} in place of the files given (one file of their "
                 f"variables)")
     command, data = step_amounts_command(files, names, time_name, buckets=buckets)
     given = f"the file {shown_path(files[0])}" if len(files) == 1 else "the files given"
+    across = ("files are not differenced across" if seasonal else
+              "a file continues its simulation's total or begins a new one at 0, so files are not differenced across")
     return (f"{head}; write the amount of each step, the difference of consecutive totals within each file"
-            f"{bucket_said} (a "
-            f"file continues its simulation's total or begins a new one at 0, so files are not differenced across; "
-            f"the first step of each file, with no step before it there, is left out; {RESTART_RULE}), with time "
-            f"bounds [previous time, time]: `{command}`, then give {data} in place of {given} "
+            f"{bucket_said} ({across}; the first step of each file, with no step before it there, is left out; "
+            f"{restarts}), with time bounds [previous time, time]: `{command}`, then give {data} in place of {given} "
             f"(their other variables are copied as they are)")
 
 

@@ -442,9 +442,7 @@ def copies_of_files(advice: Callable[[str, str], str], files: Sequence[str | os.
     files = [str(file) for file in files]
     if len(files) == 1:
         return advice(input_and_copy(files[0]), files[0])
-    folders = {Path(file).parent: new_folder(Path(file).parent, name) for file in files}
-    for parent, folder in folders.items():
-        _handed_out(folder, parent)
+    folders = {Path(file).parent: copies_folder(Path(file).parent, name) for file in files}
     groups: dict[tuple[Path, str], list[str]] = {}
     for file in files:
         parent = Path(file).parent
@@ -457,6 +455,15 @@ def copies_of_files(advice: Callable[[str, str], str], files: Sequence[str | os.
                          _loop_list(parent, held), len(held), every)
         said.append(looped if len(groups) == 1 else f"for {', '.join(Path(file).name for file in held)}: {looped}")
     return "; ".join(said)
+
+
+def copies_folder(parent: str | os.PathLike, name: str) -> Path:
+    """The new folder inside ``parent`` (:func:`new_folder`) for the copies of its files that one
+    piece of advice writes (:func:`copies_of_files`), kept as handed out while the message is
+    made (:func:`copies_said_once`)."""
+    folder = new_folder(parent, name)
+    _handed_out(folder, parent)
+    return folder
 
 
 def _loop_list(parent: Path, held: Sequence[str]) -> str:

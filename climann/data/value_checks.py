@@ -6,9 +6,11 @@ or below absolute zero that opening read as missing (:mod:`climann.data.absolute
 negative values of quantities that cannot be negative (:mod:`climann.data.nonnegative`) and the
 fill values that are values of the data (:mod:`climann.data.fill_among_values`) and the totals
 accumulated since a start that grow without falling (:mod:`climann.data.running_totals`); and the
-``-inf`` and ``+inf`` read as missing are counted for a note (:mod:`climann.data.infinite_values`). Their
+``-inf`` and ``+inf`` read as missing are counted for a note (:mod:`climann.data.infinite_values`).
+The run's target is also looked at for land stored as a value (:mod:`climann.data.land_masks`,
+:mod:`climann.data.constant_cells`), in the ranges of its cells over the steps checked. Their
 block reads are computed together (:func:`~climann.data.fill_like.read_together`): dask reads a
-block that several of them look at once, and the data are read in one pass, not four.
+block that several of them look at once, and the data are read in one pass, not one per check.
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ import xarray as xr
 from climann.data.absolute_zero import (BELOW_ABSOLUTE_ZERO_KEY, planned_below_absolute_zero,
                                         warn_below_absolute_zero)
 from climann.data.fill_among_values import planned_fill_among_values, warn_fill_among_values
-from climann.data.fill_like import (planned_fill_like_counts, read_together, refuse_huge_fill_like_values,
+from climann.data.constant_cells import planned_cell_ranges
+from climann.data.fill_like import (BlockReads, planned_fill_like_counts, read_together, refuse_huge_fill_like_values,
                                    warn_fill_like_values)
 from climann.data.infinite_values import note_infinite_values, planned_infinite_counts
+from climann.data.land_masks import warn_land_stored_as_value
 from climann.data.nonnegative import planned_negative_values, warn_negative_values
 from climann.data.running_totals import planned_running_totals, refuse_running_totals
 from climann.data.window_totals import refuse_window_mismatches
@@ -31,7 +35,8 @@ from climann.data.window_totals import refuse_window_mismatches
 __all__ = ["warn_held_values"]
 
 
-def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, file: str | Path | None) -> None:
+def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, file: str | Path | None,
+                     target: str | None = None) -> None:
     """Refuse the fill-like values of 1e30 or more and warn about the others, the temperatures at
     or below absolute zero and the negative values of quantities that cannot be negative that
     the variables ``names`` hold, and say at INFO how many ``-inf`` and ``+inf`` each holds
@@ -48,6 +53,11 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
     file : str or Path or None
         The file to name in the commands when a variable does not record its one file; None for
         data from several files.
+    target : str or None
+        The run's target, whose land stored as a value is then looked for
+        (:func:`~climann.data.land_masks.warn_land_stored_as_value`) in its cells' ranges over the
+        steps checked (:func:`~climann.data.constant_cells.planned_cell_ranges`), read in the
+        same computation: no second read of its values.
 
     Raises
     ------
@@ -67,12 +77,14 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
     # a temperature masked below absolute zero is read for that count as it was in the file: its
     # other counts keep the keys of those reads, so that dask reads it once for all
     shared = [name for name in present if BELOW_ABSOLUTE_ZERO_KEY in dataset[name].encoding]
-    fill_like, below, negative, among, infinite, running = read_together(
+    fill_like, below, negative, among, infinite, running, cells = read_together(
         planned_fill_like_counts(dataset, present, shared=shared), planned_below_absolute_zero(dataset, present),
         planned_negative_values(dataset, present, shared=shared),
         planned_fill_among_values(dataset, present, shared=shared),
         planned_infinite_counts(dataset, present, shared=shared),
-        planned_running_totals(dataset, present, shared=shared))
+        planned_running_totals(dataset, present, shared=shared),
+        planned_cell_ranges(dataset, target, shared=target in shared) if target is not None else BlockReads(
+            [], lambda parts: None))
     note_infinite_values(dataset, infinite(), where=where)  # missing, like NaN: climann.data.infinite_values
     counts = fill_like()
     refuse_huge_fill_like_values(dataset, present, where=where, file=file, counts=counts)
@@ -82,3 +94,5 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
     warn_negative_values(dataset, present, where=where, file=file, found=negative(), unmarked=unmarked)
     warn_fill_among_values(dataset, present, where=where, file=file, found=among())
     refuse_running_totals(dataset, present, where=where, found=running())
+    if target is not None and (ranges := cells()) is not None:
+        warn_land_stored_as_value(dataset, target, where=where, file=file, cells=ranges)

@@ -33,7 +33,6 @@ from climann.data.flags import refuse_codes_within_range, refuse_flag_target, wa
 from climann.data.circular import refuse_direction_target, warn_direction_predictors
 from climann.data.valid_range_tails import warn_outside_valid_range
 from climann.data.value_checks import warn_held_values
-from climann.data.land_masks import warn_land_stored_as_value
 from climann.data.dropped_targets import DroppedTargets, dropped_target_warning
 from climann.data.notes import note_once
 from climann.data.own_anomalies import warn_own_anomalies
@@ -363,10 +362,10 @@ def _open_subset(
         warn_run_subset(data, opened, selected, where=described)
     if training_values:  # after the subset: the values the model will be given
         check_unitless_values(selected, training_values, where=described, reference=reference)
+    # the target's land stored as a value is looked for in the same read of its values
     warn_held_values(selected, [data.target, *(data.predictors or ())], where=where,
-                     file=files[0] if len(files) == 1 else None)
+                     file=files[0] if len(files) == 1 else None, target=data.target)
     warn_outside_valid_range(selected, [data.target, *(data.predictors or ())])
-    warn_land_stored_as_value(selected, data.target, where=where, file=files[0] if len(files) == 1 else None)
     refuse_codes_within_range(selected, [data.target, *(data.predictors or ())], where=where)
     refuse_flag_target(selected, data.target, where=where)
     warn_flag_predictors(selected, data.predictors or (), where=where)

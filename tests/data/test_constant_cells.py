@@ -321,3 +321,48 @@ def test_sea_under_ice_in_kelvin_is_in_the_freezing_range_in_either_precision(he
     variable = xr.DataArray(np.array([value], dtype=dtype), dims="x",
                             attrs={"units": "K", "standard_name": "sea_surface_temperature"})
     assert physical_bound("sst", variable, value) == f"{value:g}, the freezing point of sea water"
+
+
+_COUNTING_SITE = '''
+import atexit, collections, os
+import numpy as np
+import xarray.backends.netCDF4_ as backend
+read = collections.Counter()
+original = backend.NetCDF4ArrayWrapper._getitem
+def counted(self, key):
+    values = original(self, key)
+    read[self.variable_name] += np.asarray(values).nbytes
+    return values
+backend.NetCDF4ArrayWrapper._getitem = counted
+atexit.register(lambda: open(os.environ["BYTES_READ"], "a").write(f"{read['sosstsst']}\\n"))
+'''
+
+
+def test_a_folder_s_line_reads_each_file_once(tmp_path, monkeypatch, caplog):
+    """fix39c: the line for a folder was a loop of one python per file, each reading every file of the folder to find
+    the cells held through the series: 4 files read 4 x 4 + 4 = 20 times. Now one python reads each file's target once
+    (the bytes the netCDF4 backend reads, counted in the process the line runs), with the copies as before."""
+    import os
+    import subprocess
+    import sys
+
+    monkeypatch.chdir(tmp_path)
+    original = _series(n_time=40)
+    (tmp_path / "oras5").mkdir()
+    for part in range(4):
+        original.isel(time_counter=slice(10 * part, 10 * (part + 1))).to_netcdf(
+            tmp_path / "oras5" / f"oras5_{part}.nc", encoding={"sosstsst": {"_FillValue": None}})
+    files = [tmp_path / "oras5" / f"oras5_{part}.nc" for part in range(4)]
+    (message,) = _warnings(caplog, open_dataset(files), "sosstsst", where="oras5")
+    command = message[message.index("mkdir -p "):message.index(" (a copy of each")]
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "sitecustomize.py").write_text(_COUNTING_SITE)
+    path = f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}"  # the printed `python`
+    subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": path, "PYTHONPATH": str(tmp_path / "site"),
+                        "BYTES_READ": str(tmp_path / "read.txt")})
+    read = sum(int(line) for line in (tmp_path / "read.txt").read_text().split())
+    assert read == original["sosstsst"].nbytes  # 40 x 5 x 6 float32, each value once
+    fixed = open_dataset(sorted((tmp_path / "oras5" / "held_cells_missing").glob("*.nc")))["sosstsst"].values
+    assert np.isnan(fixed[:, _land()]).all()
+    np.testing.assert_array_equal(fixed[:, ~_land()], original["sosstsst"].values[:, ~_land()])

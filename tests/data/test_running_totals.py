@@ -14,7 +14,7 @@ import xarray as xr
 
 from climann.data.defaults import default_inputs
 from climann.data.open import open_dataset
-from climann.data.running_totals import _falls_and_grows, grows_without_falling, running_total_reason
+from climann.data.running_totals import _falls_and_grows, grows_without_falling, running_total_reason, since_a_date
 from climann.data.value_checks import warn_held_values
 from climann.errors import ClimannError
 from tests.console import run_main
@@ -396,3 +396,49 @@ def test_a_short_file_of_station_rain_that_grows_by_chance_is_no_total(tmp_path)
     for station in (1, 2, 3):
         warn_held_values(open_dataset([path], select={"station": str(station)}), ["prcp"], where="stations.nc",
                          file=path)
+
+
+@pytest.mark.parametrize(("text", "date"), [
+    pytest.param("growing degree days accumulated since 1 January (base 5 degC)", "since 1 January", id="gdd"),
+    pytest.param("Snowfall accumulated since 1 September", "since 1 September", id="snow-season"),
+    pytest.param("Runoff accumulated since Oct. 1", "since Oct. 1", id="month-first"),
+    pytest.param("precipitation accumulated since the start of the water year", "since the start of the water year",
+                 id="water-year"),
+    pytest.param("rain accumulated since 1 January 1979", None, id="a-dated-start-is-one-start"),
+    pytest.param("accumulated since January 19, 1979", None, id="a-dated-start-month-first"),
+    pytest.param("Precipitation accumulated since the start of the simulation", None, id="simulation"),
+    pytest.param(_WRF_RAIN, None, id="wrf"),
+])
+def test_since_a_date_of_each_year(text, date):
+    assert since_a_date(xr.DataArray(0.0, attrs={"long_name": text})) == date
+
+
+def test_a_seasonal_index_is_refused_in_its_own_words_and_a_simulation_s_total_in_wrf_s(tmp_path):
+    """break38c R2: growing degree days accumulated since 1 January were refused in the words of a WRF run ('the
+    network learns how long the run has gone'). A total since a date of each year is said to be a seasonal index
+    restarting there, why it misleads the network, and that the line leaves each year's restart step missing; WRF's
+    RAINNC keeps its words."""
+    times = pd.date_range("2001-12-20", periods=24, freq="D")
+    totals = np.cumsum(np.ones((24, 3)), axis=0)
+    totals[12:] -= totals[11]  # 1 January: restarts
+    xr.Dataset({"gdd": (("time", "x"), totals.astype("f4"), {"units": "K d", "long_name": "growing degree days "
+                                                              "accumulated since 1 January (base 5 degC)"})},
+               coords={"time": times}).to_netcdf(tmp_path / "gdd.nc")
+    with pytest.raises(ClimannError) as refused:
+        warn_held_values(open_dataset([tmp_path / "gdd.nc"]), ["gdd"], where="gdd.nc", file=tmp_path / "gdd.nc")
+    message = str(refused.value)
+    assert message.startswith("gdd in gdd.nc is a seasonal index accumulated since 1 January each year (gdd: its "
+                              "long_name 'growing degree days accumulated since 1 January (base 5 degC)'): the value "
+                              "at a step is the sum of every step since that date, restarted each year, not the step's "
+                              "own amount; trained on, the network learns mostly how far into the season the step is")
+    assert ("a total that falls from one step to the next restarted within that step (its date, each year), and that "
+            "step's amount is left missing") in message
+    assert "WRF" not in message and "simulation" not in message and "how long the run has gone" not in message
+    _wrfout(tmp_path / "wrfout_d01_2005-01-01_00:00:00", "2005-01-01", _totals([0.0, 1.0, 3.0, 4.0, 6.0, 9.0, 9.5,
+                                                                                12.0, 13.0, 15.0, 18.0]))
+    with pytest.raises(ClimannError) as refused:
+        warn_held_values(open_dataset([tmp_path / "wrfout_d01_2005-01-01_00:00:00"]), ["RAINNC"], where="wrfout",
+                         file=None)
+    assert ("is a total accumulated since a start (a simulation's, as WRF's RAINNC since SIMULATION_START_DATE)"
+            in str(refused.value))
+    assert "the network learns how long the run has gone" in str(refused.value)

@@ -1,4 +1,5 @@
-"""The fill-like, below-absolute-zero and negative-value checks, and the count of ±inf, read the data once for all."""
+"""The fill-like, below-absolute-zero and negative-value checks, the count of ±inf and the target's land stored as a
+value read the data once for all."""
 
 from __future__ import annotations
 
@@ -11,9 +12,12 @@ import pytest
 import xarray as xr
 import xarray.backends.netCDF4_ as netcdf4_backend
 
+from climann.data.land_masks import warn_land_stored_as_value
 from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
 from climann.data.value_checks import warn_held_values
+from climann.workflow.config import build_config
+from climann.workflow.preparation import open_selected
 
 
 @pytest.fixture
@@ -107,3 +111,65 @@ def test_the_command_that_marks_a_code_marks_the_unmarked_fill_value_too_and_wor
     fixed = open_dataset([tmp_path / copy])["PrecipRate"].values
     np.testing.assert_array_equal(np.isnan(fixed), (rate == -3.0) | (rate == -999.0))
     assert np.nanmin(fixed) >= 0
+
+
+def _ocean(tmp_path, kind: str, *, n_files: int) -> list:
+    """40 monthly steps of an ORAS5-like ``sosstsst`` (degC, 0.0 on the 11 land cells of 30), in ``n_files`` files:
+    alone (the target's own values tell the land), beside ``sossheig`` missing on land (another variable tells), or
+    beside ROMS's ``mask_rho`` (a mask tells)."""
+    rng = np.random.default_rng(39)
+    land = np.zeros((5, 6), bool)
+    land.flat[:11] = True
+    sst = (15.0 + rng.normal(0.0, 1.0, (40, 5, 6))).astype("f4")
+    sst[:, land] = 0.0
+    variables = {"sosstsst": (("time", "y", "x"), sst, {"units": "degC"})}
+    if kind == "other":
+        variables["sossheig"] = (("time", "y", "x"), np.where(land, np.nan, sst / 100).astype("f4"), {"units": "m"})
+    if kind == "mask":
+        variables["mask_rho"] = (("y", "x"), (~land).astype("f8"), {"flag_values": np.array([0.0, 1.0]),
+                                                                    "flag_meanings": "land water"})
+    dataset = xr.Dataset(variables, coords={"time": pd.date_range("1990-01-15", periods=40, freq="MS"),
+                                            "y": np.arange(5.0), "x": np.arange(6.0)})
+    paths = []
+    for part, steps in enumerate(np.array_split(np.arange(40), n_files)):
+        paths.append(tmp_path / f"oras5_{part}.nc")
+        dataset.isel(time=steps).to_netcdf(paths[-1], encoding={"sosstsst": {"_FillValue": None}})
+    return paths
+
+
+@pytest.mark.parametrize("n_files", [pytest.param(1, id="one-file"), pytest.param(4, id="four-files")])
+@pytest.mark.parametrize("kind", [pytest.param("alone", id="own-values"), pytest.param("other", id="other-missing"),
+                                  pytest.param("mask", id="mask")])
+def test_the_land_checks_read_the_target_in_the_value_checks_one_read(tmp_path, caplog, bytes_read, kind, n_files):
+    """fix39c: the land stored as a value (by a mask, by another variable's missing cells, by the target's own
+    constant cells) read the target's checked steps again after the value checks' read: 2 reads of the target where
+    1 serves. With the target given, the value checks read it once, as without the land checks, and the warning is the
+    one the land check gives alone."""
+    opened = open_dataset(_ocean(tmp_path, kind, n_files=n_files))
+    stored = 40 * 5 * 6 * 4  # float32
+    forget_notes()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_land_stored_as_value(opened, "sosstsst", where="oras5")  # alone: its own read
+    alone = [record.getMessage() for record in caplog.records]
+    assert len(alone) == 1 and "holds 0 at every step checked (24)" in alone[0]
+    reads = {}
+    for target in (None, "sosstsst"):
+        bytes_read.clear()
+        forget_notes()
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="climann"):
+            warn_held_values(opened, ["sosstsst"], where="oras5", file=None, target=target)
+        reads[target] = bytes_read["sosstsst"]
+    assert reads == {None: stored, "sosstsst": stored}  # every value once, with or without the land checks
+    assert [record.getMessage() for record in caplog.records] == alone
+
+
+def test_a_run_reads_its_target_once_for_its_checks(tmp_path, bytes_read):
+    """fix39c: a run's opening read an ORAS5-like target twice before training, once for the checks of every value
+    and once more for the constant cells of the land check; now once."""
+    files = _ocean(tmp_path, "alone", n_files=4)
+    config = build_config({"data": {"paths": [str(path) for path in files], "target": "sosstsst", "predictors": []}})
+    forget_notes()
+    bytes_read.clear()
+    open_selected(config)
+    assert bytes_read["sosstsst"] == 40 * 5 * 6 * 4
