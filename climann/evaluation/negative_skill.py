@@ -13,10 +13,10 @@ warns in one line (:func:`negative_skill_text`), and ``report.md`` repeats it (a
 those of the run's inputs (its predictors, coordinate features, lags, ``target_anomaly``): never
 advice to add what the run has (rerun38 N3); ``report.md`` rewritten from ``metrics.json`` alone
 does not know them and says so neutrally. Within 0.01 of a skill of 0 the network is "no better
-than" the climatology rather than "worse" (:data:`NO_BETTER_THAN`): it has matched each cell's
-seasonal cycle and added nothing to it, so the cause named is the inputs' silence on the departures
-from that cycle, not on the cycle (break38c S1: the line said both). A network whose RMSE is of
-values no quantity takes (:data:`ASTRONOMICAL_RMSE`: unmarked 1e20 land, break38c S1, MSE
+than" the climatology rather than "worse" (:data:`NO_BETTER_THAN`): its errors are as large as if
+it had learnt each cell's seasonal cycle and nothing more, so the cause named is the inputs'
+silence on the departures from that cycle, not on the cycle (break38c S1: the line said both). A
+network whose RMSE is of values no quantity takes (:data:`ASTRONOMICAL_RMSE`: unmarked 1e20 land, break38c S1, MSE
 1.131e+39 degC²) is not blamed on its inputs: the line points to the values. Each MSE is shown
 with the digits that give the skill shown (:func:`_shown_mses`): −0.0099 and −0.0101 both
 showed "MSE 1.01".
@@ -122,8 +122,9 @@ def negative_skill_text(
                 f"diverged (its loss in history.csv); mark such values missing and train again")
     if skill > -NO_BETTER_THAN:
         return (f"the network scores no better than the climatology on the {block} block ({scored}, within "
-                f"{NO_BETTER_THAN:g} of 0): it has matched each cell's seasonal cycle, which the climatology holds, "
-                f"and added nothing to it: {_no_better_causes(target_anomaly, predictors, features, lagged)}; "
+                f"{NO_BETTER_THAN:g} of 0): its errors are as large as if it had learnt each cell's seasonal cycle, "
+                f"which the climatology holds, and nothing more: "
+                f"{_no_better_causes(target_anomaly, predictors, features, lagged)}; "
                 f"{_ways_out(target, True, predictors, lagged)}")  # the cycle it has: no --target-anomaly
     causes = _causes(target_anomaly, predictors, features, lagged)
     ways_out = _ways_out(target, target_anomaly, predictors, lagged)

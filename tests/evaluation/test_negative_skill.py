@@ -142,8 +142,8 @@ def test_a_skill_within_0_01_of_0_blames_the_departures_not_the_seasonal_cycle()
                                lags={})
     assert text == (
         "the network scores no better than the climatology on the test block (skill score 1 − MSE/MSE_climatology = "
-        "−0.00501: MSE 0.5618 degC² against the climatology's 0.559 degC², within 0.01 of 0): it has matched each "
-        "cell's seasonal cycle, which the climatology holds, and added nothing to it: most likely its inputs tell it "
+        "−0.00501: MSE 0.5618 degC² against the climatology's 0.559 degC², within 0.01 of 0): its errors are as large as "
+        "if it had learnt each cell's seasonal cycle, which the climatology holds, and nothing more: most likely its inputs tell it "
         "nothing of each cell's departures from that cycle (no predictor, coordinate features alone: lat, season), or "
         "it learnt too little (too few epochs, the learning rate); give it predictors that vary with sosstsst or its "
         "past (--lags sosstsst=1), or train longer")
