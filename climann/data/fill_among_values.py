@@ -299,8 +299,10 @@ def _warn_one_file(name: str, variable: xr.DataArray, held: FillAmongValues, *, 
         where_held = Path(record.file).name if record.file else variable_where(variable, where)
         marks = ", ".join(f"{value:g}" for value in values)
         edits, others = _unmarking(record, key, values)
-        removed = ("the attribute" if not others else
-                   f"it and the {' and '.join(others)} that marks the same value{'s' if len(values) > 1 else ''}")
+        same = f"the same value{'s' if len(values) > 1 else ''}"
+        removed = " and ".join(["the attribute" if not others else "it"]
+                               + [f"the {other} that marks {same}" if deleted else f"{same} from the {other}"
+                                  for other, deleted in others])
         _log.warning(
             f"'{name}' in {where_held} has {key} {marks}, and {reason}: {marked} of its {size} values "
             f"({100 * marked / size:.3g} %) are read as missing (CF §2.5.1); if they are data, remove "
@@ -309,12 +311,13 @@ def _warn_one_file(name: str, variable: xr.DataArray, held: FillAmongValues, *, 
         return
 
 
-def _unmarking(record: FileMarks, key: str, values: Sequence[float]) -> tuple[list[str], list[str]]:
+def _unmarking(record: FileMarks, key: str, values: Sequence[float]) -> tuple[list[str], list[tuple[str, bool]]]:
     """The ``-a`` of ``ncatted`` that make ``values`` (the decoded marks of attribute ``key``)
     data: ``key`` deleted, and each other fill attribute that marks one of them deleted too,
     or, when it marks other values as well, written with those only (CF §2.5.1: a value
     ``_FillValue`` or ``missing_value`` holds is missing; deleting ``_FillValue`` alone left the
-    value missing through ``missing_value``, break39a F5); and the names of those others."""
+    value missing through ``missing_value``, break39a F5); and those others, each with whether it
+    is deleted (else written with its other values)."""
     edits, others = [ncatted_attribute(key, record.name, "d")], []
     for other, marked in record.marks.items():
         if other == key or not set(marked) & set(values):
@@ -323,7 +326,7 @@ def _unmarking(record: FileMarks, key: str, values: Sequence[float]) -> tuple[li
         stored = _stored_attribute(record, other)
         if kept and stored is None:
             continue  # its other values cannot be written in the stored type: left as it is
-        others.append(other)
+        others.append((other, not kept))
         if not kept:
             edits.append(ncatted_attribute(other, record.name, "d"))
         else:

@@ -209,3 +209,33 @@ def test_ecmwf_packed_fixes_are_given_once_chained_and_unmark_every_attribute(tm
         for name in ("aod", "ssr"):
             np.testing.assert_array_equal(fixed[name].values,
                                           np.where(stored[name] == -9999.0, np.nan, stored[name]))
+
+
+def test_a_missing_value_that_marks_the_fill_and_another_value_keeps_the_other(tmp_path, monkeypatch, caplog):
+    """break39a F5: deleting _FillValue alone left its value missing through missing_value. Here missing_value
+    holds the _FillValue 0.5 (a value of data on 0…1) and -999: the command deletes _FillValue and writes
+    missing_value -999 alone; run, the 0.5 is data and the -999 still missing (by hand)."""
+    import shlex
+    import shutil
+    import subprocess
+
+    import netCDF4
+
+    monkeypatch.chdir(tmp_path)
+    values = np.linspace(0, 1, 24, dtype="f4").reshape(4, 2, 3)
+    values[1, 0, 0], values[2, 1, 2] = 0.5, -999.0
+    full = grid_dataset()
+    xr.Dataset({"v": (("time", "lat", "lon"), values, {"units": "1"})},
+               coords={"time": full["time"][:4], "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
+                       "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})}).to_netcdf(
+        tmp_path / "v.nc", encoding={"v": {"_FillValue": np.float32(0.5)}})
+    with netCDF4.Dataset(tmp_path / "v.nc", "a") as handle:
+        handle["v"].setncattr("missing_value", np.array([0.5, -999.0], "f4"))
+    (said,) = _warnings(tmp_path / "v.nc", "v", caplog)
+    command = "ncatted -a _FillValue,v,d,, -a missing_value,v,o,f,-999 v.nc v_fixed.nc"
+    assert said.endswith(f"if they are data, remove it and the same value from the missing_value in a copy: {command}")
+    if shutil.which("ncatted") is None:
+        return
+    subprocess.run(shlex.split(command), check=True, capture_output=True)
+    with xr.open_dataset(tmp_path / "v_fixed.nc") as fixed:
+        np.testing.assert_array_equal(fixed["v"].values, np.where(values == -999.0, np.nan, values))
