@@ -9,7 +9,10 @@ dropped, every score becomes a wet-cell score and the climatology a wet-cell mea
 280 K, where the values that were exactly 280 K vanish. Following CF, climann keeps reading
 them as missing (the attribute may be right: a product that writes 0 where it has no
 gauge), but says so in one warning line per variable (:func:`warn_fill_among_values`), with
-the count of the values it marks and the ``ncatted`` that removes the attribute in a copy.
+the count of the values it marks and the ``ncatted`` that removes the attribute in a copy,
+and with it the other fill attribute where that marks the same value (ECMWF's packed CAMS
+files give ``_FillValue`` and ``missing_value`` both -32767: deleting one leaves the value
+missing through the other, break39a F5).
 
 Each file of a series is checked with its own marks (:data:`FILE_MARKS_KEY`, recorded as the
 files are combined: the combined variable keeps the first file's ``encoding``, and a later
@@ -43,7 +46,7 @@ import xarray as xr
 
 from climann.data.fill_like import BlockReads, blocks_by_step, read_together, time_dimension
 from climann.data.nonnegative import cannot_be_negative
-from climann.data.shell import input_and_copy, ncatted_attribute, attribute_command
+from climann.data.shell import input_and_copy, ncatted_attribute, attribute_command, ncatted_number, ncatted_type
 from climann.data.sources import as_file_stamps, variable_file, variable_where
 from climann.data.stored_values import FILL_ATTRIBUTES, unpacked
 
@@ -295,9 +298,51 @@ def _warn_one_file(name: str, variable: xr.DataArray, held: FillAmongValues, *, 
         files = "IN.nc OUT.nc" if own is None else input_and_copy(own)
         where_held = Path(record.file).name if record.file else variable_where(variable, where)
         marks = ", ".join(f"{value:g}" for value in values)
+        edits, others = _unmarking(record, key, values)
+        same = f"the same value{'s' if len(values) > 1 else ''}"
+        removed = " and ".join(["the attribute" if not others else "it"]
+                               + [f"the {other} that marks {same}" if deleted else f"{same} from the {other}"
+                                  for other, deleted in others])
         _log.warning(
             f"'{name}' in {where_held} has {key} {marks}, and {reason}: {marked} of its {size} values "
             f"({100 * marked / size:.3g} %) are read as missing (CF §2.5.1); if they are data, remove "
-            f"the attribute in a copy: {attribute_command([ncatted_attribute(key, record.name, 'd')], files)}"
+            f"{removed} in a copy: {attribute_command(edits, files)}"
         )
         return
+
+
+def _unmarking(record: FileMarks, key: str, values: Sequence[float]) -> tuple[list[str], list[tuple[str, bool]]]:
+    """The ``-a`` of ``ncatted`` that make ``values`` (the decoded marks of attribute ``key``)
+    data: ``key`` deleted, and each other fill attribute that marks one of them deleted too,
+    or, when it marks other values as well, written with those only (CF §2.5.1: a value
+    ``_FillValue`` or ``missing_value`` holds is missing; deleting ``_FillValue`` alone left the
+    value missing through ``missing_value``, break39a F5); and those others, each with whether it
+    is deleted (else written with its other values)."""
+    edits, others = [ncatted_attribute(key, record.name, "d")], []
+    for other, marked in record.marks.items():
+        if other == key or not set(marked) & set(values):
+            continue
+        kept = [index for index, value in enumerate(marked) if value not in values]
+        stored = _stored_attribute(record, other)
+        if kept and stored is None:
+            continue  # its other values cannot be written in the stored type: left as it is
+        others.append((other, not kept))
+        if not kept:
+            edits.append(ncatted_attribute(other, record.name, "d"))
+        else:
+            edits.append(ncatted_attribute(other, record.name, "o", ncatted_type(stored.dtype),
+                                           ",".join(ncatted_number(stored[index], stored.dtype) for index in kept)))
+    return edits, others
+
+
+def _stored_attribute(record: FileMarks, key: str) -> np.ndarray | None:
+    """The values of attribute ``key`` of ``record``'s variable as its file stores them (before
+    any unpacking), None when the file cannot be read again."""
+    if record.open_stored is None:
+        return None
+    try:
+        with record.open_stored() as raw:
+            stored = raw[record.name]
+            return np.atleast_1d(stored.attrs.get(key, stored.encoding.get(key)))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

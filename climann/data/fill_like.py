@@ -31,15 +31,20 @@ The values looked for (:func:`fill_like_values`):
   default -32767), with or without a ``_FillValue`` (a marked one is missing already); for
   packed data the lowest only, unpacked, as packers put the data's maximum at the highest
   (NCO's ``ncpdq`` maps the range to ±32767, gdalcubes' ``pack_minmax`` the maximum to the
-  highest value and missing data to the lowest); not for bytes, whose whole range holds data
-  (flags, categories; NUG).
+  highest value and missing data to the lowest), and the lowest not either when the packed
+  variable's ``_FillValue`` or ``missing_value`` marks another code and the data hold the code
+  one below the highest (ECMWF's CAMS and ERA5 files pack their range onto -32768…32766 and mark
+  -32767: the lowest is their minimum, :attr:`FillLike.minimum_if_held`); not for bytes, whose
+  whole range holds data (flags, categories; NUG).
 
 The ``ncatted`` gives the value in the stored type (for packed data the packed value, CF-1.8
 §8.1), to the digit that type needs (``o,d,9.969209968386869e+36`` for a double), and names
 the attribute the variable lacks: ``_FillValue``; else ``missing_value``; else ``missing_value``
 with its values and the new one. The variables of one file get one command, every ``-a`` in
 it: two commands that each write the file's corrected copy from the original would keep only
-the second's change.
+the second's change. That command is given once, on the first line of the file's variables; the
+others name that line (the same command again, chained from the first's copy, would write a
+second copy that changes nothing: break39a F5).
 """
 
 from __future__ import annotations
@@ -181,6 +186,12 @@ class FillLike:
         ``"ubyte"`` for one of the :data:`TOP_CODES` values at the top of a packed integer
         type's range, a class code when the same number of values holds it at every time step
         (:func:`planned_fill_like_counts`); None otherwise.
+    minimum_if_held : int or None
+        For the lowest value of a packed type whose own ``_FillValue`` or ``missing_value`` is
+        another code (:func:`_marks_own_fill`): the packed code one below the type's highest
+        (32766 of ``short``). Where the data hold that code, the packing is ECMWF's (range
+        mapped onto -32768…32766), the lowest value is the data's minimum, and it is not
+        named (:func:`planned_fill_like_counts`); None otherwise.
     """
 
     shown: float
@@ -190,6 +201,7 @@ class FillLike:
     extreme_of: str | None = None
     files: tuple[str, ...] | None = None
     code_of: str | None = None
+    minimum_if_held: int | None = None
 
 
 def _stored_value(variable: xr.DataArray, decoded: np.generic) -> np.generic | None:
@@ -279,9 +291,13 @@ def _fill_like_values_stored_as(variable: xr.DataArray, codes: bool = False) -> 
         if packed and end == "highest":
             continue  # where packers put the data's maximum (NCO's ncpdq, gdalcubes' pack_minmax)
         decoded = unpacked(np.asarray(extreme, kind), variable.encoding, dtype)[()]
+        # ECMWF's packing puts the data's minimum at the lowest value and their maximum one below the highest
+        minimum_if_held = (int(np.iinfo(kind).max) - 1 if packed and end == "lowest"
+                           and _marks_own_fill(variable, kind) else None)
         if not any(decoded in item.decoded for item in found):
             found.append(FillLike(extreme, (decoded,), _stored_value(variable, decoded),
-                                  extreme_of=f"the {end} value of {_NETCDF_TYPE_NAMES[code]}"))
+                                  extreme_of=f"the {end} value of {_NETCDF_TYPE_NAMES[code]}",
+                                  minimum_if_held=minimum_if_held))
     found += _top_codes(variable, found) if codes else []
     if CONVERSIONS_KEY not in variable.encoding:
         return found
@@ -290,6 +306,19 @@ def _fill_like_values_stored_as(variable: xr.DataArray, codes: bool = False) -> 
     return [dataclasses.replace(item, decoded=tuple(converted for form in item.decoded
                                                     for converted in converted_forms(form, variable.encoding)))
             for item in found]
+
+
+def _marks_own_fill(variable: xr.DataArray, kind: np.dtype) -> bool:
+    """Whether a packed variable's ``_FillValue`` or ``missing_value`` marks a code of its stored
+    integer type other than the type's lowest value: its writer chose that code for missing
+    data. ECMWF's CAMS and ERA5 NetCDF files (EAC4: ``scale_factor = (max − min)/65534``,
+    ``add_offset = min + 32768·scale_factor``, ``_FillValue = missing_value = -32767s``) then hold
+    their minimum at -32768 and their maximum at 32766 (break39a F5: the minimum was named an
+    unmarked fill value at one cell of each year)."""
+    lowest = int(np.iinfo(kind).min)
+    codes = [code for key in FILL_ATTRIBUTES if key in variable.encoding
+             for code in np.atleast_1d(variable.encoding[key]).tolist()]
+    return bool(codes) and lowest not in codes
 
 
 def _top_codes(variable: xr.DataArray, found: Sequence[FillLike]) -> list[FillLike]:
@@ -529,9 +558,13 @@ def planned_fill_like_counts(
         for (name, values, time), counted in zip(chosen, reads.finish(parts), strict=True):
             times = dataset[name][time].values if time is not None else np.array([])
             stamps = as_file_stamps(dataset[name], times)  # how each file's record names the steps
+            tops = {(value.files, value.shown) for value, by_step in zip(values, counted, strict=True)
+                    if value.code_of is not None and int(by_step.sum())}
             for value, by_step in zip(values, counted, strict=True):
                 if not int(by_step.sum()):
                     continue  # not held: its files need not be looked up
+                if value.minimum_if_held is not None and (value.files, value.minimum_if_held) in tops:
+                    continue  # ECMWF's packing: the data's minimum (break39a F5)
                 size = int(dataset[name].size)
                 if value.code_of is not None and (time is None or not _at_fixed_cells(
                         by_step[_in_files(dataset[name], value, stamps)])):
@@ -809,7 +842,7 @@ def warn_fill_like_values(
         (:func:`read_together`); by default they are read here.
     """
     present = [name for name in names if name in dataset.data_vars]
-    lines, fixes = [], {}
+    lines, line_names, fixes = [], [], {}
     counted = fill_like_counts(dataset, present) if counts is None else counts
     for name, found in counted.items():
         codes = [(value, count) for value, count in found.items() if value.code_of is not None]
@@ -819,11 +852,18 @@ def warn_fill_like_values(
         for value, count in _most_found_per_files(found):
             files = command_files(dataset[name], count.times, file)
             lines.append((_sentence(name, dataset[name], where, value, count), files))
+            line_names.append(name)
             advice = _advice(name_in_command(name, dataset[name], count.times, file), dataset[name], value)
             if advice is not None:
                 fixes.setdefault(files, []).append(advice)
-    for sentence, files in lines:
+    given: dict[str, str] = {}  # files → the variable whose line gave their one command
+    for (sentence, files), name in zip(lines, line_names):
         fix = fixes.get(files, [])
+        if fix and files in given:  # the same command again would write a second copy that changes nothing
+            _log.warning("%s; if they are missing values, the command on the line of '%s' above marks them too",
+                         sentence, given[files])
+            continue
+        given[files] = name
         command = f"; if they are missing values: {attribute_command(fix, files)}{in_place_note(files)}" if fix else ""
         together = f" (one command for the {len(fix)} variables of that file named here)" if len(fix) > 1 else ""
         _log.warning("%s%s%s", sentence, command, together)

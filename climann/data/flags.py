@@ -56,7 +56,8 @@ from climann.data.shell import (attribute_command, copies_of_files, identifier, 
 from climann.data.sources import name_in_file, source_files, variable_where
 from climann.data.stored_values import FILL_ATTRIBUTES, read_type, unpacked, with_signedness
 
-__all__ = ["codes_beyond_units_range", "codes_of_a_quantity", "flag_classes", "flag_codes", "indicator_advice",
+__all__ = ["code_of_meaning", "codes_beyond_units_range", "codes_of_a_quantity", "flag_classes", "flag_codes",
+           "indicator_advice", "values_with_meanings",
            "range_of_quantity", "range_of_units", "refuse_codes_within_range", "refuse_flag_target", "status_codes",
            "warn_flag_predictors"]
 
@@ -95,6 +96,78 @@ def flag_codes(variable: xr.DataArray, key: str) -> np.ndarray:
     parts = [part for part in re.split(r"[\s,]+", raw.strip()) if part]
     numbers = [_number(part) for part in parts]
     return np.array(parts if None in numbers else numbers)
+
+
+def _meanings_by_code(coordinate: xr.DataArray) -> list[tuple[object, str]]:
+    """The (code, meaning) pairs of ``flag_values`` and ``flag_meanings`` (CF-1.11 §3.5);
+    empty without both, or when their counts differ."""
+    codes = flag_codes(coordinate, "flag_values")
+    meanings = str(coordinate.attrs.get("flag_meanings", "")).split()
+    if not codes.size or len(meanings) != codes.size:
+        return []
+    return list(zip(codes.tolist(), meanings))
+
+
+def code_of_meaning(coordinate: xr.DataArray, value: object) -> object:
+    """The code of a flag meaning given for a coordinate with ``flag_values`` and
+    ``flag_meanings`` (CF-1.11 §3.5): AMSR2's ``pass`` (flag_values 1 2, flag_meanings
+    "ascending descending") selected as ``pass=descending`` is ``pass=2``.
+
+    Parameters
+    ----------
+    coordinate : xarray.DataArray
+        The coordinate, with its attributes.
+    value : object
+        A value to select: a meaning (matched exactly, else ignoring case), or anything else.
+
+    Returns
+    -------
+    object
+        The code (a number of the coordinate's type) of the meaning; ``value`` unchanged when it
+        is no meaning of the coordinate.
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> passes = xr.DataArray(np.array([1, 2], "i1"), dims="pass",
+    ...                       attrs={"flag_values": np.array([1, 2], "i1"), "flag_meanings": "ascending descending"})
+    >>> int(code_of_meaning(passes, "descending"))
+    2
+    """
+    if not isinstance(value, str):
+        return value
+    pairs = _meanings_by_code(coordinate)
+    for same in (lambda meaning: meaning == value.strip(), lambda meaning: meaning.lower() == value.strip().lower()):
+        found = [code for code, meaning in pairs if same(meaning)]
+        if len(found) == 1:
+            code = found[0]
+            return np.asarray(code, coordinate.dtype)[()] if coordinate.dtype.kind in "iuf" else code
+    return value
+
+
+def values_with_meanings(coordinate: xr.DataArray, shown: Sequence[str], values: np.ndarray) -> list[str]:
+    """Each value as ``shown``, followed by its flag meaning where the coordinate has
+    ``flag_values`` and ``flag_meanings`` (CF-1.11 §3.5): ``["1 (ascending)", "2 (descending)"]``.
+
+    Parameters
+    ----------
+    coordinate : xarray.DataArray
+        The coordinate, with its attributes.
+    shown : sequence of str, length n
+        The values as text.
+    values : ndarray, shape (n,)
+        The values.
+
+    Returns
+    -------
+    list of str, length n
+    """
+    pairs = _meanings_by_code(coordinate)
+    texts = []
+    for text, value in zip(shown, values):
+        meaning = next((meaning for code, meaning in pairs if code == value), None)
+        texts.append(f"{text} ({meaning})" if meaning is not None else str(text))
+    return texts
 
 
 def _number(text: str) -> float | None:

@@ -63,6 +63,7 @@ from climann.data.time_axis import (  # noqa: F401 (re-exported)
 from climann.data.variables import data_variable_names, grid_layout, variable_levels
 from climann.data.absolute_zero import BELOW_ABSOLUTE_ZERO_KEY, planned_below_absolute_zero
 from climann.data.fill_like import read_together
+from climann.data.flags import values_with_meanings
 from climann.errors import ClimannError
 
 
@@ -823,7 +824,10 @@ def _time_section(dataset: xr.Dataset, grid: dict[str, str], problems: dict[str,
 def _values_text(dataset: xr.Dataset, dim: str) -> tuple[str, object]:
     """The values of dimension ``dim`` as text, and the first one (to put in ``select``)."""
     values = dataset[dim].values if dim in dataset.coords else np.arange(dataset.sizes[dim])
-    shown = ", ".join(f"{v:g}" if isinstance(v, (int, float, np.number)) else str(v) for v in values[:8])
+    texts = [f"{v:g}" if isinstance(v, (int, float, np.number)) else str(v) for v in values[:8]]
+    if dim in dataset.coords:  # AMSR2's pass: 1 (ascending), 2 (descending)
+        texts = values_with_meanings(dataset[dim], texts, values[:8])
+    shown = ", ".join(texts)
     first = values[0].item() if isinstance(values[0], np.generic) else values[0]
     if isinstance(values[0], np.floating) and values.dtype.itemsize < 8:  # 0.01 in float32, not 0.009999999776482582
         first = float(str(values[0]))

@@ -1140,7 +1140,9 @@ def _command_end(text: str, start: int) -> int:
     POSIX shell ``(`` is an operator that only begins a subshell, a syntax error among a
     command's arguments; POSIX.1-2017 Shell Command Language 2.9.4), before an unquoted ``,``
     or ``;`` followed by a space (the prose's punctuation: ``;`` ends a shell command, and no
-    argument of climann's advice ends in a comma), or at the end of ``text`` (single and
+    argument of climann's advice ends in a comma but ``ncatted``'s deletion ``-a
+    _FillValue,x,d,,``, whose two commas go on: break39a F5, the line after it was not chained),
+    or at the end of ``text`` (single and
     double quotes as a POSIX shell reads them)."""
     if text[start] == "`":
         closing = text.find("`", start + 1)
@@ -1154,7 +1156,8 @@ def _command_end(text: str, start: int) -> int:
             quote = char
         elif char == "(" and depth == 0 and text[index - 1].isspace():
             return len(text[:index].rstrip())
-        elif char in ",;" and depth == 0 and text[index + 1:index + 2].isspace():
+        elif (char in ",;" and depth == 0 and text[index + 1:index + 2].isspace()
+              and not (char == "," and text[index - 1] == ",")):  # ncatted's "-a _FillValue,x,d,," goes on
             return index
         elif char in "()":
             depth += 1 if char == "(" else -1

@@ -20,6 +20,7 @@ import xarray as xr
 from climann.data.boxes import cells_in_box, longitude_in_box
 from climann.data.coords import find_coordinate, time_coordinate
 from climann.data.experiment_versions import EXPERIMENT_VERSION
+from climann.data.flags import code_of_meaning, values_with_meanings
 from climann.data.forecast_times import TIME_UNIT_CODES, is_dated, is_forecast_period, on_valid_time
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes
 from climann.data.sources import files_text, source_files
@@ -63,6 +64,10 @@ def select_values(
     units, ``{"plev": "85000 Pa"}``, is converted to them with pint
     (:func:`climann.data.units.conversion`), whatever the file's units are.
 
+    A coordinate of flag codes (``flag_values`` with ``flag_meanings``, CF-1.11 §3.5) is also
+    selected by a meaning: AMSR2's ``pass`` (1 2, "ascending descending") by
+    ``{"pass": "descending"}`` (:func:`climann.data.flags.code_of_meaning`).
+
     A dimension without a coordinate variable (``member`` with no ``member`` variable; NetCDF
     User Guide: a dimension's values are then only its indices) is selected by index, 0 the
     first: its values are 0, 1, 2 …, as ``climann info`` lists them. The index is kept as a
@@ -97,6 +102,8 @@ def select_values(
         where = _holders_of(dataset, dim, everywhere)  # the files that hold the dimension, not the others (break34b C3)
         if dim in dataset.coords and is_dated(dataset[dim]):  # "1990-01-01": a date of its calendar
             value = _date_to_select(dataset, dim, value)
+        if dim in dataset.coords:  # "descending" of AMSR2's pass, flag_values 1 2 "ascending descending"
+            value = code_of_meaning(dataset[dim], value)
         with_units = _value_and_units(dataset[dim], value) if dim in dataset.coords else None
         if with_units is not None and parametric_level(dataset[dim]) and is_pressure_or_height(with_units[1]):
             # "90000 Pa" of a hybrid level in hPa would pick the level of nominal value 900, whose pressure is not
@@ -444,14 +451,14 @@ def _not_a_value(dataset: xr.Dataset, dim: str, value: object, *, trained: bool,
     value the user can change (``trained`` False), or one fixed by a trained model; ``asked``:
     the value as given with its units (``"10 m"``), ``value`` being it in the coordinate's."""
     values = np.atleast_1d(dataset[dim].values) if dim in dataset.coords else np.arange(dataset.sizes[dim])
-    shown = ", ".join(str(v) for v in values[:10]) + (" …" if len(values) > 10 else "")
+    shown = _listed(dataset, dim, values, str)
     if dim not in dataset.coords:
         given = f"{value:g}" if isinstance(value, float) else value  # (the config's numbers are floats: 5.0)
         return (f"{dim}={given} is not an index of '{dim}', which has no coordinate variable and is selected by "
                 f"index; its indices: {shown}")
     if trained:
         own = str(dataset[dim].attrs.get("units", "")).strip()
-        shown = ", ".join(_shown(v) for v in values[:10]) + (" …" if len(values) > 10 else "")
+        shown = _listed(dataset, dim, values, _shown)
         holds, its = ("do not hold", "their") if _names_several(where) else ("does not hold", "its")
         return (f"{reference} are at {dim}={_shown(value)}{' ' + own if own else ''} ([data] select), which {where} "
                 f"{holds} ({its} {dim} values: {shown}{' ' + own if own else ''}); give data at that {dim}, "
@@ -463,7 +470,7 @@ def _not_a_value(dataset: xr.Dataset, dim: str, value: object, *, trained: bool,
     if parametric_level(dataset[dim]):  # a model level: chosen by its own value, never by a pressure
         return (f"{dim}={value} is not a value of '{dim}' in {where}{_values_text(dataset, dim)}: "
                 f"{parametric_level_advice(dataset[dim], dim, example)}")
-    shown = ", ".join(_shown(v) for v in values[:10]) + (" …" if len(values) > 10 else "")
+    shown = _listed(dataset, dim, values, _shown)
     if asked is not None:  # the user gave units: no word of a bare number
         return (f"{dim}={asked} ({_shown(value)} {own}) is not a value of '{dim}' in {where}: its values are "
                 f"{shown} {own}; give one of them, with its units or as a bare number in {own}, e.g. "
@@ -481,8 +488,16 @@ def _values_text(dataset: xr.Dataset, dim: str) -> str:
     """`` (its values: 0.985, 0.91 … 1)``: a coordinate's values and units, for a message."""
     values = np.atleast_1d(dataset[dim].values)
     own = str(dataset[dim].attrs.get("units", "")).strip()
-    shown = ", ".join(_shown(v) for v in values[:10]) + (" …" if len(values) > 10 else "")
-    return f" (its values: {shown}{' ' + own if own else ''})"
+    return f" (its values: {_listed(dataset, dim, values, _shown)}{' ' + own if own else ''})"
+
+
+def _listed(dataset: xr.Dataset, dim: str, values: np.ndarray, show) -> str:
+    """The first ten ``values`` of ``dim`` as text (each by ``show``), with their flag meanings
+    (``1 (ascending), 2 (descending)``, :func:`~climann.data.flags.values_with_meanings`)."""
+    texts = [show(v) for v in values[:10]]
+    if dim in dataset.coords:
+        texts = values_with_meanings(dataset[dim], texts, values[:10])
+    return ", ".join(texts) + (" …" if len(values) > 10 else "")
 
 
 def _select_index(dataset: xr.Dataset, dim: str, value: object) -> xr.Dataset:

@@ -12,7 +12,10 @@ its effect on rates, and the ``ncap2`` that makes each cell reach the next.
 
 A gap as long as a cell or longer is not this: a subset of the steps (January means of
 several years, ``cdo selmon,1``; DJF means one a year; a missing month) leaves whole cells out.
-Only gaps shorter than both cells beside them count (:func:`short_gaps`).
+Only gaps shorter than both cells beside them count (:func:`short_gaps`), and not even those when
+the gap is whole cells of the calendar: a missing June (30 days) between May and July (31 days
+each), a missing February, a missing DJF (90 days) between SON (91) and MAM (92) are missing
+steps (:func:`whole_missing_cells`).
 
 Cells of one length on a regular axis of at most a day whose steps are longer than the cells
 (3-hour cells every 6 hours) are no subset of the steps either when the variable is a statistic
@@ -41,13 +44,17 @@ from climann.data.sources import files_text, source_files
 from climann.data.time_axis import date_text
 from climann.data.variables import data_variable_names
 
-__all__ = ["part_cells", "short_gaps", "warn_cell_gaps", "warn_part_cells"]
+__all__ = ["part_cells", "short_gaps", "warn_cell_gaps", "warn_part_cells", "whole_missing_cells"]
 
 _log = logging.getLogger(__name__)
 
 
 def short_gaps(bounds: np.ndarray) -> np.ndarray:
     """Which consecutive time cells leave a gap shorter than both of them between them.
+
+    A gap that is itself one or more whole cells of the calendar (a missing June between May
+    and July, 30 days between cells of 31, or a missing February) is a missing step, not a
+    short cell (:func:`whole_missing_cells`), and does not count.
 
     Parameters
     ----------
@@ -58,7 +65,7 @@ def short_gaps(bounds: np.ndarray) -> np.ndarray:
     -------
     ndarray of bool, shape (n_time − 1,)
         True at ``i`` when cell ``i`` ends before cell ``i + 1`` starts, by less than the
-        length of either.
+        length of either, and the gap is not whole missing cells.
     """
     if len(bounds) < 2:
         return np.zeros(0, dtype=bool)
@@ -68,8 +75,51 @@ def short_gaps(bounds: np.ndarray) -> np.ndarray:
     gaps = lower[1:] - upper[:-1]
     lengths = upper - lower
     zero = gaps[0] * 0
-    return np.array([zero < gap < min(before, after) for gap, before, after in zip(gaps, lengths[:-1], lengths[1:])],
-                    dtype=bool)
+    return np.array([zero < gap < min(before, after)
+                     and not whole_missing_cells(lower[i:i + 2], upper[i:i + 2])
+                     for i, (gap, before, after) in enumerate(zip(gaps, lengths[:-1], lengths[1:]))], dtype=bool)
+
+
+def _calendar_months(start, end) -> int | None:
+    """How many calendar months lead from ``start`` to ``end`` (cftime dates) when ``end`` is
+    ``start`` moved by whole months (same day of the month and time of day); else None."""
+    same_in_month = (start.day, start.hour, start.minute, start.second, start.microsecond) == (
+        end.day, end.hour, end.minute, end.second, end.microsecond)
+    months = (end.year * 12 + end.month) - (start.year * 12 + start.month)
+    return months if same_in_month and months > 0 else None
+
+
+def whole_missing_cells(lower: np.ndarray, upper: np.ndarray) -> bool:
+    """Whether the gap between two consecutive time cells is a whole number of cells of the
+    calendar: steps left out, not cells that stop short.
+
+    Cells of whole calendar months (monthly, seasonal, yearly; CF 7.1 gives January 1990 as
+    [1990-01-01, 1990-02-01]) differ in days, so a missing June between May and July lasts 30
+    days, shorter than both neighbours: the gap is whole missing cells when it is itself a whole
+    number of months that is a multiple of either neighbour's months. Cells of one fixed length
+    (days, hours) leave gaps of whole cells when the gap is a multiple of that length.
+
+    Parameters
+    ----------
+    lower, upper : ndarray of cftime.datetime, shape (2,)
+        The lower and upper bounds of the two cells, in time order.
+
+    Returns
+    -------
+    bool
+        True when the gap, from ``upper[0]`` to ``lower[1]``, is one or more whole cells.
+    """
+    gap = lower[1] - upper[0]
+    if gap <= gap * 0:
+        return False
+    gap_months = _calendar_months(upper[0], lower[1])
+    for start, end in zip(lower, upper):
+        cell_months = _calendar_months(start, end)
+        if cell_months is not None and gap_months is not None and gap_months % cell_months == 0:
+            return True
+        if cell_months is None and gap % (end - start) == gap * 0:
+            return True
+    return False
 
 
 def _time_cells(dataset: xr.Dataset) -> tuple[str, str, np.ndarray] | None:

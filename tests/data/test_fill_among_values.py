@@ -123,3 +123,119 @@ def test_the_count_is_of_the_values_the_suspect_mark_marks(tmp_path, caplog):
     assert int(open_dataset([tmp_path / "pr.nc"])["pr"].isnull().sum()) == dry + ocean
     [message] = _warnings(tmp_path / "pr.nc", "pr", caplog)
     assert f": {dry} of its {pr.size} values ({100 * dry / pr.size:.3g} %) are read as missing" in message
+
+
+def _ecmwf_packed(path):
+    """A CAMS EAC4-like file as ECMWF writes it: int16 packed with scale = (max − min)/65534,
+    offset = min + 32768·scale (the minimum at -32768, data), _FillValue = missing_value = -32767,
+    for pm2p5 and tcno2 (one tcno2 value on the code -32767); beside them two float variables
+    holding an unmarked -9999. Returns {name: (packed, scale, offset)} and the floats."""
+    import netCDF4
+
+    rng = np.random.default_rng(0)
+    stored = {}
+    with netCDF4.Dataset(path, "w") as out:
+        for dim, size in (("time", None), ("latitude", 3), ("longitude", 4)):
+            out.createDimension(dim, size)
+        time = out.createVariable("time", "i4", ("time",))
+        time.units, time.calendar, time[:] = "hours since 1900-01-01", "gregorian", 876576 + 24 * np.arange(6)
+        for name, values, units in (("latitude", [60, 0, -60], "degrees_north"),
+                                    ("longitude", [0, 90, 180, 270], "degrees_east")):
+            coordinate = out.createVariable(name, "f4", (name,))
+            coordinate.units, coordinate[:] = units, values
+        dims = ("time", "latitude", "longitude")
+        for name, size in (("pm2p5", 4e-8), ("tcno2", 2e-5)):
+            values = size * rng.lognormal(0, 0.3, (6, 3, 4)) + size / 10
+            scale = (values.max() - values.min()) / 65534
+            offset = values.min() + 32768 * scale
+            packed = np.round((values - offset) / scale).astype("i2")
+            if name == "tcno2":
+                packed[2, 1, 1] = -32767  # a value the packing put on the fill code
+            variable = out.createVariable(name, "i2", dims, fill_value=np.int16(-32767))
+            variable.scale_factor, variable.add_offset, variable.missing_value = scale, offset, np.int16(-32767)
+            variable.units = "kg m**-2"
+            variable.set_auto_maskandscale(False)
+            variable[:] = packed
+            stored[name] = (packed, scale, offset)
+        for name, cells in (("aod", [(0, 0, 0), (3, 2, 1)]), ("ssr", [(4, 0, 3)])):
+            values = rng.uniform(0.1, 1.0, (6, 3, 4)).astype("f4")
+            for cell in cells:
+                values[cell] = -9999.0
+            variable = out.createVariable(name, "f4", dims)
+            variable.units, variable[:] = "1", values
+            stored[name] = values
+    return stored
+
+
+def test_ecmwf_packed_fixes_are_given_once_chained_and_unmark_every_attribute(tmp_path, monkeypatch, capsys):
+    """break39a F5 (CAMS EAC4): each file got the same ncatted three times, chained _fixed → _fixed_2 →
+    _fixed_3 (one line per variable, each with the file's one command); the packed minimum at -32768 was
+    named an unmarked fill value; the _FillValue line read the original, not the last copy (its
+    ``-a _FillValue,tcno2,d,,`` was taken for the end of the command), and removed _FillValue alone, so the
+    value stayed missing through missing_value. Run as printed, the last copy's values are numpy's decoding."""
+    import functools
+    import re
+    import shlex
+    import shutil
+    import subprocess
+
+    from climann.data.info import describe
+    from climann.data.notes import forget_notes
+    from climann.workflow.preparation import INFO_VALUES_LIMIT_GB, check_trains
+    from climann.workflow.progress import warnings_on_stderr
+
+    forget_notes()
+    monkeypatch.chdir(tmp_path)
+    stored = _ecmwf_packed(tmp_path / "cams.nc")
+    with warnings_on_stderr():
+        describe(["cams.nc"], check=functools.partial(check_trains, values_up_to_gb=INFO_VALUES_LIMIT_GB))
+    lines = [line for line in capsys.readouterr().err.splitlines() if "ncatted" in line or "above" in line]
+    assert not [line for line in lines if "pm2p5" in line]  # its minimum is data
+    commands = [match.group(0) for line in lines for match in re.finditer(r"ncatted (?:-a \S+ )+\S+\.nc \S+\.nc", line)]
+    assert commands == [
+        "ncatted -a _FillValue,aod,o,f,-9999 -a _FillValue,ssr,o,f,-9999 cams.nc cams_fixed.nc",
+        "ncatted -a _FillValue,tcno2,d,, -a missing_value,tcno2,d,, cams_fixed.nc cams_fixed_2.nc"]
+    assert [line for line in lines if "'ssr'" in line][0].endswith(
+        "if they are missing values, the command on the line of 'aod' above marks them too")
+    if shutil.which("ncatted") is None:
+        return
+    for command in commands:
+        subprocess.run(shlex.split(command), check=True, capture_output=True)
+    with xr.open_dataset(tmp_path / "cams_fixed_2.nc") as fixed:  # as climann reads it
+        for name in ("pm2p5", "tcno2"):
+            packed, scale, offset = stored[name]
+            np.testing.assert_allclose(fixed[name].values, packed * scale + offset, rtol=0, atol=scale * 1e-6)
+        assert not {"_FillValue", "missing_value"} & {*fixed["tcno2"].attrs, *fixed["tcno2"].encoding}
+        for name in ("aod", "ssr"):
+            np.testing.assert_array_equal(fixed[name].values,
+                                          np.where(stored[name] == -9999.0, np.nan, stored[name]))
+
+
+def test_a_missing_value_that_marks_the_fill_and_another_value_keeps_the_other(tmp_path, monkeypatch, caplog):
+    """break39a F5: deleting _FillValue alone left its value missing through missing_value. Here missing_value
+    holds the _FillValue 0.5 (a value of data on 0…1) and -999: the command deletes _FillValue and writes
+    missing_value -999 alone; run, the 0.5 is data and the -999 still missing (by hand)."""
+    import shlex
+    import shutil
+    import subprocess
+
+    import netCDF4
+
+    monkeypatch.chdir(tmp_path)
+    values = np.linspace(0, 1, 24, dtype="f4").reshape(4, 2, 3)
+    values[1, 0, 0], values[2, 1, 2] = 0.5, -999.0
+    full = grid_dataset()
+    xr.Dataset({"v": (("time", "lat", "lon"), values, {"units": "1"})},
+               coords={"time": full["time"][:4], "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
+                       "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})}).to_netcdf(
+        tmp_path / "v.nc", encoding={"v": {"_FillValue": np.float32(0.5)}})
+    with netCDF4.Dataset(tmp_path / "v.nc", "a") as handle:
+        handle["v"].setncattr("missing_value", np.array([0.5, -999.0], "f4"))
+    (said,) = _warnings(tmp_path / "v.nc", "v", caplog)
+    command = "ncatted -a _FillValue,v,d,, -a missing_value,v,o,f,-999 v.nc v_fixed.nc"
+    assert said.endswith(f"if they are data, remove it and the same value from the missing_value in a copy: {command}")
+    if shutil.which("ncatted") is None:
+        return
+    subprocess.run(shlex.split(command), check=True, capture_output=True)
+    with xr.open_dataset(tmp_path / "v_fixed.nc") as fixed:
+        np.testing.assert_array_equal(fixed["v"].values, np.where(values == -999.0, np.nan, values))

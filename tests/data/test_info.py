@@ -1103,3 +1103,12 @@ def test_only_fields_constant_in_time_keep_the_first_as_target(tmp_path):
     xr.Dataset({"HGT": (("time", "lat", "lon"), static, {"units": "m"})}, coords=dataset.coords).to_netcdf(
         tmp_path / "hgt.nc")
     assert _config(describe([str(tmp_path / "hgt.nc")]))["data"]["target"] == "HGT"
+
+
+def test_a_coordinate_with_flag_meanings_is_listed_with_them(tmp_path):
+    """break39a F7: info said 'pass: 2 values (1, 2)' of AMSR2's pass without its meanings."""
+    from tests.data.test_subset import write_passes
+
+    path, _ = write_passes(tmp_path / "amsr2.nc")
+    assert "  pass: 2 values (1 (ascending), 2 (descending)) on sst; choose one with select = {pass = 1}" in (
+        _summary(describe([str(path)])).splitlines())

@@ -873,3 +873,23 @@ def test_the_xarray_line_of_a_grib_file_opens_it_without_an_index_file(tmp_path,
     assert sorted(os.listdir(tmp_path)) == ["t2m.grib2", "t2m_fixed.nc"]
     with xr.open_dataset(tmp_path / "t2m_fixed.nc") as copy:
         np.testing.assert_allclose(copy["t2m"].values, values, atol=1e-3)
+
+
+def test_a_line_that_deletes_an_attribute_reads_the_copy_the_line_before_writes(tmp_path, monkeypatch):
+    """break39a F5: ``ncatted -a _FillValue,tcno2,d,, x.nc x_fixed_2.nc`` after a line writing x_fixed.nc read
+    the original (the ``,,`` of ncatted's deletion was taken for the prose's comma, ending the command before
+    its files), so the earlier fix was lost; now it reads x_fixed.nc."""
+    from climann.data.shell import copies_said_once, input_and_copy, ncatted_attribute, ncatted_command
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x.nc").touch()
+    with copies_said_once() as copies:
+        first = copies.shown("mark: " + ncatted_command([ncatted_attribute("_FillValue", "aod", "o", "f", "-9999")],
+                                                        input_and_copy("x.nc")))
+        second = copies.shown("unmark: " + ncatted_command([ncatted_attribute("_FillValue", "tcno2", "d"),
+                                                            ncatted_attribute("missing_value", "tcno2", "d")],
+                                                           input_and_copy("x.nc")))
+    assert first == "mark: ncatted -a _FillValue,aod,o,f,-9999 x.nc x_fixed.nc"
+    assert second == ("unmark: ncatted -a _FillValue,tcno2,d,, -a missing_value,tcno2,d,, x_fixed.nc x_fixed_2.nc "
+                      "(this reads x_fixed.nc, which the line shown before writes from x.nc: run that one first; "
+                      "x_fixed_2.nc then holds both fixes)")

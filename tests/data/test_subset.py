@@ -783,3 +783,45 @@ def test_a_lead_time_already_chosen_under_another_name_is_to_be_left_to_the_runs
                                            r"days, .*one lead time is already chosen here \(forecast_period=24, by "
                                            r"--select or by the file\): leave out a --select of forecast_period"):
         select_values(dataset, {"step": 1}, units={"step": "days"})
+
+
+def write_passes(path):
+    """An AMSR2-like monthly file: sst on (time, pass, lat, lon), ``pass`` an int8 coordinate
+    with flag_values 1 2 and flag_meanings "ascending descending" (CF-1.11 §3.5); the
+    descending values 10 lower than the ascending ones."""
+    sst = np.arange(3 * 2 * 2 * 3, dtype=np.float64).reshape(3, 2, 2, 3)
+    sst[:, 1] -= 10.0
+    xr.Dataset(
+        {"sst": (("time", "pass", "lat", "lon"), sst, {"units": "degree_Celsius"})},
+        coords={"time": ("time", [0.0, 31.0, 59.0], {"units": "days since 2013-01-01", "standard_name": "time"}),
+                "pass": ("pass", np.array([1, 2], "i1"), {"long_name": "satellite pass direction",
+                                                           "flag_values": np.array([1, 2], "i1"),
+                                                           "flag_meanings": "ascending descending"}),
+                "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
+                "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})}).to_netcdf(path)
+    return path, sst
+
+
+@pytest.mark.parametrize(("value", "index"), [
+    pytest.param("descending", 1, id="descending"),
+    pytest.param("ascending", 0, id="ascending"),
+    pytest.param("Descending", 1, id="any-case"),
+])
+def test_a_flag_meaning_selects_its_code(tmp_path, value, index):
+    """break39a F7: ``--select pass=descending`` of AMSR2's pass (flag_values 1 2,
+    flag_meanings "ascending descending") was refused as no value of 'pass'."""
+    from climann.data.open import open_dataset
+
+    path, sst = write_passes(tmp_path / "amsr2.nc")
+    chosen = select_values(open_dataset([path]), {"pass": value})
+    np.testing.assert_array_equal(chosen["sst"].values, sst[:, index])
+    assert int(chosen["pass"]) == index + 1
+
+
+def test_a_value_that_is_no_flag_meaning_is_refused_with_the_codes_and_their_meanings(tmp_path):
+    from climann.data.open import open_dataset
+
+    path, _ = write_passes(tmp_path / "amsr2.nc")
+    with pytest.raises(ClimannError) as raised:
+        select_values(open_dataset([path]), {"pass": "up"})
+    assert str(raised.value) == "pass=up is not a value of 'pass'; its values: 1 (ascending), 2 (descending)"

@@ -39,6 +39,17 @@ def _last_days(cells):
                  id="djf-one-a-year"),
     pytest.param(np.concatenate([_months(2), _months(2, first=4)]), [False, False, False], id="a-missing-month"),
     pytest.param(np.concatenate([_last_days(_months(2)), _months(1, first=4)]), [True, False], id="last-days-then-a-gap"),
+    # break39a F3 (GRACE JPL mascons): a missing 30-day month or February is shorter than the
+    # 31-day months beside it, yet it is a missing step, not a cell that stops short
+    pytest.param(np.concatenate([_months(5), _months(1, first=7)]), [False] * 5, id="a-missing-june"),
+    pytest.param(np.concatenate([_months(1, first=13), _months(1, first=15)]), [False], id="a-missing-february"),
+    pytest.param(np.concatenate([_months(1), _months(1, first=3)]), [False], id="a-missing-leap-february"),
+    pytest.param(np.concatenate([_months(4), _months(2, first=8)]), [False] * 5, id="three-missing-months"),
+    pytest.param(np.array([[_month(2000, 9), _month(2000, 12)], [_month(2001, 3), _month(2001, 6)]]), [False],
+                 id="a-missing-djf-between-son-and-mam"),
+    pytest.param(np.array([[cftime.datetime(2000, 1, d, calendar="standard"),
+                            cftime.datetime(2000, 1, d + 1, calendar="standard")] for d in (1, 2, 4)]),
+                 [False, False], id="a-missing-day"),
 ])
 def test_only_gaps_shorter_than_the_cells_beside_them_count(cells, expected):
     np.testing.assert_array_equal(short_gaps(cells), expected)
@@ -174,3 +185,16 @@ def test_cells_as_long_as_their_steps_or_values_of_no_statistic_are_not_warned_a
     with caplog.at_level(logging.WARNING, logger="climann"):
         open_dataset([path])
     assert not [record for record in caplog.records if "apart" in record.message]
+
+
+def test_missing_thirty_day_months_and_februaries_in_a_file_are_missing_steps(tmp_path, caplog):
+    """break39a F3: GRACE JPL mascons on calendar-month cells with the real missing months; the
+    missing Junes and Februaries were said to be cells that stop short by 30 and 28 days, and the
+    advice (make each upper bound the next cell's lower bound) would make May cover two months."""
+    forget_notes()
+    kept = [m for m in range(1, 25) if m not in (2, 6, 14, 16)]  # 2000-02 (29 d), 2000-06, 2001-02, 2001-04
+    path, _ = _totals(tmp_path / "grace.nc", np.array([[_month(2000, m), _month(2000, m + 1)] for m in kept]))
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        opened = open_dataset([path])
+    assert not [record.message for record in caplog.records if "stop short" in record.message]
+    assert opened.sizes["time"] == 20
