@@ -619,6 +619,9 @@ def train(
                 from climann.workflow.config_paths import check_config_file_paths
 
                 check_config_file_paths(file_settings, config, [resolved])
+            from climann.workflow.default_target import check_default_target
+
+            check_default_target(resolved, settings)
             # imported once the configuration is valid: a mistaken flag is told at once, not after
             # seconds of importing xarray, dask and matplotlib
             from climann.workflow.pipeline import run_training

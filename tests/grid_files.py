@@ -390,3 +390,74 @@ def write_imerg_monthly(path: Path, *, long_name_key: str = "LongName", n_time: 
         dataset[name] = (("time", "lon", "lat"), values[name].astype("f4"), attrs)
     dataset.to_netcdf(path, encoding={name: {"_FillValue": np.float32(-9999.9)} for name in IMERG_MONTHLY})
     return path
+
+
+#: TRMM 3B42 daily (version 7) variables → units and long_name as the product writes them.
+TRMM_3B42_DAILY = {
+    "precipitation": ("mm", "Daily accumulated precipitation (combined microwave-IR) estimate"),
+    "precipitation_cnt": ("count", "Count of all valid 3-hourly precipitation observations"),
+    "IRprecipitation": ("mm", "Daily accumulated IR precipitation estimate"),
+    "IRprecipitation_cnt": ("count", "Count of all valid 3-hourly IR precipitation observations"),
+    "HQprecipitation": ("mm", "Daily accumulated High Quality precipitation from all available MW sources"),
+    "HQprecipitation_cnt": ("count", "Count of all valid 3-hourly HQ precipitation observations"),
+    "randomError": ("mm", "Daily accumulated random error estimate for combined microwave-IR"),
+    "randomError_cnt": ("count", "Count of valid 3-hourly random error estimates"),
+}
+
+
+def write_trmm_3b42_daily(path: Path, *, n_time: int = 60, seed: int = 9) -> Path:
+    """TRMM 3B42 daily files stacked on a time axis (what the ``ncap2`` advice for its dateless
+    daily files gives): ``(time, lon, lat)`` variables of :data:`TRMM_3B42_DAILY`, no standard
+    names, on 4 × 3 cells. As 3B42 merges them, ``precipitation`` is the high-quality microwave
+    estimate where there is one (5 of 8 three-hour slots) and the infrared one elsewhere; the
+    counts are int16 in units "count"."""
+    rng = np.random.default_rng(seed)
+    shape = (n_time, 4, 3)
+    hq_count = rng.integers(3, 6, shape)
+    ir, hq = rng.gamma(1.0, 4.0, shape), rng.gamma(1.0, 4.0, shape)
+    values = {"HQprecipitation": hq, "HQprecipitation_cnt": hq_count,
+              "IRprecipitation": ir, "IRprecipitation_cnt": np.full(shape, 8),
+              "precipitation": (hq * hq_count + ir * (8 - hq_count)) / 8, "precipitation_cnt": np.full(shape, 8),
+              "randomError_cnt": np.full(shape, 8)}
+    values["randomError"] = 0.3 * np.sqrt(values["precipitation"])
+    with netCDF4.Dataset(path, "w") as nc:
+        for dim, size in (("time", n_time), ("lon", 4), ("lat", 3)):
+            nc.createDimension(dim, size)
+        nc.createVariable("time", "f8", ("time",))[:] = np.arange(n_time)
+        nc["time"].setncatts({"units": "days since 2005-01-01", "calendar": "standard"})
+        nc.createVariable("lon", "f4", ("lon",))[:] = [-1.5, -0.5, 0.5, 1.5]
+        nc.createVariable("lat", "f4", ("lat",))[:] = [40.5, 45.5, 50.5]
+        nc["lon"].setncatts({"units": "degrees_east", "long_name": "Longitude"})
+        nc["lat"].setncatts({"units": "degrees_north", "long_name": "Latitude"})
+        for name, (units, long_name) in TRMM_3B42_DAILY.items():
+            counted = units == "count"
+            variable = nc.createVariable(name, "i2" if counted else "f4", ("time", "lon", "lat"),
+                                         fill_value=None if counted else np.float32(-9999.9))
+            variable.setncatts({"units": units, "long_name": long_name})
+            variable[:] = values[name]
+    return path
+
+
+def write_trmm_3b43(path: Path, *, n_time: int = 36, seed: int = 10) -> Path:
+    """A TRMM 3B43 monthly file (version 7 as netCDF): ``precipitation(time, nlon, nlat)`` in mm/hr
+    beside ``relativeError`` in mm/hr, each with its own name as long_name; time in seconds since
+    1970-01-01 from 1998-01, on 4 × 3 cells."""
+    rng = np.random.default_rng(seed)
+    shape = (n_time, 4, 3)
+    rate = rng.gamma(2.0, 0.05, shape)
+    starts = [np.datetime64(f"{1998 + month // 12}-{month % 12 + 1:02d}-01") for month in range(n_time)]
+    with netCDF4.Dataset(path, "w") as nc:
+        for dim, size in (("time", n_time), ("nlon", 4), ("nlat", 3)):
+            nc.createDimension(dim, size)
+        nc.createVariable("time", "i4", ("time",))[:] = [(start - np.datetime64("1970-01-01")).astype("timedelta64[s]")
+                                                        .astype("i8") for start in starts]
+        nc["time"].setncatts({"units": "seconds since 1970-01-01 00:00:00 UTC", "standard_name": "time"})
+        nc.createVariable("nlon", "f4", ("nlon",))[:] = [-1.5, -0.5, 0.5, 1.5]
+        nc.createVariable("nlat", "f4", ("nlat",))[:] = [40.5, 45.5, 50.5]
+        nc["nlon"].setncatts({"units": "degrees_east", "standard_name": "longitude"})
+        nc["nlat"].setncatts({"units": "degrees_north", "standard_name": "latitude"})
+        for name, data in (("precipitation", rate), ("relativeError", 0.2 + 0.4 * np.sqrt(rate))):
+            variable = nc.createVariable(name, "f4", ("time", "nlon", "nlat"), fill_value=np.float32(-9999.9))
+            variable.setncatts({"units": "mm/hr", "long_name": name})
+            variable[:] = data
+    return path

@@ -21,14 +21,16 @@ to the target when
   Number of Gauges"), weighs the gauges against the other sources ("weighting of gauge": IMERG's
   ``gaugeRelativeWeighting``, "Weighting of gauge precipitation relative to the multi-satellite
   precipitation"), or is an error estimate or a quality index ("error standard deviation",
-  "standard error", "uncertainty", "random error", "error estimate", "estimated error",
+  "standard error", "uncertainty", "random error", "relative error", "error estimate", "estimated error",
   "quality index": IMERG's ``randomError``, "Random error for merged satellite-gauge
   precipitation", which IMERG computes from the precipitation rate itself, and
   ``precipitationQualityIndex``), but not an air or water quality index, quantities of their
   own (:data:`QUANTITY_PHRASES`); or it counts observations, cruises, measurements… in other
   words ("number of" or "count of", up to three words, then one of :data:`SAMPLING_UNITS`:
   SOCAT's ``fco2_count_nobs``, "Number of fco2 obs", and ``count_ncruise``, "Number of
-  cruises"; or one of these, then "count"); or its ``long_name`` is the
+  cruises"; or one of these, then "count"; in units of a count, :data:`COUNT_UNITS`, any number
+  of words between: TRMM 3B42's ``precipitation_cnt``, units "count", "Count of all valid 3-hourly
+  precipitation observations", break39a F4); or its ``long_name`` is the
   standard deviation of the target ("Standard deviation of sea ice concentration" beside a
   target whose ``long_name`` is "Sea ice concentration", or which is named so) and its
   ``cell_methods`` does not say it is a statistic of the values over time or space (a
@@ -59,8 +61,12 @@ to the target when
 - its units are those of a count (:data:`COUNT_UNITS`: none, "1", "count"…) and its name says a
   count of observations or cruises (:data:`COUNT_NAME_WORDS`: ICOADS's ``sst_nobs``, ``n_obs``,
   SOCAT's ``fco2_count_nobs``) or, where no long name or description says what it counts, it
-  is named ``count_…`` or ``…_count_…`` (SOCAT's ``count_ncruise``). A count named otherwise,
-  or described as a count of something else ("Lightning flash count"), is a quantity.
+  is named ``count_…`` or ``…_count_…`` (SOCAT's ``count_ncruise``), or it is named as another
+  variable of the file with one of :data:`COUNT_SUFFIXES` after it (TRMM 3B42's
+  ``HQprecipitation_cnt`` beside ``HQprecipitation``: the count of that variable's observations).
+  A count named otherwise (``lightning_count`` with no ``lightning`` beside it), described as a
+  count of something else ("Lightning flash count"), or named so in units of an amount ("mm"), is
+  a quantity.
 
 A count of observations beside a mean tells the network where and when the cruises went (more of
 them in summer, near the coasts), the data's sampling: with SOCAT's two counts and the fCO2
@@ -87,7 +93,8 @@ STANDARD_NAME_MODIFIERS = ("number_of_observations", "standard_error", "detectio
 DESCRIPTION_PHRASES = ("number of stations", "number of observations", "number of gauges", "station count",
                        "observation count", "gauge count", "count of stations", "count of observations",
                        "count of gauges", "weighting of gauge", "error standard deviation", "standard error",
-                       "uncertainty", "random error", "error estimate", "estimated error", "quality index",
+                       "uncertainty", "random error", "relative error", "sampling error", "retrieval error",
+                       "measurement error", "error estimate", "estimated error", "quality index",
                        # quality layers of satellite products (break38b B4): MOD15's FparLai_QC "Quality for
                        # FPAR and LAI", MOD13's pixel_reliability "Quality reliability of VI pixel"
                        "quality for", "quality reliability", "pixel reliability", "quality assurance",
@@ -130,6 +137,10 @@ SAMPLING_UNITS = ("observations", "observation", "obs", "cruises", "cruise", "st
 _SAMPLING = "|".join(SAMPLING_UNITS)
 _COUNTS_SAMPLES = re.compile(rf"\b(?:number|count|counts|no) of (?:[a-z0-9]+ ){{0,3}}(?:{_SAMPLING})\b"
                              rf"|\b(?:{_SAMPLING}) counts?\b")
+#: In units of a count (:data:`COUNT_UNITS`), the words between "count of" and what it counts are
+#: not limited: TRMM 3B42's ``precipitation_cnt``, units "count", "Count of all valid 3-hourly
+#: precipitation observations" (five words between; break39a F4).
+_COUNTS_SAMPLES_IN_COUNT_UNITS = re.compile(rf"\b(?:number|count|counts|no) of (?:[a-z0-9]+ )*?(?:{_SAMPLING})\b")
 
 #: Units of a count (lower case, stripped): none, CF's "1", and the words products write.
 COUNT_UNITS = ("", "1", "count", "counts", "number", "#", "obs", "observations", "cruises")
@@ -137,6 +148,13 @@ COUNT_UNITS = ("", "1", "count", "counts", "number", "#", "obs", "observations",
 #: Words (as :func:`_name_words` splits a name) that make a variable in :data:`COUNT_UNITS` a
 #: count of observations or cruises: ``sst_nobs``, ``n_obs``, ``count_ncruise``.
 COUNT_NAME_WORDS = ("nobs", "n obs", "num obs", "numobs", "ncruise", "ncruises", "n cruises", "num cruises")
+
+#: Name suffixes that, after another variable's name (``_`` between or not), make a variable in
+#: :data:`COUNT_UNITS` the count of that variable's observations: TRMM 3B42's ``precipitation_cnt``
+#: and ``HQprecipitation_cnt`` beside ``precipitation`` and ``HQprecipitation``, ICOADS's ``sst_nobs``
+#: beside ``sst``. Alone, ``lightning_count`` may be a quantity (a count of flashes); beside a variable
+#: ``lightning`` it counts that variable's observations.
+COUNT_SUFFIXES = ("cnt", "count", "counts", "nobs", "n_obs", "num_obs", "numobs")
 
 #: Phrases of a variable's name (its words as :func:`_name_words` splits them) that make it
 #: ancillary data besides :data:`DESCRIPTION_PHRASES`: IMERG's ``gaugeRelativeWeighting``.
@@ -194,7 +212,8 @@ def ancillary_reason(variable: xr.DataArray, target: xr.DataArray) -> str | None
         return described
     if _of_the_target(variable.attrs.get("long_name"), target) and not _a_spread_of_values(variable):
         return f"its long_name '{variable.attrs['long_name']}'"
-    named_after = _named_after(str(variable.name), str(target.name)) or _named_with_word(variable, str(target.name))
+    named_after = (_named_after(str(variable.name), str(target.name)) or _named_with_word(variable, str(target.name))
+                   or _count_of(variable, str(target.name)))
     if named_after is None and _says_ancillary(_name_words(str(variable.name)), NAME_PHRASES):
         return f"its name '{variable.name}'"
     return named_after or _quality_name(variable)
@@ -207,10 +226,10 @@ def _described_as_ancillary(variable: xr.DataArray) -> str | None:
         return observed
     if any(standard_name.split()[-1:] == [modifier] for modifier in STANDARD_NAME_MODIFIERS):
         return f"its standard_name '{standard_name}'"
+    counts = _COUNTS_SAMPLES_IN_COUNT_UNITS if _in_count_units(variable) else _COUNTS_SAMPLES
     for key in DESCRIPTION_ATTRIBUTES:
         text = variable.attrs.get(key)
-        if text is not None and (_says_ancillary(_words(text), DESCRIPTION_PHRASES)
-                                 or _COUNTS_SAMPLES.search(_words(text))):
+        if text is not None and (_says_ancillary(_words(text), DESCRIPTION_PHRASES) or counts.search(_words(text))):
             return f"its {key} '{text}'"
     if _named_a_count(variable):
         units = str(variable.attrs.get("units", "")).strip()
@@ -264,10 +283,26 @@ def ancillary_in_itself(variable: xr.DataArray) -> str | None:
     return described or _quality_name(variable)
 
 
+def _in_count_units(variable: xr.DataArray) -> bool:
+    """Whether ``variable``'s units are those of a count (:data:`COUNT_UNITS`, none included)."""
+    return str(variable.attrs.get("units", "")).strip().lower() in COUNT_UNITS
+
+
+def _count_of(variable: xr.DataArray, other: str) -> str | None:
+    """``"its name, the count of observations of precipitation"`` when ``variable``, in
+    :data:`COUNT_UNITS`, is named ``other`` with one of :data:`COUNT_SUFFIXES` after it
+    (``precipitation_cnt``, case aside), else None."""
+    suffixes = "|".join(COUNT_SUFFIXES)
+    if (_in_count_units(variable)
+            and re.fullmatch(rf"{re.escape(other)}_?(?:{suffixes})", str(variable.name), re.IGNORECASE)):
+        return f"its name, the count of observations of {other}"
+    return None
+
+
 def _named_a_count(variable: xr.DataArray) -> bool:
     """Whether ``variable``, in :data:`COUNT_UNITS`, is named a count of observations
     (:data:`COUNT_NAME_WORDS`) or, with no description, ``count_…`` or ``…_count_…``."""
-    if str(variable.attrs.get("units", "")).strip().lower() not in COUNT_UNITS:
+    if not _in_count_units(variable):
         return False
     name = str(variable.name)
     if any(f" {words} " in f" {_name_words(name)} " for words in COUNT_NAME_WORDS):
@@ -333,7 +368,8 @@ def ancillary_relations(dataset: xr.Dataset, target: str, names: Sequence[str]) 
         reason = ancillary_reason(dataset[name], dataset[target])
         for other in dataset.data_vars:
             if reason is None and other not in (name, target):
-                reason = _named_after(name, str(other)) or _named_with_word(dataset[name], str(other))
+                reason = (_named_after(name, str(other)) or _named_with_word(dataset[name], str(other))
+                          or _count_of(dataset[name], str(other)))
         if reason is not None:
             found[name] = reason
     return found

@@ -20,11 +20,23 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["MAX_DROPPED_SHARE", "DroppedTargets", "dropped_target_warning", "dropped_targets"]
+__all__ = ["FEATURE_SOURCES", "MAX_DROPPED_SHARE", "DroppedTargets", "dropped_target_warning", "dropped_targets"]
 
 #: More than this share of the target's values dropped for missing predictors is said: a warning
 #: at training, and such a predictor is no default one.
 MAX_DROPPED_SHARE = 0.05
+
+#: What asks for each kind of feature column (:attr:`~climann.data.pointwise.PointwiseSource.feature_sources`)
+#: → the config key and train's option that the warning names: a lag's column
+#: (``lwe_thickness_lag1``) comes from ``--lags``, not ``--predictors`` (break39a F8).
+FEATURE_SOURCES = {"predictors": "[data] predictors (--predictors)", "lags": "[data] lags (--lags)",
+                   "global_means": "[data] global_means (--global-means)",
+                   "regional_means": "[data] regional_means (--regional-means)",
+                   "anomalies": "[data] anomalies (--anomalies)", "features": "[data] features (--features)"}
+
+#: The sources whose column is missing where its variable is, so that filling the variable where
+#: the target has values fills it; a lag is missing where the step it reads is not in the data.
+FILLABLE_SOURCES = ("predictors", "global_means", "regional_means", "anomalies")
 
 
 @dataclass(frozen=True)
@@ -43,6 +55,9 @@ class DroppedTargets:
     kept, dropped : tuple of float
         (sum, minimum, maximum) of the target's values kept and dropped, float64; (0, inf, −inf)
         when there are none.
+    sources : tuple of str
+        For each feature, the key of :data:`FEATURE_SOURCES` that asked for it; empty: all
+        ``"predictors"``.
     """
 
     feature_names: tuple[str, ...]
@@ -51,13 +66,14 @@ class DroppedTargets:
     n_dropped: int
     kept: tuple[float, float, float]
     dropped: tuple[float, float, float]
+    sources: tuple[str, ...] = ()
 
     def merged(self, other: DroppedTargets) -> DroppedTargets:
         """Both blocks' counts together (the same features)."""
         return DroppedTargets(
             self.feature_names, self.n_present + other.n_present,
             tuple(a + b for a, b in zip(self.missing, other.missing)), self.n_dropped + other.n_dropped,
-            _merged(self.kept, other.kept), _merged(self.dropped, other.dropped))
+            _merged(self.kept, other.kept), _merged(self.dropped, other.dropped), self.sources)
 
     @property
     def share(self) -> float:
@@ -77,7 +93,7 @@ def _summary(values: np.ndarray) -> tuple[float, float, float]:
 
 
 def dropped_targets(target: np.ndarray, feature_missing: np.ndarray, counted: np.ndarray,
-                    feature_names: tuple[str, ...]) -> DroppedTargets:
+                    feature_names: tuple[str, ...], sources: tuple[str, ...] = ()) -> DroppedTargets:
     """Count the values of ``target`` present that a missing feature drops.
 
     Parameters
@@ -89,6 +105,8 @@ def dropped_targets(target: np.ndarray, feature_missing: np.ndarray, counted: np
     counted : ndarray of bool, shape (n_steps, n_lat, n_lon)
         The run's samples (its time steps and cells; not the step read before the period for lags).
     feature_names : tuple of str, length n_features
+    sources : tuple of str, length n_features, optional
+        What asked for each feature (keys of :data:`FEATURE_SOURCES`); empty: the predictors.
 
     Returns
     -------
@@ -99,7 +117,7 @@ def dropped_targets(target: np.ndarray, feature_missing: np.ndarray, counted: np
     values = target[present]
     lost = missing.any(axis=1)
     return DroppedTargets(tuple(feature_names), int(values.size), tuple(int(n) for n in missing.sum(axis=0)),
-                          int(lost.sum()), _summary(values[~lost]), _summary(values[lost]))
+                          int(lost.sum()), _summary(values[~lost]), _summary(values[lost]), tuple(sources))
 
 
 def dropped_target_warning(dropped: DroppedTargets, target: str, units: str = "") -> str | None:
@@ -128,6 +146,22 @@ def dropped_target_warning(dropped: DroppedTargets, target: str, units: str = ""
 
     return (f"{dropped.n_dropped} of the {dropped.n_present} values of '{target}' ({100 * dropped.share:.3g}%) have no "
             f"sample: {named} missing there; the values dropped are {described(dropped.dropped, dropped.n_dropped)}, "
-            f"those kept {described(dropped.kept, n_kept)}: the scores are of the kept values only; leave "
-            f"{'it' if len(features) == 1 else 'them'} out of [data] predictors (--predictors), or fill "
-            f"{'it' if len(features) == 1 else 'them'} where '{target}' has values")
+            f"those kept {described(dropped.kept, n_kept)}: the scores are of the kept values only; "
+            f"{_way_out(dropped, [name for _, name in features], target)}")
+
+
+def _way_out(dropped: DroppedTargets, missing: list[str], target: str) -> str:
+    """``"leave it out of [data] lags (--lags)"``: where each missing feature was asked for
+    (:data:`FEATURE_SOURCES`), and which of them filling their variable would give back."""
+    source_of = dict(zip(dropped.feature_names, dropped.sources or ("predictors",) * len(dropped.feature_names)))
+    groups: dict[str, list[str]] = {}
+    for name in missing:
+        groups.setdefault(source_of[name], []).append(name)
+    fillable = [name for name in missing if source_of[name] in FILLABLE_SOURCES]
+    if len(groups) == 1:
+        [(source, names)] = groups.items()
+        them = "it" if len(names) == 1 else "them"
+        return f"leave {them} out of {FEATURE_SOURCES[source]}" + (
+            f", or fill {them} where '{target}' has values" if fillable else "")
+    leave = " and ".join(f"{', '.join(names)} out of {FEATURE_SOURCES[source]}" for source, names in groups.items())
+    return f"leave {leave}" + (f", or fill {', '.join(fillable)} where '{target}' has values" if fillable else "")

@@ -119,27 +119,13 @@ def describe(
         (:func:`~climann.data.run_outputs.refuse_run_directory`).
     """
     paths = path_list(paths)
-    for path in paths:
-        refuse_run_directory(path)
-    files, other_grids = files_on_the_most_common_grid(expand_paths(paths))
-    # A forecast with several lead times beside other files is read on its valid times, one lead
-    # time (and member) chosen as train chooses it; by its reference times it was shown, and a
-    # config proposed, with observations paired by start month (break30a A2).
-    forecasts = forecasts_to_choose_in(files)
-    check_forecast_names(files, forecasts)  # a forecast beside observations of its name: renamed first
-    choice = {dim: value for dataset, grid_dims in forecasts.values()
-              for dim, value in first_choices(dataset, grid_dims).items()}
+    files, other_grids, forecasts, choice, opened, stations = _opened_for_info(paths, overlap=overlap, select=select)
     given = dict(select or {})
-    opened, stations = _opened_with_a_station(files, overlap=overlap, select={**choice, **given})
-    chosen = {**choice, **given, **{several.dim: several.first for several in stations}}
     try:
         # A grid with several sets of points (POP's T and U): those most variables name; see climann.data.grid_points.
         on = named_points(opened)
-        dataset, points = on_points_of(opened, None, where=_where(files))
-        dataset = select_values(dataset, chosen) if chosen else dataset
-        # the observations are the target to suggest, the forecasts their predictors
-        held = {name for forecast, _ in forecasts.values() for name in forecast_variables(forecast)}
-        names = sorted(data_variable_names(dataset), key=lambda name: name in held)
+        dataset, points, names = _shown_dataset(opened, files, forecasts,
+                                                {**choice, **given, **{s.dim: s.first for s in stations}})
         grid, problems = _find_grid(dataset)
         constant = _constant_in_time(dataset, names, grid.get("time"))  # read once, for both sections
         grid_text = (_grid_section(dataset, grid, problems,
@@ -168,6 +154,69 @@ def describe(
     if config.startswith(_NO_CONFIG):
         config = _commented(config[2:])
     return "\n\n".join([*map(_commented, sections), config]) + "\n"
+
+
+def proposed_target(paths: str | Sequence[str], *, overlap: str = "error",
+                    select: Mapping[str, object] | None = None) -> str:
+    """The target that :func:`describe`'s config proposes for ``paths`` (:func:`_target_choice`),
+    without the rest of its report: the files opened as it opens them, and three time steps of
+    each variable read (to pass over fields constant in time). ``climann train`` without a
+    target checks its default against it (:mod:`climann.workflow.default_target`).
+
+    Parameters
+    ----------
+    paths : str or sequence of str
+        Files, glob patterns or directories, as in ``[data] paths``.
+    overlap : {"error", "first", "last"}
+        As ``[data] overlap``.
+    select : mapping of dimension name to value, optional
+        As ``[data] select``.
+
+    Returns
+    -------
+    str
+        The variable's name; ``""`` when there is none to propose.
+
+    Raises
+    ------
+    ClimannError
+        As :func:`describe`.
+    """
+    files, _, forecasts, choice, opened, stations = _opened_for_info(path_list(paths), overlap=overlap, select=select)
+    try:
+        dataset, _, names = _shown_dataset(opened, files, forecasts,
+                                           {**choice, **dict(select or {}), **{s.dim: s.first for s in stations}})
+        grid, _ = _find_grid(dataset)
+        return _target_choice(dataset, names, grid)[0]
+    finally:
+        opened.close()
+
+
+def _opened_for_info(paths: Sequence[str], *, overlap: str, select: Mapping[str, object] | None):
+    """The files on the most common grid, those on others, the forecasts among them and the lead
+    time and member chosen of each, the dataset opened and its stations (:func:`_opened_with_a_station`)."""
+    for path in paths:
+        refuse_run_directory(path)
+    files, other_grids = files_on_the_most_common_grid(expand_paths(paths))
+    # A forecast with several lead times beside other files is read on its valid times, one lead
+    # time (and member) chosen as train chooses it; by its reference times it was shown, and a
+    # config proposed, with observations paired by start month (break30a A2).
+    forecasts = forecasts_to_choose_in(files)
+    check_forecast_names(files, forecasts)  # a forecast beside observations of its name: renamed first
+    choice = {dim: value for dataset, grid_dims in forecasts.values()
+              for dim, value in first_choices(dataset, grid_dims).items()}
+    opened, stations = _opened_with_a_station(files, overlap=overlap, select={**choice, **dict(select or {})})
+    return files, other_grids, forecasts, choice, opened, stations
+
+
+def _shown_dataset(opened: xr.Dataset, files: Sequence[Path], forecasts: Mapping, chosen: Mapping[str, object]
+                   ) -> tuple[xr.Dataset, object, list[str]]:
+    """The dataset on its grid's points with the ``chosen`` values selected, the points, and its
+    variable names, observations first (the target to suggest; forecasts are their predictors)."""
+    dataset, points = on_points_of(opened, None, where=_where(files))
+    dataset = select_values(dataset, chosen) if chosen else dataset
+    held = {name for forecast, _ in forecasts.values() for name in forecast_variables(forecast)}
+    return dataset, points, sorted(data_variable_names(dataset), key=lambda name: name in held)
 
 
 def _opened_with_a_station(files: Sequence[Path], *, overlap: str, select: dict[str, object]

@@ -430,6 +430,7 @@ class PointwiseSource:
         self._months = month_of_each_step(self.layout.time.values)
         self._segment_starts = segment_starts(self.layout.time_blocks, self.layout.shape[0])
         self._columns = self._plan_columns(target, predictors, features, lags, season_dated_by, own_lags)
+        self._lag_columns = {f"{name}_lag{lag}" for name, steps in lags.items() for lag in steps}
         all_lags = sorted({k for name, steps in lags.items() for k in steps if (name, k) not in own_lags})
         self._lagged = lagged_steps(
             self.layout.time.values, all_lags, segment_starts=self._segment_starts, name=self._time_dim,
@@ -487,6 +488,17 @@ class PointwiseSource:
     def feature_names(self) -> tuple[str, ...]:
         """Names of the feature columns, in order."""
         return tuple(self._columns)
+
+    @property
+    def feature_sources(self) -> tuple[str, ...]:
+        """What asked for each feature column, in order: a key of
+        :data:`~climann.data.dropped_targets.FEATURE_SOURCES` (``"lags"`` for ``tas_lag1``)."""
+        kinds = {"anomaly": "anomalies", "derived": "features"}
+        return tuple(kinds.get(spec[0]) or ("lags" if name in self._lag_columns
+                                             else "predictors" if spec[0] == "variable"
+                                             else "global_means" if name.endswith("_global_mean")
+                                             else "regional_means")
+                     for name, spec in self._columns.items())
 
     @property
     def climatologies(self) -> dict[str, np.ndarray]:
@@ -630,8 +642,8 @@ class PointwiseSource:
         feature_missing = ~np.isfinite(table)
         valid &= ~feature_missing.any(axis=-1)
         n_missing = self._n_dropped(valid, start)
-        dropped = (dropped_targets(target_values, feature_missing, self._counted(shape, start), self.feature_names)
-                   if self._require_target else None)
+        dropped = (dropped_targets(target_values, feature_missing, self._counted(shape, start), self.feature_names,
+                                   self.feature_sources) if self._require_target else None)
         if self._cells is not None:
             valid &= self._cells[None]
         keep = self._subsample(valid, start).reshape(-1)

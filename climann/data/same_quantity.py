@@ -68,6 +68,22 @@ one), and the long-name and name rules do not apply. A count has other units, so
 these (:mod:`climann.data.ancillary` leaves ``sst_nobs``, ``fco2_count_nobs`` and ``count_ncruise``
 out: counts of observations).
 
+Satellite precipitation products ship their merged estimate beside the estimates of the sensors it
+was merged from: TRMM 3B42 (Huffman et al. 2007, J. Hydrometeor. 8, 38, section 3) holds
+``precipitation`` (the combined microwave-IR estimate: in each 3-hour slot the high-quality
+microwave estimate where there is one, else the microwave-calibrated infrared one) beside
+``HQprecipitation`` and ``IRprecipitation``; GPM IMERG (V06) ``precipitationCal`` beside
+``precipitationUncal``, ``HQprecipitation`` and ``IRprecipitation``. Each is the target's quantity
+from a subset of the sensors, or before the gauge calibration, and mostly equals it (break39a F4:
+``HQprecipitation`` was the default predictor of ``precipitation``). So a variable is also another
+estimate of the target (:func:`source_reason`) when both have a time axis, the same ``units``, the same
+scalar coordinates and the same ``cell_methods``, neither is a flag, their standard names (where
+both have one) are of one quantity, and their names are one stem with different sensor or
+calibration qualifiers of :data:`SOURCE_QUALIFIERS` (a prefix in capitals before the stem, or a
+suffix; one of the two may have none): ``HQprecipitation`` and ``precipitation``,
+``precipitationUncal`` and ``precipitationCal``. A prefix in lower case counts only before ``_``
+(``hq_precipitation``), so that no word is read as one (``irradiance`` is no infrared ``radiance``).
+
 (Data about the target's values — ``ancillary_variables``, ``standard_error`` — are
 :mod:`climann.data.ancillary`'s.)
 """
@@ -82,9 +98,9 @@ import xarray as xr
 
 from climann.data.standard_names import standard_name_of
 
-__all__ = ["ONE_QUANTITY_FORMS", "QUANTILE_SUFFIX", "SPREAD_STATISTICS", "STATISTIC_SUFFIXES", "STATISTIC_WORDS",
-           "WEIGHTING_SUFFIXES", "same_quantity_note",
-           "same_quantity_relations", "statistic_reason"]
+__all__ = ["ONE_QUANTITY_FORMS", "QUANTILE_SUFFIX", "SOURCE_QUALIFIERS", "SPREAD_STATISTICS", "STATISTIC_SUFFIXES",
+           "STATISTIC_WORDS", "WEIGHTING_SUFFIXES", "same_quantity_note", "same_quantity_relations", "source_reason",
+           "statistic_reason"]
 
 #: Words that name a statistic in a long name (any case), longest first: removed, the long names
 #: of two statistics of one quantity are equal ("Sea Surface Temperature Monthly").
@@ -123,6 +139,25 @@ ONE_QUANTITY_FORMS = (
       "mole_fraction_of_carbon_dioxide_in_sea_water_in_dry_gas",
       "mole_fraction_of_carbon_dioxide_in_sea_water_in_wet_gas")),
 )
+
+#: Qualifiers of a variable's name that say which sensors or which calibration an estimate of the
+#: quantity its stem names comes from → what they say; a prefix (``HQprecipitation``) or a suffix
+#: (``precipitationUncal``), as :data:`_SOURCE_QUALIFIED` reads them. See the module's docstring
+#: for the products. Add a row for another product's qualifier, not code.
+SOURCE_QUALIFIERS = {
+    "prefix": {"HQ": "from the high-quality (passive microwave) sensors alone",
+               "PMW": "from the passive microwave sensors alone", "MW": "from the microwave sensors alone",
+               "IR": "from the infrared sensors alone"},
+    "suffix": {"Cal": "with the gauge calibration", "Uncal": "without the gauge calibration"},
+}
+
+_PREFIXES = "|".join(SOURCE_QUALIFIERS["prefix"])
+_SUFFIXES = "|".join(SOURCE_QUALIFIERS["suffix"])
+#: A name as qualifier and stem: a prefix in capitals directly before a stem that begins in lower
+#: case, or in any case before ``_``; a suffix after ``_`` (any case) or as a camelCase hump.
+_SOURCE_QUALIFIED = re.compile(
+    rf"^(?:(?P<prefix>{_PREFIXES})(?=[a-z])|(?P<prefix_word>(?i:{_PREFIXES}))_)?(?P<stem>.+?)"
+    rf"(?:(?<=[a-z0-9])(?P<suffix>{_SUFFIXES})|_(?P<suffix_word>(?i:{_SUFFIXES})))?$")
 
 #: Each name stem and standard name of :data:`ONE_QUANTITY_FORMS` → what its quantity is.
 _QUANTITY_OF = {form.lower(): what for what, *forms in ONE_QUANTITY_FORMS for group in forms for form in group}
@@ -236,14 +271,65 @@ def statistic_reason(variable: xr.DataArray, target: xr.DataArray, *, time_dim: 
     return None
 
 
+def _source_qualified(name: str) -> tuple[str, str]:
+    """``("precipitation", "from the high-quality (passive microwave) sensors alone")`` for
+    ``HQprecipitation``; ``("precipitation", "")`` for ``precipitation``: the stem (lower case) and
+    what its qualifier of :data:`SOURCE_QUALIFIERS` says."""
+    found = _SOURCE_QUALIFIED.match(name)
+    if found is None:
+        return name.lower(), ""
+    said = ""
+    for kind, group in (("prefix", found["prefix"] or found["prefix_word"]),
+                        ("suffix", found["suffix"] or found["suffix_word"])):
+        if group is not None:
+            said = next(what for qualifier, what in SOURCE_QUALIFIERS[kind].items()
+                        if qualifier.lower() == group.lower())
+    return found["stem"].lower(), said
+
+
+def source_reason(variable: xr.DataArray, target: xr.DataArray, *, time_dim: str) -> str | None:
+    """Why ``variable`` is the target's quantity from other sensors or another calibration (the
+    module's third rule, :data:`SOURCE_QUALIFIERS`), or None.
+
+    Parameters
+    ----------
+    variable, target : xarray.DataArray
+        Named, with their attributes (``units``, ``standard_name``, ``cell_methods``).
+    time_dim : str
+
+    Returns
+    -------
+    str or None
+        ``"named as precipitation from the high-quality (passive microwave) sensors alone, in
+        precipitation's units 'mm'"``.
+    """
+    names = [standard_name_of(checked.attrs) for checked in (variable, target)]
+    units = str(target.attrs.get("units", "")).strip()
+    if (time_dim not in variable.dims or time_dim not in target.dims or variable.name == target.name
+            or any(flag in checked.attrs for checked in (variable, target) for flag in ("flag_values", "flag_masks"))
+            or str(variable.attrs.get("units", "")).strip() != units
+            or _scalar_coordinates(variable) != _scalar_coordinates(target)
+            or str(variable.attrs.get("cell_methods", "")).split() != str(target.attrs.get("cell_methods", "")).split()
+            or (all(names) and _quantity_of(names[0]) != _quantity_of(names[1]))):
+        return None
+    (stem, said), (target_stem, target_said) = (_source_qualified(str(variable.name)),
+                                                _source_qualified(str(target.name)))
+    if stem != target_stem or said == target_said:
+        return None
+    what = f"{stem} {said}" if said else f"{stem}, of which {target.name} is the estimate {target_said}"
+    return f"named as {what}, in {target.name}'s units '{units}'" if units else f"named as {what}, without units"
+
+
 def same_quantity_relations(dataset: xr.Dataset, target: str, names: Sequence[str], *,
                             time_dim: str) -> dict[str, str]:
     """Of ``names``, those that are other estimates of ``target``'s quantity → why
-    (:func:`same_quantity_reason`), or other statistics of it (:func:`statistic_reason`)."""
+    (:func:`same_quantity_reason`), other statistics of it (:func:`statistic_reason`), or its
+    estimates from other sensors or another calibration (:func:`source_reason`)."""
     found = {}
     for name in names:
         reason = (same_quantity_reason(dataset[name], dataset[target], time_dim=time_dim)
-                  or statistic_reason(dataset[name], dataset[target], time_dim=time_dim))
+                  or statistic_reason(dataset[name], dataset[target], time_dim=time_dim)
+                  or source_reason(dataset[name], dataset[target], time_dim=time_dim))
         if reason is not None:
             found[name] = reason
     return found

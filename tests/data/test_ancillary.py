@@ -174,6 +174,11 @@ _PRECIPITATION = _variable("precipitation", LongName="Merged satellite-gauge pre
                  "its description 'Error estimate of the monthly precipitation'", id="error-estimate"),
     pytest.param(_variable("e", long_name="Estimated error of precipitation"),
                  "its long_name 'Estimated error of precipitation'", id="estimated-error"),
+    # TRMM 3B43's relativeError, in mm/hr, named so also as its long_name (break39a F4)
+    pytest.param(_variable("relativeError", long_name="relativeError", units="mm/hr"), "its name 'relativeError'",
+                 id="trmm-relative-error"),
+    pytest.param(_variable("e", long_name="Relative error of the precipitation estimate"),
+                 "its long_name 'Relative error of the precipitation estimate'", id="relative-error-long-name"),
     # physical variables stay
     pytest.param(_variable("probabilityLiquidPrecipitation", LongName="Probability of liquid precipitation phase"),
                  None, id="liquid-phase"),
@@ -222,6 +227,16 @@ def test_info_on_an_extracted_imerg_group_proposes_only_the_liquid_probability(t
     pytest.param(_variable("count_flashes", long_name="Lightning flash count", units="count"), None,
                  id="a-count-of-something-else"),
     pytest.param(_variable("lightning_count", units="count"), None, id="count-suffix"),
+    # TRMM 3B42's counts: "3-hourly" is two words, five stand between "count of" and "observations";
+    # in units of a count the words between are not limited (break39a F4)
+    pytest.param(_variable("precipitation_cnt", long_name="Count of all valid 3-hourly precipitation observations",
+                           units="count"),
+                 "its long_name 'Count of all valid 3-hourly precipitation observations'", id="trmm-count"),
+    pytest.param(_variable("HQprecipitation_cnt", units="1",
+                           long_name="Count of all valid 3-hourly HQ precipitation observations"),
+                 "its long_name 'Count of all valid 3-hourly HQ precipitation observations'", id="trmm-hq-count-1"),
+    pytest.param(_variable("x", long_name="Count of all valid 3-hourly precipitation observations", units="mm"), None,
+                 id="many-words-in-units-of-no-count"),
     pytest.param(_variable("count_ncruise", units="m"), None, id="not-in-units-of-a-count"),
     pytest.param(_variable("nobs_temperature", units="K"), None, id="nobs-in-kelvin"),
     pytest.param(_variable("cdnc", long_name="Number of cloud droplets per unit volume", units="m-3"), None,
@@ -349,3 +364,51 @@ def test_mod13_proposes_no_composite_day_or_quality_layer_with_a_note():
     assert ("_250m_16_days_composite_day_of_the_year (its name '_250m_16_days_composite_day_of_the_year', the day "
             "or time each value was observed)") in note
     assert "the day or time each value was observed), not what drives them" in note
+
+
+@pytest.mark.parametrize(("name", "units", "reason"), [
+    pytest.param("precipitation_cnt", "count", "its name, the count of observations of precipitation",
+                 id="target-cnt"),
+    pytest.param("precipitationCount", "1", "its name, the count of observations of precipitation",
+                 id="target-camel-count"),
+    pytest.param("HQprecipitation_cnt", "count", "its name, the count of observations of HQprecipitation",
+                 id="other-variable-cnt"),
+    pytest.param("HQprecipitation_count", "", "its name, the count of observations of HQprecipitation",
+                 id="other-variable-count-no-units"),
+    pytest.param("HQprecipitation_cnt", "mm", None, id="not-in-units-of-a-count"),
+    pytest.param("lightning_count", "count", None, id="no-variable-lightning"),
+])
+def test_a_count_named_after_a_variable_counts_its_observations(name, units, reason):
+    """TRMM 3B42's precipitation_cnt and HQprecipitation_cnt (units "count") were default predictors of
+    precipitation (break39a F4): a variable's name with _cnt, _count or _nobs after it, in units of a
+    count, is the count of that variable's observations, whatever its long_name (here none)."""
+    from climann.data.ancillary import ancillary_relations
+
+    dataset = grid_dataset()
+    dims = dataset["tas"].dims
+    dataset = xr.Dataset({"precipitation": dataset["tas"].assign_attrs(units="mm"),
+                          "HQprecipitation": dataset["pred"].assign_attrs(units="mm"),
+                          name: (dims, np.ones(dataset["tas"].shape, "i2"), {"units": units} if units else {})},
+                         coords=dataset.coords)
+    assert ancillary_relations(dataset, "precipitation", [name]) == ({name: reason} if reason else {})
+
+
+@pytest.mark.parametrize(("writer", "left_out"), [
+    pytest.param("write_trmm_3b42_daily",
+                 "precipitation_cnt (its long_name 'Count of all valid 3-hourly precipitation observations'), "
+                 "IRprecipitation_cnt (its long_name 'Count of all valid 3-hourly IR precipitation observations'), "
+                 "HQprecipitation_cnt (its long_name 'Count of all valid 3-hourly HQ precipitation observations'), "
+                 "randomError (its long_name 'Daily accumulated random error estimate for combined microwave-IR'), "
+                 "randomError_cnt (its long_name 'Count of valid 3-hourly random error estimates'): ",
+                 id="3B42-daily-counts"),
+    pytest.param("write_trmm_3b43", "relativeError (its name 'relativeError'): ", id="3B43-relative-error"),
+])
+def test_info_on_trmm_proposes_no_observation_count_or_error(tmp_path, writer, left_out):
+    """info proposed precipitation_cnt, HQprecipitation and HQprecipitation_cnt as the predictors of
+    TRMM 3B42's precipitation, and relativeError (mm/hr) of 3B43's (break39a F4)."""
+    import tests.grid_files
+
+    path = getattr(tests.grid_files, writer)(tmp_path / "trmm.nc")
+    report = unwrapped_report(describe(str(path)))
+    assert 'target = "precipitation"\npredictors = []' in report
+    assert f"# left out of the default predictors: {left_out}data about how well precipitation's values" in report

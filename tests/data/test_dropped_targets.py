@@ -156,3 +156,38 @@ def test_the_warning_starts_above_the_share(n_dropped, warned):
     if warned:
         assert line.startswith(f"{n_dropped} of the 100 values of 'sic' ({n_dropped:g}%) have no sample: sst")
         assert "the values dropped are 2 to 2, mean 2, those kept 0 to 1, mean 0.505" in line
+
+
+def test_a_lag_missing_after_the_gaps_is_to_be_left_out_of_the_lags(tmp_path):
+    """GRACE with --lags lwe_thickness=1: the lag is missing after each missing month, and the warning said "leave it
+    out of [data] predictors (--predictors)", where it is not (break39a F8): it names --lags, and no fill."""
+    from tests.conftest import grid_dataset
+
+    dataset = grid_dataset(n_years=4)
+    kept = [step for step in range(48) if step % 6 != 3]  # a missing month in each half year, as GRACE's
+    dataset.isel(time=kept)[["tas"]].to_netcdf(tmp_path / "mascons.nc")
+    result = runner.invoke(app, ["train", "--data", str(tmp_path / "mascons.nc"), "--target", "tas", "--predictors",
+                                 "", "--lags", "tas=1", "--out", str(tmp_path / "run"), *FAST])
+    assert result.exit_code == 0, result.output
+    said = result.stderr.replace("\n", " ")
+    # every step after a missing one, and the first: 8 + 1 of the 40 steps, on 4 × 6 cells
+    n_lost, n_present = 9 * 24, 40 * 24
+    assert (f"{n_lost} of the {n_present} values of 'tas' ({100 * n_lost / n_present:.3g}%) have no sample: tas_lag1 "
+            f"({100 * n_lost / n_present:.3g}%) missing there") in " ".join(said.split())
+    assert "the scores are of the kept values only; leave it out of [data] lags (--lags) " in " ".join(said.split())
+    assert "[data] predictors (--predictors)" not in said
+
+
+@pytest.mark.parametrize(("sources", "advice"), [
+    pytest.param(("predictors", "lags"), "leave sst out of [data] predictors (--predictors) and tas_lag1 out of [data] "
+                 "lags (--lags), or fill sst where 'tas' has values", id="predictor-and-lag"),
+    pytest.param(("anomalies", "lags"), "leave sst out of [data] anomalies (--anomalies) and tas_lag1 out of [data] "
+                 "lags (--lags), or fill sst where 'tas' has values", id="anomaly-and-lag"),
+    pytest.param(("lags", "lags"), "leave them out of [data] lags (--lags)", id="two-lags"),
+    pytest.param(("regional_means", "global_means"), "leave sst out of [data] regional_means (--regional-means) and "
+                 "tas_lag1 out of [data] global_means (--global-means), or fill sst, tas_lag1 where 'tas' has values",
+                 id="means"),
+])
+def test_the_warning_names_where_each_missing_feature_was_asked_for(sources, advice):
+    dropped = DroppedTargets(("sst", "tas_lag1"), 100, (20, 10), 25, (75.0, 0.0, 1.0), (50.0, 2.0, 2.0), sources)
+    assert dropped_target_warning(dropped, "tas", "K").endswith(f"the scores are of the kept values only; {advice}")

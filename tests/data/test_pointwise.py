@@ -475,3 +475,17 @@ def test_a_chosen_depth_without_any_value_is_refused_naming_it(tmp_path):
             "--select, or the files' only one): choose another with --select depth=VALUE") in str(error.value)
     assert not (tmp_path / "run25").exists()
     run_training(config(3), run_dir=tmp_path / "run3")
+
+
+def test_each_feature_column_knows_what_asked_for_it():
+    """The dropped-values warning names the option of each missing feature: a lag's column comes from --lags, not
+    --predictors (break39a F8)."""
+    from climann.data.area_means import area_mean_features
+
+    dataset = grid_dataset()
+    source = PointwiseSource(dataset, target="tas", predictors=("pred",), features=("lat",), lags={"tas": (1,)},
+                             global_means=("pred",), anomalies={"pred": np.zeros((12, 4, 6), "f4")},
+                             area_means=area_mean_features(dataset, regional_means={"pred": [-45, 45, 0, 90]}))
+    assert dict(zip(source.feature_names, source.feature_sources)) == {
+        "pred": "predictors", "tas_lag1": "lags", "pred_global_mean": "global_means",
+        "pred_mean_45S-45N_0E-90E": "regional_means", "pred_anomaly": "anomalies", "lat": "features"}

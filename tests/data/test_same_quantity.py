@@ -373,3 +373,56 @@ def test_socat_like_quantile_and_pco2_are_no_default_predictors():
     assert set(chosen.same_quantity) == {"fco2_q25", "pco2_mean_wtd"}
     named = default_inputs(dataset, "fco2_mean_wtd", predictors=["fco2_q25", "pco2_mean_wtd"])
     assert named.predictors == ("fco2_q25", "pco2_mean_wtd")
+
+
+_MM = {"units": "mm"}
+
+
+@pytest.mark.parametrize(("variable", "target", "reason"), [
+    pytest.param(_variable("HQprecipitation", **_MM), "precipitation",
+                 "named as precipitation from the high-quality (passive microwave) sensors alone, in precipitation's "
+                 "units 'mm'", id="trmm-hq"),
+    pytest.param(_variable("IRprecipitation", **_MM), "precipitation",
+                 "named as precipitation from the infrared sensors alone, in precipitation's units 'mm'", id="trmm-ir"),
+    pytest.param(_variable("precipitationUncal", **_MM), "precipitationCal",
+                 "named as precipitation without the gauge calibration, in precipitationCal's units 'mm'",
+                 id="imerg-v06-uncalibrated"),
+    pytest.param(_variable("precipitation", **_MM), "HQprecipitation",
+                 "named as precipitation, of which HQprecipitation is the estimate from the high-quality (passive "
+                 "microwave) sensors alone, in HQprecipitation's units 'mm'", id="merged-beside-hq-target"),
+    pytest.param(_variable("hq_precip", **_MM), "precip",
+                 "named as precip from the high-quality (passive microwave) sensors alone, in precip's units 'mm'",
+                 id="lower-case-prefix-word"),
+    # other quantities keep their place
+    pytest.param(_variable("HQprecipitation", units="mm/hr"), "precipitation", None, id="other-units"),
+    pytest.param(_variable("HQprecipitation_cnt", units="mm"), "precipitation", None, id="other-stem"),
+    pytest.param(_variable("irradiance", **_MM), "radiance", None, id="ir-in-a-word"),
+    pytest.param(_variable("HQprecipitation", standard_name="lwe_thickness_of_snowfall_amount", **_MM),
+                 "precipitation", None, id="other-standard-name"),
+    pytest.param(_variable("HQprecipitation", cell_methods="time: maximum", **_MM), "precipitation", None,
+                 id="other-cell-methods"),
+    pytest.param(_variable("IRprecipitation", dims=("x",), **_MM), "precipitation", None, id="static"),
+])
+def test_the_targets_quantity_from_other_sensors_is_known_by_its_name(variable, target, reason):
+    """TRMM 3B42's HQprecipitation was the default predictor of precipitation (break39a F4): the
+    merged estimate is the high-quality microwave one wherever there is one."""
+    from climann.data.same_quantity import source_reason
+
+    attrs = {"standard_name": "lwe_thickness_of_precipitation_amount"} if "standard_name" in variable.attrs else {}
+    assert source_reason(variable, _variable(target, **attrs, **_MM), time_dim="time") == reason
+
+
+def test_info_on_trmm_3b42_leaves_the_hq_and_ir_estimates_out_with_a_note(tmp_path):
+    """TRMM 3B42 daily, stacked: HQprecipitation and IRprecipitation (each equal to precipitation in
+    the slots it fills) were default predictors of precipitation (break39a F4)."""
+    from tests.grid_files import write_trmm_3b42_daily
+
+    report = unwrapped_report(describe(str(write_trmm_3b42_daily(tmp_path / "3B42_daily_2005.nc"))))
+    assert 'target = "precipitation"\npredictors = []' in report
+    assert ("# left out of the default predictors: IRprecipitation (named as precipitation from the infrared sensors "
+            "alone, in precipitation's units 'mm'); HQprecipitation (named as precipitation from the high-quality "
+            "(passive microwave) sensors alone, in precipitation's units 'mm'), at the same time steps: other "
+            "estimates of precipitation's own quantity") in report
+    with xr.open_dataset(tmp_path / "3B42_daily_2005.nc") as dataset:
+        chosen = default_inputs(dataset, "HQprecipitation")
+    assert "precipitation" not in chosen.predictors and "IRprecipitation" not in chosen.predictors

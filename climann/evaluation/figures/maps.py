@@ -4,6 +4,7 @@ anomaly correlation per cell."""
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -523,9 +524,12 @@ def _truth_prediction_error_panels(
 
 
 def _variable_title(layout: GridLayout) -> str:
-    """'tas (Near-Surface Air Temperature)', or the name alone."""
-    long_name = layout.target_attrs.get("long_name")
-    return f"{layout.target_name} ({long_name})" if long_name else layout.target_name
+    """'tas (Near-Surface Air Temperature)', or the name alone: without a long_name, or with one
+    that only repeats the name (TRMM's ``precipitation``, long_name "precipitation"; case,
+    ``_`` and spaces aside), which the title would show twice (break39a F8)."""
+    long_name = str(layout.target_attrs.get("long_name") or "")
+    words = [re.findall(r"[a-z0-9]+", text.lower()) for text in (long_name, layout.target_name)]
+    return f"{layout.target_name} ({long_name})" if long_name and words[0] != words[1] else layout.target_name
 
 
 def time_step_label(times: np.ndarray, index: int) -> str:

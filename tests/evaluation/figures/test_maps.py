@@ -545,3 +545,26 @@ def test_a_long_long_name_wraps_the_title_and_leaves_the_figure_as_wide(monkeypa
     assert titles["long.png"].count("\n") >= 1 and min(gaps) >= 0, (titles, gaps)  # clear of the maps' titles
     assert " ".join(titles["long.png"].split()).startswith(f"tas ({' '.join(OCCCI_LONG_NAME.split())})")
     assert min(min(pair) for pair in sides) >= 0, sides
+
+
+@pytest.mark.parametrize(("attrs", "expected"), [
+    pytest.param({"long_name": "tas"}, "tas on ", id="long_name-is-the-name"),
+    pytest.param({"long_name": "TAS"}, "tas on ", id="in-capitals"),
+    pytest.param({"long_name": "Near-Surface Air Temperature"}, "tas (Near-Surface Air Temperature) on ",
+                 id="long_name-says-more"),
+])
+def test_a_map_title_does_not_repeat_the_name_as_its_long_name(monkeypatch, tmp_path, attrs, expected):
+    """TRMM 3B43's map was titled 'precipitation (precipitation) on 2010-01-01' (break39a F8): its long_name is its
+    name."""
+    titles = []
+    original = maps._save
+
+    def record(figure, path, dpi):
+        titles.append(figure.get_suptitle())
+        return original(figure, path, dpi)
+
+    monkeypatch.setattr(maps, "_save", record)
+    layout = dataclasses.replace(_layout([0.0, 10.0], [0.0, 10.0]), target_attrs={"units": "K", **attrs})
+    field = np.ones(layout.shape)
+    plot_truth_prediction_error(layout, field, field, time_index=0, split="test", path=tmp_path / "m.png", dpi=40)
+    assert titles[0].startswith(expected), titles

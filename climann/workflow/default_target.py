@@ -1,0 +1,55 @@
+"""The target of a run that names none.
+
+``[data] target`` defaults to ``tas``, the sample dataset's target (docs/cli.md, "The sample
+dataset"): ``climann train`` with no options trains on it. For other files that default is a
+guess of a name, and ``climann info`` proposes another (the file's main variable,
+:func:`climann.data.info.proposed_target`): ``train --data data/cpc`` looked for ``tas`` while
+``info data/cpc`` proposed ``precip`` (break39a F8). A file holding ``tas`` beside the variable
+info proposes was trained on ``tas`` without a word. Train without a target (no ``--target``, no
+``[data] target`` in the config, no ``--set data.target``) therefore takes ``tas`` only where info
+proposes it too, and else refuses, naming what info proposes.
+
+Files renamed by ``[data] rename`` or split by ``[data] split_files`` are not checked: info reads
+neither, so its proposal is not of the files the run reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from climann.data.info import proposed_target
+from climann.errors import ClimannError
+from climann.workflow.config import DEFAULT_SAMPLE_PATH, RunConfig
+
+__all__ = ["check_default_target"]
+
+
+def check_default_target(config: RunConfig, settings: Mapping[str, Mapping]) -> None:
+    """Refuse a run whose target is train's default only, where ``climann info`` proposes another.
+
+    Parameters
+    ----------
+    config : RunConfig
+        The resolved configuration (its ``data.target`` the default when none was given).
+    settings : mapping
+        The settings it was built from (config file, ``--set`` and flags merged): whether a
+        target was given.
+
+    Raises
+    ------
+    ClimannError
+        No target given, files other than the sample's, and info proposes another variable
+        than the default: "no target given …; climann info proposes 'precip' for data/cpc:
+        name it with --target precip …".
+    """
+    data = config.data
+    if (settings.get("data", {}).get("target") is not None or data.paths == (DEFAULT_SAMPLE_PATH,)
+            or data.rename or data.split_files):
+        return
+    proposed = proposed_target(data.paths, overlap=data.overlap, select=data.select)
+    if proposed and proposed != data.target:
+        where = " ".join(data.paths)
+        raise ClimannError(
+            f"no target given (--target, [data] target): the default '{data.target}' is the sample dataset's, and "
+            f"climann info proposes '{proposed}' for {where}; name the variable to predict: --target {proposed} "
+            f"(climann info {where} lists the others)")

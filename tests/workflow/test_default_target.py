@@ -1,0 +1,53 @@
+"""Train without a target takes the default 'tas' only where climann info proposes it too
+(climann/workflow/default_target.py): on CPC's precip and tmax files train looked for 'tas' while info
+proposed 'precip' (break39a F8)."""
+
+import pytest
+from typer.testing import CliRunner
+
+from climann.cli import app
+from climann.data.info import describe
+from tests.conftest import grid_dataset
+
+runner = CliRunner()
+FAST = ["--epochs", "1", "--hidden", "2", "--set", "evaluation.figures=false", "--quiet"]
+
+
+def _cpc_like(folder):
+    """CPC's layout: a file per variable (and year), precip (mm) and tmax (degC), no tas."""
+    folder.mkdir()
+    dataset = grid_dataset()
+    dataset[["pred"]].rename(pred="precip").to_netcdf(folder / "precip.2003.nc")
+    dataset[["tas"]].rename(tas="tmax").to_netcdf(folder / "tmax.2003.nc")
+    return folder
+
+
+def _proposed(path):
+    return next(line for line in describe(str(path)).splitlines() if line.startswith("target = "))
+
+
+@pytest.mark.parametrize("config", [pytest.param(False, id="flags"), pytest.param(True, id="config-without-target")])
+def test_train_without_a_target_refuses_naming_what_info_proposes(tmp_path, config):
+    folder = _cpc_like(tmp_path / "cpc")
+    assert _proposed(folder) == 'target = "precip"'
+    if config:
+        (tmp_path / "cpc.toml").write_text(f'[data]\npaths = ["{folder}"]\n')
+    given = ["--config", str(tmp_path / "cpc.toml")] if config else ["--data", str(folder)]
+    result = runner.invoke(app, ["train", *given, "--out", str(tmp_path / "run"), *FAST])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.replace("\n", " ").startswith(
+        f"climann: error: no target given (--target, [data] target): the default 'tas' is the sample dataset's, and "
+        f"climann info proposes 'precip' for {folder}; name the variable to predict: --target precip")
+    assert not (tmp_path / "run").exists()
+
+
+def test_a_file_holding_tas_beside_the_variable_info_proposes_is_not_trained_on_tas_unasked(tmp_path):
+    """pr first, tas beside it: info proposes pr, train trained tas without a word."""
+    dataset = grid_dataset()
+    dataset[["pred", "tas"]].rename(pred="pr").to_netcdf(tmp_path / "pr_tas.nc")
+    assert _proposed(tmp_path / "pr_tas.nc") == 'target = "pr"'
+    refused = runner.invoke(app, ["train", "--data", str(tmp_path / "pr_tas.nc"), "--out", str(tmp_path / "a"), *FAST])
+    assert refused.exit_code == 2 and "climann info proposes 'pr'" in refused.stderr, refused.output
+    named = runner.invoke(app, ["train", "--data", str(tmp_path / "pr_tas.nc"), "--target", "tas",
+                                "--out", str(tmp_path / "b"), *FAST])
+    assert named.exit_code == 0, named.output
