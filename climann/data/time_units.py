@@ -33,8 +33,9 @@ from climann.data.text_times import text_dates, text_dates_advice
 from climann.data.time_precision import coarse_storage, on_whole_seconds, rounded_bounds, rounded_stamps, unit_seconds
 from climann.data.time_zones import TIME_ZONE_READING_KEY, local_or_utc_units, time_zone_offset
 from climann.data.time_values import (
-    TimeValuesError, beyond_any_date, early_reference_problem, hours_of_monthly_means_message, is_time_axis,
-    missing_stamps_message, neighbour_steps, no_calendar_message, not_a_series_message, utc_as_standard_message,
+    ClimatologyError, TimeValuesError, beyond_any_date, early_reference_problem, hours_of_monthly_means_message,
+    is_time_axis, missing_stamps_message, neighbour_steps, no_calendar_message, not_a_series_message,
+    utc_as_standard_message,
     year_zero_message,
 )
 
@@ -250,8 +251,9 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
         reference date in the ``standard`` calendar refused or noted in ``encoding[TIME_WARNING_KEY]``."""
         not_a_series = (no_calendar_message(str(name), variable.attrs) if self.climatologies
                         else not_a_series_message(str(name), variable.attrs, variable.size))
-        if not_a_series:
-            raise TimeValuesError(not_a_series)
+        if not_a_series:  # a CF climatology: its own type, which the opener reads apart (climatology_axes)
+            climatology = bool(variable.attrs.get("climatology")) and not self.climatologies
+            raise (ClimatologyError if climatology else TimeValuesError)(not_a_series)
         values = np.asarray(variable.values, dtype=np.float64)
         calendar = str(variable.attrs.get("calendar", "standard"))
         year_zero = year_zero_message(str(name), values, str(variable.attrs["units"]), calendar)
