@@ -22,12 +22,12 @@ are stamped in (break39a F1: 274 of 286 months dropped, the climatology a predic
 
 from __future__ import annotations
 
+import datetime
 import logging
 import re
-import shlex
+from pathlib import Path
 from collections.abc import Mapping, Sequence
 
-import numpy as np
 import xarray as xr
 
 from climann.data.forecast_times import is_dated
@@ -92,10 +92,9 @@ def unmarked_climatology_said(dataset: xr.Dataset, name: str) -> str | None:
             f"{stamps[0].year:04d}-{stamps[0].month:02d} to {stamps[-1].year:04d}-{stamps[-1].month:02d})")
 
 
-def _days(difference: object) -> float:
-    """A difference of two dates in days."""
-    return float(np.timedelta64(difference, "s").astype(np.float64) / 86400.0) if not hasattr(
-        difference, "total_seconds") else difference.total_seconds() / 86400.0
+def _days(difference: datetime.timedelta) -> float:
+    """A difference of two cftime dates in days."""
+    return difference.total_seconds() / 86400.0
 
 
 def climatology_axes(dataset: xr.Dataset) -> dict[str, tuple[str, int]]:
@@ -197,7 +196,7 @@ def named_climatology_message(name: str, record: tuple) -> str:
     first_axis, names = next(iter(series.items()))
     copy = shown_path(copy_path(source, names[0]))
     return (
-        f"'{name}' in {shlex.split(path)[0].rsplit('/', 1)[-1]} is on '{axis}': {said}: its {size} steps are "
+        f"'{name}' in {Path(source).name} is on '{axis}': {said}: its {size} steps are "
         "climatological periods averaged over years, not dated steps, so it is neither a target nor a predictor; "
         f"the file's series on '{first_axis}' ({', '.join(names)}) are read from it as it is: name those (--target, "
         f"--predictors), or write them alone: `{select_command(names, f'{path} {copy}', suffix=names[0])}`"
