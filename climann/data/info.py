@@ -33,6 +33,7 @@ from climann.data.infinite_values import missing_values, note_infinite_values
 from climann.data.circular import is_direction, refuse_direction_target
 from climann.data.corner_arrays import CORNERS_READ_KEY
 from climann.data.latitude_weights import WEIGHTS_READ_KEY
+from climann.data.climatology_axes import CLIMATOLOGIES_KEY
 from climann.data.cyclic import DROPPED_KEY
 from climann.data.repeated_cells import USED_ONCE_KEY
 from climann.data.defaults import default_inputs
@@ -135,6 +136,7 @@ def describe(
             _files_section(files, other_grids),
             *[_stations_section(several) for several in stations],
             _variables_section(opened, data_variable_names(opened)),
+            *_climatologies_section(opened),
             grid_text,
             _time_section(dataset, grid, problems),
             _extra_dimensions_section(dataset, names, grid),
@@ -483,6 +485,20 @@ def _variables_section(dataset: xr.Dataset, names: list[str]) -> str:
             below = indent + row[-1]
             lines.append(below if len(below) <= last else below[: last - 1].rstrip() + "…")
     return "\n".join([*lines, *held])
+
+
+def _climatologies_section(dataset: xr.Dataset) -> list[str]:
+    """The climatologies left out beside their files' series (:mod:`climann.data.climatology_axes`),
+    listed apart from the variables: none or one section."""
+    records: dict[tuple[str, str, str], list[str]] = {}
+    for name, (source, axis, said, _, _) in dataset.encoding.get(CLIMATOLOGIES_KEY, {}).items():
+        records.setdefault((Path(source).name, axis, said), []).append(name)
+    if not records:
+        return []
+    lines = [f"Climatologies: {sum(map(len, records.values()))} (left out: not dated; a run reads the series "
+             "beside them and refuses a run that names one)"]
+    lines += [f"  {', '.join(names)} on '{axis}' in {file}: {said}" for (file, axis, said), names in records.items()]
+    return ["\n".join(lines)]
 
 
 def _wrapped_table(rows: list[list[str]], *, width: int, wrapping: int) -> list[str]:

@@ -116,8 +116,10 @@ from climann.data.time_units import (
 )
 from climann.data.time_precision import with_rounding_commands
 from climann.data.time_values import (
-    TimeValuesError, climatology_cell_methods_message, climatology_said, climatology_steps_note, is_time_axis,
-    year_zero_message,
+    ClimatologyError, TimeValuesError, climatology_message, climatology_steps_note, is_time_axis, year_zero_message,
+)
+from climann.data.climatology_axes import (
+    CLIMATOLOGIES_KEY, climatology_axes, named_climatology_message, records_of, without_climatologies_beside_series,
 )
 from climann.errors import ClimannError, library_message
 
@@ -389,13 +391,10 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     # vertex dimension first are read with it last; see climann.data.cell_bounds. Bounds
     # broadcast over a member dimension are put back on their coordinate's; see
     # climann.data.bounds_dimensions.
-    try:  # CDO's absolute time axis, decoded by ExactCalendarCoder, bounds included
-        opened = with_vertices_last(without_absent_bounds(_open_in_chunks(path, time_coder), path.name), path.name)
-        dataset = with_absolute_time_bounds(with_bounds_on_own_dimensions(opened, path.name))
-    except AbsoluteTimeError as error:
-        raise ClimannError(f"{path.name}: {error}") from None
-    except TimeValuesError as error:  # a step without a date, a pre-1582 reference; see climann.data.time_values
-        raise ClimannError(error.in_file(path)) from None
+    try:
+        dataset = _decoded(path, time_coder)
+    except ClimatologyError:  # a CF climatology: read with its stamps, left out beside a series (or refused below)
+        dataset = _decoded(path, ExactCalendarCoder(use_cftime=True, climatologies=True))
     # Labels stored as char arrays (CMOR's vegtype, a station's name) are text from here on; see
     # climann.data.char_labels.
     dataset = with_char_labels_as_text(dataset)
@@ -406,12 +405,16 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     # A projected axis stored under another name than its dimension (NSIDC CDR v4's xgrid(x)) is
     # its dimension's coordinate; see climann.data.grid_axis_variables.
     dataset = with_grid_axis_variables_as_coordinates(dataset)
-    # A climatology said by its cell_methods as by a climatology attribute: refused for training,
-    # read as its steps are for new data of a trained run; see climann.data.time_values.
-    if getattr(time_coder, "climatologies", False) and (climatology := climatology_said(dataset)):
+    # A climatology's variables beside the file's dated series (CERES EBAF's ctime) are left out; see
+    # climann.data.climatology_axes. A climatology alone, said by its climatology attribute, its cell_methods
+    # or its name and 12 months: refused for training, read as its steps are for new data of a trained run;
+    # see climann.data.time_values.
+    dataset = without_climatologies_beside_series(dataset, path.name)
+    climatology = next(iter(climatology_axes(dataset).values()), None)
+    if climatology is not None and getattr(time_coder, "climatologies", False):
         note_once(_log, logging.WARNING, TimeValuesError(climatology_steps_note(*climatology)).in_file(path))
-    elif climatology := climatology_cell_methods_message(dataset):
-        raise ClimannError(TimeValuesError(climatology).in_file(path))
+    elif climatology is not None:
+        raise ClimatologyRefusal(TimeValuesError(climatology_message(*climatology)).in_file(path))
     if engine == "netcdf4":
         _refuse_cut_short(path)
     if engine == "netcdf4" and not dataset.data_vars:
@@ -455,6 +458,26 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     # A station's scalar lat/lon (CF §5.7) become a 1×1 grid; see climann.data.scalar_coordinates.
     # Each variable's level (CF §5.7 scalar plev, height) is recorded before files are combined.
     return with_levels_recorded(checked_coordinates(with_scalar_coordinates_as_axes(dataset), path.name))
+
+
+def _decoded(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
+    """``path`` opened lazily with its times decoded (:func:`_open_in_chunks`), CDO's absolute
+    time axis and its bounds included; the time decoder's refusals in the file's words (a
+    climatology's as :class:`~climann.data.time_values.ClimatologyError`, for the caller)."""
+    try:  # CDO's absolute time axis, decoded by ExactCalendarCoder, bounds included
+        opened = with_vertices_last(without_absent_bounds(_open_in_chunks(path, time_coder), path.name), path.name)
+        return with_absolute_time_bounds(with_bounds_on_own_dimensions(opened, path.name))
+    except AbsoluteTimeError as error:
+        raise ClimannError(f"{path.name}: {error}") from None
+    except ClimatologyError:
+        raise
+    except TimeValuesError as error:  # a step without a date, a pre-1582 reference; see climann.data.time_values
+        raise ClimannError(error.in_file(path)) from None
+
+
+class ClimatologyRefusal(ClimannError):
+    """A file that is a climatology refused for training (:mod:`climann.data.climatology_axes`);
+    beside other files, its message says to leave it out (:func:`_open_files`)."""
 
 
 def with_lead_chosen(dataset: xr.Dataset, select: Mapping[str, object] | None, *, where: str) -> xr.Dataset:
@@ -649,6 +672,12 @@ def _open_files(
                     dataset = renames.applied(_open_one(path, time_coder, select), path)
                 except GroupedFileError as error:  # HDF-EOS5 grids: one loop over the files given
                     raise error.for_files(files) from None
+                except ClimatologyRefusal as error:  # beside dated files: never read as one year of dates
+                    if len(files) < 2:
+                        raise
+                    others = ", ".join(other.name for other in files if other != path)
+                    raise ClimannError(f"{error}; beside {others}, leave {path.name} out of the files given (--data): "
+                                       "its stamps are no dates to pair with theirs") from None
             # a variable named as a predictor's own-series lag (x@lag1) is refused, not taken for it
             check_no_own_series_lag_names(list(map(str, dataset.data_vars)), path)
             if target is not None:
@@ -659,6 +688,9 @@ def _open_files(
 
     try:
         _note_time_warnings({path: opened(path) for path in files})
+        # A variable left out as a climatology beside its file's series is refused when the run names it and no
+        # other file holds it; see climann.data.climatology_axes.
+        _check_no_climatology_named([opened(path) for path in files], variables, target)
         # A fill value, packing or valid range stored as text that is not exactly its number is
         # refused naming every file that has one (each file's masking named the first only:
         # rerun34 F4); see climann.data.text_numbers.
@@ -683,7 +715,7 @@ def _open_files(
                                        names=_file_names(renames, holders))
             single = with_file_marks(single, [(single, files[0], _names_in_file(renames, files[0]))],
                                      open_stored=open_input)
-            return each_place_once(single, files=files)
+            return _with_climatology_records(each_place_once(single, files=files), [opened(files[0])])
         # A forecast is set beside other files by its valid times: one lead time chosen, or refused.
         if select is not None:
             _check_leads_chosen({path: opened(path) for path in files})
@@ -771,10 +803,31 @@ def _open_files(
         combined = with_file_encodings(combined, list(zip(datasets, files, strict=True)), steps=_steps_of)
         if target is not None and lags:  # a predictor's lags across the target's missing steps: from its own series
             combined = combined.assign(own_series_lags(before, every_file, combined, target=target, lags=lags))
-        return _with_dropped_longitudes(
-            with_source_files(combined, holders, times=held_times, names=_file_names(renames, holders)), each)
+        return _with_climatology_records(_with_dropped_longitudes(
+            with_source_files(combined, holders, times=held_times, names=_file_names(renames, holders)), each),
+            [opened(path) for path in every_file])
     except (OSError, ValueError, TypeError, KeyError, EOFError) as error:
         raise ClimannError(_explain_open_failure(files, error, target=target)) from None
+
+
+def _check_no_climatology_named(datasets: Sequence[xr.Dataset], variables: Collection[str] | None,
+                                target: str | None) -> None:
+    """Refuse a run that names (as ``target`` or among ``variables``) a variable left out of its
+    file as a climatology (:func:`~climann.data.climatology_axes.named_climatology_message`),
+    unless another file holds it as data (the climatology repeated over the series' months)."""
+    records = records_of(datasets)
+    held = {str(name) for dataset in datasets for name in dataset.data_vars}
+    for name in [*([target] if target is not None else []), *(variables or ())]:
+        if name in records and name not in held:
+            raise ClimannError(named_climatology_message(name, records[name]))
+
+
+def _with_climatology_records(dataset: xr.Dataset, datasets: Sequence[xr.Dataset]) -> xr.Dataset:
+    """``dataset`` recording (``encoding``) the climatologies left out of each of ``datasets``, for ``climann info``."""
+    records = records_of(datasets)
+    if records:
+        dataset.encoding[CLIMATOLOGIES_KEY] = records
+    return dataset
 
 
 #: The ``encoding`` keys of what a file's mask removed, kept for every file of a series

@@ -1099,7 +1099,8 @@ def _climatology_hint(axes: Sequence[_Axis]) -> str:
             return (f"; if {axis.variable} is a monthly climatology (its 12 steps are the months of one year beside "
                     f"{series[0].variable}'s {len(years[series[0].variable])} years), repeat it over the series' "
                     f"months instead, e.g. `cdo -chname,VAR,{axis.variable} -ymonadd -mulc,0 -selname,VAR SERIES.nc "
-                    f"{input_and_copy(axis.file)}` (VAR a variable of the series' file SERIES.nc)")
+                    f"-selname,{axis.variable} {input_and_copy(axis.file)}` (VAR a variable of the series' file "
+                    "SERIES.nc; each input one variable: cdo aborts on inputs of different numbers of variables)")
     return ""
 
 

@@ -24,6 +24,7 @@ import xarray as xr
 from climann.data.absolute_time import ABSOLUTE_UNITS_KEY, DEFAULT_CALENDAR, absolute_time_unit, absolute_times
 from climann.data.before_present import before_present_problem
 from climann.data.decimal_years import decimal_years_problem, whole_years_problem
+from climann.data.long_name_dates import long_name_reference_problem
 from climann.data.season_counts import year_dates_statements
 from climann.data.shell import (
     attribute_command, input_and_copy, ncatted_attribute, xarray_command, xarray_data, xarray_values,
@@ -32,8 +33,9 @@ from climann.data.text_times import text_dates, text_dates_advice
 from climann.data.time_precision import coarse_storage, on_whole_seconds, rounded_bounds, rounded_stamps, unit_seconds
 from climann.data.time_zones import TIME_ZONE_READING_KEY, local_or_utc_units, time_zone_offset
 from climann.data.time_values import (
-    TimeValuesError, beyond_any_date, early_reference_problem, hours_of_monthly_means_message, is_time_axis,
-    missing_stamps_message, neighbour_steps, no_calendar_message, not_a_series_message, utc_as_standard_message,
+    ClimatologyError, TimeValuesError, beyond_any_date, early_reference_problem, hours_of_monthly_means_message,
+    is_time_axis, missing_stamps_message, neighbour_steps, no_calendar_message, not_a_series_message,
+    utc_as_standard_message,
     year_zero_message,
 )
 
@@ -249,8 +251,9 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
         reference date in the ``standard`` calendar refused or noted in ``encoding[TIME_WARNING_KEY]``."""
         not_a_series = (no_calendar_message(str(name), variable.attrs) if self.climatologies
                         else not_a_series_message(str(name), variable.attrs, variable.size))
-        if not_a_series:
-            raise TimeValuesError(not_a_series)
+        if not_a_series:  # a CF climatology: its own type, which the opener reads apart (climatology_axes)
+            climatology = bool(variable.attrs.get("climatology")) and not self.climatologies
+            raise (ClimatologyError if climatology else TimeValuesError)(not_a_series)
         values = np.asarray(variable.values, dtype=np.float64)
         calendar = str(variable.attrs.get("calendar", "standard"))
         year_zero = year_zero_message(str(name), values, str(variable.attrs["units"]), calendar)
@@ -622,7 +625,7 @@ def time_units_problem(time: xr.DataArray, source: str | Path | None = None) -> 
         return (f"it holds text ({shown}), not numbers; CF expects numbers with units = 'days since 1970-01-01' "
                 "(any unit since a reference date) and a calendar")
     decimal_years = (decimal_years_problem(time, source) or before_present_problem(time, source)
-                     or whole_years_problem(time, source))
+                     or whole_years_problem(time, source) or long_name_reference_problem(time, source))
     if decimal_years:
         return decimal_years
     units = time.attrs.get("units")

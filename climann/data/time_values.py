@@ -82,6 +82,13 @@ class TimeValuesError(ClimannError):
         return text.replace(COMMAND_FILES_PLACEHOLDER, files).replace(FILE_PLACEHOLDER, Path(path).name)
 
 
+class ClimatologyError(TimeValuesError):
+    """A time axis that is a climatology by its CF ``climatology`` attribute (§7.4), refused by
+    the decoder for training: the opener reads the file again with the climatology's stamps,
+    and leaves it out when a dated series lies beside it
+    (:func:`climann.data.climatology_axes.without_climatologies_beside_series`)."""
+
+
 def _ncatted_words(text: str) -> list[str]:
     """The ``-a`` words of an ncatted command's text (``-a calendar,time,o,c,360_day -a …``)."""
     words = shlex.split(text)
@@ -111,7 +118,7 @@ def not_a_series_message(name: str, attrs: dict, size: int) -> str | None:
         Its number of steps.
     """
     if attrs.get("climatology"):
-        return _climatology_message(climatology_attribute_said(name, attrs), size)
+        return climatology_message(climatology_attribute_said(name, attrs), size)
     return no_calendar_message(name, attrs)
 
 
@@ -133,17 +140,20 @@ def climatology_attribute_said(name: str, attrs: dict) -> str:
     return f"time '{name}' is a climatology (climatology = '{attrs['climatology']}', CF §7.4)"
 
 
-def _climatology_message(said: str, size: int) -> str:
+def climatology_message(said: str, size: int) -> str:
     """One line for a climatology (CF §7.4), ``said`` how the file says it is one: not a series
     of years to train on, and what to give instead (for 12 steps, how to use it as a monthly
-    predictor; a trained run predicts on it as it is, :func:`climatology_steps_note`)."""
+    predictor: ``cdo ymonadd`` of the series' zeros and the climatology, each input one
+    variable, ``-selname`` on both: CDO aborts when its inputs hold different numbers of
+    variables, break39a F2; a trained run predicts on it as it is, :func:`climatology_steps_note`).
+    With :data:`FILE_PLACEHOLDER` and :data:`COMMAND_FILES_PLACEHOLDER`."""
     return (
         f"{FILE_PLACEHOLDER}: {said}: "
         f"{_its_steps_are(size)} averaged over years, not a series of years, and climann "
         "trains on time series; give the series it was computed from (e.g. each year's monthly means)"
         + ("; as a predictor of a monthly series, repeat it over the series' months, e.g. `cdo -chname,VAR,CLIM "
-           f"-ymonadd -mulc,0 -selname,VAR SERIES.nc {COMMAND_FILES_PLACEHOLDER}` (VAR a variable of the series, "
-           "CLIM this file's)" if size == 12 else "")
+           f"-ymonadd -mulc,0 -selname,VAR SERIES.nc -selname,CLIM {COMMAND_FILES_PLACEHOLDER}` (VAR a variable of the "
+           "series, CLIM this file's), and give that copy beside the series" if size == 12 else "")
         + "; a trained run predicts on it as it is (`climann predict RUN --data FILE`)"
     )
 
@@ -213,7 +223,7 @@ def climatology_cell_methods_message(dataset: xr.Dataset) -> str | None:
         With :data:`FILE_PLACEHOLDER` (see :meth:`TimeValuesError.in_file`).
     """
     found = _climatology_cell_methods(dataset)
-    return None if found is None else _climatology_message(*found)
+    return None if found is None else climatology_message(*found)
 
 
 def _climatology_cell_methods(dataset: xr.Dataset) -> tuple[str, int] | None:

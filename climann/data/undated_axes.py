@@ -22,6 +22,7 @@ import xarray as xr
 
 from climann.data.coords import time_coordinate
 from climann.data.forecast_times import is_dated
+from climann.data.long_name_dates import long_name_reference_advice
 from climann.data.shell import copy_path, python_command, working_path
 from climann.data.time_units import undecoded_time_message
 from climann.errors import ClimannError
@@ -50,6 +51,10 @@ def check_times_are_dates(files: Mapping[Path, xr.Dataset]) -> None:
         if time is None or dataset[time].size == 0 or is_dated(dataset[time]):
             continue
         message = undecoded_time_message(dataset[time], path.name, path)
+        undated = {other: opened[name] for other, opened in files.items()
+                   if (name := time_coordinate(opened)) is not None and not is_dated(opened[name])}
+        if (loop := long_name_reference_advice(undated)) is not None:  # a folder of CAMS Europe's months
+            message = f"time coordinate '{time}' in {path.name} could not be read as dates: {loop}"
         if dated is not None and _calendar_months(dataset[time]):
             message += f"; {_on_months_advice(path, str(time), dated, str(_dated_time(files[dated])))}"
         elif (advice := climatology_months_advice(dataset[time], path)) is not None:

@@ -844,8 +844,8 @@ def test_twelve_months_of_one_year_beside_a_series_of_years_are_asked_about_as_a
     assert said.endswith(
         "; if pred_clim is a monthly climatology (its 12 steps are the months of one year beside tas's 4 years), "
         "repeat it over the series' months instead, e.g. `cdo -chname,VAR,pred_clim -ymonadd -mulc,0 -selname,VAR "
-        f"SERIES.nc {tmp_path / 'pred_clim.nc'} {tmp_path / 'pred_clim_fixed.nc'}` (VAR a variable of the series' file "
-        "SERIES.nc)")
+        f"SERIES.nc -selname,pred_clim {tmp_path / 'pred_clim.nc'} {tmp_path / 'pred_clim_fixed.nc'}` (VAR a variable of "
+        "the series' file SERIES.nc; each input one variable: cdo aborts on inputs of different numbers of variables)")
     if shutil.which("cdo") is None:
         return
     command = said.rsplit("`", 2)[1].replace("VAR", "tas").replace("SERIES.nc", str(tmp_path / "tas.nc"))

@@ -313,7 +313,8 @@ def test_a_cf_climatology_is_refused_as_no_series_of_years(tmp_path, monkeypatch
         "climatological periods averaged over years, not a series of years, and climann trains on time series; "
         "give the series it was computed from (e.g. each year's monthly means); as a predictor of a monthly series, "
         "repeat it over the series' months, e.g. `cdo -chname,VAR,CLIM -ymonadd -mulc,0 -selname,VAR SERIES.nc "
-        "clim.nc clim_fixed.nc` (VAR a variable of the series, CLIM this file's); a trained run predicts on it as it is "
+        "-selname,CLIM clim.nc clim_fixed.nc` (VAR a variable of the series, CLIM this file's), and give that copy "
+        "beside the series; a trained run predicts on it as it is "
         "(`climann predict RUN --data FILE`)"
     )
 
@@ -357,7 +358,8 @@ def test_a_climatology_said_by_its_cell_methods_alone_is_refused_as_one_with_the
         "climatological periods averaged over years, not a series of years, and climann trains on time series; "
         "give the series it was computed from (e.g. each year's monthly means); as a predictor of a monthly series, "
         "repeat it over the series' months, e.g. `cdo -chname,VAR,CLIM -ymonadd -mulc,0 -selname,VAR SERIES.nc "
-        "tas_Aclim.nc tas_Aclim_fixed.nc` (VAR a variable of the series, CLIM this file's); a trained run predicts on it as it is "
+        "-selname,CLIM tas_Aclim.nc tas_Aclim_fixed.nc` (VAR a variable of the series, CLIM this file's), and give that copy "
+        "beside the series; a trained run predicts on it as it is "
         "(`climann predict RUN --data FILE`)"
     )
 

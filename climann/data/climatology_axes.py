@@ -1,0 +1,209 @@
+"""A climatology's time axis beside a file's dated series, and climatologies that do not say so.
+
+CERES EBAF (Edition 4.2, "Monthly Averages and 12-Month Climatologies") holds in one file the
+monthly series on ``time`` (``toa_sw_all_mon``, ``solar_mon`` …) and their climatologies on
+``ctime`` (``toa_sw_all_clim`` …, 12 climatological months, CF §7.4: ``ctime:climatology =
+"climatology_bounds"``). A climatology holds no dated steps to train on; the series beside it
+do. The variables on the climatology axis are left out as the file is opened, said in one
+note line (:func:`without_climatologies_beside_series`), and the file is read as its series:
+the defaults never take them, ``climann info`` lists them apart as climatologies, and a run
+that names one of them is refused with the variables it can use and the ``ncks -v`` that
+writes the series alone (:func:`named_climatology_message`). A file of a climatology alone is
+refused for training as before (:mod:`climann.data.time_values`).
+
+A time axis is a climatology when CF §7.4 says so (its ``climatology`` attribute, or a
+variable's ``cell_methods`` ``time: mean within years time: mean over years``) and also when
+its name or long name do (``ctime``, ``clim_time``; "climatological time": CERES Edition 4.1
+and subsets written without the attribute) and its stamps are 12 monthly steps within one
+year, with bounds, when it has them, that span years (:func:`unmarked_climatology_said`):
+12 such months beside a 24-year series, taken as dated data, were read as the one year they
+are stamped in (break39a F1: 274 of 286 months dropped, the climatology a predictor).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import re
+from pathlib import Path
+from collections.abc import Mapping, Sequence
+
+import xarray as xr
+
+from climann.data.forecast_times import is_dated
+from climann.data.notes import note_once
+from climann.data.shell import copy_path, select_command, shown_path
+from climann.data.time_values import climatology_attribute_said, is_climatology_method
+
+__all__ = [
+    "CLIMATOLOGIES_KEY", "CLIMATOLOGY_TIME_NAMES", "climatology_axes", "named_climatology_message",
+    "unmarked_climatology_said", "without_climatologies_beside_series",
+]
+
+_log = logging.getLogger(__name__)
+
+#: Names of time axes that are a climatology's (CERES EBAF's ``ctime``), lower case.
+CLIMATOLOGY_TIME_NAMES = frozenset({"ctime", "clim_time", "climatology_time", "time_clim", "climtime"})
+
+#: A long name that says the axis is a climatology's ("climatological time").
+_CLIMATOLOGICAL = re.compile(r"\bclimatolog", re.IGNORECASE)
+
+#: Where a dataset records the climatologies left out of it (in ``encoding``, never written):
+#: {variable: (file, axis, how the file says it is a climatology, steps, {series axis: variables})}.
+CLIMATOLOGIES_KEY = "climann_climatologies_left_out"
+
+#: A cell of climatology bounds spans years (CF §7.4: 1990-01-01 to 2020-01-01 for a January
+#: mean over 1990-2019); a cell of a month's own mean spans at most 31 days.
+_YEAR_DAYS = 365
+
+
+def unmarked_climatology_said(dataset: xr.Dataset, name: str) -> str | None:
+    """How the time axis ``name`` says it is a climatology without CF's ``climatology``
+    attribute: its name (:data:`CLIMATOLOGY_TIME_NAMES`) or long name ("climatological time"),
+    and 12 monthly steps within one year (distinct months, less than a year from the first to
+    the last), with bounds, when it has them, that each span a year or more; None otherwise.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One file, times decoded.
+    name : str
+        A dated dimension coordinate of it.
+    """
+    coordinate = dataset[name]
+    long_name = str(coordinate.attrs.get("long_name", ""))
+    if name.lower() in CLIMATOLOGY_TIME_NAMES:
+        how = f"its name '{name}'"
+    elif _CLIMATOLOGICAL.search(long_name):
+        how = f"its long_name '{long_name}'"
+    else:
+        return None
+    stamps = list(coordinate.values)
+    if len(stamps) != 12 or len({stamp.month for stamp in stamps}) != 12:
+        return None
+    if not all(later > earlier for earlier, later in zip(stamps, stamps[1:])) or _days(stamps[-1] - stamps[0]) >= 365:
+        return None
+    bounds = str(coordinate.attrs.get("bounds", coordinate.encoding.get("bounds", "")))
+    if bounds in dataset.variables and dataset[bounds].ndim == 2:
+        cells = dataset[bounds].values
+        if not all(_days(end - start) >= _YEAR_DAYS for start, end in cells):
+            return None
+    return (f"time '{name}' is a climatology ({how}; 12 monthly steps within one year, "
+            f"{stamps[0].year:04d}-{stamps[0].month:02d} to {stamps[-1].year:04d}-{stamps[-1].month:02d})")
+
+
+def _days(difference: datetime.timedelta) -> float:
+    """A difference of two cftime dates in days."""
+    return difference.total_seconds() / 86400.0
+
+
+def climatology_axes(dataset: xr.Dataset) -> dict[str, tuple[str, int]]:
+    """The time axes of ``dataset`` that are climatologies: {axis: (how the file says so, number
+    of steps)}, by CF §7.4 (the axis's ``climatology`` attribute, a data variable's
+    ``cell_methods`` over years on it) or by :func:`unmarked_climatology_said`.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One file, times decoded (a climatology's as its stamps).
+    """
+    found: dict[str, tuple[str, int]] = {}
+    for name in map(str, dataset.dims):
+        if name not in dataset.coords or dataset[name].ndim != 1:
+            continue
+        coordinate = dataset[name]
+        if coordinate.attrs.get("climatology"):
+            found[name] = (climatology_attribute_said(name, coordinate.attrs), coordinate.size)
+        elif is_dated(coordinate) and (said := unmarked_climatology_said(dataset, name)):
+            found[name] = (said, coordinate.size)
+    for variable_name, variable in dataset.data_vars.items():
+        dims = tuple(map(str, variable.dims))
+        if dims and dims[0] not in found and is_climatology_method(variable.attrs.get("cell_methods"), dims[0]):
+            said = f"'{variable_name}' is a climatology (cell_methods = '{variable.attrs['cell_methods']}', CF §7.4)"
+            found[dims[0]] = (said, dataset.sizes[dims[0]])
+    return found
+
+
+def _series_axes(dataset: xr.Dataset, climatologies: Mapping[str, object]) -> dict[str, list[str]]:
+    """{dated time axis that is no climatology: the data variables on it}, axes no variable lies on left out."""
+    axes = [str(name) for name in dataset.dims
+            if name in dataset.coords and name not in climatologies and is_dated(dataset[name])]
+    on_axis = {axis: [str(name) for name, variable in dataset.data_vars.items() if axis in variable.dims]
+               for axis in axes}
+    return {axis: names for axis, names in on_axis.items() if names}
+
+
+def without_climatologies_beside_series(dataset: xr.Dataset, where: str) -> xr.Dataset:
+    """``dataset`` without the variables on its climatology axes (:func:`climatology_axes`),
+    those axes and their bounds, when a dated series axis beside them carries data variables;
+    said in one note line, recorded in ``encoding[CLIMATOLOGIES_KEY]``. A dataset with no
+    series beside its climatology, or no climatology, is returned as it is.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One file, times decoded (a climatology's as its stamps), lazy.
+    where : str
+        The file's name, for the note.
+
+    Returns
+    -------
+    xarray.Dataset
+        Lazy.
+    """
+    climatologies = climatology_axes(dataset)
+    series = _series_axes(dataset, climatologies)
+    if not climatologies or not series:
+        return dataset
+    source = str(dataset.encoding.get("source") or where)
+    left: dict[str, tuple] = {}
+    dropped: list[str] = []
+    for axis, (said, size) in climatologies.items():
+        names = [str(name) for name, variable in dataset.data_vars.items() if axis in variable.dims]
+        bounds = [str(dataset[axis].attrs[key]) for key in ("climatology", "bounds")
+                  if str(dataset[axis].attrs.get(key)) in dataset.variables]
+        dropped += [*names, *bounds, axis]
+        left.update({name: (source, axis, said, size, series) for name in names if name not in bounds})
+        listed = "; ".join(f"on '{other}': {', '.join(held)}" for other, held in series.items())
+        note_once(_log, logging.WARNING, (
+            f"{where}: {', '.join(name for name in names if name not in bounds)} (on '{axis}') left out as "
+            f"climatologies: {said}, its {size} steps each a period's mean over years, not dates; the file's series "
+            f"are read ({listed})"))
+    result = dataset.drop_vars(list(dict.fromkeys(dropped)))
+    result.encoding[CLIMATOLOGIES_KEY] = {**dataset.encoding.get(CLIMATOLOGIES_KEY, {}), **left}
+    return result
+
+
+def named_climatology_message(name: str, record: tuple) -> str:
+    """One line refusing a run that names ``name``, a variable left out as a climatology
+    (:func:`without_climatologies_beside_series`; ``record`` as :data:`CLIMATOLOGIES_KEY`
+    holds it): what it is, the series of its file that a run can name, and the ``ncks -v``
+    that writes those series alone.
+
+    Parameters
+    ----------
+    name : str
+        The variable the run names (target or predictor).
+    record : tuple
+        ``(file, axis, said, steps, {series axis: variables})``.
+
+    Returns
+    -------
+    str
+    """
+    source, axis, said, size, series = record
+    path = shown_path(source)
+    first_axis, names = next(iter(series.items()))
+    copy = shown_path(copy_path(source, names[0]))
+    return (
+        f"'{name}' in {Path(source).name} is on '{axis}': {said}: its {size} steps are "
+        "climatological periods averaged over years, not dated steps, so it is neither a target nor a predictor; "
+        f"the file's series on '{first_axis}' ({', '.join(names)}) are read from it as it is: name those (--target, "
+        f"--predictors), or write them alone: `{select_command(names, f'{path} {copy}', suffix=names[0])}`"
+    )
+
+
+def records_of(datasets: Sequence[xr.Dataset]) -> dict[str, tuple]:
+    """The climatologies left out of each of ``datasets`` (:data:`CLIMATOLOGIES_KEY`), together."""
+    return {name: record for dataset in datasets
+            for name, record in dataset.encoding.get(CLIMATOLOGIES_KEY, {}).items()}

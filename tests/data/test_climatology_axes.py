@@ -1,0 +1,214 @@
+"""A climatology's time axis beside the file's dated series (climann/data/climatology_axes.py):
+CERES EBAF Edition 4.2 holds monthly series on ``time`` and 12-month climatologies on ``ctime``
+in one file (break39a F2: the whole file refused, its cdo advice aborting on it), with or without
+CF's ``ctime:climatology`` (break39a F1: the split climatology given beside the series was read as
+one year of dates, 274 of 286 months dropped). Files written as the product writes them."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import re
+import shutil
+import subprocess
+
+import netCDF4
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from climann.cli import app
+from climann.data.open import open_dataset
+from climann.errors import ClimannError
+
+N_MONTHS = 36
+SERIES = ["toa_sw_all_mon", "solar_mon", "cldarea_total_daynight_mon"]
+CLIMATOLOGIES = ["toa_sw_all_clim", "solar_clim"]
+NCO = pytest.mark.skipif(shutil.which("ncks") is None, reason="needs NCO")
+CDO = pytest.mark.skipif(shutil.which("cdo") is None, reason="needs cdo")
+
+
+def _values(seed, shape):
+    return np.random.default_rng(seed).uniform(0, 400, shape).astype(np.float32)
+
+
+def _ceres(path, *, attribute=True, series=True, climatology=True, time_name="time", ctime_name="ctime",
+           ctime_bounds=None):
+    """CERES EBAF as shipped (mk_ceres.py of break39a): float32 days since 2000-03-01 at each
+    month's middle on ``time``; ``ctime`` 12 values ``k·30.4375 − 15.2`` (2000-03 … 2001-02),
+    long_name "climatological time", with ``climatology = "climatology_bounds"`` when
+    ``attribute``; fill -999."""
+    base = datetime.date(2000, 3, 1)
+    starts = [datetime.date(2000 + (2 + k) // 12, (2 + k) % 12 + 1, 1) for k in range(N_MONTHS + 1)]
+    middles = [((a - base).days + (b - base).days) / 2 for a, b in zip(starts, starts[1:])]
+    with netCDF4.Dataset(path, "w") as nc:
+        nc.createDimension("lon", 4)
+        nc.createDimension("lat", 3)
+        nc.createVariable("lon", "f4", ("lon",))[:] = [45.0, 135.0, 225.0, 315.0]
+        nc["lon"].units = "degrees_east"
+        nc.createVariable("lat", "f4", ("lat",))[:] = [-60.0, 0.0, 60.0]
+        nc["lat"].units = "degrees_north"
+        if series:
+            nc.createDimension(time_name, None)
+            time = nc.createVariable(time_name, "f4", (time_name,))
+            time.long_name, time.units = "time", "days since 2000-03-01 00:00:00"
+            time[:] = middles
+            for seed, name in enumerate(SERIES):
+                nc.createVariable(name, "f4", (time_name, "lat", "lon"), fill_value=np.float32(-999.0))
+                nc[name].units = "W m-2"
+                nc[name][:] = _values(seed, (N_MONTHS, 3, 4))
+        if climatology:
+            nc.createDimension(ctime_name, 12)
+            ctime = nc.createVariable(ctime_name, "f4", (ctime_name,))
+            ctime.long_name, ctime.units = "climatological time", "days since 2000-03-01 00:00:00"
+            if attribute:
+                ctime.climatology = "climatology_bounds"
+            ctime[:] = np.arange(1, 13) * 30.4375 - 15.2
+            if ctime_bounds is not None:
+                nc.createDimension("nv", 2)
+                ctime.bounds = "ctime_bnds"
+                nc.createVariable("ctime_bnds", "f8", (ctime_name, "nv"))[:] = ctime_bounds
+            for seed, name in enumerate(CLIMATOLOGIES, start=10):
+                nc.createVariable(name, "f4", (ctime_name, "lat", "lon"), fill_value=np.float32(-999.0))
+                nc[name].units = "W m-2"
+                nc[name][:] = _values(seed, (12, 3, 4))
+    return path
+
+
+@pytest.mark.parametrize("attribute", [pytest.param(True, id="ctime-climatology-attribute"),
+                                       pytest.param(False, id="ctime-named-only")])
+def test_the_series_of_a_file_with_climatologies_are_read_and_the_climatologies_left_out(tmp_path, caplog,
+                                                                                         attribute):
+    path = _ceres(tmp_path / "CERES_EBAF.nc", attribute=attribute)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        opened = open_dataset([path], variables=["toa_sw_all_mon", "solar_mon"], grid_of="toa_sw_all_mon")
+    assert sorted(opened.data_vars) == sorted(SERIES)
+    assert opened.sizes["time"] == N_MONTHS
+    np.testing.assert_array_equal(opened["toa_sw_all_mon"].values, _values(0, (N_MONTHS, 3, 4)))
+    [note] = [record.getMessage() for record in caplog.records if "left out as climatologies" in record.getMessage()]
+    assert note.startswith("CERES_EBAF.nc: toa_sw_all_clim, solar_clim (on 'ctime') left out as climatologies: "
+                           "time 'ctime' is a climatology")
+
+
+def test_info_lists_the_climatologies_apart_and_proposes_none_of_them(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _ceres(tmp_path / "CERES_EBAF.nc")
+    result = CliRunner().invoke(app, ["info", "CERES_EBAF.nc"])
+    assert result.exit_code == 0, result.output
+    assert "# Variables: 3" in result.output
+    assert "# Climatologies: 2 (left out: not dated;" in result.output
+    assert "toa_sw_all_clim, solar_clim on 'ctime' in CERES_EBAF.nc" in result.output
+    config = result.output.split("[data]")[1]
+    assert ('target = "toa_sw_all_mon"\npredictors = ["solar_mon", "cldarea_total_daynight_mon"]' in config)
+
+
+def test_a_run_that_names_a_climatology_is_refused_with_the_series_it_can_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _ceres(tmp_path / "CERES_EBAF.nc")
+    result = CliRunner().invoke(app, ["train", "--data", "CERES_EBAF.nc", "--target", "toa_sw_all_mon",
+                                      "--predictors", "solar_clim", "--out", "run"])
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert "'solar_clim' in CERES_EBAF.nc is on 'ctime': time 'ctime' is a climatology" in said
+    assert ("`ncks -v toa_sw_all_mon,solar_mon,cldarea_total_daynight_mon CERES_EBAF.nc "
+            "CERES_EBAF_toa_sw_all_mon.nc`") in said
+    assert not (tmp_path / "run").exists()
+
+
+@NCO
+def test_the_printed_ncks_line_writes_the_series_alone(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _ceres(tmp_path / "CERES_EBAF.nc")
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([tmp_path / "CERES_EBAF.nc"], variables=["toa_sw_all_clim"], grid_of="toa_sw_all_clim")
+    command = re.search(r"`(ncks [^`]*)`", str(refused.value))[1]
+    subprocess.run(["bash", "-c", command], check=True, cwd=tmp_path)
+    opened = open_dataset([tmp_path / "CERES_EBAF_toa_sw_all_mon.nc"])
+    assert sorted(opened.data_vars) == sorted(SERIES) and opened.sizes["time"] == N_MONTHS
+    np.testing.assert_array_equal(opened["solar_mon"].values, _values(1, (N_MONTHS, 3, 4)))
+
+
+@pytest.mark.parametrize("attribute", [pytest.param(True, id="ctime-climatology-attribute"),
+                                       pytest.param(False, id="ctime-named-only")])
+def test_a_split_climatology_beside_its_series_is_refused_not_read_as_one_year(tmp_path, attribute):
+    """break39a F1: the copies of the two-time-axes advice given together trained on 12 months."""
+    _ceres(tmp_path / "CERES_mon.nc", climatology=False)
+    _ceres(tmp_path / "CERES_clim.nc", series=False, attribute=attribute)
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([tmp_path / "CERES_mon.nc", tmp_path / "CERES_clim.nc"], grid_of="toa_sw_all_mon")
+    message = str(refused.value)
+    assert message.startswith("CERES_clim.nc: time 'ctime' is a climatology")
+    assert message.endswith("beside CERES_mon.nc, leave CERES_clim.nc out of the files given (--data): its stamps "
+                            "are no dates to pair with theirs")
+
+
+@pytest.mark.parametrize("kind", [
+    pytest.param("36-steps", id="ctime-of-a-series"),
+    pytest.param("month-bounds", id="ctime-with-bounds-of-each-month"),
+])
+def test_a_time_named_ctime_that_is_a_series_is_read_as_dates(tmp_path, kind):
+    """The name alone makes no climatology: 12 months with bounds of each month are one dated year."""
+    if kind == "36-steps":
+        path = _ceres(tmp_path / "series.nc", climatology=False, time_name="ctime")
+        opened = open_dataset([path])
+        assert sorted(opened.data_vars) == sorted(SERIES) and opened.sizes["ctime"] == N_MONTHS
+        return
+    starts = [(datetime.date(2000 + (2 + k) // 12, (2 + k) % 12 + 1, 1) - datetime.date(2000, 3, 1)).days
+              for k in range(13)]
+    path = _ceres(tmp_path / "one_year.nc", series=False, attribute=False,
+                  ctime_bounds=np.stack([starts[:-1], starts[1:]], 1))
+    opened = open_dataset([path])
+    assert set(CLIMATOLOGIES) <= set(opened.data_vars)
+    assert [(stamp.year, stamp.month) for stamp in opened[next(iter(set(opened.dims) & {"ctime", "time"}))].values] == [
+        (2000 + (2 + k) // 12, (2 + k) % 12 + 1) for k in range(12)]
+
+
+def test_the_two_time_axes_advice_says_what_the_copies_together_keep(tmp_path):
+    """Two dated series on two axes (time: 36 months, time_2: the first 12): the advice to give
+    the copies together says that only the common period is kept, 24 of time's 36 steps dropped."""
+    with netCDF4.Dataset(tmp_path / "two.nc", "w") as nc:
+        for name, size in (("time", 36), ("time_2", 12), ("lat", 3), ("lon", 4)):
+            nc.createDimension(name, size)
+        for name, size in (("time", 36), ("time_2", 12)):
+            nc.createVariable(name, "f8", (name,))[:] = np.arange(size) * 30.4 + 15
+            nc[name].units = "days since 2000-01-01"
+        nc.createVariable("lat", "f4", ("lat",))[:] = [-10.0, 0.0, 10.0]
+        nc["lat"].units = "degrees_north"
+        nc.createVariable("lon", "f4", ("lon",))[:] = [0.0, 90.0, 180.0, 270.0]
+        nc["lon"].units = "degrees_east"
+        nc.createVariable("tas", "f4", ("time", "lat", "lon"))[:] = _values(1, (36, 3, 4))
+        nc.createVariable("rsdt", "f4", ("time_2", "lat", "lon"))[:] = _values(2, (12, 3, 4))
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([tmp_path / "two.nc"])
+    assert str(refused.value).endswith(
+        "their time axes become one; but the axes cover different periods ('time' 2000-01-16 to 2002-12-15 (36 steps), "
+        "'time_2' 2000-01-16 to 2000-12-15 (12 steps)): together they keep the period both cover, 2000-01-16 to "
+        "2000-12-15 (24 of 'time's 36 steps dropped); to keep every step of one axis, give its copy alone")
+
+
+@CDO
+def test_the_printed_cdo_line_repeats_a_climatology_of_two_variables_over_the_months(tmp_path, monkeypatch):
+    """break39a F2: `cdo … -selname,VAR SERIES.nc CLIMFILE OUT` aborted on a climatology file of two
+    variables ("Input streams have different number of variables per timestep")."""
+    monkeypatch.chdir(tmp_path)
+    _ceres(tmp_path / "CERES_mon.nc", climatology=False)
+    _ceres(tmp_path / "CERES_clim.nc", series=False)
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([tmp_path / "CERES_clim.nc"])
+    command = re.search(r"`(cdo [^`]*)`", str(refused.value))[1]
+    command = command.replace("VAR", "solar_mon").replace("CLIM", "solar_clim").replace("SERIES.nc", "CERES_mon.nc")
+    subprocess.run(["bash", "-c", command], check=True, cwd=tmp_path, capture_output=True)
+    repeated = open_dataset([tmp_path / "CERES_clim_fixed.nc"])["solar_clim"].values
+    months = np.arange(N_MONTHS) % 12  # the series starts in March, as the climatology does
+    np.testing.assert_array_equal(repeated, _values(11, (12, 3, 4))[months])
+
+
+def test_a_run_on_the_series_of_the_file_as_shipped_trains(tmp_path, monkeypatch):
+    """break39a F2: refused as a whole, though the run names no variable on ctime."""
+    monkeypatch.chdir(tmp_path)
+    _ceres(tmp_path / "CERES_EBAF.nc")
+    result = CliRunner().invoke(app, ["train", "--data", "CERES_EBAF.nc", "--target", "toa_sw_all_mon",
+                                      "--predictors", "solar_mon,cldarea_total_daynight_mon", "--epochs", "1",
+                                      "--out", "run"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "run" / "metrics.json").exists()
