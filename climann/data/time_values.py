@@ -50,7 +50,7 @@ from climann.data.time_axis import year_text
 from climann.errors import ClimannError
 
 if TYPE_CHECKING:
-    import xarray as xr
+    pass
 
 #: The first day of the Gregorian calendar; earlier dates of the ``standard`` calendar are Julian (CF §4.4.1).
 GREGORIAN_REFORM = (1582, 10, 15)
@@ -204,59 +204,11 @@ def _its_steps_are(size: int) -> str:
     return f"its {size} steps are climatological periods"
 
 
-def climatology_cell_methods_message(dataset: xr.Dataset) -> str | None:
-    """One line for a file whose data variable says by its ``cell_methods`` that it is a
-    climatology over years (CF §7.4: ``time: mean within years time: mean over years``, any
-    methods), as :func:`not_a_series_message` says it of a time axis with a ``climatology``
-    attribute, which such a file may lack (PMIP4's ``Aclim`` tables: 12 mid-month steps of one
-    year, read as a series their months would be split into train, val and test blocks); None
-    when no variable says so.
-
-    Parameters
-    ----------
-    dataset : xarray.Dataset
-        One file, opened; a variable's time dimension is its first (``time``, ``t``).
-
-    Returns
-    -------
-    str or None
-        With :data:`FILE_PLACEHOLDER` (see :meth:`TimeValuesError.in_file`).
-    """
-    found = _climatology_cell_methods(dataset)
-    return None if found is None else climatology_message(*found)
-
-
-def _climatology_cell_methods(dataset: xr.Dataset) -> tuple[str, int] | None:
-    """How a data variable of ``dataset`` says by its ``cell_methods`` that it is a climatology
-    (CF §7.4), and its number of steps; None when none says so."""
-    for name, variable in dataset.data_vars.items():
-        if variable.dims and is_climatology_method(variable.attrs.get("cell_methods"), str(variable.dims[0])):
-            said = f"'{name}' is a climatology (cell_methods = '{variable.attrs['cell_methods']}', CF §7.4)"
-            return said, dataset.sizes[variable.dims[0]]
-    return None
-
-
 def is_climatology_method(cell_methods: str | None, time_name: str = "time") -> bool:
     """Whether a ``cell_methods`` attribute says its values are a climatology over years (CF
     §7.4: ``time: mean within years time: mean over years``, any methods)."""
     method = time_cell_method(cell_methods, time_name) or ""
     return bool(re.search(r"\bwithin years\b", method) and re.search(r"\bover years\b", method))
-
-
-def climatology_said(dataset: xr.Dataset) -> tuple[str, int] | None:
-    """How one opened file says it is a climatology (CF §7.4), by the ``climatology``
-    attribute of its time axis or a data variable's ``cell_methods``, and its number of steps
-    (the arguments of :func:`climatology_steps_note`); None for a series.
-
-    Parameters
-    ----------
-    dataset : xarray.Dataset
-        One file, opened.
-    """
-    for name, variable in dataset.variables.items():
-        if variable.ndim == 1 and variable.attrs.get("climatology"):
-            return climatology_attribute_said(str(name), variable.attrs), variable.size
-    return _climatology_cell_methods(dataset)
 
 
 #: The largest offset from the reference date, in seconds, that a date can lie at: cftime and

@@ -872,7 +872,7 @@ def _warn_about_one_year(layout: GridLayout, split: TimeSplit) -> None:
     years): the test block is a part of the year the network never trained on, not unseen
     years. Twelve monthly steps may be a climatology whose CF mark is missing (PMIP's
     ``Aclim`` without a ``climatology`` attribute, break32b A5b; a marked one is refused,
-    :func:`~climann.data.time_values.climatology_cell_methods_message`): said, with what to give."""
+    :func:`~climann.data.climatology_axes.climatology_axes`): said, with what to give."""
     before = layout.steps_before_range
     times = layout.time.values[before:]
     if len({time.year for time in times}) != 1 or split.year_ranges is not None or "test" not in split.time_masks:
