@@ -263,9 +263,9 @@ def month_periods(times: Sequence[cftime.datetime]) -> int | None:
         return None
     for periods in MONTH_PERIOD_STARTS:
         places = _month_period_places(times, periods)
-        cells = [_month_period_cell(time, periods) for time in times]
-        if (np.all(np.diff(places) > 0) and _at_one_place(times, cells)
-                and len(set(places % periods)) == periods):
+        # the cells (a cftime pair per time) only for times each in a period of its own
+        if (np.all(np.diff(places) > 0) and len(set(places % periods)) == periods
+                and _at_one_place(times, [_month_period_cell(time, periods) for time in times])):
             return periods
     return None
 

@@ -8,6 +8,7 @@ are neighbours for the network.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import cftime
 import numpy as np
@@ -39,6 +40,7 @@ def longitude_sin_cos(longitude: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.sin(radians), np.cos(radians)
 
 
+@lru_cache(maxsize=4096)  # asked once per time stamp by the composite checks (≈ 10⁵ stamps of 6-hourly data)
 def days_in_year(year: int, calendar: str) -> int:
     """Length of ``year`` in days in ``calendar`` (360 in ``360_day``, 366 in a leap year…)."""
     start = cftime.datetime(year, 1, 1, calendar=calendar)

@@ -359,7 +359,7 @@ def key_time_step(times: np.ndarray, known_step: TimeStep | None = None, *,
     TimeStep or None
         None for a single time without ``known_step``.
     """
-    distinct = np.unique(np.asarray(times))
+    distinct = _distinct_in_order(times)
     if len(distinct) < 2:
         return known_step
     spacings = distinct[1:] - distinct[:-1]
@@ -544,7 +544,7 @@ def climatology_keys(times: np.ndarray, *, known_step: TimeStep | None = None,
     ClimatologyKeys
     """
     calendar = times[0].calendar if len(times) else "standard"
-    restarting = _restarting_keys(np.unique(np.asarray(times)), calendar, value_step)
+    restarting = _restarting_keys(_distinct_in_order(times), calendar, value_step)
     if restarting is not None:
         return restarting
     step = key_time_step(times, known_step, value_step=value_step, source=source)
@@ -552,6 +552,16 @@ def climatology_keys(times: np.ndarray, *, known_step: TimeStep | None = None,
         return climatology_keys_of_step(step, calendar)
     kept_one_in = round(step.approximate_days / value_step.approximate_days)
     return replace(climatology_keys_of_step(value_step, calendar), reach_days=max(kept_one_in - 1, 0))
+
+
+def _distinct_in_order(times: np.ndarray) -> np.ndarray:
+    """The distinct times in order (``np.unique``): an axis already strictly increasing as it
+    is, found in one pass; sorting cftime objects compares them in Python (≈ 30 ms for five
+    years of 6-hourly stamps, and asked twice by each :func:`climatology_keys`)."""
+    times = np.asarray(times)
+    if times.size < 2 or bool(np.all(times[1:] > times[:-1])):
+        return times
+    return np.unique(times)
 
 
 def _restarting_keys(distinct: np.ndarray, calendar: str, value_step: TimeStep | None) -> ClimatologyKeys | None:

@@ -758,19 +758,21 @@ def check_predictions_encodable(layout: GridLayout, baselines: Sequence[str] = (
         _encode_every_time(layout, values)
         dataset = predictions_dataset(single, grid, grid, ["train"], baselines={name: grid for name in baselines})
         encoding = prediction_encoding(dataset, single)
-        _write_checked(dataset[_time_variables(dataset, encoding)], encoding)
+        # the whole step first: the times alone are written (a second file) only to tell which part a
+        # refusal is of, as every train, predict and evaluate checks and almost none is refused
+        whole_error = _write_error(dataset, encoding)
+        if whole_error is not None:
+            _write_checked(dataset[_time_variables(dataset, encoding)], encoding)
     except _WRITE_ERRORS as error:
         raise ClimannError(
             f"predictions.nc could not be written with the input's time encoding (units '{layout.time_units}', "
             f"calendar '{layout.calendar}') or attributes: {library_message(error)}; fix them in a copy of the "
             "input file"
         ) from None
-    try:
-        _write_checked(dataset, encoding)
-    except _WRITE_ERRORS as error:  # the times were written above: the cause is elsewhere
+    if whole_error is not None:  # the times alone were written: the cause is elsewhere
         raise ClimannError(
             f"predictions.nc could not be written with the input's variables and attributes: "
-            f"{_write_error_text(error)}; fix them in a copy of the input file"
+            f"{_write_error_text(whole_error)}; fix them in a copy of the input file"
         ) from None
 
 
@@ -798,6 +800,15 @@ def _write_checked(dataset: xr.Dataset, encoding: Mapping[str, dict]) -> None:
     kept = {name: written for name, written in encoding.items() if name in dataset.variables}
     with tempfile.TemporaryDirectory(prefix="climann-check-") as directory:
         dataset.to_netcdf(Path(directory) / "predictions.nc", format="NETCDF4", encoding=kept)
+
+
+def _write_error(dataset: xr.Dataset, encoding: Mapping[str, dict]) -> Exception | None:
+    """What :func:`_write_checked` of ``dataset`` raises of :data:`_WRITE_ERRORS`, or None."""
+    try:
+        _write_checked(dataset, encoding)
+    except _WRITE_ERRORS as error:
+        return error
+    return None
 
 
 def _write_error_text(error: Exception) -> str:

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from climann.data.open import open_dataset
+from tests.conftest import draw_no_run_figures
 from tests.console import run_main
 from tests.data.test_land_masks import _land, _mesh_mask, _nemo_like, _nemo_written
 
@@ -29,6 +30,7 @@ def test_the_fill_value_and_land_lines_of_one_run_name_different_copies(tmp_path
     overwrite it, xarray replaced it, one fix lost. Each names its own copy now; fix38d: the land line reads
     the _FillValue line's copy, so that the two, run as printed in order, end in one copy holding both."""
     monkeypatch.chdir(tmp_path)
+    draw_no_run_figures(monkeypatch)  # the warnings come from reading the data; no figure is looked at
     dataset = _nemo_like()
     sst = dataset["sosstsst"].values.copy()
     sst[:, _land()] = 1e20
@@ -59,6 +61,7 @@ def test_the_land_and_cell_area_lines_run_in_order_end_in_one_copy_with_both_fix
     one fix. Now the second reads the first's copy; followed literally, in order, oras5_fixed_2.nc holds the
     land missing and the cell_measures, and a run on it and the metrics' copy warns of neither."""
     monkeypatch.chdir(tmp_path)
+    draw_no_run_figures(monkeypatch)  # the warnings come from reading the data; no figure is looked at
     original = _nemo_like(ssh_on_land=True)
     _nemo_written(tmp_path / "oras5.nc", original)
     _mesh_mask(tmp_path / "mesh_mask.nc")

@@ -491,6 +491,13 @@ def noleap_daily_run(tmp_path_factory):
     return (folder, *_daily_run(folder, "noleap", range(1990, 1994)))
 
 
+@pytest.fixture(scope="module")
+def standard_daily_run(tmp_path_factory):
+    """Standard-calendar years 1997–2001, whose training years hold no leap year: one run for
+    the tests of 31 December of a leap year, which only read it (they trained it once each)."""
+    return _daily_run(tmp_path_factory.mktemp("daily-standard"), "standard", range(1997, 2002))
+
+
 def _daily_climatology(sample, run_dir):
     """NumPy: the training block's climatology of tas per day of year, shape (366, 3, 4): the
     sums of each day smoothed over WeatherBench 2's 61 days, cyclic over the days of the year
@@ -618,10 +625,10 @@ def test_a_model_file_without_the_calendar_looks_up_by_day_number_as_before(nole
         np.testing.assert_allclose(predicted["tas_pred"].values, expected, rtol=0, atol=2e-4)
 
 
-def test_values_without_a_training_climatology_are_not_counted_as_predicted(tmp_path):
+def test_values_without_a_training_climatology_are_not_counted_as_predicted(standard_daily_run, tmp_path):
     """A standard-calendar run whose training years hold no 29 February … 31 December of a
     leap year: day 366 has no climatology, so it is not predicted, and the count says so."""
-    sample, run_dir = _daily_run(tmp_path, "standard", range(1997, 2002))
+    sample, run_dir = standard_daily_run
     train_days = _daily_climatology(sample, run_dir)
     assert np.isnan(train_days[365]).all()  # 1997–1999: no day 366 in the training block
     new = _daily(tmp_path / "leap.nc", "standard", [2004], seed=4)
@@ -634,12 +641,12 @@ def test_values_without_a_training_climatology_are_not_counted_as_predicted(tmp_
         result.notes
 
 
-def test_a_leap_years_31_december_without_a_training_climatology_is_noted_in_the_scores(tmp_path):
+def test_a_leap_years_31_december_without_a_training_climatology_is_noted_in_the_scores(standard_daily_run, tmp_path):
     """Training years 1997–1999 hold no leap year: 31 December 2000 (day 366) has no
     climatology to add the network's anomaly to, so its 12 values are neither predicted nor
     scored. metrics.json, train.log and report.md say so, with the count and the way out, where
     nothing was said before (break28c C1); evaluating the run again notes the same."""
-    sample, run_dir = _daily_run(tmp_path, "standard", range(1997, 2002))
+    sample, run_dir = standard_daily_run
     metrics = json.loads((run_dir / "metrics.json").read_text())
     with xr.open_dataset(run_dir / "predictions.nc", decode_times=TIME) as run:
         split, attrs = run["split"].values, run["split"].attrs
@@ -660,10 +667,10 @@ def test_a_leap_years_31_december_without_a_training_climatology_is_noted_in_the
     assert [note for note in again.get("notes", []) if note["model"] == "model"] == notes
 
 
-def test_predict_and_evaluate_on_other_data_give_one_note_of_a_leap_years_31_december(tmp_path):
+def test_predict_and_evaluate_on_other_data_give_one_note_of_a_leap_years_31_december(standard_daily_run, tmp_path):
     """fix31c: predict said "12 values are not predicted, at 12 of the 12 cells …: the run's
     training years have no value …", evaluate --data the day-366 reason: one helper, one wording."""
-    _, run_dir = _daily_run(tmp_path, "standard", range(1997, 2002))
+    _, run_dir = standard_daily_run
     new = _daily(tmp_path / "leap.nc", "standard", [2004], seed=4)
     result = predict_files(run_dir, [str(new)], tmp_path / "p.nc")
     scored = evaluate_run(run_dir, data_paths=[str(new)], out=tmp_path / "ev")
