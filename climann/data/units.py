@@ -1346,7 +1346,8 @@ def _temperature_conversion(
     fix = difference_fix or f"ncatted {marking} FILE"
     if described_as_anomaly(variable, attrs) or described_as_error(variable, attrs):
         raise ClimannError(
-            f"'{variable}' is called an anomaly or a change, a bias or an error but is in '{units}' with no units_metadata saying "
+            f"'{variable}' is called an anomaly or a change, a bias or an error but is in '{units}' with no "
+            f"units_metadata saying "
             f"whether it is a temperature difference; converting it to '{to}' needs to know: if it is one, "
             f"mark it ({fix}), else set units_metadata = 'temperature: on_scale'"
         )
