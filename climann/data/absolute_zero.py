@@ -25,7 +25,10 @@ and loss (a test-period mean SST of -115 °C instead of 15 °C). So:
   §3.1.2), ``cell_methods`` of a standard deviation or a range
   (:data:`climann.data.temperature_readings.DIFFERENCE_METHODS`), or,
   when it does not say ``on_scale``, a variable called an anomaly, a change or a difference
-  (:func:`climann.data.units.described_as_anomaly`): -5 K is an anomaly, not a code; nor
+  (:func:`climann.data.units.described_as_anomaly`): -5 K is an anomaly, not a code; nor one
+  called a bias, an error, an uncertainty, a standard deviation or a spread
+  (:func:`climann.data.units.described_as_error`: GHRSST's ``sses_bias`` in "kelvin", -0.8 K
+  where clouds cool the retrieval, was read 69 % missing instead of its 4 % of land); nor
   climann's own ``T_error`` and ``T_spread`` of predictions files written before they said so
   (:func:`climann.data.run_outputs.is_own_difference`: known by climann's exact ``long_name``);
 - nor a flag variable (``flag_values`` or ``flag_masks``, CF-1.8 §3.5), whose values are

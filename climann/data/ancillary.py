@@ -83,7 +83,8 @@ import xarray as xr
 
 from climann.data.cell_methods import parse_cell_methods
 
-__all__ = ["ancillary_in_itself", "ancillary_note", "ancillary_reason", "ancillary_relations"]
+__all__ = ["ancillary_in_itself", "ancillary_note", "ancillary_reason", "ancillary_relations",
+           "count_of_target_events"]
 
 #: CF Appendix C's standard name modifiers that describe another quantity's values.
 STANDARD_NAME_MODIFIERS = ("number_of_observations", "standard_error", "detection_minimum", "status_flag")
@@ -216,7 +217,7 @@ def ancillary_reason(variable: xr.DataArray, target: xr.DataArray) -> str | None
                    or _count_of(variable, str(target.name)))
     if named_after is None and _says_ancillary(_name_words(str(variable.name)), NAME_PHRASES):
         return f"its name '{variable.name}'"
-    return named_after or _quality_name(variable)
+    return named_after or _quality_name(variable) or count_of_target_events(variable, target)
 
 
 def _described_as_ancillary(variable: xr.DataArray) -> str | None:
@@ -393,3 +394,51 @@ def ancillary_note(relations: dict[str, str], target: str) -> str:
             f"and quality flags of the retrieval, the day or time each value was observed), not what drives "
             f"them, so a network fed {them} learns the data's sampling; name {them} in [data] predictors "
             f"(--predictors) to use {them} anyway")
+
+
+#: Words of a target's names that say no event of its own: a count of "area patches" is no
+#: count of what burned.
+_GENERIC_WORDS = frozenset({"total", "area", "mean", "monthly", "daily", "amount", "fraction", "number", "count",
+                            "flux", "rate", "surface", "grid", "cell"})
+
+#: What a count of a target's own events counts: "number of burn patches".
+_COUNTED = re.compile(r"^(?:number|count|no) of (?P<what>(?:[a-z0-9]+ ?){1,4})$")
+
+
+def count_of_target_events(variable: xr.DataArray, target: xr.DataArray) -> str | None:
+    """Why ``variable`` counts the target's own events, or None.
+
+    ESA Fire CCI's ``number_of_patches`` ("number of burn patches", units "1") counts the burned
+    patches whose areas make the target ``burned_area`` ("total burned_area"): the same detection
+    of the same fires, so as a predictor it carries the target (break39b B8: test skill 0.92 over
+    the climatology), as IMERG's ``randomError`` does. A variable is such a count when its units
+    are those of a count (:data:`COUNT_UNITS`), its ``long_name`` (or other description) is
+    "number of …" or "count of …", and a word of what it counts and a word of the target's name,
+    ``standard_name`` or ``long_name`` (four letters at least, not :data:`_GENERIC_WORDS`) share a
+    stem: one begins with the other ("burn", "burned"). A count of something else ("number of
+    active fires" beside ``burned_area``: another detection) stays a quantity.
+
+    Parameters
+    ----------
+    variable, target : xarray.DataArray
+        Named, with their attributes.
+
+    Returns
+    -------
+    str or None
+        ``"its long_name 'number of burn patches', a count of burned_area's own events"``.
+    """
+    if str(variable.attrs.get("units", "")).strip().lower() not in COUNT_UNITS:
+        return None
+    said = " ".join(_words(target.attrs.get(key, "")) for key in ("standard_name", "long_name"))
+    target_words = {word for word in f"{said} {_name_words(str(target.name))}".split()
+                    if word not in _GENERIC_WORDS and len(word) >= 4}
+    for key in DESCRIPTION_ATTRIBUTES:
+        text = variable.attrs.get(key)
+        counted = _COUNTED.match(_words(text)) if text is not None else None
+        if counted is None:
+            continue
+        for word in counted["what"].split():
+            if len(word) >= 4 and any(other.startswith(word) or word.startswith(other) for other in target_words):
+                return f"its {key} '{text}', a count of {target.name}'s own events"
+    return None

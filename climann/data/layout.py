@@ -18,7 +18,7 @@ from climann.data.geometry import bounds_from_centres, centre_spacing_areas, pol
 from climann.data.time_axis import cell_time_step
 from climann.data.cell_methods import time_value_word
 from climann.data.forecast_times import holds_instants
-from climann.data.window_totals import names_a_window_total
+from climann.data.window_totals import window_end_reason
 from climann.data.time_cells import season_score_times
 from climann.data.time_values import is_climatology_method
 
@@ -436,7 +436,7 @@ class GridLayout:
         return season_score_times(self.time, segment_starts=segment_starts(self.time_blocks, self.shape[0]),
                                   known_step=self.known_time_step, value_step=self.value_time_step,
                                   instants=holds_instants(self.target_attrs, self.target_name),
-                                  window_ends=names_a_window_total(self.target_name, self.target_attrs),
+                                  window_ends=window_end_reason(self.target_name, self.target_attrs),
                                   value_word=time_value_word(self.target_attrs.get("cell_methods"),
                                                              str(self.time.name)))
 

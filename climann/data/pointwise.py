@@ -24,7 +24,7 @@ from climann.data.dropped_targets import DroppedTargets, dropped_targets
 from climann.data.features import decimal_year, longitude_sin_cos, season_sin_cos
 from climann.data.cell_methods import time_value_word
 from climann.data.forecast_times import holds_instants
-from climann.data.window_totals import names_a_window_total
+from climann.data.window_totals import window_end_reason
 from climann.data.layout import Coordinate, GridLayout, segment_starts
 from climann.data.levels import chosen_levels, level_text
 from climann.data.multiyear_steps import YEAR_DAYS, usual_spacing_days, years_apart
@@ -111,7 +111,7 @@ def derived_columns(
         times = season_feature_times(layout.time, dated_by=season_dated_by, known_step=layout.known_time_step,
                                      value_step=layout.value_time_step,
                                      instants=holds_instants(layout.target_attrs, layout.target_name),
-                                     window_ends=names_a_window_total(layout.target_name, layout.target_attrs),
+                                     window_ends=window_end_reason(layout.target_name, layout.target_attrs),
                                      value_word=time_value_word(layout.target_attrs.get("cell_methods"),
                                                                 str(layout.time.name)),
                                      segment_starts=segment_starts(layout.time_blocks, layout.shape[0]))

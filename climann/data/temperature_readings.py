@@ -16,7 +16,9 @@ A temperature is read as climann converts and masks it (:mod:`climann.data.units
 - ``"difference"``: ``units_metadata`` says so, or, when it does not say (absent or
   ``"temperature: unknown"``), its ``cell_methods`` are a standard deviation or a range, its
   name, ``standard_name`` or ``long_name`` say anomaly or change
-  (:func:`climann.data.units.described_as_anomaly`), or it is climann's own error or spread
+  (:func:`climann.data.units.described_as_anomaly`) or bias, error, uncertainty, standard
+  deviation or spread (:func:`climann.data.units.described_as_error`: GHRSST's ``sses_bias``,
+  whose 0 K and below are no codes), or it is climann's own error or spread
   (:func:`climann.data.run_outputs.is_own_difference`);
 - ``"on_scale"``: ``units_metadata`` says so, units of a scale (the IRI Data Library's
   ``Kelvin_scale``), or nothing says otherwise (CMIP's ``tas``, which has no
@@ -35,7 +37,7 @@ from dataclasses import dataclass
 from climann.data.run_outputs import is_own_difference
 from climann.data.paths import is_zarr_store
 from climann.data.shell import attribute_command, input_and_copy, ncatted_attribute
-from climann.data.units import described_as_anomaly, parse_units, temperature_kind
+from climann.data.units import described_as_anomaly, described_as_error, parse_units, temperature_kind
 from climann.errors import ClimannError
 
 __all__ = ["DIFFERENCE_METHODS", "TemperatureReading", "difference_by_cell_methods", "temperature_reading",
@@ -115,6 +117,9 @@ def temperature_reading(name: str, attrs: Mapping) -> TemperatureReading | None:
         return TemperatureReading(DIFFERENCE, f"cell_methods '{attrs['cell_methods']}'")
     if described_as_anomaly(name, attrs) or is_own_difference(name, attrs):
         return TemperatureReading(DIFFERENCE, "its names say anomaly or change and units_metadata does not say")
+    if described_as_error(name, attrs):
+        return TemperatureReading(DIFFERENCE, "its names say bias, error, uncertainty, standard deviation or spread "
+                                  "and units_metadata does not say")
     return TemperatureReading(ON_SCALE, "units_metadata does not say it is a difference")
 
 

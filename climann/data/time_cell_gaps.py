@@ -39,7 +39,8 @@ import xarray as xr
 from climann.data.cell_methods import time_cell_method
 from climann.data.coords import time_coordinate
 from climann.data.notes import note_once
-from climann.data.shell import ncap2_name, source_and_copy, values_command, xarray_data, xarray_values
+from climann.data.shell import (copies_of_files, ncap2_name, source_and_copy, values_command, xarray_data,
+                                xarray_values)
 from climann.data.sources import files_text, source_files
 from climann.data.time_axis import date_text
 from climann.data.variables import data_variable_names
@@ -264,7 +265,8 @@ def warn_part_cells(dataset: xr.Dataset, where: str) -> None:
 def _fix(dataset: xr.Dataset, bounds_name: str, bounds: np.ndarray, short: np.ndarray) -> str:
     """The ``ncap2`` that adds the gap to every upper bound, when every cell stops short of the
     next by the same number of the file's units (the last cell then ends where the next would
-    start); else the words of the fix."""
+    start); for the cells of several files, one loop writing a copy of each into a new folder
+    (:func:`~climann.data.shell.copies_of_files`); else the words of the fix."""
     said = "; if each cell is meant to reach the next, make its upper bound the next cell's lower bound"
     encoding = {**dataset[time_coordinate(dataset)].encoding, **dataset[bounds_name].encoding}
     units, calendar = encoding.get("units"), encoding.get("calendar", bounds[0, 0].calendar)
@@ -278,7 +280,22 @@ def _fix(dataset: xr.Dataset, bounds_name: str, bounds: np.ndarray, short: np.nd
     bounds_own = ncap2_name(bounds_name)
     script = f"{bounds_own}(:,1)={bounds_own}(:,1)+{gap}"
     statement = xarray_values(bounds_name, f"{xarray_data(bounds_name)} + [0, {gap}]")
+    files = _files_of_cells(dataset, bounds_name)
+    if len(files) > 1:  # a folder of monthly files: every file's cells, not the first's (break39b B7)
+        return f"{said}: " + copies_of_files(lambda arguments, file: values_command([script], [statement], arguments),
+                                             files, name="time_cells_joined")
     return f"{said}: {values_command([script], [statement], source_and_copy(dataset, dataset[bounds_name]))}"
+
+
+def _files_of_cells(dataset: xr.Dataset, bounds_name: str) -> list[str]:
+    """The files holding the time cells: those of the bounds variable, else of the variables
+    along time."""
+    files = source_files(dataset[bounds_name])
+    if not files:
+        time_dim = dataset[bounds_name].dims[0]
+        files = [file for variable in dataset.data_vars.values() if time_dim in variable.dims
+                 for file in source_files(variable)]
+    return sorted(set(files))
 
 
 def _span(duration) -> str:

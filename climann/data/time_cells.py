@@ -37,6 +37,8 @@ from climann.data.shell import (attribute_command,
 from climann.data.time_axis import (
     TimeStep, axis_time_step, cell_time_step, date_text, month_number, month_start, year_text,
 )
+from climann.data.time_commands import ending_day_bounds_command
+from climann.data.window_totals import WRF_WINDOWS
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -629,7 +631,7 @@ _STAMPED_SO = {"month": {
 
 def season_feature_times(
     time: xr.DataArray, *, dated_by: str, segment_starts: np.ndarray | None = None, known_step: TimeStep | None = None,
-    value_step: TimeStep | None = None, instants: bool = False, value_word: str = "mean", window_ends: bool = False,
+    value_step: TimeStep | None = None, instants: bool = False, value_word: str = "mean", window_ends: str = "",
 ) -> np.ndarray:
     """The dates the ``season`` and ``year`` features are computed from, one per time step.
 
@@ -667,9 +669,10 @@ def season_feature_times(
     value_word : {"mean", "total", "value"}
         What each value is over its cell (:func:`~climann.data.cell_methods.time_value_word`),
         for the same warning: a monthly sum is read as the total of its month, not its mean.
-    window_ends : bool
-        Whether each value is WRF's total over the ``prec_acc_dt`` window ending at its stamp
-        (:func:`~climann.data.window_totals.names_a_window_total`), for the same warning.
+    window_ends : str
+        What says each value is over the window ending at its stamp, "" when nothing does
+        (:func:`~climann.data.window_totals.window_end_reason`: WRF's totals over ``prec_acc_dt``
+        windows, GloFAS's "Mean discharge in the last 24 hours"), for the same warning.
 
     Returns
     -------
@@ -685,13 +688,13 @@ def season_feature_times(
         return stamps
     cells, doubt = found
     _note_start_stamps(str(time.name), stamps, doubt, instants=instants, value_word=value_word,
-                       window_ends=window_ends)
+                       window_ends=window_ends, file_time=_file_time(time))
     return cell_middles(stamps, cells)
 
 
 def season_score_times(
     time: xr.DataArray, *, segment_starts: np.ndarray | None = None, known_step: TimeStep | None = None,
-    value_step: TimeStep | None = None, instants: bool = False, value_word: str = "mean", window_ends: bool = False,
+    value_step: TimeStep | None = None, instants: bool = False, value_word: str = "mean", window_ends: str = "",
 ) -> np.ndarray:
     """The dates the scores per season (``metrics.json``'s ``seasons``) take each step's month
     from: the middle of its time cell (CF 7.1), the date the ``season`` feature gives it
@@ -721,8 +724,8 @@ def season_score_times(
         :func:`season_feature_times`).
     value_word : {"mean", "total", "value"}
         What each value is over its cell, for the same warning (see :func:`season_feature_times`).
-    window_ends : bool
-        Whether each value is the total of the window ending at its stamp (see
+    window_ends : str
+        What says each value is over the window ending at its stamp (see
         :func:`season_feature_times`).
 
     Returns
@@ -739,8 +742,16 @@ def season_score_times(
         return stamps
     if any(_season_of(middle) != _season_of(stamp) for middle, stamp in zip(middles, stamps)):
         _note_start_stamps(str(time.name), stamps, found[1], instants=instants, value_word=value_word,
-                           window_ends=window_ends)
+                           window_ends=window_ends, file_time=_file_time(time))
     return middles
+
+
+def _file_time(time: object) -> tuple[str, str]:
+    """The time's variable and dimension names in its file (:func:`file_time_names`), or its own
+    names for a coordinate that keeps no encoding."""
+    if hasattr(time, "encoding") and hasattr(time, "dims"):
+        return file_time_names(time)
+    return str(time.name), str(time.name)
 
 
 def _season_of(time: cftime.datetime) -> int:
@@ -749,21 +760,29 @@ def _season_of(time: cftime.datetime) -> int:
 
 
 def _note_start_stamps(name: str, stamps: np.ndarray, doubt: str, *, instants: bool = False,
-                       value_word: str = "mean", window_ends: bool = False) -> None:
+                       value_word: str = "mean", window_ends: str = "",
+                       file_time: tuple[str, str] | None = None) -> None:
     """Warn once that stamps at the first instant of a month (or day) without bounds are read
     as opening their cell (``doubt``: its length; "" says nothing); of ``instants`` (GRIB
     ``stepType`` instant, ``time: point``), that each value is the field at its stamp, not a
     mean over the cell (break34a A6), and only its season is taken from the cell; of others, that
     each is the ``value_word`` (mean, total, value) of the cell beginning there (break35b D2: a
-    monthly sum was called a mean)."""
+    monthly sum was called a mean); of values over the window ending at their stamps
+    (``window_ends``), that they are, with the line that gives each its day as time bounds
+    (``file_time``: the time variable's and dimension's names in the file)."""
     if doubt and window_ends and not doubt[0].isdigit():
+        said = (f"values are {window_ends}, each the total of the {doubt} ending at its stamp"
+                if window_ends == WRF_WINDOWS
+                else f"values are {_of_the_cell(value_word)} of the {doubt} ending at its stamp, as {window_ends} says")
+        variable, dimension = file_time or (name, name)
+        fix = f": {ending_day_bounds_command(variable, 'IN OUT', dimension=dimension)}" if doubt == "day" else ""
         note_once(_log, logging.WARNING, (
             f"'{name}' has no bounds and is stamped at the start of each {doubt} ({date_text(stamps[0])}, …): its "
-            f"values are WRF's totals over prec_acc_dt windows, each the total of the {doubt} ending at its stamp "
+            f"{said} "
             f"(the value stamped {date_text(stamps[1]) if len(stamps) > 1 else '00:00'} is that of the {doubt} before "
             f"it), but its season (in the scores per season and the season and year features) is taken from the "
             f"middle of the {doubt} beginning there, one {doubt} late; time bounds "
-            f"[time - 1 {doubt}, time] (CF 7.1) in the files date each value by its own {doubt}"),
+            f"[time - 1 {doubt}, time] (CF 7.1) in the files date each value by its own {doubt}{fix}"),
             key=("stamped at the start of each", name, doubt))
     elif doubt and instants:
         note_once(_log, logging.WARNING, (

@@ -190,6 +190,27 @@ def day_bounds_command(time: str, files: str) -> str:
     return xarray_command(_statements(time, days, written, f"d[{time!r}].attrs['bounds'] = {bounds!r}"), files)
 
 
+def ending_day_bounds_command(time: str, files: str, *, dimension: str | None = None) -> str:
+    """The xarray line that writes a copy of the input of ``files`` (``IN OUT``) in which each
+    time of ``time`` has the bounds of the day ending at it, [time - 1 day, time] (CF 7.1
+    ``bounds``, in the time's units and calendar): for a value over the 24 hours before its
+    stamp (GloFAS's ``dis24``, "Mean discharge in the last 24 hours", stamped 00 UTC), which
+    ``cdo settbounds,day`` would put in the day beginning there. ``dimension`` is the time's
+    dimension in the file when it is named otherwise (cfgrib's ``valid_time(time)``).
+
+    Examples
+    --------
+    >>> ending_day_bounds_command("valid_time", "q.nc q_fixed.nc").startswith('python -c "import xarray as xr')
+    True
+    """
+    bounds = f"{time}_bnds"
+    times = f"t = cftime.num2date(d[{time!r}].values, u, c)"
+    written = (f"d[{bounds!r}] = (({dimension or time!r}, 'bnds'), [[cftime.date2num(x - datetime.timedelta(days=1), "
+               f"u, c), "
+               f"cftime.date2num(x, u, c)] for x in t])")
+    return xarray_command(_statements(time, times, written, f"d[{time!r}].attrs['bounds'] = {bounds!r}"), files)
+
+
 def midday_stamps_advice(time: str, files: str) -> str:
     """The way out that puts each daily time of ``time`` on 12:00 of its day, in a copy of the
     input of ``files`` (``IN OUT``), for the end of a message: for a NetCDF file the ncap2 line

@@ -1278,6 +1278,37 @@ _IRI_SCALE = re.compile(r"(?:kelvin|celsius|fahrenheit)_scale", re.IGNORECASE)
 DIFFERENCE_WORDS = re.compile(r"anom|\bchange|\bdifference|\bdeparture|relative to", re.IGNORECASE)
 
 
+#: Words of a name, ``standard_name`` or ``long_name`` that make a temperature an error, a bias or
+#: a spread of another temperature, in its units a temperature difference (CF-1.11 §3.1.2; CF's
+#: standard name modifier ``standard_error``): GHRSST's ``sses_bias`` ("SSES bias error based on
+#: proximity confidence flags", GDS 2.0, units "kelvin", 0 K and below where the retrieval is
+#: unbiased or warm), ``sses_standard_deviation``, MUR's ``analysis_error`` ("estimated error
+#: standard deviation of analysed_sst"), an ensemble spread, an uncertainty. Not a temperature
+#: corrected for its bias (ISIMIP's "Bias-Adjusted Near-Surface Air Temperature", ``tasAdjust``):
+#: that is a temperature on its scale.
+ERROR_WORDS = re.compile(
+    r"(?<![a-z])(?:bias(?![-_ ]?(?:adjust|correct))|error(?![-_ ]?correct)|uncertainty|spread"
+    r"|standard[-_ ]?deviation|std[-_ ]?dev|stdev)",
+    re.IGNORECASE,
+)
+
+
+def described_as_error(variable: str, attrs: Mapping) -> bool:
+    """Whether the name, ``standard_name`` or ``long_name`` call the variable a bias, an error,
+    an uncertainty, a standard deviation or a spread (:data:`ERROR_WORDS`): of a temperature,
+    a temperature difference.
+
+    Examples
+    --------
+    >>> described_as_error("sses_bias", {"long_name": "SSES bias error based on proximity confidence flags"})
+    True
+    >>> described_as_error("tasAdjust", {"long_name": "Bias-Adjusted Near-Surface Air Temperature"})
+    False
+    """
+    described = " ".join(str(attrs.get(key, "")) for key in ("standard_name", "long_name"))
+    return bool(ERROR_WORDS.search(f"{variable} {described}".replace("_", " ")))
+
+
 def described_as_anomaly(variable: str, attrs: Mapping) -> bool:
     """Whether the name, ``standard_name`` or ``long_name`` calls the variable an anomaly, a
     change or a difference from a reference (:data:`DIFFERENCE_WORDS`)."""
@@ -1313,9 +1344,10 @@ def _temperature_conversion(
         return on_scale
     marking = ncatted_attribute("units_metadata", variable, "o", "c", TEMPERATURE_DIFFERENCE)
     fix = difference_fix or f"ncatted {marking} FILE"
-    if described_as_anomaly(variable, attrs):
+    if described_as_anomaly(variable, attrs) or described_as_error(variable, attrs):
         raise ClimannError(
-            f"'{variable}' is called an anomaly or a change but is in '{units}' with no units_metadata saying "
+            f"'{variable}' is called an anomaly or a change, a bias or an error but is in '{units}' with no "
+            f"units_metadata saying "
             f"whether it is a temperature difference; converting it to '{to}' needs to know: if it is one, "
             f"mark it ({fix}), else set units_metadata = 'temperature: on_scale'"
         )

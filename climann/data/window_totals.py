@@ -41,8 +41,8 @@ from climann.data.fill_like import time_dimension
 from climann.data.sources import name_in_file, variable_where
 from climann.errors import ClimannError
 
-__all__ = ["WINDOW_ATTRIBUTE", "WINDOW_TOTALS", "is_window_total", "names_a_window_total", "refuse_window_mismatches",
-           "window_mismatch"]
+__all__ = ["ENDING_WORDS", "WINDOW_ATTRIBUTE", "WINDOW_TOTALS", "WRF_WINDOWS", "is_window_total",
+           "names_a_window_total", "refuse_window_mismatches", "window_end_reason", "window_mismatch"]
 
 #: WRF's amounts over its ``prec_acc_dt`` windows (Registry.EM_COMMON).
 WINDOW_TOTALS = frozenset({"PREC_ACC_NC", "PREC_ACC_C", "SNOW_ACC_NC"})
@@ -70,6 +70,39 @@ def names_a_window_total(name: str, attrs: Mapping[str, object]) -> bool:
     """
     return str(name).upper() in WINDOW_TOTALS or any(
         _WINDOW_WORDS.search(str(attrs.get(key, ""))) for key in ("description", "long_name"))
+
+
+#: Words of a ``long_name`` or ``description`` that put each value over the period ending at its
+#: stamp: GloFAS's ``dis24``, "Mean discharge in the last 24 hours" (ECMWF parameter 240024, stamped
+#: 00 UTC: the day before); "in the previous 24 hours", "over the past day", "preceding 6 hours".
+ENDING_WORDS = re.compile(
+    r"\b(?:last|previous|past|preceding)\s+(?:\d+\s*(?:-\s*)?(?:h|hr|hrs|hours?)\b|24h\b|day\b|hour\b)", re.IGNORECASE)
+
+
+def window_end_reason(name: str, attrs: Mapping[str, object]) -> str:
+    """What says each value of a variable is over the window ending at its stamp, "" when nothing
+    does: WRF's amounts over ``prec_acc_dt`` windows (:func:`names_a_window_total`), or a
+    ``long_name`` or ``description`` with :data:`ENDING_WORDS`.
+
+    Examples
+    --------
+    >>> window_end_reason("dis24", {"long_name": "Mean discharge in the last 24 hours"})
+    "its long_name 'Mean discharge in the last 24 hours'"
+    >>> window_end_reason("PREC_ACC_NC", {})
+    "WRF's totals over prec_acc_dt windows"
+    >>> window_end_reason("tas", {"long_name": "Near-Surface Air Temperature"})
+    ''
+    """
+    if names_a_window_total(name, attrs):
+        return WRF_WINDOWS
+    for key in ("long_name", "description"):
+        if ENDING_WORDS.search(str(attrs.get(key, ""))):
+            return f"its {key} '{attrs[key]}'"
+    return ""
+
+
+#: :func:`window_end_reason` of WRF's amounts.
+WRF_WINDOWS = "WRF's totals over prec_acc_dt windows"
 
 
 def is_window_total(name: str, variable: xr.DataArray) -> bool:

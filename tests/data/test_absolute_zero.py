@@ -108,6 +108,15 @@ def _opened(caplog, path, names=("sst",)):
         pytest.param({"units": "K", "long_name": "Near-Surface Air Temperature"}, 0.0, id="no-such-word"),
         pytest.param({"units": "K", "long_name": "anomaly", "units_metadata": "temperature: on_scale"}, 0.0,
                      id="anomaly-name-but-on-scale"),
+        pytest.param({"units": "kelvin", "long_name": "SSES bias error based on proximity confidence flags"}, None,
+                     id="ghrsst-sses-bias"),
+        pytest.param({"units": "kelvin", "long_name": "SSES standard deviation"}, None, id="ghrsst-sses-sd"),
+        pytest.param({"units": "kelvin", "long_name": "estimated error standard deviation of analysed_sst"}, None,
+                     id="mur-analysis-error"),
+        pytest.param({"units": "K", "standard_name": "sea_surface_temperature standard_error"}, None,
+                     id="standard-error-modifier"),
+        pytest.param({"units": "K", "long_name": "Bias-Adjusted Near-Surface Air Temperature"}, 0.0,
+                     id="bias-adjusted-is-on-scale"),
         pytest.param({"units": "W m-2"}, None, id="no-temperature"),
         pytest.param({}, None, id="no-units"),
     ],
@@ -552,3 +561,31 @@ def test_info_says_why_a_temperature_below_absolute_zero_is_missing(tmp_path):
             f"zero (0 K)") in flat
     assert f"at {below} of the {values.size} values checked: not a few codes" in flat
     assert "ncatted -a units_metadata,sst,o,c,'temperature: difference'" in flat
+
+
+def test_a_ghrsst_sses_bias_at_or_below_0_k_is_data_not_missing(tmp_path):
+    """GHRSST L3C's sses_bias (GDS 2.0: packed byte, 0.01 kelvin, a bias to subtract from the SST): its values at
+    and below 0 K are biases, not codes below absolute zero (break39b B5: info showed it 69 % missing, truly the 4 %
+    of land). Only the land's _FillValue is missing."""
+    rng = np.random.default_rng(3)
+    bias = rng.normal(-0.2, 0.4, (4, LAT.size, LON.size)).round(2)
+    land = np.zeros(bias.shape, bool)
+    land[:, 4, :2] = True
+    path = tmp_path / "ghrsst_l3c.nc"
+    with netCDF4.Dataset(path, "w") as nc:
+        for name, size in (("time", None), ("lat", LAT.size), ("lon", LON.size)):
+            nc.createDimension(name, size)
+        time = nc.createVariable("time", "i4", ("time",))
+        time.units, time.standard_name = "seconds since 1981-01-01 00:00:00", "time"
+        time[:] = 1072958400 + 86400 * np.arange(4)
+        for name, axis, units_of in (("lat", LAT, "degrees_north"), ("lon", LON, "degrees_east")):
+            variable = nc.createVariable(name, "f4", (name,))
+            variable.units, variable[:] = units_of, axis
+        stored = nc.createVariable("sses_bias", "i1", ("time", "lat", "lon"), fill_value=np.int8(-128))
+        stored.long_name, stored.units = "SSES bias error based on proximity confidence flags", "kelvin"
+        stored.scale_factor, stored.add_offset = np.float32(0.01), np.float32(0.0)
+        stored.valid_min, stored.valid_max = np.int8(-127), np.int8(127)
+        stored[:] = np.ma.masked_array(bias.clip(-1.27, 1.27), mask=land)
+    read = open_dataset([path])["sses_bias"].values
+    assert np.isnan(read).sum() == land.sum()
+    assert (read[~land] <= 0).sum() == (bias[~land] <= 0.0).sum() > bias.size // 2

@@ -412,3 +412,44 @@ def test_info_on_trmm_proposes_no_observation_count_or_error(tmp_path, writer, l
     report = unwrapped_report(describe(str(path)))
     assert 'target = "precipitation"\npredictors = []' in report
     assert f"# left out of the default predictors: {left_out}data about how well precipitation's values" in report
+
+
+@pytest.mark.parametrize(("variable", "reason"), [
+    pytest.param(_variable("number_of_patches", long_name="number of burn patches", units="1"),
+                 "its long_name 'number of burn patches', a count of burned_area's own events", id="fire-cci-patches"),
+    pytest.param(_variable("fire_count", long_name="number of active fires", units="1"), None,
+                 id="another-detection"),
+    pytest.param(_variable("burn_days", long_name="number of burn days", units="days"), None, id="not-count-units"),
+    pytest.param(_variable("fraction_of_burnable_area", long_name="fraction of burnable area", units="1"), None,
+                 id="a-fraction"),
+])
+def test_a_count_of_the_targets_own_events_is_ancillary(variable, reason):
+    target = _variable("burned_area", long_name="total burned_area", standard_name="burned_area", units="m2")
+    assert ancillary_reason(variable, target) == reason
+
+
+def test_fire_cci_proposes_no_count_of_burn_patches(tmp_path):
+    """ESA Fire CCI's monthly grid (break39b B8): number_of_patches, the count of the burned patches that make
+    burned_area, was a default predictor of it (test skill 0.92); the fractions of burnable and observed area stay."""
+    from climann.data.open import open_dataset
+
+    dataset = grid_dataset()
+    rng = np.random.default_rng(5)
+    fraction = rng.uniform(0, 0.02, dataset["tas"].shape)
+    layers = {"burned_area": (fraction * 7.7e8, {"units": "m2", "long_name": "total burned_area",
+                                                  "standard_name": "burned_area", "cell_methods": "time: sum"}),
+              "standard_error": (fraction * 7.7e7 + 1e6, {"units": "m2",
+                                                          "long_name": "standard error of the estimation of burned area"}),
+              "fraction_of_burnable_area": (rng.uniform(0, 1, fraction.shape), {"units": "1",
+                                                                                "long_name": "fraction of burnable area"}),
+              "fraction_of_observed_area": (rng.uniform(0, 1, fraction.shape), {"units": "1",
+                                                                                "long_name": "fraction of observed area"}),
+              "number_of_patches": (np.round(fraction * 300), {"units": "1", "long_name": "number of burn patches"})}
+    written = dataset[[]].assign({name: xr.DataArray(values.astype("f4"), dims=dataset["tas"].dims,
+                                                    coords=dataset["tas"].coords, attrs=attrs)
+                                  for name, (values, attrs) in layers.items()})
+    written.to_netcdf(tmp_path / "fire_cci.nc")
+    chosen = default_inputs(open_dataset([tmp_path / "fire_cci.nc"]), "burned_area")
+    assert chosen.predictors == ("fraction_of_burnable_area", "fraction_of_observed_area")
+    (note,) = [note for note in chosen.notes("burned_area") if note.startswith("left out of the default predictors")]
+    assert "number_of_patches (its long_name 'number of burn patches', a count of burned_area's own events)" in note

@@ -198,3 +198,40 @@ def test_missing_thirty_day_months_and_februaries_in_a_file_are_missing_steps(tm
         opened = open_dataset([path])
     assert not [record.message for record in caplog.records if "stop short" in record.message]
     assert opened.sizes["time"] == 20
+
+
+def test_the_fix_for_a_folder_of_monthly_files_is_a_loop_that_joins_every_file_s_cells(tmp_path, caplog):
+    """ESA Fire CCI's monthly files, time_bnds [first day, last day] one month per file (break39b B7): the fix
+    was ncap2 on the first file only, into pr_fixed.nc beside it, which the folder's glob then read with the
+    originals. Now one loop writes a copy of every file into a new folder; run with bash as printed, the copies'
+    cells reach the next ones (no warning) and the totals give the true rate, 5 mm/day."""
+    import re
+    import shutil
+    import subprocess
+
+    if shutil.which("ncap2") is None:
+        pytest.skip("NCO's ncap2 is not installed")
+    folder = tmp_path / "fire cci"
+    folder.mkdir()
+    cells = _last_days(_months(3))
+    for k in range(3):
+        _totals(folder / f"2000{k + 1:02d}01-ESACCI-L4_FIRE-BA.nc", cells[k:k + 1])
+    forget_notes()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        open_dataset(sorted(folder.glob("*.nc")))
+    (said,) = [record.message for record in caplog.records if "stop short" in record.message]
+    loop = re.search(r"make its upper bound the next cell's lower bound: (mkdir -p .*?; done) \(a copy of each of "
+                     r"its 3 files in a new folder\), then give --data '(.*?)' in place of the originals", said)
+    assert loop is not None, said
+    subprocess.run(["bash", "-c", loop.group(1)], check=True)
+    assert sorted(path.name for path in folder.glob("*.nc")) == [f"2000{m:02d}01-ESACCI-L4_FIRE-BA.nc" for m in (1, 2, 3)]
+    copies = sorted((folder / "time_cells_joined").glob("*.nc"))
+    assert loop.group(2) == str(folder / "time_cells_joined" / "*.nc") and len(copies) == 3
+    forget_notes()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        opened = open_dataset(copies)
+    assert not [record for record in caplog.records if "stop short" in record.message]
+    rates = convert_dataset(opened, {"pr": "mm day-1"}, where="copies", reference="the run",
+                            cell_methods={"pr": "time: mean"})["pr"].values[:, 0, 0]
+    np.testing.assert_allclose(rates, 5.0, rtol=1e-12)

@@ -768,3 +768,40 @@ def test_the_start_of_day_warning_words_values_by_their_kind(tmp_path, caplog, a
     fraction = (np.arange(365) + 0.5) / 365  # the season from the day's middle either way: only the words differ
     np.testing.assert_allclose(season_sin, np.sin(2 * np.pi * fraction), atol=1e-6)
     np.testing.assert_allclose(season_cos, np.cos(2 * np.pi * fraction), atol=1e-6)
+
+
+def test_a_mean_over_the_last_24_hours_is_said_to_end_at_its_stamp_and_the_bounds_line_dates_it(tmp_path, caplog):
+    """GloFAS v4's dis24 stamped 00 UTC without bounds, long_name "Mean discharge in the last 24 hours" (break39b B9):
+    the warning called each value the mean of the day beginning at its stamp; it is the day ending there. The
+    warning says so and gives the line that writes bounds [stamp - 1 day, stamp]; run as printed, the copy's
+    values are dated by the middles of the days before their stamps (12:00 of the day before)."""
+    import shlex
+    import subprocess
+    import sys
+
+    stamps = np.arange(365) * 86400
+    path = tmp_path / "glofas_dis24.nc"
+    xr.Dataset({"dis24": (("valid_time", "latitude", "longitude"), np.full((365, 1, 2), 5.0, np.float32),
+                          {"units": "m**3 s**-1", "long_name": "Mean discharge in the last 24 hours",
+                           "GRIB_stepType": "avg", "GRIB_shortName": "dis24"})},
+               coords={"valid_time": ("valid_time", stamps, {"units": "seconds since 2019-01-01",
+                                                             "calendar": "proleptic_gregorian",
+                                                             "standard_name": "time"}),
+                       "latitude": ("latitude", [50.0], {"units": "degrees_north"}),
+                       "longitude": ("longitude", [4.0, 5.0], {"units": "degrees_east"})}).to_netcdf(path)
+    forget_notes()
+    with caplog.at_level(logging.WARNING):
+        build_pointwise_samples(open_dataset([path]), target="dis24", predictors=[], features=["season"])
+    (warned,) = [record.getMessage() for record in caplog.records if "stamped at the start of each day" in
+                 record.getMessage()]
+    assert ("its values are the mean of the day ending at its stamp, as its long_name 'Mean discharge in the last "
+            "24 hours' says (the value stamped 2019-01-02 is that of the day before it)") in warned
+    assert "the day beginning there (as ERA5" not in warned
+    line = warned[warned.index("python -c"):].replace("'IN'", repr(str(path))).replace(
+        "'OUT'", repr(str(tmp_path / "fixed.nc")))
+    words = shlex.split(line)
+    subprocess.run([sys.executable, *words[1:]], check=True, cwd=tmp_path)
+    fixed = open_dataset([tmp_path / "fixed.nc"])
+    expected = [cftime.DatetimeProlepticGregorian(2018, 12, 31, 12) + datetime.timedelta(days=day) for day in range(365)]
+    time = fixed[[name for name in fixed.coords if fixed[name].dims == fixed["dis24"].dims[:1]][0]]
+    assert [cftime.DatetimeProlepticGregorian(t.year, t.month, t.day, t.hour) for t in time.values] == expected

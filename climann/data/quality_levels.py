@@ -1,0 +1,126 @@
+"""A target whose own quality flag says some of its values are bad: the share, and the line that masks them.
+
+GHRSST L2P/L3/L4 files (GHRSST Data Specification v2.0, GDS 2.0, "quality_level") give each
+``sea_surface_temperature`` a ``quality_level`` named in its ``ancillary_variables`` (CF 1.8
+§3.4), a CF flag variable (§3.5) with ``flag_values`` 0…5 and ``flag_meanings`` "no_data bad_data
+worst_quality low_quality acceptable_quality best_quality". GDS 2.0 leaves the choice of levels
+to the user's need: 0 and 1 are no data and bad data, 2 the worst usable; the warning names the
+levels below 3 and masks them in a line the user may change. An L3C folder trained on every
+level (break39b B4: 29.9 % of the values at levels 1 and 2, cloud-contaminated and 0.8 K too
+cold) learns the clouds with the SST, without a word.
+
+So when the target's ``ancillary_variables`` name a flag variable of ordered quality levels
+(:func:`quality_flag`: ``flag_values`` whose every meaning is a quality word of
+:data:`BAD_MEANINGS` or :data:`USABLE_MEANINGS`, at least one of each), one warning
+(:func:`warn_low_quality_target`) says the share of the target's values at the bad levels and
+gives the xarray line that masks them (a loop writing a copy of each file into a new folder for
+several files, :func:`climann.data.shell.copies_of_files`); the run goes on, with them. Bit fields
+(``flag_masks``, GHRSST's ``l2p_flags``) are conditions, not levels: not read here, nor a
+quality flag whose meanings are no quality words.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import dask
+import numpy as np
+import xarray as xr
+
+from climann.data.notes import note_once
+from climann.data.shell import copies_of_files, input_and_copy, xarray_command
+from climann.data.sources import files_text, source_files
+
+__all__ = ["BAD_MEANINGS", "USABLE_MEANINGS", "masking_statements", "quality_flag", "warn_low_quality_target"]
+
+_log = logging.getLogger(__name__)
+
+#: Meanings of the lowest quality levels, named and masked by the warning's line (lower case): GHRSST's
+#: no_data, bad_data and worst_quality, and their plain words.
+BAD_MEANINGS = frozenset({"no_data", "bad_data", "worst_quality", "bad", "bad_quality", "worst", "invalid",
+                          "not_used", "unusable", "missing"})
+
+#: Meanings of usable quality levels (lower case): GHRSST's low_quality, acceptable_quality and
+#: best_quality, and their plain words.
+USABLE_MEANINGS = frozenset({"low_quality", "acceptable_quality", "best_quality", "low", "acceptable", "best",
+                             "good", "good_quality", "good_data", "high_quality", "medium_quality", "excellent",
+                             "probably_good"})
+
+
+def quality_flag(dataset: xr.Dataset, target: str) -> tuple[str, list[int], list[str]] | None:
+    """The flag variable of ordered quality levels that the target's ``ancillary_variables``
+    name, with its bad values and their meanings; None when there is none.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        Holding the target and, to be found, the flag variable.
+    target : str
+
+    Returns
+    -------
+    tuple of (str, list of int, list of str) or None
+        ``("quality_level", [0, 1, 2], ["no_data", "bad_data", "worst_quality"])``.
+    """
+    for name in str(dataset[target].attrs.get("ancillary_variables", "")).split():
+        if name not in dataset.variables:
+            continue
+        attrs = dataset[name].attrs
+        values = np.atleast_1d(np.asarray(attrs.get("flag_values", []))).tolist()
+        meanings = str(attrs.get("flag_meanings", "")).lower().split()
+        if "flag_masks" in attrs or not values or len(values) != len(meanings):
+            continue
+        if set(meanings) <= BAD_MEANINGS | USABLE_MEANINGS and BAD_MEANINGS & set(meanings) \
+                and USABLE_MEANINGS & set(meanings):
+            bad = [(int(value), meaning) for value, meaning in zip(values, meanings) if meaning in BAD_MEANINGS]
+            return name, [value for value, _ in bad], [meaning for _, meaning in bad]
+    return None
+
+
+def masking_statements(target: str, flag: str, bad: list[int]) -> list[str]:
+    """The Python statements, on a dataset ``d`` opened by xarray, that set the target's values at
+    the ``bad`` levels of ``flag`` missing, its encoding kept (the packing of GHRSST's ``int16``
+    SST is written back as it was)."""
+    return [f"e = d[{target!r}].encoding",
+            f"d[{target!r}] = d[{target!r}].where(~d[{flag!r}].isin({bad}))",
+            f"d[{target!r}].encoding = e"]
+
+
+def warn_low_quality_target(dataset: xr.Dataset, target: str, *, where: str) -> None:
+    """Warn once when some of the target's values lie at the bad levels of its own quality flag
+    (:func:`quality_flag`): how many of its values (those not missing), which levels, and the
+    line that masks them in copies of its files.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        As opened, holding the target and its quality flag (else nothing is said).
+    target : str
+    where : str
+        The files, for the message.
+    """
+    if target not in dataset.data_vars or (found := quality_flag(dataset, target)) is None:
+        return
+    flag, bad, meanings = found
+    values, levels = dataset[target], dataset[flag]
+    if not set(levels.dims) <= set(values.dims):
+        return
+    held = values.notnull()
+    at_bad = held & levels.isin(bad)
+    n_held, n_bad = (int(count) for count in dask.compute(held.sum(), at_bad.sum()))
+    if n_bad == 0:
+        return
+    statements = masking_statements(target, flag, bad)
+    files = list(source_files(values))
+    if len(files) > 1:
+        line = copies_of_files(lambda arguments, file: xarray_command(statements, arguments), files,
+                               name="quality_masked")
+    else:
+        line = xarray_command(statements, input_and_copy(files[0], "quality_masked") if files else "IN.nc OUT.nc")
+    levels_said = ", ".join(f"{value} {meaning}" for value, meaning in zip(bad, meanings))
+    note_once(_log, logging.WARNING, (
+        f"{files_text(files) if files else where}: {n_bad} of the {n_held} values of '{target}' "
+        f"({100 * n_bad / n_held:.1f} %) have {flag} "
+        f"{levels_said}, the lowest levels of its own quality flag (its ancillary_variables, CF 3.4; GHRSST's GDS 2.0 "
+        f"leaves which levels to keep to the use: 2 is its worst usable), and they are trained and scored on as the "
+        f"others; to leave them out: {line}"), key=("low quality target", target, flag))

@@ -1,0 +1,109 @@
+"""A target whose own quality flag calls some of its values unusable (climann/data/quality_levels.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import re
+import subprocess
+import sys
+
+import netCDF4 as nc
+import numpy as np
+import pytest
+
+from climann.data.notes import forget_notes
+from climann.data.open import open_dataset
+from climann.data.quality_levels import quality_flag, warn_low_quality_target
+
+
+def _write_ghrsst_l3c(out, n_days=12, seed=0, *, flag_meanings=None):
+    """GHRSST L3C daily files (GDS 2.0, OSI SAF): packed int16 SST in kelvin, quality_level 0-5 named in its
+    ancillary_variables (30 % of the sea at levels 1-2), l2p_flags bit field; the levels and the land."""
+    rng = np.random.default_rng(seed)
+    os.makedirs(out, exist_ok=True)
+    lat, lon = np.arange(-7.5, 8, 3.0)[::-1].astype("f4"), np.arange(-10.5, 12, 3.0).astype("f4")
+    lat2, lon2 = np.meshgrid(lat, lon, indexing="ij")
+    land = (lat2 > 4) & (lon2 > 5)
+    meanings = flag_meanings or "no_data bad_data worst_quality low_quality acceptable_quality best_quality"
+    levels = []
+    for d in range(n_days):
+        day = dt.datetime(2015, 1, 1) + dt.timedelta(days=d)
+        sst = 300 - 0.1 * np.abs(lat2) + np.sin(2 * np.pi * d / 365) + rng.normal(0, 0.3, lat2.shape)
+        level = np.where(rng.random(lat2.shape) < 0.3, rng.integers(1, 3, lat2.shape), rng.integers(3, 6, lat2.shape))
+        level = np.where(land, 0, level).astype("i1")
+        levels.append(level)
+        with nc.Dataset(out / f"{day:%Y%m%d}120000-OSISAF-L3C_GHRSST-SSTsubskin-AVHRR_SST_METOP_B-v02.0-fv01.0.nc",
+                        "w") as f:
+            for name, size in (("time", 1), ("lat", lat.size), ("lon", lon.size)):
+                f.createDimension(name, size)
+            t = f.createVariable("time", "i4", ("time",))
+            t.standard_name, t.units, t.calendar = "time", "seconds since 1981-01-01 00:00:00", "gregorian"
+            t[:] = int((day + dt.timedelta(hours=12) - dt.datetime(1981, 1, 1)).total_seconds())
+            for name, values, units in (("lat", lat, "degrees_north"), ("lon", lon, "degrees_east")):
+                axis = f.createVariable(name, "f4", (name,))
+                axis.units, axis[:] = units, values
+            v = f.createVariable("sea_surface_temperature", "i2", ("time", "lat", "lon"), fill_value=np.int16(-32768))
+            v.standard_name, v.units = "sea_surface_subskin_temperature", "kelvin"
+            v.add_offset, v.scale_factor = np.float32(273.15), np.float32(0.01)
+            v.valid_min, v.valid_max = np.int16(-300), np.int16(4500)
+            v.ancillary_variables = "quality_level l2p_flags"
+            v[:] = np.ma.masked_array(sst, mask=land)[None]
+            q = f.createVariable("quality_level", "i1", ("time", "lat", "lon"), fill_value=np.int8(-128))
+            q.long_name, q.valid_min, q.valid_max = "quality level of SST pixel", np.int8(0), np.int8(5)
+            q.flag_values, q.flag_meanings = np.arange(6, dtype="i1"), meanings
+            q[:] = level[None]
+            flags = f.createVariable("l2p_flags", "i2", ("time", "lat", "lon"))
+            flags.flag_masks, flags.flag_meanings = np.array([1, 2, 4], "i2"), "microwave land ice"
+            flags[:] = np.where(land, 2, 0).astype("i2")[None]
+    return np.array(levels), land
+
+
+def test_the_share_at_bad_levels_is_warned_and_the_printed_loop_masks_them(tmp_path, caplog):
+    """break39b B4: a GHRSST L3C folder was trained and scored on every quality_level without a word. The warning
+    gives the share of the SST's values at levels 0-2 (numpy on the written levels) and a loop that, run with bash
+    as printed, writes copies whose SST is missing exactly there and unchanged elsewhere; the copies warn no more."""
+    folder = tmp_path / "l3c"
+    levels, land = _write_ghrsst_l3c(folder, n_days=4)
+    files = sorted(folder.glob("*.nc"))
+    forget_notes()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_low_quality_target(open_dataset(files), "sea_surface_temperature", where="l3c")
+    (said,) = [record.getMessage() for record in caplog.records]
+    sea = ~np.broadcast_to(land, levels.shape)
+    n_bad, n_sea = int((sea & (levels <= 2)).sum()), int(sea.sum())
+    assert (f"{n_bad} of the {n_sea} values of 'sea_surface_temperature' ({100 * n_bad / n_sea:.1f} %) have "
+            f"quality_level 0 no_data, 1 bad_data, 2 worst_quality") in said
+    assert 0.2 < n_bad / n_sea < 0.4
+    loop = re.search(r"to leave them out: (mkdir -p .*?; done) \(a copy of each of its 4 files in a new folder\), "
+                     r"then give --data '(.*?)' in place of the originals", said)
+    assert loop is not None, said
+    # the printed line calls "python": this test's (with xarray) first on the PATH
+    path = os.pathsep.join([os.path.dirname(sys.executable), os.environ["PATH"]])
+    subprocess.run(["bash", "-c", loop.group(1)], check=True, env={**os.environ, "PATH": path})
+    copies = sorted((folder / "quality_masked").glob("*.nc"))
+    assert loop.group(2) == str(folder / "quality_masked" / "*.nc") and len(copies) == 4
+    before = open_dataset(files)["sea_surface_temperature"].values
+    after = open_dataset(copies)["sea_surface_temperature"].values
+    np.testing.assert_array_equal(np.isnan(after), ~sea | (levels <= 2))
+    np.testing.assert_array_equal(after[sea & (levels >= 3)], before[sea & (levels >= 3)])
+    with nc.Dataset(copies[0]) as written:  # the packing kept: int16 hundredths of a kelvin
+        assert written["sea_surface_temperature"].dtype == np.int16
+    forget_notes()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_low_quality_target(open_dataset(copies), "sea_surface_temperature", where="copies")
+    assert caplog.records == []
+
+
+@pytest.mark.parametrize(("meanings", "found"), [
+    pytest.param(None, ("quality_level", [0, 1, 2], ["no_data", "bad_data", "worst_quality"]), id="ghrsst-gds2"),
+    pytest.param("missing bad good probably_good acceptable best", ("quality_level", [0, 1], ["missing", "bad"]),
+                 id="plain-words"),
+    pytest.param("clear cloudy snow land water ice", None, id="classes-not-levels"),
+])
+def test_only_flags_of_ordered_quality_levels_are_read(tmp_path, meanings, found):
+    _write_ghrsst_l3c(tmp_path, n_days=1, flag_meanings=meanings)
+    dataset = open_dataset(sorted(tmp_path.glob("*.nc")))
+    assert quality_flag(dataset, "sea_surface_temperature") == found
