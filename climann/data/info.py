@@ -26,6 +26,7 @@ import xarray as xr
 from climann.data.composites import period_positions
 from climann.data.age_axes import AgeAlong, age_along_dimension, age_axis_advice
 from climann.data.ancillary import ancillary_in_itself
+from climann.data.cell_bounds import MADE_BOUNDS_KEY
 from climann.data.containers import groups_beside_root_note, grouped_variables, input_size
 from climann.data.coords import find_coordinate, is_staggered
 from climann.data.grid_axis_variables import READING_KEY
@@ -394,7 +395,9 @@ def _table(rows: list[list[str]]) -> list[str]:
 
 
 def _variables_section(dataset: xr.Dataset, names: list[str]) -> str:
-    left_out = [str(name) for name in dataset.data_vars if name not in names]
+    # bounds climann made as it opened the files are none of theirs (break39b B10a)
+    left_out = [str(name) for name, variable in dataset.data_vars.items()
+                if name not in names and not variable.encoding.get(MADE_BOUNDS_KEY)]
     # none said once: "Variables: 0" above a line "none" read as a count and its list (fix38d)
     header = f"Variables: {len(names) or 'none'}"
     if left_out:
