@@ -45,7 +45,7 @@ from climann.data.geometry import encircled_pole, longitude_ends, longitude_ends
 from climann.data.grid_points import named_points, on_points_of
 from climann.data.grids import horizontal_grid
 from climann.data.layout import Coordinate
-from climann.data.levels import is_level, parametric_level
+from climann.data.levels import is_level, ml2pl_needs, parametric_level
 from climann.data.members import is_member_axis
 from climann.data.open import (
     REGRID_ADVICE, check_forecast_names, to_one_grid, expand_paths, files_on_the_most_common_grid,
@@ -888,8 +888,10 @@ def _extra_dimensions_section(dataset: xr.Dataset, names: list[str], grid: dict[
                 "axis once one is chosen") if lead else ""
         model_level = parametric_level(dataset[dim]) if dim in dataset.coords else None
         if model_level:  # CAM's lev in hPa is a nominal 1000·(A+B), no pressure; see climann.data.levels
+            interpolation = (f"cdo ml2pl, which {ml2pl_needs(dataset[dim], dim)}" if "sigma-pressure" in model_level
+                             else "cdo ml2pl or ml2hl")
             kind = (f": {model_level}, not a pressure or height (each level's is computed from its formula_terms); "
-                    "chosen by its own value, or interpolate first (cdo ml2pl)")
+                    f"chosen by its own value, or interpolate first ({interpolation})")
         if size == 1:
             lines.append(f"  {dim}: {where}; dropped automatically")
         else:

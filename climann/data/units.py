@@ -2212,8 +2212,6 @@ def _spelling_note(text: str) -> str:
         return f" ({index} is a dimensionless index, a normalised difference of reflectances: its units are 1)"
     if text.strip().lower() in _PERCENT_WORDS:
         return f" ('{text.strip()}' is UDUNITS' %)"
-    if is_fraction_word(text):
-        return f" ('{text.strip()}' is a fraction: its units are 1)"
     return f" ({WATER_EQUIVALENT_NOTE})" if _WATER_EQUIVALENT_ABBREVIATION.search(text) else ""
 
 

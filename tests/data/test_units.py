@@ -1695,8 +1695,7 @@ def test_a_fraction_with_its_range_in_words_gets_units_1_to_write_not_a_placehol
         assert warn_unreadable_units(open_dataset([path]), ["sea_ice_fraction"], where="mur.nc") == {
             "sea_ice_fraction": units}
     (line,) = [record.getMessage() for record in caplog.records]
-    assert f"write readable units ('{units}' is a fraction: its units are 1): ncatted -a units,sea_ice_fraction,o,c,1 " \
-        in line
+    assert "write readable units: ncatted -a units,sea_ice_fraction,o,c,1 " in line
     subprocess.run("ncatted " + line.rsplit(": ncatted ", 1)[1], shell=True, check=True, cwd=tmp_path,
                    capture_output=True)
     with xr.open_dataset(tmp_path / "mur_fixed.nc") as fixed:
