@@ -26,9 +26,17 @@ import xarray as xr
 
 from climann.data.notes import note_once
 
-__all__ = ["absent_bounds", "misordered_bounds", "with_vertices_last", "without_absent_bounds"]
+__all__ = ["MADE_BOUNDS_KEY", "absent_bounds", "misordered_bounds", "with_vertices_last", "without_absent_bounds"]
 
 _log = logging.getLogger(__name__)
+
+#: The key, in the ``encoding`` of a bounds variable climann made as it opened a file (ECMWF's
+#: monthly means, :func:`climann.data.ecmwf_means.with_stated_month_cells`; a forecast's
+#: window, :mod:`climann.data.forecast_windows`), saying that no file holds it: ``climann info``
+#: listed ERA5's ``valid_time_bnds`` among the file's variables left out (break39b B10a).
+#: Encoding, not attributes: it describes where the variable came from, and xarray does not
+#: write keys it does not know.
+MADE_BOUNDS_KEY = "climann_made_bounds"
 
 
 def absent_bounds(dataset: xr.Dataset) -> dict[str, str]:

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import xarray as xr
 
@@ -230,11 +230,15 @@ def _sine_cosine_way(variable: xr.DataArray, name: str) -> str:
     return f"{sine_cosine_command(variable, name)}{each or in_place_note(source_and_copy(variable, suffix='sincos'))}"
 
 
-def _sine_cosine_advice(dataset: xr.Dataset, name: str) -> str:
-    """How to have the sine and cosine of the direction ``name`` as predictors: name them when
-    the data hold them already (``wdir_sin`` and ``wdir_cos``, a copy written by
-    :func:`sine_cosine_command`), else the line that writes them (:func:`_sine_cosine_way`)."""
+def _sine_cosine_advice(dataset: xr.Dataset, name: str, predictors: Collection[str] = ()) -> str:
+    """How to have the sine and cosine of the direction ``name`` as predictors: that they are
+    among ``predictors`` already, or to name them when the data hold them (``wdir_sin`` and
+    ``wdir_cos``, a copy written by :func:`sine_cosine_command`), else the line that writes them
+    (:func:`_sine_cosine_way`). "Name them" of predictors printed beside the note misled (break39b
+    B10b)."""
     held = [f"{name}_{part}" for part in ("sin", "cos") if f"{name}_{part}" in dataset.data_vars]
+    if len(held) == 2 and set(held) <= set(predictors):
+        return f"its sine and cosine {held[0]} and {held[1]} are among the predictors already"
     if len(held) == 2:
         return f"its sine and cosine {held[0]} and {held[1]} are in the data: name them in [data] predictors"
     return f"write its sine and cosine, e.g. {_sine_cosine_way(dataset[name], name)}"
@@ -304,10 +308,12 @@ def _angle_text(target: str, name: str) -> str:
     return f"the direction whose {part} the target '{target}' is: it holds the target itself"
 
 
-def direction_note(dataset: xr.Dataset, directions: Mapping[str, str], partner: str | None, target: str) -> list[str]:
+def direction_note(dataset: xr.Dataset, directions: Mapping[str, str], partner: str | None, target: str,
+                   predictors: Collection[str] = ()) -> list[str]:
     """The notes on directions left out of the default predictors (``directions``: name →
     :func:`direction_reading`), and on the other half of the target's sine and cosine
-    (``partner``, :func:`sine_cosine_partner`), one line each."""
+    (``partner``, :func:`sine_cosine_partner`), one line each; ``predictors``: the default
+    predictors, among which the sine and cosine of a direction may be already."""
     notes = []
     own = [name for name in directions if _is_angle_of(target, name)]
     directions = {name: reading for name, reading in directions.items() if name not in own}
@@ -318,7 +324,8 @@ def direction_note(dataset: xr.Dataset, directions: Mapping[str, str], partner: 
         them = "them" if several else "it"
         notes.append(f"left out of the default predictors: {shown}, {'directions' if several else 'a direction'}: "
                      f"{_WHY}; to use {them} as a predictor, give the sine and cosine ({first}: "
-                     f"{_sine_cosine_advice(dataset, first)}), or name {them} in [data] predictors (--predictors) to "
+                     f"{_sine_cosine_advice(dataset, first, predictors)}), or name {them} in [data] predictors "
+                     "(--predictors) to "
                      "use the angles as numbers")
     if partner is not None:
         notes.append(f"left out of the default predictors: {partner}, the other half of the angle whose half "
@@ -354,7 +361,7 @@ def warn_direction_predictors(dataset: xr.Dataset, names: Sequence[str], target:
             note_once(_log, logging.WARNING,
                       f"the predictor '{name}' in {variable_where(variable, where)} is a direction ({reading}): "
                       f"{_WHY}, so the network reads directions near north as far apart; to give it as a circle, use "
-                      f"its sine and cosine as predictors instead: {_sine_cosine_advice(dataset, name)}")
+                      f"its sine and cosine as predictors instead: {_sine_cosine_advice(dataset, name, names)}")
         elif sine_cosine_partner(target, [name]) == name:
             note_once(_log, logging.WARNING,
                       f"the predictor '{name}' is the other half of the angle whose half the target '{target}' is: it "

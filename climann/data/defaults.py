@@ -485,8 +485,9 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
     candidates = [name for name in candidates if name not in copies or not copies[name].plus_constant]
     mostly_missing = {name: fraction for name, fraction in fractions.items() if fraction > MAX_MISSING_FRACTION}
     constant = {name: value for name, value in constant.items() if name not in mostly_missing}
+    predictors = tuple(name for name in candidates if name not in mostly_missing and name not in constant)
     return DefaultInputs(
-        predictors=tuple(name for name in candidates if name not in mostly_missing and name not in constant),
+        predictors=predictors,
         features=(),
         mostly_missing=mostly_missing,
         checked_present=n_present,
@@ -507,7 +508,7 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
         constant=constant,
         land_mask=land,
         directions=directions,
-        direction_notes=tuple(direction_note(dataset, directions, partner, target)),
+        direction_notes=tuple(direction_note(dataset, directions, partner, target, predictors)),
         running_totals=totals,
         window_totals=windows,
     )

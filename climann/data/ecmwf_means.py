@@ -28,6 +28,7 @@ import cftime
 import numpy as np
 import xarray as xr
 
+from climann.data.cell_bounds import MADE_BOUNDS_KEY
 from climann.data.coords import time_coordinate
 from climann.data.notes import note_once
 from climann.data.step_periods import frequency_of, period_start
@@ -98,4 +99,5 @@ def with_stated_month_cells(dataset: xr.Dataset, where: str) -> xr.Dataset:
     time_attrs = {**dataset[time].attrs, "bounds": name}
     stamped = xr.Variable((time,), stamps, time_attrs, encoding=dataset[time].encoding)
     vertex = "bnds" if dataset.sizes.get("bnds", 2) == 2 else "bnds_climann"
-    return dataset.assign_coords({time: stamped}).assign({name: ((time, vertex), bounds)})
+    made = xr.Variable((time, vertex), bounds, encoding={MADE_BOUNDS_KEY: True})
+    return dataset.assign_coords({time: stamped}).assign({name: made})

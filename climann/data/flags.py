@@ -21,7 +21,8 @@ fraction (:func:`codes_beyond_units_range`), are read as missing when the file i
 As the target, a flag variable of more than two values is refused (:func:`refuse_flag_target`):
 a regression on class codes predicts in-between numbers (2.6: "between grass and desert") and
 scores its errors as distances between codes; no output is right. One class as a 0/1 target
-(``cdo eqc,CODE``) is a regression on its probability, and is meaningful.
+(an ``ncap2`` line writes it) is a regression on its probability, and is meaningful. The example
+class of such a line is the first that is one (:func:`_example_class`), not a fill class.
 
 A flag variable of at most two values (``flag_values = 0, 1`` "sea land"; a single bit of
 ``flag_masks``; one mask with one or two values, ``flag_masks = 1`` and ``flag_values = 1``
@@ -48,6 +49,7 @@ import cf_xarray  # noqa: F401  (registers the ``.cf`` accessor)
 import numpy as np
 import xarray as xr
 
+from climann.data.file_encodings import every_file_records
 from climann.data.fill_like import checked_steps
 from climann.data.nonnegative import cannot_be_negative
 from climann.data.paths import is_zarr_store
@@ -448,6 +450,52 @@ def flag_classes(variable: xr.DataArray) -> str | None:
     return f"{kind} {' '.join(_shown(code) for code in codes)}: {variable.attrs['flag_meanings']}"
 
 
+#: ``flag_meanings`` of a code that marks no class: ESA CCI land cover's 0 ``no_data``, IMS's 0
+#: ``outside_northern_hemisphere``, "missing", "fill_value", "unclassified". An example indicator
+#: of it (break39b B1, B2: every example was of code 0) is of no use, and a user who adapts it
+#: to a class keeps the rest of the line.
+_NO_CLASS = re.compile(r"^(no_?data|missing(_?data|_?values?)?|fill(_?values?)?|undefined|unclassified|invalid|"
+                       r"not_?(available|defined|classified|observed)|outside(_\w+)?)$", re.IGNORECASE)
+
+
+def _example_class(variable: xr.DataArray) -> tuple[object, str]:
+    """The code (of ``flag_values``, else of ``flag_masks``) and meaning of the class an example
+    indicator is made of: the first that is a class, not a mark of no class (:data:`_NO_CLASS`),
+    a fill value (``_FillValue``, ``missing_value``) or a code outside the valid range of any of
+    the variable's files (read as missing when opened); the first code when none is.
+
+    Parameters
+    ----------
+    variable : xarray.DataArray
+        A flag variable as opened (CF-1.11 §3.5).
+
+    Returns
+    -------
+    (code, str)
+        ``(10, "cropland_rainfed")`` for ESA CCI land cover (0 ``no_data`` lies below its
+        ``valid_min = 1``); the meaning is "class" where ``flag_meanings`` has none for the code.
+    """
+    from climann.data.valid_range_tails import OUTSIDE_VALID_RANGE_KEY  # imported here: it reads flags' rules
+
+    values, masks = flag_codes(variable, "flag_values"), flag_codes(variable, "flag_masks")
+    codes = masks if masks.size else values
+    meanings = str(variable.attrs.get("flag_meanings", "")).split()
+    missing = np.zeros(codes.size, bool)
+    if not masks.size and codes.dtype.kind in "iuf":
+        marks = {**variable.attrs, **variable.encoding}
+        for key in FILL_ATTRIBUTES:
+            if key in marks and np.asarray(marks[key]).dtype.kind in "iuf":
+                fills = with_signedness(np.atleast_1d(np.asarray(marks[key])), marks).astype(np.float64)
+                missing |= np.isin(codes.astype(np.float64), fills)
+        decoded = _decoded(variable, codes)
+        for found in every_file_records(variable, OUTSIDE_VALID_RANGE_KEY):
+            missing |= (decoded < found.low) | (decoded > found.high)
+    named = [meanings[k] if k < len(meanings) else "class" for k in range(codes.size)]
+    usable = [k for k in range(codes.size) if not missing[k] and not _NO_CLASS.match(named[k])]
+    first = usable[0] if usable else 0
+    return codes[first], named[first]
+
+
 def _stored_forms(variable: xr.DataArray, code: object) -> list[str]:
     """A code as a command compares the stored values with it: ``["251", "-5"]`` for a byte
     stored signed with ``_Unsigned = "true"`` (a tool that reads the flag sees 251, one that
@@ -461,52 +509,80 @@ def _stored_forms(variable: xr.DataArray, code: object) -> list[str]:
     return shown
 
 
+#: ncap2's type conversion functions (NCO manual, "ncap2": "Type Conversion"), by the numpy type they convert to.
+_NCAP2_CONVERSIONS = {"i1": "byte", "u1": "ubyte", "i2": "short", "u2": "ushort", "i4": "int", "u4": "uint",
+                      "i8": "int64", "u8": "uint64"}
+
+
 def _is_code(name: str, variable: xr.DataArray, code: object) -> str:
-    """The ncap2 expression that is 1 where ``name`` holds ``code`` (:func:`_stored_forms`)."""
+    """The ncap2 expression that is 1 where ``name`` holds ``code``.
+
+    NCO reads the stored type and ignores ``_Unsigned`` (break39b B1: ESA CCI land cover's bare
+    areas, 200, are the byte -56 to ``ncap2``, and ``lccs_class==200`` finds none of them), so
+    integers stored with the other signedness are converted to the type climann reads first
+    (:func:`~climann.data.stored_values.read_type`): ``(ubyte(lccs_class)==200)``, which stays
+    right when a user puts another class's code in it. Packed integers ncap2 unpacks as it
+    reads them, in the stored signedness (NCO manual, "Packed data": ncap2 unpacks
+    automatically), so the code is compared with the value ncap2 makes of it, within half the
+    packing's step: ``(abs(conc-(-0.56))<0.005)`` for 200 stored as the byte -56 × 0.01."""
     forms, name = _stored_forms(variable, code), ncap2_name(name_in_file(variable, name))
+    stored = np.dtype(variable.encoding.get("dtype", variable.dtype))
+    if _is_packed(variable) and stored.kind in "iu" and np.asarray(code).dtype.kind in "iuf":
+        scale = float(variable.encoding.get("scale_factor", variable.attrs.get("scale_factor", 1.0)))
+        offset = float(variable.encoding.get("add_offset", variable.attrs.get("add_offset", 0.0)))
+        seen = float(np.asarray(code).astype(read_type(variable)).view(stored)) * scale + offset
+        return f"(abs({name}-({seen:.7g}))<{abs(scale) / 2:.7g})"  # 7 digits: within float32
+    if len(forms) > 1:
+        return f"({_NCAP2_CONVERSIONS[read_type(variable).str[1:]]}({name})=={forms[0]})"
     return f"({name}=={forms[0]})" if len(forms) == 1 else "(" + "||".join(f"{name}=={form}" for form in forms) + ")"
+
+
+def _is_packed(variable: xr.DataArray) -> bool:
+    """Whether ``variable`` is stored packed (CF-1.8 §8.1: ``scale_factor`` or ``add_offset``)."""
+    return any(key in variable.encoding or key in variable.attrs for key in ("scale_factor", "add_offset"))
 
 
 #: The attributes of a flag variable that its 0/1 variable made by ``ncap2`` must not keep: ncap2
 #: gives the new variable the attributes of the first variable on the right (NCO manual, "ncap2":
 #: attribute propagation), and with the flag variable's ``flag_values`` and ``flag_meanings`` the
 #: indicator was read as a flag variable of 4 classes again (refused as a target); with its
-#: ``valid_min`` of 1, its 0 values missing.
-_NOT_INHERITED = ("flag_values", "flag_masks", "flag_meanings", "valid_range", "valid_min", "valid_max")
+#: ``valid_min`` of 1, its 0 values missing; with ``_Unsigned``, its int 0/1 read as unsigned.
+_NOT_INHERITED = ("flag_values", "flag_masks", "flag_meanings", "valid_range", "valid_min", "valid_max", "_Unsigned")
 
 
 def _without_inherited(made: str, variable: xr.DataArray) -> str:
     """``;ram_delete(made@flag_values);…``: the ncap2 statements that delete what ``made``
     inherited of :data:`_NOT_INHERITED` from ``variable`` (those it has, as read or, for a valid
-    range applied as the file was opened, as stored)."""
+    range applied as the files were opened, as stored in any of its files: break39b B1, ESA CCI
+    land cover's ``valid_min = 1`` of a folder of yearly files was kept, and the 0s of the
+    0/1 variable were missing; ncap2 only warns of an attribute a file lacks)."""
     from climann.data.valid_range_tails import OUTSIDE_VALID_RANGE_KEY  # imported here: it reads flags' rules
 
-    found = variable.encoding.get(OUTSIDE_VALID_RANGE_KEY)
-    held = {**variable.attrs, **(getattr(found, "limits", None) or {})}
+    held = {**variable.attrs, **{key: value for key, value in variable.encoding.items() if key == "_Unsigned"}}
+    for found in every_file_records(variable, OUTSIDE_VALID_RANGE_KEY):
+        held.update(getattr(found, "limits", None) or {})
     return "".join(f";ram_delete({made}@{key})" for key in _NOT_INHERITED if key in held)
 
 
 def _indicator_script(name: str, variable: xr.DataArray) -> str:
     """The ``ncap2`` script of the 0/1 variable of the first class (or bit) of a flag variable,
     without the flag variable's attributes (:func:`_without_inherited`)."""
-    values, masks = flag_codes(variable, "flag_values"), flag_codes(variable, "flag_masks")
-    meaning = str(variable.attrs.get("flag_meanings", "")).split()[:1] or ["class"]
-    made = identifier(f"{name}_{meaning[0]}")
-    if masks.size:
+    code, meaning = _example_class(variable)
+    made = identifier(f"{name}_{meaning}")
+    if flag_codes(variable, "flag_masks").size:
         own = ncap2_name(name_in_file(variable, name))
-        return f"{made}=({own}/{_shown(masks[0])})%2{_without_inherited(made, variable)}"
-    return f"{made}={_is_code(name, variable, values[0])}{_without_inherited(made, variable)}"
+        return f"{made}=({own}/{_shown(code)})%2{_without_inherited(made, variable)}"
+    return f"{made}={_is_code(name, variable, code)}{_without_inherited(made, variable)}"
 
 
 def _indicator_statement_of(name: str, variable: xr.DataArray) -> str:
     """:func:`_indicator_script` as the statement of an xarray line on a Zarr store
     (:func:`_indicator_statement`)."""
-    values, masks = flag_codes(variable, "flag_values"), flag_codes(variable, "flag_masks")
-    meaning = str(variable.attrs.get("flag_meanings", "")).split()[:1] or ["class"]
-    made, stored = identifier(f"{name}_{meaning[0]}"), name_in_file(variable, name)
-    if masks.size:
-        return _indicator_statement(made, stored, f"(d[{stored!r}] // {_shown(masks[0])}) % 2")
-    forms = ", ".join(_stored_forms(variable, values[0]))
+    code, meaning = _example_class(variable)
+    made, stored = identifier(f"{name}_{meaning}"), name_in_file(variable, name)
+    if flag_codes(variable, "flag_masks").size:
+        return _indicator_statement(made, stored, f"(d[{stored!r}] // {_shown(code)}) % 2")
+    forms = ", ".join(_stored_forms(variable, code))
     return _indicator_statement(made, stored, f"d[{stored!r}].isin([{forms}])")
 
 
@@ -601,33 +677,33 @@ def refuse_flag_target(dataset: xr.Dataset, target: str, *, where: str) -> None:
     if target not in dataset.data_vars or (classes := flag_classes(dataset[target])) is None:
         return
     variable = dataset[target]
-    values, masks = flag_codes(variable, "flag_values"), flag_codes(variable, "flag_masks")
-    meaning = (str(variable.attrs.get("flag_meanings", "")).split() or ["class"])[0]
+    values = flag_codes(variable, "flag_values")
+    code, meaning = _example_class(variable)
     source = variable.encoding.get("source") or (where if "," not in where else "IN.nc")
     made = identifier(f"{target}_{meaning}")
     stored = name_in_file(variable, target)
 
-    def way_on(files: str, *, cdo: bool = True) -> str:
-        """The indicator's commands on ``files`` (``IN OUT``); ``cdo eqc`` offered too when ``cdo``."""
+    def way_on(files: str) -> str:
+        """The indicator's command on ``files`` (``IN OUT``).
+
+        No ``cdo eqc,CODE``: it compares every variable of the file with the code (a
+        temperature beside the classes becomes 0s) and keeps the class variable's name and
+        flag attributes, so its copy was refused again (break39b B2)."""
         if values.size:
-            forms = _stored_forms(variable, values[0])
-            script = f"{made}={_is_code(target, variable, values[0])}{_without_inherited(made, variable)}"
+            forms = _stored_forms(variable, code)
+            script = f"{made}={_is_code(target, variable, code)}{_without_inherited(made, variable)}"
             ncap2 = values_command([script],
                                    [_indicator_statement(made, stored, f"d[{stored!r}].isin([{', '.join(forms)}])")],
                                    files)
-        if values.size and (len(forms) > 1 or is_zarr_store(source) or not cdo):  # _Unsigned: eqc takes one value
-            return f"{ncap2} (1 where {target} is {_shown(values[0])}, {meaning}; 0 elsewhere)"
-        if values.size:
-            return (f"cdo eqc,{_shown(values[0])} {files} (1 where {target} is {_shown(values[0])}, {meaning}; "
-                    f"0 elsewhere) or {ncap2}")
-        own, mask = ncap2_name(stored), _shown(masks[0])
+            return f"{ncap2} (1 where {target} is {_shown(code)}, {meaning}; 0 elsewhere)"
+        own, mask = ncap2_name(stored), _shown(code)
         bit = _indicator_statement(made, stored, f"(d[{stored!r}] // {mask}) % 2")
         script = f"{made}=({own}/{mask})%2{_without_inherited(made, variable)}"
         return f"{values_command([script], [bit], files)} for integer codes"
 
     several = source_files(variable)
     if len(several) > 1 and not any(is_zarr_store(file) for file in several):  # a copy of each (fix38i)
-        way = copies_of_files(lambda arguments, file: way_on(arguments, cdo=False), several, name=made)
+        way = copies_of_files(lambda arguments, file: way_on(arguments), several, name=made)
     else:
         way = way_on(f"{shown_path(source)} {shown_path(Path(source).with_name(f'{made}.nc'))}")  # beside it
     raise ClimannError(

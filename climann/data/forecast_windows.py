@@ -36,6 +36,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from climann.data.cell_bounds import MADE_BOUNDS_KEY
 from climann.data.coords import WINDOW_LONG_NAME
 from climann.data.forecast_times import (
     FORECAST_REFERENCE_TIME, TIME_UNIT_CODES, forecast_valid_times, forecast_variables, is_dated, is_forecast_period,
@@ -490,5 +491,6 @@ def _with_bounds(chosen: xr.Dataset, valid_name: str, bounds: np.ndarray) -> xr.
     vertex = "bnds" if chosen.sizes.get("bnds", 2) == 2 else "nv_window"
     coordinate = valid.variable.copy(deep=False)
     coordinate.attrs = {**coordinate.attrs, "bounds": name}
-    window = xr.Variable((valid.dims[0], vertex), bounds, {"long_name": WINDOW_LONG_NAME})
+    window = xr.Variable((valid.dims[0], vertex), bounds, {"long_name": WINDOW_LONG_NAME},
+                         encoding={MADE_BOUNDS_KEY: True})
     return chosen.assign({name: window}).assign_coords({valid_name: coordinate})

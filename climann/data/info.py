@@ -26,6 +26,7 @@ import xarray as xr
 from climann.data.composites import period_positions
 from climann.data.age_axes import AgeAlong, age_along_dimension, age_axis_advice
 from climann.data.ancillary import ancillary_in_itself
+from climann.data.cell_bounds import MADE_BOUNDS_KEY
 from climann.data.containers import groups_beside_root_note, grouped_variables, input_size
 from climann.data.coords import find_coordinate, is_staggered
 from climann.data.grid_axis_variables import READING_KEY
@@ -37,6 +38,7 @@ from climann.data.climatology_axes import CLIMATOLOGIES_KEY
 from climann.data.cyclic import DROPPED_KEY
 from climann.data.repeated_cells import USED_ONCE_KEY
 from climann.data.defaults import default_inputs
+from climann.data.flags import codes_of_a_quantity, flag_classes
 from climann.data.forecast_times import (
     calendar_months_per_unit, first_choices, forecast_valid_times, forecast_variables, is_dated, is_forecast_period,
 )
@@ -44,7 +46,7 @@ from climann.data.geometry import encircled_pole, longitude_ends, longitude_ends
 from climann.data.grid_points import named_points, on_points_of
 from climann.data.grids import horizontal_grid
 from climann.data.layout import Coordinate
-from climann.data.levels import is_level, parametric_level
+from climann.data.levels import is_level, ml2pl_needs, parametric_level
 from climann.data.members import is_member_axis
 from climann.data.open import (
     REGRID_ADVICE, check_forecast_names, to_one_grid, expand_paths, files_on_the_most_common_grid,
@@ -445,7 +447,9 @@ def _table(rows: list[list[str]]) -> list[str]:
 
 
 def _variables_section(dataset: xr.Dataset, names: list[str]) -> str:
-    left_out = [str(name) for name in dataset.data_vars if name not in names]
+    # bounds climann made as it opened the files are none of theirs (break39b B10a)
+    left_out = [str(name) for name, variable in dataset.data_vars.items()
+                if name not in names and not variable.encoding.get(MADE_BOUNDS_KEY)]
     # none said once: "Variables: 0" above a line "none" read as a count and its list (fix38d)
     header = f"Variables: {len(names) or 'none'}"
     if left_out:
@@ -953,8 +957,10 @@ def _extra_dimensions_section(dataset: xr.Dataset, names: list[str], grid: dict[
                 "axis once one is chosen") if lead else ""
         model_level = parametric_level(dataset[dim]) if dim in dataset.coords else None
         if model_level:  # CAM's lev in hPa is a nominal 1000·(A+B), no pressure; see climann.data.levels
+            interpolation = (f"cdo ml2pl, which {ml2pl_needs(dataset[dim], dim)}" if "sigma-pressure" in model_level
+                             else "cdo ml2pl or ml2hl")
             kind = (f": {model_level}, not a pressure or height (each level's is computed from its formula_terms); "
-                    "chosen by its own value, or interpolate first (cdo ml2pl)")
+                    f"chosen by its own value, or interpolate first ({interpolation})")
         if size == 1:
             lines.append(f"  {dim}: {where}; dropped automatically")
         else:
@@ -1030,14 +1036,15 @@ def _target_choice(dataset: xr.Dataset, names: list[str], grid: dict[str, str], 
     field constant in time written at every step (``constant``, :func:`_constant_in_time`, found
     when not given: WRF's ``HGT``, first of its variables, was proposed and trained on, rerun38
     N4). Never one of climann's outputs in a predictions
-    file (:func:`~climann.data.run_outputs.run_outputs`): its target is. A direction
-    (:func:`~climann.data.circular.is_direction`), which train refuses as the target, only when
-    nothing else is there (the config then says why it cannot train). Nor, while another is there,
+    file (:func:`~climann.data.run_outputs.run_outputs`): its target is. A variable train refuses
+    as the target (:func:`refused_as_target`: a direction, a CF flag variable of classes such as
+    ESA CCI land cover's ``lccs_class``, break39b B3) only when nothing else is there (the config
+    then says why it cannot train). Nor, while another is there,
     data about other values (:func:`~climann.data.ancillary.ancillary_in_itself`: SOCAT's
     ``count_ncruise``, "Number of cruises", first in its file, before the fCO2 it counts)."""
     horizontal = {grid.get("latitude"), grid.get("longitude")} - {None}
     names = [name for name in names if name not in run_outputs(dataset)]
-    chosen = [name for name in names if not is_direction(str(name), dataset[name].attrs)
+    chosen = [name for name in names if refused_as_target(dataset, name) is None
               and horizontal <= set(dataset[name].dims) and grid.get("time") in dataset[name].dims] or names
     chosen = [name for name in chosen if ancillary_in_itself(dataset[name]) is None] or chosen
     on_grid = [name for name in chosen if horizontal <= set(dataset[name].dims)]
@@ -1060,6 +1067,54 @@ def _target_choice(dataset: xr.Dataset, names: list[str], grid: dict[str, str], 
     constant = set(_constant_in_time(dataset, varying, grid.get("time")) if constant is None else constant)
     target = first(constant) if set(varying) - constant else first(set())
     return target, [name for name in names if not horizontal <= set(dataset[name].dims)]
+
+
+def refused_as_target(dataset: xr.Dataset, name: str) -> str | None:
+    """Why ``climann train`` refuses ``name`` as the target, read from its attributes, for
+    :func:`describe`'s choice of target; None when it does not.
+
+    The refusals of :func:`climann.workflow.preparation.prepare_data` that need no values: a
+    direction (:func:`~climann.data.circular.refuse_direction_target`), a CF flag variable of
+    more than two values (:func:`~climann.data.flags.refuse_flag_target`), a continuous
+    quantity whose flag codes lie within its values
+    (:func:`~climann.data.flags.codes_of_a_quantity`).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        As opened.
+    name : str
+        A data variable of it.
+
+    Returns
+    -------
+    str or None
+        ``"a CF flag variable of classes"``, ``"a direction"`` or ``"a quantity with flag codes
+        among its values"``.
+    """
+    variable = dataset[name]
+    if is_direction(str(name), variable.attrs):
+        return "a direction"
+    if flag_classes(variable) is not None:
+        return "a CF flag variable of classes"
+    if codes_of_a_quantity(str(name), variable) is not None:
+        return "a quantity with flag codes among its values"
+    return None
+
+
+def _refused_targets_note(dataset: xr.Dataset, names: Sequence[str], target: str, grid: dict[str, str]) -> list[str]:
+    """The comment that names the variables of ``names`` before ``target`` on its grid and time
+    axis that were not proposed because train refuses them as the target (:func:`refused_as_target`)."""
+    horizontal = {grid.get("latitude"), grid.get("longitude")} - {None}
+    before = names[:names.index(target)] if target in names else []
+    refused = {name: reason for name in before if horizontal <= set(dataset[name].dims)
+               and grid.get("time") in dataset[name].dims and (reason := refused_as_target(dataset, name))}
+    if not refused:
+        return []
+    listed = "; ".join(f"{name}, {reason}" for name, reason in refused.items())
+    first = next(iter(refused))
+    return [_commented(f"target: {target}, the first variable train takes as the target; not {listed}, which it "
+                       f"refuses (climann train --target {first} says why and gives the way to a target of it)")]
 
 
 def _constant_in_time(dataset: xr.Dataset, names: Sequence[str], time: str | None) -> list[str]:
@@ -1163,6 +1218,7 @@ def _config_section(
         *_relative_paths_note(paths),
         f"paths = {_toml([str(path) for path in paths])}",
         f"target = {_toml(target)}",
+        *_refused_targets_note(selected, names, target, grid),
         f"predictors = {_toml(list(chosen.predictors))}",
         f"features = {_toml(list(chosen.features))}",
     ]

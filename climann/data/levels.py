@@ -22,6 +22,7 @@ reads it back. A trained run keeps its inputs' levels in ``model.npz``
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -93,14 +94,50 @@ def parametric_level(coordinate: xr.DataArray | Coordinate) -> str | None:
     return "a parametric model level" if "formula_terms" in attrs else None
 
 
+def ml2pl_needs(coordinate: xr.DataArray | Coordinate, name: str) -> str:
+    """What ``cdo ml2pl`` needs of a file to interpolate the hybrid sigma-pressure level ``name``
+    to pressure levels, for a message: the surface pressure (the ``ps`` of its ``formula_terms``),
+    and the hybrid coefficients at the layer interfaces, which a file of the mid-layer ones alone
+    lacks. CDO reads them from the level's CF bounds and their own ``formula_terms`` (CF-1.8
+    Appendix D, "Atmosphere hybrid sigma pressure coordinate": ``ap_bnds``, ``b_bnds``); with ERA5's
+    ``hyam`` and ``hybm`` only it finds "No 3D variable with hybrid sigma pressure coordinate"
+    (break39b B10f; checked with CDO 2.1.1: the same file with the bounds interpolates).
+
+    Parameters
+    ----------
+    coordinate : xarray.DataArray or Coordinate
+        The level, with its attributes.
+    name : str
+        Its name.
+
+    Returns
+    -------
+    str
+        ``"needs the surface pressure sp in the file"``, and, without bounds, what else.
+    """
+    formula = str(coordinate.attrs.get("formula_terms", ""))
+    terms = dict(re.findall(r"(\w+):\s*(\S+)", formula)) or {"ap": "", "b": "", "ps": "ps"}
+    pressure = f"the surface pressure {terms['ps']}" if "ps" in terms else "the surface pressure"
+    if "bounds" in coordinate.attrs:
+        return f"needs {pressure} in the file"
+    # the bounds' terms are the level's, each coefficient at the interfaces (CAM's a and p0 form too)
+    bounds = {term: variable if term in ("ps", "p0") else f"{term}_bnds" for term, variable in terms.items()}
+    coefficients = [variable for term, variable in bounds.items() if term not in ("ps", "p0")]
+    return (f"needs {pressure} in the file and the coefficients at the layer interfaces, which this file lacks: "
+            f"the level's bounds (CF Appendix D), e.g. {name}:bounds = \"{name}_bnds\" and {name}_bnds:formula_terms "
+            f"= \"{' '.join(f'{term}: {variable}' for term, variable in bounds.items())}\" with "
+            f"{' and '.join(coefficients)} ({name}, 2) at each layer's upper and lower interface (ECMWF's L137 table "
+            f"gives them for ERA5); with the mid-layer ones alone cdo finds no hybrid level")
+
+
 def parametric_level_advice(coordinate: xr.DataArray | Coordinate, name: str, example: str) -> str:
     """Why a parametric level is no pressure or height, and how to choose one (``example``, its
     first value as written) or get a pressure level (``cdo ml2pl``): for a message."""
     what = parametric_level(coordinate) or "a parametric model level"
     formula = str(coordinate.attrs.get("formula_terms", "")).strip()
     quantity = "pressure" if "pressure" in what or "sigma" in what and "ocean" not in what else "height"
-    way = ("for a pressure level interpolate first, e.g. cdo ml2pl,85000 IN.nc OUT.nc (levels in Pa; needs the "
-           "surface pressure in the file)" if quantity == "pressure"
+    way = (f"for a pressure level interpolate first, e.g. cdo ml2pl,85000 IN.nc OUT.nc (levels in Pa; "
+           f"{ml2pl_needs(coordinate, name)})" if quantity == "pressure"
            else "for a level of one height or depth interpolate first (e.g. cdo ml2hl, or cdo intlevel)")
     return (f"'{name}' is {what}, not a {quantity}: each level's {quantity} is computed from its formula_terms"
             f"{' (' + formula + ')' if formula else ''} and changes from cell to cell; choose a model level by its own "

@@ -48,7 +48,7 @@ from climann.errors import ClimannError
 if TYPE_CHECKING:
     import dask.array as da
 
-__all__ = ["CELL_SHARE", "CORRELATION_THRESHOLD", "MIN_STEPS", "OFFSET_TOLERANCE", "TargetCopy",
+__all__ = ["CELL_SHARE", "CORRELATION_THRESHOLD", "DECIDABLE_RESOLUTION", "MIN_STEPS", "OFFSET_TOLERANCE", "TargetCopy",
            "check_named_target_copies", "copy_note", "copy_text", "planned_target_copies", "target_copies"]
 
 _log = logging.getLogger(__name__)
@@ -62,6 +62,11 @@ CORRELATION_THRESHOLD = 0.9999
 CELL_SHARE = 0.99
 #: A cell counts with at least this many training steps where both are present.
 MIN_STEPS = 5
+#: A cell counts only where the packing's resolution allowed in σ(p − y) is at most this fraction
+#: of the target's σ over time: beyond it, any predictor within the rounding would pass (DUACS:
+#: 2e-4 m beside a sla of 5 cm, 0.004; an unpacked integer, step 1, beside a temperature varying by
+#: 0.3 K, 3: undecidable).
+DECIDABLE_RESOLUTION = 0.1
 #: The sums per cell, in the order of :func:`_cell_sums`.
 _SUMS = ("n", "y", "yy", "p", "pp", "py", "d", "dd")
 
@@ -74,7 +79,8 @@ class TargetCopy:
     ----------
     predictor, target : str
     cells : int
-        Cells with at least :data:`MIN_STEPS` training steps where both are present and vary.
+        Cells with at least :data:`MIN_STEPS` training steps where both are present and vary, and
+        where the packing's resolution is small beside the target's spread (:data:`DECIDABLE_RESOLUTION`).
     offset_share : float
         Share of them where σ(predictor − target) ≤ :data:`OFFSET_TOLERANCE` σ(target).
     correlated_share : float
@@ -160,7 +166,10 @@ def _relation(sums: Sequence[np.ndarray], predictor: str, target: str, units: st
         var_d = np.maximum(sdd / n - (sd / n) ** 2, 0.0)
         # a variance within the rounding of its sums is none (a constant cell)
         varies = (var_y > 1e-12 * mean_y**2) & (var_p > 1e-12 * mean_p**2) & (var_y > 0) & (var_p > 0)
-        counted = (n >= MIN_STEPS) & varies
+        # where the rounding allowed is not small beside the target's spread, σ(p − y) lies within it
+        # whatever p is: a 0/1 int (step 1) beside a 0.3 K lst was "lst plus a constant" (fix39j)
+        decidable = resolution <= DECIDABLE_RESOLUTION * np.sqrt(var_y)
+        counted = (n >= MIN_STEPS) & varies & decidable
         correlation = np.abs((spy / n - mean_y * mean_p) / np.sqrt(var_y * var_p))
         spread = np.sqrt(var_d)
     cells = int(counted.sum())

@@ -1805,8 +1805,24 @@ def is_fraction_word(units: str) -> bool:
     --------
     >>> is_fraction_word("Fraction"), is_fraction_word("(0 - 1)"), is_fraction_word("%")
     (True, True, False)
+
+    A word for a fraction followed by its range is one too: MUR's ``sea_ice_fraction`` in
+    ``"fraction (between 0 and 1)"`` (break39b B10d: the advice ended in a placeholder ``UNITS``).
+
+    >>> is_fraction_word("fraction (between 0 and 1)"), is_fraction_word("fraction [0, 1]")
+    (True, True)
     """
-    return str(units).strip().strip("()").strip().lower() in _FRACTION_WORDS
+    text = str(units).strip().lower()
+    if text.strip("()").strip() in _FRACTION_WORDS:
+        return True
+    found = _FRACTION_WITH_RANGE.match(text)
+    return found is not None and (found["word"] is not None or found["range"] is not None)
+
+
+#: A word for a fraction, its range 0 to 1 after it (in parentheses or brackets, or not), or the range alone.
+_FRACTION_WITH_RANGE = re.compile(
+    r"^(?P<word>fraction(?:al)?|frac)?\s*(?P<range>[(\[]?\s*(?:between\s+)?0(?:\.0*)?\s*(?:-|–|to|and|,)\s*"
+    r"1(?:\.0*)?\s*[)\]]?)?$")
 
 
 def _fraction_fix(variable: xr.DataArray, name: str, units: str, where: str) -> str:

@@ -305,6 +305,7 @@ def predictions_dataset(
         data_vars[f"{name}_pred"].attrs.update(ensemble_mean_attributes(kept, n_members))
         data_vars[f"{name}_spread"] = _field(layout, spread, spread_attributes(kept, long_name, n_members))
     coords = {**axes, **grid_coords}
+    _without_absent_terms(coords, {*data_vars, *coords})
     # the areas the scores weighed with, for CDO's fldmean too (CF 7.2)
     _with_cell_measure(data_vars, layout, written_cell_measure(layout, {*data_vars, *coords}))
     _with_area_fraction(data_vars, layout, {*data_vars, *coords})
@@ -321,6 +322,25 @@ def predictions_dataset(
         **({"external_variables": " ".join(external)} if external else {}),
     }
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+
+
+def _without_absent_terms(coords: Mapping[str, xr.Variable], present: Collection[str]) -> None:
+    """Drop, in place, the ``formula_terms`` (CF-1.8 §4.3.3) of a coordinate that names variables
+    not among ``present`` (the file's variables), saying in its ``comment`` what they were: a
+    model level selected from ERA5's ``hybrid`` keeps "ap: hyam b: hybm ps: sp", but the
+    predictions file holds neither the coefficients nor the surface pressure (break39b B10e), and
+    a reader that computes each level's pressure from the terms would find none of them. The level's
+    ``standard_name`` stays: it says what the level is."""
+    for coordinate in coords.values():
+        terms = str(coordinate.attrs.get("formula_terms", ""))
+        absent = [name for name in re.findall(r"\w+:\s*(\S+)", terms) if name not in present]
+        if not absent:
+            continue
+        said = (f"formula_terms of the input ({terms.strip()}) not kept: {', '.join(absent)} "
+                f"{'is' if len(absent) == 1 else 'are'} not in this file")
+        comment = str(coordinate.attrs.get("comment", "")).strip()
+        coordinate.attrs = {**{key: value for key, value in coordinate.attrs.items() if key != "formula_terms"},
+                            "comment": f"{comment}; {said}" if comment else said}
 
 
 def external_cell_measures(data_vars: Mapping[str, object], present: Collection[str]) -> list[str]:

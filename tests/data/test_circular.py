@@ -278,3 +278,22 @@ def test_a_named_direction_predictor_is_used_with_one_warning(tmp_path, caplog):
     assert warning.startswith("the predictor 'wdir' in wind.nc is a direction (standard_name wind_from_direction)")
     assert "\n" not in warning and "python -c" in warning and "d['wdir_cos']" in warning
     assert prepared.samples.feature_names[:2] == ("wdir", "v10")
+
+
+@pytest.mark.parametrize(("drop", "expected"), [
+    pytest.param(None, "(mwd: its sine and cosine mwd_sin and mwd_cos are among the predictors already)",
+                 id="among-the-predictors"),
+    pytest.param("mwd_cos", "(mwd: write its sine and cosine, e.g. ", id="one-half-only"),
+])
+def test_the_note_on_a_direction_whose_sine_and_cosine_are_predictors_says_so(tmp_path, drop, expected):
+    """break39b B10b: after the sine/cosine line, info printed predictors = [..., "mwd_sin", "mwd_cos"] and below
+    them "mwd_sin and mwd_cos are in the data: name them in [data] predictors"."""
+    path, mwd = _wave_file(tmp_path / "wave.nc")
+    with xr.open_dataset(path) as wave:
+        copy = wave.assign(mwd_sin=wave["mwd"].copy(data=np.sin(np.radians(mwd))).assign_attrs(units="1"),
+                           mwd_cos=wave["mwd"].copy(data=np.cos(np.radians(mwd))).assign_attrs(units="1"))
+        copy.drop_vars([drop] if drop else []).to_netcdf(tmp_path / "copy.nc")
+    chosen = default_inputs(open_dataset([tmp_path / "copy.nc"]), "swh")
+    assert ("mwd_sin" in chosen.predictors) and (drop is not None or "mwd_cos" in chosen.predictors)
+    (note,) = [note for note in chosen.notes("swh") if "mwd (" in note]
+    assert expected in note and "name them in [data] predictors" not in note

@@ -108,3 +108,14 @@ def test_files_that_do_not_say_it_are_still_refused(tmp_path, era5):
     rsds = _cmip_rsds(tmp_path / "rsds.nc")
     with pytest.raises(ClimannError, match="climann does not guess"):
         open_dataset([_era5(tmp_path / "era5.nc", **era5), rsds])
+
+
+def test_info_lists_no_bounds_of_its_own_making_among_the_files_variables(tmp_path):
+    """break39b B10a: info said "metadata variables left out: valid_time_bnds" of an ERA5 monthly file that holds
+    no such variable (the month bounds climann gives its stamps); the file's own variables are listed as before."""
+    from climann.data.info import describe
+
+    with netCDF4.Dataset(_era5(tmp_path / "era5.nc")) as file:
+        assert "valid_time_bnds" not in file.variables
+    report = describe([str(tmp_path / "era5.nc")])
+    assert "# Variables: 2\n" in report and "valid_time_bnds" not in report.split("[data]")[0]

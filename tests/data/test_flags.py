@@ -94,7 +94,7 @@ def test_the_flag_predictors_of_one_file_get_one_command(tmp_path, caplog):
                  "^the target 'lc' in lc.nc is a CF flag variable \\(flag_values 1 2 3 4: forest grass desert ice\\): "
                  "its codes are classes, not amounts, and a regression on them would predict codes between classes; "
                  "train on a 0/1 indicator of one class instead \\(its predictions are that class's probability\\), "
-                 "e.g. cdo eqc,1 lc.nc lc_forest.nc .* or ncap2 -s 'lc_forest=\\(lc==1\\);ram_delete\\(lc_forest@flag_values\\);ram_delete\\(lc_forest@flag_meanings\\)' lc.nc lc_forest.nc$",
+                 "e.g. ncap2 -s 'lc_forest=\\(lc==1\\);ram_delete\\(lc_forest@flag_values\\);ram_delete\\(lc_forest@flag_meanings\\)' lc.nc lc_forest.nc \\(1 where lc is 1, forest; 0 elsewhere\\)$",
                  id="classes"),
     pytest.param({"flag_masks": np.array([1, 2, 4], "i1"), "flag_meanings": "cloud land snow"},
                  "is a CF flag variable \\(flag_masks 1 2 4: cloud land snow\\).*ncap2 -s 'lc_cloud=\\(lc/1\\)%2;ram_delete\\(lc_cloud@flag_masks\\)",
@@ -298,17 +298,28 @@ def test_nsidc_sea_ice_concentration_is_data_with_status_codes(tmp_path, caplog)
 
 
 def test_an_unsigned_class_variable_is_refused_with_a_comparison_that_finds_its_stored_codes(tmp_path):
-    """Codes 200…202 inside the valid range are classes; a byte stored as -56 is 200 read unsigned: the advice
-    compares with both, and gives no cdo eqc (one value)."""
-    path, _ = _nsidc_like(tmp_path / "classes.nc", flag_values=(200, 201, 202), valid_range=(0, 250))
+    """Codes 200…202 inside the valid range are classes; a byte stored as -56 is 200 read unsigned. ncap2 unpacks
+    packed data in the stored signedness (200 × 0.01 is -0.56 to it), so the advice compares with that, within half
+    the packing's step (`conc==200||conc==-56` found none of them: break39b B1), and gives no cdo eqc; run as
+    printed, the 0/1 variable is 1 where numpy finds 200."""
+    import netCDF4
+
+    path, raw = _nsidc_like(tmp_path / "classes.nc", flag_values=(200, 201, 202), valid_range=(0, 250))
+    raw[:, 1, 2], raw[0, 2, :] = 200, 201
+    with netCDF4.Dataset(path, "a") as nc:
+        nc["conc"].set_auto_maskandscale(False)
+        nc["conc"][:] = raw.view(np.int8)
     opened = open_dataset([path])
-    with pytest.raises(ClimannError, match=r"flag_values 200 201 202: pole_hole_mask lakes coastal\).*ncap2 -s "
-                                           r"'conc_pole_hole_mask=\(conc==200\|\|conc==-56\);"
-                                           r"ram_delete\(conc_pole_hole_mask@flag_values\);"
-                                           r"ram_delete\(conc_pole_hole_mask@flag_meanings\);"
-                                           r"ram_delete\(conc_pole_hole_mask@valid_range\)' ") as refused:
-        refuse_flag_target(opened, "conc", where="classes.nc")
-    assert "cdo eqc" not in str(refused.value)
+    script = ("conc_pole_hole_mask=(abs(conc-(-0.56))<0.005);ram_delete(conc_pole_hole_mask@flag_values);"
+              "ram_delete(conc_pole_hole_mask@flag_meanings);ram_delete(conc_pole_hole_mask@valid_range);"
+              "ram_delete(conc_pole_hole_mask@_Unsigned)")
+    message = _refused(lambda: refuse_flag_target(opened, "conc", where="classes.nc"))
+    assert f"ncap2 -s '{script}' " in message and "cdo eqc" not in message
+    if shutil.which("ncap2") is None:
+        return
+    subprocess.run(["ncap2", "-s", script, str(path), str(tmp_path / "made.nc")], check=True, capture_output=True)
+    made = open_dataset([tmp_path / "made.nc"])["conc_pole_hole_mask"].values
+    np.testing.assert_array_equal(made, np.where(raw == 255, np.nan, raw == 200))  # 255: the _FillValue
 
 
 def test_flags_partly_inside_the_valid_range_stay_classes(tmp_path):
@@ -652,3 +663,96 @@ def test_a_flag_target_of_a_folder_is_refused_with_a_copy_of_each_file(tmp_path,
     refuse_flag_target(copies, "lc_forest", where="copies")
     assert copies.sizes["time"] == 12
     np.testing.assert_array_equal(copies["lc_forest"].values, (open_dataset(paths)["lc"].values == 1).astype(int))
+
+
+#: ESA CCI land cover's first classes (its 38 in all): 0 no_data below valid_min = 1, then classes to 220.
+_LCCS_CODES = (0, 10, 130, 190, 200, 210, 220)
+_LCCS_MEANINGS = "no_data cropland_rainfed grassland urban bare_areas water snow_and_ice"
+
+
+def _land_cover_years(folder, *, codes=_LCCS_CODES, meanings=_LCCS_MEANINGS) -> tuple[list, np.ndarray]:
+    """ESA CCI land cover as its yearly files give it (break39b mk_lc.py): ``lccs_class``, a byte stored signed
+    with ``_Unsigned = "true"`` (200 is the byte -56), ``valid_min = 1``, ``valid_max = 220`` (an int), codes from
+    ``flag_values`` at random (0 no_data at one cell), beside ``lst`` in K; two yearly files; the codes read unsigned,
+    shape (2, 3, 4)."""
+    import netCDF4
+
+    folder.mkdir()
+    rng = np.random.default_rng(7)
+    classes = rng.choice(np.array(codes[1:], np.uint8), size=(2, 3, 4))
+    classes[:, 0, 0] = codes[0]
+    paths = []
+    for k, year in enumerate((2014, 2015)):
+        path = folder / f"ESACCI-LC-L4-LCCS-Map-300m-P1Y-{year}-v2.0.7cds.nc"
+        with netCDF4.Dataset(path, "w") as nc:
+            for name, size in (("time", 1), ("lat", 3), ("lon", 4)):
+                nc.createDimension(name, size)
+            nc.createVariable("time", "i4", ("time",))[:] = [365 * k]
+            nc["time"].units, nc["time"].calendar = "days since 2014-01-01", "standard"
+            nc.createVariable("lat", "f8", ("lat",))[:] = [50.5, 49.5, 48.5]
+            nc["lat"].units, nc["lat"].standard_name = "degrees_north", "latitude"
+            nc.createVariable("lon", "f8", ("lon",))[:] = [0.5, 1.5, 2.5, 3.5]
+            nc["lon"].units, nc["lon"].standard_name = "degrees_east", "longitude"
+            lc = nc.createVariable("lccs_class", "i1", ("time", "lat", "lon"))
+            lc.set_auto_maskandscale(False)
+            lc.long_name, lc.standard_name, lc._Unsigned = "Land cover class defined in LCCS", "land_cover_lccs", "true"
+            lc.flag_values = np.array(codes, np.uint8).view(np.int8)
+            lc.flag_meanings = meanings
+            lc.valid_min, lc.valid_max = np.int32(1), np.int32(220)
+            lc[:] = classes[k:k + 1].view(np.int8)
+            lst = nc.createVariable("lst", "f4", ("time", "lat", "lon"))
+            lst.units, lst[:] = "K", 285.0 + 0.01 * classes[k:k + 1]
+        paths.append(path)
+    return paths, classes
+
+
+@pytest.mark.skipif(shutil.which("ncap2") is None, reason="needs NCO")
+@pytest.mark.parametrize(("codes", "meanings", "code"), [
+    pytest.param(_LCCS_CODES, _LCCS_MEANINGS, 10, id="first-class-after-no-data"),
+    pytest.param((0, 200, 210), "no_data bare_areas water", 200, id="a-code-stored-as-a-negative-byte"),
+])
+@pytest.mark.parametrize("advise", [
+    pytest.param(lambda opened: _refused(lambda: refuse_flag_target(opened, "lccs_class", where="lc")), id="target"),
+    pytest.param(lambda opened: indicator_advice("lccs_class", opened["lccs_class"]), id="predictor"),
+])
+def test_the_indicator_line_of_unsigned_land_cover_runs_as_printed_and_its_0s_are_values(tmp_path, monkeypatch,
+                                                                                          codes, meanings, code,
+                                                                                          advise):
+    """break39b B1: the ncap2 line for ESA CCI land cover kept valid_min = 1 and valid_max (a folder's valid range
+    was not looked up), so every 0 of the 0/1 variable was missing; it compared with 0, the no_data class; and ncap2
+    reads the byte 200 as -56 (it ignores _Unsigned), so `lccs_class==200` found none of the bare areas. Run as
+    printed, the line writes 1 where numpy finds the code, 0 elsewhere, none missing."""
+    monkeypatch.chdir(tmp_path)
+    paths, classes = _land_cover_years(tmp_path / "lc", codes=codes, meanings=meanings)
+    advice = advise(open_dataset(paths))
+    assert "==0" not in advice and f"=={code})" in advice
+    folder = _run_loop(advice, tmp_path)
+    copies = open_dataset(sorted((tmp_path / folder).glob("*.nc")))
+    made = next(name for name in copies.data_vars if name.startswith("lccs_class_"))
+    assert made == f"lccs_class_{meanings.split()[codes.index(code)]}"
+    np.testing.assert_array_equal(copies[made].values, (classes == code).astype(float))  # numpy's count, no NaN
+    assert 0 < int((classes == code).sum()) < classes.size
+    refuse_flag_target(copies, made, where="copies")  # a target
+
+
+@pytest.mark.skipif(shutil.which("ncap2") is None, reason="needs NCO")
+def test_the_indicator_line_of_a_class_target_beside_a_predictor_runs_as_printed(tmp_path):
+    """break39b B2: the refusal of IMS's IMS_Surface_Values (0 outside_northern_hemisphere, 1 sea, …) offered
+    `cdo eqc,0 in.nc out.nc`, whose copy keeps the name and the flag attributes (refused again) and compares every
+    variable of the file with the code (tas became 0s); the one line left, run as printed, writes the 0/1 variable
+    of the first class that is one (sea, not the fill class), a target, and leaves tas as it was."""
+    dataset = grid_dataset()
+    codes = (np.arange(dataset["tas"].size).reshape(dataset["tas"].shape) % 5).astype("i1")
+    dataset["IMS_Surface_Values"] = (dataset["tas"].dims, codes, {
+        "flag_values": np.arange(5, dtype="i1"), "valid_range": np.array([0, 4], "i1"), "units": "1",
+        "flag_meanings": "outside_northern_hemisphere sea land sea_ice snow_covered_land"})
+    dataset.to_netcdf(tmp_path / "ims.nc")
+    message = _refused(lambda: refuse_flag_target(open_dataset([tmp_path / "ims.nc"]), "IMS_Surface_Values",
+                                                  where="ims.nc"))
+    assert "cdo" not in message and message.endswith("(1 where IMS_Surface_Values is 1, sea; 0 elsewhere)")
+    command = re.search(r"e\.g\. (ncap2 -s '[^']*' \S+ \S+)", message).group(1)
+    subprocess.run(["bash", "-c", command], check=True, capture_output=True)
+    copy = open_dataset([tmp_path / "IMS_Surface_Values_sea.nc"])
+    refuse_flag_target(copy, "IMS_Surface_Values_sea", where="copy")  # a target
+    np.testing.assert_array_equal(copy["IMS_Surface_Values_sea"].values, (codes == 1).astype(float))
+    np.testing.assert_array_equal(copy["tas"].values, open_dataset([tmp_path / "ims.nc"])["tas"].values)

@@ -1112,3 +1112,25 @@ def test_a_coordinate_with_flag_meanings_is_listed_with_them(tmp_path):
     path, _ = write_passes(tmp_path / "amsr2.nc")
     assert "  pass: 2 values (1 (ascending), 2 (descending)) on sst; choose one with select = {pass = 1}" in (
         _summary(describe([str(path)])).splitlines())
+
+
+@pytest.mark.parametrize("attrs", [
+    pytest.param({"flag_values": np.array([0, 10, 200, 210], "u1"),
+                  "flag_meanings": "no_data cropland_rainfed bare_areas water"}, id="land-cover-classes"),
+    pytest.param({"flag_masks": np.array([1, 2, 4], "u1"), "flag_meanings": "cloud land snow"}, id="bit-field"),
+])
+def test_a_class_variable_first_in_its_file_is_not_proposed_as_target_and_the_config_trains(tmp_path, attrs):
+    """break39b B3: info proposed ESA CCI land cover's lccs_class (first in its files) as the target, and then
+    stopped ("No config to start from: the target ... is a CF flag variable", exit 2) though lst beside it trains;
+    now the first variable train takes as the target is proposed, the class variable named beside it."""
+    from climann.workflow.preparation import check_trains
+
+    grid = grid_dataset(n_years=3)
+    codes = attrs.get("flag_values", attrs.get("flag_masks"))
+    classes = codes[np.arange(grid["tas"].size).reshape(grid["tas"].shape) % codes.size]
+    xr.Dataset({"lccs_class": (grid["tas"].dims, classes, attrs), "lst": grid["tas"]}).to_netcdf(tmp_path / "lc.nc")
+    report = describe([str(tmp_path / "lc.nc")], check=check_trains)
+    assert _config(report)["data"]["target"] == "lst"
+    assert ("# target: lst, the first variable train takes as the target; not lccs_class, a CF flag variable of "
+            "classes, which it refuses (climann train --target lccs_class says why and gives the way to a target of "
+            "it)") in unwrapped_report(report)

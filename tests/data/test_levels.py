@@ -134,3 +134,60 @@ def test_a_runs_level_is_matched_to_one_new_axis_of_the_same_quantity_only(datas
     selection, units = levels_on_new_dimensions(dataset, {"level": 850}, {"level": "millibars", "ta": "K"},
                                                 where="new.nc")
     assert selection == expected and set(units) == {*expected, "ta"}
+
+
+def _era5_model_levels(path) -> None:
+    """ERA5 on three model levels as the CDS writes them (break39b mk_ml.py): ``hybrid`` with formula_terms
+    "ap: hyam b: hybm ps: sp" and the mid-layer coefficients only; pure sigma levels (ap 0, b 0.75, 0.85, 0.95) over
+    sp = 95000 Pa, so the levels lie at 71250, 80750 and 90250 Pa, and t = 200 K + 0.001 K/Pa × p."""
+    b_mid = np.array([0.75, 0.85, 0.95])
+    t = 200.0 + 0.001 * b_mid * 95000.0
+    shape = (2, b_mid.size, LAT.size, LON.size)
+    xr.Dataset(
+        {"t": (("time", "hybrid", "latitude", "longitude"), np.broadcast_to(t[None, :, None, None], shape).astype("f4"),
+               {"units": "K", "standard_name": "air_temperature"}),
+         "sp": (("time", "latitude", "longitude"), np.full((2, LAT.size, LON.size), 95000.0, "f4"),
+                {"units": "Pa", "standard_name": "surface_air_pressure"}),
+         "hyam": (("hybrid",), np.zeros(3), {"units": "Pa"}), "hybm": (("hybrid",), b_mid, {"units": "1"})},
+        coords={"time": ("time", [0.0, 1.0], {"units": "days since 2000-01-01"}),
+                "hybrid": ("hybrid", [114.0, 125.0, 137.0],
+                           {"standard_name": "atmosphere_hybrid_sigma_pressure_coordinate", "positive": "down",
+                            "formula_terms": "ap: hyam b: hybm ps: sp", "units": "1"}),
+                "latitude": ("latitude", LAT, {"units": "degrees_north"}),
+                "longitude": ("longitude", LON, {"units": "degrees_east"})},
+    ).to_netcdf(path)
+
+
+@pytest.mark.skipif(__import__("shutil").which("cdo") is None, reason="needs cdo")
+def test_the_interpolation_advice_for_era5_model_levels_says_what_cdo_ml2pl_needs(tmp_path):
+    """break39b B10f: "interpolate first, e.g. cdo ml2pl,85000 IN.nc OUT.nc" on ERA5's model levels with hyam and
+    hybm only: cdo says "No 3D variable with hybrid sigma pressure coordinate found" and interpolates nothing. The
+    advice names the interface coefficients cdo needs; with them written as it says, cdo interpolates t to 850 hPa:
+    285 K (t is 200 K + 0.001 K/Pa × p)."""
+    import subprocess
+
+    from climann.data.subset import select_values
+    from climann.errors import ClimannError
+
+    _era5_model_levels(tmp_path / "ml.nc")
+    with pytest.raises(ClimannError) as refused:
+        select_values(open_dataset([tmp_path / "ml.nc"]), {"hybrid": "85000 Pa"}, where="ml.nc")
+    assert ('hybrid:bounds = "hybrid_bnds" and hybrid_bnds:formula_terms = "ap: ap_bnds b: b_bnds ps: sp" with '
+            "ap_bnds and b_bnds (hybrid, 2) at each layer's upper and lower interface") in str(refused.value)
+    subprocess.run(["cdo", "-s", "ml2pl,85000", "ml.nc", "as_given.nc"], cwd=tmp_path, capture_output=True)
+    with xr.open_dataset(tmp_path / "as_given.nc") as as_given:
+        assert "plev" not in as_given.dims  # nothing interpolated
+    with xr.open_dataset(tmp_path / "ml.nc") as given:
+        interfaces = np.array([0.7, 0.8, 0.9, 1.0])
+        bounded = given.load().assign(
+            hybrid_bnds=(("hybrid", "nv"), np.stack([given["hybrid"].values - 0.5, given["hybrid"].values + 0.5], 1),
+                         {"formula_terms": "ap: ap_bnds b: b_bnds ps: sp"}),
+            ap_bnds=(("hybrid", "nv"), np.zeros((3, 2))),
+            b_bnds=(("hybrid", "nv"), np.stack([interfaces[:-1], interfaces[1:]], 1)))
+    bounded["hybrid"].attrs["bounds"] = "hybrid_bnds"
+    bounded.to_netcdf(tmp_path / "bounded.nc")
+    subprocess.run(["cdo", "-s", "ml2pl,85000", "bounded.nc", "on_850.nc"], cwd=tmp_path, check=True,
+                   capture_output=True)
+    with xr.open_dataset(tmp_path / "on_850.nc") as interpolated:
+        assert interpolated["plev"].values.tolist() == [85000.0]
+        np.testing.assert_allclose(interpolated["t"].values, 285.0, atol=0.05)

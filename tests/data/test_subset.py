@@ -630,7 +630,11 @@ def test_a_pressure_on_a_hybrid_level_is_refused_as_no_pressure(value):
         "level, not a pressure: each level's pressure is computed from its formula_terms (a: hyam b: hybm p0: P0 ps: "
         "PS) and changes from cell to cell; choose a model level by its own value as a bare number (e.g. --select "
         "lev=992.5, [data] select = {lev = 992.5}), or for a pressure level interpolate first, e.g. cdo ml2pl,85000 "
-        "IN.nc OUT.nc (levels in Pa; needs the surface pressure in the file)")
+        "IN.nc OUT.nc (levels in Pa; needs the surface pressure PS in the file and the coefficients at the layer "
+        "interfaces, which this file lacks: the level's bounds (CF Appendix D), e.g. lev:bounds = \"lev_bnds\" and "
+        "lev_bnds:formula_terms = \"a: a_bnds b: b_bnds p0: P0 ps: PS\" with a_bnds and b_bnds (lev, 2) at each "
+        "layer's upper and lower interface (ECMWF's L137 table gives them for ERA5); with the mid-layer ones alone cdo "
+        "finds no hybrid level)")
     assert float(select_values(dataset, {"lev": "900"}, where="ta.nc")["lev"]) == 900.0  # its own value, bare
 
 

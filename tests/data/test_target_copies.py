@@ -115,3 +115,29 @@ def test_a_named_copy_is_refused_with_both_ways_out_and_kept_when_asked(tmp_path
     with caplog.at_level(logging.WARNING, logger="climann"):
         check_named_target_copies(found, ["ugos", "adt"], "sla", kept=["adt"])
     assert "predictor 'adt' holds the target 'sla'" in caplog.text
+
+
+@pytest.mark.parametrize(("spread", "copy"), [
+    pytest.param(0.3, False, id="indicator-beside-a-0.3-K-temperature"),
+    pytest.param(30.0, True, id="rounded-copy-of-a-30-K-spread"),
+])
+def test_an_integer_predictor_is_a_copy_only_where_its_step_is_small_beside_the_target(tmp_path, spread, copy):
+    """fix39j (following break39b B1's advice): a 0/1 land-cover indicator (int, step 1; constant in time but at a
+    few cells) beside an annual lst varying by 0.3 K was refused as "lst plus a field constant in time": σ(p − y) is
+    within the step 1 allowed for rounding whatever p is. Where the step is small beside the target's spread, a
+    rounded copy (round(y) + a constant field) is still found."""
+    rng = np.random.default_rng(3)
+    shape = (24, N_LAT, N_LON)
+    target = 285.0 + spread * rng.standard_normal(shape)
+    indicator = np.broadcast_to(rng.integers(0, 2, shape[1:]), shape).copy()
+    indicator[5:, 0, 0] = 1 - indicator[5:, 0, 0]
+    predictor = np.round(target).astype("i4") + indicator if copy else indicator.astype("i4")
+    xr.Dataset({"lst": (("time", "latitude", "longitude"), target, {"units": "K"}),
+                "p": (("time", "latitude", "longitude"), predictor, {"units": "1"})},
+               coords={"time": ("time", np.arange(24.0), {"units": "days since 2000-01-01"}),
+                       "latitude": ("latitude", np.linspace(30.125, 31.375, N_LAT), {"units": "degrees_north"}),
+                       "longitude": ("longitude", np.linspace(-70.125, -68.375, N_LON), {"units": "degrees_east"})},
+               ).to_netcdf(tmp_path / "lc.nc")
+    found = target_copies(open_dataset([tmp_path / "lc.nc"]), "lst", ["p"], time_dim="time",
+                          training_steps=np.arange(24))
+    assert ("p" in found and found["p"].plus_constant) == copy

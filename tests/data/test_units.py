@@ -1673,3 +1673,31 @@ def test_the_units_metadata_advice_for_a_folder_of_many_files_is_a_loop_that_mar
                 xr.open_dataset(tmp_path / "anom" / f"tas_{year}.nc") as original:
             assert fixed["tas"].attrs["units_metadata"] == "temperature: difference"
             assert "units_metadata" not in original["tas"].attrs
+
+
+@pytest.mark.skipif(shutil.which("ncatted") is None, reason="needs NCO's ncatted")
+@pytest.mark.parametrize("units", [
+    pytest.param("fraction (between 0 and 1)", id="mur-sea-ice-fraction"),
+    pytest.param("fraction [0, 1]", id="range-in-brackets"),
+])
+def test_a_fraction_with_its_range_in_words_gets_units_1_to_write_not_a_placeholder(tmp_path, caplog, units):
+    """break39b B10d: MUR's sea_ice_fraction (standard_name sea_ice_area_fraction) in 'fraction (between 0 and 1)'
+    was advised ``ncatted -a units,sea_ice_fraction,o,c,UNITS``; a fraction's units are 1. Run as printed, the copy's
+    units are read, and its values are what they were."""
+    from climann.data.open import open_dataset
+
+    values = np.array([[0.0, 0.25, 1.0]], np.float32)
+    path = tmp_path / "mur.nc"
+    xr.Dataset({"sea_ice_fraction": (("time", "x"), values, {"units": units,
+                                                             "standard_name": "sea_ice_area_fraction"})}
+               ).to_netcdf(path)
+    with caplog.at_level(logging.WARNING, logger="climann.data.units"):
+        assert warn_unreadable_units(open_dataset([path]), ["sea_ice_fraction"], where="mur.nc") == {
+            "sea_ice_fraction": units}
+    (line,) = [record.getMessage() for record in caplog.records]
+    assert "write readable units: ncatted -a units,sea_ice_fraction,o,c,1 " in line
+    subprocess.run("ncatted " + line.rsplit(": ncatted ", 1)[1], shell=True, check=True, cwd=tmp_path,
+                   capture_output=True)
+    with xr.open_dataset(tmp_path / "mur_fixed.nc") as fixed:
+        assert parse_units(fixed["sea_ice_fraction"].attrs["units"], variable="x") == parse_units("1", variable="x")
+        np.testing.assert_array_equal(fixed["sea_ice_fraction"].values, values)

@@ -717,3 +717,27 @@ def test_errors_and_spreads_of_files_written_before_say_nothing_are_kept_by_thei
         np.testing.assert_allclose(values[name], written[name], rtol=0, atol=1e-4, err_msg=name)
         assert missing[name] == 0.0, name
     assert _read_back(mine)[1]["tas_error"] == pytest.approx(0.5)
+
+
+def test_a_selected_model_level_keeps_no_formula_terms_naming_variables_the_file_lacks(tmp_path):
+    """break39b B10e: a model level selected from ERA5's hybrid kept formula_terms "ap: hyam b: hybm ps: sp" in
+    predictions.nc, which holds none of hyam, hybm, sp: a reader computing the level's pressure from its terms found
+    none of them. The terms are dropped and said in a comment; the level's value and standard_name stay."""
+    from climann.data.open import open_dataset
+    from climann.data.subset import subset_dataset
+    from tests.data.test_levels import _era5_model_levels
+
+    _era5_model_levels(tmp_path / "ml.nc")
+    source = subset_dataset(open_dataset([tmp_path / "ml.nc"]), select={"hybrid": 137.0})
+    samples = build_pointwise_samples(source, target="t", predictors=("sp",), features=())
+    layout = samples.layout
+    truth = layout.to_grid(samples.target[:, 0], samples.flat_index)
+    path = write_predictions(predictions_dataset(layout, truth, truth, ["train"] * 2, history="x"),
+                             tmp_path / "predictions.nc", layout)
+    with netCDF4.Dataset(path) as raw:
+        assert {"hyam", "hybm", "sp"}.isdisjoint(raw.variables)
+        assert "formula_terms" not in raw["hybrid"].ncattrs()
+        assert raw["hybrid"].comment == ("formula_terms of the input (ap: hyam b: hybm ps: sp) not kept: hyam, hybm, "
+                                         "sp are not in this file")
+        assert raw["hybrid"][...] == 137.0
+        assert raw["hybrid"].standard_name == "atmosphere_hybrid_sigma_pressure_coordinate"
