@@ -703,20 +703,33 @@ def test_errors_and_spreads_of_a_temperature_are_written_and_read_as_differences
 def test_errors_and_spreads_of_files_written_before_say_nothing_are_kept_by_their_long_names(tmp_path):
     """predictions.nc of an earlier climann: ``tas_error`` and ``tas_spread`` without their
     ``units_metadata`` are known by climann's own long_names, and keep their negative errors
-    and zero spreads; a user's error variable of other names is not taken for climann's."""
+    and zero spreads; a user's field in K whose words say no difference is not taken for one
+    (its values at or below 0 K missing), while one whose words say error is (break39b B5: an
+    error, bias or spread in K is a difference, whoever wrote it)."""
+    from climann.data.info import missing_fractions
+    from climann.data.open import open_dataset
+
     path, written = _differences_case({"units": "K", "standard_name": "air_temperature"}, tmp_path)
     with netCDF4.Dataset(path, "a") as raw:  # as an earlier climann wrote it
         for name in ("tas_error", "tas_spread"):
             if "units_metadata" in raw[name].ncattrs():
                 raw[name].delncattr("units_metadata")
     mine = shutil.copy(path, tmp_path / "mine.nc")
-    with netCDF4.Dataset(mine, "a") as raw:  # a user's own error field: nothing says it is a difference
-        raw["tas_error"].long_name = "error of my analysis"
+    with netCDF4.Dataset(mine, "a") as raw:  # a user's own fields
+        raw.renameVariable("tas_error", "tas_mine")
+        raw["tas_mine"].long_name = "my analysis"
+        raw["tas_spread"].long_name = "error of my analysis"
     values, missing = _read_back(path)
     for name in ("tas_error", "tas_spread"):
         np.testing.assert_allclose(values[name], written[name], rtol=0, atol=1e-4, err_msg=name)
         assert missing[name] == 0.0, name
-    assert _read_back(mine)[1]["tas_error"] == pytest.approx(0.5)
+    dataset = open_dataset([str(mine)])
+    try:
+        assert missing_fractions(dataset, ["tas_mine"])["tas_mine"] == pytest.approx(0.5)
+        np.testing.assert_allclose(dataset["tas_spread"].transpose("time", "lat", "lon").values,
+                                   written["tas_spread"], rtol=0, atol=1e-4)
+    finally:
+        dataset.close()
 
 
 def test_a_selected_model_level_keeps_no_formula_terms_naming_variables_the_file_lacks(tmp_path):
