@@ -277,7 +277,7 @@ def mask_invalid(dataset: xr.Dataset) -> xr.Dataset:
             kept = variable.copy(deep=False)
         else:
             limits_of[name] = low, high = limits
-            kept = variable.where((variable >= low) & (variable <= high))
+            kept = _within(variable, low, high)
         kept.attrs, kept.encoding = attrs, dict(variable.encoding)
         if limits is not None:  # what they read as missing: a cut tail is warned of (climann.data.valid_range_tails)
             kept.encoding.update(sample_outside_valid_range(variable, limits, status_codes=codes is not None))
@@ -285,6 +285,16 @@ def mask_invalid(dataset: xr.Dataset) -> xr.Dataset:
     warn_limit_types(dataset, limits_of)
     # a temperature below absolute zero is a code (HadISST's -1000 for sea ice); see climann.data.absolute_zero
     return masked_below_absolute_zero(dataset.assign(masked) if masked else dataset, limits_of, given=dataset)
+
+
+def _within(variable: xr.DataArray, low: float, high: float) -> xr.DataArray:
+    """``variable.where((variable >= low) & (variable <= high))``, the same dask graph and type
+    (xarray's promotion to one that holds NaN), built on the bare variable: the variable and
+    its condition share their coordinates, and xarray aligned them again at each of the four
+    operations, ~0.1 s per file of six variables (a folder of 300 daily GHRSST files spent
+    85 s of 305 s there, issue 15)."""
+    bare = variable.variable
+    return variable.copy(deep=False, data=bare.where((bare >= low) & (bare <= high)).data)
 
 
 #: The flag attributes of a variable whose flags are status codes read as missing
