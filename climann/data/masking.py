@@ -277,7 +277,7 @@ def mask_invalid(dataset: xr.Dataset) -> xr.Dataset:
             kept = variable.copy(deep=False)
         else:
             limits_of[name] = low, high = limits
-            kept = variable.where((variable >= low) & (variable <= high))
+            kept = _within(variable, low, high)
         kept.attrs, kept.encoding = attrs, dict(variable.encoding)
         if limits is not None:  # what they read as missing: a cut tail is warned of (climann.data.valid_range_tails)
             kept.encoding.update(sample_outside_valid_range(variable, limits, status_codes=codes is not None))
@@ -285,6 +285,28 @@ def mask_invalid(dataset: xr.Dataset) -> xr.Dataset:
     warn_limit_types(dataset, limits_of)
     # a temperature below absolute zero is a code (HadISST's -1000 for sea ice); see climann.data.absolute_zero
     return masked_below_absolute_zero(dataset.assign(masked) if masked else dataset, limits_of, given=dataset)
+
+
+def _within(variable: xr.DataArray, low: float, high: float) -> xr.DataArray:
+    """``variable.where((variable >= low) & (variable <= high))``: the values outside ``[low,
+    high]`` NaN, in the type xarray's ``where`` promotes to (one that holds NaN: integers to
+    float32 or float64), lazily in one dask operation (:func:`_within_block` of each block).
+    xarray's form built four dask operations per file and variable and aligned the variable's
+    coordinates at each: a folder of 300 daily GHRSST files of six variables spent 85 s of
+    305 s there (issue 15)."""
+    dtype = xr.Variable((), np.zeros((), variable.dtype)).where(True).dtype  # xarray's own promotion
+    values = variable.data
+    if hasattr(values, "map_blocks"):
+        masked = values.map_blocks(_within_block, low, high, dtype, dtype=dtype)
+    else:
+        masked = _within_block(np.asarray(values), low, high, dtype)
+    return variable.copy(deep=False, data=masked)
+
+
+def _within_block(block: np.ndarray, low: float, high: float, dtype: np.dtype) -> np.ndarray:
+    """A block of values with those outside ``[low, high]`` (and NaN) set to NaN, as ``dtype``."""
+    return np.where((block >= low) & (block <= high), block.astype(dtype, copy=False), np.nan).astype(dtype,
+                                                                                                    copy=False)
 
 
 #: The flag attributes of a variable whose flags are status codes read as missing

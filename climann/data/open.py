@@ -98,7 +98,7 @@ from climann.data.point_pairs import different_places_message, place_grid
 from climann.data.unitless_values import TrainingValues, check_unitless_values, checked_values
 from climann.data.units import convert_dataset, variable_units
 from climann.data.unplaced_variables import check_variables_placed
-from climann.data.used_files import files_in_use, fraction_files, mask_files
+from climann.data.used_files import FileHeaders, files_in_use, fraction_files, mask_files
 from climann.data.valid_range_tails import OUTSIDE_VALID_RANGE_KEY
 from climann.data.variable_sets import by_variable_sets, sharing_series
 from climann.data.variables import data_variable_names, with_levels_recorded
@@ -1110,15 +1110,16 @@ def open_dataset(
     """
     files = [Path(file) for file in path_list(files, name="files")]
     renames = renames if renames is not None else FileRenames(files, rename or {})
-    files = files_in_use(files, variables, renames,
-                         open_header=functools.partial(open_input, decode_cf=False, chunks={}), time_range=time_range)
+    header = functools.partial(open_input, decode_cf=False, chunks={})
+    headers = FileHeaders(renames, header)  # each file's header read once for the three choices below (issue 15)
+    files = files_in_use(files, variables, renames, open_header=header, time_range=time_range, headers=headers)
     if variables is None:
         files = files_on_grid_of(files, grid_of, renames)
     else:  # the fraction weighing a "where land" target is kept beside it when on its grid only
-        header = functools.partial(open_input, decode_cf=False, chunks={})
-        files = fractions_on_grid_of(files, fraction_files(files, variables, renames, open_header=header), grid_of,
-                                     renames)
-        masks = mask_files(files, variables, renames, open_header=header)  # a mesh_mask.nc: climann.data.land_masks
+        files = fractions_on_grid_of(files, fraction_files(files, variables, renames, open_header=header,
+                                                           headers=headers), grid_of, renames)
+        # a mesh_mask.nc: climann.data.land_masks
+        masks = mask_files(files, variables, renames, open_header=header, headers=headers)
         files = fractions_on_grid_of(files, masks, grid_of, renames, held=_MASK_HELD)
     opened = with_2d_coordinates(_open_group(files, renames, overlap, grid_of, variables, select, lags,
                                              time_range=time_range, climatologies=climatologies))

@@ -9,7 +9,7 @@ import pytest
 import xarray as xr
 
 from climann.data.info import describe, missing_fractions
-from climann.data.masking import VALID_RANGE_ATTRIBUTES
+from climann.data.masking import VALID_RANGE_ATTRIBUTES, mask_invalid
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
 
@@ -76,6 +76,19 @@ def test_masking_is_lazy(packed_sst):
     with dask.config.set(scheduler=raising):
         dataset = open_dataset([packed_sst[0]])
     assert dataset["v"].chunks is not None
+
+
+def test_a_valid_range_is_one_dask_operation_per_file_and_variable(packed_sst):
+    """Counted, not timed: xarray's where of (v >= low) & (v <= high) built four dask operations
+    for each file and variable (issue 15: 85 s of 305 s for 300 daily GHRSST files)."""
+    path, packed = packed_sst
+    with xr.open_dataset(path, chunks={}) as opened:
+        masked = mask_invalid(opened)
+        added = set(masked["v"].data.dask.layers) - set(opened["v"].data.dask.layers)
+        assert len(added) == 1
+        assert masked["v"].dtype == opened["v"].where(opened["v"] > 0).dtype  # xarray's promotion kept
+        expected = np.where((packed >= -300) & (packed <= 4000), packed * 0.01, np.nan)
+        np.testing.assert_array_equal(masked["v"].values, expected)
 
 
 def test_info_reports_the_missing_fraction_after_masking(packed_sst):

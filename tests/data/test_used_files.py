@@ -160,3 +160,28 @@ def test_a_land_sea_mask_on_another_grid_is_left_out_not_refused(tmp_path, caplo
     np.testing.assert_array_equal(opened["tas"].values, grid_dataset(n_years=1)["tas"].values)
     assert ("grd.nc, a land-sea mask: land stored as a value in the target is not looked for on its land "
             "(climann.data.land_masks); to have it looked for, give the mask on the target's grid") in caplog.text
+
+
+@pytest.mark.parametrize("n_files", [pytest.param(2, id="two-files"), pytest.param(6, id="six-files")])
+def test_each_file_s_header_is_read_once_when_a_run_opens_a_folder(tmp_path, monkeypatch, n_files):
+    """A folder of one file per period (GHRSST's daily files): which files hold the run's variables,
+    a land fraction and a land-sea mask are three questions of the same headers, each read once
+    (issue 15: three times, 900 readings for 300 daily files)."""
+    import climann.data.open as opening
+
+    full = grid_dataset(n_years=n_files)
+    files = []
+    for number, (_, year) in enumerate(full[["tas", "pred"]].groupby("time.year")):
+        files.append(tmp_path / f"part_{number}.nc")
+        year.to_netcdf(files[-1])
+    headers_read: list = []
+
+    def counted(path, **options):
+        if options.get("decode_cf") is False:
+            headers_read.append(path.name)
+        return open_input(path, **options)
+
+    monkeypatch.setattr(opening, "open_input", counted)
+    opened = open_dataset(files, grid_of="tas", variables=("tas", "pred"))
+    assert sorted(headers_read) == sorted(path.name for path in files)
+    np.testing.assert_array_equal(opened["tas"].values, full["tas"].values)
