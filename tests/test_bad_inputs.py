@@ -109,7 +109,7 @@ def _sample_file(tmp_path):
         pytest.param(_overlapping_files, [], "hist.nc and ssp.nc overlap in time \\(2001-07-15 … 2001-12-15, 6 time "
                      "steps in both", id="overlapping-files"),
         pytest.param(_zero_variance, [], "feature\\(s\\) pred do not vary", id="zero-variance"),
-        pytest.param(_constant_target, [], "the target tas does not vary over the training block \\(every value is "
+        pytest.param(_constant_target, ["--target", "tas"], "the target tas does not vary over the training block \\(every value is "
                      "273.5\\); there is nothing to learn", id="constant-target"),
     ],
 )
