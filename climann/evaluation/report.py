@@ -276,8 +276,8 @@ def _caption(metrics: dict) -> str:
     skill = f"skill = 1 − MSE/MSE_climatology{per}; " if _has_values(metrics, "skill_vs_climatology") else ""
     acc = ACC_TEXT + (UNCENTRED_TEXT if ("acc_uncentred", "unc. ACC") in table_columns(metrics) else "")
     acc = ONE_CELL_ACC_TEXT if one_cell(metrics) else acc
-    return (f"{metrics['target']} {in_parentheses(label)}, {weighting}: MSE in {squared}, RMSE, MAE and bias in {units}; "
-            f"{skill}{acc}")
+    return (f"{metrics['target']} {in_parentheses(label)}, {weighting}: MSE in {squared}, RMSE, MAE and bias in "
+            f"{units}; {skill}{acc}")
 
 
 def metrics_table(metrics: dict, *, width: int | None = None, notes: bool = True, title: bool = True) -> Table:
@@ -527,7 +527,7 @@ def ensemble_lines(metrics: dict) -> list[str]:
              "2, with its finite-ensemble correction of the MSE (1: spread matches the error; below 1: "
              "over-confident).", "",
              f"| split | spread{with_units} | RMSE of the mean{with_units} | spread–skill ratio | uncorrected | "
-             f"members' MSE{f' {in_parentheses(squared_units(units))}' if units else ''} |", "|---|---|---|---|---|---|"]
+             f"members' MSE{f' ({squared_units(units)})' if units else ''} |", "|---|---|---|---|---|---|"]
     for block, scores in ensemble["splits"].items():
         member_mse = ", ".join(_number(member["mse"].get(block)) for member in ensemble["members"])
         lines.append(f"| {block} | {_number(scores['spread'])} | {_number(scores['rmse'])} | "

@@ -838,8 +838,8 @@ def comparison_title(runs: Sequence[RunSummary]) -> str:
     first = runs[0]
     label, units, squared = units_texts(first.units)
     periods = [compact_periods(period) for period in sorted({run.test_period for run in runs})]
-    return (f"{first.target} {in_parentheses(label)}, test split {', '.join(periods)}, {runs_weighting(runs)}: MSE in {squared}, "
-            f"MAE in {units}")
+    return (f"{first.target} {in_parentheses(label)}, test split {', '.join(periods)}, {runs_weighting(runs)}: "
+            f"MSE in {squared}, MAE in {units}")
 
 
 def runs_weighting(runs: Sequence[RunSummary]) -> str:
