@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from climann.data.info import proposed_target
+from climann.data.info import target_proposal
 from climann.errors import ClimannError
 from climann.workflow.config import DEFAULT_SAMPLE_PATH, RunConfig, build_config
 
@@ -77,15 +77,20 @@ def check_default_target(config: RunConfig, settings: Mapping[str, Mapping]) -> 
     ClimannError
         No target given, files other than the sample's, and info proposes another variable
         than the default: "no target given …; climann info proposes 'precip' for data/cpc:
-        name it with --target precip …".
+        name it with --target precip …"; or info proposes no config, with info's reason: "no
+        target given …, and climann info proposes none for orog.nc: no time-varying variable …".
     """
     data = config.data
     if (settings.get("data", {}).get("target") is not None or data.paths == (DEFAULT_SAMPLE_PATH,)
             or data.rename or data.split_files):
         return
-    proposed = proposed_target(data.paths, overlap=data.overlap, select=data.select)
+    proposed, unusable = target_proposal(data.paths, overlap=data.overlap, select=data.select)
+    where = " ".join(data.paths)
+    if unusable:  # info refuses: its proposal is no target (orog.nc, a field without time)
+        raise ClimannError(
+            f"no target given (--target, [data] target), and climann info proposes none for {where}: {unusable} "
+            f"(climann info {where} describes the variables)")
     if proposed and proposed != data.target:
-        where = " ".join(data.paths)
         raise ClimannError(
             f"no target given (--target, [data] target): the default '{data.target}' is the sample dataset's, and "
             f"climann info proposes '{proposed}' for {where}; name the variable to predict: --target {proposed} "

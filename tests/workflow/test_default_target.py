@@ -70,3 +70,19 @@ def test_predictors_naming_the_default_target_are_not_told_as_the_target_listed_
     named = runner.invoke(app, ["train", "--data", str(tmp_path / "pr_tas.nc"), "--target", "tas", *predictors,
                                 "--out", str(tmp_path / "named"), *FAST])
     assert named.exit_code == 2 and "the target 'tas' is also listed as a predictor" in named.stderr, named.output
+
+
+def test_a_file_without_a_time_varying_variable_is_refused_with_infos_own_reason(tmp_path):
+    """orog(lat, lon) alone: train named info's "proposal" 'orog' (--target orog, then "no time coordinate found")
+    while info itself refuses, "no time-varying variable ... to predict" (rerun39 N2): train gives info's reason."""
+    orog = grid_dataset()[["static"]].rename(static="orog")
+    orog["orog"].attrs.update(units="m", standard_name="surface_altitude")
+    orog.to_netcdf(tmp_path / "orog.nc")
+    info = runner.invoke(app, ["info", str(tmp_path / "orog.nc")])
+    assert info.exit_code == 2 and "no time-varying variable on the latitude-longitude grid to predict" in info.stderr
+    result = runner.invoke(app, ["train", "--data", str(tmp_path / "orog.nc"), "--out", str(tmp_path / "run"), *FAST])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.replace("\n", " ").startswith(
+        f"climann: error: no target given (--target, [data] target), and climann info proposes none for "
+        f"{tmp_path / 'orog.nc'}: no time-varying variable on the latitude-longitude grid to predict")
+    assert "--target orog" not in result.stderr and not (tmp_path / "run").exists()
