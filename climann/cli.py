@@ -614,13 +614,14 @@ def train(
             settings = merge_settings(merge_settings(settings, assigned), overrides)
             if config:
                 refuse_config_without_data(settings, config)
+            from climann.workflow.default_target import check_default_target, refuse_default_target_first
+
+            refuse_default_target_first(settings)
             resolved = build_config(settings)
             if config:
                 from climann.workflow.config_paths import check_config_file_paths
 
                 check_config_file_paths(file_settings, config, [resolved])
-            from climann.workflow.default_target import check_default_target
-
             check_default_target(resolved, settings)
             # imported once the configuration is valid: a mistaken flag is told at once, not after
             # seconds of importing xarray, dask and matplotlib

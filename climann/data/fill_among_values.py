@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import shlex
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,9 +45,11 @@ import dask
 import numpy as np
 import xarray as xr
 
-from climann.data.fill_like import BlockReads, blocks_by_step, read_together, time_dimension
+from climann.data.fill_like import (DEFAULT_FILL_VALUES, NETCDF_TYPE_NAMES, BlockReads, blocks_by_step, read_together,
+                                    time_dimension)
 from climann.data.nonnegative import cannot_be_negative
-from climann.data.shell import input_and_copy, ncatted_attribute, attribute_command, ncatted_number, ncatted_type
+from climann.data.shell import (attribute_command, input_and_copy, is_zarr_store, ncatted_attribute, ncatted_number,
+                                ncatted_type)
 from climann.data.sources import as_file_stamps, variable_file, variable_where
 from climann.data.stored_values import FILL_ATTRIBUTES, unpacked
 
@@ -303,12 +306,43 @@ def _warn_one_file(name: str, variable: xr.DataArray, held: FillAmongValues, *, 
         removed = " and ".join(["the attribute" if not others else "it"]
                                + [f"the {other} that marks {same}" if deleted else f"{same} from the {other}"
                                   for other, deleted in others])
+        command, unpack, then = attribute_command(edits, files), _default_fill_code(record, key), ""
+        if unpack is not None and not is_zarr_store(shlex.split(files)[0]):
+            copy = shlex.quote(shlex.split(files)[1])
+            command = f"{command} && ncpdq -O -U {copy} {copy}"
+            then = (f", and unpack the copy to floats (ncpdq -U), so that no code {unpack[0]} is left for netCDF to "
+                    f"read as the default fill value of {unpack[1]}")
         _log.warning(
             f"'{name}' in {where_held} has {key} {marks}, and {reason}: {marked} of its {size} values "
             f"({100 * marked / size:.3g} %) are read as missing (CF §2.5.1); if they are data, remove "
-            f"{removed} in a copy: {attribute_command(edits, files)}"
+            f"{removed} in a copy{then}: {command}"
         )
         return
+
+
+def _default_fill_code(record: FileMarks, key: str) -> tuple[int, str] | None:
+    """The code and netCDF type name when ``record``'s variable is stored packed (``scale_factor``
+    or ``add_offset``) in an integer type whose default fill value (:data:`DEFAULT_FILL_VALUES`,
+    NUG "Fill Values") the attribute ``key`` holds: ECMWF's packed int16 with ``_FillValue`` and
+    ``missing_value`` -32767 (rerun39 N1). Deleting the attributes leaves the code, which the
+    netCDF default fill of short then marks (:mod:`climann.data.fill_like` warned at every later
+    run, advising to set ``_FillValue`` back); unpacked to floats (``ncpdq -U``, NCO manual,
+    "ncpdq": unpacking), the values are data with no code. None otherwise, or when the file
+    cannot be read again."""
+    if record.open_stored is None:
+        return None
+    try:
+        with record.open_stored() as raw:
+            stored = raw[record.name]
+            attributes = {**stored.encoding, **stored.attrs}
+            code = stored.dtype.str[1:]
+            mark = np.atleast_1d(attributes.get(key))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if code not in DEFAULT_FILL_VALUES or not ({"scale_factor", "add_offset"} & set(attributes)):
+        return None
+    default = DEFAULT_FILL_VALUES[code]
+    return (default, NETCDF_TYPE_NAMES[code]) if (mark == default).any() else None
 
 
 def _unmarking(record: FileMarks, key: str, values: Sequence[float]) -> tuple[list[str], list[tuple[str, bool]]]:

@@ -70,9 +70,9 @@ from climann.data.time_axis import date_text
 from climann.errors import ClimannError
 
 __all__ = ["DEFAULT_FILL_VALUES", "FILL_LIKE_CHECKED_STEPS", "FILL_LIKE_VALUES", "INTEGER_EXTREMES",
-           "REFUSED_AT_LEAST", "USUAL_FILL_VALUES", "BlockReads", "FillLike", "FillLikeCount", "blocks_by_place",
-           "blocks_by_step", "checked_step_numbers", "checked_steps", "command_files", "counts_by_step",
-           "fill_like_counts", "fill_like_values", "marking_fix", "name_in_command",
+           "NETCDF_TYPE_NAMES", "REFUSED_AT_LEAST", "USUAL_FILL_VALUES", "BlockReads", "FillLike", "FillLikeCount",
+           "blocks_by_place", "blocks_by_step", "checked_step_numbers", "checked_steps", "command_files",
+           "counts_by_step", "fill_like_counts", "fill_like_values", "marking_fix", "name_in_command",
            "planned_counts_by_step", "planned_fill_like_counts", "read_together", "refuse_huge_fill_like_values",
            "steps_text", "time_dimension", "warn_fill_like_values"]
 
@@ -134,14 +134,14 @@ DEFAULT_FILL_VALUES = {"i2": -32767, "u2": 65535, "i4": -2147483647, "u4": 42949
                        "i8": -9223372036854775806, "u8": 18446744073709551614}
 
 #: The netCDF names of the types in :data:`DEFAULT_FILL_VALUES`, for the messages.
-_NETCDF_TYPE_NAMES = {"i2": "short", "u2": "ushort", "i4": "int", "u4": "uint", "i8": "int64", "u8": "uint64"}
+NETCDF_TYPE_NAMES = {"i2": "short", "u2": "ushort", "i4": "int", "u4": "uint", "i8": "int64", "u8": "uint64"}
 
 #: The lowest and highest values of each integer type but the bytes, by NumPy type code, which
 #: writers use as fill values as they do the default fills one step inside them (short's
 #: -32768 and 32767: the IRI Data Library's packed ``missing_value -32768``, NOAA PSL's
 #: ``_FillValue 32767s``); the highest value of an unsigned type is its default fill.
 INTEGER_EXTREMES = {code: ((("lowest", int(np.iinfo(code).min)),) if code[0] == "i" else ())
-                    + (("highest", int(np.iinfo(code).max)),) for code in _NETCDF_TYPE_NAMES}
+                    + (("highest", int(np.iinfo(code).max)),) for code in NETCDF_TYPE_NAMES}
 
 #: How many values at the top of a packed integer type's range are looked for as class codes
 #: (:func:`fill_like_values`): MODIS's land-cover codes of LAI/FPAR, 248-254 below the fill 255
@@ -285,7 +285,7 @@ def _fill_like_values_stored_as(variable: xr.DataArray, codes: bool = False) -> 
         decoded = unpacked(np.asarray(default, kind), variable.encoding, dtype)[()]
         if not any(decoded in item.decoded for item in found):
             found.append(FillLike(default, (decoded,), _stored_value(variable, decoded),
-                                  default_of=_NETCDF_TYPE_NAMES[code]))
+                                  default_of=NETCDF_TYPE_NAMES[code]))
     packed = "scale_factor" in variable.encoding or "add_offset" in variable.encoding
     for end, extreme in INTEGER_EXTREMES.get(code, ()):
         if packed and end == "highest":
@@ -296,7 +296,7 @@ def _fill_like_values_stored_as(variable: xr.DataArray, codes: bool = False) -> 
                            and _marks_own_fill(variable, kind) else None)
         if not any(decoded in item.decoded for item in found):
             found.append(FillLike(extreme, (decoded,), _stored_value(variable, decoded),
-                                  extreme_of=f"the {end} value of {_NETCDF_TYPE_NAMES[code]}",
+                                  extreme_of=f"the {end} value of {NETCDF_TYPE_NAMES[code]}",
                                   minimum_if_held=minimum_if_held))
     found += _top_codes(variable, found) if codes else []
     if CONVERSIONS_KEY not in variable.encoding:
@@ -329,7 +329,7 @@ def _top_codes(variable: xr.DataArray, found: Sequence[FillLike]) -> list[FillLi
     kind, encoding = read_type(variable), variable.encoding
     if kind.kind not in "iu" or not ("scale_factor" in encoding or "add_offset" in encoding):
         return []
-    name = {**_NETCDF_TYPE_NAMES, **_BYTE_TYPE_NAMES}.get(kind.str[1:], str(kind))
+    name = {**NETCDF_TYPE_NAMES, **_BYTE_TYPE_NAMES}.get(kind.str[1:], str(kind))
     top, codes = int(np.iinfo(kind).max), []
     for code in range(top - TOP_CODES + 1, top + 1):
         decoded = unpacked(np.asarray(code, kind), encoding, variable.dtype)[()]

@@ -186,12 +186,46 @@ def proposed_target(paths: str | Sequence[str], *, overlap: str = "error",
     ClimannError
         As :func:`describe`.
     """
+    return target_proposal(paths, overlap=overlap, select=select)[0]
+
+
+def target_proposal(paths: str | Sequence[str], *, overlap: str = "error",
+                    select: Mapping[str, object] | None = None) -> tuple[str, str]:
+    """The target :func:`describe` chooses for ``paths`` (:func:`proposed_target`) and, where its
+    config section proposes none for it, info's reason: ``("orog", "no time-varying variable on the
+    latitude-longitude grid to predict")`` for a file of orography alone, where ``climann info``
+    refuses (rerun39 N2: train named 'orog' as info's proposal).
+
+    Parameters
+    ----------
+    paths : str or sequence of str
+        Files, glob patterns or directories, as in ``[data] paths``.
+    overlap : {"error", "first", "last"}
+        As ``[data] overlap``.
+    select : mapping of dimension name to value, optional
+        As ``[data] select``.
+
+    Returns
+    -------
+    tuple of str
+        The variable's name (``""`` when there is none) and why info proposes no config with it
+        (``""`` when it does, or when the grid has no latitude or longitude: the grid's problem,
+        which train tells in its own words).
+
+    Raises
+    ------
+    ClimannError
+        As :func:`describe`.
+    """
     files, _, forecasts, choice, opened, stations = _opened_for_info(path_list(paths), overlap=overlap, select=select)
     try:
         dataset, _, names = _shown_dataset(opened, files, forecasts,
                                            {**choice, **dict(select or {}), **{s.dim: s.first for s in stations}})
         grid, _ = _find_grid(dataset)
-        return _target_choice(dataset, names, grid)[0]
+        target = _target_choice(dataset, names, grid)[0]
+        if "latitude" not in grid or "longitude" not in grid:
+            return target, ""
+        return target, _unusable_target_reason(dataset, grid, target, files)
     finally:
         opened.close()
 
@@ -1163,6 +1197,29 @@ def _relative_paths_note(paths: Sequence[str]) -> list[str]:
                        f"{here}: train from there, or make them absolute")]
 
 
+def _unusable_target_reason(dataset: xr.Dataset, grid: dict[str, str], target: str, files: Sequence[Path], *,
+                            see: str = "") -> str:
+    """Why :func:`_config_section` proposes no config for ``target`` on a grid with latitude and
+    longitude: dates as text or along another dimension, no time-varying target (a field with
+    no time axis, as a file of orography only), a time axis not decoded; ``""`` when none.
+    ``see`` follows the reasons told in the report's Time section (`` (see Time above)``)."""
+    texts = text_dates_in(dataset) if "time" not in grid else {}
+    if texts:
+        name = next(iter(texts.values())).name
+        return f"no time coordinate: the dates are text in '{name}'{see}"
+    age = _undimensioned_age(dataset, grid)
+    if age is not None:
+        return (f"no time coordinate: '{age.name}' along '{age.dim}' dates the samples; make it the "
+                f"dimension{see}")
+    if not target or "time" not in grid or grid["time"] not in dataset[target].dims:
+        return NO_TIME_VARYING_TARGET
+    return _undecoded_time_reason(dataset[grid["time"]], files) or ""
+
+
+#: Why a file whose variables have no time axis (orography alone) has no target to propose.
+NO_TIME_VARYING_TARGET = "no time-varying variable on the latitude-longitude grid to predict"
+
+
 def _config_section(
     paths: Sequence[str], dataset: xr.Dataset, names: list[str], grid: dict[str, str], *, overlap: str = "error",
     problems: dict[str, str] | None = None, files: Sequence[Path] = (),
@@ -1185,19 +1242,9 @@ def _config_section(
     firsts = {dim: several.first for dim, several in stations.items()}
     selection = {**(forecast_choice or {}), **(given or {}), **firsts,
                  **(_target_selection(dataset, target, grid) if target else {})}
-    texts = text_dates_in(dataset) if "time" not in grid else {}
-    if texts:
-        name = next(iter(texts.values())).name
-        return f"{_NO_CONFIG}no time coordinate: the dates are text in '{name}' (see Time above)"
-    age = _undimensioned_age(dataset, grid)
-    if age is not None:
-        return (f"{_NO_CONFIG}no time coordinate: '{age.name}' along '{age.dim}' dates the samples; make it the "
-                "dimension (see Time above)")
-    if not target or "time" not in grid or grid["time"] not in dataset[target].dims:
-        return f"{_NO_CONFIG}no time-varying variable on the latitude-longitude grid to predict"
-    undecoded = _undecoded_time_reason(dataset[grid["time"]], files)
-    if undecoded:
-        return f"{_NO_CONFIG}{undecoded}"
+    unusable = _unusable_target_reason(dataset, grid, target, files, see=" (see Time above)")
+    if unusable:
+        return f"{_NO_CONFIG}{unusable}"
     # given, forecast_choice and the stations' firsts were applied when the files were opened, as
     # train applies them: chosen again from the one value left, a value train takes among several
     # (depth=1.54138 of 1.541375) was refused (break37a C2); only the target's first level is new.

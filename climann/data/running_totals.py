@@ -39,8 +39,11 @@ file (a total since 1 January at each 1 January) is left missing, as across file
 data by the step they fall in. A total whose words date its start within each year (growing
 degree days "accumulated since 1 January", a season's snowfall "since 1 September",
 :func:`since_a_date`) is refused as the seasonal index it is, not in a simulation's words
-(break38c R2): it restarts at that date each year, and trained on, the network learns how far
-into the season a step is rather than the step's own amount.
+(break38c R2), and so is a total whose values restart on one date each year, daily SNOTEL's
+"Precipitation Accumulation" on 1 October (:func:`yearly_restart_date`, rerun39 N3), and one
+"to date" of a year or season ("Water year to date precipitation"): it restarts at that date
+each year, and trained on, the network learns how far into the season a step is rather than the
+step's own amount.
 
 WRF run with ``bucket_mm`` > 0 resets ``RAINNC`` and ``RAINC`` by that amount each time they pass
 it and counts the resets in ``I_RAINNC`` and ``I_RAINC``: a difference across a reset is
@@ -70,9 +73,9 @@ from climann.data.sources import name_in_file, source_files, variable_where
 from climann.data.units import described_as_anomaly, is_rate, water_quantity
 from climann.errors import ClimannError
 
-__all__ = ["MIN_EVIDENCE", "RESTART_RULE", "across_files_command", "grows_without_falling", "planned_running_totals",
-           "refuse_running_totals", "running_total_reason", "since_a_date", "step_amounts_command", "step_sums",
-           "sum_from_one_start"]
+__all__ = ["MIN_EVIDENCE", "MIN_YEARLY_RESTARTS", "RESTART_RULE", "across_files_command", "grows_without_falling",
+           "planned_running_totals", "refuse_running_totals", "running_total_reason", "since_a_date",
+           "step_amounts_command", "step_sums", "sum_from_one_start", "yearly_restart_date"]
 
 #: Words of a ``long_name`` or ``description`` that say a total since a start.
 _SINCE_A_START = re.compile(
@@ -95,6 +98,12 @@ _SINCE_A_DATE = re.compile(
     r"|\b(?:since|from)\s+the\s+(?:start|beginning|first\s+day)\s+of\s+(?:the\s+|each\s+)?"
     r"(?:(?:calendar|water|hydrological|agricultural)\s+)?(?:year|(?:growing\s+|snow\s+|rainy\s+)?season)\b",
     re.IGNORECASE)
+
+#: Words of a total since the start of a year or season, "to date" ("Water year to date
+#: precipitation", "year-to-date", "season to date"): a seasonal total, restarting each year.
+_TO_DATE = re.compile(
+    r"\b(?:(?P<kind>(?:calendar|water|hydrological|agricultural)\s+year|year|(?:growing\s+|snow\s+|rainy\s+)?season)"
+    r")[\s-]+to[\s-]+date\b", re.IGNORECASE)
 
 #: WRF's words: a description that begins with "ACCUMULATED" ("ACCUMULATED TOTAL GRID SCALE
 #: PRECIPITATION") …
@@ -210,7 +219,8 @@ def running_total_reason(name: str, variable: xr.DataArray, dataset: xr.Dataset)
     if step_sums(dataset, variable):
         return None  # totals over each step's own cell, said in CF's terms
     for key, text in _words(variable):
-        if _SINCE_A_START.search(text) or (_ACCUMULATED_FIRST.search(text) and not _WINDOW_WORDS.search(text)):
+        if (_SINCE_A_START.search(text) or _TO_DATE.search(text)
+                or (_ACCUMULATED_FIRST.search(text) and not _WINDOW_WORDS.search(text))):
             return f"its {key} '{text}'"
     return None
 
@@ -291,7 +301,8 @@ def planned_running_totals(dataset: xr.Dataset, names: Sequence[str], *, shared:
     Returns
     -------
     climann.data.fill_like.BlockReads
-        Its answer: the names found, in the order of ``names``.
+        Its answer: the names found, in the order of ``names``, each with the date of each year at
+        which its values restart (:func:`yearly_restart_date`; None when they do not say one).
     """
     chosen = [name for name in names if name in dataset.data_vars and _checked_by_values(name, dataset[name])
               and running_total_reason(name, dataset[name], dataset) is None and not step_sums(dataset, dataset[name])]
@@ -301,11 +312,63 @@ def planned_running_totals(dataset: xr.Dataset, names: Sequence[str], *, shared:
         arrays.append((variable.data, variable.dims.index(time_dimension(variable)), _falls_and_grows, 4))
     reads = planned_counts_by_step(arrays, shared=[name in shared for name in chosen])
 
-    def finish(parts: Sequence[np.ndarray]) -> list[str]:
-        return [name for name, counts in zip(chosen, reads.finish(parts), strict=True)
-                if grows_without_falling(counts)]
+    def finish(parts: Sequence[np.ndarray]) -> dict[str, str | None]:
+        return {name: yearly_restart_date(dataset, dataset[name], counts)
+                for name, counts in zip(chosen, reads.finish(parts), strict=True) if grows_without_falling(counts)}
 
     return BlockReads(reads.tasks, finish)
+
+
+#: The least number of restarts, each in its own year on one date, that say a total restarts each
+#: year (:func:`yearly_restart_date`): one restart could as well be a new simulation's.
+MIN_YEARLY_RESTARTS = 2
+
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December")
+
+
+def yearly_restart_date(dataset: xr.Dataset, variable: xr.DataArray, counts: np.ndarray) -> str | None:
+    """The date of each year at which a total found by its values (:func:`grows_without_falling`)
+    restarts, as words of :func:`since_a_date` ("since 1 October"), where its restarts (steps where
+    more than :data:`FALLING_SHARE` of the cells fall) are at least :data:`MIN_YEARLY_RESTARTS`,
+    each in its own year, all at steps of one month and day, each a day after the step before
+    (daily or finer steps date the restart to the day); None otherwise (a simulation's restarts;
+    restarts between steps further apart, whose day the values cannot tell). SNOTEL's
+    "Precipitation Accumulation" restarts on 1 October, its water year's start (rerun39 N3).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        Holding the time coordinate.
+    variable : xarray.DataArray
+        The total, with a time dimension.
+    counts : numpy.ndarray
+        Shape (4, n_steps): :func:`_falls_and_grows` of its blocks.
+
+    Returns
+    -------
+    str or None
+    """
+    falling, compared = np.asarray(counts[0]), np.asarray(counts[1])
+    steps = np.flatnonzero((compared > 0) & (falling > FALLING_SHARE * compared))
+    time = time_dimension(variable)
+    if steps.size < MIN_YEARLY_RESTARTS or time is None or time not in dataset.coords:
+        return None
+    stamps = dataset[time]
+    if stamps.dtype.kind not in "MO":  # undecoded
+        return None
+    try:
+        at = stamps.isel({time: steps})
+        before = stamps.isel({time: steps - 1})
+        months, days, years = (np.asarray(getattr(at.dt, part).values) for part in ("month", "day", "year"))
+        apart = np.asarray((at - before).values)
+    except (TypeError, AttributeError, ValueError):
+        return None
+    one_day = np.timedelta64(1, "D")
+    if (len(set(zip(months.tolist(), days.tolist(), strict=True))) != 1 or len(set(years.tolist())) != steps.size
+            or not all(gap <= one_day for gap in apart)):
+        return None
+    return f"since {int(days[0])} {_MONTH_NAMES[int(months[0]) - 1]}"
 
 
 #: The Python (xarray) that writes the amount of each step of one file: ``python -c SCRIPT IN
@@ -430,7 +493,7 @@ def across_files_command(files: Sequence[str | Path], names: Sequence[str], time
 
 
 def refuse_running_totals(dataset: xr.Dataset, names: Sequence[str], *, where: str,
-                          found: Sequence[str] = ()) -> None:
+                          found: Sequence[str] | Mapping[str, str | None] = ()) -> None:
     """Refuse target or predictors that are totals accumulated since a start, by their words
     (:func:`running_total_reason`) or their values (``found``, :func:`planned_running_totals`),
     with the line that writes the amount of each step (:func:`step_amounts_command`).
@@ -443,8 +506,10 @@ def refuse_running_totals(dataset: xr.Dataset, names: Sequence[str], *, where: s
         The run's target and predictors.
     where : str
         The files, when a variable does not record its own.
-    found : sequence of str
-        The variables whose values grow without falling.
+    found : sequence of str, or mapping of str to str or None
+        The variables whose values grow without falling (:func:`planned_running_totals`), with
+        the date of each year at which they restart where their values say one
+        (:func:`yearly_restart_date`): refused as seasonal totals since that date.
 
     Raises
     ------
@@ -455,42 +520,57 @@ def refuse_running_totals(dataset: xr.Dataset, names: Sequence[str], *, where: s
     for name in names:
         if name in dataset.data_vars and (reason := running_total_reason(name, dataset[name], dataset)):
             reasons[name] = reason
+    dated = {name: date for name, date in found.items() if date} if isinstance(found, Mapping) else {}
     for name in found:
-        reasons.setdefault(name, "its values: never negative, and within each file they never fall from one "
+        reasons.setdefault(name, f"its values: never negative, and within each file they fall only on "
+                                 f"{_restart_steps_text(dated[name])}, and grow between" if name in dated else
+                                 "its values: never negative, and within each file they never fall from one "
                                  "step to the next while they grow")
     if not reasons:
         return
-    raise ClimannError(_refusal(dataset, reasons, where=where))
+    raise ClimannError(_refusal(dataset, reasons, where=where, dated=dated))
+
+
+def _restart_steps_text(date: str) -> str:
+    """Where a total found by its values restarts: "1 October each year" of "since 1 October"."""
+    return f"{date.removeprefix('since ')} each year"
 
 
 def since_a_date(variable: xr.DataArray) -> str | None:
     """The words of ``variable``'s ``long_name`` or ``description`` that say it is accumulated since
     a date of each year (:data:`_SINCE_A_DATE`: "since 1 January", "since the start of the water
-    year"), a seasonal index that restarts there each year; None when none do (a simulation's
-    total, or a total its words do not date).
+    year"; :data:`_TO_DATE`: "Water year to date", read as "since the start of the water year"), a
+    seasonal index that restarts there each year; None when none do (a simulation's total, or a
+    total its words do not date).
 
     Examples
     --------
     >>> import xarray as xr
     >>> since_a_date(xr.DataArray(0.0, attrs={"long_name": "growing degree days accumulated since 1 January"}))
     'since 1 January'
+    >>> since_a_date(xr.DataArray(0.0, attrs={"long_name": "Water year to date precipitation"}))
+    'since the start of the water year'
     >>> since_a_date(xr.DataArray(0.0, attrs={"long_name": "rain accumulated since 1 January 1979"})) is None
     True
     """
     for _, text in _words(variable):
         if (found := _SINCE_A_DATE.search(text)) is not None:
             return found.group(0)
+        if (found := _TO_DATE.search(text)) is not None:  # "Water year to date precipitation"
+            return f"since the start of the {' '.join(found.group('kind').lower().split())}"
     return None
 
 
-def _head(dataset: xr.Dataset, reasons: Mapping[str, str], *, where: str) -> str:
+def _head(dataset: xr.Dataset, reasons: Mapping[str, str], *, where: str,
+          dated: Mapping[str, str] | None = None) -> str:
     """What the totals of :func:`refuse_running_totals` are and why they mislead the network: a
-    seasonal index when the words of each say a date of each year (:func:`since_a_date`), else a
-    simulation's total (WRF's wording)."""
+    seasonal index when the words of each say a date of each year (:func:`since_a_date`) or its
+    values restart on one (``dated``, :func:`yearly_restart_date`), else a simulation's total
+    (WRF's wording)."""
     first = next(iter(reasons))
     what = "; ".join(f"{name}: {reason}" for name, reason in reasons.items())
     are = f"{', '.join(reasons)} in {variable_where(dataset[first], where)} {'are' if len(reasons) > 1 else 'is'}"
-    dates = [since_a_date(dataset[name]) for name in reasons]
+    dates = [since_a_date(dataset[name]) or (dated or {}).get(name) for name in reasons]
     if all(dates):
         said = " and ".join(dict.fromkeys(str(date) for date in dates))
         return (f"{are} {'seasonal indices' if len(reasons) > 1 else 'a seasonal index'} accumulated {said} each "
@@ -503,7 +583,8 @@ def _head(dataset: xr.Dataset, reasons: Mapping[str, str], *, where: str) -> str
             f"network learns how long the run has gone, and 'persistence' scores the step's own amount as its error")
 
 
-def _refusal(dataset: xr.Dataset, reasons: Mapping[str, str], *, where: str) -> str:
+def _refusal(dataset: xr.Dataset, reasons: Mapping[str, str], *, where: str,
+             dated: Mapping[str, str] | None = None) -> str:
     """The one line of :func:`refuse_running_totals`."""
     first = next(iter(reasons))
     files = source_files(dataset[first])
@@ -511,8 +592,8 @@ def _refusal(dataset: xr.Dataset, reasons: Mapping[str, str], *, where: str) -> 
     totals = [*reasons, *(name for name in dataset.data_vars if name not in reasons
                           and source_files(dataset[name]) == files
                           and running_total_reason(str(name), dataset[name], dataset))]
-    head = _head(dataset, reasons, where=where)
-    seasonal = all(since_a_date(dataset[name]) for name in reasons)
+    head = _head(dataset, reasons, where=where, dated=dated)
+    seasonal = all(since_a_date(dataset[name]) or (dated or {}).get(name) for name in reasons)
     restarts = _SEASONAL_RESTARTS if seasonal else RESTART_RULE
     try:
         time = find_coordinate(dataset, "time")

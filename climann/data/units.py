@@ -288,6 +288,30 @@ def squared_units(units: str, *, square: str = "²") -> str:
     return f"({shown}){square}"
 
 
+def in_parentheses(units: str) -> str:
+    """Units in parentheses, as a label writes them after a name (``tas (K)``): units already
+    wholly in one pair of parentheses, ERA5's ``"(0 - 1)"``, as they are, not wrapped again
+    (rerun39 N6: ``fal ((0 - 1)), area-weighted``), as :func:`squared_units` squares them.
+
+    Parameters
+    ----------
+    units : str
+        Units as a caption shows them (a temperature scale already by its symbol).
+
+    Returns
+    -------
+    str
+        ``"(K)"`` for ``"K"``, ``"(0 - 1)"`` for ``"(0 - 1)"``, ``"((a) (b))"`` for ``"(a) (b)"``.
+
+    Examples
+    --------
+    >>> in_parentheses("K"), in_parentheses("(0 - 1)"), in_parentheses("W m-2")
+    ('(K)', '(0 - 1)', '(W m-2)')
+    """
+    shown = units.strip()
+    return shown if _one_pair_of_parentheses(shown) else f"({shown})"
+
+
 def _one_pair_of_parentheses(text: str) -> bool:
     """Whether ``text`` is wholly in one pair of parentheses: ``(0 - 1)``, not ``(a) (b)``."""
     if not (text.startswith("(") and text.endswith(")")):

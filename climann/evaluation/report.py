@@ -18,7 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from climann.data.splits import compact_periods
-from climann.data.units import difference_units, squared_units
+from climann.data.units import difference_units, in_parentheses, squared_units
 from climann.evaluation.baselines import WHOLE_RECORD, is_smoothed
 from climann.evaluation.cell_measures import WHOLE_CELLS, weighting_text
 from climann.evaluation.scores import note_lines, score_note_lines
@@ -276,8 +276,8 @@ def _caption(metrics: dict) -> str:
     skill = f"skill = 1 − MSE/MSE_climatology{per}; " if _has_values(metrics, "skill_vs_climatology") else ""
     acc = ACC_TEXT + (UNCENTRED_TEXT if ("acc_uncentred", "unc. ACC") in table_columns(metrics) else "")
     acc = ONE_CELL_ACC_TEXT if one_cell(metrics) else acc
-    return (f"{metrics['target']} ({label}), {weighting}: MSE in {squared}, RMSE, MAE and bias in {units}; "
-            f"{skill}{acc}")
+    return (f"{metrics['target']} {in_parentheses(label)}, {weighting}: MSE in {squared}, RMSE, MAE and bias in "
+            f"{units}; {skill}{acc}")
 
 
 def metrics_table(metrics: dict, *, width: int | None = None, notes: bool = True, title: bool = True) -> Table:
@@ -398,7 +398,7 @@ def _compact_title(metrics: dict, shown: list[str]) -> str:
     if in_units:
         listed = f"{', '.join(in_units[:-1])} and {in_units[-1]}" if len(in_units) > 1 else in_units[0]
         parts.append(f"{listed} in {units}")
-    return f"{metrics['target']} ({label}), {weighting}" + (f": {'; '.join(parts)}" if parts else "")
+    return f"{metrics['target']} {in_parentheses(label)}, {weighting}" + (f": {'; '.join(parts)}" if parts else "")
 
 
 def _compact_caption(metrics: dict, left_out: list[str]) -> list[str]:
@@ -520,7 +520,7 @@ def ensemble_lines(metrics: dict) -> list[str]:
     if not ensemble:
         return []
     units = difference_units(metrics.get("units", ""))  # a spread and an RMSE are differences
-    with_units = f" ({units})" if units else ""
+    with_units = f" {in_parentheses(units)}" if units else ""
     seeds = ", ".join(str(seed) for seed in ensemble["seeds"])
     lines = [f"Ensemble of {ensemble['size']} networks (seeds {seeds}): the model rows score their mean. Spread: "
              f"the members' standard deviation (ddof = {ensemble['spread_ddof']}); spread–skill ratio as WeatherBench "

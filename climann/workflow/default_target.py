@@ -11,17 +11,54 @@ proposes it too, and else refuses, naming what info proposes.
 
 Files renamed by ``[data] rename`` or split by ``[data] split_files`` are not checked: info reads
 neither, so its proposal is not of the files the run reads.
+
+This refusal comes before the configuration's own checks that read the default as a target
+the user named (:func:`refuse_default_target_first`): ``train --data pr_tas.nc --predictors tas``
+was told "the target 'tas' is also listed as a predictor" of a target never named (rerun39 N4).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from climann.data.info import proposed_target
+from climann.data.info import target_proposal
 from climann.errors import ClimannError
-from climann.workflow.config import DEFAULT_SAMPLE_PATH, RunConfig
+from climann.workflow.config import DEFAULT_SAMPLE_PATH, RunConfig, build_config
 
-__all__ = ["check_default_target"]
+__all__ = ["check_default_target", "refuse_default_target_first"]
+
+#: The ``[data]`` keys whose check reads the default target as one the user named: the
+#: predictors (a predictor equal to the target); the lags refer to it by name but are checked later.
+_KEYS_NAMING_THE_TARGET = ("predictors",)
+
+
+def refuse_default_target_first(settings: Mapping[str, Mapping]) -> None:
+    """:func:`check_default_target` on settings not yet built, so that a run without a target is
+    told so before :func:`~climann.workflow.config.build_config` reads train's default as a target
+    the user named ("the target 'tas' is also listed as a predictor" where info proposes ``pr``).
+
+    The settings are built without :data:`_KEYS_NAMING_THE_TARGET`; settings that fail for
+    another reason are left to :func:`~climann.workflow.config.build_config` to refuse.
+
+    Parameters
+    ----------
+    settings : mapping
+        ``{section: {key: value}}``, config file, ``--set`` and flags merged.
+
+    Raises
+    ------
+    ClimannError
+        As :func:`check_default_target`.
+    """
+    data = settings.get("data", {})
+    if not isinstance(data, Mapping) or data.get("target") is not None:
+        return
+    probe = {**settings, "data": {key: value for key, value in data.items() if key not in _KEYS_NAMING_THE_TARGET}}
+    try:
+        config = build_config(probe)
+    except ClimannError:
+        return  # another fault of the settings: build_config tells it
+    check_default_target(config, settings)
 
 
 def check_default_target(config: RunConfig, settings: Mapping[str, Mapping]) -> None:
@@ -40,15 +77,20 @@ def check_default_target(config: RunConfig, settings: Mapping[str, Mapping]) -> 
     ClimannError
         No target given, files other than the sample's, and info proposes another variable
         than the default: "no target given …; climann info proposes 'precip' for data/cpc:
-        name it with --target precip …".
+        name it with --target precip …"; or info proposes no config, with info's reason: "no
+        target given …, and climann info proposes none for orog.nc: no time-varying variable …".
     """
     data = config.data
     if (settings.get("data", {}).get("target") is not None or data.paths == (DEFAULT_SAMPLE_PATH,)
             or data.rename or data.split_files):
         return
-    proposed = proposed_target(data.paths, overlap=data.overlap, select=data.select)
+    proposed, unusable = target_proposal(data.paths, overlap=data.overlap, select=data.select)
+    where = " ".join(data.paths)
+    if unusable:  # info refuses: its proposal is no target (orog.nc, a field without time)
+        raise ClimannError(
+            f"no target given (--target, [data] target), and climann info proposes none for {where}: {unusable} "
+            f"(climann info {where} describes the variables)")
     if proposed and proposed != data.target:
-        where = " ".join(data.paths)
         raise ClimannError(
             f"no target given (--target, [data] target): the default '{data.target}' is the sample dataset's, and "
             f"climann info proposes '{proposed}' for {where}; name the variable to predict: --target {proposed} "

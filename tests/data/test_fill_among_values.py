@@ -239,3 +239,51 @@ def test_a_missing_value_that_marks_the_fill_and_another_value_keeps_the_other(t
     subprocess.run(shlex.split(command), check=True, capture_output=True)
     with xr.open_dataset(tmp_path / "v_fixed.nc") as fixed:
         np.testing.assert_array_equal(fixed["v"].values, np.where(values == -999.0, np.nan, values))
+
+
+def test_ecmwf_packed_codes_that_are_data_are_unpacked_so_that_no_default_fill_warning_follows(tmp_path, monkeypatch,
+                                                                                               capsys):
+    """rerun39 N1: after the advised ncatted deleted tcno2's _FillValue and missing_value -32767 (a code the
+    packing gave to data), every later info and train warned that -32767 is netCDF's default fill value of
+    short and advised setting _FillValue back. The advice now unpacks the copy (ncpdq -U): run as printed with
+    NCO, the copy's tcno2 are floats equal to numpy's decoding of every code, -32767 included, and neither
+    that warning nor any other about tcno2 follows."""
+    import functools
+    import re
+    import shutil
+    import subprocess
+
+    from climann.data.info import describe
+    from climann.data.notes import forget_notes
+    from climann.workflow.preparation import INFO_VALUES_LIMIT_GB, check_trains
+    from climann.workflow.progress import warnings_on_stderr
+
+    forget_notes()
+    monkeypatch.chdir(tmp_path)
+    stored = _ecmwf_packed(tmp_path / "cams.nc")
+    with warnings_on_stderr():
+        describe(["cams.nc"], check=functools.partial(check_trains, values_up_to_gb=INFO_VALUES_LIMIT_GB))
+    lines = capsys.readouterr().err.splitlines()
+    (said,) = [line for line in lines if "'tcno2'" in line]
+    assert (
+        "if they are data, remove it and the missing_value that marks the same value in a copy, and unpack the copy "
+        "to floats (ncpdq -U), so that no code -32767 is left for netCDF to read as the default fill value of "
+        "short: ncatted -a _FillValue,tcno2,d,, -a missing_value,tcno2,d,, cams_fixed.nc cams_fixed_2.nc && "
+        "ncpdq -O -U cams_fixed_2.nc cams_fixed_2.nc (this reads cams_fixed.nc") in said
+    if shutil.which("ncatted") is None or shutil.which("ncpdq") is None:
+        pytest.skip("needs NCO (ncatted, ncpdq)")
+    commands = [re.search(r"ncatted (?:-a \S+ )+\S+\.nc \S+\.nc(?: && ncpdq -O -U \S+ \S+)?", line).group(0)
+                for line in lines if "ncatted" in line]
+    for command in commands:  # the aod line writes cams_fixed.nc, the tcno2 line reads it
+        subprocess.run(["bash", "-c", command], check=True, capture_output=True)
+    with xr.open_dataset(tmp_path / "cams_fixed_2.nc") as fixed:
+        packed, scale, offset = stored["tcno2"]
+        assert fixed["tcno2"].dtype.kind == "f" and fixed["tcno2"].encoding["dtype"].kind == "f"
+        assert int(fixed["tcno2"].isnull().sum()) == 0
+        np.testing.assert_allclose(fixed["tcno2"].values, packed * scale + offset, rtol=0, atol=scale * 1e-6)
+        assert fixed["tcno2"].values[2, 1, 1] == pytest.approx(-32767 * scale + offset, abs=scale * 1e-6)
+    forget_notes()
+    with warnings_on_stderr():
+        describe(["cams_fixed_2.nc"], check=functools.partial(check_trains, values_up_to_gb=INFO_VALUES_LIMIT_GB))
+    after = capsys.readouterr().err
+    assert "tcno2" not in after and "default fill value" not in after, after

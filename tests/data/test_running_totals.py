@@ -442,3 +442,56 @@ def test_a_seasonal_index_is_refused_in_its_own_words_and_a_simulation_s_total_i
     assert ("is a total accumulated since a start (a simulation's, as WRF's RAINNC since SIMULATION_START_DATE)"
             in str(refused.value))
     assert "the network learns how long the run has gone" in str(refused.value)
+
+
+def _water_year_totals(days, restarts, rng):
+    """Daily totals on a 3 x 4 grid restarting at 0 on each date of ``restarts`` (numpy cumulative sums)."""
+    rain = np.maximum(rng.normal(1.0, 3.0, (days.size, 3, 4)), 0.0)
+    totals, running = np.empty_like(rain), np.zeros((3, 4))
+    for step, day in enumerate(days):
+        running = np.zeros((3, 4)) if day in restarts else running
+        running = running + rain[step]
+        totals[step] = running
+    return totals
+
+
+@pytest.mark.parametrize("long_name", ["Precipitation Accumulation", "Water year to date precipitation"])
+def test_a_total_restarting_on_one_date_each_year_is_refused_as_a_seasonal_total_from_that_date(tmp_path, long_name):
+    """SNOTEL's PREC ("Precipitation Accumulation", mm: the water year's total since 1 October), found by its values,
+    was refused in a simulation's words ('as WRF's RAINNC ... the network learns how long the run has gone',
+    rerun39 N3): its values restart on 1 October of each year (numpy: the total falls at steps 365, 730, 1095 of
+    daily data from 2000-10-01), which the refusal names. "Water year to date" is read as such words."""
+    days = pd.date_range("2000-10-01", "2003-12-31", freq="D")
+    totals = _water_year_totals(days, {pd.Timestamp(f"{year}-10-01") for year in (2001, 2002, 2003)},
+                                np.random.default_rng(8))
+    falls = np.flatnonzero((np.diff(totals, axis=0) < 0).any(axis=(1, 2))) + 1
+    assert [str(days[step].date()) for step in falls] == ["2001-10-01", "2002-10-01", "2003-10-01"]
+    xr.Dataset({"PREC": (("time", "lat", "lon"), totals.astype("f4"), {"units": "mm", "long_name": long_name})},
+               coords={"time": days, "lat": [40.0, 41.0, 42.0], "lon": [-110.0, -109.0, -108.0, -107.0]},
+               ).to_netcdf(tmp_path / "snotel.nc")
+    with pytest.raises(ClimannError) as refused:
+        warn_held_values(open_dataset([tmp_path / "snotel.nc"]), ["PREC"], where="snotel.nc",
+                         file=tmp_path / "snotel.nc")
+    message = str(refused.value)
+    date = "since 1 October" if long_name.startswith("Precipitation") else "since the start of the water year"
+    assert message.startswith(f"PREC in snotel.nc is a seasonal index accumulated {date} each year (PREC: its ")
+    if long_name.startswith("Precipitation"):
+        assert ("PREC: its values: never negative, and within each file they fall only on 1 October each year, and "
+                "grow between") in message
+    assert "(its date, each year), and that step's amount is left missing" in message
+    assert "WRF" not in message and "simulation" not in message and "how long the run has gone" not in message
+
+
+def test_a_total_restarting_on_different_dates_keeps_the_words_of_a_simulation(tmp_path):
+    """Restarts on 1 October, 15 March and 20 July (new simulations, no date of each year): a total since a start."""
+    days = pd.date_range("2000-10-01", "2003-12-31", freq="D")
+    restarts = {pd.Timestamp(day) for day in ("2001-10-01", "2002-03-15", "2003-07-20")}
+    totals = _water_year_totals(days, restarts, np.random.default_rng(8))
+    xr.Dataset({"PREC": (("time", "lat", "lon"), totals.astype("f4"),
+                         {"units": "mm", "long_name": "Precipitation Accumulation"})},
+               coords={"time": days, "lat": [40.0, 41.0, 42.0], "lon": [-110.0, -109.0, -108.0, -107.0]},
+               ).to_netcdf(tmp_path / "runs.nc")
+    with pytest.raises(ClimannError) as refused:
+        warn_held_values(open_dataset([tmp_path / "runs.nc"]), ["PREC"], where="runs.nc", file=tmp_path / "runs.nc")
+    assert "a total accumulated since a start (a simulation's" in str(refused.value)
+    assert "seasonal" not in str(refused.value)

@@ -384,3 +384,24 @@ def test_a_run_on_one_cell_is_captioned_without_area_weighting(tmp_path, n_cells
     if n_cells == 1:  # the figure's file name aside
         for text in (markdown.replace("![area mean series]", ""), compact):
             assert "area-weighted" not in text.lower() and "area mean" not in text
+
+
+def test_units_already_in_parentheses_are_not_wrapped_again_after_the_name(tmp_path):
+    """ERA5's albedo fal in "(0 - 1)" was titled "fal ((0 - 1)), area-weighted" in the terminal and report.md
+    (rerun39 N6) while its MSE was already "(0 - 1)²": the label is written "fal (0 - 1)", and so are the
+    figures' axes (maps, scatter, series)."""
+    from climann.evaluation.figures.style import _with_units
+    from climann.evaluation.report import metrics_table_title
+    from climann.workflow.compare import comparison_title
+
+    metrics = {**WIDE_METRICS, "target": "fal", "units": "(0 - 1)"}
+    compact = " ".join("\n".join(rendered(metrics_table(metrics, width=80), 80)).split())
+    texts = [compact, report_markdown(metrics, [], tmp_path), metrics_table_title(metrics)]
+    assert "fal (0 - 1), area-weighted: RMSE and bias in (0 - 1)" in compact
+    for text in texts[1:]:
+        assert "fal (0 - 1), area-weighted: MSE in (0 - 1)², RMSE, MAE and bias in (0 - 1)" in text
+    assert all("((" not in text for text in texts)
+    assert _with_units("fal", "(0 - 1)") == "fal (0 - 1)" and _with_units("tas", "K") == "tas (K)"
+    run = type("Run", (), {"target": "fal", "units": "(0 - 1)", "test_period": "1985", "weighting": "area-weighted",
+                        "label": "a"})
+    assert comparison_title([run]).startswith("fal (0 - 1), test split 1985")

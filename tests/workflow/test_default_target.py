@@ -51,3 +51,38 @@ def test_a_file_holding_tas_beside_the_variable_info_proposes_is_not_trained_on_
     named = runner.invoke(app, ["train", "--data", str(tmp_path / "pr_tas.nc"), "--target", "tas",
                                 "--out", str(tmp_path / "b"), *FAST])
     assert named.exit_code == 0, named.output
+
+
+@pytest.mark.parametrize("predictors", [pytest.param(["--predictors", "tas"], id="flag"),
+                                        pytest.param(["--set", "data.predictors=['tas']"], id="set")])
+def test_predictors_naming_the_default_target_are_not_told_as_the_target_listed_as_a_predictor(tmp_path, predictors):
+    """`train --data pr_tas.nc --predictors tas` (no target; info proposes pr) was told "the target 'tas' is also
+    listed as a predictor", of a target never named (rerun39 N4): the no-target refusal comes first."""
+    dataset = grid_dataset()
+    dataset[["pred", "tas"]].rename(pred="pr").to_netcdf(tmp_path / "pr_tas.nc")
+    result = runner.invoke(app, ["train", "--data", str(tmp_path / "pr_tas.nc"), *predictors,
+                                 "--out", str(tmp_path / "run"), *FAST])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.replace("\n", " ").startswith(
+        "climann: error: no target given (--target, [data] target): the default 'tas' is the sample dataset's, and "
+        f"climann info proposes 'pr' for {tmp_path / 'pr_tas.nc'}; name the variable to predict: --target pr")
+    assert "also listed as a predictor" not in result.stderr and not (tmp_path / "run").exists()
+    named = runner.invoke(app, ["train", "--data", str(tmp_path / "pr_tas.nc"), "--target", "tas", *predictors,
+                                "--out", str(tmp_path / "named"), *FAST])
+    assert named.exit_code == 2 and "the target 'tas' is also listed as a predictor" in named.stderr, named.output
+
+
+def test_a_file_without_a_time_varying_variable_is_refused_with_infos_own_reason(tmp_path):
+    """orog(lat, lon) alone: train named info's "proposal" 'orog' (--target orog, then "no time coordinate found")
+    while info itself refuses, "no time-varying variable ... to predict" (rerun39 N2): train gives info's reason."""
+    orog = grid_dataset()[["static"]].rename(static="orog")
+    orog["orog"].attrs.update(units="m", standard_name="surface_altitude")
+    orog.to_netcdf(tmp_path / "orog.nc")
+    info = runner.invoke(app, ["info", str(tmp_path / "orog.nc")])
+    assert info.exit_code == 2 and "no time-varying variable on the latitude-longitude grid to predict" in info.stderr
+    result = runner.invoke(app, ["train", "--data", str(tmp_path / "orog.nc"), "--out", str(tmp_path / "run"), *FAST])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.replace("\n", " ").startswith(
+        f"climann: error: no target given (--target, [data] target), and climann info proposes none for "
+        f"{tmp_path / 'orog.nc'}: no time-varying variable on the latitude-longitude grid to predict")
+    assert "--target orog" not in result.stderr and not (tmp_path / "run").exists()

@@ -17,6 +17,7 @@ from climann.data.layout import GridLayout
 from climann.evaluation.cell_measures import recorded_weighting
 from climann.evaluation.figures.maps import MapPanel, _draw_map, _map_figure_size
 from climann.evaluation.figures.style import ERROR_COLORMAP, _figure, _save, symmetric_limit
+from climann.data.units import in_parentheses
 from climann.evaluation.report import squared_units
 
 #: Panels per row of the maps and of the partial-dependence curves.
@@ -33,7 +34,7 @@ def input_label(name: str, columns: Sequence[str]) -> str:
 
 
 def _with(text: str, units: str) -> str:
-    return f"{text} ({units})" if units else text
+    return f"{text} {in_parentheses(units)}" if units else text
 
 
 def plot_importance_bars(importance: dict, *, path: str | Path, dpi: int = 150) -> Path:
