@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from climann.data.info import target_proposal
 from climann.errors import ClimannError
 from climann.workflow.config import DEFAULT_SAMPLE_PATH, RunConfig, build_config
 
@@ -84,6 +83,9 @@ def check_default_target(config: RunConfig, settings: Mapping[str, Mapping]) -> 
     if (settings.get("data", {}).get("target") is not None or data.paths == (DEFAULT_SAMPLE_PATH,)
             or data.rename or data.split_files):
         return
+    # imported only when asked: a mistaken flag is told before xarray and dask are imported (cli.train)
+    from climann.data.info import target_proposal
+
     proposed, unusable = target_proposal(data.paths, overlap=data.overlap, select=data.select)
     where = " ".join(data.paths)
     if unusable:  # info refuses: its proposal is no target (orog.nc, a field without time)
