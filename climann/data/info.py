@@ -160,41 +160,15 @@ def describe(
     return "\n\n".join([*map(_commented, sections), config]) + "\n"
 
 
-def proposed_target(paths: str | Sequence[str], *, overlap: str = "error",
-                    select: Mapping[str, object] | None = None) -> str:
-    """The target that :func:`describe`'s config proposes for ``paths`` (:func:`_target_choice`),
-    without the rest of its report: the files opened as it opens them, and three time steps of
-    each variable read (to pass over fields constant in time). ``climann train`` without a
-    target checks its default against it (:mod:`climann.workflow.default_target`).
-
-    Parameters
-    ----------
-    paths : str or sequence of str
-        Files, glob patterns or directories, as in ``[data] paths``.
-    overlap : {"error", "first", "last"}
-        As ``[data] overlap``.
-    select : mapping of dimension name to value, optional
-        As ``[data] select``.
-
-    Returns
-    -------
-    str
-        The variable's name; ``""`` when there is none to propose.
-
-    Raises
-    ------
-    ClimannError
-        As :func:`describe`.
-    """
-    return target_proposal(paths, overlap=overlap, select=select)[0]
-
-
 def target_proposal(paths: str | Sequence[str], *, overlap: str = "error",
                     select: Mapping[str, object] | None = None) -> tuple[str, str]:
-    """The target :func:`describe` chooses for ``paths`` (:func:`proposed_target`) and, where its
-    config section proposes none for it, info's reason: ``("orog", "no time-varying variable on the
-    latitude-longitude grid to predict")`` for a file of orography alone, where ``climann info``
-    refuses (rerun39 N2: train named 'orog' as info's proposal).
+    """The target :func:`describe` chooses for ``paths`` (:func:`_target_choice`: the files opened as
+    it opens them, three time steps of each variable read to pass over fields constant in time)
+    and, where its config section proposes none for it, info's reason: ``("orog", "no
+    time-varying variable on the latitude-longitude grid to predict")`` for a file of orography
+    alone, where ``climann info`` refuses (rerun39 N2: train named 'orog' as info's proposal).
+    ``climann train`` without a target checks its default against it
+    (:mod:`climann.workflow.default_target`).
 
     Parameters
     ----------

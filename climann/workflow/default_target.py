@@ -3,7 +3,7 @@
 ``[data] target`` defaults to ``tas``, the sample dataset's target (docs/cli.md, "The sample
 dataset"): ``climann train`` with no options trains on it. For other files that default is a
 guess of a name, and ``climann info`` proposes another (the file's main variable,
-:func:`climann.data.info.proposed_target`): ``train --data data/cpc`` looked for ``tas`` while
+:func:`climann.data.info.target_proposal`): ``train --data data/cpc`` looked for ``tas`` while
 ``info data/cpc`` proposed ``precip`` (break39a F8). A file holding ``tas`` beside the variable
 info proposes was trained on ``tas`` without a word. Train without a target (no ``--target``, no
 ``[data] target`` in the config, no ``--set data.target``) therefore takes ``tas`` only where info
