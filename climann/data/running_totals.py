@@ -106,8 +106,9 @@ _TO_DATE = re.compile(
     r")[\s-]+to[\s-]+date\b", re.IGNORECASE)
 
 #: WRF's words: a description that begins with "ACCUMULATED" ("ACCUMULATED TOTAL GRID SCALE
-#: PRECIPITATION") …
-_ACCUMULATED_FIRST = re.compile(r"^\s*accumulated\b", re.IGNORECASE)
+#: PRECIPITATION"), and a long name that begins with "Cumulative" ("Cumulative growing degree
+#: days", rerun39: trained without a word) …
+_ACCUMULATED_FIRST = re.compile(r"^\s*(?:accumulated|cumulative)\b", re.IGNORECASE)
 
 #: … and names no window of its own (GPM IMERG's "Daily accumulated precipitation", "accumulated
 #: over the last 6 hours", "24-hour accumulated"): such a total is over that window.
@@ -578,9 +579,24 @@ def _head(dataset: xr.Dataset, reasons: Mapping[str, str], *, where: str,
                 f"not the step's own amount; trained on, the network learns mostly how far into the season the step "
                 f"is (the day of the year and the sum of the weather before it), not the step's own conditions, and "
                 f"'persistence' (the total of the step before) scores the step's own amount as its error")
-    return (f"{are} {'totals' if len(reasons) > 1 else 'a total'} accumulated since a start (a simulation's, as "
-            f"WRF's RAINNC since SIMULATION_START_DATE), not the amount of each time step ({what}): trained on, the "
-            f"network learns how long the run has gone, and 'persistence' scores the step's own amount as its error")
+    if any(_says_a_simulation(dataset, dataset[name]) for name in reasons):
+        return (f"{are} {'totals' if len(reasons) > 1 else 'a total'} accumulated since a start (a simulation's, as "
+                f"WRF's RAINNC since SIMULATION_START_DATE), not the amount of each time step ({what}): trained on, "
+                f"the network learns how long the run has gone, and 'persistence' scores the step's own amount as its "
+                f"error")
+    return (f"{are} {'totals' if len(reasons) > 1 else 'a total'} accumulated since a start (a simulation's or a "
+            f"season's: neither its words nor its values give the date), not the amount of each time step ({what}): "
+            f"trained on, the network learns how long the total has been accumulating, and 'persistence' scores the "
+            f"step's own amount as its error")
+
+
+def _says_a_simulation(dataset: xr.Dataset, variable: xr.DataArray) -> bool:
+    """Whether a running total is a simulation's by what its file says: WRF's global
+    ``SIMULATION_START_DATE`` or a ``description`` (WRF's own attribute), words of a simulation's
+    start (:data:`_SINCE_A_START`), or CF ``time: sum`` over bounds from one start."""
+    return ("SIMULATION_START_DATE" in dataset.attrs or "description" in variable.attrs
+            or sum_from_one_start(dataset, variable)
+            or any(_SINCE_A_START.search(text) for _, text in _words(variable)))
 
 
 def _refusal(dataset: xr.Dataset, reasons: Mapping[str, str], *, where: str,

@@ -14,7 +14,8 @@ import xarray as xr
 
 from climann.data.defaults import default_inputs
 from climann.data.open import open_dataset
-from climann.data.running_totals import _falls_and_grows, grows_without_falling, running_total_reason, since_a_date
+from climann.data.running_totals import (RESTART_RULE, _falls_and_grows, grows_without_falling, running_total_reason,
+                                         since_a_date)
 from climann.data.value_checks import warn_held_values
 from climann.errors import ClimannError
 from tests.console import run_main
@@ -495,3 +496,24 @@ def test_a_total_restarting_on_different_dates_keeps_the_words_of_a_simulation(t
         warn_held_values(open_dataset([tmp_path / "runs.nc"]), ["PREC"], where="runs.nc", file=tmp_path / "runs.nc")
     assert "a total accumulated since a start (a simulation's" in str(refused.value)
     assert "seasonal" not in str(refused.value)
+
+
+def test_a_cumulative_index_without_a_date_is_refused_in_words_that_name_no_simulation(tmp_path):
+    """rerun39 (R2): "Cumulative growing degree days" (K d, restarting each 1 January) trained without a word: a
+    long name that begins with "Cumulative" says a running total as WRF's "ACCUMULATED" does. Neither its words nor
+    (read by words, not by values) its values date the start: the refusal names a simulation's or a season's total,
+    not WRF's run alone."""
+    times = pd.date_range("2001-12-20", periods=24, freq="D")
+    totals = np.cumsum(np.ones((24, 3)), axis=0)
+    totals[12:] -= totals[11]  # 1 January: restarts
+    xr.Dataset({"cgdd": (("time", "x"), totals.astype("f4"), {"units": "K d",
+                                                               "long_name": "Cumulative growing degree days"})},
+               coords={"time": times}).to_netcdf(tmp_path / "cgdd.nc")
+    with pytest.raises(ClimannError) as refused:
+        warn_held_values(open_dataset([tmp_path / "cgdd.nc"]), ["cgdd"], where="cgdd.nc", file=tmp_path / "cgdd.nc")
+    message = str(refused.value)
+    assert message.startswith("cgdd in cgdd.nc is a total accumulated since a start (a simulation's or a season's: "
+                              "neither its words nor its values give the date), not the amount of each time step "
+                              "(cgdd: its long_name 'Cumulative growing degree days')")
+    assert "WRF" not in message and "how long the run has gone" not in message
+    assert RESTART_RULE in message
