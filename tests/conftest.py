@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import os
 import shlex
 import shutil
@@ -15,6 +16,7 @@ import cftime
 import numpy as np
 import pytest
 import xarray as xr
+import xarray.backends.netCDF4_ as netcdf4_backend
 from tests.fresh_python import run_python
 
 
@@ -139,6 +141,21 @@ HANDLED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 #: The handlers when the session started, and the test that ran before (in this process).
 _PRISTINE: dict = {}
 _PREVIOUS_TEST = ["the session's start"]
+
+
+@pytest.fixture
+def bytes_read(monkeypatch):
+    """Bytes read from the files by xarray's netCDF4 backend, by variable."""
+    read = collections.Counter()
+    original = netcdf4_backend.NetCDF4ArrayWrapper._getitem
+
+    def counted(self, key):
+        values = original(self, key)
+        read[self.variable_name] += np.asarray(values).nbytes
+        return values
+
+    monkeypatch.setattr(netcdf4_backend.NetCDF4ArrayWrapper, "_getitem", counted)
+    return read
 
 
 def pytest_sessionstart(session):

@@ -17,21 +17,30 @@ gives the xarray line that masks them (a loop writing a copy of each file into a
 several files, :func:`climann.data.shell.copies_of_files`); the run goes on, with them. Bit fields
 (``flag_masks``, GHRSST's ``l2p_flags``) are conditions, not levels: not read here, nor a
 quality flag whose meanings are no quality words.
+
+The counts are made in a run's one read of its target (:func:`planned_quality_counts`, computed
+with the checks of :mod:`climann.data.value_checks` from the same dask blocks): the target's values
+are read once for all, the flag once beside them.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import dask
 import numpy as np
+import pandas as pd
 import xarray as xr
 
+from climann.data.fill_like import BlockReads, blocks_by_place, read_together
 from climann.data.notes import note_once
 from climann.data.shell import copies_of_files, input_and_copy, xarray_command
 from climann.data.sources import files_text, source_files
 
-__all__ = ["BAD_MEANINGS", "USABLE_MEANINGS", "masking_statements", "quality_flag", "warn_low_quality_target"]
+__all__ = ["BAD_MEANINGS", "USABLE_MEANINGS", "QualityCounts", "masking_statements", "planned_quality_counts",
+           "quality_flag", "warn_low_quality_target"]
 
 _log = logging.getLogger(__name__)
 
@@ -86,7 +95,80 @@ def masking_statements(target: str, flag: str, bad: list[int]) -> list[str]:
             f"d[{target!r}].encoding = e"]
 
 
-def warn_low_quality_target(dataset: xr.Dataset, target: str, *, where: str) -> None:
+@dataclass(frozen=True)
+class QualityCounts:
+    """How many of the target's values are held (not missing), and how many of those lie at the
+    bad levels of its quality flag (:func:`quality_flag`).
+
+    Attributes
+    ----------
+    flag : str
+        The flag variable (``"quality_level"``).
+    bad : list of int
+        Its bad levels (``[0, 1, 2]``), and ``meanings`` theirs.
+    meanings : list of str
+    n_held : int
+        The target's values not missing.
+    n_bad : int
+        Those of them whose flag is one of ``bad``.
+    """
+
+    flag: str
+    bad: list[int]
+    meanings: list[str]
+    n_held: int
+    n_bad: int
+
+
+def planned_quality_counts(dataset: xr.Dataset, target: str, *, shared: bool = False) -> BlockReads:
+    """The reads of the counts :func:`warn_low_quality_target` says, to be computed with the run's
+    other checks of every value (:func:`~climann.data.fill_like.read_together`,
+    :mod:`climann.data.value_checks`): each block of the target is read as those checks read it
+    (:func:`~climann.data.fill_like.blocks_by_place`, the same keys, so that dask reads it once
+    for all), beside the block of its flag over the same cells and steps, and reduced to two counts.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        As opened and subset (lazy), holding the target and its quality flag.
+    target : str
+    shared : bool
+        Whether the target's blocks keep the file's keys (:func:`~climann.data.fill_like.blocks_by_step`),
+        as the other checks read it.
+
+    Returns
+    -------
+    climann.data.fill_like.BlockReads
+        Its answer: a :class:`QualityCounts`, or None when the target is absent, has no quality
+        flag of ordered levels, or the flag has a dimension the target lacks (nothing read).
+    """
+    found = quality_flag(dataset, target) if target in dataset.data_vars else None
+    if found is None or not set(dataset[found[0]].dims) <= set(dataset[target].dims):
+        return BlockReads([], lambda parts: None)
+    flag, bad, meanings = found
+    values = dataset[target]
+    levels = dataset[flag].broadcast_like(values).transpose(*values.dims)
+    if dask.is_dask_collection(values.data):  # the flag's blocks on the target's: one pair per task
+        levels = levels.chunk(dict(zip(values.dims, values.data.chunks, strict=True)))
+    tasks = [dask.delayed(_block_quality_counts)(block, level_block, bad)
+             for (block, _), (level_block, _) in zip(blocks_by_place(values.data, shared=shared),
+                                                     blocks_by_place(levels.data), strict=True)]
+
+    def finish(parts: Sequence[tuple[int, int]]) -> QualityCounts:
+        return QualityCounts(flag, bad, meanings, sum(held for held, _ in parts), sum(at_bad for _, at_bad in parts))
+
+    return BlockReads(tasks, finish)
+
+
+def _block_quality_counts(values: np.ndarray, levels: np.ndarray, bad: list[int]) -> tuple[int, int]:
+    """Of one block of the target and the same block of its flag: how many of its values are
+    held (not missing, as xarray's ``notnull``), and how many of those have a flag in ``bad``."""
+    held = ~pd.isnull(np.asarray(values))
+    return int(held.sum()), int((held & np.isin(np.asarray(levels), bad)).sum())
+
+
+def warn_low_quality_target(dataset: xr.Dataset, target: str, *, where: str,
+                            counts: QualityCounts | None = None) -> None:
     """Warn once when some of the target's values lie at the bad levels of its own quality flag
     (:func:`quality_flag`): how many of its values (those not missing), which levels, and the
     line that masks them in copies of its files.
@@ -98,20 +180,17 @@ def warn_low_quality_target(dataset: xr.Dataset, target: str, *, where: str) -> 
     target : str
     where : str
         The files, for the message.
+    counts : QualityCounts or None
+        The counts, read with the run's other checks (:func:`planned_quality_counts`,
+        :func:`climann.data.value_checks.warn_held_values`); None: read here, alone.
     """
-    if target not in dataset.data_vars or (found := quality_flag(dataset, target)) is None:
+    if counts is None:
+        counts = read_together(planned_quality_counts(dataset, target))[0]()
+    if counts is None or counts.n_bad == 0:
         return
-    flag, bad, meanings = found
-    values, levels = dataset[target], dataset[flag]
-    if not set(levels.dims) <= set(values.dims):
-        return
-    held = values.notnull()
-    at_bad = held & levels.isin(bad)
-    n_held, n_bad = (int(count) for count in dask.compute(held.sum(), at_bad.sum()))
-    if n_bad == 0:
-        return
+    flag, bad, meanings, n_held, n_bad = counts.flag, counts.bad, counts.meanings, counts.n_held, counts.n_bad
     statements = masking_statements(target, flag, bad)
-    files = list(source_files(values))
+    files = list(source_files(dataset[target]))
     if len(files) > 1:
         line = copies_of_files(lambda arguments, file: xarray_command(statements, arguments), files,
                                name="quality_masked")

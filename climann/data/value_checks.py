@@ -8,7 +8,8 @@ fill values that are values of the data (:mod:`climann.data.fill_among_values`) 
 accumulated since a start that grow without falling (:mod:`climann.data.running_totals`); and the
 ``-inf`` and ``+inf`` read as missing are counted for a note (:mod:`climann.data.infinite_values`).
 The run's target is also looked at for land stored as a value (:mod:`climann.data.land_masks`,
-:mod:`climann.data.constant_cells`), in the ranges of its cells over the steps checked. Their
+:mod:`climann.data.constant_cells`), in the ranges of its cells over the steps checked, and for
+values its own quality flag calls bad (:mod:`climann.data.quality_levels`). Their
 block reads are computed together (:func:`~climann.data.fill_like.read_together`): dask reads a
 block that several of them look at once, and the data are read in one pass, not one per check.
 """
@@ -29,6 +30,7 @@ from climann.data.fill_like import (BlockReads, planned_fill_like_counts, read_t
 from climann.data.infinite_values import note_infinite_values, planned_infinite_counts
 from climann.data.land_masks import warn_land_stored_as_value
 from climann.data.nonnegative import planned_negative_values, warn_negative_values
+from climann.data.quality_levels import planned_quality_counts, warn_low_quality_target
 from climann.data.running_totals import planned_running_totals, refuse_running_totals
 from climann.data.window_totals import refuse_window_mismatches
 
@@ -56,8 +58,11 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
     target : str or None
         The run's target, whose land stored as a value is then looked for
         (:func:`~climann.data.land_masks.warn_land_stored_as_value`) in its cells' ranges over the
-        steps checked (:func:`~climann.data.constant_cells.planned_cell_ranges`), read in the
-        same computation: no second read of its values.
+        steps checked (:func:`~climann.data.constant_cells.planned_cell_ranges`), and whose
+        values at the bad levels of its own quality flag are warned of
+        (:func:`~climann.data.quality_levels.warn_low_quality_target`, counted by
+        :func:`~climann.data.quality_levels.planned_quality_counts`), read in the same
+        computation: no second read of its values.
 
     Raises
     ------
@@ -77,14 +82,15 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
     # a temperature masked below absolute zero is read for that count as it was in the file: its
     # other counts keep the keys of those reads, so that dask reads it once for all
     shared = [name for name in present if BELOW_ABSOLUTE_ZERO_KEY in dataset[name].encoding]
-    fill_like, below, negative, among, infinite, running, cells = read_together(
+    nothing = BlockReads([], lambda parts: None)
+    fill_like, below, negative, among, infinite, running, cells, quality = read_together(
         planned_fill_like_counts(dataset, present, shared=shared), planned_below_absolute_zero(dataset, present),
         planned_negative_values(dataset, present, shared=shared),
         planned_fill_among_values(dataset, present, shared=shared),
         planned_infinite_counts(dataset, present, shared=shared),
         planned_running_totals(dataset, present, shared=shared),
-        planned_cell_ranges(dataset, target, shared=target in shared) if target is not None else BlockReads(
-            [], lambda parts: None))
+        planned_cell_ranges(dataset, target, shared=target in shared) if target is not None else nothing,
+        planned_quality_counts(dataset, target, shared=target in shared) if target is not None else nothing)
     note_infinite_values(dataset, infinite(), where=where)  # missing, like NaN: climann.data.infinite_values
     counts = fill_like()
     refuse_huge_fill_like_values(dataset, present, where=where, file=file, counts=counts)
@@ -96,3 +102,5 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
     refuse_running_totals(dataset, present, where=where, found=running())
     if target is not None and (ranges := cells()) is not None:
         warn_land_stored_as_value(dataset, target, where=where, file=file, cells=ranges)
+    if target is not None and (counts := quality()) is not None:
+        warn_low_quality_target(dataset, target, where=where, counts=counts)

@@ -32,7 +32,6 @@ from climann.data.levels import levels_on_new_dimensions
 from climann.data.flags import refuse_codes_within_range, refuse_flag_target, warn_flag_predictors
 from climann.data.circular import refuse_direction_target, warn_direction_predictors
 from climann.data.valid_range_tails import warn_outside_valid_range
-from climann.data.quality_levels import warn_low_quality_target
 from climann.data.value_checks import warn_held_values
 from climann.data.dropped_targets import DroppedTargets, dropped_target_warning
 from climann.data.notes import note_once
@@ -363,14 +362,13 @@ def _open_subset(
         warn_run_subset(data, opened, selected, where=described)
     if training_values:  # after the subset: the values the model will be given
         check_unitless_values(selected, training_values, where=described, reference=reference)
-    # the target's land stored as a value is looked for in the same read of its values
+    # the target's land stored as a value and its values at bad quality levels are looked for in the same read
     warn_held_values(selected, [data.target, *(data.predictors or ())], where=where,
                      file=files[0] if len(files) == 1 else None, target=data.target)
     warn_outside_valid_range(selected, [data.target, *(data.predictors or ())])
     refuse_codes_within_range(selected, [data.target, *(data.predictors or ())], where=where)
     refuse_flag_target(selected, data.target, where=where)
     warn_flag_predictors(selected, data.predictors or (), where=where)
-    warn_low_quality_target(selected, data.target, where=where)
     refuse_direction_target(selected, data.target, where=where)
     warn_direction_predictors(selected, data.predictors or (), data.target, where=where)
     warn_run_outputs(selected, data.predictors or (), data.target, where=where)

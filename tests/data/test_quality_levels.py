@@ -11,16 +11,23 @@ import sys
 
 import netCDF4 as nc
 import numpy as np
+import pandas as pd
 import pytest
+import xarray as xr
 
 from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
 from climann.data.quality_levels import quality_flag, warn_low_quality_target
+from climann.data.value_checks import warn_held_values
+from climann.workflow.config import build_config
+from climann.workflow.preparation import open_selected
 
 
-def _write_ghrsst_l3c(out, n_days=12, seed=0, *, flag_meanings=None):
+def _write_ghrsst_l3c(out, n_days=12, seed=0, *, flag_meanings=None, valid_range=True):
     """GHRSST L3C daily files (GDS 2.0, OSI SAF): packed int16 SST in kelvin, quality_level 0-5 named in its
-    ancillary_variables (30 % of the sea at levels 1-2), l2p_flags bit field; the levels and the land."""
+    ancillary_variables (30 % of the sea at levels 1-2), l2p_flags bit field; the levels and the land.
+    ``valid_range``: the SST's valid_min and valid_max written (a run reads their values again for its
+    valid-range check, climann.data.valid_range_tails)."""
     rng = np.random.default_rng(seed)
     os.makedirs(out, exist_ok=True)
     lat, lon = np.arange(-7.5, 8, 3.0)[::-1].astype("f4"), np.arange(-10.5, 12, 3.0).astype("f4")
@@ -47,7 +54,8 @@ def _write_ghrsst_l3c(out, n_days=12, seed=0, *, flag_meanings=None):
             v = f.createVariable("sea_surface_temperature", "i2", ("time", "lat", "lon"), fill_value=np.int16(-32768))
             v.standard_name, v.units = "sea_surface_subskin_temperature", "kelvin"
             v.add_offset, v.scale_factor = np.float32(273.15), np.float32(0.01)
-            v.valid_min, v.valid_max = np.int16(-300), np.int16(4500)
+            if valid_range:
+                v.valid_min, v.valid_max = np.int16(-300), np.int16(4500)
             v.ancillary_variables = "quality_level l2p_flags"
             v[:] = np.ma.masked_array(sst, mask=land)[None]
             q = f.createVariable("quality_level", "i1", ("time", "lat", "lon"), fill_value=np.int8(-128))
@@ -107,3 +115,77 @@ def test_only_flags_of_ordered_quality_levels_are_read(tmp_path, meanings, found
     _write_ghrsst_l3c(tmp_path, n_days=1, flag_meanings=meanings)
     dataset = open_dataset(sorted(tmp_path.glob("*.nc")))
     assert quality_flag(dataset, "sea_surface_temperature") == found
+
+
+def _share_said(n_bad: int, n_held: int) -> str:
+    return (f"{n_bad} of the {n_held} values of 'sea_surface_temperature' ({100 * n_bad / n_held:.1f} %) have "
+            f"quality_level 0 no_data, 1 bad_data, 2 worst_quality, the lowest levels of its own quality flag")
+
+
+def test_the_quality_counts_read_the_target_in_the_value_checks_one_read(tmp_path, caplog, bytes_read):
+    """fix40a: the counts of the warning were a dask.compute of their own, after the value checks': the target's
+    values read twice. With the target given, the value checks read it once, as without it, the flag once beside
+    it, and the warning's counts are numpy's on the written levels."""
+    levels, land = _write_ghrsst_l3c(tmp_path, n_days=6)
+    opened = open_dataset(sorted(tmp_path.glob("*.nc")))
+    sea = ~np.broadcast_to(land, levels.shape)
+    reads, said = {}, {}
+    for target in (None, "sea_surface_temperature"):
+        bytes_read.clear()
+        forget_notes()
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="climann"):
+            warn_held_values(opened, ["sea_surface_temperature"], where="l3c", file=None, target=target)
+        reads[target] = (bytes_read["sea_surface_temperature"], bytes_read["quality_level"])
+        said[target] = [record.getMessage() for record in caplog.records if "quality flag" in record.getMessage()]
+    stored = levels.size * 2  # int16, read once
+    assert reads == {None: (stored, 0), "sea_surface_temperature": (stored, levels.size)}
+    assert said[None] == []
+    (message,) = said["sea_surface_temperature"]
+    assert _share_said(int((sea & (levels <= 2)).sum()), int(sea.sum())) in message
+
+
+def test_a_run_reads_its_target_and_its_quality_flag_once(tmp_path, caplog, bytes_read):
+    """fix40a: a run's opening read a GHRSST target twice before training (the checks of every value, then the
+    quality levels' counts); now once, and its quality_level once (no valid range here: its check reads a sample of
+    its own, climann.data.valid_range_tails)."""
+    levels, land = _write_ghrsst_l3c(tmp_path, n_days=6, valid_range=False)
+    files = sorted(tmp_path.glob("*.nc"))
+    config = build_config({"data": {"paths": [str(path) for path in files], "target": "sea_surface_temperature",
+                                    "predictors": []}})
+    forget_notes()
+    bytes_read.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        open_selected(config)
+    assert (bytes_read["sea_surface_temperature"], bytes_read["quality_level"]) == (levels.size * 2, levels.size)
+    sea = ~np.broadcast_to(land, levels.shape)
+    assert _share_said(int((sea & (levels <= 2)).sum()), int(sea.sum())) in caplog.text
+
+
+@pytest.mark.parametrize("flag_dims", [pytest.param(("time", "lat", "lon"), id="by-step"),
+                                       pytest.param(("lon", "lat"), id="static-transposed")])
+def test_the_counts_pair_the_flag_with_the_target_block_by_block(caplog, flag_dims):
+    """Blocks of the flag chunked otherwise than the target's, or on fewer dimensions in another order, are paired
+    with the target's over the same cells: the counts are numpy's (missing values of the target not counted)."""
+    rng = np.random.default_rng(40)
+    sst = rng.normal(290.0, 2.0, (10, 4, 6))
+    sst[rng.random(sst.shape) < 0.2] = np.nan
+    shape = tuple({"time": 10, "lat": 4, "lon": 6}[dim] for dim in flag_dims)
+    levels = rng.integers(0, 6, shape).astype("f4")
+    attrs = {"flag_values": np.arange(6, dtype="i1"),
+             "flag_meanings": "no_data bad_data worst_quality low_quality acceptable_quality best_quality"}
+    dataset = xr.Dataset({"sea_surface_temperature": (("time", "lat", "lon"), sst,
+                                                      {"units": "K", "ancillary_variables": "quality_level"}),
+                          "quality_level": (flag_dims, levels, attrs)},
+                         coords={"time": pd.date_range("2015-01-01", periods=10), "lat": np.arange(4.0),
+                                 "lon": np.arange(6.0)})
+    dataset = dataset.chunk({"time": 3, "lat": 4, "lon": 6})
+    dataset["quality_level"] = dataset["quality_level"].chunk({"lat": 1, "lon": 4})
+    on_target = dataset["quality_level"].transpose(*[dim for dim in ("time", "lat", "lon") if dim in flag_dims]).values
+    held = ~np.isnan(sst)
+    at_bad = held & np.broadcast_to(on_target <= 2, sst.shape)
+    forget_notes()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_held_values(dataset, ["sea_surface_temperature"], where="l3c", file=None, target="sea_surface_temperature")
+    assert int(at_bad.sum()) > 0
+    assert _share_said(int(at_bad.sum()), int(held.sum())) in caplog.text

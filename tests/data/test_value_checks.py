@@ -3,14 +3,12 @@ value read the data once for all."""
 
 from __future__ import annotations
 
-import collections
 import logging
 
 import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
-import xarray.backends.netCDF4_ as netcdf4_backend
 
 from climann.data.land_masks import warn_land_stored_as_value
 from climann.data.notes import forget_notes
@@ -18,21 +16,6 @@ from climann.data.open import open_dataset
 from climann.data.value_checks import warn_held_values
 from climann.workflow.config import build_config
 from climann.workflow.preparation import open_selected
-
-
-@pytest.fixture
-def bytes_read(monkeypatch):
-    """Bytes read from the files by xarray's netCDF4 backend, by variable."""
-    read = collections.Counter()
-    original = netcdf4_backend.NetCDF4ArrayWrapper._getitem
-
-    def counted(self, key):
-        values = original(self, key)
-        read[self.variable_name] += np.asarray(values).nbytes
-        return values
-
-    monkeypatch.setattr(netcdf4_backend.NetCDF4ArrayWrapper, "_getitem", counted)
-    return read
 
 
 def _write(path) -> xr.Dataset:
