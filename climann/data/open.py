@@ -1110,16 +1110,14 @@ def open_dataset(
     """
     files = [Path(file) for file in path_list(files, name="files")]
     renames = renames if renames is not None else FileRenames(files, rename or {})
-    header = functools.partial(open_input, decode_cf=False, chunks={})
-    headers = FileHeaders(renames, header)  # each file's header read once for the three choices below (issue 15)
-    files = files_in_use(files, variables, renames, open_header=header, time_range=time_range, headers=headers)
+    # each file's header read once (no values, no times decoded) for the three choices below (issue 15)
+    headers = FileHeaders(renames, functools.partial(open_input, decode_cf=False, chunks={}))
+    files = files_in_use(files, variables, headers, time_range=time_range)
     if variables is None:
         files = files_on_grid_of(files, grid_of, renames)
     else:  # the fraction weighing a "where land" target is kept beside it when on its grid only
-        files = fractions_on_grid_of(files, fraction_files(files, variables, renames, open_header=header,
-                                                           headers=headers), grid_of, renames)
-        # a mesh_mask.nc: climann.data.land_masks
-        masks = mask_files(files, variables, renames, open_header=header, headers=headers)
+        files = fractions_on_grid_of(files, fraction_files(files, variables, headers), grid_of, renames)
+        masks = mask_files(files, variables, headers)  # a mesh_mask.nc: climann.data.land_masks
         files = fractions_on_grid_of(files, masks, grid_of, renames, held=_MASK_HELD)
     opened = with_2d_coordinates(_open_group(files, renames, overlap, grid_of, variables, select, lags,
                                              time_range=time_range, climatologies=climatologies))

@@ -142,19 +142,21 @@ def _mask_grids(headers: Collection[_Header], wanted: Collection[str]) -> set[tu
 
 
 class FileHeaders:
-    """The headers of a set's files (:func:`_header`), each read once however many times it is asked for.
+    """The headers of a set's files (:func:`_header`), each read once however many times it is asked for:
+    what :func:`files_in_use`, :func:`fraction_files` and :func:`mask_files` are given to read the files.
 
-    :func:`climann.data.open.open_dataset` asks :func:`files_in_use`, :func:`fraction_files` and
-    :func:`mask_files` of the same files: each read every header again (a folder of 300 daily
-    GHRSST files: 900 readings, 47 s of 305 s; issue 15). One instance passed to the three reads
-    each file once.
+    :func:`climann.data.open.open_dataset` asks the three of the same files: each read every
+    header again (a folder of 300 daily GHRSST files: 900 readings, 47 s of 305 s; issue 15). One
+    instance passed to the three reads each file once.
 
     Parameters
     ----------
     renames : FileRenames
         The renames of the files.
     open_header : callable
-        Opens a file lazily without decoding it (see :func:`files_in_use`).
+        Opens a file lazily without decoding it (``decode_cf=False``: no values, no times
+        decoded): :func:`climann.data.open.open_input`'s, passed in by
+        :func:`climann.data.open.open_dataset` (which imports this module).
     """
 
     def __init__(self, renames: FileRenames, open_header: Callable[[Path], xr.Dataset]) -> None:
@@ -182,14 +184,13 @@ def _measures_named(headers: Collection[_Header], wanted: Collection[str]) -> se
             for measure in header.measures[name]}
 
 
-def mask_files(files: Sequence[Path], variables: Collection[str], renames: FileRenames, *,
-               open_header: Callable[[Path], xr.Dataset], headers: FileHeaders | None = None) -> list[Path]:
+def mask_files(files: Sequence[Path], variables: Collection[str], headers: FileHeaders) -> list[Path]:
     """The files of ``files`` kept only for a land-sea mask on the grid of one of ``variables``
     (:func:`files_in_use`: a NEMO ``mesh_mask.nc`` beside the output, a ROMS grid file): they hold
     none of the variables, nor the cell areas or fraction they name, but a mask that tells where
     land stored as a value is (:mod:`climann.data.land_masks`); empty when a header cannot be read.
-    ``headers``: those already read (:class:`FileHeaders`), else they are read here."""
-    read = _headers(files, headers if headers is not None else FileHeaders(renames, open_header))
+    ``headers``: the files' headers (:class:`FileHeaders`), read once for the three choices."""
+    read = _headers(files, headers)
     if read is None:
         return []
     wanted = set(variables)
@@ -202,8 +203,7 @@ def mask_files(files: Sequence[Path], variables: Collection[str], renames: FileR
             and any(header.grids[name] in grids for name in header.masks)]
 
 
-def _one_series(name: str, holding: Path, other: str, filling: Path, *, renames: FileRenames,
-                open_header: Callable[[Path], xr.Dataset]) -> bool:
+def _one_series(name: str, holding: Path, other: str, filling: Path, *, headers: FileHeaders) -> bool:
     """Whether ``other`` of ``filling`` would join ``name`` of ``holding`` as one series by the
     comparisons of :func:`climann.data.series_files.series_file_refusal` (level, sign
     convention, statistic), both headers read again with their CF attributes decoded (their
@@ -211,9 +211,9 @@ def _one_series(name: str, holding: Path, other: str, filling: Path, *, renames:
     import xarray as xr
 
     def in_file(path: Path, renamed: str) -> str:
-        return next((old for old, new in renames.mapping(path).items() if new == renamed), renamed)
+        return next((old for old, new in headers.renames.mapping(path).items() if new == renamed), renamed)
 
-    with open_header(holding) as first, open_header(filling) as later:
+    with headers.open_header(holding) as first, headers.open_header(filling) as later:
         try:
             first, later = xr.decode_cf(first, decode_times=False), xr.decode_cf(later, decode_times=False)
         except (ValueError, TypeError):  # nothing more to compare: the headers' names and attributes say it
@@ -233,13 +233,12 @@ def _fractions_named(headers: Collection[_Header], wanted: Collection[str]) -> s
     return named | ({FRACTION_STANDARD_NAMES["land"]} if "sea" in surfaces else set())
 
 
-def fraction_files(files: Sequence[Path], variables: Collection[str], renames: FileRenames, *,
-                   open_header: Callable[[Path], xr.Dataset], headers: FileHeaders | None = None) -> list[Path]:
+def fraction_files(files: Sequence[Path], variables: Collection[str], headers: FileHeaders) -> list[Path]:
     """The files of ``files`` kept only for the land or sea fraction that one of ``variables``
     is an area mean over (:func:`files_in_use`): they hold none of the variables nor the cell
-    areas they name, but that fraction; empty when a header cannot be read. ``headers``: those
-    already read (:class:`FileHeaders`), else they are read here."""
-    read = _headers(files, headers if headers is not None else FileHeaders(renames, open_header))
+    areas they name, but that fraction; empty when a header cannot be read. ``headers``: the
+    files' headers (:class:`FileHeaders`), read once for the three choices."""
+    read = _headers(files, headers)
     if read is None:
         return []
     wanted = set(variables)
@@ -250,9 +249,8 @@ def fraction_files(files: Sequence[Path], variables: Collection[str], renames: F
             and fractions & {quantity.standard_name for quantity in header.quantities.values()}]
 
 
-def files_in_use(files: Sequence[Path], variables: Collection[str] | None, renames: FileRenames, *,
-                 open_header: Callable[[Path], xr.Dataset], time_range: Sequence[str] = (),
-                 headers: FileHeaders | None = None) -> list[Path]:
+def files_in_use(files: Sequence[Path], variables: Collection[str] | None, headers: FileHeaders, *,
+                 time_range: Sequence[str] = ()) -> list[Path]:
     """The files that hold any of ``variables`` or the cell areas they name (see the module
     description), in the order given; the files left out are named in one INFO line per run.
 
@@ -263,18 +261,12 @@ def files_in_use(files: Sequence[Path], variables: Collection[str] | None, renam
     variables : collection of str or None
         The variables the run reads (:func:`climann.workflow.preparation.used_variables`), by
         their names after the renames; None: every file is used.
-    renames : FileRenames
-        The renames of ``files``.
-    open_header : callable
-        Opens a file lazily without decoding it (``decode_cf=False``: no values, no times
-        decoded): :func:`climann.data.open.open_input`'s, passed in by
-        :func:`climann.data.open.open_dataset` (which imports this module).
+    headers : FileHeaders
+        The headers of ``files`` with their renames, each read once (shared with
+        :func:`fraction_files` and :func:`mask_files`).
     time_range : sequence of two str, optional
         The run's period: files of a variable wholly outside it do not count when one quantity
         is held under two names (:func:`~climann.data.series_names.refuse_series_under_two_names`).
-    headers : FileHeaders, optional
-        The headers already read (by ``open_header``), shared with :func:`fraction_files` and
-        :func:`mask_files`; by default read here.
 
     Returns
     -------
@@ -285,13 +277,12 @@ def files_in_use(files: Sequence[Path], variables: Collection[str] | None, renam
     """
     if variables is None or len(files) < 2:
         return list(files)
-    headers = headers if headers is not None else FileHeaders(renames, open_header)
     read = {path: headers(path) for path in files}
     if any(header is None for header in read.values()):
         return list(files)
     wanted = set(variables)
     refuse_series_under_two_names({path: header.quantities for path, header in read.items()}, wanted,
-                                  one_series=functools.partial(_one_series, renames=renames, open_header=open_header),
+                                  one_series=functools.partial(_one_series, headers=headers),
                                   time_range=time_range)
     if wanted - {name for header in read.values() for name in header.measures}:
         return list(files)

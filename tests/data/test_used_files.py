@@ -11,11 +11,16 @@ import xarray as xr
 
 from climann.data.open import open_dataset, open_input
 from climann.data.renames import FileRenames
-from climann.data.used_files import files_in_use
+from climann.data.used_files import FileHeaders, files_in_use
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset
 
 HEADER = functools.partial(open_input, decode_cf=False, chunks={})
+
+
+def _headers(files) -> FileHeaders:
+    """The files' headers without renames, read as open_dataset reads them."""
+    return FileHeaders(FileRenames(files, {}), HEADER)
 
 
 @pytest.fixture
@@ -71,7 +76,7 @@ def test_the_cell_areas_a_used_variable_names_are_kept_from_their_own_file(tmp_p
     areas.to_dataset().to_netcdf(tmp_path / "areacella_fx.nc")
     full[["pred"]].to_netcdf(tmp_path / "pred.nc")
     files = [tmp_path / "areacella_fx.nc", tmp_path / "pred.nc", tmp_path / "tas.nc"]
-    kept = files_in_use(files, ("tas",), FileRenames(files, {}), open_header=HEADER)
+    kept = files_in_use(files, ("tas",), _headers(files))
     assert kept == [tmp_path / "areacella_fx.nc", tmp_path / "tas.nc"]
 
 
@@ -90,8 +95,8 @@ def test_a_renamed_variable_counts_by_its_new_name_and_a_left_out_file_by_its_re
 def test_every_file_is_opened_when_a_used_variable_is_in_none(shifted_set):
     """A misspelt predictor is then refused with every file's variables named, as before."""
     _, files = shifted_set
-    assert files_in_use(files, ("tas", "prr"), FileRenames(files, {}), open_header=HEADER) == files
-    assert files_in_use(files, None, FileRenames(files, {}), open_header=HEADER) == files
+    assert files_in_use(files, ("tas", "prr"), _headers(files)) == files
+    assert files_in_use(files, None, _headers(files)) == files
 
 
 def _land_set(tmp_path, shift=0.0):
@@ -110,7 +115,7 @@ def _land_set(tmp_path, shift=0.0):
 def test_the_land_fraction_a_where_land_variable_is_a_mean_over_is_kept_from_its_own_file(tmp_path):
     """break24a F7: CMIP's sftlf_fx file beside a "where land" target weighs its cells; it was left out."""
     full, files = _land_set(tmp_path)
-    kept = files_in_use(files, ("tas",), FileRenames(files, {}), open_header=HEADER)
+    kept = files_in_use(files, ("tas",), _headers(files))
     assert kept == [tmp_path / "sftlf_fx.nc", tmp_path / "tas.nc"]
     opened = open_dataset(files, grid_of="tas", variables=("tas",))
     np.testing.assert_array_equal(opened["sftlf"].values, full["static"].values)
@@ -146,7 +151,7 @@ def test_a_land_sea_mask_on_the_target_s_grid_is_kept_from_its_own_file(tmp_path
     """break37a A1: NEMO's mesh_mask.nc (or a ROMS grid file) beside the output was left out of a run, as it holds
     none of its variables: the land its mask marks, stored as a value in the target, went unsaid."""
     files = _mask_set(tmp_path)
-    kept = files_in_use(files, ("tas",), FileRenames(files, {}), open_header=HEADER)
+    kept = files_in_use(files, ("tas",), _headers(files))
     assert kept == [tmp_path / "grd.nc", tmp_path / "tas.nc"]
     assert "mask_rho" in open_dataset(files, grid_of="tas", variables=("tas",)).variables
 
