@@ -296,6 +296,17 @@ def thermal_time(name: str, attrs: Mapping) -> bool:
     [temperature]·[time]). A temperature (``K``) is none, nor a duration alone (``hours``, ``days``:
     a day of the year, an hour of the day) that no word calls one.
 
+    Parameters
+    ----------
+    name : str
+        The variable's name.
+    attrs : mapping
+        Its attributes (``standard_name``, ``long_name``, ``description``, ``units``).
+
+    Returns
+    -------
+    bool
+
     Examples
     --------
     >>> thermal_time("gdd", {}), thermal_time("v", {"units": "degC d"}), thermal_time("chill", {"units": "hours"})

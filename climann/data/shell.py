@@ -676,7 +676,20 @@ def superseded_copies(first: Path, second: Path, files: Sequence[str | os.PathLi
 
 def copies_in_place_advice(latest: Path, superseded: Sequence[Path]) -> str:
     """The way out when a file and copies of it are given (:func:`superseded_copies`): the latest
-    copy in place of all the others, named at once; :func:`copy_in_place_advice` for one."""
+    copy in place of all the others, named at once; :func:`copy_in_place_advice` for one.
+
+    Parameters
+    ----------
+    latest : Path
+        The latest copy, to be given.
+    superseded : sequence of Path
+        The files it supersedes, the original first: to be moved out.
+
+    Returns
+    -------
+    str
+        The words of the refusal after its ";".
+    """
     if len(superseded) == 1:
         return copy_in_place_advice(superseded[0], latest)
     names = [path.name for path in superseded]
