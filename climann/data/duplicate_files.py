@@ -51,7 +51,8 @@ import xarray as xr
 from climann.data.coords import time_coordinate
 from climann.data.members import member_values
 from climann.data.notes import note_once
-from climann.data.shell import copy_in_place_advice, original_and_copy, working_path
+from climann.data.shell import (copies_in_place_advice, copy_in_place_advice, original_and_copy,
+                                superseded_copies, working_path)
 from climann.data.simulations import SIMULATION_ATTRIBUTES
 from climann.data.unit_text import after_number
 from climann.data.variables import data_variable_names
@@ -222,11 +223,16 @@ def _difference_text(first: xr.DataArray, largest: float) -> str:
     return f"their values differ (by up to {largest:.3g}{after_number(first.attrs.get('units', ''))})"
 
 
-def _refusal(name: str, first: Path, second: Path, kind: str, *, static: bool = False) -> ClimannError:
+def _refusal(name: str, first: Path, second: Path, kind: str, *, static: bool = False,
+             files: Sequence[Path] = ()) -> ClimannError:
+    """The refusal of two files of one field, naming the way out: where they are a file and its
+    copies (a chain of fixes leaves ``X.nc``, ``X_fixed.nc``, ``X_fixed_2.nc``: ``files``, every file
+    given), the latest copy in place of every other, all named at once."""
     where = "" if static else " at the same times"
     if (pair := original_and_copy(first, second)) is not None:  # both read, and a rename would train on the two
-        return ClimannError(f"'{name}' is in both {pair[0].name} and {pair[1].name}{where}: {kind}; "
-                            f"{copy_in_place_advice(*pair)}")
+        chain = superseded_copies(first, second, files)
+        advice = copy_in_place_advice(*pair) if chain is None else copies_in_place_advice(*chain)
+        return ClimannError(f"'{name}' is in both {pair[0].name} and {pair[1].name}{where}: {kind}; {advice}")
     return ClimannError(
         f"'{name}' is in both {first.name} and {second.name}{where}: {kind}; climann uses one "
         f"{'field' if static else 'series'} of each variable: leave the one not wanted out of the files given, "
@@ -291,15 +297,17 @@ def without_duplicate_files(datasets: Sequence[xr.Dataset], files: Sequence[Path
                 raise _members_refusal(name, holding, *members)
             kind = None if static else _name_kind(first, second) or _attribute_kind(datasets[earlier], dataset)
             if kind is not None:
-                raise _refusal(name, first, second, kind)
+                raise _refusal(name, first, second, kind, files=files)
             if not (dataset[name].dims == datasets[earlier][name].dims
                     and dataset[name].shape == datasets[earlier][name].shape):
-                raise _refusal(name, first, second, "their values differ (on different grids)", static=static)
+                raise _refusal(name, first, second, "their values differ (on different grids)", static=static,
+                               files=files)
             largest, beyond = _beyond_storage(datasets[earlier][name], dataset[name])
             if beyond > 0:
                 differ = _difference_text(dataset[name], largest)
                 raise _refusal(name, first, second, differ if static else
-                               f"{differ[:-1]}: a corrected download? two scenarios?)", static=static)
+                               f"{differ[:-1]}: a corrected download? two scenarios?)", static=static,
+                               files=files)
             if static:  # the same field beside each year's series (one file per year): combined as one
                 continue
             note_once(_log, logging.INFO, f"'{name}' in {second.name} is a copy of {first.name} (the same values at "

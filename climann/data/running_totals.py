@@ -19,8 +19,10 @@ axis of any file (:func:`running_total_reason`, :func:`planned_running_totals`):
 - by its values, where no word says it: a precipitation, rain, snowfall or runoff amount
   (:func:`~climann.data.units.water_quantity`: its words, or its name, among them the models'
   accumulations :data:`~climann.data.units.MODEL_WATER_AMOUNTS`, so that WRF's ``RAINNC`` copied
-  without its ``description`` is still looked at; not a rate, nor a value whose ``cell_methods``
-  say what it is over time) that is never negative and, within each file,
+  without its ``description`` is still looked at), or a thermal-time index (growing degree days,
+  chilling hours, heat units, by their words or units in ``K d``: :func:`thermal_time`; not a
+  temperature), not a rate, nor a value whose ``cell_methods``
+  say what it is over time, that is never negative and, within each file,
   never decreases from one step to the next at (almost) every cell while it grows at many, over
   enough steps that chance cannot make it so (:data:`MIN_EVIDENCE`, :func:`grows_without_falling`).
   A restart of the total (0 again at a new simulation's start) is one step where most cells
@@ -43,7 +45,11 @@ degree days "accumulated since 1 January", a season's snowfall "since 1 Septembe
 "Precipitation Accumulation" on 1 October (:func:`yearly_restart_date`, rerun39 N3), and one
 "to date" of a year or season ("Water year to date precipitation"): it restarts at that date
 each year, and trained on, the network learns how far into the season a step is rather than the
-step's own amount.
+step's own amount. A plain "Growing degree days" (K d) or "Chilling hours" total restarting each
+year is found so by its values (fix40b; each day's degree days, or a seasonal cycle, fall at many
+steps and are no total); and a total said by words that give no date ("Cumulative growing degree
+days", "Accumulated precipitation") is read for the date its values restart on
+(:func:`read_for_restart_date`) before it is refused, so that the refusal names it.
 
 WRF run with ``bucket_mm`` > 0 resets ``RAINNC`` and ``RAINC`` by that amount each time they pass
 it and counts the resets in ``I_RAINNC`` and ``I_RAINC``: a difference across a reset is
@@ -70,20 +76,23 @@ from climann.data.fill_like import BlockReads, planned_counts_by_step, time_dime
 from climann.data.shell import (copies_command, copies_data, file_time_names, new_folder, python_command,
                                 shown_path, working_path)
 from climann.data.sources import name_in_file, source_files, variable_where
-from climann.data.units import described_as_anomaly, is_rate, water_quantity
+from climann.data.units import described_as_anomaly, is_rate, parse_units, water_quantity
 from climann.errors import ClimannError
 
 __all__ = ["MIN_EVIDENCE", "MIN_YEARLY_RESTARTS", "RESTART_RULE", "across_files_command", "grows_without_falling",
-           "planned_running_totals", "refuse_running_totals", "running_total_reason", "since_a_date",
+           "planned_running_totals", "read_for_restart_date", "refuse_running_totals", "running_total_reason",
+           "since_a_date", "thermal_time",
            "step_amounts_command", "step_sums", "sum_from_one_start", "yearly_restart_date"]
+
+#: Words of a ``long_name`` or ``description`` that say a total since a simulation's start.
+_SIMULATION_START = (
+    r"\b(?:since|from)\s+(?:the\s+)?(?:start|beginning)\s+of\s+(?:the\s+)?(?:model\s+)?"
+    r"(?:simulation|run|integration|forecast)\b"
+    r"|\b(?:since|from)\s+(?:the\s+)?(?:simulation|model|run|integration|forecast)\s+(?:start|initiali[sz]ation)\b")
 
 #: Words of a ``long_name`` or ``description`` that say a total since a start.
 _SINCE_A_START = re.compile(
-    r"\baccumulated\s+since\b|\brunning\s+total\b|\bcumulative\s+since\b"
-    r"|\b(?:since|from)\s+(?:the\s+)?(?:start|beginning)\s+of\s+(?:the\s+)?(?:model\s+)?"
-    r"(?:simulation|run|integration|forecast)\b"
-    r"|\b(?:since|from)\s+(?:the\s+)?(?:simulation|model|run|integration|forecast)\s+(?:start|initiali[sz]ation)\b",
-    re.IGNORECASE)
+    rf"\baccumulated\s+since\b|\brunning\s+total\b|\bcumulative\s+since\b|{_SIMULATION_START}", re.IGNORECASE)
 
 #: The months' names as words of a date ("1 January", "Sept. 1").
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*(?![a-z])\.?"
@@ -119,6 +128,15 @@ _WINDOW_WORDS = re.compile(
 #: The water quantities whose values are checked for a total that grows without falling: amounts
 #: that fall or flow (snow on the ground grows all winter and is no such total).
 _AMOUNTS = frozenset({"precipitation", "rain", "snowfall", "runoff"})
+
+#: Words of a thermal-time index, a sum over days (or hours) of degrees above (or below) a base, or
+#: of hours in a temperature range: growing, heating and cooling degree days (``gdd``, ``cgdd``,
+#: ``agdd``), degree hours, chilling hours (units, portions), corn heat units, thermal time. Read
+#: in the name, ``standard_name``, ``long_name``, ``description`` and ``units`` ("degree_day").
+_THERMAL_TIME_WORDS = re.compile(
+    r"degree[\s_-]*(?:days?|hours?)(?![a-z])|(?<![a-z])[ac]?gdd(?![a-z])|(?<![a-z])chill(?:ing)?[\s_-]*"
+    r"(?:hours?|units?|portions?)(?![a-z])|(?<![a-z])heat[\s_-]*units?(?![a-z])|(?<![a-z])thermal[\s_-]*time(?![a-z])",
+    re.IGNORECASE)
 
 #: What the printed lines (:func:`step_amounts_command`, :func:`across_files_command`) write at a
 #: step where a total falls: it restarted within that step, and its amount is missing. The total
@@ -271,9 +289,46 @@ def grows_without_falling(counts: np.ndarray) -> bool:
     return bool(grown >= MIN_EVIDENCE and grown >= GROWING_SHARE * compared[kept].sum())
 
 
+def thermal_time(name: str, attrs: Mapping) -> bool:
+    """Whether a variable is a thermal-time index (growing degree days, chilling hours, heat
+    units): its name or words say one (:data:`_THERMAL_TIME_WORDS`), or its units are a
+    temperature difference times a time (``K d``, ``degC d``, ``°C days``: pint's dimensions
+    [temperature]·[time]). A temperature (``K``) is none, nor a duration alone (``hours``, ``days``:
+    a day of the year, an hour of the day) that no word calls one.
+
+    Parameters
+    ----------
+    name : str
+        The variable's name.
+    attrs : mapping
+        Its attributes (``standard_name``, ``long_name``, ``description``, ``units``).
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> thermal_time("gdd", {}), thermal_time("v", {"units": "degC d"}), thermal_time("chill", {"units": "hours"})
+    (True, True, False)
+    >>> thermal_time("ch", {"long_name": "Chilling hours", "units": "hours"}), thermal_time("tas", {"units": "K"})
+    (True, False)
+    """
+    texts = [name, *(str(attrs.get(key, "")) for key in ("standard_name", "long_name", "description", "units"))]
+    if any(_THERMAL_TIME_WORDS.search(text) for text in texts):  # each alone: "chill" and "hours" are no words
+        return True
+    units = str(attrs.get("units", "")).strip()
+    try:
+        dimensions = dict(parse_units(units, variable=name).dimensionality) if units else {}
+    except ClimannError:
+        return False
+    return dimensions == {"[temperature]": 1, "[time]": 1}
+
+
 def _checked_by_values(name: str, variable: xr.DataArray) -> bool:
     """Whether the values of ``variable`` are to be looked at: an amount (:data:`_AMOUNTS`) by its
-    name, ``standard_name``, ``long_name`` or WRF ``description``, on a time axis, in units that
+    name, ``standard_name``, ``long_name`` or WRF ``description``, or a thermal-time index
+    (:func:`thermal_time`: growing degree days, chilling hours), on a time axis, in units that
     are no rate (:func:`~climann.data.units.is_rate`), with no time entry in its CF
     ``cell_methods`` (which say what each value is: a mean, a sum over its own cell)."""
     attrs = dict(variable.attrs)
@@ -281,14 +336,47 @@ def _checked_by_values(name: str, variable: xr.DataArray) -> bool:
     if re.search(r"\btime\s*:", str(attrs.get("cell_methods", ""))) or is_rate(attrs.get("units")):
         return False  # CF says what each value is over its cell; a rate (mm/h) is no total
     return (variable.dtype.kind in "fiu" and time_dimension(variable) is not None
-            and water_quantity(name, attrs) in _AMOUNTS and not described_as_anomaly(name, attrs))
+            and (water_quantity(name, attrs) in _AMOUNTS or thermal_time(name, attrs))
+            and not described_as_anomaly(name, attrs))
+
+
+def read_for_restart_date(name: str, variable: xr.DataArray, dataset: xr.Dataset) -> bool:
+    """Whether ``variable``, a total by its words (:func:`running_total_reason`: "Cumulative
+    growing degree days", "Accumulated precipitation"), is to be read for the date of each year at
+    which its values restart (:func:`yearly_restart_date`): its words give no date
+    (:func:`since_a_date`), and neither its words nor its file say a simulation's start
+    (``SIMULATION_START_DATE``, WRF's ``description``, CF "time: sum" from one start, "since the
+    start of the simulation"). Such a total is refused after its values are read, with the date
+    they show (:func:`refuse_running_totals`), not before.
+
+    Parameters
+    ----------
+    name : str
+        The variable's name.
+    variable : xarray.DataArray
+        The variable.
+    dataset : xarray.Dataset
+        Holding it and its time coordinate.
+
+    Returns
+    -------
+    bool
+    """
+    if (variable.dtype.kind not in "fiu" or running_total_reason(name, variable, dataset) is None
+            or since_a_date(variable) is not None):
+        return False
+    said = ("SIMULATION_START_DATE" in dataset.attrs or "description" in variable.attrs
+            or sum_from_one_start(dataset, variable)
+            or any(re.search(_SIMULATION_START, text, re.IGNORECASE) for _, text in _words(variable)))
+    return not said
 
 
 def planned_running_totals(dataset: xr.Dataset, names: Sequence[str], *, shared: Sequence[str] = ()) -> BlockReads:
-    """The reads that find, among ``names``, the amounts whose values grow without falling
-    (:func:`grows_without_falling`), to be computed with the run's other checks of every value
-    (:func:`~climann.data.fill_like.read_together`); variables their words already call running
-    totals (:func:`running_total_reason`) are not read.
+    """The reads that find, among ``names``, the amounts and thermal-time indices whose values grow
+    without falling (:func:`grows_without_falling`), to be computed with the run's other checks of
+    every value (:func:`~climann.data.fill_like.read_together`); variables their words already
+    call running totals (:func:`running_total_reason`) are read only for the date of each year at
+    which they restart, where their words give none (:func:`read_for_restart_date`).
 
     Parameters
     ----------
@@ -302,11 +390,15 @@ def planned_running_totals(dataset: xr.Dataset, names: Sequence[str], *, shared:
     Returns
     -------
     climann.data.fill_like.BlockReads
-        Its answer: the names found, in the order of ``names``, each with the date of each year at
-        which its values restart (:func:`yearly_restart_date`; None when they do not say one).
+        Its answer: the names found by their values, then those of :func:`read_for_restart_date`,
+        each with the date of each year at which its values restart (:func:`yearly_restart_date`;
+        None when they do not say one).
     """
     chosen = [name for name in names if name in dataset.data_vars and _checked_by_values(name, dataset[name])
               and running_total_reason(name, dataset[name], dataset) is None and not step_sums(dataset, dataset[name])]
+    worded = [name for name in names
+              if name in dataset.data_vars and read_for_restart_date(name, dataset[name], dataset)]
+    chosen += worded
     arrays = []
     for name in chosen:
         variable = dataset[name]
@@ -315,7 +407,8 @@ def planned_running_totals(dataset: xr.Dataset, names: Sequence[str], *, shared:
 
     def finish(parts: Sequence[np.ndarray]) -> dict[str, str | None]:
         return {name: yearly_restart_date(dataset, dataset[name], counts)
-                for name, counts in zip(chosen, reads.finish(parts), strict=True) if grows_without_falling(counts)}
+                for name, counts in zip(chosen, reads.finish(parts), strict=True)
+                if name in worded or grows_without_falling(counts)}
 
     return BlockReads(reads.tasks, finish)
 
@@ -508,9 +601,10 @@ def refuse_running_totals(dataset: xr.Dataset, names: Sequence[str], *, where: s
     where : str
         The files, when a variable does not record its own.
     found : sequence of str, or mapping of str to str or None
-        The variables whose values grow without falling (:func:`planned_running_totals`), with
-        the date of each year at which they restart where their values say one
-        (:func:`yearly_restart_date`): refused as seasonal totals since that date.
+        The variables whose values grow without falling, and those whose words say a total read
+        for its date (:func:`planned_running_totals`), with the date of each year at which they
+        restart where their values say one (:func:`yearly_restart_date`): refused as seasonal
+        totals since that date.
 
     Raises
     ------
@@ -518,10 +612,12 @@ def refuse_running_totals(dataset: xr.Dataset, names: Sequence[str], *, where: s
         Naming the totals, what says so, and the command.
     """
     reasons: dict[str, str] = {}
+    dated = {name: date for name, date in found.items() if date} if isinstance(found, Mapping) else {}
     for name in names:
         if name in dataset.data_vars and (reason := running_total_reason(name, dataset[name], dataset)):
-            reasons[name] = reason
-    dated = {name: date for name, date in found.items() if date} if isinstance(found, Mapping) else {}
+            shown = name in dated and since_a_date(dataset[name]) is None  # the date its values show
+            reasons[name] = (f"{reason}, and within each file its values fall only on "
+                             f"{_restart_steps_text(dated[name])}" if shown else reason)
     for name in found:
         reasons.setdefault(name, f"its values: never negative, and within each file they fall only on "
                                  f"{_restart_steps_text(dated[name])}, and grow between" if name in dated else

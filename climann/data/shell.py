@@ -610,6 +610,96 @@ def copy_in_place_advice(original: Path, copy: Path) -> str:
             "out of the folder, or give --data files that leave it out")
 
 
+def _numbered(path: Path) -> tuple[str, int]:
+    """A copy's name without :func:`copy_path`'s number, and that number: ``("X_fixed", 3)`` for
+    ``X_fixed_3.nc``, ``("X_fixed", 1)`` for ``X_fixed.nc`` (and any other name)."""
+    found = re.fullmatch(rf"(.*_(?:{'|'.join(ADVISED_COPY_SUFFIXES)}))_(\d+)", path.stem)
+    return (found.group(1), int(found.group(2))) if found else (path.stem, 1)
+
+
+def _supersedes(later: Path, earlier: Path) -> bool:
+    """Whether ``later`` is named as a later copy than ``earlier``, in one folder: its copy
+    (:func:`original_and_copy`: ``X_fixed.nc`` of ``X.nc``, ``X_fixed_2.nc`` of ``X_fixed.nc``), or
+    numbered after it by :func:`copy_path` (``X_fixed_3.nc`` after ``X_fixed_2.nc``)."""
+    if later == earlier or later.parent != earlier.parent:
+        return False
+    if original_and_copy(earlier, later) == (earlier, later):
+        return True
+    (stem, number), (earlier_stem, earlier_number) = _numbered(later), _numbered(earlier)
+    return stem == earlier_stem and number > earlier_number and stem != later.stem
+
+
+def superseded_copies(first: Path, second: Path, files: Sequence[str | os.PathLike] = ()
+                      ) -> tuple[Path, list[Path]] | None:
+    """When ``first`` and ``second`` are a file and its copy (:func:`original_and_copy`), the
+    latest copy of their chain among ``files`` and every file of the chain it supersedes, the
+    original first: a chain of advised fixes, each written from the one before, leaves ``X.nc``,
+    ``X_fixed.nc`` and ``X_fixed_2.nc`` in one folder, and one glob takes the three; the refusal
+    names the two it would otherwise move one round at a time (fix40b). None when the two are no
+    such pair, or when the chain ends in two copies neither named after the other (``X_fixed.nc``
+    and ``X_dated.nc``, two fixes of ``X.nc``).
+
+    Parameters
+    ----------
+    first, second : Path
+        The two files found holding one field.
+    files : sequence of str or PathLike
+        Every file given (the two among them, or not).
+
+    Returns
+    -------
+    tuple of (Path, list of Path) or None
+        The latest copy, and the files it supersedes in the order of their names
+        (``[X.nc, X_fixed.nc]``).
+
+    Examples
+    --------
+    >>> latest, earlier = superseded_copies(Path("X.nc"), Path("X_fixed.nc"), ["X.nc", "X_fixed.nc", "X_fixed_2.nc"])
+    >>> latest.name, [path.name for path in earlier]
+    ('X_fixed_2.nc', ['X.nc', 'X_fixed.nc'])
+    """
+    if original_and_copy(first, second) is None:
+        return None
+    chain = {Path(first), Path(second)}
+    others = [Path(file) for file in files if Path(file).parent == Path(first).parent]
+    grown = True
+    while grown:  # the files named after any of the chain, or that it is named after
+        joined = {path for path in others if path not in chain
+                  and any(_supersedes(path, held) or _supersedes(held, path) for held in chain)}
+        chain |= joined
+        grown = bool(joined)
+    latest = [path for path in chain if not any(_supersedes(other, path) for other in chain)]
+    if len(latest) != 1:
+        return None
+    return latest[0], sorted(chain - {latest[0]}, key=lambda path: (len(path.stem), path.stem))
+
+
+def copies_in_place_advice(latest: Path, superseded: Sequence[Path]) -> str:
+    """The way out when a file and copies of it are given (:func:`superseded_copies`): the latest
+    copy in place of all the others, named at once; :func:`copy_in_place_advice` for one.
+
+    Parameters
+    ----------
+    latest : Path
+        The latest copy, to be given.
+    superseded : sequence of Path
+        The files it supersedes, the original first: to be moved out.
+
+    Returns
+    -------
+    str
+        The words of the refusal after its ";".
+    """
+    if len(superseded) == 1:
+        return copy_in_place_advice(superseded[0], latest)
+    names = [path.name for path in superseded]
+    moved = ", ".join(repr(working_path(path)) for path in superseded[:-1])
+    return (f"{latest.name} is named as the latest copy of {names[0]} (after {', '.join(names[1:])}: such as the "
+            f"corrected copies a chain of commands climann advised writes, each from the one before): give the latest "
+            f"copy in place of the others: move {moved} and {working_path(superseded[-1])!r} out of the folder, or "
+            f"give --data files that leave them out")
+
+
 def python_command(code: str) -> str:
     """``python -c "CODE"``: in double quotes when nothing in ``code`` is special there to a
     POSIX shell (or to bash's history: ``!``), else quoted by :func:`shlex.quote`."""

@@ -34,7 +34,8 @@ import xarray as xr
 from climann.data.handles import shared_manager
 from climann.data.members import MEMBER_NAMES, MEMBER_STANDARD_NAME
 from climann.data.shell import (
-    copy_in_place_advice, copy_path, dated_copies, input_and_copy, original_and_copy, values_command, working_path,
+    copies_in_place_advice, copy_in_place_advice, copy_path, dated_copies, input_and_copy, original_and_copy,
+    superseded_copies, values_command, working_path,
 )
 from climann.data.text_times import conversion_statements, text_dates_advice, text_dates_in
 
@@ -79,8 +80,9 @@ def undated_files_message(name: str, first: tuple[Path, xr.Dataset], second: tup
     if has_time(one) or has_time(other):
         return None
     if (pair := original_and_copy(one_path, other_path)) is not None:  # not two dates: the copy in its place
+        chain = superseded_copies(one_path, other_path, files)  # X_fixed_2.nc too: every earlier copy at once
         return (f"'{name}' is in both {pair[0].name} and {pair[1].name}, and neither has a time coordinate; "
-                f"{copy_in_place_advice(*pair)}")
+                f"{copy_in_place_advice(*pair) if chain is None else copies_in_place_advice(*chain)}")
     if (texts := _text_dated_message(name, first, second, files)) is not None:
         return texts
     where, start = _stated_start(other)

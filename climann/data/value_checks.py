@@ -31,7 +31,7 @@ from climann.data.infinite_values import note_infinite_values, planned_infinite_
 from climann.data.land_masks import warn_land_stored_as_value
 from climann.data.nonnegative import planned_negative_values, warn_negative_values
 from climann.data.quality_levels import planned_quality_counts, warn_low_quality_target
-from climann.data.running_totals import planned_running_totals, refuse_running_totals
+from climann.data.running_totals import planned_running_totals, read_for_restart_date, refuse_running_totals
 from climann.data.window_totals import refuse_window_mismatches
 
 __all__ = ["warn_held_values"]
@@ -72,12 +72,14 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
         :func:`~climann.data.absolute_zero.warn_below_absolute_zero` (many different values
         below absolute zero: no codes) and
         :func:`~climann.data.running_totals.refuse_running_totals` (totals accumulated since a
-        start, by their words or their values) and
+        start, by their words or their values; a total said by its words whose words give no date
+        is refused after its values are read, with the date of each year they restart at) and
         :func:`~climann.data.window_totals.refuse_window_mismatches` (WRF's amounts over
         ``prec_acc_dt`` windows other than the time step).
     """
     present = [name for name in dict.fromkeys(names) if name in dataset.data_vars]
-    refuse_running_totals(dataset, present, where=where)  # said by their words: refused before any read
+    if not any(read_for_restart_date(name, dataset[name], dataset) for name in present):
+        refuse_running_totals(dataset, present, where=where)  # said by their words: refused before any read
     refuse_window_mismatches(dataset, present, where=where)  # WRF's prec_acc_dt windows other than the step
     # a temperature masked below absolute zero is read for that count as it was in the file: its
     # other counts keep the keys of those reads, so that dask reads it once for all

@@ -348,3 +348,37 @@ def test_a_corrected_copy_beside_its_original_is_refused_saying_to_give_the_copy
     (tmp_path / "data_2000.nc").rename(tmp_path / "originals" / "data_2000.nc")  # the advice, followed
     read = open_dataset(sorted(tmp_path.glob("*.nc")))
     assert int(read[name].isnull().sum()) == int((dataset[name] == dataset[name].min()).sum()) > 0
+
+
+@pytest.mark.parametrize("static", [pytest.param(False, id="series"), pytest.param(True, id="static-field")])
+def test_a_chain_of_copies_is_refused_naming_every_superseded_file_at_once(tmp_path, monkeypatch, static):
+    """fix40b: a printed chain of two fixes leaves data_2000.nc, data_2000_fixed.nc (the first fix) and
+    data_2000_fixed_2.nc (the second, written from the first) in one folder. The refusal took two rounds: move the
+    original, then (run again) move data_2000_fixed.nc. One message now names both; followed, the last copy's
+    values are read (the two fill values each fix marked missing)."""
+    monkeypatch.chdir(tmp_path)
+    dataset = grid_dataset(n_years=2)
+    name = "static" if static else "tas"
+    dataset[["tas", "pred", "static"]].to_netcdf(tmp_path / "data_2000.nc")
+    lowest, highest = float(dataset[name].min()), float(dataset[name].max())
+    first = dataset[["tas", "pred", "static"]].copy(deep=True)
+    first[name] = first[name].where(first[name] > lowest)  # the first fix: one fill value marked missing
+    first.to_netcdf(tmp_path / "data_2000_fixed.nc")
+    second = first.copy(deep=True)
+    second[name] = second[name].where(second[name] < highest)  # the second, from the first's copy: another
+    second.to_netcdf(tmp_path / "data_2000_fixed_2.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset(sorted(tmp_path.glob("*.nc")))
+    message = str(error.value)
+    assert message.startswith(f"'{name}' is in both data_2000.nc and data_2000_fixed.nc")
+    assert message.endswith("data_2000_fixed_2.nc is named as the latest copy of data_2000.nc (after "
+                            "data_2000_fixed.nc: such as the corrected copies a chain of commands climann advised "
+                            "writes, each from the one before): give the latest copy in place of the others: move "
+                            "'data_2000.nc' and 'data_2000_fixed.nc' out of the folder, or give --data files that "
+                            "leave them out")
+    (tmp_path / "originals").mkdir()
+    for moved in ("data_2000.nc", "data_2000_fixed.nc"):  # the advice, followed once
+        (tmp_path / moved).rename(tmp_path / "originals" / moved)
+    read = open_dataset(sorted(tmp_path.glob("*.nc")))
+    marked = int(((dataset[name] == lowest) | (dataset[name] == highest)).sum())
+    assert int(read[name].isnull().sum()) == marked > int((dataset[name] == lowest).sum()) > 0

@@ -517,3 +517,136 @@ def test_a_cumulative_index_without_a_date_is_refused_in_words_that_name_no_simu
                               "(cgdd: its long_name 'Cumulative growing degree days')")
     assert "WRF" not in message and "how long the run has gone" not in message
     assert RESTART_RULE in message
+
+
+#: Three years of days on a 3 x 4 grid, and each day's mean temperature (degC): a seasonal cycle, colder to the north.
+_DAYS = pd.date_range("2001-01-01", "2003-12-31", freq="D")
+
+
+def _daily_temperature(rng: np.random.Generator, *, noise: float = 3.0) -> np.ndarray:
+    """(days, 3, 4) degC: 10 degC mean, 12 degC seasonal amplitude peaking in July, 4 degC colder a row north."""
+    season = 10.0 - 12.0 * np.cos(2 * np.pi * (_DAYS.day_of_year.values - 15) / 365.0)
+    rows = -4.0 * np.arange(3)[:, None] * np.ones((3, 4))
+    return season[:, None, None] + rows + rng.normal(0.0, noise, (_DAYS.size, 3, 4))
+
+
+def _degree_days(rng: np.random.Generator, *, noise: float = 3.0) -> np.ndarray:
+    """Each day's growing degree days over a 5 degC base: max(T - 5, 0) (McMaster and Wilhelm 1997, method 1)."""
+    return np.maximum(_daily_temperature(rng, noise=noise) - 5.0, 0.0)
+
+
+def _chilling_hours(rng: np.random.Generator) -> np.ndarray:
+    """Each day's chilling hours (0 to 24 h between 0 and 7.2 degC), more where the day's mean is near 3.6 degC."""
+    return np.clip(24.0 - 4.0 * np.abs(_daily_temperature(rng) - 3.6), 0.0, 24.0)
+
+
+def _restarting_sums(daily: np.ndarray, month: int, day: int) -> np.ndarray:
+    """numpy's cumulative sums of ``daily`` over _DAYS, restarted at each ``month``/``day``."""
+    season = np.cumsum((_DAYS.month == month) & (_DAYS.day == day))
+    totals = np.empty_like(daily)
+    for number in np.unique(season):
+        steps = season == number
+        totals[steps] = np.cumsum(daily[steps], axis=0)
+    return totals
+
+
+def _grid_file(path, name: str, values: np.ndarray, attrs: dict) -> None:
+    xr.Dataset({name: (("time", "lat", "lon"), values.astype("f4"), attrs),
+                "tas": (("time", "lat", "lon"), (_daily_temperature(np.random.default_rng(3)) + 273.15).astype("f4"),
+                        {"units": "K", "standard_name": "air_temperature"})},
+               coords={"time": _DAYS, "lat": [50.0, 51.0, 52.0], "lon": [5.0, 6.0, 7.0, 8.0]}).to_netcdf(path)
+
+
+def _refusal_of(path, name: str) -> str:
+    with pytest.raises(ClimannError) as refused:
+        warn_held_values(open_dataset([path]), [name], where=path.name, file=path)
+    return str(refused.value)
+
+
+@pytest.mark.parametrize(("name", "attrs", "daily", "date"), [
+    pytest.param("gdd", {"units": "K d", "long_name": "Growing degree days"}, _degree_days, (1, 1),
+                 id="growing-degree-days-K-d"),
+    pytest.param("index", {"units": "°C days"}, _degree_days, (1, 1), id="units-alone-degC-days"),
+    pytest.param("dd5", {"units": "degree_day", "long_name": "degree days above 5 degC"}, _degree_days, (1, 1),
+                 id="degree-days-units-degree_day"),
+    pytest.param("heat", {"units": "degC d", "long_name": "heat units"}, _degree_days, (4, 1), id="heat-units-1-April"),
+    pytest.param("chill", {"units": "hours", "long_name": "Chilling hours"}, _chilling_hours, (10, 1),
+                 id="chilling-hours-1-October"),
+])
+def test_thermal_time_totals_restarting_each_year_are_refused_with_their_date_and_differenced(
+        tmp_path, monkeypatch, name, attrs, daily, date):
+    """fix40b: a plain "Growing degree days" (K d) or "Chilling hours" running total, restarting each year, trained
+    without a word: the values rule read water amounts only. Found by its values (it falls only on its date each
+    year, numpy: 2 restarts in 3 years), it is refused as the seasonal index it is, naming the date; the printed
+    line writes each day's amount, equal to numpy's np.diff of the totals with each restart step left missing."""
+    monkeypatch.chdir(tmp_path)
+    totals = _restarting_sums(daily(np.random.default_rng(5)), *date).astype("f4")
+    month = pd.Timestamp(2001, date[0], 1).month_name()
+    falls = np.flatnonzero((np.diff(totals, axis=0) < 0).any(axis=(1, 2))) + 1
+    assert [str(_DAYS[step].date()) for step in falls] == [f"{year}-{date[0]:02d}-01" for year in (2001, 2002, 2003)
+                                                            if (year, date[0]) != (2001, 1)]
+    _grid_file(tmp_path / "index.nc", name, totals, attrs)
+    message = _refusal_of(tmp_path / "index.nc", name)
+    assert message.startswith(f"{name} in index.nc is a seasonal index accumulated since 1 {month} each year ({name}: "
+                              f"its values: never negative, and within each file they fall only on 1 {month} each "
+                              f"year, and grow between)")
+    assert "WRF" not in message and "simulation" not in message
+    _run_printed(next(part for part in message.split("`") if part.startswith("mkdir -p ")), tmp_path)
+    with xr.open_dataset(tmp_path / "step_amounts" / "index.nc") as copy:
+        amounts = copy[name].values
+    expected = np.diff(totals, axis=0)
+    restarts = falls - 1  # the differences across a restart: every cell that falls there is left missing
+    expected[restarts] = np.where(expected[restarts] < 0, np.nan, expected[restarts])
+    np.testing.assert_array_equal(amounts, expected)
+    assert np.isnan(amounts[restarts]).any() and not np.isnan(np.delete(amounts, restarts, axis=0)).any()
+
+
+@pytest.mark.parametrize(("name", "attrs", "values", "total_attrs"), [
+    # each day's degree days, not cumulated: they fall between most days somewhere
+    pytest.param("gdd", {"units": "K d", "long_name": "Growing degree days"},
+                 lambda: _degree_days(np.random.default_rng(5)), None, id="daily-degree-days"),
+    # a smooth seasonal cycle of each day's degree days: it rises to July, then falls every day until winter
+    pytest.param("gdd", {"units": "K d", "long_name": "Growing degree days"},
+                 lambda: _degree_days(np.random.default_rng(5), noise=0.0), None, id="seasonal-cycle"),
+    # a temperature that rises all year and falls back each 1 January, as a total since then would: a temperature
+    # is no total; the same values in K d, degree days, are
+    pytest.param("ta", {"units": "K", "long_name": "Air temperature"},
+                 lambda: 250.0 + 0.1 * np.broadcast_to(_DAYS.day_of_year.values[:, None, None], (_DAYS.size, 3, 4)),
+                 {"units": "K d", "long_name": "Growing degree days"}, id="temperature-rising-each-year"),
+])
+def test_values_that_are_no_thermal_time_total_are_read_as_they_are(tmp_path, name, attrs, values, total_attrs):
+    """fix40b's values rule on thermal time, without false alarms: each day's growing degree days (noisy, or a smooth
+    seasonal cycle that rises then falls) and a temperature are read as they are; the totals of the same daily values
+    restarting each 1 January (numpy cumulative sums), or the same values said to be degree days, are refused."""
+    daily = np.asarray(values(), dtype=np.float64)
+    _grid_file(tmp_path / "daily.nc", name, daily, attrs)
+    warn_held_values(open_dataset([tmp_path / "daily.nc"]), [name], where="daily.nc", file=tmp_path / "daily.nc")
+    totals = daily if total_attrs else _restarting_sums(daily, 1, 1)
+    _grid_file(tmp_path / "totals.nc", name, totals, total_attrs or attrs)
+    assert _refusal_of(tmp_path / "totals.nc", name).startswith(
+        f"{name} in totals.nc is a seasonal index accumulated since 1 January each year")
+
+
+@pytest.mark.parametrize(("name", "attrs", "daily", "date"), [
+    pytest.param("cgdd", {"units": "K d", "long_name": "Cumulative growing degree days"}, _degree_days, (1, 1),
+                 id="cumulative-growing-degree-days"),
+    pytest.param("acpr", {"units": "mm", "long_name": "Accumulated precipitation"},
+                 lambda rng: np.maximum(rng.normal(1.0, 3.0, (_DAYS.size, 3, 4)), 0.0), (10, 1),
+                 id="accumulated-precipitation-water-year"),
+])
+def test_a_total_said_by_its_words_is_refused_with_the_date_its_values_restart_on(tmp_path, name, attrs, daily, date):
+    """fix40b: a total found by its words ("Cumulative ...", "Accumulated ...") was refused before its values were
+    read, as "a simulation's or a season's: neither its words nor its values give the date", though its values
+    restart on one date each year (numpy: every cell falls there, and nowhere else). Its values are now read for
+    that date, which the refusal names, as for a total found by its values."""
+    totals = _restarting_sums(daily(np.random.default_rng(6)), *date)
+    month = pd.Timestamp(2001, date[0], 1).month_name()
+    falls = np.flatnonzero((np.diff(totals, axis=0) < 0).any(axis=(1, 2))) + 1
+    assert {(_DAYS[step].month, _DAYS[step].day) for step in falls} == {date} and falls.size >= 2
+    _grid_file(tmp_path / "index.nc", name, totals, attrs)
+    message = _refusal_of(tmp_path / "index.nc", name)
+    assert message.startswith(f"{name} in index.nc is a seasonal index accumulated since 1 {month} each year ({name}: "
+                              f"its long_name '{attrs['long_name']}', and within each file its values fall only on "
+                              f"1 {month} each year)")
+    assert "(its date, each year), and that step's amount is left missing" in message
+    assert "simulation" not in message and "neither its words nor its values give the date" not in message

@@ -893,3 +893,25 @@ def test_a_line_that_deletes_an_attribute_reads_the_copy_the_line_before_writes(
     assert second == ("unmark: ncatted -a _FillValue,tcno2,d,, -a missing_value,tcno2,d,, x_fixed.nc x_fixed_2.nc "
                       "(this reads x_fixed.nc, which the line shown before writes from x.nc: run that one first; "
                       "x_fixed_2.nc then holds both fixes)")
+
+
+@pytest.mark.parametrize(("names", "latest", "superseded"), [
+    pytest.param(["X.nc", "X_fixed.nc", "X_fixed_2.nc"], "X_fixed_2.nc", ["X.nc", "X_fixed.nc"], id="chain-of-two"),
+    pytest.param(["X.nc", "X_fixed.nc", "X_fixed_2.nc", "X_fixed_3.nc", "Y_fixed.nc"], "X_fixed_3.nc",
+                 ["X.nc", "X_fixed.nc", "X_fixed_2.nc"], id="numbered-by-copy_path"),
+    pytest.param(["X.nc", "X_fixed.nc", "X_fixed_dated.nc"], "X_fixed_dated.nc", ["X.nc", "X_fixed.nc"],
+                 id="another-fix-of-the-copy"),
+    # two fixes each written from X.nc: neither is the latest, and no chain is named
+    pytest.param(["X.nc", "X_fixed.nc", "X_dated.nc"], None, None, id="two-fixes-of-one-original"),
+])
+def test_superseded_copies_name_every_earlier_file_of_a_chain(tmp_path, names, latest, superseded):
+    """fix40b: the latest copy of a chain of advised fixes, and every file it supersedes, from any pair of it."""
+    from climann.data.shell import superseded_copies
+
+    files = [tmp_path / name for name in names]
+    found = superseded_copies(files[0], files[1], files)
+    if latest is None:
+        assert found is None
+    else:
+        assert (found[0].name, [path.name for path in found[1]]) == (latest, superseded)
+    assert superseded_copies(tmp_path / "tas.nc", tmp_path / "tas_ssp585.nc", files) is None

@@ -270,3 +270,26 @@ def test_per_month_modis_files_are_refused_naming_a_field_and_the_dating_advice_
                        capfd=capfd, monkeypatch=monkeypatch)
     assert trained.returncode == 0, trained.stderr
     assert (tmp_path / "runs" / "aod" / "predictions.nc").exists()
+
+
+def test_a_chain_of_copies_of_a_static_file_is_refused_naming_every_superseded_file_at_once(tmp_path, monkeypatch):
+    """fix40b: sftlf_fx_X.nc, sftlf_fx_X_fixed.nc and sftlf_fx_X_fixed_2.nc (a chain of two fixes, the second
+    written from the first) took two rounds, one file moved at each. One message names both to move; followed,
+    the last copy's values are read."""
+    monkeypatch.chdir(tmp_path)
+    values = np.array([[0.0, 50.0, 100.0], [1e20, 20.0, -999.0]])
+    _map(tmp_path / "sftlf_fx_X.nc", 1, values)
+    _map(tmp_path / "sftlf_fx_X_fixed.nc", 1, np.where(values > 100, np.nan, values))
+    _map(tmp_path / "sftlf_fx_X_fixed_2.nc", 1, np.where((values > 100) | (values < 0), np.nan, values))
+    with pytest.raises(ClimannError) as refusal:
+        open_dataset(sorted(tmp_path.glob("*.nc")))
+    assert str(refusal.value) == (
+        "'sst' is in both sftlf_fx_X.nc and sftlf_fx_X_fixed.nc, and neither has a time coordinate; "
+        "sftlf_fx_X_fixed_2.nc is named as the latest copy of sftlf_fx_X.nc (after sftlf_fx_X_fixed.nc: such as the "
+        "corrected copies a chain of commands climann advised writes, each from the one before): give the latest "
+        "copy in place of the others: move 'sftlf_fx_X.nc' and 'sftlf_fx_X_fixed.nc' out of the folder, or give "
+        "--data files that leave them out")
+    for moved in ("sftlf_fx_X.nc", "sftlf_fx_X_fixed.nc"):  # moved out, as advised, at once
+        (tmp_path / moved).unlink()
+    read = open_dataset(sorted(tmp_path.glob("*.nc")))
+    assert int(read["sst"].isnull().sum()) == 2
