@@ -1128,7 +1128,7 @@ def test_a_coordinate_with_flag_meanings_is_listed_with_them(tmp_path):
     from tests.data.test_subset import write_passes
 
     path, _ = write_passes(tmp_path / "amsr2.nc")
-    assert "  pass: 2 values (1 (ascending), 2 (descending)) on sst; choose one with select = {pass = 1}" in (
+    assert '  pass: 2 values (1 (ascending), 2 (descending)) on sst; choose one with select = {pass = "ascending"}' in (
         _summary(describe([str(path)])).splitlines())
 
 
