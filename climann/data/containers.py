@@ -31,7 +31,8 @@ import numpy as np
 from climann.data.handles import shared_manager
 from climann.data.hdfeos import (FILE_ATTRIBUTES, STRUCT_METADATA, HdfEosGrid, granule_dating, grid_copy_code,
                                  hdfeos_grids)
-from climann.data.shell import copy_path, new_folder, python_command, shared_glob, shown_path, working_path
+from climann.data.shell import (copy_path, glob_words, new_folder, python_command, shared_glob, shown_path,
+                                working_path)
 
 #: The first bytes of an HDF5 file, so of every NetCDF-4 file (HDF5 File Format Specification,
 #: "Format Signature"): only these can hold groups.
@@ -286,9 +287,8 @@ def _grid_copies_loop(files: Sequence[Path], group: str, grid: HdfEosGrid, dated
     that they are undated."""
     folder = new_folder(Path(files[0]).parent, "grids")
     pattern = shared_glob(files)
-    listed = " ".join(shown_path(file) for file in files) if pattern is None else shown_path(pattern)
-    if pattern is not None:  # the glob's * unquoted, for the shell to expand
-        listed = shlex.quote(working_path(pattern.parent)) + "/" + pattern.name
+    # the glob's * bare for the shell to expand, its folder and the rest of the names quoted (names with spaces)
+    listed = " ".join(shown_path(file) for file in files) if pattern is None else glob_words(pattern)
     code = grid_copy_code(None, group, grid, None, dated)
     command = (f"mkdir -p {shown_path(folder)} && for f in {listed}; do {python_command(code)} "
                f"\"$f\" {shown_path(folder)}/\"$(basename \"${{f%.*}}\")\".nc; done")

@@ -59,7 +59,7 @@ from climann.data.sources import name_in_file, source_files, variable_where
 from climann.data.stored_values import FILL_ATTRIBUTES, read_type, unpacked, with_signedness
 
 __all__ = ["code_of_meaning", "codes_beyond_units_range", "codes_of_a_quantity", "flag_classes", "flag_codes",
-           "indicator_advice", "values_with_meanings",
+           "indicator_advice", "meaning_of_code", "values_with_meanings",
            "range_of_quantity", "range_of_units", "refuse_codes_within_range", "refuse_flag_target", "status_codes",
            "warn_flag_predictors"]
 
@@ -145,6 +145,39 @@ def code_of_meaning(coordinate: xr.DataArray, value: object) -> object:
             code = found[0]
             return np.asarray(code, coordinate.dtype)[()] if coordinate.dtype.kind in "iuf" else code
     return value
+
+
+def meaning_of_code(coordinate: xr.DataArray, value: object) -> object:
+    """The flag meaning of a code of a coordinate with ``flag_values`` and ``flag_meanings``
+    (CF-1.11 §3.5), the inverse of :func:`code_of_meaning`: AMSR2's ``pass`` 1 is
+    ``"ascending"``. A config that selects ``{pass = "ascending"}`` says what it chose, where
+    ``{pass = 1}`` needs the file's attributes to be read.
+
+    Parameters
+    ----------
+    coordinate : xarray.DataArray
+        The coordinate, with its attributes.
+    value : object
+        One of its values.
+
+    Returns
+    -------
+    object
+        The meaning (str) of ``value``; ``value`` unchanged when it has no meaning, or when
+        its meaning would not select it again (a meaning given to two codes).
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> passes = xr.DataArray(np.array([1, 2], "i1"), dims="pass",
+    ...                       attrs={"flag_values": np.array([1, 2], "i1"), "flag_meanings": "ascending descending"})
+    >>> meaning_of_code(passes, 1)
+    'ascending'
+    """
+    meanings = [meaning for code, meaning in _meanings_by_code(coordinate) if code == value]
+    if len(meanings) != 1 or code_of_meaning(coordinate, meanings[0]) != value:
+        return value
+    return meanings[0]
 
 
 def values_with_meanings(coordinate: xr.DataArray, shown: Sequence[str], values: np.ndarray) -> list[str]:

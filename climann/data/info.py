@@ -66,7 +66,7 @@ from climann.data.time_axis import (  # noqa: F401 (re-exported)
 from climann.data.variables import data_variable_names, grid_layout, variable_levels
 from climann.data.absolute_zero import BELOW_ABSOLUTE_ZERO_KEY, planned_below_absolute_zero
 from climann.data.fill_like import read_together
-from climann.data.flags import values_with_meanings
+from climann.data.flags import meaning_of_code, values_with_meanings
 from climann.errors import ClimannError
 
 
@@ -899,7 +899,8 @@ def _time_section(dataset: xr.Dataset, grid: dict[str, str], problems: dict[str,
 
 
 def _values_text(dataset: xr.Dataset, dim: str) -> tuple[str, object]:
-    """The values of dimension ``dim`` as text, and the first one (to put in ``select``)."""
+    """The values of dimension ``dim`` as text, and the first one (to put in ``select``): its
+    flag meaning where the coordinate has one (``"ascending"`` of AMSR2's pass)."""
     values = dataset[dim].values if dim in dataset.coords else np.arange(dataset.sizes[dim])
     texts = [f"{v:g}" if isinstance(v, (int, float, np.number)) else str(v) for v in values[:8]]
     if dim in dataset.coords:  # AMSR2's pass: 1 (ascending), 2 (descending)
@@ -908,6 +909,8 @@ def _values_text(dataset: xr.Dataset, dim: str) -> tuple[str, object]:
     first = values[0].item() if isinstance(values[0], np.generic) else values[0]
     if isinstance(values[0], np.floating) and values.dtype.itemsize < 8:  # 0.01 in float32, not 0.009999999776482582
         first = float(str(values[0]))
+    if dim in dataset.coords:  # select = {pass = "ascending"}: the config says what it chose, not the code 1
+        first = meaning_of_code(dataset[dim], first)
     return shown + (", …" if len(values) > 8 else ""), first
 
 

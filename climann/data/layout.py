@@ -437,6 +437,7 @@ class GridLayout:
                                   known_step=self.known_time_step, value_step=self.value_time_step,
                                   instants=holds_instants(self.target_attrs, self.target_name),
                                   window_ends=window_end_reason(self.target_name, self.target_attrs),
+                                  files=self.files_of(self.target_name),
                                   value_word=time_value_word(self.target_attrs.get("cell_methods"),
                                                              str(self.time.name)))
 

@@ -112,6 +112,7 @@ def derived_columns(
                                      value_step=layout.value_time_step,
                                      instants=holds_instants(layout.target_attrs, layout.target_name),
                                      window_ends=window_end_reason(layout.target_name, layout.target_attrs),
+                                     files=layout.files_of(layout.target_name),
                                      value_word=time_value_word(layout.target_attrs.get("cell_methods"),
                                                                 str(layout.time.name)),
                                      segment_starts=segment_starts(layout.time_blocks, layout.shape[0]))

@@ -17,8 +17,13 @@ rain rate of rainy pixels only (break38a A2: mean 0.596 mm/h for 0.238 mm/h). Th
 say what each code is as explicitly as ``_FillValue`` does, so they are applied as each file is
 read (:func:`read_radar_codes`): ``nodata`` missing, ``undetect`` 0 for a precipitation rate or
 amount, both attributes then dropped (the values no longer hold them). Of another quantity
-(reflectivity ``DBZH`` in dBZ, whose "below detection" is no number of its own) the file is
-refused with the line that gives those pixels the value the user chooses.
+(reflectivity ``DBZH`` in dBZ, whose "below detection" is no number of its own: the radar's
+detection threshold grows with range, so no one floor is the value there) ``undetect`` is read
+as missing in a file that says it follows ODIM_H5 (global ``Conventions`` ``ODIM_H5/V2_…``), with
+a warning that the run then describes the pixels with an echo only and the line that gives them
+a value of the user's instead (a floor such as -32 dBZ). Missing, not a minimum: a number made up
+for a censored value would be trained on and scored as if measured. Any other file (a copy whose
+converter may or may not have kept ODIM's rules) is refused with that line.
 
 The codes are raw values (before ODIM's ``gain`` and ``offset``); where the file packs the
 variable by CF ``scale_factor``/``add_offset`` they are unpacked the same way to be compared
@@ -189,23 +194,43 @@ def _scaling_refusal(name: str, variable: xr.DataArray, gain: float, offset: flo
             f"say so in CF's terms: `{cf}`; if they are already physical: `{drop}`; then give the copy")
 
 
-def _refusal(name: str, variable: xr.DataArray, undetect: float, where: str) -> str:
-    """The refusal of an ``undetect`` code of a quantity whose value below detection is not 0."""
+def _undetect_setting(name: str, variable: xr.DataArray, undetect: float, scaling: tuple[float, float] | None) -> str:
+    """The lines that give the ``undetect`` pixels of ``variable`` a VALUE of the user's (raw, as
+    the file's, where ``scaling`` is still to apply) in a copy, and drop the code there."""
     word = ncap2_name(name)
     files = input_and_copy(variable.encoding.get("source", "IN.nc"), "fixed")
-    value = f"{undetect:g}"
-    scaling = odim_scaling(name, variable, where=where)
     raw = (f" (a raw value, as the file's: physical = {scaling[1]:g} + {scaling[0]:g} x raw)"
            if scaling is not None else "")
-    command = ncap2_command([f"where({word} == {value}) {word} = VALUE"], files)
+    command = ncap2_command([f"where({word} == {undetect:g}) {word} = VALUE"], files)
     drop = ncatted_attribute(UNDETECT, name, "d")
-    quantity = variable.attrs.get("quantity", "")
-    said = f" (ODIM quantity '{quantity}')" if quantity else ""
-    return (f"'{name}'{said} in {where} marks pixels where the radar saw no echo with ODIM's undetect = {value} "
-            f"(ODIM_H5: radiated, below the detection threshold): not missing, and its value below detection is no "
-            f"number climann can give a quantity other than a precipitation rate or amount (0); set it, e.g. "
-            f"`{command}` with VALUE the quantity's value there{raw} (the detection threshold, or a floor such as -32 "
+    return (f"`{command}` with VALUE the quantity's value there{raw} (the detection threshold, or a floor such as -32 "
             f"dBZ), and `ncatted {drop} {files.split()[-1]}`, then give the copy")
+
+
+def _refusal(name: str, variable: xr.DataArray, undetect: float, where: str) -> str:
+    """The refusal of an ``undetect`` code of a quantity whose value below detection is not 0."""
+    scaling = odim_scaling(name, variable, where=where)
+    return (f"'{name}'{_quantity_said(variable)} in {where} marks pixels where the radar saw no echo with ODIM's "
+            f"undetect = {undetect:g} (ODIM_H5: radiated, below the detection threshold): not missing, and its value "
+            f"below detection is no number climann can give a quantity other than a precipitation rate or amount (0); "
+            f"set it, e.g. {_undetect_setting(name, variable, undetect, scaling)}")
+
+
+def _quantity_said(variable: xr.DataArray) -> str:
+    """`` (ODIM quantity 'DBZH')``, or "" without a ``quantity``."""
+    quantity = variable.attrs.get("quantity", "")
+    return f" (ODIM quantity '{quantity}')" if quantity else ""
+
+
+def _undetect_missing_note(name: str, variable: xr.DataArray, undetect: float, scaling: tuple[float, float] | None,
+                           where: str) -> str:
+    """The warning that the ``undetect`` pixels of a quantity other than a precipitation rate or
+    amount (reflectivity) in an ODIM_H5 file are read as missing, and how to give them a value."""
+    return (f"'{name}'{_quantity_said(variable)} in {where}: ODIM's undetect = {undetect:g} (ODIM_H5: radiated, "
+            f"nothing detected: a value below the detection threshold, which itself varies with range) is read as "
+            f"missing, as no number of this quantity is known there; the run describes the pixels with an echo only. "
+            f"To train on every radiated pixel give them a value instead, e.g. "
+            f"{_undetect_setting(name, variable, undetect, scaling)}")
 
 
 def _marked_missing(variable: xr.DataArray, undetect: float) -> list[str]:
@@ -240,7 +265,9 @@ def says_odim_h5(dataset: xr.Dataset) -> bool:
 def read_radar_codes(dataset: xr.Dataset, *, where: str = "") -> xr.Dataset:
     """``dataset`` (one file as opened) with ODIM's codes read: values equal to a variable's
     ``nodata`` missing (NaN), those equal to its ``undetect`` 0 where no echo is no
-    precipitation (:func:`undetect_is_zero`); both attributes dropped from the variables read.
+    precipitation (:func:`undetect_is_zero`), else (reflectivity) missing with a warning in a
+    file that says it follows ODIM_H5 (:func:`says_odim_h5`); both attributes dropped from the
+    variables read.
     Where ODIM's ``gain`` and ``offset`` are still to apply (:func:`odim_scaling`: raw values
     stored as integers) the codes are compared with the raw values, then the others become
     ``offset + gain * raw`` (float32) and both attributes are dropped too.
@@ -261,32 +288,40 @@ def read_radar_codes(dataset: xr.Dataset, *, where: str = "") -> xr.Dataset:
     Raises
     ------
     ClimannError
-        For an ``undetect`` code of another quantity (reflectivity): the line that sets it; for
+        For an ``undetect`` code of another quantity (reflectivity) in a file that does not say
+        it follows ODIM_H5: the line that sets it; for
         a ``gain``/``offset`` that the file does not say applied or not (:func:`odim_scaling`).
     """
     changed = {}
+    odim_file = says_odim_h5(dataset)
     for name, variable in dataset.data_vars.items():
         if variable.dtype.kind not in "fiu" or not (NODATA in variable.attrs or UNDETECT in variable.attrs
                                                     or _odim_like(variable)):
             continue
-        scaling = odim_scaling(str(name), variable, where=where, odim_file=says_odim_h5(dataset))
+        scaling = odim_scaling(str(name), variable, where=where, odim_file=odim_file)
         if variable.dtype.kind != "f" and scaling is None:
             continue  # integers of no scaling of ODIM's: codes such as flags, left to their own reading
         nodata, undetect = _code(variable, NODATA), _code(variable, UNDETECT)
+        no_echo = 0.0  # no echo of a rain rate or amount: no rain
         if undetect is not None and not undetect_is_zero(str(name), variable):
-            raise ClimannError(_refusal(str(name), variable, undetect, where or "the file"))
-        if undetect is not None and (marked := _marked_missing(variable, undetect)):
+            if not odim_file:  # a converted copy: which ODIM rules it keeps, the file does not say
+                raise ClimannError(_refusal(str(name), variable, undetect, where or "the file"))
+            no_echo = np.nan  # reflectivity below detection: censored, no value; said in a warning
+            note_once(_log, logging.WARNING,
+                      _undetect_missing_note(str(name), variable, undetect, scaling, where or "the file"),
+                      key=("odim-undetect-missing", name))
+        elif undetect is not None and (marked := _marked_missing(variable, undetect)):
             note_once(_log, logging.WARNING, _unmarking_note(str(name), variable, undetect, marked))
         read = variable
         if scaling is not None:  # the codes are raw values: compared before the scaling
             read = (read.astype(np.float32) * np.float32(scaling[0]) + np.float32(scaling[1]))
             read = read.where(variable != nodata) if nodata is not None else read
-            read = read.where(variable != undetect, 0.0) if undetect is not None else read
+            read = read.where(variable != undetect, no_echo) if undetect is not None else read
         else:
             if nodata is not None:
                 read = read.where(read != nodata)
             if undetect is not None:
-                read = read.where(read != undetect, 0.0)
+                read = read.where(read != undetect, no_echo)
         dropped = (NODATA, UNDETECT, GAIN, OFFSET) if scaling is not None else (NODATA, UNDETECT)
         read.attrs = {key: value for key, value in variable.attrs.items() if key not in dropped}
         read.encoding = dict(variable.encoding)
@@ -298,7 +333,8 @@ def read_radar_codes(dataset: xr.Dataset, *, where: str = "") -> xr.Dataset:
         if nodata is None and undetect is None:
             continue
         said = [f"nodata = {nodata:g} as missing" if nodata is not None else "",
-                f"undetect = {undetect:g} (no echo detected) as 0" if undetect is not None else ""]
+                f"undetect = {undetect:g} (no echo detected) as {'missing' if np.isnan(no_echo) else 0}"
+                if undetect is not None else ""]
         units = f" {variable.attrs['units']}" if variable.attrs.get("units") else ""
         note_once(_log, logging.INFO, f"'{name}': ODIM's {' and '.join(w for w in said if w)}{units} (ODIM_H5 "
                                       f"'what' attributes), read as each file is opened", key=("odim", name))

@@ -14,6 +14,9 @@ axis of any file (:func:`running_total_reason`, :func:`planned_running_totals`):
   "ACCUMULATED" and names no window ("24-hour", "daily", "over", "last"), or says
   "accumulated since", "since the start of the simulation", "from model start", "running
   total" (:data:`_SINCE_A_START`);
+- by its name, for WRF's totals of energy (:data:`WRF_ENERGY_TOTALS`: the ``AC…`` radiation,
+  ``ACHFX``, ``ACLHF``, ``ACGRDFLX``), which a copy may hold without their description and whose
+  values no rule reads (a heat flux's total falls at night);
 - by CF: ``cell_methods`` "time: sum" (CF 7.3) with time bounds whose lower edge does not move
   (CF 7.1: every value is the sum from one instant to its own), :func:`sum_from_one_start`;
 - by its values, where no word says it: a precipitation, rain, snowfall or runoff amount
@@ -57,6 +60,10 @@ it and counts the resets in ``I_RAINNC`` and ``I_RAINC``: a difference across a 
 differences the whole totals, ``RAINNC + I_RAINNC × BUCKET_MM`` (the global attribute WRF
 writes), and where a file holds the counters without ``BUCKET_MM``, or a bucket without its
 counters, the totals are refused with no line: they cannot be made whole (:func:`_buckets`).
+Its ``bucket_J`` resets the radiation totals (``ACSWDNB``, counted by ``I_ACSWDNB``) the same way,
+by the global attribute ``BUCKET_J`` (J m-2), never by ``BUCKET_MM``
+(:data:`BUCKET_ATTRIBUTES`). The totals of a signed flux (:data:`SIGNED_TOTALS`) fall where a
+step's flux is negative: their falls are amounts, kept by the line.
 """
 
 from __future__ import annotations
@@ -124,6 +131,24 @@ _ACCUMULATED_FIRST = re.compile(r"^\s*(?:accumulated|cumulative)\b", re.IGNORECA
 _WINDOW_WORDS = re.compile(
     r"\b(?:over|during|within|last|past|per|each|hourly|daily|monthly|yearly|annual)\b|\d+\s*-?\s*(?:h|hr|hour|day|min)",
     re.IGNORECASE)
+
+#: WRF's running totals of energy (J m-2) since ``SIMULATION_START_DATE``, by name (WRF Registry,
+#: descriptions "ACCUMULATED …"; WRF User's Guide, "Output fields"): the shortwave and longwave
+#: radiation (``SW``, ``LW``) upwelling and downwelling (``UP``, ``DN``) at the top and bottom of the
+#: atmosphere (``T``, ``B``), all-sky and clear-sky (``C``): ``ACSWDNB``, ``ACLWUPTC`` …; and the
+#: surface's upward sensible, latent and ground heat fluxes (``ACHFX``, ``ACLHF``, ``ACGRDFLX``).
+#: A copy may hold them without their description, and no values rule finds them (a heat flux's
+#: total falls at night), so their names say it (:func:`running_total_reason`); WRF's water totals
+#: (``RAINNC`` … ``SFROFF``, ``UDROFF``, ``ACSNOM``: :data:`~climann.data.units.MODEL_WATER_AMOUNTS`)
+#: are found by their values.
+WRF_RADIATION_TOTALS = frozenset(f"AC{band}{way}{level}{sky}" for band in ("SW", "LW") for way in ("UP", "DN")
+                                 for level in ("T", "B") for sky in ("", "C"))
+WRF_ENERGY_TOTALS = WRF_RADIATION_TOTALS | {"ACHFX", "ACLHF", "ACGRDFLX"}
+
+#: Totals of a signed flux (upward heat, negative when the flux points down): they fall from one
+#: step to the next where the step's amount is negative, which is an amount, not a restart. The
+#: printed lines keep their falls (:data:`RESTART_RULE` applies to the others).
+SIGNED_TOTALS = frozenset({"ACHFX", "ACLHF", "ACGRDFLX"})
 
 #: The water quantities whose values are checked for a total that grows without falling: amounts
 #: that fall or flow (snow on the ground grows all winter and is no such total).
@@ -241,7 +266,15 @@ def running_total_reason(name: str, variable: xr.DataArray, dataset: xr.Dataset)
         if (_SINCE_A_START.search(text) or _TO_DATE.search(text)
                 or (_ACCUMULATED_FIRST.search(text) and not _WINDOW_WORDS.search(text))):
             return f"its {key} '{text}'"
+    if (own := _wrf_energy_name(name, variable)) is not None:
+        return f"its name, {own}: WRF's total since SIMULATION_START_DATE (Registry: 'ACCUMULATED …')"
     return None
+
+
+def _wrf_energy_name(name: str, variable: xr.DataArray) -> str | None:
+    """The name of ``variable`` (as the run names it, or in its file) among WRF's running totals
+    of energy (:data:`WRF_ENERGY_TOTALS`), or None."""
+    return next((own for own in (name, name_in_file(variable, name)) if own in WRF_ENERGY_TOTALS), None)
 
 
 def _falls_and_grows(block: np.ndarray, time_axis: int) -> np.ndarray:
@@ -473,38 +506,59 @@ def yearly_restart_date(dataset: xr.Dataset, variable: xr.DataArray, counts: np.
 _PYTHON_STEP_AMOUNTS = (
     "import sys,numpy as np,xarray as xr;d=xr.open_dataset(sys.argv[1],decode_times=False);"
     "n={names!r};t=d[{time!r}];s=t.dims[0];o=d.isel({{s:slice(1,None)}});{whole}"
-    "a=xr.Dataset({{v:W(v) for v in n}}).diff(s);"
-    "o=o.assign({{v:a[v].where(a[v]>=0).assign_attrs({{**d[v].attrs,'cell_methods':'time: sum'}}) for v in n}});"
+    "a=xr.Dataset({{v:W(v) for v in n}}).diff(s);g={signed!r};"
+    "o=o.assign({{v:(a[v] if v in g else a[v].where(a[v]>=0)).astype(np.result_type(d[v].dtype,'f4'))"
+    ".assign_attrs({{**d[v].attrs,'cell_methods':'time: sum'}}) for v in n}});"
     "o[{bounds!r}]=((s,'bnds'),np.stack([t.values[:-1],t.values[1:]],-1));"
     "o[{time!r}].attrs['bounds']={bounds!r};o.to_netcdf(sys.argv[2])"
 )
 
 
-#: WRF's bucket (``bucket_mm`` in the namelist, the global attribute ``BUCKET_MM`` of its output;
-#: WRF User's Guide, "&physics": "bucket reset value for water accumulations", -1 off): each time
-#: ``RAINNC`` (``RAINC``) passes it, it drops by ``BUCKET_MM`` and ``I_RAINNC`` (``I_RAINC``) counts
-#: one more tip; the total since the start is ``RAINNC + I_RAINNC × BUCKET_MM``.
+#: WRF's bucket for water (``bucket_mm`` in the namelist, the global attribute ``BUCKET_MM`` of its
+#: output; WRF User's Guide, "&physics": "bucket reset value for water accumulations", -1 off): each
+#: time ``RAINNC`` (``RAINC``) passes it, it drops by ``BUCKET_MM`` and ``I_RAINNC`` (``I_RAINC``)
+#: counts one more tip; the total since the start is ``RAINNC + I_RAINNC × BUCKET_MM``.
 BUCKET_ATTRIBUTE = "BUCKET_MM"
 
-#: The totals WRF's ``bucket_mm`` resets, each counted by ``I_`` and its name.
-BUCKET_TOTALS = frozenset({"RAINNC", "RAINC"})
+#: WRF's bucket for energy (``bucket_J``, global attribute ``BUCKET_J``: "bucket reset value for
+#: energy accumulations", J m-2, -1 off), which resets the radiation totals
+#: (:data:`WRF_RADIATION_TOTALS`) as ``bucket_mm`` resets the rain, counted by ``I_ACSWDNB`` ….
+ENERGY_BUCKET_ATTRIBUTE = "BUCKET_J"
 
-#: The Python statement defining ``W(v)``, a total made whole of its bucket tips in the file ``d``
-#: (:data:`BUCKET_ATTRIBUTE`; a bucket of -1, off, adds nothing); without counters, ``W(v)`` is ``d[v]``.
+#: The totals WRF's buckets reset, each counted by ``I_`` and its name, and the global attribute of
+#: its bucket's size (wrfncxnj's and WRF's own lists: rain by ``bucket_mm``, radiation by ``bucket_J``).
+BUCKET_ATTRIBUTES = {"RAINNC": BUCKET_ATTRIBUTE, "RAINC": BUCKET_ATTRIBUTE,
+                     **dict.fromkeys(sorted(WRF_RADIATION_TOTALS), ENERGY_BUCKET_ATTRIBUTE)}
+BUCKET_TOTALS = frozenset(BUCKET_ATTRIBUTES)
+
+#: The units of each bucket's size and its namelist entry, for the messages.
+_BUCKET_UNITS = {BUCKET_ATTRIBUTE: "mm", ENERGY_BUCKET_ATTRIBUTE: "J m-2"}
+_NAMELIST = {BUCKET_ATTRIBUTE: "bucket_mm", ENERGY_BUCKET_ATTRIBUTE: "bucket_J"}
+
+#: The Python statement defining ``W(v)``, a total made whole of its bucket tips in the file ``d``:
+#: ``v + I_v × size``, the size the global attribute ``k[v]`` of each total (:data:`BUCKET_ATTRIBUTES`;
+#: a bucket of -1, off, adds nothing), in float64 (WRF's float32 totals lose the digits of a step's
+#: amount near 1e9 J m-2, the reason bucket_J exists); without counters, ``W(v)`` is ``d[v]``.
 _WHOLE_PLAIN = "W=lambda v:d[v];"
-_WHOLE_BUCKET = ("b=max(float(d.attrs.get('BUCKET_MM',0)),0.0);"
-                 "W=lambda v:(d[v]+d['I_'+v]*b).astype(d[v].dtype) if 'I_'+v in d.variables else d[v];")
+_WHOLE_BUCKET = ("k={attributes!r};"
+                 "W=lambda v:d[v].astype('f8')+d['I_'+v]*max(float(d.attrs.get(k[v],0)),0.0) "
+                 "if v in k and 'I_'+v in d.variables else d[v];")
 
 
-def _script(template: str, names: Sequence[str], time: str, *, buckets: bool) -> str:
+def _script(template: str, names: Sequence[str], time: str, *, buckets: Mapping[str, str] | bool) -> str:
     """``template`` (:data:`_PYTHON_STEP_AMOUNTS`, :data:`_PYTHON_ACROSS_FILES`) for ``names``,
-    whose totals are made whole of WRF's bucket tips when ``buckets`` (:data:`_WHOLE_BUCKET`)."""
-    return template.format(names=list(names), time=time, bounds=f"{time}_bnds",
-                           whole=_WHOLE_BUCKET if buckets else _WHOLE_PLAIN)
+    whose totals named in ``buckets`` (name in the files → global attribute of its bucket's size;
+    True: ``BUCKET_MM`` for each) are made whole of WRF's bucket tips (:data:`_WHOLE_BUCKET`);
+    those of a signed flux (:data:`SIGNED_TOTALS`) keep their falls."""
+    if buckets is True:
+        buckets = dict.fromkeys(names, BUCKET_ATTRIBUTE)
+    whole = _WHOLE_BUCKET.format(attributes=dict(buckets)) if buckets else _WHOLE_PLAIN
+    return template.format(names=list(names), time=time, bounds=f"{time}_bnds", whole=whole,
+                           signed=[name for name in names if name in SIGNED_TOTALS])
 
 
 def step_amounts_command(files: Sequence[str | Path], names: Sequence[str], time: str, *,
-                         buckets: bool = False) -> tuple[str, str]:
+                         buckets: Mapping[str, str] | bool = False) -> tuple[str, str]:
     """The shell command that writes, into a new folder beside each folder of ``files``
     (``step_amounts``, :func:`~climann.data.shell.new_folder`), a copy of each file whose
     totals ``names`` are the amounts of each step (:data:`_PYTHON_STEP_AMOUNTS`: differences of
@@ -519,9 +573,10 @@ def step_amounts_command(files: Sequence[str | Path], names: Sequence[str], time
         The totals, by their names in the files.
     time : str
         The files' time variable.
-    buckets : bool
-        Whether each total ``v`` is made whole first, ``v + I_v × BUCKET_MM`` in each file (WRF's
-        bucket: :data:`BUCKET_ATTRIBUTE`).
+    buckets : mapping of str to str, or bool
+        The totals made whole first, ``v + I_v × size`` in each file (WRF's buckets), each with
+        the global attribute of its bucket's size (:data:`BUCKET_ATTRIBUTES`: ``BUCKET_MM``,
+        ``BUCKET_J``); True: every total by ``BUCKET_MM``; False: none.
 
     Returns
     -------
@@ -543,15 +598,16 @@ def step_amounts_command(files: Sequence[str | Path], names: Sequence[str], time
 _PYTHON_ACROSS_FILES = (
     "import sys,numpy as np,xarray as xr;f=[xr.open_dataset(p,decode_times=False) for p in sys.argv[2:]];"
     "s=f[0][{time!r}].dims[0];d=xr.concat(f,s).sortby({time!r});n={names!r};t=d[{time!r}].values;"
-    "{whole}a=xr.Dataset({{v:W(v) for v in n}}).diff(s);o=d.isel({{s:slice(1,None)}});"
-    "o=o.assign({{v:a[v].where(a[v]>=0).assign_attrs({{**d[v].attrs,'cell_methods':'time: sum'}}) for v in n}});"
+    "{whole}a=xr.Dataset({{v:W(v) for v in n}}).diff(s);o=d.isel({{s:slice(1,None)}});g={signed!r};"
+    "o=o.assign({{v:(a[v] if v in g else a[v].where(a[v]>=0)).astype(np.result_type(d[v].dtype,'f4'))"
+    ".assign_attrs({{**d[v].attrs,'cell_methods':'time: sum'}}) for v in n}});"
     "o[{bounds!r}]=((s,'bnds'),np.stack([t[:-1],t[1:]],-1));o[{time!r}].attrs['bounds']={bounds!r};"
     "o.to_netcdf(sys.argv[1])"
 )
 
 
 def across_files_command(files: Sequence[str | Path], names: Sequence[str], time: str, *,
-                         buckets: bool = False) -> tuple[str, str]:
+                         buckets: Mapping[str, str] | bool = False) -> tuple[str, str]:
     """The shell command that writes the amounts of each step of ``files`` that hold one step
     each (:data:`_PYTHON_ACROSS_FILES`) into one file, ``step_amounts/step_amounts.nc`` in a new
     folder beside the first (:func:`~climann.data.shell.new_folder`), and that file as a
@@ -566,7 +622,7 @@ def across_files_command(files: Sequence[str | Path], names: Sequence[str], time
         The totals, by their names in the files.
     time : str
         The files' time variable.
-    buckets : bool
+    buckets : mapping of str to str, or bool
         As :func:`step_amounts_command`.
 
     Returns
@@ -691,7 +747,7 @@ def _says_a_simulation(dataset: xr.Dataset, variable: xr.DataArray) -> bool:
     ``SIMULATION_START_DATE`` or a ``description`` (WRF's own attribute), words of a simulation's
     start (:data:`_SINCE_A_START`), or CF ``time: sum`` over bounds from one start."""
     return ("SIMULATION_START_DATE" in dataset.attrs or "description" in variable.attrs
-            or sum_from_one_start(dataset, variable)
+            or sum_from_one_start(dataset, variable) or _wrf_energy_name(str(variable.name), variable) is not None
             or any(_SINCE_A_START.search(text) for _, text in _words(variable)))
 
 
@@ -707,6 +763,10 @@ def _refusal(dataset: xr.Dataset, reasons: Mapping[str, str], *, where: str,
     head = _head(dataset, reasons, where=where, dated=dated)
     seasonal = all(since_a_date(dataset[name]) or (dated or {}).get(name) for name in reasons)
     restarts = _SEASONAL_RESTARTS if seasonal else RESTART_RULE
+    signed = [name for name in totals if name_in_file(dataset[name]) in SIGNED_TOTALS]
+    if signed:  # ACHFX falls at night: an amount, not a restart
+        restarts += (f", except for {', '.join(signed)}, a signed flux's total, which falls wherever a step's flux is "
+                     f"negative: its falls are kept as amounts (difference files of one simulation only)")
     try:
         time = find_coordinate(dataset, "time")
     except ClimannError:
@@ -734,45 +794,67 @@ def _refusal(dataset: xr.Dataset, reasons: Mapping[str, str], *, where: str,
             f"(their other variables are copied as they are)")
 
 
-def _bucket_sizes(dataset: xr.Dataset, files: Sequence[str]) -> list[float | None]:
-    """``BUCKET_MM`` of the files (:data:`BUCKET_ATTRIBUTE`): the combined dataset's when the files
-    agree, else each file's own (None where a file has none)."""
-    if BUCKET_ATTRIBUTE in dataset.attrs:
-        return [float(np.asarray(dataset.attrs[BUCKET_ATTRIBUTE]).item())]
+def _bucket_sizes(dataset: xr.Dataset, files: Sequence[str], attribute: str = BUCKET_ATTRIBUTE) -> list[float | None]:
+    """The global ``attribute`` (``BUCKET_MM``, ``BUCKET_J``: a WRF bucket's size) of the files: the
+    combined dataset's when the files agree, else each file's own (None where a file has none)."""
+    if attribute in dataset.attrs:
+        return [float(np.asarray(dataset.attrs[attribute]).item())]
     sizes = []
     for file in files:
         with xr.open_dataset(file, decode_times=False, decode_cf=False) as opened:
-            value = opened.attrs.get(BUCKET_ATTRIBUTE)
+            value = opened.attrs.get(attribute)
         sizes.append(None if value is None else float(np.asarray(value).item()))
     return sizes
 
 
-def _buckets(dataset: xr.Dataset, totals: Mapping[str, str], files: Sequence[str]) -> tuple[bool, str]:
-    """Whether the amounts are to add WRF's bucket tips (``I_RAINNC × BUCKET_MM``), and the words
-    of the refusal that say so: a clause, or, beginning with ";", the end of a refusal with no
-    line, where the files hold the counters without the bucket's size or a bucket without its
-    counters (either way the totals cannot be made whole)."""
-    counted = {name: f"I_{name}" for name in totals if f"I_{name}" in dataset.variables}
-    resettable = [name for name, own in totals.items() if own in BUCKET_TOTALS]
-    if not counted and not resettable:
-        return False, ""
-    sizes = _bucket_sizes(dataset, files)
+def _buckets(dataset: xr.Dataset, totals: Mapping[str, str], files: Sequence[str]) -> tuple[dict[str, str], str]:
+    """The totals whose amounts are to add WRF's bucket tips (``I_RAINNC × BUCKET_MM``,
+    ``I_ACSWDNB × BUCKET_J``), by their names in the files, each with its bucket's global attribute
+    (:data:`BUCKET_ATTRIBUTES`), and the words of the refusal that say so: a clause, or, beginning
+    with ";", the end of a refusal with no line, where the files hold the counters without the
+    bucket's size or a bucket without its counters (either way the totals cannot be made whole).
+
+    ``totals`` maps each total's name in the run to its name in the files."""
+    counted = {name for name in totals if f"I_{name}" in dataset.variables}
+    attribute_of = {name: BUCKET_ATTRIBUTES.get(own, BUCKET_ATTRIBUTE) for name, own in totals.items()
+                    if name in counted or own in BUCKET_ATTRIBUTES}
+    whole: dict[str, str] = {}
+    clauses = []
+    for attribute in dict.fromkeys(attribute_of.values()):
+        own = {name: totals[name] for name, each in attribute_of.items() if each == attribute}
+        made, said = _bucket(dataset, own, [name for name in own if name in counted], files, attribute)
+        if said.startswith(";"):
+            return {}, said
+        whole.update(made)
+        clauses += [said] if said else []
+    if not clauses:
+        return {}, ""
+    return whole, (f" (of the whole totals, {'; '.join(clauses)}: WRF's bucket resets a total by its size each time it "
+                   f"passes it, and I_ counts the resets)")
+
+
+def _bucket(dataset: xr.Dataset, totals: Mapping[str, str], counted: Sequence[str], files: Sequence[str],
+            attribute: str) -> tuple[dict[str, str], str]:
+    """:func:`_buckets` for the ``totals`` of one bucket, whose size is the global ``attribute``;
+    ``counted``: those with their ``I_`` counters in the files."""
+    sizes = _bucket_sizes(dataset, files, attribute)
+    units = _BUCKET_UNITS.get(attribute, "")
     if counted and any(size is None for size in sizes):
-        listed = ", ".join(counted.values())
-        return False, (f"; {listed} count{'s' if len(counted) == 1 else ''} the times WRF's bucket reset "
-                       f"{', '.join(counted)} (namelist bucket_mm), but the files do not say the bucket's size "
-                       f"(global attribute {BUCKET_ATTRIBUTE}), so the totals cannot be made whole: give the files "
-                       f"as WRF wrote them, with {BUCKET_ATTRIBUTE}")
+        listed = ", ".join(f"I_{name}" for name in counted)
+        return {}, (f"; {listed} count{'s' if len(counted) == 1 else ''} the times WRF's bucket reset "
+                    f"{', '.join(counted)} (namelist {_NAMELIST.get(attribute, attribute)}), but the files "
+                    f"do not say the bucket's size (global attribute {attribute}), so the totals cannot be made whole: "
+                    f"give the files as WRF wrote them, with {attribute}")
     tipping = [size for size in sizes if size is not None and size > 0]
-    missing = [name for name in resettable if name not in counted]
+    missing = [name for name, own in totals.items() if own in BUCKET_ATTRIBUTES and name not in counted]
     if tipping and missing:
-        return False, (f"; WRF resets {', '.join(missing)} each time it passes its bucket ({BUCKET_ATTRIBUTE} = "
-                       f"{tipping[0]:g} mm) and counts the resets in {', '.join(f'I_{n}' for n in missing)}, which "
-                       f"the files do not hold, so the totals cannot be made whole (a difference across a reset "
-                       f"is {tipping[0]:g} mm short): give the files with "
-                       f"{', '.join(f'I_{n}' for n in missing)} (WRF writes them beside the totals)")
+        return {}, (f"; WRF resets {', '.join(missing)} each time it passes its bucket ({attribute} = "
+                    f"{tipping[0]:g} {units}) and counts the resets in {', '.join(f'I_{n}' for n in missing)}, which "
+                    f"the files do not hold, so the totals cannot be made whole (a difference across a reset "
+                    f"is {tipping[0]:g} {units} short): give the files with "
+                    f"{', '.join(f'I_{n}' for n in missing)} (WRF writes them beside the totals)")
     if not counted or not tipping:
-        return False, ""
-    listed = ", ".join(f"{name} + I_{name} x {BUCKET_ATTRIBUTE}" for name in counted)
-    return True, (f" (of the whole totals, {listed} of each file: WRF's bucket resets the total by "
-                  f"{BUCKET_ATTRIBUTE} = {tipping[0]:g} mm each time it passes it, and I_ counts the resets)")
+        return {}, ""
+    listed = ", ".join(f"{name} + I_{name} x {attribute}" for name in counted)
+    return ({totals[name]: attribute for name in counted},
+            f"{listed} of each file, {attribute} = {tipping[0]:g} {units}")

@@ -376,7 +376,7 @@ def copies_command(tool: Callable[[str, str], str], folder: Path, files: Sequenc
         return f"{made} && {grib_command(command) if grib else command}"
     pattern = shared_glob(files)
     listed = (" ".join(shown_path(file) for file in files) if pattern is None
-              else _glob_words(pattern))
+              else glob_words(pattern))
     # a GRIB file's NetCDF copy ends .nc: its name without its ending, then .nc
     each, copy = '"$f"', f'{shown_path(folder)}/' + ('"$(basename "${f%.*}")".nc' if grib else '"${f##*/}"')
     command = tool(each, copy)
@@ -559,9 +559,25 @@ def _names(message: str, path: str) -> bool:
     return re.search(rf"(?<![\w./-]){re.escape(path)}(?![\w.-])", message) is not None
 
 
-def _glob_words(pattern: Path) -> str:
-    """A glob ``pattern`` as shell words the shell expands: its folder and the fixed parts of
-    its name quoted where they need to be, the ``*`` left bare (``'my data'/x_*.nc``)."""
+def glob_words(pattern: Path) -> str:
+    """A glob ``pattern`` (one ``*``, :func:`shared_glob`) as shell words the shell expands: its
+    folder and the fixed parts of its name quoted where they need to be, the ``*`` left bare, so
+    that a folder or file names with spaces stay one word each (``'my data/omi '*.he5``).
+
+    Parameters
+    ----------
+    pattern : pathlib.Path
+        A folder and a name with one ``*``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> glob_words(Path("/no/such/my omi/omi *.he5"))
+    "'/no/such/my omi/omi '*.he5"
+    """
     folder = working_path(pattern.parent) if str(pattern.parent) not in ("", ".") else ""
     folder = "" if folder == "." else folder  # the working folder itself: the name alone
     start, end = pattern.name.split("*", 1)

@@ -30,9 +30,9 @@ import xarray as xr
 
 from climann.data.coords import FILE_TIME_COORDINATE, WINDOW_LONG_NAME, time_coordinate
 from climann.data.notes import note_once
-from climann.data.shell import (attribute_command,
-    drop_command, file_time_names, input_and_copy, ncap2_name, ncatted_attribute, source_and_copy, values_command,
-    xarray_data, xarray_values,
+from climann.data.shell import (attribute_command, copies_of_files,
+    drop_command, file_time_names, in_place_note, input_and_copy, ncap2_name, ncatted_attribute, source_and_copy,
+    values_command, xarray_data, xarray_values,
 )
 from climann.data.time_axis import (
     TimeStep, axis_time_step, cell_time_step, date_text, month_number, month_start, year_text,
@@ -632,6 +632,7 @@ _STAMPED_SO = {"month": {
 def season_feature_times(
     time: xr.DataArray, *, dated_by: str, segment_starts: np.ndarray | None = None, known_step: TimeStep | None = None,
     value_step: TimeStep | None = None, instants: bool = False, value_word: str = "mean", window_ends: str = "",
+    files: Sequence[str] = (),
 ) -> np.ndarray:
     """The dates the ``season`` and ``year`` features are computed from, one per time step.
 
@@ -673,6 +674,9 @@ def season_feature_times(
         What says each value is over the window ending at its stamp, "" when nothing does
         (:func:`~climann.data.window_totals.window_end_reason`: WRF's totals over ``prec_acc_dt``
         windows, GloFAS's "Mean discharge in the last 24 hours"), for the same warning.
+    files : sequence of str
+        The files the values were read from, for the line of that warning that writes time
+        bounds into a copy of each (``IN.nc OUT.nc`` when none is given: data built in memory).
 
     Returns
     -------
@@ -688,13 +692,14 @@ def season_feature_times(
         return stamps
     cells, doubt = found
     _note_start_stamps(str(time.name), stamps, doubt, instants=instants, value_word=value_word,
-                       window_ends=window_ends, file_time=_file_time(time))
+                       window_ends=window_ends, file_time=_file_time(time), files=files)
     return cell_middles(stamps, cells)
 
 
 def season_score_times(
     time: xr.DataArray, *, segment_starts: np.ndarray | None = None, known_step: TimeStep | None = None,
     value_step: TimeStep | None = None, instants: bool = False, value_word: str = "mean", window_ends: str = "",
+    files: Sequence[str] = (),
 ) -> np.ndarray:
     """The dates the scores per season (``metrics.json``'s ``seasons``) take each step's month
     from: the middle of its time cell (CF 7.1), the date the ``season`` feature gives it
@@ -727,6 +732,8 @@ def season_score_times(
     window_ends : str
         What says each value is over the window ending at its stamp (see
         :func:`season_feature_times`).
+    files : sequence of str
+        The files the values were read from (see :func:`season_feature_times`).
 
     Returns
     -------
@@ -742,7 +749,7 @@ def season_score_times(
         return stamps
     if any(_season_of(middle) != _season_of(stamp) for middle, stamp in zip(middles, stamps)):
         _note_start_stamps(str(time.name), stamps, found[1], instants=instants, value_word=value_word,
-                           window_ends=window_ends, file_time=_file_time(time))
+                           window_ends=window_ends, file_time=_file_time(time), files=files)
     return middles
 
 
@@ -754,6 +761,19 @@ def _file_time(time: object) -> tuple[str, str]:
     return str(time.name), str(time.name)
 
 
+def _ending_day_bounds_advice(variable: str, dimension: str, files: Sequence[str]) -> str:
+    """The line that gives each time of ``variable`` the bounds of the day ending at it, on a copy
+    of each of ``files`` (one file: beside it; several: a loop into a new folder), as every other
+    corrected copy is advised (rerun40: it printed ``IN OUT`` where the user's file belonged)."""
+    if not files:
+        return ending_day_bounds_command(variable, "IN.nc OUT.nc", dimension=dimension)
+    if len(files) == 1:
+        arguments = input_and_copy(files[0])
+        return ending_day_bounds_command(variable, arguments, dimension=dimension) + in_place_note(arguments)
+    return copies_of_files(lambda arguments, _: ending_day_bounds_command(variable, arguments, dimension=dimension),
+                           files, name="time_bounded")
+
+
 def _season_of(time: cftime.datetime) -> int:
     """The meteorological season of a date, 0 (DJF) to 3 (SON)."""
     return time.month % 12 // 3
@@ -761,7 +781,7 @@ def _season_of(time: cftime.datetime) -> int:
 
 def _note_start_stamps(name: str, stamps: np.ndarray, doubt: str, *, instants: bool = False,
                        value_word: str = "mean", window_ends: str = "",
-                       file_time: tuple[str, str] | None = None) -> None:
+                       file_time: tuple[str, str] | None = None, files: Sequence[str] = ()) -> None:
     """Warn once that stamps at the first instant of a month (or day) without bounds are read
     as opening their cell (``doubt``: its length; "" says nothing); of ``instants`` (GRIB
     ``stepType`` instant, ``time: point``), that each value is the field at its stamp, not a
@@ -769,13 +789,14 @@ def _note_start_stamps(name: str, stamps: np.ndarray, doubt: str, *, instants: b
     each is the ``value_word`` (mean, total, value) of the cell beginning there (break35b D2: a
     monthly sum was called a mean); of values over the window ending at their stamps
     (``window_ends``), that they are, with the line that gives each its day as time bounds
-    (``file_time``: the time variable's and dimension's names in the file)."""
+    (``file_time``: the time variable's and dimension's names in the file), on a copy of each of
+    ``files`` (:func:`~climann.data.shell.copies_of_files`; ``IN.nc OUT.nc`` when none is known)."""
     if doubt and window_ends and not doubt[0].isdigit():
         said = (f"values are {window_ends}, each the total of the {doubt} ending at its stamp"
                 if window_ends == WRF_WINDOWS
                 else f"values are {_of_the_cell(value_word)} of the {doubt} ending at its stamp, as {window_ends} says")
         variable, dimension = file_time or (name, name)
-        fix = f": {ending_day_bounds_command(variable, 'IN OUT', dimension=dimension)}" if doubt == "day" else ""
+        fix = f": {_ending_day_bounds_advice(variable, dimension, files)}" if doubt == "day" else ""
         note_once(_log, logging.WARNING, (
             f"'{name}' has no bounds and is stamped at the start of each {doubt} ({date_text(stamps[0])}, …): its "
             f"{said} "

@@ -101,26 +101,32 @@ def test_gctp_packed_dms_corners_are_read_in_degrees(packed, degrees):
     assert hdfeos_grids(text)["ColumnAmountNO2"].west == pytest.approx(degrees, abs=1e-12)
 
 
-@pytest.mark.parametrize("dated_by", [pytest.param("attributes", id="granule-attributes"),
-                                      pytest.param("name", id="file-name")])
-def test_a_folder_of_grids_gets_one_loop_that_dates_each_copy(tmp_path, monkeypatch, dated_by):
+@pytest.mark.parametrize(("dated_by", "folder", "name"), [
+    pytest.param("attributes", "omi", "omi_{}.he5", id="granule-attributes"),
+    pytest.param("name", "omi", "OMI-Aura_L3-OMNO2d_2019m010{}_v003.he5", id="file-name"),
+    pytest.param("name", "my omi", "OMI-Aura_L3-OMNO2d_2019m010{}_v003.he5", id="folder-with-a-space"),
+    pytest.param("attributes", "my omi", "omi {}.he5", id="names-with-a-space"),
+])
+def test_a_folder_of_grids_gets_one_loop_that_dates_each_copy(tmp_path, monkeypatch, dated_by, folder, name):
     """rerun38 N6: `info 'omi/*.he5'` gave the first file's line only, and its copy had no time. Now one loop
     over the files, run here with bash as printed, writes a copy of each with its day (from GranuleYear/Month/Day,
-    or from YYYYmMMDD in the name) as time with bounds [day, next day]; the copies combine into 3 daily steps."""
+    or from YYYYmMMDD in the name) as time with bounds [day, next day]; the copies combine into 3 daily steps.
+    fix40c: the loop's glob had its file names' shared part unquoted (`for f in 'my omi'/omi *.he5`: two words,
+    the second every .he5 of the working folder); a folder and names with spaces now run as printed."""
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "omi").mkdir()
-    names = ([f"omi_{letter}.he5" for letter in "abc"] if dated_by == "attributes"
-             else [f"OMI-Aura_L3-OMNO2d_2019m010{day}_v003.he5" for day in (1, 2, 3)])
-    values = [_omno2d(tmp_path / "omi" / name, day=day if dated_by == "attributes" else None, offset=day)
-              for day, name in zip((1, 2, 3), names)]
+    (tmp_path / folder).mkdir()
+    names = [name.format(day) for day in (1, 2, 3)]
+    values = [_omno2d(tmp_path / folder / each, day=day if dated_by == "attributes" else None, offset=day)
+              for day, each in zip((1, 2, 3), names)]
     with pytest.raises(ClimannError) as refused:
-        open_dataset(sorted((tmp_path / "omi").glob("*.he5")))
+        open_dataset(sorted((tmp_path / folder).glob("*.he5")))
     message = str(refused.value)
-    loop, data = re.search(r"each file in a loop: `([^`]*)`, then give --data (\S+)", message).groups()
-    assert loop.startswith("mkdir -p omi/grids && for f in ")
+    loop, data = re.search(r"each file in a loop: `([^`]*)`, then give --data ('[^']*'|\S+)", message).groups()
+    assert loop.startswith(f"mkdir -p {shlex.quote(folder + '/grids')} && for f in ")
     path = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
     subprocess.run(["bash", "-c", loop], check=True, capture_output=True, cwd=tmp_path, env={**os.environ, "PATH": path})
     copies = open_dataset(sorted(tmp_path.glob(shlex.split(data)[0])))
+    assert len(copies["time"]) == 3
     field = copies["ColumnAmountNO2TropCloudScreened"]
     # cftime dates at the middles of the bounds [day, next day] (climann dates a cell by its middle)
     assert [str(day)[:13] for day in copies["time"].values] == ["2019-01-01 12", "2019-01-02 12", "2019-01-03 12"]

@@ -316,6 +316,24 @@ def test_info_advises_selecting_an_index_of_a_dimension_without_coordinates_and_
     np.testing.assert_array_equal(chosen["tas"].values, dataset["tas"].values[:, 0])
 
 
+def test_a_pass_of_flag_codes_is_selected_in_the_config_by_its_meaning_and_train_reads_it(tmp_path):
+    """fix40c: info wrote ``select = {pass = 1}`` for AMSR2's pass (flag_values 1 2,
+    flag_meanings "ascending descending"): a code the config's reader cannot tell the meaning of.
+    The config now says the pass it chose, and train selects exactly numpy's cells of that pass."""
+    from climann.workflow.preparation import open_selected
+    from tests.data.test_subset import write_passes
+
+    path, sst = write_passes(tmp_path / "amsr2.nc")
+    report = describe([str(path)])
+    assert 'pass: 2 values (1 (ascending), 2 (descending)) on sst; choose one with select = {pass = "ascending"}' \
+        in _summary(report)
+    config = _config(report)["data"]
+    assert config["target"] == "sst" and config["select"] == {"pass": "ascending"}
+    opened = open_selected(build_config({"data": config}))  # climann train --config, as it reads the data
+    np.testing.assert_array_equal(opened["sst"].values, sst[:, 0])
+    assert int(opened["pass"]) == 1
+
+
 def test_members_labelled_with_leading_zeros_get_a_config_that_trains(tmp_path):
     """info advised select = {member = "001"}, then refused its own advice: 'member=1 is not a value of member'."""
     path = tmp_path / "labels.nc"
@@ -1110,7 +1128,7 @@ def test_a_coordinate_with_flag_meanings_is_listed_with_them(tmp_path):
     from tests.data.test_subset import write_passes
 
     path, _ = write_passes(tmp_path / "amsr2.nc")
-    assert "  pass: 2 values (1 (ascending), 2 (descending)) on sst; choose one with select = {pass = 1}" in (
+    assert '  pass: 2 values (1 (ascending), 2 (descending)) on sst; choose one with select = {pass = "ascending"}' in (
         _summary(describe([str(path)])).splitlines())
 
 

@@ -187,3 +187,43 @@ def test_floating_raw_values_of_a_file_that_says_odim_h5_are_scaled(tmp_path):
                conventions="ODIM_H5/V2_4", gain=np.float64(0.5), offset=np.float64(-32.0), nodata=np.float64(255))
     dbz = open_dataset([tmp_path / "dbz.nc"])["DBZH"].values
     np.testing.assert_array_equal(dbz, np.where(raw == 255, np.nan, -32.0 + 0.5 * raw))
+
+
+#: Raw float reflectivity of an ODIM_H5 file (gain 0.5, offset -32 dBZ): 255 never radiated, 0 no echo.
+_DBZH_RAW = np.array([[[255, 0, 100], [1, 0, 255]], [[255, 128, 0], [3, 4, 255]]], dtype=np.float32)
+
+
+def _odim_dbzh(path) -> None:
+    _raw_radar(path, _DBZH_RAW, name="DBZH", quantity="DBZH", units="dBZ", dtype="f4", conventions="ODIM_H5/V2_3",
+               gain=np.float64(0.5), offset=np.float64(-32.0), nodata=np.float64(255), undetect=np.float64(0))
+
+
+def test_float_reflectivity_of_an_odim_h5_file_reads_its_codes_and_scaling(tmp_path, caplog):
+    """fix40c: float DBZH with gain/offset, nodata and undetect in a file whose Conventions say ODIM_H5/V2_3 got
+    the refusal for files that do not say ODIM_H5 ('this file does not say it is one'). Now: raw x gain + offset,
+    nodata missing, undetect (radiated, no echo: no number of dBZ) missing with a warning that says so."""
+    _odim_dbzh(tmp_path / "dbz.nc")
+    forget_notes()
+    with caplog.at_level(logging.WARNING):
+        dbz = open_dataset([tmp_path / "dbz.nc"])["DBZH"]
+    expected = np.where((_DBZH_RAW == 255) | (_DBZH_RAW == 0), np.nan, -32.0 + 0.5 * _DBZH_RAW.astype(np.float64))
+    np.testing.assert_array_equal(dbz.values, expected)
+    assert not {"gain", "offset", "nodata", "undetect"} & set(dbz.attrs)
+    (warned,) = [r.getMessage() for r in caplog.records if "undetect = 0" in r.getMessage()]
+    assert "is read as missing" in warned and "the pixels with an echo only" in warned
+
+
+@pytest.mark.skipif(shutil.which("ncap2") is None or shutil.which("ncatted") is None, reason="needs NCO")
+def test_the_odim_h5_undetect_warning_line_gives_no_echo_the_value_chosen(tmp_path, monkeypatch, caplog):
+    """The warning's lines, run with VALUE 2 (raw: -31 dBZ), give the no-echo pixels -31 dBZ in the copy."""
+    monkeypatch.chdir(tmp_path)
+    _odim_dbzh(tmp_path / "dbz.nc")
+    forget_notes()
+    with caplog.at_level(logging.WARNING):
+        open_dataset([tmp_path / "dbz.nc"])
+    (warned,) = [r.getMessage() for r in caplog.records if "undetect = 0" in r.getMessage()]
+    for command in [part for part in warned.split("`") if part.startswith(("ncap2 ", "ncatted "))]:
+        subprocess.run(["bash", "-c", command.replace("VALUE", "2")], check=True, capture_output=True, cwd=tmp_path)
+    dbz = open_dataset([tmp_path / "dbz_fixed.nc"])["DBZH"].values
+    raw = np.where(_DBZH_RAW == 0, 2.0, _DBZH_RAW.astype(np.float64))
+    np.testing.assert_array_equal(dbz, np.where(raw == 255, np.nan, -32.0 + 0.5 * raw))

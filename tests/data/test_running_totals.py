@@ -650,3 +650,55 @@ def test_a_total_said_by_its_words_is_refused_with_the_date_its_values_restart_o
                               f"1 {month} each year)")
     assert "(its date, each year), and that step's amount is left missing" in message
     assert "simulation" not in message and "neither its words nor its values give the date" not in message
+
+
+def _wrf_energy(path, name: str, totals: np.ndarray, *, bucket_j: float | None = None) -> None:
+    """A wrfout file whose ``name`` (J m-2) is WRF's total of energy with its description deleted (a copy made
+    with ``ncatted -a description,,d,,``); with ``bucket_j``, BUCKET_J and I_ + ``name`` as WRF's bucket_J leaves
+    them, and BUCKET_MM = 100 (the water bucket, which does not apply)."""
+    _wrfout(path, "2005-01-01", totals, description="", name=name)
+    with netCDF4.Dataset(path, "a") as ds:
+        ds[name].units = "J m-2"
+        if bucket_j is not None:
+            ds.BUCKET_J, ds.BUCKET_MM = np.float32(bucket_j), np.float32(100.0)
+            tips = ds.createVariable(f"I_{name}", "i4", ("Time", "south_north", "west_east"))
+            tips.description, tips.units = f"BUCKET FOR {name}", ""
+            tips[:] = np.floor_divide(totals, bucket_j).astype(np.int32)
+            ds[name][:] = np.mod(totals, bucket_j)
+
+
+def test_a_wrf_radiation_total_without_words_is_refused_and_made_whole_by_its_energy_bucket(tmp_path, monkeypatch):
+    """fix40c: WRF's ACSWDNB (accumulated downwelling shortwave at the bottom, J m-2) with its description deleted
+    was trained on with no word (only water amounts were looked at), and with its description its bucket line added
+    I_ACSWDNB x BUCKET_MM (100, the rain's bucket) where WRF's bucket_J resets it (BUCKET_J = 1e7 J m-2). Now its
+    name says it, and the printed line, run as printed, writes numpy's differences of the whole totals."""
+    monkeypatch.chdir(tmp_path)
+    whole = _totals([step * 2.0e6 for step in _MONTH])  # up to 8.6e7 J m-2: 8 tips of 1e7 at the largest cell
+    path = "wrfout_d01_2005-01-01_00:00:00"
+    _wrf_energy(path, "ACSWDNB", whole, bucket_j=1.0e7)
+    with pytest.raises(ClimannError) as refused:
+        warn_held_values(open_dataset([tmp_path / path]), ["ACSWDNB"], where=path, file=tmp_path / path)
+    message = str(refused.value)
+    assert "ACSWDNB: its name, ACSWDNB: WRF's total since SIMULATION_START_DATE" in message
+    assert "ACSWDNB + I_ACSWDNB x BUCKET_J of each file, BUCKET_J = 1e+07 J m-2" in message
+    _run_printed(next(part for part in message.split("`") if part.startswith("mkdir -p ")), tmp_path)
+    with xr.open_dataset(tmp_path / "step_amounts" / path, decode_times=False) as copy:
+        np.testing.assert_allclose(copy["ACSWDNB"].values, np.diff(whole.astype(np.float64), axis=0), rtol=1e-6)
+        assert copy["ACSWDNB"].attrs["cell_methods"] == "time: sum"
+
+
+def test_a_signed_flux_total_keeps_its_falls_as_amounts(tmp_path, monkeypatch):
+    """WRF's ACHFX (upward sensible heat, J m-2) falls where the flux points down (night): those steps' amounts are
+    negative, not restarts; the printed line keeps them (numpy's differences at every step)."""
+    monkeypatch.chdir(tmp_path)
+    steps = np.tile([3.0e6, -1.0e6], 15)  # day up, night down: the total falls every other step
+    whole = _totals(np.concatenate([[0.0], np.cumsum(steps)]).tolist())
+    path = "wrfout_d01_2005-01-01_00:00:00"
+    _wrf_energy(path, "ACHFX", whole)
+    with pytest.raises(ClimannError) as refused:
+        warn_held_values(open_dataset([tmp_path / path]), ["ACHFX"], where=path, file=tmp_path / path)
+    message = str(refused.value)
+    assert "except for ACHFX, a signed flux's total" in message
+    _run_printed(next(part for part in message.split("`") if part.startswith("mkdir -p ")), tmp_path)
+    with xr.open_dataset(tmp_path / "step_amounts" / path, decode_times=False) as copy:
+        np.testing.assert_allclose(copy["ACHFX"].values, np.diff(whole.astype(np.float64), axis=0), rtol=1e-6)

@@ -770,18 +770,12 @@ def test_the_start_of_day_warning_words_values_by_their_kind(tmp_path, caplog, a
     np.testing.assert_allclose(season_cos, np.cos(2 * np.pi * fraction), atol=1e-6)
 
 
-def test_a_mean_over_the_last_24_hours_is_said_to_end_at_its_stamp_and_the_bounds_line_dates_it(tmp_path, caplog):
-    """GloFAS v4's dis24 stamped 00 UTC without bounds, long_name "Mean discharge in the last 24 hours" (break39b B9):
-    the warning called each value the mean of the day beginning at its stamp; it is the day ending there. The
-    warning says so and gives the line that writes bounds [stamp - 1 day, stamp]; run as printed, the copy's
-    values are dated by the middles of the days before their stamps (12:00 of the day before)."""
-    import shlex
-    import subprocess
-    import sys
-
-    stamps = np.arange(365) * 86400
-    path = tmp_path / "glofas_dis24.nc"
-    xr.Dataset({"dis24": (("valid_time", "latitude", "longitude"), np.full((365, 1, 2), 5.0, np.float32),
+def _glofas_dis24(path, year: int) -> np.ndarray:
+    """GloFAS v4's dis24 of one year (2019 + ``year``), stamped 00 UTC without bounds, long_name "Mean
+    discharge in the last 24 hours"; its values."""
+    stamps = (np.arange(365) + 365 * year) * 86400
+    values = np.random.default_rng(year).random((365, 1, 2)).astype(np.float32) + 5.0
+    xr.Dataset({"dis24": (("valid_time", "latitude", "longitude"), values,
                           {"units": "m**3 s**-1", "long_name": "Mean discharge in the last 24 hours",
                            "GRIB_stepType": "avg", "GRIB_shortName": "dis24"})},
                coords={"valid_time": ("valid_time", stamps, {"units": "seconds since 2019-01-01",
@@ -789,19 +783,44 @@ def test_a_mean_over_the_last_24_hours_is_said_to_end_at_its_stamp_and_the_bound
                                                              "standard_name": "time"}),
                        "latitude": ("latitude", [50.0], {"units": "degrees_north"}),
                        "longitude": ("longitude", [4.0, 5.0], {"units": "degrees_east"})}).to_netcdf(path)
+    return values
+
+
+@pytest.mark.parametrize("n_files", [pytest.param(1, id="one-file"), pytest.param(2, id="a-folder")])
+def test_a_mean_over_the_last_24_hours_is_said_to_end_at_its_stamp_and_the_bounds_line_dates_it(
+        tmp_path, caplog, n_files):
+    """GloFAS v4's dis24 stamped 00 UTC without bounds, long_name "Mean discharge in the last 24 hours" (break39b B9):
+    the warning called each value the mean of the day beginning at its stamp; it is the day ending there. The
+    warning says so and gives the line that writes bounds [stamp - 1 day, stamp]; run with bash as printed (it
+    printed `IN OUT` in place of the files until fix40c), in a folder whose name has a space, the copies' values
+    are dated by the middles of the days before their stamps (12:00 of the day before), their values unchanged."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    folder = tmp_path / "glo fas"
+    folder.mkdir()
+    values = [_glofas_dis24(folder / f"glofas_dis24_{year}.nc", year) for year in range(n_files)]
     forget_notes()
     with caplog.at_level(logging.WARNING):
-        build_pointwise_samples(open_dataset([path]), target="dis24", predictors=[], features=["season"])
+        build_pointwise_samples(open_dataset(sorted(folder.glob("*.nc"))), target="dis24", predictors=[],
+                                features=["season"])
     (warned,) = [record.getMessage() for record in caplog.records if "stamped at the start of each day" in
                  record.getMessage()]
     assert ("its values are the mean of the day ending at its stamp, as its long_name 'Mean discharge in the last "
             "24 hours' says (the value stamped 2019-01-02 is that of the day before it)") in warned
     assert "the day beginning there (as ERA5" not in warned
-    line = warned[warned.index("python -c"):].replace("'IN'", repr(str(path))).replace(
-        "'OUT'", repr(str(tmp_path / "fixed.nc")))
-    words = shlex.split(line)
-    subprocess.run([sys.executable, *words[1:]], check=True, cwd=tmp_path)
-    fixed = open_dataset([tmp_path / "fixed.nc"])
-    expected = [cftime.DatetimeProlepticGregorian(2018, 12, 31, 12) + datetime.timedelta(days=day) for day in range(365)]
+    line = re.search(r"own day: (.*?)(?: \((?:then give|a copy of each).*)?$", warned).group(1)
+    path = f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}"  # the printed `python`
+    subprocess.run(["bash", "-c", line], check=True, capture_output=True, cwd=tmp_path, env={**os.environ, "PATH": path})
+    copies = (sorted((folder / "time_bounded").glob("*.nc")) if n_files > 1
+              else [folder / "glofas_dis24_0_fixed.nc"])
+    assert len(copies) == n_files
+    fixed = open_dataset(copies)
+    expected = [cftime.DatetimeProlepticGregorian(2018, 12, 31, 12) + datetime.timedelta(days=day)
+                for day in range(365 * n_files)]
     time = fixed[[name for name in fixed.coords if fixed[name].dims == fixed["dis24"].dims[:1]][0]]
     assert [cftime.DatetimeProlepticGregorian(t.year, t.month, t.day, t.hour) for t in time.values] == expected
+    np.testing.assert_array_equal(fixed["dis24"].values, np.concatenate(values))
+
