@@ -62,7 +62,7 @@ def _no_step_for_lags(times: np.ndarray, longest: int, name: str, storage: str =
 
 #: The calendars of periods whose lags count periods (:func:`lagged_steps`), for messages.
 PERIOD_CALENDARS = ("N-day composites restarting each 1 January as MODIS's, half-months, dekads, CPC's 73 pentads "
-                    "a year")
+                    "a year, CHIRPS's 72 (6 a month)")
 
 
 def lagged_steps(

@@ -24,6 +24,7 @@ from climann.data.area_fractions import with_whole_cell_weights
 from climann.data.area_means import area_mean_features, area_mean_names
 from climann.data.batches import estimated_bytes
 from climann.data.climatology import monthly_climatology
+from climann.data.composites import MONTH_PERIOD_NAMES
 from climann.data.coords import find_coordinate, time_coordinate
 from climann.data.defaults import default_inputs, warn_run_outputs
 from climann.data.field import FieldSamples, build_field_samples
@@ -1029,7 +1030,7 @@ def _windows_for_periods_text(keys: ClimatologyKeys, own: ClimatologyKeys) -> st
     climann keyed half-months and dekads by their place in the year, break38b A2) cannot be
     looked up for half-months or dekads (``own``), and what to do: the data are of the step the
     run was trained on, so "give data at the training time step" could not be followed."""
-    period = own.per.removesuffix(" of the year")
+    period = MONTH_PERIOD_NAMES[own.month_periods]
     return (f"the run's training climatology of the target (model.npz) is per {keys.description}, as climann "
             f"keyed {period}s before it keyed them per {own.per} (model files written before 5 December 2026); "
             f"such windows drift through the {period}s (two {period}s in some windows, none in others), so its rows "

@@ -8,7 +8,7 @@ import pytest
 import xarray as xr
 
 from climann.data.info import describe, longitude_convention, time_step_name
-from tests.data.test_composites import _composites, _cpc_pentads
+from tests.data.test_composites import _chirps_pentads, _composites, _cpc_pentads
 from climann.data.open import open_dataset
 from climann.data.subset import select_values
 from climann.errors import ClimannError
@@ -456,6 +456,9 @@ def _dates(calendar: str, *steps: tuple) -> list:
         # (13 to 16 days)", 10-day composites restarting each year "irregular (5 to 10 days)"
         pytest.param(list(_cpc_pentads()), "pentads (73 a year, CPC's: the 12th, 25 February – 1 March, is 6 days "
                      "long in a leap year)", id="cpc-pentads"),
+        # fix40d: CHIRPS's pentads (6 a month, stamped at their first day) were "irregular (3 to 6 days)"
+        pytest.param(list(_chirps_pentads()), "pentads (CHIRPS's: 72 a year, the 6th from the 26th to the month's "
+                     "end, 3 to 6 days long; 1st, 6th, 11th, 16th, 21st, 26th of each month)", id="chirps-pentads"),
         pytest.param(list(_composites(16, years=(2000, 2001, 2002))),
                      "16-day composites restarting each 1 January (23 a year)", id="modis-16-day"),
         pytest.param(list(_composites(10, years=(2000, 2001))),

@@ -1311,7 +1311,7 @@ def test_dates_that_fit_no_restarting_calendar_are_keyed_by_windows_with_a_warni
     assert keys.per == "14-day period of the year"
     assert ("the dates fit no calendar of periods that restart each year or month (N-day composites from 1 January "
             "as MODIS's, half-months from the 1st and the 16th, dekads from the 1st, 11th and 21st, CPC's 73 pentads a "
-            "year, each dated at one place in its period): if the values are of such periods, date each at its "
+            "year, CHIRPS's 72 (6 a month), each dated at one place in its period): if the values are of such periods, date each at its "
             "period's start") in caplog.text
 
 
