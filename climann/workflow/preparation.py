@@ -25,6 +25,7 @@ from climann.data.area_means import area_mean_features, area_mean_names
 from climann.data.batches import estimated_bytes
 from climann.data.climatology import monthly_climatology
 from climann.data.composites import MONTH_PERIOD_NAMES
+from climann.data.lags import check_strided_period_lags
 from climann.data.coords import find_coordinate, time_coordinate
 from climann.data.defaults import default_inputs, warn_run_outputs
 from climann.data.field import FieldSamples, build_field_samples
@@ -352,8 +353,10 @@ def _open_subset(
                   "dated_by": data.selection_dated_by, "before_in_months": data.steps_before_months}
     if data.time_stride > 1:  # a lag counts the steps kept: refused where they are not evenly spaced
         before = subset_dataset(opened, **period)
-        check_strided_lags(before[find_coordinate(before, "time")].values, time_stride=data.time_stride,
-                           lags=data.lags, target=data.target, months=data.months, seasons=data.seasons)
+        before_times = before[find_coordinate(before, "time")].values
+        check_strided_period_lags(before_times, time_stride=data.time_stride, lags=data.lags, target=data.target)
+        check_strided_lags(before_times, time_stride=data.time_stride, lags=data.lags, target=data.target,
+                           months=data.months, seasons=data.seasons)
     # the steps before the run's time_range: persistence and lags of its first steps (in no block)
     whole_grid = subset_dataset(opened, **period, time_stride=data.time_stride, steps_before=0 if new_data else reading)
     series = area_mean_features(
