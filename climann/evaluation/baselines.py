@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from climann.data.composites import (
-    MONTH_PERIOD_KEYS, cpc_pentads, month_period_keys, month_periods, previous_composites,
+    MONTH_PERIOD_KEYS, cpc_pentads, month_period_keys, month_periods, period_positions, previous_composites,
 )
 from climann.data.features import days_in_year
 from climann.data.multiyear_steps import YEAR_DAYS, previous_samples
@@ -1376,7 +1376,10 @@ def persistence_gap_warning(n_after_gaps: int, times: np.ndarray, *, after: np.n
     "persistence is missing at 1 time step after gaps in the monthly time axis"
     """
     step = time_step_positions(np.asarray(times))[0]
-    axis = f"{step.name} time axis" if step is not None else "time axis"
+    # a calendar of periods is named too ("the dekad time axis"), as the lags' warning names it
+    periods = period_positions(times) if step is None and len(times) > 1 else None
+    named = step if step is not None else periods[0] if periods is not None else None
+    axis = f"{named.name} time axis" if named is not None else "time axis"
     steps = f"{n_after_gaps} time step{'' if n_after_gaps == 1 else 's'}"
     left_out = (int(in_months_left_out(np.asarray(dates), after, 1, step).sum())
                 if dates is not None and after is not None and step is not None else 0)

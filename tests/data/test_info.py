@@ -637,6 +637,20 @@ def test_the_time_section_counts_the_steps_missing_from_a_regular_axis(tmp_path)
     assert "monthly, 45 steps, 3 steps missing (gaps), calendar noleap" in time_line
 
 
+def test_the_time_section_counts_the_periods_missing_from_a_period_calendar(tmp_path):
+    """fix40d: dekads of June–August only (2003–2005) were "dekads (…), 27 steps" with no word of the months
+    between; by hand: 2003-06-01 … 2005-08-21 spans 27 months, 81 dekads, of which 27 are held, 54 missing."""
+    from tests.data.test_composites import _month_periods
+
+    path = tmp_path / "dekads_jja.nc"
+    dataset = grid_dataset(n_years=3, calendar="standard")
+    dekads = [t for t in _month_periods((1, 11, 21)) if t.month in (6, 7, 8)]
+    dataset.isel(time=slice(0, len(dekads))).assign_coords(time=dekads).to_netcdf(path)
+    time_line = next(line for line in unwrapped_report(describe([str(path)])).splitlines()
+                     if line.lstrip("# ").startswith("Time "))
+    assert "dekads (1st, 11th, 21st of each month), 27 steps, 54 dekads missing (gaps), calendar standard" in time_line
+
+
 def test_report_on_a_grid_with_a_cyclic_column(tmp_path):
     dataset = grid_dataset(n_years=1, n_lat=3, n_lon=4, lon_start=-45.0)  # lon 0, 90, 180, 270
     copy = dataset.isel(lon=[0]).assign_coords(lon=[360.0])
