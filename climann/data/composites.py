@@ -272,12 +272,16 @@ def month_periods(times: Sequence[cftime.datetime]) -> int | None:
         same offset from its start, or the same fraction of its length (its middle), to
         :data:`~climann.data.time_axis.SAME_PLACE_SECONDS`; and every one of the P periods of a
         month holds a time (periods missing from the data are allowed). None otherwise, and for
-        fewer than two times.
+        fewer than two times. CHIRPS's pentads are not looked for in the ``360_day`` calendar: its
+        months of 30 days make every pentad 5 days long, a regular 5-day axis (whose 72 windows of
+        the year are the same keys), as climann read such series before it knew CHIRPS's pentads.
     """
     times = list(times)
     if len(times) < 2:
         return None
     for periods in MONTH_PERIOD_STARTS:
+        if periods == 6 and times[0].calendar == "360_day":
+            continue  # every pentad 5 days: a regular 5-day axis, keyed per pentad of the year as before
         places = _month_period_places(times, periods)
         # the cells (a cftime pair per time) only for times each in a period of its own
         if (np.all(np.diff(places) > 0) and len(set(places % periods)) == periods

@@ -259,3 +259,16 @@ def test_the_climatology_of_chirps_pentads_is_per_pentad_of_the_year():
     train = np.arange(times.size) < 3 * 72
     expected = values[:3 * 72].reshape(3, 72, 1, 2).mean(axis=0)
     np.testing.assert_allclose(seasonal_climatology(values, times, train, window_days=1), expected)
+
+
+def test_five_day_steps_of_a_360_day_calendar_stay_a_regular_axis():
+    """In the 360_day calendar every CHIRPS-like pentad is 5 days: a regular 5-day axis, keyed by its 72
+    windows of the year as before (not renamed "CHIRPS pentad of the year", which a model file keyed by
+    windows would refuse)."""
+    from climann.evaluation.baselines import climatology_keys
+
+    times = np.array([cftime.Datetime360Day(2001, 1, 1) + datetime.timedelta(days=5 * k) for k in range(216)])
+    keys = climatology_keys(times)
+    assert month_periods(times) is None
+    assert (keys.per, keys.count, keys.window_days, keys.month_periods) == ("pentad of the year", 72, 5.0, 0)
+    np.testing.assert_array_equal(keys.of(times), np.tile(np.arange(1, 73), 3))
