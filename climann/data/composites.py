@@ -6,6 +6,9 @@ dekads (1st–10th, 11th–20th, 21st to the month's end: the agrometeorological
 WMO, SPOT-VGT's and PROBA-V's S10 syntheses, CHIRPS's dekadal rainfall) are fixed to the calendar
 month as MODIS's composites are to the year: 13 to 16 days or 8 to 11 days long, so no fixed step
 separates them (:func:`month_periods`), and each is known by its month and its place in it.
+CHIRPS's pentads (Funk et al. 2015, Sci. Data 2, 150066: six a month, days 1–5, 6–10, 11–15,
+16–20, 21–25 and the 26th to the month's end, 3 to 6 days; 72 a year, each file stamped at the
+pentad's first day) are such a calendar too, of six periods a month.
 
 CPC's pentads (CMAP's and GPCP's pentad analyses, CPC's pentad products) are 73 a year: pentad k
 holds days 5k − 4 … 5k of a 365-day year, and in a leap year the 12th, 25 February – 1 March,
@@ -38,10 +41,18 @@ from climann.data.time_axis import (
 
 #: The days of the month on which the periods of each month-bound calendar start
 #: (:func:`month_periods`), by the number of periods a month.
-MONTH_PERIOD_STARTS = {2: (1, 16), 3: (1, 11, 21)}
+MONTH_PERIOD_STARTS = {2: (1, 16), 3: (1, 11, 21), 6: (1, 6, 11, 16, 21, 26)}
 
 #: What one period of each month-bound calendar is called, by the number of periods a month.
-MONTH_PERIOD_NAMES = {2: "half-month", 3: "dekad"}
+MONTH_PERIOD_NAMES = {2: "half-month", 3: "dekad", 6: "pentad"}
+
+#: What a climatology keyed per period of each month-bound calendar is per (``metrics.json``
+#: ``climatology_per``), by the number of periods a month: CHIRPS's are not CPC's "pentad of the year".
+MONTH_PERIOD_KEYS = {2: "half-month of the year", 3: "dekad of the year", 6: "CHIRPS pentad of the year"}
+
+#: What ``climann info`` adds to a month-bound calendar's name: CHIRPS's pentads are not CPC's
+#: (:data:`PENTADS_A_YEAR`).
+MONTH_PERIOD_NOTES = {6: "CHIRPS's: 72 a year, the 6th from the 26th to the month's end, 3 to 6 days long; "}
 
 
 #: CPC's pentads a year (CMAP, GPCP's pentad analyses): :func:`pentads_of_year`.
@@ -55,7 +66,10 @@ def period_positions(times: Sequence[cftime.datetime]) -> tuple[PeriodStep, np.n
 
     The calendars, tried in this order: N-day composites that restart on 1 January
     (:func:`~climann.data.time_axis.yearly_restart_days`, MODIS's 8- and 16-day), periods of the
-    month (:func:`month_periods`: half-months, dekads) and CPC's pentads (:func:`cpc_pentads`).
+    month (:func:`month_periods`: half-months, dekads, CHIRPS's pentads) and CPC's pentads
+    (:func:`cpc_pentads`). CHIRPS's and CPC's pentads cannot be taken for one another: CPC's 7th
+    pentad (31 January – 4 February) straddles two months, and two of CPC's stamps fall in one
+    CHIRPS pentad each month; CHIRPS's stamps on the 1st are 1 to 4 days into CPC's pentads.
 
     Parameters
     ----------
@@ -89,7 +103,8 @@ def period_positions(times: Sequence[cftime.datetime]) -> tuple[PeriodStep, np.n
     if periods is not None:
         name = MONTH_PERIOD_NAMES[periods]
         starts = ", ".join(_ordinal(day) for day in MONTH_PERIOD_STARTS[periods])
-        return PeriodStep(name, 12 * periods, f"{name}s ({starts} of each month)"), _month_period_places(times, periods)
+        described = f"{name}s ({MONTH_PERIOD_NOTES.get(periods, '')}{starts} of each month)"
+        return PeriodStep(name, 12 * periods, described), _month_period_places(times, periods)
     if cpc_pentads(times):
         step = PeriodStep("pentad", PENTADS_A_YEAR,
                           f"pentads ({PENTADS_A_YEAR} a year, CPC's: the 12th, 25 February – 1 March, is 6 days long "
@@ -136,7 +151,8 @@ def pentads_of_year(times: Sequence[cftime.datetime]) -> np.ndarray:
     Soc. 78, 2539–2558; the pentad CMAP of Xie et al. 2003, J. Climate 16, 2197–2214, and GPCP's
     pentad product built on it): 73 pentads a year, whose GrADS descriptors at CPC read the
     series with ``365_day_calendar``, the leap day inside the 12th pentad. CHIRPS's pentads
-    (six a month, the last 3 to 6 days long) are another calendar.
+    (six a month, the last 3 to 6 days long, 72 a year) are another calendar
+    (:func:`month_periods`, :func:`month_period_keys`).
 
     Parameters
     ----------
@@ -236,7 +252,7 @@ def previous_composites(times: Sequence[cftime.datetime]) -> np.ndarray | None:
 
 
 def month_periods(times: Sequence[cftime.datetime]) -> int | None:
-    """The number of periods a month, P (2: half-months, 3: dekads), of a series of one value per
+    """The number of periods a month, P (2: half-months, 3: dekads, 6: CHIRPS's pentads), of a series of one value per
     period of a month-bound calendar (:data:`MONTH_PERIOD_STARTS`), or None.
 
     GIMMS NDVI3g stamps its half-months on the 1st and the 16th (or, with CF time bounds
@@ -256,12 +272,16 @@ def month_periods(times: Sequence[cftime.datetime]) -> int | None:
         same offset from its start, or the same fraction of its length (its middle), to
         :data:`~climann.data.time_axis.SAME_PLACE_SECONDS`; and every one of the P periods of a
         month holds a time (periods missing from the data are allowed). None otherwise, and for
-        fewer than two times.
+        fewer than two times. CHIRPS's pentads are not looked for in the ``360_day`` calendar: its
+        months of 30 days make every pentad 5 days long, a regular 5-day axis (whose 72 windows of
+        the year are the same keys), as climann read such series before it knew CHIRPS's pentads.
     """
     times = list(times)
     if len(times) < 2:
         return None
     for periods in MONTH_PERIOD_STARTS:
+        if periods == 6 and times[0].calendar == "360_day":
+            continue  # every pentad 5 days: a regular 5-day axis, keyed per pentad of the year as before
         places = _month_period_places(times, periods)
         # the cells (a cftime pair per time) only for times each in a period of its own
         if (np.all(np.diff(places) > 0) and len(set(places % periods)) == periods

@@ -378,10 +378,15 @@ def time_step_name(times: Sequence) -> str:
 
 
 def _missing_steps_text(times: Sequence) -> str:
-    """", 3 steps missing (gaps)" when the regular axis has gaps, else ""."""
-    _, positions = time_step_positions(times)
-    missing = 0 if positions is None else int(positions[-1] + 1 - len(positions))
-    return f", {missing} step{'s' if missing != 1 else ''} missing (gaps)" if missing else ""
+    """", 3 steps missing (gaps)" when the regular axis has gaps, ", 180 dekads missing (gaps)" when
+    an axis of a period calendar (:func:`climann.data.composites.period_positions`) lacks periods
+    (dekads of June to August only: fix40d, info said nothing of the months between), else ""."""
+    step, positions = time_step_positions(times)
+    if step is None and len(times) > 1:
+        step, positions = period_positions(times) or (None, None)
+    missing = 0 if positions is None else int(positions[-1] - positions[0] + 1 - len(positions))
+    what = "step" if step is None or step.months or step.duration is not None else step.period
+    return f", {missing} {what}{'s' if missing != 1 else ''} missing (gaps)" if missing else ""
 
 
 def _find_grid(dataset: xr.Dataset) -> tuple[dict[str, str], dict[str, str]]:

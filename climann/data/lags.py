@@ -5,13 +5,16 @@ daily one) or, on an axis of periods that restart each year or month, by its per
 composites earlier, across year ends). Persistence's "previous step" is lag 1
 (:func:`previous_steps`).
 
+A ``time_stride`` above 1 with lags on an axis of such periods is refused
+(:func:`check_strided_period_lags`): every n-th period is no calendar of periods.
+
 Apart from :mod:`climann.data.time_axis` because the period calendars
 (:mod:`climann.data.composites`) are built on it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import cftime
@@ -62,7 +65,7 @@ def _no_step_for_lags(times: np.ndarray, longest: int, name: str, storage: str =
 
 #: The calendars of periods whose lags count periods (:func:`lagged_steps`), for messages.
 PERIOD_CALENDARS = ("N-day composites restarting each 1 January as MODIS's, half-months, dekads, CPC's 73 pentads "
-                    "a year")
+                    "a year, CHIRPS's 72 (6 a month)")
 
 
 def lagged_steps(
@@ -135,3 +138,75 @@ def previous_steps(
         return lagged_steps(times, [1], segment_starts=segment_starts).earlier[1]
     except ClimannError:
         return None
+
+
+def check_strided_period_lags(times: Sequence[cftime.datetime], *, time_stride: int,
+                              lags: Mapping[str, Sequence[int]], target: str) -> None:
+    """Refuse ``lags`` with a ``time_stride`` n above 1 on an axis of periods that restart each
+    year or month (pentads, dekads, half-months, N-day composites restarting each 1 January:
+    :func:`climann.data.composites.period_positions`) where the steps kept would not be counted
+    n periods apart.
+
+    A lag counts the steps of the axis as kept (lag 1 of monthly data kept every 2 months is 2
+    months back: :func:`climann.data.time_axis.check_strided_lags`), so on a period calendar lag k
+    must be the (k · n)-th period before, by the periods of the whole axis before the stride
+    (:func:`climann.data.composites.period_positions`). Every n-th period is mostly of no
+    calendar, and :func:`lagged_steps` reads the steps kept by what they look like: CPC's pentads
+    kept one in two were refused as "irregular"; dekads one in two were taken for dekads with
+    gaps, lag 1 missing everywhere ("no sample"). Where they read as a step or calendar that
+    counts them n periods apart (half-months one in two: the 1st of each month, monthly; CHIRPS's
+    pentads one in two: the 1st, 11th and 21st, dekads), the lags are right and pass.
+
+    Parameters
+    ----------
+    times : sequence of cftime.datetime, shape (n_time,)
+        The axis before the stride (after ``time_range`` and ``months``).
+    time_stride : int
+    lags : mapping of variable name to lags
+        ``[data] lags``.
+    target : str
+        The target, whose steps the axis is, for the message.
+
+    Raises
+    ------
+    ClimannError
+        Naming the stride, the lags, the calendar, the spacing of the steps kept and the ways out.
+    """
+    times = np.asarray(times)
+    steps = sorted({lag for values in lags.values() for lag in values})
+    if time_stride <= 1 or not steps or len(times) < 2 or time_step_positions(times)[0] is not None:
+        return
+    found = period_positions(times)
+    if found is None:
+        return  # no calendar of periods either: refused where a lag needs a step (lagged_steps)
+    step, positions = found
+    if _strided_lags_count_periods(times, positions, time_stride, steps):
+        return
+    lagged = " ".join(f"{name}={','.join(map(str, values))}" for name, values in lags.items() if values)
+    kept = times[::time_stride]
+    days = np.array([(later - earlier).total_seconds() / 86_400 for earlier, later in zip(kept[:-1], kept[1:])])
+    apart = f"{days.min():g} to {days.max():g} days" if days.size else "one step"
+    raise ClimannError(
+        f"time_stride {time_stride} (--time-stride) with lags ({lagged}) on '{target}', whose time axis is of "
+        f"{step.description}: such periods restart each year or month, so the steps kept, one in {time_stride} "
+        f"({apart} apart), are not counted {step.span(time_stride)} apart by any step or calendar of periods, and a "
+        f"lag, which counts the steps kept, would be missing or of another length; leave out --time-stride (the lags "
+        f"then count {step.period}s: lag 2 is the value {step.span(2)} before), or leave out the lags")
+
+
+def _strided_lags_count_periods(times: np.ndarray, positions: np.ndarray, time_stride: int,
+                                lags: Sequence[int]) -> bool:
+    """Whether the lags of the steps kept (``times[::time_stride]``, as :func:`lagged_steps` reads
+    them) are the steps ``lag · time_stride`` periods before by the whole axis's ``positions``,
+    missing where that period is not kept."""
+    kept, places = times[::time_stride], positions[::time_stride]
+    try:
+        found = lagged_steps(kept, lags).earlier
+    except ClimannError:
+        return False
+    index = {place: number for number, place in enumerate(places.tolist())}
+    for lag in lags:
+        expected = np.array([index.get(place - lag * time_stride, -1) for place in places.tolist()])
+        if not np.array_equal(found[lag], expected):
+            return False
+    return True

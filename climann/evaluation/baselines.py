@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from climann.data.composites import (
-    MONTH_PERIOD_NAMES, cpc_pentads, month_period_keys, month_periods, previous_composites,
+    MONTH_PERIOD_KEYS, cpc_pentads, month_period_keys, month_periods, period_positions, previous_composites,
 )
 from climann.data.features import days_in_year
 from climann.data.multiyear_steps import YEAR_DAYS, previous_samples
@@ -149,8 +149,10 @@ class ClimatologyKeys:
       composite, day 65, is the 5th of the 16-day ones as 6 March 2003 is), as MODIS anomaly
       products take them, composites missing from the data alike (break38b A1);
     * periods that restart each month (:func:`climann.data.composites.month_periods`):
-      half-months (GIMMS NDVI3g's, from the 1st and the 16th) and dekads (from the 1st, 11th and
-      21st), per half-month or dekad of the year (``month_periods`` P a month, 12 · P keys: the
+      half-months (GIMMS NDVI3g's, from the 1st and the 16th), dekads (from the 1st, 11th and
+      21st) and CHIRPS's pentads (from the 1st, 6th, 11th, 16th, 21st and 26th, 72 a year: not
+      CPC's 73 windows, which CHIRPS's 6th pentad of a month, 3 to 6 days, drifts through), per
+      half-month, dekad or pentad of the year (``month_periods`` P a month, 12 · P keys: the
       month and the period of it), as GIMMS's and FAO's dekadal anomalies take them; keyed by 15-day
       windows of the year, half-months drifted through the windows (16 February and 1 March in one,
       days 76–90 in none; break38b A2);
@@ -168,7 +170,8 @@ class ClimatologyKeys:
     per : str
         ``"day of year and hour"``, ``"day of year"``, ``"pentad of the year"``,
         ``"week of the year"``, ``"N-day period of the year"``, ``"N-day composite of the year"``,
-        ``"half-month of the year"``, ``"dekad of the year"``, ``"calendar month"`` or ``"whole record"``.
+        ``"half-month of the year"``, ``"dekad of the year"``, ``"CHIRPS pentad of the year"``,
+        ``"calendar month"`` or ``"whole record"``.
     count : int
         The number of keys (the climatology's rows).
     slot_seconds : float
@@ -473,7 +476,7 @@ def _note_odd_spacing(times: np.ndarray, spacings: np.ndarray, step: TimeStep, u
 #: The calendars of periods that restart each year or month, which key a climatology by each
 #: period's place in its year (:func:`_restarting_keys`), for messages.
 _RESTARTING_CALENDARS = ("N-day composites from 1 January as MODIS's, half-months from the 1st and the 16th, "
-                         "dekads from the 1st, 11th and 21st, CPC's 73 pentads a year")
+                         "dekads from the 1st, 11th and 21st, CPC's 73 pentads a year, CHIRPS's 72 (6 a month)")
 
 
 def _note_uneven_windows(times: np.ndarray, spacings: np.ndarray, chosen: TimeStep,
@@ -583,7 +586,7 @@ def _restarting_keys(distinct: np.ndarray, calendar: str, value_step: TimeStep |
     if value_step is not None and value_step.approximate_days < period_days / 2:
         return None
     if periods is not None:
-        return ClimatologyKeys(f"{MONTH_PERIOD_NAMES[periods]} of the year", 12 * periods, month_periods=periods)
+        return ClimatologyKeys(MONTH_PERIOD_KEYS[periods], 12 * periods, month_periods=periods)
     step = climatology_keys_of_step(TimeStep(duration=datetime.timedelta(days=period_days)), calendar)
     # CPC's pentads are the 5-day windows of the year, 29 February in the 12th (ClimatologyKeys.of)
     return step if pentads else composite_keys(step, calendar)
@@ -1373,7 +1376,10 @@ def persistence_gap_warning(n_after_gaps: int, times: np.ndarray, *, after: np.n
     "persistence is missing at 1 time step after gaps in the monthly time axis"
     """
     step = time_step_positions(np.asarray(times))[0]
-    axis = f"{step.name} time axis" if step is not None else "time axis"
+    # a calendar of periods is named too ("the dekad time axis"), as the lags' warning names it
+    periods = period_positions(times) if step is None and len(times) > 1 else None
+    named = step if step is not None else periods[0] if periods is not None else None
+    axis = f"{named.name} time axis" if named is not None else "time axis"
     steps = f"{n_after_gaps} time step{'' if n_after_gaps == 1 else 's'}"
     left_out = (int(in_months_left_out(np.asarray(dates), after, 1, step).sum())
                 if dates is not None and after is not None and step is not None else 0)

@@ -19,7 +19,10 @@ silence on the departures from that cycle, not on the cycle (break38c S1: the li
 network whose RMSE is of values no quantity takes (:data:`ASTRONOMICAL_RMSE`: unmarked 1e20 land, break38c S1, MSE
 1.131e+39 degC²) is not blamed on its inputs: the line points to the values. Each MSE is shown
 with the digits that give the skill shown (:func:`_shown_mses`): −0.0099 and −0.0101 both
-showed "MSE 1.01".
+showed "MSE 1.01". Values a year or more apart (a land-cover map each year, ``metrics.json``
+``climatology_per`` "whole record") have no seasonal cycle: their climatology is each cell's mean
+over the training years (:data:`~climann.evaluation.baselines.WHOLE_RECORD`), and the line names
+that mean, not a seasonal cycle (:func:`_baseline_held`; fix40d).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import math
 from collections.abc import Mapping, Sequence
 
 from climann.data.units import difference_units, squared_units
+from climann.evaluation.baselines import WHOLE_RECORD
 
 __all__ = ["ASTRONOMICAL_RMSE", "NO_BETTER_THAN", "negative_skill_text"]
 
@@ -112,6 +116,7 @@ def negative_skill_text(
     scored = (f"skill score 1 − MSE/MSE_climatology = {shown}: MSE {model_shown}{in_units} against the "
               f"climatology's {reference_shown}{in_units}")
     lagged = None if lags is None else target in lags
+    held, that = _baseline_held(metrics)
     if math.isfinite(mse) and math.sqrt(mse) >= ASTRONOMICAL_RMSE:
         rmse_units = f" {difference_units(str(metrics['units']))}" if metrics.get("units") else ""
         return (f"the network scores worse than the climatology on the {block} block ({scored}): an RMSE of "
@@ -122,14 +127,24 @@ def negative_skill_text(
                 f"diverged (its loss in history.csv); mark such values missing and train again")
     if skill > -NO_BETTER_THAN:
         return (f"the network scores no better than the climatology on the {block} block ({scored}, within "
-                f"{NO_BETTER_THAN:g} of 0): its errors are as large as if it had learnt each cell's seasonal cycle, "
+                f"{NO_BETTER_THAN:g} of 0): its errors are as large as if it had learnt {held}, "
                 f"which the climatology holds, and nothing more: "
-                f"{_no_better_causes(target_anomaly, predictors, features, lagged)}; "
-                f"{_ways_out(target, True, predictors, lagged)}")  # the cycle it has: no --target-anomaly
-    causes = _causes(target_anomaly, predictors, features, lagged)
-    ways_out = _ways_out(target, target_anomaly, predictors, lagged)
+                f"{_no_better_causes(target_anomaly, predictors, features, lagged, that)}; "
+                f"{_ways_out(target, True, predictors, lagged, that)}")  # the cycle it has: no --target-anomaly
+    causes = _causes(target_anomaly, predictors, features, lagged, held)
+    ways_out = _ways_out(target, target_anomaly, predictors, lagged, that)
     return (f"the network scores worse than the climatology on the {block} block ({scored}); the climatology alone "
             f"would have done better: {causes}; {ways_out}")
+
+
+def _baseline_held(metrics: Mapping) -> tuple[str, str]:
+    """What the run's climatology holds, as the line names it, and its short name: "each cell's
+    seasonal cycle" ("that cycle"), or for values a year or more apart, whose climatology is the
+    training mean (``climatology_per`` :data:`~climann.evaluation.baselines.WHOLE_RECORD`: yearly
+    maps have no seasonal cycle), "each cell's mean over the training years" ("that mean")."""
+    if metrics.get("climatology_per") == WHOLE_RECORD:
+        return "each cell's mean over the training years", "that mean"
+    return "each cell's seasonal cycle", "that cycle"
 
 
 def _skill_shown(skill: float) -> str:
@@ -167,29 +182,30 @@ def _inputs(predictors: Sequence[str] | None, features: Sequence[str] | None, la
 
 
 def _no_better_causes(target_anomaly: bool | None, predictors: Sequence[str] | None,
-                      features: Sequence[str] | None, lagged: bool | None) -> str:
-    """The likely causes of a skill within :data:`NO_BETTER_THAN` of 0: the cycle is learnt (or given,
-    with the target's anomaly), the departures from it are not."""
+                      features: Sequence[str] | None, lagged: bool | None, that: str) -> str:
+    """The likely causes of a skill within :data:`NO_BETTER_THAN` of 0: the cycle (``that``, or the
+    yearly values' mean) is learnt (or given, with the target's anomaly), the departures from it are not."""
     given = "it learns the departures from the climatology and " if target_anomaly else ""
-    return (f"{given}most likely its inputs tell it nothing of each cell's departures from that cycle "
+    return (f"{given}most likely its inputs tell it nothing of each cell's departures from {that} "
             f"({_inputs(predictors, features, lagged)}), or it learnt too little (too few epochs, the learning rate)")
 
 
 def _causes(target_anomaly: bool | None, predictors: Sequence[str] | None, features: Sequence[str] | None,
-            lagged: bool | None) -> str:
+            lagged: bool | None, held: str) -> str:
     """The likely causes, as far as the run's inputs are known (None: not known)."""
     learnt = "or it learnt too little (too few epochs, the learning rate)"
     if target_anomaly:
         return (f"it learns the departures from the climatology already, and most likely its inputs "
                 f"tell it little of them (its prediction adds noise to the climatology's), {learnt}")
-    return (f"most likely the inputs do not tell the network each cell's seasonal cycle, which the climatology "
+    return (f"most likely the inputs do not tell the network {held}, which the climatology "
             f"holds ({_inputs(predictors, features, lagged)}), {learnt}")
 
 
 def _ways_out(target: str, target_anomaly: bool | None, predictors: Sequence[str] | None,
-              lagged: bool | None) -> str:
-    """The ways out the run has not taken already (None: not known whether it has)."""
-    cycle = ("give it that cycle to start from with --target-anomaly (it then learns the departures from the "
+              lagged: bool | None, that: str) -> str:
+    """The ways out the run has not taken already (None: not known whether it has); ``that``: what
+    the climatology holds ("that cycle", "that mean")."""
+    cycle = (f"give it {that} to start from with --target-anomaly (it then learns the departures from the "
              "climatology)")
     ways = {True: [], False: [cycle], None: [f"{cycle}, if it does not already"]}[target_anomaly]
     more = "more predictors" if predictors else "predictors"

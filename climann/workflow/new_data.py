@@ -452,8 +452,8 @@ def check_calendar(run: TrainedRun, layout: GridLayout) -> None:
 
     record = run.network.metadata.get("target_climatology") or {}
     calendar, times, per = record.get("calendar"), layout.time.values, record.get("per")
-    by_date = ("calendar month", "whole record", "half-month of the year", "dekad of the year")  # not day numbers
-    if calendar is None or not len(times) or times[0].calendar == calendar or per in by_date:
+    by_date = per in ("calendar month", "whole record") or record.get("month_periods")  # not day numbers
+    if calendar is None or not len(times) or times[0].calendar == calendar or by_date:
         return
     days = np.array([time.dayofyr for time in times])
     moved = np.flatnonzero(climatology_days(times, calendar) != days)

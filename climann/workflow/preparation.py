@@ -24,6 +24,8 @@ from climann.data.area_fractions import with_whole_cell_weights
 from climann.data.area_means import area_mean_features, area_mean_names
 from climann.data.batches import estimated_bytes
 from climann.data.climatology import monthly_climatology
+from climann.data.composites import MONTH_PERIOD_NAMES
+from climann.data.lags import check_strided_period_lags
 from climann.data.coords import find_coordinate, time_coordinate
 from climann.data.defaults import default_inputs, warn_run_outputs
 from climann.data.field import FieldSamples, build_field_samples
@@ -350,8 +352,10 @@ def _open_subset(
                   "dated_by": data.selection_dated_by, "before_in_months": data.steps_before_months}
     if data.time_stride > 1:  # a lag counts the steps kept: refused where they are not evenly spaced
         before = subset_dataset(opened, **period)
-        check_strided_lags(before[find_coordinate(before, "time")].values, time_stride=data.time_stride,
-                           lags=data.lags, target=data.target, months=data.months, seasons=data.seasons)
+        before_times = before[find_coordinate(before, "time")].values
+        check_strided_period_lags(before_times, time_stride=data.time_stride, lags=data.lags, target=data.target)
+        check_strided_lags(before_times, time_stride=data.time_stride, lags=data.lags, target=data.target,
+                           months=data.months, seasons=data.seasons)
     # the steps before the run's time_range: persistence and lags of its first steps (in no block)
     whole_grid = subset_dataset(opened, **period, time_stride=data.time_stride, steps_before=0 if new_data else reading)
     series = area_mean_features(
@@ -1027,7 +1031,7 @@ def _windows_for_periods_text(keys: ClimatologyKeys, own: ClimatologyKeys) -> st
     climann keyed half-months and dekads by their place in the year, break38b A2) cannot be
     looked up for half-months or dekads (``own``), and what to do: the data are of the step the
     run was trained on, so "give data at the training time step" could not be followed."""
-    period = own.per.removesuffix(" of the year")
+    period = MONTH_PERIOD_NAMES[own.month_periods]
     return (f"the run's training climatology of the target (model.npz) is per {keys.description}, as climann "
             f"keyed {period}s before it keyed them per {own.per} (model files written before 5 December 2026); "
             f"such windows drift through the {period}s (two {period}s in some windows, none in others), so its rows "

@@ -173,3 +173,102 @@ def test_cpc_pentads_are_known_by_their_dates(times, expected):
     from climann.data.composites import cpc_pentads
 
     assert cpc_pentads(times) is expected
+
+
+# --- CHIRPS's pentads: six a month, 72 a year -----------------------------------------------------
+
+
+def _chirps_pentad_cells(years, *, calendar="standard"):
+    """CHIRPS's pentads as (start, end) pairs built from the calendar month by month: days 1–5,
+    6–10, 11–15, 16–20, 21–25 and the 26th to the month's end (Funk et al. 2015)."""
+    cells = []
+    for year in years:
+        for month in range(1, 13):
+            following = cftime.datetime(year + month // 12, month % 12 + 1, 1, calendar=calendar)
+            starts = [cftime.datetime(year, month, day, calendar=calendar) for day in (1, 6, 11, 16, 21, 26)]
+            cells += list(zip(starts, [*starts[1:], following]))
+    return cells
+
+
+def _chirps_pentads(years=(1999, 2000, 2001), *, middles=False, calendar="standard"):
+    """CHIRPS's pentad files' stamps: each pentad's first day (or its middle)."""
+    return np.array([start + (end - start) / 2 if middles else start
+                     for start, end in _chirps_pentad_cells(years, calendar=calendar)])
+
+
+def test_every_day_falls_in_its_chirps_pentad_of_the_year():
+    """month_period_keys with 6 periods a month against the cells built month by month: each day of
+    2003 and 2004 (leap) in the pentad of the year whose cell holds it, 1 … 72; 29 February 2004 in
+    the 12th (26–29 February, 4 days), 31 January in the 6th (26–31 January, 6 days)."""
+    from climann.data.composites import month_period_keys
+
+    cells = _chirps_pentad_cells((2003, 2004))
+    lengths = sorted({(end - start).days for start, end in cells})
+    assert lengths == [3, 4, 5, 6]  # the 6th of a month: 3 (February 2003) to 6 days
+    for number, (start, end) in enumerate(cells):
+        days = [start + datetime.timedelta(days=d) for d in range((end - start).days)]
+        assert month_period_keys(days, 6).tolist() == [number % 72 + 1] * len(days)
+
+
+@pytest.mark.parametrize("middles", [pytest.param(False, id="starts"), pytest.param(True, id="middles")])
+def test_chirps_pentads_are_counted_one_after_another_not_as_cpc_pentads(middles):
+    """1999–2001 (2000 leap): CHIRPS's pentads are a calendar of 72 a year (not "irregular", not
+    CPC's 73), places 0 … 215 without a gap; the pentad before 1 January 2000 is 26–31 December 1999."""
+    from climann.data.composites import cpc_pentads, period_positions
+    from climann.data.info import time_step_name
+
+    times = _chirps_pentads(middles=middles)
+    step, places = period_positions(times)
+    assert (step.period, step.per_year) == ("pentad", 72) and month_periods(times) == 6
+    assert not cpc_pentads(times)
+    assert time_step_name(list(times)).startswith("pentads (CHIRPS's: 72 a year")
+    np.testing.assert_array_equal(places - places[0], np.arange(3 * 72))
+    np.testing.assert_array_equal(previous_composites(times), np.arange(-1, 3 * 72 - 1))
+    # CPC's pentads stay CPC's: 73 a year, no month-bound calendar
+    cpc = _cpc_pentads(middles=middles)
+    assert month_periods(cpc) is None and period_positions(cpc)[0].per_year == 73
+
+
+@pytest.mark.parametrize("missing", [pytest.param([], id="complete"), pytest.param([5, 6, 71, 72, 73, 150], id="gaps")])
+def test_lags_of_chirps_pentads_count_pentads_across_months_and_years(missing):
+    """Lags 1, 6 and 72 (a pentad, a month, a year back) against numpy shifts of the complete series:
+    the value k pentads before, missing where that pentad is not in the data."""
+    from climann.data.lags import lagged_steps
+
+    complete = _chirps_pentads()
+    kept = np.delete(np.arange(complete.size), missing)
+    lagged = lagged_steps(complete[kept], [1, 6, 72])
+    assert lagged.step.per_year == 72
+    where = np.full(complete.size, -1)
+    where[kept] = np.arange(kept.size)  # each pentad's index in the data, -1 where missing
+    for lag in (1, 6, 72):
+        shifted = np.concatenate([np.full(lag, -1), where[:-lag]])  # the pentad lag before, in the data
+        np.testing.assert_array_equal(lagged.earlier[lag], shifted[kept])
+
+
+def test_the_climatology_of_chirps_pentads_is_per_pentad_of_the_year():
+    """72 keys, each the mean over the training years of that pentad of the year (numpy, reshaped per
+    year), not CPC's 73 windows of 5 days through which the 6th pentad of each month drifts."""
+    from climann.evaluation.baselines import climatology_keys, seasonal_climatology
+
+    times = _chirps_pentads((2000, 2001, 2002, 2003))
+    keys = climatology_keys(times)
+    assert (keys.per, keys.count) == ("CHIRPS pentad of the year", 72)
+    np.testing.assert_array_equal(keys.of(times), np.tile(np.arange(1, 73), 4))
+    values = np.random.default_rng(0).normal(size=(times.size, 1, 2))
+    train = np.arange(times.size) < 3 * 72
+    expected = values[:3 * 72].reshape(3, 72, 1, 2).mean(axis=0)
+    np.testing.assert_allclose(seasonal_climatology(values, times, train, window_days=1), expected)
+
+
+def test_five_day_steps_of_a_360_day_calendar_stay_a_regular_axis():
+    """In the 360_day calendar every CHIRPS-like pentad is 5 days: a regular 5-day axis, keyed by its 72
+    windows of the year as before (not renamed "CHIRPS pentad of the year", which a model file keyed by
+    windows would refuse)."""
+    from climann.evaluation.baselines import climatology_keys
+
+    times = np.array([cftime.Datetime360Day(2001, 1, 1) + datetime.timedelta(days=5 * k) for k in range(216)])
+    keys = climatology_keys(times)
+    assert month_periods(times) is None
+    assert (keys.per, keys.count, keys.window_days, keys.month_periods) == ("pentad of the year", 72, 5.0, 0)
+    np.testing.assert_array_equal(keys.of(times), np.tile(np.arange(1, 73), 3))

@@ -8,7 +8,7 @@ import pytest
 import xarray as xr
 
 from climann.data.info import describe, longitude_convention, time_step_name
-from tests.data.test_composites import _composites, _cpc_pentads
+from tests.data.test_composites import _chirps_pentads, _composites, _cpc_pentads
 from climann.data.open import open_dataset
 from climann.data.subset import select_values
 from climann.errors import ClimannError
@@ -474,6 +474,9 @@ def _dates(calendar: str, *steps: tuple) -> list:
         # (13 to 16 days)", 10-day composites restarting each year "irregular (5 to 10 days)"
         pytest.param(list(_cpc_pentads()), "pentads (73 a year, CPC's: the 12th, 25 February – 1 March, is 6 days "
                      "long in a leap year)", id="cpc-pentads"),
+        # fix40d: CHIRPS's pentads (6 a month, stamped at their first day) were "irregular (3 to 6 days)"
+        pytest.param(list(_chirps_pentads()), "pentads (CHIRPS's: 72 a year, the 6th from the 26th to the month's "
+                     "end, 3 to 6 days long; 1st, 6th, 11th, 16th, 21st, 26th of each month)", id="chirps-pentads"),
         pytest.param(list(_composites(16, years=(2000, 2001, 2002))),
                      "16-day composites restarting each 1 January (23 a year)", id="modis-16-day"),
         pytest.param(list(_composites(10, years=(2000, 2001))),
@@ -650,6 +653,20 @@ def test_the_time_section_counts_the_steps_missing_from_a_regular_axis(tmp_path)
     grid_dataset(n_years=4).isel(time=[k for k in range(48) if k not in (15, 16, 17)]).to_netcdf(path)
     time_line = next(line for line in unwrapped_report(describe([str(path)])).splitlines() if line.lstrip("# ").startswith("Time "))
     assert "monthly, 45 steps, 3 steps missing (gaps), calendar noleap" in time_line
+
+
+def test_the_time_section_counts_the_periods_missing_from_a_period_calendar(tmp_path):
+    """fix40d: dekads of June–August only (2003–2005) were "dekads (…), 27 steps" with no word of the months
+    between; by hand: 2003-06-01 … 2005-08-21 spans 27 months, 81 dekads, of which 27 are held, 54 missing."""
+    from tests.data.test_composites import _month_periods
+
+    path = tmp_path / "dekads_jja.nc"
+    dataset = grid_dataset(n_years=3, calendar="standard")
+    dekads = [t for t in _month_periods((1, 11, 21)) if t.month in (6, 7, 8)]
+    dataset.isel(time=slice(0, len(dekads))).assign_coords(time=dekads).to_netcdf(path)
+    time_line = next(line for line in unwrapped_report(describe([str(path)])).splitlines()
+                     if line.lstrip("# ").startswith("Time "))
+    assert "dekads (1st, 11th, 21st of each month), 27 steps, 54 dekads missing (gaps), calendar standard" in time_line
 
 
 def test_report_on_a_grid_with_a_cyclic_column(tmp_path):

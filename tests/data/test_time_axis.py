@@ -436,7 +436,7 @@ def test_a_series_restarting_on_1_january_is_known_with_its_step(times, expected
 
 
 def _period_series():
-    from tests.data.test_composites import _composites, _cpc_pentads, _month_periods
+    from tests.data.test_composites import _chirps_pentads, _composites, _cpc_pentads, _month_periods
 
     return [
         pytest.param(np.array([start + (end - start) / 2 for start, end in _composite_cells(range(2003, 2008))]),
@@ -447,6 +447,7 @@ def _period_series():
         pytest.param(_month_periods((1, 11, 21)), "dekad", id="dekads"),
         pytest.param(_cpc_pentads(), "pentad", id="cpc-pentads-leap-2000"),
         pytest.param(_cpc_pentads(middles=True), "pentad", id="cpc-pentads-middles"),
+        pytest.param(_chirps_pentads(), "pentad", id="chirps-pentads"),
     ]
 
 
@@ -479,7 +480,8 @@ def test_a_lag_that_is_not_of_a_period_calendar_says_which_calendars_it_takes():
         lagged_steps(times, [1])
     assert str(error.value) == (
         "lags need a time axis with a regular step (monthly, daily, …) or of a calendar of periods (N-day composites "
-        "restarting each 1 January as MODIS's, half-months, dekads, CPC's 73 pentads a year), but 'time' (5 time "
+        "restarting each 1 January as MODIS's, half-months, dekads, CPC's 73 pentads a year, CHIRPS's 72 (6 a month)), "
+        "but 'time' (5 time "
         "steps, 2000-01-01 00:00:00 … 2000-01-24 00:00:00) has neither; give data at a regular step or of such "
         "periods, each dated at one place in its period, or, when training, remove [data] lags")
 

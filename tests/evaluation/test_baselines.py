@@ -126,6 +126,46 @@ def test_persistence_missing_after_months_the_user_left_out_names_that_cause(cap
     assert np.isnan(predicted[:, 0, 0]).tolist() == [True, False, False] * 3
 
 
+def _period_series_with_months_missing(kind: str):
+    """Period calendars with whole months missing: dekads and CHIRPS's pentads of June–August only, and
+    half-months lacking single months (March 2004, November 2005)."""
+    from tests.data.test_composites import _chirps_pentads, _month_periods
+
+    if kind == "dekads-jja":
+        return np.array([t for t in _month_periods((1, 11, 21)) if t.month in (6, 7, 8)]), "dekad"
+    if kind == "chirps-jja":
+        return np.array([t for t in _chirps_pentads((2003, 2004, 2005)) if t.month in (6, 7, 8)]), "pentad"
+    every = _month_periods((1, 16), middles=True)
+    return np.array([t for t in every if (t.year, t.month) not in {(2004, 3), (2005, 11)}]), "half-month"
+
+
+@pytest.mark.parametrize("kind", [pytest.param("dekads-jja", id="dekads-jja"),
+                                  pytest.param("chirps-jja", id="chirps-pentads-jja"),
+                                  pytest.param("half-months", id="half-months-single-months-missing")])
+def test_persistence_of_periods_after_whole_months_missing_is_missing_and_named_by_the_calendar(caplog, kind):
+    """fix40d: on a period calendar lacking whole months, each period's persistence is the period just before
+    (numpy: the same period of the whole calendar, one place back), missing after the months the data lack:
+    1 June's dekad is not forecast by the August before. The warning named "the time axis" where a monthly one
+    names "the monthly time axis"; it names the calendar's period now."""
+    from climann.data.composites import period_positions
+
+    times, period = _period_series_with_months_missing(kind)
+    places = period_positions(times)[1]
+    truth = np.random.default_rng(5).normal(size=(len(times), 1, 2))
+    with caplog.at_level("WARNING", logger="climann"):
+        predicted = persistence_prediction(truth, times)
+    where = {place: index for index, place in enumerate(places.tolist())}
+    before = np.array([where.get(place - 1, -1) for place in places.tolist()])
+    np.testing.assert_array_equal(np.isnan(predicted[:, 0, 0]), before < 0)
+    np.testing.assert_array_equal(predicted[before >= 0], truth[before[before >= 0]])
+    if kind != "half-months":  # every June's first period, its May missing, but the first (the series starts there)
+        assert [t.month for t in times[before < 0]] == [6] * 3
+    after_gaps = int((before[1:] < 0).sum())
+    said = [r.getMessage() for r in caplog.records if r.getMessage().startswith("persistence")]
+    assert said == [f"persistence is missing at {after_gaps} time step{'s' if after_gaps > 1 else ''} after gaps in "
+                    f"the {period} time axis"]
+
+
 def _kept_months(first_month: int, every: int, n: int):
     """Mid-month times every ``every`` months from ``first_month`` of 2000, each bounded by its own
     month (``cdo selmon,1`` for every=12, ``--time-stride 2`` of monthly means for every=2)."""
@@ -1311,7 +1351,7 @@ def test_dates_that_fit_no_restarting_calendar_are_keyed_by_windows_with_a_warni
     assert keys.per == "14-day period of the year"
     assert ("the dates fit no calendar of periods that restart each year or month (N-day composites from 1 January "
             "as MODIS's, half-months from the 1st and the 16th, dekads from the 1st, 11th and 21st, CPC's 73 pentads a "
-            "year, each dated at one place in its period): if the values are of such periods, date each at its "
+            "year, CHIRPS's 72 (6 a month), each dated at one place in its period): if the values are of such periods, date each at its "
             "period's start") in caplog.text
 
 

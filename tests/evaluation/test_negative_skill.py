@@ -179,3 +179,24 @@ def test_the_mses_shown_differ_where_the_skill_is_said_to(model_mse, shown, said
     text = negative_skill_text(_metrics(model_mse, 1.0))
     assert text.startswith(f"the network scores {said} the climatology")
     assert f"= {shown} against the climatology's 1 degC²" in text
+
+
+@pytest.mark.parametrize(("model_mse", "cause"), [
+    pytest.param(827.5, "most likely the inputs do not tell the network each cell's mean over the training years, "
+                 "which the climatology holds", id="worse"),
+    pytest.param(3.81, "its errors are as large as if it had learnt each cell's mean over the training years, which "
+                 "the climatology holds, and nothing more: most likely its inputs tell it nothing of each cell's "
+                 "departures from that mean", id="no-better"),
+])
+def test_yearly_maps_are_not_blamed_on_a_seasonal_cycle(model_mse, cause):
+    """fix40d: a yearly land-cover series (one map a year, 1990–2019), lat alone as input, scored 827.5 %² against
+    the climatology's 3.793 %² (its training mean: ``climatology_per`` "whole record"), and the line said "the inputs
+    do not tell the network each cell's seasonal cycle" and advised "that cycle": yearly maps have none. By hand:
+    1 − 827.5/3.793 = −217 (worse), 1 − 3.81/3.793 = −0.00448 (no better)."""
+    metrics = {**_metrics(model_mse, 3.793), "target": "tree_cover", "units": "%", "climatology_per": "whole record"}
+    text = negative_skill_text(metrics, target_anomaly=False, predictors=(), features=("lat",), lags={})
+    assert cause in text and "seasonal" not in text and "cycle" not in text
+    assert "give it that mean to start from with --target-anomaly" in text or "no better" in text
+    monthly = negative_skill_text({**metrics, "climatology_per": "calendar month"}, target_anomaly=False,
+                                  predictors=(), features=("lat",), lags={})
+    assert "each cell's seasonal cycle" in monthly

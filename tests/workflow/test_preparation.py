@@ -1268,6 +1268,34 @@ def test_a_time_stride_with_lags_counts_the_steps_kept_or_is_refused_on_a_gappy_
     assert samples.inputs.shape[0] == kept.size * n_cells
 
 
+def _period_file(tmp_path, starts_in_month, years=(2003, 2004, 2005)):
+    """grid_dataset's tas and pred, one map per period of a month-bound calendar (dekads: 1, 11, 21)."""
+    from tests.data.test_composites import _month_periods
+
+    times = _month_periods(starts_in_month, years=years)
+    dataset = grid_dataset(n_years=-(-len(times) // 12), calendar="standard").isel(time=slice(0, len(times)))
+    path = tmp_path / "periods.nc"
+    dataset.assign_coords(time=times).to_netcdf(path)
+    return path, dataset
+
+
+def test_a_time_stride_with_lags_on_dekads_is_refused_in_one_line(tmp_path):
+    """fix40d: dekads kept one in two (the 1st and 21st, then the 11th) were taken for dekads with gaps: lag 1
+    missing at every step, "no sample has 'tas' and every feature present … pred_lag1 is missing wherever 'tas' is
+    present; … check its file". Refused before anything is read, naming the calendar and the ways out."""
+    from climann.workflow.preparation import open_selected
+
+    path, _ = _period_file(tmp_path, (1, 11, 21))
+    config = build_config({"data": {"paths": [str(path)], "target": "tas", "predictors": ["pred"], "features": [],
+                                    "time_stride": 2, "lags": {"pred": [1]}}})
+    with pytest.raises(ClimannError) as refused:
+        open_selected(config)
+    assert str(refused.value).startswith("time_stride 2 (--time-stride) with lags (pred=1) on 'tas', whose time axis "
+                                         "is of dekads (1st, 11th, 21st of each month): such periods restart each year")
+    assert str(refused.value).endswith("leave out --time-stride (the lags then count dekads: lag 2 is the value 2 "
+                                       "dekads before), or leave out the lags")
+
+
 @pytest.mark.parametrize(("choice", "typed"), [
     pytest.param({"months": [1, 3, 5, 7]}, "--months 1,3,5,7", id="months"),
     pytest.param({"seasons": ["DJF"]}, "--seasons DJF", id="seasons"),
