@@ -267,8 +267,9 @@ def files_in_use(files: Sequence[Path], variables: Collection[str] | None, renam
         The renames of ``files``.
     open_header : callable
         Opens a file lazily without decoding it (``decode_cf=False``: no values, no times
-        decoded): :func:`climann.data.open.open_input`'s, passed in by
-        :func:`climann.data.open.open_dataset` (which imports this module).
+        decoded): :func:`climann.data.open.file_header`, which reads each file's header once per
+        run for every choice that needs it, passed in by :func:`climann.data.open.open_dataset`
+        (which imports this module).
     time_range : sequence of two str, optional
         The run's period: files of a variable wholly outside it do not count when one quantity
         is held under two names (:func:`~climann.data.series_names.refuse_series_under_two_names`).
