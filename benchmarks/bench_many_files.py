@@ -11,6 +11,10 @@ and after (the cores may be shared: compare runs made back to back).
 Checked: both trains write the same ``metrics.json`` (the files are read as the one file is,
 bit for bit), and both ``info`` reports are the same apart from the paths they name.
 
+``--layout ghrsst`` (fix40e): GHRSST L4-like daily files instead, a 0.25° box of 40 × 60 cells
+holding ``analysed_sst`` packed in int16 (``_FillValue`` on land) and a CF flag ``mask``, times in
+seconds since 1981-01-01; trained with ``--target analysed_sst``.
+
 Target (issue 15): many files of one grid within a small factor of the one file.
 
 Run: ``python benchmarks/bench_many_files.py`` (≈ 2 × 2 min under load, less idle);
@@ -62,6 +66,43 @@ def write_files(folder: Path, n_files: int) -> tuple[str, Path]:
     return str(daily / "day_*.nc"), joined
 
 
+def write_ghrsst_files(folder: Path, n_files: int) -> tuple[str, Path]:
+    """GHRSST L4-like daily files (see the module's description) and the one file holding the
+    same values, in ``folder``."""
+    import numpy as np
+    import pandas as pd
+    import xarray as xr
+
+    daily, joined = folder / "daily", folder / "joined.nc"
+    if joined.exists():
+        return str(daily / "*-GHRSST-*.nc"), joined
+    daily.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(0)
+    lat, lon = np.arange(40) * 0.25 + 30.125, np.arange(60) * 0.25 - 40.125
+    land = (lat[:, None] > 37) & (lon[None, :] > -30)
+    encoding = {"analysed_sst": {"dtype": "i2", "scale_factor": 0.01, "add_offset": 273.15,
+                                 "_FillValue": np.int16(-32768)},
+                "mask": {"dtype": "i1", "_FillValue": np.int8(-128)},
+                "time": {"units": "seconds since 1981-01-01 00:00:00", "dtype": "i4", "calendar": "gregorian"}}
+    days = []
+    for index, day in enumerate(pd.date_range("2010-01-01T12", periods=n_files, freq="D")):
+        sst = (290 + 5 * np.cos(np.deg2rad(lat))[:, None] + 0.1 * rng.normal(size=land.shape)
+               + 3 * np.sin(2 * np.pi * index / 365))
+        dataset = xr.Dataset(
+            {"analysed_sst": (("time", "lat", "lon"), np.where(land, np.nan, sst)[None].astype("f4"),
+                              {"units": "kelvin", "standard_name": "sea_surface_foundation_temperature",
+                               "long_name": "analysed sea surface temperature"}),
+             "mask": (("time", "lat", "lon"), np.where(land, 2, 1)[None].astype("i1"),
+                      {"long_name": "sea/land field composite mask", "flag_masks": np.array([1, 2, 4, 8, 16], "i1"),
+                       "flag_meanings": "water land optional_lake_surface sea_ice optional_river_surface"})},
+            coords={"time": [day], "lat": ("lat", lat.astype("f4"), {"units": "degrees_north"}),
+                    "lon": ("lon", lon.astype("f4"), {"units": "degrees_east"})})
+        dataset.to_netcdf(daily / f"{day:%Y%m%d%H%M%S}-GHRSST-L4-LIKE.nc", encoding=encoding)
+        days.append(dataset)
+    xr.concat(days, dim="time").to_netcdf(joined, encoding=encoding)
+    return str(daily / "*-GHRSST-*.nc"), joined
+
+
 def timed(command: list[str], cwd: Path) -> dict:
     """Run ``python -m climann`` with ``command`` in a fresh process: its wall and user seconds,
     peak resident memory (MB, the child's own: ``os.wait4``), the load average before and after,
@@ -93,11 +134,16 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=730, help="one-day files (default 730)")
     parser.add_argument("--directory", type=Path, help="a folder to write into (or reuse); default a temporary one")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--layout", choices=("cmip", "ghrsst"), default="cmip",
+                        help="tas and psl on 13 x 24 cells (default), or GHRSST L4-like files (fix40e)")
     arguments = parser.parse_args()
     folder = arguments.directory or Path(tempfile.mkdtemp(prefix="bench_many_files_"))
     try:
-        pattern, joined = write_files(folder, arguments.files)
-        print(f"{arguments.files} one-day files of 13 x 24 cells (tas, psl) in {folder}")
+        ghrsst = arguments.layout == "ghrsst"
+        pattern, joined = (write_ghrsst_files if ghrsst else write_files)(folder, arguments.files)
+        target = "analysed_sst" if ghrsst else "tas"
+        print(f"{arguments.files} one-day files of " + ("40 x 60 cells (analysed_sst, mask)" if ghrsst else
+                                                         "13 x 24 cells (tas, psl)") + f" in {folder}")
         info = {name: timed(["info", data], folder) for name, data in (("many", pattern), ("one", str(joined)))}
         report("info", info["many"], info["one"])
         body = {name: run["out"].split("[data]")[-1].split("\n", 2)[-1] for name, run in info.items()}
@@ -107,7 +153,7 @@ def main() -> None:
         for name, data in (("many", pattern), ("one", str(joined))):
             out = folder / f"run_{name}"
             shutil.rmtree(out, ignore_errors=True)
-            train[name] = timed(["train", "--data", data, "--target", "tas", "--epochs", "1", "--out", str(out)],
+            train[name] = timed(["train", "--data", data, "--target", target, "--epochs", "1", "--out", str(out)],
                                 folder)
         report("train", train["many"], train["one"])
         metrics = [json.loads((folder / f"run_{name}" / "metrics.json").read_text()) for name in ("many", "one")]

@@ -23,7 +23,7 @@ from climann.data.fill_like import BlockReads, blocks_by_step
 from climann.data.notes import note_once
 from climann.data.sources import variable_where
 
-__all__ = ["missing_values", "note_infinite_values", "planned_infinite_counts"]
+__all__ = ["missing_values", "note_infinite_values", "planned_infinite_counts", "planned_missing_counts"]
 
 _log = logging.getLogger(__name__)
 
@@ -94,6 +94,62 @@ def planned_infinite_counts(dataset: xr.Dataset, names: Sequence[str], *, shared
             totals[number] += part
         return {name: (int(total[0]), int(total[1]), int(dataset[name].size))
                 for name, total in zip(chosen, totals, strict=True) if total.any()}
+
+    return BlockReads(tasks, finish)
+
+
+def _missing_in_block(block: np.ndarray) -> np.ndarray:
+    """``[number missing, number of -inf, number of +inf]`` in one block of values
+    (:func:`missing_values`; no ``inf`` counted outside floating-point blocks)."""
+    block = np.asarray(block)
+    missing = np.count_nonzero(missing_values(xr.DataArray(block)).values)
+    if block.dtype.kind not in "fc":
+        return np.array([missing, 0, 0], dtype=np.int64)
+    return np.array([missing, np.count_nonzero(block == -np.inf), np.count_nonzero(block == np.inf)], dtype=np.int64)
+
+
+def planned_missing_counts(dataset: xr.Dataset, names: Sequence[str], *, shared: Sequence[str] = ()) -> BlockReads:
+    """The reads that count the missing values (:func:`missing_values`) of each variable of
+    ``names`` and, in the same pass over each block, its ``-inf`` and ``+inf``: one task per block
+    (:func:`~climann.data.fill_like.blocks_by_step`), to be computed with other checks' reads
+    (:func:`~climann.data.fill_like.read_together`). ``climann info``'s table read each variable
+    once for its fraction and again for its infinities, each a reduction tree over every file
+    (a folder of 300 daily files: 600 readings of one file each); ``shared``: the variables whose
+    blocks keep the keys of the file's reads, so that a check of the same reads computed with
+    these (:func:`~climann.data.absolute_zero.planned_below_absolute_zero`) reads them once.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        As opened, lazy.
+    names : sequence of str
+        Variables of ``dataset``, any shape and type.
+    shared : sequence of str
+        The variables whose blocks keep the file's keys.
+
+    Returns
+    -------
+    climann.data.fill_like.BlockReads
+        Its answer: ``(fractions, infinite)``, ``{name: n_missing / n_values}`` of every variable
+        (0 for an empty one) and ``{name: (n_minus_inf, n_plus_inf, n_values)}`` of the
+        floating-point variables that hold any ``inf``.
+    """
+    names = list(dict.fromkeys(names))
+    tasks, places = [], []
+    for number, name in enumerate(names):
+        for block, _ in blocks_by_step(dataset[name].data, None, shared=name in shared):
+            tasks.append(dask.delayed(_missing_in_block)(block))
+            places.append(number)
+
+    def finish(parts: Sequence[np.ndarray]) -> tuple[dict[str, float], dict[str, tuple[int, int, int]]]:
+        totals = [np.zeros(3, dtype=np.int64) for _ in names]
+        for number, part in zip(places, parts, strict=True):
+            totals[number] += part
+        sizes = [int(dataset[name].size) for name in names]
+        fractions = {name: int(total[0]) / size if size else 0.0 for name, total, size in zip(names, totals, sizes)}
+        infinite = {name: (int(total[1]), int(total[2]), size) for name, total, size in zip(names, totals, sizes)
+                    if total[1] or total[2]}
+        return fractions, infinite
 
     return BlockReads(tasks, finish)
 

@@ -30,7 +30,7 @@ from climann.data.cell_bounds import MADE_BOUNDS_KEY
 from climann.data.containers import groups_beside_root_note, grouped_variables, input_size
 from climann.data.coords import find_coordinate, is_staggered
 from climann.data.grid_axis_variables import READING_KEY
-from climann.data.infinite_values import missing_values, note_infinite_values
+from climann.data.infinite_values import note_infinite_values, planned_missing_counts
 from climann.data.circular import is_direction, refuse_direction_target
 from climann.data.corner_arrays import CORNERS_READ_KEY
 from climann.data.latitude_weights import WEIGHTS_READ_KEY
@@ -330,21 +330,15 @@ def missing_and_infinite(dataset: xr.Dataset, names: Sequence[str]
                          ) -> tuple[dict[str, float], dict[str, tuple[int, int, int]]]:
     """:func:`missing_fractions` and, in the same pass over the data (each value read once), how
     many ``-inf`` and ``+inf`` of each floating-point variable it counted as missing
-    (:mod:`climann.data.infinite_values`).
+    (:mod:`climann.data.infinite_values`): the reads of
+    :func:`~climann.data.infinite_values.planned_missing_counts`, computed alone.
 
     Returns
     -------
     (dict of str to float, dict of str to (int, int, int))
         The fractions; ``{name: (n_minus_inf, n_plus_inf, n_values)}`` of the variables that hold any.
     """
-    floats = [name for name in names if dataset[name].dtype.kind in "fc"]
-    computed = dask.compute(*[missing_values(dataset[name]).mean().data for name in names],
-                            *[(dataset[name] == sign * np.inf).sum().data for name in floats for sign in (-1, 1)])
-    fractions = {name: float(np.nan_to_num(value)) for name, value in zip(names, computed)}
-    counts = computed[len(names):]
-    infinite = {name: (int(counts[2 * number]), int(counts[2 * number + 1]), int(dataset[name].size))
-                for number, name in enumerate(floats) if counts[2 * number] or counts[2 * number + 1]}
-    return fractions, infinite
+    return read_together(planned_missing_counts(dataset, names))[0]()
 
 
 def time_step_name(times: Sequence) -> str:
@@ -469,7 +463,12 @@ def _variables_section(dataset: xr.Dataset, names: list[str]) -> str:
         header += f" (bounds, grid-mapping, text and other metadata variables left out: {', '.join(left_out)})"
     if not names:
         return header
-    missing, infinite = missing_and_infinite(dataset, names)
+    # the missing values, infinities and values below absolute zero in one computation: the
+    # temperatures' blocks keep the keys of the files' reads, read once for all (issue 15)
+    below = [name for name in names if BELOW_ABSOLUTE_ZERO_KEY in dataset[name].encoding]
+    counted, *reasons = read_together(planned_missing_counts(dataset, names, shared=below),
+                                      *[planned_below_absolute_zero(dataset, [name], once=False) for name in below])
+    missing, infinite = counted()
     note_infinite_values(dataset, infinite, where="the files")  # in the run log; the report says it below
     rows = [["name", "units", "dimensions", "missing", "long_name"]] + [
         [
@@ -483,7 +482,8 @@ def _variables_section(dataset: xr.Dataset, names: list[str]) -> str:
     ]
     table = _table(rows)
     held = [f"  {name} holds {_infinite_text(*counts)}" for name, counts in infinite.items()]
-    held += [f"  {name}: {why}" for name, why in _below_absolute_zero_reasons(dataset, names, missing).items()]
+    why_missing = _below_absolute_zero_reasons(missing, dict(zip(below, reasons)))
+    held += [f"  {name}: {why}" for name, why in why_missing.items()]
     start = table[0].index("long_name")  # long names cut to the report's width, not wrapped under the table
     last = REPORT_WIDTH - 2  # after "# "
     if last - 1 > start + 8:
@@ -561,19 +561,21 @@ def _comma_lines(text: str, room: int) -> str:
     return "\n".join(lines)
 
 
-def _below_absolute_zero_reasons(dataset: xr.Dataset, names: Sequence[str],
-                                 missing: Mapping[str, float]) -> dict[str, str]:
+def _below_absolute_zero_reasons(missing: Mapping[str, float],
+                                 read: Mapping[str, Callable[[], Mapping[str, str]]]) -> dict[str, str]:
     """Why a variable's values read as missing were: values at or below absolute zero of a
     temperature on a scale (:mod:`climann.data.absolute_zero`), by variable, in the words of the
     run's warning, or of its refusal when they are too many different values to be codes (WRF's
     ``T``, a perturbation potential temperature in K, half of it below 0 K: "50.1 %" missing,
-    no word why, break38a B4). Only variables with missing values that opening so masked."""
+    no word why, break38a B4). Only variables with missing values that opening so masked:
+    ``read``, each one's answer of :func:`~climann.data.absolute_zero.planned_below_absolute_zero`
+    (read with the missing values)."""
     reasons = {}
-    for name in names:
-        if not missing.get(name) or BELOW_ABSOLUTE_ZERO_KEY not in dataset[name].encoding:
+    for name, answer in read.items():
+        if not missing.get(name):
             continue
         try:
-            said = read_together(planned_below_absolute_zero(dataset, [name], once=False))[0]().get(name)
+            said = answer().get(name)
         except ClimannError as refused:
             said = str(refused)
         if said:

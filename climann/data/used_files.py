@@ -262,7 +262,8 @@ def files_in_use(files: Sequence[Path], variables: Collection[str] | None, heade
         The variables the run reads (:func:`climann.workflow.preparation.used_variables`), by
         their names after the renames; None: every file is used.
     headers : FileHeaders
-        The headers of ``files`` with their renames, each read once (shared with
+        The headers of ``files`` with their renames, each read once per run
+        (:func:`climann.data.open.file_header`; shared with
         :func:`fraction_files` and :func:`mask_files`).
     time_range : sequence of two str, optional
         The run's period: files of a variable wholly outside it do not count when one quantity

@@ -135,3 +135,31 @@ def test_the_run_log_says_how_many_the_run_variables_hold(tmp_path, caplog):
     said = [record.getMessage() for record in caplog.records if "+inf" in record.getMessage()]
     assert said == [f"'spei' in spei.nc holds {_said_held(spei)}, read as missing, as NaN is: no score, scaler or "
                     "count uses them"]
+
+
+def test_planned_missing_counts_are_numpys_in_one_read_of_each_block():
+    """fix40e: info's missing fractions and infinities, one task per block (dask's blocks of
+    three time steps each), each block read once: numpy's counts over the whole arrays."""
+    import dask
+
+    from climann.data.fill_like import read_together
+    from climann.data.infinite_values import planned_missing_counts
+
+    values = np.random.default_rng(11).standard_normal((7, 3, 4))
+    values[0, 0, :3], values[3, 1, 1], values[6, 2, :2] = np.nan, -np.inf, np.inf
+    stamps = np.array(["2000-01-01", "NaT", "2000-01-03"], "datetime64[ns]")
+    dataset = xr.Dataset({"v": (("time", "y", "x"), values), "n": (("time",), np.arange(7)),
+                          "when": (("y",), stamps), "none": (("time", "z"), np.empty((7, 0)))}).chunk({"time": 3})
+    reads = planned_missing_counts(dataset, ["v", "n", "when", "none"])
+    assert len(reads.tasks) == 3 + 3 + 1 + 3  # one per block
+    blocks = []
+
+    def counting(graph, keys, **kwargs):
+        blocks.append(sum(1 for key in graph if "array" in str(key)))
+        return dask.get(graph, keys, **kwargs)
+
+    with dask.config.set(scheduler=counting):
+        fractions, infinite = read_together(reads)[0]()
+    assert len(blocks) == 1
+    assert fractions == {"v": np.mean(~np.isfinite(values)), "n": 0.0, "when": 1 / 3, "none": 0.0}
+    assert infinite == {"v": (int(np.sum(values == -np.inf)), int(np.sum(values == np.inf)), values.size)}

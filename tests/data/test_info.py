@@ -1169,3 +1169,28 @@ def test_a_class_variable_first_in_its_file_is_not_proposed_as_target_and_the_co
     assert ("# target: lst, the first variable train takes as the target; not lccs_class, a CF flag variable of "
             "classes, which it refuses (climann train --target lccs_class says why and gives the way to a target of "
             "it)") in unwrapped_report(report)
+
+
+def test_missing_values_and_values_below_absolute_zero_are_read_in_one_computation(tmp_path):
+    """fix40e: the table's missing fractions read every value (each block of every file) in one
+    computation, and the temperature's values masked at absolute zero (why its values are
+    missing) were read again in another; now in the same one, the report unchanged."""
+    dataset = grid_dataset()
+    dataset["tas"][:, 0, 0] = 0.0  # 0 K at one cell: a code, masked, said in the table
+    dataset["tas"][:2, 1, 1] = np.nan
+    dataset.to_netcdf(tmp_path / "tas.nc")
+    computations = []
+
+    def counting_scheduler(graph, keys, **kwargs):
+        computations.append(keys)
+        return dask.get(graph, keys, **kwargs)
+
+    with dask.config.set(scheduler=counting_scheduler):
+        report = describe([str(tmp_path / "tas.nc")])
+    # the table's (missing values, infinities, values at absolute zero), the fields constant in time, the
+    # default predictors'
+    assert len(computations) == 3
+    missing = (dataset["tas"].values <= 0) | np.isnan(dataset["tas"].values)
+    row = next(line for line in report.splitlines() if line.startswith("#   tas "))  # the table's
+    assert f" {100 * missing.mean():.1f}% " in row
+    assert "at 36 time steps (2000-01-15, 2000-02-15, 2000-03-15, …), at absolute zero (0 K)" in unwrapped_report(report)

@@ -2,6 +2,7 @@ import re
 import shlex
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -1502,3 +1503,83 @@ def test_a_directory_of_wrfout_files_without_an_ending_gets_the_glob_that_takes_
     assert pattern == f"{folder}/wrfout_d01_2005-0*-01_00:00:00"
     assert [path.name for path in expand_paths([pattern])] == ["wrfout_d01_2005-01-01_00:00:00",
                                                                 "wrfout_d01_2005-02-01_00:00:00"]
+
+
+def _ghrsst_days(folder, n_days):
+    """``n_days`` one-day files as GHRSST L4 writes them: ``analysed_sst`` packed in int16
+    (scale 0.01, offset 273.15, ``_FillValue`` on land), a CF flag ``mask``, times in seconds
+    since 1981-01-01."""
+    folder.mkdir()
+    lat, lon = np.arange(4) * 0.25 + 30.125, np.arange(6) * 0.25 - 40.125
+    land = (lat[:, None] > 30.6) & (lon[None, :] > -39.0)
+    for day in range(n_days):
+        sst = np.where(land, np.nan, 290.0 + day + np.arange(24).reshape(4, 6) / 10)
+        dataset = xr.Dataset(
+            {"analysed_sst": (("time", "lat", "lon"), sst[None], {"units": "kelvin", "long_name": "analysed SST"}),
+             "mask": (("time", "lat", "lon"), np.where(land, 2, 1)[None].astype("i1"),
+                      {"flag_masks": np.array([1, 2], "i1"), "flag_meanings": "water land"})},
+            coords={"time": [np.datetime64("2010-01-01T12") + np.timedelta64(day, "D")],
+                    "lat": ("lat", lat, {"units": "degrees_north"}), "lon": ("lon", lon, {"units": "degrees_east"})})
+        dataset.to_netcdf(folder / f"2010010{day + 1}120000-GHRSST.nc", encoding={
+            "analysed_sst": {"dtype": "i2", "scale_factor": 0.01, "add_offset": 273.15, "_FillValue": np.int16(-32768)},
+            "time": {"units": "seconds since 1981-01-01", "dtype": "i4"}})
+    return sorted(folder.glob("*.nc"))
+
+
+def test_climann_info_reads_each_header_once(tmp_path, monkeypatch):
+    """fix40e: ``climann info`` on a folder of daily files read each file's header three times
+    (the most common grid, undecoded times; which files the run uses, nothing decoded; and the
+    data opened, times decoded): now the header once (nothing decoded, every other view made
+    from it) and the data once, for the report and the checks of its config (what train checks)."""
+    import collections
+    import functools
+
+    import climann.data.open as opening
+    from climann.data.info import describe
+    from climann.data.notes import forget_notes
+    from climann.workflow.preparation import INFO_VALUES_LIMIT_GB, check_trains
+
+    files = _ghrsst_days(tmp_path / "ghrsst", 3)
+    forget_notes()  # a new command
+    reads = collections.Counter()
+    real = opening.open_netcdf
+
+    def counted(path, **options):
+        decoded_times = options.get("decode_cf", True) and options.get("decode_times", True)
+        reads[(Path(path).name, "data" if decoded_times else "header")] += 1
+        return real(path, **options)
+
+    monkeypatch.setattr(opening, "open_netcdf", counted)
+    report = describe([str(tmp_path / "ghrsst")], check=functools.partial(check_trains,
+                                                                          values_up_to_gb=INFO_VALUES_LIMIT_GB))
+    assert 'target = "analysed_sst"' in report  # the config was checked: the data were opened for the run
+    assert reads == {(path.name, kind): 1 for path in files for kind in ("header", "data")}
+
+
+@pytest.mark.parametrize("kind", [pytest.param("ghrsst", id="packed-fill-flag"),
+                                  pytest.param("classic", id="netcdf3-char-labels-2d-coordinates")])
+def test_a_header_decoded_but_its_times_is_the_file_opened_so(tmp_path, kind):
+    """fix40e: the view of a file with its times undecoded (for its grid, fill values and
+    diagnostics) is made from its header, read once: the same variables, values, attributes and
+    encodings as the file opened without decoding its times."""
+    from climann.data.open import _times_undecoded, open_input
+
+    if kind == "ghrsst":
+        path = _ghrsst_days(tmp_path / "ghrsst", 1)[0]
+    else:
+        path = tmp_path / "classic.nc"
+        grid = xr.Dataset(
+            {"tas": (("time", "y", "x"), np.arange(12.0).reshape(2, 2, 3), {"units": "K", "missing_value": 5.0}),
+             "label": (("y",), np.array(["north", "south"], "S5")),
+             "lat": (("y", "x"), np.arange(6.0).reshape(2, 3), {"units": "degrees_north"}),
+             "lon": (("y", "x"), np.arange(6.0).reshape(2, 3) * 10, {"units": "degrees_east"})},
+            coords={"time": ("time", [0, 31], {"units": "days since 2000-01-01", "calendar": "360_day"})})
+        grid["tas"].attrs["coordinates"] = "lat lon"
+        grid.to_netcdf(path, format="NETCDF3_CLASSIC")
+    expected = open_input(path, decode_times=False, chunks={})
+    found = _times_undecoded(path)
+    xr.testing.assert_identical(found, expected)
+    assert found.encoding == expected.encoding
+    for name, variable in expected.variables.items():  # by repr: a _FillValue of NaN is not equal to itself
+        assert repr(sorted(found[name].encoding.items())) == repr(sorted(variable.encoding.items())), name
+        assert type(found[name].variable) is type(variable), name
