@@ -10,6 +10,7 @@ import xarray as xr
 
 from climann.data.grid_cuts import cut_advice, cut_box, interpolation_advice
 from tests.fresh_python import run_python
+from tests.grid_files import write_tripolar
 
 #: A global 15° grid, as break10's x.nc.
 LAT = np.arange(-82.5, 90.0, 15.0)
@@ -116,43 +117,6 @@ def test_the_interpolation_advice_puts_longitudes_in_the_reference_s_convention(
     assert "lon_bnds" not in regridded.variables
 
 
-def _tripolar(path, *, rows=slice(None), numbered_from=None, variable="siconc"):
-    """A CMIP ocean file on a 12×8 curvilinear grid (index axes j/i with CMOR's attributes, 2-D
-    latitude/longitude with vertices), cut to ``rows`` as ``ncks -d j,…`` cuts it (keeping the
-    whole grid's j values), or with its j numbered afresh from ``numbered_from``; ``siconc``
-    over 3 days, or the grid's ``areacello``."""
-    n_j, n_i = 12, 8
-    jj, ii = np.meshgrid(np.arange(n_j), np.arange(n_i), indexing="ij")
-    lat = -82.5 + 15.0 * jj - 2.0 * np.maximum(0, jj - 8) * np.cos(np.deg2rad(45.0 * ii))
-    lon = np.mod(22.5 + 45.0 * ii + 10.0 * np.maximum(0, jj - 8) * np.sin(np.deg2rad(45.0 * ii)), 360.0)
-    corners = np.stack([np.clip(lat + d, -90, 90) for d in (-7.5, -7.5, 7.5, 7.5)], axis=-1)
-    lon_corners = np.stack([np.mod(lon + d, 360) for d in (-22.5, 22.5, 22.5, -22.5)], axis=-1)
-    index = {"j": ("j", np.arange(n_j), {"units": "1", "long_name": "cell index along second dimension"}),
-             "i": ("i", np.arange(n_i), {"units": "1", "long_name": "cell index along first dimension"})}
-    coords = {**index,
-              "latitude": (("j", "i"), lat, {"standard_name": "latitude", "units": "degrees_north",
-                                             "bounds": "vertices_latitude"}),
-              "longitude": (("j", "i"), lon, {"standard_name": "longitude", "units": "degrees_east",
-                                              "bounds": "vertices_longitude"})}
-    bounds = {"vertices_latitude": (("j", "i", "vertices"), corners, {"units": "degrees_north"}),
-              "vertices_longitude": (("j", "i", "vertices"), lon_corners, {"units": "degrees_east"})}
-    if variable == "areacello":
-        area = 6.371e6 ** 2 * np.deg2rad(45.0) * np.abs(np.sin(np.deg2rad(np.clip(lat + 7.5, -90, 90)))
-                                                        - np.sin(np.deg2rad(np.clip(lat - 7.5, -90, 90))))
-        data = {"areacello": (("j", "i"), area, {"standard_name": "cell_area", "units": "m2"})}
-    else:
-        values = np.linspace(0.0, 100.0, 3 * n_j * n_i).reshape(3, n_j, n_i)
-        data = {"siconc": (("time", "j", "i"), values, {"standard_name": "sea_ice_area_fraction", "units": "%",
-                                                       "cell_measures": "area: areacello"})}
-        coords["time"] = ("time", [0.5, 1.5, 2.5], {"units": "days since 1850-01-01", "calendar": "noleap",
-                                                    "standard_name": "time"})
-    dataset = xr.Dataset({**data, **bounds}, coords=coords).isel(j=rows)
-    if numbered_from is not None:
-        dataset = dataset.assign_coords(j=("j", numbered_from + np.arange(dataset.sizes["j"]), index["j"][2]))
-    dataset.to_netcdf(path)
-    return path
-
-
 @pytest.mark.skipif(__import__("shutil").which("ncks") is None, reason="needs NCO")
 def test_a_cut_beside_its_whole_grids_cell_areas_is_told_the_ncks_line_that_cuts_them_which_works(tmp_path,
                                                                                                      monkeypatch):
@@ -169,8 +133,8 @@ def test_a_cut_beside_its_whole_grids_cell_areas_is_told_the_ncks_line_that_cuts
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "sh").mkdir()
-    data = _tripolar(tmp_path / "sh" / "siconc_SIday.nc", rows=slice(6, 12))
-    areas = _tripolar(tmp_path / "sh" / "areacello_Ofx.nc", variable="areacello")
+    data = write_tripolar(tmp_path / "sh" / "siconc_SIday.nc", rows=slice(6, 12))
+    areas = write_tripolar(tmp_path / "sh" / "areacello_Ofx.nc", variable="areacello")
     with pytest.raises(ClimannError) as refused:
         open_dataset([data, areas])
     message = str(refused.value)
@@ -194,8 +158,8 @@ def test_a_cut_whose_rows_were_numbered_afresh_gets_no_cut_by_index_values(tmp_p
     from climann.errors import ClimannError
 
     monkeypatch.chdir(tmp_path)
-    data = _tripolar(tmp_path / "siconc_SIday.nc", rows=slice(6, 12), numbered_from=0)
-    areas = _tripolar(tmp_path / "areacello_Ofx.nc", variable="areacello")
+    data = write_tripolar(tmp_path / "siconc_SIday.nc", rows=slice(6, 12), numbered_from=0)
+    areas = write_tripolar(tmp_path / "areacello_Ofx.nc", variable="areacello")
     with pytest.raises(ClimannError) as refused:
         open_dataset([data, areas])
     assert "ncks -d j" not in str(refused.value)
