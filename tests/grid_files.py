@@ -461,3 +461,46 @@ def write_trmm_3b43(path: Path, *, n_time: int = 36, seed: int = 10) -> Path:
             variable.setncatts({"units": "mm/hr", "long_name": name})
             variable[:] = data
     return path
+
+
+def write_tripolar(path: Path, *, rows=slice(None), numbered_from: int | None = None, variable: str = "siconc",
+                   n_time: int = 3) -> Path:
+    """A CMIP ocean file on a global 12×8 curvilinear grid (index axes j/i with CMOR's attributes,
+    2-D latitude/longitude with vertices; its rows north of 37.5°N bent towards two northern
+    poles as a tripolar grid's are, so that their longitudes fill the gaps between the columns of
+    the rows below), cut to ``rows`` as ``ncks -d j,…`` cuts it (keeping the whole grid's j
+    values), or with its j numbered afresh from ``numbered_from``; ``siconc`` (%) on ``n_time``
+    days of a noleap calendar, or the grid's ``areacello``."""
+    n_j, n_i = 12, 8
+    jj, ii = np.meshgrid(np.arange(n_j), np.arange(n_i), indexing="ij")
+    lat = -82.5 + 15.0 * jj - 2.0 * np.maximum(0, jj - 8) * np.cos(np.deg2rad(45.0 * ii))
+    lon = np.mod(22.5 + 45.0 * ii + 10.0 * np.maximum(0, jj - 8) * np.sin(np.deg2rad(45.0 * ii)), 360.0)
+    corners = np.stack([np.clip(lat + d, -90, 90) for d in (-7.5, -7.5, 7.5, 7.5)], axis=-1)
+    lon_corners = np.stack([np.mod(lon + d, 360) for d in (-22.5, 22.5, 22.5, -22.5)], axis=-1)
+    index = {"j": ("j", np.arange(n_j), {"units": "1", "long_name": "cell index along second dimension"}),
+             "i": ("i", np.arange(n_i), {"units": "1", "long_name": "cell index along first dimension"})}
+    coords = {**index,
+              "latitude": (("j", "i"), lat, {"standard_name": "latitude", "units": "degrees_north",
+                                             "bounds": "vertices_latitude"}),
+              "longitude": (("j", "i"), lon, {"standard_name": "longitude", "units": "degrees_east",
+                                              "bounds": "vertices_longitude"})}
+    bounds = {"vertices_latitude": (("j", "i", "vertices"), corners, {"units": "degrees_north"}),
+              "vertices_longitude": (("j", "i", "vertices"), lon_corners, {"units": "degrees_east"})}
+    if variable == "areacello":
+        area = 6.371e6 ** 2 * np.deg2rad(45.0) * np.abs(np.sin(np.deg2rad(np.clip(lat + 7.5, -90, 90)))
+                                                        - np.sin(np.deg2rad(np.clip(lat - 7.5, -90, 90))))
+        data = {"areacello": (("j", "i"), area, {"standard_name": "cell_area", "units": "m2"})}
+    else:
+        days = np.arange(n_time)
+        season = np.cos(2 * np.pi * (days % 365 - 70) / 365)[:, None, None]
+        values = np.clip(100 / (1 + np.exp(-(np.abs(lat)[None] - 62 - 8 * season) / 2.5)), 0, 100)
+        values = values + np.random.default_rng(4).normal(0, 1, values.shape)
+        data = {"siconc": (("time", "j", "i"), np.clip(values, 0, 100),
+                           {"standard_name": "sea_ice_area_fraction", "units": "%", "cell_measures": "area: areacello"})}
+        coords["time"] = ("time", days + 0.5, {"units": "days since 1850-01-01", "calendar": "noleap",
+                                               "standard_name": "time"})
+    dataset = xr.Dataset({**data, **bounds}, coords=coords).isel(j=rows)
+    if numbered_from is not None:
+        dataset = dataset.assign_coords(j=("j", numbered_from + np.arange(dataset.sizes["j"]), index["j"][2]))
+    dataset.to_netcdf(path)
+    return path

@@ -163,21 +163,56 @@ def longitude_ends(longitudes: ArrayLike) -> tuple[float, float]:
     if distinct.size < 2:
         return float(values[0]), float(values[0])
     west, east = longitude_span(distinct)
-    if 360.0 - (east - west) <= 2 * (east - west) / (distinct.size - 1):  # no gap much wider than a step
+    if _without_wide_gap(distinct):
         return float(values.min()), float(values.max())
     return (float(values[np.argmin(np.abs(wrapped_difference(values, west)))]),
             float(values[np.argmin(np.abs(wrapped_difference(values, east)))]))
 
 
+def _without_wide_gap(longitudes: np.ndarray) -> bool:
+    """Whether some cells' longitudes (distinct, any convention) leave no gap round the circle
+    much wider (twice) than their mean step: a whole parallel."""
+    distinct = np.unique(np.round(np.mod(longitudes[np.isfinite(longitudes)], 360.0), 9))
+    if distinct.size < 2:
+        return False
+    west, east = longitude_span(distinct)
+    return bool(360.0 - (east - west) <= 2 * (east - west) / (distinct.size - 1))
+
+
+def goes_round_the_globe(longitude: ArrayLike) -> bool:
+    """Whether a curvilinear grid's cells cover every longitude: one of its rows or columns of
+    2-D longitudes goes all round (no gap much wider than its step). On a global tripolar ocean
+    grid the rows bent towards its northern poles fill the gaps between the columns of the
+    others, so all its longitudes taken together show a gap of one column and their ends
+    (:func:`longitude_ends`, recorded by runs and kept as they were) read as a box across the
+    prime meridian, "22.5…7.5" (break40a A7); its notes say "all" instead.
+
+    Parameters
+    ----------
+    longitude : array_like, shape (n_rows, n_columns)
+        Degrees east, any convention; NaN (a cell without a position) left out. Other shapes:
+        False.
+
+    Returns
+    -------
+    bool
+    """
+    grid = np.asarray(longitude, np.float64)
+    if grid.ndim != 2:
+        return False
+    return any(_without_wide_gap(line) for lines in (grid, grid.T) for line in lines)
+
+
 def longitude_ends_text(ends: tuple[float, float], *, separator: str = "…", pole: str | None = None,
-                        digits: int = 6) -> str:
+                        digits: int = 6, every: bool = False) -> str:
     """A grid's longitudes as a box reads, from its ``(west, east)`` ends
     (:func:`longitude_ends`): ``"-177.5…177.5"`` for a global grid, ``"172.5…-172.5 across
     the dateline"`` for a box across it in a −180…180 file, ``"350…10 across the prime
     meridian"`` for one across Greenwich in a 0…360 file. ``separator`` between the ends
     (``" to "`` in ``climann info``'s summary); ``digits``: significant digits at most (as
     ``:g``: 6). A grid round a pole (``pole``, from :func:`encircled_pole`) has no ends:
-    ``"all, round the North Pole"``.
+    ``"all, round the North Pole"``; a curvilinear grid that goes round the globe (``every``,
+    :func:`goes_round_the_globe`: a global tripolar ocean grid), ``"all"``.
 
     Examples
     --------
@@ -186,6 +221,8 @@ def longitude_ends_text(ends: tuple[float, float], *, separator: str = "…", po
     """
     if pole:
         return f"all, round the {pole}"
+    if every:
+        return "all"
     west, east = ends
     said = f"{west:.{digits}g}{separator}{east:.{digits}g}"
     if west <= east:

@@ -16,6 +16,16 @@ their own names, which climann gives one name when the files are combined
 (:mod:`climann.data.grid_names`). Cells of the reference beyond the file's outermost centres
 become missing (NaN), as does every cell next to a missing value.
 
+A curvilinear grid (a CMIP ocean model's tripolar grid, with 2-D latitude and longitude on
+index axes ``j``/``i``, or ``y``/``x``) cut with ``ncks -d j,0,5`` keeps the whole grid's index
+values: when every index value of one file is the other's, the rows and columns they number are
+neighbours there, and the 2-D latitudes and longitudes the two files hold at them agree, the cells
+are the same (:func:`index_cut`) and the advice is the ``ncks -d`` line that cuts the same rows
+and columns of the larger file (a whole grid's ``areacello`` beside a cut of the data: cell areas
+are not interpolated, and need not be; break40a A5 was told ``cdo remapbil``). Index values
+alone, with no latitude or longitude to check them, are trusted as climann matches cell areas
+by them (docs/own-data.md).
+
 The cut is advised, not made: the predictor's area means (``global_means``, ``regional_means``
 boxes beyond the target's cells) are over its whole grid, which a cut made silently as the
 files are opened would change.
@@ -36,9 +46,10 @@ import xarray as xr
 from climann.data.coordinate_values import geographic_kind
 from climann.data.coords import BARE_NAMES
 from climann.data.geometry import bounds_from_centres, longitude_span, wrapped_difference
-from climann.data.shell import copy_path, input_and_copy, python_command, shown_path, working_path
+from climann.data.shell import copy_path, in_place_note, input_and_copy, python_command, shown_path, working_path
+from climann.data.shell import cut_advice as index_cut_commands
 
-__all__ = ["cut_box", "cut_advice", "interpolation_advice"]
+__all__ = ["cut_box", "cut_advice", "index_cut", "interpolation_advice"]
 
 
 def _axes(grid: Mapping[str, xr.DataArray]) -> dict[str, np.ndarray] | None:
@@ -150,6 +161,100 @@ def cut_advice(inner: Mapping[str, xr.DataArray], inner_file: str, outer: Mappin
     return (f"{inner_file}'s {shape} cells are cells of {Path(outer_path).name}'s grid, so no interpolation is "
             f"needed: cut {Path(outer_path).name} to them ({longitudes}, latitude {south:g}…{north:g}), "
             f"e.g. `cdo sellonlatbox,{numbers} {input_and_copy(outer_path)}`")
+
+
+def index_cut(inner: Mapping[str, xr.DataArray], outer: Mapping[str, xr.DataArray], *,
+              tolerance: float) -> dict[str, tuple[int, int]] | None:
+    """The rows and columns of the grid ``outer`` that are the cells of the grid ``inner``, by
+    the values of their index axes (``j``/``i``, ``y``/``x``: 1-D grid axes that are not latitude
+    or longitude), ``{axis: (first, last)}`` counted from 0 (``ncks -d axis,first,last``) for
+    each axis cut (an axis whose values are all of ``outer``'s is left out); None when they are
+    not such a cut.
+
+    Every index value of ``inner`` must be one of ``outer``'s, in the same order and with no
+    gap there (one ``ncks`` hyperslab per axis), along at least one axis fewer of them; and
+    the 2-D coordinates both grids hold (latitude, longitude: degrees, longitudes modulo 360°)
+    must agree at those cells within ``tolerance`` times ``outer``'s largest step between
+    neighbouring cells (a cut that numbered its rows afresh from 0 is then not taken for the
+    whole grid's first rows).
+
+    Parameters
+    ----------
+    inner, outer : mapping of str to xarray.DataArray
+        Two grids as :func:`climann.data.open.grid_coordinates` gives them.
+    tolerance : float
+        As grids are compared, :data:`climann.data.grids.GRID_TOLERANCE`.
+
+    Returns
+    -------
+    dict of str to (int, int) or None
+
+    Examples
+    --------
+    >>> axis = lambda name, values: xr.DataArray(values, dims=name)
+    >>> index_cut({"j": axis("j", [2, 3]), "i": axis("i", [0, 1, 2])},
+    ...           {"j": axis("j", [0, 1, 2, 3, 4]), "i": axis("i", [0, 1, 2])}, tolerance=1e-3)
+    {'j': (2, 3)}
+    """
+    indices = [name for name, values in inner.items() if values.dims == (name,)
+               and (geographic_kind(str(name), values) or BARE_NAMES.get(str(name).lower())) is None]
+    if not indices or any(name not in outer or outer[name].dims != (name,) for name in indices):
+        return None
+    cuts = {}
+    for name in indices:
+        wanted, held = (np.asarray(grid[name].values, np.float64) for grid in (inner, outer))
+        found = [np.flatnonzero(np.abs(held - value) <= 1e-6 * max(1.0, abs(value))) for value in wanted]
+        if any(match.size != 1 for match in found):
+            return None
+        rows = np.array([match[0] for match in found])
+        if not np.array_equal(rows, np.arange(rows[0], rows[0] + rows.size)):
+            return None
+        cuts[str(name)] = (int(rows[0]), int(rows[-1]))
+    if all(inner[name].size == outer[name].size for name in cuts):
+        return None  # the same rows and columns: not a cut
+    if not _same_cells(inner, outer, cuts, tolerance=tolerance):
+        return None
+    return {name: span for name, span in cuts.items() if inner[name].size != outer[name].size}  # whole axes uncut
+
+
+def _same_cells(inner: Mapping[str, xr.DataArray], outer: Mapping[str, xr.DataArray],
+                cuts: Mapping[str, tuple[int, int]], *, tolerance: float) -> bool:
+    """Whether the 2-D coordinates both grids hold agree once ``outer`` is cut to ``cuts``
+    (:func:`index_cut`)."""
+    for name, values in inner.items():
+        if values.ndim < 2 or name not in outer or outer[name].dims != values.dims:
+            continue
+        if not set(values.dims) <= set(cuts):
+            return False
+        whole = np.asarray(outer[name].values, np.float64)
+        part = np.asarray(outer[name].isel({dim: slice(first, last + 1) for dim, (first, last) in cuts.items()
+                                            if dim in values.dims}).values, np.float64)
+        longitude = geographic_kind(str(name), values) == "longitude"
+        steps = [np.abs(wrapped_difference(np.diff(whole, axis=axis), 0.0) if longitude else np.diff(whole, axis=axis))
+                 for axis in range(whole.ndim)]
+        step = max((float(np.nanmax(step)) for step in steps if step.size), default=1.0) or 1.0
+        gaps = np.asarray(values.values, np.float64) - part
+        gaps = np.abs(wrapped_difference(gaps, 0.0) if longitude else gaps)
+        if part.shape != gaps.shape or not np.all(np.isnan(gaps) | (gaps <= tolerance * step)):
+            return False
+    return True
+
+
+def index_cut_advice(inner: Mapping[str, xr.DataArray], inner_file: str, outer: Mapping[str, xr.DataArray],
+                     outer_path: str | Path, *, tolerance: float) -> str | None:
+    """Advice to cut the file ``outer_path`` to the rows and columns that are ``inner_file``'s
+    cells by their index values (:func:`index_cut`): the ``ncks -d`` line (and the same in
+    Python) that writes the cut copy beside it, to be given in its place; None when the grids are
+    not so."""
+    cuts = index_cut(inner, outer, tolerance=tolerance)
+    if cuts is None:
+        return None
+    files = input_and_copy(outer_path)
+    rows = ", ".join(f"{name} {first}…{last}" for name, (first, last) in cuts.items())
+    shape = "×".join(str(values.size) for name, values in inner.items() if values.dims == (name,))
+    return (f"{inner_file}'s {shape} cells are the cells {rows} of {Path(outer_path).name}'s grid (the same index "
+            f"values, latitudes and longitudes), so nothing needs interpolating: cut {Path(outer_path).name} to "
+            f"them, {index_cut_commands(cuts, files)}{in_place_note(files)}")
 
 
 def _axis_names(grid: Mapping[str, xr.DataArray]) -> dict[str, str] | None:

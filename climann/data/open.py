@@ -63,7 +63,7 @@ from climann.data.hindcast_dates import with_hindcast_dates
 from climann.data.gathered import ungathered
 from climann.data.grid_axis_variables import with_grid_axis_variables_as_coordinates
 from climann.data.geometry import wrapped_difference
-from climann.data.grid_cuts import cut_advice, interpolation_advice
+from climann.data.grid_cuts import cut_advice, index_cut_advice, interpolation_advice
 from climann.data.grib import open_grib
 from climann.data.grid_points import on_points_of
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
@@ -1722,9 +1722,12 @@ def _grid_mismatch_message(files: Sequence[Path], target: str | None = None) -> 
             places = different_places_message(reference, own, (first_path, path), opener=open_input)
             if places:
                 return places
+            cut = _cut((first_path, reference), (path, own))
+            if cut:  # the same cells, a part of them in one file: cell areas as well are cut, not interpolated
+                return _different_grids("files", mismatch, cut)
             areas = _cell_areas_of_another_grid((first_path, first), (path, dataset), mismatch)
-            way = _cut((first_path, reference), (path, own)) or interpolation_advice(reference, first_path, own, path)
-            return areas or _different_grids("files", mismatch, way)
+            return areas or _different_grids("files", mismatch,
+                                              interpolation_advice(reference, first_path, own, path))
     return None
 
 
@@ -1748,15 +1751,22 @@ def _holds_only_cell_areas(dataset: xr.Dataset) -> bool:
     :func:`~climann.data.defaults.is_cell_area`)."""
     from climann.data.defaults import is_cell_area
 
-    names = [name for name in dataset.data_vars if dataset[name].ndim >= 2]
+    # the cells' vertices of a CMIP file (vertices_latitude, named by latitude's bounds) are no data
+    bounds = {str(variable.attrs.get("bounds")) for variable in dataset.variables.values()}
+    names = [name for name in dataset.data_vars if dataset[name].ndim >= 2 and str(name) not in bounds]
     return bool(names) and all(is_cell_area(dataset[name], time_dim="time") for name in names)
 
 
 def _cut(one: tuple[Path, dict[str, xr.DataArray]], other: tuple[Path, dict[str, xr.DataArray]]) -> str | None:
-    """Advice to cut whichever of two files' grids holds the other's cells to them
-    (:func:`~climann.data.grid_cuts.cut_advice`), or None."""
-    return (cut_advice(one[1], one[0].name, other[1], other[0], tolerance=GRID_TOLERANCE)
-            or cut_advice(other[1], other[0].name, one[1], one[0], tolerance=GRID_TOLERANCE))
+    """Advice to cut whichever of two files' grids holds the other's cells to them: by latitude
+    and longitude (:func:`~climann.data.grid_cuts.cut_advice`), or by the index values of a
+    curvilinear grid's rows and columns (:func:`~climann.data.grid_cuts.index_cut_advice`); or None."""
+    for advice in (cut_advice, index_cut_advice):
+        way = (advice(one[1], one[0].name, other[1], other[0], tolerance=GRID_TOLERANCE)
+               or advice(other[1], other[0].name, one[1], one[0], tolerance=GRID_TOLERANCE))
+        if way:
+            return way
+    return None
 
 
 def _different_grids(what: str, mismatch: str, way: str | None = None) -> str:

@@ -526,9 +526,14 @@ def _add_scalar_coordinate(variable: xr.Variable, name: str) -> None:
 
 
 def select_region(
-    dataset: xr.Dataset, box: Sequence[float]
+    dataset: xr.Dataset, box: Sequence[float], *, of_run: bool = False
 ) -> xr.Dataset:
     """Keep the cells inside ``box = (south, north, west, east)`` in degrees.
+
+    ``of_run``: the box is a trained run's own ``[data] region``, applied to new data
+    (``predict``, ``evaluate --data``), which cannot change it: a refusal says whose region it
+    is and the way out (break40a A4: a northern-hemisphere run on southern data was told of a
+    "region" the user never gave).
 
     On a regular grid the latitudes and longitudes inside are selected. On a curvilinear,
     rotated-pole or projected grid the box is a mask by each cell's true latitude and
@@ -547,21 +552,31 @@ def select_region(
                            "give south, north, west, east in that order")
     curvilinear = cell_coordinates(dataset)
     if curvilinear is not None:
-        return _mask_region(dataset, box, *curvilinear)
+        return _mask_region(dataset, box, *curvilinear, of_run=of_run)
     lat_name, lon_name = find_coordinate(dataset, "latitude"), find_coordinate(dataset, "longitude")
     latitude, longitude = dataset[lat_name].values, dataset[lon_name].values
     lat_keep = np.flatnonzero((latitude >= south) & (latitude <= north))
     lon_keep = np.flatnonzero(longitude_in_box(longitude, west, east))
     if lat_keep.size == 0 or lon_keep.size == 0:
-        raise ClimannError(
-            f"region ({box_text(box)}) contains no grid cell; the grid spans "
-            f"latitude {latitude.min():g}…{latitude.max():g} and longitude {longitude.min():g}…{longitude.max():g}"
-        )
+        raise ClimannError(_no_cell_text(box, f"the grid spans latitude {latitude.min():g}…{latitude.max():g} and "
+                                              f"longitude {longitude.min():g}…{longitude.max():g}", of_run=of_run))
     return dataset.isel({lat_name: lat_keep, lon_name: lon_keep})
 
 
+def _no_cell_text(box: Sequence[float], extent: str, *, of_run: bool) -> str:
+    """The refusal of a region without cells, with the grid's ``extent``; for a run's own region
+    (``of_run``) on new data, that it is the run's and that only another run predicts there."""
+    if not of_run:
+        return f"region ({box_text(box)}) contains no grid cell; {extent}"
+    return (f"the run's own region (south {box[0]:g}, north {box[1]:g}, west {box[2]:g}, east {box[3]:g}: [data] "
+            f"region of its config.toml, which predict and evaluate keep, as the model was trained on its cells) "
+            f"contains no grid cell of these data; {extent}: a run's region cannot be changed after training, so to "
+            f"predict these cells train a run without --region, or with a --region that holds them")
+
+
 def _mask_region(
-    dataset: xr.Dataset, box: Sequence[float], dims: tuple[str, str], latitude: np.ndarray, longitude: np.ndarray
+    dataset: xr.Dataset, box: Sequence[float], dims: tuple[str, str], latitude: np.ndarray, longitude: np.ndarray,
+    *, of_run: bool = False,
 ) -> xr.Dataset:
     """The rectangle of rows and columns around the cells whose geographic latitude and
     longitude are in ``box`` (:func:`~climann.data.boxes.cells_in_box`), with the data
@@ -569,11 +584,9 @@ def _mask_region(
     the rectangle (:meth:`~climann.data.layout.GridLayout.cells_in_region`)."""
     inside = cells_in_box(latitude, longitude, box)
     if not inside.any():
-        raise ClimannError(
-            f"region ({box_text(box)}) contains no grid cell; the grid's cells lie at "
-            f"latitude {np.nanmin(latitude):g}…{np.nanmax(latitude):g} and longitude "
-            f"{np.nanmin(longitude):g}…{np.nanmax(longitude):g}"
-        )
+        raise ClimannError(_no_cell_text(box, f"the grid's cells lie at latitude {np.nanmin(latitude):g}…"
+                                              f"{np.nanmax(latitude):g} and longitude {np.nanmin(longitude):g}…"
+                                              f"{np.nanmax(longitude):g}", of_run=of_run))
     rows, columns = np.flatnonzero(inside.any(axis=1)), np.flatnonzero(inside.any(axis=0))
     rectangle = {dims[0]: slice(rows[0], rows[-1] + 1), dims[1]: slice(columns[0], columns[-1] + 1)}
     cut = dataset.isel(rectangle)
@@ -903,16 +916,18 @@ def subset_dataset(
     steps_before: int = 0,
     dated_by: str = "cell_middle",
     before_in_months: bool = True,
+    region_of_run: bool = False,
 ) -> xr.Dataset:
     """Apply every selection, in this order: extra-dimension values, region, time, grid stride.
 
     Each argument left at its default selects everything; see the functions above
-    (``steps_before``, ``dated_by``, ``before_in_months``: :func:`select_time`).
+    (``steps_before``, ``dated_by``, ``before_in_months``: :func:`select_time`;
+    ``region_of_run``: :func:`select_region`'s ``of_run``).
     """
     if select:
         dataset = select_values(dataset, select)
     if region:
-        dataset = select_region(dataset, region)
+        dataset = select_region(dataset, region, of_run=region_of_run)
     chosen_months = tuple(months) + season_months(seasons)
     if time_range or chosen_months or time_stride > 1:
         dataset = select_time(dataset, time_range=time_range, months=chosen_months, time_stride=time_stride,

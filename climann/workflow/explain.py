@@ -96,14 +96,26 @@ CORRELATED_NOTE = (f"pairs of inputs with columns whose area-weighted correlatio
                    "extrapolation); read their importances together, not apart, and do not add them")
 
 
+#: The most pairs of correlated inputs the note under the ranking names (the strongest); the
+#: others are counted (break40a A7: fifteen pairs of soil temperatures at five depths and
+#: latitude in one line), all of them in importance.json.
+NAMED_PAIRS = 3
+
+
 def correlated_inputs_line(importance: dict) -> str | None:
     """The line under the ranking naming the strongly correlated inputs of ``importance.json``
-    (``correlated_inputs``), or None when there are none."""
+    (``correlated_inputs``, strongest first): the :data:`NAMED_PAIRS` strongest pairs, and how
+    many more with the range of their |r|; None when there are none."""
     pairs = importance.get("correlated_inputs") or []
     if not pairs:
         return None
-    named = ", ".join(f"{first} and {second} (r = {entry['r']:.2f})" for entry in pairs
+    named = ", ".join(f"{first} and {second} (r = {entry['r']:.2f})" for entry in pairs[:NAMED_PAIRS]
                       for first, second in [entry["inputs"]])
+    rest = sorted(f"{abs(entry['r']):.2f}" for entry in pairs[NAMED_PAIRS:])
+    if rest:
+        spread = rest[0] if rest[0] == rest[-1] else f"{rest[0]} to {rest[-1]}"
+        named += (f" and {len(rest)} more pair{'s' if len(rest) > 1 else ''} (|r| = {spread}; all {len(pairs)} in "
+                  "importance.json, correlated_inputs)")
     # each entry is a pair, so the verb is plural even for one: "rsds and season (r = -0.94) are"
     return (f"note: {named} are strongly correlated on the test block "
             f"(|r| > {STRONG_CORRELATION:g}): shuffling one pairs its values with the other's in combinations the "

@@ -626,7 +626,7 @@ def _longitudes_text(grid: Mapping, ends: tuple[float, float], digits: int = 6) 
     """The longitudes of a grid summary (:func:`~climann.workflow.run_directory.grid_summary`)
     with ends ``ends``: ``"-60…30"``, ``"172.5…-172.5 across the dateline"``, or for a grid round
     a pole (its ``pole``), ``"all, round the North Pole"``; ``digits`` significant digits at most."""
-    return longitude_ends_text(ends, pole=grid.get("pole"), digits=digits)
+    return longitude_ends_text(ends, pole=grid.get("pole"), digits=digits, every=bool(grid.get("every_longitude")))
 
 
 def _compared_longitude_ends(run: TrainedRun, new_grid: dict) -> tuple[tuple[float, float], tuple[float, float]]:

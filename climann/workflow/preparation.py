@@ -361,7 +361,7 @@ def _open_subset(
     series = area_mean_features(
         whole_grid, global_means=data.global_means, regional_means=data.regional_means, where=where
     )
-    selected = subset_dataset(whole_grid, region=data.region, grid_stride=data.grid_stride)
+    selected = subset_dataset(whole_grid, region=data.region, grid_stride=data.grid_stride, region_of_run=new_data)
     if new_data:
         warn_run_subset(data, opened, selected, where=described)
     if training_values:  # after the subset: the values the model will be given

@@ -25,7 +25,7 @@ from climann.data.area_means import target_area_mean_names
 from climann.data.cell_methods import time_cell_method
 from climann.data.climatology import climatology_record
 from climann.data.composites import period_positions
-from climann.data.geometry import encircled_pole, longitude_ends
+from climann.data.geometry import encircled_pole, goes_round_the_globe, longitude_ends
 from climann.data.layout import GridLayout, segment_starts
 from climann.data.splits import TimeSplit
 from climann.data.time_axis import TimeStep, axis_time_step, cell_time_step
@@ -363,7 +363,9 @@ def grid_summary(layout: GridLayout) -> dict:
     ``lon_ends`` the western and eastern end of its longitudes
     (:func:`~climann.data.geometry.longitude_ends`, for the notes that compare grids); ``pole``,
     only on a grid round a pole, which (:func:`~climann.data.geometry.encircled_pole`: its
-    longitudes have no ends, and the notes say so). Cells
+    longitudes have no ends, and the notes say so); ``every_longitude``, only on a curvilinear
+    grid whose rows go round the globe (:func:`~climann.data.geometry.goes_round_the_globe`,
+    said "lon all"). Cells
     without a position (NEMO's eliminated land processors, see
     :func:`climann.data.grids.eliminated_cells`) are left out: the first and last cells are
     then those with one."""
@@ -379,6 +381,9 @@ def grid_summary(layout: GridLayout) -> dict:
         "last_cell": [float(latitude.flat[last]), float(longitude.flat[last])],
         # only round a pole, so that the summaries of other grids stay those of earlier runs
         **({"pole": pole} if (pole := encircled_pole(latitude, longitude)) else {}),
+        # a curvilinear grid round the globe (a global tripolar one): its longitudes are "all"
+        **({"every_longitude": True} if layout.is_curvilinear and not pole and goes_round_the_globe(longitude)
+           else {}),
     }
 
 

@@ -1,12 +1,14 @@
 """Tests for climann/data/geometry.py: cell areas from corners, against pyproj.Geod cell by cell."""
 
+from pathlib import Path
+
 import numpy as np
 import pyproj
 import pytest
 
 from climann.data.geometry import (
-    centre_spacing_areas, crossed_quadrilaterals, encircled_pole, great_circle_polygon_areas, longitude_ends,
-    longitude_ends_text, longitude_span, polygon_areas, rows_wrap_around, steps_around_the_circle,
+    centre_spacing_areas, crossed_quadrilaterals, encircled_pole, goes_round_the_globe, great_circle_polygon_areas,
+    longitude_ends, longitude_ends_text, longitude_span, polygon_areas, rows_wrap_around, steps_around_the_circle,
 )
 from tests.grid_files import rotated_to_geographic
 
@@ -360,3 +362,39 @@ def test_the_edge_columns_of_a_grid_round_the_globe_have_the_areas_of_their_neig
 def test_a_grid_wraps_when_each_row_goes_round_once(columns, wraps):
     latitude, longitude = _global_curvilinear()
     assert rows_wrap_around(latitude[:, columns], longitude[:, columns]) is wraps
+
+
+def _tripolar_longitudes():
+    """The 2-D latitudes and longitudes of tests.grid_files.write_tripolar's global grid."""
+    import tempfile
+
+    import xarray as xr
+
+    from tests.grid_files import write_tripolar
+
+    with tempfile.TemporaryDirectory() as folder:
+        with xr.open_dataset(write_tripolar(Path(folder) / "t.nc")) as tripolar:
+            return tripolar["latitude"].values, tripolar["longitude"].values
+
+
+@pytest.mark.parametrize(("longitude", "expected"), [
+    pytest.param(lambda: _tripolar_longitudes()[1], True, id="global-tripolar"),
+    pytest.param(lambda: _tripolar_longitudes()[1][:, 2:6], False, id="four-columns-of-it"),
+    pytest.param(lambda: np.meshgrid(np.arange(-87.5, 90.0, 5.0), np.arange(-180.0, 180.0, 5.0), indexing="ij")[1],
+                 True, id="global-latitude-longitude"),
+    pytest.param(lambda: _rotated_centres(np.arange(-10.0, 11.0, 2.0), np.arange(-10.0, 11.0, 2.0), 30.0)[1],
+                 False, id="rotated-regional"),
+    pytest.param(lambda: np.arange(0.0, 360.0, 5.0), False, id="one-dimensional"),
+])
+def test_a_curvilinear_grid_goes_round_the_globe_when_one_of_its_rows_does(longitude, expected):
+    assert goes_round_the_globe(longitude()) is expected
+
+
+def test_a_global_tripolar_grid_reads_as_every_longitude_not_as_across_the_prime_meridian():
+    """break40a A7: the rows of a tripolar grid bent towards its northern poles fill the gaps
+    between the columns of the others, so that the widest gap of all its longitudes is one
+    column and their ends read "67.5…22.5 across the prime meridian"; it goes round the globe."""
+    latitude, longitude = _tripolar_longitudes()
+    assert longitude_ends_text(longitude_ends(longitude)) == "67.5…22.5 across the prime meridian"
+    assert encircled_pole(latitude, longitude) is None
+    assert longitude_ends_text(longitude_ends(longitude), every=goes_round_the_globe(longitude)) == "all"

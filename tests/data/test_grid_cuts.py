@@ -10,6 +10,7 @@ import xarray as xr
 
 from climann.data.grid_cuts import cut_advice, cut_box, interpolation_advice
 from tests.fresh_python import run_python
+from tests.grid_files import write_tripolar
 
 #: A global 15° grid, as break10's x.nc.
 LAT = np.arange(-82.5, 90.0, 15.0)
@@ -114,3 +115,52 @@ def test_the_interpolation_advice_puts_longitudes_in_the_reference_s_convention(
     regridded = xr.open_dataset(tmp_path / "sst_regridded.nc")
     np.testing.assert_allclose(regridded["sst"].values, np.tile(0.1 * (target_lon - 150.0), (2, 1)), rtol=1e-12)
     assert "lon_bnds" not in regridded.variables
+
+
+@pytest.mark.skipif(__import__("shutil").which("ncks") is None, reason="needs NCO")
+def test_a_cut_beside_its_whole_grids_cell_areas_is_told_the_ncks_line_that_cuts_them_which_works(tmp_path,
+                                                                                                     monkeypatch):
+    """break40a A5: siconc of a tripolar grid cut with `ncks -d j,0,5` beside the whole grid's
+    areacello was told "Regridding is out of scope: cdo remapbil or xESMF", though cell areas are
+    not interpolated and these cells are the whole grid's rows j 6…11. The refusal gives the
+    ncks line that cuts the same rows; followed literally (and its copy given in place of the
+    original, as it says), the files open and the areas are the whole grid's at those rows."""
+    import shlex
+    import subprocess
+
+    from climann.data.open import open_dataset
+    from climann.errors import ClimannError
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sh").mkdir()
+    data = write_tripolar(tmp_path / "sh" / "siconc_SIday.nc", rows=slice(6, 12))
+    areas = write_tripolar(tmp_path / "sh" / "areacello_Ofx.nc", variable="areacello")
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([data, areas])
+    message = str(refused.value)
+    assert "remapbil" not in message and "Regridding" not in message
+    assert "siconc_SIday.nc's 6×8 cells are the cells j 6…11 of areacello_Ofx.nc's grid" in message
+    command = message.split("`")[1]
+    assert command == "ncks -d j,6,11 sh/areacello_Ofx.nc sh/areacello_Ofx_fixed.nc"
+    subprocess.run(shlex.split(command), check=True)
+    assert "then give sh/areacello_Ofx_fixed.nc in place of sh/areacello_Ofx.nc in --data" in message
+    opened = open_dataset([data, tmp_path / "sh" / "areacello_Ofx_fixed.nc"])
+    with xr.open_dataset(areas) as whole:
+        np.testing.assert_array_equal(opened["areacello"].values, whole["areacello"].values[6:12])
+        np.testing.assert_array_equal(opened["latitude"].values, whole["latitude"].values[6:12])
+
+
+def test_a_cut_whose_rows_were_numbered_afresh_gets_no_cut_by_index_values(tmp_path, monkeypatch):
+    """Rows j 6…11 renumbered 0…5 (as some tools write a cut): their index values are the whole
+    grid's first rows, but their latitudes are not: no ncks line for rows 0…5 (it would give
+    the areas of other cells)."""
+    from climann.data.open import open_dataset
+    from climann.errors import ClimannError
+
+    monkeypatch.chdir(tmp_path)
+    data = write_tripolar(tmp_path / "siconc_SIday.nc", rows=slice(6, 12), numbered_from=0)
+    areas = write_tripolar(tmp_path / "areacello_Ofx.nc", variable="areacello")
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([data, areas])
+    assert "ncks -d j" not in str(refused.value)
+    assert "cell areas are not interpolated" in str(refused.value)

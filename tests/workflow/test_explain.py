@@ -454,3 +454,26 @@ def test_strongly_correlated_inputs_are_named_under_the_ranking_and_recorded(tmp
     text = " ".join(result.output.split())  # the terminal's wrapping undone
     note = text.index(f"note: signal and twin (r = {r:.2f}) are strongly correlated on the test block (|r| > 0.8)")
     assert text.index(" 3. ") < note < text.index("figure:")  # under the ranking
+
+
+def test_the_note_on_many_correlated_pairs_names_the_strongest_three_and_counts_the_others():
+    """break40a A7: explain on soil temperatures at five depths listed all 15 correlated pairs
+    in one note line. The note names the three strongest pairs (importance.json lists them
+    strongest first) and counts the others with the range of their |r|, every number as the
+    pairs hold it."""
+    from climann.workflow.explain import correlated_inputs_line
+
+    depths = ["T0m", "T1m", "T2m", "T5m", "T10m"]
+    pairs = [[first, second] for index, first in enumerate(depths) for second in depths[index + 1:]]
+    pairs += [[depth, "lat"] for depth in depths]
+    r_values = np.linspace(0.999, 0.85, len(pairs)) * np.where(np.arange(len(pairs)) % 4 == 3, -1, 1)
+    entries = sorted(({"inputs": pair, "columns": [0, 1], "r": float(r)} for pair, r in zip(pairs, r_values)),
+                     key=lambda entry: -abs(entry["r"]))
+    line = correlated_inputs_line({"correlated_inputs": entries})
+    named = ", ".join(f"{a} and {b} (r = {e['r']:.2f})" for e in entries[:3] for a, b in [e["inputs"]])
+    rest = np.abs([entry["r"] for entry in entries[3:]])
+    assert line.startswith(f"note: {named} and 12 more pairs (|r| = {rest.min():.2f} to {rest.max():.2f}; all 15 "
+                           "in importance.json, correlated_inputs) are strongly correlated on the test block")
+    assert line.count(" and ") == 3 + 1
+    one_more = correlated_inputs_line({"correlated_inputs": entries[:4]})
+    assert f"and 1 more pair (|r| = {abs(entries[3]['r']):.2f}; all 4 in importance.json" in one_more

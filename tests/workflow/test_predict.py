@@ -2315,6 +2315,32 @@ def test_predict_says_it_keeps_the_steps_and_cells_of_the_runs_strides_and_regio
                f"({lat.size}×{lon.size} of its {n_lat}×{n_lon} lat/lon)" in message for message in messages), messages
 
 
+@pytest.mark.parametrize("command", [pytest.param("predict", id="predict"), pytest.param("evaluate", id="evaluate")])
+def test_data_outside_the_runs_region_are_refused_naming_the_runs_region_and_the_way_out(strided_run, tmp_path,
+                                                                                          command):
+    """A northern-hemisphere run given southern data was refused with "region (south 0, north 90
+    …) contains no grid cell" (break40a A4): the user gave no region, and predict and evaluate
+    have none to give. The refusal says the region is the run's own, from its config, and that
+    only another run (without --region, or with one holding these cells) predicts there."""
+    from climann.workflow.predict import evaluate_run
+
+    _, sample, run_dir = strided_run
+    with xr.open_dataset(sample) as source:
+        south = source.sel(lat=slice(-90, -1)).load()
+    south.to_netcdf(tmp_path / "south.nc")
+    with pytest.raises(ClimannError) as raised:
+        if command == "predict":
+            predict_files(run_dir, [str(tmp_path / "south.nc")], tmp_path / "p.nc")
+        else:
+            evaluate_run(run_dir, [str(tmp_path / "south.nc")], tmp_path / "scored")
+    message = str(raised.value)
+    assert message.startswith("the run's own region (south 0, north 90, west 0, east 180: [data] region of its "
+                              "config.toml"), message
+    assert f"latitude {south['lat'].values.min():g}…{south['lat'].values.max():g}" in message
+    assert message.endswith("train a run without --region, or with a --region that holds them")
+    assert not (tmp_path / "p.nc").exists() and not (tmp_path / "scored").exists()
+
+
 @pytest.fixture(scope="module")
 def land_run(tmp_path_factory):
     folder = tmp_path_factory.mktemp("predict_land")

@@ -191,3 +191,26 @@ def test_a_grid_round_a_pole_is_summarised_and_compared_as_round_it(tmp_path):
     notes = "\n".join(predict_files(run.run_dir, [str(tmp_path / "part.nc")], tmp_path / "p.nc").notes)
     assert "lon all, round the North Pole → 5×3" in notes
     assert "across the dateline" not in notes
+
+
+def test_a_global_tripolar_grid_is_summarised_and_compared_as_every_longitude(tmp_path):
+    """break40a A7: predict's note named a global tripolar grid's longitudes "22.5…7.5 across
+    the prime meridian" (its bent northern rows fill the gaps between the other columns); its
+    summary records that it goes round the globe, and the note says "lon all" for it and for a
+    cut of its southern rows, as it does for a grid round a pole."""
+    import xarray as xr
+
+    from climann.workflow.pipeline import run_training
+    from climann.workflow.predict import load_run, predict_files
+    from tests.grid_files import write_tripolar
+
+    path = write_tripolar(tmp_path / "siconc_SIday.nc", n_time=3 * 365)
+    config = build_config({"data": {"paths": [str(path)], "target": "siconc", "features": ["lat", "season"]},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    run = run_training(config, run_dir=tmp_path / "run")
+    assert load_run(run.run_dir).network.metadata["grid"]["every_longitude"] is True
+    with xr.open_dataset(path) as whole:
+        whole.isel(j=slice(0, 6)).to_netcdf(tmp_path / "south.nc")
+    notes = "\n".join(predict_files(run.run_dir, [str(tmp_path / "south.nc")], tmp_path / "p.nc").notes)
+    assert "(12×8, lat -82.5…88.5, lon all → 6×8, lat -82.5…-7.5, lon all)" in notes
+    assert "across the" not in notes

@@ -297,6 +297,18 @@ SKILL_MODELS = ("model", "linear", "persistence")
 SKILL_FLOOR = -1.0
 
 
+def _no_skill_text(group: dict) -> str:
+    """The mark of a season or region without skill to draw (``metrics.json``'s entries of that
+    group): its climatology is exact there (MSE 0: the tropics of a sea-ice field, ice-free
+    throughout), so 1 − MSE/0 is undefined; or it holds no values."""
+    climatology = group.get("climatology") or {}
+    if not climatology.get("n_samples"):
+        return "n/a\n(no values)"
+    if climatology.get("mse") == 0:
+        return "n/a\n(climatology\nexact: MSE 0)"
+    return "n/a"
+
+
 def plot_skill_by_group(metrics: dict, *, block: str, path: str | Path, dpi: int = 150) -> Path | None:
     """Skill against climatology, 1 − MSE/MSE_climatology, of the network and the baselines
     by season and by region on one block: grouped bars, one panel each.
@@ -314,7 +326,9 @@ def plot_skill_by_group(metrics: dict, *, block: str, path: str | Path, dpi: int
     Returns
     -------
     Path or None
-        None when there is no skill to draw (no climatology, or no season or region).
+        None when there is no skill to draw (no climatology, or no season or region). A
+        season or region without skill (its climatology exact, MSE 0, or no values) keeps its
+        place, marked "n/a" with the reason.
     """
     panels = [(title, (metrics.get(key) or {}).get(block) or {})
               for key, title in (("seasons", "by season"), ("regions", "by region"))]
@@ -340,8 +354,13 @@ def plot_skill_by_group(metrics: dict, *, block: str, path: str | Path, dpi: int
                 if value < SKILL_FLOOR:
                     axis.annotate(f"{value:.3g}", (x, SKILL_FLOOR), xytext=(0, 3), textcoords="offset points",
                                   ha="center", va="bottom", rotation=90, fontsize=7)
+        for position, group in zip(positions, groups, strict=True):  # a group without a bar says why
+            if all(groups[group].get(name, {}).get("skill_vs_climatology") is None for name in names):
+                axis.text(position, 0.5, _no_skill_text(groups[group]), ha="center", va="center", fontsize=8,
+                          color="0.35")
         axis.axhline(0, color="black", linewidth=0.8)
         axis.set_ylim(SKILL_FLOOR, 1)
+        axis.set_xlim(-0.5, len(groups) - 0.5)  # every group's place, drawn or not (an empty first one)
         labels = [str(group).replace("_", "\n") for group in groups]
         axis.set_xticks(positions, labels, rotation=30 if len(groups) > 4 else 0, ha="right"
                         if len(groups) > 4 else "center")

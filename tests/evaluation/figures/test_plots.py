@@ -90,3 +90,32 @@ def test_the_title_of_a_series_figure_names_the_period_of_the_blocks_not_the_ste
     plots.plot_area_mean_series(years, series, units="K", name="tas", split_labels=labels,
                                 path=tmp_path / "series.png", dpi=40)
     assert titles == ["tas: area-weighted mean over the grid, 1982–1989: truth and model"]
+
+
+@pytest.mark.parametrize(
+    ("climatology", "mark"),
+    [
+        pytest.param({"mse": 0.0, "n_samples": 13870}, "n/a\n(climatology\nexact: MSE 0)", id="ice-free-tropics"),
+        pytest.param({"mse": None, "n_samples": 0}, "n/a\n(no values)", id="no-values"),
+    ],
+)
+def test_a_group_without_skill_keeps_its_place_marked_n_a_with_the_reason(tmp_path, monkeypatch, climatology, mark):
+    """break40a A7: siconc's tropics (no ice: climatology MSE 0, skill undefined) had no bar and
+    no mark, and as the first region its label sat against the panel's left edge, outside the
+    bars' limits. The group keeps its place (the panel spans every group) and says n/a and why."""
+    metrics = _metrics({"model": [0.5, 0.25, -0.5, 0.125, 0.5, 0.25], "linear": [0.1, 0.2, 0.3, 0.4, 0.1, 0.2]})
+    metrics["regions"]["test"]["tropics"] = {"model": {"skill_vs_climatology": None},
+                                             "linear": {"skill_vs_climatology": None}, "climatology": climatology}
+    drawn = {}
+    original = plots._save
+
+    def keep(figure, path, dpi):
+        drawn["texts"] = [[(text.get_text(), text.get_position()) for text in axis.texts] for axis in figure.axes]
+        drawn["xlim"] = [axis.get_xlim() for axis in figure.axes]
+        return original(figure, path, dpi)
+
+    monkeypatch.setattr(plots, "_save", keep)
+    assert plot_skill_by_group(metrics, block="test", path=tmp_path / "skill.png", dpi=40).is_file()
+    assert drawn["texts"] == [[], [(mark, (0, 0.5))]]
+    assert drawn["xlim"] == [(-0.5, 3.5), (-0.5, 1.5)]
+    plt.close("all")
