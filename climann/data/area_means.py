@@ -30,6 +30,7 @@ from climann.data.coords import find_coordinate
 from climann.data.geometry import bounds_from_centres, longitude_span, wrapped_difference
 from climann.data.layout import AREA_EXTENT_ATTRIBUTE, GridLayout
 from climann.data.subset import select_region
+from climann.data.value_precision import loses_in_float32
 from climann.data.variables import grid_layout, on_grid, require_variable
 from climann.errors import ClimannError
 
@@ -209,7 +210,9 @@ def area_mean_series(
     present = field.notnull()
     weighted_sum = (field.fillna(0) * area).sum(grid[1:])
     total = (present * area).sum(grid[1:])
-    mean = (weighted_sum / total.where(total > 0)).astype("float32")
+    # float32 as the variable is, unless it is a type float32 does not hold (float64): then its
+    # mean is decided on as it is (climann.data.value_precision), not rounded first
+    mean = (weighted_sum / total.where(total > 0)).astype(np.float64 if loses_in_float32(field.dtype) else np.float32)
     extent = layout_extent(grid_layout(dataset, name, ()))
     return mean.drop_vars([c for c in mean.coords if c != grid[0]]).rename(name).assign_attrs(
         {AREA_EXTENT_ATTRIBUTE: extent.record()})

@@ -169,14 +169,15 @@ def estimated_bytes(source: PointwiseSource, blocks: Sequence[tuple[int, int]] |
     """Memory of the standardised samples of ``blocks`` (all time steps by default).
 
     Counts every grid point of every time step (an upper bound: missing values are dropped
-    later) × (n_features inputs + 1 target + 1 weight) × 4 bytes (float32). Reads nothing.
+    later) × (n_features inputs + 1 target + 1 weight) × 4 bytes (float32; 8 when a variable is
+    held in float64, :attr:`~climann.data.pointwise.PointwiseSource.itemsize`). Reads nothing.
 
     Returns
     -------
     int
     """
     blocks = [(0, source.n_time)] if blocks is None else blocks
-    return _max_samples(source, blocks) * (len(source.feature_names) + 2) * 4
+    return _max_samples(source, blocks) * (len(source.feature_names) + 2) * source.itemsize
 
 
 def _check_blocks(source: PointwiseSource, blocks: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -24,6 +24,7 @@ from climann.data.climatology import month_of_each_step
 from climann.data.layout import GridLayout, segment_starts
 from climann.data.pointwise import _log_lag_gaps, _shifted, area_weighted_mean, derived_columns, own_series_lag_names
 from climann.data.lags import lagged_steps
+from climann.data.value_precision import held_dtypes, widest
 from climann.data.variables import grid_layout, on_grid, require_variable
 from climann.errors import ClimannError
 
@@ -36,8 +37,9 @@ class FieldSamples:
 
     Attributes
     ----------
-    inputs : ndarray, shape (n_samples, n_features), float32
-    target : ndarray, shape (n_samples, n_cells), float32
+    inputs : ndarray, shape (n_samples, n_features), float32 (float64 when a variable is held
+        in float64, :mod:`climann.data.value_precision`)
+    target : ndarray, shape (n_samples, n_cells), float32 or float64 (as the target is held)
         The target map of each sample, cells in (lat, lon) order; NaN where missing.
     mask : ndarray of bool, shape (n_samples, n_cells)
         True where the target is present.
@@ -170,6 +172,7 @@ def build_field_samples(
     anomalies: Mapping[str, np.ndarray] | None = None,
     require_target: bool = True,
     season_dated_by: str = "cell_middle",
+    dtype: str = "float32",
 ) -> FieldSamples:
     """Build field samples from a (lazy) dataset; reads the target and predictors once.
 
@@ -206,6 +209,9 @@ def build_field_samples(
     season_dated_by : {"cell_middle", "stamp"}
         How ``season`` and ``year`` date a time step (``[data] season_dated_by``, see
         :func:`climann.data.time_cells.season_feature_times`).
+    dtype : {"float32", "float64"}
+        ``[model] dtype``: the least precision the variables are held in; float32 holds in
+        float64 those whose variation it would lose (:func:`~climann.data.value_precision.held_dtypes`).
 
     Raises
     ------
@@ -234,7 +240,10 @@ def build_field_samples(
     if static:
         raise ClimannError(static_fields_refusal(static, target=target, predictors=predictors))
     series = {**area_mean_features(dataset, global_means=global_means, where=where), **(area_means or {})}
-    loaded = xr.Dataset({**fields, **series}).astype(np.float32).load()
+    held = held_dtypes({**fields, **series}, dtype=dtype, where=where)
+    layout = dataclasses.replace(layout, value_dtype=held[target].name)
+    loaded = xr.Dataset({name: variable.astype(held[name]) for name, variable in {**fields, **series}.items()}).load()
+    inputs_dtype = widest(held)  # small (a row per time step): float64 when any variable is
     area = layout.cell_area_weights(whole_cells=True)  # the inputs' area means are over whole cells
     columns: dict[str, np.ndarray] = {}
     for name in predictors:
@@ -246,8 +255,8 @@ def build_field_samples(
     for name, (_, values) in derived_columns(layout, features, season_dated_by=season_dated_by).items():
         columns[name] = values
     inputs = (
-        np.stack(list(columns.values()), axis=1).astype(np.float32) if columns
-        else np.empty((layout.shape[0], 0), np.float32)
+        np.stack(list(columns.values()), axis=1).astype(inputs_dtype) if columns
+        else np.empty((layout.shape[0], 0), inputs_dtype)
     )
     target_maps = loaded[target].values.reshape(layout.shape[0], -1)
     keep = np.isfinite(inputs).all(axis=1)
@@ -264,5 +273,5 @@ def build_field_samples(
         layout=layout,
         n_dropped=int((~keep[layout.steps_before_range:]).sum()),  # not the step read before the period
         climatologies=anomalies,
-        target_field=target_maps.reshape(layout.shape).astype(np.float32, copy=False),
+        target_field=target_maps.reshape(layout.shape).astype(held[target], copy=False),
     )

@@ -254,6 +254,10 @@ class GridLayout:
         For each data variable, {file: its own name in that file} where a ``[data] rename``
         rule renamed it (:func:`climann.data.sources.source_names`): the name a command that
         changes the file is to use (:meth:`name_in_file`).
+    value_dtype : {"float32", "float64"}
+        The floating type the target's values are held in (:mod:`climann.data.value_precision`:
+        float64 where float32 would lose their variation, or with ``[model] dtype = "float64"``):
+        the type its baselines and predictions are written in.
     """
 
     time: Coordinate
@@ -288,6 +292,7 @@ class GridLayout:
     area_fraction: Coordinate | None = None
     time_storage: str = ""
     grid_stride: int = 1
+    value_dtype: str = "float32"
 
     @property
     def is_rotated_pole(self) -> bool:

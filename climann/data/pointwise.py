@@ -34,6 +34,7 @@ from climann.data.time_axis import (
 )
 from climann.data.lags import LaggedSteps, lagged_steps
 from climann.data.time_cells import season_feature_times
+from climann.data.value_precision import held_dtypes, widest
 from climann.data.variables import grid_layout, on_grid, require_variable
 from climann.errors import ClimannError
 
@@ -46,9 +47,10 @@ class PointwiseSamples:
 
     Attributes
     ----------
-    inputs : ndarray, shape (n_samples, n_features), float32
+    inputs : ndarray, shape (n_samples, n_features), float32 (float64 when a variable is held
+        in float64, :mod:`climann.data.value_precision`)
         Unscaled feature values.
-    target : ndarray, shape (n_samples, 1), float32
+    target : ndarray, shape (n_samples, 1), float32 or float64 (as the target is held)
         The target's values.
     flat_index : ndarray of int64, shape (n_samples,)
         Each sample's position in the canonical grid (see :class:`GridLayout`).
@@ -386,6 +388,10 @@ class PointwiseSource:
         Seed of ``sample_fraction``.
     source_files : sequence of str
         Recorded in the layout.
+    dtype : {"float32", "float64"}
+        ``[model] dtype``: the least precision the variables are held in; float32 holds in
+        float64 those whose variation it would lose (:func:`~climann.data.value_precision.held_dtypes`,
+        the target's recorded in the layout's ``value_dtype``).
 
     Raises
     ------
@@ -411,6 +417,7 @@ class PointwiseSource:
         area_means: Mapping[str, xr.DataArray] | None = None,
         season_dated_by: str = "cell_middle",
         thinned_steps: np.ndarray | None = None,
+        dtype: str = "float32",
     ) -> None:
         where = ", ".join(Path(f).name for f in source_files) or "the data"
         lags = {name: tuple(steps) for name, steps in (lags or {}).items() if steps}
@@ -427,11 +434,15 @@ class PointwiseSource:
             for name, variable in variables.items()
         }
         self._series = {**area_mean_features(dataset, global_means=global_means, where=where), **(area_means or {})}
+        self._held = held_dtypes({**self._on_grid, **self._series}, dtype=dtype, where=where)
+        self.layout = dataclasses.replace(self.layout, value_dtype=self._held[target].name)
         self._climatologies = anomalies
         self._months = month_of_each_step(self.layout.time.values)
         self._segment_starts = segment_starts(self.layout.time_blocks, self.layout.shape[0])
         self._columns = self._plan_columns(target, predictors, features, lags, season_dated_by, own_lags)
         self._lag_columns = {f"{name}_lag{lag}" for name, steps in lags.items() for lag in steps}
+        self._table_dtype = widest([self._held[spec[2]] for spec in self._columns.values() if spec[0] != "derived"]
+                                   + [np.dtype(dtype)])
         all_lags = sorted({k for name, steps in lags.items() for k in steps if (name, k) not in own_lags})
         self._lagged = lagged_steps(
             self.layout.time.values, all_lags, segment_starts=self._segment_starts, name=self._time_dim,
@@ -513,9 +524,16 @@ class PointwiseSource:
 
     @property
     def step_bytes(self) -> int:
-        """Bytes one time step takes while read (float32 variables and columns, and the
-        target), as :meth:`time_blocks` counts them."""
-        return self.layout.n_cells * 4 * (len(self._on_grid) + len(self._columns) + 1)
+        """Bytes one time step takes while read (the variables and columns, and the target, in
+        the types they are held in: 4 bytes a value in float32), as :meth:`time_blocks` counts them."""
+        held = sum(self._held[name].itemsize for name in self._on_grid) + self._held[self._target].itemsize
+        return self.layout.n_cells * (held + self._table_dtype.itemsize * len(self._columns))
+
+    @property
+    def itemsize(self) -> int:
+        """Bytes of one unscaled value of the samples (4 in float32; 8 when a variable is held
+        in float64, :mod:`climann.data.value_precision`)."""
+        return max(self._table_dtype.itemsize, self._held[self._target].itemsize)
 
     def time_blocks(self, *, max_bytes: int = 256 * 2**20) -> list[tuple[int, int]]:
         """Consecutive (start, stop) ranges of time steps whose data take ≲ ``max_bytes``."""
@@ -528,8 +546,9 @@ class PointwiseSource:
         for earlier in (self._lagged.earlier.values() if self._lagged else ()):
             found = earlier[start:stop][earlier[start:stop] >= 0]
             first = min(first, int(found.min())) if found.size else first
-        block = xr.Dataset({**self._on_grid, **self._series}).isel({self._time_dim: slice(first, stop)})
-        loaded = block.astype(np.float32).load(**({"scheduler": scheduler} if scheduler else {}))
+        block = xr.Dataset({name: variable.astype(self._held[name]) for name, variable in
+                            {**self._on_grid, **self._series}.items()}).isel({self._time_dim: slice(first, stop)})
+        loaded = block.load(**({"scheduler": scheduler} if scheduler else {}))
         return first, {name: loaded[name].values for name in (*self._on_grid, *self._series)}
 
     def _column_values(self, spec: tuple, arrays: dict, start: int, first: int, n_steps: int) -> tuple[str, np.ndarray]:
@@ -568,7 +587,7 @@ class PointwiseSource:
         first, arrays = self._load(start, stop, scheduler)
         n_steps = stop - start
         shape = (n_steps, *self.layout.shape[1:])
-        table = np.empty((*shape, len(self._columns)), dtype=np.float32)
+        table = np.empty((*shape, len(self._columns)), dtype=self._table_dtype)
         for column, spec in enumerate(self._columns.values()):
             axis, values = self._column_values(spec, arrays, start, first, n_steps)
             table[..., column] = _broadcastable(values, axis, shape)

@@ -187,7 +187,7 @@ def _field(layout: GridLayout, grid: np.ndarray, attrs: dict) -> xr.DataArray:
     to the grid mapping when the input has one."""
     dims = (layout.time.name, layout.latitude.name, layout.longitude.name)
     mapping = {"grid_mapping": layout.grid_mapping.name} if layout.grid_mapping is not None else {}
-    array = xr.DataArray(grid.astype(np.float32), dims=dims, attrs={**attrs, **mapping})
+    array = xr.DataArray(grid.astype(layout.value_dtype), dims=dims, attrs={**attrs, **mapping})
     return array.transpose(*layout.file_dims)
 
 
@@ -529,7 +529,8 @@ def extrapolated_variable(layout: GridLayout, flags: np.ndarray) -> xr.DataArray
 def write_predictions(dataset: xr.Dataset, path: str | Path, layout: GridLayout) -> Path:
     """Write ``dataset`` to ``path`` atomically, times encoded with the input's units and calendar.
 
-    No encoding is copied from the input files: every variable gets float32 with a
+    No encoding is copied from the input files: every variable gets float32 (float64 when the
+    target is held in float64, ``layout.value_dtype``, :mod:`climann.data.value_precision`) with a
     ``_FillValue`` of 1e20, and coordinates none. Time is the unlimited (record) dimension
     (:func:`record_dimensions`). Negative predictions of a quantity that cannot be negative
     are written as predicted, with a warning (:func:`warn_negative_predictions`).
@@ -680,13 +681,14 @@ def written_time_units(units: str) -> str:
 
 
 def prediction_encoding(dataset: xr.Dataset, layout: GridLayout) -> dict[str, dict]:
-    """The encoding :func:`write_predictions` writes with: float32 fields with a
-    ``_FillValue`` of 1e20; times (and their bounds, and date-valued scalar coordinates) in
-    the input's units (as :func:`written_time_units` spells them) and calendar; coordinates
-    and bounds float64 and unfilled; string scalar coordinates as fixed-length characters
-    (tools such as CDO cannot read variable-length strings)."""
+    """The encoding :func:`write_predictions` writes with: float32 fields (float64 when the
+    target is held in float64, ``layout.value_dtype``) with a ``_FillValue`` of 1e20; times
+    (and their bounds, and date-valued scalar coordinates) in the input's units (as
+    :func:`written_time_units` spells them) and calendar; coordinates and bounds float64 and
+    unfilled; string scalar coordinates as fixed-length characters (tools such as CDO cannot
+    read variable-length strings)."""
     encoding: dict[str, dict] = {
-        str(name): {"dtype": "float32", "_FillValue": _FILL_VALUE}
+        str(name): {"dtype": layout.value_dtype, "_FillValue": np.dtype(layout.value_dtype).type(1e20)}
         for name, variable in dataset.data_vars.items()
         if variable.dtype.kind == "f"
     }

@@ -512,6 +512,7 @@ def _predict_claimed(
     cells = climatology_cells(run, grid_layout(dataset, config.data.target, list(config.data.paths)))
     source = pointwise_source(config, dataset, require_target=False,
                               climatologies=training_climatologies(run, new_data=True, cells=cells))
+    source.layout = with_run_precision(run, source.layout)
     _check_features(source.feature_names, run, dataset)
     check_like_training(run, source.layout, scoring=False)
     trained_grid, new_grid = run.network.metadata.get("grid"), grid_summary(source.layout)
@@ -569,7 +570,9 @@ def _predict_claimed(
         predicted, spread = ensemble_mean(members), layout.to_grid(ensemble_spread(members), samples.flat_index)
     else:
         scaled = run.network.predict(inputs.astype(run.network.dtype))
-        predicted = scaled[:, 0] * meta["target_scaling"]["std"][0] + meta["target_scaling"]["mean"][0]
+        # x = z σ + μ in float64 (as the run's own evaluation does it): float32 z times a Python
+        # float stays float32, which rounded a target held in float64 (break40a A1)
+        predicted = saved_scalers(run)[1].inverse_transform(scaled[:, 0:1])[:, 0]
         if target_climatology is not None:
             predicted = predicted + offset
     truth = (layout.to_grid(samples.target[:, 0].astype(np.float64), samples.flat_index)
@@ -1044,6 +1047,7 @@ def _predict_field(
     check_like_training(run, new_layout, scoring=False)
     samples = field_samples(config, dataset, climatologies=training_climatologies(run, new_data=True),
                             require_target=False)
+    samples = dataclasses.replace(samples, layout=with_run_precision(run, samples.layout))
     _check_features(samples.feature_names, run, dataset)
     layout = samples.layout
     check_predictions_encodable(layout)
@@ -1115,6 +1119,29 @@ def _period_blocks(blocks: list[tuple[int, int]], before: int) -> list[tuple[int
     length, end = blocks[0][1] - blocks[0][0], blocks[-1][1]
     chunks = [(start, min(start + length, end)) for start in range(before, end, length)]
     return [(0, chunks[0][1]), *chunks[1:]]
+
+
+def with_run_precision(run: TrainedRun, layout: GridLayout) -> GridLayout:
+    """``layout`` with the floating type its predictions are written in widened to the run's
+    (the model file's ``value_dtype``, float64 for a target held so in training,
+    :mod:`climann.data.value_precision`): the predictions x = z σ + μ of a target that varies
+    little against its size keep their digits when the new data lack the target, or hold it
+    in float32.
+
+    Parameters
+    ----------
+    run : TrainedRun
+    layout : GridLayout
+        Of the new data.
+
+    Returns
+    -------
+    GridLayout
+    """
+    trained = run.network.metadata.get("value_dtype", "float32")
+    if trained == "float32" or layout.value_dtype == trained:
+        return layout
+    return dataclasses.replace(layout, value_dtype=trained)
 
 
 def saved_scalers(run: TrainedRun) -> tuple[Standardizer, Standardizer]:

@@ -58,6 +58,7 @@ from climann.data.time_axis import TimeStep, check_strided_lags, date_text, seri
 from climann.data.time_commands import time_source
 from climann.data.time_range import month_text, held_time_range
 from climann.data.units import convert_dataset, variable_units, warn_unreadable_units
+from climann.data.value_precision import held_dtypes
 from climann.data.unitless_values import TrainingValues, check_unitless_values, checked_values
 from climann.data.variables import data_variable_names, grid_layout, on_grid, require_variable
 from climann.errors import ClimannError
@@ -739,10 +740,10 @@ def anomaly_climatologies(
     layout = grid_layout(dataset, config.data.target, list(config.data.paths))
     dims = (layout.time.name, layout.latitude.name, layout.longitude.name)
     train_steps = (split or split_for(config, layout)).time_masks["train"]
-    return {
-        name: monthly_climatology(on_grid(require_variable(dataset, name), dims, needs_time=True), train_steps)
-        for name in names
-    }
+    fields = {name: on_grid(require_variable(dataset, name), dims, needs_time=True) for name in names}
+    where = ", ".join(Path(f).name for f in config.data.paths) or "the data"  # as the sample source says it
+    held = held_dtypes(fields, dtype=config.model.dtype, where=where)
+    return {name: monthly_climatology(field, train_steps, dtype=held[name]) for name, field in fields.items()}
 
 
 def pointwise_source(
@@ -777,6 +778,7 @@ def pointwise_source(
         require_target=require_target,
         season_dated_by=data.season_dated_by,
         thinned_steps=thinned,
+        dtype=config.model.dtype,
     )
 
 
@@ -909,7 +911,7 @@ def field_samples(
         field_inputs=data.field_inputs, source_files=list(data.paths),
         area_means={name: dataset[name] for name in area_mean_names(data.global_means, data.regional_means)},
         lags=data.lags, anomalies=anomaly_climatologies(config, dataset, saved=climatologies),
-        require_target=require_target, season_dated_by=data.season_dated_by,
+        require_target=require_target, season_dated_by=data.season_dated_by, dtype=config.model.dtype,
     )
 
 
@@ -946,17 +948,18 @@ def target_climatology(samples: PointwiseSamples, train_steps: np.ndarray, *, wi
     (:func:`climann.evaluation.baselines.seasonal_climatology`: per calendar month, per day of
     year for daily data, per day of year and hour for sub-daily data, these two smoothed over
     ``window_days`` days of the year, ``[evaluation] climatology_window_days``), rounded to
-    float32 so that the copy saved in ``model.npz`` is exact.
+    the type the target is held in (float32; float64 where float32 would lose its variation,
+    :mod:`climann.data.value_precision`) so that the copy saved in ``model.npz`` is exact.
 
     Returns
     -------
-    ndarray, shape (12 or 366, n_lat, n_lon), float32
+    ndarray, shape (12 or 366, n_lat, n_lon), float32 or float64 (``layout.value_dtype``)
     """
     from climann.evaluation.baselines import seasonal_climatology
 
     layout = samples.layout
     return seasonal_climatology(target_grid(samples), layout.time.values, train_steps, window_days=window_days,
-                                value_step=layout.climatology_value_step).astype(np.float32)
+                                value_step=layout.climatology_value_step).astype(layout.value_dtype)
 
 
 def target_grid(samples: PointwiseSamples) -> np.ndarray:

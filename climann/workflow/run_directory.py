@@ -213,6 +213,8 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
                                                             months=selected_months(config))}
            if data.target_climatology is not None else {}),
         **({"area_extents": layout.area_extents} if layout.area_extents else {}),
+        # the target held in float64 (climann.data.value_precision): predictions on new data are written so too
+        **({"value_dtype": layout.value_dtype} if layout.value_dtype != "float32" else {}),
         **({"station": station} if (station := chosen_station_record(layout.scalar_coordinates,
                                                                      config.data.select or {})) else {}),
         "config": json.loads(json.dumps(dataclasses.asdict(config))),

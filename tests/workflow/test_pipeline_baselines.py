@@ -803,3 +803,65 @@ def test_a_network_worse_than_the_climatology_is_warned_about(tmp_path, monkeypa
     assert line == negative_skill_text(run.metrics, target_anomaly=False, predictors=(), features=("lat", "season"),
                                        lags={})
     assert "(no predictor, coordinate features alone: lat, season)" in line
+
+
+def _numpy_baselines(values, split):
+    """RMSE of the climatology (calendar-month means of the train block) and of persistence
+    (the previous step's value) in each block, by numpy in float64; ``split`` as predictions.nc
+    codes it (1 train, 2 val, 3 test)."""
+    months = (np.arange(values.size) % 12) + 1
+    train = split == 1
+    climatology = np.array([values[train & (months == month)].mean() for month in range(1, 13)])
+    scores = {}
+    for name, code in (("train", 1), ("val", 2), ("test", 3)):
+        steps = np.flatnonzero(split == code)
+        later = steps[steps > 0]
+        scores[name] = {"climatology": np.sqrt(np.mean((values[steps] - climatology[months[steps] - 1]) ** 2)),
+                        "persistence": np.sqrt(np.mean((values[later] - values[later - 1]) ** 2))}
+    return scores
+
+
+@pytest.mark.parametrize("variation", [pytest.param(1e-10, id="C20-SLR"), pytest.param(1e-11, id="GSM-C20")])
+@pytest.mark.parametrize("limit_gb", [pytest.param(2.0, id="in-memory"), pytest.param(1e-9, id="streamed")])
+def test_a_float64_target_varying_little_against_its_size_is_scored_and_written_on_its_own_values(
+        tmp_path, variation, limit_gb):
+    """break40a A1: GRACE's C20 (-4.84e-4 varying by 1e-10, or 1e-11 in a GSM file) was cast to
+    float32 as read: 15 of 180 values in predictions.nc, test climatology RMSE 5.597e-11 against
+    numpy's 5.229e-11, a persistence RMSE of 0 and skill 1 where float32 kept 3 values."""
+    from tests.data.test_value_precision import c20_like
+
+    path, values = c20_like(tmp_path / "c20.nc", variation=variation)
+    config = build_config({"data": {"paths": [str(path)], "target": "C20", "predictors": [], "features": ["season"],
+                                    "in_memory_limit_gb": limit_gb},
+                           "model": {"hidden": [4]}, "training": TINY, "evaluation": {"figures": False}})
+    run = run_training(config, run_dir=tmp_path / "run")
+    written = xr.open_dataset(run.run_dir / "predictions.nc")
+    assert written["C20"].dtype == written["C20_pred"].dtype == np.float64
+    np.testing.assert_array_equal(written["C20"].values[:, 0, 0], values)
+    assert np.unique(written["C20"].values).size == 180
+    for block, scores in _numpy_baselines(values, written["split"].values).items():
+        for baseline, rmse in scores.items():
+            np.testing.assert_allclose(run.metrics["splits"][block][baseline]["rmse"], rmse, rtol=1e-6)
+            assert run.metrics["splits"][block][baseline]["rmse"] > 0
+
+
+def test_predict_writes_a_float64_target_s_predictions_in_float64_without_the_target(tmp_path):
+    """The predictions z σ + μ of a run on a C20-like series, on new data without the target:
+    float32 arithmetic (z times a Python float) and a float32 file rounded them to a few values."""
+    from climann.workflow.predict import predict_files
+    from tests.data.test_value_precision import c20_like
+
+    dataset, _ = c20_like()
+    dataset["x"] = dataset["C20"].copy(data=np.random.default_rng(3).normal(size=dataset["C20"].shape).astype("f4"))
+    dataset.to_netcdf(tmp_path / "c20.nc")
+    dataset.drop_vars("C20").to_netcdf(tmp_path / "x.nc")
+    config = build_config({"data": {"paths": [str(tmp_path / "c20.nc")], "target": "C20", "predictors": ["x"],
+                                    "features": ["season"]},
+                           "model": {"hidden": [4]}, "training": TINY, "evaluation": {"figures": False}})
+    run = run_training(config, run_dir=tmp_path / "run")
+    result = predict_files(run.run_dir, tmp_path / "x.nc", tmp_path / "new.nc")
+    new, own = xr.open_dataset(result.path), xr.open_dataset(run.run_dir / "predictions.nc")
+    assert "C20" not in new and new["C20_pred"].dtype == np.float64
+    predicted = own["C20_pred"].sel(time=new["time"]).values
+    np.testing.assert_array_equal(new["C20_pred"].values, predicted)
+    assert np.unique(predicted[np.isfinite(predicted)]).size > 100
