@@ -510,7 +510,7 @@ def train(
     data: Annotated[list[str] | None, typer.Option(help="NetCDF file or glob (repeatable); with --split-files, static fields that every block reads.")] = None,
     target: Annotated[str | None, typer.Option(help="Variable to predict.")] = None,
     predictors: Annotated[str | None, typer.Option(help="Comma-separated predictor variables; '' for none; auto (the default): every other variable on the target's grid but mostly missing ones (field mode: time-varying ones).")] = None,
-    features: Annotated[str | None, typer.Option(help="Comma-separated derived features: lat,lon,season,year; '' for none; auto (the default): lat (pointwise mode), plus season when the time step is shorter than a year.")] = None,
+    features: Annotated[str | None, typer.Option(help="Comma-separated derived features: lat,lon,season,hour,year (hour: the UTC time of day); '' for none; auto (the default): lat (pointwise mode), plus season when the time step is shorter than a year, plus hour when it is shorter than a day.")] = None,
     select: Annotated[list[str] | None, typer.Option(help="One value of an extra dimension, e.g. plev=85000 (repeatable).")] = None,
     region: Annotated[str | None, typer.Option(help="Region box south,north,west,east in degrees (west > east crosses the dateline).")] = None,
     time_range: Annotated[str | None, typer.Option(help="First,last date YYYY[-MM[-DD]], inclusive; a negative year with its sign, as climann prints it (-0009-01).")] = None,

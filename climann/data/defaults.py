@@ -70,7 +70,10 @@ order of their names: a store has no definition order, see
 When ``[data] features`` is not given, the derived features are ``lat`` (when the grid has
 more than one latitude) plus ``season`` when the time axis is finer than a year (some
 calendar year has more than one step: monthly, daily…, but not yearly means, nor the
-Januaries of a monthly file).
+Januaries of a monthly file), plus ``hour`` (the UTC time of day) when it is finer than a
+day (some calendar day has more than one step: hourly, 3-hourly, 6-hourly…), where the
+climatology baseline holds a diurnal cycle per hour that the inputs would otherwise lack
+(break40b B7).
 
 Example
 -------
@@ -112,6 +115,7 @@ from climann.data.same_quantity import same_quantity_note, same_quantity_relatio
 from climann.data.shell import attribute_command, input_and_copy, ncatted_attribute, source_and_copy, working_path
 from climann.data.sources import files_text, name_in_file, source_files
 from climann.data.splits import DEFAULT_SPLIT_FRACTIONS, split_time_blocks
+from climann.data.features import sub_daily
 from climann.data.fill_like import BlockReads
 from climann.data.target_copies import TargetCopy, copy_note, planned_target_copies
 from climann.data.units import normalised_units, unit_registry
@@ -391,7 +395,8 @@ def default_inputs(
 def default_features(dataset: xr.Dataset, *, mode: str = "pointwise") -> tuple[str, ...]:
     """``lat`` when there are several latitudes (pointwise mode only: in field mode a sample
     is a whole map, where the latitude does not vary from one sample to the next), plus
-    ``season`` when the time axis is finer than a year (see :func:`finer_than_yearly`)
+    ``season`` when the time axis is finer than a year (see :func:`finer_than_yearly`), plus
+    ``hour`` when it is finer than a day (:func:`climann.data.features.sub_daily`), each
     within the training block of the default split
     (:data:`~climann.data.splits.DEFAULT_SPLIT_FRACTIONS`): three monthly files split by
     time steps leave one month to train on, where the time of year cannot be learnt (and
@@ -406,8 +411,11 @@ def default_features(dataset: xr.Dataset, *, mode: str = "pointwise") -> tuple[s
             training = split_time_blocks(np.array([time.year for time in times]), DEFAULT_SPLIT_FRACTIONS)
         except ClimannError:  # too few steps to split: training says so
             training = None
-        if training is None or finer_than_yearly(times[training.time_masks["train"]]):
+        trained = times if training is None else times[training.time_masks["train"]]
+        if finer_than_yearly(trained):
             features.append("season")
+        if sub_daily(trained):
+            features.append("hour")
     return tuple(features)
 
 

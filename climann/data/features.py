@@ -1,8 +1,14 @@
-"""Features derived from coordinates: latitude, longitude, season and year.
+"""Features derived from coordinates: latitude, longitude, season, time of day and year.
 
 Each function maps coordinate values to feature columns. Periodic quantities (longitude,
-the season) are encoded as (sin, cos) so that 359° and 1°, or 31 December and 1 January,
-are neighbours for the network.
+the season, the time of day) are encoded as (sin, cos) so that 359° and 1°, 31 December and
+1 January, or 23:00 and 00:00 are neighbours for the network.
+
+The time of day is the hour in UTC, as the time axis holds it (sub-daily stamps are instants
+in UTC, :mod:`climann.data.time_zones`), not local solar time: with ``lon`` among the inputs
+the network can combine the two itself (local solar time = UTC + λ/15°), and the climatology
+baseline keys its diurnal cycle by the same UTC hour (as WeatherBench 2's climatology, Rasp et al.
+2024, per day of year and UTC hour).
 """
 
 from __future__ import annotations
@@ -83,6 +89,48 @@ def season_sin_cos(times: Sequence[cftime.datetime]) -> tuple[np.ndarray, np.nda
     """
     angle = 2 * np.pi * year_fraction(times)
     return np.sin(angle), np.cos(angle)
+
+
+def hour_sin_cos(times: Sequence[cftime.datetime]) -> tuple[np.ndarray, np.ndarray]:
+    """Encode the time of day on the circle: (sin 2πh/24, cos 2πh/24), h the UTC hour.
+
+    h = hour + minute/60 + second/3600, so 00:00 and 24:00 fall together and 23:00 lies next
+    to 01:00. The hour is the stamp's own (UTC: :mod:`climann.data.time_zones`), not local
+    solar time (see the module's notes).
+
+    Parameters
+    ----------
+    times : sequence of cftime.datetime, length n_time
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        Each of shape (n_time,), float64.
+
+    Examples
+    --------
+    >>> import cftime
+    >>> sin, cos = hour_sin_cos([cftime.DatetimeNoLeap(2010, 1, 1, 6)])
+    >>> round(float(sin[0]), 12), round(float(cos[0]), 12)
+    (1.0, 0.0)
+    """
+    hours = np.array([time.hour + time.minute / 60 + time.second / 3600 for time in times], dtype=np.float64)
+    angle = 2 * np.pi * hours / 24
+    return np.sin(angle), np.cos(angle)
+
+
+def sub_daily(times: Sequence) -> bool:
+    """Whether some calendar day holds more than one of ``times`` (hourly, 3-hourly, 6-hourly
+    values): then the time of day varies and the ``hour`` feature can be learnt; daily,
+    monthly and yearly values have one time a day at most.
+
+    Parameters
+    ----------
+    times : sequence of cftime.datetime, length n_time
+    """
+    if len(times) < 2 or not hasattr(times[0], "day"):
+        return False
+    return len({(time.year, time.month, time.day) for time in times}) < len(times)
 
 
 def decimal_year(times: Sequence[cftime.datetime]) -> np.ndarray:

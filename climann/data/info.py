@@ -1244,7 +1244,7 @@ def _config_section(
         "# A config that trains as it is (save it: climann info PATH > my.toml;",
         "# train: climann train --config my.toml). Predictors: every other variable",
         "# on the target's grid; features: lat, plus season when the time axis is finer",
-        "# than a year.",
+        "# than a year, plus hour (the UTC time of day) when it is finer than a day.",
         "[data]",
         *_relative_paths_note(paths),
         f"paths = {_toml([str(path) for path in paths])}",

@@ -21,7 +21,7 @@ import xarray as xr
 from climann.data.area_means import area_mean_features
 from climann.data.climatology import month_of_each_step
 from climann.data.dropped_targets import DroppedTargets, dropped_targets
-from climann.data.features import decimal_year, longitude_sin_cos, season_sin_cos
+from climann.data.features import decimal_year, hour_sin_cos, longitude_sin_cos, season_sin_cos, sub_daily
 from climann.data.cell_methods import time_value_word
 from climann.data.forecast_times import holds_instants
 from climann.data.window_totals import window_end_reason
@@ -95,9 +95,10 @@ def derived_columns(
 
     ``lat`` and ``lon`` are the true geographic coordinates: on a curvilinear or rotated-pole
     grid they vary over the cells (axis ``"cell"``, shape (n_lat, n_lon)), else along one axis.
-    ``season`` and ``year`` date each time step as ``season_dated_by`` says
+    ``season``, ``hour`` and ``year`` date each time step as ``season_dated_by`` says
     (:func:`climann.data.time_cells.season_feature_times`: the middle of its time cell, or
-    its stamp).
+    its stamp); ``hour`` is the time of day in UTC (:func:`climann.data.features.hour_sin_cos`),
+    refused on values a day or longer (:func:`_refuse_hour_of_daily_values`).
     """
     columns: dict[str, tuple[str, np.ndarray]] = {}
     geographic = layout.geographic_coordinates() if layout.is_curvilinear else None
@@ -109,7 +110,7 @@ def derived_columns(
         lon_sin, lon_cos = longitude_sin_cos(geographic[1] if geographic else layout.longitude.values)
         axis = "cell" if geographic else "lon"
         columns["lon_sin"], columns["lon_cos"] = (axis, lon_sin), (axis, lon_cos)
-    if "season" in features or "year" in features:
+    if {"season", "hour", "year"} & set(features):
         times = season_feature_times(layout.time, dated_by=season_dated_by, known_step=layout.known_time_step,
                                      value_step=layout.value_time_step,
                                      instants=holds_instants(layout.target_attrs, layout.target_name),
@@ -122,9 +123,36 @@ def derived_columns(
         _refuse_season_years_apart(layout.time.values, layout.known_time_step)
         season_sin, season_cos = season_sin_cos(times)
         columns["season_sin"], columns["season_cos"] = ("time", season_sin), ("time", season_cos)
+    if "hour" in features:
+        _refuse_hour_of_daily_values(times, layout.known_time_step)
+        hour_sin, hour_cos = hour_sin_cos(times)
+        columns["hour_sin"], columns["hour_cos"] = ("time", hour_sin), ("time", hour_cos)
     if "year" in features:
         columns["year"] = ("time", decimal_year(times))
     return columns
+
+
+def _refuse_hour_of_daily_values(times: Sequence, known_step: TimeStep | None) -> None:
+    """Refuse the ``hour`` feature on values that are not sub-daily (no calendar day holds two
+    of ``times``, the dates the features take) in training: the time of day of a daily or
+    monthly value is where its cell's middle or its stamp falls, the same for every value or an
+    artefact of the stamps, not a time of day. New data for a run trained at a sub-daily step
+    (``known_step``) are judged by their time cells instead
+    (:func:`climann.workflow.new_data.check_time_of_day`): one instant a day (``cdo selhour,12``)
+    is still an instant.
+
+    Raises
+    ------
+    ClimannError
+        If no day holds two of the times and the run's step is not known to be sub-daily.
+    """
+    if known_step is not None and known_step.approximate_days < 1:
+        return
+    if not sub_daily(times):
+        raise ClimannError(
+            "the hour feature needs values of several times of day (hourly, 3-hourly, 6-hourly…), but no day holds "
+            "two of these time steps: the time of day of a daily or longer value is no time of day; leave 'hour' out "
+            "of [data] features (--features), or give sub-daily data")
 
 
 def _refuse_season_years_apart(times: np.ndarray, known_step: TimeStep | None) -> None:

@@ -22,7 +22,10 @@ with the digits that give the skill shown (:func:`_shown_mses`): âˆ’0.0099 and â
 showed "MSE 1.01". Values a year or more apart (a land-cover map each year, ``metrics.json``
 ``climatology_per`` "whole record") have no seasonal cycle: their climatology is each cell's mean
 over the training years (:data:`~climann.evaluation.baselines.WHOLE_RECORD`), and the line names
-that mean, not a seasonal cycle (:func:`_baseline_held`; fix40d).
+that mean, not a seasonal cycle (:func:`_baseline_held`; fix40d). Sub-daily values (``climatology_per``
+"day of year and hour") have a climatology per day of the year and hour: it holds each cell's seasonal
+and diurnal cycles, and a run whose features lack ``hour`` (the time of day) is told so and advised to
+add it (break40b B7: the line blamed the seasonal cycle alone on 3-hourly data with a 2 K diurnal cycle).
 """
 
 from __future__ import annotations
@@ -32,6 +35,10 @@ from collections.abc import Mapping, Sequence
 
 from climann.data.units import difference_units, squared_units
 from climann.evaluation.baselines import WHOLE_RECORD
+
+#: ``climatology_per`` of sub-daily values: a climatology with a diurnal cycle
+#: (:func:`climann.evaluation.baselines.climatology_keys_of_step`).
+PER_HOUR = "day of year and hour"
 
 __all__ = ["ASTRONOMICAL_RMSE", "NO_BETTER_THAN", "negative_skill_text"]
 
@@ -117,6 +124,7 @@ def negative_skill_text(
               f"climatology's {reference_shown}{in_units}")
     lagged = None if lags is None else target in lags
     held, that = _baseline_held(metrics)
+    hourless = metrics.get("climatology_per") == PER_HOUR and features is not None and "hour" not in features
     if math.isfinite(mse) and math.sqrt(mse) >= ASTRONOMICAL_RMSE:
         rmse_units = f" {difference_units(str(metrics['units']))}" if metrics.get("units") else ""
         return (f"the network scores worse than the climatology on the {block} block ({scored}): an RMSE of "
@@ -129,10 +137,11 @@ def negative_skill_text(
         return (f"the network scores no better than the climatology on the {block} block ({scored}, within "
                 f"{NO_BETTER_THAN:g} of 0): its errors are as large as if it had learnt {held}, "
                 f"which the climatology holds, and nothing more: "
-                f"{_no_better_causes(target_anomaly, predictors, features, lagged, that)}; "
-                f"{_ways_out(target, True, predictors, lagged, that)}")  # the cycle it has: no --target-anomaly
-    causes = _causes(target_anomaly, predictors, features, lagged, held)
-    ways_out = _ways_out(target, target_anomaly, predictors, lagged, that)
+                f"{_no_better_causes(target_anomaly, predictors, features, lagged, that, hourless)}; "
+                # the cycle it has: no --target-anomaly
+                f"{_ways_out(target, True, predictors, lagged, that, hourless)}")
+    causes = _causes(target_anomaly, predictors, features, lagged, held, hourless)
+    ways_out = _ways_out(target, target_anomaly, predictors, lagged, that, hourless)
     return (f"the network scores worse than the climatology on the {block} block ({scored}); the climatology alone "
             f"would have done better: {causes}; {ways_out}")
 
@@ -141,10 +150,20 @@ def _baseline_held(metrics: Mapping) -> tuple[str, str]:
     """What the run's climatology holds, as the line names it, and its short name: "each cell's
     seasonal cycle" ("that cycle"), or for values a year or more apart, whose climatology is the
     training mean (``climatology_per`` :data:`~climann.evaluation.baselines.WHOLE_RECORD`: yearly
-    maps have no seasonal cycle), "each cell's mean over the training years" ("that mean")."""
+    maps have no seasonal cycle), "each cell's mean over the training years" ("that mean"); for
+    sub-daily values, whose climatology is per day of the year and hour (:data:`PER_HOUR`), "each
+    cell's seasonal and diurnal cycles" ("those cycles")."""
     if metrics.get("climatology_per") == WHOLE_RECORD:
         return "each cell's mean over the training years", "that mean"
+    if metrics.get("climatology_per") == PER_HOUR:
+        return "each cell's seasonal and diurnal cycles", "those cycles"
     return "each cell's seasonal cycle", "that cycle"
+
+
+def _hour_cause(hourless: bool) -> str:
+    """The missing time of day, said within the inputs' parenthesis of a sub-daily run without the
+    ``hour`` feature: the climatology tells the hours of a day apart, the network cannot."""
+    return "; no time of day (the hour feature), so it cannot tell the hours of a day apart" if hourless else ""
 
 
 def _skill_shown(skill: float) -> str:
@@ -182,32 +201,35 @@ def _inputs(predictors: Sequence[str] | None, features: Sequence[str] | None, la
 
 
 def _no_better_causes(target_anomaly: bool | None, predictors: Sequence[str] | None,
-                      features: Sequence[str] | None, lagged: bool | None, that: str) -> str:
+                      features: Sequence[str] | None, lagged: bool | None, that: str, hourless: bool = False) -> str:
     """The likely causes of a skill within :data:`NO_BETTER_THAN` of 0: the cycle (``that``, or the
     yearly values' mean) is learnt (or given, with the target's anomaly), the departures from it are not."""
     given = "it learns the departures from the climatology and " if target_anomaly else ""
     return (f"{given}most likely its inputs tell it nothing of each cell's departures from {that} "
-            f"({_inputs(predictors, features, lagged)}), or it learnt too little (too few epochs, the learning rate)")
+            f"({_inputs(predictors, features, lagged)}{_hour_cause(hourless)}), or it learnt too little (too few "
+            f"epochs, the learning rate)")
 
 
 def _causes(target_anomaly: bool | None, predictors: Sequence[str] | None, features: Sequence[str] | None,
-            lagged: bool | None, held: str) -> str:
+            lagged: bool | None, held: str, hourless: bool = False) -> str:
     """The likely causes, as far as the run's inputs are known (None: not known)."""
     learnt = "or it learnt too little (too few epochs, the learning rate)"
     if target_anomaly:
         return (f"it learns the departures from the climatology already, and most likely its inputs "
                 f"tell it little of them (its prediction adds noise to the climatology's), {learnt}")
     return (f"most likely the inputs do not tell the network {held}, which the climatology "
-            f"holds ({_inputs(predictors, features, lagged)}), {learnt}")
+            f"holds ({_inputs(predictors, features, lagged)}{_hour_cause(hourless)}), {learnt}")
 
 
 def _ways_out(target: str, target_anomaly: bool | None, predictors: Sequence[str] | None,
-              lagged: bool | None, that: str) -> str:
+              lagged: bool | None, that: str, hourless: bool = False) -> str:
     """The ways out the run has not taken already (None: not known whether it has); ``that``: what
-    the climatology holds ("that cycle", "that mean")."""
+    the climatology holds ("that cycle", "that mean"); ``hourless``: a sub-daily run without the
+    ``hour`` feature, advised to add it first."""
     cycle = (f"give it {that} to start from with --target-anomaly (it then learns the departures from the "
              "climatology)")
-    ways = {True: [], False: [cycle], None: [f"{cycle}, if it does not already"]}[target_anomaly]
+    ways = ["give it the time of day (add hour to --features)"] if hourless else []
+    ways += {True: [], False: [cycle], None: [f"{cycle}, if it does not already"]}[target_anomaly]
     more = "more predictors" if predictors else "predictors"
     past = "" if lagged else f" or its past (--lags {target}=1)"
     ways.append(f"give it {more} that vary with {target}{past}")

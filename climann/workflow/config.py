@@ -59,6 +59,7 @@ DERIVED_FEATURES: dict[str, tuple[str, ...]] = {
     "lat": ("lat",),
     "lon": ("lon_sin", "lon_cos"),
     "season": ("season_sin", "season_cos"),
+    "hour": ("hour_sin", "hour_cos"),
     "year": ("year",),
 }
 

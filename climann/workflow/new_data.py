@@ -73,7 +73,7 @@ if TYPE_CHECKING:
     from climann.workflow.predict import TrainedRun
 
 __all__ = ["check_area_means", "check_calendar", "check_cell_methods", "check_levels", "check_like_training",
-           "check_quantities", "check_temperature_readings", "check_time_step", "member_notes",
+           "check_quantities", "check_temperature_readings", "check_time_of_day", "check_time_step", "member_notes",
            "require_recorded_inputs", "training_target_attributes", "with_run_weights_of", "with_training_levels",
            "with_training_quantity", "with_training_step"]
 
@@ -83,8 +83,8 @@ _log = logging.getLogger(__name__)
 def check_like_training(run: TrainedRun, layout: GridLayout, *, scoring: bool) -> None:
     """Check new data's levels (:func:`check_levels`), quantities and sign conventions
     (:func:`check_quantities`), temperatures or anomalies (:func:`check_temperature_readings`),
-    time step (:func:`check_time_step`), calendar (:func:`check_calendar`), time cell methods
-    (:func:`check_cell_methods`) and the area of their area-mean features
+    time step (:func:`check_time_step`), time of day (:func:`check_time_of_day`), calendar
+    (:func:`check_calendar`), time cell methods (:func:`check_cell_methods`) and the area of their area-mean features
     (:func:`check_area_means`) against the run's training data.
 
     Parameters
@@ -107,8 +107,49 @@ def check_like_training(run: TrainedRun, layout: GridLayout, *, scoring: bool) -
     check_temperature_readings(run, layout)
     check_area_means(run, layout)
     check_time_step(run, layout)
+    check_time_of_day(run, layout)
     check_calendar(run, layout)
     check_cell_methods(run, layout, scoring=scoring)
+
+
+def check_time_of_day(run: TrainedRun, layout: GridLayout) -> None:
+    """Refuse new data without a time of day for a run that takes the ``hour`` feature.
+
+    A run trained with ``hour`` (the UTC time of day, :func:`~climann.data.features.hour_sin_cos`)
+    needs values of an instant or of a cell shorter than a day: a daily or longer mean has no
+    time of day, and the hour its stamp or cell middle falls on (00:00 or 12:00) would be read as
+    one. The values are taken to be of a day or longer when their time bounds say so (CF 1.8
+    section 7.1, :func:`~climann.data.time_axis.cell_time_step`), or, without bounds, when no day
+    holds two of them and some input is not an instant (its ``cell_methods`` says no
+    ``time: point``): 6-hourly instants, or 3-hourly ones at 12:00 only (``cdo selhour,12``),
+    are taken at their hours; ``check_time_step`` warns of another spacing. A run without ``hour``
+    (every run trained before it existed) is not concerned.
+
+    Raises
+    ------
+    ClimannError
+        If the run has ``hour`` and the new data's values are of a day or longer.
+    """
+    from climann.data.features import sub_daily
+
+    if "hour" not in (run.config.data.features or ()):
+        return
+    cells = cell_time_step(layout.time_bounds) if layout.time_bounds is not None else None
+    if cells is not None:
+        daily = cells.approximate_days >= 1
+        what = f"{cells.name} values (their time bounds)"
+    else:
+        inputs = [run.config.data.target, *run.config.data.predictors]
+        methods = {name: time_cell_method(layout.variable_cell_methods.get(name), layout.time.name)
+                   for name in inputs if name in layout.variable_units}
+        means = [name for name, method in methods.items() if method != "time: point"]
+        daily = bool(means) and not sub_daily(layout.time.values)
+        what = f"one value a day at most of {', '.join(means)}, whose cell_methods say no time: point"
+    if daily:
+        raise ClimannError(
+            f"this run takes the time of day (its 'hour' feature), which {_files(layout)} "
+            f"{'has' if len(layout.source_files) <= 1 else 'have'} not: {what}; give sub-daily data "
+            f"(instants or means shorter than a day), or retrain the run without 'hour' in [data] features")
 
 
 def check_area_means(run: TrainedRun, layout: GridLayout) -> None:

@@ -518,3 +518,34 @@ def test_a_land_sea_mask_is_left_out_or_kept_as_before_where_no_land_is_stored(l
     chosen = default_inputs(_ocean_model_output(land=land), "temp")
     assert chosen.predictors == predictors
     assert chosen.land_mask is None and chosen.constant == constant
+
+
+def _stamped(dataset, times):
+    dataset = dataset.isel(time=slice(0, len(times))).copy()
+    dataset["time"] = times
+    return dataset
+
+
+@pytest.mark.parametrize(
+    ("step", "features"),
+    [
+        pytest.param(np.timedelta64(3, "h"), ("lat", "season", "hour"), id="3-hourly"),
+        pytest.param(np.timedelta64(6, "h"), ("lat", "season", "hour"), id="6-hourly"),
+        pytest.param(np.timedelta64(1, "D"), ("lat", "season"), id="daily"),
+        pytest.param(np.timedelta64(30, "D"), ("lat", "season"), id="30-daily"),
+    ],
+)
+def test_hour_is_a_default_only_for_sub_daily_steps(step, features):
+    """break40b B7: 3-hourly data were given lat and season only, while their climatology is per
+    day of the year and hour; daily and monthly runs keep their features."""
+    n_time = 60
+    times = [cftime.DatetimeNoLeap(2015, 1, 1) + (step * index).item() for index in range(n_time)]
+    dataset = _stamped(_yearly(n_time), times)
+    assert default_inputs(dataset, "tas").features == features
+    days = {(t.year, t.month, t.day) for t in times}
+    assert ("hour" in features) == (len(days) < n_time)  # the independent reason: two steps on some day
+
+
+def test_the_sample_keeps_its_features(sample):
+    """Monthly data (the sample): no hour, lat and season as before."""
+    assert default_features(sample) == ("lat", "season")

@@ -2,7 +2,9 @@ import cftime
 import numpy as np
 import pytest
 
-from climann.data.features import days_in_year, decimal_year, longitude_sin_cos, season_sin_cos, year_fraction
+from climann.data.features import (
+    days_in_year, decimal_year, hour_sin_cos, longitude_sin_cos, season_sin_cos, sub_daily, year_fraction,
+)
 
 
 @pytest.mark.parametrize(
@@ -43,3 +45,31 @@ def test_longitude_encoding_is_the_same_in_both_conventions():
     sine_180, cosine_180 = longitude_sin_cos(np.array([-10.0, 10.0, -180.0]))
     np.testing.assert_allclose(sine_360, sine_180, atol=1e-12)
     np.testing.assert_allclose(cosine_360, cosine_180, atol=1e-12)
+
+
+def test_the_hour_is_the_utc_time_of_day_on_the_unit_circle():
+    """Hand values: 06:00 is a quarter turn (sin 1, cos 0), 18:00 three quarters, 01:30 is 1.5/24 of a turn;
+    23:00 and 01:00 are as close as 00:00 and 02:00, across midnight."""
+    times = [cftime.datetime(2001, 3, 5, hour, minute, calendar="360_day")
+             for hour, minute in ((0, 0), (6, 0), (18, 0), (1, 30), (23, 0), (1, 0), (2, 0))]
+    sine, cosine = hour_sin_cos(times)
+    angles = 2 * np.pi * np.array([0, 6, 18, 1.5, 23, 1, 2]) / 24
+    np.testing.assert_allclose(sine, np.sin(angles), atol=1e-12)
+    np.testing.assert_allclose(cosine, np.cos(angles), atol=1e-12)
+    np.testing.assert_allclose(sine[:3], [0, 1, -1], atol=1e-12)
+    across = np.hypot(sine[5] - sine[4], cosine[5] - cosine[4])
+    assert across == pytest.approx(np.hypot(sine[6] - sine[0], cosine[6] - cosine[0]))
+
+
+@pytest.mark.parametrize(
+    ("hours", "expected"),
+    [
+        pytest.param([(1, 0), (1, 3), (1, 6)], True, id="3-hourly"),
+        pytest.param([(1, 12), (2, 12), (3, 12)], False, id="daily-at-noon"),
+        pytest.param([(1, 0), (2, 0)], False, id="daily-at-midnight"),
+        pytest.param([(1, 12)], False, id="one-step"),
+    ],
+)
+def test_sub_daily_when_a_day_holds_two_steps(hours, expected):
+    times = [cftime.datetime(2001, 1, day, hour, calendar="noleap") for day, hour in hours]
+    assert sub_daily(times) is expected

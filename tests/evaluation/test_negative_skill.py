@@ -200,3 +200,29 @@ def test_yearly_maps_are_not_blamed_on_a_seasonal_cycle(model_mse, cause):
     monthly = negative_skill_text({**metrics, "climatology_per": "calendar month"}, target_anomaly=False,
                                   predictors=(), features=("lat",), lags={})
     assert "each cell's seasonal cycle" in monthly
+
+
+@pytest.mark.parametrize(("model_mse", "cause"), [
+    pytest.param(11.26, "most likely the inputs do not tell the network each cell's seasonal and diurnal cycles, which "
+                 "the climatology holds (its inputs: hus, ua; no time of day (the hour feature), so it cannot tell "
+                 "the hours of a day apart)", id="worse"),
+    pytest.param(9.40, "its errors are as large as if it had learnt each cell's seasonal and diurnal cycles, which the "
+                 "climatology holds, and nothing more: most likely its inputs tell it nothing of each cell's "
+                 "departures from those cycles (its inputs: hus, ua; no time of day (the hour feature)",
+                 id="no-better"),
+])
+def test_sub_daily_runs_without_the_hour_are_told_of_the_diurnal_cycle(model_mse, cause):
+    """break40b B7: 3-hourly CMIP6 ta at 850 hPa with a 2 K diurnal cycle, inputs hus, ua, lat and season, scored
+    11.26 K² against the climatology's 9.397 K² (per day of year and hour), and the line blamed "each cell's seasonal
+    cycle" alone. By hand: 1 − 11.26/9.397 = −0.198 (worse), 1 − 9.40/9.397 = −0.0003 (no better)."""
+    metrics = {**_metrics(model_mse, 9.397), "target": "ta", "units": "K", "climatology_per": "day of year and hour"}
+    text = negative_skill_text(metrics, target_anomaly=False, predictors=("hus", "ua"), features=("lat", "season"),
+                               lags={})
+    assert cause in text
+    assert "give it the time of day (add hour to --features)" in text
+    with_hour = negative_skill_text(metrics, target_anomaly=False, predictors=("hus", "ua"),
+                                    features=("lat", "season", "hour"), lags={})
+    assert "seasonal and diurnal cycles" in with_hour and "time of day" not in with_hour
+    daily = negative_skill_text({**metrics, "climatology_per": "day of year"}, target_anomaly=False,
+                                predictors=("hus", "ua"), features=("lat", "season"), lags={})
+    assert "each cell's seasonal cycle" in daily and "diurnal" not in daily and "time of day" not in daily
