@@ -511,6 +511,21 @@ def _water_equivalent(text: str) -> str:
     (:data:`UNIT_DEFINITIONS`; a registry preprocessor)."""
     return _WATER_EQUIVALENT_ABBREVIATION.sub(lambda found: f"{found['length']} water_equivalent ", text)
 
+
+#: A hyphen between two letters: UDUNITS-2's product of the units on either side (its grammar
+#: reads ``-``, ``.``, ``*`` and a blank alike between units: ``acre-feet`` is acre times feet,
+#: 1233.4868 m3 to libudunits2, as ResOpsUS and USBR write reservoir storage; ``N-m``), where
+#: cf_xarray's preprocessor for exponents (``m-2``) made it a power (``acre**-feet``, refused as
+#: unreadable: break40a A7). A hyphen before a digit stays an exponent.
+_HYPHEN_PRODUCT = re.compile(r"(?<=[A-Za-z])-(?=[A-Za-z])")
+
+
+def _hyphen_product(text: str) -> str:
+    """``text`` with a hyphen between two units written as a blank, pint's product
+    (:data:`_HYPHEN_PRODUCT`; a registry preprocessor, run before cf_xarray's exponents)."""
+    return _HYPHEN_PRODUCT.sub(" ", text)
+
+
 #: Spellings that mean two different units in real files, each reading with the units to write
 #: for it; refused by :func:`parse_units` (pint reads ``ppt`` as a picopint, a volume).
 AMBIGUOUS_UNITS = {
@@ -525,7 +540,8 @@ def unit_registry() -> pint.UnitRegistry:
     """cf_xarray's pint registry, which reads UDUNITS spellings (``degC``, ``kg m-2 s-1``), with
     :data:`UNIT_DEFINITIONS` added to it, and ``Degree true`` read as ``degree_true``
     (:data:`_DEGREES_TRUE`), ``per mil`` as ``permille`` (:func:`_per_mille`), ``m w.e.`` as
-    ``m water_equivalent``, 1000 kg m-2 (:func:`_water_equivalent`).
+    ``m water_equivalent``, 1000 kg m-2 (:func:`_water_equivalent`), and a hyphen between two
+    units as their product, as UDUNITS-2 reads it (``acre-feet``, :func:`_hyphen_product`).
 
     Imported quietly: building it redefines a few of pint's units (``percent``, ``year``,
     ``C`` …) on purpose, and pint logs each as a warning, a dozen lines that a notebook or
@@ -551,6 +567,7 @@ def unit_registry() -> pint.UnitRegistry:
             if "pptv" not in units._units:
                 for definition in UNIT_DEFINITIONS:
                     units.define(definition)
+                units.preprocessors.insert(1, _hyphen_product)  # after cf_xarray's str, before its exponents
                 units.preprocessors.append(_degrees_true)
                 units.preprocessors.append(_per_mille)
                 units.preprocessors.append(_water_equivalent)
