@@ -256,8 +256,8 @@ def _stations_section(several: SeveralStations) -> str:
     which one the report below and the config are of."""
     dim, first = several.dim, several.first
     return (f"{several.summary}\n  shown below, and chosen in the config, with select = {{{dim} = {_toml(first)}}} "
-            f"({several.shown_as}); another: --select {dim}=N ({several.choice}), which climann info, "
-            "train, evaluate and predict take")
+            f"({several.shown_as}); another: --select {dim}=N ({several.choice}), which climann info and "
+            f"train take (predict and evaluate read the run's own {dim}: --select there may only repeat it)")
 
 
 def no_config_reason(report: str) -> str | None:
