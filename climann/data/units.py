@@ -2277,9 +2277,27 @@ def dimensionless_index(units: str) -> str | None:
     return word.upper() if word.lower() in _DIMENSIONLESS_INDICES else None
 
 
+#: Abbreviations of water-resources records that UDUNITS does not read (USBR, USACE, ResOpsUS, GRanD),
+#: each with what it usually means and its readable units (in the registry: ``acre_feet`` is
+#: UDUNITS' and pint's acre-foot; a hyphenated ``acre-feet`` is read too, :func:`_hyphen_product`).
+#: The advice says "if": ``MCM`` is a thousand cubic metres in the gas industry (break40a A3, A7:
+#: ``af`` and ``MCM`` got a placeholder ``UNITS`` or the run's units as the way out).
+WATER_RESOURCES_ABBREVIATIONS = {
+    "af": ("acre-feet", "acre_feet"), "acft": ("acre-feet", "acre_feet"), "ac-ft": ("acre-feet", "acre_feet"),
+    "kaf": ("thousand acre-feet", "1000 acre_feet"), "taf": ("thousand acre-feet", "1000 acre_feet"),
+    "maf": ("million acre-feet", "1e6 acre_feet"),
+    "cfs": ("cubic feet per second", "ft3 s-1"), "kcfs": ("thousand cubic feet per second", "1000 ft3 s-1"),
+    "mcm": ("million cubic metres", "hm3"),
+}
+
+
 def _spelling_note(text: str) -> str:
     """Why the advice writes ``text`` as :func:`_readable_spelling` does, in parentheses; ``""`` when
     the spelling says it (a capital ``Kg``)."""
+    abbreviation = WATER_RESOURCES_ABBREVIATIONS.get(text.strip().lower())
+    if abbreviation is not None:
+        return (f" if '{text.strip()}' is {abbreviation[0]}, as reservoir and river records abbreviate them "
+                f"(else the units the values are in)")
     index = dimensionless_index(text)
     if index is not None:
         return f" ({index} is a dimensionless index, a normalised difference of reflectances: its units are 1)"
@@ -2301,6 +2319,8 @@ def _readable_spelling(text: str, attrs: Mapping) -> str:
         return "1"
     if text.strip().lower() in _PERCENT_WORDS:
         return "%"
+    if text.strip().lower() in WATER_RESOURCES_ABBREVIATIONS:
+        return WATER_RESOURCES_ABBREVIATIONS[text.strip().lower()][1]
     candidate = _WATER_EQUIVALENT_ABBREVIATION.sub(lambda found: _WATER_EQUIVALENT_MASSES[found["length"]],
                                                    re.sub(r"\bKg\b", "kg", text))
     if candidate == text:

@@ -1728,3 +1728,27 @@ def test_a_hyphen_between_units_is_their_product_and_before_a_digit_an_exponent(
     """UDUNITS-2 grammar: '-' between two units multiplies them, before a number it is the sign
     of an exponent ('m-2')."""
     assert parse_units(units, variable="x").to(to).magnitude == pytest.approx(scale, rel=1e-12)
+
+
+@pytest.mark.skipif(shutil.which("ncatted") is None, reason="NCO's ncatted is not installed")
+@pytest.mark.parametrize("spelling, to, factor", [
+    pytest.param("af", "hm3", 43560 * (1200 / 3937) ** 3 / 1e6, id="USBR-af"),
+    pytest.param("KAF", "hm3", 1000 * 43560 * (1200 / 3937) ** 3 / 1e6, id="thousand-acre-feet"),
+    pytest.param("cfs", "m3 s-1", 0.3048 ** 3, id="cfs"),
+    pytest.param("MCM", "m3", 1e6, id="million-cubic-metres"),
+])
+def test_water_resources_abbreviations_get_the_readable_units_to_write(tmp_path, spelling, to, factor):
+    """break40a A7: storage in 'af' (USBR) was refused with hm3 as the only way out, 'MCM' with a placeholder.
+    The advice names the reading ("if 'af' is acre-feet") and its readable units; the ncatted line run as
+    printed converts by pint's acre-foot (43560 US survey ft3, UDUNITS' 1.233489e3 m3), cubic foot
+    (0.3048 m)3 and hm3."""
+    values = np.array([20000.0, 0.0, 1.5])
+    xr.Dataset({"storage": ("time", values, {"units": spelling})}).to_netcdf(tmp_path / "res.nc")
+    with xr.open_dataset(tmp_path / "res.nc") as opened, pytest.raises(ClimannError) as refused:
+        convert_variable(opened["storage"], to, name="storage", where="res.nc", reference="the run")
+    message = str(refused.value)
+    assert f"if '{spelling}' is " in message and ",UNITS " not in message
+    subprocess.run(shlex.split(message.rsplit("): ", 1)[1]), check=True)
+    with xr.open_dataset(tmp_path / "res_fixed.nc") as fixed:
+        converted = convert_variable(fixed["storage"], to, name="storage", where="res_fixed.nc", reference="the run")
+        np.testing.assert_allclose(converted.values, values * factor, rtol=1e-12)
