@@ -88,7 +88,8 @@ def harmonic_coefficients_refusal(dataset: xr.Dataset) -> str | None:
         "or GRACE-FO Level-2 field?), not values on a latitude-longitude grid: climann trains on gridded data, and "
         "giving them a latitude and a longitude would make each coefficient a grid cell; synthesise them on a grid "
         "first (e.g. pyshtools: SHCoeffs.from_array(np.stack([C, S])).expand() for each time step, C and S the "
-        "cosine and sine coefficients of the step by degree and order, missing ones as 0, after replacing C20 (and C30) by satellite laser "
-        "ranging (TN-14), adding degree 1 (TN-13), removing glacial isostatic adjustment and filtering), or use a "
+        "cosine and sine coefficients of the step by degree and order, missing ones as 0, after replacing C20 "
+        "(and C30) by satellite laser ranging (TN-14), adding degree 1 (TN-13), removing glacial isostatic "
+        "adjustment and filtering), or use a "
         "gridded Level-3 or mascon product (GRACE Tellus land and ocean grids, JPL, CSR or GSFC mascons)"
     )
