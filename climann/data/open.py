@@ -91,6 +91,7 @@ from climann.data.sources import SOURCE_TIMES_KEY, as_file_stamps, files_text, s
 from climann.data.subset import select_values
 from climann.data.char_labels import with_char_labels_as_text
 from climann.data.station_positions import with_station_positions_fixed
+from climann.data.spherical_harmonics import harmonic_coefficients_refusal
 from climann.data.stations import (
     SeveralStations, check_times_shared_by_stations, with_station_chosen, with_station_rows,
 )
@@ -405,6 +406,10 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     # climann.data.attribute_names.
     dataset = with_cf_names(dataset)
     refuse_hdfeos_packing(dataset, path.name)
+    # Spherical-harmonic coefficients (GRACE Level-2 clm(time, degree, order)) are no grid, with a
+    # position given them or not (break40a A2); see climann.data.spherical_harmonics.
+    if (harmonics := harmonic_coefficients_refusal(dataset)) is not None:
+        raise ClimannError(f"{path.name}: {harmonics}")
     # A projected axis stored under another name than its dimension (NSIDC CDR v4's xgrid(x)) is
     # its dimension's coordinate; see climann.data.grid_axis_variables.
     dataset = with_grid_axis_variables_as_coordinates(dataset)

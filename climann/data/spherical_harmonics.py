@@ -14,6 +14,8 @@ CF has no convention for spherical-harmonic coefficients. They are known here by
 dimensions: a variable with one dimension of :data:`DEGREE_NAMES` and another of
 :data:`ORDER_NAMES` (by name, in any case, or by a coordinate whose ``long_name`` says
 "harmonic degree" or "harmonic order", as the ICGEM-derived and PODAAC NetCDF files write it).
+A file holding them is refused as it is opened (:func:`climann.data.open.open_dataset`), with a
+position given it or not, and where no latitude is found (a dataset built in memory).
 """
 
 from __future__ import annotations

@@ -51,18 +51,27 @@ def test_coefficients_by_degree_and_order_are_refused_as_no_grid(tmp_path, names
     assert "lat=0.0" not in message and "ncap2" not in message and "\n" not in message
 
 
-def test_info_and_train_refuse_them_alike_and_train_names_no_target_of_them(tmp_path):
+@pytest.mark.parametrize("position", [pytest.param(False, id="as-written"),
+                                      pytest.param(True, id="lat-lon-given-as-once-advised")])
+def test_info_and_train_refuse_them_alike_and_train_names_no_target_of_them(tmp_path, position):
+    """info refused the file with lat = 0, lon = 0 to add, train said "climann info proposes 'clm'", and with the
+    position added and --select degree=2 --select order=0 a coefficient was trained at (0°N, 0°E)."""
     folder = tmp_path / "gsm"
     folder.mkdir()
-    _level2(folder / "GSM-2_2003001-2003120_GRAC_UTCSR_BA01_0600.nc")
-    described = describe(str(folder))
-    assert "spherical-harmonic (Stokes) coefficients" in described and "lat=0.0" not in described
-    assert "\n[data]" not in described  # no config proposed
-    without = runner.invoke(app, ["train", "--data", str(folder), "--out", str(tmp_path / "a")])
-    assert without.exit_code == 2, without.output
-    said = " ".join(without.stderr.split())
-    assert "proposes 'clm'" not in said and "proposes none for" in said
-    assert "spherical-harmonic (Stokes) coefficients" in said
-    named = runner.invoke(app, ["train", "--data", str(folder), "--target", "clm", "--out", str(tmp_path / "b")])
-    assert named.exit_code == 2 and "spherical-harmonic (Stokes) coefficients" in " ".join(named.stderr.split())
-    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+    path = _level2(folder / "GSM-2_2003001-2003120_GRAC_UTCSR_BA01_0600.nc")
+    if position:
+        with xr.open_dataset(path) as dataset:
+            placed = dataset.load().assign_coords(lat=((), 0.0, {"units": "degrees_north", "standard_name": "latitude"}),
+                                                  lon=((), 0.0, {"units": "degrees_east", "standard_name": "longitude"}))
+        path.unlink()
+        placed.to_netcdf(path)
+    expected = f"{path.name}: clm, slm on (degree, order) are spherical-harmonic (Stokes) coefficients"
+    with pytest.raises(ClimannError) as refused:
+        describe(str(folder))
+    assert str(refused.value).startswith(expected) and "lat=0.0" not in str(refused.value)
+    select = ["--select", "degree=2", "--select", "order=0"]
+    for out, given in (("a", []), ("b", ["--target", "clm"]), ("c", ["--target", "clm", *select])):
+        result = runner.invoke(app, ["train", "--data", str(folder), *given, "--out", str(tmp_path / out)])
+        said = " ".join(result.stderr.split())
+        assert result.exit_code == 2 and said.startswith(f"climann: error: {expected}"), result.output
+        assert "proposes 'clm'" not in said and not (tmp_path / out).exists()
