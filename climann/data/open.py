@@ -100,7 +100,7 @@ from climann.data.undated_files import scalar_time_on_dimension_message, undated
 from climann.data.series_files import check_series_file
 from climann.data.point_pairs import different_places_message, place_grid
 from climann.data.unitless_values import TrainingValues, check_unitless_values, checked_values
-from climann.data.units import convert_dataset, variable_units
+from climann.data.units import convert_dataset, parse_units, variable_units
 from climann.data.unplaced_variables import check_variables_placed
 from climann.data.used_files import FileHeaders, files_in_use, fraction_files, mask_files
 from climann.data.valid_range_tails import OUTSIDE_VALID_RANGE_KEY
@@ -972,6 +972,17 @@ def _with_dropped_longitudes(combined: xr.Dataset, datasets: Sequence[xr.Dataset
     return combined
 
 
+def _same_units(one: str, other: str) -> bool:
+    """Whether two units strings are one unit (``K`` and ``kelvin``; identical strings, even
+    unreadable ones); not when either cannot be read."""
+    if one.strip() == other.strip():
+        return True
+    try:
+        return bool(parse_units(one, variable="") == parse_units(other, variable=""))
+    except ClimannError:
+        return False
+
+
 class _FirstUnits:
     """The units of each variable in the first file (in the order given) that holds it,
     learnt file by file: a variable split over several files (one per period, perhaps from
@@ -1021,7 +1032,7 @@ class _FirstUnits:
         if original_and_copy(source, path) is None:
             return
         differing = [name for name, units in wanted.items() if name in dataset.data_vars
-                     and str(dataset[name].attrs.get("units", "")).strip() != str(units).strip()]
+                     and not _same_units(str(dataset[name].attrs.get("units", "")), str(units))]
         if not differing:
             return
         name = differing[0]

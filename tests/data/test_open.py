@@ -1527,9 +1527,9 @@ def _advised_units_copy(path, caplog, units="hm3", select=None):
 
     with caplog.at_level("WARNING", logger="climann"):
         warn_unreadable_units(open_dataset([path], select=select), ["storage"], where=path.name)
-    line = caplog.records[-1].getMessage().rsplit("write readable units: ", 1)[1]
-    assert line.startswith("ncatted ") and line.endswith("_fixed.nc")
-    subprocess.run(shlex.split(line.replace(",UNITS ", f",{units} ")), check=True)
+    line = re.search(r"write readable units[^:]*: (ncatted .*)$", caplog.records[-1].getMessage()).group(1)
+    assert line.endswith("_fixed.nc") and ",storage,o,c,hm3 " in line  # 'if MCM is million cubic metres'
+    subprocess.run(shlex.split(line.replace(",hm3 ", f",{units} ")), check=True)
     caplog.clear()
     return path.with_name(path.stem + "_fixed.nc")
 
