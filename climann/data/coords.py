@@ -33,6 +33,7 @@ from climann.data.paths import is_zarr_store
 from climann.data.shell import (
     attribute_command, copy_path, input_and_copy, ncatted_attribute, source_and_copy, values_command, working_path,
 )
+from climann.data.spherical_harmonics import harmonic_coefficients_refusal
 from climann.data.text_times import text_dates_advice, text_dates_in
 from climann.errors import ClimannError
 
@@ -698,6 +699,9 @@ def _not_found_message(dataset: xr.Dataset, kind: str) -> str:
             f"the {kind} '{scalar}' is a scalar coordinate (one value, {dataset[scalar].values}), not an axis of "
             f"the data; make it a dimension of length 1, e.g. with xarray's expand_dims('{scalar}')"
         )
+    harmonics = harmonic_coefficients_refusal(dataset) if kind != "time" else None
+    if harmonics is not None:  # GRACE Level-2 clm(time, degree, order): no position to give them (break40a A2)
+        return harmonics
     unplaced = _unplaced_map_axes(dataset) if kind != "time" else None
     if unplaced is not None:
         return unplaced

@@ -183,8 +183,10 @@ def target_proposal(paths: str | Sequence[str], *, overlap: str = "error",
     -------
     tuple of str
         The variable's name (``""`` when there is none) and why info proposes no config with it
-        (``""`` when it does, or when the grid has no latitude or longitude: the grid's problem,
-        which train tells in its own words).
+        (``""`` when it does). Where the grid has no latitude or longitude, no name and the grid's
+        problem, as info's Grid section tells it: train named info's choice among the variables of
+        a GRACE Level-2 file ("climann info proposes 'clm'") where info proposed no config
+        (break40a A2).
 
     Raises
     ------
@@ -195,10 +197,10 @@ def target_proposal(paths: str | Sequence[str], *, overlap: str = "error",
     try:
         dataset, _, names = _shown_dataset(opened, files, forecasts,
                                            {**choice, **dict(select or {}), **{s.dim: s.first for s in stations}})
-        grid, _ = _find_grid(dataset)
+        grid, problems = _find_grid(dataset)
+        if "latitude" not in grid or "longitude" not in grid:  # info proposes no config: its grid's problem
+            return "", problems.get("latitude") or problems["longitude"]
         target = _target_choice(dataset, names, grid)[0]
-        if "latitude" not in grid or "longitude" not in grid:
-            return target, ""
         return target, _unusable_target_reason(dataset, grid, target, files)
     finally:
         opened.close()
@@ -254,8 +256,8 @@ def _stations_section(several: SeveralStations) -> str:
     which one the report below and the config are of."""
     dim, first = several.dim, several.first
     return (f"{several.summary}\n  shown below, and chosen in the config, with select = {{{dim} = {_toml(first)}}} "
-            f"({several.shown_as}); another: --select {dim}=N ({several.choice}), which climann info, "
-            "train, evaluate and predict take")
+            f"({several.shown_as}); another: --select {dim}=N ({several.choice}), which climann info and "
+            f"train take (predict and evaluate read the run's own {dim}: --select there may only repeat it)")
 
 
 def no_config_reason(report: str) -> str | None:

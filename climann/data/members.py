@@ -115,7 +115,9 @@ def new_data_selection(
 
     A member axis the run selected (:func:`is_member_axis`) is left out: the new data are any
     member, or none; ``chosen`` picks one of several. Any other dimension the run selected (a
-    level) keeps the run's value, to be compared with the new data's. ``chosen`` adds one value
+    level, a station) keeps the run's value, to be compared with the new data's; ``chosen`` may
+    give that value again (:func:`_same_value`: ``--select reservoir=USACE_0457`` of a run
+    trained on it), not another. ``chosen`` adds one value
     of a dimension the run did not select (a member of an ensemble file, for a run trained on
     one member's file). Several members left unchosen are refused: the model predicts one
     member at a time, and which one is the user's choice.
@@ -136,16 +138,20 @@ def new_data_selection(
     Raises
     ------
     ClimannError
-        If ``chosen`` gives a value of a dimension the run selected that is not a member axis
-        (the model is fixed to its training level), or the data hold several members and
+        If ``chosen`` gives another value of a dimension the run selected that is not a member
+        axis (the model is fixed to its training level), or the data hold several members and
         ``chosen`` picks none.
     """
     chosen = dict(chosen or {})
     fixed = [dim for dim in chosen if dim in trained and not is_member_axis(dataset, dim)]
+    # the run's own value given again is no other choice: taken (break40a A6: refused, "leave out --select")
+    chosen = {dim: value for dim, value in chosen.items() if dim not in fixed or not _same_value(value, trained[dim])}
+    fixed = [dim for dim in fixed if dim in chosen]
     if fixed:
         dim = fixed[0]
         raise ClimannError(f"the run was trained at {dim}={_shown(trained[dim])} ([data] select) and applies to data "
-                           f"at that {dim} only, which it selects itself; leave out --select {dim}={chosen[dim]}")
+                           f"at that {dim} only: predict and evaluate select {dim}={_shown(trained[dim])} themselves; "
+                           f"leave out --select {dim}={chosen[dim]} (or give the run's {dim}={_shown(trained[dim])})")
     for dim in dataset.dims:
         if dim not in chosen and is_member_axis(dataset, str(dim)) and dataset.sizes[dim] > 1:
             values = member_values(dataset)[str(dim)]
@@ -156,6 +162,13 @@ def new_data_selection(
                                f"--select {dim}=VALUE, once per member")
     kept = {dim: value for dim, value in trained.items() if not is_member_axis(dataset, dim)}
     return {**kept, **chosen}
+
+
+def _same_value(given: object, trained: object) -> bool:
+    """Whether ``--select``'s value is the run's ``[data] select`` value: equal numbers (``850`` and
+    ``850.0``), or the same text (a station's name)."""
+    numbers = all(isinstance(value, (int, float)) and not isinstance(value, bool) for value in (given, trained))
+    return float(given) == float(trained) if numbers else str(given).strip() == str(trained).strip()
 
 
 def _shown(value: object) -> str:

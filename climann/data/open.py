@@ -83,20 +83,24 @@ from climann.data.repeated_cells import each_place_once, grid_of_each_place_once
 from climann.data.repeated_dimensions import XARRAY_WARNING, without_repeated_dimensions
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes, with_scalar_time_as_axis
 from climann.data.shell import (
-    attribute_command, beside, input_and_copy, ncatted_attribute, shared_glob, shown_path,
+    attribute_command, beside, copies_in_place_advice, copy_in_place_advice, input_and_copy, ncatted_attribute,
+    original_and_copy, shared_glob, shown_path, superseded_copies,
 )
 from climann.data.simulations import check_one_simulation
 from climann.data.sources import SOURCE_TIMES_KEY, as_file_stamps, files_text, source_files, with_source_files
 from climann.data.subset import select_values
 from climann.data.char_labels import with_char_labels_as_text
 from climann.data.station_positions import with_station_positions_fixed
-from climann.data.stations import check_times_shared_by_stations, with_station_chosen, with_station_rows
+from climann.data.spherical_harmonics import harmonic_coefficients_refusal
+from climann.data.stations import (
+    SeveralStations, check_times_shared_by_stations, with_station_chosen, with_station_rows,
+)
 from climann.data.undated_axes import check_times_are_dates
 from climann.data.undated_files import scalar_time_on_dimension_message, undated_files_message
 from climann.data.series_files import check_series_file
 from climann.data.point_pairs import different_places_message, place_grid
 from climann.data.unitless_values import TrainingValues, check_unitless_values, checked_values
-from climann.data.units import convert_dataset, variable_units
+from climann.data.units import convert_dataset, parse_units, variable_units
 from climann.data.unplaced_variables import check_variables_placed
 from climann.data.used_files import FileHeaders, files_in_use, fraction_files, mask_files
 from climann.data.valid_range_tails import OUTSIDE_VALID_RANGE_KEY
@@ -474,6 +478,10 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     # climann.data.attribute_names.
     dataset = with_cf_names(dataset)
     refuse_hdfeos_packing(dataset, path.name)
+    # Spherical-harmonic coefficients (GRACE Level-2 clm(time, degree, order)) are no grid, with a
+    # position given them or not (break40a A2); see climann.data.spherical_harmonics.
+    if (harmonics := harmonic_coefficients_refusal(dataset)) is not None:
+        raise ClimannError(f"{path.name}: {harmonics}")
     # A projected axis stored under another name than its dimension (NSIDC CDR v4's xgrid(x)) is
     # its dimension's coordinate; see climann.data.grid_axis_variables.
     dataset = with_grid_axis_variables_as_coordinates(dataset)
@@ -640,6 +648,8 @@ def forecasts_to_choose_in(files: Sequence[Path]) -> dict[Path, tuple[xr.Dataset
                     dataset = _open_one(Path(path), ExactCalendarCoder(use_cftime=True))
                 except GroupedFileError as error:  # HDF-EOS5 grids: one loop over the files given
                     raise error.for_files([Path(file) for file in files]) from None
+                except SeveralStations as several:  # a station file beside its copy: info chooses one later
+                    dataset = _open_one(Path(path), ExactCalendarCoder(use_cftime=True), {several.dim: several.first})
             if lead_dimensions(dataset):
                 grid_dims = {str(dim) for coordinate in grid_coordinates(dataset).values() for dim in coordinate.dims}
                 found[Path(path)] = (dataset, grid_dims)
@@ -814,7 +824,7 @@ def _open_files(
         keep = functools.partial(
             keep_times, time_steps_to_keep(files, lambda path: on_calendar(opened(path)), overlap=overlap)
         )
-        first_units = _FirstUnits()
+        first_units = _FirstUnits(files)
         lone = _lone_dimensions([opened(path) for path in files])
 
         def prepared(path: Path) -> xr.Dataset:
@@ -1034,6 +1044,17 @@ def _with_dropped_longitudes(combined: xr.Dataset, datasets: Sequence[xr.Dataset
     return combined
 
 
+def _same_units(one: str, other: str) -> bool:
+    """Whether two units strings are one unit (``K`` and ``kelvin``; identical strings, even
+    unreadable ones); not when either cannot be read."""
+    if one.strip() == other.strip():
+        return True
+    try:
+        return bool(parse_units(one, variable="") == parse_units(other, variable=""))
+    except ClimannError:
+        return False
+
+
 class _FirstUnits:
     """The units of each variable in the first file (in the order given) that holds it,
     learnt file by file: a variable split over several files (one per period, perhaps from
@@ -1041,7 +1062,8 @@ class _FirstUnits:
     they do not convert (:func:`~climann.data.units.convert_dataset`). Whichever file comes
     first overall — another variable's, or a static field's — does not matter."""
 
-    def __init__(self) -> None:
+    def __init__(self, files: Sequence[Path] = ()) -> None:
+        self.given = list(files)  # every file given: a chain of copies (X_fixed_2.nc) is named at once
         self.units: dict[str, str] = {}
         self.files: dict[str, Path] = {}
         self.cell_methods: dict[str, str] = {}  # with the units: whether they are totals over time steps
@@ -1059,6 +1081,7 @@ class _FirstUnits:
         for source in dict.fromkeys(self.files.values()):
             if source != path:  # by path: hist/tas.nc and ssp/tas.nc are two files
                 wanted = {name: self.units[name] for name, file in self.files.items() if file == source}
+                self._refuse_copy_in_other_units(dataset, wanted, path, source)
                 compared = self._check_one_sided(dataset, wanted, path, source)
                 dataset = convert_dataset(dataset, wanted, where=path.name, reference=source.name,
                                           cell_methods=self.cell_methods, values_checked=compared,
@@ -1069,6 +1092,28 @@ class _FirstUnits:
             if name in self.files and self.files[name] != path:
                 check_series_file(name, self.datasets[name], self.files[name], dataset, path)
         return dataset
+
+    def _refuse_copy_in_other_units(self, dataset: xr.Dataset, wanted: Mapping[str, str], path: Path,
+                                    source: Path) -> None:
+        """Refuse a file and its copy (:func:`~climann.data.shell.original_and_copy`: ``X_fixed.nc``,
+        the copy climann's ``ncatted`` advice writes beside ``X.nc``) that give a variable in two
+        units: the copy corrects the original's, and reading both converts the copy to the
+        original's units, or refuses them as the original's units (break40a A3: "give 'storage' in
+        resops_mcm_fixed.nc with units 'MCM' exactly as in resops_mcm.nc", undoing the fix). The
+        way out: the latest copy in place of the original, as for copies of one field."""
+        if original_and_copy(source, path) is None:
+            return
+        differing = [name for name, units in wanted.items() if name in dataset.data_vars
+                     and not _same_units(str(dataset[name].attrs.get("units", "")), str(units))]
+        if not differing:
+            return
+        name = differing[0]
+        original, copy = original_and_copy(source, path)
+        units = {source: self.units[name], path: str(dataset[name].attrs.get("units", "")).strip()}
+        chain = superseded_copies(original, copy, self.given)
+        advice = copy_in_place_advice(original, copy) if chain is None else copies_in_place_advice(*chain)
+        raise ClimannError(f"'{name}' is in both {original.name} (units '{units[original]}') and {copy.name} (units "
+                           f"'{units[copy]}'), and both are read; {advice}")
 
     def _check_one_sided(self, dataset: xr.Dataset, wanted: Mapping[str, str], path: Path, source: Path) -> list[str]:
         """Compare the values of each variable whose units only this file or the first gives

@@ -511,6 +511,21 @@ def _water_equivalent(text: str) -> str:
     (:data:`UNIT_DEFINITIONS`; a registry preprocessor)."""
     return _WATER_EQUIVALENT_ABBREVIATION.sub(lambda found: f"{found['length']} water_equivalent ", text)
 
+
+#: A hyphen between two letters: UDUNITS-2's product of the units on either side (its grammar
+#: reads ``-``, ``.``, ``*`` and a blank alike between units: ``acre-feet`` is acre times feet,
+#: 1233.4868 m3 to libudunits2, as ResOpsUS and USBR write reservoir storage; ``N-m``), where
+#: cf_xarray's preprocessor for exponents (``m-2``) made it a power (``acre**-feet``, refused as
+#: unreadable: break40a A7). A hyphen before a digit stays an exponent.
+_HYPHEN_PRODUCT = re.compile(r"(?<=[A-Za-z])-(?=[A-Za-z])")
+
+
+def _hyphen_product(text: str) -> str:
+    """``text`` with a hyphen between two units written as a blank, pint's product
+    (:data:`_HYPHEN_PRODUCT`; a registry preprocessor, run before cf_xarray's exponents)."""
+    return _HYPHEN_PRODUCT.sub(" ", text)
+
+
 #: Spellings that mean two different units in real files, each reading with the units to write
 #: for it; refused by :func:`parse_units` (pint reads ``ppt`` as a picopint, a volume).
 AMBIGUOUS_UNITS = {
@@ -525,7 +540,8 @@ def unit_registry() -> pint.UnitRegistry:
     """cf_xarray's pint registry, which reads UDUNITS spellings (``degC``, ``kg m-2 s-1``), with
     :data:`UNIT_DEFINITIONS` added to it, and ``Degree true`` read as ``degree_true``
     (:data:`_DEGREES_TRUE`), ``per mil`` as ``permille`` (:func:`_per_mille`), ``m w.e.`` as
-    ``m water_equivalent``, 1000 kg m-2 (:func:`_water_equivalent`).
+    ``m water_equivalent``, 1000 kg m-2 (:func:`_water_equivalent`), and a hyphen between two
+    units as their product, as UDUNITS-2 reads it (``acre-feet``, :func:`_hyphen_product`).
 
     Imported quietly: building it redefines a few of pint's units (``percent``, ``year``,
     ``C`` …) on purpose, and pint logs each as a warning, a dozen lines that a notebook or
@@ -551,6 +567,7 @@ def unit_registry() -> pint.UnitRegistry:
             if "pptv" not in units._units:
                 for definition in UNIT_DEFINITIONS:
                     units.define(definition)
+                units.preprocessors.insert(1, _hyphen_product)  # after cf_xarray's str, before its exponents
                 units.preprocessors.append(_degrees_true)
                 units.preprocessors.append(_per_mille)
                 units.preprocessors.append(_water_equivalent)
@@ -2260,9 +2277,27 @@ def dimensionless_index(units: str) -> str | None:
     return word.upper() if word.lower() in _DIMENSIONLESS_INDICES else None
 
 
+#: Abbreviations of water-resources records that UDUNITS does not read (USBR, USACE, ResOpsUS, GRanD),
+#: each with what it usually means and its readable units (in the registry: ``acre_feet`` is
+#: UDUNITS' and pint's acre-foot; a hyphenated ``acre-feet`` is read too, :func:`_hyphen_product`).
+#: The advice says "if": ``MCM`` is a thousand cubic metres in the gas industry (break40a A3, A7:
+#: ``af`` and ``MCM`` got a placeholder ``UNITS`` or the run's units as the way out).
+WATER_RESOURCES_ABBREVIATIONS = {
+    "af": ("acre-feet", "acre_feet"), "acft": ("acre-feet", "acre_feet"), "ac-ft": ("acre-feet", "acre_feet"),
+    "kaf": ("thousand acre-feet", "1000 acre_feet"), "taf": ("thousand acre-feet", "1000 acre_feet"),
+    "maf": ("million acre-feet", "1e6 acre_feet"),
+    "cfs": ("cubic feet per second", "ft3 s-1"), "kcfs": ("thousand cubic feet per second", "1000 ft3 s-1"),
+    "mcm": ("million cubic metres", "hm3"),
+}
+
+
 def _spelling_note(text: str) -> str:
     """Why the advice writes ``text`` as :func:`_readable_spelling` does, in parentheses; ``""`` when
     the spelling says it (a capital ``Kg``)."""
+    abbreviation = WATER_RESOURCES_ABBREVIATIONS.get(text.strip().lower())
+    if abbreviation is not None:
+        return (f" if '{text.strip()}' is {abbreviation[0]}, as reservoir and river records abbreviate them "
+                f"(else the units the values are in)")
     index = dimensionless_index(text)
     if index is not None:
         return f" ({index} is a dimensionless index, a normalised difference of reflectances: its units are 1)"
@@ -2284,6 +2319,8 @@ def _readable_spelling(text: str, attrs: Mapping) -> str:
         return "1"
     if text.strip().lower() in _PERCENT_WORDS:
         return "%"
+    if text.strip().lower() in WATER_RESOURCES_ABBREVIATIONS:
+        return WATER_RESOURCES_ABBREVIATIONS[text.strip().lower()][1]
     candidate = _WATER_EQUIVALENT_ABBREVIATION.sub(lambda found: _WATER_EQUIVALENT_MASSES[found["length"]],
                                                    re.sub(r"\bKg\b", "kg", text))
     if candidate == text:

@@ -1,5 +1,6 @@
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -1583,3 +1584,74 @@ def test_a_header_decoded_but_its_times_is_the_file_opened_so(tmp_path, kind):
     for name, variable in expected.variables.items():  # by repr: a _FillValue of NaN is not equal to itself
         assert repr(sorted(found[name].encoding.items())) == repr(sorted(variable.encoding.items())), name
         assert type(found[name].variable) is type(variable), name
+
+
+def _in_mcm(path, n_stations=0):
+    """ResOpsUS-like storage in 'MCM' (million cubic metres, which UDUNITS does not read): a grid, or a
+    CF station file of ``n_stations``."""
+    dataset = grid_dataset()[["tas"]].rename(tas="storage")
+    if n_stations:
+        dataset = dataset.isel(lat=0, lon=slice(0, n_stations)).rename(lon="station").drop_vars(["lat", "station"])
+        dataset = dataset.assign_coords(
+            lat=("station", np.linspace(30.0, 40.0, n_stations), {"units": "degrees_north", "standard_name": "latitude"}),
+            lon=("station", np.linspace(-110.0, -100.0, n_stations), {"units": "degrees_east", "standard_name": "longitude"}),
+            station_id=("station", [f"R{index}" for index in range(n_stations)], {"cf_role": "timeseries_id"}))
+        dataset.attrs["featureType"] = "timeSeries"
+    dataset["storage"].attrs = {"units": "MCM", "long_name": "reservoir storage"}
+    dataset.to_netcdf(path)
+    return path
+
+
+def _advised_units_copy(path, caplog, units="hm3", select=None):
+    """The ncatted line of the training warning run as printed, UNITS made ``units``."""
+    from climann.data.units import warn_unreadable_units
+
+    with caplog.at_level("WARNING", logger="climann"):
+        warn_unreadable_units(open_dataset([path], select=select), ["storage"], where=path.name)
+    line = re.search(r"write readable units[^:]*: (ncatted .*)$", caplog.records[-1].getMessage()).group(1)
+    assert line.endswith("_fixed.nc") and ",storage,o,c,hm3 " in line  # 'if MCM is million cubic metres'
+    subprocess.run(shlex.split(line.replace(",hm3 ", f",{units} ")), check=True)
+    caplog.clear()
+    return path.with_name(path.stem + "_fixed.nc")
+
+
+@pytest.mark.skipif(shutil.which("ncatted") is None, reason="NCO's ncatted is not installed")
+def test_a_units_copy_beside_its_original_is_given_in_its_place(tmp_path, caplog):
+    """break40a A3: the advised ncatted wrote resops_mcm_fixed.nc beside resops_mcm.nc; the folder then
+    got "give 'storage' in resops_mcm_fixed.nc with units 'MCM' exactly as in resops_mcm.nc", undoing
+    the fix. The two are told a file and its copy, the original to be moved out; then the copy's units."""
+    folder = tmp_path / "res"
+    folder.mkdir()
+    original = _in_mcm(folder / "resops_mcm.nc")
+    copy = _advised_units_copy(original, caplog)
+    with pytest.raises(ClimannError) as refused:
+        open_dataset(expand_paths([str(folder)]))
+    assert str(refused.value) == (
+        f"'storage' is in both resops_mcm.nc (units 'MCM') and resops_mcm_fixed.nc (units 'hm3'), and both are "
+        f"read; resops_mcm_fixed.nc is named as a copy of resops_mcm.nc (such as the corrected copy a command "
+        f"climann advised writes beside it): give the copy in place of the original: move {str(original)!r} out of "
+        f"the folder, or give --data files that leave it out")
+    second = folder / "resops_mcm_fixed_2.nc"  # a fix of the fix: both earlier files named at once
+    subprocess.run(["ncatted", "-a", "units,storage,o,c,1e6 m3", str(copy), str(second)], check=True)
+    with pytest.raises(ClimannError, match=re.escape(f"move {str(original)!r} and {str(copy)!r} out of the folder")):
+        open_dataset(expand_paths([str(folder)]))
+    original.rename(tmp_path / original.name)
+    copy.rename(tmp_path / copy.name)
+    assert open_dataset(expand_paths([str(folder)]))["storage"].attrs["units"] == "1e6 m3"
+    assert second.exists()
+
+
+@pytest.mark.skipif(shutil.which("ncatted") is None, reason="NCO's ncatted is not installed")
+def test_info_on_a_station_file_beside_its_copy_gives_the_same_refusal(tmp_path, caplog):
+    """info on the folder of a station file and its units copy said "resops.nc holds 3 stations: choose one with
+    --select" even with --select given (the files were opened for forecasts without it)."""
+    from climann.data.info import describe
+
+    folder = tmp_path / "res"
+    folder.mkdir()
+    original = _in_mcm(folder / "resops.nc", n_stations=3)
+    _advised_units_copy(original, caplog, select={"station": 0})
+    for select in (None, {"station": 1}):
+        with pytest.raises(ClimannError, match=r"^'storage' is in both resops.nc \(units 'MCM'\) and resops_fixed.nc "
+                                               r"\(units 'hm3'\), and both are read; .* move .* out of the folder"):
+            describe(str(folder), select=select)

@@ -973,6 +973,9 @@ def test_info_lists_each_station_by_the_select_value_that_chooses_it(tmp_path, g
         opened = open_dataset([tmp_path / "stations.nc"], select={"station": key})
         assert opened["station_name"].values.item() == name
     advice = re.search(r"another: --select station=N \((N [^)]*(?:\)[^)]*)?)\), which climann info", summary).group(1)
+    # break40a A6: info said predict takes --select, which refused any; it takes the run's own value alone
+    assert f"({advice}), which climann info and train take (predict and evaluate read the run's " + (
+        "own station: --select there may only repeat it)") in summary
     if stored:
         assert advice == "N one of the values of 'station' (6335020, 6335050, 6335060) or a station's name, not an index"
         with pytest.raises(ClimannError, match="not one of its 3 values"):
@@ -1062,3 +1065,32 @@ def test_argo_profiles_are_refused_as_moving_positions_not_as_stations_named_by_
     message = str(error.value)
     assert message.startswith(f"argo_Sprof.nc: {said}"), message
     assert "station" not in message and "bin the observations onto a latitude-longitude grid" in message
+
+
+@pytest.mark.parametrize("command", [pytest.param("predict", id="predict"), pytest.param("evaluate", id="evaluate")])
+def test_the_runs_own_station_given_again_with_select_is_taken_and_another_is_refused(tmp_path, grid, par_runs,
+                                                                                       command):
+    """break40a A6: `predict runs/res2 --select reservoir=USACE_0457`, the station the run was trained on,
+    was refused ("leave out --select reservoir=USACE_0457") while info says predict takes --select. The
+    run's own value is taken (the same predictions and scores as without it); another is refused naming
+    the run's."""
+    from climann.workflow.predict import evaluate_run, predict_files
+
+    path = _station_file(grid, tmp_path / "stations.nc", "orthogonal", (0, 1, 2))
+    if command == "predict":
+        def run(out, **select):
+            with xr.open_dataset(predict_files(par_runs["orthogonal"], [str(path)], tmp_path / out, **select).path) as p:
+                return p["tas_pred"].values
+    else:
+        def run(out, **select):
+            return evaluate_run(par_runs["orthogonal"], [str(path)], tmp_path / out, **select)["splits"]["all"]
+    without, again = run("a"), run("b", select={"station": "PAR"})  # the run's config.toml: select = {station = "PAR"}
+    if command == "predict":
+        assert np.isfinite(without).any()
+        np.testing.assert_array_equal(again, without)
+    else:
+        assert again == without and without["model"]["n_samples"] > 0
+    with pytest.raises(ClimannError, match=r"^the run was trained at station=PAR \(\[data\] select\) .* select "
+                                           r"station=PAR themselves; leave out --select station=ROM \(or give the "
+                                           r"run's station=PAR\)$"):
+        run("c", select={"station": "ROM"})

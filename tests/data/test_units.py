@@ -1701,3 +1701,54 @@ def test_a_fraction_with_its_range_in_words_gets_units_1_to_write_not_a_placehol
     with xr.open_dataset(tmp_path / "mur_fixed.nc") as fixed:
         assert parse_units(fixed["sea_ice_fraction"].attrs["units"], variable="x") == parse_units("1", variable="x")
         np.testing.assert_array_equal(fixed["sea_ice_fraction"].values, values)
+
+
+@pytest.mark.parametrize("spelling", [pytest.param("acre-feet", id="ResOpsUS-acre-feet"),
+                                      pytest.param("acre-ft", id="acre-ft"), pytest.param("acre-foot", id="acre-foot")])
+def test_hyphenated_acre_feet_convert_as_udunits_reads_them(spelling, caplog):
+    """break40a A7: ResOpsUS's and USBR's reservoir storage in 'acre-feet' was "cannot read the
+    units", the advice offering hm3 alone. UDUNITS-2 reads a hyphen between two units as their
+    product: an acre (160 square rods of 16.5 US survey feet: 43560 survey ft2) times an
+    (international) foot of 0.3048 m, 1233.4868 m3, as libudunits2 converts 'acre-feet' to m3."""
+    acre_foot_m3 = 43560 * (1200 / 3937) ** 2 * 0.3048
+    values = np.array([24315.7, 0.0, 1.5e6])
+    storage = xr.DataArray(values, dims=("time",), attrs={"units": spelling})
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        converted = convert_variable(storage, "hm3", name="storage", where="res_af.nc", reference="the run")
+    np.testing.assert_allclose(converted.values, values * acre_foot_m3 / 1e6, rtol=1e-12)
+    assert f"'storage' in res_af.nc converted from {spelling} to hm3" in caplog.text
+
+
+@pytest.mark.parametrize("units, to, scale", [
+    pytest.param("N-m", "J", 1.0, id="newton-metre"),
+    pytest.param("W-m-2", "W m-2", 1.0, id="hyphen-product-then-exponent"),
+    pytest.param("m-s-1", "km h-1", 3.6, id="metre-per-second"),
+])
+def test_a_hyphen_between_units_is_their_product_and_before_a_digit_an_exponent(units, to, scale):
+    """UDUNITS-2 grammar: '-' between two units multiplies them, before a number it is the sign
+    of an exponent ('m-2')."""
+    assert parse_units(units, variable="x").to(to).magnitude == pytest.approx(scale, rel=1e-12)
+
+
+@pytest.mark.skipif(shutil.which("ncatted") is None, reason="NCO's ncatted is not installed")
+@pytest.mark.parametrize("spelling, to, factor", [
+    pytest.param("af", "hm3", 43560 * (1200 / 3937) ** 3 / 1e6, id="USBR-af"),
+    pytest.param("KAF", "hm3", 1000 * 43560 * (1200 / 3937) ** 3 / 1e6, id="thousand-acre-feet"),
+    pytest.param("cfs", "m3 s-1", 0.3048 ** 3, id="cfs"),
+    pytest.param("MCM", "m3", 1e6, id="million-cubic-metres"),
+])
+def test_water_resources_abbreviations_get_the_readable_units_to_write(tmp_path, spelling, to, factor):
+    """break40a A7: storage in 'af' (USBR) was refused with hm3 as the only way out, 'MCM' with a placeholder.
+    The advice names the reading ("if 'af' is acre-feet") and its readable units; the ncatted line run as
+    printed converts by pint's acre-foot (43560 US survey ft3, UDUNITS' 1.233489e3 m3), cubic foot
+    (0.3048 m)3 and hm3."""
+    values = np.array([20000.0, 0.0, 1.5])
+    xr.Dataset({"storage": ("time", values, {"units": spelling})}).to_netcdf(tmp_path / "res.nc")
+    with xr.open_dataset(tmp_path / "res.nc") as opened, pytest.raises(ClimannError) as refused:
+        convert_variable(opened["storage"], to, name="storage", where="res.nc", reference="the run")
+    message = str(refused.value)
+    assert f"if '{spelling}' is " in message and ",UNITS " not in message
+    subprocess.run(shlex.split(message.rsplit("): ", 1)[1]), check=True)
+    with xr.open_dataset(tmp_path / "res_fixed.nc") as fixed:
+        converted = convert_variable(fixed["storage"], to, name="storage", where="res_fixed.nc", reference="the run")
+        np.testing.assert_allclose(converted.values, values * factor, rtol=1e-12)

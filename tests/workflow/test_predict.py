@@ -1980,9 +1980,20 @@ def test_another_level_than_the_runs_is_refused_in_one_line(trained_at_850_hpa, 
     folder, run_dir = trained_at_850_hpa
     other = _on_pressure_levels(folder / "t.nc", tmp_path / "other.nc", [1000.0, 850.0, 700.0], "hPa")
     with pytest.raises(ClimannError, match=r"^the run was trained at plev=85000 \(\[data\] select\) and applies to "
-                                           r"data at that plev only, which it selects itself; leave out --select "
-                                           r"plev=700.0$"):
+                                           r"data at that plev only: predict and evaluate select plev=85000 "
+                                           r"themselves; leave out --select plev=700.0 \(or give the run's "
+                                           r"plev=85000\)$"):
         predict_files(run_dir, [str(other)], tmp_path / "p.nc", select={"plev": 700.0})
+
+
+def test_the_runs_own_level_given_again_is_taken(trained_at_850_hpa, tmp_path):
+    """The run's own value with --select (85000 written 85000.0) is the run's selection: the run's predictions."""
+    folder, run_dir = trained_at_850_hpa
+    own = predict_files(run_dir, [str(folder / "pa.nc")], tmp_path / "a.nc").path
+    again = predict_files(run_dir, [str(folder / "pa.nc")], tmp_path / "b.nc", select={"plev": 85000.0}).path
+    with xr.open_dataset(own) as first, xr.open_dataset(again) as second:
+        assert np.isfinite(first["tas_pred"].values).all()
+        np.testing.assert_array_equal(second["tas_pred"].values, first["tas_pred"].values)
 
 
 @pytest.mark.parametrize("renamed, units, values", [
