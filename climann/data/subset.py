@@ -461,23 +461,54 @@ def _not_a_value(dataset: xr.Dataset, dim: str, value: object, *, trained: bool,
         shown = _listed(dataset, dim, values, _shown)
         holds, its = ("do not hold", "their") if _names_several(where) else ("does not hold", "its")
         return (f"{reference} are at {dim}={_shown(value)}{' ' + own if own else ''} ([data] select), which {where} "
-                f"{holds} ({its} {dim} values: {shown}{' ' + own if own else ''}); give data at that {dim}, "
+                f"{holds} ({its} {dim} values: {shown}{' ' + own if own else ''}"
+                f"{_either_side_text(values, value, own)}); give data at that {dim}, "
                 f"or retrain the run on these")
     own = str(dataset[dim].attrs.get("units", "")).strip()
     if not own or dataset[dim].dtype.kind not in "iuf":
-        return f"{dim}={value} is not a value of '{dim}'; its values: {shown}"
-    example = _shown(values[0])
+        return f"{dim}={value} is not a value of '{dim}'; its values: {shown}{_either_side_text(values, value, own)}"
+    example = _shown(values[_nearest_index(values, value, within=True)])
     if parametric_level(dataset[dim]):  # a model level: chosen by its own value, never by a pressure
         return (f"{dim}={value} is not a value of '{dim}' in {where}{_values_text(dataset, dim)}: "
                 f"{parametric_level_advice(dataset[dim], dim, example)}")
-    shown = _listed(dataset, dim, values, _shown)
+    shown = _listed(dataset, dim, values, _shown) + f" {own}{_either_side_text(values, value, own)}"
     if asked is not None:  # the user gave units: no word of a bare number
         return (f"{dim}={asked} ({_shown(value)} {own}) is not a value of '{dim}' in {where}: its values are "
-                f"{shown} {own}; give one of them, with its units or as a bare number in {own}, e.g. "
+                f"{shown}; give one of them, with its units or as a bare number in {own}, e.g. "
                 f"--select '{dim}={example} {own}' ([data] select = {{{dim} = \"{example} {own}\"}})")
-    return (f"{dim}={value} is not a value of '{dim}' in {where}: its values are {shown} {own}, and a bare "
+    return (f"{dim}={value} is not a value of '{dim}' in {where}: its values are {shown}, and a bare "
             f"number is read in {own}; give one of them, or a value with its units, e.g. "
             f"--select '{dim}={example} {own}' ([data] select = {{{dim} = \"{example} {own}\"}})")
+
+
+def _nearest_index(values: np.ndarray, value: object, *, within: bool = False) -> int:
+    """The index of the value of the 1-D ``values`` nearest the number ``value`` (the first of
+    two as near); 0 when either is no number, or (``within``) when ``value`` lies outside the
+    values' range: ``plev=85000`` of levels in hPa is in other units, and its nearest level
+    (the highest) is no better a value to advise than the first."""
+    if values.dtype.kind not in "iuf" or isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+        return 0
+    numbers = np.asarray(values, np.float64)
+    if not np.isfinite(numbers).any() or (within and not np.nanmin(numbers) <= float(value) <= np.nanmax(numbers)):
+        return 0
+    return int(np.nanargmin(np.abs(numbers - float(value))))
+
+
+def _either_side_text(values: np.ndarray, value: object, own: str) -> str:
+    """`` (20 in all; either side of 250: 224.777 and 253.068 meters)``: the values of ``values``
+    just below and above the number ``value``, or the nearest end beyond them, when
+    :func:`_listed` leaves them out (more than ten values; break40b B3: SODA's levels beside
+    250 m were never shown); "" otherwise."""
+    if len(values) <= 10 or values.dtype.kind not in "iuf" or isinstance(value, bool) \
+            or not isinstance(value, (int, float, np.number)):
+        return ""
+    numbers = np.asarray(values, np.float64)
+    below, above = numbers[numbers < float(value)], numbers[numbers > float(value)]
+    units, count = f" {own}" if own else "", f" ({len(values)} in all; "
+    if below.size and above.size:
+        return f"{count}either side of {value:g}: {_shown(below.max())} and {_shown(above.min())}{units})"
+    end = "highest" if below.size else "lowest"
+    return f"{count}the {end}, nearest {value:g}: {_shown(numbers[_nearest_index(values, value)])}{units})"
 
 
 def _first_value(dataset: xr.Dataset, dim: str) -> str:

@@ -187,6 +187,33 @@ def test_a_level_not_in_the_file_is_refused_naming_the_coordinates_units():
         "([data] select = {plev = \"1000 hPa\"})")
 
 
+#: SODA 3.4.2's first 20 st_ocean levels (m; break40b soda/mk.py).
+_SODA_LEVELS = [5.03355, 15.10065, 25.21935, 35.35845, 45.57635, 55.85325, 66.26175, 76.80285, 87.57695, 98.62325,
+                110.0962, 122.1067, 134.9086, 148.7466, 164.0538, 181.3125, 201.263, 224.7773, 253.0681, 287.5508]
+
+
+@pytest.mark.parametrize(("value", "near", "advised"), [
+    pytest.param(250.0, "either side of 250: {below} and {above} meters", "nearest", id="between-levels-past-the-tenth"),
+    pytest.param(400.0, "the highest, nearest 400: {last} meters", "first", id="below-the-deepest"),
+])
+def test_a_level_not_in_the_file_is_refused_naming_the_levels_nearest_it(value, near, advised):
+    """break40b B3: SODA's ``st_ocean=250`` listed the first ten levels (to 98.6232 m) and advised 5.03355: the
+    levels either side of 250 m (224.777, 253.068) were shown nowhere. The refusal names them, and advises the
+    nearest; beyond every level (perhaps other units) the first, as before."""
+    dataset = _on_levels(_SODA_LEVELS, "meters").rename(plev="st_ocean")
+    dataset["st_ocean"].attrs = {"units": "meters", "positive": "down", "axis": "Z"}
+    with pytest.raises(ClimannError) as refused:
+        select_values(dataset, {"st_ocean": value}, where="soda.nc")
+    levels = np.asarray(_SODA_LEVELS)
+    below, above, last = levels[levels < value].max(), levels[levels > value].min(initial=np.inf), levels.max()
+    example = levels[np.argmin(np.abs(levels - value))] if advised == "nearest" else levels[0]
+    assert f"(20 in all; {near.format(below=f'{below:g}', above=f'{above:g}', last=f'{last:g}')})" in str(refused.value)
+    assert str(refused.value).endswith(f"e.g. --select 'st_ocean={example:g} meters' "
+                                       f"([data] select = {{st_ocean = \"{example:g} meters\"}})")
+    if advised == "nearest":
+        assert "either side of 250: 224.777 and 253.068 meters" in str(refused.value)
+
+
 def test_a_trained_level_the_files_lack_is_refused_naming_only_the_files_that_hold_the_level():
     """break34b C3: the files of variables without the level (tas beside tsl on depth) were named too;
     and of two files "mrsol.nc, tsl.nc does not hold" (break34b C3, fix35c): the verb agrees."""
