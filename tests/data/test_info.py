@@ -1169,3 +1169,19 @@ def test_a_class_variable_first_in_its_file_is_not_proposed_as_target_and_the_co
     assert ("# target: lst, the first variable train takes as the target; not lccs_class, a CF flag variable of "
             "classes, which it refuses (climann train --target lccs_class says why and gives the way to a target of "
             "it)") in unwrapped_report(report)
+
+
+def test_an_index_level_is_listed_with_the_coordinate_along_it_and_selected_by_it(tmp_path):
+    """break40b B1: info listed ECCO's k as "12 values (0, 1, 2, …)", with no depth, and offered only
+    ``select = {k = 0}``. Each k is listed with its Z, and the select by Z that info offers is what it then shows."""
+    from tests.grid_files import ECCO_Z, write_ecco
+
+    path = write_ecco(tmp_path / "ecco.nc")
+    report = unwrapped_report(describe([str(path)], select={"tile": 0}))
+    listed = ", ".join(f"k={index} (Z = {float(str(depth)):g} m)" for index, depth in enumerate(ECCO_Z))
+    assert (f"#   k: 12 values on THETA, {listed}; choose one with select = {{k = 0}}, or by its Z, select = "
+            "{Z = -5.0}") in report
+    assert "k=10 (Z = -105.31 m)" in report
+    chosen = unwrapped_report(describe([str(path)], select={"tile": 0, "Z": -105.31}))
+    assert "#   scalar    k = 10, tile = 0, Z = -105.31 m" in chosen
+    assert "select = {tile = 0, Z = -105.31}" in chosen

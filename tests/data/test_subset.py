@@ -856,3 +856,57 @@ def test_a_value_that_is_no_flag_meaning_is_refused_with_the_codes_and_their_mea
     with pytest.raises(ClimannError) as raised:
         select_values(open_dataset([path]), {"pass": "up"})
     assert str(raised.value) == "pass=up is not a value of 'pass'; its values: 1 (ascending), 2 (descending)"
+
+
+# --- a level chosen by a coordinate along its index (ECCO's Z(k)) -------------------------------
+@pytest.mark.parametrize("value", [
+    pytest.param(-105.31, id="bare-in-m"), pytest.param("-105.31 m", id="with-units"),
+    pytest.param("-10531 cm", id="other-units"),
+])
+def test_a_level_is_selected_by_the_coordinate_along_its_index(tmp_path, value, caplog):
+    """break40b B1: ECCO's THETA(time, k, tile, j, i) gives its depths as Z(k), k being an index: ``Z=-105.31`` was
+    refused ("no dimension 'Z' of the data"). A value of Z selects its k (10), said in a note; the data are numpy's
+    slice at k=10, and k and Z are both kept as the value taken."""
+    import logging
+
+    from climann.data.notes import forget_notes
+    from climann.data.open import open_dataset
+    from tests.grid_files import write_ecco
+
+    path = write_ecco(tmp_path / "ecco.nc")
+    dataset = open_dataset([path])
+    forget_notes()  # the note is said once per run
+    with caplog.at_level(logging.INFO, logger="climann"):
+        chosen = select_values(dataset, {"tile": 1, "Z": value}, where="ecco.nc")
+    with xr.open_dataset(path) as raw:
+        expected = raw["THETA"].values[:, 10, 1]
+    np.testing.assert_array_equal(chosen["THETA"].values, expected)
+    assert int(chosen["k"]) == 10 and float(chosen["Z"]) == np.float32(-105.31)
+    assert "Z=-105.31 m selected at k=10, the k whose Z it is (THETA)" in caplog.text
+    assert {"k", "Z"} <= set(chosen["THETA"].encoding["coordinates"].split())
+
+
+@pytest.mark.parametrize(("selection", "message"), [
+    pytest.param({"k": 105}, "k=105 is not a value of 'k'; its values: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 … (12 in all; "
+                 "the highest, nearest 105: 11); or select by Z, the value along k (m), e.g. --select 'Z=-5' "
+                 "(climann info lists each k with its Z)", id="k-as-a-depth"),
+    pytest.param({"k": "105 m"}, "k=105 m is given with units, but 'k' in ecco.nc has none (no units attribute); give "
+                 "the value as a bare number, as the file holds it; or select by Z, the value along k (m), e.g. "
+                 "--select 'Z=-5' (climann info lists each k with its Z)", id="k-with-units"),
+    pytest.param({"Z": 105.31}, "Z=105.31 is not a value of 'Z' in ecco.nc: its values are -5, -15, -25, -35, -45, "
+                 "-55, -65, -75.005, -85.025, -95.095 … m (12 in all; the highest, nearest 105.31: -5 m); 'Z' is "
+                 "positive up (CF §4.3), so a depth of 105.31 m is Z=-105.31, and a bare number is read in m; give "
+                 "one of them, or a value with its units, e.g. --select 'Z=-5 m' ([data] select = {Z = \"-5 m\"})",
+                 id="a-depth-as-positive"),
+])
+def test_a_depth_given_to_an_index_or_with_the_wrong_sign_is_refused_naming_the_coordinate_to_use(
+        tmp_path, selection, message):
+    """break40b B1: ``k=105 m`` was told to give "a bare number", and ``k=105`` refused of k's 0–11, neither naming Z;
+    a positive depth of ECCO's positive-up Z named only the first ten values."""
+    from climann.data.open import open_dataset
+    from tests.grid_files import write_ecco
+
+    dataset = open_dataset([write_ecco(tmp_path / "ecco.nc")])
+    with pytest.raises(ClimannError) as refused:
+        select_values(dataset, selection, where="ecco.nc")
+    assert str(refused.value) == message
