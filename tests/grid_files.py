@@ -503,4 +503,35 @@ def write_tripolar(path: Path, *, rows=slice(None), numbered_from: int | None = 
     if numbered_from is not None:
         dataset = dataset.assign_coords(j=("j", numbered_from + np.arange(dataset.sizes["j"]), index["j"][2]))
     dataset.to_netcdf(path)
+
+
+#: ECCO v4r4's first twelve tracer depths Z(k) in m, positive up (break40b ecco/mk.py).
+ECCO_Z = np.array([-5.0, -15.0, -25.0, -35.0, -45.0, -55.0, -65.0, -75.005, -85.025, -95.095, -105.31, -115.87],
+                  np.float32)
+
+
+def write_ecco(path: Path, *, n_time: int = 24, seed: int = 3) -> Path:
+    """An ECCO v4r4 LLC90-like file (two 5 × 6 tiles): THETA(time, k, tile, j, i) on the index
+    ``k`` (``swap_dim = "Z"``), whose depths are the float32 coordinate ``Z(k)`` in m,
+    positive up; YC/XC(tile, j, i) the cells' latitude and longitude. THETA at level k is
+    ``10 + k`` plus noise, so that the level taken is told by its values."""
+    latitude, longitude = curvilinear_coordinates()
+    rng = np.random.default_rng(seed)
+    theta = (10.0 + np.arange(ECCO_Z.size)[None, :, None, None, None]
+             + rng.normal(0.0, 0.1, (n_time, ECCO_Z.size, 2, *latitude.shape))).astype(np.float32)
+    xr.Dataset(
+        {"THETA": (("time", "k", "tile", "j", "i"), theta,
+                   {"units": "degree_C", "standard_name": "sea_water_potential_temperature"})},
+        coords={"time": ("time", 15.0 + 30.0 * np.arange(n_time), {"units": "days since 1992-01-01",
+                                                                      "calendar": "360_day"}),
+                "k": ("k", np.arange(ECCO_Z.size, dtype=np.int32),
+                      {"long_name": "grid index in z for tracer variables", "axis": "Z", "swap_dim": "Z"}),
+                "tile": ("tile", np.arange(2, dtype=np.int32), {"long_name": "lat-lon-cap tile index"}),
+                "Z": ("k", ECCO_Z, {"long_name": "depth of tracer grid cell center", "units": "m", "positive": "up",
+                                    "standard_name": "depth"}),
+                "YC": (("tile", "j", "i"), np.stack([latitude, latitude + 1.0]),
+                       {"units": "degrees_north", "standard_name": "latitude"}),
+                "XC": (("tile", "j", "i"), np.stack([longitude, longitude + 1.0]),
+                       {"units": "degrees_east", "standard_name": "longitude"})},
+    ).to_netcdf(path)
     return path

@@ -57,7 +57,7 @@ from climann.data.point_pairs import files_at_different_places
 from climann.data.run_outputs import refuse_run_directory, run_outputs
 from climann.data.shell import wrapped_lines
 from climann.data.stations import SeveralStations
-from climann.data.subset import select_values
+from climann.data.subset import coordinates_along, select_values
 from climann.data.text_times import text_dates_in
 from climann.data.time_units import TIME_STORAGE_KEY, time_units_problem
 from climann.data.time_axis import (  # noqa: F401 (re-exported)
@@ -826,8 +826,9 @@ def _scalar_text(dataset: xr.Dataset, name: str) -> str:
             if level.name == name:
                 value = xr.DataArray(level.values, attrs=level.attrs)
                 given.setdefault(f"{value.values}{_units_suffix(value)}", []).append(variable)
-    if len(given) < 2:
-        return f"{name} = {coordinate.values}{_units_suffix(coordinate)}"
+    if len(given) < 2:  # a float32 as numpy prints it (ECCO's Z -105.31), not as the float64 -105.30999755859375
+        shown = str(coordinate.values[()]) if coordinate.dtype.kind == "f" else coordinate.values
+        return f"{name} = {shown}{_units_suffix(coordinate)}"
     return f"{name} = " + ", ".join(f"{value} ({', '.join(names)})" for value, names in given.items())
 
 
@@ -981,11 +982,36 @@ def _extra_dimensions_section(dataset: xr.Dataset, names: list[str], grid: dict[
                              else "cdo ml2pl or ml2hl")
             kind = (f": {model_level}, not a pressure or height (each level's is computed from its formula_terms); "
                     f"chosen by its own value, or interpolate first ({interpolation})")
+        along = coordinates_along(dataset, dim)
         if size == 1:
             lines.append(f"  {dim}: {where}; dropped automatically")
+        elif along:  # ECCO's index k, each at a depth Z(k): k=10 (Z = -105.31 m)
+            lines.append(f"  {dim}: {size} values on {', '.join(variables)}{kind}, "
+                         f"{_values_with_coordinate(dataset, dim, along[0])}; choose one with select = "
+                         f"{{{dim} = {_toml(first)}}}, or by its {along[0]}, select = "
+                         f"{{{along[0]} = {_toml(_values_text(dataset, along[0])[1])}}}")
         else:
             lines.append(f"  {dim}: {where}{kind}; choose one with select = {{{dim} = {_toml(first)}}}")
     return "\n".join(lines)
+
+
+def _values_with_coordinate(dataset: xr.Dataset, dim: str, name: str) -> str:
+    """``k=0 (Z = -5 m), k=1 (Z = -15 m), …``: every value of dimension ``dim`` (its indices
+    without a coordinate variable) with the value of its coordinate ``name`` along it, so that a
+    level is found by what it is (break40b B1: ECCO's k listed as "0, 1, 2, …", with no depth)."""
+    values = dataset[dim].values if dim in dataset.coords else np.arange(dataset.sizes[dim])
+    units = _units_suffix(dataset[name])
+    shown = [f"{dim}={_number_text(value)} ({name} = {_number_text(other)}{units})"
+             for value, other in zip(values, dataset[name].values, strict=True)]
+    return ", ".join(shown)
+
+
+def _number_text(value: object) -> str:
+    """A number as climann prints values (``-5``, ``-105.31`` of a float32, not
+    ``-105.30999755859375``); anything else as it prints."""
+    if isinstance(value, (float, np.floating)):
+        return f"{float(str(value)):g}"
+    return str(value)
 
 
 def _numbers_units(dataset: xr.Dataset, dim: str) -> str:

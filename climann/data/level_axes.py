@@ -16,7 +16,7 @@ are refused in one line that names the files holding the axis (not those without
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -79,19 +79,27 @@ def _difference(reference: xr.DataArray, own: xr.DataArray, scale: float, offset
     return float(np.nanmax(difference)) if difference.size and not np.isnan(difference).all() else 0.0
 
 
-def _refusal(name: str, reference: xr.DataArray, holders: Sequence[str], detail: str) -> ClimannError:
+def _refusal(name: str, reference: xr.DataArray, holders: Sequence[str], detail: str, lacking: str = ""
+             ) -> ClimannError:
     units = str(reference.attrs.get("units", "")).strip()
     return ClimannError(
         f"the level axis '{name}'{f' ({units})' if units else ''} of {', '.join(holders)} (the files that hold it) "
-        f"is not the same: {detail}; files are combined on one set of levels: give them on the same levels (e.g. "
-        f"cdo intlevel,LEVELS IN.nc OUT.nc for a depth or height, cdo sellevel,LEVELS IN.nc OUT.nc to keep some)")
+        f"is not the same: {detail}{lacking}; files are combined on one set of levels: give them on the same levels "
+        f"(e.g. cdo intlevel,LEVELS IN.nc OUT.nc for a depth or height, cdo sellevel,LEVELS IN.nc OUT.nc to keep some)")
 
 
-def on_reference_levels(datasets: Sequence[xr.Dataset], files: Sequence[Path], *, home: int = 0) -> list[xr.Dataset]:
+def on_reference_levels(datasets: Sequence[xr.Dataset], files: Sequence[Path], *, home: int = 0,
+                        select: Mapping[str, object] | None = None) -> list[xr.Dataset]:
     """The datasets with each level axis that two or more of them hold matched to the
     reference file's (the file ``home``, the target's, when it holds the axis, else the first
     that does): values within :func:`~climann.data.coordinate_tolerance.grid_tolerance` of the
     reference's once converted to its units (pint) are replaced by them.
+
+    An axis whose level the run selects (``select``, as
+    :func:`~climann.data.subset.select_values` reads it in each file) is first cut to that level
+    in each file when their sets of levels differ and every file holds it (ERA5 downloads of
+    1000/850/500 hPa and of 500/850 hPa, ``pressure_level = 850``: break40b B2); the run's
+    selection then takes the one level left.
 
     Parameters
     ----------
@@ -101,6 +109,8 @@ def on_reference_levels(datasets: Sequence[xr.Dataset], files: Sequence[Path], *
         The files, for the messages.
     home : int
         The index of the target's file.
+    select : mapping of dimension name to value, optional
+        The run's selection (``[data] select``).
 
     Returns
     -------
@@ -113,7 +123,7 @@ def on_reference_levels(datasets: Sequence[xr.Dataset], files: Sequence[Path], *
         values, or units that do not convert, naming the axis, the files that hold it and the
         largest difference.
     """
-    datasets = list(datasets)
+    datasets, lacking = _at_selected_levels(list(datasets), files, select or {})
     axes = [level_axes(dataset) for dataset in datasets]
     for name in dict.fromkeys(name for each in axes for name in each):
         holders = [index for index, each in enumerate(axes) if name in each]
@@ -128,16 +138,18 @@ def on_reference_levels(datasets: Sequence[xr.Dataset], files: Sequence[Path], *
                 continue
             if own.shape != reference.shape:  # xarray's "cannot align … join='exact'" named every file
                 raise _refusal(name, reference, names, f"it has {reference.size} values in {files[first].name} and "
-                               f"{own.size} in {files[index].name}")
+                               f"{own.size} in {files[index].name}", lacking.get(name, ""))
             found = _in_units(own, reference)
             if found is None:
                 raise _refusal(name, reference, names, f"'{own.attrs.get('units')}' in {files[index].name} does not "
-                               f"convert to '{reference.attrs.get('units')}' in {files[first].name}")
+                               f"convert to '{reference.attrs.get('units')}' in {files[first].name}",
+                               lacking.get(name, ""))
             largest, tolerance = _difference(reference, own, *found), grid_tolerance(reference, own)
             if largest > tolerance:
                 raise _refusal(name, reference, names, (
                     f"it differs by up to {largest:.6g} between {files[first].name} and {files[index].name} (more "
-                    f"than {tolerance:.3g}, a thousandth of its spacing or the float precision of the values)"))
+                    f"than {tolerance:.3g}, a thousandth of its spacing or the float precision of the values)"),
+                    lacking.get(name, ""))
             if found != (1.0, 0.0):
                 note_once(_log, logging.INFO, (
                     f"'{name}' of {files[index].name} converted from '{own.attrs.get('units')}' to "
@@ -145,3 +157,55 @@ def on_reference_levels(datasets: Sequence[xr.Dataset], files: Sequence[Path], *
             if found != (1.0, 0.0) or not np.array_equal(own.values, reference.values) or own.dtype != reference.dtype:
                 datasets[index] = _on_reference(datasets[index], name, reference, *found)
     return datasets
+
+
+def _at_selected_levels(datasets: list[xr.Dataset], files: Sequence[Path], select: Mapping[str, object]
+                        ) -> tuple[list[xr.Dataset], dict[str, str]]:
+    """``datasets`` with each level axis that ``select`` names and two or more of them hold
+    with different values cut to the one level selected, where every one of them holds it
+    (:func:`_selected_index`); kept as it is otherwise (and refused, or matched, by
+    :func:`on_reference_levels`), with the words for its refusal that name the files lacking
+    the level (``; pressure_level=1000 is not a level of b.nc``). The axis stays a dimension of
+    length 1, its level's value the file's own, so that the files are compared and combined on
+    it as before."""
+    axes = [level_axes(dataset) for dataset in datasets]
+    lacking: dict[str, str] = {}
+    for name, value in select.items():
+        holders = [index for index, each in enumerate(axes) if name in each]
+        first = axes[holders[0]][name] if holders else None
+        if len(holders) < 2 or all(axes[index][name].identical(first) for index in holders):
+            continue
+        chosen = {index: _selected_index(datasets[index], name, value, where=files[index].name) for index in holders}
+        if any(position is None for position in chosen.values()):
+            without = [files[index].name for index, position in chosen.items() if position is None]
+            lacking[name] = (f"; the selected {name}={value} is not a level of {', '.join(without)}, so the files "
+                             "cannot be cut to it")
+            continue
+        levels = "; ".join(_levels_text(axes[index][name], files[index].name) for index in holders)
+        note_once(_log, logging.INFO, (
+            f"{name}={value} taken in each of {', '.join(files[index].name for index in holders)} before they are "
+            f"combined, as their levels differ ({levels})"))
+        for index, position in chosen.items():
+            datasets[index] = datasets[index].isel({name: [position]})
+    return datasets, lacking
+
+
+def _selected_index(dataset: xr.Dataset, name: str, value: object, *, where: str) -> int | None:
+    """The index along the level axis ``name`` of ``dataset`` that the selection ``name=value``
+    takes (:func:`~climann.data.subset.select_values`: a bare number in the file's units, or
+    a value with its units); None when it takes none."""
+    from climann.data.subset import select_values
+
+    try:
+        taken = select_values(dataset, {name: value}, where=where)[name].values
+    except ClimannError:
+        return None
+    found = np.flatnonzero(np.asarray(dataset[name].values) == taken)
+    return int(found[0]) if found.size == 1 else None
+
+
+def _levels_text(axis: xr.DataArray, file: str) -> str:
+    """``1000, 850, 500 hPa in a.nc``."""
+    units = str(axis.attrs.get("units", "")).strip()
+    values = ", ".join(f"{value:g}" for value in np.asarray(axis.values, np.float64))
+    return f"{values}{' ' + units if units else ''} in {file}"

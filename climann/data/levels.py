@@ -195,8 +195,25 @@ def levels_on_new_dimensions(
                      "coordinate under another name (as ECMWF's new CDS names ERA5's level pressure_level): "
                      "the run's %s=%s %s is taken at %s", where, dim, new,
                      dataset[new].attrs.get("standard_name", "no standard_name"), own or "no units", quantity, dim,
-                     selection[new], units[new], new)
+                     selection[new], units[new], _level_in_own_units(dataset[new], new, selection[new], units[new]))
     return selection, units
+
+
+def _level_in_own_units(coordinate: xr.DataArray, name: str, value: object, units: str) -> str:
+    """``"level=850 millibars"``: the run's level ``value`` (in ``units``, hPa) in the units of
+    the new data's ``coordinate`` ``name``, converted with pint as
+    :func:`climann.data.subset.select_values` then selects it; ``"level"`` with its units when
+    they do not convert (that selection then refuses it)."""
+    from climann.data.units import conversion
+
+    own = str(coordinate.attrs.get("units", "")).strip()
+    try:
+        found = conversion(str(units), own, variable=name, attrs=coordinate.attrs) if own else None
+        if found is not None and not found.along_time:
+            return f"{name}={found.scale * float(value) + found.offset:g} {own}"
+    except (ClimannError, TypeError, ValueError):
+        pass
+    return f"{name} ({own or 'no units'})"
 
 
 def is_pressure_or_height(units: str) -> bool:

@@ -842,7 +842,7 @@ def _open_files(
                     for index, (dataset, path) in enumerate(zip(each, files))]
         # Level axes (depth, lev, plev) stored as float32 in one file and float64 in another, or in cm
         # and m, are matched as the grid is (break34b A5); see climann.data.level_axes.
-        datasets = on_reference_levels(datasets, files, home=home)
+        datasets = on_reference_levels(datasets, files, home=home, select=select)
         # One grid's cells have one set of edges: the combined files keep the first file's bounds,
         # whose areas weight every file's values (fix31c).
         for dataset, path in zip(datasets, files):

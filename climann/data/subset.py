@@ -28,6 +28,7 @@ from climann.data.stations import names_chosen_station
 from climann.data.time_range import is_day, range_bounds
 from climann.data.grids import GRID_TOLERANCE, cell_coordinates
 from climann.data.layout import GRID_STRIDE_KEY, STRAIGHT_CELL_EDGES_KEY
+from climann.data.notes import note_once
 from climann.data.levels import is_pressure_or_height, parametric_level, parametric_level_advice
 from climann.data.time_axis import axis_time_step, date_text, year_text, year_zero_problem
 from climann.data.time_cells import (
@@ -99,7 +100,9 @@ def select_values(
     everywhere = where
     for dim, value in selection.items():
         given, asked = value, None
-        where = _holders_of(dataset, dim, everywhere)  # the files that hold the dimension, not the others (break34b C3)
+        along = _dimension_of_coordinate(dataset, dim)  # ECCO's Z(k): a value of Z picks its k
+        # the files that hold the dimension, not the others (break34b C3)
+        where = _holders_of(dataset, along or dim, everywhere)
         if dim in dataset.coords and is_dated(dataset[dim]):  # "1990-01-01": a date of its calendar
             value = _date_to_select(dataset, dim, value)
         if dim in dataset.coords:  # "descending" of AMSR2's pass, flag_values 1 2 "ascending descending"
@@ -111,7 +114,8 @@ def select_values(
             raise ClimannError(f"cannot select {given}{_values_text(dataset, dim)}: "
                                f"{parametric_level_advice(dataset[dim], dim, _first_value(dataset, dim))}")
         if with_units is not None:  # "850 hPa": converted to the coordinate's own units
-            value = _in_own_units(dataset[dim], dim, *with_units, where=where)
+            value = _in_own_units(dataset[dim], dim, *with_units, where=where,
+                                  advice=_by_coordinate_advice(dataset, dim))
             asked = f"{_shown(with_units[0])} {with_units[1]}"
         elif dim in dataset.coords and dim in (units or {}):
             value = _in_coordinate_units(dataset[dim], dim, value, units[dim], where=where, reference=reference)
@@ -122,6 +126,10 @@ def select_values(
             if _nearest(dataset[dim].values.reshape(1), value) is None and not names_chosen_station(dataset, given):
                 raise ClimannError(_not_a_value(dataset, dim, value, trained=bool(units and dim in units),
                                                 where=where, reference=reference))
+            continue
+        if along is not None:
+            dataset = _select_along(dataset, dim, along, value, trained=bool(units and dim in units), where=where,
+                                    reference=reference, asked=asked)
             continue
         if dim not in _data_dimensions(dataset):
             raise ClimannError(_no_dimension(dataset, dim, value) + _lead_time_rename(dataset, dim, value, units))
@@ -147,6 +155,98 @@ def _data_dimensions(dataset: xr.Dataset) -> list[str]:
     nor a text's string length, which no data variable has."""
     used = {dim for name in data_variable_names(dataset) for dim in dataset[name].dims}
     return [str(dim) for dim in dataset.dims if dim in used]
+
+
+def _dimension_of_coordinate(dataset: xr.Dataset, name: str) -> str | None:
+    """The data dimension along which ``name`` is a 1-D coordinate that is not the dimension's
+    own (CF §5, an auxiliary coordinate variable: ECCO's depth ``Z(k)`` along the index ``k``,
+    which its ``swap_dim = "Z"`` names), so that a value of ``name`` selects one index of that
+    dimension; None for any other name, and for a coordinate along the time axis or a
+    horizontal grid dimension (chosen with a time range and a region, not one value)."""
+    if name in dataset.dims or name not in dataset.coords or dataset[name].ndim != 1 or is_dated(dataset[name]):
+        return None
+    along = str(dataset[name].dims[0])
+    if along not in _data_dimensions(dataset) or along in _time_or_grid_dimensions(dataset):
+        return None
+    return along
+
+
+def coordinates_along(dataset: xr.Dataset, dim: str) -> list[str]:
+    """The 1-D coordinates along the data dimension ``dim`` other than its own, by which
+    :func:`select_values` also selects one of its values: ECCO's depth ``Z`` along the index
+    ``k`` (``select = {Z = -105.31}`` is ``k = 10``); none along the time axis or a horizontal
+    grid dimension.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+    dim : str
+        A dimension of ``dataset``.
+
+    Returns
+    -------
+    list of str
+        The coordinates' names, in the dataset's order.
+    """
+    return [str(name) for name in dataset.coords if _dimension_of_coordinate(dataset, str(name)) == dim]
+
+
+def _by_coordinate_advice(dataset: xr.Dataset, dim: str) -> str:
+    """``; or select by Z, the value along k (m), e.g. --select 'Z=-105.31'``: the way out of a
+    value refused on an index ``dim`` without units that a coordinate along it gives a meaning
+    (:func:`coordinates_along`; break40b B1: ``k=105 m`` was told to give "a bare number", and
+    ``k=105`` refused of ECCO's 12 indices); "" when none does."""
+    along = coordinates_along(dataset, dim)
+    if not along or (dim in dataset.coords and str(dataset[dim].attrs.get("units", "")).strip()):
+        return ""
+    name = along[0]
+    units = str(dataset[name].attrs.get("units", "")).strip()
+    first = np.atleast_1d(dataset[name].values)[0]
+    example = _shown(float(str(first))) if isinstance(first, np.floating) else str(first)  # float32 -5, not -5.0000x
+    return (f"; or select by {name}, the value along {dim}{f' ({units})' if units else ''}, e.g. --select "
+            f"'{name}={example}' (climann info lists each {dim} with its {name})")
+
+
+def _time_or_grid_dimensions(dataset: xr.Dataset) -> set[str]:
+    """The dimensions of the time coordinate and of the latitude and longitude coordinates
+    (1-D or 2-D) that are found."""
+    found: set[str] = set()
+    for kind in ("time", "latitude", "longitude"):
+        try:
+            found.update(map(str, dataset[find_coordinate(dataset, kind)].dims))
+        except (ClimannError, KeyError):
+            continue
+    return found
+
+
+def _select_along(dataset: xr.Dataset, name: str, along: str, value: object, *, trained: bool, where: str,
+                  reference: str, asked: str | None) -> xr.Dataset:
+    """``dataset`` at the index of dimension ``along`` whose coordinate ``name`` is ``value``
+    (:func:`_nearest`, ``value`` already in ``name``'s units), both kept as scalar coordinates
+    of the variables that had ``along``; which index it is, said in a note (ECCO's ``Z=-105.31``
+    is ``k=10``).
+
+    Raises
+    ------
+    ClimannError
+        If ``value`` is none of ``name``'s values.
+    """
+    index = _nearest(np.asarray(dataset[name].values), value)
+    if index is None:
+        raise ClimannError(_not_a_value(dataset, name, value, trained=trained, where=where, reference=reference,
+                                        asked=asked))
+    had_dim = [variable for variable, data in dataset.data_vars.items() if along in data.dims]
+    own = str(dataset[name].attrs.get("units", "")).strip()
+    label = _shown(dataset[along].values[index]) if along in dataset.coords else str(index)
+    note_once(_log, logging.INFO, f"{name}={_shown(dataset[name].values[index])}{' ' + own if own else ''} selected "
+              f"at {along}={label}, the {along} whose {name} it is ({', '.join(map(str, had_dim))})")
+    dataset = dataset.isel({along: index})
+    if along not in dataset.coords:  # an index without a coordinate variable: kept as the index taken
+        dataset = dataset.assign_coords({along: index})
+    for variable in had_dim:
+        _add_scalar_coordinate(dataset.variables[variable], along)
+        _add_scalar_coordinate(dataset.variables[variable], name)
+    return dataset
 
 
 def _no_dimension(dataset: xr.Dataset, dim: str, value: object) -> str:
@@ -398,7 +498,8 @@ def _value_and_units(coordinate: xr.DataArray, value: object) -> tuple[float, st
     return None if matched is None else (float(matched.group(1)), matched.group(2))
 
 
-def _in_own_units(coordinate: xr.DataArray, dim: str, number: float, units: str, *, where: str) -> float:
+def _in_own_units(coordinate: xr.DataArray, dim: str, number: float, units: str, *, where: str,
+                  advice: str = "") -> float:
     """``number`` ``units`` (a selection given with its units, ``plev=850 hPa``) in the units
     of ``coordinate`` (its CF ``units`` attribute), converted with pint
     (:func:`climann.data.units.conversion`).
@@ -406,7 +507,8 @@ def _in_own_units(coordinate: xr.DataArray, dim: str, number: float, units: str,
     Raises
     ------
     ClimannError
-        If the coordinate has no units, or its units do not convert to ``units``.
+        If the coordinate has no units (with ``advice``, the coordinate to select by instead:
+        :func:`_by_coordinate_advice`), or its units do not convert to ``units``.
     """
     from climann.data.units import conversion, misread_units_note
 
@@ -416,7 +518,7 @@ def _in_own_units(coordinate: xr.DataArray, dim: str, number: float, units: str,
         return number
     if not own:
         raise ClimannError(f"{given} is given with units, but '{dim}' in {where} has none (no units attribute); "
-                           f"give the value as a bare number, as the file holds it")
+                           f"give the value as a bare number, as the file holds it{advice}")
     found = conversion(units, own, variable=dim, attrs=coordinate.attrs, where=f"the selection {given}",
                        reference=where)
     if found is None or found.along_time:
@@ -461,23 +563,74 @@ def _not_a_value(dataset: xr.Dataset, dim: str, value: object, *, trained: bool,
         shown = _listed(dataset, dim, values, _shown)
         holds, its = ("do not hold", "their") if _names_several(where) else ("does not hold", "its")
         return (f"{reference} are at {dim}={_shown(value)}{' ' + own if own else ''} ([data] select), which {where} "
-                f"{holds} ({its} {dim} values: {shown}{' ' + own if own else ''}); give data at that {dim}, "
+                f"{holds} ({its} {dim} values: {shown}{' ' + own if own else ''}"
+                f"{_either_side_text(values, value, own)}); give data at that {dim}, "
                 f"or retrain the run on these")
     own = str(dataset[dim].attrs.get("units", "")).strip()
     if not own or dataset[dim].dtype.kind not in "iuf":
-        return f"{dim}={value} is not a value of '{dim}'; its values: {shown}"
-    example = _shown(values[0])
+        return (f"{dim}={value} is not a value of '{dim}'; its values: {shown}{_either_side_text(values, value, own)}"
+                f"{_by_coordinate_advice(dataset, dim)}")
+    example = _shown(values[_nearest_index(values, value, within=True)])
     if parametric_level(dataset[dim]):  # a model level: chosen by its own value, never by a pressure
         return (f"{dim}={value} is not a value of '{dim}' in {where}{_values_text(dataset, dim)}: "
                 f"{parametric_level_advice(dataset[dim], dim, example)}")
-    shown = _listed(dataset, dim, values, _shown)
+    shown = (_listed(dataset, dim, values, _shown) + f" {own}{_either_side_text(values, value, own)}"
+             + _other_sign_text(dataset[dim], dim, value))
     if asked is not None:  # the user gave units: no word of a bare number
         return (f"{dim}={asked} ({_shown(value)} {own}) is not a value of '{dim}' in {where}: its values are "
-                f"{shown} {own}; give one of them, with its units or as a bare number in {own}, e.g. "
+                f"{shown}; give one of them, with its units or as a bare number in {own}, e.g. "
                 f"--select '{dim}={example} {own}' ([data] select = {{{dim} = \"{example} {own}\"}})")
-    return (f"{dim}={value} is not a value of '{dim}' in {where}: its values are {shown} {own}, and a bare "
+    return (f"{dim}={value} is not a value of '{dim}' in {where}: its values are {shown}, and a bare "
             f"number is read in {own}; give one of them, or a value with its units, e.g. "
             f"--select '{dim}={example} {own}' ([data] select = {{{dim} = \"{example} {own}\"}})")
+
+
+def _nearest_index(values: np.ndarray, value: object, *, within: bool = False) -> int:
+    """The index of the value of the 1-D ``values`` nearest the number ``value`` (the first of
+    two as near); 0 when either is no number, or (``within``) when ``value`` lies outside the
+    values' range: ``plev=85000`` of levels in hPa is in other units, and its nearest level
+    (the highest) is no better a value to advise than the first."""
+    if values.dtype.kind not in "iuf" or isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+        return 0
+    numbers = np.asarray(values, np.float64)
+    if not np.isfinite(numbers).any() or (within and not np.nanmin(numbers) <= float(value) <= np.nanmax(numbers)):
+        return 0
+    return int(np.nanargmin(np.abs(numbers - float(value))))
+
+
+def _either_side_text(values: np.ndarray, value: object, own: str) -> str:
+    """`` (20 in all; either side of 250: 224.777 and 253.068 meters)``: the values of ``values``
+    just below and above the number ``value``, or the nearest end beyond them, when
+    :func:`_listed` leaves them out (more than ten values; break40b B3: SODA's levels beside
+    250 m were never shown); "" otherwise."""
+    if len(values) <= 10 or values.dtype.kind not in "iuf" or isinstance(value, bool) \
+            or not isinstance(value, (int, float, np.number)):
+        return ""
+    numbers = np.asarray(values, np.float64)
+    below, above = numbers[numbers < float(value)], numbers[numbers > float(value)]
+    units, count = f" {own}" if own else "", f" ({len(values)} in all; "
+    if below.size and above.size:
+        return f"{count}either side of {value:g}: {_shown(below.max())} and {_shown(above.min())}{units})"
+    end = "highest" if below.size else "lowest"
+    return f"{count}the {end}, nearest {value:g}: {_shown(numbers[_nearest_index(values, value)])}{units})"
+
+
+def _other_sign_text(coordinate: xr.DataArray, dim: str, value: object) -> str:
+    """``; 'Z' is positive up (CF §4.3), so a depth of 105.31 m is Z=-105.31``: when the
+    opposite of the number ``value`` is a value of a vertical ``coordinate`` with a ``positive``
+    direction (ECCO's Z, heights negative below the surface); "" otherwise."""
+    positive = str(coordinate.attrs.get("positive", "")).strip().lower()
+    if positive not in ("up", "down") or isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+        return ""
+    values = np.atleast_1d(coordinate.values)
+    index = _nearest(values, -float(value)) if value and values.dtype.kind in "iuf" else None
+    if index is None:
+        return ""
+    kind = "depth" if positive == "up" else "height"
+    own = str(coordinate.attrs.get("units", "")).strip()
+    own = f" {own}" if own else ""
+    return (f"; '{dim}' is positive {positive} (CF §4.3), so a {kind} of {abs(float(value)):g}{own} is "
+            f"{dim}={_shown(values[index])}")
 
 
 def _first_value(dataset: xr.Dataset, dim: str) -> str:

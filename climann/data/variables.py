@@ -53,8 +53,10 @@ def data_variable_names(dataset: xr.Dataset) -> list[str]:
     (named by other variables' ``bounds``, ``climatology`` or ``grid_mapping`` attributes),
     bounds that no ``bounds`` attribute names (:func:`unlinked_bounds`), auxiliary coordinates
     (named by a ``coordinates`` attribute, when xarray left them data variables), cell measures
-    (``cell_measures = "area: areacella"``) and variables that are not numbers (text such as
-    WRF's ``Times`` character array, dates) excluded."""
+    (``cell_measures = "area: areacella"``), the averaging period of a GFDL/MOM time mean (named by
+    ``time_avg_info = "average_T1,average_T2,average_DT"``: ``average_DT``, its length in days, is a
+    number, not data) and variables that are not numbers (text such as WRF's ``Times`` character
+    array, dates) excluded."""
     metadata = unlinked_bounds(dataset)
     for variable in dataset.variables.values():
         for key in ("bounds", "climatology", "grid_mapping"):
@@ -64,6 +66,8 @@ def data_variable_names(dataset: xr.Dataset) -> list[str]:
         for source in (variable.attrs, variable.encoding):
             metadata.update(str(source.get("coordinates", "")).split())
         metadata.update(str(variable.attrs.get("cell_measures", "")).split()[1::2])
+        # GFDL/MOM's averaging period of a time mean (SODA): its start, end and length, whichever decodes to dates
+        metadata.update(str(variable.attrs.get("time_avg_info", "")).replace(",", " ").split())
     return [str(name) for name in dataset.data_vars
             if name not in metadata and _is_numeric(dataset.variables[name])]
 

@@ -1194,3 +1194,19 @@ def test_missing_values_and_values_below_absolute_zero_are_read_in_one_computati
     row = next(line for line in report.splitlines() if line.startswith("#   tas "))  # the table's
     assert f" {100 * missing.mean():.1f}% " in row
     assert "at 36 time steps (2000-01-15, 2000-02-15, 2000-03-15, …), at absolute zero (0 K)" in unwrapped_report(report)
+
+
+def test_an_index_level_is_listed_with_the_coordinate_along_it_and_selected_by_it(tmp_path):
+    """break40b B1: info listed ECCO's k as "12 values (0, 1, 2, …)", with no depth, and offered only
+    ``select = {k = 0}``. Each k is listed with its Z, and the select by Z that info offers is what it then shows."""
+    from tests.grid_files import ECCO_Z, write_ecco
+
+    path = write_ecco(tmp_path / "ecco.nc")
+    report = unwrapped_report(describe([str(path)], select={"tile": 0}))
+    listed = ", ".join(f"k={index} (Z = {float(str(depth)):g} m)" for index, depth in enumerate(ECCO_Z))
+    assert (f"#   k: 12 values on THETA, {listed}; choose one with select = {{k = 0}}, or by its Z, select = "
+            "{Z = -5.0}") in report
+    assert "k=10 (Z = -105.31 m)" in report
+    chosen = unwrapped_report(describe([str(path)], select={"tile": 0, "Z": -105.31}))
+    assert "#   scalar    k = 10, tile = 0, Z = -105.31 m" in chosen
+    assert "select = {tile = 0, Z = -105.31}" in chosen

@@ -69,6 +69,8 @@ def soil(tmp_path_factory):
         "mrsol_cm": _write(folder / "mrsol_cm.nc", "mrsol", moisture, depth=DEPTHS * 100, depth_units="cm"),
         "mrsol_other": _write(folder / "mrsol_other.nc", "mrsol", moisture, depth=DEPTHS + [0, 0, 0.01, 0]),
         "mrsol_fewer": _write(folder / "mrsol_fewer.nc", "mrsol", moisture[:, :3], depth=DEPTHS[:3]),
+        # two of the levels, deepest first (as ERA5's 500/850 hPa beside 1000/850/500: break40b B2)
+        "mrsol_two": _write(folder / "mrsol_two.nc", "mrsol", moisture[:, [2, 0]], depth=DEPTHS[[2, 0]]),
     }
     assert not np.array_equal(DEPTHS.astype("f4").astype("f8"), DEPTHS)
     return files
@@ -113,4 +115,33 @@ def test_float32_depths_train_and_score_as_float64_depths(soil, tmp_path, monkey
     with xr.open_dataset(tmp_path / "f64" / "predictions.nc") as one, \
             xr.open_dataset(tmp_path / "f32" / "predictions.nc") as other:
         np.testing.assert_array_equal(other["tsl"].values, one["tsl"].values)
+    assert np.isfinite(found["splits"]["test"]["model"]["mse"]) and found["n_samples"]["test"] == 144
+
+
+@pytest.mark.parametrize("mrsol", [pytest.param("mrsol_fewer", id="fewer"), pytest.param("mrsol_two", id="two-reversed")])
+def test_files_on_other_sets_of_levels_that_all_hold_the_level_selected_combine_at_it(soil, mrsol):
+    """break40b B2: ERA5 files of 1000/850/500 hPa and of 500/850 hPa were refused with ``pressure_level = 850``
+    ("the level axis … is not the same"), though both hold 850: each is cut to the level selected first."""
+    with netCDF4.Dataset(soil["mrsol"]) as nc:
+        expected = np.asarray(nc["mrsol"][:, 2], np.float32)  # depth 0.09 m, read without climann
+    combined = open_dataset([soil["tsl"], soil[mrsol], soil["tas"]], grid_of="tsl", select={"depth": 0.09})
+    np.testing.assert_array_equal(combined["depth"].values, [0.09])
+    np.testing.assert_array_equal(combined["mrsol"].values[:, 0], expected)
+
+
+def test_files_lacking_the_level_selected_are_refused_naming_them(soil):
+    with pytest.raises(ClimannError) as error:
+        open_dataset([soil["tsl"], soil["mrsol_two"], soil["tas"]], grid_of="tsl", select={"depth": 0.04})
+    assert str(error.value).startswith(
+        "the level axis 'depth' (m) of tsl.nc, mrsol_two.nc (the files that hold it) is not the same: it has 4 values "
+        "in tsl.nc and 2 in mrsol_two.nc; the selected depth=0.04 is not a level of mrsol_two.nc, so the files cannot "
+        "be cut to it; files are combined on one set of levels")
+
+
+@pytest.mark.parametrize("mrsol", [pytest.param("mrsol_fewer", id="fewer"), pytest.param("mrsol_two", id="two-reversed")])
+def test_a_run_on_files_of_other_level_sets_scores_as_on_files_of_the_same_levels(soil, tmp_path, monkeypatch, mrsol):
+    """break40b B2: the metrics equal those of the same run on files that hold the same levels."""
+    expected = _metrics(soil, "mrsol", tmp_path / "same", monkeypatch)
+    found = _metrics(soil, mrsol, tmp_path / mrsol, monkeypatch)
+    assert found["splits"] == expected["splits"]
     assert np.isfinite(found["splits"]["test"]["model"]["mse"]) and found["n_samples"]["test"] == 144

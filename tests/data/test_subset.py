@@ -187,6 +187,33 @@ def test_a_level_not_in_the_file_is_refused_naming_the_coordinates_units():
         "([data] select = {plev = \"1000 hPa\"})")
 
 
+#: SODA 3.4.2's first 20 st_ocean levels (m; break40b soda/mk.py).
+_SODA_LEVELS = [5.03355, 15.10065, 25.21935, 35.35845, 45.57635, 55.85325, 66.26175, 76.80285, 87.57695, 98.62325,
+                110.0962, 122.1067, 134.9086, 148.7466, 164.0538, 181.3125, 201.263, 224.7773, 253.0681, 287.5508]
+
+
+@pytest.mark.parametrize(("value", "near", "advised"), [
+    pytest.param(250.0, "either side of 250: {below} and {above} meters", "nearest", id="between-levels-past-the-tenth"),
+    pytest.param(400.0, "the highest, nearest 400: {last} meters", "first", id="below-the-deepest"),
+])
+def test_a_level_not_in_the_file_is_refused_naming_the_levels_nearest_it(value, near, advised):
+    """break40b B3: SODA's ``st_ocean=250`` listed the first ten levels (to 98.6232 m) and advised 5.03355: the
+    levels either side of 250 m (224.777, 253.068) were shown nowhere. The refusal names them, and advises the
+    nearest; beyond every level (perhaps other units) the first, as before."""
+    dataset = _on_levels(_SODA_LEVELS, "meters").rename(plev="st_ocean")
+    dataset["st_ocean"].attrs = {"units": "meters", "positive": "down", "axis": "Z"}
+    with pytest.raises(ClimannError) as refused:
+        select_values(dataset, {"st_ocean": value}, where="soda.nc")
+    levels = np.asarray(_SODA_LEVELS)
+    below, above, last = levels[levels < value].max(), levels[levels > value].min(initial=np.inf), levels.max()
+    example = levels[np.argmin(np.abs(levels - value))] if advised == "nearest" else levels[0]
+    assert f"(20 in all; {near.format(below=f'{below:g}', above=f'{above:g}', last=f'{last:g}')})" in str(refused.value)
+    assert str(refused.value).endswith(f"e.g. --select 'st_ocean={example:g} meters' "
+                                       f"([data] select = {{st_ocean = \"{example:g} meters\"}})")
+    if advised == "nearest":
+        assert "either side of 250: 224.777 and 253.068 meters" in str(refused.value)
+
+
 def test_a_trained_level_the_files_lack_is_refused_naming_only_the_files_that_hold_the_level():
     """break34b C3: the files of variables without the level (tas beside tsl on depth) were named too;
     and of two files "mrsol.nc, tsl.nc does not hold" (break34b C3, fix35c): the verb agrees."""
@@ -829,3 +856,57 @@ def test_a_value_that_is_no_flag_meaning_is_refused_with_the_codes_and_their_mea
     with pytest.raises(ClimannError) as raised:
         select_values(open_dataset([path]), {"pass": "up"})
     assert str(raised.value) == "pass=up is not a value of 'pass'; its values: 1 (ascending), 2 (descending)"
+
+
+# --- a level chosen by a coordinate along its index (ECCO's Z(k)) -------------------------------
+@pytest.mark.parametrize("value", [
+    pytest.param(-105.31, id="bare-in-m"), pytest.param("-105.31 m", id="with-units"),
+    pytest.param("-10531 cm", id="other-units"),
+])
+def test_a_level_is_selected_by_the_coordinate_along_its_index(tmp_path, value, caplog):
+    """break40b B1: ECCO's THETA(time, k, tile, j, i) gives its depths as Z(k), k being an index: ``Z=-105.31`` was
+    refused ("no dimension 'Z' of the data"). A value of Z selects its k (10), said in a note; the data are numpy's
+    slice at k=10, and k and Z are both kept as the value taken."""
+    import logging
+
+    from climann.data.notes import forget_notes
+    from climann.data.open import open_dataset
+    from tests.grid_files import write_ecco
+
+    path = write_ecco(tmp_path / "ecco.nc")
+    dataset = open_dataset([path])
+    forget_notes()  # the note is said once per run
+    with caplog.at_level(logging.INFO, logger="climann"):
+        chosen = select_values(dataset, {"tile": 1, "Z": value}, where="ecco.nc")
+    with xr.open_dataset(path) as raw:
+        expected = raw["THETA"].values[:, 10, 1]
+    np.testing.assert_array_equal(chosen["THETA"].values, expected)
+    assert int(chosen["k"]) == 10 and float(chosen["Z"]) == np.float32(-105.31)
+    assert "Z=-105.31 m selected at k=10, the k whose Z it is (THETA)" in caplog.text
+    assert {"k", "Z"} <= set(chosen["THETA"].encoding["coordinates"].split())
+
+
+@pytest.mark.parametrize(("selection", "message"), [
+    pytest.param({"k": 105}, "k=105 is not a value of 'k'; its values: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 … (12 in all; "
+                 "the highest, nearest 105: 11); or select by Z, the value along k (m), e.g. --select 'Z=-5' "
+                 "(climann info lists each k with its Z)", id="k-as-a-depth"),
+    pytest.param({"k": "105 m"}, "k=105 m is given with units, but 'k' in ecco.nc has none (no units attribute); give "
+                 "the value as a bare number, as the file holds it; or select by Z, the value along k (m), e.g. "
+                 "--select 'Z=-5' (climann info lists each k with its Z)", id="k-with-units"),
+    pytest.param({"Z": 105.31}, "Z=105.31 is not a value of 'Z' in ecco.nc: its values are -5, -15, -25, -35, -45, "
+                 "-55, -65, -75.005, -85.025, -95.095 … m (12 in all; the highest, nearest 105.31: -5 m); 'Z' is "
+                 "positive up (CF §4.3), so a depth of 105.31 m is Z=-105.31, and a bare number is read in m; give "
+                 "one of them, or a value with its units, e.g. --select 'Z=-5 m' ([data] select = {Z = \"-5 m\"})",
+                 id="a-depth-as-positive"),
+])
+def test_a_depth_given_to_an_index_or_with_the_wrong_sign_is_refused_naming_the_coordinate_to_use(
+        tmp_path, selection, message):
+    """break40b B1: ``k=105 m`` was told to give "a bare number", and ``k=105`` refused of k's 0–11, neither naming Z;
+    a positive depth of ECCO's positive-up Z named only the first ten values."""
+    from climann.data.open import open_dataset
+    from tests.grid_files import write_ecco
+
+    dataset = open_dataset([write_ecco(tmp_path / "ecco.nc")])
+    with pytest.raises(ClimannError) as refused:
+        select_values(dataset, selection, where="ecco.nc")
+    assert str(refused.value) == message

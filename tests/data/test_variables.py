@@ -237,3 +237,27 @@ def test_a_missing_variable_without_a_close_name_points_to_files_of_static_field
         f"variable 'orog' not in pr_Amon.nc, tas_Amon.nc; available: {', '.join(dataset.data_vars)}; if it is in "
         "other files (CMIP keeps static fields such as orog and sftlf in their own fx files, orog_fx_….nc), give "
         "those files too (--data, [data] paths)")
+
+
+# --- GFDL/MOM's averaging period of a time mean (SODA) ------------------------------------------
+def test_the_averaging_period_of_a_mom_time_mean_is_metadata_its_length_too(tmp_path):
+    """SODA 3.4.2 (MOM5) gives each time mean its period as average_T1, average_T2 (dates) and average_DT
+    (days), named by ``time_avg_info``: T1 and T2 were metadata (dates), average_DT a data variable counted in
+    climann info's "Variables: 4" (break40b B9)."""
+    from climann.data.open import open_dataset
+    from climann.data.variables import data_variable_names
+
+    days = {"units": "days since 1980-01-01 00:00:00", "calendar": "JULIAN"}
+    xr.Dataset(
+        {"temp": (("time", "yt_ocean", "xt_ocean"), np.full((2, 3, 4), 20.0, "f4"),
+                  {"units": "degrees C", "cell_methods": "time: mean",
+                   "time_avg_info": "average_T1,average_T2,average_DT"}),
+         "average_T1": ("time", [0.0, 31.0], days), "average_T2": ("time", [31.0, 60.0], days),
+         "average_DT": ("time", [31.0, 29.0], {"units": "days", "long_name": "Length of average period"})},
+        coords={"time": ("time", [15.5, 45.5], days),
+                "yt_ocean": ("yt_ocean", [-0.5, 0.0, 0.5], {"units": "degrees_N"}),
+                "xt_ocean": ("xt_ocean", [200.25, 200.75, 201.25, 201.75], {"units": "degrees_E"})},
+    ).to_netcdf(tmp_path / "soda.nc")
+    dataset = open_dataset([tmp_path / "soda.nc"])
+    assert "average_DT" in dataset.data_vars and dataset["average_DT"].dtype.kind == "f"
+    assert data_variable_names(dataset) == ["temp"]

@@ -2005,7 +2005,8 @@ def test_the_runs_level_is_found_under_another_name_of_the_same_quantity(
     """A run trained at ERA5's level=850 (old CDS) refused the new CDS's files, whose level is
     pressure_level: "cannot select level=850: no dimension 'level'" (break19a F3). The same
     air pressure under another name is matched, said in a warning; the predictions are the
-    run's own."""
+    run's own. The warning names the level taken in the new data's units (it ended "… is taken at level",
+    break40b B9)."""
     folder, run_dir = trained_at_850_hpa
     other = _on_pressure_levels(folder / "t.nc", tmp_path / "other.nc", values, units)
     with xr.open_dataset(other) as source:
@@ -2015,7 +2016,8 @@ def test_the_runs_level_is_found_under_another_name_of_the_same_quantity(
     with xr.open_dataset(predicted) as new, xr.open_dataset(run_dir / "predictions.nc") as own:
         np.testing.assert_allclose(new["tas_pred"].values, own["tas_pred"].values, rtol=1e-6)
     assert (f"renamed.nc has no dimension 'plev' of the run's [data] select; its '{renamed}' (air_pressure, in "
-            f"{units}) is the same pressure coordinate under another name") in caplog.text
+            f"{units}) is the same pressure coordinate under another name (as ECMWF's new CDS names ERA5's level "
+            f"pressure_level): the run's plev=85000 Pa is taken at {renamed}=850 {units}\n") in caplog.text + "\n"
     with pytest.raises(ClimannError, match=rf"^the run was trained at {renamed}=85000 \(\[data\] select\)"):
         predict_files(run_dir, [str(tmp_path / "renamed.nc")], tmp_path / "q.nc", select={renamed: 700.0})
 
