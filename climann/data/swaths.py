@@ -13,7 +13,8 @@ advice for curvilinear grids, ``cdo remapbil``, would do) loses what falls outsi
 swath, a different share of each pass (break40b B5: 22 % of the second pass).
 
 A file is a swath when its latitude is not 1-D (2-D on the pixels, or not in the file at all,
-as in a copy of MODIS's ``geophysical_data`` group alone) and something says Level 2: its
+as in a copy of MODIS's ``geophysical_data`` group alone), it has no 1-D projected axis (x/y
+of a polar stereographic grid: a Level-2 product already gridded) and something says Level 2: its
 ``processing_level`` (ACDD 1.3; "L2", "L2P", "Level 2"), its ``cdm_data_type`` "swath" (ACDD,
 Unidata's CDM feature types), the dimensions of scan lines and pixels that swath products use
 (:data:`SWATH_DIMENSIONS`), or a time per scan line (a time on the latitude's first dimension).
@@ -70,6 +71,12 @@ def _is_latitude(variable: xr.DataArray, name: str) -> bool:
             or name.lower() in ("lat", "latitude", "nav_lat"))
 
 
+def _is_grid_axis(variable: xr.DataArray) -> bool:
+    """A 1-D projected or rotated axis (CF §4.1, §5.6): a grid, whatever says Level 2."""
+    return variable.ndim == 1 and (variable.attrs.get("axis") in ("X", "Y") or variable.attrs.get("standard_name") in (
+        "projection_x_coordinate", "projection_y_coordinate", "grid_longitude", "grid_latitude"))
+
+
 def _is_time(variable: xr.DataArray) -> bool:
     units = str(variable.attrs.get("units", variable.encoding.get("units", "")))
     return (variable.dtype.kind == "M" or variable.attrs.get("standard_name") == "time" or " since " in units
@@ -94,7 +101,8 @@ def swath_message(dataset: xr.Dataset, where: str) -> str | None:
     """
     variables = {str(name): variable for name, variable in dataset.variables.items()}
     latitudes = [(name, variable) for name, variable in variables.items() if _is_latitude(variable, name)]
-    if any(variable.ndim == 1 for _, variable in latitudes):
+    if any(variable.ndim == 1 for _, variable in latitudes) or any(_is_grid_axis(variable)
+                                                                   for variable in variables.values()):
         return None
     said = level_2_attributes(dataset.attrs)
     pixels = next((variable.dims for _, variable in latitudes if variable.ndim == 2), None)

@@ -124,3 +124,20 @@ def test_a_level_2_product_already_on_a_regular_grid_is_read(tmp_path):
     """The attribute alone does not refuse: pyresample's output may keep processing_level 'L2'."""
     dataset = open_dataset([_l2p(tmp_path / "gridded_l2.nc", lat_1d=True)])
     np.testing.assert_array_equal(dataset["lat"].values, [0.0, 1.0, 2.0])
+
+
+def test_a_level_2_product_on_a_projected_grid_is_read(tmp_path):
+    """Gridded already (x/y of a polar stereographic grid, no latitude in the file): not a swath."""
+    path = tmp_path / "polar_l2.nc"
+    with netCDF4.Dataset(path, "w") as nc:
+        nc.processing_level, nc.cdm_data_type = "L2", "swath"
+        nc.createDimension("time", 2)
+        nc.createDimension("y", 3)
+        nc.createDimension("x", 4)
+        time = nc.createVariable("time", "f8", ("time",))
+        time.units, time.standard_name, time[:] = "days since 2020-01-01", "time", [0.0, 1.0]
+        for name, size in (("x", 4), ("y", 3)):
+            axis = nc.createVariable(name, "f8", (name,))
+            axis.standard_name, axis.units, axis[:] = f"projection_{name}_coordinate", "m", np.arange(size) * 25e3
+        nc.createVariable("sic", "f4", ("time", "y", "x"))[:] = 0.5
+    assert "sic" in open_dataset([path]).data_vars
