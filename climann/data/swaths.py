@@ -114,8 +114,10 @@ def swath_message(dataset: xr.Dataset, where: str) -> str | None:
                                                              or variable.attrs.get("standard_name") == "longitude"
                                                              or name.lower() in ("lon", "longitude", "nav_lon")))
         said.append(f"{names} of each pixel on {' × '.join(map(str, pixels))}")
+        # a time on the scan lines, which have no coordinate of their own: lat(time, station) of moving
+        # stations is on the file's time axis (its coordinate time(time)), not on scan lines
         line_times = [name for name, variable in variables.items()
-                      if variable.dims == pixels[:1] and _is_time(variable)]
+                      if variable.dims == pixels[:1] and _is_time(variable) and pixels[0] not in variables]
         if line_times:
             said.append(f"a time per scan line ({', '.join(repr(name) for name in line_times)})")
     elif swath_dims:
