@@ -242,7 +242,8 @@ def hdfeos_dating_of(dataset: object, path: Path) -> str | None:
 
 
 def grouped_message(path: Path, groups: list[str], grid: HdfEosGrid | None = None, *,
-                    files: Sequence[Path] = (), dated: str | None = None) -> str:
+                    files: Sequence[Path] = (), dated: str | None = None,
+                    coordinates_in: Sequence[str] = ()) -> str:
     """One line for a file whose root holds no data variables and whose ``groups`` (full
     names) do: the groups and how to copy one into a plain file, written beside the file and
     named after it and the group (``S5P_1990_PRODUCT.nc``): never the file itself (``data.nc``
@@ -252,7 +253,9 @@ def grouped_message(path: Path, groups: list[str], grid: HdfEosGrid | None = Non
     hold no latitude or longitude, the Python line that copies them with the grid's
     (:func:`~climann.data.hdfeos.grid_copy_code`), and, ``dated`` (:func:`hdfeos_dating_of`),
     each copy's day; for several ``files`` of such grids, a loop that copies each into a new
-    folder (rerun38 N6: the first file's line only, and copies without a time)."""
+    folder (rerun38 N6: the first file's line only, and copies without a time). The groups
+    ``coordinates_in`` (:func:`coordinate_groups`) that hold the latitude and longitude the
+    first group lacks are copied with it."""
     first = groups[0].strip("/")
     copy = copy_path(path, first.rsplit("/", 1)[-1].replace(" ", "_") if grid is None else grid.name)
     files_text = f"{shown_path(path)} {shown_path(copy)}"
@@ -274,10 +277,54 @@ def grouped_message(path: Path, groups: list[str], grid: HdfEosGrid | None = Non
             return head + day + ", each file in a loop: " + _grid_copies_loop(files, first, grid, dated)
         code = grid_copy_code(working_path(path), first, grid, working_path(copy), dated)
         return f"{head}{day}, in Python: `{python_command(code)}`"
+    if coordinates_in:  # lat/lon in a sibling group (navigation_data): copied with the data (break40b B4)
+        both = [first, *coordinates_in]
+        held = ", ".join(f"'{group}'" for group in coordinates_in)
+        return (
+            f"{said}; its latitude and longitude are in {held}: copy the groups together into a plain file, e.g. "
+            f"`ncks -G : -g {shlex.quote(','.join(both))} {files_text}` ({_xarray_merge(path, both, copy)})"
+        )
     return (
         f"{said}; copy the group into a plain file, e.g. `ncks -G : -g {shlex.quote(first)} {files_text}` "
         f"({_xarray_copy(path, first, copy)})"
     )
+
+
+def _is_latitude(name: str, variable: object) -> bool:
+    return (getattr(variable, "standard_name", None) == "latitude"
+            or str(getattr(variable, "units", "")).lower() in ("degrees_north", "degree_north")
+            or name.lower() in ("lat", "latitude", "nav_lat"))
+
+
+def coordinate_groups(dataset: object, group: str) -> list[str]:
+    """The groups (names below the root, ``navigation_data``) that hold a latitude (CF
+    standard_name or units ``degrees_north``, or the names lat, latitude) when neither the
+    data ``group`` (a full name) nor any group above it does; empty otherwise. OBPG's files
+    keep the pixels' latitude and longitude in ``navigation_data`` beside ``geophysical_data``:
+    a copy of the data group alone has no place for its values (break40b B4).
+
+    Parameters
+    ----------
+    dataset : netCDF4.Dataset
+        An open NetCDF file (its root group).
+    group : str
+        The full name of the group whose data are copied.
+    """
+    parts = group.strip("/").split("/")
+    above = [dataset] + [dataset["/".join(parts[:n])] for n in range(1, len(parts) + 1)]
+    if any(_is_latitude(name, variable) for node in above for name, variable in node.variables.items()):
+        return []
+    return [name.strip("/") for name in groups_with_variables(dataset)
+            if any(_is_latitude(key, variable) for key, variable in dataset[name.strip("/")].variables.items())]
+
+
+def _xarray_merge(path: Path, groups: Sequence[str], copy: Path) -> str:
+    """The xarray line that copies ``groups`` of ``path`` (data and their coordinates' group)
+    together into the plain file ``copy``."""
+    script = (f"import xarray as xr; t = xr.open_datatree({json.dumps(working_path(path))}); "
+              f"xr.merge([t[g].to_dataset() for g in {json.dumps(list(groups))}])"
+              f".to_netcdf({json.dumps(working_path(copy))})")
+    return f"or xarray: `python -c {shlex.quote(script)}`"
 
 
 def _grid_copies_loop(files: Sequence[Path], group: str, grid: HdfEosGrid, dated: str | None) -> str:

@@ -33,6 +33,7 @@ from climann.data.corner_arrays import with_corner_arrays_as_bounds
 from climann.data.coordinate_tolerance import grid_tolerance
 from climann.data.latitude_weights import with_latitude_weights_as_bounds
 from climann.data.containers import (
+    coordinate_groups,
     compressed_message,
     cut_short_message,
     data_groups_first,
@@ -88,6 +89,7 @@ from climann.data.shell import (
 )
 from climann.data.simulations import check_one_simulation
 from climann.data.sources import SOURCE_TIMES_KEY, as_file_stamps, files_text, source_files, with_source_files
+from climann.data.swaths import grouped_swath_message, swath_message
 from climann.data.subset import select_values
 from climann.data.char_labels import with_char_labels_as_text
 from climann.data.station_positions import with_station_positions_fixed
@@ -499,6 +501,10 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
         _refuse_cut_short(path)
     if engine == "netcdf4" and not dataset.data_vars:
         _refuse_grouped(path)
+    # A Level-2 satellite swath (MODIS L2, GHRSST L2P) is refused with the way to a grid; see climann.data.swaths.
+    swath = swath_message(dataset, path.name)
+    if swath:
+        raise ClimannError(swath)
     # xESMF's corner arrays lat_b/lon_b are the cells' bounds; see climann.data.corner_arrays.
     dataset = with_corner_arrays_as_bounds(dataset, path.name)
     # CESM's Gaussian weights gw(lat) give a CAM file's latitude edges; see climann.data.latitude_weights.
@@ -679,9 +685,10 @@ class GroupedFileError(ClimannError):
     """A file whose root holds no data variables while its groups do (:func:`_refuse_grouped`),
     with what makes the message for the files given with it (``GroupedFileError.for_files``)."""
 
-    def __init__(self, path: Path, groups: list[str], grid: HdfEosGrid | None, dated: str | None) -> None:
+    def __init__(self, path: Path, groups: list[str], grid: HdfEosGrid | None, dated: str | None,
+                 coordinates_in: Sequence[str] = ()) -> None:
         self.path, self.groups, self.grid, self.dated = path, groups, grid, dated
-        super().__init__(grouped_message(path, groups, grid, dated=dated))
+        super().__init__(grouped_message(path, groups, grid, dated=dated, coordinates_in=coordinates_in))
 
     def for_files(self, files: Sequence[Path]) -> ClimannError:
         """The refusal for ``files``, all given together: a loop over them for HDF-EOS5 grids."""
@@ -696,10 +703,14 @@ def _refuse_grouped(path: Path) -> None:
     climann.data.containers)."""
     with shared_manager(path).acquire_context() as handle:
         groups = data_groups_first(handle, groups_with_variables(handle))
+        swath = grouped_swath_message(handle, path.name, groups) if groups else None
         grid = hdfeos_grid_of(handle, groups[0]) if groups else None
         dated = hdfeos_dating_of(handle, path) if grid is not None else None
+        coordinates = coordinate_groups(handle, groups[0]) if groups and grid is None else []
+    if swath:
+        raise ClimannError(swath)
     if groups:
-        raise GroupedFileError(path, groups, grid, dated)
+        raise GroupedFileError(path, groups, grid, dated, coordinates)
 
 
 def _note_time_warnings(datasets: Mapping[Path, xr.Dataset]) -> None:

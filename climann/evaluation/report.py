@@ -178,6 +178,7 @@ def _coverage(metrics: dict, inputs: dict | None = None) -> list[str]:
     notes += [scored_own_years_text(metrics["own_years_scored"])] if metrics.get("own_years_scored") else []
     notes += [text for text in (target_means_text(metrics), negative_skill_text(metrics, **(inputs or {}))) if text]
     notes += [metrics["target_dropped_note"]] if metrics.get("target_dropped_note") else []
+    notes += [metrics["persistence_step_note"]] if metrics.get("persistence_step_note") else []
     if notes:
         lines += ["", "Notes:", ""] + [f"- {line}" for line in notes]
     return lines
@@ -419,6 +420,8 @@ def _compact_caption(metrics: dict, left_out: list[str]) -> list[str]:
     keys = [_key(label) for label in (*shown, *undefined)]
     lines += score_note_lines([note for note in metrics.get("score_notes", []) if note["model"] != "climatology"
                                and note["score"] in keys and "season" not in note and "region" not in note])
+    if metrics.get("persistence_step_note"):  # other data of another step (break40b B6): which persistence it is
+        lines.append(metrics["persistence_step_note"])
     periods = metrics.get("split_periods", {})
     if "period" in left_out and periods:
         lines.append("periods: " + ", ".join(f"{split} {compact_periods(period)}"

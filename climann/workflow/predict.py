@@ -58,8 +58,8 @@ from climann.data.members import member_values
 from climann.workflow.runlog import warn_about_identity, warn_about_target_means
 from climann.workflow.scored_years import scored_own_years, warn_scored_own_years
 from climann.workflow.new_data import (
-    check_like_training, member_notes, require_recorded_inputs, training_target_attributes, with_training_levels,
-    with_run_weights_of, with_training_quantity, with_training_step,
+    check_like_training, member_notes, persistence_step_text, require_recorded_inputs, training_target_attributes,
+    with_training_levels, with_run_weights_of, with_training_quantity, with_training_step,
 )
 from climann.workflow.target_cells import predicted_cells as target_cells
 from climann.workflow.unscored_anomalies import undefined_anomaly_text
@@ -1271,7 +1271,7 @@ def _evaluate_claimed(
         raise ClimannError(f"an ensemble run ({run.network.size} members) is evaluated in memory: run without "
                            "--workers/--scheduler")
     changed = [] if other else warn_changed_inputs(run_dir, config)
-    dataset, cells, own_years = None, None, None
+    dataset, cells, own_years, persistence_step = None, None, None, None
     if other:  # opened once, here: data unlike the training data are refused before any sample is read
         dataset = with_run_weights_of(run_dir, with_training_step(run, open_selected(
             config, units=run.input_units(), cell_methods=run.input_cell_methods(), grid=cell_order_grid(run),
@@ -1287,13 +1287,15 @@ def _evaluate_claimed(
         check_like_training(run, layout, scoring=True)
         check_predictions_encodable(layout, _written_baselines(config, other=True))  # as train and predict do
         own_years = scored_own_years(run_dir, run, layout.time.values[layout.steps_before_range:])
+        if "persistence" in config.evaluation.baselines:  # the previous step of these data, not the run's
+            persistence_step = persistence_step_text(run, layout)
         if config.data.mode == "pointwise":  # a field-mode run needs its whole training grid
             cells = climatology_cells(run, layout)
             target_climatology = saved_target_climatology(run, cells)
     if compute is not None and uses_cluster(compute):
         return _evaluate_chunked(run, config, compute, Path(out) if out else Path(run_dir), other=other,
                                  history=f"climann evaluate {run_dir}", changed=changed, dataset=dataset, cells=cells,
-                                 own_years=own_years)
+                                 own_years=own_years, persistence_step=persistence_step)
     if not other and config.data.mode == "pointwise":  # opened once, for the source and the samples
         dataset = open_selected(config)
         source, streamed = sample_source(config, dataset)
@@ -1332,6 +1334,7 @@ def _evaluate_claimed(
         metrics = _other_data_metrics(
             scored,
             files, None if extrapolation is None else extrapolation.summary(), dataset, own_years,
+            persistence_step=persistence_step,
         )
         add_unscored_anomaly_notes(metrics, data)  # as the run's own blocks are noted
         if extrapolation is not None:
@@ -1505,7 +1508,7 @@ def _write_scores(destination: Path, data, metrics: dict, truth, predictions: di
 def _evaluate_chunked(
     run: TrainedRun, config: RunConfig, compute: ComputeConfig | None, destination: Path, *, other: bool,
     history: str, source=None, changed: list[dict] | None = None, dataset: xr.Dataset | None = None,
-    cells: TrainingCells | None = None, own_years: dict | None = None,
+    cells: TrainingCells | None = None, own_years: dict | None = None, persistence_step: str | None = None,
 ) -> dict:
     """:func:`evaluate_run` chunk by chunk (:func:`climann.workflow.compute.run.evaluate_distributed`):
     on the dask cluster of ``compute``, or (``compute`` None) in this process, for a run whose
@@ -1515,7 +1518,9 @@ def _evaluate_chunked(
     checked like the training data (:func:`~climann.workflow.new_data.check_like_training`), on
     the training grid's ``cells`` when a part of it (:func:`climatology_cells`), ``own_years``
     the run's training and validation dates they hold
-    (:func:`~climann.workflow.scored_years.scored_own_years`)."""
+    (:func:`~climann.workflow.scored_years.scored_own_years`), ``persistence_step`` what their
+    persistence is when their step is not the run's
+    (:func:`~climann.workflow.new_data.persistence_step_text`)."""
     from climann.workflow.compute.chunks import evaluation_blocks
     from climann.workflow.compute.cluster import cluster_client
     from climann.workflow.compute.run import evaluate_distributed
@@ -1552,7 +1557,7 @@ def _evaluate_chunked(
                 warn_extrapolation(run, Extrapolation(**metrics["extrapolation"]))
             if other:
                 metrics = _other_data_metrics(metrics, config.data.paths, metrics.get("extrapolation"), dataset,
-                                              own_years)
+                                              own_years, persistence_step=persistence_step)
             metrics = with_changed_inputs(metrics, changed or [])
             if not other:  # the linear baseline on the run's test block, as train says
                 warn_about_identity(metrics, config.data)
@@ -1564,18 +1569,20 @@ def _evaluate_chunked(
 
 
 def _other_data_metrics(metrics: dict, files, extrapolation: dict | None, dataset: xr.Dataset,
-                        own_years: dict | None = None) -> dict:
+                        own_years: dict | None = None, *, persistence_step: str | None = None) -> dict:
     """``metrics.json`` of ``climann evaluate --data``: a run's metrics with the files scored
     (``data``, after ``area_weighted``), their ensemble ``members`` when they have a member
     axis (:func:`climann.data.members.member_values` of the ``dataset``, e.g.
     ``{"realization": [2]}``), when they hold the run's training or validation dates
     ``own_years_scored`` (:func:`~climann.workflow.scored_years.scored_own_years`, warned of
-    here) and, when checked, the ``extrapolation``."""
+    here), ``persistence_step_note`` when their persistence is over another step than the
+    run's (``persistence_step``, break40b B6) and, when checked, the ``extrapolation``."""
     members = member_values(dataset)
     warn_scored_own_years(own_years)  # once scored: after any refusal
     metrics = {key: value for key, value in metrics.items() if key != "extrapolation"}
     first = ("target", "units", "mode", "area_weighted")
     return {**{key: metrics[key] for key in first}, "data": list(files), **({"members": members} if members else {}),
             **({"own_years_scored": own_years} if own_years else {}),
+            **({"persistence_step_note": persistence_step} if persistence_step else {}),
             **{key: value for key, value in metrics.items() if key not in first},
             **({"extrapolation": extrapolation} if extrapolation is not None else {})}

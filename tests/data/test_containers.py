@@ -315,3 +315,40 @@ def test_the_end_of_file_address_of_older_superblocks(superblock, end):
     from climann.data.containers import HDF5_SIGNATURE, _hdf5_end_of_file
 
     assert _hdf5_end_of_file(HDF5_SIGNATURE + superblock + b"\x00" * 16) == end
+
+
+def _data_beside_geolocation(path):
+    """Data in one group, their 2-D latitude and longitude in another (OBPG's navigation_data layout)."""
+    with netCDF4.Dataset(path, "w") as nc:
+        data, geolocation = nc.createGroup("data"), nc.createGroup("geolocation")
+        for name, size in (("time", 4), ("y", 2), ("x", 3)):
+            nc.createDimension(name, size)
+        time = data.createVariable("time", "f8", ("time",))
+        time.units, time.calendar, time[:] = "days since 1990-01-01", "noleap", [15.0, 45.0, 74.0, 105.0]
+        data.createVariable("tas", "f4", ("time", "y", "x"))[:] = 280.0 + np.arange(24.0).reshape(4, 2, 3)
+        data["tas"].units = "K"
+        for name, standard_name, units in (("lat", "latitude", "degrees_north"), ("lon", "longitude", "degrees_east")):
+            variable = geolocation.createVariable(name, "f8", ("y", "x"))
+            variable.standard_name, variable.units = standard_name, units
+        geolocation["lat"][:] = [[10.0, 10.5, 11.0], [20.0, 20.5, 21.0]]
+        geolocation["lon"][:] = [[0.0, 10.0, 20.0], [1.0, 11.0, 21.0]]
+    return path
+
+
+def test_a_group_whose_coordinates_are_in_another_group_is_copied_with_them(tmp_path, monkeypatch):
+    """break40b B4: the advice copied the data group alone, "which keeps the root's coordinates": the
+    root had none, the latitude was in navigation_data, and the copy had "no latitude coordinate"."""
+    monkeypatch.chdir(tmp_path)
+    path = _data_beside_geolocation(tmp_path / "split.nc")
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([path])
+    said = str(refused.value)
+    assert said.startswith(
+        "split.nc holds its variables in the NetCDF-4 groups 'data', 'geolocation', not in the root group that "
+        "climann reads; its latitude and longitude are in 'geolocation': copy the groups together into a plain file, "
+        "e.g. `ncks -G : -g data,geolocation split.nc split_data.nc` (or xarray: `python -c ")
+    command = shlex.split(re.search(r"or xarray: `(python -c [^`]+)`", said).group(1))
+    run_python(*command[1:], check=True, cwd=tmp_path)
+    copy = open_dataset([tmp_path / "split_data.nc"])
+    np.testing.assert_array_equal(copy["tas"].values, 280.0 + np.arange(24.0).reshape(4, 2, 3))
+    np.testing.assert_array_equal(copy["lat"].values, [[10.0, 10.5, 11.0], [20.0, 20.5, 21.0]])

@@ -1348,3 +1348,45 @@ def test_a_run_lagged_in_pentads_predicts_pentads_and_refuses_daily_data(pentad_
         "daily.nc holds daily values; give pentads of the same calendar, from at least 2 pentads before the first "
         "step to predict")
     assert not (tmp_path / "d.nc").exists()
+
+
+
+def _hours_apart(first_day, n_steps, hours):
+    return [cftime.DatetimeNoLeap(2000, 1, 1) + datetime.timedelta(days=first_day, hours=hours * k)
+            for k in range(n_steps)]
+
+
+@pytest.fixture(scope="module")
+def three_hourly_run(tmp_path_factory):
+    """A run without lags trained on 3-hourly values (60 days), as CMIP6's E3hrPt."""
+    folder = tmp_path_factory.mktemp("three_hourly")
+    _write(folder / "monthly.nc", _hours_apart(0, 8 * 60, 3), seed=1)  # named as _train reads it
+    return _train(folder, "e3hr")
+
+
+def test_persistence_of_data_further_apart_than_the_runs_steps_is_said_to_be_their_previous_step(
+        three_hourly_run, tmp_path, caplog):
+    """break40b B6: a 3-hourly run scored on 6-hourly data was warned its values "are taken as 3-hourly",
+    while its persistence row was the 6-hour one (MSE 22.36 K² against the run's own 3-hour 19.54). The
+    persistence scored is the previous step of the data given (numpy, area-weighted), and the warning, the
+    table's notes and report.md say so."""
+    from climann.evaluation.report import metrics_table_notes
+
+    six_hourly = _write(tmp_path / "six.nc", _hours_apart(90, 40, 6), seed=5)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        metrics = evaluate_run(three_hourly_run, [str(six_hourly)], tmp_path / "scores")
+    said = ("persistence is the previous step of the data given, 6 hours before; the run's own (3 hours before, "
+            "its 3-hourly step) needs 3-hourly data")
+    warnings = [record.getMessage() for record in caplog.records if "apart" in record.getMessage()]
+    assert len(warnings) == 1 and warnings[0].endswith("or retrain the run on 6-hourly data; " + said), warnings
+    assert metrics["persistence_step_note"] == said
+    assert said in metrics_table_notes(metrics, width=200)
+    assert f"- {said}" in (tmp_path / "scores" / "report.md").read_text().splitlines()
+    with xr.open_dataset(six_hourly) as data:
+        tas = data["tas"].values.astype(np.float64)
+    # cells 30° by 60°, centred on LAT: areas ∝ sin(north edge) − sin(south edge)
+    weights = np.broadcast_to((np.sin(np.radians(LAT + 15)) - np.sin(np.radians(LAT - 15)))[:, None], tas.shape[1:])
+    squared = (tas[1:] - tas[:-1]) ** 2  # each value forecast by the one 6 hours before
+    expected = (squared * weights).sum() / (weights.sum() * squared.shape[0])
+    assert metrics["splits"]["all"]["persistence"]["mse"] == pytest.approx(expected, rel=1e-5)
+

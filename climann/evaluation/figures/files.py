@@ -4,14 +4,18 @@
 One figure: truth, prediction and error (prediction − truth) when the file holds the truth,
 the prediction alone otherwise; of one time (``--time``) or of the mean over the file. A time
 is a year (``2019``), a month (``2019-07``) or a day (``2019-07-16``) in the file's calendar:
-the steps in that year, month or day are drawn (their mean when there are several); a day
-without a step is drawn from the nearest step, if it lies within the file's period.
+the steps in that year, month or day are drawn (their mean when there are several: on hourly
+data, a day is the mean of its 24 steps); a day without a step is drawn from the nearest step,
+if it lies within the file's period. On sub-daily data, an hour of a day (``2023-07-01T13``,
+``2023-07-01T13:30``) draws its step, or the nearest (said in the title).
 """
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import cftime
@@ -100,12 +104,14 @@ def time_steps(
     times: np.ndarray, text: str, *, where: str, bounds: np.ndarray | None = None
 ) -> tuple[np.ndarray, str, bool]:
     """The steps of ``times`` that ``text`` (YYYY, YYYY-MM or YYYY-MM-DD, a negative year with its
-    sign: :func:`~climann.data.time_axis.date_parts`) names, and its label.
+    sign: :func:`~climann.data.time_axis.date_parts`; or YYYY-MM-DDTHH[:MM]) names, and its label.
 
-    A year or a month: every step in it. A day: its steps; else the step whose time cell
+    A year or a month: every step in it. A day: its steps (all 24 of hourly data); else the step whose time cell
     (CF bounds, lower bound included) holds the day's start, when the file has bounds (on
     monthly data, 2019-07-01 is in July's step, dated 2019-07-16); else the nearest step when
-    the day lies within the file's period (extended by half a step at either end).
+    the day lies within the file's period (extended by half a step at either end). An hour
+    of a day (break40b B8): its step; else, as for a day, the step of the cell holding it or
+    the nearest.
 
     Parameters
     ----------
@@ -121,10 +127,11 @@ def time_steps(
     -------
     steps : ndarray of int
     label : str
-        ``2019``, ``2019-07``, or the day drawn (``2019-07-16``); years as
+        ``2019``, ``2019-07``, the day drawn (``2019-07-16``), or the hour drawn
+        (``2023-07-01T13``, ``2023-07-01T1330``); years as
         :func:`~climann.data.time_axis.year_text` writes them (``-0009-07``).
     nearest : bool
-        Whether the day had no step of its own: the step of the cell holding it, or the nearest.
+        Whether the day or hour had no step of its own: the step of the cell holding it, or the nearest.
 
     Raises
     ------
@@ -132,9 +139,11 @@ def time_steps(
         A malformed time, a day that is not in the calendar, or a time outside the file
         (naming the file's first and last dates).
     """
-    parts = date_parts(text)
-    if parts is None:
-        raise ClimannError(f"--time '{text}' is not a date: give {DATE_FORMS}")
+    hour = _HOUR.match(text.strip())
+    parts = date_parts(hour.group("date") if hour else text)
+    if parts is None or (hour is not None and len(parts) < 3):
+        raise ClimannError(f"--time '{text}' is not a date: give {DATE_FORMS}, or an hour of a day, "
+                           "YYYY-MM-DDTHH or YYYY-MM-DDTHH:MM")
     year, month, day = (*parts, None, None)[:3]
     if month is not None and not 1 <= month <= 12:
         raise ClimannError(f"--time {text} is not a month: months are 01 to 12 (e.g. {year_text(year)}-12)")
@@ -151,19 +160,48 @@ def time_steps(
         date = cftime.datetime(year, month, day, calendar=times[0].calendar)
     except ValueError:
         raise ClimannError(f"--time {text} is not a day of the file's calendar ({times[0].calendar})") from None
+    if hour is not None:
+        return _hour_step(times, date, hour, text, bounds=bounds, absent=absent)
     same_day = np.flatnonzero([(t.year, t.month, t.day) == (year, month, day) for t in times])
     if same_day.size:
         return same_day, date_text(date, precision="day"), False
+    step = _step_at(times, date, bounds=bounds, absent=absent)
+    return np.array([step]), date_text(times[step], precision="day"), True
+
+
+#: A day and an hour (``2023-07-01T13``, ``2023-07-01T13:30``, or with a space for the T).
+_HOUR = re.compile(r"^(?P<date>.+?\d)[T ](?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?$")
+
+
+def _hour_step(times: np.ndarray, day: object, hour: re.Match, text: str, *, bounds: np.ndarray | None,
+               absent: str) -> tuple[np.ndarray, str, bool]:
+    """The step at ``day`` and ``hour`` (the match of :data:`_HOUR`), else the step of the
+    time cell holding it or the nearest (:func:`_step_at`); labelled ``2023-07-01T13`` (a name
+    for a file: no colon), ``2023-07-01T1330`` with minutes, after the step drawn."""
+    hours, minutes = int(hour.group("hour")), int(hour.group("minute") or 0)
+    if hours > 23 or minutes > 59:
+        raise ClimannError(f"--time {text} is not an hour of the day: hours are 00 to 23, minutes 00 to 59")
+    date = day + timedelta(hours=hours, minutes=minutes)
+    same = np.flatnonzero([t == date for t in times])
+    step, nearest = (int(same[0]), False) if same.size else (_step_at(times, date, bounds=bounds, absent=absent), True)
+    drawn = times[step]
+    label = f"{date_text(drawn, precision='day')}T{drawn.hour:02d}" + (f"{drawn.minute:02d}" if drawn.minute else "")
+    return np.array([step]), label, nearest
+
+
+def _step_at(times: np.ndarray, date: object, *, bounds: np.ndarray | None, absent: str) -> int:
+    """The step whose time cell (CF bounds, lower bound included) holds ``date``, else the
+    nearest step when ``date`` lies within the file's period (extended by half a step at
+    either end); refused with ``absent`` otherwise."""
     if bounds is not None:
         holding = np.flatnonzero([low <= date < high for low, high in bounds])
         if holding.size:
-            return holding[:1], date_text(times[holding[0]], precision="day"), True
+            return int(holding[0])
     seconds = np.array([(t - date).total_seconds() for t in times])
     half_step = np.median(np.abs(np.diff(seconds))) / 2 if len(times) > 1 else 0.0
     if seconds[0] - half_step > 0 or seconds[-1] + half_step < 0:
         raise ClimannError(absent)
-    nearest = int(np.argmin(np.abs(seconds)))
-    return np.array([nearest]), date_text(times[nearest], precision="day"), True
+    return int(np.argmin(np.abs(seconds)))
 
 
 def _time_bounds(dataset: xr.Dataset, time_name: str) -> np.ndarray | None:
@@ -210,7 +248,9 @@ def prediction_file_maps(dataset: xr.Dataset, *, time: str | None = None, where:
         when = f"mean over {_period([times[k].year for k in steps])} ({steps.size} steps) from {where}"
     else:
         steps, label, nearest = time_steps(times, time, where=where, bounds=_time_bounds(dataset, layout.time.name))
-        shown = f"{label} (the step nearest to {time})" if nearest else label
+        # an hour's step shown as climann's messages show a time (2023-07-01 13:00), not as its file's label
+        shown = date_text(times[steps[0]], precision="minute") if _HOUR.match(time.strip()) else label
+        shown = f"{shown} (the step nearest to {time})" if nearest else shown
         when = f"on {shown}" if steps.size == 1 else f"in {shown} (mean of {steps.size} steps)"
         when += f" from {where}"
     fields = {"prediction": dataset[f"{target}_pred"]}

@@ -1,5 +1,7 @@
 """``climann plot FILE.nc``: maps of a prediction file (climann/evaluation/figures/files.py)."""
 
+from datetime import timedelta
+
 import matplotlib.image
 import numpy as np
 import pytest
@@ -301,3 +303,77 @@ def test_the_mean_of_an_evaluate_file_leaves_out_the_unused_step_read_before_its
         maps = prediction_file_maps(opened, where="evaluated.nc")
     assert list(maps.steps) == list(range(1, 36))
     assert maps.when == "mean over 1980–1982 (35 steps) from evaluated.nc"
+
+
+def _hours(n_days=3):
+    import cftime
+
+    return np.array([cftime.DatetimeNoLeap(1981, 7, 1 + h // 24, h % 24) for h in range(24 * n_days)])
+
+
+@pytest.mark.parametrize(
+    ("text", "steps", "label", "nearest"),
+    [
+        pytest.param("1981-07-02T13", [37], "1981-07-02T13", False, id="an-hour"),
+        pytest.param("1981-07-02T13:00", [37], "1981-07-02T13", False, id="an-hour-and-minutes"),
+        pytest.param("1981-07-02 13", [37], "1981-07-02T13", False, id="a-space-for-the-T"),
+        pytest.param("1981-7-2T3", [27], "1981-07-02T03", False, id="without-zeros"),
+        pytest.param("1981-07-02T13:20", [37], "1981-07-02T13", True, id="nearest-hour"),
+        pytest.param("1981-07-02T13:40", [38], "1981-07-02T14", True, id="nearest-next-hour"),
+    ],
+)
+def test_an_hour_of_a_day_picks_its_step_of_hourly_data(text, steps, label, nearest):
+    """break40b B8: ``--time 2023-07-01T13`` was "not a date"; steps counted by hand (hour h of
+    July 2 is step 24 + h)."""
+    assert time_steps(_hours(), text, where="f.nc") == (pytest.approx(steps), label, nearest)
+
+
+def test_an_hour_between_steps_of_six_hourly_data_picks_the_step_whose_cell_holds_it():
+    import cftime
+
+    times = np.array([cftime.DatetimeNoLeap(1981, 7, 1, 6 * k) for k in range(4)])
+    bounds = np.array([[time, time + timedelta(hours=6)] for time in times])
+    assert time_steps(times, "1981-07-01T11", where="f.nc", bounds=bounds) == ([1], "1981-07-01T06", True)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param("1981-07-02T24", "--time 1981-07-02T24 is not an hour of the day: hours are 00 to 23", id="hour-24"),
+        pytest.param("1981-07-02T13:60", "is not an hour of the day", id="minute-60"),
+        pytest.param("1981-07T13", "is not a date: give YYYY, YYYY-MM or YYYY-MM-DD (a negative year with its minus "
+                     "sign, as climann prints it: -0009-01-01), or an hour of a day, YYYY-MM-DDTHH or "
+                     "YYYY-MM-DDTHH:MM", id="month-and-hour"),
+        pytest.param("1981-08-01T12", "f.nc has no time step in 1981-08-01T12; its times: 1981-07-01 … 1981-07-03",
+                     id="after-the-file"),
+    ],
+)
+def test_bad_hours_are_refused(text, message):
+    with pytest.raises(ClimannError) as refused:
+        time_steps(_hours(), text, where="f.nc")
+    assert message in str(refused.value)
+
+
+def test_an_hour_of_an_hourly_prediction_file_is_mapped_from_its_step(predicted, tmp_path):
+    """break40b B8: the map of one hour draws the file's values at that hour, said in the title and the name."""
+    import cftime
+
+    with xr.open_dataset(predicted["truth"], decode_times=TIME) as monthly:
+        hourly = monthly.drop_vars([name for name in ("time_bnds", "time_bounds") if name in monthly]).load()
+    hourly["time"] = ("time", [cftime.DatetimeNoLeap(1980, 1, 1) + timedelta(hours=k)
+                               for k in range(hourly.sizes["time"])], {"axis": "T", "standard_name": "time"})
+    hourly["time"].attrs.pop("bounds", None)
+    hourly["time"].encoding = {"units": "hours since 1980-01-01", "calendar": "noleap"}
+    hourly.to_netcdf(tmp_path / "hourly.nc")
+    prediction, _ = _file_values(tmp_path / "hourly.nc", "tas_pred")
+    with open_prediction_file(tmp_path / "hourly.nc") as dataset:
+        maps = prediction_file_maps(dataset, time="1980-01-01T13", where="hourly.nc")
+        day = prediction_file_maps(dataset, time="1980-01-01", where="hourly.nc")
+    np.testing.assert_array_equal(maps.prediction, prediction[13])
+    assert maps.when == "on 1980-01-01 13:00 from hourly.nc"
+    assert day.when == "in 1980-01-01 (mean of 24 steps) from hourly.nc"
+    np.testing.assert_allclose(day.prediction, np.nanmean(prediction[:24], axis=0), rtol=1e-6)
+    result = runner.invoke(app, ["plot", str(tmp_path / "hourly.nc"), "--time", "1980-01-01T13", "--out",
+                                 str(tmp_path / "maps"), "--dpi", "40"])
+    assert result.exit_code == 0, result.output
+    assert_readable_png(tmp_path / "maps" / "hourly_map_1980-01-01T13.png")
