@@ -330,9 +330,12 @@ def _top_codes(variable: xr.DataArray, found: Sequence[FillLike]) -> list[FillLi
     beside their data's values (MOD15's LAI 0-100 packed by 0.1, its land-cover codes 248-254:
     LAI 25.4 m2/m2 when no valid_range masks them, break38b B3; MOD17's GPP packed by 1e-4, its
     codes 32761-32766: 3.2761-3.2766 kgC/m2/8day, break40c C1; the same codes in a copy left
-    unpacked)."""
+    unpacked). Not those of an unpacked variable that declares its codes (CF ``flag_values`` or
+    ``flag_masks``: a class variable, MCD12Q1's land cover, whose top classes are classes;
+    :mod:`climann.data.flags` reads declared flags)."""
     kind, encoding = read_type(variable), variable.encoding
-    if kind.kind not in "iu":
+    packed = "scale_factor" in encoding or "add_offset" in encoding
+    if kind.kind not in "iu" or (not packed and ("flag_values" in variable.attrs or "flag_masks" in variable.attrs)):
         return []
     name = {**NETCDF_TYPE_NAMES, **_BYTE_TYPE_NAMES}.get(kind.str[1:], str(kind))
     top, codes = int(np.iinfo(kind).max), []
@@ -777,14 +780,14 @@ def _codes_warning(name: str, variable: xr.DataArray, where: str, file: str | Pa
     per_step = total // max(len(times), 1)
     each = f"{per_step} at each" if per_step * len(times) == total else f"some {per_step} at each"
     stored_as = _stored_as(variable, value)
-    packed_values = "the packed values " if "scale_factor" in stored_as.encoding or "add_offset" in stored_as.encoding \
-        else ""
+    is_packed = "scale_factor" in stored_as.encoding or "add_offset" in stored_as.encoding
+    values = f"the packed values {packed}, " if is_packed else ""  # unpacked, the values held are the codes
     top = int(np.iinfo(read_type(stored_as)).max)
     stored = [code.stored for code, _ in codes if code.stored is not None]
     files = command_files(variable, times, file)
     marking = _marking_attribute(name_in_command(name, variable, times, file), _stored_as(variable, value), stored)
-    return (f"'{name}' in {files_text(holding) if holding else where} holds {held}{units} ({packed_values}"
-            f"{packed}, at the top of {value.code_of}'s range, whose highest is {top}) at {total} "
+    return (f"'{name}' in {files_text(holding) if holding else where} holds {held}{units} ({values}"
+            f"at the top of {value.code_of}'s range, whose highest is {top}) at {total} "
             f"of the {count.size} values checked, {each} of its {len(times)} time steps: class codes written at "
             f"the same cells every step (as MODIS's land-cover codes: 248-254 beside LAI and FPAR, 32761-32766 "
             f"beside GPP and ET), which "
