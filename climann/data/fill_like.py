@@ -143,10 +143,13 @@ NETCDF_TYPE_NAMES = {"i2": "short", "u2": "ushort", "i4": "int", "u4": "uint", "
 INTEGER_EXTREMES = {code: ((("lowest", int(np.iinfo(code).min)),) if code[0] == "i" else ())
                     + (("highest", int(np.iinfo(code).max)),) for code in NETCDF_TYPE_NAMES}
 
-#: How many values at the top of a packed integer type's range are looked for as class codes
+#: How many values at the top of an integer type's range are looked for as class codes
 #: (:func:`fill_like_values`): MODIS's land-cover codes of LAI/FPAR, 248-254 below the fill 255
-#: ("not vegetated": water 254, barren 253, urban 250 …; MOD15 user guide, table 5), and their
-#: kin at the top of other types (``short``'s 32760-32767).
+#: ("not vegetated": water 254, barren 253, urban 250 …; MOD15 user guide, table 5), those of
+#: GPP, PsnNet and ET, 32761-32766 below the fill 32767 of ``short`` (water 32766, barren 32765,
+#: permanent ice/snow 32764, urban 32763, wetland 32762, unclassified 32761; MOD17 and MOD16
+#: user guides), 65529-65534 below 65535 of ``ushort`` (MOD17A3's yearly GPP and NPP), VIIRS's
+#: VNP15 and VNP17 alike, and their kin at the top of the other types (``byte``'s 120-127).
 TOP_CODES = 8
 
 #: The netCDF names of the byte types, whose top values are looked for as codes too.
@@ -183,9 +186,9 @@ class FillLike:
         The files of a series stored otherwise than the rest whose stored type and packing it is
         of, looked for in their steps only (:mod:`climann.data.file_encodings`); None: every file.
     code_of : str or None
-        ``"ubyte"`` for one of the :data:`TOP_CODES` values at the top of a packed integer
-        type's range, a class code when the same number of values holds it at every time step
-        (:func:`planned_fill_like_counts`); None otherwise.
+        ``"ubyte"`` for one of the :data:`TOP_CODES` values at the top of an integer type's
+        range, a class code when held at the same cells every time step
+        (:func:`_at_fixed_cells`, :func:`planned_fill_like_counts`); None otherwise.
     minimum_if_held : int or None
         For the lowest value of a packed type whose own ``_FillValue`` or ``missing_value`` is
         another code (:func:`_marks_own_fill`): the packed code one below the type's highest
@@ -232,7 +235,7 @@ def fill_like_values(variable: xr.DataArray, *, codes: bool = False) -> list[Fil
     variable : xarray.DataArray
         As opened: decoded values, the file's packing and stored type in ``encoding``.
     codes : bool
-        Also the :data:`TOP_CODES` values at the top of a packed integer type's range
+        Also the :data:`TOP_CODES` values at the top of an integer type's range
         (:func:`_top_codes`), which only the count by time step tells from data
         (:func:`planned_fill_like_counts`).
 
@@ -322,12 +325,17 @@ def _marks_own_fill(variable: xr.DataArray, kind: np.dtype) -> bool:
 
 
 def _top_codes(variable: xr.DataArray, found: Sequence[FillLike]) -> list[FillLike]:
-    """The :data:`TOP_CODES` highest values of a packed integer variable's stored type (bytes
-    too), unpacked, that ``found`` does not hold already: where products write class codes
+    """The :data:`TOP_CODES` highest values of an integer variable's stored type (bytes too),
+    unpacked if packed, that ``found`` does not hold already: where products write class codes
     beside their data's values (MOD15's LAI 0-100 packed by 0.1, its land-cover codes 248-254:
-    LAI 25.4 m2/m2 when no valid_range masks them; break38b B3)."""
+    LAI 25.4 m2/m2 when no valid_range masks them, break38b B3; MOD17's GPP packed by 1e-4, its
+    codes 32761-32766: 3.2761-3.2766 kgC/m2/8day, break40c C1; the same codes in a copy left
+    unpacked). Not those of an unpacked variable that declares its codes (CF ``flag_values`` or
+    ``flag_masks``: a class variable, MCD12Q1's land cover, whose top classes are classes;
+    :mod:`climann.data.flags` reads declared flags)."""
     kind, encoding = read_type(variable), variable.encoding
-    if kind.kind not in "iu" or not ("scale_factor" in encoding or "add_offset" in encoding):
+    packed = "scale_factor" in encoding or "add_offset" in encoding
+    if kind.kind not in "iu" or (not packed and ("flag_values" in variable.attrs or "flag_masks" in variable.attrs)):
         return []
     name = {**NETCDF_TYPE_NAMES, **_BYTE_TYPE_NAMES}.get(kind.str[1:], str(kind))
     top, codes = int(np.iinfo(kind).max), []
@@ -338,11 +346,28 @@ def _top_codes(variable: xr.DataArray, found: Sequence[FillLike]) -> list[FillLi
     return codes
 
 
-def _at_fixed_cells(by_step: np.ndarray) -> bool:
-    """Whether a top code's counts by time step (those of its files) are one number at every
-    one of two or more steps: a land-cover class written at the same cells every step, not a
-    quantity that reaches the top of its packing now and then."""
-    return by_step.size >= 2 and bool(by_step[0] > 0) and bool(np.all(by_step == by_step[0]))
+def _at_fixed_cells(by_step: np.ndarray, missing_by_step: np.ndarray) -> bool:
+    """Whether a top code is held at the same cells every time step, as its counts by step say:
+    held at every one of two or more steps (those of its files), and at each step by as many
+    values as at the step that holds it most, less at most that step's missing values (a fill
+    written over some of the class's cells at that step: break40c C1, MOD17's 32767 over its
+    land-cover codes 32761-32766). A land-cover class, not a quantity that reaches the top of
+    its type now and then (at a few cells of a few steps, in numbers that vary).
+
+    Parameters
+    ----------
+    by_step : numpy.ndarray
+        Shape (n_steps,): how many values are the code at each step.
+    missing_by_step : numpy.ndarray
+        Shape (n_steps,): how many values are missing (NaN) at each step.
+
+    Returns
+    -------
+    bool
+    """
+    if by_step.size < 2 or not bool(np.all(by_step > 0)):
+        return False
+    return bool(np.all(by_step.max() - by_step <= missing_by_step))
 
 
 def checked_steps(variable: xr.DataArray) -> xr.DataArray:
@@ -498,6 +523,20 @@ def _counts_in_block(block: np.ndarray, time_axis: int | None, tables: Sequence[
     return counts
 
 
+def _counts_and_missing_in_block(block: np.ndarray, time_axis: int | None,
+                                 tables: Sequence[Sequence[np.generic]]) -> np.ndarray:
+    """:func:`_counts_in_block`, and below them one row more: the missing (NaN) values of each
+    step, shape (n_tables + 1, n_steps), for the test of class codes (:func:`_at_fixed_cells`)."""
+    block = np.asarray(block)
+    counts = _counts_in_block(block, time_axis, tables)
+    missing = np.isnan(block)
+    if time_axis is None:
+        by_step = np.array([missing.sum()], dtype=np.int64)
+    else:
+        by_step = missing.sum(axis=tuple(axis for axis in range(block.ndim) if axis != time_axis), dtype=np.int64)
+    return np.vstack([counts, by_step[None, :]])
+
+
 @dataclass(frozen=True)
 class FillLikeCount:
     """How many values of a variable are one fill-like value, out of how many read, and where.
@@ -550,12 +589,13 @@ def planned_fill_like_counts(
         tables = [list(value.decoded) for value in values]
         chosen.append((name, values, time))
         arrays.append((variable.data, None if time is None else variable.dims.index(time),
-                       functools.partial(_counts_in_block, tables=tables), len(tables)))
+                       functools.partial(_counts_and_missing_in_block, tables=tables), len(tables) + 1))
     reads = planned_counts_by_step(arrays, shared=[name in shared for name, _, _ in chosen])
 
     def finish(parts: Sequence[np.ndarray]) -> dict[str, dict[FillLike, FillLikeCount]]:
         found: dict[str, dict[FillLike, FillLikeCount]] = {}
         for (name, values, time), counted in zip(chosen, reads.finish(parts), strict=True):
+            counted, missing = counted[:-1], counted[-1]
             times = dataset[name][time].values if time is not None else np.array([])
             stamps = as_file_stamps(dataset[name], times)  # how each file's record names the steps
             tops = {(value.files, value.shown) for value, by_step in zip(values, counted, strict=True)
@@ -567,8 +607,8 @@ def planned_fill_like_counts(
                     continue  # ECMWF's packing: the data's minimum (break39a F5)
                 size = int(dataset[name].size)
                 if value.code_of is not None and (time is None or not _at_fixed_cells(
-                        by_step[_in_files(dataset[name], value, stamps)])):
-                    continue  # a top value of the packing, not a code written at the same cells each step
+                        by_step[own := _in_files(dataset[name], value, stamps)], missing[own])):
+                    continue  # a top value of its type, not a code written at the same cells each step
                 if time is not None:  # another file's values are data: its steps are not counted
                     own = _in_files(dataset[name], value, stamps)
                     by_step = by_step * own
@@ -723,11 +763,12 @@ def _sentence(name: str, variable: xr.DataArray, where: str, value: FillLike, fo
 
 def _codes_warning(name: str, variable: xr.DataArray, where: str, file: str | Path | None,
                    codes: Sequence[tuple[FillLike, FillLikeCount]]) -> str:
-    """The warning of a variable that holds values at the top of its packed type's range at the
-    same number of cells each step (:func:`_top_codes`, :func:`_at_fixed_cells`), with the
-    ``ncatted`` that marks them all missing (one ``missing_value`` of every code, beside the
+    """The warning of a variable that holds values at the top of its stored type's range at the
+    same cells each step (:func:`_top_codes`, :func:`_at_fixed_cells`), with the ``ncatted``
+    that marks them all missing (one ``missing_value`` of every code, beside the
     ``_FillValue``): MOD15's LAI without its valid_range read its land-cover codes 250, 253 and
-    254 as LAI 25.0, 25.3 and 25.4 m2/m2 at the same cells every step (break38b B3)."""
+    254 as LAI 25.0, 25.3 and 25.4 m2/m2 at the same cells every step (break38b B3), MOD17's GPP
+    its codes 32761-32766 as 3.2761-3.2766 kgC/m2/8day (break40c C1)."""
     codes = sorted(codes, key=lambda item: item[0].shown)
     value, count = codes[0]
     times = np.unique(np.concatenate([found.times for _, found in codes]))
@@ -737,14 +778,19 @@ def _codes_warning(name: str, variable: xr.DataArray, where: str, file: str | Pa
     packed = ", ".join(f"{code.shown}" for code, _ in codes)
     total = sum(found.count for _, found in codes)
     per_step = total // max(len(times), 1)
-    top = int(np.iinfo(read_type(_stored_as(variable, value))).max)
+    each = f"{per_step} at each" if per_step * len(times) == total else f"some {per_step} at each"
+    stored_as = _stored_as(variable, value)
+    is_packed = "scale_factor" in stored_as.encoding or "add_offset" in stored_as.encoding
+    values = f"the packed values {packed}, " if is_packed else ""  # unpacked, the values held are the codes
+    top = int(np.iinfo(read_type(stored_as)).max)
     stored = [code.stored for code, _ in codes if code.stored is not None]
     files = command_files(variable, times, file)
     marking = _marking_attribute(name_in_command(name, variable, times, file), _stored_as(variable, value), stored)
-    return (f"'{name}' in {files_text(holding) if holding else where} holds {held}{units} (the packed values "
-            f"{packed}, at the top of {value.code_of}'s range, whose highest is {top}) at {total} "
-            f"of the {count.size} values checked, {per_step} at each of its {len(times)} time steps: class codes "
-            f"written at the same cells every step (as MODIS's land-cover codes 248-254 beside LAI and FPAR), which "
+    return (f"'{name}' in {files_text(holding) if holding else where} holds {held}{units} ({values}"
+            f"at the top of {value.code_of}'s range, whose highest is {top}) at {total} "
+            f"of the {count.size} values checked, {each} of its {len(times)} time steps: class codes written at "
+            f"the same cells every step (as MODIS's land-cover codes: 248-254 beside LAI and FPAR, 32761-32766 "
+            f"beside GPP and ET), which "
             f"no valid_range, _FillValue or missing_value marks, so they are used as data; if they are codes, mark "
             f"them missing: {attribute_command([marking], files)}{in_place_note(files)}")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import shlex
+import subprocess
 
 import cftime
 import netCDF4
@@ -349,6 +350,97 @@ def test_top_values_that_move_from_step_to_step_are_not_taken_for_codes(tmp_path
     _mod15_like(tmp_path / "lai.nc", codes_move=True)
     said = _warnings(caplog, open_dataset([tmp_path / "lai.nc"]), ["Lai_500m"], where="lai.nc", file=None)
     assert len(said) == 1 and "holds 25, 25.3 m^2/m^2 (the packed values 250, 253," in said[0] and "25.4" not in said[0]
+
+
+def _mod17_like(path, *, dtype: str, packed: bool, codes: tuple[int, int, int], moving: bool = False):
+    """MOD17A2H-like GPP (break40c C1): ``dtype`` (short, or ushort as MOD17A3), scale 1e-4 when ``packed``,
+    _FillValue the type's highest, no valid_range; 0-660 as data, 6 steps 8 days apart; the land-cover codes
+    ``codes`` at lon 0 (6 cells), lon 1 (6) and lat 0 (the 6 others) every step, with the fill written over
+    one cell of the first code at step 2 and two of the third at step 4 (the counts by step then differ). With
+    ``moving`` the highest code is held at every step, at 1 to 3 cells that move (more than the fills
+    explain), as a count reaching the top of its type would be (no codes). Returns the raw values."""
+    rng = np.random.default_rng(4)
+    top = np.iinfo(dtype).max
+    raw = rng.integers(0, 661, (6, LAT.size, LON.size)).astype(dtype)
+    raw[:, :, 0], raw[:, :, 1], raw[:, 0, 2:] = codes
+    raw[2, 3, 0] = top
+    raw[4, 0, 5:7] = top
+    if moving:
+        raw[:, :, 0:2], raw[:, 0, 2:] = 300, 400
+        for step, cells in enumerate([1, 3, 1, 2, 3, 1]):
+            raw[step, 1 + step % 4, 2:2 + cells] = codes[-1]
+    with netCDF4.Dataset(path, "w", format="NETCDF4") as handle:
+        for name, size in (("time", 6), ("lat", LAT.size), ("lon", LON.size)):
+            handle.createDimension(name, size)
+        handle.createVariable("time", "f8", ("time",))[:] = np.arange(6) * 8.0
+        handle["time"].units = "days since 2016-01-01"
+        handle.createVariable("lat", "f8", ("lat",))[:] = LAT
+        handle["lat"].units = "degrees_north"
+        handle.createVariable("lon", "f8", ("lon",))[:] = LON
+        handle["lon"].units = "degrees_east"
+        gpp = handle.createVariable("Gpp_500m", dtype, ("time", "lat", "lon"), fill_value=np.array(top, dtype))
+        gpp.set_auto_maskandscale(False)
+        gpp.units = "kg m-2"
+        if packed:
+            gpp.scale_factor, gpp.add_offset = np.float64(1e-4), np.float64(0.0)
+        gpp[:] = raw
+    return raw
+
+
+@pytest.mark.parametrize(
+    ("dtype", "packed", "codes", "letter", "shown"),
+    [
+        pytest.param("i2", True, (32761, 32766, 32765), "s", "3.2761, 3.2765, 3.2766 kg m-2 (the packed values 32761, 32765, 32766, ",
+                     id="short-packed-MOD17A2H"),
+        pytest.param("u2", True, (65529, 65534, 65533), "us", "6.5529, 6.5533, 6.5534 kg m-2 (the packed values 65529, 65533, 65534, ",
+                     id="ushort-packed-MOD17A3"),
+        pytest.param("i2", False, (32761, 32766, 32765), "s", "32761, 32765, 32766 kg m-2 (", id="short-unpacked"),
+    ],
+)
+def test_top_codes_of_any_integer_type_at_fixed_cells_are_warned_though_a_fill_covers_some(
+        tmp_path, caplog, monkeypatch, dtype, packed, codes, letter, shown):
+    """break40c C1: MOD17A2H's GPP (short, scale 1e-4, no valid_range) read its land-cover codes 32761-32766 as
+    GPP 3.2761-3.2766 kgC/m2/8day (24.6 % of the values; test RMSE 1.230 instead of 0.0044) with no warning: the
+    fill written over a few of the codes' cells made their counts differ from step to step, and a copy left
+    unpacked was not looked at. Now named (by hand: 18 cells x 6 steps less the 3 filled = 105 of 288), and the
+    line's ncatted, run, leaves exactly the real GPP: NaN at the codes and fills, raw x scale elsewhere."""
+    monkeypatch.chdir(tmp_path)
+    raw = _mod17_like(tmp_path / "gpp.nc", dtype=dtype, packed=packed, codes=codes)
+    (said,) = _warnings(caplog, open_dataset([tmp_path / "gpp.nc"]), ["Gpp_500m"], where="gpp.nc",
+                        file=tmp_path / "gpp.nc")
+    top = np.iinfo(dtype).max
+    assert said.startswith(f"'Gpp_500m' in gpp.nc holds {shown}at the top of "
+                           f"{'short' if dtype == 'i2' else 'ushort'}'s range, whose highest is {top}) at 105 of the "
+                           "288 values checked, some 17 at each of its 6 time steps: class codes")
+    command = shlex.split(said.split("mark them missing: ", 1)[1].split(" (then", 1)[0])
+    marked = ",".join(map(str, sorted(codes)))
+    assert command[:3] == ["ncatted", "-a", f"missing_value,Gpp_500m,o,{letter},{marked}"]
+    subprocess.run(command, check=True, cwd=tmp_path)
+    read = open_dataset([tmp_path / command[4]])["Gpp_500m"].values
+    missing = np.isin(raw, [*codes, top])
+    np.testing.assert_array_equal(np.isnan(read), missing)
+    np.testing.assert_allclose(read[~missing], raw[~missing] * (1e-4 if packed else 1.0), rtol=1e-6)
+    assert _warnings(caplog, open_dataset([tmp_path / command[4]]), ["Gpp_500m"], where="gpp.nc", file=None) == []
+
+
+def test_a_count_that_reaches_the_top_of_ushort_now_and_then_is_data(tmp_path, caplog):
+    """No false alarm: a ushort count (no scale) at 65533 at 1, 3, 1, 2, 3, 1 cells that move from step to step
+    (held every step, in numbers the 1 and 2 fills of steps 2 and 4 do not explain) is data."""
+    _mod17_like(tmp_path / "count.nc", dtype="u2", packed=False, codes=(65529, 65534, 65533), moving=True)
+    assert _warnings(caplog, open_dataset([tmp_path / "count.nc"]), ["Gpp_500m"], where="count.nc", file=None) == []
+
+
+def test_the_top_classes_of_a_class_variable_that_declares_them_are_classes(tmp_path, caplog):
+    """No false alarm: a yearly ubyte land cover (MCD12Q1-like, no scale) whose flag_values declare 1-17 and 254
+    (unclassified) holds 254 at the same cells every step as the class it is, not an undeclared code."""
+    raw = _mod17_like(tmp_path / "lc.nc", dtype="u1", packed=False, codes=(254, 254, 254))
+    with netCDF4.Dataset(tmp_path / "lc.nc", "a") as handle:
+        handle["Gpp_500m"].set_auto_maskandscale(False)
+        handle["Gpp_500m"][:] = np.where(raw >= 254, raw, raw % 17 + 1)
+        handle["Gpp_500m"].units = "1"
+        handle["Gpp_500m"].flag_values = np.array([*range(1, 18), 254], "u1")
+        handle["Gpp_500m"].flag_meanings = " ".join(f"class_{code}" for code in [*range(1, 18), 254])
+    assert _warnings(caplog, open_dataset([tmp_path / "lc.nc"]), ["Gpp_500m"], where="lc.nc", file=None) == []
 
 
 @pytest.mark.parametrize("value", [pytest.param(32767, id="32767"), pytest.param(-32768, id="-32768")])
