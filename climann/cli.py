@@ -52,11 +52,11 @@ def _say_interrupted(line: str) -> None:
 def reports_errors(command: Command) -> Command:
     """Turn a :class:`ClimannError` into one line on stderr and exit code 2; an
     :class:`Interrupted` (or SIGINT) into one line and 128 + the signal's number; cftime's
-    warnings on years before 1 left out (:func:`climann.data.julian_days.without_cftime_year_warnings`)."""
+    warnings on years before 1 left out (:func:`climann.data.calendar_warnings.without_cftime_year_warnings`)."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from climann.data.julian_days import without_cftime_year_warnings
+        from climann.data.calendar_warnings import without_cftime_year_warnings
 
         try:
             with without_cftime_year_warnings():  # a Julian Day's year -4713: said in climann's words, or fine
