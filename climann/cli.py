@@ -51,12 +51,16 @@ def _say_interrupted(line: str) -> None:
 
 def reports_errors(command: Command) -> Command:
     """Turn a :class:`ClimannError` into one line on stderr and exit code 2; an
-    :class:`Interrupted` (or SIGINT) into one line and 128 + the signal's number."""
+    :class:`Interrupted` (or SIGINT) into one line and 128 + the signal's number; cftime's
+    warnings on years before 1 left out (:func:`climann.data.calendar_warnings.without_cftime_year_warnings`)."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from climann.data.calendar_warnings import without_cftime_year_warnings
+
         try:
-            return command(*args, **kwargs)
+            with without_cftime_year_warnings():  # a Julian Day's year -4713: said in climann's words, or fine
+                return command(*args, **kwargs)
         except ClimannError as error:
             _fail(str(error) + earlier_copy_note(str(error)), 2)  # a fixed copy already beside its original
         except Interrupted as error:

@@ -49,6 +49,8 @@ from climann.data.ecmwf_means import with_stated_month_cells
 from climann.data.empty_files import check_not_empty
 from climann.data.absolute_zero import BELOW_ABSOLUTE_ZERO_KEY
 from climann.data.attribute_names import refuse_hdfeos_packing, with_cf_names
+from climann.data.datenums import counts_from_datenum_origin, datenum_message
+from climann.data.duration_values import with_durations_as_numbers
 from climann.data.hdfeos import HdfEosGrid
 from climann.data.cyclic import DROPPED_KEY
 from climann.data.handles import open_netcdf, open_zarr, shared_manager
@@ -480,6 +482,9 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     # climann.data.attribute_names.
     dataset = with_cf_names(dataset)
     refuse_hdfeos_packing(dataset, path.name)
+    # A duration xarray wrote (xclim's growing_season_length in days) is a number of its units; see
+    # climann.data.duration_values.
+    dataset = with_durations_as_numbers(dataset, path.name)
     # Spherical-harmonic coefficients (GRACE Level-2 clm(time, degree, order)) are no grid, with a
     # position given them or not (break40a A2); see climann.data.spherical_harmonics.
     if (harmonics := harmonic_coefficients_refusal(dataset)) is not None:
@@ -1749,6 +1754,9 @@ def _time_units_message(files: Sequence[Path]) -> str | None:
                 or (counts_growing_seasons(units)
                     and season_count_message(str(name), variable, calendar, path, bounds,
                                              alike=_alike_time_files(files, path, str(name), variable.attrs)))
+                or (counts_from_datenum_origin(units)  # MATLAB's datenum; see climann.data.datenums
+                    and f"time '{name}' in {path.name}: "
+                    + datenum_message(str(name), units, variable.values, bounds, input_and_copy(path)))
                 or unreadable_reference_message(str(name), units, calendar, path))
             if message:
                 return message

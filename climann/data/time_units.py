@@ -24,6 +24,7 @@ import xarray as xr
 from climann.data.absolute_time import ABSOLUTE_UNITS_KEY, DEFAULT_CALENDAR, absolute_time_unit, absolute_times
 from climann.data.before_present import before_present_problem
 from climann.data.decimal_years import decimal_years_problem, whole_years_problem
+from climann.data.julian_days import julian_day_problem
 from climann.data.long_name_dates import long_name_reference_problem
 from climann.data.season_counts import year_dates_statements
 from climann.data.shell import (
@@ -625,7 +626,8 @@ def time_units_problem(time: xr.DataArray, source: str | Path | None = None) -> 
         return (f"it holds text ({shown}), not numbers; CF expects numbers with units = 'days since 1970-01-01' "
                 "(any unit since a reference date) and a calendar")
     decimal_years = (decimal_years_problem(time, source) or before_present_problem(time, source)
-                     or whole_years_problem(time, source) or long_name_reference_problem(time, source))
+                     or whole_years_problem(time, source) or long_name_reference_problem(time, source)
+                     or julian_day_problem(time, source))
     if decimal_years:
         return decimal_years
     units = time.attrs.get("units")

@@ -45,6 +45,7 @@ import cftime
 import numpy as np
 
 from climann.data.cell_methods import time_cell_method
+from climann.data.julian_days import counts_from_julian_day_origin
 from climann.data.shell import attribute_command, input_and_copy, ncatted_attribute
 from climann.data.time_axis import year_text
 from climann.errors import ClimannError
@@ -456,8 +457,8 @@ def early_reference_problem(name: str, values: np.ndarray, units: str, calendar:
         :data:`COMMAND_FILES_PLACEHOLDER` for its command's files.
     refuse : bool
     """
-    if early_reference(units, calendar) is None:
-        return None, False
+    if early_reference(units, calendar) is None or counts_from_julian_day_origin(units, calendar):
+        return None, False  # a Julian Day's origin is a Julian date as CF reads it (climann.data.julian_days)
     reading = written_reading(values, units)
     if reading == "standard":
         return None, False
