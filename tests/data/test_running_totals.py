@@ -567,6 +567,10 @@ def _refusal_of(path, name: str) -> str:
     pytest.param("gdd", {"units": "K d", "long_name": "Growing degree days"}, _degree_days, (1, 1),
                  id="growing-degree-days-K-d"),
     pytest.param("index", {"units": "°C days"}, _degree_days, (1, 1), id="units-alone-degC-days"),
+    # UDUNITS' degree_C in a product, no long_name: read as "cannot read the units" and trained on (rerun40 R1)
+    pytest.param("thermal", {"units": "degree_C days"}, _degree_days, (1, 1), id="units-alone-degree_C-days"),
+    pytest.param("thermal", {"units": "degree_C day"}, _degree_days, (1, 1), id="units-alone-degree_C-day"),
+    pytest.param("thermal", {"units": "degrees_C days"}, _degree_days, (1, 1), id="units-alone-degrees_C-days"),
     pytest.param("dd5", {"units": "degree_day", "long_name": "degree days above 5 degC"}, _degree_days, (1, 1),
                  id="degree-days-units-degree_day"),
     pytest.param("heat", {"units": "degC d", "long_name": "heat units"}, _degree_days, (4, 1), id="heat-units-1-April"),
