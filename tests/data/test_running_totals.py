@@ -691,6 +691,29 @@ def test_a_wrf_radiation_total_without_words_is_refused_and_made_whole_by_its_en
         assert copy["ACSWDNB"].attrs["cell_methods"] == "time: sum"
 
 
+@pytest.mark.parametrize("with_water_bucket", [pytest.param(True, id="BUCKET_MM-too"),
+                                               pytest.param(False, id="BUCKET_J-alone")])
+def test_an_energy_total_with_a_counter_is_made_whole_by_the_energy_bucket(tmp_path, monkeypatch, with_water_bucket):
+    """rerun40 R3: ACLHF (J m-2, not in WRF's list of bucketed totals) with I_ACLHF and BUCKET_J was refused for
+    want of BUCKET_MM (namelist bucket_mm), or, with BUCKET_MM = 100 present, made whole by 100 mm tips. An energy
+    total's counter counts tips of BUCKET_J: the printed line, run as printed, writes numpy's differences."""
+    monkeypatch.chdir(tmp_path)
+    whole = _totals([step * 2.0e6 for step in _MONTH])  # latent heat up all month, several tips of 1e7 J m-2
+    path = "wrfout_d01_2005-01-01_00:00:00"
+    _wrf_energy(path, "ACLHF", whole, bucket_j=1.0e7)
+    if not with_water_bucket:
+        with netCDF4.Dataset(path, "a") as ds:
+            ds.delncattr("BUCKET_MM")
+    with pytest.raises(ClimannError) as refused:
+        warn_held_values(open_dataset([tmp_path / path]), ["ACLHF"], where=path, file=tmp_path / path)
+    message = str(refused.value)
+    assert "ACLHF + I_ACLHF x BUCKET_J of each file, BUCKET_J = 1e+07 J m-2" in message
+    assert "BUCKET_MM" not in message and "bucket_mm" not in message
+    _run_printed(next(part for part in message.split("`") if part.startswith("mkdir -p ")), tmp_path)
+    with xr.open_dataset(tmp_path / "step_amounts" / path, decode_times=False) as copy:
+        np.testing.assert_allclose(copy["ACLHF"].values, np.diff(whole.astype(np.float64), axis=0), rtol=1e-6)
+
+
 def test_a_signed_flux_total_keeps_its_falls_as_amounts(tmp_path, monkeypatch):
     """WRF's ACHFX (upward sensible heat, J m-2) falls where the flux points down (night): those steps' amounts are
     negative, not restarts; the printed line keeps them (numpy's differences at every step)."""
