@@ -807,6 +807,23 @@ def _bucket_sizes(dataset: xr.Dataset, files: Sequence[str], attribute: str = BU
     return sizes
 
 
+def _bucket_attribute(own: str, variable: xr.DataArray) -> str:
+    """The global attribute of the size of the WRF bucket that resets the total ``own`` (its name in
+    the files): :data:`BUCKET_ATTRIBUTES` for the totals WRF's Registry buckets; for another total with
+    an ``I_`` counter, ``BUCKET_J`` when its units are an energy per area (``J m-2``: ACLHF, a
+    contrived or newer bucketed total, was told of ``bucket_mm`` and ``BUCKET_MM``, rerun40 R3), else
+    ``BUCKET_MM``."""
+    if own in BUCKET_ATTRIBUTES:
+        return BUCKET_ATTRIBUTES[own]
+    units = str(variable.attrs.get("units", "")).strip()
+    try:
+        energy = bool(units) and (parse_units(units, variable=own).dimensionality
+                                  == parse_units("J m-2", variable=own).dimensionality)
+    except ClimannError:
+        energy = False
+    return ENERGY_BUCKET_ATTRIBUTE if energy else BUCKET_ATTRIBUTE
+
+
 def _buckets(dataset: xr.Dataset, totals: Mapping[str, str], files: Sequence[str]) -> tuple[dict[str, str], str]:
     """The totals whose amounts are to add WRF's bucket tips (``I_RAINNC × BUCKET_MM``,
     ``I_ACSWDNB × BUCKET_J``), by their names in the files, each with its bucket's global attribute
@@ -816,7 +833,7 @@ def _buckets(dataset: xr.Dataset, totals: Mapping[str, str], files: Sequence[str
 
     ``totals`` maps each total's name in the run to its name in the files."""
     counted = {name for name in totals if f"I_{name}" in dataset.variables}
-    attribute_of = {name: BUCKET_ATTRIBUTES.get(own, BUCKET_ATTRIBUTE) for name, own in totals.items()
+    attribute_of = {name: _bucket_attribute(own, dataset[name]) for name, own in totals.items()
                     if name in counted or own in BUCKET_ATTRIBUTES}
     whole: dict[str, str] = {}
     clauses = []

@@ -474,6 +474,11 @@ def readable_units(text: str) -> str:
 #: m-2): ``water_equivalent`` is that density, and :func:`_water_equivalent` writes ``m w.e.`` as
 #: ``m water_equivalent``, so that ``m w.e.``, ``mm w.e.`` and ``kg m-2`` convert by pint (break36a
 #: A5: a run in ``m w.e.`` could score no other file).
+#: UDUNITS-2's ``degree_C`` and ``degree_F`` (and ``degrees_C`` as files
+#: write it) as names of ``degC`` and ``degF``: :func:`normalised_units` rewrites them when they are
+#: the whole units string, but in a product (``degree_C days``, growing degree days) the registry
+#: met them unread ("cannot read the units"), so a thermal-time total in them went unchecked
+#: (rerun40 R1); pint then reads the product as a temperature difference times a time.
 UNIT_DEFINITIONS = (
     "parts_per_billion = 1e-9 = ppb",
     "ppbv = 1e-9",
@@ -483,6 +488,8 @@ UNIT_DEFINITIONS = (
     "@alias degree = degree_true = degrees_true = Degree_true = Degrees_true",
     "@alias permille = permil = permill = per_mil = per_mille",
     "water_equivalent = 1000 * kilogram / meter ** 3",
+    "@alias degC = degree_C = degrees_C",
+    "@alias degF = degree_F = degrees_F",
 )
 
 #: A degree spelling followed by the word "true" (ecCodes' ``Degree true``): pint reads a space

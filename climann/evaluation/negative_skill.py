@@ -117,7 +117,7 @@ def negative_skill_text(
     if skill is None or mse is None or reference is None or not math.isfinite(skill) or not skill < 0:
         return None
     target, units = metrics["target"], squared_units(str(metrics.get("units", "")))
-    in_units = f" {units}" if units else ""
+    in_units = f" {units}" if units and units != "1" else ""  # a pure number's MSE: "MSE 0.000754", not "… 1"
     shown = _skill_shown(skill)
     model_shown, reference_shown = _shown_mses(mse, reference, shown)
     scored = (f"skill score 1 − MSE/MSE_climatology = {shown}: MSE {model_shown}{in_units} against the "
@@ -178,7 +178,8 @@ def _shown_mses(mse: float, reference: float, skill_shown: str) -> tuple[str, st
     digits (at least :data:`MSE_DIGITS`) from which 1 − MSE/MSE_climatology gives ``skill_shown``
     (3 significant digits) and falls on the same side of −:data:`NO_BETTER_THAN` as the skill, so two
     MSEs said to differ are shown different (break38c S1: 1.0099 and 1.0101 against 1.0 both showed
-    "1.01", one "no better", the other "worse")."""
+    "1.01", one "no better", the other "worse"). A skill scored on other samples than both MSEs (the
+    samples every model scores) may be given by no digits: both then show :data:`MSE_DIGITS`."""
     skill = 1 - mse / reference
     for digits in range(MSE_DIGITS, 18):
         model, climatology = f"{mse:.{digits}g}", f"{reference:.{digits}g}"
@@ -186,7 +187,8 @@ def _shown_mses(mse: float, reference: float, skill_shown: str) -> tuple[str, st
         if (_skill_shown(again) == skill_shown
                 and (again > -NO_BETTER_THAN) == (skill > -NO_BETTER_THAN)):
             return model, climatology
-    return repr(mse), repr(reference)
+    # a skill not of these two MSEs alone (rerun40 R4: 17 digits, "MSE 0.0007539330657535399"): as other lines
+    return f"{mse:.{MSE_DIGITS}g}", f"{reference:.{MSE_DIGITS}g}"
 
 
 def _inputs(predictors: Sequence[str] | None, features: Sequence[str] | None, lagged: bool | None) -> str:

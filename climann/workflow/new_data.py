@@ -144,7 +144,10 @@ def check_time_of_day(run: TrainedRun, layout: GridLayout) -> None:
                    for name in inputs if name in layout.variable_units}
         means = [name for name, method in methods.items() if method != "time: point"]
         daily = bool(means) and not sub_daily(layout.time.values)
-        what = f"one value a day at most of {', '.join(means)}, whose cell_methods say no time: point"
+        said = [f"{name}'s cell_methods say '{methods[name]}'" if methods[name] else f"{name} has no cell_methods"
+                for name in means]
+        what = (f"one value a day at most of {', '.join(means)}, with no time bounds, and nothing says they are "
+                f"instants (time: point): {'; '.join(said)}")
     if daily:
         raise ClimannError(
             f"this run takes the time of day (its 'hour' feature), which {_files(layout)} "

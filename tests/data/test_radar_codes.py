@@ -227,3 +227,58 @@ def test_the_odim_h5_undetect_warning_line_gives_no_echo_the_value_chosen(tmp_pa
     dbz = open_dataset([tmp_path / "dbz_fixed.nc"])["DBZH"].values
     raw = np.where(_DBZH_RAW == 0, 2.0, _DBZH_RAW.astype(np.float64))
     np.testing.assert_array_equal(dbz, np.where(raw == 255, np.nan, -32.0 + 0.5 * raw))
+
+
+def _odim_dbzh_on_a_grid(path, raw: np.ndarray) -> None:
+    """Float raw DBZH (time, lat, lon) of an ODIM_H5 file on a latitude-longitude grid, daily from 2020-01-01."""
+    with netCDF4.Dataset(path, "w") as ds:
+        ds.Conventions = "ODIM_H5/V2_4"
+        for name, size in zip(("time", "lat", "lon"), raw.shape):
+            ds.createDimension(name, size)
+        time = ds.createVariable("time", "f8", ("time",))
+        time.units, time.calendar, time.standard_name = "days since 2020-01-01 00:00", "standard", "time"
+        time[:] = np.arange(raw.shape[0])
+        for name, start, units in (("lat", 50.0, "degrees_north"), ("lon", 5.0, "degrees_east")):
+            axis = ds.createVariable(name, "f8", (name,))
+            axis.units = units
+            axis[:] = start + np.arange(ds.dimensions[name].size)
+        dbzh = ds.createVariable("DBZH", "f4", ("time", "lat", "lon"))
+        dbzh.set_auto_maskandscale(False)
+        dbzh.units, dbzh.quantity = "dBZ", "DBZH"
+        dbzh.gain, dbzh.offset, dbzh.nodata, dbzh.undetect = np.float64(0.5), np.float64(-32.0), np.float64(255), 0.0
+        dbzh[:] = raw
+
+
+@pytest.mark.skipif(shutil.which("ncap2") is None or shutil.which("ncatted") is None, reason="needs NCO")
+def test_the_odim_lines_then_the_units_line_make_a_chain_refused_in_one_round(tmp_path, monkeypatch, caplog):
+    """rerun40 R2: dbz.nc, then the undetect warning's ncap2 and ncatted lines (dbz_fixed.nc, units 'dBZ' as the
+    original), then the units warning's line (dbz_fixed_2.nc, units '1'): the folder was refused twice, the second
+    time asking dbz_fixed_2.nc back in the units of dbz_fixed.nc (undoing the fix). Each printed line run as printed:
+    one refusal naming the whole chain; after the files it names are moved out, the last copy is read."""
+    import sys
+
+    from climann.data.open import expand_paths
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "f").mkdir()
+    raw = np.clip(np.round(60 + 20 * np.random.default_rng(4).normal(size=(40, 3, 4))), 1, 254)
+    raw[::3, 1, 1], raw[:, 0, 0] = 0, 255  # no echo every third day at one pixel; one never radiated
+    _odim_dbzh_on_a_grid(tmp_path / "f" / "dbz.nc", raw.astype(np.float32))
+    info = subprocess.run([sys.executable, "-m", "climann", "info", "f"], capture_output=True, text=True, cwd=tmp_path)
+    warned = " ".join(info.stderr.split())
+    commands = [part for part in warned.split("`") if part.startswith(("ncap2 ", "ncatted "))]
+    commands += [warned.split("write readable units: ")[1].split(" (this reads")[0]]
+    assert commands[-1] == "ncatted -a units,DBZH,o,c,UNITS f/dbz_fixed.nc f/dbz_fixed_2.nc"
+    for command in commands:
+        subprocess.run(["bash", "-c", command.replace("VALUE", "0").replace("UNITS", "1")], check=True, cwd=tmp_path)
+    with pytest.raises(ClimannError) as refused:
+        open_dataset(expand_paths(["f"]))
+    moves = str(refused.value).split("give the latest copy in place of the others: move ")[1].split(" out of")[0]
+    assert moves == "'f/dbz.nc' and 'f/dbz_fixed.nc'"
+    (tmp_path / "moved").mkdir()
+    for name in ("dbz.nc", "dbz_fixed.nc"):
+        (tmp_path / "f" / name).rename(tmp_path / "moved" / name)
+    dbz = open_dataset(expand_paths(["f"]))["DBZH"]
+    assert dbz.attrs["units"] == "1"
+    # VALUE 0: the no-echo pixels -32 dBZ
+    np.testing.assert_array_equal(dbz.values, np.where(raw == 255, np.nan, -32.0 + 0.5 * raw))

@@ -567,6 +567,10 @@ def _refusal_of(path, name: str) -> str:
     pytest.param("gdd", {"units": "K d", "long_name": "Growing degree days"}, _degree_days, (1, 1),
                  id="growing-degree-days-K-d"),
     pytest.param("index", {"units": "°C days"}, _degree_days, (1, 1), id="units-alone-degC-days"),
+    # UDUNITS' degree_C in a product, no long_name: read as "cannot read the units" and trained on (rerun40 R1)
+    pytest.param("thermal", {"units": "degree_C days"}, _degree_days, (1, 1), id="units-alone-degree_C-days"),
+    pytest.param("thermal", {"units": "degree_C day"}, _degree_days, (1, 1), id="units-alone-degree_C-day"),
+    pytest.param("thermal", {"units": "degrees_C days"}, _degree_days, (1, 1), id="units-alone-degrees_C-days"),
     pytest.param("dd5", {"units": "degree_day", "long_name": "degree days above 5 degC"}, _degree_days, (1, 1),
                  id="degree-days-units-degree_day"),
     pytest.param("heat", {"units": "degC d", "long_name": "heat units"}, _degree_days, (4, 1), id="heat-units-1-April"),
@@ -685,6 +689,29 @@ def test_a_wrf_radiation_total_without_words_is_refused_and_made_whole_by_its_en
     with xr.open_dataset(tmp_path / "step_amounts" / path, decode_times=False) as copy:
         np.testing.assert_allclose(copy["ACSWDNB"].values, np.diff(whole.astype(np.float64), axis=0), rtol=1e-6)
         assert copy["ACSWDNB"].attrs["cell_methods"] == "time: sum"
+
+
+@pytest.mark.parametrize("with_water_bucket", [pytest.param(True, id="BUCKET_MM-too"),
+                                               pytest.param(False, id="BUCKET_J-alone")])
+def test_an_energy_total_with_a_counter_is_made_whole_by_the_energy_bucket(tmp_path, monkeypatch, with_water_bucket):
+    """rerun40 R3: ACLHF (J m-2, not in WRF's list of bucketed totals) with I_ACLHF and BUCKET_J was refused for
+    want of BUCKET_MM (namelist bucket_mm), or, with BUCKET_MM = 100 present, made whole by 100 mm tips. An energy
+    total's counter counts tips of BUCKET_J: the printed line, run as printed, writes numpy's differences."""
+    monkeypatch.chdir(tmp_path)
+    whole = _totals([step * 2.0e6 for step in _MONTH])  # latent heat up all month, several tips of 1e7 J m-2
+    path = "wrfout_d01_2005-01-01_00:00:00"
+    _wrf_energy(path, "ACLHF", whole, bucket_j=1.0e7)
+    if not with_water_bucket:
+        with netCDF4.Dataset(path, "a") as ds:
+            ds.delncattr("BUCKET_MM")
+    with pytest.raises(ClimannError) as refused:
+        warn_held_values(open_dataset([tmp_path / path]), ["ACLHF"], where=path, file=tmp_path / path)
+    message = str(refused.value)
+    assert "ACLHF + I_ACLHF x BUCKET_J of each file, BUCKET_J = 1e+07 J m-2" in message
+    assert "BUCKET_MM" not in message and "bucket_mm" not in message
+    _run_printed(next(part for part in message.split("`") if part.startswith("mkdir -p ")), tmp_path)
+    with xr.open_dataset(tmp_path / "step_amounts" / path, decode_times=False) as copy:
+        np.testing.assert_allclose(copy["ACLHF"].values, np.diff(whole.astype(np.float64), axis=0), rtol=1e-6)
 
 
 def test_a_signed_flux_total_keeps_its_falls_as_amounts(tmp_path, monkeypatch):

@@ -201,6 +201,20 @@ def test_scores_in_one_unit_spelled_two_ways_need_no_conversion(units, to, varia
     assert scores_conversion(units, to, variable=variable).is_identity
 
 
+@pytest.mark.parametrize(("units", "kelvin_days"), [
+    pytest.param("degree_C days", 1.0, id="degree_C-days"),
+    pytest.param("degree_C day", 1.0, id="degree_C-day"),
+    pytest.param("degrees_C days", 1.0, id="degrees_C-days"),
+    pytest.param("degree_F d", 5 / 9, id="degree_F-d"),  # a degree Fahrenheit of difference is 5/9 K
+])
+def test_udunits_degree_c_in_a_product_is_a_temperature_difference_times_a_time(units, kelvin_days):
+    """rerun40 R1: 'degree_C days' (UDUNITS' degree_C times days, growing degree days) was 'cannot read the units'
+    while 'degC d' was read; now pint reads it as a temperature difference times a time, 1 K d per unit."""
+    quantity = parse_units(units, variable="thermal")
+    assert dict(quantity.dimensionality) == {"[temperature]": 1, "[time]": 1}
+    assert quantity.to("K d").magnitude == pytest.approx(kelvin_days, rel=1e-12)
+
+
 # (old units, new units, target, the values' conversion by hand: new = f(old))
 _BY_HAND = {
     "degF-K": ("degF", "K", "tas", lambda f: (f - 32) * 5 / 9 + 273.15),

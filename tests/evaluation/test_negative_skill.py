@@ -226,3 +226,14 @@ def test_sub_daily_runs_without_the_hour_are_told_of_the_diurnal_cycle(model_mse
     daily = negative_skill_text({**metrics, "climatology_per": "day of year"}, target_anomaly=False,
                                 predictors=("hus", "ua"), features=("lat", "season"), lags={})
     assert "each cell's seasonal cycle" in daily and "diurnal" not in daily and "time of day" not in daily
+
+
+def test_a_skill_of_other_samples_shows_4_digits_and_a_pure_number_no_unit():
+    """rerun40 R4: NDVI (units '1') whose skill, −0.568, is scored on the samples every model scores while the MSEs are
+    each model's own (1 − 0.000753933/0.000481767 = −0.565 by hand): no digits give the skill shown, and the line
+    printed 17 digits and the unit '1', "MSE 0.0007539330657535399 1". Now 4 significant digits and no '1'."""
+    metrics = {**_metrics(0.0007539330657535399, 0.00048176675139178783, skill=-0.568), "target": "NDVI",
+               "units": "1"}
+    assert round(1 - 0.0007539330657535399 / 0.00048176675139178783, 3) == -0.565
+    text = negative_skill_text(metrics)
+    assert "= −0.568: MSE 0.0007539 against the climatology's 0.0004818); " in text

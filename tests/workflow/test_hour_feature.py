@@ -211,3 +211,25 @@ def test_daily_runs_keep_their_features_and_weights(tmp_path):
     chosen, old = np.load(auto.run_dir / "model.npz"), np.load(given.run_dir / "model.npz")
     for name in ("weight_0", "bias_0", "weight_1", "bias_1"):
         np.testing.assert_array_equal(chosen[name], old[name])
+
+
+@pytest.mark.parametrize(("cell_methods", "said"), [
+    pytest.param(None, "ta has no cell_methods", id="no-cell-methods"),
+    pytest.param("area: mean time: mean", "ta's cell_methods say 'time: mean'", id="time-mean"),
+])
+def test_the_refusal_of_daily_values_without_bounds_says_what_it_read(hour_run, tmp_path, cell_methods, said):
+    """rerun40 R4: daily values without time bounds and without cell_methods were refused "… whose cell_methods say
+    no time: point", cell_methods the file has not. The refusal now says what it read: no time bounds, one value a
+    day, and each input's cell_methods or their absence."""
+    times = [cftime.DatetimeNoLeap(2004, 1, 1, 12) + np.timedelta64(day, "D").item() for day in range(20)]
+    with xr.open_dataset(write_daily_means(tmp_path / "bounded.nc", times), decode_times=False) as opened:
+        daily = opened.drop_vars("time_bnds").load()
+    del daily["time"].attrs["bounds"]
+    if cell_methods is None:
+        del daily["ta"].attrs["cell_methods"]
+    daily.to_netcdf(tmp_path / "ta_day.nc")
+    result = CliRunner().invoke(app, ["predict", str(hour_run.run_dir), "--data", str(tmp_path / "ta_day.nc"),
+                                      "--out", str(tmp_path / "out.nc")])
+    assert result.exit_code == 2, result.output
+    assert (f"one value a day at most of ta, with no time bounds, and nothing says they are instants (time: point): "
+            f"{said}; give sub-daily data") in " ".join(result.output.split())
