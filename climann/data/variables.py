@@ -26,6 +26,7 @@ from climann.data.levels import LEVELS_KEY, is_level
 from climann.data.layout import (
     AREA_EXTENT_ATTRIBUTE,
     GRID_STRIDE_KEY,
+    SELECTED_COORDINATES_KEY,
     STRAIGHT_CELL_EDGES_KEY,
     SPLIT_BLOCK_COORDINATE,
     Coordinate,
@@ -352,6 +353,24 @@ def scalar_coordinates(dataset: xr.Dataset, target: str, excluded: Sequence[str]
     return tuple(found)
 
 
+def input_selections(dataset: xr.Dataset, target: str) -> tuple[Coordinate, ...]:
+    """The values a selection (``[data] select``, :func:`climann.data.subset.select_values`)
+    chose along dimensions of other data variables (the predictors) that ``target`` lacks, each
+    as a Coordinate of shape (): an NMME forecast's member ``M`` and lead ``L`` when the target
+    is observed. Scalar coordinates a file gave its variables are not among them, nor those of
+    the target (:func:`scalar_coordinates`)."""
+    own = set(named_coordinates(dataset[target])) | set(dataset[target].dims)
+    found = []
+    for name in data_variable_names(dataset):
+        for chosen in dataset[name].encoding.get(SELECTED_COORDINATES_KEY, ()):
+            if (chosen in own or chosen in {coordinate.name for coordinate in found} or chosen not in dataset.coords
+                    or dataset[chosen].ndim):
+                continue
+            attrs = {key: value for key, value in dataset[chosen].attrs.items() if key != "bounds"}
+            found.append(Coordinate(str(chosen), np.asarray(dataset[chosen].values).reshape(()), attrs))
+    return tuple(found)
+
+
 def with_levels_recorded(dataset: xr.Dataset) -> xr.Dataset:
     """One opened file with each data variable's levels recorded in its ``encoding``
     (:data:`LEVELS_KEY`: a tuple of :class:`~climann.data.layout.Coordinate` of shape ()),
@@ -452,6 +471,7 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
         climatology_bounds=_climatology_bounds(dataset, names["time"], units=str(units), calendar=str(calendar)),
         bounds_dim=_bounds_dim(dataset, list(names.values())),
         scalar_coordinates=_with_own_levels(scalar_coordinates(dataset, target, not_scalar), levels.get(target, ())),
+        input_selections=input_selections(dataset, target),
         variable_levels=levels,
         variable_quantities={name: record for name in data_variable_names(dataset)
                              if (record := quantity_record(dataset[name].attrs))},
