@@ -6,6 +6,8 @@ the canonical (time, latitude, longitude) order, with size-1 extra dimensions dr
 
 from __future__ import annotations
 
+import dataclasses
+
 import difflib
 import shlex
 from collections.abc import Sequence
@@ -415,6 +417,23 @@ def _known_step(time: xr.DataArray, key: str = KNOWN_STEP_KEY) -> TimeStep | Non
     return None if record is None else TimeStep.from_record(record)
 
 
+def _target_time(time: Coordinate, dataset: xr.Dataset, target: str) -> Coordinate:
+    """The time axis as the target's: labelled "valid time (forecast reference time + forecast
+    period)" only when the target is a forecast, a lead time (CF ``forecast_period``) among its
+    coordinates. An observed target read beside forecasts shares their valid times, and their
+    label travelled to its predictions (break40c C8: CAMS-OPI's predictions said "valid time …");
+    its time is then the plain ``long_name`` "time"."""
+    from climann.data.forecast_times import VALID_TIME_LONG_NAME, is_forecast_period
+
+    if time.attrs.get("long_name") != VALID_TIME_LONG_NAME:
+        return time
+    variable = dataset[target]
+    own = {*map(str, variable.dims), *named_coordinates(variable)}
+    if any(name in dataset.variables and is_forecast_period(dataset[name]) for name in own):
+        return time
+    return dataclasses.replace(time, attrs={**time.attrs, "long_name": "time"})
+
+
 def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -> GridLayout:
     """Describe the target's grid: coordinates, time encoding, attributes and dim order; on a
     curvilinear, rotated-pole or projected grid also the true latitude and longitude of each
@@ -445,7 +464,7 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
     levels = {name: found for name in data_variable_names(dataset) if (found := variable_levels(dataset, name))}
     cell_measure = file_cell_measure(dataset, target, rows_and_columns)
     return GridLayout(
-        time=coordinate(names["time"]),
+        time=_target_time(coordinate(names["time"]), dataset, target),
         latitude=coordinate(names["latitude"]),
         longitude=coordinate(names["longitude"]),
         latitude_bounds=axis_bounds(dataset, names["latitude"]),

@@ -2952,3 +2952,19 @@ def test_predictions_from_a_selected_member_and_lead_name_them_and_the_command(t
         assert written.attrs["history"].endswith(f"climann predict {tmp_path / 'run'} --data {obs} {nmme} "
                                                  f"--select M=1.0 --out {tmp_path / 'api.nc'}")
         assert float(written["M"]) == 1.0
+
+
+@pytest.mark.parametrize(("target", "predictors", "label"), [
+    pytest.param("prcp", ["prec"], "time", id="observed-target-beside-forecasts"),
+    pytest.param("prec", [], "valid time (forecast reference time + forecast period)", id="forecast-target"),
+])
+def test_only_a_forecast_targets_time_is_labelled_valid_time(tmp_path, target, predictors, label):
+    """break40c C8: the predictions of an observed target (CAMS-OPI) read beside NMME forecasts labelled its time
+    "valid time (forecast reference time + forecast period)", the forecasts' label; only a forecast's is."""
+    obs, nmme = _nmme_pair(tmp_path)
+    config = build_config({"data": {"paths": [str(obs), str(nmme)] if predictors else [str(nmme)], "target": target,
+                                    "predictors": predictors, "select": {"L": 1.5, "M": 2.0}},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    with xr.open_dataset(run_dir / "predictions.nc", decode_times=False) as written:
+        assert written["time"].attrs["long_name"] == label
