@@ -176,7 +176,7 @@ class GridLayout:
         The values ``[data] select`` (``--select``) chose along dimensions of the predictors that
         the target lacks (an NMME forecast's member ``M`` and lead ``L`` for an observed target):
         the predictions are made from them, and predictions files name them as scalar
-        coordinates of the predictions (break40c C7).
+        coordinates of the predictions (break40c C7). A predictor's vertical level is not one.
     file_times : ndarray of cftime.datetime, shape (n_time,), optional
         The input's own time stamps when ``time`` holds the middles of the time cells
         instead (stamps at the ends of the cells, as in CESM history files; see

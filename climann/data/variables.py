@@ -22,7 +22,7 @@ from climann.data.containers import in_group_message, variable_in_groups
 from climann.data.coords import (
     STAGGERED_DIMENSION_SUFFIX, find_coordinate, is_staggered, named_coordinates, unlinked_bounds,
 )
-from climann.data.forecast_times import is_forecast_period
+from climann.data.forecast_times import VALID_TIME_LONG_NAME, is_forecast_period
 from climann.data.grids import STAND_IN_TARGET, axis_bounds, file_cell_measure, geographic_grid, grid_mapping_of
 from climann.data.levels import LEVELS_KEY, is_level
 from climann.data.layout import (
@@ -360,7 +360,9 @@ def input_selections(dataset: xr.Dataset, target: str) -> tuple[Coordinate, ...]
     chose along dimensions of other data variables (the predictors) that ``target`` lacks, each
     as a Coordinate of shape (): an NMME forecast's member ``M`` and lead ``L`` when the target
     is observed. Scalar coordinates a file gave its variables are not among them, nor those of
-    the target (:func:`scalar_coordinates`)."""
+    the target (:func:`scalar_coordinates`), nor vertical levels (:func:`climann.data.levels.is_level`):
+    a member or a lead describes the predictions made from it, but a predictor's 850 hPa, written
+    beside 2 m air temperature's predictions, would say they are at 850 hPa."""
     own = set(named_coordinates(dataset[target])) | set(dataset[target].dims)
     found = []
     for name in data_variable_names(dataset):
@@ -369,7 +371,9 @@ def input_selections(dataset: xr.Dataset, target: str) -> tuple[Coordinate, ...]
                     or dataset[chosen].ndim):
                 continue
             attrs = {key: value for key, value in dataset[chosen].attrs.items() if key != "bounds"}
-            found.append(Coordinate(str(chosen), np.asarray(dataset[chosen].values).reshape(()), attrs))
+            selection = Coordinate(str(chosen), np.asarray(dataset[chosen].values).reshape(()), attrs)
+            if not is_level(selection) or is_forecast_period(selection):  # a lead is no vertical level
+                found.append(selection)
     return tuple(found)
 
 
@@ -423,8 +427,6 @@ def _target_time(time: Coordinate, dataset: xr.Dataset, target: str) -> Coordina
     coordinates. An observed target read beside forecasts shares their valid times, and their
     label travelled to its predictions (break40c C8: CAMS-OPI's predictions said "valid time …");
     its time is then the plain ``long_name`` "time"."""
-    from climann.data.forecast_times import VALID_TIME_LONG_NAME, is_forecast_period
-
     if time.attrs.get("long_name") != VALID_TIME_LONG_NAME:
         return time
     variable = dataset[target]
