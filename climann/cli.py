@@ -229,7 +229,8 @@ def _predict(run_dir: Path, data: list[str], out: Path, *, workers: int | None, 
     with warnings_on_stderr():
         result = predict_files(run_dir, data, out, compute=_compute_settings(workers, scheduler), overwrite=overwrite,
                                overlap=_overlap_setting(overlap), select=parse_selection(select),
-                               time_range=time_range, rename=_rename_rules(rename))
+                               time_range=time_range, rename=_rename_rules(rename),
+                               command_line=shlex.join(["climann", *sys.argv[1:]]))
     for note in result.notes:
         say(f"note: {note}", err=True)
     say(f"wrote {result.path} ({result.n_samples} values predicted)")
@@ -275,7 +276,7 @@ def evaluate(
             metrics = evaluate_run(run_dir, data, out, compute=_compute_settings(workers, scheduler),
                                    overwrite=overwrite, overlap=_overlap_setting(overlap),
                                    select=parse_selection(select), time_range=time_range,
-                                   rename=_rename_rules(rename))
+                                   rename=_rename_rules(rename), command_line=shlex.join(["climann", *sys.argv[1:]]))
         for line in note_lines(metrics.get("notes", [])):
             say(f"climann: warning: {line}", err=True)
         for dim, values in metrics.get("members", {}).items():

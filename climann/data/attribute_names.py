@@ -9,6 +9,10 @@
   ``MemoryOrder`` attribute and no ``long_name`` (break38a B5: figures titled "T2 (T2)", the
   predictions file's long_name falling back to the name). ``description`` of other writers is
   left alone: it may be a paragraph.
+- Some writers (scripts that set the attribute by hand, in R or elsewhere) spell ``long_name``
+  without its underscore, ``longname``: read as the ``long_name`` of a variable that has none
+  (break40c C8: info's long_name column was empty), said in a note (``train.log``,
+  ``--verbose``).
 
 Only attributes the variable lacks are added; the file's own are kept as they are.
 
@@ -21,10 +25,15 @@ products do not all combine them alike, so a variable whose ``ScaleFactor`` is n
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import xarray as xr
 
+from climann.data.notes import note_once
 from climann.errors import ClimannError
+
+_log = logging.getLogger(__name__)
 
 __all__ = ["with_cf_names", "refuse_hdfeos_packing"]
 
@@ -42,6 +51,9 @@ def _added(attrs: dict) -> dict[str, str]:
     if ("long_name" not in attrs and "MemoryOrder" in attrs and isinstance(description, str)
             and description.strip()):
         added["long_name"] = description.strip()
+    longname = attrs.get("longname")
+    if "long_name" not in attrs and "long_name" not in added and isinstance(longname, str) and longname.strip():
+        added["long_name"] = longname.strip()
     return added
 
 
@@ -65,6 +77,11 @@ def with_cf_names(dataset: xr.Dataset) -> xr.Dataset:
     copied = dataset.copy(deep=False)
     for name, extra in added.items():
         copied[name].attrs = {**copied[name].attrs, **extra}
+    spelt = [str(name) for name, variable in dataset.variables.items()
+             if "long_name" in added.get(name, {}) and "longname" in variable.attrs]
+    if spelt:
+        note_once(_log, logging.INFO, f"the attribute 'longname' of {', '.join(spelt)} read as its long_name (CF "
+                                      "§3.2 spells it with an underscore)")
     return copied
 
 

@@ -74,7 +74,7 @@ def period_positions(times: Sequence[cftime.datetime]) -> tuple[PeriodStep, np.n
     Parameters
     ----------
     times : sequence of cftime.datetime, shape (n_time,)
-        In order, stamped at the periods' starts or at one place within them (middles).
+        In order, stamped at the periods' starts or at one place within them (middles, last days).
 
     Returns
     -------
@@ -180,8 +180,8 @@ def cpc_pentads(times: Sequence[cftime.datetime]) -> bool:
     calendar of 365- and 366-day years, every time in its own pentad (none twice; pentads missing
     from the data allowed, but most times the pentad after the one before: January means one a
     year each fall in a pentad of their own too, and are no pentads), each at one place in it (the
-    same offset from its start, or the same fraction of its length: its middle, to
-    :data:`~climann.data.time_axis.SAME_PLACE_SECONDS`), at least two times.
+    same offset from its start or before its end, or the same fraction of its length: its middle,
+    to :data:`~climann.data.time_axis.SAME_PLACE_SECONDS`), at least two times.
 
     A series of 5-day steps that no leap year interrupts has a regular step as well, which
     lags and persistence take first (:func:`climann.data.lags.lagged_steps`).
@@ -217,13 +217,16 @@ def _pentad_cell(time: cftime.datetime) -> tuple[cftime.datetime, cftime.datetim
 def _at_one_place(times: Sequence[cftime.datetime],
                   cells: Sequence[tuple[cftime.datetime, cftime.datetime]]) -> bool:
     """Whether every time lies at one place in its period (start, end): the same offset from
-    the start, or the same fraction of the period's length, to
+    the start, the same fraction of the period's length (its middle), or the same offset before
+    its end (its last day: Copernicus Global Land Service dates each dekad by its last day, the
+    10th, the 20th and the month's last, break40c C2), to
     :data:`~climann.data.time_axis.SAME_PLACE_SECONDS`."""
     offsets = np.array([(time - start).total_seconds() for time, (start, _) in zip(times, cells)])
     lengths = np.array([(end - start).total_seconds() for start, end in cells])
     same_offset = np.ptp(offsets) <= SAME_PLACE_SECONDS
     same_fraction = np.ptp(offsets / lengths) * lengths.min() <= SAME_PLACE_SECONDS
-    return bool(same_offset or same_fraction)
+    same_before_end = np.ptp(lengths - offsets) <= SAME_PLACE_SECONDS
+    return bool(same_offset or same_fraction or same_before_end)
 
 
 def _ordinal(number: int) -> str:
@@ -268,13 +271,15 @@ def month_periods(times: Sequence[cftime.datetime]) -> int | None:
     Returns
     -------
     int or None
-        P when every time falls in its own period (none twice) and lies at one place in it: the
-        same offset from its start, or the same fraction of its length (its middle), to
-        :data:`~climann.data.time_axis.SAME_PLACE_SECONDS`; and every one of the P periods of a
-        month holds a time (periods missing from the data are allowed). None otherwise, and for
-        fewer than two times. CHIRPS's pentads are not looked for in the ``360_day`` calendar: its
-        months of 30 days make every pentad 5 days long, a regular 5-day axis (whose 72 windows of
-        the year are the same keys), as climann read such series before it knew CHIRPS's pentads.
+        P when every time falls in its own period (none twice) and lies at one place in it: the same
+        offset from its start, the same fraction of its length (its middle), or the same offset
+        before its end (its last day, as Copernicus Global Land dates its dekads: the 10th, 20th and
+        the month's last), to :data:`~climann.data.time_axis.SAME_PLACE_SECONDS`; and every one of
+        the P periods of a month holds a time (periods missing from the data are allowed). None
+        otherwise, and for fewer than two times. CHIRPS's pentads are not looked for in the
+        ``360_day`` calendar: its months of 30 days make every pentad 5 days long, a regular 5-day
+        axis (whose 72 windows of the year are the same keys), as climann read such series before it
+        knew CHIRPS's pentads.
     """
     times = list(times)
     if len(times) < 2:

@@ -96,6 +96,10 @@ def holds_instants(attrs: Mapping[str, object], name: str = "") -> bool:
             or is_wrf_snapshot(name, attrs))
 
 
+#: The ``long_name`` of the valid times climann adds to forecasts (reference time + lead time).
+VALID_TIME_LONG_NAME = "valid time (forecast reference time + forecast period)"
+
+
 def is_forecast_period(coordinate: xr.DataArray) -> bool:
     """Whether a coordinate is a forecast's lead time (CF standard_name ``forecast_period``)."""
     return coordinate.attrs.get("standard_name") == FORECAST_PERIOD
@@ -235,7 +239,7 @@ def with_valid_times_on_lead_dimension(dataset: xr.Dataset) -> xr.Dataset:
         while valid_name in dataset.variables:
             valid_name = f"{valid_name}_"
         attrs = {**{key: value for key, value in coordinate.attrs.items() if key not in ("long_name", "bounds")},
-                 "standard_name": "time", "long_name": "valid time (forecast reference time + forecast period)"}
+                 "standard_name": "time", "long_name": VALID_TIME_LONG_NAME}
         dataset = dataset.assign_coords({valid_name: ((name, str(lead.name)), valid, attrs)})
         dataset[valid_name].encoding = {key: value for key, value in coordinate.encoding.items() if key == "calendar"}
     return dataset
@@ -430,7 +434,7 @@ def with_valid_times_from_lead_times(dataset: xr.Dataset) -> xr.Dataset:
             )
         valid = coordinate.copy(data=plus_lead_time(coordinate.values, lead, fix=fix))
         valid.attrs = {**{key: value for key, value in coordinate.attrs.items() if key != "long_name"},
-                       "standard_name": "time", "long_name": "valid time (forecast reference time + forecast period)"}
+                       "standard_name": "time", "long_name": VALID_TIME_LONG_NAME}
         valid.encoding = {key: value for key, value in coordinate.encoding.items() if key == "calendar"}
         bounds = coordinate.attrs.get("bounds")
         if bounds in dataset.variables and is_dated(dataset[bounds]):

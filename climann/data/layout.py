@@ -42,6 +42,11 @@ AREA_EXTENT_ATTRIBUTE = "climann_area_extent"
 #: time selection's records (:data:`climann.data.time_cells.VALUE_STEP_KEY`).
 GRID_STRIDE_KEY = "climann_grid_stride"
 
+#: ``encoding`` key of a data variable: the names of the scalar coordinates that a selection
+#: (:func:`climann.data.subset.select_values`) left it, as against those its file gave it (ERA5's
+#: ``height`` of 2 m air temperature); see :attr:`GridLayout.input_selections`.
+SELECTED_COORDINATES_KEY = "climann_selected_coordinates"
+
 #: The global attribute by which a file says that its land, seas and mountains are invented
 #: (climann's synthetic sample, :mod:`climann.data.sample_data`), its value beginning with
 #: :data:`SYNTHETIC_GEOGRAPHY`: its maps get no coastlines of the Earth, which would lie across
@@ -167,6 +172,11 @@ class GridLayout:
         The target's single-valued coordinates (values of shape ()): CF scalar coordinates
         such as ``height = 2 m``, the pressure level chosen with ``[data] select``, an
         ensemble member, or a size-1 dimension's value.
+    input_selections : tuple of Coordinate
+        The values ``[data] select`` (``--select``) chose along dimensions of the predictors that
+        the target lacks (an NMME forecast's member ``M`` and lead ``L`` for an observed target):
+        the predictions are made from them, and predictions files name them as scalar
+        coordinates of the predictions (break40c C7). A predictor's vertical level is not one.
     file_times : ndarray of cftime.datetime, shape (n_time,), optional
         The input's own time stamps when ``time`` holds the middles of the time cells
         instead (stamps at the ends of the cells, as in CESM history files; see
@@ -279,6 +289,7 @@ class GridLayout:
     climatology_bounds: np.ndarray | None = None
     bounds_dim: str = "bnds"
     scalar_coordinates: tuple[Coordinate, ...] = ()
+    input_selections: tuple[Coordinate, ...] = ()
     input_history: str = ""
     geography: str = ""
     file_times: np.ndarray | None = None

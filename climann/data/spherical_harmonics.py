@@ -20,6 +20,7 @@ position given it or not, and where no latitude is found (a dataset built in mem
 
 from __future__ import annotations
 
+import numpy as np
 import xarray as xr
 
 __all__ = ["DEGREE_NAMES", "ORDER_NAMES", "harmonic_coefficients", "harmonic_coefficients_refusal"]
@@ -31,13 +32,33 @@ DEGREE_NAMES = ("degree", "l")
 ORDER_NAMES = ("order", "m")
 
 
+#: ``units`` of a coordinate that are no quantity: a harmonic's degree or order may carry them.
+_COUNT_UNITS = ("", "1", "unitless", "none", "dimensionless", "count")
+
+
 def _is_axis_of(dataset: xr.Dataset, dim: str, names: tuple[str, ...], word: str) -> bool:
     """Whether dimension ``dim`` is named one of ``names`` (in any case) or its coordinate's
-    ``long_name`` says "harmonic ``word``"."""
+    ``long_name`` says "harmonic ``word``"; never when its coordinate says it is something
+    else: a CF ``standard_name`` (none names a harmonic's degree or order), units of a quantity
+    (a degree or an order is a whole number), or values that are not whole numbers. IRI's
+    NMME forecasts name their lead ``L`` (``forecast_period``, months, 0.5 … 11.5) and their
+    member ``M`` (``realization``): they were refused as Stokes coefficients (fix40o)."""
+    coordinate = dataset[dim] if dim in dataset.variables else None
+    if coordinate is not None and _something_else(coordinate):
+        return False
     if dim.lower() in names:
         return True
-    long_name = str(dataset[dim].attrs.get("long_name", "")).lower() if dim in dataset.variables else ""
+    long_name = str(coordinate.attrs.get("long_name", "")).lower() if coordinate is not None else ""
     return f"harmonic {word}" in long_name
+
+
+def _something_else(coordinate: xr.DataArray) -> bool:
+    """Whether a dimension's coordinate says it is no harmonic degree or order (:func:`_is_axis_of`)."""
+    attrs = coordinate.attrs
+    if attrs.get("standard_name") or str(attrs.get("units", "")).strip().lower() not in _COUNT_UNITS:
+        return True
+    values = np.asarray(coordinate.values)
+    return values.dtype.kind == "f" and bool(np.any(np.isfinite(values) & (values != np.round(values))))
 
 
 def harmonic_coefficients(dataset: xr.Dataset) -> tuple[list[str], str, str] | None:

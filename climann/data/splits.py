@@ -475,7 +475,10 @@ def part_year_blocks(
     or last block (data from 2000-02 to 2006-01 split by years: a test block of January 2006
     alone). Their scores are of part of the seasonal cycle, a one-step block's of one map. A
     year whose days or hours have gaps is spanned whole (break34a A4: a daily station series
-    with 215 of 365 days was told to leave its complete years out, one after the other).
+    with 215 of 365 days was told to leave its complete years out, one after the other). A step
+    of a year or longer is a whole year (break40c C4: ESA CCI's yearly biomass maps were told
+    that a block of one, 2021, held less than a year, and the way out, leaving it out, only
+    moved the warning to 2020).
 
     Parameters
     ----------
@@ -484,7 +487,8 @@ def part_year_blocks(
         is checked: blocks of time steps (fewer than three years) or of files are what they say.
     times : sequence of cftime.datetime, shape (n_time,)
     step : TimeStep or None
-        The axis's nominal step (as :func:`with_dated_descriptions`); None: none is reported.
+        The axis's nominal step (as :func:`with_dated_descriptions`); None, or a step of 12
+        months or more (360 days or more: a year of the ``360_day`` calendar): none is reported.
     months : collection of int
         The selected calendar months; empty: all.
 
@@ -493,8 +497,8 @@ def part_year_blocks(
     dict of str to int
         The number of time steps of each such block, in block order; empty when none.
     """
-    if split.year_ranges is None or step is None:
-        return {}
+    if split.year_ranges is None or step is None or step.months >= 12 or step.approximate_days >= 360:
+        return {}  # one value of a yearly (or longer) step is of a whole year
     times, later = np.asarray(times), next_year_months(months)
     all_years = season_years(times, months)
     short = {}

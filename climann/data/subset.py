@@ -27,7 +27,7 @@ from climann.data.sources import files_text, source_files
 from climann.data.stations import names_chosen_station
 from climann.data.time_range import is_day, range_bounds
 from climann.data.grids import GRID_TOLERANCE, cell_coordinates
-from climann.data.layout import GRID_STRIDE_KEY, STRAIGHT_CELL_EDGES_KEY
+from climann.data.layout import GRID_STRIDE_KEY, SELECTED_COORDINATES_KEY, STRAIGHT_CELL_EDGES_KEY
 from climann.data.notes import note_once
 from climann.data.levels import is_pressure_or_height, parametric_level, parametric_level_advice
 from climann.data.time_axis import axis_time_step, date_text, year_text, year_zero_problem
@@ -676,6 +676,8 @@ def _add_scalar_coordinate(variable: xr.Variable, name: str) -> None:
     dimension (the target, when a predictor's level is selected) does not get it listed."""
     listed = str(variable.encoding.get("coordinates", "")).split()
     variable.encoding["coordinates"] = " ".join([*listed, name] if name not in listed else listed)
+    selected = tuple(variable.encoding.get(SELECTED_COORDINATES_KEY, ()))
+    variable.encoding[SELECTED_COORDINATES_KEY] = selected if name in selected else (*selected, name)
 
 
 def select_region(

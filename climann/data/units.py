@@ -653,6 +653,13 @@ def parse_units(text: str, *, variable: str, where: str = "the file", fix: str =
     units = unit_registry()
 
     readable = readable_units(text)
+    if (glued := _GLUED_PERIOD.search(readable)) is not None:
+        # MOD16A2's kg/m^2/8day: pint reads "/8day" as /8 × day, a mass times a time (fix40o)
+        count, unit = glued["count"], glued["unit"]
+        raise ClimannError(
+            f"cannot read the units '{text}' of '{variable}' in {where}: '{count}{unit}' after the division is "
+            f"{count} {unit} written as one word, which the units library reads as divided by {count} and times "
+            f"{unit}, not per {count} {unit}; {fix or f'write it /({count} {unit}) in the units attribute of {where}'}")
     if (ambiguous := ambiguous_units_advice(readable)) is not None:
         raise ClimannError(f"the units '{text}' of '{variable}' in {where} are ambiguous: {ambiguous}; "
                            f"{fix or f'write the units meant as the units attribute of {where}'}")
@@ -2310,7 +2317,35 @@ def _spelling_note(text: str) -> str:
         return f" ({index} is a dimensionless index, a normalised difference of reflectances: its units are 1)"
     if text.strip().lower() in _PERCENT_WORDS:
         return f" ('{text.strip()}' is UDUNITS' %)"
-    return f" ({WATER_EQUIVALENT_NOTE})" if _WATER_EQUIVALENT_ABBREVIATION.search(text) else ""
+    notes = _element_and_period_spelling(text)[1]
+    if _WATER_EQUIVALENT_ABBREVIATION.search(text):
+        notes.insert(0, WATER_EQUIVALENT_NOTE)
+    return f" ({'; '.join(notes)})" if notes else ""
+
+
+#: A mass with the element or compound it is of glued to it (``gC``, ``kgC``, ``PgC``, ``gN``,
+#: ``gCO2``: FLUXCOM's and MODIS MOD17's ``gC m-2 day-1``, ``kgC/m^2/8day``), which UDUNITS cannot read.
+_MASS_OF_ELEMENT = re.compile(r"(?<![A-Za-z])(?P<mass>[pnuµmkMGTP]?g)(?P<element>CO2|CH4|N2O|C|N|P|S)(?![A-Za-z0-9])")
+
+#: A count of days (hours, years) glued to its unit after a division (``/8day``: per 8 days).
+_GLUED_PERIOD = re.compile(r"/\s*(?P<count>\d+)\s*(?P<unit>days?|d|hours?|h|years?|yr)\b")
+
+
+def _element_and_period_spelling(text: str) -> tuple[str, list[str]]:
+    """``text`` with a mass's element left out (``gC`` → ``g``) and a glued period parenthesised
+    (``/8day`` → ``/(8 day)``), and a note for each change, for the advice only: the element is
+    what the mass is of, no unit (its place is the variable's name), and ``8day`` is 8 days."""
+    notes = []
+    elements = sorted({found["element"] for found in _MASS_OF_ELEMENT.finditer(text)})
+    candidate = _MASS_OF_ELEMENT.sub(lambda found: found["mass"], text)
+    if elements:
+        notes.append(f"{', '.join(elements)} is what the mass is of, not a unit: the units leave it out, the values "
+                     "staying the same numbers, and the variable's long_name should say it")
+    for found in _GLUED_PERIOD.finditer(candidate):
+        notes.append(f"{found['count']}{found['unit']} is {found['count']} {found['unit']} written as one word: per "
+                     f"{found['count']} {found['unit']} is '/({found['count']} {found['unit']})'")
+    candidate = _GLUED_PERIOD.sub(lambda found: f"/({found['count']} {found['unit']})", candidate)
+    return candidate, notes
 
 
 def _readable_spelling(text: str, attrs: Mapping) -> str:
@@ -2330,6 +2365,7 @@ def _readable_spelling(text: str, attrs: Mapping) -> str:
         return WATER_RESOURCES_ABBREVIATIONS[text.strip().lower()][1]
     candidate = _WATER_EQUIVALENT_ABBREVIATION.sub(lambda found: _WATER_EQUIVALENT_MASSES[found["length"]],
                                                    re.sub(r"\bKg\b", "kg", text))
+    candidate = _element_and_period_spelling(candidate)[0]
     if candidate == text:
         return "UNITS"
     try:

@@ -6,6 +6,8 @@ the canonical (time, latitude, longitude) order, with size-1 extra dimensions dr
 
 from __future__ import annotations
 
+import dataclasses
+
 import difflib
 import shlex
 from collections.abc import Sequence
@@ -20,12 +22,13 @@ from climann.data.containers import in_group_message, variable_in_groups
 from climann.data.coords import (
     STAGGERED_DIMENSION_SUFFIX, find_coordinate, is_staggered, named_coordinates, unlinked_bounds,
 )
-from climann.data.forecast_times import is_forecast_period
+from climann.data.forecast_times import VALID_TIME_LONG_NAME, is_forecast_period
 from climann.data.grids import STAND_IN_TARGET, axis_bounds, file_cell_measure, geographic_grid, grid_mapping_of
 from climann.data.levels import LEVELS_KEY, is_level
 from climann.data.layout import (
     AREA_EXTENT_ATTRIBUTE,
     GRID_STRIDE_KEY,
+    SELECTED_COORDINATES_KEY,
     STRAIGHT_CELL_EDGES_KEY,
     SPLIT_BLOCK_COORDINATE,
     Coordinate,
@@ -352,6 +355,28 @@ def scalar_coordinates(dataset: xr.Dataset, target: str, excluded: Sequence[str]
     return tuple(found)
 
 
+def input_selections(dataset: xr.Dataset, target: str) -> tuple[Coordinate, ...]:
+    """The values a selection (``[data] select``, :func:`climann.data.subset.select_values`)
+    chose along dimensions of other data variables (the predictors) that ``target`` lacks, each
+    as a Coordinate of shape (): an NMME forecast's member ``M`` and lead ``L`` when the target
+    is observed. Scalar coordinates a file gave its variables are not among them, nor those of
+    the target (:func:`scalar_coordinates`), nor vertical levels (:func:`climann.data.levels.is_level`):
+    a member or a lead describes the predictions made from it, but a predictor's 850 hPa, written
+    beside 2 m air temperature's predictions, would say they are at 850 hPa."""
+    own = set(named_coordinates(dataset[target])) | set(dataset[target].dims)
+    found = []
+    for name in data_variable_names(dataset):
+        for chosen in dataset[name].encoding.get(SELECTED_COORDINATES_KEY, ()):
+            if (chosen in own or chosen in {coordinate.name for coordinate in found} or chosen not in dataset.coords
+                    or dataset[chosen].ndim):
+                continue
+            attrs = {key: value for key, value in dataset[chosen].attrs.items() if key != "bounds"}
+            selection = Coordinate(str(chosen), np.asarray(dataset[chosen].values).reshape(()), attrs)
+            if not is_level(selection) or is_forecast_period(selection):  # a lead is no vertical level
+                found.append(selection)
+    return tuple(found)
+
+
 def with_levels_recorded(dataset: xr.Dataset) -> xr.Dataset:
     """One opened file with each data variable's levels recorded in its ``encoding``
     (:data:`LEVELS_KEY`: a tuple of :class:`~climann.data.layout.Coordinate` of shape ()),
@@ -396,6 +421,21 @@ def _known_step(time: xr.DataArray, key: str = KNOWN_STEP_KEY) -> TimeStep | Non
     return None if record is None else TimeStep.from_record(record)
 
 
+def _target_time(time: Coordinate, dataset: xr.Dataset, target: str) -> Coordinate:
+    """The time axis as the target's: labelled "valid time (forecast reference time + forecast
+    period)" only when the target is a forecast, a lead time (CF ``forecast_period``) among its
+    coordinates. An observed target read beside forecasts shares their valid times, and their
+    label travelled to its predictions (break40c C8: CAMS-OPI's predictions said "valid time …");
+    its time is then the plain ``long_name`` "time"."""
+    if time.attrs.get("long_name") != VALID_TIME_LONG_NAME:
+        return time
+    variable = dataset[target]
+    own = {*map(str, variable.dims), *named_coordinates(variable)}
+    if any(name in dataset.variables and is_forecast_period(dataset[name]) for name in own):
+        return time
+    return dataclasses.replace(time, attrs={**time.attrs, "long_name": "time"})
+
+
 def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -> GridLayout:
     """Describe the target's grid: coordinates, time encoding, attributes and dim order; on a
     curvilinear, rotated-pole or projected grid also the true latitude and longitude of each
@@ -426,7 +466,7 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
     levels = {name: found for name in data_variable_names(dataset) if (found := variable_levels(dataset, name))}
     cell_measure = file_cell_measure(dataset, target, rows_and_columns)
     return GridLayout(
-        time=coordinate(names["time"]),
+        time=_target_time(coordinate(names["time"]), dataset, target),
         latitude=coordinate(names["latitude"]),
         longitude=coordinate(names["longitude"]),
         latitude_bounds=axis_bounds(dataset, names["latitude"]),
@@ -452,6 +492,7 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
         climatology_bounds=_climatology_bounds(dataset, names["time"], units=str(units), calendar=str(calendar)),
         bounds_dim=_bounds_dim(dataset, list(names.values())),
         scalar_coordinates=_with_own_levels(scalar_coordinates(dataset, target, not_scalar), levels.get(target, ())),
+        input_selections=input_selections(dataset, target),
         variable_levels=levels,
         variable_quantities={name: record for name in data_variable_names(dataset)
                              if (record := quantity_record(dataset[name].attrs))},

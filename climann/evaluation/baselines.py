@@ -502,11 +502,11 @@ def _note_uneven_windows(times: np.ndarray, spacings: np.ndarray, chosen: TimeSt
               f"the times are {shortest} to {longest} apart and no time bounds of one length say what each value "
               f"is: the climatology is taken per {keys.per}, each window's mean without smoothing, as for means "
               f"over {chosen.span()}; the dates fit no calendar of periods that restart each year or month ("
-              f"{_RESTARTING_CALENDARS}, each dated at one place in its period): if the values are of such periods, "
-              "date each at its period's start or give the file CF time bounds of the periods (CF 7.1), and the "
-              "climatology is taken per period of the year; if each value is of one day (a daily mean, or a day's "
-              "observation every few days, as at the valid days of twice-weekly forecasts), give the file 1-day time "
-              "bounds (CF 7.1: "
+              f"{_RESTARTING_CALENDARS}, each dated at one place in its period: its start, middle or last day): if "
+              "the values are of such periods, date each at its period's start or give the file CF time bounds of "
+              "the periods (CF 7.1), and the climatology is taken per period of the year; if each value is of one "
+              "day (a daily mean, or a day's observation every few days, as at the valid days of twice-weekly "
+              "forecasts), give the file 1-day time bounds (CF 7.1: "
               f"`{command}` for values stamped within their day{'' if source is None else _each(source)}), and the "
               "climatology is taken per day of year, smoothed as for daily data",
               key=("uneven windows", shortest, longest, keys.per))

@@ -304,7 +304,8 @@ def predictions_dataset(
     if spread is not None:
         data_vars[f"{name}_pred"].attrs.update(ensemble_mean_attributes(kept, n_members))
         data_vars[f"{name}_spread"] = _field(layout, spread, spread_attributes(kept, long_name, n_members))
-    coords = {**axes, **grid_coords}
+    coords = {**axes, **grid_coords, **_selection_coordinates(layout)}
+    _without_selections(data_vars, coords, layout, of_target=(name, f"{name}_climatology", f"{name}_persistence"))
     _without_absent_terms(coords, {*data_vars, *coords})
     # the areas the scores weighed with, for CDO's fldmean too (CF 7.2)
     _with_cell_measure(data_vars, layout, written_cell_measure(layout, {*data_vars, *coords}))
@@ -322,6 +323,33 @@ def predictions_dataset(
         **({"external_variables": " ".join(external)} if external else {}),
     }
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+
+
+def _selection_coordinates(layout: GridLayout) -> dict[str, xr.Variable]:
+    """The values ``select`` chose for the predictors (:attr:`GridLayout.input_selections`: an
+    NMME member ``M`` and lead ``L`` of an observed target) as CF scalar coordinates (CF 1.8
+    §5.7), each with a ``comment`` saying what it is of (break40c C7: ``predict --select M=3``
+    wrote a file that said of no member)."""
+    return {selection.name: xr.Variable((), selection.values, {
+        **selection.attrs, "comment": "the value selected for the predictors ([data] select, --select); the "
+                                      "predictions were made from the predictors at it"})
+            for selection in layout.input_selections}
+
+
+def _without_selections(data_vars: dict, coords: Mapping[str, xr.Variable], layout: GridLayout, *,
+                        of_target: Sequence[str]) -> None:
+    """List, in place, the predictors' selections (:func:`_selection_coordinates`) among the
+    coordinates of the predictions only: the truth and the baselines made from it alone
+    (``of_target``: climatology, persistence) are of no member or lead of the predictors."""
+    chosen = {selection.name for selection in layout.input_selections}
+    if not chosen:
+        return
+    for name in of_target:
+        if name in data_vars and data_vars[name].encoding.get("coordinates", "") is not None:
+            dims = set(data_vars[name].dims)
+            listed = [str(other) for other, value in coords.items()
+                      if other not in chosen and other not in dims and set(value.dims) <= dims]
+            data_vars[name].encoding["coordinates"] = " ".join(sorted(listed)) or None
 
 
 def _without_absent_terms(coords: Mapping[str, xr.Variable], present: Collection[str]) -> None:

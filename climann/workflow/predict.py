@@ -11,6 +11,7 @@ import contextlib
 import dataclasses
 import logging
 import re
+import shlex
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -406,7 +407,7 @@ def predict_files(
     run_dir: str | Path, data_paths: str | Path | Sequence[str | Path], out: str | Path, *,
     compute: ComputeConfig | None = None, overwrite: bool = False,
     overlap: str | None = None, select: Mapping[str, object] | None = None, time_range: str | Sequence[str] = (),
-    rename: Mapping[str, Mapping[str, str]] | None = None,
+    rename: Mapping[str, Mapping[str, str]] | None = None, command_line: str = "",
 ) -> PredictionResult:
     """Predict the run's target on new files and write a predictions NetCDF file.
 
@@ -447,6 +448,10 @@ def predict_files(
     rename : mapping of glob pattern to {old name: new name}, optional
         Variables to rename in the new files (``--rename 'gpcp_*:precip=pr'``), as ``[data]
         rename`` renames in training (:mod:`climann.data.renames`), before the run's own rules.
+    command_line : str, optional
+        The command that asked for the predictions, for the output's CF ``history`` (the CLI
+        gives its own); default: the call as the equivalent ``climann predict`` command, its
+        selection, time range and renaming included (:func:`new_data_command`).
 
     Returns
     -------
@@ -479,14 +484,47 @@ def predict_files(
         # again, now that no other climann writes it: the check and the write are one step
         refuse_existing(out, overwrite=overwrite, what="predictions", inputs=files, option="--out",
                         same_kind=is_predict_output, kind="predictions of `climann predict`")
+        history = command_line or new_data_command("predict", run_dir, data_paths, out=out, select=select,
+                                                   time_range=time_range, rename=rename)
         return _predict_claimed(run, run_dir, data_paths, files, out, compute=compute, overlap=overlap,
-                                select=select, time_range=time_range, rename=rename)
+                                select=select, time_range=time_range, rename=rename, history=history)
+
+
+def new_data_command(command: str, run_dir: str | Path, data_paths: Sequence[str | Path] | None, *,
+                     out: str | Path | None, select: Mapping[str, object] | None = None,
+                     time_range: str | Sequence[str] = (),
+                     rename: Mapping[str, Mapping[str, str]] | None = None) -> str:
+    """The ``climann predict`` (``evaluate``) command equivalent to a call of
+    :func:`predict_files` (:func:`evaluate_run`), as the output's CF ``history`` records it:
+    every option that chose the values, ``--select`` (an ensemble member, a lead), ``--time-range``
+    and ``--rename`` included (break40c C7: ``--select M=3`` was left out, and nothing in the
+    file said which member it was predicted from).
+
+    Examples
+    --------
+    >>> new_data_command("predict", "runs/nmme", ["nmme.nc"], out="pred.nc", select={"M": 3, "L": 1.5})
+    'climann predict runs/nmme --data nmme.nc --select M=3 --select L=1.5 --out pred.nc'
+    """
+    words = ["climann", command, str(run_dir)]
+    if data_paths:
+        words += ["--data", *map(str, data_paths)]
+    for dim, value in (select or {}).items():
+        words += ["--select", f"{dim}={value}"]
+    period = [time_range] if isinstance(time_range, str) else list(time_range or ())
+    if period:
+        words += ["--time-range", ",".join(map(str, period))]
+    for pattern, names in (rename or {}).items():
+        for old, new in names.items():
+            words += ["--rename", f"{pattern}:{old}={new}"]
+    if out is not None:
+        words += ["--out", str(out)]
+    return shlex.join(words)
 
 
 def _predict_claimed(
     run: TrainedRun, run_dir: str | Path, data_paths: list, files: list, out: str | Path, *,
     compute: ComputeConfig | None, overlap: str | None, select: Mapping[str, object] | None,
-    time_range: str | Sequence[str], rename: Mapping[str, Mapping[str, str]] | None,
+    time_range: str | Sequence[str], rename: Mapping[str, Mapping[str, str]] | None, history: str,
 ) -> PredictionResult:
     """:func:`predict_files` once its output is claimed (:func:`climann.atomic.claimed_output`)."""
     from climann.data.variables import grid_layout
@@ -508,7 +546,7 @@ def _predict_claimed(
     dataset = with_training_levels(run, with_training_quantity(run, _with_placeholder_target(dataset, run)))
     if config.data.mode == "field":
         return _predict_field(run, config, dataset, Path(out), had_target=had_target, run_dir=run_dir,
-                              history=f"climann predict {run_dir} --data {' '.join(map(str, data_paths))} --out {out}")
+                              history=history)
     cells = climatology_cells(run, grid_layout(dataset, config.data.target, list(config.data.paths)))
     source = pointwise_source(config, dataset, require_target=False,
                               climatologies=training_climatologies(run, new_data=True, cells=cells))
@@ -528,7 +566,6 @@ def _predict_claimed(
                 "each cell from its own features"
                 + (", with the training climatology of that cell" if cells is not None else "")
             )
-    history = f"climann predict {run_dir} --data {' '.join(map(str, data_paths))} --out {out}"
     if not is_zarr(out):  # fail now, not after the predictions are computed
         check_predictions_encodable(source.layout)
     # not where the target never exists (SST over land), on every route: the source reads no sample there
@@ -1166,7 +1203,7 @@ def evaluate_run(
     run_dir: str | Path, data_paths: str | Path | Sequence[str | Path] | None = None, out: str | Path | None = None,
     *, compute: ComputeConfig | None = None, overwrite: bool = False, overlap: str | None = None,
     select: Mapping[str, object] | None = None, time_range: str | Sequence[str] = (),
-    rename: Mapping[str, Mapping[str, str]] | None = None,
+    rename: Mapping[str, Mapping[str, str]] | None = None, command_line: str = "",
 ) -> dict:
     """Re-score a trained run on its own data, or score it on another dataset.
 
@@ -1187,6 +1224,9 @@ def evaluate_run(
     its ``months``/``seasons`` do, with a warning naming the steps kept. On its own data the
     run's selection is that of training, unchanged. ``rename`` renames variables in the other
     data, as in :func:`predict_files`. ``data_paths``: one path or a sequence of them.
+    ``command_line`` is recorded as the CF ``history`` of ``predictions.nc`` (the CLI gives its
+    own); default: the call as the equivalent ``climann evaluate`` command
+    (:func:`new_data_command`).
 
     An ``out`` other than the run directory is refused when it already holds one of those
     files, unless ``overwrite``; an input file is never replaced.
@@ -1235,8 +1275,10 @@ def evaluate_run(
                         what="scores folder"):
         # again, now that no other climann writes there: the check and the writing are one step
         _check_scores_folder(run_dir, out, overwrite=overwrite, inputs=config.data.paths)
+        history = command_line or new_data_command("evaluate", run_dir, data_paths, out=out, select=select,
+                                                   time_range=time_range, rename=rename)
         return _evaluate_claimed(run, run_dir, out, config, data_paths, files if other else (), compute=compute,
-                                 select=select)
+                                 select=select, history=history)
 
 
 def _check_scores_folder(run_dir: str | Path, out: str | Path | None, *, overwrite: bool,
@@ -1253,7 +1295,7 @@ def _check_scores_folder(run_dir: str | Path, out: str | Path | None, *, overwri
 
 def _evaluate_claimed(
     run: TrainedRun, run_dir: str | Path, out: str | Path | None, config: RunConfig, data_paths: list,
-    files: Sequence[str], *, compute: ComputeConfig | None, select: Mapping[str, object] | None,
+    files: Sequence[str], *, compute: ComputeConfig | None, select: Mapping[str, object] | None, history: str,
 ) -> dict:
     """:func:`evaluate_run` once its folder is claimed (:func:`climann.atomic.claimed_output`)."""
     from climann.data.variables import grid_layout
@@ -1294,14 +1336,14 @@ def _evaluate_claimed(
             target_climatology = saved_target_climatology(run, cells)
     if compute is not None and uses_cluster(compute):
         return _evaluate_chunked(run, config, compute, Path(out) if out else Path(run_dir), other=other,
-                                 history=f"climann evaluate {run_dir}", changed=changed, dataset=dataset, cells=cells,
+                                 history=history, changed=changed, dataset=dataset, cells=cells,
                                  own_years=own_years, persistence_step=persistence_step)
     if not other and config.data.mode == "pointwise":  # opened once, for the source and the samples
         dataset = open_selected(config)
         source, streamed = sample_source(config, dataset)
         if streamed:  # as when it trained: chunk by chunk in this process, never the whole data in memory
             return _evaluate_chunked(run, config, None, Path(out) if out else Path(run_dir), other=False,
-                                     history=f"climann evaluate {run_dir}", source=source, changed=changed)
+                                     history=history, source=source, changed=changed)
     data = prepared_with_scalers(config, *saved_scalers(run), whole_period=other,
                                  units=run.input_units() if other else None,
                                  climatologies=training_climatologies(run, new_data=other, cells=cells),
@@ -1353,7 +1395,7 @@ def _evaluate_claimed(
         warn_about_target_means(metrics)
     metrics = with_model_record(metrics, run)
     with folder_written(Path(out) if out else Path(run_dir), EVALUATION_FILES) as destination:
-        _write_scores(destination, data, metrics, truth, predictions, f"climann evaluate {run_dir}",
+        _write_scores(destination, data, metrics, truth, predictions, history,
                       extrapolated=flags, spread=spread, n_members=_n_members(run))
         write_report(destination, metrics)
     return metrics

@@ -32,6 +32,11 @@ def _wrf_like(path, attrs: dict) -> None:
     pytest.param({"Units": "molec/cm2"}, {"units": "molec/cm2"}, id="hdfeos-units"),
     pytest.param({"Units": "NoUnits"}, {}, id="hdfeos-no-units"),
     pytest.param({"Units": "molec/cm2", "units": "mol m-2"}, {"units": "mol m-2"}, id="own-units-kept"),
+    # break40c C8: long_name spelt without its underscore, as a hand-written R ncdf4 file had it
+    pytest.param({"units": "mm/day", "longname": "precipitation rate"}, {"units": "mm/day",
+                 "long_name": "precipitation rate"}, id="longname-as-long-name"),
+    pytest.param({"units": "mm/day", "longname": "rate", "long_name": "precipitation"}, {"units": "mm/day",
+                 "long_name": "precipitation"}, id="own-long-name-kept-over-longname"),
 ])
 def test_foreign_attributes_are_read_under_cf_names(tmp_path, attrs, expected):
     """break38a B5: WRF's T2 had figures titled "T2 (T2)" (its description "TEMP at 2 M" unread); B3: OMI's

@@ -39,16 +39,19 @@ def test_a_series_that_is_not_of_composites_has_none():
 
 # --- periods that restart each month: half-months and dekads (break38b A2) --------------------------
 
-def _month_periods(starts_in_month, *, years=(2003, 2004, 2005), calendar="standard", middles=False):
+def _month_periods(starts_in_month, *, years=(2003, 2004, 2005), calendar="standard", middles=False,
+                   last_days=False):
     """One value per period of each month, the periods starting on the days ``starts_in_month``
-    (1, 16: half-months; 1, 11, 21: dekads), stamped at their starts or middles (the cells' middle,
-    as CF time bounds date them); the last period of a month runs to the 1st of the next."""
+    (1, 16: half-months; 1, 11, 21: dekads), stamped at their starts, middles (the cells' middle,
+    as CF time bounds date them) or last days (as Copernicus Global Land dates its dekads: the
+    10th, the 20th and the month's last); the last period of a month runs to the 1st of the next."""
     times = []
     for year in years:
         for month in range(1, 13):
             edges = [cftime.datetime(year, month, day, calendar=calendar) for day in starts_in_month]
             edges.append(cftime.datetime(year + month // 12, month % 12 + 1, 1, calendar=calendar))
-            times += [start + (end - start) / 2 if middles else start for start, end in zip(edges[:-1], edges[1:])]
+            times += [end - datetime.timedelta(days=1) if last_days else start + (end - start) / 2 if middles else start
+                      for start, end in zip(edges[:-1], edges[1:])]
     return np.array(times)
 
 
@@ -63,6 +66,18 @@ def _day(year, month, day, hour=0):
     pytest.param(_month_periods((1, 16), calendar="360_day"), 2, id="half-months-360-day"),
     pytest.param(_month_periods((1, 11, 21)), 3, id="dekads"),
     pytest.param(_month_periods((1, 11, 21), middles=True), 3, id="dekads-middles"),
+    # break40c C2: Copernicus Global Land's dekads, dated by their last days (10th, 20th, 28th to 31st)
+    pytest.param(_month_periods((1, 11, 21), last_days=True), 3, id="dekads-last-days"),
+    pytest.param(np.delete(_month_periods((1, 11, 21), last_days=True), [4, 40]), 3, id="dekads-last-days-missing"),
+    pytest.param(_month_periods((1, 16), last_days=True), 2, id="half-months-last-days"),
+    pytest.param(_month_periods((1, 11, 21), last_days=True, calendar="noleap"), 3, id="dekads-last-days-noleap"),
+    # the last days at noon: each 12 hours before its dekad's end
+    pytest.param(np.array([time + datetime.timedelta(hours=12) for time in _month_periods((1, 11, 21), last_days=True)]),
+                 3, id="dekads-last-days-noon"),
+    # the last days but 30 January 2003: 2 days before its dekad's end, 9 days after its start (the 10th's and 20th's
+    # offset, not 28 February's)
+    pytest.param(np.array([_day(2003, 1, 30) if (t.year, t.month, t.day) == (2003, 1, 31) else t
+                           for t in _month_periods((1, 11, 21), last_days=True)]), None, id="one-not-on-its-last-day"),
     pytest.param(np.array([_day(y, m, d) for y in (2003, 2004) for m in range(1, 13) for d in (1, 15)]), None,
                  id="1st-and-15th-both-in-the-first-half"),
     pytest.param(np.array([_day(y, m, d) for y in (2003, 2004) for m in range(1, 13) for d in (1, 16)
@@ -92,6 +107,23 @@ def test_half_months_are_counted_one_after_another_and_persist_from_the_one_befo
     assert previous[index[2003, 3, 1]] == index[2003, 2, 16]
     assert previous[index[2004, 1, 1]] == index[2003, 12, 16]
     assert previous[index[2004, 4, 16]] == -1 and previous[0] == -1
+    assert (previous >= 0).sum() == len(times) - 2
+
+
+def test_dekads_dated_by_their_last_days_persist_from_the_dekad_before():
+    """break40c C2: Copernicus Global Land's dekads, dated on the 10th, the 20th and the month's
+    last day, fit "no calendar of periods": persistence was left out and the climatology keyed by
+    10-day windows. They are dekads, counted one after another: the dekad before 10 March 2004 is
+    the one dated 29 February, before 10 January 2004 the one dated 31 December 2003; after a
+    dekad missing from the data (20 April 2003) there is none."""
+    times = np.delete(_month_periods((1, 11, 21), years=(2003, 2004), last_days=True), 10)
+    positions = composite_positions(times)
+    np.testing.assert_array_equal(positions - positions[0], np.delete(np.arange(72), 10))
+    previous = previous_composites(times)
+    index = {(time.year, time.month, time.day): k for k, time in enumerate(times)}
+    assert previous[index[2004, 3, 10]] == index[2004, 2, 29]
+    assert previous[index[2004, 1, 10]] == index[2003, 12, 31]
+    assert previous[index[2003, 4, 30]] == -1 and previous[0] == -1
     assert (previous >= 0).sum() == len(times) - 2
 
 
@@ -272,3 +304,51 @@ def test_five_day_steps_of_a_360_day_calendar_stay_a_regular_axis():
     assert month_periods(times) is None
     assert (keys.per, keys.count, keys.window_days, keys.month_periods) == ("pentad of the year", 72, 5.0, 0)
     np.testing.assert_array_equal(keys.of(times), np.tile(np.arange(1, 73), 3))
+
+
+def test_a_run_on_dekads_dated_by_their_last_days_scores_the_climatology_per_dekad(tmp_path):
+    """break40c C2, end to end: Copernicus Global Land LAI dated on the 10th, the 20th and the
+    month's last day was keyed by 10-day windows of the year, February's 2nd and 3rd dekads
+    (the 20th and the 28th) in one window (test RMSE 0.3403, numpy per dekad 0.34067), and
+    persistence was left out. The run's climatology is per dekad of the year: numpy's mean of
+    the training years' values of each (month, dekad), scored with cos(latitude) weights on the
+    run's own split; persistence is scored."""
+    import json
+
+    import xarray as xr
+
+    from climann.workflow.config import build_config
+    from climann.workflow.pipeline import run_training
+
+    times = _month_periods((1, 11, 21), years=range(2014, 2020), last_days=True)
+    dekad = np.array([3 * (time.month - 1) + (time.day > 10) + (time.day > 20) for time in times])
+    rng = np.random.default_rng(4)
+    lai = (2 + 1.5 * np.sin(2 * np.pi * dekad / 36))[:, None, None] + 0.3 * rng.standard_normal((times.size, 2, 3))
+    days = np.array([(time - cftime.datetime(1970, 1, 1, calendar="standard")).days for time in times], dtype=float)
+    path = tmp_path / "c_gls_LAI.nc"
+    xr.Dataset({"LAI": (("time", "lat", "lon"), lai.astype(np.float32), {"units": "m2/m2"})},
+               coords={"time": ("time", days, {"units": "days since 1970-01-01", "calendar": "standard"}),
+                       "lat": ("lat", [-30.0, 30.0], {"units": "degrees_north"}),
+                       "lon": ("lon", [0.0, 120.0, 240.0], {"units": "degrees_east"})}).to_netcdf(path)
+    config = build_config({"data": {"paths": [str(path)], "target": "LAI", "predictors": [], "features": ["lat"]},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1},
+                           "evaluation": {"figures": False}})
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    assert metrics["climatology_per"] == "dekad of the year"
+    with xr.open_dataset(run_dir / "predictions.nc", decode_times=False) as predictions:
+        labels = predictions["split"].values
+    values = lai.astype(np.float32).astype(np.float64)
+    train, test = labels == 1, labels == 3
+    climatology = np.stack([values[train & (dekad == k)].mean(axis=0) for k in range(36)])
+    weights = np.cos(np.deg2rad([-30.0, 30.0]))[:, None] * np.ones((1, 3))
+    error = values[test] - climatology[dekad[test]]
+    scores = metrics["splits"]["test"]
+    np.testing.assert_allclose(scores["climatology"]["mse"], (error ** 2 * weights).sum() / (weights.sum() * test.sum()),
+                               rtol=1e-5)
+    np.testing.assert_allclose(scores["climatology"]["bias"], -(error * weights).sum() / (weights.sum() * test.sum()),
+                               rtol=1e-5)
+    # persistence: each dekad's value the one dated before it (10 March ← 28 February, 10 January ← 31 December)
+    before = values[np.flatnonzero(test) - 1]
+    persistence = ((values[test] - before) ** 2 * weights).sum() / (weights.sum() * test.sum())
+    np.testing.assert_allclose(scores["persistence"]["mse"], persistence, rtol=1e-5)

@@ -75,3 +75,40 @@ def test_info_and_train_refuse_them_alike_and_train_names_no_target_of_them(tmp_
         said = " ".join(result.stderr.split())
         assert result.exit_code == 2 and said.startswith(f"climann: error: {expected}"), result.output
         assert "proposes 'clm'" not in said and not (tmp_path / out).exists()
+
+
+def _nmme(path, *, lead_units="months", member_attrs=None):
+    """IRI's NMME forecasts as the Data Library writes them: prec(S, L, M, Y, X), S the start month, L the lead
+    (forecast_period, 0.5 … 2.5 months), M the member (realization)."""
+    rng = np.random.default_rng(3)
+    member_attrs = {"standard_name": "realization", "long_name": "Ensemble Member", "units": "unitless"} \
+        if member_attrs is None else member_attrs
+    coords = {"S": ("S", np.arange(264.0, 300.0), {"units": "months since 1960-01-01", "calendar": "360_day",
+                                                   "standard_name": "forecast_reference_time"}),
+              "L": ("L", [0.5, 1.5, 2.5], {"units": lead_units, "standard_name": "forecast_period", "long_name": "Lead"}),
+              "M": ("M", [1.0, 2.0, 3.0], member_attrs),
+              "Y": ("Y", [-10.0, 0.0, 10.0], {"units": "degree_north", "standard_name": "latitude"}),
+              "X": ("X", [0.0, 30.0, 60.0, 90.0], {"units": "degree_east", "standard_name": "longitude"})}
+    values = rng.gamma(2.0, 1.5, (36, 3, 3, 3, 4)).astype(np.float32)
+    xr.Dataset({"prec": (("S", "L", "M", "Y", "X"), values, {"units": "mm/day"})}, coords=coords).to_netcdf(path)
+    return path, values
+
+
+@pytest.mark.parametrize("member_attrs", [
+    pytest.param(None, id="iri-nmme"),
+    pytest.param({"long_name": "Ensemble Member"}, id="member-without-standard-name"),  # L's months tell it apart
+])
+def test_nmme_leads_and_members_named_l_and_m_are_no_harmonics(tmp_path, member_attrs):
+    """IRI's NMME names its lead L (months, 0.5 … 11.5) and its member M: since the harmonics check every NMME file
+    was refused as "prec on (L, M) are spherical-harmonic (Stokes) coefficients" (break40c's NMME runs, which worked
+    before it, failed). A coordinate with a CF standard_name, units of a quantity or values that are not whole
+    numbers is no harmonic degree or order: info reads the grid, and predict with --select M=… runs."""
+    from climann.data.spherical_harmonics import harmonic_coefficients
+
+    path, values = _nmme(tmp_path / "nmme.nc", member_attrs=member_attrs)
+    with xr.open_dataset(path, decode_times=False) as dataset:
+        assert harmonic_coefficients(dataset) is None
+        assert find_coordinate(dataset, "latitude") == "Y" and find_coordinate(dataset, "longitude") == "X"
+    result = runner.invoke(app, ["info", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "spherical-harmonic" not in result.output

@@ -311,6 +311,33 @@ def test_a_block_of_less_than_a_year_is_found(times, step, months, expected):
     assert _part_years(times, step, months) == expected
 
 
+def _years(years, *, calendar="standard", month=1, day=1):
+    return np.array([cftime.datetime(year, month, day, calendar=calendar) for year in years])
+
+
+@pytest.mark.parametrize(("times", "step"), [
+    # ESA CCI biomass: maps of 2010 and 2015–2021, one a year
+    pytest.param(_years([2010, *range(2015, 2022)]), TimeStep(months=12), id="break40c-C4-esa-cci-biomass"),
+    # every split below has a block of one step
+    pytest.param(_years(range(1990, 1997), month=7, day=2), TimeStep(months=12), id="yearly-mid-year"),
+    pytest.param(_years(range(1990, 1997), calendar="noleap"), TimeStep(duration=datetime.timedelta(days=365)),
+                 id="yearly-noleap-365-days"),
+    pytest.param(_years(range(1990, 1997), calendar="360_day"), TimeStep(duration=datetime.timedelta(days=360)),
+                 id="yearly-360-day"),
+    pytest.param(_years(range(1950, 1980, 5)), TimeStep(months=60), id="every-5-years"),
+])
+def test_a_block_of_one_yearly_step_is_a_whole_year(times, step):
+    """break40c C4: yearly maps (ESA CCI biomass, 2010 and 2015–2021) were told "the test block
+    holds 1 time step … less than a year … leave that year out, --time-range 2010,2020", and
+    following it moved the warning to 2020. One value of a yearly or longer step is of a whole
+    year, in the blocks of the split and in those of the advised time range alike."""
+    fractions = (0.7, 0.15, 0.15)  # train's default
+    split = split_time_blocks(np.array([t.year for t in times]), fractions)
+    assert min(mask.sum() for mask in split.time_masks.values()) == 1  # a block of one step, as on a monthly axis
+    assert _part_years(times, step, fractions=fractions) == {}
+    assert _part_years(times[:-1], step, fractions=fractions) == {}
+
+
 def _gappy_days(first, last, *, kept=0.6, seed=34):
     """Daily dates from ``first`` to ``last`` with only a random ``kept`` fraction of the days
     (AERONET's daily averages: a row on a day with a retrieval), each year's first and last

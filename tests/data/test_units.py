@@ -1185,6 +1185,44 @@ def test_units_that_cannot_be_read_are_warned_about_with_a_readable_spelling(cap
 
 
 @pytest.mark.skipif(shutil.which("ncatted") is None, reason="needs NCO's ncatted")
+@pytest.mark.parametrize(("units", "advised", "said", "expected"), [
+    pytest.param("gC m-2 day-1", "g m-2 day-1", "(C is what the mass is of, not a unit: the units leave it out, the "
+                 "values staying the same numbers, and the variable's long_name should say it)", "g m-2 day-1",
+                 id="fluxcom-gC"),
+    pytest.param("kgC/m^2/8day", "kg/m^2/(8 day)", "(C is what the mass is of, not a unit: the units leave it out, the "
+                 "values staying the same numbers, and the variable's long_name should say it; 8day is 8 day written "
+                 "as one word: per 8 day is '/(8 day)')", "0.125 kg m-2 day-1", id="mod17-kgC-per-8day"),
+    # MOD16A2's evapotranspiration: read by pint as kg day m-2 / 8 (a mass times a time), now unreadable with advice
+    pytest.param("kg/m^2/8day", "kg/m^2/(8 day)", "(8day is 8 day written as one word: per 8 day is '/(8 day)')",
+                 "0.125 kg m-2 day-1", id="mod16-per-8day"),
+    pytest.param("PgC yr-1", "Pg yr-1", "(C is what the mass is of", "Pg yr-1", id="petagrams-of-carbon"),
+    pytest.param("mgN m-2 d-1", "mg m-2 d-1", "(N is what the mass is of", "mg m-2 d-1", id="nitrogen"),
+])
+def test_a_mass_of_carbon_and_a_glued_period_get_a_spelling_that_is_read(tmp_path, caplog, units, advised, said,
+                                                                         expected):
+    """break40c C8: FLUXCOM's 'gC m-2 day-1' and MOD17A2H's 'kgC/m^2/8day' were advised `ncatted … UNITS`, a
+    placeholder. The element a mass is of is no unit (left out, said so: the values are the same numbers, the
+    name should say carbon), and '8day' is 8 days: the advice, run as printed, leaves units that are read, and
+    read as numpy would convert by hand (1 kg per 8 days is 0.125 kg a day)."""
+    from climann.data.open import open_dataset
+
+    path = tmp_path / "gpp.nc"
+    xr.Dataset({"gpp": (("time", "x"), np.full((2, 3), 4.0, np.float32), {"units": units})}).to_netcdf(path)
+    with caplog.at_level(logging.WARNING, logger="climann.data.units"):
+        assert warn_unreadable_units(open_dataset([path]), ["gpp"], where="gpp.nc") == {"gpp": units}
+    line = caplog.records[-1].getMessage()
+    assert f"write readable units {said}" in line
+    subprocess.run("ncatted " + line.rsplit(": ncatted ", 1)[1], shell=True, check=True, cwd=tmp_path,
+                   capture_output=True)
+    with xr.open_dataset(tmp_path / "gpp_fixed.nc") as fixed:
+        assert fixed["gpp"].attrs["units"] == advised
+        read = parse_units(fixed["gpp"].attrs["units"], variable="gpp")
+        np.testing.assert_array_equal(fixed["gpp"].values, 4.0)  # the values are the same numbers
+    assert read.to(parse_units(expected, variable="gpp").units).magnitude == pytest.approx(
+        parse_units(expected, variable="gpp").magnitude)
+
+
+@pytest.mark.skipif(shutil.which("ncatted") is None, reason="needs NCO's ncatted")
 def test_percent_and_ndvi_units_get_units_to_write_not_a_placeholder(tmp_path, caplog):
     """rerun38 N9: MODIS AppEEARS' 'Percent' and 'NDVI' were advised ``ncatted -a units,…,o,c,UNITS``, a
     placeholder. 'Percent' is UDUNITS' % (0.01); NDVI, a normalised difference of reflectances, is

@@ -1258,10 +1258,10 @@ def test_composites_with_one_missing_keep_the_climatology_of_each_composite(days
     np.testing.assert_allclose(predicted, by_hand, rtol=1e-6)
 
 
-def _month_periods(starts_in_month, years, *, middles=False):
+def _month_periods(starts_in_month, years, *, middles=False, last_days=False):
     """One value per period of each month starting on the days ``starts_in_month`` (1, 16:
-    GIMMS's half-months; 1, 11, 21: dekads), stamped at the starts or at the middles of the
-    periods (the last of a month runs to the 1st of the next)."""
+    GIMMS's half-months; 1, 11, 21: dekads), stamped at the starts, the middles or the last days
+    of the periods (the last of a month runs to the 1st of the next)."""
     import cftime
 
     times = []
@@ -1269,17 +1269,21 @@ def _month_periods(starts_in_month, years, *, middles=False):
         for month in range(1, 13):
             edges = [cftime.DatetimeGregorian(year, month, day) for day in starts_in_month]
             edges.append(cftime.DatetimeGregorian(year + month // 12, month % 12 + 1, 1))
-            times += [start + (end - start) / 2 if middles else start for start, end in zip(edges[:-1], edges[1:])]
+            times += [end - datetime.timedelta(days=1) if last_days else start + (end - start) / 2 if middles else start
+                      for start, end in zip(edges[:-1], edges[1:])]
     return np.array(times)
 
 
-@pytest.mark.parametrize(("starts_in_month", "middles", "per"), [
-    pytest.param((1, 16), False, "half-month of the year", id="half-months-1st-16th"),
-    pytest.param((1, 16), True, "half-month of the year", id="half-months-dated-by-bounds-middles"),
-    pytest.param((1, 11, 21), False, "dekad of the year", id="dekads"),
-    pytest.param((1, 11, 21), True, "dekad of the year", id="dekads-middles"),
+@pytest.mark.parametrize(("starts_in_month", "stamped", "per"), [
+    pytest.param((1, 16), "starts", "half-month of the year", id="half-months-1st-16th"),
+    pytest.param((1, 16), "middles", "half-month of the year", id="half-months-dated-by-bounds-middles"),
+    pytest.param((1, 11, 21), "starts", "dekad of the year", id="dekads"),
+    pytest.param((1, 11, 21), "middles", "dekad of the year", id="dekads-middles"),
+    # break40c C2: Copernicus Global Land's dekads dated on the 10th, the 20th and the month's last day were keyed
+    # by 10-day windows, February's 2nd and 3rd dekads (the 20th and the 28th) in one
+    pytest.param((1, 11, 21), "last days", "dekad of the year", id="dekads-last-days"),
 ])
-def test_half_months_and_dekads_have_a_climatology_per_period_of_each_month(starts_in_month, middles, per):
+def test_half_months_and_dekads_have_a_climatology_per_period_of_each_month(starts_in_month, stamped, per):
     """break38b A2 (severity 1): GIMMS NDVI3g's half-months were keyed per "15-day period of the
     year" ("15.5-day" dated by their bounds' middles): 16 February and 1 March shared a window and
     a value, days 76–90 held none. Each half-month (dekad) of the year is its own key, 12 · P of
@@ -1288,7 +1292,8 @@ def test_half_months_and_dekads_have_a_climatology_per_period_of_each_month(star
     from climann.evaluation.baselines import climatology_keys, climatology_prediction
 
     periods = len(starts_in_month)
-    times = np.delete(_month_periods(starts_in_month, range(1983, 1989), middles=middles), 5)
+    times = np.delete(_month_periods(starts_in_month, range(1983, 1989), middles=stamped == "middles",
+                                     last_days=stamped == "last days"), 5)
     key = np.array([periods * (time.month - 1) + sum(time.day >= day for day in starts_in_month[1:])
                     for time in times])
     rng = np.random.default_rng(8)
@@ -1351,7 +1356,7 @@ def test_dates_that_fit_no_restarting_calendar_are_keyed_by_windows_with_a_warni
     assert keys.per == "14-day period of the year"
     assert ("the dates fit no calendar of periods that restart each year or month (N-day composites from 1 January "
             "as MODIS's, half-months from the 1st and the 16th, dekads from the 1st, 11th and 21st, CPC's 73 pentads a "
-            "year, CHIRPS's 72 (6 a month), each dated at one place in its period): if the values are of such periods, date each at its "
+            "year, CHIRPS's 72 (6 a month), each dated at one place in its period: its start, middle or last day): if the values are of such periods, date each at its "
             "period's start") in caplog.text
 
 

@@ -676,6 +676,37 @@ def test_train_warns_of_a_block_of_less_than_a_year(write_grid, tmp_path, caplog
     assert run.metrics["split_periods"]["test"] == ("2003-01" if expected else "2002")
 
 
+@pytest.mark.parametrize("time_range", [pytest.param(None, id="whole-file"),
+                                        pytest.param(["2010", "2020"], id="the-range-the-warning-advised")])
+def test_a_block_of_one_yearly_map_is_no_part_year(tmp_path, caplog, time_range):
+    """break40c C4: ESA CCI's yearly biomass maps (2010, 2015–2021) were told "the val block holds
+    1 time step (2020); the test block holds 1 time step (2021): less than a year … leave that
+    year out, --time-range 2010,2020", and with that range the same of 2019 and 2020. A yearly
+    step is a whole year: no warning, and the blocks are those years."""
+    years = [2010, *range(2015, 2022)]
+    rng = np.random.default_rng(40)
+    agb = 100 + 20 * rng.standard_normal((len(years), 3, 4))
+    path = tmp_path / "ESACCI-BIOMASS-L4-AGB-MERGED.nc"
+    xr.Dataset({"agb": (("time", "lat", "lon"), agb.astype(np.float32), {"units": "Mg/ha"}),
+                "pr": (("time", "lat", "lon"), rng.random((len(years), 3, 4)).astype(np.float32), {"units": "mm"})},
+               coords={"time": ("time", [(np.datetime64(f"{year}-01-01") - np.datetime64("2010-01-01")).astype(float)
+                                         for year in years],
+                                {"units": "days since 2010-01-01", "calendar": "standard"}),
+                       "lat": ("lat", [-10.0, 0.0, 10.0], {"units": "degrees_north"}),
+                       "lon": ("lon", [0.0, 10.0, 20.0, 30.0], {"units": "degrees_east"})}).to_netcdf(path)
+    data = {"paths": [str(path)], "target": "agb", "predictors": ["pr"]}
+    if time_range is not None:
+        data["time_range"] = time_range
+    config = build_config({"data": data, "model": {"hidden": [4]}, "training": {"epochs": 1},
+                           "evaluation": {"figures": False}})
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        run = run_training(config, run_dir=tmp_path / "run")
+    assert not [record.getMessage() for record in caplog.records if "less than a year" in record.getMessage()]
+    last = 2021 if time_range is None else 2020
+    assert run.metrics["split_periods"] == {"train": "2010, 2015–2019" if time_range is None else "2010, 2015–2018",
+                                            "val": str(last - 1), "test": str(last)}
+
+
 def test_metrics_and_report_say_how_the_run_trained(streamed_run, tiny_sample, tmp_path):
     """break36b B5: nothing in metrics.json or report.md said a run was streamed (or on a cluster);
     its chunks counted here from the run's own predictions file and train.log."""

@@ -2889,3 +2889,82 @@ def test_a_grid_change_too_small_for_six_digits_is_told_with_the_digits_that_sho
     assert f"{54.9900002:g}" == f"{54.99:g}"
     text = _grid_change_text(trained, (7.13, 8.63), new, (7.13, 8.63))
     assert text == "3×4, lat 54.99…55.99, lon 7.13…8.63 → 3×4, lat 54.9900002…55.99, lon 7.13…8.63", text
+
+
+def _nmme_pair(folder):
+    """An observed target (CAMS-OPI-like prcp(time, Y, X)) and IRI's NMME forecasts of it, prec(S, L, M, Y, X): S
+    the start month, L the lead (forecast_period, months), M the member (realization); the valid time of S = s
+    and L = 1.5 is the month s + 1, whose observation prcp is that forecast plus noise."""
+    rng = np.random.default_rng(7)
+    starts, leads, members = np.arange(264.0, 324.0), np.array([0.5, 1.5]), np.array([1.0, 2.0, 3.0])
+    lat, lon = np.array([-10.0, 0.0, 10.0]), np.array([0.0, 60.0, 120.0, 180.0])
+    prec = rng.gamma(2.0, 1.5, (starts.size, 2, 3, 3, 4)).astype(np.float32)
+    grid = {"Y": ("Y", lat, {"units": "degree_north", "standard_name": "latitude"}),
+            "X": ("X", lon, {"units": "degree_east", "standard_name": "longitude"})}
+    xr.Dataset({"prec": (("S", "L", "M", "Y", "X"), prec, {"units": "mm/day"})}, coords={
+        "S": ("S", starts, {"units": "months since 1960-01-01", "calendar": "360_day",
+                            "standard_name": "forecast_reference_time"}),
+        "L": ("L", leads, {"units": "months", "standard_name": "forecast_period", "long_name": "Lead"}),
+        "M": ("M", members, {"units": "unitless", "standard_name": "realization", "long_name": "Ensemble Member"}),
+        **grid}).to_netcdf(folder / "nmme.nc")
+    observed = prec[:, 1, 1] + rng.normal(0, 0.5, prec[:, 1, 1].shape).astype(np.float32)
+    xr.Dataset({"prcp": (("time", "Y", "X"), observed, {"units": "mm/day"})}, coords={
+        "time": ("time", starts + 1.5, {"units": "months since 1960-01-01", "calendar": "360_day",
+                                        "standard_name": "time"}), **grid}).to_netcdf(folder / "obs.nc")
+    return folder / "obs.nc", folder / "nmme.nc"
+
+
+def test_predictions_from_a_selected_member_and_lead_name_them_and_the_command(tmp_path, capfd, monkeypatch):
+    """break40c C7: `predict RUN --data obs.nc --data nmme.nc --select M=3` wrote a file with no M or L coordinate
+    and a history without '--select M=3': nothing said which member and lead the predictions were made from.
+    train's predictions.nc and predict's name the predictors' selection as CF scalar coordinates of the
+    predictions (not of the observed truth, nor of the baselines made from it alone), and the history holds the
+    whole command."""
+    import netCDF4
+
+    from tests.console import run_main
+
+    monkeypatch.chdir(tmp_path)
+    draw_no_run_figures(monkeypatch)
+    obs, nmme = _nmme_pair(tmp_path)
+    trained = run_main("train", "--data", obs, "--data", nmme, "--target", "prcp", "--predictors", "prec",
+                       "--select", "L=1.5", "--select", "M=2", "--epochs", "1", "--hidden", "4",
+                       "--out", "run", capfd=capfd, monkeypatch=monkeypatch)
+    assert trained.returncode == 0, trained.stderr
+    predicted = run_main("predict", "run", "--data", obs, "--data", nmme, "--select", "M=3", "--out", "pred_m3.nc",
+                         capfd=capfd, monkeypatch=monkeypatch)
+    assert predicted.returncode == 0, predicted.stderr
+    for path, member, predictions in ((tmp_path / "run" / "predictions.nc", 2.0, ("prcp_pred", "prcp_linear")),
+                                      (tmp_path / "pred_m3.nc", 3.0, ("prcp_pred",))):
+        with netCDF4.Dataset(path) as written:
+            assert (float(written["M"][...]), float(written["L"][...])) == (member, 1.5)
+            assert written["M"].standard_name == "realization" and written["L"].standard_name == "forecast_period"
+            for name in (*predictions, "prcp_error"):
+                assert set(written[name].coordinates.split()) == {"L", "M"}, name
+            for name in ("prcp", "prcp_climatology", "prcp_persistence"):
+                if name in written.variables:
+                    assert not {"L", "M"} & set(getattr(written[name], "coordinates", "").split()), name
+            history = written.history
+    assert history.endswith(f"climann predict run --data {obs} --data {nmme} --select M=3 --out pred_m3.nc")
+    # the Python API's default history is the equivalent command, its selection included
+    predict_files(tmp_path / "run", [str(obs), str(nmme)], tmp_path / "api.nc", select={"M": 1.0})
+    with xr.open_dataset(tmp_path / "api.nc", decode_times=False) as written:
+        assert written.attrs["history"].endswith(f"climann predict {tmp_path / 'run'} --data {obs} {nmme} "
+                                                 f"--select M=1.0 --out {tmp_path / 'api.nc'}")
+        assert float(written["M"]) == 1.0
+
+
+@pytest.mark.parametrize(("target", "predictors", "label"), [
+    pytest.param("prcp", ["prec"], "time", id="observed-target-beside-forecasts"),
+    pytest.param("prec", [], "valid time (forecast reference time + forecast period)", id="forecast-target"),
+])
+def test_only_a_forecast_targets_time_is_labelled_valid_time(tmp_path, target, predictors, label):
+    """break40c C8: the predictions of an observed target (CAMS-OPI) read beside NMME forecasts labelled its time
+    "valid time (forecast reference time + forecast period)", the forecasts' label; only a forecast's is."""
+    obs, nmme = _nmme_pair(tmp_path)
+    config = build_config({"data": {"paths": [str(obs), str(nmme)] if predictors else [str(nmme)], "target": target,
+                                    "predictors": predictors, "select": {"L": 1.5, "M": 2.0}},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    with xr.open_dataset(run_dir / "predictions.nc", decode_times=False) as written:
+        assert written["time"].attrs["long_name"] == label
