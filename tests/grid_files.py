@@ -503,6 +503,7 @@ def write_tripolar(path: Path, *, rows=slice(None), numbered_from: int | None = 
     if numbered_from is not None:
         dataset = dataset.assign_coords(j=("j", numbered_from + np.arange(dataset.sizes["j"]), index["j"][2]))
     dataset.to_netcdf(path)
+    return path
 
 
 #: ECCO v4r4's first twelve tracer depths Z(k) in m, positive up (break40b ecco/mk.py).

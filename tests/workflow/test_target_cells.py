@@ -41,13 +41,15 @@ def land_mask() -> np.ndarray:
 
 def by_hand(run_dir, pred: np.ndarray) -> np.ndarray:
     """The network's output for ``pred`` (shape (n_time, n_lat, n_lon)), computed as predict
-    does in memory: standardised with the saved scaling, unscaled in float32 arithmetic."""
+    does in memory: standardised with the saved scaling, unscaled in float64 arithmetic as the
+    run's own evaluation unscales (x = z σ + μ), written as float32 (the target's type)."""
     network = Network.load(run_dir / "model.npz")
     meta = network.metadata
     inputs = (pred.reshape(-1, 1).astype(np.float64) - np.array(meta["input_scaling"]["mean"])) \
         / np.array(meta["input_scaling"]["std"])
     scaled = network.predict(inputs.astype(network.dtype))
-    return (scaled[:, 0] * meta["target_scaling"]["std"][0] + meta["target_scaling"]["mean"][0]).reshape(pred.shape)
+    unscaled = scaled[:, 0].astype(np.float64) * meta["target_scaling"]["std"][0] + meta["target_scaling"]["mean"][0]
+    return unscaled.astype(np.float32).reshape(pred.shape)
 
 
 def trained_sea_run(folder):
