@@ -635,6 +635,29 @@ def test_a_regional_mean_over_data_cutting_its_box_is_refused(area_runs, tmp_pat
         "predictions afterwards), or retrain without [data] regional_means.tas")
 
 
+@pytest.mark.parametrize("command", [pytest.param("predict", id="predict"), pytest.param("evaluate", id="evaluate")])
+def test_data_without_a_cell_of_the_runs_regional_means_box_are_refused_naming_the_box(area_runs, tmp_path,
+                                                                                        command):
+    """Data north of the run's regional_means box (30S–30N) were refused as "region (south -30 …)
+    contains no grid cell": the user of predict gave no region. The refusal names the run's
+    regional_means box of tas and the way out; nothing is written."""
+    folder, _, run_dir = area_runs
+    north = _cut(folder, tmp_path / "north.nc", lat=slice(40, 90))
+    with xr.open_dataset(north) as cut:
+        south, top = cut["lat"].values.min(), cut["lat"].values.max()
+    with pytest.raises(ClimannError) as refused:
+        if command == "predict":
+            predict_files(run_dir, [str(north)], tmp_path / "p.nc")
+        else:
+            evaluate_run(run_dir, [str(north)], tmp_path / "scores")
+    assert str(refused.value) == (
+        "the run's regional_means box of 'tas' (south -30, north 30, west 150, east 240: [data] regional_means.tas of "
+        "its config.toml, whose area mean is a feature of the model) contains no grid cell of these data; the grid "
+        f"spans latitude {south:g}…{top:g} and longitude 7.5…352.5: give data that cover the whole box (cut the "
+        "predictions afterwards), or retrain without [data] regional_means.tas")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["north.nc"]
+
+
 def test_the_whole_grid_north_to_south_in_minus_180_to_180_predicts_as_in_training_order(area_runs, tmp_path):
     folder, run_dir, _ = area_runs
     with xr.open_dataset(folder / "sample.nc") as whole:
