@@ -167,7 +167,7 @@ def regional_boxes(values: Sequence[float], name: str) -> list[tuple[float, floa
 
 
 def area_mean_series(
-    dataset: xr.Dataset, name: str, *, region: Sequence[float] = (), where: str = "the data"
+    dataset: xr.Dataset, name: str, *, region: Sequence[float] = (), where: str = "the data", of_run: bool = False
 ) -> xr.DataArray:
     """Lazy area-weighted mean of a variable at each time step, x̄(t) = Σ w x / Σ w.
 
@@ -187,6 +187,9 @@ def area_mean_series(
         dateline or prime meridian). Empty: the whole grid.
     where : str
         The files, for messages.
+    of_run : bool, default False
+        ``region`` is a trained run's ``[data] regional_means`` box applied to new data: a
+        refusal says so (:func:`~climann.data.subset.select_region`).
 
     Returns
     -------
@@ -202,7 +205,7 @@ def area_mean_series(
     names = {kind: find_coordinate(dataset, kind) for kind in ("time", "latitude", "longitude")}
     grid = (names["time"], names["latitude"], names["longitude"])
     if region:
-        dataset = select_region(dataset, region)
+        dataset = select_region(dataset, region, of_run=of_run, regional_mean=name)
         variable = dataset[name]
     field = on_grid(variable, grid, needs_time=True)
     weights = grid_layout(dataset, name, ()).cell_area_weights(whole_cells=True)  # as trained before 4 Dec 2026
@@ -232,14 +235,16 @@ def area_mean_features(
     global_means: Sequence[str] = (),
     regional_means: Mapping[str, Sequence[float]] | None = None,
     where: str = "the data",
+    of_run: bool = False,
 ) -> dict[str, xr.DataArray]:
     """The area-mean feature columns by name, each a lazy series over time.
 
     ``<name>_global_mean`` for each of ``global_means``; ``<name>_mean_<region>`` (see
     :func:`region_label`) for each box of ``regional_means = {name: [s, n, w, e, …]}``.
+    ``of_run``: the boxes are a trained run's, applied to new data (see :func:`area_mean_series`).
     """
     return {
-        column: area_mean_series(dataset, name, region=box, where=where)
+        column: area_mean_series(dataset, name, region=box, where=where, of_run=of_run)
         for column, name, box in area_mean_requests(global_means, regional_means)
     }
 

@@ -58,6 +58,13 @@ MONTH_PERIOD_NOTES = {6: "CHIRPS's: 72 a year, the 6th from the 26th to the mont
 #: CPC's pentads a year (CMAP, GPCP's pentad analyses): :func:`pentads_of_year`.
 PENTADS_A_YEAR = 73
 
+#: The two calendars of pentads, by their count a year (``model.npz`` ``time_periods_a_year``), in
+#: the words a refusal names them: CPC's (:func:`cpc_pentads`) and CHIRPS's (:func:`month_periods`).
+PENTAD_CALENDARS = {
+    PENTADS_A_YEAR: "CPC's pentads (73 a year, 5-day windows of the year, the 12th 6 days long in a leap year)",
+    72: "CHIRPS's pentads (72 a year, six a month from the 1st, 6th, 11th, 16th, 21st and 26th)",
+}
+
 
 def period_positions(times: Sequence[cftime.datetime]) -> tuple[PeriodStep, np.ndarray] | None:
     """The calendar of periods ``times`` are of, and each time's place in the series of its

@@ -99,7 +99,7 @@ import xarray as xr
 
 from climann.data.circular import direction_note, direction_reading, sine_cosine_partner
 from climann.data.ancillary import ancillary_note, ancillary_relations
-from climann.data.running_totals import running_total_reason
+from climann.data.running_totals import running_total_reason, value_total_reason
 from climann.data.window_totals import window_mismatch
 from climann.data.coords import find_coordinate
 from climann.data.infinite_values import missing_values
@@ -349,6 +349,7 @@ def default_inputs(
     where: str = "the data",
     mode: str = "pointwise",
     training_steps: np.ndarray | None = None,
+    value_totals: Mapping[str, str | None] | None = None,
 ) -> DefaultInputs:
     """The run's predictors and derived features, those given as ``None`` chosen from the data.
 
@@ -369,6 +370,13 @@ def default_inputs(
         The run's training block, on which the predictors that hold the target are found
         (:mod:`climann.data.target_copies`); that of the default split
         (:data:`~climann.data.splits.DEFAULT_SPLIT_FRACTIONS`) when not given.
+    value_totals : mapping of str to (str or None), optional
+        The totals accumulated since a start found by their values in a read of every value
+        already made (``climann info``'s,
+        :func:`~climann.data.running_totals.planned_running_totals`: variable → the date each
+        year they restart, or None), left out as those found by their words are: ``train``
+        refuses both as predictors. Not given: only the words are looked at (nothing more is
+        read here).
 
     Returns
     -------
@@ -381,7 +389,8 @@ def default_inputs(
         (no predictor and no varying feature).
     """
     require_variable(dataset, target, where, role="target")
-    chosen = (_default_predictors(dataset, target, mode=mode, training_steps=training_steps) if predictors is None
+    chosen = (_default_predictors(dataset, target, mode=mode, training_steps=training_steps,
+                                  value_totals=value_totals) if predictors is None
               else DefaultInputs(tuple(predictors), ()))
     features = default_features(dataset, mode=mode) if features is None else tuple(features)
     if not chosen.predictors and not features:
@@ -436,7 +445,8 @@ def finer_than_yearly(times: Sequence) -> bool:
 
 
 def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointwise",
-                        training_steps: np.ndarray | None = None) -> DefaultInputs:
+                        training_steps: np.ndarray | None = None,
+                        value_totals: Mapping[str, str | None] | None = None) -> DefaultInputs:
     """Every other numeric data variable on the target's grid (in field mode, with a time
     axis) that is not a flag variable of more than two values nor the target's own anomaly
     (or the variable whose anomaly the target is), the left-out ones by reason."""
@@ -477,6 +487,8 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
     areas = tuple(name for name in candidates if is_cell_area(dataset[name], time_dim=time_dim))
     totals = {name: reason for name in candidates
               if (reason := running_total_reason(str(name), dataset[name], dataset)) is not None}
+    totals |= {name: value_total_reason(date) for name, date in (value_totals or {}).items()
+               if name in candidates and name not in totals}
     windows = {name: reason for name in candidates
                if (reason := window_mismatch(str(name), dataset[name], dataset)) is not None}
     candidates = [name for name in candidates if name not in anomalies and name not in ancillary

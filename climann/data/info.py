@@ -38,6 +38,7 @@ from climann.data.climatology_axes import CLIMATOLOGIES_KEY
 from climann.data.cyclic import DROPPED_KEY
 from climann.data.repeated_cells import USED_ONCE_KEY
 from climann.data.defaults import default_inputs
+from climann.data.running_totals import planned_running_totals
 from climann.data.flags import codes_of_a_quantity, flag_classes
 from climann.data.forecast_times import (
     calendar_months_per_unit, first_choices, forecast_valid_times, forecast_variables, is_dated, is_forecast_period,
@@ -77,8 +78,9 @@ def describe(
 ) -> str:
     """A report of what climann sees in NetCDF files, as TOML comments, and a config to train.
 
-    Reads every data variable once (in one dask computation) to count missing values, and
-    a few time steps of the target and its candidate predictors (a second one) to choose
+    Reads every data variable once (in one dask computation) to count missing values and find
+    the totals accumulated since a start by their values (left out of the default predictors,
+    as ``train`` refuses them), and a few time steps of the target and its candidate predictors (a second one) to choose
     the default predictors.
 
     Parameters
@@ -134,10 +136,12 @@ def describe(
         grid_text = (_grid_section(dataset, grid, problems,
                                    target=_target_choice(dataset, names, grid, constant=constant)[0])
                      + _other_points_text(on, points, opened.dims))
+        # every value is read once there; the totals found by their values are no default predictors
+        variables_text, value_totals = _variables_section(opened, data_variable_names(opened))
         sections = [
             _files_section(files, other_grids),
             *[_stations_section(several) for several in stations],
-            _variables_section(opened, data_variable_names(opened)),
+            variables_text,
             *_climatologies_section(opened),
             grid_text,
             _time_section(dataset, grid, problems),
@@ -148,7 +152,7 @@ def describe(
         shown = {kind: f"no {kind} coordinate read (see Grid above)" for kind, problem in problems.items()
                  if problem in grid_text}
         config = _config_section(paths, dataset, names, grid, overlap=overlap, problems={**problems, **shown},
-                                 constant=constant,
+                                 constant=constant, value_totals=value_totals,
                                  files=files, forecast_choice=choice, given=given,
                                  stations={several.dim: several for several in stations})
     finally:
@@ -455,7 +459,10 @@ def _table(rows: list[list[str]]) -> list[str]:
     return ["  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
 
 
-def _variables_section(dataset: xr.Dataset, names: list[str]) -> str:
+def _variables_section(dataset: xr.Dataset, names: list[str]) -> tuple[str, dict[str, str | None]]:
+    """The Variables section, and the totals accumulated since a start found by their values in
+    the same read (:func:`~climann.data.running_totals.planned_running_totals`: variable → the
+    date each year they restart, or None), which ``train`` refuses as predictors."""
     # bounds climann made as it opened the files are none of theirs (break39b B10a)
     left_out = [str(name) for name, variable in dataset.data_vars.items()
                 if name not in names and not variable.encoding.get(MADE_BOUNDS_KEY)]
@@ -464,12 +471,14 @@ def _variables_section(dataset: xr.Dataset, names: list[str]) -> str:
     if left_out:
         header += f" (bounds, grid-mapping, text and other metadata variables left out: {', '.join(left_out)})"
     if not names:
-        return header
-    # the missing values, infinities and values below absolute zero in one computation: the
-    # temperatures' blocks keep the keys of the files' reads, read once for all (issue 15)
+        return header, {}
+    # the missing values, infinities, values below absolute zero and running totals in one
+    # computation: the temperatures' blocks keep the keys of the files' reads, read once for all (issue 15)
     below = [name for name in names if BELOW_ABSOLUTE_ZERO_KEY in dataset[name].encoding]
-    counted, *reasons = read_together(planned_missing_counts(dataset, names, shared=below),
-                                      *[planned_below_absolute_zero(dataset, [name], once=False) for name in below])
+    counted, totals, *reasons = read_together(
+        planned_missing_counts(dataset, names, shared=below), planned_running_totals(dataset, names, shared=below),
+        *[planned_below_absolute_zero(dataset, [name], once=False) for name in below])
+    value_totals = totals()
     missing, infinite = counted()
     note_infinite_values(dataset, infinite, where="the files")  # in the run log; the report says it below
     rows = [["name", "units", "dimensions", "missing", "long_name"]] + [
@@ -490,7 +499,7 @@ def _variables_section(dataset: xr.Dataset, names: list[str]) -> str:
     last = REPORT_WIDTH - 2  # after "# "
     if last - 1 > start + 8:
         table = [line if len(line) <= last else line[: last - 1].rstrip() + "…" for line in table]
-        return "\n".join([header, *table, *held])
+        return "\n".join([header, *table, *held]), value_totals
     # no room beside the dimensions: each long name on a line of its own under its row's units, never
     # broken between words by the report's wrapping (ERA5's "2 metre temperature" read as "2" missing)
     table = _table([row[:-1] for row in rows])
@@ -503,7 +512,7 @@ def _variables_section(dataset: xr.Dataset, names: list[str]) -> str:
         if row[-1]:
             below = indent + row[-1]
             lines.append(below if len(below) <= last else below[: last - 1].rstrip() + "…")
-    return "\n".join([*lines, *held])
+    return "\n".join([*lines, *held]), value_totals
 
 
 def _climatologies_section(dataset: xr.Dataset) -> list[str]:
@@ -1237,6 +1246,7 @@ def _config_section(
     problems: dict[str, str] | None = None, files: Sequence[Path] = (),
     forecast_choice: dict[str, object] | None = None, given: Mapping[str, object] | None = None,
     stations: Mapping[str, SeveralStations] | None = None, constant: Collection[str] | None = None,
+    value_totals: Mapping[str, str | None] | None = None,
 ) -> str:
     """The ``[data]`` table that trains as it is, with the inputs climann's defaults choose;
     none without a horizontal grid (``problems`` says why): a selection could then take a
@@ -1245,7 +1255,9 @@ def _config_section(
     user's ``given`` selection (``climann info --select``) and the first station of a file of
     several ``stations``, each already applied to ``dataset``, are written into its ``select``;
     ``constant`` the variables constant in time, no target while another is there
-    (:func:`_constant_in_time`, read when not given)."""
+    (:func:`_constant_in_time`, read when not given); ``value_totals`` the totals accumulated
+    since a start found by their values (:func:`_variables_section`), left out of the predictors
+    as ``train`` would refuse them."""
     unfound = [kind for kind in ("latitude", "longitude") if kind not in grid]
     if unfound:
         return f"# No config to start from: {(problems or {}).get(unfound[0], f'no {unfound[0]} found')}"
@@ -1265,7 +1277,7 @@ def _config_section(
         selected = select_values(dataset, pending)
         grid_layout(selected, target, [str(path) for path in files])  # train's check of the grid and time axis
         refuse_direction_target(selected, target, where=", ".join(path.name for path in files) or "the data")
-        chosen = default_inputs(selected, target)
+        chosen = default_inputs(selected, target, value_totals=value_totals)
     except ClimannError as error:
         return f"{_NO_CONFIG}{error}"
     lines = [

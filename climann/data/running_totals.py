@@ -89,7 +89,7 @@ from climann.errors import ClimannError
 __all__ = ["MIN_EVIDENCE", "MIN_YEARLY_RESTARTS", "RESTART_RULE", "across_files_command", "grows_without_falling",
            "planned_running_totals", "read_for_restart_date", "refuse_running_totals", "running_total_reason",
            "since_a_date", "thermal_time",
-           "step_amounts_command", "step_sums", "sum_from_one_start", "yearly_restart_date"]
+           "step_amounts_command", "step_sums", "sum_from_one_start", "value_total_reason", "yearly_restart_date"]
 
 #: Words of a ``long_name`` or ``description`` that say a total since a simulation's start.
 _SIMULATION_START = (
@@ -675,13 +675,31 @@ def refuse_running_totals(dataset: xr.Dataset, names: Sequence[str], *, where: s
             reasons[name] = (f"{reason}, and within each file its values fall only on "
                              f"{_restart_steps_text(dated[name])}" if shown else reason)
     for name in found:
-        reasons.setdefault(name, f"its values: never negative, and within each file they fall only on "
-                                 f"{_restart_steps_text(dated[name])}, and grow between" if name in dated else
-                                 "its values: never negative, and within each file they never fall from one "
-                                 "step to the next while they grow")
+        reasons.setdefault(name, value_total_reason(dated.get(name)))
     if not reasons:
         return
     raise ClimannError(_refusal(dataset, reasons, where=where, dated=dated))
+
+
+def value_total_reason(date: str | None) -> str:
+    """What says a variable found by its values (:func:`planned_running_totals`) is a total
+    accumulated since a start, for messages: "its values: never negative, and within each file
+    they fall only on 1 January each year, and grow between" for ``date`` "since 1 January" (the
+    date each year they restart, :func:`yearly_restart_date`), or that they never fall (None).
+
+    Parameters
+    ----------
+    date : str or None
+        As :func:`yearly_restart_date` gives it.
+
+    Returns
+    -------
+    str
+    """
+    if date:
+        return f"its values: never negative, and within each file they fall only on {_restart_steps_text(date)}, " \
+               "and grow between"
+    return "its values: never negative, and within each file they never fall from one step to the next while they grow"
 
 
 def _restart_steps_text(date: str) -> str:

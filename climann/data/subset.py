@@ -681,14 +681,16 @@ def _add_scalar_coordinate(variable: xr.Variable, name: str) -> None:
 
 
 def select_region(
-    dataset: xr.Dataset, box: Sequence[float], *, of_run: bool = False
+    dataset: xr.Dataset, box: Sequence[float], *, of_run: bool = False, regional_mean: str = ""
 ) -> xr.Dataset:
     """Keep the cells inside ``box = (south, north, west, east)`` in degrees.
 
     ``of_run``: the box is a trained run's own ``[data] region``, applied to new data
     (``predict``, ``evaluate --data``), which cannot change it: a refusal says whose region it
     is and the way out (break40a A4: a northern-hemisphere run on southern data was told of a
-    "region" the user never gave).
+    "region" the user never gave). ``regional_mean``: the box is instead the
+    ``[data] regional_means`` box of this variable (an area-mean feature); with ``of_run``, the
+    run's, fixed at training.
 
     On a regular grid the latitudes and longitudes inside are selected. On a curvilinear,
     rotated-pole or projected grid the box is a mask by each cell's true latitude and
@@ -707,20 +709,25 @@ def select_region(
                            "give south, north, west, east in that order")
     curvilinear = cell_coordinates(dataset)
     if curvilinear is not None:
-        return _mask_region(dataset, box, *curvilinear, of_run=of_run)
+        return _mask_region(dataset, box, *curvilinear, of_run=of_run, regional_mean=regional_mean)
     lat_name, lon_name = find_coordinate(dataset, "latitude"), find_coordinate(dataset, "longitude")
     latitude, longitude = dataset[lat_name].values, dataset[lon_name].values
     lat_keep = np.flatnonzero((latitude >= south) & (latitude <= north))
     lon_keep = np.flatnonzero(longitude_in_box(longitude, west, east))
     if lat_keep.size == 0 or lon_keep.size == 0:
         raise ClimannError(_no_cell_text(box, f"the grid spans latitude {latitude.min():g}…{latitude.max():g} and "
-                                              f"longitude {longitude.min():g}…{longitude.max():g}", of_run=of_run))
+                                              f"longitude {longitude.min():g}…{longitude.max():g}", of_run=of_run,
+                                        regional_mean=regional_mean))
     return dataset.isel({lat_name: lat_keep, lon_name: lon_keep})
 
 
-def _no_cell_text(box: Sequence[float], extent: str, *, of_run: bool) -> str:
+def _no_cell_text(box: Sequence[float], extent: str, *, of_run: bool, regional_mean: str = "") -> str:
     """The refusal of a region without cells, with the grid's ``extent``; for a run's own region
-    (``of_run``) on new data, that it is the run's and that only another run predicts there."""
+    (``of_run``) on new data, that it is the run's and that only another run predicts there; for
+    a ``[data] regional_means`` box (``regional_mean``: its variable), whose box it is and the
+    way out (break40 fixers: new data without the run's box were told of a bare "region")."""
+    if regional_mean:
+        return _no_regional_mean_cell_text(box, extent, of_run=of_run, name=regional_mean)
     if not of_run:
         return f"region ({box_text(box)}) contains no grid cell; {extent}"
     return (f"the run's own region (south {box[0]:g}, north {box[1]:g}, west {box[2]:g}, east {box[3]:g}: [data] "
@@ -729,9 +736,20 @@ def _no_cell_text(box: Sequence[float], extent: str, *, of_run: bool) -> str:
             f"predict these cells train a run without --region, or with a --region that holds them")
 
 
+def _no_regional_mean_cell_text(box: Sequence[float], extent: str, *, of_run: bool, name: str) -> str:
+    """:func:`_no_cell_text` of the ``[data] regional_means`` box of variable ``name``."""
+    setting = f"[data] regional_means.{name}"
+    if not of_run:
+        return (f"the {setting} box ({box_text(box)}) contains no grid cell; {extent}: give a box that holds cells "
+                f"of the grid, or leave out {setting}")
+    return (f"the run's regional_means box of '{name}' ({box_text(box)}: {setting} of its config.toml, whose "
+            f"area mean is a feature of the model) contains no grid cell of these data; {extent}: give data that "
+            f"cover the whole box (cut the predictions afterwards), or retrain without {setting}")
+
+
 def _mask_region(
     dataset: xr.Dataset, box: Sequence[float], dims: tuple[str, str], latitude: np.ndarray, longitude: np.ndarray,
-    *, of_run: bool = False,
+    *, of_run: bool = False, regional_mean: str = "",
 ) -> xr.Dataset:
     """The rectangle of rows and columns around the cells whose geographic latitude and
     longitude are in ``box`` (:func:`~climann.data.boxes.cells_in_box`), with the data
@@ -741,7 +759,8 @@ def _mask_region(
     if not inside.any():
         raise ClimannError(_no_cell_text(box, f"the grid's cells lie at latitude {np.nanmin(latitude):g}…"
                                               f"{np.nanmax(latitude):g} and longitude {np.nanmin(longitude):g}…"
-                                              f"{np.nanmax(longitude):g}", of_run=of_run))
+                                              f"{np.nanmax(longitude):g}", of_run=of_run,
+                                        regional_mean=regional_mean))
     rows, columns = np.flatnonzero(inside.any(axis=1)), np.flatnonzero(inside.any(axis=0))
     rectangle = {dims[0]: slice(rows[0], rows[-1] + 1), dims[1]: slice(columns[0], columns[-1] + 1)}
     cut = dataset.isel(rectangle)

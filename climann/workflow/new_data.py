@@ -574,28 +574,52 @@ def _lags_refusal(run: TrainedRun, layout: GridLayout, trained: TimeStep, spacin
                         f"the first step to predict")
 
 
+def _trained_periods(run: TrainedRun) -> tuple[str | None, int | None]:
+    """The run's calendar of periods as ``model.npz`` records it: ``time_periods`` and
+    ``time_periods_a_year``. A file written before the count was recorded (5 December 2026)
+    with ``"pentad"`` was trained on CPC's pentads (73 a year): CHIRPS's were not yet told from
+    them; its other periods have one count each and are not compared by it (None)."""
+    from climann.data.composites import PENTADS_A_YEAR
+
+    meta = run.network.metadata
+    trained, per_year = meta.get("time_periods"), meta.get("time_periods_a_year")
+    if per_year is None and trained == "pentad":
+        per_year = PENTADS_A_YEAR
+    return trained, None if per_year is None else int(per_year)
+
+
 def _check_time_periods(run: TrainedRun, layout: GridLayout) -> None:
     """Refuse new data whose periods are not the ones the run's lags count: a run trained on
     a calendar of periods (``model.npz`` metadata ``time_periods``: pentads, dekads, MODIS's
     composites, :func:`climann.data.composites.period_positions`) counts its lags in those
     periods, and on daily data would take the value k days back as the value k pentads back.
 
+    CPC's pentads (73 a year) and CHIRPS's (72, six a month) are both "pentad": the count a year
+    (``time_periods_a_year``) tells them apart.
+
     Raises
     ------
     ClimannError
         If the run has lags and the new data are not of its period calendar.
     """
-    from climann.data.composites import period_positions
+    from climann.data.composites import PENTAD_CALENDARS, period_positions
     from climann.data.time_axis import axis_time_step
 
-    trained = run.network.metadata.get("time_periods")
+    trained, per_year = _trained_periods(run)
     lags, longest = _lag_text(run)
     if not trained or not longest:
         return
     times = np.unique(layout.time.values)
     found = period_positions(times) if len(times) > 1 else None
-    if found is not None and found[0].period == trained:
+    if found is not None and found[0].period == trained and per_year in (None, found[0].per_year):
         return
+    if found is not None and found[0].period == trained:  # CPC's pentads and CHIRPS's: both "pentad"
+        calendar = PENTAD_CALENDARS.get(per_year, f"{trained}s ({per_year} a year)")
+        new_calendar = PENTAD_CALENDARS.get(found[0].per_year, found[0].description)
+        raise ClimannError(f"the run's lags ({lags}) count {calendar}, as it was trained on them, and "
+                           f"{_files(layout)} {'holds' if len(layout.source_files) <= 1 else 'hold'} {new_calendar}: "
+                           f"the {trained}s of one calendar are not those of the other; give {calendar.split(' (')[0]}"
+                           f", or retrain the run on {new_calendar.split(' (')[0]}")
     step = axis_time_step(times) if len(times) > 1 else None
     what = (found[0].description if found is not None else "a single time step" if len(times) == 1 else
             f"{step.name} values" if step is not None else "times of no regular step and no period calendar")

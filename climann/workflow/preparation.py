@@ -360,7 +360,7 @@ def _open_subset(
     # the steps before the run's time_range: persistence and lags of its first steps (in no block)
     whole_grid = subset_dataset(opened, **period, time_stride=data.time_stride, steps_before=0 if new_data else reading)
     series = area_mean_features(
-        whole_grid, global_means=data.global_means, regional_means=data.regional_means, where=where
+        whole_grid, global_means=data.global_means, regional_means=data.regional_means, where=where, of_run=new_data
     )
     selected = subset_dataset(whole_grid, region=data.region, grid_stride=data.grid_stride, region_of_run=new_data)
     if new_data:

@@ -28,7 +28,7 @@ from climann.data.composites import period_positions
 from climann.data.geometry import encircled_pole, goes_round_the_globe, longitude_ends
 from climann.data.layout import GridLayout, segment_starts
 from climann.data.splits import TimeSplit
-from climann.data.time_axis import TimeStep, axis_time_step, cell_time_step
+from climann.data.time_axis import PeriodStep, TimeStep, axis_time_step, cell_time_step
 from climann.data.stations import chosen_station_record
 from climann.evaluation.baselines import CLIMATOLOGY_WINDOW_DAYS
 from climann.evaluation.predictions import predictions_dataset, write_predictions
@@ -192,7 +192,8 @@ def model_metadata(config: RunConfig, data: PreparedData) -> dict:
         "temperature_readings": input_temperature_readings(config, data.samples.feature_names, layout),
         "time_step": None if (step := nominal_time_step(layout)) is None else step.record(),
         "time_cell": None if (cell := training_time_cell(layout)) is None else cell.record(),
-        **({"time_periods": periods} if (periods := training_time_periods(layout)) else {}),
+        **({"time_periods": periods.period, "time_periods_a_year": periods.per_year}
+           if (periods := training_period_step(layout)) else {}),
         "season_dated_by": config.data.season_dated_by,
         "selection_dated_by": config.data.selection_dated_by,
         "step_before_range": config.data.step_before_range,
@@ -345,10 +346,20 @@ def training_time_periods(layout: GridLayout) -> str | None:
     :func:`climann.data.composites.period_positions`), which its lags count; None otherwise.
     Recorded as ``model.npz`` metadata ``time_periods`` for new data to be checked against
     (:func:`climann.workflow.new_data.check_time_step`)."""
+    step = training_period_step(layout)
+    return None if step is None else step.period
+
+
+def training_period_step(layout: GridLayout) -> PeriodStep | None:
+    """The calendar of periods the layout's time axis is of when it has no nominal step
+    (:func:`climann.data.composites.period_positions`), None otherwise. Its ``period`` and
+    ``per_year`` are recorded as ``model.npz`` metadata ``time_periods`` and
+    ``time_periods_a_year``: CPC's pentads (73 a year) and CHIRPS's (72, six a month) are both
+    "pentad", and only the count tells them apart."""
     if nominal_time_step(layout) is not None:
         return None
     found = period_positions(np.unique(layout.time.values))
-    return None if found is None else found[0].period
+    return None if found is None else found[0]
 
 
 def training_time_cell(layout: GridLayout) -> TimeStep | None:

@@ -103,6 +103,28 @@ def test_a_box_without_cells_and_a_static_variable_are_refused():
         area_mean_series(dataset, "static")
 
 
+@pytest.mark.parametrize("of_run", [pytest.param(False, id="training"), pytest.param(True, id="new-data")])
+def test_a_regional_means_box_without_cells_is_named_with_its_variable_and_the_way_out(of_run):
+    """A [data] regional_means box without cells was refused as a bare "region (…) contains no
+    grid cell", the same words as a --region: the refusal names the box's setting and, on new
+    data, that it is the run's and how to predict anyway."""
+    dataset = grid_dataset(n_lat=2, n_lon=4)
+    latitude = dataset["lat"].values
+    with pytest.raises(ClimannError) as raised:
+        area_mean_series(dataset, "pred", region=(10, 20, 0, 1), of_run=of_run)
+    message = str(raised.value)
+    assert f"latitude {latitude.min():g}…{latitude.max():g}" in message
+    if of_run:
+        assert message.startswith("the run's regional_means box of 'pred' (south 10, north 20, west 0, east 1: "
+                                  "[data] regional_means.pred of its config.toml"), message
+        assert message.endswith("give data that cover the whole box (cut the predictions afterwards), or retrain "
+                                "without [data] regional_means.pred")
+    else:
+        assert message.startswith("the [data] regional_means.pred box (south 10, north 20, west 0, east 1) contains "
+                                  "no grid cell;"), message
+        assert message.endswith("give a box that holds cells of the grid, or leave out [data] regional_means.pred")
+
+
 def test_regional_mean_on_a_rotated_grid_uses_the_geographic_box_and_the_true_areas(tmp_path):
     from climann.data.open import open_dataset
     from tests.grid_files import RLAT, RLON, rotated_to_geographic, write_rotated

@@ -1210,3 +1210,32 @@ def test_an_index_level_is_listed_with_the_coordinate_along_it_and_selected_by_i
     chosen = unwrapped_report(describe([str(path)], select={"tile": 0, "Z": -105.31}))
     assert "#   scalar    k = 10, tile = 0, Z = -105.31 m" in chosen
     assert "select = {tile = 0, Z = -105.31}" in chosen
+
+
+def test_a_yearly_restarting_degree_day_total_found_by_its_values_is_no_default_predictor(tmp_path):
+    """A plain "gdd" (K d, no word of a total) summed over each year from 1 January: info looked at
+    its words only and proposed it as a predictor, which train refuses by its values, so info's own
+    check of its config (train's) left "No config to start from" and exit 2 (break40 fixers). The
+    values info reads once for its Variables section find it: it is left out with a note naming it
+    and the 1 January its values restart on, and info's config trains."""
+    from climann.workflow.pipeline import run_training
+    from climann.workflow.preparation import check_trains
+    from tests.data.test_running_totals import _DAYS, _daily_temperature, _degree_days, _restarting_sums
+
+    gdd = _restarting_sums(_degree_days(np.random.default_rng(1)), 1, 1)  # numpy's sums since each 1 January
+    rain = np.random.default_rng(4).gamma(2.0, 2.0, gdd.shape)
+    xr.Dataset({"tas": (("time", "lat", "lon"), (_daily_temperature(np.random.default_rng(3)) + 273.15).astype("f4"),
+                        {"units": "K", "standard_name": "air_temperature"}),
+                "gdd": (("time", "lat", "lon"), gdd.astype("f4"), {"units": "K d"}),
+                "pr": (("time", "lat", "lon"), rain.astype("f4"), {"units": "mm/day"})},
+               coords={"time": _DAYS, "lat": [50.0, 51.0, 52.0], "lon": [5.0, 6.0, 7.0, 8.0]}).to_netcdf(
+        tmp_path / "gdd.nc")
+    report = describe([str(tmp_path / "gdd.nc")], check=check_trains)
+    config = _config(report)
+    assert (config["data"]["target"], config["data"]["predictors"]) == ("tas", ["pr"])
+    assert ("# left out of the default predictors: totals accumulated since a start, not amounts of each time step "
+            "(gdd, its values: never negative, and within each file they fall only on 1 January each year, and grow "
+            "between)") in unwrapped_report(report)
+    settings = {**config, "training": {"epochs": 1}, "evaluation": {"figures": False}}
+    run_training(build_config(settings), run_dir=tmp_path / "run")  # climann train --config, as info promised
+    assert (tmp_path / "run" / "predictions.nc").exists()

@@ -635,6 +635,29 @@ def test_a_regional_mean_over_data_cutting_its_box_is_refused(area_runs, tmp_pat
         "predictions afterwards), or retrain without [data] regional_means.tas")
 
 
+@pytest.mark.parametrize("command", [pytest.param("predict", id="predict"), pytest.param("evaluate", id="evaluate")])
+def test_data_without_a_cell_of_the_runs_regional_means_box_are_refused_naming_the_box(area_runs, tmp_path,
+                                                                                        command):
+    """Data north of the run's regional_means box (30S–30N) were refused as "region (south -30 …)
+    contains no grid cell": the user of predict gave no region. The refusal names the run's
+    regional_means box of tas and the way out; nothing is written."""
+    folder, _, run_dir = area_runs
+    north = _cut(folder, tmp_path / "north.nc", lat=slice(40, 90))
+    with xr.open_dataset(north) as cut:
+        south, top = cut["lat"].values.min(), cut["lat"].values.max()
+    with pytest.raises(ClimannError) as refused:
+        if command == "predict":
+            predict_files(run_dir, [str(north)], tmp_path / "p.nc")
+        else:
+            evaluate_run(run_dir, [str(north)], tmp_path / "scores")
+    assert str(refused.value) == (
+        "the run's regional_means box of 'tas' (south -30, north 30, west 150, east 240: [data] regional_means.tas of "
+        "its config.toml, whose area mean is a feature of the model) contains no grid cell of these data; the grid "
+        f"spans latitude {south:g}…{top:g} and longitude 7.5…352.5: give data that cover the whole box (cut the "
+        "predictions afterwards), or retrain without [data] regional_means.tas")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["north.nc"]
+
+
 def test_the_whole_grid_north_to_south_in_minus_180_to_180_predicts_as_in_training_order(area_runs, tmp_path):
     folder, run_dir, _ = area_runs
     with xr.open_dataset(folder / "sample.nc") as whole:
@@ -1349,6 +1372,72 @@ def test_a_run_lagged_in_pentads_predicts_pentads_and_refuses_daily_data(pentad_
         "step to predict")
     assert not (tmp_path / "d.nc").exists()
 
+
+CPC_PENTADS = "CPC's pentads (73 a year, 5-day windows of the year, the 12th 6 days long in a leap year)"
+CHIRPS_PENTADS = "CHIRPS's pentads (72 a year, six a month from the 1st, 6th, 11th, 16th, 21st and 26th)"
+
+
+def _chirps_pentad_file(path, *, years, seed=0):
+    """CHIRPS-like pentads of ``precip`` (mm/day) on the 2×3 grid of the CPC file, six a month
+    built day by day (the 6th from the 26th to the month's end), stamped at their starts, with CF
+    time bounds."""
+    from tests.data.test_composites import _chirps_pentad_cells
+
+    cells = _chirps_pentad_cells(years)
+    values = np.random.default_rng(seed).gamma(2.0, 2.0, (len(cells), 2, 3)).astype("f4")
+    dataset = xr.Dataset({"precip": (("time", "lat", "lon"), values, {"units": "mm/day"})},
+                         coords={"time": ("time", [start for start, _ in cells], {"bounds": "time_bnds"}),
+                                 "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
+                                 "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})})
+    dataset["time_bnds"] = (("time", "nv"), np.array(cells, dtype=object))
+    for name in ("time", "time_bnds"):
+        dataset[name].encoding.update(units="days since 1990-01-01", calendar="standard")
+    dataset.to_netcdf(path)
+    return path
+
+
+@pytest.mark.parametrize("written_before", [pytest.param(False, id="recorded"),
+                                            pytest.param(True, id="model-file-without-the-count")])
+def test_a_run_lagged_in_cpc_pentads_refuses_chirps_pentads_naming_both_calendars(pentad_run, tmp_path,
+                                                                                   written_before):
+    """CPC's pentads (73 a year) and CHIRPS's (72, six a month) were both recorded as "pentad", so a
+    CPC-trained run's lags took CHIRPS's pentads as CPC's: predict wrote predictions and evaluate
+    scored them. model.npz records the count a year (a file without it with "pentad" is CPC's, as
+    before CHIRPS's were recognised), and the other calendar is refused in one line naming both."""
+    folder, run_dir = pentad_run
+    assert Network.load(run_dir / "model.npz").metadata["time_periods_a_year"] == 73
+    if written_before:
+        run_dir = run_written_before(run_dir, tmp_path / "old", "time_periods_a_year")
+    chirps = _chirps_pentad_file(tmp_path / "chirps.nc", years=[2003])
+    with pytest.raises(ClimannError) as refused:
+        predict_files(run_dir, [str(chirps)], tmp_path / "p.nc")
+    assert str(refused.value) == (
+        f"the run's lags (precip=1,2) count {CPC_PENTADS}, as it was trained on them, and chirps.nc holds "
+        f"{CHIRPS_PENTADS}: the pentads of one calendar are not those of the other; give CPC's pentads, or retrain "
+        "the run on CHIRPS's pentads")
+    assert not (tmp_path / "p.nc").exists()
+
+
+def test_a_run_lagged_in_chirps_pentads_predicts_chirps_pentads_and_refuses_cpc_pentads(tmp_path):
+    from tests.workflow.test_preparation import _cpc_pentad_file
+
+    chirps = _chirps_pentad_file(tmp_path / "chirps.nc", years=range(1999, 2003))
+    config = build_config({
+        "data": {"paths": [str(chirps)], "target": "precip", "features": ["lat"], "lags": {"precip": [1, 2]},
+                 "split_years": {"train": [1999, 2000], "val": [2001, 2001], "test": [2002, 2002]}},
+        "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    metadata = Network.load(run_dir / "model.npz").metadata
+    assert (metadata["time_periods"], metadata["time_periods_a_year"]) == ("pentad", 72)
+    # 1999-2002 less the first two pentads, whose lags reach before the data: 4 · 72 − 2 steps of 6 cells
+    assert predict_files(run_dir, [str(chirps)], tmp_path / "p.nc").n_samples == (4 * 72 - 2) * 6
+    cpc = _cpc_pentad_file(tmp_path / "cmap.nc", years=[2003])
+    with pytest.raises(ClimannError) as refused:
+        predict_files(run_dir, [str(cpc)], tmp_path / "c.nc")
+    assert str(refused.value) == (
+        f"the run's lags (precip=1,2) count {CHIRPS_PENTADS}, as it was trained on them, and cmap.nc holds "
+        f"{CPC_PENTADS}: the pentads of one calendar are not those of the other; give CHIRPS's pentads, or retrain "
+        "the run on CPC's pentads")
 
 
 def _hours_apart(first_day, n_steps, hours):
