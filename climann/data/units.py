@@ -660,6 +660,13 @@ def parse_units(text: str, *, variable: str, where: str = "the file", fix: str =
             f"cannot read the units '{text}' of '{variable}' in {where}: '{count}{unit}' after the division is "
             f"{count} {unit} written as one word, which the units library reads as divided by {count} and times "
             f"{unit}, not per {count} {unit}; {fix or f'write it /({count} {unit}) in the units attribute of {where}'}")
+    if (glued := _GLUED_PERIOD_POWER.search(readable)) is not None:
+        # kg m-2 8day-1: pint reads 8 × day-1, eight per day, where per 8 days is meant: 64 times too large
+        count, unit = glued["count"], glued["unit"]
+        raise ClimannError(
+            f"cannot read the units '{text}' of '{variable}' in {where}: '{glued[0]}' is per {count} {unit} written "
+            f"as one word, which the units library reads as {count} times per {unit}; "
+            f"{fix or f'write it /({count} {unit}) in the units attribute of {where}'}")
     if (ambiguous := ambiguous_units_advice(readable)) is not None:
         raise ClimannError(f"the units '{text}' of '{variable}' in {where} are ambiguous: {ambiguous}; "
                            f"{fix or f'write the units meant as the units attribute of {where}'}")
@@ -2330,6 +2337,11 @@ _MASS_OF_ELEMENT = re.compile(r"(?<![A-Za-z])(?P<mass>[pnuµmkMGTP]?g)(?P<elemen
 #: A count of days (hours, years) glued to its unit after a division (``/8day``: per 8 days).
 _GLUED_PERIOD = re.compile(r"/\s*(?P<count>\d+)\s*(?P<unit>days?|d|hours?|h|years?|yr)\b")
 
+#: The same count glued to its unit with the exponent -1 (``kg m-2 8day-1``: per 8 days), which pint
+#: reads as the count times the unit to the -1, 8 per day: 64 times what is meant.
+_GLUED_PERIOD_POWER = re.compile(
+    r"(?<![\w.])(?P<count>\d+)(?P<unit>days?|d|hours?|hr|h|years?|yr)(?:\^|\*\*)?-1(?![\d.])")
+
 
 def _element_and_period_spelling(text: str) -> tuple[str, list[str]]:
     """``text`` with a mass's element left out (``gC`` → ``g``) and a glued period parenthesised
@@ -2345,6 +2357,10 @@ def _element_and_period_spelling(text: str) -> tuple[str, list[str]]:
         notes.append(f"{found['count']}{found['unit']} is {found['count']} {found['unit']} written as one word: per "
                      f"{found['count']} {found['unit']} is '/({found['count']} {found['unit']})'")
     candidate = _GLUED_PERIOD.sub(lambda found: f"/({found['count']} {found['unit']})", candidate)
+    for found in _GLUED_PERIOD_POWER.finditer(candidate):
+        notes.append(f"{found[0]} is per {found['count']} {found['unit']} written as one word: per "
+                     f"{found['count']} {found['unit']} is '/({found['count']} {found['unit']})'")
+    candidate = _GLUED_PERIOD_POWER.sub(lambda found: f"/({found['count']} {found['unit']})", candidate)
     return candidate, notes
 
 

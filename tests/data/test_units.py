@@ -1195,6 +1195,11 @@ def test_units_that_cannot_be_read_are_warned_about_with_a_readable_spelling(cap
     # MOD16A2's evapotranspiration: read by pint as kg day m-2 / 8 (a mass times a time), now unreadable with advice
     pytest.param("kg/m^2/8day", "kg/m^2/(8 day)", "(8day is 8 day written as one word: per 8 day is '/(8 day)')",
                  "0.125 kg m-2 day-1", id="mod16-per-8day"),
+    # the same period with the exponent -1: pint read '8day-1' as 8 per day, 64 times per 8 days (fix40o left it)
+    pytest.param("kg m-2 8day-1", "kg m-2 /(8 day)", "(8day-1 is per 8 day written as one word: per 8 day is "
+                 "'/(8 day)')", "0.125 kg m-2 day-1", id="per-8day-as-a-power"),
+    pytest.param("mm 3hr-1", "mm /(3 hr)", "(3hr-1 is per 3 hr written as one word", "mm/(3 hr)",
+                 id="per-3hr-as-a-power"),
     pytest.param("PgC yr-1", "Pg yr-1", "(C is what the mass is of", "Pg yr-1", id="petagrams-of-carbon"),
     pytest.param("mgN m-2 d-1", "mg m-2 d-1", "(N is what the mass is of", "mg m-2 d-1", id="nitrogen"),
 ])
