@@ -653,19 +653,11 @@ def parse_units(text: str, *, variable: str, where: str = "the file", fix: str =
     units = unit_registry()
 
     readable = readable_units(text)
-    if (glued := _GLUED_PERIOD.search(readable)) is not None:
-        # MOD16A2's kg/m^2/8day: pint reads "/8day" as /8 × day, a mass times a time (fix40o)
-        count, unit = glued["count"], glued["unit"]
+    if (glued := _glued_period(readable)) is not None:  # MOD16A2's kg/m^2/8day, kg m-2 8day-1 (fix40o)
+        written, count, unit, read_as = glued
         raise ClimannError(
-            f"cannot read the units '{text}' of '{variable}' in {where}: '{count}{unit}' after the division is "
-            f"{count} {unit} written as one word, which the units library reads as divided by {count} and times "
-            f"{unit}, not per {count} {unit}; {fix or f'write it /({count} {unit}) in the units attribute of {where}'}")
-    if (glued := _GLUED_PERIOD_POWER.search(readable)) is not None:
-        # kg m-2 8day-1: pint reads 8 × day-1, eight per day, where per 8 days is meant: 64 times too large
-        count, unit = glued["count"], glued["unit"]
-        raise ClimannError(
-            f"cannot read the units '{text}' of '{variable}' in {where}: '{glued[0]}' is per {count} {unit} written "
-            f"as one word, which the units library reads as {count} times per {unit}; "
+            f"cannot read the units '{text}' of '{variable}' in {where}: '{written}' is per {count} {unit} written as "
+            f"one word, which the units library reads as {read_as}; "
             f"{fix or f'write it /({count} {unit}) in the units attribute of {where}'}")
     if (ambiguous := ambiguous_units_advice(readable)) is not None:
         raise ClimannError(f"the units '{text}' of '{variable}' in {where} are ambiguous: {ambiguous}; "
@@ -2341,6 +2333,17 @@ _GLUED_PERIOD = re.compile(r"/\s*(?P<count>\d+)\s*(?P<unit>days?|d|hours?|h|year
 #: reads as the count times the unit to the -1, 8 per day: 64 times what is meant.
 _GLUED_PERIOD_POWER = re.compile(
     r"(?<![\w.])(?P<count>\d+)(?P<unit>days?|d|hours?|hr|h|years?|yr)(?:\^|\*\*)?-1(?![\d.])")
+
+
+def _glued_period(text: str) -> tuple[str, str, str, str] | None:
+    """A count of days (hours, years) glued to its unit as a divisor (:data:`_GLUED_PERIOD`,
+    :data:`_GLUED_PERIOD_POWER`): (as written, the count, the unit, what pint reads instead), or None."""
+    if (found := _GLUED_PERIOD.search(text)) is not None:  # "/8day": /8 × day, a mass times a time
+        count, unit = found["count"], found["unit"]
+        return found[0].lstrip("/ "), count, unit, f"divided by {count} and times {unit}"
+    if (found := _GLUED_PERIOD_POWER.search(text)) is not None:  # "8day-1": 8 per day, 64 times per 8 days
+        return found[0], found["count"], found["unit"], f"{found['count']} times per {found['unit']}"
+    return None
 
 
 def _element_and_period_spelling(text: str) -> tuple[str, list[str]]:
