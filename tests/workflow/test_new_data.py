@@ -1382,18 +1382,9 @@ def _chirps_pentad_file(path, *, years, seed=0):
     built day by day (the 6th from the 26th to the month's end), stamped at their starts, with CF
     time bounds."""
     from tests.data.test_composites import _chirps_pentad_cells
+    from tests.workflow.test_preparation import pentad_file
 
-    cells = _chirps_pentad_cells(years)
-    values = np.random.default_rng(seed).gamma(2.0, 2.0, (len(cells), 2, 3)).astype("f4")
-    dataset = xr.Dataset({"precip": (("time", "lat", "lon"), values, {"units": "mm/day"})},
-                         coords={"time": ("time", [start for start, _ in cells], {"bounds": "time_bnds"}),
-                                 "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
-                                 "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})})
-    dataset["time_bnds"] = (("time", "nv"), np.array(cells, dtype=object))
-    for name in ("time", "time_bnds"):
-        dataset[name].encoding.update(units="days since 1990-01-01", calendar="standard")
-    dataset.to_netcdf(path)
-    return path
+    return pentad_file(path, _chirps_pentad_cells(years), seed=seed)
 
 
 @pytest.mark.parametrize("written_before", [pytest.param(False, id="recorded"),

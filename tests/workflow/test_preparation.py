@@ -1549,10 +1549,15 @@ def _cpc_pentad_file(path, *, years, middles=False, seed=0):
     of a leap year 6 days long), stamped at their starts or middles, with CF time bounds."""
     from tests.data.test_composites import _cpc_pentad_cells
 
-    cells = _cpc_pentad_cells(years)
+    return pentad_file(path, _cpc_pentad_cells(years), middles=middles, seed=seed)
+
+
+def pentad_file(path, cells, *, middles=False, seed=0):
+    """Pentads of ``precip`` (mm/day, gamma-distributed) on a 2×3 grid over ``cells`` ((start,
+    end) of each, cftime), stamped at their starts or middles, with CF time bounds; written to
+    ``path``, which is returned."""
     times = [start + (end - start) / 2 if middles else start for start, end in cells]
-    rng = np.random.default_rng(seed)
-    values = rng.gamma(2.0, 2.0, (len(times), 2, 3)).astype("f4")
+    values = np.random.default_rng(seed).gamma(2.0, 2.0, (len(times), 2, 3)).astype("f4")
     dataset = xr.Dataset({"precip": (("time", "lat", "lon"), values, {"units": "mm/day"})},
                          coords={"time": ("time", times, {"bounds": "time_bnds"}),
                                  "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
