@@ -99,7 +99,7 @@ import xarray as xr
 
 from climann.data.circular import direction_note, direction_reading, sine_cosine_partner
 from climann.data.ancillary import ancillary_note, ancillary_relations
-from climann.data.running_totals import running_total_reason, value_total_reason
+from climann.data.running_totals import running_total_reasons
 from climann.data.window_totals import window_mismatch
 from climann.data.coords import find_coordinate
 from climann.data.infinite_values import missing_values
@@ -485,10 +485,9 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
                                                      if name not in anomalies and name not in ancillary],
                                    time_dim=time_dim)
     areas = tuple(name for name in candidates if is_cell_area(dataset[name], time_dim=time_dim))
-    totals = {name: reason for name in candidates
-              if (reason := running_total_reason(str(name), dataset[name], dataset)) is not None}
-    totals |= {name: value_total_reason(date) for name, date in (value_totals or {}).items()
-               if name in candidates and name not in totals}
+    # train's rule (its refusal of running totals), not a copy of it
+    totals = running_total_reasons(dataset, candidates, found={name: date for name, date in (value_totals or {}).items()
+                                                               if name in candidates})
     windows = {name: reason for name in candidates
                if (reason := window_mismatch(str(name), dataset[name], dataset)) is not None}
     candidates = [name for name in candidates if name not in anomalies and name not in ancillary

@@ -38,7 +38,7 @@ from climann.data.climatology_axes import CLIMATOLOGIES_KEY
 from climann.data.cyclic import DROPPED_KEY
 from climann.data.repeated_cells import USED_ONCE_KEY
 from climann.data.defaults import default_inputs
-from climann.data.running_totals import planned_running_totals
+from climann.data.running_totals import planned_running_totals, running_total_reasons
 from climann.data.flags import codes_of_a_quantity, flag_classes
 from climann.data.forecast_times import (
     calendar_months_per_unit, first_choices, forecast_valid_times, forecast_variables, is_dated, is_forecast_period,
@@ -133,11 +133,12 @@ def describe(
                                                 {**choice, **given, **{s.dim: s.first for s in stations}})
         grid, problems = _find_grid(dataset)
         constant = _constant_in_time(dataset, names, grid.get("time"))  # read once, for both sections
-        grid_text = (_grid_section(dataset, grid, problems,
-                                   target=_target_choice(dataset, names, grid, constant=constant)[0])
-                     + _other_points_text(on, points, opened.dims))
-        # every value is read once there; the totals found by their values are no default predictors
+        # every value is read once there; the totals found by their values are neither the target
+        # proposed nor default predictors, as train refuses them
         variables_text, value_totals = _variables_section(opened, data_variable_names(opened))
+        grid_text = (_grid_section(dataset, grid, problems, target=_target_choice(
+                         dataset, names, grid, constant=constant, value_totals=value_totals)[0])
+                     + _other_points_text(on, points, opened.dims))
         sections = [
             _files_section(files, other_grids),
             *[_stations_section(several) for several in stations],
@@ -204,7 +205,7 @@ def target_proposal(paths: str | Sequence[str], *, overlap: str = "error",
         grid, problems = _find_grid(dataset)
         if "latitude" not in grid or "longitude" not in grid:  # info proposes no config: its grid's problem
             return "", problems.get("latitude") or problems["longitude"]
-        target = _target_choice(dataset, names, grid)[0]
+        target = _target_choice(dataset, names, grid, value_totals=_value_totals_of_candidates(dataset, names, grid))[0]
         return target, _unusable_target_reason(dataset, grid, target, files)
     finally:
         opened.close()
@@ -1074,8 +1075,22 @@ def _toml(value: object) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
+def _value_totals_of_candidates(dataset: xr.Dataset, names: Sequence[str], grid: dict[str, str]
+                                ) -> dict[str, str | None]:
+    """The totals accumulated since a start found by their values
+    (:func:`~climann.data.running_totals.planned_running_totals`) among the variables of ``names``
+    on the grid with a time axis, the target's candidates: :func:`target_proposal` passes them over as
+    :func:`describe` does. Only the amounts and thermal-time indices such a total can be are read."""
+    horizontal = {grid.get("latitude"), grid.get("longitude")} - {None}
+    candidates = [name for name in names if horizontal <= set(dataset[name].dims) and grid.get("time") in
+                  dataset[name].dims]
+    (totals,) = read_together(planned_running_totals(dataset, candidates))
+    return totals()
+
+
 def _target_choice(dataset: xr.Dataset, names: list[str], grid: dict[str, str], *,
-                   constant: Collection[str] | None = None) -> tuple[str, list[str]]:
+                   constant: Collection[str] | None = None,
+                   value_totals: Mapping[str, str | None] | None = None) -> tuple[str, list[str]]:
     """The variable to suggest as target, and the variables off the grid.
 
     The target is the first time-varying variable on the grid that has an ensemble member axis
@@ -1093,13 +1108,15 @@ def _target_choice(dataset: xr.Dataset, names: list[str], grid: dict[str, str], 
     N4). Never one of climann's outputs in a predictions
     file (:func:`~climann.data.run_outputs.run_outputs`): its target is. A variable train refuses
     as the target (:func:`refused_as_target`: a direction, a CF flag variable of classes such as
-    ESA CCI land cover's ``lccs_class``, break39b B3) only when nothing else is there (the config
-    then says why it cannot train). Nor, while another is there,
+    ESA CCI land cover's ``lccs_class``, break39b B3; a total accumulated since a start, by its words
+    or by its values, ``value_totals`` as :func:`_variables_section` finds them: a growing-degree-day
+    total restarting each 1 January, first in its file, was proposed and train refused it) only when
+    nothing else is there (the config then says why it cannot train). Nor, while another is there,
     data about other values (:func:`~climann.data.ancillary.ancillary_in_itself`: SOCAT's
     ``count_ncruise``, "Number of cruises", first in its file, before the fCO2 it counts)."""
     horizontal = {grid.get("latitude"), grid.get("longitude")} - {None}
     names = [name for name in names if name not in run_outputs(dataset)]
-    chosen = [name for name in names if refused_as_target(dataset, name) is None
+    chosen = [name for name in names if refused_as_target(dataset, name, value_totals=value_totals) is None
               and horizontal <= set(dataset[name].dims) and grid.get("time") in dataset[name].dims] or names
     chosen = [name for name in chosen if ancillary_in_itself(dataset[name]) is None] or chosen
     on_grid = [name for name in chosen if horizontal <= set(dataset[name].dims)]
@@ -1124,15 +1141,19 @@ def _target_choice(dataset: xr.Dataset, names: list[str], grid: dict[str, str], 
     return target, [name for name in names if not horizontal <= set(dataset[name].dims)]
 
 
-def refused_as_target(dataset: xr.Dataset, name: str) -> str | None:
-    """Why ``climann train`` refuses ``name`` as the target, read from its attributes, for
-    :func:`describe`'s choice of target; None when it does not.
+def refused_as_target(dataset: xr.Dataset, name: str, *,
+                      value_totals: Mapping[str, str | None] | None = None) -> str | None:
+    """Why ``climann train`` refuses ``name`` as the target, read from its attributes (and the
+    totals found by their values), for :func:`describe`'s choice of target; None when it does not.
 
     The refusals of :func:`climann.workflow.preparation.prepare_data` that need no values: a
     direction (:func:`~climann.data.circular.refuse_direction_target`), a CF flag variable of
     more than two values (:func:`~climann.data.flags.refuse_flag_target`), a continuous
     quantity whose flag codes lie within its values
-    (:func:`~climann.data.flags.codes_of_a_quantity`).
+    (:func:`~climann.data.flags.codes_of_a_quantity`); and that of a total accumulated since a
+    start (:func:`~climann.data.running_totals.refuse_running_totals`), by train's own rule
+    (:func:`~climann.data.running_totals.running_total_reasons`): by its words, or by its values
+    where ``value_totals`` holds it.
 
     Parameters
     ----------
@@ -1140,12 +1161,16 @@ def refused_as_target(dataset: xr.Dataset, name: str) -> str | None:
         As opened.
     name : str
         A data variable of it.
+    value_totals : mapping of str to (str or None), optional
+        The totals found by their values
+        (:func:`~climann.data.running_totals.planned_running_totals`: variable → the date each
+        year they restart, or None); default: none (the words alone are read).
 
     Returns
     -------
     str or None
-        ``"a CF flag variable of classes"``, ``"a direction"`` or ``"a quantity with flag codes
-        among its values"``.
+        ``"a CF flag variable of classes"``, ``"a direction"``, ``"a quantity with flag codes
+        among its values"`` or ``"a running total (<what says so>)"``.
     """
     variable = dataset[name]
     if is_direction(str(name), variable.attrs):
@@ -1154,16 +1179,22 @@ def refused_as_target(dataset: xr.Dataset, name: str) -> str | None:
         return "a CF flag variable of classes"
     if codes_of_a_quantity(str(name), variable) is not None:
         return "a quantity with flag codes among its values"
+    found = {total: date for total, date in (value_totals or {}).items() if total == name}
+    if reason := running_total_reasons(dataset, [name], found=found).get(name):
+        return f"a running total ({reason})"
     return None
 
 
-def _refused_targets_note(dataset: xr.Dataset, names: Sequence[str], target: str, grid: dict[str, str]) -> list[str]:
+def _refused_targets_note(dataset: xr.Dataset, names: Sequence[str], target: str, grid: dict[str, str], *,
+                          value_totals: Mapping[str, str | None] | None = None) -> list[str]:
     """The comment that names the variables of ``names`` before ``target`` on its grid and time
-    axis that were not proposed because train refuses them as the target (:func:`refused_as_target`)."""
+    axis that were not proposed because train refuses them as the target (:func:`refused_as_target`;
+    ``value_totals`` as there)."""
     horizontal = {grid.get("latitude"), grid.get("longitude")} - {None}
     before = names[:names.index(target)] if target in names else []
     refused = {name: reason for name in before if horizontal <= set(dataset[name].dims)
-               and grid.get("time") in dataset[name].dims and (reason := refused_as_target(dataset, name))}
+               and grid.get("time") in dataset[name].dims
+               and (reason := refused_as_target(dataset, name, value_totals=value_totals))}
     if not refused:
         return []
     listed = "; ".join(f"{name}, {reason}" for name, reason in refused.items())
@@ -1261,7 +1292,7 @@ def _config_section(
     unfound = [kind for kind in ("latitude", "longitude") if kind not in grid]
     if unfound:
         return f"# No config to start from: {(problems or {}).get(unfound[0], f'no {unfound[0]} found')}"
-    target, off_grid = _target_choice(dataset, names, grid, constant=constant)
+    target, off_grid = _target_choice(dataset, names, grid, constant=constant, value_totals=value_totals)
     stations = dict(stations or {})
     firsts = {dim: several.first for dim, several in stations.items()}
     selection = {**(forecast_choice or {}), **(given or {}), **firsts,
@@ -1289,7 +1320,7 @@ def _config_section(
         *_relative_paths_note(paths),
         f"paths = {_toml([str(path) for path in paths])}",
         f"target = {_toml(target)}",
-        *_refused_targets_note(selected, names, target, grid),
+        *_refused_targets_note(selected, names, target, grid, value_totals=value_totals),
         f"predictors = {_toml(list(chosen.predictors))}",
         f"features = {_toml(list(chosen.features))}",
     ]

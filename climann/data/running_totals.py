@@ -88,7 +88,7 @@ from climann.errors import ClimannError
 
 __all__ = ["MIN_EVIDENCE", "MIN_YEARLY_RESTARTS", "RESTART_RULE", "across_files_command", "grows_without_falling",
            "planned_running_totals", "read_for_restart_date", "refuse_running_totals", "running_total_reason",
-           "since_a_date", "thermal_time",
+           "running_total_reasons", "since_a_date", "thermal_time",
            "step_amounts_command", "step_sums", "sum_from_one_start", "value_total_reason", "yearly_restart_date"]
 
 #: Words of a ``long_name`` or ``description`` that say a total since a simulation's start.
@@ -667,6 +667,37 @@ def refuse_running_totals(dataset: xr.Dataset, names: Sequence[str], *, where: s
     ClimannError
         Naming the totals, what says so, and the command.
     """
+    reasons = running_total_reasons(dataset, names, found=found)
+    if not reasons:
+        return
+    dated = {name: date for name, date in found.items() if date} if isinstance(found, Mapping) else {}
+    raise ClimannError(_refusal(dataset, reasons, where=where, dated=dated))
+
+
+def running_total_reasons(dataset: xr.Dataset, names: Sequence[str], *,
+                          found: Sequence[str] | Mapping[str, str | None] = ()) -> dict[str, str]:
+    """Which of ``names`` are totals accumulated since a start, and what says so: the rule
+    ``train`` refuses them by (:func:`refuse_running_totals`), and the one by which the default
+    predictors leave them out and ``climann info`` proposes none of them as the target.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        As opened.
+    names : sequence of str
+        The variables judged by their words (:func:`running_total_reason`).
+    found : sequence of str, or mapping of str to str or None
+        The variables found by their values (:func:`planned_running_totals`), with the date of
+        each year at which they restart where their values say one; each is a total whatever
+        ``names`` holds.
+
+    Returns
+    -------
+    dict of str to str
+        Variable → what says it is a running total ("its description 'ACCUMULATED …'", "its
+        values: never negative, and within each file they fall only on 1 January each year, and
+        grow between"); those of ``names`` first, in their order. Empty when there is none.
+    """
     reasons: dict[str, str] = {}
     dated = {name: date for name, date in found.items() if date} if isinstance(found, Mapping) else {}
     for name in names:
@@ -676,9 +707,7 @@ def refuse_running_totals(dataset: xr.Dataset, names: Sequence[str], *, where: s
                              f"{_restart_steps_text(dated[name])}" if shown else reason)
     for name in found:
         reasons.setdefault(name, value_total_reason(dated.get(name)))
-    if not reasons:
-        return
-    raise ClimannError(_refusal(dataset, reasons, where=where, dated=dated))
+    return reasons
 
 
 def value_total_reason(date: str | None) -> str:

@@ -1,3 +1,4 @@
+import json
 import logging
 import tomllib
 
@@ -1239,3 +1240,51 @@ def test_a_yearly_restarting_degree_day_total_found_by_its_values_is_no_default_
     settings = {**config, "training": {"epochs": 1}, "evaluation": {"figures": False}}
     run_training(build_config(settings), run_dir=tmp_path / "run")  # climann train --config, as info promised
     assert (tmp_path / "run" / "predictions.nc").exists()
+
+
+@pytest.mark.parametrize(("attrs", "reason"), [
+    # a plain "gdd" (K d) summed over each year from 1 January: only its values say it is a total
+    pytest.param({"units": "K d"}, "its values: never negative, and within each file they fall only on 1 January "
+                 "each year, and grow between", id="degree-days-found-by-their-values"),
+    # precipitation accumulated since 1 January, said by its words
+    pytest.param({"units": "mm", "long_name": "precipitation accumulated since 1 January"},
+                 "its long_name 'precipitation accumulated since 1 January'", id="precipitation-said-by-its-words"),
+])
+def test_a_yearly_restarting_total_first_in_its_file_is_not_proposed_as_target_and_train_runs(
+        tmp_path, capfd, monkeypatch, attrs, reason):
+    """fix41a: info proposed the first variable, a total restarting each 1 January, as the target, and train refused
+    it (the running totals' rule), as it did a train without a target (info's proposal, 'gdd', against train's
+    default). Info's choice of target now takes train's rule: the next variable is proposed, the total named beside it
+    with what says it is one, and both `climann train --config` with info's config and `climann train` without a
+    target run."""
+    from tests.console import run_main
+    from tests.data.test_running_totals import _DAYS, _daily_temperature, _degree_days, _restarting_sums
+
+    monkeypatch.chdir(tmp_path)
+    total = _restarting_sums(_degree_days(np.random.default_rng(1)), 1, 1)  # numpy's sums since each 1 January
+    rain = np.random.default_rng(4).gamma(2.0, 2.0, total.shape)
+    xr.Dataset({"gdd": (("time", "lat", "lon"), total.astype("f4"), attrs),
+                "tas": (("time", "lat", "lon"), (_daily_temperature(np.random.default_rng(3)) + 273.15).astype("f4"),
+                        {"units": "K", "standard_name": "air_temperature"}),
+                "pr": (("time", "lat", "lon"), rain.astype("f4"), {"units": "mm/day"})},
+               coords={"time": _DAYS, "lat": [50.0, 51.0, 52.0], "lon": [5.0, 6.0, 7.0, 8.0]}).to_netcdf("gdd.nc")
+    info = run_main("info", "gdd.nc", capfd=capfd, monkeypatch=monkeypatch)
+    assert info.returncode == 0, info.stderr
+    config = _config(info.stdout)
+    assert (config["data"]["target"], config["data"]["predictors"]) == ("tas", ["pr"])
+    assert (f"# target: tas, the first variable train takes as the target; not gdd, a running total ({reason}), "
+            "which it refuses (climann train --target gdd says why and gives the way to a target of it)"
+            ) in unwrapped_report(info.stdout)
+    (tmp_path / "info.toml").write_text(info.stdout + "\n[training]\nepochs = 1\n\n[evaluation]\nfigures = false\n")
+    trained = run_main("train", "--config", "info.toml", "--out", "run", capfd=capfd, monkeypatch=monkeypatch)
+    assert trained.returncode == 0, trained.stderr
+    assert json.loads((tmp_path / "run" / "metrics.json").read_text())["target"] == "tas"
+    refused = run_main("train", "--data", "gdd.nc", "--target", "gdd", "--out", "refused", "--epochs", "1",
+                       capfd=capfd, monkeypatch=monkeypatch)
+    assert refused.returncode == 2 and "gdd in gdd.nc is a seasonal index accumulated since 1 January" in refused.stderr
+    # no target given: train's default, tas, is what info proposes (it named 'gdd' and refused)
+    untargeted = run_main("train", "--data", "gdd.nc", "--predictors", "pr", "--out", "untargeted", "--epochs", "1",
+                          "--set", "evaluation.figures=false",
+                          capfd=capfd, monkeypatch=monkeypatch)
+    assert untargeted.returncode == 0, untargeted.stderr
+    assert json.loads((tmp_path / "untargeted" / "metrics.json").read_text())["target"] == "tas"
