@@ -18,8 +18,13 @@ it had learnt each cell's seasonal cycle and nothing more, so the cause named is
 silence on the departures from that cycle, not on the cycle (break38c S1: the line said both). A
 network whose RMSE is of values no quantity takes (:data:`ASTRONOMICAL_RMSE`: unmarked 1e20 land, break38c S1, MSE
 1.131e+39 degC²) is not blamed on its inputs: the line points to the values. Each MSE is shown
-with the digits that give the skill shown (:func:`_shown_mses`): −0.0099 and −0.0101 both
-showed "MSE 1.01". Values a year or more apart (a land-cover map each year, ``metrics.json``
+with the digits that give the skill shown (:func:`shown_mses`): −0.0099 and −0.0101 both
+showed "MSE 1.01"; where the network or the climatology has no value at some of the other's (a cell the
+training years never had), each one's own MSE is over its own values and the skill over the values both are
+scored on, so the line shows the MSEs the skill is of, ``skill_mse`` and ``skill_climatology_mse``
+(:func:`skill_mses`), with the own ones beside them (break41: "−0.568: MSE 0.0007539 against the
+climatology's 0.0004818", from which 1 − MSE/MSE_climatology is −0.565).
+Values a year or more apart (a land-cover map each year, ``metrics.json``
 ``climatology_per`` "whole record") have no seasonal cycle: their climatology is each cell's mean
 over the training years (:data:`~climann.evaluation.baselines.WHOLE_RECORD`), and the line names
 that mean, not a seasonal cycle (:func:`_baseline_held`; fix40d). Sub-daily values (``climatology_per``
@@ -31,7 +36,7 @@ add it (break40b B7: the line blamed the seasonal cycle alone on 3-hourly data w
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from climann.data.units import difference_units, squared_units
 from climann.evaluation.baselines import WHOLE_RECORD
@@ -40,7 +45,7 @@ from climann.evaluation.baselines import WHOLE_RECORD
 #: (:func:`climann.evaluation.baselines.climatology_keys_of_step`).
 PER_HOUR = "day of year and hour"
 
-__all__ = ["ASTRONOMICAL_RMSE", "NO_BETTER_THAN", "negative_skill_text"]
+__all__ = ["ASTRONOMICAL_RMSE", "NO_BETTER_THAN", "SAME_MSE", "negative_skill_text", "shown_mses", "skill_mses"]
 
 
 #: Below this |skill score| (the network's MSE within 1 % of the climatology's) the line says "no
@@ -60,8 +65,16 @@ NO_BETTER_THAN = 0.01
 #: not its inputs. The target's own mean square cannot be the yardstick: it holds the same 1e20s.
 ASTRONOMICAL_RMSE = 1e18
 
-#: The fewest significant digits an MSE is shown with (:func:`_shown_mses`).
+#: The fewest significant digits an MSE is shown with (:func:`shown_mses`).
 MSE_DIGITS = 4
+
+#: Two MSEs of the same values differ by the order of their sums alone (float64: about 1e-16 of
+#: them); a relative difference above this says they are of different values (:func:`skill_mses`).
+SAME_MSE = 1e-9
+
+#: Where the MSEs the skill is of are said to be taken, and where each model's own MSE is.
+COMMON_VALUES = "over the values both are scored on"
+OWN_VALUES = "each over its own values"
 
 
 def negative_skill_text(
@@ -118,10 +131,7 @@ def negative_skill_text(
         return None
     target, units = metrics["target"], squared_units(str(metrics.get("units", "")))
     in_units = f" {units}" if units and units != "1" else ""  # a pure number's MSE: "MSE 0.000754", not "… 1"
-    shown = _skill_shown(skill)
-    model_shown, reference_shown = _shown_mses(mse, reference, shown)
-    scored = (f"skill score 1 − MSE/MSE_climatology = {shown}: MSE {model_shown}{in_units} against the "
-              f"climatology's {reference_shown}{in_units}")
+    scored = _scored_text(model, climatology, in_units)
     lagged = None if lags is None else target in lags
     held, that = _baseline_held(metrics)
     hourless = metrics.get("climatology_per") == PER_HOUR and features is not None and "hour" not in features
@@ -166,6 +176,59 @@ def _hour_cause(hourless: bool) -> str:
     return "; no time of day (the hour feature), so it cannot tell the hours of a day apart" if hourless else ""
 
 
+def _scored_text(model: Mapping, climatology: Mapping, in_units: str) -> str:
+    """The skill score and the two MSEs it is of, as the line says them: the MSEs over the values both
+    are scored on (:func:`skill_mses`) where they are not each model's own, and each model's own
+    beside them; where ``metrics.json`` does not hold them (written before ``skill_mse``) and no digits
+    of the own MSEs give the skill, on which values each is (break41: "−0.568: MSE 0.0007539 against
+    the climatology's 0.0004818", whose 1 − MSE/MSE_climatology is −0.565)."""
+    shown = _skill_shown(model["skill_vs_climatology"])
+    mse, reference = model["mse"], climatology["mse"]
+    head = f"skill score 1 − MSE/MSE_climatology = {shown}: MSE "
+    common = skill_mses(model, climatology)
+    if common is not None:
+        model_shown, reference_shown = shown_mses(*common, model["skill_vs_climatology"])
+        return (f"{head}{model_shown}{in_units} against the climatology's {reference_shown}{in_units} "
+                f"{COMMON_VALUES}; {mse:.{MSE_DIGITS}g}{in_units} and {reference:.{MSE_DIGITS}g}{in_units} "
+                f"{OWN_VALUES}")
+    given = _mses_giving(mse, reference, model["skill_vs_climatology"])
+    if given is not None:
+        return f"{head}{given[0]}{in_units} against the climatology's {given[1]}{in_units}"
+    return (f"{head}{mse:.{MSE_DIGITS}g}{in_units} against the climatology's {reference:.{MSE_DIGITS}g}{in_units}, "
+            f"{OWN_VALUES}, the skill {COMMON_VALUES}")
+
+
+def skill_mses(scores: Mapping, climatology: Mapping) -> tuple[float, float] | None:
+    """The two MSEs a skill against the climatology is of, where they are not the model's and the
+    climatology's own: ``skill_mse`` and ``skill_climatology_mse`` of ``metrics.json``, over the values
+    both are scored on (:func:`~climann.evaluation.sums.metrics_from_sums`), against each one's ``mse``.
+
+    Parameters
+    ----------
+    scores : mapping
+        A model's scores in a block of ``metrics.json`` (``mse``, ``skill_mse``,
+        ``skill_climatology_mse``; the last two absent before they were written).
+    climatology : mapping
+        The climatology's scores in the same block (``mse``).
+
+    Returns
+    -------
+    tuple of float or None
+        ``(skill_mse, skill_climatology_mse)`` where either differs from its own ``mse`` by more than
+        :data:`SAME_MSE` of it: a model or the climatology undefined on some of the other's values
+        (persistence at the first step, a cell the training years never had), when 1 − MSE/MSE_climatology
+        of the own MSEs is not the skill. None where both are the own MSEs, or not recorded.
+    """
+    pair = scores.get("skill_mse"), scores.get("skill_climatology_mse")
+    own = scores.get("mse"), climatology.get("mse")
+    if any(value is None or not math.isfinite(value) for value in pair):
+        return None
+    if all(value is not None and math.isclose(common, value, rel_tol=SAME_MSE, abs_tol=0.0)
+           for common, value in zip(pair, own, strict=True)):
+        return None
+    return float(pair[0]), float(pair[1])
+
+
 def _skill_shown(skill: float) -> str:
     """A skill score to 3 significant digits, its leading minus the minus sign, as the captions write
     it (``−0.182``, ``−1e-05``: the exponent's sign left as Python writes it)."""
@@ -173,22 +236,47 @@ def _skill_shown(skill: float) -> str:
     return f"−{text[1:]}" if text.startswith("-") else text
 
 
-def _shown_mses(mse: float, reference: float, skill_shown: str) -> tuple[str, str]:
-    """The network's and the climatology's MSEs as the line shows them: with the fewest significant
-    digits (at least :data:`MSE_DIGITS`) from which 1 − MSE/MSE_climatology gives ``skill_shown``
-    (3 significant digits) and falls on the same side of −:data:`NO_BETTER_THAN` as the skill, so two
-    MSEs said to differ are shown different (break38c S1: 1.0099 and 1.0101 against 1.0 both showed
-    "1.01", one "no better", the other "worse"). A skill scored on other samples than both MSEs (the
-    samples every model scores) may be given by no digits: both then show :data:`MSE_DIGITS`."""
-    skill = 1 - mse / reference
+def shown_mses(mse: float, reference: float, skill: float, *,
+               text: Callable[[float], str] | None = None) -> tuple[str, str]:
+    """A model's and the climatology's MSEs over the same values as text: with the fewest significant
+    digits (at least :data:`MSE_DIGITS`) from which 1 − MSE/MSE_climatology gives ``skill`` to 3
+    significant digits and falls on the same side of −:data:`NO_BETTER_THAN` as it, so two MSEs said
+    to differ are shown different (break38c S1: 1.0099 and 1.0101 against 1.0 both showed "1.01", one
+    "no better", the other "worse").
+
+    Parameters
+    ----------
+    mse, reference : float
+        The two MSEs, over the same values (units²).
+    skill : float
+        1 − ``mse``/``reference``, as the scores computed it.
+    text : callable, optional
+        How the skill is shown beside them; default: 3 significant digits, the minus sign as the
+        captions write it (``−0.182``).
+
+    Returns
+    -------
+    tuple of str
+        Both MSEs, :data:`MSE_DIGITS` significant digits where no digits give ``skill`` (it is of
+        other MSEs: see :func:`skill_mses`).
+    """
+    text = text or _skill_shown
+    given = _mses_giving(mse, reference, skill, text)
+    # a skill not of these two MSEs alone (rerun40 R4: 17 digits, "MSE 0.0007539330657535399"): as other lines
+    return given or (f"{mse:.{MSE_DIGITS}g}", f"{reference:.{MSE_DIGITS}g}")
+
+
+def _mses_giving(mse: float, reference: float, skill: float,
+                 text: Callable[[float], str] = _skill_shown) -> tuple[str, str] | None:
+    """:func:`shown_mses`'s digits of ``mse`` and ``reference`` that give ``skill`` as ``text`` shows
+    it; None if none do."""
     for digits in range(MSE_DIGITS, 18):
         model, climatology = f"{mse:.{digits}g}", f"{reference:.{digits}g}"
         again = 1 - float(model) / float(climatology)
-        if (_skill_shown(again) == skill_shown
+        if (text(again) == text(skill)
                 and (again > -NO_BETTER_THAN) == (skill > -NO_BETTER_THAN)):
             return model, climatology
-    # a skill not of these two MSEs alone (rerun40 R4: 17 digits, "MSE 0.0007539330657535399"): as other lines
-    return f"{mse:.{MSE_DIGITS}g}", f"{reference:.{MSE_DIGITS}g}"
+    return None
 
 
 def _inputs(predictors: Sequence[str] | None, features: Sequence[str] | None, lagged: bool | None) -> str:

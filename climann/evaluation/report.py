@@ -23,7 +23,7 @@ from climann.evaluation.baselines import WHOLE_RECORD, is_smoothed
 from climann.evaluation.cell_measures import WHOLE_CELLS, weighting_text
 from climann.evaluation.scores import note_lines, score_note_lines
 from climann.evaluation.seasons import SEASONS
-from climann.evaluation.negative_skill import negative_skill_text
+from climann.evaluation.negative_skill import COMMON_VALUES, OWN_VALUES, negative_skill_text, shown_mses, skill_mses
 from climann.evaluation.target_means import target_means_text
 
 MODEL_ORDER = ("model", "linear", "climatology", "persistence")
@@ -134,6 +134,40 @@ def metric_rows(metrics: dict) -> list[list[str]]:
     return rows
 
 
+def skill_values_lines(metrics: dict) -> list[str]:
+    """Under the table, where a row's skill is not 1 − its MSE over the climatology's MSE of the table
+    (they are each over their own values, the skill over the values both are scored on: a network or
+    persistence scored where the climatology is not, persistence without a value at the first step), the
+    two MSEs it is of (:func:`~climann.evaluation.negative_skill.skill_mses`), with the digits that give
+    the skill as the table shows it, one line per block and model.
+
+    Parameters
+    ----------
+    metrics : dict
+        The content of ``metrics.json`` (``skill_mse`` and ``skill_climatology_mse``; none before they
+        were written).
+
+    Returns
+    -------
+    list of str
+        Plain text, e.g. "skill of model in the test block = 1 − 0.0007612/0.0004855 = −0.5679, its MSE
+        and the climatology's over the values both are scored on (the table's MSEs are each over its
+        own values)"; empty where every skill is of the table's MSEs.
+    """
+    lines = []
+    for split, models in metrics["splits"].items():
+        climatology = models.get("climatology") or {}
+        for name in [n for n in MODEL_ORDER if n in models] + [n for n in models if n not in MODEL_ORDER]:
+            scores, skill = models[name], models[name].get("skill_vs_climatology")
+            if name == "climatology" or skill is None or not math.isfinite(skill):
+                continue
+            if (common := skill_mses(scores, climatology)) is not None:
+                mse, reference = shown_mses(*common, skill, text=_number)
+                lines.append(f"skill of {name} in the {split} block = 1 − {mse}/{reference} = {_number(skill)}, its "
+                             f"MSE and the climatology's {COMMON_VALUES} (the table's MSEs are {OWN_VALUES})")
+    return lines
+
+
 def _has_values(metrics: dict, key: str) -> bool:
     """Whether any row of the table has a value of ``key`` (``climann evaluate --data`` has
     no climatology baseline, so no ``skill_vs_climatology``)."""
@@ -174,6 +208,7 @@ def _coverage(metrics: dict, inputs: dict | None = None) -> list[str]:
             listed = ", ".join(f"{name} {count}" for name, count in differ.items())
             lines.append(f"Values scored in the {split} block where they differ from the network's: {listed}.")
     notes = note_lines(metrics.get("notes", [])) + score_note_lines(metrics.get("score_notes", []))
+    notes += skill_values_lines(metrics)
     notes += [changed_input_text(change) for change in metrics.get("changed_inputs", [])]
     notes += [scored_own_years_text(metrics["own_years_scored"])] if metrics.get("own_years_scored") else []
     notes += [text for text in (target_means_text(metrics), negative_skill_text(metrics, **(inputs or {}))) if text]
@@ -422,6 +457,8 @@ def _compact_caption(metrics: dict, left_out: list[str]) -> list[str]:
                                and note["score"] in keys and "season" not in note and "region" not in note])
     if metrics.get("persistence_step_note"):  # other data of another step (break40b B6): which persistence it is
         lines.append(metrics["persistence_step_note"])
+    if "skill" not in left_out:  # a skill beside MSEs it is not of: the two it is of
+        lines += skill_values_lines(metrics)
     periods = metrics.get("split_periods", {})
     if "period" in left_out and periods:
         lines.append("periods: " + ", ".join(f"{split} {compact_periods(period)}"

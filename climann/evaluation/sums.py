@@ -472,8 +472,12 @@ def metrics_from_sums(
     without one) and ``acc_n_steps``, ``acc_uncentred`` and ``acc_uncentred_n_steps`` (the same
     of the uncentred ACC, WeatherBench 2's), and with a ``climatology`` model ``skill_vs_climatology`` =
     1 − MSE/MSE_climatology over the values both are scored on (NaN without any, or where the
-    climatology's MSE is within rounding of 0: :func:`~climann.evaluation.metrics.skill_score`). A baseline
-    without any value scored in a block is left out of it.
+    climatology's MSE is within rounding of 0: :func:`~climann.evaluation.metrics.skill_score`), with
+    those two MSEs, ``skill_mse`` and ``skill_climatology_mse`` (NaN without any value): ``mse`` is over
+    the model's own values and the climatology's ``mse`` over its own, which differ where one of the two
+    is undefined (persistence at the first step, the climatology at a cell the training years never
+    had), and the skill is then not 1 − the one over the other. A baseline without any value scored in
+    a block is left out of it.
 
     Returns
     -------
@@ -502,6 +506,9 @@ def metrics_from_sums(
                     skill_score(error2 / weight, reference2 / weight, mean_square=mean_square) if weight > 0
                     else float("nan")
                 )
+                # the two MSEs the skill is of: its own ``mse`` and the climatology's are each over their own values
+                scores["skill_mse"] = float(error2 / weight) if weight > 0 else float("nan")
+                scores["skill_climatology_mse"] = float(reference2 / weight) if weight > 0 else float("nan")
             splits[name][model] = scores
     return splits, {name: int(total.scored[block, 0]) for block, name in enumerate(block_names)}
 

@@ -1,7 +1,9 @@
 """Tests for climann/evaluation/negative_skill.py: the line on a network worse than the climatology."""
 
 import logging
+import re
 
+import numpy as np
 import pytest
 
 from climann.evaluation.negative_skill import negative_skill_text
@@ -231,9 +233,105 @@ def test_sub_daily_runs_without_the_hour_are_told_of_the_diurnal_cycle(model_mse
 def test_a_skill_of_other_samples_shows_4_digits_and_a_pure_number_no_unit():
     """rerun40 R4: NDVI (units '1') whose skill, −0.568, is scored on the samples every model scores while the MSEs are
     each model's own (1 − 0.000753933/0.000481767 = −0.565 by hand): no digits give the skill shown, and the line
-    printed 17 digits and the unit '1', "MSE 0.0007539330657535399 1". Now 4 significant digits and no '1'."""
+    printed 17 digits and the unit '1', "MSE 0.0007539330657535399 1". Now 4 significant digits and no '1'; and
+    (break41) from a metrics.json written before skill_mse, which does not hold the MSEs the skill is of, the line
+    says on which values each number is, where it said them as if 1 − MSE/MSE_climatology gave the skill."""
     metrics = {**_metrics(0.0007539330657535399, 0.00048176675139178783, skill=-0.568), "target": "NDVI",
                "units": "1"}
     assert round(1 - 0.0007539330657535399 / 0.00048176675139178783, 3) == -0.565
     text = negative_skill_text(metrics)
-    assert "= −0.568: MSE 0.0007539 against the climatology's 0.0004818); " in text
+    assert ("= −0.568: MSE 0.0007539 against the climatology's 0.0004818, each over its own values, the skill over the "
+            "values both are scored on); ") in text
+
+
+def _weighted_mse(predicted, truth, weights, where) -> float:
+    """numpy: Σ w (ŷ − y)² / Σ w over the values ``where``."""
+    return float(np.sum((weights * (predicted - truth) ** 2)[where]) / np.sum(weights[where]))
+
+
+def test_the_skill_is_shown_with_the_mses_of_the_values_it_is_scored_on():
+    """break41 (rerun40 R4's NDVI): the line said "−0.568: MSE 0.0007539 against the climatology's 0.0004818",
+    1 − MSE/MSE_climatology −0.565: the skill is over the values both are scored on, each MSE over its own. Here the
+    climatology has no value at one cell (one the training years never had) and persistence none at the first step:
+    metrics.json's skill_mse and skill_climatology_mse are numpy's MSEs over the two masks' common values, and the
+    line, report.md and the terminal's lines under the table show those, from which the skill shown is computed
+    again; the own MSEs keep their keys and values."""
+    from climann.evaluation.report import metrics_table_notes
+    from climann.evaluation.scores import score_blocks
+
+    rng = np.random.default_rng(41)
+    truth = rng.normal(size=(24, 3, 4))
+    weights = np.broadcast_to(np.cos(np.deg2rad([10.0, 40.0, 70.0]))[:, None], (24, 3, 4))
+    climatology = truth + rng.normal(size=truth.shape)
+    climatology[:, 0, 0] = np.nan  # a cell the training years never had
+    climatology[5, 2, 3] = np.nan
+    persistence = np.concatenate([np.full((1, 3, 4), np.nan), truth[:-1]])  # no step before the first
+    model = truth + 1.3 * rng.normal(size=truth.shape)
+    model[7, 1, 1] = np.nan
+    splits = score_blocks({"model": model, "climatology": climatology, "persistence": persistence}, truth,
+                          weights[0], {"test": np.ones(24, bool)})
+    metrics = {"target": "tas", "units": "K", "area_weighted": True, "n_samples": {"test": 287}, "n_dropped": 1,
+               "splits": splits}
+    network = np.isfinite(truth) & np.isfinite(model)
+    common = network & np.isfinite(climatology)
+    test = splits["test"]
+    for name, predicted in (("model", model), ("persistence", persistence)):
+        both = common & np.isfinite(predicted)
+        own = network & np.isfinite(predicted)
+        scores = test[name]
+        assert scores["mse"] == pytest.approx(_weighted_mse(predicted, truth, weights, own), rel=1e-12)
+        assert scores["skill_mse"] == pytest.approx(_weighted_mse(predicted, truth, weights, both), rel=1e-12)
+        assert scores["skill_climatology_mse"] == pytest.approx(_weighted_mse(climatology, truth, weights, both),
+                                                               rel=1e-12)
+        assert scores["skill_vs_climatology"] == pytest.approx(
+            1 - scores["skill_mse"] / scores["skill_climatology_mse"], rel=1e-12)
+    assert test["climatology"]["mse"] == pytest.approx(_weighted_mse(climatology, truth, weights, common), rel=1e-12)
+    # the own MSEs do not give the skill: the case of the fault
+    own_skill = 1 - test["model"]["mse"] / test["climatology"]["mse"]
+    assert f"{own_skill:.3g}" != f"{test['model']['skill_vs_climatology']:.3g}"
+
+    text = negative_skill_text(metrics)
+    shown = re.search(r"= (−[0-9.]+): MSE ([0-9.]+) K² against the climatology's ([0-9.]+) K² over the values both are "
+                      r"scored on; ([0-9.]+) K² and ([0-9.]+) K² each over its own values\)", text)
+    assert shown is not None, text
+    skill, mse, reference, own_mse, own_reference = shown.groups()
+    assert skill == f"{test['model']['skill_vs_climatology']:.3g}".replace("-", "−")
+    assert f"{1 - float(mse) / float(reference):.3g}".replace("-", "−") == skill  # the reader's computation
+    assert float(mse) == pytest.approx(test["model"]["skill_mse"], rel=1e-3)
+    assert float(reference) == pytest.approx(test["model"]["skill_climatology_mse"], rel=1e-3)
+    assert (own_mse, own_reference) == (f"{test['model']['mse']:.4g}", f"{test['climatology']['mse']:.4g}")
+
+    table = report_markdown(metrics, [], run_dir=".")
+    terminal = metrics_table_notes(metrics, width=200)
+    for name in ("model", "persistence"):
+        row = next(line for line in table.splitlines() if line.startswith(f"| test |  | {name} |"))
+        in_table = row.strip("| ").split(" | ")[-1]  # the skill column, last
+        line = next(line for line in terminal if line.startswith(f"skill of {name} in the test block"))
+        assert f"- {line}" in table.splitlines()
+        mse, reference, skill = re.fullmatch(
+            rf"skill of {name} in the test block = 1 − ([0-9.e-]+)/([0-9.e-]+) = (-?[0-9.]+), its MSE and the "
+            r"climatology's over the values both are scored on \(the table's MSEs are each over its own values\)",
+            line).groups()
+        assert skill == in_table == f"{test[name]['skill_vs_climatology']:.4g}"
+        assert f"{1 - float(mse) / float(reference):.4g}" == skill
+        assert float(mse) == pytest.approx(test[name]["skill_mse"], rel=1e-3)
+        assert float(reference) == pytest.approx(test[name]["skill_climatology_mse"], rel=1e-3)
+
+
+def test_a_skill_of_the_tables_own_mses_gets_no_line_of_its_values():
+    """Where the network, persistence and the climatology are scored on the same values, skill_mse and
+    skill_climatology_mse are the own MSEs: the line shows them alone, and no line is added under the table."""
+    from climann.evaluation.report import metrics_table_notes
+    from climann.evaluation.scores import score_blocks
+
+    rng = np.random.default_rng(7)
+    truth = rng.normal(size=(12, 2, 3))
+    predictions = {"model": truth + 1.5 * rng.normal(size=truth.shape),
+                   "climatology": truth + rng.normal(size=truth.shape)}
+    splits = score_blocks(predictions, truth, np.ones((2, 3)), {"test": np.ones(12, bool)})
+    metrics = {"target": "tas", "units": "K", "n_samples": {"test": 72}, "n_dropped": 0, "splits": splits}
+    model = splits["test"]["model"]
+    assert model["skill_mse"] == pytest.approx(model["mse"], rel=1e-12)
+    assert "over the values both are scored on" not in negative_skill_text(metrics)
+    assert not [line for line in metrics_table_notes(metrics, width=200) if line.startswith("skill of")]
+    assert "skill of model" not in report_markdown(metrics, [], run_dir=".")
