@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from rich.cells import cell_len
@@ -154,8 +154,14 @@ def skill_values_lines(metrics: dict) -> list[str]:
         and the climatology's over the values both are scored on (the table's MSEs are each over its
         own values)"; empty where every skill is of the table's MSEs.
     """
+    return _skill_values(metrics["splits"], lambda split: f"the {split} block")
+
+
+def _skill_values(table: Mapping[str, Mapping[str, dict]], place: Callable[[str], str]) -> list[str]:
+    """:func:`skill_values_lines` of a table ``{row group: {model: scores}}`` (blocks, or the seasons or
+    regions of a block), ``place`` naming a row group in the line ("the test block", "DJF")."""
     lines = []
-    for split, models in metrics["splits"].items():
+    for group, models in table.items():
         climatology = models.get("climatology") or {}
         for name in [n for n in MODEL_ORDER if n in models] + [n for n in models if n not in MODEL_ORDER]:
             scores, skill = models[name], models[name].get("skill_vs_climatology")
@@ -163,7 +169,7 @@ def skill_values_lines(metrics: dict) -> list[str]:
                 continue
             if (common := skill_mses(scores, climatology)) is not None:
                 mse, reference = shown_mses(*common, skill, text=_number)
-                lines.append(f"skill of {name} in the {split} block = 1 − {mse}/{reference} = {_number(skill)}, its "
+                lines.append(f"skill of {name} in {place(group)} = 1 − {mse}/{reference} = {_number(skill)}, its "
                              f"MSE and the climatology's {COMMON_VALUES} (the table's MSEs are {OWN_VALUES})")
     return lines
 
@@ -647,6 +653,8 @@ def group_tables(metrics: dict) -> list[str]:
         lines += [f"## The {block} block by {title}", "",
                   "| " + " | ".join([title, "model", *header]) + " |", "|" + "---|" * (len(header) + 2)]
         lines += ["| " + " | ".join(row) + " |" for row in rows] + [""]
+        if skills := _skill_values(groups, str):  # a skill beside MSEs it is not of: the two it is of
+            lines += [f"- {line}" for line in skills] + [""]
         if key == "seasons" and (absent := [season for season in SEASONS if season not in groups]):
             listed = absent[0] if len(absent) == 1 else ", ".join(absent[:-1]) + " and " + absent[-1]
             lines += [f"Not scored: {listed}, which the data hold no time step of.", ""]

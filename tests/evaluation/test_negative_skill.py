@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from climann.evaluation.negative_skill import negative_skill_text
+from climann.evaluation.seasons import SEASONS
 from climann.evaluation.report import report_markdown
 from climann.workflow.config import DataConfig
 from climann.workflow.runlog import run_inputs, warn_about_negative_skill
@@ -335,3 +336,37 @@ def test_a_skill_of_the_tables_own_mses_gets_no_line_of_its_values():
     assert "over the values both are scored on" not in negative_skill_text(metrics)
     assert not [line for line in metrics_table_notes(metrics, width=200) if line.startswith("skill of")]
     assert "skill of model" not in report_markdown(metrics, [], run_dir=".")
+
+
+def test_the_season_table_gives_the_mses_its_skill_is_of():
+    """break41: report.md's table of the test block by season shows MSE and skill side by side as the main table
+    does; a season where the climatology has no value at a cell gives, under the table, numpy's MSEs over the values
+    both are scored on, from which the skill shown is computed again."""
+    from climann.evaluation.scores import whole_grid_sums
+    from climann.evaluation.sums import group_metrics_from_sums, metrics_from_sums
+
+    rng = np.random.default_rng(5)
+    truth = rng.normal(size=(24, 2, 3))
+    climatology = truth + rng.normal(size=truth.shape)
+    climatology[:, 1, 2] = np.nan
+    model = truth + 1.2 * rng.normal(size=truth.shape)
+    months = np.arange(24) % 12 + 1
+    season_of_step = np.array([next(i for i, (_, m) in enumerate(SEASONS.items()) if month in m) for month in months])
+    total, names = whole_grid_sums({"model": model, "climatology": climatology}, truth, np.ones((2, 3)),
+                                   {"test": np.ones(24, bool)}, season_of_step=season_of_step)
+    metrics = {"target": "tas", "units": "K", "n_samples": {"test": 144}, "n_dropped": 0,
+               "splits": metrics_from_sums(total, ["test"], names)[0],
+               **group_metrics_from_sums(total, ["test"], names, [])}
+    table = report_markdown(metrics, [], run_dir=".").splitlines()
+    for number, season in enumerate(SEASONS):
+        steps = (season_of_step == number)[:, None, None]
+        both = steps & np.isfinite(climatology)
+        expected = (np.mean((model - truth)[both] ** 2), np.mean((climatology - truth)[both] ** 2))
+        skill = metrics["seasons"]["test"][season]["model"]["skill_vs_climatology"]
+        row = next(line for line in table if line.startswith(f"| {season} | model |"))
+        assert row.split(" | ")[-2] == f"{skill:.4g}"  # the skill column, before n
+        line = next(line for line in table if line.startswith(f"- skill of model in {season} = "))
+        mse, reference, shown = re.match(rf"- skill of model in {season} = 1 − ([0-9.e-]+)/([0-9.e-]+) = (-?[0-9.]+), ",
+                                         line).groups()
+        assert shown == f"{skill:.4g}" == f"{1 - float(mse) / float(reference):.4g}"
+        assert (float(mse), float(reference)) == pytest.approx(expected, rel=1e-3)
