@@ -527,6 +527,17 @@ def _water_equivalent(text: str) -> str:
 _HYPHEN_PRODUCT = re.compile(r"(?<=[A-Za-z])-(?=[A-Za-z])")
 
 
+#: An exponent after a parenthesis, as UDUNITS-2 writes a power of a group (``kg m-2 (8 day)-1``:
+#: per 8 days, 0.125 kg m-2 day-1 to libudunits2), where pint read ``(8 day) - 1``, a subtraction.
+_PARENTHESIS_POWER = re.compile(r"\)\s*(?:\^|\*\*)?(?=[-+]?\d)")
+
+
+def _parenthesis_power(text: str) -> str:
+    """``text`` with an exponent after a parenthesis written as pint's power, ``)**-1``
+    (:data:`_PARENTHESIS_POWER`; a registry preprocessor)."""
+    return _PARENTHESIS_POWER.sub(")**", text)
+
+
 def _hyphen_product(text: str) -> str:
     """``text`` with a hyphen between two units written as a blank, pint's product
     (:data:`_HYPHEN_PRODUCT`; a registry preprocessor, run before cf_xarray's exponents)."""
@@ -539,6 +550,16 @@ AMBIGUOUS_UNITS = {
     "ppt": (("parts per trillion (NOAA and AGAGE trace gases)", "1e-12"), ("parts per thousand (salinity)", "1e-3")),
 }
 _AMBIGUOUS_SPELLING = re.compile(rf"(?<![A-Za-z_])({'|'.join(AMBIGUOUS_UNITS)})(?![A-Za-z_])")
+
+#: A count written apart before a period with the exponent -1, among other units (``kg m-2 8 day-1``,
+#: ``mm 8 day-1``, ``W m-2 16 day-1``, ``mm 10 yr-1``): UDUNITS-2 reads a number among the units as a
+#: factor (8 kg m-2 day-1, 8 per day; libudunits2 converts it so), where MODIS and GLEAM 8-day
+#: composites mean per 8 days, count² (64) times less. ``8 kg m-2 day-1``, the number first as CF's
+#: scales are written (``1e-3``), and ``kg m-2 (8 day)-1`` or ``/(8 day)`` say which; a count of 1 is
+#: the same either way.
+_COUNT_BEFORE_PERIOD = re.compile(
+    r"(?<=[\w)])\s+(?P<count>[2-9]|[1-9]\d+)\s+(?P<unit>days?|d|hours?|hr|h|weeks?|months?|mon|years?|yr)"
+    r"(?P<power>(?:\^|\*\*)?-1)(?![\d.])")
 _DEFINING = threading.Lock()
 
 
@@ -548,7 +569,8 @@ def unit_registry() -> pint.UnitRegistry:
     :data:`UNIT_DEFINITIONS` added to it, and ``Degree true`` read as ``degree_true``
     (:data:`_DEGREES_TRUE`), ``per mil`` as ``permille`` (:func:`_per_mille`), ``m w.e.`` as
     ``m water_equivalent``, 1000 kg m-2 (:func:`_water_equivalent`), and a hyphen between two
-    units as their product, as UDUNITS-2 reads it (``acre-feet``, :func:`_hyphen_product`).
+    units as their product, as UDUNITS-2 reads it (``acre-feet``, :func:`_hyphen_product`), and an
+    exponent after a parenthesis a power of the group (``(8 day)-1``, :func:`_parenthesis_power`).
 
     Imported quietly: building it redefines a few of pint's units (``percent``, ``year``,
     ``C`` …) on purpose, and pint logs each as a warning, a dozen lines that a notebook or
@@ -575,6 +597,7 @@ def unit_registry() -> pint.UnitRegistry:
                 for definition in UNIT_DEFINITIONS:
                     units.define(definition)
                 units.preprocessors.insert(1, _hyphen_product)  # after cf_xarray's str, before its exponents
+                units.preprocessors.insert(2, _parenthesis_power)
                 units.preprocessors.append(_degrees_true)
                 units.preprocessors.append(_per_mille)
                 units.preprocessors.append(_water_equivalent)
@@ -582,8 +605,9 @@ def unit_registry() -> pint.UnitRegistry:
 
 
 def ambiguous_units_advice(text: str) -> str | None:
-    """What an ambiguous spelling in ``text`` (:data:`AMBIGUOUS_UNITS`) may mean, with the units
-    to write for each reading; None when ``text`` holds none.
+    """What an ambiguous spelling in ``text`` (:data:`AMBIGUOUS_UNITS`, or a count before a period,
+    :data:`_COUNT_BEFORE_PERIOD`) may mean, with the units to write for each reading; None when
+    ``text`` holds none.
 
     Examples
     --------
@@ -591,7 +615,14 @@ def ambiguous_units_advice(text: str) -> str | None:
     "'ppt' is parts per trillion (NOAA and AGAGE trace gases), wr"
     >>> ambiguous_units_advice("ppb") is None
     True
+    >>> ambiguous_units_advice("mm 8 day-1")[:46]
+    "'8 day-1' is per 8 day (as MODIS and GLEAM 8-d"
     """
+    if (found := _COUNT_BEFORE_PERIOD.search(text)) is not None and _AMBIGUOUS_SPELLING.search(text) is None:
+        (per, per_written), (times, times_written) = _meanings(text)
+        return (f"'{found[0].strip()}' is {per} (as MODIS and GLEAM 8-day composites mean it), written {per_written}, "
+                f"or {times}, {int(found['count']) ** 2} times as much, written {times_written}, as UDUNITS reads a "
+                "number among the units")
     found = _AMBIGUOUS_SPELLING.search(text)
     if found is None:
         return None
@@ -601,9 +632,16 @@ def ambiguous_units_advice(text: str) -> str | None:
 
 def _meanings(text: str) -> list[tuple[str, str]]:
     """Each reading of the ambiguous spelling in ``text`` with ``text`` written for it (``ppt/yr``:
-    ``1e-12/yr`` for parts per trillion)."""
-    found = _AMBIGUOUS_SPELLING.search(text)
-    return [(meaning, _AMBIGUOUS_SPELLING.sub(units, text)) for meaning, units in AMBIGUOUS_UNITS[found[1]]]
+    ``1e-12/yr`` for parts per trillion; ``kg m-2 8 day-1``: ``kg m-2 /(8 day)`` for per 8 day and
+    ``8 kg m-2 day-1`` for 8 times per day, :data:`_COUNT_BEFORE_PERIOD`); empty when it holds none."""
+    if (found := _AMBIGUOUS_SPELLING.search(text)) is not None:
+        return [(meaning, _AMBIGUOUS_SPELLING.sub(units, text)) for meaning, units in AMBIGUOUS_UNITS[found[1]]]
+    if (found := _COUNT_BEFORE_PERIOD.search(text)) is not None:
+        count, unit = found["count"], found["unit"]
+        before, after = text[:found.start()], text[found.end():]
+        return [(f"per {count} {unit}", f"{before} /({count} {unit}){after}".strip()),
+                (f"{count} times per {unit}", f"{count} {before.strip()} {unit}{found['power']}{after}".strip())]
+    return []
 
 
 def _ambiguous_units_fix(variable: xr.DataArray, name: str, units: str, where: str) -> str | None:
@@ -611,7 +649,7 @@ def _ambiguous_units_fix(variable: xr.DataArray, name: str, units: str, where: s
     (:data:`AMBIGUOUS_UNITS`), each named: ``ncatted -a units,x,o,c,1e-12 … for parts per
     trillion (…) or ncatted -a units,x,o,c,1e-3 … for parts per thousand (…)``; None when
     ``units`` holds none."""
-    if _AMBIGUOUS_SPELLING.search(units) is None:
+    if not _meanings(units):
         return None
     return "write the units meant: " + " or ".join(f"{_units_fix(variable, name, written, where)} for {meaning}"
                                                    for meaning, written in _meanings(units))
@@ -1591,7 +1629,7 @@ def _reference_units_fix(name: str, to: str, *, where: str, reference: str) -> s
     file (a file climann can name; else the units to write, in words), never the advice to give
     the new data the ambiguous units too; else to give the new data the reference's units
     exactly (identical units are not converted)."""
-    if _AMBIGUOUS_SPELLING.search(str(to)) is None:
+    if not _meanings(str(to)):
         return (f"give '{name}' in {where} with units '{to}' exactly as in {reference} "
                 "(identical units are not converted)")
     file = Path(reference)

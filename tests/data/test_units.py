@@ -1227,6 +1227,63 @@ def test_a_mass_of_carbon_and_a_glued_period_get_a_spelling_that_is_read(tmp_pat
         parse_units(expected, variable="gpp").magnitude)
 
 
+@pytest.mark.parametrize(("units", "spelling", "per_period", "times", "read_as_day"), [
+    # per day: 4 kg m-2 per 8 days is 0.5 a day; 8 times 4 kg m-2 a day is 32 (64 times as much)
+    pytest.param("kg m-2 8 day-1", "8 day-1", "kg m-2 /(8 day)", "8 kg m-2 day-1", "kg m-2 day-1", id="gleam-kg"),
+    pytest.param("mm 8 day-1", "8 day-1", "mm /(8 day)", "8 mm day-1", "mm day-1", id="mm-per-8-days"),
+    pytest.param("W m-2 16 day-1", "16 day-1", "W m-2 /(16 day)", "16 W m-2 day-1", "W m-2 day-1", id="16-day"),
+    pytest.param("kg m-2 8 days^-1", "8 days^-1", "kg m-2 /(8 days)", "8 kg m-2 days^-1", "kg m-2 day-1",
+                 id="days-caret"),
+])
+def test_a_count_written_apart_before_a_period_is_refused_with_both_spellings(tmp_path, caplog, units, spelling,
+                                                                              per_period, times, read_as_day):
+    """fix41d: 'kg m-2 8 day-1' (a blank between 8 and day, as MODIS and GLEAM conversions write it) was read
+    as 8 kg m-2 day-1, a number times the units as UDUNITS reads it (libudunits2 too), where per 8 days is
+    meant: 64 times too large, without a word. Refused in one line naming both readings and how to write each;
+    each ncatted the warning prints, run as printed, leaves units read as that reading (hand-computed: 4 per 8
+    days is 0.5 a day; 8 times 4 a day is 32)."""
+    from climann.data.open import open_dataset
+
+    count = float(spelling.split()[0])
+    with pytest.raises(ClimannError) as error:
+        parse_units(units, variable="et", where="et.nc")
+    message = str(error.value)
+    assert "\n" not in message and message.startswith(f"the units '{units}' of 'et' in et.nc are ambiguous: ")
+    assert f"'{spelling}' is per {spelling.split()[0]} " in message
+    assert f"written {per_period}," in message and f"written {times}," in message
+    assert f"{count ** 2:g} times as much" in message
+    if shutil.which("ncatted") is None:
+        pytest.skip("needs NCO's ncatted")
+    path = tmp_path / "et.nc"
+    xr.Dataset({"et": (("time", "x"), np.full((2, 3), 4.0, np.float32), {"units": units})}).to_netcdf(path)
+    with caplog.at_level(logging.WARNING, logger="climann.data.units"):
+        assert warn_unreadable_units(open_dataset([path]), ["et"], where="et.nc") == {"et": units}
+    line = caplog.records[-1].getMessage()
+    commands = re.findall(r"(ncatted .*? \S*et_fixed\.nc) for ", line)
+    assert len(commands) == 2
+    read = []
+    for command in commands:  # each run as printed, then its copy read and converted to per day
+        subprocess.run(command, shell=True, check=True, cwd=tmp_path, capture_output=True)
+        with xr.open_dataset(tmp_path / "et_fixed.nc") as fixed:
+            written = fixed["et"].attrs["units"]
+            per_day = parse_units(written, variable="et").to(parse_units(read_as_day, variable="et").units)
+            read.append((written, 4.0 * per_day.magnitude))
+        (tmp_path / "et_fixed.nc").unlink()
+    assert read == [(per_period, pytest.approx(4.0 / count, rel=1e-12)), (times, pytest.approx(4.0 * count, rel=1e-12))]
+
+
+@pytest.mark.parametrize(("units", "per_day"), [
+    pytest.param("kg m-2 (8 day)-1", 0.125, id="group-power"),
+    pytest.param("kg m-2 (8 days)-1", 0.125, id="plural"),
+])
+def test_a_power_of_a_parenthesised_period_is_read_as_udunits_reads_it(units, per_day):
+    """fix41d: UDUNITS-2 reads 'kg m-2 (8 days)-1' as per 8 days (0.125 kg m-2 day-1 to libudunits2); pint read
+    '(8 day)-1' as a subtraction, and the units, unambiguous, were refused as unreadable."""
+    read = parse_units(units, variable="et")
+    day = parse_units("kg m-2 day-1", variable="et")
+    assert read.to(day.units).magnitude == pytest.approx(per_day, rel=1e-12)
+
+
 @pytest.mark.skipif(shutil.which("ncatted") is None, reason="needs NCO's ncatted")
 def test_percent_and_ndvi_units_get_units_to_write_not_a_placeholder(tmp_path, caplog):
     """rerun38 N9: MODIS AppEEARS' 'Percent' and 'NDVI' were advised ``ncatted -a units,…,o,c,UNITS``, a
