@@ -697,6 +697,12 @@ def parse_units(text: str, *, variable: str, where: str = "the file", fix: str =
             f"cannot read the units '{text}' of '{variable}' in {where}: '{written}' is per {count} {unit} written as "
             f"one word, which the units library reads as {read_as}; "
             f"{fix or f'write it /({count} {unit}) in the units attribute of {where}'}")
+    if (found := _WATER_RESOURCES_ABBREVIATION.search(readable)) is not None:  # ac-ft, KAF/month (fix41d)
+        meaning, spelled = _water_resources_abbreviation(found)[0], _water_resources_spelling(readable)
+        raise ClimannError(
+            f"cannot read the units '{text}' of '{variable}' in {where}: '{found[0]}' is no UDUNITS unit but reservoir "
+            f"and river records' abbreviation of {meaning}{_as_the_library_reads(found[0])}; "
+            f"{fix or f'if it is {meaning}, write {spelled} in the units attribute of {where}'}")
     if (ambiguous := ambiguous_units_advice(readable)) is not None:
         raise ClimannError(f"the units '{text}' of '{variable}' in {where} are ambiguous: {ambiguous}; "
                            f"{fix or f'write the units meant as the units attribute of {where}'}")
@@ -725,6 +731,16 @@ def parse_units(text: str, *, variable: str, where: str = "the file", fix: str =
             f"{fix or f'correct the units attribute of {where} (e.g. K or degC)'}"
         )
     return units.Quantity(scale, unit)
+
+
+def _as_the_library_reads(text: str) -> str:
+    """``, which the units library reads as …`` when the registry reads ``text`` (``ac-ft``: an
+    attospeed of light times a foot), else ``""``."""
+    import pint
+    try:
+        return f", which the units library reads as {unit_registry().Unit(text)}"
+    except (pint.PintError, AttributeError, TypeError, ValueError, AssertionError):
+        return ""
 
 
 def dimensionless_kind(text: str) -> str | None:
@@ -2338,17 +2354,41 @@ WATER_RESOURCES_ABBREVIATIONS = {
     "kaf": ("thousand acre-feet", "1000 acre_feet"), "taf": ("thousand acre-feet", "1000 acre_feet"),
     "maf": ("million acre-feet", "1e6 acre_feet"),
     "cfs": ("cubic feet per second", "ft3 s-1"), "kcfs": ("thousand cubic feet per second", "1000 ft3 s-1"),
-    "mcm": ("million cubic metres", "hm3"),
+    "mcm": ("million cubic metres", "hm3"), "ac": ("acres", "acre"),
 }
+
+#: Any of :data:`WATER_RESOURCES_ABBREVIATIONS` as a unit among others (``ac-ft/d``, ``KAF/month``,
+#: ``ac ft``), in any case: pint read ``ac-ft`` as an attospeed of light times a foot (``ac``: atto- and
+#: ``c``) and ``mcm`` as a micrometre, units of another dimension without a word (fix41d); UDUNITS-2
+#: reads none of them.
+_WATER_RESOURCES_ABBREVIATION = re.compile(
+    r"(?<![A-Za-z_])(?P<abbreviation>ac[-\s.*]?ft|" + "|".join(sorted(
+        (key for key in WATER_RESOURCES_ABBREVIATIONS if key != "ac-ft"), key=len, reverse=True))
+    + r")(?![A-Za-z_])", re.IGNORECASE)
+
+
+def _water_resources_abbreviation(found: re.Match) -> tuple[str, str]:
+    """What an abbreviation :data:`_WATER_RESOURCES_ABBREVIATION` found usually means, and its readable units."""
+    return WATER_RESOURCES_ABBREVIATIONS[re.sub(r"[-\s.*]", "-", found["abbreviation"].lower())]
+
+
+def _water_resources_spelling(text: str) -> str:
+    """``text`` with each water-resources abbreviation (:data:`_WATER_RESOURCES_ABBREVIATION`) in its
+    readable units (``ac-ft/d``: ``acre_feet/d``); one with a number, parenthesised after other units
+    (``m3 (1000 acre_feet)-1``), so that the number scales it alone."""
+    def readable(found: re.Match) -> str:
+        units = _water_resources_abbreviation(found)[1]
+        return f"({units})" if " " in units and found.start() > 0 else units
+
+    return _WATER_RESOURCES_ABBREVIATION.sub(readable, text)
 
 
 def _spelling_note(text: str) -> str:
     """Why the advice writes ``text`` as :func:`_readable_spelling` does, in parentheses; ``""`` when
     the spelling says it (a capital ``Kg``)."""
-    abbreviation = WATER_RESOURCES_ABBREVIATIONS.get(text.strip().lower())
-    if abbreviation is not None:
-        return (f" if '{text.strip()}' is {abbreviation[0]}, as reservoir and river records abbreviate them "
-                f"(else the units the values are in)")
+    if (found := _WATER_RESOURCES_ABBREVIATION.search(text)) is not None:
+        return (f" if '{found[0]}' is {_water_resources_abbreviation(found)[0]}, as reservoir and river records "
+                f"abbreviate them (else the units the values are in)")
     index = dimensionless_index(text)
     if index is not None:
         return f" ({index} is a dimensionless index, a normalised difference of reflectances: its units are 1)"
@@ -2418,10 +2458,8 @@ def _readable_spelling(text: str, attrs: Mapping) -> str:
         return "1"
     if text.strip().lower() in _PERCENT_WORDS:
         return "%"
-    if text.strip().lower() in WATER_RESOURCES_ABBREVIATIONS:
-        return WATER_RESOURCES_ABBREVIATIONS[text.strip().lower()][1]
     candidate = _WATER_EQUIVALENT_ABBREVIATION.sub(lambda found: _WATER_EQUIVALENT_MASSES[found["length"]],
-                                                   re.sub(r"\bKg\b", "kg", text))
+                                                   re.sub(r"\bKg\b", "kg", _water_resources_spelling(text)))
     candidate = _element_and_period_spelling(candidate)[0]
     if candidate == text:
         return "UNITS"

@@ -1844,12 +1844,41 @@ def test_a_hyphen_between_units_is_their_product_and_before_a_digit_an_exponent(
     assert parse_units(units, variable="x").to(to).magnitude == pytest.approx(scale, rel=1e-12)
 
 
+@pytest.mark.parametrize("units, written, to, factor", [
+    pytest.param("ac-ft", "acre_feet", "m3", 43560 * (1200 / 3937) ** 3, id="ac-ft"),
+    pytest.param("Ac.Ft/d", "acre_feet/d", "m3 s-1", 43560 * (1200 / 3937) ** 3 / 86400, id="ac-ft-per-day"),
+    pytest.param("KAF/month", "1000 acre_feet/month", "m3 day-1", 1000 * 43560 * (1200 / 3937) ** 3 / (365.25 / 12),
+                 id="KAF-per-month"),
+    pytest.param("m3 kaf-1", "m3 (1000 acre_feet)-1", "1", 1 / (1000 * 43560 * (1200 / 3937) ** 3), id="per-kaf"),
+    pytest.param("mcm", "hm3", "m3", 1e6, id="mcm"),
+])
+def test_a_water_resources_abbreviation_among_units_is_refused_with_its_readable_spelling(units, written, to,
+                                                                                            factor):
+    """fix41d: 'ac-ft' (and 'ac ft', 'ac-ft/d') was read without a word as an attospeed of light times a foot
+    (pint's a- and c), 'mcm' as a micrometre: a volume as a speed's area, a million cubic metres as a millionth of
+    a metre. Refused in one line naming the abbreviation and the units to write, which read as the volume meant
+    (an acre-foot 43560 US survey ft3, pint's month a twelfth of a Julian year)."""
+    with pytest.raises(ClimannError) as error:
+        parse_units(units, variable="storage", where="res.nc")
+    message = str(error.value)
+    assert "\n" not in message and message.startswith(f"cannot read the units '{units}' of 'storage' in res.nc: ")
+    assert message.endswith(f"write {written} in the units attribute of res.nc")
+    assert parse_units(written, variable="storage").to(to).magnitude == pytest.approx(factor, rel=1e-12)
+
+
 @pytest.mark.skipif(shutil.which("ncatted") is None, reason="NCO's ncatted is not installed")
 @pytest.mark.parametrize("spelling, to, factor", [
     pytest.param("af", "hm3", 43560 * (1200 / 3937) ** 3 / 1e6, id="USBR-af"),
     pytest.param("KAF", "hm3", 1000 * 43560 * (1200 / 3937) ** 3 / 1e6, id="thousand-acre-feet"),
     pytest.param("cfs", "m3 s-1", 0.3048 ** 3, id="cfs"),
     pytest.param("MCM", "m3", 1e6, id="million-cubic-metres"),
+    # fix41d: pint read these as an attospeed of light ('ac': atto- and c) times a foot, and 'mcm' as a micrometre
+    pytest.param("ac-ft", "hm3", 43560 * (1200 / 3937) ** 3 / 1e6, id="ac-ft"),
+    pytest.param("AC FT", "hm3", 43560 * (1200 / 3937) ** 3 / 1e6, id="AC-FT-with-a-blank"),
+    pytest.param("1000 ac-ft", "hm3", 1000 * 43560 * (1200 / 3937) ** 3 / 1e6, id="thousand-ac-ft"),
+    pytest.param("ac-ft/d", "m3 s-1", 43560 * (1200 / 3937) ** 3 / 86400, id="ac-ft-per-day"),
+    pytest.param("af day-1", "m3 s-1", 43560 * (1200 / 3937) ** 3 / 86400, id="af-per-day"),
+    pytest.param("mcm", "m3", 1e6, id="mcm-not-a-micrometre"),
 ])
 def test_water_resources_abbreviations_get_the_readable_units_to_write(tmp_path, spelling, to, factor):
     """break40a A7: storage in 'af' (USBR) was refused with hm3 as the only way out, 'MCM' with a placeholder.
@@ -1861,7 +1890,8 @@ def test_water_resources_abbreviations_get_the_readable_units_to_write(tmp_path,
     with xr.open_dataset(tmp_path / "res.nc") as opened, pytest.raises(ClimannError) as refused:
         convert_variable(opened["storage"], to, name="storage", where="res.nc", reference="the run")
     message = str(refused.value)
-    assert f"if '{spelling}' is " in message and ",UNITS " not in message
+    abbreviation = re.sub(r"^1000 |/d$| day-1$", "", spelling)
+    assert f"if '{abbreviation}' is " in message and ",UNITS " not in message
     subprocess.run(shlex.split(message.rsplit("): ", 1)[1]), check=True)
     with xr.open_dataset(tmp_path / "res_fixed.nc") as fixed:
         converted = convert_variable(fixed["storage"], to, name="storage", where="res_fixed.nc", reference="the run")
