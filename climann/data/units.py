@@ -529,7 +529,8 @@ _HYPHEN_PRODUCT = re.compile(r"(?<=[A-Za-z])-(?=[A-Za-z])")
 
 #: An exponent after a parenthesis, as UDUNITS-2 writes a power of a group (``kg m-2 (8 day)-1``:
 #: per 8 days, 0.125 kg m-2 day-1 to libudunits2), where pint read ``(8 day) - 1``, a subtraction.
-_PARENTHESIS_POWER = re.compile(r"\)\s*(?:\^|\*\*)?(?=[-+]?\d)")
+#: Only right after the parenthesis: after a blank a number is a factor, ``(8 day) 2`` 16 days.
+_PARENTHESIS_POWER = re.compile(r"\)(?=[-+]?\d)")
 
 
 def _parenthesis_power(text: str) -> str:
