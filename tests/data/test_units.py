@@ -1284,6 +1284,16 @@ def test_a_power_of_a_parenthesised_period_is_read_as_udunits_reads_it(units, pe
     assert read.to(day.units).magnitude == pytest.approx(per_day, rel=1e-12)
 
 
+@pytest.mark.parametrize(("units", "same_as"), [
+    pytest.param("(W m-2)2", "W2 m-4", id="explain-mse-units"),  # importance.json's mse_units, squared_units(…, "2")
+    pytest.param("(m3 m-3)2", "1", id="ratio-squared"),
+])
+def test_a_power_of_parenthesised_units_is_their_square_not_twice_them(units, same_as):
+    """fix41d: the UDUNITS record of a squared unit that explain writes, '(W m-2)2', was read as 2 W m-2 (pint's
+    product of the group and the number 2); libudunits2 reads W2 m-4."""
+    assert parse_units(units, variable="mse") == parse_units(same_as, variable="mse")
+
+
 @pytest.mark.skipif(shutil.which("ncatted") is None, reason="needs NCO's ncatted")
 def test_percent_and_ndvi_units_get_units_to_write_not_a_placeholder(tmp_path, caplog):
     """rerun38 N9: MODIS AppEEARS' 'Percent' and 'NDVI' were advised ``ncatted -a units,…,o,c,UNITS``, a
