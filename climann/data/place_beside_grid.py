@@ -20,7 +20,7 @@ import xarray as xr
 
 from climann.data.coords import find_coordinate
 from climann.data.shell import input_and_copy, python_command
-from climann.data.stations import STATION_ROLE
+from climann.data.stations import station_label
 from climann.errors import ClimannError
 
 #: The horizontal axes, as :func:`~climann.data.coords.find_coordinate` finds them.
@@ -42,10 +42,10 @@ def _cells(dataset: xr.Dataset, axes: tuple[str, str]) -> int:
 
 
 def _station_text(dataset: xr.Dataset) -> str:
-    """`` (station GRAZ)`` when a chosen station's name (CF ``cf_role = "timeseries_id"``) is kept."""
-    names = [coordinate for coordinate in dataset.coords.values()
-             if coordinate.attrs.get("cf_role") == STATION_ROLE and coordinate.size == 1]
-    return f" (station {np.ravel(names[0].values)[0]})" if names else ""
+    """`` (station GRAZ)`` when a chosen station's name is kept (CF ``cf_role = "timeseries_id"``,
+    :func:`~climann.data.stations.station_label`: GRDC's ``LOBITH, id 6335060``)."""
+    name = station_label([coordinate.squeeze() for coordinate in dataset.coords.values() if coordinate.size == 1])
+    return f" (station {name})" if name is not None else ""
 
 
 def check_place_beside_grid(datasets: Mapping[Path, xr.Dataset]) -> None:

@@ -32,7 +32,7 @@ import xarray as xr
 
 from climann.data.coords import geographic_kinds, time_coordinate
 from climann.data.shell import source_and_copy, xarray_command
-from climann.data.stations import chosen_station_index
+from climann.data.stations import chosen_station_index, station_choice, station_text
 from climann.errors import ClimannError
 
 __all__ = ["with_station_positions_fixed", "positions_by_station", "position_record", "PositionRecord"]
@@ -207,10 +207,8 @@ def _moving_message(dataset: xr.Dataset, names: dict[str, str], records: dict[st
 
 
 def _label(dataset: xr.Dataset, station: str, index: int) -> str:
-    """``station 5 (index 4)``, or ``station index 4`` without a coordinate variable."""
-    if station in dataset.coords:
-        return f"{station} {dataset[station].values[index]} (index {index})"
-    return f"{station} index {index}"
+    """``station PAR (index 1)``: the station by its stored id (:func:`~climann.data.stations.station_text`)."""
+    return f"{station} {station_text(dataset, station, index)}"
 
 
 def _drift(dataset: xr.Dataset, names: dict[str, str], records: dict[str, PositionRecord], index: int) -> str:
@@ -230,7 +228,6 @@ def _fixed_ones(dataset: xr.Dataset, station: str, records: dict[str, PositionRe
     still = np.flatnonzero(~(records["latitude"].moves | records["longitude"].moves))
     if used is not None or not still.size:
         return ""
-    values = dataset[station].values if station in dataset.coords else np.arange(dataset.sizes[station])
-    shown = [str(values[each]) for each in still[:_SHOWN]]
+    shown = [station_choice(dataset, station, int(each)) for each in still[:_SHOWN]]
     return (f"; {still.size} of its {station}s keep their place and can be trained on one at a time with "
             f"--select {station}={shown[0]} ({', '.join(shown)}{', …' * (still.size > _SHOWN)})")

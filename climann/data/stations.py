@@ -77,7 +77,7 @@ from climann.errors import ClimannError
 __all__ = ["location_dimension", "is_station_dimension", "with_station_chosen", "with_station_rows", "SeveralStations",
            "stations_summary",
            "chosen_station_index", "names_chosen_station", "check_times_shared_by_stations", "chosen_station_record",
-           "STATION_INDEX_NAME", "TrainedStation", "station_label"]
+           "STATION_INDEX_NAME", "TrainedStation", "station_label", "station_text", "station_choice"]
 
 #: The ``long_name`` of the scalar coordinate that keeps the index of a station chosen by its
 #: index (a dimension without coordinate variable).
@@ -110,7 +110,8 @@ class SeveralStations(ClimannError):
         The stations' count, names and positions (:func:`stations_summary`).
     shown_as : str
         Which station ``first`` is: ``"the first station"``, or ``"the first station with
-        observations"`` of a ragged array whose first stations have none.
+        observations"`` of a ragged array whose first stations have none; then its name when the
+        file names its stations (``"the first station, BER"``: the index in ``select`` names no station).
     choice : str
         What a ``select`` value of this dimension is (:func:`_choice_words`), as
         :func:`with_station_chosen` reads it: ``N one of the values of 'record_id' (57, 58, 60)
@@ -238,7 +239,7 @@ def with_station_rows(dataset: xr.Dataset, select: Mapping[str, object] | None =
     contiguous = dataset[name].dims == (instance,)
     if not contiguous:  # valid CF, but indices counted from 1 look so (fix38d)
         warn_stations_without_observations(dataset, name, (instance, sample), values, where=where,
-                                           station_text=lambda station: _station_text(dataset, instance, station))
+                                           station_text=lambda station: station_text(dataset, instance, station))
     chosen = (select or {}).get(instance)
     if chosen is None and dataset.sizes[instance] > 1:
         empty = stations_without_observations(values, dataset.sizes[instance], contiguous=contiguous)
@@ -251,7 +252,7 @@ def with_station_rows(dataset: xr.Dataset, select: Mapping[str, object] | None =
         raise ClimannError(_no_observations(dataset, (instance, sample), index, where, name))
     if contiguous:
         check_station_times(dataset, name, (instance, sample), values, where=where,
-                            station_text=lambda station: _station_text(dataset, instance, station))
+                            station_text=lambda station: station_text(dataset, instance, station))
     rows = dataset.drop_vars(name).isel({sample: positions})
     # The observations' times (CF H.2.4, H.2.5: time(obs)) are a coordinate also where no
     # variable's ``coordinates`` attribute names them.
@@ -260,12 +261,55 @@ def with_station_rows(dataset: xr.Dataset, select: Mapping[str, object] | None =
     return _at(rows, instance, index, keep=chosen is not None, label=label)
 
 
-def _station_text(dataset: xr.Dataset, dim: str, index: int) -> str:
-    """Station ``index`` of ``dim`` as messages name it: ``1 (PAR)``, its coordinate value or
-    index, then its name when the file names its stations."""
+def station_text(dataset: xr.Dataset, dim: str, index: int) -> str:
+    """Station ``index`` of ``dim`` as messages name it, by its stored id first: ``PAR (index 1)``
+    when the file names its stations (its ``cf_role = "timeseries_id"`` variable, CF §9.5, or a
+    text variable of station names, :func:`_station_names_variable`), with the dimension's
+    coordinate value in place of the index when there is one (GRDC's ``LOBITH (id 6335060)``); the
+    coordinate value alone (``11240``) or ``index 1`` when nothing names them. The index alone,
+    0 … N-1, named no station a reader of the file knows (fix41d: "station index 1" of a file
+    whose ``station_name`` says PAR).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        The file as opened, all its stations along ``dim``.
+    dim : str
+        The station (instance) dimension.
+    index : int
+        The station's position along ``dim``, 0 the first.
+
+    Returns
+    -------
+    str
+        To follow the dimension's name: ``f"station {station_text(...)}"``.
+
+    Examples
+    --------
+    >>> import xarray as xr
+    >>> stations = xr.Dataset(coords={"station_name": ("station", ["BER", "PAR"], {"cf_role": "timeseries_id"})})
+    >>> station_text(stations, "station", 1), station_text(stations.drop_vars("station_name"), "station", 1)
+    ('PAR (index 1)', 'index 1')
+    """
     names = _station_names(dataset, dim)
-    label = _shown(dataset[dim].values[index]) if dim in dataset.variables else str(index)
-    return f"{label} ({names[index]})" if names else label
+    value = _shown(np.asarray(dataset[dim].values)[index]) if dim in dataset.variables else None
+    if not names:
+        return f"index {index}" if value is None else value
+    if value is None:
+        return f"{names[index]} (index {index})"
+    return names[index] if value == names[index] else f"{names[index]} ({dim} {value})"
+
+
+def station_choice(dataset: xr.Dataset, dim: str, index: int) -> str:
+    """What ``--select`` takes for station ``index`` of ``dim``, by its stored id: the
+    dimension's coordinate value, else the station's name when the file names its stations in
+    text (``PAR``; :func:`with_station_chosen` chooses by name), else the index."""
+    if dim in dataset.variables:
+        return _shown(np.asarray(dataset[dim].values)[index])
+    named = _station_names_variable(dataset, dim)
+    if named is not None and _is_text(dataset[named]):
+        return _station_names(dataset, dim)[index]
+    return str(index)
 
 
 def _no_observations(dataset: xr.Dataset, dims: tuple[str, str], index: int, where: str, name: str) -> str:
@@ -275,7 +319,7 @@ def _no_observations(dataset: xr.Dataset, dims: tuple[str, str], index: int, whe
     instance, sample = dims
     count = f"{name} 0" if dataset[name].dims == (instance,) else f"no observation's {name} is {index}"
     choices = "one of its values" if instance in dataset.variables else f"its index, {_indices_text(dataset, instance)}"
-    return (f"{instance} {_station_text(dataset, instance, index)} has no observations in {where} ({count}; its "
+    return (f"{instance} {station_text(dataset, instance, index)} has no observations in {where} ({count}; its "
             f"{dataset.sizes[sample]} "
             f"'{sample}' are other stations'): choose another station with --select {instance}=VALUE ({choices})")
 
@@ -736,7 +780,8 @@ def _several_stations_error(dataset: xr.Dataset, dim: str, where: str, ragged: s
     return SeveralStations(_several_stations(dataset, dim, where, ragged), dim=dim, first=first,
                            summary=stations_summary(dataset, dim, where, ragged=ragged),
                            choice=_choice_words(dataset, dim),
-                           shown_as="the first station" if index == 0 else "the first station with observations")
+                           shown_as=("the first station" if index == 0 else "the first station with observations")
+                           + "".join(f", {name}" for name in _station_names(dataset, dim)[index:index + 1]))
 
 
 def _choice_words(dataset: xr.Dataset, dim: str) -> str:

@@ -527,6 +527,18 @@ def _water_equivalent(text: str) -> str:
 _HYPHEN_PRODUCT = re.compile(r"(?<=[A-Za-z])-(?=[A-Za-z])")
 
 
+#: An exponent after a parenthesis, as UDUNITS-2 writes a power of a group (``kg m-2 (8 day)-1``:
+#: per 8 days, 0.125 kg m-2 day-1 to libudunits2), where pint read ``(8 day) - 1``, a subtraction.
+#: Only right after the parenthesis: after a blank a number is a factor, ``(8 day) 2`` 16 days.
+_PARENTHESIS_POWER = re.compile(r"\)(?=[-+]?\d)")
+
+
+def _parenthesis_power(text: str) -> str:
+    """``text`` with an exponent after a parenthesis written as pint's power, ``)**-1``
+    (:data:`_PARENTHESIS_POWER`; a registry preprocessor)."""
+    return _PARENTHESIS_POWER.sub(")**", text)
+
+
 def _hyphen_product(text: str) -> str:
     """``text`` with a hyphen between two units written as a blank, pint's product
     (:data:`_HYPHEN_PRODUCT`; a registry preprocessor, run before cf_xarray's exponents)."""
@@ -539,6 +551,16 @@ AMBIGUOUS_UNITS = {
     "ppt": (("parts per trillion (NOAA and AGAGE trace gases)", "1e-12"), ("parts per thousand (salinity)", "1e-3")),
 }
 _AMBIGUOUS_SPELLING = re.compile(rf"(?<![A-Za-z_])({'|'.join(AMBIGUOUS_UNITS)})(?![A-Za-z_])")
+
+#: A count written apart before a period with the exponent -1, among other units (``kg m-2 8 day-1``,
+#: ``mm 8 day-1``, ``W m-2 16 day-1``, ``mm 10 yr-1``): UDUNITS-2 reads a number among the units as a
+#: factor (8 kg m-2 day-1, 8 per day; libudunits2 converts it so), where MODIS and GLEAM 8-day
+#: composites mean per 8 days, count² (64) times less. ``8 kg m-2 day-1``, the number first as CF's
+#: scales are written (``1e-3``), and ``kg m-2 (8 day)-1`` or ``/(8 day)`` say which; a count of 1 is
+#: the same either way.
+_COUNT_BEFORE_PERIOD = re.compile(
+    r"(?<=[\w)])\s+(?P<count>[2-9]|[1-9]\d+)\s+(?P<unit>days?|d|hours?|hr|h|weeks?|months?|mon|years?|yr)"
+    r"(?P<power>(?:\^|\*\*)?-1)(?![\d.])")
 _DEFINING = threading.Lock()
 
 
@@ -548,7 +570,8 @@ def unit_registry() -> pint.UnitRegistry:
     :data:`UNIT_DEFINITIONS` added to it, and ``Degree true`` read as ``degree_true``
     (:data:`_DEGREES_TRUE`), ``per mil`` as ``permille`` (:func:`_per_mille`), ``m w.e.`` as
     ``m water_equivalent``, 1000 kg m-2 (:func:`_water_equivalent`), and a hyphen between two
-    units as their product, as UDUNITS-2 reads it (``acre-feet``, :func:`_hyphen_product`).
+    units as their product, as UDUNITS-2 reads it (``acre-feet``, :func:`_hyphen_product`), and an
+    exponent after a parenthesis a power of the group (``(8 day)-1``, :func:`_parenthesis_power`).
 
     Imported quietly: building it redefines a few of pint's units (``percent``, ``year``,
     ``C`` …) on purpose, and pint logs each as a warning, a dozen lines that a notebook or
@@ -575,6 +598,7 @@ def unit_registry() -> pint.UnitRegistry:
                 for definition in UNIT_DEFINITIONS:
                     units.define(definition)
                 units.preprocessors.insert(1, _hyphen_product)  # after cf_xarray's str, before its exponents
+                units.preprocessors.insert(2, _parenthesis_power)
                 units.preprocessors.append(_degrees_true)
                 units.preprocessors.append(_per_mille)
                 units.preprocessors.append(_water_equivalent)
@@ -582,8 +606,9 @@ def unit_registry() -> pint.UnitRegistry:
 
 
 def ambiguous_units_advice(text: str) -> str | None:
-    """What an ambiguous spelling in ``text`` (:data:`AMBIGUOUS_UNITS`) may mean, with the units
-    to write for each reading; None when ``text`` holds none.
+    """What an ambiguous spelling in ``text`` (:data:`AMBIGUOUS_UNITS`, or a count before a period,
+    :data:`_COUNT_BEFORE_PERIOD`) may mean, with the units to write for each reading; None when
+    ``text`` holds none.
 
     Examples
     --------
@@ -591,7 +616,14 @@ def ambiguous_units_advice(text: str) -> str | None:
     "'ppt' is parts per trillion (NOAA and AGAGE trace gases), wr"
     >>> ambiguous_units_advice("ppb") is None
     True
+    >>> ambiguous_units_advice("mm 8 day-1")[:46]
+    "'8 day-1' is per 8 day (as MODIS and GLEAM 8-d"
     """
+    if (found := _COUNT_BEFORE_PERIOD.search(text)) is not None and _AMBIGUOUS_SPELLING.search(text) is None:
+        (per, per_written), (times, times_written) = _meanings(text)
+        return (f"'{found[0].strip()}' is {per} (as MODIS and GLEAM 8-day composites mean it), written {per_written}, "
+                f"or {times}, {int(found['count']) ** 2} times as much, written {times_written}, as UDUNITS reads a "
+                "number among the units")
     found = _AMBIGUOUS_SPELLING.search(text)
     if found is None:
         return None
@@ -601,9 +633,16 @@ def ambiguous_units_advice(text: str) -> str | None:
 
 def _meanings(text: str) -> list[tuple[str, str]]:
     """Each reading of the ambiguous spelling in ``text`` with ``text`` written for it (``ppt/yr``:
-    ``1e-12/yr`` for parts per trillion)."""
-    found = _AMBIGUOUS_SPELLING.search(text)
-    return [(meaning, _AMBIGUOUS_SPELLING.sub(units, text)) for meaning, units in AMBIGUOUS_UNITS[found[1]]]
+    ``1e-12/yr`` for parts per trillion; ``kg m-2 8 day-1``: ``kg m-2 /(8 day)`` for per 8 day and
+    ``8 kg m-2 day-1`` for 8 times per day, :data:`_COUNT_BEFORE_PERIOD`); empty when it holds none."""
+    if (found := _AMBIGUOUS_SPELLING.search(text)) is not None:
+        return [(meaning, _AMBIGUOUS_SPELLING.sub(units, text)) for meaning, units in AMBIGUOUS_UNITS[found[1]]]
+    if (found := _COUNT_BEFORE_PERIOD.search(text)) is not None:
+        count, unit = found["count"], found["unit"]
+        before, after = text[:found.start()], text[found.end():]
+        return [(f"per {count} {unit}", f"{before} /({count} {unit}){after}".strip()),
+                (f"{count} times per {unit}", f"{count} {before.strip()} {unit}{found['power']}{after}".strip())]
+    return []
 
 
 def _ambiguous_units_fix(variable: xr.DataArray, name: str, units: str, where: str) -> str | None:
@@ -611,7 +650,7 @@ def _ambiguous_units_fix(variable: xr.DataArray, name: str, units: str, where: s
     (:data:`AMBIGUOUS_UNITS`), each named: ``ncatted -a units,x,o,c,1e-12 … for parts per
     trillion (…) or ncatted -a units,x,o,c,1e-3 … for parts per thousand (…)``; None when
     ``units`` holds none."""
-    if _AMBIGUOUS_SPELLING.search(units) is None:
+    if not _meanings(units):
         return None
     return "write the units meant: " + " or ".join(f"{_units_fix(variable, name, written, where)} for {meaning}"
                                                    for meaning, written in _meanings(units))
@@ -659,6 +698,12 @@ def parse_units(text: str, *, variable: str, where: str = "the file", fix: str =
             f"cannot read the units '{text}' of '{variable}' in {where}: '{written}' is per {count} {unit} written as "
             f"one word, which the units library reads as {read_as}; "
             f"{fix or f'write it /({count} {unit}) in the units attribute of {where}'}")
+    if (found := _WATER_RESOURCES_ABBREVIATION.search(readable)) is not None:  # ac-ft, KAF/month (fix41d)
+        meaning, spelled = _water_resources_abbreviation(found)[0], _water_resources_spelling(readable)
+        raise ClimannError(
+            f"cannot read the units '{text}' of '{variable}' in {where}: '{found[0]}' is no UDUNITS unit but reservoir "
+            f"and river records' abbreviation of {meaning}{_as_the_library_reads(found[0])}; "
+            f"{fix or f'if it is {meaning}, write {spelled} in the units attribute of {where}'}")
     if (ambiguous := ambiguous_units_advice(readable)) is not None:
         raise ClimannError(f"the units '{text}' of '{variable}' in {where} are ambiguous: {ambiguous}; "
                            f"{fix or f'write the units meant as the units attribute of {where}'}")
@@ -687,6 +732,16 @@ def parse_units(text: str, *, variable: str, where: str = "the file", fix: str =
             f"{fix or f'correct the units attribute of {where} (e.g. K or degC)'}"
         )
     return units.Quantity(scale, unit)
+
+
+def _as_the_library_reads(text: str) -> str:
+    """``, which the units library reads as …`` when the registry reads ``text`` (``ac-ft``: an
+    attospeed of light times a foot), else ``""``."""
+    import pint
+    try:
+        return f", which the units library reads as {unit_registry().Unit(text)}"
+    except (pint.PintError, AttributeError, TypeError, ValueError, AssertionError):
+        return ""
 
 
 def dimensionless_kind(text: str) -> str | None:
@@ -1591,7 +1646,7 @@ def _reference_units_fix(name: str, to: str, *, where: str, reference: str) -> s
     file (a file climann can name; else the units to write, in words), never the advice to give
     the new data the ambiguous units too; else to give the new data the reference's units
     exactly (identical units are not converted)."""
-    if _AMBIGUOUS_SPELLING.search(str(to)) is None:
+    if not _meanings(str(to)):
         return (f"give '{name}' in {where} with units '{to}' exactly as in {reference} "
                 "(identical units are not converted)")
     file = Path(reference)
@@ -2300,17 +2355,41 @@ WATER_RESOURCES_ABBREVIATIONS = {
     "kaf": ("thousand acre-feet", "1000 acre_feet"), "taf": ("thousand acre-feet", "1000 acre_feet"),
     "maf": ("million acre-feet", "1e6 acre_feet"),
     "cfs": ("cubic feet per second", "ft3 s-1"), "kcfs": ("thousand cubic feet per second", "1000 ft3 s-1"),
-    "mcm": ("million cubic metres", "hm3"),
+    "mcm": ("million cubic metres", "hm3"), "ac": ("acres", "acre"),
 }
+
+#: Any of :data:`WATER_RESOURCES_ABBREVIATIONS` as a unit among others (``ac-ft/d``, ``KAF/month``,
+#: ``ac ft``), in any case: pint read ``ac-ft`` as an attospeed of light times a foot (``ac``: atto- and
+#: ``c``) and ``mcm`` as a micrometre, units of another dimension without a word (fix41d); UDUNITS-2
+#: reads none of them.
+_WATER_RESOURCES_ABBREVIATION = re.compile(
+    r"(?<![A-Za-z_])(?P<abbreviation>ac[-\s.*]?ft|" + "|".join(sorted(
+        (key for key in WATER_RESOURCES_ABBREVIATIONS if key != "ac-ft"), key=len, reverse=True))
+    + r")(?![A-Za-z_])", re.IGNORECASE)
+
+
+def _water_resources_abbreviation(found: re.Match) -> tuple[str, str]:
+    """What an abbreviation :data:`_WATER_RESOURCES_ABBREVIATION` found usually means, and its readable units."""
+    return WATER_RESOURCES_ABBREVIATIONS[re.sub(r"[-\s.*]", "-", found["abbreviation"].lower())]
+
+
+def _water_resources_spelling(text: str) -> str:
+    """``text`` with each water-resources abbreviation (:data:`_WATER_RESOURCES_ABBREVIATION`) in its
+    readable units (``ac-ft/d``: ``acre_feet/d``); one with a number, parenthesised after other units
+    (``m3 (1000 acre_feet)-1``), so that the number scales it alone."""
+    def readable(found: re.Match) -> str:
+        units = _water_resources_abbreviation(found)[1]
+        return f"({units})" if " " in units and found.start() > 0 else units
+
+    return _WATER_RESOURCES_ABBREVIATION.sub(readable, text)
 
 
 def _spelling_note(text: str) -> str:
     """Why the advice writes ``text`` as :func:`_readable_spelling` does, in parentheses; ``""`` when
     the spelling says it (a capital ``Kg``)."""
-    abbreviation = WATER_RESOURCES_ABBREVIATIONS.get(text.strip().lower())
-    if abbreviation is not None:
-        return (f" if '{text.strip()}' is {abbreviation[0]}, as reservoir and river records abbreviate them "
-                f"(else the units the values are in)")
+    if (found := _WATER_RESOURCES_ABBREVIATION.search(text)) is not None:
+        return (f" if '{found[0]}' is {_water_resources_abbreviation(found)[0]}, as reservoir and river records "
+                f"abbreviate them (else the units the values are in)")
     index = dimensionless_index(text)
     if index is not None:
         return f" ({index} is a dimensionless index, a normalised difference of reflectances: its units are 1)"
@@ -2380,10 +2459,8 @@ def _readable_spelling(text: str, attrs: Mapping) -> str:
         return "1"
     if text.strip().lower() in _PERCENT_WORDS:
         return "%"
-    if text.strip().lower() in WATER_RESOURCES_ABBREVIATIONS:
-        return WATER_RESOURCES_ABBREVIATIONS[text.strip().lower()][1]
     candidate = _WATER_EQUIVALENT_ABBREVIATION.sub(lambda found: _WATER_EQUIVALENT_MASSES[found["length"]],
-                                                   re.sub(r"\bKg\b", "kg", text))
+                                                   re.sub(r"\bKg\b", "kg", _water_resources_spelling(text)))
     candidate = _element_and_period_spelling(candidate)[0]
     if candidate == text:
         return "UNITS"

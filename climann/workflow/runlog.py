@@ -28,6 +28,7 @@ import numpy as np
 
 from climann.data.notes import forget_notes
 from climann.data.splits import compact_periods
+from climann.data.stations import station_label
 
 if TYPE_CHECKING:
     from climann.evaluation.extrapolation import Extrapolation
@@ -115,10 +116,11 @@ def log_data_summary(data: PreparedData, *, n_files: int) -> None:
     mode = "field" if isinstance(samples, FieldSamples) else "pointwise"
     names = list(samples.feature_names)
     before = layout.steps_before_range  # read for persistence and lags: no time step of the run
+    station = station_label(layout.scalar_coordinates)  # by its stored id: --select gave it maybe by its index
     run_logger.info(
-        "data: %d file%s, %s mode, target %s (%s), %d×%d grid, %d time steps%s; %d features: %s",
+        "data: %d file%s, %s mode, target %s (%s), %d×%d grid%s, %d time steps%s; %d features: %s",
         n_files, "" if n_files == 1 else "s", mode, layout.target_name, layout.target_units or NO_UNITS,
-        layout.shape[1], layout.shape[2], layout.shape[0] - before,
+        layout.shape[1], layout.shape[2], "" if station is None else f" (station {station})", layout.shape[0] - before,
         _steps_before_text(before), len(names), ", ".join(names),
     )
     periods = data.split.descriptions

@@ -98,7 +98,7 @@ def test_counts_out_of_the_stored_order_are_refused_pointing_at_row_size(tmp_pat
     with pytest.raises(ClimannError) as error:
         open_dataset([tmp_path / "contig.nc"], select={"station": chosen})
     message = str(error.value)
-    assert message.startswith("station 1 (B02) of contig.nc: its times decrease or repeat in the rows 6 to 15 of "
+    assert message.startswith("station B02 (index 1) of contig.nc: its times decrease or repeat in the rows 6 to 15 of "
                               "'obs' that the counts 'row_size' give it")
     assert "'time' goes back from 2000-01-10 to 2000-01-04 at row 10" in message
     assert "goes back or repeats at the rows 10, 16 of the whole 'obs'" in message
@@ -142,7 +142,7 @@ def test_indices_from_1_inside_the_stations_are_read_with_a_warning_naming_the_s
         opened = open_dataset([tmp_path / "idx4.nc"], select={"station": 1})
     np.testing.assert_array_equal(opened["flow"].values[:, 0, 0], _series(0)[1])  # read as CF says
     (message,) = [record.getMessage() for record in caplog.records if "no observations" in record.getMessage()]
-    assert message.startswith("idx4.nc: station 0 (A01) of the 4 along 'station' has no observations: no value of "
+    assert message.startswith("idx4.nc: station A01 (index 0) of the 4 along 'station' has no observations: no value of "
                               "the station index 'station_index'")
     assert "indices written counting from 1 (as Fortran, R and MATLAB count) look like this: its indices run 1 to 3" in message
     assert "\n" not in message
@@ -166,7 +166,7 @@ def test_a_station_without_data_in_the_middle_is_named_without_the_counting_from
     with caplog.at_level(logging.WARNING, logger="climann"):
         open_dataset([tmp_path / "gap.nc"], select={"station": 0})
     (message,) = [record.getMessage() for record in caplog.records if "no observations" in record.getMessage()]
-    assert message.startswith("gap.nc: station 2 (C03) of the 4 along 'station' has no observations")
+    assert message.startswith("gap.nc: station C03 (index 2) of the 4 along 'station' has no observations")
     assert "from 1" not in message
 
 
@@ -178,5 +178,5 @@ def test_info_describes_the_first_station_with_observations(tmp_path):
 
     _four_stations_counted_from_1().to_netcdf(tmp_path / "idx4.nc")
     report = unwrapped_report(describe([tmp_path / "idx4.nc"]))
-    assert "with select = {station = 1} (the first station with observations)" in report
+    assert "with select = {station = 1} (the first station with observations, B02)" in report
     assert "site = B02, station = 1" in report

@@ -92,6 +92,18 @@ def test_select_takes_that_station_of_several(tmp_path, grid, coordinate, value,
     assert opened["station"].ndim == 0 and opened["station"].item() == kept  # predictions.nc says which
 
 
+def _stored_names(stations: xr.Dataset, stored: str) -> xr.Dataset:
+    """``stations`` with their names stored as NC_STRING (``"string"``), or as a CF char array
+    (``char station_name(station, strlen)``) padded with blanks or NULs."""
+    if stored == "string":
+        return stations
+    padding = b" " if stored == "char-blank-padded" else b"\0"
+    names = np.array([name.encode().ljust(10, padding) for name in stations["station_name"].values], "S10")
+    stations = stations.assign_coords(station_name=("station", names, {"cf_role": "timeseries_id"}))
+    stations["station_name"].encoding.update(dtype="S1", char_dim_name="strlen")
+    return stations
+
+
 @pytest.mark.parametrize("stored", [
     pytest.param("string", id="NC_STRING"),
     pytest.param("char-blank-padded", id="char-array-blank-padded"),
@@ -101,13 +113,7 @@ def test_select_takes_that_station_of_several(tmp_path, grid, coordinate, value,
 def test_the_stations_name_is_text_however_the_file_stores_it(tmp_path, grid, stored, which):
     """A CF char array (``char station_name(station, strlen)``, as many station files hold names)
     gave ``b'ROM       '`` in predictions.nc, where NC_STRING names gave ``'ROM'``."""
-    stations = _stations(grid, which)
-    if stored != "string":
-        padding = b" " if stored == "char-blank-padded" else b"\0"
-        names = np.array([name.encode().ljust(10, padding) for name in stations["station_name"].values], "S10")
-        stations = stations.assign_coords(station_name=("station", names, {"cf_role": "timeseries_id"}))
-        stations["station_name"].encoding.update(dtype="S1", char_dim_name="strlen")
-    stations.to_netcdf(tmp_path / "stations.nc")
+    _stored_names(_stations(grid, which), stored).to_netcdf(tmp_path / "stations.nc")
     if stored != "string":
         import netCDF4
 
@@ -410,7 +416,7 @@ def test_stations_whose_positions_move_in_time_are_refused_with_a_copy_of_their_
         open_dataset([tmp_path / "moving.nc"], select={"station": 1})
     message = str(error.value)
     assert message.startswith("moving.nc: the positions 'lat' and 'lon' are given at each time step of each station, "
-                              "and the station chosen, station index 1, moves: over the record (")
+                              "and the station chosen, station PAR (index 1), moves: over the record (")
     assert "changing first at time step 5 counting from 0 (" in message and "\n" not in message
     command = message.split("in a copy: ", 1)[1].split("; a platform that travels", 1)[0]
     run_python(*shlex.split(command)[1:], check=True)
@@ -439,11 +445,15 @@ def test_a_moving_station_is_refused_with_its_whole_drift(tmp_path, grid, select
              f"'lon' {_spans(longitude)} degrees_east ({float(np.ptp(longitude)):.6g} degrees_east)")
     assert drift in message
     assert f"({float(np.ptp(latitude)):.6g} degrees_north)" == "(3 degrees_north)"
-    chosen = "the station chosen, station index 1," if select else "station index 1"
+    chosen = "the station chosen, station PAR (index 1)," if select else "station PAR (index 1)"
     assert f"of each station, and {chosen} moves: over the record" in message
-    # none chosen: the stations that keep their place are the way out
-    assert ("2 of its stations keep their place and can be trained on one at a time with --select station=0 "
-            "(0, 2)" in message) is (select is None)
+    # none chosen: the stations that keep their place are the way out, by their names (fix41d: their indices)
+    assert ("2 of its stations keep their place and can be trained on one at a time with --select station=BER "
+            "(BER, ROM)" in message) is (select is None)
+    if select is None:  # the advice, taken: BER's series
+        chosen = message.split("--select station=", 1)[1].split(" ", 1)[0]
+        opened = open_dataset([tmp_path / "moving.nc"], select={"station": chosen})
+        np.testing.assert_array_equal(opened["tas"].values[:, 0, 0], _point(grid, 0)["tas"].values)
 
 
 def test_a_drift_across_the_antimeridian_is_its_few_degrees(tmp_path, grid):
@@ -533,6 +543,23 @@ def test_a_frequency_with_axis_y_is_no_latitude_and_trains_as_without_it(tmp_pat
     notes = [record.getMessage() for record in caplog.records]
     assert any("'frequency' has axis = \"Y\" but is a frequency by its" in note and "not a latitude" in note
                for note in notes)
+
+
+@pytest.mark.parametrize("stored", [pytest.param("string", id="NC_STRING"),
+                                    pytest.param("char-blank-padded", id="char-array")])
+def test_a_station_chosen_by_its_index_is_named_by_its_id_in_train_log(tmp_path, grid, stored):
+    """fix41d: a run on station 1 of BER, PAR, ROM (``--select station=1``) named no station in
+    train.log, whose only trace of it was the index in the command line: its data line and its
+    "no maps" line now name it by its stored id (``cf_role = "timeseries_id"``), PAR."""
+    _stored_names(_stations(grid), stored).to_netcdf(tmp_path / "stations.nc")
+    config = build_config({
+        "data": {"paths": [str(tmp_path / "stations.nc")], "target": "tas", "predictors": ["pred"],
+                 "select": {"station": 1}},
+        "model": {"hidden": [4]}, "training": {"epochs": 1},
+    })
+    log = (run_training(config, run_dir=tmp_path / "run").run_dir / "train.log").read_text()
+    assert "target tas (K), 1×1 grid (station PAR), 48 time steps" in log
+    assert "no maps: the grid is one cell, station PAR (" in log
 
 
 def test_the_selected_stations_predictions_say_which_station_they_are(station_runs, grid):
@@ -653,7 +680,7 @@ def test_a_chosen_station_without_observations_is_refused_naming_the_station(tmp
         ragged["row_size"] = ("station", np.array([LENGTHS[0] + LENGTHS[1], 0, LENGTHS[2]], "int32"),
                               ragged["row_size"].attrs)
     ragged.to_netcdf(tmp_path / "ragged.nc")
-    with pytest.raises(ClimannError, match=rf"^station 1 \(PAR\) has no observations in ragged\.nc \({count}; "
+    with pytest.raises(ClimannError, match=rf"^station PAR \(index 1\) has no observations in ragged\.nc \({count}; "
                                            rf"its {sum(LENGTHS)} 'obs' are other stations'\): choose another station"):
         open_dataset([tmp_path / "ragged.nc"], select={"station": 1})
 
@@ -922,7 +949,7 @@ def test_info_describes_a_file_of_several_stations_and_proposes_the_first(tmp_pa
             "  names (station_name) by index: 0: BER, 1: PAR, 2: ROM\n"
             f"  latitude 'lat': {lats.min():.6g} to {lats.max():.6g} degrees_north; longitude 'lon': {lons.min():.6g} "
             f"to {lons.max():.6g} degrees_east; height 'alt': 12 to 1890 m\n"
-            "  shown below, and chosen in the config, with select = {station = 0} (the first station)") in summary
+            "  shown below, and chosen in the config, with select = {station = 0} (the first station, BER)") in summary
     assert f"latitude  'lat': one value, {lats[0]:g}" in summary  # the first station's report
     config = _config(result.stdout)["data"]
     assert config["select"] == {"station": 0} and config["target"] == "tas"

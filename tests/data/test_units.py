@@ -1227,6 +1227,73 @@ def test_a_mass_of_carbon_and_a_glued_period_get_a_spelling_that_is_read(tmp_pat
         parse_units(expected, variable="gpp").magnitude)
 
 
+@pytest.mark.parametrize(("units", "spelling", "per_period", "times", "read_as_day"), [
+    # per day: 4 kg m-2 per 8 days is 0.5 a day; 8 times 4 kg m-2 a day is 32 (64 times as much)
+    pytest.param("kg m-2 8 day-1", "8 day-1", "kg m-2 /(8 day)", "8 kg m-2 day-1", "kg m-2 day-1", id="gleam-kg"),
+    pytest.param("mm 8 day-1", "8 day-1", "mm /(8 day)", "8 mm day-1", "mm day-1", id="mm-per-8-days"),
+    pytest.param("W m-2 16 day-1", "16 day-1", "W m-2 /(16 day)", "16 W m-2 day-1", "W m-2 day-1", id="16-day"),
+    pytest.param("kg m-2 8 days^-1", "8 days^-1", "kg m-2 /(8 days)", "8 kg m-2 days^-1", "kg m-2 day-1",
+                 id="days-caret"),
+])
+def test_a_count_written_apart_before_a_period_is_refused_with_both_spellings(tmp_path, caplog, units, spelling,
+                                                                              per_period, times, read_as_day):
+    """fix41d: 'kg m-2 8 day-1' (a blank between 8 and day, as MODIS and GLEAM conversions write it) was read
+    as 8 kg m-2 day-1, a number times the units as UDUNITS reads it (libudunits2 too), where per 8 days is
+    meant: 64 times too large, without a word. Refused in one line naming both readings and how to write each;
+    each ncatted the warning prints, run as printed, leaves units read as that reading (hand-computed: 4 per 8
+    days is 0.5 a day; 8 times 4 a day is 32)."""
+    from climann.data.open import open_dataset
+
+    count = float(spelling.split()[0])
+    with pytest.raises(ClimannError) as error:
+        parse_units(units, variable="et", where="et.nc")
+    message = str(error.value)
+    assert "\n" not in message and message.startswith(f"the units '{units}' of 'et' in et.nc are ambiguous: ")
+    assert f"'{spelling}' is per {spelling.split()[0]} " in message
+    assert f"written {per_period}," in message and f"written {times}," in message
+    assert f"{count ** 2:g} times as much" in message
+    if shutil.which("ncatted") is None:
+        pytest.skip("needs NCO's ncatted")
+    path = tmp_path / "et.nc"
+    xr.Dataset({"et": (("time", "x"), np.full((2, 3), 4.0, np.float32), {"units": units})}).to_netcdf(path)
+    with caplog.at_level(logging.WARNING, logger="climann.data.units"):
+        assert warn_unreadable_units(open_dataset([path]), ["et"], where="et.nc") == {"et": units}
+    line = caplog.records[-1].getMessage()
+    commands = re.findall(r"(ncatted .*? \S*et_fixed\.nc) for ", line)
+    assert len(commands) == 2
+    read = []
+    for command in commands:  # each run as printed, then its copy read and converted to per day
+        subprocess.run(command, shell=True, check=True, cwd=tmp_path, capture_output=True)
+        with xr.open_dataset(tmp_path / "et_fixed.nc") as fixed:
+            written = fixed["et"].attrs["units"]
+            per_day = parse_units(written, variable="et").to(parse_units(read_as_day, variable="et").units)
+            read.append((written, 4.0 * per_day.magnitude))
+        (tmp_path / "et_fixed.nc").unlink()
+    assert read == [(per_period, pytest.approx(4.0 / count, rel=1e-12)), (times, pytest.approx(4.0 * count, rel=1e-12))]
+
+
+@pytest.mark.parametrize(("units", "per_day"), [
+    pytest.param("kg m-2 (8 day)-1", 0.125, id="group-power"),
+    pytest.param("kg m-2 (8 days)-1", 0.125, id="plural"),
+])
+def test_a_power_of_a_parenthesised_period_is_read_as_udunits_reads_it(units, per_day):
+    """fix41d: UDUNITS-2 reads 'kg m-2 (8 days)-1' as per 8 days (0.125 kg m-2 day-1 to libudunits2); pint read
+    '(8 day)-1' as a subtraction, and the units, unambiguous, were refused as unreadable."""
+    read = parse_units(units, variable="et")
+    day = parse_units("kg m-2 day-1", variable="et")
+    assert read.to(day.units).magnitude == pytest.approx(per_day, rel=1e-12)
+
+
+@pytest.mark.parametrize(("units", "same_as"), [
+    pytest.param("(W m-2)2", "W2 m-4", id="explain-mse-units"),  # importance.json's mse_units, squared_units(…, "2")
+    pytest.param("(m3 m-3)2", "1", id="ratio-squared"),
+])
+def test_a_power_of_parenthesised_units_is_their_square_not_twice_them(units, same_as):
+    """fix41d: the UDUNITS record of a squared unit that explain writes, '(W m-2)2', was read as 2 W m-2 (pint's
+    product of the group and the number 2); libudunits2 reads W2 m-4."""
+    assert parse_units(units, variable="mse") == parse_units(same_as, variable="mse")
+
+
 @pytest.mark.skipif(shutil.which("ncatted") is None, reason="needs NCO's ncatted")
 def test_percent_and_ndvi_units_get_units_to_write_not_a_placeholder(tmp_path, caplog):
     """rerun38 N9: MODIS AppEEARS' 'Percent' and 'NDVI' were advised ``ncatted -a units,…,o,c,UNITS``, a
@@ -1787,12 +1854,41 @@ def test_a_hyphen_between_units_is_their_product_and_before_a_digit_an_exponent(
     assert parse_units(units, variable="x").to(to).magnitude == pytest.approx(scale, rel=1e-12)
 
 
+@pytest.mark.parametrize("units, written, to, factor", [
+    pytest.param("ac-ft", "acre_feet", "m3", 43560 * (1200 / 3937) ** 3, id="ac-ft"),
+    pytest.param("Ac.Ft/d", "acre_feet/d", "m3 s-1", 43560 * (1200 / 3937) ** 3 / 86400, id="ac-ft-per-day"),
+    pytest.param("KAF/month", "1000 acre_feet/month", "m3 day-1", 1000 * 43560 * (1200 / 3937) ** 3 / (365.25 / 12),
+                 id="KAF-per-month"),
+    pytest.param("m3 kaf-1", "m3 (1000 acre_feet)-1", "1", 1 / (1000 * 43560 * (1200 / 3937) ** 3), id="per-kaf"),
+    pytest.param("mcm", "hm3", "m3", 1e6, id="mcm"),
+])
+def test_a_water_resources_abbreviation_among_units_is_refused_with_its_readable_spelling(units, written, to,
+                                                                                            factor):
+    """fix41d: 'ac-ft' (and 'ac ft', 'ac-ft/d') was read without a word as an attospeed of light times a foot
+    (pint's a- and c), 'mcm' as a micrometre: a volume as a speed's area, a million cubic metres as a millionth of
+    a metre. Refused in one line naming the abbreviation and the units to write, which read as the volume meant
+    (an acre-foot 43560 US survey ft3, pint's month a twelfth of a Julian year)."""
+    with pytest.raises(ClimannError) as error:
+        parse_units(units, variable="storage", where="res.nc")
+    message = str(error.value)
+    assert "\n" not in message and message.startswith(f"cannot read the units '{units}' of 'storage' in res.nc: ")
+    assert message.endswith(f"write {written} in the units attribute of res.nc")
+    assert parse_units(written, variable="storage").to(to).magnitude == pytest.approx(factor, rel=1e-12)
+
+
 @pytest.mark.skipif(shutil.which("ncatted") is None, reason="NCO's ncatted is not installed")
 @pytest.mark.parametrize("spelling, to, factor", [
     pytest.param("af", "hm3", 43560 * (1200 / 3937) ** 3 / 1e6, id="USBR-af"),
     pytest.param("KAF", "hm3", 1000 * 43560 * (1200 / 3937) ** 3 / 1e6, id="thousand-acre-feet"),
     pytest.param("cfs", "m3 s-1", 0.3048 ** 3, id="cfs"),
     pytest.param("MCM", "m3", 1e6, id="million-cubic-metres"),
+    # fix41d: pint read these as an attospeed of light ('ac': atto- and c) times a foot, and 'mcm' as a micrometre
+    pytest.param("ac-ft", "hm3", 43560 * (1200 / 3937) ** 3 / 1e6, id="ac-ft"),
+    pytest.param("AC FT", "hm3", 43560 * (1200 / 3937) ** 3 / 1e6, id="AC-FT-with-a-blank"),
+    pytest.param("1000 ac-ft", "hm3", 1000 * 43560 * (1200 / 3937) ** 3 / 1e6, id="thousand-ac-ft"),
+    pytest.param("ac-ft/d", "m3 s-1", 43560 * (1200 / 3937) ** 3 / 86400, id="ac-ft-per-day"),
+    pytest.param("af day-1", "m3 s-1", 43560 * (1200 / 3937) ** 3 / 86400, id="af-per-day"),
+    pytest.param("mcm", "m3", 1e6, id="mcm-not-a-micrometre"),
 ])
 def test_water_resources_abbreviations_get_the_readable_units_to_write(tmp_path, spelling, to, factor):
     """break40a A7: storage in 'af' (USBR) was refused with hm3 as the only way out, 'MCM' with a placeholder.
@@ -1804,7 +1900,8 @@ def test_water_resources_abbreviations_get_the_readable_units_to_write(tmp_path,
     with xr.open_dataset(tmp_path / "res.nc") as opened, pytest.raises(ClimannError) as refused:
         convert_variable(opened["storage"], to, name="storage", where="res.nc", reference="the run")
     message = str(refused.value)
-    assert f"if '{spelling}' is " in message and ",UNITS " not in message
+    abbreviation = re.sub(r"^1000 |/d$| day-1$", "", spelling)
+    assert f"if '{abbreviation}' is " in message and ",UNITS " not in message
     subprocess.run(shlex.split(message.rsplit("): ", 1)[1]), check=True)
     with xr.open_dataset(tmp_path / "res_fixed.nc") as fixed:
         converted = convert_variable(fixed["storage"], to, name="storage", where="res_fixed.nc", reference="the run")

@@ -21,6 +21,7 @@ from climann.data.grids import axis_bounds, geographic_grid, grid_mapping_of
 from climann.data.layout import Coordinate, GridLayout, geography_of
 from climann.data.memory import DEFAULT_IN_MEMORY_LIMIT_GB
 from climann.data.splits import compact_periods, season_year_note, season_years
+from climann.data.stations import station_label
 from climann.data.subset import season_months
 from climann.data.time_axis import date_text
 from climann.data.time_cells import times_at_cell_middles
@@ -176,7 +177,8 @@ def draw_figures(
                         path=directory / FIGURE_FILES["error_maps"], dpi=dpi),
     ] if maps else []
     if not maps:
-        _log.info(NO_MAPS_TEXT.format(where=f" ({cell_position(layout)})"))
+        named = station_label(layout.scalar_coordinates) is not None  # a station by its stored id, not its index
+        _log.info(NO_MAPS_TEXT.format(where=f", {cell_place(layout)}" if named else f" ({cell_position(layout)})"))
     paths.append(plot_predicted_vs_observed(model[test], truth[test], units=units, name=name, split="test",
                                             path=directory / FIGURE_FILES["predicted_vs_observed"], dpi=dpi))
     if len(history_train):
