@@ -46,15 +46,16 @@ import xarray as xr
 
 from climann.data.absolute_zero import CODES_AT_MOST
 from climann.data.file_encodings import every_file_records
-from climann.data.fill_like import BlockReads, blocks_by_place, checked_steps, read_together
+from climann.data.fill_like import (BlockReads, blocks_by_place, checked_step_numbers, checked_steps, read_together,
+                                   time_dimension)
 from climann.data.notes import note_once, unsaid_records
 from climann.data.sources import name_in_file, source_files
 from climann.data.paths import is_zarr_store
 from climann.data.shell import (attribute_command, copies_of_files, input_and_copy, ncatted_attribute, ncatted_number,
                                 ncatted_type)
 
-__all__ = ["OUTSIDE_VALID_RANGE_KEY", "OutsideValidRange", "planned_outside_valid_range", "sample_outside_valid_range",
-           "warn_outside_valid_range"]
+__all__ = ["OUTSIDE_VALID_RANGE_KEY", "OutsideValidRange", "planned_outside_valid_range", "read_with_its_sample",
+           "sample_outside_valid_range", "warn_outside_valid_range"]
 
 _log = logging.getLogger(__name__)
 
@@ -91,6 +92,12 @@ class OutsideValidRange:
         For flag values beyond the range of the quantity (no valid range:
         :func:`climann.data.flags.codes_beyond_units_range`), the codes and what bounds the
         range (``"-2 -1 (below 0, where …)"``); the sample then holds only those codes.
+    every_block : bool
+        Whether the sample holds a value of every block of the file's data (each dask block of
+        the time axis holds a checked step: a file of at most 24 blocks, about 3 GB): dask then
+        reads every block whole for it, and the run's checks of every value read them from the
+        same reads (:mod:`climann.data.value_checks`) at no cost; else they read their own (a
+        region of each block, where the run selects one).
     """
 
     low: float
@@ -102,6 +109,7 @@ class OutsideValidRange:
     status_codes: bool = False
     own_name: str = ""
     codes: str = ""
+    every_block: bool = False
 
 
 def sample_outside_valid_range(variable: xr.DataArray, limits: tuple[float, float], *,
@@ -121,8 +129,32 @@ def sample_outside_valid_range(variable: xr.DataArray, limits: tuple[float, floa
              if key in variable.attrs}
     found = OutsideValidRange(limits[0], limits[1], da.asarray(checked_steps(variable).data),
                               variable.encoding.get("source"), str(variable.attrs.get("units", "")).strip(), given,
-                              status_codes, name_in_file(variable), codes)
+                              status_codes, name_in_file(variable), codes, _sampled_in_every_block(variable))
     return {OUTSIDE_VALID_RANGE_KEY: found}
+
+
+def _sampled_in_every_block(variable: xr.DataArray) -> bool:
+    """Whether each block of ``variable``'s data along its time axis holds one of the checked
+    steps (:func:`~climann.data.fill_like.checked_step_numbers`); True for NumPy data or a
+    static field (one block, or every block sampled whole)."""
+    time = time_dimension(variable)
+    if time is None or not dask.is_dask_collection(variable.data):
+        return True
+    sizes = variable.data.chunks[variable.dims.index(time)]
+    holding = np.searchsorted(np.cumsum(sizes), checked_step_numbers(variable), side="right")
+    return bool(np.unique(holding).size == len(sizes))
+
+
+def read_with_its_sample(variable: xr.DataArray) -> bool:
+    """Whether the run's checks of every value read ``variable`` from the reads of its valid
+    range's samples (``shared`` keys, :func:`~climann.data.fill_like.blocks_by_step`): it has
+    such samples, and each reads every block of its file's data (:class:`OutsideValidRange`
+    ``every_block``), so that reading from them reads nothing more (a region of a larger file is
+    read alone), of every file that holds it."""
+    if OUTSIDE_VALID_RANGE_KEY not in variable.encoding:
+        return False
+    records = every_file_records(variable, OUTSIDE_VALID_RANGE_KEY)  # a file without a valid range has none
+    return len(records) >= len(source_files(variable)) and all(record.every_block for record in records)
 
 
 def _side_text(found: OutsideValidRange, side: str, values: np.ndarray) -> str:

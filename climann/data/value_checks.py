@@ -35,7 +35,7 @@ from climann.data.land_masks import warn_land_stored_as_value
 from climann.data.nonnegative import planned_negative_values, warn_negative_values
 from climann.data.quality_levels import planned_quality_counts, warn_low_quality_target
 from climann.data.running_totals import planned_running_totals, read_for_restart_date, refuse_running_totals
-from climann.data.valid_range_tails import (OUTSIDE_VALID_RANGE_KEY, planned_outside_valid_range,
+from climann.data.valid_range_tails import (planned_outside_valid_range, read_with_its_sample,
                                             warn_outside_valid_range)
 from climann.data.value_precision import planned_spreads, record_spreads
 from climann.data.window_totals import refuse_window_mismatches
@@ -93,9 +93,9 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
     refuse_window_mismatches(dataset, present, where=where)  # WRF's prec_acc_dt windows other than the step
     # a temperature masked below absolute zero is read for that count as it was in the file: its
     # other counts keep the keys of those reads, so that dask reads it once for all
-    # so is one whose valid range is checked: its sample of the values as they were in the file
+    # so is one whose valid range's samples read every block of its files (their reads serve all)
     shared = [name for name in present if BELOW_ABSOLUTE_ZERO_KEY in dataset[name].encoding
-              or OUTSIDE_VALID_RANGE_KEY in dataset[name].encoding]
+              or read_with_its_sample(dataset[name])]
     nothing = BlockReads([], lambda parts: None)
     fill_like, below, negative, among, infinite, running, cells, quality, outside, spreads = read_together(
         planned_fill_like_counts(dataset, present, shared=shared), planned_below_absolute_zero(dataset, present),
