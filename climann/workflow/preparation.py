@@ -33,7 +33,6 @@ from climann.data.layout import GridLayout, segment_starts
 from climann.data.levels import levels_on_new_dimensions
 from climann.data.flags import refuse_codes_within_range, refuse_flag_target, warn_flag_predictors
 from climann.data.circular import refuse_direction_target, warn_direction_predictors
-from climann.data.valid_range_tails import warn_outside_valid_range
 from climann.data.value_checks import warn_held_values
 from climann.data.dropped_targets import DroppedTargets, dropped_target_warning
 from climann.data.notes import note_once
@@ -294,8 +293,7 @@ def opened_for_run(config: RunConfig) -> tuple[RunConfig, xr.Dataset]:
     if chosen:
         files = tuple(dict.fromkeys(f for block in blocks for f in block))
         warn_held_values(dataset, chosen, where=", ".join(Path(f).name for f in files),
-                         file=files[0] if len(files) == 1 else None)
-        warn_outside_valid_range(dataset, chosen)
+                         file=files[0] if len(files) == 1 else None)  # and their valid ranges' tails
     return resolved, dataset
 
 
@@ -367,10 +365,10 @@ def _open_subset(
         warn_run_subset(data, opened, selected, where=described)
     if training_values:  # after the subset: the values the model will be given
         check_unitless_values(selected, training_values, where=described, reference=reference)
-    # the target's land stored as a value and its values at bad quality levels are looked for in the same read
+    # the target's land stored as a value, its values at bad quality levels, the tails valid ranges cut off and
+    # the spreads that decide the type values are held in are looked for in the same read
     warn_held_values(selected, [data.target, *(data.predictors or ())], where=where,
                      file=files[0] if len(files) == 1 else None, target=data.target)
-    warn_outside_valid_range(selected, [data.target, *(data.predictors or ())])
     refuse_codes_within_range(selected, [data.target, *(data.predictors or ())], where=where)
     refuse_flag_target(selected, data.target, where=where)
     warn_flag_predictors(selected, data.predictors or (), where=where)
