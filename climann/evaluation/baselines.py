@@ -22,15 +22,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from climann.data.composites import (
-    MONTH_PERIOD_KEYS, cpc_pentads, month_period_keys, month_periods, period_positions, previous_composites,
+    MONTH_PERIOD_KEYS, PENTADS_A_YEAR, cpc_pentads, month_period_keys, month_periods, period_positions,
+    previous_composites,
 )
 from climann.data.features import days_in_year
 from climann.data.multiyear_steps import YEAR_DAYS, previous_samples
 from climann.data.notes import note_once
 from climann.data.time_commands import TimeSource, copy_files, day_bounds_command, midday_stamps_advice
 from climann.data.time_axis import (
-    MONTHS_SELECTION, TimeStep, axis_time_step, cell_time_step, date_text, in_months_left_out, time_step_positions,
-    yearly_restart_days,
+    MONTHS_SELECTION, PeriodStep, TimeStep, axis_time_step, cell_time_step, date_text, in_months_left_out,
+    time_step_positions, yearly_restart_days,
 )
 from climann.data.lags import lagged_steps, previous_steps
 from climann.model.threads import limit_blas_threads
@@ -535,10 +536,12 @@ def climatology_keys(times: np.ndarray, *, known_step: TimeStep | None = None,
     times : ndarray of cftime.datetime, shape (n_time,)
     known_step : TimeStep, optional
         The step of a single time (see :func:`key_time_step`).
-    value_step : TimeStep, optional
+    value_step : TimeStep or PeriodStep, optional
         :attr:`climann.data.layout.GridLayout.climatology_value_step`: the axis's step before
         ``time_stride`` or ``months`` thinned it, or the length of its CF time cells; taken
-        when finer than the kept axis's.
+        when finer than the kept axis's. A calendar of periods that restart each year or month
+        (the axis before the thinning was of it) keys by the period of the year of each time
+        (:func:`period_keys`), whatever the kept times' spacing.
     source : TimeSource, optional
         Where the times were read from, named by the warnings' commands (:func:`key_time_step`).
 
@@ -547,6 +550,8 @@ def climatology_keys(times: np.ndarray, *, known_step: TimeStep | None = None,
     ClimatologyKeys
     """
     calendar = times[0].calendar if len(times) else "standard"
+    if isinstance(value_step, PeriodStep):
+        return period_keys(value_step, calendar)
     restarting = _restarting_keys(_distinct_in_order(times), calendar, value_step)
     if restarting is not None:
         return restarting
@@ -590,6 +595,38 @@ def _restarting_keys(distinct: np.ndarray, calendar: str, value_step: TimeStep |
     step = climatology_keys_of_step(TimeStep(duration=datetime.timedelta(days=period_days)), calendar)
     # CPC's pentads are the 5-day windows of the year, 29 February in the 12th (ClimatologyKeys.of)
     return step if pentads else composite_keys(step, calendar)
+
+
+def period_keys(periods: PeriodStep, calendar: str) -> ClimatologyKeys:
+    """The climatology keys of values of a calendar of periods that restart each year or month
+    (:func:`climann.data.composites.period_positions`), the keys :func:`_restarting_keys`
+    finds on a whole axis of them: per composite of the year for N-day composites restarting
+    on 1 January, per half-month, dekad or CHIRPS pentad of the year (12 · P keys), per pentad of
+    the year for CPC's 73 pentads (the 5-day windows of the year, 29 February in the 12th).
+
+    For an axis the run thinned (``time_stride``: every other CPC pentad, 10 days apart and one
+    pentad later in the year each odd year), which no longer shows its calendar: each kept
+    value under the key of its own period.
+
+    Parameters
+    ----------
+    periods : PeriodStep
+        The calendar (:attr:`climann.data.layout.GridLayout.value_periods`).
+    calendar : str
+        The CF calendar of the times (CF-1.8 §4.4.1).
+
+    Returns
+    -------
+    ClimatologyKeys
+    """
+    if periods.period.endswith("-day composite"):
+        days = int(periods.period.split("-")[0])
+        return composite_keys(climatology_keys_of_step(TimeStep(duration=datetime.timedelta(days=days)), calendar),
+                              calendar)
+    if periods.per_year == PENTADS_A_YEAR:
+        return climatology_keys_of_step(TimeStep(duration=datetime.timedelta(days=5)), calendar)
+    count = periods.per_year // 12
+    return ClimatologyKeys(MONTH_PERIOD_KEYS[count], 12 * count, month_periods=count)
 
 
 def composite_keys(keys: ClimatologyKeys, calendar: str) -> ClimatologyKeys:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import re
 import shlex
@@ -1599,3 +1600,56 @@ def test_cpc_pentads_lags_climatology_and_persistence_equal_numpy_across_leap_ye
     persistence = persistence_prediction(truth, samples.layout.time.values)
     assert np.isnan(persistence[0]).all()
     np.testing.assert_array_equal(persistence[1:], truth[:-1])
+
+
+def _dekad_cells(years):
+    """Dekads as FAO and CGLS lay them out: the 1st–10th, 11th–20th and 21st–end of each month, 36 a year."""
+    cells = []
+    for year in years:
+        for month in range(1, 13):
+            after = cftime.DatetimeGregorian(year + month // 12, month % 12 + 1, 1)
+            starts = [cftime.DatetimeGregorian(year, month, day) for day in (1, 11, 21)]
+            cells += list(zip(starts, [*starts[1:], after]))
+    return cells
+
+
+@pytest.mark.parametrize(("calendar", "per_year", "stride", "per"), [
+    pytest.param("cpc", 73, 2, "pentad of the year", id="cpc-pentads-every-2nd"),
+    pytest.param("cpc", 73, 3, "pentad of the year", id="cpc-pentads-every-3rd"),
+    pytest.param("dekads", 36, 3, "dekad of the year", id="dekads-every-3rd"),
+])
+def test_a_time_stride_on_periods_of_the_year_keys_the_climatology_by_each_kept_periods_place(
+        tmp_path, calendar, per_year, stride, per):
+    """fix41c: ``time_stride`` without lags on CPC's pentads (73 a year) or on dekads keyed the
+    climatology by the thinned axis's spacing: every other pentad is 10 days apart, and each
+    "10-day period of the year" pooled two pentads (test RMSE 2.82 where the mean of each pentad
+    over the training years gives 2.91). Each kept step is keyed by its own period of the year:
+    the climatology baseline's RMSE is numpy's, with the mean of each period's kept training values
+    (the file's own order: period k of the year at step y · per_year + k)."""
+    from tests.data.test_composites import _cpc_pentad_cells
+
+    years = range(1999, 2007)
+    cells = _cpc_pentad_cells(years) if calendar == "cpc" else _dekad_cells(years)
+    path = pentad_file(tmp_path / f"{calendar}.nc", cells)
+    settings = {"data": {"paths": [str(path)], "target": "precip", "predictors": [], "features": ["lat"],
+                         "time_stride": stride,
+                         "split_years": {"train": [1999, 2004], "val": [2005, 2005], "test": [2006, 2006]}},
+                "model": {"hidden": [4]}, "training": {"epochs": 1},
+                "evaluation": {"figures": False, "baselines": ["climatology"]}}
+    run_dir = run_training(build_config(settings), run_dir=tmp_path / "run").run_dir
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    with xr.open_dataset(path) as written:
+        truth = written["precip"].values.astype(np.float64)
+    kept = np.arange(0, truth.shape[0], stride)
+    values, period, year = truth[kept], kept % per_year, 1999 + kept // per_year
+    train = year <= 2004
+    climatology = np.stack([values[train & (period == k)].mean(axis=0) if (train & (period == k)).any()
+                            else np.full(truth.shape[1:], np.nan) for k in range(per_year)])
+    area = np.diff(np.sin(np.deg2rad([-5.0, 5.0, 15.0])))[:, None] * np.ones(truth.shape[2])
+    for block, years_in in (("train", year <= 2004), ("test", year == 2006)):
+        error = (climatology[period[years_in]] - values[years_in]) ** 2
+        scored = np.isfinite(error)
+        weights = np.broadcast_to(area, error.shape)
+        expected = np.sqrt(np.sum(error[scored] * weights[scored]) / np.sum(weights[scored]))
+        assert metrics["splits"][block]["climatology"]["rmse"] == pytest.approx(expected, rel=1e-6), block
+    assert metrics["climatology_per"] == per
