@@ -28,6 +28,7 @@ from climann.data.composites import (
 from climann.data.features import days_in_year
 from climann.data.multiyear_steps import YEAR_DAYS, previous_samples
 from climann.data.notes import note_once
+from climann.data.seasonal_subsets import seasonal_subset
 from climann.data.time_commands import TimeSource, copy_files, day_bounds_command, midday_stamps_advice
 from climann.data.time_axis import (
     MONTHS_SELECTION, PeriodStep, TimeStep, axis_time_step, cell_time_step, date_text, in_months_left_out,
@@ -1408,6 +1409,9 @@ def persistence_gap_warning(n_after_gaps: int, times: np.ndarray, *, after: np.n
         cells' middles (:meth:`climann.data.layout.GridLayout.selection_dates`), by which the
         selection chose them; None otherwise.
 
+    A seasonal subset (:func:`climann.data.seasonal_subsets.seasonal_subset`: a file of June to
+    August of each year) is named, its gaps being the months between seasons.
+
     Examples
     --------
     "persistence is missing at 1 time step after gaps in the monthly time axis"
@@ -1425,6 +1429,10 @@ def persistence_gap_warning(n_after_gaps: int, times: np.ndarray, *, after: np.n
     if left_out:
         return (f"persistence is missing at {steps}: {left_out} after a month {MONTHS_SELECTION} leaves out, "
                 f"{n_after_gaps - left_out} after gaps in the {axis}")
+    subset = seasonal_subset(times)
+    if subset is not None:  # a file cut to one season a year: each season's first step has none before it
+        return (f"persistence is missing at {steps} after gaps in the {axis}: the data are a seasonal subset, "
+                f"{subset.text} of each year only, and the step before each {subset.season_start} is not in them")
     return f"persistence is missing at {steps} after gaps in the {axis}"
 
 

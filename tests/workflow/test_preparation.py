@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import json
 import logging
 import re
@@ -1653,3 +1654,76 @@ def test_a_time_stride_on_periods_of_the_year_keys_the_climatology_by_each_kept_
         expected = np.sqrt(np.sum(error[scored] * weights[scored]) / np.sum(weights[scored]))
         assert metrics["splits"][block]["climatology"]["rmse"] == pytest.approx(expected, rel=1e-6), block
     assert metrics["climatology_per"] == per
+
+
+def _seasonal_subset_file(path, months, *, daily=False):
+    """``tas`` (K) on a 2×3 grid for ``months`` of each year 1991–2000 only (as `cdo selseas` cuts), a
+    seasonal cycle plus seeded noise, monthly means stamped mid-month or daily means at noon, with CF
+    time bounds; a DJF series runs from December 1990 to February 2000."""
+    cells = []
+    for year in range(1991, 2001):
+        for month in months:
+            start = cftime.DatetimeGregorian(year - (month == 12), month, 1)
+            end = cftime.DatetimeGregorian(start.year + (month == 12), month % 12 + 1, 1)
+            days = [start + datetime.timedelta(days=k) for k in range((end - start).days)] if daily else [start]
+            cells += [(day, day + datetime.timedelta(days=1) if daily else end) for day in days]
+    cells.sort()
+    times = [start + (end - start) / 2 for start, end in cells]
+    cycle = np.array([10 * np.cos(2 * np.pi * (time.dayofyr - 200) / 365) for time in times])
+    values = 280 + cycle[:, None, None] + np.random.default_rng(3).normal(0, 1, (len(times), 2, 3))
+    dataset = xr.Dataset({"tas": (("time", "lat", "lon"), values.astype("f4"), {"units": "K"})},
+                         coords={"time": ("time", times, {"bounds": "time_bnds"}),
+                                 "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
+                                 "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})})
+    dataset["time_bnds"] = (("time", "nv"), np.array(cells, dtype=object))
+    for name in ("time", "time_bnds"):
+        dataset[name].encoding.update(units="days since 1990-01-01", calendar="standard")
+    dataset.to_netcdf(path)
+    return path, times
+
+
+@pytest.mark.parametrize(("months", "daily", "named"), [
+    pytest.param((6, 7, 8), False, "June to August (JJA)", id="jja-monthly"),
+    pytest.param((12, 1, 2), False, "December to February (DJF)", id="djf-monthly"),
+    pytest.param((6, 7, 8), True, "June to August (JJA)", id="jja-daily"),
+])
+def test_a_seasonal_subset_is_scored_per_calendar_month_or_day_and_named(tmp_path, caplog, months, daily, named):
+    """fix41c: a file of one season a year (`cdo selseas,JJA`, 1991–2000) is read on its own step, the
+    months between seasons gaps: the climatology baseline's RMSE is numpy's mean of each calendar month
+    (each day of year, unsmoothed) over the training years, and persistence's the value one month (day)
+    before where the file holds it, never last season's last step (no value for June from August).
+    These numbers held before fix41c; the persistence warning did not say why each season's first
+    step had none: it now names the subset."""
+    path, times = _seasonal_subset_file(tmp_path / "season.nc", months, daily=daily)
+    settings = {"data": {"paths": [str(path)], "target": "tas", "predictors": [], "features": ["lat"],
+                         "split_years": {"train": [1991, 1996], "val": [1997, 1998], "test": [1999, 2000]}},
+                "model": {"hidden": [4]}, "training": {"epochs": 1},
+                "evaluation": {"figures": False, "baselines": ["climatology", "persistence"],
+                               "climatology_window_days": 1}}
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        run_dir = run_training(build_config(settings), run_dir=tmp_path / "run").run_dir
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    with xr.open_dataset(path) as written:
+        truth = written["tas"].values.astype(np.float64)
+    key = np.array([time.dayofyr if daily else time.month for time in times])
+    year = np.array([time.year for time in times])
+    step = datetime.timedelta(days=1)
+    follows = [False] + [(later - earlier <= step) if daily else ((later.year * 12 + later.month)
+                                                                  - (earlier.year * 12 + earlier.month) == 1)
+                         for earlier, later in zip(times[:-1], times[1:])]
+    previous = np.where(np.array(follows)[:, None, None], np.roll(truth, 1, axis=0), np.nan)
+    train = (year >= 1991) & (year <= 1996)
+    climatology = np.stack([truth[train & (key == k)].mean(axis=0) if (train & (key == k)).any()
+                            else np.full(truth.shape[1:], np.nan) for k in key])
+    area = np.diff(np.sin(np.deg2rad([-5.0, 5.0, 15.0])))[:, None] * np.ones(truth.shape[2])
+    test = (year >= 1999) & (year <= 2000)
+    for model, forecast in (("climatology", climatology), ("persistence", previous)):
+        error = (forecast[test] - truth[test]) ** 2
+        scored = np.isfinite(error)
+        weights = np.broadcast_to(area, error.shape)
+        expected = np.sqrt(np.sum(error[scored] * weights[scored]) / np.sum(weights[scored]))
+        assert metrics["splits"]["test"][model]["rmse"] == pytest.approx(expected, rel=1e-6), model
+    assert metrics["climatology_per"] == ("day of year" if daily else "calendar month")
+    first = "June" if months[0] == 6 else "December"
+    assert any(f"the data are a seasonal subset, {named} of each year only, and the step before each {first} is "
+               "not in them" in record.getMessage() for record in caplog.records)
