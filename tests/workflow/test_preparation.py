@@ -1624,9 +1624,11 @@ def test_a_time_stride_on_periods_of_the_year_keys_the_climatology_by_each_kept_
     """fix41c: ``time_stride`` without lags on CPC's pentads (73 a year) or on dekads keyed the
     climatology by the thinned axis's spacing: every other pentad is 10 days apart, and each
     "10-day period of the year" pooled two pentads (test RMSE 2.82 where the mean of each pentad
-    over the training years gives 2.91). Each kept step is keyed by its own period of the year:
-    the climatology baseline's RMSE is numpy's, with the mean of each period's kept training values
-    (the file's own order: period k of the year at step y · per_year + k)."""
+    over the training years gives 2.91). Dekads kept every third (the 1st of each month) fell in
+    10-day windows one each, the right numbers under the wrong keys ("10-day period of the year").
+    Each kept step is keyed by its own period of the year: the climatology baseline's RMSE is
+    numpy's, with the mean of each period's kept training values (the file's own order: period k
+    of the year at step y · per_year + k)."""
     from tests.data.test_composites import _cpc_pentad_cells
 
     years = range(1999, 2007)
