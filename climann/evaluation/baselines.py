@@ -1302,7 +1302,9 @@ def persistence_left_out(layout: GridLayout, *, lags: Mapping[str, Sequence[int]
     :func:`persistence_left_out_reason`). N-day composites that restart each year (MODIS's),
     half-months and dekads are kept: each is forecast by the period before it
     (:func:`persistence_previous_steps`; half-months were left out before, break38b A2);
-    so are samples a year or more apart (an ice core's), each by the sample before it.
+    so are samples a year or more apart (an ice core's), each by the sample before it. Such
+    periods thinned by the run (every other CPC pentad, ``time_stride = 2``) are left out for
+    that reason (:attr:`~climann.data.layout.GridLayout.value_periods`), not as irregular data.
 
     Parameters
     ----------
@@ -1332,6 +1334,10 @@ def persistence_left_out(layout: GridLayout, *, lags: Mapping[str, Sequence[int]
                 "is the series' step: no value one step earlier is known")
     if previous_composites(times) is not None or previous_samples(times) is not None:
         return None
+    if layout.value_periods is not None:  # every other CPC pentad: not irregular data, a run's own thinning
+        period = layout.value_periods.period
+        return (f"the run's own time selection (time_stride, months) thinned the {layout.value_periods.description}: "
+                f"the {period} before each kept one is not among the values read")
     return persistence_left_out_reason(layout.time_storage)
 
 
