@@ -57,6 +57,7 @@ from climann.data.paths import path_list
 from climann.data.point_pairs import files_at_different_places
 from climann.data.run_outputs import refuse_run_directory, run_outputs
 from climann.data.shell import wrapped_lines
+from climann.data.seasonal_subsets import seasonal_subset
 from climann.data.stations import SeveralStations
 from climann.data.subset import coordinates_along, select_values
 from climann.data.text_times import text_dates_in
@@ -381,13 +382,18 @@ def time_step_name(times: Sequence) -> str:
 def _missing_steps_text(times: Sequence) -> str:
     """", 3 steps missing (gaps)" when the regular axis has gaps, ", 180 dekads missing (gaps)" when
     an axis of a period calendar (:func:`climann.data.composites.period_positions`) lacks periods
-    (dekads of June to August only: fix40d, info said nothing of the months between), else ""."""
+    (dekads of June to August only: fix40d, info said nothing of the months between), else "".
+    A seasonal subset (:func:`climann.data.seasonal_subsets.seasonal_subset`) is named: ", 261
+    steps missing (gaps: a seasonal subset, June to August (JJA) of each year only)"."""
     step, positions = time_step_positions(times)
     if step is None and len(times) > 1:
         step, positions = period_positions(times) or (None, None)
     missing = 0 if positions is None else int(positions[-1] - positions[0] + 1 - len(positions))
     what = "step" if step is None or step.months or step.duration is not None else step.period
-    return f", {missing} {what}{'s' if missing != 1 else ''} missing (gaps)" if missing else ""
+    subset = seasonal_subset(times) if missing else None
+    # a file cut to one season a year (cdo selseas,JJA) is named as such, its gaps the months between
+    why = "gaps" if subset is None else f"gaps: a seasonal subset, {subset.text} of each year only"
+    return f", {missing} {what}{'s' if missing != 1 else ''} missing ({why})" if missing else ""
 
 
 def _find_grid(dataset: xr.Dataset) -> tuple[dict[str, str], dict[str, str]]:

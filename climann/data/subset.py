@@ -18,6 +18,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.boxes import cells_in_box, longitude_in_box
+from climann.data.composites import period_positions
 from climann.data.coords import find_coordinate, time_coordinate
 from climann.data.experiment_versions import EXPERIMENT_VERSION
 from climann.data.flags import code_of_meaning, values_with_meanings
@@ -32,7 +33,7 @@ from climann.data.notes import note_once
 from climann.data.levels import is_pressure_or_height, parametric_level, parametric_level_advice
 from climann.data.time_axis import axis_time_step, date_text, year_text, year_zero_problem
 from climann.data.time_cells import (
-    season_score_times, with_selection_by_stamps, with_steps_before_range, with_value_step,
+    season_score_times, with_selection_by_stamps, with_steps_before_range, with_value_periods, with_value_step,
 )
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
@@ -868,7 +869,19 @@ def select_time(
     thinned = with_steps_before_range(dataset.isel({name: np.concatenate([before, chosen])}), before.size)
     if months and dated_by == "stamp":
         thinned = with_selection_by_stamps(thinned)
-    return with_value_step(thinned, axis_time_step(within_range)) if months or time_stride > 1 else thinned
+    return _with_steps_before_thinning(thinned, within_range) if months or time_stride > 1 else thinned
+
+
+def _with_steps_before_thinning(thinned: xr.Dataset, before: np.ndarray) -> xr.Dataset:
+    """``thinned`` with the step of its axis ``before`` the run's time selection thinned it
+    recorded (:func:`with_value_step`), or, for an axis of periods that restart each year or
+    month and so have no fixed step (CPC's 73 pentads, dekads, MODIS's composites), their
+    calendar (:func:`with_value_periods`): the climatology is keyed by the period of the year of
+    each kept step, not by the kept axis's spacing (every other CPC pentad is 10 days apart:
+    "10-day periods of the year" pooled two pentads each)."""
+    step = axis_time_step(before)
+    found = period_positions(before) if step is None and len(before) > 1 else None
+    return with_value_periods(with_value_step(thinned, step), None if found is None else found[0])
 
 
 def steps_before_range_of(chosen: np.ndarray, within: np.ndarray, steps_before: int, *,
@@ -1035,8 +1048,7 @@ def select_new_data_time(
     if steps_before and time_range and before_in_months:
         before = steps_before_range_of(keep, within, steps_before, in_months=np.isin(all_months, chosen))
     kept = with_steps_before_range(dataset.isel({name: np.concatenate([before, keep])}), before.size)
-    return with_value_step(with_selection_by_stamps(kept) if dated_by == "stamp" else kept,
-                           axis_time_step(values[within]))
+    return _with_steps_before_thinning(with_selection_by_stamps(kept) if dated_by == "stamp" else kept, values[within])
 
 
 def select_grid_stride(dataset: xr.Dataset, stride: int) -> xr.Dataset:

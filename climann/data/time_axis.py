@@ -133,6 +133,18 @@ class PeriodStep:
         """A period's mean length, 365.2425 / ``per_year`` days (Gregorian year)."""
         return 365.2425 / self.per_year
 
+    def record(self) -> dict:
+        """The calendar as JSON (a time coordinate's ``encoding``,
+        :data:`climann.data.time_cells.VALUE_PERIODS_KEY`): ``{"period", "per_year",
+        "description"}``; read back with :meth:`from_record`."""
+        return {"period": self.period, "per_year": self.per_year, "description": self.description}
+
+    @classmethod
+    def from_record(cls, record: dict) -> PeriodStep:
+        """The calendar of a :meth:`record`."""
+        return cls(period=str(record["period"]), per_year=int(record["per_year"]),
+                   description=str(record["description"]))
+
 
 #: How much of a date :func:`date_text` shows: ``"month"`` for monthly or coarser data, ``"day"``,
 #: ``"minute"`` for sub-daily data (also at midnight), ``"second"`` for the reference date of CF

@@ -656,6 +656,23 @@ def test_the_time_section_counts_the_steps_missing_from_a_regular_axis(tmp_path)
     assert "monthly, 45 steps, 3 steps missing (gaps), calendar noleap" in time_line
 
 
+@pytest.mark.parametrize(("months", "named"), [
+    pytest.param((5, 6, 7), "June to August (JJA)", id="jja"),
+    pytest.param((11, 0, 1), "December to February (DJF)", id="djf"),
+])
+def test_the_time_section_names_a_seasonal_subset(tmp_path, months, named):
+    """fix41c: a file of June–August of each year (`cdo selseas,JJA`) was "monthly, 12 steps, 27 steps
+    missing (gaps)", its one season a year not named; by hand: 4 years, 3 months each (JJA: June of
+    the first year to August of the last spans 39 months, 27 missing; DJF: January of the first to
+    December of the last, 48, 36 missing)."""
+    path = tmp_path / "season.nc"
+    grid_dataset(n_years=4).isel(time=[k for k in range(48) if k % 12 in months]).to_netcdf(path)
+    time_line = next(line for line in unwrapped_report(describe([str(path)])).splitlines()
+                     if line.lstrip("# ").startswith("Time "))
+    missing = 27 if named.endswith("(JJA)") else 36
+    assert f"monthly, 12 steps, {missing} steps missing (gaps: a seasonal subset, {named} of each year only)" in time_line
+
+
 def test_the_time_section_counts_the_periods_missing_from_a_period_calendar(tmp_path):
     """fix40d: dekads of June–August only (2003–2005) were "dekads (…), 27 steps" with no word of the months
     between; by hand: 2003-06-01 … 2005-08-21 spans 27 months, 81 dekads, of which 27 are held, 54 missing."""
@@ -667,7 +684,8 @@ def test_the_time_section_counts_the_periods_missing_from_a_period_calendar(tmp_
     dataset.isel(time=slice(0, len(dekads))).assign_coords(time=dekads).to_netcdf(path)
     time_line = next(line for line in unwrapped_report(describe([str(path)])).splitlines()
                      if line.lstrip("# ").startswith("Time "))
-    assert "dekads (1st, 11th, 21st of each month), 27 steps, 54 dekads missing (gaps), calendar standard" in time_line
+    assert ("dekads (1st, 11th, 21st of each month), 27 steps, 54 dekads missing (gaps: a seasonal subset, June to "
+            "August (JJA) of each year only), calendar standard") in time_line
 
 
 def test_report_on_a_grid_with_a_cyclic_column(tmp_path):
