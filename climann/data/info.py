@@ -50,6 +50,7 @@ from climann.data.layout import Coordinate
 from climann.data.levels import is_level, ml2pl_needs, parametric_level
 from climann.data.members import is_member_axis
 from climann.data.open import (
+    check_files_of_one_simulation,
     REGRID_ADVICE, check_forecast_names, to_one_grid, expand_paths, files_on_the_most_common_grid,
     forecasts_to_choose_in, open_dataset, open_input,
 )
@@ -217,7 +218,9 @@ def _opened_for_info(paths: Sequence[str], *, overlap: str, select: Mapping[str,
     time and member chosen of each, the dataset opened and its stations (:func:`_opened_with_a_station`)."""
     for path in paths:
         refuse_run_directory(path)
-    files, other_grids = files_on_the_most_common_grid(expand_paths(paths))
+    given = expand_paths(paths)
+    check_files_of_one_simulation(given)  # every model named, as train names them, before a grid is chosen
+    files, other_grids = files_on_the_most_common_grid(given)
     # A forecast with several lead times beside other files is read on its valid times, one lead
     # time (and member) chosen as train chooses it; by its reference times it was shown, and a
     # config proposed, with observations paired by start month (break30a A2).

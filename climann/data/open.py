@@ -383,6 +383,36 @@ def file_header(path: Path) -> xr.Dataset:
     return known.copy(deep=False)
 
 
+def check_files_of_one_simulation(files: Sequence[Path], renames: FileRenames | None = None) -> None:
+    """Refuse files of one variable from several simulations (:func:`~climann.data.simulations.check_one_simulation`)
+    among every file given, before any is left out for its grid: a folder of three CMIP6 models on two grids
+    was refused as two models, a different two by ``info`` (the most common grid's) and ``train`` (break41c A1).
+    Only each file's header is read (:func:`file_header`), its variables renamed as ``renames`` says and its
+    times decoded; a file that cannot be read so is left to the later checks.
+
+    Raises
+    ------
+    ClimannError
+        From :func:`~climann.data.simulations.check_one_simulation`.
+    """
+    if len(files) < 2:
+        return
+    renames = renames if renames is not None else FileRenames(list(files), {})
+    found = {}
+    for path in files:
+        try:
+            header = file_header(path)
+            names = {str(name) for name in header.variables}
+            renamed = {old: new for old, new in renames.mapping(path).items()
+                       if old in names and old != new and new not in names}
+            with _quiet_decoding():
+                found[path] = xr.decode_cf(header.rename(renamed),
+                                           decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))
+        except (OSError, ValueError, TypeError, KeyError, OverflowError, ClimannError):
+            continue
+    check_one_simulation(found)
+
+
 def _times_undecoded(path: Path) -> xr.Dataset:
     """``path`` as ``open_input(path, decode_times=False, chunks={})`` opens it (CF decoded but
     its times), decoded from its header (:func:`file_header`) for a NetCDF file: xarray decodes
@@ -1247,6 +1277,8 @@ def open_dataset(
     # for the three choices below (issue 15)
     headers = FileHeaders(renames, file_header)
     files = files_in_use(files, variables, headers, time_range=time_range)
+    # every simulation among the files a run reads, also those on another grid than its target's (break41c A1)
+    check_files_of_one_simulation(files, renames)
     if variables is None:
         files = files_on_grid_of(files, grid_of, renames)
     else:  # the fraction weighing a "where land" target is kept beside it when on its grid only

@@ -189,7 +189,7 @@ def signed_years(years: Sequence[int]) -> bool:
     return bool(len(years)) and min(int(year) for year in years) < 0
 
 
-def year_span(first: int, last: int, *, signed: bool | None = None) -> str:
+def year_span(first: int, last: int, *, signed: bool | None = None, spaced: bool | None = None) -> str:
     """A period of whole years as climann prints it (a split's block in ``metrics.json``
     ``split_periods``, the terminal, figure titles): ``"1980–1993"``, ``"1985"`` for one year,
     each year as :func:`year_text` writes it, and ``" to "`` between them when one is before
@@ -204,6 +204,10 @@ def year_span(first: int, last: int, *, signed: bool | None = None) -> str:
     signed : bool, optional
         Write years from 0 on with a plus sign (a list of spans of which another holds a
         year before 0); None: when this span holds one.
+    spaced : bool, optional
+        Write ``" to "`` between the years (a list of spans of which one holds a year before 0,
+        each span then written alike: a split's ``"-0029 to -0002, -0001 to 0004, 0005 to
+        0010"``, break41c P1); None: when the years are ``signed``.
 
     Examples
     --------
@@ -213,7 +217,8 @@ def year_span(first: int, last: int, *, signed: bool | None = None) -> str:
     signed = signed_years([first, last]) if signed is None else signed
     if first == last:
         return year_text(first, signed=signed)
-    return f"{year_text(first, signed=signed)}{' to ' if signed else '–'}{year_text(last, signed=signed)}"
+    spaced = signed or first < 0 if spaced is None else spaced
+    return f"{year_text(first, signed=signed)}{' to ' if spaced else '–'}{year_text(last, signed=signed)}"
 
 
 #: A year or a span of years as :func:`year_span` writes them (also the plain integers of runs

@@ -297,12 +297,25 @@ def opened_for_run(config: RunConfig) -> tuple[RunConfig, xr.Dataset]:
     return resolved, dataset
 
 
+def _renamed_directions(directions: Mapping[str, str], before: Mapping[str, object],
+                        after: Mapping[str, object]) -> dict[str, str]:
+    """``directions`` (dimension → ``"up"``/``"down"``) keyed as the selection ``after``
+    :func:`~climann.data.levels.levels_on_new_dimensions` renamed dimensions of ``before``:
+    each dimension it took away given to the one it added, when one of each."""
+    gone, added = [dim for dim in before if dim not in after], [dim for dim in after if dim not in before]
+    found = {dim: way for dim, way in directions.items() if dim in after}
+    if len(gone) == 1 and len(added) == 1 and gone[0] in directions:
+        found[added[0]] = directions[gone[0]]
+    return found
+
+
 def _open_subset(
     config: RunConfig, files: tuple[str, ...], units: Mapping[str, str] | None = None, *, reference: str = "",
     cell_methods: Mapping[str, str] | None = None, renames: FileRenames | None = None,
     new_data: bool = False, select: Mapping[str, object] | None = None,
     training_values: Mapping[str, TrainingValues] | None = None, units_checked: tuple[str, ...] = (),
     steps_before: int = 0, quantities: Mapping[str, Mapping] | None = None,
+    directions: Mapping[str, str] | None = None,
 ) -> xr.Dataset:
     """Files opened lazily and subset as ``[data]`` says, with the area-mean feature series
     (over the whole grid or their own boxes, not only the selected region) attached as
@@ -311,7 +324,7 @@ def _open_subset(
     ``reference`` says where the units come from, for its messages, and ``cell_methods``
     whether its values are totals over each time step, and ``quantities`` what is known of each
     variable there, its attributes or recorded ``standard_name``; ``renames``: those of every block's
-    files; ``new_data``, ``select``, ``training_values``: see :func:`open_selected`;
+    files; ``new_data``, ``select``, ``training_values``, ``directions``: see :func:`open_selected`;
     ``units_checked``: variables whose missing units the caller checks against values of its own,
     so that converting them says nothing; ``steps_before``: new data keep so many steps just
     before ``time_range`` for persistence and lags, as a run's own data do, see
@@ -331,11 +344,15 @@ def _open_subset(
     elif not new_data:  # the units a run records for its inputs: later files are converted to them
         warn_unreadable_units(opened, used_variables(config) or (data.target,), where=described)
     trained = data.select
+    directions = dict(directions or {})
     if new_data and trained and units:  # ERA5's level is the new CDS's pressure_level; see climann.data.levels
-        trained, units = levels_on_new_dimensions(opened, trained, units, where=described)
+        renamed, units = levels_on_new_dimensions(opened, trained, units, where=described)
+        directions = _renamed_directions(directions, trained, renamed)
+        trained = renamed
     selection = new_data_selection(opened, trained, select, where=described) if new_data else data.select
-    if selection:  # a trained model's level in its units: converted to the files' (hPa for Pa)
-        opened = select_values(opened, selection, units=units, where=described, reference=reference)
+    if selection:  # a trained model's level in its units and direction: converted to the files' (hPa for Pa)
+        opened = select_values(opened, selection, units=units, where=described, reference=reference,
+                               directions=directions if new_data else None)
     reading = steps_before if new_data else 0 if data.split_files else steps_read_before_range(data)
     if data.time_stride == 1:
         warn_lags_not_read(data, opened, steps_before=reading, time_range=data.time_range, where=described)
@@ -518,7 +535,7 @@ def open_selected(
     config: RunConfig, *, units: Mapping[str, str] | None = None, grid: Mapping[str, list[float]] | None = None,
     cell_methods: Mapping[str, str] | None = None, new_data: bool = False, select: Mapping[str, object] | None = None,
     training_values: Mapping[str, TrainingValues] | None = None, steps_before: int = 0,
-    quantities: Mapping[str, Mapping[str, str]] | None = None,
+    quantities: Mapping[str, Mapping[str, str]] | None = None, directions: Mapping[str, str] | None = None,
 ) -> xr.Dataset:
     """The configured files, opened lazily and subset as ``[data]`` says.
 
@@ -570,6 +587,11 @@ def open_selected(
         its model file, :func:`~climann.data.quantities.quantity_record`); a ratio of named
         units and a pure number convert only when it names the new data's
         (:mod:`~climann.data.unit_ratios`).
+    directions : mapping of dimension name to str, optional
+        New data only: the way the run's training data counted positive each vertical
+        coordinate of its ``[data] select`` (:meth:`~climann.workflow.predict.TrainedRun.selection_directions`);
+        new data counting it the other way have the value selected with its sign changed
+        (:func:`~climann.data.subset.select_values`).
 
     Raises
     ------
@@ -584,7 +606,7 @@ def open_selected(
         renames = FileRenames([Path(f) for f in data.paths], data.rename or {}, new_data=new_data)
         opened = _open_subset(config, data.paths, units, reference=model, cell_methods=cell_methods, renames=renames,
                               new_data=new_data, select=select, training_values=training_values,
-                              steps_before=steps_before, quantities=quantities)
+                              steps_before=steps_before, quantities=quantities, directions=directions)
         opened = opened if grid is None else on_training_grid(opened, grid, where=_files_text(data.paths))
         return _weighed_as_configured(opened, data)
     # The grid stride is taken once the blocks are on the train block's grid: every n-th

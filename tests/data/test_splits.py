@@ -463,3 +463,14 @@ def test_the_december_of_1_bc_is_counted_in_a_winter_the_calendar_has(calendar, 
     times = [cftime.datetime(year, month, 15, calendar=calendar) for year, month in ((-1, 1), (-1, 2), (-1, 12))]
     times += [cftime.datetime(winter, month, 15, calendar=calendar) for month in (1, 2, 12)]
     assert season_years(np.array(times), (12, 1, 2)).tolist() == [-1, -1, winter, winter, winter, winter]
+
+
+def test_the_blocks_of_a_split_across_year_0_are_written_alike():
+    """break41c P1: a split of years -29 … 10 read "train -0029 to -0002, val -0001 to +0004, test 0005–0010":
+    two separators and a plus sign in one block only. Every block is written with ``to`` when the data hold a
+    year before 0, the sign only where a year is negative."""
+    from climann.data.splits import split_by_year_ranges
+
+    years = np.repeat(np.arange(-29, 11), 12)
+    split = split_by_year_ranges(years, {"train": (-29, -2), "val": (-1, 4), "test": (5, 10)})
+    assert split.descriptions == {"train": "-0029 to -0002", "val": "-0001 to 0004", "test": "0005 to 0010"}
