@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from climann.data.paths import is_grib_file, is_zarr_store
+from climann.data.paths import holds_enum_types, is_grib_file, is_zarr_store
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -984,7 +984,8 @@ def values_command(scripts: Sequence[str], statements: Sequence[str], files: str
 def copy_command(file_command: str, statements: Sequence[str], files: str, *, suffix: str = "fixed") -> str:
     """The command that writes a corrected copy of the input of ``files`` (``IN OUT``,
     :func:`input_and_copy`): ``file_command``, NCO's or CDO's command on ``files``, for a
-    NetCDF file; for a Zarr store, which neither tool reads, one xarray line that runs
+    NetCDF file; for a Zarr store, which neither tool reads, and a NetCDF-4 file with an enum
+    type, which NCO stops at (:func:`~climann.data.paths.holds_enum_types`), one xarray line that runs
     ``statements`` on the store opened as ``d`` (:func:`xarray.open_zarr`, times as the numbers
     stored: ``decode_times=False``) and writes ``d`` to a new store beside it
     (``pr_fixed.zarr``), leaving the input as it is. :func:`values_command` (``ncap2``) and
@@ -1007,7 +1008,8 @@ def copy_command(file_command: str, statements: Sequence[str], files: str, *, su
     str
     """
     words = shlex.split(files)
-    if not words or not is_zarr_store(words[0]):
+    # NCO stops at a file's enum type (a NetCDF-4 enum variable anywhere in it): Python there too
+    if not words or not (is_zarr_store(words[0]) or holds_enum_types(words[0])):
         return file_command
     return xarray_command(statements, files, suffix=suffix)
 
@@ -1063,7 +1065,7 @@ def values_advice(scripts: Sequence[str], statements: Sequence[str], files: str)
     (:func:`xarray_command`), which runs where NCO is not installed, for a NetCDF file; the
     xarray line alone for a Zarr store (NCO does not read one). Each in backticks."""
     words = shlex.split(files)
-    if words and is_zarr_store(words[0]):
+    if words and (is_zarr_store(words[0]) or holds_enum_types(words[0])):  # NCO reads neither
         return f"`{xarray_command(statements, files)}`"
     return f"`{ncap2_command(scripts, files)}`, or in Python: `{xarray_command(statements, files)}`"
 
