@@ -14,7 +14,8 @@ A text is taken as a date when it has the layout ``YYYY-MM-DD``, optionally foll
 space, ``T`` or ``_`` and ``hh:mm``, ``hh:mm:ss`` or ``hh:mm:ss.ffffff`` (ISO 8601's extended
 format, and WRF's with ``_``), each optionally followed by ISO 8601's mark of UTC, ``Z`` or
 ``+00:00`` (``2000-01-15T00:00:00Z``, the most common form of all: break41b B9, it was given no
-line; the dates are UTC, as CF's times without a zone are read, so the mark changes nothing), or ISO 8601's basic format of digits alone, ``YYYYMMDD``,
+line; the dates are UTC, as CF's times without a zone are read, so the mark changes nothing),
+or ISO 8601's basic format of digits alone, ``YYYYMMDD``,
 ``YYYYMMDDhh``, ``YYYYMMDDhhmm`` or ``YYYYMMDDhhmmss`` (FLUXNET's ``TIMESTAMP_START``,
 ``200501010030``), every value of the variable in the same layout, each a date of
 the ``standard`` calendar or else each one of the ``360_day`` calendar (``2000-02-30``).

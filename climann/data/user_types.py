@@ -208,7 +208,8 @@ def user_type_message(name: str, variable: xr.DataArray, where: str, *, role: st
     stored = str(variable.encoding.get("source") or where)
     source, copy = working_path(stored), working_path(Path(stored).with_name(f"{Path(stored).stem}_{name}_fields.nc"))
     return (f"variable '{name}' in {where} is a NetCDF-4 compound of the numeric fields {shown}, not one number, "
-            f"so it cannot be a {role} as it is; write each field as its own variable (then name "
+            f"so it cannot be a {role} as it is; write each field as its own variable into a copy (without the "
+            f"file's compound and variable-length variables, which xarray does not write; then name "
             f"{' or '.join(repr(f'{name}_{field}') for field in numeric)}): "
             f"{compound_fields_command(source, name, numeric, copy)}")
 
@@ -216,20 +217,23 @@ def user_type_message(name: str, variable: xr.DataArray, where: str, *, role: st
 def compound_fields_command(source: str, name: str, fields: list[str], copy: str) -> str:
     """One Python line (netCDF4 and xarray) that writes a copy of ``source`` without the
     compound variable ``name``, with each of its ``fields`` as a variable ``NAME_FIELD`` on
-    the same dimensions, its attributes kept (xarray cannot write a compound type back).
+    the same dimensions, its attributes kept; the file's compound and variable-length
+    variables are left out of the copy (xarray writes neither back).
 
     Examples
     --------
     >>> print(compound_fields_command("a.nc", "wind", ["u", "v"], "a_wind_fields.nc"))
     ... # doctest: +NORMALIZE_WHITESPACE
     python -c "import netCDF4, xarray as xr; f = netCDF4.Dataset('a.nc'); c = f['wind']; a = c[:];
-    d = xr.open_dataset('a.nc', drop_variables=['wind']); d = d.assign({'wind_' + k: (c.dimensions, a[k],
+    d = xr.open_dataset('a.nc', drop_variables=[k for k, w in f.variables.items() if isinstance(w.datatype,
+    (netCDF4.CompoundType, netCDF4.VLType))]); d = d.assign({'wind_' + k: (c.dimensions, a[k],
     {n: c.getncattr(n) for n in c.ncattrs() if n not in ('_FillValue',)}) for k in ['u', 'v']});
     d.to_netcdf('a_wind_fields.nc')"
     """
     return python_command(
         f"import netCDF4, xarray as xr; f = netCDF4.Dataset({source!r}); c = f[{name!r}]; a = c[:]; "
-        f"d = xr.open_dataset({source!r}, drop_variables=[{name!r}]); "
+        f"d = xr.open_dataset({source!r}, drop_variables=[k for k, w in f.variables.items() "
+        f"if isinstance(w.datatype, (netCDF4.CompoundType, netCDF4.VLType))]); "
         f"d = d.assign({{{name + '_'!r} + k: (c.dimensions, a[k], "
         f"{{n: c.getncattr(n) for n in c.ncattrs() if n not in ('_FillValue',)}}) "
         f"for k in {fields!r}}}); d.to_netcdf({copy!r})")

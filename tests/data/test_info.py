@@ -1288,3 +1288,31 @@ def test_a_yearly_restarting_total_first_in_its_file_is_not_proposed_as_target_a
                           capfd=capfd, monkeypatch=monkeypatch)
     assert untargeted.returncode == 0, untargeted.stderr
     assert json.loads((tmp_path / "untargeted" / "metrics.json").read_text())["target"] == "tas"
+
+
+def test_a_wrapped_variable_table_keeps_its_headings_and_dimensions_within_80_columns(tmp_path):
+    """break41b B12: CALIPSO's long names and units at 80 columns put "miss…" on a line of its own
+    and cut the dimensions to "(time: 400, altitude: …"."""
+    import cftime
+    import numpy as np
+    import xarray as xr
+
+    from climann.data.info import describe
+
+    times = [cftime.datetime(2018, 5, 9, 6, 13, calendar="standard") + __import__("datetime").timedelta(hours=h)
+             for h in range(6)]
+    shape = (6, 3, 2, 2)
+    dims = ("time", "altitude", "lat", "lon")
+    variables = {name: (dims, np.ones(shape, "f4"), {"units": units}) for name, units in [
+        ("Extinction_Coefficient_532", "per kilometer"),
+        ("Total_Backscatter_Coefficient_532", "per kilometer per steradian")]}
+    xr.Dataset(variables, coords={"time": times, "altitude": ("altitude", [0.5, 1.0, 2.0], {"units": "km"}),
+                                  "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
+                                  "lon": ("lon", [0.0, 10.0], {"units": "degrees_east"})}).to_netcdf(tmp_path / "c.nc")
+    lines = describe(str(tmp_path / "c.nc")).splitlines()
+    start = next(index for index, line in enumerate(lines) if line.startswith("# Variables"))
+    table = lines[start + 1:lines.index("", start)]
+    assert max(map(len, table)) <= 80
+    assert table[0].split() == ["#", "name", "units", "dimensions", "missing"]
+    assert all("…" not in line.split("  ")[-1] for line in table)  # no dimension nor missing share cut
+    assert sum("altitude: 3," in line for line in table) == 2
