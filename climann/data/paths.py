@@ -26,7 +26,7 @@ from pathlib import Path
 from climann.errors import ClimannError
 
 __all__ = [
-    "ZARR_MARKERS", "ZARR_SUFFIX", "holds_enum_types", "home_expanded", "is_glob_pattern", "matched_paths", "path_list",
+    "ZARR_MARKERS", "ZARR_SUFFIX", "home_expanded", "is_glob_pattern", "matched_paths", "path_list",
     "is_zarr_store", "relative_to_working_directory", "user_path", "zarr_marker",
 ]
 
@@ -137,32 +137,6 @@ GRIB_FILE_SUFFIXES = (".grib", ".grb", ".grib1", ".grib2", ".grb2")
 def is_grib_file(path: str | os.PathLike) -> bool:
     """Whether ``path`` is named as a GRIB file (:data:`GRIB_FILE_SUFFIXES`, any case)."""
     return Path(path).suffix.lower() in GRIB_FILE_SUFFIXES
-
-
-def holds_enum_types(path: str | os.PathLike) -> bool:
-    """Whether the NetCDF-4 file ``path`` defines an enum type (in its root or a group).
-
-    NCO cannot read such a file: ``ncap2`` stops at the enum type ("switch(nctype) statement fell
-    through", NCO 5.1) and ``ncatted`` finds no enum variable (break41b B2b), so a command that
-    changes its copy is given in Python instead (:func:`climann.data.shell.copy_command`).
-    False for a path that is no readable NetCDF file (a Zarr store, a GRIB file, ``IN.nc``).
-    The file is read through its one shared handle (:func:`climann.data.handles.shared_manager`).
-    """
-    if is_zarr_store(path) or is_grib_file(path) or not Path(path).is_file():
-        return False
-    from climann.data.handles import shared_manager  # imported here: handles reads paths' rules
-
-    try:
-        with shared_manager(path).acquire_context() as handle:
-            groups = [handle]
-            while groups:
-                group = groups.pop()
-                if group.enumtypes:
-                    return True
-                groups.extend(group.groups.values())
-    except (OSError, RuntimeError, ValueError):
-        return False
-    return False
 
 
 def is_glob_pattern(pattern: str | os.PathLike) -> bool:

@@ -37,7 +37,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from climann.data.paths import holds_enum_types, is_grib_file, is_zarr_store
+from climann.data.enum_files import holds_enum_types
+from climann.data.paths import is_grib_file, is_zarr_store
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -985,7 +986,7 @@ def copy_command(file_command: str, statements: Sequence[str], files: str, *, su
     """The command that writes a corrected copy of the input of ``files`` (``IN OUT``,
     :func:`input_and_copy`): ``file_command``, NCO's or CDO's command on ``files``, for a
     NetCDF file; for a Zarr store, which neither tool reads, and a NetCDF-4 file with an enum
-    type, which NCO stops at (:func:`~climann.data.paths.holds_enum_types`), one xarray line that runs
+    type, which NCO stops at (:func:`~climann.data.enum_files.holds_enum_types`), one xarray line that runs
     ``statements`` on the store opened as ``d`` (:func:`xarray.open_zarr`, times as the numbers
     stored: ``decode_times=False``) and writes ``d`` to a new store beside it
     (``pr_fixed.zarr``), leaving the input as it is. :func:`values_command` (``ncap2``) and

@@ -41,6 +41,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from climann.data.enum_files import note_enum_file
 from climann.data.notes import note_once
 from climann.data.shell import python_command, working_path
 from climann.errors import ClimannError
@@ -105,6 +106,8 @@ def with_enum_as_flags(name: str, variable: xr.Variable, members: Mapping[str, i
         The same variable.
     """
     attrs = variable.attrs
+    if variable.encoding.get("source"):  # NCO stops at the file's enum type: its advice is Python
+        note_enum_file(variable.encoding["source"])
     if "flag_values" not in attrs and "flag_masks" not in attrs:
         attrs["flag_values"], attrs["flag_meanings"] = enum_flags(members, variable.dtype)
     if "_FillValue" in attrs or "missing_value" in attrs:

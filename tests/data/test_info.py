@@ -752,7 +752,7 @@ def test_float32_stamps_too_coarse_to_place_are_named_as_the_cause_of_an_irregul
     report = unwrapped_report(describe([str(_write(tmp_path / "q15.nc", quarter_hours, dtype=dtype))]))
     line = next(line for line in report.splitlines() if "Time 'time'" in line)
     if dtype == "f8":
-        assert line.endswith("2004-01-01 to 2004-01-01 23:45, 0.25-hourly, 96 steps, calendar standard")
+        assert line.endswith("2004-01-01 to 2004-01-01 23:45, every 15 minutes, 96 steps, calendar standard")
         return
     assert "irregular (" in line and line.endswith(
         "steps, calendar standard; time 'time' is stored as float32 (precision ≈ 5.6 min at 2004), too coarse for "
