@@ -20,9 +20,10 @@ import os
 import threading
 from pathlib import Path
 
-__all__ = ["holds_enum_types", "note_enum_file"]
+__all__ = ["enum_variables", "holds_enum_types", "note_enum_file"]
 
-_FILES: set[tuple[str, int, int, int, int]] = set()
+#: Each file read with enum variables (by :func:`_key`) → the names of those variables.
+_FILES: dict[tuple[str, int, int, int, int], set[str]] = {}
 _LOCK = threading.Lock()
 
 
@@ -35,12 +36,26 @@ def _key(path: str | os.PathLike) -> tuple[str, int, int, int, int] | None:
     return str(Path(path).resolve()), status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns
 
 
-def note_enum_file(path: str | os.PathLike) -> None:
-    """Record that the NetCDF-4 file ``path`` holds an enum variable (read in this process)."""
+def note_enum_file(path: str | os.PathLike, name: str) -> None:
+    """Record that the NetCDF-4 file ``path`` holds the enum variable ``name`` (read in this process)."""
     key = _key(path)
     if key is not None:
         with _LOCK:
-            _FILES.add(key)
+            _FILES.setdefault(key, set()).add(name)
+
+
+def enum_variables(path: str | os.PathLike) -> set[str]:
+    """The enum variables of ``path`` read in this process (:func:`note_enum_file`), the file
+    unchanged since; empty for any other path.
+
+    Examples
+    --------
+    >>> enum_variables("IN.nc")
+    set()
+    """
+    key = _key(path)
+    with _LOCK:
+        return set(_FILES.get(key, ())) if key is not None else set()
 
 
 def holds_enum_types(path: str | os.PathLike) -> bool:
@@ -52,6 +67,4 @@ def holds_enum_types(path: str | os.PathLike) -> bool:
     >>> holds_enum_types("IN.nc")
     False
     """
-    key = _key(path)
-    with _LOCK:
-        return key is not None and key in _FILES
+    return bool(enum_variables(path))

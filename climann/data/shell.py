@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from climann.data.enum_files import holds_enum_types
+from climann.data.enum_files import enum_variables, holds_enum_types
 from climann.data.paths import is_grib_file, is_zarr_store
 
 if TYPE_CHECKING:
@@ -914,6 +914,22 @@ def _zarr_edit(attribute: str) -> str:
     return f"g[{variable!r}].attrs{change}"
 
 
+def _xarray_edit(attribute: str) -> str:
+    """One ncatted ``-a`` as a Python statement on a dataset ``d`` that xarray opened (times not
+    decoded), for a NetCDF file NCO cannot edit (an enum variable's): set or delete the attribute
+    of one variable, of every variable (no variable) or of the file (``global``); a fill value
+    (``_FillValue``, ``missing_value``) in the variable's ``encoding``, which xarray writes."""
+    name, variable, mode, kind, value = _parsed_attribute(attribute)
+    place = "encoding" if name in ("_FillValue", "missing_value") else "attrs"
+    change = f".pop({name!r}, None)" if mode == "d" else f"[{name!r}] = {_zarr_value(kind, value)!r}"
+    if variable == "global":
+        return f"d.attrs{change}"
+    if not variable:  # an assignment is no expression: update() in the list
+        edit = f".pop({name!r}, None)" if mode == "d" else f".update({{{name!r}: {_zarr_value(kind, value)!r}}})"
+        return f"[v.{place}{edit} for v in d.variables.values()]"
+    return f"d[{variable!r}].{place}{change}"
+
+
 def attribute_command(attributes: Sequence[str], files: str, *, file_command: str = "") -> str:
     """The command that makes the attribute changes ``attributes`` (ncatted's ``-a``,
     :func:`ncatted_attribute`) to the input of ``files`` (``IN OUT``, :func:`input_and_copy`):
@@ -921,7 +937,9 @@ def attribute_command(attributes: Sequence[str], files: str, *, file_command: st
     Zarr store, which NCO does not edit, one zarr-python line that changes the store itself
     (zarr format 2 and 3 alike) and consolidates its metadata (``zarr.consolidate_metadata``):
     a store's copy may be as large as its data. A store's ``_FillValue`` is set as its
-    ``missing_value`` (:data:`ZARR_ATTRIBUTE_NAMES`).
+    ``missing_value`` (:data:`ZARR_ATTRIBUTE_NAMES`). A change to an enum variable of a NetCDF-4
+    file (:func:`~climann.data.enum_files.enum_variables`), which ncatted does not find, is one
+    xarray line (:func:`xarray_command`) that writes the copy.
 
     Parameters
     ----------
@@ -943,6 +961,10 @@ def attribute_command(attributes: Sequence[str], files: str, *, file_command: st
     'ncatted -a calendar,time,o,c,360_day a.nc a_fixed.nc'
     """
     words = shlex.split(files)
+    enums = enum_variables(words[0]) if words else set()
+    if enums and any(_parsed_attribute(attribute)[1] in (*enums, "") for attribute in attributes):
+        # ncatted finds no enum variable (NCO has no enums: break41b B2b): the same edits in xarray
+        return xarray_command([_xarray_edit(attribute) for attribute in dict.fromkeys(attributes)], files)
     if not words or not is_zarr_store(words[0]):
         return file_command or ncatted_command(attributes, files)
     store = working_path(words[0])

@@ -107,7 +107,7 @@ def with_enum_as_flags(name: str, variable: xr.Variable, members: Mapping[str, i
     """
     attrs = variable.attrs
     if variable.encoding.get("source"):  # NCO stops at the file's enum type: its advice is Python
-        note_enum_file(variable.encoding["source"])
+        note_enum_file(variable.encoding["source"], name)
     if "flag_values" not in attrs and "flag_masks" not in attrs:
         attrs["flag_values"], attrs["flag_meanings"] = enum_flags(members, variable.dtype)
     if "_FillValue" in attrs or "missing_value" in attrs:
