@@ -999,3 +999,21 @@ def test_netcdf4_vlen_and_compound_variables_named_are_refused_in_one_line(tmp_p
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("climann: error: ") and message in lines[0], lines
     assert not (tmp_path / "run").exists()
+
+
+def test_a_netcdf4_enum_target_is_refused_as_classes_in_one_line(tmp_path, capfd, monkeypatch):
+    """break41b B2: an enum of land-cover classes trained as amounts with exit 0."""
+    from tests.data.test_user_types import write_enum_file
+
+    path = write_enum_file(tmp_path / "enum.nc")
+    monkeypatch.chdir(tmp_path)
+    result = run_main("train", "--data", path, "--target", "lc", "--out", tmp_path / "run", "--quiet",
+                      capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 2, result.stderr
+    *notes, line = result.stderr.strip().splitlines()  # the note: mask's no_data member read as missing
+    assert all(note.startswith("climann: warning: 'mask'") for note in notes), notes
+    assert line.startswith(
+        "climann: error: the target 'lc' in enum.nc is a CF flag variable (flag_values 1 2 3 4 255: forest grass desert "
+        "ice fill): its codes are classes, not amounts"), line
+    assert "ncap2" not in line and "python -c" in line
+    assert not (tmp_path / "run").exists()
