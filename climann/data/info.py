@@ -66,6 +66,7 @@ from climann.data.time_units import TIME_STORAGE_KEY, time_units_problem
 from climann.data.time_axis import (  # noqa: F401 (re-exported)
     MONTH_STEP_NAMES, coarse_storage_text, date_text, signed_years, time_step_positions,
 )
+from climann.data.user_types import user_type_kind
 from climann.data.variables import data_variable_names, grid_layout, variable_levels
 from climann.data.absolute_zero import BELOW_ABSOLUTE_ZERO_KEY, planned_below_absolute_zero
 from climann.data.fill_like import read_together
@@ -478,8 +479,14 @@ def _variables_section(dataset: xr.Dataset, names: list[str]) -> tuple[str, dict
                 if name not in names and not variable.encoding.get(MADE_BOUNDS_KEY)]
     # none said once: "Variables: 0" above a line "none" read as a count and its list (fix38d)
     header = f"Variables: {len(names) or 'none'}"
+    # NetCDF-4 VLEN and compound variables are no metadata: said for what they hold (break41b B4, B10)
+    typed = {name: kind for name in left_out if (kind := user_type_kind(dataset[name])) is not None}
+    left_out = [name for name in left_out if name not in typed]
     if left_out:
         header += f" (bounds, grid-mapping, text and other metadata variables left out: {', '.join(left_out)})"
+    if typed:
+        header += (f" (left out, not numbers: {', '.join(f'{name} ({kind})' for name, kind in typed.items())}; "
+                   f"climann train --target {next(iter(typed))} gives the way out)")
     if not names:
         return header, {}
     # the missing values, infinities, values below absolute zero and running totals in one
@@ -556,16 +563,28 @@ def _wrapped_table(rows: list[list[str]], *, width: int, wrapping: int) -> list[
     others = sum(max(len(row[column]) for row in rows) for column in range(len(rows[0])) if column != wrapping)
     room = max(width - 2 - others - 2 * (len(rows[0]) - 1), len(rows[0][wrapping]))
     table = Table(box=None, show_edge=False, pad_edge=False, padding=(0, 1), header_style="", expand=False)
-    for heading in rows[0]:
-        table.add_column(Text(heading), no_wrap=True)
+    # the wrapping column and the short ones after it (missing) keep their width: rich shortens the
+    # names and units before them (…), never "mis…" or "altitude: …" (break41b B12, CALIPSO at 80 columns)
+    parts = max(len(part.strip()) + 1 for row in rows[1:] for part in row[wrapping].split(","))
+    natural = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    kept = {column: max(parts, len(rows[0][column])) if column == wrapping else natural[column]
+            for column in range(wrapping, len(rows[0]))}
+    free = width - 2 - sum(kept.values()) - 2 * (len(rows[0]) - 1)
+    before = sum(natural[:wrapping])
+    for column, heading in enumerate(rows[0]):
+        if column in kept:
+            table.add_column(Text(heading), no_wrap=True, min_width=kept[column])
+        else:  # shortened in proportion to their widths where they do not fit
+            share = natural[column] if before <= free else max(len(heading), natural[column] * free // before)
+            table.add_column(Text(heading), no_wrap=True, max_width=share, overflow="ellipsis")
     for row in rows[1:]:
         table.add_row(*(Text(_comma_lines(cell, room) if column == wrapping else cell)
                         for column, cell in enumerate(row)))
-    console = Console(file=io.StringIO(), width=width, color_system=None, highlight=False, emoji=False,
+    console = Console(file=io.StringIO(), width=width - 2, color_system=None, highlight=False, emoji=False,
                       markup=False, legacy_windows=False)
     with console.capture() as captured:
         console.print(table)
-    return ["  " + line.rstrip() for line in captured.get().splitlines()]
+    return ["  " + line.rstrip() for line in captured.get().splitlines()]  # the two spaces within width
 
 
 def _comma_lines(text: str, room: int) -> str:

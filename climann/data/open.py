@@ -42,6 +42,7 @@ from climann.data.containers import (
     hdfeos_dating_of,
     hdfeos_grid_of,
     is_netcdf,
+    other_format_message,
     short_file_message,
 )
 from climann.data.coordinate_values import checked_coordinates, geographic_kind
@@ -1707,7 +1708,8 @@ def _explain_open_failure(files: Sequence[Path], error: Exception, *, target: st
     unreadable = _unreadable_file(files) if _UNREADABLE.search(reason) else None
     if unreadable is not None:
         unknown = f"{unreadable} is not a readable NetCDF file (truncated or another format)"
-        return compressed_message(unreadable) or short_file_message(unreadable) or unknown
+        return (compressed_message(unreadable) or other_format_message(unreadable) or short_file_message(unreadable)
+                or unknown)
     scalar_time = scalar_time_on_dimension_message(_unreadable_file(files) or files[0], reason) \
         if "already exists as a scalar variable" in reason else None
     if scalar_time:

@@ -58,24 +58,35 @@ class TimeStep:
 
     @property
     def name(self) -> str:
-        """"monthly", "yearly", "every 2 months", "daily", "6-hourly", "5 days"…"""
+        """"monthly", "yearly", "every 2 months", "daily", "6-hourly", "5 days", "every 30 minutes",
+        "every 3.725 seconds"…: a step shorter than a day and no whole number of hours in minutes,
+        or, no whole number of those either, in seconds (a CALIPSO profile every 3.725 s read
+        "0.00103472-hourly", break41b B12)."""
         if self.months:
             return MONTH_STEP_NAMES.get(self.months, f"every {self.months} months")
-        days = self.duration.total_seconds() / 86400
+        seconds = self.duration.total_seconds()
+        days = seconds / 86400
         if days == 1:
             return "daily"
         if days < 1:
             hours = days * 24
-            return "hourly" if hours == 1 else f"{hours:g}-hourly"
+            if hours == round(hours):
+                return "hourly" if hours == 1 else f"{hours:g}-hourly"
+            minutes = seconds / 60
+            if minutes == round(minutes):
+                return f"every {minutes:g} minutes"
+            return f"every {seconds:g} seconds"
         return f"{days:g} days"
 
     def span(self, steps: int = 1) -> str:
-        """The length of ``steps`` steps in words: "1 month", "12 months", "2 days", "6 hours"."""
+        """The length of ``steps`` steps in words: "1 month", "12 months", "2 days", "6 hours";
+        under an hour in minutes, under a minute in seconds ("3.725 seconds")."""
         if self.months:
             count, unit = steps * self.months, "month"
         else:
             seconds = steps * self.duration.total_seconds()
-            count, unit = (seconds / 86400, "day") if seconds >= 86400 else (seconds / 3600, "hour")
+            count, unit = ((seconds / 86400, "day") if seconds >= 86400 else (seconds / 3600, "hour")
+                           if seconds >= 3600 else (seconds / 60, "minute") if seconds >= 60 else (seconds, "second"))
         return f"{count:g} {unit}" + ("" if count == 1 else "s")
 
     @property

@@ -42,6 +42,7 @@ from climann.data.standard_name_aliases import current_standard_name
 from climann.data.standard_names import standard_name_of
 from climann.data.temperature_readings import temperature_reading
 from climann.data.units import variable_units
+from climann.data.user_types import user_type_message
 from climann.data.time_units import TIME_STORAGE_KEY, undecoded_time_message
 from climann.data.undated_axes import climatology_months_advice
 from climann.data.time_axis import PeriodStep, TimeStep, year_text
@@ -109,6 +110,10 @@ def require_variable(
     if name in available:
         return dataset[name]
     if name in dataset.data_vars and not _is_numeric(dataset[name]):
+        # a NetCDF-4 VLEN or compound variable: what it holds and the way out; see climann.data.user_types
+        user_type = user_type_message(name, dataset[name], where, role="target" if role == "target" else "feature")
+        if user_type is not None:
+            raise ClimannError(user_type)
         holds = _NON_NUMERIC.get(dataset[name].dtype.kind, "objects")
         raise ClimannError(
             f"variable '{name}' in {where} holds {holds}, not numbers, so it "

@@ -20,6 +20,7 @@ import xarray as xr
 from climann.workflow.config import (
     DEFAULT_SAMPLE_PATH, DataConfig, RunConfig, build_config, lag_steps_needed, steps_read_before_range,
 )
+from climann.data.user_types import refuse_user_type_variables
 from climann.data.area_fractions import with_whole_cell_weights
 from climann.data.area_means import area_mean_features, area_mean_names
 from climann.data.batches import estimated_bytes
@@ -280,6 +281,8 @@ def opened_for_run(config: RunConfig) -> tuple[RunConfig, xr.Dataset]:
     dataset = open_selected(config)
     # named by the user: those that are the target plus a constant are refused (a missing one is said later)
     named = (config.data.target, *(config.data.predictors or ()))
+    # a NetCDF-4 VLEN or compound variable named is refused before any check reads it
+    refuse_user_type_variables(dataset, named, where=", ".join(Path(f).name for f in config.data.paths))
     if config.data.predictors and all(name in dataset.data_vars for name in named):
         check_target_copies(config, dataset)
     resolved = resolve_default_inputs(config, dataset)

@@ -770,7 +770,7 @@ def test_float32_stamps_too_coarse_to_place_are_named_as_the_cause_of_an_irregul
     report = unwrapped_report(describe([str(_write(tmp_path / "q15.nc", quarter_hours, dtype=dtype))]))
     line = next(line for line in report.splitlines() if "Time 'time'" in line)
     if dtype == "f8":
-        assert line.endswith("2004-01-01 to 2004-01-01 23:45, 0.25-hourly, 96 steps, calendar standard")
+        assert line.endswith("2004-01-01 to 2004-01-01 23:45, every 15 minutes, 96 steps, calendar standard")
         return
     assert "irregular (" in line and line.endswith(
         "steps, calendar standard; time 'time' is stored as float32 (precision ≈ 5.6 min at 2004), too coarse for "
@@ -1306,3 +1306,31 @@ def test_a_yearly_restarting_total_first_in_its_file_is_not_proposed_as_target_a
                           capfd=capfd, monkeypatch=monkeypatch)
     assert untargeted.returncode == 0, untargeted.stderr
     assert json.loads((tmp_path / "untargeted" / "metrics.json").read_text())["target"] == "tas"
+
+
+def test_a_wrapped_variable_table_keeps_its_headings_and_dimensions_within_80_columns(tmp_path):
+    """break41b B12: CALIPSO's long names and units at 80 columns put "miss…" on a line of its own
+    and cut the dimensions to "(time: 400, altitude: …"."""
+    import cftime
+    import numpy as np
+    import xarray as xr
+
+    from climann.data.info import describe
+
+    times = [cftime.datetime(2018, 5, 9, 6, 13, calendar="standard") + __import__("datetime").timedelta(hours=h)
+             for h in range(6)]
+    shape = (6, 3, 2, 2)
+    dims = ("time", "altitude", "lat", "lon")
+    variables = {name: (dims, np.ones(shape, "f4"), {"units": units}) for name, units in [
+        ("Extinction_Coefficient_532", "per kilometer"),
+        ("Total_Backscatter_Coefficient_532", "per kilometer per steradian")]}
+    xr.Dataset(variables, coords={"time": times, "altitude": ("altitude", [0.5, 1.0, 2.0], {"units": "km"}),
+                                  "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
+                                  "lon": ("lon", [0.0, 10.0], {"units": "degrees_east"})}).to_netcdf(tmp_path / "c.nc")
+    lines = describe(str(tmp_path / "c.nc")).splitlines()
+    start = next(index for index, line in enumerate(lines) if line.startswith("# Variables"))
+    table = lines[start + 1:lines.index("", start)]
+    assert max(map(len, table)) <= 80
+    assert table[0].split() == ["#", "name", "units", "dimensions", "missing"]
+    assert all("…" not in line.split("  ")[-1] for line in table)  # no dimension nor missing share cut
+    assert sum("altitude: 3," in line for line in table) == 2

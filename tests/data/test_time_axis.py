@@ -99,6 +99,9 @@ def test_one_time_in_each_calendar_day_at_other_hours_is_daily(hours, skip):
         pytest.param([0, 12, 24, 36, 48], "12-hourly", id="twice-a-day"),
         pytest.param([0, 36, 72, 108, 144, 180, 216], "1.5 days", id="every-36-hours"),
         pytest.param([12, 36, 60, 84], "daily", id="daily-at-noon"),
+        pytest.param([0, 0.5, 1, 1.5], "every 30 minutes", id="half-hourly"),
+        # CALIPSO's profiles, one every 3.725 s, read "0.00103472-hourly" (break41b B12)
+        pytest.param([k * 3.725 / 3600 for k in range(5)], "every 3.725 seconds", id="calipso-seconds"),
     ],
 )
 def test_steps_of_fixed_length_keep_their_length(hours, name):
