@@ -547,12 +547,13 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     # station's only where the run uses it (the one selected): see climann.data.station_positions.
     dataset = with_station_positions_fixed(dataset, select, where=path.name)
     dataset = with_station_chosen(fixed_in_time(dataset, path.name), select, where=path.name)
+    # A station's scalar lat/lon (CF §5.7) become a 1×1 grid; see climann.data.scalar_coordinates.
+    dataset = checked_coordinates(with_scalar_coordinates_as_axes(dataset), path.name)
     # Levels whose pressure changes from sounding to sounding (IGRA's pres(station, time, level)) are
     # no fixed level to select; see climann.data.varying_levels.
     check_levels_fixed(dataset, path.name, select)
-    # A station's scalar lat/lon (CF §5.7) become a 1×1 grid; see climann.data.scalar_coordinates.
     # Each variable's level (CF §5.7 scalar plev, height) is recorded before files are combined.
-    return with_levels_recorded(checked_coordinates(with_scalar_coordinates_as_axes(dataset), path.name))
+    return with_levels_recorded(dataset)
 
 
 def _decoded(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:

@@ -25,6 +25,7 @@ import dask
 import numpy as np
 import xarray as xr
 
+from climann.data.coordinate_values import position_kind
 from climann.data.coords import time_coordinate
 from climann.data.levels import is_level, is_pressure_or_height, parametric_level
 from climann.data.shell import source_and_copy
@@ -100,7 +101,7 @@ def _way_out(dataset: xr.Dataset, dim: str, name: str, users: list[str]) -> str:
         interpolate = (f"interpolate each sounding (each column) to fixed levels of '{name}' first, e.g. in Python "
                        f"with numpy.interp on each profile's log-pressure (xarray.apply_ufunc(..., "
                        f"input_core_dims=[['{dim}'], ['{dim}']], vectorize=True)), and select one of those")
-    others = [str(n) for n, v in dataset.data_vars.items() if dim not in v.dims]
+    others = [str(n) for n, v in dataset.data_vars.items() if dim not in v.dims and position_kind(str(n), v) is None]
     leave = (f"; to use {', '.join(others)} alone, leave them out: "
              f"`ncks -C -x -v {','.join([*users, name])} {source_and_copy(dataset[users[0]], suffix='fixed')}`"
              if others else "")
