@@ -10,8 +10,8 @@ the boundary layer with the tropopause, and a network trained on it learns the s
 depth, not the temperature. A file is refused when a vertical coordinate (CF §4.3:
 :func:`~climann.data.levels.is_level`) given as an auxiliary coordinate (named by a
 ``coordinates`` attribute, CF §5) or marked ``axis = "Z"`` lies on the time and another
-dimension of a data variable and changes between time steps; one whose values are the same at
-every step is a fixed level and read as before.
+dimension of a data variable and changes between time steps (missing values left aside); one
+whose values are the same at every step is a fixed level and read as before.
 
 Sources: CF conventions 1.8 §4.3 (vertical coordinates), §5 (auxiliary coordinates), §9 and
 appendix H.5 (time series of profiles); IGRA v2 (Durre et al. 2016, NOAA NCEI).
@@ -19,6 +19,7 @@ appendix H.5 (time series of profiles); IGRA v2 (Durre et al. 2016, NOAA NCEI).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 
 import dask
@@ -47,16 +48,28 @@ def _vertical_candidates(dataset: xr.Dataset, time_dim: str) -> list[str]:
     return found
 
 
+#: About how many values are read at once while the steps are compared (a few MB).
+_VALUES_AT_ONCE = 1_000_000
+
+
 def _changes_in_time(variable: xr.Variable, time_dim: str) -> bool:
-    """Whether ``variable`` differs between any two time steps beyond float rounding (NaN equal
-    to NaN); read with dask's synchronous scheduler, a step at a time against the first."""
-    with dask.config.set(scheduler="synchronous"):
-        values = np.asarray(variable.transpose(time_dim, ...).values, np.float64)
-    first = values[:1]
-    scale = np.nanmax(np.abs(values)) if np.isfinite(values).any() else 0.0
-    differ = np.abs(values - first) > 1e-6 * scale
-    differ |= np.isnan(values) != np.isnan(first)
-    return bool(differ.any())
+    """Whether ``variable`` takes two values at one place of its other dimensions over the time
+    steps, beyond float rounding; missing values left aside (a sounding that did not reach a
+    mandatory level leaves it at its pressure). Read in blocks of steps with dask's synchronous
+    scheduler, stopping at the first that differs."""
+    variable = variable.transpose(time_dim, ...)
+    low = high = None
+    block = max(1, _VALUES_AT_ONCE // max(int(np.prod(variable.shape[1:])), 1))
+    with dask.config.set(scheduler="synchronous"), np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN places
+        for start in range(0, variable.shape[0], block):
+            values = np.asarray(variable[start:start + block].values, np.float64)
+            low = np.fmin(np.nanmin(values, axis=0), low) if low is not None else np.nanmin(values, axis=0)
+            high = np.fmax(np.nanmax(values, axis=0), high) if high is not None else np.nanmax(values, axis=0)
+            scale = np.fmax(np.abs(low), np.abs(high))
+            if (high - low > 1e-6 * scale).any():
+                return True
+    return False
 
 
 def _level_index(dataset: xr.Dataset, dim: str, select: Mapping[str, object] | None) -> int | None:

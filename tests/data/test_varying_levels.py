@@ -18,6 +18,8 @@ def _soundings(*, varying: bool) -> tuple[xr.Dataset, np.ndarray]:
     rng = np.random.default_rng(3)
     base = np.array([1000.0, 850.0, 500.0, 250.0])
     pressure = base + (rng.uniform(-200, 0, (N_TIME, N_LEVEL)) if varying else np.zeros((N_TIME, N_LEVEL)))
+    if not varying:  # one sounding that did not reach the top level: missing there, the levels still fixed
+        pressure[3, 3] = np.nan
     temperature = 288.0 - 60.0 * np.log(1000.0 / pressure) + rng.normal(0, 1, pressure.shape)
     dataset = xr.Dataset(
         {name: (("station", "time", "level"), values[None], {"units": units})
@@ -64,7 +66,7 @@ def test_soundings_whose_levels_move_are_refused_with_the_selected_levels_range(
     index = 0 if command == "info" else 2
     _refusal(CliRunner().invoke(app, arguments), "igra.nc", "temp, rh", index, pressure[:, index])
     assert not (tmp_path / "run").exists()
-    # the same soundings on the same pressures at every step: fixed levels, offered and trained as before
+    # the same soundings on the same pressures at every step (one missing): fixed levels, offered and trained as before
     _soundings(varying=False)[0].to_netcdf("fixed.nc")
     result = CliRunner().invoke(app, [arguments[0], *[word.replace("igra.nc", "fixed.nc") for word in arguments[1:]]])
     assert result.exit_code == 0, result.output
