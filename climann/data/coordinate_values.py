@@ -313,13 +313,31 @@ def _other_dimensions_advice(dataset: xr.Dataset, dims: tuple) -> str:
                 if dim not in dims and variable.sizes[dim] > 1:
                     other.setdefault(str(dim), []).append(str(name))
     if not other:
-        return ""
+        return _vertical_advice(dataset, dims)
     listed = "; ".join(f"{dim}: {', '.join(names[:4])}{', …' if len(names) > 4 else ''}"
                        for dim, names in other.items())
     return (f"; the data also lie on {', '.join(other)} ({listed}), which such a mean would average together (a "
             f"profile's every level into one value): first take one value of {' and '.join(other)} at every step, or "
             "interpolate each profile to one fixed pressure or depth (numpy.interp on each profile's own pressures "
             "or depths), and bin that")
+
+
+def _vertical_advice(dataset: xr.Dataset, dims: tuple) -> str:
+    """For observations each at a depth or pressure of its own on the positions' one dimension (a
+    glider's ``depth(time)``, :func:`~climann.data.profile_interpolation.vertical_on`), that the
+    mean of a box and month would mix every depth: bin by it too; ``""`` otherwise."""
+    from climann.data.profile_interpolation import vertical_on
+
+    for name in (vertical_on(dataset, str(dims[0])) if len(dims) == 1 else []):
+        with dask.config.set(scheduler="synchronous"):
+            values = np.asarray(dataset[name].values, np.float64)
+        finite = values[np.isfinite(values)]
+        if finite.size and finite.min() != finite.max():
+            units = str(dataset[name].attrs.get("units", "")).strip()
+            return (f"; each observation is at a {name} of its own ('{name}' spans {finite.min():g}…"
+                    f"{finite.max():g}{' ' + units if units else ''}), which such a mean would average together: group "
+                    f"by the rounded {name} too, or keep one layer of it, and bin that")
+    return ""
 
 
 def _unstructured(dataset: xr.Dataset, where: str, found: dict[str, str]) -> None:

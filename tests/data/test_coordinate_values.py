@@ -526,3 +526,20 @@ def test_binning_advice_for_profiles_says_to_take_one_level_first(tmp_path):
         "together (a profile's every level into one value): first take one value of N_LEVELS at every step, or "
         "interpolate each profile to one fixed pressure or depth (numpy.interp on each profile's own pressures or "
         "depths), and bin that")
+
+
+def test_binning_advice_for_a_glider_says_to_bin_by_depth_too(tmp_path):
+    """break41b B7: a glider's temperature(time) at depth(time) 0…100 m, binned by month and 1° box
+    as advised, mixed every depth into one value."""
+    steps = np.arange(20)
+    depth = np.abs(np.sin(steps / 20 * np.pi)) * 100
+    xr.Dataset({"temperature": ("time", 22 - 0.1 * depth, {"units": "degC", "coordinates": "time lat lon depth"}),
+                "depth": ("time", depth, {"units": "m", "standard_name": "depth", "positive": "down", "axis": "Z"})},
+               coords={"time": ("time", 10.0 * steps, {"units": "seconds since 2017-09-01", "standard_name": "time"}),
+                       "lat": ("time", 38.5 + 1e-3 * steps, _LAT), "lon": ("time", -73.2 + 1e-3 * steps, _LON)},
+               attrs={"featureType": "trajectory"}).to_netcdf(tmp_path / "glider.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "glider.nc"])
+    assert str(error.value).endswith(
+        f".mean().to_xarray()); each observation is at a depth of its own ('depth' spans 0…{depth.max():g} m), which "
+        "such a mean would average together: group by the rounded depth too, or keep one layer of it, and bin that")
