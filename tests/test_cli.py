@@ -562,9 +562,17 @@ def test_a_wrf_moving_nest_is_refused_in_one_line(tmp_path, capfd, monkeypatch):
                       capfd=capfd, monkeypatch=monkeypatch)
     assert result.returncode == 2, result.stderr
     lines = result.stderr.strip().splitlines()
+    copy = f"{tmp_path}/nest_relative.nc"
     assert lines == ["climann: error: nest.nc: 'XLAT' changes in time (at time step 4 counting from 0, 1990-05-16 00:00:00, by up to 0.5 "
-                     "degree_north): the grid moves (a moving nest), and climann needs cells fixed in place; "
-                     "interpolate the fields to a fixed grid first (e.g. with xESMF or cdo remapbil)"]
+                     "degree_north): the grid moves (a moving nest or a box that follows a storm), and climann needs "
+                     "cells fixed in place; interpolate each time step from its own grid to one fixed grid first (in "
+                     "Python, e.g. scipy.interpolate.griddata of each step's values at that step's latitudes and "
+                     "longitudes, or an xESMF regridder built per step: a regridder built once from the first step's "
+                     "grid puts every step on that step's places), or, to learn in the box's own frame (a "
+                     f"storm-relative composite), leave the positions out: `ncks -C -x -v XLAT,XLONG {tmp_path}/nest.nc "
+                     f"{copy} && ncap2 -O -s 'lat=0.0;lat@units=\"degrees_north\";lat@standard_name=\"latitude\";"
+                     "lon=0.0;lon@units=\"degrees_east\";lon@standard_name=\"longitude\"' "
+                     f"{copy} {copy}` (one nominal position; the box's cells are then chosen with [data] select)"]
     assert not (tmp_path / "run").exists()
 
 

@@ -28,6 +28,7 @@ from climann.data.age_axes import AgeAlong, age_along_dimension, age_axis_advice
 from climann.data.ancillary import ancillary_in_itself
 from climann.data.cell_bounds import MADE_BOUNDS_KEY
 from climann.data.containers import groups_beside_root_note, grouped_variables, input_size
+from climann.data.coordinate_values import position_kind
 from climann.data.coords import find_coordinate, is_staggered
 from climann.data.grid_axis_variables import READING_KEY
 from climann.data.infinite_values import note_infinite_values, planned_missing_counts
@@ -1133,7 +1134,8 @@ def _target_choice(dataset: xr.Dataset, names: list[str], grid: dict[str, str], 
     values, else the first time-varying one; among those, one whose values change in time before a
     field constant in time written at every step (``constant``, :func:`_constant_in_time`, found
     when not given: WRF's ``HGT``, first of its variables, was proposed and trained on, rerun38
-    N4). Never one of climann's outputs in a predictions
+    N4). Never a latitude or longitude left as data (:func:`~climann.data.coordinate_values.position_kind`:
+    CALIPSO's ``Latitude(time)`` in ``degrees``, break41b B3). Never one of climann's outputs in a predictions
     file (:func:`~climann.data.run_outputs.run_outputs`): its target is. A variable train refuses
     as the target (:func:`refused_as_target`: a direction, a CF flag variable of classes such as
     ESA CCI land cover's ``lccs_class``, break39b B3; a total accumulated since a start, by its words
@@ -1143,7 +1145,8 @@ def _target_choice(dataset: xr.Dataset, names: list[str], grid: dict[str, str], 
     data about other values (:func:`~climann.data.ancillary.ancillary_in_itself`: SOCAT's
     ``count_ncruise``, "Number of cruises", first in its file, before the fCO2 it counts)."""
     horizontal = {grid.get("latitude"), grid.get("longitude")} - {None}
-    names = [name for name in names if name not in run_outputs(dataset)]
+    # a latitude or longitude left as data (CALIPSO's Latitude(time) in "degrees") is a position, never the target
+    names = [name for name in names if name not in run_outputs(dataset) and position_kind(name, dataset[name]) is None]
     chosen = [name for name in names if refused_as_target(dataset, name, value_totals=value_totals) is None
               and horizontal <= set(dataset[name].dims) and grid.get("time") in dataset[name].dims] or names
     chosen = [name for name in chosen if ancillary_in_itself(dataset[name]) is None] or chosen

@@ -46,6 +46,7 @@ from climann.data.containers import (
     short_file_message,
 )
 from climann.data.coordinate_values import checked_coordinates, geographic_kind
+from climann.data.varying_levels import check_levels_fixed
 from climann.data.ecmwf_means import with_stated_month_cells
 from climann.data.empty_files import check_not_empty
 from climann.data.absolute_zero import BELOW_ABSOLUTE_ZERO_KEY
@@ -578,8 +579,12 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     dataset = with_station_positions_fixed(dataset, select, where=path.name)
     dataset = with_station_chosen(fixed_in_time(dataset, path.name), select, where=path.name)
     # A station's scalar lat/lon (CF §5.7) become a 1×1 grid; see climann.data.scalar_coordinates.
+    dataset = checked_coordinates(with_scalar_coordinates_as_axes(dataset), path.name)
+    # Levels whose pressure changes from sounding to sounding (IGRA's pres(station, time, level)) are
+    # no fixed level to select; see climann.data.varying_levels.
+    check_levels_fixed(dataset, path.name, select)
     # Each variable's level (CF §5.7 scalar plev, height) is recorded before files are combined.
-    return with_levels_recorded(checked_coordinates(with_scalar_coordinates_as_axes(dataset), path.name))
+    return with_levels_recorded(dataset)
 
 
 def _decoded(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
