@@ -5,11 +5,12 @@ run on a file of one start a year (C3); each compared with numpy on the same fil
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import xarray as xr
 
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
-from tests.forecast_files import observed_week_means, weekly_lead_pair
+from tests.forecast_files import observed_week_means, s2s_version_files, weekly_lead_pair
 
 QUICK = {"model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}}
 
@@ -28,3 +29,30 @@ def test_a_weekly_forecast_run_is_scored_against_the_observed_week_its_lead_wind
         np.testing.assert_array_equal(predictions["t2m"].values,
                                       observed_week_means(obs, starts + np.timedelta64(7, "D")))
         np.testing.assert_array_equal(predictions["time_bnds"].values[:, 0], starts + np.timedelta64(7, "D"))
+
+
+RENAME = {"ECMWF_S2S_reforecast_2t_*.nc": {"t2m": "t2m_fc"}}
+
+
+@pytest.fixture(scope="module")
+def s2s_run(tmp_path_factory):
+    """A run on both model version files of S2S reforecasts (t2m renamed t2m_fc by the run's rule) beside ERA5's
+    t2m, at step 168 h and member 1, features lat and season."""
+    folder = tmp_path_factory.mktemp("s2s")
+    files, era5, days = s2s_version_files(folder)
+    config = build_config({"data": {"paths": [str(path) for path in (*files, era5)], "target": "t2m",
+                                    "predictors": ["t2m_fc"], "features": ["lat", "season"], "rename": RENAME,
+                                    "select": {"step": 168, "number": 1}}, **QUICK})
+    return folder, files, era5, days, run_training(config, run_dir=folder / "run").run_dir
+
+
+def test_reforecasts_of_two_model_version_files_train_on_every_start(s2s_run):
+    """C2: the two files' starts (2 and 9 January of 2000-2007) are 16 starts; they were refused as overlapping in
+    time, and --overlap first dropped the second file's 8. The truth of each is ERA5 at start + 7 days."""
+    _, _, era5, _, run = s2s_run
+    with xr.open_dataset(run / "predictions.nc") as predictions, xr.open_dataset(era5) as observed:
+        valid = predictions["time"].values
+        expected = np.array([np.datetime64(f"{year}-01-{day:02d}", "ns") for year in range(2000, 2008)
+                             for day in (9, 16)])
+        np.testing.assert_array_equal(valid, expected)
+        np.testing.assert_array_equal(predictions["t2m"].values, observed["t2m"].sel(time=valid).values)
