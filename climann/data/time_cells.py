@@ -558,6 +558,35 @@ def with_known_step(dataset: xr.Dataset, step: TimeStep | None) -> xr.Dataset:
     return _with_step_recorded(dataset, step, KNOWN_STEP_KEY)
 
 
+#: The key of a time coordinate's ``encoding`` that says its values are new data for a trained
+#: run (``predict``, ``evaluate --data``; :func:`for_trained_run`): the run's features are fixed,
+#: and a ``season`` the run was trained with is the season of each new date, however far apart
+#: the dates are (a real-time forecast of one start a year; break41c C3).
+TRAINED_RUN_KEY = "climann_trained_run"
+
+
+def for_trained_run(dataset: xr.Dataset) -> xr.Dataset:
+    """``dataset`` with its time coordinate marked as new data for a trained run
+    (:data:`TRAINED_RUN_KEY`); unchanged when there is no time coordinate.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        New data, opened.
+
+    Returns
+    -------
+    xarray.Dataset
+        The same values and attributes; the time coordinate's encoding holds the key.
+    """
+    name = time_coordinate(dataset)
+    if name is None:
+        return dataset
+    time = dataset[name]
+    marked = xr.Variable(time.dims, time.values, time.attrs, {**time.encoding, TRAINED_RUN_KEY: True})
+    return dataset.assign_coords({name: marked})
+
+
 def _with_step_recorded(dataset: xr.Dataset, step: TimeStep | None, key: str) -> xr.Dataset:
     """``dataset`` with ``step`` recorded under ``key`` of its time coordinate's ``encoding``;
     unchanged when ``step`` is None or there is no time coordinate."""

@@ -4,12 +4,15 @@ run on a file of one start a year (C3); each compared with numpy on the same fil
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import pytest
 import xarray as xr
 
 from climann.workflow.config import build_config
 from climann.workflow.pipeline import run_training
+from climann.workflow.predict import evaluate_run, predict_files
 from tests.forecast_files import observed_week_means, s2s_version_files, weekly_lead_pair
 
 QUICK = {"model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}}
@@ -56,3 +59,27 @@ def test_reforecasts_of_two_model_version_files_train_on_every_start(s2s_run):
                              for day in (9, 16)])
         np.testing.assert_array_equal(valid, expected)
         np.testing.assert_array_equal(predictions["t2m"].values, observed["t2m"].sel(time=valid).values)
+
+
+@pytest.mark.parametrize("command", [pytest.param("predict", id="predict"), pytest.param("evaluate", id="evaluate")])
+def test_an_s2s_run_predicts_a_file_of_one_start_a_year(s2s_run, tmp_path, caplog, command):
+    """C3: one model version file (one start a year) was refused: 'the season feature needs a seasonal cycle … leave
+    season out (--features)', which predict and evaluate do not take; member 1, the run's, was asked for again, and
+    ERA5's t2m (the run's target) was to be renamed to t2m_fc. Now the run's features and member are its own: the
+    predictions equal the run's own at those valid times, the truth ERA5 there, without the rename warning."""
+    folder, files, era5, _, run = s2s_run
+    data = [str(files[1]), str(era5)]
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        if command == "predict":
+            predict_files(run, data, tmp_path / "p.nc")
+            written = tmp_path / "p.nc"
+        else:
+            evaluate_run(run, data, tmp_path / "scored")
+            written = tmp_path / "scored" / "predictions.nc"
+    assert not [record for record in caplog.records if "ncrename" in record.getMessage()]
+    with (xr.open_dataset(written) as new, xr.open_dataset(run / "predictions.nc") as own,
+          xr.open_dataset(era5) as observed):
+        valid = new["time"].values
+        np.testing.assert_array_equal(valid, [np.datetime64(f"{year}-01-16", "ns") for year in range(2000, 2008)])
+        np.testing.assert_array_equal(new["t2m_pred"].values, own["t2m_pred"].sel(time=valid).values)
+        np.testing.assert_array_equal(new["t2m"].values, observed["t2m"].sel(time=valid).values)
