@@ -77,6 +77,7 @@ import xarray as xr
 
 from climann.data.cell_methods import time_cell_method, time_value_word, with_time_method, within_years_method
 from climann.data.coords import time_coordinate
+from climann.data.forecast_cycles import one_cycle_advice
 from climann.data.forecast_windows import WINDOW_LONG_NAME
 from climann.data.forecast_times import INSTANT_STEP_TYPES, is_forecast_period
 from climann.data.notes import note_once
@@ -509,9 +510,15 @@ def _frequency_refusal(first: _Axis, other: _Axis) -> ClimannError:
     """Refusing two axes at different steps, each named by its calendar seasons when it is
     seasonal (:func:`calendar_seasons`), with a way to average the finer one to the coarser's
     steps: to its seasons with the pandas frequency that makes them (``QS-DEC``), not to
-    N-day steps that drift from them (break34b B5)."""
+    N-day steps that drift from them (break34b B5). A forecast at one lead time whose sub-daily
+    steps are its several cycles a day is told to choose one
+    (:func:`~climann.data.forecast_cycles.one_cycle_advice`), never to average them."""
     coarse, fine = (first, other) if median_step_days(first.times) > median_step_days(other.times) else (other, first)
     time = dict(fine.file_dims).get(fine.file, "time")
+    cycles = one_cycle_advice(fine.file, time, fine.lead, fine.variable) if fine.lead and _sub_daily(fine) else None
+    if cycles is not None:  # several starts a day: one chosen, never averaged (cdo daymean loses the valid times)
+        return ClimannError(f"{first.variable} is {_kind(first)} ({first.period}) and {other.variable} {_kind(other)} "
+                            f"({other.period}): {_SAME_STEPS}; {cycles}")
     seasons = calendar_seasons(coarse)
     if seasons and not is_zarr_store(fine.file):
         steps = "the seasons' steps"
