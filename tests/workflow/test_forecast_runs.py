@@ -32,6 +32,11 @@ def test_a_weekly_forecast_run_is_scored_against_the_observed_week_its_lead_wind
         np.testing.assert_array_equal(predictions["t2m"].values,
                                       observed_week_means(obs, starts + np.timedelta64(7, "D")))
         np.testing.assert_array_equal(predictions["time_bnds"].values[:, 0], starts + np.timedelta64(7, "D"))
+        own = predictions["t2m_pred"].values
+    predict_files(run, [str(cfs), str(obs)], tmp_path / "p.nc")  # new data paired as in training
+    with xr.open_dataset(tmp_path / "p.nc") as predicted:
+        np.testing.assert_array_equal(predicted["t2m"].values, observed_week_means(obs, starts + np.timedelta64(7, "D")))
+        np.testing.assert_array_equal(predicted["t2m_pred"].values, own)
 
 
 RENAME = {"ECMWF_S2S_reforecast_2t_*.nc": {"t2m": "t2m_fc"}}
