@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pandas as pd
 import xarray as xr
 
 LATITUDES = np.array([10.0, 0.0, -10.0])
@@ -165,3 +168,100 @@ def s2s_pair(*, weeks: int = 30, leads_days: tuple[int, ...] = (0, 7, 14, 21), s
     observations = xr.Dataset({"t2m": (("time", "latitude", "longitude"), observed, {"units": "K"})},
                               coords={"time": ("time", days), **grid})
     return forecasts, observations
+
+
+def _days_since(dates: pd.DatetimeIndex, origin: str = "2000-01-01") -> np.ndarray:
+    return ((dates - pd.Timestamp(origin)) / pd.Timedelta(days=1)).to_numpy(np.float64)
+
+
+def weekly_lead_pair(folder: Path, *, years: range = range(2000, 2006), seed: int = 0) -> tuple[Path, Path]:
+    """Writes ``cfs.nc``, a weekly-mean forecast ``tmp2m(reftime, lead, lat, lon)`` laid out as
+    CFSv2's: 8 starts a year every 7 days from 1 January (``forecast_reference_time``), lead
+    (``forecast_period``) 7, 14, 21, 28 days with ``lead_bnds`` [[0, 7], [7, 14], …] days, valid
+    times ``time(reftime, lead)`` at the end of each week, ``cell_methods = "time: mean"``, no GRIB
+    step type; and ``obs.nc``, the observed weekly means ``t2m`` of weeks 1 to 8 of each year (the
+    weeks the lead-14 forecasts cover), stamped at each week's start with ``time_bnds`` [start,
+    start + 7 days] (ERA5 resampled with label='left'). Each forecast is the observed mean of the
+    week it covers + 0.5 K + noise (0.1 K); the observed weeks are independent draws, so a
+    forecast paired with another week is no such match. Returns the two paths."""
+    rng = np.random.default_rng(seed)
+    weeks = pd.DatetimeIndex([pd.Timestamp(year, 1, 1) + pd.Timedelta(days=7 * week)
+                              for year in years for week in range(12)])
+    observed = rng.normal(275, 3, (len(weeks), LATITUDES.size, LONGITUDES.size))
+    of_week = {week: observed[index] for index, week in enumerate(weeks)}
+    starts = pd.DatetimeIndex([pd.Timestamp(year, 1, 1) + pd.Timedelta(days=7 * week)
+                               for year in years for week in range(8)])
+    leads = np.array([7.0, 14.0, 21.0, 28.0])
+    forecasts = np.array([[of_week[start + pd.Timedelta(days=lead - 7)] for lead in leads] for start in starts])
+    forecasts = forecasts + 0.5 + rng.normal(0, 0.1, forecasts.shape)
+    grid = {"lat": ("lat", LATITUDES, {"units": "degrees_north"}), "lon": ("lon", LONGITUDES, {"units": "degrees_east"})}
+    units = {"units": "days since 2000-01-01", "calendar": "standard"}
+    valid = _days_since(starts)[:, None] + leads[None, :]
+    forecast = xr.Dataset(
+        {"tmp2m": (("reftime", "lead", "lat", "lon"), forecasts.astype("f4"),
+                   {"units": "K", "cell_methods": "time: mean", "long_name": "weekly mean 2 m temperature"}),
+         "lead_bnds": (("lead", "nv"), np.stack([leads - 7, leads], -1))},
+        coords={"reftime": ("reftime", _days_since(starts), {"standard_name": "forecast_reference_time", **units}),
+                "lead": ("lead", leads, {"standard_name": "forecast_period", "units": "days", "bounds": "lead_bnds"}),
+                "time": (("reftime", "lead"), valid, {"standard_name": "time", **units}), **grid})
+    chosen = pd.DatetimeIndex([week for week in weeks if 1 <= (week - pd.Timestamp(week.year, 1, 1)).days // 7 <= 8])
+    observations = xr.Dataset(
+        {"t2m": (("time", "lat", "lon"), np.array([of_week[week] for week in chosen], "f4"),
+                 {"units": "K", "cell_methods": "time: mean"}),
+         "time_bnds": (("time", "bnds"), np.stack([_days_since(chosen), _days_since(chosen) + 7], -1))},
+        coords={"time": ("time", _days_since(chosen), {"standard_name": "time", "bounds": "time_bnds", **units}),
+                **grid})
+    for dataset, name in ((forecast, "cfs.nc"), (observations, "obs.nc")):
+        dataset.to_netcdf(Path(folder) / name)
+    return Path(folder) / "cfs.nc", Path(folder) / "obs.nc"
+
+
+def observed_week_means(observations: Path, starts: np.ndarray) -> np.ndarray:
+    """The observed means (``obs.nc`` of :func:`weekly_lead_pair`) of the weeks beginning at
+    ``starts`` (datetime64), found by their CF bounds' lower edges: shape (n, lat, lon)."""
+    with xr.open_dataset(observations) as opened:
+        lower = opened["time_bnds"].values[:, 0].astype("datetime64[ns]")
+        at = {day: index for index, day in enumerate(lower)}
+        return opened["t2m"].values[[at[np.datetime64(start, "ns")] for start in starts]]
+
+
+#: The model version dates of :func:`s2s_version_files`, one file each (ECMWF's web API).
+VERSION_DATES = ("2020-01-02", "2020-01-09")
+
+
+def s2s_version_files(folder: Path, *, years: range = range(2000, 2008), name: str = "t2m",
+                      seed: int = 0) -> tuple[list[Path], Path, np.ndarray]:
+    """Writes ECMWF S2S reforecasts as the web API delivers them, one file per model version
+    date (``ECMWF_S2S_reforecast_2t_<date>.nc``), each ``<name>(number, hdate, step, lat,
+    lon)``: 3 members, ``hdate`` the same day of each year of ``years`` as its version date
+    (YYYYMMDD integers), ``step`` 0 to 336 hours daily, a scalar ``time`` (the version date);
+    and ``era5.nc``, daily ``t2m`` at 00 UTC (no bounds) of January and February. Member m's
+    value at (hdate h, step s) is the observation of day h + s + 0.1 m + noise (0.5 K). Returns the forecast
+    files, the observations and the observations' days (datetime64[ns])."""
+    rng = np.random.default_rng(seed)
+    days = pd.DatetimeIndex([day for year in years for day in pd.date_range(f"{year}-01-01", f"{year}-02-28")])
+    observed = rng.normal(275, 3, (len(days), LATITUDES.size, LONGITUDES.size)).astype("f4")
+    index = {day: position for position, day in enumerate(days)}
+    grid = {"latitude": ("latitude", LATITUDES, {"units": "degrees_north"}),
+            "longitude": ("longitude", LONGITUDES, {"units": "degrees_east"})}
+    steps = np.arange(15) * 24
+    files = []
+    for version in VERSION_DATES:
+        month_day = pd.Timestamp(version)
+        hdates = [pd.Timestamp(year, month_day.month, month_day.day) for year in years]
+        values = np.array([[[observed[index[h + pd.Timedelta(hours=int(s))]] + 0.1 * member for s in steps]
+                            for h in hdates] for member in (1, 2, 3)])
+        values = (values + rng.normal(0, 0.5, values.shape)).astype("f4")
+        path = Path(folder) / f"ECMWF_S2S_reforecast_2t_{version}.nc"
+        xr.Dataset({name: (("number", "hdate", "step", "latitude", "longitude"), values, {"units": "K"})},
+                   coords={"number": ("number", np.array([1, 2, 3], "i4"), {"long_name": "ensemble_member"}),
+                           "hdate": ("hdate", np.array([int(h.strftime("%Y%m%d")) for h in hdates], "i4"),
+                                     {"long_name": "initial time of forecast", "units": "YYYYMMDD"}),
+                           "step": ("step", steps.astype("i4"), {"units": "hours",
+                                                                  "standard_name": "forecast_period"}),
+                           "time": ((), np.datetime64(version, "ns"), {"long_name": "time"}), **grid}
+                   ).to_netcdf(path)
+        files.append(path)
+    xr.Dataset({"t2m": (("time", "latitude", "longitude"), observed, {"units": "K"})},
+               coords={"time": ("time", days.values), **grid}).to_netcdf(Path(folder) / "era5.nc")
+    return files, Path(folder) / "era5.nc", days.values

@@ -118,6 +118,13 @@ FILE_TIME_COORDINATE = "climann_file_stamp"
 #: neither imports the other.
 WINDOW_LONG_NAME = "window of the forecast statistic (GRIB stepType, or bounds of the lead time)"
 
+#: The key, in the ``encoding`` of those bounds, of what gives the window in words: the lead
+#: time's own CF bounds (``the bounds of the lead time 'lead' (lead_bnds)``) or the GRIB step
+#: type (``GRIB_stepType 'avg' and the lead time``), for the warning on their dating
+#: (:mod:`climann.data.time_cells`), which credited a CF file's ``lead_bnds`` to a GRIB step type
+#: the file did not have (break41c C1).
+WINDOW_SOURCE_KEY = "climann_window_source"
+
 #: The attributes that say what a coordinate is (CF and the NetCDF-Java convention).
 _IDENTIFYING_ATTRIBUTES = ("standard_name", "units", "axis", "_CoordinateAxisType")
 

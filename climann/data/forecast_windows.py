@@ -37,7 +37,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.cell_bounds import MADE_BOUNDS_KEY
-from climann.data.coords import WINDOW_LONG_NAME
+from climann.data.coords import WINDOW_LONG_NAME, WINDOW_SOURCE_KEY
 from climann.data.forecast_times import (
     FORECAST_REFERENCE_TIME, TIME_UNIT_CODES, forecast_valid_times, forecast_variables, is_dated, is_forecast_period,
     lead_dimensions, on_valid_time, plus_lead_time, with_lead_times_as_numbers,
@@ -138,9 +138,12 @@ def with_window_cells(chosen: xr.Dataset, whole: xr.Dataset, *, where: str) -> x
     reference = whole[reference_dim].values  # the selection keeps their order along the valid times
     if isinstance(start, tuple):  # the lead time's own bounds: both edges
         lower, upper = (plus_lead_time(reference, edge, fix=fix) for edge in start)
+        source = f"the bounds of the lead time '{lead_dim}' ({whole[lead_dim].attrs['bounds']})"
     else:
         lower, upper = plus_lead_time(reference, start, fix=fix), np.asarray(valid.values)
-    return _with_bounds(chosen, str(valid.name), np.stack([lower, upper], axis=-1))
+        step_types = sorted({str(whole[name].attrs.get("GRIB_stepType")) for name in stated})
+        source = f"GRIB_stepType {', '.join(map(repr, step_types))} and the lead time '{lead_dim}'"
+    return _with_bounds(chosen, str(valid.name), np.stack([lower, upper], axis=-1), source=source)
 
 
 def with_one_lead_window_cells(dataset: xr.Dataset, *, where: str) -> xr.Dataset:
@@ -482,8 +485,9 @@ def one_lead_accumulation_refusal(whole: xr.Dataset, lead: xr.DataArray, names: 
         f"ERA5's hour before), then give the copy in place of the file")
 
 
-def _with_bounds(chosen: xr.Dataset, valid_name: str, bounds: np.ndarray) -> xr.Dataset:
-    """``chosen`` with ``bounds`` (reference dimension, 2) as the CF bounds of its valid times."""
+def _with_bounds(chosen: xr.Dataset, valid_name: str, bounds: np.ndarray, *, source: str) -> xr.Dataset:
+    """``chosen`` with ``bounds`` (reference dimension, 2) as the CF bounds of its valid times,
+    ``source`` (what gives the window, in words) in their encoding (:data:`WINDOW_SOURCE_KEY`)."""
     valid = chosen[valid_name]
     name = f"{valid_name}_bnds"
     while name in chosen.variables:
@@ -492,5 +496,5 @@ def _with_bounds(chosen: xr.Dataset, valid_name: str, bounds: np.ndarray) -> xr.
     coordinate = valid.variable.copy(deep=False)
     coordinate.attrs = {**coordinate.attrs, "bounds": name}
     window = xr.Variable((valid.dims[0], vertex), bounds, {"long_name": WINDOW_LONG_NAME},
-                         encoding={MADE_BOUNDS_KEY: True})
+                         encoding={MADE_BOUNDS_KEY: True, WINDOW_SOURCE_KEY: source})
     return chosen.assign({name: window}).assign_coords({valid_name: coordinate})

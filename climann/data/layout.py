@@ -186,6 +186,10 @@ class GridLayout:
         The step of the values when the time axis cannot tell it (a single time step): a
         trained model's, for new data (see :data:`climann.data.time_cells.KNOWN_STEP_KEY`);
         the ``season`` feature infers the time cell from it.
+    for_trained_run : bool
+        New data for a trained run (``predict``, ``evaluate --data``; see
+        :data:`climann.data.time_cells.TRAINED_RUN_KEY`): its features are the run's, not judged
+        anew on these times.
     value_time_step : TimeStep, optional
         The step of the time axis before the run's own time selection thinned it
         (``time_stride``, ``months``; see :data:`climann.data.time_cells.VALUE_STEP_KEY`): the
@@ -301,6 +305,7 @@ class GridLayout:
     known_time_step: TimeStep | None = None
     value_time_step: TimeStep | None = None
     value_periods: PeriodStep | None = None
+    for_trained_run: bool = False
     steps_before_range: int = 0
     selected_by_stamps: bool = False
     straight_cell_edges: bool = False

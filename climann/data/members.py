@@ -119,8 +119,10 @@ def new_data_selection(
     give that value again (:func:`_same_value`: ``--select reservoir=USACE_0457`` of a run
     trained on it), not another. ``chosen`` adds one value
     of a dimension the run did not select (a member of an ensemble file, for a run trained on
-    one member's file). Several members left unchosen are refused: the model predicts one
-    member at a time, and which one is the user's choice.
+    one member's file). Several members left unchosen are the run's own member when the data
+    hold it (a run trained on ``number=1`` of S2S files predicts ``number=1`` of new ones, said
+    in predict's note); else refused: the model predicts one member at a time, and which one is the
+    user's choice.
 
     Parameters
     ----------
@@ -139,8 +141,8 @@ def new_data_selection(
     ------
     ClimannError
         If ``chosen`` gives another value of a dimension the run selected that is not a member
-        axis (the model is fixed to its training level), or the data hold several members and
-        ``chosen`` picks none.
+        axis (the model is fixed to its training level), or the data hold several members,
+        ``chosen`` picks none and none is the run's.
     """
     chosen = dict(chosen or {})
     fixed = [dim for dim in chosen if dim in trained and not is_member_axis(dataset, dim)]
@@ -155,6 +157,10 @@ def new_data_selection(
     for dim in dataset.dims:
         if dim not in chosen and is_member_axis(dataset, str(dim)) and dataset.sizes[dim] > 1:
             values = member_values(dataset)[str(dim)]
+            if dim in trained and any(_same_value(value, trained[dim]) for value in values):
+                # the run's own member is among them: predicted, as a level the run selected is (break41c C3)
+                chosen[str(dim)] = trained[dim]  # named in predict's note of the member predicted
+                continue
             shown = ", ".join(map(str, values[:6])) + (", …" if len(values) > 6 else "")
             trained_on = f" (the run was trained on {dim}={_shown(trained[dim])})" if dim in trained else ""
             raise ClimannError(f"{where} hold{'s' if ', ' not in where else ''} {len(values)} ensemble members "

@@ -116,7 +116,10 @@ from climann.data.time_axes import check_one_step_per_variable, on_common_time_s
 from climann.data.time_axis import check_no_own_series_lag_names
 from climann.data.time_cell_gaps import warn_cell_gaps, warn_part_cells
 from climann.data.time_cells import check_period_stamps, on_common_time_cells, time_bounds_name, times_at_cell_middles
-from climann.data.time_overlap import forecast_name_refusal, keep_times, sorted_in_time, time_steps_to_keep
+from climann.data.time_overlap import (
+    CHOSEN_FROM_LEADS_KEY, forecast_name_refusal, interleaved_forecasts_joined, keep_times, sorted_in_time,
+    time_steps_to_keep,
+)
 from climann.data.grid_names import on_reference_names, one_grid_name
 from climann.data.grids import GRID_TOLERANCE
 from climann.data.time_names import check_one_time_axis, one_time_name, time_on_its_dimension
@@ -629,9 +632,13 @@ def with_lead_chosen(dataset: xr.Dataset, select: Mapping[str, object] | None, *
     chosen = {dim: value for dim, value in (select or {}).items() if dim in lead_dimensions(dataset)}
     if not chosen:
         return dataset
+    selected = select_values(dataset, chosen, where=where)
+    for dim in chosen:  # lead 0 chosen from a forecast's leads is still a forecast's (climann.data.time_overlap)
+        if dim in selected.coords and selected[dim].ndim == 0 and np.any(np.asarray(dataset[dim].values, bool)):
+            selected[dim].encoding[CHOSEN_FROM_LEADS_KEY] = True
     # a mean, extreme or total over a window of lead times gets that window as its time cell; see
     # climann.data.forecast_windows
-    return with_window_cells(select_values(dataset, chosen, where=where), dataset, where=where)
+    return with_window_cells(selected, dataset, where=where)
 
 
 def check_forecast_names(files: Sequence[Path], forecasts: Mapping[Path, tuple[xr.Dataset, set[str]]]) -> None:
@@ -649,7 +656,9 @@ def check_forecast_names(files: Sequence[Path], forecasts: Mapping[Path, tuple[x
                 names = set(map(str, _open_one(path, ExactCalendarCoder(use_cftime=True)).data_vars))
             for forecast, (dataset, _) in forecasts.items():
                 if shared := sorted(names & set(forecast_variables(dataset))):
-                    raise forecast_name_refusal(forecast, path, shared)
+                    others = [other for other, (held, _) in forecasts.items()
+                              if other != forecast and set(shared) & set(forecast_variables(held))]
+                    raise forecast_name_refusal(forecast, path, shared, others=others)
 
 
 @contextlib.contextmanager
@@ -915,7 +924,10 @@ def _open_files(
         datasets, files = without_duplicate_files(datasets, files)
         # Files of different sets of one series' variables (an old-CDS file of every variable
         # beside new-CDS files of some) are combined variable by variable; see climann.data.variable_sets.
-        combined = xr.combine_by_coords(by_variable_sets(datasets), **combine)
+        # Forecast files whose starts interleave (S2S reforecasts, one file per model version date) are
+        # joined in time order first; see climann.data.time_overlap.interleaved_forecasts_joined.
+        combined = xr.combine_by_coords(interleaved_forecasts_joined(by_variable_sets(datasets), **combine),
+                                        **combine)
         combined = _with_bounds_files(combined, datasets, files)
         _check_period_stamps(combined, _where(files), dict(zip(files, datasets, strict=True)))
         # each variable's own files, named in the messages about it; see climann.data.sources

@@ -121,7 +121,7 @@ def derived_columns(
                                                                 str(layout.time.name)),
                                      segment_starts=segment_starts(layout.time_blocks, layout.shape[0]))
     if "season" in features:
-        _refuse_season_years_apart(layout.time.values, layout.known_time_step)
+        _refuse_season_years_apart(layout.time.values, layout.known_time_step, trained_run=layout.for_trained_run)
         season_sin, season_cos = season_sin_cos(times)
         columns["season_sin"], columns["season_cos"] = ("time", season_sin), ("time", season_cos)
     if "hour" in features:
@@ -156,19 +156,21 @@ def _refuse_hour_of_daily_values(times: Sequence, known_step: TimeStep | None) -
             "of [data] features (--features), or give sub-daily data")
 
 
-def _refuse_season_years_apart(times: np.ndarray, known_step: TimeStep | None) -> None:
+def _refuse_season_years_apart(times: np.ndarray, known_step: TimeStep | None, *, trained_run: bool = False) -> None:
     """Refuse the ``season`` feature on samples mostly a year or more apart
     (:func:`~climann.data.multiyear_steps.years_apart`): the day of the year each is dated
     to is the fraction of a year its age model gave, not a season (break35a A1). New data for
     a run trained at a step finer than a year (``known_step``: two Januaries for a monthly
-    model) are not refused.
+    model) and any new data for a trained run (``trained_run``: the run chose its features when
+    it was trained, and predict and evaluate take no ``--features``; an S2S run's file of one
+    start a year, break41c C3) are not refused.
 
     Raises
     ------
     ClimannError
         If the axis's median spacing is a year or more.
     """
-    if known_step is not None and known_step.approximate_days < YEAR_DAYS:
+    if trained_run or (known_step is not None and known_step.approximate_days < YEAR_DAYS):
         return
     if years_apart(times):
         spacing = usual_spacing_days(times) or 0.0

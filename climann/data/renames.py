@@ -115,12 +115,17 @@ def anchored_to_files(rules: Mapping[str, Mapping[str, str]], files: Sequence[st
     return anchored
 
 
-def _warn_unmatched_old_name(dataset: xr.Dataset, path: Path, rules: Mapping[str, Mapping[str, str]]) -> None:
+def _warn_unmatched_old_name(dataset: xr.Dataset, path: Path, rules: Mapping[str, Mapping[str, str]],
+                             used: Collection[str] = ()) -> None:
     """Warn that new data ``path``, which no pattern of the run's rules matches, hold old names
     of the rules and not their new names (they are not renamed: see :class:`FileRenames`),
     with the ``ncrename`` command that makes a renamed copy beside the file, all of the
-    renames in one (NCO manual, "ncrename"; files named by :mod:`climann.data.shell`)."""
-    needed = _needed_renames({str(name) for name in dataset.variables}, rules)
+    renames in one (NCO manual, "ncrename"; files named by :mod:`climann.data.shell`). An old
+    name the run itself uses (``used``: ERA5's ``t2m``, the target of a run that renamed the
+    S2S forecasts' ``t2m`` to ``t2m_fc``) is that variable, and no rename is asked for it
+    (break41c C3: the warning told to rename the target to the predictor's name)."""
+    needed = {old: renamed for old, renamed in _needed_renames({str(name) for name in dataset.variables},
+                                                               rules).items() if old not in used}
     if not needed:
         return
     olds = " and ".join(f"'{old}'" for old in needed)
@@ -157,6 +162,9 @@ class FileRenames:
         name none of them holds, is not refused: the rules were written for the training
         files, and new files already named as the model's variables (a CMIP scenario's
         ``tas``) need none.
+    used : collection of str
+        With ``new_data``, the run's own variable names (its target and predictors): a file
+        no pattern matches that holds one of them under a rule's old name is not warned of.
 
     Raises
     ------
@@ -166,10 +174,11 @@ class FileRenames:
 
     def __init__(
         self, files: Sequence[Path], rules: Mapping[str, Mapping[str, str]], *, checked_at_last: bool = False,
-        new_data: bool = False,
+        new_data: bool = False, used: Collection[str] = (),
     ) -> None:
         self.checked_at_last = checked_at_last
         self.new_data = new_data
+        self.used = frozenset(used)
         self.rules = {pattern: dict(mapping) for pattern, mapping in rules.items()}
         given = {pattern: frozenset(Path(p).resolve() for p in glob.glob(os.path.expanduser(pattern)))
                  for pattern in self.rules if "/" in pattern}
@@ -245,7 +254,7 @@ class FileRenames:
         rule = self.rule_of.get(Path(path))
         if rule is None:
             if self.new_data:
-                _warn_unmatched_old_name(dataset, Path(path), self.rules)
+                _warn_unmatched_old_name(dataset, Path(path), self.rules, self.used)
             return dataset
         names = [str(name) for name in dataset.variables]
         renames = {old: new for old, new in self.rules[rule].items() if old in names and old != new}

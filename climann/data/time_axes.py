@@ -77,6 +77,7 @@ import xarray as xr
 
 from climann.data.cell_methods import time_cell_method, time_value_word, with_time_method, within_years_method
 from climann.data.coords import time_coordinate
+from climann.data.forecast_cycles import one_cycle_advice
 from climann.data.forecast_windows import WINDOW_LONG_NAME
 from climann.data.forecast_times import INSTANT_STEP_TYPES, is_forecast_period
 from climann.data.notes import note_once
@@ -191,6 +192,15 @@ class _Axis:
         """Whether every value is a statistic over its time cell (CF 7.1 bounds on every step,
         not ``time: point``), neither a forecast's window nor at a chosen lead."""
         return bool(self.cells) and None not in self.cells and not (self.instants or self.windows or self.lead)
+
+    @property
+    def paired_by_cells(self) -> bool:
+        """Whether its steps may be paired by their time cells (CF 7.1 bounds on every step, not
+        ``time: point``): a statistic over each cell (:attr:`over_cells`), or a forecast's
+        statistic over the window of lead times its cell holds (a weekly mean at lead 14 days over
+        [reference + 7 d, reference + 14 d], :mod:`climann.data.forecast_windows`), whose stamp,
+        the valid time, is the window's end and says nothing an observation's stamp must match."""
+        return bool(self.cells) and None not in self.cells and not self.instants
 
     def by_cells(self) -> _Axis:
         """The axis with each step's period its time cell's lower bound: on an axis paired by
@@ -500,9 +510,15 @@ def _frequency_refusal(first: _Axis, other: _Axis) -> ClimannError:
     """Refusing two axes at different steps, each named by its calendar seasons when it is
     seasonal (:func:`calendar_seasons`), with a way to average the finer one to the coarser's
     steps: to its seasons with the pandas frequency that makes them (``QS-DEC``), not to
-    N-day steps that drift from them (break34b B5)."""
+    N-day steps that drift from them (break34b B5). A forecast at one lead time whose sub-daily
+    steps are its several cycles a day is told to choose one
+    (:func:`~climann.data.forecast_cycles.one_cycle_advice`), never to average them."""
     coarse, fine = (first, other) if median_step_days(first.times) > median_step_days(other.times) else (other, first)
     time = dict(fine.file_dims).get(fine.file, "time")
+    cycles = one_cycle_advice(fine.file, time, fine.lead, fine.variable) if fine.lead and _sub_daily(fine) else None
+    if cycles is not None:  # several starts a day: one chosen, never averaged (cdo daymean loses the valid times)
+        return ClimannError(f"{first.variable} is {_kind(first)} ({first.period}) and {other.variable} {_kind(other)} "
+                            f"({other.period}): {_SAME_STEPS}; {cycles}")
     seasons = calendar_seasons(coarse)
     if seasons and not is_zarr_store(fine.file):
         steps = "the seasons' steps"
@@ -801,7 +817,7 @@ def on_common_time_steps(
     every_axis = [axis.with_periods(frequency, by_cells) for axis in every_axis]
     axes = [axis for axis in every_axis if variables is None or axis.variable in variables]
     if _paired_by_cells(axes):
-        every_axis = [axis.by_cells() if axis.over_cells else axis for axis in every_axis]
+        every_axis = [axis.by_cells() if axis.paired_by_cells else axis for axis in every_axis]
         axes = [axis for axis in every_axis if variables is None or axis.variable in variables]
     _check_means_beside_instants(axes)
     _warn_offset_cells(axes)
@@ -830,7 +846,7 @@ def _paired_by_cells(axes: Sequence[_Axis]) -> bool:
     statistic over its cell (:attr:`_Axis.over_cells`; CF 7.1: the bounds say which values go
     together, the stamp inside a cell is free). Instants (no cells, or ``time: point``) beside
     them keep every axis paired by stamps, and refused as a choice (:func:`_offset_refusal`)."""
-    return len(axes) > 1 and all(axis.over_cells and axis.step not in PERIOD_FREQUENCIES for axis in axes)
+    return len(axes) > 1 and all(axis.paired_by_cells and axis.step not in PERIOD_FREQUENCIES for axis in axes)
 
 
 def _check_paired_cells(axes: Sequence[_Axis]) -> None:
@@ -881,7 +897,9 @@ def _paired_cells_refusal(first: _Axis, other: _Axis, differing: Sequence[tuple]
         lines = []
         for axis, shift, onto in ((first, minutes, other), (other, -minutes, first)):
             moved = datetime.timedelta(minutes=shift)
-            if all(min(c) + moved <= t <= max(c) + moved for t, c in zip(axis.times, axis.cells)):
+            # a forecast's window is no bounds of its file (its lead time's or its GRIB step type's, read at the
+            # lead chosen): a line moving its file's time bounds would fail (break41c C1: KeyError 'bounds')
+            if not axis.windows and all(min(c) + moved <= t <= max(c) + moved for t, c in zip(axis.times, axis.cells)):
                 files = input_and_copy(axis.file)
                 lines.append(f"if {axis.variable}'s values are over {onto.variable}'s cells, "
                              f"`{bounds_shift_command(shift, dict(axis.file_dims).get(axis.file, 'time'), files)}` "
@@ -890,12 +908,18 @@ def _paired_cells_refusal(first: _Axis, other: _Axis, differing: Sequence[tuple]
         if lines:
             ways = "; " + "; ".join(lines)
     return ClimannError(
-        f"{first.variable} at {date_text(time)} is a value over {_cell_text(cell)} (its time bounds) and "
+        f"{first.variable} at {date_text(time)} is a value over {_cell_text(cell)} ({_cell_source(first)}) and "
         f"{other.variable} paired with it, at {date_text(their_time)}, over {_cell_text(their_cell)} "
         f"({len(differing)} of {n_paired} paired steps differ so): the bounds of one say other times than its values "
         f"are of (CDO's shifttime moves a file's time bounds with its times), and {_SAME_STEPS} over the same time "
         f"cells; give each file the bounds of its values{ways}"
     )
+
+
+def _cell_source(axis: _Axis) -> str:
+    """What gives the cells of ``axis``: a forecast's window of lead times (its lead time's bounds or GRIB step
+    type, :mod:`climann.data.forecast_windows`), else its time bounds."""
+    return "its window of lead times" if axis.windows else "its time bounds"
 
 
 def _cell_text(cell: tuple) -> str:

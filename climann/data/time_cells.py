@@ -28,7 +28,7 @@ import cftime
 import numpy as np
 import xarray as xr
 
-from climann.data.coords import FILE_TIME_COORDINATE, WINDOW_LONG_NAME, time_coordinate
+from climann.data.coords import FILE_TIME_COORDINATE, WINDOW_LONG_NAME, WINDOW_SOURCE_KEY, time_coordinate
 from climann.data.notes import note_once
 from climann.data.shell import (attribute_command, copies_of_files,
     drop_command, file_time_names, in_place_note, input_and_copy, ncap2_name, ncatted_attribute, source_and_copy,
@@ -81,7 +81,8 @@ def _note(stamps: np.ndarray, bounds: xr.DataArray, middles: np.ndarray, time: x
 
     The warning names the cells as the file has them: its own bounds variable, or the windows
     of lead time climann gives a forecast statistic that has none (:data:`climann.data.coords.WINDOW_LONG_NAME`,
-    cfgrib's GloFAS ``dis24``; rerun33 R3); it names CESM only for stamps at the ends of a
+    cfgrib's GloFAS ``dis24``; rerun33 R3), with what gives them (the lead time's bounds or the GRIB step
+    type, :data:`~climann.data.coords.WINDOW_SOURCE_KEY`); it names CESM only for stamps at the ends of a
     file's own cells, and the time the prediction files keep by its name in the file
     (``valid_time`` for cfgrib's valid times)."""
     moved = np.flatnonzero([(s.year, s.month) != (m.year, m.month) for s, m in zip(stamps, middles)])
@@ -95,9 +96,10 @@ def _note(stamps: np.ndarray, bounds: xr.DataArray, middles: np.ndarray, time: x
     values = f"{step.name} values" if step is not None else "values"
     example = f"{date_text(stamps[first])} for {date_text(lower[first])} to {date_text(upper[first])}"
     if bounds.attrs.get("long_name") == WINDOW_LONG_NAME:
+        source = bounds.encoding.get(WINDOW_SOURCE_KEY, "the forecast's GRIB_stepType or lead-time bounds")
         cell, kind = "window", (
-            f"{values} over the windows of lead time that GRIB_stepType and the lead time give (the file has no "
-            f"time bounds), stamped ({stamp_name}) at {position} of their windows ({example})")
+            f"{values} over the windows of lead time that {source} give (the file has no time bounds of its "
+            f"valid times), stamped ({stamp_name}) at {position} of their windows ({example})")
     else:
         cesm = ", as CESM history files stamp means" if position == "the ends" else ""
         cell, kind = "cell", f"time stamps at {position} of their {bounds.name} cells ({example}{cesm})"
@@ -554,6 +556,35 @@ def with_known_step(dataset: xr.Dataset, step: TimeStep | None) -> xr.Dataset:
     :func:`season_feature_times` to infer the cell of a time the axis gives no step for;
     unchanged when ``step`` is None or there is no time coordinate."""
     return _with_step_recorded(dataset, step, KNOWN_STEP_KEY)
+
+
+#: The key of a time coordinate's ``encoding`` that says its values are new data for a trained
+#: run (``predict``, ``evaluate --data``; :func:`for_trained_run`): the run's features are fixed,
+#: and a ``season`` the run was trained with is the season of each new date, however far apart
+#: the dates are (a real-time forecast of one start a year; break41c C3).
+TRAINED_RUN_KEY = "climann_trained_run"
+
+
+def for_trained_run(dataset: xr.Dataset) -> xr.Dataset:
+    """``dataset`` with its time coordinate marked as new data for a trained run
+    (:data:`TRAINED_RUN_KEY`); unchanged when there is no time coordinate.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        New data, opened.
+
+    Returns
+    -------
+    xarray.Dataset
+        The same values and attributes; the time coordinate's encoding holds the key.
+    """
+    name = time_coordinate(dataset)
+    if name is None:
+        return dataset
+    time = dataset[name]
+    marked = xr.Variable(time.dims, time.values, time.attrs, {**time.encoding, TRAINED_RUN_KEY: True})
+    return dataset.assign_coords({name: marked})
 
 
 def _with_step_recorded(dataset: xr.Dataset, step: TimeStep | PeriodStep | None, key: str) -> xr.Dataset:

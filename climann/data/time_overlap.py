@@ -38,6 +38,7 @@ gives the same result as merging when the repeats are identical.
 
 from __future__ import annotations
 
+import fnmatch
 import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -56,7 +57,8 @@ from climann.data.step_periods import (
     bounds_advice, first_instant_text, frequency_of_step, period_text, step_periods,
 )
 from climann.data.shell import (
-    input_and_copy, ncap2_name, ncatted_number, rename_command, values_command, xarray_item,
+    copies_command, copies_data, input_and_copy, ncap2_name, ncatted_number, rename_command, shared_glob,
+    values_command, xarray_item,
 )
 from climann.data.time_axis import axis_time_step, date_text
 from climann.data.time_cells import cell_middles
@@ -156,38 +158,72 @@ def file_times(path: Path, open_file: Callable[[Path], xr.Dataset]) -> _FileTime
     return info
 
 
+#: The key, in the ``encoding`` of a scalar lead time (CF ``forecast_period``), that says it was
+#: chosen from a file of several lead times (:func:`climann.data.open.with_lead_chosen`): lead 0
+#: of a forecast file (``climann info`` chooses the first) is a forecast's start, not an analysis.
+CHOSEN_FROM_LEADS_KEY = "climann_chosen_from_leads"
+
+
 def _is_forecast(dataset: xr.Dataset) -> bool:
     """Whether the dataset holds forecasts: a lead time (CF ``forecast_period``) other than 0
-    (an analysis's step 0 is none)."""
+    (an analysis's step 0 is none), or 0 chosen from a file of several (:data:`CHOSEN_FROM_LEADS_KEY`)."""
     leads = [coordinate for coordinate in dataset.coords.values() if is_forecast_period(coordinate)]
+    if any(lead.encoding.get(CHOSEN_FROM_LEADS_KEY) for lead in leads):
+        return True
     return any(np.issubdtype(lead.dtype, np.number) and np.any(np.asarray(lead.values) != 0)
                or np.issubdtype(lead.dtype, np.timedelta64) and np.any(np.asarray(lead.values).astype(np.int64) != 0)
                for lead in leads)
 
 
-def _forecast_beside_observations(earlier: _FileTimes, later: _FileTimes) -> ClimannError | None:
+def _forecast_beside_observations(earlier: _FileTimes, later: _FileTimes,
+                                  infos: Sequence[_FileTimes] = ()) -> ClimannError | None:
     """The refusal of a forecast file and a file without lead times that share a variable's name
     (S2S ``t2m`` beside ERA5 ``t2m``): not one series to keep either file's values of (break31a B3:
-    ``overlap`` merged forecasts into observations); the way out names the forecast anew. None
-    unless exactly one of the two is a forecast."""
+    ``overlap`` merged forecasts into observations); the way out names the forecast anew, in
+    every forecast file of ``infos`` holding the name. None unless exactly one of the two is a
+    forecast."""
     if earlier.forecast == later.forecast:
         return None
     forecast, observed = (earlier, later) if earlier.forecast else (later, earlier)
-    return forecast_name_refusal(forecast.path, observed.path, sorted(earlier.variables & later.variables))
+    shared = sorted(earlier.variables & later.variables)
+    others = [info.path for info in infos if info.forecast and info is not forecast and info.variables & set(shared)]
+    return forecast_name_refusal(forecast.path, observed.path, shared, others=others)
 
 
-def forecast_name_refusal(forecast: Path, observed: Path, shared: Sequence[str]) -> ClimannError:
+def forecast_name_refusal(forecast: Path, observed: Path, shared: Sequence[str], *,
+                          others: Sequence[Path] = ()) -> ClimannError:
     """The refusal of a forecast file ``forecast`` beside a file without lead times ``observed``
     whose variables ``shared`` have the same names: the rename that tells them apart (``--rename``
     for ``climann train``, an ``ncrename`` copy for ``climann info``) and the ``select`` of one
-    lead time and member."""
-    name = shared[0]
+    lead time and member.
+
+    With ``others``, the other forecast files holding those names (ECMWF's S2S reforecasts, one
+    file per model version date), the rename takes every one: ``--rename`` of the glob that
+    matches their names and not ``observed``'s (:func:`~climann.data.shell.shared_glob`), else one
+    ``--rename`` per file, and the copies written into a new folder by one loop
+    (:func:`~climann.data.shell.copies_command`). Naming one of them sent the next refusal to the
+    other (break41c C2)."""
+    name, renamed = shared[0], {shared[0]: f"{shared[0]}_fc"}
+    files = sorted({Path(forecast), *map(Path, others)})
+    if len(files) == 1:
+        rename = f"--rename '{forecast.name}:{name}={name}_fc'"
+        copy = f"a renamed copy, `{rename_command(renamed, input_and_copy(forecast, 'renamed'))}`"
+        held = forecast.name
+    else:
+        pattern = shared_glob(files)
+        if pattern is not None and not fnmatch.fnmatch(observed.name, pattern.name):
+            rename = f"--rename '{pattern.name}:{name}={name}_fc'"
+        else:
+            rename = " ".join(f"--rename '{path.name}:{name}={name}_fc'" for path in files)
+        folder = files[0].parent / "renamed"
+        command = copies_command(lambda one, other: rename_command(renamed, f"{one} {other}"), folder, files)
+        copy = f"renamed copies, `{command}` then --data {copies_data(folder, files)} in their place"
+        held = f"{forecast.name} (and {len(files) - 1} more forecast file{'s' if len(files) > 2 else ''})"
     return ClimannError(
-        f"{forecast.name} holds forecasts of {', '.join(shared)} and {observed.name} {', '.join(shared)} "
+        f"{held} holds forecasts of {', '.join(shared)} and {observed.name} {', '.join(shared)} "
         f"without a lead time: the same name, but not one series, and no forecast is merged into observations "
-        f"([data] overlap does not apply); give the forecast its own name, e.g. --rename "
-        f"'{forecast.name}:{name}={name}_fc' (climann train, [data] rename), or a renamed copy, `"
-        f"{rename_command({name: f'{name}_fc'}, input_and_copy(forecast, 'renamed'))}` (climann info), and "
+        f"([data] overlap does not apply); give the forecast its own name, e.g. {rename} "
+        f"(climann train, [data] rename), or {copy} (climann info), and "
         f"predict {name} from {name}_fc with one lead time and member chosen (--select)"
     )
 
@@ -241,9 +277,10 @@ def _with_periods(infos: Sequence[_FileTimes]) -> None:
     for group in _groups(infos):
         frequency = _group_frequency(group)
         by_period = _on_calendar_periods(group, frequency)
+        forecasts = all(info.forecast for info in group)
         for info in group:
             info.frequency = frequency
-            if not by_period:  # sub-daily, several months or days: the stamps
+            if not by_period or forecasts:  # sub-daily, several months or days, forecasts' valid times: the stamps
                 info.opening = info.closing = info.times
                 continue
             readings = [step_periods(time, cell, frequency) for time, cell in zip(info.times, info.cells)]
@@ -378,6 +415,10 @@ def _shared(earlier: _FileTimes, later: _FileTimes, reading: str) -> tuple[tuple
     first, second = earlier.periods(reading), later.periods(reading)
     if not len(first) or not len(second) or second.min() > first.max():
         return (), ()
+    if earlier.forecast and later.forecast:  # starts interleaved, not overlapping: only valid times in both
+        common = set(first) & set(second)
+        return (tuple(np.flatnonzero([time in common for time in first])),
+                tuple(np.flatnonzero([time in common for time in second])))
     return tuple(np.flatnonzero(first >= second.min())), tuple(np.flatnonzero(second <= first.max()))
 
 
@@ -445,7 +486,7 @@ def _resolve_overlaps(infos: list[_FileTimes], overlap: str) -> None:
         if a.variables & b.variables and _shared(a, b, "opening")[0] and not np.array_equal(a.kept, b.kept)
     ]
     for earlier, later in pairs:
-        if (refusal := _forecast_beside_observations(earlier, later)) is not None:
+        if (refusal := _forecast_beside_observations(earlier, later, infos)) is not None:
             raise refusal
         if _shared(earlier, later, "opening") != _shared(earlier, later, "closing"):
             raise _unknown_overlap_refusal(earlier, later)
@@ -454,11 +495,23 @@ def _resolve_overlaps(infos: list[_FileTimes], overlap: str) -> None:
     if overlap == "first":  # each later file loses what an earlier one holds
         for earlier, later in pairs:
             if len(earlier.keep):
-                later.keep = later.keep[later.periods() > earlier.periods().max()]
+                later.keep = later.keep[_beyond(later, earlier, later.periods() > earlier.periods().max())]
     else:  # each earlier file loses what a later one holds, the latest first
         for earlier, later in reversed(pairs):
             if len(later.keep):
-                earlier.keep = earlier.keep[earlier.periods() < later.periods().min()]
+                earlier.keep = earlier.keep[_beyond(earlier, later, earlier.periods() < later.periods().min())]
+
+
+def _beyond(trimmed: _FileTimes, kept: _FileTimes, outside: np.ndarray) -> np.ndarray:
+    """Which kept steps of ``trimmed`` stay beside the file ``kept``, shape (n_kept,) of bool:
+    those ``outside`` its span, or, for two forecast files (one per model version date, their
+    starts interleaved year by year), those at valid times ``kept`` does not hold (S2S
+    reforecasts of 2 and 9 January each year: ``first`` dropped all of the second file's 20 starts,
+    break41c C2)."""
+    if not (trimmed.forecast and kept.forecast):
+        return outside
+    held = set(kept.periods())
+    return np.array([time not in held for time in trimmed.periods()], dtype=bool)
 
 
 def time_steps_to_keep(
@@ -513,6 +566,50 @@ def keep_times(selections: Mapping[str, tuple[str, np.ndarray]], dataset: xr.Dat
 
 #: Messages already logged, so that a run opening its files twice says it once.
 _NOTED_ORDER: set[str] = set()
+
+
+def interleaved_forecasts_joined(parts: Sequence[xr.Dataset], **combine: object) -> list[xr.Dataset]:
+    """The parts to combine, those of forecast files (:func:`_is_forecast`) with the same
+    variables along time whose valid times interleave joined into one, in time order.
+
+    ECMWF's S2S reforecasts come one file per model version date, each holding its 20 years'
+    starts (2 January 2000 … 2019 in one, 9 January 2000 … 2019 in the next): their spans
+    overlap but no valid time is in both (:func:`_shared`), and
+    :func:`xarray.combine_by_coords`, which puts whole files one after another, cannot order
+    them ("does not have monotonic global indexes"). :func:`xarray.concat` of the parts then
+    ``sortby`` of the time gives the 40 starts in order, lazily, as one file holding both
+    along ``hdate`` would (break41c C2).
+
+    Parameters
+    ----------
+    parts : sequence of xarray.Dataset
+        As given to :func:`xarray.combine_by_coords`, on one time name.
+    **combine
+        Its keyword arguments (``data_vars``, ``coords``, ``compat``, ``join``,
+        ``combine_attrs``), for :func:`xarray.concat`.
+
+    Returns
+    -------
+    list of xarray.Dataset
+        The parts, each joined group in the place of its first part; ``parts`` as given when
+        none interleave.
+    """
+    groups: dict[tuple, list[int]] = {}
+    for index, part in enumerate(parts):
+        time = time_coordinate(part)
+        if time is None or time not in part.dims or time not in part.indexes or not _is_forecast(part):
+            continue
+        names = frozenset(str(name) for name, variable in part.data_vars.items() if time in variable.dims)
+        groups.setdefault((time, names), []).append(index)
+    joined, left_out = list(parts), set()
+    for (time, _), members in groups.items():
+        ordered = sorted(members, key=lambda index: parts[index].indexes[time][0])
+        stamps = np.concatenate([np.asarray(parts[index].indexes[time].values) for index in ordered])
+        if len(members) < 2 or all(one < two for one, two in zip(stamps[:-1], stamps[1:])):
+            continue  # one after another: combine_by_coords joins them
+        joined[members[0]] = xr.concat([parts[index] for index in ordered], dim=time, **combine).sortby(time)
+        left_out.update(members[1:])
+    return [part for index, part in enumerate(joined) if index not in left_out]
 
 
 def sorted_in_time(dataset: xr.Dataset, where: str = "the data") -> xr.Dataset:

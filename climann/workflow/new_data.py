@@ -465,15 +465,17 @@ def with_training_step(run: TrainedRun, dataset: xr.Dataset) -> xr.Dataset:
     the step of their values (:func:`climann.data.time_cells.with_value_step`), so that
     persistence, which forecasts with the value one such step earlier, is left out rather than
     scored with the value of the previous time in the file (break20 F1: 2 months back on monthly
-    data every other month)."""
+    data every other month). The time is marked as new data for the run
+    (:func:`climann.data.time_cells.for_trained_run`): the run's ``season`` feature is the season
+    of each new date, one start a year included."""
     from climann.data.coords import time_coordinate
     from climann.data.time_axis import axis_time_step
-    from climann.data.time_cells import VALUE_STEP_KEY, with_known_step, with_value_step
+    from climann.data.time_cells import VALUE_STEP_KEY, for_trained_run, with_known_step, with_value_step
     from climann.data.variables import _time_bounds
 
     record = run.network.metadata.get("time_step")
     trained = TimeStep.from_record(record) if record else None
-    dataset = with_known_step(dataset, trained)
+    dataset = for_trained_run(with_known_step(dataset, trained))
     name = time_coordinate(dataset)
     if trained is None or name is None or _time_bounds(dataset, name) is not None:
         return dataset

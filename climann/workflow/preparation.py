@@ -606,7 +606,8 @@ def open_selected(
     data = config.data
     model = "the model's training data"
     if not data.split_files:
-        renames = FileRenames([Path(f) for f in data.paths], data.rename or {}, new_data=new_data)
+        renames = FileRenames([Path(f) for f in data.paths], data.rename or {}, new_data=new_data,
+                              used=(data.target, *(data.predictors or ())))
         opened = _open_subset(config, data.paths, units, reference=model, cell_methods=cell_methods, renames=renames,
                               new_data=new_data, select=select, training_values=training_values,
                               steps_before=steps_before, quantities=quantities, directions=directions)

@@ -13,7 +13,7 @@ from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
 from climann.data.subset import select_values
 from climann.errors import ClimannError
-from tests.forecast_files import s2s_daily_pair, with_day_bounds
+from tests.forecast_files import observed_week_means, s2s_daily_pair, weekly_lead_pair, with_day_bounds
 from tests.fresh_python import run_python
 
 LEAD = "21 days"
@@ -254,9 +254,9 @@ def test_the_warning_on_a_daily_forecasts_dates_speaks_of_its_windows_and_valid_
         open_dataset([tmp_path / "glofas_avg.nc"])
     [said] = [record.getMessage() for record in caplog.records if "2000-01-31 to 2000-02-01" in record.getMessage()]
     assert "CESM" not in said and "time_bnds cells" not in said
-    assert said.startswith("glofas_avg.nc: daily values over the windows of lead time that GRIB_stepType and the lead "
-                           "time give (the file has no time bounds), stamped (valid_time) at the ends of their windows "
-                           "(2000-02-01 for 2000-01-31 to 2000-02-01)")
+    assert said.startswith("glofas_avg.nc: daily values over the windows of lead time that GRIB_stepType 'avg' and "
+                           "the lead time 'step' give (the file has no time bounds of its valid times), stamped "
+                           "(valid_time) at the ends of their windows (2000-02-01 for 2000-01-31 to 2000-02-01)")
     assert "(2000-01-31 12:00; CF 7.1): the value stamped 2000-02-01 counts in January 2000" in said
     assert said.endswith("prediction files keep the file's stamps (valid_time) as their time, with these windows as "
                          "time_bnds")
@@ -374,3 +374,59 @@ def test_the_xarray_line_of_the_kinds_refusal_writes_a_file_that_keeps_the_bucke
     expected = np.stack([DAILY_STARTS + np.timedelta64(18, "h"), DAILY_STARTS + np.timedelta64(24, "h")], -1)
     np.testing.assert_array_equal(_dates(opened[opened["time"].attrs["bounds"]].values), expected)
     np.testing.assert_array_equal(opened["tp"].transpose("time", ...).values, values)
+
+
+WEEK = np.timedelta64(7, "D")
+
+
+def test_a_weekly_forecast_is_paired_with_the_observed_week_its_lead_bounds_cover(tmp_path):
+    """break41c C1: CFSv2-like weekly means at lead 14 days (lead_bnds [7, 14]) are valid at the end of the week they
+    cover, the observed weekly means stamped at each week's start with time_bnds [start, start + 7 d]: the same
+    cells. They were paired by stamp and refused ('t2m at 2000-01-15 is a value over 2000-01-15 to 2000-01-22 …
+    tmp2m paired with it … over 2000-01-08 to 2000-01-15'); the advice, followed, paired each forecast with the
+    next week's mean. Now paired by cells: each forecast with the observed mean of [start + 7 d, start + 14 d)."""
+    cfs, obs = weekly_lead_pair(tmp_path)
+    paired = _opened_and_selected([cfs, obs], {"lead": 14})
+    with xr.open_dataset(cfs) as forecast:
+        starts, forecasts = forecast["reftime"].values, forecast["tmp2m"].sel(lead=14).values
+    np.testing.assert_array_equal(paired["tmp2m"].transpose("time", ...).values, forecasts)
+    np.testing.assert_array_equal(paired["t2m"].transpose("time", ...).values, observed_week_means(obs, starts + WEEK))
+    # the fixture's forecast is its week's observed mean + 0.5 K + noise of 0.1 K: no other week comes near
+    assert np.abs(paired["tmp2m"].values - paired["t2m"].values - 0.5).max() < 0.6
+
+
+def test_the_warning_on_a_weekly_forecasts_dates_names_its_lead_bounds(tmp_path, caplog):
+    """The window of a CF file's forecast comes from its lead_bnds; the warning credited it to 'GRIB_stepType … (the
+    file has no time bounds)' of a file with no GRIB step type."""
+    forget_notes()
+    cfs, _ = weekly_lead_pair(tmp_path)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        open_dataset([cfs], select={"lead": 14})
+    [said] = [record.getMessage() for record in caplog.records if "windows of lead time" in record.getMessage()]
+    assert "GRIB_stepType" not in said
+    assert said.startswith("cfs.nc: 7 days values over the windows of lead time that the bounds of the lead time "
+                           "'lead' (lead_bnds) give (the file has no time bounds of its valid times), stamped (time) "
+                           "at the ends of their windows (2000-03-04 for 2000-02-26 to 2000-03-04)"), said
+
+
+def test_observed_weeks_a_day_off_a_forecasts_windows_get_only_the_line_that_moves_their_bounds(tmp_path):
+    """A weekly forecast's window is no time bounds of its file: the refusal's line for it read its reference time's
+    'bounds' (KeyError 'bounds', break41c C1). Observed weeks stamped and bounded a day late are refused with the one
+    line that moves their bounds; run as printed, each forecast is paired with the week it covers."""
+    cfs, obs = weekly_lead_pair(tmp_path)
+    with xr.open_dataset(obs, decode_times=False) as observed:
+        late = observed.load()
+    late = late.assign_coords(time=late["time"].copy(data=late["time"].values + 1))  # attributes kept
+    late["time_bnds"] = late["time_bnds"].copy(data=late["time_bnds"].values + 1)
+    late.to_netcdf(tmp_path / "late.nc")
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([cfs, tmp_path / "late.nc"], select={"lead": 14})
+    message = str(refused.value)
+    assert "tmp2m at 2000-01-15 is a value over 2000-01-08 to 2000-01-15 (its window of lead times)" in message
+    [line] = re.findall(r"`(python -c [^`]*)`", message)
+    assert "late.nc" in line and "cfs.nc" not in line
+    run_python(*shlex.split(line)[1:], check=True, cwd=tmp_path)
+    paired = _opened_and_selected([cfs, tmp_path / "late_fixed.nc"], {"lead": 14})
+    with xr.open_dataset(cfs) as forecast:
+        starts = forecast["reftime"].values
+    np.testing.assert_array_equal(paired["t2m"].transpose("time", ...).values, observed_week_means(obs, starts + WEEK))

@@ -1,13 +1,20 @@
 """ECMWF S2S reforecasts in the web-API layout ``t2m(hdate, step, lat, lon)`` (break31a A3, C1)."""
 
+import fnmatch
+import re
+import shutil
+import subprocess
+
 import numpy as np
 import pandas as pd
+import pytest
 import xarray as xr
 
 from climann.data.info import describe
 from climann.data.open import open_dataset
 from climann.data.subset import select_values
-from tests.forecast_files import LATITUDES, LONGITUDES
+from climann.errors import ClimannError
+from tests.forecast_files import LATITUDES, LONGITUDES, s2s_version_files
 
 
 def _reforecast_pair(tmp_path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -72,3 +79,61 @@ def test_info_shows_the_start_dates_as_dates(tmp_path):
     assert "2000-01-06 to 2004-01-09" in report
     assert "e+07" not in report
     assert "single time step" not in report
+
+
+def test_reforecasts_of_two_model_version_files_are_joined_along_their_starts(tmp_path):
+    """break41c C2: S2S reforecasts of 2 and 9 January (one file per model version date, 8 years each) were refused
+    as 'overlap in time (2000 … 2007, 8 time steps in both …)' though no valid date is in both; --overlap first then
+    dropped the second file's 8 starts. They are 16 starts, each valid day's forecast the file's own; starts in two
+    files are still refused."""
+    files, era5, _ = s2s_version_files(tmp_path, name="t2m_fc")
+    select = {"step": 168, "number": 1}
+    for overlap in ("error", "first", "last"):
+        paired = select_values(open_dataset([*files, era5], select=select, overlap=overlap), select)
+        expected = []
+        for path in files:
+            with xr.open_dataset(path) as forecast:
+                expected += [(pd.Timestamp(str(h)) + pd.Timedelta(days=7), forecast["t2m_fc"].sel(
+                    number=1, step=168, hdate=h).values) for h in forecast["hdate"].values]
+        expected.sort(key=lambda pair: pair[0])
+        assert [str(date)[:10] for date in paired["time"].values] == [str(day.date()) for day, _ in expected]
+        np.testing.assert_array_equal(paired["t2m_fc"].transpose("time", ...).values,
+                                      np.array([values for _, values in expected]))
+    # starts in two files (four of the 9 January file's again, under another version date) are held twice
+    with xr.open_dataset(files[1]) as second:
+        second.isel(hdate=slice(0, 4)).to_netcdf(tmp_path / "ECMWF_S2S_reforecast_2t_2021-01-09.nc")
+    with pytest.raises(ClimannError, match="overlap in time"):
+        open_dataset([*files, tmp_path / "ECMWF_S2S_reforecast_2t_2021-01-09.nc", era5],
+                     select={"step": 168, "number": 1})
+
+
+def test_the_rename_advice_of_reforecast_files_names_every_file(tmp_path):
+    """The first refusal's --rename named one of the two files ('…2020-01-02.nc:t2m=t2m_fc'): the next refusal then
+    met the other. Now a pattern of both, and the copies of both by one loop, run as printed: each copy holds
+    t2m_fc, and both open beside ERA5."""
+    files, era5, _ = s2s_version_files(tmp_path)
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([*files, era5], select={"step": 168, "number": 1})
+    message = str(refused.value)
+    assert "--rename 'ECMWF_S2S_reforecast_2t_2020-01-0*.nc:t2m=t2m_fc'" in message
+    pattern = re.search(r"--rename '([^:]+):", message).group(1)
+    assert [fnmatch.fnmatch(path.name, pattern) for path in (*files, era5)] == [True, True, False]
+    if shutil.which("ncrename") is None:
+        pytest.skip("needs NCO's ncrename")
+    command = re.search(r"renamed copies, `([^`]*)`", message).group(1)
+    subprocess.run(["bash", "-c", command], cwd=tmp_path, check=True)
+    copies = sorted((tmp_path / "renamed").glob("*.nc"))
+    assert [path.name for path in copies] == [path.name for path in files]
+    for path in copies:
+        with xr.open_dataset(path) as copy:
+            assert "t2m_fc" in copy and "t2m" not in copy
+    assert open_dataset([*copies, era5], select={"step": 168, "number": 1}).sizes["time"] == 16
+
+
+def test_info_on_reforecasts_of_two_model_version_files_shows_every_start(tmp_path):
+    """climann info, which reads a forecast at its first lead time (step 0: the starts), refused the two files as
+    overlapping in time, step 0 being taken for an analysis's; it shows their 16 starts."""
+    files, era5, _ = s2s_version_files(tmp_path, name="t2m_fc")
+    report = describe([str(path) for path in (*files, era5)])
+    assert "overlap" not in report
+    assert "2000-01-02 to 2007-01-09" in report, report

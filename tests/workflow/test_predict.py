@@ -1959,21 +1959,38 @@ def test_evaluate_on_another_member_records_it_and_scores_its_values(trained_on_
 
 
 @pytest.mark.parametrize("command", [pytest.param("predict", id="predict"), pytest.param("evaluate", id="evaluate")])
-def test_several_members_are_refused_naming_an_option_the_command_has(trained_on_member_1, tmp_path, capfd,
-                                                                      monkeypatch, command):
+def test_several_members_give_the_runs_own_and_select_chooses_another(trained_on_member_1, tmp_path, capfd,
+                                                                     monkeypatch, command):
+    """break41c C3: data holding the run's member (realization=1) were refused, asking for --select realization=VALUE
+    '(the run was trained on realization=1)'; the run's own member is taken, as its own level is (fix40h), and said;
+    --select chooses another."""
     from tests.console import run_main
 
     folder, _, run_dir = trained_on_member_1
     out = ["--out", tmp_path / ("p.nc" if command == "predict" else "scores")]
-    refused = run_main(command, run_dir, "--data", folder / "ens.nc", *out, capfd=capfd, monkeypatch=monkeypatch)
-    assert refused.returncode == 2 and refused.stderr.strip().splitlines() == [
-        "climann: error: ens.nc holds 3 ensemble members (realization: 1, 2, 3) (the run was trained on "
-        "realization=1); the model predicts one at a time: choose it with --select realization=VALUE, once per member"
-    ]
-    followed = run_main(command, run_dir, "--data", folder / "ens.nc", *out, "--select", "realization=3",
-                        capfd=capfd, monkeypatch=monkeypatch)
+    own = run_main(command, run_dir, "--data", folder / "ens.nc", *out, capfd=capfd, monkeypatch=monkeypatch)
+    assert own.returncode == 0, own.stderr
+    assert "ensemble member realization=1" in own.stderr  # predict: "(the run was trained on …)"; evaluate: "scored"
+    followed = run_main(command, run_dir, "--data", folder / "ens.nc", *out, "--overwrite", "--select",
+                        "realization=3", capfd=capfd, monkeypatch=monkeypatch)
     assert followed.returncode == 0, followed.stderr
     assert "ensemble member realization=3" in followed.stderr
+
+
+@pytest.mark.parametrize("command", [pytest.param("predict", id="predict"), pytest.param("evaluate", id="evaluate")])
+def test_several_members_without_the_runs_are_refused_naming_an_option_the_command_has(
+        trained_on_member_1, tmp_path, capfd, monkeypatch, command):
+    from tests.console import run_main
+
+    folder, _, run_dir = trained_on_member_1
+    with xr.open_dataset(folder / "ens.nc") as ensemble:
+        ensemble.isel(realization=[1, 2]).to_netcdf(tmp_path / "others.nc")
+    out = ["--out", tmp_path / ("p.nc" if command == "predict" else "scores")]
+    refused = run_main(command, run_dir, "--data", tmp_path / "others.nc", *out, capfd=capfd, monkeypatch=monkeypatch)
+    assert refused.returncode == 2 and refused.stderr.strip().splitlines() == [
+        "climann: error: others.nc holds 2 ensemble members (realization: 2, 3) (the run was trained on "
+        "realization=1); the model predicts one at a time: choose it with --select realization=VALUE, once per member"
+    ]
 
 
 def test_another_level_than_the_runs_is_refused_in_one_line(trained_at_850_hpa, tmp_path):

@@ -1,0 +1,90 @@
+"""Runs on forecast files (break41c): a weekly forecast's lead window beside observed weekly means
+(C1), ECMWF S2S reforecasts in one file per model version date (C2), and predict/evaluate of such a
+run on a file of one start a year (C3); each compared with numpy on the same files."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from climann.workflow.config import build_config
+from climann.workflow.pipeline import run_training
+from climann.workflow.predict import evaluate_run, predict_files
+from tests.forecast_files import observed_week_means, s2s_version_files, weekly_lead_pair
+
+QUICK = {"model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}}
+
+
+def test_a_weekly_forecast_run_is_scored_against_the_observed_week_its_lead_window_covers(tmp_path):
+    """C1: the truth in predictions.nc of a lead-14 run is the observed mean of [start + 7 d, start + 14 d), and
+    each forecast beside it is that week's (the fixture's forecast is its week's mean + 0.5 K + 0.1 K noise).
+    Following the old refusal's advice trained each forecast against the next week (linear RMSE 1.966 K for
+    0.752 K in break41c's files)."""
+    cfs, obs = weekly_lead_pair(tmp_path)
+    config = build_config({"data": {"paths": [str(cfs), str(obs)], "target": "t2m", "predictors": ["tmp2m"],
+                                    "select": {"lead": 14}}, **QUICK})
+    run = run_training(config, run_dir=tmp_path / "run").run_dir
+    with xr.open_dataset(run / "predictions.nc") as predictions, xr.open_dataset(cfs) as forecast:
+        starts = forecast["reftime"].values
+        np.testing.assert_array_equal(predictions["t2m"].values,
+                                      observed_week_means(obs, starts + np.timedelta64(7, "D")))
+        np.testing.assert_array_equal(predictions["time_bnds"].values[:, 0], starts + np.timedelta64(7, "D"))
+        own = predictions["t2m_pred"].values
+    predict_files(run, [str(cfs), str(obs)], tmp_path / "p.nc")  # new data paired as in training
+    with xr.open_dataset(tmp_path / "p.nc") as predicted:
+        np.testing.assert_array_equal(predicted["t2m"].values, observed_week_means(obs, starts + np.timedelta64(7, "D")))
+        np.testing.assert_array_equal(predicted["t2m_pred"].values, own)
+
+
+RENAME = {"ECMWF_S2S_reforecast_2t_*.nc": {"t2m": "t2m_fc"}}
+
+
+@pytest.fixture(scope="module")
+def s2s_run(tmp_path_factory):
+    """A run on both model version files of S2S reforecasts (t2m renamed t2m_fc by the run's rule) beside ERA5's
+    t2m, at step 168 h and member 1, features lat and season."""
+    folder = tmp_path_factory.mktemp("s2s")
+    files, era5, days = s2s_version_files(folder)
+    config = build_config({"data": {"paths": [str(path) for path in (*files, era5)], "target": "t2m",
+                                    "predictors": ["t2m_fc"], "features": ["lat", "season"], "rename": RENAME,
+                                    "select": {"step": 168, "number": 1}}, **QUICK})
+    return folder, files, era5, days, run_training(config, run_dir=folder / "run").run_dir
+
+
+def test_reforecasts_of_two_model_version_files_train_on_every_start(s2s_run):
+    """C2: the two files' starts (2 and 9 January of 2000-2007) are 16 starts; they were refused as overlapping in
+    time, and --overlap first dropped the second file's 8. The truth of each is ERA5 at start + 7 days."""
+    _, _, era5, _, run = s2s_run
+    with xr.open_dataset(run / "predictions.nc") as predictions, xr.open_dataset(era5) as observed:
+        valid = predictions["time"].values
+        expected = np.array([np.datetime64(f"{year}-01-{day:02d}", "ns") for year in range(2000, 2008)
+                             for day in (9, 16)])
+        np.testing.assert_array_equal(valid, expected)
+        np.testing.assert_array_equal(predictions["t2m"].values, observed["t2m"].sel(time=valid).values)
+
+
+@pytest.mark.parametrize("command", [pytest.param("predict", id="predict"), pytest.param("evaluate", id="evaluate")])
+def test_an_s2s_run_predicts_a_file_of_one_start_a_year(s2s_run, tmp_path, caplog, command):
+    """C3: one model version file (one start a year) was refused: 'the season feature needs a seasonal cycle … leave
+    season out (--features)', which predict and evaluate do not take; member 1, the run's, was asked for again, and
+    ERA5's t2m (the run's target) was to be renamed to t2m_fc. Now the run's features and member are its own: the
+    predictions equal the run's own at those valid times, the truth ERA5 there, without the rename warning."""
+    folder, files, era5, _, run = s2s_run
+    data = [str(files[1]), str(era5)]
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        if command == "predict":
+            predict_files(run, data, tmp_path / "p.nc")
+            written = tmp_path / "p.nc"
+        else:
+            evaluate_run(run, data, tmp_path / "scored")
+            written = tmp_path / "scored" / "predictions.nc"
+    assert not [record for record in caplog.records if "ncrename" in record.getMessage()]
+    with (xr.open_dataset(written) as new, xr.open_dataset(run / "predictions.nc") as own,
+          xr.open_dataset(era5) as observed):
+        valid = new["time"].values
+        np.testing.assert_array_equal(valid, [np.datetime64(f"{year}-01-16", "ns") for year in range(2000, 2008)])
+        np.testing.assert_array_equal(new["t2m_pred"].values, own["t2m_pred"].sel(time=valid).values)
+        np.testing.assert_array_equal(new["t2m"].values, observed["t2m"].sel(time=valid).values)
