@@ -32,6 +32,7 @@ from climann.data.field import FieldSamples, build_field_samples
 from climann.data.layout import GridLayout, segment_starts
 from climann.data.levels import levels_on_new_dimensions
 from climann.data.flags import refuse_codes_within_range, refuse_flag_target, warn_flag_predictors
+from climann.data.identifiers import warn_identifier_predictors
 from climann.data.circular import refuse_direction_target, warn_direction_predictors
 from climann.data.valid_range_tails import warn_outside_valid_range
 from climann.data.value_checks import warn_held_values
@@ -374,6 +375,7 @@ def _open_subset(
     refuse_codes_within_range(selected, [data.target, *(data.predictors or ())], where=where)
     refuse_flag_target(selected, data.target, where=where)
     warn_flag_predictors(selected, data.predictors or (), where=where)
+    warn_identifier_predictors(selected, data.predictors or (), where=where)
     refuse_direction_target(selected, data.target, where=where)
     warn_direction_predictors(selected, data.predictors or (), data.target, where=where)
     warn_run_outputs(selected, data.predictors or (), data.target, where=where)
