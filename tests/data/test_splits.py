@@ -463,3 +463,17 @@ def test_the_december_of_1_bc_is_counted_in_a_winter_the_calendar_has(calendar, 
     times = [cftime.datetime(year, month, 15, calendar=calendar) for year, month in ((-1, 1), (-1, 2), (-1, 12))]
     times += [cftime.datetime(winter, month, 15, calendar=calendar) for month in (1, 2, 12)]
     assert season_years(np.array(times), (12, 1, 2)).tolist() == [-1, -1, winter, winter, winter, winter]
+
+
+def test_a_block_of_time_steps_is_dated_beside_its_steps():
+    """break41a A7: two years of hourly data, split by steps, said "train time steps 0–12263" alone; where the
+    blocks fall is the dates, beside the steps (the form of metrics.json split_periods kept)."""
+    times = _steps((2021, 1, 1, 0), (2022, 12, 31, 23), datetime.timedelta(hours=1))
+    assert len(times) == 17520
+    hourly = TimeStep(duration=datetime.timedelta(hours=1))
+    assert _dated(times, hourly) == {
+        "train": "time steps 0–10511 (2021-01-01 00:00 to 2022-03-14 23:00)",  # 2021-01-01 + 10511 h
+        "val": "time steps 10512–14015 (2022-03-15 00:00 to 2022-08-07 23:00)",
+        "test": "time steps 14016–17519 (2022-08-08 00:00 to 2022-12-31 23:00)"}
+    val = "time steps 10512–14015 (2022-03-15 00:00 to 2022-08-07 23:00)"
+    assert compact_periods(val) == val  # the terminal, train.log and report.md show it so
