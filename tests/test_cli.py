@@ -562,9 +562,17 @@ def test_a_wrf_moving_nest_is_refused_in_one_line(tmp_path, capfd, monkeypatch):
                       capfd=capfd, monkeypatch=monkeypatch)
     assert result.returncode == 2, result.stderr
     lines = result.stderr.strip().splitlines()
+    copy = f"{tmp_path}/nest_relative.nc"
     assert lines == ["climann: error: nest.nc: 'XLAT' changes in time (at time step 4 counting from 0, 1990-05-16 00:00:00, by up to 0.5 "
-                     "degree_north): the grid moves (a moving nest), and climann needs cells fixed in place; "
-                     "interpolate the fields to a fixed grid first (e.g. with xESMF or cdo remapbil)"]
+                     "degree_north): the grid moves (a moving nest or a box that follows a storm), and climann needs "
+                     "cells fixed in place; interpolate each time step from its own grid to one fixed grid first (in "
+                     "Python, e.g. scipy.interpolate.griddata of each step's values at that step's latitudes and "
+                     "longitudes, or an xESMF regridder built per step: a regridder built once from the first step's "
+                     "grid puts every step on that step's places), or, to learn in the box's own frame (a "
+                     f"storm-relative composite), leave the positions out: `ncks -C -x -v XLAT,XLONG {tmp_path}/nest.nc "
+                     f"{copy} && ncap2 -O -s 'lat=0.0;lat@units=\"degrees_north\";lat@standard_name=\"latitude\";"
+                     "lon=0.0;lon@units=\"degrees_east\";lon@standard_name=\"longitude\"' "
+                     f"{copy} {copy}` (one nominal position; the box's cells are then chosen with [data] select)"]
     assert not (tmp_path / "run").exists()
 
 
@@ -953,3 +961,67 @@ def test_plot_on_an_evaluate_data_folder_names_the_command_that_maps_its_predict
     mapped = runner.invoke(app, ["plot", *shlex.split(command), "--out", str(maps), "--time", step])
     assert mapped.exit_code == 0, mapped.output
     assert (maps / f"predictions_map_{step}.png").is_file()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        pytest.param(["--target", "tas", "--predictors", "rsdt,station_obs"],
+                     "variable 'station_obs' in typed.nc is a NetCDF-4 variable-length (VLEN) array of float32: each "
+                     "cell holds a list of values of its own length, not one number, so it cannot be a feature",
+                     id="vlen-predictor"),
+        pytest.param(["--target", "station_obs"], "so it cannot be a target", id="vlen-target"),
+        pytest.param(["--target", "tas", "--predictors", "wind"],
+                     "variable 'wind' in typed.nc is a NetCDF-4 compound of the numeric fields u (float32), "
+                     "v (float32), not one number, so it cannot be a feature as it is", id="compound-predictor"),
+    ],
+)
+def test_netcdf4_vlen_and_compound_variables_named_are_refused_in_one_line(tmp_path, capfd, monkeypatch,
+                                                                          arguments, message):
+    """break41b B4, B10: 'unexpected error: ValueError' (VLEN), 'holds objects' with no way out (compound)."""
+    import netCDF4
+
+    path = tmp_path / "typed.nc"
+    with netCDF4.Dataset(path, "w") as dataset:
+        for dim, size in (("time", 24), ("lat", 3), ("lon", 4)):
+            dataset.createDimension(dim, size)
+        for name, units, values in (("time", "days since 2000-01-01", np.arange(24) * 30.0 + 15),
+                                    ("lat", "degrees_north", [-30.0, 0.0, 30.0]),
+                                    ("lon", "degrees_east", [0.0, 90.0, 180.0, 270.0])):
+            variable = dataset.createVariable(name, "f8", (name,))
+            variable.units = units
+            variable[:] = values
+        rng = np.random.default_rng(0)
+        for name in ("tas", "rsdt"):
+            dataset.createVariable(name, "f4", ("time", "lat", "lon"))[:] = rng.uniform(200, 300, (24, 3, 4))
+        lists = dataset.createVariable("station_obs", dataset.createVLType(np.float32, "obs_t"), ("lat", "lon"))
+        for i in range(3):
+            for j in range(4):
+                lists[i, j] = np.arange(i + j + 1, dtype="f4")
+        fields = np.dtype([("u", "f4"), ("v", "f4")])
+        wind = dataset.createVariable("wind", dataset.createCompoundType(fields, "wind_t"), ("time", "lat", "lon"))
+        wind[:] = np.zeros((24, 3, 4), fields)
+    result = run_main("train", "--data", path, *arguments, "--out", tmp_path / "run", "--quiet",
+                      capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("climann: error: ") and message in lines[0], lines
+    assert not (tmp_path / "run").exists()
+
+
+def test_a_netcdf4_enum_target_is_refused_as_classes_in_one_line(tmp_path, capfd, monkeypatch):
+    """break41b B2: an enum of land-cover classes trained as amounts with exit 0."""
+    from tests.data.test_user_types import write_enum_file
+
+    path = write_enum_file(tmp_path / "enum.nc")
+    monkeypatch.chdir(tmp_path)
+    result = run_main("train", "--data", path, "--target", "lc", "--out", tmp_path / "run", "--quiet",
+                      capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 2, result.stderr
+    *notes, line = result.stderr.strip().splitlines()  # the note: mask's no_data member read as missing
+    assert all(note.startswith("climann: warning: 'mask'") for note in notes), notes
+    assert line.startswith(
+        "climann: error: the target 'lc' in enum.nc is a CF flag variable (flag_values 1 2 3 4 255: forest grass desert "
+        "ice fill): its codes are classes, not amounts"), line
+    assert "ncap2" not in line and "python -c" in line
+    assert not (tmp_path / "run").exists()

@@ -74,7 +74,7 @@ import xarray as xr
 
 from climann.data.absolute_zero import absolute_zero
 from climann.data.bounded_quantities import upper_bound
-from climann.data.fill_like import (BlockReads, blocks_by_place, checked_step_numbers, fill_like_values,
+from climann.data.fill_like import (BlockReads, checked_blocks, checked_step_numbers, fill_like_values,
                                    read_together, time_dimension)
 from climann.data.nonnegative import cannot_be_negative
 from climann.data.shell import (copies_data, copies_folder, copy_command, copy_name, copy_path, input_and_copy,
@@ -257,18 +257,9 @@ def planned_cell_ranges(dataset: xr.Dataset, name: str, *, shared: bool = False)
     time = time_dimension(variable)
     axis = None if time is None else variable.dims.index(time)
     steps = checked_step_numbers(variable)
-    chunks = variable.data.chunks if dask.is_dask_collection(variable.data) else tuple((n,) for n in variable.shape)
-    tasks, places = [], []
-    for block, offsets in blocks_by_place(variable.data, shared=shared):
-        held = None
-        if axis is not None:
-            start = offsets[axis]
-            size = dict(zip(np.cumsum([0, *chunks[axis]]).tolist(), chunks[axis]))[start]
-            held = steps[(steps >= start) & (steps < start + size)] - start
-            if not held.size:
-                continue  # holds no step checked: not read
-        tasks.append(dask.delayed(_block_ranges)(block, axis, held))
-        places.append(tuple(offset for number, offset in enumerate(offsets) if number != axis))
+    blocks = checked_blocks(variable, shared=shared)  # those that hold no step checked are not read
+    tasks = [dask.delayed(_block_ranges)(block, axis, held) for block, _, held in blocks]
+    places = [place for _, place, _ in blocks]
     dims = [dim for dim in variable.dims if dim != time]
     shape = tuple(variable.sizes[dim] for dim in dims)
 

@@ -88,6 +88,37 @@ def compression(path: Path) -> tuple[str, str] | None:
     return next((found for magic, found in COMPRESSED_MAGIC.items() if start.startswith(magic)), None)
 
 
+#: The first bytes of an HDF4 file (HDF 4.2 Specification, "The File Header": the magic number
+#: ``0e 03 13 01``): MODIS, CALIPSO, TRMM and AMSR-E products of HDF-EOS2. The netCDF library
+#: reads HDF4 only when built for it (``--enable-hdf4``), which netCDF4's wheels are not.
+HDF4_SIGNATURE = b"\x0e\x03\x13\x01"
+
+
+def other_format_message(path: Path) -> str | None:
+    """One line for a file of a format climann does not read, told by its first bytes: an HDF4
+    file (:data:`HDF4_SIGNATURE`), with the ways to a NetCDF copy (the HDF-EOS to netCDF-CF
+    converter ``h4tonccf``; GDAL's ``gdal_translate -of netCDF`` of one of its subdatasets, which
+    ``gdalinfo`` lists; pyhdf in Python); None for another file (or one that cannot be read).
+
+    Examples
+    --------
+    >>> other_format_message(Path("MOD08_M3.hdf"))  # doctest: +SKIP
+    'MOD08_M3.hdf is an HDF4 file (HDF-EOS2, as MODIS and CALIPSO write), not NetCDF: …'
+    """
+    try:
+        with open(path, "rb") as file:
+            start = file.read(4)
+    except OSError:
+        return None
+    if start != HDF4_SIGNATURE:
+        return None
+    shown, copy = shown_path(path), shown_path(copy_path(path, "netcdf"))
+    return (f"{path.name} is an HDF4 file (HDF-EOS2, as MODIS and CALIPSO write), not NetCDF, which climann's "
+            f"netCDF library does not read; write a NetCDF copy first: `h4tonccf {shown} {copy}` (HDF-EOS's "
+            f"netCDF-CF converter), or one field with GDAL: `gdalinfo {shown}` lists its subdatasets, then "
+            f"`gdal_translate -of netCDF SUBDATASET {copy}`; in Python, pyhdf (pip install pyhdf) reads it")
+
+
 def compressed_message(path: Path) -> str | None:
     """One line for a compressed file: its format and the command that decompresses it;
     None when ``path`` is not compressed."""

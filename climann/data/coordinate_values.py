@@ -198,6 +198,28 @@ def _geographic_variables(dataset: xr.Dataset) -> dict[str, str]:
     return found
 
 
+def position_kind(name: str, variable: xr.DataArray) -> str | None:
+    """``latitude``, ``longitude`` or None: a latitude or longitude by CF (:func:`geographic_kind`),
+    or one named so (:func:`~climann.data.coords.name_kind`: ``Latitude``, ``LAT``) in units
+    that say only ``degrees`` (:data:`_PLAIN_DEGREES`, CALIPSO's ``Latitude(time)``) with no
+    ``standard_name`` that says otherwise: a position, never data to learn."""
+    kind = geographic_kind(name, variable)
+    if kind is not None:
+        return kind
+    units = str(variable.attrs.get("units", "")).strip().lower()
+    standard = variable.attrs.get("standard_name")
+    kind = name_kind(name)
+    return kind if units in _PLAIN_DEGREES and kind is not None and standard in (None, kind) else None
+
+
+def _positions_in_plain_degrees(dataset: xr.Dataset) -> dict[str, str]:
+    """Name → kind of the latitudes and longitudes that only their names and ``degrees`` say
+    are positions (:func:`position_kind`), beside those CF marks."""
+    return {str(name): kind for name in dataset.variables
+            if geographic_kind(str(name), dataset[name]) is None
+            and (kind := position_kind(str(name), dataset[name])) is not None}
+
+
 def _healpix(dataset: xr.Dataset, where: str) -> None:
     """Refuse a HEALPix grid (a grid mapping ``healpix``, as the WCRP/easy.gems HEALPix files
     write: the cells numbered on one dimension, their positions implied by ``healpix_nside``
@@ -248,10 +270,15 @@ def _moving_positions(dataset: xr.Dataset, where: str, found: dict[str, str]) ->
     holds one time, so no cell of a grid has a series and remapping cannot make one; station
     files (``timeSeries``, one place per station) are left to :mod:`climann.data.stations`."""
     feature = str(dataset.attrs.get("featureType", "")).strip()
+    # CALIPSO's Latitude(time) and Longitude(time) in "degrees" are an orbit's track too (break41b B3)
+    found = {**found, **_positions_in_plain_degrees(dataset)}
     for name, variable in dataset.variables.items():
         if not (variable.ndim and _is_time(dataset[name])):
             continue
-        kinds = {kind: other for other, kind in found.items() if dataset[other].dims == variable.dims}
+        # (a position broadcast onto the 1×1 grid of scalar lat/lon added beside it is on the time's dimensions)
+        kinds = {kind: other for other, kind in found.items()
+                 if tuple(d for d in dataset[other].dims if d in variable.dims or dataset.sizes[d] > 1)
+                 == variable.dims}
         # Without a featureType, only a time axis of its own (one dimension), or a time coordinate
         # given per track and step (IBTrACS's time(storm, date_time), CF H.4.2), whose positions
         # change along it: a date-valued field on a curvilinear grid (last_frost(y, x), beside
@@ -270,7 +297,47 @@ def _moving_positions(dataset: xr.Dataset, where: str, found: dict[str, str]) ->
             "climann trains on grids and single places only: bin the observations onto a latitude-longitude grid "
             "and a time axis first (e.g. the mean of each 1° box and month: with pandas, group ds.to_dataframe() by "
             "the month and the rounded latitude and longitude, .mean().to_xarray())"
+            + _other_dimensions_advice(dataset, variable.dims)
         )
+
+
+def _other_dimensions_advice(dataset: xr.Dataset, dims: tuple) -> str:
+    """For data on the positions' dimensions and others (Argo's ``TEMP(N_PROF, N_LEVELS)``, a
+    storm composite's ``vt(time, radius, azimuth)``): binned as they are, every level would be
+    averaged into one value (5 to 2000 dbar together), so one is to be chosen, or each profile
+    interpolated to fixed levels, first; ``""`` when no data variable has another dimension."""
+    other: dict[str, list[str]] = {}
+    for name, variable in dataset.data_vars.items():
+        if set(dims) <= set(variable.dims):
+            for dim in variable.dims:
+                if dim not in dims and variable.sizes[dim] > 1:
+                    other.setdefault(str(dim), []).append(str(name))
+    if not other:
+        return _vertical_advice(dataset, dims)
+    listed = "; ".join(f"{dim}: {', '.join(names[:4])}{', …' if len(names) > 4 else ''}"
+                       for dim, names in other.items())
+    return (f"; the data also lie on {', '.join(other)} ({listed}), which such a mean would average together (a "
+            f"profile's every level into one value): first take one value of {' and '.join(other)} at every step, or "
+            "interpolate each profile to one fixed pressure or depth (numpy.interp on each profile's own pressures "
+            "or depths), and bin that")
+
+
+def _vertical_advice(dataset: xr.Dataset, dims: tuple) -> str:
+    """For observations each at a depth or pressure of its own on the positions' one dimension (a
+    glider's ``depth(time)``, :func:`~climann.data.profile_interpolation.vertical_on`), that the
+    mean of a box and month would mix every depth: bin by it too; ``""`` otherwise."""
+    from climann.data.profile_interpolation import vertical_on
+
+    for name in (vertical_on(dataset, str(dims[0])) if len(dims) == 1 else []):
+        with dask.config.set(scheduler="synchronous"):
+            values = np.asarray(dataset[name].values, np.float64)
+        finite = values[np.isfinite(values)]
+        if finite.size and finite.min() != finite.max():
+            units = str(dataset[name].attrs.get("units", "")).strip()
+            return (f"; each observation is at a {name} of its own ('{name}' spans {finite.min():g}…"
+                    f"{finite.max():g}{' ' + units if units else ''}), which such a mean would average together: group "
+                    f"by the rounded {name} too, or keep one layer of it, and bin that")
+    return ""
 
 
 def _unstructured(dataset: xr.Dataset, where: str, found: dict[str, str]) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import functools
 import logging
+import shlex
 import re
 import threading
 from collections.abc import Callable
@@ -1020,6 +1021,7 @@ def fixed_in_time(dataset: xr.Dataset, where: str = "the file") -> xr.Dataset:
         return dataset
     names = [str(name) for name, variable in dataset.variables.items()
              if variable.ndim == 3 and time_dim in variable.dims and _is_latitude_or_longitude(variable)]
+    names += _box_axes_in_time(dataset, time_dim)
     fixed = {}
     for name in names:
         variable = dataset[name].variable.transpose(time_dim, ...)
@@ -1029,15 +1031,48 @@ def fixed_in_time(dataset: xr.Dataset, where: str = "the file") -> xr.Dataset:
             raise ClimannError(
                 f"{where}: '{name}' changes in time (at time step {step} counting from 0, "
                 f"{_step_date(dataset, time_dim, step)}, by up to "
-                f"{largest:.6g} {variable.attrs.get('units', '')}): the grid moves (a moving nest), and climann "
-                "needs cells fixed in place; interpolate the fields to a fixed grid first (e.g. with xESMF or "
-                "cdo remapbil)"
+                f"{largest:.6g} {variable.attrs.get('units', '')}): the grid moves (a moving nest or a box that "
+                "follows a storm), and climann needs cells fixed in place; interpolate each time step from its own "
+                "grid to one fixed grid first (in Python, e.g. scipy.interpolate.griddata of each step's values "
+                "at that step's latitudes and longitudes, or an xESMF regridder built per step: a regridder built "
+                "once from the first step's grid puts every step on that step's places), or, to learn in the box's own "
+                f"frame (a storm-relative composite), leave the positions out: {_positions_left_out(dataset, names)}"
             )
         with dask.config.set(scheduler="synchronous"):
             values = np.asarray(variable.isel({time_dim: 0}).values)
         fixed[name] = xr.Variable(variable.dims[1:], values, dict(variable.attrs))
     dataset = dataset.drop_vars(names).assign_coords(fixed) if fixed else dataset
     return _one_place_in_time(dataset, time_dim, where)
+
+
+def _box_axes_in_time(dataset: xr.Dataset, time_dim: str) -> list[str]:
+    """The latitude and longitude of a box given at each time step, each on the time and an axis
+    of its own (a storm-following box's ``latitude(time, y)`` and ``longitude(time, x)``, as
+    SHIPS-like and tracker output write), by :func:`geographic_kinds`; none otherwise."""
+    found: dict[str, str] = {}
+    for name, variable in dataset.variables.items():
+        kinds = geographic_kinds(variable)
+        if variable.ndim == 2 and time_dim in variable.dims and len(kinds) == 1:
+            found.setdefault(kinds.pop(), str(name))
+    if set(found) != {"latitude", "longitude"}:
+        return []
+    axes = [tuple(d for d in dataset[name].dims if d != time_dim) for name in found.values()]
+    return list(found.values()) if axes[0] != axes[1] else []
+
+
+def _positions_left_out(dataset: xr.Dataset, names: list[str]) -> str:
+    """The command that writes a copy of the file without the moving latitudes and longitudes
+    ``names`` (``ncks -C -x -v``) and with one nominal position (CF scalar ``lat``/``lon`` of 0,
+    §5.7, by ``ncap2``), its fields then on their own rows and columns, to select from."""
+    from climann.data.shell import source_and_copy
+
+    files = source_and_copy(*[dataset[name] for name in names], *dataset.data_vars.values(), suffix="relative")
+    copy = shlex.split(files)[-1]
+    nominal = ";".join(f'{name}=0.0;{name}@units="{units}";{name}@standard_name="{kind}"'
+                       for kind, (name, units) in POSITION_COORDINATES.items())
+    return (f"`ncks -C -x -v {','.join(names)} {files} && ncap2 -O -s {shlex.quote(nominal)} "
+            f"{shlex.quote(copy)} {shlex.quote(copy)}` (one nominal position; the box's cells are then chosen "
+            "with [data] select)")
 
 
 def _step_date(dataset: xr.Dataset, time_dim: str, step: int) -> str:
@@ -1060,8 +1095,6 @@ def _one_place_in_time(dataset: xr.Dataset, time_dim: str, where: str) -> xr.Dat
     (CF §5.7); with a note. Positions that change (a track) and files whose ``featureType``
     says they move are left as they are, for the refusal of moving positions
     (:mod:`climann.data.coordinate_values`)."""
-    if str(dataset.attrs.get("featureType", "")).strip().lower() in MOVING_FEATURE_TYPES:
-        return dataset
     found = {}
     for name, variable in dataset.variables.items():
         kinds = geographic_kinds(variable) if variable.dims == (time_dim,) and name != time_dim else set()

@@ -71,8 +71,8 @@ from climann.errors import ClimannError
 
 __all__ = ["DEFAULT_FILL_VALUES", "FILL_LIKE_CHECKED_STEPS", "FILL_LIKE_VALUES", "INTEGER_EXTREMES",
            "NETCDF_TYPE_NAMES", "REFUSED_AT_LEAST", "USUAL_FILL_VALUES", "BlockReads", "FillLike", "FillLikeCount",
-           "blocks_by_place", "blocks_by_step", "checked_step_numbers", "checked_steps", "command_files",
-           "counts_by_step", "fill_like_counts", "fill_like_values", "marking_fix", "name_in_command",
+           "blocks_by_place", "blocks_by_step", "checked_blocks", "checked_step_numbers", "checked_steps",
+           "command_files", "counts_by_step", "fill_like_counts", "fill_like_values", "marking_fix", "name_in_command",
            "planned_counts_by_step", "planned_fill_like_counts", "read_together", "refuse_huge_fill_like_values",
            "steps_text", "time_dimension", "warn_fill_like_values"]
 
@@ -433,6 +433,29 @@ def blocks_by_place(data: object, *, shared: bool = False) -> list[tuple[object,
     starts = [np.cumsum([0, *sizes]) for sizes in data.chunks]
     return [(blocks[index], tuple(int(starts[axis][place]) for axis, place in enumerate(index)))
             for index in np.ndindex(*blocks.shape)]
+
+
+def checked_blocks(variable: xr.DataArray, *, shared: bool = False) -> list[tuple[object, tuple[int, ...], object]]:
+    """Each block of ``variable``'s data that holds a step :func:`checked_steps` takes, as the checks
+    of every value read it (:func:`blocks_by_place`, the same keys, so that dask reads it once for
+    all): the block, the index of its first value along every dimension but time, and the indices
+    in the block of the checked steps it holds (None for a static field, all its values checked).
+    A block that holds no checked step is left out (not read)."""
+    time = time_dimension(variable)
+    axis = None if time is None else variable.dims.index(time)
+    steps = checked_step_numbers(variable)
+    chunks = variable.data.chunks if dask.is_dask_collection(variable.data) else tuple((n,) for n in variable.shape)
+    found = []
+    for block, offsets in blocks_by_place(variable.data, shared=shared):
+        held = None
+        if axis is not None:
+            start = offsets[axis]
+            size = dict(zip(np.cumsum([0, *chunks[axis]]).tolist(), chunks[axis]))[start]
+            held = steps[(steps >= start) & (steps < start + size)] - start
+            if not held.size:
+                continue
+        found.append((block, tuple(offset for number, offset in enumerate(offsets) if number != axis), held))
+    return found
 
 
 @dataclass(frozen=True)

@@ -477,7 +477,9 @@ def flag_classes(variable: xr.DataArray) -> str | None:
     if not variable.cf.is_flag_variable:
         return None
     values, masks = flag_codes(variable, "flag_values"), flag_codes(variable, "flag_masks")
-    if _is_indicator(values, masks):
+    # a code that is the fill value marks no class (a NetCDF-4 enum's no_data member, CF flags
+    # 0 1 255 "sea land fill" with _FillValue = 255): two classes beside it are an indicator
+    if _is_indicator(values[~_fill_codes(variable, values)] if not masks.size else values, masks):
         return None
     kind, codes = ("flag_masks", masks) if masks.size else ("flag_values", values)
     return f"{kind} {' '.join(_shown(code) for code in codes)}: {variable.attrs['flag_meanings']}"
@@ -489,6 +491,20 @@ def flag_classes(variable: xr.DataArray) -> str | None:
 #: to a class keeps the rest of the line.
 _NO_CLASS = re.compile(r"^(no_?data|missing(_?data|_?values?)?|fill(_?values?)?|undefined|unclassified|invalid|"
                        r"not_?(available|defined|classified|observed)|outside(_\w+)?)$", re.IGNORECASE)
+
+
+def _fill_codes(variable: xr.DataArray, codes: np.ndarray) -> np.ndarray:
+    """Which of the numeric ``codes`` are a fill value of ``variable`` (``_FillValue`` or
+    ``missing_value``, as read or as decoded), shape of ``codes``; all False for text codes."""
+    missing = np.zeros(codes.shape, bool)
+    if codes.dtype.kind not in "iuf":
+        return missing
+    marks = {**variable.attrs, **variable.encoding}
+    for key in FILL_ATTRIBUTES:
+        if key in marks and np.asarray(marks[key]).dtype.kind in "iuf":
+            fills = with_signedness(np.atleast_1d(np.asarray(marks[key])), marks).astype(np.float64)
+            missing |= np.isin(codes.astype(np.float64), fills)
+    return missing
 
 
 def _example_class(variable: xr.DataArray) -> tuple[object, str]:
@@ -515,11 +531,7 @@ def _example_class(variable: xr.DataArray) -> tuple[object, str]:
     meanings = str(variable.attrs.get("flag_meanings", "")).split()
     missing = np.zeros(codes.size, bool)
     if not masks.size and codes.dtype.kind in "iuf":
-        marks = {**variable.attrs, **variable.encoding}
-        for key in FILL_ATTRIBUTES:
-            if key in marks and np.asarray(marks[key]).dtype.kind in "iuf":
-                fills = with_signedness(np.atleast_1d(np.asarray(marks[key])), marks).astype(np.float64)
-                missing |= np.isin(codes.astype(np.float64), fills)
+        missing |= _fill_codes(variable, codes)
         decoded = _decoded(variable, codes)
         for found in every_file_records(variable, OUTSIDE_VALID_RANGE_KEY):
             missing |= (decoded < found.low) | (decoded > found.high)

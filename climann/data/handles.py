@@ -20,7 +20,9 @@ Each variable's raw attributes pass through :func:`climann.data.text_numbers.wit
 (numeric attributes stored as text that say their numbers, read as them) and
 :func:`climann.data.stored_values.with_stored_values_read` before xarray decodes them
 (``_Unsigned`` in any case, fill values of another type than the
-data's): :class:`_StoreReadingStoredValues`. A local Zarr store is read by the same rules
+data's): :class:`_StoreReadingStoredValues`. NetCDF-4 enums are read as CF flag variables and
+variable-length arrays as objects there too (:mod:`climann.data.user_types`): every opening of
+a NetCDF file (its header, its data) comes here. A local Zarr store is read by the same rules
 (:func:`open_zarr`): its attributes are the same CF attributes, and xarray decodes them the
 same way (a double ``missing_value = 1e20`` on float32 data marked nothing there too).
 """
@@ -39,6 +41,7 @@ from xarray.backends.netCDF4_ import NETCDF4_PYTHON_LOCK
 from climann.data.notes import note_once
 from climann.data.stored_values import with_stored_values_read
 from climann.data.text_numbers import refuse_text_coordinate, with_text_numbers_read
+from climann.data.user_types import with_enum_as_flags, with_vlen_as_objects
 from climann.data.zarr_metadata import stale_consolidated_arrays, stale_metadata_warning
 
 _log = logging.getLogger(__name__)
@@ -94,7 +97,14 @@ class _StoreReadingStoredValues(NetCDF4DataStore):
     :func:`~climann.data.stored_values.with_stored_values_read` says before decoding."""
 
     def open_store_variable(self, name: str, var: object) -> xr.Variable:
+        import netCDF4  # the netcdf4 engine's library, imported when a file is opened
+
         raw = with_text_numbers_read(name, super().open_store_variable(name, var))
+        # NetCDF-4 enums are CF flags, VLEN arrays no numbers; see climann.data.user_types
+        if isinstance(var.datatype, netCDF4.EnumType):
+            raw = with_enum_as_flags(name, raw, var.datatype.enum_dict)
+        elif isinstance(var.datatype, netCDF4.VLType) and var.datatype.dtype is not str:
+            raw = with_vlen_as_objects(raw, var.datatype.dtype)
         refuse_text_coordinate(name, raw, self._filename)  # decoded as the file opens: refused first
         return with_stored_values_read(name, raw, self._filename)
 

@@ -28,6 +28,7 @@ from climann.data.age_axes import AgeAlong, age_along_dimension, age_axis_advice
 from climann.data.ancillary import ancillary_in_itself
 from climann.data.cell_bounds import MADE_BOUNDS_KEY
 from climann.data.containers import groups_beside_root_note, grouped_variables, input_size
+from climann.data.coordinate_values import position_kind
 from climann.data.coords import find_coordinate, is_staggered
 from climann.data.grid_axis_variables import READING_KEY
 from climann.data.infinite_values import note_infinite_values, planned_missing_counts
@@ -50,6 +51,7 @@ from climann.data.layout import Coordinate
 from climann.data.levels import is_level, ml2pl_needs, parametric_level
 from climann.data.members import is_member_axis
 from climann.data.open import (
+    check_files_of_one_simulation,
     REGRID_ADVICE, check_forecast_names, to_one_grid, expand_paths, files_on_the_most_common_grid,
     forecasts_to_choose_in, open_dataset, open_input,
 )
@@ -57,6 +59,7 @@ from climann.data.paths import path_list
 from climann.data.point_pairs import files_at_different_places
 from climann.data.run_outputs import refuse_run_directory, run_outputs
 from climann.data.shell import wrapped_lines
+from climann.data.seasonal_subsets import seasonal_subset
 from climann.data.stations import SeveralStations
 from climann.data.subset import coordinates_along, select_values
 from climann.data.text_times import text_dates_in
@@ -64,6 +67,7 @@ from climann.data.time_units import TIME_STORAGE_KEY, time_units_problem
 from climann.data.time_axis import (  # noqa: F401 (re-exported)
     MONTH_STEP_NAMES, coarse_storage_text, date_text, signed_years, time_step_positions,
 )
+from climann.data.user_types import user_type_kind
 from climann.data.variables import data_variable_names, grid_layout, variable_levels
 from climann.data.absolute_zero import BELOW_ABSOLUTE_ZERO_KEY, planned_below_absolute_zero
 from climann.data.fill_like import read_together
@@ -216,7 +220,9 @@ def _opened_for_info(paths: Sequence[str], *, overlap: str, select: Mapping[str,
     time and member chosen of each, the dataset opened and its stations (:func:`_opened_with_a_station`)."""
     for path in paths:
         refuse_run_directory(path)
-    files, other_grids = files_on_the_most_common_grid(expand_paths(paths))
+    given = expand_paths(paths)
+    check_files_of_one_simulation(given)  # every model named, as train names them, before a grid is chosen
+    files, other_grids = files_on_the_most_common_grid(given)
     # A forecast with several lead times beside other files is read on its valid times, one lead
     # time (and member) chosen as train chooses it; by its reference times it was shown, and a
     # config proposed, with observations paired by start month (break30a A2).
@@ -381,13 +387,18 @@ def time_step_name(times: Sequence) -> str:
 def _missing_steps_text(times: Sequence) -> str:
     """", 3 steps missing (gaps)" when the regular axis has gaps, ", 180 dekads missing (gaps)" when
     an axis of a period calendar (:func:`climann.data.composites.period_positions`) lacks periods
-    (dekads of June to August only: fix40d, info said nothing of the months between), else ""."""
+    (dekads of June to August only: fix40d, info said nothing of the months between), else "".
+    A seasonal subset (:func:`climann.data.seasonal_subsets.seasonal_subset`) is named: ", 261
+    steps missing (gaps: a seasonal subset, June to August (JJA) of each year only)"."""
     step, positions = time_step_positions(times)
     if step is None and len(times) > 1:
         step, positions = period_positions(times) or (None, None)
     missing = 0 if positions is None else int(positions[-1] - positions[0] + 1 - len(positions))
     what = "step" if step is None or step.months or step.duration is not None else step.period
-    return f", {missing} {what}{'s' if missing != 1 else ''} missing (gaps)" if missing else ""
+    subset = seasonal_subset(times) if missing else None
+    # a file cut to one season a year (cdo selseas,JJA) is named as such, its gaps the months between
+    why = "gaps" if subset is None else f"gaps: a seasonal subset, {subset.text} of each year only"
+    return f", {missing} {what}{'s' if missing != 1 else ''} missing ({why})" if missing else ""
 
 
 def _find_grid(dataset: xr.Dataset) -> tuple[dict[str, str], dict[str, str]]:
@@ -469,8 +480,14 @@ def _variables_section(dataset: xr.Dataset, names: list[str]) -> tuple[str, dict
                 if name not in names and not variable.encoding.get(MADE_BOUNDS_KEY)]
     # none said once: "Variables: 0" above a line "none" read as a count and its list (fix38d)
     header = f"Variables: {len(names) or 'none'}"
+    # NetCDF-4 VLEN and compound variables are no metadata: said for what they hold (break41b B4, B10)
+    typed = {name: kind for name in left_out if (kind := user_type_kind(dataset[name])) is not None}
+    left_out = [name for name in left_out if name not in typed]
     if left_out:
         header += f" (bounds, grid-mapping, text and other metadata variables left out: {', '.join(left_out)})"
+    if typed:
+        header += (f" (left out, not numbers: {', '.join(f'{name} ({kind})' for name, kind in typed.items())}; "
+                   f"climann train --target {next(iter(typed))} gives the way out)")
     if not names:
         return header, {}
     # the missing values, infinities, values below absolute zero and running totals in one
@@ -547,16 +564,28 @@ def _wrapped_table(rows: list[list[str]], *, width: int, wrapping: int) -> list[
     others = sum(max(len(row[column]) for row in rows) for column in range(len(rows[0])) if column != wrapping)
     room = max(width - 2 - others - 2 * (len(rows[0]) - 1), len(rows[0][wrapping]))
     table = Table(box=None, show_edge=False, pad_edge=False, padding=(0, 1), header_style="", expand=False)
-    for heading in rows[0]:
-        table.add_column(Text(heading), no_wrap=True)
+    # the wrapping column and the short ones after it (missing) keep their width: rich shortens the
+    # names and units before them (…), never "mis…" or "altitude: …" (break41b B12, CALIPSO at 80 columns)
+    parts = max(len(part.strip()) + 1 for row in rows[1:] for part in row[wrapping].split(","))
+    natural = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    kept = {column: max(parts, len(rows[0][column])) if column == wrapping else natural[column]
+            for column in range(wrapping, len(rows[0]))}
+    free = width - 2 - sum(kept.values()) - 2 * (len(rows[0]) - 1)
+    before = sum(natural[:wrapping])
+    for column, heading in enumerate(rows[0]):
+        if column in kept:
+            table.add_column(Text(heading), no_wrap=True, min_width=kept[column])
+        else:  # shortened in proportion to their widths where they do not fit
+            share = natural[column] if before <= free else max(len(heading), natural[column] * free // before)
+            table.add_column(Text(heading), no_wrap=True, max_width=share, overflow="ellipsis")
     for row in rows[1:]:
         table.add_row(*(Text(_comma_lines(cell, room) if column == wrapping else cell)
                         for column, cell in enumerate(row)))
-    console = Console(file=io.StringIO(), width=width, color_system=None, highlight=False, emoji=False,
+    console = Console(file=io.StringIO(), width=width - 2, color_system=None, highlight=False, emoji=False,
                       markup=False, legacy_windows=False)
     with console.capture() as captured:
         console.print(table)
-    return ["  " + line.rstrip() for line in captured.get().splitlines()]
+    return ["  " + line.rstrip() for line in captured.get().splitlines()]  # the two spaces within width
 
 
 def _comma_lines(text: str, room: int) -> str:
@@ -1105,7 +1134,8 @@ def _target_choice(dataset: xr.Dataset, names: list[str], grid: dict[str, str], 
     values, else the first time-varying one; among those, one whose values change in time before a
     field constant in time written at every step (``constant``, :func:`_constant_in_time`, found
     when not given: WRF's ``HGT``, first of its variables, was proposed and trained on, rerun38
-    N4). Never one of climann's outputs in a predictions
+    N4). Never a latitude or longitude left as data (:func:`~climann.data.coordinate_values.position_kind`:
+    CALIPSO's ``Latitude(time)`` in ``degrees``, break41b B3). Never one of climann's outputs in a predictions
     file (:func:`~climann.data.run_outputs.run_outputs`): its target is. A variable train refuses
     as the target (:func:`refused_as_target`: a direction, a CF flag variable of classes such as
     ESA CCI land cover's ``lccs_class``, break39b B3; a total accumulated since a start, by its words
@@ -1115,7 +1145,8 @@ def _target_choice(dataset: xr.Dataset, names: list[str], grid: dict[str, str], 
     data about other values (:func:`~climann.data.ancillary.ancillary_in_itself`: SOCAT's
     ``count_ncruise``, "Number of cruises", first in its file, before the fCO2 it counts)."""
     horizontal = {grid.get("latitude"), grid.get("longitude")} - {None}
-    names = [name for name in names if name not in run_outputs(dataset)]
+    # a latitude or longitude left as data (CALIPSO's Latitude(time) in "degrees") is a position, never the target
+    names = [name for name in names if name not in run_outputs(dataset) and position_kind(name, dataset[name]) is None]
     chosen = [name for name in names if refused_as_target(dataset, name, value_totals=value_totals) is None
               and horizontal <= set(dataset[name].dims) and grid.get("time") in dataset[name].dims] or names
     chosen = [name for name in chosen if ancillary_in_itself(dataset[name]) is None] or chosen

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     import dask.array
 
     from climann.data.projections import ProjectionReading
-    from climann.data.time_axis import TimeStep
+    from climann.data.time_axis import PeriodStep, TimeStep
 
 #: A coordinate along time naming the split block of each step when the blocks come from
 #: different files (``[data] split_files``); see :func:`climann.data.open.concat_blocks`.
@@ -190,6 +190,11 @@ class GridLayout:
         The step of the time axis before the run's own time selection thinned it
         (``time_stride``, ``months``; see :data:`climann.data.time_cells.VALUE_STEP_KEY`): the
         values are cells of that step, further apart. None when the axis was not thinned.
+    value_periods : PeriodStep, optional
+        The calendar of periods that restart each year or month (CPC's pentads, dekads,
+        MODIS's composites) the time axis was of before the run's own time selection thinned
+        it (see :data:`climann.data.time_cells.VALUE_PERIODS_KEY`): such an axis has no fixed
+        step for ``value_time_step``. None when the axis was not thinned or is of no such calendar.
     steps_before_range : int
         The steps at the start of the time axis read from just before the chosen period
         (``--time-range``; see :data:`climann.data.time_cells.STEPS_BEFORE_RANGE_KEY`), for
@@ -295,6 +300,7 @@ class GridLayout:
     file_times: np.ndarray | None = None
     known_time_step: TimeStep | None = None
     value_time_step: TimeStep | None = None
+    value_periods: PeriodStep | None = None
     steps_before_range: int = 0
     selected_by_stamps: bool = False
     straight_cell_edges: bool = False
@@ -429,11 +435,16 @@ class GridLayout:
         return grid.reshape(self.shape)
 
     @property
-    def climatology_value_step(self) -> TimeStep | None:
+    def climatology_value_step(self) -> TimeStep | PeriodStep | None:
         """The step of the values that keys their climatology when the axis's spacing is coarser
-        (:func:`climann.evaluation.baselines.climatology_keys`): :attr:`value_time_step` when the
-        run's own time selection thinned the axis, else the common length of the CF time cells
-        (section 7.1, :func:`~climann.data.time_axis.cell_time_step` of :attr:`time_bounds`).
+        (:func:`climann.evaluation.baselines.climatology_keys`): :attr:`value_periods` or
+        :attr:`value_time_step` when the run's own time selection thinned the axis, else the
+        common length of the CF time cells (section 7.1,
+        :func:`~climann.data.time_axis.cell_time_step` of :attr:`time_bounds`).
+
+        CPC's pentads kept every other pentad (``time_stride = 2``) are keyed per pentad of the
+        year (:attr:`value_periods`), each kept step under its own pentad: keyed by the kept
+        axis's 10-day spacing, each "10-day period of the year" pooled two pentads.
 
         Daily means stamped at the valid days of twice-weekly S2S forecasts (1-day ``time_bnds``,
         3 and 4 days apart) are daily means: keyed by their spacing, each "4-day period of the
@@ -441,6 +452,8 @@ class GridLayout:
         day of year they get the smoothed day-of-year climatology of daily data. None when
         neither is known: without bounds the spacing is all there is.
         """
+        if self.value_periods is not None:
+            return self.value_periods
         if self.value_time_step is not None or self.time_bounds is None:
             return self.value_time_step
         return cell_time_step(self.time_bounds)

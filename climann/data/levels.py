@@ -159,6 +159,75 @@ def _vertical_quantity(coordinate: xr.DataArray | None, units: str) -> str | Non
     return next((kind for kind in ("pressure", "length") if parsed.check(f"[{kind}]")), None)
 
 
+def positive_direction(coordinate: xr.DataArray | Coordinate) -> str | None:
+    """``"up"`` or ``"down"``: the way a vertical coordinate of lengths counts positive (its CF
+    ``positive`` attribute, CF conventions §4.3); None for one without it, another attribute
+    value, a pressure or a parametric model level (no height nor depth, whose sign says
+    nothing of a direction) or units that are no length."""
+    positive = str(coordinate.attrs.get("positive", "")).strip().lower()
+    if positive not in ("up", "down"):
+        return None
+    units = str(coordinate.attrs.get("units", "")).strip()
+    return positive if _vertical_quantity(coordinate, units) == "length" else None
+
+
+def counted_positive(value: float, *, counted: str, positive: str) -> float:
+    """A vertical position ``value`` of a coordinate counted positive ``counted`` as a coordinate
+    counted positive ``positive`` gives it: the same number when both count the same way, else
+    its opposite (CF conventions §4.3: ``positive = "down"`` counts a depth, ``"up"`` a height,
+    so a depth of 15 m is ``-15`` of an axis positive up, as ROMS and ECCO write it).
+
+    Parameters
+    ----------
+    value : float
+        The position, in the coordinate's units.
+    counted, positive : str
+        ``"up"`` or ``"down"``: the direction ``value`` is counted in, and the one wanted.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> counted_positive(15.0, counted="down", positive="up"), counted_positive(-15.0, counted="up", positive="up")
+    (-15.0, -15.0)
+    """
+    return -value if {counted, positive} == {"up", "down"} else value
+
+
+def counted_positive_text(name: str, value: float, positive: str, units: str) -> str:
+    """``'depth' is positive up (CF §4.3), so a depth of 15 m is depth=-15``: the rule of
+    :func:`counted_positive` for a message, ``value`` being a position along ``name``, counted
+    positive ``positive``, in ``units``: a height where it is counted the way the axis is
+    positive up or a depth down, else the other."""
+    upward = (positive == "up") == (float(value) >= 0)
+    units = f" {units}" if units else ""
+    return (f"'{name}' is positive {positive} (CF §4.3), so a {'height' if upward else 'depth'} of "
+            f"{abs(float(value)):g}{units} is {name}={float(value):g}")
+
+
+def in_own_direction(coordinate: xr.DataArray | Coordinate, name: str, value: object, counted: str | None, *,
+                     where: str, reference: str) -> object:
+    """The position ``value``, counted positive ``counted`` (``"up"`` or ``"down"``, recorded
+    with a trained run's level), as ``coordinate`` (``name`` in ``where``) counts it
+    (:func:`counted_positive`), said in a warning when it changes: a run trained at depth 15 m
+    of a file positive down (``depth = 15``) is given ``depth = -15`` of new data positive up
+    (break41c D1). Unchanged when either direction is unknown (:func:`positive_direction`) or
+    ``value`` is no number."""
+    positive = positive_direction(coordinate)
+    if positive is None or counted not in ("up", "down") or positive == counted \
+            or isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+        return value
+    converted = counted_positive(float(value), counted=counted, positive=positive)
+    units = str(coordinate.attrs.get("units", "")).strip()
+    shown = f" {units}" if units else ""
+    _log.warning("%s=%g%s of %s (counted positive %s) is selected as %s=%g%s in %s: %s", name, value, shown,
+                 reference, counted, name, converted, shown, where,
+                 counted_positive_text(name, converted, positive, units))
+    return converted
+
+
 def levels_on_new_dimensions(
     dataset: xr.Dataset, selection: Mapping[str, object], units: Mapping[str, str], *, where: str,
 ) -> tuple[dict[str, object], dict[str, str]]:
@@ -269,9 +338,10 @@ def matching_level(trained: Coordinate, levels: tuple[Coordinate, ...]) -> Coord
 def same_level(trained: Coordinate, level: Coordinate) -> bool:
     """Whether ``level`` is the level ``trained``: the same value within a relative
     :data:`LEVEL_TOLERANCE` once converted to ``trained``'s units with pint
-    (:func:`climann.data.units.conversion`: 850 hPa is 85000 Pa); text values equal. A
-    level whose units do not convert is another level; the numbers are compared as they are
-    when either side has no units."""
+    (:func:`climann.data.units.conversion`: 850 hPa is 85000 Pa) and counted the way
+    ``trained`` is (:func:`counted_positive`: depth 15 m of an axis positive down is depth
+    -15 m of one positive up, CF §4.3); text values equal. A level whose units do not convert
+    is another level; the numbers are compared as they are when either side has no units."""
     from climann.data.units import conversion
 
     old, new = np.asarray(trained.values).item(), np.asarray(level.values).item()
@@ -286,6 +356,9 @@ def same_level(trained: Coordinate, level: Coordinate) -> bool:
         if found is None or found.along_time:
             return False
         new = found.scale * float(new) + found.offset
+    counted, positive = positive_direction(level), positive_direction(trained)
+    if counted is not None and positive is not None:
+        new = counted_positive(float(new), counted=counted, positive=positive)
     return bool(np.isclose(float(new), float(old), rtol=LEVEL_TOLERANCE, atol=0.0))
 
 

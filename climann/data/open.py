@@ -42,9 +42,11 @@ from climann.data.containers import (
     hdfeos_dating_of,
     hdfeos_grid_of,
     is_netcdf,
+    other_format_message,
     short_file_message,
 )
 from climann.data.coordinate_values import checked_coordinates, geographic_kind
+from climann.data.varying_levels import check_levels_fixed
 from climann.data.ecmwf_means import with_stated_month_cells
 from climann.data.empty_files import check_not_empty
 from climann.data.absolute_zero import BELOW_ABSOLUTE_ZERO_KEY
@@ -383,6 +385,36 @@ def file_header(path: Path) -> xr.Dataset:
     return known.copy(deep=False)
 
 
+def check_files_of_one_simulation(files: Sequence[Path], renames: FileRenames | None = None) -> None:
+    """Refuse files of one variable from several simulations (:func:`~climann.data.simulations.check_one_simulation`)
+    among every file given, before any is left out for its grid: a folder of three CMIP6 models on two grids
+    was refused as two models, a different two by ``info`` (the most common grid's) and ``train`` (break41c A1).
+    Only each file's header is read (:func:`file_header`), its variables renamed as ``renames`` says and its
+    times decoded; a file that cannot be read so is left to the later checks.
+
+    Raises
+    ------
+    ClimannError
+        From :func:`~climann.data.simulations.check_one_simulation`.
+    """
+    if len(files) < 2:
+        return
+    renames = renames if renames is not None else FileRenames(list(files), {})
+    found = {}
+    for path in files:
+        try:
+            header = file_header(path)
+            names = {str(name) for name in header.variables}
+            renamed = {old: new for old, new in renames.mapping(path).items()
+                       if old in names and old != new and new not in names}
+            with _quiet_decoding():
+                found[path] = xr.decode_cf(header.rename(renamed),
+                                           decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))
+        except (OSError, ValueError, TypeError, KeyError, OverflowError, ClimannError):
+            continue
+    check_one_simulation(found)
+
+
 def _times_undecoded(path: Path) -> xr.Dataset:
     """``path`` as ``open_input(path, decode_times=False, chunks={})`` opens it (CF decoded but
     its times), decoded from its header (:func:`file_header`) for a NetCDF file: xarray decodes
@@ -547,8 +579,12 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     dataset = with_station_positions_fixed(dataset, select, where=path.name)
     dataset = with_station_chosen(fixed_in_time(dataset, path.name), select, where=path.name)
     # A station's scalar lat/lon (CF §5.7) become a 1×1 grid; see climann.data.scalar_coordinates.
+    dataset = checked_coordinates(with_scalar_coordinates_as_axes(dataset), path.name)
+    # Levels whose pressure changes from sounding to sounding (IGRA's pres(station, time, level)) are
+    # no fixed level to select; see climann.data.varying_levels.
+    check_levels_fixed(dataset, path.name, select)
     # Each variable's level (CF §5.7 scalar plev, height) is recorded before files are combined.
-    return with_levels_recorded(checked_coordinates(with_scalar_coordinates_as_axes(dataset), path.name))
+    return with_levels_recorded(dataset)
 
 
 def _decoded(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
@@ -1247,6 +1283,8 @@ def open_dataset(
     # for the three choices below (issue 15)
     headers = FileHeaders(renames, file_header)
     files = files_in_use(files, variables, headers, time_range=time_range)
+    # every simulation among the files a run reads, also those on another grid than its target's (break41c A1)
+    check_files_of_one_simulation(files, renames)
     if variables is None:
         files = files_on_grid_of(files, grid_of, renames)
     else:  # the fraction weighing a "where land" target is kept beside it when on its grid only
@@ -1675,7 +1713,8 @@ def _explain_open_failure(files: Sequence[Path], error: Exception, *, target: st
     unreadable = _unreadable_file(files) if _UNREADABLE.search(reason) else None
     if unreadable is not None:
         unknown = f"{unreadable} is not a readable NetCDF file (truncated or another format)"
-        return compressed_message(unreadable) or short_file_message(unreadable) or unknown
+        return (compressed_message(unreadable) or other_format_message(unreadable) or short_file_message(unreadable)
+                or unknown)
     scalar_time = scalar_time_on_dimension_message(_unreadable_file(files) or files[0], reason) \
         if "already exists as a scalar variable" in reason else None
     if scalar_time:

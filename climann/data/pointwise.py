@@ -29,6 +29,7 @@ from climann.data.layout import Coordinate, GridLayout, segment_starts
 from climann.data.levels import chosen_levels, level_text
 from climann.data.multiyear_steps import YEAR_DAYS, usual_spacing_days, years_apart
 from climann.data.notes import note_once
+from climann.data.seasonal_subsets import seasonal_subset
 from climann.data.time_axis import (
     MONTHS_SELECTION, TimeStep, date_parts, date_text, in_months_left_out, own_series_lag_name,
 )
@@ -355,12 +356,16 @@ def _lag_missing_text(lagged: LaggedSteps, lag: int, steps: np.ndarray, times: n
     shown = ", ".join(_step_text(times[step], lagged.step) for step in steps[:3]) + (", …" if steps.size > 3 else "")
     counted = f"lag {lag} is missing at {steps.size} time step{'' if steps.size == 1 else 's'} ({shown})"
     before = f"the step {lagged.step.span(lag)} before"
-    causes = (f"is in a month {MONTHS_SELECTION} leaves out", f"falls in a gap of the {lagged.step.name} time axis",
+    subset = seasonal_subset(times) if counts[1] else None
+    # a file cut to one season a year (cdo selseas,JJA): its gaps are the months between seasons
+    between = "" if subset is None else f" (between seasons: the data are {subset.text} of each year only)"
+    causes = (f"is in a month {MONTHS_SELECTION} leaves out",
+              f"falls in a gap of the {lagged.step.name} time axis{between}",
               "is before the first time step of its block's files (lags never reach into another block's files)",
               "is before the first time step read")
     present = [(count, cause) for count, cause in zip(counts, causes) if count]
     if counts[1] == steps.size:
-        return f"the {lagged.step.name} time axis has gaps: {counted}", True
+        return f"the {lagged.step.name} time axis has gaps{between}: {counted}", True
     if len(present) == 1:
         return f"{counted}: {before} each {present[0][1]}", bool(counts[0])
     parts = [f"at {count} {before if k == 0 else 'it'} {cause}" for k, (count, cause) in enumerate(present)]

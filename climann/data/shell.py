@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from climann.data.enum_files import enum_variables, holds_enum_types
 from climann.data.paths import is_grib_file, is_zarr_store
 
 if TYPE_CHECKING:
@@ -913,6 +914,22 @@ def _zarr_edit(attribute: str) -> str:
     return f"g[{variable!r}].attrs{change}"
 
 
+def _xarray_edit(attribute: str) -> str:
+    """One ncatted ``-a`` as a Python statement on a dataset ``d`` that xarray opened (times not
+    decoded), for a NetCDF file NCO cannot edit (an enum variable's): set or delete the attribute
+    of one variable, of every variable (no variable) or of the file (``global``); a fill value
+    (``_FillValue``, ``missing_value``) in the variable's ``encoding``, which xarray writes."""
+    name, variable, mode, kind, value = _parsed_attribute(attribute)
+    place = "encoding" if name in ("_FillValue", "missing_value") else "attrs"
+    change = f".pop({name!r}, None)" if mode == "d" else f"[{name!r}] = {_zarr_value(kind, value)!r}"
+    if variable == "global":
+        return f"d.attrs{change}"
+    if not variable:  # an assignment is no expression: update() in the list
+        edit = f".pop({name!r}, None)" if mode == "d" else f".update({{{name!r}: {_zarr_value(kind, value)!r}}})"
+        return f"[v.{place}{edit} for v in d.variables.values()]"
+    return f"d[{variable!r}].{place}{change}"
+
+
 def attribute_command(attributes: Sequence[str], files: str, *, file_command: str = "") -> str:
     """The command that makes the attribute changes ``attributes`` (ncatted's ``-a``,
     :func:`ncatted_attribute`) to the input of ``files`` (``IN OUT``, :func:`input_and_copy`):
@@ -920,7 +937,9 @@ def attribute_command(attributes: Sequence[str], files: str, *, file_command: st
     Zarr store, which NCO does not edit, one zarr-python line that changes the store itself
     (zarr format 2 and 3 alike) and consolidates its metadata (``zarr.consolidate_metadata``):
     a store's copy may be as large as its data. A store's ``_FillValue`` is set as its
-    ``missing_value`` (:data:`ZARR_ATTRIBUTE_NAMES`).
+    ``missing_value`` (:data:`ZARR_ATTRIBUTE_NAMES`). A change to an enum variable of a NetCDF-4
+    file (:func:`~climann.data.enum_files.enum_variables`), which ncatted does not find, is one
+    xarray line (:func:`xarray_command`) that writes the copy.
 
     Parameters
     ----------
@@ -942,6 +961,10 @@ def attribute_command(attributes: Sequence[str], files: str, *, file_command: st
     'ncatted -a calendar,time,o,c,360_day a.nc a_fixed.nc'
     """
     words = shlex.split(files)
+    enums = enum_variables(words[0]) if words else set()
+    if enums and any(_parsed_attribute(attribute)[1] in (*enums, "") for attribute in attributes):
+        # ncatted finds no enum variable (NCO has no enums: break41b B2b): the same edits in xarray
+        return xarray_command([_xarray_edit(attribute) for attribute in dict.fromkeys(attributes)], files)
     if not words or not is_zarr_store(words[0]):
         return file_command or ncatted_command(attributes, files)
     store = working_path(words[0])
@@ -984,7 +1007,8 @@ def values_command(scripts: Sequence[str], statements: Sequence[str], files: str
 def copy_command(file_command: str, statements: Sequence[str], files: str, *, suffix: str = "fixed") -> str:
     """The command that writes a corrected copy of the input of ``files`` (``IN OUT``,
     :func:`input_and_copy`): ``file_command``, NCO's or CDO's command on ``files``, for a
-    NetCDF file; for a Zarr store, which neither tool reads, one xarray line that runs
+    NetCDF file; for a Zarr store, which neither tool reads, and a NetCDF-4 file with an enum
+    type, which NCO stops at (:func:`~climann.data.enum_files.holds_enum_types`), one xarray line that runs
     ``statements`` on the store opened as ``d`` (:func:`xarray.open_zarr`, times as the numbers
     stored: ``decode_times=False``) and writes ``d`` to a new store beside it
     (``pr_fixed.zarr``), leaving the input as it is. :func:`values_command` (``ncap2``) and
@@ -1007,7 +1031,8 @@ def copy_command(file_command: str, statements: Sequence[str], files: str, *, su
     str
     """
     words = shlex.split(files)
-    if not words or not is_zarr_store(words[0]):
+    # NCO stops at a file's enum type (a NetCDF-4 enum variable anywhere in it): Python there too
+    if not words or not (is_zarr_store(words[0]) or holds_enum_types(words[0])):
         return file_command
     return xarray_command(statements, files, suffix=suffix)
 
@@ -1063,7 +1088,7 @@ def values_advice(scripts: Sequence[str], statements: Sequence[str], files: str)
     (:func:`xarray_command`), which runs where NCO is not installed, for a NetCDF file; the
     xarray line alone for a Zarr store (NCO does not read one). Each in backticks."""
     words = shlex.split(files)
-    if words and is_zarr_store(words[0]):
+    if words and (is_zarr_store(words[0]) or holds_enum_types(words[0])):  # NCO reads neither
         return f"`{xarray_command(statements, files)}`"
     return f"`{ncap2_command(scripts, files)}`, or in Python: `{xarray_command(statements, files)}`"
 

@@ -44,6 +44,7 @@ joined along time: they are judged, and refused, as one variable held twice
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple
@@ -53,6 +54,7 @@ import xarray as xr
 
 from climann.data.coords import time_coordinate
 from climann.data.members import member_values
+from climann.data.shell import shared_glob, working_path
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 
@@ -166,20 +168,117 @@ def _at_the_same_times(datasets: Mapping[Path, xr.Dataset], values: Mapping[Path
     return len({frozenset(keys) for keys in steps.values()}) == 1
 
 
-def _refusal(name: str, differing: list[_Differing]) -> ClimannError:
-    """One line: the first differing attribute, its values with a file of each, the others, the way out."""
-    source, attribute, kind, values = differing[0]
-    first = next(iter(values))
-    second = next(path for path, value in values.items() if value != values[first])
-    also = [f"{other} {', '.join(dict.fromkeys(held[path] for path in (first, second) if path in held))}"
-            for _, other, _, held in differing[1:] if first in held and second in held and held[first] != held[second]]
+#: Number words for the count of simulations a refusal names ("three models").
+_COUNTS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
+
+#: At most so many simulations are named one by one in a refusal; the rest are counted.
+_LISTED = 6
+
+
+def _counted(kind: str, count: int) -> str:
+    """``"three models"`` of ``kind`` ``"two models"`` (:data:`SIMULATION_ATTRIBUTES`) for ``count`` values."""
+    return kind.replace("two ", f"{_COUNTS.get(count, str(count))} ", 1)
+
+
+def _groups(datasets: Mapping[Path, xr.Dataset], differing: _Differing) -> dict[str, list[Path]]:
+    """{value: every file given that has it}, for each value of the differing attribute or member
+    coordinate, in the order of the files' names (whatever order the command opened them in:
+    ``info`` and ``train`` name the same ones); a value's files beyond those holding the variable
+    (its other variables) go with it."""
+    values = dict(differing.values)
+    for path, dataset in datasets.items():
+        if path not in values:
+            held = (_attribute(dataset, differing.name) if differing.source == "global attribute"
+                    else _member_labels(dataset).get(differing.name, ""))
+            if held in set(differing.values.values()):
+                values[path] = held
+    groups: dict[str, list[Path]] = {}
+    for path in sorted(values, key=lambda path: (path.name, str(path))):
+        groups.setdefault(values[path], []).append(path)
+    return groups
+
+
+def _years(datasets: Mapping[Path, xr.Dataset], paths: list[Path]) -> tuple[int, int] | None:
+    """The first and last year of the time steps of the files ``paths``; None when a file's
+    times are not dates."""
+    years = []
+    for path in paths:
+        time = time_coordinate(datasets[path])
+        try:
+            values = xr.DataArray(np.asarray(datasets[path][time].values).ravel()).dt.year.values
+        except (AttributeError, TypeError):
+            return None
+        years += [int(values.min()), int(values.max())] if values.size else []
+    return (min(years), max(years)) if years else None
+
+
+def _overlapping(spans: Mapping[str, tuple[int, int] | None]) -> bool:
+    """Whether two of the simulations' year ``spans`` overlap (runs of one period side by side,
+    not one after the other)."""
+    known = sorted(span for span in spans.values() if span is not None)
+    return any(later[0] <= earlier[1] for earlier, later in zip(known, known[1:]))
+
+
+def _files_word(paths: list[Path]) -> str:
+    """The files ``paths`` as one argument climann expands itself: a quoted glob that matches
+    them and no other file of their folder (:func:`~climann.data.shell.shared_glob`), else the
+    file, else the files joined by commas (``--split-files``' ``GLOB[,GLOB]``)."""
+    pattern = shared_glob(paths)
+    return working_path(pattern) if pattern is not None else ",".join(working_path(path) for path in paths)
+
+
+def _way_out(groups: Mapping[str, list[Path]], shared: list[Path]) -> str:
+    """The way out of files of several simulations: one simulation's files per run, the run then
+    scored on another's with ``evaluate --data``; with three simulations or more, also a split by
+    files whose blocks are simulations (the train block those before the last two; a split needs
+    train, val and test, :mod:`climann.data.split_files`)."""
+    words = [_files_word(paths) for paths in groups.values()]
+    static = "".join(f" --data {shlex.quote(working_path(path))}" for path in shared)
+    first, second = shlex.quote(words[0]), shlex.quote(words[1])
+    advice = (f"give one simulation's files at a time, e.g. climann train{static} --data {first} --out RUN, "
+              f"then score it on another with climann evaluate RUN --data {second} --out SCORES")
+    if len(words) < 3:
+        return advice
+    blocks = {"train": ",".join(words[:-2]), "val": words[-2], "test": words[-1]}
+    split = " ".join(f"--split-files {shlex.quote(f'{block}={files}')}" for block, files in blocks.items())
+    return f"{advice}; or train on some and test on another: climann train{static} {split}"
+
+
+def _refusal(name: str, differing: list[_Differing], datasets: Mapping[Path, xr.Dataset]) -> ClimannError:
+    """One line: the first differing attribute, each of its values with a file of each (all of them,
+    in the order of the files' names), the others, whether the simulations follow one another or
+    cover the same years, and a way out that runs as written (break41c A1: three models were named
+    as two, a different two by ``info`` and ``train``, and the advised ``--split-files train=…,
+    test=…`` was refused for its missing val block)."""
+    source, attribute, kind, _ = differing[0]
+    groups = _groups(datasets, differing[0])
+    shown = [f"{value} in {paths[0].name}" for value, paths in list(groups.items())[:_LISTED]]
+    more = f" and {len(groups) - _LISTED} more" if len(groups) > _LISTED else ""
+    listed = (", ".join(shown[:-1]) + f" and {shown[-1]}" if not more else ", ".join(shown) + more)
+    firsts = [paths[0] for paths in groups.values()]
+    also = [f"{other} {', '.join(dict.fromkeys(held[path] for path in firsts if path in held))}"
+            for _, other, _, held in differing[1:] if len({held[path] for path in firsts if path in held}) > 1]
     also_text = f" (and {'; '.join(also)})" if also else ""
+    spans = {value: _years(datasets, paths) for value, paths in groups.items()}
+    if _overlapping(spans):
+        each = ", ".join(f"{value} {span[0]}–{span[1]}" for value, span in spans.items() if span is not None)
+        why = f"they cover the same years ({each}), runs side by side, not one series"
+    else:
+        why = "joined along time they would make one series that changes simulation between files"
+    shared = [path for path in datasets if all(path not in paths for paths in groups.values())
+              and _holds_no_series(datasets[path])]
     return ClimannError(
-        f"'{name}' comes from {kind} in the files given: {source} {attribute} is {values[first]} in "
-        f"{first.name} and {values[second]} in {second.name}{also_text}; joined along time they would make one "
-        f"series that changes simulation between files: give one simulation's files at a time (to train on one and "
-        f"test on the other: climann train --split-files train=GLOB of one, test=GLOB of the other)"
+        f"'{name}' comes from {_counted(kind, len(groups))} in the files given: {source} {attribute} is {listed}"
+        f"{also_text}; {why}: {_way_out(groups, shared)}"
     )
+
+
+def _holds_no_series(dataset: xr.Dataset) -> bool:
+    """Whether a file holds no variable along a time axis (a static field every run may read:
+    ``orog``, ``sftlf``)."""
+    time = time_coordinate(dataset)
+    return time is None or not any(dim in dataset[name].dims for name in data_variable_names(dataset)
+                                   for dim in dataset[time].dims)
 
 
 def check_one_simulation(datasets: Mapping[Path, xr.Dataset]) -> None:
@@ -202,4 +301,4 @@ def check_one_simulation(datasets: Mapping[Path, xr.Dataset]) -> None:
     for name, paths in _series_holders(datasets).items():
         differing = [found for found in _differing(datasets, paths) if not _at_the_same_times(datasets, found.values)]
         if differing:
-            raise _refusal(name, differing)
+            raise _refusal(name, differing, datasets)

@@ -17,7 +17,7 @@ import cftime
 import numpy as np
 
 from climann.data.time_axis import (
-    YEAR_SPAN, TimeStep, date_text, month_number, month_start, signed_years, year_span, year_text, years_later,
+    YEAR_SPAN, TimeStep, date_text, month_number, month_start, year_span, year_text, years_later,
 )
 from climann.errors import ClimannError
 
@@ -189,13 +189,17 @@ def year_runs(years: Sequence[int]) -> list[tuple[int, int]]:
     return [(int(unique[start]), int(unique[end])) for start, end in zip(starts, ends)]
 
 
-def years_text(years: Sequence[int]) -> str:
+def years_text(years: Sequence[int], *, before_zero: bool | None = None) -> str:
     """A block's years as people write them, each run of consecutive years on its own:
     ``"1980–1993"``, or ``"1980–1985, 2015–2020"`` when the block skips years (never a span
-    that reads as years the block does not hold); every year signed when one is before year 0
-    (``"-0020, -0010, +0000"``, :func:`~climann.data.time_axis.signed_years`)."""
-    signed = signed_years(years)
-    return ", ".join(year_span(first, last, signed=signed) for first, last in year_runs(years))
+    that reads as years the block does not hold). When the data hold a year before year 0
+    (``before_zero``; None: when ``years`` do) every span is written with ``" to "`` (an en
+    dash before a minus reads as a double dash), and only the years before 0 carry a sign, so
+    that the blocks of one split read alike (``"-0029 to -0002"``, ``"-0001 to 0004"``,
+    ``"0005 to 0010"``; break41c P1: ``-0001 to +0004`` beside ``0005–0010``)."""
+    years = np.asarray(years)
+    before_zero = bool(years.size and years.min() < 0) if before_zero is None else before_zero
+    return ", ".join(year_span(first, last, signed=False, spaced=before_zero) for first, last in year_runs(years))
 
 
 #: What a run of years at a regular step counts, by the step in years: ``"805 decades"``.
@@ -257,7 +261,7 @@ def compact_periods(description: str) -> str:
     match = _NOTE.match(description)
     parts, note = match["parts"].split(", "), match["note"] or ""
     spans = [_year_span_bounds(part) for part in parts]
-    signed = signed_years([year for span in spans if span is not None for year in span])
+    signed = False  # the sign only where a year is negative, as years_text writes them (break41c P1)
     shown: list[str] = []
     start = 0
     while start < len(parts):
@@ -321,7 +325,8 @@ def split_by_year_ranges(years: np.ndarray, ranges: Mapping[str, Sequence[int]])
         if not masks[name].any():
             raise ClimannError(f"the {name} block {year_span(first, last)} has no time step; the data cover "
                                f"{year_span(years.min(), years.max())}")
-        descriptions[name] = years_text(years[masks[name]])  # the years it holds: "2000–2003, 2006–2007"
+        # the years it holds: "2000–2003, 2006–2007"; written alike in every block
+        descriptions[name] = years_text(years[masks[name]], before_zero=bool(years.min() < 0))
     if (sum(mask.astype(int) for mask in masks.values()) > 1).any():
         raise ClimannError(f"the split blocks overlap: {descriptions}")
     year_ranges = {name: (int(ranges[name][0]), int(ranges[name][1])) for name in SPLIT_NAMES}
@@ -349,7 +354,7 @@ def split_by_blocks(time_blocks: Sequence[str], years: Sequence[int]) -> TimeSpl
         masks[name] = labels == name
         if not masks[name].any():
             raise ClimannError(f"the {name} block's files have no time step in the selected period")
-        descriptions[name] = f"{years_text(years[masks[name]])} ({name} files)"
+        descriptions[name] = f"{years_text(years[masks[name]], before_zero=bool(years.min() < 0))} ({name} files)"
     return TimeSplit(time_masks=masks, descriptions=descriptions)
 
 
@@ -432,6 +437,7 @@ def with_dated_descriptions(
     """
     times = np.asarray(times)
     all_years = season_years(times, months)
+    before_zero = bool(len(all_years) and np.min(all_years) < 0)  # every block written alike (years_text)
     descriptions = dict(split.descriptions)
     for name, mask in split.time_masks.items():
         chosen = times[mask]
@@ -443,9 +449,9 @@ def with_dated_descriptions(
             continue  # irregular steps: the years kept
         block_years = all_years[mask]
         runs = year_runs(block_years)  # a block of split_files may skip years: each run named on its own
-        if not descriptions[name].startswith(years_text(block_years)):
+        if not descriptions[name].startswith(years_text(block_years, before_zero=before_zero)):
             runs = [(int(block_years[0]), int(block_years[-1]))]
-        years = ", ".join(year_span(first, last) for first, last in runs)
+        years = ", ".join(year_span(first, last, signed=False, spaced=before_zero) for first, last in runs)
         if not descriptions[name].startswith(years):
             continue  # not a block of these years (steps, or the years a user gave beyond the data)
         parts = []
@@ -453,7 +459,8 @@ def with_dated_descriptions(
             steps = chosen[(block_years >= first_year) & (block_years <= last_year)]
             first, last = steps[0], steps[-1]
             whole = _covers_years(first, last, (first_year, last_year), step=step, months=months)
-            parts.append(year_span(first_year, last_year) if whole else _dates_span(first, last, step))
+            parts.append(year_span(first_year, last_year, signed=False, spaced=before_zero) if whole
+                         else _dates_span(first, last, step))
         descriptions[name] = ", ".join(parts) + descriptions[name][len(years):]
     return dataclasses.replace(split, descriptions=descriptions)
 

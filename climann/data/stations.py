@@ -66,6 +66,7 @@ import xarray as xr
 
 from climann.data.coordinate_values import geographic_kind
 from climann.data.coords import MOVING_FEATURE_TYPES
+from climann.data.profile_interpolation import example_level, ragged_profiles_command, vertical_on
 from climann.data.ragged_rows import (
     check_station_times, checked_ragged_values, ragged_layout, stations_without_observations,
     warn_stations_without_observations,
@@ -227,12 +228,20 @@ def with_station_rows(dataset: xr.Dataset, select: Mapping[str, object] | None =
         (``timeSeriesProfile``, CF H.5.3).
     """
     ragged = _ragged_arrays(dataset)
-    if not ragged or str(dataset.attrs.get("featureType", "")).strip().lower() in MOVING_FEATURE_TYPES:
+    feature = str(dataset.attrs.get("featureType", "")).strip()
+    if ragged and feature.lower() == "profile" and (place := _one_place(dataset)) is not None:
+        raise ClimannError(
+            f"{where}: the file holds profiles (CF featureType '{feature}') all at one place ({place}), each with "
+            f"values at levels of its own on the ragged dimension '{next(iter(ragged.values()))[1]}', which is no "
+            f"level to select; climann reads one place's series at a fixed level: interpolate each profile to one "
+            f"first{_profiles_advice(dataset, ragged)}")
+    if not ragged or feature.lower() in MOVING_FEATURE_TYPES:
         return dataset  # ragged trajectories, points, profiles: not stations, refused as moving positions
     if len(ragged) > 1:
         raise ClimannError(f"{where} holds ragged arrays within ragged arrays ({', '.join(ragged)}; e.g. CF "
-                           "timeSeriesProfile, appendix H.5.3), which climann does not read: write the one station "
-                           "and depth you want as a time series first (e.g. cf-python's cf.read expands them)")
+                           "timeSeriesProfile, appendix H.5.3), which climann does not read, and its profiles share "
+                           "no level: write one station's series at one fixed level first, each profile interpolated "
+                           f"to it{_profiles_advice(dataset, ragged, select)}")
     name, (instance, sample) = next(iter(ragged.items()))
     # Counts or indices that are no CF ragged array's would take another station's rows (break37b D1).
     values = checked_ragged_values(dataset, name, (instance, sample), where=where)
@@ -358,6 +367,57 @@ def check_times_shared_by_stations(dataset: xr.Dataset, where: str = "the file")
             f"import xarray as xr; ds = xr.open_dataset('{working_path(source)}', decode_times=False)"
             f".isel({dim}=0); "
             f"ds.where(ds.{name}.notnull(), drop=True).swap_dims({other}='{name}').to_netcdf('{copy}')")
+
+
+def _one_place(dataset: xr.Dataset) -> str | None:
+    """``40.53, -80.22``: the one latitude and longitude every profile of ``dataset`` is at
+    (each a single value wherever given), else None (profiles that move, or no position)."""
+    found = {}
+    for name, variable in dataset.variables.items():
+        kind = geographic_kind(str(name), dataset[name])
+        if kind is not None and kind not in found:
+            with dask.config.set(scheduler="synchronous"):
+                values = np.unique(np.asarray(variable.values, np.float64).ravel())
+            found[kind] = values[np.isfinite(values)]
+    if set(found) != {"latitude", "longitude"} or any(values.size != 1 for values in found.values()):
+        return None
+    return f"{found['latitude'][0]:g}, {found['longitude'][0]:g}"
+
+
+def _profiles_advice(dataset: xr.Dataset, ragged: Mapping[str, tuple[str, str]],
+                     select: Mapping[str, object] | None = None) -> str:
+    """`` (e.g. `python -c "…"`, which writes …)``: the command that interpolates each profile of a
+    contiguous ragged array (:mod:`climann.data.profile_interpolation`), with the file's names;
+    ``""`` when the file lacks what it needs (a count variable, one vertical coordinate on the
+    sample dimension, a time, a latitude and a longitude, its path)."""
+    counts = [name for name in ragged if "sample_dimension" in dataset[name].attrs]
+    indices = [name for name in ragged if "instance_dimension" in dataset[name].attrs]
+    if len(counts) != 1 or len(indices) > 1:
+        return ""
+    instance, sample = ragged[counts[0]]
+    vertical = vertical_on(dataset, sample)
+    names = [str(n) for n, v in dataset.data_vars.items() if v.dims == (sample,) and str(n) not in vertical
+             and v.dtype.kind in "iuf"]
+    times = [str(n) for n, v in dataset.variables.items() if v.dims == (instance,) and (
+        v.dtype.kind == "M" or v.attrs.get("standard_name") == "time")]
+    positions = {geographic_kind(str(n), dataset[n]): str(n) for n in dataset.variables}
+    source = next((v.encoding.get("source") for v in dataset.data_vars.values() if v.encoding.get("source")), None)
+    if len(vertical) != 1 or not names or len(times) != 1 or source is None or not {
+            "latitude", "longitude"} <= set(positions):
+        return ""
+    station = None
+    if indices:
+        wanted = (select or {}).get(ragged[indices[0]][0], 0)
+        station = (indices[0], int(wanted) if isinstance(wanted, (int, float)) and float(wanted).is_integer() else 0)
+    with dask.config.set(scheduler="synchronous"):
+        level = example_level(np.asarray(dataset[vertical[0]].values, np.float64))
+    units = str(dataset[vertical[0]].attrs.get("units", "")).strip()
+    command = ragged_profiles_command(dataset, count=counts[0], vertical=vertical[0], names=names, time=times[0],
+                                      positions=(positions["latitude"], positions["longitude"]), path=source,
+                                      level=level, station=station)
+    which = f"station {station[1]}'s profiles" if station else "each profile"
+    return (f", e.g. with numpy.interp: `{command}` (writes {', '.join(names)} of {which} at {vertical[0]} = "
+            f"{level:g}{' ' + units if units else ''}, a level most profiles hold; change it to the one you want)")
 
 
 def _ragged_arrays(dataset: xr.Dataset) -> dict[str, tuple[str, str]]:

@@ -18,6 +18,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.boxes import cells_in_box, longitude_in_box
+from climann.data.composites import period_positions
 from climann.data.coords import find_coordinate, time_coordinate
 from climann.data.experiment_versions import EXPERIMENT_VERSION
 from climann.data.flags import code_of_meaning, values_with_meanings
@@ -29,10 +30,13 @@ from climann.data.time_range import is_day, range_bounds
 from climann.data.grids import GRID_TOLERANCE, cell_coordinates
 from climann.data.layout import GRID_STRIDE_KEY, SELECTED_COORDINATES_KEY, STRAIGHT_CELL_EDGES_KEY
 from climann.data.notes import note_once
-from climann.data.levels import is_pressure_or_height, parametric_level, parametric_level_advice
+from climann.data.levels import (
+    counted_positive, counted_positive_text, in_own_direction, is_pressure_or_height, parametric_level,
+    parametric_level_advice, positive_direction,
+)
 from climann.data.time_axis import axis_time_step, date_text, year_text, year_zero_problem
 from climann.data.time_cells import (
-    season_score_times, with_selection_by_stamps, with_steps_before_range, with_value_step,
+    season_score_times, with_selection_by_stamps, with_steps_before_range, with_value_periods, with_value_step,
 )
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
@@ -50,7 +54,7 @@ SEASON_MONTHS: dict[str, tuple[int, ...]] = {
 
 def select_values(
     dataset: xr.Dataset, selection: Mapping[str, object], *, units: Mapping[str, str] | None = None,
-    where: str = "these data", reference: str = "",
+    where: str = "these data", reference: str = "", directions: Mapping[str, str] | None = None,
 ) -> xr.Dataset:
     """Pick one value of extra dimensions by coordinate value, e.g. ``{"plev": 85000}``.
 
@@ -85,6 +89,13 @@ def select_values(
         training data). A coordinate in other units (its CF ``units`` attribute, e.g. hPa
         for Pa) has the value converted to them with pint (:func:`climann.data.units.conversion`),
         with a warning. None: the values are in the coordinate's own units.
+    directions : mapping of dimension name to ``"up"`` or ``"down"``, optional
+        The way the selection's values of a vertical coordinate are counted positive (a
+        trained model's, recorded with its levels, CF conventions §4.3). A coordinate counted
+        the other way has the value's sign changed, with a warning
+        (:func:`climann.data.levels.in_own_direction`, the rule a refusal of a bare number
+        states: a depth of 15 m is ``depth=-15`` of an axis positive up). None: the values
+        are counted as the coordinate counts them.
     where, reference : str
         The files (``"new.nc"``) and where the selection comes from (``"the model's training
         data"``), for the messages.
@@ -119,6 +130,8 @@ def select_values(
             asked = f"{_shown(with_units[0])} {with_units[1]}"
         elif dim in dataset.coords and dim in (units or {}):
             value = _in_coordinate_units(dataset[dim], dim, value, units[dim], where=where, reference=reference)
+        if with_units is None and dim in dataset.coords and dim in (directions or {}):
+            value = in_own_direction(dataset[dim], dim, value, directions[dim], where=where, reference=reference)
         if dim in dataset.coords:
             value = _in_coordinate_type(dataset[dim], value)
         if dim in dataset.coords and dataset[dim].ndim == 0:  # a scalar coordinate: already one value
@@ -616,21 +629,20 @@ def _either_side_text(values: np.ndarray, value: object, own: str) -> str:
 
 
 def _other_sign_text(coordinate: xr.DataArray, dim: str, value: object) -> str:
-    """``; 'Z' is positive up (CF §4.3), so a depth of 105.31 m is Z=-105.31``: when the
-    opposite of the number ``value`` is a value of a vertical ``coordinate`` with a ``positive``
-    direction (ECCO's Z, heights negative below the surface); "" otherwise."""
-    positive = str(coordinate.attrs.get("positive", "")).strip().lower()
-    if positive not in ("up", "down") or isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+    """``; 'Z' is positive up (CF §4.3), so a depth of 105.31 m is Z=-105.31``: when the number
+    ``value`` counted the other way (:func:`~climann.data.levels.counted_positive`, as a run's
+    level is given to new data counted so) is a value of a vertical ``coordinate`` of lengths
+    with a ``positive`` direction (ECCO's Z, heights negative below the surface); "" otherwise."""
+    positive = positive_direction(coordinate)
+    if positive is None or isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
         return ""
     values = np.atleast_1d(coordinate.values)
-    index = _nearest(values, -float(value)) if value and values.dtype.kind in "iuf" else None
+    other = counted_positive(float(value), counted="down" if positive == "up" else "up", positive=positive)
+    index = _nearest(values, other) if value and values.dtype.kind in "iuf" else None
     if index is None:
         return ""
-    kind = "depth" if positive == "up" else "height"
     own = str(coordinate.attrs.get("units", "")).strip()
-    own = f" {own}" if own else ""
-    return (f"; '{dim}' is positive {positive} (CF §4.3), so a {kind} of {abs(float(value)):g}{own} is "
-            f"{dim}={_shown(values[index])}")
+    return "; " + counted_positive_text(dim, float(values[index]), positive, own)
 
 
 def _first_value(dataset: xr.Dataset, dim: str) -> str:
@@ -868,7 +880,19 @@ def select_time(
     thinned = with_steps_before_range(dataset.isel({name: np.concatenate([before, chosen])}), before.size)
     if months and dated_by == "stamp":
         thinned = with_selection_by_stamps(thinned)
-    return with_value_step(thinned, axis_time_step(within_range)) if months or time_stride > 1 else thinned
+    return _with_steps_before_thinning(thinned, within_range) if months or time_stride > 1 else thinned
+
+
+def _with_steps_before_thinning(thinned: xr.Dataset, before: np.ndarray) -> xr.Dataset:
+    """``thinned`` with the step of its axis ``before`` the run's time selection thinned it
+    recorded (:func:`with_value_step`), or, for an axis of periods that restart each year or
+    month and so have no fixed step (CPC's 73 pentads, dekads, MODIS's composites), their
+    calendar (:func:`with_value_periods`): the climatology is keyed by the period of the year of
+    each kept step, not by the kept axis's spacing (every other CPC pentad is 10 days apart:
+    "10-day periods of the year" pooled two pentads each)."""
+    step = axis_time_step(before)
+    found = period_positions(before) if step is None and len(before) > 1 else None
+    return with_value_periods(with_value_step(thinned, step), None if found is None else found[0])
 
 
 def steps_before_range_of(chosen: np.ndarray, within: np.ndarray, steps_before: int, *,
@@ -1035,8 +1059,7 @@ def select_new_data_time(
     if steps_before and time_range and before_in_months:
         before = steps_before_range_of(keep, within, steps_before, in_months=np.isin(all_months, chosen))
     kept = with_steps_before_range(dataset.isel({name: np.concatenate([before, keep])}), before.size)
-    return with_value_step(with_selection_by_stamps(kept) if dated_by == "stamp" else kept,
-                           axis_time_step(values[within]))
+    return _with_steps_before_thinning(with_selection_by_stamps(kept) if dated_by == "stamp" else kept, values[within])
 
 
 def select_grid_stride(dataset: xr.Dataset, stride: int) -> xr.Dataset:

@@ -12,7 +12,10 @@ the same dates into a copy of the file.
 
 A text is taken as a date when it has the layout ``YYYY-MM-DD``, optionally followed by a
 space, ``T`` or ``_`` and ``hh:mm``, ``hh:mm:ss`` or ``hh:mm:ss.ffffff`` (ISO 8601's extended
-format, and WRF's with ``_``), or ISO 8601's basic format of digits alone, ``YYYYMMDD``,
+format, and WRF's with ``_``), each optionally followed by ISO 8601's mark of UTC, ``Z`` or
+``+00:00`` (``2000-01-15T00:00:00Z``, the most common form of all: break41b B9, it was given no
+line; the dates are UTC, as CF's times without a zone are read, so the mark changes nothing),
+or ISO 8601's basic format of digits alone, ``YYYYMMDD``,
 ``YYYYMMDDhh``, ``YYYYMMDDhhmm`` or ``YYYYMMDDhhmmss`` (FLUXNET's ``TIMESTAMP_START``,
 ``200501010030``), every value of the variable in the same layout, each a date of
 the ``standard`` calendar or else each one of the ``360_day`` calendar (``2000-02-30``).
@@ -39,7 +42,8 @@ from climann.data.shell import copy_path, working_path
 #: A date as text: the date, then optionally a separator and the time of day.
 _LAYOUT = re.compile(
     r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"
-    r"(?:(?P<separator>[ T_])(?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?P<fraction>\.\d{1,6})?)?)?"
+    r"(?:(?P<separator>[ T_])(?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?P<fraction>\.\d{1,6})?)?"
+    r"(?P<zone>Z|[+-]00:?00)?)?"
 )
 
 #: A date as text in ISO 8601's basic (compact) format, digits only: ``YYYYMMDD``, then
@@ -151,6 +155,7 @@ def _format(match: re.Match) -> str:
     if match["separator"]:
         time_of_day = f"{match['separator']}%H:%M" + (":%S" if match["second"] else "")
         time_of_day += ".%f" if match["fraction"] else ""
+        time_of_day += match["zone"] or ""  # UTC said (Z, +00:00): read as the literal text it is
     return "%Y-%m-%d" + time_of_day
 
 

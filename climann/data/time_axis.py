@@ -58,24 +58,35 @@ class TimeStep:
 
     @property
     def name(self) -> str:
-        """"monthly", "yearly", "every 2 months", "daily", "6-hourly", "5 days"…"""
+        """"monthly", "yearly", "every 2 months", "daily", "6-hourly", "5 days", "every 30 minutes",
+        "every 3.725 seconds"…: a step shorter than a day and no whole number of hours in minutes,
+        or, no whole number of those either, in seconds (a CALIPSO profile every 3.725 s read
+        "0.00103472-hourly", break41b B12)."""
         if self.months:
             return MONTH_STEP_NAMES.get(self.months, f"every {self.months} months")
-        days = self.duration.total_seconds() / 86400
+        seconds = self.duration.total_seconds()
+        days = seconds / 86400
         if days == 1:
             return "daily"
         if days < 1:
             hours = days * 24
-            return "hourly" if hours == 1 else f"{hours:g}-hourly"
+            if hours == round(hours):
+                return "hourly" if hours == 1 else f"{hours:g}-hourly"
+            minutes = seconds / 60
+            if minutes == round(minutes):
+                return f"every {minutes:g} minutes"
+            return f"every {seconds:g} seconds"
         return f"{days:g} days"
 
     def span(self, steps: int = 1) -> str:
-        """The length of ``steps`` steps in words: "1 month", "12 months", "2 days", "6 hours"."""
+        """The length of ``steps`` steps in words: "1 month", "12 months", "2 days", "6 hours";
+        under an hour in minutes, under a minute in seconds ("3.725 seconds")."""
         if self.months:
             count, unit = steps * self.months, "month"
         else:
             seconds = steps * self.duration.total_seconds()
-            count, unit = (seconds / 86400, "day") if seconds >= 86400 else (seconds / 3600, "hour")
+            count, unit = ((seconds / 86400, "day") if seconds >= 86400 else (seconds / 3600, "hour")
+                           if seconds >= 3600 else (seconds / 60, "minute") if seconds >= 60 else (seconds, "second"))
         return f"{count:g} {unit}" + ("" if count == 1 else "s")
 
     @property
@@ -133,6 +144,18 @@ class PeriodStep:
         """A period's mean length, 365.2425 / ``per_year`` days (Gregorian year)."""
         return 365.2425 / self.per_year
 
+    def record(self) -> dict:
+        """The calendar as JSON (a time coordinate's ``encoding``,
+        :data:`climann.data.time_cells.VALUE_PERIODS_KEY`): ``{"period", "per_year",
+        "description"}``; read back with :meth:`from_record`."""
+        return {"period": self.period, "per_year": self.per_year, "description": self.description}
+
+    @classmethod
+    def from_record(cls, record: dict) -> PeriodStep:
+        """The calendar of a :meth:`record`."""
+        return cls(period=str(record["period"]), per_year=int(record["per_year"]),
+                   description=str(record["description"]))
+
 
 #: How much of a date :func:`date_text` shows: ``"month"`` for monthly or coarser data, ``"day"``,
 #: ``"minute"`` for sub-daily data (also at midnight), ``"second"`` for the reference date of CF
@@ -177,7 +200,7 @@ def signed_years(years: Sequence[int]) -> bool:
     return bool(len(years)) and min(int(year) for year in years) < 0
 
 
-def year_span(first: int, last: int, *, signed: bool | None = None) -> str:
+def year_span(first: int, last: int, *, signed: bool | None = None, spaced: bool | None = None) -> str:
     """A period of whole years as climann prints it (a split's block in ``metrics.json``
     ``split_periods``, the terminal, figure titles): ``"1980–1993"``, ``"1985"`` for one year,
     each year as :func:`year_text` writes it, and ``" to "`` between them when one is before
@@ -192,6 +215,10 @@ def year_span(first: int, last: int, *, signed: bool | None = None) -> str:
     signed : bool, optional
         Write years from 0 on with a plus sign (a list of spans of which another holds a
         year before 0); None: when this span holds one.
+    spaced : bool, optional
+        Write ``" to "`` between the years (a list of spans of which one holds a year before 0,
+        each span then written alike: a split's ``"-0029 to -0002, -0001 to 0004, 0005 to
+        0010"``, break41c P1); None: when the years are ``signed``.
 
     Examples
     --------
@@ -201,7 +228,8 @@ def year_span(first: int, last: int, *, signed: bool | None = None) -> str:
     signed = signed_years([first, last]) if signed is None else signed
     if first == last:
         return year_text(first, signed=signed)
-    return f"{year_text(first, signed=signed)}{' to ' if signed else '–'}{year_text(last, signed=signed)}"
+    spaced = signed or first < 0 if spaced is None else spaced
+    return f"{year_text(first, signed=signed)}{' to ' if spaced else '–'}{year_text(last, signed=signed)}"
 
 
 #: A year or a span of years as :func:`year_span` writes them (also the plain integers of runs

@@ -35,7 +35,7 @@ from climann.data.shell import (attribute_command, copies_of_files,
     values_command, xarray_data, xarray_values,
 )
 from climann.data.time_axis import (
-    TimeStep, axis_time_step, cell_time_step, date_text, month_number, month_start, year_text,
+    PeriodStep, TimeStep, axis_time_step, cell_time_step, date_text, month_number, month_start, year_text,
 )
 from climann.data.time_commands import ending_day_bounds_command
 from climann.data.window_totals import WRF_WINDOWS
@@ -556,7 +556,7 @@ def with_known_step(dataset: xr.Dataset, step: TimeStep | None) -> xr.Dataset:
     return _with_step_recorded(dataset, step, KNOWN_STEP_KEY)
 
 
-def _with_step_recorded(dataset: xr.Dataset, step: TimeStep | None, key: str) -> xr.Dataset:
+def _with_step_recorded(dataset: xr.Dataset, step: TimeStep | PeriodStep | None, key: str) -> xr.Dataset:
     """``dataset`` with ``step`` recorded under ``key`` of its time coordinate's ``encoding``;
     unchanged when ``step`` is None or there is no time coordinate."""
     name = time_coordinate(dataset)
@@ -580,6 +580,23 @@ def with_value_step(dataset: xr.Dataset, step: TimeStep | None) -> xr.Dataset:
     alone (a step of 2 months) cannot tell when the file has no time bounds. Unchanged when
     ``step`` is None or there is no time coordinate."""
     return _with_step_recorded(dataset, step, VALUE_STEP_KEY)
+
+
+#: The key of a time coordinate's ``encoding`` holding the calendar of periods that restart each
+#: year or month (:class:`~climann.data.time_axis.PeriodStep`: CPC's pentads, dekads, MODIS's
+#: composites) the axis was of before the run's own time selection thinned it; see
+#: :func:`with_value_periods`.
+VALUE_PERIODS_KEY = "climann_value_periods"
+
+
+def with_value_periods(dataset: xr.Dataset, periods: PeriodStep | None) -> xr.Dataset:
+    """``dataset`` with ``periods``, the calendar of periods its values were of before a time
+    selection thinned the axis, recorded on its time coordinate (:data:`VALUE_PERIODS_KEY`):
+    CPC's pentads kept every other pentad (``time_stride = 2``) are still pentads, each of its
+    own place in the year, which the kept axis alone (10 days apart, 73 a year shifting by one
+    each year) cannot tell: keyed by its spacing, each "10-day period of the year" pooled two
+    pentads. Unchanged when ``periods`` is None or there is no time coordinate."""
+    return _with_step_recorded(dataset, periods, VALUE_PERIODS_KEY)
 
 
 #: The key of a time coordinate's ``encoding`` saying that the run's ``months``/``seasons``

@@ -26,12 +26,17 @@ nothing, :func:`sample_outside_valid_range` records a lazy sample):
 
 The values stay missing either way: the file says they are invalid, and climann does not
 second-guess it; the warning makes a clipped distribution visible.
+
+The sample is read with the run's other checks of every value (:mod:`climann.data.value_checks`,
+:func:`planned_outside_valid_range`), block by block from the same reads of the file: it made a
+pass over the data of its own before (with one dask block per file, a folder of daily files
+was read once more whole).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,14 +46,16 @@ import xarray as xr
 
 from climann.data.absolute_zero import CODES_AT_MOST
 from climann.data.file_encodings import every_file_records
-from climann.data.fill_like import checked_steps
+from climann.data.fill_like import (BlockReads, blocks_by_place, checked_step_numbers, checked_steps, read_together,
+                                   time_dimension)
 from climann.data.notes import note_once, unsaid_records
 from climann.data.sources import name_in_file, source_files
 from climann.data.paths import is_zarr_store
 from climann.data.shell import (attribute_command, copies_of_files, input_and_copy, ncatted_attribute, ncatted_number,
                                 ncatted_type)
 
-__all__ = ["OUTSIDE_VALID_RANGE_KEY", "OutsideValidRange", "sample_outside_valid_range", "warn_outside_valid_range"]
+__all__ = ["OUTSIDE_VALID_RANGE_KEY", "OutsideValidRange", "planned_outside_valid_range", "read_with_its_sample",
+           "sample_outside_valid_range", "warn_outside_valid_range"]
 
 _log = logging.getLogger(__name__)
 
@@ -85,6 +92,12 @@ class OutsideValidRange:
         For flag values beyond the range of the quantity (no valid range:
         :func:`climann.data.flags.codes_beyond_units_range`), the codes and what bounds the
         range (``"-2 -1 (below 0, where …)"``); the sample then holds only those codes.
+    every_block : bool
+        Whether the sample holds a value of every block of the file's data (each dask block of
+        the time axis holds a checked step: a file of at most 24 blocks, about 3 GB): dask then
+        reads every block whole for it, and the run's checks of every value read them from the
+        same reads (:mod:`climann.data.value_checks`) at no cost; else they read their own (a
+        region of each block, where the run selects one).
     """
 
     low: float
@@ -96,6 +109,7 @@ class OutsideValidRange:
     status_codes: bool = False
     own_name: str = ""
     codes: str = ""
+    every_block: bool = False
 
 
 def sample_outside_valid_range(variable: xr.DataArray, limits: tuple[float, float], *,
@@ -115,8 +129,32 @@ def sample_outside_valid_range(variable: xr.DataArray, limits: tuple[float, floa
              if key in variable.attrs}
     found = OutsideValidRange(limits[0], limits[1], da.asarray(checked_steps(variable).data),
                               variable.encoding.get("source"), str(variable.attrs.get("units", "")).strip(), given,
-                              status_codes, name_in_file(variable), codes)
+                              status_codes, name_in_file(variable), codes, _sampled_in_every_block(variable))
     return {OUTSIDE_VALID_RANGE_KEY: found}
+
+
+def _sampled_in_every_block(variable: xr.DataArray) -> bool:
+    """Whether each block of ``variable``'s data along its time axis holds one of the checked
+    steps (:func:`~climann.data.fill_like.checked_step_numbers`); True for NumPy data or a
+    static field (one block, or every block sampled whole)."""
+    time = time_dimension(variable)
+    if time is None or not dask.is_dask_collection(variable.data):
+        return True
+    sizes = variable.data.chunks[variable.dims.index(time)]
+    holding = np.searchsorted(np.cumsum(sizes), checked_step_numbers(variable), side="right")
+    return bool(np.unique(holding).size == len(sizes))
+
+
+def read_with_its_sample(variable: xr.DataArray) -> bool:
+    """Whether the run's checks of every value read ``variable`` from the reads of its valid
+    range's samples (``shared`` keys, :func:`~climann.data.fill_like.blocks_by_step`): it has
+    such samples, and each reads every block of its file's data (:class:`OutsideValidRange`
+    ``every_block``), so that reading from them reads nothing more (a region of a larger file is
+    read alone), of every file that holds it."""
+    if OUTSIDE_VALID_RANGE_KEY not in variable.encoding:
+        return False
+    records = every_file_records(variable, OUTSIDE_VALID_RANGE_KEY)  # a file without a valid range has none
+    return len(records) >= len(source_files(variable)) and all(record.every_block for record in records)
 
 
 def _side_text(found: OutsideValidRange, side: str, values: np.ndarray) -> str:
@@ -199,14 +237,14 @@ def _message(name: str, found: OutsideValidRange, below: np.ndarray, above: np.n
         f"is stale, remove it: {removal} (or set it beyond the data's extreme values)")
 
 
-def warn_outside_valid_range(dataset: xr.Dataset, names: Sequence[str]) -> None:
+def warn_outside_valid_range(dataset: xr.Dataset, names: Sequence[str], *,
+                             found: Callable[[], Mapping] | None = None) -> None:
     """Warn, once per variable and run, when the valid range of a variable of ``names`` read a
     tail of its data as missing rather than a few codes (see the module's rules), naming the
     limit, how many of the values checked it removed and their range, and the ``ncatted`` that
     removes it; a few codes are noted at ``INFO``. Of a series, every file's range is checked
     with its own values (:func:`~climann.data.file_encodings.every_file_records`): the first
-    file that has a tail is warned of, and the others that have one are named. The variables
-    are read in one computation.
+    file that has a tail is warned of, and the others that have one are named.
 
     Parameters
     ----------
@@ -214,25 +252,66 @@ def warn_outside_valid_range(dataset: xr.Dataset, names: Sequence[str]) -> None:
         As opened (:func:`climann.data.open.open_dataset`).
     names : sequence of str
         The variables to check (those absent, or without a valid range, are skipped).
+    found : callable, optional
+        The answer of :func:`planned_outside_valid_range` of ``names``, when the caller read
+        them with its other checks (:func:`~climann.data.fill_like.read_together`); by default
+        they are read here, in one computation.
     """
-    chosen = unsaid_records(dataset, names, OUTSIDE_VALID_RANGE_KEY, "outside the valid range")
-    if not chosen:
-        return
-    files_of = {name: every_file_records(dataset[name], OUTSIDE_VALID_RANGE_KEY) for name in chosen}
-    outside = iter(dask.compute(*[(found.sample[found.sample < found.low], found.sample[found.sample > found.high])
-                                  for records in files_of.values() for found in records]))
-    for name, records in files_of.items():
-        read = [(found, np.asarray(below, np.float64), np.asarray(above, np.float64))
-                for found, (below, above) in zip(records, outside)]
-        tailed = [(found, sides) for found, below, above in read if (sides := _tail_sides(found, below, above))]
+    if found is None:
+        found = read_together(planned_outside_valid_range(dataset, names))[0]
+    for name, read in found().items():
+        tailed = [(record, sides) for record, below, above in read if (sides := _tail_sides(record, below, above))]
         removal = None
         files = source_files(dataset[name])
         if len(files) > 1 and not any(is_zarr_store(file) for file in files) and tailed and all(
-                found.file in files for found, _ in tailed):
+                record.file in files for record, _ in tailed):
             removal = _removal_of_files(name, tailed, files)
-        said = [_message(name, found, below, above, removal=removal) for found, below, above in read]
-        level, text = _first_said(records, said)
+        said = [_message(name, record, below, above, removal=removal) for record, below, above in read]
+        level, text = _first_said([record for record, _, _ in read], said)
         note_once(_log, level, lambda text=text: text, key=("outside the valid range", name))
+
+
+def planned_outside_valid_range(dataset: xr.Dataset, names: Sequence[str]) -> BlockReads:
+    """The reads of :func:`warn_outside_valid_range`, to be computed with the run's other checks
+    of every value (:func:`~climann.data.fill_like.read_together`): each block of each file's
+    sample (:class:`OutsideValidRange`) with the keys of the file's reads
+    (:func:`~climann.data.fill_like.blocks_by_place`, ``shared``), so that dask reads the file
+    once for them and for the checks of the masked values made from the same reads, reduced to
+    its values below and above the limits.
+
+    Returns
+    -------
+    climann.data.fill_like.BlockReads
+        Its answer: {name: [(record, values below, values above) of each file, float64]}, the
+        variables not noted yet in the run that have a record.
+    """
+    chosen = unsaid_records(dataset, names, OUTSIDE_VALID_RANGE_KEY, "outside the valid range")
+    records = [(name, record) for name in chosen
+               for record in every_file_records(dataset[name], OUTSIDE_VALID_RANGE_KEY)]
+    tasks, owners = [], []
+    for number, (_, record) in enumerate(records):
+        for block, _ in blocks_by_place(record.sample, shared=True):
+            tasks.append(dask.delayed(_outside_in_block)(block, record.low, record.high))
+            owners.append(number)
+
+    def finish(parts: Sequence[tuple[np.ndarray, np.ndarray]]) -> dict[str, list]:
+        outside = [([], []) for _ in records]
+        for number, (below, above) in zip(owners, parts, strict=True):
+            outside[number][0].append(below)
+            outside[number][1].append(above)
+        found: dict[str, list] = {}
+        for (name, record), (below, above) in zip(records, outside, strict=True):
+            found.setdefault(name, []).append((record, *(np.concatenate([np.empty(0), *values]).astype(np.float64)
+                                                         for values in (below, above))))
+        return found
+
+    return BlockReads(tasks, finish)
+
+
+def _outside_in_block(block: np.ndarray, low: float, high: float) -> tuple[np.ndarray, np.ndarray]:
+    """The values of one block below ``low`` and above ``high``, as float64."""
+    block = np.asarray(block)
+    return np.asarray(block[block < low], np.float64), np.asarray(block[block > high], np.float64)
 
 
 def _first_said(records: Sequence[OutsideValidRange], said: Sequence[tuple[int, str] | None]) -> tuple[int, str | None]:

@@ -9,7 +9,10 @@ accumulated since a start that grow without falling (:mod:`climann.data.running_
 ``-inf`` and ``+inf`` read as missing are counted for a note (:mod:`climann.data.infinite_values`).
 The run's target is also looked at for land stored as a value (:mod:`climann.data.land_masks`,
 :mod:`climann.data.constant_cells`), in the ranges of its cells over the steps checked, and for
-values its own quality flag calls bad (:mod:`climann.data.quality_levels`). Their
+values its own quality flag calls bad (:mod:`climann.data.quality_levels`). The values a valid
+range read as missing are counted from the same reads of the files (:mod:`climann.data.valid_range_tails`),
+and the spread of the variables of a type float32 does not hold exactly, which decides the type
+they are held in (:mod:`climann.data.value_precision`), is recorded. Their
 block reads are computed together (:func:`~climann.data.fill_like.read_together`): dask reads a
 block that several of them look at once, and the data are read in one pass, not one per check.
 """
@@ -32,6 +35,9 @@ from climann.data.land_masks import warn_land_stored_as_value
 from climann.data.nonnegative import planned_negative_values, warn_negative_values
 from climann.data.quality_levels import planned_quality_counts, warn_low_quality_target
 from climann.data.running_totals import planned_running_totals, read_for_restart_date, refuse_running_totals
+from climann.data.valid_range_tails import (planned_outside_valid_range, read_with_its_sample,
+                                            warn_outside_valid_range)
+from climann.data.value_precision import planned_spreads, record_spreads
 from climann.data.window_totals import refuse_window_mismatches
 
 __all__ = ["warn_held_values"]
@@ -42,7 +48,11 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
     """Refuse the fill-like values of 1e30 or more and warn about the others, the temperatures at
     or below absolute zero and the negative values of quantities that cannot be negative that
     the variables ``names`` hold, and say at INFO how many ``-inf`` and ``+inf`` each holds
-    (read as missing: :mod:`climann.data.infinite_values`), every value read once for all.
+    (read as missing: :mod:`climann.data.infinite_values`), then warn of a tail of the data cut
+    off by a valid range (:func:`~climann.data.valid_range_tails.warn_outside_valid_range`), every
+    value read once for all; the spread of those of a type float32 does not hold exactly is
+    recorded in their ``encoding`` (:func:`~climann.data.value_precision.record_spreads`), from
+    which the sample source decides the type they are held in without reading them again.
 
     Parameters
     ----------
@@ -83,16 +93,20 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
     refuse_window_mismatches(dataset, present, where=where)  # WRF's prec_acc_dt windows other than the step
     # a temperature masked below absolute zero is read for that count as it was in the file: its
     # other counts keep the keys of those reads, so that dask reads it once for all
-    shared = [name for name in present if BELOW_ABSOLUTE_ZERO_KEY in dataset[name].encoding]
+    # so is one whose valid range's samples read every block of its files (their reads serve all)
+    shared = [name for name in present if BELOW_ABSOLUTE_ZERO_KEY in dataset[name].encoding
+              or read_with_its_sample(dataset[name])]
     nothing = BlockReads([], lambda parts: None)
-    fill_like, below, negative, among, infinite, running, cells, quality = read_together(
+    fill_like, below, negative, among, infinite, running, cells, quality, outside, spreads = read_together(
         planned_fill_like_counts(dataset, present, shared=shared), planned_below_absolute_zero(dataset, present),
         planned_negative_values(dataset, present, shared=shared),
         planned_fill_among_values(dataset, present, shared=shared),
         planned_infinite_counts(dataset, present, shared=shared),
         planned_running_totals(dataset, present, shared=shared),
         planned_cell_ranges(dataset, target, shared=target in shared) if target is not None else nothing,
-        planned_quality_counts(dataset, target, shared=target in shared) if target is not None else nothing)
+        planned_quality_counts(dataset, target, shared=target in shared) if target is not None else nothing,
+        planned_outside_valid_range(dataset, present), planned_spreads(dataset, present, shared=shared))
+    record_spreads(dataset, spreads())
     note_infinite_values(dataset, infinite(), where=where)  # missing, like NaN: climann.data.infinite_values
     counts = fill_like()
     refuse_huge_fill_like_values(dataset, present, where=where, file=file, counts=counts)
@@ -106,3 +120,4 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
         warn_land_stored_as_value(dataset, target, where=where, file=file, cells=ranges)
     if target is not None and (counts := quality()) is not None:
         warn_low_quality_target(dataset, target, where=where, counts=counts)
+    warn_outside_valid_range(dataset, present, found=outside)

@@ -20,22 +20,35 @@ in float64 from the read on: its baselines, climatologies and predictions file k
 and it is standardised, z = (x − μ) / σ, in float64 before the network sees z in its own type.
 Every other variable is held in float32, as before; ``[model] dtype = "float64"`` holds every
 variable in float64.
+
+The values are read for it once: where a run checks its target and predictors, every value read
+once for all those checks (:mod:`climann.data.value_checks`), each block that holds a checked
+step is also reduced to its cells' counts, means, sums of squared deviations and largest
+magnitudes (:func:`planned_spreads`), joined over the blocks (Chan, Golub & LeVeque 1979's
+pairwise update of the variance), and recorded in the variable's ``encoding``
+(:data:`SPREAD_KEY`); :func:`held_dtypes` decides from that record, and reads the checked steps
+itself only for a variable that has none (another subset of cells or steps, a derived series).
+It read them before in one computation of its own, once for the anomaly climatologies and once
+for the sample source: with one dask block per file (a folder of daily files), every block
+that holds one of the 24 steps is read whole, so each was a whole read of the variable.
 """
 
 from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import dask
 import numpy as np
 import xarray as xr
 
-from climann.data.fill_like import checked_steps, time_dimension
+from climann.data.fill_like import BlockReads, checked_blocks, checked_step_numbers, checked_steps, time_dimension
 from climann.data.notes import note_once
 
-__all__ = ["FLOAT32_SHARE", "HELD_DTYPES", "held_dtypes", "loses_in_float32", "widest"]
+__all__ = ["FLOAT32_SHARE", "HELD_DTYPES", "SPREAD_KEY", "Spread", "held_dtypes", "loses_in_float32", "planned_spreads",
+           "record_spreads", "widest"]
 
 _log = logging.getLogger(__name__)
 
@@ -66,6 +79,168 @@ def _spread(variable: xr.DataArray) -> tuple[object, object]:
     return values.std(time).data, abs(values).max(time).data
 
 
+#: The key, in a variable's ``encoding``, of its :class:`Spread` on the checked steps, recorded by
+#: the run's one read of its values (:func:`record_spreads`) for :func:`held_dtypes`.
+SPREAD_KEY = "climann_float32_spread"
+
+
+@dataclass(frozen=True)
+class Spread:
+    """A variable's standard deviation over time and largest magnitude at each cell, on the
+    checked time steps (:func:`~climann.data.fill_like.checked_steps`), NaN skipped; over the
+    whole field for a static one.
+
+    Attributes
+    ----------
+    std, largest : numpy.ndarray
+        Float64, shape (the sizes of ``dims``), NaN at a cell missing at every checked step;
+        0-d for a static field.
+    dims : tuple of str
+        The variable's dimensions but time, in its order.
+    sizes : tuple of int
+        Their sizes (of the whole field for a static one, whose arrays are 0-d).
+    indexes : dict
+        Their index coordinates (``pandas.Index``), by dimension, where they have one.
+    times : numpy.ndarray or None
+        The time coordinate's values at the checked steps; None for a static field.
+    """
+
+    std: np.ndarray
+    largest: np.ndarray
+    dims: tuple
+    sizes: tuple
+    indexes: dict
+    times: np.ndarray | None
+
+
+def planned_spreads(dataset: xr.Dataset, names: Sequence[str], *, shared: Sequence[str] = ()) -> BlockReads:
+    """The reads of each :class:`Spread` of the variables ``names`` of a type float32 does not hold
+    exactly (:func:`loses_in_float32`; the others, and those absent, have none), to be computed
+    with the run's other checks of every value (:func:`~climann.data.fill_like.read_together`):
+    each block that holds a checked step, as those checks read it
+    (:func:`~climann.data.fill_like.checked_blocks`), is reduced to its cells' count, mean, sum of
+    squared deviations from the mean and largest magnitude at those steps; the blocks of a cell
+    are then joined by the pairwise update of Chan, Golub & LeVeque (1979), for a mean and
+    variance free of the cancellation of sums of squares.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        As opened and subset (lazy).
+    names : sequence of str
+    shared : sequence of str
+        The variables whose blocks keep the file's keys
+        (:func:`~climann.data.fill_like.blocks_by_step`), as the other checks read them.
+
+    Returns
+    -------
+    climann.data.fill_like.BlockReads
+        Its answer: {name: :class:`Spread`}.
+    """
+    chosen = [name for name in dict.fromkeys(names)
+              if name in dataset.data_vars and loses_in_float32(dataset[name].dtype)]
+    tasks, places = [], []
+    for name in chosen:
+        variable = dataset[name]
+        axis = None if (time := time_dimension(variable)) is None else variable.dims.index(time)
+        for block, place, held in checked_blocks(variable, shared=name in shared):
+            tasks.append(dask.delayed(_block_moments)(block, axis, held))
+            places.append((name, place))
+
+    def finish(parts: Sequence[tuple[np.ndarray, ...]]) -> dict[str, Spread]:
+        return {name: _joined(dataset[name], [part for (of, _), part in zip(places, parts, strict=True) if of == name],
+                              [place for of, place in places if of == name]) for name in chosen}
+
+    return BlockReads(tasks, finish)
+
+
+def _block_moments(block: np.ndarray, time_axis: int | None, held: np.ndarray | None) -> tuple[np.ndarray, ...]:
+    """Of one block at its steps ``held`` along ``time_axis`` (None: a static field, every value
+    one sample): each cell's count of values present, their mean, the sum of their squared
+    deviations from it, and their largest magnitude (NaN where none is present)."""
+    values = np.asarray(block)
+    values = values.astype(np.float64) if values.dtype.kind in "iu" else values
+    values = values.reshape(-1) if time_axis is None else np.take(values, held, time_axis)
+    axis = 0 if time_axis is None else time_axis
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a cell missing at every step
+        count = np.sum(~np.isnan(values), axis=axis)
+        mean = np.nansum(values, axis=axis) / count
+        squares = np.nansum((values - np.expand_dims(mean, axis)) ** 2, axis=axis)
+        largest = np.fmax.reduce(np.abs(values), axis=axis)
+    return count, mean, squares, largest
+
+
+def _joined(variable: xr.DataArray, parts: Sequence[tuple[np.ndarray, ...]],
+            places: Sequence[tuple[int, ...]]) -> Spread:
+    """The :class:`Spread` of ``variable`` from its blocks' moments (``parts``, each block's cells
+    starting at its ``places``): counts added, means and sums of squared deviations joined
+    pairwise, mean_ab = mean_a + δ n_b / n, M2_ab = M2_a + M2_b + δ² n_a n_b / n with
+    δ = mean_b − mean_a (Chan, Golub & LeVeque 1979); std = √(M2 / n), ddof 0."""
+    time = time_dimension(variable)
+    dims = tuple(dim for dim in variable.dims if dim != time)
+    shape = () if time is None else tuple(variable.sizes[dim] for dim in dims)
+    count, mean, squares = np.zeros(shape, np.int64), np.zeros(shape), np.zeros(shape)
+    largest = np.full(shape, np.nan)
+    for place, (n_b, mean_b, squares_b, largest_b) in zip(places, parts, strict=True):
+        region = tuple(slice(start, start + size) for start, size in zip(place, np.shape(n_b))) if shape else ()
+        n_a, mean_a = count[region], mean[region]
+        n = n_a + n_b
+        with np.errstate(invalid="ignore", divide="ignore"):
+            delta = np.where(n_b > 0, mean_b, 0.0) - mean_a
+            mean[region] = np.where(n > 0, mean_a + delta * n_b / np.maximum(n, 1), 0.0)
+            squares[region] = (squares[region] + np.where(n_b > 0, squares_b, 0.0)
+                               + delta ** 2 * n_a * n_b / np.maximum(n, 1))
+        count[region] = n
+        largest[region] = np.fmax(largest[region], largest_b)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        std = np.where(count > 0, np.sqrt(squares / np.maximum(count, 1)), np.nan)
+    times = None if time is None else np.asarray(variable[time].values[checked_step_numbers(variable)])
+    return Spread(std, largest, dims, tuple(variable.sizes[dim] for dim in dims),
+                  {dim: variable.indexes[dim] for dim in dims if dim in variable.indexes}, times)
+
+
+def record_spreads(dataset: xr.Dataset, spreads: Mapping[str, Spread]) -> None:
+    """Record each :class:`Spread` in its variable's ``encoding`` (:data:`SPREAD_KEY`), for
+    :func:`held_dtypes` (the variable's later subsets and transpositions keep it, and
+    :func:`held_dtypes` takes it only where it describes the same cells and steps)."""
+    for name, spread in spreads.items():
+        dataset[name].encoding[SPREAD_KEY] = spread
+
+
+def _recorded(variable: xr.DataArray) -> tuple[np.ndarray, np.ndarray] | None:
+    """The recorded std and largest magnitude of ``variable``'s cells, in the order of its
+    dimensions, when its record (:data:`SPREAD_KEY`) is of the same cells (dimensions, sizes and
+    index coordinates; those of size 1 it no longer has dropped, as :func:`~climann.data.variables.on_grid`
+    drops them) and the same checked steps; else None."""
+    spread = variable.encoding.get(SPREAD_KEY)
+    if not isinstance(spread, Spread):
+        return None
+    time = time_dimension(variable)
+    if (time is None) != (spread.times is None):
+        return None
+    if time is not None:
+        times = np.asarray(variable[time].values[checked_step_numbers(variable)])
+        if times.shape != spread.times.shape or not bool(np.all(times == spread.times)):
+            return None
+    kept = [number for number, (dim, size) in enumerate(zip(spread.dims, spread.sizes, strict=True))
+            if dim in variable.dims or size != 1]
+    dims = [spread.dims[number] for number in kept]
+    if sorted(dims) != sorted(dim for dim in variable.dims if dim != time) or any(
+            spread.sizes[number] != variable.sizes[spread.dims[number]] for number in kept):
+        return None
+    for dim in dims:
+        if (dim in variable.indexes) != (dim in spread.indexes) or (
+                dim in variable.indexes and not variable.indexes[dim].equals(spread.indexes[dim])):
+            return None
+    if time is None:
+        return spread.std, spread.largest
+    order = [dims.index(dim) for dim in variable.dims if dim != time]
+    std, largest = (np.transpose(array.reshape([array.shape[number] for number in kept]), order)
+                    for array in (spread.std, spread.largest))
+    return std, largest
+
+
 def _lost(std: np.ndarray, largest: np.ndarray) -> tuple[float, float, float] | None:
     """(standard deviation, largest magnitude, float32 spacing) of the cell whose variation
     float32 loses most, or None when it loses no cell's (cells that do not vary lose none)."""
@@ -91,7 +266,8 @@ def held_dtypes(variables: Mapping[str, xr.DataArray], *, dtype: str = "float32"
     ----------
     variables : mapping of str to xarray.DataArray
         By name; lazy (only their checked time steps of the types float32 does not hold
-        exactly are read, in one computation).
+        exactly are read, in one computation, and only for those without a record of the
+        run's one read of its values, :func:`record_spreads`, of the same cells and steps).
     dtype : {"float32", "float64"}
         ``[model] dtype``: the least precision to hold them in.
     where : str
@@ -108,10 +284,13 @@ def held_dtypes(variables: Mapping[str, xr.DataArray], *, dtype: str = "float32"
     checked = [name for name, variable in variables.items() if loses_in_float32(variable.dtype)]
     if not checked:
         return held
+    found = {name: recorded for name in checked if (recorded := _recorded(variables[name])) is not None}
+    unread = [name for name in checked if name not in found]
     with warnings.catch_warnings():  # a cell missing at every checked step (land in an ocean field) has no spread
         warnings.simplefilter("ignore", RuntimeWarning)
-        found = dask.compute(*[_spread(variables[name]) for name in checked])
-    for name, (std, largest) in zip(checked, found, strict=True):
+        found.update(zip(unread, dask.compute(*[_spread(variables[name]) for name in unread]), strict=True))
+    for name in checked:
+        std, largest = found[name]
         lost = _lost(std, largest)
         if lost is not None:
             held[name] = np.dtype(np.float64)

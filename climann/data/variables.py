@@ -42,11 +42,13 @@ from climann.data.standard_name_aliases import current_standard_name
 from climann.data.standard_names import standard_name_of
 from climann.data.temperature_readings import temperature_reading
 from climann.data.units import variable_units
+from climann.data.user_types import user_type_message
 from climann.data.time_units import TIME_STORAGE_KEY, undecoded_time_message
 from climann.data.undated_axes import climatology_months_advice
-from climann.data.time_axis import TimeStep, year_text
+from climann.data.time_axis import PeriodStep, TimeStep, year_text
 from climann.data.time_cells import (
-    FILE_TIME_COORDINATE, KNOWN_STEP_KEY, SELECTED_BY_STAMPS_KEY, STEPS_BEFORE_RANGE_KEY, VALUE_STEP_KEY,
+    FILE_TIME_COORDINATE, KNOWN_STEP_KEY, SELECTED_BY_STAMPS_KEY, STEPS_BEFORE_RANGE_KEY, VALUE_PERIODS_KEY,
+    VALUE_STEP_KEY,
 )
 from climann.errors import ClimannError
 
@@ -108,6 +110,10 @@ def require_variable(
     if name in available:
         return dataset[name]
     if name in dataset.data_vars and not _is_numeric(dataset[name]):
+        # a NetCDF-4 VLEN or compound variable: what it holds and the way out; see climann.data.user_types
+        user_type = user_type_message(name, dataset[name], where, role="target" if role == "target" else "feature")
+        if user_type is not None:
+            raise ClimannError(user_type)
         holds = _NON_NUMERIC.get(dataset[name].dtype.kind, "objects")
         raise ClimannError(
             f"variable '{name}' in {where} holds {holds}, not numbers, so it "
@@ -421,6 +427,13 @@ def _known_step(time: xr.DataArray, key: str = KNOWN_STEP_KEY) -> TimeStep | Non
     return None if record is None else TimeStep.from_record(record)
 
 
+def _known_periods(time: xr.DataArray) -> PeriodStep | None:
+    """The calendar of periods recorded on the time coordinate, of the axis before the run's
+    time selection thinned it (:data:`climann.data.time_cells.VALUE_PERIODS_KEY`); None without one."""
+    record = time.encoding.get(VALUE_PERIODS_KEY)
+    return None if record is None else PeriodStep.from_record(record)
+
+
 def _target_time(time: Coordinate, dataset: xr.Dataset, target: str) -> Coordinate:
     """The time axis as the target's: labelled "valid time (forecast reference time + forecast
     period)" only when the target is a forecast, a lead time (CF ``forecast_period``) among its
@@ -504,6 +517,7 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
         file_times=dataset[FILE_TIME_COORDINATE].values if FILE_TIME_COORDINATE in dataset.coords else None,
         known_time_step=_known_step(time),
         value_time_step=_known_step(time, VALUE_STEP_KEY),
+        value_periods=_known_periods(time),
         steps_before_range=int(time.encoding.get(STEPS_BEFORE_RANGE_KEY, 0)),
         selected_by_stamps=bool(time.encoding.get(SELECTED_BY_STAMPS_KEY, False)),
         straight_cell_edges=bool(time.encoding.get(STRAIGHT_CELL_EDGES_KEY, False)),

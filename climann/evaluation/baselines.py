@@ -22,15 +22,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from climann.data.composites import (
-    MONTH_PERIOD_KEYS, cpc_pentads, month_period_keys, month_periods, period_positions, previous_composites,
+    MONTH_PERIOD_KEYS, PENTADS_A_YEAR, cpc_pentads, month_period_keys, month_periods, period_positions,
+    previous_composites,
 )
 from climann.data.features import days_in_year
 from climann.data.multiyear_steps import YEAR_DAYS, previous_samples
 from climann.data.notes import note_once
+from climann.data.seasonal_subsets import seasonal_subset
 from climann.data.time_commands import TimeSource, copy_files, day_bounds_command, midday_stamps_advice
 from climann.data.time_axis import (
-    MONTHS_SELECTION, TimeStep, axis_time_step, cell_time_step, date_text, in_months_left_out, time_step_positions,
-    yearly_restart_days,
+    MONTHS_SELECTION, PeriodStep, TimeStep, axis_time_step, cell_time_step, date_text, in_months_left_out,
+    time_step_positions, yearly_restart_days,
 )
 from climann.data.lags import lagged_steps, previous_steps
 from climann.model.threads import limit_blas_threads
@@ -535,10 +537,12 @@ def climatology_keys(times: np.ndarray, *, known_step: TimeStep | None = None,
     times : ndarray of cftime.datetime, shape (n_time,)
     known_step : TimeStep, optional
         The step of a single time (see :func:`key_time_step`).
-    value_step : TimeStep, optional
+    value_step : TimeStep or PeriodStep, optional
         :attr:`climann.data.layout.GridLayout.climatology_value_step`: the axis's step before
         ``time_stride`` or ``months`` thinned it, or the length of its CF time cells; taken
-        when finer than the kept axis's.
+        when finer than the kept axis's. A calendar of periods that restart each year or month
+        (the axis before the thinning was of it) keys by the period of the year of each time
+        (:func:`period_keys`), whatever the kept times' spacing.
     source : TimeSource, optional
         Where the times were read from, named by the warnings' commands (:func:`key_time_step`).
 
@@ -547,6 +551,8 @@ def climatology_keys(times: np.ndarray, *, known_step: TimeStep | None = None,
     ClimatologyKeys
     """
     calendar = times[0].calendar if len(times) else "standard"
+    if isinstance(value_step, PeriodStep):
+        return period_keys(value_step, calendar)
     restarting = _restarting_keys(_distinct_in_order(times), calendar, value_step)
     if restarting is not None:
         return restarting
@@ -590,6 +596,38 @@ def _restarting_keys(distinct: np.ndarray, calendar: str, value_step: TimeStep |
     step = climatology_keys_of_step(TimeStep(duration=datetime.timedelta(days=period_days)), calendar)
     # CPC's pentads are the 5-day windows of the year, 29 February in the 12th (ClimatologyKeys.of)
     return step if pentads else composite_keys(step, calendar)
+
+
+def period_keys(periods: PeriodStep, calendar: str) -> ClimatologyKeys:
+    """The climatology keys of values of a calendar of periods that restart each year or month
+    (:func:`climann.data.composites.period_positions`), the keys :func:`_restarting_keys`
+    finds on a whole axis of them: per composite of the year for N-day composites restarting
+    on 1 January, per half-month, dekad or CHIRPS pentad of the year (12 · P keys), per pentad of
+    the year for CPC's 73 pentads (the 5-day windows of the year, 29 February in the 12th).
+
+    For an axis the run thinned (``time_stride``: every other CPC pentad, 10 days apart and one
+    pentad later in the year each odd year), which no longer shows its calendar: each kept
+    value under the key of its own period.
+
+    Parameters
+    ----------
+    periods : PeriodStep
+        The calendar (:attr:`climann.data.layout.GridLayout.value_periods`).
+    calendar : str
+        The CF calendar of the times (CF-1.8 §4.4.1).
+
+    Returns
+    -------
+    ClimatologyKeys
+    """
+    if periods.period.endswith("-day composite"):
+        days = int(periods.period.split("-")[0])
+        return composite_keys(climatology_keys_of_step(TimeStep(duration=datetime.timedelta(days=days)), calendar),
+                              calendar)
+    if periods.per_year == PENTADS_A_YEAR:
+        return climatology_keys_of_step(TimeStep(duration=datetime.timedelta(days=5)), calendar)
+    count = periods.per_year // 12
+    return ClimatologyKeys(MONTH_PERIOD_KEYS[count], 12 * count, month_periods=count)
 
 
 def composite_keys(keys: ClimatologyKeys, calendar: str) -> ClimatologyKeys:
@@ -1264,7 +1302,9 @@ def persistence_left_out(layout: GridLayout, *, lags: Mapping[str, Sequence[int]
     :func:`persistence_left_out_reason`). N-day composites that restart each year (MODIS's),
     half-months and dekads are kept: each is forecast by the period before it
     (:func:`persistence_previous_steps`; half-months were left out before, break38b A2);
-    so are samples a year or more apart (an ice core's), each by the sample before it.
+    so are samples a year or more apart (an ice core's), each by the sample before it. Such
+    periods thinned by the run (every other CPC pentad, ``time_stride = 2``) are left out for
+    that reason (:attr:`~climann.data.layout.GridLayout.value_periods`), not as irregular data.
 
     Parameters
     ----------
@@ -1294,6 +1334,10 @@ def persistence_left_out(layout: GridLayout, *, lags: Mapping[str, Sequence[int]
                 "is the series' step: no value one step earlier is known")
     if previous_composites(times) is not None or previous_samples(times) is not None:
         return None
+    if layout.value_periods is not None:  # every other CPC pentad: not irregular data, a run's own thinning
+        period = layout.value_periods.period
+        return (f"the run's own time selection (time_stride, months) thinned the {layout.value_periods.description}: "
+                f"the {period} before each kept one is not among the values read")
     return persistence_left_out_reason(layout.time_storage)
 
 
@@ -1371,6 +1415,9 @@ def persistence_gap_warning(n_after_gaps: int, times: np.ndarray, *, after: np.n
         cells' middles (:meth:`climann.data.layout.GridLayout.selection_dates`), by which the
         selection chose them; None otherwise.
 
+    A seasonal subset (:func:`climann.data.seasonal_subsets.seasonal_subset`: a file of June to
+    August of each year) is named, its gaps being the months between seasons.
+
     Examples
     --------
     "persistence is missing at 1 time step after gaps in the monthly time axis"
@@ -1388,6 +1435,10 @@ def persistence_gap_warning(n_after_gaps: int, times: np.ndarray, *, after: np.n
     if left_out:
         return (f"persistence is missing at {steps}: {left_out} after a month {MONTHS_SELECTION} leaves out, "
                 f"{n_after_gaps - left_out} after gaps in the {axis}")
+    subset = seasonal_subset(times)
+    if subset is not None:  # a file cut to one season a year: each season's first step has none before it
+        return (f"persistence is missing at {steps} after gaps in the {axis}: the data are a seasonal subset, "
+                f"{subset.text} of each year only, and the step before each {subset.season_start} is not in them")
     return f"persistence is missing at {steps} after gaps in the {axis}"
 
 

@@ -131,6 +131,21 @@ class TrainedRun:
         )
         return {self.config.data.target: self.target_units} if self.target_units else {}
 
+    def selection_directions(self) -> dict[str, str]:
+        """The way each vertical coordinate the run selected a value of (``[data] select``)
+        counted positive in its training data, ``"up"`` or ``"down"`` (its CF ``positive``
+        attribute, recorded with the levels in ``model.npz`` ``levels``): new data counting it
+        the other way are given the value with its sign changed
+        (:func:`~climann.data.levels.in_own_direction`). Empty for a model file without the
+        record, or a selection of no such coordinate."""
+        found = {}
+        for levels in (self.network.metadata.get("levels") or {}).values():
+            for name, record in levels.items():
+                positive = str(record.get("positive", "")).strip().lower()
+                if name in (self.config.data.select or {}) and positive in ("up", "down"):
+                    found.setdefault(str(name), positive)
+        return found
+
     def training_values(self) -> dict[str, TrainingValues]:
         """The mean, standard deviation and range on the training block of the target and of
         each variable of :meth:`input_units` that is a feature itself (a predictor, or else its
@@ -538,6 +553,7 @@ def _predict_claimed(
     dataset = with_run_weights_of(run_dir, with_training_step(run, open_selected(
         config, units=run.input_units(), cell_methods=run.input_cell_methods(), grid=cell_order_grid(run),
         quantities=run.input_quantities(), new_data=True, select=select, training_values=run.training_values(),
+        directions=run.selection_directions(),
         steps_before=lag_steps_needed(config.data))))
     notes += member_notes(run, dataset, files)
     require_recorded_inputs(run, dataset, files, with_target=False)
@@ -1318,6 +1334,7 @@ def _evaluate_claimed(
         dataset = with_run_weights_of(run_dir, with_training_step(run, open_selected(
             config, units=run.input_units(), cell_methods=run.input_cell_methods(), grid=cell_order_grid(run),
             quantities=run.input_quantities(), new_data=True, select=select, training_values=run.training_values(),
+        directions=run.selection_directions(),
             # a run from before the record scores other data as it did
             steps_before=steps_read_before_range(config.data))))
         require_recorded_inputs(run, dataset, files, with_target=True)
@@ -1577,7 +1594,8 @@ def _evaluate_chunked(
                 dataset = open_selected(config, units=run.input_units() if other else None,
                                         cell_methods=run.input_cell_methods(), new_data=other,
                                         quantities=run.input_quantities() if other else None,
-                                        training_values=run.training_values() if other else None)
+                                        training_values=run.training_values() if other else None,
+                                        directions=run.selection_directions() if other else None)
                 dataset = (with_training_levels(run, with_training_quantity(run, with_training_step(run, dataset)))
                            if other else dataset)
             source = pointwise_source(config, dataset,

@@ -20,6 +20,7 @@ import xarray as xr
 from climann.workflow.config import (
     DEFAULT_SAMPLE_PATH, DataConfig, RunConfig, build_config, lag_steps_needed, steps_read_before_range,
 )
+from climann.data.user_types import refuse_user_type_variables
 from climann.data.area_fractions import with_whole_cell_weights
 from climann.data.area_means import area_mean_features, area_mean_names
 from climann.data.batches import estimated_bytes
@@ -34,7 +35,6 @@ from climann.data.levels import levels_on_new_dimensions
 from climann.data.flags import refuse_codes_within_range, refuse_flag_target, warn_flag_predictors
 from climann.data.identifiers import warn_identifier_predictors
 from climann.data.circular import refuse_direction_target, warn_direction_predictors
-from climann.data.valid_range_tails import warn_outside_valid_range
 from climann.data.value_checks import warn_held_values
 from climann.data.dropped_targets import DroppedTargets, dropped_target_warning
 from climann.data.notes import note_once
@@ -288,6 +288,8 @@ def opened_for_run(config: RunConfig) -> tuple[RunConfig, xr.Dataset]:
     dataset = open_selected(config, held_values=not again)
     # named by the user: those that are the target plus a constant are refused (a missing one is said later)
     named = (config.data.target, *(config.data.predictors or ()))
+    # a NetCDF-4 VLEN or compound variable named is refused before any check reads it
+    refuse_user_type_variables(dataset, named, where=", ".join(Path(f).name for f in config.data.paths))
     if config.data.predictors and all(name in dataset.data_vars for name in named):
         check_target_copies(config, dataset)
     resolved = resolve_default_inputs(config, dataset)
@@ -299,9 +301,20 @@ def opened_for_run(config: RunConfig) -> tuple[RunConfig, xr.Dataset]:
     if chosen:
         files = tuple(dict.fromkeys(f for block in blocks for f in block))
         warn_held_values(dataset, chosen, where=", ".join(Path(f).name for f in files),
-                         file=files[0] if len(files) == 1 else None)
-        warn_outside_valid_range(dataset, chosen)
+                         file=files[0] if len(files) == 1 else None)  # and their valid ranges' tails
     return resolved, dataset
+
+
+def _renamed_directions(directions: Mapping[str, str], before: Mapping[str, object],
+                        after: Mapping[str, object]) -> dict[str, str]:
+    """``directions`` (dimension → ``"up"``/``"down"``) keyed as the selection ``after``
+    :func:`~climann.data.levels.levels_on_new_dimensions` renamed dimensions of ``before``:
+    each dimension it took away given to the one it added, when one of each."""
+    gone, added = [dim for dim in before if dim not in after], [dim for dim in after if dim not in before]
+    found = {dim: way for dim, way in directions.items() if dim in after}
+    if len(gone) == 1 and len(added) == 1 and gone[0] in directions:
+        found[added[0]] = directions[gone[0]]
+    return found
 
 
 def _open_subset(
@@ -309,7 +322,8 @@ def _open_subset(
     cell_methods: Mapping[str, str] | None = None, renames: FileRenames | None = None,
     new_data: bool = False, select: Mapping[str, object] | None = None,
     training_values: Mapping[str, TrainingValues] | None = None, units_checked: tuple[str, ...] = (),
-    steps_before: int = 0, quantities: Mapping[str, Mapping] | None = None, held_values: bool = True,
+    steps_before: int = 0, quantities: Mapping[str, Mapping] | None = None,
+    directions: Mapping[str, str] | None = None, held_values: bool = True,
 ) -> xr.Dataset:
     """Files opened lazily and subset as ``[data]`` says, with the area-mean feature series
     (over the whole grid or their own boxes, not only the selected region) attached as
@@ -318,7 +332,7 @@ def _open_subset(
     ``reference`` says where the units come from, for its messages, and ``cell_methods``
     whether its values are totals over each time step, and ``quantities`` what is known of each
     variable there, its attributes or recorded ``standard_name``; ``renames``: those of every block's
-    files; ``new_data``, ``select``, ``training_values``: see :func:`open_selected`;
+    files; ``new_data``, ``select``, ``training_values``, ``directions``: see :func:`open_selected`;
     ``units_checked``: variables whose missing units the caller checks against values of its own,
     so that converting them says nothing; ``steps_before``: new data keep so many steps just
     before ``time_range`` for persistence and lags, as a run's own data do, see
@@ -338,11 +352,15 @@ def _open_subset(
     elif not new_data:  # the units a run records for its inputs: later files are converted to them
         warn_unreadable_units(opened, used_variables(config) or (data.target,), where=described)
     trained = data.select
+    directions = dict(directions or {})
     if new_data and trained and units:  # ERA5's level is the new CDS's pressure_level; see climann.data.levels
-        trained, units = levels_on_new_dimensions(opened, trained, units, where=described)
+        renamed, units = levels_on_new_dimensions(opened, trained, units, where=described)
+        directions = _renamed_directions(directions, trained, renamed)
+        trained = renamed
     selection = new_data_selection(opened, trained, select, where=described) if new_data else data.select
-    if selection:  # a trained model's level in its units: converted to the files' (hPa for Pa)
-        opened = select_values(opened, selection, units=units, where=described, reference=reference)
+    if selection:  # a trained model's level in its units and direction: converted to the files' (hPa for Pa)
+        opened = select_values(opened, selection, units=units, where=described, reference=reference,
+                               directions=directions if new_data else None)
     reading = steps_before if new_data else 0 if data.split_files else steps_read_before_range(data)
     if data.time_stride == 1:
         warn_lags_not_read(data, opened, steps_before=reading, time_range=data.time_range, where=described)
@@ -372,11 +390,11 @@ def _open_subset(
         warn_run_subset(data, opened, selected, where=described)
     if training_values:  # after the subset: the values the model will be given
         check_unitless_values(selected, training_values, where=described, reference=reference)
-    # the target's land stored as a value and its values at bad quality levels are looked for in the same read
+    # the target's land stored as a value, its values at bad quality levels, the tails valid ranges cut off and
+    # the spreads that decide the type values are held in are looked for in the same read
     if held_values:
         warn_held_values(selected, [data.target, *(data.predictors or ())], where=where,
                          file=files[0] if len(files) == 1 else None, target=data.target)
-        warn_outside_valid_range(selected, [data.target, *(data.predictors or ())])
     refuse_codes_within_range(selected, [data.target, *(data.predictors or ())], where=where)
     refuse_flag_target(selected, data.target, where=where)
     warn_flag_predictors(selected, data.predictors or (), where=where)
@@ -527,7 +545,8 @@ def open_selected(
     config: RunConfig, *, units: Mapping[str, str] | None = None, grid: Mapping[str, list[float]] | None = None,
     cell_methods: Mapping[str, str] | None = None, new_data: bool = False, select: Mapping[str, object] | None = None,
     training_values: Mapping[str, TrainingValues] | None = None, steps_before: int = 0,
-    quantities: Mapping[str, Mapping[str, str]] | None = None, held_values: bool = True,
+    quantities: Mapping[str, Mapping[str, str]] | None = None, directions: Mapping[str, str] | None = None,
+    held_values: bool = True,
 ) -> xr.Dataset:
     """The configured files, opened lazily and subset as ``[data]`` says.
 
@@ -583,6 +602,11 @@ def open_selected(
         its model file, :func:`~climann.data.quantities.quantity_record`); a ratio of named
         units and a pure number convert only when it names the new data's
         (:mod:`~climann.data.unit_ratios`).
+    directions : mapping of dimension name to str, optional
+        New data only: the way the run's training data counted positive each vertical
+        coordinate of its ``[data] select`` (:meth:`~climann.workflow.predict.TrainedRun.selection_directions`);
+        new data counting it the other way have the value selected with its sign changed
+        (:func:`~climann.data.subset.select_values`).
 
     Raises
     ------
@@ -597,7 +621,8 @@ def open_selected(
         renames = FileRenames([Path(f) for f in data.paths], data.rename or {}, new_data=new_data)
         opened = _open_subset(config, data.paths, units, reference=model, cell_methods=cell_methods, renames=renames,
                               new_data=new_data, select=select, training_values=training_values,
-                              steps_before=steps_before, quantities=quantities, held_values=held_values)
+                              steps_before=steps_before, quantities=quantities, directions=directions,
+                              held_values=held_values)
         opened = opened if grid is None else on_training_grid(opened, grid, where=_files_text(data.paths))
         return _weighed_as_configured(opened, data)
     # The grid stride is taken once the blocks are on the train block's grid: every n-th

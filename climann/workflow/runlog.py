@@ -28,7 +28,6 @@ import numpy as np
 
 from climann.data.notes import forget_notes
 from climann.data.splits import compact_periods
-from climann.data.stations import station_label
 
 if TYPE_CHECKING:
     from climann.evaluation.extrapolation import Extrapolation
@@ -110,6 +109,7 @@ class PhaseTimer:
 def log_data_summary(data: PreparedData, *, n_files: int) -> None:
     """Log what the prepared samples are: mode, features, samples per block, memory."""
     from climann.data.field import FieldSamples
+    from climann.data.stations import station_label  # imports xarray: after the configuration is checked
     from climann.evaluation.report import NO_UNITS
 
     samples, layout = data.samples, data.samples.layout

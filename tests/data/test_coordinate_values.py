@@ -275,7 +275,9 @@ def test_positions_that_move_in_time_are_named_so_not_an_unstructured_grid(tmp_p
         "places only: bin the observations onto a latitude-longitude grid and a time axis first (e.g. the mean of "
         "each 1° box and month: with pandas, group ds.to_dataframe() by the month and the rounded latitude and "
         "longitude, .mean().to_xarray())"
-    )
+    ) + ("; the data also lie on z (z: temp), which such a mean would average together (a profile's every level "
+         "into one value): first take one value of z at every step, or interpolate each profile to one fixed pressure "
+         "or depth (numpy.interp on each profile's own pressures or depths), and bin that" if layout == "profile" else "")
     if command == "open":
         with pytest.raises(ClimannError) as error:
             open_dataset([path])
@@ -466,3 +468,78 @@ def test_an_unstructured_zarr_store_is_refused_with_a_line_that_writes_it_as_net
     with pytest.raises(ClimannError, match="the grid is unstructured") as again:
         open_dataset([tmp_path / "u_netcdf.nc"])
     assert f"`{remap}`" in str(again.value)
+
+
+# --- break41b B3, B7: positions in plain degrees; profiles binned whole ------------------------------
+def _curtain(path, *, nominal: bool = False):
+    """A CALIPSO-like curtain: Latitude(time)/Longitude(time) in "degrees" (no standard_name),
+    Extinction(time, altitude); with ``nominal``, the scalar lat/lon an earlier advice added."""
+    rng = np.random.default_rng(2)
+    steps = 24
+    track = np.linspace(-30, 30, steps)
+    coords = {"time": ("time", 30.0 * np.arange(steps), {"units": "days since 2018-01-01"}),
+              "altitude": ("altitude", [0.5, 1.5, 2.5], {"units": "km", "positive": "up"})}
+    if nominal:
+        coords |= {"lat": ((), 0.0, _LAT), "lon": ((), 0.0, _LON)}
+    xr.Dataset({"Latitude": ("time", track, {"units": "degrees"}),
+                "Longitude": ("time", 100 + 0.2 * track, {"units": "degrees"}),
+                "Extinction": (("time", "altitude"), rng.uniform(0, 1, (steps, 3)), {"units": "km-1"})},
+               coords=coords).to_netcdf(path)
+    return path
+
+
+@pytest.mark.parametrize("nominal", [pytest.param(False, id="as-written"), pytest.param(True, id="lat-lon-added")])
+@pytest.mark.parametrize("command", ["info", "train"])
+def test_a_track_in_plain_degrees_is_refused_as_moving_positions(tmp_path, monkeypatch, command, nominal):
+    """break41b B3: Latitude(time) in "degrees" was no position: info advised adding lat=0/lon=0,
+    then proposed Latitude as the target, and train scored the orbit's latitude."""
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    _curtain(tmp_path / "cal.nc", nominal=nominal)
+    arguments = ["info", "cal.nc"] if command == "info" else ["train", "--data", "cal.nc", "--target", "Latitude",
+                                                              "--out", "run"]
+    result = CliRunner().invoke(app, arguments)
+    text = " ".join(result.output.split())
+    assert result.exit_code == 2, result.output
+    assert ("climann: error: cal.nc: the file holds observations whose positions move in time: latitude 'Latitude' "
+            "and longitude 'Longitude' are given at each step of time 'time', so no place has a series") in text
+    assert ("the data also lie on altitude (altitude: Extinction), which such a mean would average together") in text
+    assert "lat=0.0" not in text and not (tmp_path / "run").exists()
+
+
+def test_binning_advice_for_profiles_says_to_take_one_level_first(tmp_path):
+    """break41b B7: the binning advice, followed on Argo's TEMP(N_PROF, N_LEVELS), averaged 5 to
+    2000 dbar into one value."""
+    rng = np.random.default_rng(5)
+    dims = ("N_PROF", "N_LEVELS")
+    xr.Dataset({"TEMP": (dims, rng.normal(10, 3, (5, 4)), {"units": "degree_Celsius"}),
+                "JULD": ("N_PROF", 10.0 * np.arange(5), {"units": "days since 1950-01-01", "standard_name": "time"}),
+                "LATITUDE": ("N_PROF", 10 + np.arange(5.0), _LAT), "LONGITUDE": ("N_PROF", -30 - np.arange(5.0), _LON)},
+               attrs={"featureType": "trajectoryProfile"}).to_netcdf(tmp_path / "argo.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "argo.nc"])
+    assert str(error.value).endswith(
+        ".mean().to_xarray()); the data also lie on N_LEVELS (N_LEVELS: TEMP), which such a mean would average "
+        "together (a profile's every level into one value): first take one value of N_LEVELS at every step, or "
+        "interpolate each profile to one fixed pressure or depth (numpy.interp on each profile's own pressures or "
+        "depths), and bin that")
+
+
+def test_binning_advice_for_a_glider_says_to_bin_by_depth_too(tmp_path):
+    """break41b B7: a glider's temperature(time) at depth(time) 0…100 m, binned by month and 1° box
+    as advised, mixed every depth into one value."""
+    steps = np.arange(20)
+    depth = np.abs(np.sin(steps / 20 * np.pi)) * 100
+    xr.Dataset({"temperature": ("time", 22 - 0.1 * depth, {"units": "degC", "coordinates": "time lat lon depth"}),
+                "depth": ("time", depth, {"units": "m", "standard_name": "depth", "positive": "down", "axis": "Z"})},
+               coords={"time": ("time", 10.0 * steps, {"units": "seconds since 2017-09-01", "standard_name": "time"}),
+                       "lat": ("time", 38.5 + 1e-3 * steps, _LAT), "lon": ("time", -73.2 + 1e-3 * steps, _LON)},
+               attrs={"featureType": "trajectory"}).to_netcdf(tmp_path / "glider.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "glider.nc"])
+    assert str(error.value).endswith(
+        f".mean().to_xarray()); each observation is at a depth of its own ('depth' spans 0…{depth.max():g} m), which "
+        "such a mean would average together: group by the rounded depth too, or keep one layer of it, and bin that")

@@ -419,8 +419,9 @@ def test_a_latitude_that_changes_in_time_is_refused_naming_it_and_the_step(moved
     moved[0, 1] += moved_by
     dataset = _repeated_coordinates([LATITUDE, LATITUDE, moved, moved])
     with pytest.raises(ClimannError, match=rf"^wrf.nc: 'XLAT' changes in time \(at time step 2 counting from 0, 1990-03-16 00:00:00, by "
-                                           rf"up to {moved_by:.6g} degree_north\): the grid moves \(a moving nest\).*"
-                                           "interpolate the fields to a fixed grid"):
+                                           rf"up to {moved_by:.6g} degree_north\): the grid moves \(a moving nest or a "
+                                           r"box that follows a storm\).*interpolate each time step from its own grid "
+                                           "to one fixed grid first"):
         fixed_in_time(dataset, "wrf.nc")
 
 
@@ -766,3 +767,71 @@ def test_rows_and_columns_not_in_degrees_are_not_taken_for_latitude_and_longitud
     latitude, _ = grid_layout(fixed_dataset, "tas", ()).geographic_coordinates()
     expected = np.arange(3.0) if fixed == "y" else 52.0 + 0.01 * np.arange(3.0)
     np.testing.assert_allclose(np.asarray(latitude)[:, 0], expected)
+
+
+def test_profiles_all_at_one_site_are_read_as_that_point(tmp_path):
+    """break41b B7: a CF featureType=profile file whose lat(profile), lon(profile) never change
+    (soundings at one site, on fixed depths z) was refused as "profiles, each at its own place";
+    it is one place, read exactly as the same file with scalar lat and lon."""
+    rng = np.random.default_rng(6)
+    temp = ("time", "z"), 280 + rng.normal(size=(24, 3)), {"units": "K"}
+    coords = {"time": ("time", 15.0 + 30.0 * np.arange(24), {"units": "days since 2000-01-01",
+                                                              "standard_name": "time"}),
+              "z": ("z", [0.0, 10.0, 20.0], {"standard_name": "depth", "units": "m", "positive": "down"})}
+    lat, lon = {"units": "degrees_north"}, {"units": "degrees_east"}
+    xr.Dataset({"temp": temp}, coords={**coords, "lat": ("time", np.full(24, 40.53), lat),
+                                       "lon": ("time", np.full(24, -80.22), lon)},
+               attrs={"featureType": "profile"}).to_netcdf(tmp_path / "site.nc")
+    xr.Dataset({"temp": temp}, coords={**coords, "lat": ((), 40.53, lat), "lon": ((), -80.22, lon)}
+               ).to_netcdf(tmp_path / "point.nc")
+    site, point = (open_dataset([tmp_path / name]) for name in ("site.nc", "point.nc"))
+    for name in ("temp", "lat", "lon"):
+        assert site[name].dims == point[name].dims
+        np.testing.assert_array_equal(site[name].values, point[name].values)
+
+
+def _storm_box(path, *, moving: bool = True):
+    """A storm-following box (SHIPS-like): latitude(time, y), longitude(time, x), the fields on
+    (time, y, x); the box's centre moves 0.25° a step (or stays)."""
+    rng = np.random.default_rng(7)
+    centre = 15 + (0.25 * np.arange(8) if moving else np.zeros(8))
+    offsets = np.array([-0.5, 0.0, 0.5])
+    xr.Dataset({"vmax": (("time", "y", "x"), rng.normal(40, 5, (8, 3, 3)), {"units": "kt",
+                                                                          "coordinates": "latitude longitude"})},
+               coords={"time": ("time", 6.0 * np.arange(8), {"units": "hours since 2017-09-01",
+                                                             "standard_name": "time"}),
+                       "latitude": (("time", "y"), centre[:, None] + offsets, {"units": "degrees_north"}),
+                       "longitude": (("time", "x"), -centre[:, None] + offsets, {"units": "degrees_east"})}
+               ).to_netcdf(path)
+    return path
+
+
+def test_a_box_that_follows_a_storm_is_refused_as_a_moving_grid_with_a_way_out_that_works(tmp_path, monkeypatch):
+    """break41b B5, B6: latitude(time, y), longitude(time, x) was "a curvilinear grid whose 2-D
+    latitude and longitude do not match"; the moving-nest advice named cdo remapbil, which puts
+    every step on the first step's grid. The box's own frame (the copy the line writes) opens."""
+    monkeypatch.chdir(tmp_path)
+    _storm_box(tmp_path / "box.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset(["box.nc"])
+    message = str(error.value)
+    assert message.startswith("box.nc: 'latitude' changes in time (at time step 1 counting from 0, 2017-09-01 "
+                              "06:00:00, by up to 0.25 degrees_north): the grid moves")
+    assert "interpolate each time step from its own grid to one fixed grid first" in message
+    assert "cdo" not in message.lower()
+    if shutil.which("ncks") is None or shutil.which("ncap2") is None:
+        pytest.skip("NCO is not installed")
+    subprocess.run(re.search(r"`(ncks [^`]*)`", message).group(1), shell=True, check=True)
+    relative = open_dataset(["box_relative.nc"])
+    assert relative["vmax"].sizes["y"] == 3 and relative["vmax"].sizes["x"] == 3
+    np.testing.assert_array_equal(relative["vmax"].squeeze().values,
+                                  xr.open_dataset("box.nc")["vmax"].values)
+
+
+def test_a_box_given_at_each_step_that_never_moves_is_read_on_its_axes(tmp_path):
+    """The same layout whose latitude and longitude are the same at every step is a fixed grid:
+    lat(y), lon(x) of the first step."""
+    _storm_box(tmp_path / "still.nc", moving=False)
+    dataset = open_dataset([tmp_path / "still.nc"])
+    np.testing.assert_allclose(dataset["vmax"]["latitude"].values, [14.5, 15.0, 15.5])
+    np.testing.assert_allclose(dataset["vmax"]["longitude"].values, [-15.5, -15.0, -14.5])

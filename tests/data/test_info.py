@@ -656,6 +656,23 @@ def test_the_time_section_counts_the_steps_missing_from_a_regular_axis(tmp_path)
     assert "monthly, 45 steps, 3 steps missing (gaps), calendar noleap" in time_line
 
 
+@pytest.mark.parametrize(("months", "named"), [
+    pytest.param((5, 6, 7), "June to August (JJA)", id="jja"),
+    pytest.param((11, 0, 1), "December to February (DJF)", id="djf"),
+])
+def test_the_time_section_names_a_seasonal_subset(tmp_path, months, named):
+    """fix41c: a file of June–August of each year (`cdo selseas,JJA`) was "monthly, 12 steps, 27 steps
+    missing (gaps)", its one season a year not named; by hand: 4 years, 3 months each (JJA: June of
+    the first year to August of the last spans 39 months, 27 missing; DJF: January of the first to
+    December of the last, 48, 36 missing)."""
+    path = tmp_path / "season.nc"
+    grid_dataset(n_years=4).isel(time=[k for k in range(48) if k % 12 in months]).to_netcdf(path)
+    time_line = next(line for line in unwrapped_report(describe([str(path)])).splitlines()
+                     if line.lstrip("# ").startswith("Time "))
+    missing = 27 if named.endswith("(JJA)") else 36
+    assert f"monthly, 12 steps, {missing} steps missing (gaps: a seasonal subset, {named} of each year only)" in time_line
+
+
 def test_the_time_section_counts_the_periods_missing_from_a_period_calendar(tmp_path):
     """fix40d: dekads of June–August only (2003–2005) were "dekads (…), 27 steps" with no word of the months
     between; by hand: 2003-06-01 … 2005-08-21 spans 27 months, 81 dekads, of which 27 are held, 54 missing."""
@@ -667,7 +684,8 @@ def test_the_time_section_counts_the_periods_missing_from_a_period_calendar(tmp_
     dataset.isel(time=slice(0, len(dekads))).assign_coords(time=dekads).to_netcdf(path)
     time_line = next(line for line in unwrapped_report(describe([str(path)])).splitlines()
                      if line.lstrip("# ").startswith("Time "))
-    assert "dekads (1st, 11th, 21st of each month), 27 steps, 54 dekads missing (gaps), calendar standard" in time_line
+    assert ("dekads (1st, 11th, 21st of each month), 27 steps, 54 dekads missing (gaps: a seasonal subset, June to "
+            "August (JJA) of each year only), calendar standard") in time_line
 
 
 def test_report_on_a_grid_with_a_cyclic_column(tmp_path):
@@ -752,7 +770,7 @@ def test_float32_stamps_too_coarse_to_place_are_named_as_the_cause_of_an_irregul
     report = unwrapped_report(describe([str(_write(tmp_path / "q15.nc", quarter_hours, dtype=dtype))]))
     line = next(line for line in report.splitlines() if "Time 'time'" in line)
     if dtype == "f8":
-        assert line.endswith("2004-01-01 to 2004-01-01 23:45, 0.25-hourly, 96 steps, calendar standard")
+        assert line.endswith("2004-01-01 to 2004-01-01 23:45, every 15 minutes, 96 steps, calendar standard")
         return
     assert "irregular (" in line and line.endswith(
         "steps, calendar standard; time 'time' is stored as float32 (precision ≈ 5.6 min at 2004), too coarse for "
@@ -1288,3 +1306,31 @@ def test_a_yearly_restarting_total_first_in_its_file_is_not_proposed_as_target_a
                           capfd=capfd, monkeypatch=monkeypatch)
     assert untargeted.returncode == 0, untargeted.stderr
     assert json.loads((tmp_path / "untargeted" / "metrics.json").read_text())["target"] == "tas"
+
+
+def test_a_wrapped_variable_table_keeps_its_headings_and_dimensions_within_80_columns(tmp_path):
+    """break41b B12: CALIPSO's long names and units at 80 columns put "miss…" on a line of its own
+    and cut the dimensions to "(time: 400, altitude: …"."""
+    import cftime
+    import numpy as np
+    import xarray as xr
+
+    from climann.data.info import describe
+
+    times = [cftime.datetime(2018, 5, 9, 6, 13, calendar="standard") + __import__("datetime").timedelta(hours=h)
+             for h in range(6)]
+    shape = (6, 3, 2, 2)
+    dims = ("time", "altitude", "lat", "lon")
+    variables = {name: (dims, np.ones(shape, "f4"), {"units": units}) for name, units in [
+        ("Extinction_Coefficient_532", "per kilometer"),
+        ("Total_Backscatter_Coefficient_532", "per kilometer per steradian")]}
+    xr.Dataset(variables, coords={"time": times, "altitude": ("altitude", [0.5, 1.0, 2.0], {"units": "km"}),
+                                  "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
+                                  "lon": ("lon", [0.0, 10.0], {"units": "degrees_east"})}).to_netcdf(tmp_path / "c.nc")
+    lines = describe(str(tmp_path / "c.nc")).splitlines()
+    start = next(index for index, line in enumerate(lines) if line.startswith("# Variables"))
+    table = lines[start + 1:lines.index("", start)]
+    assert max(map(len, table)) <= 80
+    assert table[0].split() == ["#", "name", "units", "dimensions", "missing"]
+    assert all("…" not in line.split("  ")[-1] for line in table)  # no dimension nor missing share cut
+    assert sum("altitude: 3," in line for line in table) == 2

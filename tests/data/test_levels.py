@@ -74,6 +74,25 @@ def test_the_same_level_in_other_units_is_the_same_level(trained, new, same):
     assert same_level(trained, new) is same
 
 
+def _depth(value, positive, units="m"):
+    return Coordinate("depth", np.asarray(value), {"units": units, "positive": positive, "axis": "Z"})
+
+
+@pytest.mark.parametrize(
+    ("trained", "new", "same"),
+    [
+        pytest.param(_depth(15.0, "down"), _depth(-15.0, "up"), True, id="15m-down-is-minus-15m-up"),
+        pytest.param(_depth(-15.0, "up"), _depth(15.0, "down"), True, id="minus-15m-up-is-15m-down"),
+        pytest.param(_depth(15.0, "down"), _depth(-1500.0, "up", "cm"), True, id="15m-down-is-minus-1500cm-up"),
+        pytest.param(_depth(15.0, "down"), _depth(15.0, "up"), False, id="15m-down-is-not-15m-up"),
+    ],
+)
+def test_a_level_counted_the_other_way_is_the_same_level(trained, new, same):
+    """break41c D1: CF §4.3's ``positive`` says which way a vertical axis counts; depth 15 m of an axis positive
+    down is -15 m of one positive up, and 15 m of it is another level."""
+    assert same_level(trained, new) is same
+
+
 @pytest.mark.parametrize("order", [pytest.param(("tas", "uas"), id="tas-first"),
                                    pytest.param(("uas", "tas"), id="uas-first")])
 def test_each_file_keeps_its_own_level_when_files_are_combined(tmp_path, order):

@@ -65,15 +65,18 @@ def test_one_variable_of_two_simulations_in_consecutive_files_is_refused_naming_
     assert message.startswith(f"'tas' comes from two {kind} in the files given: ") and "\n" not in message
     assert (f"global attribute {attribute} is {values[0]} in tas_a_2000-2001.nc and {values[1]} in "
             f"tas_b_2002-2003.nc") in message
-    assert "give one simulation's files at a time (to train on one and test on the other: climann train " \
-           "--split-files train=GLOB of one, test=GLOB of the other)" in message
+    assert message.endswith(f"; joined along time they would make one series that changes simulation between "
+                            f"files: give one simulation's files at a time, e.g. climann train --data "
+                            f"{tmp_path}/tas_a_2000-2001.nc --out RUN, then score it on another with climann evaluate "
+                            f"RUN --data {tmp_path}/tas_b_2002-2003.nc --out SCORES")
 
 
 def test_both_attributes_of_two_cordex_simulations_are_named(tmp_path):
     files = [_years(tmp_path, "tas_rca4.nc", 2000, 2, RCA4), _years(tmp_path, "tas_racmo.nc", 2002, 2, RACMO)]
-    with pytest.raises(ClimannError, match=r"global attribute model_id is SMHI-RCA4 in tas_rca4.nc and "
-                                           r"KNMI-RACMO22E in tas_racmo.nc \(and driving_model_id MPI-M-MPI-ESM-LR, "
-                                           r"MOHC-HadGEM2-ES\); "):
+    # in the order of the files' names, whichever order a command opens them in (break41c A1)
+    with pytest.raises(ClimannError, match=r"global attribute model_id is KNMI-RACMO22E in tas_racmo.nc and "
+                                           r"SMHI-RCA4 in tas_rca4.nc \(and driving_model_id MOHC-HadGEM2-ES, "
+                                           r"MPI-M-MPI-ESM-LR\); "):
         open_dataset(files)
 
 
@@ -194,3 +197,84 @@ def test_split_files_train_on_one_model_and_test_on_another(tmp_path):
     metrics = json.loads((out / "metrics.json").read_text())
     cells = 4 * 6
     assert metrics["n_samples"] == {"train": 2 * 12 * cells, "val": 12 * cells, "test": 12 * cells}
+
+
+#: Three CMIP6 models of one period (break41c A1): each model's grid (n_lat, n_lon), calendar and member.
+THREE_MODELS = {"CESM2": ((4, 6), "noleap", "r1i1p1f1"), "MPI-ESM1-2-LR": ((3, 4), "proleptic_gregorian", "r1i1p1f1"),
+                "UKESM1-0-LL": ((3, 4), "360_day", "r1i1p1f2")}
+
+
+def _model_file(folder, model, first_year, n_years, *, same_grid_and_calendar=False):
+    """tas and pred of one CMIP6 model (:data:`THREE_MODELS`) in ``folder``, named as CMIP6 names its files;
+    ``same_grid_and_calendar``: on a 3 × 4 grid in the noleap calendar, whichever the model."""
+    (n_lat, n_lon), calendar, member = THREE_MODELS[model]
+    (n_lat, n_lon), calendar = ((3, 4), "noleap") if same_grid_and_calendar else ((n_lat, n_lon), calendar)
+    dataset = grid_dataset(n_years=n_years, n_lat=n_lat, n_lon=n_lon, calendar=calendar)[["tas", "pred"]]
+    dataset = dataset.assign_coords(time=monthly_times(n_years, calendar, first_year))
+    path = folder / f"tas_Amon_{model}_historical_{member}_gn_{first_year}01-{first_year + n_years - 1}12.nc"
+    dataset.assign_attrs({**CMIP6, "source_id": model, "variant_label": member}).to_netcdf(path)
+    return path
+
+
+def _advised(message, pattern):
+    """The words of the command the refusal ``message`` advises, matched by ``pattern`` (one group)."""
+    import re
+    import shlex
+
+    found = re.search(pattern, message)
+    assert found is not None, message
+    return shlex.split(found.group(1))
+
+
+def test_three_models_of_one_period_are_named_alike_by_info_and_train_and_the_way_out_runs(tmp_path):
+    """break41c A1: tas of three models over the same years, on two grids, was refused as "two models … joined
+    along time they would make one series", info and train naming different pairs (info opens the most common
+    grid's files); the advised ``--split-files train=…, test=…`` was refused ("no files for val"). Now both name
+    the three models and their years, and the way out (one model's run, scored on another) runs as written."""
+    folder = tmp_path / "cmip"
+    folder.mkdir()
+    files = {model: _model_file(folder, model, 2000, 2) for model in THREE_MODELS}
+    shown = CliRunner().invoke(app, ["info", str(folder)])
+    trained = CliRunner().invoke(app, ["train", "--data", str(folder), "--out", str(tmp_path / "refused")])
+    assert shown.exit_code == trained.exit_code == 2, (shown.output, trained.output)
+    assert shown.output == trained.output
+    message = trained.output.strip().removeprefix("climann: error: ")
+    names = {model: path.name for model, path in files.items()}
+    assert message.startswith(
+        f"'tas' comes from three models in the files given: global attribute source_id is CESM2 in {names['CESM2']}, "
+        f"MPI-ESM1-2-LR in {names['MPI-ESM1-2-LR']} and UKESM1-0-LL in {names['UKESM1-0-LL']} (and variant_label "
+        f"r1i1p1f1, r1i1p1f2); they cover the same years (CESM2 2000–2001, MPI-ESM1-2-LR 2000–2001, UKESM1-0-LL "
+        f"2000–2001), runs side by side, not one series: ")
+    assert not (tmp_path / "refused").exists()
+    train = _advised(message, r"e\.g\. climann train (.*?) --out RUN")
+    evaluate = _advised(message, r"climann evaluate RUN (.*?) --out SCORES")
+    assert train == ["--data", str(files["CESM2"])] and evaluate == ["--data", str(files["MPI-ESM1-2-LR"])]
+    run = tmp_path / "run"
+    result = CliRunner().invoke(app, ["train", *train, "--target", "tas", "--predictors", "pred", "--epochs", "1",
+                                      "--hidden", "4", "--out", str(run), "--quiet", "--set", "evaluation.figures=false"])
+    assert result.exit_code == 0, result.output
+    scored = CliRunner().invoke(app, ["evaluate", str(run), *evaluate, "--out", str(tmp_path / "scores")])
+    assert scored.exit_code == 0, scored.output
+    assert json.loads((tmp_path / "scores" / "metrics.json").read_text())["n_samples"]["all"] == 2 * 12 * 3 * 4
+
+
+def test_the_split_by_files_advised_for_three_models_one_after_another_runs(tmp_path):
+    """Three models in one calendar and on one grid, one after another: the advised split by files names a
+    train, a val and a test block (a split needs the three), and runs as written."""
+    folder = tmp_path / "cmip"
+    folder.mkdir()
+    for year, model in zip((2000, 2002, 2004), THREE_MODELS):
+        _model_file(folder, model, year, 2, same_grid_and_calendar=True)
+    with pytest.raises(ClimannError) as error:
+        open_dataset(sorted(folder.glob("*.nc")))
+    message = str(error.value)
+    assert "comes from three models" in message and "joined along time they would make one series" in message
+    split = _advised(message, r"or train on some and test on another: climann train (.*)$")
+    assert [word.split("=")[0] for word in split[1::2]] == ["train", "val", "test"]
+    out = tmp_path / "run"
+    result = CliRunner().invoke(app, ["train", *split, "--target", "tas", "--predictors", "pred", "--epochs", "1",
+                                      "--hidden", "4", "--out", str(out), "--quiet", "--set", "evaluation.figures=false"])
+    assert result.exit_code == 0, result.output
+    cells = 3 * 4
+    assert json.loads((out / "metrics.json").read_text())["n_samples"] == {"train": 24 * cells, "val": 24 * cells,
+                                                                           "test": 24 * cells}

@@ -465,6 +465,17 @@ def test_the_december_of_1_bc_is_counted_in_a_winter_the_calendar_has(calendar, 
     assert season_years(np.array(times), (12, 1, 2)).tolist() == [-1, -1, winter, winter, winter, winter]
 
 
+def test_the_blocks_of_a_split_across_year_0_are_written_alike():
+    """break41c P1: a split of years -29 … 10 read "train -0029 to -0002, val -0001 to +0004, test 0005–0010":
+    two separators and a plus sign in one block only. Every block is written with ``to`` when the data hold a
+    year before 0, the sign only where a year is negative."""
+    from climann.data.splits import split_by_year_ranges
+
+    years = np.repeat(np.arange(-29, 11), 12)
+    split = split_by_year_ranges(years, {"train": (-29, -2), "val": (-1, 4), "test": (5, 10)})
+    assert split.descriptions == {"train": "-0029 to -0002", "val": "-0001 to 0004", "test": "0005 to 0010"}
+
+
 def test_a_block_of_time_steps_is_dated_beside_its_steps():
     """break41a A7: two years of hourly data, split by steps, said "train time steps 0–12263" alone; where the
     blocks fall is the dates, beside the steps (the form of metrics.json split_periods kept)."""

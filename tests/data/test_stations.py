@@ -1121,3 +1121,69 @@ def test_the_runs_own_station_given_again_with_select_is_taken_and_another_is_re
                                            r"station=PAR themselves; leave out --select station=ROM \(or give the "
                                            r"run's station=PAR\)$"):
         run("c", select={"station": "ROM"})
+
+
+# --- break41b B7, B11: profiles on levels of their own (contiguous ragged arrays) --------------------
+_PRESSURES = ([1000.0, 850.0, 700.0], [950.0, 850.0, 500.0], [900.0, 800.0], [1000.0, 950.0])
+_TEMPERATURES = ([290.0, 280.0, 270.0], [288.0, 281.0, 260.0], [285.0, 279.0], [291.0, 289.0])
+
+
+def _ragged_profiles(path, *, stations: list[int] | None = None):
+    """Four soundings, each at pressures of its own (rowSize, CF §9.3.3): featureType profile all at
+    one site, or (``stations``: each profile's station) a timeSeriesProfile of two stations (H.5.3)."""
+    counts = [len(p) for p in _PRESSURES]
+    time = ("profile", 12.0 * np.arange(4), {"units": "hours since 2018-01-01", "standard_name": "time"})
+    data = {"rowSize": ("profile", counts, {"sample_dimension": "obs"}),
+            "temp": ("obs", np.concatenate(_TEMPERATURES), {"units": "K", "coordinates": "time lat lon pres"})}
+    coords = {"time": time, "pres": ("obs", np.concatenate(_PRESSURES),
+                                     {"units": "hPa", "standard_name": "air_pressure", "positive": "down"})}
+    if stations is None:
+        coords |= {"lat": ("profile", np.full(4, 40.53), {"units": "degrees_north"}),
+                   "lon": ("profile", np.full(4, -80.22), {"units": "degrees_east"})}
+        attrs = {"featureType": "profile"}
+    else:
+        data["station_index"] = ("profile", stations, {"instance_dimension": "station"})
+        coords |= {"lat": ("station", [40.53, 10.0], {"units": "degrees_north"}),
+                   "lon": ("station", [-80.22, 20.0], {"units": "degrees_east"})}
+        attrs = {"featureType": "timeSeriesProfile"}
+    xr.Dataset(data, coords=coords, attrs=attrs).to_netcdf(path)
+
+
+def _follow_command(message: str) -> None:
+    """Run the python -c command of ``message`` with this interpreter."""
+    import re
+    import shlex
+    import subprocess
+    import sys
+
+    command = shlex.split(re.search(r"`(python -c [^`]*)`", message).group(1))
+    subprocess.run([sys.executable, *command[1:]], check=True)
+
+
+@pytest.mark.parametrize("stations, expected, name", [
+    # at 850 hPa, the level most profiles hold: 280 and 281 K held, 282 K midway between 900 hPa (285 K)
+    # and 800 hPa (279 K), and the fourth sounding does not reach it
+    pytest.param(None, [280.0, 281.0, 282.0, np.nan], "profile", id="profiles-at-one-site"),
+    pytest.param([0, 1, 0, 0], [280.0, 282.0, np.nan], "tsp", id="time-series-of-profiles"),
+])
+def test_ragged_profiles_are_refused_with_a_command_that_interpolates_each(tmp_path, monkeypatch, stations, expected,
+                                                                           name):
+    """break41b B11: the timeSeriesProfile advice named cf-python (not installed; the soundings share
+    no level), and B7: profiles all at one site were "profiles, each at its own place and time"."""
+    monkeypatch.chdir(tmp_path)
+    _ragged_profiles(tmp_path / f"{name}.nc", stations=stations)
+    with pytest.raises(ClimannError) as error:
+        open_dataset([f"{name}.nc"])
+    message = str(error.value)
+    if stations is None:
+        assert message.startswith("profile.nc: the file holds profiles (CF featureType 'profile') all at one place "
+                                  "(40.53, -80.22), each with values at levels of its own on the ragged dimension "
+                                  "'obs'")
+    else:
+        assert "its profiles share no level" in message and "cf-python" not in message
+    assert "(writes temp of " in message and "at pres = 850 hPa" in message
+    _follow_command(message)
+    series = open_dataset([f"{name}_pres850.nc"])
+    np.testing.assert_array_equal(series["temp"].squeeze().values, expected)
+    np.testing.assert_allclose([series["lat"].item(), series["lon"].item()], [40.53, -80.22], rtol=1e-6)
+    assert series["temp"].attrs["units"] == "K"

@@ -858,6 +858,16 @@ def test_a_value_that_is_no_flag_meaning_is_refused_with_the_codes_and_their_mea
     assert str(raised.value) == "pass=up is not a value of 'pass'; its values: 1 (ascending), 2 (descending)"
 
 
+def test_a_bare_number_of_the_other_sign_is_refused_with_the_rule():
+    """The refusal of a value whose opposite is on the axis states the rule predict applies to a run's level; on
+    an axis positive down, -15 was "a height of 15 m", which is depth=-15, not 15."""
+    dataset = xr.Dataset({"thetao": (("depth",), np.zeros(2))},
+                         coords={"depth": ("depth", [5.0, 15.0], {"units": "m", "positive": "down"})})
+    with pytest.raises(ClimannError, match=re.escape("'depth' is positive down (CF §4.3), so a depth of 15 m is "
+                                                     "depth=15")):
+        select_values(dataset, {"depth": -15.0}, where="ocean.nc")
+
+
 # --- a level chosen by a coordinate along its index (ECCO's Z(k)) -------------------------------
 @pytest.mark.parametrize("value", [
     pytest.param(-105.31, id="bare-in-m"), pytest.param("-105.31 m", id="with-units"),

@@ -374,3 +374,23 @@ def test_a_folder_of_wrfout_files_dated_only_by_times_gets_the_loop_that_dates_e
             assert "Times" not in copy.variables
     trained = CliRunner().invoke(app, ["info", "wrf/with_dates/*"])
     assert "Time 'Time': 2005-01-01 to 2005-02-28, daily, 59 steps" in trained.output, trained.output
+
+
+@pytest.mark.parametrize("zone", [pytest.param("Z", id="Z"), pytest.param("+00:00", id="plus-zero")])
+def test_iso_times_marked_utc_get_the_python_line_that_reads_them(tmp_path, zone, monkeypatch):
+    """break41b B9: '2000-01-15T00:00:00Z' was refused with no line, the same text without Z given one."""
+    import subprocess
+    import sys
+
+    from climann.data.text_times import conversion_code
+
+    texts = [f"2000-{month:02d}-15T06:00:00{zone}" for month in range(1, 13)]
+    path = tmp_path / "strtime.nc"
+    xr.Dataset({"tas": ("time", np.arange(12.0))}, coords={"time": ("time", np.array(texts, dtype=object))}
+               ).to_netcdf(path)
+    monkeypatch.chdir(tmp_path)
+    dates = text_dates(xr.open_dataset(path, decode_times=False)["time"])
+    assert dates is not None and dates.format == f"%Y-%m-%dT%H:%M:%S{zone}"
+    subprocess.run([sys.executable, "-c", conversion_code(dates, path)], check=True, cwd=tmp_path)
+    written = xr.open_dataset(tmp_path / "strtime_fixed.nc", use_cftime=True)["time"].values
+    assert list(written) == [cftime.datetime(2000, month, 15, 6, calendar="standard") for month in range(1, 13)]

@@ -99,6 +99,9 @@ def test_one_time_in_each_calendar_day_at_other_hours_is_daily(hours, skip):
         pytest.param([0, 12, 24, 36, 48], "12-hourly", id="twice-a-day"),
         pytest.param([0, 36, 72, 108, 144, 180, 216], "1.5 days", id="every-36-hours"),
         pytest.param([12, 36, 60, 84], "daily", id="daily-at-noon"),
+        pytest.param([0, 0.5, 1, 1.5], "every 30 minutes", id="half-hourly"),
+        # CALIPSO's profiles, one every 3.725 s, read "0.00103472-hourly" (break41b B12)
+        pytest.param([k * 3.725 / 3600 for k in range(5)], "every 3.725 seconds", id="calipso-seconds"),
     ],
 )
 def test_steps_of_fixed_length_keep_their_length(hours, name):
@@ -546,12 +549,13 @@ def test_a_span_of_years_is_written_with_signed_iso_years(first, last, expected)
 
 
 @pytest.mark.parametrize("years, expected", [
-    pytest.param(list(range(-1050, 400, 30)), "-1050 … +0390 (49 steps of 30 years)", id="stepped-across-0"),
-    pytest.param([-2, -1, 0, 1, 2, 5], "-0002 to +0002, +0005", id="runs-across-0"),
+    pytest.param(list(range(-1050, 400, 30)), "-1050 … 0390 (49 steps of 30 years)", id="stepped-across-0"),
+    pytest.param([-2, -1, 0, 1, 2, 5], "-0002 to 0002, 0005", id="runs-across-0"),
     pytest.param(list(range(390, 700, 30)), "0390 … 0690 (11 steps of 30 years)", id="after-0-unsigned"),
 ])
-def test_periods_across_year_0_sign_every_year(years, expected):
-    """A block's years with one before year 0 write every year with its sign (fix36b)."""
+def test_periods_across_year_0_sign_only_the_negative_years(years, expected):
+    """A block's years with one before year 0 are written with ``to``, the sign only where a year is negative
+    (break41c P1: ``-0001 to +0004`` beside ``0005–0010`` in one split)."""
     from climann.data.splits import compact_periods, years_text
 
     assert compact_periods(years_text(years)) == expected

@@ -1002,7 +1002,7 @@ def _refusal(path) -> str:
                  id="on-the-1st-a-month-apart"),
     pytest.param("QS", r"stamped 3 months apart .* the total over the hour before its stamp \(ERA5's hourly totals "
                        r"kept every 3 months\)", id="3-months-apart"),
-    pytest.param("30min", r"at stamps 0.5 hours apart, which do not say the period each is totalled over",
+    pytest.param("30min", r"at stamps 30 minutes apart, which do not say the period each is totalled over",
                  id="30-minutes-apart"),
 ])
 def test_grib_accumulations_without_bounds_are_refused_at_any_spacing_but_an_hour(tmp_path, frequency, expected):

@@ -12,9 +12,10 @@ import pytest
 
 from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
-from climann.data.valid_range_tails import warn_outside_valid_range
+from climann.data.file_encodings import every_file_records
+from climann.data.valid_range_tails import OUTSIDE_VALID_RANGE_KEY, read_with_its_sample, warn_outside_valid_range
 from climann.workflow.config import build_config
-from climann.workflow.preparation import prepare_data
+from climann.workflow.preparation import open_selected, prepare_data
 
 LAT = np.array([-60.0, -20.0, 20.0, 60.0])
 LON = np.arange(0.0, 360.0, 60.0)
@@ -203,3 +204,50 @@ def test_a_folder_whose_files_all_cut_a_tail_gets_a_copy_of_each(tmp_path, caplo
     np.testing.assert_array_equal(open_dataset(copies)["tas"].values,
                                   np.concatenate([values[start] for start in (2000, 2004, 2008)]))
     assert _said(caplog, copies) == []
+
+
+@pytest.mark.parametrize("dtype", [pytest.param("f4", id="float32"), pytest.param("i2", id="packed-int16")])
+def test_a_run_reads_a_file_whose_valid_range_cuts_a_tail_once(tmp_path, caplog, bytes_read, dtype):
+    """fix41b: the tail's sample was a computation of its own after the checks of every value (the file read
+    twice before training: each file's checked steps lie in every block of a small file). Now its blocks keep
+    the keys of the file's reads and are counted in the same computation: each value is read once, and the
+    warning's numbers are numpy's on the values as written."""
+    values = _values()
+    files = [_write(tmp_path / f"part{number}.nc", values + number, dtype=dtype, start=2000 + 4 * number,
+                    valid_max=np.float32(289.0) if dtype == "f4" else np.int16(400)) for number in range(2)]
+    config = build_config({"data": {"paths": [str(path) for path in files], "target": "tas", "predictors": ["pred"]}})
+    forget_notes()
+    bytes_read.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        open_selected(config)
+    assert bytes_read["tas"] == 2 * values.size * np.dtype(dtype).itemsize
+    (said,) = [record.getMessage() for record in caplog.records if "valid_max" in record.getMessage()]
+    stored = values[STEPS] if dtype == "f4" else np.round((values[STEPS] - 285.0) / 0.01).astype("i2") * np.float32(
+        0.01) + np.float32(285.0)
+    above = stored[stored > 289.0]
+    assert (f"of the {STEPS.size * LAT.size * LON.size} values checked, {above.size} lie above its valid_max, 289 K "
+            f"(from {above.min():g} to {above.max():g})") in said
+    assert "so does its valid range in 1 other file: part1.nc" in said
+
+
+@pytest.mark.parametrize(("chunk_size", "every_block"), [
+    pytest.param("100B", False, id="a-block-per-step-half-unsampled"),
+    pytest.param("200B", True, id="two-steps-a-block"),
+    pytest.param("128MiB", True, id="one-block"),
+])
+def test_a_region_of_a_file_is_read_once_however_its_blocks_are_sampled(tmp_path, caplog, bytes_read, chunk_size,
+                                                                        every_block):
+    """fix41b: the checks of every value read a variable from its valid range's sample reads only where the sample
+    reads every block of the file (24 checked steps of 48 one-step blocks leave half unread: those checks then read
+    their own, a region of each block); either way no value of the file is read twice for a run of a region."""
+    path = _write(tmp_path / "blocks.nc", _values(), valid_max=np.float32(289.0))
+    config = build_config({"data": {"paths": [str(path)], "target": "tas", "predictors": ["pred"],
+                                    "region": "-30,70,0,360"}})
+    forget_notes()
+    bytes_read.clear()
+    with dask.config.set({"array.chunk-size": chunk_size}), caplog.at_level(logging.WARNING, logger="climann"):
+        opened = open_selected(config)
+    (record,) = every_file_records(opened["tas"], OUTSIDE_VALID_RANGE_KEY)
+    assert record.every_block is every_block and read_with_its_sample(opened["tas"]) is every_block
+    assert bytes_read["tas"] == N_TIME * LAT.size * LON.size * 4
+    assert "lie above its valid_max, 289 K" in caplog.text

@@ -2,9 +2,11 @@
 -4.8416945e-4 varying by 1e-10, cast to float32 kept 15 of its 180 values)."""
 
 import logging
+import warnings
 
 import dask
 import numpy as np
+import pandas as pd
 import pytest
 import xarray as xr
 
@@ -12,7 +14,11 @@ from climann.data.climatology import climatologies_from_record, climatology_reco
 from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
 from climann.data.pointwise import PointwiseSource
-from climann.data.value_precision import held_dtypes
+from climann.data import value_precision
+from climann.data.fill_like import read_together
+from climann.data.value_precision import held_dtypes, planned_spreads, record_spreads
+from climann.workflow.config import build_config
+from climann.workflow.preparation import open_selected, pointwise_source, split_for
 from tests.conftest import grid_dataset, monthly_times
 
 N_YEARS = 15
@@ -111,11 +117,123 @@ def test_an_anomaly_climatology_of_a_float64_variable_keeps_its_digits_through_t
 def test_cells_missing_at_every_step_neither_decide_nor_warn():
     """An ocean field in float64 (pressure in Pa, anomalies of mPa) with a land column missing
     throughout: decided on the other cells, without numpy's all-NaN warnings."""
-    import warnings
-
     dataset = grid_dataset()
     pressure = 101325.0 + 1e-3 * dataset["landonly"].astype(np.float64)  # NaN in the first column
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         held = held_dtypes({"p": pressure.chunk({"time": 12}), "t": (250 + dataset["landonly"]).astype(np.float64)})
     assert held == {"p": np.dtype("float64"), "t": np.dtype("float32")}
+
+
+def _pressure_folder(tmp_path, *, n_files=4, n_days=10, dtype="f8", valid_max=None):
+    """``n_files`` daily files (``n_days`` steps each) of a float64 pressure in Pa whose anomalies of
+    1e-4 Pa float32 would merge (held in float64), a float64 temperature (float32 holds its variation) and
+    the same pressure as int64 in mPa; NaN at some values, a cell missing throughout. Returns the
+    files and the values, by name, as numpy reads them."""
+    rng = np.random.default_rng(41)
+    shape = (n_files * n_days, 3, 5)
+    pressure = 101325.123456 + rng.normal(0.0, 1e-4, shape)
+    pressure[rng.random(shape) < 0.1] = np.nan
+    pressure[:, 1, 2] = np.nan
+    temperature = 285.0 + rng.normal(0.0, 4.0, shape)
+    values = {"ps": pressure, "tas": temperature, "ps_mPa": (1e6 * rng.normal(101.325, 1e-3, shape)).astype("i8")}
+    times = pd.date_range("2001-01-01", periods=shape[0], freq="D")
+    files = []
+    for number in range(n_files):
+        steps = slice(number * n_days, (number + 1) * n_days)
+        dataset = xr.Dataset({name: (("time", "lat", "lon"), array[steps].astype(dtype if name == "ps" else
+                                                                                  array.dtype), {"units": "1"})
+                              for name, array in values.items()},
+                             coords={"time": times[steps], "lat": ("lat", [-10.0, 0.0, 10.0], {"units": "degrees_north"}),
+                                     "lon": ("lon", np.arange(5.0) * 20, {"units": "degrees_east"})})
+        dataset["tas"].attrs = {"units": "K", "standard_name": "air_temperature"}
+        if valid_max is not None:
+            dataset["tas"].attrs["valid_max"] = valid_max
+        files.append(tmp_path / f"day_{number:02d}.nc")
+        dataset.to_netcdf(files[-1], encoding={name: {"_FillValue": None} for name in ("tas", "ps_mPa")})
+    return files, values
+
+
+@pytest.mark.parametrize("chunks", [pytest.param(None, id="a-block-per-file"),
+                                    pytest.param({"time": 7, "lat": 2, "lon": 3}, id="blocks-across-files-and-cells")])
+@pytest.mark.parametrize("order", [pytest.param(("time", "lat", "lon"), id="time-first"),
+                                   pytest.param(("lon", "time", "lat"), id="time-inside")])
+def test_the_spreads_read_with_the_value_checks_are_numpys(tmp_path, chunks, order):
+    """fix41b: each cell's standard deviation and largest magnitude on the checked steps, joined over the
+    blocks that hold them (Chan, Golub & LeVeque's pairwise update), against numpy's on those steps."""
+    files, values = _pressure_folder(tmp_path)
+    dataset = open_dataset(files).transpose(*order)
+    dataset = dataset.chunk(chunks) if chunks else dataset
+    spreads = read_together(planned_spreads(dataset, ["ps", "tas", "ps_mPa", "absent"]))[0]()
+    assert sorted(spreads) == ["ps", "ps_mPa", "tas"]
+    steps = np.unique(np.linspace(0, 39, 24).round().astype(int))
+    for name, spread in spreads.items():
+        sample = values[name][steps].astype(np.float64)
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            std, largest = np.nanstd(sample, axis=0), np.nanmax(np.abs(sample), axis=0)
+        cells = [dim for dim in order if dim != "time"]
+        on_grid = [cells.index(dim) for dim in ("lat", "lon")]
+        # to the precision the values allow: a std computed in float64 is good to about eps × size / std
+        # (float64's spacing at 101325 Pa, 1.5e-11, is 1.5e-7 of a std of 1e-4 Pa)
+        conditioning = np.finfo(np.float64).eps * np.nanmax(largest) / np.nanmin(std)
+        np.testing.assert_allclose(np.transpose(spread.std, on_grid), std, rtol=32 * conditioning)
+        np.testing.assert_array_equal(np.transpose(spread.largest, on_grid), largest)
+        assert np.isnan(spread.std[tuple({"lat": 1, "lon": 2}[dim] for dim in cells)]) == (name == "ps")
+
+
+def test_a_static_fields_spread_is_over_its_whole_field():
+    field = xr.DataArray(1e9 + np.arange(12.0).reshape(3, 4), dims=("lat", "lon")).chunk({"lat": 2, "lon": 3})
+    (spread,) = read_together(planned_spreads(xr.Dataset({"height": field}), ["height"]))[0]().values()
+    assert (float(spread.std), float(spread.largest)) == (pytest.approx(np.std(np.arange(12.0)), rel=1e-12), 1e9 + 11)
+
+
+def test_a_runs_float64_data_are_read_once_for_every_check_and_the_type_they_are_held_in(
+        tmp_path, monkeypatch, caplog, bytes_read):
+    """fix41b: held_dtypes read the checked steps of each float64 variable in a computation of its own, for the
+    anomaly climatologies and again for the sample source; with a dask block per file every block holds one, so
+    a folder of daily files was read whole twice more. Now the run's one read of its values records the spreads:
+    the source reads nothing more of the target and predictors (the anomaly climatology reads the training
+    steps of its variable), the type and the note are those the spreads read alone give."""
+    files, values = _pressure_folder(tmp_path)
+    config = build_config({"data": {"paths": [str(path) for path in files], "target": "tas",
+                                    "predictors": ["ps", "ps_mPa"], "anomalies": ["ps"], "features": []}})
+    spread_reads = []
+    original = value_precision._spread
+    monkeypatch.setattr(value_precision, "_spread", lambda variable: spread_reads.append(variable.name)
+                        or original(variable))
+    forget_notes()
+    with caplog.at_level(logging.INFO, logger="climann.data.value_precision"):
+        dataset = open_selected(config)
+        opened = dict(bytes_read)
+        source = pointwise_source(config, dataset)
+    assert {name: opened[name] for name in values} == {name: array.size * 8 for name, array in values.items()}
+    after = {name: bytes_read[name] - opened[name] for name in values}
+    bytes_read.clear()  # what the climatology of the training steps reads alone
+    monthly_climatology(open_dataset(files)["ps"], split_for(config, source.layout).time_masks["train"],
+                        dtype="float64")
+    assert after == {"tas": 0, "ps_mPa": 0, "ps": bytes_read["ps"]} and 0 < bytes_read["ps"] < values["ps"].size * 8
+    assert spread_reads == []
+    assert {name: source._held[name] for name in values} == {
+        "tas": np.dtype("float32"), "ps": np.dtype("float64"), "ps_mPa": np.dtype("float64")}
+    notes = [record.getMessage() for record in caplog.records]
+    forget_notes()
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="climann.data.value_precision"):
+        alone = held_dtypes({name: open_dataset(files)[name] for name in values}, where=", ".join(f.name for f in files))
+    assert alone == {name: source._held[name] for name in values}
+    assert notes == [record.getMessage() for record in caplog.records] and len(notes) == 2
+
+
+def test_a_spread_recorded_for_other_cells_is_not_taken(tmp_path):
+    """The record describes the cells and steps it was read on: a subset of other cells (here without the only
+    column whose variation float32 would lose) is read again, and decided on its own values."""
+    files, _ = _pressure_folder(tmp_path)
+    dataset = open_dataset(files)
+    mixed = dataset["tas"].copy(data=dataset["tas"].data + xr.zeros_like(dataset["tas"]).data)
+    mixed[:, :, 0] = dataset["ps"][:, :, 0]  # float32 loses only the first column's variation
+    mixed = xr.Dataset({"p": mixed.chunk({"time": 10})})
+    record_spreads(mixed, read_together(planned_spreads(mixed, ["p"]))[0]())
+    assert held_dtypes({"p": mixed["p"]}) == {"p": np.dtype("float64")}
+    assert held_dtypes({"p": mixed["p"].isel(lon=slice(1, None))}) == {"p": np.dtype("float32")}
+    assert held_dtypes({"p": mixed["p"].isel(time=slice(10, None))}) == {"p": np.dtype("float64")}

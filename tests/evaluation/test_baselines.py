@@ -106,7 +106,9 @@ def test_persistence_is_the_previous_month_by_date_and_missing_after_a_gap():
 
 
 @pytest.mark.parametrize(("thinned", "said"), [
-    pytest.param(False, "persistence is missing at 2 time steps after gaps in the monthly time axis", id="gaps"),
+    pytest.param(False, "persistence is missing at 2 time steps after gaps in the monthly time axis: the data are a "
+                 "seasonal subset, June to August (JJA) of each year only, and the step before each June is not in "
+                 "them", id="gaps"),
     pytest.param(True, "persistence is missing at 3 time steps: the step before each is in a month the time "
                  "selection (--months/--seasons) leaves out", id="months-the-user-left-out"),
 ])
@@ -162,8 +164,11 @@ def test_persistence_of_periods_after_whole_months_missing_is_missing_and_named_
         assert [t.month for t in times[before < 0]] == [6] * 3
     after_gaps = int((before[1:] < 0).sum())
     said = [r.getMessage() for r in caplog.records if r.getMessage().startswith("persistence")]
+    # June–August of each year is named as the seasonal subset it is (fix41c); half-months lacking two months are none
+    subset = ("" if kind == "half-months" else ": the data are a seasonal subset, June to August (JJA) of each year "
+              "only, and the step before each June is not in them")
     assert said == [f"persistence is missing at {after_gaps} time step{'s' if after_gaps > 1 else ''} after gaps in "
-                    f"the {period} time axis"]
+                    f"the {period} time axis{subset}"]
 
 
 def _kept_months(first_month: int, every: int, n: int):

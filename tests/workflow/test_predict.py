@@ -2022,6 +2022,93 @@ def test_the_runs_level_is_found_under_another_name_of_the_same_quantity(
         predict_files(run_dir, [str(tmp_path / "renamed.nc")], tmp_path / "q.nc", select={renamed: 700.0})
 
 
+def _on_depths(temperatures, path, *, positive, name="depth"):
+    """``tas`` of ``temperatures`` as ``thetao`` at 5, 15 and 25 m below the surface (colder by 2 K
+    per level) beside its ``ts``: the depth axis ``name`` counted positive ``positive`` (CF §4.3), its
+    values 5, 15, 25 (positive down, standard_name depth) or -5, -15, -25 (positive up, standard_name
+    height, as ROMS and ECCO write them). The values are the same in either file."""
+    sign = 1.0 if positive == "down" else -1.0
+    with xr.open_dataset(temperatures) as source:
+        offsets = xr.DataArray(np.float32([0.0, -2.0, -4.0]), dims=name)
+        thetao = (source["tas"] + offsets).transpose("time", name, "lat", "lon").assign_attrs(units="K")
+        depths = xr.DataArray(sign * np.array([5.0, 15.0, 25.0]), dims=name, attrs={
+            "units": "m", "positive": positive, "axis": "Z", "standard_name": "depth" if sign > 0 else "height"})
+        source.drop_vars("tas").assign(thetao=thetao).assign_coords({name: depths}).to_netcdf(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def depth_files(tmp_path_factory):
+    """The same ocean temperatures on a depth axis positive down and one positive up, and a run trained on each
+    at 15 m below the surface (``depth=15`` of the first, ``depth=-15`` of the second)."""
+    folder = tmp_path_factory.mktemp("depths")
+    temperatures = _write_temperatures(folder / "t.nc", "K", "K")
+    files = {"down": _on_depths(temperatures, folder / "down.nc", positive="down"),
+             "up": _on_depths(temperatures, folder / "up.nc", positive="up")}
+    runs = {}
+    for positive, depth in (("down", 15.0), ("up", -15.0)):
+        config = build_config({
+            "data": {"paths": [str(files[positive])], "target": "thetao", "predictors": ["ts"],
+                     "features": ["lat", "season"], "select": {"depth": depth}},
+            "model": {"hidden": [4]}, "training": {"epochs": 2}, "evaluation": {"figures": False},
+        })
+        runs[positive] = run_training(config, run_dir=folder / f"run_{positive}").run_dir
+    return folder, files, runs
+
+
+@pytest.mark.parametrize("trained, other", [pytest.param("down", "up", id="trained-positive-down-given-up"),
+                                            pytest.param("up", "down", id="trained-positive-up-given-down")])
+def test_a_runs_depth_is_found_on_an_axis_counted_the_other_way(depth_files, tmp_path, caplog, trained, other):
+    """break41c D1: a run trained at depth=15 of a file positive down refused the same data on an axis positive
+    up ("training data are at depth=15 m, which up.nc does not hold (its depth values: -5, -15, -25 m)"), and
+    the reverse. The run's depth is counted the new file's way (CF §4.3, the rule train's refusal of a bare
+    number states), said in the log: the predictions and scores are those of the file counted as the run's."""
+    folder, files, runs = depth_files
+    run_dir = runs[trained]
+    own = predict_files(run_dir, [str(files[trained])], tmp_path / "own.nc").path
+    with caplog.at_level(logging.WARNING):
+        flipped = predict_files(run_dir, [str(files[other])], tmp_path / "flipped.nc").path
+    value, taken = ("15", "-15") if trained == "down" else ("-15", "15")
+    kind = "depth of 15 m"
+    assert (f"depth={value} m of the model's training data (counted positive {trained}) is selected as "
+            f"depth={taken} m in {other}.nc: 'depth' is positive {other} (CF §4.3), so a {kind} is "
+            f"depth={taken}") in caplog.text
+    with xr.open_dataset(own) as first, xr.open_dataset(flipped) as second:
+        assert np.isfinite(first["thetao_pred"].values).all()
+        np.testing.assert_array_equal(second["thetao_pred"].values, first["thetao_pred"].values)
+        np.testing.assert_array_equal(second["thetao"].values, first["thetao"].values)
+        assert float(second["depth"]) == float(taken) and second["depth"].attrs["positive"] == other
+    from climann.workflow.predict import evaluate_run
+
+    scores = evaluate_run(run_dir, [str(files[trained])], tmp_path / "own_scores")
+    flipped_scores = evaluate_run(run_dir, [str(files[other])], tmp_path / "flipped_scores")
+    assert flipped_scores["splits"]["all"]["model"] == scores["splits"]["all"]["model"]
+
+
+def test_a_runs_depth_is_found_on_an_axis_counted_the_other_way_under_another_name(depth_files, tmp_path):
+    """A run trained at depth=15 (positive down) given the same data along ``z`` positive up (-5, -15, -25 m):
+    the level under another name (:func:`~climann.data.levels.levels_on_new_dimensions`) is also counted the
+    other way."""
+    folder, files, runs = depth_files
+    other = _on_depths(folder / "t.nc", tmp_path / "z_up.nc", positive="up", name="z")
+    own = predict_files(runs["down"], [str(files["down"])], tmp_path / "own.nc").path
+    flipped = predict_files(runs["down"], [str(other)], tmp_path / "flipped.nc").path
+    with xr.open_dataset(own) as first, xr.open_dataset(flipped) as second:
+        np.testing.assert_array_equal(second["thetao_pred"].values, first["thetao_pred"].values)
+        assert float(second["z"]) == -15.0
+
+
+def test_a_run_at_a_depth_the_other_file_lacks_is_still_refused(depth_files, tmp_path):
+    """Counted the other way, depth 15 m is looked for at -15 m: a file positive up without it is refused as
+    before, naming the run's depth as the file counts it (the warning before says how)."""
+    folder, files, runs = depth_files
+    with xr.open_dataset(files["up"]) as source:
+        source.load().isel(depth=[0, 2]).to_netcdf(tmp_path / "no15.nc")
+    with pytest.raises(ClimannError, match=r"^the model's training data are at depth=-15 m \(\[data\] select\), "
+                                           r"which no15\.nc does not hold \(its depth values: -5, -25 m\)"):
+        predict_files(runs["down"], [str(tmp_path / "no15.nc")], tmp_path / "p.nc")
+
+
 def _write_around_the_pole(path, *, turn=0.0, pole_column=2.5):
     """A 6 × 6 grid of 2-D lat/lon centres round the North Pole (a polar stereographic grid
     without its mapping: 300 km squares on a 6371 km sphere), longitudes in −180…180 going

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
+import json
 import logging
 import re
 import shlex
@@ -1624,3 +1626,140 @@ def test_cpc_pentads_lags_climatology_and_persistence_equal_numpy_across_leap_ye
     persistence = persistence_prediction(truth, samples.layout.time.values)
     assert np.isnan(persistence[0]).all()
     np.testing.assert_array_equal(persistence[1:], truth[:-1])
+
+
+def _dekad_cells(years):
+    """Dekads as FAO and CGLS lay them out: the 1st–10th, 11th–20th and 21st–end of each month, 36 a year."""
+    cells = []
+    for year in years:
+        for month in range(1, 13):
+            after = cftime.DatetimeGregorian(year + month // 12, month % 12 + 1, 1)
+            starts = [cftime.DatetimeGregorian(year, month, day) for day in (1, 11, 21)]
+            cells += list(zip(starts, [*starts[1:], after]))
+    return cells
+
+
+_THINNED_PENTADS = ("the run's own time selection (time_stride, months) thinned the pentads (73 a year, CPC's: the "
+                    "12th, 25 February – 1 March, is 6 days long in a leap year): the pentad before each kept one is "
+                    "not among the values read")
+
+
+@pytest.mark.parametrize(("calendar", "per_year", "stride", "per", "left_out"), [
+    pytest.param("cpc", 73, 2, "pentad of the year", _THINNED_PENTADS, id="cpc-pentads-every-2nd"),
+    pytest.param("cpc", 73, 3, "pentad of the year", _THINNED_PENTADS, id="cpc-pentads-every-3rd"),
+    pytest.param("dekads", 36, 3, "dekad of the year", "its values are 10 days cells 1 month apart (time bounds): the "
+                 "value 10 days earlier, which persistence forecasts with, is not in the data", id="dekads-every-3rd"),
+])
+def test_a_time_stride_on_periods_of_the_year_keys_the_climatology_by_each_kept_periods_place(
+        tmp_path, calendar, per_year, stride, per, left_out):
+    """fix41c: ``time_stride`` without lags on CPC's pentads (73 a year) or on dekads keyed the
+    climatology by the thinned axis's spacing: every other pentad is 10 days apart, and each
+    "10-day period of the year" pooled two pentads (test RMSE 2.82 where the mean of each pentad
+    over the training years gives 2.91). Dekads kept every third (the 1st of each month) fell in
+    10-day windows one each, the right numbers under the wrong keys ("10-day period of the year").
+    Each kept step is keyed by its own period of the year: the climatology baseline's RMSE is
+    numpy's, with the mean of each period's kept training values (the file's own order: period k
+    of the year at step y · per_year + k). Persistence on the thinned pentads was left out as of
+    "no regular step (irregular spacing …)": the reason is the run's thinning, and says so."""
+    from tests.data.test_composites import _cpc_pentad_cells
+
+    years = range(1999, 2007)
+    cells = _cpc_pentad_cells(years) if calendar == "cpc" else _dekad_cells(years)
+    path = pentad_file(tmp_path / f"{calendar}.nc", cells)
+    settings = {"data": {"paths": [str(path)], "target": "precip", "predictors": [], "features": ["lat"],
+                         "time_stride": stride,
+                         "split_years": {"train": [1999, 2004], "val": [2005, 2005], "test": [2006, 2006]}},
+                "model": {"hidden": [4]}, "training": {"epochs": 1},
+                "evaluation": {"figures": False, "baselines": ["climatology", "persistence"]}}
+    run_dir = run_training(build_config(settings), run_dir=tmp_path / "run").run_dir
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    with xr.open_dataset(path) as written:
+        truth = written["precip"].values.astype(np.float64)
+    kept = np.arange(0, truth.shape[0], stride)
+    values, period, year = truth[kept], kept % per_year, 1999 + kept // per_year
+    train = year <= 2004
+    climatology = np.stack([values[train & (period == k)].mean(axis=0) if (train & (period == k)).any()
+                            else np.full(truth.shape[1:], np.nan) for k in range(per_year)])
+    area = np.diff(np.sin(np.deg2rad([-5.0, 5.0, 15.0])))[:, None] * np.ones(truth.shape[2])
+    for block, years_in in (("train", year <= 2004), ("test", year == 2006)):
+        error = (climatology[period[years_in]] - values[years_in]) ** 2
+        scored = np.isfinite(error)
+        weights = np.broadcast_to(area, error.shape)
+        expected = np.sqrt(np.sum(error[scored] * weights[scored]) / np.sum(weights[scored]))
+        assert metrics["splits"][block]["climatology"]["rmse"] == pytest.approx(expected, rel=1e-6), block
+    assert metrics["climatology_per"] == per
+    # persistence is left out for the run's thinning, not as "no regular step (irregular spacing …)"
+    assert {note["reason"] for note in metrics["notes"] if note["model"] == "persistence"} == {left_out}
+
+
+def _seasonal_subset_file(path, months, *, daily=False):
+    """``tas`` (K) on a 2×3 grid for ``months`` of each year 1991–2000 only (as `cdo selseas` cuts), a
+    seasonal cycle plus seeded noise, monthly means stamped mid-month or daily means at noon, with CF
+    time bounds; a DJF series runs from December 1990 to February 2000."""
+    cells = []
+    for year in range(1991, 2001):
+        for month in months:
+            start = cftime.DatetimeGregorian(year - (month == 12), month, 1)
+            end = cftime.DatetimeGregorian(start.year + (month == 12), month % 12 + 1, 1)
+            days = [start + datetime.timedelta(days=k) for k in range((end - start).days)] if daily else [start]
+            cells += [(day, day + datetime.timedelta(days=1) if daily else end) for day in days]
+    cells.sort()
+    times = [start + (end - start) / 2 for start, end in cells]
+    cycle = np.array([10 * np.cos(2 * np.pi * (time.dayofyr - 200) / 365) for time in times])
+    values = 280 + cycle[:, None, None] + np.random.default_rng(3).normal(0, 1, (len(times), 2, 3))
+    dataset = xr.Dataset({"tas": (("time", "lat", "lon"), values.astype("f4"), {"units": "K"})},
+                         coords={"time": ("time", times, {"bounds": "time_bnds"}),
+                                 "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
+                                 "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})})
+    dataset["time_bnds"] = (("time", "nv"), np.array(cells, dtype=object))
+    for name in ("time", "time_bnds"):
+        dataset[name].encoding.update(units="days since 1990-01-01", calendar="standard")
+    dataset.to_netcdf(path)
+    return path, times
+
+
+@pytest.mark.parametrize(("months", "daily", "named"), [
+    pytest.param((6, 7, 8), False, "June to August (JJA)", id="jja-monthly"),
+    pytest.param((12, 1, 2), False, "December to February (DJF)", id="djf-monthly"),
+    pytest.param((6, 7, 8), True, "June to August (JJA)", id="jja-daily"),
+])
+def test_a_seasonal_subset_is_scored_per_calendar_month_or_day_and_named(tmp_path, caplog, months, daily, named):
+    """fix41c: a file of one season a year (`cdo selseas,JJA`, 1991–2000) is read on its own step, the
+    months between seasons gaps: the climatology baseline's RMSE is numpy's mean of each calendar month
+    (each day of year, unsmoothed) over the training years, and persistence's the value one month (day)
+    before where the file holds it, never last season's last step (no value for June from August).
+    These numbers held before fix41c; the persistence warning did not say why each season's first
+    step had none: it now names the subset."""
+    path, times = _seasonal_subset_file(tmp_path / "season.nc", months, daily=daily)
+    settings = {"data": {"paths": [str(path)], "target": "tas", "predictors": [], "features": ["lat"],
+                         "split_years": {"train": [1991, 1996], "val": [1997, 1998], "test": [1999, 2000]}},
+                "model": {"hidden": [4]}, "training": {"epochs": 1},
+                "evaluation": {"figures": False, "baselines": ["climatology", "persistence"],
+                               "climatology_window_days": 1}}
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        run_dir = run_training(build_config(settings), run_dir=tmp_path / "run").run_dir
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    with xr.open_dataset(path) as written:
+        truth = written["tas"].values.astype(np.float64)
+    key = np.array([time.dayofyr if daily else time.month for time in times])
+    year = np.array([time.year for time in times])
+    step = datetime.timedelta(days=1)
+    follows = [False] + [(later - earlier <= step) if daily else ((later.year * 12 + later.month)
+                                                                  - (earlier.year * 12 + earlier.month) == 1)
+                         for earlier, later in zip(times[:-1], times[1:])]
+    previous = np.where(np.array(follows)[:, None, None], np.roll(truth, 1, axis=0), np.nan)
+    train = (year >= 1991) & (year <= 1996)
+    climatology = np.stack([truth[train & (key == k)].mean(axis=0) if (train & (key == k)).any()
+                            else np.full(truth.shape[1:], np.nan) for k in key])
+    area = np.diff(np.sin(np.deg2rad([-5.0, 5.0, 15.0])))[:, None] * np.ones(truth.shape[2])
+    test = (year >= 1999) & (year <= 2000)
+    for model, forecast in (("climatology", climatology), ("persistence", previous)):
+        error = (forecast[test] - truth[test]) ** 2
+        scored = np.isfinite(error)
+        weights = np.broadcast_to(area, error.shape)
+        expected = np.sqrt(np.sum(error[scored] * weights[scored]) / np.sum(weights[scored]))
+        assert metrics["splits"]["test"][model]["rmse"] == pytest.approx(expected, rel=1e-6), model
+    assert metrics["climatology_per"] == ("day of year" if daily else "calendar month")
+    first = "June" if months[0] == 6 else "December"
+    assert any(f"the data are a seasonal subset, {named} of each year only, and the step before each {first} is "
+               "not in them" in record.getMessage() for record in caplog.records)

@@ -1,0 +1,104 @@
+"""Seasonal subsets: a series of monthly or finer steps that holds the same calendar months of
+every year and none of the others (June to August of 1991–2020, as ``cdo selseas,JJA`` cuts).
+
+Such a series is read on its own step (monthly, daily), with the months between seasons as gaps:
+its climatology is per calendar month (or day of year), persistence and lags count calendar
+months (or days), and the first step of each season has no step before it in the data. These
+functions name the subset, so that ``climann info`` and the warnings about persistence and lags
+missing at the start of each season say why.
+"""
+
+from __future__ import annotations
+
+from calendar import month_name
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+#: The meteorological seasons by their months, in the order they run (DJF: December with the
+#: January and February after it).
+_SEASON_LETTERS = {(12, 1, 2): "DJF", (3, 4, 5): "MAM", (6, 7, 8): "JJA", (9, 10, 11): "SON"}
+
+
+@dataclass(frozen=True)
+class SeasonalSubset:
+    """The calendar months a seasonal subset holds of every year.
+
+    Attributes
+    ----------
+    months : tuple of int
+        The months (1–12) in the order they run through the season: (12, 1, 2) for DJF, whose
+        December goes with the January and February after it; in calendar order when the months
+        held are not one run.
+    """
+
+    months: tuple[int, ...]
+
+    @property
+    def text(self) -> str:
+        """The months in words: "June to August (JJA)", "December to February (DJF)", "July
+        and August", "January, March and May"."""
+        if self.is_one_run and len(self.months) > 2:
+            letters = _SEASON_LETTERS.get(self.months)
+            named = f"{month_name[self.months[0]]} to {month_name[self.months[-1]]}"
+            return f"{named} ({letters})" if letters else named
+        names = [month_name[month] for month in self.months]
+        return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+    @property
+    def is_one_run(self) -> bool:
+        """Whether the months follow one another (across the new year: December, January)."""
+        return all((later - earlier) % 12 == 1 for earlier, later in zip(self.months[:-1], self.months[1:]))
+
+    @property
+    def season_start(self) -> str:
+        """The month whose step before is between seasons, as messages name it: "June"."""
+        return month_name[self.months[0]]
+
+
+def seasonal_subset(times: Sequence) -> SeasonalSubset | None:
+    """The seasonal subset a time axis is, or None.
+
+    A seasonal subset holds some but not all of the 12 calendar months, the same ones in every
+    year between its first and last (those two may hold part of them: a DJF series from December
+    1991 to February 2020), over at least two calendar years.
+
+    Parameters
+    ----------
+    times : sequence of cftime.datetime, shape (n_time,)
+        In order; each dated in the month its value is of (the middle of its time cell).
+
+    Returns
+    -------
+    SeasonalSubset or None
+        None for fewer than two years, for an axis holding all 12 months (a series with a few
+        months missing), and for one whose years hold different months.
+
+    Examples
+    --------
+    >>> import cftime
+    >>> june_to_august = [cftime.DatetimeGregorian(year, month, 16) for year in (1991, 1992) for month in (6, 7, 8)]
+    >>> seasonal_subset(june_to_august).text
+    'June to August (JJA)'
+    """
+    by_year: dict[int, set[int]] = {}
+    for time in times:
+        by_year.setdefault(time.year, set()).add(time.month)
+    if len(by_year) < 2:
+        return None
+    held = set().union(*by_year.values())
+    years = sorted(by_year)
+    if len(held) == 12 or any(by_year[year] != held for year in years[1:-1]):
+        return None
+    return SeasonalSubset(_in_season_order(held))
+
+
+def _in_season_order(held: set[int]) -> tuple[int, ...]:
+    """The months held, starting after the longest run of months left out (DJF: 12, 1, 2), so
+    that a season across the new year runs in order; in calendar order when the months held
+    are not one run."""
+    ordered = sorted(held)
+    gaps = [((later - earlier) % 12 or 12, index) for index, (earlier, later)
+            in enumerate(zip(ordered, [*ordered[1:], ordered[0]]))]
+    _, before_start = max(gaps)
+    start = (before_start + 1) % len(ordered)
+    return tuple(ordered[start:] + ordered[:start])

@@ -1,0 +1,88 @@
+"""Levels whose pressure changes with time (break41b B1): refused by info and train alike."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import xarray as xr
+from typer.testing import CliRunner
+
+from climann.cli import app
+
+N_TIME, N_LEVEL = 8, 4
+
+
+def _soundings(*, varying: bool) -> tuple[xr.Dataset, np.ndarray]:
+    """An IGRA-like timeSeriesProfile of one station: pres(station, time, level), axis Z, in hPa,
+    each sounding's levels at its own pressures (or the same ones at every sounding)."""
+    rng = np.random.default_rng(3)
+    base = np.array([1000.0, 850.0, 500.0, 250.0])
+    pressure = base + (rng.uniform(-200, 0, (N_TIME, N_LEVEL)) if varying else np.zeros((N_TIME, N_LEVEL)))
+    if not varying:  # one sounding that did not reach the top level: missing there, the levels still fixed
+        pressure[3, 3] = np.nan
+    temperature = 288.0 - 60.0 * np.log(1000.0 / pressure) + rng.normal(0, 1, pressure.shape)
+    dataset = xr.Dataset(
+        {name: (("station", "time", "level"), values[None], {"units": units})
+         for name, values, units in (("temp", temperature, "K"), ("rh", 50 + 0 * temperature, "%"))},
+        coords={"time": ("time", 12.0 * np.arange(N_TIME), {"units": "hours since 2018-01-01", "standard_name": "time"}),
+                "lat": ("station", [40.53], {"units": "degrees_north", "standard_name": "latitude"}),
+                "lon": ("station", [-80.22], {"units": "degrees_east", "standard_name": "longitude"}),
+                "pres": (("station", "time", "level"), pressure[None],
+                         {"units": "hPa", "standard_name": "air_pressure", "axis": "Z", "positive": "down"})},
+        attrs={"Conventions": "CF-1.8", "featureType": "timeSeriesProfile"})
+    return dataset, pressure
+
+
+def _grid_with_pressure() -> tuple[xr.Dataset, np.ndarray]:
+    """ta(time, level, lat, lon) whose ``coordinates`` names pres(time, level, lat, lon), beside rsdt."""
+    rng = np.random.default_rng(4)
+    pressure = 1000.0 * np.array([1.0, 0.7, 0.3])[None, :, None, None] * (1 + 0.1 * rng.normal(size=(6, 3, 2, 3)))
+    return xr.Dataset(
+        {"ta": (("time", "level", "lat", "lon"), 250 + 0.05 * pressure, {"units": "K"}),
+         "rsdt": (("time", "lat", "lon"), rng.uniform(0, 400, (6, 2, 3)), {"units": "W m-2"})},
+        coords={"time": ("time", 30.0 * np.arange(6), {"units": "days since 2000-01-15"}),
+                "level": ("level", [0, 1, 2]), "lat": ("lat", [-10.0, 10.0], {"units": "degrees_north"}),
+                "lon": ("lon", [0.0, 120.0, 240.0], {"units": "degrees_east"}),
+                "pres": (("time", "level", "lat", "lon"), pressure, {"units": "hPa", "standard_name": "air_pressure"})},
+    ), pressure
+
+
+def _refusal(result, path: str, users: str, index: int, pressure: np.ndarray) -> None:
+    low, high = pressure.min(), pressure.max()
+    assert result.exit_code == 2, result.output
+    assert (f"climann: error: {path}: the levels of 'level' (on {users}) are no fixed pressure: 'pres' changes from "
+            f"one time step to the next (level {index} spans {low:.6g}…{high:.6g} hPa)") in result.output
+    assert "interpolate each sounding (each column) to fixed levels of 'pres' first" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", [pytest.param("info", id="info"), pytest.param("train", id="train")])
+def test_soundings_whose_levels_move_are_refused_with_the_selected_levels_range(tmp_path, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
+    dataset, pressure = _soundings(varying=True)
+    dataset.to_netcdf("igra.nc")
+    arguments = (["info", "igra.nc"] if command == "info"
+                 else ["train", "--data", "igra.nc", "--target", "temp", "--select", "level=2", "--out", "run"])
+    index = 0 if command == "info" else 2
+    _refusal(CliRunner().invoke(app, arguments), "igra.nc", "temp, rh", index, pressure[:, index])
+    assert not (tmp_path / "run").exists()
+    # the same soundings on the same pressures at every step (one missing): fixed levels, offered and trained as before
+    _soundings(varying=False)[0].to_netcdf("fixed.nc")
+    result = CliRunner().invoke(app, [arguments[0], *[word.replace("igra.nc", "fixed.nc") for word in arguments[1:]]])
+    assert result.exit_code == 0, result.output
+    text = " ".join(line.lstrip("# ") for line in result.stdout.splitlines())
+    assert command == "train" or "level: 4 values (0, 1, 2, 3) on temp, rh; choose one with select = {level = 0}" in text
+
+
+@pytest.mark.parametrize("command", [pytest.param("info", id="info"), pytest.param("train", id="train")])
+def test_a_grid_whose_coordinates_name_a_varying_pressure_is_refused(tmp_path, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
+    dataset, pressure = _grid_with_pressure()
+    dataset.to_netcdf("ta.nc")
+    arguments = (["info", "ta.nc"] if command == "info"
+                 else ["train", "--data", "ta.nc", "--target", "ta", "--select", "level=1", "--out", "run"])
+    index = 0 if command == "info" else 1
+    result = CliRunner().invoke(app, arguments)
+    _refusal(result, "ta.nc", "ta", index, pressure[:, index])
+    assert "to use rsdt alone, leave them out: `ncks -C -x -v ta,pres ta.nc ta_fixed.nc`" in result.output
+
