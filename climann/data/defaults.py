@@ -18,6 +18,9 @@ order of their names: a store has no definition order, see
 - CF flag variables of more than two values (a land-cover class with ``flag_values`` and
   ``flag_meanings``, CF-1.11 §3.5): their codes are classes, not amounts
   (:mod:`climann.data.flags`). Named in ``[data] predictors`` they are used, with a warning;
+- identifiers: numbers that name lakes, stations, basins or regions (ESA CCI Lakes' ``lakeid``,
+  "Lake identifier"; a ``cf_role``; :mod:`climann.data.identifiers`): lake 1049 is not "more"
+  than lake 6. Named in ``[data] predictors`` they are used, with a warning;
 - directions (CF ``wind_from_direction``, ERA5's ``mwd`` in degrees, :mod:`climann.data.circular`):
   angles on a circle, which the network would read as numbers on a line (359° and 1° 358°
   apart). Named in ``[data] predictors`` they are used, with a warning that gives the line
@@ -105,6 +108,7 @@ from climann.data.coords import find_coordinate
 from climann.data.infinite_values import missing_values
 from climann.data.dropped_targets import MAX_DROPPED_SHARE
 from climann.data.flags import flag_classes, indicator_advice
+from climann.data.identifiers import identifier_advice, identifier_reading
 from climann.data.grids import cell_measure_name
 from climann.data.land_masks import StoredLand, land_stored_as_value
 from climann.data.multiyear_steps import years_apart
@@ -199,6 +203,9 @@ class DefaultInputs:
     flag_advice : str
         How to give the first of them as 0/1 indicators
         (:func:`~climann.data.flags.indicator_advice`).
+    identifiers : dict of str to str
+        Identifiers (lake, station, region numbers), left out → what says so
+        (:func:`~climann.data.identifiers.identifier_reading`).
     outputs : dict of str to str
         climann's outputs in a predictions file, left out → the target they were computed
         from (:func:`~climann.data.run_outputs.run_outputs`).
@@ -254,6 +261,7 @@ class DefaultInputs:
     static: tuple[str, ...] = ()
     flags: dict[str, str] = field(default_factory=dict)
     flag_advice: str = ""
+    identifiers: dict[str, str] = field(default_factory=dict)
     outputs: dict[str, str] = field(default_factory=dict)
     anomalies: dict[str, str] = field(default_factory=dict)
     ancillary: dict[str, str] = field(default_factory=dict)
@@ -336,6 +344,13 @@ class DefaultInputs:
                 f"left out of the default predictors: {shown}, CF flag variables whose codes are classes, not "
                 f"amounts; to use them, {self.flag_advice}, or name them in [data] predictors (--predictors) to use "
                 "their codes as numbers"
+            )
+        if self.identifiers:
+            shown = ", ".join(f"{name} ({reading})" for name, reading in self.identifiers.items())
+            notes.append(
+                f"left out of the default predictors: {shown}, identifiers: numbers that name things, not amounts; "
+                f"to use where they are, {identifier_advice(next(iter(self.identifiers)))}, or name them in [data] "
+                "predictors (--predictors) to use their numbers as amounts"
             )
         return notes
 
@@ -448,12 +463,13 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
                         training_steps: np.ndarray | None = None,
                         value_totals: Mapping[str, str | None] | None = None) -> DefaultInputs:
     """Every other numeric data variable on the target's grid (in field mode, with a time
-    axis) that is not a flag variable of more than two values nor the target's own anomaly
+    axis) that is not a flag variable of more than two values, nor identifiers, nor the target's own anomaly
     (or the variable whose anomaly the target is), the left-out ones by reason."""
     time_dim = find_coordinate(dataset, "time")
     horizontal = set(dataset[find_coordinate(dataset, "latitude")].dims)
     horizontal |= set(dataset[find_coordinate(dataset, "longitude")].dims)
     candidates, several_values, off_grid, static, flags, metrics, directions = [], {}, [], [], {}, [], {}
+    identifiers: dict[str, str] = {}
     outputs = run_outputs(dataset)
     for name in data_variable_names(dataset):
         variable = dataset[name]
@@ -471,6 +487,8 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
             several_values[name] = ", ".join(map(str, extra))
         elif flag_classes(variable) is not None:
             flags[name] = flag_classes(variable)
+        elif (named := identifier_reading(str(name), variable)) is not None:
+            identifiers[name] = named
         elif (reading := direction_reading(str(name), variable.attrs)) is not None:
             directions[name] = reading
         elif mode == "field" and time_dim not in variable.dims:
@@ -515,6 +533,7 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
         static=tuple(static),
         flags=flags,
         flag_advice=indicator_advice(next(iter(flags)), dataset[next(iter(flags))]) if flags else "",
+        identifiers=identifiers,
         outputs={name: of for name, of in outputs.items() if name in data_variable_names(dataset)},
         anomalies=anomalies,
         ancillary=ancillary,

@@ -308,16 +308,29 @@ def _warn_one_file(name: str, variable: xr.DataArray, held: FillAmongValues, *, 
                                   for other, deleted in others])
         command, unpack, then = attribute_command(edits, files), _default_fill_code(record, key), ""
         if unpack is not None and not is_zarr_store(shlex.split(files)[0]):
-            copy = shlex.quote(shlex.split(files)[1])
-            command = f"{command} && ncpdq -O -U {copy} {copy}"
-            then = (f", and unpack the copy to floats (ncpdq -U), so that no code {unpack[0]} is left for netCDF to "
-                    f"read as the default fill value of {unpack[1]}")
+            command = f"{command} && {_unpacking(record.name, shlex.split(files)[1])}"
+            then = (f", and unpack it in the copy to floats (ncpdq -U), so that no code {unpack[0]} is left for "
+                    f"netCDF to read as the default fill value of {unpack[1]}")
         _log.warning(
             f"'{name}' in {where_held} has {key} {marks}, and {reason}: {marked} of its {size} values "
             f"({100 * marked / size:.3g} %) are read as missing (CF §2.5.1); if they are data, remove "
             f"{removed} in a copy{then}: {command}"
         )
         return
+
+
+def _unpacking(name: str, copy: str) -> str:
+    """The commands that unpack the variable ``name`` of the file ``copy`` to floats in place,
+    its other variables kept as stored: ``ncpdq -U`` of the whole file unpacked them too, and
+    NCO unpacks by ``_FillValue`` alone, so that the values an earlier line marked missing by
+    a ``missing_value`` were data again (break41a A4: ERA5's ``lmlt`` 273.15 at the packed
+    -32768, 8608 values). ``ncpdq -U -v`` writes the variable alone, unpacked, to a file beside
+    the copy; ``ncks -A -x -v`` appends every other variable of the copy to it as stored; ``mv``
+    puts it in the copy's place (NCO manual, "ncpdq", "ncks": appending)."""
+    own, unpacked = shlex.quote(name), shlex.quote(str(Path(copy).with_suffix(f".{name}_unpacked.nc")))
+    copy = shlex.quote(copy)
+    return (f"ncpdq -O -U -v {own} {copy} {unpacked} && ncks -A -x -v {own} {copy} {unpacked} && "
+            f"mv {unpacked} {copy}")
 
 
 def _default_fill_code(record: FileMarks, key: str) -> tuple[int, str] | None:

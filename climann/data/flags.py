@@ -592,7 +592,44 @@ def _is_packed(variable: xr.DataArray) -> bool:
 #: attribute propagation), and with the flag variable's ``flag_values`` and ``flag_meanings`` the
 #: indicator was read as a flag variable of 4 classes again (refused as a target); with its
 #: ``valid_min`` of 1, its 0 values missing; with ``_Unsigned``, its int 0/1 read as unsigned.
-_NOT_INHERITED = ("flag_values", "flag_masks", "flag_meanings", "valid_range", "valid_min", "valid_max", "_Unsigned")
+#: Its ``missing_value`` too: ncap2 does not read it as missing (only ``_FillValue``), and kept
+#: on the 0/1 variable, a ``missing_value = 0`` made every 0 missing to xarray.
+_NOT_INHERITED = ("flag_values", "flag_masks", "flag_meanings", "valid_range", "valid_min", "valid_max", "_Unsigned",
+                  "missing_value")
+
+#: The fill value of a 0/1 variable whose flag variable's fill value is one of its values.
+_INDICATOR_FILL = -1
+
+
+def _fill_values(variable: xr.DataArray) -> dict[str, object]:
+    """The flag variable's ``_FillValue`` and ``missing_value`` (as read, or as stored)."""
+    found = {key: variable.encoding.get(key, variable.attrs.get(key)) for key in FILL_ATTRIBUTES}
+    return {key: np.asarray(value).ravel()[0] for key, value in found.items()
+            if value is not None and np.asarray(value).size}
+
+
+def _kept_missing(made: str, name: str, variable: xr.DataArray) -> str:
+    """``;made.delete_miss();where(X.missing()) made=-1;made.set_miss(-1)``, when ``made``, the
+    0/1 variable of a flag variable, would otherwise read its 0s (or 1s) as missing, or its
+    flag variable's missing cells as data; empty when neither.
+
+    ncap2 gives ``made`` the ``_FillValue`` of the flag variable and writes it where the flag
+    variable is missing (NCO manual, "Missing values"); a ``_FillValue = 0`` (break41a A1: ESA
+    CCI Lakes ``lswt_quality_level``, WUDAPT's ``LCZ``) then made every 0 of the 0/1 variable
+    missing (96.8 % of the samples lost). ``ram_delete(made@_FillValue)`` fails in ncap2
+    ("unable to find variable"); ``delete_miss()`` drops it, and the cells where the flag
+    variable is missing are given their own fill value, -1, so that they stay missing. A
+    ``missing_value`` that ncap2 does not read (it differs from ``_FillValue``) is found by
+    comparing with it."""
+    fills = _fill_values(variable)
+    fill, missing = fills.get("_FillValue"), fills.get("missing_value")
+    unread = missing is not None and (fill is None or not np.array_equal(missing, fill))
+    if not unread and not any(value is not None and value in (0, 1) for value in (fill, missing)):
+        return ""
+    own = ncap2_name(name_in_file(variable, name))
+    where_fill = f";where({own}.missing()) {made}={_INDICATOR_FILL}" if fill is not None else ""
+    where_missing = f";where({own}=={_shown(missing)}) {made}={_INDICATOR_FILL}" if unread else ""
+    return f";{made}.delete_miss(){where_fill}{where_missing};{made}.set_miss({_INDICATOR_FILL})"
 
 
 def _without_inherited(made: str, variable: xr.DataArray) -> str:
@@ -603,7 +640,8 @@ def _without_inherited(made: str, variable: xr.DataArray) -> str:
     0/1 variable were missing; ncap2 only warns of an attribute a file lacks)."""
     from climann.data.valid_range_tails import OUTSIDE_VALID_RANGE_KEY  # imported here: it reads flags' rules
 
-    held = {**variable.attrs, **{key: value for key, value in variable.encoding.items() if key == "_Unsigned"}}
+    held = {**variable.attrs,
+            **{key: value for key, value in variable.encoding.items() if key in ("_Unsigned", "missing_value")}}
     for found in every_file_records(variable, OUTSIDE_VALID_RANGE_KEY):
         held.update(getattr(found, "limits", None) or {})
     return "".join(f";ram_delete({made}@{key})" for key in _NOT_INHERITED if key in held)
@@ -614,10 +652,19 @@ def _indicator_script(name: str, variable: xr.DataArray) -> str:
     without the flag variable's attributes (:func:`_without_inherited`)."""
     code, meaning = _example_class(variable)
     made = identifier(f"{name}_{meaning}")
+    return _indicator_of(made, name, variable, code)
+
+
+def _indicator_of(made: str, name: str, variable: xr.DataArray, code: object) -> str:
+    """The ``ncap2`` script that makes ``made`` 1 where ``name`` holds ``code`` (or, of
+    ``flag_masks``, has its bit), 0 where not, missing where ``name`` is missing
+    (:func:`_kept_missing`), without ``name``'s flag attributes (:func:`_without_inherited`)."""
+    kept = _kept_missing(made, name, variable)
     if flag_codes(variable, "flag_masks").size:
-        own = ncap2_name(name_in_file(variable, name))
-        return f"{made}=({own}/{_shown(code)})%2{_without_inherited(made, variable)}"
-    return f"{made}={_is_code(name, variable, code)}{_without_inherited(made, variable)}"
+        bit = f"({ncap2_name(name_in_file(variable, name))}/{_shown(code)})%2"
+        # int(): the bit has the flag variable's type, where an unsigned byte cannot hold the fill -1
+        return f"{made}={f'int({bit})' if kept else bit}{kept}{_without_inherited(made, variable)}"
+    return f"{made}={_is_code(name, variable, code)}{kept}{_without_inherited(made, variable)}"
 
 
 def _indicator_statement_of(name: str, variable: xr.DataArray) -> str:
@@ -736,14 +783,13 @@ def refuse_flag_target(dataset: xr.Dataset, target: str, *, where: str) -> None:
         flag attributes, so its copy was refused again (break39b B2)."""
         if values.size:
             forms = _stored_forms(variable, code)
-            script = f"{made}={_is_code(target, variable, code)}{_without_inherited(made, variable)}"
+            script = _indicator_of(made, target, variable, code)
             ncap2 = values_command([script],
                                    [_indicator_statement(made, stored, f"d[{stored!r}].isin([{', '.join(forms)}])")],
                                    files)
             return f"{ncap2} (1 where {target} is {_shown(code)}, {meaning}; 0 elsewhere)"
-        own, mask = ncap2_name(stored), _shown(code)
-        bit = _indicator_statement(made, stored, f"(d[{stored!r}] // {mask}) % 2")
-        script = f"{made}=({own}/{mask})%2{_without_inherited(made, variable)}"
+        bit = _indicator_statement(made, stored, f"(d[{stored!r}] // {_shown(code)}) % 2")
+        script = _indicator_of(made, target, variable, code)
         return f"{values_command([script], [bit], files)} for integer codes"
 
     several = source_files(variable)

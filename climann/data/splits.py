@@ -409,7 +409,9 @@ def with_dated_descriptions(
     data thus names the train block ``1995-03-10 to 1997-12-31`` and the test block
     ``1999-01-01 to 1999-02-20``; monthly means stamped on the 16th cover their years. A block
     of one step is named by that step alone (``"2030-07"``), sub-daily dates always with the
-    hour (``"2004-01-01 00:00 to 2004-12-31 00:00"``). With
+    hour (``"2004-01-01 00:00 to 2004-12-31 00:00"``). A block of time steps (a series of
+    fewer than three years is split by steps) keeps its steps and is dated beside them
+    (``"time steps 0–12263 (2021-01-01 00:00 to 2022-05-26 23:00)"``, break41a A7). With
     months crossing the year boundary the years are season years (:func:`season_years`): a
     DJF year runs from 1 December of the year before to the end of February, and the
     description says so (:func:`season_year_note`).
@@ -439,6 +441,10 @@ def with_dated_descriptions(
     descriptions = dict(split.descriptions)
     for name, mask in split.time_masks.items():
         chosen = times[mask]
+        if len(chosen) and hasattr(chosen[0], "calendar") and descriptions[name].startswith("time step"):
+            # a block of steps (fewer than three years) is also dated: "time steps 0–12263" said not where it lies
+            descriptions[name] += f" ({_dates_span(chosen[0], chosen[-1], step)})"
+            continue
         if not len(chosen) or not hasattr(chosen[0], "calendar") or (step is None and len(chosen) > 1):
             continue  # irregular steps: the years kept
         block_years = all_years[mask]

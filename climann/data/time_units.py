@@ -32,7 +32,7 @@ from climann.data.shell import (
 )
 from climann.data.text_times import text_dates, text_dates_advice
 from climann.data.time_precision import coarse_storage, on_whole_seconds, rounded_bounds, rounded_stamps, unit_seconds
-from climann.data.time_zones import TIME_ZONE_READING_KEY, local_or_utc_units, time_zone_offset
+from climann.data.time_zones import TIME_ZONE_READING_KEY, declared_local_time, local_or_utc_units, time_zone_offset
 from climann.data.time_values import (
     ClimatologyError, TimeValuesError, beyond_any_date, early_reference_problem, hours_of_monthly_means_message,
     is_time_axis, missing_stamps_message, neighbour_steps, no_calendar_message, not_a_series_message,
@@ -217,6 +217,10 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
                 decoded.encoding[TIME_WARNING_KEY] = "; ".join(
                     text for text in (decoded.encoding.get(TIME_WARNING_KEY), zone[1]) if text)
                 decoded.encoding[TIME_ZONE_READING_KEY] = "utc" if time_zone_offset(zone[0]) else "local"
+            elif isinstance(units, str) and (local := declared_local_time(str(name), variable.attrs, units,
+                                                                            variable.values)) is not None:
+                decoded.encoding[TIME_WARNING_KEY] = "; ".join(
+                    text for text in (decoded.encoding.get(TIME_WARNING_KEY), local) if text)
             return decoded
         variable, stored = self._bounds_on_stored_grid(variable, name)
         if variable.ndim == 2 and variable.shape[-1] == 2:  # time-cell bounds, read as their stamps are

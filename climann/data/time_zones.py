@@ -26,14 +26,16 @@ series is refused (:mod:`climann.data.series_files`).
 
 from __future__ import annotations
 
+import datetime
 import re
+import zoneinfo
 
 import numpy as np
 
 from climann.data.shell import attribute_command, ncatted_attribute
 from climann.data.time_axis import year_text
 from climann.data.time_precision import unit_seconds
-from climann.data.time_values import FILE_PLACEHOLDER, TimeValuesError
+from climann.data.time_values import COMMAND_FILES_PLACEHOLDER, FILE_PLACEHOLDER, TimeValuesError
 
 #: Where a decoded time axis keeps how its offset was read (``"local"`` or ``"utc"``), in
 #: ``encoding`` (not written): the files of one series must have been read alike.
@@ -160,3 +162,100 @@ def local_or_utc_units(name: str, units: str, values: np.ndarray) -> tuple[str, 
                       f"a stamp at local midnight would fall on another day)")
     return f"{head} {offset}", (f"the time units of {name!r}, {units!r}, carry the time-zone offset {offset}: its "
                                 f"sub-daily stamps are read as instants in UTC (local time {offset}), as CF reads them")
+
+
+#: Attributes of a time variable that name its time zone or its offset from UTC (as station
+#: networks and loggers write them beside units without an offset: ``time_zone = "Asia/Shanghai"``,
+#: ``utc_offset = "+08:00"``), compared in lower case without ``_``.
+_ZONE_ATTRIBUTES = ("timezone", "tz", "utcoffset", "timezoneoffset", "gmtoffset", "offsetfromutc")
+
+#: Words of a long name or comment that say the stamps are local: "time (local standard time)",
+#: "LST", "local time". Not "local solar time": that is no time zone, and no offset fits it.
+_LOCAL_WORDS = re.compile(r"\blocal\s+(?:standard\s+|clock\s+)?time\b|\bLST\b", re.IGNORECASE)
+
+#: An offset as text: ``+08:00``, ``+0800``, ``UTC+8``, ``GMT-5:30``, ``8``, ``-3.5`` (hours).
+_OFFSET_TEXT = re.compile(r"^\s*(?:UTC|GMT)?\s*(?P<sign>[-+]?)\s*(?P<hours>\d{1,2})(?:(?::?(?P<minutes>\d{2}))|"
+                          r"(?P<fraction>\.\d+))?\s*(?:h|hours?)?\s*$", re.IGNORECASE)
+
+#: Zone names that are UTC: no warning.
+_UTC_NAMES = {"utc", "gmt", "z", "zulu", "etc/utc", "etc/gmt", "universal", "coordinated universal time", "0", "+0",
+              "00:00", "+00:00", "utc+0", "utc+00:00"}
+
+
+def _offset_of(value: object, reference: datetime.datetime) -> tuple[int, bool] | None:
+    """Minutes east of UTC that a zone attribute's value says, and whether its zone keeps daylight
+    saving time (then the minutes are its standard time's); None when it says no offset it can be
+    read as. An IANA name (``Asia/Shanghai``) is read by :mod:`zoneinfo` at ``reference``."""
+    if isinstance(value, (int, float, np.integer, np.floating)) and np.isfinite(value):
+        return round(float(value) * 60), False
+    text = str(value).strip()
+    if (found := _OFFSET_TEXT.match(text)) is not None:
+        minutes = int(found["hours"]) * 60 + int(found["minutes"] or 0) + round(float(found["fraction"] or 0) * 60)
+        return (-minutes if found["sign"] == "-" else minutes), False
+    try:
+        zone = zoneinfo.ZoneInfo(text)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+    winter, summer = (reference.replace(month=month, day=15, tzinfo=zone) for month in (1, 7))
+    standard = winter.utcoffset() - winter.dst()
+    return round(standard.total_seconds() / 60), winter.utcoffset() != summer.utcoffset()
+
+
+def declared_local_time(name: str, attrs: dict, units: str, values: np.ndarray) -> str | None:
+    """The warning for a time axis whose attributes say its stamps are local time while its units
+    carry no offset (``time_zone = "Asia/Shanghai"`` beside ``hours since 2021-01-01 00:00:00``),
+    or None.
+
+    CF reads stamps whose units carry no offset as UTC (CF-1.11 §4.4.1); the offset belongs in the
+    units (``hours since 2021-01-01 00:00:00 +08:00``), which climann reads (:func:`local_or_utc_units`).
+    Read as UTC, sub-daily local stamps are late by the offset (break41a A3: the ``hour``
+    feature and the per-hour climatology 8 h off); daily and longer steps are local days, which a
+    stamp read as UTC keeps, and are not warned of.
+
+    Parameters
+    ----------
+    name : str
+        The time variable.
+    attrs : dict
+        Its attributes (``time_zone``, ``utc_offset``, ``long_name``, ``comment`` are looked at).
+    units : str
+        ``<unit> since <date>``.
+    values : ndarray, shape (n_time,)
+        Its stored values, in ``units``.
+
+    Returns
+    -------
+    str or None
+        The warning, with :data:`~climann.data.time_values.FILE_PLACEHOLDER` and
+        :data:`~climann.data.time_values.COMMAND_FILES_PLACEHOLDER`.
+    """
+    if time_zone_offset(units) is not None or " since " not in units:
+        return None
+    zones = {key: value for key, value in attrs.items() if key.lower().replace("_", "") in _ZONE_ATTRIBUTES}
+    if any(str(value).strip().lower() in _UTC_NAMES for value in zones.values()):
+        return None
+    words = [key for key in ("long_name", "comment", "description") if _LOCAL_WORDS.search(str(attrs.get(key, "")))]
+    if not zones and not words or read_in_local_time(units, values):
+        return None
+    reference = datetime.datetime(2001, 1, 1)
+    read = [(key, value, found) for key, value in zones.items() if (found := _offset_of(value, reference)) is not None]
+    said = ", ".join([f"{key} = {str(value)!r}" for key, value in zones.items()]
+                     + [f"{key} {str(attrs[key])!r}" for key in words])
+    head = f"{FILE_PLACEHOLDER}: time {name!r} is local time by its attributes ({said}), but its units {units!r}"
+    if read and all(found[0] == 0 for _, _, found in read):
+        return None  # an offset of 0: UTC
+    if not read:
+        return (f"{head} carry no offset: read as UTC, as CF reads them (the hour feature and any per-hour "
+                f"climatology off by the offset); CF puts the offset in the units, which climann reads: "
+                f"`ncatted {ncatted_attribute('units', name, 'o', 'c', units.strip() + ' +HH:MM')} "
+                f"{COMMAND_FILES_PLACEHOLDER}` with the zone's offset")
+    minutes, daylight = read[0][2]
+    offset = offset_text(minutes)
+    spelt = time_zone_offset(f"{units.strip()} {offset}")
+    fixed = f"{spelt[0] if spelt else units.strip()} {offset}"
+    saving = (" (its standard time; stamps that follow daylight saving time take no fixed offset: convert them to "
+              "UTC)") if daylight else ""
+    return (f"{head} carry no offset: read as UTC, as CF reads them, they are {abs(minutes) / 60:g} h "
+            f"{'late' if minutes > 0 else 'early'} (the hour feature and any per-hour climatology with them); CF puts "
+            f"the offset in the units, which climann reads: "
+            f"`ncatted {ncatted_attribute('units', name, 'o', 'c', fixed)} {COMMAND_FILES_PLACEHOLDER}`{saving}")

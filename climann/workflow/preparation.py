@@ -33,6 +33,7 @@ from climann.data.field import FieldSamples, build_field_samples
 from climann.data.layout import GridLayout, segment_starts
 from climann.data.levels import levels_on_new_dimensions
 from climann.data.flags import refuse_codes_within_range, refuse_flag_target, warn_flag_predictors
+from climann.data.identifiers import warn_identifier_predictors
 from climann.data.circular import refuse_direction_target, warn_direction_predictors
 from climann.data.value_checks import warn_held_values
 from climann.data.dropped_targets import DroppedTargets, dropped_target_warning
@@ -278,7 +279,13 @@ def opened_for_run(config: RunConfig) -> tuple[RunConfig, xr.Dataset]:
     ClimannError
         From :func:`open_selected` or :func:`resolve_default_inputs`.
     """
-    dataset = open_selected(config)
+    data = config.data
+    blocks = [data.paths] if not data.split_files else [(*data.paths, *files) for files in data.split_files.values()]
+    # opened again with the predictors chosen: their values and the target's are checked then, in one read,
+    # so that the target's warnings are not given twice and one command marks the fills of a file's variables
+    # before another unpacks it (break41a A4: 'licd' warned of twice, the second command on the unpacked copy)
+    again = data.predictors is None and any(len(files) > 1 for files in blocks)
+    dataset = open_selected(config, held_values=not again)
     # named by the user: those that are the target plus a constant are refused (a missing one is said later)
     named = (config.data.target, *(config.data.predictors or ()))
     # a NetCDF-4 VLEN or compound variable named is refused before any check reads it
@@ -286,12 +293,10 @@ def opened_for_run(config: RunConfig) -> tuple[RunConfig, xr.Dataset]:
     if config.data.predictors and all(name in dataset.data_vars for name in named):
         check_target_copies(config, dataset)
     resolved = resolve_default_inputs(config, dataset)
+    if again:
+        return resolved, open_selected(resolved)
     if resolved is config:
         return config, dataset
-    data = config.data
-    blocks = [data.paths] if not data.split_files else [(*data.paths, *files) for files in data.split_files.values()]
-    if data.predictors is None and any(len(files) > 1 for files in blocks):
-        return resolved, open_selected(resolved)
     chosen = [name for name in resolved.data.predictors if name not in (data.predictors or ())]
     if chosen:
         files = tuple(dict.fromkeys(f for block in blocks for f in block))
@@ -318,7 +323,7 @@ def _open_subset(
     new_data: bool = False, select: Mapping[str, object] | None = None,
     training_values: Mapping[str, TrainingValues] | None = None, units_checked: tuple[str, ...] = (),
     steps_before: int = 0, quantities: Mapping[str, Mapping] | None = None,
-    directions: Mapping[str, str] | None = None,
+    directions: Mapping[str, str] | None = None, held_values: bool = True,
 ) -> xr.Dataset:
     """Files opened lazily and subset as ``[data]`` says, with the area-mean feature series
     (over the whole grid or their own boxes, not only the selected region) attached as
@@ -331,7 +336,7 @@ def _open_subset(
     ``units_checked``: variables whose missing units the caller checks against values of its own,
     so that converting them says nothing; ``steps_before``: new data keep so many steps just
     before ``time_range`` for persistence and lags, as a run's own data do, see
-    :func:`~climann.data.subset.select_time`)."""
+    :func:`~climann.data.subset.select_time`; ``held_values``: see :func:`open_selected`)."""
     data = config.data
     where = ", ".join(Path(f).name for f in files)
     # a station of a CF station file is chosen as it is opened (the user's --select for new data first)
@@ -387,11 +392,13 @@ def _open_subset(
         check_unitless_values(selected, training_values, where=described, reference=reference)
     # the target's land stored as a value, its values at bad quality levels, the tails valid ranges cut off and
     # the spreads that decide the type values are held in are looked for in the same read
-    warn_held_values(selected, [data.target, *(data.predictors or ())], where=where,
-                     file=files[0] if len(files) == 1 else None, target=data.target)
+    if held_values:
+        warn_held_values(selected, [data.target, *(data.predictors or ())], where=where,
+                         file=files[0] if len(files) == 1 else None, target=data.target)
     refuse_codes_within_range(selected, [data.target, *(data.predictors or ())], where=where)
     refuse_flag_target(selected, data.target, where=where)
     warn_flag_predictors(selected, data.predictors or (), where=where)
+    warn_identifier_predictors(selected, data.predictors or (), where=where)
     refuse_direction_target(selected, data.target, where=where)
     warn_direction_predictors(selected, data.predictors or (), data.target, where=where)
     warn_run_outputs(selected, data.predictors or (), data.target, where=where)
@@ -539,6 +546,7 @@ def open_selected(
     cell_methods: Mapping[str, str] | None = None, new_data: bool = False, select: Mapping[str, object] | None = None,
     training_values: Mapping[str, TrainingValues] | None = None, steps_before: int = 0,
     quantities: Mapping[str, Mapping[str, str]] | None = None, directions: Mapping[str, str] | None = None,
+    held_values: bool = True,
 ) -> xr.Dataset:
     """The configured files, opened lazily and subset as ``[data]`` says.
 
@@ -575,6 +583,10 @@ def open_selected(
         from :func:`new_data_config`).
     select : mapping of dimension name to value, optional
         New data only: the user's choice (``--select realization=2``).
+    held_values : bool
+        Check the values the target and predictors hold (:func:`~climann.data.value_checks.warn_held_values`);
+        False when the caller opens the files again with the predictors it chooses, and checks them all then
+        (:func:`opened_for_run`).
     steps_before : int
         New data only (``predict``, ``evaluate --data``): keep so many steps just before
         ``--time-range`` for persistence and the lags of its first steps, in no block (a run's
@@ -610,7 +622,8 @@ def open_selected(
                               used=(data.target, *(data.predictors or ())))
         opened = _open_subset(config, data.paths, units, reference=model, cell_methods=cell_methods, renames=renames,
                               new_data=new_data, select=select, training_values=training_values,
-                              steps_before=steps_before, quantities=quantities, directions=directions)
+                              steps_before=steps_before, quantities=quantities, directions=directions,
+                              held_values=held_values)
         opened = opened if grid is None else on_training_grid(opened, grid, where=_files_text(data.paths))
         return _weighed_as_configured(opened, data)
     # The grid stride is taken once the blocks are on the train block's grid: every n-th
@@ -624,7 +637,7 @@ def open_selected(
     check_split_files([Path(f) for f in data.paths], {name: [Path(f) for f in data.split_files[name]]
                                                       for name in SPLIT_NAMES}, renames, used_variables(config))
     first = _open_subset(unstrided, (*data.paths, *data.split_files[SPLIT_NAMES[0]]), units, reference=model,
-                         cell_methods=cell_methods, renames=renames, quantities=quantities)
+                         cell_methods=cell_methods, renames=renames, quantities=quantities, held_values=held_values)
     first_units = {**variable_units(first, data_variable_names(first)), **(units or {})}
     first_methods = {**{name: str(first[name].attrs.get("cell_methods", "")) for name in data_variable_names(first)},
                      **(cell_methods or {})}
@@ -638,7 +651,7 @@ def open_selected(
         files = (*data.paths, *data.split_files[name])
         part = _open_subset(unstrided, files, first_units, reference=f"the {SPLIT_NAMES[0]} block" if not units
                             else model, cell_methods=first_methods, renames=renames, units_checked=compared,
-                            quantities=first_quantities)
+                            quantities=first_quantities, held_values=held_values)
         one_sided = [variable for variable in compared if variable in part.data_vars
                      and bool(_units_of(first[variable])) != bool(_units_of(part[variable]))]
         if one_sided:

@@ -266,14 +266,15 @@ def test_ecmwf_packed_codes_that_are_data_are_unpacked_so_that_no_default_fill_w
     lines = capsys.readouterr().err.splitlines()
     (said,) = [line for line in lines if "'tcno2'" in line]
     assert (
-        "if they are data, remove it and the missing_value that marks the same value in a copy, and unpack the copy "
-        "to floats (ncpdq -U), so that no code -32767 is left for netCDF to read as the default fill value of "
-        "short: ncatted -a _FillValue,tcno2,d,, -a missing_value,tcno2,d,, cams_fixed.nc cams_fixed_2.nc && "
-        "ncpdq -O -U cams_fixed_2.nc cams_fixed_2.nc (this reads cams_fixed.nc") in said
+        "if they are data, remove it and the missing_value that marks the same value in a copy, and unpack it in "
+        "the copy to floats (ncpdq -U), so that no code -32767 is left for netCDF to read as the default fill value "
+        "of short: ncatted -a _FillValue,tcno2,d,, -a missing_value,tcno2,d,, cams_fixed.nc cams_fixed_2.nc && "
+        "ncpdq -O -U -v tcno2 cams_fixed_2.nc cams_fixed.tcno2_unpacked.nc && ncks -A -x -v tcno2 cams_fixed_2.nc "
+        "cams_fixed.tcno2_unpacked.nc && mv cams_fixed.tcno2_unpacked.nc cams_fixed_2.nc (this reads cams_fixed.nc"
+        ) in said
     if shutil.which("ncatted") is None or shutil.which("ncpdq") is None:
         pytest.skip("needs NCO (ncatted, ncpdq)")
-    commands = [re.search(r"ncatted (?:-a \S+ )+\S+\.nc \S+\.nc(?: && ncpdq -O -U \S+ \S+)?", line).group(0)
-                for line in lines if "ncatted" in line]
+    commands = [re.search(r"ncatted .*?\.nc(?= \(|$)", line).group(0) for line in lines if "ncatted" in line]
     for command in commands:  # the aod line writes cams_fixed.nc, the tcno2 line reads it
         subprocess.run(["bash", "-c", command], check=True, capture_output=True)
     with xr.open_dataset(tmp_path / "cams_fixed_2.nc") as fixed:
@@ -287,3 +288,74 @@ def test_ecmwf_packed_codes_that_are_data_are_unpacked_so_that_no_default_fill_w
         describe(["cams_fixed_2.nc"], check=functools.partial(check_trains, values_up_to_gb=INFO_VALUES_LIMIT_GB))
     after = capsys.readouterr().err
     assert "tcno2" not in after and "default fill value" not in after, after
+
+
+def _era5_lakes_packed(path):
+    """ERA5's lake ice depth ``licd`` and mix-layer temperature ``lmlt`` as the CDS packs them (int16, _FillValue =
+    missing_value = -32767): ``licd`` holds the code -32767 at two values of data (0.0004 m of ice, the packing's)
+    and the lowest code -32768 at a block of cells every step, as ``lmlt`` does (break41a A4). Returns the codes."""
+    import netCDF4
+
+    rng = np.random.default_rng(7)
+    codes = {}
+    with netCDF4.Dataset(path, "w") as out:
+        for dim, size in (("valid_time", None), ("latitude", 4), ("longitude", 6)):
+            out.createDimension(dim, size)
+        time = out.createVariable("valid_time", "i8", ("valid_time",))
+        time.standard_name, time.units, time.calendar = "time", "seconds since 1970-01-01", "proleptic_gregorian"
+        time[:] = [int((np.datetime64(f"2000-{month:02d}-01") - np.datetime64("1970-01-01")) / np.timedelta64(1, "s"))
+                   for month in range(1, 13)]
+        for name, values, units in (("latitude", [60.0, 50.0, 40.0, 30.0], "degrees_north"),
+                                    ("longitude", [0.0, 1.0, 2.0, 3.0, 4.0, 5.0], "degrees_east")):
+            coordinate = out.createVariable(name, "f8", (name,))
+            coordinate.units, coordinate[:] = units, values
+        for name, scale, offset, units in (("licd", 1e-5, 0.32768, "m"), ("lmlt", 1e-3, 305.918, "K")):
+            packed = rng.integers(-30000, 30000, (12, 4, 6)).astype("i2")
+            packed[:, 0, :3] = -32768  # the lowest code of short, a fill value of many writers, at 3 cells every step
+            if name == "licd":
+                packed[5, 2, 4] = packed[7, 3, 1] = -32767  # data the packing put on the fill code
+            variable = out.createVariable(name, "i2", ("valid_time", "latitude", "longitude"),
+                                          fill_value=np.int16(-32767))
+            variable.scale_factor, variable.add_offset, variable.missing_value = scale, offset, np.int16(-32767)
+            variable.units = units
+            variable.set_auto_maskandscale(False)
+            variable[:] = packed
+            codes[name] = (packed, scale, offset)
+    return codes
+
+
+def test_the_unpacking_of_one_variable_keeps_the_marks_an_earlier_line_gave_the_others(tmp_path, monkeypatch,
+                                                                                        capsys):
+    """break41a A4: the line that unpacks 'licd' (its _FillValue -32767 is data) ran ncpdq -U on the whole copy;
+    NCO unpacks by _FillValue alone, so the -32768 the line before marked missing by missing_value in 'lmlt' were
+    data again (8608 values of ERA5's). Now only 'licd' is unpacked: run in order as printed, lmlt's -32768 stay
+    missing and every value of licd is data (numpy's decoding), its marks removed by the second line."""
+    import functools
+    import re
+    import shutil
+    import subprocess
+
+    from climann.data.info import describe
+    from climann.data.notes import forget_notes
+    from climann.workflow.preparation import INFO_VALUES_LIMIT_GB, check_trains
+    from climann.workflow.progress import warnings_on_stderr
+
+    forget_notes()
+    monkeypatch.chdir(tmp_path)
+    codes = _era5_lakes_packed(tmp_path / "era5.nc")
+    with warnings_on_stderr():
+        describe(["era5.nc"], check=functools.partial(check_trains, values_up_to_gb=INFO_VALUES_LIMIT_GB))
+    lines = [line for line in capsys.readouterr().err.splitlines() if "ncatted" in line]
+    commands = [re.search(r"ncatted .*?\.nc(?= \(|$)", line).group(0) for line in lines]
+    assert len(commands) == 2 and "ncpdq -O -U -v licd era5_fixed_2.nc" in commands[1], commands
+    if shutil.which("ncpdq") is None or shutil.which("ncks") is None:
+        pytest.skip("needs NCO (ncatted, ncpdq, ncks)")
+    for command in commands:
+        subprocess.run(["bash", "-c", command], check=True, capture_output=True)
+    fixed = open_dataset([tmp_path / "era5_fixed_2.nc"])
+    packed, scale, offset = codes["lmlt"]
+    expected = np.where(packed == -32768, np.nan, packed * scale + offset)
+    np.testing.assert_allclose(fixed["lmlt"].values, expected, rtol=0, atol=scale / 2)
+    packed, scale, offset = codes["licd"]
+    assert fixed["licd"].encoding["dtype"].kind == "f"
+    np.testing.assert_allclose(fixed["licd"].values, packed * scale + offset, rtol=0, atol=scale * 1e-6)

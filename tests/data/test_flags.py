@@ -756,3 +756,75 @@ def test_the_indicator_line_of_a_class_target_beside_a_predictor_runs_as_printed
     refuse_flag_target(copy, "IMS_Surface_Values_sea", where="copy")  # a target
     np.testing.assert_array_equal(copy["IMS_Surface_Values_sea"].values, (codes == 1).astype(float))
     np.testing.assert_array_equal(copy["tas"].values, open_dataset([tmp_path / "ims.nc"])["tas"].values)
+
+
+def _flag_with_fill(path, *, dtype, codes, meanings, stored, key="flag_values", fill="_FillValue", extra=None):
+    """A flag variable ``q(y, x)`` whose fill value (``_FillValue`` or ``missing_value`` only) is 0, as ESA CCI
+    Lakes' ``lswt_quality_level`` (i1, flag_values 0…5, valid_min/max) and WUDAPT's ``LCZ`` (u1, 1…17) store it."""
+    import netCDF4
+
+    with netCDF4.Dataset(path, "w") as nc:
+        nc.createDimension("y", stored.shape[0])
+        nc.createDimension("x", stored.shape[1])
+        for name, size in (("y", stored.shape[0]), ("x", stored.shape[1])):
+            axis = nc.createVariable(name, "f8", (name,))
+            axis[:] = np.arange(size, dtype=float)
+        variable = nc.createVariable("q", dtype, ("y", "x"),
+                                     fill_value=np.zeros((), dtype)[()] if fill == "_FillValue" else False)
+        if fill == "missing_value":
+            variable.missing_value = np.zeros((), dtype)[()]
+        variable.setncattr(key, np.array(codes, dtype))
+        variable.flag_meanings = meanings
+        for name, value in (extra or {}).items():
+            variable.setncattr(name, np.array(value, dtype))
+        variable.set_auto_maskandscale(False)
+        variable[:] = stored
+
+
+_STORED = np.array([[0, 1, 2, 3], [1, 5, 4, 0], [2, 1, 0, 3]])
+
+
+@pytest.mark.parametrize(("dtype", "codes", "meanings", "key", "fill", "extra", "expected_one"), [
+    pytest.param("i1", [0, 1, 2, 3, 4, 5], "unprocessed bad worst low acceptable best", "flag_values", "_FillValue",
+                 {"valid_min": 0, "valid_max": 5}, _STORED == 1, id="cci-lakes-quality-level-fill-0"),
+    pytest.param("u1", list(range(1, 18)), " ".join(f"zone{i}" for i in range(1, 18)), "flag_values", "_FillValue",
+                 None, _STORED == 1, id="wudapt-lcz-ubyte-fill-0"),
+    pytest.param("i2", [1, 2, 3, 4, 5], "bad worst low acceptable best", "flag_values", "missing_value",
+                 None, _STORED == 1, id="missing-value-0-only"),
+    pytest.param("u1", [1, 2, 4], "cloud land snow", "flag_masks", "_FillValue",
+                 None, _STORED % 2 == 1, id="bit-field-fill-0"),
+])
+def test_the_indicator_of_a_flag_whose_fill_value_is_0_keeps_its_0s(tmp_path, caplog, dtype, codes, meanings, key,
+                                                                     fill, extra, expected_one):
+    """break41a A1: ncap2 gives the 0/1 variable the flag variable's _FillValue 0 (or its missing_value 0, which
+    ncap2 does not read but xarray does), so every 0 of it was missing (96.8 % of the samples lost, then "do not
+    vary"); the printed line, run as printed, keeps the 0s as 0 and the cells where the flag is missing missing."""
+    _flag_with_fill(tmp_path / "q.nc", dtype=dtype, codes=codes, meanings=meanings, stored=_STORED, key=key,
+                    fill=fill, extra=extra)
+    opened = open_dataset([tmp_path / "q.nc"])
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_flag_predictors(opened, ["q"], where="q.nc")
+    (record,) = caplog.records
+    command = re.search(r"\(e\.g\. (ncap2 .*? \S+q_fixed\.nc)", record.getMessage()).group(1)
+    assert ".delete_miss()" in command
+    if shutil.which("ncap2") is None:
+        pytest.skip("ncap2 (NCO) is not installed")
+    subprocess.run(command, shell=True, check=True, capture_output=True)
+    with xr.open_dataset(tmp_path / "q_fixed.nc") as fixed:
+        made = fixed[next(name for name in fixed.data_vars if name.startswith("q_"))].values
+    flag_missing = _STORED == 0  # the fill value 0 (CCI Lakes' "unprocessed" too: xarray reads it as missing)
+    np.testing.assert_array_equal(made, np.where(flag_missing, np.nan, expected_one.astype(float)))
+    assert np.isnan(opened["q"].values).sum() == flag_missing.sum()  # as climann reads the flag itself
+
+
+def test_the_refusal_of_a_flag_target_whose_fill_value_is_0_gives_an_indicator_with_0s(tmp_path):
+    """break41a A1, the target's refusal: the same ncap2 line, run as printed."""
+    _flag_with_fill(tmp_path / "lcz.nc", dtype="u1", codes=list(range(1, 18)),
+                    meanings=" ".join(f"zone{i}" for i in range(1, 18)), stored=_STORED)
+    message = _refused(lambda: refuse_flag_target(open_dataset([tmp_path / "lcz.nc"]), "q", where="lcz.nc"))
+    command = re.search(r"e\.g\. (ncap2 .*? \S+q_zone1\.nc)", message).group(1)
+    if shutil.which("ncap2") is None:
+        pytest.skip("ncap2 (NCO) is not installed")
+    subprocess.run(command, shell=True, check=True, capture_output=True)
+    with xr.open_dataset(tmp_path / "q_zone1.nc") as fixed:
+        np.testing.assert_array_equal(fixed["q_zone1"].values, np.where(_STORED == 0, np.nan, _STORED == 1))

@@ -474,3 +474,17 @@ def test_the_blocks_of_a_split_across_year_0_are_written_alike():
     years = np.repeat(np.arange(-29, 11), 12)
     split = split_by_year_ranges(years, {"train": (-29, -2), "val": (-1, 4), "test": (5, 10)})
     assert split.descriptions == {"train": "-0029 to -0002", "val": "-0001 to 0004", "test": "0005 to 0010"}
+
+
+def test_a_block_of_time_steps_is_dated_beside_its_steps():
+    """break41a A7: two years of hourly data, split by steps, said "train time steps 0–12263" alone; where the
+    blocks fall is the dates, beside the steps (the form of metrics.json split_periods kept)."""
+    times = _steps((2021, 1, 1, 0), (2022, 12, 31, 23), datetime.timedelta(hours=1))
+    assert len(times) == 17520
+    hourly = TimeStep(duration=datetime.timedelta(hours=1))
+    assert _dated(times, hourly) == {
+        "train": "time steps 0–10511 (2021-01-01 00:00 to 2022-03-14 23:00)",  # 2021-01-01 + 10511 h
+        "val": "time steps 10512–14015 (2022-03-15 00:00 to 2022-08-07 23:00)",
+        "test": "time steps 14016–17519 (2022-08-08 00:00 to 2022-12-31 23:00)"}
+    val = "time steps 10512–14015 (2022-03-15 00:00 to 2022-08-07 23:00)"
+    assert compact_periods(val) == val  # the terminal, train.log and report.md show it so

@@ -3,6 +3,9 @@ dates, sub-daily stamps are UTC instants whichever way the offset is spelt (brea
 
 import datetime
 import logging
+import re
+import shutil
+import subprocess
 
 import cftime
 import netCDF4
@@ -10,7 +13,7 @@ import numpy as np
 import pytest
 
 from climann.data.open import open_dataset
-from climann.data.time_zones import read_in_local_time, time_zone_offset
+from climann.data.time_zones import declared_local_time, read_in_local_time, time_zone_offset
 
 
 _SAME = object()
@@ -165,3 +168,72 @@ def test_bounds_whose_own_units_lack_the_offset_are_refused_naming_the_units(tmp
     assert ("the time bounds 'time_bnds' have units of their own, 'hours since 2000-01-01 00:00:00', other than "
             "those of 'time', 'hours since 2000-01-01 00:00:00 +05:00'") in message
     assert "`ncatted -a units,time_bnds,d,, " in message and "ncap2" not in message
+
+
+def _local_by_attributes(path, *, attrs, values=np.arange(48.0), units="hours since 2021-01-01 00:00:00"):
+    """Hourly stamps in local time declared only by attributes, as a station network writes them (break41a A3)."""
+    _write(path, units=units, values=values)
+    with netCDF4.Dataset(path, "a") as nc:
+        for key, value in attrs.items():
+            nc["time"].setncattr(key, value)
+    return path
+
+
+def _stamps(dataset) -> np.ndarray:
+    return np.array([np.datetime64(stamp.isoformat(), "m") for stamp in dataset["time"].values])
+
+
+def _warnings(caplog, path):
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        dataset = open_dataset([path])
+    return dataset, [record.getMessage() for record in caplog.records if "is local time by its attributes" in
+                     record.getMessage()]
+
+
+@pytest.mark.parametrize("attrs", [
+    pytest.param({"time_zone": "Asia/Shanghai"}, id="iana-zone"),
+    pytest.param({"utc_offset": "+08:00"}, id="utc-offset"),
+    pytest.param({"long_name": "time (local standard time)", "timezone": "UTC+8"}, id="long-name-and-utc+8"),
+])
+def test_local_stamps_declared_by_attributes_are_warned_of_and_the_ncatted_line_reads_them_in_utc(
+        tmp_path, caplog, attrs):
+    """break41a A3: stamps in Beijing time declared only by time_zone/utc_offset were read as UTC without a word
+    (the hour feature 8 h off). One line names the attribute and the ncatted that puts the offset in the units
+    (CF's way); run as printed, the stamps are UTC: local 00:00 is 16:00 UTC the day before."""
+    path = _local_by_attributes(tmp_path / "aq.nc", attrs=attrs)
+    read, said = _warnings(caplog, path)
+    (message,) = said
+    assert next(iter(attrs)) in message and "8 h late" in message
+    assert _stamps(read)[0] == np.datetime64("2021-01-01T00:00")  # read as UTC: 8 h late
+    command = re.search(r"`(ncatted .*?)`", message).group(1)
+    assert command == (f"ncatted -a units,time,o,c,'hours since 2021-01-01 00:00:00 +08:00' {path} "
+                       f"{tmp_path / 'aq_fixed.nc'}")
+    if shutil.which("ncatted") is None:
+        pytest.skip("ncatted (NCO) is not installed")
+    subprocess.run(command, shell=True, check=True, capture_output=True)
+    caplog.clear()
+    fixed, said = _warnings(caplog, tmp_path / "aq_fixed.nc")
+    assert said == []
+    utc = np.datetime64("2020-12-31T16:00") + np.arange(48) * np.timedelta64(1, "h")
+    np.testing.assert_array_equal(_stamps(fixed), utc)
+    assert [stamp.hour for stamp in fixed["time"].values] == list((np.arange(48) - 8) % 24)
+
+
+@pytest.mark.parametrize(("attrs", "values"), [
+    pytest.param({"time_zone": "UTC"}, np.arange(48.0), id="utc-zone"),
+    pytest.param({"utc_offset": "+00:00"}, np.arange(48.0), id="zero-offset"),
+    pytest.param({"time_zone": "Asia/Shanghai"}, np.arange(0.0, 48 * 24, 24), id="daily-local-days"),
+    pytest.param({"long_name": "local solar time"}, np.arange(48.0), id="solar-time-no-zone"),
+    pytest.param({"time_zone": "Asia/Shanghai", "units": "hours since 2021-01-01 00:00:00 +08:00"}, np.arange(48.0),
+                 id="offset-in-the-units"),
+])
+def test_utc_zones_and_local_days_are_not_warned_of(attrs, values):
+    """Daily stamps are local days, kept as read; an offset of 0 or in the units leaves nothing to warn of."""
+    units = attrs.pop("units", "hours since 2021-01-01 00:00:00")
+    assert declared_local_time("time", attrs, units, values) is None
+    assert declared_local_time("time", {"time_zone": "Asia/Shanghai"}, "hours since 2021-01-01", np.arange(48.0))
+
+
+def test_a_zone_with_daylight_saving_gives_its_standard_offset_and_says_so(tmp_path, caplog):
+    (message,) = _warnings(caplog, _local_by_attributes(tmp_path / "de.nc", attrs={"time_zone": "Europe/Berlin"}))[1]
+    assert "'hours since 2021-01-01 00:00:00 +01:00'" in message and "daylight saving time" in message

@@ -792,6 +792,31 @@ def test_a_predictor_chosen_from_the_data_is_checked_for_fill_values_on_the_data
     np.testing.assert_array_equal(opened["pred"].values, dataset["pred"].values)
 
 
+def test_a_folder_opened_again_for_its_chosen_predictors_warns_of_the_target_s_fills_once(tmp_path, caplog):
+    """break41a A4: a folder (ERA5's packed variables beside an invariant file) is opened again once the
+    predictors are chosen; the target's unmarked fill value was warned of at both openings, the second line with
+    another command (on the first's copy, _fixed_2 → _fixed_3) that marked the predictors' too. Now the values
+    are checked once, at the second opening: one line for the target, one command for the variables of its file."""
+    from climann.workflow.preparation import opened_for_run
+
+    dataset = grid_dataset()[["tas", "pred"]]
+    for name in ("tas", "pred"):
+        dataset[name] = dataset[name].where(dataset["lat"] > dataset["lat"].min(), 1e20)  # the southern row
+        dataset[name].encoding["_FillValue"] = None
+    dataset.to_netcdf(tmp_path / "vars.nc")
+    grid_dataset()[["static"]].to_netcdf(tmp_path / "invariant.nc")
+    config = resolve_inputs(build_config({"data": {"paths": [str(tmp_path)], "target": "tas"}}))
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        resolved, _ = opened_for_run(config)
+    assert set(resolved.data.predictors) == {"pred", "static"}
+    said = [record.getMessage() for record in caplog.records if "holds 1e+20" in record.getMessage()]
+    assert len(said) == 2 and said[0].startswith("'tas' in vars.nc holds 1e+20 at 216 of the 864 values checked")
+    assert (f"ncatted -a _FillValue,tas,o,f,1e+20 -a _FillValue,pred,o,f,1e+20 {tmp_path / 'vars.nc'} "
+            f"{tmp_path / 'vars_fixed.nc'}") in said[0]
+    assert said[1].startswith("'pred' in vars.nc") and said[1].endswith("the command on the line of 'tas' above "
+                                                                        "marks them too")
+
+
 def test_predictors_chosen_from_the_data_are_those_on_the_target_s_grid(tmp_path):
     """The help says "auto: every other variable on the target's grid": a folder that also
     held a field on another grid was refused for a variable the run never asked for."""

@@ -76,8 +76,9 @@ class MapGrid(NamedTuple):
     hidden: np.ndarray  # (n_lat, n_lon) True for cells across the map's seam, not drawn
 
 
-#: Tick spacings of the degree axes, in degrees.
-DEGREE_STEPS = (1, 2, 5, 10, 15, 30, 45, 60, 90)
+#: Tick spacings of the degree axes, in degrees: below 1° for small domains (break41a A5: SNODAS's
+#: 30″ 12×16 cells, 0.1° × 0.13°, and a 1/120° CCI Lakes box had one tick per axis, "45°N" alone).
+DEGREE_STEPS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10, 15, 30, 45, 60, 90)
 #: The most ticks a colorbar gets (fewer when their labels would not fit side by side).
 COLORBAR_TICKS = 6
 #: The least space between two neighbouring tick labels, in points.
@@ -85,7 +86,8 @@ TICK_LABEL_GAP_POINTS = 3.0
 
 
 def _degree_step(extent: float) -> float:
-    """A tick spacing in degrees that gives at most about 7 ticks."""
+    """A tick spacing in degrees that gives at most about 7 ticks (at least 3 for an extent of
+    0.003° or more: the next finer step gives more than 7)."""
     return next((step for step in DEGREE_STEPS if extent / step <= 7), 90)
 
 

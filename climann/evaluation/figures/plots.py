@@ -227,7 +227,8 @@ def plot_area_mean_series(
     :func:`~climann.evaluation.scores.compared_area_means`, whose predictions are compared with
     the truth on the cells where both are present, so that the difference is the area mean of
     each prediction's error (not a difference of means over different cells when a baseline
-    lacks some, as persistence where sea ice has just melted).
+    lacks some, as persistence where sea ice has just melted). A long sub-daily series is drawn
+    as daily means, and the title says so (:func:`dense_series_drawn`).
 
     Parameters
     ----------
@@ -250,13 +251,16 @@ def plot_area_mean_series(
     -------
     Path
     """
+    times, series, split_labels, drawn = dense_series_drawn(times, series, split_labels)
     years = _as_numbers(times)
     figure = _figure(figsize=(11, 6.2), layout="constrained")
     top, bottom = figure.subplots(2, 1, sharex=True, height_ratios=(2.2, 1))
     extra = iter(f"C{index}" for index in range(4, 10))
     truth = np.asarray(series["truth"]) if "truth" in series else None
+    thin = len(years) > DENSE_SERIES_STEPS  # still too many for lines of their width: thinner lines
     for label, values in series.items():
-        style = SERIES_STYLES.get(label) or {"color": next(extra, "gray"), "linewidth": 0.9}
+        style = dict(SERIES_STYLES.get(label) or {"color": next(extra, "gray"), "linewidth": 0.9})
+        style["linewidth"] = min(style["linewidth"], 0.5) if thin else style["linewidth"]
         top.plot(years, values, label=label, **style)
         if label != "truth" and truth is not None:
             bottom.plot(years, np.asarray(values) - truth, **style)
@@ -268,7 +272,7 @@ def plot_area_mean_series(
     bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
     where = f" at {point}" if point else ": area-weighted mean over the grid"
     labelled = [year for year, label in zip(years, split_labels) if label]  # not a step read for lags only
-    top.set_title(f"{name}{where}, {_period(labelled or years)}: {drawn_series(list(series))}")
+    top.set_title(f"{name}{where}, {_period(labelled or years)}: {drawn_series(list(series))}{drawn}")
     top.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
     for axis in (top, bottom):
         axis.grid(True, alpha=0.3)
@@ -276,6 +280,56 @@ def plot_area_mean_series(
 
 
 
+
+
+#: A series of more steps than this is drawn as daily means when its steps are finer than a day
+#: (break41a A6: two years of hourly values, 17 520 steps, drew a solid black band that hid the
+#: model and the climatology), and with thinner lines when still longer.
+DENSE_SERIES_STEPS = 2000
+
+
+def dense_series_drawn(
+    times: Sequence, series: Mapping[str, np.ndarray], split_labels: Sequence[str],
+) -> tuple[Sequence, dict[str, np.ndarray], list[str], str]:
+    """The series as :func:`plot_area_mean_series` draws them: when there are more than
+    :data:`DENSE_SERIES_STEPS` steps and several in some day, each day's mean (of the steps
+    present, NaN when none: ``numpy.nanmean``), stamped at the day's first step and labelled with
+    its first step's block; else as given.
+
+    Parameters
+    ----------
+    times : sequence of cftime.datetime (or decimal years), length n_time
+    series : mapping of str to ndarray, shape (n_time,)
+    split_labels : sequence of str, length n_time
+
+    Returns
+    -------
+    tuple
+        The times, series and labels drawn (length n_days or n_time), and what the title says
+        of them (``" (daily means of 17520 steps)"``, or ``""``).
+    """
+    values = np.asarray(times)
+    if len(values) <= DENSE_SERIES_STEPS or values.dtype.kind in "iuf" or not hasattr(values[0], "day"):
+        return times, dict(series), list(split_labels), ""
+    days = np.array([(time.year, time.month, time.day) for time in values])
+    _, first, day_of_step = np.unique(days, axis=0, return_index=True, return_inverse=True)
+    if first.size == len(values):  # one step a day or fewer: nothing to average
+        return times, dict(series), list(split_labels), ""
+    order = np.argsort(first)  # the days in the series' order
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    day_of_step = rank[day_of_step.ravel()]
+    means = {}
+    for label, series_values in series.items():
+        data = np.asarray(series_values, dtype=np.float64)
+        present = np.isfinite(data)
+        sums = np.bincount(day_of_step, weights=np.where(present, data, 0.0), minlength=first.size)
+        n_present = np.bincount(day_of_step, weights=present.astype(np.float64), minlength=first.size)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means[label] = np.where(n_present > 0, sums / n_present, np.nan)
+    starts = np.sort(first)
+    return (values[starts], means, [split_labels[index] for index in starts],
+            f" (daily means of {len(values)} steps)")
 
 
 def drawn_series(labels: Sequence[str]) -> str:

@@ -568,3 +568,35 @@ def test_a_map_title_does_not_repeat_the_name_as_its_long_name(monkeypatch, tmp_
     field = np.ones(layout.shape)
     plot_truth_prediction_error(layout, field, field, time_index=0, split="test", path=tmp_path / "m.png", dpi=40)
     assert titles[0].startswith(expected), titles
+
+
+@pytest.mark.parametrize("latitude, longitude", [
+    pytest.param(45.0 + (np.arange(12) + 0.5) / 120, -110.0 - (np.arange(16)[::-1] + 0.5) / 120, id="snodas-30s-12x16"),
+    pytest.param(46.0 + (np.arange(20) + 0.5) / 120, 8.0 + (np.arange(24) + 0.5) / 120, id="cci-lakes-1-120-20x24"),
+])
+def test_a_map_of_a_small_domain_has_several_ticks_on_each_axis(monkeypatch, tmp_path, latitude, longitude):
+    """break41a A5: maps of a 0.1° × 0.13° box had one tick per axis ("45°N", "110°W" at a corner), the steps
+    being whole degrees; now fractions of a degree, at least 3 distinct labels on each axis, none overlapping."""
+    drawn = []
+    original = maps._save
+    monkeypatch.setattr(maps, "_save", lambda figure, path, dpi: drawn.append(
+        (_shown_ticks(figure.axes[0]), _overlapping_tick_labels(figure))) or original(figure, path, dpi))
+    layout = _layout(latitude, longitude)
+    field = np.linspace(0.0, 1.0, layout.n_cells).reshape(layout.shape)
+    plot_truth_prediction_error(layout, field, field + 0.1, time_index=0, split="test", path=tmp_path / "m.png",
+                                dpi=72)
+    (((x_labels, y_labels), overlapping),) = drawn
+    assert len(set(x_labels)) >= 3 and len(set(y_labels)) >= 3, (x_labels, y_labels)
+    assert overlapping == []
+
+
+def _shown_ticks(axis) -> tuple[list[str], list[str]]:
+    """The tick labels within each axis's view, as drawn."""
+    axis.figure.draw_without_rendering()
+    shown = []
+    for limits, locations, labels in ((axis.get_xlim(), axis.xaxis.get_majorticklocs(), axis.get_xticklabels()),
+                                      (axis.get_ylim(), axis.yaxis.get_majorticklocs(), axis.get_yticklabels())):
+        low, high = sorted(limits)
+        shown.append([label.get_text() for location, label in zip(locations, labels)
+                      if low <= location <= high and label.get_text()])
+    return shown[0], shown[1]

@@ -119,3 +119,35 @@ def test_a_group_without_skill_keeps_its_place_marked_n_a_with_the_reason(tmp_pa
     assert drawn["texts"] == [[], [(mark, (0, 0.5))]]
     assert drawn["xlim"] == [(-0.5, 3.5), (-0.5, 1.5)]
     plt.close("all")
+
+
+def test_a_long_hourly_series_is_drawn_as_daily_means_and_the_title_says_so(tmp_path, monkeypatch):
+    """break41a A6: two years of hourly values at one station (17 520 steps) drew a solid band that hid the model
+    and the climatology. Drawn: each day's mean (numpy's, of the hours present), the title saying so; the blocks
+    shaded from each day's first hour."""
+    import datetime
+
+    import cftime
+    import numpy as np
+
+    drawn = []
+    save = plots._save
+    monkeypatch.setattr(plots, "_save", lambda figure, path, dpi: drawn.append(
+        (figure.axes[0].get_title(), [line.get_ydata() for line in figure.axes[0].get_lines()]))
+        or save(figure, path, dpi))
+    hours = 2 * 365 * 24
+    times = [cftime.datetime(2021, 1, 1, calendar="noleap") + datetime.timedelta(hours=hour) for hour in range(hours)]
+    rng = np.random.default_rng(0)
+    truth = 20 + 8 * np.sin(2 * np.pi * np.arange(hours) / 24) + rng.normal(0, 1, hours)
+    truth[30:40] = np.nan  # ten hours of the second day missing
+    series = {"truth": truth, "model": truth + 0.5}
+    labels = ["train"] * 12264 + ["val"] * 2628 + ["test"] * 2628
+    plots.plot_area_mean_series(times, series, units="ug m-3", name="pm25", split_labels=labels,
+                                path=tmp_path / "series.png", dpi=40, point="station 3")
+    ((title, (drawn_truth, drawn_model)),) = drawn
+    assert title.endswith("truth and model (daily means of 17520 steps)")
+    daily = truth.reshape(730, 24)
+    expected = np.array([np.nanmean(day) for day in daily])
+    assert len(drawn_truth) == 730
+    np.testing.assert_allclose(drawn_truth, expected)
+    np.testing.assert_allclose(drawn_model, expected + 0.5)

@@ -1,0 +1,112 @@
+"""Identifiers as predictors: numbers that name things, not amounts.
+
+A lake, station, basin or region number (ESA CCI Lakes' ``lakeid(lat, lon)``, long name "Lake
+identifier", values 6, 300, 1049; a "catchment ID"; a "region number") names a thing: lake 1049
+is not "more" than lake 6, and a network given it reads it as an amount, as it would read a
+flag variable's codes (:mod:`climann.data.flags`). Such a variable is said by
+
+- CF's ``cf_role`` (CF-1.11 §9.5: ``timeseries_id``, ``profile_id``, ``trajectory_id``), which
+  names the ids of discrete sampling geometry features;
+- its ``long_name`` or ``standard_name``: the word "identifier" or "ID" ("station id"), or a
+  thing's "number", "code" or "index" ("region number", "basin code", "lake index": not a
+  "drought index", which names no thing);
+- its name, when it has no long name: ``*_id``, ``id`` after a thing's name (``lakeid``,
+  ``stationid``), ``id``; not any name ending in "id" (``humid``, ``liquid``).
+
+A variable with physical units is no identifier, whatever its name. Such variables are left out
+of the default predictors with a note (:mod:`climann.data.defaults`); named in ``[data]
+predictors`` they are used as the user asks, with one warning (:func:`warn_identifier_predictors`)
+that says to give a 0/1 indicator of the region (one-hot; a region mask as ``regionmask`` makes
+it) instead: not refused, as the user may know the numbers are ordered.
+
+Example
+-------
+>>> identifier_reading("lakeid", dataset["lakeid"])  # doctest: +SKIP
+"long_name 'Lake identifier'"
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+
+import xarray as xr
+
+from climann.data.sources import variable_where
+
+__all__ = ["identifier_advice", "identifier_reading", "warn_identifier_predictors"]
+
+_log = logging.getLogger(__name__)
+
+#: Things whose numbers are names: a "<thing> number" (or code, index) is an identifier.
+_THINGS = ("lake", "station", "site", "basin", "sub-?basin", "catchment", "watershed", "region", "country", "state",
+           "province", "county", "district", "zone", "polygon", "river", "reach", "segment", "glacier", "island",
+           "cell", "grid ?cell", "plot", "well", "gauge", "gage", "buoy", "platform", "ship", "feature", "object",
+           "storm", "track", "city", "landunit", "patch", "column", "hru", "shape")
+
+#: Words of a long name or standard name that say an identifier.
+_LONG_NAME = re.compile(rf"\bidentifier\b|\bid\b|\b(?:{'|'.join(_THINGS)})s?[ _-]?(?:number|no\.?|code|index)\b",
+                        re.IGNORECASE)
+
+#: Variable names of identifiers: ``id``, ``*_id``, a thing's name then ``id`` (``lakeid``) or number.
+_NAME = re.compile(rf"^(?:id|.*[_\-. ]id|(?:{'|'.join(_THINGS)})id|(?:{'|'.join(_THINGS)})_?(?:number|no|code))$",
+                   re.IGNORECASE)
+
+#: Units of a number without a physical quantity (CF: ``1`` or none).
+_NO_UNITS = ("", "1", "-", "none", "n/a", "count", "dimensionless")
+
+def identifier_advice(name: str) -> str:
+    """What to do instead of giving identifiers as amounts, for the note and the warning."""
+    return (f"give a 0/1 indicator of each place that matters instead (one-hot encoding, as a region mask "
+            f"that regionmask makes, or 1 where {name} is that place's number, 0 elsewhere)")
+
+
+def identifier_reading(name: str, variable: xr.DataArray) -> str | None:
+    """What says that ``variable`` holds identifiers (numbers that name lakes, stations,
+    regions), or None.
+
+    Parameters
+    ----------
+    name : str
+        The variable's name.
+    variable : xarray.DataArray
+        Its attributes are read, not its values.
+
+    Returns
+    -------
+    str or None
+        ``"cf_role 'timeseries_id'"``, ``"long_name 'Lake identifier'"``, ``"its name"``; None for a
+        variable with physical units, or one nothing says is an identifier.
+    """
+    attrs = variable.attrs
+    if str(attrs.get("units", "")).strip().lower() not in _NO_UNITS:
+        return None
+    if str(attrs.get("cf_role", "")).endswith("_id"):
+        return f"cf_role '{attrs['cf_role']}'"
+    for key in ("long_name", "standard_name"):
+        if isinstance(attrs.get(key), str) and _LONG_NAME.search(attrs[key]):
+            return f"{key} '{attrs[key]}'"
+    return "its name" if _NAME.match(name) and "long_name" not in attrs else None
+
+
+def warn_identifier_predictors(dataset: xr.Dataset, names: Sequence[str], *, where: str) -> None:
+    """Warn, one line per variable, when a predictor named by the user holds identifiers
+    (:func:`identifier_reading`): its numbers are used as amounts.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        As opened.
+    names : sequence of str
+        The predictors (those absent are skipped).
+    where : str
+        The files, for the message.
+    """
+    for name in names:
+        if name in dataset.data_vars and (reading := identifier_reading(name, dataset[name])) is not None:
+            _log.warning(
+                "'%s' in %s holds identifiers (%s): numbers that name things, used as amounts (one is not 'more' "
+                "than another); to use where they are, %s", name, variable_where(dataset[name], where), reading,
+                identifier_advice(name),
+            )
