@@ -33,6 +33,7 @@ from climann.data.grids import cell_measure_name, file_cell_measure
 from climann.data.layout import GEOGRAPHY_ATTRIBUTE, Coordinate, GridLayout
 from climann.data.run_outputs import ERROR_SUFFIX, PREDICTED_SUFFIX, PREDICTIONS_TITLE
 from climann.data.standard_names import standard_name_of
+from climann.data.stations import station_named_as_chosen
 from climann.data.time_units import encodable_time_units
 from climann.data.units import temperature_difference_attributes
 from climann.data.time_axis import year_text
@@ -177,7 +178,7 @@ def _axes(layout: GridLayout) -> tuple[dict[str, xr.Variable], dict[str, xr.Vari
                                 climatology=layout.climatology_bounds if coordinate is time else None)
         coords[coordinate.name] = variables.pop(coordinate.name)
         bounds.update(variables)
-    for scalar in layout.scalar_coordinates:
+    for scalar in station_named_as_chosen(layout.scalar_coordinates):  # train's station as predict's: by its id
         coords[scalar.name] = xr.Variable((), scalar.values, scalar.attrs)
     return coords, bounds
 
@@ -732,7 +733,7 @@ def prediction_encoding(dataset: xr.Dataset, layout: GridLayout) -> dict[str, di
         bounds = _bounds_name(coordinate)
         if bounds in dataset.variables:
             encoding[bounds] = {"dtype": "float64", "_FillValue": None}
-    for scalar in layout.scalar_coordinates:
+    for scalar in station_named_as_chosen(layout.scalar_coordinates):
         kind = np.asarray(scalar.values).dtype.kind
         encoding[scalar.name] = (
             dict(times) if hasattr(scalar.values.item(), "calendar") or kind == "M"
