@@ -227,6 +227,12 @@ class GridLayout:
         The ``units`` attribute of each data variable and scalar coordinate (the level
         chosen with ``[data] select``) of the input ('' when it has none), recorded in the
         model file so that new data can be checked against it.
+    input_variables : tuple of str
+        The data variables the features are made of besides the target (predictors, lagged,
+        anomaly and area-mean variables), as the sample source
+        (:class:`climann.data.pointwise.PointwiseSource`) reads them; prediction files name
+        each one's level (:attr:`variable_levels`) beside the predictions. Empty until a
+        source sets it.
     variable_levels : dict of str to tuple of Coordinate
         The levels (CF scalar vertical coordinates, values of shape (): ``plev = 85000 Pa``,
         ``height = 2 m``) of each data variable that has one, as its own file gave them
@@ -290,6 +296,7 @@ class GridLayout:
     bounds_dim: str = "bnds"
     scalar_coordinates: tuple[Coordinate, ...] = ()
     input_selections: tuple[Coordinate, ...] = ()
+    input_variables: tuple[str, ...] = ()
     input_history: str = ""
     geography: str = ""
     file_times: np.ndarray | None = None

@@ -485,17 +485,23 @@ def _climatology_scored(metrics: dict) -> bool:
     return any("climatology" in models for models in metrics["splits"].values())
 
 
-def report_markdown(metrics: dict, figures: Sequence[Path], run_dir: Path, *, inputs: dict | None = None) -> str:
+def report_markdown(metrics: dict, figures: Sequence[Path], run_dir: Path, *, inputs: dict | None = None,
+                    predictor_levels: str = "") -> str:
     """``report.md``: the metrics table and the figures, linked relative to ``run_dir``
     (the folder of ``report.md``; figures given relative to the working directory, like
     ``run_dir``, or absolute). ``inputs``: what the run's network learnt from (``target_anomaly``,
     ``predictors``, ``features``, ``lags``: :func:`climann.workflow.runlog.run_inputs`), to which the
-    note on a negative skill fits its causes and ways out; None (``metrics.json`` alone): not known."""
+    note on a negative skill fits its causes and ways out; None (``metrics.json`` alone): not known.
+    ``predictor_levels``: the level each input variable was taken at
+    (:func:`climann.evaluation.predictions.predictor_levels_text`, ``ta: plev = 85000 Pa``), said
+    in a line below the table as ``predictions.nc`` says it; '' (none has one, or not known): no line."""
     header = ["split", "period", "model", *(label for _, label in table_columns(metrics))]
     lines = [f"# climann run: {metrics['target']}", "", _caption(metrics) + ".", "",
              "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in metric_rows(metrics)]
     lines += ["", *_coverage(metrics, inputs), ""]
+    if predictor_levels:  # fix41k: a predictor taken at 850 hPa was said nowhere beside the scores
+        lines += [f"Levels of the inputs: {predictor_levels}.", ""]
     if metrics.get("training"):
         lines += [f"Trained {training_text(metrics['training'])}.", ""]
     lines += ensemble_lines(metrics)
