@@ -336,27 +336,27 @@ PREDICTOR_LEVELS_ATTRIBUTE = "predictor_levels"
 
 
 def predictor_levels_text(layout: GridLayout) -> str:
-    """``"ta: plev = 85000 Pa; zg: plev = 70000 Pa"``: the level (CF scalar vertical coordinate,
-    :attr:`GridLayout.variable_levels`) of each variable the features are made of besides the
-    target (:attr:`GridLayout.input_variables`), as its file gave it or ``[data] select`` chose it;
-    '' when none has one. The target's own level is its scalar coordinate (CF 1.8 §5.7), written
-    beside every field; a predictor's is not, as it would say the predictions are at it
-    (:func:`climann.data.variables.input_selections`), so it is named in this attribute of the
-    predictions (fix41k: ``--select plev=85000`` wrote no word of the level a predictor was at).
+    """``"ta: plev = 85000 Pa; zg: plev = 70000 Pa"``: the level (CF scalar vertical coordinate)
+    of each variable the features are made of besides the target (:attr:`GridLayout.input_levels`:
+    as its file gave it or ``[data] select`` chose it, and for new data as the run records it,
+    the data checked to be at it); '' when none has one. The target's own level is its scalar
+    coordinate (CF 1.8 §5.7), written beside every field; a predictor's is not, as it would say
+    the predictions are at it (:func:`climann.data.variables.input_selections`), so it is named in
+    this attribute of the predictions (fix41k: ``--select plev=85000`` wrote no word of the level a predictor was at).
 
     Parameters
     ----------
     layout : GridLayout
-        The input's layout, its ``input_variables`` set by the sample source.
+        The input's layout, its ``input_levels`` set by the sample source.
 
     Returns
     -------
     str
-        ``name: level; …`` in the order of ``input_variables``, each level as
+        ``name: level; …`` in the order of ``input_levels``, each level as
         :func:`climann.data.levels.level_text` shows it.
     """
     return "; ".join(f"{variable}: {', '.join(level_text(level) for level in levels)}"
-                     for variable in layout.input_variables if (levels := layout.variable_levels.get(variable)))
+                     for variable, levels in layout.input_levels.items() if levels)
 
 
 def _selection_coordinates(layout: GridLayout) -> dict[str, xr.Variable]:

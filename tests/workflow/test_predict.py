@@ -728,14 +728,19 @@ def test_the_trained_level_is_found_in_other_units_and_with_rounding(trained_at_
 def test_the_level_a_predictor_was_selected_at_is_written_beside_the_predictions(trained_at_850_hpa, tmp_path):
     """fix41k: ``--select plev=85000`` on a 2 m target and a predictor ``ta`` on pressure levels
     wrote predictions.nc and report.md without a word of the level ``ta`` was taken at; both
-    now name it (the predictions' ``predictor_levels``), train's and predict's files alike."""
+    now name it (the predictions' ``predictor_levels``), train's and predict's files alike, also
+    of new data in hPa (the level the network took, the data checked to be at it)."""
     folder, run_dir = trained_at_850_hpa
     with xr.open_dataset(folder / "pa.nc") as source:
         level = source["plev"].sel(plev=85000.0)
         expected = f"ta: plev = {level.item():g} {level.attrs['units']}"
     predicted = predict_files(run_dir, [str(folder / "pa.nc")], tmp_path / "p.nc").path
-    with xr.open_dataset(run_dir / "predictions.nc") as trained, xr.open_dataset(predicted) as new:
-        for predictions in (trained, new):
+    # new data in hPa, checked to be at the run's level: named as the run took them (model.npz levels)
+    hpa = _on_pressure_levels(folder / "t.nc", tmp_path / "hpa.nc", [1000.0, 850.0, 700.0], "hPa")
+    in_hpa = predict_files(run_dir, [str(hpa)], tmp_path / "hpa_predictions.nc").path
+    with (xr.open_dataset(run_dir / "predictions.nc") as trained, xr.open_dataset(predicted) as new,
+          xr.open_dataset(in_hpa) as other):
+        for predictions in (trained, new, other):
             assert predictions["tas_pred"].attrs["predictor_levels"] == expected == "ta: plev = 85000 Pa"
             assert "plev" not in predictions.coords  # the predictions of tas are at no pressure level
             assert "predictor_levels" not in predictions["tas"].attrs
