@@ -475,9 +475,9 @@ def _print_metrics(metrics: dict, *, wide: bool) -> None:
         table = metrics_table(metrics, title=False)
         needed = console.measure(table, options=console.options.update_width(10_000)).maximum
         Console(width=max(console.width, needed)).print(table)
-        return
-    console.print(metrics_table(metrics, width=console.width, notes=False, title=False))
-    for line in metrics_table_notes(metrics, width=console.width):
+    else:
+        console.print(metrics_table(metrics, width=console.width, notes=False, title=False))
+    for line in metrics_table_notes(metrics, width=width):  # the same notes below either table
         say(line)
 
 

@@ -127,6 +127,26 @@ def test_results_table_fits_80_columns_and_wide_shows_every_column(tiny_sample, 
     assert table_lines(quiet.stdout) == [] and quiet.stdout.strip() == f"written to {tmp_path / 'run'}"
 
 
+def test_wide_prints_the_same_notes_below_its_table(tiny_sample, tmp_path, monkeypatch):
+    """fix41k: ``--wide`` printed its table and nothing below it, where the table at the terminal's
+    width notes what the scores cannot say (ACC n/a for the climatology, persistence's skill over
+    other values). Both forms now print the same notes; only what the wide title already says
+    (what skill and ACC are) and what a wide table shows (periods, every column) are not repeated."""
+    monkeypatch.setenv("COLUMNS", "80")
+    train(tiny_sample, tmp_path / "run", "--quiet")
+    outputs = {}
+    for form in ("--no-wide", "--wide"):
+        result = runner.invoke(app, ["evaluate", str(tmp_path / "run"), form])
+        assert result.exit_code == 0, result.output
+        lines = result.stdout.splitlines()
+        below = max(index for index, line in enumerate(lines) if line in table_lines(result.stdout))
+        outputs[form] = [" ".join(line.split()) for line in lines[below + 1:] if not line.startswith("written to")]
+    explained = ("skill = ", "ACC = ", "unc. ACC = ", "periods: ", "not shown: ")
+    narrow = [line for line in outputs["--no-wide"] if not line.startswith(explained)]
+    assert "ACC and unc. ACC: n/a for climatology, its anomaly is zero" in narrow
+    assert outputs["--wide"] == narrow
+
+
 SPINNER_PROBE = """
 import os, sys
 import climann.workflow.progress as progress

@@ -241,7 +241,8 @@ def build_field_samples(
         raise ClimannError(static_fields_refusal(static, target=target, predictors=predictors))
     series = {**area_mean_features(dataset, global_means=global_means, where=where), **(area_means or {})}
     held = held_dtypes({**fields, **series}, dtype=dtype, where=where)
-    layout = dataclasses.replace(layout, value_dtype=held[target].name)
+    layout = dataclasses.replace(layout, value_dtype=held[target].name,
+                                 input_levels=layout.levels_of([*names, *global_means]))
     loaded = xr.Dataset({name: variable.astype(held[name]) for name, variable in {**fields, **series}.items()}).load()
     inputs_dtype = widest(held)  # small (a row per time step): float64 when any variable is
     area = layout.cell_area_weights(whole_cells=True)  # the inputs' area means are over whole cells

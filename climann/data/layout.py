@@ -236,6 +236,13 @@ class GridLayout:
         The ``units`` attribute of each data variable and scalar coordinate (the level
         chosen with ``[data] select``) of the input ('' when it has none), recorded in the
         model file so that new data can be checked against it.
+    input_levels : dict of str to tuple of Coordinate
+        The levels (as :attr:`variable_levels`) of the data variables the features are made of
+        besides the target (predictors, lagged, anomaly and area-mean variables) that have one:
+        set by the sample source (:class:`climann.data.pointwise.PointwiseSource`, field
+        samples) from the data, and for new data to the run's record of them
+        (:func:`climann.workflow.new_data.with_trained_input_levels`); prediction files name
+        them beside the predictions. Empty until a source sets it.
     variable_levels : dict of str to tuple of Coordinate
         The levels (CF scalar vertical coordinates, values of shape (): ``plev = 85000 Pa``,
         ``height = 2 m``) of each data variable that has one, as its own file gave them
@@ -362,6 +369,22 @@ class GridLayout:
         )
         return latitude, longitude
 
+    def levels_of(self, names: Sequence[str]) -> dict[str, tuple[Coordinate, ...]]:
+        """The levels (:attr:`variable_levels`) of the variables ``names`` besides the target,
+        each once, in their order, those without a level left out: the sources' ``input_levels``.
+
+        Parameters
+        ----------
+        names : sequence of str
+            Data variables the features are made of.
+
+        Returns
+        -------
+        dict of str to tuple of Coordinate
+        """
+        return {name: self.variable_levels[name] for name in dict.fromkeys(names)
+                if name != self.target_name and self.variable_levels.get(name)}
+
     def cells_in_region(self, region: Sequence[float]) -> np.ndarray:
         """Which cells of the grid the run's ``[data] region`` box holds: those it scores.
 
@@ -387,6 +410,7 @@ class GridLayout:
     variable_units: dict = field(default_factory=dict)
     variable_cell_methods: dict = field(default_factory=dict)
     variable_levels: dict = field(default_factory=dict)
+    input_levels: dict = field(default_factory=dict)
     variable_quantities: dict = field(default_factory=dict)
     variable_temperature_readings: dict = field(default_factory=dict)
     area_extents: dict = field(default_factory=dict)

@@ -470,7 +470,8 @@ class PointwiseSource:
         }
         self._series = {**area_mean_features(dataset, global_means=global_means, where=where), **(area_means or {})}
         self._held = held_dtypes({**self._on_grid, **self._series}, dtype=dtype, where=where)
-        self.layout = dataclasses.replace(self.layout, value_dtype=self._held[target].name)
+        self.layout = dataclasses.replace(self.layout, value_dtype=self._held[target].name,
+                                          input_levels=self.layout.levels_of([*names, *global_means]))
         self._climatologies = anomalies
         self._months = month_of_each_step(self.layout.time.values)
         self._segment_starts = segment_starts(self.layout.time_blocks, self.layout.shape[0])

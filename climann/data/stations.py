@@ -66,6 +66,7 @@ import xarray as xr
 
 from climann.data.coordinate_values import geographic_kind
 from climann.data.coords import MOVING_FEATURE_TYPES
+from climann.data.layout import Coordinate
 from climann.data.profile_interpolation import example_level, ragged_profiles_command, vertical_on
 from climann.data.ragged_rows import (
     check_station_times, checked_ragged_values, ragged_layout, stations_without_observations,
@@ -78,7 +79,8 @@ from climann.errors import ClimannError
 __all__ = ["location_dimension", "is_station_dimension", "with_station_chosen", "with_station_rows", "SeveralStations",
            "stations_summary",
            "chosen_station_index", "names_chosen_station", "check_times_shared_by_stations", "chosen_station_record",
-           "STATION_INDEX_NAME", "TrainedStation", "station_label", "station_text", "station_choice"]
+           "STATION_INDEX_NAME", "TrainedStation", "station_label", "station_text", "station_choice",
+           "station_named_as_chosen"]
 
 #: The ``long_name`` of the scalar coordinate that keeps the index of a station chosen by its
 #: index (a dimension without coordinate variable).
@@ -790,6 +792,46 @@ def chosen_station_record(scalar_coordinates: tuple, select: Mapping[str, object
         if coordinate.name in select and (by_index or (isinstance(value, str) and value == name)):
             return {"dimension": coordinate.name, "name": name}
     return None
+
+
+def station_named_as_chosen(scalar_coordinates: Sequence[Coordinate]) -> tuple[Coordinate, ...]:
+    """The target's scalar coordinates as prediction files write them: a station chosen by its
+    index (``--select station=1``, :data:`STATION_INDEX_NAME`) of a file that names its stations
+    (one scalar ``cf_role = "timeseries_id"`` coordinate, CF §9.5) given as its stored id, the
+    text :func:`chosen_station_record` records and ``predict`` chooses and keeps it by
+    (``station = "PAR"``). fix41k: ``train`` wrote ``station = 1``, the index in its file,
+    and ``predict`` of the same run ``station = "PAR"``; the index names no station in another
+    file (:func:`with_station_chosen` keeps it for the run's selection, applied again to the
+    opened files, :func:`climann.data.subset.select_values`). Without a stored id the index is
+    kept, as ``predict`` then chooses by it too.
+
+    Parameters
+    ----------
+    scalar_coordinates : sequence of Coordinate
+        Each of shape () (:attr:`climann.data.layout.GridLayout.scalar_coordinates`).
+
+    Returns
+    -------
+    tuple of Coordinate
+        In the same order; only the station index replaced, by a text without attributes.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from climann.data.layout import Coordinate
+    >>> kept = station_named_as_chosen([
+    ...     Coordinate("station", np.array(1), {"long_name": STATION_INDEX_NAME}),
+    ...     Coordinate("station_name", np.array("PAR"), {"cf_role": "timeseries_id"})])
+    >>> [(coordinate.name, coordinate.values.item()) for coordinate in kept]
+    [('station', 'PAR'), ('station_name', 'PAR')]
+    """
+    named = [coordinate for coordinate in scalar_coordinates if coordinate.attrs.get("cf_role") == STATION_ROLE]
+    if len(named) != 1:
+        return tuple(scalar_coordinates)
+    name = _shown(np.asarray(named[0].values).item())
+    return tuple(Coordinate(coordinate.name, np.asarray(name), {})
+                 if coordinate.attrs.get("long_name") == STATION_INDEX_NAME else coordinate
+                 for coordinate in scalar_coordinates)
 
 
 def _indices_text(dataset: xr.Dataset, dim: str) -> str:

@@ -31,8 +31,10 @@ from climann.atomic import atomic_path
 from climann.data.area_fractions import FRACTION_STANDARD_NAMES
 from climann.data.grids import cell_measure_name, file_cell_measure
 from climann.data.layout import GEOGRAPHY_ATTRIBUTE, Coordinate, GridLayout
+from climann.data.levels import level_text
 from climann.data.run_outputs import ERROR_SUFFIX, PREDICTED_SUFFIX, PREDICTIONS_TITLE
 from climann.data.standard_names import standard_name_of
+from climann.data.stations import station_named_as_chosen
 from climann.data.time_units import encodable_time_units
 from climann.data.units import temperature_difference_attributes
 from climann.data.time_axis import year_text
@@ -177,7 +179,7 @@ def _axes(layout: GridLayout) -> tuple[dict[str, xr.Variable], dict[str, xr.Vari
                                 climatology=layout.climatology_bounds if coordinate is time else None)
         coords[coordinate.name] = variables.pop(coordinate.name)
         bounds.update(variables)
-    for scalar in layout.scalar_coordinates:
+    for scalar in station_named_as_chosen(layout.scalar_coordinates):  # train's station as predict's: by its id
         coords[scalar.name] = xr.Variable((), scalar.values, scalar.attrs)
     return coords, bounds
 
@@ -304,6 +306,9 @@ def predictions_dataset(
     if spread is not None:
         data_vars[f"{name}_pred"].attrs.update(ensemble_mean_attributes(kept, n_members))
         data_vars[f"{name}_spread"] = _field(layout, spread, spread_attributes(kept, long_name, n_members))
+    for made_from_predictors in (f"{name}_pred", f"{name}_linear"):
+        if made_from_predictors in data_vars and (levels := predictor_levels_text(layout)):
+            data_vars[made_from_predictors].attrs[PREDICTOR_LEVELS_ATTRIBUTE] = levels
     coords = {**axes, **grid_coords, **_selection_coordinates(layout)}
     _without_selections(data_vars, coords, layout, of_target=(name, f"{name}_climatology", f"{name}_persistence"))
     _without_absent_terms(coords, {*data_vars, *coords})
@@ -323,6 +328,35 @@ def predictions_dataset(
         **({"external_variables": " ".join(external)} if external else {}),
     }
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+
+
+#: The attribute of the predictions (``tas_pred``, and the linear baseline made from the same
+#: inputs) that names the level each input variable was taken at: :func:`predictor_levels_text`.
+PREDICTOR_LEVELS_ATTRIBUTE = "predictor_levels"
+
+
+def predictor_levels_text(layout: GridLayout) -> str:
+    """``"ta: plev = 85000 Pa; zg: plev = 70000 Pa"``: the level (CF scalar vertical coordinate)
+    of each variable the features are made of besides the target (:attr:`GridLayout.input_levels`:
+    as its file gave it or ``[data] select`` chose it, and for new data as the run records it,
+    the data checked to be at it); '' when none has one. The target's own level is its scalar
+    coordinate (CF 1.8 §5.7), written beside every field; a predictor's is not, as it would say
+    the predictions are at it (:func:`climann.data.variables.input_selections`), so it is named in
+    this attribute of the predictions (fix41k: ``--select plev=85000`` wrote no word of the level a predictor was at).
+
+    Parameters
+    ----------
+    layout : GridLayout
+        The input's layout, its ``input_levels`` set by the sample source.
+
+    Returns
+    -------
+    str
+        ``name: level; …`` in the order of ``input_levels``, each level as
+        :func:`climann.data.levels.level_text` shows it.
+    """
+    return "; ".join(f"{variable}: {', '.join(level_text(level) for level in levels)}"
+                     for variable, levels in layout.input_levels.items() if levels)
 
 
 def _selection_coordinates(layout: GridLayout) -> dict[str, xr.Variable]:
@@ -732,7 +766,7 @@ def prediction_encoding(dataset: xr.Dataset, layout: GridLayout) -> dict[str, di
         bounds = _bounds_name(coordinate)
         if bounds in dataset.variables:
             encoding[bounds] = {"dtype": "float64", "_FillValue": None}
-    for scalar in layout.scalar_coordinates:
+    for scalar in station_named_as_chosen(layout.scalar_coordinates):
         kind = np.asarray(scalar.values).dtype.kind
         encoding[scalar.name] = (
             dict(times) if hasattr(scalar.values.item(), "calendar") or kind == "M"

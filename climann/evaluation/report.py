@@ -379,15 +379,18 @@ def metrics_table_title(metrics: dict, *, width: int | None = None) -> str:
     return _compact_title(metrics, [header[i] for i in shown])
 
 
-def metrics_table_notes(metrics: dict, *, width: int) -> list[str]:
+def metrics_table_notes(metrics: dict, *, width: int | None) -> list[str]:
     """The lines below :func:`metrics_table` fitted in ``width`` cells: what skill and ACC are,
     the scores' notes, the periods and the columns left out (shown in the order of the table).
+    With no ``width`` (every column, ``--wide``) the same notes on the scores, without what
+    skill and ACC are (the title at no width says it, :func:`metrics_table_title`), the periods
+    (a column then) and the columns left out (none): fix41k, ``--wide`` printed no notes at all.
 
     Parameters
     ----------
     metrics : dict
         The content of ``metrics.json``.
-    width : int
+    width : int or None
         As :func:`metrics_table`'s: the columns left out at this width are named.
 
     Returns
@@ -396,7 +399,8 @@ def metrics_table_notes(metrics: dict, *, width: int) -> list[str]:
         One message each, plain text (no rich markup).
     """
     header, _, shown = _table_columns(metrics, width)
-    return _compact_caption(metrics, [header[i] for i in range(len(header)) if i not in shown])
+    return _compact_caption(metrics, [header[i] for i in range(len(header)) if i not in shown],
+                            explained=width is None)
 
 
 def _table_columns(metrics: dict, width: int | None) -> tuple[list[str], list[list[str]], list[int]]:
@@ -443,16 +447,18 @@ def _compact_title(metrics: dict, shown: list[str]) -> str:
     return f"{metrics['target']} {in_parentheses(label)}, {weighting}" + (f": {'; '.join(parts)}" if parts else "")
 
 
-def _compact_caption(metrics: dict, left_out: list[str]) -> list[str]:
+def _compact_caption(metrics: dict, left_out: list[str], *, explained: bool = False) -> list[str]:
     """Below the table: what skill is (when a row has one: not for other data, which have no
-    climatology baseline), the periods and the columns left out, one line each."""
-    explained = "skill" not in left_out and _has_values(metrics, "skill_vs_climatology")
+    climatology baseline; not when ``explained`` above it, by the title of every column), the
+    scores' notes, the periods and the columns left out, one line each."""
+    says_skill = not explained and "skill" not in left_out and _has_values(metrics, "skill_vs_climatology")
     # the monthly normals need no words; a day-of-year climatology says how it was smoothed
     per = f" (climatology per {climatology_text(metrics)})" if is_smoothed(metrics.get("climatology_per", "")) else ""
-    lines = [f"skill = 1 − MSE/MSE_climatology{per}"] if explained else []
+    lines = [f"skill = 1 − MSE/MSE_climatology{per}"] if says_skill else []
     labels = [label for _, label in table_columns(metrics)]
     shown = [label for label in ACC_LINES if label in labels and label not in left_out]
-    lines += ([ONE_CELL_ACC_TEXT] if shown else []) if one_cell(metrics) else [ACC_LINES[label] for label in shown]
+    if not explained:
+        lines += ([ONE_CELL_ACC_TEXT] if shown else []) if one_cell(metrics) else [ACC_LINES[label] for label in shown]
     if shown and _climatology_scored(metrics):
         lines.append(f"{' and '.join(shown)}: n/a for climatology, its anomaly is zero")
     # the notes on the table's columns and blocks (report.md lists the seasons' and regions' too); a
@@ -485,17 +491,23 @@ def _climatology_scored(metrics: dict) -> bool:
     return any("climatology" in models for models in metrics["splits"].values())
 
 
-def report_markdown(metrics: dict, figures: Sequence[Path], run_dir: Path, *, inputs: dict | None = None) -> str:
+def report_markdown(metrics: dict, figures: Sequence[Path], run_dir: Path, *, inputs: dict | None = None,
+                    predictor_levels: str = "") -> str:
     """``report.md``: the metrics table and the figures, linked relative to ``run_dir``
     (the folder of ``report.md``; figures given relative to the working directory, like
     ``run_dir``, or absolute). ``inputs``: what the run's network learnt from (``target_anomaly``,
     ``predictors``, ``features``, ``lags``: :func:`climann.workflow.runlog.run_inputs`), to which the
-    note on a negative skill fits its causes and ways out; None (``metrics.json`` alone): not known."""
+    note on a negative skill fits its causes and ways out; None (``metrics.json`` alone): not known.
+    ``predictor_levels``: the level each input variable was taken at
+    (:func:`climann.evaluation.predictions.predictor_levels_text`, ``ta: plev = 85000 Pa``), said
+    in a line below the table as ``predictions.nc`` says it; '' (none has one, or not known): no line."""
     header = ["split", "period", "model", *(label for _, label in table_columns(metrics))]
     lines = [f"# climann run: {metrics['target']}", "", _caption(metrics) + ".", "",
              "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in metric_rows(metrics)]
     lines += ["", *_coverage(metrics, inputs), ""]
+    if predictor_levels:  # fix41k: a predictor taken at 850 hPa was said nowhere beside the scores
+        lines += [f"Levels of the inputs: {predictor_levels}.", ""]
     if metrics.get("training"):
         lines += [f"Trained {training_text(metrics['training'])}.", ""]
     lines += ensemble_lines(metrics)

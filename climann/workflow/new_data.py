@@ -50,6 +50,8 @@ recorded — is not compared: such a model file predicts as it always did (one n
 
 from __future__ import annotations
 
+import dataclasses
+
 import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
@@ -73,6 +75,7 @@ if TYPE_CHECKING:
     from climann.workflow.predict import TrainedRun
 
 __all__ = ["check_area_means", "check_calendar", "check_cell_methods", "check_levels", "check_like_training",
+           "with_trained_input_levels",
            "check_quantities", "check_temperature_readings", "check_time_of_day", "check_time_step", "member_notes",
            "require_recorded_inputs", "training_target_attributes", "with_run_weights_of", "with_training_levels",
            "with_training_quantity", "with_training_step"]
@@ -231,6 +234,30 @@ def _trained_levels(run: TrainedRun) -> dict[str, tuple[Coordinate, ...]]:
 
     return {str(name): tuple(from_record(str(level), record) for level, record in levels.items())
             for name, levels in (run.network.metadata.get("levels") or {}).items()}
+
+
+def with_trained_input_levels(run: TrainedRun, layout: GridLayout) -> GridLayout:
+    """``layout`` of new data with the levels of the inputs besides the target
+    (:attr:`~climann.data.layout.GridLayout.input_levels`, which the predictions file names) as
+    the run records them (``model.npz`` ``levels``): the network's inputs were at them, and
+    :func:`check_levels` refuses new data at others. New data may say none (ERA5's ``t2m`` for a
+    2 m ``tas``), or one the run did not take (a file rewritten by xarray lists a scalar
+    ``height`` among every variable's ``coordinates``); a model file written before the record
+    names none.
+
+    Parameters
+    ----------
+    run : TrainedRun
+    layout : GridLayout
+        Of the new data.
+
+    Returns
+    -------
+    GridLayout
+    """
+    trained = _trained_levels(run)
+    return dataclasses.replace(layout, input_levels={name: levels for name, levels in trained.items()
+                                                     if name != layout.target_name and levels})
 
 
 def check_levels(run: TrainedRun, layout: GridLayout) -> None:

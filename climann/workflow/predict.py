@@ -60,7 +60,7 @@ from climann.workflow.runlog import warn_about_identity, warn_about_target_means
 from climann.workflow.scored_years import scored_own_years, warn_scored_own_years
 from climann.workflow.new_data import (
     check_like_training, member_notes, persistence_step_text, require_recorded_inputs, training_target_attributes,
-    with_training_levels, with_run_weights_of, with_training_quantity, with_training_step,
+    with_trained_input_levels, with_training_levels, with_run_weights_of, with_training_quantity, with_training_step,
 )
 from climann.workflow.target_cells import predicted_cells as target_cells
 from climann.workflow.unscored_anomalies import undefined_anomaly_text
@@ -566,7 +566,7 @@ def _predict_claimed(
     cells = climatology_cells(run, grid_layout(dataset, config.data.target, list(config.data.paths)))
     source = pointwise_source(config, dataset, require_target=False,
                               climatologies=training_climatologies(run, new_data=True, cells=cells))
-    source.layout = with_run_precision(run, source.layout)
+    source.layout = with_trained_input_levels(run, with_run_precision(run, source.layout))
     _check_features(source.feature_names, run, dataset)
     check_like_training(run, source.layout, scoring=False)
     trained_grid, new_grid = run.network.metadata.get("grid"), grid_summary(source.layout)
@@ -1100,7 +1100,8 @@ def _predict_field(
     check_like_training(run, new_layout, scoring=False)
     samples = field_samples(config, dataset, climatologies=training_climatologies(run, new_data=True),
                             require_target=False)
-    samples = dataclasses.replace(samples, layout=with_run_precision(run, samples.layout))
+    samples = dataclasses.replace(samples, layout=with_trained_input_levels(run, with_run_precision(
+        run, samples.layout)))
     _check_features(samples.feature_names, run, dataset)
     layout = samples.layout
     check_predictions_encodable(layout)
@@ -1367,6 +1368,9 @@ def _evaluate_claimed(
                                  target_climatology=target_climatology, dataset=dataset,
                                  climatology_calendar=saved_climatology_calendar(run),
                                  climatology_keys=saved_climatology_keys(run))
+    if other:  # its predictions.nc names the inputs' levels as the run took them
+        data = dataclasses.replace(data, samples=dataclasses.replace(
+            data.samples, layout=with_trained_input_levels(run, data.samples.layout)))
     flags = None  # where the inputs lie outside the training range (other data only)
     spread = None
     if other:
@@ -1600,6 +1604,8 @@ def _evaluate_chunked(
                            if other else dataset)
             source = pointwise_source(config, dataset,
                                       climatologies=training_climatologies(run, new_data=other, cells=cells))
+        if other:  # its predictions.nc names the inputs' levels as the run took them
+            source.layout = with_trained_input_levels(run, source.layout)
         if other:  # checked like training by evaluate_run as it opened them
             split = whole_period_split(config, source.layout)
         else:

@@ -31,7 +31,7 @@ from climann.data.splits import TimeSplit
 from climann.data.time_axis import PeriodStep, TimeStep, axis_time_step, cell_time_step
 from climann.data.stations import chosen_station_record
 from climann.evaluation.baselines import CLIMATOLOGY_WINDOW_DAYS
-from climann.evaluation.predictions import predictions_dataset, write_predictions
+from climann.evaluation.predictions import predictions_dataset, predictor_levels_text, write_predictions
 from climann.evaluation.report import report_markdown
 from climann.evaluation.target_means import target_means_record
 from climann.jsonfile import dumps
@@ -412,12 +412,13 @@ def grid_axes(layout: GridLayout) -> dict[str, list[float]]:
 
 def write_run_record(
     staging: Path, config: RunConfig, network: Network, history: History, metrics: dict, *, metadata: dict,
-    figures: Sequence[Path],
+    figures: Sequence[Path], predictor_levels: str = "",
 ) -> None:
     """Write ``config.toml``, ``model.npz`` (the weights with ``metadata``, see
     :func:`model_metadata`), ``metrics.json``, ``history.csv`` and ``report.md`` (naming
-    ``figures``, already drawn) into ``staging``: the files every run writes, whichever way its
-    predictions and figures were made."""
+    ``figures``, already drawn, and ``predictor_levels``,
+    :func:`~climann.evaluation.predictions.predictor_levels_text`) into ``staging``: the files
+    every run writes, whichever way its predictions and figures were made."""
     (staging / "config.toml").write_text(config_to_toml(config))
     if history.weights_epoch is not None:  # which epoch's weights model.npz holds (the learning curves mark it)
         metadata = metadata | {WEIGHTS_EPOCH_KEY: history.weights_epoch}
@@ -426,7 +427,8 @@ def write_run_record(
     (staging / "metrics.json").write_text(dumps(metrics, indent=2) + "\n")
     (staging / "history.csv").write_text(history_csv(history))
     (staging / "report.md").write_text(report_markdown(metrics, list(figures), staging,
-                                                            inputs=run_inputs(config.data)))
+                                                            inputs=run_inputs(config.data),
+                                                            predictor_levels=predictor_levels))
 
 
 def write_run_files(
@@ -479,7 +481,8 @@ def write_run_files(
         metadata["ensemble"] = ensemble_record(network)
         save_members(staging, network)
         network = network.members[0]
-    write_run_record(staging, config, network, history, evaluation.metrics, metadata=metadata, figures=figures)
+    write_run_record(staging, config, network, history, evaluation.metrics, metadata=metadata, figures=figures,
+                     predictor_levels=predictor_levels_text(layout))
     return figures
 
 
@@ -570,7 +573,7 @@ def write_chunked_run_files(
             metrics[FIGURES_STRIDE_KEY] = every
         figures += draw_skill_figure(metrics, directory=staging / "figures", dpi=config.evaluation.dpi)
     write_run_record(staging, config, network, history, metrics, metadata=model_metadata(config, data),
-                     figures=figures)
+                     figures=figures, predictor_levels=predictor_levels_text(layout))
     return figures
 
 

@@ -562,11 +562,20 @@ def test_a_station_chosen_by_its_index_is_named_by_its_id_in_train_log(tmp_path,
     assert "no maps: the grid is one cell, station PAR (" in log
 
 
-def test_the_selected_stations_predictions_say_which_station_they_are(station_runs, grid):
-    with xr.open_dataset(station_runs["selected"] / "predictions.nc") as predictions:
-        assert predictions["station"].item() == 1
-        assert predictions["station_name"].item() == "PAR"
-        np.testing.assert_allclose(predictions["tas"].values[:, 0, 0], _point(grid, 1)["tas"].values)
+def test_the_selected_stations_predictions_say_which_station_they_are(station_runs, grid, tmp_path):
+    """fix41k: the run on ``--select station=1`` (PAR of BER, PAR, ROM) wrote ``station = 1``, its
+    index, where ``predict`` of the same run writes ``station = "PAR"``, its stored id (CF §9.5
+    ``cf_role = "timeseries_id"``): both now write the id, the same text as ``station_name``."""
+    from climann.workflow.predict import predict_files
+
+    _stations(grid, (2, 1, 0)).to_netcdf(tmp_path / "reordered.nc")  # ROM, PAR, BER: PAR still of index 1
+    predicted = predict_files(station_runs["selected"], [str(tmp_path / "reordered.nc")], tmp_path / "p.nc").path
+    with xr.open_dataset(station_runs["selected"] / "predictions.nc") as trained, xr.open_dataset(predicted) as new:
+        for predictions in (trained, new):
+            assert predictions["station"].item() == "PAR"
+            assert predictions["station_name"].item() == "PAR"
+            assert predictions["station"].attrs == {}
+            np.testing.assert_allclose(predictions["tas"].values[:, 0, 0], _point(grid, 1)["tas"].values)
 
 
 #: Each station's number of months in the ragged files: station 1 has all 48, the others fewer.

@@ -725,6 +725,50 @@ def test_the_trained_level_is_found_in_other_units_and_with_rounding(trained_at_
         np.testing.assert_allclose(new["tas_pred"].values, own["tas_pred"].values, rtol=1e-6)
 
 
+def test_the_level_a_predictor_was_selected_at_is_written_beside_the_predictions(trained_at_850_hpa, tmp_path):
+    """fix41k: ``--select plev=85000`` on a 2 m target and a predictor ``ta`` on pressure levels
+    wrote predictions.nc and report.md without a word of the level ``ta`` was taken at; both
+    now name it (the predictions' ``predictor_levels``), train's and predict's files alike, also
+    of new data in hPa (the level the network took, the data checked to be at it)."""
+    folder, run_dir = trained_at_850_hpa
+    with xr.open_dataset(folder / "pa.nc") as source:
+        level = source["plev"].sel(plev=85000.0)
+        expected = f"ta: plev = {level.item():g} {level.attrs['units']}"
+    predicted = predict_files(run_dir, [str(folder / "pa.nc")], tmp_path / "p.nc").path
+    # new data in hPa, checked to be at the run's level: named as the run took them (model.npz levels)
+    hpa = _on_pressure_levels(folder / "t.nc", tmp_path / "hpa.nc", [1000.0, 850.0, 700.0], "hPa")
+    in_hpa = predict_files(run_dir, [str(hpa)], tmp_path / "hpa_predictions.nc").path
+    with (xr.open_dataset(run_dir / "predictions.nc") as trained, xr.open_dataset(predicted) as new,
+          xr.open_dataset(in_hpa) as other):
+        for predictions in (trained, new, other):
+            assert predictions["tas_pred"].attrs["predictor_levels"] == expected == "ta: plev = 85000 Pa"
+            assert "plev" not in predictions.coords  # the predictions of tas are at no pressure level
+            assert "predictor_levels" not in predictions["tas"].attrs
+        assert trained["tas_linear"].attrs["predictor_levels"] == expected
+    assert f"Levels of the inputs: {expected}." in (run_dir / "report.md").read_text().splitlines()
+
+
+def test_a_target_and_a_predictor_at_other_levels_say_each_level(trained_at_850_hpa, tmp_path):
+    """The target ``ta`` selected at 850 hPa keeps its level as its scalar coordinate (CF 1.8 §5.7),
+    while the predictor ``zg`` of another file at 700 hPa is named at that level, not at the target's."""
+    folder, _ = trained_at_850_hpa
+    with xr.open_dataset(folder / "pa.nc") as source:
+        source = source.load()
+    source[["ta"]].to_netcdf(tmp_path / "ta.nc")
+    zg = (source["ta"].sel(plev=70000.0) * 10.0).assign_attrs(units="m", standard_name="geopotential_height")
+    zg.rename("zg").to_dataset().to_netcdf(tmp_path / "zg.nc")
+    config = build_config({
+        "data": {"paths": [str(tmp_path / "ta.nc"), str(tmp_path / "zg.nc")], "target": "ta", "predictors": ["zg"],
+                 "select": {"plev": 85000}},
+        "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False},
+    })
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    with xr.open_dataset(run_dir / "predictions.nc") as predictions:
+        assert predictions["plev"].item() == source["plev"].values[1] == 85000.0
+        assert predictions["plev"].attrs["units"] == "Pa"
+        assert predictions["ta_pred"].attrs["predictor_levels"] == "zg: plev = 70000 Pa"
+
+
 def test_a_predictor_in_units_that_do_not_convert_exits_2_in_one_line(trained_in_kelvin, tmp_path, capfd, monkeypatch):
     from tests.console import run_main
 
