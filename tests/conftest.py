@@ -173,6 +173,32 @@ def pytest_sessionstart(session):
         _PRISTINE.update({number: signal.getsignal(number) for number in HANDLED_SIGNALS})
 
 
+#: The tests that share one package-scoped fixture of their own: the local dask cluster of
+#: tests/workflow/compute/conftest.py (three processes started and each importing distributed).
+_ONE_WORKER_PACKAGES = ("tests/workflow/compute/",)
+
+
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: pytest -p no:xdist runs without it
+def pytest_xdist_make_scheduler(config, log):
+    """With ``-n N`` (xdist's default ``--dist load``), each test module goes to one worker, and
+    the compute package's tests to one worker together: xdist's ``load`` hands out runs of
+    consecutive tests in chunks that shrink towards the end, and where a chunk boundary falls
+    inside a module, both workers set up that module's module-scoped fixtures (most train a run:
+    seconds of CPU each), and both start a dask cluster for the compute package. Grouped, each
+    is set up once; the modules are handed out largest first (xdist's ``loadfile``), which
+    keeps the two workers busy to the end. Another ``--dist`` given is left as it is."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class ModuleScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return next((package for package in _ONE_WORKER_PACKAGES if path.startswith(package)), path)
+
+    return ModuleScheduling(config, log)
+
+
 def pytest_collection_finish(session):
     """The objects alive once the tests are collected (the imported libraries, every test
     module and item: 400 000 and more in a worker of the whole suite) live until the session

@@ -928,18 +928,31 @@ def _anomaly_config(sample, mode: str):
     })
 
 
+@pytest.fixture(scope="module")
+def anomaly_runs(tmp_path_factory):
+    """``anomaly_runs(mode) -> (folder, sample, run_dir)``: each mode's run trained once for the
+    module (``field_run`` and ``anomaly_run[field]`` were the same run trained twice); the tests
+    only read it and write their own files beside it."""
+    runs = {}
+
+    def run(mode: str):
+        if mode not in runs:
+            folder = tmp_path_factory.mktemp(f"anomalies-{mode}")
+            sample = write_sample_dataset(folder / "sample.nc", years=4, resolution=15.0, seed=3)
+            runs[mode] = folder, sample, run_training(_anomaly_config(sample, mode), run_dir=folder / "run").run_dir
+        return runs[mode]
+
+    return run
+
+
 @pytest.fixture(scope="module", params=[pytest.param("field", id="field"), pytest.param("pointwise", id="pointwise")])
-def anomaly_run(request, tmp_path_factory):
-    folder = tmp_path_factory.mktemp(f"anomalies-{request.param}")
-    sample = write_sample_dataset(folder / "sample.nc", years=4, resolution=15.0, seed=3)
-    return folder, sample, run_training(_anomaly_config(sample, request.param), run_dir=folder / "run").run_dir
+def anomaly_run(request, anomaly_runs):
+    return anomaly_runs(request.param)
 
 
 @pytest.fixture(scope="module")
-def field_run(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("field")
-    sample = write_sample_dataset(folder / "sample.nc", years=4, resolution=15.0, seed=3)
-    return folder, sample, run_training(_anomaly_config(sample, "field"), run_dir=folder / "run").run_dir
+def field_run(anomaly_runs):
+    return anomaly_runs("field")
 
 
 def _area_weights(sample, shape):
