@@ -30,7 +30,7 @@ import numpy as np
 import xarray as xr
 from cf_xarray.criteria import coordinate_criteria
 
-from climann.data.coords import MOVING_FEATURE_TYPES, name_kind
+from climann.data.coords import MOVING_FEATURE_TYPES, PLAIN_DEGREES, name_kind, plain_degrees_kind
 from climann.data.notes import note_once
 from climann.data.paths import is_zarr_store
 from climann.data.shell import (
@@ -124,7 +124,7 @@ def _in_degrees(dataset: xr.Dataset, where: str) -> xr.Dataset:
 
 
 #: Units that say "an angle in degrees" and not which way: MAR's ``LAT``/``LON``.
-_PLAIN_DEGREES = ("degrees", "degree", "deg", "degs")
+_PLAIN_DEGREES = PLAIN_DEGREES
 
 #: The range a 2-D longitude in plain degrees must lie in to be read as one (−180…180 or 0…360).
 _PLAIN_LONGITUDE_RANGE = (-180.0, 360.0)
@@ -203,13 +203,7 @@ def position_kind(name: str, variable: xr.DataArray) -> str | None:
     or one named so (:func:`~climann.data.coords.name_kind`: ``Latitude``, ``LAT``) in units
     that say only ``degrees`` (:data:`_PLAIN_DEGREES`, CALIPSO's ``Latitude(time)``) with no
     ``standard_name`` that says otherwise: a position, never data to learn."""
-    kind = geographic_kind(name, variable)
-    if kind is not None:
-        return kind
-    units = str(variable.attrs.get("units", "")).strip().lower()
-    standard = variable.attrs.get("standard_name")
-    kind = name_kind(name)
-    return kind if units in _PLAIN_DEGREES and kind is not None and standard in (None, kind) else None
+    return geographic_kind(name, variable) or plain_degrees_kind(name, variable)
 
 
 def _positions_in_plain_degrees(dataset: xr.Dataset) -> dict[str, str]:
@@ -218,6 +212,28 @@ def _positions_in_plain_degrees(dataset: xr.Dataset) -> dict[str, str]:
     return {str(name): kind for name in dataset.variables
             if geographic_kind(str(name), dataset[name]) is None
             and (kind := position_kind(str(name), dataset[name])) is not None}
+
+
+def _track_beside_grid(dataset: xr.Dataset, where: str, found: dict[str, str]) -> xr.Dataset:
+    """``dataset`` without the latitude and longitude in plain ``degrees`` (:func:`position_kind`)
+    that lie on dimensions of their own beside a grid that CF marks (``lat``/``lon`` in
+    ``degrees_north``/``degrees_east``, and a satellite's ``Latitude(time)``/``Longitude(time)``
+    along): the grid's coordinates place the data, the track's are positions, never data to
+    learn; left out with a note. A file without such a grid keeps them (a track, refused as
+    moving positions by :func:`_moving_positions`, or a constant one, one place)."""
+    plain = _positions_in_plain_degrees(dataset)
+    if not plain or set(found.values()) != set(CF_UNITS):
+        return dataset
+    grid_dims = {str(dim) for name in found for dim in dataset[name].dims}
+    track = [name for name in plain if not set(map(str, dataset[name].dims)) & grid_dims]
+    if set(plain[name] for name in track) != set(CF_UNITS):
+        return dataset
+    note_once(_log, logging.WARNING, f"{where}: {' and '.join(repr(name) for name in track)} (units "
+              f"'{dataset[track[0]].attrs.get('units')}', on {', '.join(map(str, dataset[track[0]].dims))}) are "
+              f"positions of their own beside the grid's {' and '.join(repr(name) for name in found)}: the grid's "
+              "coordinates place the data, and these are left out (positions, not data to learn)",
+              key=("track beside grid", tuple(track)))
+    return dataset.drop_vars(track)
 
 
 def _healpix(dataset: xr.Dataset, where: str) -> None:
@@ -481,6 +497,7 @@ def checked_coordinates(dataset: xr.Dataset, where: str = "the file") -> xr.Data
         coordinate and the way out.
     """
     dataset = _plain_degrees_as_positions(dataset, where)
+    dataset = _track_beside_grid(dataset, where, _geographic_variables(dataset))
     _unstructured(dataset, where, _geographic_variables(dataset))
     dataset = _in_degrees(dataset, where)
     dataset = _axes_of_their_dimension(dataset, _geographic_variables(dataset), where)

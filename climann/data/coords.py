@@ -99,6 +99,21 @@ def name_kind(name: str) -> str | None:
                                             and not lowered.startswith("long_")), None)
 
 
+#: Units that say "an angle in degrees" and not which way: MAR's ``LAT``/``LON``, CALIPSO's
+#: ``Latitude(time)``.
+PLAIN_DEGREES = ("degrees", "degree", "deg", "degs")
+
+
+def plain_degrees_kind(name: str, variable: xr.DataArray | xr.Variable) -> str | None:
+    """``latitude``, ``longitude`` or None: a variable named as one (:func:`name_kind`:
+    ``Latitude``, ``LAT``) in units that say only ``degrees`` (:data:`PLAIN_DEGREES`), with no
+    ``standard_name`` that says otherwise (CALIPSO's ``Latitude(time)``, MAR's ``LAT(y, x)``)."""
+    units = str(variable.attrs.get("units", "")).strip().lower()
+    kind = name_kind(name)
+    return kind if units in PLAIN_DEGREES and kind is not None and variable.attrs.get("standard_name") in (
+        None, kind) else None
+
+
 #: WRF's marks of a variable on a staggered grid (Arakawa C: the wind components between the
 #: mass points): a non-empty ``stagger`` attribute ("X", "Y", "Z") and dimensions named
 #: ``west_east_stag``, ``south_north_stag``, ``bottom_top_stag`` (WRF User's Guide, ch. 5).
@@ -1095,6 +1110,20 @@ def _step_date(dataset: xr.Dataset, time_dim: str, step: int) -> str:
     return value.decode("utf-8", "replace").strip() if isinstance(value, bytes) else str(value).strip()
 
 
+_CF_DEGREES = {"latitude": "degrees_north", "longitude": "degrees_east"}
+
+
+def _positions_along(dataset: xr.Dataset, time_dim: str, kinds_of: Callable) -> dict[str, str]:
+    """Kind → name of the variables on ``time_dim`` alone that ``kinds_of`` says are one
+    latitude or longitude each."""
+    found = {}
+    for name, variable in dataset.variables.items():
+        kinds = set(kinds_of(dataset[name])) - {None} if variable.dims == (time_dim,) and name != time_dim else set()
+        if len(kinds) == 1:
+            found[kinds.pop()] = str(name)
+    return found
+
+
 def _one_place_in_time(dataset: xr.Dataset, time_dim: str, where: str) -> xr.Dataset:
     """``dataset`` with a latitude and a longitude given at each time step (``lat(time)``,
     ``lon(time)``: a mooring or station written from a table) that never change made scalar
@@ -1102,11 +1131,14 @@ def _one_place_in_time(dataset: xr.Dataset, time_dim: str, where: str) -> xr.Dat
     (CF §5.7); with a note. Positions that change (a track) and files whose ``featureType``
     says they move are left as they are, for the refusal of moving positions
     (:mod:`climann.data.coordinate_values`)."""
-    found = {}
-    for name, variable in dataset.variables.items():
-        kinds = geographic_kinds(variable) if variable.dims == (time_dim,) and name != time_dim else set()
-        if len(kinds) == 1:
-            found[kinds.pop()] = str(name)
+    found = _positions_along(dataset, time_dim, geographic_kinds)
+    plain = False
+    if set(found) != {"latitude", "longitude"} and not any(
+            geographic_kinds(variable) for variable in dataset.variables.values()):
+        # in plain "degrees" (a mooring's Latitude(time) written from a table), where the file has
+        # no other latitude or longitude: the same place (break41 fix41m)
+        found = _positions_along(dataset, time_dim, lambda variable: {plain_degrees_kind(str(variable.name), variable)})
+        plain = True
     if set(found) != {"latitude", "longitude"}:
         return dataset
     if any(_first_change(dataset[name].variable, time_dim) is not None for name in found.values()):
@@ -1115,8 +1147,10 @@ def _one_place_in_time(dataset: xr.Dataset, time_dim: str, where: str) -> xr.Dat
         values = {name: float(dataset[name].values[0]) for name in found.values()}
     if not all(np.isfinite(value) for value in values.values()):
         return dataset
-    note_once(_log, logging.INFO, f"{where}: {' and '.join(repr(name) for name in found.values())} are given at each "
-              f"time step but never change ({', '.join(f'{value:g}' for value in values.values())}): one place, "
+    said = f" (units '{dataset[found['latitude']].attrs['units']}', read as degrees north and east)" if plain else ""
+    note_once(_log, logging.INFO, f"{where}: {' and '.join(repr(name) for name in found.values())}{said} are given at "
+              f"each time step but never change ({', '.join(f'{value:g}' for value in values.values())}): one place, "
               "read as a point")
-    scalar = {name: xr.Variable((), values[name], dict(dataset[name].attrs)) for name in found.values()}
+    scalar = {name: xr.Variable((), values[name], {**dataset[name].attrs, "units": _CF_DEGREES[kind]} if plain
+                                else dict(dataset[name].attrs)) for kind, name in found.items()}
     return dataset.drop_vars(list(found.values())).assign_coords(scalar)

@@ -104,6 +104,7 @@ from climann.data.circular import direction_note, direction_reading, sine_cosine
 from climann.data.ancillary import ancillary_note, ancillary_relations
 from climann.data.running_totals import running_total_reasons
 from climann.data.window_totals import window_mismatch
+from climann.data.coordinate_values import position_kind
 from climann.data.coords import find_coordinate
 from climann.data.infinite_values import missing_values
 from climann.data.dropped_targets import MAX_DROPPED_SHARE
@@ -247,6 +248,10 @@ class DefaultInputs:
     window_totals : dict of str to str
         WRF's amounts over ``prec_acc_dt`` windows other than the time step, left out → what each
         value is instead (:func:`~climann.data.window_totals.window_mismatch`).
+    positions : tuple of str
+        Latitudes and longitudes left as data variables (MAR's ``LAT(y, x)`` in plain ``degrees``:
+        :func:`~climann.data.coordinate_values.position_kind`), left out: where the cells are (the
+        ``lat`` feature gives the latitude), not what happens in them.
     direction_notes : tuple of str
         The notes on them and on the other half of the target's sine and cosine
         (:func:`~climann.data.circular.direction_note`).
@@ -277,6 +282,7 @@ class DefaultInputs:
     direction_notes: tuple[str, ...] = ()
     running_totals: dict[str, str] = field(default_factory=dict)
     window_totals: dict[str, str] = field(default_factory=dict)
+    positions: tuple[str, ...] = ()
 
     def notes(self, target: str) -> list[str]:
         """What was left out of the default predictors and how to use it anyway, one line each."""
@@ -287,6 +293,10 @@ class DefaultInputs:
             notes.append(same_quantity_note(self.same_quantity, target))
         notes.extend(copy_note(copy, target) for copy in self.target_copies.values() if copy.plus_constant)
         notes.extend(self.direction_notes)
+        if self.positions:
+            notes.append(f"left out of the default predictors: {', '.join(self.positions)}, latitude and longitude: "
+                         "where the cells are, not what happens in them (the lat feature gives the latitude); name "
+                         "them in [data] predictors (--predictors) to use them anyway")
         if self.cell_areas:
             notes.append(f"left out of the default predictors: {', '.join(self.cell_areas)}, the cells' areas: where "
                          f"the cells are, not what happens in them; {self.area_advice}")
@@ -469,6 +479,7 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
     horizontal = set(dataset[find_coordinate(dataset, "latitude")].dims)
     horizontal |= set(dataset[find_coordinate(dataset, "longitude")].dims)
     candidates, several_values, off_grid, static, flags, metrics, directions = [], {}, [], [], {}, [], {}
+    positions: list[str] = []
     identifiers: dict[str, str] = {}
     outputs = run_outputs(dataset)
     for name in data_variable_names(dataset):
@@ -481,6 +492,9 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
             continue
         if is_grid_metric(str(name), variable, time_dim=time_dim):
             metrics.append(name)
+            continue
+        if position_kind(str(name), variable) is not None:
+            positions.append(name)
             continue
         extra = [dim for dim in variable.dims if dim not in horizontal and dim != time_dim and variable.sizes[dim] > 1]
         if extra:
@@ -549,6 +563,7 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
         direction_notes=tuple(direction_note(dataset, directions, partner, target, predictors)),
         running_totals=totals,
         window_totals=windows,
+        positions=tuple(positions),
     )
 
 

@@ -543,3 +543,52 @@ def test_binning_advice_for_a_glider_says_to_bin_by_depth_too(tmp_path):
     assert str(error.value).endswith(
         f".mean().to_xarray()); each observation is at a depth of its own ('depth' spans 0…{depth.max():g} m), which "
         "such a mean would average together: group by the rounded depth too, or keep one layer of it, and bin that")
+
+
+# --- fix41m: plain-degree positions beside a grid, and a mooring's constant ones ------------------------
+def _monthly_grid(*, steps: int = 24) -> xr.Dataset:
+    """A regular 3×4 grid (lat/lon axes in degrees_north/east), tas and ts monthly."""
+    rng = np.random.default_rng(7)
+    return xr.Dataset(
+        {"tas": (("time", "lat", "lon"), 280 + rng.normal(size=(steps, 3, 4)), {"units": "K"}),
+         "ts": (("time", "lat", "lon"), 280 + rng.normal(size=(steps, 3, 4)), {"units": "K"})},
+        coords={"time": ("time", 30.0 * np.arange(steps) + 15, {"units": "days since 2001-01-01"}),
+                "lat": ("lat", [10.0, 20.0, 30.0], _LAT), "lon": ("lon", [0.0, 10.0, 20.0, 30.0], _LON)})
+
+
+def test_a_track_in_plain_degrees_beside_a_regular_grid_is_left_out_not_refused(tmp_path, caplog):
+    """fix41m 1(a): a grid file that also holds a satellite's Latitude(time)/Longitude(time) in
+    plain "degrees" was refused as observations whose positions move; the grid's lat/lon place
+    the data, the track is left out (never data), with a warning."""
+    grid = _monthly_grid()
+    track = np.linspace(-60, 60, grid.sizes["time"])
+    grid.assign(Latitude=("time", track, {"units": "degrees"}),
+                Longitude=("time", 100 + track, {"units": "degrees"})).to_netcdf(tmp_path / "gt.nc")
+    with caplog.at_level(logging.WARNING):
+        opened = open_dataset([tmp_path / "gt.nc"])
+    assert "Latitude" not in opened.variables and "Longitude" not in opened.variables
+    assert sorted(map(str, opened.data_vars)) == ["tas", "ts"]
+    np.testing.assert_array_equal(opened["tas"].transpose("time", "lat", "lon").values, grid["tas"].values)
+    assert ("gt.nc: 'Latitude' and 'Longitude' (units 'degrees', on time) are positions of their own beside the "
+            "grid's 'lat' and 'lon': the grid's coordinates place the data, and these are left out") in caplog.text
+
+
+@pytest.mark.parametrize("units", [pytest.param("degrees", id="plain"), pytest.param("degree", id="singular")])
+def test_a_constant_plain_degree_position_is_one_place_as_degrees_north_is(tmp_path, units):
+    """fix41m 1(b): a mooring's constant Latitude(time)/Longitude(time) in plain "degrees" was no
+    position (info advised adding lat=0/lon=0), while in degrees_north it is one point."""
+    rng = np.random.default_rng(3)
+    steps = 24
+    base = {"tas": ("time", 280 + rng.normal(size=steps), {"units": "K"})}
+    time = {"time": ("time", 30.0 * np.arange(steps) + 15, {"units": "days since 2001-01-01"})}
+    for name, lat_units, lon_units in (("plain", units, units), ("cf", "degrees_north", "degrees_east")):
+        xr.Dataset({**base, "Latitude": ("time", np.full(steps, -12.5), {"units": lat_units}),
+                    "Longitude": ("time", np.full(steps, 40.25), {"units": lon_units})},
+                   coords=time).to_netcdf(tmp_path / f"{name}.nc")
+    plain, cf = open_dataset([tmp_path / "plain.nc"]), open_dataset([tmp_path / "cf.nc"])
+    for opened in (plain, cf):
+        assert opened[find_coordinate(opened, "latitude")].values.tolist() == [-12.5]
+        assert opened[find_coordinate(opened, "longitude")].values.tolist() == [40.25]
+        assert opened["Latitude"].attrs["units"] == "degrees_north"
+        assert sorted(map(str, opened.data_vars)) == ["tas"]
+    np.testing.assert_array_equal(plain["tas"].values.ravel(), cf["tas"].values.ravel())

@@ -549,3 +549,22 @@ def test_hour_is_a_default_only_for_sub_daily_steps(step, features):
 def test_the_sample_keeps_its_features(sample):
     """Monthly data (the sample): no hour, lat and season as before."""
     assert default_features(sample) == ("lat", "season")
+
+
+@pytest.mark.parametrize("units", [pytest.param("degrees", id="plain"), pytest.param("degrees_north", id="cf")])
+def test_latitudes_and_longitudes_left_as_data_are_not_default_predictors(units):
+    """fix41m 1(c): LAT(lat, lon)/LON(lat, lon) in plain "degrees" beside a regular grid (MAR
+    writes such fields) were proposed as predictors: they say where the cells are."""
+    dataset = grid_dataset()
+    lat, lon = dataset["lat"].values, dataset["lon"].values
+    shape = (lat.size, lon.size)
+    dataset = dataset.assign(
+        LAT=(("lat", "lon"), np.broadcast_to(lat[:, None], shape).copy(), {"units": units}),
+        LON=(("lat", "lon"), np.broadcast_to(lon[None, :], shape).copy(),
+             {"units": "degrees" if units == "degrees" else "degrees_east"}))
+    chosen = default_inputs(dataset, "tas")
+    assert chosen.predictors == default_inputs(grid_dataset(), "tas").predictors
+    assert "LAT" in data_variable_names(dataset) and "pred" in chosen.predictors
+    assert chosen.positions == ("LAT", "LON")
+    assert any(note.startswith("left out of the default predictors: LAT, LON, latitude and longitude")
+               for note in chosen.notes("tas"))
