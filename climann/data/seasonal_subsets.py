@@ -50,9 +50,68 @@ class SeasonalSubset:
         return all((later - earlier) % 12 == 1 for earlier, later in zip(self.months[:-1], self.months[1:]))
 
     @property
+    def selection(self) -> str:
+        """The option that selects these months: ``--seasons DJF`` for a meteorological
+        season, else ``--months 11,12,1,2,3``."""
+        letters = _SEASON_LETTERS.get(self.months)
+        return f"--seasons {letters}" if letters else f"--months {','.join(map(str, self.months))}"
+
+    @property
     def season_start(self) -> str:
         """The month whose step before is between seasons, as messages name it: "June"."""
         return month_name[self.months[0]]
+
+
+def seasons_cut_by_calendar_years(times: Sequence, labels: Sequence[str]) -> tuple[SeasonalSubset | None, list[str]]:
+    """The seasons of a seasonal subset across the new year (DJF) that a split by calendar
+    years puts in two blocks, as messages name them: ``"December 2012 in train, January to
+    February 2013 in val"``.
+
+    A split by calendar years (:func:`~climann.data.splits.split_time_blocks` without
+    ``--seasons``) cuts one winter at each boundary between its blocks: the months of one
+    season, strongly autocorrelated, on both sides (December 2012 trained on, January 2013
+    scored in ``val``). With ``--seasons DJF`` the split counts December with the next year
+    (:func:`~climann.data.splits.season_years`), and no winter is cut.
+
+    Parameters
+    ----------
+    times : sequence of cftime.datetime, shape (n_time,)
+        In order, each dated in the month its value is of.
+    labels : sequence of str, shape (n_time,)
+        The block of each step (``""`` for none: :meth:`~climann.data.splits.TimeSplit.labels`).
+
+    Returns
+    -------
+    subset : SeasonalSubset or None
+        The subset (:func:`seasonal_subset`); None when the axis is none or its season does not
+        cross the new year (then nothing is cut).
+    cut : list of str
+        One text per season held in more than one block; empty when none is.
+    """
+    subset = seasonal_subset(times)
+    if subset is None or not subset.is_one_run or subset.months[0] <= subset.months[-1]:
+        return None, []
+    by_season: dict[int, list[tuple[object, str]]] = {}
+    for time, label in zip(times, labels):
+        if label:
+            later = time.month < subset.months[0]  # January, February of DJF: the season of the year before's December
+            by_season.setdefault(time.year - later, []).append((time, str(label)))
+    cut = []
+    for steps in by_season.values():
+        blocks: dict[str, list] = {}
+        for time, label in steps:
+            blocks.setdefault(label, []).append(time)
+        if len(blocks) > 1:
+            cut.append(", ".join(f"{_months_text(held)} in {label}" for label, held in blocks.items()))
+    return subset, cut
+
+
+def _months_text(times: Sequence) -> str:
+    """``"December 2012"``, ``"January to February 2013"``: the months of one block of a season."""
+    first, last = times[0], times[-1]
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{month_name[first.month]} {first.year}"
+    return f"{month_name[first.month]} to {month_name[last.month]} {last.year}"
 
 
 def seasonal_subset(times: Sequence) -> SeasonalSubset | None:

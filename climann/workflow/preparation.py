@@ -49,9 +49,10 @@ from climann.data.split_files import check_split_files
 from climann.data.scaling import Standardizer
 from climann.data.splits import (
     SPLIT_NAMES, TimeSplit, compact_periods, part_year_blocks, season_years, split_by_blocks, split_by_year_ranges,
-    split_time_blocks, with_dated_descriptions, with_season_year_note, years_text,
+    split_time_blocks, with_dated_descriptions, with_season_year_note, season_year_note, years_text,
 )
 from climann.data.members import new_data_selection
+from climann.data.seasonal_subsets import seasons_cut_by_calendar_years
 from climann.data.subset import (
     season_months, select_new_data_time, select_values, steps_held_before_range, subset_dataset, with_cell_edges,
 )
@@ -891,6 +892,7 @@ def warn_about_part_years(config: RunConfig, layout: GridLayout, split: TimeSpli
     """
     months = selected_months(config)
     _warn_about_one_year(layout, split)
+    _warn_about_cut_seasons(config, layout, split)
     short = part_year_blocks(split, layout.time.values, step=_nominal_step(layout), months=months)
     if not short:
         return
@@ -907,6 +909,32 @@ def warn_about_part_years(config: RunConfig, layout: GridLayout, split: TimeSpli
     run_logger.warning(f"{blocks}: less than a year (the split gives each block whole years of the data, "
                        f"{compact_periods(years_text(years))}, and the data hold that part of its year), so its "
                        f"scores are of part of the seasonal cycle; {way_out}[data] split_years")
+
+
+def _warn_about_cut_seasons(config: RunConfig, layout: GridLayout, split: TimeSplit) -> None:
+    """Warn, in one line, when the data are a seasonal subset across the new year (a file of
+    DJF) and the split by calendar years puts one winter in two blocks at each boundary
+    (:func:`~climann.data.seasonal_subsets.seasons_cut_by_calendar_years`), with the option that
+    splits by winters (``--seasons DJF``: December counted with the next year, every month of
+    the file kept). The split is not changed unasked: runs trained before keep their blocks."""
+    if selected_months(config) or layout.time_blocks:
+        return  # months selected: the split already counts season years; split_files: the files are the blocks
+    before = layout.steps_before_range
+    subset, cut = seasons_cut_by_calendar_years(layout.time.values[before:], split.labels()[before:])
+    if not cut:
+        return
+    run_logger.warning(
+        f"the data are a seasonal subset, {subset.text}, split by calendar years, which puts "
+        f"{len(cut)} season{'s' * (len(cut) > 1)} in two blocks ({'; '.join(cut)}): the same season's months, "
+        f"close in time, trained on and scored; to split by whole seasons{season_year_note(subset.months)} "
+        f"train with {subset.selection} (or [data] {_selection_key(subset.selection)}), which keeps every month "
+        "of these data")
+
+
+def _selection_key(option: str) -> str:
+    """``seasons = ["DJF"]`` for ``--seasons DJF``, ``months = [11, 12, 1]`` for ``--months 11,12,1``."""
+    key, value = option.removeprefix("--").split(" ")
+    return f'seasons = ["{value}"]' if key == "seasons" else f"months = [{value.replace(',', ', ')}]"
 
 
 def _warn_about_one_year(layout: GridLayout, split: TimeSplit) -> None:

@@ -730,3 +730,39 @@ def test_metrics_and_report_say_how_the_run_trained(streamed_run, tiny_sample, t
                              run_dir=tmp_path / "in_memory")
     assert in_memory.metrics["training"] == {"route": "in memory"}
     assert "Trained in memory, in one process." in (in_memory.run_dir / "report.md").read_text()
+
+
+@pytest.mark.parametrize("seasons", [pytest.param(None, id="calendar-years"), pytest.param(["DJF"], id="seasons-DJF")])
+def test_a_file_of_winters_split_by_calendar_years_is_warned_of_with_the_option_that_keeps_them(tmp_path, caplog,
+                                                                                                seasons):
+    """fix41m: a file of DJF months (cdo selseas,DJF) was split by calendar years without a word, one
+    winter on each side of each block boundary (December 2006 trained on, its January scored in val)."""
+    import cftime
+
+    times = [cftime.DatetimeNoLeap(year, month, 15) for year in range(2000, 2011) for month in (1, 2, 12)
+             if (year, month) >= (2000, 12) and (year, month) <= (2010, 2)]
+    rng = np.random.default_rng(41)
+    pred = rng.uniform(0, 1, (len(times), 3, 4))
+    xr.Dataset({"tas": (("time", "lat", "lon"), 250 + 10 * pred + rng.normal(0, 1, pred.shape), {"units": "K"}),
+                "pred": (("time", "lat", "lon"), pred, {"units": "1"})},
+               coords={"time": times, "lat": ("lat", [10.0, 20.0, 30.0], {"units": "degrees_north"}),
+                       "lon": ("lon", [0.0, 10.0, 20.0, 30.0], {"units": "degrees_east"})}).to_netcdf(tmp_path / "djf.nc")
+    data = {"paths": [str(tmp_path / "djf.nc")], "target": "tas", "predictors": ["pred"],
+            **({"seasons": seasons} if seasons else {})}
+    config = build_config({"data": data, "model": {"hidden": [4]}, "training": {"epochs": 1},
+                           "evaluation": {"figures": False}})
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        run = run_training(config, run_dir=tmp_path / "run")
+    warned = [record.getMessage() for record in caplog.records if "seasonal subset" in record.getMessage()
+              and "split by calendar years" in record.getMessage()]
+    if seasons:  # December counted with the next year: winters 2001–2006 train, 2007–2008 val, 2009–2010 test
+        assert warned == []
+        assert run.metrics["split_periods"]["train"].startswith("2001–2006")
+    else:  # calendar years 2000–2006, 2007–2008, 2009–2010: December 2006 and 2008 cut from their Jan/Feb
+        assert run.metrics["split_periods"]["val"].startswith("2007–2008")
+        assert warned == [
+            "the data are a seasonal subset, December to February (DJF), split by calendar years, which puts 2 "
+            "seasons in two blocks (December 2006 in train, January to February 2007 in val; December 2008 in val, "
+            "January to February 2009 in test): the same season's months, close in time, trained on and scored; to "
+            "split by whole seasons (December counted with the next year) train with --seasons DJF (or [data] "
+            "seasons = [\"DJF\"]), which keeps every month of these data"]
