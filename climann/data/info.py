@@ -65,7 +65,7 @@ from climann.data.subset import coordinates_along, select_values
 from climann.data.text_times import text_dates_in
 from climann.data.time_units import TIME_STORAGE_KEY, time_units_problem
 from climann.data.time_axis import (  # noqa: F401 (re-exported)
-    MONTH_STEP_NAMES, coarse_storage_text, date_text, signed_years, time_step_positions,
+    MONTH_STEP_NAMES, coarse_storage_text, date_text, time_step_positions,
 )
 from climann.data.user_types import user_type_kind
 from climann.data.variables import data_variable_names, grid_layout, variable_levels
@@ -939,9 +939,9 @@ def _time_section(dataset: xr.Dataset, grid: dict[str, str], problems: dict[str,
         return f"Time '{time.name}': {len(values)} values not decoded to dates: {problem}"
     calendar = time.encoding.get("calendar", values[0].calendar)
     storage = time.encoding.get(TIME_STORAGE_KEY)  # float32 stamps too coarse for their step
-    signed = signed_years([values[0].year, values[-1].year])  # -1050-01-01 to +0980-01-01
+    # the sign only where a year is negative, as every text of years: -1050-01-01 to 0980-01-01
     return (
-        f"Time '{time.name}': {date_text(values[0], signed=signed)} to {date_text(values[-1], signed=signed)}, "
+        f"Time '{time.name}': {date_text(values[0])} to {date_text(values[-1])}, "
         f"{time_step_name(values)}, {len(values)} steps{_missing_steps_text(values)}, calendar {calendar}"
         + (f"; {coarse_storage_text(storage)}" if storage else "")
     )

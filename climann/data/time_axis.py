@@ -171,9 +171,8 @@ def year_text(year: int, *, signed: bool = False) -> str:
     year before year 0, ``0000`` for year 0, and more digits where the year needs them
     (``-20050``; ISO 8601's expanded years, as NumPy and cftime read them back). With
     ``signed``, a year from 0 on has its plus sign (``+0980``): ISO 8601's expanded
-    representation, which a text that holds a year before 0 uses for all its years
-    (:func:`signed_years`), so that ``-1050 to +0980`` does not read as a year padded on one
-    side only (fix36b: ``-1050 to 0980``).
+    representation (:func:`signed_years`). climann's own texts write the sign only where a year
+    is negative (``-1050 to 0980``: break41c P1, fix41m), one rule in every place.
 
     ``year`` is numbered as its calendar numbers it (CF conventions §4.4.1, cftime), and
     :func:`date_parts` reads it back so: in calendars with a year 0 (``proleptic_gregorian``,
@@ -200,32 +199,31 @@ def signed_years(years: Sequence[int]) -> bool:
     return bool(len(years)) and min(int(year) for year in years) < 0
 
 
-def year_span(first: int, last: int, *, signed: bool | None = None, spaced: bool | None = None) -> str:
+def year_span(first: int, last: int, *, signed: bool = False, spaced: bool | None = None) -> str:
     """A period of whole years as climann prints it (a split's block in ``metrics.json``
     ``split_periods``, the terminal, figure titles): ``"1980–1993"``, ``"1985"`` for one year,
     each year as :func:`year_text` writes it, and ``" to "`` between them when one is before
     year 0, where an en dash before a minus sign reads as a double dash (``"-20000 to -19994"``,
-    not ``"-20000–-19994"``); a span across year 0 writes both years signed
-    (:func:`signed_years`: ``"-1050 to +0980"``).
+    not ``"-20000–-19994"``). The sign is written only where a year is negative, in every text
+    climann writes (``"-0003 to 0002"``, as a split's ``"-0001 to 0004"``, break41c P1, and
+    info's time line): one rule for all, so a span reads the same in each place.
 
     Parameters
     ----------
     first, last : int
         The years, as their calendar numbers them.
-    signed : bool, optional
-        Write years from 0 on with a plus sign (a list of spans of which another holds a
-        year before 0); None: when this span holds one.
+    signed : bool
+        Write years from 0 on with a plus sign (:func:`year_text`); off in climann's own texts.
     spaced : bool, optional
         Write ``" to "`` between the years (a list of spans of which one holds a year before 0,
         each span then written alike: a split's ``"-0029 to -0002, -0001 to 0004, 0005 to
-        0010"``, break41c P1); None: when the years are ``signed``.
+        0010"``, break41c P1); None: when the first year is before 0.
 
     Examples
     --------
     >>> [year_span(*years) for years in ((1980, 1993), (850, 850), (-20000, -19994), (-3, 2))]
-    ['1980–1993', '0850', '-20000 to -19994', '-0003 to +0002']
+    ['1980–1993', '0850', '-20000 to -19994', '-0003 to 0002']
     """
-    signed = signed_years([first, last]) if signed is None else signed
     if first == last:
         return year_text(first, signed=signed)
     spaced = signed or first < 0 if spaced is None else spaced

@@ -223,10 +223,11 @@ def test_info_gives_the_years_bp_advice_once(tmp_path, monkeypatch):
         "units are 'years BP'): see Time above for the way out")
 
 
-def test_info_signs_both_years_of_a_record_across_year_0(tmp_path, monkeypatch):
-    """fix36b: the converted core's Time line read "-1050-01-01 to 0960-01-01", a year padded on
-    one side: across year 0 both carry their sign, as ISO 8601's expanded years (3000 BP is
-    1950 − 3000 = -1050; 990 BP, the youngest, 0960)."""
+def test_info_signs_only_the_negative_year_of_a_record_across_year_0(tmp_path, monkeypatch):
+    """The converted core's Time line (3000 BP is 1950 − 3000 = -1050; 990 BP, the youngest,
+    0960): fix36b signed both years ("to +0960-01-01"), while a split's blocks sign only a
+    negative year (break41c P1: "-0001 to 0004"); fix41m: one rule everywhere, the sign only
+    where a year is negative."""
     from climann.data.info import describe
 
     monkeypatch.chdir(tmp_path)
@@ -234,7 +235,7 @@ def test_info_signs_both_years_of_a_record_across_year_0(tmp_path, monkeypatch):
         message = before_present_problem(core["time"], tmp_path / "core.nc")
     run_python(*_python_line(message), check=True, capture_output=True, cwd=tmp_path)
     report = describe([str(tmp_path / "core_fixed.nc")])
-    assert "# Time 'time': -1050-01-01 to +0960-01-01, every 360 months, 68 steps" in report
+    assert "# Time 'time': -1050-01-01 to 0960-01-01, every 360 months, 68 steps" in report
 
 
 def _python_lines(report):
