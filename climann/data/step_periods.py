@@ -123,6 +123,18 @@ def frequency_of(times: np.ndarray) -> str | None:
     return f"{restart}-day composites" if restart is not None else frequency_of_step(median_step_days(times))
 
 
+def steps_text(count: int, frequency: str | None) -> str:
+    """``count`` steps at ``frequency`` as a message writes them: ``"24 monthly steps"``, and,
+    where the frequency is a noun (:func:`frequency_of`'s ``"16-day composites"``, a forecast's
+    ``"7-day means"``), ``"160 steps of 7-day composites"``, not "160 7-day composites steps";
+    ``"24 steps"`` without one."""
+    if not frequency:
+        return f"{count} step{'s' * (count != 1)}"
+    if frequency.endswith("s"):  # a plural noun: composites, means
+        return f"{count} step{'s' * (count != 1)} of {frequency}"
+    return f"{count} {frequency} step{'s' * (count != 1)}"
+
+
 def frequency_of_step(days: float | None) -> str | None:
     """The frequency of an axis whose median step is ``days`` days: "yearly" (359–366 days),
     "monthly" (28–31 days, in every CF calendar), "daily", "6-hourly", "5-daily"…; None for

@@ -85,7 +85,7 @@ from climann.data.paths import is_zarr_store
 from climann.data.resampling import calendar_resample_command, resample_command, restamp_command
 from climann.data.shell import file_time_names, input_and_copy, steps_command
 from climann.data.step_periods import (
-    PERIOD_FREQUENCIES, frequency_of, frequency_of_step, median_step_days, period_text, step_periods,
+    PERIOD_FREQUENCIES, frequency_of, frequency_of_step, median_step_days, period_text, step_periods, steps_text,
     unknown_periods_refusal,
 )
 from climann.data.time_axis import (
@@ -524,7 +524,8 @@ def _frequency_refusal(first: _Axis, other: _Axis) -> ClimannError:
         steps = "the seasons' steps"
         how = f"e.g. seasonal means with `{calendar_resample_command(fine.file, seasons[1], 'seasonal', time)}`"
     else:
-        steps = f"{coarse.frequency} steps"
+        noun = str(coarse.frequency).endswith("s")  # "8-day composites": the steps of them, not "composites steps"
+        steps = f"the steps of {coarse.frequency}" if noun else f"{coarse.frequency} steps"
         how = averaging_advice(fine.file, coarse.frequency, time, value_word=fine.value_word)
     return ClimannError(
         f"{first.variable} is {_kind(first)} ({first.period}) and {other.variable} {_kind(other)} "
@@ -682,8 +683,8 @@ def _steps_refusal(first: _Axis, other: _Axis, start: object, end: object) -> Cl
     period = min(period for period in mine if mine[period] != theirs[period])
     holder = first if mine[period] > theirs[period] else other
     return ClimannError(
-        f"{first.variable} ({first.period}, {len(first.times)} {first.frequency or ''} steps) and {other.variable} "
-        f"({other.period}, {len(other.times)} {other.frequency or ''} steps) are not at the same time steps: "
+        f"{first.variable} ({first.period}, {steps_text(len(first.times), first.frequency)}) and {other.variable} "
+        f"({other.period}, {steps_text(len(other.times), other.frequency)}) are not at the same time steps: "
         f"{holder.text(period)} is in {holder.variable} twice; {_SAME_STEPS}; give them the same steps (e.g. cdo "
         f"seldate or cdo delete on one file)"
     )
@@ -707,8 +708,8 @@ def _lacking_refusal(target: _Axis, other: _Axis, lacking: Sequence[object]) -> 
                 for file, periods in steps_of.items()
                 if (numbers := [number for number, period in enumerate(periods, start=1) if period in left_out])]
     return ClimannError(
-        f"{other.variable} ({other.period}, {len(other.times)} {other.frequency or ''} steps) lacks {len(lacking)} of "
-        f"the steps of {target.variable} ({target.period}, {len(target.times)} {target.frequency or ''} steps): "
+        f"{other.variable} ({other.period}, {steps_text(len(other.times), other.frequency)}) lacks {len(lacking)} of "
+        f"the steps of {target.variable} ({target.period}, {steps_text(len(target.times), target.frequency)}): "
         f"{_some([target.text(period) for period in lacking])}; a sample there would miss an input ({_SAME_STEPS} "
         f"as {target.variable}); leave those steps out of {target.variable}, {' and '.join(commands)}"
     )

@@ -36,3 +36,16 @@ def test_the_other_files_given_are_one_glob_when_they_share_one(tmp_path, monkey
     assert "then give --data 'icon/icon-eu_20190*_TOT_PREC.nc' --data 'icon/with_bounds/*.nc' in place of" in advice
     assert "--data icon/icon-eu_201901_TOT_PREC.nc" not in advice
     assert matched_paths("icon/icon-eu_20190*_TOT_PREC.nc") == sorted(tp)
+
+
+@pytest.mark.parametrize(("count", "frequency", "expected"), [
+    pytest.param(24, "monthly", "24 monthly steps", id="adjective"),
+    pytest.param(160, "7-day means", "160 steps of 7-day means", id="noun"),
+    pytest.param(1, "16-day composites", "1 step of 16-day composites", id="one-step"),
+    pytest.param(5, None, "5 steps", id="no-frequency"),
+])
+def test_steps_text(count, frequency, expected):
+    """fix41m: "160 7-day composites steps" read as a noun before "steps"."""
+    from climann.data.step_periods import steps_text
+
+    assert steps_text(count, frequency) == expected

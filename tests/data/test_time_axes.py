@@ -1321,3 +1321,22 @@ def test_averaging_advice_names_the_variables_it_assumes_are_means(methods, note
     assert advice.startswith("e.g. monthly ")
     said = advice.split("`")[-1]  # after the last command
     assert said.removeprefix(", then give both copies to --data") == note
+
+
+def test_steps_of_composites_are_counted_as_steps_of_them(tmp_path):
+    """fix41m: a refusal counted "91 8-day composites steps" (and a forecast's "160 7-day composites
+    steps"): a frequency that is a noun is written "91 steps of 8-day composites"."""
+    times = [cftime.DatetimeNoLeap(year, 1, 1) + datetime.timedelta(days=day)
+             for year in (2001, 2002) for day in range(0, 365, 8)]  # MODIS's 8-day composites, from each 1 January
+    rng = np.random.default_rng(8)
+    coords = {"time": times, "lat": ("lat", [1.0, 2.0, 3.0], {"units": "degrees_north"}),
+              "lon": ("lon", [1.0, 2.0, 3.0, 4.0], {"units": "degrees_east"})}
+    for name, left_out in (("tas", []), ("pred", [3])):
+        xr.Dataset({name: (("time", "lat", "lon"), rng.normal(size=(len(times), 3, 4)), {"units": "K"})},
+                   coords=coords).isel(time=[step for step in range(len(times)) if step not in left_out]).to_netcdf(tmp_path / f"{name}.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "tas.nc", tmp_path / "pred.nc"])
+    assert str(error.value).startswith(
+        "pred (2001-01-01 to 2002-12-27, 91 steps of 8-day composites) lacks 1 of the steps of tas (2001-01-01 to "
+        "2002-12-27, 92 steps of 8-day composites): 2001-01-25;")
+
