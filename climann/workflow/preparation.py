@@ -1079,6 +1079,8 @@ def climatology_rows(layout: GridLayout, climatology: np.ndarray, *, calendar: s
         raise ClimannError(_windows_for_periods_text(keys, own))
     elif (not keys.fits(own)  # first: the step of half-months is no nominal one, and would be warned about
           and key_time_step(times, layout.known_time_step, value_step=layout.climatology_value_step) is not None):
+        if layout.value_periods is not None and keys.window_days and not keys.month_periods:
+            raise ClimannError(_strided_periods_text(keys, own))
         raise ClimannError(f"the target's training climatology is per {keys.description} but these data need one "
                            f"per {own.description}: give data at the training time step")
     if climatology.shape[0] != keys.count:
@@ -1106,6 +1108,19 @@ def _windows_for_periods_text(keys: ClimatologyKeys, own: ClimatologyKeys) -> st
             f"are not these {period}s' and cannot be looked up for them, though the data are of the step the run was "
             f"trained on; retrain the run on its data (climann train --config RUN/config.toml) for a climatology per "
             f"{own.per}")
+
+
+def _strided_periods_text(keys: ClimatologyKeys, own: ClimatologyKeys) -> str:
+    """Why a run trained on periods of the year thinned by ``time_stride`` (every other CPC pentad)
+    before fix41c cannot look up its climatology (``keys``: windows of the kept steps' spacing,
+    10 days for every other pentad, each pooling two pentads) for data of that same thinning, now
+    keyed by each step's own period (``own``): "give data at the training time step" could not be
+    followed (the data are of that step); retraining keys the climatology per period."""
+    return (f"the run's training climatology of the target (model.npz) is per {keys.description}: climann keyed "
+            f"the steps time_stride kept by their spacing before it keyed each by its own {own.per} (model files "
+            f"written before 6 December 2026), which pooled neighbouring periods in one row; these data are of the "
+            f"step the run was trained on, and need one per {own.per}, which the saved rows are not; retrain the run "
+            f"on its data (climann train --config RUN/config.toml) for a climatology per {own.per}")
 
 
 def climatology_offset(samples: PointwiseSamples, climatology: np.ndarray, *, calendar: str | None = None,

@@ -1763,3 +1763,37 @@ def test_a_seasonal_subset_is_scored_per_calendar_month_or_day_and_named(tmp_pat
     first = "June" if months[0] == 6 else "December"
     assert any(f"the data are a seasonal subset, {named} of each year only, and the step before each {first} is "
                "not in them" in record.getMessage() for record in caplog.records)
+
+
+def test_a_run_trained_before_periods_were_keyed_under_a_stride_is_told_to_retrain(tmp_path):
+    """fix41m: `evaluate --data` on a run whose target_anomaly climatology was keyed before fix41c by the
+    spacing of the CPC pentads time_stride kept ("10-day period of the year", 36 rows) was refused with
+    "give data at the training time step", though the data are of that step: retraining is the way out."""
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+    from tests.data.test_composites import _cpc_pentad_cells
+
+    path = pentad_file(tmp_path / "cpc.nc", _cpc_pentad_cells(range(1999, 2007)))
+    settings = {"data": {"paths": [str(path)], "target": "precip", "predictors": [], "features": ["lat"],
+                         "time_stride": 2, "target_anomaly": True,
+                         "split_years": {"train": [1999, 2004], "val": [2005, 2005], "test": [2006, 2006]}},
+                "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}}
+    run_dir = run_training(build_config(settings), run_dir=tmp_path / "run").run_dir
+    with np.load(run_dir / "model.npz") as saved:
+        arrays = dict(saved)
+    header = json.loads(str(arrays["metadata"]))
+    record = header["user"]["target_climatology"]
+    assert (record["per"], record["shape"][0]) == ("pentad of the year", 73)  # as keyed since fix41c
+    rows = np.asarray(record["values"], dtype=np.float64).reshape(record["shape"])[:36]  # as the old file held
+    record |= {"per": "10-day period of the year", "window_days": 10.0, "shape": list(rows.shape),
+               "values": rows.ravel().tolist()}
+    arrays["metadata"] = np.array(json.dumps(header))
+    np.savez(run_dir / "model.npz", **arrays)
+    result = CliRunner().invoke(app, ["evaluate", str(run_dir), "--data", str(path), "--out", str(tmp_path / "ev")])
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.output.split())
+    assert ("the run's training climatology of the target (model.npz) is per 10-day period of the year: climann keyed "
+            "the steps time_stride kept by their spacing before it keyed each by its own pentad of the year") in text
+    assert "retrain the run on its data (climann train --config RUN/config.toml) for a climatology per pentad" in text
+    assert "give data at the training time step" not in text
