@@ -78,9 +78,12 @@ def _grouped(held: list[tuple[logging.Logger, int, str]], files: list[Path],
              named: Callable[[Sequence[Path]], str]) -> list[tuple[logging.Logger, int, str]]:
     """The ``held`` warnings, those alike but for their file (the file's stem in the message
     replaced) said once, in the order of the first of each, with the other files named."""
+    by_name = {}
+    for file in files:
+        by_name.setdefault(file.name, file)
     groups: dict[tuple, list] = {}
     for logger, level, message in held:
-        about = _file_of(message, files)
+        about = _file_of(message, files, by_name)
         key = (logger.name, level, message.replace(about.stem, "\0") if about is not None else message)
         groups.setdefault(key, [logger, level, message, []])
         if about is not None and message != groups[key][2]:
@@ -89,13 +92,15 @@ def _grouped(held: list[tuple[logging.Logger, int, str]], files: list[Path],
             for logger, level, message, others in groups.values()]
 
 
-def _file_of(message: str, files: list[Path]) -> Path | None:
-    """The file of ``files`` a warning is about: the first whose name starts it, else the first
-    whose stem (of three characters or more) it holds; None for none."""
-    starting = [file for file in files if message.startswith(f"{file.name}:")]
+def _file_of(message: str, files: list[Path], by_name: dict[str, Path]) -> Path | None:
+    """The file of ``files`` a warning is about: the one whose name starts it (``a.nc: …``, looked
+    up in ``by_name``), else the one with the longest stem (three characters or more) it holds;
+    None for none."""
+    start = message.split(": ", 1)[0]
+    if start in by_name:
+        return by_name[start]
     holding = [file for file in files if len(file.stem) >= 3 and file.stem in message]
-    found = starting or sorted(holding, key=lambda file: -len(file.stem))
-    return found[0] if found else None
+    return max(holding, key=lambda file: len(file.stem)) if holding else None
 
 
 def noted(key: Hashable) -> bool:
