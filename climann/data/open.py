@@ -406,8 +406,11 @@ def check_undated_files(files: Sequence[Path], renames: FileRenames | None = Non
         return
     renames = renames if renames is not None else FileRenames(list(files), {})
 
+    read: list[Path] = []
+
     def renamed() -> Iterator[tuple[Path, xr.Dataset]]:
         for path, raw in _raw_datasets(files):
+            read.append(path)
             names = {str(name) for name in raw.variables}
             yield path, raw.rename({old: new for old, new in renames.mapping(path).items()
                                     if old in names and old != new and new not in names})
@@ -418,6 +421,7 @@ def check_undated_files(files: Sequence[Path], renames: FileRenames | None = Non
 
     message = first_undated_pair_message(renamed(), files, is_field)
     if message:
+        check_files_of_one_simulation(read, renames)  # two models' fx files: named as two models first
         raise ClimannError(message)
 
 
