@@ -357,14 +357,14 @@ def explain(
     from climann.workflow.progress import NORMAL, terminal_display
 
     with terminal_display(NORMAL, status="explaining"):
-        from climann.data.units import squared_units
+        from climann.data.units import shown_squared_units
         from climann.evaluation.cell_measures import recorded_weighting
         from climann.workflow.explain import correlated_inputs_line, explain_run
 
         result = explain_run(run_dir, out, repeats=repeats, seed=seed, overwrite=overwrite)
     importance = result.importance
-    units = squared_units(importance["units"])  # as every caption: K², (0 - 1)², not importance.json's UDUNITS K2
-    unit = f" {units}" if units else ""
+    units = shown_squared_units(importance["units"])  # as every caption: K², (0 - 1)², not importance.json's K2
+    unit = f" ({units})" if units == "dimensionless" else f" {units}" if units else ""
     say(f"permutation importance on the test split {importance['period']} ({importance['n_samples']} samples; "
         f"MSE {importance['baseline_mse']:.4g}{unit}, {recorded_weighting(importance)}): the increase of "
         f"the MSE when each input is permuted, mean ± standard deviation over {importance['repeats']} "

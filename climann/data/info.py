@@ -50,8 +50,11 @@ from climann.data.grids import horizontal_grid
 from climann.data.layout import Coordinate
 from climann.data.levels import is_level, ml2pl_needs, parametric_level
 from climann.data.members import is_member_axis
+from climann.data.notes import notes_grouped_by_file
+from climann.data.sources import files_text
 from climann.data.open import (
     check_files_of_one_simulation,
+    check_undated_files,
     REGRID_ADVICE, check_forecast_names, to_one_grid, expand_paths, files_on_the_most_common_grid,
     forecasts_to_choose_in, open_dataset, open_input,
 )
@@ -221,6 +224,13 @@ def _opened_for_info(paths: Sequence[str], *, overlap: str, select: Mapping[str,
     for path in paths:
         refuse_run_directory(path)
     given = expand_paths(paths)
+    with notes_grouped_by_file(given, named=files_text):  # warnings alike but for their file said once (break41d B4)
+        return _opened_for_info_of(given, overlap=overlap, select=select)
+
+
+def _opened_for_info_of(given: list[Path], *, overlap: str, select: Mapping[str, object] | None):
+    """:func:`_opened_for_info` of the ``given`` files."""
+    check_undated_files(given)  # refused after two files, not after opening every one (break41d B1)
     check_files_of_one_simulation(given)  # every model named, as train names them, before a grid is chosen
     files, other_grids = files_on_the_most_common_grid(given)
     # A forecast with several lead times beside other files is read on its valid times, one lead

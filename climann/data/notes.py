@@ -10,12 +10,18 @@ run in the same Python session records them in its own ``train.log`` too.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Callable, Hashable, Iterable
+import os
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from pathlib import Path
 
-__all__ = ["forget_notes", "kept_for_the_run", "note_once", "noted"]
+__all__ = ["forget_notes", "kept_for_the_run", "note_once", "noted", "notes_grouped_by_file"]
 
 _SAID: set[Hashable] = set()
+
+#: The warnings held while files are opened (:func:`notes_grouped_by_file`), one list per opening.
+_HELD: list[list[tuple[logging.Logger, int, str]]] = []
 
 
 def note_once(logger: logging.Logger, level: int, message: str | Callable[[], str | None], *,
@@ -30,8 +36,71 @@ def note_once(logger: logging.Logger, level: int, message: str | Callable[[], st
     if key not in _SAID:
         _SAID.add(key)
         said = message() if callable(message) else message
-        if said is not None:
+        if said is not None and _HELD and level >= logging.WARNING:
+            _HELD[-1].append((logger, level, said))  # said when the files are open, grouped by file
+        elif said is not None:
             logger.log(level, "%s", said)
+
+
+@contextlib.contextmanager
+def notes_grouped_by_file(files: Sequence[str | os.PathLike], *, named: Callable[[Sequence[Path]], str]
+                          ) -> Iterator[None]:
+    """Hold the warnings :func:`note_once` gives while ``files`` are opened, and say them at the end
+    with those that differ only in the file they are about said once: the first file's, then
+    ``; the same in b.nc, c.nc and 13 more files``. Sixteen yearly MAR files, each with latitude
+    and longitude in ``degrees``, gave sixteen identical warnings of 420 characters but for the
+    file's name (break41d B4); every warning of one file (its name, its path in a command, its
+    copy's ``_fixed`` name) is grouped so, whichever check gives it. Nested openings are grouped
+    by the outermost. Warnings are said also when the block raises (before the refusal).
+
+    Parameters
+    ----------
+    files : sequence of str or path-like
+        The files being opened: a warning is taken as about the first of them whose name it
+        starts with (``MAR-2001.nc: …``), else whose file stem it holds.
+    named : callable
+        The other files of a group as a message names them
+        (:func:`climann.data.sources.files_text`: ``b.nc, c.nc and 13 more files``).
+    """
+    if _HELD:  # an opening within an opening: the outer one groups
+        yield
+        return
+    _HELD.append([])
+    try:
+        yield
+    finally:
+        held = _HELD.pop()
+        for logger, level, message in _grouped(held, [Path(file) for file in files], named):
+            logger.log(level, "%s", message)
+
+
+def _grouped(held: list[tuple[logging.Logger, int, str]], files: list[Path],
+             named: Callable[[Sequence[Path]], str]) -> list[tuple[logging.Logger, int, str]]:
+    """The ``held`` warnings, those alike but for their file (the file's stem in the message
+    replaced) said once, in the order of the first of each, with the other files named."""
+    by_name = {}
+    for file in files:
+        by_name.setdefault(file.name, file)
+    groups: dict[tuple, list] = {}
+    for logger, level, message in held:
+        about = _file_of(message, files, by_name)
+        key = (logger.name, level, message.replace(about.stem, "\0") if about is not None else message)
+        groups.setdefault(key, [logger, level, message, []])
+        if about is not None and message != groups[key][2]:
+            groups[key][3].append(about)
+    return [(logger, level, f"{message}; the same in {named(others)}" if others else message)
+            for logger, level, message, others in groups.values()]
+
+
+def _file_of(message: str, files: list[Path], by_name: dict[str, Path]) -> Path | None:
+    """The file of ``files`` a warning is about: the one whose name starts it (``a.nc: …``, looked
+    up in ``by_name``), else the one with the longest stem (three characters or more) it holds;
+    None for none."""
+    start = message.split(": ", 1)[0]
+    if start in by_name:
+        return by_name[start]
+    holding = [file for file in files if len(file.stem) >= 3 and file.stem in message]
+    return max(holding, key=lambda file: len(file.stem)) if holding else None
 
 
 def noted(key: Hashable) -> bool:

@@ -79,7 +79,7 @@ from climann.data.text_numbers import refuse_text_attributes_of
 from climann.data.members import with_member_labels_as_coordinates
 from climann.data.place_beside_grid import check_place_beside_grid
 from climann.data.paths import is_zarr_store, matched_paths, path_list, relative_to_working_directory
-from climann.data.notes import kept_for_the_run, note_once
+from climann.data.notes import kept_for_the_run, note_once, notes_grouped_by_file
 from climann.data.fill_among_values import with_file_marks
 from climann.data.fill_like import time_dimension
 from climann.data.file_encodings import with_every_file_records, with_file_encodings
@@ -102,7 +102,9 @@ from climann.data.stations import (
     SeveralStations, check_times_shared_by_stations, with_station_chosen, with_station_rows,
 )
 from climann.data.undated_axes import check_times_are_dates
-from climann.data.undated_files import scalar_time_on_dimension_message, undated_files_message
+from climann.data.undated_files import (
+    first_undated_pair_message, scalar_time_on_dimension_message, undated_files_message,
+)
 from climann.data.series_files import check_series_file
 from climann.data.point_pairs import different_places_message, place_grid
 from climann.data.unitless_values import TrainingValues, check_unitless_values, checked_values
@@ -386,6 +388,41 @@ def file_header(path: Path) -> xr.Dataset:
                 _HEADERS.pop(next(iter(_HEADERS)))
             _HEADERS[key] = known
     return known.copy(deep=False)
+
+
+def check_undated_files(files: Sequence[Path], renames: FileRenames | None = None) -> None:
+    """Refuse files of one variable that hold no time, on one grid, once the first two show it
+    (:func:`~climann.data.undated_files.first_undated_pair_message`), before every file is opened:
+    the refusal of a folder of 730 such files came after 118 s of CPU (break41d B1). Only the
+    headers of the files up to the second undated one are read, their variables renamed as
+    ``renames`` says.
+
+    Raises
+    ------
+    ClimannError
+        If the first two files without a time hold one variable on the same grid.
+    """
+    if len(files) < 2:
+        return
+    renames = renames if renames is not None else FileRenames(list(files), {})
+
+    read: list[Path] = []
+
+    def renamed() -> Iterator[tuple[Path, xr.Dataset]]:
+        for path, raw in _raw_datasets(files):
+            read.append(path)
+            names = {str(name) for name in raw.variables}
+            yield path, raw.rename({old: new for old, new in renames.mapping(path).items()
+                                    if old in names and old != new and new not in names})
+
+    def is_field(name: str, variable: xr.DataArray) -> bool:
+        # as _duplicated_variable_message: the grid's latitude, longitude and bounds are in every file alike
+        return geographic_kind(name, variable) is None and not name.endswith("bnds")
+
+    message = first_undated_pair_message(renamed(), files, is_field)
+    if message:
+        check_files_of_one_simulation(read, renames)  # two models' fx files: named as two models first
+        raise ClimannError(message)
 
 
 def check_files_of_one_simulation(files: Sequence[Path], renames: FileRenames | None = None) -> None:
@@ -1291,10 +1328,22 @@ def open_dataset(
     """
     files = [Path(file) for file in path_list(files, name="files")]
     renames = renames if renames is not None else FileRenames(files, rename or {})
+    with notes_grouped_by_file(files, named=files_text):  # warnings alike but for their file said once (break41d B4)
+        return _opened_dataset(files, renames, overlap=overlap, grid_of=grid_of, variables=variables, select=select,
+                               lags=lags, time_range=time_range, climatologies=climatologies)
+
+
+def _opened_dataset(
+    files: list[Path], renames: FileRenames, *, overlap: str, grid_of: str | None, variables: Collection[str] | None,
+    select: Mapping[str, object] | None, lags: Mapping[str, Sequence[int]] | None, time_range: Sequence[str],
+    climatologies: bool,
+) -> xr.Dataset:
+    """:func:`open_dataset` of ``files`` renamed as ``renames`` says."""
     # each file's header read once per run (no values, no times decoded), whatever else reads it (fix40e),
     # for the three choices below (issue 15)
     headers = FileHeaders(renames, file_header)
     files = files_in_use(files, variables, headers, time_range=time_range)
+    check_undated_files(files, renames)  # after two files, not after opening every one (break41d B1)
     # every simulation among the files a run reads, also those on another grid than its target's (break41c A1)
     check_files_of_one_simulation(files, renames)
     if variables is None:

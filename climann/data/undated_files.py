@@ -26,9 +26,10 @@ import glob
 import os
 import re
 import shlex
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+import numpy as np
 import xarray as xr
 
 from climann.data.handles import shared_manager
@@ -39,7 +40,8 @@ from climann.data.shell import (
 )
 from climann.data.text_times import conversion_statements, text_dates_advice, text_dates_in
 
-__all__ = ["joined_files_pattern", "undated_files_message", "scalar_time_on_dimension_message"]
+__all__ = ["first_undated_pair_message", "joined_files_pattern", "undated_files_message",
+           "scalar_time_on_dimension_message"]
 
 #: xarray's refusal of a variable named as a dimension but scalar.
 _SCALAR_ON_DIMENSION = re.compile(r"dimension '([^']+)' already exists as a scalar variable")
@@ -51,6 +53,71 @@ _SINCE = re.compile(r"\bsince\b", re.IGNORECASE)
 def has_time(dataset: xr.Dataset) -> bool:
     """Whether any variable of an undecoded ``dataset`` has CF time units (``days since …``)."""
     return any(_SINCE.search(str(variable.attrs.get("units", ""))) for variable in dataset.variables.values())
+
+
+#: How many files without a time :func:`first_undated_pair_message` looks at: the first two of a
+#: series of undated files already hold its variable twice on one grid.
+_UNDATED_LOOKED_AT = 2
+
+
+def first_undated_pair_message(datasets: Iterable[tuple[Path, xr.Dataset]], files: Sequence[Path],
+                               is_field: Callable[[str, xr.DataArray], bool]) -> str | None:
+    """The refusal of :func:`undated_files_message` as soon as the first two files without a time
+    hold one variable on the same grid, or None. A folder of NCEP Stage IV files converted with
+    ``ncl_convert2nc`` (``APCP_P8_L1_GST0_acc(ygrid_0, xgrid_0)``, dated only by the attributes
+    ``initial_time`` and ``statistical_process_duration``) was opened file by file, its grids
+    compared and its simulations checked, before the refusal named its first two files: 730 daily
+    files took 118 s of CPU, 1460 more than 18 minutes (break41d B1). Here at most
+    :data:`_UNDATED_LOOKED_AT` undated files are read, and the refusal comes after two.
+
+    Parameters
+    ----------
+    datasets : iterable of (Path, xarray.Dataset)
+        Each file and its header opened without decoding times, its variables renamed as the
+        run renames them; consumed lazily, and not beyond the files needed.
+    files : sequence of Path
+        All the files given, for the advice (:func:`undated_files_message`).
+    is_field : callable
+        Whether a variable of a file (its name, the variable) is a field, not its grid's
+        latitude, longitude or bounds.
+
+    Returns
+    -------
+    str or None
+        None when the first undated files hold no variable in common on one grid: tiles of one map
+        (the same variable on different cells, combined by their coordinates), or a static field
+        beside dated files; the general checks then decide.
+    """
+    seen: dict[str, tuple[Path, xr.Dataset]] = {}
+    looked_at = 0
+    for path, dataset in datasets:
+        if has_time(dataset):
+            continue
+        for name in (str(name) for name in dataset.data_vars if is_field(str(name), dataset[name])):
+            if name in seen and _on_one_grid(seen[name][1], dataset, name):
+                return undated_files_message(name, seen[name], (path, dataset), files)
+            seen.setdefault(name, (path, dataset))
+        looked_at += 1
+        if looked_at >= _UNDATED_LOOKED_AT:
+            return None
+    return None
+
+
+def _on_one_grid(one: xr.Dataset, other: xr.Dataset, name: str) -> bool:
+    """Whether ``name`` has the same dimensions and sizes in both files, and every variable of
+    the files on those dimensions alone other than ``name`` (coordinates: Stage IV's
+    ``gridlat_0``/``gridlon_0``, a ``lat`` axis) holds the same values: the same cells twice,
+    not two tiles of a map."""
+    if one[name].dims != other[name].dims or one[name].shape != other[name].shape:
+        return False
+    dims = set(one[name].dims)
+    shared = [key for key in one.variables if key != name and key in other.variables
+              and set(one[key].dims) <= dims and one[key].ndim > 0]
+    try:
+        return all(one[key].shape == other[key].shape and np.array_equal(one[key].values, other[key].values)
+                   for key in shared)
+    except (OSError, ValueError, TypeError):
+        return False
 
 
 def undated_files_message(name: str, first: tuple[Path, xr.Dataset], second: tuple[Path, xr.Dataset],
@@ -85,6 +152,8 @@ def undated_files_message(name: str, first: tuple[Path, xr.Dataset], second: tup
                 f"{copy_in_place_advice(*pair) if chain is None else copies_in_place_advice(*chain)}")
     if (texts := _text_dated_message(name, first, second, files)) is not None:
         return texts
+    if (accumulations := _accumulations_message(name, first, second, files)) is not None:
+        return accumulations
     where, start = _stated_start(other)
     date = start[:10] if re.match(r"\d{4}-\d{2}-\d{2}", start) else "YYYY-MM-DD"
     said = f" (the period only in {where}, {start} in the second)" if start else ""
@@ -126,6 +195,50 @@ def _text_dated_message(name: str, first: tuple[Path, xr.Dataset], second: tuple
     return (f"{said}; a CF time coordinate holds numbers in units of time since a date (CF §4.4); write a copy of "
             f"each file with its dates as one, calendar '{dates.calendar}': "
             f"{dated_copies(conversion_statements(dates), copied)}")
+
+
+#: ``ncl_convert2nc``'s reference time of a GRIB record (``initial_time = "01/01/2017 (12:00)"``,
+#: month/day/year (hour:minute)), on each variable converted (NCL, "GRIB2 file conventions").
+_NCL_INITIAL_TIME = re.compile(r"^\s*\d{2}/\d{2}/\d{4} \(\d{2}:\d{2}\)\s*$")
+
+#: ``ncl_convert2nc``'s length of an accumulation (GRIB2 product template 4.8's statistical
+#: process): ``statistical_process_duration = "6 hours (ending at forecast time)"``.
+_NCL_DURATION = re.compile(r"^\s*(\d+) hours?\b")
+
+
+def _accumulations_message(name: str, first: tuple[Path, xr.Dataset], second: tuple[Path, xr.Dataset],
+                           files: Sequence[Path]) -> str | None:
+    """The refusal of files that hold ``name`` as an accumulation dated only by attributes of
+    ``ncl_convert2nc`` (NCEP Stage IV's ``APCP_P8_L1_GST0_acc``: ``initial_time``,
+    ``statistical_process_duration``, ``forecast_time`` in hours), or None for others. The
+    general advice, a time ``days since YYYY-MM-DD 00:00:00`` per file, stamped the four 6-hour
+    files of a day at one time, and they were then refused as two scenarios (break41d B2). Here
+    one loop dates each file's copy by its own attributes at the end of its accumulation
+    (CF §7.1: an accumulation's time is within its bounds; the end, as the files' names say):
+    the reference time plus the duration, or plus ``forecast_time`` when NCL gives it as the end of
+    the interval (larger than the duration), in ``hours since`` that end, with the bounds
+    ``[-duration, 0]`` hours."""
+    (one_path, _), (other_path, other) = first, second
+    said = {key: str(other[name].attrs.get(key, "")) for key in ("initial_time", "statistical_process_duration")}
+    if not (_NCL_INITIAL_TIME.match(said["initial_time"])
+            and _NCL_DURATION.match(said["statistical_process_duration"])):
+        return None
+    forecast_units = str(other[name].attrs.get("forecast_time_units", "hours")).strip()
+    step = "max(h, int(a.get('forecast_time', 0)))" if forecast_units in ("hours", "hour") else "h"
+    statements = [
+        "import datetime as dt", f"a = d[{name!r}].attrs",
+        "h = int(str(a['statistical_process_duration']).split()[0])",
+        f"e = dt.datetime.strptime(str(a['initial_time']), '%m/%d/%Y (%H:%M)') + dt.timedelta(hours={step})",
+        "d = d.assign_coords(time=((), 0.0, {'units': e.strftime('hours since %Y-%m-%d %H:%M:00'), "
+        "'standard_name': 'time', 'bounds': 'time_bnds'}))",
+        "d['time_bnds'] = (('nv',), [-float(h), 0.0])",
+    ]
+    copied = list(dict.fromkeys([*map(Path, files), one_path, other_path]))
+    return (f"'{name}' is in both {one_path.name} and {other_path.name}, and neither has a time coordinate: each "
+            f"dates its accumulation only in the attributes initial_time and statistical_process_duration "
+            f"({other_path.name}: {said['initial_time']!r}, {said['statistical_process_duration']!r}, as "
+            f"ncl_convert2nc writes a GRIB file's); write a copy of each file with a CF time at the end of its "
+            f"accumulation, in hours since that time, and its bounds: {dated_copies(statements, copied)}")
 
 
 #: HDF-EOS's inventory metadata (ECS ODL in the global attribute ``CoreMetadata.0``, which

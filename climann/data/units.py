@@ -288,6 +288,51 @@ def squared_units(units: str, *, square: str = "²") -> str:
     return f"({shown}){square}"
 
 
+#: How captions, tables and figures' labels name the units of a pure number (CF 1.8 §3.1: units
+#: ``1``): "RMSE and bias in 1", "fwinx (1)" read as a unit called one (break41d B3).
+DIMENSIONLESS_TEXT = "dimensionless"
+
+
+def shown_units(units: str) -> str:
+    """The units of a difference (:func:`difference_units`) as people read them: a pure number
+    (``1``, its spellings :data:`DIMENSIONLESS_SPELLINGS`, ``dimensionless``, or an index's word,
+    :func:`index_units_word`) as :data:`DIMENSIONLESS_TEXT`; ``""`` stays ``""``.
+
+    Examples
+    --------
+    >>> shown_units("1"), shown_units("Numeric"), shown_units("degrees_C"), shown_units("(0 - 1)")
+    ('dimensionless', 'dimensionless', 'degC', '(0 - 1)')
+    """
+    word = str(units).strip()
+    if word in ("1", "1.0") or word.lower() in (*DIMENSIONLESS_SPELLINGS, "dimensionless") or index_units_word(word):
+        return DIMENSIONLESS_TEXT
+    return difference_units(units)
+
+
+def shown_squared_units(units: str) -> str:
+    """The units of an MSE as people read them: :func:`squared_units`, a pure number's
+    (:func:`shown_units`) as :data:`DIMENSIONLESS_TEXT` (its square is a pure number too).
+
+    Examples
+    --------
+    >>> shown_squared_units("K"), shown_squared_units("z-values"), shown_squared_units("")
+    ('K²', 'dimensionless', '')
+    """
+    return DIMENSIONLESS_TEXT if shown_units(units) == DIMENSIONLESS_TEXT else squared_units(units)
+
+
+def units_phrase(units: str) -> str:
+    """Units after the scores they are of, in a caption: ``in K``; ``(dimensionless)`` for a pure
+    number (:data:`DIMENSIONLESS_TEXT`), not "in dimensionless".
+
+    Examples
+    --------
+    >>> units_phrase("K"), units_phrase("dimensionless")
+    ('in K', '(dimensionless)')
+    """
+    return f"({units})" if units == DIMENSIONLESS_TEXT else f"in {units}"
+
+
 def in_parentheses(units: str) -> str:
     """Units in parentheses, as a label writes them after a name (``tas (K)``): units already
     wholly in one pair of parentheses, ERA5's ``"(0 - 1)"``, as they are, not wrapped again
@@ -1633,7 +1678,7 @@ def _unreadable_units_fix(variable: xr.DataArray, name: str, units: str, to: str
     if ambiguous is not None:
         return f"to have them converted, {ambiguous}"
     readable = _readable_spelling(units, variable.attrs)
-    if readable not in ("UNITS", "1") or dimensionless_index(units):
+    if readable not in ("UNITS", "1") or dimensionless_index(units) or index_units_word(units):
         return (f"to have them converted, write readable units{_spelling_note(units)}: "
                 f"{_units_fix(variable, name, readable, where)}")
     return (f"correct its units attribute ({_fraction_fix(variable, name, units, where)}if the values are in "
@@ -2338,6 +2383,19 @@ _PERCENT_WORDS = frozenset({"percent", "percentage", "per cent", "pct"})
 _DIMENSIONLESS_INDICES = frozenset({"ndvi", "evi", "evi2", "ndwi", "ndsi", "savi", "msavi", "nbr", "ndmi"})
 
 
+#: Words that standardised and fire-danger or drought indices' files write as their units, none a
+#: unit (compared in lower case): SPEIbase's ``z-values``, GEFF's (ECMWF fire danger) ``Numeric``,
+#: ``index``, ``z-score``. The indices are pure numbers, whose units CF writes ``1`` (CF 1.8 §3.1).
+_INDEX_UNITS_WORDS = frozenset({"z-values", "z-value", "z values", "z-score", "z-scores", "zscore", "numeric",
+                                "index", "standardized", "standardised", "standardized units", "standard deviations"})
+
+
+def index_units_word(units: str) -> bool:
+    """Whether ``units`` is a word an index's file writes for no unit (:data:`_INDEX_UNITS_WORDS`:
+    ``z-values``, ``Numeric``, ``index``): a dimensionless index, units ``1`` in CF."""
+    return str(units).strip().strip("()").strip().lower() in _INDEX_UNITS_WORDS
+
+
 def dimensionless_index(units: str) -> str | None:
     """The index named by ``units`` when they are a spectral index's name (:data:`_DIMENSIONLESS_INDICES`:
     ``NDVI``), whose units are ``1``; else None."""
@@ -2393,6 +2451,9 @@ def _spelling_note(text: str) -> str:
     index = dimensionless_index(text)
     if index is not None:
         return f" ({index} is a dimensionless index, a normalised difference of reflectances: its units are 1)"
+    if index_units_word(text):
+        return (f" ('{text.strip()}' names no unit: a standardised, fire-danger or drought index is a pure number, "
+                "dimensionless, whose units CF writes 1)")
     if text.strip().lower() in _PERCENT_WORDS:
         return f" ('{text.strip()}' is UDUNITS' %)"
     notes = _element_and_period_spelling(text)[1]
@@ -2455,7 +2516,7 @@ def _readable_spelling(text: str, attrs: Mapping) -> str:
     (the values are never read so), ``%`` for a word for a percentage (:data:`_PERCENT_WORDS`),
     ``1`` for a spectral index's name (:func:`dimensionless_index`: ``NDVI``); else ``UNITS``."""
     if (is_fraction_word(text) or text.strip().strip("()").strip() in ("~", "-")
-            or dimensionless_index(text) is not None):
+            or dimensionless_index(text) is not None or index_units_word(text)):
         return "1"
     if text.strip().lower() in _PERCENT_WORDS:
         return "%"

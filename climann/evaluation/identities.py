@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from climann.data.units import difference_units
+from climann.data.units import DIMENSIONLESS_TEXT, shown_units
 
 #: The linear baseline's test MSE below this fraction of the target's test variance (1 − R²) is
 #: an identity: the target computed from its inputs, or a copy (see the module's docstring).
@@ -78,7 +78,8 @@ def identity_warning(metrics: dict, *, predictors: Sequence[str], features: Sequ
     r2 = None if linear is None else linear.get("r2")
     if r2 is None or not 1 - r2 < IDENTITY_FRACTION:  # NaN (constant target) is no identity
         return None
-    target, units = metrics["target"], difference_units(metrics.get("units", ""))  # an RMSE is a difference
+    target, units = metrics["target"], shown_units(metrics.get("units", ""))  # an RMSE is a difference
+    units = "" if units == DIMENSIONLESS_TEXT else units  # a pure number's RMSE: "RMSE 0.003", not "… 1"
     # The predictors are what a budget's terms or a copy come in as; coordinate features alone
     # (a target that is a function of latitude and season) are named when there are no predictors;
     # lagged inputs (the target's own, a predictor's) whenever the run has them.

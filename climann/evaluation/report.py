@@ -18,7 +18,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from climann.data.splits import compact_periods
-from climann.data.units import difference_units, in_parentheses, squared_units
+from climann.data.units import difference_units, in_parentheses, shown_squared_units, shown_units, units_phrase
+from climann.data.units import squared_units  # noqa: F401 — re-exported: climann.evaluation.report.squared_units
 from climann.evaluation.baselines import WHOLE_RECORD, is_smoothed
 from climann.evaluation.cell_measures import WHOLE_CELLS, weighting_text
 from climann.evaluation.scores import note_lines, score_note_lines
@@ -91,9 +92,9 @@ def units_texts(units: str) -> tuple[str, str, str]:
     units : str
         The target's ``units`` attribute ("" when the file has none).
     """
-    if units:
-        shown = difference_units(units)
-        return shown, shown, squared_units(shown)
+    if units:  # a pure number (units 1, an index's "Numeric") as "dimensionless", not "in 1" (break41d B3)
+        shown = shown_units(units)
+        return shown, shown, shown_squared_units(shown)
     return NO_UNITS, "the target's units", "the target's units squared"
 
 
@@ -318,8 +319,8 @@ def _caption(metrics: dict) -> str:
     skill = f"skill = 1 − MSE/MSE_climatology{per}; " if _has_values(metrics, "skill_vs_climatology") else ""
     acc = ACC_TEXT + (UNCENTRED_TEXT if ("acc_uncentred", "unc. ACC") in table_columns(metrics) else "")
     acc = ONE_CELL_ACC_TEXT if one_cell(metrics) else acc
-    return (f"{metrics['target']} {in_parentheses(label)}, {weighting}: MSE in {squared}, RMSE, MAE and bias in "
-            f"{units}; {skill}{acc}")
+    return (f"{metrics['target']} {in_parentheses(label)}, {weighting}: MSE {units_phrase(squared)}, RMSE, MAE and "
+            f"bias {units_phrase(units)}; {skill}{acc}")
 
 
 def metrics_table(metrics: dict, *, width: int | None = None, notes: bool = True, title: bool = True) -> Table:
@@ -440,10 +441,10 @@ def _compact_title(metrics: dict, shown: list[str]) -> str:
     label, units, squared = units_texts(metrics["units"])
     weighting = _weighting(metrics)
     in_units = [name for name in ("RMSE", "MAE", "bias") if name in shown]
-    parts = [f"MSE in {squared}"] if "MSE" in shown else []
+    parts = [f"MSE {units_phrase(squared)}"] if "MSE" in shown else []
     if in_units:
         listed = f"{', '.join(in_units[:-1])} and {in_units[-1]}" if len(in_units) > 1 else in_units[0]
-        parts.append(f"{listed} in {units}")
+        parts.append(f"{listed} {units_phrase(units)}")
     return f"{metrics['target']} {in_parentheses(label)}, {weighting}" + (f": {'; '.join(parts)}" if parts else "")
 
 
@@ -577,7 +578,7 @@ def ensemble_lines(metrics: dict) -> list[str]:
     ensemble = metrics.get("ensemble")
     if not ensemble:
         return []
-    units = difference_units(metrics.get("units", ""))  # a spread and an RMSE are differences
+    units = shown_units(metrics.get("units", ""))  # a spread and an RMSE are differences
     with_units = f" {in_parentheses(units)}" if units else ""
     seeds = ", ".join(str(seed) for seed in ensemble["seeds"])
     lines = [f"Ensemble of {ensemble['size']} networks (seeds {seeds}): the model rows score their mean. Spread: "
@@ -585,7 +586,7 @@ def ensemble_lines(metrics: dict) -> list[str]:
              "2, with its finite-ensemble correction of the MSE (1: spread matches the error; below 1: "
              "over-confident).", "",
              f"| split | spread{with_units} | RMSE of the mean{with_units} | spread–skill ratio | uncorrected | "
-             f"members' MSE{f' ({squared_units(units)})' if units else ''} |", "|---|---|---|---|---|---|"]
+             f"members' MSE{f' ({shown_squared_units(units)})' if units else ''} |", "|---|---|---|---|---|---|"]
     for block, scores in ensemble["splits"].items():
         member_mse = ", ".join(_number(member["mse"].get(block)) for member in ensemble["members"])
         lines.append(f"| {block} | {_number(scores['spread'])} | {_number(scores['rmse'])} | "

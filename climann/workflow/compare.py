@@ -832,14 +832,14 @@ def comparison_rows(runs: Sequence[RunSummary]) -> tuple[list[str], list[list[st
 def comparison_title(runs: Sequence[RunSummary]) -> str:
     """``tas (K), test split 1997–1999, area-weighted: MSE in K², MAE in K`` (the weighting:
     :func:`runs_weighting`)."""
-    from climann.data.units import in_parentheses
+    from climann.data.units import in_parentheses, units_phrase
     from climann.evaluation.report import units_texts
 
     first = runs[0]
     label, units, squared = units_texts(first.units)
     periods = [compact_periods(period) for period in sorted({run.test_period for run in runs})]
     return (f"{first.target} {in_parentheses(label)}, test split {', '.join(periods)}, {runs_weighting(runs)}: "
-            f"MSE in {squared}, MAE in {units}")
+            f"MSE {units_phrase(squared)}, MAE {units_phrase(units)}")
 
 
 def runs_weighting(runs: Sequence[RunSummary]) -> str:

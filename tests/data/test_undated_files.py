@@ -293,3 +293,107 @@ def test_a_chain_of_copies_of_a_static_file_is_refused_naming_every_superseded_f
         (tmp_path / moved).unlink()
     read = open_dataset(sorted(tmp_path.glob("*.nc")))
     assert int(read["sst"].isnull().sum()) == 2
+
+
+def _stage_iv(path, end: datetime.datetime, hours: int, values: np.ndarray, *, forecast_time: int = 0) -> None:
+    """An NCEP Stage IV accumulation as ``ncl_convert2nc`` writes it (break41d): ``APCP_P8_L1_GST0_acc(ygrid_0,
+    xgrid_0)`` with ``gridlat_0``/``gridlon_0``, no time variable, its accumulation said only by ``initial_time``
+    (the GRIB reference time, the start of the accumulation) and ``statistical_process_duration``; NCL may give
+    ``forecast_time`` as the end of the interval (then ``forecast_time`` = the duration) or 0."""
+    with netCDF4.Dataset(path, "w", format="NETCDF4_CLASSIC") as handle:
+        handle.createDimension("ygrid_0", 3)
+        handle.createDimension("xgrid_0", 4)
+        for name, units, start in (("gridlat_0", "degrees_north", 35.0), ("gridlon_0", "degrees_east", -100.0)):
+            coordinate = handle.createVariable(name, "f4", ("ygrid_0", "xgrid_0"))
+            coordinate[:] = start + 0.04 * np.arange(12.0).reshape(3, 4)
+            coordinate.units = units
+        field = handle.createVariable("APCP_P8_L1_GST0_acc", "f4", ("ygrid_0", "xgrid_0"), fill_value=1e20)
+        field[:] = values
+        field.units = "kg m-2"
+        field.coordinates = "gridlat_0 gridlon_0"
+        field.initial_time = (end - datetime.timedelta(hours=hours)).strftime("%m/%d/%Y (%H:%M)")
+        field.statistical_process_duration = f"{hours} hours (ending at forecast time)"
+        field.forecast_time = np.int32(forecast_time)
+        field.forecast_time_units = "hours"
+
+
+def _stage_iv_folder(folder, count: int, hours: int, *, forecast_time: int = 0) -> list[datetime.datetime]:
+    folder.mkdir()
+    ends = [datetime.datetime(2017, 1, 1, 6) + datetime.timedelta(hours=hours * k) for k in range(count)]
+    for k, end in enumerate(ends):
+        _stage_iv(folder / f"ST4.{end:%Y%m%d%H}.{hours:02d}h.nc", end, hours, 10.0 * k + np.arange(12.0).reshape(3, 4),
+                  forecast_time=forecast_time)
+    return ends
+
+
+def _reads_to_refuse(folder, monkeypatch) -> dict[str, int]:
+    """The headers read and the files opened by :func:`open_dataset` of ``folder``'s files until it refuses
+    them as undated."""
+    import climann.data.open as opening
+
+    counts = {"file_header": 0, "open_input": 0}
+    with monkeypatch.context() as patched:
+        for name in counts:
+            def counted(*args, _read=getattr(opening, name), _name=name, **options):
+                counts[_name] += 1
+                return _read(*args, **options)
+            patched.setattr(opening, name, counted)
+        with pytest.raises(ClimannError) as refusal:
+            open_dataset(sorted(str(path) for path in folder.glob("*.nc")))
+    assert ("'APCP_P8_L1_GST0_acc' is in both ST4.2017010106.24h.nc and ST4.2017010206.24h.nc, and neither has a "
+            "time coordinate") in str(refusal.value)
+    return counts
+
+
+def test_undated_stage_iv_files_are_refused_after_reading_two_whatever_their_number(tmp_path, monkeypatch):
+    """break41d B1: the refusal of a folder of Stage IV files without a time came after every file was opened,
+    its grid compared and its coordinates found (730 files: 118 s of CPU; 1460: over 18 minutes). Counted here:
+    the headers read and files opened to refuse 4 or 16 such files are the same few, those of the first two
+    files (before: 6 and 8 for 4 files, 18 and 32 for 16)."""
+    _stage_iv_folder(tmp_path / "four", 4, 24)
+    _stage_iv_folder(tmp_path / "sixteen", 16, 24)
+    four, sixteen = _reads_to_refuse(tmp_path / "four", monkeypatch), _reads_to_refuse(tmp_path / "sixteen", monkeypatch)
+    assert four == sixteen
+    assert sixteen["file_header"] <= 4 and sixteen["open_input"] <= 2, sixteen
+
+
+@pytest.mark.parametrize("forecast_time", [pytest.param(0, id="forecast-time-0"),
+                                           pytest.param(6, id="forecast-time-at-the-end")])
+def test_stage_iv_accumulations_are_dated_at_their_ends_by_the_advised_loop(tmp_path, monkeypatch, forecast_time):
+    """break41d B2: the advice for undated files, `ncap2 -s 'time=0.0;time@units="days since YYYY-MM-DD
+    00:00:00"'`, stamped the four 6-hour Stage IV files of a day at one time; they were then refused as "two
+    scenarios?" with a rename. Now one loop dates each file by its own initial_time and
+    statistical_process_duration at the end of its accumulation, with the bounds of the 6 hours; run here as
+    printed, the copies hold the times their names say, and info reads a 6-hourly series of 8 steps."""
+    import os
+    import sys
+
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    ends = _stage_iv_folder(tmp_path / "st4", 8, 6, forecast_time=forecast_time)
+    result = CliRunner().invoke(app, ["info", "st4/*.nc"])
+    assert result.exit_code == 2
+    message = result.output.strip().splitlines()[-1]
+    assert "two scenarios" not in message and "days since" not in message
+    assert "statistical_process_duration" in message and "'6 hours (ending at forecast time)'" in message
+    assert "then give --data 'st4/with_dates/*.nc' in place of the 8 files" in message
+    loop = next(part for part in message.split("`") if part.startswith("mkdir -p "))
+    path = f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}"  # the printed `python`
+    subprocess.run(["bash", "-c", loop], check=True, capture_output=True, cwd=tmp_path, env={**os.environ, "PATH": path})
+    for k, end in enumerate(ends):
+        name = f"ST4.{end:%Y%m%d%H}.06h.nc"
+        with xr.open_dataset(tmp_path / "st4" / "with_dates" / name, decode_times=False) as copy:
+            assert copy["time"].attrs["units"] == f"hours since {end:%Y-%m-%d %H}:00:00"
+            assert float(copy["time"]) == 0.0
+            np.testing.assert_array_equal(copy["time_bnds"].values, [-6.0, 0.0])
+            np.testing.assert_array_equal(copy["APCP_P8_L1_GST0_acc"].values, 10.0 * k + np.arange(12.0).reshape(3, 4))
+    info = CliRunner().invoke(app, ["info", "st4/with_dates/*.nc"])
+    assert info.exit_code == 0, info.output
+    # the steps dated by their cells' middles (CF 7.1, climann.data.time_cells): 00-06 h at 03:00
+    assert "2017-01-01 03:00 to 2017-01-02 21:00, 6-hourly, 8 steps" in " ".join(info.output.replace("#", "").split())
+    opened = open_dataset(sorted(str(path) for path in (tmp_path / "st4" / "with_dates").glob("*.nc")))
+    np.testing.assert_array_equal(opened["time_bnds"].values[:, 1].astype("datetime64[h]"),
+                                  np.array(ends, dtype="datetime64[h]"))

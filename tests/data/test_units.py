@@ -1906,3 +1906,23 @@ def test_water_resources_abbreviations_get_the_readable_units_to_write(tmp_path,
     with xr.open_dataset(tmp_path / "res_fixed.nc") as fixed:
         converted = convert_variable(fixed["storage"], to, name="storage", where="res_fixed.nc", reference="the run")
         np.testing.assert_allclose(converted.values, values * factor, rtol=1e-12)
+
+
+@pytest.mark.parametrize("units", [pytest.param("Numeric", id="GEFF-Numeric"), pytest.param("z-values", id="SPEIbase"),
+                                   pytest.param("index", id="index"), pytest.param("z-score", id="z-score")])
+def test_an_index_in_no_unit_is_advised_as_dimensionless_in_cf_units_1(caplog, units):
+    """break41d B3: GEFF's fire weather index in "Numeric" and SPEIbase's SPEI in "z-values" got "write
+    readable units: ncatted -a units,fwinx,o,c,UNITS …", never saying that such an index is dimensionless; the
+    advice now says so and writes CF's 1, which the units library reads as a pure number."""
+    dataset = xr.Dataset({"fwinx": (("time", "x"), np.ones((2, 3), np.float32), {"units": units})})
+    dataset["fwinx"].encoding["source"] = "/data/geff/ECMWF_FWI_2017.nc"
+    with caplog.at_level(logging.WARNING, logger="climann.data.units"):
+        assert warn_unreadable_units(dataset, ["fwinx"], where="files") == {"fwinx": units}
+    (line,) = [record.getMessage() for record in caplog.records]
+    assert ",c,UNITS" not in line
+    assert f"('{units}' names no unit: a standardised, fire-danger or drought index is a pure number, " in line
+    assert "dimensionless, whose units CF writes 1)" in line
+    words = shlex.split(line.rsplit("): ", 1)[1])
+    assert words[:3] == ["ncatted", "-a", "units,fwinx,o,c,1"]
+    assert words[3:] == ["/data/geff/ECMWF_FWI_2017.nc", "/data/geff/ECMWF_FWI_2017_fixed.nc"]
+    assert parse_units(words[2].rsplit(",", 1)[1], variable="fwinx").units.dimensionless

@@ -275,7 +275,7 @@ def test_squared_units_are_written_alike_everywhere(units, expected):
     from climann.evaluation.report import squared_units, units_texts
 
     assert squared_units(units) == expected
-    if units:
+    if units and units != "1":  # a pure number is captioned "dimensionless" (test_a_pure_number_is_captioned_…)
         assert units_texts(units) == (units, units, expected)
 
 
@@ -405,3 +405,29 @@ def test_units_already_in_parentheses_are_not_wrapped_again_after_the_name(tmp_p
     run = type("Run", (), {"target": "fal", "units": "(0 - 1)", "test_period": "1985", "weighting": "area-weighted",
                         "label": "a"})
     assert comparison_title([run]).startswith("fal (0 - 1), test split 1985")
+
+
+@pytest.mark.parametrize("units", [
+    pytest.param("1", id="CF-1"), pytest.param("-", id="dash"), pytest.param("none", id="none"),
+    pytest.param("dimensionless", id="dimensionless"), pytest.param("unitless", id="unitless"),
+    pytest.param("Numeric", id="GEFF-Numeric"), pytest.param("z-values", id="SPEIbase-z-values"),
+    pytest.param("index", id="index"),
+])
+def test_a_pure_number_is_captioned_dimensionless_not_in_1(units, tmp_path):
+    """break41d B3: a fire-weather index in units 1 was captioned "fwinx (1), area-weighted: RMSE and bias in
+    1" (before its units were corrected, "in Numeric"); the title, report.md's caption and the figures'
+    labels now say dimensionless."""
+    from climann.evaluation.figures.style import _with_units
+    from climann.evaluation.report import metrics_table_title, units_texts
+
+    metrics = {**WIDE_METRICS, "target": "fwinx", "units": units}
+    title = metrics_table_title(metrics, width=200)
+    assert title == "fwinx (dimensionless), area-weighted: MSE (dimensionless); RMSE, MAE and bias (dimensionless)"
+    caption = metrics_table_title(metrics)
+    assert "MSE (dimensionless), RMSE, MAE and bias (dimensionless)" in caption, caption
+    assert " in 1" not in caption and "(1)" not in caption and "Numeric" not in caption
+    assert units_texts(units) == ("dimensionless", "dimensionless", "dimensionless")
+    markdown = report_markdown(metrics, [], tmp_path)
+    assert "fwinx (dimensionless)" in markdown and "RMSE, MAE and bias (dimensionless)" in markdown
+    assert " in 1" not in markdown and "(1)" not in markdown
+    assert _with_units("fwinx error", units) == "fwinx error (dimensionless)"

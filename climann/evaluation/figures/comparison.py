@@ -19,7 +19,7 @@ from matplotlib.ticker import MaxNLocator
 
 from climann.data.splits import compact_periods
 from climann.evaluation.figures.style import _figure, _save
-from climann.evaluation.report import squared_units
+from climann.data.units import shown_squared_units
 
 
 def plot_comparison(
@@ -117,7 +117,7 @@ def plot_comparison(
     right = np.nanmax(np.concatenate([mse, reference, [0.0]]))
     bars.set_xlim(0, right if right > 0 else 1.0)
     bars.set_yticks(positions, labels)
-    squared = squared_units(units)
+    squared = shown_squared_units(units)
     bars.set_xlabel(f"test MSE ({squared}), {weighting}" if squared else f"test MSE, {weighting}")
     bars.set_title("Test MSE, and the MSE skill score\nagainst climatology MSESS = 1 − MSE/MSE_clim")
     figure.suptitle(f"{target}: {n_runs} runs compared, test split {compact_periods(period)}")

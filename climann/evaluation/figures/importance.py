@@ -18,7 +18,7 @@ from climann.evaluation.cell_measures import recorded_weighting
 from climann.evaluation.figures.maps import MapPanel, _draw_map, _map_figure_size
 from climann.evaluation.figures.style import ERROR_COLORMAP, _figure, _save, symmetric_limit
 from climann.data.units import in_parentheses
-from climann.evaluation.report import squared_units
+from climann.data.units import shown_squared_units
 
 #: Panels per row of the maps and of the partial-dependence curves.
 COLUMNS = 3
@@ -62,7 +62,7 @@ def plot_importance_bars(importance: dict, *, path: str | Path, dpi: int = 150) 
     axis.barh(positions, means, xerr=stds, color="tab:blue", ecolor="black", capsize=3)
     axis.axvline(0.0, color="black", linewidth=0.8)
     axis.set_yticks(positions, names)
-    units = squared_units(importance["units"])
+    units = shown_squared_units(importance["units"])
     axis.set_xlabel(f"increase of the test MSE ({units}), {recorded_weighting(importance)}" if units
                     else f"increase of the test MSE, {recorded_weighting(importance)}")
     baseline = f"{importance['baseline_mse']:.3g}" + (f" {units}" if units else "")
@@ -98,7 +98,7 @@ def plot_importance_maps(
     Path
     """
     ranked = [entry["name"] for entry in importance["inputs"]]
-    units = squared_units(importance["units"])
+    units = shown_squared_units(importance["units"])
     n_columns = min(COLUMNS, len(ranked))
     n_rows = math.ceil(len(ranked) / n_columns)
     width, height = _map_figure_size(layout, n_columns)

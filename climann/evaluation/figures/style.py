@@ -19,7 +19,7 @@ from PIL import Image, PngImagePlugin  # matplotlib's own dependency
 
 from climann.atomic import atomic_path
 from climann.data.time_axis import year_span
-from climann.data.units import difference_units, in_parentheses
+from climann.data.units import in_parentheses, shown_units
 from climann.evaluation.figure_files import (  # noqa: F401  (re-exported: the figures' names and mark)
     ENSEMBLE_FIGURE_FILES,
     FIGURE_FILES,
@@ -72,7 +72,7 @@ def _cell_edges(centres: np.ndarray) -> np.ndarray:
 def _with_units(text: str, units: str) -> str:
     """``text (units)``, a temperature scale by its symbol as in every caption of a run
     (:func:`climann.evaluation.report.units_texts`): ``thetao (degC)`` for ``degrees_C``."""
-    return f"{text} {in_parentheses(difference_units(units))}" if units else text
+    return f"{text} {in_parentheses(shown_units(units))}" if units else text  # a pure number: (dimensionless)
 
 
 def _ordinal(number: int) -> str:
