@@ -150,6 +150,8 @@ def check_levels_fixed(dataset: xr.Dataset, where: str, select: Mapping[str, obj
     time_dim = str(dataset[time].dims[0])
     for name in _vertical_candidates(dataset, time_dim):
         variable = dataset[name]
+        if _on_fixed_levels(dataset, name):
+            continue
         for dim in map(str, variable.dims):
             users = [str(n) for n, v in dataset.data_vars.items() if n != name and {dim, time_dim} <= set(v.dims)]
             if dim == time_dim or not users or not _changes_in_time(variable.variable, time_dim):
@@ -163,6 +165,16 @@ def check_levels_fixed(dataset: xr.Dataset, where: str, select: Mapping[str, obj
                 f"'{name}' changes from one time step to the next ({dim} {index} spans {low:.6g}…{high:.6g}"
                 f"{' ' + units if units else ''}), so a series at one {dim} mixes different heights and climann "
                 f"cannot select one; {_way_out(dataset, dim, name, users)}")
+
+
+def _on_fixed_levels(dataset: xr.Dataset, name: str) -> bool:
+    """Whether ``name``, a data variable marked ``axis = "Z"`` only (named by no ``coordinates``
+    attribute), lies on a level dimension whose own coordinate gives fixed levels (CF §4.3): that
+    coordinate places the values, and ``name`` is data. xarray's arithmetic carries a
+    coordinate's attributes to its result (``tas + 0.1 * depth`` gets depth's ``standard_name`` and
+    ``axis``), so a target written that way was refused as a varying depth."""
+    return name not in dataset.coords and any(
+        dim in dataset.coords and dataset[dim].ndim == 1 and is_level(dataset[dim]) for dim in dataset[name].dims)
 
 
 def _quantity(variable: xr.DataArray) -> str:

@@ -86,3 +86,31 @@ def test_a_grid_whose_coordinates_name_a_varying_pressure_is_refused(tmp_path, m
     _refusal(result, "ta.nc", "ta", index, pressure[:, index])
     assert "to use rsdt alone, leave them out: `ncks -C -x -v ta,pres ta.nc ta_fixed.nc`" in result.output
 
+
+
+def test_a_data_variable_carrying_its_depths_attributes_on_fixed_levels_is_data(tmp_path, monkeypatch):
+    """xarray's arithmetic gives ``tas + 0.1 * depth`` depth's standard_name and axis "Z": on a depth
+    dimension of fixed levels that variable is the data, not a varying vertical coordinate (it was refused
+    as "the levels of 'depth' … 'tas' changes from one time step to the next"); the levels it is on are
+    the depth coordinate's, and the selected level's values are trained as they are in the file."""
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(5)
+    depth = xr.DataArray([0.5, 1.5], dims="depth",
+                         attrs={"units": "m", "standard_name": "depth", "positive": "down", "axis": "Z"})
+    base = xr.Dataset(
+        {"tas": (("time", "lat", "lon"), 280 + rng.normal(0, 1, (48, 3, 4)), {"units": "K"}),
+         "pred": (("time", "lat", "lon"), rng.normal(0, 1, (48, 3, 4)), {"units": "1"})},
+        coords={"time": ("time", 30.0 * np.arange(48), {"units": "days since 2000-01-15"}),
+                "lat": ("lat", [-10.0, 0.0, 10.0], {"units": "degrees_north"}),
+                "lon": ("lon", [0.0, 90.0, 180.0, 270.0], {"units": "degrees_east"})})
+    dataset = base.expand_dims(depth=depth.values, axis=1).assign_coords(depth=depth)
+    dataset["tas"] = dataset["tas"] + 0.1 * dataset["depth"]
+    assert dataset["tas"].attrs.get("axis") == "Z"  # what xarray's arithmetic does, the file this test is about
+    dataset.to_netcdf("levels.nc")
+    result = CliRunner().invoke(app, ["train", "--data", "levels.nc", "--target", "tas", "--predictors", "pred",
+                                      "--select", "depth=1.5", "--epochs", "1", "--out", "run"])
+    assert result.exit_code == 0, result.output
+    with xr.open_dataset(tmp_path / "run" / "predictions.nc") as predictions:
+        truth = predictions["tas"].values
+    expected = dataset["tas"].sel(depth=1.5).values
+    assert np.allclose(truth[np.isfinite(truth)], expected[-truth.shape[0]:][np.isfinite(truth)], rtol=0, atol=1e-4)
