@@ -499,8 +499,12 @@ def with_dated_descriptions(
             # a block of steps (fewer than three years) is also dated: "time steps 0–12263" said not where it lies
             descriptions[name] += f" ({_dates_span(chosen[0], chosen[-1], step)})"
             continue
-        if not len(chosen) or not hasattr(chosen[0], "calendar") or (step is None and len(chosen) > 1):
-            continue  # irregular steps: the years kept
+        # irregular steps (CPC's pentads): the years kept, but for season years whose first or last season the
+        # block does not hold from its first month to its last (rerun41 R4: "1999–2006 (December counted with
+        # the next year)" of a block from January 1999), named by their dates as monthly data's are
+        irregular = step is None and len(chosen) > 1
+        if not len(chosen) or not hasattr(chosen[0], "calendar") or (irregular and not next_year_months(months)):
+            continue
         block_years = all_years[mask]
         runs = year_runs(block_years)  # a block of split_files may skip years: each run named on its own
         if not descriptions[name].startswith(years_text(block_years, before_zero=before_zero)):
@@ -512,11 +516,22 @@ def with_dated_descriptions(
         for first_year, last_year in runs:
             steps = chosen[(block_years >= first_year) & (block_years <= last_year)]
             first, last = steps[0], steps[-1]
-            whole = _covers_years(first, last, (first_year, last_year), step=step, months=months)
+            whole = (_holds_whole_seasons(first, last, months) if irregular else
+                     _covers_years(first, last, (first_year, last_year), step=step, months=months))
             parts.append(year_span(first_year, last_year, signed=False, spaced=before_zero) if whole
                          else _dates_span(first, last, step))
         descriptions[name] = ", ".join(parts) + descriptions[name][len(years):]
     return dataclasses.replace(split, descriptions=descriptions)
+
+
+def _holds_whole_seasons(first: cftime.datetime, last: cftime.datetime, months: Collection[int]) -> bool:
+    """Whether steps from ``first`` to ``last`` of irregular spacing (no nominal step: CPC's pentads)
+    hold their first and last season years from the season's first selected month (December of a
+    DJF selection, :func:`next_year_months`) to its last (February): judged by month alone."""
+    chosen = set(months)
+    start = min(next_year_months(months))
+    end = max(month for month in chosen if month < start)
+    return first.month == start and last.month == end
 
 
 def _covers_years(first: cftime.datetime, last: cftime.datetime, years: tuple[int, int], *,
