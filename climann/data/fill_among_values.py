@@ -48,8 +48,8 @@ import xarray as xr
 from climann.data.fill_like import (DEFAULT_FILL_VALUES, NETCDF_TYPE_NAMES, BlockReads, blocks_by_step, read_together,
                                     time_dimension)
 from climann.data.nonnegative import cannot_be_negative
-from climann.data.shell import (attribute_command, input_and_copy, is_zarr_store, ncatted_attribute, ncatted_number,
-                                ncatted_type)
+from climann.data.shell import (advised_marks, attribute_command, input_and_copy, is_zarr_store, ncatted_attribute,
+                                ncatted_number, ncatted_type)
 from climann.data.sources import as_file_stamps, variable_file, variable_where
 from climann.data.stored_values import FILL_ATTRIBUTES, unpacked
 
@@ -306,7 +306,9 @@ def _warn_one_file(name: str, variable: xr.DataArray, held: FillAmongValues, *, 
         removed = " and ".join(["the attribute" if not others else "it"]
                                + [f"the {other} that marks {same}" if deleted else f"{same} from the {other}"
                                   for other, deleted in others])
-        command, unpack, then = attribute_command(edits, files), _default_fill_code(record, key), ""
+        unpack = _default_fill_code(record, key)
+        edits, keeping = _keeping_advised(record, key, edits, files, unpacked=unpack is not None)
+        command, then = attribute_command(edits, files), ""
         if unpack is not None and not is_zarr_store(shlex.split(files)[0]):
             command = f"{command} && {_unpacking(record.name, shlex.split(files)[1])}"
             then = (f", and unpack it in the copy to floats (ncpdq -U), so that no code {unpack[0]} is left for "
@@ -314,9 +316,45 @@ def _warn_one_file(name: str, variable: xr.DataArray, held: FillAmongValues, *, 
         _log.warning(
             f"'{name}' in {where_held} has {key} {marks}, and {reason}: {marked} of its {size} values "
             f"({100 * marked / size:.3g} %) are read as missing (CF §2.5.1); if they are data, remove "
-            f"{removed} in a copy{then}: {command}"
+            f"{removed} in a copy{keeping}{then}: {command}"
         )
         return
+
+
+def _keeping_advised(record: FileMarks, key: str, edits: list[str], files: str, *,
+                     unpacked: bool) -> tuple[list[str], str]:
+    """``edits`` (:func:`_unmarking`'s) made to keep the fill codes that an earlier message's
+    ``ncatted`` marked on the copy this command reads (:func:`~climann.data.shell.advised_marks`),
+    other than the codes of ``key`` made data, and the words saying so ("" when none).
+
+    ERA5's ``licd`` (rerun41 R7): the line shown first writes ``missing_value`` -32767,-32768
+    (its 34806 packed -32768 zeros missing); this line, reading that copy, deleted
+    ``missing_value`` with ``_FillValue`` (-32767, among the data), and the zeros were data
+    again. Now the fill attributes are deleted and the kept codes marked again: as
+    ``_FillValue`` when the copy is then unpacked (``ncpdq -U`` unpacks by ``_FillValue`` alone,
+    NCO manual, "ncpdq"; one code), else as ``missing_value`` (CF §2.5.1)."""
+    if not files.strip() or is_zarr_store(shlex.split(files)[0]):
+        return edits, ""
+    advised = advised_marks(shlex.split(files)[0], record.name)
+    made_data = _stored_attribute(record, key)
+    if not advised or made_data is None:
+        return edits, ""
+    codes = {float(value) for value in made_data}
+    kind, kept = "", []
+    for attribute, (kind_of, values) in advised.items():
+        for value in values:
+            if float(value) not in codes and value not in kept:
+                kind, kept = kind_of, [*kept, value]
+    if not kept:
+        return edits, ""
+    deleted = dict.fromkeys([key, *record.marks, *advised])
+    new = [ncatted_attribute(attribute, record.name, "d") for attribute in deleted]
+    attribute = "_FillValue" if unpacked and len(kept) == 1 else "missing_value"
+    new.append(ncatted_attribute(attribute, record.name, "c" if attribute == "_FillValue" else "o", kind,
+                                 ",".join(kept)))
+    pronoun = "them" if len(kept) > 1 else "it"
+    return new, (f", keeping the stored {', '.join(kept)} missing as the line before marks {pronoun} "
+                 f"(its {' and '.join(advised)}; here as {attribute})")
 
 
 def _unpacking(name: str, copy: str) -> str:

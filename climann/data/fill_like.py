@@ -63,6 +63,7 @@ import xarray as xr
 from climann.data.file_encodings import CONVERSIONS_KEY, as_stored_in, converted_forms, file_encodings
 from climann.data.shell import (
     in_place_note, input_and_copy, ncatted_attribute, attribute_command, ncatted_number, ncatted_type,
+    note_advised_marks,
 )
 from climann.data.sources import as_file_stamps, dates_in, files_at, files_text, held_by, name_in_file
 from climann.data.stored_values import FILL_ATTRIBUTES, exact_cast, read_type, unpacked
@@ -933,6 +934,7 @@ def warn_fill_like_values(
                          sentence, given[files])
             continue
         given[files] = name
+        note_advised_marks(files, fix)  # a later line on this file's copy keeps these marks (rerun41 R7)
         command = f"; if they are missing values: {attribute_command(fix, files)}{in_place_note(files)}" if fix else ""
         together = f" (one command for the {len(fix)} variables of that file named here)" if len(fix) > 1 else ""
         _log.warning("%s%s%s", sentence, command, together)

@@ -469,7 +469,9 @@ def flag_classes(variable: xr.DataArray) -> str | None:
     Returns
     -------
     str or None
-        ``"flag_values 1 2 3 4: forest grass desert ice"`` (or ``flag_masks …``); None for a
+        ``"flag_values 1 2 3 4: forest grass desert ice"`` (or ``flag_masks …``), a code of
+        ``flag_values`` that is a fill value (``_FillValue``, ``missing_value``: an enum's
+        ``fill = 255``) left out with its meaning, being read as missing; None for a
         variable without flag attributes, or with at most two values (``flag_values`` of two
         codes, one bit of ``flag_masks``, or one mask with one or two values): an
         indicator, used as it is.
@@ -482,7 +484,12 @@ def flag_classes(variable: xr.DataArray) -> str | None:
     if _is_indicator(values[~_fill_codes(variable, values)] if not masks.size else values, masks):
         return None
     kind, codes = ("flag_masks", masks) if masks.size else ("flag_values", values)
-    return f"{kind} {' '.join(_shown(code) for code in codes)}: {variable.attrs['flag_meanings']}"
+    meanings = str(variable.attrs["flag_meanings"]).split()
+    # the code read as missing is no class of the list (rerun41 R8: an enum's "255: … fill")
+    fill = _fill_codes(variable, codes) if not masks.size else np.zeros(codes.shape, bool)
+    if fill.any() and len(meanings) == codes.size:
+        codes, meanings = codes[~fill], [meaning for meaning, gone in zip(meanings, fill, strict=True) if not gone]
+    return f"{kind} {' '.join(_shown(code) for code in codes)}: {' '.join(meanings)}"
 
 
 #: ``flag_meanings`` of a code that marks no class: ESA CCI land cover's 0 ``no_data``, IMS's 0

@@ -72,7 +72,8 @@ from climann.data.grid_cuts import cut_advice, index_cut_advice, interpolation_a
 from climann.data.grib import open_grib
 from climann.data.grid_points import on_points_of
 from climann.data.layout import SPLIT_BLOCK_COORDINATE
-from climann.data.level_axes import on_reference_levels
+from climann.data.level_axes import level_axes, on_reference_levels
+from climann.data.member_order import in_reference_order
 from climann.data.masking import mask_invalid
 from climann.data.radar_codes import read_radar_codes
 from climann.data.text_numbers import refuse_text_attributes_of
@@ -941,6 +942,11 @@ def _open_files(
         # Level axes (depth, lev, plev) stored as float32 in one file and float64 in another, or in cm
         # and m, are matched as the grid is (break34b A5); see climann.data.level_axes.
         datasets = on_reference_levels(datasets, files, home=home, select=select)
+        # Other axes (ensemble members) with the same values in another order: put in the target file's
+        # order where the run selects one value, else refused (xarray's "cannot align … join='exact'"
+        # reached the user: rerun41 R1); see climann.data.member_order.
+        datasets = in_reference_order(datasets, files, home=home, select=select, skip=[
+            *(str(name) for dataset in datasets for name in (*grid_coordinates(dataset), *level_axes(dataset)))])
         # One grid's cells have one set of edges: the combined files keep the first file's bounds,
         # whose areas weight every file's values (fix31c).
         for dataset, path in zip(datasets, files):

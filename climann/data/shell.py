@@ -139,6 +139,8 @@ class CopyNames:
         # original → (its last copy shown, that message, the file its command reads, how many fixes the copy holds)
         self.latest: dict[str, tuple[str, str, str, int]] = {}
         self.shown_as: dict[str, str] = {}  # a message → as shown (the same again: the same words)
+        # a file → (variable, attribute) → (ncatted type, values) that a message's ncatted set on its copy
+        self.advised: dict[str, dict[tuple[str, str], tuple[str, list[str]]]] = {}
 
     def shown(self, message: str) -> str:
         """``message`` with each copy it names that an earlier, different message named already
@@ -189,6 +191,38 @@ class CopyNames:
         while (candidate := f"{stem}_{number}{extension}") in self.owner or os.path.lexists(candidate):
             number += 1
         return candidate
+
+
+def note_advised_marks(files: str, edits: Sequence[str]) -> None:
+    """Record the fill attributes (``_FillValue``, ``missing_value``) that the ``ncatted`` of a
+    message writes (``edits``, its ``-a`` words, mode ``o`` or ``c``) on the copy of the input of
+    ``files`` (``IN OUT``), while :func:`copies_said_once` runs: a later message's command, chained
+    to read that copy (:meth:`CopyNames.shown`), then keeps that choice (:func:`advised_marks`)
+    instead of deleting what the earlier line set (rerun41 R7: ERA5's ``licd``)."""
+    copies = _copies[-1] if _copies else None
+    if copies is None or not files.strip():
+        return
+    original = os.path.abspath(shlex.split(files)[0])
+    for edit in edits:
+        words = shlex.split(edit)
+        if len(words) != 2 or words[0] != "-a":
+            continue
+        parts = words[1].split(",", 4)
+        if len(parts) == 5 and parts[0] in ("_FillValue", "missing_value") and parts[2] in ("o", "c"):
+            with copies.lock:
+                copies.advised.setdefault(original, {})[(parts[1], parts[0])] = (parts[3], parts[4].split(","))
+
+
+def advised_marks(file: str | os.PathLike, variable: str) -> dict[str, tuple[str, list[str]]]:
+    """The fill attributes of ``variable`` that an earlier message's ``ncatted`` set on its copy of
+    ``file`` (:func:`note_advised_marks`), by attribute: (ncatted type, values as written); empty
+    when none, or outside :func:`copies_said_once`."""
+    copies = _copies[-1] if _copies else None
+    if copies is None:
+        return {}
+    with copies.lock:
+        held = copies.advised.get(os.path.abspath(file), {})
+        return {attribute: marks for (name, attribute), marks in held.items() if name == variable}
 
 
 def _fixes_held(count: int) -> str:

@@ -117,6 +117,60 @@ def split_time_blocks(years: np.ndarray, fractions: Sequence[float], *, gap_year
                              for name, (first, last) in ranges.items()})
 
 
+#: A first or last year of the data spanning fewer days than this (about a season) is no year to
+#: make a block of alone: see :func:`stub_years_joined`.
+STUB_YEAR_DAYS = 90
+
+
+def stub_years_joined(split: TimeSplit, years: np.ndarray, times: Sequence[cftime.datetime]
+                      ) -> tuple[np.ndarray, str | None]:
+    """The years of a split by years with a first (or last) year that forms a block alone and
+    spans less than :data:`STUB_YEAR_DAYS` counted with the next (previous) year, and a note
+    saying so (None: nothing joined).
+
+    Hourly data in local time brought to UTC (``hours since 2021-01-01 00:00:00 +08:00``) begin
+    on 2020-12-31 16:00: a split by calendar years made those 8 hours the train block (rerun41
+    R3, RMSE 2.39e5 with exit 0). Such a stub of a year is counted with its neighbour (the
+    split is then made again: of fewer than three years, by steps); a stub inside a block of
+    several years is left as it is (the blocks of runs trained before are kept).
+
+    Parameters
+    ----------
+    split : TimeSplit
+        The split made of ``years``.
+    years : ndarray of int, shape (n_time,)
+        The (season) year of each step, in time order.
+    times : sequence of cftime.datetime, shape (n_time,)
+        The steps' times.
+
+    Returns
+    -------
+    years : ndarray of int, shape (n_time,)
+        ``years`` with the stub's steps given the neighbouring year (unchanged if none).
+    note : str or None
+    """
+    years, times = np.asarray(years), np.asarray(times)
+    distinct = np.unique(years)
+    if distinct.size < 2 or not len(times) or not hasattr(times[0], "calendar"):
+        return years, None
+    joined, notes = years.copy(), []
+    for stub, neighbour in ((distinct[0], distinct[1]), (distinct[-1], distinct[-2])):
+        held = years == stub
+        steps = times[held]
+        days = (steps[-1] - steps[0]).total_seconds() / 86400.0
+        alone = any(np.array_equal(mask, held) for mask in split.time_masks.values())
+        if not alone or days >= STUB_YEAR_DAYS or stub == neighbour:
+            continue
+        joined[held] = neighbour
+        count = int(held.sum())
+        span = " to ".join(dict.fromkeys(time.strftime("%Y-%m-%d %H:%M") for time in (steps[0], steps[-1])))
+        notes.append(f"the data's {'first' if stub == distinct[0] else 'last'} year, {stub}, holds "
+                     f"{count} time step{'s' * (count != 1)} ({span}), less than a season "
+                     f"({STUB_YEAR_DAYS} days): counted with {neighbour} in the split, not scored or trained on as "
+                     f"a block of its own")
+    return joined, ("; ".join(notes) or None)
+
+
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
                 "October", "November", "December")
 
@@ -445,8 +499,12 @@ def with_dated_descriptions(
             # a block of steps (fewer than three years) is also dated: "time steps 0–12263" said not where it lies
             descriptions[name] += f" ({_dates_span(chosen[0], chosen[-1], step)})"
             continue
-        if not len(chosen) or not hasattr(chosen[0], "calendar") or (step is None and len(chosen) > 1):
-            continue  # irregular steps: the years kept
+        # irregular steps (CPC's pentads): the years kept, but for season years whose first or last season the
+        # block does not hold from its first month to its last (rerun41 R4: "1999–2006 (December counted with
+        # the next year)" of a block from January 1999), named by their dates as monthly data's are
+        irregular = step is None and len(chosen) > 1
+        if not len(chosen) or not hasattr(chosen[0], "calendar") or (irregular and not next_year_months(months)):
+            continue
         block_years = all_years[mask]
         runs = year_runs(block_years)  # a block of split_files may skip years: each run named on its own
         if not descriptions[name].startswith(years_text(block_years, before_zero=before_zero)):
@@ -458,11 +516,22 @@ def with_dated_descriptions(
         for first_year, last_year in runs:
             steps = chosen[(block_years >= first_year) & (block_years <= last_year)]
             first, last = steps[0], steps[-1]
-            whole = _covers_years(first, last, (first_year, last_year), step=step, months=months)
+            whole = (_holds_whole_seasons(first, last, months) if irregular else
+                     _covers_years(first, last, (first_year, last_year), step=step, months=months))
             parts.append(year_span(first_year, last_year, signed=False, spaced=before_zero) if whole
                          else _dates_span(first, last, step))
         descriptions[name] = ", ".join(parts) + descriptions[name][len(years):]
     return dataclasses.replace(split, descriptions=descriptions)
+
+
+def _holds_whole_seasons(first: cftime.datetime, last: cftime.datetime, months: Collection[int]) -> bool:
+    """Whether steps from ``first`` to ``last`` of irregular spacing (no nominal step: CPC's pentads)
+    hold their first and last season years from the season's first selected month (December of a
+    DJF selection, :func:`next_year_months`) to its last (February): judged by month alone."""
+    chosen = set(months)
+    start = min(next_year_months(months))
+    end = max(month for month in chosen if month < start)
+    return first.month == start and last.month == end
 
 
 def _covers_years(first: cftime.datetime, last: cftime.datetime, years: tuple[int, int], *,

@@ -678,8 +678,9 @@ def persistence_step_text(run: TrainedRun, layout: GridLayout) -> str | None:
     -------
     str or None
         "persistence is the previous step of the data given, 6 hours before; the run's own (3
-        hours before, its 3-hourly step) needs 3-hourly data", or None when the steps agree,
-        either is unknown, or persistence is left out of these data
+        hours before, its 3-hourly step) needs 3-hourly data"; the step of the data alone when the
+        run records none ("… 1 year before", rerun41 R6: training had left persistence out); None
+        when the steps agree, the data's is unknown, or persistence is left out of these data
         (:func:`~climann.evaluation.baselines.persistence_left_out`).
     """
     from climann.evaluation.baselines import persistence_left_out
@@ -688,8 +689,11 @@ def persistence_step_text(run: TrainedRun, layout: GridLayout) -> str | None:
     record = run.network.metadata.get("time_step")
     spacing = nominal_time_step(layout)
     # monthly values 12 months apart: persistence is left out (its month before is not in the data), with its note
-    if not record or spacing is None or persistence_left_out(layout) is not None:
+    if spacing is None or persistence_left_out(layout) is not None:
         return None
+    if not record:  # S2S starts of one day a year, trained beside others (no step): rerun41 R6
+        return (f"persistence is the previous step of the data given, {spacing.span()} before; the run records no "
+                f"time step of its own (its training data had none, or it predates the record) to compare with")
     trained = TimeStep.from_record(record)
     if spacing == trained:
         return None

@@ -57,7 +57,7 @@ from climann.model.ensemble import Ensemble
 from climann.data.coords import named_coordinates
 from climann.data.members import member_values
 from climann.workflow.runlog import warn_about_identity, warn_about_target_means
-from climann.workflow.scored_years import scored_own_years, warn_scored_own_years
+from climann.workflow.scored_years import other_models, scored_own_years, warn_scored_own_years
 from climann.workflow.new_data import (
     check_like_training, member_notes, persistence_step_text, require_recorded_inputs, training_target_attributes,
     with_trained_input_levels, with_training_levels, with_run_weights_of, with_training_quantity, with_training_step,
@@ -1346,7 +1346,9 @@ def _evaluate_claimed(
             require_training_grid(run, layout)
         check_like_training(run, layout, scoring=True)
         check_predictions_encodable(layout, _written_baselines(config, other=True))  # as train and predict do
-        own_years = scored_own_years(run_dir, run, layout.time.values[layout.steps_before_range:])
+        # another model's years are no dates the network saw (rerun41 R5)
+        own_years = None if other_models(run.config.data.paths, files) else scored_own_years(
+            run_dir, run, layout.time.values[layout.steps_before_range:])
         if "persistence" in config.evaluation.baselines:  # the previous step of these data, not the run's
             persistence_step = persistence_step_text(run, layout)
         if config.data.mode == "pointwise":  # a field-mode run needs its whole training grid

@@ -12,6 +12,11 @@ each time step, :func:`climann.evaluation.predictions.split_labels`); for a run 
 without it, from ``[data] split_years`` of its configuration (whole years). Dates are compared
 at the run's time step (:func:`date_key`): the month of monthly data, whatever day a file
 stamps it on (ERA5's 1st, CMIP's 16th) or in whichever calendar.
+
+Another model's simulation of the same years is no such data (rerun41 R5: a run trained on
+CESM2 scored on MPI-ESM1-2-LR was told its scores were "not of unseen data"): when every
+training file and every scored file names its model (CMIP6 ``source_id``, CMIP5 ``model_id``)
+and no model is in both, nothing is said (:func:`other_models`).
 """
 
 from __future__ import annotations
@@ -91,6 +96,50 @@ def own_block_keys(run_dir: str | Path, config, months: int | None,
     if not all(block in years for block in blocks):
         return {}
     return {block: {(year,) for year in range(years[block][0], years[block][1] + 1)} for block in blocks}
+
+
+#: Global attributes naming the model a file's data come from (CMIP6, CMIP5).
+MODEL_ATTRIBUTES = ("source_id", "model_id")
+
+
+def _models(paths: Sequence[str | Path]) -> set[str] | None:
+    """The models the files name (:data:`MODEL_ATTRIBUTES`); None when a file names none or
+    cannot be read (then nothing is known)."""
+    from climann.data.open import expand_paths, file_header
+
+    models: set[str] = set()
+    try:
+        files = expand_paths([str(path) for path in paths])
+        for path in files:
+            header = file_header(Path(path))
+            named = {str(header.attrs[key]).strip() for key in MODEL_ATTRIBUTES if key in header.attrs}
+            named.discard("")
+            if not named:
+                return None
+            models |= named
+    except Exception:  # noqa: BLE001 — a training file moved or unreadable: nothing is known
+        return None
+    return models or None
+
+
+def other_models(training_paths: Sequence[str | Path], scored_paths: Sequence[str | Path]) -> bool:
+    """Whether the scored files are another model's than the training files: each of them
+    names its model (``source_id``, ``model_id``: CMIP6 and CMIP5 global attributes) and no
+    model is in both sets. False when any file names none or cannot be read.
+
+    Parameters
+    ----------
+    training_paths : sequence of str or Path
+        The run's ``[data] paths`` (globs allowed).
+    scored_paths : sequence of str or Path
+        The files ``climann evaluate --data`` scores.
+
+    Returns
+    -------
+    bool
+    """
+    trained, scored = _models(training_paths), _models(scored_paths)
+    return trained is not None and scored is not None and not trained & scored
 
 
 def scored_own_years(run_dir: str | Path, run, times: Sequence[object]) -> dict | None:

@@ -329,7 +329,11 @@ def test_the_unpacking_of_one_variable_keeps_the_marks_an_earlier_line_gave_the_
     """break41a A4: the line that unpacks 'licd' (its _FillValue -32767 is data) ran ncpdq -U on the whole copy;
     NCO unpacks by _FillValue alone, so the -32768 the line before marked missing by missing_value in 'lmlt' were
     data again (8608 values of ERA5's). Now only 'licd' is unpacked: run in order as printed, lmlt's -32768 stay
-    missing and every value of licd is data (numpy's decoding), its marks removed by the second line."""
+    missing and every value of licd is data (numpy's decoding), its marks removed by the second line.
+
+    rerun41 R7: the second line deleted licd's missing_value, which the first line had written -32767,-32768 (its
+    -32768 missing, 34806 zeros of ERA5's): they were data again. Now licd's -32768 stay missing (NaN at numpy's
+    count of the code), and its -32767 are data."""
     import functools
     import re
     import shutil
@@ -357,5 +361,10 @@ def test_the_unpacking_of_one_variable_keeps_the_marks_an_earlier_line_gave_the_
     expected = np.where(packed == -32768, np.nan, packed * scale + offset)
     np.testing.assert_allclose(fixed["lmlt"].values, expected, rtol=0, atol=scale / 2)
     packed, scale, offset = codes["licd"]
+    assert "-a missing_value,licd,o,s,-32767,-32768" in commands[0], commands
+    assert "keeping the stored -32768 missing as the line before marks it" in lines[1], lines[1]
     assert fixed["licd"].encoding["dtype"].kind == "f"
-    np.testing.assert_allclose(fixed["licd"].values, packed * scale + offset, rtol=0, atol=scale * 1e-6)
+    assert int(np.isnan(fixed["licd"].values).sum()) == int((packed == -32768).sum()) == 36
+    expected = np.where(packed == -32768, np.nan, packed * scale + offset)
+    np.testing.assert_allclose(fixed["licd"].values, expected, rtol=0, atol=scale * 1e-6)
+    assert np.isfinite(fixed["licd"].values[packed == -32767]).all()

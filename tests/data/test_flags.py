@@ -27,6 +27,8 @@ def _variable(**attrs) -> xr.DataArray:
                  "flag_values 1 2 3 4: forest grass desert ice", id="land-cover-classes"),
     pytest.param({"flag_masks": np.array([1, 2, 4], "i1"), "flag_meanings": "cloud land snow"},
                  "flag_masks 1 2 4: cloud land snow", id="bit-field"),
+    pytest.param({"flag_values": np.array([1, 2, 3, -1], "i1"), "flag_meanings": "forest grass desert fill",
+                  "_FillValue": np.int8(-1)}, "flag_values 1 2 3: forest grass desert", id="fill-code-no-class"),
     pytest.param({"flag_values": np.array([0, 1], "i1"), "flag_meanings": "sea land"}, None, id="two-classes-indicator"),
     pytest.param({"flag_masks": np.int8(1), "flag_meanings": "cloudy"}, None, id="one-bit-indicator"),
     pytest.param({"flag_values": np.array([1, 2, 3], "i1")}, None, id="no-meanings-not-a-flag-variable"),

@@ -137,3 +137,33 @@ def test_info_on_reforecasts_of_two_model_version_files_shows_every_start(tmp_pa
     report = describe([str(path) for path in (*files, era5)])
     assert "overlap" not in report
     assert "2000-01-02 to 2007-01-09" in report, report
+
+
+def test_reforecast_files_with_members_in_another_order_pair_each_member_by_its_number(tmp_path):
+    """rerun41 R1: the second version date's file rewritten with its members in another order (number 3, 1, 2, the
+    data moved with them) was refused with xarray's "cannot align objects with join='exact' … 'number'" and no way
+    out. With --select number=2 each file's member 2 is taken (numpy on the files as written, in one order); with
+    no member selected, a one-line refusal names the dimension, both orders and the way out."""
+    files, era5, _ = s2s_version_files(tmp_path, name="t2m_fc")
+    expected = []
+    for path in files:
+        with xr.open_dataset(path) as forecast:
+            expected += [(pd.Timestamp(str(h)) + pd.Timedelta(days=7), forecast["t2m_fc"].sel(
+                number=2, step=168, hdate=h).values) for h in forecast["hdate"].values]
+    expected.sort(key=lambda pair: pair[0])
+    with xr.open_dataset(files[1]) as second:
+        reordered = second.isel(number=[2, 0, 1]).load()
+    assert reordered["number"].values.tolist() == [3, 1, 2]
+    reordered.to_netcdf(files[1])
+    select = {"step": 168, "number": 2}
+    paired = select_values(open_dataset([*files, era5], select=select), select)
+    assert [str(date)[:10] for date in paired["time"].values] == [str(day.date()) for day, _ in expected]
+    np.testing.assert_array_equal(paired["t2m_fc"].transpose("time", ...).values,
+                                  np.array([values for _, values in expected]))
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([*files, era5], select={"step": 168})
+    message = str(refused.value)
+    assert "join='exact'" not in message
+    assert "number values in different orders (1, 2, 3 in ECMWF_S2S_reforecast_2t_2020-01-02.nc, 3, 1, 2 in " \
+        "ECMWF_S2S_reforecast_2t_2020-01-09.nc)" in message, message
+    assert "--select number=VALUE" in message

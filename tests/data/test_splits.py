@@ -488,3 +488,22 @@ def test_a_block_of_time_steps_is_dated_beside_its_steps():
         "test": "time steps 14016–17519 (2022-08-08 00:00 to 2022-12-31 23:00)"}
     val = "time steps 10512–14015 (2022-03-15 00:00 to 2022-08-07 23:00)"
     assert compact_periods(val) == val  # the terminal, train.log and report.md show it so
+
+
+def test_pentads_of_djf_name_a_block_of_part_winters_by_its_dates():
+    """rerun41 R4: CPC-like pentads 1999–2010 (no nominal step) with --seasons DJF named the blocks '1999–2006
+    (December counted with the next year)' though train begins in January 1999 and test ends with December 2010,
+    whose winter the data do not hold whole. Those blocks are named by their first and last steps' dates (as
+    monthly data's are); val, from December to February, keeps its years."""
+    start = cftime.DatetimeGregorian(1999, 1, 3, 12)
+    every = [start + datetime.timedelta(days=5 * k) for k in range(876)]
+    times = np.array([time for time in every if time.month in (12, 1, 2)])
+    months = (12, 1, 2)
+    split = split_time_blocks(season_years(times, months), (0.7, 0.15, 0.15))
+    named = with_dated_descriptions(split, times, step=None, months=months).descriptions
+    train, val, test = (times[split.time_masks[name]] for name in ("train", "val", "test"))
+    assert (train[0].month, train[-1].month, val[0].month, val[-1].month, test[0].month, test[-1].month) == (
+        1, 2, 12, 2, 12, 12)
+    assert named["train"] == f"1999-01-03 12:00 to {train[-1].strftime('%Y-%m-%d %H:%M')}"
+    assert named["val"] == f"{val[0].year + 1}–{val[-1].year}"
+    assert named["test"] == f"{test[0].strftime('%Y-%m-%d %H:%M')} to {test[-1].strftime('%Y-%m-%d %H:%M')}"

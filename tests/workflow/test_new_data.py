@@ -1470,3 +1470,23 @@ def test_persistence_of_data_further_apart_than_the_runs_steps_is_said_to_be_the
     expected = (squared * weights).sum() / (weights.sum() * squared.shape[0])
     assert metrics["splits"]["all"]["persistence"]["mse"] == pytest.approx(expected, rel=1e-5)
 
+
+
+def test_persistence_of_data_scored_by_a_run_that_records_no_step_is_said_to_be_their_previous_step(
+        three_hourly_run, tmp_path):
+    """rerun41 R6: an S2S run (starts 7 to 359 days apart: no step, persistence left out in training) scored on one
+    start a year showed a 'persistence' row that is the value a year earlier, unlabelled. A run that records no
+    time step now says which persistence the table holds: the data's previous step (numpy: 6 hours here)."""
+    run_dir = run_written_before(three_hourly_run, tmp_path / "no_step", "time_step")
+    six_hourly = _write(tmp_path / "six.nc", _hours_apart(90, 40, 6), seed=5)
+    metrics = evaluate_run(run_dir, [str(six_hourly)], tmp_path / "scores")
+    said = ("persistence is the previous step of the data given, 6 hours before; the run records no time step of its "
+            "own (its training data had none, or it predates the record) to compare with")
+    assert metrics["persistence_step_note"] == said
+    assert f"- {said}" in (tmp_path / "scores" / "report.md").read_text().splitlines()
+    with xr.open_dataset(six_hourly) as data:
+        tas = data["tas"].values.astype(np.float64)
+    weights = np.broadcast_to((np.sin(np.radians(LAT + 15)) - np.sin(np.radians(LAT - 15)))[:, None], tas.shape[1:])
+    squared = (tas[1:] - tas[:-1]) ** 2  # each value forecast by the one 6 hours before
+    expected = (squared * weights).sum() / (weights.sum() * squared.shape[0])
+    assert metrics["splits"]["all"]["persistence"]["mse"] == pytest.approx(expected, rel=1e-5)

@@ -3129,3 +3129,33 @@ def test_only_a_forecast_targets_time_is_labelled_valid_time(tmp_path, target, p
     run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
     with xr.open_dataset(run_dir / "predictions.nc", decode_times=False) as written:
         assert written["time"].attrs["long_name"] == label
+
+
+def test_evaluate_on_another_models_simulation_of_the_training_years_says_nothing_of_own_years(tmp_path, caplog):
+    """rerun41 R5: a run trained on CESM2 (source_id) and scored on MPI-ESM1-2-LR of the same years was warned 'the
+    scored block all holds this run's training years … not of unseen data': another model's years are unseen data.
+    No such warning (nor metrics.json own_years_scored); a copy of the same model's file still gets it."""
+    from climann.workflow.predict import evaluate_run
+
+    sample = write_sample_dataset(tmp_path / "sample.nc", years=4, resolution=15.0, seed=3)
+    with xr.open_dataset(sample, decode_times=TIME) as source:
+        data = source.load()
+    paths = {}
+    for model, shift in (("CESM2", 0.0), ("MPI-ESM1-2-LR", 0.7), ("CESM2 copy", 0.0)):
+        other = data.copy()
+        other["tas"] = data["tas"] + shift
+        other.attrs = {**data.attrs, "source_id": model.split()[0]}
+        paths[model] = tmp_path / f"tas_{model.replace(' ', '_')}.nc"
+        other.to_netcdf(paths[model])
+    config = build_config({"data": {"paths": [str(paths["CESM2"])]}, "model": {"hidden": [8]},
+                           "training": {"epochs": 2}, "evaluation": {"figures": False}})
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    said = {}
+    for model in ("MPI-ESM1-2-LR", "CESM2 copy"):
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="climann"):
+            metrics = evaluate_run(run_dir, [str(paths[model])], tmp_path / f"scores_{model.replace(' ', '_')}")
+        said[model] = ([record.getMessage() for record in caplog.records if "not of unseen data" in record.getMessage()],
+                       "own_years_scored" in metrics)
+    assert said["MPI-ESM1-2-LR"] == ([], False)
+    assert len(said["CESM2 copy"][0]) == 1 and said["CESM2 copy"][1]
