@@ -58,7 +58,8 @@ def test_the_fill_value_and_land_lines_of_one_run_name_different_copies(tmp_path
 def test_the_land_and_cell_area_lines_run_in_order_end_in_one_copy_with_both_fixes(tmp_path, capfd, monkeypatch):
     """fix38d: ORAS5's sosstsst (0.0 on land) beside NEMO 3.6's mesh_mask.nc (tmask, e1t, e2t): the land line
     wrote oras5_fixed.nc, the cell-area line's ncatted wrote oras5_fixed_2.nc from the original, each copy with
-    one fix. Now the second reads the first's copy; followed literally, in order, oras5_fixed_2.nc holds the
+    one fix. Now the second reads the first's copy (the cell-area line now comes first, in the default predictors'
+    note, and the land line reads its copy); followed literally, in order, oras5_fixed_2.nc holds the
     land missing and the cell_measures, and a run on it and the metrics' copy warns of neither."""
     monkeypatch.chdir(tmp_path)
     draw_no_run_figures(monkeypatch)  # the warnings come from reading the data; no figure is looked at
@@ -70,12 +71,16 @@ def test_the_land_and_cell_area_lines_run_in_order_end_in_one_copy_with_both_fix
     warnings = [line for line in result.stderr.splitlines() if line.startswith("climann: warning:")]
     (land,) = [line for line in warnings if "land stored as a value" in line]
     (areas,) = [line for line in warnings if "to weigh them by e1t·e2t" in line]
-    _bash(land.partition("to set those cells missing: ")[2], tmp_path)
+    # in the order printed: the cell-area line (in the default predictors' note) first, then the land line
+    assert warnings.index(areas) < warnings.index(land)
     metrics, _, link = areas.partition("to weigh them by e1t·e2t: ")[2].partition(" (writes it as e1e2t")
     assert link.startswith(" into a copy of mesh_mask.nc), then ncatted -a cell_measures,sosstsst,o,c,'area: e1e2t' "
-                           "oras5_fixed.nc oras5_fixed_2.nc, ")
+                           "oras5.nc oras5_fixed.nc, ")
     _bash(metrics, tmp_path)
     _bash(link.partition("then ")[2].partition(", and give")[0], tmp_path)
+    line, _, after = land.partition("to set those cells missing: ")[2].partition(" (this reads oras5_fixed.nc")
+    assert after.startswith(", which the line shown before writes from oras5.nc")
+    _bash(line, tmp_path)
     fixed = open_dataset([tmp_path / "oras5_fixed_2.nc"])["sosstsst"]
     assert fixed.attrs["cell_measures"] == "area: e1e2t"
     assert np.isnan(fixed.values[:, _land()]).all()
