@@ -1402,6 +1402,9 @@ def persistence_gap_warning(n_after_gaps: int, times: np.ndarray, *, after: np.n
     it left out (``--months``, ``--seasons``; :func:`~climann.data.time_axis.in_months_left_out`)
     are said to be missing for that reason, not for gaps.
 
+    A seasonal subset (:func:`climann.data.seasonal_subsets.seasonal_subset`: a file of June to
+    August of each year) is named, its gaps being the months between seasons.
+
     Parameters
     ----------
     n_after_gaps : int
@@ -1414,9 +1417,6 @@ def persistence_gap_warning(n_after_gaps: int, times: np.ndarray, *, after: np.n
         When the run's own time selection thinned the axis, the steps' dates by their time
         cells' middles (:meth:`climann.data.layout.GridLayout.selection_dates`), by which the
         selection chose them; None otherwise.
-
-    A seasonal subset (:func:`climann.data.seasonal_subsets.seasonal_subset`: a file of June to
-    August of each year) is named, its gaps being the months between seasons.
 
     Examples
     --------
