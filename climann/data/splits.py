@@ -117,60 +117,6 @@ def split_time_blocks(years: np.ndarray, fractions: Sequence[float], *, gap_year
                              for name, (first, last) in ranges.items()})
 
 
-#: A first or last year of the data spanning fewer days than this (about a season) is no year to
-#: make a block of alone: see :func:`stub_years_joined`.
-STUB_YEAR_DAYS = 90
-
-
-def stub_years_joined(split: TimeSplit, years: np.ndarray, times: Sequence[cftime.datetime]
-                      ) -> tuple[np.ndarray, str | None]:
-    """The years of a split by years with a first (or last) year that forms a block alone and
-    spans less than :data:`STUB_YEAR_DAYS` counted with the next (previous) year, and a note
-    saying so (None: nothing joined).
-
-    Hourly data in local time brought to UTC (``hours since 2021-01-01 00:00:00 +08:00``) begin
-    on 2020-12-31 16:00: a split by calendar years made those 8 hours the train block (rerun41
-    R3, RMSE 2.39e5 with exit 0). Such a stub of a year is counted with its neighbour (the
-    split is then made again: of fewer than three years, by steps); a stub inside a block of
-    several years is left as it is (the blocks of runs trained before are kept).
-
-    Parameters
-    ----------
-    split : TimeSplit
-        The split made of ``years``.
-    years : ndarray of int, shape (n_time,)
-        The (season) year of each step, in time order.
-    times : sequence of cftime.datetime, shape (n_time,)
-        The steps' times.
-
-    Returns
-    -------
-    years : ndarray of int, shape (n_time,)
-        ``years`` with the stub's steps given the neighbouring year (unchanged if none).
-    note : str or None
-    """
-    years, times = np.asarray(years), np.asarray(times)
-    distinct = np.unique(years)
-    if distinct.size < 2 or not len(times) or not hasattr(times[0], "calendar"):
-        return years, None
-    joined, notes = years.copy(), []
-    for stub, neighbour in ((distinct[0], distinct[1]), (distinct[-1], distinct[-2])):
-        held = years == stub
-        steps = times[held]
-        days = (steps[-1] - steps[0]).total_seconds() / 86400.0
-        alone = any(np.array_equal(mask, held) for mask in split.time_masks.values())
-        if not alone or days >= STUB_YEAR_DAYS or stub == neighbour:
-            continue
-        joined[held] = neighbour
-        count = int(held.sum())
-        span = " to ".join(dict.fromkeys(time.strftime("%Y-%m-%d %H:%M") for time in (steps[0], steps[-1])))
-        notes.append(f"the data's {'first' if stub == distinct[0] else 'last'} year, {stub}, holds "
-                     f"{count} time step{'s' * (count != 1)} ({span}), less than a season "
-                     f"({STUB_YEAR_DAYS} days): counted with {neighbour} in the split, not scored or trained on as "
-                     f"a block of its own")
-    return joined, ("; ".join(notes) or None)
-
-
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
                 "October", "November", "December")
 

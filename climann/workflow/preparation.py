@@ -49,7 +49,7 @@ from climann.data.split_files import check_split_files
 from climann.data.scaling import Standardizer
 from climann.data.splits import (
     SPLIT_NAMES, TimeSplit, compact_periods, part_year_blocks, season_years, split_by_blocks, split_by_year_ranges,
-    split_time_blocks, stub_years_joined, with_dated_descriptions, with_season_year_note, season_year_note, years_text,
+    split_time_blocks, with_dated_descriptions, with_season_year_note, season_year_note, years_text,
 )
 from climann.data.members import new_data_selection
 from climann.data.seasonal_subsets import seasons_cut_by_calendar_years
@@ -835,12 +835,6 @@ def split_for(config: RunConfig, layout: GridLayout) -> TimeSplit:
         split = split_by_year_ranges(years, config.data.split_years)
     else:
         split = split_time_blocks(years, config.data.split_fractions, gap_years=config.data.split_gap_years)
-        # A first or last year of a few steps (data from 2020-12-31 16:00 UTC, local times brought to UTC) that
-        # would be a block alone is counted with its neighbouring year (rerun41 R3: an 8-hour train block).
-        joined, note = stub_years_joined(split, years, layout.time.values[before:])
-        if note:
-            note_once(run_logger, logging.INFO, note)
-            split = split_time_blocks(joined, config.data.split_fractions, gap_years=config.data.split_gap_years)
     return _with_block_descriptions(_after_steps_before(split, before), layout, months)
 
 

@@ -1797,30 +1797,3 @@ def test_a_run_trained_before_periods_were_keyed_under_a_stride_is_told_to_retra
             "the steps time_stride kept by their spacing before it keyed each by its own pentad of the year") in text
     assert "retrain the run on its data (climann train --config RUN/config.toml) for a climatology per pentad" in text
     assert "give data at the training time step" not in text
-
-
-def test_a_first_year_of_eight_hours_is_no_train_block_of_its_own(tmp_path, caplog):
-    """rerun41 R3: hourly data of 2021–2022 in local time (+08:00) brought to UTC begin on 2020-12-31 16:00; the
-    split by calendar years made those 8 hours the train block (model RMSE 2.39e5, exit 0). The 8 hours are counted
-    with 2021 (said in the log), the series of two years is then split by steps: blocks = numpy's consecutive
-    0.7/0.15/0.15 of the 17520 steps, train from the first step."""
-    from climann.workflow.preparation import open_selected, pointwise_source, split_for
-
-    rng = np.random.default_rng(0)
-    hours = np.arange(17520)
-    times = np.datetime64("2020-12-31T16:00", "ns") + hours.astype("timedelta64[h]")
-    xr.Dataset({"pm25": ("time", rng.normal(35, 6, hours.size)),
-                "temperature": ("time", rng.normal(10, 8, hours.size))},
-               coords={"time": ("time", times), "lat": ((), 31.2, {"units": "degrees_north"}),
-                       "lon": ((), 121.5, {"units": "degrees_east"})}).to_netcdf(tmp_path / "station.nc")
-    config = resolve_inputs(build_config({"data": {"paths": [str(tmp_path / "station.nc")], "target": "pm25",
-                                                   "predictors": ["temperature"], "features": []}}))
-    with caplog.at_level(logging.INFO):
-        split = split_for(config, pointwise_source(config, open_selected(config)).layout)
-    val, test = int(round(0.15 * hours.size)), int(round(0.15 * hours.size))
-    edges = {"train": (0, hours.size - val - test), "val": (hours.size - val - test, hours.size - test),
-             "test": (hours.size - test, hours.size)}
-    for name, (first, last) in edges.items():
-        np.testing.assert_array_equal(np.flatnonzero(split.time_masks[name]), hours[first:last])
-    assert "first year, 2020, holds 8 time steps (2020-12-31 16:00 to 2020-12-31 23:00)" in caplog.text
-    assert split.descriptions["train"].startswith("time steps 0–12263 (2020-12-31 16:00 to ")
