@@ -37,11 +37,15 @@ class TimeSplit:
         dates where it does not cover those years whole (:func:`with_dated_descriptions`).
     year_ranges : dict of str to (first, last), optional
         The blocks as inclusive year ranges, when they are made of whole years.
+    notes : tuple of str
+        What the split did that the blocks' names do not say, for ``train.log``: a first or
+        last year of a few steps counted with its neighbour (:func:`edge_years`).
     """
 
     time_masks: dict[str, np.ndarray]
     descriptions: dict[str, str]
     year_ranges: dict[str, tuple[int, int]] | None = None
+    notes: tuple[str, ...] = ()
 
     def labels(self) -> np.ndarray:
         """The block name of each time step ('' for none), shape (n_time,)."""
@@ -63,12 +67,64 @@ def _block_sizes(n_units: int, fractions: Sequence[float]) -> list[int]:
     return [n_units - sum(sizes), *sizes]
 
 
+#: A first or last year of the data holding fewer time steps than this share of the median
+#: year between them is a stamping edge, not a year (:func:`edge_years`) …
+EDGE_YEAR_SHARE = 0.01
+
+#: … in a series of at least this many steps in that median year (sub-daily and daily data).
+#: At a coarser step one step is more than 1 % of a year, and a first or last year of a few
+#: pentads, months or one yearly map is real data of part of a year, warned of where it makes
+#: a block alone (:func:`part_year_blocks`).
+EDGE_YEAR_MIN_STEPS = 100
+
+
+def edge_years(years: np.ndarray) -> dict[int, int]:
+    """The first or last years of the data that are stamping edges, not years, each mapped to
+    the neighbouring year it is counted with.
+
+    Hourly data stamped in local time are brought to UTC by CF's time-zone offset: ``hours since
+    2021-01-01 00:00:00 +08:00`` begins on 2020-12-31 16:00, and the 8 hours of 2020 count as a
+    calendar year of their own (rerun41 R3: a split by years trained on them alone, model RMSE
+    2.39e5 µg/m³ with exit 0). A first (last) year is such an edge when it holds fewer steps
+    than :data:`EDGE_YEAR_SHARE` of the median number of steps of the years between the first and
+    the last, in a series of at least :data:`EDGE_YEAR_MIN_STEPS` steps in that median year. The
+    rule counts steps, not days, so that it holds at every time step: a time-zone offset (at most
+    14 hours) moves 14 of 8 760 hourly steps, or one of 365 daily steps, into the year beside
+    (0.16 %, 0.27 %); one yearly map, a month of monthly means or a pentad of pentad means is a
+    step of real data (over 1 % of a year), which :func:`part_year_blocks` warns of instead.
+
+    Parameters
+    ----------
+    years : ndarray of int, shape (n_time,)
+        The (season) year of each step, in time order.
+
+    Returns
+    -------
+    dict of int to int
+        ``{2020: 2021}`` for the example above; empty when no year is such an edge (fewer than
+        three years, no middle year of :data:`EDGE_YEAR_MIN_STEPS` steps).
+    """
+    distinct, counts = np.unique(np.asarray(years), return_counts=True)
+    if distinct.size < 3:
+        return {}
+    typical = float(np.median(counts[1:-1]))  # the years between the first and the last: whole ones
+    if typical < EDGE_YEAR_MIN_STEPS:
+        return {}
+    ends = ((distinct[0], distinct[1], counts[0]), (distinct[-1], distinct[-2], counts[-1]))
+    return {int(edge): int(neighbour) for edge, neighbour, count in ends if count < EDGE_YEAR_SHARE * typical}
+
+
 def split_time_blocks(years: np.ndarray, fractions: Sequence[float], *, gap_years: int = 0) -> TimeSplit:
     """Assign each time step to train, val or test as consecutive blocks of years.
 
     With at least three distinct years (after the gaps) the blocks are made of whole years
     (first the training years, then validation, then test), ``gap_years`` unused years
-    between consecutive blocks; with fewer, of consecutive time steps.
+    between consecutive blocks; with fewer, of consecutive time steps. A first or last year
+    that is a stamping edge (:func:`edge_years`: the 8 hours of 2020 of hourly data in local
+    time +08:00 brought to UTC) and would make a block alone is counted with its neighbouring
+    year, and the split made again (of two years left: by steps); the split's ``notes`` say
+    so. An edge inside a block of other years is left there: those blocks hold a year's data
+    and are those of runs trained before.
 
     Parameters
     ----------
@@ -89,6 +145,44 @@ def split_time_blocks(years: np.ndarray, fractions: Sequence[float], *, gap_year
         If a block would be empty.
     """
     years = np.asarray(years)
+    split = _consecutive_blocks(years, fractions, gap_years=gap_years)
+    edges = {edge: neighbour for edge, neighbour in edge_years(years).items()
+             if any(np.array_equal(mask, years == edge) for mask in split.time_masks.values())}
+    if not edges:
+        return split
+    joined = years.copy()
+    for edge, neighbour in edges.items():
+        joined[years == edge] = neighbour
+    notes = [_edge_year_note(years, edge, neighbour, split) for edge, neighbour in edges.items()]
+    try:
+        split = _consecutive_blocks(joined, fractions, gap_years=gap_years)
+    except ClimannError as error:
+        raise ClimannError(f"{error}; {'; '.join(notes)}") from None
+    if split.year_ranges is not None:  # named, and recorded in config.toml, by the years they hold
+        split = split_by_year_ranges(years, {name: (years[mask].min(), years[mask].max())
+                                             for name, mask in split.time_masks.items()})
+    else:
+        left = np.unique(joined).size
+        notes[-1] += (f"; the {left} year{'s' * (left != 1)} left are too few for blocks of whole years, so the "
+                      f"series is split by consecutive time steps")
+    return dataclasses.replace(split, notes=tuple(notes))
+
+
+def _edge_year_note(years: np.ndarray, edge: int, neighbour: int, split: TimeSplit) -> str:
+    """``"the data's first year, 2020, holds 8 time steps, under 1 % of the 8760 …: counted with
+    2021 …"`` (``train.log``)."""
+    distinct, counts = np.unique(years, return_counts=True)
+    count, typical = int((years == edge).sum()), int(np.median(counts[1:-1]))
+    first = edge == distinct[0]
+    block = next(name for name, mask in split.time_masks.items() if np.array_equal(mask, years == edge))
+    return (f"the data's {'first' if first else 'last'} year, {year_text(edge)}, holds {count} time "
+            f"step{'s' * (count != 1)}, under {EDGE_YEAR_SHARE * 100:g} % of the {typical} of the median year "
+            f"between the first and the last (an edge of the stamping, as of local times brought to UTC): counted "
+            f"with {year_text(neighbour)} in the split by years, not made a {block} block of its own")
+
+
+def _consecutive_blocks(years: np.ndarray, fractions: Sequence[float], *, gap_years: int) -> TimeSplit:
+    """:func:`split_time_blocks` of ``years`` as they are (each distinct year a year)."""
     distinct = np.unique(years)
     usable = distinct.size - 2 * gap_years
     by_year = usable >= len(SPLIT_NAMES)

@@ -835,6 +835,8 @@ def split_for(config: RunConfig, layout: GridLayout) -> TimeSplit:
         split = split_by_year_ranges(years, config.data.split_years)
     else:
         split = split_time_blocks(years, config.data.split_fractions, gap_years=config.data.split_gap_years)
+    for note in split.notes:  # a first or last year of a few steps counted with its neighbour (rerun41 R3)
+        note_once(run_logger, logging.INFO, note)
     return _with_block_descriptions(_after_steps_before(split, before), layout, months)
 
 

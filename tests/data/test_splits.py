@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from climann.data.splits import (
-    TimeSplit, compact_periods, next_year_months, part_year_blocks, season_years, split_by_blocks, split_by_year_ranges,
-    split_time_blocks, with_dated_descriptions, with_season_year_note, years_text,
+    TimeSplit, compact_periods, edge_years, next_year_months, part_year_blocks, season_years, split_by_blocks,
+    split_by_year_ranges, split_time_blocks, with_dated_descriptions, with_season_year_note, years_text,
 )
 from climann.data.time_axis import TimeStep
 from climann.errors import ClimannError
@@ -507,3 +507,97 @@ def test_pentads_of_djf_name_a_block_of_part_winters_by_its_dates():
     assert named["train"] == f"1999-01-03 12:00 to {train[-1].strftime('%Y-%m-%d %H:%M')}"
     assert named["val"] == f"{val[0].year + 1}–{val[-1].year}"
     assert named["test"] == f"{test[0].strftime('%Y-%m-%d %H:%M')} to {test[-1].strftime('%Y-%m-%d %H:%M')}"
+
+
+def _consecutive_step_blocks(n_steps: int, fractions=(0.7, 0.15, 0.15)) -> dict[str, np.ndarray]:
+    """The steps of each block of a split of ``n_steps`` by consecutive steps, counted by hand:
+    val and test the rounded fractions, train the rest, in that order from step 0."""
+    val, test = round(fractions[1] * n_steps), round(fractions[2] * n_steps)
+    steps = np.arange(n_steps)
+    return {"train": steps[: n_steps - val - test], "val": steps[n_steps - val - test : n_steps - test],
+            "test": steps[n_steps - test :]}
+
+
+def _hour_years(first: str, n_hours: int) -> np.ndarray:
+    """The calendar year of each of ``n_hours`` hourly steps from ``first`` (UTC), by numpy."""
+    times = np.datetime64(first, "h") + np.arange(n_hours).astype("timedelta64[h]")
+    return times.astype("datetime64[Y]").astype(int) + 1970
+
+
+@pytest.mark.parametrize(("first", "n_steps", "edge"), [
+    pytest.param("2020-12-31T16:00", 17520, {2020: 2021}, id="hourly-local-plus-8h"),
+    pytest.param("2021-01-01T05:00", 17520, {2023: 2022}, id="hourly-local-minus-5h"),
+    pytest.param("2020-12-31T14:00", 3 * 8760, {2020: 2021}, id="ten-hours-beside-three-years"),
+])
+def test_a_first_or_last_year_of_a_few_hours_is_a_stamping_edge(first, n_steps, edge):
+    """rerun41 R3: hourly data stamped in local time +08:00 begin on 2020-12-31 16:00 UTC; the 8
+    hours of 2020 are < 1 % of the 8760 steps of 2021 (UTC−5: the last 5 hours fall in 2023)."""
+    assert edge_years(_hour_years(first, n_steps)) == edge
+
+
+@pytest.mark.parametrize(("years", "reason"), [
+    pytest.param(np.repeat([2000, 2001, 2002, 2003], [1, 12, 12, 12]), "monthly", id="one-month-of-monthly-means"),
+    pytest.param(np.repeat([2000, 2001, 2002, 2003], [1, 73, 73, 1]), "pentads", id="one-pentad-at-each-end"),
+    pytest.param(np.array([2010, 2015, 2016, 2017, 2018, 2019, 2020, 2021]), "yearly", id="yearly-maps"),
+    pytest.param(np.repeat([2020, 2021, 2022], [88, 8760, 8760]), "88 hours: 1.005 % of 8760", id="88-hours"),
+    pytest.param(np.repeat([2020, 2021], [8, 8760]), "two years: no year between", id="two-years"),
+])
+def test_a_first_or_last_step_of_a_coarse_series_or_one_percent_of_a_year_is_no_edge(years, reason):
+    """A month, a pentad or a yearly map is over 1 % of a year of real data (warned of where it is a
+    block alone, test_train_warns_of_a_block_of_less_than_a_year); 88 hourly steps are 1 % of 8760."""
+    assert edge_years(years) == {}, reason
+
+
+def test_a_first_year_of_eight_hours_is_counted_with_the_next_and_two_years_split_by_steps():
+    """rerun41 R3: 2021–2022 hourly in local time +08:00, in UTC from 2020-12-31 16:00: calendar years
+    made the 8 hours of 2020 the train block (model RMSE 2.39e5 with exit 0). Counted with 2021, the
+    two years left are split by consecutive steps, 0.7/0.15/0.15 of the 17520 from step 0."""
+    years = _hour_years("2020-12-31T16:00", 17520)
+    assert (years == 2020).sum() == 8  # the data as rerun41 read them
+    split = split_time_blocks(years, (0.7, 0.15, 0.15))
+    for name, steps in _consecutive_step_blocks(17520).items():
+        np.testing.assert_array_equal(np.flatnonzero(split.time_masks[name]), steps)
+    assert split.year_ranges is None
+    assert split.notes == ("the data's first year, 2020, holds 8 time steps, under 1 % of the 8760 of the median "
+                           "year between the first and the last (an edge of the stamping, as of local times brought "
+                           "to UTC): counted with 2021 in the split by years, not made a train block of its own; the 2 "
+                           "years left are too few for blocks of whole years, so the series is split by consecutive "
+                           "time steps",)
+
+
+def test_a_last_year_of_five_hours_is_counted_with_the_year_before_in_the_test_block():
+    """UTC−5: 2018–2021 in local time end on 2022-01-01 04:00 UTC; its 5 hours were the test block.
+    Counted with 2021, the four years split 2/1/1 (rounded 0.15 × 4 = 1): test = 2021 and those hours."""
+    years = _hour_years("2018-01-01T05:00", 4 * 8760 + 24)  # 2020 is a leap year
+    assert (years == 2022).sum() == 5
+    split = split_time_blocks(years, (0.7, 0.15, 0.15))
+    expected = {"train": (years >= 2018) & (years <= 2019), "val": years == 2020, "test": years >= 2021}
+    for name, mask in expected.items():
+        np.testing.assert_array_equal(split.time_masks[name], mask)
+    assert split.year_ranges == {"train": (2018, 2019), "val": (2020, 2020), "test": (2021, 2022)}
+    assert split.descriptions == {"train": "2018–2019", "val": "2020", "test": "2021–2022"}
+    assert split.notes[0].startswith("the data's last year, 2022, holds 5 time steps, under 1 % of the 8760 of")
+    assert split.notes[0].endswith("counted with 2021 in the split by years, not made a test block of its own")
+
+
+@pytest.mark.parametrize(("years", "expected"), [
+    pytest.param(np.repeat(np.arange(2020, 2030), [1] + [365] * 9), (2020, 2025), id="daily-edge-in-train"),
+    pytest.param(np.repeat([2000, 2001, 2002, 2003], [12, 12, 12, 1]), (2000, 2001), id="monthly-one-month-test"),
+    pytest.param(np.repeat([2020, 2021, 2022], [88, 8760, 8760]), (2020, 2020), id="hourly-88-hours-train"),
+])
+def test_blocks_that_are_not_an_edge_year_alone_are_kept(years, expected):
+    """An edge year inside a block of other years (those blocks hold a year's data and are those of
+    runs trained before: 1 + 9 years split 6/2/2 as before, not 9 years 7/1/1), a month of monthly
+    means alone (warned of), 88 hours (1 %) alone: the split by calendar years as it was."""
+    split = split_time_blocks(years, (0.7, 0.15, 0.15))
+    assert split.year_ranges["train"] == expected
+    assert split.notes == ()
+
+
+def test_an_edge_year_whose_neighbour_leaves_too_few_years_for_gaps_is_refused_saying_so():
+    """2020's 8 hours, 2021–2024 with 1-year gaps: five years made 2020 the train block; four are too
+    few for three blocks with gaps, and the error says why the data's five years count as four."""
+    years = _hour_years("2020-12-31T16:00", 4 * 8760 + 24)
+    with pytest.raises(ClimannError, match=r"^the data cover 4 years: too few for three blocks with 1-year gaps; "
+                                           r"the data's first year, 2020, holds 8 time steps"):
+        split_time_blocks(years, (0.7, 0.15, 0.15), gap_years=1)

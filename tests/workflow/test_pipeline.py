@@ -766,3 +766,50 @@ def test_a_file_of_winters_split_by_calendar_years_is_warned_of_with_the_option_
             "January to February 2009 in test): the same season's months, close in time, trained on and scored; to "
             "split by whole seasons (December counted with the next year) train with --seasons DJF (or [data] "
             "seasons = [\"DJF\"]), which keeps every month of these data"]
+
+
+def _local_time_stations(path, *, n_hours: int = 17520):
+    """rerun41 R3's file: hourly pm25 and temperature of 3 stations, stamped in local time +08:00
+    from 2021-01-01 00:00 (CF reads them in UTC, from 2020-12-31 16:00)."""
+    rng = np.random.default_rng(41)
+    hours = np.arange(n_hours, dtype=np.float64)
+    temperature = 15 + 10 * np.sin(2 * np.pi * hours / 8760)[:, None] + rng.normal(0, 2, (n_hours, 3))
+    pm25 = 50 - 1.5 * temperature + rng.normal(0, 5, (n_hours, 3))
+    xr.Dataset({"pm25": (("time", "station"), pm25, {"units": "ug m-3"}),
+                "temperature": (("time", "station"), temperature, {"units": "degC"})},
+               coords={"time": ("time", hours, {"units": "hours since 2021-01-01 00:00:00 +08:00",
+                                                "calendar": "standard"}),
+                       "station": ("station", [0, 1, 2]),
+                       "lat": ("station", [31.2, 39.9, 23.1], {"units": "degrees_north"}),
+                       "lon": ("station", [121.5, 116.4, 113.3], {"units": "degrees_east"})}).to_netcdf(path)
+    return path
+
+
+@pytest.mark.parametrize("in_memory_limit_gb", [
+    pytest.param(2.0, id="in-memory"),
+    pytest.param(1e-9, id="streamed"),
+])
+def test_hourly_data_in_local_time_are_not_trained_on_their_first_eight_hours(tmp_path, caplog, in_memory_limit_gb):
+    """rerun41 R3: 2021–2022 hourly in local time +08:00 begin on 2020-12-31 16:00 UTC; the split by
+    calendar years made those 8 hours the train block (exit 0, model RMSE 2.39e5 µg/m³). They are a
+    stamping edge (splits.edge_years: < 1 % of a year's 8760 steps), counted with 2021, and the two years
+    are split by consecutive steps: 0.7/0.15/0.15 of the 17520 from the first step, said in train.log."""
+    path = _local_time_stations(tmp_path / "stations.nc")
+    config = build_config({"data": {"paths": [str(path)], "target": "pm25", "predictors": ["temperature"],
+                                    "select": {"station": 0}, "in_memory_limit_gb": in_memory_limit_gb},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    with caplog.at_level(logging.INFO, logger="climann"):
+        run = run_training(config, run_dir=tmp_path / "run")
+    n_val = n_test = round(0.15 * 17520)
+    n_train = 17520 - n_val - n_test
+    assert run.metrics["n_samples"] == {"train": n_train, "val": n_val, "test": n_test}
+    utc = np.datetime64("2020-12-31T16:00") + np.arange(17520).astype("timedelta64[h]")
+    hour = lambda step: str(utc[step]).replace("T", " ")  # noqa: E731
+    assert run.metrics["split_periods"]["train"] == f"time steps 0–{n_train - 1} ({hour(0)} to {hour(n_train - 1)})"
+    with xr.open_dataset(run.run_dir / "predictions.nc") as predictions:
+        labels = split_labels(predictions["split"])
+    np.testing.assert_array_equal(labels, np.repeat(["train", "val", "test"], [n_train, n_val, n_test]))
+    log = (run.run_dir / "train.log").read_text()
+    assert ("the data's first year, 2020, holds 8 time steps, under 1 % of the 8760 of the median year between the "
+            "first and the last") in log
+    assert not [record.getMessage() for record in caplog.records if "less than a year" in record.getMessage()]
