@@ -785,18 +785,15 @@ def _local_time_stations(path, *, n_hours: int = 17520):
     return path
 
 
-@pytest.mark.parametrize("in_memory_limit_gb", [
-    pytest.param(2.0, id="in-memory"),
-    pytest.param(1e-9, id="streamed"),
-])
-def test_hourly_data_in_local_time_are_not_trained_on_their_first_eight_hours(tmp_path, caplog, in_memory_limit_gb):
+def test_hourly_data_in_local_time_are_not_trained_on_their_first_eight_hours(tmp_path, caplog):
     """rerun41 R3: 2021–2022 hourly in local time +08:00 begin on 2020-12-31 16:00 UTC; the split by
     calendar years made those 8 hours the train block (exit 0, model RMSE 2.39e5 µg/m³). They are a
     stamping edge (splits.edge_years: < 1 % of a year's 8760 steps), counted with 2021, and the two years
-    are split by consecutive steps: 0.7/0.15/0.15 of the 17520 from the first step, said in train.log."""
+    are split by consecutive steps: 0.7/0.15/0.15 of the 17520 from the first step, said in train.log. (The
+    streamed and cluster routes take their split from the same preparation.split_for.)"""
     path = _local_time_stations(tmp_path / "stations.nc")
     config = build_config({"data": {"paths": [str(path)], "target": "pm25", "predictors": ["temperature"],
-                                    "select": {"station": 0}, "in_memory_limit_gb": in_memory_limit_gb},
+                                    "select": {"station": 0}},
                            "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
     with caplog.at_level(logging.INFO, logger="climann"):
         run = run_training(config, run_dir=tmp_path / "run")
