@@ -268,7 +268,10 @@ def planned_target_copies(
             resolution = packing_resolution(dataset[name]) + packing_resolution(dataset[target])
             planned = _planned_block_sums(dataset[target], dataset[name], time_dim, training_steps,
                                           shared=(target in shared, name in shared))
-            tasks, added = planned if planned is not None else ([_cell_sums(y, p, time_dim)], lambda parts: parts[0])
+            # every task a Delayed: dask.compute gives the arrays of a list that mixes them with Delayed ones first
+            # (dask 2026.8: compute(x, [delayed, array]) -> [array's, delayed's]), as defaults computes these tasks
+            tasks, added = planned if planned is not None else (
+                [dask.delayed(np.asarray)(_cell_sums(y, p, time_dim))], lambda parts: parts[0])
             checked.append((name, resolution, tasks, added))
     units = str(dataset[target].attrs.get("units", ""))
 
