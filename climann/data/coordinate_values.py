@@ -188,6 +188,37 @@ def _plain_degrees_as_positions(dataset: xr.Dataset, where: str) -> xr.Dataset:
     return dataset.assign_coords(coords).assign(data)
 
 
+def _plain_degree_axes(dataset: xr.Dataset, where: str) -> xr.Dataset:
+    """``dataset`` with each 1-D coordinate variable named like a latitude or longitude in plain
+    ``degrees`` (``lat(lat)``, ``lon(lon)`` as some R, MATLAB and IDL writers leave them:
+    :func:`~climann.data.coords.plain_degrees_kind`) given the CF units ``degrees_north`` /
+    ``degrees_east`` (CF 1.8 §4.1), with a note: the axis of its own dimension, named so, is the
+    grid's axis, and is then checked as one (range, NaN, repeated values, order) and never read as
+    positions that move (a track)."""
+    found = {str(name): kind for name, variable in dataset.coords.items()
+             if variable.dims == (name,) and geographic_kind(str(name), variable) is None
+             and (kind := plain_degrees_kind(str(name), variable)) is not None}
+    if not found:
+        return dataset
+    named = " and ".join(f"{kind} '{name}'" for name, kind in found.items())
+    _note(f"{where}: {named} (units '{dataset[next(iter(found))].attrs['units']}', which says no direction) "
+          f"read as {' and '.join(CF_UNITS[kind] for kind in found.values())}, as the "
+          f"name{' says' if len(found) == 1 else 's say'} (each the axis of its own dimension); to say so in the file: "
+          + attribute_command([ncatted_attribute("units", name, "o", "c", CF_UNITS[kind])
+                               for name, kind in found.items()],
+                              source_and_copy(dataset, *(dataset[name] for name in found))))
+    changed = {}
+    for name, kind in found.items():
+        units = dataset[name].attrs["units"]
+        for part in (name, str(dataset[name].attrs.get("bounds", ""))):  # CF 7.1: bounds share their units
+            if part in dataset.variables and (part == name or dataset[part].attrs.get("units") == units):
+                changed[part] = dataset[part].variable.copy(deep=False)
+                changed[part].attrs = {**changed[part].attrs, "units": CF_UNITS[kind]}
+    coords = {k: v for k, v in changed.items() if k in dataset.coords}
+    data = {k: v for k, v in changed.items() if k not in dataset.coords}
+    return dataset.assign_coords(coords).assign(data)
+
+
 def _geographic_variables(dataset: xr.Dataset) -> dict[str, str]:
     """Name → kind of every latitude and longitude of ``dataset`` (see :func:`geographic_kind`)."""
     found = {}
@@ -215,22 +246,35 @@ def _positions_in_plain_degrees(dataset: xr.Dataset) -> dict[str, str]:
 
 
 def _track_beside_grid(dataset: xr.Dataset, where: str, found: dict[str, str]) -> xr.Dataset:
-    """``dataset`` without the latitude and longitude in plain ``degrees`` (:func:`position_kind`)
-    that lie on dimensions of their own beside a grid that CF marks (``lat``/``lon`` in
-    ``degrees_north``/``degrees_east``, and a satellite's ``Latitude(time)``/``Longitude(time)``
-    along): the grid's coordinates place the data, the track's are positions, never data to
-    learn; left out with a note. A file without such a grid keeps them (a track, refused as
-    moving positions by :func:`_moving_positions`, or a constant one, one place)."""
-    plain = _positions_in_plain_degrees(dataset)
-    if not plain or set(found.values()) != set(CF_UNITS):
+    """``dataset`` without the latitude and longitude of a track beside a grid that CF marks.
+
+    The grid: the latitude and longitude axes of their own dimensions (``lat(lat)``/``lon(lon)``
+    in ``degrees_north``/``degrees_east``), or else a curvilinear grid's 2-D ones. The track: a
+    latitude and a longitude on dimensions the grid's lack, either in plain ``degrees``
+    (:func:`position_kind`: a satellite's ``Latitude(time)``) or in CF units along a time
+    coordinate (a ship's or a storm's ``lat(time)``/``lon(time)`` in ``degrees_north``/
+    ``degrees_east``). The grid's coordinates place the data; the track's are positions, never data
+    to learn: left out with a note. A file without such a grid keeps them (a track, refused as
+    moving positions by :func:`_moving_positions`, or a constant one, one place), and so does one
+    whose CF positions on dimensions of their own do not follow a time (stations, refused with
+    their own advice)."""
+    axes = [name for name in found if dataset[name].dims == (name,)]
+    grid = axes or [name for name in found if dataset[name].ndim == 2]
+    if {found[name] for name in grid} != set(CF_UNITS):
         return dataset
-    grid_dims = {str(dim) for name in found for dim in dataset[name].dims}
-    track = [name for name in plain if not set(map(str, dataset[name].dims)) & grid_dims]
-    if set(plain[name] for name in track) != set(CF_UNITS):
+    grid_dims = {str(dim) for name in grid for dim in dataset[name].dims}
+    plain = _positions_in_plain_degrees(dataset)
+    along_time = {variable.dims for name, variable in dataset.variables.items()
+                  if variable.ndim and _is_time(dataset[name])}
+    kinds = {**found, **plain}
+    track = [name for name in kinds if name not in grid and dataset[name].ndim
+             and not set(map(str, dataset[name].dims)) & grid_dims
+             and (name in plain or dataset[name].dims in along_time)]
+    if {kinds[name] for name in track} != set(CF_UNITS):
         return dataset
     note_once(_log, logging.WARNING, f"{where}: {' and '.join(repr(name) for name in track)} (units "
               f"'{dataset[track[0]].attrs.get('units')}', on {', '.join(map(str, dataset[track[0]].dims))}) are "
-              f"positions of their own beside the grid's {' and '.join(repr(name) for name in found)}: the grid's "
+              f"positions of their own beside the grid's {' and '.join(repr(name) for name in grid)}: the grid's "
               "coordinates place the data, and these are left out (positions, not data to learn)",
               key=("track beside grid", tuple(track)))
     return dataset.drop_vars(track)
@@ -496,6 +540,7 @@ def checked_coordinates(dataset: xr.Dataset, where: str = "the file") -> xr.Data
         axis, or an unstructured grid (latitude and longitude on one dimension), naming the
         coordinate and the way out.
     """
+    dataset = _plain_degree_axes(dataset, where)
     dataset = _plain_degrees_as_positions(dataset, where)
     dataset = _track_beside_grid(dataset, where, _geographic_variables(dataset))
     _unstructured(dataset, where, _geographic_variables(dataset))

@@ -37,11 +37,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import dask
 import numpy as np
 import xarray as xr
 from dask.base import is_dask_collection
 
-from climann.data.fill_like import BlockReads, read_together
+from climann.data.fill_like import BlockReads, blocks_by_place, read_together
 from climann.data.notes import note_once
 from climann.errors import ClimannError
 
@@ -148,6 +149,44 @@ def _cell_sums(target: xr.DataArray, predictor: xr.DataArray, time_dim: str) -> 
     return partial.sum(axis=1 + axis)
 
 
+def _block_sums_on_steps(target: np.ndarray, predictor: np.ndarray, steps: np.ndarray, *, axis: int) -> np.ndarray:
+    """:func:`_block_sums` of the ``steps`` (a boolean mask of the block's time steps) of one block of each."""
+    index = tuple(np.flatnonzero(steps) if dim == axis else slice(None) for dim in range(np.ndim(target)))
+    return _block_sums(np.asarray(target)[index], np.asarray(predictor)[index], axis=axis)
+
+
+def _planned_block_sums(target: xr.DataArray, predictor: xr.DataArray, time_dim: str, steps: np.ndarray | None, *,
+                        shared: tuple[bool, bool]) -> tuple[list, Callable[[Sequence], np.ndarray]] | None:
+    """The sums of :func:`_cell_sums`, one task for each block on the training ``steps``, made from the
+    blocks the other checks of the values read (:func:`~climann.data.fill_like.blocks_by_place`: the
+    same keys, so that, computed with them, dask reads each block once for all; ``shared`` by
+    variable, as theirs): the tasks, and what adds their results into the sums, shape (8, *cells).
+    None when the two are not dask arrays on the same dimensions in the same blocks (then
+    :func:`_cell_sums`)."""
+    y, p = target.data, predictor.data
+    if target.dims != predictor.dims or not (is_dask_collection(y) and is_dask_collection(p)) or y.chunks != p.chunks:
+        return None
+    axis = target.get_axis_num(time_dim)
+    steps = np.ones(target.sizes[time_dim], dtype=bool) if steps is None else np.asarray(steps, dtype=bool)
+    tasks, places = [], []
+    for (y_block, start), (p_block, _), index in zip(blocks_by_place(y, shared=shared[0]),
+                                                      blocks_by_place(p, shared=shared[1]), np.ndindex(*y.numblocks)):
+        ends = [first + y.chunks[dim][index[dim]] for dim, first in enumerate(start)]
+        on_steps = steps[start[axis]:ends[axis]]
+        if on_steps.any():  # a block of validation or test steps is not looked at
+            tasks.append(dask.delayed(_block_sums_on_steps)(y_block, p_block, on_steps, axis=axis))
+            places.append(tuple(slice(start[dim], ends[dim]) for dim in range(y.ndim) if dim != axis))
+    cells = tuple(size for dim, size in enumerate(y.shape) if dim != axis)
+
+    def added(parts: Sequence) -> np.ndarray:
+        sums = np.zeros((len(_SUMS), *cells), dtype=np.float64)
+        for place, part in zip(places, parts, strict=True):
+            sums[(slice(None), *place)] += np.squeeze(part, axis=1 + axis)
+        return sums
+
+    return tasks, added
+
+
 def packing_resolution(variable: xr.DataArray) -> float:
     """The ``scale_factor`` of a variable stored as integers (CF 8.1 packing), the step between
     the values it can hold; 0 when it is not packed."""
@@ -192,6 +231,7 @@ def _on_steps(variable: xr.DataArray, time_dim: str, steps: np.ndarray | None, k
 
 def planned_target_copies(
     dataset: xr.Dataset, target: str, names: Sequence[str], *, time_dim: str, training_steps: np.ndarray | None,
+    shared: Sequence[str] = (),
 ) -> BlockReads:
     """The reads of :func:`target_copies`, to be computed with other checks'
     (:func:`~climann.data.fill_like.read_together`): per-cell sums, reduced block by block.
@@ -207,6 +247,10 @@ def planned_target_copies(
     time_dim : str
     training_steps : ndarray of bool, shape (n_time,), or None
         The training block's steps (None: every step).
+    shared : sequence of str
+        The variables whose blocks keep the keys of the file's reads in the checks computed with
+        these (:func:`~climann.data.fill_like.blocks_by_step`): a predictor on the target's
+        dimensions and blocks is read from the same blocks as those checks, once for all.
 
     Returns
     -------
@@ -222,14 +266,23 @@ def planned_target_copies(
         p = _on_steps(dataset[name], time_dim, training_steps, keep)
         if set(p.dims) <= keep:
             resolution = packing_resolution(dataset[name]) + packing_resolution(dataset[target])
-            checked.append((name, resolution, _cell_sums(y, p, time_dim)))
+            planned = _planned_block_sums(dataset[target], dataset[name], time_dim, training_steps,
+                                          shared=(target in shared, name in shared))
+            # every task a Delayed: dask.compute gives the arrays of a list that mixes them with Delayed ones first
+            # (dask 2026.8: compute(x, [delayed, array]) -> [array's, delayed's]), as defaults computes these tasks
+            tasks, added = planned if planned is not None else (
+                [dask.delayed(np.asarray)(_cell_sums(y, p, time_dim))], lambda parts: parts[0])
+            checked.append((name, resolution, tasks, added))
     units = str(dataset[target].attrs.get("units", ""))
 
     def finish(parts: Sequence) -> dict[str, TargetCopy]:
-        return {name: _relation(sums, name, target, units, resolution)
-                for sums, (name, resolution, _) in zip(parts, checked, strict=True)}
+        found, start = {}, 0
+        for name, resolution, tasks, added in checked:
+            found[name] = _relation(added(parts[start:start + len(tasks)]), name, target, units, resolution)
+            start += len(tasks)
+        return found
 
-    return BlockReads([sums for _, _, sums in checked], finish)
+    return BlockReads([task for _, _, tasks, _ in checked for task in tasks], finish)
 
 
 def target_copies(dataset: xr.Dataset, target: str, names: Sequence[str], *, time_dim: str,
@@ -315,7 +368,9 @@ def check_named_target_copies(
     ClimannError
         Naming the predictor, the target, what relates them and both ways out.
     """
-    copies = found() if callable(found) else found
+    # the answer of planned_target_copies holds every predictor compared, these only those that hold it
+    copies = {name: copy for name, copy in (found() if callable(found) else found).items()
+              if copy.plus_constant or copy.linear}
     refused = [copy for name, copy in copies.items() if copy.plus_constant and name not in kept]
     if refused:
         raise ClimannError(

@@ -19,7 +19,7 @@ block that several of them look at once, and the data are read in one pass, not 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import xarray as xr
@@ -40,11 +40,21 @@ from climann.data.valid_range_tails import (planned_outside_valid_range, read_wi
 from climann.data.value_precision import planned_spreads, record_spreads
 from climann.data.window_totals import refuse_window_mismatches
 
-__all__ = ["warn_held_values"]
+__all__ = ["shared_reads", "warn_held_values"]
+
+
+def shared_reads(dataset: xr.Dataset, names: Sequence[str]) -> list[str]:
+    """The variables among ``names`` whose checks in :func:`warn_held_values` read blocks that keep
+    the keys of the file's reads (:func:`~climann.data.fill_like.blocks_by_step` ``shared``): a
+    temperature masked below absolute zero, read for that count as it was in the file, and one
+    whose valid range's samples read every block of its files (their reads serve all). Other
+    checks computed with these (``also``) read the same blocks with the same flags, once for all."""
+    return [name for name in names if name in dataset.data_vars and (
+        BELOW_ABSOLUTE_ZERO_KEY in dataset[name].encoding or read_with_its_sample(dataset[name]))]
 
 
 def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, file: str | Path | None,
-                     target: str | None = None) -> None:
+                     target: str | None = None, also: Sequence[BlockReads] = ()) -> list[Callable[[], object]]:
     """Refuse the fill-like values of 1e30 or more and warn about the others, the temperatures at
     or below absolute zero and the negative values of quantities that cannot be negative that
     the variables ``names`` hold, and say at INFO how many ``-inf`` and ``+inf`` each holds
@@ -73,6 +83,14 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
         (:func:`~climann.data.quality_levels.warn_low_quality_target`, counted by
         :func:`~climann.data.quality_levels.planned_quality_counts`), read in the same
         computation: no second read of its values.
+    also : sequence of BlockReads
+        Other checks' reads of these values (the run's named predictors compared with its target,
+        :func:`~climann.workflow.preparation.check_target_copies`), computed in the same read.
+
+    Returns
+    -------
+    list of callable
+        The answer of each of ``also`` (:func:`~climann.data.fill_like.read_together`), in order.
 
     Raises
     ------
@@ -94,10 +112,9 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
     # a temperature masked below absolute zero is read for that count as it was in the file: its
     # other counts keep the keys of those reads, so that dask reads it once for all
     # so is one whose valid range's samples read every block of its files (their reads serve all)
-    shared = [name for name in present if BELOW_ABSOLUTE_ZERO_KEY in dataset[name].encoding
-              or read_with_its_sample(dataset[name])]
+    shared = shared_reads(dataset, present)
     nothing = BlockReads([], lambda parts: None)
-    fill_like, below, negative, among, infinite, running, cells, quality, outside, spreads = read_together(
+    fill_like, below, negative, among, infinite, running, cells, quality, outside, spreads, *others = read_together(
         planned_fill_like_counts(dataset, present, shared=shared), planned_below_absolute_zero(dataset, present),
         planned_negative_values(dataset, present, shared=shared),
         planned_fill_among_values(dataset, present, shared=shared),
@@ -105,7 +122,7 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
         planned_running_totals(dataset, present, shared=shared),
         planned_cell_ranges(dataset, target, shared=target in shared) if target is not None else nothing,
         planned_quality_counts(dataset, target, shared=target in shared) if target is not None else nothing,
-        planned_outside_valid_range(dataset, present), planned_spreads(dataset, present, shared=shared))
+        planned_outside_valid_range(dataset, present), planned_spreads(dataset, present, shared=shared), *also)
     record_spreads(dataset, spreads())
     note_infinite_values(dataset, infinite(), where=where)  # missing, like NaN: climann.data.infinite_values
     counts = fill_like()
@@ -121,3 +138,4 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
     if target is not None and (counts := quality()) is not None:
         warn_low_quality_target(dataset, target, where=where, counts=counts)
     warn_outside_valid_range(dataset, present, found=outside)
+    return others

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,7 +35,7 @@ from climann.data.levels import levels_on_new_dimensions
 from climann.data.flags import refuse_codes_within_range, refuse_flag_target, warn_flag_predictors
 from climann.data.identifiers import warn_identifier_predictors
 from climann.data.circular import refuse_direction_target, warn_direction_predictors
-from climann.data.value_checks import warn_held_values
+from climann.data.value_checks import shared_reads, warn_held_values
 from climann.data.dropped_targets import DroppedTargets, dropped_target_warning
 from climann.data.notes import note_once
 from climann.data.own_anomalies import warn_own_anomalies
@@ -44,7 +44,8 @@ from climann.data.open import concat_blocks, expand_paths, on_reference_grid, op
 from climann.data.pointwise import PointwiseSamples, PointwiseSource, no_complete_sample_text
 from climann.data.sample_data import write_sample_dataset
 from climann.data.sources import files_text
-from climann.data.target_copies import check_named_target_copies, copy_note, target_copies
+from climann.data.fill_like import BlockReads, read_together
+from climann.data.target_copies import TargetCopy, check_named_target_copies, copy_note, planned_target_copies
 from climann.data.split_files import check_split_files
 from climann.data.scaling import Standardizer
 from climann.data.splits import (
@@ -204,11 +205,41 @@ def training_steps(config: RunConfig, dataset: xr.Dataset) -> np.ndarray | None:
     return steps if len(steps) == dataset.sizes.get(time_name, -1) else None
 
 
-def check_target_copies(config: RunConfig, dataset: xr.Dataset) -> None:
+def planned_run_target_copies(config: RunConfig, dataset: xr.Dataset, *, shared: Sequence[str] = ()
+                              ) -> BlockReads | None:
+    """The read of :func:`check_target_copies`: the training values of the target and of the
+    predictors the user names (:func:`~climann.data.target_copies.planned_target_copies`), to be
+    computed with the other checks of those values (:func:`~climann.data.value_checks.warn_held_values`);
+    None when there is nothing to compare (no predictors named, one absent or not numeric, or the
+    data not to be split yet: training says why); ``shared``: see
+    :func:`~climann.data.target_copies.planned_target_copies`."""
+    data = config.data
+    named = (data.target, *(data.predictors or ()))
+    if not data.predictors or not all(name in dataset.data_vars and dataset[name].dtype.kind in "biuf"
+                                      for name in named):
+        return None
+    steps = training_steps(config, dataset)
+    if steps is None:
+        return None
+    return planned_target_copies(dataset, data.target, data.predictors, time_dim=find_coordinate(dataset, "time"),
+                                 training_steps=steps, shared=shared)
+
+
+def check_target_copies(config: RunConfig, dataset: xr.Dataset,
+                        found: Callable[[], dict[str, TargetCopy]] | None = None) -> None:
     """Refuse the predictors named by the user that are the target plus a field constant in time
     on the training block, unless ``[data] keep_target_copies`` names them, and warn about those
     only an exact linear function of it (:mod:`climann.data.target_copies`): every training value
     of the target and of those predictors read once, block by block.
+
+    Parameters
+    ----------
+    config : RunConfig
+    dataset : xarray.Dataset
+        The run's data as opened (:func:`open_selected`).
+    found : callable, optional
+        The answer of :func:`planned_run_target_copies` computed with the checks of the values
+        the data hold, in their read (:func:`open_selected`); None: read here.
 
     Raises
     ------
@@ -216,12 +247,12 @@ def check_target_copies(config: RunConfig, dataset: xr.Dataset) -> None:
         From :func:`~climann.data.target_copies.check_named_target_copies`.
     """
     data = config.data
-    steps = training_steps(config, dataset)
-    if not data.predictors or steps is None:
-        return
-    found = target_copies(dataset, data.target, data.predictors, time_dim=find_coordinate(dataset, "time"),
-                          training_steps=steps)
-    check_named_target_copies(found, data.predictors, data.target, kept=data.keep_target_copies)
+    if found is None:
+        planned = planned_run_target_copies(config, dataset)
+        if planned is None:
+            return
+        found = read_together(planned)[0]
+    check_named_target_copies(found, data.predictors or (), data.target, kept=data.keep_target_copies)
 
 
 def used_variables(config: RunConfig) -> tuple[str, ...] | None:
@@ -286,13 +317,13 @@ def opened_for_run(config: RunConfig) -> tuple[RunConfig, xr.Dataset]:
     # so that the target's warnings are not given twice and one command marks the fills of a file's variables
     # before another unpacks it (break41a A4: 'licd' warned of twice, the second command on the unpacked copy)
     again = data.predictors is None and any(len(files) > 1 for files in blocks)
-    dataset = open_selected(config, held_values=not again)
+    dataset = open_selected(config, held_values=not again, target_copies=not data.split_files)
     # named by the user: those that are the target plus a constant are refused (a missing one is said later)
     named = (config.data.target, *(config.data.predictors or ()))
     # a NetCDF-4 VLEN or compound variable named is refused before any check reads it
     refuse_user_type_variables(dataset, named, where=", ".join(Path(f).name for f in config.data.paths))
-    if config.data.predictors and all(name in dataset.data_vars for name in named):
-        check_target_copies(config, dataset)
+    if data.split_files and config.data.predictors and all(name in dataset.data_vars for name in named):
+        check_target_copies(config, dataset)  # the blocks are opened one by one: compared once together
     resolved = resolve_default_inputs(config, dataset)
     if again:
         return resolved, open_selected(resolved)
@@ -324,7 +355,7 @@ def _open_subset(
     new_data: bool = False, select: Mapping[str, object] | None = None,
     training_values: Mapping[str, TrainingValues] | None = None, units_checked: tuple[str, ...] = (),
     steps_before: int = 0, quantities: Mapping[str, Mapping] | None = None,
-    directions: Mapping[str, str] | None = None, held_values: bool = True,
+    directions: Mapping[str, str] | None = None, held_values: bool = True, target_copies: bool = False,
 ) -> xr.Dataset:
     """Files opened lazily and subset as ``[data]`` says, with the area-mean feature series
     (over the whole grid or their own boxes, not only the selected region) attached as
@@ -337,7 +368,7 @@ def _open_subset(
     ``units_checked``: variables whose missing units the caller checks against values of its own,
     so that converting them says nothing; ``steps_before``: new data keep so many steps just
     before ``time_range`` for persistence and lags, as a run's own data do, see
-    :func:`~climann.data.subset.select_time`; ``held_values``: see :func:`open_selected`)."""
+    :func:`~climann.data.subset.select_time`; ``held_values``, ``target_copies``: see :func:`open_selected`)."""
     data = config.data
     where = ", ".join(Path(f).name for f in files)
     # a station of a CF station file is chosen as it is opened (the user's --select for new data first)
@@ -393,9 +424,14 @@ def _open_subset(
         check_unitless_values(selected, training_values, where=described, reference=reference)
     # the target's land stored as a value, its values at bad quality levels, the tails valid ranges cut off and
     # the spreads that decide the type values are held in are looked for in the same read
+    # and the named predictors compared with the target (check_target_copies): one read of their values
+    named = [data.target, *(data.predictors or ())]
+    copies = planned_run_target_copies(config, selected, shared=shared_reads(selected, named)
+                                       ) if held_values and target_copies else None
     if held_values:
-        warn_held_values(selected, [data.target, *(data.predictors or ())], where=where,
-                         file=files[0] if len(files) == 1 else None, target=data.target)
+        found = warn_held_values(selected, named, where=where,
+                                 file=files[0] if len(files) == 1 else None, target=data.target,
+                                 also=[copies] if copies is not None else [])
     refuse_codes_within_range(selected, [data.target, *(data.predictors or ())], where=where)
     refuse_flag_target(selected, data.target, where=where)
     warn_flag_predictors(selected, data.predictors or (), where=where)
@@ -404,6 +440,8 @@ def _open_subset(
     warn_direction_predictors(selected, data.predictors or (), data.target, where=where)
     warn_run_outputs(selected, data.predictors or (), data.target, where=where)
     warn_own_anomalies(selected, data.predictors or (), data.target, where=where)
+    if copies is not None:
+        check_target_copies(config, selected, found[0])
     clashes = [name for name in series if name in selected.variables]
     if clashes:
         raise ClimannError(f"the data already have a variable named '{clashes[0]}'; rename it with [data] rename")
@@ -547,7 +585,7 @@ def open_selected(
     cell_methods: Mapping[str, str] | None = None, new_data: bool = False, select: Mapping[str, object] | None = None,
     training_values: Mapping[str, TrainingValues] | None = None, steps_before: int = 0,
     quantities: Mapping[str, Mapping[str, str]] | None = None, directions: Mapping[str, str] | None = None,
-    held_values: bool = True,
+    held_values: bool = True, target_copies: bool = False,
 ) -> xr.Dataset:
     """The configured files, opened lazily and subset as ``[data]`` says.
 
@@ -588,6 +626,10 @@ def open_selected(
         Check the values the target and predictors hold (:func:`~climann.data.value_checks.warn_held_values`);
         False when the caller opens the files again with the predictors it chooses, and checks them all then
         (:func:`opened_for_run`).
+    target_copies : bool
+        With ``held_values``, without ``split_files``: refuse the predictors ``config`` names that are the
+        target plus a field constant in time (:func:`check_target_copies`), compared in the same read of
+        their values (the predictors the user names: those chosen from the data are compared as they are).
     steps_before : int
         New data only (``predict``, ``evaluate --data``): keep so many steps just before
         ``--time-range`` for persistence and the lags of its first steps, in no block (a run's
@@ -624,7 +666,7 @@ def open_selected(
         opened = _open_subset(config, data.paths, units, reference=model, cell_methods=cell_methods, renames=renames,
                               new_data=new_data, select=select, training_values=training_values,
                               steps_before=steps_before, quantities=quantities, directions=directions,
-                              held_values=held_values)
+                              held_values=held_values, target_copies=target_copies)
         opened = opened if grid is None else on_training_grid(opened, grid, where=_files_text(data.paths))
         return _weighed_as_configured(opened, data)
     # The grid stride is taken once the blocks are on the train block's grid: every n-th

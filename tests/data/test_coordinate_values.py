@@ -10,6 +10,7 @@ import xarray as xr
 
 from climann.data.coords import find_coordinate
 from climann.data.open import open_dataset
+from climann.data.pointwise import area_weighted_mean
 from climann.data.variables import grid_layout
 from climann.data.notes import forget_notes
 from climann.errors import ClimannError
@@ -592,3 +593,125 @@ def test_a_constant_plain_degree_position_is_one_place_as_degrees_north_is(tmp_p
         assert opened["Latitude"].attrs["units"] == "degrees_north"
         assert sorted(map(str, opened.data_vars)) == ["tas"]
     np.testing.assert_array_equal(plain["tas"].values.ravel(), cf["tas"].values.ravel())
+
+
+# --- fix42d: grid axes in plain degrees; a track in degrees_north/east beside a grid ----------------------
+_PLAIN = {"units": "degrees"}
+
+
+def _regular_grid(latitude=(-60.0, -30.0, 0.0, 30.0, 60.0), *, names=("lat", "lon"), lat_attrs=_LAT, lon_attrs=_LON,
+                  steps: int = 36) -> xr.Dataset:
+    """A regular 5×6 grid every 30° × 60° (axes ``names``), tas and ts monthly, seeded."""
+    rng = np.random.default_rng(11)
+    latitude = np.asarray(latitude)
+    shape = (steps, latitude.size, 6)
+    tas = 280 + 20 * np.cos(np.deg2rad(latitude))[None, :, None] + rng.normal(size=shape)
+    dims = ("time", *names)
+    return xr.Dataset(
+        {"tas": (dims, tas, {"units": "K"}), "ts": (dims, tas + rng.normal(size=shape), {"units": "K"})},
+        coords={"time": ("time", 30.0 * np.arange(steps) + 15, {"units": "days since 2001-01-01"}),
+                names[0]: (names[0], latitude, lat_attrs), names[1]: (names[1], np.arange(0.0, 360.0, 60.0), lon_attrs)})
+
+
+@pytest.mark.parametrize("units", [pytest.param("degrees", id="degrees"), pytest.param("degree", id="degree")])
+@pytest.mark.parametrize("names", [pytest.param(("lat", "lon"), id="lat-lon"),
+                                   pytest.param(("latitude", "longitude"), id="latitude-longitude"),
+                                   pytest.param(("LAT", "LON"), id="LAT-LON")])
+def test_grid_axes_in_plain_degrees_are_read_as_in_degrees_north_and_east(tmp_path, caplog, names, units):
+    """fix42d 1: lat(lat)/lon(lon) in plain "degrees" (R, MATLAB, IDL writers) were taken as axes without
+    being the file's latitude and longitude: no note, and none of a latitude's checks. They are read as
+    degrees_north/east with a note, and weighed by cos(latitude) as the same grid in CF units."""
+    plain = {"units": units}
+    _regular_grid(names=names, lat_attrs=plain, lon_attrs=plain).to_netcdf(tmp_path / "plain.nc")
+    with caplog.at_level(logging.WARNING):
+        opened = open_dataset([tmp_path / "plain.nc"])
+    assert opened[names[0]].attrs["units"] == "degrees_north" and opened[names[1]].attrs["units"] == "degrees_east"
+    assert (f"plain.nc: latitude '{names[0]}' and longitude '{names[1]}' (units '{units}', which says no direction) "
+            "read as degrees_north and degrees_east, as the names say (each the axis of its own dimension); to say so "
+            f"in the file: ncatted -a units,{names[0]},o,c,degrees_north -a units,{names[1]},o,c,degrees_east "
+            f"{tmp_path}/plain.nc {tmp_path}/plain_fixed.nc") in " ".join(caplog.text.split())
+    layout = grid_layout(opened, "tas", [str(tmp_path / "plain.nc")])
+    assert (layout.latitude.name, layout.longitude.name) == names and layout.geographic is None
+    tas = opened["tas"].transpose("time", *names).values
+    cosine = np.broadcast_to(np.cos(np.deg2rad(opened[names[0]].values))[:, None], tas.shape[1:])
+    np.testing.assert_allclose(area_weighted_mean(tas, layout.cell_area_weights()),
+                               np.average(tas, axis=(1, 2), weights=np.broadcast_to(cosine, tas.shape)), rtol=1e-12)
+
+
+@pytest.mark.parametrize(("latitude", "refusal"), [
+    pytest.param((30.0, 60.0, 90.0, 120.0, 150.0), r"latitude 'lat' values 30…150 lie outside −90…90 \(a colatitude",
+                 id="colatitude"),
+    pytest.param((-60.0, -30.0, -30.0, 30.0, 60.0), r"latitude 'lat' holds -30 2 times", id="repeated"),
+    pytest.param((-60.0, -30.0, np.nan, 30.0, 60.0), r"latitude 'lat' has 1 missing \(NaN\) value \(at index 2 of 5\)",
+                 id="nan"),
+])
+def test_grid_axes_in_plain_degrees_are_checked_as_latitudes(tmp_path, latitude, refusal):
+    """fix42d 1: a colatitude axis 30…150 in plain "degrees" was described as a latitude axis "30 to 150" and
+    trained on; a repeated or missing latitude was "unordered, irregular". Each is refused as in degrees_north."""
+    _regular_grid(latitude, lat_attrs=_PLAIN, lon_attrs=_PLAIN).to_netcdf(tmp_path / "plain.nc")
+    _regular_grid(latitude).to_netcdf(tmp_path / "cf.nc")
+    for name in ("plain", "cf"):
+        with pytest.raises(ClimannError, match=rf"^{name}\.nc: {refusal}"):
+            open_dataset([tmp_path / f"{name}.nc"])
+
+
+def _with_track(grid: xr.Dataset, names=("storm_lat", "storm_lon"), units=("degrees_north", "degrees_east")):
+    """``grid`` with a storm's track along its time: 40°S…40°N, 100°E…180°E."""
+    track = np.linspace(-40.0, 40.0, grid.sizes["time"])
+    return grid.assign({names[0]: ("time", track, {"units": units[0]}),
+                        names[1]: ("time", 140.0 + track, {"units": units[1]})})
+
+
+@pytest.mark.parametrize(("grid_units", "track_units", "names"), [
+    pytest.param("cf", ("degrees_north", "degrees_east"), ("storm_lat", "storm_lon"), id="cf-grid-cf-track"),
+    pytest.param("plain", ("degrees_north", "degrees_east"), ("storm_lat", "storm_lon"), id="plain-grid-cf-track"),
+    # (in plain degrees only a name like a latitude's says it is one: break41b B3's CALIPSO Latitude(time))
+    pytest.param("plain", ("degrees", "degrees"), ("Latitude", "Longitude"), id="plain-grid-plain-track"),
+])
+def test_a_track_beside_a_regular_grid_is_left_out_and_alone_refused(tmp_path, caplog, grid_units, track_units,
+                                                                     names):
+    """fix42d 2: a ship's or storm's lat(time)/lon(time) in degrees_north/east beside a regular grid was refused as
+    observations whose positions move (fix41m left out only one in plain degrees), and beside axes in plain
+    degrees either track was (the axes were even called 'positions of their own beside' the track). The grid
+    places the data; the track is left out with a note; a track without a grid is still refused."""
+    attrs = {"cf": {}, "plain": {"lat_attrs": _PLAIN, "lon_attrs": _PLAIN}}[grid_units]
+    grid = _regular_grid(**attrs)
+    _with_track(grid, names, track_units).to_netcdf(tmp_path / "gt.nc")
+    with caplog.at_level(logging.WARNING):
+        opened = open_dataset([tmp_path / "gt.nc"])
+    assert sorted(map(str, opened.data_vars)) == ["tas", "ts"] and names[0] not in opened.variables
+    np.testing.assert_array_equal(opened["tas"].transpose("time", "lat", "lon").values, grid["tas"].values)
+    assert (f"gt.nc: '{names[0]}' and '{names[1]}' (units '{track_units[0]}', on time) are positions of their own "
+            "beside the grid's 'lat' and 'lon': the grid's coordinates place the data, and these are left out"
+            ) in " ".join(caplog.text.split())
+    _with_track(grid.drop_vars(["tas", "ts", "lat", "lon"]).assign(
+        sst=("time", grid["tas"].values[:, 0, 0], {"units": "K"})), names, track_units).to_netcdf(tmp_path / "alone.nc")
+    with pytest.raises(ClimannError, match=rf"^alone\.nc: the file holds observations whose positions move in time: "
+                                           rf"latitude '{names[0]}' and longitude '{names[1]}' are given at each step"):
+        open_dataset([tmp_path / "alone.nc"])
+
+
+def test_training_beside_a_track_scores_as_training_without_it(tmp_path, monkeypatch):
+    """fix42d 2: `climann train` on a grid with a storm's track in degrees_north/east (refused before) gives
+    the metrics of the same grid without the track, and the track is no default predictor."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    grid = _regular_grid()
+    grid.to_netcdf(tmp_path / "grid.nc")
+    _with_track(grid).to_netcdf(tmp_path / "gt.nc")
+    runs = {}
+    for name in ("grid", "gt"):
+        result = CliRunner().invoke(app, ["train", "--data", f"{name}.nc", "--target", "tas", "--epochs", "1",
+                                          "--out", f"run_{name}"])
+        assert result.exit_code == 0, result.output
+        runs[name] = json.loads((tmp_path / f"run_{name}" / "metrics.json").read_text())
+        runs[name].pop("model_sha256")  # names each run's own model.npz, whose metadata records its file
+    assert "'storm_lat' and 'storm_lon' (units 'degrees_north', on time) are positions" in " ".join(
+        result.output.split())
+    assert runs["gt"] == runs["grid"]
+    assert 'predictors = ["ts"]' in (tmp_path / "run_gt" / "config.toml").read_text()

@@ -1797,3 +1797,40 @@ def test_a_run_trained_before_periods_were_keyed_under_a_stride_is_told_to_retra
             "the steps time_stride kept by their spacing before it keyed each by its own pentad of the year") in text
     assert "retrain the run on its data (climann train --config RUN/config.toml) for a climatology per pentad" in text
     assert "give data at the training time step" not in text
+
+
+def test_named_predictors_are_compared_with_the_target_in_the_one_read_of_their_values(tmp_path, monkeypatch, caplog):
+    """fix42d 3: check_target_copies read the target's and the named predictors' training values again on its
+    own, after the checks of the values they hold had read every value (20 monthly files of three 60 × 120
+    fields: 13.8 MiB read twice). Now it is computed in that read: the netCDF4 backend reads each value of
+    sla, adt and ugos once (bytes counted as stored, int32), and adt = sla + mdt is found as before."""
+    import logging
+
+    import xarray.backends.netCDF4_ as backend
+
+    from climann.data.target_copies import copy_text, target_copies
+    from climann.workflow.preparation import opened_for_run, training_steps
+    from tests.data.test_target_copies import N_LAT, N_LON, N_YEARS, _duacs
+
+    _duacs(tmp_path / "duacs.nc")
+    read: dict[str, int] = {}
+    original = backend.NetCDF4ArrayWrapper._getitem
+
+    def counted(self, key):
+        values = original(self, key)
+        read[self.variable_name] = read.get(self.variable_name, 0) + np.asarray(values).nbytes
+        return values
+
+    monkeypatch.setattr(backend.NetCDF4ArrayWrapper, "_getitem", counted)
+    config = resolve_inputs(build_config({"data": {"paths": [str(tmp_path / "duacs.nc")], "target": "sla",
+                                                   "predictors": ["adt", "ugos"], "keep_target_copies": ["adt"]}}))
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        resolved, opened = opened_for_run(config)
+    stored = 12 * N_YEARS * N_LAT * N_LON * np.dtype("int32").itemsize
+    assert {name: read.get(name) for name in ("sla", "adt", "ugos")} == {"sla": stored, "adt": stored, "ugos": stored}
+    monkeypatch.undo()
+    alone = target_copies(opened, "sla", ["adt", "ugos"], time_dim="time", training_steps=training_steps(resolved, opened))
+    assert list(alone) == ["adt"] and alone["adt"].plus_constant
+    said = [record.getMessage() for record in caplog.records if record.getMessage().startswith("predictor 'adt'")]
+    assert said == [f"predictor 'adt' holds the target 'sla': {copy_text(alone['adt'])}; its skill is sla rebuilt, "
+                    "not predicted, unless that is what you mean to test"]
