@@ -54,6 +54,7 @@ from climann.data.notes import note_once
 from climann.data.shell import (copies_in_place_advice, copy_in_place_advice, original_and_copy,
                                 superseded_copies, working_path)
 from climann.data.simulations import SIMULATION_ATTRIBUTES
+from climann.data.undated_files import misdated_accumulations_message
 from climann.data.unit_text import after_number
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
@@ -295,6 +296,10 @@ def without_duplicate_files(datasets: Sequence[xr.Dataset], files: Sequence[Path
                            and time_coordinate(held) == time and time in held.dims and _times_key(held) == times
                            and len(member_values(held).get(members[0], [])) == 1]
                 raise _members_refusal(name, holding, *members)
+            misdated = None if static else misdated_accumulations_message(
+                name, (first, datasets[earlier]), (second, dataset), files)
+            if misdated is not None:  # their own attributes date them apart: the time coordinates are wrong
+                raise ClimannError(misdated)
             kind = None if static else _name_kind(first, second) or _attribute_kind(datasets[earlier], dataset)
             if kind is not None:
                 raise _refusal(name, first, second, kind, files=files)

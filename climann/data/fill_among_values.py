@@ -48,9 +48,9 @@ import xarray as xr
 from climann.data.fill_like import (DEFAULT_FILL_VALUES, NETCDF_TYPE_NAMES, BlockReads, blocks_by_step, read_together,
                                     time_dimension)
 from climann.data.nonnegative import cannot_be_negative
-from climann.data.shell import (advised_marks, attribute_command, input_and_copy, is_zarr_store, ncatted_attribute,
-                                ncatted_number, ncatted_type)
-from climann.data.sources import as_file_stamps, variable_file, variable_where
+from climann.data.shell import (advised_marks, attribute_command, copies_of_files, input_and_copy, is_zarr_store,
+                                ncatted_attribute, ncatted_number, ncatted_type)
+from climann.data.sources import as_file_stamps, files_text, variable_file, variable_where
 from climann.data.stored_values import FILL_ATTRIBUTES, unpacked
 
 __all__ = ["FILE_MARKS_KEY", "FileMarks", "FillAmongValues", "fill_among_values", "planned_fill_among_values",
@@ -245,7 +245,8 @@ def warn_fill_among_values(
     file that marks values looks like a value of its data (see the module description): the
     values it marks stay missing, as CF says; the warning gives how many of the file's stored
     values equal it and the ``ncatted`` that removes the attribute in a copy (NCO manual,
-    "ncatted": mode ``d``).
+    "ncatted": mode ``d``). Files whose mark, reason and fix are alike get one line together,
+    with one loop that writes their copies into a new folder (:func:`_suspects_said`).
 
     Parameters
     ----------
@@ -264,8 +265,10 @@ def warn_fill_among_values(
     present = [name for name in names if name in dataset.data_vars]
     found = fill_among_values(dataset, present) if found is None else found
     for name, files in found.items():
-        for held in files:
-            _warn_one_file(name, dataset[name], held, where=where, file=file)
+        suspects = [suspect for held in files
+                    if (suspect := _suspect_of_file(name, dataset[name], held, where=where, file=file)) is not None]
+        for line in _suspects_said(name, suspects):
+            _log.warning("%s", line)
 
 
 def _stored_equal(record: FileMarks, key: str) -> tuple[int, int] | None:
@@ -283,12 +286,35 @@ def _stored_equal(record: FileMarks, key: str) -> tuple[int, int] | None:
         return None
 
 
-def _warn_one_file(name: str, variable: xr.DataArray, held: FillAmongValues, *, where: str,
-                   file: str | Path | None) -> None:
-    """The warning of :func:`warn_fill_among_values` for one file of ``name``, if its marks call for one."""
+@dataclass(frozen=True)
+class _Suspect:
+    """What one file's warning of :func:`warn_fill_among_values` says: the attribute ``key`` and
+    its decoded ``values``, why they look like data (``reason``, ``zero``: its first words for a
+    0 of a quantity that cannot be negative), how many of the file's ``size`` stored values equal
+    them (``marked``), the data's range, the words naming what the copy removes (``removed``),
+    the ``ncatted`` edits (``edits``), and the ``line`` said for the file alone."""
+
+    file: str | None
+    key: str
+    values: tuple[float, ...]
+    reason: str
+    zero: bool
+    marked: int
+    size: int
+    held: FillAmongValues
+    removed: str
+    edits: tuple[str, ...]
+    alone: bool
+    line: str
+
+
+def _suspect_of_file(name: str, variable: xr.DataArray, held: FillAmongValues, *, where: str,
+                     file: str | Path | None) -> _Suspect | None:
+    """The :class:`_Suspect` of :func:`warn_fill_among_values` for one file of ``name``, if its
+    marks call for a warning."""
     record = held.marks
     if not held.missing or record is None:
-        return
+        return None
     for key, values in record.marks.items():
         reason = next((why for value in values if (why := _suspect(name, variable, value, held))), None)
         if reason is None:
@@ -307,18 +333,52 @@ def _warn_one_file(name: str, variable: xr.DataArray, held: FillAmongValues, *, 
                                + [f"the {other} that marks {same}" if deleted else f"{same} from the {other}"
                                   for other, deleted in others])
         unpack = _default_fill_code(record, key)
-        edits, keeping = _keeping_advised(record, key, edits, files, unpacked=unpack is not None)
-        command, then = attribute_command(edits, files), ""
+        advised, keeping = _keeping_advised(record, key, edits, files, unpacked=unpack is not None)
+        command, then = attribute_command(advised, files), ""
         if unpack is not None and not is_zarr_store(shlex.split(files)[0]):
             command = f"{command} && {_unpacking(record.name, shlex.split(files)[1])}"
             then = (f", and unpack it in the copy to floats (ncpdq -U), so that no code {unpack[0]} is left for "
                     f"netCDF to read as the default fill value of {unpack[1]}")
-        _log.warning(
+        # a copy that unpacks or keeps an earlier line's marks is advised file by file
+        alone = bool(then or keeping) or own is None or is_zarr_store(str(own))
+        return _Suspect(
+            None if own is None else str(own), key, tuple(values), reason, reason.startswith("0 is"), marked, size,
+            held, removed, tuple(edits), alone,
             f"'{name}' in {where_held} has {key} {marks}, and {reason}: {marked} of its {size} values "
             f"({100 * marked / size:.3g} %) are read as missing (CF §2.5.1); if they are data, remove "
-            f"{removed} in a copy{keeping}{then}: {command}"
-        )
-        return
+            f"{removed} in a copy{keeping}{then}: {command}")
+    return None
+
+
+def _suspects_said(name: str, suspects: Sequence[_Suspect]) -> list[str]:
+    """The lines of ``suspects`` (one variable's, one per file): those of files whose mark, reason
+    and fix are alike said once for them all, naming how many files and their values together,
+    with one loop that writes the copies (:func:`~climann.data.shell.copies_of_files`); a folder
+    of 365 daily files each with ``_FillValue`` 0 on precipitation gave 365 lines. The others as
+    they are, in the order of their files."""
+    groups: dict[tuple, list[_Suspect]] = {}
+    for suspect in suspects:
+        alike = (suspect.key, suspect.values, suspect.zero, suspect.reason if suspect.zero else "", suspect.removed,
+                 suspect.edits)
+        groups.setdefault(("alone", id(suspect)) if suspect.alone else alike, []).append(suspect)
+    lines = []
+    for held in groups.values():
+        if len(held) == 1:
+            lines.append(held[0].line)
+            continue
+        first, marked, size = held[0], sum(one.marked for one in held), sum(one.size for one in held)
+        reason = first.reason if first.zero else (
+            f"it lies among the values the data hold ({min(one.held.lowest for one in held):g} to "
+            f"{max(one.held.highest for one in held):g})")
+        marks = ", ".join(f"{value:g}" for value in first.values)
+        files = [one.file for one in held]
+        fix = copies_of_files(lambda arguments, file: attribute_command(list(first.edits), arguments), files,
+                              name="fill_value_removed")
+        lines.append(
+            f"'{name}' in {len(held)} files ({files_text(files)}) has {first.key} {marks}, and {reason}: {marked} "
+            f"of their {size} values ({100 * marked / size:.3g} %) are read as missing (CF §2.5.1); if they are "
+            f"data, remove {first.removed} in a copy of each: {fix}")
+    return lines
 
 
 def _keeping_advised(record: FileMarks, key: str, edits: list[str], files: str, *,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -84,12 +85,20 @@ def _grouped(held: list[tuple[logging.Logger, int, str]], files: list[Path],
     groups: dict[tuple, list] = {}
     for logger, level, message in held:
         about = _file_of(message, files, by_name)
-        key = (logger.name, level, message.replace(about.stem, "\0") if about is not None else message)
+        key = (logger.name, level, _without_file(message, about) if about is not None else message)
         groups.setdefault(key, [logger, level, message, []])
         if about is not None and message != groups[key][2]:
             groups[key][3].append(about)
     return [(logger, level, f"{message}; the same in {named(others)}" if others else message)
             for logger, level, message, others in groups.values()]
+
+
+def _without_file(message: str, file: Path) -> str:
+    """``message`` with each mention of ``file`` (its name, its path, its copy's ``_fixed`` name: its
+    stem where no letter, digit or space follows and none precedes it) made one mark. The stem
+    replaced wherever it stood made the warnings of a.nc differ from b.nc's: the "a" of
+    "latitude" went too (20 files named a.nc to t.nc gave 14 lines of one warning)."""
+    return re.sub(rf"(?<![A-Za-z0-9]){re.escape(file.stem)}(?![A-Za-z0-9 ])", "\0", message)
 
 
 def _file_of(message: str, files: list[Path], by_name: dict[str, Path]) -> Path | None:

@@ -417,8 +417,8 @@ def check_undated_files(files: Sequence[Path], renames: FileRenames | None = Non
                                     if old in names and old != new and new not in names})
 
     def is_field(name: str, variable: xr.DataArray) -> bool:
-        # as _duplicated_variable_message: the grid's latitude, longitude and bounds are in every file alike
-        return geographic_kind(name, variable) is None and not name.endswith("bnds")
+        # as _duplicated_variable_message: the grid's latitude, longitude, bounds and mapping are in every file alike
+        return geographic_kind(name, variable) is None and not name.endswith("bnds") and not _is_grid_mapping(variable)
 
     message = first_undated_pair_message(renamed(), files, is_field)
     if message:
@@ -1957,7 +1957,8 @@ def _duplicated_variable_message(files: Sequence[Path]) -> str | None:
         times = _first_dates(dataset)
         # a latitude or longitude left a data variable (MODIS MOD08's Latitude(YDim)) is the grid's,
         # in every file alike: the clash is of the fields (break34a A3 named 'Latitude')
-        for name in (name for name in dataset.data_vars if geographic_kind(str(name), dataset[name]) is None):
+        for name in (name for name in dataset.data_vars if geographic_kind(str(name), dataset[name]) is None
+                     and not _is_grid_mapping(dataset[name])):
             key = (str(name), times)
             if key in seen and not str(name).endswith("bnds"):
                 # files with no time at all (OceanColor L3m, GDAL's GeoTIFF copies); see climann.data.undated_files
@@ -1970,6 +1971,17 @@ def _duplicated_variable_message(files: Sequence[Path]) -> str | None:
                 )
             seen[key] = (path, dataset)
     return None
+
+
+#: The attributes of a grid mapping variable (CF-1.11 §5.6: ``grid_mapping_name``, ``crs_wkt``; GDAL's
+#: ``spatial_ref``): the grid's description, the same in every file of one grid, no field.
+_GRID_MAPPING_ATTRIBUTES = ("grid_mapping_name", "crs_wkt", "spatial_ref")
+
+
+def _is_grid_mapping(variable: xr.DataArray) -> bool:
+    """Whether ``variable`` is a grid mapping (:data:`_GRID_MAPPING_ATTRIBUTES`): Stage IV's
+    ``polar_stereographic`` in each daily file was named as the field the files hold twice."""
+    return any(key in variable.attrs for key in _GRID_MAPPING_ATTRIBUTES)
 
 
 def _first_dates(dataset: xr.Dataset) -> tuple:

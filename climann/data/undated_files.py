@@ -40,8 +40,8 @@ from climann.data.shell import (
 )
 from climann.data.text_times import conversion_statements, text_dates_advice, text_dates_in
 
-__all__ = ["first_undated_pair_message", "joined_files_pattern", "undated_files_message",
-           "scalar_time_on_dimension_message"]
+__all__ = ["first_undated_pair_message", "joined_files_pattern", "misdated_accumulations_message",
+           "undated_files_message", "scalar_time_on_dimension_message"]
 
 #: xarray's refusal of a variable named as a dimension but scalar.
 _SCALAR_ON_DIMENSION = re.compile(r"dimension '([^']+)' already exists as a scalar variable")
@@ -206,6 +206,28 @@ _NCL_INITIAL_TIME = re.compile(r"^\s*\d{2}/\d{2}/\d{4} \(\d{2}:\d{2}\)\s*$")
 _NCL_DURATION = re.compile(r"^\s*(\d+) hours?\b")
 
 
+def _accumulation_dating(name: str, dataset: xr.Dataset) -> tuple[dict[str, str], list[str]] | None:
+    """The attributes ``initial_time`` and ``statistical_process_duration`` of ``name`` in
+    ``dataset`` as ``ncl_convert2nc`` writes a GRIB accumulation's, and the Python statements
+    (on the dataset ``d`` of :func:`~climann.data.shell.dated_copies`) that give a copy a CF time
+    at the end of its accumulation, in hours since that end, with the bounds ``[-duration, 0]``
+    hours; None when ``name`` is not dated so."""
+    said = {key: str(dataset[name].attrs.get(key, "")) for key in ("initial_time", "statistical_process_duration")}
+    if not (_NCL_INITIAL_TIME.match(said["initial_time"])
+            and _NCL_DURATION.match(said["statistical_process_duration"])):
+        return None
+    forecast_units = str(dataset[name].attrs.get("forecast_time_units", "hours")).strip()
+    step = "max(h, int(a.get('forecast_time', 0)))" if forecast_units in ("hours", "hour") else "h"
+    return said, [
+        "import datetime as dt", f"a = d[{name!r}].attrs",
+        "h = int(str(a['statistical_process_duration']).split()[0])",
+        f"e = dt.datetime.strptime(str(a['initial_time']), '%m/%d/%Y (%H:%M)') + dt.timedelta(hours={step})",
+        "d = d.assign_coords(time=((), 0.0, {'units': e.strftime('hours since %Y-%m-%d %H:%M:00'), "
+        "'standard_name': 'time', 'bounds': 'time_bnds'}))",
+        "d['time_bnds'] = (('nv',), [-float(h), 0.0])",
+    ]
+
+
 def _accumulations_message(name: str, first: tuple[Path, xr.Dataset], second: tuple[Path, xr.Dataset],
                            files: Sequence[Path]) -> str | None:
     """The refusal of files that hold ``name`` as an accumulation dated only by attributes of
@@ -217,28 +239,59 @@ def _accumulations_message(name: str, first: tuple[Path, xr.Dataset], second: tu
     (CF §7.1: an accumulation's time is within its bounds; the end, as the files' names say):
     the reference time plus the duration, or plus ``forecast_time`` when NCL gives it as the end of
     the interval (larger than the duration), in ``hours since`` that end, with the bounds
-    ``[-duration, 0]`` hours."""
+    ``[-duration, 0]`` hours (:func:`_accumulation_dating`)."""
     (one_path, _), (other_path, other) = first, second
-    said = {key: str(other[name].attrs.get(key, "")) for key in ("initial_time", "statistical_process_duration")}
-    if not (_NCL_INITIAL_TIME.match(said["initial_time"])
-            and _NCL_DURATION.match(said["statistical_process_duration"])):
+    if (dating := _accumulation_dating(name, other)) is None:
         return None
-    forecast_units = str(other[name].attrs.get("forecast_time_units", "hours")).strip()
-    step = "max(h, int(a.get('forecast_time', 0)))" if forecast_units in ("hours", "hour") else "h"
-    statements = [
-        "import datetime as dt", f"a = d[{name!r}].attrs",
-        "h = int(str(a['statistical_process_duration']).split()[0])",
-        f"e = dt.datetime.strptime(str(a['initial_time']), '%m/%d/%Y (%H:%M)') + dt.timedelta(hours={step})",
-        "d = d.assign_coords(time=((), 0.0, {'units': e.strftime('hours since %Y-%m-%d %H:%M:00'), "
-        "'standard_name': 'time', 'bounds': 'time_bnds'}))",
-        "d['time_bnds'] = (('nv',), [-float(h), 0.0])",
-    ]
+    said, statements = dating
     copied = list(dict.fromkeys([*map(Path, files), one_path, other_path]))
     return (f"'{name}' is in both {one_path.name} and {other_path.name}, and neither has a time coordinate: each "
             f"dates its accumulation only in the attributes initial_time and statistical_process_duration "
             f"({other_path.name}: {said['initial_time']!r}, {said['statistical_process_duration']!r}, as "
             f"ncl_convert2nc writes a GRIB file's); write a copy of each file with a CF time at the end of its "
             f"accumulation, in hours since that time, and its bounds: {dated_copies(statements, copied)}")
+
+
+def misdated_accumulations_message(name: str, first: tuple[Path, xr.Dataset], second: tuple[Path, xr.Dataset],
+                                   files: Sequence[Path]) -> str | None:
+    """The refusal of two files whose time coordinates give ``name`` the same times while its
+    ``ncl_convert2nc`` attributes date it differently (``initial_time``), or None for others.
+
+    A folder of NCEP Stage IV accumulations dated by an earlier piece of advice (a time ``days
+    since YYYY-MM-DD`` written into each file, the same date into every one, or the files' names
+    changed) was refused as "a corrected download? two scenarios?" about its first two files:
+    the fault is the time coordinates, which do not say what the files' own attributes say. The
+    way out is the loop of :func:`_accumulations_message`, which replaces each copy's time by the
+    end of its accumulation (CF §7.1) whatever time the file holds.
+
+    Parameters
+    ----------
+    name : str
+        The variable both files hold at the same times.
+    first, second : tuple of (Path, xarray.Dataset)
+        Each file and its dataset (attributes as in the file).
+    files : sequence of Path
+        All the files given: the loop writes a dated copy of each.
+
+    Returns
+    -------
+    str or None
+        One line: the shared time, the two ``initial_time`` attributes, and the loop.
+    """
+    (one_path, one), (other_path, other) = first, second
+    if name not in one.variables or name not in other.variables:
+        return None
+    dated = [_accumulation_dating(name, dataset) for dataset in (one, other)]
+    if any(dating is None for dating in dated) or dated[0][0]["initial_time"] == dated[1][0]["initial_time"]:
+        return None
+    copied = list(dict.fromkeys([*map(Path, files), one_path, other_path]))
+    return (f"'{name}' has the same time coordinate in {one_path.name} and {other_path.name}, but its attribute "
+            f"initial_time, as ncl_convert2nc writes a GRIB file's, dates them differently "
+            f"({dated[0][0]['initial_time']!r} and {dated[1][0]['initial_time']!r}, each accumulated over "
+            f"{dated[1][0]['statistical_process_duration']!r}): their time coordinates do not give their dates (one "
+            f"date written into each file, as a time 'days since YYYY-MM-DD' added by hand does); write a copy of "
+            f"each file with a CF time at the end of its accumulation, in hours since that time, and its bounds, "
+            f"in place of the time it holds: {dated_copies(dated[1][1], copied)}")
 
 
 #: HDF-EOS's inventory metadata (ECS ODL in the global attribute ``CoreMetadata.0``, which

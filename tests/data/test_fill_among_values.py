@@ -368,3 +368,58 @@ def test_the_unpacking_of_one_variable_keeps_the_marks_an_earlier_line_gave_the_
     expected = np.where(packed == -32768, np.nan, packed * scale + offset)
     np.testing.assert_allclose(fixed["licd"].values, expected, rtol=0, atol=scale * 1e-6)
     assert np.isfinite(fixed["licd"].values[packed == -32767]).all()
+
+
+def test_a_folder_of_20_files_each_with_missing_value_0_gets_one_line_and_one_loop_that_works(tmp_path, caplog):
+    """A folder of daily files each with missing_value 0 on precipitation gave one warning per file
+    (20 lines alike but for the file, its range and its count); now one line naming the 20 files,
+    their dry cells counted together (numpy's count), with one loop whose copies read every dry
+    cell as data and say nothing."""
+    import re
+    import shlex
+    import shutil
+    import string
+    import subprocess
+
+    folder = tmp_path / "daily"
+    folder.mkdir()
+    paths = [folder / f"{letter}.nc" for letter in string.ascii_lowercase[:20]]
+    written = []
+    for day, path in enumerate(paths):
+        rng = np.random.default_rng(day)
+        values = rng.gamma(2.0, 2.0, (1, 3, 4)).astype("f4")
+        values[rng.uniform(size=values.shape) < 0.3] = 0.0
+        values[0, 0, 0] = 0.0
+        xr.Dataset({"pr": (("time", "lat", "lon"), values, {"units": "mm day-1",
+                                                            "standard_name": "precipitation_flux"})},
+                   coords={"time": ("time", [day + 0.5], {"units": "days since 2000-01-01", "calendar": "standard"}),
+                           "lat": ("lat", [40.0, 42.0, 44.0], {"units": "degrees_north"}),
+                           "lon": ("lon", [0.0, 2.0, 4.0, 6.0], {"units": "degrees_east"})},
+                   ).to_netcdf(path, encoding={"pr": {"missing_value": np.float32(0.0), "_FillValue": None}})
+        written.append(values)
+    dry, size = int((np.concatenate(written) == 0).sum()), 20 * 12
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        opened = open_dataset(paths)
+        warn_held_values(opened, ["pr"], where="a.nc, b.nc and 18 more files", file=None)
+    said = [record.getMessage() for record in caplog.records if "read as missing (CF" in record.getMessage()]
+    assert len(said) == 1, said
+    assert said[0].startswith(
+        f"'pr' in 20 files (a.nc, b.nc and 18 more files) has missing_value 0, and 0 is a valid value of it (its "
+        f"standard_name precipitation_flux says it cannot be negative, and 0 is its lower bound): {dry} of their "
+        f"{size} values ({100 * dry / size:.3g} %) are read as missing")
+    loop = re.search(r"in a copy of each: (mkdir .*?; done) \(a copy of each of its 20 files in a new folder\), then "
+                     r"give --data (\S+) in place of the originals$", said[0])
+    assert loop and f"for f in {folder}/*.nc; do ncatted -a missing_value,pr,d,, " in loop[1]
+    if shutil.which("ncatted") is None:
+        return
+    subprocess.run(loop[1], shell=True, check=True, capture_output=True)
+    assert shlex.split(loop[2]) == [str(folder / "fill_value_removed" / "*.nc")]
+    copies = sorted((folder / "fill_value_removed").iterdir())
+    assert [copy.name for copy in copies] == [path.name for path in paths]
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        fixed = open_dataset(copies)
+        warn_held_values(fixed, ["pr"], where="the copies", file=None)
+    assert [record for record in caplog.records if "read as missing (CF" in record.getMessage()] == []
+    assert int((fixed["pr"].values == 0).sum()) == dry and not np.isnan(fixed["pr"].values).any()

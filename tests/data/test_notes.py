@@ -90,3 +90,34 @@ def test_warnings_alike_but_for_their_file_are_grouped_others_kept_in_order(capl
                     (logging.WARNING, "tas_2000.nc: lat sorted; ncks d/tas_2000.nc d/tas_2000_fixed.nc; the same in "
                                       "tas_2001.nc, tas_2002.nc"),
                     (logging.WARNING, "tas_2001.nc: lon has a gap"), (logging.WARNING, "no file named here")]
+
+
+def test_a_warning_of_20_files_named_a_to_t_is_said_once(tmp_path, caplog):
+    """20 files a.nc … t.nc with latitude and longitude in radians: the file's stem was replaced
+    wherever it stood, so the "a" of "latitude" went too and a.nc's warning differed from the
+    others'; 14 lines of each warning were said. Now one each, naming the 19 other files."""
+    import string
+
+    import numpy as np
+    import xarray as xr
+
+    from climann.data.open import open_dataset
+
+    paths = [tmp_path / f"{letter}.nc" for letter in string.ascii_lowercase[:20]]
+    for day, path in enumerate(paths):
+        xr.Dataset(
+            {"tas": (("time", "lat", "lon"), np.full((1, 3, 4), 280.0 + day), {"units": "K"})},
+            coords={"time": ("time", [float(day)], {"units": "days since 2000-01-01", "calendar": "standard"}),
+                    "lat": ("lat", np.radians([40.0, 42.0, 44.0]), {"units": "radians", "standard_name": "latitude"}),
+                    "lon": ("lon", np.radians([0.0, 2.0, 4.0, 6.0]), {"units": "radians",
+                                                                        "standard_name": "longitude"})},
+        ).to_netcdf(path)
+    forget_notes()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        opened = open_dataset([str(path) for path in paths])
+    said = [record.getMessage() for record in caplog.records if "radians" in record.getMessage()]
+    assert said == ["a.nc: latitude 'lat' is in radians, converted to degrees (degrees_north); the same in b.nc, "
+                    "c.nc and 17 more files",
+                    "a.nc: longitude 'lon' is in radians, converted to degrees (degrees_east); the same in b.nc, "
+                    "c.nc and 17 more files"]
+    np.testing.assert_allclose(opened["lat"].values, [40.0, 42.0, 44.0])

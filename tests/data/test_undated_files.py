@@ -397,3 +397,86 @@ def test_stage_iv_accumulations_are_dated_at_their_ends_by_the_advised_loop(tmp_
     opened = open_dataset(sorted(str(path) for path in (tmp_path / "st4" / "with_dates").glob("*.nc")))
     np.testing.assert_array_equal(opened["time_bnds"].values[:, 1].astype("datetime64[h]"),
                                   np.array(ends, dtype="datetime64[h]"))
+
+
+def _hrap_day(path, end: datetime.datetime, values: np.ndarray, *, stamped: str | None) -> None:
+    """A Stage IV 24-hour file on the HRAP grid as converted to NetCDF with its grid mapping: dims ``y``/``x``
+    (881 × 1121 in the product; 3 × 4 here), ``lat(y, x)``, ``lon(y, x)``, a ``polar_stereographic`` grid
+    mapping, ``APCP_surface`` in kg m-2, the accumulation's start in ``initial_time`` (text, as ncl_convert2nc
+    writes it) and its end in the file's name. ``stamped``: the units of a scalar ``time`` 0 added by hand."""
+    with netCDF4.Dataset(path, "w", format="NETCDF4_CLASSIC") as handle:
+        handle.createDimension("y", 3)
+        handle.createDimension("x", 4)
+        for name, units, start in (("lat", "degrees_north", 35.0), ("lon", "degrees_east", -100.0)):
+            coordinate = handle.createVariable(name, "f4", ("y", "x"))
+            coordinate[:] = start + 0.04 * np.arange(12.0).reshape(3, 4)
+            coordinate.units = units
+        mapping = handle.createVariable("polar_stereographic", "i4", ())
+        mapping.grid_mapping_name = "polar_stereographic"
+        mapping.straight_vertical_longitude_from_pole = -105.0
+        mapping.latitude_of_projection_origin = 90.0
+        mapping.standard_parallel = 60.0
+        mapping.earth_radius = 6371200.0
+        field = handle.createVariable("APCP_surface", "f4", ("y", "x"), fill_value=9.999e20)
+        field[:] = values
+        field.units = "kg m-2"
+        field.grid_mapping = "polar_stereographic"
+        field.coordinates = "lat lon"
+        field.initial_time = (end - datetime.timedelta(hours=24)).strftime("%m/%d/%Y (%H:%M)")
+        field.statistical_process_duration = "24 hours (ending at forecast time)"
+        field.forecast_time = np.int32(24)
+        field.forecast_time_units = "hours"
+        if stamped is not None:
+            time = handle.createVariable("time", "f8", ())
+            time[...] = 0.0
+            time.units = stamped
+            time.standard_name = "time"
+
+
+@pytest.mark.parametrize("stamped", [
+    pytest.param(None, id="undated"),
+    pytest.param("days since 2021-01-02 00:00:00", id="one-date-written-into-every-file"),
+])
+def test_stage_iv_hrap_files_are_refused_naming_the_field_and_the_dates_and_the_loop_works(tmp_path, monkeypatch,
+                                                                                          stamped):
+    """fix42c: six daily Stage IV files on the HRAP grid were refused naming 'polar_stereographic', their grid
+    mapping, as the variable held twice ("neither has a time coordinate"), with the advice of a time 'days since
+    YYYY-MM-DD'; given one such date each (the old advice followed with one date), they were refused as "a
+    corrected download? two scenarios?". Now the refusal names APCP_surface and what dates it (initial_time),
+    and its loop, run as printed, writes copies at the ends their names say, which info reads as a daily series."""
+    import os
+    import sys
+
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "st4").mkdir()
+    ends = [datetime.datetime(2021, 1, 1, 12) + datetime.timedelta(days=k) for k in range(6)]
+    for k, end in enumerate(ends):
+        _hrap_day(tmp_path / "st4" / f"st4_conus.{end:%Y%m%d%H}.24h.nc", end, 10.0 * k + np.arange(12.0).reshape(3, 4),
+                  stamped=stamped)
+    result = CliRunner().invoke(app, ["info", "st4/*.nc"])
+    assert result.exit_code == 2
+    message = result.output.strip().splitlines()[-1]
+    assert message.startswith("climann: error: 'APCP_surface' ")
+    assert "polar_stereographic" not in message and "scenarios" not in message and "days since" not in message[:300]
+    assert "'12/31/2020 (12:00)'" in message or stamped is None
+    assert "then give --data 'st4/with_dates/*.nc' in place of the 6 files" in message
+    loop = next(part for part in message.split("`") if part.startswith("mkdir -p "))
+    path = f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}"  # the printed `python`
+    subprocess.run(["bash", "-c", loop], check=True, capture_output=True, cwd=tmp_path, env={**os.environ, "PATH": path})
+    for k, end in enumerate(ends):
+        with xr.open_dataset(tmp_path / "st4" / "with_dates" / f"st4_conus.{end:%Y%m%d%H}.24h.nc",
+                             decode_times=False) as copy:
+            assert copy["time"].attrs["units"] == f"hours since {end:%Y-%m-%d %H}:00:00"
+            assert float(copy["time"]) == 0.0
+            np.testing.assert_array_equal(copy["time_bnds"].values, [-24.0, 0.0])
+            np.testing.assert_array_equal(copy["APCP_surface"].values, 10.0 * k + np.arange(12.0).reshape(3, 4))
+    info = CliRunner().invoke(app, ["info", "st4/with_dates/*.nc"])
+    assert info.exit_code == 0, info.output
+    assert "daily, 6 steps" in " ".join(info.output.replace("#", "").split())
+    opened = open_dataset(sorted(str(path) for path in (tmp_path / "st4" / "with_dates").glob("*.nc")))
+    np.testing.assert_array_equal(opened["time_bnds"].values[:, 1].astype("datetime64[h]"),
+                                  np.array(ends, dtype="datetime64[h]"))
