@@ -642,7 +642,8 @@ def open_selected(
     renames = FileRenames(every_file, data.rename or {}, checked_at_last=True)
     # Shared files are static fields and no file is read by two blocks: else test steps are trained on.
     check_split_files([Path(f) for f in data.paths], {name: [Path(f) for f in data.split_files[name]]
-                                                      for name in SPLIT_NAMES}, renames, used_variables(config))
+                                                      for name in SPLIT_NAMES}, renames, used_variables(config),
+                      select=data.select)
     first = _open_subset(unstrided, (*data.paths, *data.split_files[SPLIT_NAMES[0]]), units, reference=model,
                          cell_methods=cell_methods, renames=renames, quantities=quantities, held_values=held_values)
     first_units = {**variable_units(first, data_variable_names(first)), **(units or {})}
