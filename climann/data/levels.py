@@ -94,6 +94,131 @@ def parametric_level(coordinate: xr.DataArray | Coordinate) -> str | None:
     return "a parametric model level" if "formula_terms" in attrs else None
 
 
+#: The kind of level a vertical coordinate is (:func:`level_kind`) when it is a pressure or a
+#: height or depth, whatever its units: a parametric model level's kind is its CF ``standard_name``.
+PRESSURE_KIND, LENGTH_KIND = "pressure", "length"
+
+#: The key of a level's kind in a model file's record of it (:func:`levels_record`); no attribute.
+KIND_KEY = "kind"
+
+
+def level_kind(coordinate: xr.DataArray | Coordinate) -> str | None:
+    """The kind of level a vertical coordinate is: the CF ``standard_name`` of a parametric model
+    level (:data:`PARAMETRIC_LEVELS`: ``"ocean_sigma_z_coordinate"``; ``"parametric"`` for one
+    known by its ``formula_terms`` only, CF 1.8 §4.3.3), :data:`PRESSURE_KIND` or
+    :data:`LENGTH_KIND` for a level of pressure or of height or depth (its units, read with pint);
+    None when neither is known (no units, an index, a member). Two levels of the same value are
+    the same level only when of the same kind: level 6 of an ocean sigma-z coordinate (MIROC's
+    ``lev``, in m) is no depth of 6 m, its depth changing from cell to cell (break42b A1).
+
+    Parameters
+    ----------
+    coordinate : xarray.DataArray or Coordinate
+        The level, with its attributes (a model file's record of it: :func:`recorded_kind`).
+
+    Returns
+    -------
+    str or None
+    """
+    if parametric_level(coordinate):
+        name = str(coordinate.attrs.get("standard_name", "")).strip()
+        return name if name in PARAMETRIC_LEVELS else "parametric"
+    quantity = _vertical_quantity(coordinate, str(coordinate.attrs.get("units", "")))
+    return {"pressure": PRESSURE_KIND, "length": LENGTH_KIND}.get(quantity or "")
+
+
+def level_kind_text(kind: str, coordinate: xr.DataArray | Coordinate | None = None, *,
+                    positive: str | None = None) -> str:
+    """A level's kind (:func:`level_kind`) in words, for a message: ``"an ocean sigma-z level (a
+    model level, standard_name ocean_sigma_z_coordinate)"``, ``"a depth (in m, positive down)"``,
+    ``"a pressure (in hPa)"``; ``coordinate`` gives the units, direction and ``formula_terms``,
+    ``positive`` the direction without it (a run's record: ``"down"`` is a depth)."""
+    attrs = {} if coordinate is None else coordinate.attrs
+    units = str(attrs.get("units", "")).strip()
+    if kind == PRESSURE_KIND:
+        return f"a pressure{f' (in {units})' if units else ''}"
+    if kind == LENGTH_KIND:
+        positive = str(attrs.get("positive", positive or "")).strip().lower()
+        what = {"down": "a depth", "up": "a height"}.get(positive, "a height or depth")
+        said = ", ".join(part for part in (f"in {units}" if units else "",
+                                           f"positive {positive}" if positive in ("up", "down") else "") if part)
+        return f"{what}{f' ({said})' if said else ''}"
+    words = PARAMETRIC_LEVELS.get(kind, "a parametric model level")
+    formula = str(attrs.get("formula_terms", "")).strip()
+    named = f"standard_name {kind}" if kind in PARAMETRIC_LEVELS else ""
+    said = "; ".join(part for part in (named, f"formula_terms \"{formula}\"" if formula else "") if part)
+    return f"{words}{f' ({said})' if said else ''}"
+
+
+def _is_model_kind(kind: str) -> bool:
+    return kind not in (PRESSURE_KIND, LENGTH_KIND)
+
+
+def _measured(kind: str) -> str:
+    """What the levels of ``kind`` are interpolated to: ``"depth"`` for an ocean model level,
+    ``"pressure"`` for an atmosphere's (a hybrid height or SLEVE level: ``"height"``)."""
+    if kind == PRESSURE_KIND or kind.startswith("atmosphere_") and not re.search(r"height|sleve", kind):
+        return "pressure"
+    return "depth" if kind.startswith("ocean_") else "height" if kind.startswith("atmosphere_") else "depth or height"
+
+
+def _interpolation(measured: str) -> str:
+    """How model levels are interpolated to levels of ``measured``, for a message."""
+    return {"pressure": "cdo ml2pl", "height": "cdo ml2hl"}.get(
+        measured, "each cell's depths computed from the formula_terms, CF Appendix D, and the values interpolated to "
+                  "the depth, e.g. with xgcm's Grid.transform")
+
+
+def other_kind_text(name: str, trained: str, coordinate: xr.DataArray | Coordinate, *, value: object, units: str,
+                    positive: str | None, where: str, reference: str, chosen_by: str = "[data] select") -> str | None:
+    """The refusal of new data whose level ``name`` is of another kind (:func:`level_kind`) than
+    the level ``trained`` a run selected in ``reference`` (its training data) at ``value``:
+    naming both kinds and the way out (interpolate to the run's kind of level first, or train a
+    run on the model levels of the new data); None when the kinds agree or either is unknown.
+
+    Parameters
+    ----------
+    name : str
+        The coordinate.
+    trained : str
+        The kind of the run's level (:meth:`climann.workflow.predict.TrainedRun.selection_kinds`).
+    coordinate : xarray.DataArray or Coordinate
+        The new data's coordinate ``name``.
+    value, units, positive : object, str, str or None
+        The run's value, its units and the way it counted positive (``"up"``, ``"down"``), as
+        its training data gave them.
+    where, reference : str
+        The new files and the run's data, for the message.
+    chosen_by : str
+        What chose the run's level, for the message: its ``[data] select``, or its file (a CF
+        scalar coordinate).
+
+    Returns
+    -------
+    str or None
+    """
+    kind = level_kind(coordinate)
+    if kind is None or not trained or kind == trained:
+        return None
+    number = f"{value:g}" if isinstance(value, (float, np.floating)) else str(value)
+    # a model level's number is no quantity of its units (MIROC's sigma-z lev in m)
+    shown = number if _is_model_kind(trained) or not units else f"{number} {units}"
+    said = (f"{reference} are at {name}={shown} ({chosen_by}), {level_kind_text(trained, positive=positive)}, but "
+            f"'{name}' in {where} is {level_kind_text(kind, coordinate)}: a level of the one kind is no level of the "
+            f"other")
+    if _is_model_kind(kind) and not _is_model_kind(trained):
+        measured = "pressure" if trained == PRESSURE_KIND else _measured(kind)
+        return (f"{said} (a model level's {measured} changes from cell to cell); interpolate {where} to the run's "
+                f"{measured} first ({_interpolation(measured)}), or train a run on these data's model levels "
+                f"(--select {name}=<one of their values>, a bare number)")
+    if _is_model_kind(trained) and not _is_model_kind(kind):
+        measured = "pressure" if kind == PRESSURE_KIND else _measured(trained)
+        return (f"{said} (the run's model level has no one {measured}); give data on the run's model levels, or "
+                f"train a run on data interpolated to a {measured} ({_interpolation(measured)}), chosen with its "
+                f"units (--select '{name}=<value> <units>')")
+    return f"{said}; give data on the run's kind of level, or train a run on these data's levels"
+
+
 def ml2pl_needs(coordinate: xr.DataArray | Coordinate, name: str) -> str:
     """What ``cdo ml2pl`` needs of a file to interpolate the hybrid sigma-pressure level ``name``
     to pressure levels, for a message: the surface pressure (the ``ps`` of its ``formula_terms``),
@@ -208,13 +333,14 @@ def counted_positive_text(name: str, value: float, positive: str, units: str) ->
 
 
 def in_own_direction(coordinate: xr.DataArray | Coordinate, name: str, value: object, counted: str | None, *,
-                     where: str, reference: str) -> object:
+                     where: str, reference: str, said: list[str] | None = None) -> object:
     """The position ``value``, counted positive ``counted`` (``"up"`` or ``"down"``, recorded
     with a trained run's level), as ``coordinate`` (``name`` in ``where``) counts it
     (:func:`counted_positive`), said in a warning when it changes: a run trained at depth 15 m
     of a file positive down (``depth = 15``) is given ``depth = -15`` of new data positive up
     (break41c D1). Unchanged when either direction is unknown (:func:`positive_direction`) or
-    ``value`` is no number."""
+    ``value`` is no number. With ``said``, the warning's text is added to it instead, for the
+    caller to give once the value is found (break42b A8)."""
     positive = positive_direction(coordinate)
     if positive is None or counted not in ("up", "down") or positive == counted \
             or isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
@@ -222,9 +348,12 @@ def in_own_direction(coordinate: xr.DataArray | Coordinate, name: str, value: ob
     converted = counted_positive(float(value), counted=counted, positive=positive)
     units = str(coordinate.attrs.get("units", "")).strip()
     shown = f" {units}" if units else ""
-    _log.warning("%s=%g%s of %s (counted positive %s) is selected as %s=%g%s in %s: %s", name, value, shown,
-                 reference, counted, name, converted, shown, where,
-                 counted_positive_text(name, converted, positive, units))
+    text = (f"{name}={value:g}{shown} of {reference} (counted positive {counted}) is selected as {name}={converted:g}"
+            f"{shown} in {where}: {counted_positive_text(name, converted, positive, units)}")
+    if said is not None:
+        said.append(text)
+    else:
+        _log.warning("%s", text)
     return converted
 
 
@@ -314,14 +443,25 @@ def levels_record(levels: tuple[Coordinate, ...]) -> dict[str, dict]:
     """Levels in JSON form for a model file: name → ``{"value": …, "units": …, …}`` (the
     :data:`KEPT_ATTRIBUTES` the coordinate has)."""
     return {level.name: {"value": np.asarray(level.values).item(),
-                         **{key: str(level.attrs[key]) for key in KEPT_ATTRIBUTES if key in level.attrs}}
+                         **{key: str(level.attrs[key]) for key in KEPT_ATTRIBUTES if key in level.attrs},
+                         **({KIND_KEY: kind} if (kind := level_kind(level)) is not None else {})}
             for level in levels}
 
 
 def from_record(name: str, record: Mapping) -> Coordinate:
-    """A level of :func:`levels_record` as a Coordinate of shape ()."""
-    attrs = {key: value for key, value in record.items() if key != "value"}
+    """A level of :func:`levels_record` as a Coordinate of shape () (its kind, :data:`KIND_KEY`,
+    no attribute of it: :func:`recorded_kind`)."""
+    attrs = {key: value for key, value in record.items() if key not in ("value", KIND_KEY)}
     return Coordinate(name, np.asarray(record["value"]), attrs)
+
+
+def recorded_kind(name: str, record: Mapping) -> str | None:
+    """The kind (:func:`level_kind`) of a level of a model file's record (:func:`levels_record`):
+    as recorded (:data:`KIND_KEY`), or, for a run trained before the record, read from the
+    attributes it kept (``standard_name``, ``units``): a parametric level known by its
+    ``formula_terms`` alone is then unknown (None)."""
+    kind = record.get(KIND_KEY)
+    return str(kind) if kind else level_kind(from_record(name, record))
 
 
 def matching_level(trained: Coordinate, levels: tuple[Coordinate, ...]) -> Coordinate | None:
@@ -340,10 +480,15 @@ def same_level(trained: Coordinate, level: Coordinate) -> bool:
     :data:`LEVEL_TOLERANCE` once converted to ``trained``'s units with pint
     (:func:`climann.data.units.conversion`: 850 hPa is 85000 Pa) and counted the way
     ``trained`` is (:func:`counted_positive`: depth 15 m of an axis positive down is depth
-    -15 m of one positive up, CF §4.3); text values equal. A level whose units do not convert
-    is another level; the numbers are compared as they are when either side has no units."""
+    -15 m of one positive up, CF §4.3); text values equal. A level whose units do not convert,
+    or of another kind (:func:`level_kind`: level 6 of an ocean sigma-z coordinate, in m, is no
+    depth of 6 m), is another level; the numbers are compared as they are when either side has
+    no units."""
     from climann.data.units import conversion
 
+    kinds = (level_kind(trained), level_kind(level))
+    if None not in kinds and kinds[0] != kinds[1]:
+        return False
     old, new = np.asarray(trained.values).item(), np.asarray(level.values).item()
     if isinstance(old, (str, bytes)) or isinstance(new, (str, bytes)):
         return old == new

@@ -14,7 +14,9 @@ run reads (its target, a predictor, a lagged or area-mean variable), would join 
 every block: the same time steps trained on, then scored as unseen test
 data. So would a file that two places name (``[data] paths`` and a block, or two blocks), as
 a ``--data 'tas_*.nc'`` glob does that also matches the blocks' files. Both are refused in
-one line naming the file and the way out.
+one line naming the file and the way out. So are blocks whose selected coordinate is a level
+of different kinds (:func:`refuse_mixed_level_kinds`: a depth in one file, a parametric ocean
+model level of the same name in another), which no one ``[data] select`` takes alike.
 
 Files are told apart by what they are, not by their names: a symbolic or hard link to a file
 of another block is that file (device and inode). The same dates in different files are
@@ -34,7 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from climann.data.coords import find_coordinate
-from climann.data.open import open_input
+from climann.data.levels import LENGTH_KIND, PRESSURE_KIND, level_kind, level_kind_text
+from climann.data.open import file_header, open_input
 from climann.data.renames import FileRenames
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
@@ -186,9 +189,81 @@ def refuse_time_varying_shared_files(
             f"one block of split_files, or leave it out of paths (shared files are for static fields: orog, sftlf)")
 
 
+def _level_kinds(files: Sequence[Path], name: str, renames: FileRenames) -> dict[Path, tuple[str, object]]:
+    """The kind of level (:func:`~climann.data.levels.level_kind`) the coordinate ``name`` (after
+    each file's renames) is in each of ``files`` that has it, with the coordinate, from their
+    headers; a file whose header cannot be read is left out (refused with its own message when
+    opened)."""
+    found = {}
+    for path in files:
+        try:
+            header = file_header(path)
+        except Exception:  # noqa: BLE001 — refused with its own message when opened
+            continue
+        own = {new: old for old, new in renames.mapping(path).items()}.get(name, name)
+        kind = level_kind(header[own]) if own in header.variables else None
+        if kind is not None:
+            found[path] = (kind, header[own])
+    return found
+
+
+def refuse_mixed_level_kinds(
+    blocks: Mapping[str, Sequence[Path]], renames: FileRenames, select: Mapping[str, object] | None,
+) -> None:
+    """Refuse blocks of ``split_files`` whose coordinate of a ``[data] select`` is a level of
+    different kinds in their files (:func:`~climann.data.levels.level_kind`): a depth in CMIP6's
+    MPI-ESM and CESM2 files (``lev`` in m and cm, positive down), a parametric ocean sigma-z
+    level in MIROC's (``lev``, standard_name ``ocean_sigma_z_coordinate``). No one selection
+    takes the same level of both: ``lev=6`` is read in cm of CESM2's and ``lev=600 centimeters``
+    is refused of MIROC's, whose model level 6 has no one depth (break42b A1: each file's own
+    advice led to the other's refusal).
+
+    Parameters
+    ----------
+    blocks : mapping of str to sequence of Path
+        The expanded files of each block.
+    renames : FileRenames
+        The renames of all these files.
+    select : mapping of str to object, optional
+        ``[data] select``.
+
+    Raises
+    ------
+    ClimannError
+        In one line naming the files of each kind and the way out.
+    """
+    for name in select or {}:
+        kinds = _level_kinds([path for files in blocks.values() for path in files], name, renames)
+        by_kind: dict[str, list[Path]] = {}
+        for path, (kind, _) in kinds.items():
+            by_kind.setdefault(kind, []).append(path)
+        if len(by_kind) < 2:
+            continue
+        held = "; ".join(f"{', '.join(path.name for path in paths[:3])}{' …' if len(paths) > 3 else ''}: "
+                         f"{_kind_text(kind, [kinds[path][1] for path in paths])}" for kind, paths in by_kind.items())
+        model = [kind for kind in by_kind if kind not in (PRESSURE_KIND, LENGTH_KIND)]
+        why = ("a model level has no one depth, height or pressure (each cell's is computed from its formula_terms)"
+               if model else "a pressure is no height or depth")
+        way = ("interpolate the model levels to depths or pressures first, or train on files of the model levels only"
+               if model else "interpolate to one kind of level first")
+        raise ClimannError(
+            f"the files of split_files mix kinds of level along '{name}', of which [data] select takes one value "
+            f"({held}): {why}, so no one selection takes the same level of all; give every block data of one kind "
+            f"({way})")
+
+
+def _kind_text(kind: str, coordinates: Sequence) -> str:
+    """:func:`~climann.data.levels.level_kind_text` of the files' ``coordinates`` of one kind:
+    of the one, or, of several (in m and in cm), without units."""
+    if len(coordinates) == 1:
+        return level_kind_text(kind, coordinates[0])
+    ways = {str(coordinate.attrs.get("positive", "")).strip().lower() for coordinate in coordinates}
+    return level_kind_text(kind, positive=ways.pop() if len(ways) == 1 else None)
+
+
 def check_split_files(
     shared: Sequence[Path], blocks: Mapping[str, Sequence[Path]], renames: FileRenames,
-    variables: Collection[str] | None = None,
+    variables: Collection[str] | None = None, select: Mapping[str, object] | None = None,
 ) -> None:
     """Refuse a split by dataset whose blocks could share time steps (see the module
     description): a file in two places (:func:`refuse_files_in_two_places`), or a shared file
@@ -205,6 +280,9 @@ def check_split_files(
         The renames of all these files.
     variables : collection of str, optional
         The variables the run reads; None (still to be chosen from the data): all of them.
+    select : mapping of str to object, optional
+        ``[data] select``: a coordinate of it that is a level of different kinds in the blocks'
+        files is refused (:func:`refuse_mixed_level_kinds`).
 
     Raises
     ------
@@ -213,3 +291,4 @@ def check_split_files(
     """
     refuse_files_in_two_places(shared, blocks)
     refuse_time_varying_shared_files(shared, blocks, renames, variables)
+    refuse_mixed_level_kinds(blocks, renames, select)

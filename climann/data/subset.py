@@ -31,8 +31,8 @@ from climann.data.grids import GRID_TOLERANCE, cell_coordinates
 from climann.data.layout import GRID_STRIDE_KEY, SELECTED_COORDINATES_KEY, STRAIGHT_CELL_EDGES_KEY
 from climann.data.notes import note_once
 from climann.data.levels import (
-    counted_positive, counted_positive_text, in_own_direction, is_pressure_or_height, parametric_level,
-    parametric_level_advice, positive_direction,
+    counted_positive, counted_positive_text, in_own_direction, is_pressure_or_height, other_kind_text,
+    parametric_level, parametric_level_advice, positive_direction,
 )
 from climann.data.time_axis import axis_time_step, date_text, year_text, year_zero_problem
 from climann.data.time_cells import (
@@ -55,6 +55,7 @@ SEASON_MONTHS: dict[str, tuple[int, ...]] = {
 def select_values(
     dataset: xr.Dataset, selection: Mapping[str, object], *, units: Mapping[str, str] | None = None,
     where: str = "these data", reference: str = "", directions: Mapping[str, str] | None = None,
+    kinds: Mapping[str, str] | None = None,
 ) -> xr.Dataset:
     """Pick one value of extra dimensions by coordinate value, e.g. ``{"plev": 85000}``.
 
@@ -96,6 +97,12 @@ def select_values(
         (:func:`climann.data.levels.in_own_direction`, the rule a refusal of a bare number
         states: a depth of 15 m is ``depth=-15`` of an axis positive up). None: the values
         are counted as the coordinate counts them.
+    kinds : mapping of dimension name to str, optional
+        The kind of level each selected coordinate was in the training data (a trained model's,
+        :func:`climann.data.levels.level_kind`: ``"length"``, ``"pressure"``, or a parametric
+        model level's CF ``standard_name``). A coordinate of another kind is refused
+        (:func:`climann.data.levels.other_kind_text`): level 6 of an ocean sigma-z coordinate is
+        no depth of 6 m. None: not checked.
     where, reference : str
         The files (``"new.nc"``) and where the selection comes from (``"the model's training
         data"``), for the messages.
@@ -105,11 +112,18 @@ def select_values(
     ClimannError
         If the dimension does not exist, the value is not one of its coordinate values
         (of its indices, without a coordinate variable; the message names the coordinate's
-        units), or the coordinate's units do not convert to those of ``units`` or to those
-        a value is given with.
+        units), the coordinate's units do not convert to those of ``units`` or to those
+        a value is given with, or it is a level of another kind than ``kinds`` says.
+
+    Notes
+    -----
+    The warnings that a value was converted to the coordinate's units or direction are given
+    once that value is found (break42b A8: "selected as lev=600 centimeters" was said just
+    before the refusal that the file holds no such level).
     """
     everywhere = where
     for dim, value in selection.items():
+        said: list[str] = []
         given, asked = value, None
         along = _dimension_of_coordinate(dataset, dim)  # ECCO's Z(k): a value of Z picks its k
         # the files that hold the dimension, not the others (break34b C3)
@@ -118,6 +132,11 @@ def select_values(
             value = _date_to_select(dataset, dim, value)
         if dim in dataset.coords:  # "descending" of AMSR2's pass, flag_values 1 2 "ascending descending"
             value = code_of_meaning(dataset[dim], value)
+        if dim in dataset.coords and dim in (kinds or {}):  # break42b A1: model level 6 is no depth of 6 m
+            refusal = other_kind_text(dim, kinds[dim], dataset[dim], value=value, units=(units or {}).get(dim, ""),
+                                      positive=(directions or {}).get(dim), where=where, reference=reference)
+            if refusal is not None:
+                raise ClimannError(refusal)
         with_units = _value_and_units(dataset[dim], value) if dim in dataset.coords else None
         if with_units is not None and parametric_level(dataset[dim]) and is_pressure_or_height(with_units[1]):
             # "90000 Pa" of a hybrid level in hPa would pick the level of nominal value 900, whose pressure is not
@@ -129,37 +148,54 @@ def select_values(
                                   advice=_by_coordinate_advice(dataset, dim))
             asked = f"{_shown(with_units[0])} {with_units[1]}"
         elif dim in dataset.coords and dim in (units or {}):
-            value = _in_coordinate_units(dataset[dim], dim, value, units[dim], where=where, reference=reference)
+            value = _in_coordinate_units(dataset[dim], dim, value, units[dim], where=where, reference=reference,
+                                         said=said)
         if with_units is None and dim in dataset.coords and dim in (directions or {}):
-            value = in_own_direction(dataset[dim], dim, value, directions[dim], where=where, reference=reference)
-        if dim in dataset.coords:
-            value = _in_coordinate_type(dataset[dim], value)
-        if dim in dataset.coords and dataset[dim].ndim == 0:  # a scalar coordinate: already one value
-            # a station chosen by its name as its file was opened; see climann.data.stations
-            if _nearest(dataset[dim].values.reshape(1), value) is None and not names_chosen_station(dataset, given):
-                raise ClimannError(_not_a_value(dataset, dim, value, trained=bool(units and dim in units),
-                                                where=where, reference=reference))
-            continue
-        if along is not None:
-            dataset = _select_along(dataset, dim, along, value, trained=bool(units and dim in units), where=where,
-                                    reference=reference, asked=asked)
-            continue
-        if dim not in _data_dimensions(dataset):
-            raise ClimannError(_no_dimension(dataset, dim, value) + _lead_time_rename(dataset, dim, value, units))
-        had_dim = [name for name, variable in dataset.data_vars.items() if dim in variable.dims]
-        try:
-            dataset = (_select_value(dataset, dim, value) if dim in dataset.coords
-                       else _select_index(dataset, dim, value))
-        except (KeyError, TypeError, ValueError):
-            raise ClimannError(_not_a_value(dataset, dim, value, trained=bool(units and dim in units),
-                                            where=where, reference=reference,
-                                            asked=asked)) from None
-        for name in had_dim:
-            _add_scalar_coordinate(dataset.variables[name], dim)
+            value = in_own_direction(dataset[dim], dim, value, directions[dim], where=where, reference=reference,
+                                     said=said)
+        dataset = _select_one(dataset, dim, value, given=given, along=along, trained=bool(units and dim in units),
+                              where=where, reference=reference, asked=asked, units=units)
+        for warning in said:  # the value is found: its conversion is worth saying
+            _log.warning("%s", warning)
     # one value of the grid's latitude or longitude (a station picked out of a grid) stays a
     # grid axis of length 1, as a station file's scalar lat/lon do; one lead time of a
     # forecast (step) leaves its valid times on one dimension, which they become the axis of
     return on_valid_time(with_scalar_coordinates_as_axes(dataset))
+
+
+def _select_one(dataset: xr.Dataset, dim: str, value: object, *, given: object, along: str | None, trained: bool,
+                where: str, reference: str, asked: str | None, units: Mapping[str, str] | None) -> xr.Dataset:
+    """``dataset`` at ``value`` of ``dim`` (already in its units and direction) for
+    :func:`select_values`: a scalar coordinate checked, a coordinate along another dimension
+    (:func:`_select_along`), a dimension's coordinate or index (kept as a scalar coordinate).
+
+    Raises
+    ------
+    ClimannError
+        If ``value`` is none of ``dim``'s values, or no data variable has ``dim``.
+    """
+    if dim in dataset.coords:
+        value = _in_coordinate_type(dataset[dim], value)
+    if dim in dataset.coords and dataset[dim].ndim == 0:  # a scalar coordinate: already one value
+        # a station chosen by its name as its file was opened; see climann.data.stations
+        if _nearest(dataset[dim].values.reshape(1), value) is None and not names_chosen_station(dataset, given):
+            raise ClimannError(_not_a_value(dataset, dim, value, trained=trained, where=where, reference=reference))
+        return dataset
+    if along is not None:
+        return _select_along(dataset, dim, along, value, trained=trained, where=where, reference=reference,
+                             asked=asked)
+    if dim not in _data_dimensions(dataset):
+        raise ClimannError(_no_dimension(dataset, dim, value) + _lead_time_rename(dataset, dim, value, units))
+    had_dim = [name for name, variable in dataset.data_vars.items() if dim in variable.dims]
+    try:
+        dataset = (_select_value(dataset, dim, value) if dim in dataset.coords
+                   else _select_index(dataset, dim, value))
+    except (KeyError, TypeError, ValueError):
+        raise ClimannError(_not_a_value(dataset, dim, value, trained=trained, where=where, reference=reference,
+                                        asked=asked)) from None
+    for name in had_dim:
+        _add_scalar_coordinate(dataset.variables[name], dim)
+    return dataset
 
 
 def _data_dimensions(dataset: xr.Dataset) -> list[str]:
@@ -460,11 +496,13 @@ def _select_value(dataset: xr.Dataset, dim: str, value: object) -> xr.Dataset:
 
 
 def _in_coordinate_units(
-    coordinate: xr.DataArray, dim: str, value: object, units: str, *, where: str, reference: str
+    coordinate: xr.DataArray, dim: str, value: object, units: str, *, where: str, reference: str,
+    said: list[str] | None = None,
 ) -> object:
     """``value``, given in ``units``, in the units of ``coordinate`` (its ``units``
-    attribute), converted with pint when they differ (with a warning); unchanged when
-    either has no units or they are spelled the same.
+    attribute), converted with pint when they differ (with a warning, or its text added to
+    ``said`` for the caller to give once the value is found); unchanged when either has no
+    units or they are spelled the same.
 
     Raises
     ------
@@ -485,8 +523,11 @@ def _in_coordinate_units(
         )
     converted = found.scale * float(value) + found.offset
     if not found.is_identity:
-        _log.warning("%s=%g %s of %s selected as %s=%g %s in %s", dim, value, units, reference, dim, converted, own,
-                     where)
+        text = f"{dim}={value:g} {units} of {reference} selected as {dim}={converted:g} {own} in {where}"
+        if said is not None:
+            said.append(text)
+        else:
+            _log.warning("%s", text)
     return converted
 
 

@@ -269,7 +269,9 @@ def check_levels(run: TrainedRun, layout: GridLayout) -> None:
     else of the same ``standard_name``), converted to the recorded units with pint
     (:func:`climann.data.levels.same_level`: 850 hPa is 85000 Pa). A level of another kind
     only (``plev`` where the run's ``tas`` was at ``height`` 2 m: a pressure-level air
-    temperature renamed ``tas``) is another level. A variable without a level in the new data
+    temperature renamed ``tas``) is another level, and so is a level of the same name of another
+    kind (:func:`climann.data.levels.level_kind`: model level 6 of an ocean sigma-z ``lev`` for
+    the run's depth ``lev = 6 m``), refused naming both kinds. A variable without a level in the new data
     (ERA5's ``t2m`` for a 2 m ``tas``), or a model file written before the levels were
     recorded, is not compared.
 
@@ -278,7 +280,7 @@ def check_levels(run: TrainedRun, layout: GridLayout) -> None:
     ClimannError
         Naming the variable, both levels and the way out.
     """
-    from climann.data.levels import level_text, matching_level, same_level
+    from climann.data.levels import level_kind, level_text, matching_level, other_kind_text, same_level
 
     for name, trained_levels in _trained_levels(run).items():
         levels = layout.variable_levels.get(name, ())
@@ -288,6 +290,14 @@ def check_levels(run: TrainedRun, layout: GridLayout) -> None:
                 level = levels[0]  # a level of another kind: 850 hPa given for a 2 m height (verify23 F3)
             if level is None or same_level(trained, level):
                 continue
+            kind = level_kind(trained)  # a depth given as a model level of the same number (break42b A1)
+            refusal = None if kind is None or level.name != trained.name else other_kind_text(
+                level.name, kind, level, value=np.asarray(trained.values).item(),
+                units=str(trained.attrs.get("units", "")), positive=trained.attrs.get("positive"),
+                where=_variable_files(layout, name), reference=f"the model's training data of {name}",
+                chosen_by="CF scalar coordinate")
+            if refusal is not None:
+                raise ClimannError(refusal)
             raise ClimannError(
                 f"{name} in {_variable_files(layout, name)} is at {level_text(level)}, the model was trained on "
                 f"{name} at {level_text(trained)} (CF scalar coordinate): give {name} at {level_text(trained)}, or "

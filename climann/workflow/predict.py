@@ -146,6 +146,24 @@ class TrainedRun:
                     found.setdefault(str(name), positive)
         return found
 
+    def selection_kinds(self) -> dict[str, str]:
+        """The kind of level (:func:`~climann.data.levels.level_kind`: ``"length"``,
+        ``"pressure"``, or a parametric model level's CF ``standard_name``) of each coordinate the
+        run selected a value of (``[data] select``) in its training data, as ``model.npz``
+        ``levels`` records it (:func:`~climann.data.levels.recorded_kind`; for a run trained before
+        the kind was recorded, read from the ``standard_name`` and ``units`` kept there): new data
+        whose coordinate is a level of another kind are refused. Empty for a model file without
+        the record, or a selection of no level."""
+        from climann.data.levels import recorded_kind
+
+        found: dict[str, str] = {}
+        for levels in (self.network.metadata.get("levels") or {}).values():
+            for name, record in levels.items():
+                kind = recorded_kind(str(name), record) if name in (self.config.data.select or {}) else None
+                if kind is not None:
+                    found.setdefault(str(name), kind)
+        return found
+
     def training_values(self) -> dict[str, TrainingValues]:
         """The mean, standard deviation and range on the training block of the target and of
         each variable of :meth:`input_units` that is a feature itself (a predictor, or else its
@@ -553,7 +571,7 @@ def _predict_claimed(
     dataset = with_run_weights_of(run_dir, with_training_step(run, open_selected(
         config, units=run.input_units(), cell_methods=run.input_cell_methods(), grid=cell_order_grid(run),
         quantities=run.input_quantities(), new_data=True, select=select, training_values=run.training_values(),
-        directions=run.selection_directions(),
+        directions=run.selection_directions(), kinds=run.selection_kinds(),
         steps_before=lag_steps_needed(config.data))))
     notes += member_notes(run, dataset, files)
     require_recorded_inputs(run, dataset, files, with_target=False)
@@ -1335,7 +1353,7 @@ def _evaluate_claimed(
         dataset = with_run_weights_of(run_dir, with_training_step(run, open_selected(
             config, units=run.input_units(), cell_methods=run.input_cell_methods(), grid=cell_order_grid(run),
             quantities=run.input_quantities(), new_data=True, select=select, training_values=run.training_values(),
-        directions=run.selection_directions(),
+        directions=run.selection_directions(), kinds=run.selection_kinds(),
             # a run from before the record scores other data as it did
             steps_before=steps_read_before_range(config.data))))
         require_recorded_inputs(run, dataset, files, with_target=True)
@@ -1601,7 +1619,8 @@ def _evaluate_chunked(
                                         cell_methods=run.input_cell_methods(), new_data=other,
                                         quantities=run.input_quantities() if other else None,
                                         training_values=run.training_values() if other else None,
-                                        directions=run.selection_directions() if other else None)
+                                        directions=run.selection_directions() if other else None,
+                                        kinds=run.selection_kinds() if other else None)
                 dataset = (with_training_levels(run, with_training_quantity(run, with_training_step(run, dataset)))
                            if other else dataset)
             source = pointwise_source(config, dataset,

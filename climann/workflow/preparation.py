@@ -356,6 +356,7 @@ def _open_subset(
     training_values: Mapping[str, TrainingValues] | None = None, units_checked: tuple[str, ...] = (),
     steps_before: int = 0, quantities: Mapping[str, Mapping] | None = None,
     directions: Mapping[str, str] | None = None, held_values: bool = True, target_copies: bool = False,
+    kinds: Mapping[str, str] | None = None,
 ) -> xr.Dataset:
     """Files opened lazily and subset as ``[data]`` says, with the area-mean feature series
     (over the whole grid or their own boxes, not only the selected region) attached as
@@ -364,7 +365,7 @@ def _open_subset(
     ``reference`` says where the units come from, for its messages, and ``cell_methods``
     whether its values are totals over each time step, and ``quantities`` what is known of each
     variable there, its attributes or recorded ``standard_name``; ``renames``: those of every block's
-    files; ``new_data``, ``select``, ``training_values``, ``directions``: see :func:`open_selected`;
+    files; ``new_data``, ``select``, ``training_values``, ``directions``, ``kinds``: see :func:`open_selected`;
     ``units_checked``: variables whose missing units the caller checks against values of its own,
     so that converting them says nothing; ``steps_before``: new data keep so many steps just
     before ``time_range`` for persistence and lags, as a run's own data do, see
@@ -384,15 +385,16 @@ def _open_subset(
     elif not new_data:  # the units a run records for its inputs: later files are converted to them
         warn_unreadable_units(opened, used_variables(config) or (data.target,), where=described)
     trained = data.select
-    directions = dict(directions or {})
+    directions, kinds = dict(directions or {}), dict(kinds or {})
     if new_data and trained and units:  # ERA5's level is the new CDS's pressure_level; see climann.data.levels
         renamed, units = levels_on_new_dimensions(opened, trained, units, where=described)
         directions = _renamed_directions(directions, trained, renamed)
+        kinds = _renamed_directions(kinds, trained, renamed)
         trained = renamed
     selection = new_data_selection(opened, trained, select, where=described) if new_data else data.select
     if selection:  # a trained model's level in its units and direction: converted to the files' (hPa for Pa)
         opened = select_values(opened, selection, units=units, where=described, reference=reference,
-                               directions=directions if new_data else None)
+                               directions=directions if new_data else None, kinds=kinds if new_data else None)
     reading = steps_before if new_data else 0 if data.split_files else steps_read_before_range(data)
     if data.time_stride == 1:
         warn_lags_not_read(data, opened, steps_before=reading, time_range=data.time_range, where=described)
@@ -585,7 +587,7 @@ def open_selected(
     cell_methods: Mapping[str, str] | None = None, new_data: bool = False, select: Mapping[str, object] | None = None,
     training_values: Mapping[str, TrainingValues] | None = None, steps_before: int = 0,
     quantities: Mapping[str, Mapping[str, str]] | None = None, directions: Mapping[str, str] | None = None,
-    held_values: bool = True, target_copies: bool = False,
+    held_values: bool = True, target_copies: bool = False, kinds: Mapping[str, str] | None = None,
 ) -> xr.Dataset:
     """The configured files, opened lazily and subset as ``[data]`` says.
 
@@ -650,6 +652,11 @@ def open_selected(
         coordinate of its ``[data] select`` (:meth:`~climann.workflow.predict.TrainedRun.selection_directions`);
         new data counting it the other way have the value selected with its sign changed
         (:func:`~climann.data.subset.select_values`).
+    kinds : mapping of dimension name to str, optional
+        New data only: the kind of level each coordinate of the run's ``[data] select`` was in
+        its training data (:meth:`~climann.workflow.predict.TrainedRun.selection_kinds`); new data
+        whose coordinate is a level of another kind (a parametric model level for a depth) are
+        refused (:func:`~climann.data.levels.other_kind_text`).
 
     Raises
     ------
@@ -666,7 +673,7 @@ def open_selected(
         opened = _open_subset(config, data.paths, units, reference=model, cell_methods=cell_methods, renames=renames,
                               new_data=new_data, select=select, training_values=training_values,
                               steps_before=steps_before, quantities=quantities, directions=directions,
-                              held_values=held_values, target_copies=target_copies)
+                              held_values=held_values, target_copies=target_copies, kinds=kinds)
         opened = opened if grid is None else on_training_grid(opened, grid, where=_files_text(data.paths))
         return _weighed_as_configured(opened, data)
     # The grid stride is taken once the blocks are on the train block's grid: every n-th
@@ -678,7 +685,8 @@ def open_selected(
     renames = FileRenames(every_file, data.rename or {}, checked_at_last=True)
     # Shared files are static fields and no file is read by two blocks: else test steps are trained on.
     check_split_files([Path(f) for f in data.paths], {name: [Path(f) for f in data.split_files[name]]
-                                                      for name in SPLIT_NAMES}, renames, used_variables(config))
+                                                      for name in SPLIT_NAMES}, renames, used_variables(config),
+                      select=data.select)
     first = _open_subset(unstrided, (*data.paths, *data.split_files[SPLIT_NAMES[0]]), units, reference=model,
                          cell_methods=cell_methods, renames=renames, quantities=quantities, held_values=held_values)
     first_units = {**variable_units(first, data_variable_names(first)), **(units or {})}

@@ -210,3 +210,55 @@ def test_the_interpolation_advice_for_era5_model_levels_says_what_cdo_ml2pl_need
     with xr.open_dataset(tmp_path / "on_850.nc") as interpolated:
         assert interpolated["plev"].values.tolist() == [85000.0]
         np.testing.assert_allclose(interpolated["t"].values, 285.0, atol=0.05)
+
+
+SIGMA_Z = {"units": "m", "standard_name": "ocean_sigma_z_coordinate", "positive": "down", "axis": "Z",
+           "formula_terms": "sigma: sigma eta: zos depth: deptho depth_c: depth_c nsigma: nsigma zlev: zlev"}
+DEPTH = {"units": "m", "standard_name": "depth", "positive": "down", "axis": "Z"}
+
+
+@pytest.mark.parametrize("attrs, expected", [
+    pytest.param(DEPTH, "length", id="depth-in-m"),
+    pytest.param({"units": "centimeters", "positive": "down"}, "length", id="depth-in-cm-without-standard-name"),
+    pytest.param({"units": "hPa", "standard_name": "air_pressure"}, "pressure", id="pressure"),
+    pytest.param(SIGMA_Z, "ocean_sigma_z_coordinate", id="ocean-sigma-z-in-m"),
+    pytest.param({"units": "1", "standard_name": "ocean_s_coordinate_g2"}, "ocean_s_coordinate_g2", id="s-level"),
+    pytest.param({"units": "level", "standard_name": "atmosphere_hybrid_sigma_pressure_coordinate"},
+                 "atmosphere_hybrid_sigma_pressure_coordinate", id="hybrid-sigma-pressure"),
+    pytest.param({"units": "m", "formula_terms": "s: lev eta: zeta depth: h"}, "parametric",
+                 id="formula-terms-alone"),
+    pytest.param({"axis": "Z"}, None, id="no-units"),
+])
+def test_the_kind_of_a_level_is_its_quantity_or_its_parametric_standard_name(attrs, expected):
+    """break42b A1: model level 6 of an ocean sigma-z coordinate in m is no depth of 6 m; the kind of level
+    tells them apart, whatever the units (CF 1.8 §4.3.3: a parametric coordinate by its standard_name or
+    formula_terms)."""
+    from climann.data.levels import level_kind
+
+    assert level_kind(Coordinate("lev", np.asarray(6.0), attrs)) == expected
+
+
+@pytest.mark.parametrize("trained, new", [
+    pytest.param(DEPTH, SIGMA_Z, id="depth-then-sigma-z"),
+    pytest.param(SIGMA_Z, DEPTH, id="sigma-z-then-depth"),
+])
+def test_a_model_level_is_not_the_depth_of_the_same_number(trained, new):
+    """A file of one level (a scalar ``lev``): the run's depth 6 m and the new data's model level 6 (in m)
+    are other levels (check_levels then refuses naming both kinds)."""
+    assert not same_level(Coordinate("lev", np.asarray(6.0), trained), Coordinate("lev", np.asarray(6.0), new))
+    assert same_level(Coordinate("lev", np.asarray(6.0), trained), Coordinate("lev", np.asarray(6.0), trained))
+
+
+def test_a_runs_record_of_a_level_keeps_its_kind_apart_from_its_attributes():
+    """``model.npz`` ``levels`` records the kind (a model level known by its formula_terms alone too, whose
+    attributes the record does not keep); a record from before the kind was kept is read by its
+    standard_name; the kind is no attribute of the level a predictions file is labelled with."""
+    from climann.data.levels import from_record, levels_record, recorded_kind
+
+    terms_only = Coordinate("lev", np.asarray(6.0), {"units": "m", "formula_terms": "s: lev eta: zeta depth: h"})
+    record = levels_record((terms_only, Coordinate("depth", np.asarray(6.0), DEPTH)))
+    assert record["lev"]["kind"] == "parametric" and record["depth"]["kind"] == "length"
+    assert recorded_kind("lev", record["lev"]) == "parametric" and "kind" not in from_record("lev", record["lev"]).attrs
+    old = {key: value for key, value in levels_record((Coordinate("lev", np.asarray(6.0), SIGMA_Z),))["lev"].items()
+           if key != "kind"}
+    assert recorded_kind("lev", old) == "ocean_sigma_z_coordinate"

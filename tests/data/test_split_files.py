@@ -144,3 +144,39 @@ def test_a_file_in_two_places_is_refused_naming_it(tmp_path, scenario_blocks, sh
                for name in scenario_blocks}
     with pytest.raises(ClimannError, match=message):
         _check([named(entry) for entry in shared], changed)
+
+
+def _on_level(path, first_year, attrs, values=(6.0, 17.0, 28.0)):
+    """``no3(time, lev, lat, lon)`` of one year on the levels ``values`` with ``attrs`` (CMIP6's ``lev``)."""
+    times = [cftime.DatetimeNoLeap(first_year, m, 16) for m in range(1, 13)]
+    data = np.ones((12, len(values), 2, 2), dtype="f4")
+    dataset = xr.Dataset({"no3": (("time", "lev", "lat", "lon"), data, {"units": "mol m-3"})},
+                         coords={"time": times, "lev": ("lev", list(values), attrs), "lat": LAT, "lon": LON})
+    dataset["time"].encoding.update(units="days since 1850-01-01", calendar="noleap")
+    dataset.to_netcdf(path)
+    return path
+
+
+def test_blocks_mixing_a_depth_and_a_model_level_are_refused_in_one_line(tmp_path):
+    """break42b A1: train=MPI (lev depth in m), val=CESM2 (depth in cm), test=MIROC (lev an ocean sigma-z
+    level in m): ``lev=6`` was told by CESM2 to be 'lev=600 centimeters', which MIROC refused advising
+    ``lev=6``, a circle. One line says the files mix a depth and a model level, naming each."""
+    depth = {"standard_name": "depth", "positive": "down", "axis": "Z"}
+    sigma_z = {"units": "m", "standard_name": "ocean_sigma_z_coordinate", "positive": "down",
+               "formula_terms": "sigma: sigma eta: zos depth: deptho depth_c: depth_c nsigma: nsigma zlev: zlev"}
+    blocks = {"train": [_on_level(tmp_path / "mpi.nc", 2000, {**depth, "units": "m"})],
+              "val": [_on_level(tmp_path / "cesm2.nc", 2001, {**depth, "units": "centimeters"},
+                                (600.0, 1700.0, 2800.0))],
+              "test": [_on_level(tmp_path / "miroc.nc", 2002, sigma_z)]}
+    every = [path for files in blocks.values() for path in files]
+    with pytest.raises(ClimannError, match=(
+            r"^the files of split_files mix kinds of level along 'lev', of which \[data\] select takes one value "
+            r"\(mpi\.nc, cesm2\.nc: a depth \(positive down\); miroc\.nc: an ocean sigma-z level \(standard_name "
+            r"ocean_sigma_z_coordinate; formula_terms .*\)\): a model level has no one depth, height or pressure.*"
+            r"; give every block data of one kind")) as refused:
+        check_split_files([], blocks, FileRenames(every, {}), select={"lev": 6})
+    assert "\n" not in str(refused.value)
+    check_split_files([], blocks, FileRenames(every, {}))  # no selection of lev: nothing to take alike
+    same = {**blocks, "test": [_on_level(tmp_path / "mpi2.nc", 2002, {**depth, "units": "m"})]}
+    check_split_files([], same, FileRenames([path for files in same.values() for path in files], {}),
+                      select={"lev": 6})

@@ -920,3 +920,45 @@ def test_a_depth_given_to_an_index_or_with_the_wrong_sign_is_refused_naming_the_
     with pytest.raises(ClimannError) as refused:
         select_values(dataset, selection, where="ecco.nc")
     assert str(refused.value) == message
+
+
+def _on_lev(values, attrs):
+    """``no3(lev, lat)`` on the levels ``values`` with ``attrs``."""
+    return xr.Dataset({"no3": (("lev", "lat"), np.ones((len(values), 2), dtype="f4"), {"units": "mol m-3"})},
+                      coords={"lev": ("lev", list(values), attrs), "lat": ("lat", [0.0, 10.0])})
+
+
+CESM2B_LEV = {"units": "centimeters", "standard_name": "depth", "positive": "down", "axis": "Z"}
+
+
+def test_a_runs_level_converted_to_other_units_is_said_only_once_found(caplog):
+    """break42b A8: "lev=6 m … selected as lev=600 centimeters in …CESM2b…" was warned just before the
+    refusal that CESM2b (500, 1500, 2500 cm) does not hold it; the conversion is said once the level is found."""
+    import logging
+
+    missing = _on_lev([500.0, 1500.0, 2500.0], CESM2B_LEV)
+    with caplog.at_level(logging.WARNING), pytest.raises(ClimannError, match=r"does not hold \(its lev values"):
+        select_values(missing, {"lev": 6.0}, units={"lev": "m"}, directions={"lev": "up"}, where="cesm2b.nc",
+                      reference="the model's training data")
+    assert "selected as" not in caplog.text
+    found = select_values(_on_lev([600.0, 1700.0], CESM2B_LEV), {"lev": 6.0}, units={"lev": "m"}, where="cesm2.nc",
+                          reference="the model's training data")
+    assert float(found["lev"]) == 600.0
+    assert "lev=6 m of the model's training data selected as lev=600 centimeters in cesm2.nc" in caplog.text
+
+
+def test_a_level_of_another_kind_than_the_runs_is_refused_before_any_conversion(caplog):
+    """break42b A1: the run's depth (kind "length") is refused of a parametric model level of the same name
+    whatever its units, before a conversion is said; the same kind is selected as before."""
+    import logging
+
+    sigma_z = {"units": "cm", "standard_name": "ocean_sigma_z_coordinate", "formula_terms": "sigma: s zlev: z"}
+    with caplog.at_level(logging.WARNING), pytest.raises(ClimannError, match=(
+            r"^the run's data are at lev=6 m \(\[data\] select\), a depth \(positive down\), but 'lev' in miroc\.nc "
+            r"is an ocean sigma-z level \(standard_name ocean_sigma_z_coordinate; formula_terms \"sigma: s zlev: z\"\)")):
+        select_values(_on_lev([600.0, 1700.0], sigma_z), {"lev": 6.0}, units={"lev": "m"}, directions={"lev": "down"},
+                      kinds={"lev": "length"}, where="miroc.nc", reference="the run's data")
+    assert caplog.text == ""
+    same = select_values(_on_lev([600.0, 1700.0], CESM2B_LEV), {"lev": 6.0}, units={"lev": "m"},
+                         kinds={"lev": "length"}, where="cesm2.nc", reference="the run's data")
+    assert float(same["lev"]) == 600.0

@@ -2183,6 +2183,119 @@ def test_a_run_at_a_depth_the_other_file_lacks_is_still_refused(depth_files, tmp
         predict_files(runs["down"], [str(tmp_path / "no15.nc")], tmp_path / "p.nc")
 
 
+#: MIROC's ``lev`` (CF Appendix D, "Ocean sigma over z coordinate"): its values in m are model levels.
+SIGMA_Z_TERMS = "sigma: sigma eta: zos depth: deptho depth_c: depth_c nsigma: nsigma zlev: zlev"
+
+
+def _on_sigma_z(depth_file, path, *, units="m"):
+    """The file of :func:`_on_depths` positive down whose ``depth`` (5, 15, 25) is an ocean sigma-z
+    coordinate of the same numbers (standard_name ``ocean_sigma_z_coordinate``, its formula_terms), as
+    MIROC writes ``lev``: model levels, whose depth changes from cell to cell; ``units`` cm: × 100."""
+    with xr.open_dataset(depth_file) as source:
+        level = source["depth"]
+        attrs = {**level.attrs, "units": units, "standard_name": "ocean_sigma_z_coordinate",
+                 "long_name": "ocean sigma over z coordinate", "formula_terms": SIGMA_Z_TERMS}
+        values = level.values * (100.0 if units == "cm" else 1.0)
+        source.load().assign_coords(depth=("depth", values, attrs)).to_netcdf(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def sigma_z_run(depth_files):
+    """A run trained on the sigma-z file at its model level 15 (a bare number, as train advises)."""
+    folder, files, _ = depth_files
+    sigma_z = _on_sigma_z(files["down"], folder / "sigma_z.nc")
+    config = build_config({
+        "data": {"paths": [str(sigma_z)], "target": "thetao", "predictors": ["ts"], "features": ["lat", "season"],
+                 "select": {"depth": 15}},
+        "model": {"hidden": [4]}, "training": {"epochs": 2}, "evaluation": {"figures": False},
+    })
+    return sigma_z, run_training(config, run_dir=folder / "run_sigma_z").run_dir
+
+
+def test_a_depth_run_is_refused_a_model_level_of_the_same_number(depth_files, sigma_z_run, tmp_path):
+    """break42b A1: a run trained at depth 15 m (standard_name depth, positive down) took model level 15 of an
+    ocean sigma-z coordinate in m silently (exit 0), though train refuses ``depth=15 m`` of that file. Its level
+    is another kind of level: refused in one line naming both kinds and the way out, nothing written; a run
+    trained on those model levels scores them."""
+    from climann.workflow.predict import evaluate_run
+
+    folder, files, runs = depth_files
+    sigma_z, _ = sigma_z_run
+    expected = (r"^the model's training data are at depth=15 m \(\[data\] select\), a depth \(positive down\), but "
+                r"'depth' in sigma_z\.nc is an ocean sigma-z level \(standard_name ocean_sigma_z_coordinate; "
+                rf"formula_terms \"{SIGMA_Z_TERMS}\"\): a level of the one kind is no level of the other .*; "
+                r"interpolate sigma_z\.nc to the run's depth first .*, or train a run on these data's model levels")
+    with pytest.raises(ClimannError, match=expected):
+        predict_files(runs["down"], [str(sigma_z)], tmp_path / "p.nc")
+    with pytest.raises(ClimannError, match=expected):
+        evaluate_run(runs["down"], [str(sigma_z)], tmp_path / "scores")
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+
+    refused = CliRunner().invoke(app, ["evaluate", str(runs["down"]), "--data", str(sigma_z), "--out",
+                                       str(tmp_path / "cli_scores"), "--quiet"])
+    assert refused.exit_code == 2 and refused.stderr.startswith("climann: error: the model's training data are at")
+    assert refused.stderr.count("\n") == 1
+    assert not (tmp_path / "p.nc").exists() and not (tmp_path / "scores").exists()
+    assert not (tmp_path / "cli_scores").exists()
+    # a run of the same kind of level scores them: the written cell areas' weighted mean (numpy)
+    metrics = evaluate_run(sigma_z_run[1], [str(sigma_z)], tmp_path / "own_kind")
+    with xr.open_dataset(tmp_path / "own_kind" / "predictions.nc") as written:
+        predicted, truth = written["thetao_pred"].values, written["thetao"].values
+        areas = next(written[name].values for name in written.variables
+                     if written[name].attrs.get("standard_name") == "cell_area")
+        assert float(written["depth"]) == 15.0
+    assert np.isfinite(predicted).sum() > 0
+    assert metrics["splits"]["all"]["model"]["mse"] == pytest.approx(
+        _weighted_mse(predicted, truth, np.broadcast_to(areas, truth.shape)), rel=1e-6)
+
+
+def test_a_run_on_a_file_of_one_depth_is_refused_a_file_of_one_model_level(depth_files, sigma_z_run, tmp_path):
+    """The same fault without a selection: a run trained on a file of one depth (a scalar ``depth = 15 m``,
+    CF §5.7) given a file of one model level 15 (in m) took it as the same level; refused in one line naming
+    both kinds."""
+    folder, files, _ = depth_files
+    sigma_z, _ = sigma_z_run
+    for source, name in ((files["down"], "one_depth.nc"), (sigma_z, "one_model_level.nc")):
+        with xr.open_dataset(source) as opened:
+            opened.load().isel(depth=1).to_netcdf(tmp_path / name)
+    config = build_config({
+        "data": {"paths": [str(tmp_path / "one_depth.nc")], "target": "thetao", "predictors": ["ts"],
+                 "features": ["lat", "season"]},
+        "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False},
+    })
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    with pytest.raises(ClimannError, match=(
+            r"^the model's training data of thetao are at depth=15 m \(CF scalar coordinate\), a depth \(positive "
+            r"down\), but 'depth' in one_model_level\.nc is an ocean sigma-z level")):
+        predict_files(run_dir, [str(tmp_path / "one_model_level.nc")], tmp_path / "p.nc")
+
+
+@pytest.mark.parametrize("units", [pytest.param("m", id="depth-in-m"), pytest.param("cm", id="depth-in-cm")])
+def test_a_model_level_run_is_refused_a_depth_of_the_same_number(depth_files, sigma_z_run, tmp_path, units):
+    """break42b A1, the reverse: a run trained on model level 15 (bare ``depth=15`` of a sigma-z file in m)
+    evaluated on depths in cm said "depth=15 m … selected as depth=1500 cm": a model level read as a depth.
+    Refused in one line, the run's level shown as the bare number it is."""
+    from climann.workflow.predict import evaluate_run
+
+    folder, files, _ = depth_files
+    _, run_dir = sigma_z_run
+    depths = files["down"]
+    if units == "cm":
+        with xr.open_dataset(depths) as source:
+            depth = source["depth"]
+            source.load().assign_coords(depth=("depth", depth.values * 100.0, {**depth.attrs, "units": "cm"})
+                                        ).to_netcdf(tmp_path / "down_cm.nc")
+        depths = tmp_path / "down_cm.nc"
+    with pytest.raises(ClimannError, match=(
+            rf"^the model's training data are at depth=15 \(\[data\] select\), an ocean sigma-z level \(standard_name "
+            rf"ocean_sigma_z_coordinate\), but 'depth' in {depths.name} is a depth \(in {units}, positive down\): .*; "
+            r"give data on the run's model levels, or train a run on data interpolated to a depth")):
+        evaluate_run(run_dir, [str(depths)], tmp_path / "scores")
+
+
 def _write_around_the_pole(path, *, turn=0.0, pole_column=2.5):
     """A 6 × 6 grid of 2-D lat/lon centres round the North Pole (a polar stereographic grid
     without its mapping: 300 km squares on a 6371 km sphere), longitudes in −180…180 going
