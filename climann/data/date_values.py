@@ -75,9 +75,11 @@ def year_first_units(units: str) -> str | None:
 
 
 def _counts_since(variable: xr.DataArray | xr.Variable) -> bool:
-    """Units ``UNIT since …`` in its attributes (not decoded), UNIT a fixed length of time
+    """Units ``UNIT since …`` in its attributes (not decoded), or in its encoding where xarray
+    decoded it to dates, UNIT a fixed length of time
     (:data:`~climann.data.forecast_times.TIME_UNIT_CODES`: not ``months since``)."""
-    words = str(variable.attrs.get("units", "")).split()
+    decoded = variable.dtype.kind in "MO" and "units" not in variable.attrs
+    words = str((variable.encoding if decoded else variable.attrs).get("units", "")).split()
     return len(words) >= 3 and words[1].lower() == "since" and words[0].lower() in TIME_UNIT_CODES
 
 
@@ -90,8 +92,8 @@ def _coordinate_holds_dates(coordinate: xr.DataArray) -> bool:
 
 
 def dated_data_names(dataset: xr.Dataset) -> list[str]:
-    """The data variables of ``dataset`` (as stored, or opened with them not decoded) that hold
-    dates as data: units ``UNIT since …`` in their attributes, at least one dimension, no time
+    """The data variables of ``dataset`` (as stored, opened with them not decoded, or decoded) that
+    hold dates as data: units ``UNIT since …``, at least one dimension, no time
     standard name nor ``axis = "T"``, not named by any other variable (bounds, coordinates, a
     time-mean period: :func:`climann.data.variables.metadata_variable_names`), not the
     coordinate of a dimension, and not 1-D on a dimension without a coordinate of its own (which
@@ -231,7 +233,7 @@ def with_dates_as_days_of_year(dataset: xr.Dataset, path: Path) -> xr.Dataset:
         If a reference date is written year last with its day and month in doubt (``days since
         3-4-1970``), or is no date cftime reads: the ``ncatted`` that writes it year first.
     """
-    names = [name for name in dated_data_names(dataset) if name in dataset.data_vars]
+    names = [name for name in dated_data_names(dataset) if name in dataset.data_vars and "units" in dataset[name].attrs]
     converted, said = {}, {True: [], False: [], None: []}
     for name in names:
         variable, written = dataset[name], str(dataset[name].attrs["units"])

@@ -478,17 +478,37 @@ def _open_in_chunks(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dat
     objects of no known size (a ``scale_factor`` stored as text, refused later with its fix).
     Times that cannot be decoded are refused with this file's name alone, as when it is given
     alone: every caller that opens several files one by one (``climann info``'s look for
-    forecasts among them) crashed on xarray's ValueError, or named all the files (break34b A1, B2)."""
-    decoding = _time_decoding(path, time_coder)
+    forecasts among them) crashed on xarray's ValueError, or named all the files (break34b A1, B2).
+    A file whose data variables hold dates (MCD12Q2's Greenup_0) is opened again with them not
+    decoded (:func:`_time_decoding`; its header read only then): they are read as days of year
+    (:mod:`climann.data.date_values`), and xarray's decoding of their first and last values on
+    opening failed where one was missing."""
     try:
         try:
-            return open_input(path, chunks="auto", decode_times=decoding)
-        except (ZeroDivisionError, NotImplementedError):  # dask's auto_chunks: an item size of 0, or object dtype
-            return open_input(path, chunks={}, decode_times=decoding)
+            dataset = _open_chunked(path, time_coder)
+        except ValueError as failure:
+            try:
+                decoding = _time_decoding(path, time_coder)
+            except (OSError, ValueError, KeyError, ClimannError):  # a header that does not read: the first failure
+                decoding = time_coder
+            if decoding is time_coder:
+                raise failure from None
+            return _open_chunked(path, decoding)
+        if dated_data_names(dataset):
+            return _open_chunked(path, _time_decoding(path, time_coder))
+        return dataset
     except ValueError as error:
         if _UNDECODED_TIMES.search(library_message(error)):
             raise ClimannError(_explain_open_failure([path], error)) from None
         raise
+
+
+def _open_chunked(path: Path, decoding: xr.coders.CFDatetimeCoder | dict) -> xr.Dataset:
+    """``path`` opened lazily in dask's automatic chunks, or in its storage chunks where dask cannot size them."""
+    try:
+        return open_input(path, chunks="auto", decode_times=decoding)
+    except (ZeroDivisionError, NotImplementedError):  # dask's auto_chunks: an item size of 0, or object dtype
+        return open_input(path, chunks={}, decode_times=decoding)
 
 
 def _time_decoding(path: Path, time_coder: xr.coders.CFDatetimeCoder
