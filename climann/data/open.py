@@ -52,7 +52,8 @@ from climann.data.empty_files import check_not_empty
 from climann.data.absolute_zero import BELOW_ABSOLUTE_ZERO_KEY
 from climann.data.attribute_names import refuse_hdfeos_packing, with_cf_names
 from climann.data.datenums import counts_from_datenum_origin, datenum_message
-from climann.data.duration_values import with_durations_as_numbers
+from climann.data.date_values import dated_data_names
+from climann.data.duration_values import with_time_values_as_numbers
 from climann.data.hdfeos import HdfEosGrid
 from climann.data.cyclic import DROPPED_KEY
 from climann.data.handles import open_netcdf, open_zarr, shared_manager
@@ -449,8 +450,9 @@ def check_files_of_one_simulation(files: Sequence[Path], renames: FileRenames | 
             renamed = {old: new for old, new in renames.mapping(path).items()
                        if old in names and old != new and new not in names}
             with _quiet_decoding():
-                found[path] = xr.decode_cf(header.rename(renamed),
-                                           decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))
+                header = header.rename(renamed)
+                found[path] = xr.decode_cf(header, decode_times=_decoding_of(
+                    header, xr.coders.CFDatetimeCoder(use_cftime=True)))
         except (OSError, ValueError, TypeError, KeyError, OverflowError, ClimannError):
             continue
     check_one_simulation(found)
@@ -476,16 +478,55 @@ def _open_in_chunks(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dat
     objects of no known size (a ``scale_factor`` stored as text, refused later with its fix).
     Times that cannot be decoded are refused with this file's name alone, as when it is given
     alone: every caller that opens several files one by one (``climann info``'s look for
-    forecasts among them) crashed on xarray's ValueError, or named all the files (break34b A1, B2)."""
+    forecasts among them) crashed on xarray's ValueError, or named all the files (break34b A1, B2).
+    A file whose data variables hold dates (MCD12Q2's Greenup_0) is opened again with them not
+    decoded (:func:`_time_decoding`; its header read only then): they are read as days of year
+    (:mod:`climann.data.date_values`), and xarray's decoding of their first and last values on
+    opening failed where one was missing."""
     try:
         try:
-            return open_input(path, chunks="auto", decode_times=time_coder)
-        except (ZeroDivisionError, NotImplementedError):  # dask's auto_chunks: an item size of 0, or object dtype
-            return open_input(path, chunks={}, decode_times=time_coder)
+            dataset = _open_chunked(path, time_coder)
+        except ValueError as failure:
+            try:
+                decoding = _time_decoding(path, time_coder)
+            except (OSError, ValueError, KeyError, ClimannError):  # a header that does not read: the first failure
+                decoding = time_coder
+            if decoding is time_coder:
+                raise failure from None
+            return _open_chunked(path, decoding)
+        if dated_data_names(dataset):
+            return _open_chunked(path, _time_decoding(path, time_coder))
+        return dataset
     except ValueError as error:
         if _UNDECODED_TIMES.search(library_message(error)):
             raise ClimannError(_explain_open_failure([path], error)) from None
         raise
+
+
+def _open_chunked(path: Path, decoding: xr.coders.CFDatetimeCoder | dict) -> xr.Dataset:
+    """``path`` opened lazily in dask's automatic chunks, or in its storage chunks where dask cannot size them."""
+    try:
+        return open_input(path, chunks="auto", decode_times=decoding)
+    except (ZeroDivisionError, NotImplementedError):  # dask's auto_chunks: an item size of 0, or object dtype
+        return open_input(path, chunks={}, decode_times=decoding)
+
+
+def _time_decoding(path: Path, time_coder: xr.coders.CFDatetimeCoder
+                   ) -> xr.coders.CFDatetimeCoder | dict[str, xr.coders.CFDatetimeCoder | bool]:
+    """``time_coder`` for each variable of ``path`` but the dates its data variables hold (MCD12Q2's
+    Greenup_0), left undecoded to be read as days of year (:mod:`climann.data.date_values`): xarray
+    decodes their first and last values on opening, and a missing one failed. A GRIB file: ``time_coder``."""
+    if input_engine(path) == "cfgrib":
+        return time_coder
+    return _decoding_of(file_header(path), time_coder)
+
+
+def _decoding_of(header: xr.Dataset, time_coder: xr.coders.CFDatetimeCoder
+                 ) -> xr.coders.CFDatetimeCoder | dict[str, xr.coders.CFDatetimeCoder | bool]:
+    """``decode_times`` for a file of this ``header``: ``time_coder``, False for each of its
+    :func:`~climann.data.date_values.dated_data_names`."""
+    dated = set(dated_data_names(header))
+    return {str(name): name not in dated and time_coder for name in header.variables} if dated else time_coder
 
 
 #: What xarray says of times it cannot decode (units or calendar cftime does not read).
@@ -555,9 +596,10 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     # climann.data.attribute_names.
     dataset = with_cf_names(dataset)
     refuse_hdfeos_packing(dataset, path.name)
-    # A duration xarray wrote (xclim's growing_season_length in days) is a number of its units; see
-    # climann.data.duration_values.
-    dataset = with_durations_as_numbers(dataset, path.name)
+    # A duration xarray wrote (xclim's growing_season_length in days) is a number of its units, an
+    # integer in units of time that xarray masked with NaT's integer is NaN where missing, and dates
+    # held by a data variable (MCD12Q2's Greenup_0) are days of year; see climann.data.duration_values.
+    dataset = with_time_values_as_numbers(dataset, path)
     # Spherical-harmonic coefficients (GRACE Level-2 clm(time, degree, order)) are no grid, with a
     # position given them or not (break40a A2); see climann.data.spherical_harmonics.
     if (harmonics := harmonic_coefficients_refusal(dataset)) is not None:

@@ -62,6 +62,25 @@ def data_variable_names(dataset: xr.Dataset) -> list[str]:
     ``time_avg_info = "average_T1,average_T2,average_DT"``: ``average_DT``, its length in days, is a
     number, not data) and variables that are not numbers (text such as WRF's ``Times`` character
     array, dates) excluded."""
+    metadata = metadata_variable_names(dataset)
+    return [str(name) for name in dataset.data_vars
+            if name not in metadata and _is_numeric(dataset.variables[name])]
+
+
+def metadata_variable_names(dataset: xr.Dataset) -> set[str]:
+    """The variables that describe others rather than hold data (:func:`data_variable_names`
+    leaves them out): named by another variable's ``bounds``, ``climatology``,
+    ``grid_mapping``, ``coordinates``, ``cell_measures`` or GFDL's ``time_avg_info``, and
+    bounds that no ``bounds`` attribute names (:func:`unlinked_bounds`).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+
+    Returns
+    -------
+    set of str
+    """
     metadata = unlinked_bounds(dataset)
     for variable in dataset.variables.values():
         for key in ("bounds", "climatology", "grid_mapping"):
@@ -73,8 +92,7 @@ def data_variable_names(dataset: xr.Dataset) -> list[str]:
         metadata.update(str(variable.attrs.get("cell_measures", "")).split()[1::2])
         # GFDL/MOM's averaging period of a time mean (SODA): its start, end and length, whichever decodes to dates
         metadata.update(str(variable.attrs.get("time_avg_info", "")).replace(",", " ").split())
-    return [str(name) for name in dataset.data_vars
-            if name not in metadata and _is_numeric(dataset.variables[name])]
+    return metadata
 
 
 #: What a variable of each non-numeric NumPy dtype kind holds, for messages.
