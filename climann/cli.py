@@ -151,7 +151,7 @@ def info(
     check = functools.partial(check_trains, values_up_to_gb=INFO_VALUES_LIMIT_GB)
     with warnings_on_stderr():
         report = describe(paths, overlap=_overlap_setting(overlap) or "error", check=check,
-                          select=parse_selection(select))
+                          select=parse_selection(select, command="info"))
     typer.echo(report, nl=False)
     reason = no_config_reason(report)
     if reason is not None:  # a file of comments only would train on nothing of the user's (verify20 F13)
@@ -228,7 +228,7 @@ def _predict(run_dir: Path, data: list[str], out: Path, *, workers: int | None, 
 
     with warnings_on_stderr():
         result = predict_files(run_dir, data, out, compute=_compute_settings(workers, scheduler), overwrite=overwrite,
-                               overlap=_overlap_setting(overlap), select=parse_selection(select),
+                               overlap=_overlap_setting(overlap), select=parse_selection(select, command="predict"),
                                time_range=time_range, rename=_rename_rules(rename),
                                command_line=shlex.join(["climann", *sys.argv[1:]]))
     for note in result.notes:
@@ -275,7 +275,7 @@ def evaluate(
 
             metrics = evaluate_run(run_dir, data, out, compute=_compute_settings(workers, scheduler),
                                    overwrite=overwrite, overlap=_overlap_setting(overlap),
-                                   select=parse_selection(select), time_range=time_range,
+                                   select=parse_selection(select, command="evaluate"), time_range=time_range,
                                    rename=_rename_rules(rename), command_line=shlex.join(["climann", *sys.argv[1:]]))
         for line in note_lines(metrics.get("notes", [])):
             say(f"climann: warning: {line}", err=True)

@@ -1025,3 +1025,53 @@ def test_a_netcdf4_enum_target_is_refused_as_classes_in_one_line(tmp_path, capfd
         "ice): its codes are classes, not amounts"), line  # rerun41 R8: the fill member read as missing is no class
     assert "ncap2" not in line and "python -c" in line
     assert not (tmp_path / "run").exists()
+
+
+def _four_members(path):
+    """cfgrib's layout of an ensemble: t2m and msl of members number = 0 … 3 (units "1"), member k
+    10 k K warmer, monthly over 4 years on a 3 × 4 grid."""
+    import pandas as pd
+    import xarray as xr
+
+    rng = np.random.default_rng(0)
+    msl = 101000 + 500 * rng.standard_normal((4, 48, 3, 4))
+    t2m = 280 + 10 * np.arange(4)[:, None, None, None] + 0.01 * (msl - 101000) + rng.standard_normal(msl.shape)
+    dims = ("number", "time", "latitude", "longitude")
+    xr.Dataset({"t2m": (dims, t2m.astype("f4"), {"units": "K"}), "msl": (dims, msl.astype("f4"), {"units": "Pa"})},
+               coords={"number": ("number", np.arange(4), {"standard_name": "realization", "units": "1"}),
+                       "time": pd.date_range("2000-01-01", periods=48, freq="MS"),
+                       "latitude": ("latitude", [50.0, 45.0, 40.0], {"units": "degrees_north"}),
+                       "longitude": ("longitude", [0.0, 5.0, 10.0, 15.0], {"units": "degrees_east"})}).to_netcdf(path)
+
+
+def test_several_members_are_refused_and_the_sweep_it_names_trains_each(tmp_path, capfd, monkeypatch):
+    """break42c A1: --select number=1,3 exited 0 trained on member 3 (pint read 1,3 as 1 × 3). It is refused
+    before anything is written, and the ways it names train on each member given: the sweep over
+    data.select as printed, and the loop's `train --select number=3`, which trains what the sweep's run does."""
+    import xarray as xr
+
+    data = tmp_path / "ens.nc"
+    _four_members(data)
+    common = ["--epochs", "1", "--quiet", *NO_FIGURES]
+    refused = run_main("train", "--data", data, "--target", "t2m", "--select", "number=1,3", *common, "--out",
+                       tmp_path / "both", capfd=capfd, monkeypatch=monkeypatch)
+    assert refused.returncode == 2 and not (tmp_path / "both").exists()
+    (line,) = refused.stderr.strip().splitlines()
+    sweep = re.search(r"climann sweep SWEEP\.toml with (\[sweep\] key = .*\]) \(trains each", line).group(1)
+    assert line.endswith("or for v in 1 3; do climann train … --select number=$v --out runs/number$v; done"), line
+    (tmp_path / "SWEEP.toml").write_text(sweep.replace("] key", "]\nkey").replace(", values", "\nvalues") +
+                                         f'\n[data]\npaths = ["{data}"]\ntarget = "t2m"\n[training]\nepochs = 1\n'
+                                         "[evaluation]\nfigures = false\n")
+    swept = run_main("sweep", tmp_path / "SWEEP.toml", "--runs", tmp_path / "runs", capfd=capfd, monkeypatch=monkeypatch)
+    assert swept.returncode == 0, swept.stderr
+    looped = run_main("train", "--data", data, "--target", "t2m", "--select", "number=3", *common, "--out",
+                      tmp_path / "number3", capfd=capfd, monkeypatch=monkeypatch)
+    assert looped.returncode == 0, looped.stderr
+    with xr.open_dataset(data) as members:
+        for member, out in [(1, "runs/SWEEP-number-1"), (3, "runs/SWEEP-number-3"), (3, "number3")]:
+            with xr.open_dataset(tmp_path / out / "predictions.nc") as predictions:
+                assert int(predictions["number"]) == member
+                np.testing.assert_array_equal(predictions["t2m"].values, members["t2m"].sel(number=member).values)
+    with (xr.open_dataset(tmp_path / "runs/SWEEP-number-3/predictions.nc") as swept_run,
+          xr.open_dataset(tmp_path / "number3/predictions.nc") as looped_run):
+        np.testing.assert_array_equal(swept_run["t2m_pred"].values, looped_run["t2m_pred"].values)

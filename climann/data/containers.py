@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from climann.data.handles import shared_manager
+from climann.data.paths import is_grib
 from climann.data.hdfeos import (FILE_ATTRIBUTES, STRUCT_METADATA, HdfEosGrid, granule_dating, grid_copy_code,
                                  hdfeos_grids)
 from climann.data.shell import (copy_path, glob_words, new_folder, python_command, shared_glob, shown_path,
@@ -463,6 +464,14 @@ def is_netcdf(path: str | Path) -> bool:
     except OSError:
         return False
     return False
+
+
+def format_by_content(path: str | Path) -> str | None:
+    """``"grib"`` or ``"netcdf"`` (NetCDF-3, or HDF5 and so NetCDF-4) for a file whose first
+    bytes say so (:func:`is_grib`, :func:`is_netcdf`), None for another file, a folder (a Zarr
+    store is told by its metadata: :func:`~climann.data.paths.is_zarr_store`) or one that cannot
+    be read."""
+    return "grib" if is_grib(path) else "netcdf" if is_netcdf(path) else None
 
 
 def _hdf5_end_of_file(head: bytes) -> int | None:

@@ -65,6 +65,7 @@ import xarray as xr
 
 from climann.data.forecast_times import on_held_valid_times
 from climann.data.notes import kept_for_the_run, note_once
+from climann.data.paths import is_grib
 from climann.data.shell import beside, shown_path
 from climann.errors import ClimannError
 
@@ -114,6 +115,16 @@ def skipped_variables() -> Iterator[list[tuple[int, str]]]:
 GRIB_FILE_NAME_KEY = "climann_grib_name"
 
 
+def no_message_text(path: Path) -> str:
+    """Why cfgrib finds no GRIB message in ``path``: a GRIB file (it begins with ``GRIB``, WMO
+    FM 92 Section 0) cut short, or a file named as GRIB that is none."""
+    if is_grib(path):
+        return (f"{path} is a GRIB file (it begins with 'GRIB') without one whole message: cut short (a download or "
+                f"copy that did not finish); fetch or copy the file again")
+    return (f"{path} holds no GRIB message (it does not begin with 'GRIB', as GRIB does): another format, or a file "
+            f"cut short; fetch or copy the file again")
+
+
 def open_grib(path: Path, **options: object) -> xr.Dataset:
     """:func:`xarray.open_dataset` of a GRIB file through cfgrib, without an index file
     (``indexpath=""``), checked for the faults of this module's docstring.
@@ -135,7 +146,7 @@ def open_grib(path: Path, **options: object) -> xr.Dataset:
     ------
     ClimannError
         If cfgrib skipped a parameter, or if the file holds more than one parameter ecCodes
-        cannot name.
+        cannot name, or no whole GRIB message (:func:`no_message_text`).
     """
     backend_kwargs = options.pop("backend_kwargs", None) or {}
     options["backend_kwargs"] = {**backend_kwargs, "indexpath": index_path(path)}
@@ -144,6 +155,8 @@ def open_grib(path: Path, **options: object) -> xr.Dataset:
             # one opening at a time: a second thread would read the index file while the first writes it
             with _INDEX_LOCK:
                 dataset = xr.open_dataset(path, engine="cfgrib", **options)
+        except EOFError:  # cfgrib's "No valid message found": click took an EOFError for Ctrl-C (SIGINT)
+            raise ClimannError(no_message_text(path)) from None
         except Exception as error:
             # cfgrib refuses parameters it cannot tell apart on two level types (the same
             # "unknown" paramId); the codes are the user's way out, not cfgrib's filter_by_keys.

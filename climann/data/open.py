@@ -41,7 +41,7 @@ from climann.data.containers import (
     groups_with_variables,
     hdfeos_dating_of,
     hdfeos_grid_of,
-    is_netcdf,
+    format_by_content,
     other_format_message,
     short_file_message,
 )
@@ -80,7 +80,9 @@ from climann.data.radar_codes import read_radar_codes
 from climann.data.text_numbers import refuse_text_attributes_of
 from climann.data.members import with_member_labels_as_coordinates
 from climann.data.place_beside_grid import check_place_beside_grid
-from climann.data.paths import is_zarr_store, matched_paths, path_list, relative_to_working_directory
+from climann.data.paths import (
+    GRIB_FILE_SUFFIXES, is_grib_file, is_zarr_store, matched_paths, path_list, relative_to_working_directory,
+)
 from climann.data.notes import kept_for_the_run, note_once, notes_grouped_by_file
 from climann.data.fill_among_values import with_file_marks
 from climann.data.fill_like import time_dimension
@@ -147,8 +149,8 @@ KNOWN_CALENDARS = (
     "all_leap", "366_day", "360_day", "julian", "tai", "utc", "none",
 )
 
-#: File name endings of GRIB files, read through cfgrib.
-GRIB_SUFFIXES = (".grib", ".grb", ".grib2", ".grb2")
+#: File name endings of GRIB files, read through cfgrib (:data:`~climann.data.paths.GRIB_FILE_SUFFIXES`).
+GRIB_SUFFIXES = GRIB_FILE_SUFFIXES
 
 #: The optional package each non-NetCDF engine needs, and the extra that installs it.
 _ENGINE_EXTRAS: dict[str, tuple[str, str]] = {"zarr": ("zarr", "zarr"), "cfgrib": ("cfgrib", "grib")}
@@ -159,7 +161,10 @@ _log = logging.getLogger(__name__)
 def input_engine(path: Path) -> str:
     """The xarray engine that reads ``path``: ``zarr`` for a Zarr store (``*.zarr``, or a
     directory holding a store's metadata: :func:`~climann.data.paths.is_zarr_store`), ``cfgrib`` for
-    a GRIB file, else ``netcdf4`` (NetCDF3 and NetCDF4).
+    a GRIB file, else ``netcdf4`` (NetCDF3 and NetCDF4). A file is told by its first bytes
+    (:func:`~climann.data.containers.format_by_content`: ``GRIB``, ``CDF``, HDF5's signature),
+    whatever its name (GEFS's ``gec00.t00z.pgrb2a.0p50.f006`` is GRIB2), and by its name's ending
+    (:data:`GRIB_SUFFIXES`) when they say neither.
 
     Always named explicitly: when xarray guesses, it imports every installed backend, cfgrib
     among them, whose eccodes crashes the interpreter at exit beside pyproj.
@@ -169,8 +174,10 @@ def input_engine(path: Path) -> str:
     ClimannError
         If the engine's optional package is not installed, with the ``pip install`` line.
     """
-    suffix = Path(path).suffix.lower()
-    engine = "zarr" if is_zarr_store(path) else "cfgrib" if suffix in GRIB_SUFFIXES else "netcdf4"
+    # the first bytes before the name: NCEP's GRIB2 is named ….pgrb2a.0p50.f006 (break42c B1)
+    content = None if is_zarr_store(path) else format_by_content(path)
+    engine = ("zarr" if is_zarr_store(path) else "netcdf4" if content == "netcdf"
+              else "cfgrib" if is_grib_file(path) else "netcdf4")
     if engine in _ENGINE_EXTRAS:
         module, extra = _ENGINE_EXTRAS[engine]
         try:
@@ -253,15 +260,20 @@ def _nothing_matched(text: str) -> str:
     if readable:
         return (f"no file matches '{text}': the directory holds no NetCDF file named *.nc{held}; a directory gives "
                 f"its *.nc files only: give the *{readable[0]} files by a glob ('{folder / f'*{readable[0]}'}')")
-    unnamed = sorted(entry for entry in folder.iterdir()
-                     if entry.is_file() and not entry.name.startswith(".") and not entry.suffix and is_netcdf(entry))
-    if unnamed:  # WRF's wrfout_d01_2005-01-01_00:00:00: NetCDF without an ending (break38a B5: '*.EXT' advised)
+    # WRF's wrfout_d01_2005-01-01_00:00:00: NetCDF without an ending (break38a B5: '*.EXT' advised); NCEP's
+    # GEFS gec00.t00z.pgrb2a.0p50.f006: GRIB2 whose "ending" is the lead time (break42c B1)
+    kinds = {entry: format_by_content(entry) for entry in sorted(folder.iterdir())
+             if entry.is_file() and not entry.name.startswith(".")}
+    unnamed = [entry for entry, kind in kinds.items() if kind is not None]
+    if unnamed:
         every = sum(endings.values()) == len(unnamed)
         pattern = unnamed[0] if len(unnamed) == 1 else shared_glob(unnamed) or (folder / "*" if every else None)
         way = f"a glob ('{pattern}')" if len(unnamed) > 1 and pattern else f"name ('{pattern or unnamed[0]}')"
+        grib = sum(kinds[entry] == "grib" for entry in unnamed)
+        what = ("NetCDF (as WRF names its output)" if not grib else "GRIB (as NCEP names GEFS's; read by their first "
+                "bytes)" if grib == len(unnamed) else f"NetCDF or GRIB ({grib} GRIB; read by their first bytes)")
         return (f"no file matches '{text}': the directory holds no NetCDF file named *.nc{held}, of which "
-                f"{len(unnamed)} are NetCDF (as WRF names its output); a directory gives its *.nc "
-                f"files only: give them by {way}")
+                f"{len(unnamed)} are {what}; a directory gives its *.nc files only: give them by {way}")
     return (f"no file matches '{text}': the directory holds no NetCDF file (*.nc){held}; give its files by name "
             f"or a glob ('{folder / '*.EXT'}', EXT their ending)")
 
@@ -784,6 +796,10 @@ def forecasts_to_choose_in(files: Sequence[Path]) -> dict[Path, tuple[xr.Dataset
                     dataset = _open_one(Path(path), ExactCalendarCoder(use_cftime=True))
                 except GroupedFileError as error:  # HDF-EOS5 grids: one loop over the files given
                     raise error.for_files([Path(file) for file in files]) from None
+                except (OSError, ValueError) as error:  # a file of no format read here: said as a run says it
+                    if not _UNREADABLE.search(library_message(error)):
+                        raise
+                    raise ClimannError(_explain_open_failure([Path(path)], error)) from None
                 except SeveralStations as several:  # a station file beside its copy: info chooses one later
                     dataset = _open_one(Path(path), ExactCalendarCoder(use_cftime=True), {several.dim: several.first})
             if lead_dimensions(dataset):
@@ -1821,7 +1837,9 @@ def _explain_open_failure(files: Sequence[Path], error: Exception, *, target: st
     # first, before the diagnoses below compare the files that do open.
     unreadable = _unreadable_file(files) if _UNREADABLE.search(reason) else None
     if unreadable is not None:
-        unknown = f"{unreadable} is not a readable NetCDF file (truncated or another format)"
+        unknown = (f"{unreadable} is a GRIB file (it begins with 'GRIB') that cfgrib cannot read (truncated?): "
+                   f"{reason}" if format_by_content(unreadable) == "grib"
+                   else f"{unreadable} is not a readable NetCDF file (truncated or another format)")
         return (compressed_message(unreadable) or other_format_message(unreadable) or short_file_message(unreadable)
                 or unknown)
     scalar_time = scalar_time_on_dimension_message(_unreadable_file(files) or files[0], reason) \

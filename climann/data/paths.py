@@ -26,9 +26,26 @@ from pathlib import Path
 from climann.errors import ClimannError
 
 __all__ = [
-    "ZARR_MARKERS", "ZARR_SUFFIX", "home_expanded", "is_glob_pattern", "matched_paths", "path_list",
-    "is_zarr_store", "relative_to_working_directory", "user_path", "zarr_marker",
+    "GRIB_MAGIC", "ZARR_MARKERS", "ZARR_SUFFIX", "home_expanded", "is_glob_pattern", "is_grib", "matched_paths",
+    "path_list", "is_zarr_store", "relative_to_working_directory", "user_path", "zarr_marker",
 ]
+
+#: The first bytes of a GRIB message, edition 1 and 2 (WMO Manual on Codes, FM 92 GRIB, Section 0:
+#: "GRIB" in CCITT IA5), so of a GRIB file as NCEP (GEFS ``gec00.t00z.pgrb2a.0p50.f006``), ECMWF
+#: and the CDS write them, whatever its name.
+GRIB_MAGIC = b"GRIB"
+
+
+def is_grib(path: str | Path) -> bool:
+    """Whether ``path`` is a GRIB file by its first bytes (:data:`GRIB_MAGIC`), whatever its name
+    (NCEP names its GRIB2 files ``….pgrb2a.0p50.f006``, without ``.grib2``). False for a folder and
+    for what cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(len(GRIB_MAGIC)) == GRIB_MAGIC
+    except OSError:
+        return False
+
 
 #: A directory with this ending is a Zarr store (one input), not a folder of files.
 ZARR_SUFFIX = ".zarr"
@@ -131,12 +148,13 @@ def user_path(text: str) -> Path:
 #: File name endings of GRIB files (editions 1 and 2): a command that writes NetCDF from one
 #: names its copy ``.nc`` (a NetCDF copy under a ``.grib2`` name was read through cfgrib and
 #: refused, break38a B1).
-GRIB_FILE_SUFFIXES = (".grib", ".grb", ".grib1", ".grib2", ".grb2")
+GRIB_FILE_SUFFIXES = (".grib", ".grb", ".grib1", ".grb1", ".grib2", ".grb2")
 
 
 def is_grib_file(path: str | os.PathLike) -> bool:
-    """Whether ``path`` is named as a GRIB file (:data:`GRIB_FILE_SUFFIXES`, any case)."""
-    return Path(path).suffix.lower() in GRIB_FILE_SUFFIXES
+    """Whether ``path`` is named as a GRIB file (:data:`GRIB_FILE_SUFFIXES`, any case) or begins
+    as one (:func:`is_grib`: NCEP's ``gec00.t00z.pgrb2a.0p50.f006``, break42c B1)."""
+    return Path(path).suffix.lower() in GRIB_FILE_SUFFIXES or is_grib(path)
 
 
 def is_glob_pattern(pattern: str | os.PathLike) -> bool:

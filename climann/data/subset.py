@@ -24,6 +24,7 @@ from climann.data.experiment_versions import EXPERIMENT_VERSION
 from climann.data.flags import code_of_meaning, values_with_meanings
 from climann.data.forecast_times import TIME_UNIT_CODES, is_dated, is_forecast_period, on_valid_time
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes
+from climann.data.selection_lists import listed_values, several_values_message
 from climann.data.sources import files_text, source_files
 from climann.data.stations import names_chosen_station
 from climann.data.time_range import is_day, range_bounds
@@ -123,6 +124,7 @@ def select_values(
     """
     everywhere = where
     for dim, value in selection.items():
+        _refuse_listed_values(dataset, dim, value)
         said: list[str] = []
         given, asked = value, None
         along = _dimension_of_coordinate(dataset, dim)  # ECCO's Z(k): a value of Z picks its k
@@ -196,6 +198,19 @@ def _select_one(dataset: xr.Dataset, dim: str, value: object, *, given: object, 
     for name in had_dim:
         _add_scalar_coordinate(dataset.variables[name], dim)
     return dataset
+
+
+def _refuse_listed_values(dataset: xr.Dataset, dim: str, value: object) -> None:
+    """Refuse a value that lists several (``"2,4"``, :func:`~climann.data.selection_lists.listed_values`),
+    unless it is itself one of a coordinate of labels' values: read as one number with units, pint
+    took ``2,4`` for 2 × 4 (break42c A1)."""
+    values = listed_values(value)
+    if values is None:
+        return
+    labels = dataset[dim].values if dim in dataset.coords and dataset[dim].dtype.kind in "OSU" else ()
+    if str(value) in map(str, np.ravel(labels)):
+        return
+    raise ClimannError(several_values_message(dim, values, where="select"))
 
 
 def _data_dimensions(dataset: xr.Dataset) -> list[str]:
@@ -534,7 +549,8 @@ def _in_coordinate_units(
 #: A selection value written with its units: a number, then a UDUNITS string (``850 hPa``,
 #: ``1.5e3 m``, ``30 days``).
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
-_VALUE_WITH_UNITS = re.compile(rf"\s*({_NUMBER})\s*([^\d\s.+-].*?)\s*")
+#: Units begin with neither a digit nor a comma: ``2,4`` is no number with units (break42c A1).
+_VALUE_WITH_UNITS = re.compile(rf"\s*({_NUMBER})\s*([^\d\s.,+-].*?)\s*")
 
 
 def _value_and_units(coordinate: xr.DataArray, value: object) -> tuple[float, str] | None:

@@ -20,7 +20,7 @@ import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from climann.data.paths import is_zarr_store
+from climann.data.paths import is_grib_file, is_zarr_store
 from climann.data.shell import input_and_copy, ncap2_command, xarray_command
 
 #: The statements of an xarray line that read the time ``{time}``'s units and calendar and
@@ -276,13 +276,10 @@ def copy_files(source: TimeSource | None, suffix: str = "fixed") -> str:
     return "IN OUT" if source is None or not source.files else input_and_copy(source.file, suffix)
 
 
-#: The suffixes of GRIB files: the commands write NetCDF, and cfgrib's names are not the file's.
-_GRIB_SUFFIXES = (".grib", ".grb", ".grib1", ".grib2", ".grb2")
-
-
 def time_source(files: Sequence[str], time: str) -> TimeSource | None:
     """A :class:`TimeSource` of ``files`` and ``time``; None without files or when one is a GRIB
-    file (the commands then say ``IN OUT``)."""
-    if not files or any(str(file).lower().endswith(_GRIB_SUFFIXES) for file in files):
+    file, by its name or its first bytes (the commands then say ``IN OUT``)."""
+    # the commands write NetCDF, and cfgrib's names are not the file's
+    if not files or any(is_grib_file(file) for file in files):
         return None
     return TimeSource(tuple(str(file) for file in files), time)

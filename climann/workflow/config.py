@@ -28,6 +28,7 @@ from typing import Any
 
 from climann.data.memory import DEFAULT_IN_MEMORY_LIMIT_GB
 from climann.data.paths import home_expanded
+from climann.data.selection_lists import listed_values, several_values_message
 from climann.data.splits import DEFAULT_SPLIT_FRACTIONS
 from climann.data.features import SEASON_DATINGS
 from climann.data.cell_edges import CELL_EDGES
@@ -734,6 +735,8 @@ def _build_section(name: str, schema: type, values: dict[str, Any]) -> Any:
     fields = {f.name: f for f in dataclasses.fields(schema)}
     _reject_unknown(values.keys(), fields, "key", section=name)
     hints = typing.get_type_hints(schema)
+    if name == "data" and "select" in values:  # before a TOML list's type is refused without saying why
+        _refuse_listed_values(values["select"], "[data] select")
     converted = {}
     for key, value in values.items():
         try:
@@ -742,22 +745,43 @@ def _build_section(name: str, schema: type, values: dict[str, Any]) -> Any:
             if (name, key) not in _VALUE_IS:
                 raise
             raise ClimannError(f"[{name}] {key}: {value!r} is not a box of numbers: {_VALUE_IS[name, key]}") from error
+    if name == "data" and "select" in converted:  # also a list written as a quoted text: --select 'number="2,4"'
+        _refuse_listed_values(converted["select"], "[data] select")
     return schema(**converted)
 
 
-def parse_selection(assignments: list[str] | None) -> dict[str, int | float | str]:
-    """``["realization=2"]`` → ``{"realization": 2}``: ``--select`` of ``predict`` and
+def parse_selection(assignments: list[str] | None, *, command: str | None = None) -> dict[str, int | float | str]:
+    """``["realization=2"]`` → ``{"realization": 2}``: ``--select`` of ``info``, ``predict`` and
     ``evaluate``, read as ``[data] select`` is: each value as it is written, a whole number
     as an integer (``5``, not ``5.0``, in messages and in ``config.toml``), a decimal as a
     float (``2.5``, ``2.0``), anything else as a string (``010``: TOML numbers have no leading
-    zeros; see :func:`_command_line_word`).
+    zeros; see :func:`_command_line_word`). ``command`` (``info``) names the command in the
+    refusal of several values.
 
     Raises
     ------
     ClimannError
-        For an item that is not ``DIM=VALUE``.
+        For an item that is not ``DIM=VALUE``, or one that gives several values of a dimension
+        (``number=2,4``; :mod:`climann.data.selection_lists`).
     """
-    return _convert(list(assignments or ()), dict[str, int | float | str], "--select")
+    selection = _convert(list(assignments or ()), dict[str, int | float | str], "--select")
+    _refuse_listed_values(selection, "--select", command=command)
+    return selection
+
+
+def _refuse_listed_values(selection: object, where: str, *, command: str | None = None) -> None:
+    """Refuse a selection that gives several values of one dimension (``number=2,4``, ``{number =
+    [2, 4]}``): it keeps one value each, and pint read ``2,4`` as 2 × 4 (break42c A1)."""
+    if isinstance(selection, str):
+        selection = [selection]
+    if isinstance(selection, (list, tuple)):  # the command line's DIM=VALUE items
+        selection = dict(_split_assignment(item, where) for item in selection if isinstance(item, str) and item.strip())
+    if not isinstance(selection, dict):
+        return  # not a table: refused as such by _convert
+    for dim, value in selection.items():
+        values = listed_values(value)
+        if values is not None:
+            raise ClimannError(several_values_message(str(dim), values, where=where, command=command))
 
 
 def _split_assignment(text: str, where: str) -> tuple[str, str]:

@@ -416,3 +416,30 @@ def test_one_step_of_totals_is_dated_by_its_messages_step_range(tmp_path, centre
     cells = [(low.day, low.hour, high.day, high.hour) for low, high in dataset[dataset["time"].attrs["bounds"]].values]
     assert cells == [(1 + day + first // 24, first % 24, 2 + day, 0) for day in range(8)]
     np.testing.assert_allclose(dataset["tp"].values, fields, rtol=1e-4)
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    pytest.param(b"GRIB\x00\x00\x02", r"^.*/b\.grib2 is a GRIB file \(it begins with 'GRIB'\) without one whole "
+                                      r"message: cut short", id="cut-short"),
+    pytest.param(b"<html>503</html>", r"^.*/b\.grib2 holds no GRIB message \(it does not begin with 'GRIB'",
+                 id="not-grib"),
+])
+def test_a_grib_file_without_a_whole_message_is_one_line_not_an_interruption(tmp_path, content, message):
+    """break42c B1: cfgrib's EOFError ('No valid message found') reached click, which takes an EOFError for
+    Ctrl-C: `climann info` said 'interrupted by SIGINT' (exit 130)."""
+    pytest.importorskip("cfgrib")
+    (tmp_path / "b.grib2").write_bytes(content)
+    with pytest.raises(ClimannError, match=message):
+        open_dataset([tmp_path / "b.grib2"])
+
+
+def test_a_grib_file_by_its_first_bytes_gets_no_netcdf_time_command(tmp_path):
+    """The time commands (ncap2, CDO) write NetCDF and use cfgrib's names, not the file's: none for GRIB,
+    also for GEFS's gec00.t00z.pgrb2a.0p50.f006, GRIB2 without a GRIB ending (break42c B1)."""
+    from climann.data.time_commands import time_source
+
+    (tmp_path / "gec00.t00z.pgrb2a.0p50.f006").write_bytes(b"GRIB\x00\x00\x02")
+    netcdf = tmp_path / "a.nc"
+    netcdf.write_bytes(b"CDF\x01")
+    assert time_source([str(tmp_path / "gec00.t00z.pgrb2a.0p50.f006")], "time") is None
+    assert time_source([str(netcdf)], "time") is not None

@@ -1655,3 +1655,64 @@ def test_info_on_a_station_file_beside_its_copy_gives_the_same_refusal(tmp_path,
         with pytest.raises(ClimannError, match=r"^'storage' is in both resops.nc \(units 'MCM'\) and resops_fixed.nc "
                                                r"\(units 'hm3'\), and both are read; .* move .* out of the folder"):
             describe(str(folder), select=select)
+
+
+def _gefs_files(folder):
+    """Two GRIB2 files of 2t under NCEP's GEFS names (``gec00.t00z.pgrb2a.0p50.f006``: no ``.grib2``),
+    12 months each, and their values (24, 5, 4)."""
+    pytest.importorskip("cfgrib")
+    from tests.grib_files import write_grib
+
+    folder.mkdir(exist_ok=True)
+    values = 250 + 40 * np.random.default_rng(5).random((24, len(LATITUDES), len(LONGITUDES)))
+    for index, name in enumerate(("gec00.t00z.pgrb2a.0p50.f006", "gec00.t00z.pgrb2a.0p50.f012")):
+        write_grib(folder / name, "2t", values[12 * index:12 * (index + 1)], latitudes=LATITUDES,
+                   longitudes=LONGITUDES, start_year=1990 + index)
+    return values
+
+
+@pytest.mark.parametrize(("given", "months"), [
+    pytest.param("gefs/gec00.t00z.pgrb2a.0p50.f006", slice(0, 12), id="one-file"),
+    pytest.param("gefs/gec00*", slice(0, 24), id="a-glob"),
+    pytest.param("gec00.grib2", slice(0, 12), id="a-link-named-grib2"),
+    pytest.param("copy.nc", slice(0, 12), id="named-netcdf"),
+])
+def test_grib_files_are_read_by_their_first_bytes_whatever_their_name(tmp_path, given, months):
+    """break42c B1: GEFS GRIB2 under their own names gave 'OSError: NetCDF: Unknown file format' (a glob) or
+    'is not a readable NetCDF file' (one file, no word of GRIB); a link X.grib2 -> X was read by X's name."""
+    values = _gefs_files(tmp_path / "gefs")
+    (tmp_path / "gec00.grib2").symlink_to(tmp_path / "gefs/gec00.t00z.pgrb2a.0p50.f006")
+    shutil.copy(tmp_path / "gefs/gec00.t00z.pgrb2a.0p50.f006", tmp_path / "copy.nc")
+    opened = open_dataset(expand_paths([str(tmp_path / given)]))
+    np.testing.assert_allclose(opened["t2m"].values, values[months], rtol=1e-4)  # GRIB packs to ~16 bits
+
+
+def test_a_directory_of_grib_files_without_a_grib_ending_gets_the_glob_that_takes_them(tmp_path):
+    """break42c B1: `climann info gefs/` advised 'gefs/*.EXT', EXT their ending (.f006, .f012: lead times)."""
+    values = _gefs_files(tmp_path / "gefs")
+    (tmp_path / "gefs/README").write_text("GEFS 0.5 degree, pgrb2a")
+    with pytest.raises(ClimannError) as refused:
+        expand_paths([str(tmp_path / "gefs")])
+    message = str(refused.value)
+    assert "*.EXT" not in message and "of which 2 are GRIB (as NCEP names GEFS's; read by their first bytes)" in message
+    pattern = re.search(r"by a glob \('([^']+)'\)", message).group(1)
+    np.testing.assert_allclose(open_dataset(expand_paths([pattern]))["t2m"].values, values, rtol=1e-4)
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    pytest.param(b"not a format at all", r"j1\.f006 is not a readable NetCDF file \(truncated or another format\)$",
+                 id="unknown"),
+    pytest.param(None, r"j1\.f006 is a GRIB file \(it begins with 'GRIB'\) without one whole message: cut short",
+                 id="cut-grib"),
+])
+def test_an_unreadable_file_among_several_is_one_line_when_forecasts_are_looked_for(tmp_path, content, message):
+    """break42c B1: `climann info 'gefs/gec00*'` crashed with 'unexpected error: OSError' (forecasts_to_choose_in
+    opened each file without the run's diagnosis), and a cut GRIB file was said to be 'interrupted by SIGINT'."""
+    from climann.data.open import forecasts_to_choose_in
+
+    _gefs_files(tmp_path / "gefs")
+    for name in ("j1.f006", "j2.f006"):
+        whole = (tmp_path / "gefs/gec00.t00z.pgrb2a.0p50.f006").read_bytes()
+        (tmp_path / name).write_bytes(content if content is not None else whole[:100])
+    with pytest.raises(ClimannError, match=message):
+        forecasts_to_choose_in([tmp_path / "j1.f006", tmp_path / "j2.f006"])

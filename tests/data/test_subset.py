@@ -962,3 +962,35 @@ def test_a_level_of_another_kind_than_the_runs_is_refused_before_any_conversion(
     same = select_values(_on_lev([600.0, 1700.0], CESM2B_LEV), {"lev": 6.0}, units={"lev": "m"},
                          kinds={"lev": "length"}, where="cesm2.nc", reference="the run's data")
     assert float(same["lev"]) == 600.0
+
+
+def _members(count: int) -> xr.Dataset:
+    """``pred`` of ``count`` members (cfgrib's ``number``, units "1"), member k being k + the grid's values."""
+    dataset = grid_dataset()
+    members = [dataset["pred"] + k for k in range(count)]
+    number = xr.DataArray(np.arange(count), dims="number", attrs={"standard_name": "realization", "units": "1"})
+    return dataset.assign(pred=xr.concat(members, dim=number))
+
+
+@pytest.mark.parametrize("value", [
+    pytest.param("2,4", id="two"),
+    pytest.param("1,3", id="product-of-a-member"),
+    pytest.param("0,1,2", id="three"),
+    pytest.param("2.0,4.0", id="decimals"),
+    pytest.param("2 m,4 m", id="with-units"),
+])
+def test_several_values_of_a_dimension_are_refused_never_multiplied(value):
+    """break42c A1: select_values(number="2,4") took member 8, pint reading "2,4" as 2 × 4 in units "1".
+    One member with its units, and a label with a comma of a coordinate of labels, are still one value."""
+    with pytest.raises(ClimannError, match=rf"^select: number={value} gives {value.count(',') + 1} values, and a "
+                                           r"selection keeps one value of each dimension"):
+        select_values(_members(10), {"number": value})
+    chosen = select_values(_members(10), {"number": "4 1"})
+    np.testing.assert_array_equal(chosen["pred"].values, grid_dataset()["pred"].values + 4)
+    dataset = grid_dataset()
+    names = xr.DataArray(["Paris, France", "1,2"], dims="station")
+    dataset = dataset.assign(pred=xr.concat([dataset["pred"], dataset["pred"] * 2], dim=names))
+    np.testing.assert_array_equal(select_values(dataset, {"station": "1,2"})["pred"].values,
+                                  grid_dataset()["pred"].values * 2)
+    np.testing.assert_array_equal(select_values(dataset, {"station": "Paris, France"})["pred"].values,
+                                  grid_dataset()["pred"].values)

@@ -280,3 +280,50 @@ def test_a_key_given_by_set_and_by_a_flag_is_refused_only_with_two_values(assign
     with pytest.raises(ClimannError, match="give one of them") as raised:
         refuse_conflicting_assignments(assigned, flags, flag_names={"data.paths": "--data"})
     assert str(raised.value).startswith(refused)
+
+
+#: The refusal of number=2,4 as train gives it (break42c A1), up to the loop that trains each member.
+_TWO_MEMBERS = (r"^\[data\] select: number=2,4 gives 2 values, and a selection keeps one value of each dimension "
+                r"\(number=2\): a run uses one ensemble member or level at a time; for several, run once per value: "
+                r"climann sweep SWEEP\.toml with \[sweep\] key = \"data\.select\", values = \[\{number = 2\}, "
+                r"\{number = 4\}\] \(trains each and compares them\), or for v in 2 4; do climann train … "
+                r"--select number=\$v --out runs/number\$v; done$")
+
+
+@pytest.mark.parametrize("settings", [
+    pytest.param({"data": {"select": ["number=2,4"]}}, id="command-line"),
+    pytest.param({"data": {"select": ['number="2,4"']}}, id="command-line-quoted"),
+    pytest.param(tomllib.loads('[data]\nselect = {number = [2, 4]}'), id="toml-list"),
+    pytest.param(tomllib.loads('[data]\nselect = {number = "2,4"}'), id="toml-text"),
+    pytest.param(tomllib.loads('[data]\nselect = {number = " 2 , 4 "}'), id="toml-text-with-blanks"),
+])
+def test_several_values_of_one_dimension_are_refused_naming_one_run_per_value(settings):
+    """break42c A1: --select number=2,4 trained on member 8 (pint read "2,4" as 2 × 4), and
+    config.toml recorded select = {"number" = "2,4"}."""
+    with pytest.raises(ClimannError, match=_TWO_MEMBERS):
+        build_config(settings)
+
+
+@pytest.mark.parametrize(("typed", "message", "one", "value"), [
+    pytest.param("number=1,3", r"^--select: number=1,3 gives 2 values, .* for v in 1 3; do climann info … "
+                               r"--select number=\$v; done$", "number=1", 1, id="members"),
+    pytest.param("plev=500 hPa,850 hPa", r"^--select: plev=500 hPa,850 hPa gives 2 values, .* for v in '500 hPa' "
+                                         r"'850 hPa'; do climann info … --select \"plev=\$v\"; done$",
+                 "plev=500 hPa", "500 hPa", id="with-units"),
+    pytest.param("alt=1560 m,2000 m", r"^--select: alt=1560 m,2000 m gives 2 values", "alt=1560 m", "1560 m",
+                 id="heights"),
+    pytest.param("lev=2,5", r"; a decimal is written with a point \(2\.5, not 2,5\)$", "lev=6 m", "6 m",
+                 id="decimal-comma"),
+    pytest.param("number=0,1,2", r"gives 3 values", "station=Paris, France", "Paris, France",
+                 id="a-name-with-a-comma-is-one"),
+])
+def test_several_values_given_to_info_are_refused_and_one_value_is_kept(typed, message, one, value):
+    """break42c A2: info --select number=1,3 crashed with an IndexError; a value with units (lev=6 m) and
+    a name with a comma stay one value."""
+    from climann.workflow.config import parse_selection
+
+    with pytest.raises(ClimannError, match=message):
+        parse_selection([typed], command="info")
+    [(key, parsed)] = parse_selection([one]).items()
+    assert parsed == value
+    assert build_config({"data": {"select": [one]}}).data.select == {key: value}
