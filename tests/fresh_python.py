@@ -128,6 +128,8 @@ while sys.stdin not in select.select([server, sys.stdin], [], [])[0]:  # stdin c
         connection.sendall(f"{os.waitstatus_to_exitcode(status)}\n".encode())
         os._exit(0)
     connection.close()
+import shutil
+shutil.rmtree(os.path.dirname(sys.argv[1]), ignore_errors=True)  # its folder: the socket and the shim
 """
 
 #: ``python`` on :func:`shell_path`'s PATH: a ``python -c CODE ARGS…`` line goes to the shell's
