@@ -27,7 +27,7 @@ from pathlib import Path
 
 #: The helper: imports what most printed lines import, then forks a child per request (one
 #: JSON line on stdin) and answers with the child's exit code (one line on stdout).
-_HELPER = r"""
+_WARM = r"""
 import json, os, sys, traceback
 import os, tempfile
 import cftime, dask.array, netCDF4, numpy, xarray, zarr  # what the lines import and load first: once, before any fork
@@ -38,42 +38,120 @@ with tempfile.TemporaryDirectory() as folder:
     xarray.Dataset({"a": ("x", numpy.arange(2.0))}).to_netcdf(path)
     with xarray.open_dataset(path) as warm:
         (warm.a * 2).load()
+
+
+def run_line(request):
+    # in the forked child, its standard streams in place: the line as `python -c` runs it; never returns
+    code = 1
+    try:
+        os.chdir(request["cwd"])
+        sys.stdout = open(1, "w", closefd=False)
+        sys.stderr = open(2, "w", closefd=False)
+        sys.argv = ["-c", *request["arguments"]]
+        sys.path[0] = ""  # as `python -c` has it: the working directory first
+        try:
+            exec(compile(request["code"], "<string>", "exec"), {"__name__": "__main__", "__builtins__": __builtins__})
+            code = 0
+        except SystemExit as exited:
+            if exited.code is None or isinstance(exited.code, int):
+                code = exited.code or 0
+            else:
+                print(exited.code, file=sys.stderr)
+        except BaseException:
+            traceback.print_exc()
+    finally:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+"""
+
+#: The helper: imports what most printed lines import, then forks a child per request (one
+#: JSON line on stdin) and answers with the child's exit code (one line on stdout).
+_HELPER = _WARM + r"""
 requests, answers = sys.stdin, sys.stdout
 for line in requests:
     request = json.loads(line)
     child = os.fork()
     if child == 0:
-        code = 1
         try:
-            os.chdir(request["cwd"])
             for number, name in ((1, "stdout"), (2, "stderr")):
                 handle = os.open(request[name], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
                 os.dup2(handle, number)
                 os.close(handle)
             sys.stdin = open(os.devnull)
-            sys.stdout = open(1, "w", closefd=False)
-            sys.stderr = open(2, "w", closefd=False)
-            sys.argv = ["-c", *request["arguments"]]
-            sys.path[0] = ""  # as `python -c` has it: the working directory first
-            try:
-                exec(compile(request["code"], "<string>", "exec"), {"__name__": "__main__", "__builtins__": __builtins__})
-                code = 0
-            except SystemExit as exited:
-                if exited.code is None or isinstance(exited.code, int):
-                    code = exited.code or 0
-                else:
-                    print(exited.code, file=sys.stderr)
-            except BaseException:
-                traceback.print_exc()
         finally:
-            try:
-                sys.stdout.flush()
-                sys.stderr.flush()
-            finally:
-                os._exit(code)
+            run_line(request)
     _, status = os.waitpid(child, 0)
     answers.write(f"{os.waitstatus_to_exitcode(status)}\n")
     answers.flush()
+"""
+
+#: The shell's helper: the same, serving the ``python`` of :func:`shell_path` on a UNIX socket
+#: (``sys.argv[1]``). Each connection brings the line (JSON: code, arguments, cwd, environment)
+#: and the caller's standard input, output and error; a child forked for it forks the line's
+#: own process, waits for it and answers with its exit code (the helper waits for no line, so a
+#: line that runs ``python -c`` itself is served too).
+_SHELL_HELPER = _WARM + r"""
+import select, signal, socket
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the connections' children reap themselves
+server = socket.socket(socket.AF_UNIX)
+server.bind(sys.argv[1])
+server.listen(64)
+print("ready", flush=True)
+while sys.stdin not in select.select([server, sys.stdin], [], [])[0]:  # stdin closed: the tests have ended
+    connection, _ = server.accept()
+    if os.fork() == 0:
+        server.close()
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        header, fds, _, _ = socket.recv_fds(connection, 8, 3)
+        size, payload = int.from_bytes(header, "big"), b""
+        while len(payload) < size:
+            payload += connection.recv(size - len(payload))
+        request = json.loads(payload)
+        line = os.fork()
+        if line == 0:
+            connection.close()
+            try:
+                for number, handle in enumerate(fds):
+                    os.dup2(handle, number)
+                    os.close(handle)
+                sys.stdin = open(0, closefd=False)
+                os.environ.clear()
+                os.environ.update(request["environment"])
+            finally:
+                run_line(request)
+        for handle in fds:
+            os.close(handle)
+        _, status = os.waitpid(line, 0)
+        connection.sendall(f"{os.waitstatus_to_exitcode(status)}\n".encode())
+        os._exit(0)
+    connection.close()
+import shutil
+shutil.rmtree(os.path.dirname(sys.argv[1]), ignore_errors=True)  # its folder: the socket and the shim
+"""
+
+#: ``python`` on :func:`shell_path`'s PATH: a ``python -c CODE ARGS…`` line goes to the shell's
+#: helper with this process's standard streams, and ends with the line's exit code; any other
+#: use runs the real interpreter. No site, no environment read: it starts in milliseconds.
+_SHIM = """#!{python} -SE
+import json, os, socket, sys
+if len(sys.argv) < 3 or sys.argv[1] != "-c":
+    os.execv({python!r}, [{python!r}, *sys.argv[1:]])
+request = json.dumps({{"code": sys.argv[2], "arguments": sys.argv[3:], "cwd": os.getcwd(),
+                      "environment": dict(os.environ)}}).encode()
+with socket.socket(socket.AF_UNIX) as helper:
+    helper.connect({socket!r})
+    socket.send_fds(helper, [len(request).to_bytes(8, "big")], [0, 1, 2])
+    helper.sendall(request)
+    answer = b""
+    while not answer.endswith(b"\\n"):
+        answer += helper.recv(16) or b"-1\\n"
+code = int(answer)
+if code < 0:
+    os.kill(os.getpid(), -code)
+sys.exit(code)
 """
 
 _lock = threading.Lock()
@@ -115,3 +193,36 @@ def run_python(*arguments: str | os.PathLike, cwd: str | os.PathLike | None = No
     if check:
         finished.check_returncode()
     return finished
+
+
+_shell: list = []
+
+
+def shell_path() -> str:
+    """``PATH`` for a printed shell line (a loop over files, each with ``python -c …``) run with
+    bash: its ``python`` is :data:`_SHIM`, which runs each line in a child of the shell's helper
+    (module docstring: as a fresh interpreter would, without importing NumPy and xarray again for
+    each file), then this interpreter's folder (the printed ``python`` is this one), then the
+    ``PATH`` this process has."""
+    with _lock:
+        if not _shell or _shell[0].poll() is not None:
+            folder = Path(tempfile.mkdtemp(prefix="climann-shell-"))
+            socket_path = folder / "helper.socket"
+            helper = subprocess.Popen([sys.executable, "-c", _SHELL_HELPER, str(socket_path)], stdin=subprocess.PIPE,
+                                      stdout=subprocess.PIPE, text=True, cwd=tempfile.gettempdir())
+            if helper.stdout.readline() != "ready\n":
+                raise RuntimeError("the shell's python helper did not start")
+            shim = folder / "bin" / "python"
+            shim.parent.mkdir()
+            shim.write_text(_SHIM.format(python=sys.executable, socket=str(socket_path)))
+            shim.chmod(0o755)
+            atexit.register(_stopped, helper, folder)
+            _shell[:] = [helper, shim.parent]
+        return os.pathsep.join([str(_shell[1]), os.path.dirname(sys.executable), os.environ["PATH"]])
+
+
+def _stopped(helper: subprocess.Popen, folder: Path) -> None:
+    import shutil
+
+    helper.communicate()  # its stdin closed: it ends (as it does when this process ends any other way)
+    shutil.rmtree(folder, ignore_errors=True)

@@ -1,11 +1,12 @@
 """tests/fresh_python.py: a printed ``python -c`` line runs there as in a fresh interpreter."""
 
+import os
 import subprocess
 import sys
 
 import pytest
 
-from tests.fresh_python import run_python
+from tests.fresh_python import run_python, shell_path
 
 
 def test_the_line_gets_its_arguments_working_directory_and_main_name(tmp_path):
@@ -41,3 +42,31 @@ def test_nothing_of_climann_or_the_tests_is_loaded_and_each_line_starts_anew():
 def test_only_python_c_lines_are_run():
     with pytest.raises(ValueError, match="python -c CODE"):
         run_python("script.py")
+
+
+#: A printed shell line's kind: a loop over files, each a ``python -c`` line that reads its
+#: arguments, working directory, environment and standard input and ends with its own exit
+#: code; then lines that fail, one that runs ``python -c`` itself, and ``python`` without -c.
+SHELL_LINE = """cd "$1" && for f in a 'b c'; do python -c "import os, sys; print(sys.argv, __name__, os.getcwd(), \\
+os.environ['CLIMANN_SHELL_TEST'], sys.stdin.readline().strip()); print('said', file=sys.stderr)" "$f" x; done <<< $'in1\\nin2'
+python -c 'import sys; sys.exit(3)'; echo "exit $?"
+python -c "import sys; sys.exit('no')"; echo "exit $?"
+python -c 'xarray.Dataset()' 2>/dev/null; echo "exit $?"
+python -c 'import subprocess; print(subprocess.run(["python", "-c", "print(42)"], capture_output=True, text=True).stdout)'
+python -c 'import os; os.kill(os.getpid(), 15)'; echo "exit $?"
+python -V"""
+
+
+def test_a_shell_line_on_the_shell_path_runs_its_python_as_a_fresh_interpreter(tmp_path):
+    """:func:`shell_path`'s ``python`` (its lines in children of a helper) prints and ends as this
+    interpreter's own does, line by line."""
+    outputs = []
+    for path in (shell_path(), f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}"):
+        outputs.append(subprocess.run(["bash", "-c", SHELL_LINE, "bash", tmp_path], capture_output=True, text=True,
+                                      env={**os.environ, "PATH": path, "CLIMANN_SHELL_TEST": "set"}))
+    shim, fresh = outputs
+    assert shim.returncode == fresh.returncode == 0
+    assert shim.stdout == fresh.stdout
+    assert shim.stdout.startswith(f"['-c', 'a', 'x'] __main__ {tmp_path.resolve()} set in1\n['-c', 'b c', 'x']")
+    assert "exit 3\nexit 1\nexit 1\n42\n\nexit 143\nPython 3." in shim.stdout
+    assert shim.stderr.splitlines()[:3] == fresh.stderr.splitlines()[:3] == ["said", "said", "no"]

@@ -763,7 +763,7 @@ def _presence_by_block(target: xr.DataArray, variable: xr.DataArray) -> np.ndarr
     counts, minima and maxima are exact whatever the order they are taken in, and such a graph
     costs a fraction of the one of the masks and NaN-skipping reductions of xarray (most of this
     check's time on small files)."""
-    target, variable = xr.align(target, variable, join="inner")
+    target, variable = xr.align(target, variable, join="inner", copy=False)
     target, variable = xr.broadcast(target, variable)
     variable = variable.transpose(*target.dims)
     if not (dask.is_dask_collection(target.data) or dask.is_dask_collection(variable.data)):

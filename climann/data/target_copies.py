@@ -135,7 +135,7 @@ def _cell_sums(target: xr.DataArray, predictor: xr.DataArray, time_dim: str) -> 
     block, combined in the same tree), in a graph of one task per block rather than of fifteen
     array operations (building those graphs was most of this check's time on small files).
     """
-    target, predictor = xr.align(target, predictor, join="inner")
+    target, predictor = xr.align(target, predictor, join="inner", copy=False)
     predictor = predictor.broadcast_like(target).transpose(*target.dims)
     axis = target.get_axis_num(time_dim)
     if not (is_dask_collection(target.data) or is_dask_collection(predictor.data)):

@@ -40,6 +40,10 @@ _MONTH_FRACTION_SPREAD = 0.15
 
 _MICROSECOND = datetime.timedelta(microseconds=1)
 
+#: Half the shortest calendar month (October 1582 of the standard calendar: 21 days): a shorter
+#: time cell spans less than half a month in every calendar, so is no whole month.
+_HALF_SHORTEST_MONTH = datetime.timedelta(days=10, hours=12)
+
 
 @dataclass(frozen=True)
 class TimeStep:
@@ -620,12 +624,17 @@ def cell_time_step(bounds: np.ndarray) -> TimeStep | None:
     def months(time: cftime.datetime) -> float:
         return month_number(time) + _fraction_of_month(time)
 
-    lengths = np.array([months(high) - months(low) for low, high in zip(lower, upper)])
-    whole = np.round(lengths)
-    if whole.min() >= 1 and whole.min() == whole.max() and np.all(np.abs(lengths - whole) <= _MONTH_FRACTION_SPREAD):
-        return TimeStep(months=int(whole[0]))
-    durations = {(high - low) // _MICROSECOND for low, high in zip(lower, upper)}
-    if len(durations) == 1 and (duration := durations.pop()) > 0:
+    durations = [(high - low) // _MICROSECOND for low, high in zip(lower, upper)]
+    # a cell rounds to a whole month only from half the shortest month on (October 1582 of the
+    # standard calendar, 21 days): with a shorter cell the months below cannot all be whole,
+    # and the per-cell month arithmetic (most of the time on daily and sub-daily files) is skipped
+    if min(durations) >= _HALF_SHORTEST_MONTH // _MICROSECOND:
+        lengths = np.array([months(high) - months(low) for low, high in zip(lower, upper)])
+        whole = np.round(lengths)
+        if (whole.min() >= 1 and whole.min() == whole.max()
+                and np.all(np.abs(lengths - whole) <= _MONTH_FRACTION_SPREAD)):
+            return TimeStep(months=int(whole[0]))
+    if len(unique := set(durations)) == 1 and (duration := unique.pop()) > 0:
         return TimeStep(duration=datetime.timedelta(microseconds=int(duration)))
     return None
 

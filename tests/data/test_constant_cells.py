@@ -14,7 +14,7 @@ from climann.data.constant_cells import constant_cells, physical_bound
 from climann.data.land_masks import land_stored_as_value, warn_land_stored_as_value
 from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
-from tests.fresh_python import run_python
+from tests.fresh_python import run_python, shell_path
 
 N_TIME = 40
 
@@ -255,7 +255,6 @@ def test_a_folder_of_three_files_gets_the_line_that_copies_each(tmp_path, monkey
     a cell held through the first file only (not through the series) kept, and the copies are warned about no more."""
     import os
     import subprocess
-    import sys
 
     monkeypatch.chdir(tmp_path)
     original = _series(n_time=39)
@@ -268,7 +267,7 @@ def test_a_folder_of_three_files_gets_the_line_that_copies_each(tmp_path, monkey
     (message,) = _warnings(caplog, open_dataset(files), "sosstsst", where="oras5")
     command = message[message.index("mkdir -p "):message.index(" (a copy of each")]
     assert "oras5/held_cells_missing" in command and "--data 'oras5/held_cells_missing/*.nc'" in message
-    path = f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}"  # the printed `python`
+    path = shell_path()  # the printed `python`
     subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path,
                    env={**os.environ, "PATH": path})
     copies = sorted((tmp_path / "oras5" / "held_cells_missing").glob("*.nc"))
@@ -344,7 +343,6 @@ def test_a_folder_s_line_reads_each_file_once(tmp_path, monkeypatch, caplog):
     (the bytes the netCDF4 backend reads, counted in the process the line runs), with the copies as before."""
     import os
     import subprocess
-    import sys
 
     monkeypatch.chdir(tmp_path)
     original = _series(n_time=40)
@@ -357,7 +355,7 @@ def test_a_folder_s_line_reads_each_file_once(tmp_path, monkeypatch, caplog):
     command = message[message.index("mkdir -p "):message.index(" (a copy of each")]
     (tmp_path / "site").mkdir()
     (tmp_path / "site" / "sitecustomize.py").write_text(_COUNTING_SITE)
-    path = f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}"  # the printed `python`
+    path = shell_path()  # the printed `python`
     subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path,
                    env={**os.environ, "PATH": path, "PYTHONPATH": str(tmp_path / "site"),
                         "BYTES_READ": str(tmp_path / "read.txt")})

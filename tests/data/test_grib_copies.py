@@ -7,7 +7,6 @@ import os
 import re
 import shlex
 import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -15,7 +14,7 @@ import xarray as xr
 
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
-from tests.fresh_python import run_python
+from tests.fresh_python import run_python, shell_path
 from tests.grib_files import write_grib_messages
 
 LATITUDES, LONGITUDES = np.array([50.0, 48.0, 46.0]), np.array([10.0, 12.0, 14.0, 16.0])
@@ -96,7 +95,7 @@ def test_the_forecast_shift_of_a_grib_file_writes_a_netcdf_copy_named_nc_and_lea
     assert "with_bounds/gfs_t2m.grib2" not in message
     assert "then give --data gfs/gfs_tp_bucket.grib2 --data gfs/with_bounds/gfs_t2m.nc in place of" in message
     line = re.search(r"for the day beginning at its valid time `([^`]*)`", message).group(1)
-    path = f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}"  # the printed `python`
+    path = shell_path()  # the printed `python`
     subprocess.run(["bash", "-c", line], check=True, capture_output=True, cwd=tmp_path,
                    env={**os.environ, "PATH": path})
     assert _grib_files_left(tmp_path / "gfs") == []

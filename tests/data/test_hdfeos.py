@@ -5,7 +5,6 @@ import os
 import re
 import shlex
 import subprocess
-import sys
 
 import netCDF4
 import numpy as np
@@ -14,7 +13,7 @@ import pytest
 from climann.data.hdfeos import hdfeos_grids
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
-from tests.fresh_python import run_python
+from tests.fresh_python import run_python, shell_path
 
 FILL = np.float32(-1.2676506e30)
 
@@ -123,7 +122,7 @@ def test_a_folder_of_grids_gets_one_loop_that_dates_each_copy(tmp_path, monkeypa
     message = str(refused.value)
     loop, data = re.search(r"each file in a loop: `([^`]*)`, then give --data ('[^']*'|\S+)", message).groups()
     assert loop.startswith(f"mkdir -p {shlex.quote(folder + '/grids')} && for f in ")
-    path = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
+    path = shell_path()  # the printed `python`
     subprocess.run(["bash", "-c", loop], check=True, capture_output=True, cwd=tmp_path, env={**os.environ, "PATH": path})
     copies = open_dataset(sorted(tmp_path.glob(shlex.split(data)[0])))
     assert len(copies["time"]) == 3

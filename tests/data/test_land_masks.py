@@ -16,7 +16,7 @@ import xarray as xr
 from climann.data.land_masks import land_codes, land_stored_as_value, warn_land_stored_as_value
 from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
-from tests.fresh_python import run_python
+from tests.fresh_python import run_python, shell_path
 
 N_TIME, N_ETA, N_XI = 40, 5, 6
 
@@ -590,9 +590,8 @@ def test_a_land_sea_mask_that_changes_in_time_is_still_no_mask(tmp_path):
 def _bash(command: str, cwd) -> None:
     """Run a printed line as a shell runs it, with this interpreter as its ``python``."""
     import os
-    import sys
 
-    path = f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ.get('PATH', '')}"
+    path = shell_path()  # the printed `python`
     subprocess.run(["bash", "-c", command], check=True, cwd=cwd, capture_output=True, env={**os.environ, "PATH": path})
 
 

@@ -7,7 +7,6 @@ import logging
 import os
 import re
 import subprocess
-import sys
 
 import netCDF4 as nc
 import numpy as np
@@ -21,6 +20,7 @@ from climann.data.quality_levels import quality_flag, warn_low_quality_target
 from climann.data.value_checks import warn_held_values
 from climann.workflow.config import build_config
 from climann.workflow.preparation import open_selected
+from tests.fresh_python import shell_path
 
 
 def _write_ghrsst_l3c(out, n_days=12, seed=0, *, flag_meanings=None, valid_range=True):
@@ -88,7 +88,7 @@ def test_the_share_at_bad_levels_is_warned_and_the_printed_loop_masks_them(tmp_p
                      r"then give --data '(.*?)' in place of the originals", said)
     assert loop is not None, said
     # the printed line calls "python": this test's (with xarray) first on the PATH
-    path = os.pathsep.join([os.path.dirname(sys.executable), os.environ["PATH"]])
+    path = shell_path()  # the printed `python`
     subprocess.run(["bash", "-c", loop.group(1)], check=True, env={**os.environ, "PATH": path})
     copies = sorted((folder / "quality_masked").glob("*.nc"))
     assert loop.group(2) == str(folder / "quality_masked" / "*.nc") and len(copies) == 4

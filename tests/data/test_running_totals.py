@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 
 import netCDF4
 import numpy as np
@@ -19,6 +18,7 @@ from climann.data.running_totals import (RESTART_RULE, _falls_and_grows, grows_w
 from climann.data.value_checks import warn_held_values
 from climann.errors import ClimannError
 from tests.console import run_main
+from tests.fresh_python import shell_path
 
 _WRF_RAIN = "ACCUMULATED TOTAL GRID SCALE PRECIPITATION"
 
@@ -168,7 +168,7 @@ def test_wrf_folder_refused_and_the_line_writes_each_steps_amount(tmp_path, monk
     assert f"its description '{_WRF_RAIN}'" in message
     assert "then give --data 'wrf/step_amounts/*' in place of the files given" in message
     loop = next(part for part in message.split("`") if part.startswith("mkdir -p "))
-    path = f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}"  # the printed `python`
+    path = shell_path()  # the printed `python`
     subprocess.run(["bash", "-c", loop], check=True, capture_output=True, cwd=tmp_path, env={**os.environ, "PATH": path})
     factor = 1.0 + np.arange(6).reshape(2, 3)
     expected = {first: ([1.0, 3.0, 2.0], [0, 1440, 2880, 4320]), second: ([2.0, 0.0, 3.0], [5760, 7200, 8640, 10080])}
@@ -235,7 +235,7 @@ def test_files_of_one_step_each_are_differenced_across(tmp_path, monkeypatch):
     assert "then give --data wrf/step_amounts/step_amounts.nc in place of the files given" in message
     command = next(part for part in message.split("`") if part.startswith("mkdir -p "))
     assert command.endswith(" wrf/wrfout_d01_2005-01-0*")  # a glob, not every file listed
-    path = f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}"  # the printed `python`
+    path = shell_path()  # the printed `python`
     subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path,
                    env={**os.environ, "PATH": path})
     factor = 1.0 + np.arange(6).reshape(2, 3)
@@ -263,7 +263,7 @@ def test_values_that_grow_are_no_total_where_units_or_cf_say_what_they_are(tmp_p
 
 
 def _run_printed(command: str, cwd) -> None:
-    path = f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}"  # the printed `python`
+    path = shell_path()  # the printed `python`
     subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=cwd, env={**os.environ, "PATH": path})
 
 

@@ -3,7 +3,6 @@ decode given with others (break34b A1, B2)."""
 
 import shlex
 import subprocess
-import sys
 
 import cftime
 import numpy as np
@@ -13,7 +12,7 @@ import xarray as xr
 from climann.data.open import open_dataset
 from climann.errors import ClimannError
 from tests.console import run_main
-from tests.fresh_python import run_python
+from tests.fresh_python import run_python, shell_path
 
 _YIELD = "lpjml_yield-mai-noirr_global_annual-gs_1981_2020.nc"
 
@@ -218,7 +217,7 @@ def test_a_folder_of_growing_season_files_gets_one_loop_that_dates_every_file(tm
     assert f"time 'time' in {_YIELD}, {soy} has units" in message or f"time 'time' in {soy}, {_YIELD} has" in message
     loop = next(part for part in message.split("`") if part.startswith("mkdir -p "))
     assert "then give --data 'ggcmi/with_dates/*.nc' in place of the 2 files" in message
-    path = f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}"  # the printed `python`
+    path = shell_path()  # the printed `python`
     subprocess.run(["bash", "-c", loop], check=True, capture_output=True, cwd=tmp_path, env={**os.environ, "PATH": path})
     calendar = "proleptic_gregorian"
     starts = [cftime.date2num(cftime.datetime(year, 1, 1, calendar=calendar), "days since 1661-01-01", calendar)

@@ -16,7 +16,7 @@ from climann.data.text_times import text_dates
 from climann.data.variables import grid_layout
 from climann.errors import ClimannError
 from tests.conftest import draw_no_run_figures
-from tests.fresh_python import run_python
+from tests.fresh_python import run_python, shell_path
 
 N_YEARS = 10
 
@@ -349,7 +349,6 @@ def test_a_folder_of_wrfout_files_dated_only_by_times_gets_the_loop_that_dates_e
     each step's date and the same values, and train."""
     import os
     import subprocess
-    import sys
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "wrf").mkdir()
@@ -363,7 +362,7 @@ def test_a_folder_of_wrfout_files_dated_only_by_times_gets_the_loop_that_dates_e
     assert "for f in wrf/wrfout_d01_2005-0*-01_00:00:00; do" in message  # a glob, not the files one by one
     assert "then give --data 'wrf/with_dates/*' in place of the 2 files" in message
     loop = next(part for part in message.split("`") if part.startswith("mkdir -p "))
-    path = f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}"  # the printed `python`
+    path = shell_path()  # the printed `python`
     subprocess.run(["bash", "-c", loop], check=True, capture_output=True, cwd=tmp_path, env={**os.environ, "PATH": path})
     for name, texts in (("wrfout_d01_2005-01-01_00:00:00", january), ("wrfout_d01_2005-02-01_00:00:00", february)):
         with xr.open_dataset(tmp_path / "wrf" / "with_dates" / name) as copy:

@@ -18,6 +18,7 @@ from climann.data.time_cells import (
     inferred_cells,
 )
 from climann.errors import ClimannError
+from tests.fresh_python import shell_path
 
 #: Days from 1990-01-01 (noleap) to the first of each month of a year.
 MONTH_STARTS = np.array([0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334])
@@ -797,7 +798,6 @@ def test_a_mean_over_the_last_24_hours_is_said_to_end_at_its_stamp_and_the_bound
     import os
     import re
     import subprocess
-    import sys
 
     folder = tmp_path / "glo fas"
     folder.mkdir()
@@ -812,7 +812,7 @@ def test_a_mean_over_the_last_24_hours_is_said_to_end_at_its_stamp_and_the_bound
             "24 hours' says (the value stamped 2019-01-02 is that of the day before it)") in warned
     assert "the day beginning there (as ERA5" not in warned
     line = re.search(r"own day: (.*?)(?: \((?:then give|a copy of each).*)?$", warned).group(1)
-    path = f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}"  # the printed `python`
+    path = shell_path()  # the printed `python`
     subprocess.run(["bash", "-c", line], check=True, capture_output=True, cwd=tmp_path, env={**os.environ, "PATH": path})
     copies = (sorted((folder / "time_bounded").glob("*.nc")) if n_files > 1
               else [folder / "glofas_dis24_0_fixed.nc"])

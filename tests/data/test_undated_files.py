@@ -17,7 +17,7 @@ import xarray as xr
 from climann.data.open import open_dataset
 from climann.data.subset import select_values
 from climann.errors import ClimannError
-from tests.fresh_python import run_python
+from tests.fresh_python import run_python, shell_path
 
 
 def _map(path, month: int, values: np.ndarray) -> None:
@@ -366,7 +366,6 @@ def test_stage_iv_accumulations_are_dated_at_their_ends_by_the_advised_loop(tmp_
     statistical_process_duration at the end of its accumulation, with the bounds of the 6 hours; run here as
     printed, the copies hold the times their names say, and info reads a 6-hourly series of 8 steps."""
     import os
-    import sys
 
     from typer.testing import CliRunner
 
@@ -381,7 +380,7 @@ def test_stage_iv_accumulations_are_dated_at_their_ends_by_the_advised_loop(tmp_
     assert "statistical_process_duration" in message and "'6 hours (ending at forecast time)'" in message
     assert "then give --data 'st4/with_dates/*.nc' in place of the 8 files" in message
     loop = next(part for part in message.split("`") if part.startswith("mkdir -p "))
-    path = f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}"  # the printed `python`
+    path = shell_path()  # the printed `python`
     subprocess.run(["bash", "-c", loop], check=True, capture_output=True, cwd=tmp_path, env={**os.environ, "PATH": path})
     for k, end in enumerate(ends):
         name = f"ST4.{end:%Y%m%d%H}.06h.nc"

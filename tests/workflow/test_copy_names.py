@@ -6,7 +6,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -15,11 +14,12 @@ from climann.data.open import open_dataset
 from tests.conftest import draw_no_run_figures
 from tests.console import run_main
 from tests.data.test_land_masks import _land, _mesh_mask, _nemo_like, _nemo_written
+from tests.fresh_python import shell_path
 
 
 def _bash(command: str, cwd) -> None:
     """Run a printed line as a shell runs it, with this interpreter as its ``python``."""
-    path = f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ.get('PATH', '')}"
+    path = shell_path()  # the printed `python`
     subprocess.run(["bash", "-c", command], check=True, cwd=cwd, capture_output=True, env={**os.environ, "PATH": path})
 
 

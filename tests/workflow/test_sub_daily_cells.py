@@ -52,7 +52,7 @@ def means(tmp_path_factory):
         config = build_config({"data": {"paths": [str(paths[f"pr_{stamped}"]), str(paths["rsds"])], "target": "pr",
                                         "predictors": ["rsds"]},
                                "model": {"hidden": [4]}, "training": {"epochs": 1, "batch_size": 512, "seed": 1},
-                               "evaluation": {"figures": False}})
+                               "evaluation": {"figures": False, "baselines": []}})  # the tests read predictions
         runs[stamped] = run_training(config, run_dir=folder / f"run_{stamped}").run_dir
     return folder, paths, runs
 

@@ -85,10 +85,11 @@ def test_a_gap_after_the_first_stamp_keeps_the_hours_apart_in_training_and_predi
     with xr.open_dataset(path, decode_times=False) as whole:
         whole.isel(time=np.setdiff1d(np.arange(whole.sizes["time"]), [1])).to_netcdf(gap)
     runs = {}
-    for name, file in (("whole", path), ("gap", gap)):
+    # the gap run's climatology baseline is scored; the whole run's predictions alone are read
+    for name, file, baselines in (("whole", path, []), ("gap", gap, ["climatology"])):
         data = {"paths": [str(file)], "target": "tas", "predictors": [], "features": ["lat"], "target_anomaly": True}
         config = build_config({"data": data, "model": {"hidden": [4]}, "training": {"epochs": 1, "batch_size": 256},
-                               "evaluation": {"figures": False}})
+                               "evaluation": {"figures": False, "baselines": baselines}})
         runs[name] = run_training(config, run_dir=tmp_path / name).run_dir
     metrics = json.loads((runs["gap"] / "metrics.json").read_text())
     with xr.open_dataset(runs["gap"] / "predictions.nc", decode_times=False) as predictions:
