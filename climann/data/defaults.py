@@ -157,9 +157,11 @@ NEMO_GRID_METRICS = re.compile(
 CELL_AREA_NAMES = re.compile(r"areacell[a-z]?|[tu]area|area_[tuvc]|cell_?area|grid_?area")
 
 #: Long names that say the cells' areas: POP's "area of T cells" and "area of U cells" (CICE's
-#: "area of T grid cells"), CLM's "grid cell areas", CF's "cell area". One letter before
+#: "area of T grid cells"), CLM's "grid cell areas", CF's "cell area", ORCHIDEE's "Mesh areas"
+#: (its ``Areas``, break42a A4), "grid box area" (and "gridbox area"). One letter before
 #: "cells", the grid's point: "area of lake cells" is of the lakes (verify24 F4).
-CELL_AREA_LONG_NAMES = re.compile(r"(grid[ _-]?)?cell[ _-]?areas?|area of (the )?([a-z] )?(grid[ _-]?)?cells?")
+CELL_AREA_LONG_NAMES = re.compile(r"(grid[ _-]?)?cell[ _-]?areas?|area of (the )?([a-z] )?(grid[ _-]?)?cells?"
+                                  r"|(mesh|grid[ _-]?box)[ _-]?areas?")
 
 #: The long names with which a static variable named ``area`` (any case; CLM's history files,
 #: long name "grid cell areas", and surface data ``AREA``, long name "area") is the cells'
