@@ -105,7 +105,7 @@ from climann.data.ancillary import ancillary_note, ancillary_relations
 from climann.data.running_totals import running_total_reasons
 from climann.data.window_totals import window_mismatch
 from climann.data.coordinate_values import position_kind
-from climann.data.coords import find_coordinate
+from climann.data.coords import find_coordinate, two_dimensional_coordinates
 from climann.data.infinite_values import missing_values
 from climann.data.dropped_targets import MAX_DROPPED_SHARE
 from climann.data.flags import flag_classes, indicator_advice
@@ -157,9 +157,11 @@ NEMO_GRID_METRICS = re.compile(
 CELL_AREA_NAMES = re.compile(r"areacell[a-z]?|[tu]area|area_[tuvc]|cell_?area|grid_?area")
 
 #: Long names that say the cells' areas: POP's "area of T cells" and "area of U cells" (CICE's
-#: "area of T grid cells"), CLM's "grid cell areas", CF's "cell area". One letter before
+#: "area of T grid cells"), CLM's "grid cell areas", CF's "cell area", ORCHIDEE's "Mesh areas"
+#: (its ``Areas``, break42a A4), "grid box area" (and "gridbox area"). One letter before
 #: "cells", the grid's point: "area of lake cells" is of the lakes (verify24 F4).
-CELL_AREA_LONG_NAMES = re.compile(r"(grid[ _-]?)?cell[ _-]?areas?|area of (the )?([a-z] )?(grid[ _-]?)?cells?")
+CELL_AREA_LONG_NAMES = re.compile(r"(grid[ _-]?)?cell[ _-]?areas?|area of (the )?([a-z] )?(grid[ _-]?)?cells?"
+                                  r"|(mesh|grid[ _-]?box)[ _-]?areas?")
 
 #: The long names with which a static variable named ``area`` (any case; CLM's history files,
 #: long name "grid cell areas", and surface data ``AREA``, long name "area") is the cells'
@@ -427,7 +429,8 @@ def default_inputs(
 
 
 def default_features(dataset: xr.Dataset, *, mode: str = "pointwise") -> tuple[str, ...]:
-    """``lat`` when there are several latitudes (pointwise mode only: in field mode a sample
+    """``lat`` when there are several latitudes (of the cells: a curvilinear grid's 2-D ones;
+    pointwise mode only: in field mode a sample
     is a whole map, where the latitude does not vary from one sample to the next), plus
     ``season`` when the time axis is finer than a year (see :func:`finer_than_yearly`), plus
     ``hour`` when it is finer than a day (:func:`climann.data.features.sub_daily`), each
@@ -437,8 +440,8 @@ def default_features(dataset: xr.Dataset, *, mode: str = "pointwise") -> tuple[s
     training refuses a feature that does not vary there)."""
     features = []
     if mode == "pointwise":
-        latitude = dataset[find_coordinate(dataset, "latitude")].values
-        features = ["lat"] if np.unique(latitude).size > 1 else []
+        latitude = np.asarray(dataset[_latitude_name(dataset)].values, np.float64)
+        features = ["lat"] if np.unique(latitude[np.isfinite(latitude)]).size > 1 else []
     times = dataset[find_coordinate(dataset, "time")].values
     if finer_than_yearly(times):
         try:
@@ -451,6 +454,17 @@ def default_features(dataset: xr.Dataset, *, mode: str = "pointwise") -> tuple[s
         if sub_daily(trained):
             features.append("hour")
     return tuple(features)
+
+
+def _latitude_name(dataset: xr.Dataset) -> str:
+    """The variable whose values are the cells' latitudes: a curvilinear grid's 2-D latitude
+    (a single row of JULES land points has one row index but 60 latitudes, break42a A1b), else the
+    latitude axis."""
+    try:
+        names = two_dimensional_coordinates(dataset)
+    except ClimannError:  # refused with its advice where the grid is read
+        names = None
+    return names[0] if names is not None else find_coordinate(dataset, "latitude")
 
 
 def finer_than_yearly(times: Sequence) -> bool:

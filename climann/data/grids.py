@@ -27,6 +27,7 @@ from climann.data.geometry import (
 )
 from climann.data.layout import Coordinate, GeographicGrid
 from climann.data.notes import note_once
+from climann.data.point_lists import listed_points
 from climann.data.projections import ProjectionReading, check_grid_mapping_name, projection_reading
 from climann.data.shell import (attribute_command,
     input_and_copy, ncap2_name, ncatted_attribute, shown_path, source_and_copy, values_command, xarray_data,
@@ -95,7 +96,26 @@ def _from_file(dataset: xr.Dataset, names: tuple[str, str], dims: tuple[str, str
         latitude_corners = within_the_poles(dataset, bounds[0].name, names[0], bounds[0].values)
         bounds[0] = Coordinate(bounds[0].name, latitude_corners, bounds[0].attrs)
         bounds = _corners_round_the_cell(dataset, bounds, placed, names, dims, target)
-    return GeographicGrid(*coordinates, *bounds, vertex_dim=vertex_dim)
+        return GeographicGrid(*coordinates, *bounds, vertex_dim=vertex_dim)
+    points = listed_points(coordinates[0].values, coordinates[1].values)  # cells need corners to be cells
+    if points:
+        _note_point_list(dataset, names, dims, points)
+    return GeographicGrid(*coordinates, *bounds, vertex_dim=vertex_dim, point_list=points)
+
+
+def _note_point_list(dataset: xr.Dataset, names: tuple[str, str], dims: tuple[str, str], reason: str) -> None:
+    """One note per run: the 2-D latitude and longitude list points, not a grid's cells
+    (:mod:`climann.data.point_lists`), and what follows from it."""
+    source = dataset.encoding.get("source")
+    where = f"{Path(source).name}: " if source else ""
+    shape = " × ".join(f"{dim}: {dataset.sizes[dim]}" for dim in dims)
+    note_once(_log, logging.WARNING, (
+        f"{where}latitude '{names[0]}' and longitude '{names[1]}' ({shape}) list points, not the cells of a grid "
+        f"({reason}; as a land-surface model's land points): each point is weighed by cos(latitude) in the "
+        "training and the scores, the area of its cell on an evenly spaced latitude-longitude grid (no cell areas "
+        "are made up from list neighbours), and the maps draw points; to weigh by the cells' true areas, give them "
+        "with the file's cell_measures (CF 7.2) or its cell corners (CF 7.1 bounds)"),
+        key=("point list", names, dims))
 
 
 def _without_corners_of(bounds: Coordinate, cells: np.ndarray) -> Coordinate:

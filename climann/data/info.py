@@ -827,6 +827,9 @@ def _areas_text(dataset: xr.Dataset, dims: tuple[str, str], geographic, mapping:
         return "areas geodesic, of the cells' corners in the projection"
     if geographic.latitude_bounds is not None:
         return "areas from the cell corners"
+    if geographic.point_list:  # climann.data.point_lists
+        return (f"a list of points, not the cells of a grid ({geographic.point_list}): each point weighed by "
+                "cos(latitude), drawn as a dot")
     from climann.data.geometry import corners_from_centres
 
     latitude, longitude = np.asarray(geographic.latitude.values), np.asarray(geographic.longitude.values)

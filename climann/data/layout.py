@@ -15,6 +15,7 @@ from climann.data.boxes import cells_in_box
 from climann.data.cell_edges import CELL_EDGES as CELL_EDGES  # re-exported
 from climann.data.cell_edges import STRAIGHT_CELL_EDGES_KEY as STRAIGHT_CELL_EDGES_KEY  # re-exported
 from climann.data.geometry import bounds_from_centres, centre_spacing_areas, polygon_areas, wrapped_difference
+from climann.data.point_lists import point_weights
 from climann.data.time_axis import cell_time_step
 from climann.data.cell_methods import time_value_word
 from climann.data.forecast_times import holds_instants
@@ -108,6 +109,9 @@ class GeographicGrid:
     projection : ProjectionReading, optional
         On a map projection, how pyproj reads its x/y axes and grid mapping (false origin and
         axes in metres: :func:`climann.data.projections.projection_reading`).
+    point_list : str
+        Why the 2-D coordinates list points rather than lay out a grid's cells (a JULES
+        land-point list, :func:`climann.data.point_lists.listed_points`); '' for a grid.
     """
 
     latitude: Coordinate
@@ -117,6 +121,7 @@ class GeographicGrid:
     vertex_dim: str = "nv"
     cell_areas: np.ndarray | None = None
     projection: ProjectionReading | None = None
+    point_list: str = ""
 
 
 @dataclass(frozen=True)
@@ -354,6 +359,12 @@ class GridLayout:
         """Whether the rows and columns are not latitude and longitude (see ``geographic``)."""
         return self.geographic is not None
 
+    @property
+    def is_point_list(self) -> bool:
+        """Whether the 2-D coordinates list points, not a grid's cells (a JULES land-point list,
+        :mod:`climann.data.point_lists`): weighed by cos φ, no cell areas written, drawn as dots."""
+        return self.geographic is not None and bool(self.geographic.point_list)
+
     def geographic_coordinates(self) -> tuple[np.ndarray, np.ndarray]:
         """Latitude and longitude of every cell in degrees, each shape (n_lat, n_lon).
 
@@ -537,6 +548,8 @@ class GridLayout:
         curvilinear grid the areas come from the 2-D cell corners when the file has them
         (:func:`~climann.data.geometry.polygon_areas`), else from corners midway between the
         centres (:func:`~climann.data.geometry.centre_spacing_areas`: a cell on a pole too).
+        A list of points written as a curvilinear grid (:attr:`is_point_list`: a JULES land-point
+        list) has no cells: each point weighs cos φ (:func:`~climann.data.point_lists.point_weights`).
         The file's own areas (``cell_areas``, from its CF ``cell_measures``) come first, on
         every grid: a model knows its cells best (CF conventions section 7.2).
         """
@@ -619,6 +632,8 @@ class GridLayout:
         grid = self.geographic
         if grid.cell_areas is not None:
             area = np.asarray(grid.cell_areas, np.float64)
+        elif grid.point_list:  # points have no cells: each weighs as its cell on an even grid would
+            area = point_weights(grid.latitude.values)
         elif grid.latitude_bounds is not None and grid.longitude_bounds is not None:
             area = polygon_areas(grid.latitude_bounds.values, grid.longitude_bounds.values,
                                  straight_edges=self.straight_cell_edges)

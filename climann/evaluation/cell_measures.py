@@ -26,6 +26,7 @@ from collections.abc import Collection, Mapping
 import numpy as np
 
 from climann.data.layout import Coordinate, GridLayout
+from climann.data.point_lists import POINT_WEIGHTS
 
 #: The Earth's radius (m) the areas are scaled with when the grid mapping gives none: the
 #: mean radius CDO's ``gridarea`` takes by default.
@@ -96,16 +97,19 @@ def cell_weights_text(layout: GridLayout) -> str:
     (siconc, each time step's)"``; by two (snow over sea ice), ``"cell area × sea_ice_area_fraction ×
     surface_snow_area_fraction (siconc_times_sisnconc, each time step's)"``: ``climann compare`` names
     runs whose scores are weighed otherwise.
-    On one cell (a station, an index) :data:`ONE_CELL_TEXT`: one value's weight weighs nothing."""
+    On one cell (a station, an index) :data:`ONE_CELL_TEXT`: one value's weight weighs nothing. On a
+    list of points written as a grid (a JULES land-point list, :mod:`climann.data.point_lists`)
+    :data:`~climann.data.point_lists.POINT_WEIGHTS` in place of the cell area."""
     if layout.n_cells == 1:
         return ONE_CELL_TEXT
+    whole = POINT_WEIGHTS if layout.is_point_list else WHOLE_CELLS
     fraction = layout.area_fraction
     if fraction is None:
-        return WHOLE_CELLS
+        return whole
     each = ", each time step's" if np.ndim(fraction.values) == 3 else ""  # sea ice: weights that change with time
     # a product of fractions (snow over sea ice) names theirs in its long_name
     described = fraction.attrs.get("standard_name") or fraction.attrs.get("long_name", "area fraction")
-    return f"{WHOLE_CELLS} × {described} ({fraction.name}{each})"
+    return f"{whole} × {described} ({fraction.name}{each})"
 
 
 def written_cell_measure(layout: GridLayout, taken: Collection[str] = ()) -> Coordinate | None:
@@ -160,6 +164,8 @@ def unknown_areas(layout: GridLayout) -> str:
     str
         E.g. ``"lat has a single centre and no bounds"``; '' when the areas are known.
     """
+    if layout.is_point_list:  # weighed by cos φ, points have no cells (climann.data.point_lists)
+        return f"the grid lists points, not cells ({layout.geographic.point_list})"
     reasons = []
     for axis, size in zip((layout.latitude, layout.longitude), layout.shape[1:]):
         if _edges_given(layout, axis.name):

@@ -360,6 +360,8 @@ def test_a_static_field_in_units_of_area_that_is_not_the_cells_areas_stays_a_pre
         pytest.param("area", {"units": "km^2", "long_name": "grid cell areas"}, id="CLM-history-area"),
         pytest.param("AREA", {"units": "km^2", "long_name": "area"}, id="CLM-surface-data-AREA"),
         pytest.param("cellsize", {"units": "m2", "long_name": "area of the grid cell"}, id="long-name-alone"),
+        pytest.param("Areas", {"units": "m2", "long_name": "Mesh areas"}, id="ORCHIDEE-Areas"),  # break42a A4
+        pytest.param("gridbox_area", {"units": "m2", "long_name": "Gridbox area"}, id="gridbox-area"),
     ],
 )
 def test_cell_areas_by_name_or_long_name_are_no_predictors(name, attrs):
@@ -387,6 +389,22 @@ def test_cell_areas_the_target_does_not_name_are_said_not_to_weigh_the_scores(tm
     assert command in note
     dataset["tas"].attrs["cell_measures"] = "area: TAREA"
     assert "TAREA" not in default_inputs(dataset, "tas").cell_areas  # named: the cells' areas, metadata
+
+
+def test_orchidee_mesh_areas_get_the_ncatted_that_makes_them_the_targets_cell_measure(tmp_path):
+    """break42a A4: ORCHIDEE's ``Areas`` ("Mesh areas", m2, missing over the sea) was proposed as a
+    predictor, without the note POP's and CLM's areas get."""
+    dataset = grid_dataset()
+    areas = np.where(np.arange(24).reshape(4, 6) % 3 == 0, np.nan, 4e10)
+    dataset["Areas"] = (("lat", "lon"), areas, {"units": "m2", "long_name": "Mesh areas"})
+    dataset.to_netcdf(tmp_path / "sechiba_history.nc")
+    with open_dataset([tmp_path / "sechiba_history.nc"]) as opened:
+        chosen = default_inputs(opened, "tas")
+    assert "Areas" not in chosen.predictors and chosen.cell_areas == ("Areas",)
+    (note,) = [note for note in chosen.notes("tas") if "Areas" in note]
+    command = (f"ncatted -a cell_measures,tas,o,c,'area: Areas' {tmp_path / 'sechiba_history.nc'} "
+               f"{tmp_path / 'sechiba_history_fixed.nc'}")
+    assert "not used to weigh the scores" in note and command in note
 
 
 def test_nemo_mesh_mask_grid_metrics_are_no_default_predictors():

@@ -239,8 +239,17 @@ def map_grid(layout: GridLayout) -> MapGrid:
     where those do not touch (every n-th row of a ``grid_stride`` run). A curvilinear, rotated-pole or
     projected grid is drawn on its true 2-D latitude and (unwrapped) longitude, corners midway
     between neighbouring centres; a cell whose corners are more than 180° of longitude apart
-    straddles the map's seam and is hidden.
+    straddles the map's seam and is hidden. A list of points written as a curvilinear grid (a
+    JULES land-point list, :attr:`~climann.data.layout.GridLayout.is_point_list`) has no corners:
+    its "corners" are the points themselves, shape (n_rows, n_columns), longitudes shifted by
+    whole turns to lie in one piece (:func:`continuous_longitudes`), drawn as dots (:func:`_draw_points`).
     """
+    if layout.is_point_list:  # points have no corners: the points themselves
+        latitude, longitude = layout.geographic_coordinates()
+        shape = latitude.shape
+        longitude = continuous_longitudes(np.asarray(longitude, np.float64).reshape(-1)).reshape(shape)
+        return MapGrid(longitude, np.asarray(latitude, np.float64), np.arange(layout.shape[2]),
+                       ~np.isfinite(latitude) | ~np.isfinite(longitude))
     if not layout.is_curvilinear:
         longitude = continuous_longitudes(layout.longitude.values)
         columns = np.argsort(longitude, kind="stable")
@@ -354,14 +363,17 @@ def _draw_map(figure: Figure, axis: Axes, layout: GridLayout, panel: MapPanel) -
         _colorbar(figure, axis, mesh, panel)
         return
     grid = map_grid(layout)
-    field = np.where(grid.hidden, np.nan, panel.field)[:, grid.columns]
-    axis.set_facecolor(NO_DATA_COLOR)
-    mesh = axis.pcolormesh(
-        grid.longitude, grid.latitude, np.ma.masked_invalid(field), shading="flat",
-        cmap=panel.cmap, vmin=panel.vmin, vmax=panel.vmax,
-    )
-    axis.set_xlim(np.nanmin(grid.longitude), np.nanmax(grid.longitude))
-    axis.set_ylim(np.nanmin(grid.latitude), np.nanmax(grid.latitude))  # north up, whatever the file's order
+    if layout.is_point_list:
+        mesh = _draw_points(axis, grid, panel)
+    else:
+        field = np.where(grid.hidden, np.nan, panel.field)[:, grid.columns]
+        axis.set_facecolor(NO_DATA_COLOR)
+        mesh = axis.pcolormesh(
+            grid.longitude, grid.latitude, np.ma.masked_invalid(field), shading="flat",
+            cmap=panel.cmap, vmin=panel.vmin, vmax=panel.vmax,
+        )
+        axis.set_xlim(np.nanmin(grid.longitude), np.nanmax(grid.longitude))
+        axis.set_ylim(np.nanmin(grid.latitude), np.nanmax(grid.latitude))  # north up, whatever the file's order
     if not layout.synthetic_geography:  # the Earth's coastlines would lie across invented continents
         draw_coastlines(axis, grid.longitude, grid.latitude)
     # labels like "150°W" are wide: fewer of them along longitude
@@ -377,6 +389,28 @@ def _draw_map(figure: Figure, axis: Axes, layout: GridLayout, panel: MapPanel) -
     axis.set_xlabel("longitude")
     axis.set_ylabel("latitude" if stretch == 1 else f"latitude (stretched ×{stretch:.2g})")
     _colorbar(figure, axis, mesh, panel)
+
+
+#: The margin round a map of points, in degrees: the outermost dots drawn whole.
+POINT_MARGIN_DEGREES = 2.0
+
+
+def _draw_points(axis: Axes, grid: MapGrid, panel: MapPanel):
+    """The points of a list of points (:func:`map_grid`) as dots coloured by ``panel.field``, those
+    without a value as grey rings (the grey of a grid's cells without data); returns the dots for
+    the colour bar. A dot's size shrinks with the number of points, so that a few hundred stay apart."""
+    placed = ~grid.hidden
+    longitude, latitude = grid.longitude[placed], grid.latitude[placed]
+    values = np.asarray(panel.field, np.float64)[placed]
+    valued = np.isfinite(values)
+    size = float(np.clip(3000.0 / max(longitude.size, 1), 4.0, 60.0))
+    axis.scatter(longitude[~valued], latitude[~valued], s=size, facecolors="none", edgecolors=NO_DATA_COLOR,
+                 linewidths=0.8)
+    dots = axis.scatter(longitude[valued], latitude[valued], c=values[valued], s=size, cmap=panel.cmap,
+                        vmin=panel.vmin, vmax=panel.vmax, edgecolors="black", linewidths=0.2)
+    axis.set_xlim(longitude.min() - POINT_MARGIN_DEGREES, longitude.max() + POINT_MARGIN_DEGREES)
+    axis.set_ylim(max(latitude.min() - POINT_MARGIN_DEGREES, -90.0), min(latitude.max() + POINT_MARGIN_DEGREES, 90.0))
+    return dots
 
 
 def _colorbar(figure: Figure, axis: Axes, mesh, panel: MapPanel) -> None:

@@ -600,3 +600,31 @@ def _shown_ticks(axis) -> tuple[list[str], list[str]]:
         shown.append([label.get_text() for location, label in zip(locations, labels)
                       if low <= location <= high and label.get_text()])
     return shown[0], shown[1]
+
+
+def test_a_list_of_points_is_drawn_as_dots_at_the_points(monkeypatch, tmp_path):
+    """JULES land points (y = 1, 2-D latitude and longitude): one dot per point at its latitude and
+    longitude, coloured by its value, none without a value coloured; no cells between list
+    neighbours (break42a A1c: zig-zag quadrilaterals over a longitude axis spanning two turns)."""
+    from matplotlib.collections import PathCollection, QuadMesh
+
+    rng = np.random.default_rng(0)
+    latitude, longitude = rng.uniform(-40, 60, (1, 12)), rng.uniform(-120, 140, (1, 12))
+    geographic = GeographicGrid(Coordinate("latitude", latitude), Coordinate("longitude", longitude),
+                                point_list="a single row of 12 points")
+    layout = _layout([0.0], np.arange(12.0), geographic, dims=("y", "x"))
+    drawn = []
+    save = maps._save
+    monkeypatch.setattr(maps, "_save", lambda figure, path, dpi: drawn.append(figure.axes[0]) or save(figure, path, dpi))
+    truth = rng.normal(280, 5, (1, 1, 12))
+    truth[0, 0, 3] = np.nan
+    plot_truth_prediction_error(layout, truth, truth + 1, time_index=0, split="test", path=tmp_path / "m.png", dpi=40)
+    axis = drawn[0]
+    assert not [child for child in axis.get_children() if isinstance(child, QuadMesh)]
+    dots = [child for child in axis.get_children() if isinstance(child, PathCollection)]
+    coloured = next(dot for dot in dots if dot.get_array() is not None)
+    valued = np.isfinite(truth[0, 0])
+    np.testing.assert_allclose(coloured.get_offsets(), np.stack([longitude[0, valued], latitude[0, valued]], axis=1))
+    np.testing.assert_allclose(coloured.get_array(), truth[0, 0, valued])
+    assert sum(len(dot.get_offsets()) for dot in dots) == 12
+    assert axis.get_xlim()[1] - axis.get_xlim()[0] < 360
