@@ -39,6 +39,7 @@ from climann.data.valid_range_tails import (planned_outside_valid_range, read_wi
                                             warn_outside_valid_range)
 from climann.data.value_precision import planned_spreads, record_spreads
 from climann.data.window_totals import refuse_window_mismatches
+from climann.data.year_end_days import planned_year_end_cells, refuse_or_warn_year_end
 
 __all__ = ["warn_held_values"]
 
@@ -97,7 +98,7 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
     shared = [name for name in present if BELOW_ABSOLUTE_ZERO_KEY in dataset[name].encoding
               or read_with_its_sample(dataset[name])]
     nothing = BlockReads([], lambda parts: None)
-    fill_like, below, negative, among, infinite, running, cells, quality, outside, spreads = read_together(
+    fill_like, below, negative, among, infinite, running, cells, quality, outside, spreads, year_end = read_together(
         planned_fill_like_counts(dataset, present, shared=shared), planned_below_absolute_zero(dataset, present),
         planned_negative_values(dataset, present, shared=shared),
         planned_fill_among_values(dataset, present, shared=shared),
@@ -105,7 +106,8 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
         planned_running_totals(dataset, present, shared=shared),
         planned_cell_ranges(dataset, target, shared=target in shared) if target is not None else nothing,
         planned_quality_counts(dataset, target, shared=target in shared) if target is not None else nothing,
-        planned_outside_valid_range(dataset, present), planned_spreads(dataset, present, shared=shared))
+        planned_outside_valid_range(dataset, present), planned_spreads(dataset, present, shared=shared),
+        planned_year_end_cells(dataset, present, shared=shared))
     record_spreads(dataset, spreads())
     note_infinite_values(dataset, infinite(), where=where)  # missing, like NaN: climann.data.infinite_values
     counts = fill_like()
@@ -121,3 +123,4 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
     if target is not None and (counts := quality()) is not None:
         warn_low_quality_target(dataset, target, where=where, counts=counts)
     warn_outside_valid_range(dataset, present, found=outside)
+    refuse_or_warn_year_end(dataset, year_end(), target, where=where)
