@@ -1504,8 +1504,8 @@ def _temperature_conversion(
         return Conversion(float(step.to(unit).magnitude) * ratio, 0.0, note)
     if kind == "on_scale":
         return on_scale
-    marking = ncatted_attribute("units_metadata", variable, "o", "c", TEMPERATURE_DIFFERENCE)
-    fix = difference_fix or f"ncatted {marking} FILE"
+    fix = difference_fix or (f"give '{variable}' the attribute units_metadata = '{TEMPERATURE_DIFFERENCE}' in its "
+                             "file")  # no file known here: words, never a FILE placeholder in a command
     if described_as_anomaly(variable, attrs) or described_as_error(variable, attrs):
         raise ClimannError(
             f"'{variable}' is called an anomaly or a change, a bias or an error but is in '{units}' with no "

@@ -1972,3 +1972,13 @@ def test_an_index_in_no_unit_is_advised_as_dimensionless_in_cf_units_1(caplog, u
     assert words[:3] == ["ncatted", "-a", "units,fwinx,o,c,1"]
     assert words[3:] == ["/data/geff/ECMWF_FWI_2017.nc", "/data/geff/ECMWF_FWI_2017_fixed.nc"]
     assert parse_units(words[2].rsplit(",", 1)[1], variable="fwinx").units.dimensionless
+
+
+def test_an_anomaly_in_degc_without_units_metadata_and_no_file_known_gets_words_not_a_file_placeholder():
+    """break42b A7's kind: `ncatted -a units_metadata,… FILE` held the placeholder FILE where no file is known (a
+    conversion called without the commands of its files); the way out is said in words."""
+    with pytest.raises(ClimannError) as raised:
+        conversion("degC", "K", variable="tas_anom", attrs={"long_name": "temperature anomaly"})
+    message = str(raised.value)
+    assert not re.search(r"\bFILE\b", message) and "ncatted" not in message
+    assert "mark it (give 'tas_anom' the attribute units_metadata = 'temperature: difference' in its file)" in message
