@@ -117,7 +117,8 @@ def julian_day_problem(time: xr.DataArray, source: str | Path | None) -> str | N
     if cf_units == JULIAN_DAY_UNITS and values.max() <= _DAYS_OF_A_YEAR:
         return (f"its units are '{units}' but its values ({values.min():g} … {values.max():g}) are days of the year, "
                 "which name no year (Julian Days of today are about 2.46 million); write them as days since 1 January "
-                f"of their year, e.g. `ncap2 -s '{name}={name}-1;{name}@units=\"days since YYYY-01-01\"' IN.nc OUT.nc`")
+                f"of their year: {name} − 1, with units 'days since' that year's 1 January ('days since 2019-01-01' "
+                "for 2019: only you know the year, so no command is given)")
     files = "IN.nc OUT.nc" if source is None else input_and_copy(source)
     fixes = [ncatted_attribute("units", name, "o", "c", cf_units),
              ncatted_attribute("calendar", name, "o", "c", JULIAN_DAY_CALENDAR)]

@@ -83,7 +83,7 @@ from climann.data.forecast_times import INSTANT_STEP_TYPES, is_forecast_period
 from climann.data.notes import note_once
 from climann.data.paths import is_zarr_store
 from climann.data.resampling import calendar_resample_command, resample_command, restamp_command
-from climann.data.shell import file_time_names, input_and_copy, steps_command
+from climann.data.shell import file_time_names, input_and_copy, shown_path, steps_command
 from climann.data.step_periods import (
     PERIOD_FREQUENCIES, frequency_of, frequency_of_step, median_step_days, period_text, step_periods, steps_text,
     unknown_periods_refusal,
@@ -1121,11 +1121,13 @@ def _climatology_hint(axes: Sequence[_Axis]) -> str:
     series = [axis for axis in axes if len(years[axis.variable]) > 1]
     for axis in axes:
         if series and axis.frequency == "monthly" and len(axis.times) == 12 and len(years[axis.variable]) == 1:
+            other = series[0].variable  # the series' own variable and file: no VAR, SERIES.nc placeholders
             return (f"; if {axis.variable} is a monthly climatology (its 12 steps are the months of one year beside "
-                    f"{series[0].variable}'s {len(years[series[0].variable])} years), repeat it over the series' "
-                    f"months instead, e.g. `cdo -chname,VAR,{axis.variable} -ymonadd -mulc,0 -selname,VAR SERIES.nc "
-                    f"-selname,{axis.variable} {input_and_copy(axis.file)}` (VAR a variable of the series' file "
-                    "SERIES.nc; each input one variable: cdo aborts on inputs of different numbers of variables)")
+                    f"{other}'s {len(years[other])} years), repeat it over the series' "
+                    f"months instead, e.g. `cdo -chname,{other},{axis.variable} -ymonadd -mulc,0 -selname,{other} "
+                    f"{shown_path(series[0].file)} -selname,{axis.variable} {input_and_copy(axis.file)}` (the series' "
+                    f"first file: for a series in several files, a copy for each; each input one variable: cdo aborts "
+                    "on inputs of different numbers of variables)")
     return ""
 
 

@@ -55,6 +55,8 @@ from climann.data.notes import note_once
 from climann.data.paths import is_zarr_store
 from climann.data.shell import attribute_command, copies_of_files, ncatted_attribute, source_and_copy
 from climann.data.sources import name_in_file, source_files
+from climann.data.unit_ratios import units_of_the_same_quantity
+from climann.data.units import conversion, parse_units
 from climann.errors import ClimannError
 
 __all__ = [
@@ -220,17 +222,61 @@ def of_a_unit_mixup(factor: float) -> bool:
 _UNITS_SET_FOLDER = "units_set"
 
 
-def _set_units(dataset: xr.Dataset, name: str) -> str:
-    """The ``ncatted`` that sets the units of ``name`` (``UNITS`` for the user to fill in): on a
+#: The units tried for values without units beside training data in ``units`` (:func:`_likely_units`):
+#: the temperature scales, and the training units scaled by each factor of a unit mixed up.
+_TEMPERATURE_SCALES = ("K", "degC", "degF")
+
+
+def _likely_units(mean: float, expected: TrainingValues) -> str | None:
+    """The units in which values of mean ``mean`` (no units in their file) would, converted, lie
+    nearest the training mean, within :data:`UNITLESS_LIMIT_SD` training standard deviations:
+    ``K`` for a mean of 291 beside a training SST in degC; the training units scaled by a factor of
+    :data:`UNIT_MIXUP_FACTORS` either way (``0.01 %`` … ``100 %``); None when none fits or the
+    training data had no readable units. What the advice writes in place of a placeholder, which
+    run as printed wrote "UNITS" (break42b A7)."""
+    if not expected.units or expected.std <= 0:
+        return None
+    try:
+        to = parse_units(expected.units, variable="")
+    except ClimannError:
+        return None
+    if to.dimensionality == parse_units("K", variable="").dimensionality:
+        candidates = [units for units in _TEMPERATURE_SCALES if units != expected.units.strip()]
+    else:
+        candidates = [units_of_the_same_quantity(expected.units, scale) for factor in UNIT_MIXUP_FACTORS
+                      for scale in (factor, 1.0 / factor)]
+    distances = {}
+    for units in candidates:
+        try:
+            found = conversion(units, expected.units, variable="")
+        except ClimannError:
+            continue
+        if found is not None:
+            distances[units] = abs(mean * found.scale + found.offset - expected.mean) / expected.std
+    best = min(distances, key=distances.get, default=None)
+    if best is None or distances[best] > UNITLESS_LIMIT_SD:
+        return None
+    if to.dimensionless:  # '100 %' is a fraction, '1'; '0.01 1' a percentage, '%'
+        magnitude = parse_units(best, variable="").to("dimensionless").magnitude
+        return {1.0: "1", 0.01: "%"}.get(round(float(magnitude), 12), best)
+    return best
+
+
+def _set_units(dataset: xr.Dataset, name: str, units: str | None) -> str:
+    """The ``ncatted`` that sets the units of ``name`` to ``units`` (:func:`_likely_units`): on a
     copy of its file, or, read from several NetCDF files, on a copy of each in a new folder
-    (:func:`~climann.data.shell.copies_of_files`; fix38i: the line named the first file alone)."""
+    (:func:`~climann.data.shell.copies_of_files`; fix38i: the line named the first file alone);
+    for units climann cannot propose (None), what to write, in words, and no command."""
+    if units is None:
+        return (f"write the unit its values are in, as UDUNITS spells it, into the units attribute of '{name}' (in a "
+                "copy of its files)")
     variable = dataset[name]
     files = source_files(variable)
     if len(files) > 1 and not any(is_zarr_store(file) for file in files):
         return copies_of_files(lambda arguments, file: attribute_command(
-            [ncatted_attribute("units", name_in_file(variable, name, file), "o", "c", "UNITS")], arguments),
+            [ncatted_attribute("units", name_in_file(variable, name, file), "o", "c", units)], arguments),
             files, name=_UNITS_SET_FOLDER)
-    return attribute_command([ncatted_attribute("units", name_in_file(variable, name), "o", "c", "UNITS")],
+    return attribute_command([ncatted_attribute("units", name_in_file(variable, name), "o", "c", units)],
                              source_and_copy(variable, dataset))
 
 
@@ -295,7 +341,7 @@ def check_unitless_values(
             distance = min(distance, UNITLESS_LIMIT_SD)  # ranges that meet: one unit, another season
         here = f"{float(low):.4g}…{float(high):.4g}, mean {mean:.4g}" if count else "no values on the steps checked"
         units = _units(dataset[name])
-        set_units = _set_units(dataset, name)
+        set_units = _set_units(dataset, name, _likely_units(mean, expected) if count else None)
         factor = scale_of_unit_mixup(mean, std, expected, (float(low), float(high))) if count else None
         other = expected.units or f"{reference}'s"
         if factor is not None and series and not of_a_unit_mixup(factor):

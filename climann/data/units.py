@@ -513,6 +513,14 @@ def readable_units(text: str) -> str:
 #: Per mille (‰, 1e-3, pint's ``permille``) as palaeoclimate records write it for isotope ratios
 #: (δ18O, δD: NOAA Paleo and LiPD files write ``permil``; ``per mil`` and ``per mille`` are joined
 #: by :func:`_per_mille`): read, not "cannot read the units" (break35a A9).
+def _units_in_words(name: str) -> str:
+    """The way out of units no spelling of which climann can propose, in words: a command with a
+    placeholder (``ncatted -a units,CHL,o,c,UNITS``) wrote "UNITS" when run as printed (break42b A7)."""
+    return (f"set the units attribute of '{name}' (in a copy of the file) to the UDUNITS spelling of the unit its "
+            "values are in, a thing measured left to its long_name (mg m-3, not mg Chl/m3); climann cannot tell "
+            "which unit that is from these units")
+
+
 #: Glaciology's water equivalent after a length (``m w.e.``, ``mm w.e. yr-1``, ``mmWE``: WGMS, RACMO,
 #: MAR) as that length of liquid water times its density, 1000 kg m-3 by the field's convention
 #: (Cogley et al. 2011, Glossary of Glacier Mass Balance: 1 m w.e. = 1000 kg m-2, 1 mm w.e. = 1 kg
@@ -1496,8 +1504,8 @@ def _temperature_conversion(
         return Conversion(float(step.to(unit).magnitude) * ratio, 0.0, note)
     if kind == "on_scale":
         return on_scale
-    marking = ncatted_attribute("units_metadata", variable, "o", "c", TEMPERATURE_DIFFERENCE)
-    fix = difference_fix or f"ncatted {marking} FILE"
+    fix = difference_fix or (f"give '{variable}' the attribute units_metadata = '{TEMPERATURE_DIFFERENCE}' in its "
+                             "file")  # no file known here: words, never a FILE placeholder in a command
     if described_as_anomaly(variable, attrs) or described_as_error(variable, attrs):
         raise ClimannError(
             f"'{variable}' is called an anomaly or a change, a bias or an error but is in '{units}' with no "
@@ -1678,7 +1686,7 @@ def _unreadable_units_fix(variable: xr.DataArray, name: str, units: str, to: str
     if ambiguous is not None:
         return f"to have them converted, {ambiguous}"
     readable = _readable_spelling(units, variable.attrs)
-    if readable not in ("UNITS", "1") or dimensionless_index(units) or index_units_word(units):
+    if readable not in (None, "1") or dimensionless_index(units) or index_units_word(units):
         return (f"to have them converted, write readable units{_spelling_note(units)}: "
                 f"{_units_fix(variable, name, readable, where)}")
     return (f"correct its units attribute ({_fraction_fix(variable, name, units, where)}if the values are in "
@@ -2355,9 +2363,10 @@ def _unreadable_units_warning(variable: xr.DataArray, name: str, text: str, wher
     why = (f"the units '{text}' of '{name}' in {found} are ambiguous: {ambiguous}" if ambiguous else
            f"cannot read the units '{text}' of '{name}' in {found} (expected UDUNITS units such as K, degC, "
            "kg m-2 s-1)")
+    readable = _readable_spelling(text, variable.attrs)
     command = _ambiguous_units_fix(variable, name, text, where) or (
-        f"write readable units{_spelling_note(text)}: "
-        f"{_units_fix(variable, name, _readable_spelling(text, variable.attrs), where)}")
+        f"write readable units{_spelling_note(text)}: {_units_fix(variable, name, readable, where)}"
+        if readable is not None else _units_in_words(name))
     return (f"{why}: the run trains on its values as they are, but other files can then be scored or predicted from "
             f"only in exactly these units; to have them converted, {command}")
 
@@ -2456,6 +2465,8 @@ def _spelling_note(text: str) -> str:
                 "dimensionless, whose units CF writes 1)")
     if text.strip().lower() in _PERCENT_WORDS:
         return f" ('{text.strip()}' is UDUNITS' %)"
+    if DAY_OF_YEAR_UNITS.fullmatch(text):
+        return f" ({DAY_OF_YEAR_NOTE})"
     notes = _element_and_period_spelling(text)[1]
     if _WATER_EQUIVALENT_ABBREVIATION.search(text):
         notes.insert(0, WATER_EQUIVALENT_NOTE)
@@ -2464,7 +2475,18 @@ def _spelling_note(text: str) -> str:
 
 #: A mass with the element or compound it is of glued to it (``gC``, ``kgC``, ``PgC``, ``gN``,
 #: ``gCO2``: FLUXCOM's and MODIS MOD17's ``gC m-2 day-1``, ``kgC/m^2/8day``), which UDUNITS cannot read.
-_MASS_OF_ELEMENT = re.compile(r"(?<![A-Za-z])(?P<mass>[pnuµmkMGTP]?g)(?P<element>CO2|CH4|N2O|C|N|P|S)(?![A-Za-z0-9])")
+_MASS_OF_ELEMENT = re.compile(r"(?<![A-Za-z])(?P<mass>[pnuµmkMGTP]?g)(?:(?P<element>CO2|CH4|N2O|C|N|P|S)"
+                              r"|\s*(?P<pigment>(?i:chl(?:orophyll)?(?:[-_ ]?a)?)))(?![A-Za-z0-9])")
+#: ... or a pigment after a space (NEMO-PISCES' ``CHL`` in ``mg Chl/m3``: break42b A7).
+
+#: Units that say a day of the year (any case, spaces or underscores: ``day of year``, ``DOY``,
+#: ``julian day``), no UDUNITS unit: a day of year is a count of days, whose advice writes ``day``
+#: (:func:`_readable_spelling`; the day it counts from is its ``long_name``'s to say).
+DAY_OF_YEAR_UNITS = re.compile(r"\s*(?:days?[\s_]+of[\s_]+(?:the[\s_]+)?year|doy|julian[\s_]+days?|"
+                               r"day[\s_]+in[\s_]+year|ordinal[\s_]+days?)\s*", re.IGNORECASE)
+#: Why the advice writes ``day`` for a day of year.
+DAY_OF_YEAR_NOTE = ("a day of year is a count of days, 'day' in UDUNITS, the long_name saying which day it counts; "
+                    "its RMSE and bias are then in days")
 
 #: A count of days (hours, years) glued to its unit after a division (``/8day``: per 8 days).
 _GLUED_PERIOD = re.compile(r"/\s*(?P<count>\d+)\s*(?P<unit>days?|d|hours?|h|years?|yr)\b")
@@ -2491,7 +2513,7 @@ def _element_and_period_spelling(text: str) -> tuple[str, list[str]]:
     (``/8day`` → ``/(8 day)``), and a note for each change, for the advice only: the element is
     what the mass is of, no unit (its place is the variable's name), and ``8day`` is 8 days."""
     notes = []
-    elements = sorted({found["element"] for found in _MASS_OF_ELEMENT.finditer(text)})
+    elements = sorted({found["element"] or found["pigment"] for found in _MASS_OF_ELEMENT.finditer(text)})
     candidate = _MASS_OF_ELEMENT.sub(lambda found: found["mass"], text)
     if elements:
         notes.append(f"{', '.join(elements)} is what the mass is of, not a unit: the units leave it out, the values "
@@ -2507,14 +2529,18 @@ def _element_and_period_spelling(text: str) -> tuple[str, list[str]]:
     return candidate, notes
 
 
-def _readable_spelling(text: str, attrs: Mapping) -> str:
+def _readable_spelling(text: str, attrs: Mapping) -> str | None:
     """``text`` with a capital ``Kg`` (NCEP/NCAR's kilogram) written ``kg``, or a water equivalent
     (``mm w.e. yr-1``, :data:`_WATER_EQUIVALENT_ABBREVIATION`) as the same mass per area
     (``kg m-2 yr-1``: the rate per year kept, converted to any rate by the calendar), when that
     makes it readable, ``1`` for a word for a fraction (:data:`_FRACTION_WORDS`, also in parentheses as
     old-CDS ERA5's ``(0 - 1)``) or ``~`` and ``-``, for the advice only
     (the values are never read so), ``%`` for a word for a percentage (:data:`_PERCENT_WORDS`),
-    ``1`` for a spectral index's name (:func:`dimensionless_index`: ``NDVI``); else ``UNITS``."""
+    ``1`` for a spectral index's name (:func:`dimensionless_index`: ``NDVI``), ``day`` for a day of
+    year (:data:`DAY_OF_YEAR_UNITS`); else None: no unit that climann can propose (a placeholder
+    ``UNITS`` in the advice's command wrote "UNITS" when run as printed: break42a A5, break42b A7)."""
+    if DAY_OF_YEAR_UNITS.fullmatch(text):
+        return "day"
     if (is_fraction_word(text) or text.strip().strip("()").strip() in ("~", "-")
             or dimensionless_index(text) is not None or index_units_word(text)):
         return "1"
@@ -2524,11 +2550,11 @@ def _readable_spelling(text: str, attrs: Mapping) -> str:
                                                    re.sub(r"\bKg\b", "kg", _water_resources_spelling(text)))
     candidate = _element_and_period_spelling(candidate)[0]
     if candidate == text:
-        return "UNITS"
+        return None
     try:
         parse_units(units_as_meant(candidate, attrs), variable="")
     except ClimannError:
-        return "UNITS"
+        return None
     return candidate
 
 

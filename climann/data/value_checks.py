@@ -39,6 +39,7 @@ from climann.data.valid_range_tails import (planned_outside_valid_range, read_wi
                                             warn_outside_valid_range)
 from climann.data.value_precision import planned_spreads, record_spreads
 from climann.data.window_totals import refuse_window_mismatches
+from climann.data.year_end_days import planned_year_end_cells, refuse_or_warn_year_end
 
 __all__ = ["shared_reads", "warn_held_values"]
 
@@ -114,7 +115,8 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
     # so is one whose valid range's samples read every block of its files (their reads serve all)
     shared = shared_reads(dataset, present)
     nothing = BlockReads([], lambda parts: None)
-    fill_like, below, negative, among, infinite, running, cells, quality, outside, spreads, *others = read_together(
+    (fill_like, below, negative, among, infinite, running, cells, quality, outside, spreads, year_end,
+     *others) = read_together(
         planned_fill_like_counts(dataset, present, shared=shared), planned_below_absolute_zero(dataset, present),
         planned_negative_values(dataset, present, shared=shared),
         planned_fill_among_values(dataset, present, shared=shared),
@@ -122,7 +124,8 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
         planned_running_totals(dataset, present, shared=shared),
         planned_cell_ranges(dataset, target, shared=target in shared) if target is not None else nothing,
         planned_quality_counts(dataset, target, shared=target in shared) if target is not None else nothing,
-        planned_outside_valid_range(dataset, present), planned_spreads(dataset, present, shared=shared), *also)
+        planned_outside_valid_range(dataset, present), planned_spreads(dataset, present, shared=shared),
+        planned_year_end_cells(dataset, present, shared=shared), *also)
     record_spreads(dataset, spreads())
     note_infinite_values(dataset, infinite(), where=where)  # missing, like NaN: climann.data.infinite_values
     counts = fill_like()
@@ -138,4 +141,5 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
     if target is not None and (counts := quality()) is not None:
         warn_low_quality_target(dataset, target, where=where, counts=counts)
     warn_outside_valid_range(dataset, present, found=outside)
+    refuse_or_warn_year_end(dataset, year_end(), target, where=where)
     return others

@@ -18,7 +18,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from climann.data.splits import compact_periods
-from climann.data.units import difference_units, in_parentheses, shown_squared_units, shown_units, units_phrase
+from climann.data.units import (DAY_OF_YEAR_UNITS, difference_units, in_parentheses, shown_squared_units, shown_units,
+                                units_phrase)
 from climann.data.units import squared_units  # noqa: F401 — re-exported: climann.evaluation.report.squared_units
 from climann.evaluation.baselines import WHOLE_RECORD, is_smoothed
 from climann.evaluation.cell_measures import WHOLE_CELLS, weighting_text
@@ -76,6 +77,8 @@ def units_texts(units: str) -> tuple[str, str, str]:
     scores in those units (RMSE, MAE, bias) and those of the MSE.
 
     ``("K", "K", "K²")``, ``("W m-2", "W m-2", "(W m-2)²")`` (:func:`squared_units`);
+    ``("day of year", "day", "day²")`` for a day of year (:data:`~climann.data.units.DAY_OF_YEAR_UNITS`:
+    the error of a date is a number of days);
     ``("K", "K", "K²")`` for IRI's ``Kelvin_scale``, ``("degC", "degC", "degC²")`` for GLORYS's
     ``degrees_C``: a temperature scale by its symbol
     (:func:`climann.data.units.difference_units`), in the label as in the scores (differences),
@@ -92,6 +95,8 @@ def units_texts(units: str) -> tuple[str, str, str]:
     units : str
         The target's ``units`` attribute ("" when the file has none).
     """
+    if units and DAY_OF_YEAR_UNITS.fullmatch(units):  # an error of a date is a number of days (break42a A5)
+        return units.strip(), "day", shown_squared_units("day")
     if units:  # a pure number (units 1, an index's "Numeric") as "dimensionless", not "in 1" (break41d B3)
         shown = shown_units(units)
         return shown, shown, shown_squared_units(shown)

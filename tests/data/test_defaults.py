@@ -586,3 +586,33 @@ def test_latitudes_and_longitudes_left_as_data_are_not_default_predictors(units)
     assert chosen.positions == ("LAT", "LON")
     assert any(note.startswith("left out of the default predictors: LAT, LON, latitude and longitude")
                for note in chosen.notes("tas"))
+
+
+@pytest.mark.parametrize("chunks", [pytest.param(None, id="in-memory"), pytest.param(500, id="dask-500-steps")])
+def test_a_sparse_variable_zero_on_every_checked_step_is_no_constant(tmp_path, chunks):
+    """break42a A3: hourly station rain (> 0 in 499 of 17 164 hours) was left out of the default predictors as
+    "(= 0), one value wherever the target is present: nothing to learn from", said of the 24 steps checked. Rain
+    here falls only between the checked steps (numpy: > 0 at 30 of 4 000 steps, none of them checked); it is a
+    predictor. A variable that is truly one value at every step where the target is present stays left out."""
+    n_steps = 4000
+    checked = np.unique(np.linspace(0, n_steps - 1, CHECKED_TIME_STEPS).round().astype(int))
+    rng = np.random.default_rng(1)
+    rainy = rng.choice(np.setdiff1d(np.arange(n_steps), checked), 30, replace=False)
+    rain = np.zeros((n_steps, 2, 2), np.float32)
+    rain[rainy] = rng.exponential(2.0, (30, 2, 2)).astype(np.float32)
+    assert int((rain > 0).any(axis=(1, 2)).sum()) == 30 and not rain[checked].any()
+    times = xr.date_range("2015-01-01", periods=n_steps, freq="h", use_cftime=False)
+    dims = ("time", "lat", "lon")
+    dataset = xr.Dataset(
+        {"sm": (dims, rng.normal(0.25, 0.01, (n_steps, 2, 2)).astype(np.float32), {"units": "m3 m-3"}),
+         "precipitation": (dims, rain, {"units": "mm", "long_name": "precipitation", "cell_methods": "time: sum"}),
+         "depth": (dims, np.full((n_steps, 2, 2), 0.05, np.float32), {"units": "m", "long_name": "sensor depth"})},
+        coords={"time": times, "lat": ("lat", [44.5, 45.5], {"units": "degrees_north"}),
+                "lon": ("lon", [-0.5, 0.5], {"units": "degrees_east"})})
+    path = tmp_path / "stations.nc"
+    dataset.to_netcdf(path)
+    opened = open_dataset([path]) if chunks is None else open_dataset([path]).chunk({"time": chunks})
+    chosen = default_inputs(opened, "sm")
+    assert "precipitation" in chosen.predictors
+    assert chosen.constant == {"depth": pytest.approx(0.05)}
+    assert "precipitation" not in " ".join(chosen.notes("sm"))

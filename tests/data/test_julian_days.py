@@ -104,3 +104,14 @@ def test_the_julian_day_origin_is_recognised(units, calendar, origin):
 def test_modified_julian_days_count_from_1858():
     assert julian_day_units("MJD") == "days since 1858-11-17 00:00:00"
     assert julian_day_units("days since 1970-01-01") is None
+
+
+def test_days_of_the_year_as_time_get_no_command_with_a_year_placeholder(tmp_path):
+    """break42b A7's kind: the advice was `ncap2 -s '…days since YYYY-01-01' IN.nc OUT.nc`, placeholders a command
+    run as printed cannot take; the year is the user's to know, so it is said in words with an example."""
+    path = _write(tmp_path / "doy.nc", np.arange(1.0, 41.0))
+    with pytest.raises(ClimannError) as raised:
+        grid_layout(open_dataset([path]), "tmax", [str(path)])
+    message = str(raised.value)
+    assert "YYYY" not in message and "IN.nc" not in message and "ncap2" not in message
+    assert "T − 1, with units 'days since' that year's 1 January ('days since 2019-01-01' for 2019" in message

@@ -189,3 +189,64 @@ def test_the_counts_pair_the_flag_with_the_target_block_by_block(caplog, flag_di
         warn_held_values(dataset, ["sea_surface_temperature"], where="l3c", file=None, target="sea_surface_temperature")
     assert int(at_bad.sum()) > 0
     assert _share_said(int(at_bad.sum()), int(held.sum())) in caplog.text
+
+
+def _write_ismn(path, n_hours=600, seed=4):
+    """mk_ismn.py of the report, smaller: two stations' hourly soil moisture with ISMN's text flags (G; D01 5 %;
+    C03 1 %, the value then 0.6 m3 m-3, above saturation) in a char array named in its ancillary_variables, and a
+    few values missing. Returns the flags and the values as written (NaN where missing)."""
+    rng = np.random.default_rng(seed)
+    flags = np.full((2, n_hours), "G", dtype="U8")
+    flags[rng.random(flags.shape) < 0.05] = "D01"
+    bad = rng.random(flags.shape) < 0.01
+    flags[bad] = "C03"
+    values = np.where(bad, 0.6, rng.normal(0.25, 0.02, flags.shape))
+    values[rng.random(flags.shape) < 0.02] = np.nan
+    with nc.Dataset(path, "w") as f:
+        f.createDimension("station", 2), f.createDimension("time", n_hours), f.createDimension("flag_strlen", 8)
+        f.createDimension("name_strlen", 12)
+        t = f.createVariable("time", "f8", ("time",))
+        t.units, t.standard_name, t.calendar = "hours since 2015-01-01 00:00:00", "time", "gregorian"
+        t[:] = np.arange(n_hours)
+        names = f.createVariable("station_name", "S1", ("station", "name_strlen"))
+        names.cf_role = "timeseries_id"
+        names[:] = nc.stringtochar(np.array(["FR_Aqui_S1", "TERENO_W1"], "S12"))
+        for name, value, units in (("lat", [44.6, 51.1], "degrees_north"), ("lon", [-0.9, 6.3], "degrees_east")):
+            axis = f.createVariable(name, "f4", ("station",))
+            axis.standard_name, axis.units, axis[:] = {"lat": "latitude", "lon": "longitude"}[name], units, value
+        v = f.createVariable("soil_moisture", "f4", ("station", "time"), fill_value=np.float32(-9999.0))
+        v.units, v.standard_name = "m3 m-3", "volume_fraction_of_condensed_water_in_soil"
+        v.coordinates, v.ancillary_variables = "lat lon station_name", "soil_moisture_flag"
+        v[:] = np.where(np.isnan(values), -9999.0, values)
+        q = f.createVariable("soil_moisture_flag", "S1", ("station", "time", "flag_strlen"))
+        q.long_name = "ISMN quality flag"
+        q[:] = nc.stringtochar(flags.astype("S8"))
+        f.featureType = "timeSeries"
+    return flags, values.astype("f4")
+
+
+def test_ismn_text_flags_other_than_good_are_warned_of_and_the_printed_line_keeps_only_good(tmp_path, caplog):
+    """break42a A6: ISMN's soil_moisture_flag ('G', 'D01', 'C03': above saturation), named in the target's
+    ancillary_variables, was only listed among the metadata left out, and its C03 values (0.6 m3 m-3) trained on
+    without a note. The warning counts the target's values flagged other than G by code (numpy on the written
+    flags) and its python line, run as printed, keeps exactly the values flagged G."""
+    from tests.fresh_python import run_python
+
+    flags, values = _write_ismn(tmp_path / "ismn.nc")
+    forget_notes()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        dataset = open_dataset([tmp_path / "ismn.nc"], select={"station": "FR_Aqui_S1"})
+        warn_held_values(dataset, ["soil_moisture"], where="ismn.nc", file=tmp_path / "ismn.nc",
+                         target="soil_moisture")
+    (said,) = [record.getMessage() for record in caplog.records if "soil_moisture_flag" in record.getMessage()]
+    held = ~np.isnan(values[0])
+    n_other = int((held & (flags[0] != "G")).sum())
+    codes = {code: int((held & (flags[0] == code)).sum()) for code in ("C03", "D01")}
+    assert min(codes.values()) > 0
+    assert (f"{n_other} of the {int(held.sum())} values of 'soil_moisture' ({100 * n_other / held.sum():.1f} %) "
+            f"have soil_moisture_flag other than G (good) (C03 {codes['C03']}, D01 {codes['D01']})") in said
+    assert "which climann does not apply" in said
+    line = re.search(r'python -c "([^"]+)"', said).group(1)
+    run_python("-c", line, check=True, cwd=tmp_path)
+    with xr.open_dataset(tmp_path / "ismn_quality_masked.nc") as copy:
+        np.testing.assert_array_equal(copy["soil_moisture"].values, np.where(flags == "G", values, np.nan))

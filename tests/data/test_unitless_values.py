@@ -41,7 +41,7 @@ def test_a_target_in_kelvin_without_units_for_a_run_in_celsius_is_refused_with_b
         f"'tos' has no units in sst_K.nc, and its values there ({kelvin.min():.4g}…{kelvin.max():.4g}, mean "
         f"{mean:.4g}) lie {distance:.0f} standard deviations from those of the model's training data (mean 14.22, "
         "sd 8.726 degC, -4.8…32.6): they are likely in another unit than degC; set the units they are in, which are "
-        f"then converted to degC: ncatted -a units,tos,o,c,UNITS {tmp_path / 'sst_K.nc'} {tmp_path / 'sst_K_fixed.nc'}"
+        f"then converted to degC: ncatted -a units,tos,o,c,K {tmp_path / 'sst_K.nc'} {tmp_path / 'sst_K_fixed.nc'}"
     )
     assert f"{mean:.4g}" == "291" and f"{distance:.0f}" == "32"
 
@@ -195,7 +195,7 @@ def test_a_fraction_without_units_for_a_run_in_percent_is_refused_though_its_mea
                               f"{fractions.max():.4g}, mean {mean:.4g}, sd {std:.4g}) are those of the model's "
                               "training data (mean 50.2, sd 19.9 %, 0…100) times about "
                               f"{std / 19.9:.3g}: they are likely in another unit than %")
-    assert "ncatted -a units,clt,o,c,UNITS" in message
+    assert "ncatted -a units,clt,o,c,1 " in message  # the likely unit, no placeholder (break42b A7)
 
 
 @pytest.mark.parametrize(("mean", "std", "expected", "factor"), [
@@ -310,10 +310,23 @@ def test_a_folder_of_three_files_without_units_gets_a_copy_of_each_with_them(tmp
     message = str(raised.value)
     assert "then give --data 'sst/units_set/*.nc' in place of the originals" in message
     command = message[message.index("mkdir -p "):message.index("; done") + len("; done")]
-    subprocess.run(["bash", "-c", command.replace("UNITS", "K")], check=True, capture_output=True, cwd=tmp_path,
+    assert "UNITS" not in command  # run as printed (a placeholder wrote "UNITS": break42b A7)
+    subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path,
                    env=dict(os.environ))
     copies = sorted((tmp_path / "sst" / "units_set").glob("*.nc"))
     assert [copy.name for copy in copies] == ["sst_0.nc", "sst_1.nc", "sst_2.nc"]
     opened = open_dataset(copies)
     assert opened["tos"].attrs["units"] == "K" and opened.sizes["time"] == 18
     check_unitless_values(opened, {"tos": SST_IN_CELSIUS}, where="copies", reference="the model's training data")
+
+
+def test_values_without_units_that_no_likely_unit_explains_get_words_and_no_placeholder_command():
+    """break42b A7: the advice `ncatted -a units,tos,o,c,UNITS …` wrote "UNITS" when run as printed. Values (mean
+    5 000) that neither K nor degF brings near the training SST in degC: the way out is said in words."""
+    dataset = _dataset(CELSIUS + 5000.0, {"long_name": "sea surface temperature"})
+    with pytest.raises(ClimannError) as raised:
+        check_unitless_values(dataset, {"tos": SST_IN_CELSIUS}, where="sst.nc", reference="the model's training data")
+    message = str(raised.value)
+    assert "ncatted" not in message and "UNITS" not in message.replace("UDUNITS", "")
+    assert message.endswith("set the units they are in, which are then converted to degC: write the unit its values "
+                            "are in, as UDUNITS spells it, into the units attribute of 'tos' (in a copy of its files)")

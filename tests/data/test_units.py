@@ -1227,6 +1227,52 @@ def test_a_mass_of_carbon_and_a_glued_period_get_a_spelling_that_is_read(tmp_pat
         parse_units(expected, variable="gpp").magnitude)
 
 
+@pytest.mark.skipif(shutil.which("ncatted") is None, reason="needs NCO's ncatted")
+@pytest.mark.parametrize(("units", "advised", "said", "expected"), [
+    pytest.param("day of year", "day", "(a day of year is a count of days, 'day' in UDUNITS", "day", id="day-of-year"),
+    pytest.param("DOY", "day", "(a day of year is a count of days", "day", id="DOY"),
+    # NEMO-PISCES' CHL (break42b A7): the pigment is what the mass is of, its place the long_name
+    pytest.param("mg Chl/m3", "mg/m3", "(Chl is what the mass is of, not a unit", "mg m-3", id="pisces-chl"),
+    pytest.param("mg chl a m-3", "mg m-3", "(chl a is what the mass is of, not a unit", "mg m-3", id="chl-a"),
+])
+def test_the_units_advice_run_as_printed_writes_units_that_are_read_and_the_warning_goes(tmp_path, caplog, units,
+                                                                                          advised, said, expected):
+    """break42a A5, break42b A7: units 'day of year' and PISCES' 'mg Chl/m3' were advised `ncatted -a
+    units,VAR,o,c,UNITS …`, which run as printed wrote "UNITS" and was warned of again. The advice names a unit
+    (a day of year is a count of days; a pigment is no unit); run as printed, the copy's units are read, as the
+    unit numpy's hand conversion expects, and no warning is left."""
+    from climann.data.open import open_dataset
+
+    path = tmp_path / "v.nc"
+    xr.Dataset({"v": (("time", "x"), np.full((2, 3), 4.0, np.float32), {"units": units})}).to_netcdf(path)
+    with caplog.at_level(logging.WARNING, logger="climann.data.units"):
+        assert warn_unreadable_units(open_dataset([path]), ["v"], where="v.nc") == {"v": units}
+    line = caplog.records[-1].getMessage()
+    assert f"write readable units {said}" in line and not re.search(r"\bUNITS\b", line)
+    subprocess.run(shlex.split(line.rsplit(": ", 1)[1]), check=True, cwd=tmp_path, capture_output=True)
+    with xr.open_dataset(tmp_path / "v_fixed.nc") as fixed:
+        assert fixed["v"].attrs["units"] == advised
+        np.testing.assert_array_equal(fixed["v"].values, 4.0)
+    assert parse_units(advised, variable="v") == parse_units(expected, variable="v")
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann.data.units"):
+        assert warn_unreadable_units(open_dataset([tmp_path / "v_fixed.nc"]), ["v"], where="v_fixed.nc") == {}
+    assert not caplog.records
+
+
+def test_units_no_spelling_of_which_is_known_get_words_and_no_placeholder_command(caplog):
+    """A command holding a placeholder (`ncatted -a units,x,o,c,UNITS …`) wrote "UNITS" when run as printed: for units
+    climann can propose none for, the advice says in words what to write, and prints no command."""
+    dataset = xr.Dataset({"x": (("time",), np.ones(2, np.float32), {"units": "zorks per blip"})})
+    with caplog.at_level(logging.WARNING, logger="climann.data.units"):
+        assert warn_unreadable_units(dataset, ["x"], where="x.nc") == {"x": "zorks per blip"}
+    line = caplog.records[-1].getMessage()
+    assert not re.search(r"\bUNITS\b", line) and "ncatted" not in line
+    assert line.endswith("to have them converted, set the units attribute of 'x' (in a copy of the file) to the "
+                         "UDUNITS spelling of the unit its values are in, a thing measured left to its long_name "
+                         "(mg m-3, not mg Chl/m3); climann cannot tell which unit that is from these units")
+
+
 @pytest.mark.parametrize(("units", "spelling", "per_period", "times", "read_as_day"), [
     # per day: 4 kg m-2 per 8 days is 0.5 a day; 8 times 4 kg m-2 a day is 32 (64 times as much)
     pytest.param("kg m-2 8 day-1", "8 day-1", "kg m-2 /(8 day)", "8 kg m-2 day-1", "kg m-2 day-1", id="gleam-kg"),
@@ -1926,3 +1972,13 @@ def test_an_index_in_no_unit_is_advised_as_dimensionless_in_cf_units_1(caplog, u
     assert words[:3] == ["ncatted", "-a", "units,fwinx,o,c,1"]
     assert words[3:] == ["/data/geff/ECMWF_FWI_2017.nc", "/data/geff/ECMWF_FWI_2017_fixed.nc"]
     assert parse_units(words[2].rsplit(",", 1)[1], variable="fwinx").units.dimensionless
+
+
+def test_an_anomaly_in_degc_without_units_metadata_and_no_file_known_gets_words_not_a_file_placeholder():
+    """break42b A7's kind: `ncatted -a units_metadata,… FILE` held the placeholder FILE where no file is known (a
+    conversion called without the commands of its files); the way out is said in words."""
+    with pytest.raises(ClimannError) as raised:
+        conversion("degC", "K", variable="tas_anom", attrs={"long_name": "temperature anomaly"})
+    message = str(raised.value)
+    assert not re.search(r"\bFILE\b", message) and "ncatted" not in message
+    assert "mark it (give 'tas_anom' the attribute units_metadata = 'temperature: difference' in its file)" in message
