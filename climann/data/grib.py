@@ -114,6 +114,12 @@ def skipped_variables() -> Iterator[list[tuple[int, str]]]:
 GRIB_FILE_NAME_KEY = "climann_grib_name"
 
 
+#: ecCodes keys cfgrib adds to each variable's attributes (``GRIB_derivedForecast``) beside its own: a
+#: derived forecast's code (WMO GRIB2 Code Table 4.7) tells an ensemble's spread from its mean
+#: (:mod:`climann.data.ensemble_spreads`).
+READ_KEYS = ("derivedForecast",)
+
+
 def open_grib(path: Path, **options: object) -> xr.Dataset:
     """:func:`xarray.open_dataset` of a GRIB file through cfgrib, without an index file
     (``indexpath=""``), checked for the faults of this module's docstring.
@@ -138,7 +144,8 @@ def open_grib(path: Path, **options: object) -> xr.Dataset:
         cannot name.
     """
     backend_kwargs = options.pop("backend_kwargs", None) or {}
-    options["backend_kwargs"] = {**backend_kwargs, "indexpath": index_path(path)}
+    # the derived forecast code says a mean or a spread of the members (GEFS's geavg and gespr: both t2m in K)
+    options["backend_kwargs"] = {"read_keys": list(READ_KEYS), **backend_kwargs, "indexpath": index_path(path)}
     with skipped_variables() as skipped:
         try:
             # one opening at a time: a second thread would read the index file while the first writes it
