@@ -433,7 +433,7 @@ typeOfLevel=isobaricInhPa t.grib2 t_isobaricInhPa.grib2; grib_copy -w typeOfLeve
 def _split_part(path: Path, part: str) -> str:
     """The shell argument of the GRIB file a command writes beside ``path`` holding ``part`` of
     it (``era5_tp.grib``): never ``path`` nor an existing file (:func:`~climann.data.shell.beside`)."""
-    return beside(path, part, path.suffix)
+    return beside(path, part, path.suffix, renumber=False)  # ens_cf_pf.grib2's pf part: ens_cf_pf_pf.grib2
 
 
 def skipped_message(path: Path, names: list[str]) -> str:

@@ -416,3 +416,15 @@ def test_one_step_of_totals_is_dated_by_its_messages_step_range(tmp_path, centre
     cells = [(low.day, low.hour, high.day, high.hour) for low, high in dataset[dataset["time"].attrs["bounds"]].values]
     assert cells == [(1 + day + first // 24, first % 24, 2 + day, 0) for day in range(8)]
     np.testing.assert_allclose(dataset["tp"].values, fields, rtol=1e-4)
+
+
+def test_a_split_part_named_as_the_files_own_end_keeps_its_name(tmp_path, monkeypatch):
+    """break42c B3: ens_cf_pf.grib2's dataType=pf part was ens_cf_pf_2.grib2 (the name's _pf read as a copy's)."""
+    from pathlib import Path
+
+    from climann.data.grib import several_groups_message
+
+    monkeypatch.chdir(tmp_path)
+    message = several_groups_message(Path("ens_cf_pf.grib2"), [{"dataType": "cf"}, {"dataType": "pf"}])
+    assert message.endswith("grib_copy -w dataType=cf ens_cf_pf.grib2 ens_cf_pf_cf.grib2; "
+                            "grib_copy -w dataType=pf ens_cf_pf.grib2 ens_cf_pf_pf.grib2")
