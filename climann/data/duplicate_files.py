@@ -235,8 +235,9 @@ def _spread_refusal(name: str, first: Path, second: Path, variables: tuple[xr.Da
     spread, mean = (second, first) if reasons[1] is not None else (first, second)
     why = reasons[1] if reasons[1] is not None else reasons[0]
     return ClimannError(
-        f"'{name}' is in both {first.name} and {second.name} at the same times: the files hold an ensemble's mean "
-        f"and its spread ({spread.name}'s {name}: {why}), two quantities; give the spread a name of its own: "
+        f"'{name}' is in both {first.name} and {second.name} at the same times: the files hold the field (an "
+        f"ensemble's mean or member) and its ensemble spread ({spread.name}'s {name}: {why}), two quantities; give "
+        f"the spread a name of its own: "
         f"[data] rename = {{\"{spread.name}\" = {{{name} = \"{name}_spread\"}}}} ({mean.name}'s {name} keeps its name)"
     )
 
@@ -417,7 +418,7 @@ def without_duplicate_files(datasets: Sequence[xr.Dataset], files: Sequence[Path
             if kind is not None:
                 raise _refusal(name, first, second, kind, files=files)
             pair = (datasets[earlier][name], dataset[name])
-            if (spread := _spread_refusal(name, first, second, pair)) is not None:
+            if not static and (spread := _spread_refusal(name, first, second, pair)) is not None:
                 raise spread  # a spread's values differ from its mean's by the mean itself (break42c C2)
             axis = None if static else _member_axis_apart(*pair, (datasets[earlier], dataset))
             if axis is not None:  # ECMWF's control (number 0) beside its perturbed members: one grid (break42c B3)

@@ -360,10 +360,10 @@ def test_an_ensemble_mean_and_its_spread_under_one_name_are_refused_as_such(tmp_
     with pytest.raises(ClimannError) as error:
         open_dataset(files)
     assert str(error.value) == (
-        "'air' is in both air.2m.mon.mean.nc and air.2m.mon.mean.spread.nc at the same times: the files hold an "
-        "ensemble's mean and its spread (air.2m.mon.mean.spread.nc's air: statistic 'Ensemble Spread'), two "
-        "quantities; give the spread a name of its own: [data] rename = {\"air.2m.mon.mean.spread.nc\" = {air = "
-        "\"air_spread\"}} (air.2m.mon.mean.nc's air keeps its name)")
+        "'air' is in both air.2m.mon.mean.nc and air.2m.mon.mean.spread.nc at the same times: the files hold the "
+        "field (an ensemble's mean or member) and its ensemble spread (air.2m.mon.mean.spread.nc's air: statistic "
+        "'Ensemble Spread'), two quantities; give the spread a name of its own: [data] rename = "
+        "{\"air.2m.mon.mean.spread.nc\" = {air = \"air_spread\"}} (air.2m.mon.mean.nc's air keeps its name)")
     both = open_dataset(files, rename={"air.2m.mon.mean.spread.nc": {"air": "air_spread"}})
     np.testing.assert_allclose(both["air"].values, mean["air"].values)
     np.testing.assert_allclose(both["air_spread"].values, 1.5)
