@@ -27,6 +27,15 @@ along their coordinates, one file's values would silently stand for both (xarray
   by how much they differ and the way out (leave one out, or give one a new name with
   ``[data] rename``).
 
+Ensembles are told apart before the values are compared: member files whose member is a global
+attribute alone (20CRv3's ``ensemble_member = 1``, :data:`MEMBER_ATTRIBUTES`) are refused as members
+with the line that joins them on a member axis, as files of a member coordinate are; one field's
+members split over two files along a member axis (ECMWF's control forecast, scalar ``number = 0``,
+beside its perturbed forecasts, ``number`` 1…10) are on one grid, and are refused with the line
+that joins them along it, never with a rename (that trained on the control alone, break42c B3); an
+ensemble's mean beside its spread under one name (:mod:`climann.data.ensemble_spreads`) is refused
+naming them, with the rename that keeps both.
+
 A field without a time dimension (``orog``, ``sftlf``, a land mask) held by two files is
 compared by its values alone, within the same precision (the same model's ``sftlf`` is the
 same in every experiment; two files neither of which has a time are maps of a series without
@@ -49,9 +58,11 @@ import numpy as np
 import xarray as xr
 
 from climann.data.coords import time_coordinate
-from climann.data.members import member_values
+from climann.data.ensemble_spreads import ensemble_spread_reason
+from climann.data.members import is_member_axis, member_values
+from climann.data.paths import is_grib_file
 from climann.data.notes import note_once
-from climann.data.shell import (copies_in_place_advice, copy_in_place_advice, original_and_copy,
+from climann.data.shell import (copies_in_place_advice, copy_in_place_advice, original_and_copy, python_command,
                                 superseded_copies, working_path)
 from climann.data.simulations import SIMULATION_ATTRIBUTES
 from climann.data.undated_files import misdated_accumulations_message
@@ -120,19 +131,114 @@ def _member_kind(first: xr.Dataset, second: xr.Dataset) -> tuple[str, str] | Non
     return None
 
 
-def _members_refusal(name: str, files: Sequence[Path], axis: str, kind: str) -> ClimannError:
+#: Global attributes that give a file's ensemble member where no coordinate does (20CRv3's member
+#: files, ``TMP2m.1900_mem001.nc``: ``ensemble_member = 1``; CMIP5's ``realization``, CMIP6's
+#: ``realization_index``), with the member axis a join along them is named (one of
+#: :data:`~climann.data.members.MEMBER_NAMES`).
+MEMBER_ATTRIBUTES = {"ensemble_member": "ensemble_member", "member_id": "member_id", "member": "member",
+                     "realization": "realization", "realization_index": "realization"}
+
+
+def _member_attribute_kind(first: xr.Dataset, second: xr.Dataset) -> tuple[str, str] | None:
+    """The global attribute of :data:`MEMBER_ATTRIBUTES` that both files have, different, and what
+    it says: ``("ensemble_member", "two ensemble members (global attribute ensemble_member: 1, 2)")``;
+    None otherwise, or where a member coordinate is there (:func:`_member_kind` reads it)."""
+    if member_values(first) or member_values(second):
+        return None
+    for attribute in MEMBER_ATTRIBUTES:
+        one, other = (str(dataset.attrs.get(attribute, "")).strip() for dataset in (first, second))
+        if one and other and one != other:
+            return attribute, f"two ensemble members (global attribute {attribute}: {one}, {other})"
+    return None
+
+
+def _opening(path: Path) -> str:
+    """The xarray call that opens ``path`` in a printed line: through cfgrib without an index
+    file beside the user's for a GRIB file."""
+    grib = ", engine='cfgrib', backend_kwargs={'indexpath': ''}" if is_grib_file(path) else ""
+    return f"xr.open_dataset({working_path(path)!r}{grib})"
+
+
+def _members_refusal(name: str, files: Sequence[Path], axis: str, kind: str, *,
+                     attribute: str | None = None) -> ClimannError:
     """The refusal of member files of one variable (``files``: every file given that holds it at
     these times as one member), with the ways out: one member's file, or the members joined along
-    their axis (which ``select`` then chooses from)."""
+    their axis (which ``select`` then chooses from). Where the member is a global ``attribute``
+    alone (:data:`MEMBER_ATTRIBUTES`), the join makes it the axis' coordinate."""
     first, second = files[:2]
     joined = working_path(first.with_name(f"{first.stem}_members.nc"))
     listed = ", ".join(repr(working_path(path)) for path in files)
-    python = f"xr.open_mfdataset([{listed}], combine='nested', concat_dim={axis!r}).to_netcdf({joined!r})"
+    # the attribute moved onto the axis: left global, the joined file would say one member of all
+    labels = ("" if attribute is None else
+              f", preprocess=lambda d: d.expand_dims({axis}=[d.attrs.pop({attribute!r})])")
+    python = (f"import xarray as xr; xr.open_mfdataset([{listed}], combine='nested', concat_dim={axis!r}{labels})"
+              f".to_netcdf({joined!r})")
     return ClimannError(
         f"'{name}' is in both {first.name} and {second.name} at the same times: {kind}; climann trains on one "
-        f"member at a time: give one member's file, or join the members' files along '{axis}' (python -c \"import "
-        f"xarray as xr; {python}\") and give that file instead, a member axis from which select chooses one "
+        f"member at a time: give one member's file, or join the members' files along '{axis}' "
+        f"({python_command(python)}) and give that file instead, a member axis from which select chooses one "
         f"([data] select = {{{axis} = ...}}; predict --select {axis}=VALUE for the others)"
+    )
+
+
+def _member_axis_apart(first: xr.DataArray, second: xr.DataArray, datasets: Sequence[xr.Dataset]) -> str | None:
+    """The member axis along which ``first`` and ``second`` differ, on the same grid otherwise:
+    ECMWF's ensemble control forecast (cfgrib: scalar ``number = 0``) beside its perturbed
+    forecasts (a ``number`` dimension 1…10), which are one field's members, not two grids; None
+    when their dimensions differ otherwise."""
+    for one, other, dataset in ((first, second, datasets[1]), (second, first, datasets[0])):
+        extra = [dim for dim in other.dims if dim not in one.dims]
+        if (len(extra) == 1 and is_member_axis(dataset, extra[0])
+                and tuple(dim for dim in other.dims if dim != extra[0]) == one.dims
+                and other.isel({extra[0]: 0}).shape == one.shape
+                and (extra[0] not in one.coords or one[extra[0]].ndim == 0)):
+            return extra[0]
+    return None
+
+
+def _member_text(variable: xr.DataArray, axis: str) -> str:
+    """``"number 0"``, ``"number 1…10"`` or ``"no number"``: which members a file's variable holds."""
+    if axis not in variable.coords:
+        return f"no {axis}" if axis not in variable.dims else f"{variable.sizes[axis]} members along {axis}"
+    values = np.atleast_1d(variable[axis].values)
+    return f"{axis} {values[0]}" if values.size == 1 else f"{axis} {values[0]}…{values[-1]}"
+
+
+def _member_halves_refusal(name: str, first: Path, second: Path, variables: tuple[xr.DataArray, xr.DataArray],
+                           axis: str) -> ClimannError:
+    """The refusal of one field's members split over two files along ``axis`` (:func:`_member_axis_apart`),
+    with the line that joins them along it; a new name for one would train on one half alone."""
+    one, other = variables
+    joined = working_path(first.with_name(f"{first.stem}_members.nc"))
+    # the half without the axis gets it (of its one value), so that the two concatenate along it
+    parts = [_opening(path) + ("" if axis in variable.dims else f".expand_dims({axis!r})")
+             for path, variable in ((first, one), (second, other))]
+    python = f"import xarray as xr; xr.concat([{', '.join(parts)}], {axis!r}).to_netcdf({joined!r})"
+    return ClimannError(
+        f"'{name}' is in both {first.name} ({_member_text(one, axis)}) and {second.name} ({_member_text(other, axis)})"
+        f" at the same times, on the same grid: members of one ensemble along '{axis}' (a control forecast beside "
+        f"the perturbed ones), split over two files; climann trains on one member at a time: join them along "
+        f"'{axis}' ({python_command(python)}) and give that file instead, a member axis from which select chooses "
+        f"one ([data] select = {{{axis} = ...}}; predict --select {axis}=VALUE for the others)"
+    )
+
+
+def _spread_refusal(name: str, first: Path, second: Path, variables: tuple[xr.DataArray, xr.DataArray]
+                    ) -> ClimannError | None:
+    """The refusal of an ensemble's mean and its spread under one name in two files (20CRv3's
+    ``air.2m.mon.mean.nc`` and ``air.2m.mon.mean.spread.nc``, both ``air`` in degK), naming the
+    spread (:func:`~climann.data.ensemble_spreads.ensemble_spread_reason`) and the rename that
+    keeps both; None unless exactly one of the two is a spread."""
+    reasons = [ensemble_spread_reason(variable) for variable in variables]
+    if (reasons[0] is None) == (reasons[1] is None):
+        return None
+    spread, mean = (second, first) if reasons[1] is not None else (first, second)
+    why = reasons[1] if reasons[1] is not None else reasons[0]
+    return ClimannError(
+        f"'{name}' is in both {first.name} and {second.name} at the same times: the files hold the field (an "
+        f"ensemble's mean or member) and its ensemble spread ({spread.name}'s {name}: {why}), two quantities; give "
+        f"the spread a name of its own: "
+        f"[data] rename = {{\"{spread.name}\" = {{{name} = \"{name}_spread\"}}}} ({mean.name}'s {name} keeps its name)"
     )
 
 
@@ -296,6 +402,14 @@ def without_duplicate_files(datasets: Sequence[xr.Dataset], files: Sequence[Path
                            and time_coordinate(held) == time and time in held.dims and _times_key(held) == times
                            and len(member_values(held).get(members[0], [])) == 1]
                 raise _members_refusal(name, holding, *members)
+            by_attribute = None if static else _member_attribute_kind(datasets[earlier], dataset)
+            if by_attribute is not None:  # said by their global attributes alone (20CRv3's ensemble_member)
+                attribute = by_attribute[0]
+                holding = [files[other] for other, held in enumerate(datasets) if name in held.data_vars
+                           and time_coordinate(held) == time and time in held.dims and _times_key(held) == times
+                           and str(held.attrs.get(attribute, "")).strip()]
+                raise _members_refusal(name, holding, MEMBER_ATTRIBUTES[attribute], by_attribute[1],
+                                       attribute=attribute)
             misdated = None if static else misdated_accumulations_message(
                 name, (first, datasets[earlier]), (second, dataset), files)
             if misdated is not None:  # their own attributes date them apart: the time coordinates are wrong
@@ -303,6 +417,12 @@ def without_duplicate_files(datasets: Sequence[xr.Dataset], files: Sequence[Path
             kind = None if static else _name_kind(first, second) or _attribute_kind(datasets[earlier], dataset)
             if kind is not None:
                 raise _refusal(name, first, second, kind, files=files)
+            pair = (datasets[earlier][name], dataset[name])
+            if not static and (spread := _spread_refusal(name, first, second, pair)) is not None:
+                raise spread  # a spread's values differ from its mean's by the mean itself (break42c C2)
+            axis = None if static else _member_axis_apart(*pair, (datasets[earlier], dataset))
+            if axis is not None:  # ECMWF's control (number 0) beside its perturbed members: one grid (break42c B3)
+                raise _member_halves_refusal(name, first, second, pair, axis)
             if not (dataset[name].dims == datasets[earlier][name].dims
                     and dataset[name].shape == datasets[earlier][name].shape):
                 raise _refusal(name, first, second, "their values differ (on different grids)", static=static,

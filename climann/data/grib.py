@@ -125,6 +125,12 @@ def no_message_text(path: Path) -> str:
             f"cut short; fetch or copy the file again")
 
 
+#: ecCodes keys cfgrib adds to each variable's attributes (``GRIB_derivedForecast``) beside its own: a
+#: derived forecast's code (WMO GRIB2 Code Table 4.7) tells an ensemble's spread from its mean
+#: (:mod:`climann.data.ensemble_spreads`).
+READ_KEYS = ("derivedForecast",)
+
+
 def open_grib(path: Path, **options: object) -> xr.Dataset:
     """:func:`xarray.open_dataset` of a GRIB file through cfgrib, without an index file
     (``indexpath=""``), checked for the faults of this module's docstring.
@@ -149,7 +155,8 @@ def open_grib(path: Path, **options: object) -> xr.Dataset:
         cannot name, or no whole GRIB message (:func:`no_message_text`).
     """
     backend_kwargs = options.pop("backend_kwargs", None) or {}
-    options["backend_kwargs"] = {**backend_kwargs, "indexpath": index_path(path)}
+    # the derived forecast code says a mean or a spread of the members (GEFS's geavg and gespr: both t2m in K)
+    options["backend_kwargs"] = {"read_keys": list(READ_KEYS), **backend_kwargs, "indexpath": index_path(path)}
     with skipped_variables() as skipped:
         try:
             # one opening at a time: a second thread would read the index file while the first writes it
@@ -439,7 +446,7 @@ typeOfLevel=isobaricInhPa t.grib2 t_isobaricInhPa.grib2; grib_copy -w typeOfLeve
 def _split_part(path: Path, part: str) -> str:
     """The shell argument of the GRIB file a command writes beside ``path`` holding ``part`` of
     it (``era5_tp.grib``): never ``path`` nor an existing file (:func:`~climann.data.shell.beside`)."""
-    return beside(path, part, path.suffix)
+    return beside(path, part, path.suffix, renumber=False)  # ens_cf_pf.grib2's pf part: ens_cf_pf_pf.grib2
 
 
 def skipped_message(path: Path, names: list[str]) -> str:

@@ -39,6 +39,7 @@ from climann.data.climatology_axes import CLIMATOLOGIES_KEY
 from climann.data.cyclic import DROPPED_KEY
 from climann.data.repeated_cells import USED_ONCE_KEY
 from climann.data.defaults import default_inputs
+from climann.data.ensemble_spreads import ensemble_spread_reason
 from climann.data.running_totals import planned_running_totals, running_total_reasons
 from climann.data.flags import codes_of_a_quantity, flag_classes
 from climann.data.forecast_times import (
@@ -523,6 +524,9 @@ def _variables_section(dataset: xr.Dataset, names: list[str]) -> tuple[str, dict
     held = [f"  {name} holds {_infinite_text(*counts)}" for name, counts in infinite.items()]
     why_missing = _below_absolute_zero_reasons(missing, dict(zip(below, reasons)))
     held += [f"  {name}: {why}" for name, why in why_missing.items()]
+    # cfgrib names ECMWF's 'es' and GEFS's gespr t2m "2 metre temperature" in K, as the field itself (break42c D1)
+    held += [f"  {name}: an ensemble spread ({why}): the members' spread about their mean, not the field itself"
+             for name in names if (why := ensemble_spread_reason(dataset[name])) is not None]
     start = table[0].index("long_name")  # long names cut to the report's width, not wrapped under the table
     last = REPORT_WIDTH - 2  # after "# "
     if last - 1 > start + 8:
@@ -1156,13 +1160,15 @@ def _target_choice(dataset: xr.Dataset, names: list[str], grid: dict[str, str], 
     total restarting each 1 January, first in its file, was proposed and train refused it) only when
     nothing else is there (the config then says why it cannot train). Nor, while another is there,
     data about other values (:func:`~climann.data.ancillary.ancillary_in_itself`: SOCAT's
-    ``count_ncruise``, "Number of cruises", first in its file, before the fCO2 it counts)."""
+    ``count_ncruise``, "Number of cruises", first in its file, before the fCO2 it counts), nor an
+    ensemble spread (:func:`~climann.data.ensemble_spreads.ensemble_spread_reason`) beside its field."""
     horizontal = {grid.get("latitude"), grid.get("longitude")} - {None}
     # a latitude or longitude left as data (CALIPSO's Latitude(time) in "degrees") is a position, never the target
     names = [name for name in names if name not in run_outputs(dataset) and position_kind(name, dataset[name]) is None]
     chosen = [name for name in names if refused_as_target(dataset, name, value_totals=value_totals) is None
               and horizontal <= set(dataset[name].dims) and grid.get("time") in dataset[name].dims] or names
     chosen = [name for name in chosen if ancillary_in_itself(dataset[name]) is None] or chosen
+    chosen = [name for name in chosen if ensemble_spread_reason(dataset[name]) is None] or chosen
     on_grid = [name for name in chosen if horizontal <= set(dataset[name].dims)]
     varying = [name for name in on_grid if grid.get("time") in dataset[name].dims]
     extra = extra_dimensions(dataset, names, grid)

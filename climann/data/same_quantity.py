@@ -60,7 +60,9 @@ quantities and are in no entry.
 A spread statistic (:data:`SPREAD_STATISTICS`: ``sst_sd``, "Standard Deviation") is no copy of the
 mean: how much the observations of a month vary is a quantity of its own, as the within-month
 standard deviation of daily values is (:mod:`climann.data.ancillary` keeps ``tas_sd`` a predictor),
-so it stays a default predictor (``fco2_std_weighted`` beside ``fco2_ave_weighted``); two spreads of
+so it stays a default predictor (``fco2_std_weighted`` beside ``fco2_ave_weighted``), as an ensemble's
+spread beside its mean does (:mod:`climann.data.ensemble_spreads`: 20CRv3's ``statistic = "Ensemble
+Spread"``, ECMWF's ``dataType = "es"``, GEFS's ``gespr``, under every rule of this module); two spreads of
 one quantity (``fco2_std_weighted`` and ``fco2_std_unwtd``) are the same one, and one is left out as
 a copy of the other when it is the target. Where both variables have a ``cell_methods`` and they differ, CF
 says which quantity each is (``tasmax``, "time: maximum", beside ``tas``, "time: mean", is another
@@ -96,6 +98,7 @@ from collections.abc import Sequence
 import numpy as np
 import xarray as xr
 
+from climann.data.ensemble_spreads import ensemble_spread_reason
 from climann.data.standard_names import standard_name_of
 
 __all__ = ["ONE_QUANTITY_FORMS", "QUANTILE_SUFFIX", "SOURCE_QUALIFIERS", "SPREAD_STATISTICS", "STATISTIC_SUFFIXES",
@@ -193,8 +196,8 @@ def same_quantity_reason(variable: xr.DataArray, target: xr.DataArray, *, time_d
         return None  # a flag (CF §3.5) states a class of the quantity, not another estimate of its value
     if str(variable.attrs.get("cell_methods", "")).split() != str(target.attrs.get("cell_methods", "")).split():
         return None
-    if _scalar_coordinates(variable) != _scalar_coordinates(target):
-        return None
+    if _scalar_coordinates(variable) != _scalar_coordinates(target) or _is_spread(variable) != _is_spread(target):
+        return None  # an ensemble spread keeps its field's standard_name (cfgrib's t2m of dataType 'es'): no copy
     if own_name != standard_name:
         return f"standard_name '{own_name}', {target.name}'s '{standard_name}': both {_QUANTITY_OF[standard_name]}"
     return f"standard_name '{standard_name}', as {target.name}'s"
@@ -215,11 +218,13 @@ def _long_name_without_statistic(attrs: dict) -> tuple[str, bool]:
 
 def _is_spread(variable: xr.DataArray) -> bool:
     """Whether the ``statistic`` attribute, the long name or the name's suffix says a spread
-    (:data:`SPREAD_STATISTICS`)."""
+    (:data:`SPREAD_STATISTICS`), or the variable is an ensemble spread
+    (:func:`~climann.data.ensemble_spreads.ensemble_spread_reason`: 20CRv3's "Ensemble Spread")."""
     long_name = " ".join(str(variable.attrs.get("long_name", "")).lower().split())
     return (str(variable.attrs.get("statistic", "")).strip().lower() in SPREAD_STATISTICS
             or "standard deviation" in long_name or "variance" in long_name or "interquartile range" in long_name
-            or _name_without_statistic(str(variable.name))[1] in SPREAD_STATISTICS)
+            or _name_without_statistic(str(variable.name))[1] in SPREAD_STATISTICS
+            or ensemble_spread_reason(variable) is not None)
 
 
 def _name_without_statistic(name: str) -> tuple[str, str, str]:
@@ -310,6 +315,7 @@ def source_reason(variable: xr.DataArray, target: xr.DataArray, *, time_dim: str
             or str(variable.attrs.get("units", "")).strip() != units
             or _scalar_coordinates(variable) != _scalar_coordinates(target)
             or str(variable.attrs.get("cell_methods", "")).split() != str(target.attrs.get("cell_methods", "")).split()
+            or _is_spread(variable) != _is_spread(target)
             or (all(names) and _quantity_of(names[0]) != _quantity_of(names[1]))):
         return None
     (stem, said), (target_stem, target_said) = (_source_qualified(str(variable.name)),

@@ -21,16 +21,19 @@ absolute temperature never says.
 
 from __future__ import annotations
 
+import re
 import shlex
 from pathlib import Path
 
+import numpy as np
 import xarray as xr
 
 from climann.data.cell_methods import over_each_cell, time_cell_method
 from climann.data.levels import level_text, matching_level, same_level
+from climann.data.paths import is_grib_file
 from climann.data.quantities import quantity_record, quantity_refusal
 from climann.data.series_coordinates import scalar_coordinate_refusal, series_way_out, share_time_steps, value_suffix
-from climann.data.shell import attribute_command, input_and_copy, ncatted_attribute
+from climann.data.shell import attribute_command, copy_path, input_and_copy, ncatted_attribute, working_path
 from climann.data.sources import name_in_file
 from climann.data.time_zones import TIME_ZONE_READING_KEY
 from climann.data.units import TEMPERATURE_DIFFERENCE
@@ -58,6 +61,52 @@ def check_series_file(name: str, first: xr.Dataset, first_path: Path, later: xr.
     refusal = series_file_refusal(name, first, first_path, later, later_path)
     if refusal is not None:
         raise ClimannError(refusal)
+
+
+def _forecast_start(dataset: xr.Dataset) -> np.ndarray | None:
+    """The file's one forecast reference time (a scalar coordinate of CF ``standard_name =
+    "forecast_reference_time"``, cfgrib's ``time``), or None."""
+    for coordinate in dataset.coords.values():
+        if coordinate.attrs.get("standard_name") == "forecast_reference_time" and coordinate.size == 1:
+            return np.asarray(coordinate.values).ravel()[0]
+    return None
+
+
+def _steps_of_one_forecast(name: str, level, other, first: tuple[xr.Dataset, Path], later: tuple[xr.Dataset, Path]
+                           ) -> str | None:
+    """The refusal of one forecast's lead times (CF ``forecast_period``, cfgrib's ``step``) given one
+    per file from the same start (NCEP GEFS's ``gec00.t00z.pgrb2a.0p50.f006`` … ``f180``): steps, not
+    levels, which climann reads as a series of valid times from one file (break42c B2: "give the files
+    of one level"); the way out joins them (GRIB messages concatenate: ``cat``). None when ``level``
+    is no lead time or the files start at different times."""
+    if level.attrs.get("standard_name") != "forecast_period":
+        return None
+    starts = [_forecast_start(dataset) for dataset, _ in (first, later)]
+    if starts[0] is None or starts[1] is None or starts[0] != starts[1]:
+        return None
+    (_, first_path), (_, later_path) = first, later
+    # the names' common start, without the digits of the step that begin there: gec00.t00z.pgrb2a.0p50.f
+    prefix = re.sub(r"\d+$", "", first_path.name[:_common_length(first_path.name, later_path.name)])
+    said = (f"'{name}' is at {level_text(level)} in {first_path.name} but at {level_text(other)} in "
+            f"{later_path.name}, both from the forecast started {starts[0]}: lead times of one forecast, one "
+            f"step per file, not levels; climann reads one forecast's steps as a series of valid times from one file")
+    if not is_grib_file(first_path) or not prefix:
+        return f"{said}: join the files into one along their valid times and give that file alone"
+    suffix = first_path.suffix
+    pattern = shlex.quote(working_path(first_path.with_name(prefix))) + "*" + (shlex.quote(suffix) if suffix else "")
+    # named by the start before the step's letters (gec00.t00z.pgrb2a.0p50_steps.grib2): outside the pattern, never
+    # an existing file (copy_path)
+    base = re.sub(r"[^._-]*$", "", prefix).rstrip("._-") or "forecast"
+    joined = shlex.quote(working_path(copy_path(first_path.with_name(f"{base}{suffix}"), "steps", suffix)))
+    return f"{said}: join them (cat {pattern} > {joined}; GRIB messages join as they are) and give that file alone"
+
+
+def _common_length(one: str, other: str) -> int:
+    """How many characters ``one`` and ``other`` begin with in common."""
+    length = 0
+    while length < min(len(one), len(other)) and one[length] == other[length]:
+        length += 1
+    return length
 
 
 def series_file_refusal(name: str, first: xr.Dataset, first_path: Path, later: xr.Dataset, later_path: Path, *,
@@ -107,6 +156,9 @@ def series_file_refusal(name: str, first: xr.Dataset, first_path: Path, later: x
     for level in variable_levels(first, name):
         other = matching_level(level, variable_levels(later, later_name or name))
         if other is not None and not same_level(level, other):
+            steps = _steps_of_one_forecast(name, level, other, (first, first_path), (later, later_path))
+            if steps is not None:
+                return steps
             way_out = series_way_out(name, "level", f"{name}_{value_suffix(other)}", later_path,
                                      side_by_side=share_time_steps(first, later))
             return (

@@ -100,7 +100,8 @@ def shown_path(path: str | os.PathLike) -> str:
     return shlex.quote(working_path(path))
 
 
-def copy_path(path: str | os.PathLike, suffix: str = "fixed", extension: str = ".nc") -> Path:
+def copy_path(path: str | os.PathLike, suffix: str = "fixed", extension: str = ".nc", *,
+              renumber: bool = True) -> Path:
     """The file a command writes beside ``path``, named after it (``iri_fixed.nc`` for
     ``iri.nc``), with ``_2``, ``_3`` … added while that name is taken: never ``path`` itself
     nor any existing file. A copy of such a copy (a second advice followed on ``iri_fixed.nc``)
@@ -114,9 +115,14 @@ def copy_path(path: str | os.PathLike, suffix: str = "fixed", extension: str = "
         Says what the copy holds (``fixed``, ``monthly``, a group's name).
     extension : str
         The copy's extension, with its dot.
+    renumber : bool
+        Whether a name that ends in ``suffix`` is read as such a copy. False for a part of a file
+        named by what it holds: ``ens_cf_pf.grib2``'s ``dataType = pf`` is ``ens_cf_pf_pf.grib2``,
+        not ``ens_cf_pf_2.grib2`` (break42c B3).
     """
     path = Path(path)
-    stem = f"{re.sub(rf'_{re.escape(suffix)}(?:_[0-9]+)?$', '', path.stem)}_{suffix}"
+    numbered = r"(?:_[0-9]+)?" if renumber else r"_[0-9]+"
+    stem = f"{re.sub(rf'_{re.escape(suffix)}{numbered}$', '', path.stem)}_{suffix}"
     candidate, number = path.with_name(f"{stem}{extension}"), 2
     while os.path.lexists(candidate) or candidate == path:
         candidate, number = path.with_name(f"{stem}_{number}{extension}"), number + 1
@@ -625,11 +631,11 @@ def _glob_escaped(text: str) -> str:
     return re.sub(r"([\[\]*?])", r"[\1]", text)
 
 
-def beside(path: str | os.PathLike, suffix: str = "fixed", extension: str = ".nc") -> str:
+def beside(path: str | os.PathLike, suffix: str = "fixed", extension: str = ".nc", *, renumber: bool = True) -> str:
     """The shell argument of a file written beside ``path``, named after it:
     ``'my data/iri_fixed.nc'`` for ``my data/iri.nc`` (see :func:`copy_path`,
     :func:`shown_path`)."""
-    return shown_path(copy_path(path, suffix, extension))
+    return shown_path(copy_path(path, suffix, extension, renumber=renumber))
 
 
 #: The suffixes of the copies climann's advice writes beside a file (:func:`copy_path`):

@@ -285,6 +285,8 @@ def _member_files(folder, axis):
         if axis == "realization":
             member = member.assign_coords(realization=((), number, {"standard_name": "realization", "units": "1"}))
             member["tas"].attrs["coordinates"] = "realization"
+        elif axis == "global-attribute":  # 20CRv3's member files: the member a global attribute alone
+            member.attrs["ensemble_member"] = np.int32(number)
         elif axis == "realization-not-in-coordinates":  # a scalar variable no coordinates attribute names
             member["realization"] = ((), number, {"standard_name": "realization", "units": "1"})
         else:
@@ -319,6 +321,93 @@ def test_one_file_per_member_is_refused_as_members_with_a_join_that_works(tmp_pa
     selected = select_values(open_dataset([joined]), {axis: 3})
     np.testing.assert_allclose(selected["tas"].squeeze().values, values[2], rtol=1e-6)
     np.testing.assert_allclose(open_dataset([files[1]])["tas"].squeeze().values, values[1], rtol=1e-6)
+
+
+def test_member_files_said_by_a_global_attribute_alone_are_refused_as_members_with_a_join_that_works(
+        tmp_path, monkeypatch):
+    """20CRv3's TMP2m.1900_mem001.nc …: no member coordinate, a global ensemble_member = 1, 2, 3. They were "their
+    values differ (…: a corrected download? two scenarios?)" with a rename (break42c C3)."""
+    files, values = _member_files(tmp_path / "members", "global-attribute")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ClimannError) as error:
+        open_dataset(files)
+    message = str(error.value)
+    assert message.startswith("'tas' is in both tas_member_1.nc and tas_member_2.nc at the same times: two ensemble "
+                              "members (global attribute ensemble_member: 1, 2); climann trains on one member at a "
+                              "time: give one member's file, or join the members' files along 'ensemble_member'")
+    assert "rename" not in message
+    command = message.split('python -c "', 1)[1].split('")', 1)[0]
+    exec(command, {})  # the printed join, as python -c runs it
+    joined = open_dataset([tmp_path / "members" / "tas_member_1_members.nc"])
+    assert "ensemble_member" not in joined.attrs  # on the axis, not said of the whole joined file
+    np.testing.assert_array_equal(joined["ensemble_member"].values, [1, 2, 3])
+    selected = select_values(joined, {"ensemble_member": 2})
+    np.testing.assert_allclose(selected["tas"].squeeze().values, values[1], rtol=1e-6)
+
+
+def test_an_ensemble_mean_and_its_spread_under_one_name_are_refused_as_such(tmp_path, monkeypatch):
+    """20CRv3's air.2m.mon.mean.nc and air.2m.mon.mean.spread.nc, both air in degK: the refusal said "values differ
+    (by up to 301 degK: a corrected download? two scenarios?)" though statistic says Mean and Ensemble Spread
+    (break42c C2). The rename it gives keeps both, the spread under a name of its own."""
+    monkeypatch.chdir(tmp_path)
+    mean = grid_dataset()[["tas"]].rename(tas="air")
+    mean["air"].attrs.update(units="degK", statistic="Mean", var_desc="Air temperature")
+    spread = (mean * 0 + 1.5).assign_attrs(mean.attrs)
+    spread["air"].attrs.update(units="degK", statistic="Ensemble Spread", var_desc="Air temperature")
+    mean.to_netcdf("air.2m.mon.mean.nc")
+    spread.to_netcdf("air.2m.mon.mean.spread.nc")
+    files = [tmp_path / "air.2m.mon.mean.nc", tmp_path / "air.2m.mon.mean.spread.nc"]
+    with pytest.raises(ClimannError) as error:
+        open_dataset(files)
+    assert str(error.value) == (
+        "'air' is in both air.2m.mon.mean.nc and air.2m.mon.mean.spread.nc at the same times: the files hold the "
+        "field (an ensemble's mean or member) and its ensemble spread (air.2m.mon.mean.spread.nc's air: statistic "
+        "'Ensemble Spread'), two quantities; give the spread a name of its own: [data] rename = "
+        "{\"air.2m.mon.mean.spread.nc\" = {air = \"air_spread\"}} (air.2m.mon.mean.nc's air keeps its name)")
+    both = open_dataset(files, rename={"air.2m.mon.mean.spread.nc": {"air": "air_spread"}})
+    np.testing.assert_allclose(both["air"].values, mean["air"].values)
+    np.testing.assert_allclose(both["air_spread"].values, 1.5)
+
+
+def _ecmwf_ens_halves(folder):
+    """ECMWF's ensemble split by grib_copy -w dataType=cf|pf: the control forecast (number 0) in one file, perturbed
+    forecasts 1…3 in the other, 2t on one 3×4 grid, 4 days at step 24 h. Returns the files and 2t (number, day, ...)."""
+    from tests.grib_files import write_grib_messages
+
+    pytest.importorskip("cfgrib")
+    latitudes, longitudes = np.array([40.0, 30.0, 20.0]), np.array([0.0, 10.0, 20.0, 30.0])
+    fields = 270 + np.random.default_rng(8).normal(0, 3, (4, 4, 3, 4))
+    files = []
+    for kind, numbers in (("cf", [0]), ("pf", [1, 2, 3])):
+        messages = [({"centre": 98, "setLocalDefinition": 1, "localDefinitionNumber": 1, "type": kind,
+                      "stream": "enfo", "class": "od", "productDefinitionTemplateNumber": 1,
+                      "typeOfEnsembleForecast": 1 if kind == "cf" else 3, "numberOfForecastsInEnsemble": 51,
+                      "perturbationNumber": number, "shortName": "2t", "dataDate": 20240101 + day, "dataTime": 0,
+                      "step": 24}, fields[number, day]) for day in range(4) for number in numbers]
+        files.append(write_grib_messages(folder / f"ens_{kind}.grib2", messages, latitudes=latitudes,
+                                         longitudes=longitudes))
+    return files, fields
+
+
+def test_an_ensembles_control_and_perturbed_halves_are_refused_as_members_with_a_join_that_works(
+        tmp_path, monkeypatch):
+    """break42c B3: the halves were "their values differ (on different grids)" with a rename that trained on the
+    control alone; the grid is one, only the member axis number differs (scalar 0, a dimension 1…3)."""
+    monkeypatch.chdir(tmp_path)
+    files, fields = _ecmwf_ens_halves(tmp_path)
+    with pytest.raises(ClimannError) as error:
+        open_dataset(files)
+    message = str(error.value)
+    assert message.startswith("'t2m' is in both ens_cf.grib2 (number 0) and ens_pf.grib2 (number 1…3) at the same "
+                              "times, on the same grid: members of one ensemble along 'number'")
+    assert "different grids" not in message and "rename" not in message
+    command = message.split('python -c "', 1)[1].split('")', 1)[0]
+    exec(command, {})  # the printed join, as python -c runs it
+    joined = open_dataset([tmp_path / "ens_cf_members.nc"])
+    np.testing.assert_array_equal(joined["number"].values, [0, 1, 2, 3])
+    for number in (0, 2):
+        selected = select_values(joined, {"number": number})
+        np.testing.assert_allclose(selected["t2m"].squeeze().values, fields[number], atol=0.01)
 
 
 @pytest.mark.parametrize("static", [pytest.param(False, id="series"), pytest.param(True, id="static-field")])

@@ -443,3 +443,15 @@ def test_a_grib_file_by_its_first_bytes_gets_no_netcdf_time_command(tmp_path):
     netcdf.write_bytes(b"CDF\x01")
     assert time_source([str(tmp_path / "gec00.t00z.pgrb2a.0p50.f006")], "time") is None
     assert time_source([str(netcdf)], "time") is not None
+
+
+def test_a_split_part_named_as_the_files_own_end_keeps_its_name(tmp_path, monkeypatch):
+    """break42c B3: ens_cf_pf.grib2's dataType=pf part was ens_cf_pf_2.grib2 (the name's _pf read as a copy's)."""
+    from pathlib import Path
+
+    from climann.data.grib import several_groups_message
+
+    monkeypatch.chdir(tmp_path)
+    message = several_groups_message(Path("ens_cf_pf.grib2"), [{"dataType": "cf"}, {"dataType": "pf"}])
+    assert message.endswith("grib_copy -w dataType=cf ens_cf_pf.grib2 ens_cf_pf_cf.grib2; "
+                            "grib_copy -w dataType=pf ens_cf_pf.grib2 ens_cf_pf_pf.grib2")

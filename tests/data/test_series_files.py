@@ -2,6 +2,7 @@
 
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import cftime
@@ -273,3 +274,50 @@ def test_files_of_two_quantities_in_different_years_are_told_to_give_the_files_o
     grid_dataset(n_years=4)[["pred"]].to_netcdf(tmp_path / "pred.nc")
     result = _train(tmp_path, [first, same, tmp_path / "pred.nc"], '["pred"]')
     assert result.exit_code == 0, result.output
+
+
+def _one_forecast_per_step_files(folder, *, starts=("20240301", "20240301")):
+    """NCEP GEFS's gec00.t00z.pgrb2a.0p50.f006 … as *.grib2: 2t of one forecast, one lead time per file (steps 6, 12,
+    18 h; ``starts`` the start date of the first two files). Returns the files and the fields (step, lat, lon)."""
+    from tests.grib_files import write_grib_messages
+
+    pytest.importorskip("cfgrib")
+    fields = 280 + np.random.default_rng(9).normal(0, 2, (3, 3, 4))
+    files = []
+    for index, (step, start) in enumerate(zip((6, 12, 18), (*starts, starts[-1]))):
+        keys = {"centre": 7, "productDefinitionTemplateNumber": 1, "typeOfEnsembleForecast": 1,
+                "perturbationNumber": 0, "numberOfForecastsInEnsemble": 31, "shortName": "2t",
+                "dataDate": int(start), "dataTime": 0, "step": step}
+        files.append(write_grib_messages(folder / f"gec00.t00z.pgrb2a.0p50.f{step:03d}.grib2", [(keys, fields[index])],
+                                         latitudes=np.array([40.0, 30.0, 20.0]),
+                                         longitudes=np.array([0.0, 10.0, 20.0, 30.0])))
+    return files, fields
+
+
+def test_one_forecasts_steps_one_per_file_are_refused_as_steps_with_a_join_that_works(tmp_path, monkeypatch):
+    """break42c B2: "'t2m' is at step = 6 hours in …f006 but at step = 12 hours in …f012 … give the files of one
+    level": a step is no level; joined, the messages read as one forecast on its valid times."""
+    monkeypatch.chdir(tmp_path)
+    files, fields = _one_forecast_per_step_files(tmp_path)
+    with pytest.raises(ClimannError) as error:
+        open_dataset(files)
+    message = str(error.value)
+    assert message.startswith("'t2m' is at step = 6 hours in gec00.t00z.pgrb2a.0p50.f006.grib2 but at step = 12 "
+                              "hours in gec00.t00z.pgrb2a.0p50.f012.grib2, both from the forecast started 2024-03-01 "
+                              "00:00:00: lead times of one forecast, one step per file, not levels")
+    assert "level (" not in message and "one level" not in message
+    command = message.split("join them (", 1)[1].split(";", 1)[0]
+    assert command == "cat gec00.t00z.pgrb2a.0p50.f*.grib2 > gec00.t00z.pgrb2a.0p50_steps.grib2"
+    subprocess.run(command, shell=True, check=True, cwd=tmp_path)  # as printed, in a POSIX shell
+    joined = open_dataset([tmp_path / "gec00.t00z.pgrb2a.0p50_steps.grib2"])
+    np.testing.assert_array_equal(joined["valid_time"].values.astype("datetime64[h]"),
+                                  np.array(["2024-03-01T06", "2024-03-01T12", "2024-03-01T18"], "datetime64[h]"))
+    np.testing.assert_allclose(joined["t2m"].values, fields, atol=0.01)
+
+
+def test_steps_of_forecasts_from_other_starts_keep_the_level_refusal(tmp_path):
+    """Files of two starts at two lead times are two quantities (a 6 h and a 12 h forecast): the refusal stays."""
+    files, _ = _one_forecast_per_step_files(tmp_path, starts=("20240301", "20240302"))
+    with pytest.raises(ClimannError, match=r"\(CF scalar coordinates\): the files of one variable are one series, at "
+                                           r"one level; give the files of one level"):
+        open_dataset(files[:2])
