@@ -967,7 +967,8 @@ def _time_section(dataset: xr.Dataset, grid: dict[str, str], problems: dict[str,
 def _values_text(dataset: xr.Dataset, dim: str) -> tuple[str, object]:
     """The values of dimension ``dim`` as text, and the first one (to put in ``select``): its
     flag meaning where the coordinate has one (``"ascending"`` of AMSR2's pass)."""
-    values = dataset[dim].values if dim in dataset.coords else np.arange(dataset.sizes[dim])
+    # a dimension already chosen by info's --select is a scalar coordinate: its one value
+    values = np.atleast_1d(dataset[dim].values) if dim in dataset.coords else np.arange(dataset.sizes[dim])
     texts = [f"{v:g}" if isinstance(v, (int, float, np.number)) else str(v) for v in values[:8]]
     if dim in dataset.coords:  # AMSR2's pass: 1 (ascending), 2 (descending)
         texts = values_with_meanings(dataset[dim], texts, values[:8])
@@ -1280,6 +1281,9 @@ def _target_selection(dataset: xr.Dataset, target: str, grid: dict[str, str]) ->
 def _member_note(dataset: xr.Dataset, dim: str) -> str:
     """What the ``select`` of an ensemble member axis means: one member is trained on."""
     shown, first = _values_text(dataset, dim)
+    if dim in dataset.coords and dataset[dim].ndim == 0:  # chosen by info's --select (break42c: IndexError)
+        return (f"{dim}: an ensemble member axis; the model is trained on one, {dim} = {_toml(first)} as given to "
+                f"climann info --select (the others can be predicted with climann predict --select {dim}=VALUE)")
     return (f"{dim}: the ensemble members ({shown}); the model is trained on one, {dim} = {_toml(first)} here: "
             f"pick the member to train on (the others can be predicted with climann predict --select {dim}=VALUE)")
 

@@ -317,6 +317,25 @@ def test_info_advises_selecting_an_index_of_a_dimension_without_coordinates_and_
     np.testing.assert_array_equal(chosen["tas"].values, dataset["tas"].values[:, 0])
 
 
+def test_a_member_chosen_with_info_select_is_written_to_the_config_and_said_as_given(tmp_path):
+    """break42c/fix42l: 20CRv3 members joined along ensemble_member, then `climann info F --select
+    ensemble_member=2`: 'unexpected error: IndexError' (the member note read the chosen member's scalar
+    coordinate as the axis of every member)."""
+    path = tmp_path / "members.nc"
+    dataset = grid_dataset()[["tas"]]
+    dataset["tas"] = dataset["tas"].expand_dims(ensemble_member=3, axis=1) + xr.DataArray([0.0, 1.0, 2.0],
+                                                                                       dims="ensemble_member")
+    dataset = dataset.assign_coords(ensemble_member=("ensemble_member", np.array([1, 2, 3], dtype=np.int32),
+                                                     {"standard_name": "realization"}))
+    dataset.to_netcdf(path)
+    report = describe([str(path)], select={"ensemble_member": 2})
+    config = _config(report)["data"]
+    assert config["select"] == {"ensemble_member": 2}
+    assert "ensemble_member = 2 as given to climann info --select" in unwrapped_report(report)
+    chosen = select_values(open_dataset([path]), build_config({"data": config}).data.select)
+    np.testing.assert_array_equal(chosen["tas"].values, dataset["tas"].values[:, 1])
+
+
 def test_a_pass_of_flag_codes_is_selected_in_the_config_by_its_meaning_and_train_reads_it(tmp_path):
     """fix40c: info wrote ``select = {pass = 1}`` for AMSR2's pass (flag_values 1 2,
     flag_meanings "ascending descending"): a code the config's reader cannot tell the meaning of.
