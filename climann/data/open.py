@@ -110,6 +110,7 @@ from climann.data.series_files import check_series_file
 from climann.data.point_pairs import different_places_message, place_grid
 from climann.data.unitless_values import TrainingValues, check_unitless_values, checked_values
 from climann.data.units import convert_dataset, parse_units, variable_units
+from climann.data.unmarked_coordinates import with_coordinates_named_elsewhere
 from climann.data.unplaced_variables import check_variables_placed
 from climann.data.used_files import FileHeaders, files_in_use, fraction_files, mask_files
 from climann.data.valid_range_tails import OUTSIDE_VALID_RANGE_KEY
@@ -883,6 +884,11 @@ def _open_files(
         # file alone, before the files' times are compared; see climann.data.undated_axes.
         if len(files) > 1:
             check_times_are_dates({path: opened(path) for path in files})
+        # A coordinate of one file stored as a plain variable of another (NEMO's mesh_mask.nc's nav_lat)
+        # is that coordinate when its values are (xarray's "should be coordinates or not" reached the
+        # user: break42b A4); see climann.data.unmarked_coordinates.
+        if len(files) > 1:
+            opened_files.update(with_coordinates_named_elsewhere({path: opened(path) for path in files}))
         # A used variable whose file gives its time or grid no coordinates is never paired with
         # the other files' by position; see climann.data.unplaced_variables.
         if len(files) > 1:
