@@ -1795,6 +1795,10 @@ def _explain_open_failure(files: Sequence[Path], error: Exception, *, target: st
     duplicated = _duplicated_variable_message(files)
     if duplicated:
         return duplicated
+    if "should be coordinates or not" in reason and len(files) > 1:  # a coordinate here, a variable there
+        return (f"the files {names} do not combine: a variable is a coordinate in one file and a data variable in "
+                f"another ({reason.rsplit(': ', 1)[-1]}); give the files where it is the same kind, or leave the "
+                "file that holds it as a data variable out of the files given (--data)")
     if ("align" in reason or "conflicting sizes" in reason) and len(files) > 1:
         return _grid_mismatch_message(files, target) or f"the files {names} do not combine: {reason}"
     return f"cannot open {names} as NetCDF: {reason}"

@@ -31,11 +31,16 @@ from climann.errors import ClimannError
 
 __all__ = ["with_coordinates_named_elsewhere"]
 
+#: Attributes that say what a variable is: one that has any is read as it says (a 2-D latitude in
+#: ``degrees_north`` is made a coordinate by :func:`climann.data.coords.with_2d_coordinates`), not
+#: taken for another file's coordinate of its name.
+_DESCRIBING = frozenset({"standard_name", "units", "axis", "long_name"})
+
 
 def with_coordinates_named_elsewhere(datasets: Mapping[Path, xr.Dataset]) -> dict[Path, xr.Dataset]:
-    """The files combined into one set, a data variable of one made a coordinate where another
-    file holds a coordinate (not a dimension's own) of its name on the same dimensions and sizes
-    with the same values.
+    """The files combined into one set, a plain data variable of one (without ``standard_name``,
+    ``units``, ``axis`` or ``long_name``) made a coordinate where another file holds a coordinate
+    (not a dimension's own) of its name on the same dimensions and sizes with the same values.
 
     Parameters
     ----------
@@ -62,8 +67,8 @@ def with_coordinates_named_elsewhere(datasets: Mapping[Path, xr.Dataset]) -> dic
                 held.setdefault(str(name), (path, coordinate.variable))
     result = dict(datasets)
     for path, dataset in datasets.items():
-        found = {str(name): held[str(name)] for name in dataset.data_vars
-                 if str(name) in held and held[str(name)][0] != path}
+        found = {str(name): held[str(name)] for name, variable in dataset.data_vars.items()
+                 if str(name) in held and held[str(name)][0] != path and not set(variable.attrs) & _DESCRIBING}
         for name, (holder, coordinate) in found.items():
             _check_same(path, dataset[name].variable, name, holder, coordinate, list(found))
         if found:

@@ -76,3 +76,18 @@ def test_a_mesh_mask_of_other_positions_is_refused_with_a_copy_to_give_in_place(
     dataset = open_dataset([output, tmp_path / "mesh_mask_with_coordinates.nc"], grid_of="O2", variables=None)
     np.testing.assert_array_equal(dataset["nav_lat"].values, NAV_LAT)
     np.testing.assert_array_equal(dataset["O2"].transpose("time_counter", "y", "x").values, _o2())
+
+
+def test_a_described_variable_named_as_another_files_coordinate_is_refused_in_one_line(tmp_path):
+    """A variable that says what it is (a long_name) is not taken for the other file's coordinate;
+    the files are refused naming the two kinds, not with xarray's own words alone."""
+    output, mesh = _nemo_output(tmp_path / "ORCA2_ptrc_T.nc"), _mesh_mask(tmp_path / "mesh_mask.nc")
+    with netCDF4.Dataset(mesh, "a") as nc:
+        nc["nav_lat"].long_name = "grid latitude, model's own"
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([output, mesh], grid_of="O2", variables=("O2",))
+    message = str(refused.value)
+    assert message.startswith("the files ORCA2_ptrc_T.nc, mesh_mask.nc do not combine: a variable is a coordinate in "
+                              "one file and a data variable in another ("), message
+    assert "nav_lat" in message and message.endswith("leave the file that holds it as a data variable out of the files "
+                                                     "given (--data)")
