@@ -113,6 +113,7 @@ from climann.data.series_files import check_series_file
 from climann.data.point_pairs import different_places_message, place_grid
 from climann.data.unitless_values import TrainingValues, check_unitless_values, checked_values
 from climann.data.units import convert_dataset, parse_units, variable_units
+from climann.data.unmarked_coordinates import with_coordinates_named_elsewhere
 from climann.data.unplaced_variables import check_variables_placed
 from climann.data.used_files import FileHeaders, files_in_use, fraction_files, mask_files
 from climann.data.valid_range_tails import OUTSIDE_VALID_RANGE_KEY
@@ -941,6 +942,11 @@ def _open_files(
         # file alone, before the files' times are compared; see climann.data.undated_axes.
         if len(files) > 1:
             check_times_are_dates({path: opened(path) for path in files})
+        # A coordinate of one file stored as a plain variable of another (NEMO's mesh_mask.nc's nav_lat)
+        # is that coordinate when its values are (xarray's "should be coordinates or not" reached the
+        # user: break42b A4); see climann.data.unmarked_coordinates.
+        if len(files) > 1:
+            opened_files.update(with_coordinates_named_elsewhere({path: opened(path) for path in files}))
         # A used variable whose file gives its time or grid no coordinates is never paired with
         # the other files' by position; see climann.data.unplaced_variables.
         if len(files) > 1:
@@ -1849,6 +1855,10 @@ def _explain_open_failure(files: Sequence[Path], error: Exception, *, target: st
     duplicated = _duplicated_variable_message(files)
     if duplicated:
         return duplicated
+    if "should be coordinates or not" in reason and len(files) > 1:  # a coordinate here, a variable there
+        return (f"the files {names} do not combine: a variable is a coordinate in one file and a data variable in "
+                f"another ({reason.rsplit(': ', 1)[-1]}); give the files where it is the same kind, or leave the "
+                "file that holds it as a data variable out of the files given (--data)")
     if ("align" in reason or "conflicting sizes" in reason) and len(files) > 1:
         return _grid_mismatch_message(files, target) or f"the files {names} do not combine: {reason}"
     return f"cannot open {names} as NetCDF: {reason}"

@@ -34,7 +34,7 @@ import shlex
 from collections.abc import Mapping
 
 from climann.data.shell import (
-    attribute_command, copy_command, input_and_copy, ncatted_attribute, xarray_data, xarray_values,
+    attribute_command, copy_command, in_place_note, input_and_copy, ncatted_attribute, xarray_data, xarray_values,
 )
 from climann.data.standard_name_aliases import current_standard_name
 from climann.data.standard_names import standard_name_of
@@ -215,15 +215,16 @@ def quantity_refusal(name: str, trained: Mapping[str, str], new: Mapping[str, st
                 f"the snow's density (fresh snow about 100 kg m-3), which is not known, never water's 1000 kg m-3; "
                 f"give {name} as its water equivalent, e.g. with the snow's density in kg m-3 for DENSITY "
                 f"({copy_command(f'ncap2 -s {script} {files}', water, files)}), or, if its values already are a "
-                f"water equivalent, name it so ({naming})")
+                f"water equivalent, name it so ({naming}){in_place_note(files)}")
     if clash == "sign":
         script = shlex.quote("; ".join([f"{stored}=-{stored}", *_renamed_attributes(stored, trained, new)]))
         flipped = [xarray_values(stored, f"-{xarray_data(stored)}"),
                    _attributes_statement(stored, _changed_attributes(trained, new))]
         return (f"{said}: the opposite sign convention, its values would be taken with the wrong sign; convert a "
-                f"copy ({copy_command(f'ncap2 -s {script} {files}', flipped, files)}), or {otherwise}")
+                f"copy ({copy_command(f'ncap2 -s {script} {files}', flipped, files)}){in_place_note(files)}, or "
+                f"{otherwise}")
     script = shlex.quote(f'{stored}@standard_name="{trained["standard_name"]}"')
     renamed = ncatted_attribute("standard_name", stored, "o", "c", trained["standard_name"])
     return (f"{said}: another quantity (CF standard_name); give {name} as {trained['standard_name']}, or, if it "
             f"is that quantity and the attribute is wrong, correct it in a copy "
-            f"({attribute_command([renamed], files, file_command=f'ncap2 -s {script} {files}')})")
+            f"({attribute_command([renamed], files, file_command=f'ncap2 -s {script} {files}')}){in_place_note(files)}")

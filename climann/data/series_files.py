@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -31,9 +32,12 @@ import xarray as xr
 from climann.data.cell_methods import over_each_cell, time_cell_method
 from climann.data.levels import level_text, matching_level, same_level
 from climann.data.paths import is_grib_file
-from climann.data.quantities import quantity_record, quantity_refusal
+from climann.data.quantities import quantity_record, quantity_refusal, quantity_text
 from climann.data.series_coordinates import scalar_coordinate_refusal, series_way_out, share_time_steps, value_suffix
-from climann.data.shell import attribute_command, copy_path, input_and_copy, ncatted_attribute, working_path
+from climann.data.shell import (
+    attribute_command, copy_in_place_advice, copy_path, input_and_copy, ncatted_attribute, original_and_copy,
+    working_path,
+)
 from climann.data.sources import name_in_file
 from climann.data.time_zones import TIME_ZONE_READING_KEY
 from climann.data.units import TEMPERATURE_DIFFERENCE
@@ -174,7 +178,7 @@ def series_file_refusal(name: str, first: xr.Dataset, first_path: Path, later: x
                                otherwise="give the files of one convention (the files of one variable are one "
                                          "series of one quantity)")
     if refusal is not None:
-        return refusal
+        return _original_beside_copy(name, (first, first_path), (later, later_path), own.attrs, theirs.attrs) or refusal
     # a series' files are on ordinary time cells: Daymet's "time: sum within days time: sum over days" is time: sum
     method, other_method = (over_each_cell(time_cell_method(str(variable.attrs.get("cell_methods", "")) or None))
                             for variable in (own, theirs))
@@ -201,4 +205,35 @@ def series_file_refusal(name: str, first: xr.Dataset, first_path: Path, later: x
             f"CF-1.11 §3.1.2: an anomaly) but not in {absolute}: anomalies and temperatures are not one series; give "
             f"the files of one kind, or, if the values of {absolute} are differences too, say so in a copy "
             f"({attribute_command([marking], input_and_copy(str(first_path if anomaly == two else later_path)))})")
+    return None
+
+
+def _original_beside_copy(name: str, first: tuple[xr.Dataset, Path], later: tuple[xr.Dataset, Path],
+                          first_attrs: Mapping, later_attrs: Mapping) -> str | None:
+    """The refusal of a file given beside the corrected copy written of it, whose ``name``
+    differs in quantity (sign convention, ``standard_name``): the copy in place of the
+    original, never a command that converts the copy back (break42b A5: ``X_fixed_2.nc``
+    flipped the corrected sign again, ``X_fixed_3.nc`` once more). A copy is known by its name
+    (``X_fixed.nc`` beside ``X.nc``: :func:`~climann.data.shell.original_and_copy`) or by its
+    global ``history``, where NCO records the command that wrote it from the other file (NCO
+    manual, "History Attribute"); None for other files."""
+    pair = original_and_copy(first[1], later[1]) or _copy_by_history(first, later) or _copy_by_history(later, first)
+    if pair is None:
+        return None
+    original, copy = pair
+    said = (f"'{name}' is {quantity_text(quantity_record(first_attrs))} in {first[1].name} but "
+            f"{quantity_text(quantity_record(later_attrs))} in {later[1].name}: not one series; ")
+    if original_and_copy(*pair) == pair:
+        return said + copy_in_place_advice(original, copy)
+    return (said + f"{copy.name}'s history says it was written from {original.name}: give the copy in place of the "
+            f"original: move {working_path(original)!r} out of the folder, or give --data files that leave it out")
+
+
+def _copy_by_history(source: tuple[xr.Dataset, Path], written: tuple[xr.Dataset, Path]) -> tuple[Path, Path] | None:
+    """(source's path, written's path) when a line of ``written``'s global ``history`` ends in a
+    command reading ``source``'s file and writing ``written``'s (``ncap2 -s … X.nc X_down.nc``)."""
+    for line in str(written[0].attrs.get("history", "")).splitlines():
+        words = line.split()
+        if len(words) >= 2 and [Path(word).name for word in words[-2:]] == [source[1].name, written[1].name]:
+            return source[1], written[1]
     return None

@@ -640,7 +640,8 @@ def beside(path: str | os.PathLike, suffix: str = "fixed", extension: str = ".nc
 
 #: The suffixes of the copies climann's advice writes beside a file (:func:`copy_path`):
 #: ``X_fixed.nc``, ``X_restamped.nc`` ….
-ADVISED_COPY_SUFFIXES = ("fixed", "restamped", "remapped", "dated", "renamed", "selected", "codes", "members")
+ADVISED_COPY_SUFFIXES = ("fixed", "restamped", "remapped", "dated", "renamed", "selected", "codes", "members",
+                         "with_coordinates")
 
 
 def original_and_copy(first: Path, second: Path) -> tuple[Path, Path] | None:

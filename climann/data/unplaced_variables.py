@@ -24,7 +24,7 @@ from pathlib import Path
 import xarray as xr
 
 from climann.data.coords import time_coordinate
-from climann.data.shell import copy_path, working_path
+from climann.data.shell import copy_path, in_place_note, shown_path, working_path
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 
@@ -125,8 +125,8 @@ def _unplaced_message(path: Path, name: str, kinds: list[str], bare: list[str], 
     dims = ", ".join(f"'{dim}'" for dim in bare)
     script = (f"import xarray as xr; xr.open_dataset({json.dumps(working_path(path))}).assign_coords("
               f"xr.open_dataset({json.dumps(working_path(holder))})[{json.dumps(coordinates)}].coords)"
-              f".to_netcdf({json.dumps(working_path(copy_path(path, 'with_coordinates')))})")
-    command = f"python -c {shlex.quote(script)}"
+              f".to_netcdf({json.dumps(working_path(copy := copy_path(path, 'with_coordinates')))})")
+    command = f"python -c {shlex.quote(script)}{in_place_note(f'{shown_path(path)} {shown_path(copy)}')}"
     several = len(bare) > 1
     return (
         f"variable '{name}' in {path.name} has no {' and '.join(kinds)} coordinate values (its "

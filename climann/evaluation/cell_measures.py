@@ -112,6 +112,31 @@ def cell_weights_text(layout: GridLayout) -> str:
     return f"{whole} × {described} ({fraction.name}{each})"
 
 
+#: ``metrics.json``'s ``cell_areas`` of scores weighed by the areas climann computes from the
+#: grid (:meth:`~climann.data.layout.GridLayout.computed_cell_areas`), not by the input's own.
+COMPUTED_AREAS = "computed"
+
+
+def cell_areas_source(layout: GridLayout) -> str:
+    """Whose areas weigh the cells, for ``metrics.json``'s ``cell_areas`` (beside ``weighted_by``,
+    which says what is weighed: whole cells or their land part): the name of the input's own
+    cell-area variable named by the target's ``cell_measures`` (CF 1.8 §7.2: ``"areacello"``),
+    or :data:`COMPUTED_AREAS` where climann computed them from the grid. A run weighed by
+    ``areacello`` scores other data weighed by computed areas slightly otherwise (break42b A6:
+    MSE 26.49701 against 26.50151), which ``evaluate --data`` says
+    (:func:`climann.workflow.new_data.warn_other_cell_areas`).
+
+    Parameters
+    ----------
+    layout : GridLayout
+
+    Returns
+    -------
+    str
+    """
+    return layout.cell_measure.name if layout.cell_measure is not None else COMPUTED_AREAS
+
+
 def written_cell_measure(layout: GridLayout, taken: Collection[str] = ()) -> Coordinate | None:
     """The cell-area variable a prediction file writes: the input's own (``layout.cell_measure``),
     else the areas climann computed (:meth:`~climann.data.layout.GridLayout.computed_cell_areas`)

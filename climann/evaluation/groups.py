@@ -147,7 +147,7 @@ def run_metrics(
     season: str, regions: Mapping[str, Region], n_dropped: int, split_periods: Mapping[str, str],
     left_out: Mapping[str, str] | None = None, have_climatology: bool = True, window_days: int | None = None,
     seasons: Sequence[str] = tuple(SEASONS), scored_on: Mapping[str, dict] | None = None,
-    months_left_out: Sequence[str] = (), weighted_by: str = WHOLE_CELLS,
+    months_left_out: Sequence[str] = (), weighted_by: str = WHOLE_CELLS, cell_areas: str | None = None,
 ) -> dict:
     """The content of a run's ``metrics.json`` from its summed chunks: the one assembly of the
     scores of a run in memory (one chunk), streamed or on a cluster, and of ``climann evaluate``.
@@ -179,6 +179,9 @@ def run_metrics(
         What weighs each cell (:func:`~climann.evaluation.cell_measures.cell_weights_text`),
         recorded as ``weighted_by``; ``area_weighted`` is false for one cell's
         (:data:`~climann.evaluation.cell_measures.ONE_CELL_TEXT`), true otherwise.
+    cell_areas : str, optional
+        Whose areas those are (:func:`~climann.evaluation.cell_measures.cell_areas_source`:
+        ``"areacello"``, ``"computed"``), recorded as ``cell_areas`` when given.
 
     Returns
     -------
@@ -199,7 +202,7 @@ def run_metrics(
     smoothed = window_days is not None and is_smoothed(season)
     return {
         "target": target, "units": units, "mode": mode, "area_weighted": is_area_weighted(weighted_by),
-        "weighted_by": weighted_by,
+        "weighted_by": weighted_by, **({"cell_areas": cell_areas} if cell_areas is not None else {}),
         "climatology_per": season,
         **({"climatology_window_days": int(window_days)} if smoothed else {}),
         **finite_or_none(scored),  # an undefined score (NaN) is None, as null in metrics.json

@@ -54,6 +54,7 @@ import dataclasses
 
 import json
 import logging
+import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -488,6 +489,63 @@ def with_run_weights_of(run_dir: str | Path, dataset: xr.Dataset) -> xr.Dataset:
     if not isinstance(weighted_by, str) or name is None:
         return dataset
     return with_run_weights(dataset, name, weighted_by)
+
+
+def warn_other_cell_areas(run_dir: str | Path, layout: GridLayout, target_attrs: Mapping[str, object]) -> None:
+    """Warn in one line when the run's scores were weighed by its data's own cell areas
+    (``metrics.json`` ``cell_areas``: ``areacello``; a run from before the record: its
+    ``predictions.nc``'s target's ``cell_measures``) and the new data's are weighed by areas
+    computed from the grid, their target's ``cell_measures`` naming a variable whose file is not
+    given (break42b A6: MSE 26.49701 by the computed areas against 26.50151 by ``areacello``,
+    unsaid). The new scores record ``cell_areas = "computed"``.
+
+    Parameters
+    ----------
+    run_dir : str or Path
+        The run directory.
+    layout : GridLayout
+        The new data's layout.
+    target_attrs : mapping
+        The new data's target's attributes (its ``cell_measures``).
+    """
+    from climann.evaluation.cell_measures import COMPUTED_AREAS, cell_areas_source
+
+    recorded = _run_cell_areas(Path(run_dir), layout.target_name)
+    if recorded in (None, COMPUTED_AREAS) or cell_areas_source(layout) != COMPUTED_AREAS:
+        return
+    named = re.search(r"area:\s*(\S+)", str(target_attrs.get("cell_measures", "")))
+    lacking = (f"{layout.target_name}'s cell_measures names {named.group(1)}, whose file is not among them"
+               if named else f"they give {layout.target_name} no cell areas")
+    _log.warning(f"the run's scores were weighed by its data's own cell areas ({recorded}), these data's are weighed "
+                 f"by areas computed from the grid ({lacking}), so the two scores weigh the cells slightly "
+                 f"differently; to weigh as the run did, give the file of {named.group(1) if named else recorded} "
+                 f"with the data (another --data)")
+
+
+def _run_cell_areas(run_dir: Path, target: str) -> str | None:
+    """Whose areas weighed the run's scores: ``metrics.json``'s ``cell_areas``, or for a run from
+    before the record the variable its ``predictions.nc`` names in the target's ``cell_measures``
+    (the input's own areas are written under their name, computed ones as ``cell_area``); None
+    when neither says."""
+    import xarray as xr
+
+    from climann.evaluation.cell_measures import CELL_AREA_NAME, COMPUTED_AREAS
+
+    try:
+        recorded = json.loads((run_dir / "metrics.json").read_text())
+    except (OSError, ValueError):
+        recorded = None
+    if isinstance(recorded, dict) and isinstance(recorded.get("cell_areas"), str):
+        return recorded["cell_areas"]
+    try:
+        with xr.open_dataset(run_dir / "predictions.nc", decode_times=False) as predictions:
+            measures = str(predictions[target].attrs.get("cell_measures", "")) if target in predictions else ""
+    except (OSError, ValueError):
+        return None
+    named = re.search(r"area:\s*(\S+)", measures)
+    if named is None:
+        return None
+    return COMPUTED_AREAS if named.group(1).startswith(CELL_AREA_NAME) else named.group(1)
 
 
 def with_training_step(run: TrainedRun, dataset: xr.Dataset) -> xr.Dataset:

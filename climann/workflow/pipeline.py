@@ -51,7 +51,7 @@ from climann.evaluation.baselines import (
     run_climatology_per,
     training_key_counts,
 )
-from climann.evaluation.cell_measures import cell_weights_text
+from climann.evaluation.cell_measures import cell_areas_source, cell_weights_text
 from climann.evaluation.climatology_years import add_climatology_narrowed, add_few_years_note
 from climann.evaluation.groups import run_metrics, season_region_metrics
 from climann.evaluation.regions import Region, layout_regions
@@ -457,7 +457,7 @@ def grid_metrics(
                           have_climatology=climatology is not None, seasons=axis_seasons(season_times),
                           window_days=None if climatology is None else config.evaluation.climatology_window_days,
                           scored_on=layout_fingerprints(layout, split.time_masks, region=config.data.region),
-                          weighted_by=cell_weights_text(layout),
+                          weighted_by=cell_weights_text(layout), cell_areas=cell_areas_source(layout),
                           months_left_out=blocks_after_months_left_out(layout, split.time_masks))
     return metrics | target_means_entry(config)
 

@@ -61,6 +61,7 @@ from climann.workflow.scored_years import other_models, scored_own_years, warn_s
 from climann.workflow.new_data import (
     check_like_training, member_notes, persistence_step_text, require_recorded_inputs, training_target_attributes,
     with_trained_input_levels, with_training_levels, with_run_weights_of, with_training_quantity, with_training_step,
+    warn_other_cell_areas,
 )
 from climann.workflow.target_cells import predicted_cells as target_cells
 from climann.workflow.unscored_anomalies import undefined_anomaly_text
@@ -1363,6 +1364,7 @@ def _evaluate_claimed(
         if config.data.mode == "field":  # its own data are on its own grid
             require_training_grid(run, layout)
         check_like_training(run, layout, scoring=True)
+        warn_other_cell_areas(run_dir, layout, dataset[config.data.target].attrs)  # areacello in training, not here
         check_predictions_encodable(layout, _written_baselines(config, other=True))  # as train and predict do
         # another model's years are no dates the network saw (rerun41 R5)
         own_years = None if other_models(run.config.data.paths, files) else scored_own_years(

@@ -83,8 +83,9 @@ def test_the_sign_refusal_names_both_and_the_ncap2_that_converts_the_file(tmp_pa
     assert message == (
         f"hfls in era5.nc is positive down, the model was trained on hfls as {UP} (positive up): the opposite sign "
         "convention, its values would be taken with the wrong sign; convert a copy (ncap2 -s 'hfls=-hfls; "
-        f"hfls@standard_name=\"{UP}\"; hfls@positive=\"up\"' era5.nc era5_fixed.nc), or retrain the run on data in "
-        "this convention")
+        f"hfls@standard_name=\"{UP}\"; hfls@positive=\"up\"' era5.nc era5_fixed.nc) (then give era5_fixed.nc in "
+        "place of era5.nc in --data: a glob over their folder takes both, and two files of one variable are refused), "
+        "or retrain the run on data in this convention")
     assert quantity_refusal("hfls", {"positive": "up"}, {"positive": "up"}, where="era5.nc", file="era5.nc") is None
 
 

@@ -321,3 +321,47 @@ def test_steps_of_forecasts_from_other_starts_keep_the_level_refusal(tmp_path):
     with pytest.raises(ClimannError, match=r"\(CF scalar coordinates\): the files of one variable are one series, at "
                                            r"one level; give the files of one level"):
         open_dataset(files[:2])
+
+
+HFDS = "surface_downward_heat_flux_in_sea_water"
+
+
+@pytest.mark.skipif(shutil.which("ncap2") is None, reason="NCO's ncap2 is not installed")
+@pytest.mark.parametrize("copy_name", [pytest.param(None, id="named-as-advised"),
+                                       pytest.param("hfds_down.nc", id="named-by-the-user")])
+def test_the_sign_advice_followed_twice_gives_the_flipped_copy_not_a_copy_flipped_back(tmp_path, monkeypatch,
+                                                                                       copy_name):
+    """break42b A5: after the ncap2 line that flips a copy, the folder (original and copy) was
+    advised to flip the copy back (X_fixed_2.nc), then again (X_fixed_3.nc)."""
+    import shlex
+    import subprocess
+
+    from climann.data.quantities import quantity_record, quantity_refusal
+
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "new"
+    folder.mkdir()
+    original = _year(folder / "hfds_Omon_X.nc", 2006, name="hfds", values=-20.0,
+                     attrs={"units": "W m-2", "standard_name": HFDS, "positive": "up"})
+    with xr.open_dataset(original) as opened:
+        stored, new = opened["hfds"].values.copy(), quantity_record(opened["hfds"].attrs)
+    first = quantity_refusal("hfds", {"standard_name": HFDS, "positive": "down"}, new, where=original.name,
+                             file=str(original))
+    assert first.endswith(" (then give new/hfds_Omon_X_fixed.nc in place of new/hfds_Omon_X.nc in --data: a glob "
+                          "over their folder takes both, and two files of one variable are refused), or retrain "
+                          "the run on data in this convention")
+    command = shlex.split(re.search(r"convert a copy \((ncap2 .*?\.nc)\)", first).group(1))
+    if copy_name is not None:
+        command[-1] = f"new/{copy_name}"
+    subprocess.run(command, check=True, cwd=tmp_path)
+    with pytest.raises(ClimannError) as second:
+        open_dataset(sorted(folder.glob("*.nc")))
+    message = str(second.value)
+    assert "ncap2" not in message and "_fixed_2" not in message, message
+    assert message.endswith("give the copy in place of the original: move 'new/hfds_Omon_X.nc' out of the folder, "
+                            "or give --data files that leave it out"), message
+    (tmp_path / "hfds_Omon_X.nc").write_bytes(original.read_bytes())
+    original.unlink()  # moved out, as said
+    read = open_dataset(sorted(folder.glob("*.nc")))
+    np.testing.assert_array_equal(read["hfds"].transpose("time", "lat", "lon").values, -stored)
+    assert read["hfds"].attrs["positive"] == "down"

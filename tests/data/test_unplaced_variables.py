@@ -62,6 +62,8 @@ def test_a_variable_whose_file_gives_no_coordinates_is_refused_not_paired_by_pos
         open_dataset([root, copy], grid_of="tas", variables=("tas", "rsdt"))
     message = str(refused.value)
     assert message.startswith(f"variable 'rsdt' in forcing.nc has {named} none in that file, while groups.nc gives them)")
+    assert message.endswith(" (then give forcing_with_coordinates.nc in place of forcing.nc in --data: a glob over "
+                            "their folder takes both, and two files of one variable are refused)")
     assert "\n" not in message
 
 

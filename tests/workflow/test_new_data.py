@@ -1031,8 +1031,9 @@ def flux_runs(tmp_path_factory):
 SIGN_REFUSAL = (
     "hfls in {file} is {new}, the model was trained on hfls as surface_upward_latent_heat_flux (positive up): the "
     "opposite sign convention, its values would be taken with the wrong sign; convert a copy (ncap2 -s 'hfls=-hfls; "
-    "hfls@standard_name=\"surface_upward_latent_heat_flux\"; hfls@positive=\"up\"' {stem}.nc {stem}_fixed.nc), or "
-    "retrain the run on data in this convention")
+    "hfls@standard_name=\"surface_upward_latent_heat_flux\"; hfls@positive=\"up\"' {stem}.nc {stem}_fixed.nc) (then "
+    "give {stem}_fixed.nc in place of {stem}.nc in --data: a glob over their folder takes both, and two files of one "
+    "variable are refused), or retrain the run on data in this convention")
 
 
 def test_the_model_file_records_each_inputs_quantity(flux_runs):
@@ -1082,7 +1083,8 @@ def test_a_predictor_named_another_quantity_is_refused(flux_runs, tmp_path, monk
         "surface_upward_latent_heat_flux (positive up): another quantity (CF standard_name); give hfls as "
         "surface_upward_latent_heat_flux, or, if it is that quantity and the attribute is wrong, correct it in a "
         "copy (ncap2 -s 'hfls@standard_name=\"surface_upward_latent_heat_flux\"' evaporation.nc "
-        "evaporation_fixed.nc)")
+        "evaporation_fixed.nc) (then give evaporation_fixed.nc in place of evaporation.nc in --data: a glob over "
+        "their folder takes both, and two files of one variable are refused)")
 
 
 # A depth of the fallen snow (CF thickness_of_snowfall_amount) is not the snowfall's liquid

@@ -3272,3 +3272,59 @@ def test_evaluate_on_another_models_simulation_of_the_training_years_says_nothin
                        "own_years_scored" in metrics)
     assert said["MPI-ESM1-2-LR"] == ([], False)
     assert len(said["CESM2 copy"][0]) == 1 and said["CESM2 copy"][1]
+
+
+@pytest.mark.parametrize("recorded", [pytest.param(True, id="metrics-json-record"),
+                                      pytest.param(False, id="run-before-the-record")])
+def test_other_data_without_the_runs_areacella_are_weighed_by_computed_areas_and_say_so(tmp_path, caplog, recorded):
+    """break42b A6: a run weighed by the areacello its data named scored other data whose
+    cell_measures names areacello, without its file, by areas computed from the grid (MSE
+    26.49701 against 26.50151), unsaid, both metrics.json recording "weighted_by": "cell area"."""
+
+    from climann.workflow.predict import evaluate_run
+    from tests.conftest import grid_dataset
+
+    areas = np.random.default_rng(3).uniform(1.0, 3.0, (4, 6)) * 1e11
+    measured = {"units": "m2", "standard_name": "cell_area"}
+    training = grid_dataset(n_years=3)
+    training["tas"].attrs["cell_measures"] = "area: areacella"
+    training.assign(areacella=(("lat", "lon"), areas, measured)).to_netcdf(tmp_path / "train.nc")
+    new = grid_dataset(n_years=2, seed=5)
+    new["tas"].attrs["cell_measures"] = "area: areacella"
+    new.to_netcdf(tmp_path / "new.nc")
+    xr.Dataset({"areacella": (("lat", "lon"), areas, measured)},
+               coords={"lat": new["lat"], "lon": new["lon"]}).to_netcdf(tmp_path / "areacella.nc")
+    config = build_config({"data": {"paths": [str(tmp_path / "train.nc")], "target": "tas", "predictors": ["pred"]},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    assert (metrics["weighted_by"], metrics["cell_areas"]) == ("cell area", "areacella")
+    if not recorded:  # a run from before the record: its predictions.nc names the areas it wrote
+        del metrics["cell_areas"]
+        (run_dir / "metrics.json").write_text(json.dumps(metrics))
+
+    def numpy_mse(folder, weights):
+        with xr.open_dataset(folder / "predictions.nc") as written:
+            error = written["tas_error"].transpose("time", "lat", "lon").values.astype(np.float64)
+        weights = np.where(np.isfinite(error), np.broadcast_to(weights, error.shape), 0.0)
+        return np.nansum(weights * error**2) / weights.sum()
+
+    half = np.deg2rad(180 / 4 / 2)  # the band areas of the evenly spaced latitudes, as sin(lat ± half a step)
+    bands = (np.sin(np.deg2rad(new["lat"].values) + half) - np.sin(np.deg2rad(new["lat"].values) - half))[:, None]
+    with caplog.at_level(logging.WARNING):
+        computed = evaluate_run(run_dir, [tmp_path / "new.nc"], tmp_path / "computed")
+    [line] = [record.getMessage() for record in caplog.records if "cell areas" in record.getMessage()]
+    assert line == ("the run's scores were weighed by its data's own cell areas (areacella), these data's are weighed "
+                    "by areas computed from the grid (tas's cell_measures names areacella, whose file is not among "
+                    "them), so the two scores weigh the cells slightly differently; to weigh as the run did, give the "
+                    "file of areacella with the data (another --data)")
+    assert (computed["weighted_by"], computed["cell_areas"]) == ("cell area", "computed")
+    assert json.loads((tmp_path / "computed" / "metrics.json").read_text())["cell_areas"] == "computed"
+    assert computed["splits"]["all"]["model"]["mse"] == pytest.approx(numpy_mse(tmp_path / "computed", bands), rel=1e-6)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        given = evaluate_run(run_dir, [tmp_path / "new.nc", tmp_path / "areacella.nc"], tmp_path / "given")
+    assert not [record for record in caplog.records if "cell areas" in record.getMessage()]
+    assert given["cell_areas"] == "areacella"
+    assert given["splits"]["all"]["model"]["mse"] == pytest.approx(numpy_mse(tmp_path / "given", areas), rel=1e-6)
+    assert given["splits"]["all"]["model"]["mse"] != pytest.approx(computed["splits"]["all"]["model"]["mse"], rel=1e-6)

@@ -65,7 +65,7 @@ from climann.evaluation.baselines import (
 )
 from climann.evaluation.extrapolation import Extrapolation
 from climann.evaluation.predictions import check_predictions_encodable, predictions_dataset
-from climann.evaluation.cell_measures import cell_weights_text
+from climann.evaluation.cell_measures import cell_areas_source, cell_weights_text
 from climann.evaluation.climatology_years import add_climatology_narrowed, add_few_years_note
 from climann.evaluation.groups import run_metrics
 from climann.evaluation.regions import layout_regions
@@ -385,7 +385,7 @@ def evaluate_distributed(
         window_days=config.evaluation.climatology_window_days if "climatology" in options else None,
         seasons=axis_seasons(season_times),
         scored_on=layout_fingerprints(layout, split.time_masks, region=config.data.region),
-        weighted_by=cell_weights_text(layout),
+        weighted_by=cell_weights_text(layout), cell_areas=cell_areas_source(layout),
         months_left_out=blocks_after_months_left_out(layout, split.time_masks),
     )
     metrics.update(target_means_entry(config))
