@@ -51,6 +51,7 @@ import xarray as xr
 from climann.data.coords import time_coordinate
 from climann.data.members import member_values
 from climann.data.notes import note_once
+from climann.data.renames import rename_table
 from climann.data.shell import (copies_in_place_advice, copy_in_place_advice, original_and_copy,
                                 superseded_copies, working_path)
 from climann.data.simulations import SIMULATION_ATTRIBUTES
@@ -237,7 +238,7 @@ def _refusal(name: str, first: Path, second: Path, kind: str, *, static: bool = 
     return ClimannError(
         f"'{name}' is in both {first.name} and {second.name}{where}: {kind}; climann uses one "
         f"{'field' if static else 'series'} of each variable: leave the one not wanted out of the files given, "
-        f"or give one a new name with [data] rename = {{\"{second.name}\" = {{{name} = \"{name}_2\"}}}}"
+        f"or give one a new name with [data] rename = {rename_table(name, second, first, files)}"
     )
 
 
