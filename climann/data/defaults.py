@@ -613,12 +613,13 @@ def is_cell_area(variable: xr.DataArray, *, time_dim: str) -> bool:
     return dict(getattr(units, "dimensionality", {})) == {"[length]": 2}
 
 
-def cell_area_advice(dataset: xr.Dataset, target: str, area: str, *, horizontal: Collection[str] = ()) -> str:
+def cell_area_advice(dataset: xr.Dataset, target: str, area: str, *,
+                     horizontal: Collection[str] | None = None) -> str:
     """What weighs the scores when the file holds cell areas ``area`` that the target's CF
     ``cell_measures`` (section 7.2) does not name, and the ``ncatted`` that names them: climann
     weighs by the areas a ``cell_measures`` names and by none it guesses (POP writes ``TAREA``
     but no ``cell_measures`` on ``SST``, break23a F5). No ``ncatted`` where there is nothing to
-    weigh: one cell (``horizontal``, the grid's dimensions, of one place in all), or one area per
+    weigh: one cell (``horizontal``, the grid's dimensions when given, of one place in all), or one area per
     station (a CF discrete sampling geometry, :func:`~climann.data.grids.station_coordinate`:
     HYPE's subbasin areas, which a ``cell_measures`` then had refused, break42d H1).
 
@@ -635,7 +636,7 @@ def cell_area_advice(dataset: xr.Dataset, target: str, area: str, *, horizontal:
     if (station := station_coordinate(dataset, dataset[area])) is not None:
         return (f"one area per station ({station}): the area a station's series stands for (its catchment's), not "
                 "a grid cell's, and not used to weigh the scores")
-    if int(np.prod([dataset.sizes[dim] for dim in horizontal if dim in dataset.sizes])) == 1:
+    if horizontal is not None and int(np.prod([dataset.sizes[dim] for dim in horizontal if dim in dataset.sizes])) == 1:
         return "one cell: nothing to weigh the scores by"
     own, areas = name_in_file(dataset[target], target), name_in_file(dataset[area], area)
     command = attribute_command([ncatted_attribute("cell_measures", own, "o", "c", f"area: {areas}")],
