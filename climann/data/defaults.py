@@ -111,7 +111,7 @@ from climann.data.infinite_values import missing_values
 from climann.data.dropped_targets import MAX_DROPPED_SHARE
 from climann.data.flags import flag_classes, indicator_advice
 from climann.data.identifiers import identifier_advice, identifier_reading
-from climann.data.grids import cell_measure_name
+from climann.data.grids import cell_measure_name, station_coordinate
 from climann.data.land_masks import StoredLand, land_stored_as_value
 from climann.data.multiyear_steps import years_apart
 from climann.data.notes import note_once
@@ -573,7 +573,7 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
         same_quantity=same,
         target_copies=copies,
         cell_areas=areas,
-        area_advice=cell_area_advice(dataset, target, areas[0]) if areas else "",
+        area_advice=cell_area_advice(dataset, target, areas[0], horizontal=horizontal) if areas else "",
         grid_metrics=tuple(metrics),
         metric_area_advice=nemo_area_advice(dataset, target, metrics, horizontal=horizontal),
         constant=constant,
@@ -632,11 +632,15 @@ def is_cell_area(variable: xr.DataArray, *, time_dim: str) -> bool:
     return dict(getattr(units, "dimensionality", {})) == {"[length]": 2}
 
 
-def cell_area_advice(dataset: xr.Dataset, target: str, area: str) -> str:
+def cell_area_advice(dataset: xr.Dataset, target: str, area: str, *,
+                     horizontal: Collection[str] | None = None) -> str:
     """What weighs the scores when the file holds cell areas ``area`` that the target's CF
     ``cell_measures`` (section 7.2) does not name, and the ``ncatted`` that names them: climann
     weighs by the areas a ``cell_measures`` names and by none it guesses (POP writes ``TAREA``
-    but no ``cell_measures`` on ``SST``, break23a F5).
+    but no ``cell_measures`` on ``SST``, break23a F5). No ``ncatted`` where there is nothing to
+    weigh: one cell (``horizontal``, the grid's dimensions when given, of one place in all), or one area per
+    station (a CF discrete sampling geometry, :func:`~climann.data.grids.station_coordinate`:
+    HYPE's subbasin areas, which a ``cell_measures`` then had refused, break42d H1).
 
     Returns
     -------
@@ -648,6 +652,11 @@ def cell_area_advice(dataset: xr.Dataset, target: str, area: str) -> str:
     if named is not None:
         return (f"not used to weigh the scores: those of '{target}' are weighed by {named}, which its cell_measures "
                 "names")
+    if (station := station_coordinate(dataset, dataset[area])) is not None:
+        return (f"one area per station ({station}): the area a station's series stands for (its catchment's), not "
+                "a grid cell's, and not used to weigh the scores")
+    if horizontal is not None and int(np.prod([dataset.sizes[dim] for dim in horizontal if dim in dataset.sizes])) == 1:
+        return "one cell: nothing to weigh the scores by"
     own, areas = name_in_file(dataset[target], target), name_in_file(dataset[area], area)
     command = attribute_command([ncatted_attribute("cell_measures", own, "o", "c", f"area: {areas}")],
                                 source_and_copy(dataset[target], dataset[area], dataset))

@@ -62,6 +62,7 @@ from climann.data.ensemble_spreads import ensemble_spread_reason
 from climann.data.members import is_member_axis, member_values
 from climann.data.paths import is_grib_file
 from climann.data.notes import note_once
+from climann.data.renames import rename_table
 from climann.data.shell import (copies_in_place_advice, copy_in_place_advice, original_and_copy, python_command,
                                 superseded_copies, working_path)
 from climann.data.simulations import SIMULATION_ATTRIBUTES
@@ -343,7 +344,7 @@ def _refusal(name: str, first: Path, second: Path, kind: str, *, static: bool = 
     return ClimannError(
         f"'{name}' is in both {first.name} and {second.name}{where}: {kind}; climann uses one "
         f"{'field' if static else 'series'} of each variable: leave the one not wanted out of the files given, "
-        f"or give one a new name with [data] rename = {{\"{second.name}\" = {{{name} = \"{name}_2\"}}}}"
+        f"or give one a new name with [data] rename = {rename_table(name, second, first, files)}"
     )
 
 

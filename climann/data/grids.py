@@ -33,7 +33,7 @@ from climann.data.shell import (attribute_command,
     input_and_copy, ncap2_name, ncatted_attribute, shown_path, source_and_copy, values_command, xarray_data,
     xarray_values,
 )
-from climann.data.sources import files_text, source_files
+from climann.data.sources import files_text, name_in_file, source_files
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -693,8 +693,18 @@ def file_cell_areas(dataset: xr.Dataset, target: str, dims: tuple[str, str]) -> 
     variable = variable.squeeze([dim for dim in variable.dims if dim not in dims and variable.sizes[dim] == 1],
                                 drop=True)
     if set(variable.dims) != set(dims):
+        removal = attribute_command([ncatted_attribute("cell_measures", name_in_file(dataset[target], target), "d")],
+                                    source_and_copy(dataset[target], dataset))
+        if (station := station_coordinate(dataset, variable)) is not None:
+            raise ClimannError(
+                f"cell measure '{name}' of '{target}' is one area per station ({station}): the area a station's "
+                f"series stands for (its catchment's), not a grid cell's; climann weighs grid cells by their areas, "
+                f"and the scores of stations are not weighed: remove the cell_measures attribute ({removal}) and "
+                "give that copy in place of the file"
+            )
+        on = (f"on {tuple(map(str, variable.dims))}" if variable.dims else "one value (no dimension)")
         raise ClimannError(
-            f"cell measure '{name}' of '{target}' is on {tuple(map(str, variable.dims))}, not on the grid's "
+            f"cell measure '{name}' of '{target}' is {on}, not on the grid's "
             f"{dims}; give the cell areas on the grid, or remove the cell_measures attribute to have them computed"
         )
     areas = np.asarray(variable.transpose(*dims).values, np.float64)
@@ -702,6 +712,39 @@ def file_cell_areas(dataset: xr.Dataset, target: str, dims: tuple[str, str]) -> 
         raise ClimannError(f"cell measure '{name}' of '{target}' has negative areas; fix the file or remove "
                            "the cell_measures attribute to have the areas computed")
     return areas
+
+
+#: CF roles (section 9.5, discrete sampling geometries) of the variable that names each feature:
+#: a station's series, a profile, a trajectory.
+FEATURE_ROLES = ("timeseries_id", "profile_id", "trajectory_id")
+
+
+def station_coordinate(dataset: xr.Dataset, variable: xr.DataArray) -> str | None:
+    """How ``variable`` is one value per station (a CF discrete sampling geometry, section 9):
+    ``"'subid', cf_role timeseries_id"`` when a dimension of it, or a scalar coordinate left by
+    the selection of one station, is named by a variable with a :data:`FEATURE_ROLES` ``cf_role``
+    (HYPE's ``subid``); None otherwise (a grid's cells, an unstructured mesh's).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        The file, whose coordinates say the roles.
+    variable : xarray.DataArray
+        A variable of it (``area(subid)``, or ``area`` with the scalar ``subid`` after a selection).
+
+    Returns
+    -------
+    str or None
+    """
+    names = [*map(str, variable.dims), *(str(key) for key in variable.coords if variable[key].ndim == 0)]
+    for key in names:
+        role = str(dataset[key].attrs.get("cf_role", "")) if key in dataset.variables else ""
+        if role in FEATURE_ROLES:
+            return f"'{key}', cf_role {role}"
+    for key, candidate in dataset.variables.items():  # the role on a variable of the station dimension
+        if str(candidate.attrs.get("cf_role", "")) in FEATURE_ROLES and set(candidate.dims) & set(variable.dims):
+            return f"'{key}', cf_role {candidate.attrs['cf_role']}"
+    return None
 
 
 def _note_external_areas(dataset: xr.Dataset, target: str, name: str) -> None:

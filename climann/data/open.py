@@ -87,7 +87,7 @@ from climann.data.notes import kept_for_the_run, note_once, notes_grouped_by_fil
 from climann.data.fill_among_values import with_file_marks
 from climann.data.fill_like import time_dimension
 from climann.data.file_encodings import with_every_file_records, with_file_encodings
-from climann.data.renames import FileRenames
+from climann.data.renames import FileRenames, rename_table
 from climann.data.repeated_cells import each_place_once, grid_of_each_place_once
 from climann.data.repeated_dimensions import XARRAY_WARNING, without_repeated_dimensions
 from climann.data.scalar_coordinates import with_scalar_coordinates_as_axes, with_scalar_time_as_axis
@@ -2037,7 +2037,8 @@ def _duplicated_variable_message(files: Sequence[Path]) -> str | None:
                     return undated
                 return (
                     f"'{name}' is in both {seen[key][0].name} and {path.name} at the same times (two scenarios?); "
-                    f"give one a new name with [data] rename = {{\"{path.name}\" = {{{name} = \"{name}_2\"}}}}"
+                    f"give one a new name with [data] rename = "
+                    f"{rename_table(str(name), path, seen[key][0], files)}"
                 )
             seen[key] = (path, dataset)
     return None

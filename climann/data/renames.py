@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import fnmatch
 import glob
+import json
 import logging
 import os
+import re
 import shlex
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
@@ -290,3 +292,84 @@ class FileRenames:
                 held = ", ".join(dict.fromkeys(self._variables.get(rule, [])))
                 whose = "its" if len(files) == 1 else "their"
                 raise ClimannError(f"rename: '{missing[0]}' is not in {where}; {whose} variables: {held}")
+
+
+#: A file name's words (letters and digits) and what separates them (``_``, ``-``, ``.``).
+_NAME_WORDS = re.compile(r"([^A-Za-z0-9]+)")
+
+#: Names that say nothing of the quantity: GDAL's ``Band1`` of ``gdal_translate -of netCDF``
+#: (PRISM, CHELSA, WorldClim), xarray's name of an unnamed DataArray. Two sets of files of one
+#: such name are better named by the word their file names differ in (``ppt``, ``tmean``).
+_SAYS_NOTHING = re.compile(r"^(Band\d+|__xarray_dataarray_variable__)$")
+
+#: A word fit to be a variable's name on its own.
+_WORD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
+
+
+def _set_patterns(first: Path, second: Path, files: Sequence[Path]) -> tuple[tuple[str, str], tuple[str, str]] | None:
+    """The glob patterns of two sets of files, and the word each set's names hold: the names'
+    words up to the first they differ in (and the separator after it), then ``*``
+    (``PRISM_ppt_stable_4kmM3_198101_bil.nc`` and ``PRISM_tmean_…`` give ``PRISM_ppt_*``,
+    ``ppt`` and ``PRISM_tmean_*``, ``tmean``); None unless the second's pattern takes more
+    than one of ``files`` (then ``second`` is one of a set) and neither pattern takes the other file."""
+    parts = [_NAME_WORDS.split(path.name) for path in (first, second)]
+    if len(parts[0]) != len(parts[1]):
+        return None
+    at = next((index for index, (one, other) in enumerate(zip(*parts)) if one != other), None)
+    if at is None or at % 2 or at + 1 >= len(parts[0]) or parts[0][at + 1] != parts[1][at + 1]:
+        return None  # the names differ in a separator, or in their last word: no pattern after it
+    patterns = ["".join(own[:at + 2]) + "*" for own in parts]
+    if any(glob.escape(pattern[:-1]) != pattern[:-1] for pattern in patterns):
+        return None
+    names = {Path(path).name for path in (*files, first, second)}
+    if (fnmatch.fnmatch(first.name, patterns[1]) or fnmatch.fnmatch(second.name, patterns[0])
+            or len([name for name in names if fnmatch.fnmatch(name, patterns[1])]) < 2):
+        return None
+    return (patterns[0], parts[0][at]), (patterns[1], parts[1][at])
+
+
+def _toml_key(key: str) -> str:
+    """``key`` as a TOML key: bare when it may be (letters, digits, ``_``, ``-``), else quoted."""
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
+
+
+def rename_table(name: str, second: Path, first: Path, files: Sequence[Path] = ()) -> str:
+    """The ``[data] rename`` table (TOML) that tells apart the field ``name`` of ``second``
+    from that of ``first``, for a refusal of two fields under one name.
+
+    Where ``second`` is one of a set of files (one a month) whose names differ from
+    ``first``'s in one word (``PRISM_ppt_…_198101_bil.nc`` and ``PRISM_tmean_…_198101_bil.nc``,
+    both ``Band1``), the rule is the set's glob pattern (:func:`_set_patterns`): a rule naming one
+    file renamed that file alone, and the next month was refused again, 119 times for ten
+    years (break42d P2). A name that says nothing of the quantity (GDAL's ``Band1``) becomes
+    the word the names differ in, in both sets (``{"PRISM_tmean_*" = {Band1 = "tmean"},
+    "PRISM_ppt_*" = {Band1 = "ppt"}}``); another name gets that word added in the second set
+    (``tas_ssp585``). Otherwise the second file alone, ``name_2``.
+
+    Parameters
+    ----------
+    name : str
+        The variable both hold.
+    second, first : Path
+        The file to rename the field of, and the other.
+    files : sequence of Path
+        All the files given, of which the sets are.
+
+    Returns
+    -------
+    str
+        ``{"PATTERN" = {name = "NEW"}, …}``.
+    """
+    second, first = Path(second), Path(first)
+    sets = _set_patterns(first, Path(second), [Path(path) for path in files])
+    if sets is None:
+        rules = {second.name: f"{name}_2"}
+    else:
+        (first_pattern, first_word), (second_pattern, second_word) = sets
+        if _SAYS_NOTHING.match(name) and _WORD_NAME.match(first_word) and _WORD_NAME.match(second_word):
+            rules = {second_pattern: second_word, first_pattern: first_word}
+        else:
+            rules = {second_pattern: f"{name}_{second_word}"}
+    tables = ", ".join(f"{json.dumps(pattern)} = {{{_toml_key(name)} = {json.dumps(new)}}}"
+                       for pattern, new in rules.items())
+    return f"{{{tables}}}"

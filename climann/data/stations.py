@@ -939,7 +939,8 @@ def stations_summary(dataset: xr.Dataset, dim: str, where: str, *, ragged: str |
         if dim in dataset.variables:  # a number chooses by the coordinate's value (_choice_words)
             with dask.config.set(scheduler="synchronous"):
                 keys, by = [_shown(value) for value in np.asarray(dataset[dim].values).tolist()], f"'{dim}'"
-        named = [f"{key}: {name}" for key, name in zip(keys, names)]
+        # a numbered station whose number is its name (HYPE's subid): said once, not "9594: 9594"
+        named = [key if str(key) == str(name) else f"{key}: {name}" for key, name in zip(keys, names)]
         shown = named if len(named) <= _LISTED else [*named[:_LISTED - 2], "…", named[-1]]
         lines.append(f"  names ({_station_names_variable(dataset, dim)}) by {by}: {', '.join(shown)}")
     found = [str(name) for name, variable in dataset.variables.items()

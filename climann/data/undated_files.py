@@ -34,6 +34,7 @@ import xarray as xr
 
 from climann.data.handles import shared_manager
 from climann.data.members import MEMBER_NAMES, MEMBER_STANDARD_NAME
+from climann.data.renames import rename_table
 from climann.data.shell import (
     copies_in_place_advice, copy_in_place_advice, copy_path, dated_copies, input_and_copy, original_and_copy,
     superseded_copies, values_command, working_path,
@@ -163,11 +164,10 @@ def undated_files_message(name: str, first: tuple[Path, xr.Dataset], second: tup
                              input_and_copy(other_path, "dated"))
     return (
         f"'{name}' is in both {one_path.name} and {other_path.name}, and neither has a time coordinate"
-        f"{said}, so which date each holds cannot be told; if both hold the same field, give only one of them "
-        f"in --data; if they are dated files of one series, give each file its date as a time coordinate, "
-        f"e.g. {command} (each file with its own date; a file's time is then one step), or, if they are "
-        f"two different fields, give one a new name with [data] rename = "
-        f"{{\"{other_path.name}\" = {{{name} = \"{name}_2\"}}}}"
+        f"{said}, so which date each holds cannot be told; if they are dated files of one series, give each "
+        f"file its date as a time coordinate, e.g. {command} (each file with its own date; a file's time is then "
+        f"one step); if both hold the same field, give only one of them in --data; or, if they are two different "
+        f"fields, give one a new name with [data] rename = {rename_table(name, other_path, one_path, files)}"
     )
 
 

@@ -616,3 +616,22 @@ def test_a_sparse_variable_zero_on_every_checked_step_is_no_constant(tmp_path, c
     assert "precipitation" in chosen.predictors
     assert chosen.constant == {"depth": pytest.approx(0.05)}
     assert "precipitation" not in " ".join(chosen.notes("sm"))
+
+
+@pytest.mark.parametrize("n_lat, n_lon, advised", [
+    pytest.param(1, 1, False, id="one-cell"),
+    pytest.param(2, 3, True, id="a-grid"),
+])
+def test_cell_areas_are_advised_as_a_cell_measure_only_where_there_is_more_than_one_cell(n_lat, n_lon, advised):
+    """break42d H1: a grid of one cell has nothing to weigh, and the ncatted that names its area as the cell measure
+    was advised all the same; on a grid of several cells it still is."""
+    from climann.data.defaults import cell_area_advice
+
+    dataset = xr.Dataset(
+        {"tas": (("time", "lat", "lon"), np.zeros((2, n_lat, n_lon)), {"units": "K"}),
+         "areacella": (("lat", "lon"), np.ones((n_lat, n_lon)), {"standard_name": "cell_area", "units": "m2"})},
+        coords={"lat": ("lat", np.arange(n_lat, dtype=float), {"units": "degrees_north"}),
+                "lon": ("lon", np.arange(n_lon, dtype=float), {"units": "degrees_east"})})
+    advice = cell_area_advice(dataset, "tas", "areacella", horizontal={"lat", "lon"})
+    assert ("ncatted -a cell_measures,tas,o,c,'area: areacella'" in advice) is advised, advice
+    assert (advice == "one cell: nothing to weigh the scores by") is not advised

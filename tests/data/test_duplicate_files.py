@@ -6,6 +6,7 @@ and no word (break17 F0): two scenarios, two members or a corrected re-download 
 
 import json
 import logging
+import tomllib
 
 import numpy as np
 import pytest
@@ -471,3 +472,51 @@ def test_a_chain_of_copies_is_refused_naming_every_superseded_file_at_once(tmp_p
     read = open_dataset(sorted(tmp_path.glob("*.nc")))
     marked = int(((dataset[name] == lowest) | (dataset[name] == highest)).sum())
     assert int(read[name].isnull().sum()) == marked > int((dataset[name] == lowest).sum()) > 0
+
+
+def _gdal_month(path, field: str, year: int, month: int, values: np.ndarray) -> None:
+    """A PRISM month as ``gdal_translate -of netCDF`` writes it (``Band1(lat, lon)``, fill -9999,
+    ``grid_mapping = "crs"``), dated as the advised ``ncap2`` line dates it: a scalar
+    ``time`` in days since the first of its month."""
+    dataset = xr.Dataset(
+        {"Band1": (("lat", "lon"), values.astype("f4"), {"long_name": "GDAL Band Number 1", "grid_mapping": "crs"}),
+         "crs": ((), b"", {"spatial_ref": 'GEOGCS["NAD83",DATUM["North_American_Datum_1983"]]'}),
+         "time": ((), 0.0, {"units": f"days since {year}-{month:02d}-01 00:00:00", "standard_name": "time"})},
+        coords={"lat": ("lat", [40.0, 40.5, 41.0], {"units": "degrees_north", "standard_name": "latitude"}),
+                "lon": ("lon", [-105.0, -104.5, -104.0, -103.5], {"units": "degrees_east",
+                                                                   "standard_name": "longitude"})})
+    dataset.to_netcdf(path, encoding={"Band1": {"_FillValue": np.float32(-9999)}}, format="NETCDF4_CLASSIC")
+
+
+def test_two_sets_of_monthly_files_of_one_name_are_told_the_glob_rename_that_trains(tmp_path, monkeypatch):
+    """break42d P2: dated PRISM ppt and tmean in one folder, both 'Band1', were told to rename the field of one
+    file (``{"PRISM_tmean_…_198101_bil_dated.nc" = {Band1 = "Band1_2"}}``): followed, the next month was refused
+    in its turn, 35 more times here. Now the rename takes each set by the glob of its names, naming the field by
+    the word they differ in; put in a config as printed, it opens both series with their own files' values, and
+    trains tmean from ppt."""
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "prism_dated"
+    folder.mkdir()
+    rng = np.random.default_rng(5)
+    fields = {"ppt": rng.uniform(0, 90, size=(36, 3, 4)), "tmean": rng.normal(8, 6, size=(36, 3, 4))}
+    for field, values in fields.items():
+        for step, month_values in enumerate(values):
+            year, month = 1981 + step // 12, 1 + step % 12
+            _gdal_month(folder / f"PRISM_{field}_stable_4kmM3_{year}{month:02d}_bil_dated.nc", field, year, month,
+                        month_values)
+    files = sorted(folder.iterdir())
+    with pytest.raises(ClimannError) as error:
+        open_dataset(files)
+    message = str(error.value)
+    assert message.endswith('give one a new name with [data] rename = {"PRISM_tmean_*" = {Band1 = "tmean"}, '
+                            '"PRISM_ppt_*" = {Band1 = "ppt"}}'), message
+    rename = message.split("[data] ", 1)[1]
+    opened = open_dataset(files, rename=tomllib.loads(rename)["rename"])
+    for field, values in fields.items():
+        np.testing.assert_allclose(opened[field].values, values.astype("f4"))
+    (tmp_path / "p2.toml").write_text(f'[data]\npaths = ["prism_dated/"]\n{rename}\ntarget = "tmean"\n'
+                                      'predictors = ["ppt"]\n')
+    result = CliRunner().invoke(app, ["train", "--config", "p2.toml", "--out", "run", "--epochs", "1", "--hidden",
+                                      "4", "--set", "evaluation.figures=false", "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "run" / "predictions.nc").exists()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import shlex
+import subprocess
 
 import cftime
 
@@ -1196,3 +1197,70 @@ def test_ragged_profiles_are_refused_with_a_command_that_interpolates_each(tmp_p
     np.testing.assert_array_equal(series["temp"].squeeze().values, expected)
     np.testing.assert_allclose([series["lat"].item(), series["lon"].item()], [40.53, -80.22], rtol=1e-6)
     assert series["temp"].attrs["units"] == "K"
+
+
+def _hype(path, *, cell_measures: bool = False) -> np.ndarray:
+    """A HYPE-like subbasin file (CF timeSeries): ``subid`` with cf_role timeseries_id, ``cout(subid, time)`` in
+    m3/s over six years of days, ``area(subid)`` with standard_name cell_area (the subbasins' areas, m2); with
+    ``cell_measures``, cout names area as its cell measure (what the old advice's ncatted wrote)."""
+    rng = np.random.default_rng(4)
+    n_time = 6 * 365
+    flow = rng.gamma(2.0, 3.0, size=(3, n_time))
+    cout = {"units": "m3/s", "long_name": "computed outflow olake", "coordinates": "lat lon"}
+    if cell_measures:
+        cout["cell_measures"] = "area: area"
+    xr.Dataset(
+        {"cout": (("subid", "time"), flow.astype("f4"), cout),
+         "area": ("subid", [1.2e8, 3.4e8, 9.9e8], {"standard_name": "cell_area", "units": "m2"}),
+         "lat": ("subid", [59.1, 59.3, 59.8], {"standard_name": "latitude", "units": "degrees_north"}),
+         "lon": ("subid", [15.1, 15.4, 15.7], {"standard_name": "longitude", "units": "degrees_east"})},
+        coords={"subid": ("subid", np.int32([9594, 9606, 9626]), {"cf_role": "timeseries_id"}),
+                "time": ("time", np.arange(n_time, dtype="f8"), {"units": "days since 1990-01-01",
+                                                                  "calendar": "noleap", "standard_name": "time"})},
+        attrs={"Conventions": "CF-1.8", "featureType": "timeSeries"}).to_netcdf(path)
+    return flow
+
+
+def test_one_station_with_its_subbasin_area_is_given_no_area_weighting_advice(tmp_path, capfd, monkeypatch):
+    """break42d H1: one HYPE station trained with --area-weighted was told to name its subbasin area as the cell
+    measure (`ncatted -a cell_measures,cout,o,c,'area: area' …`), which, followed, was refused as "on (), not on
+    the grid's ('lat', 'lon')". One station has nothing to weigh: the area is said to be the station's, no ncatted;
+    and info lists the stations' numbers once ("9594", not "9594: 9594")."""
+    from tests.console import run_main
+
+    monkeypatch.chdir(tmp_path)
+    _hype(tmp_path / "hype.nc")
+    trained = run_main("train", "--data", "hype.nc", "--target", "cout", "--select", "subid=9626", "--area-weighted",
+                       "--epochs", "1", "--hidden", "4", "--out", "run", "--set", "evaluation.figures=false",
+                       capfd=capfd, monkeypatch=monkeypatch)
+    assert trained.returncode == 0, trained.stderr
+    note = [line for line in trained.stderr.splitlines() if "left out of the default predictors: area" in line]
+    assert note and note[0].endswith("one area per station ('subid', cf_role timeseries_id): the area a station's "
+                                     "series stands for (its catchment's), not a grid cell's, and not used to weigh "
+                                     "the scores"), trained.stderr
+    assert "ncatted" not in trained.stderr and "cell_measures" not in trained.stderr
+    info = run_main("info", "hype.nc", capfd=capfd, monkeypatch=monkeypatch)
+    assert "names (subid) by 'subid': 9594, 9606, 9626\n" in info.stdout, info.stdout
+
+
+def test_a_subbasin_area_named_as_cell_measure_is_refused_as_a_station_area(tmp_path, capfd, monkeypatch):
+    """The copy the old advice wrote (cout's cell_measures naming area(subid)): refused in one line as one area per
+    station, not a grid cell's, with the ncatted that removes the attribute; the copy that line writes trains."""
+    from tests.console import run_main
+
+    monkeypatch.chdir(tmp_path)
+    _hype(tmp_path / "hype.nc", cell_measures=True)
+    arguments = ["--target", "cout", "--select", "subid=9626", "--epochs", "1", "--hidden", "4", "--set",
+                 "evaluation.figures=false"]
+    refused = run_main("train", "--data", "hype.nc", *arguments, "--out", "run", capfd=capfd, monkeypatch=monkeypatch)
+    assert refused.returncode == 2
+    message = refused.stderr.strip().splitlines()[-1]
+    assert message == ("climann: error: cell measure 'area' of 'cout' is one area per station ('subid', cf_role "
+                       "timeseries_id): the area a station's series stands for (its catchment's), not a grid cell's; "
+                       "climann weighs grid cells by their areas, and the scores of stations are not weighed: remove "
+                       "the cell_measures attribute (ncatted -a cell_measures,cout,d,, hype.nc hype_fixed.nc) and "
+                       "give that copy in place of the file"), message
+    subprocess.run(shlex.split("ncatted" + message.split("(ncatted", 1)[1].split(")")[0]), check=True)
+    trained = run_main("train", "--data", "hype_fixed.nc", *arguments, "--out", "run", capfd=capfd,
+                       monkeypatch=monkeypatch)
+    assert trained.returncode == 0, trained.stderr

@@ -52,7 +52,7 @@ def test_files_without_time_are_refused_as_undated_with_the_ncap2_line_that_date
     assert "two scenarios" not in message
     assert ("'sst' is in both A2003001.nc and A2003032.nc, and neither has a time coordinate (the period only in "
             "the global attribute time_coverage_start, 2003-02-01T00:00:00.000Z in the second)") in message
-    assert "; if both hold the same field, give only one of them in --data; if they are dated files" in message
+    assert "cannot be told; if they are dated files of one series, give each file its date" in message
     command = message.split("e.g. ", 1)[1].split(" (each file", 1)[0]
     assert shlex.split(command)[:2] == ["ncap2", "-s"]
     assert 'time@units="days since 2003-02-01 00:00:00"' in command
@@ -479,3 +479,27 @@ def test_stage_iv_hrap_files_are_refused_naming_the_field_and_the_dates_and_the_
     opened = open_dataset(sorted(str(path) for path in (tmp_path / "st4" / "with_dates").glob("*.nc")))
     np.testing.assert_array_equal(opened["time_bnds"].values[:, 1].astype("datetime64[h]"),
                                   np.array(ends, dtype="datetime64[h]"))
+
+
+def test_gdal_months_are_refused_naming_the_band_and_the_dating_advice_first(tmp_path, monkeypatch):
+    """break42d P1: PRISM months converted by ``gdal_translate -of netCDF`` (``Band1(lat, lon)``, ``grid_mapping =
+    "crs"``, ``crs`` a character scalar with GDAL's ``spatial_ref`` alone, no time) were refused naming 'crs', the
+    grid mapping, with a rename of it; now 'Band1', the field, with the dating line first, before the ways out that
+    do not apply to months of one series."""
+    monkeypatch.chdir(tmp_path)
+    values = np.random.default_rng(2).uniform(0, 90, size=(2, 3, 4)).astype("f4")
+    names = ["PRISM_ppt_stable_4kmM3_198101_bil.nc", "PRISM_ppt_stable_4kmM3_198102_bil.nc"]
+    for name, field in zip(names, values):
+        xr.Dataset({"Band1": (("lat", "lon"), field, {"long_name": "GDAL Band Number 1", "grid_mapping": "crs"}),
+                    "crs": ((), b"", {"spatial_ref": 'GEOGCS["NAD83",DATUM["North_American_Datum_1983"]]'})},
+                   coords={"lat": ("lat", [40.0, 40.5, 41.0], {"units": "degrees_north"}),
+                           "lon": ("lon", [-105.0, -104.5, -104.0, -103.5], {"units": "degrees_east"})}
+                   ).to_netcdf(name, encoding={"Band1": {"_FillValue": np.float32(-9999)}})
+    with pytest.raises(ClimannError) as refusal:
+        open_dataset(names)
+    message = str(refusal.value)
+    assert message.startswith(f"'Band1' is in both {names[0]} and {names[1]}, and neither has a time coordinate, "
+                              "so which date each holds cannot be told; if they are dated files of one series, give "
+                              "each file its date as a time coordinate, e.g. ncap2 "), message
+    assert "crs" not in message
+    assert message.index("ncap2") < message.index("give only one of them") < message.index("rename")
