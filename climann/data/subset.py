@@ -589,6 +589,7 @@ def _in_own_units(coordinate: xr.DataArray, dim: str, number: float, units: str,
     if not own:
         raise ClimannError(f"{given} is given with units, but '{dim}' in {where} has none (no units attribute); "
                            f"give the value as a bare number, as the file holds it{advice}")
+    _refuse_a_number_in_units(dim, number, units)
     found = conversion(units, own, variable=dim, attrs=coordinate.attrs, where=f"the selection {given}",
                        reference=where)
     if found is None or found.along_time:
@@ -596,6 +597,23 @@ def _in_own_units(coordinate: xr.DataArray, dim: str, number: float, units: str,
                            f"give the value in {own} (a bare number) or in units that convert to it"
                            f"{misread_units_note(own, units, variable=coordinate, name=dim, where=where)}")
     return found.scale * number + found.offset
+
+
+def _refuse_a_number_in_units(dim: str, number: float, units: str) -> None:
+    """Refuse units of a selected value that hold a number of their own: pint reads ``2;4`` as 2
+    with units ``;4``, that is 2 × 4, and member 8 was selected with exit 0 (rerun42 N1, after
+    break42c A1 refused ``2,4``). Units read as a magnitude other than 1 are no units."""
+    from climann.data.units import readable_units, unit_registry
+
+    try:
+        magnitude = unit_registry().parse_expression(readable_units(units)).magnitude
+    except Exception:  # noqa: BLE001 - unreadable units are refused by the conversion that follows
+        return
+    if magnitude != 1:
+        raise ClimannError(f"{dim}={_shown(number)}{units}: '{units}' is no units but holds a number ({magnitude:g}: "
+                           f"pint would multiply the value by it); a selection is one value of each dimension, "
+                           f"given as a bare number ({dim}={_shown(number)}) or with its units (as plev=850 hPa); "
+                           f"for several values run once per value")
 
 
 def _holders_of(dataset: xr.Dataset, dim: str, where: str) -> str:

@@ -994,3 +994,15 @@ def test_several_values_of_a_dimension_are_refused_never_multiplied(value):
                                   grid_dataset()["pred"].values * 2)
     np.testing.assert_array_equal(select_values(dataset, {"station": "Paris, France"})["pred"].values,
                                   grid_dataset()["pred"].values)
+
+
+@pytest.mark.parametrize("value", [pytest.param("2;4", id="semicolon"), pytest.param("3 ;2", id="blank-semicolon")])
+def test_units_of_a_selected_value_that_hold_a_number_are_refused_never_multiplied(value):
+    """rerun42 N1: number='2;4' selected member 8 with exit 0 (pint reads the units ';4' as 4, so 2 × 4), after
+    break42c A1 refused '2,4'. Units whose magnitude is not 1 hold a number: refused; units '1' (the
+    coordinate's own) and ones that convert (tested above) still select one value."""
+    with pytest.raises(ClimannError, match=r"is no units but holds a number \(\d+: pint would multiply the value by "
+                                           r"it\); a selection is one value of each dimension"):
+        select_values(_members(10), {"number": value})
+    np.testing.assert_array_equal(select_values(_members(10), {"number": "2 1"})["pred"].values,
+                                  grid_dataset()["pred"].values + 2)
