@@ -861,10 +861,11 @@ def test_celsius_without_units_for_a_run_in_kelvin_exits_2_naming_both_values(tr
         f"{values.max():.4g}, mean {values.mean():.4g}) lie {distance:.0f} standard deviations from those of the "
         f"model's training data (mean {trained.mean():.4g}, sd {trained.std():.4g} K, {trained.min():.4g}…"
         f"{trained.max():.4g}): they are likely in another unit than K; set the units they are in, which are then "
-        f"converted to K: ncatted -a units,{name},o,c,UNITS {tmp_path / 'bare_c_fixed.nc'} "
+        f"converted to K: ncatted -a units,{name},o,c,degC {tmp_path / 'bare_c_fixed.nc'} "
         f"{tmp_path / 'bare_c_fixed_2.nc'} (this reads bare_c_fixed.nc, which the line shown before writes from "
         "bare_c.nc: run that one first; bare_c_fixed_2.nc then holds both fixes)"
-    )  # _2: the other variable's units_metadata warning of the same command names bare_c_fixed.nc (rerun37 N5),
+    )  # degC, the units the file was written in (fix42g: the likely unit, not the placeholder UNITS);
+    # _2: the other variable's units_metadata warning of the same command names bare_c_fixed.nc (rerun37 N5),
     # and this line reads that copy (fix38d: the two lines, run in order, end in one copy with both fixes)
     for command in (["predict", str(run_dir), "--data", str(tmp_path / "bare_c.nc"), "--out", str(tmp_path / "o.nc")],
                     ["evaluate", str(run_dir), "--data", str(tmp_path / "bare_c.nc"), "--out", str(tmp_path / "ev")]):
