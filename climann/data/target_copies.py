@@ -89,8 +89,10 @@ MIN_SEASONAL_STEPS = 15
 _SUMS = ("n", "y", "yy", "p", "pp", "py", "d", "dd")
 #: The seasonal basis: a constant, cos and sin of 2π and 4π times the fraction of the year.
 _N_BASIS = 5
-#: The sums per cell with a seasonal phase: :data:`_SUMS`, then Σ bᵢbⱼ (25) and Σ bᵢd (5).
-_N_SEASONAL_SUMS = len(_SUMS) + _N_BASIS * _N_BASIS + _N_BASIS
+#: The pairs (i ≤ j) of the basis whose products Σ bᵢbⱼ are summed (the Gram matrix is symmetric).
+_PAIRS = tuple((i, j) for i in range(_N_BASIS) for j in range(i, _N_BASIS))
+#: The sums per cell with a seasonal phase: :data:`_SUMS`, then Σ bᵢbⱼ (15) and Σ bᵢd (5).
+_N_SEASONAL_SUMS = len(_SUMS) + len(_PAIRS) + _N_BASIS
 
 
 @dataclass(frozen=True)
@@ -163,13 +165,26 @@ def _block_sums(target: np.ndarray, predictor: np.ndarray, phase: np.ndarray | N
     both = np.isfinite(y) & np.isfinite(p)  # ±inf are missing too (break34b C1)
     y, p = np.where(both, y, 0.0), np.where(both, p, 0.0)
     d = p - y
-    parts = [both, y, y * y, p, p * p, p * y, d, d * d]
-    if phase is not None:
-        angle = 2 * np.pi * np.broadcast_to(np.asarray(phase, dtype=np.float64), y.shape)
-        basis = [both.astype(np.float64), np.cos(angle) * both, np.sin(angle) * both,
-                 np.cos(2 * angle) * both, np.sin(2 * angle) * both]
-        parts += [first * second for first in basis for second in basis] + [first * d for first in basis]
-    return np.stack([np.sum(part, axis=axis, keepdims=True, dtype=np.float64) for part in parts])
+    sums = np.stack([np.sum(part, axis=axis, keepdims=True, dtype=np.float64)
+                     for part in (both, y, y * y, p, p * p, p * y, d, d * d)])
+    if phase is None:
+        return sums
+    # the basis is a function of time only: Σₜ both·bᵢbⱼ and Σₜ bᵢ·d are products of matrices
+    n_steps = y.shape[axis]
+    phase = np.asarray(phase, dtype=np.float64)  # on the block's time axis, of length 1 on the others
+    angle = 2 * np.pi * np.broadcast_to(phase[tuple(slice(None) if dim == axis else 0 for dim in range(phase.ndim))],
+                                        (n_steps,))
+    basis = np.column_stack([np.ones(n_steps), np.cos(angle), np.sin(angle), np.cos(2 * angle), np.sin(2 * angle)])
+    pairs = np.column_stack([basis[:, i] * basis[:, j] for i, j in _PAIRS])
+    cells = np.moveaxis(sums[0], axis, 0).shape  # (1, *cells)
+    differences = np.moveaxis(d, axis, 0).reshape(n_steps, -1)
+    if both.all():  # every cell has every step: one Gram matrix for all
+        gram = np.broadcast_to(pairs.sum(axis=0)[:, None], (len(_PAIRS), differences.shape[1]))
+    else:
+        gram = pairs.T @ np.moveaxis(both, axis, 0).reshape(n_steps, -1).astype(np.float64)
+    seasonal = np.concatenate([gram, basis.T @ differences])  # (20, n_cells)
+    seasonal = np.moveaxis(seasonal.reshape(len(seasonal), *cells), 1, 1 + axis)
+    return np.concatenate([sums, seasonal])
 
 
 def seasonal_phase(times: xr.DataArray) -> np.ndarray | None:
@@ -219,7 +234,8 @@ def _cell_sums(target: xr.DataArray, predictor: xr.DataArray, time_dim: str,
     if phases is None:
         partial = da.map_blocks(_block_sums, y, p, axis=axis, new_axis=0, chunks=chunks, dtype=np.float64)
     else:
-        phases = da.broadcast_to(da.from_array(phases), y.shape).rechunk(y.chunks)
+        # chunked on time as the target, one block wide elsewhere: map_blocks broadcasts it to each block
+        phases = da.from_array(phases, chunks=tuple(y.chunks[axis] if dim == axis else (1,) for dim in range(y.ndim)))
         partial = da.map_blocks(_block_sums, y, p, phases, axis=axis, new_axis=0, chunks=chunks, dtype=np.float64)
     return partial.sum(axis=1 + axis)
 
@@ -313,9 +329,14 @@ def _seasonal_fit(sums: Sequence[np.ndarray], counted: np.ndarray, var_y: np.nda
     if len(sums) != _N_SEASONAL_SUMS or not counted.any():
         return 0.0, float("nan")
     flat = np.asarray(sums, dtype=np.float64).reshape(_N_SEASONAL_SUMS, -1)[:, counted]
-    gram = flat[len(_SUMS):len(_SUMS) + _N_BASIS**2].T.reshape(-1, _N_BASIS, _N_BASIS)
-    right = flat[len(_SUMS) + _N_BASIS**2:].T
-    coefficients = np.einsum("cij,cj->ci", np.linalg.pinv(gram), right)
+    gram = np.empty((flat.shape[1], _N_BASIS, _N_BASIS))
+    for row, (i, j) in enumerate(_PAIRS):
+        gram[:, i, j] = gram[:, j, i] = flat[len(_SUMS) + row]
+    right = flat[len(_SUMS) + len(_PAIRS):].T
+    try:
+        coefficients = np.linalg.solve(gram, right[..., None])[..., 0]
+    except np.linalg.LinAlgError:  # a cell whose steps do not fix the 5 coefficients (few phases): least squares
+        coefficients = np.einsum("cij,cj->ci", np.linalg.pinv(gram), right)
     n, squares = flat[0], flat[len(_SUMS) - 1]
     residual = np.sqrt(np.maximum(squares - np.einsum("ci,ci->c", coefficients, right), 0.0) / n)
     close = residual <= SEASONAL_TOLERANCE * np.sqrt(var_y[counted]) + resolution

@@ -190,3 +190,11 @@ def test_the_target_less_its_seasonal_cycle_is_found_and_left_out(tmp_path, load
                            "seasonal cycle (a constant and the annual and semi-annual harmonics) at 100% of the")
     with pytest.raises(ClimannError, match=r"^predictor 'sla_nos' holds the target 'sla': .*seasonal cycle removed"):
         check_named_target_copies(found, ["ugos", "sla_nos"], "sla")
+    # a missing value: that cell's sums over the steps where both are present (its own Gram matrix)
+    dataset["sla_nos"] = dataset["sla_nos"].where(dataset["sla_nos"].copy(data=np.arange(dataset["sla_nos"].size)
+                                                                          .reshape(dataset["sla_nos"].shape) != 9))
+    missing = target_copies(dataset, "sla", ["sla_nos"], time_dim="time", training_steps=TRAIN)["sla_nos"]
+    kept = np.ones(flat.shape[0], bool)
+    kept[0] = False  # value 9: the first step of cell 9
+    cell = flat[kept, 9] - basis[kept] @ np.linalg.lstsq(basis[kept], flat[kept, 9], rcond=None)[0]
+    assert missing.seasonal_share == 1.0 and missing.seasonal_spread >= cell.std() * (1 - 1e-3)
