@@ -184,3 +184,55 @@ def with_absolute_time_bounds(dataset: xr.Dataset) -> xr.Dataset:
         decoded[bounds_name] = bounds.copy(data=np.asarray(dates))
         decoded[bounds_name].encoding.update(units=coordinate.encoding["units"], calendar=calendar)
     return dataset.assign(decoded) if decoded else dataset
+
+
+#: The units of a duration as a bounds variable may give them without "since" (FMS's ``time_bnds``).
+_DURATIONS = {"day": "days", "days": "days", "d": "days", "hour": "hours", "hours": "hours", "h": "hours",
+              "minute": "minutes", "minutes": "minutes", "second": "seconds", "seconds": "seconds", "s": "seconds"}
+
+
+def with_duration_time_bounds(dataset: xr.Dataset) -> xr.Dataset:
+    """The dataset with the CF bounds of a time axis that give its unit without its reference date
+    decoded as the axis itself. MOM6's and other FMS output write ``time_bnds:units = "days"``
+    beside ``time:units = "days since 0001-01-01 00:00:00"``; CF §7.1 gives bounds the units of
+    their coordinate, and xarray, which decodes bounds only without units or with "units since
+    a date", left them numbers, which every later use of the bounds (predictions.nc, the time
+    cells) left out unsaid (break42b A8). Decoded only when each step lies within its bounds so
+    read (inclusive); else left as they are.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One file, as opened (times decoded).
+
+    Returns
+    -------
+    xarray.Dataset
+        ``dataset``, the bounds of such a time axis as cftime dates (``encoding`` the axis's
+        units and calendar, as xarray gives decoded bounds).
+    """
+    decoded = {}
+    for name, coordinate in dataset.coords.items():
+        units, bounds_name = str(coordinate.encoding.get("units", "")), coordinate.attrs.get("bounds")
+        if " since " not in units or bounds_name not in dataset.variables:
+            continue
+        bounds = dataset[bounds_name]
+        own = str(bounds.attrs.get("units", "")).strip().lower()
+        if (bounds.dtype.kind not in "iuf" or bounds.ndim != 2 or bounds.dims[0] != name
+                or _DURATIONS.get(own) is None
+                or _DURATIONS.get(own) != _DURATIONS.get(units.split(" since ")[0].strip().lower())):
+            continue
+        values = np.asarray(bounds.values, dtype=float)
+        calendar = str(coordinate.encoding.get("calendar", "standard"))
+        if not np.isfinite(values).all():
+            continue
+        try:
+            dates = np.asarray(cftime.num2date(values, units, calendar))
+            inside = all(low <= time <= high for (low, high), time in zip(dates, coordinate.values, strict=True))
+        except (ValueError, TypeError):  # not dates of that calendar, or an axis decoded otherwise
+            continue
+        if inside:
+            attrs = {key: value for key, value in bounds.attrs.items() if key not in ("units", "calendar")}
+            decoded[bounds_name] = xr.Variable(bounds.dims, dates, attrs)
+            decoded[bounds_name].encoding.update(units=units, calendar=calendar)
+    return dataset.assign(decoded) if decoded else dataset

@@ -298,7 +298,7 @@ class DefaultInputs:
             notes.append(ancillary_note(self.ancillary, target))
         if self.same_quantity:
             notes.append(same_quantity_note(self.same_quantity, target))
-        notes.extend(copy_note(copy, target) for copy in self.target_copies.values() if copy.plus_constant)
+        notes.extend(copy_note(copy, target) for copy in self.target_copies.values() if copy.held)
         notes.extend(self.direction_notes)
         if self.positions:
             notes.append(f"left out of the default predictors: {', '.join(self.positions)}, latitude and longitude: "
@@ -552,7 +552,7 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
                                         training_steps=checked_training_steps(dataset, time_dim, training_steps))
     n_present, fractions, constant, copies = _where_target_present(dataset, target, candidates, time_dim=time_dim,
                                                         copies=copies_read)
-    candidates = [name for name in candidates if name not in copies or not copies[name].plus_constant]
+    candidates = [name for name in candidates if name not in copies or not copies[name].held]
     mostly_missing = {name: fraction for name, fraction in fractions.items() if fraction > MAX_MISSING_FRACTION}
     constant = {name: value for name, value in constant.items() if name not in mostly_missing}
     predictors = tuple(name for name in candidates if name not in mostly_missing and name not in constant)
@@ -766,7 +766,7 @@ def _where_target_present(
     constant = _constant_at_every_step(dataset, target, constant, time_dim=time_dim)
     found = copies.finish(copy_parts) if copies is not None else {}
     return n_present, fractions, constant, {name: copy for name, copy in found.items()
-                                            if copy.plus_constant or copy.linear}
+                                            if copy.held or copy.linear}
 
 
 def _constant_at_every_step(dataset: xr.Dataset, target: str, candidates: Mapping[str, float], *,

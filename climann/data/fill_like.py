@@ -37,6 +37,9 @@ The values looked for (:func:`fill_like_values`):
   -32767: the lowest is their minimum, :attr:`FillLike.minimum_if_held`); not for bytes, whose
   whole range holds data (flags, categories; NUG).
 
+A usual fill value held no more often than the data's other values near it is one of the data's
+values, not named (:func:`_standing_apart`: -99 among whole-mm sea-level anomalies of -141…182 mm).
+
 The ``ncatted`` gives the value in the stored type (for packed data the packed value, CF-1.8
 §8.1), to the digit that type needs (``o,d,9.969209968386869e+36`` for a double), and names
 the attribute the variable lacks: ``_FillValue``; else ``missing_value``; else ``missing_value``
@@ -643,9 +646,66 @@ def planned_fill_like_counts(
                 if int(by_step.sum()):
                     steps = times[np.flatnonzero(by_step)] if time is not None else np.array([])
                     found.setdefault(name, {})[value] = FillLikeCount(int(by_step.sum()), size, steps)
-        return found
+        return _standing_apart(dataset, found)
 
     return BlockReads(reads.tasks, finish)
+
+
+#: How near a usual fill value the data's other values are looked for (:func:`_standing_apart`):
+#: within this fraction of its magnitude (-99: from -103.95 to -94.05).
+NEAR_FRACTION = 0.05
+
+
+def _standing_apart(dataset: xr.Dataset,
+                    found: dict[str, dict[FillLike, FillLikeCount]]) -> dict[str, dict[FillLike, FillLikeCount]]:
+    """``found`` without the usual fill values (:data:`USUAL_FILL_VALUES`) that sit inside the data's
+    distribution: those held no more often than the data's other values within
+    :data:`NEAR_FRACTION` of them, all together. A fill value stands apart from the data: nothing
+    near it (-99 mm of rain, -9999 K), or held far more often than its neighbours (-99 at every
+    land cell of a sea-level field that reaches -99 mm elsewhere now and then). A value held as
+    often as the values about it is one of them: whole-mm sea-level anomalies of -141…182 mm hold
+    -99 at 10 of 18 432 values beside -101 (7), -100 (10) and -98 (2), and a 0.1 mm field -99.9 once
+    (break42b A2: named a fill value, and the advised ncatted threw those real values away).
+    Not the default fills and extremes of the stored type, nor the class codes (their own rules), nor
+    the values of :data:`REFUSED_AT_LEAST` and more, which no quantity reaches.
+
+    The values near each candidate are counted in one more read of the variables that hold one
+    (none in the usual file, which holds none).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        As opened.
+    found : dict
+        :func:`fill_like_counts`'s answer.
+
+    Returns
+    -------
+    dict
+        ``found`` without those values (and without a variable left with none).
+    """
+    asked = [(name, value) for name, values in found.items() for value in values
+             if value.default_of is None and value.extreme_of is None and value.code_of is None
+             and abs(float(value.decoded[0])) < REFUSED_AT_LEAST]
+    if not asked:
+        return found
+    tasks = []
+    for name, value in asked:
+        data, centre = dataset[name].data, float(value.decoded[0])
+        near = abs(data - centre) <= NEAR_FRACTION * abs(centre)
+        for form in value.decoded:
+            near = near & (data != form)
+        tasks.append(near.sum())
+    neighbours = dask.compute(*tasks)
+    inside = {(name, value) for (name, value), count in zip(asked, neighbours, strict=True)
+              if found[name][value].count <= int(count)}
+    for name, value in inside:
+        _log.debug("'%s' holds %g at %d values and %d values within %g%% of it: data, not a fill value",
+                   name, value.shown, found[name][value].count, int(dict(zip(asked, neighbours))[(name, value)]),
+                   100 * NEAR_FRACTION)
+    kept = {name: {value: count for value, count in values.items() if (name, value) not in inside}
+            for name, values in found.items()}
+    return {name: values for name, values in kept.items() if values}
 
 
 def _marks(variable: xr.DataArray) -> dict[str, np.ndarray]:

@@ -25,7 +25,7 @@ import dask
 import numpy as np
 import xarray as xr
 
-from climann.data.absolute_time import AbsoluteTimeError, with_absolute_time_bounds
+from climann.data.absolute_time import AbsoluteTimeError, with_absolute_time_bounds, with_duration_time_bounds
 from climann.data.calendars import blocks_in_one_calendar, calendar_plan
 from climann.data.bounds_dimensions import with_bounds_on_own_dimensions
 from climann.data.cell_bounds import with_vertices_last, without_absent_bounds
@@ -689,7 +689,8 @@ def _decoded(path: Path, time_coder: xr.coders.CFDatetimeCoder) -> xr.Dataset:
     climatology's as :class:`~climann.data.time_values.ClimatologyError`, for the caller)."""
     try:  # CDO's absolute time axis, decoded by ExactCalendarCoder, bounds included
         opened = with_vertices_last(without_absent_bounds(_open_in_chunks(path, time_coder), path.name), path.name)
-        return with_absolute_time_bounds(with_bounds_on_own_dimensions(opened, path.name))
+        opened = with_absolute_time_bounds(with_bounds_on_own_dimensions(opened, path.name))
+        return with_duration_time_bounds(opened)  # FMS's time_bnds in "days"
     except AbsoluteTimeError as error:
         raise ClimannError(f"{path.name}: {error}") from None
     except ClimatologyError:

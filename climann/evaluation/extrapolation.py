@@ -180,15 +180,38 @@ def extrapolation_message(extrapolation: Extrapolation, units: Mapping[str, str]
         # here against 6e-17 m seen is inside it, and was listed (break28b A7)
         margin = RANGE_MARGIN * (high - low)
         if low_here < low - margin:
-            sides.append(f"min {low:.4g}{unit} seen, down to {low_here:.4g}{unit} here")
+            seen, here = distinct_texts(low, low_here)
+            sides.append(f"min {seen}{unit} seen, down to {here}{unit} here")
         if high_here > high + margin:
-            sides.append(f"max {high:.4g}{unit} seen, up to {high_here:.4g}{unit} here")
+            seen, here = distinct_texts(high, high_here)
+            sides.append(f"max {seen}{unit} seen, up to {here}{unit} here")
         # each feature's own share only when there are several (with one it is the total)
         share = "" if len(extrapolation.features) == 1 else (
             f": {percent_text(found['fraction'])}" + (" of samples" if index == 0 else ""))
         parts.append(f"{name} ({'; '.join(sides)}{share})")
     return (f"{percent_text(extrapolation.fraction)} of samples lie outside the training range of "
             f"{', '.join(parts)}; the predictions there are extrapolations")
+
+
+def distinct_texts(seen: float, here: float) -> tuple[str, str]:
+    """The two numbers to four significant digits, or to as many more as make them differ:
+    "max 2044 mmol/m3 seen, up to 2044 mmol/m3 here" said nothing (break42b A8; 2043.6 and 2044.4).
+
+    Parameters
+    ----------
+    seen, here : float
+        The training range's end and the data's.
+
+    Returns
+    -------
+    tuple of str
+        Each in ``g`` form, with the same number of significant digits (4 to 17).
+    """
+    for digits in range(4, 18):
+        texts = f"{seen:.{digits}g}", f"{here:.{digits}g}"
+        if texts[0] != texts[1]:
+            return texts
+    return texts
 
 
 def percent_text(fraction: float) -> str:

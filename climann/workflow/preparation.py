@@ -184,7 +184,7 @@ def resolve_default_inputs(config: RunConfig, dataset: xr.Dataset | None = None)
     for note in chosen.notes(data.target):
         run_logger.warning(note)
     for copy in chosen.target_copies.values():
-        if not copy.plus_constant:  # kept: a toy target made from its predictor is one too
+        if not copy.held:  # kept: a toy target made from its predictor is one too
             run_logger.info(copy_note(copy, data.target))
     run_logger.info(
         "inputs chosen from the data: predictors %s; features %s",

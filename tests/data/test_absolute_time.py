@@ -132,3 +132,47 @@ def test_an_opened_file_with_a_bad_value_is_refused_in_one_line_naming_it(tmp_pa
     message = str(error.value)
     assert message.startswith("abs.nc: time 'time' has units 'month as %Y%m.%f'") and "\n" not in message
     assert "199013.5 is not a date of the 'noleap' calendar (invalid month)" in message
+
+
+def _fms_file(path, bounds_units: str, start: float = 0.0) -> None:
+    """MOM6's monthly output as FMS writes it: time in "days since 0001-01-01", time_bnds in plain "days"."""
+    first = [cftime.date2num(cftime.datetime(1, m, 1, calendar="noleap"), "days since 0001-01-01", "noleap")
+             for m in range(1, 13)] + [365.0]
+    low, high = np.array(first[:-1]) + start, np.array(first[1:]) + start
+    with netCDF4.Dataset(path, "w") as file:
+        file.createDimension("time", None)
+        file.createDimension("nv", 2)
+        file.createDimension("yh", 2)
+        file.createDimension("xh", 3)
+        time = file.createVariable("time", "f8", ("time",))
+        time.setncatts({"units": "days since 0001-01-01 00:00:00", "calendar": "NOLEAP", "axis": "T",
+                        "bounds": "time_bnds"})
+        time[:] = (np.array(first[:-1]) + np.array(first[1:])) / 2
+        bounds = file.createVariable("time_bnds", "f8", ("time", "nv"))
+        bounds.setncatts({"units": bounds_units, "long_name": "time axis boundaries"})
+        bounds[:] = np.stack([low, high], 1)
+        for name, values, units in (("yh", [0.5, 1.5], "degrees_north"), ("xh", [0.5, 1.5, 2.5], "degrees_east")):
+            file.createVariable(name, "f8", (name,))[:] = values
+            file[name].units = units
+        file.createVariable("thetao", "f4", ("time", "yh", "xh"))[:] = np.arange(72.0).reshape(12, 2, 3)
+        file["thetao"].units = "degC"
+
+
+def test_fms_time_bounds_in_plain_days_are_read_as_dates(tmp_path):
+    """break42b A8: MOM6's time_bnds in "days" stayed numbers, and predictions.nc left the bounds out unsaid."""
+    _fms_file(tmp_path / "mom6.nc", "days")
+    dataset = open_dataset([tmp_path / "mom6.nc"])
+    bounds = dataset["time_bnds"].values
+    assert bounds[0, 0] == cftime.datetime(1, 1, 1, calendar="noleap")
+    assert bounds[1, 1] == cftime.datetime(1, 3, 1, calendar="noleap")
+    assert bounds[11, 1] == cftime.datetime(2, 1, 1, calendar="noleap")
+    layout = grid_layout(dataset, "thetao", [str(tmp_path / "mom6.nc")])
+    assert layout.time_bounds is not None and layout.time_bounds[5, 0] == cftime.datetime(1, 6, 1, calendar="noleap")
+
+
+def test_time_bounds_that_do_not_hold_their_steps_are_not_read_as_dates(tmp_path):
+    """Bounds counted from another date (or in hours beside days) are not the steps' cells: left as they were."""
+    _fms_file(tmp_path / "other.nc", "days", start=400.0)
+    assert open_dataset([tmp_path / "other.nc"])["time_bnds"].dtype.kind == "f"
+    _fms_file(tmp_path / "hours.nc", "hours")
+    assert open_dataset([tmp_path / "hours.nc"])["time_bnds"].dtype.kind == "f"

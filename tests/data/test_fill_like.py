@@ -657,3 +657,44 @@ def test_the_command_marks_the_variable_as_its_file_holds_it_not_as_renamed(tmp_
     said = _warnings(caplog, dataset, ["tas"], where="a2.nc, b.nc", file=None if files == 2 else "b.nc")
     assert len(said) == 1 and said[0].startswith("'tas' in b.nc holds 1e+20 at 4 of the 192 values checked")
     assert said[0].endswith("ncatted -a _FillValue,temp,o,f,1e+20 b.nc b_fixed.nc" + _in_place("b"))
+
+
+def _whole_mm_sea_level(rng: np.random.Generator, n_time: int = 48, step: float = 1.0) -> np.ndarray:
+    """Sea-level anomalies of some -140…180 mm rounded to ``step`` mm, as NASA-SSH's in whole mm."""
+    values = 20.0 + 40.0 * rng.standard_normal((n_time, LAT.size, LON.size))
+    return np.round(values / step) * step
+
+
+def _sea_level_dataset(values: np.ndarray) -> xr.Dataset:
+    times = [cftime.datetime(2000 + k // 12, k % 12 + 1, 15, calendar="noleap") for k in range(values.shape[0])]
+    return xr.Dataset({"sla": (("time", "lat", "lon"), values.astype("f4"))},
+                      coords={"time": times, "lat": LAT, "lon": LON}).chunk({"time": 5})
+
+
+@pytest.mark.parametrize(("step", "value"), [(1.0, -99.0), (0.1, -99.9)])
+def test_a_usual_fill_value_inside_the_datas_spread_is_data(caplog, step, value):
+    """break42b A2: whole-mm sea-level anomalies hold -99 as often as -100 and -98 (a 0.1 mm field -99.9 once);
+    it was named a fill value and the advised ncatted threw real values away."""
+    rng = np.random.default_rng(3)
+    values = _whole_mm_sea_level(rng, step=step)
+    values.flat[:2] = value  # held, and no more often than its neighbours
+    near = np.abs(values - value) <= 0.05 * abs(value)
+    held = np.isclose(values, value, atol=step / 10)
+    assert held.sum() >= 2 and (near & ~held).sum() >= held.sum()  # the premise, counted by hand
+    assert _warnings(caplog, _sea_level_dataset(values), ["sla"]) == []
+
+
+def test_a_usual_fill_value_standing_apart_from_the_spread_is_named(caplog):
+    """The same field with -99 at the 5 land cells of every step (240 values, far more than the values near it):
+    a fill value, named as before; and -99 in 0…50 mm data, with nothing near it, too."""
+    rng = np.random.default_rng(3)
+    values = _whole_mm_sea_level(rng)
+    near = (np.abs(values + 99) <= 0.05 * 99).sum()
+    assert 0 < near - (values == -99).sum() < 240
+    values[:, _land()] = -99.0
+    said = _warnings(caplog, _sea_level_dataset(values), ["sla"])
+    assert len(said) == 1 and "holds -99 at 240 of the 2304 values checked" in said[0]
+    rain = np.round(rng.uniform(0, 50, values.shape))
+    rain[0, 0, 0] = -99.0
+    said = _warnings(caplog, _sea_level_dataset(rain), ["sla"])
+    assert len(said) == 1 and "holds -99 at 1 of the 2304 values checked" in said[0]

@@ -141,3 +141,60 @@ def test_an_integer_predictor_is_a_copy_only_where_its_step_is_small_beside_the_
     found = target_copies(open_dataset([tmp_path / "lc.nc"]), "lst", ["p"], time_dim="time",
                           training_steps=np.arange(24))
     assert ("p" in found and found["p"].plus_constant) == copy
+
+
+def _phases() -> np.ndarray:
+    """The fraction of the year of _duacs's steps, 1993-01-01 + 30.4 k + 15 days, by hand."""
+    dates = np.datetime64("1993-01-01") + np.round((30.4 * np.arange(12 * N_YEARS) + 15) * 86400).astype(
+        "timedelta64[s]")
+    years = dates.astype("datetime64[Y]")
+    length = ((years + 1).astype("datetime64[D]") - years.astype("datetime64[D]")).astype(float)
+    return (dates - years.astype("datetime64[s]")).astype(float) / 86400 / length
+
+
+def _seasonal_cycle() -> np.ndarray:
+    """A seasonal cycle per cell (annual 3 cm, semi-annual 1 cm, phases by cell) at _duacs's steps."""
+    phase = _phases()
+    shift = np.random.default_rng(5).uniform(0, 2 * np.pi, (2, N_LAT, N_LON))
+    angle = 2 * np.pi * phase[:, None, None]
+    return 0.03 * np.cos(angle + shift[0]) + 0.01 * np.sin(2 * angle + shift[1]) + 0.002
+
+
+@pytest.mark.parametrize("loaded", [False, True], ids=["dask-blocks", "in-memory"])
+def test_the_target_less_its_seasonal_cycle_is_found_and_left_out(tmp_path, loaded):
+    """break42b A3: GSFC's gmsl_nos (gmsl with its annual and semi-annual signal removed) beside the season
+    feature gave test RMSE 0.0107 mm against 18.75 mm for climatology. sla less a seasonal cycle is found (the
+    residual of the difference regressed on the harmonics, by numpy's lstsq, is the spread said); the same
+    with noise of 5 % of sla's spread, an anomaly that is not sla, is kept."""
+    rng = np.random.default_rng(3)
+    sla = 0.05 * rng.standard_normal((12 * N_YEARS, N_LAT, N_LON))  # _duacs's sla: the same seed and draw
+    noise = 0.0025 * np.random.default_rng(11).standard_normal(sla.shape)
+    dataset = _duacs(tmp_path / "duacs.nc", extra={"sla_nos": sla - _seasonal_cycle(),
+                                                   "sla_other": sla - _seasonal_cycle() + noise})
+    dataset = dataset.load() if loaded else dataset
+    found = target_copies(dataset, "sla", ["ugos", "sla_nos", "sla_other"], time_dim="time", training_steps=TRAIN)
+    assert list(found) == ["sla_nos"]
+    copy = found["sla_nos"]
+    assert copy.less_seasonal and copy.held and not copy.plus_constant and copy.seasonal_share == 1.0
+    difference = (_decoded(tmp_path / "duacs.nc", "sla_nos") - _decoded(tmp_path / "duacs.nc", "sla"))[TRAIN]
+    phase = _phases()[TRAIN]
+    basis = np.column_stack([np.ones_like(phase), np.cos(2 * np.pi * phase), np.sin(2 * np.pi * phase),
+                             np.cos(4 * np.pi * phase), np.sin(4 * np.pi * phase)])
+    flat = difference.reshape(difference.shape[0], -1)
+    residual = flat - basis @ np.linalg.lstsq(basis, flat, rcond=None)[0]
+    assert copy.seasonal_spread == pytest.approx(residual.std(axis=0).max(), rel=1e-3)
+    chosen = default_inputs(dataset, "sla")
+    assert chosen.predictors == ("ugos", "sla_other")
+    note = next(line for line in chosen.notes("sla") if "sla_nos" in line)
+    assert note.startswith("left out of the default predictors: sla_nos, which holds 'sla': sla − sla_nos is a "
+                           "seasonal cycle (a constant and the annual and semi-annual harmonics) at 100% of the")
+    with pytest.raises(ClimannError, match=r"^predictor 'sla_nos' holds the target 'sla': .*seasonal cycle removed"):
+        check_named_target_copies(found, ["ugos", "sla_nos"], "sla")
+    # a missing value: that cell's sums over the steps where both are present (its own Gram matrix)
+    dataset["sla_nos"] = dataset["sla_nos"].where(dataset["sla_nos"].copy(data=np.arange(dataset["sla_nos"].size)
+                                                                          .reshape(dataset["sla_nos"].shape) != 9))
+    missing = target_copies(dataset, "sla", ["sla_nos"], time_dim="time", training_steps=TRAIN)["sla_nos"]
+    kept = np.ones(flat.shape[0], bool)
+    kept[0] = False  # value 9: the first step of cell 9
+    cell = flat[kept, 9] - basis[kept] @ np.linalg.lstsq(basis[kept], flat[kept, 9], rcond=None)[0]
+    assert missing.seasonal_share == 1.0 and missing.seasonal_spread >= cell.std() * (1 - 1e-3)

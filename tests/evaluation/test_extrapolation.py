@@ -100,3 +100,14 @@ def test_a_unit_that_is_itself_a_number_is_not_read_as_a_second_number(unit, wri
     ranges = {"names": ["sos"], "min": [30.0], "max": [37.02]}
     message = extrapolation_message(check_extrapolation(np.array([[31.0], [37.5]]), ranges), {"sos": unit})
     assert f"(max {written} seen, up to 37.5" in message
+
+
+def test_the_two_ends_are_printed_to_the_digits_that_tell_them_apart():
+    """break42b A8: "max 2044 mmol/m3 seen, up to 2044 mmol/m3 here": both ends to 4 digits were one number."""
+    ranges = {"names": ["no3"], "min": [2000.0123], "max": [2043.6]}  # width 43.6: margin 0.436
+    extrapolation = check_extrapolation(np.array([[2044.4], [1999.4]]), ranges)
+    assert extrapolation.outside.tolist() == [True, True]
+    message = extrapolation_message(extrapolation, {"no3": "mmol/m3"})
+    assert message == ("100 % of samples lie outside the training range of no3 (min 2000 mmol/m3 seen, down to "
+                       "1999 mmol/m3 here; max 2043.6 mmol/m3 seen, up to 2044.4 mmol/m3 here); the predictions "
+                       "there are extrapolations")
