@@ -307,8 +307,11 @@ def month_period_keys(times: Sequence[cftime.datetime], periods: int) -> np.ndar
     month, j its period of the month (0 … P − 1, :data:`MONTH_PERIOD_STARTS`); 16 February's
     half-month is the 4th, 1 March's the 5th, whatever the year."""
     starts = MONTH_PERIOD_STARTS[periods]
-    return np.array([periods * (time.month - 1) + sum(time.day >= day for day in starts[1:]) + 1 for time in times],
-                    dtype=np.int64)
+    months = np.array([time.month for time in times], dtype=np.int64)
+    days = np.array([time.day for time in times], dtype=np.int64)
+    # j: how many of the month's later period starts the day has reached (one array pass, not a
+    # Python sum per time: 315 k five-minute steps, break42d R1)
+    return periods * (months - 1) + np.searchsorted(np.asarray(starts[1:]), days, side="right") + 1
 
 
 def _month_period_places(times: Sequence[cftime.datetime], periods: int) -> np.ndarray:

@@ -22,6 +22,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from climann.data.time_axis import microsecond_differences
+
 #: The usual spacing, in days, from which an axis has no seasonal cycle to sample: a year of
 #: the shortest calendar (``360_day``).
 YEAR_DAYS = 360
@@ -35,8 +37,9 @@ def spacings_days(times: Sequence) -> np.ndarray:
     times : sequence of cftime.datetime, length n_time
     """
     distinct = np.unique(np.asarray(times))
-    return np.array([(later - earlier).total_seconds() / 86400
-                     for earlier, later in zip(distinct[:-1], distinct[1:], strict=True)])
+    if len(distinct) < 2:
+        return np.zeros(0)
+    return microsecond_differences(list(distinct)) / 1e6 / 86400
 
 
 def usual_spacing_days(times: Sequence) -> float | None:

@@ -471,17 +471,37 @@ def check_files_of_one_simulation(files: Sequence[Path], renames: FileRenames | 
     check_one_simulation(found)
 
 
+#: Each NetCDF file as :func:`_times_undecoded` decoded it in this run, by :func:`_opening_key`.
+_UNDECODED: dict[tuple, xr.Dataset] = {}
+_UNDECODED_LOCK = threading.Lock()
+kept_for_the_run(_UNDECODED.clear)
+
+
 def _times_undecoded(path: Path) -> xr.Dataset:
     """``path`` as ``open_input(path, decode_times=False, chunks={})`` opens it (CF decoded but
     its times), decoded from its header (:func:`file_header`) for a NetCDF file: xarray decodes
     an opened file's variables by the same rules (:func:`xarray.decode_cf`). Another file is
-    opened so."""
+    opened so.
+
+    A NetCDF file is decoded once per run, as its header is read once (:func:`file_header`):
+    ``climann info``'s diagnostics asked for each file four times, and each decoded it again
+    (160 one-step ISCCP files: 641 decodings, break42c E1). Each caller gets its own shallow copy."""
     if input_engine(path) != "netcdf4":
         return open_input(path, decode_times=False, chunks={})
-    header = file_header(path)
-    with _quiet_decoding():
-        decoded = xr.decode_cf(header, decode_times=False)
-    decoded.encoding = dict(header.encoding)
+    key = _opening_key(path, None, None)
+    with _UNDECODED_LOCK:
+        known = _UNDECODED.get(key)
+    if known is None:
+        header = file_header(path)
+        with _quiet_decoding():
+            known = xr.decode_cf(header, decode_times=False)
+        known.encoding = dict(header.encoding)
+        with _UNDECODED_LOCK:
+            if len(_UNDECODED) >= _KEPT_OPENINGS:
+                _UNDECODED.pop(next(iter(_UNDECODED)))
+            _UNDECODED[key] = known
+    decoded = known.copy(deep=False)
+    decoded.encoding = dict(known.encoding)
     return decoded
 
 

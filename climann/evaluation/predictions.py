@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import logging
+import math
 import re
 import tempfile
 from collections.abc import Collection, Mapping, Sequence
@@ -598,9 +599,10 @@ def write_predictions(dataset: xr.Dataset, path: str | Path, layout: GridLayout)
     are written as predicted, with a warning (:func:`warn_negative_predictions`).
     """
     path = Path(path)
+    records = record_dimensions(dataset, layout)
+    encoding = record_chunks(dataset, prediction_encoding(dataset, layout), records)
     with atomic_path(path) as temporary:
-        dataset.to_netcdf(temporary, format="NETCDF4", encoding=prediction_encoding(dataset, layout),
-                          unlimited_dims=record_dimensions(dataset, layout))
+        dataset.to_netcdf(temporary, format="NETCDF4", encoding=encoding, unlimited_dims=records)
     warn_negative_predictions(negative_prediction_counts(dataset, layout.target_name), dataset, layout.target_name,
                               path)
     return path
@@ -722,6 +724,44 @@ def record_dimensions(dataset: xr.Dataset, layout: GridLayout) -> list[str]:
     it (NetCDF User Guide, "Dimensions"), so that NCO's ``ncrcat`` joins the files of a
     scenario predicted in pieces (``--time-range``) along it, as ``cdo mergetime`` does."""
     return [layout.time.name] if layout.time.name in dataset.dims else []
+
+
+#: The size a chunk of a field along the record dimension reaches, bytes (whole time steps).
+RECORD_CHUNK_BYTES = 1 << 20
+
+
+def record_chunks(dataset: xr.Dataset, encoding: dict[str, dict], records: list[str]) -> dict[str, dict]:
+    """``encoding`` with the chunk sizes of each field along an unlimited (record) dimension: as
+    many whole steps as fill :data:`RECORD_CHUNK_BYTES` (at least one), every other dimension whole.
+
+    NetCDF-C's default chunk along a record dimension is one step: 5-minute radar data on 2 × 2
+    cells wrote 315 k chunks of 16 bytes per field, and writing ``predictions.nc`` took most of a
+    minute (break42d R1). The values written are the same.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+    encoding : dict of str to dict
+        :func:`prediction_encoding`'s; not changed.
+    records : list of str
+        The unlimited dimensions (:func:`record_dimensions`).
+
+    Returns
+    -------
+    dict of str to dict
+        A copy of ``encoding``, ``chunksizes`` set for each variable written as numbers (times and
+        their bounds too) of 2 or more dimensions whose first is a record dimension.
+    """
+    chunked = {name: dict(entry) for name, entry in encoding.items()}
+    for name, variable in dataset.variables.items():
+        written = np.dtype(chunked.get(str(name), {}).get("dtype", variable.dtype))  # times: their float64
+        if variable.ndim < 2 or variable.dims[0] not in records or written.kind not in "biuf":
+            continue
+        entry = chunked.setdefault(str(name), {})
+        step_bytes = written.itemsize * math.prod(variable.shape[1:])
+        steps = int(np.clip(RECORD_CHUNK_BYTES // max(step_bytes, 1), 1, max(variable.shape[0], 1)))
+        entry["chunksizes"] = (steps, *variable.shape[1:])
+    return chunked
 
 
 def padded_time_units(units: str) -> str:

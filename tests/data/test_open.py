@@ -1,3 +1,4 @@
+import os
 import re
 import shlex
 import shutil
@@ -1716,3 +1717,32 @@ def test_an_unreadable_file_among_several_is_one_line_when_forecasts_are_looked_
         (tmp_path / name).write_bytes(content if content is not None else whole[:100])
     with pytest.raises(ClimannError, match=message):
         forecasts_to_choose_in([tmp_path / "j1.f006", tmp_path / "j2.f006"])
+
+
+def test_a_netcdf_file_is_decoded_once_per_run_for_its_diagnostics(tmp_path, monkeypatch):
+    """break42c E1: ``climann info``'s diagnostics (undated files, simulations, calendars) asked for
+    each file's undecoded-times dataset four times, and each time decoded its header again (160
+    one-step files: 641 decodings). Decoded once per run; a rewritten file again; each caller
+    gets its own copy."""
+    import xarray as xr
+
+    import climann.data.open as opening
+    from climann.data.notes import forget_notes
+
+    path = tmp_path / "one.nc"
+    xr.Dataset({"tas": (("time", "lat"), np.array([[1.0, 2.0]]), {"units": "K", "scale_factor": 2.0})},
+               coords={"time": ("time", [0.0], {"units": "days since 2001-01-01", "calendar": "noleap"}),
+                       "lat": ("lat", [0.0, 1.0], {"units": "degrees_north"})}).to_netcdf(path)
+    forget_notes()  # a new run
+    decodings = []
+    real = xr.decode_cf
+    monkeypatch.setattr(opening.xr, "decode_cf", lambda *args, **options: decodings.append(1) or real(*args, **options))
+    first = opening._times_undecoded(path)
+    first["tas"].attrs["changed"] = 1
+    second = opening._times_undecoded(path)
+    assert len(decodings) == 1
+    assert "changed" not in second["tas"].attrs and second["time"].values.tolist() == [0.0]
+    np.testing.assert_array_equal(second["tas"].values, [[2.0, 4.0]])  # unpacked, times not decoded
+    os.utime(path, ns=(1, 1))  # the file changed since
+    opening._times_undecoded(path)
+    assert len(decodings) == 2

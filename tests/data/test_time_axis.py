@@ -588,3 +588,27 @@ def test_monthly_steps_across_1_bc_are_one_month_apart(calendar):
     step, positions = time_step_positions(times)
     assert step == TimeStep(months=1)
     assert np.diff(positions).tolist() == [1] * 5
+
+
+@pytest.mark.parametrize("calendar, start", [
+    pytest.param("standard", (1582, 9, 20), id="standard-across-the-1582-switch"),
+    pytest.param("standard", (2018, 12, 30), id="standard"),
+    pytest.param("julian", (1582, 9, 1), id="julian"),
+    pytest.param("360_day", (1999, 11, 1), id="360_day"),
+    pytest.param("noleap", (1, 12, 1), id="noleap"),
+    pytest.param("proleptic_gregorian", (1899, 12, 30), id="proleptic_gregorian"),
+    pytest.param("all_leap", (2000, 1, 1), id="all_leap"),
+])
+def test_microsecond_differences_are_cftimes_own_across_years(calendar, start):
+    """break42d R1: the spacings are read from the times' fields in one pass (exactly, a cftime
+    subtraction per pair before), across year ends and leap days, and in the standard calendar's
+    switch year (10 days skipped in October 1582)."""
+    from climann.data.time_axis import _seconds_into_year, _seconds_into_years, microsecond_differences
+
+    rng = np.random.default_rng(11)
+    first = cftime.datetime(*start, calendar=calendar)
+    times = [first + datetime.timedelta(microseconds=int(offset))
+             for offset in np.cumsum(rng.integers(1, 10**11, 2000))]  # up to 28 h apart, over 3 years
+    by_cftime = [(later - earlier) // datetime.timedelta(microseconds=1) for earlier, later in zip(times, times[1:])]
+    assert microsecond_differences(times).tolist() == by_cftime
+    assert _seconds_into_years(times).tolist() == [_seconds_into_year(time) for time in times]

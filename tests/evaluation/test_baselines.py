@@ -1573,3 +1573,86 @@ def test_window_sums_grouped_by_reach_pattern_equal_fix35bs(window, slots, reach
     in_window, left_out = baselines.smoothing_reach(counts, keys, calendar="standard", window_days=window)
     np.testing.assert_allclose(grouped[1][0], in_window, rtol=1e-12)
     np.testing.assert_array_equal(grouped[1][1], left_out)
+
+
+def _per_key_by_hand(truth, keys, steps, n_keys):
+    """NumPy, key by key: Σ y over the present values of the chosen steps of each key, and their number."""
+    sums = np.zeros((n_keys, *truth.shape[1:]))
+    counts = np.zeros((n_keys, *truth.shape[1:]), dtype=np.int64)
+    for key in range(1, n_keys + 1):
+        chosen = truth[steps & (keys == key)].astype(np.float64)
+        sums[key - 1] = np.nansum(chosen, axis=0)
+        counts[key - 1] = np.isfinite(chosen).sum(axis=0)
+    return sums, counts
+
+
+@pytest.mark.parametrize("shape, dtype", [pytest.param((3000, 3, 4), np.float32, id="float32-grid"),
+                                          pytest.param((3000, 1, 1), np.float64, id="one-cell"),
+                                          pytest.param((0, 2, 2), np.float32, id="no-steps")])
+def test_key_sums_are_each_keys_sum_and_count_of_present_values(shape, dtype):
+    from climann.evaluation.baselines import key_sums
+
+    rng = np.random.default_rng(42)
+    truth = rng.gamma(1.0, 2.0, shape).astype(dtype)
+    truth[rng.random(shape) < 0.1] = np.nan
+    keys = rng.integers(1, 150, shape[0])  # keys 150 … 160 never occur: sum 0, count 0
+    steps = rng.random(shape[0]) < 0.7
+    sums, counts = key_sums(truth, keys, steps, 160)
+    expected_sums, expected_counts = _per_key_by_hand(truth, keys, steps, 160)
+    assert sums.dtype == np.float64 and counts.dtype == np.int64 and sums.shape == (160, *shape[1:])
+    np.testing.assert_allclose(sums, expected_sums, rtol=1e-12, atol=0)
+    np.testing.assert_array_equal(counts, expected_counts)
+
+
+class _CountedKeys(np.ndarray):
+    """Keys that count the comparisons made with the whole array (``keys == key``)."""
+
+    comparisons = 0
+
+    def __eq__(self, other):
+        if np.ndim(other) == 0:
+            _CountedKeys.comparisons += 1
+        return np.asarray(self) == other
+
+
+def test_key_sums_do_not_compare_every_step_with_each_key():
+    """break42d R1: one comparison of the whole axis per key cost keys × steps (366 · 288 keys of
+    5-minute data times 315 k steps: minutes); the sums take one pass over the values."""
+    from climann.evaluation.baselines import key_sums
+
+    n_keys = 366 * 24
+    keys = (np.arange(2 * n_keys) % n_keys + 1).view(_CountedKeys)
+    truth = np.ones((keys.size, 1, 2))
+    _CountedKeys.comparisons = 0
+    sums, counts = key_sums(truth, keys, np.ones(keys.size, bool), n_keys)
+    assert _CountedKeys.comparisons == 0
+    np.testing.assert_array_equal(counts, 2)
+    np.testing.assert_array_equal(sums, 2.0)
+
+
+def test_the_climatology_of_5_minute_data_is_each_day_of_year_and_slots_mean():
+    """5-minute radar-like data (288 slots a day): window 1 gives each (day of year, 5-minute slot)
+    mean of the training values, by NumPy key by key."""
+    import cftime
+
+    from climann.evaluation.baselines import seasonal_climatology
+
+    rng = np.random.default_rng(3)
+    # 2 days at the end of 2019 and 2 at the end of 2020 (a leap year: day 366), every 5 minutes
+    times = np.array([start + datetime.timedelta(minutes=5 * k)
+                      for start in (cftime.DatetimeGregorian(2019, 12, 30), cftime.DatetimeGregorian(2020, 12, 30))
+                      for k in range(2 * 288)])
+    truth = rng.gamma(0.5, 2.0, (times.size, 2, 2)).astype(np.float32)
+    truth[rng.random(truth.shape) < 0.05] = np.nan
+    train = np.ones(times.size, bool)
+    train[::7] = False
+    climatology = seasonal_climatology(truth, times, train, window_days=1)
+    assert climatology.shape == (366 * 288, 2, 2)
+    day = np.array([time.dayofyr for time in times])
+    key = (day - 1) * 288 + np.array([time.hour * 12 + time.minute // 5 for time in times]) + 1
+    for k in np.unique(key):
+        chosen = truth[train & (key == k)].astype(np.float64)
+        with np.errstate(invalid="ignore"):
+            expected = np.nansum(chosen, axis=0) / np.isfinite(chosen).sum(axis=0)
+        np.testing.assert_allclose(climatology[k - 1], expected, rtol=1e-12)
+    assert np.isnan(np.delete(climatology, np.unique(key) - 1, axis=0)).all()

@@ -754,3 +754,22 @@ def test_a_selected_model_level_keeps_no_formula_terms_naming_variables_the_file
                                          "sp are not in this file")
         assert raw["hybrid"][...] == 137.0
         assert raw["hybrid"].standard_name == "atmosphere_hybrid_sigma_pressure_coordinate"
+
+
+def test_the_fields_are_written_in_chunks_of_many_time_steps(tmp_path):
+    """break42d R1: along the unlimited time, NetCDF-C's default chunk is one step (16 bytes of a
+    2 × 2 grid): 5-minute data wrote 315 k chunks per field, most of a minute. A chunk now holds
+    as many whole steps as fill 1 MiB; the values are the same."""
+    source = grid_dataset(n_years=2)
+    samples = build_pointwise_samples(source, target="tas", predictors=("pred",), features=())
+    layout = samples.layout
+    truth = layout.to_grid(samples.target[:, 0], samples.flat_index)
+    path = write_predictions(predictions_dataset(layout, truth, truth + 0.5, ["train"] * 24), tmp_path / "p.nc",
+                             layout)
+    with netCDF4.Dataset(path) as raw:
+        assert raw.dimensions["time"].isunlimited()
+        grid = raw["tas_pred"].shape[1:]
+        assert raw["tas_pred"].dtype == np.float32 and 24 * 4 * np.prod(grid) < 2**20  # every step fits one chunk
+        for name in ("tas", "tas_pred", "tas_error"):
+            assert raw[name].chunking() == [24, *grid], name
+        np.testing.assert_allclose(raw["tas_pred"][:], truth + 0.5, rtol=1e-6)
