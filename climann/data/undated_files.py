@@ -155,6 +155,8 @@ def undated_files_message(name: str, first: tuple[Path, xr.Dataset], second: tup
         return texts
     if (accumulations := _accumulations_message(name, first, second, files)) is not None:
         return accumulations
+    if (named := _named_dates_message(name, one_path, other_path, files)) is not None:
+        return named
     where, start = _stated_start(other)
     date = start[:10] if re.match(r"\d{4}-\d{2}-\d{2}", start) else "YYYY-MM-DD"
     said = f" (the period only in {where}, {start} in the second)" if start else ""
@@ -195,6 +197,101 @@ def _text_dated_message(name: str, first: tuple[Path, xr.Dataset], second: tuple
     return (f"{said}; a CF time coordinate holds numbers in units of time since a date (CF §4.4); write a copy of "
             f"each file with its dates as one, calendar '{dates.calendar}': "
             f"{dated_copies(conversion_statements(dates), copied)}")
+
+
+#: The numbers of a file's name, each a word for :data:`_NAMED_DATE_FORMS` (an ISO 8601
+#: ``YYYY-MM-DD`` as one); written with ``[0-9]`` so the printed loop needs no backslash.
+_NAME_NUMBERS = "[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]+"
+
+#: The dates a file's name may hold as one of its numbers (:data:`_NAME_NUMBERS`): its length
+#: and :func:`~datetime.datetime.strptime` form, the form as said, and whether it names a month
+#: (PRISM's ``PRISM_ppt_stable_4kmM3_198101_bil``), a day or an hour (``st4.2021010112``).
+_NAMED_DATE_FORMS = {6: ("%Y%m", "YYYYMM", "month"), 8: ("%Y%m%d", "YYYYMMDD", "day"),
+                     10: ("%Y%m%d%H", "YYYYMMDDHH", "hour")}
+_ISO_DATE_FORM = ("%Y-%m-%d", "YYYY-MM-DD", "day")
+
+#: The years a number of a file's name is taken as a date within: not a resolution or a count.
+_NAMED_YEARS = range(1700, 2201)
+
+
+def _name_dates(path: Path) -> list[tuple[tuple[int, str], tuple[str, str, str], str]]:
+    """The date-like numbers of ``path``'s name: each one's place (its index among the name's
+    numbers, :data:`_NAME_NUMBERS`, and the character before it, ``""`` at the start), its form
+    (:data:`_NAMED_DATE_FORMS`) and the number, for those that read as a date of
+    :data:`_NAMED_YEARS` in their form."""
+    import datetime as dt
+
+    found = []
+    for place, match in enumerate(re.finditer(_NAME_NUMBERS, path.name)):
+        number, before = match.group(), path.name[max(match.start() - 1, 0):match.start()]
+        form = _ISO_DATE_FORM if "-" in number else _NAMED_DATE_FORMS.get(len(number))
+        if form is None:
+            continue
+        try:
+            date = dt.datetime.strptime(number, form[0])
+        except ValueError:
+            continue
+        if date.year in _NAMED_YEARS:
+            found.append(((place, before), form, number))
+    return found
+
+
+def _named_dating(paths: Sequence[Path]) -> tuple[tuple[int, str], tuple[str, str, str]] | None:
+    """The place and form of the one date every name of ``paths`` holds (:func:`_name_dates`),
+    or None when a name holds none, or more than one (``AQUA_MODIS.20030101_20030131``: a
+    period), or they are of different forms or at different places in the names."""
+    dated = [_name_dates(path) for path in paths]
+    if not dated or any(len(dates) != 1 for dates in dated):
+        return None
+    places = {(dates[0][0], dates[0][1]) for dates in dated}
+    return places.pop() if len(places) == 1 else None
+
+
+def _named_dates_statements(place: int, form: tuple[str, str, str]) -> list[str]:
+    """The Python statements (on the dataset ``d`` of :func:`~climann.data.shell.dated_copies`,
+    the file ``sys.argv[1]``) that give a copy the date of its name as a CF scalar time in
+    ``days since 1970-01-01``, calendar ``standard`` (CF §4.4.1): a month's middle with the
+    month as its bounds (``time_bnds``, CF §7.1), as monthly means are dated; a day's or an
+    hour's start."""
+    attrs = "'units': 'days since 1970-01-01', 'calendar': 'standard', 'standard_name': 'time'"
+    statements = [
+        "import os, re, datetime as dt",
+        f"s = dt.datetime.strptime(re.findall('{_NAME_NUMBERS}', os.path.basename(sys.argv[1]))[{place}], "
+        f"'{form[0]}')",
+        "o = dt.datetime(1970, 1, 1)",
+    ]
+    if form[2] != "month":
+        return [*statements, f"d = d.assign_coords(time=((), (s - o).total_seconds() / 86400, {{{attrs}}}))"]
+    return [*statements,
+            "e = dt.datetime(s.year + s.month // 12, s.month % 12 + 1, 1)",
+            "b = [(s - o).total_seconds() / 86400, (e - o).total_seconds() / 86400]",
+            f"d = d.assign_coords(time=((), sum(b) / 2, {{{attrs}, 'bounds': 'time_bnds'}}))",
+            "d['time_bnds'] = (('nv',), b)"]
+
+
+def _named_dates_message(name: str, one_path: Path, other_path: Path, files: Sequence[Path]) -> str | None:
+    """The refusal of files that hold ``name`` without a time while each file's name holds
+    its date (PRISM's ``PRISM_ppt_stable_4kmM3_198101_bil.nc`` from ``gdal_translate``, one a
+    month: break42d P1), or None for others: one loop writes a copy of each file dated from its
+    name (:func:`_named_dates_statements`), where the general advice was an ``ncap2`` line
+    with a date ``YYYY-MM-DD`` to fill in for each of 120 files. Only where every name holds one
+    date-like number of one form at one place (:func:`_named_dating`), and the two files'
+    dates differ: the same date twice is two fields or one field twice, which the general
+    advice says. No rename of one file is offered: in a series of one file a date, it would
+    meet the refusal again at the next (break42d P2)."""
+    copied = list(dict.fromkeys([*map(Path, files), one_path, other_path]))
+    if (dating := _named_dating(copied)) is None:
+        return None
+    (place, _), form = dating
+    one_date, other_date = (_name_dates(path)[0][2] for path in (one_path, other_path))
+    if one_date == other_date:
+        return None
+    said = {"month": "the middle of its month, with the month as its bounds", "day": "its day",
+            "hour": "its hour"}[form[2]]
+    return (f"'{name}' is in both {one_path.name} and {other_path.name}, and neither has a time coordinate; each "
+            f"file's name holds a date ({form[1]}: {one_date} and {other_date}): if they are dated files of one "
+            f"series, write a copy of each file with that date as a CF time coordinate ({said}, in days since "
+            f"1970-01-01): {dated_copies(_named_dates_statements(place, form), copied)}")
 
 
 #: ``ncl_convert2nc``'s reference time of a GRIB record (``initial_time = "01/01/2017 (12:00)"``,

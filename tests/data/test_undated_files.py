@@ -485,7 +485,8 @@ def test_gdal_months_are_refused_naming_the_band_and_the_dating_advice_first(tmp
     """break42d P1: PRISM months converted by ``gdal_translate -of netCDF`` (``Band1(lat, lon)``, ``grid_mapping =
     "crs"``, ``crs`` a character scalar with GDAL's ``spatial_ref`` alone, no time) were refused naming 'crs', the
     grid mapping, with a rename of it; now 'Band1', the field, with the dating line first, before the ways out that
-    do not apply to months of one series."""
+    do not apply to months of one series; since fix42p, as their names hold their months, the loop that dates each
+    copy from its name (test_files_dated_by_their_names_are_refused_with_a_loop_that_dates_each_copy_from_its_name)."""
     monkeypatch.chdir(tmp_path)
     values = np.random.default_rng(2).uniform(0, 90, size=(2, 3, 4)).astype("f4")
     names = ["PRISM_ppt_stable_4kmM3_198101_bil.nc", "PRISM_ppt_stable_4kmM3_198102_bil.nc"]
@@ -498,8 +499,127 @@ def test_gdal_months_are_refused_naming_the_band_and_the_dating_advice_first(tmp
     with pytest.raises(ClimannError) as refusal:
         open_dataset(names)
     message = str(refusal.value)
-    assert message.startswith(f"'Band1' is in both {names[0]} and {names[1]}, and neither has a time coordinate, "
-                              "so which date each holds cannot be told; if they are dated files of one series, give "
-                              "each file its date as a time coordinate, e.g. ncap2 "), message
-    assert "crs" not in message
-    assert message.index("ncap2") < message.index("give only one of them") < message.index("rename")
+    assert message.startswith(f"'Band1' is in both {names[0]} and {names[1]}, and neither has a time coordinate; "
+                              "each file's name holds a date (YYYYMM: 198101 and 198102): if they are dated files of "
+                              "one series, write a copy of each file with that date as a CF time coordinate "), message
+    assert "crs" not in message and "rename" not in message
+
+
+def _prism_month(path, values: np.ndarray) -> None:
+    """What ``gdal_translate -of netCDF`` writes of a PRISM monthly BIL (``PRISM_ppt_stable_4kmM3_198101_bil``):
+    ``Band1(lat, lon)`` with the grid mapping ``crs`` (a character variable holding the WKT), no time at all."""
+    with netCDF4.Dataset(path, "w", format="NETCDF4_CLASSIC") as handle:
+        handle.Conventions = "CF-1.5"
+        handle.createDimension("lon", values.shape[1])
+        handle.createDimension("lat", values.shape[0])
+        crs = handle.createVariable("crs", "S1")
+        crs.grid_mapping_name = "latitude_longitude"
+        crs.semi_major_axis, crs.inverse_flattening = 6378137.0, 298.257222101
+        for name, units, start in (("lat", "degrees_north", 40.0), ("lon", "degrees_east", -105.0)):
+            coordinate = handle.createVariable(name, "f8", (name,))
+            coordinate.standard_name, coordinate.units = name.replace("lat", "latitude").replace("lon", "longitude"), units
+            coordinate[:] = start + (np.arange(len(handle.dimensions[name])) + 0.5) / 24
+        band = handle.createVariable("Band1", "f4", ("lat", "lon"), fill_value=np.float32(-9999))
+        band.long_name, band.grid_mapping = "GDAL Band Number 1", "crs"
+        band[:] = values
+
+
+def test_files_dated_by_their_names_are_refused_with_a_loop_that_dates_each_copy_from_its_name(tmp_path, monkeypatch):
+    """break42d P1: a folder of PRISM months without a time (PRISM_ppt_stable_4kmM3_YYYYMM_bil.nc, 120 files)
+    was refused with one `ncap2` line whose date was YYYY-MM-DD to fill in, file by file. Now, as each name holds
+    its month, one loop writes a copy of each dated from its name: run here as printed on 6 months, each copy's
+    time reads back as the middle of its name's month, bounded by the month (computed here with numpy), and the
+    copies are one monthly series that info reads and train trains on."""
+    import os
+
+    from typer.testing import CliRunner
+
+    from climann.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "prism").mkdir()
+    values = np.random.default_rng(0).normal(10.0, 3.0, size=(6, 3, 4)).astype("f4")
+    months = [f"1981{month:02d}" for month in range(1, 7)]
+    for month, field in zip(months, values):
+        _prism_month(tmp_path / "prism" / f"PRISM_ppt_stable_4kmM3_{month}_bil.nc", field)
+    result = CliRunner().invoke(app, ["info", "prism/"])
+    assert result.exit_code == 2
+    message = result.output.strip().splitlines()[-1]
+    assert "YYYY-MM-DD" not in message and "ncap2" not in message and "rename" not in message
+    assert "each file's name holds a date (YYYYMM: 198101 and 198102)" in message
+    assert "then give --data 'prism/with_dates/*.nc' in place of the 6 files" in message
+    loop = next(part for part in message.split("`") if part.startswith("mkdir -p "))
+    subprocess.run(["bash", "-c", loop], check=True, capture_output=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": shell_path()})
+    starts = np.array([f"{month[:4]}-{month[4:]}" for month in months], dtype="datetime64[M]")
+    bounds = np.stack([starts, starts + 1]).astype("datetime64[D]").astype(float).T  # days since 1970-01-01
+    for month, field, bound in zip(months, values, bounds):
+        with xr.open_dataset(tmp_path / "prism" / "with_dates" / f"PRISM_ppt_stable_4kmM3_{month}_bil.nc",
+                             decode_times=False) as copy:
+            assert copy["time"].attrs["units"] == "days since 1970-01-01"
+            assert copy["time"].attrs["calendar"] == "standard"
+            assert float(copy["time"]) == bound.mean()
+            np.testing.assert_array_equal(copy["time_bnds"].values, bound)
+            np.testing.assert_array_equal(copy["Band1"].values, field)
+    opened = open_dataset(sorted(str(path) for path in (tmp_path / "prism" / "with_dates").glob("*.nc")))
+    np.testing.assert_array_equal(opened["time_bnds"].values[:, 0].astype("datetime64[M]"), starts)
+    np.testing.assert_array_equal(opened["Band1"].values, values)
+    info = CliRunner().invoke(app, ["info", "prism/with_dates/"])
+    assert info.exit_code == 0, info.output
+    assert "1981-01-16 12:00 to 1981-06-16, monthly, 6 steps" in " ".join(info.output.replace("#", "").split()), info.output
+    trained = CliRunner().invoke(app, ["train", "--data", "prism/with_dates/", "--target", "Band1", "--predictors", "",
+                                       "--features", "lat,season", "--epochs", "1", "--hidden", "4", "--out", "run",
+                                       "--quiet", "--set", "evaluation.figures=false"])
+    assert trained.exit_code == 0, trained.output
+
+
+@pytest.mark.parametrize("form", [pytest.param("st4.{:%Y%m%d%H}.01h.nc", id="YYYYMMDDHH"),
+                                  pytest.param("tas_{:%Y%m%d}_v2.nc", id="YYYYMMDD"),
+                                  pytest.param("tas_{:%Y-%m-%d}.nc", id="YYYY-MM-DD")])
+def test_files_named_by_day_or_hour_are_dated_at_it_by_the_advised_loop(tmp_path, monkeypatch, form):
+    """break42d P1 for daily and hourly names: the printed loop, run as printed, gives each copy the day or hour
+    of its name in days since 1970-01-01 (computed here with numpy's datetime64), and the copies open as one
+    series of those times."""
+    import os
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "d").mkdir()
+    times = [datetime.datetime(2021, 1, 1, 12) + datetime.timedelta(hours=30 * k) for k in range(3)]
+    if "%H" not in form:
+        times = [time.replace(hour=0) for time in times]
+    values = np.random.default_rng(1).normal(size=(3, 2, 3))
+    paths = [tmp_path / "d" / form.format(time) for time in times]
+    for path, field in zip(paths, values):
+        _prism_month(path, field)
+    with pytest.raises(ClimannError) as refusal:
+        open_dataset([f"d/{path.name}" for path in paths])
+    message = str(refusal.value)
+    assert "each file's name holds a date (" in message and "YYYY-MM-DD 00" not in message and "ncap2" not in message
+    loop = next(part for part in message.split("`") if part.startswith("mkdir -p "))
+    subprocess.run(["bash", "-c", loop], check=True, capture_output=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": shell_path()})
+    expected = np.array(times, dtype="datetime64[h]").astype(float) / 24  # hours since 1970-01-01, in days
+    for path, time in zip(paths, expected):
+        with xr.open_dataset(tmp_path / "d" / "with_dates" / path.name, decode_times=False) as copy:
+            assert copy["time"].attrs["units"] == "days since 1970-01-01"
+            assert float(copy["time"]) == time
+    opened = open_dataset(sorted(str(path) for path in (tmp_path / "d" / "with_dates").glob("*.nc")))
+    assert [str(time) for time in opened["time"].values] == [str(time) for time in times]
+    np.testing.assert_array_equal(opened["Band1"].values, values.astype("f4"))
+
+
+@pytest.mark.parametrize("names", [pytest.param(["tas_a.nc", "tas_b.nc"], id="no-date"),
+                                   pytest.param(["tas_198101.nc", "tas_19810201.nc"], id="two-forms"),
+                                   pytest.param(["tas_198101_198102.nc", "tas_198102_198103.nc"], id="two-dates"),
+                                   pytest.param(["ppt_198101.nc", "198102_ppt_1.nc"], id="two-places")])
+def test_files_whose_names_hold_no_one_date_keep_the_ncap2_line(tmp_path, names):
+    """Names with no date, dates of two forms, two dates (a period) or a date at different places in the names:
+    no loop dates them from their names, and the advice stays the ncap2 line with a date to fill in."""
+    values = np.random.default_rng(2).normal(size=(2, 2, 3))
+    for name, field in zip(names, values):
+        _prism_month(tmp_path / name, field)
+    with pytest.raises(ClimannError) as refusal:
+        open_dataset([str(tmp_path / name) for name in names])
+    message = str(refusal.value)
+    assert "name holds a date" not in message and "with_dates" not in message
+    assert 'time@units="days since YYYY-MM-DD 00:00:00"' in message
