@@ -2,6 +2,7 @@
 
 import json
 import re
+import shlex
 import subprocess
 import sys
 
@@ -323,6 +324,39 @@ def test_split_files_option_trains_on_one_file_and_tests_on_another(sample_years
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["split_periods"]["test"].endswith("(test files)")
     assert metrics["n_samples"]["train"] == metrics["n_samples"]["test"]  # a year of the same cells in each block
+
+
+@pytest.mark.parametrize("equals", [pytest.param(False, id="option-then-value"), pytest.param(True, id="option=value")])
+def test_split_files_given_one_option_several_blocks_is_told_to_repeat_it_and_that_runs(
+        sample_years, tmp_path, capfd, monkeypatch, equals):
+    """rerun42 N4: ``--split-files train=A val=B test=C`` was told to quote the blocks as one word, which is
+    refused in turn ("no files for val, test"); the advice is the option repeated, one block each, built from the
+    user's own words, and run as printed it trains."""
+    blocks = [f"{name}={path}" for name, path in zip(("train", "val", "test"), sample_years)]
+    first = [f"--split-files={blocks[0]}"] if equals else ["--split-files", blocks[0]]
+    result = run_main("train", *first, *blocks[1:], "--out", str(tmp_path / "run"), capfd=capfd,
+                      monkeypatch=monkeypatch)
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1 and not (tmp_path / "run").exists()
+    repeated = " ".join(f"--split-files {block}" for block in blocks)
+    assert lines[0].endswith(f"({' '.join(blocks[1:])}); --split-files takes one KEY=VALUE each (the shell gave "
+                             f"{' '.join(blocks[1:])} to no option): repeat it, {repeated}"), lines[0]
+    advised = shlex.split(lines[0].rpartition("repeat it, ")[2])
+    out = tmp_path / "advised"
+    result = run_main("train", *advised, "--out", str(out), "--epochs", "1", "--hidden", "4", "--quiet", *NO_FIGURES,
+                      capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 0, result.stderr
+    assert json.loads((out / "metrics.json").read_text())["split_periods"]["test"].endswith("(test files)")
+
+
+def test_select_given_one_option_two_dimensions_is_told_to_repeat_it(tmp_path, capfd, monkeypatch):
+    """rerun42 N4's kind: ``--select number=2 plev=500`` quoted is one value of number ("2 plev=500")."""
+    monkeypatch.chdir(tmp_path)
+    result = run_main("train", "--data", "a.nc", "--select", "number=2", "plev=500", capfd=capfd,
+                      monkeypatch=monkeypatch)
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith("(plev=500); --select takes one KEY=VALUE each (the shell gave plev=500 to "
+                                          "no option): repeat it, --select number=2 --select plev=500")
 
 
 def _calendar_blocks(folder, calendars):
