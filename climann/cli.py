@@ -738,6 +738,10 @@ def _usage_hint(error: Any) -> str:
         return (f"; '{word}' is neither an option nor its value: remove it, or quote the value it belongs to "
                 "if it holds a space, so that the shell passes it as one word (--select 'plev=500 hPa')")
     option, value = split
+    repeated = _repeated_option(option, value, word, given, extra, getattr(error, "ctx", None))
+    if repeated:
+        return (f"; {option} takes one KEY=VALUE each (the shell gave {' '.join(map(shlex.quote, extra))} to no "
+                f"option): repeat it, {repeated}")
     return (f"; '{word}' follows {option} {value}: a value with a space must be quoted so that the shell "
             f"passes it as one word ({option} {shlex.quote(f'{value} {word}')}); otherwise remove '{word}'")
 
@@ -762,6 +766,31 @@ def _split_value(word: str, given: list[str], context: Any) -> tuple[str, str] |
     if len(before) >= 2 and _takes_a_value(before[-2], context) and not _takes_a_value(before[-1], context):
         return before[-2], before[-1]
     return None
+
+
+def _repeated_option(option: str, value: str, word: str, given: list[str], extra: list[str], context: Any) -> str:
+    """``--split-files train=a.nc --split-files val=b.nc`` for ``--split-files train=a.nc val=b.nc``:
+    the words after the value of a repeatable option that are each KEY=VALUE, as the option
+    takes them (one per option; quoted together they are one value, ``val`` inside ``train``'s
+    glob: rerun42 N4); ``""`` when the option is not repeatable or a word is no KEY=VALUE."""
+    command = getattr(context, "command", None)
+    parameter = next((p for p in getattr(command, "params", ()) if option in p.opts), None)
+    if parameter is None or not getattr(parameter, "multiple", False):
+        return ""
+    following = []  # ``word`` (the first extra word, after ``value``) and the extra words after it
+    for token in given[given.index(word, 1):]:
+        if token not in extra:
+            break
+        following.append(token)
+    if not following or not all(_is_assignment(token) for token in [value, *following]):
+        return ""
+    return " ".join(f"{option} {shlex.quote(token)}" for token in [value, *following])
+
+
+def _is_assignment(token: str) -> bool:
+    """``val=b.nc``, ``number=2``: a KEY=VALUE word (a key of letters, digits, ``_``, ``.`` and ``-``)."""
+    key, sign, _ = token.partition("=")
+    return bool(sign) and bool(key) and all(c.isalnum() or c in "_.-" for c in key)
 
 
 def _takes_a_value(token: str, context: Any) -> bool:

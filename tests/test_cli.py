@@ -2,6 +2,7 @@
 
 import json
 import re
+import shlex
 import subprocess
 import sys
 
@@ -323,6 +324,39 @@ def test_split_files_option_trains_on_one_file_and_tests_on_another(sample_years
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["split_periods"]["test"].endswith("(test files)")
     assert metrics["n_samples"]["train"] == metrics["n_samples"]["test"]  # a year of the same cells in each block
+
+
+@pytest.mark.parametrize("equals", [pytest.param(False, id="option-then-value"), pytest.param(True, id="option=value")])
+def test_split_files_given_one_option_several_blocks_is_told_to_repeat_it_and_that_runs(
+        sample_years, tmp_path, capfd, monkeypatch, equals):
+    """rerun42 N4: ``--split-files train=A val=B test=C`` was told to quote the blocks as one word, which is
+    refused in turn ("no files for val, test"); the advice is the option repeated, one block each, built from the
+    user's own words, and run as printed it trains."""
+    blocks = [f"{name}={path}" for name, path in zip(("train", "val", "test"), sample_years)]
+    first = [f"--split-files={blocks[0]}"] if equals else ["--split-files", blocks[0]]
+    result = run_main("train", *first, *blocks[1:], "--out", str(tmp_path / "run"), capfd=capfd,
+                      monkeypatch=monkeypatch)
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1 and not (tmp_path / "run").exists()
+    repeated = " ".join(f"--split-files {block}" for block in blocks)
+    assert lines[0].endswith(f"({' '.join(blocks[1:])}); --split-files takes one KEY=VALUE each (the shell gave "
+                             f"{' '.join(blocks[1:])} to no option): repeat it, {repeated}"), lines[0]
+    advised = shlex.split(lines[0].rpartition("repeat it, ")[2])
+    out = tmp_path / "advised"
+    result = run_main("train", *advised, "--out", str(out), "--epochs", "1", "--hidden", "4", "--quiet", *NO_FIGURES,
+                      capfd=capfd, monkeypatch=monkeypatch)
+    assert result.returncode == 0, result.stderr
+    assert json.loads((out / "metrics.json").read_text())["split_periods"]["test"].endswith("(test files)")
+
+
+def test_select_given_one_option_two_dimensions_is_told_to_repeat_it(tmp_path, capfd, monkeypatch):
+    """rerun42 N4's kind: ``--select number=2 plev=500`` quoted is one value of number ("2 plev=500")."""
+    monkeypatch.chdir(tmp_path)
+    result = run_main("train", "--data", "a.nc", "--select", "number=2", "plev=500", capfd=capfd,
+                      monkeypatch=monkeypatch)
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith("(plev=500); --select takes one KEY=VALUE each (the shell gave plev=500 to "
+                                          "no option): repeat it, --select number=2 --select plev=500")
 
 
 def _calendar_blocks(folder, calendars):
@@ -1047,31 +1081,38 @@ def _four_members(path):
 def test_several_members_are_refused_and_the_sweep_it_names_trains_each(tmp_path, capfd, monkeypatch):
     """break42c A1: --select number=1,3 exited 0 trained on member 3 (pint read 1,3 as 1 × 3). It is refused
     before anything is written, and the ways it names train on each member given: the sweep over
-    data.select as printed, and the loop's `train --select number=3`, which trains what the sweep's run does."""
+    data.select as printed, and the loop's `train --select number=3`, which trains what the sweep's run does.
+    rerun42 N3: the sweep advice was its [sweep] lines alone, a file that names no data (refused, "or give
+    --data", which sweep does not take); it is a command writing the whole sweep file, this run's settings
+    and the [sweep] lines, run here as printed (a select.toml already there is left alone)."""
     import xarray as xr
 
-    data = tmp_path / "ens.nc"
-    _four_members(data)
+    monkeypatch.chdir(tmp_path)
+    data = "ens.nc"
+    _four_members(tmp_path / data)
+    (tmp_path / "select.toml").write_text("# the user's own file\n")
     common = ["--epochs", "1", "--quiet", *NO_FIGURES]
     refused = run_main("train", "--data", data, "--target", "t2m", "--select", "number=1,3", *common, "--out",
                        tmp_path / "both", capfd=capfd, monkeypatch=monkeypatch)
     assert refused.returncode == 2 and not (tmp_path / "both").exists()
     (line,) = refused.stderr.strip().splitlines()
-    sweep = re.search(r"climann sweep SWEEP\.toml with (\[sweep\] key = .*\]) \(trains each", line).group(1)
+    written = ("printf '%s\\n' '[data]' 'paths = [\"ens.nc\"]' 'target = \"t2m\"' '[evaluation]' 'figures = false' "
+               "'[training]' 'epochs = 1' '[sweep]' 'key = \"data.select\"' "
+               "'values = [{number = 1}, {number = 3}]' > select-2.toml")
+    assert f"run once per value: {written} && climann sweep select-2.toml (trains each and compares them)" in line
     assert line.endswith("or for v in 1 3; do climann train … --select number=$v --out runs/number$v; done"), line
-    (tmp_path / "SWEEP.toml").write_text(sweep.replace("] key", "]\nkey").replace(", values", "\nvalues") +
-                                         f'\n[data]\npaths = ["{data}"]\ntarget = "t2m"\n[training]\nepochs = 1\n'
-                                         "[evaluation]\nfigures = false\n")
-    swept = run_main("sweep", tmp_path / "SWEEP.toml", "--runs", tmp_path / "runs", capfd=capfd, monkeypatch=monkeypatch)
+    subprocess.run(["bash", "-c", written], check=True, cwd=tmp_path)  # the printed command, as printed
+    assert (tmp_path / "select.toml").read_text() == "# the user's own file\n"
+    swept = run_main("sweep", "select-2.toml", "--runs", tmp_path / "runs", capfd=capfd, monkeypatch=monkeypatch)
     assert swept.returncode == 0, swept.stderr
     looped = run_main("train", "--data", data, "--target", "t2m", "--select", "number=3", *common, "--out",
                       tmp_path / "number3", capfd=capfd, monkeypatch=monkeypatch)
     assert looped.returncode == 0, looped.stderr
-    with xr.open_dataset(data) as members:
-        for member, out in [(1, "runs/SWEEP-number-1"), (3, "runs/SWEEP-number-3"), (3, "number3")]:
+    with xr.open_dataset(tmp_path / data) as members:
+        for member, out in [(1, "runs/select-2-number-1"), (3, "runs/select-2-number-3"), (3, "number3")]:
             with xr.open_dataset(tmp_path / out / "predictions.nc") as predictions:
                 assert int(predictions["number"]) == member
                 np.testing.assert_array_equal(predictions["t2m"].values, members["t2m"].sel(number=member).values)
-    with (xr.open_dataset(tmp_path / "runs/SWEEP-number-3/predictions.nc") as swept_run,
+    with (xr.open_dataset(tmp_path / "runs/select-2-number-3/predictions.nc") as swept_run,
           xr.open_dataset(tmp_path / "number3/predictions.nc") as looped_run):
         np.testing.assert_array_equal(swept_run["t2m_pred"].values, looped_run["t2m_pred"].values)

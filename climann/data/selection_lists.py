@@ -23,10 +23,10 @@ import json
 import re
 import shlex
 import tomllib
+from collections.abc import Mapping
+from pathlib import Path
 
-from climann.data.members import MEMBER_NAMES
-
-__all__ = ["listed_values", "several_values_message"]
+__all__ = ["listed_values", "several_values_message", "sweep_file_command"]
 
 #: One number, optionally signed, with a decimal point and an exponent (TOML's and Python's
 #: decimal form), then optionally units (``850 hPa``, ``1560 m``) that do not begin with a digit.
@@ -62,7 +62,8 @@ def listed_values(value: object) -> list[str] | None:
     return None
 
 
-def several_values_message(dim: str, values: list[str], *, where: str = "--select", command: str | None = None) -> str:
+def several_values_message(dim: str, values: list[str], *, where: str = "--select", command: str | None = None,
+                           others: Mapping[str, object] | None = None, run_lines: list[str] | None = None) -> str:
     """One line refusing the selection of the ``values`` of ``dim``: a selection keeps one value
     of a dimension, and the way to use each is one command per value.
 
@@ -77,11 +78,19 @@ def several_values_message(dim: str, values: list[str], *, where: str = "--selec
     command : str, optional
         The climann command (``train``, ``info``, ``predict``, ``evaluate``) whose loop is shown; None:
         ``train``.
+    others : mapping, optional
+        The selection's other dimensions (``{"plev": 500}``), kept in each value of the sweep.
+    run_lines : list of str, optional
+        The run's settings as TOML lines (``[data]``, ``paths = [...]``, ``target = "t2m"``); given,
+        the ``train`` advice is a command that writes them and the ``[sweep]`` lines into a sweep
+        file and runs it (:func:`sweep_file_command`); else the ``[sweep]`` lines alone.
 
     Returns
     -------
     str
     """
+    from climann.data.members import MEMBER_NAMES  # members.py imports xarray: not on the config's import path
+
     shown = ",".join(values)
     first = values[0] if values else "VALUE"
     loop_words = [shlex.quote(value) for value in values] or ["VALUE"]
@@ -91,15 +100,35 @@ def several_values_message(dim: str, values: list[str], *, where: str = "--selec
     out = f" --out {quote}{out}{quote}" if out else ""
     loop = f"for v in {' '.join(loop_words)}; do climann {command} … --select {quote}{dim}=$v{quote}{out}; done"
     if command == "train":  # climann sweep trains one run per value of a key, and compares them
-        entries = ", ".join(f"{{{dim} = {_toml_value(value)}}}" for value in values)
-        loop = (f'climann sweep SWEEP.toml with [sweep] key = "data.select", values = [{entries}] (trains each '
-                f"and compares them), or {loop}")
+        kept = "".join(f", {key} = {_toml_value(str(item))}" for key, item in (others or {}).items())
+        entries = ", ".join(f"{{{dim} = {_toml_value(value)}{kept}}}" for value in values)
+        sweep = ["[sweep]", 'key = "data.select"', f"values = [{entries}]"]
+        written = (sweep_file_command([*run_lines, *sweep]) if run_lines is not None else
+                   f"climann sweep SWEEP.toml with {' '.join(sweep[:2])}, {sweep[2]}")
+        loop = f"{written} (trains each and compares them), or {loop}"
     decimal = (f"; a decimal is written with a point ({values[0]}.{values[1]}, not {shown})"
                if len(values) == 2 and values[0].lstrip("+-").isdigit() and values[1].isdigit()
                and dim not in MEMBER_NAMES else "")  # members are counted, never decimals
     return (f"{where}: {dim}={shown} gives {len(values)} values, and a selection keeps one value of each dimension "
             f"({dim}={first}): a run uses one ensemble member or level at a time; for several, run once per value: "
             f"{loop}{decimal}")
+
+
+def sweep_file_command(lines: list[str], *, folder: str | Path = ".") -> str:
+    r"""A shell command that writes the TOML ``lines`` into a new sweep file and runs it:
+    ``printf '%s\n' '[data]' … > select.toml && climann sweep select.toml``, one line that a
+    refusal can print whole (a sweep file of ``[sweep]`` alone names no data: rerun42 N3). The
+    file is named ``select.toml`` (runs ``runs/select-number-2`` …), or ``select-2.toml`` … when
+    that name is taken in ``folder`` (the working directory): the command replaces no file.
+
+    Examples
+    --------
+    >>> print(sweep_file_command(["[data]", 'paths = ["a.nc"]'], folder="/nonexistent"))
+    printf '%s\n' '[data]' 'paths = ["a.nc"]' > select.toml && climann sweep select.toml
+    """
+    name = next(f"select{suffix}.toml" for suffix in ("", *(f"-{n}" for n in range(2, 1000)))
+                if not (Path(folder) / f"select{suffix}.toml").exists())
+    return f"printf '%s\\n' {' '.join(map(shlex.quote, lines))} > {name} && climann sweep {name}"
 
 
 def _toml_value(text: str) -> str:

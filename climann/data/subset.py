@@ -647,7 +647,7 @@ def _not_a_value(dataset: xr.Dataset, dim: str, value: object, *, trained: bool,
         return (f"{dim}={given} is not an index of '{dim}', which has no coordinate variable and is selected by "
                 f"index; its indices: {shown}")
     if trained:
-        own = str(dataset[dim].attrs.get("units", "")).strip()
+        own = _units_of_values(dataset[dim])
         shown = _listed(dataset, dim, values, _shown)
         holds, its = ("do not hold", "their") if _names_several(where) else ("does not hold", "its")
         return (f"{reference} are at {dim}={_shown(value)}{' ' + own if own else ''} ([data] select), which {where} "
@@ -658,6 +658,12 @@ def _not_a_value(dataset: xr.Dataset, dim: str, value: object, *, trained: bool,
     if not own or dataset[dim].dtype.kind not in "iuf":
         return (f"{dim}={value} is not a value of '{dim}'; its values: {shown}{_either_side_text(values, value, own)}"
                 f"{_by_coordinate_advice(dataset, dim)}")
+    if not _units_of_values(dataset[dim]) and not parametric_level(dataset[dim]):  # a pure number (CF units 1)
+        example = _shown(values[_nearest_index(values, value, within=True)])
+        return (f"{dim}={asked or value} is not a value of '{dim}' in {where}: its values are "
+                f"{_listed(dataset, dim, values, _shown)}{_either_side_text(values, value, '')} (pure numbers, "
+                f"units {own}); give one of them as a bare number, e.g. --select {dim}={example} ([data] select = "
+                f"{{{dim} = {example}}})")
     example = _shown(values[_nearest_index(values, value, within=True)])
     if parametric_level(dataset[dim]):  # a model level: chosen by its own value, never by a pressure
         return (f"{dim}={value} is not a value of '{dim}' in {where}{_values_text(dataset, dim)}: "
@@ -727,8 +733,18 @@ def _first_value(dataset: xr.Dataset, dim: str) -> str:
 def _values_text(dataset: xr.Dataset, dim: str) -> str:
     """`` (its values: 0.985, 0.91 … 1)``: a coordinate's values and units, for a message."""
     values = np.atleast_1d(dataset[dim].values)
-    own = str(dataset[dim].attrs.get("units", "")).strip()
+    own = _units_of_values(dataset[dim])
     return f" (its values: {_listed(dataset, dim, values, _shown)}{' ' + own if own else ''})"
+
+
+def _units_of_values(coordinate: xr.DataArray) -> str:
+    """The units to write after a coordinate's values in a message: its ``units`` attribute, or
+    ``""`` for a pure number (CF 1.8 §3.1: units ``1``; its spellings, :func:`~climann.data.units.shown_units`):
+    "its values are 0, 1, …, 9 1" reads as a list ending in 1 (rerun42 N5)."""
+    from climann.data.units import DIMENSIONLESS_TEXT, shown_units
+
+    own = str(coordinate.attrs.get("units", "")).strip()
+    return "" if own and shown_units(own) == DIMENSIONLESS_TEXT else own
 
 
 def _listed(dataset: xr.Dataset, dim: str, values: np.ndarray, show) -> str:

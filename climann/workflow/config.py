@@ -19,6 +19,7 @@ import dataclasses
 import difflib
 import json
 import math
+import os
 import tomllib
 import types
 import typing
@@ -504,7 +505,7 @@ def load_config_file(path: str | Path) -> dict[str, dict[str, Any]]:
         raise ClimannError(f"cannot read config file {path}: {error.strerror}") from None
 
 
-def refuse_config_without_data(settings: dict, source: str | Path) -> None:
+def refuse_config_without_data(settings: dict, source: str | Path, *, command: str = "train") -> None:
     """Refuse the settings of a config file that name no data to train on.
 
     ``data/sample.nc`` (:data:`DEFAULT_SAMPLE_PATH`) is the default of ``[data] paths`` for
@@ -519,6 +520,9 @@ def refuse_config_without_data(settings: dict, source: str | Path) -> None:
         ``{section: {key: value}}``: the file's settings with the command line's merged in.
     source : str or Path
         The config file, as named in the message.
+    command : str
+        ``train`` (whose ``--data`` also names data) or ``sweep`` (whose data are only its file's
+        or its ``base`` file's: it has no ``--data``, rerun42 N3).
 
     Raises
     ------
@@ -529,6 +533,13 @@ def refuse_config_without_data(settings: dict, source: str | Path) -> None:
     if isinstance(data, dict) and (data.get("paths") or data.get("split_files")):
         return
     what = "no [data] section" if not isinstance(data, dict) else "no paths in its [data] section"
+    if command == "sweep":  # climann sweep takes --runs and --quiet only: the data are the file's
+        raise ClimannError(
+            f"sweep file {source} (with its [sweep] base, if any) has {what}, so it names no data to train on: "
+            "add [data] with paths = [\"my_data/*.nc\"] and target = \"VARIABLE\" to it (climann sweep takes every "
+            "setting from the file and its [sweep] base = \"CONFIG.toml\"; its only options are --runs and --quiet); "
+            "the sample "
+            f"{DEFAULT_SAMPLE_PATH} is no sweep's default")
     raise ClimannError(
         f"config file {source} has {what}, so it names no data to train on: add paths = [\"my_data/*.nc\"] under "
         f"[data] (or give --data 'my_data/*.nc'); the sample {DEFAULT_SAMPLE_PATH} is the default only without "
@@ -662,7 +673,7 @@ def build_config(settings: dict[str, Any]) -> RunConfig:
         values = settings.get(name, {})
         if not isinstance(values, dict):
             raise ClimannError(f"[{name}] must be a table of keys, got {values!r}")
-        sections[name] = _build_section(name, schema, values)
+        sections[name] = _build_section(name, schema, values, settings=settings)
     config = RunConfig(**sections)
     config = dataclasses.replace(config, data=_home_expanded_paths(config.data))
     if config.data.mode == "field" and "area_weighted" not in settings.get("training", {}):
@@ -731,12 +742,12 @@ _VALUE_IS = {
 }
 
 
-def _build_section(name: str, schema: type, values: dict[str, Any]) -> Any:
+def _build_section(name: str, schema: type, values: dict[str, Any], *, settings: dict[str, Any]) -> Any:
     fields = {f.name: f for f in dataclasses.fields(schema)}
     _reject_unknown(values.keys(), fields, "key", section=name)
     hints = typing.get_type_hints(schema)
     if name == "data" and "select" in values:  # before a TOML list's type is refused without saying why
-        _refuse_listed_values(values["select"], "[data] select")
+        _refuse_listed_values(values["select"], "[data] select", settings=settings)
     converted = {}
     for key, value in values.items():
         try:
@@ -746,7 +757,7 @@ def _build_section(name: str, schema: type, values: dict[str, Any]) -> Any:
                 raise
             raise ClimannError(f"[{name}] {key}: {value!r} is not a box of numbers: {_VALUE_IS[name, key]}") from error
     if name == "data" and "select" in converted:  # also a list written as a quoted text: --select 'number="2,4"'
-        _refuse_listed_values(converted["select"], "[data] select")
+        _refuse_listed_values(converted["select"], "[data] select", settings=settings)
     return schema(**converted)
 
 
@@ -769,9 +780,11 @@ def parse_selection(assignments: list[str] | None, *, command: str | None = None
     return selection
 
 
-def _refuse_listed_values(selection: object, where: str, *, command: str | None = None) -> None:
+def _refuse_listed_values(selection: object, where: str, *, command: str | None = None,
+                          settings: dict[str, Any] | None = None) -> None:
     """Refuse a selection that gives several values of one dimension (``number=2,4``, ``{number =
-    [2, 4]}``): it keeps one value each, and pint read ``2,4`` as 2 × 4 (break42c A1)."""
+    [2, 4]}``): it keeps one value each, and pint read ``2,4`` as 2 × 4 (break42c A1). ``settings``:
+    the run's, written into the sweep file the refusal advises (:func:`_sweep_file_settings`)."""
     if isinstance(selection, str):
         selection = [selection]
     if isinstance(selection, (list, tuple)):  # the command line's DIM=VALUE items
@@ -781,7 +794,36 @@ def _refuse_listed_values(selection: object, where: str, *, command: str | None 
     for dim, value in selection.items():
         values = listed_values(value)
         if values is not None:
-            raise ClimannError(several_values_message(str(dim), values, where=where, command=command))
+            others = {key: item for key, item in selection.items() if key != dim}
+            sweep_lines = None if settings is None else _sweep_file_settings(settings)
+            raise ClimannError(several_values_message(str(dim), values, where=where, command=command,
+                                                      others=others, run_lines=sweep_lines))
+
+
+def _sweep_file_settings(settings: dict[str, Any]) -> list[str]:
+    """The TOML lines of a run's ``settings`` (its config file's and the command line's) but its
+    selection, ``[data]`` first, for a sweep file over ``data.select``: ``climann sweep`` takes
+    every setting from its file (rerun42 N3: a sweep file of only ``[sweep]`` names no data, and
+    ``sweep`` has no ``--data``). Without ``paths`` nor ``split_files`` the run reads the sample
+    (:data:`DEFAULT_SAMPLE_PATH`), which a sweep file names."""
+    data = {key: value for key, value in (settings.get("data") or {}).items() if key != "select" and value is not None}
+    if not data.get("paths") and not data.get("split_files"):
+        data = {"paths": [DEFAULT_SAMPLE_PATH], **data}
+    lines = ["[data]", *(f"{key} = {_toml_value(_plain(value))}" for key, value in data.items())]
+    for section, values in settings.items():
+        given = {key: value for key, value in (values or {}).items() if value is not None}
+        if section != "data" and isinstance(values, dict) and given:
+            lines += [f"[{section}]", *(f"{key} = {_toml_value(_plain(value))}" for key, value in given.items())]
+    return lines
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with paths as text (``--data`` may give :class:`~pathlib.Path`), for :func:`_toml_value`."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return str(value) if isinstance(value, os.PathLike) else value
 
 
 def _split_assignment(text: str, where: str) -> tuple[str, str]:

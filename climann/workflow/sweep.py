@@ -245,7 +245,7 @@ def load_sweep(path: str | Path) -> Sweep:
             raise ClimannError(f"{path}, {key} = {json.dumps(value)}: {error}") from None
         runs.append(SweepRun(name=run_name, value=value, settings=run_settings, config=config))
     for run in runs:  # after the values' own checks, which name the value at fault
-        refuse_config_without_data(run.settings, path)
+        refuse_config_without_data(run.settings, path, command="sweep")
     refuse_other_targets(runs, path, key)
     refuse_other_units(runs, path, key)
     for source, own in ((path, settings), (base_path, base)):  # data paths: relative to the working directory

@@ -1006,3 +1006,32 @@ def test_units_of_a_selected_value_that_hold_a_number_are_refused_never_multipli
         select_values(_members(10), {"number": value})
     np.testing.assert_array_equal(select_values(_members(10), {"number": "2 1"})["pred"].values,
                                   grid_dataset()["pred"].values + 2)
+
+
+@pytest.mark.parametrize(("value", "shown", "example"), [
+    pytest.param(12, "number=12", 0, id="beyond-the-members"),
+    pytest.param(5.5, "number=5.5", 5, id="between-members"),
+    pytest.param("12 1", "number=12 1", 0, id="given-in-units-1"),
+])
+def test_a_member_not_in_the_file_is_refused_without_its_units_1_read_as_a_value(value, shown, example):
+    """rerun42 N5: number=12 of members 0 … 9 in units "1" (CF §3.1: a pure number) was refused with "its values
+    are 0, 1, …, 9 1, and a bare number is read in 1 … e.g. --select 'number=0 1'": the units read as one more
+    member and the example as a list. A pure number's values are listed bare, and the example is a bare number."""
+    with pytest.raises(ClimannError) as refused:
+        select_values(_members(10), {"number": value}, where="cera.nc")
+    assert str(refused.value) == (
+        f"{shown} is not a value of 'number' in cera.nc: its values are 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 (pure numbers, "
+        f"units 1); give one of them as a bare number, e.g. --select number={example} ([data] select = "
+        f"{{number = {example}}})")
+    chosen = select_values(_members(10), {"number": example}, where="cera.nc")  # the example selects a member
+    np.testing.assert_array_equal(chosen["pred"].values, grid_dataset()["pred"].values + example)
+
+
+def test_a_trained_member_the_file_lacks_is_refused_without_units_1_after_the_members():
+    """rerun42 N5, for a trained run: "(its number values: 0, 1, 2 1)" read as a list ending in 1."""
+    with pytest.raises(ClimannError) as refused:
+        select_values(_members(3), {"number": 7}, units={"number": "1"}, where="new.nc",
+                      reference="the model's training data")
+    assert str(refused.value) == ("the model's training data are at number=7 ([data] select), which new.nc does not "
+                                  "hold (its number values: 0, 1, 2); give data at that number, or retrain the run on "
+                                  "these")

@@ -282,12 +282,14 @@ def test_a_key_given_by_set_and_by_a_flag_is_refused_only_with_two_values(assign
     assert str(raised.value).startswith(refused)
 
 
-#: The refusal of number=2,4 as train gives it (break42c A1), up to the loop that trains each member.
+#: The refusal of number=2,4 as train gives it (break42c A1), up to the loop that trains each member; the
+#: sweep advice writes the whole sweep file, the sample named as the data of a run that names none (rerun42 N3).
 _TWO_MEMBERS = (r"^\[data\] select: number=2,4 gives 2 values, and a selection keeps one value of each dimension "
                 r"\(number=2\): a run uses one ensemble member or level at a time; for several, run once per value: "
-                r"climann sweep SWEEP\.toml with \[sweep\] key = \"data\.select\", values = \[\{number = 2\}, "
-                r"\{number = 4\}\] \(trains each and compares them\), or for v in 2 4; do climann train … "
-                r"--select number=\$v --out runs/number\$v; done$")
+                r"printf '%s\\n' '\[data\]' 'paths = \[\"data/sample\.nc\"\]' '\[sweep\]' 'key = \"data\.select\"' "
+                r"'values = \[\{number = 2\}, \{number = 4\}\]' > select\.toml && climann sweep select\.toml \(trains "
+                r"each and compares them\), or for v in 2 4; do climann train … --select number=\$v --out runs/number\$v; "
+                r"done$")
 
 
 @pytest.mark.parametrize("settings", [
@@ -297,11 +299,48 @@ _TWO_MEMBERS = (r"^\[data\] select: number=2,4 gives 2 values, and a selection k
     pytest.param(tomllib.loads('[data]\nselect = {number = "2,4"}'), id="toml-text"),
     pytest.param(tomllib.loads('[data]\nselect = {number = " 2 , 4 "}'), id="toml-text-with-blanks"),
 ])
-def test_several_values_of_one_dimension_are_refused_naming_one_run_per_value(settings):
+def test_several_values_of_one_dimension_are_refused_naming_one_run_per_value(settings, tmp_path, monkeypatch):
     """break42c A1: --select number=2,4 trained on member 8 (pint read "2,4" as 2 × 4), and
     config.toml recorded select = {"number" = "2,4"}."""
+    monkeypatch.chdir(tmp_path)
     with pytest.raises(ClimannError, match=_TWO_MEMBERS):
         build_config(settings)
+
+
+@pytest.mark.parametrize("select", [
+    pytest.param(["number=2,4", "plev=500"], id="command-line"),
+    pytest.param({"number": [2, 4], "plev": 500}, id="toml"),
+])
+def test_the_sweep_file_advised_for_several_values_keeps_the_run_and_its_other_selections(
+        select, tmp_path, monkeypatch):
+    """rerun42 N3: the printed sweep file is this run's settings, [data] first (paths, target, predictors and
+    any other key given, never the listed selection), then [sweep] over data.select, each value keeping the
+    selection's other dimensions (a sweep value replaces the whole select). Run as printed, each run's
+    configuration is the run given with one member."""
+    import shlex
+    import subprocess
+
+    from climann.workflow.sweep import load_sweep
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ens.nc").write_text("")
+    settings = {"data": {"paths": ["ens.nc"], "target": "t2m", "predictors": ["msl", "tcc"], "select": select,
+                         "region": [40, 55, -10, 11]},
+                "training": {"epochs": 1, "seed": None}, "model": {"hidden": [8, 8]}}
+    with pytest.raises(ClimannError) as refused:
+        build_config(settings)
+    command = str(refused.value).partition("run once per value: ")[2].partition(" && climann sweep ")
+    assert command[0] == ("printf '%s\\n' '[data]' 'paths = [\"ens.nc\"]' 'target = \"t2m\"' "
+                          "'predictors = [\"msl\", \"tcc\"]' 'region = [40, 55, -10, 11]' '[training]' 'epochs = 1' "
+                          "'[model]' 'hidden = [8, 8]' '[sweep]' 'key = \"data.select\"' "
+                          "'values = [{number = 2, plev = 500}, {number = 4, plev = 500}]' > select.toml")
+    assert command[2].startswith("select.toml (trains each and compares them)")
+    subprocess.run(["bash", "-c", command[0]], check=True, cwd=tmp_path)
+    sweep = load_sweep(tmp_path / shlex.split(command[2])[0])
+    for run, member in zip(sweep.runs, (2, 4), strict=True):
+        expected = {"data": {**settings["data"], "select": {"number": member, "plev": 500}},
+                    "training": {"epochs": 1}, "model": {"hidden": [8, 8]}}
+        assert run.config == build_config(expected)
 
 
 @pytest.mark.parametrize(("typed", "message", "one", "value"), [

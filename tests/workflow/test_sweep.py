@@ -120,6 +120,28 @@ def test_a_bad_sweep_file_is_one_line_and_exit_2(tmp_path, text, words):
     assert not (tmp_path / "runs").exists()
 
 
+@pytest.mark.parametrize(("text", "what"), [
+    pytest.param('[sweep]\nkey = "training.epochs"\nvalues = [1, 2]\n', "no [data] section", id="no-data"),
+    pytest.param('[sweep]\nkey = "data.select"\nvalues = [{number = 2}, {number = 4}]\n',
+                 "no paths in its [data] section", id="only-the-swept-selection"),
+    pytest.param('[data]\ntarget = "t2m"\n[sweep]\nkey = "data.select"\nvalues = [{number = 2}]\n',
+                 "no paths in its [data] section", id="no-paths"),
+])
+def test_a_sweep_file_without_data_names_what_sweep_takes_not_data_option(tmp_path, text, what):
+    """rerun42 N3: a sweep file without [data] paths was refused "(or give --data …)", an option climann sweep does
+    not have (only --runs and --quiet): the refusal names the file's [data] and its base as the way."""
+    path = tmp_path / "SWEEP.toml"
+    path.write_text(text)
+    result = CliRunner().invoke(app, ["sweep", str(path), "--runs", str(tmp_path / "runs")])
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        f"climann: error: sweep file {path} (with its [sweep] base, if any) has {what}, so it names no data to train "
+        'on: add [data] with paths = ["my_data/*.nc"] and target = "VARIABLE" to it (climann sweep takes every '
+        'setting from the file and its [sweep] base = "CONFIG.toml"; its only options are --runs and --quiet); the '
+        "sample data/sample.nc is no sweep's default")
+    assert "--data" not in result.output and not (tmp_path / "runs").exists()
+
+
 @pytest.mark.parametrize("paths_in", [pytest.param("sweep", id="the-sweep-file"), pytest.param("base", id="its-base")])
 def test_data_paths_found_only_beside_the_file_naming_them_are_refused_with_the_way_out(tmp_path, monkeypatch,
                                                                                        paths_in):
