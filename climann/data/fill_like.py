@@ -55,7 +55,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -551,17 +551,33 @@ def _counts_in_block(block: np.ndarray, time_axis: int | None, tables: Sequence[
 
 
 def _counts_and_missing_in_block(block: np.ndarray, time_axis: int | None,
-                                 tables: Sequence[Sequence[np.generic]]) -> np.ndarray:
-    """:func:`_counts_in_block`, and below them one row more: the missing (NaN) values of each
-    step, shape (n_tables + 1, n_steps), for the test of class codes (:func:`_at_fixed_cells`)."""
+                                 tables: Sequence[Sequence[np.generic]],
+                                 centres: Sequence[float | None] = ()) -> np.ndarray:
+    """:func:`_counts_in_block`; below them, for each table with a centre, the other values within
+    :data:`NEAR_FRACTION` of it (:func:`_standing_apart`; zeros for a table without); and one row
+    more: the missing (NaN) values of each step, for the test of class codes
+    (:func:`_at_fixed_cells`). Shape (2 n_tables + 1, n_steps) with ``centres``, else
+    (n_tables + 1, n_steps)."""
     block = np.asarray(block)
     counts = _counts_in_block(block, time_axis, tables)
-    missing = np.isnan(block)
+    rows = [counts]
+    for table, centre in zip(tables, centres, strict=False):
+        if centre is None:
+            rows.append(np.zeros_like(counts[:1]))
+            continue
+        near = np.abs(block - centre) <= NEAR_FRACTION * abs(centre)
+        for form in table:
+            near &= block != form
+        rows.append(_by_step(near, time_axis)[None, :])
+    rows.append(_by_step(np.isnan(block), time_axis)[None, :])
+    return np.vstack(rows)
+
+
+def _by_step(flags: np.ndarray, time_axis: int | None) -> np.ndarray:
+    """The number of true ``flags`` at each step along ``time_axis`` (one number without)."""
     if time_axis is None:
-        by_step = np.array([missing.sum()], dtype=np.int64)
-    else:
-        by_step = missing.sum(axis=tuple(axis for axis in range(block.ndim) if axis != time_axis), dtype=np.int64)
-    return np.vstack([counts, by_step[None, :]])
+        return np.array([flags.sum()], dtype=np.int64)
+    return flags.sum(axis=tuple(axis for axis in range(flags.ndim) if axis != time_axis), dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -614,15 +630,19 @@ def planned_fill_like_counts(
             continue
         time = time_dimension(variable)
         tables = [list(value.decoded) for value in values]
+        centres = [float(value.decoded[0]) if _looked_at_near(value) else None for value in values]
         chosen.append((name, values, time))
         arrays.append((variable.data, None if time is None else variable.dims.index(time),
-                       functools.partial(_counts_and_missing_in_block, tables=tables), len(tables) + 1))
+                       functools.partial(_counts_and_missing_in_block, tables=tables, centres=centres),
+                       2 * len(tables) + 1))
     reads = planned_counts_by_step(arrays, shared=[name in shared for name, _, _ in chosen])
 
     def finish(parts: Sequence[np.ndarray]) -> dict[str, dict[FillLike, FillLikeCount]]:
         found: dict[str, dict[FillLike, FillLikeCount]] = {}
+        near: dict[tuple[str, FillLike], int] = {}
         for (name, values, time), counted in zip(chosen, reads.finish(parts), strict=True):
-            counted, missing = counted[:-1], counted[-1]
+            counted, neighbours, missing = counted[:len(values)], counted[len(values):-1], counted[-1]
+            near.update({(name, value): int(by_step.sum()) for value, by_step in zip(values, neighbours, strict=True)})
             times = dataset[name][time].values if time is not None else np.array([])
             stamps = as_file_stamps(dataset[name], times)  # how each file's record names the steps
             tops = {(value.files, value.shown) for value, by_step in zip(values, counted, strict=True)
@@ -646,7 +666,7 @@ def planned_fill_like_counts(
                 if int(by_step.sum()):
                     steps = times[np.flatnonzero(by_step)] if time is not None else np.array([])
                     found.setdefault(name, {})[value] = FillLikeCount(int(by_step.sum()), size, steps)
-        return _standing_apart(dataset, found)
+        return _standing_apart(found, near)
 
     return BlockReads(reads.tasks, finish)
 
@@ -656,8 +676,16 @@ def planned_fill_like_counts(
 NEAR_FRACTION = 0.05
 
 
-def _standing_apart(dataset: xr.Dataset,
-                    found: dict[str, dict[FillLike, FillLikeCount]]) -> dict[str, dict[FillLike, FillLikeCount]]:
+def _looked_at_near(value: FillLike) -> bool:
+    """Whether :func:`_standing_apart` asks how many values lie near ``value``: a usual fill value,
+    not a default fill, an extreme or a code of the stored type, nor 0 (nothing else is within
+    5 % of it) nor :data:`REFUSED_AT_LEAST` and more."""
+    return (value.default_of is None and value.extreme_of is None and value.code_of is None
+            and 0 < abs(float(value.decoded[0])) < REFUSED_AT_LEAST)
+
+
+def _standing_apart(found: dict[str, dict[FillLike, FillLikeCount]],
+                    near: Mapping[tuple[str, FillLike], int]) -> dict[str, dict[FillLike, FillLikeCount]]:
     """``found`` without the usual fill values (:data:`USUAL_FILL_VALUES`) that sit inside the data's
     distribution: those held no more often than the data's other values within
     :data:`NEAR_FRACTION` of them, all together. A fill value stands apart from the data: nothing
@@ -667,42 +695,29 @@ def _standing_apart(dataset: xr.Dataset,
     -99 at 10 of 18 432 values beside -101 (7), -100 (10) and -98 (2), and a 0.1 mm field -99.9 once
     (break42b A2: named a fill value, and the advised ncatted threw those real values away).
     Not the default fills and extremes of the stored type, nor the class codes (their own rules), nor
-    the values of :data:`REFUSED_AT_LEAST` and more, which no quantity reaches.
+    0, nor the values of :data:`REFUSED_AT_LEAST` and more, which no quantity reaches
+    (:func:`_looked_at_near`).
 
-    The values near each candidate are counted in one more read of the variables that hold one
-    (none in the usual file, which holds none).
+    The values near each candidate are counted in the same read as the candidates themselves
+    (:func:`_counts_and_missing_in_block`): every value is read once.
 
     Parameters
     ----------
-    dataset : xarray.Dataset
-        As opened.
     found : dict
         :func:`fill_like_counts`'s answer.
+    near : mapping of (name, value) to int
+        The values of variable ``name`` within :data:`NEAR_FRACTION` of ``value``, other than it.
 
     Returns
     -------
     dict
         ``found`` without those values (and without a variable left with none).
     """
-    asked = [(name, value) for name, values in found.items() for value in values
-             if value.default_of is None and value.extreme_of is None and value.code_of is None
-             and abs(float(value.decoded[0])) < REFUSED_AT_LEAST]
-    if not asked:
-        return found
-    tasks = []
-    for name, value in asked:
-        data, centre = dataset[name].data, float(value.decoded[0])
-        near = abs(data - centre) <= NEAR_FRACTION * abs(centre)
-        for form in value.decoded:
-            near = near & (data != form)
-        tasks.append(near.sum())
-    neighbours = dask.compute(*tasks)
-    inside = {(name, value) for (name, value), count in zip(asked, neighbours, strict=True)
-              if found[name][value].count <= int(count)}
+    inside = {(name, value) for name, values in found.items() for value, count in values.items()
+              if _looked_at_near(value) and count.count <= near.get((name, value), 0)}
     for name, value in inside:
         _log.debug("'%s' holds %g at %d values and %d values within %g%% of it: data, not a fill value",
-                   name, value.shown, found[name][value].count, int(dict(zip(asked, neighbours))[(name, value)]),
-                   100 * NEAR_FRACTION)
+                   name, value.shown, found[name][value].count, near[(name, value)], 100 * NEAR_FRACTION)
     kept = {name: {value: count for value, count in values.items() if (name, value) not in inside}
             for name, values in found.items()}
     return {name: values for name, values in kept.items() if values}
