@@ -726,6 +726,11 @@ def record_dimensions(dataset: xr.Dataset, layout: GridLayout) -> list[str]:
     return [layout.time.name] if layout.time.name in dataset.dims else []
 
 
+#: The encoding keys of a variable that :func:`record_chunks` keeps when it gives the variable an
+#: entry of its own (xarray's netCDF4 encodings; not ``source`` or ``original_shape``).
+_WRITTEN_ENCODING = ("dtype", "_FillValue", "missing_value", "scale_factor", "add_offset", "units", "calendar",
+                     "zlib", "complevel", "compression", "shuffle", "fletcher32", "contiguous")
+
 #: The size a chunk of a field along the record dimension reaches, bytes (whole time steps).
 RECORD_CHUNK_BYTES = 1 << 20
 
@@ -754,10 +759,13 @@ def record_chunks(dataset: xr.Dataset, encoding: dict[str, dict], records: list[
     """
     chunked = {name: dict(entry) for name, entry in encoding.items()}
     for name, variable in dataset.variables.items():
-        written = np.dtype(chunked.get(str(name), {}).get("dtype", variable.dtype))  # times: their float64
+        # a variable without an entry is written with its own encoding (the extrapolation flags' int8 and
+        # _FillValue -1): an entry given replaces it whole, so it starts from that encoding
+        own = {key: value for key, value in variable.encoding.items() if key in _WRITTEN_ENCODING}
+        written = np.dtype(chunked.get(str(name), own).get("dtype", variable.dtype))  # times: their float64
         if variable.ndim < 2 or variable.dims[0] not in records or written.kind not in "biuf":
             continue
-        entry = chunked.setdefault(str(name), {})
+        entry = chunked.setdefault(str(name), own)
         step_bytes = written.itemsize * math.prod(variable.shape[1:])
         steps = int(np.clip(RECORD_CHUNK_BYTES // max(step_bytes, 1), 1, max(variable.shape[0], 1)))
         entry["chunksizes"] = (steps, *variable.shape[1:])
