@@ -134,10 +134,12 @@ shutil.rmtree(os.path.dirname(sys.argv[1]), ignore_errors=True)  # its folder: t
 
 #: ``python`` on :func:`shell_path`'s PATH: a ``python -c CODE ARGS…`` line goes to the shell's
 #: helper with this process's standard streams, and ends with the line's exit code; any other
-#: use runs the real interpreter. No site, no environment read: it starts in milliseconds.
+#: use runs the real interpreter, and so does a line whose PYTHONPATH is not the helper's (a
+#: ``sitecustomize`` of its own, as test_constant_cells counts the bytes a line reads with: the
+#: helper started without it). No site, no environment read: it starts in milliseconds.
 _SHIM = """#!{python} -SE
 import json, os, socket, sys
-if len(sys.argv) < 3 or sys.argv[1] != "-c":
+if len(sys.argv) < 3 or sys.argv[1] != "-c" or os.environ.get("PYTHONPATH") != {pythonpath!r}:
     os.execv({python!r}, [{python!r}, *sys.argv[1:]])
 request = json.dumps({{"code": sys.argv[2], "arguments": sys.argv[3:], "cwd": os.getcwd(),
                       "environment": dict(os.environ)}}).encode()
@@ -214,7 +216,8 @@ def shell_path() -> str:
                 raise RuntimeError("the shell's python helper did not start")
             shim = folder / "bin" / "python"
             shim.parent.mkdir()
-            shim.write_text(_SHIM.format(python=sys.executable, socket=str(socket_path)))
+            shim.write_text(_SHIM.format(python=sys.executable, socket=str(socket_path),
+                                         pythonpath=os.environ.get("PYTHONPATH")))
             shim.chmod(0o755)
             atexit.register(_stopped, helper, folder)
             _shell[:] = [helper, shim.parent]
