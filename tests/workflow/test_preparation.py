@@ -1142,7 +1142,8 @@ def test_a_test_block_without_units_far_from_the_train_block_is_refused(scenario
     message = str(error.value)
     assert message.startswith(f"'tas' has no units in {celsius.name}, and its values there (")
     assert f"lie {distance:.0f} standard deviations from those of the train block (mean " in message
-    assert f"ncatted -a units,tas,o,c,UNITS {celsius}" in message and "\n" not in message
+    # the file is K − 273.15: degC, the likely unit fix42g proposes beside K data (was the placeholder UNITS)
+    assert f"ncatted -a units,tas,o,c,degC {celsius}" in message and "\n" not in message
 
 
 def test_a_test_block_with_units_far_from_a_train_block_without_them_is_refused(scenarios, tmp_path):
