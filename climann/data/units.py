@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import xarray as xr
 
+from climann.data.amount_labels import LABEL_DEFINITIONS, label_conversion, labels_as_units, molar_mass_note
 from climann.data.file_encodings import conversion_recorded
 from climann.data.gas_concentrations import is_mole_fraction_units, mole_fraction_refusal
 from climann.data.media_densities import concentration_refusal, medium_of
@@ -624,7 +625,9 @@ def unit_registry() -> pint.UnitRegistry:
     (:data:`_DEGREES_TRUE`), ``per mil`` as ``permille`` (:func:`_per_mille`), ``m w.e.`` as
     ``m water_equivalent``, 1000 kg m-2 (:func:`_water_equivalent`), and a hyphen between two
     units as their product, as UDUNITS-2 reads it (``acre-feet``, :func:`_hyphen_product`), and an
-    exponent after a parenthesis a power of the group (``(8 day)-1``, :func:`_parenthesis_power`).
+    exponent after a parenthesis a power of the group (``(8 day)-1``, :func:`_parenthesis_power`),
+    and the element or compound written after an amount (``mmol N m-3``) as a label of its own
+    dimension, not a newton (:mod:`climann.data.amount_labels`).
 
     Imported quietly: building it redefines a few of pint's units (``percent``, ``year``,
     ``C`` …) on purpose, and pint logs each as a warning, a dozen lines that a notebook or
@@ -648,10 +651,11 @@ def unit_registry() -> pint.UnitRegistry:
     if "pptv" not in units._units:  # once per process; the lock keeps two threads from defining twice
         with _DEFINING:
             if "pptv" not in units._units:
-                for definition in UNIT_DEFINITIONS:
+                for definition in (*UNIT_DEFINITIONS, *LABEL_DEFINITIONS):
                     units.define(definition)
-                units.preprocessors.insert(1, _hyphen_product)  # after cf_xarray's str, before its exponents
-                units.preprocessors.insert(2, _parenthesis_power)
+                units.preprocessors.insert(1, labels_as_units)  # after cf_xarray's str, before its exponents
+                units.preprocessors.insert(2, _hyphen_product)
+                units.preprocessors.insert(3, _parenthesis_power)
                 units.preprocessors.append(_degrees_true)
                 units.preprocessors.append(_per_mille)
                 units.preprocessors.append(_water_equivalent)
@@ -1062,13 +1066,21 @@ def conversion(
     ------
     ClimannError
         If a units string cannot be read (:func:`parse_units`), or a temperature's
-        ``units_metadata`` is not CF's or is missing where its names say it is an anomaly.
+        ``units_metadata`` is not CF's or is missing where its names say it is an anomaly, or
+        the two are amounts of different substances (``mmol N m-3`` and ``mmol C m-3``:
+        :func:`~climann.data.amount_labels.label_conversion`).
     """
     attrs = attrs or {}
     source = parse_units(units_as_meant(units, attrs), variable=variable, where=where, fix=fix)
     destination = parse_units(units_as_meant(to, attrs), variable=variable, where=reference, fix=reference_fix)
-    return _quantity_conversion(source, destination, units, to, variable=variable, attrs=attrs,
-                                difference_fix=difference_fix)
+    # mmol N m-3 and mmol C m-3: refused; a label on one side only: the same substance, said
+    source, destination, labelled = label_conversion(source, destination, units, to, variable=variable, where=where,
+                                                     reference=reference)
+    found = _quantity_conversion(source, destination, units, to, variable=variable, attrs=attrs,
+                                 difference_fix=difference_fix)
+    if found is None or not labelled:
+        return found
+    return dataclasses.replace(found, assumption=", ".join(filter(None, (found.assumption, labelled))))
 
 
 def _quantity_conversion(source, destination, units: str, to: str, *, variable: str, attrs: Mapping,
@@ -1607,7 +1619,8 @@ def convert_variable(
         if _differ_by_a_density(str(units), to):
             raise ClimannError(_medium_refusal(variable, name, str(units), to, where=where, reference=reference,
                                                reference_attrs=reference_attrs))
-        misread = misread_units_note(units, to, variable=variable, name=name, where=where, reference=reference)
+        misread = misread_units_note(units, to, variable=variable, name=name, where=where, reference=reference) \
+            or _molar_mass_note(str(units), to)
         raise ClimannError(
             f"'{name}' is in '{units}' in {where} but in '{to}' in {reference}, and '{units}' does not convert to "
             f"'{to}'; give '{name}' in {to} (or a convertible unit) or check that it is the same quantity"
@@ -1654,6 +1667,14 @@ def convert_variable(
     # a value the file stores, in the converted values: of each file (climann.data.file_encodings)
     converted.attrs, converted.encoding = relabelled, conversion_recorded(variable.encoding, recorded)
     return converted
+
+
+def _molar_mass_note(units: str, to: str) -> str:
+    """:func:`~climann.data.amount_labels.molar_mass_note` of two units strings ("" when unread)."""
+    try:
+        return molar_mass_note(parse_units(units, variable=""), parse_units(to, variable=""))
+    except ClimannError:
+        return ""
 
 
 def _salinity_read(variable: xr.DataArray, found: Conversion, units: str, to: str, *, name: str, where: str,

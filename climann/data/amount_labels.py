@@ -1,0 +1,162 @@
+"""What an amount in a units string is of: ``mmol N m-3``, ``mg C m-2 d-1``, ``mol O2 m-3``.
+
+Ocean and land biogeochemistry write the element or compound that a mass or an amount of
+substance is of right after it, as a label: NEMO-PISCES and MEDUSA ``mmol N m-3``, GLODAP
+``umol C kg-1``, MODIS and TRENDY ``g C m-2 yr-1``, Argo and WOA ``mol O2 m-3``. No unit:
+UDUNITS cannot read them, and pint (with cf_xarray's registry) read the label as a unit of
+its own, ``N`` a newton, ``C`` a Celsius degree, ``P`` a poise, ``S`` a siemens, and ``O2``
+not at all. Conversions then happened to give the right factor where both sides held the
+same misread label, and were refused as "does not convert" where one side left it out
+(``mmol N m-3`` against ``mmol m-3``), or as unreadable (``mol O2 m-3``).
+
+Here a label written after an amount (:data:`AMOUNT_LABELS`, after a mass or an amount of
+substance written apart: :data:`LABEL_AFTER_AMOUNT`) is read as what it is, a dimension of
+its own (pint's ``of_nitrogen``, dimension ``[of_nitrogen]``) that multiplies the amount:
+
+- amounts of one label convert by their units alone (``mg C m-2 d-1`` to ``g C m-2 yr-1``,
+  ``mmol N m-3`` to ``umol N L-1``, a factor 1);
+- amounts of two labels (``mmol N m-3`` and ``mmol C m-3``) are refused in one line
+  (:func:`label_conversion`): no unit converts nitrogen into carbon (a Redfield ratio is a
+  model, not a unit);
+- a label on one side only (``mmol N m-3`` and ``mmol m-3``, ``kg C m-2 s-1`` and CMIP6's
+  ``kg m-2 s-1`` of ``…_expressed_as_carbon``) is read as the same substance, as CF writes
+  it (the substance in the ``standard_name``, not the units), and the conversion's warning
+  says so;
+- a mass and an amount of substance of one label (``mg N m-3`` and ``mmol N m-3``) differ by
+  a molar mass, which climann does not assume: refused, the refusal saying why
+  (:func:`molar_mass_note`).
+
+Only the labels of :data:`AMOUNT_LABELS` are read, and only right after a mass or an amount of
+substance: ``C`` alone stays HadISST's degree Celsius, ``J kg-1 K-1`` a heat capacity.
+
+Sources: CF conventions 1.11 §3.1 and the standard name table (``mole_concentration_of_
+nitrate_in_sea_water``, ``…_expressed_as_carbon``: the substance is named in the standard
+name); UDUNITS-2's grammar (a product of units separated by blanks).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from climann.errors import ClimannError
+
+#: The elements and compounds that biogeochemistry files write after an amount (the label as
+#: written → the word pint's unit is named by, ``of_<word>``). Symbols that are also units
+#: after an amount in other fields are left out: ``K`` (kelvin: ``J kg-1 K-1``), ``Mg`` (a
+#: megagram), ``H`` (a henry), ``F`` (a farad), ``V`` (a volt), ``W`` (a watt).
+AMOUNT_LABELS: Mapping[str, str] = {
+    "C": "carbon", "N": "nitrogen", "P": "phosphorus", "Si": "silicon", "Fe": "iron", "O": "oxygen",
+    "S": "sulfur", "Ca": "calcium", "Mn": "manganese", "Zn": "zinc", "Cu": "copper", "Co": "cobalt",
+    "Cd": "cadmium", "Al": "aluminium", "Ba": "barium",
+    "O2": "dioxygen", "CO2": "carbon_dioxide", "CH4": "methane", "N2O": "nitrous_oxide", "NO3": "nitrate",
+    "NO2": "nitrite", "NH4": "ammonium", "PO4": "phosphate", "SiO2": "silica", "CaCO3": "calcium_carbonate",
+    "CO3": "carbonate", "HCO3": "bicarbonate",
+}
+
+#: pint's name of each label's unit (``of_nitrogen``) → the label as files write it (``N``).
+LABEL_OF_UNIT: Mapping[str, str] = {f"of_{word}": label for label, word in AMOUNT_LABELS.items()}
+
+#: A mass (``pg`` … ``Pg``, ``t``, ``Mt``, ``Gt``) or an amount of substance (``pmol`` … ``kmol``)
+#: with no exponent, a blank (or ``*``, ``·``) and one of :data:`AMOUNT_LABELS`, which no letter,
+#: digit, exponent or power sign follows (``mmol N m-3``, ``mg C/m2/d``; not ``g K-1``).
+LABEL_AFTER_AMOUNT = re.compile(
+    r"(?<![\w.])(?P<amount>[pnuµμmk]?mol|[pnuµμmkMGTP]?g|[kMG]?t)(?P<between>\s+|\s*[*·]\s*)"
+    rf"(?P<label>{'|'.join(sorted(map(re.escape, AMOUNT_LABELS), key=len, reverse=True))})"
+    r"(?![\w^]|\*\*|[-+]?\d)")
+
+#: pint definitions of the labels' units, each a dimension of its own (added to the registry once).
+LABEL_DEFINITIONS = tuple(f"of_{word} = [of_{word}]" for word in AMOUNT_LABELS.values())
+
+
+def labels_as_units(text: str) -> str:
+    """``text`` with each label after an amount (:data:`LABEL_AFTER_AMOUNT`) written as its
+    unit, ``of_<word>`` (a registry preprocessor, run before cf_xarray's exponents).
+
+    Examples
+    --------
+    >>> labels_as_units("mmol N m-3"), labels_as_units("mol O2 m-3"), labels_as_units("C")
+    ('mmol of_nitrogen m-3', 'mol of_dioxygen m-3', 'C')
+    >>> labels_as_units("J kg-1 K-1"), labels_as_units("g C/m2/d")
+    ('J kg-1 K-1', 'g of_carbon/m2/d')
+    """
+    return LABEL_AFTER_AMOUNT.sub(
+        lambda found: f"{found['amount']}{found['between']}of_{AMOUNT_LABELS[found['label']]}", text)
+
+
+def labels_of(unit) -> dict[str, float]:
+    """The labels in a pint unit and their powers (``{"N": 1}`` for ``mmol N m-3``)."""
+    import pint.util
+
+    return {LABEL_OF_UNIT[name]: float(power) for name, power in pint.util.to_units_container(unit).items()
+            if name in LABEL_OF_UNIT}
+
+
+def _without_labels(quantity):
+    """``quantity`` (scale times unit) with its labels' units divided out."""
+    from climann.data.units import unit_registry
+
+    registry = unit_registry()
+    unit = quantity.units
+    for label, power in labels_of(unit).items():
+        unit = unit / registry.Unit(f"of_{AMOUNT_LABELS[label]}") ** power
+    return registry.Quantity(quantity.magnitude, unit)
+
+
+def _named(labels: Mapping[str, float]) -> str:
+    return " and ".join(sorted(labels))
+
+
+def label_conversion(source, destination, units: str, to: str, *, variable: str, where: str,
+                     reference: str) -> tuple[object, object, str]:
+    """``source`` and ``destination`` (parsed units: :func:`climann.data.units.parse_units`)
+    made comparable for a conversion, and what that assumed ("" for nothing).
+
+    Parameters
+    ----------
+    source, destination : pint.Quantity
+        The units ``units`` (of the values, in ``where``) and ``to`` (wanted, from
+        ``reference``) as read.
+    units, to, variable, where, reference : str
+        As written and where from, for the message and the assumption.
+
+    Returns
+    -------
+    tuple
+        ``(source, destination, assumption)``: unchanged with ``""`` when both name the same
+        labels (or none); both without labels and an assumption when one side only names
+        one (the same substance: CF names it in the ``standard_name``).
+
+    Raises
+    ------
+    ClimannError
+        When both name labels and they differ (amounts of nitrogen and of carbon).
+    """
+    mine, theirs = labels_of(source.units), labels_of(destination.units)
+    if mine == theirs:
+        return source, destination, ""
+    if mine and theirs:
+        raise ClimannError(
+            f"'{variable}' is in '{units}' in {where} but in '{to}' in {reference}: amounts of {_named(mine)} and of "
+            f"{_named(theirs)}, which no unit converts into each other (the label after the amount says what it is "
+            f"of); give '{variable}' as amounts of {_named(theirs)} ({str(to).strip()}), or check that it is the "
+            "same variable")
+    named, unnamed = (units, to) if mine else (to, units)
+    assumption = (f"'{str(unnamed).strip()}' read as amounts of {_named(mine or theirs)}, as "
+                  f"'{str(named).strip()}' says (a substance named in one side's units only)")
+    return _without_labels(source), _without_labels(destination), assumption
+
+
+def molar_mass_note(source, destination) -> str:
+    """``"; a mass of N and an amount of substance of N …"`` when ``source`` and ``destination``
+    (parsed units) name one label and are a mass and an amount of substance (``mg N m-3`` and
+    ``mmol N m-3``); ``""`` otherwise."""
+    mine, theirs = labels_of(source.units), labels_of(destination.units)
+    if not mine or mine != theirs:
+        return ""
+    kinds = {"[mass]" in source.dimensionality, "[mass]" in destination.dimensionality}
+    moles = {"[substance]" in source.dimensionality, "[substance]" in destination.dimensionality}
+    if kinds != {True, False} or moles != {True, False}:
+        return ""
+    return (f"; a mass of {_named(mine)} and an amount of substance (mol) of {_named(mine)} differ by its molar "
+            "mass, which climann does not assume: convert the values in a copy of the file")
