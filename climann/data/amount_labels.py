@@ -141,9 +141,9 @@ def label_conversion(source, destination, units: str, to: str, *, variable: str,
             f"{_named(theirs)}, which no unit converts into each other (the label after the amount says what it is "
             f"of); give '{variable}' as amounts of {_named(theirs)} ({str(to).strip()}), or check that it is the "
             "same variable")
-    named, unnamed = (units, to) if mine else (to, units)
-    assumption = (f"'{str(unnamed).strip()}' read as amounts of {_named(mine or theirs)}, as "
-                  f"'{str(named).strip()}' says (a substance named in one side's units only)")
+    named = units if mine else to
+    assumption = (f"read as amounts of {_named(mine or theirs)}, as '{str(named).strip()}' says (a substance named "
+                  "in one side's units only)")
     return _without_labels(source), _without_labels(destination), assumption
 
 

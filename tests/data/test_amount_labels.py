@@ -101,7 +101,8 @@ def test_a_label_on_one_side_only_is_read_as_that_substance_and_said(units, to, 
         converted = convert_variable(values, to, name="v", where="new.nc", reference="the model")
     np.testing.assert_allclose(converted.values, np.array([1.0, 2.0]) * scale, rtol=1e-6)
     assert converted.attrs["units"] == to
-    assert f"'{units}' read as amounts of" in caplog.text and f"as '{to}' says" in caplog.text
+    assert f"'v' in new.nc {'in' if scale == 1.0 else 'converted from'} {units}" in caplog.text
+    assert f"read as amounts of {'N' if 'N' in to else 'C'}, as '{to}' says" in caplog.text
 
 
 def test_a_mass_and_moles_of_one_label_are_refused_naming_the_molar_mass():
