@@ -1708,8 +1708,9 @@ def _unreadable_units_fix(variable: xr.DataArray, name: str, units: str, to: str
         return f"to have them converted, {ambiguous}"
     readable = _readable_spelling(units, variable.attrs)
     if readable not in (None, "1") or dimensionless_index(units) or index_units_word(units):
+        long_name = _day_of_year_long_name(variable, name, units)
         return (f"to have them converted, write readable units{_spelling_note(units)}: "
-                f"{_units_fix(variable, name, readable, where)}")
+                f"{_units_fix(variable, name, readable, where, long_name=long_name)}")
     return (f"correct its units attribute ({_fraction_fix(variable, name, units, where)}if the values are in "
             f"{str(to).strip()}, as in {reference}: {_units_fix(variable, name, to, where)})")
 
@@ -1899,19 +1900,35 @@ def _density_text(variable: xr.DataArray, name: str, units: str, to: str, files:
             + (f", or, if its values already are a water equivalent, say so ({relabel})" if relabel else ""))
 
 
-def _units_fix(variable: xr.DataArray, name: str, to: str, where: str) -> str:
+def _units_fix(variable: xr.DataArray, name: str, to: str, where: str, *, long_name: str | None = None) -> str:
     """The ``ncatted`` that sets the units of ``name`` to ``to`` in a copy of the file
     ``variable`` comes from: ``ncatted -a units,tas,o,c,K new.nc new_fixed.nc``; for a Zarr
     store, which ncatted does not edit, zarr-python's edit of the store
-    (:func:`climann.data.shell.attribute_command`; break29b A6)."""
-    edit = ncatted_attribute("units", name_in_file(variable, name), "o", "c", str(to).strip())
+    (:func:`climann.data.shell.attribute_command`; break29b A6). With ``long_name``, the same
+    command sets that too (a day of year's, :func:`_day_of_year_long_name`)."""
+    stored = name_in_file(variable, name)
+    edits = [ncatted_attribute("units", stored, "o", "c", str(to).strip()),
+             *([ncatted_attribute("long_name", stored, "o", "c", long_name)] if long_name else [])]
     store = next((path for path in (*source_files(variable), where) if is_zarr_store(path)), None)
     if store is not None:  # NCO edits NetCDF files only
-        return (f"{attribute_command([edit], input_and_copy(store))} (a Zarr store, which ncatted does not edit: "
+        return (f"{attribute_command(edits, input_and_copy(store))} (a Zarr store, which ncatted does not edit: "
                 "this sets the attribute in the store itself)")
     if len(source_files(variable)) > 1:
-        return _units_fix_of_files(variable, name, to)
-    return attribute_command([edit], _fixed_copy(variable, where))
+        return _units_fix_of_files(variable, name, to, long_name=long_name)
+    return attribute_command(edits, _fixed_copy(variable, where))
+
+
+def _day_of_year_long_name(variable: xr.DataArray, name: str, units: str) -> str | None:
+    """The ``long_name`` that the advice writing ``day`` for a day of year's units (``day of year``,
+    ``DOY``: :data:`DAY_OF_YEAR_UNITS`) writes with them, so that the copy is still read as a day of
+    year (its own ``long_name`` and ``, day of year``): units ``day`` alone said a count of days, and
+    dates wrapping past 31 December in the copy were trained on and scored as numbers (fix43b:
+    test RMSE 62.9 days, no warning); None when the units are no day of year or its
+    ``long_name`` says it already (:data:`DAY_OF_YEAR_WORDS`)."""
+    own = " ".join(str(variable.attrs.get("long_name", "")).split())
+    if not DAY_OF_YEAR_UNITS.fullmatch(str(units)) or DAY_OF_YEAR_WORDS.search(own):
+        return None
+    return f"{own or name}, day of year"
 
 
 #: The folder, beside a variable's files, of their copies with its units corrected
@@ -1919,15 +1936,17 @@ def _units_fix(variable: xr.DataArray, name: str, to: str, where: str) -> str:
 _UNITS_COPIES_FOLDER = "units_fixed"
 
 
-def _units_fix_of_files(variable: xr.DataArray, name: str, to: str) -> str:
+def _units_fix_of_files(variable: xr.DataArray, name: str, to: str, *, long_name: str | None = None) -> str:
     """The ``ncatted`` that sets the units of ``name`` to ``to`` in a copy of each of the files
     ``variable`` comes from, in a new folder beside them, then the ``--data`` that takes the
     copies (:func:`~climann.data.shell.copies_of_files`). A copy of the first file alone, written
     beside it, left a folder of 72 MODIS files whose copy's units differed from the 71 others',
     and the folder was refused (break37a B1)."""
     def edit(arguments: str, file: str) -> str:
-        return ncatted_command([ncatted_attribute("units", name_in_file(variable, name, file), "o", "c",
-                                                  str(to).strip())], arguments)
+        stored = name_in_file(variable, name, file)
+        return ncatted_command([ncatted_attribute("units", stored, "o", "c", str(to).strip()),
+                                *([ncatted_attribute("long_name", stored, "o", "c", long_name)] if long_name else [])],
+                               arguments)
 
     return copies_of_files(edit, source_files(variable), name=_UNITS_COPIES_FOLDER)
 
@@ -2385,9 +2404,11 @@ def _unreadable_units_warning(variable: xr.DataArray, name: str, text: str, wher
            f"cannot read the units '{text}' of '{name}' in {found} (expected UDUNITS units such as K, degC, "
            "kg m-2 s-1)")
     readable = _readable_spelling(text, variable.attrs)
+    long_name = _day_of_year_long_name(variable, name, text)
     command = _ambiguous_units_fix(variable, name, text, where) or (
-        f"write readable units{_spelling_note(text)}: {_units_fix(variable, name, readable, where)}"
-        if readable is not None else _units_in_words(name))
+        f"write readable units{_spelling_note(text)}: "
+        f"{_units_fix(variable, name, readable, where, long_name=long_name)}" if readable is not None
+        else _units_in_words(name))
     return (f"{why}: the run trains on its values as they are, but other files can then be scored or predicted from "
             f"only in exactly these units; to have them converted, {command}")
 
@@ -2505,9 +2526,12 @@ _MASS_OF_ELEMENT = re.compile(r"(?<![A-Za-z])(?P<mass>[pnuµmkMGTP]?g)(?:(?P<ele
 #: (:func:`_readable_spelling`; the day it counts from is its ``long_name``'s to say).
 DAY_OF_YEAR_UNITS = re.compile(r"\s*(?:days?[\s_]+of[\s_]+(?:the[\s_]+)?year|doy|julian[\s_]+days?|"
                                r"day[\s_]+in[\s_]+year|ordinal[\s_]+days?)\s*", re.IGNORECASE)
+#: Words of a ``long_name`` (or name) that say a day of the year (:func:`climann.data.year_end_days.is_day_of_year`).
+DAY_OF_YEAR_WORDS = re.compile(r"(?<![a-z])(?:days?[\s_]+of[\s_]+(?:the[\s_]+)?year|doy|julian[\s_]+days?)(?![a-z])",
+                               re.IGNORECASE)
 #: Why the advice writes ``day`` for a day of year.
-DAY_OF_YEAR_NOTE = ("a day of year is a count of days, 'day' in UDUNITS, the long_name saying which day it counts; "
-                    "its RMSE and bias are then in days")
+DAY_OF_YEAR_NOTE = ("a day of year is a count of days, 'day' in UDUNITS, the long_name saying it is a day of year, "
+                    "so that dates crossing 31 December are still told; its RMSE and bias are then in days")
 
 #: A count of days (hours, years) glued to its unit after a division (``/8day``: per 8 days).
 _GLUED_PERIOD = re.compile(r"/\s*(?P<count>\d+)\s*(?P<unit>days?|d|hours?|h|years?|yr)\b")

@@ -21,12 +21,19 @@ model is a function of its inputs, its scores stay right). The way out is the sa
 (:func:`unwrapping_command`): in the cells that wrap, the days before the middle of the year
 (≤ 183) are counted on from the year before (+ 365: 5 becomes 370), so that each cell's dates
 are numbers on a line again; the copy's units are ``day`` (a day of year is a count of days).
+
+The same check reads new data (``climann evaluate RUN --data``, ``climann predict``): a day of
+year there is refused or warned of as in training. Units ``day`` alone say a count of days, no
+date: the advice for a day of year's unreadable units (``day of year`` → ``day``,
+:func:`climann.data.units.warn_unreadable_units`) writes a ``long_name`` that says day of year
+with them when the file's does not, or the copy's dates crossing 31 December were trained on and
+scored as numbers (fix43b: a run trained on the days counted on scored the raw dates given so
+with RMSE 158.8 days, against 0.091 for the same dates counted on).
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -38,7 +45,7 @@ from climann.data.fill_like import BlockReads, blocks_by_place, time_dimension
 from climann.data.notes import note_once
 from climann.data.shell import in_place_note, source_and_copy, xarray_command
 from climann.data.sources import name_in_file, variable_where
-from climann.data.units import DAY_OF_YEAR_UNITS
+from climann.data.units import DAY_OF_YEAR_UNITS, DAY_OF_YEAR_WORDS
 from climann.errors import ClimannError
 
 __all__ = ["DAY_OF_YEAR_WORDS", "MIDDLE", "YEAR_END_REACH", "YearEndCells", "is_day_of_year",
@@ -46,9 +53,6 @@ __all__ = ["DAY_OF_YEAR_WORDS", "MIDDLE", "YEAR_END_REACH", "YearEndCells", "is_
 
 _log = logging.getLogger(__name__)
 
-#: Words of a ``long_name`` (or name) that say a day of the year.
-DAY_OF_YEAR_WORDS = re.compile(r"(?<![a-z])(?:days?[\s_]+of[\s_]+(?:the[\s_]+)?year|doy|julian[\s_]+days?)(?![a-z])",
-                               re.IGNORECASE)
 #: Units that do not contradict a day of year said by the long_name.
 _PLAIN_UNITS = ("", "1", "day", "days", "d")
 #: Days after 1 January and before 31 December within which a date is near the year end.

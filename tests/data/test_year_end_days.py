@@ -173,3 +173,60 @@ def test_a_day_of_year_predictor_across_the_year_end_is_warned_of(tmp_path, capl
     (warning,) = [record.getMessage() for record in caplog.records if "31 December" in record.getMessage()]
     assert warning.startswith("the predictor 'greenup' in sh.nc is a day of the year whose values cross 31 December")
     assert "its scores stay right" in warning and "python -c" in warning
+
+
+def _units_advice(err):
+    """The units warning's (or refusal's) ``ncatted`` of a day of year, as printed."""
+    (units,) = re.findall(r"readable units \(.*?\): (ncatted .+? \S+\.nc \S+_fixed\.nc)", err)
+    return units
+
+
+@needs_ncatted
+def test_the_units_advice_keeps_a_day_of_year_whose_long_name_does_not_say_it(tmp_path, monkeypatch, capsys):
+    """fix43b: the advice for units 'day of year' wrote units 'day' alone; a long_name that does not say day of year
+    ("greenup onset") then left a copy read as a count of days, whose dates across 31 December were trained on as
+    numbers (exit 0). The advice writes the long_name too; run as printed, the copy is a day of year and refused."""
+    monkeypatch.chdir(tmp_path)
+    spring, _, written = _greenup()
+    _write(tmp_path / "sh.nc", written, spring, long_name="greenup onset")
+    code, _, err = _run_cli(["train", "--data", "sh.nc", "--target", "greenup", "--epochs", "1"], monkeypatch, capsys)
+    assert code == 2
+    units = _units_advice(err)
+    assert units == ("ncatted -a units,greenup,o,c,day -a long_name,greenup,o,c,'greenup onset, day of year' sh.nc "
+                     "sh_fixed.nc")
+    subprocess.run(shlex.split(units), check=True, cwd=tmp_path, capture_output=True)
+    with xr.open_dataset(tmp_path / "sh_fixed.nc") as copy:
+        assert is_day_of_year("greenup", copy["greenup"].attrs)
+        np.testing.assert_array_equal(copy["greenup"].values, written)
+    code, _, err = _run_cli(["train", "--data", "sh_fixed.nc", "--target", "greenup", "--epochs", "1"], monkeypatch,
+                            capsys)
+    assert code == 2 and "cannot read the units" not in err
+    assert "climann: error: the target 'greenup' in sh_fixed.nc is a day of the year whose values cross 31 December" \
+        in err
+
+
+@needs_ncatted
+@pytest.mark.parametrize("command", [pytest.param("evaluate", id="evaluate"), pytest.param("predict", id="predict")])
+def test_new_data_that_wrap_are_refused_by_a_run_trained_on_days_counted_on(tmp_path, monkeypatch, capsys, command):
+    """fix43b: a run trained on the days counted on past 31 December (the refusal's copy, units 'day'), given the raw
+    dates as new data with the units advice followed, scored them as numbers: RMSE 158.8 days against 0.091 for the same
+    dates counted on (evaluate --data, exit 0). The copy the advice writes is a day of year, refused as in training."""
+    from tests.conftest import draw_no_run_figures
+
+    draw_no_run_figures(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    spring, continuous, written = _greenup()
+    _write(tmp_path / "counted.nc", continuous, spring, units="day", long_name="greenup onset, counted on")
+    code, _, err = _run_cli(["train", "--data", "counted.nc", "--target", "greenup", "--epochs", "1", "--out", "run"],
+                            monkeypatch, capsys)
+    assert code == 0, err
+    (tmp_path / "new").mkdir()
+    _write(tmp_path / "new" / "raw.nc", written, spring, long_name="greenup onset")
+    out = ["--out", "scored"] if command == "evaluate" else ["--out", "predicted.nc"]
+    code, _, err = _run_cli([command, "run", "--data", "new/raw.nc", *out], monkeypatch, capsys)
+    assert code == 2 and "cannot read the units 'day of year'" in err
+    subprocess.run(shlex.split(_units_advice(err)), check=True, cwd=tmp_path, capture_output=True)
+    code, _, err = _run_cli([command, "run", "--data", "new/raw_fixed.nc", *out], monkeypatch, capsys)
+    assert code == 2, err
+    assert "the target 'greenup' in raw_fixed.nc is a day of the year whose values cross 31 December" in err
+    assert not (tmp_path / "scored").exists() and not (tmp_path / "predicted.nc").exists()
