@@ -135,6 +135,7 @@ from climann.data.time_units import (
     TIME_WARNING_KEY, ExactCalendarCoder, months_since_message, unreadable_reference_message,
 )
 from climann.data.time_precision import with_rounding_commands
+from climann.data.time_zones import file_local_time_notes
 from climann.data.time_values import (
     ClimatologyError, TimeValuesError, climatology_message, climatology_steps_note, is_time_axis, year_zero_message,
 )
@@ -622,6 +623,11 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
         dataset = _decoded(path, time_coder)
     except ClimatologyError:  # a CF climatology: read with its stamps, left out beside a series (or refused below)
         dataset = _decoded(path, ExactCalendarCoder(use_cftime=True, climatologies=True))
+    # A time zone named by the file's global attributes (:time_zone = "UTC+01:00") over sub-daily stamps whose
+    # units carry no offset is warned of as the time variable's own; see climann.data.time_zones.
+    for name, note in file_local_time_notes(dataset).items():
+        encoding = dataset.variables[name].encoding
+        encoding[TIME_WARNING_KEY] = "; ".join(text for text in (encoding.get(TIME_WARNING_KEY), note) if text)
     # Labels stored as char arrays (CMOR's vegtype, a station's name) are text from here on; see
     # climann.data.char_labels.
     dataset = with_char_labels_as_text(dataset)

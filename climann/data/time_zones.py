@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime
 import re
 import zoneinfo
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -201,10 +202,55 @@ def _offset_of(value: object, reference: datetime.datetime) -> tuple[int, bool] 
     return round(standard.total_seconds() / 60), winter.utcoffset() != summer.utcoffset()
 
 
-def declared_local_time(name: str, attrs: dict, units: str, values: np.ndarray) -> str | None:
+def _zone_attributes(attrs: Mapping) -> dict:
+    """The attributes of ``attrs`` that name a time zone or an offset (:data:`_ZONE_ATTRIBUTES`)."""
+    return {key: value for key, value in attrs.items() if key.lower().replace("_", "") in _ZONE_ATTRIBUTES}
+
+
+def file_local_time_notes(dataset) -> dict[str, str]:
+    """The warning of :func:`declared_local_time` for each time axis of a file (decoded, its units
+    in ``encoding``) whose units carry no offset while the file's global attributes name a local
+    time zone, with its own attributes naming none; ``{}`` for others.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One file as opened and decoded.
+
+    Returns
+    -------
+    dict of str to str
+        The time axis's name → the warning (with :data:`~climann.data.time_values.FILE_PLACEHOLDER`).
+    """
+    if not _zone_attributes(dataset.attrs):
+        return {}
+    from xarray.coding.times import encode_cf_datetime
+
+    notes = {}
+    for name in dataset.dims:
+        variable = dataset.variables.get(name)
+        units = str(variable.encoding.get("units", "")) if variable is not None else ""
+        if variable is None or variable.ndim != 1 or " since " not in units or variable.dtype.kind not in "MO" \
+                or TIME_ZONE_READING_KEY in variable.encoding:
+            continue
+        try:
+            stored, _, _ = encode_cf_datetime(variable.values, units, variable.encoding.get("calendar"))
+        except (TypeError, ValueError, OverflowError):
+            continue  # no dates: nothing of a time zone to say
+        note = declared_local_time(str(name), dict(variable.attrs), units, np.asarray(stored, dtype=np.float64),
+                                   file_attrs=dataset.attrs)
+        if note is not None:
+            notes[str(name)] = note
+    return notes
+
+
+def declared_local_time(name: str, attrs: dict, units: str, values: np.ndarray, *,
+                        file_attrs: Mapping | None = None) -> str | None:
     """The warning for a time axis whose attributes say its stamps are local time while its units
     carry no offset (``time_zone = "Asia/Shanghai"`` beside ``hours since 2021-01-01 00:00:00``),
-    or None.
+    or None. Without such an attribute of its own, the file's global attributes may say it
+    (``:time_zone = "UTC+01:00"``, as loggers and station networks write it for the whole file):
+    fix43b, read as UTC without a word before.
 
     CF reads stamps whose units carry no offset as UTC (CF-1.11 §4.4.1); the offset belongs in the
     units (``hours since 2021-01-01 00:00:00 +08:00``), which climann reads (:func:`local_or_utc_units`).
@@ -222,6 +268,9 @@ def declared_local_time(name: str, attrs: dict, units: str, values: np.ndarray) 
         ``<unit> since <date>``.
     values : ndarray, shape (n_time,)
         Its stored values, in ``units``.
+    file_attrs : mapping, optional
+        The file's global attributes, whose zone attributes (:data:`_ZONE_ATTRIBUTES`, not their
+        words: a global comment's "local time" may be of anything) count when ``attrs`` hold none.
 
     Returns
     -------
@@ -231,7 +280,9 @@ def declared_local_time(name: str, attrs: dict, units: str, values: np.ndarray) 
     """
     if time_zone_offset(units) is not None or " since " not in units:
         return None
-    zones = {key: value for key, value in attrs.items() if key.lower().replace("_", "") in _ZONE_ATTRIBUTES}
+    zones, by = _zone_attributes(attrs), "its attributes"
+    if not zones and (zones := _zone_attributes(file_attrs or {})):
+        by = "the file's global attributes"
     if any(str(value).strip().lower() in _UTC_NAMES for value in zones.values()):
         return None
     words = [key for key in ("long_name", "comment", "description") if _LOCAL_WORDS.search(str(attrs.get(key, "")))]
@@ -241,7 +292,7 @@ def declared_local_time(name: str, attrs: dict, units: str, values: np.ndarray) 
     read = [(key, value, found) for key, value in zones.items() if (found := _offset_of(value, reference)) is not None]
     said = ", ".join([f"{key} = {str(value)!r}" for key, value in zones.items()]
                      + [f"{key} {str(attrs[key])!r}" for key in words])
-    head = f"{FILE_PLACEHOLDER}: time {name!r} is local time by its attributes ({said}), but its units {units!r}"
+    head = f"{FILE_PLACEHOLDER}: time {name!r} is local time by {by} ({said}), but its units {units!r}"
     if read and all(found[0] == 0 for _, _, found in read):
         return None  # an offset of 0: UTC
     if not read:

@@ -237,3 +237,57 @@ def test_utc_zones_and_local_days_are_not_warned_of(attrs, values):
 def test_a_zone_with_daylight_saving_gives_its_standard_offset_and_says_so(tmp_path, caplog):
     (message,) = _warnings(caplog, _local_by_attributes(tmp_path / "de.nc", attrs={"time_zone": "Europe/Berlin"}))[1]
     assert "'hours since 2021-01-01 00:00:00 +01:00'" in message and "daylight saving time" in message
+
+
+def _local_by_global_attributes(path, *, attrs, values=np.arange(48.0), units="hours since 2021-01-01 00:00:00",
+                                time_attrs=None):
+    """Hourly stamps in local time declared only by the file's global attributes, as loggers write them (fix43b)."""
+    _write(path, units=units, values=values)
+    with netCDF4.Dataset(path, "a") as nc:
+        nc.setncatts(attrs)
+        for key, value in (time_attrs or {}).items():
+            nc["time"].setncattr(key, value)
+    return path
+
+
+@pytest.mark.parametrize("attrs", [
+    pytest.param({"time_zone": "UTC+01:00"}, id="utc+01:00"),
+    pytest.param({"timezone": "Europe/Zurich"}, id="iana-zone"),
+    pytest.param({"utc_offset": "+01:00"}, id="utc-offset"),
+])
+def test_local_stamps_declared_by_global_attributes_are_warned_of_and_the_ncatted_line_reads_them_in_utc(
+        tmp_path, caplog, attrs):
+    """fix43b: hourly stamps in UTC+01:00 said by a global time_zone were read as UTC without a word (the diurnal
+    maximum of a local-14:00 cycle at 14 UTC, numpy's 13). One line names the global attribute and the ncatted that
+    puts the offset in the units; run as printed, local 00:00 is 23:00 UTC the day before."""
+    path = _local_by_global_attributes(tmp_path / "logger.nc", attrs=attrs)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        read = open_dataset([path])
+    (message,) = [record.getMessage() for record in caplog.records if "is local time by" in record.getMessage()]
+    assert f"time 'time' is local time by the file's global attributes ({next(iter(attrs))} = " in message
+    assert "1 h late" in message and "\n" not in message
+    assert _stamps(read)[0] == np.datetime64("2021-01-01T00:00")  # read as UTC: 1 h late
+    command = re.search(r"`(ncatted .*?)`", message).group(1)
+    assert command == (f"ncatted -a units,time,o,c,'hours since 2021-01-01 00:00:00 +01:00' {path} "
+                       f"{tmp_path / 'logger_fixed.nc'}")
+    if shutil.which("ncatted") is None:
+        pytest.skip("ncatted (NCO) is not installed")
+    subprocess.run(command, shell=True, check=True, capture_output=True)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        fixed = open_dataset([tmp_path / "logger_fixed.nc"])
+    assert not [record for record in caplog.records if "is local time by" in record.getMessage()]
+    utc = np.datetime64("2020-12-31T23:00") + np.arange(48) * np.timedelta64(1, "h")
+    np.testing.assert_array_equal(_stamps(fixed), utc)
+
+
+@pytest.mark.parametrize(("attrs", "time_attrs", "values"), [
+    pytest.param({"time_zone": "UTC"}, {}, np.arange(48.0), id="global-utc"),
+    pytest.param({"time_zone": "UTC+01:00"}, {}, np.arange(0.0, 48 * 24, 24), id="daily-local-days"),
+    pytest.param({"time_zone": "UTC+01:00"}, {"time_zone": "UTC"}, np.arange(48.0), id="its-own-says-utc"),
+])
+def test_global_zones_that_leave_nothing_to_say_are_not_warned_of(tmp_path, caplog, attrs, time_attrs, values):
+    path = _local_by_global_attributes(tmp_path / "f.nc", attrs=attrs, time_attrs=time_attrs, values=values)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        open_dataset([path])
+    assert not [record for record in caplog.records if "is local time by" in record.getMessage()]
