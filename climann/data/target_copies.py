@@ -30,6 +30,18 @@ d = p − y and d² give
   departures from its seasonal cycle to 1 % is caught, whatever its name: an anomaly of another
   quantity is not.
 
+- the residual of p − y less its mean in each calendar month of the training steps (each day of the
+  year for daily and finer steps: :func:`calendar_groups`), from float64 per-cell counts and sums of
+  p − y in each: the predictor is **the target less its climatology** (its anomaly from each
+  calendar month's or day's mean over the training years, as ``groupby("time.month")`` and
+  ``groupby("time.dayofyear")`` compute it) when that residual's σ ≤ :data:`SEASONAL_TOLERANCE` ×
+  σ(y) + the packing's resolution at nearly every cell with at least :data:`MIN_SEASONAL_STEPS` steps
+  beyond one per group. A climatology of a few years' means is no smooth cycle: its noise left the
+  harmonics 2 % (monthly) to 7 % (daily) of σ(y), beyond their 1 %, and such an anomaly trained with
+  exit 0 (fix43b: test MSE 0.55 K² against the climatology's 2.62, the network rebuilding the target
+  from it). Day-of-year groups need 2 × 366 sums per cell and block along time: beyond
+  :data:`GROUP_SUMS_BYTES` of them (more than about 45 000 cells × blocks), calendar months are the groups.
+
 Only cells with at least :data:`MIN_STEPS` such training steps, where both vary, are counted: two
 values always correlate exactly. A predictor that is the target plus a constant field, or less a seasonal
 cycle, is left out of the default predictors (:mod:`climann.data.defaults`, with a warning) and, named in
@@ -59,8 +71,9 @@ from climann.errors import ClimannError
 if TYPE_CHECKING:
     import dask.array as da
 
-__all__ = ["CELL_SHARE", "CORRELATION_THRESHOLD", "DECIDABLE_RESOLUTION", "MIN_SEASONAL_STEPS", "MIN_STEPS",
-           "OFFSET_TOLERANCE", "SEASONAL_TOLERANCE", "TargetCopy", "seasonal_phase",
+__all__ = ["CELL_SHARE", "CLIMATOLOGY_STEP_DAYS", "CORRELATION_THRESHOLD", "DECIDABLE_RESOLUTION", "GROUP_SUMS_BYTES",
+           "MIN_SEASONAL_STEPS", "MIN_STEPS", "OFFSET_TOLERANCE", "SEASONAL_TOLERANCE", "TargetCopy", "calendar_groups",
+           "seasonal_phase",
            "check_named_target_copies", "copy_note", "copy_text", "planned_target_copies", "target_copies"]
 
 _log = logging.getLogger(__name__)
@@ -93,6 +106,12 @@ _N_BASIS = 5
 _PAIRS = tuple((i, j) for i in range(_N_BASIS) for j in range(i, _N_BASIS))
 #: The sums per cell with a seasonal phase: :data:`_SUMS`, then Σ bᵢbⱼ (15) and Σ bᵢd (5).
 _N_SEASONAL_SUMS = len(_SUMS) + len(_PAIRS) + _N_BASIS
+#: Steps at least this many days long (monthly, seasonal) are grouped by calendar month; shorter ones
+#: (daily, sub-daily) by day of the year.
+CLIMATOLOGY_STEP_DAYS = 20
+#: The most memory the per-cell counts and sums of the day-of-year groups may take (2 × 366 float64 per
+#: cell): beyond it, calendar months are the groups.
+GROUP_SUMS_BYTES = 2**28
 
 
 @dataclass(frozen=True)
@@ -120,6 +139,14 @@ class TargetCopy:
         predictor − target regressed on a seasonal cycle has σ ≤ :data:`SEASONAL_TOLERANCE` σ(target).
     seasonal_spread : float
         The largest σ of that residual, in the target's units (NaN when not checked).
+    climatology_share : float
+        Share of the cells with at least :data:`MIN_SEASONAL_STEPS` steps beyond one per group where
+        predictor − target less its mean in each group (:func:`calendar_groups`) has σ ≤
+        :data:`SEASONAL_TOLERANCE` σ(target).
+    climatology_spread : float
+        The largest σ of that residual, in the target's units (NaN when not checked).
+    groups : str
+        What the groups are: ``"calendar month"`` or ``"day of the year"`` ("" when not checked).
     """
 
     predictor: str
@@ -132,6 +159,9 @@ class TargetCopy:
     units: str = ""
     seasonal_share: float = 0.0
     seasonal_spread: float = float("nan")
+    climatology_share: float = 0.0
+    climatology_spread: float = float("nan")
+    groups: str = ""
 
     @property
     def plus_constant(self) -> bool:
@@ -144,9 +174,15 @@ class TargetCopy:
         return not self.plus_constant and self.seasonal_share >= CELL_SHARE
 
     @property
+    def less_climatology(self) -> bool:
+        """The target less its climatology per calendar month or day of the year (neither of the above)."""
+        return not self.plus_constant and not self.less_seasonal and self.climatology_share >= CELL_SHARE
+
+    @property
     def held(self) -> bool:
-        """The target plus a constant field or less a seasonal cycle: left out, or refused when named."""
-        return self.plus_constant or self.less_seasonal
+        """The target plus a constant field, less a seasonal cycle or less its climatology: left out, or
+        refused when named."""
+        return self.plus_constant or self.less_seasonal or self.less_climatology
 
     @property
     def linear(self) -> bool:
@@ -154,13 +190,15 @@ class TargetCopy:
         return self.correlated_share >= CELL_SHARE
 
 
-def _block_sums(target: np.ndarray, predictor: np.ndarray, phase: np.ndarray | None = None, *,
-                axis: int) -> np.ndarray:
+def _block_sums(target: np.ndarray, predictor: np.ndarray, phase: np.ndarray | None = None,
+                groups: np.ndarray | None = None, *, axis: int, n_groups: int = 0) -> np.ndarray:
     """The sums over ``axis`` (time) of :data:`_SUMS` on the steps where both are present, of one
     block of each: shape (8, *block shape with 1 on ``axis``), float64 (a step where either is
     missing adds 0 to every sum, as a NaN-skipping sum does); with ``phase`` (the fraction of the
     year of each value, broadcastable to the block) the sums of the seasonal regression after them,
-    (:data:`_N_SEASONAL_SUMS`, …)."""
+    (:data:`_N_SEASONAL_SUMS`, …); with ``groups`` too (each value's calendar group, 0 …
+    ``n_groups`` − 1, shaped as ``phase``) the count of such steps and the sum of d = p − y in each
+    group after those (:data:`_N_SEASONAL_SUMS` + 2 ``n_groups``, …)."""
     y, p = np.asarray(target, dtype=np.float64), np.asarray(predictor, dtype=np.float64)
     both = np.isfinite(y) & np.isfinite(p)  # ±inf are missing too (break34b C1)
     y, p = np.where(both, y, 0.0), np.where(both, p, 0.0)
@@ -183,6 +221,12 @@ def _block_sums(target: np.ndarray, predictor: np.ndarray, phase: np.ndarray | N
     else:
         gram = pairs.T @ np.moveaxis(both, axis, 0).reshape(n_steps, -1).astype(np.float64)
     seasonal = np.concatenate([gram, basis.T @ differences])  # (20, n_cells)
+    if groups is not None:  # one-hot steps by group: counts and sums of d per group, (2 n_groups, n_cells)
+        index = np.asarray(groups)[tuple(slice(None) if dim == axis else 0 for dim in range(np.ndim(groups)))]
+        members = np.zeros((n_steps, n_groups))
+        members[np.arange(n_steps), np.broadcast_to(index, (n_steps,)).astype(np.intp)] = 1.0
+        present = np.moveaxis(both, axis, 0).reshape(n_steps, -1).astype(np.float64)
+        seasonal = np.concatenate([seasonal, members.T @ present, members.T @ differences])
     seasonal = np.moveaxis(seasonal.reshape(len(seasonal), *cells), 1, 1 + axis)
     return np.concatenate([sums, seasonal])
 
@@ -208,8 +252,41 @@ def seasonal_phase(times: xr.DataArray) -> np.ndarray | None:
         return None
 
 
+def calendar_groups(times: xr.DataArray, *, cells: int) -> tuple[np.ndarray, int, str] | None:
+    """Each time's group for a climatology: its calendar month for steps of at least
+    :data:`CLIMATOLOGY_STEP_DAYS` days (monthly, seasonal), its day of the year for shorter steps
+    (daily: 366 groups, 29 February its own in a leap year, as ``groupby("time.dayofyear")``), or its
+    calendar month when the day-of-year sums of ``cells`` cells would exceed :data:`GROUP_SUMS_BYTES`.
+
+    Parameters
+    ----------
+    times : xarray.DataArray
+        A time coordinate (datetime64 or cftime dates), shape (n_time,).
+    cells : int
+        The number of cells whose sums are kept at once (times the blocks along time, each of which
+        gives its own until they are added).
+
+    Returns
+    -------
+    tuple of (numpy.ndarray, int, str) or None
+        The group of each time, 0-based, shape (n_time,); the number of groups; their name
+        (``"calendar month"``, ``"day of the year"``). None when the times are not dates.
+    """
+    try:
+        dt = times.dt
+        months, days, years = (np.asarray(part, dtype=np.int64) for part in (dt.month, dt.dayofyear, dt.year))
+        phase = np.asarray((dt.dayofyear - 1) / dt.days_in_year, dtype=np.float64)
+    except (AttributeError, TypeError):
+        return None
+    steps = np.diff(years + phase) * 365.25  # in days, near enough to tell a month from a day
+    step = float(np.median(steps[steps > 0])) if (steps > 0).any() else float("inf")
+    if step < CLIMATOLOGY_STEP_DAYS and 2 * 366 * 8 * cells <= GROUP_SUMS_BYTES:
+        return days - 1, 366, "day of the year"
+    return months - 1, 12, "calendar month"
+
+
 def _cell_sums(target: xr.DataArray, predictor: xr.DataArray, time_dim: str,
-               phase: np.ndarray | None = None) -> np.ndarray | da.Array:
+               phase: np.ndarray | None = None, groups: tuple[np.ndarray, int] | None = None) -> np.ndarray | da.Array:
     """The sums over time, per cell, of :data:`_SUMS` on the steps where both are present: shape
     (8, *cells), lazy when either is a dask array.
 
@@ -223,35 +300,43 @@ def _cell_sums(target: xr.DataArray, predictor: xr.DataArray, time_dim: str,
     axis = target.get_axis_num(time_dim)
     shape = tuple(-1 if dim == axis else 1 for dim in range(target.ndim))
     phases = None if phase is None else np.reshape(phase, shape)
+    members, n_groups = (None, 0) if groups is None or phase is None else (np.reshape(groups[0], shape), groups[1])
     if not (is_dask_collection(target.data) or is_dask_collection(predictor.data)):
-        return np.squeeze(_block_sums(target.data, predictor.data, phases, axis=axis), axis=1 + axis)
+        return np.squeeze(_block_sums(target.data, predictor.data, phases, members, axis=axis, n_groups=n_groups),
+                          axis=1 + axis)
     import dask.array as da  # imported here: ~0.2 s that a process opening no file need not pay
 
     index = tuple(range(target.ndim))
     _, (y, p) = da.core.unify_chunks(da.asarray(target.data), index, da.asarray(predictor.data), index)
-    n_sums = len(_SUMS) if phase is None else _N_SEASONAL_SUMS
+    n_sums = len(_SUMS) if phase is None else _N_SEASONAL_SUMS + 2 * n_groups
     chunks = ((n_sums,), *(((1,) * len(sizes)) if dim == axis else sizes for dim, sizes in enumerate(y.chunks)))
     if phases is None:
         partial = da.map_blocks(_block_sums, y, p, axis=axis, new_axis=0, chunks=chunks, dtype=np.float64)
     else:
         # chunked on time as the target, one block wide elsewhere: map_blocks broadcasts it to each block
-        phases = da.from_array(phases, chunks=tuple(y.chunks[axis] if dim == axis else (1,) for dim in range(y.ndim)))
-        partial = da.map_blocks(_block_sums, y, p, phases, axis=axis, new_axis=0, chunks=chunks, dtype=np.float64)
+        along = tuple(y.chunks[axis] if dim == axis else (1,) for dim in range(y.ndim))
+        extra = [] if members is None else [da.from_array(members, chunks=along)]
+        partial = da.map_blocks(_block_sums, y, p, da.from_array(phases, chunks=along), *extra, axis=axis,
+                                n_groups=n_groups, new_axis=0, chunks=chunks, dtype=np.float64)
     return partial.sum(axis=1 + axis)
 
 
 def _block_sums_on_steps(target: np.ndarray, predictor: np.ndarray, steps: np.ndarray, *, axis: int,
-                         phase: np.ndarray | None = None) -> np.ndarray:
+                         phase: np.ndarray | None = None, groups: np.ndarray | None = None,
+                         n_groups: int = 0) -> np.ndarray:
     """:func:`_block_sums` of the ``steps`` (a boolean mask of the block's time steps) of one block of each;
-    ``phase`` that of the block's steps (1-D), or None."""
+    ``phase`` and ``groups`` those of the block's steps (1-D), or None."""
     index = tuple(np.flatnonzero(steps) if dim == axis else slice(None) for dim in range(np.ndim(target)))
-    phases = None if phase is None else np.reshape(
-        np.asarray(phase)[steps], tuple(-1 if dim == axis else 1 for dim in range(np.ndim(target))))
-    return _block_sums(np.asarray(target)[index], np.asarray(predictor)[index], phases, axis=axis)
+    shape = tuple(-1 if dim == axis else 1 for dim in range(np.ndim(target)))
+    phases = None if phase is None else np.reshape(np.asarray(phase)[steps], shape)
+    members = None if groups is None or phase is None else np.reshape(np.asarray(groups)[steps], shape)
+    return _block_sums(np.asarray(target)[index], np.asarray(predictor)[index], phases, members, axis=axis,
+                       n_groups=n_groups)
 
 
 def _planned_block_sums(target: xr.DataArray, predictor: xr.DataArray, time_dim: str, steps: np.ndarray | None, *,
                         shared: tuple[bool, bool], phase: np.ndarray | None = None,
+                        groups: tuple[np.ndarray, int] | None = None,
                         ) -> tuple[list, Callable[[Sequence], np.ndarray]] | None:
     """The sums of :func:`_cell_sums`, one task for each block on the training ``steps``, made from the
     blocks the other checks of the values read (:func:`~climann.data.fill_like.blocks_by_place`: the
@@ -270,13 +355,16 @@ def _planned_block_sums(target: xr.DataArray, predictor: xr.DataArray, time_dim:
         ends = [first + y.chunks[dim][index[dim]] for dim, first in enumerate(start)]
         on_steps = steps[start[axis]:ends[axis]]
         if on_steps.any():  # a block of validation or test steps is not looked at
+            along = slice(start[axis], ends[axis])
             tasks.append(dask.delayed(_block_sums_on_steps)(
-                y_block, p_block, on_steps, axis=axis, phase=None if phase is None else phase[start[axis]:ends[axis]]))
+                y_block, p_block, on_steps, axis=axis, phase=None if phase is None else phase[along],
+                groups=None if groups is None else groups[0][along], n_groups=0 if groups is None else groups[1]))
             places.append(tuple(slice(start[dim], ends[dim]) for dim in range(y.ndim) if dim != axis))
     cells = tuple(size for dim, size in enumerate(y.shape) if dim != axis)
 
     def added(parts: Sequence) -> np.ndarray:
-        sums = np.zeros((len(_SUMS) if phase is None else _N_SEASONAL_SUMS, *cells), dtype=np.float64)
+        n_sums = len(_SUMS) if phase is None else _N_SEASONAL_SUMS + 2 * (0 if groups is None else groups[1])
+        sums = np.zeros((n_sums, *cells), dtype=np.float64)
         for place, part in zip(places, parts, strict=True):
             sums[(slice(None), *place)] += np.squeeze(part, axis=1 + axis)
         return sums
@@ -291,7 +379,8 @@ def packing_resolution(variable: xr.DataArray) -> float:
     return abs(float(variable.encoding.get("scale_factor", 1.0))) if stored.kind in "iu" else 0.0
 
 
-def _relation(sums: Sequence[np.ndarray], predictor: str, target: str, units: str, resolution: float) -> TargetCopy:
+def _relation(sums: Sequence[np.ndarray], predictor: str, target: str, units: str, resolution: float,
+              groups: str = "") -> TargetCopy:
     """The :class:`TargetCopy` of the per-cell sums (:func:`_cell_sums`): variances and covariance
     from the float64 sums, σ² = Σx²/n − (Σx/n)²; ``resolution``: that of the packing of both
     (:func:`packing_resolution`), allowed in σ(p − y)."""
@@ -314,10 +403,12 @@ def _relation(sums: Sequence[np.ndarray], predictor: str, target: str, units: st
     offset = spread[counted] <= OFFSET_TOLERANCE * np.sqrt(var_y[counted]) + resolution
     correlated = correlation[counted] >= CORRELATION_THRESHOLD
     seasonal_share, seasonal_spread = _seasonal_fit(sums, counted & (n >= MIN_SEASONAL_STEPS), var_y, resolution)
+    climatology_share, climatology_spread = _climatology_fit(sums, counted, var_y, resolution)
     return TargetCopy(predictor, target, cells, float(offset.mean()), float(correlated.mean()),
                       float(spread[counted].max()),
                       float(correlation[counted][correlated].min()) if correlated.any() else float("nan"), units,
-                      seasonal_share, seasonal_spread)
+                      seasonal_share, seasonal_spread, climatology_share, climatology_spread,
+                      groups if len(sums) > _N_SEASONAL_SUMS else "")
 
 
 def _seasonal_fit(sums: Sequence[np.ndarray], counted: np.ndarray, var_y: np.ndarray,
@@ -326,9 +417,9 @@ def _seasonal_fit(sums: Sequence[np.ndarray], counted: np.ndarray, var_y: np.nda
     cycle (normal equations from the sums of :func:`_block_sums`: coefficients G⁻¹r, residual sum of
     squares Σd² − r·G⁻¹r) has σ ≤ :data:`SEASONAL_TOLERANCE` σ(target) + ``resolution``, and the
     largest such σ; (0, NaN) without the seasonal sums or such cells."""
-    if len(sums) != _N_SEASONAL_SUMS or not counted.any():
+    if len(sums) < _N_SEASONAL_SUMS or not counted.any():
         return 0.0, float("nan")
-    flat = np.asarray(sums, dtype=np.float64).reshape(_N_SEASONAL_SUMS, -1)[:, counted]
+    flat = np.asarray(sums[:_N_SEASONAL_SUMS], dtype=np.float64).reshape(_N_SEASONAL_SUMS, -1)[:, counted]
     gram = np.empty((flat.shape[1], _N_BASIS, _N_BASIS))
     for row, (i, j) in enumerate(_PAIRS):
         gram[:, i, j] = gram[:, j, i] = flat[len(_SUMS) + row]
@@ -340,6 +431,29 @@ def _seasonal_fit(sums: Sequence[np.ndarray], counted: np.ndarray, var_y: np.nda
     n, squares = flat[0], flat[len(_SUMS) - 1]
     residual = np.sqrt(np.maximum(squares - np.einsum("ci,ci->c", coefficients, right), 0.0) / n)
     close = residual <= SEASONAL_TOLERANCE * np.sqrt(var_y[counted]) + resolution
+    return float(close.mean()), float(residual.max())
+
+
+def _climatology_fit(sums: Sequence[np.ndarray], counted: np.ndarray, var_y: np.ndarray,
+                     resolution: float) -> tuple[float, float]:
+    """The share of the ``counted`` cells with at least :data:`MIN_SEASONAL_STEPS` steps beyond one per
+    group present where predictor − target less its mean in each calendar group (the per-group counts
+    nᵍ and sums Sᵍ of :func:`_block_sums`: residual sum of squares Σd² − Σᵍ (Sᵍ)²/nᵍ) has σ ≤
+    :data:`SEASONAL_TOLERANCE` σ(target) + ``resolution``, and the largest such σ; (0, NaN) without
+    the group sums or such cells."""
+    if len(sums) <= _N_SEASONAL_SUMS:
+        return 0.0, float("nan")
+    flat = np.asarray(sums, dtype=np.float64).reshape(len(sums), -1)
+    n_groups = (len(flat) - _N_SEASONAL_SUMS) // 2
+    counts, totals = flat[_N_SEASONAL_SUMS:_N_SEASONAL_SUMS + n_groups], flat[_N_SEASONAL_SUMS + n_groups:]
+    n, squares = flat[0], flat[len(_SUMS) - 1]
+    enough = counted & (n - (counts > 0).sum(axis=0) >= MIN_SEASONAL_STEPS)
+    if not enough.any():
+        return 0.0, float("nan")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        explained = np.where(counts > 0, totals**2 / counts, 0.0).sum(axis=0)
+    residual = np.sqrt(np.maximum(squares - explained, 0.0)[enough] / n[enough])
+    close = residual <= SEASONAL_TOLERANCE * np.sqrt(var_y[enough]) + resolution
     return float(close.mean()), float(residual.max())
 
 
@@ -383,6 +497,14 @@ def planned_target_copies(
     y = _on_steps(dataset[target], time_dim, training_steps, keep)
     phase = seasonal_phase(dataset[time_dim]) if time_dim in dataset.coords else None
     trained_phase = None if phase is None or training_steps is None else phase[np.flatnonzero(training_steps)]
+    # each block along time gives its partial sums, all kept until they are added
+    data = dataset[target].data
+    blocks = len(data.chunks[dataset[target].get_axis_num(time_dim)]) if is_dask_collection(data) else 1
+    cells = int(np.prod([size for dim, size in dataset[target].sizes.items() if dim != time_dim])) * blocks
+    found_groups = calendar_groups(dataset[time_dim], cells=cells) if phase is not None else None
+    groups = None if found_groups is None else found_groups[:2]
+    trained_groups = None if groups is None or training_steps is None else (
+        groups[0][np.flatnonzero(training_steps)], groups[1])
     checked = []
     for name in dict.fromkeys(names):
         if name == target or name not in dataset.data_vars or time_dim not in dataset[name].dims:
@@ -391,19 +513,21 @@ def planned_target_copies(
         if set(p.dims) <= keep:
             resolution = packing_resolution(dataset[name]) + packing_resolution(dataset[target])
             planned = _planned_block_sums(dataset[target], dataset[name], time_dim, training_steps,
-                                          shared=(target in shared, name in shared), phase=phase)
+                                          shared=(target in shared, name in shared), phase=phase, groups=groups)
             # every task a Delayed: dask.compute gives the arrays of a list that mixes them with Delayed ones first
             # (dask 2026.8: compute(x, [delayed, array]) -> [array's, delayed's]), as defaults computes these tasks
             tasks, added = planned if planned is not None else (
-                [dask.delayed(np.asarray)(_cell_sums(y, p, time_dim, phase if training_steps is None
-                                                     else trained_phase))], lambda parts: parts[0])
+                [dask.delayed(np.asarray)(_cell_sums(
+                    y, p, time_dim, phase if training_steps is None else trained_phase,
+                    groups if training_steps is None else trained_groups))], lambda parts: parts[0])
             checked.append((name, resolution, tasks, added))
     units = str(dataset[target].attrs.get("units", ""))
 
     def finish(parts: Sequence) -> dict[str, TargetCopy]:
         found, start = {}, 0
         for name, resolution, tasks, added in checked:
-            found[name] = _relation(added(parts[start:start + len(tasks)]), name, target, units, resolution)
+            found[name] = _relation(added(parts[start:start + len(tasks)]), name, target, units, resolution,
+                                    "" if found_groups is None else found_groups[2])
             start += len(tasks)
         return found
 
@@ -450,6 +574,13 @@ def copy_text(copy: TargetCopy) -> str:
                 f"it leaves has a standard deviation over time of at most {copy.seasonal_spread:.3g}{units}: within "
                 f"{SEASONAL_TOLERANCE:g} of {copy.target}'s): {copy.predictor} is {copy.target} with its seasonal "
                 f"cycle removed, which the season feature gives back")
+    if copy.less_climatology:
+        return (f"{copy.target} − {copy.predictor} is the same in each {copy.groups} (a climatology: each "
+                f"{copy.groups}'s mean) at {100 * copy.climatology_share:.3g}% of the cells checked on the training "
+                f"block (what it leaves has a standard deviation over time of at most "
+                f"{copy.climatology_spread:.3g}{units}: within {SEASONAL_TOLERANCE:g} of {copy.target}'s): "
+                f"{copy.predictor} is {copy.target}'s anomaly from its climatology per {copy.groups}, which the "
+                "season feature and the network give back")
     return (f"{correlation} checked on the training block: {copy.predictor} is an exact linear function of "
             f"{copy.target} at each cell")
 

@@ -14,8 +14,8 @@ import xarray as xr
 from climann.data.defaults import default_inputs
 from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
-from climann.data.target_copies import (CORRELATION_THRESHOLD, OFFSET_TOLERANCE, check_named_target_copies,
-                                        target_copies)
+from climann.data.target_copies import (CORRELATION_THRESHOLD, OFFSET_TOLERANCE, SEASONAL_TOLERANCE, calendar_groups,
+                                        check_named_target_copies, target_copies)
 from climann.errors import ClimannError
 
 N_YEARS, N_LAT, N_LON = 10, 6, 8
@@ -198,3 +198,96 @@ def test_the_target_less_its_seasonal_cycle_is_found_and_left_out(tmp_path, load
     kept[0] = False  # value 9: the first step of cell 9
     cell = flat[kept, 9] - basis[kept] @ np.linalg.lstsq(basis[kept], flat[kept, 9], rcond=None)[0]
     assert missing.seasonal_share == 1.0 and missing.seasonal_spread >= cell.std() * (1 - 1e-3)
+
+
+def _months() -> np.ndarray:
+    """The calendar month (0 … 11) of each of _duacs's steps."""
+    dates = np.datetime64("1993-01-01") + (30.4 * np.arange(12 * N_YEARS) + 15).astype("timedelta64[D]")
+    return (dates.astype("datetime64[M]").astype(int) % 12).astype(int)
+
+
+def _less_group_means(values: np.ndarray, groups: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    """``values`` less, in each group, their mean over ``steps`` (numpy's per-group climatology)."""
+    means = {group: values[steps & (groups == group)].mean(axis=0) for group in np.unique(groups[steps])}
+    return values - np.stack([means.get(group, np.zeros(values.shape[1:])) for group in groups])
+
+
+@pytest.mark.parametrize("loaded", [False, True], ids=["dask-blocks", "in-memory"])
+def test_the_target_less_its_monthly_climatology_is_found_where_the_harmonics_miss_it(tmp_path, loaded):
+    """fix43b: sla less its climatology per calendar month (the mean of each month over the training years, as
+    ``groupby("time.month")`` gives it) was kept: that climatology's noise leaves the harmonics more than 1 % of sla's
+    spread (numpy's lstsq below), and the predictor trained with exit 0 (a monthly tas: test MSE 0.55 K² against the
+    climatology's 2.62). Found by the residual of predictor − target less its mean in each calendar month on the
+    training steps, said as numpy's; the steps after training are not looked at; an anomaly with noise of 5 % of sla's
+    spread (no copy) is kept."""
+    rng = np.random.default_rng(3)
+    sla = 0.05 * rng.standard_normal((12 * N_YEARS, N_LAT, N_LON))  # _duacs's sla: the same seed and draw
+    months = _months()
+    anomaly = _less_group_means(sla + _seasonal_cycle(), months, TRAIN) - _seasonal_cycle()
+    anomaly[~TRAIN] = 0.05 * np.random.default_rng(8).standard_normal(anomaly[~TRAIN].shape)  # never looked at
+    noisy = anomaly + 0.0025 * np.random.default_rng(11).standard_normal(sla.shape)
+    dataset = _duacs(tmp_path / "duacs.nc", extra={"sla_anom": anomaly, "sla_other": noisy})
+    dataset = dataset.load() if loaded else dataset
+    found = target_copies(dataset, "sla", ["ugos", "sla_anom", "sla_other"], time_dim="time", training_steps=TRAIN)
+    assert list(found) == ["sla_anom"]
+    copy = found["sla_anom"]
+    assert copy.less_climatology and copy.held and not copy.less_seasonal and not copy.plus_constant
+    assert copy.groups == "calendar month" and copy.climatology_share == 1.0
+    difference = (_decoded(tmp_path / "duacs.nc", "sla_anom") - _decoded(tmp_path / "duacs.nc", "sla"))
+    residual = _less_group_means(difference, months, TRAIN)[TRAIN]
+    assert copy.climatology_spread == pytest.approx(residual.std(axis=0).max(), rel=1e-3)
+    phase = _phases()[TRAIN]
+    basis = np.column_stack([np.ones_like(phase), np.cos(2 * np.pi * phase), np.sin(2 * np.pi * phase),
+                             np.cos(4 * np.pi * phase), np.sin(4 * np.pi * phase)])
+    flat = difference[TRAIN].reshape(int(TRAIN.sum()), -1)
+    harmonic = flat - basis @ np.linalg.lstsq(basis, flat, rcond=None)[0]
+    spread = _decoded(tmp_path / "duacs.nc", "sla")[TRAIN].reshape(int(TRAIN.sum()), -1).std(axis=0)
+    assert (harmonic.std(axis=0) > SEASONAL_TOLERANCE * spread).mean() > 0.5  # what the harmonics alone missed
+    assert default_inputs(dataset, "sla").predictors == ("ugos", "sla_other")
+    with pytest.raises(ClimannError, match=r"^predictor 'sla_anom' holds the target 'sla': sla − sla_anom is the same "
+                                           r"in each calendar month .*anomaly from its climatology per calendar month"):
+        check_named_target_copies(found, ["ugos", "sla_anom"], "sla")
+
+
+def _daily(path, *, years=6, seed=4):
+    """Daily tas (noleap) on 3×4 cells: a seasonal cycle and noise; the first 4 years train."""
+    rng = np.random.default_rng(seed)
+    n_time = 365 * years
+    day = np.arange(n_time) % 365
+    tas = 280 + 8 * np.cos(2 * np.pi * (day - 200) / 365)[:, None, None] + rng.normal(0, 2, (n_time, 3, 4))
+    train = np.arange(n_time) < 365 * 4
+    return tas, day, train
+
+
+@pytest.mark.parametrize("loaded", [False, True], ids=["dask-blocks", "in-memory"])
+def test_the_target_less_its_day_of_year_climatology_is_found_in_daily_data(tmp_path, loaded):
+    """Daily data: the anomaly from each day of the year's mean over the training years (noise of 2 K over 4 years
+    leaves the harmonics and the calendar months far from it) is found by the day-of-year groups, said as numpy's."""
+    tas, day, train = _daily(tmp_path)
+    # 1 mK of rounding, as a file's float32 holds: a residual numpy and the sums both see (an exact 0 is within the
+    # float64 rounding of the sums of squares of values near 280 K, 1e-5 K)
+    anomaly = _less_group_means(tas, day, train) + 1e-3 * np.random.default_rng(2).standard_normal(tas.shape)
+    dataset = xr.Dataset(
+        {"tas": (("time", "lat", "lon"), tas, {"units": "K"}), "dtas": (("time", "lat", "lon"), anomaly, {"units": "K"}),
+         "other": (("time", "lat", "lon"), anomaly + np.random.default_rng(9).normal(0, 0.5, tas.shape))},
+        coords={"time": xr.date_range("2001-01-01", periods=tas.shape[0], freq="D", calendar="noleap",
+                                      use_cftime=True), "lat": [10.0, 20.0, 30.0], "lon": [0.0, 10.0, 20.0, 30.0]})
+    dataset = dataset if loaded else dataset.chunk({"time": 365})
+    found = target_copies(dataset, "tas", ["dtas", "other"], time_dim="time", training_steps=train)
+    assert list(found) == ["dtas"] and found["dtas"].less_climatology and found["dtas"].groups == "day of the year"
+    residual = _less_group_means(anomaly - tas, day, train)[train]
+    assert found["dtas"].climatology_spread == pytest.approx(residual.std(axis=0).max(), rel=1e-4)
+    months = dataset["time"].dt.month.values - 1
+    by_month = _less_group_means(anomaly - tas, months, train)[train]
+    assert (by_month.std(axis=0) > SEASONAL_TOLERANCE * tas[train].std(axis=0)).all()  # months alone miss it
+
+
+def test_daily_steps_are_grouped_by_day_of_the_year_unless_their_sums_would_not_fit():
+    times = xr.DataArray(xr.date_range("2001-01-01", periods=800, freq="D", calendar="standard", use_cftime=True),
+                         dims="time")
+    groups, count, name = calendar_groups(times, cells=100)
+    assert (count, name) == (366, "day of the year") and groups[365] == 0 and groups[59] == 59  # 1 March 2001: day 60
+    assert calendar_groups(times, cells=10**6)[1:] == (12, "calendar month")  # 2 × 366 × 8 B × 1e6 > 256 MiB
+    monthly = xr.DataArray(xr.date_range("2001-01-16", periods=24, freq="MS", calendar="noleap", use_cftime=True),
+                           dims="time")
+    assert calendar_groups(monthly, cells=1)[1:] == (12, "calendar month")
