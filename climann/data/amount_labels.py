@@ -92,11 +92,8 @@ def labels_of(unit) -> dict[str, float]:
             if name in LABEL_OF_UNIT}
 
 
-def _without_labels(quantity):
-    """``quantity`` (scale times unit) with its labels' units divided out."""
-    from climann.data.units import unit_registry
-
-    registry = unit_registry()
+def _without_labels(quantity, registry):
+    """``quantity`` (scale times unit) with its labels' units divided out (``registry``: the one it was read in)."""
     unit = quantity.units
     for label, power in labels_of(unit).items():
         unit = unit / registry.Unit(f"of_{AMOUNT_LABELS[label]}") ** power
@@ -108,7 +105,7 @@ def _named(labels: Mapping[str, float]) -> str:
 
 
 def label_conversion(source, destination, units: str, to: str, *, variable: str, where: str,
-                     reference: str) -> tuple[object, object, str]:
+                     reference: str, registry) -> tuple[object, object, str]:
     """``source`` and ``destination`` (parsed units: :func:`climann.data.units.parse_units`)
     made comparable for a conversion, and what that assumed ("" for nothing).
 
@@ -119,6 +116,8 @@ def label_conversion(source, destination, units: str, to: str, *, variable: str,
         ``reference``) as read.
     units, to, variable, where, reference : str
         As written and where from, for the message and the assumption.
+    registry : pint.UnitRegistry
+        The registry they were read in (:func:`climann.data.units.unit_registry`).
 
     Returns
     -------
@@ -144,7 +143,7 @@ def label_conversion(source, destination, units: str, to: str, *, variable: str,
     named = units if mine else to
     assumption = (f"read as amounts of {_named(mine or theirs)}, as '{str(named).strip()}' says (a substance named "
                   "in one side's units only)")
-    return _without_labels(source), _without_labels(destination), assumption
+    return _without_labels(source, registry), _without_labels(destination, registry), assumption
 
 
 def molar_mass_note(source, destination) -> str:

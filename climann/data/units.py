@@ -1075,7 +1075,7 @@ def conversion(
     destination = parse_units(units_as_meant(to, attrs), variable=variable, where=reference, fix=reference_fix)
     # mmol N m-3 and mmol C m-3: refused; a label on one side only: the same substance, said
     source, destination, labelled = label_conversion(source, destination, units, to, variable=variable, where=where,
-                                                     reference=reference)
+                                                     reference=reference, registry=unit_registry())
     found = _quantity_conversion(source, destination, units, to, variable=variable, attrs=attrs,
                                  difference_fix=difference_fix)
     if found is None or not labelled:
