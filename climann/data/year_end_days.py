@@ -28,7 +28,7 @@ date: the advice for a day of year's unreadable units (``day of year`` → ``day
 :func:`climann.data.units.warn_unreadable_units`) writes a ``long_name`` that says day of year
 with them when the file's does not, or the copy's dates crossing 31 December were trained on and
 scored as numbers (fix43b: a run trained on the days counted on scored the raw dates given so
-with RMSE 158.8 days, against 0.091 for the same dates counted on).
+with RMSE 158.8 days, against 0.088 for the same dates counted on, 2016–2019).
 """
 
 from __future__ import annotations
