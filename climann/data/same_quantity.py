@@ -16,7 +16,9 @@ estimate of the target when both have a time axis (the same time steps) and
 - its CF ``standard_name`` is the target's (CF §3.3: the same physical quantity), with the same
   ``cell_methods`` (CF §7.3: ``tasmax``, "time: maximum", is another quantity than ``tas``,
   "time: mean") and the same scalar coordinates (CF §5.7: ``ta`` at 500 hPa is another quantity
-  than ``ta`` at 850 hPa);
+  than ``ta`` at 850 hPa), each variable's own (:func:`own_scalar_coordinates`: the ones it names
+  and the level its own file gave it, not every scalar coordinate xarray attaches to every
+  variable of a merged file);
 - neither is a flag (CF §3.5, ``flag_values`` or ``flag_masks``: a frozen/unfrozen flag made from
   ``tas`` may keep its ``standard_name``, and ``tas`` is then no copy of the flag).
 
@@ -93,17 +95,18 @@ suffix; one of the two may have none): ``HQprecipitation`` and ``precipitation``
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import xarray as xr
 
 from climann.data.ensemble_spreads import ensemble_spread_reason
 from climann.data.standard_names import standard_name_of
+from climann.data.variables import scalar_coordinates, variable_levels
 
 __all__ = ["ONE_QUANTITY_FORMS", "QUANTILE_SUFFIX", "SOURCE_QUALIFIERS", "SPREAD_STATISTICS", "STATISTIC_SUFFIXES",
-           "STATISTIC_WORDS", "WEIGHTING_SUFFIXES", "same_quantity_note", "same_quantity_relations", "source_reason",
-           "statistic_reason"]
+           "STATISTIC_WORDS", "WEIGHTING_SUFFIXES", "own_scalar_coordinates", "same_quantity_note",
+           "same_quantity_relations", "source_reason", "statistic_reason"]
 
 #: Words that name a statistic in a long name (any case), longest first: removed, the long names
 #: of two statistics of one quantity are equal ("Sea Surface Temperature Monthly").
@@ -173,14 +176,59 @@ _STATISTIC_SUFFIX = re.compile(r"^(?P<base>.+?)_(?P<statistic>" + "|".join(STATI
                                r"(?:_(?P<weighting>" + "|".join(WEIGHTING_SUFFIXES) + r"))?$", re.IGNORECASE)
 
 
-def _scalar_coordinates(variable: xr.DataArray) -> dict[str, object]:
-    """The variable's coordinates of one value (CF §5.7: ``height = 2 m``, ``plev = 50000 Pa``)."""
-    return {str(name): np.asarray(coordinate.values).item() for name, coordinate in variable.coords.items()
-            if coordinate.ndim == 0}
+#: One variable's scalar coordinates, as :func:`own_scalar_coordinates` gives them.
+ScalarCoordinates = Mapping[str, object]
 
 
-def same_quantity_reason(variable: xr.DataArray, target: xr.DataArray, *, time_dim: str) -> str | None:
+def own_scalar_coordinates(dataset: xr.Dataset, name: str) -> dict[str, object]:
+    """The data variable ``name``'s own coordinates of one value (CF §5.7: ``height = 2 m``,
+    ``plev = 50000 Pa``) → their values: those it names (:func:`~climann.data.variables.scalar_coordinates`:
+    xarray gives every variable of a merged file each scalar coordinate of any of them, so
+    ``ta500``, which names ``plev500``, was also at ``plev850`` of ``ta850``, break43b A2), its
+    levels as its own file gave them (:func:`~climann.data.variables.variable_levels`: files
+    combined keep the first file's ``height``, so ICON's ``ta2`` split by ``cdo sellevel`` had
+    ``ta1``'s 1 m).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+    name : str
+        A data variable of it.
+
+    Returns
+    -------
+    dict of str to object
+        Each coordinate's name → its value (a Python scalar).
+    """
+    found = {coordinate.name: coordinate for coordinate in scalar_coordinates(dataset, name, ())}
+    found.update({level.name: level for level in variable_levels(dataset, name)})
+    return {str(key): np.asarray(coordinate.values).item() for key, coordinate in found.items()}
+
+
+def _at_other_coordinates(variable: xr.DataArray, target: xr.DataArray,
+                          own: tuple[ScalarCoordinates, ScalarCoordinates] | None) -> bool:
+    """Whether ``variable`` and ``target`` have other scalar coordinates (CF §5.7: ``ta`` at
+    500 hPa is another quantity than ``ta`` at 850 hPa): ``own``, each one's own
+    (:func:`own_scalar_coordinates`), else each one's coordinates of one value as it has them
+    (two variables on their own: every one is its own)."""
+    if own is not None:
+        return own[0] != own[1]
+    scalars = [{str(name): np.asarray(coordinate.values).item() for name, coordinate in checked.coords.items()
+                if coordinate.ndim == 0} for checked in (variable, target)]
+    return scalars[0] != scalars[1]
+
+
+def same_quantity_reason(variable: xr.DataArray, target: xr.DataArray, *, time_dim: str,
+                         own_coordinates: tuple[ScalarCoordinates, ScalarCoordinates] | None = None) -> str | None:
     """Why ``variable`` is another estimate of ``target``'s quantity (the module's rule), or None.
+
+    Parameters
+    ----------
+    variable, target : xarray.DataArray
+    time_dim : str
+    own_coordinates : (mapping, mapping), optional
+        Each one's own scalar coordinates (:func:`own_scalar_coordinates`), as
+        :func:`same_quantity_relations` gives them; without, each one's coordinates of one value.
 
     Returns
     -------
@@ -196,7 +244,7 @@ def same_quantity_reason(variable: xr.DataArray, target: xr.DataArray, *, time_d
         return None  # a flag (CF §3.5) states a class of the quantity, not another estimate of its value
     if str(variable.attrs.get("cell_methods", "")).split() != str(target.attrs.get("cell_methods", "")).split():
         return None
-    if _scalar_coordinates(variable) != _scalar_coordinates(target) or _is_spread(variable) != _is_spread(target):
+    if _at_other_coordinates(variable, target, own_coordinates) or _is_spread(variable) != _is_spread(target):
         return None  # an ensemble spread keeps its field's standard_name (cfgrib's t2m of dataType 'es'): no copy
     if own_name != standard_name:
         return f"standard_name '{own_name}', {target.name}'s '{standard_name}': both {_QUANTITY_OF[standard_name]}"
@@ -234,7 +282,8 @@ def _name_without_statistic(name: str) -> tuple[str, str, str]:
     return (found["base"], found["statistic"].lower(), (found["weighting"] or "").lower()) if found else (name, "", "")
 
 
-def statistic_reason(variable: xr.DataArray, target: xr.DataArray, *, time_dim: str) -> str | None:
+def statistic_reason(variable: xr.DataArray, target: xr.DataArray, *, time_dim: str,
+                     own_coordinates: tuple[ScalarCoordinates, ScalarCoordinates] | None = None) -> str | None:
     """Why ``variable`` is another statistic of ``target``'s quantity (the module's second rule), or None.
 
     Parameters
@@ -242,6 +291,8 @@ def statistic_reason(variable: xr.DataArray, target: xr.DataArray, *, time_dim: 
     variable, target : xarray.DataArray
         Named, with their attributes (``units``, ``statistic``, ``var_desc``, ``long_name``).
     time_dim : str
+    own_coordinates : (mapping, mapping), optional
+        As :func:`same_quantity_reason`'s.
 
     Returns
     -------
@@ -251,7 +302,7 @@ def statistic_reason(variable: xr.DataArray, target: xr.DataArray, *, time_dim: 
     if (time_dim not in variable.dims or time_dim not in target.dims or variable.name == target.name
             or any(flag in checked.attrs for checked in (variable, target) for flag in ("flag_values", "flag_masks"))
             or str(variable.attrs.get("units", "")).strip() != str(target.attrs.get("units", "")).strip()
-            or _scalar_coordinates(variable) != _scalar_coordinates(target)
+            or _at_other_coordinates(variable, target, own_coordinates)
             or _is_spread(variable) != _is_spread(target)):
         return None  # a spread beside a mean (sst_sd, sst) is a quantity of its own; two spreads are one
     statistics = [str(checked.attrs.get("statistic", "")).strip() for checked in (variable, target)]
@@ -292,7 +343,8 @@ def _source_qualified(name: str) -> tuple[str, str]:
     return found["stem"].lower(), said
 
 
-def source_reason(variable: xr.DataArray, target: xr.DataArray, *, time_dim: str) -> str | None:
+def source_reason(variable: xr.DataArray, target: xr.DataArray, *, time_dim: str,
+                  own_coordinates: tuple[ScalarCoordinates, ScalarCoordinates] | None = None) -> str | None:
     """Why ``variable`` is the target's quantity from other sensors or another calibration (the
     module's third rule, :data:`SOURCE_QUALIFIERS`), or None.
 
@@ -301,6 +353,8 @@ def source_reason(variable: xr.DataArray, target: xr.DataArray, *, time_dim: str
     variable, target : xarray.DataArray
         Named, with their attributes (``units``, ``standard_name``, ``cell_methods``).
     time_dim : str
+    own_coordinates : (mapping, mapping), optional
+        As :func:`same_quantity_reason`'s.
 
     Returns
     -------
@@ -313,7 +367,7 @@ def source_reason(variable: xr.DataArray, target: xr.DataArray, *, time_dim: str
     if (time_dim not in variable.dims or time_dim not in target.dims or variable.name == target.name
             or any(flag in checked.attrs for checked in (variable, target) for flag in ("flag_values", "flag_masks"))
             or str(variable.attrs.get("units", "")).strip() != units
-            or _scalar_coordinates(variable) != _scalar_coordinates(target)
+            or _at_other_coordinates(variable, target, own_coordinates)
             or str(variable.attrs.get("cell_methods", "")).split() != str(target.attrs.get("cell_methods", "")).split()
             or _is_spread(variable) != _is_spread(target)
             or (all(names) and _quantity_of(names[0]) != _quantity_of(names[1]))):
@@ -330,12 +384,16 @@ def same_quantity_relations(dataset: xr.Dataset, target: str, names: Sequence[st
                             time_dim: str) -> dict[str, str]:
     """Of ``names``, those that are other estimates of ``target``'s quantity → why
     (:func:`same_quantity_reason`), other statistics of it (:func:`statistic_reason`), or its
-    estimates from other sensors or another calibration (:func:`source_reason`)."""
+    estimates from other sensors or another calibration (:func:`source_reason`), each compared
+    at its own scalar coordinates (:func:`own_scalar_coordinates`): ``ta500`` beside ``ta850``
+    is another predictor, not a copy."""
     found = {}
+    target_coordinates = own_scalar_coordinates(dataset, target)
     for name in names:
-        reason = (same_quantity_reason(dataset[name], dataset[target], time_dim=time_dim)
-                  or statistic_reason(dataset[name], dataset[target], time_dim=time_dim)
-                  or source_reason(dataset[name], dataset[target], time_dim=time_dim))
+        own = (own_scalar_coordinates(dataset, name), target_coordinates)
+        reason = (same_quantity_reason(dataset[name], dataset[target], time_dim=time_dim, own_coordinates=own)
+                  or statistic_reason(dataset[name], dataset[target], time_dim=time_dim, own_coordinates=own)
+                  or source_reason(dataset[name], dataset[target], time_dim=time_dim, own_coordinates=own))
         if reason is not None:
             found[name] = reason
     return found

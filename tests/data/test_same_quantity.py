@@ -426,3 +426,68 @@ def test_info_on_trmm_3b42_leaves_the_hq_and_ir_estimates_out_with_a_note(tmp_pa
     with xr.open_dataset(tmp_path / "3B42_daily_2005.nc") as dataset:
         chosen = default_inputs(dataset, "HQprecipitation")
     assert "precipitation" not in chosen.predictors and "IRprecipitation" not in chosen.predictors
+
+
+def _levels_file(path, levels, *, seed=1):
+    """One file of air temperature at several pressure levels, one variable each, each naming its own CF
+    scalar coordinate (§5.7: ``ta850:coordinates = "plev850"``), as break43b's repro_A2 wrote it;
+    ``levels``: variable → (its coordinate, its value in Pa)."""
+    dataset = grid_dataset(seed=seed)
+    rng = np.random.default_rng(seed)
+    variables = {name: (dataset["tas"].dims, (dataset["tas"].values - 30 * k + rng.normal(0, 1, dataset["tas"].shape)
+                                               ).astype("f4"), {"standard_name": "air_temperature", "units": "K"})
+                 for k, name in enumerate(levels)}
+    coordinates = {coordinate: ((), value, {"units": "Pa", "standard_name": "air_pressure", "axis": "Z"})
+                   for coordinate, value in levels.values()}
+    written = xr.Dataset(variables, coords={**dict(dataset.coords), **coordinates})
+    for name, (coordinate, _) in levels.items():
+        written[name].encoding["coordinates"] = coordinate
+    written.to_netcdf(path)
+    return path
+
+
+@pytest.mark.parametrize(("levels", "predictors", "left_out"), [
+    pytest.param({"ta850": ("plev850", 85000.0), "ta500": ("plev500", 50000.0)}, ["ta500"], [], id="other-level"),
+    pytest.param({"ta850": ("plev850", 85000.0), "ta500": ("plev500", 50000.0), "ta850_era": ("plev850", 85000.0)},
+                 ["ta500"], ["ta850_era"], id="a-copy-at-the-same-level"),
+])
+def test_the_same_quantity_at_another_level_of_one_file_stays_a_predictor(tmp_path, levels, predictors, left_out):
+    """xarray gives every variable of a file each scalar coordinate of any of them: ta500 was also at ta850's
+    plev850, and left out as "another estimate of ta850's own quantity" (break43b A2); each is at its own."""
+    path = _levels_file(tmp_path / "two_levels.nc", levels)
+    with xr.open_dataset(path) as dataset:
+        assert dataset["ta500"].coords["plev850"].item() == 85000.0  # what misled: every scalar coordinate on each
+        chosen = default_inputs(dataset, "ta850")
+    assert list(chosen.predictors) == predictors
+    report = unwrapped_report(describe(str(path)))
+    assert f"predictors = {str(predictors).replace(chr(39), chr(34))}" in report
+    assert (f"left out of the default predictors: {', '.join(left_out)} (standard_name 'air_temperature'"
+            in report) == bool(left_out)
+
+
+def _model_level_files(folder, heights):
+    """ICON's ta split per model level (cdo sellevel + chname + ncwa): a file per level, ``ta<k>`` with the
+    scalar ``height`` (named in its coordinates) of that level; ``heights``: variable → height in m."""
+    folder.mkdir()
+    for seed, (name, height) in enumerate(heights.items()):
+        dataset = grid_dataset(seed=seed)
+        written = xr.Dataset({name: dataset["tas"].assign_attrs(standard_name="air_temperature", units="K")},
+                             coords={**dict(dataset.coords),
+                                     "height": ((), height, {"units": "m", "standard_name": "height", "axis": "Z"})})
+        written[name].encoding["coordinates"] = "height"
+        written.to_netcdf(folder / f"{name}.nc")
+    return folder
+
+
+@pytest.mark.parametrize(("heights", "predictors", "left_out"), [
+    pytest.param({"ta1": 1.0, "ta2": 2.0, "ta3": 3.0}, ["ta2", "ta3"], [], id="levels"),
+    pytest.param({"ta1": 1.0, "ta2": 2.0, "tb1": 1.0}, ["ta2"], ["tb1"], id="a-copy-at-the-same-height"),
+])
+def test_files_of_one_quantity_at_other_heights_are_predictors(tmp_path, heights, predictors, left_out):
+    """Files combined keep the first file's height: ta2 and ta3 were at ta1's 1 m and left out as its copies
+    (break43b A2, repro_A3's lev_cf); each file's own height decides."""
+    folder = _model_level_files(tmp_path / "lev_cf", heights)
+    report = unwrapped_report(describe(str(folder / "*.nc")))
+    assert f"predictors = {str(predictors).replace(chr(39), chr(34))}" in report
+    assert (f"left out of the default predictors: {', '.join(left_out)} (standard_name 'air_temperature'"
+            in report) == bool(left_out)
