@@ -13,6 +13,14 @@ files (a folder of months, each counting from its own first day), one loop write
 file's copy into a new folder: with each file's own date read from its long name by
 ``ncks -m`` (NCO's metadata in CDL) and ``sed`` when the dates differ, else the one date as
 :func:`~climann.data.shell.copies_of_files` gives it.
+
+A time axis without units whose ``long_name`` or name says what it counts since which date in
+words (LIS/OTD's LRMTS: ``Month_since_Jan_95`` = 0 … 119, "Months since January 1995") is given
+those units (:func:`counted_since_problem`): ``months since 1995-01-01``, never the "days since
+1970-01-01" of a time without units, which made its 120 months 120 days (break43b A1). Months
+and years since a date are no fixed length in CF and UDUNITS outside the ``360_day`` calendar
+(:func:`~climann.data.time_units.months_since_message`), so the advice goes on with CDO's
+``-setreftime``, which reads them as calendar months, as climann's refusal of ``months since`` does.
 """
 
 from __future__ import annotations
@@ -23,14 +31,17 @@ import shlex
 from collections.abc import Mapping
 from pathlib import Path
 
+import numpy as np
 import xarray as xr
 
 from climann.data.paths import is_zarr_store
 from climann.data.shell import (
-    attribute_command, copies_command, copies_data, copies_folder, copies_of_files, input_and_copy, ncatted_attribute,
+    attribute_command, beside, copies_command, copies_data, copies_folder, copies_of_files, input_and_copy,
+    ncatted_attribute, shown_path,
 )
 
-__all__ = ["long_name_reference", "long_name_reference_advice", "long_name_reference_problem"]
+__all__ = ["counted_since", "counted_since_problem", "long_name_reference", "long_name_reference_advice",
+           "long_name_reference_problem"]
 
 #: A unit of time as cftime reads it before ``since`` (CF §4.4 and UDUNITS-2 spellings), alone:
 #: the units of a time axis that does not say the date it counts from.
@@ -51,6 +62,115 @@ COPIES_FOLDER = "units_dated"
 #: ``{name}`` the variable, as CDL writes it.
 _SED_SCRIPT = (r's/^ *{name}:long_name = "\(.*[^0-9]\)\{{0,1\}}\([0-9]\{{4\}}\)\([0-9][0-9]\)\([0-9][0-9]\)'
                r'\([^0-9].*\)\{{0,1\}}" ;$/\2-\3-\4/p')
+
+
+#: The months of the year by their English names and abbreviations (lower case) → their numbers.
+_MONTHS = {name: number for number, names in enumerate(
+    (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+     ("dec", "december")), start=1) for name in names}
+
+#: "<unit> since <date>" in a long name or a variable's name (``_`` read as a space): the unit, and
+#: the date as ISO ``1995-01(-01)`` or in words, ``January 1995``, ``1 Jan 1995``, ``Jan_1995``.
+_COUNTED_SINCE = re.compile(
+    r"\b(?P<unit>months?|years?|days?|hours?)\s+since\s+(?:(?P<year>\d{4})-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?"
+    r"|(?:(?P<day_first>\d{1,2})\s+)?(?P<month_name>[a-z]+)\.?,?\s+(?:(?P<day_after>\d{1,2}),?\s+)?"
+    r"(?P<year_after>\d{4}))\b", re.IGNORECASE)
+
+#: The CF unit word of each unit said (plural, as xarray and CDO write them).
+_COUNTED_UNITS = {"month": "months", "year": "years", "day": "days", "hour": "hours"}
+
+
+def counted_since(time: xr.DataArray) -> tuple[str, datetime.date, str] | None:
+    """What a time coordinate without units counts and since which date, when its ``long_name``
+    (or else its name) says so in words: ``("months", date(1995, 1, 1), "its long_name 'Months
+    since January 1995'")``; None with units, without such words, or with values that are no
+    numbers.
+
+    Examples
+    --------
+    >>> time = xr.DataArray([0, 1], dims="Month_since_Jan_95", name="Month_since_Jan_95",
+    ...                     attrs={"long_name": "Months since January 1995"})
+    >>> counted_since(time)[:2]
+    ('months', datetime.date(1995, 1, 1))
+    """
+    if str(time.attrs.get("units", "")).strip() or time.dtype.kind not in "iuf":
+        return None
+    for where, text in (("long_name", str(time.attrs.get("long_name", ""))), ("name", str(time.name))):
+        found = _COUNTED_SINCE.search(text.replace("_", " "))
+        if found is None:
+            continue
+        year = int(found["year"] or found["year_after"])
+        month = int(found["month"]) if found["month"] else _MONTHS.get(found["month_name"].lower())
+        day = int(found["day"] or found["day_first"] or found["day_after"] or 1)
+        try:
+            date = datetime.date(year, month, day) if month else None
+        except ValueError:  # 1995-02-30
+            date = None
+        if date is not None:
+            return _COUNTED_UNITS[found["unit"].lower().rstrip("s")], date, f"its {where} '{text}'"
+    return None
+
+
+def counted_since_problem(time: xr.DataArray, source: str | Path | None) -> str | None:
+    """Why a time coordinate without units whose long name or name says what it counts since
+    which date (:func:`counted_since`) is not dates, and the command that writes those units in
+    a copy of ``source`` (``IN.nc OUT.nc`` when not known): ``ncatted`` alone for days or hours;
+    for months or years, which CF reads as fixed lengths (1/12 of 365.24 days), ``ncatted``
+    followed by CDO's ``-setreftime`` that rewrites them as days of calendar months, the way
+    :func:`~climann.data.time_units.months_since_message` gives. None for any other axis, and
+    for a Zarr store (neither tool reads one: the general advice stands).
+
+    Examples
+    --------
+    >>> time = xr.DataArray([0, 1], dims="M", name="M", attrs={"long_name": "Days since 2001-03-01"})
+    >>> print(counted_since_problem(time, None))  # doctest: +NORMALIZE_WHITESPACE
+    it has no units; its long_name 'Days since 2001-03-01' says it counts days since 2001-03-01 (0 … 1): climann
+    took the date from the long_name and applies nothing by itself: check that the first value, 0, is
+    2001-03-01, then set the units: `ncatted -a units,M,o,c,'days since 2001-03-01 00:00:00' IN.nc OUT.nc`
+    """
+    found = counted_since(time)
+    if found is None or (source is not None and is_zarr_store(source)):
+        return None
+    unit, date, where = found
+    values = np.asarray(time.values, dtype=np.float64).ravel()
+    if not values.size or not np.all(np.isfinite(values)):
+        return None
+    name, reference = str(time.name), date.isoformat()
+    fix = ncatted_attribute("units", name, "o", "c", _units(unit, reference))
+    counted = f"{values[0]:g} … {values[-1]:g}" if values.size > 1 else f"{values[0]:g}"
+    said = (f"it has no units; {where} says it counts {unit} since {reference} ({counted}): climann took the date "
+            f"from the {where.split()[1]} and applies nothing by itself: check that the first value, {values[0]:g}, "
+            f"is {_counted_text(values[0], unit, date)}, then set the units")
+    if unit in ("days", "hours"):
+        files = "IN.nc OUT.nc" if source is None else input_and_copy(source)
+        return f"{said}: `{attribute_command([fix], files)}`"
+    original, counted_copy, dated = (("IN.nc", "IN_counted.nc", "OUT.nc") if source is None else
+                                     (shown_path(source), beside(source, "counted"), beside(source, "dated")))
+    length = "30.44 days, a twelfth of a year" if unit == "months" else "365.24 days"
+    return (f"{said} and rewrite them as days of calendar {unit} (CF and UDUNITS read a {unit[:-1]} as {length}, "
+            f"CDO as a calendar {unit[:-1]}): `ncatted {fix} {original} "
+            f"{counted_copy} && cdo -setreftime,{reference},00:00:00,days {counted_copy} {dated} && rm {counted_copy}`"
+            f" (then give {dated} in place of {original})")
+
+
+def _counted_text(first: float, unit: str, date: datetime.date) -> str:
+    """The date the first value names, in words: ``January 1995`` for 0 months since 1995-01-01,
+    ``2001-03-02`` for 1 day since 2001-03-01."""
+    if unit == "months" and first == int(first) and date.day == 1:
+        number = date.year * 12 + date.month - 1 + int(first)
+        return f"{_MONTH_NAMES[number % 12]} {number // 12}"
+    if unit == "years" and first == int(first) and (date.month, date.day) == (1, 1):
+        return str(date.year + int(first))
+    if unit in ("days", "hours"):
+        instant = datetime.datetime(date.year, date.month, date.day) + datetime.timedelta(**{unit: float(first)})
+        return instant.isoformat(sep=" ").removesuffix(" 00:00:00")
+    return f"{first:g} {unit} after {date.isoformat()}"
+
+
+#: The months' names, for :func:`_counted_text`.
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December")
 
 
 def long_name_reference(time: xr.DataArray) -> tuple[str, datetime.date] | None:

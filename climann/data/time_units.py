@@ -23,9 +23,10 @@ import xarray as xr
 
 from climann.data.absolute_time import ABSOLUTE_UNITS_KEY, DEFAULT_CALENDAR, absolute_time_unit, absolute_times
 from climann.data.before_present import before_present_problem
+from climann.data.cycle_axes import cycle_axis_problem, cycle_units_message
 from climann.data.decimal_years import decimal_years_problem, whole_years_problem
 from climann.data.julian_days import julian_day_problem
-from climann.data.long_name_dates import long_name_reference_problem
+from climann.data.long_name_dates import counted_since_problem, long_name_reference_problem
 from climann.data.season_counts import year_dates_statements
 from climann.data.shell import (
     attribute_command, input_and_copy, ncatted_attribute, xarray_command, xarray_data, xarray_values,
@@ -260,6 +261,9 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
             climatology = bool(variable.attrs.get("climatology")) and not self.climatologies
             raise (ClimatologyError if climatology else TimeValuesError)(not_a_series)
         values = np.asarray(variable.values, dtype=np.float64)
+        cycle = cycle_units_message(str(name), variable.attrs, np.asarray(variable.values))
+        if cycle:  # Month 1 … 12 in days since 1970-01-01: a climatology, not 12 days; see climann.data.cycle_axes
+            raise TimeValuesError(cycle)
         calendar = str(variable.attrs.get("calendar", "standard"))
         year_zero = year_zero_message(str(name), values, str(variable.attrs["units"]), calendar)
         if year_zero:
@@ -608,7 +612,8 @@ def encodable_time_units(units: str) -> str:
 
 def time_units_problem(time: xr.DataArray, source: str | Path | None = None) -> str:
     """Why a time coordinate is not dates (text, no CF units, or units not of time since a
-    date), and what CF expects.
+    date), and what CF expects; for the axis of a cycle (``Month`` 1 … 12, ``Day_of_year``:
+    :mod:`climann.data.cycle_axes`), that it is a climatology's, refused, and no units offered.
 
     Dates written as text (ISO 8601 strings, see :mod:`climann.data.text_times`) are named as
     such, with the line of Python that writes them as a CF time coordinate into a copy of
@@ -629,6 +634,12 @@ def time_units_problem(time: xr.DataArray, source: str | Path | None = None) -> 
         shown = ", ".join(repr(str(value)) for value in np.asarray(time.values)[:2])
         return (f"it holds text ({shown}), not numbers; CF expects numbers with units = 'days since 1970-01-01' "
                 "(any unit since a reference date) and a calendar")
+    cycle = cycle_axis_problem(time)  # Month 1 … 12: a climatology, never days since a date
+    if cycle:
+        return cycle
+    counted = counted_since_problem(time, source)  # "Months since January 1995": months since 1995-01-01
+    if counted:
+        return counted
     decimal_years = (decimal_years_problem(time, source) or before_present_problem(time, source)
                      or whole_years_problem(time, source) or long_name_reference_problem(time, source)
                      or julian_day_problem(time, source))
