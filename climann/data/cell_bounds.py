@@ -26,7 +26,8 @@ import xarray as xr
 
 from climann.data.notes import note_once
 
-__all__ = ["MADE_BOUNDS_KEY", "absent_bounds", "misordered_bounds", "with_vertices_last", "without_absent_bounds"]
+__all__ = ["MADE_BOUNDS_KEY", "STATED_CELLS_KEY", "absent_bounds", "misordered_bounds", "with_vertices_last",
+           "without_absent_bounds"]
 
 _log = logging.getLogger(__name__)
 
@@ -37,6 +38,12 @@ _log = logging.getLogger(__name__)
 #: Encoding, not attributes: it describes where the variable came from, and xarray does not
 #: write keys it does not know.
 MADE_BOUNDS_KEY = "climann_made_bounds"
+
+#: The key, in the ``encoding`` of time bounds climann made from what a file states
+#: (:func:`climann.data.coverage_cells.with_covered_cells`), of the words that say why, for the
+#: warning about stamps at the ends of their cells (:mod:`climann.data.time_cells`): the file
+#: has no ``time_bnds`` of its own to name.
+STATED_CELLS_KEY = "climann_stated_cells"
 
 
 def absent_bounds(dataset: xr.Dataset) -> dict[str, str]:

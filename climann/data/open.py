@@ -47,6 +47,7 @@ from climann.data.containers import (
 )
 from climann.data.coordinate_values import checked_coordinates, geographic_kind
 from climann.data.varying_levels import check_levels_fixed
+from climann.data.coverage_cells import with_covered_cells
 from climann.data.ecmwf_means import with_stated_month_cells
 from climann.data.empty_files import check_not_empty
 from climann.data.absolute_zero import BELOW_ABSOLUTE_ZERO_KEY
@@ -692,6 +693,10 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     # ECMWF's monthly means, which their GRIB attributes date by the month each opens, get that
     # month as their time cell; see climann.data.ecmwf_means.
     dataset = with_stated_month_cells(dataset, path.name)
+    # Means stamped on their periods' first instants whose stated time coverage (ACDD's
+    # time_coverage_start) says whether each stamp opens or closes its period get those periods as
+    # cells; see climann.data.coverage_cells.
+    dataset = with_covered_cells(dataset, path.name)
     # A file with two time axes is split by the user, never guessed from; see climann.data.time_names.
     check_one_time_axis(dataset, path.name)
     # One station of a CF station file (one in the file, or the one selected) is a point; see climann.data.stations.

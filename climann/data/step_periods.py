@@ -228,20 +228,8 @@ def bounds_advice(files: str | Path | Sequence[str | Path], frequency: str, *,
     reads all that was read, the copies in place of their originals (verify26b F3). Of Zarr
     stores, which cdo does not read, the xarray line alone (:data:`_PYTHON_STORE_BOUNDS`), its
     copies new stores."""
-    period, _, back, alias = _PERIODS[frequency]
-    files = [files] if isinstance(files, (str, Path)) else list(dict.fromkeys(files))
-    folders = {Path(str(file)).parent: new_folder(Path(str(file)).parent, _COPIES_FOLDER) for file in files}
-    held = {folder: [file for file in files if Path(str(file)).parent == source] for source, folder in folders.items()}
-
-    def command(operators: str) -> str:
-        return " && ".join(copies_command(lambda source, copy: f"cdo {operators} {source} {copy}", folder, own)
-                           for folder, own in held.items())
-
-    stores = any(is_zarr_store(file) for file in files)
-    script = (_PYTHON_STORE_BOUNDS if stores else _PYTHON_BOUNDS).format(alias=alias)
-    python = " && ".join(copies_command(lambda source, copy: f'python -c "{script}" {source} {copy} 0', folder, own)
-                         for folder, own in held.items())
-
+    period, _, back, _ = _PERIODS[frequency]
+    files, held, command, python, stores = _bounds_commands(files, frequency)
     one = len(files) == 1
     subject, copies = (Path(str(files[0])).name, "a copy") if one else (f"the {len(files)} files", "copies")
     if stores:  # cdo reads no Zarr store (fix34c): the xarray line alone
@@ -254,11 +242,74 @@ def bounds_advice(files: str | Path | Sequence[str | Path], frequency: str, *,
             f"with -1 in place of the last 0 for the {period} ending there); {_copies_given(files, held, given)}")
 
 
+def _bounds_commands(files: str | Path | Sequence[str | Path], frequency: str, shift: int = 0):
+    """The pieces of :func:`bounds_advice` and :func:`closing_bounds_advice`: the files (in the
+    order given, once each), the new folder of each folder's files (``with_bounds``) → its files,
+    the loop of cdo with the given operators over them, the loop of the xarray line (``shift``
+    its last argument: 0 the period beginning at each stamp, -1 the one ending there), and
+    whether any is a Zarr store."""
+    alias = _PERIODS[frequency][3]
+    files = [files] if isinstance(files, (str, Path)) else list(dict.fromkeys(files))
+    folders = {Path(str(file)).parent: new_folder(Path(str(file)).parent, _COPIES_FOLDER) for file in files}
+    held = {folder: [file for file in files if Path(str(file)).parent == source] for source, folder in folders.items()}
+
+    def command(operators: str) -> str:
+        return " && ".join(copies_command(lambda source, copy: f"cdo {operators} {source} {copy}", folder, own)
+                           for folder, own in held.items())
+
+    stores = any(is_zarr_store(file) for file in files)
+    script = (_PYTHON_STORE_BOUNDS if stores else _PYTHON_BOUNDS).format(alias=alias)
+    python = " && ".join(copies_command(lambda source, copy: f'python -c "{script}" {source} {copy} {shift}',
+                                        folder, own)
+                         for folder, own in held.items())
+    return files, held, command, python, stores
+
+
+#: What befalls a ``--data`` that still takes files read as opening their periods (:func:`closing_bounds_advice`).
+_READ_AS_BEFORE = "is read as before, each stamp opening its period"
+
+
+def closing_bounds_advice(files: str | Path | Sequence[str | Path], frequency: str, *,
+                          given: Sequence[str | Path] = ()) -> str:
+    """The way out for files stamped on their periods' first instants without bounds, read as
+    opening their periods, whose values may close them (CESM history files, ECHAM and ICON raw
+    output: the January mean stamped 1 February 00:00): "if each value is of the month ending at
+    its stamp, give FILE those bounds in a copy in a new folder: `mkdir -p with_bounds && cdo
+    -settbounds,month -shifttime,-1day IN with_bounds/IN` (without cdo, …); then give --data
+    with_bounds/IN in place of it" (break43b A6: the warning named the reading and gave no
+    command). The copies, loops and ``--data`` are :func:`bounds_advice`'s.
+
+    Parameters
+    ----------
+    files : str, Path or sequence of them
+        The files of the values.
+    frequency : {"yearly", "monthly", "daily"}
+    given : sequence of str or Path
+        Every file read, for the ``--data`` of the advice.
+
+    Returns
+    -------
+    str
+    """
+    period, _, back, _ = _PERIODS[frequency]
+    files, held, command, python, stores = _bounds_commands(files, frequency, -1)
+    one = len(files) == 1
+    subject, copies = (Path(str(files[0])).name, "a copy") if one else (f"the {len(files)} files", "copies")
+    if stores:  # cdo reads no Zarr store: the xarray line alone
+        return (f"if each value is of the {period} ending at its stamp, give {subject} those time bounds in {copies} "
+                f"in a new folder with xarray (cdo does not read a Zarr store): `{python}`; "
+                f"{_copies_given(files, held, given, _READ_AS_BEFORE)}")
+    return (f"if each value is of the {period} ending at its stamp, give {subject} those time bounds in {copies} in "
+            f"a new folder: `{command(f'-settbounds,{period} -shifttime,{back}')}` (without cdo, with xarray: "
+            f"`{python}`); {_copies_given(files, held, given, _READ_AS_BEFORE)}")
+
+
 def _copies_given(files: Sequence[str | Path], held: dict[Path, list[str | Path]],
-                  given: Sequence[str | Path]) -> str:
+                  given: Sequence[str | Path], again: str = "meets this refusal again") -> str:
     """The end of an advice that writes copies of ``files`` into new folders (``held``: new
     folder → its files): the ``--data`` that takes the copies in place of the originals, with
-    the other files of ``given`` (see :func:`bounds_advice`)."""
+    the other files of ``given`` (see :func:`bounds_advice`); ``again`` what befalls a ``--data``
+    that still takes the originals."""
     one = len(files) == 1
     copied = {Path(os.path.abspath(str(file))) for file in files}
     others = [file for file in dict.fromkeys(given) if Path(os.path.abspath(str(file))) not in copied]
@@ -270,7 +321,7 @@ def _copies_given(files: Sequence[str | Path], held: dict[Path, list[str | Path]
     return (f"then give {kept}"
             f"{' '.join(f'--data {copies_data(folder, own)}' for folder, own in held.items())} in place of "
             f"{replaced} (a --data that still takes the original{'' if one else 's'}, as a glob over "
-            f"{'its' if one else 'their'} folder does, meets this refusal again){_earlier_copies_note(held, kept)}")
+            f"{'its' if one else 'their'} folder does, {again}){_earlier_copies_note(held, kept)}")
 
 
 def forecast_shift_advice(files: str | Path | Sequence[str | Path], frequency: str, *,

@@ -28,6 +28,7 @@ import cftime
 import numpy as np
 import xarray as xr
 
+from climann.data.cell_bounds import STATED_CELLS_KEY
 from climann.data.coords import FILE_TIME_COORDINATE, WINDOW_LONG_NAME, WINDOW_SOURCE_KEY, time_coordinate
 from climann.data.notes import note_once
 from climann.data.shell import (attribute_command, copies_of_files,
@@ -37,6 +38,7 @@ from climann.data.shell import (attribute_command, copies_of_files,
 from climann.data.time_axis import (
     PeriodStep, TimeStep, axis_time_step, cell_time_step, date_text, month_number, month_start, year_text,
 )
+from climann.data.step_periods import closing_bounds_advice
 from climann.data.time_commands import ending_day_bounds_command
 from climann.data.window_totals import WRF_WINDOWS
 from climann.errors import ClimannError
@@ -100,6 +102,9 @@ def _note(stamps: np.ndarray, bounds: xr.DataArray, middles: np.ndarray, time: x
         cell, kind = "window", (
             f"{values} over the windows of lead time that {source} give (the file has no time bounds of its "
             f"valid times), stamped ({stamp_name}) at {position} of their windows ({example})")
+    elif (stated := bounds.encoding.get(STATED_CELLS_KEY)) is not None:  # no time_bnds of the file's own
+        cell, kind = "cell", (f"time stamps at {position} of the cells the file states without time bounds ({stated}; "
+                              f"{example})")
     else:
         cesm = ", as CESM history files stamp means" if position == "the ends" else ""
         cell, kind = "cell", f"time stamps at {position} of their {bounds.name} cells ({example}{cesm})"
@@ -866,12 +871,19 @@ def _note_start_stamps(name: str, stamps: np.ndarray, doubt: str, *, instants: b
                   key=("stamped at the start of each", name, doubt))
     elif doubt:
         stamped_so = _STAMPED_SO.get(doubt, {}).get(value_word, "as ERA5 stamps them")
+        # the command that bounds each value by the cell ending at its stamp (break43b A6: none was given)
+        fix = f": {closing_bounds_advice(files, _FREQUENCIES[doubt])}" if files and doubt in _FREQUENCIES else ""
         note_once(_log, logging.WARNING, (
             f"'{name}' has no bounds and is stamped at the start of each {doubt} ({date_text(stamps[0])}, …): each "
             f"value is read as {_of_the_cell(value_word)} of the {doubt} beginning there ({stamped_so}) "
             f"and its season (in the scores per season and the season and year features) is that of the cell's "
-            f"middle; a file stamped at the end of each {doubt} (CESM history files) needs time_bnds"),
+            f"middle; a file stamped at the end of each {doubt} (CESM history files, ECHAM and ICON raw output) needs "
+            f"time_bnds{fix}"),
             key=("stamped at the start of each", name, doubt))  # once, whichever step of the axis it first names
+
+
+#: The frequency (:mod:`climann.data.step_periods`) of each cell that a stamp may open or close.
+_FREQUENCIES = {"month": "monthly", "day": "daily"}
 
 
 def _of_the_cell(value_word: str) -> str:

@@ -1,0 +1,175 @@
+"""Monthly means stamped at the end of each month without time bounds (ICON's raw output: the January
+mean at 1 February 00:00), read as the months they close when the file states its time coverage
+(climann/data/coverage_cells.py), else read as the months they open with a warning whose cdo line
+bounds them by the month ending at each stamp (climann/data/step_periods.py; break43b A6: seasons one
+month late, the last December a test block of its own). The scores per season are checked against
+numpy on the axis shifted by hand."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import shutil
+import subprocess
+
+import cftime
+import netCDF4
+import numpy as np
+import pytest
+import xarray as xr
+from typer.testing import CliRunner
+
+from climann.cli import app
+from climann.data.coverage_cells import covered_cells
+from climann.data.notes import forget_notes
+
+CDO = pytest.mark.skipif(shutil.which("cdo") is None, reason="needs CDO")
+
+LAT = np.arange(-75.0, 90.0, 30.0)
+LON = np.arange(15.0, 360.0, 30.0)
+YEARS = (2000, 2001, 2002)
+
+
+def _end_stamps():
+    """CDO's absolute stamps (YYYYMMDD) of 36 monthly means, each on the 1st of the month after its own."""
+    numbers = YEARS[0] * 12 + np.arange(12 * len(YEARS)) + 1
+    return numbers // 12 * 10000 + (numbers % 12 + 1) * 100 + 1.0
+
+
+def _icon_like(path, **attrs):
+    """ICON's monthly output as CDO writes it after a remap: ``day as %Y%m%d.%f``, ``time: mean``, the mean
+    of each month stamped at the start of the next; ``attrs`` more global attributes."""
+    rng = np.random.default_rng(7)
+    months = np.arange(12 * len(YEARS)) % 12
+    seasonal = 12 * np.cos(2 * np.pi * (months[:, None, None] - 0.5) / 12) * np.sin(np.radians(LAT))[None, :, None]
+    tas = 290 - 30 * np.sin(np.radians(LAT))[None, :, None] ** 2 - seasonal + rng.normal(0, 1, (months.size, 6, 12))
+    with netCDF4.Dataset(path, "w") as nc:
+        nc.createDimension("time", None)
+        nc.createDimension("lat", LAT.size)
+        nc.createDimension("lon", LON.size)
+        time = nc.createVariable("time", "f8", ("time",))
+        time.standard_name, time.units, time.calendar, time.axis = "time", "day as %Y%m%d.%f", "proleptic_gregorian", "T"
+        time[:] = _end_stamps()
+        for name, values, units in (("lat", LAT, "degrees_north"), ("lon", LON, "degrees_east")):
+            nc.createVariable(name, "f8", (name,))[:] = values
+            nc[name].units = units
+        for name, offset in (("tas", 0.0), ("ps", 1e5)):
+            variable = nc.createVariable(name, "f4", ("time", "lat", "lon"))
+            variable.units, variable.cell_methods = ("K" if name == "tas" else "Pa"), "time: mean"
+            variable[:] = tas + offset if name == "tas" else offset + 50 * rng.normal(size=tas.shape)
+        nc.title, nc.source, nc.CDI = "ICON simulation", "git@gitlab.dkrz.de:icon/icon.git", "Climate Data Interface"
+        for key, value in attrs.items():
+            nc.setncattr(key, value)
+    return path
+
+
+def _train(folder, data, out):
+    result = CliRunner().invoke(app, ["train", "--data", data, "--target", "tas", "--epochs", "1", "--hidden", "4",
+                                      "--out", out, "--set", "evaluation.figures=false"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return json.loads((folder / out / "metrics.json").read_text())
+
+
+def _numpy_season_scores(path):
+    """The test block's (2002) climatology MSE per season, area-weighted (Δsin of the latitude bands), with
+    each value the month ending at its stamp and the climatology the training year's (2000) month."""
+    with netCDF4.Dataset(path) as nc:
+        values = np.asarray(nc["tas"][:], dtype=np.float64)
+    number = (_end_stamps() // 10000).astype(int) * 12 + (_end_stamps() // 100 % 100).astype(int) - 2
+    year, month = number // 12, number % 12 + 1
+    edges = np.concatenate([[-90.0], (LAT[1:] + LAT[:-1]) / 2, [90.0]])
+    weights = np.abs(np.diff(np.sin(np.radians(edges))))[:, None] * np.ones(LON.size)
+    climatology = {m: values[(year == 2000) & (month == m)][0] for m in range(1, 13)}
+    scores = {}
+    for season, months in (("DJF", (12, 1, 2)), ("MAM", (3, 4, 5)), ("JJA", (6, 7, 8)), ("SON", (9, 10, 11))):
+        steps = np.flatnonzero((year == 2002) & np.isin(month, months))
+        errors = np.array([(values[step] - climatology[month[step]]) ** 2 for step in steps])
+        scores[season] = float((errors * weights).sum() / (weights.sum() * len(steps)))
+    return scores
+
+
+def _start_warnings(caplog):
+    return [record.getMessage() for record in caplog.records if "stamped at the start of each month" in
+            record.getMessage()]
+
+
+@CDO
+def test_the_warning_gives_the_cdo_line_and_it_dates_each_mean_by_the_month_it_closes(tmp_path, monkeypatch, caplog):
+    monkeypatch.chdir(tmp_path)
+    _icon_like(tmp_path / "icon.nc")
+    forget_notes()
+    with caplog.at_level(logging.WARNING):
+        before = _train(tmp_path, "icon.nc", "run")
+    (warned,) = _start_warnings(caplog)
+    assert "(CESM history files, ECHAM and ICON raw output) needs time_bnds: if each value is of the month ending at" \
+           in warned
+    command = re.search(r"`(mkdir -p with_bounds && cdo [^`]*)`", warned).group(1)
+    assert command == "mkdir -p with_bounds && cdo -settbounds,month -shifttime,-1day icon.nc with_bounds/icon.nc"
+    assert "then give --data with_bounds/icon.nc in place of it" in warned
+    assert before["split_periods"]["test"] == "2003-01"  # read as the months they open: December 2002 as 2003-01
+    subprocess.run(command, shell=True, check=True, cwd=tmp_path, capture_output=True)
+    forget_notes()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        after = _train(tmp_path, "with_bounds/icon.nc", "run_bounds")
+    assert not _start_warnings(caplog)
+    assert after["split_periods"] == {"train": "2000", "val": "2001", "test": "2002"}
+    expected = _numpy_season_scores(tmp_path / "icon.nc")
+    for season, mse in expected.items():
+        assert after["seasons"]["test"][season]["climatology"]["mse"] == pytest.approx(mse, rel=1e-9)
+
+
+@pytest.mark.parametrize("end", [pytest.param(None, id="start-alone"),
+                                 pytest.param("2002-12-31T23:59:59Z", id="with-its-end")])
+def test_a_stated_start_one_month_before_the_first_stamp_dates_each_mean_by_the_month_it_closes(
+        tmp_path, monkeypatch, caplog, end):
+    monkeypatch.chdir(tmp_path)
+    stated = {"time_coverage_start": "2000-01-01T00:00:00Z", **({"time_coverage_end": end} if end else {})}
+    _icon_like(tmp_path / "icon.nc", **stated)
+    forget_notes()
+    with caplog.at_level(logging.WARNING):
+        metrics = _train(tmp_path, "icon.nc", "run")
+    assert not _start_warnings(caplog)
+    (said,) = [record.getMessage() for record in caplog.records if "cells the file states" in record.getMessage()]
+    assert ("icon.nc: time stamps at the ends of the cells the file states without time bounds (time_coverage_start = "
+            "'2000-01-01T00:00:00Z'") in said and "the value stamped 2000-02-01 counts in January 2000" in said
+    assert metrics["split_periods"] == {"train": "2000", "val": "2001", "test": "2002"}
+    expected = _numpy_season_scores(tmp_path / "icon.nc")
+    for season, mse in expected.items():
+        assert metrics["seasons"]["test"][season]["climatology"]["mse"] == pytest.approx(mse, rel=1e-9)
+    with xr.open_dataset(tmp_path / "run" / "predictions.nc", decode_times=xr.coders.CFDatetimeCoder(
+            use_cftime=True)) as predictions:  # the file's own stamps kept: 2003-01-01 for December 2002
+        assert predictions["time"].values[-1] == cftime.DatetimeProlepticGregorian(2003, 1, 1)
+
+
+def _dataset(stamps, *, start=None, end=None, cell_methods="time: mean"):
+    times = [cftime.DatetimeGregorian(*stamp) for stamp in stamps]
+    attrs = {key: value for key, value in (("time_coverage_start", start), ("time_coverage_end", end)) if value}
+    return xr.Dataset({"tas": (("time", "x"), np.zeros((len(times), 2)), {"cell_methods": cell_methods})},
+                      coords={"time": ("time", times)}, attrs=attrs)
+
+
+_MONTHS_CLOSED = [(2000, 2, 1), (2000, 3, 1), (2000, 4, 1)]
+
+
+@pytest.mark.parametrize(("stamps", "stated", "cells"), [
+    pytest.param(_MONTHS_CLOSED, {"start": "2000-01-01"}, [(2000, 1, 1), (2000, 2, 1)], id="closing"),
+    pytest.param(_MONTHS_CLOSED, {"start": "2000-01-01T00:00:00Z", "end": "2000-04-01T00:00:00Z"},
+                 [(2000, 1, 1), (2000, 2, 1)], id="closing-end-on-the-last-stamp"),
+    pytest.param(_MONTHS_CLOSED, {"start": "2000-02-01", "end": "2000-04-30T23:59:59Z"},
+                 [(2000, 2, 1), (2000, 3, 1)], id="opening"),
+    pytest.param([(2000, 12, 31), (2001, 1, 1), (2001, 1, 2)], {"start": "2000-12-30"},
+                 [(2000, 12, 30), (2000, 12, 31)], id="daily-closing"),
+    pytest.param(_MONTHS_CLOSED, {"start": "2000-01-01", "end": "2000-04-30"}, None, id="an-end-of-another-reading"),
+    pytest.param(_MONTHS_CLOSED, {"start": "2000-01-15"}, None, id="a-start-of-neither"),
+    pytest.param(_MONTHS_CLOSED, {"start": "2000-01-01T00:00:00+02:00"}, None, id="not-utc"),
+    pytest.param(_MONTHS_CLOSED, {"start": "2000-01-01", "cell_methods": "time: point"}, None, id="instants"),
+    pytest.param(_MONTHS_CLOSED, {"start": "2000-01-01", "cell_methods": "area: mean"}, None, id="no-time-method"),
+    pytest.param(_MONTHS_CLOSED, {}, None, id="nothing-stated"),
+    pytest.param([(2000, 1, 16), (2000, 2, 15), (2000, 3, 16)], {"start": "2000-01-01"}, None, id="stamps-inside"),
+])
+def test_only_a_stated_coverage_that_agrees_decides_the_cells(stamps, stated, cells):
+    found = covered_cells(_dataset(stamps, **stated))
+    first = None if found is None else [(date.year, date.month, date.day) for date in found[0][0]]
+    assert first == cells
