@@ -62,3 +62,16 @@ def write_grib_messages(path: Path, messages: Sequence[tuple[dict, np.ndarray]],
             eccodes.codes_write(message, file)
             eccodes.codes_release(message)
     return path
+
+
+def eccodes_tool(name: str) -> str:
+    """An ecCodes command (``grib_ls``, ``grib_copy``) from the eccodeslib wheel cfgrib installs, or
+    on PATH; skips the test without."""
+    import shutil
+
+    eccodeslib = pytest.importorskip("eccodeslib")
+    beside = Path(eccodeslib.__file__).parent / "bin" / name
+    found = str(beside) if beside.exists() else shutil.which(name)
+    if found is None:
+        pytest.skip(f"{name} is not installed")
+    return found

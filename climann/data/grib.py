@@ -26,6 +26,14 @@ Two kinds of file are then read wrong without an error:
   the default predictors, "not in the file") would otherwise see a part of the file as the
   whole. cfgrib's log records of skipped variables are kept from the terminal.
 
+- **Messages cut short or unreadable.** cfgrib logs each message ecCodes cannot read (a file
+  cut short inside one: ``PrematureEndOfFileError``; a wrong length) as ``skipping corrupted
+  Message`` with a traceback, and reads the others as the whole file (5 of 24 months, exit 0).
+  A file cut short is refused before cfgrib reads it, naming the message cut and how much of it
+  the file holds (:func:`climann.data.grib_framing.cut_message`); one with another unreadable
+  message after cfgrib's reading, with ecCodes' error (:func:`corrupted_message_text`). cfgrib's
+  tracebacks are kept from the terminal (:func:`corrupted_messages`).
+
 A parameter on several kinds of level (ERA5's ``t`` on pressure and model levels), which cfgrib
 refuses itself with the ``filter_by_keys`` groups to re-open the file with, is refused in one
 line naming the groups and the ``grib_copy -w`` lines that split the file along them
@@ -64,6 +72,7 @@ import numpy as np
 import xarray as xr
 
 from climann.data.forecast_times import on_held_valid_times
+from climann.data.grib_framing import CutMessage, cut_message, cut_message_text
 from climann.data.notes import kept_for_the_run, note_once
 from climann.data.paths import is_grib
 from climann.data.shell import beside, shown_path
@@ -79,6 +88,41 @@ UNKNOWN_PARAM_ID = 0
 
 #: 255: GRIB2's "missing" code (WMO GRIB2 Code Tables 0.0, 4.1), as CDO writes its code-only fields.
 MISSING_CODE = 255
+
+
+#: The logger cfgrib reports a message ecCodes cannot read on, and its index file's faults (``cfgrib/messages.py``).
+CFGRIB_MESSAGES_LOGGER = "cfgrib.messages"
+
+
+class _MessageRecords(logging.Filter):
+    """Keeps the errors of cfgrib's ``skipping corrupted Message`` records (ecCodes' exception,
+    e.g. ``PrematureEndOfFileError``) and stops every record of its messages logger with a
+    traceback: they are said in one line of climann's own (:func:`open_grib`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.corrupted: list[str] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if str(record.msg).startswith("skipping corrupted Message"):
+            error = record.exc_info[1] if record.exc_info else None
+            self.corrupted.append(f"{type(error).__name__}: {error}" if error else "?")
+            return False
+        return record.exc_info is None
+
+
+@contextmanager
+def corrupted_messages() -> Iterator[list[str]]:
+    """ecCodes' error for each message cfgrib skips as corrupted while the block runs; cfgrib's
+    log records with a traceback (those, and the index file it could not write after one) are
+    not passed on, its other records are."""
+    logger = logging.getLogger(CFGRIB_MESSAGES_LOGGER)
+    records = _MessageRecords()
+    logger.addFilter(records)
+    try:
+        yield records.corrupted
+    finally:
+        logger.removeFilter(records)
 
 
 class _SkipRecords(logging.Filter):
@@ -119,8 +163,8 @@ def no_message_text(path: Path) -> str:
     """Why cfgrib finds no GRIB message in ``path``: a GRIB file (it begins with ``GRIB``, WMO
     FM 92 Section 0) cut short, or a file named as GRIB that is none."""
     if is_grib(path):
-        return (f"{path} is a GRIB file (it begins with 'GRIB') without one whole message: cut short (a download or "
-                f"copy that did not finish); fetch or copy the file again")
+        return (f"{path} is a GRIB file (it begins with 'GRIB', or a WMO heading and 'GRIB') without one whole "
+                f"message: cut short (a download or copy that did not finish); fetch or copy the file again")
     return (f"{path} holds no GRIB message (it does not begin with 'GRIB', as GRIB does): another format, or a file "
             f"cut short; fetch or copy the file again")
 
@@ -154,10 +198,13 @@ def open_grib(path: Path, **options: object) -> xr.Dataset:
         If cfgrib skipped a parameter, or if the file holds more than one parameter ecCodes
         cannot name, or no whole GRIB message (:func:`no_message_text`).
     """
+    cut = _cut_message(path)
+    if cut is not None:  # cfgrib reads the whole messages before the cut as the whole file
+        raise ClimannError(cut_message_text(path, cut, shown=shown_path(path)))
     backend_kwargs = options.pop("backend_kwargs", None) or {}
     # the derived forecast code says a mean or a spread of the members (GEFS's geavg and gespr: both t2m in K)
     options["backend_kwargs"] = {"read_keys": list(READ_KEYS), **backend_kwargs, "indexpath": index_path(path)}
-    with skipped_variables() as skipped:
+    with skipped_variables() as skipped, corrupted_messages() as corrupted:
         try:
             # one opening at a time: a second thread would read the index file while the first writes it
             with _INDEX_LOCK:
@@ -173,12 +220,54 @@ def open_grib(path: Path, **options: object) -> xr.Dataset:
             if groups:
                 raise ClimannError(several_groups_message(path, groups)) from None
             raise
+    if corrupted:
+        dataset.close()
+        _forget_index(path)  # a second opening would read the index of the messages kept, without a word
+        raise ClimannError(corrupted_message_text(path, corrupted))
     if skipped:
         dataset.close()
         raise ClimannError(skipped_message(path, [name for _, name in skipped]))
     if any(variable.attrs.get("GRIB_paramId") == UNKNOWN_PARAM_ID for variable in dataset.data_vars.values()):
         dataset = _with_unknown_parameter_named(dataset, path, unknown_parameters(path))
     return _on_held_valid_times(_with_step_intervals(dataset, path), path)
+
+
+def corrupted_message_text(path: Path, errors: list[str]) -> str:
+    """The one-line refusal of a GRIB file with messages ecCodes cannot read (cfgrib skips them
+    and reads the others as the whole file): how many, ecCodes' first error, and how to see them."""
+    shown = shown_path(path)
+    count = f"{len(errors)} message{'s' if len(errors) != 1 else ''}"
+    return (f"{path} holds {count} that ecCodes cannot read ({errors[0]}), which cfgrib would leave out without a "
+            f"word: grib_ls {shown} lists the messages and says 'unreadable message' for each; fetch or copy the "
+            f"file again")
+
+
+#: Each file's message cut short (or None) as :func:`_cut_message` found it, by the file's identity.
+_CUTS: dict[tuple, CutMessage | None] = {}
+kept_for_the_run(_CUTS.clear)
+
+
+def _cut_message(path: Path) -> CutMessage | None:
+    """:func:`~climann.data.grib_framing.cut_message`, once per unchanged file in a run (a command
+    opens a file several times; 24 000 messages take 0.2 s)."""
+    key = _identity(path)
+    with _INDEX_LOCK:
+        if key not in _CUTS:
+            _CUTS[key] = cut_message(path)
+        return _CUTS[key]
+
+
+def _identity(path: Path) -> tuple:
+    """A file's identity in this run: resolved path, device, inode, size, modification time."""
+    status = os.stat(path)
+    return (str(Path(path).resolve()), status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
+
+
+def _forget_index(path: Path) -> None:
+    """Remove this process's cfgrib index files of ``path`` (:func:`index_path`)."""
+    prefix = Path(index_path(path)).name.split(".")[0]
+    for index in _index_folder().glob(f"{prefix}.*"):
+        index.unlink(missing_ok=True)
 
 
 def _with_step_intervals(dataset: xr.Dataset, path: Path) -> xr.Dataset:
@@ -253,8 +342,7 @@ def index_path(path: Path) -> str:
         keys (cfgrib ``messages.FileIndex.from_indexpath_or_filestream``), so that openings with
         other keys have other index files. The folder is removed when the process ends.
     """
-    status = os.stat(path)
-    identity = repr((str(Path(path).resolve()), status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns))
+    identity = repr(_identity(path))
     folder = str(_index_folder()).replace("{", "{{").replace("}", "}}")  # cfgrib formats the whole path
     return f"{folder}{os.sep}{hashlib.sha256(identity.encode()).hexdigest()[:32]}.{{hash}}.idx"
 
@@ -343,8 +431,7 @@ def message_headers(path: Path) -> MessageHeaders:
     Exception
         ecCodes' errors where the file is not GRIB (they have no common base class).
     """
-    status = os.stat(path)
-    key = (str(Path(path).resolve()), status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
+    key = _identity(path)
     with _INDEX_LOCK:
         if key not in _HEADERS:
             _HEADERS[key] = _read_message_headers(path)
@@ -352,7 +439,7 @@ def message_headers(path: Path) -> MessageHeaders:
 
 
 def _read_message_headers(path: Path) -> MessageHeaders:
-    """:func:`message_headers`, read: up to a last message cut short (which cfgrib also leaves out)."""
+    """:func:`message_headers`, read: up to a last message cut short (:func:`open_grib` refuses such a file)."""
     import eccodes  # with cfgrib, the grib extra
 
     unknown: dict[tuple[int, ...], None] = {}
@@ -472,7 +559,7 @@ def unknown_parameters(path: Path) -> list[tuple[int, ...]]:
     in file order: ``(1, table2Version, indicatorOfParameter)`` for GRIB1 (WMO FM 92 GRIB
     edition 1, section 1 octets 4 and 9), ``(2, discipline, parameterCategory,
     parameterNumber)`` for GRIB2 (sections 0 and 4). Reads the message headers only, up to a
-    last message cut short (which cfgrib also leaves out): :func:`message_headers`."""
+    last message cut short (:func:`open_grib` refuses such a file): :func:`message_headers`."""
     return list(message_headers(path).unknown_parameters)
 
 

@@ -23,6 +23,7 @@ import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from climann.data.grib_framing import GRIB_MAGIC, HEAD_BYTES, grib_start
 from climann.errors import ClimannError
 
 __all__ = [
@@ -30,19 +31,15 @@ __all__ = [
     "path_list", "is_zarr_store", "relative_to_working_directory", "user_path", "zarr_marker",
 ]
 
-#: The first bytes of a GRIB message, edition 1 and 2 (WMO Manual on Codes, FM 92 GRIB, Section 0:
-#: "GRIB" in CCITT IA5), so of a GRIB file as NCEP (GEFS ``gec00.t00z.pgrb2a.0p50.f006``), ECMWF
-#: and the CDS write them, whatever its name.
-GRIB_MAGIC = b"GRIB"
-
 
 def is_grib(path: str | Path) -> bool:
-    """Whether ``path`` is a GRIB file by its first bytes (:data:`GRIB_MAGIC`), whatever its name
-    (NCEP names its GRIB2 files ``….pgrb2a.0p50.f006``, without ``.grib2``). False for a folder and
-    for what cannot be read."""
+    """Whether ``path`` is a GRIB file by its first bytes (:data:`GRIB_MAGIC`, or a WMO bulletin
+    heading before it: :func:`~climann.data.grib_framing.grib_start`), whatever its name (NCEP
+    names its GRIB2 files ``….pgrb2a.0p50.f006``, without ``.grib2``; a bulletin off the GTS is
+    often ``.bin``). False for a folder and for what cannot be read."""
     try:
         with open(path, "rb") as handle:
-            return handle.read(len(GRIB_MAGIC)) == GRIB_MAGIC
+            return grib_start(handle.read(HEAD_BYTES)) is not None
     except OSError:
         return False
 

@@ -16,7 +16,7 @@ from climann.data.open import expand_paths, open_dataset
 from climann.data.variables import on_grid
 from climann.errors import ClimannError
 from tests.fresh_python import run_python
-from tests.grib_files import write_grib_messages
+from tests.grib_files import eccodes_tool, write_grib_messages
 
 LATITUDES = np.array([40.0, 30.0, 20.0])
 LONGITUDES = np.array([0.0, 10.0, 20.0, 30.0])
@@ -157,15 +157,7 @@ def test_parameter_names_are_CDOs(parameter, name):
 
 def _grib_copy() -> str:
     """ecCodes' grib_copy from the eccodeslib wheel cfgrib installs, or on PATH; skips without."""
-    import shutil
-    from pathlib import Path
-
-    eccodeslib = pytest.importorskip("eccodeslib")
-    beside = Path(eccodeslib.__file__).parent / "bin" / "grib_copy"
-    found = str(beside) if beside.exists() else shutil.which("grib_copy")
-    if found is None:
-        pytest.skip("grib_copy is not installed")
-    return found
+    return eccodes_tool("grib_copy")
 
 
 def test_a_named_parameter_on_two_kinds_of_level_is_refused_with_the_commands_that_split_it(tmp_path, monkeypatch):
@@ -419,8 +411,9 @@ def test_one_step_of_totals_is_dated_by_its_messages_step_range(tmp_path, centre
 
 
 @pytest.mark.parametrize(("content", "message"), [
-    pytest.param(b"GRIB\x00\x00\x02", r"^.*/b\.grib2 is a GRIB file \(it begins with 'GRIB'\) without one whole "
-                                      r"message: cut short", id="cut-short"),
+    pytest.param(b"GRIB\x00\x00\x02", r"^.*/b\.grib2 is cut short \(a download or copy that did not finish\): its "
+                                      r"first message ends after 7 of its bytes, before the octets that say its length, "
+                                      r"and no other follows", id="cut-short"),
     pytest.param(b"<html>503</html>", r"^.*/b\.grib2 holds no GRIB message \(it does not begin with 'GRIB'",
                  id="not-grib"),
 ])
@@ -455,3 +448,82 @@ def test_a_split_part_named_as_the_files_own_end_keeps_its_name(tmp_path, monkey
     message = several_groups_message(Path("ens_cf_pf.grib2"), [{"dataType": "cf"}, {"dataType": "pf"}])
     assert message.endswith("grib_copy -w dataType=cf ens_cf_pf.grib2 ens_cf_pf_cf.grib2; "
                             "grib_copy -w dataType=pf ens_cf_pf.grib2 ens_cf_pf_pf.grib2")
+
+
+def _months_file(path, n_months: int = 24):
+    """24 monthly 2t fields (K) and the file of them."""
+    fields = _fields(43, n_months=n_months)
+    messages = [({"shortName": "2t", "dataDate": 19900101 + (month // 12) * 10000 + (month % 12) * 100, "dataTime": 0},
+                 fields[month]) for month in range(n_months)]
+    return write_grib_messages(path, messages, latitudes=LATITUDES, longitudes=LONGITUDES), fields
+
+
+def test_a_grib_file_cut_inside_a_message_is_refused_naming_it_and_grib_ls_shows_it(tmp_path, monkeypatch, caplog,
+                                                                                     capsys):
+    """break43: a file cut inside its 6th message was read as 5 months (exit 0) after cfgrib's 'skipping
+    corrupted Message' traceback. The refusal's message, bytes and count are those of the written file; its
+    grib_ls line, run as printed, lists the 5 whole messages and stops at the cut."""
+    monkeypatch.chdir(tmp_path)
+    whole, _ = _months_file(tmp_path / "whole.grib2")
+    data = whole.read_bytes()
+    length = len(data) // 24  # the 24 messages are alike in length
+    assert data[length:length + 4] == b"GRIB" and data[length - 4:length] == b"7777"
+    (tmp_path / "cut.grib2").write_bytes(data[:5 * length + length // 2])
+    with caplog.at_level(logging.DEBUG), pytest.raises(ClimannError) as raised:
+        open_dataset(expand_paths(["cut.grib2"]))
+    message = str(raised.value)
+    assert message.startswith(f"{tmp_path / 'cut.grib2'} is cut short (a download or copy that did not finish): its "
+                              f"message 6 (from byte {5 * length:,}) is {length:,} bytes long but the file ends "
+                              f"{length // 2:,} bytes into it; only the 5 whole messages before it would be read")
+    assert not [record for record in caplog.records if record.name.startswith("cfgrib")]
+    assert "Traceback" not in capsys.readouterr().err
+    command = message.split(". ")[-1].split(" lists ")[0]
+    assert command == "grib_ls cut.grib2"
+    listed = subprocess.run([eccodes_tool("grib_ls"), "-p", "count", *shlex.split(command)[1:]], cwd=tmp_path,
+                            capture_output=True, text=True)
+    lines = listed.stdout.splitlines()
+    assert [line.strip() for line in lines[2:7]] == ["1", "2", "3", "4", "5"]
+    assert "unreadable message" in lines[7] and "5 of 6 messages" in listed.stdout
+
+
+def test_climann_info_on_a_cut_grib_file_says_one_line(tmp_path):
+    """No traceback of cfgrib's before climann's line: exit 2 and one line on standard error."""
+    import sys
+
+    whole, _ = _months_file(tmp_path / "whole.grib2", n_months=3)
+    (tmp_path / "cut.grib2").write_bytes(whole.read_bytes()[:-30])
+    info = subprocess.run([sys.executable, "-m", "climann", "info", "cut.grib2"], capture_output=True, text=True,
+                          cwd=tmp_path)
+    assert info.returncode == 2
+    assert info.stdout == ""
+    assert len(info.stderr.splitlines()) == 1
+    assert info.stderr.startswith(f"climann: error: {tmp_path / 'cut.grib2'} is cut short")
+
+
+def test_a_message_ecCodes_cannot_read_is_refused_at_every_opening(tmp_path, caplog):
+    """A wrong end marker (7777) in the 3rd of 24 messages: cfgrib left it out (23 months) after its traceback;
+    a second opening in the same process read the index of the 23 without a word."""
+    whole, _ = _months_file(tmp_path / "whole.grib2")
+    data = bytearray(whole.read_bytes())
+    length = len(data) // 24
+    assert data[3 * length - 4:3 * length] == b"7777"
+    data[3 * length - 4:3 * length] = b"8888"
+    (tmp_path / "bad.grib2").write_bytes(bytes(data))
+    for _ in range(2):
+        with caplog.at_level(logging.DEBUG), pytest.raises(ClimannError, match=(
+                r"bad\.grib2 holds 1 message that ecCodes cannot read \(WrongLengthError: Wrong message length\), "
+                r"which cfgrib would leave out without a word")):
+            open_dataset([tmp_path / "bad.grib2"])
+    assert not [record for record in caplog.records if record.name.startswith("cfgrib") and record.exc_info]
+
+
+@pytest.mark.parametrize("given", [pytest.param("t2m.grib2", id="grib2-symlink"), pytest.param("t2m.bin", id="bin")])
+def test_grib_behind_a_wmo_heading_is_read_as_the_grib_it_holds(tmp_path, given):
+    """A GTS bulletin (WMO heading, then GRIB) behind a .grib2 symbolic link was taken for NetCDF ('not a
+    readable NetCDF file'): the link is resolved to t2m.bin, whose first bytes are the heading."""
+    whole, fields = _months_file(tmp_path / "whole.grib2", n_months=3)
+    (tmp_path / "t2m.bin").write_bytes(b"\x01\r\r\n123\r\r\nHRPA50 ECMF 061200\r\r\n" + whole.read_bytes())
+    (tmp_path / "t2m.grib2").symlink_to("t2m.bin")
+    dataset = open_dataset(expand_paths([str(tmp_path / given)]))  # as the CLI: the link resolved
+    np.testing.assert_allclose(dataset["t2m"].values, fields, atol=0.01)
+    assert [str(time)[:7] for time in dataset["time"].values] == ["1990-01", "1990-02", "1990-03"]
