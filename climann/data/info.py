@@ -785,6 +785,8 @@ def _curvilinear_lines(dataset: xr.Dataset, target: str) -> list[str] | None:
     else:
         bounds = "cell corners computed from the rows' and columns' edges"
     bounds = f"{bounds}; {_areas_text(dataset, dims, geographic, mapping, target=target)}"
+    if geographic.point_list:  # a land-point or station list written as 2-D: no grid (climann.data.point_lists)
+        return _point_list_lines(dataset, dims, geographic, source, bounds)
     return [
         f"  {_grid_kind(mapping)}; rows and columns are not latitude and longitude",
         f"  rows      {_axis_text(dataset, dims[0])}",
@@ -796,6 +798,24 @@ def _curvilinear_lines(dataset: xr.Dataset, target: str) -> list[str] | None:
         + (f", round the {pole}" if (pole := encircled_pole(latitude, longitude)) else ""),
         f"  {bounds}",
         *_used_once_lines(dataset, geographic.latitude.name),
+    ]
+
+
+def _point_list_lines(dataset: xr.Dataset, dims: tuple[str, str], geographic, source: str, bounds: str) -> list[str]:
+    """The grid section's lines for 2-D latitudes and longitudes that list points (JULES's land
+    points on ``y`` = 1, ``x``; scattered stations): how many points and why they are no grid's
+    cells (:func:`climann.data.point_lists.listed_points`), where they lie, how they weigh."""
+    latitude, longitude = np.asarray(geographic.latitude.values), np.asarray(geographic.longitude.values)
+    placed = int((np.isfinite(latitude) & np.isfinite(longitude)).sum())
+    shape = " × ".join(f"{dim}: {dataset.sizes[dim]}" for dim in dims)
+    return [
+        f"  points, not a grid: {placed} points listed along {shape} ({geographic.point_list}), as a land-surface "
+        "model's land points or a list of stations are written",
+        f"  latitude  '{geographic.latitude.name}' ({source}): {np.nanmin(latitude):.4g} to "
+        f"{np.nanmax(latitude):.4g} degrees north",
+        f"  longitude '{geographic.longitude.name}' ({source}): {np.nanmin(longitude):.4g} to "
+        f"{np.nanmax(longitude):.4g} degrees east, {longitude_convention(longitude)} convention",
+        f"  {bounds}",
     ]
 
 
@@ -832,8 +852,7 @@ def _areas_text(dataset: xr.Dataset, dims: tuple[str, str], geographic, mapping:
     if geographic.latitude_bounds is not None:
         return "areas from the cell corners"
     if geographic.point_list:  # climann.data.point_lists
-        return (f"a list of points, not the cells of a grid ({geographic.point_list}): each point weighed by "
-                "cos(latitude), drawn as a dot")
+        return "each point weighed by cos(latitude) (points have no cells), drawn as a dot"
     from climann.data.geometry import corners_from_centres
 
     latitude, longitude = np.asarray(geographic.latitude.values), np.asarray(geographic.longitude.values)

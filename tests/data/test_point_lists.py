@@ -144,3 +144,41 @@ def test_a_jules_land_point_list_scores_are_numpy_cos_latitude_means(tmp_path, m
     predictions = xr.open_dataset(tmp_path / "run" / "predictions.nc")
     assert not [name for name in predictions.variables if predictions[name].attrs.get("standard_name") == "cell_area"]
     assert "cell_measures" not in predictions["t1p5m_gb"].attrs
+
+
+def _write_listed_points(path, latitude: np.ndarray, longitude: np.ndarray):
+    """``tas(time, y, x)`` on the 2-D ``latitude(y, x)``, ``longitude(y, x)`` given, 24 months."""
+    rng = np.random.default_rng(5)
+    days = np.arange(24) * 30.0 + 15
+    xr.Dataset(
+        {"tas": (("time", "y", "x"), (280 + rng.normal(0, 1, (24, *latitude.shape))).astype("f4"), {"units": "K"})},
+        coords={"time": ("time", days, {"units": "days since 2000-01-01", "calendar": "standard"}),
+                "latitude": (("y", "x"), latitude, {"units": "degrees_north"}),
+                "longitude": (("y", "x"), longitude, {"units": "degrees_east"})},
+    ).to_netcdf(path)
+
+
+@pytest.mark.parametrize("shape", [
+    pytest.param(lambda n: (1, n), id="jules-single-row"),
+    pytest.param(lambda n: (4, n // 4), id="land-points-in-four-rows"),
+])
+def test_info_calls_listed_points_points_not_a_curvilinear_grid(tmp_path, shape):
+    """break43: `climann info` said 'curvilinear grid (2-D latitude and longitude); rows and columns are not latitude
+    and longitude' of JULES's land points read as points. It says points, how many and why, their extent from the
+    written coordinates, and how they weigh."""
+    from climann.data.info import describe
+    from tests.conftest import unwrapped_report
+
+    latitude, longitude = _land_points_of_a_two_degree_grid()
+    n = latitude.size // 4 * 4
+    rows, columns = shape(n)
+    _write_listed_points(tmp_path / "land.nc", latitude[:n].reshape(rows, columns), longitude[:n].reshape(rows, columns))
+    grid = unwrapped_report(describe([str(tmp_path / "land.nc")])).split("# Grid:\n")[1].split("\n\n")[0]
+    assert "curvilinear" not in grid and "rows and columns" not in grid
+    lines = [line[4:] for line in grid.splitlines()]
+    reason = listed_points(latitude[:n].reshape(rows, columns), longitude[:n].reshape(rows, columns))
+    assert lines[0].startswith(f"points, not a grid: {n} points listed along y: {rows} × x: {columns} ({reason})")
+    assert lines[1] == f"latitude  'latitude' (in the file): {latitude[:n].min():.4g} to {latitude[:n].max():.4g} degrees north"
+    assert lines[2].startswith(f"longitude 'longitude' (in the file): {longitude[:n].min():.4g} to "
+                               f"{longitude[:n].max():.4g} degrees east")
+    assert lines[3] == "no cell corners; each point weighed by cos(latitude) (points have no cells), drawn as a dot"
