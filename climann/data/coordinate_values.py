@@ -253,8 +253,9 @@ def _track_beside_grid(dataset: xr.Dataset, where: str, found: dict[str, str]) -
     latitude and a longitude on dimensions the grid's lack, either in plain ``degrees``
     (:func:`position_kind`: a satellite's ``Latitude(time)``) or in CF units along a time
     coordinate (a ship's or a storm's ``lat(time)``/``lon(time)`` in ``degrees_north``/
-    ``degrees_east``). The grid's coordinates place the data; the track's are positions, never data
-    to learn: left out with a note. A file without such a grid keeps them (a track, refused as
+    ``degrees_east``; several storms' ``storm_lat(time, storm)``, a lone ``lat_storm(time)``). The
+    grid's coordinates place the data; the track's are positions, never data to learn: left out
+    with a note. A file without such a grid keeps them (a track, refused as
     moving positions by :func:`_moving_positions`, or a constant one, one place), and so does one
     whose CF positions on dimensions of their own do not follow a time (stations, refused with
     their own advice)."""
@@ -264,18 +265,21 @@ def _track_beside_grid(dataset: xr.Dataset, where: str, found: dict[str, str]) -
         return dataset
     grid_dims = {str(dim) for name in grid for dim in dataset[name].dims}
     plain = _positions_in_plain_degrees(dataset)
-    along_time = {variable.dims for name, variable in dataset.variables.items()
-                  if variable.ndim and _is_time(dataset[name])}
+    # along a time: on its dimensions, and maybe others (several storms' storm_lat(time, storm))
+    time_dims = [set(map(str, variable.dims)) for name, variable in dataset.variables.items()
+                 if variable.ndim and _is_time(dataset[name])]
     kinds = {**found, **plain}
     track = [name for name in kinds if name not in grid and dataset[name].ndim
              and not set(map(str, dataset[name].dims)) & grid_dims
-             and (name in plain or dataset[name].dims in along_time)]
-    if {kinds[name] for name in track} != set(CF_UNITS):
+             and (name in plain or any(dims <= set(map(str, dataset[name].dims)) for dims in time_dims))]
+    if not track:
         return dataset
+    one = len(track) == 1
     note_once(_log, logging.WARNING, f"{where}: {' and '.join(repr(name) for name in track)} (units "
-              f"'{dataset[track[0]].attrs.get('units')}', on {', '.join(map(str, dataset[track[0]].dims))}) are "
-              f"positions of their own beside the grid's {' and '.join(repr(name) for name in grid)}: the grid's "
-              "coordinates place the data, and these are left out (positions, not data to learn)",
+              f"'{dataset[track[0]].attrs.get('units')}', on {', '.join(map(str, dataset[track[0]].dims))}) "
+              f"{'is a position' if one else 'are positions'} of {'its' if one else 'their'} own beside the grid's "
+              f"{' and '.join(repr(name) for name in grid)}: the grid's coordinates place the data, and "
+              f"{'it is' if one else 'these are'} left out (positions, not data to learn)",
               key=("track beside grid", tuple(track)))
     return dataset.drop_vars(track)
 

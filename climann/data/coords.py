@@ -104,12 +104,27 @@ def name_kind(name: str) -> str | None:
 PLAIN_DEGREES = ("degrees", "degree", "deg", "degs")
 
 
+#: A name that ends in a latitude's or longitude's word after a separator or a lower-case
+#: letter: the position of something (``storm_lat``, ``center_lon``, ``TC_LATITUDE``, ``stormLat``).
+_POSITION_SUFFIX = re.compile(r"(?:[_\-. ]|(?-i:(?<=[a-z])(?=[A-Z])))(lat|latitude|lon|long|longitude)$", re.IGNORECASE)
+
+
+def position_name_kind(name: str) -> str | None:
+    """``latitude``, ``longitude`` or None by a name: :func:`name_kind` (``LAT``, ``lat_storm``,
+    ``Latitude``), or one that ends in the word after a separator (:data:`_POSITION_SUFFIX`: an
+    IBTrACS-like ``storm_lat``, ``storm_lon``, a vortex tracker's ``center_lat``)."""
+    suffix = _POSITION_SUFFIX.search(name)
+    return name_kind(name) or (None if suffix is None else "latitude" if suffix.group(1).lower().startswith("lat")
+                               else "longitude")
+
+
 def plain_degrees_kind(name: str, variable: xr.DataArray | xr.Variable) -> str | None:
-    """``latitude``, ``longitude`` or None: a variable named as one (:func:`name_kind`:
-    ``Latitude``, ``LAT``) in units that say only ``degrees`` (:data:`PLAIN_DEGREES`), with no
-    ``standard_name`` that says otherwise (CALIPSO's ``Latitude(time)``, MAR's ``LAT(y, x)``)."""
+    """``latitude``, ``longitude`` or None: a variable named as one (:func:`position_name_kind`:
+    ``Latitude``, ``LAT``, ``storm_lat``) in units that say only ``degrees`` (:data:`PLAIN_DEGREES`),
+    with no ``standard_name`` that says otherwise (CALIPSO's ``Latitude(time)``, MAR's ``LAT(y, x)``,
+    a storm track's ``storm_lat(time)``)."""
     units = str(variable.attrs.get("units", "")).strip().lower()
-    kind = name_kind(name)
+    kind = position_name_kind(name)
     return kind if units in PLAIN_DEGREES and kind is not None and variable.attrs.get("standard_name") in (
         None, kind) else None
 

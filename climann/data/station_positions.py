@@ -18,7 +18,10 @@ alike. climann trains on fixed places, so as a file is opened
   the way out for a platform that travels (a grid); without a choice, the stations that keep
   their place are named as the ones ``select`` can take.
 
-A drifting buoy among moored ones no longer makes the moored ones unusable (rerun34 F2).
+A drifting buoy among moored ones no longer makes the moored ones unusable (rerun34 F2). Positions
+on a dimension that no data variable lies on are no stations (several storms' ``storm_lat(time,
+storm)`` beside data on a grid): left to :mod:`climann.data.coordinate_values`, which leaves a
+track beside a grid out.
 """
 
 from __future__ import annotations
@@ -158,6 +161,8 @@ def with_station_positions_fixed(dataset: xr.Dataset, select: Mapping[str, objec
         return dataset
     time_dim = str(dataset[time].dims[0])
     for station, names in positions_by_station(dataset, time_dim).items():
+        if not _data_on(dataset, station, names):
+            continue  # no data of these places: a storm's track beside a grid (climann.data.coordinate_values)
         chosen = (select or {}).get(station)
         used = None if chosen is None else chosen_station_index(dataset, station, chosen, where=where)
         variables = {kind: dataset[name].variable.transpose(time_dim, station) for kind, name in names.items()}
@@ -171,6 +176,14 @@ def with_station_positions_fixed(dataset: xr.Dataset, select: Mapping[str, objec
                  for kind, variable in variables.items()}
         dataset = dataset.drop_vars(list(fixed)).assign_coords(fixed)
     return dataset
+
+
+def _data_on(dataset: xr.Dataset, station: str, names: dict[str, str]) -> bool:
+    """Whether a data variable other than the positions ``names`` lies on ``station``: the
+    places hold data (WAVEWATCH III's ``hs(time, station)``), rather than tracing where something
+    was beside data on a grid (several storms' ``storm_lat(time, storm)``)."""
+    return any(station in variable.dims for name, variable in dataset.data_vars.items()
+               if name not in names.values())
 
 
 def _first_step(variable: xr.Variable, time_dim: str) -> np.ndarray:

@@ -715,3 +715,92 @@ def test_training_beside_a_track_scores_as_training_without_it(tmp_path, monkeyp
         result.output.split())
     assert runs["gt"] == runs["grid"]
     assert 'predictors = ["ts"]' in (tmp_path / "run_gt" / "config.toml").read_text()
+
+
+# --- break43: storm positions named storm_lat/storm_lon, several storms, a lone latitude ------------------
+@pytest.mark.parametrize("names", [
+    pytest.param(("storm_lat", "storm_lon"), id="storm_lat"),
+    pytest.param(("stormLat", "stormLon"), id="camel-case"),
+    pytest.param(("TC_LATITUDE", "TC_LONGITUDE"), id="upper-case-suffix"),
+    pytest.param(("lat_storm", "lon_storm"), id="lat_storm"),
+])
+def test_a_track_in_plain_degrees_named_for_its_storm_is_left_out_beside_a_grid(tmp_path, caplog, names):
+    """break43: storm_lat/storm_lon in plain "degrees" were no positions (only names that begin like a latitude's
+    were): no note on a track along time, and on the grid's cells (the track written at every cell) a default
+    predictor. Left out, with the note, as lat_storm was."""
+    from climann.data.defaults import default_inputs
+
+    grid = _regular_grid()
+    _with_track(grid, names, ("degrees", "degrees")).to_netcdf(tmp_path / "gt.nc")
+    with caplog.at_level(logging.WARNING):
+        opened = open_dataset([tmp_path / "gt.nc"])
+    assert sorted(map(str, opened.data_vars)) == ["tas", "ts"]
+    assert (f"gt.nc: '{names[0]}' and '{names[1]}' (units 'degrees', on time) are positions of their own beside the "
+            "grid's 'lat' and 'lon'") in " ".join(caplog.text.split())
+    track = _with_track(grid, names, ("degrees", "degrees"))
+    on_cells = grid.assign({name: (("time", "lat", "lon"), np.broadcast_to(track[name].values[:, None, None],
+                                                                           grid["tas"].shape).copy(), {"units": "degrees"})
+                            for name in names})
+    on_cells.to_netcdf(tmp_path / "cells.nc")
+    inputs = default_inputs(open_dataset([tmp_path / "cells.nc"]), "tas")
+    assert inputs.predictors == ("ts",) and inputs.positions == names
+
+
+@pytest.mark.parametrize("units", [pytest.param(("degrees_north", "degrees_east"), id="cf"),
+                                   pytest.param(("degrees", "degrees"), id="plain")])
+def test_several_storms_tracks_beside_a_grid_are_left_out_not_refused_as_stations(tmp_path, caplog, units):
+    """break43: storm_lat(time, storm)/storm_lon(time, storm) beside a grid were taken for stations whose positions
+    are given at each step ('storm index 0 moves', exit 2): no data lie on 'storm'. Left out with the note; the
+    grid's values are the file's."""
+    grid = _regular_grid()
+    rng = np.random.default_rng(43)
+    tracks = rng.uniform(-40, 40, (grid.sizes["time"], 3))
+    grid.assign(storm_lat=(("time", "storm"), tracks, {"units": units[0]}),
+                storm_lon=(("time", "storm"), 140 + tracks, {"units": units[1]})).to_netcdf(tmp_path / "gs.nc")
+    with caplog.at_level(logging.WARNING):
+        opened = open_dataset([tmp_path / "gs.nc"])
+    assert sorted(map(str, opened.data_vars)) == ["tas", "ts"] and "storm" not in opened.dims
+    np.testing.assert_array_equal(opened["tas"].transpose("time", "lat", "lon").values, grid["tas"].values)
+    assert (f"gs.nc: 'storm_lat' and 'storm_lon' (units '{units[0]}', on time, storm) are positions of their own "
+            "beside the grid's 'lat' and 'lon'") in " ".join(caplog.text.split())
+
+
+def test_stations_with_data_and_moving_positions_are_still_refused(tmp_path):
+    """The places of data (WAVEWATCH III's hs(time, station)) are stations: one that moves is refused as before."""
+    rng = np.random.default_rng(5)
+    steps = 24
+    latitude = np.tile([10.0, 20.0], (steps, 1))
+    latitude[5:, 1] += 0.5
+    xr.Dataset({"hs": (("time", "station"), rng.gamma(2, 1, (steps, 2)), {"units": "m"})},
+               coords={"time": ("time", 30.0 * np.arange(steps) + 15, {"units": "days since 2001-01-01"}),
+                       "latitude": (("time", "station"), latitude, _LAT),
+                       "longitude": (("time", "station"), np.tile([100.0, 110.0], (steps, 1)), _LON)}
+               ).to_netcdf(tmp_path / "ww3.nc")
+    with pytest.raises(ClimannError, match=r"^ww3\.nc: the positions 'latitude' and 'longitude' are given at each time "
+                                           r"step of each station, and station index 1 moves"):
+        open_dataset([tmp_path / "ww3.nc"])
+
+
+def test_a_lone_storm_latitude_beside_a_grid_is_left_out_with_a_note(tmp_path, caplog):
+    """break43: a lat_storm(time) in degrees_north without its longitude beside a grid was kept as a variable,
+    without a word."""
+    grid = _regular_grid()
+    grid.assign(lat_storm=("time", np.linspace(-40.0, 40.0, grid.sizes["time"]), {"units": "degrees_north"})
+                ).to_netcdf(tmp_path / "lone.nc")
+    with caplog.at_level(logging.WARNING):
+        opened = open_dataset([tmp_path / "lone.nc"])
+    assert "lat_storm" not in opened.variables
+    assert ("lone.nc: 'lat_storm' (units 'degrees_north', on time) is a position of its own beside the grid's 'lat' "
+            "and 'lon': the grid's coordinates place the data, and it is left out") in " ".join(caplog.text.split())
+
+
+@pytest.mark.parametrize(("name", "kind"), [
+    pytest.param("storm_lat", "latitude", id="storm_lat"), pytest.param("center-lon", "longitude", id="center-lon"),
+    pytest.param("stormLon", "longitude", id="stormLon"), pytest.param("LAT", "latitude", id="LAT"),
+    pytest.param("epsilon", None, id="epsilon"), pytest.param("salon", None, id="salon"),
+    pytest.param("stormlat", None, id="no-word-boundary"), pytest.param("long_name", None, id="long_name"),
+])
+def test_position_names_end_or_begin_with_the_word(name, kind):
+    from climann.data.coords import position_name_kind
+
+    assert position_name_kind(name) == kind
