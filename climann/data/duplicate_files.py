@@ -62,7 +62,7 @@ from climann.data.ensemble_spreads import ensemble_spread_reason
 from climann.data.members import is_member_axis, member_values
 from climann.data.paths import is_grib_file
 from climann.data.notes import note_once
-from climann.data.renames import rename_table
+from climann.data.renames import FileRenames, rename_table
 from climann.data.shell import (copies_in_place_advice, copy_in_place_advice, original_and_copy, python_command,
                                 superseded_copies, working_path)
 from climann.data.simulations import SIMULATION_ATTRIBUTES
@@ -332,7 +332,7 @@ def _difference_text(first: xr.DataArray, largest: float) -> str:
 
 
 def _refusal(name: str, first: Path, second: Path, kind: str, *, static: bool = False,
-             files: Sequence[Path] = ()) -> ClimannError:
+             files: Sequence[Path] = (), renames: FileRenames | None = None) -> ClimannError:
     """The refusal of two files of one field, naming the way out: where they are a file and its
     copies (a chain of fixes leaves ``X.nc``, ``X_fixed.nc``, ``X_fixed_2.nc``: ``files``, every file
     given), the latest copy in place of every other, all named at once."""
@@ -344,7 +344,7 @@ def _refusal(name: str, first: Path, second: Path, kind: str, *, static: bool = 
     return ClimannError(
         f"'{name}' is in both {first.name} and {second.name}{where}: {kind}; climann uses one "
         f"{'field' if static else 'series'} of each variable: leave the one not wanted out of the files given, "
-        f"or give one a new name with [data] rename = {rename_table(name, second, first, files)}"
+        f"or give one a new name with [data] rename = {rename_table(name, second, first, files, renames)}"
     )
 
 
@@ -354,8 +354,8 @@ def _times_key(dataset: xr.Dataset) -> tuple:
     return tuple(np.asarray(dataset[time_coordinate(dataset)].values).ravel())
 
 
-def without_duplicate_files(datasets: Sequence[xr.Dataset], files: Sequence[Path]
-                            ) -> tuple[list[xr.Dataset], list[Path]]:
+def without_duplicate_files(datasets: Sequence[xr.Dataset], files: Sequence[Path],
+                            renames: FileRenames | None = None) -> tuple[list[xr.Dataset], list[Path]]:
     """The files' datasets with each variable that a later file holds again at the very same
     times (or, for a field without time, at all), with the same values (within the precision
     either file stores them in), left out of the later file (a file left with no variable is
@@ -367,6 +367,9 @@ def without_duplicate_files(datasets: Sequence[xr.Dataset], files: Sequence[Path
         The files opened, on one grid, in the order given; lazy.
     files : sequence of Path
         Their paths, in the same order.
+    renames : FileRenames, optional
+        The run's renames of the files (the datasets' names are after them): a rename advised
+        is merged with them (:func:`~climann.data.renames.rename_table`).
 
     Returns
     -------
@@ -417,7 +420,7 @@ def without_duplicate_files(datasets: Sequence[xr.Dataset], files: Sequence[Path
                 raise ClimannError(misdated)
             kind = None if static else _name_kind(first, second) or _attribute_kind(datasets[earlier], dataset)
             if kind is not None:
-                raise _refusal(name, first, second, kind, files=files)
+                raise _refusal(name, first, second, kind, files=files, renames=renames)
             pair = (datasets[earlier][name], dataset[name])
             if not static and (spread := _spread_refusal(name, first, second, pair)) is not None:
                 raise spread  # a spread's values differ from its mean's by the mean itself (break42c C2)
@@ -427,13 +430,13 @@ def without_duplicate_files(datasets: Sequence[xr.Dataset], files: Sequence[Path
             if not (dataset[name].dims == datasets[earlier][name].dims
                     and dataset[name].shape == datasets[earlier][name].shape):
                 raise _refusal(name, first, second, "their values differ (on different grids)", static=static,
-                               files=files)
+                               files=files, renames=renames)
             largest, beyond = _beyond_storage(datasets[earlier][name], dataset[name])
             if beyond > 0:
                 differ = _difference_text(dataset[name], largest)
                 raise _refusal(name, first, second, differ if static else
                                f"{differ[:-1]}: a corrected download? two scenarios?)", static=static,
-                               files=files)
+                               files=files, renames=renames)
             if static:  # the same field beside each year's series (one file per year): combined as one
                 continue
             note_once(_log, logging.INFO, f"'{name}' in {second.name} is a copy of {first.name} (the same values at "

@@ -426,17 +426,15 @@ def check_undated_files(files: Sequence[Path], renames: FileRenames | None = Non
     read: list[Path] = []
 
     def renamed() -> Iterator[tuple[Path, xr.Dataset]]:
-        for path, raw in _raw_datasets(files):
+        for path, raw in _renamed_raw_datasets(files, renames):
             read.append(path)
-            names = {str(name) for name in raw.variables}
-            yield path, raw.rename({old: new for old, new in renames.mapping(path).items()
-                                    if old in names and old != new and new not in names})
+            yield path, raw
 
     def is_field(name: str, variable: xr.DataArray) -> bool:
         # as _duplicated_variable_message: the grid's latitude, longitude, bounds and mapping are in every file alike
         return geographic_kind(name, variable) is None and not name.endswith("bnds") and not _is_grid_mapping(variable)
 
-    message = first_undated_pair_message(renamed(), files, is_field)
+    message = first_undated_pair_message(renamed(), files, is_field, renames)
     if message:
         check_files_of_one_simulation(read, renames)  # two models' fx files: named as two models first
         raise ClimannError(message)
@@ -1060,7 +1058,7 @@ def _open_files(
         datasets = _without_partial_step_labels(datasets, [path.name for path in files])
         # One variable twice at the very same times: a copy left out, two fields refused (xarray's
         # compat="override" would keep one of them silently); see climann.data.duplicate_files.
-        datasets, files = without_duplicate_files(datasets, files)
+        datasets, files = without_duplicate_files(datasets, files, renames)
         # Files of different sets of one series' variables (an old-CDS file of every variable
         # beside new-CDS files of some) are combined variable by variable; see climann.data.variable_sets.
         # Forecast files whose starts interleave (S2S reforecasts, one file per model version date) are
@@ -1092,7 +1090,7 @@ def _open_files(
             with_source_files(combined, holders, times=held_times, names=_file_names(renames, holders)), each),
             [opened(path) for path in every_file])
     except (OSError, ValueError, TypeError, KeyError, EOFError) as error:
-        raise ClimannError(_explain_open_failure(files, error, target=target)) from None
+        raise ClimannError(_explain_open_failure(files, error, target=target, renames=renames)) from None
 
 
 def _check_no_climatology_named(datasets: Sequence[xr.Dataset], variables: Collection[str] | None,
@@ -1864,7 +1862,8 @@ def _with_bounds_in_memory(dataset: xr.Dataset) -> xr.Dataset:
         return dataset.assign({name: dataset[name].load() for name in names})
 
 
-def _explain_open_failure(files: Sequence[Path], error: Exception, *, target: str | None = None) -> str:
+def _explain_open_failure(files: Sequence[Path], error: Exception, *, target: str | None = None,
+                          renames: FileRenames | None = None) -> str:
     """One line saying why the files could not be opened together, as precisely as possible
     (files on different grids compared with the file of ``target``, a run's target, when given)."""
     names = ", ".join(path.name for path in files[:3]) + (" …" if len(files) > 3 else "")
@@ -1884,7 +1883,7 @@ def _explain_open_failure(files: Sequence[Path], error: Exception, *, target: st
         if "already exists as a scalar variable" in reason else None
     if scalar_time:
         return scalar_time
-    duplicated = _duplicated_variable_message(files)
+    duplicated = _duplicated_variable_message(files, renames)
     if duplicated:
         return duplicated
     if "should be coordinates or not" in reason and len(files) > 1:  # a coordinate here, a variable there
@@ -1923,6 +1922,16 @@ def _raw_datasets(files: Sequence[Path]) -> Iterator[tuple[Path, xr.Dataset]]:
         except (OSError, ValueError, KeyError, EOFError, ClimannError):
             continue
         yield path, raw
+
+
+def _renamed_raw_datasets(files: Sequence[Path], renames: FileRenames | None) -> Iterator[tuple[Path, xr.Dataset]]:
+    """:func:`_raw_datasets`, each file's variables renamed by the rule it takes (none that would
+    clash with a name the file holds: :meth:`FileRenames.applied` refuses those itself)."""
+    for path, raw in _raw_datasets(files):
+        names = {str(name) for name in raw.variables}
+        mapping = renames.mapping(path) if renames is not None else {}
+        yield path, raw.rename({old: new for old, new in mapping.items() if old in names and old != new
+                                and new not in names})
 
 
 def _alike_time_files(files: Sequence[Path], path: Path, name: str, attrs: Mapping) -> list[Path]:
@@ -2052,10 +2061,12 @@ def _different_grids(what: str, mismatch: str, way: str | None = None) -> str:
     )
 
 
-def _duplicated_variable_message(files: Sequence[Path]) -> str | None:
-    """When two files hold the same variable at the same times (two scenarios?), say so."""
+def _duplicated_variable_message(files: Sequence[Path], renames: FileRenames | None = None) -> str | None:
+    """When two files hold the same variable at the same times (two scenarios?), say so: by the
+    names after the run's ``renames`` (a rename of the user's tells the two apart), with the
+    rename advised merged into them."""
     seen: dict[tuple[str, object], tuple[Path, xr.Dataset]] = {}
-    for path, dataset in _raw_datasets(files):
+    for path, dataset in _renamed_raw_datasets(files, renames):
         times = _first_dates(dataset)
         # a latitude or longitude left a data variable (MODIS MOD08's Latitude(YDim)) is the grid's,
         # in every file alike: the clash is of the fields (break34a A3 named 'Latitude')
@@ -2064,13 +2075,13 @@ def _duplicated_variable_message(files: Sequence[Path]) -> str | None:
             key = (str(name), times)
             if key in seen and not str(name).endswith("bnds"):
                 # files with no time at all (OceanColor L3m, GDAL's GeoTIFF copies); see climann.data.undated_files
-                undated = undated_files_message(str(name), seen[key], (path, dataset), files)
+                undated = undated_files_message(str(name), seen[key], (path, dataset), files, renames)
                 if undated:
                     return undated
                 return (
                     f"'{name}' is in both {seen[key][0].name} and {path.name} at the same times (two scenarios?); "
                     f"give one a new name with [data] rename = "
-                    f"{rename_table(str(name), path, seen[key][0], files)}"
+                    f"{rename_table(str(name), path, seen[key][0], files, renames)}"
                 )
             seen[key] = (path, dataset)
     return None

@@ -333,7 +333,8 @@ def _toml_key(key: str) -> str:
     return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
 
 
-def rename_table(name: str, second: Path, first: Path, files: Sequence[Path] = ()) -> str:
+def rename_table(name: str, second: Path, first: Path, files: Sequence[Path] = (),
+                 renames: FileRenames | None = None) -> str:
     """The ``[data] rename`` table (TOML) that tells apart the field ``name`` of ``second``
     from that of ``first``, for a refusal of two fields under one name.
 
@@ -346,6 +347,11 @@ def rename_table(name: str, second: Path, first: Path, files: Sequence[Path] = (
     "PRISM_ppt_*" = {Band1 = "ppt"}}``); another name gets that word added in the second set
     (``tas_ssp585``). Otherwise the second file alone, ``name_2``.
 
+    Where the run already renames (``renames``: the user's ``[data] rename``), the table is the
+    whole of it, the user's rules kept (:func:`merged_rules`): printed alone, the new table put in
+    place of the user's dropped its renames (a target renamed ``tasmax`` was then in no file), and
+    put after them never applied, a file taking the first rule that matches it.
+
     Parameters
     ----------
     name : str
@@ -354,6 +360,8 @@ def rename_table(name: str, second: Path, first: Path, files: Sequence[Path] = (
         The file to rename the field of, and the other.
     files : sequence of Path
         All the files given, of which the sets are.
+    renames : FileRenames, optional
+        The run's renames of ``files``; ``name`` is the name after them.
 
     Returns
     -------
@@ -370,6 +378,65 @@ def rename_table(name: str, second: Path, first: Path, files: Sequence[Path] = (
             rules = {second_pattern: second_word, first_pattern: first_word}
         else:
             rules = {second_pattern: f"{name}_{second_word}"}
-    tables = ", ".join(f"{json.dumps(pattern)} = {{{_toml_key(name)} = {json.dumps(new)}}}"
-                       for pattern, new in rules.items())
+    advised = {pattern: {name: new} for pattern, new in rules.items()}
+    if renames is not None and renames.rules:
+        merged = merged_rules(advised, renames, list(files) or [first, second])
+        if merged is not None:
+            return toml_rename_table(merged)
+    return toml_rename_table(advised)
+
+
+def toml_rename_table(rules: Mapping[str, Mapping[str, str]]) -> str:
+    """``rules`` as a TOML inline table: ``{"PRISM_ppt_*" = {Band1 = "ppt"}, …}``."""
+    tables = ", ".join(f"{json.dumps(pattern)} = {{"
+                       + ", ".join(f"{_toml_key(old)} = {json.dumps(new)}" for old, new in mapping.items()) + "}"
+                       for pattern, mapping in rules.items())
     return f"{{{tables}}}"
+
+
+def merged_rules(advised: Mapping[str, Mapping[str, str]], renames: FileRenames,
+                 files: Sequence[Path]) -> dict[str, dict[str, str]] | None:
+    """The user's rename rules (``renames.rules``) with the ``advised`` ones, as one table that
+    renames every file as both would: each advised rule first (a file takes the first rule
+    that matches it, and rules do not chain), holding the user's renames of the rule its files
+    took, its own rename of the name after them in place of the user's of that variable; then
+    the user's rules in their order, less those whose every file an advised rule now takes.
+
+    Parameters
+    ----------
+    advised : mapping of glob pattern to {name after the renames: new name}
+        Patterns without ``/`` (file names), as :func:`rename_table` makes them.
+    renames : FileRenames
+        The user's rules and the rule each file takes.
+    files : sequence of Path
+        The files given.
+
+    Returns
+    -------
+    dict or None
+        None when the files of an advised pattern take several of the user's rules (one rule
+        cannot hold them).
+
+    Example
+    -------
+    The user's ``{"PRISM_*" = {Band1 = "prism"}}`` and the advice ``{"PRISM_ppt_*" = {prism =
+    "ppt"}}`` merge into ``{"PRISM_ppt_*" = {Band1 = "ppt"}, "PRISM_*" = {Band1 = "prism"}}``.
+    """
+    merged: dict[str, dict[str, str]] = {}
+    for pattern, mapping in advised.items():
+        taken = {renames.rule_of.get(Path(path)) for path in files if fnmatch.fnmatch(Path(path).name, pattern)}
+        if len(taken) > 1:
+            return None
+        rule = next(iter(taken), None)
+        own = dict(renames.rules[rule]) if rule is not None else {}
+        for name, new in mapping.items():
+            in_file = next((old for old, renamed in own.items() if renamed == name), name)
+            own.pop(in_file, None)
+            own[in_file] = new
+        merged[pattern] = own
+    covered = {Path(path) for path in files if any(fnmatch.fnmatch(Path(path).name, pattern) for pattern in advised)}
+    for pattern, mapping in renames.rules.items():
+        own_files = [path for path, rule in renames.rule_of.items() if rule == pattern]
+        if pattern not in merged and not all(path in covered for path in own_files):
+            merged[pattern] = dict(mapping)
+    return merged

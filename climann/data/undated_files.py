@@ -34,7 +34,7 @@ import xarray as xr
 
 from climann.data.handles import shared_manager
 from climann.data.members import MEMBER_NAMES, MEMBER_STANDARD_NAME
-from climann.data.renames import rename_table
+from climann.data.renames import FileRenames, rename_table
 from climann.data.shell import (
     copies_in_place_advice, copy_in_place_advice, copy_path, dated_copies, input_and_copy, original_and_copy,
     superseded_copies, values_command, working_path,
@@ -62,7 +62,8 @@ _UNDATED_LOOKED_AT = 2
 
 
 def first_undated_pair_message(datasets: Iterable[tuple[Path, xr.Dataset]], files: Sequence[Path],
-                               is_field: Callable[[str, xr.DataArray], bool]) -> str | None:
+                               is_field: Callable[[str, xr.DataArray], bool],
+                               renames: FileRenames | None = None) -> str | None:
     """The refusal of :func:`undated_files_message` as soon as the first two files without a time
     hold one variable on the same grid, or None. A folder of NCEP Stage IV files converted with
     ``ncl_convert2nc`` (``APCP_P8_L1_GST0_acc(ygrid_0, xgrid_0)``, dated only by the attributes
@@ -81,6 +82,8 @@ def first_undated_pair_message(datasets: Iterable[tuple[Path, xr.Dataset]], file
     is_field : callable
         Whether a variable of a file (its name, the variable) is a field, not its grid's
         latitude, longitude or bounds.
+    renames : FileRenames, optional
+        The run's renames, which the datasets' names are after (:func:`undated_files_message`).
 
     Returns
     -------
@@ -96,7 +99,7 @@ def first_undated_pair_message(datasets: Iterable[tuple[Path, xr.Dataset]], file
             continue
         for name in (str(name) for name in dataset.data_vars if is_field(str(name), dataset[name])):
             if name in seen and _on_one_grid(seen[name][1], dataset, name):
-                return undated_files_message(name, seen[name], (path, dataset), files)
+                return undated_files_message(name, seen[name], (path, dataset), files, renames)
             seen.setdefault(name, (path, dataset))
         looked_at += 1
         if looked_at >= _UNDATED_LOOKED_AT:
@@ -122,7 +125,7 @@ def _on_one_grid(one: xr.Dataset, other: xr.Dataset, name: str) -> bool:
 
 
 def undated_files_message(name: str, first: tuple[Path, xr.Dataset], second: tuple[Path, xr.Dataset],
-                          files: Sequence[Path] = ()) -> str | None:
+                          files: Sequence[Path] = (), renames: FileRenames | None = None) -> str | None:
     """The refusal of two files that both hold ``name`` and neither has a time, or None when
     either has one.
 
@@ -135,6 +138,9 @@ def undated_files_message(name: str, first: tuple[Path, xr.Dataset], second: tup
     files : sequence of Path
         All the files given (the two among them): when the two date their steps in text (WRF's
         ``Times`` without ``XTIME``), the advice is one loop that writes a dated copy of each.
+    renames : FileRenames, optional
+        The run's renames (``name`` is the name after them), merged into the rename advised
+        (:func:`~climann.data.renames.rename_table`).
 
     Returns
     -------
@@ -169,7 +175,7 @@ def undated_files_message(name: str, first: tuple[Path, xr.Dataset], second: tup
         f"{said}, so which date each holds cannot be told; if they are dated files of one series, give each "
         f"file its date as a time coordinate, e.g. {command} (each file with its own date; a file's time is then "
         f"one step); if both hold the same field, give only one of them in --data; or, if they are two different "
-        f"fields, give one a new name with [data] rename = {rename_table(name, other_path, one_path, files)}"
+        f"fields, give one a new name with [data] rename = {rename_table(name, other_path, one_path, files, renames)}"
     )
 
 

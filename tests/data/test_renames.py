@@ -205,3 +205,65 @@ def test_a_pattern_whose_files_are_all_an_earlier_pattern_s_is_told_to_join_thei
         "not, so give every rename of those files under one pattern: --rename 'A_*:t2m=tas' --rename 'A_*:tp=pr'")
     followed = FileRenames([only], {"A_*": {"t2m": "tas", "tp": "pr"}})
     assert followed.mapping(only) == {"t2m": "tas", "tp": "pr"}
+
+
+# --- break43: the rename advised for two sets of files, merged with the user's own rules ------------------
+def _prism_sets(folder: Path, n_months: int = 3) -> dict[str, np.ndarray]:
+    """PRISM's ppt, tmean and tmax months as gdal_translate writes them (each field 'Band1'), dated."""
+    from tests.data.test_duplicate_files import _gdal_month
+
+    folder.mkdir()
+    rng = np.random.default_rng(43)
+    fields = {field: rng.normal(size=(n_months, 3, 4)) for field in ("ppt", "tmean", "tmax")}
+    for field, values in fields.items():
+        for month, month_values in enumerate(values):
+            _gdal_month(folder / f"PRISM_{field}_stable_4kmM3_1981{month + 1:02d}_bil_dated.nc", field, 1981,
+                        month + 1, month_values)
+    return fields
+
+
+@pytest.mark.parametrize(("own", "kept"), [
+    pytest.param({"PRISM_tmax_*": {"Band1": "tasmax"}}, {"tasmax": "tmax"}, id="a-rule-of-other-files"),
+    pytest.param({"PRISM_*": {"crs": "crs_prism"}}, {}, id="a-rule-of-every-file"),
+    pytest.param({"PRISM_*": {"Band1": "prism"}}, {}, id="a-rule-renaming-the-field"),
+])
+def test_the_rename_advised_for_two_sets_keeps_the_users_own_rules(tmp_path, own, kept):
+    """break43: the glob rename advised for two sets of one field ('Band1' of PRISM's ppt and tmean) was the new
+    rules alone: put in place of the user's [data] rename it dropped their renames ('tasmax' was in no file), and
+    added after them it never applied (a file takes the first rule that matches it). The table printed is the
+    whole of it: followed, the clash is gone, every field holds its own files' values and the user's renames
+    still hold."""
+    import tomllib
+
+    from climann.data.open import open_dataset
+
+    fields = _prism_sets(tmp_path / "prism")
+    files = sorted((tmp_path / "prism").iterdir())
+    with pytest.raises(ClimannError) as raised:
+        open_dataset(files, rename=own)
+    clash = str(raised.value)
+    rules = tomllib.loads(clash.split("[data] ", 1)[1])["rename"]
+    assert list(rules)[-len(own):] == list(own) and len(rules) > len(own)  # the user's rules last, as given
+    assert all(rules[pattern] == mapping for pattern, mapping in own.items())
+    try:
+        opened = open_dataset(files, rename=rules)
+    except ClimannError as error:  # the next two sets of one name, refused in their turn: not this clash again
+        assert str(error) != clash and "'prism' is in both" in str(error)
+        return
+    # name in the opened data → the field written under it: the advised sets' and the user's own
+    expected = {mapping["Band1"]: pattern.split("_")[1] for pattern, mapping in rules.items() if pattern not in own}
+    for name, field in {**expected, **kept}.items():
+        np.testing.assert_allclose(opened[name].values, fields[field].astype("f4"))
+    if "crs" in own.get("PRISM_*", {}):
+        assert "crs_prism" in opened.variables and "crs" not in opened.variables
+
+
+def test_an_advised_set_whose_files_take_two_of_the_users_rules_is_advised_alone(tmp_path):
+    """One rule cannot hold the renames of two of the user's rules: the advised table is printed as before."""
+    from climann.data.renames import rename_table
+
+    fields = _prism_sets(tmp_path / "prism", n_months=2)
+    files = sorted((tmp_path / "prism").iterdir())
+    renames = FileRenames(files, {"*198101*": {"crs": "crs_1"}, "*198102*": {"crs": "crs_2"}})
+    assert fields and rename_table("Band1", files[2], files[0], files, renames) == (
+        '{"PRISM_tmax_*" = {Band1 = "tmax"}, "PRISM_ppt_*" = {Band1 = "ppt"}}')
