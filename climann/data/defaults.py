@@ -17,7 +17,9 @@ order of their names: a store has no definition order, see
   perhaps never seen (break33b B2);
 - CF flag variables of more than two values (a land-cover class with ``flag_values`` and
   ``flag_meanings``, CF-1.11 §3.5): their codes are classes, not amounts
-  (:mod:`climann.data.flags`). Named in ``[data] predictors`` they are used, with a warning;
+  (:mod:`climann.data.flags`). Named in ``[data] predictors`` they are used, with a warning. A
+  flag variable the target's ``ancillary_variables`` name is its quality flag, left out as
+  ancillary data (below), never offered as classes (:mod:`climann.data.quality_levels`);
 - identifiers: numbers that name lakes, stations, basins or regions (ESA CCI Lakes' ``lakeid``,
   "Lake identifier"; a ``cf_role``; :mod:`climann.data.identifiers`): lake 1049 is not "more"
   than lake 6. Named in ``[data] predictors`` they are used, with a warning;
@@ -501,6 +503,7 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
     positions: list[str] = []
     identifiers: dict[str, str] = {}
     outputs = run_outputs(dataset)
+    own_flags = set(str(dataset[target].attrs.get("ancillary_variables", "")).split())
     for name in data_variable_names(dataset):
         variable = dataset[name]
         if name == target or name in outputs or not (np.issubdtype(variable.dtype, np.number)
@@ -518,6 +521,8 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
         extra = [dim for dim in variable.dims if dim not in horizontal and dim != time_dim and variable.sizes[dim] > 1]
         if extra:
             several_values[name] = ", ".join(map(str, extra))
+        elif name in own_flags:  # the target's quality flag: ancillary data below, never classes to learn from
+            candidates.append(name)
         elif flag_classes(variable) is not None:
             flags[name] = flag_classes(variable)
         elif (named := identifier_reading(str(name), variable)) is not None:

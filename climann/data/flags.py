@@ -714,10 +714,14 @@ def indicator_advice(name: str, variable: xr.DataArray, *, scripts: Sequence[str
     return f"give one 0/1 variable per {per} instead (e.g. {command}{integer}{together})"
 
 
-def warn_flag_predictors(dataset: xr.Dataset, names: Sequence[str], *, where: str) -> None:
+def warn_flag_predictors(dataset: xr.Dataset, names: Sequence[str], *, where: str,
+                         target: str | None = None) -> None:
     """Warn, one line per variable, when a predictor named by the user is a CF flag variable of
     more than two values (:func:`flag_classes`): its codes are used as numbers. The flag
-    variables of one file are given one ``ncap2`` command.
+    variables of one file are given one ``ncap2`` command. A flag variable that the target's
+    ``ancillary_variables`` name is its quality flag (:mod:`climann.data.quality_levels`): it is
+    told so, and no 0/1 variables of its classes are advised (they would tell the network where
+    the target's values are wrong).
 
     Parameters
     ----------
@@ -727,8 +731,20 @@ def warn_flag_predictors(dataset: xr.Dataset, names: Sequence[str], *, where: st
         The predictors (those absent are skipped).
     where : str
         The files, for the message.
+    target : str or None
+        The run's target, whose quality flags are told apart.
     """
-    flagged = {name: classes for name in names if name in dataset.data_vars
+    own = (set(str(dataset[target].attrs.get("ancillary_variables", "")).split())
+           if target is not None and target in dataset.data_vars else set())
+    for name in names:
+        if name in own and name in dataset.data_vars and any(key in dataset[name].attrs
+                                                             for key in ("flag_values", "flag_masks")):
+            _log.warning(
+                "'%s' in %s is the quality flag of the target '%s' (its ancillary_variables, CF 3.4): as a predictor "
+                "it tells the network where the values of '%s' are wrong, not what drives them; leave it out of "
+                "[data] predictors (--predictors) and leave out the values it flags instead (the warning about "
+                "them gives the line)", name, variable_where(dataset[name], where), target, target)
+    flagged = {name: classes for name in names if name in dataset.data_vars and name not in own
                and (classes := flag_classes(dataset[name])) is not None}
     by_file: dict[str, list[tuple[str, str]]] = {}
     for name in flagged:

@@ -11,12 +11,22 @@ cold) learns the clouds with the SST, without a word.
 
 So when the target's ``ancillary_variables`` name a flag variable of ordered quality levels
 (:func:`quality_flag`: ``flag_values`` whose every meaning is a quality word of
-:data:`BAD_MEANINGS` or :data:`USABLE_MEANINGS`, at least one of each), one warning
-(:func:`warn_low_quality_target`) says the share of the target's values at the bad levels and
-gives the xarray line that masks them (a loop writing a copy of each file into a new folder for
-several files, :func:`climann.data.shell.copies_of_files`); the run goes on, with them. Bit fields
-(``flag_masks``, GHRSST's ``l2p_flags``) are conditions, not levels: not read here, nor a
-quality flag whose meanings are no quality words.
+:data:`BAD_MEANINGS`, :data:`DOUBTFUL_MEANINGS` or :data:`USABLE_MEANINGS`, one at least not bad),
+one warning (:func:`warn_low_quality_target`) says the share of the target's values at the bad
+levels and gives the xarray line that masks them (a loop writing a copy of each file into a new
+folder for several files, :func:`climann.data.shell.copies_of_files`); the run goes on, with them.
+The doubtful levels (QARTOD's ``suspect``, Argo's ``interpolated_value``) are kept by that line,
+named with their counts. Bit fields (``flag_masks``, GHRSST's ``l2p_flags``) are conditions, not
+levels: not read here.
+
+A flag variable that the target's ``ancillary_variables`` name is the quality flag of its values,
+whatever its meanings (:func:`quality_flag_levels`): never a class variable to learn from (it
+would tell the network where the target is wrong, :mod:`climann.data.defaults` leaves it out as
+ancillary data). When its meanings are no quality words climann can rank, the warning says how
+many of the target's values each level holds and gives the line that keeps the levels the user
+trusts. The word lists miss no usual QC vocabulary by design: an urban station network's
+``ta_qc``, "good suspect bad", fell out of them and its 1.09 % of spikes 15 °C off were trained and
+scored on without a word, the test RMSE 1.805 °C where 0.770 without them (break43d A1).
 
 ISMN's station files (the International Soil Moisture Network, Dorigo et al. 2013, "Global automated
 quality control of in situ soil moisture data from the ISMN", Vadose Zone J.) name instead a flag
@@ -48,21 +58,44 @@ from climann.data.notes import note_once
 from climann.data.shell import copies_of_files, input_and_copy, xarray_command
 from climann.data.sources import files_text, source_files
 
-__all__ = ["BAD_MEANINGS", "GOOD_CODES", "USABLE_MEANINGS", "QualityCounts", "masking_statements",
-           "planned_quality_counts", "quality_flag", "text_quality_flag", "warn_low_quality_target"]
+__all__ = ["BAD_MEANINGS", "DOUBTFUL_MEANINGS", "GOOD_CODES", "RANKED_MEANINGS", "USABLE_MEANINGS", "QualityCounts",
+           "QualityFlag", "masking_statements", "planned_quality_counts", "quality_flag", "quality_flag_levels",
+           "text_quality_flag", "warn_low_quality_target"]
 
 _log = logging.getLogger(__name__)
 
-#: Meanings of the lowest quality levels, named and masked by the warning's line (lower case): GHRSST's
-#: no_data, bad_data and worst_quality, and their plain words.
+#: Meanings of the lowest quality levels, named and masked by the warning's line (lower case, ``-``
+#: read as ``_``): GHRSST's no_data, bad_data and worst_quality; the QC flags of in-situ data: IOOS
+#: QARTOD's (Manual for the Use of Real-Time Oceanographic Data Quality Control Flags, 2020) fail and
+#: missing, Argo's and OceanSITES' (Argo Quality Control Manual, Wong et al. 2023) bad_data,
+#: probably_bad_data, bad_data_that_are_potentially_correctable and missing_value, which Argo says
+#: not to use; and their plain words.
 BAD_MEANINGS = frozenset({"no_data", "bad_data", "worst_quality", "bad", "bad_quality", "worst", "invalid",
-                          "not_used", "unusable", "missing"})
+                          "not_used", "unusable", "missing", "missing_value", "missing_data", "fail", "failed",
+                          "failure", "erroneous", "erroneous_data", "error", "probably_bad", "probably_bad_data",
+                          "probably_bad_value", "bad_value", "bad_data_that_are_potentially_correctable",
+                          "rejected", "reject", "wrong"})
 
 #: Meanings of usable quality levels (lower case): GHRSST's low_quality, acceptable_quality and
-#: best_quality, and their plain words.
+#: best_quality, QARTOD's pass, Argo's good_data and probably_good_data, and their plain words.
 USABLE_MEANINGS = frozenset({"low_quality", "acceptable_quality", "best_quality", "low", "acceptable", "best",
                              "good", "good_quality", "good_data", "high_quality", "medium_quality", "excellent",
-                             "probably_good"})
+                             "probably_good", "probably_good_data", "good_value", "pass", "passed", "ok",
+                             "valid", "correct"})
+
+#: Meanings of levels between the two, kept by the warning's line but named with their counts, for
+#: the user to add to the masked ones: QARTOD's suspect ("suspect or of high interest") and
+#: not_evaluated, Argo's no_qc_performed, and the values a product filled in or changed (Argo's
+#: interpolated_value, estimated and value_changed, which Argo counts as usable; gap-filled fluxes).
+DOUBTFUL_MEANINGS = frozenset({"suspect", "suspicious", "suspect_or_of_high_interest", "high_interest", "doubtful",
+                               "dubious", "questionable", "uncertain", "not_evaluated", "unevaluated",
+                               "not_checked", "unchecked", "no_qc", "no_qc_performed", "not_qced", "unknown",
+                               "interpolated", "interpolated_value", "estimated", "estimated_value", "gap_filled",
+                               "gapfilled", "filled", "value_changed", "changed", "corrected", "adjusted",
+                               "nominal_value", "modelled", "modeled"})
+
+#: Every meaning :func:`quality_levels` ranks.
+RANKED_MEANINGS = BAD_MEANINGS | USABLE_MEANINGS | DOUBTFUL_MEANINGS
 
 
 #: The codes of a text quality flag that say a value is good: ISMN's ``G`` (Dorigo et al. 2013).
@@ -92,9 +125,82 @@ def text_quality_flag(dataset: xr.Dataset, target: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class QualityFlag:
+    """A flag variable of quality levels (CF §3.5 ``flag_values`` and ``flag_meanings``) that the
+    target's ``ancillary_variables`` name (CF §3.4), its levels ranked by their meanings.
+
+    Attributes
+    ----------
+    name : str
+        The flag variable (``"ta_qc"``).
+    values : list of int
+        Its ``flag_values`` (``[0, 1, 2]``), and ``meanings`` theirs (``["good", "suspect", "bad"]``,
+        lower case).
+    meanings : list of str
+    bad : list of int
+        The values of :data:`BAD_MEANINGS`, masked by the warning's line.
+    doubtful : list of int
+        Those of :data:`DOUBTFUL_MEANINGS`, kept by it but named.
+    ranked : bool
+        Whether every meaning is a quality word of :data:`RANKED_MEANINGS` and one at least is
+        usable or doubtful; else climann cannot tell good from bad, and the warning gives the line
+        that keeps the levels the user trusts.
+    """
+
+    name: str
+    values: list[int]
+    meanings: list[str]
+    bad: list[int]
+    doubtful: list[int]
+    ranked: bool
+
+
+def _meaning_word(meaning: str) -> str:
+    """A meaning as the word lists spell it: lower case, ``-`` as ``_`` (``GAP-FILLED``: ``gap_filled``)."""
+    return meaning.lower().replace("-", "_")
+
+
+def quality_flag_levels(dataset: xr.Dataset, target: str) -> QualityFlag | None:
+    """The flag variable of quality levels that the target's ``ancillary_variables`` name, its
+    levels ranked; None when they name none (a bit field, ``flag_masks``, is no levels; nor are
+    ``flag_values`` without as many ``flag_meanings``).
+
+    A flag variable named by the target's ``ancillary_variables`` is a quality flag of the target's
+    values, whatever its meanings: never a class variable to learn from
+    (:mod:`climann.data.defaults`), and ranked or not it is told of (:func:`warn_low_quality_target`).
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        Holding the target and, to be found, the flag variable.
+    target : str
+
+    Returns
+    -------
+    QualityFlag or None
+    """
+    found = []
+    for name in str(dataset[target].attrs.get("ancillary_variables", "")).split():
+        if name not in dataset.variables or dataset[name].dtype.kind not in "iuf":
+            continue
+        attrs = dataset[name].attrs
+        values = np.atleast_1d(np.asarray(attrs.get("flag_values", []))).tolist()
+        meanings = [_meaning_word(meaning) for meaning in str(attrs.get("flag_meanings", "")).split()]
+        if "flag_masks" in attrs or not values or len(values) != len(meanings):
+            continue
+        values = [int(value) for value in values]
+        ranked = set(meanings) <= RANKED_MEANINGS and bool((USABLE_MEANINGS | DOUBTFUL_MEANINGS) & set(meanings))
+        bad = [value for value, meaning in zip(values, meanings) if meaning in BAD_MEANINGS]
+        doubtful = [value for value, meaning in zip(values, meanings) if meaning in DOUBTFUL_MEANINGS]
+        found.append(QualityFlag(name, values, meanings, bad=bad, doubtful=doubtful, ranked=ranked))
+    return next((flag for flag in found if flag.ranked), found[0] if found else None)  # a ranked one first
+
+
 def quality_flag(dataset: xr.Dataset, target: str) -> tuple[str, list[int], list[str]] | None:
     """The flag variable of ordered quality levels that the target's ``ancillary_variables``
-    name, with its bad values and their meanings; None when there is none.
+    name, with its bad values and their meanings (:func:`quality_flag_levels`); None when there is
+    none, or its meanings are no quality words, or none of them is bad.
 
     Parameters
     ----------
@@ -107,27 +213,25 @@ def quality_flag(dataset: xr.Dataset, target: str) -> tuple[str, list[int], list
     tuple of (str, list of int, list of str) or None
         ``("quality_level", [0, 1, 2], ["no_data", "bad_data", "worst_quality"])``.
     """
-    for name in str(dataset[target].attrs.get("ancillary_variables", "")).split():
-        if name not in dataset.variables:
-            continue
-        attrs = dataset[name].attrs
-        values = np.atleast_1d(np.asarray(attrs.get("flag_values", []))).tolist()
-        meanings = str(attrs.get("flag_meanings", "")).lower().split()
-        if "flag_masks" in attrs or not values or len(values) != len(meanings):
-            continue
-        if set(meanings) <= BAD_MEANINGS | USABLE_MEANINGS and BAD_MEANINGS & set(meanings) \
-                and USABLE_MEANINGS & set(meanings):
-            bad = [(int(value), meaning) for value, meaning in zip(values, meanings) if meaning in BAD_MEANINGS]
-            return name, [value for value, _ in bad], [meaning for _, meaning in bad]
-    return None
+    found = quality_flag_levels(dataset, target)
+    if found is None or not found.ranked or not found.bad:
+        return None
+    meanings = dict(zip(found.values, found.meanings))
+    return found.name, found.bad, [meanings[value] for value in found.bad]
 
 
-def masking_statements(target: str, flag: str, bad: list[int], *, text: bool = False) -> list[str]:
+def masking_statements(target: str, flag: str, bad: list[int], *, text: bool = False,
+                       keep: list[int] | None = None) -> list[str]:
     """The Python statements, on a dataset ``d`` opened by xarray, that set the target's values at
     the ``bad`` levels of ``flag`` missing, its encoding kept (the packing of GHRSST's ``int16``
-    SST is written back as it was); for a flag of text codes (``text``), those flagged other than
-    :data:`GOOD_CODES` (the file's characters read as text: xarray gives them as bytes)."""
-    kept = (f"d[{flag!r}].astype(str).isin({list(GOOD_CODES)})" if text else f"~d[{flag!r}].isin({bad})")
+    SST is written back as it was); with ``keep``, those at any level but ``keep`` (a flag whose
+    meanings climann cannot rank: the user chooses); for a flag of text codes (``text``), those
+    flagged other than :data:`GOOD_CODES` (the file's characters read as text: xarray gives them
+    as bytes)."""
+    if text:
+        kept = f"d[{flag!r}].astype(str).isin({list(GOOD_CODES)})"
+    else:
+        kept = f"d[{flag!r}].isin({keep})" if keep is not None else f"~d[{flag!r}].isin({bad})"
     return [f"e = d[{target!r}].encoding",
             f"d[{target!r}] = d[{target!r}].where({kept})",
             f"d[{target!r}].encoding = e"]
@@ -136,7 +240,7 @@ def masking_statements(target: str, flag: str, bad: list[int], *, text: bool = F
 @dataclass(frozen=True)
 class QualityCounts:
     """How many of the target's values are held (not missing), and how many of those lie at the
-    bad levels of its quality flag (:func:`quality_flag`).
+    bad levels of its quality flag (:func:`quality_flag`), and at each of its levels.
 
     Attributes
     ----------
@@ -152,6 +256,10 @@ class QualityCounts:
     codes : dict of str to int
         Of a flag of text codes (:func:`text_quality_flag`): the count of the target's values
         held at each code other than :data:`GOOD_CODES` (then ``bad`` and ``meanings`` are empty).
+    levels : dict of int to int
+        Of a flag of levels: the count of the target's values held at each of its ``flag_values``.
+    quality : QualityFlag
+        That flag, its levels ranked (:func:`quality_flag_levels`).
     """
 
     flag: str
@@ -160,6 +268,8 @@ class QualityCounts:
     n_held: int
     n_bad: int
     codes: dict[str, int] | None = None
+    levels: dict[int, int] | None = None
+    quality: QualityFlag | None = None
 
 
 def planned_quality_counts(dataset: xr.Dataset, target: str, *, shared: bool = False) -> BlockReads:
@@ -167,7 +277,8 @@ def planned_quality_counts(dataset: xr.Dataset, target: str, *, shared: bool = F
     other checks of every value (:func:`~climann.data.fill_like.read_together`,
     :mod:`climann.data.value_checks`): each block of the target is read as those checks read it
     (:func:`~climann.data.fill_like.blocks_by_place`, the same keys, so that dask reads it once
-    for all), beside the block of its flag over the same cells and steps, and reduced to two counts.
+    for all), beside the block of its flag over the same cells and steps, and reduced to counts:
+    the values held, and those held at each level of the flag.
 
     Parameters
     ----------
@@ -182,60 +293,85 @@ def planned_quality_counts(dataset: xr.Dataset, target: str, *, shared: bool = F
     -------
     climann.data.fill_like.BlockReads
         Its answer: a :class:`QualityCounts`, or None when the target is absent, has no quality
-        flag of ordered levels, or the flag has a dimension the target lacks (nothing read).
+        flag (:func:`quality_flag_levels`, :func:`text_quality_flag`), or the flag has a dimension
+        the target lacks (nothing read).
     """
-    found = quality_flag(dataset, target) if target in dataset.data_vars else None
-    text = text_quality_flag(dataset, target) if target in dataset.data_vars and found is None else None
-    if text is not None:
-        found = (text, [], [])
-    if found is None or not set(dataset[found[0]].dims) <= set(dataset[target].dims):
+    levelled = quality_flag_levels(dataset, target) if target in dataset.data_vars else None
+    text = text_quality_flag(dataset, target) if target in dataset.data_vars and levelled is None else None
+    flag = levelled.name if levelled is not None else text
+    if flag is None or not set(dataset[flag].dims) <= set(dataset[target].dims):
         return BlockReads([], lambda parts: None)
-    flag, bad, meanings = found
     values = dataset[target]
     levels = dataset[flag].broadcast_like(values).transpose(*values.dims)
     if dask.is_dask_collection(values.data):  # the flag's blocks on the target's: one pair per task
         levels = levels.chunk(dict(zip(values.dims, values.data.chunks, strict=True)))
-    count = _block_code_counts if text is not None else _block_quality_counts
-    tasks = [dask.delayed(count)(block, level_block, bad)
+    if text is not None:
+        count, of = _block_code_counts, []
+    else:
+        count, of = _block_level_counts, levelled.values
+    tasks = [dask.delayed(count)(block, level_block, of)
              for (block, _), (level_block, _) in zip(blocks_by_place(values.data, shared=shared),
                                                      blocks_by_place(levels.data), strict=True)]
 
     def finish(parts: Sequence[tuple]) -> QualityCounts:
-        if text is None:
-            return QualityCounts(flag, bad, meanings, sum(part[0] for part in parts), sum(part[1] for part in parts))
-        codes: dict[str, int] = {}
-        for _, _, found_codes in parts:
-            for code, number in found_codes.items():
-                codes[code] = codes.get(code, 0) + number
-        return QualityCounts(flag, [], [], sum(part[0] for part in parts), sum(part[1] for part in parts),
-                             codes=dict(sorted(codes.items())))
+        found: dict = {}
+        for _, part in parts:
+            for key, number in part.items():
+                found[key] = found.get(key, 0) + number
+        n_held = sum(part[0] for part in parts)
+        if text is not None:
+            return QualityCounts(flag, [], [], n_held, sum(found.values()), codes=dict(sorted(found.items())))
+        meanings = dict(zip(levelled.values, levelled.meanings))
+        bad = levelled.bad if levelled.ranked else []
+        return QualityCounts(flag, bad, [meanings[value] for value in bad], n_held,
+                             sum(found.get(value, 0) for value in bad),
+                             levels={value: found.get(value, 0) for value in levelled.values}, quality=levelled)
 
     return BlockReads(tasks, finish)
 
 
-def _block_quality_counts(values: np.ndarray, levels: np.ndarray, bad: list[int]) -> tuple[int, int]:
+def _block_level_counts(values: np.ndarray, levels: np.ndarray, flag_values: list[int]) -> tuple[int, dict[int, int]]:
     """Of one block of the target and the same block of its flag: how many of its values are
-    held (not missing, as xarray's ``notnull``), and how many of those have a flag in ``bad``."""
+    held (not missing, as xarray's ``notnull``), and how many of those at each of ``flag_values``."""
     held = ~pd.isnull(np.asarray(values))
-    return int(held.sum()), int((held & np.isin(np.asarray(levels), bad)).sum())
+    at = np.asarray(levels)[held]
+    return int(held.sum()), {value: int((at == value).sum()) for value in flag_values}
 
 
-def _block_code_counts(values: np.ndarray, codes: np.ndarray, bad: list) -> tuple[int, int, dict[str, int]]:
+def _block_code_counts(values: np.ndarray, codes: np.ndarray, unused: list) -> tuple[int, dict[str, int]]:
     """Of one block of the target and the same block of its flag of text codes: how many of its
-    values are held, how many of those are flagged other than :data:`GOOD_CODES`, and how many at
-    each such code (``bad`` unused: every code but the good ones is counted)."""
+    values are held, and how many of those at each code other than :data:`GOOD_CODES`."""
     held = ~pd.isnull(np.asarray(values))
     text = np.char.strip(np.asarray(codes).astype(str))
     other = held & ~np.isin(text, GOOD_CODES)
     found, numbers = np.unique(text[other], return_counts=True)
-    return int(held.sum()), int(other.sum()), {str(code): int(number) for code, number in zip(found, numbers)}
+    return int(held.sum()), {str(code): int(number) for code, number in zip(found, numbers)}
+
+
+def _line(dataset: xr.Dataset, target: str, statements: list[str]) -> str:
+    """The xarray line that runs ``statements`` on a copy of each of the target's files."""
+    files = list(source_files(dataset[target]))
+    if len(files) > 1:
+        return copies_of_files(lambda arguments, file: xarray_command(statements, arguments), files,
+                               name="quality_masked")
+    return xarray_command(statements, input_and_copy(files[0], "quality_masked") if files else "IN.nc OUT.nc")
+
+
+def _levels_said(counts: QualityCounts, values: list[int], *, numbers: bool = False) -> str:
+    """``"0 no_data, 1 bad_data"``, with each level's count of held values when ``numbers``."""
+    meanings = dict(zip(counts.quality.values, counts.quality.meanings))
+    return ", ".join(f"{value} {meanings[value]}" + (f" ({counts.levels[value]})" if numbers else "")
+                     for value in values)
 
 
 def warn_low_quality_target(dataset: xr.Dataset, target: str, *, where: str,
                             counts: QualityCounts | None = None) -> None:
     """Warn once when some of the target's values lie at the bad levels of its own quality flag
-    (:func:`quality_flag`): how many of its values (those not missing), which levels, and the
-    line that masks them in copies of its files.
+    (:func:`quality_flag`): how many of its values (those not missing), which levels, the
+    doubtful levels kept and how many values they hold, and the line that masks the bad levels in
+    copies of its files; or, when its meanings are no quality words climann can rank
+    (:func:`quality_flag_levels`), how many values each level holds and the line that keeps the
+    levels the user trusts.
 
     Parameters
     ----------
@@ -250,30 +386,72 @@ def warn_low_quality_target(dataset: xr.Dataset, target: str, *, where: str,
     """
     if counts is None:
         counts = read_together(planned_quality_counts(dataset, target))[0]()
-    if counts is None or counts.n_bad == 0:
+    if counts is None or not counts.n_held:
         return
-    flag, bad, meanings, n_held, n_bad = counts.flag, counts.bad, counts.meanings, counts.n_held, counts.n_bad
-    statements = masking_statements(target, flag, bad, text=counts.codes is not None)
     files = list(source_files(dataset[target]))
-    if len(files) > 1:
-        line = copies_of_files(lambda arguments, file: xarray_command(statements, arguments), files,
-                               name="quality_masked")
-    else:
-        line = xarray_command(statements, input_and_copy(files[0], "quality_masked") if files else "IN.nc OUT.nc")
+    said_files = files_text(files) if files else where
+    key = ("low quality target", target, counts.flag)
     if counts.codes is not None:
-        said = ", ".join(f"{code} {number}" for code, number in counts.codes.items())
-        note_once(_log, logging.WARNING, (
-            f"{files_text(files) if files else where}: {n_bad} of the {n_held} values of '{target}' "
-            f"({100 * n_bad / n_held:.1f} %) have {flag} other than {' or '.join(GOOD_CODES)} (good) ({said}), "
-            f"quality flags its ancillary_variables name (CF 3.4; ISMN's codes: C beyond physical limits, C03 above "
-            f"the soil's saturation, D dubious), which climann does not apply: they are trained and scored on as the "
-            f"others; to keep only the values flagged {' or '.join(GOOD_CODES)}: {line}"),
-            key=("low quality target", target, flag))
+        if counts.n_bad:
+            note_once(_log, logging.WARNING, _text_codes_message(dataset, target, counts, said_files), key=key)
         return
-    levels_said = ", ".join(f"{value} {meaning}" for value, meaning in zip(bad, meanings))
-    note_once(_log, logging.WARNING, (
-        f"{files_text(files) if files else where}: {n_bad} of the {n_held} values of '{target}' "
-        f"({100 * n_bad / n_held:.1f} %) have {flag} "
-        f"{levels_said}, the lowest levels of its own quality flag (its ancillary_variables, CF 3.4; GHRSST's GDS 2.0 "
-        f"leaves which levels to keep to the use: 2 is its worst usable), and they are trained and scored on as the "
-        f"others; to leave them out: {line}"), key=("low quality target", target, flag))
+    quality = counts.quality
+    if not quality.ranked:
+        if sum(number > 0 for number in counts.levels.values()) > 1:
+            note_once(_log, logging.WARNING, _unranked_message(dataset, target, counts, said_files), key=key)
+        return
+    doubtful = [value for value in quality.doubtful if counts.levels[value]]
+    if counts.n_bad:
+        note_once(_log, logging.WARNING, _bad_levels_message(dataset, target, counts, said_files, doubtful), key=key)
+    elif doubtful:
+        n_doubtful = sum(counts.levels[value] for value in doubtful)
+        line = _line(dataset, target, masking_statements(target, counts.flag, doubtful))
+        note_once(_log, logging.WARNING, (
+            f"{said_files}: {n_doubtful} of the {counts.n_held} values of '{target}' "
+            f"({100 * n_doubtful / counts.n_held:.1f} %) have {counts.flag} {_levels_said(counts, doubtful)}, "
+            f"values its own quality flag (its ancillary_variables, CF 3.4) calls neither good nor bad, and they are "
+            f"trained and scored on as the others; to leave them out: {line}"), key=key)
+
+
+def _text_codes_message(dataset: xr.Dataset, target: str, counts: QualityCounts, said_files: str) -> str:
+    """The warning of a flag of text codes (ISMN's)."""
+    line = _line(dataset, target, masking_statements(target, counts.flag, [], text=True))
+    said = ", ".join(f"{code} {number}" for code, number in counts.codes.items())
+    return (f"{said_files}: {counts.n_bad} of the {counts.n_held} values of '{target}' "
+            f"({100 * counts.n_bad / counts.n_held:.1f} %) have {counts.flag} other than {' or '.join(GOOD_CODES)} "
+            f"(good) ({said}), quality flags its ancillary_variables name (CF 3.4; ISMN's codes: C beyond physical "
+            f"limits, C03 above the soil's saturation, D dubious), which climann does not apply: they are trained "
+            f"and scored on as the others; to keep only the values flagged {' or '.join(GOOD_CODES)}: {line}")
+
+
+def _bad_levels_message(dataset: xr.Dataset, target: str, counts: QualityCounts, said_files: str,
+                        doubtful: list[int]) -> str:
+    """The warning of values at the bad levels of a ranked flag, its doubtful levels held named."""
+    line = _line(dataset, target, masking_statements(target, counts.flag, counts.bad))
+    ghrsst = ("; GHRSST's GDS 2.0 leaves which levels to keep to the use: 2 is its worst usable"
+              if "worst_quality" in counts.meanings else "")
+    kept = ""
+    if doubtful:
+        n_doubtful = sum(counts.levels[value] for value in doubtful)
+        kept = (f" (its levels {_levels_said(counts, doubtful, numbers=True)} are kept by it: {n_doubtful} values "
+                f"neither good nor bad; add them to its list {counts.bad} to leave them out too)")
+    return (f"{said_files}: {counts.n_bad} of the {counts.n_held} values of '{target}' "
+            f"({100 * counts.n_bad / counts.n_held:.1f} %) have {counts.flag} {_levels_said(counts, counts.bad)}, "
+            f"the lowest levels of its own quality flag (its ancillary_variables, CF 3.4{ghrsst}), and they are "
+            f"trained and scored on as the others; to leave them out: {line}{kept}")
+
+
+def _unranked_message(dataset: xr.Dataset, target: str, counts: QualityCounts, said_files: str) -> str:
+    """The warning of a quality flag whose meanings climann cannot rank: the values at each level, and
+    the line that keeps the usable ones, else the level holding the most values."""
+    quality = counts.quality
+    usable = [value for value, meaning in zip(quality.values, quality.meanings) if meaning in USABLE_MEANINGS]
+    keep = usable or [max(quality.values, key=lambda value: counts.levels[value])]
+    chosen = "its usable levels" if usable else "the level holding the most values"
+    line = _line(dataset, target, masking_statements(target, counts.flag, [], keep=keep))
+    every = _levels_said(counts, quality.values, numbers=True)
+    return (f"{said_files}: '{target}' has its own quality flag {counts.flag} (its ancillary_variables, CF 3.4) "
+            f"whose meanings climann cannot rank into good and bad (not the usual quality words: good, pass, "
+            f"suspect, bad, fail, missing …), so none of its levels is left out: the {counts.n_held} values of "
+            f"'{target}' are trained and scored on at every level ({every}); "
+            f"to keep only the levels you trust (here {keep}, {chosen}: change the list): {line}")

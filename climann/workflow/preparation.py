@@ -436,7 +436,7 @@ def _open_subset(
                                  also=[copies] if copies is not None else [])
     refuse_codes_within_range(selected, [data.target, *(data.predictors or ())], where=where)
     refuse_flag_target(selected, data.target, where=where)
-    warn_flag_predictors(selected, data.predictors or (), where=where)
+    warn_flag_predictors(selected, data.predictors or (), where=where, target=data.target)
     warn_identifier_predictors(selected, data.predictors or (), where=where)
     refuse_direction_target(selected, data.target, where=where)
     warn_direction_predictors(selected, data.predictors or (), data.target, where=where)

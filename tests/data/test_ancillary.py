@@ -76,9 +76,11 @@ def test_info_on_the_nsidc_sea_ice_cdr_proposes_no_uncertainty_or_flag_of_the_ta
                            ancillary_variables=ancillary_variables)
     report = unwrapped_report(describe(str(path)))
     assert 'predictors = ["melt_onset_day_cdr_seaice_conc"]' in report
-    reason = ("cdr_seaice_conc's ancillary_variables name it" if ancillary_variables
-              else "its name, the standard deviation of cdr_seaice_conc")
-    assert (f"# left out of the default predictors: stdev_of_cdr_seaice_conc ({reason}): data about how well "
+    named = "cdr_seaice_conc's ancillary_variables name it"
+    # the QC bit field the target's ancillary_variables name is its quality flag, ancillary data, not classes (fix43g)
+    left_out = (f"stdev_of_cdr_seaice_conc ({named}), qa_of_cdr_seaice_conc ({named})" if ancillary_variables
+                else "stdev_of_cdr_seaice_conc (its name, the standard deviation of cdr_seaice_conc)")
+    assert (f"# left out of the default predictors: {left_out}: data about how well "
             "cdr_seaice_conc's values are known") in report
     for name in ("nsidc_nt_seaice_conc", "qa_of_cdr_seaice_conc", "temporal_interpolation_flag"):
         assert re.search(rf"^# left out of the default predictors: .*\b{name}\b", report, re.MULTILINE)

@@ -110,6 +110,10 @@ def test_the_share_at_bad_levels_is_warned_and_the_printed_loop_masks_them(tmp_p
     pytest.param("missing bad good probably_good acceptable best", ("quality_level", [0, 1], ["missing", "bad"]),
                  id="plain-words"),
     pytest.param("clear cloudy snow land water ice", None, id="classes-not-levels"),
+    pytest.param("good suspect bad good_data probably_bad_data gap-filled", ("quality_level", [2, 4], ["bad", "probably_bad_data"]),
+                 id="station-and-argo-words"),
+    pytest.param("pass not_evaluated suspect fail missing interpolated", ("quality_level", [3, 4], ["fail", "missing"]),
+                 id="qartod-words"),
 ])
 def test_only_flags_of_ordered_quality_levels_are_read(tmp_path, meanings, found):
     _write_ghrsst_l3c(tmp_path, n_days=1, flag_meanings=meanings)
@@ -250,3 +254,129 @@ def test_ismn_text_flags_other_than_good_are_warned_of_and_the_printed_line_keep
     run_python("-c", line, check=True, cwd=tmp_path)
     with xr.open_dataset(tmp_path / "ismn_quality_masked.nc") as copy:
         np.testing.assert_array_equal(copy["soil_moisture"].values, np.where(flags == "G", values, np.nan))
+
+
+def _write_station_qc(path, *, codes, meanings, weights, n_hours=900, seed=7):
+    """An urban station network's hourly air temperature (mk_lcz.py of break43d, smaller): ``ta(time, station)``
+    in degC naming ``ta_qc`` in its ancillary_variables, ``ta_qc`` a CF flag variable of ``codes`` and
+    ``meanings`` drawn with ``weights``; the values flagged at the last code 15 degC off (a spiking sensor), a few
+    values missing; a class variable ``lcz`` (local climate zone) and two predictors beside. Returns the flags
+    and the values as written (NaN where missing), shape (n_hours, 3)."""
+    rng = np.random.default_rng(seed)
+    shape = (n_hours, 3)
+    hours = np.arange(n_hours)
+    truth = 15 + 4 * np.sin(np.pi * (hours % 24 - 9) / 12)[:, None] + rng.normal(0, 0.5, shape)
+    flags = rng.choice(np.asarray(codes, "i1"), size=shape, p=weights)
+    values = np.where(flags == codes[-1], truth + 15, truth)
+    values[rng.random(shape) < 0.02] = np.nan
+    with nc.Dataset(path, "w") as f:
+        f.createDimension("time", n_hours), f.createDimension("station", 3)
+        t = f.createVariable("time", "f8", ("time",))
+        t.units, t.standard_name, t.calendar = "hours since 2019-01-01 00:00:00", "time", "standard"
+        t[:] = hours
+        for name, value, units in (("lat", [35.69, 35.67, 35.73], "degrees_north"),
+                                   ("lon", [139.70, 139.82, 139.65], "degrees_east")):
+            axis = f.createVariable(name, "f8", ("station",))
+            axis.standard_name, axis.units, axis[:] = {"lat": "latitude", "lon": "longitude"}[name], units, value
+        lcz = f.createVariable("lcz", "i1", ("station",))
+        lcz.long_name, lcz.flag_values, lcz.flag_meanings = ("local climate zone", np.array([1, 2, 6], "i1"),
+                                                             "compact_high_rise compact_midrise open_low_rise")
+        lcz[:] = [1, 2, 6]
+        v = f.createVariable("ta", "f4", ("time", "station"), fill_value=np.float32(-999.0))
+        v.units, v.standard_name, v.coordinates, v.ancillary_variables = "degC", "air_temperature", "lat lon", "ta_qc"
+        v[:] = np.where(np.isnan(values), -999.0, values)
+        q = f.createVariable("ta_qc", "i1", ("time", "station"))
+        q.long_name, q.flag_values, q.flag_meanings = "quality flag for ta", np.asarray(codes, "i1"), meanings
+        q.coordinates = "lat lon"
+        q[:] = flags
+        for name, units, data in (("rh", "%", 70 - 2 * (truth - 15)), ("rsds", "W m-2", rng.uniform(0, 800, shape))):
+            p = f.createVariable(name, "f4", ("time", "station"))
+            p.units, p.coordinates, p[:] = units, "lat lon", data
+        f.featureType = "timeSeries"
+    return flags, values.astype("f4")
+
+
+@pytest.mark.parametrize(("codes", "meanings", "bad", "doubtful"), [
+    pytest.param([0, 1, 2], "good suspect bad", [2], [1], id="station-good-suspect-bad"),
+    pytest.param([1, 2, 3, 4, 9], "PASS NOT_EVALUATED SUSPECT FAIL MISSING", [4, 9], [2, 3], id="qartod"),
+    pytest.param([1, 2, 3, 4, 8], "good_data probably_good_data probably_bad_data bad_data interpolated_value",
+                 [3, 4], [8], id="argo"),
+])
+def test_the_usual_qc_words_are_ranked_and_the_bad_values_warned_of_with_the_doubtful_kept_and_counted(
+        tmp_path, caplog, codes, meanings, bad, doubtful):
+    """break43d A1: ta_qc "good suspect bad" fell out of the word lists and 1.09 % of spikes 15 degC off were
+    trained and scored on without a word. The usual QC words (QARTOD's, Argo's) are ranked: the warning says
+    the share of the held values at the bad levels and the count at each doubtful level kept (numpy on the
+    written flags, one station chosen), and its line, run as printed, masks exactly the bad levels' values
+    (of every station: the line copies the file)."""
+    from tests.fresh_python import run_python
+
+    weights = np.full(len(codes), 0.04)
+    weights[0] = 1 - 0.04 * (len(codes) - 1)
+    flags, values = _write_station_qc(tmp_path / "lcz.nc", codes=codes, meanings=meanings, weights=weights)
+    forget_notes()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        dataset = open_dataset([tmp_path / "lcz.nc"], select={"station": 1})
+        warn_held_values(dataset, ["ta"], where="lcz.nc", file=tmp_path / "lcz.nc", target="ta")
+    (said,) = [record.getMessage() for record in caplog.records if "ta_qc" in record.getMessage()]
+    held = ~np.isnan(values[:, 1])
+    n_bad = int((held & np.isin(flags[:, 1], bad)).sum())
+    words = dict(zip(codes, meanings.lower().split()))
+    assert n_bad > 0
+    assert (f"{n_bad} of the {int(held.sum())} values of 'ta' ({100 * n_bad / held.sum():.1f} %) have ta_qc "
+            f"{', '.join(f'{code} {words[code]}' for code in bad)}, the lowest levels of its own quality flag") in said
+    kept = ", ".join(f"{code} {words[code]} ({int((held & (flags[:, 1] == code)).sum())})" for code in doubtful)
+    assert f"(its levels {kept} are kept by it: " in said
+    assert "GHRSST" not in said
+    line = re.search(r'python -c "([^"]+)"', said).group(1)
+    run_python("-c", line, check=True, cwd=tmp_path)
+    with xr.open_dataset(tmp_path / "lcz_quality_masked.nc") as copy:
+        np.testing.assert_array_equal(copy["ta"].values, np.where(np.isin(flags, bad), np.nan, values))
+
+
+def test_a_quality_flag_whose_meanings_cannot_be_ranked_is_told_with_a_line_that_keeps_the_levels_chosen(
+        tmp_path, caplog):
+    """A flag the target's ancillary_variables name whose meanings are no usual quality words is still its
+    quality flag: the warning says that none of its levels is left out, the held values at each (numpy), and
+    a line keeping the level holding the most values, which run as printed keeps exactly those values."""
+    from tests.fresh_python import run_python
+
+    flags, values = _write_station_qc(tmp_path / "lcz.nc", codes=[0, 1, 2], meanings="A B C",
+                                      weights=[0.9, 0.07, 0.03])
+    forget_notes()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_low_quality_target(open_dataset([tmp_path / "lcz.nc"], select={"station": 2}), "ta", where="lcz.nc")
+    (said,) = [record.getMessage() for record in caplog.records]
+    held = ~np.isnan(values[:, 2])
+    at = {code: int((held & (flags[:, 2] == code)).sum()) for code in (0, 1, 2)}
+    assert ("'ta' has its own quality flag ta_qc (its ancillary_variables, CF 3.4) whose meanings climann cannot "
+            "rank into good and bad") in said
+    assert f"the {int(held.sum())} values of 'ta' are trained and scored on at every level (0 a ({at[0]}), " \
+           f"1 b ({at[1]}), 2 c ({at[2]}))" in said
+    assert "to keep only the levels you trust (here [0], the level holding the most values: change the list)" in said
+    line = re.search(r'python -c "([^"]+)"', said).group(1)
+    run_python("-c", line, check=True, cwd=tmp_path)
+    with xr.open_dataset(tmp_path / "lcz_quality_masked.nc") as copy:
+        np.testing.assert_array_equal(copy["ta"].values, np.where(flags == 0, values, np.nan))
+
+
+def test_the_targets_quality_flag_is_ancillary_data_not_classes_to_learn_from(tmp_path, caplog):
+    """break43d A1: the target's ta_qc was listed among the class variables, with the advice to give one 0/1
+    variable per class: a predictor telling the network where the target is 15 degC off. It is left out as the
+    target's ancillary data (the class variable lcz beside it still as classes), and named as a predictor it is
+    told to be the target's quality flag, with no 0/1 advice."""
+    from climann.data.defaults import default_inputs
+    from climann.data.flags import warn_flag_predictors
+
+    _write_station_qc(tmp_path / "lcz.nc", codes=[0, 1, 2], meanings="good suspect bad", weights=[0.9, 0.07, 0.03])
+    dataset = open_dataset([tmp_path / "lcz.nc"], select={"station": 0})
+    chosen = default_inputs(dataset, "ta")
+    assert chosen.predictors == ("rh", "rsds")
+    assert list(chosen.flags) == ["lcz"] and list(chosen.ancillary) == ["ta_qc"]
+    forget_notes()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        warn_flag_predictors(dataset, ["ta_qc", "lcz"], where="lcz.nc", target="ta")
+    said = [record.getMessage() for record in caplog.records]
+    assert len(said) == 2
+    assert said[0].startswith("'ta_qc' in ") and "is the quality flag of the target 'ta'" in said[0]
+    assert "0/1" not in said[0] and "0/1 variable per class" in said[1]
