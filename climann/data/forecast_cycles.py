@@ -43,8 +43,10 @@ def reference_hours(path: str | Path, reference: str) -> list[int]:
     list of int
         Each hour once (``[0, 6, 12, 18]`` for CFSv2's four cycles).
     """
+    from climann.data.open import open_input  # every input through its one handle (climann.data.handles)
+
     try:
-        with xr.open_dataset(path, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as dataset:
+        with open_input(Path(path), decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as dataset:
             times = np.asarray(dataset[reference].values).ravel()
     except (OSError, ValueError, KeyError, TypeError):
         return []

@@ -161,6 +161,7 @@ class CopyNames:
             if message in self.shown_as:
                 return self.shown_as[message]
             text, chained = message, []
+            before = dict(self.latest)  # a message writing two copies of one file chains both (break43d A5)
             for path in list(self.handed):
                 word = _word(os.path.basename(path))
                 if not word.search(text):
@@ -173,7 +174,7 @@ class CopyNames:
                 original = self.original.get(path)
                 if original is None:
                     continue
-                earlier = self.latest.get(original)
+                earlier = before.get(original)
                 reads, fixes = original, 1
                 if earlier is not None and earlier[1] != message:
                     chained_text = _chained(text, original, earlier[0], copy)
@@ -183,10 +184,15 @@ class CopyNames:
                     reads, fixes = earlier[0], earlier[3] + 1
                     chained.append((earlier[0], earlier[2], copy, fixes))
                 self.latest[original] = (copy, message, reads, fixes)
+            grouped: dict[tuple[str, str, int], list[str]] = {}
             for earlier, read, copy, fixes in chained:
-                names = [os.path.basename(path) for path in (earlier, read, copy)]  # the lines give the paths
-                text += (f" (this reads {names[0]}, which the line shown before writes from {names[1]}: run that one "
-                         f"first; {names[2]} then holds {_fixes_held(fixes)})")
+                grouped.setdefault((earlier, read, fixes), []).append(copy)
+            for (earlier, read, fixes), copies in grouped.items():
+                names = [os.path.basename(path) for path in (earlier, read)]  # the lines give the paths
+                written = " and ".join(os.path.basename(copy) for copy in copies)
+                these, hold = ("these read", "hold") if len(copies) > 1 else ("this reads", "holds")
+                text += (f" ({these} {names[0]}, which the line shown before writes from {names[1]}: run that one "
+                         f"first; {written} then {hold} {_fixes_held(fixes)})")
             self.shown_as[message] = text
             return text
 

@@ -358,6 +358,7 @@ _CDO_CELLS = {"daily": "day", "hourly": "hour", "1-hourly": "hour"}
 def series_averaging_advice(
     file: str | Path, frequency: str, methods: Mapping[str, str | None], *, time: str = "time", step: str = "",
     bounded: bool = True, units: Mapping[str, str | None] | None = None, static: Sequence[str] = (),
+    flags: Sequence[str] = (),
 ) -> str:
     """How to bring the finer data of ``file`` to ``frequency`` (``"monthly"``…), each variable
     by what its values are over their time cells (its ``cell_methods``, CF 1.8 section 7.3;
@@ -399,6 +400,11 @@ def series_averaging_advice(
         average, so neither named among the means nor among the variables assumed to be means
         (fix38d: ``orog`` was "assumed a mean over each step"); kept in the means' copy
         (``-selname``) when the commands select variables, as a run given that copy needs them.
+    flags : sequence of str, optional
+        The file's CF flag variables with time (``flag_values``, ``flag_masks``; not in
+        ``methods``): codes, whose mean or sum is no code (a quality flag's "bad" 2 averaged with
+        0s is 0.04, which flags nothing), so left out of the copies (``-delname`` when no
+        ``-selname`` chooses), and said so.
 
     Returns
     -------
@@ -412,9 +418,12 @@ def series_averaging_advice(
     prefix = None if is_zarr_store(file) else _FREQUENCIES.get(frequency)
     assumed = _assumed_means_note(methods, frequency, time, prefix, units or {})
     if prefix is None or not groups:
+        unsaid = (f"; leave out {_listed(sorted(flags))}, {'flag variables' if len(flags) > 1 else 'a flag variable'} "
+                  f"(CF 3.5), whose codes have no {frequency} mean") if flags else ""
         return averaging_advice(file, frequency, time,
-                                value_word=next(iter(groups)) if len(groups) == 1 else "mean") + assumed
+                                value_word=next(iter(groups)) if len(groups) == 1 else "mean") + unsaid + assumed
     cells = "" if bounded or step not in _CDO_CELLS else f" -settbounds,{_CDO_CELLS[step]}"
+    left_out = f" -delname,{','.join(sorted(flags))}" if flags and len(groups) == 1 else ""
     commands = []
     for word, names in groups.items():
         statistic, plural = _KEPT_STATISTICS[word]
@@ -426,9 +435,13 @@ def series_averaging_advice(
                   for name in names if word == "mean" and _is_point(methods[name], time)]
         copy = input_and_copy(file, frequency if len(groups) == 1 else f"{frequency}_{plural}")
         commands.append(f"{frequency} {plural}{f' of {_listed(names)}' if len(groups) > 1 else ''}{without_time} with "
-                        f"`cdo {prefix}{statistic}{''.join(f' {point}' for point in points)}{cells}{chosen} {copy}`")
+                        f"`cdo {prefix}{statistic}{''.join(f' {point}' for point in points)}{cells}{chosen}{left_out} "
+                        f"{copy}`")
+    flags_said = (f"; {_listed(sorted(flags))} left out of the {'copies' if len(commands) > 1 else 'copy'}: "
+                  f"{'flag variables' if len(flags) > 1 else 'a flag variable'} (CF 3.5), whose codes have no "
+                  f"{frequency} mean (leave out the values a quality flag marks before averaging)") if flags else ""
     return ("e.g. " + " and ".join(commands) + (", then give both copies to --data" if len(commands) > 1 else "")
-            + assumed)
+            + flags_said + assumed)
 
 
 def _assumed_means_note(methods: Mapping[str, str | None], frequency: str, time: str, prefix: str | None,

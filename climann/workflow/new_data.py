@@ -527,8 +527,7 @@ def _run_cell_areas(run_dir: Path, target: str) -> str | None:
     before the record the variable its ``predictions.nc`` names in the target's ``cell_measures``
     (the input's own areas are written under their name, computed ones as ``cell_area``); None
     when neither says."""
-    import xarray as xr
-
+    from climann.data.handles import open_netcdf
     from climann.evaluation.cell_measures import CELL_AREA_NAME, COMPUTED_AREAS
 
     try:
@@ -538,7 +537,7 @@ def _run_cell_areas(run_dir: Path, target: str) -> str | None:
     if isinstance(recorded, dict) and isinstance(recorded.get("cell_areas"), str):
         return recorded["cell_areas"]
     try:
-        with xr.open_dataset(run_dir / "predictions.nc", decode_times=False) as predictions:
+        with open_netcdf(run_dir / "predictions.nc", decode_times=False) as predictions:
             measures = str(predictions[target].attrs.get("cell_measures", "")) if target in predictions else ""
     except (OSError, ValueError):
         return None
@@ -881,40 +880,54 @@ def check_time_step(run: TrainedRun, layout: GridLayout, *, scoring: bool = Fals
 def _averaging_advice(layout: GridLayout, trained: TimeStep, values: TimeStep) -> str:
     """How to bring the new data's first file, of ``values`` finer than the run's ``trained``
     step, to that step: each of its variables summed or averaged by its ``cell_methods``
-    (:func:`~climann.data.time_axes.series_averaging_advice`)."""
+    (:func:`~climann.data.time_axes.series_averaging_advice`), its CF flag variables left out
+    (codes have no mean: COSMOS-UK's ``COSMOS_VWC_FLAG`` averaged was no code)."""
     file = _first_file(layout)
     named = [name for name in layout.variable_units if file in layout.files_of(name)]
-    static = _without_time_in_file(layout, file, named)
-    methods = {name: layout.variable_cell_methods.get(name) for name in named if name not in static}
+    static, flags = _kinds_in_file(layout, file, named)
+    methods = {name: layout.variable_cell_methods.get(name) for name in named
+               if name not in static and name not in flags}
     return series_averaging_advice(file, trained.name, methods, time=layout.time.name, step=values.name,
                                    bounded=layout.time_bounds is not None or layout.is_climatology,
-                                   units=_units_in_file(layout, file, methods), static=static)
+                                   units=_units_in_file(layout, file, methods), static=static, flags=flags)
 
 
-def _without_time_in_file(layout: GridLayout, file: str, names: Sequence[str]) -> list[str]:
+def _kinds_in_file(layout: GridLayout, file: str, names: Sequence[str]) -> tuple[list[str], list[str]]:
     """Those of ``names`` that ``file`` holds without its time dimension (``orog``, ``sftlf``,
     ``areacella``): static fields, which no averaging over time changes (fix38d: they were named
-    among the variables assumed to be means); none when the file cannot be opened here."""
-    import xarray as xr
+    among the variables assumed to be means); and those with time that are CF flag variables
+    (``flag_values`` or ``flag_masks``, CF 3.5), whose codes no average keeps. Neither when the
+    file cannot be opened here. Opened through the file's one handle
+    (:func:`~climann.data.open.open_input`), as every input is."""
+    from climann.data.open import open_input
 
     try:
-        with xr.open_dataset(file, decode_cf=False) as opened:
+        with open_input(Path(file), decode_cf=False) as opened:
             held = {name: opened[layout.name_in_file(name, file)] for name in names
                     if layout.name_in_file(name, file) in opened.variables}
             time = layout.time.name if layout.time.name in opened.dims else None
-            return [name for name, variable in held.items() if time is not None and time not in variable.dims]
+            static = [name for name, variable in held.items() if time is not None and time not in variable.dims]
+            flags = [name for name, variable in held.items() if name not in static
+                     and ("flag_values" in variable.attrs or "flag_masks" in variable.attrs)]
+            return static, flags
     except (OSError, ValueError, KeyError, TypeError):  # advice must not fail for it
-        return []
+        return [], []
 
 
 def _units_in_file(layout: GridLayout, file: str, names: Sequence[str]) -> dict[str, str | None]:
     """Each of ``names``' ``units`` as ``file`` itself holds them (the layout's are converted to the
     run's: a daily ``g C m-2 day-1`` rate, its advice's input, is there a daily ``g C m-2``
-    amount); the layout's when the file cannot be opened here."""
-    import xarray as xr
+    amount); the layout's when the file cannot be opened here.
+
+    The file is opened through its one handle in the process (:func:`~climann.data.open.open_input`,
+    :mod:`climann.data.handles`): the run's datasets of it are still open, and a second handle of
+    its own, closed after reading a NetCDF-4 string (COSMOS-UK's scalar ``station_name``), left
+    HDF5 a stale pointer that killed ``predict`` and ``evaluate`` with a segmentation fault before
+    this advice was printed (break43d A5)."""
+    from climann.data.open import open_input
 
     try:
-        with xr.open_dataset(file, decode_cf=False) as opened:
+        with open_input(Path(file), decode_cf=False) as opened:
             return {name: opened[layout.name_in_file(name, file)].attrs.get("units")
                     if layout.name_in_file(name, file) in opened else layout.variable_units.get(name)
                     for name in names}

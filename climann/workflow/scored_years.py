@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from climann.data.handles import open_netcdf
 from climann.data.time_axis import year_span, year_text
 from climann.evaluation.report import OWN_YEARS_BLOCKS, scored_own_years_text
 
@@ -87,7 +88,7 @@ def own_block_keys(run_dir: str | Path, config, months: int | None,
 
     path = Path(run_dir) / "predictions.nc"
     if path.is_file():
-        with xr.open_dataset(path, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as predictions:
+        with open_netcdf(path, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as predictions:
             if "split" in predictions:
                 labels = split_labels(predictions["split"])
                 times = predictions[predictions["split"].dims[0]].values

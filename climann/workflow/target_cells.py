@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from climann.data.handles import open_netcdf
 from climann.data.layout import GridLayout
 from climann.data.variables import on_grid
 from climann.errors import ClimannError
@@ -122,7 +123,7 @@ def _run_never_present(run_dir: Path, name: str) -> xr.DataArray | None:
     path = run_dir / "predictions.nc"
     if not path.is_file():
         return None
-    with xr.open_dataset(path, decode_times=False, chunks={}) as predictions:
+    with open_netcdf(path, decode_times=False, chunks={}) as predictions:  # its one handle: climann.data.handles
         if name not in predictions or "split" not in predictions:
             return None
         time = predictions["split"].dims[0]

@@ -115,3 +115,32 @@ def test_a_store_gives_the_same_default_predictors_with_and_without_consolidated
     assert predictors(bare) == predictors(consolidated) == sorted(_STORE_PREDICTORS)
     assert list(open_dataset([bare]).data_vars) == list(open_dataset([consolidated]).data_vars) == sorted(
         ("tas", *_STORE_PREDICTORS))
+
+
+def _open_dataset_calls():
+    """Each ``xr.open_dataset``/``xarray.open_dataset``/``open_mfdataset`` call in climann's code (not in the text
+    of a printed line): (module, line, its engine keyword's value or None)."""
+    import ast
+    from pathlib import Path
+
+    import climann
+
+    root = Path(climann.__file__).parent
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("open_dataset", "open_mfdataset")
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id in ("xr", "xarray")):
+                engine = next((keyword.value.value for keyword in node.keywords if keyword.arg == "engine"
+                               and isinstance(keyword.value, ast.Constant)), None)
+                yield str(path.relative_to(root.parent)), node.lineno, engine
+
+
+def test_no_module_opens_a_netcdf_file_with_a_handle_of_its_own():
+    """break43d A5: the averaging advice of new data opened the input with xr.open_dataset, a second handle beside
+    the run's shared one, and predict died with a segmentation fault on a COSMOS-UK file's scalar string. Every
+    NetCDF file is opened through its one handle (open_netcdf, or open_input for any input); xarray's own opening
+    is left only to the stores of other engines (the shared store itself, Zarr, cfgrib's GRIB)."""
+    calls = list(_open_dataset_calls())
+    assert any(engine == "store" for _, _, engine in calls)  # the walk finds calls: handles.open_netcdf's own
+    assert [(module, line) for module, line, engine in calls if engine not in ("store", "zarr", "cfgrib")] == []

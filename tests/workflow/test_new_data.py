@@ -1492,3 +1492,88 @@ def test_persistence_of_data_scored_by_a_run_that_records_no_step_is_said_to_be_
     squared = (tas[1:] - tas[:-1]) ** 2  # each value forecast by the one 6 hours before
     expected = (squared * weights).sum() / (weights.sum() * squared.shape[0])
     assert metrics["splits"]["all"]["persistence"]["mse"] == pytest.approx(expected, rel=1e-5)
+
+
+def _cosmos_site(path, freq, *, days, seed):
+    """A COSMOS-UK site as mk_cosmos.py of break43d writes it (smaller): ``COSMOS_VWC`` in % naming its
+    ``COSMOS_VWC_FLAG`` ("good suspect bad", 2 % bad values 0.3 times the true one) in its ancillary_variables,
+    ``PRECIP`` and ``PE`` totals (``time: sum``), scalar lat/lon, and the scalar NetCDF-4 string ``station_name``
+    (cf_role timeseries_id) that xarray writes for a str. Returns the dataset written."""
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    times = pd.date_range("2014-01-01", periods=days * {"D": 1, "30min": 48}[freq], freq=freq)
+    per_day = {"D": 1, "30min": 48}[freq]
+    precipitation = np.where(rng.random(times.size) < 0.45 / per_day, rng.gamma(0.8, 5.0, times.size), 0.0)
+    evaporation = (1.5 + 1.3 * np.sin(2 * np.pi * (times.dayofyear.values - 100) / 365)) / per_day
+    moisture = 30 + 5 * np.sin(2 * np.pi * times.dayofyear.values / 365) + rng.normal(0, 0.5, times.size)
+    flag = np.zeros(times.size, "i1")
+    bad = rng.random(times.size) < 0.02
+    flag[bad] = 2
+    moisture[bad] *= 0.3
+    dataset = xr.Dataset({
+        "COSMOS_VWC": ("time", moisture.astype("f4"), {"units": "%", "long_name": "COSMOS volumetric water content",
+                                                      "ancillary_variables": "COSMOS_VWC_FLAG"}),
+        "COSMOS_VWC_FLAG": ("time", flag, {"long_name": "COSMOS_VWC quality flag", "flag_values": np.array([0, 1, 2], "i1"),
+                                           "flag_meanings": "good suspect bad"}),
+        "PRECIP": ("time", precipitation.astype("f4"), {"units": "mm", "cell_methods": "time: sum"}),
+        "PE": ("time", evaporation.astype("f4"), {"units": "mm", "cell_methods": "time: sum"}),
+    }, coords={"time": times, "lat": ((), 51.6, {"units": "degrees_north", "standard_name": "latitude"}),
+               "lon": ((), -1.1, {"units": "degrees_east", "standard_name": "longitude"}),
+               "station_name": ((), "WYTH1", {"cf_role": "timeseries_id"})},
+        attrs={"featureType": "timeSeries"})
+    dataset.time.encoding["units"] = "minutes since 2014-01-01 00:00:00"
+    dataset.to_netcdf(path)
+    return dataset
+
+
+def test_half_hourly_station_data_given_to_a_daily_run_get_the_averaging_advice_not_a_crash(tmp_path, monkeypatch):
+    """break43d A5: predict and evaluate of a COSMOS-UK half-hourly file on a daily run died with a segmentation
+    fault (exit 139, nothing printed): the averaging advice opened the file with a handle of its own while the
+    run's datasets of it were open, and HDF5 read its scalar NetCDF-4 string through a stale pointer. Each (a
+    process of its own: a crash must not take the test runner) now exits 0 with the advice; its quality flag is
+    left out of the averages (a mean of codes flags nothing), and both of its cdo lines read the copy the
+    quality line writes. Followed as printed, the daily means are numpy's of the values not flagged bad."""
+    import sys
+    from pathlib import Path
+
+    import climann
+    from tests.fresh_python import run_python
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PYTHONPATH", str(Path(climann.__file__).parents[1]))  # this tree's climann in the children
+    _cosmos_site(tmp_path / "daily.nc", "D", days=730, seed=1)
+    half_hourly = _cosmos_site(tmp_path / "halfhourly.nc", "30min", days=20, seed=2)
+    config = build_config({"data": {"paths": [str(tmp_path / "daily.nc")], "target": "COSMOS_VWC"},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    run_dir = run_training(config, run_dir=tmp_path / "run").run_dir
+    said = {}
+    for command in (["predict", str(run_dir), "--data", "halfhourly.nc", "--out", "p.nc"],
+                    ["evaluate", str(run_dir), "--data", "halfhourly.nc", "--out", "scores"]):
+        done = subprocess.run([sys.executable, "-m", "climann", *command], capture_output=True, text=True,
+                              timeout=300)
+        assert done.returncode == 0, done.stderr[-3000:]
+        (said[command[0]],) = [line for line in done.stderr.splitlines() if "trained on daily data" in line]
+    advice = said["predict"]
+    assert ("the run was trained on daily data and halfhourly.nc is every 30 minutes: the model is given every 30 "
+            "minutes values as if they were daily; average them to daily steps first, e.g. daily totals of PE and "
+            "PRECIP with `cdo daysum -selname,PE,PRECIP halfhourly_quality_masked.nc halfhourly_daily_totals.nc` and "
+            "daily means of COSMOS_VWC (station_name, without time, copied as it is) with `cdo daymean "
+            "-selname,COSMOS_VWC,station_name halfhourly_quality_masked.nc halfhourly_daily_means.nc`, then give "
+            "both copies to --data; COSMOS_VWC_FLAG left out of the copies: a flag variable (CF 3.5)") in advice
+    assert advice.endswith("(these read halfhourly_quality_masked.nc, which the line shown before writes from "
+                           "halfhourly.nc: run that one first; halfhourly_daily_totals.nc and "
+                           "halfhourly_daily_means.nc then hold both fixes)")
+    if shutil.which("cdo") is None:
+        pytest.skip("following the advice needs CDO")
+    done = subprocess.run([sys.executable, "-m", "climann", "predict", str(run_dir), "--data", "halfhourly.nc",
+                           "--out", "p2.nc"], capture_output=True, text=True, timeout=300)
+    (masking,) = [line for line in done.stderr.splitlines() if "COSMOS_VWC_FLAG 2 bad" in line]
+    run_python("-c", re.search(r'python -c "([^"]+)"', masking).group(1), check=True, cwd=tmp_path)
+    for command in re.findall(r"`(cdo [^`]*)`", advice):
+        subprocess.run(shlex.split(command), check=True, capture_output=True, cwd=tmp_path)
+    kept = half_hourly["COSMOS_VWC"].where(half_hourly["COSMOS_VWC_FLAG"] != 2).values.astype(np.float64)
+    by_hand = np.nanmean(kept.reshape(20, 48), axis=1)  # each day's 48 values, those flagged bad left out
+    with xr.open_dataset(tmp_path / "halfhourly_daily_means.nc") as means:
+        assert "COSMOS_VWC_FLAG" not in means
+        np.testing.assert_allclose(means["COSMOS_VWC"].values, by_hand, rtol=1e-6)
