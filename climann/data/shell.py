@@ -526,7 +526,8 @@ def _looped(text: str, words: str, folder: Path, listed: str, count: int, every:
     files) writing into ``folder``, each followed by the ``--data`` that takes the copies of
     ``every`` file of their folder."""
     copies = f"a copy of each of its {count} files" if count > 1 else "its copy"
-    after = f" ({copies} in a new folder), then give --data {copies_data(folder, every)} in place of the originals"
+    after = (f" ({copies} in a new folder), then give --data {copies_data(folder, every)} in place of the originals"
+             f"{_others_kept(folder.parent, every)}")
     pieces, position = [], 0
     while (end := text.find(words, position)) >= 0:
         starts = [match.start() for match in _LOOPED_COMMAND_START.finditer(text, position, end)]
@@ -536,6 +537,34 @@ def _looped(text: str, words: str, folder: Path, listed: str, count: int, every:
                       f"{text[start:stop]}; done{after}")
         position = stop
     return "".join(pieces) + text[position:]
+
+
+def _others_kept(parent: Path, every: Sequence[str]) -> str:
+    """Words for the files of ``parent`` beside ``every`` (a variable's files there, copied) that
+    hold other variables, with the ``--data`` that takes them as before: their tightest glob
+    (``'bu/climate_*_dated.nc'``) when it takes them alone, else up to three listed; ``""`` when
+    the folder holds no other such file. A run given the copies' folder alone lost its
+    predictors' files (break43d A6: "variable 'tas_gs' not in …")."""
+    suffixes = {Path(file).suffix for file in every}
+    copied = {Path(file).resolve() for file in every}
+    others = sorted(path for suffix in suffixes for path in parent.glob(f"*{suffix}")
+                    if path.is_file() and path.resolve() not in copied)
+    if not others:
+        return ""
+    names = [path.name for path in others]
+    prefix = os.path.commonprefix(names)
+    room = len(min(names, key=len)) - len(prefix)  # the common end may not overlap the common start
+    suffix = os.path.commonprefix([name[::-1] for name in names])[:max(room, 0)][::-1]
+    words = re.match(r".*[^A-Za-z0-9]|", prefix).group(0)  # cut after its last word: 'climate_*', not 'climate_200*'
+    pattern = next((f"{start}*{suffix}" for start in dict.fromkeys((words, prefix))
+                    if len(others) > 1 and set(parent.glob(f"{start}*{suffix}")) == set(others)), None)
+    if pattern is not None:
+        taken = f"--data {shlex.quote(f'{working_path(parent)}/{pattern}')}"
+    elif len(others) <= 3:
+        taken = " ".join(f"--data {shown_path(path)}" for path in others)
+    else:
+        return f", with the {len(others)} other files of {shown_path(parent)} given as before"
+    return f", with the other files of {shown_path(parent)} given as before ({taken})"
 
 
 #: The folder beside the files that :func:`dated_copies`'s loop writes their dated copies into.

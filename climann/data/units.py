@@ -54,6 +54,9 @@ import xarray as xr
 from climann.data.amount_labels import LABEL_DEFINITIONS, label_conversion, labels_as_units, molar_mass_note
 from climann.data.file_encodings import conversion_recorded
 from climann.data.gas_concentrations import is_mole_fraction_units, mole_fraction_refusal
+from climann.data.grain_volumes import (
+    TEST_WEIGHTS_LB, bushel_against_mass, bushel_refusal_text, crop_factor, crop_of, names_bushels,
+)
 from climann.data.media_densities import concentration_refusal, medium_of
 from climann.data.paths import is_zarr_store
 from climann.data.quantities import liquid_equivalent
@@ -1138,6 +1141,8 @@ def _fixed_conversion(source, destination, units: str, to: str, *, variable: str
                                        variable=variable, attrs=attrs, ratio=ratio, difference_fix=difference_fix)
     if not is_water_quantity(variable, {**attrs, "units": f"{attrs.get('units', '')} {units}"}):
         return None
+    if names_bushels(source.units) or names_bushels(destination.units):
+        return None  # a volume of grain, never of water, whatever the attributes say (climann.data.grain_volumes)
     density = registry.Quantity(WATER_DENSITY, "kg m-3")
     assumption = f"with the density of liquid water, {WATER_DENSITY:g} kg m-3"
     for converted in (registry.Quantity(1.0, source.units) * density, registry.Quantity(1.0, source.units) / density):
@@ -1607,6 +1612,8 @@ def convert_variable(
         return variable
     if str(units).strip() == str(to).strip():
         return variable  # identical strings: nothing to convert, even if the registry cannot read them
+    if (refusal := _bushel_refusal(variable, name, str(units), to, where=where, reference=reference)) is not None:
+        raise ClimannError(refusal)
     found = conversion(str(units), to, variable=name, attrs=variable.attrs, where=where, reference=reference,
                        reference_fix=_reference_units_fix(name, to, where=where, reference=reference),
                        fix=_unreadable_units_fix(variable, name, str(units), to, where=where, reference=reference),
@@ -1857,6 +1864,36 @@ def _medium_refusal(variable: xr.DataArray, name: str, units: str, to: str, *, w
                 name="units_fixed")
     return (f"'{name}' is in '{units}' in {where} but in '{to}' in {reference}, and '{units}' does not convert to "
             f"'{to}'; give '{name}' in {to} (or a convertible unit) or check that it is the same quantity")
+
+
+def _bushel_refusal(variable: xr.DataArray, name: str, units: str, to: str, *, where: str,
+                    reference: str) -> str | None:
+    """The one-line refusal of a yield in bushels against a mass (or the other way round,
+    :func:`~climann.data.grain_volumes.bushel_against_mass`), whose line multiplies by the crop's
+    factor (:mod:`climann.data.grain_volumes`), in a copy of each of its files; None for any
+    other pair, or units that cannot be read (refused as such later)."""
+    import pint
+
+    try:
+        source, destination = parse_units(units, variable=name), parse_units(to, variable=name)
+    except (ClimannError, pint.PintError):
+        return None
+    if not bushel_against_mass(source, destination):
+        return None
+    factors = {crop: crop_factor(source, destination, crop) for crop in TEST_WEIGHTS_LB}
+    crop = crop_of([name, str(variable.attrs.get("long_name", "")), standard_name_of(variable.attrs),
+                    *map(str, source_files(variable))])
+    stored = name_in_file(variable, name)
+    own, factor = ncap2_name(stored), f"{factors[crop]:.6g}" if crop is not None else "FACTOR"
+
+    def text(files: str) -> str:
+        line = values_command([f'{own}={own}*{factor};{own}@units="{str(to).strip()}"'],
+                              [xarray_values(stored, f"{xarray_data(stored)} * {factor}"),
+                               f"d[{stored!r}].attrs['units'] = {str(to).strip()!r}"], files)
+        return bushel_refusal_text(name, units, str(to).strip(), where=where, reference=reference, crop=crop,
+                                   factors=factors, line=line)
+
+    return _on_copies(variable, where, text, name="units_fixed")
 
 
 def _density_refusal(variable: xr.DataArray, name: str, units: str, to: str, *, where: str, reference: str) -> str:
