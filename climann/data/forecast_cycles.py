@@ -43,10 +43,13 @@ def reference_hours(path: str | Path, reference: str) -> list[int]:
     list of int
         Each hour once (``[0, 6, 12, 18]`` for CFSv2's four cycles).
     """
-    from climann.data.open import open_input  # every input through its one handle (climann.data.handles)
+    from climann.data.grib import open_grib
+    from climann.data.handles import open_file  # every input through its one handle
+    from climann.data.paths import is_grib
 
+    opener = open_grib if is_grib(path) else open_file
     try:
-        with open_input(Path(path), decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as dataset:
+        with opener(Path(path), decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as dataset:
             times = np.asarray(dataset[reference].values).ravel()
     except (OSError, ValueError, KeyError, TypeError):
         return []

@@ -31,66 +31,20 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 from pathlib import Path
 
 import xarray as xr
-from xarray.backends import CachingFileManager, NetCDF4DataStore, ZarrStore
+from xarray.backends import NetCDF4DataStore, ZarrStore
 from xarray.backends.netCDF4_ import NETCDF4_PYTHON_LOCK
 
 from climann.data.notes import note_once
+from climann.data.shared_handles import shared_manager
 from climann.data.stored_values import with_stored_values_read
 from climann.data.text_numbers import refuse_text_coordinate, with_text_numbers_read
 from climann.data.user_types import with_enum_as_flags, with_vlen_as_objects
 from climann.data.zarr_metadata import stale_consolidated_arrays, stale_metadata_warning
 
 _log = logging.getLogger(__name__)
-
-#: The file manager of each file, by resolved path, with the file's identity when opened.
-_MANAGERS: dict[str, tuple[tuple[int, int, int, int], CachingFileManager]] = {}
-_MANAGERS_LOCK = threading.Lock()
-
-
-def _identity(path: Path) -> tuple[int, int, int, int]:
-    """What tells a changed file apart: device, inode, size and modification time (ns)."""
-    status = os.stat(path)
-    return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns
-
-
-def shared_manager(path: str | os.PathLike) -> CachingFileManager:
-    """The one file manager of a NetCDF file in this process, opening it read-only on demand.
-
-    Parameters
-    ----------
-    path : str or path-like
-        An existing NetCDF3 or NetCDF4 file.
-
-    Returns
-    -------
-    xarray.backends.CachingFileManager
-        The same object for every call on the same unchanged file.
-
-    Raises
-    ------
-    OSError
-        If the file does not exist.
-    """
-    path = Path(path).resolve()
-    identity = _identity(path)
-    import netCDF4  # the netcdf4 engine's library, imported when a file is opened
-
-    with _MANAGERS_LOCK:
-        known = _MANAGERS.get(str(path))
-        if known is not None and known[0] == identity:
-            return known[1]
-        if known is not None:
-            known[1].close()  # the file changed on disk: never two handles on one path
-        manager = CachingFileManager(
-            netCDF4.Dataset, str(path), mode="r", kwargs={"format": "NETCDF4"}, lock=NETCDF4_PYTHON_LOCK
-        )
-        _MANAGERS[str(path)] = (identity, manager)
-        return manager
-
 
 class _StoreReadingStoredValues(NetCDF4DataStore):
     """xarray's NetCDF4 data store, each variable's attributes read as
@@ -140,6 +94,33 @@ def open_netcdf(path: str | os.PathLike, **options: object) -> xr.Dataset:
         dataset = xr.open_dataset(store, engine="store", **options)
     dataset.encoding["source"] = str(Path(path).resolve())
     return dataset
+
+
+def open_file(path: str | os.PathLike, **options: object) -> xr.Dataset:
+    """A NetCDF file through its shared handle (:func:`open_netcdf`), or a local Zarr store
+    (:func:`open_zarr`): for the reads of a file's header or a few values that advice makes
+    while the run's datasets of it are open (a handle of its own read a NetCDF-4 string through
+    HDF5's stale pointer: a segmentation fault, break43d A5). GRIB files are
+    :func:`climann.data.grib.open_grib`'s.
+
+    Parameters
+    ----------
+    path : str or path-like
+    **options
+        Given to :func:`xarray.open_dataset`.
+
+    Returns
+    -------
+    xarray.Dataset
+
+    Raises
+    ------
+    OSError, ValueError
+        When the file cannot be read.
+    """
+    from climann.data.paths import is_zarr_store
+
+    return open_zarr(path, **options) if is_zarr_store(path) else open_netcdf(path, **options)
 
 
 class _ZarrStoreReadingStoredValues(ZarrStore):

@@ -846,11 +846,11 @@ def _bucket_sizes(dataset: xr.Dataset, files: Sequence[str], attribute: str = BU
     combined dataset's when the files agree, else each file's own (None where a file has none)."""
     if attribute in dataset.attrs:
         return [float(np.asarray(dataset.attrs[attribute]).item())]
-    from climann.data.open import open_input  # every input through its one handle (climann.data.handles)
+    from climann.data.handles import open_file  # every input through its one handle
 
     sizes = []
     for file in files:
-        with open_input(Path(file), decode_times=False, decode_cf=False) as opened:
+        with open_file(file, decode_times=False, decode_cf=False) as opened:
             value = opened.attrs.get(attribute)
         sizes.append(None if value is None else float(np.asarray(value).item()))
     return sizes

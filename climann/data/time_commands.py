@@ -19,7 +19,6 @@ import datetime
 import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from climann.data.paths import is_grib_file, is_zarr_store
 from climann.data.shell import input_and_copy, ncap2_command, xarray_command
@@ -80,12 +79,12 @@ def cdo_copies(path: str, time: str = "time") -> bool:
     bool
         True also for a file that cannot be read here (the CDO line is then given as before).
     """
-    from climann.data.open import open_input  # every input through its one handle (climann.data.handles)
+    from climann.data.shared_handles import open_plain  # every input through its one handle
 
     if is_zarr_store(path):
         return False
     try:
-        with open_input(Path(path), decode_cf=False) as dataset:
+        with open_plain(path, decode_cf=False) as dataset:
             dims = dataset[time].dims if time in dataset.variables else (time,)
             return not any(variable.dtype.kind in "SUO" or (dims[0] in variable.dims[1:])
                            for variable in dataset.variables.values())
