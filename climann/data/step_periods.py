@@ -59,30 +59,42 @@ PERIOD_FREQUENCIES = tuple(_PERIODS)
 _INTO_PERIOD_HOURS = {"yearly": 24, "monthly": 24, "daily": 12}
 
 #: The Python (xarray) that writes the bounds ``cdo settbounds`` writes, for machines without cdo
-#: (break28a A3): ``python -c SCRIPT IN OUT SHIFT`` gives each step of IN the period beginning
-#: at its stamp (SHIFT 0) or ending there (SHIFT -1), as ``<time>_bnds`` named by the time's
-#: ``bounds`` attribute, encoded in the time's units (xarray's CF encoder); ``{alias}`` is the
-#: period's offset (``MS``).
-#: The frequencies whose steps are paired by the period (year, month, day) they stand for.
-PERIOD_FREQUENCIES = tuple(_PERIODS)
-
+#: (break28a A3) and files cdo cannot read: ``python -c SCRIPT IN OUT SHIFT`` gives each step of
+#: IN the calendar period holding its stamp (SHIFT 0: a stamp on a period's first instant opens
+#: it) or holding its stamp moved back by ``{hours}`` hours (SHIFT -1: such a stamp closes the
+#: period before; CDO's ``-settbounds,month -shifttime,-1day``), as ``<time>_bnds`` named by the
+#: time's ``bounds`` attribute, encoded in the time's units (xarray's CF encoder). The period's
+#: start is the day's (``floor('D')``), then for a month or year ``{start}``: one period on
+#: (xarray's ``MS``/``YS`` offsets roll a stamp inside its period forward to the next start)
+#: and one back. ``shift(0, 'MS')`` alone rolled a stamp of 16 December forward to 1 January,
+#: whose cell then did not hold it, and the refusal that advised the line came back (break43a A4).
 _PYTHON_BOUNDS = (
-    "import sys,numpy as np,xarray as xr;d=xr.open_dataset(sys.argv[1],decode_times=xr.coders.CFDatetimeCoder("
-    "use_cftime=True));t=next(k for k in d.indexes if isinstance(d.indexes[k],xr.CFTimeIndex));"
-    "i=d.indexes[t].shift(int(sys.argv[3]),'{alias}');d[t+'_bnds']=((t,'bnds'),np.stack([i,i.shift(1,'{alias}')],1));"
-    "d[t].attrs['bounds']=t+'_bnds';d.to_netcdf(sys.argv[2])"
+    "import sys,datetime,numpy as np,xarray as xr;d=xr.open_dataset(sys.argv[1],decode_times=xr.coders."
+    "CFDatetimeCoder(use_cftime=True));t=next(k for k in d.indexes if isinstance(d.indexes[k],xr.CFTimeIndex));"
+    "i=(d.indexes[t]+datetime.timedelta(hours={hours}*int(sys.argv[3]))).floor('D'){start};"
+    "d[t+'_bnds']=((t,'bnds'),np.stack([i,i.shift(1,'{alias}')],1));d[t].attrs['bounds']=t+'_bnds';"
+    "d.to_netcdf(sys.argv[2])"
 )
 
 #: :data:`_PYTHON_BOUNDS` for inputs among which are Zarr stores (directories; cdo reads none): each
 #: input opened and written as what it is, a store with :func:`xarray.open_zarr` and
 #: :meth:`xarray.Dataset.to_zarr` (the copy a new store), a file as :data:`_PYTHON_BOUNDS` does.
 _PYTHON_STORE_BOUNDS = (
-    "import os,sys,numpy as np,xarray as xr;z=os.path.isdir(sys.argv[1]);d=(xr.open_zarr if z else xr.open_dataset)("
-    "sys.argv[1],decode_times=xr.coders.CFDatetimeCoder(use_cftime=True));t=next(k for k in d.indexes if "
-    "isinstance(d.indexes[k],xr.CFTimeIndex));i=d.indexes[t].shift(int(sys.argv[3]),'{alias}');"
+    "import os,sys,datetime,numpy as np,xarray as xr;z=os.path.isdir(sys.argv[1]);d=(xr.open_zarr if z else "
+    "xr.open_dataset)(sys.argv[1],decode_times=xr.coders.CFDatetimeCoder(use_cftime=True));t=next(k for k in "
+    "d.indexes if isinstance(d.indexes[k],xr.CFTimeIndex));"
+    "i=(d.indexes[t]+datetime.timedelta(hours={hours}*int(sys.argv[3]))).floor('D'){start};"
     "d[t+'_bnds']=((t,'bnds'),np.stack([i,i.shift(1,'{alias}')],1));d[t].attrs['bounds']=t+'_bnds';"
     "(d.to_zarr if z else d.to_netcdf)(sys.argv[2])"
 )
+
+
+def _python_bounds(frequency: str, *, stores: bool) -> str:
+    """:data:`_PYTHON_BOUNDS` (or :data:`_PYTHON_STORE_BOUNDS`) for ``frequency``'s period."""
+    alias = _PERIODS[frequency][3]
+    start = "" if alias == "D" else f".shift(1,'{alias}').shift(-1,'{alias}')"
+    script = _PYTHON_STORE_BOUNDS if stores else _PYTHON_BOUNDS
+    return script.format(alias=alias, hours=_INTO_PERIOD_HOURS[frequency], start=start)
 
 #: The Python (xarray) that writes a copy of a forecast file IN to OUT with every date
 #: coordinate (its reference times, and its valid times when the file holds them) HOURS later
@@ -211,7 +223,7 @@ def first_instant_text(frequency: str) -> str:
 
 
 def bounds_advice(files: str | Path | Sequence[str | Path], frequency: str, *,
-                  given: Sequence[str | Path] = ()) -> str:
+                  given: Sequence[str | Path] = (), cdo_skips: str | None = None) -> str:
     """The way out for files stamped on their periods' first instants without bounds: "give
     FILE time bounds in a new folder: if each value is of the month beginning at its stamp
     `mkdir -p with_bounds && cdo settbounds,month IN with_bounds/IN`, if of the month ending
@@ -227,7 +239,10 @@ def bounds_advice(files: str | Path | Sequence[str | Path], frequency: str, *,
     files with the originals), one ``--data`` each, so that given in place of the user's it
     reads all that was read, the copies in place of their originals (verify26b F3). Of Zarr
     stores, which cdo does not read, the xarray line alone (:data:`_PYTHON_STORE_BOUNDS`), its
-    copies new stores."""
+    copies new stores; so too of files whose data variables do not have time as their first
+    dimension (``cdo_skips``, the words naming one: ``ground_temperature(station, time, depth)``
+    of a CF timeSeriesProfile file), which cdo skips and then refuses to open ("Time must be the
+    first dimension! … Unsupported file structure", break43a A4)."""
     period, _, back, _ = _PERIODS[frequency]
     files, held, command, python, stores = _bounds_commands(files, frequency)
     one = len(files) == 1
@@ -236,6 +251,11 @@ def bounds_advice(files: str | Path | Sequence[str | Path], frequency: str, *,
         return (f"give {subject} time bounds in {copies} in a new folder with xarray (cdo does not read a Zarr "
                 f"store): if each value is of the {period} beginning at its stamp `{python}`, if of the {period} "
                 f"ending there the same with -1 in place of the last 0; {_copies_given(files, held, given)}")
+    if cdo_skips:  # cdo reads only variables whose first dimension is time
+        return (f"give {subject} time bounds in {copies} in a new folder with xarray (cdo reads no variable whose "
+                f"first dimension is not time, as {cdo_skips}): if each value is of the {period} beginning at its "
+                f"stamp `{python}`, if of the {period} ending there the same with -1 in place of the last 0; "
+                f"{_copies_given(files, held, given)}")
     return (f"give {subject} time bounds in {copies} in a new folder: if each value is of the {period} beginning at "
             f"its stamp `{command(f'settbounds,{period}')}`, if of the {period} ending there "
             f"`{command(f'-settbounds,{period} -shifttime,{back}')}` (without cdo, with xarray: `{python}`, "
@@ -248,7 +268,6 @@ def _bounds_commands(files: str | Path | Sequence[str | Path], frequency: str, s
     the loop of cdo with the given operators over them, the loop of the xarray line (``shift``
     its last argument: 0 the period beginning at each stamp, -1 the one ending there), and
     whether any is a Zarr store."""
-    alias = _PERIODS[frequency][3]
     files = [files] if isinstance(files, (str, Path)) else list(dict.fromkeys(files))
     folders = {Path(str(file)).parent: new_folder(Path(str(file)).parent, _COPIES_FOLDER) for file in files}
     held = {folder: [file for file in files if Path(str(file)).parent == source] for source, folder in folders.items()}
@@ -258,7 +277,7 @@ def _bounds_commands(files: str | Path | Sequence[str | Path], frequency: str, s
                            for folder, own in held.items())
 
     stores = any(is_zarr_store(file) for file in files)
-    script = (_PYTHON_STORE_BOUNDS if stores else _PYTHON_BOUNDS).format(alias=alias)
+    script = _python_bounds(frequency, stores=stores)
     python = " && ".join(copies_command(lambda source, copy: f'python -c "{script}" {source} {copy} {shift}',
                                         folder, own)
                          for folder, own in held.items())

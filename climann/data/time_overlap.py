@@ -56,11 +56,12 @@ from climann.data.forecast_times import is_forecast_period
 from climann.data.step_periods import (
     bounds_advice, first_instant_text, frequency_of_step, period_text, step_periods,
 )
+from climann.data.paths import is_grib_file, is_zarr_store
 from climann.data.shell import (
-    copies_command, copies_data, input_and_copy, ncap2_name, ncatted_number, rename_command, shared_glob,
-    values_command, xarray_item,
+    copies_command, copies_data, file_time_names, input_and_copy, ncap2_name, ncatted_number, rename_command,
+    shared_glob, values_command, xarray_item,
 )
-from climann.data.time_axis import axis_time_step, date_text
+from climann.data.time_axis import axis_time_step, date_text, month_number
 from climann.data.time_cells import cell_middles
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
@@ -89,6 +90,7 @@ class _FileTimes:
     opening: np.ndarray | None = None
     closing: np.ndarray | None = None
     forecast: bool = False  # a forecast file (a lead time other than 0): its fields are no observations
+    time_dimension: str = "time"  # the file's own name of the time's dimension
 
     @property
     def kept(self) -> np.ndarray:
@@ -146,7 +148,8 @@ def file_times(path: Path, open_file: Callable[[Path], xr.Dataset]) -> _FileTime
         return None
     if times.ndim != 1 or not len(times) or not hasattr(times[0], "calendar"):
         return None
-    info = _FileTimes(path, name, times, variables, np.arange(len(times)), forecast=_is_forecast(dataset))
+    info = _FileTimes(path, name, times, variables, np.arange(len(times)), forecast=_is_forecast(dataset),
+                      time_dimension=file_time_names(dataset[name])[1])
     try:
         info.cells = _time_cells(dataset, name, times)
         encoding = dataset[name].encoding
@@ -156,6 +159,23 @@ def file_times(path: Path, open_file: Callable[[Path], xr.Dataset]) -> _FileTime
     except (OSError, ValueError, TypeError, KeyError):
         info.cells = [None] * len(times)
     return info
+
+
+def _cdo_skips(info: _FileTimes) -> str | None:
+    """A variable of the file whose first dimension is not its time's, as the file stores it
+    (``ground_temperature(station, time, depth)`` of a CF timeSeriesProfile file, whatever station
+    was chosen), or None: cdo reads only variables whose first dimension is time, skips the
+    others and refuses a file left without any ("Unsupported file structure", break43a A4). Read
+    from the file's header only when a refusal advises cdo; None for a file that cannot be read so."""
+    if is_zarr_store(str(info.path)) or is_grib_file(info.path):
+        return None
+    try:
+        with xr.open_dataset(info.path, decode_cf=False) as raw:
+            skipped = [f"{name}({', '.join(map(str, variable.dims))})" for name, variable in raw.data_vars.items()
+                       if info.time_dimension in variable.dims[1:]]
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    return skipped[0] if skipped else None
 
 
 #: The key, in the ``encoding`` of a scalar lead time (CF ``forecast_period``), that says it was
@@ -263,13 +283,54 @@ def _on_calendar_periods(group: Sequence[_FileTimes], frequency: str | None) -> 
     """Whether the files' steps stand for calendar periods at ``frequency``: a yearly or
     monthly frequency whose files step by a fixed duration instead (every 30 days in the
     ``standard`` calendar, where two stamps of one month are two steps, not one month held
-    twice; :func:`~climann.data.time_axis.axis_time_step`) does not."""
+    twice; :func:`~climann.data.time_axis.axis_time_step`) does not, nor one whose files hold
+    readings at irregular instants (:func:`_irregular_readings`)."""
     if frequency not in _PERIOD_NAMES:
         return False
     if frequency == "daily":
         return True
-    steps = (axis_time_step(np.unique(info.times)) for info in group if len(info.times) > 2)
-    return not any(step is not None and not step.months for step in steps)
+    steps = [(info, axis_time_step(np.unique(info.times))) for info in group if len(info.times) > 2]
+    return not any(step is not None and not step.months or step is None and _irregular_readings(info, frequency)
+                   for info, step in steps)
+
+
+#: The share of a file's steps above which both its periods held by two stamps and its single
+#: periods skipped make it irregular readings (:func:`_irregular_readings`), not a series of
+#: periods with a few held twice; and the fewest of each that do.
+IRREGULAR_SHARE, IRREGULAR_AT_LEAST = 0.05, 3
+
+
+def _irregular_readings(info: _FileTimes, frequency: str) -> bool:
+    """Whether a file's stamps without time bounds, whose median spacing is a month (or a year),
+    are readings at irregular instants rather than one value per calendar period: more than
+    :data:`IRREGULAR_SHARE` of its steps, and at least :data:`IRREGULAR_AT_LEAST`, stay in the
+    period of the step before (two readings in one month), and as many skip one period (no
+    reading in the month between). A reading drawn one way across a month's edge leaves the
+    neighbouring month without one: a GTN-P borehole logger read every 10-50 days holds 36 months
+    twice and skips 29 of its 185 steps (break43a A4: refused as a monthly axis whose stamps on the
+    1st at 00:00 may open or close their month, with advice that could not work). A monthly
+    series with a few months held twice (two downloads joined, an overlap inside one file) skips
+    none, and its months held twice are still refused or resolved as such (``[data] overlap``);
+    so are the steps of a file with time bounds, whose cells say their periods (GRACE's two
+    solutions centred in one month).
+
+    Parameters
+    ----------
+    info : _FileTimes
+        The file's stamps and time cells.
+    frequency : {"monthly", "yearly"}
+
+    Returns
+    -------
+    bool
+    """
+    if any(cell is not None for cell in info.cells):
+        return False
+    stamps = np.sort(info.times)
+    periods = np.array([time.year if frequency == "yearly" else month_number(time) for time in stamps], dtype=np.int64)
+    steps = np.diff(periods)
+    least = max(IRREGULAR_SHARE * len(steps), IRREGULAR_AT_LEAST - 1)
+    return bool(np.count_nonzero(steps == 0) > least and np.count_nonzero(steps == 2) > least)
 
 
 def _with_periods(infos: Sequence[_FileTimes]) -> None:
@@ -323,7 +384,7 @@ def _unknown_repeats_refusal(info: _FileTimes, opening: dict, closing: dict) -> 
         f"'{info.name}' in {info.path.name} is stamped {where} without time bounds ({stamp}, …) and elsewhere "
         f"inside its {period}s: it holds {held(opening)} twice if a stamp there opens its {period} (ERA5), "
         f"{held(closing)} if it closes the {period} before (CESM history files), and climann does not guess; "
-        f"{bounds_advice(info.path, info.frequency)}"
+        f"{bounds_advice(info.path, info.frequency, cdo_skips=_cdo_skips(info))}"
     )
 
 
@@ -472,7 +533,7 @@ def _unknown_overlap_refusal(earlier: _FileTimes, later: _FileTimes) -> ClimannE
         f"{unsure.path.name} stamps {', '.join(sorted(earlier.variables & later.variables))} {where} without time "
         f"bounds ({stamp}, …): {earlier.path.name} and {later.path.name} overlap {held('opening')} if a stamp there "
         f"opens its {period} (ERA5), {held('closing')} if it closes the {period} before (CESM history files), and "
-        f"climann does not guess; {bounds_advice(unsure.path, unsure.frequency)}"
+        f"climann does not guess; {bounds_advice(unsure.path, unsure.frequency, cdo_skips=_cdo_skips(unsure))}"
     )
 
 
