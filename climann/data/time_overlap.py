@@ -91,6 +91,7 @@ class _FileTimes:
     closing: np.ndarray | None = None
     forecast: bool = False  # a forecast file (a lead time other than 0): its fields are no observations
     time_dimension: str = "time"  # the file's own name of the time's dimension
+    unheld: str = ""  # its bounds when they do not hold its stamps: "(its time_bnds do not hold 2001-12-16: …)"
 
     @property
     def kept(self) -> np.ndarray:
@@ -134,6 +135,26 @@ def _time_cells(dataset: xr.Dataset, name: str, times: np.ndarray) -> list:
     return [tuple(cell) for cell in bounds]
 
 
+def _unheld_bounds(dataset: xr.Dataset, name: str, times: np.ndarray) -> str:
+    """Words naming the time bounds of ``name`` that are not read because a cell does not hold
+    its stamp (" (its time_bnds do not hold 2001-12-16: 2002-01-01 … 2002-02-01)"), so that a
+    refusal of stamps "without time bounds" says which bounds it saw (break43a A4: bounds that
+    an advised line wrote in the month after were passed over in silence, and the same refusal
+    came back); "" when there are none or they are not of that shape."""
+    bounds_name = str(dataset[name].attrs.get("bounds"))
+    if bounds_name not in dataset.variables or dataset[bounds_name].dims[:1] != dataset[name].dims:
+        return ""
+    with dask.config.set(scheduler="synchronous"):
+        bounds = np.asarray(dataset[bounds_name].values)
+    if bounds.shape != (len(times), 2) or not all(hasattr(value, "calendar") for value in bounds.ravel()):
+        return ""
+    for time, cell in zip(times, bounds):
+        low, high = sorted(cell)
+        if not low < high or not low <= time <= high:
+            return f" (its {bounds_name} do not hold {date_text(time)}: {date_text(low)} … {date_text(high)})"
+    return ""
+
+
 def file_times(path: Path, open_file: Callable[[Path], xr.Dataset]) -> _FileTimes | None:
     """The file's time axis, or None when it has none (static fields) or cannot be read
     (the combined opening then says why). The dataset is left open: ``open_file`` may hand
@@ -152,6 +173,7 @@ def file_times(path: Path, open_file: Callable[[Path], xr.Dataset]) -> _FileTime
                       time_dimension=file_time_names(dataset[name])[1])
     try:
         info.cells = _time_cells(dataset, name, times)
+        info.unheld = _unheld_bounds(dataset, name, times) if info.cells[0] is None else ""
         encoding = dataset[name].encoding
         if "units" in encoding and info.cells[0] is not None:
             info.encoding = (str(encoding["units"]), str(encoding.get("calendar", "standard")),
@@ -381,8 +403,8 @@ def _unknown_repeats_refusal(info: _FileTimes, opening: dict, closing: dict) -> 
     where, stamp = _unsure_text(info)
     period = _PERIOD_NAMES[info.frequency]
     return ClimannError(
-        f"'{info.name}' in {info.path.name} is stamped {where} without time bounds ({stamp}, …) and elsewhere "
-        f"inside its {period}s: it holds {held(opening)} twice if a stamp there opens its {period} (ERA5), "
+        f"'{info.name}' in {info.path.name} is stamped {where} without time bounds{info.unheld} ({stamp}, …) and "
+        f"elsewhere inside its {period}s: it holds {held(opening)} twice if a stamp there opens its {period} (ERA5), "
         f"{held(closing)} if it closes the {period} before (CESM history files), and climann does not guess; "
         f"{bounds_advice(info.path, info.frequency, cdo_skips=_cdo_skips(info))}"
     )
@@ -531,7 +553,7 @@ def _unknown_overlap_refusal(earlier: _FileTimes, later: _FileTimes) -> ClimannE
 
     return ClimannError(
         f"{unsure.path.name} stamps {', '.join(sorted(earlier.variables & later.variables))} {where} without time "
-        f"bounds ({stamp}, …): {earlier.path.name} and {later.path.name} overlap {held('opening')} if a stamp there "
+        f"bounds{unsure.unheld} ({stamp}, …): {earlier.path.name} and {later.path.name} overlap {held('opening')} if a stamp there "
         f"opens its {period} (ERA5), {held('closing')} if it closes the {period} before (CESM history files), and "
         f"climann does not guess; {bounds_advice(unsure.path, unsure.frequency, cdo_skips=_cdo_skips(unsure))}"
     )

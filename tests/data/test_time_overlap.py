@@ -715,3 +715,24 @@ def test_the_bounds_advice_for_a_station_profile_file_is_the_xarray_line_and_it_
             open_dataset([tmp_path / "with_bounds" / "profiles.nc"], select={"station": 0})
     else:
         assert open_dataset([tmp_path / "with_bounds" / "profiles.nc"], select={"station": 0}).sizes["time"] == 25
+
+
+def test_bounds_that_do_not_hold_their_stamps_are_named_in_the_refusal(tmp_path):
+    """break43a A4: the bounds written by the xarray line before put 16 December 2001 in January 2002; the refusal
+    that came back said "without time bounds" as if none were there. Now it names them and the cell that does not
+    hold its stamp."""
+    import netCDF4
+
+    _monthly_profiles(tmp_path / "profiles.nc")
+    with netCDF4.Dataset(tmp_path / "profiles.nc", "a") as handle:
+        handle.createDimension("bnds", 2)
+        days = handle["time"][:]
+        starts = [(datetime.datetime(2000 + k // 12, k % 12 + 1, 1) - datetime.datetime(2000, 1, 1)).days
+                  for k in range(26)]
+        cells = [[starts[k], starts[k + 1]] for k in range(24)] + [[starts[24], starts[25]]]  # 16 Dec in January
+        handle.createVariable("time_bnds", "f8", ("time", "bnds"))[:] = np.array(cells, dtype=float)
+        handle["time"].bounds = "time_bnds"
+        assert days[-1] not in range(starts[24], starts[25] + 1)
+    with pytest.raises(ClimannError, match=re.escape("is stamped on the 1st at 00:00 without time bounds (its time_bnds "
+                                                     "do not hold 2001-12-16: 2002-01-01 … 2002-02-01) (2000-01-01, …)")):
+        open_dataset([tmp_path / "profiles.nc"], select={"station": 0})
