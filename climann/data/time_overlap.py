@@ -553,9 +553,10 @@ def _unknown_overlap_refusal(earlier: _FileTimes, later: _FileTimes) -> ClimannE
 
     return ClimannError(
         f"{unsure.path.name} stamps {', '.join(sorted(earlier.variables & later.variables))} {where} without time "
-        f"bounds{unsure.unheld} ({stamp}, …): {earlier.path.name} and {later.path.name} overlap {held('opening')} if a stamp there "
-        f"opens its {period} (ERA5), {held('closing')} if it closes the {period} before (CESM history files), and "
-        f"climann does not guess; {bounds_advice(unsure.path, unsure.frequency, cdo_skips=_cdo_skips(unsure))}"
+        f"bounds{unsure.unheld} ({stamp}, …): {earlier.path.name} and {later.path.name} overlap {held('opening')} "
+        f"if a stamp there opens its {period} (ERA5), {held('closing')} if it closes the {period} before (CESM "
+        f"history files), and climann does not guess; "
+        f"{bounds_advice(unsure.path, unsure.frequency, cdo_skips=_cdo_skips(unsure))}"
     )
 
 
