@@ -1,0 +1,305 @@
+"""Codes at the top of an integer type's range, told from the data by the levels they hold.
+
+Products that store a quantity as integers often write codes at the top of the stored type's
+range beside it, without ``flag_values`` or a ``valid_range`` that marks them: AMSR-E's monthly
+snow water equivalent (AE_MoSno: ``ubyte`` = mm/2, 0-240 as data, 247 incorrect spacecraft
+attitude, 248 off-earth, 252 land or snow impossible, 253 ice sheet, 254 water, 255 missing),
+MODIS's LAI and FPAR (MOD15: 0-100 as data, 248-254 land-cover classes, 255 fill) and GPP
+(MOD17: ``short``, 32761-32766 classes), NSIDC's sea-ice concentrations (0-250, 251-255). Read as
+data, a code is a number: AMSR-E's 247 is 494 mm of snow, 14 mm above the data's maximum of
+480 mm (break43a A3: 61 such values trained on and scored, after three rounds of advice that each
+named some codes only).
+
+Each level of the stored type (the packed integer, for packed data) is counted where it is held
+(:func:`levels_in_block`): the :data:`TOP_WINDOW` highest levels of the type by time step, and the
+:data:`LEVELS_BELOW` highest levels held below them in total. The codes are then (:func:`top_codes`):
+
+- every level of the window above a *gap* that stands the codes apart from the data: a run of at
+  least :data:`MIN_GAP` levels held nowhere, where the :data:`APART_VALUES` or more values the
+  data hold in as many levels just below it would have put some in it had the data gone on (the
+  chance of none, were the values spread evenly over both, is 2⁻¹⁰), and which is more than twice
+  as wide as any run of empty levels between the data's levels in twice as many levels below it
+  (data that hold every fourth level have runs of three). AMSR-E: none of 241-246 held, 707
+  values in 235-240: 247, 253, 254 and 255 are codes, whether they move from step to step (247,
+  255) or not (253, 254). A quantity whose values thin out towards the top of the type (a tail,
+  the maximum a packer put at the highest level) holds a few values below its widest gaps and is
+  not split;
+- every level of the window from the lowest of the :data:`TOP_CODES` highest levels that is held
+  at the same cells every step up (:func:`at_fixed_cells`): land-cover classes written beside a
+  quantity that reaches up to them (NSIDC's 251 pole hole, 253 coast and 254 land above
+  concentrations up to 250), and the moving codes above them (its 255, missing).
+
+All the codes of a variable are so found in one reading of its values and named in one warning,
+with one ``ncatted`` that marks them all (:mod:`climann.data.fill_like`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from climann.data.file_encodings import CONVERSIONS_KEY
+
+__all__ = ["APART_VALUES", "LEVELS_BELOW", "MIN_GAP", "TOP_CODES", "TOP_WINDOW", "LevelForm", "TopCodes",
+           "at_fixed_cells", "level_form", "levels_in_block", "merged_below", "top_codes"]
+
+#: How many levels at the top of an integer type's range are looked at as codes: MODIS's snow
+#: cover codes reach down to 200 of ``ubyte`` (200 missing, 201 no decision, 211 night, 237 inland
+#: water, 239 ocean, 250 cloud, 254 detector saturated, 255 fill; MOD10 user guide).
+TOP_WINDOW = 64
+
+#: How many of the highest levels are looked at for classes written at the same cells every
+#: step (:func:`at_fixed_cells`): MOD15's 248-254 below the fill 255, MOD17's 32761-32766 below
+#: the fill 32767 of ``short``, 65529-65534 of ``ushort``.
+TOP_CODES = 8
+
+#: How many of the highest levels held below the window are kept (each block's, merged): the data
+#: just below a gap (:func:`top_codes`); every level of a byte type.
+LEVELS_BELOW = 256
+
+#: The fewest empty levels between the data and codes above them (AMSR-E: 6, 241-246). Two, or
+#: one, empty levels happen where a quantity's values thin out.
+MIN_GAP = 3
+
+#: The fewest values the data hold in the levels just below a gap, as many as the gap is wide,
+#: for the gap to stand the levels above it apart: spread evenly over the two, each value falls
+#: in the gap with chance 1/2, so none of 10 does with chance 2⁻¹⁰.
+APART_VALUES = 10
+
+#: The levels below the lowest held below the window of which a block counts each (one
+#: ``numpy.bincount`` of this many bins at most).
+_SPAN = 1 << 16
+
+
+@dataclass(frozen=True)
+class LevelForm:
+    """How a variable's decoded values give the levels of its stored integer type.
+
+    Attributes
+    ----------
+    top : int
+        The type's highest value (255 for ``ubyte``; ``_Unsigned`` read).
+    scale, offset : float
+        The packing (CF-1.8 §8.1; 1 and 0 unpacked): level = (value − offset) / scale.
+    conversions : tuple of (float, float)
+        The affine unit conversions made to the decoded values, in order (each value × scale +
+        offset), undone before the packing.
+    """
+
+    top: int
+    scale: float = 1.0
+    offset: float = 0.0
+    conversions: tuple[tuple[float, float], ...] = ()
+
+    def distances(self, values: np.ndarray) -> np.ndarray:
+        """How many levels below :attr:`top` each decoded value is (0: the highest), as floats
+        (NaN where a value is missing)."""
+        levels = np.asarray(values, dtype=np.float64)
+        for scale, offset in reversed(self.conversions):
+            levels = (levels - offset) / scale
+        if self.scale != 1.0 or self.offset != 0.0:
+            levels = (levels - self.offset) / self.scale
+        return self.top - np.rint(levels)
+
+
+def level_form(encoding: dict, stored: np.dtype) -> LevelForm | None:
+    """The :class:`LevelForm` of a variable stored as ``stored`` (its read type: ``_Unsigned``
+    applied) with ``encoding``; None for a type other than an integer of 32 bits or fewer (a
+    float64 holds every level of those exactly), a zero scale, or values converted by the
+    lengths of their time steps (no one level per value)."""
+    if stored.kind not in "iu" or stored.itemsize > 4:
+        return None
+    scale, offset = float(encoding.get("scale_factor", 1.0)), float(encoding.get("add_offset", 0.0))
+    conversions = tuple(encoding.get(CONVERSIONS_KEY, ()))
+    if not scale or any(isinstance(conversion, np.ndarray) or not conversion[0] for conversion in conversions):
+        return None
+    return LevelForm(int(np.iinfo(stored).max), scale, offset,
+                     tuple((float(scale_), float(offset_)) for scale_, offset_ in conversions))
+
+
+def levels_in_block(block: np.ndarray, time_axis: int | None, *, form: LevelForm, steps: np.ndarray | None = None,
+                    start: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The levels one block of a variable holds at the top of its type, one pass over its values.
+
+    Parameters
+    ----------
+    block : numpy.ndarray
+        Decoded values (NaN missing), any shape.
+    time_axis : int or None
+        Its time axis; None for a static field (one step).
+    form : LevelForm
+    steps : numpy.ndarray of bool, optional
+        Shape (n_time,) of the whole variable: the steps counted (those of the files stored as
+        ``form`` says); None: all.
+    start : int
+        The index of the block's first step in the variable.
+
+    Returns
+    -------
+    window : numpy.ndarray
+        Shape (TOP_WINDOW, n_steps) int64, n_steps the block's (1 for a static field): how many
+        values are each of the :data:`TOP_WINDOW` highest levels at each step, row k the level
+        ``top - k``; zeros at steps not counted.
+    missing : numpy.ndarray
+        Shape (n_steps,) int64: the missing values at each step counted.
+    below, below_counts : numpy.ndarray
+        Shape (n,) int64, n ≤ :data:`LEVELS_BELOW`: the highest levels held below the window, as
+        distances from ``top`` in increasing order, and how many values hold each.
+    """
+    values = np.asarray(block)
+    n_steps = 1 if time_axis is None else values.shape[time_axis]
+    window, missing = np.zeros((TOP_WINDOW, n_steps), np.int64), np.zeros(n_steps, np.int64)
+    counted = np.arange(n_steps)
+    if steps is not None and time_axis is not None:
+        counted = np.flatnonzero(steps[start:start + n_steps])
+        values = np.take(values, counted, axis=time_axis)
+    if not values.size:
+        return window, missing, np.zeros(0, np.int64), np.zeros(0, np.int64)
+    distances = form.distances(values)
+    held = np.isfinite(distances)
+    step_of = (np.zeros(values.shape, np.int64) if time_axis is None
+               else np.broadcast_to(np.expand_dims(counted, [axis for axis in range(values.ndim) if axis != time_axis]),
+                                    values.shape))
+    missing += np.bincount(step_of[~held], minlength=n_steps)
+    top = held & (distances >= 0) & (distances < TOP_WINDOW)
+    if top.any():
+        window += np.bincount(distances[top].astype(np.int64) * n_steps + step_of[top],
+                              minlength=TOP_WINDOW * n_steps).reshape(TOP_WINDOW, n_steps)
+    lower = distances[held & (distances >= TOP_WINDOW)].astype(np.int64)
+    if not lower.size:
+        return window, missing, np.zeros(0, np.int64), np.zeros(0, np.int64)
+    nearest = int(lower.min())
+    counts = np.bincount(lower[lower < nearest + _SPAN] - nearest)
+    levels = np.flatnonzero(counts)[:LEVELS_BELOW]
+    return window, missing, levels + nearest, counts[levels]
+
+
+def merged_below(parts: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """The :data:`LEVELS_BELOW` highest levels held below the window over several blocks, from each
+    block's (:func:`levels_in_block`'s ``below`` and ``below_counts``), their counts summed:
+    exact, as a level among the highest of all is among the highest of each block holding it."""
+    levels = np.concatenate([np.asarray(part[0], np.int64) for part in parts]) if parts else np.zeros(0, np.int64)
+    counts = np.concatenate([np.asarray(part[1], np.int64) for part in parts]) if parts else np.zeros(0, np.int64)
+    unique, inverse = np.unique(levels, return_inverse=True)
+    return unique[:LEVELS_BELOW], np.bincount(inverse, weights=counts, minlength=unique.size)[:LEVELS_BELOW].astype(
+        np.int64)
+
+
+def at_fixed_cells(by_step: np.ndarray, missing_by_step: np.ndarray) -> bool:
+    """Whether a top level is held at the same cells every time step, as its counts by step say:
+    held at every one of two or more steps (those of its files), and at each step by as many
+    values as at the step that holds it most, less at most that step's missing values (a fill
+    written over some of the class's cells at that step: break40c C1, MOD17's 32767 over its
+    land-cover codes 32761-32766). A land-cover class, not a quantity that reaches the top of
+    its type now and then (at a few cells of a few steps, in numbers that vary).
+
+    Parameters
+    ----------
+    by_step : numpy.ndarray
+        Shape (n_steps,): how many values are the level at each step.
+    missing_by_step : numpy.ndarray
+        Shape (n_steps,): how many values are missing (NaN) at each step.
+
+    Returns
+    -------
+    bool
+    """
+    if by_step.size < 2 or not bool(np.all(by_step > 0)):
+        return False
+    return bool(np.all(by_step.max() - by_step <= missing_by_step))
+
+
+@dataclass(frozen=True)
+class TopCodes:
+    """The codes at the top of a variable's type (:func:`top_codes`).
+
+    Attributes
+    ----------
+    codes : tuple of int
+        Their distances from the type's highest level (0: the highest), in increasing order.
+    fixed : tuple of int
+        Those held at the same cells every step (:func:`at_fixed_cells`).
+    data_top : int or None
+        The distance of the data's highest level below the codes (None: no gap found, the
+        codes are the fixed classes and those above them).
+    gap : int
+        The empty levels between the data's highest level and the lowest code (0 without).
+    below : int
+        The values the data hold in as many levels just below the gap: all of them when
+        ``below_exact``, else those of the :data:`LEVELS_BELOW` highest levels held (the band
+        reaches lower).
+    below_exact : bool
+    """
+
+    codes: tuple[int, ...]
+    fixed: tuple[int, ...] = ()
+    data_top: int | None = None
+    gap: int = 0
+    below: int = 0
+    below_exact: bool = True
+
+
+def _apart(held: np.ndarray, counts: np.ndarray, upper: int, lower: int,
+           complete: bool) -> tuple[int, int, bool] | None:
+    """The gap between the held distance ``upper`` (the lowest code) and ``lower`` (the data's
+    highest level), the values just below it and whether they are all counted, when it stands the
+    levels above apart (see the module's description); None otherwise. ``held``, ``counts``: the
+    held distances known, increasing; ``complete``: every held one."""
+    gap = lower - upper - 1
+    if gap < MIN_GAP:
+        return None
+    band = (held >= lower) & (held < lower + gap)
+    values = int(counts[band].sum())
+    levels = held[(held >= lower) & (held <= lower + 2 * gap)]  # twice as deep: a spacing of gap + 1 shows
+    widest = int(np.diff(levels).max()) - 1 if levels.size > 1 else 0
+    exact = complete or lower + gap - 1 <= int(held[-1])
+    return (gap, values, exact) if values >= APART_VALUES and gap > 2 * widest else None
+
+
+def top_codes(window: np.ndarray, missing: np.ndarray, below: np.ndarray, below_counts: np.ndarray) -> TopCodes | None:
+    """The codes at the top of a variable's type, from the levels it holds (see the module's
+    description).
+
+    Parameters
+    ----------
+    window : numpy.ndarray
+        Shape (TOP_WINDOW, n_steps): how many values are each of the highest levels at each step
+        counted (row k the level k below the type's highest), :func:`levels_in_block`'s summed.
+    missing : numpy.ndarray
+        Shape (n_steps,): the missing values at each of those steps.
+    below, below_counts : numpy.ndarray
+        :func:`merged_below`'s.
+
+    Returns
+    -------
+    TopCodes or None
+        None when no level of the window is a code.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> window = np.zeros((TOP_WINDOW, 1), np.int64)
+    >>> window[[0, 8], 0] = 30, 5  # 255 and 247 of ubyte
+    >>> top_codes(window, np.zeros(1), np.arange(15, 40), np.full(25, 20)).codes  # data up to 240
+    (0, 8)
+    """
+    totals = window.sum(axis=1)
+    in_window = np.flatnonzero(totals)
+    held = np.concatenate([in_window, below]).astype(np.int64)
+    counts = np.concatenate([totals[in_window], below_counts]).astype(np.int64)
+    lowest, apart = -1, None
+    for place in range(len(in_window) - 1, -1, -1):  # the lowest split that holds, all codes above it
+        if place + 1 < len(held) and (found := _apart(held, counts, int(held[place]), int(held[place + 1]),
+                                                      len(below) < LEVELS_BELOW)):
+            lowest, apart = int(held[place]), (int(held[place + 1]), *found)
+            break
+    fixed = tuple(int(level) for level in in_window[in_window < TOP_CODES]
+                  if window.shape[1] > 1 and at_fixed_cells(window[level], missing))
+    lowest = max(lowest, max(fixed, default=-1))
+    if lowest < 0:
+        return None
+    codes = tuple(int(level) for level in in_window if level <= lowest)
+    # a class held at fixed cells below the gap found: the data reach up to it, no gap stands them apart
+    return TopCodes(codes, fixed, *(apart if apart is not None and apart[0] > lowest else (None, 0, 0, True)))
