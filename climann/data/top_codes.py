@@ -68,9 +68,9 @@ MIN_GAP = 3
 #: in the gap with chance 1/2, so none of 10 does with chance 2⁻¹⁰.
 APART_VALUES = 10
 
-#: The levels below the lowest held below the window of which a block counts each (one
-#: ``numpy.bincount`` of this many bins at most).
-_SPAN = 1 << 16
+#: The levels below the highest held below the window of which a block counts each: every level
+#: of a byte type; the values of a ``short`` field packed over its whole range in the highest 1/64th.
+_SPAN = 1024
 
 
 @dataclass(frozen=True)
@@ -86,12 +86,16 @@ class LevelForm:
     conversions : tuple of (float, float)
         The affine unit conversions made to the decoded values, in order (each value × scale +
         offset), undone before the packing.
+    levels : int
+        How many levels the type has (256 for the bytes, whose every level a block counts at
+        once: :func:`levels_in_block`); 0: not said.
     """
 
     top: int
     scale: float = 1.0
     offset: float = 0.0
     conversions: tuple[tuple[float, float], ...] = ()
+    levels: int = 0
 
     def distances(self, values: np.ndarray) -> np.ndarray:
         """How many levels below :attr:`top` each decoded value is (0: the highest), as floats
@@ -102,6 +106,43 @@ class LevelForm:
         if self.scale != 1.0 or self.offset != 0.0:
             levels = (levels - self.offset) / self.scale
         return self.top - np.rint(levels)
+
+    def value_at(self, level: float) -> float:
+        """The decoded value of a (fractional) level: level × scale + offset, then the conversions."""
+        value = level * self.scale + self.offset
+        for scale, offset in self.conversions:
+            value = value * scale + offset
+        return float(value)
+
+    def row_distances(self, values: np.ndarray) -> np.ndarray:
+        """:meth:`distances` of one step's values of a byte type as int64, :attr:`levels` where a
+        value is missing: in float32 when the values are, nothing was converted and the packing's
+        offset is under 2**16 scales (each value then within 0.02 of its level), else in float64."""
+        single = values.dtype == np.float32 and not self.conversions and abs(self.offset / self.scale) < 1 << 16
+        levels = values.astype(np.float32 if single else np.float64)  # a copy, changed in place
+        kind = levels.dtype.type
+        for scale, offset in reversed(self.conversions):
+            levels -= kind(offset)
+            levels /= kind(scale)
+        if self.scale != 1.0 or self.offset != 0.0:
+            levels -= kind(self.offset)
+            levels /= kind(self.scale)
+        np.rint(levels, out=levels)
+        distances = self.top - levels
+        outside = ~((distances >= 0) & (distances < self.levels))  # missing (NaN), or no level of the type
+        distances[outside] = self.levels
+        return distances.astype(np.int64)
+
+    @property
+    def rising(self) -> bool:
+        """Whether the decoded values rise with the levels (a negative scale turns them over)."""
+        return bool(np.prod([np.sign(self.scale), *(np.sign(scale) for scale, _ in self.conversions)]) > 0)
+
+    def at_or_above(self, values: np.ndarray, level: float) -> np.ndarray:
+        """Which ``values`` are of a level of at least ``level`` (a half level: between two levels),
+        compared as decoded values (one comparison, no value converted); False where missing."""
+        bound = self.value_at(level)
+        return values >= bound if self.rising else values <= bound
 
 
 def level_form(encoding: dict, stored: np.dtype) -> LevelForm | None:
@@ -116,12 +157,16 @@ def level_form(encoding: dict, stored: np.dtype) -> LevelForm | None:
     if not scale or any(isinstance(conversion, np.ndarray) or not conversion[0] for conversion in conversions):
         return None
     return LevelForm(int(np.iinfo(stored).max), scale, offset,
-                     tuple((float(scale_), float(offset_)) for scale_, offset_ in conversions))
+                     tuple((float(scale_), float(offset_)) for scale_, offset_ in conversions),
+                     1 << (8 * stored.itemsize))
 
 
 def levels_in_block(block: np.ndarray, time_axis: int | None, *, form: LevelForm, steps: np.ndarray | None = None,
                     start: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The levels one block of a variable holds at the top of its type, one pass over its values.
+    """The levels one block of a variable holds at the top of its type, in a few passes over its
+    values that convert none: the values of the window, and those of the :data:`_SPAN` levels below
+    the highest level held below it, are found by comparing the decoded values with the decoded
+    values halfway between two levels, and only they are converted to levels.
 
     Parameters
     ----------
@@ -151,40 +196,71 @@ def levels_in_block(block: np.ndarray, time_axis: int | None, *, form: LevelForm
     values = np.asarray(block)
     n_steps = 1 if time_axis is None else values.shape[time_axis]
     window, missing = np.zeros((TOP_WINDOW, n_steps), np.int64), np.zeros(n_steps, np.int64)
+    nothing = np.zeros(0, np.int64)
     counted = np.arange(n_steps)
     if steps is not None and time_axis is not None:
         counted = np.flatnonzero(steps[start:start + n_steps])
         values = np.take(values, counted, axis=time_axis)
     if not values.size:
-        return window, missing, np.zeros(0, np.int64), np.zeros(0, np.int64)
-    distances = form.distances(values)
-    held = np.isfinite(distances)
-    step_of = (np.zeros(values.shape, np.int64) if time_axis is None
-               else np.broadcast_to(np.expand_dims(counted, [axis for axis in range(values.ndim) if axis != time_axis]),
-                                    values.shape))
-    missing += np.bincount(step_of[~held], minlength=n_steps)
-    top = held & (distances >= 0) & (distances < TOP_WINDOW)
+        return window, missing, nothing, nothing
+    if 0 < form.levels <= 256:  # a byte type: every level of each step at once
+        return _every_level(values, time_axis, form, counted, window, missing)
+    axes = tuple(axis for axis in range(values.ndim) if axis != time_axis)
+    gone = np.isnan(values) if values.dtype.kind == "f" else np.zeros(values.shape, bool)
+    missing[counted] += gone.sum(axis=axes) if time_axis is not None else int(gone.sum())
+    top = form.at_or_above(values, form.top - TOP_WINDOW + 0.5)
     if top.any():
-        window += np.bincount(distances[top].astype(np.int64) * n_steps + step_of[top],
-                              minlength=TOP_WINDOW * n_steps).reshape(TOP_WINDOW, n_steps)
-    lower = distances[held & (distances >= TOP_WINDOW)].astype(np.int64)
-    if not lower.size:
-        return window, missing, np.zeros(0, np.int64), np.zeros(0, np.int64)
-    nearest = int(lower.min())
-    counts = np.bincount(lower[lower < nearest + _SPAN] - nearest)
+        where = np.nonzero(top)
+        distances = form.distances(values[where]).astype(np.int64)
+        step = counted[where[time_axis]] if time_axis is not None else np.zeros(distances.size, np.int64)
+        window += np.bincount(distances * n_steps + step, minlength=TOP_WINDOW * n_steps).reshape(TOP_WINDOW, n_steps)
+    rest = ~top & ~gone
+    if not rest.any():
+        return window, missing, nothing, nothing
+    lowest, most = ((-np.inf, np.inf) if values.dtype.kind == "f"
+                    else (np.iinfo(values.dtype).min, np.iinfo(values.dtype).max))
+    highest = (np.max(values, where=rest, initial=lowest) if form.rising
+               else np.min(values, where=rest, initial=most))
+    nearest = int(form.distances(np.array([highest]))[0])
+    lower = form.distances(values[rest & form.at_or_above(values, form.top - nearest - _SPAN + 0.5)]).astype(np.int64)
+    counts = np.bincount(lower - nearest)
     levels = np.flatnonzero(counts)[:LEVELS_BELOW]
     return window, missing, levels + nearest, counts[levels]
 
 
-def merged_below(parts: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+def _every_level(values: np.ndarray, time_axis: int | None, form: LevelForm, counted: np.ndarray,
+                 window: np.ndarray, missing: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`levels_in_block` of a byte type: each step's values converted to levels and counted in
+    one ``numpy.bincount`` of the type's 256 levels and the missing values."""
+    rows = (np.moveaxis(values, time_axis, 0).reshape(values.shape[time_axis], -1) if time_axis is not None
+            else values.reshape(1, -1))
+    totals = np.zeros(form.levels, np.int64)
+    for row, step in zip(rows, counted, strict=True):
+        held = np.bincount(form.row_distances(row) if row.dtype.kind == "f" else form.top - row.astype(np.int64),
+                           minlength=form.levels + 1)
+        window[:, step] += held[:TOP_WINDOW]
+        missing[step] += held[form.levels]
+        totals += held[:form.levels]
+    levels = np.flatnonzero(totals[TOP_WINDOW:])[:LEVELS_BELOW] + TOP_WINDOW
+    return window, missing, levels, totals[levels]
+
+
+def merged_below(parts: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, int]:
     """The :data:`LEVELS_BELOW` highest levels held below the window over several blocks, from each
-    block's (:func:`levels_in_block`'s ``below`` and ``below_counts``), their counts summed:
-    exact, as a level among the highest of all is among the highest of each block holding it."""
+    block's (:func:`levels_in_block`'s ``below`` and ``below_counts``), their counts summed, and the
+    deepest level (a distance from the type's highest) down to which they are every level held:
+    the :data:`_SPAN` levels below the highest (a block whose highest is lower counts every level
+    of them below its own), or the last kept when :data:`LEVELS_BELOW` are."""
     levels = np.concatenate([np.asarray(part[0], np.int64) for part in parts]) if parts else np.zeros(0, np.int64)
     counts = np.concatenate([np.asarray(part[1], np.int64) for part in parts]) if parts else np.zeros(0, np.int64)
+    if not levels.size:
+        return levels, counts, -1
     unique, inverse = np.unique(levels, return_inverse=True)
-    return unique[:LEVELS_BELOW], np.bincount(inverse, weights=counts, minlength=unique.size)[:LEVELS_BELOW].astype(
-        np.int64)
+    summed = np.bincount(inverse, weights=counts, minlength=unique.size).astype(np.int64)
+    kept = unique < unique[0] + _SPAN
+    unique, summed = unique[kept][:LEVELS_BELOW], summed[kept][:LEVELS_BELOW]
+    reach = int(unique[-1]) if unique.size == LEVELS_BELOW else int(unique[0]) + _SPAN - 1
+    return unique, summed, reach
 
 
 def at_fixed_cells(by_step: np.ndarray, missing_by_step: np.ndarray) -> bool:
@@ -242,11 +318,11 @@ class TopCodes:
 
 
 def _apart(held: np.ndarray, counts: np.ndarray, upper: int, lower: int,
-           complete: bool) -> tuple[int, int, bool] | None:
+           reach: int) -> tuple[int, int, bool] | None:
     """The gap between the held distance ``upper`` (the lowest code) and ``lower`` (the data's
     highest level), the values just below it and whether they are all counted, when it stands the
     levels above apart (see the module's description); None otherwise. ``held``, ``counts``: the
-    held distances known, increasing; ``complete``: every held one."""
+    held distances known, increasing, every one down to ``reach``."""
     gap = lower - upper - 1
     if gap < MIN_GAP:
         return None
@@ -254,11 +330,12 @@ def _apart(held: np.ndarray, counts: np.ndarray, upper: int, lower: int,
     values = int(counts[band].sum())
     levels = held[(held >= lower) & (held <= lower + 2 * gap)]  # twice as deep: a spacing of gap + 1 shows
     widest = int(np.diff(levels).max()) - 1 if levels.size > 1 else 0
-    exact = complete or lower + gap - 1 <= int(held[-1])
+    exact = lower + gap - 1 <= reach
     return (gap, values, exact) if values >= APART_VALUES and gap > 2 * widest else None
 
 
-def top_codes(window: np.ndarray, missing: np.ndarray, below: np.ndarray, below_counts: np.ndarray) -> TopCodes | None:
+def top_codes(window: np.ndarray, missing: np.ndarray, below: np.ndarray, below_counts: np.ndarray,
+              reach: int | None = None) -> TopCodes | None:
     """The codes at the top of a variable's type, from the levels it holds (see the module's
     description).
 
@@ -269,8 +346,8 @@ def top_codes(window: np.ndarray, missing: np.ndarray, below: np.ndarray, below_
         counted (row k the level k below the type's highest), :func:`levels_in_block`'s summed.
     missing : numpy.ndarray
         Shape (n_steps,): the missing values at each of those steps.
-    below, below_counts : numpy.ndarray
-        :func:`merged_below`'s.
+    below, below_counts, reach : numpy.ndarray, numpy.ndarray, int
+        :func:`merged_below`'s; ``reach`` None: every level held below is in ``below``.
 
     Returns
     -------
@@ -292,7 +369,7 @@ def top_codes(window: np.ndarray, missing: np.ndarray, below: np.ndarray, below_
     lowest, apart = -1, None
     for place in range(len(in_window) - 1, -1, -1):  # the lowest split that holds, all codes above it
         if place + 1 < len(held) and (found := _apart(held, counts, int(held[place]), int(held[place + 1]),
-                                                      len(below) < LEVELS_BELOW)):
+                                                      np.iinfo(np.int64).max if reach is None else reach)):
             lowest, apart = int(held[place]), (int(held[place + 1]), *found)
             break
     fixed = tuple(int(level) for level in in_window[in_window < TOP_CODES]

@@ -11,7 +11,7 @@ from climann.data.top_codes import (APART_VALUES, LEVELS_BELOW, TOP_WINDOW, Leve
 
 def _levels(raw: np.ndarray, top: int = 255) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """:func:`levels_in_block` of stored integers ``raw`` (time first) read as they are."""
-    return levels_in_block(raw.astype("f8"), 0, form=LevelForm(top))
+    return levels_in_block(raw.astype("f8"), 0, form=LevelForm(top, levels=256 if top == 255 else 65536))
 
 
 def _amsr_like(seed: int = 2) -> np.ndarray:
@@ -31,7 +31,7 @@ def test_the_levels_of_a_block_are_counted_as_numpy_counts_them():
     raw = _amsr_like()
     values = raw * 2.0 - 10.0
     values[1, 5, 5] = values[4, 0, 0] = np.nan
-    window, missing, below, counts = levels_in_block(values, 0, form=LevelForm(255, 2.0, -10.0))
+    window, missing, below, counts = levels_in_block(values, 0, form=LevelForm(255, 2.0, -10.0, levels=256))
     for step in range(6):
         np.testing.assert_array_equal(window[:, step], np.bincount(255 - raw[step][np.isfinite(values[step])],
                                                                    minlength=256)[:TOP_WINDOW])
@@ -41,25 +41,51 @@ def test_the_levels_of_a_block_are_counted_as_numpy_counts_them():
     np.testing.assert_array_equal(counts, times[::-1][:LEVELS_BELOW])
 
 
+@pytest.mark.parametrize("dtype", [pytest.param("f4", id="float32"), pytest.param("f8", id="float64"),
+                                   pytest.param("u1", id="unpacked-integers")])
+@pytest.mark.parametrize("time_axis", [pytest.param(0, id="time-first"), pytest.param(2, id="time-last"),
+                                       pytest.param(None, id="static")])
+def test_a_byte_type_counted_level_by_level_gives_what_the_comparisons_give(dtype, time_axis):
+    """A byte type's levels are counted all at once (each step's values converted); any other type's by comparing
+    the decoded values with those halfway between two levels: the same counts, missing values and levels below."""
+    raw = np.moveaxis(_amsr_like(), 0, time_axis or 0)
+    if dtype == "u1":
+        values, packing = raw.astype("u1"), (1.0, 0.0)
+    else:
+        values, packing = (raw * 0.5 + 3.0).astype(dtype), (0.5, 3.0)
+        values[tuple(np.array(index) for index in zip((1, 2, 3), (4, 5, 0)))] = np.nan
+    every = levels_in_block(values, time_axis, form=LevelForm(255, *packing, levels=256))
+    compared = levels_in_block(values, time_axis, form=LevelForm(255, *packing))
+    for one, other in zip(every, compared, strict=True):
+        np.testing.assert_array_equal(one, other)
+
+
 def test_the_levels_of_some_steps_are_those_of_their_files_only():
     """``steps`` (a group of files stored alike): the other steps count nothing, below nor in the window."""
     raw = _amsr_like()
     steps = np.array([False, True, True, False, False, False, True, True])  # the block is steps 1-6 of 8
-    window, missing, below, counts = levels_in_block(raw.astype("f8"), 0, form=LevelForm(255), steps=steps, start=1)
+    window, missing, below, counts = levels_in_block(raw.astype("f8"), 0, form=LevelForm(255, levels=256), steps=steps,
+                                                     start=1)
     assert not window[:, [2, 3, 4]].any()
     np.testing.assert_array_equal(window[:, 0], np.bincount((255 - raw[0]).ravel(), minlength=256)[:TOP_WINDOW])
     held, times = np.unique(raw[[0, 1, 5]][raw[[0, 1, 5]] <= 255 - TOP_WINDOW], return_counts=True)
     np.testing.assert_array_equal(counts, times[::-1][:LEVELS_BELOW])
 
 
-def test_the_levels_below_merged_over_blocks_are_those_of_the_whole():
+@pytest.mark.parametrize(("low", "high", "top"), [pytest.param(-32768, 30000, 32767, id="short-spread"),
+                                                   pytest.param(29000, 32600, 32767, id="short-dense"),
+                                                   pytest.param(0, 180, 255, id="ubyte")])
+def test_the_levels_below_merged_over_blocks_are_those_numpy_counts_in_the_whole(low, high, top):
+    """Every level held within the levels counted (down to ``reach``), with its count over the whole (numpy)."""
     rng = np.random.default_rng(1)
-    raw = rng.integers(-32768, 30000, (8, 20, 20)).astype("f8")
-    whole = _levels(raw, 32767)[2:]
-    parts = [_levels(raw[k:k + 3], 32767)[2:] for k in range(0, 8, 3)]
-    merged = merged_below(parts)
-    np.testing.assert_array_equal(merged[0], whole[0])
-    np.testing.assert_array_equal(merged[1], whole[1])
+    raw = rng.integers(low, high, (8, 20, 20)).astype("f8")
+    raw[:4] = np.minimum(raw[:4], high - (high - low) // 4)  # blocks whose highest levels differ
+    levels, counts, reach = merged_below([_levels(raw[k:k + 3], top)[2:] for k in range(0, 8, 3)])
+    held, times = np.unique(top - raw.astype(int), return_counts=True)
+    known = (held >= TOP_WINDOW) & (held <= reach)
+    np.testing.assert_array_equal(levels[levels <= reach], held[known])
+    np.testing.assert_array_equal(counts[levels <= reach], times[known])
+    assert reach >= min(levels[0] + 1023, levels[-1])
 
 
 def test_amsr_e_codes_are_found_all_at_once_moving_or_not():
@@ -131,11 +157,11 @@ def test_a_gap_needs_the_values_of_a_density_that_would_have_filled_it():
 
 
 @pytest.mark.parametrize(("encoding", "dtype", "expected"), [
-    pytest.param({"scale_factor": 2.0}, "u1", LevelForm(255, 2.0, 0.0), id="packed-ubyte"),
-    pytest.param({}, "i2", LevelForm(32767), id="short"),
+    pytest.param({"scale_factor": 2.0}, "u1", LevelForm(255, 2.0, 0.0, levels=256), id="packed-ubyte"),
+    pytest.param({}, "i2", LevelForm(32767, levels=65536), id="short"),
     pytest.param({}, "i8", None, id="int64"),
     pytest.param({}, "f4", None, id="float"),
-    pytest.param({"climann_unit_conversions": ((1.0, 273.15),)}, "u2", LevelForm(65535, conversions=((1.0, 273.15),)),
+    pytest.param({"climann_unit_conversions": ((1.0, 273.15),)}, "u2", LevelForm(65535, conversions=((1.0, 273.15),), levels=65536),
                  id="converted-degC-to-K"),
     pytest.param({"climann_unit_conversions": (np.array([1.0, 2.0]),)}, "u2", None, id="converted-by-step-lengths"),
 ])
