@@ -35,7 +35,7 @@ from pathlib import Path
 import cftime
 import numpy as np
 
-from climann.data.paths import is_zarr_store
+from climann.data.paths import is_grib_file, is_zarr_store
 from climann.data.shell import copies_command, copies_data, new_folder, shared_glob, shown_path, working_path
 from climann.data.sources import files_text
 from climann.data.time_axis import date_text, year_text, yearly_restart_days
@@ -223,7 +223,7 @@ def first_instant_text(frequency: str) -> str:
 
 
 def bounds_advice(files: str | Path | Sequence[str | Path], frequency: str, *,
-                  given: Sequence[str | Path] = (), cdo_skips: str | None = None) -> str:
+                  given: Sequence[str | Path] = ()) -> str:
     """The way out for files stamped on their periods' first instants without bounds: "give
     FILE time bounds in a new folder: if each value is of the month beginning at its stamp
     `mkdir -p with_bounds && cdo settbounds,month IN with_bounds/IN`, if of the month ending
@@ -239,12 +239,13 @@ def bounds_advice(files: str | Path | Sequence[str | Path], frequency: str, *,
     files with the originals), one ``--data`` each, so that given in place of the user's it
     reads all that was read, the copies in place of their originals (verify26b F3). Of Zarr
     stores, which cdo does not read, the xarray line alone (:data:`_PYTHON_STORE_BOUNDS`), its
-    copies new stores; so too of files whose data variables do not have time as their first
-    dimension (``cdo_skips``, the words naming one: ``ground_temperature(station, time, depth)``
-    of a CF timeSeriesProfile file), which cdo skips and then refuses to open ("Time must be the
-    first dimension! … Unsupported file structure", break43a A4)."""
+    copies new stores; so too of files that hold a variable whose first dimension is not time
+    (:func:`cdo_skipped`: ``ground_temperature(station, time, depth)`` of a CF timeSeriesProfile
+    file), which cdo skips and then refuses to open ("Time must be the first dimension! …
+    Unsupported file structure", break43a A4)."""
     period, _, back, _ = _PERIODS[frequency]
     files, held, command, python, stores = _bounds_commands(files, frequency)
+    cdo_skips = None if stores else cdo_skipped(files)
     one = len(files) == 1
     subject, copies = (Path(str(files[0])).name, "a copy") if one else (f"the {len(files)} files", "copies")
     if stores:  # cdo reads no Zarr store (fix34c): the xarray line alone
@@ -318,9 +319,37 @@ def closing_bounds_advice(files: str | Path | Sequence[str | Path], frequency: s
         return (f"if each value is of the {period} ending at its stamp, give {subject} those time bounds in {copies} "
                 f"in a new folder with xarray (cdo does not read a Zarr store): `{python}`; "
                 f"{_copies_given(files, held, given, _READ_AS_BEFORE)}")
+    if cdo_skips := cdo_skipped(files):  # cdo reads only variables whose first dimension is time
+        return (f"if each value is of the {period} ending at its stamp, give {subject} those time bounds in {copies} "
+                f"in a new folder with xarray (cdo reads no variable whose first dimension is not time, as "
+                f"{cdo_skips}): `{python}`; {_copies_given(files, held, given, _READ_AS_BEFORE)}")
     return (f"if each value is of the {period} ending at its stamp, give {subject} those time bounds in {copies} in "
             f"a new folder: `{command(f'-settbounds,{period} -shifttime,{back}')}` (without cdo, with xarray: "
             f"`{python}`); {_copies_given(files, held, given, _READ_AS_BEFORE)}")
+
+
+def cdo_skipped(files: Sequence[str | Path]) -> str | None:
+    """A variable of ``files`` whose first dimension is not its time's, as the file stores it
+    (``ground_temperature(station, time, depth)`` of a CF timeSeriesProfile file, whatever station
+    a run chose), or None: cdo reads only variables whose first dimension is time, skips the others
+    and refuses a file left without any ("Unsupported file structure", break43a A4). The time
+    dimensions are those of the 1-D variables whose units say ``… since …`` (CF §4.4); read from
+    the files' headers, when a refusal advises cdo; a file that cannot be read so is passed over."""
+    import xarray as xr  # a refusal's words only: not on the configuration's path
+
+    for file in files:
+        if is_zarr_store(file) or is_grib_file(file):
+            continue
+        try:
+            with xr.open_dataset(file, decode_cf=False) as raw:
+                times = {variable.dims[0] for variable in raw.variables.values()
+                         if variable.ndim == 1 and " since " in str(variable.attrs.get("units", ""))}
+                for name, variable in raw.data_vars.items():
+                    if times & set(variable.dims[1:]):
+                        return f"{name}({', '.join(map(str, variable.dims))})"
+        except (OSError, ValueError, TypeError, KeyError):
+            continue
+    return None
 
 
 def _copies_given(files: Sequence[str | Path], held: dict[Path, list[str | Path]],

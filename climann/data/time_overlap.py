@@ -56,10 +56,9 @@ from climann.data.forecast_times import is_forecast_period
 from climann.data.step_periods import (
     bounds_advice, first_instant_text, frequency_of_step, period_text, step_periods,
 )
-from climann.data.paths import is_grib_file, is_zarr_store
 from climann.data.shell import (
-    copies_command, copies_data, file_time_names, input_and_copy, ncap2_name, ncatted_number, rename_command,
-    shared_glob, values_command, xarray_item,
+    copies_command, copies_data, input_and_copy, ncap2_name, ncatted_number, rename_command, shared_glob,
+    values_command, xarray_item,
 )
 from climann.data.time_axis import axis_time_step, date_text, month_number
 from climann.data.time_cells import cell_middles
@@ -90,7 +89,6 @@ class _FileTimes:
     opening: np.ndarray | None = None
     closing: np.ndarray | None = None
     forecast: bool = False  # a forecast file (a lead time other than 0): its fields are no observations
-    time_dimension: str = "time"  # the file's own name of the time's dimension
     unheld: str = ""  # its bounds when they do not hold its stamps: "(its time_bnds do not hold 2001-12-16: …)"
 
     @property
@@ -169,8 +167,7 @@ def file_times(path: Path, open_file: Callable[[Path], xr.Dataset]) -> _FileTime
         return None
     if times.ndim != 1 or not len(times) or not hasattr(times[0], "calendar"):
         return None
-    info = _FileTimes(path, name, times, variables, np.arange(len(times)), forecast=_is_forecast(dataset),
-                      time_dimension=file_time_names(dataset[name])[1])
+    info = _FileTimes(path, name, times, variables, np.arange(len(times)), forecast=_is_forecast(dataset))
     try:
         info.cells = _time_cells(dataset, name, times)
         info.unheld = _unheld_bounds(dataset, name, times) if info.cells[0] is None else ""
@@ -181,23 +178,6 @@ def file_times(path: Path, open_file: Callable[[Path], xr.Dataset]) -> _FileTime
     except (OSError, ValueError, TypeError, KeyError):
         info.cells = [None] * len(times)
     return info
-
-
-def _cdo_skips(info: _FileTimes) -> str | None:
-    """A variable of the file whose first dimension is not its time's, as the file stores it
-    (``ground_temperature(station, time, depth)`` of a CF timeSeriesProfile file, whatever station
-    was chosen), or None: cdo reads only variables whose first dimension is time, skips the
-    others and refuses a file left without any ("Unsupported file structure", break43a A4). Read
-    from the file's header only when a refusal advises cdo; None for a file that cannot be read so."""
-    if is_zarr_store(str(info.path)) or is_grib_file(info.path):
-        return None
-    try:
-        with xr.open_dataset(info.path, decode_cf=False) as raw:
-            skipped = [f"{name}({', '.join(map(str, variable.dims))})" for name, variable in raw.data_vars.items()
-                       if info.time_dimension in variable.dims[1:]]
-    except (OSError, ValueError, TypeError, KeyError):
-        return None
-    return skipped[0] if skipped else None
 
 
 #: The key, in the ``encoding`` of a scalar lead time (CF ``forecast_period``), that says it was
@@ -406,7 +386,7 @@ def _unknown_repeats_refusal(info: _FileTimes, opening: dict, closing: dict) -> 
         f"'{info.name}' in {info.path.name} is stamped {where} without time bounds{info.unheld} ({stamp}, …) and "
         f"elsewhere inside its {period}s: it holds {held(opening)} twice if a stamp there opens its {period} (ERA5), "
         f"{held(closing)} if it closes the {period} before (CESM history files), and climann does not guess; "
-        f"{bounds_advice(info.path, info.frequency, cdo_skips=_cdo_skips(info))}"
+        f"{bounds_advice(info.path, info.frequency)}"
     )
 
 
@@ -556,7 +536,7 @@ def _unknown_overlap_refusal(earlier: _FileTimes, later: _FileTimes) -> ClimannE
         f"bounds{unsure.unheld} ({stamp}, …): {earlier.path.name} and {later.path.name} overlap {held('opening')} "
         f"if a stamp there opens its {period} (ERA5), {held('closing')} if it closes the {period} before (CESM "
         f"history files), and climann does not guess; "
-        f"{bounds_advice(unsure.path, unsure.frequency, cdo_skips=_cdo_skips(unsure))}"
+        f"{bounds_advice(unsure.path, unsure.frequency)}"
     )
 
 
