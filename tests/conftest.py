@@ -372,10 +372,12 @@ def write_tagged_png(path: Path, tag: str, *, marked: bool) -> bytes:
 def without_cdo(period: str, alias: str, files: str, folder: str = "with_bounds", loop: str = "") -> str:
     """The refusal's bounds without cdo (break28a A3), written out here as the user reads it:
     ``files`` the input and copy (``loop``: the files of a shell loop over several)."""
-    script = ("import sys,numpy as np,xarray as xr;d=xr.open_dataset(sys.argv[1],decode_times=xr.coders."
+    hours, start = (12, "") if alias == "D" else (24, f".shift(1,'{alias}').shift(-1,'{alias}')")
+    script = ("import sys,datetime,numpy as np,xarray as xr;d=xr.open_dataset(sys.argv[1],decode_times=xr.coders."
               "CFDatetimeCoder(use_cftime=True));t=next(k for k in d.indexes if isinstance(d.indexes[k],"
-              f"xr.CFTimeIndex));i=d.indexes[t].shift(int(sys.argv[3]),'{alias}');d[t+'_bnds']=((t,'bnds'),"
-              f"np.stack([i,i.shift(1,'{alias}')],1));d[t].attrs['bounds']=t+'_bnds';d.to_netcdf(sys.argv[2])")
+              f"xr.CFTimeIndex));i=(d.indexes[t]+datetime.timedelta(hours={hours}*int(sys.argv[3]))).floor('D')"
+              f"{start};d[t+'_bnds']=((t,'bnds'),np.stack([i,i.shift(1,'{alias}')],1));d[t].attrs['bounds']=t+'_bnds';"
+              "d.to_netcdf(sys.argv[2])")
     command = f'python -c "{script}" {files} 0'
     command = f"for f in {loop}; do {command}; done" if loop else command
     return (f" (without cdo, with xarray: `mkdir -p {folder} && {command}`, with -1 in place of the last 0 for the "

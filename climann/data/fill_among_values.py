@@ -34,6 +34,7 @@ Only a mark that marks values is named (the file's stored values equal it).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import shlex
@@ -239,7 +240,7 @@ def _suspect(name: str, variable: xr.DataArray, value: float, held: FillAmongVal
 
 def warn_fill_among_values(
     dataset: xr.Dataset, names: Sequence[str], *, where: str, file: str | Path | None,
-    found: dict[str, list[FillAmongValues]] | None = None,
+    found: dict[str, list[FillAmongValues]] | None = None, ceilings: Mapping[str, float] | None = None,
 ) -> None:
     """Warn, one line per variable and file, when a ``_FillValue`` or ``missing_value`` of the
     file that marks values looks like a value of its data (see the module description): the
@@ -261,10 +262,17 @@ def warn_fill_among_values(
         for data from several files (``IN.nc OUT.nc``).
     found : dict, optional
         :func:`fill_among_values` of ``names`` when the caller read them with other checks.
+    ceilings : mapping of str to float, optional
+        Variable name → the highest value of its data below the codes that stand apart above
+        them (:attr:`climann.data.fill_like.FillLike.data_top`), which another warning names:
+        the values the data hold end there (break43a A3: AMSR-E's ``missing_value`` 506, 508
+        marked as advised was said to lie among the data, "0 to 510", 510 being its code 255).
     """
     present = [name for name in names if name in dataset.data_vars]
     found = fill_among_values(dataset, present) if found is None else found
     for name, files in found.items():
+        if ceilings and name in ceilings:
+            files = [dataclasses.replace(held, highest=min(held.highest, ceilings[name])) for held in files]
         suspects = [suspect for held in files
                     if (suspect := _suspect_of_file(name, dataset[name], held, where=where, file=file)) is not None]
         for line in _suspects_said(name, suspects):

@@ -52,6 +52,7 @@ second copy that changes nothing: break39a F5).
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import functools
 import logging
@@ -71,6 +72,8 @@ from climann.data.shell import (
 from climann.data.sources import as_file_stamps, dates_in, files_at, files_text, held_by, name_in_file
 from climann.data.stored_values import FILL_ATTRIBUTES, exact_cast, read_type, unpacked
 from climann.data.time_axis import date_text
+from climann.data.top_codes import (TOP_CODES, TOP_WINDOW, LevelForm, TopCodes, level_form, levels_in_block,
+                                    merged_below, top_codes)
 from climann.errors import ClimannError
 
 __all__ = ["DEFAULT_FILL_VALUES", "FILL_LIKE_CHECKED_STEPS", "FILL_LIKE_VALUES", "INTEGER_EXTREMES",
@@ -147,15 +150,6 @@ NETCDF_TYPE_NAMES = {"i2": "short", "u2": "ushort", "i4": "int", "u4": "uint", "
 INTEGER_EXTREMES = {code: ((("lowest", int(np.iinfo(code).min)),) if code[0] == "i" else ())
                     + (("highest", int(np.iinfo(code).max)),) for code in NETCDF_TYPE_NAMES}
 
-#: How many values at the top of an integer type's range are looked for as class codes
-#: (:func:`fill_like_values`): MODIS's land-cover codes of LAI/FPAR, 248-254 below the fill 255
-#: ("not vegetated": water 254, barren 253, urban 250 …; MOD15 user guide, table 5), those of
-#: GPP, PsnNet and ET, 32761-32766 below the fill 32767 of ``short`` (water 32766, barren 32765,
-#: permanent ice/snow 32764, urban 32763, wetland 32762, unclassified 32761; MOD17 and MOD16
-#: user guides), 65529-65534 below 65535 of ``ushort`` (MOD17A3's yearly GPP and NPP), VIIRS's
-#: VNP15 and VNP17 alike, and their kin at the top of the other types (``byte``'s 120-127).
-TOP_CODES = 8
-
 #: The netCDF names of the byte types, whose top values are looked for as codes too.
 _BYTE_TYPE_NAMES = {"i1": "byte", "u1": "ubyte"}
 
@@ -190,15 +184,25 @@ class FillLike:
         The files of a series stored otherwise than the rest whose stored type and packing it is
         of, looked for in their steps only (:mod:`climann.data.file_encodings`); None: every file.
     code_of : str or None
-        ``"ubyte"`` for one of the :data:`TOP_CODES` values at the top of an integer type's
-        range, a class code when held at the same cells every time step
-        (:func:`_at_fixed_cells`, :func:`planned_fill_like_counts`); None otherwise.
+        ``"ubyte"`` for a code at the top of an integer type's range, found from the levels the
+        variable holds (:mod:`climann.data.top_codes`, :func:`planned_fill_like_counts`); None
+        otherwise.
     minimum_if_held : int or None
         For the lowest value of a packed type whose own ``_FillValue`` or ``missing_value`` is
         another code (:func:`_marks_own_fill`): the packed code one below the type's highest
         (32766 of ``short``). Where the data hold that code, the packing is ECMWF's (range
         mapped onto -32768…32766), the lowest value is the data's minimum, and it is not
         named (:func:`planned_fill_like_counts`); None otherwise.
+    data_top : float or None
+        For a code above a gap that stands it apart from the data: the data's highest value below
+        the codes, decoded; None otherwise.
+    apart : (int, int, int, bool) or None
+        With ``data_top``: that value's level in the stored type, the empty levels between it and
+        the lowest code, the values the data hold in as many levels below it, and whether that
+        is all of them (:attr:`~climann.data.top_codes.TopCodes.below_exact`).
+    fixed : bool
+        For a code: whether it is held at the same cells every step
+        (:func:`~climann.data.top_codes.at_fixed_cells`).
     """
 
     shown: float
@@ -209,6 +213,9 @@ class FillLike:
     files: tuple[str, ...] | None = None
     code_of: str | None = None
     minimum_if_held: int | None = None
+    data_top: float | None = None
+    apart: tuple[int, int, int, bool] | None = None
+    fixed: bool = False
 
 
 def _stored_value(variable: xr.DataArray, decoded: np.generic) -> np.generic | None:
@@ -348,30 +355,6 @@ def _top_codes(variable: xr.DataArray, found: Sequence[FillLike]) -> list[FillLi
         if not any(decoded in item.decoded for item in found):
             codes.append(FillLike(code, (decoded,), _stored_value(variable, decoded), code_of=name))
     return codes
-
-
-def _at_fixed_cells(by_step: np.ndarray, missing_by_step: np.ndarray) -> bool:
-    """Whether a top code is held at the same cells every time step, as its counts by step say:
-    held at every one of two or more steps (those of its files), and at each step by as many
-    values as at the step that holds it most, less at most that step's missing values (a fill
-    written over some of the class's cells at that step: break40c C1, MOD17's 32767 over its
-    land-cover codes 32761-32766). A land-cover class, not a quantity that reaches the top of
-    its type now and then (at a few cells of a few steps, in numbers that vary).
-
-    Parameters
-    ----------
-    by_step : numpy.ndarray
-        Shape (n_steps,): how many values are the code at each step.
-    missing_by_step : numpy.ndarray
-        Shape (n_steps,): how many values are missing (NaN) at each step.
-
-    Returns
-    -------
-    bool
-    """
-    if by_step.size < 2 or not bool(np.all(by_step > 0)):
-        return False
-    return bool(np.all(by_step.max() - by_step <= missing_by_step))
 
 
 def checked_steps(variable: xr.DataArray) -> xr.DataArray:
@@ -550,14 +533,11 @@ def _counts_in_block(block: np.ndarray, time_axis: int | None, tables: Sequence[
     return counts
 
 
-def _counts_and_missing_in_block(block: np.ndarray, time_axis: int | None,
-                                 tables: Sequence[Sequence[np.generic]],
-                                 centres: Sequence[float | None] = ()) -> np.ndarray:
+def _counts_and_near_in_block(block: np.ndarray, time_axis: int | None, tables: Sequence[Sequence[np.generic]],
+                              centres: Sequence[float | None] = ()) -> np.ndarray:
     """:func:`_counts_in_block`; below them, for each table with a centre, the other values within
-    :data:`NEAR_FRACTION` of it (:func:`_standing_apart`; zeros for a table without); and one row
-    more: the missing (NaN) values of each step, for the test of class codes
-    (:func:`_at_fixed_cells`). Shape (2 n_tables + 1, n_steps) with ``centres``, else
-    (n_tables + 1, n_steps)."""
+    :data:`NEAR_FRACTION` of it (:func:`_standing_apart`; zeros for a table without). Shape
+    (2 n_tables, n_steps) with ``centres``, else (n_tables, n_steps)."""
     block = np.asarray(block)
     counts = _counts_in_block(block, time_axis, tables)
     rows = [counts]
@@ -569,7 +549,6 @@ def _counts_and_missing_in_block(block: np.ndarray, time_axis: int | None,
         for form in table:
             near &= block != form
         rows.append(_by_step(near, time_axis)[None, :])
-    rows.append(_by_step(np.isnan(block), time_axis)[None, :])
     return np.vstack(rows)
 
 
@@ -622,53 +601,166 @@ def planned_fill_like_counts(
     dataset: xr.Dataset, names: Sequence[str], *, shared: Sequence[str] = ()
 ) -> BlockReads:
     """The reads of :func:`fill_like_counts`, to be computed with other checks' (:func:`read_together`);
-    the variables ``shared`` keep the keys of the file's reads (:func:`blocks_by_step`)."""
+    the variables ``shared`` keep the keys of the file's reads (:func:`blocks_by_step`). The codes at
+    the top of an integer type's range are found from the levels held, in the same read
+    (:func:`_planned_top_codes`)."""
     chosen, arrays = [], []
     for name in names:
         variable = dataset[name]
-        if variable.dtype.kind not in "fiu" or not (values := fill_like_values(variable, codes=True)):
+        if variable.dtype.kind not in "fiu" or not (values := fill_like_values(variable)):
             continue
         time = time_dimension(variable)
         tables = [list(value.decoded) for value in values]
         centres = [float(value.decoded[0]) if _looked_at_near(value) else None for value in values]
         chosen.append((name, values, time))
         arrays.append((variable.data, None if time is None else variable.dims.index(time),
-                       functools.partial(_counts_and_missing_in_block, tables=tables, centres=centres),
-                       2 * len(tables) + 1))
+                       functools.partial(_counts_and_near_in_block, tables=tables, centres=centres),
+                       2 * len(tables)))
     reads = planned_counts_by_step(arrays, shared=[name in shared for name, _, _ in chosen])
+    tops = _planned_top_codes(dataset, names, shared=shared)
 
     def finish(parts: Sequence[np.ndarray]) -> dict[str, dict[FillLike, FillLikeCount]]:
+        codes, held_tops = tops.finish(parts[len(reads.tasks):])
         found: dict[str, dict[FillLike, FillLikeCount]] = {}
         near: dict[tuple[str, FillLike], int] = {}
-        for (name, values, time), counted in zip(chosen, reads.finish(parts), strict=True):
-            counted, neighbours, missing = counted[:len(values)], counted[len(values):-1], counted[-1]
+        for (name, values, time), counted in zip(chosen, reads.finish(parts[:len(reads.tasks)]), strict=True):
+            counted, neighbours = counted[:len(values)], counted[len(values):]
             near.update({(name, value): int(by_step.sum()) for value, by_step in zip(values, neighbours, strict=True)})
             times = dataset[name][time].values if time is not None else np.array([])
             stamps = as_file_stamps(dataset[name], times)  # how each file's record names the steps
-            tops = {(value.files, value.shown) for value, by_step in zip(values, counted, strict=True)
-                    if value.code_of is not None and int(by_step.sum())}
             for value, by_step in zip(values, counted, strict=True):
                 if not int(by_step.sum()):
                     continue  # not held: its files need not be looked up
-                if value.minimum_if_held is not None and (value.files, value.minimum_if_held) in tops:
+                if value.minimum_if_held is not None and (value.files, value.minimum_if_held) in held_tops[name]:
                     continue  # ECMWF's packing: the data's minimum (break39a F5)
-                size = int(dataset[name].size)
-                if value.code_of is not None and (time is None or not _at_fixed_cells(
-                        by_step[own := _in_files(dataset[name], value, stamps)], missing[own])):
-                    continue  # a top value of its type, not a code written at the same cells each step
-                if time is not None:  # another file's values are data: its steps are not counted
-                    own = _in_files(dataset[name], value, stamps)
-                    by_step = by_step * own
-                    # the values of the files named in the message: those holding the steps found
-                    holding = files_at(dataset[name], times[np.flatnonzero(by_step)])
-                    checked = own & held_by(dataset[name], stamps, holding)
-                    size = size // max(len(times), 1) * int(checked.sum())
-                if int(by_step.sum()):
-                    steps = times[np.flatnonzero(by_step)] if time is not None else np.array([])
-                    found.setdefault(name, {})[value] = FillLikeCount(int(by_step.sum()), size, steps)
+                if (count := _counted(dataset[name], value, by_step, times, stamps)) is not None:
+                    found.setdefault(name, {})[value] = count
+        for name, values in codes.items():
+            found.setdefault(name, {}).update(values)
         return _standing_apart(found, near)
 
-    return BlockReads(reads.tasks, finish)
+    return BlockReads(reads.tasks + tops.tasks, finish)
+
+
+def _counted(variable: xr.DataArray, value: FillLike, by_step: np.ndarray, times: np.ndarray,
+             stamps: np.ndarray) -> FillLikeCount | None:
+    """The :class:`FillLikeCount` of ``value`` held ``by_step`` (shape (n_time,); one step for a
+    static field, ``times`` empty): the steps of its own files only (another file's values are
+    data), out of the values of the files named in the message (those holding the steps found);
+    None when its files hold none."""
+    size = int(variable.size)
+    if times.size:
+        own = _in_files(variable, value, stamps)
+        by_step = by_step * own
+        holding = files_at(variable, times[np.flatnonzero(by_step)])
+        checked = own & held_by(variable, stamps, holding)
+        size = size // max(len(times), 1) * int(checked.sum())
+    if not int(by_step.sum()):
+        return None
+    steps = times[np.flatnonzero(by_step)] if times.size else np.array([])
+    return FillLikeCount(int(by_step.sum()), size, steps)
+
+
+def _level_forms(variable: xr.DataArray) -> list[tuple[tuple[str, ...] | None, xr.DataArray, LevelForm]]:
+    """The :class:`~climann.data.top_codes.LevelForm` of each group of the variable's files stored
+    alike (:func:`~climann.data.file_encodings.file_encodings`; one for every file when all are),
+    with those files (None: every file) and the variable as they store it: those of an integer
+    type, not an unpacked class variable that declares its codes (CF ``flag_values`` or
+    ``flag_masks``: MCD12Q1's land cover, whose top classes are classes; :mod:`climann.data.flags`)."""
+    records = file_encodings(variable)
+    whole = not records or any(record.times is None for record in records) or time_dimension(variable) is None
+    stored = [(None, variable)] if whole else [(record.files, as_stored_in(variable, record)) for record in records]
+    forms = []
+    for files, stand_in in stored:
+        encoding = stand_in.encoding
+        packed = "scale_factor" in encoding or "add_offset" in encoding
+        if not packed and ("flag_values" in stand_in.attrs or "flag_masks" in stand_in.attrs):
+            continue
+        if (form := level_form(encoding, read_type(stand_in))) is not None:
+            forms.append((files, stand_in, form))
+    return forms
+
+
+def _planned_top_codes(dataset: xr.Dataset, names: Sequence[str], *, shared: Sequence[str] = ()) -> BlockReads:
+    """The reads that find the codes at the top of each integer variable's type
+    (:mod:`climann.data.top_codes`): each block's levels (:func:`~climann.data.top_codes.levels_in_block`),
+    for each group of its files stored alike on their own steps; ``finish`` gives {name: {code:
+    count}} (each code a :class:`FillLike` with ``code_of`` set) and {name: the (files, level) of
+    each level of the window held, code or not} (ECMWF's packing holds its maximum at 32766,
+    :attr:`FillLike.minimum_if_held`)."""
+    tasks, places, chosen = [], [], []
+    for name in names:
+        variable = dataset[name]
+        if variable.dtype.kind not in "fiu":
+            continue
+        time = time_dimension(variable)
+        axis = None if time is None else variable.dims.index(time)
+        times = variable[time].values if time is not None else np.array([])
+        for files, stand_in, form in _level_forms(variable):
+            steps = None
+            if files is not None:
+                record = next(record for record in file_encodings(variable) if record.files == files)
+                steps = dates_in(as_file_stamps(variable, times), record.times)
+            for block, start in blocks_by_step(variable.data, axis, shared=name in shared):
+                tasks.append(dask.delayed(levels_in_block)(block, axis, form=form, steps=steps, start=start))
+                places.append((len(chosen), start))
+            chosen.append((name, files, stand_in, form, 1 if time is None else variable.sizes[time]))
+
+    def finish(parts: Sequence[tuple]) -> tuple[dict[str, dict[FillLike, FillLikeCount]], dict[str, set]]:
+        windows = [np.zeros((TOP_WINDOW, n_steps), np.int64) for *_, n_steps in chosen]
+        missing = [np.zeros(n_steps, np.int64) for *_, n_steps in chosen]
+        below: list[list] = [[] for _ in chosen]
+        for (number, start), (window, gone, lower, counts) in zip(places, parts, strict=True):
+            windows[number][:, start:start + window.shape[1]] += window
+            missing[number][start:start + gone.size] += gone
+            below[number].append((lower, counts))
+        found: dict[str, dict[FillLike, FillLikeCount]] = {}
+        held: dict[str, set] = collections.defaultdict(set)
+        for number, (name, files, stand_in, form, _) in enumerate(chosen):
+            held[name] |= {(files, form.top - int(level)) for level in np.flatnonzero(windows[number].sum(axis=1))}
+            codes = top_codes(windows[number], missing[number], *merged_below(below[number]))
+            if codes is None:
+                continue
+            variable = dataset[name]
+            time = time_dimension(variable)
+            times = variable[time].values if time is not None else np.array([])
+            stamps = as_file_stamps(variable, times)
+            for value, level in _code_values(variable, stand_in, form, codes, files):
+                if (count := _counted(variable, value, windows[number][level], times, stamps)) is not None:
+                    found.setdefault(name, {})[value] = count
+        return found, held
+
+    return BlockReads(tasks, finish)
+
+
+def _code_values(variable: xr.DataArray, stand_in: xr.DataArray, form: LevelForm, codes: TopCodes,
+                 files: tuple[str, ...] | None) -> list[tuple[FillLike, int]]:
+    """Each code of ``codes`` as a :class:`FillLike` of ``stand_in``'s files (its decoded value,
+    converted as the data were; its stored value), with its distance from the type's highest
+    level; those that are already a fill-like value of their own (netCDF's default fill of
+    ``ushort``, 65535, the highest value of an unpacked ``short``) are left to that line."""
+    kind, encoding = read_type(stand_in), stand_in.encoding
+    name = {**NETCDF_TYPE_NAMES, **_BYTE_TYPE_NAMES}.get(kind.str[1:], str(kind))
+    others = [form_ for item in fill_like_values(variable) if item.files == files for form_ in item.decoded]
+
+    def decoded(level: int) -> np.generic:
+        return unpacked(np.asarray(level, kind), encoding, stand_in.dtype)[()]
+
+    top = None
+    if codes.data_top is not None:
+        level = form.top - codes.data_top
+        top = float(converted_forms(decoded(level), encoding)[0])
+        apart = (level, codes.gap, codes.below, codes.below_exact)
+    found = []
+    for distance in codes.codes:
+        value = decoded(form.top - distance)
+        forms = converted_forms(value, encoding)
+        if any(form_ in others for form_ in forms):
+            continue
+        found.append((FillLike(form.top - distance, tuple(forms), _stored_value(stand_in, value), files=files,
+                               code_of=name, data_top=top, apart=apart if top is not None else None,
+                               fixed=distance in codes.fixed), distance))
+    return found
 
 
 #: How near a usual fill value the data's other values are looked for (:func:`_standing_apart`):
@@ -738,9 +830,12 @@ def _advice(name: str, variable: xr.DataArray, value: FillLike) -> str | None:
 
 def _marking_attribute(name: str, variable: xr.DataArray, values: Sequence[np.generic]) -> str:
     """The ``-a`` of ``ncatted`` that marks the stored ``values`` missing beside the marks the
-    variable has: a ``_FillValue`` where it has none, else a ``missing_value`` with those it has."""
+    variable has: a ``_FillValue`` where it has none and one value is marked, else a
+    ``missing_value`` with those it has (a ``_FillValue`` is one number, CF-1.8 §2.5.1: AMSR-E's
+    codes 247 and 255 beside a ``missing_value`` of 253, 254 were advised as ``_FillValue``
+    247,255, break43a A3)."""
     marks = _marks(variable)
-    key = "missing_value" if "_FillValue" in marks else "_FillValue"
+    key = "missing_value" if "_FillValue" in marks or len(set(values)) > 1 else "_FillValue"
     stored = np.dtype(type(values[0]))
     kept = exact_cast(marks[key], stored) if key in marks else None  # a missing_value that marks nothing goes
     numbers = list(dict.fromkeys([*(() if kept is None else kept), *values]))
@@ -862,12 +957,15 @@ def _sentence(name: str, variable: xr.DataArray, where: str, value: FillLike, fo
 
 def _codes_warning(name: str, variable: xr.DataArray, where: str, file: str | Path | None,
                    codes: Sequence[tuple[FillLike, FillLikeCount]]) -> str:
-    """The warning of a variable that holds values at the top of its stored type's range at the
-    same cells each step (:func:`_top_codes`, :func:`_at_fixed_cells`), with the ``ncatted``
-    that marks them all missing (one ``missing_value`` of every code, beside the
-    ``_FillValue``): MOD15's LAI without its valid_range read its land-cover codes 250, 253 and
-    254 as LAI 25.0, 25.3 and 25.4 m2/m2 at the same cells every step (break38b B3), MOD17's GPP
-    its codes 32761-32766 as 3.2761-3.2766 kgC/m2/8day (break40c C1)."""
+    """The warning of a variable that holds codes at the top of its stored type's range
+    (:mod:`climann.data.top_codes`), with the ``ncatted`` that marks them all missing (one
+    ``missing_value`` of every code, beside the ``_FillValue``): MOD15's LAI without its
+    valid_range read its land-cover codes 250, 253 and 254 as LAI 25.0, 25.3 and 25.4 m2/m2 at the
+    same cells every step (break38b B3), MOD17's GPP its codes 32761-32766 as 3.2761-3.2766
+    kgC/m2/8day (break40c C1), AMSR-E's SWE its codes 247 and 253-255 as 494-510 mm, of which
+    247 and 255 move from step to step (break43a A3: named over three rounds of advice, 247 never).
+    Codes above a gap that stands them apart from the data, some of them not at the same cells
+    every step, are said so, with the data's highest value (:func:`_apart_words`)."""
     codes = sorted(codes, key=lambda item: item[0].shown)
     value, count = codes[0]
     times = np.unique(np.concatenate([found.times for _, found in codes]))
@@ -876,8 +974,6 @@ def _codes_warning(name: str, variable: xr.DataArray, where: str, file: str | Pa
     held = ", ".join(f"{float(code.decoded[0]):g}" for code, _ in codes)
     packed = ", ".join(f"{code.shown}" for code, _ in codes)
     total = sum(found.count for _, found in codes)
-    per_step = total // max(len(times), 1)
-    each = f"{per_step} at each" if per_step * len(times) == total else f"some {per_step} at each"
     stored_as = _stored_as(variable, value)
     is_packed = "scale_factor" in stored_as.encoding or "add_offset" in stored_as.encoding
     values = f"the packed values {packed}, " if is_packed else ""  # unpacked, the values held are the codes
@@ -885,13 +981,34 @@ def _codes_warning(name: str, variable: xr.DataArray, where: str, file: str | Pa
     stored = [code.stored for code, _ in codes if code.stored is not None]
     files = command_files(variable, times, file)
     marking = _marking_attribute(name_in_command(name, variable, times, file), _stored_as(variable, value), stored)
+    apart = next((code for code, _ in codes if code.apart is not None), None)
+    if apart is not None and not all(code.fixed for code, _ in codes):
+        where_held = f"{steps_text(times)}: " if times.size else ": "
+        why = _apart_words(apart, units, is_packed)
+    else:
+        per_step = total // max(len(times), 1)
+        each = f"{per_step} at each" if per_step * len(times) == total else f"some {per_step} at each"
+        where_held = f"{each} of its {len(times)} time steps: "
+        why = ("class codes written at the same cells every step (as MODIS's land-cover codes: 248-254 beside LAI and "
+               "FPAR, 32761-32766 beside GPP and ET)")
     return (f"'{name}' in {files_text(holding) if holding else where} holds {held}{units} ({values}"
             f"at the top of {value.code_of}'s range, whose highest is {top}) at {total} "
-            f"of the {count.size} values checked, {each} of its {len(times)} time steps: class codes written at "
-            f"the same cells every step (as MODIS's land-cover codes: 248-254 beside LAI and FPAR, 32761-32766 "
-            f"beside GPP and ET), which "
+            f"of the {count.size} values checked, {where_held}{why}, which "
             f"no valid_range, _FillValue or missing_value marks, so they are used as data; if they are codes, mark "
             f"them missing: {attribute_command([marking], files)}{in_place_note(files)}")
+
+
+def _apart_words(code: FillLike, units: str, packed: bool) -> str:
+    """Why codes above a gap are taken for codes: "values standing apart above the data, whose
+    highest is 480 mm (stored as 240): none is stored from 241 to 246, the 6 values between, while
+    the data hold 707 values in the 6 below, as codes do (…)"."""
+    level, gap, below, exact = code.apart
+    stored = f" (stored as {level})" if packed else ""
+    between = f"as {level + 1}, the value" if gap == 1 else f"from {level + 1} to {level + gap}, the {gap} values"
+    return (f"values standing apart above the data, whose highest is {code.data_top:g}{units}{stored}: none is stored "
+            f"{between} between, while the data hold {below}{'' if exact else ' or more'} values in the {gap} below, "
+            f"as codes do (AMSR-E's "
+            f"247-255 beside its snow water equivalent of 0-240, MODIS's 248-254 beside LAI and FPAR of 0-100)")
 
 
 #: The magnitude from which a fill-like value held by a target or predictor is refused, not warned

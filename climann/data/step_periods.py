@@ -35,7 +35,7 @@ from pathlib import Path
 import cftime
 import numpy as np
 
-from climann.data.paths import is_zarr_store
+from climann.data.paths import is_grib_file, is_zarr_store
 from climann.data.shell import copies_command, copies_data, new_folder, shared_glob, shown_path, working_path
 from climann.data.sources import files_text
 from climann.data.time_axis import date_text, year_text, yearly_restart_days
@@ -59,30 +59,42 @@ PERIOD_FREQUENCIES = tuple(_PERIODS)
 _INTO_PERIOD_HOURS = {"yearly": 24, "monthly": 24, "daily": 12}
 
 #: The Python (xarray) that writes the bounds ``cdo settbounds`` writes, for machines without cdo
-#: (break28a A3): ``python -c SCRIPT IN OUT SHIFT`` gives each step of IN the period beginning
-#: at its stamp (SHIFT 0) or ending there (SHIFT -1), as ``<time>_bnds`` named by the time's
-#: ``bounds`` attribute, encoded in the time's units (xarray's CF encoder); ``{alias}`` is the
-#: period's offset (``MS``).
-#: The frequencies whose steps are paired by the period (year, month, day) they stand for.
-PERIOD_FREQUENCIES = tuple(_PERIODS)
-
+#: (break28a A3) and files cdo cannot read: ``python -c SCRIPT IN OUT SHIFT`` gives each step of
+#: IN the calendar period holding its stamp (SHIFT 0: a stamp on a period's first instant opens
+#: it) or holding its stamp moved back by ``{hours}`` hours (SHIFT -1: such a stamp closes the
+#: period before; CDO's ``-settbounds,month -shifttime,-1day``), as ``<time>_bnds`` named by the
+#: time's ``bounds`` attribute, encoded in the time's units (xarray's CF encoder). The period's
+#: start is the day's (``floor('D')``), then for a month or year ``{start}``: one period on
+#: (xarray's ``MS``/``YS`` offsets roll a stamp inside its period forward to the next start)
+#: and one back. ``shift(0, 'MS')`` alone rolled a stamp of 16 December forward to 1 January,
+#: whose cell then did not hold it, and the refusal that advised the line came back (break43a A4).
 _PYTHON_BOUNDS = (
-    "import sys,numpy as np,xarray as xr;d=xr.open_dataset(sys.argv[1],decode_times=xr.coders.CFDatetimeCoder("
-    "use_cftime=True));t=next(k for k in d.indexes if isinstance(d.indexes[k],xr.CFTimeIndex));"
-    "i=d.indexes[t].shift(int(sys.argv[3]),'{alias}');d[t+'_bnds']=((t,'bnds'),np.stack([i,i.shift(1,'{alias}')],1));"
-    "d[t].attrs['bounds']=t+'_bnds';d.to_netcdf(sys.argv[2])"
+    "import sys,datetime,numpy as np,xarray as xr;d=xr.open_dataset(sys.argv[1],decode_times=xr.coders."
+    "CFDatetimeCoder(use_cftime=True));t=next(k for k in d.indexes if isinstance(d.indexes[k],xr.CFTimeIndex));"
+    "i=(d.indexes[t]+datetime.timedelta(hours={hours}*int(sys.argv[3]))).floor('D'){start};"
+    "d[t+'_bnds']=((t,'bnds'),np.stack([i,i.shift(1,'{alias}')],1));d[t].attrs['bounds']=t+'_bnds';"
+    "d.to_netcdf(sys.argv[2])"
 )
 
 #: :data:`_PYTHON_BOUNDS` for inputs among which are Zarr stores (directories; cdo reads none): each
 #: input opened and written as what it is, a store with :func:`xarray.open_zarr` and
 #: :meth:`xarray.Dataset.to_zarr` (the copy a new store), a file as :data:`_PYTHON_BOUNDS` does.
 _PYTHON_STORE_BOUNDS = (
-    "import os,sys,numpy as np,xarray as xr;z=os.path.isdir(sys.argv[1]);d=(xr.open_zarr if z else xr.open_dataset)("
-    "sys.argv[1],decode_times=xr.coders.CFDatetimeCoder(use_cftime=True));t=next(k for k in d.indexes if "
-    "isinstance(d.indexes[k],xr.CFTimeIndex));i=d.indexes[t].shift(int(sys.argv[3]),'{alias}');"
+    "import os,sys,datetime,numpy as np,xarray as xr;z=os.path.isdir(sys.argv[1]);d=(xr.open_zarr if z else "
+    "xr.open_dataset)(sys.argv[1],decode_times=xr.coders.CFDatetimeCoder(use_cftime=True));t=next(k for k in "
+    "d.indexes if isinstance(d.indexes[k],xr.CFTimeIndex));"
+    "i=(d.indexes[t]+datetime.timedelta(hours={hours}*int(sys.argv[3]))).floor('D'){start};"
     "d[t+'_bnds']=((t,'bnds'),np.stack([i,i.shift(1,'{alias}')],1));d[t].attrs['bounds']=t+'_bnds';"
     "(d.to_zarr if z else d.to_netcdf)(sys.argv[2])"
 )
+
+
+def _python_bounds(frequency: str, *, stores: bool) -> str:
+    """:data:`_PYTHON_BOUNDS` (or :data:`_PYTHON_STORE_BOUNDS`) for ``frequency``'s period."""
+    alias = _PERIODS[frequency][3]
+    start = "" if alias == "D" else f".shift(1,'{alias}').shift(-1,'{alias}')"
+    script = _PYTHON_STORE_BOUNDS if stores else _PYTHON_BOUNDS
+    return script.format(alias=alias, hours=_INTO_PERIOD_HOURS[frequency], start=start)
 
 #: The Python (xarray) that writes a copy of a forecast file IN to OUT with every date
 #: coordinate (its reference times, and its valid times when the file holds them) HOURS later
@@ -227,15 +239,24 @@ def bounds_advice(files: str | Path | Sequence[str | Path], frequency: str, *,
     files with the originals), one ``--data`` each, so that given in place of the user's it
     reads all that was read, the copies in place of their originals (verify26b F3). Of Zarr
     stores, which cdo does not read, the xarray line alone (:data:`_PYTHON_STORE_BOUNDS`), its
-    copies new stores."""
+    copies new stores; so too of files that hold a variable whose first dimension is not time
+    (:func:`cdo_skipped`: ``ground_temperature(station, time, depth)`` of a CF timeSeriesProfile
+    file), which cdo skips and then refuses to open ("Time must be the first dimension! …
+    Unsupported file structure", break43a A4)."""
     period, _, back, _ = _PERIODS[frequency]
     files, held, command, python, stores = _bounds_commands(files, frequency)
+    cdo_skips = None if stores else cdo_skipped(files)
     one = len(files) == 1
     subject, copies = (Path(str(files[0])).name, "a copy") if one else (f"the {len(files)} files", "copies")
     if stores:  # cdo reads no Zarr store (fix34c): the xarray line alone
         return (f"give {subject} time bounds in {copies} in a new folder with xarray (cdo does not read a Zarr "
                 f"store): if each value is of the {period} beginning at its stamp `{python}`, if of the {period} "
                 f"ending there the same with -1 in place of the last 0; {_copies_given(files, held, given)}")
+    if cdo_skips:  # cdo reads only variables whose first dimension is time
+        return (f"give {subject} time bounds in {copies} in a new folder with xarray (cdo reads no variable whose "
+                f"first dimension is not time, as {cdo_skips}): if each value is of the {period} beginning at its "
+                f"stamp `{python}`, if of the {period} ending there the same with -1 in place of the last 0; "
+                f"{_copies_given(files, held, given)}")
     return (f"give {subject} time bounds in {copies} in a new folder: if each value is of the {period} beginning at "
             f"its stamp `{command(f'settbounds,{period}')}`, if of the {period} ending there "
             f"`{command(f'-settbounds,{period} -shifttime,{back}')}` (without cdo, with xarray: `{python}`, "
@@ -248,7 +269,6 @@ def _bounds_commands(files: str | Path | Sequence[str | Path], frequency: str, s
     the loop of cdo with the given operators over them, the loop of the xarray line (``shift``
     its last argument: 0 the period beginning at each stamp, -1 the one ending there), and
     whether any is a Zarr store."""
-    alias = _PERIODS[frequency][3]
     files = [files] if isinstance(files, (str, Path)) else list(dict.fromkeys(files))
     folders = {Path(str(file)).parent: new_folder(Path(str(file)).parent, _COPIES_FOLDER) for file in files}
     held = {folder: [file for file in files if Path(str(file)).parent == source] for source, folder in folders.items()}
@@ -258,7 +278,7 @@ def _bounds_commands(files: str | Path | Sequence[str | Path], frequency: str, s
                            for folder, own in held.items())
 
     stores = any(is_zarr_store(file) for file in files)
-    script = (_PYTHON_STORE_BOUNDS if stores else _PYTHON_BOUNDS).format(alias=alias)
+    script = _python_bounds(frequency, stores=stores)
     python = " && ".join(copies_command(lambda source, copy: f'python -c "{script}" {source} {copy} {shift}',
                                         folder, own)
                          for folder, own in held.items())
@@ -299,9 +319,37 @@ def closing_bounds_advice(files: str | Path | Sequence[str | Path], frequency: s
         return (f"if each value is of the {period} ending at its stamp, give {subject} those time bounds in {copies} "
                 f"in a new folder with xarray (cdo does not read a Zarr store): `{python}`; "
                 f"{_copies_given(files, held, given, _READ_AS_BEFORE)}")
+    if cdo_skips := cdo_skipped(files):  # cdo reads only variables whose first dimension is time
+        return (f"if each value is of the {period} ending at its stamp, give {subject} those time bounds in {copies} "
+                f"in a new folder with xarray (cdo reads no variable whose first dimension is not time, as "
+                f"{cdo_skips}): `{python}`; {_copies_given(files, held, given, _READ_AS_BEFORE)}")
     return (f"if each value is of the {period} ending at its stamp, give {subject} those time bounds in {copies} in "
             f"a new folder: `{command(f'-settbounds,{period} -shifttime,{back}')}` (without cdo, with xarray: "
             f"`{python}`); {_copies_given(files, held, given, _READ_AS_BEFORE)}")
+
+
+def cdo_skipped(files: Sequence[str | Path]) -> str | None:
+    """A variable of ``files`` whose first dimension is not its time's, as the file stores it
+    (``ground_temperature(station, time, depth)`` of a CF timeSeriesProfile file, whatever station
+    a run chose), or None: cdo reads only variables whose first dimension is time, skips the others
+    and refuses a file left without any ("Unsupported file structure", break43a A4). The time
+    dimensions are those of the 1-D variables whose units say ``… since …`` (CF §4.4); read from
+    the files' headers, when a refusal advises cdo; a file that cannot be read so is passed over."""
+    import xarray as xr  # a refusal's words only: not on the configuration's path
+
+    for file in files:
+        if is_zarr_store(file) or is_grib_file(file):
+            continue
+        try:
+            with xr.open_dataset(file, decode_cf=False) as raw:
+                times = {variable.dims[0] for variable in raw.variables.values()
+                         if variable.ndim == 1 and " since " in str(variable.attrs.get("units", ""))}
+                for name, variable in raw.data_vars.items():
+                    if times & set(variable.dims[1:]):
+                        return f"{name}({', '.join(map(str, variable.dims))})"
+        except (OSError, ValueError, TypeError, KeyError):
+            continue
+    return None
 
 
 def _copies_given(files: Sequence[str | Path], held: dict[Path, list[str | Path]],

@@ -60,7 +60,7 @@ from climann.data.shell import (
     copies_command, copies_data, input_and_copy, ncap2_name, ncatted_number, rename_command, shared_glob,
     values_command, xarray_item,
 )
-from climann.data.time_axis import axis_time_step, date_text
+from climann.data.time_axis import axis_time_step, date_text, month_number
 from climann.data.time_cells import cell_middles
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
@@ -89,6 +89,7 @@ class _FileTimes:
     opening: np.ndarray | None = None
     closing: np.ndarray | None = None
     forecast: bool = False  # a forecast file (a lead time other than 0): its fields are no observations
+    unheld: str = ""  # its bounds when they do not hold its stamps: "(its time_bnds do not hold 2001-12-16: …)"
 
     @property
     def kept(self) -> np.ndarray:
@@ -132,6 +133,26 @@ def _time_cells(dataset: xr.Dataset, name: str, times: np.ndarray) -> list:
     return [tuple(cell) for cell in bounds]
 
 
+def _unheld_bounds(dataset: xr.Dataset, name: str, times: np.ndarray) -> str:
+    """Words naming the time bounds of ``name`` that are not read because a cell does not hold
+    its stamp (" (its time_bnds do not hold 2001-12-16: 2002-01-01 … 2002-02-01)"), so that a
+    refusal of stamps "without time bounds" says which bounds it saw (break43a A4: bounds that
+    an advised line wrote in the month after were passed over in silence, and the same refusal
+    came back); "" when there are none or they are not of that shape."""
+    bounds_name = str(dataset[name].attrs.get("bounds"))
+    if bounds_name not in dataset.variables or dataset[bounds_name].dims[:1] != dataset[name].dims:
+        return ""
+    with dask.config.set(scheduler="synchronous"):
+        bounds = np.asarray(dataset[bounds_name].values)
+    if bounds.shape != (len(times), 2) or not all(hasattr(value, "calendar") for value in bounds.ravel()):
+        return ""
+    for time, cell in zip(times, bounds):
+        low, high = sorted(cell)
+        if not low < high or not low <= time <= high:
+            return f" (its {bounds_name} do not hold {date_text(time)}: {date_text(low)} … {date_text(high)})"
+    return ""
+
+
 def file_times(path: Path, open_file: Callable[[Path], xr.Dataset]) -> _FileTimes | None:
     """The file's time axis, or None when it has none (static fields) or cannot be read
     (the combined opening then says why). The dataset is left open: ``open_file`` may hand
@@ -149,6 +170,7 @@ def file_times(path: Path, open_file: Callable[[Path], xr.Dataset]) -> _FileTime
     info = _FileTimes(path, name, times, variables, np.arange(len(times)), forecast=_is_forecast(dataset))
     try:
         info.cells = _time_cells(dataset, name, times)
+        info.unheld = _unheld_bounds(dataset, name, times) if info.cells[0] is None else ""
         encoding = dataset[name].encoding
         if "units" in encoding and info.cells[0] is not None:
             info.encoding = (str(encoding["units"]), str(encoding.get("calendar", "standard")),
@@ -263,13 +285,54 @@ def _on_calendar_periods(group: Sequence[_FileTimes], frequency: str | None) -> 
     """Whether the files' steps stand for calendar periods at ``frequency``: a yearly or
     monthly frequency whose files step by a fixed duration instead (every 30 days in the
     ``standard`` calendar, where two stamps of one month are two steps, not one month held
-    twice; :func:`~climann.data.time_axis.axis_time_step`) does not."""
+    twice; :func:`~climann.data.time_axis.axis_time_step`) does not, nor one whose files hold
+    readings at irregular instants (:func:`_irregular_readings`)."""
     if frequency not in _PERIOD_NAMES:
         return False
     if frequency == "daily":
         return True
-    steps = (axis_time_step(np.unique(info.times)) for info in group if len(info.times) > 2)
-    return not any(step is not None and not step.months for step in steps)
+    steps = [(info, axis_time_step(np.unique(info.times))) for info in group if len(info.times) > 2]
+    return not any(step is not None and not step.months or step is None and _irregular_readings(info, frequency)
+                   for info, step in steps)
+
+
+#: The share of a file's steps above which both its periods held by two stamps and its single
+#: periods skipped make it irregular readings (:func:`_irregular_readings`), not a series of
+#: periods with a few held twice; and the fewest of each that do.
+IRREGULAR_SHARE, IRREGULAR_AT_LEAST = 0.05, 3
+
+
+def _irregular_readings(info: _FileTimes, frequency: str) -> bool:
+    """Whether a file's stamps without time bounds, whose median spacing is a month (or a year),
+    are readings at irregular instants rather than one value per calendar period: more than
+    :data:`IRREGULAR_SHARE` of its steps, and at least :data:`IRREGULAR_AT_LEAST`, stay in the
+    period of the step before (two readings in one month), and as many skip one period (no
+    reading in the month between). A reading drawn one way across a month's edge leaves the
+    neighbouring month without one: a GTN-P borehole logger read every 10-50 days holds 36 months
+    twice and skips 29 of its 185 steps (break43a A4: refused as a monthly axis whose stamps on the
+    1st at 00:00 may open or close their month, with advice that could not work). A monthly
+    series with a few months held twice (two downloads joined, an overlap inside one file) skips
+    none, and its months held twice are still refused or resolved as such (``[data] overlap``);
+    so are the steps of a file with time bounds, whose cells say their periods (GRACE's two
+    solutions centred in one month).
+
+    Parameters
+    ----------
+    info : _FileTimes
+        The file's stamps and time cells.
+    frequency : {"monthly", "yearly"}
+
+    Returns
+    -------
+    bool
+    """
+    if any(cell is not None for cell in info.cells):
+        return False
+    stamps = np.sort(info.times)
+    periods = np.array([time.year if frequency == "yearly" else month_number(time) for time in stamps], dtype=np.int64)
+    steps = np.diff(periods)
+    least = max(IRREGULAR_SHARE * len(steps), IRREGULAR_AT_LEAST - 1)
+    return bool(np.count_nonzero(steps == 0) > least and np.count_nonzero(steps == 2) > least)
 
 
 def _with_periods(infos: Sequence[_FileTimes]) -> None:
@@ -320,8 +383,8 @@ def _unknown_repeats_refusal(info: _FileTimes, opening: dict, closing: dict) -> 
     where, stamp = _unsure_text(info)
     period = _PERIOD_NAMES[info.frequency]
     return ClimannError(
-        f"'{info.name}' in {info.path.name} is stamped {where} without time bounds ({stamp}, …) and elsewhere "
-        f"inside its {period}s: it holds {held(opening)} twice if a stamp there opens its {period} (ERA5), "
+        f"'{info.name}' in {info.path.name} is stamped {where} without time bounds{info.unheld} ({stamp}, …) and "
+        f"elsewhere inside its {period}s: it holds {held(opening)} twice if a stamp there opens its {period} (ERA5), "
         f"{held(closing)} if it closes the {period} before (CESM history files), and climann does not guess; "
         f"{bounds_advice(info.path, info.frequency)}"
     )
@@ -470,9 +533,10 @@ def _unknown_overlap_refusal(earlier: _FileTimes, later: _FileTimes) -> ClimannE
 
     return ClimannError(
         f"{unsure.path.name} stamps {', '.join(sorted(earlier.variables & later.variables))} {where} without time "
-        f"bounds ({stamp}, …): {earlier.path.name} and {later.path.name} overlap {held('opening')} if a stamp there "
-        f"opens its {period} (ERA5), {held('closing')} if it closes the {period} before (CESM history files), and "
-        f"climann does not guess; {bounds_advice(unsure.path, unsure.frequency)}"
+        f"bounds{unsure.unheld} ({stamp}, …): {earlier.path.name} and {later.path.name} overlap {held('opening')} "
+        f"if a stamp there opens its {period} (ERA5), {held('closing')} if it closes the {period} before (CESM "
+        f"history files), and climann does not guess; "
+        f"{bounds_advice(unsure.path, unsure.frequency)}"
     )
 
 

@@ -134,7 +134,9 @@ def warn_held_values(dataset: xr.Dataset, names: Sequence[str], *, where: str, f
     warn_below_absolute_zero(dataset, present, messages=below)
     unmarked = {name: [float(value.decoded[0]) for value in found] for name, found in counts.items()}
     warn_negative_values(dataset, present, where=where, file=file, found=negative(), unmarked=unmarked)
-    warn_fill_among_values(dataset, present, where=where, file=file, found=among())
+    ceilings = {name: max(tops) for name, found in counts.items()
+                if (tops := [value.data_top for value in found if value.data_top is not None])}
+    warn_fill_among_values(dataset, present, where=where, file=file, found=among(), ceilings=ceilings)
     refuse_running_totals(dataset, present, where=where, found=running())
     if target is not None and (ranges := cells()) is not None:
         warn_land_stored_as_value(dataset, target, where=where, file=file, cells=ranges)

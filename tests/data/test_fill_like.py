@@ -253,12 +253,21 @@ def test_an_extreme_beside_a_fill_value_is_marked_with_a_missing_value(tmp_path,
                             "values: ncatted -a missing_value,tas,o,s,32767 tas.nc tas_fixed.nc" + _in_place("tas"))
 
 
+def _spread_over_the_packed_range(handle):
+    """Packed values spread over the range of ``short``, as a packer maps a field's range (every 320th
+    level from -30560 to 30560), in the file's ``tas``."""
+    handle["tas"].set_auto_maskandscale(False)
+    handle["tas"][:] = (np.arange(4 * LAT.size * LON.size) * 320 - 30560).astype("i2").reshape(4, LAT.size, LON.size)
+
+
 def test_the_highest_value_of_packed_short_data_is_data(tmp_path, caplog):
     """Packers put the data's maximum there (NCO's ncpdq maps the range to ±32767): 607.67 is the warmest value,
-    held at the cells of that maximum, not at the same cells every step (those are codes: test_top_codes_…)."""
+    held at the cells of that maximum, not at the same cells every step (those are codes: test_top_codes_…), at
+    the top of data spread over the range below it (by hand: 7 values in the 2206 levels below the gap of 2206
+    above 30560, fewer than the 10 that would stand it apart: a tail, not data that end there)."""
     path = _write_short(tmp_path / "tas.nc", packed=True, fill=1234, fill_value=np.int16(-32767))
     with netCDF4.Dataset(path, "a") as handle:
-        handle["tas"].set_auto_maskandscale(False)
+        _spread_over_the_packed_range(handle)
         handle["tas"][1, 2, 3] = 32767
         handle["tas"][3, 0, 0:2] = 32767
     assert _warnings(caplog, open_dataset([path]), ["tas"], where="tas.nc", file=path) == []
@@ -274,7 +283,7 @@ def test_the_lowest_value_of_packed_short_data_with_its_own_fill_code_is_data(tm
                         **({"fill_value": np.int16(-32767)} if key == "_FillValue"
                            else {"attrs": {"missing_value": np.int16(-32767)}}))
     with netCDF4.Dataset(path, "a") as handle:
-        handle["tas"].set_auto_maskandscale(False)
+        _spread_over_the_packed_range(handle)
         handle["tas"][1, 2, 3] = -32768  # the minimum
         handle["tas"][2, 0, 1] = 32766  # the maximum, where that packing puts it
     assert _warnings(caplog, open_dataset([path]), ["tas"], where="tas.nc", file=path) == []
@@ -345,11 +354,35 @@ def test_top_codes_at_the_same_cells_every_step_are_warned_with_a_line_that_mask
     assert _warnings(caplog, open_dataset([tmp_path / command[4]]), ["Lai_500m"], where="lai.nc", file=None) == []
 
 
-def test_top_values_that_move_from_step_to_step_are_not_taken_for_codes(tmp_path, caplog):
-    """254 at 1 cell of step 1 and 2 of step 3 (as a quantity at the top of its packing would be) is data."""
-    _mod15_like(tmp_path / "lai.nc", codes_move=True)
-    said = _warnings(caplog, open_dataset([tmp_path / "lai.nc"]), ["Lai_500m"], where="lai.nc", file=None)
-    assert len(said) == 1 and "holds 25, 25.3 m^2/m^2 (the packed values 250, 253," in said[0] and "25.4" not in said[0]
+def test_a_top_code_that_moves_is_named_with_the_codes_at_fixed_cells_when_it_stands_apart(tmp_path, caplog,
+                                                                                           monkeypatch):
+    """break43a A3: a code that moves from step to step (254 at 1 cell of step 1 and 2 of step 3) above LAI of 0-100
+    was data (only codes at the same cells every step were looked for), and AMSR-E's 247 and 255 were named over
+    rounds of advice, 247 never. Standing far above the data's highest value (counted here with NumPy: the gap up
+    to the lowest code 250, and the data's values in as many levels below it), it is named with 250 and 253 (by
+    hand: 4 + 8 + 3 = 15 values), in one line and one command, and the words say why: where the data end."""
+    monkeypatch.chdir(tmp_path)
+    raw = _mod15_like(tmp_path / "lai.nc", codes_move=True)
+    (said,) = _warnings(caplog, open_dataset([tmp_path / "lai.nc"]), ["Lai_500m"], where="lai.nc",
+                        file=tmp_path / "lai.nc")
+    assert said.startswith("'Lai_500m' in lai.nc holds 25, 25.3, 25.4 m^2/m^2 (the packed values 250, 253, 254, at the "
+                           "top of ubyte's range, whose highest is 255) at 15 of the 192 values checked, at 4 time steps")
+    data = raw[raw < 250]
+    highest = int(data.max())
+    gap = 250 - highest - 1
+    below = int(np.count_nonzero(data > highest - gap))
+    assert below >= 10 and gap >= 3
+    assert (f"values standing apart above the data, whose highest is {highest / 10:g} m^2/m^2 (stored as {highest}): "
+            f"none is stored from {highest + 1} to 249, the {gap} values between, while the data hold {below} values "
+            f"in the {gap} below") in said
+    command = shlex.split(said.split("mark them missing: ", 1)[1].split(" (then", 1)[0])
+    assert command == ["ncatted", "-a", "missing_value,Lai_500m,o,ub,250,253,254", "lai.nc", "lai_fixed.nc"]
+    subprocess.run(command, check=True, cwd=tmp_path)
+    read = open_dataset([tmp_path / "lai_fixed.nc"])["Lai_500m"].values
+    missing = np.isin(raw, [250, 253, 254, 255])
+    np.testing.assert_array_equal(np.isnan(read), missing)
+    np.testing.assert_allclose(read[~missing], raw[~missing] * 0.1, rtol=1e-6)
+    assert _warnings(caplog, open_dataset([tmp_path / "lai_fixed.nc"]), ["Lai_500m"], where="lai.nc", file=None) == []
 
 
 def _mod17_like(path, *, dtype: str, packed: bool, codes: tuple[int, int, int], moving: bool = False):
@@ -424,9 +457,16 @@ def test_top_codes_of_any_integer_type_at_fixed_cells_are_warned_though_a_fill_c
 
 
 def test_a_count_that_reaches_the_top_of_ushort_now_and_then_is_data(tmp_path, caplog):
-    """No false alarm: a ushort count (no scale) at 65533 at 1, 3, 1, 2, 3, 1 cells that move from step to step
-    (held every step, in numbers the 1 and 2 fills of steps 2 and 4 do not explain) is data."""
-    _mod17_like(tmp_path / "count.nc", dtype="u2", packed=False, codes=(65529, 65534, 65533), moving=True)
+    """No false alarm: a ushort count (no scale) whose values run up to the top of its type (65300-65532, every
+    level held about twice), at 65533 at 1, 3, 1, 2, 3, 1 cells that move from step to step (held every step, in
+    numbers the 1 and 2 fills of steps 2 and 4 do not explain), with no gap that stands it apart, is data."""
+    raw = _mod17_like(tmp_path / "count.nc", dtype="u2", packed=False, codes=(65529, 65534, 65533), moving=True)
+    data = raw < 65533
+    raw[data] = np.random.default_rng(5).integers(65300, 65533, int(data.sum()))
+    with netCDF4.Dataset(tmp_path / "count.nc", "a") as handle:
+        handle["Gpp_500m"].set_auto_maskandscale(False)
+        handle["Gpp_500m"][:] = raw
+    assert int(raw[data].max()) == 65532
     assert _warnings(caplog, open_dataset([tmp_path / "count.nc"]), ["Gpp_500m"], where="count.nc", file=None) == []
 
 
@@ -698,3 +738,108 @@ def test_a_usual_fill_value_standing_apart_from_the_spread_is_named(caplog):
     rain[0, 0, 0] = -99.0
     said = _warnings(caplog, _sea_level_dataset(rain), ["sla"])
     assert len(said) == 1 and "holds -99 at 1 of the 2304 values checked" in said[0]
+
+
+def _amsr_e_like(path, *, fill: int | None = 0, missing: tuple[int, ...] = ()) -> np.ndarray:
+    """AMSR-E monthly SWE-like (AE_MoSno as GDAL writes it, break43a A3): ubyte = mm/2 (scale_factor 2), 0-240 as
+    data (a tenth at 240, the clip of 480 mm), standard_name lwe_thickness_of_surface_snow_amount, 24 months on 12 x
+    12 cells; the codes 253 (ice sheet) and 254 (water) at the same cells every month, 255 (missing) at 1 % of the
+    cells and 247 (incorrect attitude) at 0.5 % of them, both moving; no flag_values. ``fill``: its _FillValue (0:
+    a valid SWE); ``missing``: a missing_value. Returns the stored values."""
+    rng = np.random.default_rng(11)
+    raw = np.minimum(rng.integers(0, 266, (24, 12, 12)), 240).astype("u1")
+    raw[:, :2, :3], raw[:, 8:11, 8:11] = 253, 254
+    raw[(rng.random(raw.shape) < 0.01) & (raw < 241)] = 255
+    raw[(rng.random(raw.shape) < 0.005) & (raw < 241)] = 247
+    with netCDF4.Dataset(path, "w", format="NETCDF4") as handle:
+        for name, size in (("time", 24), ("lat", 12), ("lon", 12)):
+            handle.createDimension(name, size)
+        handle.createVariable("time", "f8", ("time",))[:] = np.arange(24) * 30.0 + 15
+        handle["time"].units = "days since 2003-01-01"
+        handle.createVariable("lat", "f8", ("lat",))[:] = np.linspace(50, 72, 12)
+        handle["lat"].units = "degrees_north"
+        handle.createVariable("lon", "f8", ("lon",))[:] = np.linspace(90, 112, 12)
+        handle["lon"].units = "degrees_east"
+        swe = handle.createVariable("swe", "u1", ("time", "lat", "lon"),
+                                    fill_value=None if fill is None else np.uint8(fill))
+        swe.set_auto_maskandscale(False)
+        swe.units, swe.standard_name = "mm", "lwe_thickness_of_surface_snow_amount"
+        swe.scale_factor, swe.add_offset = 2.0, 0.0
+        if missing:
+            swe.missing_value = np.array(missing, "u1")
+        swe[:] = raw
+    return raw
+
+
+def _held_warnings(capsys, path, names):
+    """The warnings of every check of the values (:func:`~climann.data.value_checks.warn_held_values`) on ``path``,
+    as the command line prints them (their copies chained: :func:`~climann.data.shell.copies_said_once`)."""
+    from climann.data.value_checks import warn_held_values
+    from climann.workflow.progress import warnings_on_stderr
+
+    forget_notes()
+    capsys.readouterr()
+    with warnings_on_stderr():
+        warn_held_values(open_dataset([path]), names, where=path.name, file=path)
+    return [line.removeprefix("climann: warning: ") for line in capsys.readouterr().err.splitlines()
+            if line.startswith("climann: warning: ")]
+
+
+def test_amsr_e_codes_are_named_at_once_and_the_advice_followed_leaves_the_snow_water_equivalent(tmp_path, capsys,
+                                                                                                 monkeypatch):
+    """break43a A3: AMSR-E's SWE with _FillValue 0 and its codes 247-255 undeclared. Three rounds of advice named
+    253 and 254, then 255 (with "class codes written at the same cells every step", though 255 moves, and a
+    warning that the missing_value 506, 508 just advised lay "among the values the data hold (0 to 510)"); 247 was
+    never named and stayed 494 mm of snow. Now one line names the four codes (whether they move or not), with one
+    ncatted, beside the line of the _FillValue 0; the two commands, run as printed, leave no warning, and the values
+    read are NumPy's: the stored values x 2, 0 included, missing at the codes."""
+    monkeypatch.chdir(tmp_path)
+    raw = _amsr_e_like(tmp_path / "swe.nc")
+    codes, fill_zero = _held_warnings(capsys, tmp_path / "swe.nc", ["swe"])
+    assert codes.startswith("'swe' in swe.nc holds 494, 506, 508, 510 mm (the packed values 247, 253, 254, 255, at the "
+                            "top of ubyte's range, whose highest is 255) at ")
+    held = int(np.isin(raw, [247, 253, 254, 255]).sum())
+    assert f"at {held} of the {raw.size} values checked, at 24 time steps" in codes
+    assert "values standing apart above the data, whose highest is 480 mm (stored as 240): none is stored from 241 to " \
+           "246, the 6 values between, while the data hold " in codes
+    assert fill_zero.startswith("'swe' in swe.nc has _FillValue 0, and 0 is a valid value of it")
+    first = shlex.split(codes.split("mark them missing: ", 1)[1].split(" (then", 1)[0])
+    assert first == ["ncatted", "-a", "missing_value,swe,o,ub,247,253,254,255", "swe.nc", "swe_fixed.nc"]
+    second = shlex.split(fill_zero.split("remove the attribute in a copy: ", 1)[1].split(" (this reads", 1)[0])
+    assert second == ["ncatted", "-a", "_FillValue,swe,d,,", "swe_fixed.nc", "swe_fixed_2.nc"]
+    for command in (first, second):
+        subprocess.run(command, check=True, cwd=tmp_path)
+    assert _held_warnings(capsys, tmp_path / "swe_fixed_2.nc", ["swe"]) == []
+    read = open_dataset([tmp_path / "swe_fixed_2.nc"])["swe"].values
+    expected = np.where(np.isin(raw, [247, 253, 254, 255]), np.nan, raw * 2.0)
+    np.testing.assert_array_equal(read, expected)
+
+
+def test_codes_left_unmarked_beside_marked_ones_give_no_warning_that_the_marks_are_data(tmp_path, capsys,
+                                                                                        monkeypatch):
+    """break43a A3, the second round: 253 and 254 marked by a missing_value (no _FillValue), 247 and 255 not. The
+    marks 506, 508 mm were said to lie "among the values the data hold (0 to 510)", 510 being the code 255: the
+    advice to remove them contradicted the advice that wrote them. Now the codes' line alone, whose missing_value
+    keeps 253 and 254 (it was a _FillValue of two values, 247,255, which CF does not allow)."""
+    monkeypatch.chdir(tmp_path)
+    raw = _amsr_e_like(tmp_path / "swe.nc", fill=None, missing=(253, 254))
+    (said,) = _held_warnings(capsys, tmp_path / "swe.nc", ["swe"])
+    assert said.startswith("'swe' in swe.nc holds 494, 510 mm (the packed values 247, 255, ")
+    command = shlex.split(said.split("mark them missing: ", 1)[1].split(" (then", 1)[0])
+    assert command == ["ncatted", "-a", "missing_value,swe,o,ub,253,254,247,255", "swe.nc", "swe_fixed.nc"]
+    subprocess.run(command, check=True, cwd=tmp_path)
+    assert _held_warnings(capsys, tmp_path / "swe_fixed.nc", ["swe"]) == []
+    np.testing.assert_array_equal(open_dataset([tmp_path / "swe_fixed.nc"])["swe"].values,
+                                  np.where(np.isin(raw, [247, 253, 254, 255]), np.nan, raw * 2.0))
+
+
+def test_the_codes_are_found_in_the_one_read_of_the_values(tmp_path, bytes_read):
+    """The levels that tell the codes are counted in the blocks every other check reads: the ubyte values are read
+    once (_FillValue 255: no warning reads the file again)."""
+    from climann.data.value_checks import warn_held_values
+
+    raw = _amsr_e_like(tmp_path / "swe.nc", fill=255)
+    opened = open_dataset([tmp_path / "swe.nc"])
+    bytes_read.clear()
+    warn_held_values(opened, ["swe"], where="swe.nc", file=tmp_path / "swe.nc")
+    assert bytes_read["swe"] == raw.nbytes

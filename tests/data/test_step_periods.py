@@ -1,6 +1,7 @@
 """A step's period as messages name it (climann/data/step_periods.py)."""
 
 import cftime
+import numpy as np
 import pytest
 
 from climann.data.step_periods import period_text
@@ -49,3 +50,25 @@ def test_steps_text(count, frequency, expected):
     from climann.data.step_periods import steps_text
 
     assert steps_text(count, frequency) == expected
+
+
+@pytest.mark.parametrize(("dims", "skipped"), [
+    pytest.param(("station", "time"), "ta(station, time)", id="station-time-series"),
+    pytest.param(("time", "station"), None, id="time-first"),
+])
+def test_the_bounds_advice_gives_cdo_only_for_files_whose_variables_cdo_reads(tmp_path, dims, skipped):
+    """break43a A4: cdo reads only variables whose first dimension is time ("Time must be the first dimension! …
+    Unsupported file structure" for a CF station file); for such a file the advice is the xarray line alone, for
+    any refusal that gives it."""
+    import xarray as xr
+
+    from climann.data.step_periods import bounds_advice, cdo_skipped
+
+    sizes = {"station": 2, "time": 3}
+    xr.Dataset({"ta": (dims, np.zeros([sizes[dim] for dim in dims]))},
+               coords={"time": ("time", [0.0, 31.0, 60.0], {"units": "days since 2000-01-01"})}).to_netcdf(
+        tmp_path / "ta.nc")
+    assert cdo_skipped([tmp_path / "ta.nc"]) == skipped
+    advice = bounds_advice(tmp_path / "ta.nc", "monthly")
+    assert ("cdo settbounds" in advice) == (skipped is None)
+    assert ("(cdo reads no variable whose first dimension is not time, as ta(station, time))" in advice) == bool(skipped)

@@ -1,6 +1,7 @@
 """Files that overlap in time and times repeated in a file: refused, or resolved lazily."""
 
 import datetime
+import re
 
 import cftime
 import dask
@@ -573,3 +574,165 @@ def test_a_forecast_store_beside_observations_of_its_name_gets_a_rename_that_run
                                         grid_of="t2m"), chosen)
     np.testing.assert_array_equal(opened["t2m_fc"].values, opened["t2m"].values)
     assert opened.sizes["time"] == 60
+
+
+def _borehole(path, days, *, seed=3):
+    """A GTN-P-like borehole file (break43a A4): CF timeSeriesProfile, ground temperature (degC) on
+    station (2) x time x depth (3), depth positive down, readings ``days`` after 2000-01-01 00:00
+    (irregular instants), a seasonal cycle plus noise, 15 % missing. Returns the values."""
+    import netCDF4
+
+    rng = np.random.default_rng(seed)
+    days = np.asarray(days, dtype=float)
+    depths = np.array([1.0, 2.0, 5.0])
+    cycle = -3 + 4 * np.exp(-depths / 2)[None, None, :] * -np.cos(2 * np.pi * (days[None, :, None] - 15) / 365.25)
+    values = cycle + rng.normal(0, 0.1, (2, days.size, depths.size))
+    values[rng.random(values.shape) < 0.15] = np.nan
+    with netCDF4.Dataset(path, "w") as handle:
+        handle.Conventions, handle.featureType = "CF-1.8", "timeSeriesProfile"
+        for name, size in (("station", 2), ("time", days.size), ("depth", depths.size)):
+            handle.createDimension(name, size)
+        for name, units, numbers in (("lat", "degrees_north", [78.92, 63.75]), ("lon", "degrees_east", [11.83, -68.5])):
+            handle.createVariable(name, "f8", ("station",))[:] = numbers
+            handle[name].units, handle[name].standard_name = units, {"lat": "latitude", "lon": "longitude"}[name]
+        handle.createVariable("time", "f8", ("time",))[:] = days
+        handle["time"].units, handle["time"].calendar = "days since 2000-01-01 00:00:00", "gregorian"
+        handle.createVariable("depth", "f4", ("depth",))[:] = depths
+        handle["depth"].units, handle["depth"].positive, handle["depth"].axis = "m", "down", "Z"
+        temperature = handle.createVariable("ground_temperature", "f4", ("station", "time", "depth"),
+                                            fill_value=np.float32(-999.0))
+        temperature.units, temperature.standard_name = "degC", "soil_temperature"
+        temperature.coordinates = "time lat lon depth"
+        temperature[:] = np.where(np.isnan(values), -999.0, values)
+    return values
+
+
+def _readings_every_10_to_50_days(seed=3):
+    """Days after 2000-01-01 of readings 10 to 49 days apart over 16 years, the first on 2000-01-01 00:00."""
+    rng = np.random.default_rng(seed)
+    days = [0]
+    while days[-1] < 16 * 365:
+        days.append(days[-1] + int(rng.integers(10, 50)))
+    return np.array(days[:-1], dtype=float)
+
+
+def test_irregular_readings_one_of_them_on_the_1st_are_not_a_monthly_axis(tmp_path):
+    """break43a A4: a borehole read every 10-50 days (median 30: "monthly") was refused as a monthly axis stamped on
+    the 1st at 00:00 and elsewhere inside its months whenever one reading fell on a 1st, with advice that could not
+    work (cdo cannot read station x time x depth; the bounds of the xarray line met the same refusal). Its months
+    hold two readings and skip one by turns (more than 5 % of the steps each, counted here): readings, not months;
+    each is kept, with its own stamp."""
+    from climann.data.time_axis import month_number
+
+    days = _readings_every_10_to_50_days()
+    steps = np.diff([month_number(cftime.datetime(2000, 1, 1, calendar="standard") + datetime.timedelta(days=day))
+                     for day in days])
+    assert min(np.count_nonzero(steps == 0), np.count_nonzero(steps == 2)) > 0.05 * steps.size
+    assert 28 <= np.median(np.diff(days)) <= 31  # a monthly median step
+    values = _borehole(tmp_path / "borehole.nc", days)
+    opened = open_dataset([tmp_path / "borehole.nc"], select={"station": 0})
+    read = [(stamp.year, stamp.month, stamp.day, stamp.hour) for stamp in opened["time"].values]
+    written = [datetime.datetime(2000, 1, 1) + datetime.timedelta(days=day) for day in days]
+    assert read == [(date.year, date.month, date.day, date.hour) for date in written]
+    assert read[0] == (2000, 1, 1, 0)
+    np.testing.assert_allclose(opened["ground_temperature"].values.reshape(values[0].shape), values[0], rtol=1e-6)
+
+
+def test_irregular_readings_with_one_on_the_1st_train_with_the_climatology_numpy_gives(tmp_path):
+    """break43a A4, trained: the climatology of the readings is per calendar month (every reading of the training
+    years in that month), its test MSE at 5 m the NumPy mean of the squared departures of the test readings."""
+    import json
+
+    from climann.workflow.config import build_config
+    from climann.workflow.pipeline import run_training
+
+    days = _readings_every_10_to_50_days()
+    values = _borehole(tmp_path / "borehole.nc", days)
+    config = build_config({
+        "data": {"paths": [str(tmp_path / "borehole.nc")], "target": "ground_temperature", "predictors": [],
+                 "features": ["season"], "select": {"station": 0, "depth": 5.0},
+                 "split_years": {"train": [2000, 2011], "val": [2012, 2013], "test": [2014, 2015]}},
+        "model": {"hidden": [2]}, "training": {"epochs": 1}, "evaluation": {"figures": False},
+    })
+    metrics = json.loads((run_training(config, run_dir=tmp_path / "run").run_dir / "metrics.json").read_text())
+    dates = [datetime.datetime(2000, 1, 1) + datetime.timedelta(days=day) for day in days]
+    years, months = np.array([date.year for date in dates]), np.array([date.month for date in dates])
+    series = values[0, :, 2]
+    train = (years <= 2011) & np.isfinite(series)
+    test = (years >= 2014) & (years <= 2015) & np.isfinite(series)
+    climatology = {month: series[train & (months == month)].mean() for month in range(1, 13)}
+    expected = np.mean([(climatology[month] - value) ** 2 for month, value in zip(months[test], series[test])])
+    scored = metrics["splits"]["test"]["climatology"]
+    assert scored["n_samples"] == int(test.sum())
+    assert scored["mse"] == pytest.approx(float(expected), rel=1e-5)
+
+
+def _monthly_profiles(path):
+    """A station x time x depth file of months stamped on the 1st at 00:00 (2000-01 … 2001-12), then December 2001
+    again at its 16th: a month held twice if a stamp on the 1st opens its month, not if it closes the month before."""
+    days = [(datetime.datetime(2000 + k // 12, k % 12 + 1, 1) - datetime.datetime(2000, 1, 1)).days for k in range(24)]
+    _borehole(path, [*days, (datetime.datetime(2001, 12, 16) - datetime.datetime(2000, 1, 1)).days])
+
+
+@pytest.mark.parametrize(("shift", "outcome"), [
+    pytest.param("0", "repeats 1 month (2001-12, stamped 2001-12-01 and 2001-12-16)", id="month-beginning-at-the-stamp"),
+    pytest.param("-1", None, id="month-ending-at-the-stamp"),
+])
+def test_the_bounds_advice_for_a_station_profile_file_is_the_xarray_line_and_it_works(tmp_path, monkeypatch, shift,
+                                                                                      outcome):
+    """break43a A4: the advice for a station x time x depth file was `cdo settbounds,month`, which cdo cannot run
+    ("Time must be the first dimension! … Unsupported file structure"), and an xarray line whose bounds for a stamp
+    inside a month (16 December) were the next month's (xarray's MS offset rolls it forward): the cells did not hold
+    their stamps, and the same refusal came back. Now the xarray line alone, and run as printed it gives each stamp
+    the calendar month that holds it (moved back a day for the month ending there, as cdo's -shifttime,-1day):
+    opening the copy then says which month is held twice, or reads 25 months."""
+    import shlex
+
+    monkeypatch.chdir(tmp_path)
+    _monthly_profiles(tmp_path / "profiles.nc")
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([tmp_path / "profiles.nc"], select={"station": 0})
+    message = str(raised.value)
+    assert "without time bounds" in message and "cdo" not in message.replace("cdo reads no variable", "")
+    assert "(cdo reads no variable whose first dimension is not time, as ground_temperature(station, time, depth))" in message
+    made, _, line = message.split("`")[1].partition(" && ")
+    assert made == "mkdir -p with_bounds"
+    (tmp_path / "with_bounds").mkdir()
+    words = shlex.split(line)
+    assert words[:2] == ["python", "-c"] and words[3:] == ["profiles.nc", "with_bounds/profiles.nc", "0"], line
+    run_python(*words[1:-1], shift, check=True, cwd=tmp_path)
+    with xr.open_dataset(tmp_path / "with_bounds" / "profiles.nc",
+                         decode_times=xr.coders.CFDatetimeCoder(use_cftime=True)) as copy:
+        cells = copy[copy["time"].attrs["bounds"]].values
+    back = int(shift)  # each stamp's month, from a day before the stamp for the month ending there
+    for stamp, (low, high) in zip(copy["time"].values, cells, strict=True):
+        moved = stamp + datetime.timedelta(days=back)
+        assert (low.year, low.month, low.day, low.hour) == (moved.year, moved.month, 1, 0)
+        assert (high.year, high.month, high.day) == ((moved.year, moved.month + 1, 1) if moved.month < 12
+                                                     else (moved.year + 1, 1, 1))
+    if outcome is not None:
+        with pytest.raises(ClimannError, match=re.escape(outcome)):
+            open_dataset([tmp_path / "with_bounds" / "profiles.nc"], select={"station": 0})
+    else:
+        assert open_dataset([tmp_path / "with_bounds" / "profiles.nc"], select={"station": 0}).sizes["time"] == 25
+
+
+def test_bounds_that_do_not_hold_their_stamps_are_named_in_the_refusal(tmp_path):
+    """break43a A4: the bounds written by the xarray line before put 16 December 2001 in January 2002; the refusal
+    that came back said "without time bounds" as if none were there. Now it names them and the cell that does not
+    hold its stamp."""
+    import netCDF4
+
+    _monthly_profiles(tmp_path / "profiles.nc")
+    with netCDF4.Dataset(tmp_path / "profiles.nc", "a") as handle:
+        handle.createDimension("bnds", 2)
+        days = handle["time"][:]
+        starts = [(datetime.datetime(2000 + k // 12, k % 12 + 1, 1) - datetime.datetime(2000, 1, 1)).days
+                  for k in range(26)]
+        cells = [[starts[k], starts[k + 1]] for k in range(24)] + [[starts[24], starts[25]]]  # 16 Dec in January
+        handle.createVariable("time_bnds", "f8", ("time", "bnds"))[:] = np.array(cells, dtype=float)
+        handle["time"].bounds = "time_bnds"
+        assert days[-1] not in range(starts[24], starts[25] + 1)
+    with pytest.raises(ClimannError, match=re.escape("is stamped on the 1st at 00:00 without time bounds (its time_bnds "
+                                                     "do not hold 2001-12-16: 2002-01-01 … 2002-02-01) (2000-01-01, …)")):
+        open_dataset([tmp_path / "profiles.nc"], select={"station": 0})
