@@ -305,8 +305,8 @@ def _single(dataset: xr.Dataset, kind: str, names: list[str]) -> str:
         raise ClimannError(
             f"several coordinates look like {kind} ({', '.join(names)}), each by its CF standard_name, so which "
             f"one is meant cannot be told; keep the variables of one (a file holding both: one copy per axis, e.g. "
-            f"ncks -v VARIABLES IN.nc OUT.nc), or, if two files name one axis so, give them one name "
-            f"(--rename 'FILE:{names[-1]}={names[0]}' on the file that holds {names[-1]})"
+            f"ncks -v VARIABLES IN.nc OUT.nc), or, if two files name one grid so, give them one name "
+            f"({_one_name_renames(dataset, kind, names)})"
         )
     if len(names) > 1:
         raise ClimannError(
@@ -314,6 +314,29 @@ def _single(dataset: xr.Dataset, kind: str, names: list[str]) -> str:
             "give the right one a CF standard_name"
         )
     return names[0]
+
+
+def _one_name_renames(dataset: xr.Dataset, kind: str, names: list[str]) -> str:
+    """The ``--rename`` options that give the last of ``names`` the first's name, in the file
+    it was read from (its ``encoding["source"]``, else ``FILE``), and likewise the other
+    horizontal kind's when it too has several with a CF standard_name of the same number of
+    dimensions: the CDR's ``latitude``/``longitude`` beside ERA5's ``lat``/``lon`` differ in
+    both, and a rename of the latitude alone was refused next (break43a A1)."""
+    pairs = [(names[-1], names[0])]
+    other = {"latitude": "longitude", "longitude": "latitude"}.get(kind)
+    if other is not None:
+        ndim = dataset[names[0]].ndim
+        others = [str(name) for name in dataset.cf.coordinates.get(other, [])
+                  if dataset[name].ndim == ndim and "standard_name" in dataset[name].attrs]
+        if len(others) > 1:
+            pairs.append((others[-1], others[0]))
+    options = []
+    for old, new in pairs:
+        source = str(dataset[old].encoding.get("source", "")).strip()
+        file = Path(source).name if source else "FILE"
+        option = f"{file}:{old}={new}"
+        options.append(f"--rename '{option}'" if "'" not in option else f"--rename {shlex.quote(option)}")
+    return " ".join(options)
 
 
 def is_frequency(variable: xr.DataArray | xr.Variable) -> bool:

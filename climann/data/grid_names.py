@@ -16,15 +16,26 @@ files' time axes get one name (:mod:`climann.data.time_names`); whether the grid
 then judged as for any two files, by their values. Nothing is guessed where the name is taken
 by another variable of a file that would be renamed: refused in one line naming the files,
 their names and the ``--rename`` lines that give them one.
+
+The 2-D latitude and longitude of a curvilinear or projected grid get one name the same way
+(:func:`one_grid_name`): NOAA/NSIDC's sea-ice CDR names them ``latitude``/``longitude`` and an
+ERA5 field regridded onto its polar stereographic grid ``lat``/``lon``, on the same ``(y, x)``.
+Combined under both names, the grid had two latitudes ("several coordinates look like latitude
+(lat, latitude)"), and the advice renamed the latitude alone, after which the next refusal
+said the ERA5 file had no horizontal coordinates (break43a A1). Only a file with one 2-D
+latitude and one 2-D longitude, on the same dimensions of the same sizes as the reference
+file's, is renamed (a POP file's T and U points stay apart, see
+:mod:`climann.data.grid_points`), with the data variables' ``coordinates`` lists; the values
+are then compared as any two files' grids are (:func:`climann.data.open.on_reference_grid`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import xarray as xr
 
-from climann.data.coords import find_coordinate, geographic_kinds
+from climann.data.coords import find_coordinate, geographic_kinds, named_coordinates, two_dimensional_candidates
 from climann.errors import ClimannError
 
 #: The horizontal axes given one name across files.
@@ -44,7 +55,8 @@ def _grid_axis(dataset: xr.Dataset, kind: str) -> str | None:
 
 def one_grid_name(datasets: Sequence[xr.Dataset], labels: Sequence[str], *, reference: int = 0) -> list[xr.Dataset]:
     """The datasets with their latitude and longitude axes under one name each when they name
-    them differently (``latitude`` in ERA5's file, ``lat`` in a CMIP file).
+    them differently (``latitude`` in ERA5's file, ``lat`` in a CMIP file), and so their 2-D
+    latitude and longitude on the same dimensions (the module says when).
 
     Parameters
     ----------
@@ -62,7 +74,8 @@ def one_grid_name(datasets: Sequence[xr.Dataset], labels: Sequence[str], *, refe
     list of xarray.Dataset
         The same datasets, lazy as given; those whose axes had other names renamed (the
         axis's CF bounds too, when their name holds the axis's: ``latitude_bnds`` →
-        ``lat_bnds``), the others as they are.
+        ``lat_bnds``; a 2-D coordinate in the data variables' ``coordinates`` lists too), the
+        others as they are.
 
     Raises
     ------
@@ -72,24 +85,77 @@ def one_grid_name(datasets: Sequence[xr.Dataset], labels: Sequence[str], *, refe
     """
     renamed = list(datasets)
     for kind in GRID_KINDS:
-        axes = [_grid_axis(dataset, kind) for dataset in renamed]
-        names = list(dict.fromkeys(name for name in axes if name is not None))
-        if len(names) < 2:
-            continue
-        common = axes[reference] if axes[reference] is not None else names[0]
-        for index, (dataset, name) in enumerate(zip(renamed, axes)):
-            if name is None or name == common:
-                continue
-            if common in dataset.variables:
-                fixes = " ".join(f"--rename '{labels[other]}:{axes[other]}={common}'"
-                                 for other in range(len(axes)) if axes[other] not in (None, common))
-                raise ClimannError(
-                    f"the files name their {kind} axis differently ('{common}' in {labels[axes.index(common)]}, "
-                    f"'{name}' in {labels[index]}) and {labels[index]} has another variable named '{common}'; "
-                    f"rename that variable (e.g. --rename '{labels[index]}:{common}={common}_2') and the axes take "
-                    f"one name, or give them one yourself: {fixes}")
-            renamed[index] = _renamed(dataset, name, common)
+        renamed = _one_name(renamed, [_grid_axis(dataset, kind) for dataset in renamed], labels, reference,
+                            kind=f"{kind} axis", rename=_renamed)
+    planes = [_two_dimensional(dataset) for dataset in renamed]
+    home = planes[reference] if planes[reference] is not None else next((plane for plane in planes if plane), None)
+    for position, kind in enumerate(GRID_KINDS):
+        names = [plane[position] if plane is not None and home is not None and plane[2] == home[2] else None
+                 for plane in planes]
+        renamed = _one_name(renamed, names, labels, reference, kind=f"2-D {kind}", rename=_renamed_2d)
     return renamed
+
+
+def _one_name(datasets: list[xr.Dataset], names: list[str | None], labels: Sequence[str], reference: int, *,
+              kind: str, rename: Callable[[xr.Dataset, str, str], xr.Dataset]) -> list[xr.Dataset]:
+    """``datasets`` with the coordinate each names in ``names`` (None: none) renamed to the
+    reference's name (``names[reference]``, else the first), by ``rename``.
+
+    Raises
+    ------
+    ClimannError
+        When the common name is taken by another variable of a dataset that would be renamed,
+        naming the ``--rename`` lines that give them one name.
+    """
+    found = list(dict.fromkeys(name for name in names if name is not None))
+    if len(found) < 2:
+        return datasets
+    common = names[reference] if names[reference] is not None else found[0]
+    renamed = list(datasets)
+    for index, (dataset, name) in enumerate(zip(datasets, names)):
+        if name is None or name == common:
+            continue
+        if common in dataset.variables:
+            fixes = " ".join(f"--rename '{labels[other]}:{names[other]}={common}'"
+                             for other in range(len(names)) if names[other] not in (None, common))
+            raise ClimannError(
+                f"the files name their {kind} differently ('{common}' in {labels[names.index(common)]}, "
+                f"'{name}' in {labels[index]}) and {labels[index]} has another variable named '{common}'; "
+                f"rename that variable (e.g. --rename '{labels[index]}:{common}={common}_2') and they take "
+                f"one name, or give them one yourself: {fixes}")
+        renamed[index] = rename(dataset, name, common)
+    return renamed
+
+
+def _two_dimensional(dataset: xr.Dataset) -> tuple[str, str, tuple] | None:
+    """The names of the dataset's 2-D latitude and longitude and their dimensions with sizes,
+    when it has exactly one of each on the same dimensions
+    (:func:`~climann.data.coords.two_dimensional_candidates`), else None."""
+    try:
+        found = two_dimensional_candidates(dataset)
+    except ClimannError:
+        return None
+    latitudes, longitudes = found.get("latitude", []), found.get("longitude", [])
+    if len(latitudes) != 1 or len(longitudes) != 1 or dataset[latitudes[0]].dims != dataset[longitudes[0]].dims:
+        return None
+    return latitudes[0], longitudes[0], tuple(dataset[latitudes[0]].sizes.items())
+
+
+def _renamed_2d(dataset: xr.Dataset, name: str, common: str) -> xr.Dataset:
+    """``dataset`` with its 2-D coordinate ``name`` called ``common`` (and its bounds, as
+    :func:`_renamed` does), named so in each data variable's CF ``coordinates`` list."""
+    result = _renamed(dataset, name, common)
+    listed = {}
+    for key, variable in result.data_vars.items():
+        names = named_coordinates(variable)
+        if name in names:
+            copy = variable.variable.copy(deep=False)
+            text = " ".join(common if each == name else each for each in names)
+            for where in (copy.attrs, copy.encoding):
+                if "coordinates" in where:
+                    where["coordinates"] = text
+            listed[key] = copy
+    return result.assign(listed) if listed else result
 
 
 def _renamed(dataset: xr.Dataset, name: str, common: str) -> xr.Dataset:

@@ -118,7 +118,8 @@ def on_points_of(
         The variables the run uses (target, predictors …); None: predictors not chosen yet,
         so the variables on other points are left out rather than refused.
     points : (str, str), optional
-        The target's pair as found in another file (a file without the target).
+        The target's pair as found in another file (a file without the target); taken where
+        the dataset holds both of its names, else the dataset's own.
     where : str
         The file's name, for messages.
 
@@ -140,7 +141,11 @@ def on_points_of(
     candidates, axes = point_candidates(dataset)
     if target is not None and target in on:
         points = on[target]
-    elif points is None or points[0] not in dataset.variables:
+    elif points is None or any(name not in dataset.variables for name in points):
+        # another file's pair applies where this file holds both of its names: a file with a pair
+        # of its own under other names (ERA5's lat/lon beside the CDR's latitude/longitude) keeps
+        # it, and the files' names are made one when they are combined (climann.data.grid_names);
+        # its lon was dropped as "other points" when only its lat was renamed (break43a A1)
         points = _stated_points(dataset) or (_most_named(on) if on and (target is None or target not in dataset)
                                              else None)
     if points is None:

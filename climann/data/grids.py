@@ -635,7 +635,10 @@ def horizontal_grid(dataset: xr.Dataset, *, target: str | None = None
                     ) -> tuple[tuple[str, str], GeographicGrid | None, Coordinate | None]:
     """The (row, column) dimensions, the geographic grid (None on a regular grid) and the
     grid mapping (None without one) of a dataset whose variables share one grid; its cells
-    judged by ``target`` as in :func:`geographic_grid`.
+    judged by ``target`` as in :func:`geographic_grid`, its mapping the target's
+    (:func:`grid_mapping_of`, as a run reads it) when ``target`` is given: a predictor's file
+    may name the same projection under another name (ERA5's ``crs`` beside the NSIDC CDR's
+    ``projection``, break43a A1).
 
     Raises
     ------
@@ -643,6 +646,9 @@ def horizontal_grid(dataset: xr.Dataset, *, target: str | None = None
         As :func:`geographic_grid`, or when the variables refer to several grid mappings.
     """
     dims = (find_coordinate(dataset, "latitude"), find_coordinate(dataset, "longitude"))
+    if target is not None and target in dataset.data_vars:  # the target's own, as a run reads it
+        mapping = grid_mapping_of(dataset, target)
+        return dims, geographic_grid(dataset, dims, mapping, target=target), mapping
     names = grid_mapping_names(dataset)
     if len(names) > 1:
         raise ClimannError(f"the variables refer to several grid mappings ({', '.join(names)}); keep one")

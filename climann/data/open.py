@@ -2334,4 +2334,27 @@ def on_reference_grid(
         for name, values in reference.items()
         if name in own and own[name].dims == values.dims and not np.array_equal(own[name].values, values.values)
     }
-    return dataset.assign_coords(replaced) if replaced else dataset
+    return _in_reference_spelling(dataset.assign_coords(replaced) if replaced else dataset, reference)
+
+
+def _in_reference_spelling(dataset: xr.Dataset, reference: Mapping[str, xr.DataArray]) -> xr.Dataset:
+    """``dataset`` with each grid coordinate whose ``units`` are the reference's one unit
+    spelled otherwise (``"m"`` beside the NSIDC CDR's ``"meters"``, :func:`_same_units`) given
+    the reference's spelling: combined, xarray drops an attribute the files disagree on, and the
+    grid's x/y lost their units (predictions.nc without them, and a warning that the axes had
+    none, break43a A2). Units that are no one unit are left as they are."""
+    respelled = {}
+    for name, values in reference.items():
+        wanted = values.attrs.get("units")
+        if name not in dataset.coords or wanted is None:
+            continue
+        units = dataset[name].attrs.get("units")
+        if units is not None and str(units) != str(wanted) and _same_units(str(units), str(wanted)):
+            respelled[name] = dataset[name].variable.copy(deep=False)
+            respelled[name].attrs = {**respelled[name].attrs, "units": wanted}
+    if not respelled:
+        return dataset
+    result = dataset.assign_coords(respelled)
+    for name, variable in respelled.items():  # an index keeps its old attributes through assign_coords
+        result[name].attrs = dict(variable.attrs)
+    return result

@@ -835,3 +835,18 @@ def test_a_box_given_at_each_step_that_never_moves_is_read_on_its_axes(tmp_path)
     dataset = open_dataset([tmp_path / "still.nc"])
     np.testing.assert_allclose(dataset["vmax"]["latitude"].values, [14.5, 15.0, 15.5])
     np.testing.assert_allclose(dataset["vmax"]["longitude"].values, [-15.5, -15.0, -14.5])
+
+
+def test_two_files_naming_both_2d_coordinates_otherwise_are_told_both_renames_in_the_file():
+    """break43a A1: "give them one name (--rename 'FILE:latitude=lat' …)" named the latitude alone, though the
+    longitudes differed too, and a FILE to fill in. The options name both, in the file each coordinate came from."""
+    attrs = {"latitude": {"standard_name": "latitude"}, "longitude": {"standard_name": "longitude"}}
+    values = np.arange(4.0).reshape(2, 2)
+    dataset = xr.Dataset(coords={name: (("y", "x"), values, attrs["latitude" if name.startswith("lat") else "longitude"])
+                                 for name in ("lat", "lon", "latitude", "longitude")})
+    for name in ("latitude", "longitude"):
+        dataset[name].encoding["source"] = "/data/nsidc/seaice_conc_monthly_nh.nc"
+    with pytest.raises(ClimannError) as raised:
+        find_coordinate(dataset, "latitude")
+    assert str(raised.value).endswith("(--rename 'seaice_conc_monthly_nh.nc:latitude=lat' "
+                                      "--rename 'seaice_conc_monthly_nh.nc:longitude=lon')")

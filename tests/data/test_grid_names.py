@@ -89,3 +89,78 @@ def test_another_file_s_grid_is_compared_under_the_reference_s_names():
     assert sorted(renamed) == ["latitude", "longitude"]
     assert renamed["latitude"].dims == ("latitude",) and renamed["latitude"].values.tolist() == [-30.0, 0.0, 30.0]
     assert renamed["longitude"] is other["longitude"]
+
+
+def _era5_on_the_cdr_grid(path, t2m, *, shift=0.0):
+    """ERA5's t2m regridded onto the CDR's polar stereographic grid as a user writes it: x/y in "m"
+    (the CDR's xgrid/ygrid say "meters"), 2-D lat/lon (the CDR's latitude/longitude) and the
+    mapping under the name crs; ``shift`` degrees added to its latitudes (another grid)."""
+    import netCDF4
+    import pyproj
+
+    from tests.data.test_grid_axis_variables import EPSG_3411, X_M, Y_M
+    from tests.grid_files import NSIDC_NORTH
+
+    lon, lat = pyproj.Proj(EPSG_3411)(*np.meshgrid(X_M, Y_M), inverse=True)
+    with netCDF4.Dataset(path, "w") as nc:
+        nc.createDimension("time", None)
+        nc.createDimension("y", Y_M.size)
+        nc.createDimension("x", X_M.size)
+        time = nc.createVariable("time", "f8", ("time",))
+        time.setncatts({"units": "hours since 1900-01-01", "calendar": "gregorian"})
+        time[:] = (142304.0 + np.array([0.0, 31.0, 59.0]) - 109207.0) * 24  # the CDR's days since 1601 as hours since 1900
+        crs = nc.createVariable("crs", "i4")
+        crs.setncatts(NSIDC_NORTH)
+        for name, values, units in (("x", X_M, "m"), ("y", Y_M, "m")):
+            axis = nc.createVariable(name, "f4", (name,))
+            axis.setncatts({"units": units, "standard_name": f"projection_{name}_coordinate"})
+            axis[:] = values
+        for name, values, units in (("lat", lat + shift, "degrees_north"), ("lon", lon, "degrees_east")):
+            variable = nc.createVariable(name, "f8", ("y", "x"))
+            variable.setncatts({"units": units, "standard_name": {"lat": "latitude", "lon": "longitude"}[name]})
+            variable[:] = values
+        variable = nc.createVariable("t2m", "f4", ("time", "y", "x"))
+        variable.setncatts({"units": "K", "grid_mapping": "crs", "coordinates": "lat lon"})
+        variable[:] = t2m
+    return path
+
+
+@pytest.mark.parametrize("rename", [
+    pytest.param({}, id="no-rename"),
+    pytest.param({"cdr_v4.nc": {"latitude": "lat"}}, id="latitude-renamed-alone"),
+    pytest.param({"cdr_v4.nc": {"latitude": "lat", "longitude": "lon"}}, id="both-renamed"),
+])
+def test_2d_latitude_and_longitude_named_otherwise_on_the_same_grid_are_one(tmp_path, monkeypatch, caplog, rename):
+    """break43a A1: the NSIDC CDR's 2-D latitude/longitude beside ERA5's lat/lon on its grid were refused "several
+    coordinates look like latitude", and with the advised rename of the latitude alone the ERA5 file was said to have
+    no horizontal coordinate values (its lon dropped as "other points"). Now they are one grid under the target
+    file's names, each value where its file has it; A2: x/y in "m" beside the CDR's "meters" keep the units."""
+    import logging
+
+    from tests.data.test_grid_axis_variables import X_M, Y_M, _write_cdr_v4
+
+    monkeypatch.chdir(tmp_path)
+    cdr = _write_cdr_v4(tmp_path / "cdr_v4.nc", with_positions=True)
+    t2m = np.random.default_rng(4).normal(250.0, 10.0, (3, Y_M.size, X_M.size)).astype("f4")
+    era5 = _era5_on_the_cdr_grid(tmp_path / "t2m_era5.nc", t2m)
+    with caplog.at_level(logging.INFO):
+        dataset = open_dataset([cdr, era5], rename=rename, grid_of="cdr_seaice_conc_monthly")
+    latitude, longitude = (rename.get("cdr_v4.nc", {}).get(name, name) for name in ("latitude", "longitude"))
+    assert {name for name in dataset.variables if name in ("lat", "lon", "latitude", "longitude")} == {latitude,
+                                                                                                    longitude}
+    with xr.open_dataset(cdr) as own:
+        np.testing.assert_array_equal(dataset[latitude].values, own["latitude"].values)
+        np.testing.assert_array_equal(dataset["cdr_seaice_conc_monthly"].values, own["cdr_seaice_conc_monthly"].values)
+    np.testing.assert_array_equal(dataset["t2m"].transpose("time", "y", "x").values, t2m)
+    assert dataset["x"].attrs["units"] == dataset["y"].attrs["units"] == "meters"
+    assert not [record for record in caplog.records if "no units" in record.getMessage()]
+
+
+def test_2d_latitudes_of_another_grid_under_other_names_are_refused_as_another_grid(tmp_path):
+    """Given one name, the values decide, as for 1-D axes: latitudes 0.5° apart are another grid, said so."""
+    from tests.data.test_grid_axis_variables import X_M, Y_M, _write_cdr_v4
+
+    cdr = _write_cdr_v4(tmp_path / "cdr_v4.nc", with_positions=True)
+    era5 = _era5_on_the_cdr_grid(tmp_path / "t2m_era5.nc", np.zeros((3, Y_M.size, X_M.size)), shift=0.5)
+    with pytest.raises(ClimannError, match=r"latitude differs by up to 0\.5"):
+        open_dataset([cdr, era5], grid_of="cdr_seaice_conc_monthly")
