@@ -24,7 +24,9 @@ from pathlib import Path
 import xarray as xr
 
 from climann.data.coords import time_coordinate
+from climann.data.grid_axis_variables import FILE_NAME_KEY as PROMOTED_KEY
 from climann.data.shell import copy_path, in_place_note, shown_path, working_path
+from climann.data.sources import FILE_NAME_KEY as RENAMED_KEY
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 
@@ -110,10 +112,22 @@ def _holder(placed: Mapping[Path, tuple[set[str], set[str]]], path: Path, dims: 
 
 
 def _coordinates_on(dataset: xr.Dataset, grid_coordinates: Mapping[str, xr.DataArray], dims: list[str]) -> list[str]:
-    """The names of ``dataset``'s time and horizontal coordinates that lie on any of ``dims``."""
+    """The names in its file of ``dataset``'s time and horizontal coordinates that lie on any of
+    ``dims``: a coordinate renamed by a ``[data] rename`` rule (``latitude`` read as ``lat``), or
+    a projected axis stored under another name than its dimension (the NSIDC CDR's ``xgrid(x)``,
+    :mod:`climann.data.grid_axis_variables`), is named as the file holds it, for the line that
+    copies it from that file (break43a A1: KeyError 'lat')."""
     time = time_coordinate(dataset)
     named = ([time] if time is not None else []) + list(grid_coordinates)
-    return [str(name) for name in named if set(map(str, dataset[name].dims)) & set(dims)]
+    return [_name_in_file(dataset[name]) for name in named if set(map(str, dataset[name].dims)) & set(dims)]
+
+
+def _name_in_file(coordinate: xr.DataArray) -> str:
+    """A coordinate's name in the file it was read from."""
+    for key in (RENAMED_KEY, PROMOTED_KEY):
+        if key in coordinate.encoding:
+            return str(coordinate.encoding[key])
+    return str(coordinate.name)
 
 
 def _unplaced_message(path: Path, name: str, kinds: list[str], bare: list[str], holder: Path,
@@ -124,7 +138,8 @@ def _unplaced_message(path: Path, name: str, kinds: list[str], bare: list[str], 
     that order, as a NetCDF-4 group's are on its root's)."""
     dims = ", ".join(f"'{dim}'" for dim in bare)
     script = (f"import xarray as xr; xr.open_dataset({json.dumps(working_path(path))}).assign_coords("
-              f"xr.open_dataset({json.dumps(working_path(holder))})[{json.dumps(coordinates)}].coords)"
+              f"xr.open_dataset({json.dumps(working_path(holder))})[{json.dumps(coordinates)}]"
+              f".set_coords({json.dumps(coordinates)}).coords)"
               f".to_netcdf({json.dumps(working_path(copy := copy_path(path, 'with_coordinates')))})")
     command = f"python -c {shlex.quote(script)}{in_place_note(f'{shown_path(path)} {shown_path(copy)}')}"
     several = len(bare) > 1

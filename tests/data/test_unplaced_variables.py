@@ -85,3 +85,31 @@ def test_a_file_of_an_unused_variable_without_coordinates_does_not_count(tmp_pat
     copy = _group_copied_by_xarray(root, tmp_path / "forcing.nc")
     dataset = open_dataset([root, copy], grid_of="tas", variables=("tas",))
     assert "rsdt" not in dataset.data_vars
+
+
+@pytest.mark.parametrize("rename", [pytest.param({}, id="as-in-the-file"),
+                                    pytest.param({"cdr_v4.nc": {"latitude": "lat"}}, id="latitude-renamed")])
+def test_the_command_names_the_coordinates_as_their_file_holds_them(tmp_path, monkeypatch, rename):
+    """break43a A1: beside the NSIDC CDR (x/y stored as xgrid(x)/ygrid(y), its latitude renamed to lat), the line
+    copied ["y", "x", "lat", "longitude"] out of the CDR's file, which holds none of y, x or lat: KeyError 'lat'. It
+    names them as the file holds them, and, run as printed, writes a copy whose t2m lies on the CDR's cells."""
+    from tests.data.test_grid_axis_variables import X_M, Y_M, _write_cdr_v4
+
+    monkeypatch.chdir(tmp_path)
+    cdr = _write_cdr_v4(tmp_path / "cdr_v4.nc", with_positions=True)
+    t2m = 250 + np.arange(3 * Y_M.size * X_M.size, dtype="f4").reshape(3, Y_M.size, X_M.size)
+    with xr.open_dataset(cdr, decode_times=False) as own:
+        time = own["time"].load()
+    xr.Dataset({"t2m": (("tdim", "y", "x"), t2m, {"units": "K"})}, coords={"time": time}).to_netcdf("t2m.nc")
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([cdr, tmp_path / "t2m.nc"], rename=rename, grid_of="cdr_seaice_conc_monthly",
+                     variables=("cdr_seaice_conc_monthly", "t2m"))
+    message = str(refused.value)
+    assert message.startswith("variable 't2m' in t2m.nc has no horizontal coordinate values")
+    command = shlex.split(re.search(r"its root's\) (python -c .*?) \(then give", message).group(1))
+    assert '["ygrid", "xgrid", "latitude", "longitude"]' in command[2]
+    run_python(*command[1:], check=True, cwd=tmp_path)
+    dataset = open_dataset([cdr, tmp_path / "t2m_with_coordinates.nc"], rename=rename,
+                           grid_of="cdr_seaice_conc_monthly", variables=("cdr_seaice_conc_monthly", "t2m"))
+    np.testing.assert_array_equal(dataset["t2m"].transpose(..., "y", "x").values, t2m)
+    np.testing.assert_array_equal(dataset["x"].values, X_M)
