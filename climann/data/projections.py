@@ -31,6 +31,7 @@ import numpy as np
 import pyproj  # imported with the package: PROJ finds its database only if loaded before a file is opened
 import xarray as xr
 
+from climann.data.grid_axis_variables import FILE_NAME_KEY
 from climann.data.layout import Coordinate
 from climann.data.notes import note_once
 from climann.data.shell import attribute_command, ncatted_attribute, source_and_copy
@@ -345,7 +346,8 @@ def _unitless_reading(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coord
     ClimannError
         Naming the axes and the ``ncatted`` that gives them units.
     """
-    set_units = [ncatted_attribute("units", dim, "o", "c", "km") for dim in unitless]
+    in_file = {dim: str(dataset[dim].encoding.get(FILE_NAME_KEY, dim)) for dim in unitless}  # NSIDC's xgrid
+    set_units = [ncatted_attribute("units", in_file[dim], "o", "c", "km") for dim in unitless]
     fix = f"{attribute_command(set_units, source_and_copy(dataset))} (or m for metres)"
     names = "/".join(f"'{dim}'" for dim in unitless)
     if file_positions is None:
@@ -377,7 +379,7 @@ def _unitless_reading(dataset: xr.Dataset, dims: tuple[str, str], mapping: Coord
         f"projected axis {names} of grid mapping '{mapping.name}' has no units: read in {unit}, where the file's own "
         f"'{file_positions[0].name}'/'{file_positions[1].name}' place the cells (within {distance:.1f} km); to say "
         "so in the file: "
-        + attribute_command([ncatted_attribute("units", dim, "o", "c", unit) for dim in unitless],
+        + attribute_command([ncatted_attribute("units", in_file[dim], "o", "c", unit) for dim in unitless],
                             source_and_copy(dataset))
     ), key=("unitless projected axes", mapping.name, tuple(unitless)))
     return reading

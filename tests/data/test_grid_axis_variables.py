@@ -138,3 +138,33 @@ def test_axis_and_length_units_without_standard_names_are_read_as_the_projection
     assert ("'y': 6 values, 1e+06 to -1e+06 meters (projection_y_coordinate, read from ygrid's axis 'Y' and units "
             "'meters' beside the grid mapping 'projection'; the file gives no standard_name)") in report
 
+
+
+@pytest.mark.skipif(__import__("shutil").which("ncatted") is None, reason="NCO's ncatted is not installed")
+def test_the_ncatted_for_unitless_xgrid_and_ygrid_names_them_and_works_as_printed(tmp_path, monkeypatch, caplog):
+    """break43a A2: the warning about x/y without units gave `ncatted -a units,y,o,c,m -a units,x,o,c,m`, which NCO
+    refuses on the CDR ("no variables … match name "y""): its axes are xgrid and ygrid. Run as printed, the line
+    names them, and the copy is read in metres without the warning."""
+    import logging
+    import shlex
+    import subprocess
+
+    from climann.data.notes import forget_notes
+
+    forget_notes()
+    monkeypatch.chdir(tmp_path)
+    path = _write_cdr_v4(tmp_path / "cdr_v4.nc", with_positions=True)
+    subprocess.run(["ncatted", "-O", "-h", "-a", "units,xgrid,d,,", "-a", "units,ygrid,d,,", str(path)], check=True)
+    with caplog.at_level(logging.WARNING):
+        grid_layout(open_dataset(["cdr_v4.nc"]), "cdr_seaice_conc_monthly", [])
+    warning = next(record.getMessage() for record in caplog.records if "has no units" in record.getMessage())
+    command = warning.split("to say so in the file: ", 1)[1]
+    assert command == "ncatted -a units,ygrid,o,c,m -a units,xgrid,o,c,m cdr_v4.nc cdr_v4_fixed.nc"
+    subprocess.run(shlex.split(command), check=True, cwd=tmp_path)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        dataset = open_dataset(["cdr_v4_fixed.nc"])
+        grid_layout(dataset, "cdr_seaice_conc_monthly", [])
+    assert not [record for record in caplog.records if "has no units" in record.getMessage()]
+    assert dataset["x"].attrs["units"] == "m"
+    np.testing.assert_array_equal(dataset["x"].values, X_M)
