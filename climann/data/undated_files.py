@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from climann.data.absolute_time import absolute_time_unit
 from climann.data.handles import shared_manager
 from climann.data.members import MEMBER_NAMES, MEMBER_STANDARD_NAME
 from climann.data.renames import FileRenames, rename_table
@@ -52,8 +53,11 @@ _SINCE = re.compile(r"\bsince\b", re.IGNORECASE)
 
 
 def has_time(dataset: xr.Dataset) -> bool:
-    """Whether any variable of an undecoded ``dataset`` has CF time units (``days since …``)."""
-    return any(_SINCE.search(str(variable.attrs.get("units", ""))) for variable in dataset.variables.values())
+    """Whether any variable of an undecoded ``dataset`` has CF time units (``days since …``) or
+    CDO's absolute time units (``day as %Y%m%d.%f``, :func:`~climann.data.absolute_time.absolute_time_unit`:
+    ICON's and CDO's output, whose files were said to have no time coordinate, break43b A3)."""
+    return any(_SINCE.search(units := str(variable.attrs.get("units", ""))) or absolute_time_unit(units) is not None
+               for variable in dataset.variables.values())
 
 
 #: How many files without a time :func:`first_undated_pair_message` looks at: the first two of a

@@ -623,3 +623,26 @@ def test_files_whose_names_hold_no_one_date_keep_the_ncap2_line(tmp_path, names)
     message = str(refusal.value)
     assert "name holds a date" not in message and "with_dates" not in message
     assert 'time@units="days since YYYY-MM-DD 00:00:00"' in message
+
+
+def test_files_dated_in_cdos_absolute_time_are_dated(tmp_path):
+    """break43b A3: CDO's and ICON's time `day as %Y%m%d.%f` holds dates, but the files of one variable were refused
+    "neither has a time coordinate" where both held a field without time (only `UNIT since DATE` was taken for a
+    time). Two years of one series in two such files, each with the same orography, open as one series of their
+    24 months."""
+    files = []
+    for year in (2000, 2001):
+        dataset = xr.Dataset(
+            {"sst": (("time", "lat", "lon"), np.full((12, 2, 3), float(year)), {"units": "degC"}),
+             "orog": (("lat", "lon"), np.arange(6.0).reshape(2, 3), {"units": "m"})},
+            coords={"time": ("time", [year * 10000 + month * 100 + 1.0 for month in range(1, 13)],
+                             {"units": "day as %Y%m%d.%f", "calendar": "proleptic_gregorian", "standard_name": "time"}),
+                    "lat": ("lat", [-10.0, 10.0], {"units": "degrees_north"}),
+                    "lon": ("lon", [0.0, 120.0, 240.0], {"units": "degrees_east"})})
+        dataset.to_netcdf(path := tmp_path / f"sst_{year}.nc")
+        files.append(path)
+    opened = open_dataset(files)
+    np.testing.assert_array_equal(opened["time"].values.astype("datetime64[M]"),
+                                  np.arange("2000-01", "2002-01", dtype="datetime64[M]"))
+    np.testing.assert_array_equal(opened["sst"].values[:, 0, 0], np.repeat([2000.0, 2001.0], 12))
+    np.testing.assert_array_equal(opened["orog"].values, np.arange(6.0).reshape(2, 3))
