@@ -128,6 +128,7 @@ from climann.data.time_overlap import (
     CHOSEN_FROM_LEADS_KEY, forecast_name_refusal, interleaved_forecasts_joined, keep_times, sorted_in_time,
     time_steps_to_keep,
 )
+from climann.data.file_levels import own_level_dimensions, with_level_variables_as_coordinates
 from climann.data.grid_names import on_reference_names, one_grid_name
 from climann.data.grids import GRID_TOLERANCE
 from climann.data.time_names import check_one_time_axis, one_time_name, time_on_its_dimension
@@ -674,6 +675,8 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     dataset = ungathered(dataset, path.name)
     # A member label that no coordinates attribute names is still a scalar coordinate; see climann.data.members.
     dataset = with_member_labels_as_coordinates(dataset)
+    # So is a level (NCO's ncwa -a height) that the variables' cell_methods name; see climann.data.file_levels.
+    dataset = with_level_variables_as_coordinates(dataset)
     # A ragged array of stations (CF §9.3.3, §9.3.4) is cut to the chosen station's observations
     # before its time(obs) becomes the axis; see climann.data.stations.
     dataset = with_station_rows(dataset, select, where=path.name)
@@ -1018,7 +1021,10 @@ def _open_files(
             keep_times, time_steps_to_keep(files, lambda path: on_calendar(opened(path)), overlap=overlap)
         )
         first_units = _FirstUnits(files)
-        lone = _lone_dimensions([opened(path) for path in files])
+        # (and a level of size 1 that is each file's own: ICON's ta split into ta1.nc … ta4.nc, one level each; see
+        # climann.data.file_levels)
+        lone = [*_lone_dimensions([opened(path) for path in files]),
+                *own_level_dimensions([opened(path) for path in files], [path.name for path in files])]
 
         def prepared(path: Path) -> xr.Dataset:
             alone = opened(path)
