@@ -328,6 +328,20 @@ def _set_patterns(first: Path, second: Path, files: Sequence[Path]) -> tuple[tup
     return (patterns[0], parts[0][at]), (patterns[1], parts[1][at])
 
 
+def _own_word(path: Path, other: Path) -> str:
+    """The first word (letters and digits) of ``path``'s name that differs from the word at
+    its place in ``other``'s (``ta3`` of ``ta3.nc`` beside ``ta1.nc``, ``2004`` of
+    ``sst_2004.nc`` beside ``sst_2003.nc``); else ``path``'s whole stem in such words joined
+    by ``_``, and ``2`` for a name of none."""
+    words = [[word for word in _NAME_WORDS.split(each.name) if word and not _NAME_WORDS.fullmatch(word)]
+             for each in (path, other)]
+    differing = next((own for own, theirs in zip(*words) if own != theirs), None)
+    if differing is not None and len(words[0]) == len(words[1]):
+        return differing
+    stem = [word for word in _NAME_WORDS.split(Path(path.name).stem) if word and not _NAME_WORDS.fullmatch(word)]
+    return "_".join(stem) or "2"
+
+
 def _toml_key(key: str) -> str:
     """``key`` as a TOML key: bare when it may be (letters, digits, ``_``, ``-``), else quoted."""
     return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
@@ -345,7 +359,10 @@ def rename_table(name: str, second: Path, first: Path, files: Sequence[Path] = (
     years (break42d P2). A name that says nothing of the quantity (GDAL's ``Band1``) becomes
     the word the names differ in, in both sets (``{"PRISM_tmean_*" = {Band1 = "tmean"},
     "PRISM_ppt_*" = {Band1 = "ppt"}}``); another name gets that word added in the second set
-    (``tas_ssp585``). Otherwise the second file alone, ``name_2``.
+    (``tas_ssp585``). Otherwise the second file alone, ``name`` with the word its file's name
+    differs in (:func:`_own_word`: ``height_ta3`` in ta3.nc beside ta1.nc): a new name for each
+    file of a series; ``height_2`` was advised for every file in turn, and the third collided with
+    the second (break43b A3).
 
     Where the run already renames (``renames``: the user's ``[data] rename``), the table is the
     whole of it, the user's rules kept (:func:`merged_rules`): printed alone, the new table put in
@@ -371,7 +388,7 @@ def rename_table(name: str, second: Path, first: Path, files: Sequence[Path] = (
     second, first = Path(second), Path(first)
     sets = _set_patterns(first, Path(second), [Path(path) for path in files])
     if sets is None:
-        rules = {second.name: f"{name}_2"}
+        rules = {second.name: f"{name}_{_own_word(second, first)}"}
     else:
         (first_pattern, first_word), (second_pattern, second_word) = sets
         if _SAYS_NOTHING.match(name) and _WORD_NAME.match(first_word) and _WORD_NAME.match(second_word):
