@@ -32,14 +32,15 @@ from __future__ import annotations
 
 import xarray as xr
 
+# The key of a promoted coordinate's ``encoding`` that holds its name in the file (``"xgrid"``) is a
+# renamed variable's, so that a command on the file (climann.data.sources.name_in_file) names it so.
+from climann.data.sources import FILE_NAME_KEY
+
 __all__ = ["GRID_AXIS_STANDARD_NAMES", "axis_reading", "with_grid_axis_variables_as_coordinates"]
 
 #: Standard names of a 1-D axis of a projected or rotated-pole grid (CF standard name table,
 #: CF appendix F): the variable holds the position of each row or column on the map.
 GRID_AXIS_STANDARD_NAMES = ("projection_x_coordinate", "projection_y_coordinate", "grid_longitude", "grid_latitude")
-
-#: The key of a promoted coordinate's ``encoding`` that holds its name in the file (``"xgrid"``).
-FILE_NAME_KEY = "climann_name_in_file"
 
 #: The key of a promoted coordinate's ``encoding`` that says how its standard name was read when
 #: the file gave none (``"ygrid's axis 'Y' and units 'meters', …"``), for ``info``.

@@ -31,10 +31,10 @@ import numpy as np
 import pyproj  # imported with the package: PROJ finds its database only if loaded before a file is opened
 import xarray as xr
 
-from climann.data.grid_axis_variables import FILE_NAME_KEY
 from climann.data.layout import Coordinate
 from climann.data.notes import note_once
 from climann.data.shell import attribute_command, ncatted_attribute, source_and_copy
+from climann.data.sources import FILE_NAME_KEY
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)

@@ -24,9 +24,8 @@ from pathlib import Path
 import xarray as xr
 
 from climann.data.coords import time_coordinate
-from climann.data.grid_axis_variables import FILE_NAME_KEY as PROMOTED_KEY
 from climann.data.shell import copy_path, in_place_note, shown_path, working_path
-from climann.data.sources import FILE_NAME_KEY as RENAMED_KEY
+from climann.data.sources import FILE_NAME_KEY
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
 
@@ -123,11 +122,8 @@ def _coordinates_on(dataset: xr.Dataset, grid_coordinates: Mapping[str, xr.DataA
 
 
 def _name_in_file(coordinate: xr.DataArray) -> str:
-    """A coordinate's name in the file it was read from."""
-    for key in (RENAMED_KEY, PROMOTED_KEY):
-        if key in coordinate.encoding:
-            return str(coordinate.encoding[key])
-    return str(coordinate.name)
+    """A coordinate's name in the file it was read from (renamed or promoted, its encoding says)."""
+    return str(coordinate.encoding.get(FILE_NAME_KEY, coordinate.name))
 
 
 def _unplaced_message(path: Path, name: str, kinds: list[str], bare: list[str], holder: Path,
