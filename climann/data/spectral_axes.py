@@ -17,7 +17,9 @@ spectral (:func:`spectral_reading`):
   ``1/s``; CF 1.8 §3.1): units of degrees say no direction, a longitude has them too;
 - by its ``long_name`` (:data:`SPECTRAL_WORDS`, :data:`~climann.data.direction_names.DIRECTION_WORDS`:
   WAVEWATCH III's "frequency of center band", "sea surface wave to direction"), unless the
-  long_name also says latitude or longitude, and not a spread of directions ("directional width").
+  long_name also says latitude or longitude or the units are a distance (a projection's x "in the
+  east direction"); a direction so only in units of angle or none, and not a spread of directions
+  ("directional width").
 
 A coordinate that says it is a latitude or a longitude (by CF ``standard_name`` or units such as
 ``degrees_east``, cf_xarray's criteria) is never spectral. A spectral axis is an extra dimension
@@ -61,6 +63,9 @@ SPECTRAL_WORDS: dict[str, re.Pattern] = {
 _POSITION_WORDS = re.compile(r"(?<![a-z])(?:latitude|longitude)s?(?![a-z])", re.IGNORECASE)
 #: CF standard names and units of a latitude or longitude (cf_xarray's criteria, CF 1.8 §4.1).
 _POSITION_STANDARD_NAMES = ("latitude", "longitude", "grid_latitude", "grid_longitude")
+#: Units of a distance: an axis in them is a map projection's, whatever its long_name says.
+_DISTANCE_UNITS = ("m", "km", "metre", "metres", "meter", "meters", "kilometre", "kilometres", "kilometer",
+                   "kilometers")
 _POSITION_UNITS = frozenset(coordinate_criteria["latitude"]["units"] + coordinate_criteria["longitude"]["units"])
 
 
@@ -104,10 +109,12 @@ def spectral_reading(attrs: Mapping) -> tuple[str, str] | None:
     if _units_text(attrs) in FREQUENCY_UNITS:
         return "frequency", f"its units '{attrs.get('units')}'"
     long_name = str(attrs.get("long_name", "")).strip()
-    if not long_name or _POSITION_WORDS.search(long_name):
-        return None
+    units = _units_text(attrs)
+    if not long_name or _POSITION_WORDS.search(long_name) or units in _DISTANCE_UNITS:
+        return None  # a projection's x "in the east direction" (metres) is a map axis
     said = f"its long_name '{long_name}'"
-    if DIRECTION_WORDS.search(long_name) and not SPREAD_WORDS.search(long_name):
+    angle = not units or units.startswith("deg") or units.startswith("rad") or units.startswith("°")
+    if angle and DIRECTION_WORDS.search(long_name) and not SPREAD_WORDS.search(long_name):
         return "direction", said
     return next(((kind, said) for kind, words in SPECTRAL_WORDS.items() if words.search(long_name)), None)
 

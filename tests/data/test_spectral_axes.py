@@ -43,6 +43,9 @@ def test_spectral_coordinates_are_read_by_their_standard_name_units_or_long_name
                  id="long-name-says-longitude"),
     pytest.param({"units": "degree", "long_name": "directional spread"}, id="a-spread-is-no-direction"),
     pytest.param({"units": "degree", "long_name": "directional width"}, id="directional-width"),
+    pytest.param({"units": "m", "axis": "X", "long_name": "x coordinate, positive in the east direction"},
+                 id="projection-x-in-metres"),
+    pytest.param({"units": "K", "long_name": "wind direction class"}, id="direction-words-in-other-units"),
 ])
 def test_positions_and_bare_degrees_are_not_spectral(attrs):
     assert spectral_reading(attrs) is None
