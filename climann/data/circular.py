@@ -42,6 +42,8 @@ from collections.abc import Collection, Mapping, Sequence
 
 import xarray as xr
 
+from climann.data.direction_names import DIRECTION_NAMES, DIRECTION_STANDARD_NAME, DIRECTION_WORDS
+from climann.data.direction_names import SPREAD_WORDS as _SPREAD_WORDS
 from climann.data.notes import note_once
 from climann.data.shell import in_place_note, source_and_copy, xarray_command
 from climann.data.sources import files_text, name_in_file, source_files, variable_where
@@ -56,30 +58,12 @@ __all__ = ["DIRECTION_NAMES", "DIRECTION_STANDARD_NAME", "DIRECTION_WORDS", "PLA
 
 _log = logging.getLogger(__name__)
 
-#: CF standard names of directions (standard name table v93): the from/to direction families, a
-#: name beginning ``direction_of_`` or ending in ``_direction``, any azimuth, a platform's course,
-#: orientation and yaw; not a derivative, a probability distribution or a rate of one.
-DIRECTION_STANDARD_NAME = re.compile(
-    r"(?!.*(?:derivative_of|probability_distribution|_rate))"
-    r"(?:.*(?:^|_)(?:from|to)_direction(?:_.*)?|(?:to_|from_)?direction_of_.*|.*_direction|.*azimuth.*"
-    r"|platform_(?:course|orientation|yaw(?:_fore_(?:port|starboard))?))")
 #: The units registry's names of plane angles (after :func:`~climann.data.units.readable_units`).
 PLANE_ANGLE_UNITS = frozenset({"degree", "degrees", "radian", "arcminute", "arcsecond", "turn", "gradian"})
 #: "true" after angle units: relative to true north (``degrees (true)``, ``deg T``, which the
 #: registry does not read; it reads ERA5's ``Degree true``, ``degree_true`` and ``degrees_true`` as
 #: degrees itself, :data:`climann.data.units.UNIT_DEFINITIONS`).
 _TRUE_NORTH = re.compile(r"(?:[\s_]+\(?true\)?|\s*\(true\)|[\s_]+t)$", re.IGNORECASE)
-#: Words of a ``long_name`` that say a direction ("10 metre wind direction", "Mean direction of
-#: total swell", "solar azimuth", "slope aspect"); not "directional" (a spread).
-DIRECTION_WORDS = re.compile(r"(?<![a-z])(?:direction|azimuth|bearing|heading|aspect)s?(?![a-z])", re.IGNORECASE)
-#: Variable names (any case) of directions: a ``dir`` in it (``wdir``, WaveWatch III's ``dir``,
-#: ``pdir``), an azimuth, bearing or heading; ERA5's wave and wind directions ``mwd``, ``mwd1``…,
-#: ``mdww``, ``mdts``, ``dwi``, WaveWatch III's peak direction ``dp`` and ``th1m``/``th1p``, the
-#: WMO's ``dd`` and ``wd``.
-DIRECTION_NAMES = re.compile(r".*(?:dir|azimuth|bearing|heading).*|mwd\d?|mdww|mdts|mdps|dwi|dp|th1[mp]|dd|wd",
-                             re.IGNORECASE)
-#: Words that say a width or spread of directions (``dirspr``, "directional width"), no direction.
-_SPREAD_WORDS = re.compile(r"spr|spread|width|std|deviation|variance", re.IGNORECASE)
 
 
 def is_plane_angle(units: object) -> bool:

@@ -34,6 +34,9 @@ from climann.data.paths import is_zarr_store
 from climann.data.shell import (
     attribute_command, copy_path, input_and_copy, ncatted_attribute, source_and_copy, values_command, working_path,
 )
+from climann.data.spectral_axes import FREQUENCY_STANDARD_NAMES as FREQUENCY_STANDARD_NAMES
+from climann.data.spectral_axes import FREQUENCY_UNITS as FREQUENCY_UNITS
+from climann.data.spectral_axes import spectral_reading
 from climann.data.spherical_harmonics import harmonic_coefficients_refusal
 from climann.data.text_times import text_dates_advice, text_dates_in
 from climann.errors import ClimannError
@@ -75,13 +78,6 @@ ROWS_OR_COLUMNS = {"latitude": "rows", "longitude": "columns"}
 PROJECTED_STANDARD_NAMES = ("projection_x_coordinate", "projection_y_coordinate")
 DISTANCE_UNITS = ("m", "km", "metre", "metres", "meter", "meters")
 
-#: A coordinate with one of these standard names or units is a frequency, never a horizontal
-#: axis, whatever its ``axis`` attribute says: WAVEWATCH III's spectra (``ww3_ounp``) write
-#: ``frequency:axis = "Y"`` beside ``direction:axis = "Z"`` and ``station:axis = "X"``.
-#: Units in UDUNITS spellings of 1/s (UDUNITS-2: ``Hz``, ``s-1``, ``1/s``; CF 1.8 §3.1).
-FREQUENCY_STANDARD_NAMES = ("sea_surface_wave_frequency", "radiation_frequency",
-                            "sensor_band_central_radiation_frequency")
-FREQUENCY_UNITS = ("hz", "hertz", "s-1", "s^-1", "s**-1", "1/s", "/s", "second-1", "seconds-1", "sec-1")
 
 
 #: Names that say what a 1-D coordinate is when it has no CF attributes at all, and the range
@@ -340,8 +336,8 @@ def _one_name_renames(dataset: xr.Dataset, kind: str, names: list[str]) -> str:
 
 
 def is_frequency(variable: xr.DataArray | xr.Variable) -> bool:
-    """Whether a coordinate is a frequency by its CF ``standard_name`` or ``units``
-    (:data:`FREQUENCY_STANDARD_NAMES`, :data:`FREQUENCY_UNITS`, in any case): never a latitude or
+    """Whether a coordinate is a frequency by its CF ``standard_name``, ``units`` or
+    ``long_name`` (:func:`climann.data.spectral_axes.is_frequency`): never a latitude or
     longitude, whatever its ``axis``.
 
     Examples
@@ -349,24 +345,31 @@ def is_frequency(variable: xr.DataArray | xr.Variable) -> bool:
     >>> is_frequency(xr.Variable("frequency", [0.04, 0.05], {"units": "s-1", "axis": "Y"}))
     True
     """
-    units = str(variable.attrs.get("units", "")).strip().lower().replace(" ", "")
-    return variable.attrs.get("standard_name") in FREQUENCY_STANDARD_NAMES or units in FREQUENCY_UNITS
+    reading = spectral_reading(variable.attrs)
+    return reading is not None and reading[0] == "frequency"
+
+
+def is_spectral_axis(variable: xr.DataArray | xr.Variable) -> bool:
+    """Whether a coordinate is a spectrum's frequency, direction, wavelength, wavenumber or band
+    (:func:`climann.data.spectral_axes.spectral_reading`): never a latitude or longitude,
+    whatever its ``axis`` (WAVEWATCH III's ``direction:axis = "X"`` in degrees, break43c A3)."""
+    return spectral_reading(variable.attrs) is not None
 
 
 def _horizontal_by_axis(dataset: xr.Dataset, kind: str, names: list[str]) -> list[str]:
     """Of the coordinates ``names`` that cf_xarray finds by their ``axis`` (Y or X), those that
     may be a geographic ``kind``: no rotated or projected axis (:func:`is_grid_axis`) and no
-    frequency (:func:`is_frequency`), whose ``axis`` is overridden with a note at INFO."""
-    overridden = [name for name in names if is_frequency(dataset[name])]
+    spectral axis (:func:`is_spectral_axis`: a frequency, a direction), whose ``axis`` is
+    overridden with a note at INFO."""
+    overridden = [name for name in names if is_spectral_axis(dataset[name])]
     for name in overridden:
         axis = dataset[name].attrs.get("axis", CF_KEYS[kind][1])
-        units = dataset[name].attrs.get("units")
-        said = (f"its units '{units}'" if units is not None
-                else f"its standard_name '{dataset[name].attrs.get('standard_name')}'")
+        spectral, said = spectral_reading(dataset[name].attrs)
         note_once(_log, logging.INFO,
-                  f"'{name}' has axis = \"{axis}\" but is a frequency by {said}, not a {kind}: its axis attribute "
-                  "is overridden, and it is not taken as a horizontal axis",
-                  key=(__name__, "frequency axis", name, kind))
+                  f"'{name}' has axis = \"{axis}\" but is a {spectral} by {said}, not a {kind}: its axis attribute "
+                  "is overridden, and it is not taken as a horizontal axis (it is an extra dimension, chosen "
+                  f"with --select {name}=VALUE)",
+                  key=(__name__, "spectral axis", name, kind))
     return [name for name in names if not is_grid_axis(dataset[name]) and name not in overridden
             and (_angular(dataset[name]) or name_kind(name) == kind)]
 
@@ -791,7 +794,7 @@ def _unplaced_map_axes(dataset: xr.Dataset) -> str | None:
         names += [str(name) for name, variable in dataset.coords.items()
                   if variable.attrs.get("standard_name") == PROJECTED_STANDARD_NAMES[kind == "latitude"]]
         names = [name for name in dict.fromkeys(names) if dataset[name].dims == (name,) and not _angular(dataset[name])
-                 and not is_frequency(dataset[name])]
+                 and not is_spectral_axis(dataset[name])]
         if names:
             axes[kind] = names[0]
     if not axes:

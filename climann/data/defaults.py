@@ -115,6 +115,7 @@ from climann.data.flags import flag_classes, indicator_advice
 from climann.data.identifiers import identifier_advice, identifier_reading
 from climann.data.grids import cell_measure_name, station_coordinate
 from climann.data.land_masks import StoredLand, land_stored_as_value
+from climann.data.layout import SPLIT_BLOCK_COORDINATE
 from climann.data.multiyear_steps import years_apart
 from climann.data.notes import note_once
 from climann.data.own_anomalies import anomaly_relations, leak_note
@@ -441,8 +442,8 @@ def default_features(dataset: xr.Dataset, *, mode: str = "pointwise") -> tuple[s
     is a whole map, where the latitude does not vary from one sample to the next), plus
     ``season`` when the time axis is finer than a year (see :func:`finer_than_yearly`), plus
     ``hour`` when it is finer than a day (:func:`climann.data.features.sub_daily`), each
-    within the training block of the default split
-    (:data:`~climann.data.splits.DEFAULT_SPLIT_FRACTIONS`): three monthly files split by
+    within the training block (the files' ``train`` block with ``split_files``, else that of the default split
+    :data:`~climann.data.splits.DEFAULT_SPLIT_FRACTIONS`): three monthly files split by
     time steps leave one month to train on, where the time of year cannot be learnt (and
     training refuses a feature that does not vary there)."""
     features = []
@@ -451,16 +452,28 @@ def default_features(dataset: xr.Dataset, *, mode: str = "pointwise") -> tuple[s
         features = ["lat"] if np.unique(latitude[np.isfinite(latitude)]).size > 1 else []
     times = dataset[find_coordinate(dataset, "time")].values
     if finer_than_yearly(times):
-        try:
-            training = split_time_blocks(np.array([time.year for time in times]), DEFAULT_SPLIT_FRACTIONS)
-        except ClimannError:  # too few steps to split: training says so
-            training = None
-        trained = times if training is None else times[training.time_masks["train"]]
+        trained = _training_times(dataset, times)
         if finer_than_yearly(trained):
             features.append("season")
         if sub_daily(trained):
             features.append("hour")
     return tuple(features)
+
+
+def _training_times(dataset: xr.Dataset, times: np.ndarray) -> np.ndarray:
+    """The times of the training block the features are judged on: the ``train`` block's own
+    series when the files give the blocks (``split_files``, :data:`~climann.data.layout.SPLIT_BLOCK_COORDINATE`:
+    two members of the same years as the training and the validation block repeat every date,
+    which looked sub-daily, break43c A6), else those of the default split; all of them when too
+    few to split (training says so)."""
+    if SPLIT_BLOCK_COORDINATE in dataset.coords:
+        training = np.asarray(dataset[SPLIT_BLOCK_COORDINATE].values) == "train"
+        return times[training] if training.any() else times
+    try:
+        split = split_time_blocks(np.array([time.year for time in times]), DEFAULT_SPLIT_FRACTIONS)
+    except ClimannError:
+        return times
+    return times[split.time_masks["train"]]
 
 
 def _latitude_name(dataset: xr.Dataset) -> str:

@@ -119,18 +119,33 @@ def hour_sin_cos(times: Sequence[cftime.datetime]) -> tuple[np.ndarray, np.ndarr
     return np.sin(angle), np.cos(angle)
 
 
-def sub_daily(times: Sequence) -> bool:
+def sub_daily(times: Sequence, *, segment_starts: np.ndarray | None = None) -> bool:
     """Whether some calendar day holds more than one of ``times`` (hourly, 3-hourly, 6-hourly
-    values): then the time of day varies and the ``hour`` feature can be learnt; daily,
-    monthly and yearly values have one time a day at most.
+    values) within one segment: then the time of day varies and the ``hour`` feature can be
+    learnt; daily, monthly and yearly values have one time a day at most. Each segment is one
+    series (a block of ``split_files``): two members' monthly means of the same years given as
+    the training and the validation block repeat every date, which is no time of day
+    (break43c A6: the ``hour`` feature was added to them, then refused).
 
     Parameters
     ----------
     times : sequence of cftime.datetime, length n_time
+    segment_starts : ndarray of int, shape (n_time,), optional
+        First index of each time's segment (:func:`climann.data.layout.segment_starts`).
+        Default: one segment.
+
+    Examples
+    --------
+    >>> import cftime
+    >>> months = [cftime.DatetimeNoLeap(2000, 1, 16, 12), cftime.DatetimeNoLeap(2000, 2, 15)]
+    >>> sub_daily(months * 2), sub_daily(months * 2, segment_starts=np.array([0, 0, 2, 2]))
+    (True, False)
     """
     if len(times) < 2 or not hasattr(times[0], "day"):
         return False
-    return len({(time.year, time.month, time.day) for time in times}) < len(times)
+    starts = np.zeros(len(times), np.int64) if segment_starts is None else np.asarray(segment_starts)
+    days = {(int(start), time.year, time.month, time.day) for start, time in zip(starts, times)}
+    return len(days) < len(times)
 
 
 def decimal_year(times: Sequence[cftime.datetime]) -> np.ndarray:

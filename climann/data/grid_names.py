@@ -209,3 +209,53 @@ def on_reference_names(reference: Mapping[str, xr.DataArray],
             names[own] = common
     return {names.get(name, name): values.rename({name: names[name]}) if name in names else values
             for name, values in other.items()}
+
+
+def _position_of(grid: Mapping[str, xr.DataArray], kind: str) -> xr.DataArray | None:
+    """The one coordinate of ``grid`` that is a ``kind`` (latitude or longitude) by its CF
+    standard_name or units (:func:`~climann.data.coords.geographic_kinds`), or by its name
+    (``lat``, ``latitude``); None when none or several are."""
+    short = kind[:3]
+    found = [values for name, values in grid.items()
+             if kind in geographic_kinds(values) or str(name).lower() in (short, kind)]
+    return found[0] if len(found) == 1 else None
+
+
+def cell_positions(grid: Mapping[str, xr.DataArray]) -> dict[str, xr.DataArray] | None:
+    """The latitude and longitude of each cell of a grid, as two 2-D arrays (rows, columns), however
+    the file stores them: 1-D axes (``lat``, ``lon``) spread over the cells, 2-D coordinates
+    (a curvilinear ``latitude(j, i)``) as they are. Two grids that have no coordinate name in
+    common (a 1° grid ``cdo remapbil`` wrote beside the model's native ``areacello(j, i)``:
+    break43c A1) are compared by them.
+
+    Parameters
+    ----------
+    grid : mapping of str to xarray.DataArray
+        Grid coordinates by name (:func:`climann.data.open.grid_coordinates`).
+
+    Returns
+    -------
+    dict or None
+        ``{"latitude": (rows, columns), "longitude": (rows, columns)}`` with dims ``("row",
+        "column")`` and each its attributes; None when the grid lacks a latitude or a
+        longitude, or they are neither two 1-D axes nor two 2-D arrays of one shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> grid = {"lat": xr.DataArray([0.0, 1.0], dims="lat", attrs={"units": "degrees_north"}),
+    ...         "lon": xr.DataArray([10.0, 11.0, 12.0], dims="lon", attrs={"units": "degrees_east"})}
+    >>> cell_positions(grid)["longitude"].shape
+    (2, 3)
+    """
+    latitude, longitude = (_position_of(grid, kind) for kind in GRID_KINDS)
+    if latitude is None or longitude is None:
+        return None
+    if latitude.ndim == longitude.ndim == 1 and latitude.dims != longitude.dims:
+        rows, columns = xr.broadcast(latitude.rename({latitude.dims[0]: "row"}),
+                                     longitude.rename({longitude.dims[0]: "column"}))
+    elif latitude.ndim == longitude.ndim == 2 and latitude.shape == longitude.shape:
+        rows, columns = (values.rename(dict(zip(values.dims, ("row", "column")))) for values in (latitude, longitude))
+    else:
+        return None
+    return {"latitude": rows.drop_vars(rows.coords), "longitude": columns.drop_vars(columns.coords)}

@@ -498,6 +498,12 @@ class GridLayout:
             return self.value_time_step
         return cell_time_step(self.time_bounds)
 
+    def time_segment_starts(self) -> np.ndarray:
+        """Each time step's first step of its block, shape (n_time,) (:func:`segment_starts`):
+        the blocks of ``split_files`` are each their own series (two members of the same years
+        repeat every date), one segment without them."""
+        return segment_starts(self.time_blocks, self.shape[0])
+
     def season_times(self) -> np.ndarray:
         """The dates the scores per season take each step's season from, shape (n_time,): the
         middles of the time cells (:func:`climann.data.time_cells.season_score_times`), as the

@@ -116,7 +116,7 @@ from climann.data.unitless_values import TrainingValues, check_unitless_values, 
 from climann.data.units import convert_dataset, parse_units, variable_units
 from climann.data.unmarked_coordinates import with_coordinates_named_elsewhere
 from climann.data.unplaced_variables import check_variables_placed
-from climann.data.used_files import FileHeaders, files_in_use, fraction_files, mask_files
+from climann.data.used_files import FileHeaders, files_in_use, fraction_files, mask_files, measure_files
 from climann.data.valid_range_tails import OUTSIDE_VALID_RANGE_KEY
 from climann.data.variable_sets import by_variable_sets, sharing_series
 from climann.data.variables import data_variable_names, with_levels_recorded
@@ -129,7 +129,7 @@ from climann.data.time_overlap import (
     time_steps_to_keep,
 )
 from climann.data.file_levels import own_level_dimensions, with_level_variables_as_coordinates
-from climann.data.grid_names import on_reference_names, one_grid_name
+from climann.data.grid_names import cell_positions, on_reference_names, one_grid_name
 from climann.data.grids import GRID_TOLERANCE
 from climann.data.time_names import check_one_time_axis, one_time_name, time_on_its_dimension
 from climann.data.season_counts import SEASON_COUNT_REASON, counts_growing_seasons, season_count_message
@@ -1456,6 +1456,8 @@ def _opened_dataset(
         files = files_on_grid_of(files, grid_of, renames)
     else:  # the fraction weighing a "where land" target is kept beside it when on its grid only
         files = fractions_on_grid_of(files, fraction_files(files, variables, headers), grid_of, renames)
+        # so are its cell areas, as when the predictors are chosen (break43c A1: warned as unused, then refused)
+        files = cell_areas_on_grid_of(files, measure_files(files, variables, headers), grid_of, renames)
         masks = mask_files(files, variables, headers)  # a mesh_mask.nc: climann.data.land_masks
         files = fractions_on_grid_of(files, masks, grid_of, renames, held=_MASK_HELD)
     opened = with_2d_coordinates(_open_group(files, renames, overlap, grid_of, variables, select, lags,
@@ -1497,11 +1499,7 @@ def files_on_grid_of(files: Sequence[Path], name: str | None, renames: FileRenam
         return list(files)
     reference, grids, differences, areas = compared
     left_out = [path for path, difference in differences.items() if difference]
-    for path in [path for path in left_out if path in areas]:  # not a predictor: say what is lost (break24a F4)
-        note_once(_log, logging.WARNING, (
-            f"the cell areas of {path.name} are not used: they are on another grid than the target '{name}' "
-            f"({differences[path]}), even in another order of its rows and columns; the areas are computed from "
-            f"the target's grid instead: give the cell-area file of the target's own grid to use its areas"))
+    _warn_unused_areas([path for path in left_out if path in areas], differences, name)
     left_out_data = [path for path in left_out if path not in areas]
     if left_out_data:
         left = left_out_data[0]
@@ -1514,6 +1512,37 @@ def files_on_grid_of(files: Sequence[Path], name: str | None, renames: FileRenam
                   if places else f"left out, on another grid than the target '{name}' ({differences[left]}): "
                   f"{names}; the predictors chosen from the data are the variables on the target's grid: "
                   f"{cut or REGRID_ADVICE}")
+    return [path for path in files if path not in left_out]
+
+
+def _warn_unused_areas(files: Sequence[Path], differences: Mapping[Path, str | None], name: str) -> None:
+    """One warning for each file of cell areas left out, on another grid than the target ``name``'s
+    (``differences``: how): not a predictor, so what is lost is said (break24a F4)."""
+    for path in files:
+        note_once(_log, logging.WARNING, (
+            f"the cell areas of {path.name} are not used: they are on another grid than the target '{name}' "
+            f"({differences[path]}), even in another order of its rows and columns; the areas are computed from "
+            f"the target's grid instead: give the cell-area file of the target's own grid to use its areas"))
+
+
+def cell_areas_on_grid_of(files: Sequence[Path], areas: Collection[Path], name: str | None,
+                          renames: FileRenames) -> list[Path]:
+    """``files`` without those of ``areas`` (files kept only for the cell areas the run's
+    variables name, :func:`~climann.data.used_files.measure_files`) on another grid than the
+    target ``name``'s, each named in the warning :func:`files_on_grid_of` gives when the
+    predictors are chosen from the data: areas are not interpolated, and the run's areas are
+    computed from its grid (its ``metrics.json`` ``cell_areas`` says so). A run whose predictors
+    are chosen opens its files twice, first without naming its variables: the areacello of the
+    native grid beside ``cdo remapbil`` output was warned as unused at the first opening and
+    refused at the second (break43c A1)."""
+    if name is None or not areas:
+        return list(files)
+    compared = _grid_differences(files, name, renames)
+    if compared is None:
+        return list(files)
+    differences = compared[2]
+    left_out = [path for path in areas if differences.get(path)]
+    _warn_unused_areas(left_out, differences, name)
     return [path for path in files if path not in left_out]
 
 
@@ -2159,7 +2188,11 @@ def grid_mismatch(
     modulo 360° (−180…180 and 0…360 name the same meridians, on any grid, 1-D or 2-D).
     Otherwise the message names the coordinate and its largest difference (e.g. "lat
     differs by up to 0.5° between a.nc and b.nc", ``labels`` naming the two) or the two sizes.
+    Grids without a coordinate of one name are compared by their cells' positions
+    (:func:`_positions_mismatch`).
     """
+    if reference and other and not set(reference) & set(other):
+        return _positions_mismatch(reference, other, labels=labels)
     for name, values in reference.items():
         if name not in other:
             continue
@@ -2179,6 +2212,29 @@ def grid_mismatch(
                 f"the values)"
             )
     return None
+
+
+def _positions_mismatch(reference: dict[str, xr.DataArray], other: dict[str, xr.DataArray], *,
+                        labels: tuple[str, str]) -> str | None:
+    """How two grids that have no coordinate name in common differ, by the latitude and longitude of
+    their cells (:func:`~climann.data.grid_names.cell_positions`): their numbers of rows and columns,
+    else as :func:`grid_mismatch` compares coordinates; None when either grid's cells have no
+    position to compare. A 1° grid ``cdo remapbil`` wrote (``lat``, ``lon``) beside the model's
+    native ``areacello(j, i)`` (2-D ``latitude``, ``longitude``) had nothing compared and was one
+    grid: the areas' curvilinear grid took over the data's (break43c A1)."""
+    cells = [cell_positions(grid) for grid in (reference, other)]
+    if cells[0] is None or cells[1] is None:
+        return None
+    shapes = [positions["latitude"].shape for positions in cells]
+    if shapes[0] != shapes[1]:
+        def stored(grid: dict[str, xr.DataArray]) -> str:
+            names = [name for name, values in grid.items() if values.ndim == 2] or list(grid)
+            dims = list(dict.fromkeys(dim for name in names for dim in grid[name].dims))
+            return (f"2-D {', '.join(names)} on {', '.join(dims)}" if grid[names[0]].ndim == 2
+                    else f"1-D {', '.join(names)}")
+        return (f"the grid has {shapes[0][0]} × {shapes[0][1]} cells in {labels[0]} ({stored(reference)}) and "
+                f"{shapes[1][0]} × {shapes[1][1]} in {labels[1]} ({stored(other)})")
+    return grid_mismatch(cells[0], cells[1], labels=labels)
 
 
 def check_same_cell_bounds(reference: xr.Dataset, other: xr.Dataset, files: tuple[Path, Path]) -> None:
@@ -2329,10 +2385,16 @@ def on_reference_grid(
     # Other sizes may be tiles of one grid, to be combined along latitude or longitude; if
     # they do not combine, the combination fails and _grid_mismatch_message says why.
     same_size = {name: values for name, values in reference.items() if name in own and own[name].shape == values.shape}
+    if reference and own and not set(reference) & set(own):
+        # no coordinate of one name (1-D lat, lon beside a curvilinear latitude(j, i)): no tiles of one
+        # grid, which xarray would still combine on their own dimensions; compared by the cells' positions
+        same_size = reference
     mismatch = grid_mismatch(same_size, own, labels=labels)
     if mismatch and paths is not None and (places := different_places_message(reference, own, paths,
                                                                               opener=open_input)):
         raise ClimannError(places)
+    if mismatch and paths is not None and _holds_only_cell_areas(dataset):  # break43c A1
+        raise ClimannError(_cell_areas_of_another_grid((paths[1], dataset), (paths[0], xr.Dataset()), mismatch))
     if mismatch:  # said of the cells in order: an axis stored the other way round is no 170° shift
         raise ClimannError(_different_grids("files", _cells_mismatch(same_size, own, labels=labels) or mismatch))
     replaced = {

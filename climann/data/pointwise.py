@@ -125,7 +125,8 @@ def derived_columns(
         season_sin, season_cos = season_sin_cos(times)
         columns["season_sin"], columns["season_cos"] = ("time", season_sin), ("time", season_cos)
     if "hour" in features:
-        _refuse_hour_of_daily_values(times, layout.known_time_step)
+        _refuse_hour_of_daily_values(times, layout.known_time_step,
+                                     segment_starts=segment_starts(layout.time_blocks, layout.shape[0]))
         hour_sin, hour_cos = hour_sin_cos(times)
         columns["hour_sin"], columns["hour_cos"] = ("time", hour_sin), ("time", hour_cos)
     if "year" in features:
@@ -133,7 +134,8 @@ def derived_columns(
     return columns
 
 
-def _refuse_hour_of_daily_values(times: Sequence, known_step: TimeStep | None) -> None:
+def _refuse_hour_of_daily_values(times: Sequence, known_step: TimeStep | None, *,
+                                 segment_starts: np.ndarray | None = None) -> None:
     """Refuse the ``hour`` feature on values that are not sub-daily (no calendar day holds two
     of ``times``, the dates the features take) in training: the time of day of a daily or
     monthly value is where its cell's middle or its stamp falls, the same for every value or an
@@ -149,7 +151,7 @@ def _refuse_hour_of_daily_values(times: Sequence, known_step: TimeStep | None) -
     """
     if known_step is not None and known_step.approximate_days < 1:
         return
-    if not sub_daily(times):
+    if not sub_daily(times, segment_starts=segment_starts):  # each block of split_files its own series
         raise ClimannError(
             "the hour feature needs values of several times of day (hourly, 3-hourly, 6-hourly…), but no day holds "
             "two of these time steps: the time of day of a daily or longer value is no time of day; leave 'hour' out "

@@ -276,9 +276,11 @@ def _station_number_refusal(name: str, first: xr.Dataset, first_path: Path, late
     word; CF station files were refused as "two quantities", whose way out, "give the files of
     one station_id", dropped half the record); at shared time steps, two records of one place
     side by side: refused, with the ``[data] rename`` that keeps both. Returns the refusal (or
-    None) and the identifiers read as one station's (none when the files are not each of one
-    place within that distance: files at two places are refused as such,
-    :mod:`climann.data.point_pairs`; labels on a grid still as two quantities)."""
+    None) and the identifiers not to compare as a quantity's: those read as one station's, or,
+    for files each of one place farther apart, every station identifier (files at two places are
+    refused as such, :mod:`climann.data.point_pairs`: two WAVEWATCH III buoys' ``hs`` were "two
+    quantities" by their ``station_name`` once its characters were read as text, break43c A4);
+    none when the files are not each of one place (labels on a grid still as two quantities)."""
     from climann.data.point_pairs import SAME_PLACE_METRES, metres_apart, place_of
 
     theirs = {str(c.name): c for c in scalar_coordinates(later, later_name or name, ()) if is_station_identifier(c)}
@@ -291,8 +293,8 @@ def _station_number_refusal(name: str, first: xr.Dataset, first_path: Path, late
         if None in places:
             return None, renumbered
         apart = metres_apart(*(tuple(map(float, place)) for place in places))
-        if apart >= SAME_PLACE_METRES:
-            return None, renumbered
+        if apart >= SAME_PLACE_METRES:  # two places: refused as such, not as two quantities by their names
+            return None, {str(c.name) for c in scalar_coordinates(first, name, ()) if is_station_identifier(c)}
         said = (f"{first_path.name} ({_value_text(own)}) and {later_path.name} ({_value_text(other)}) hold one "
                 f"place ({apart:.2g} m apart)")
         if share_time_steps(first, later):

@@ -233,6 +233,19 @@ def _fractions_named(headers: Collection[_Header], wanted: Collection[str]) -> s
     return named | ({FRACTION_STANDARD_NAMES["land"]} if "sea" in surfaces else set())
 
 
+def measure_files(files: Sequence[Path], variables: Collection[str], headers: FileHeaders) -> list[Path]:
+    """The files of ``files`` kept only for the cell areas one of ``variables`` names in its
+    ``cell_measures`` (:func:`files_in_use`: a CMIP ``areacello_Ofx_….nc`` beside the data): they
+    hold none of the variables but such an area variable; empty when a header cannot be read.
+    ``headers``: the files' headers (:class:`FileHeaders`), read once for every choice."""
+    read = _headers(files, headers)
+    if read is None:
+        return []
+    wanted = set(variables)
+    measures = _measures_named(read.values(), wanted)
+    return [path for path, header in read.items() if not wanted & set(header.measures) and measures & header.variables]
+
+
 def fraction_files(files: Sequence[Path], variables: Collection[str], headers: FileHeaders) -> list[Path]:
     """The files of ``files`` kept only for the land or sea fraction that one of ``variables``
     is an area mean over (:func:`files_in_use`): they hold none of the variables nor the cell

@@ -1294,7 +1294,7 @@ def persistence_left_out_reason(storage: str = "") -> str:
 
     if storage:
         return f"the time axis has no regular step: {coarse_storage_text(storage)}"
-    return "the time axis has no regular step (irregular spacing, or dates repeated across split_files)"
+    return "the time axis has no regular step (irregular spacing)"
 
 
 def persistence_left_out(layout: GridLayout, *, lags: Mapping[str, Sequence[int]] | None = None) -> str | None:
@@ -1311,12 +1311,16 @@ def persistence_left_out(layout: GridLayout, *, lags: Mapping[str, Sequence[int]
     so are samples a year or more apart (an ice core's), each by the sample before it. Such
     periods thinned by the run (every other CPC pentad, ``time_stride = 2``) are left out for
     that reason (:attr:`~climann.data.layout.GridLayout.value_periods`), not as irregular data.
+    Each block of ``split_files`` is judged on its own series
+    (:meth:`~climann.data.layout.GridLayout.time_segment_starts`): two members of the same years
+    as the training and the validation block repeat every date, and persistence was left out of
+    every block (break43c A6); a block of one step has no previous value, the others keep theirs.
 
     Parameters
     ----------
     layout : GridLayout
-        Its time axis, time bounds, the step recorded for new data (``known_time_step``) and
-        the time's storage.
+        Its time axis and blocks, time bounds, the step recorded for new data (``known_time_step``)
+        and the time's storage.
     lags : mapping of variable name to steps back, optional
         The run's ``[data] lags``, named in the reason of :func:`persistence_gap`.
 
@@ -1328,12 +1332,27 @@ def persistence_left_out(layout: GridLayout, *, lags: Mapping[str, Sequence[int]
     times = np.asarray(layout.time.values)
     if layout.is_climatology:
         return CLIMATOLOGY_REASON
-    if len(times) < 2:
+    starts = layout.time_segment_starts()
+    blocks = [np.flatnonzero(starts == first) for first in np.unique(starts)]
+    blocks = [steps for steps in blocks if len(steps) > 1] if len(blocks) > 1 else blocks
+    if len(times) < 2 or not blocks:
         return SINGLE_STEP_REASON
-    gap = persistence_gap(times, layout.time_bounds, lags=lags, value_step=layout.value_time_step)
+    for steps in blocks:  # each block of split_files its own series (break43c A6: left out of every block)
+        reason = _series_left_out(layout, steps, lags=lags)
+        if reason is not None:
+            return f"the {layout.time_blocks[steps[0]]} block: {reason}" if len(blocks) > 1 else reason
+    return None
+
+
+def _series_left_out(layout: GridLayout, steps: np.ndarray, *,
+                     lags: Mapping[str, Sequence[int]] | None = None) -> str | None:
+    """:func:`persistence_left_out` of one series, the steps ``steps`` of the layout's time axis."""
+    times = np.asarray(layout.time.values)[steps]
+    bounds = None if layout.time_bounds is None else np.asarray(layout.time_bounds)[steps]
+    gap = persistence_gap(times, bounds, lags=lags, value_step=layout.value_time_step)
     if gap is not None:
         return gap
-    if is_regular(times, known_step=layout.known_time_step, bounds=layout.time_bounds):
+    if is_regular(times, known_step=layout.known_time_step, bounds=bounds):
         return None
     if len(times) == 2:
         return ("two time steps, and neither time bounds nor the run's recorded time step say that their spacing "
@@ -1449,13 +1468,15 @@ def persistence_gap_warning(n_after_gaps: int, times: np.ndarray, *, after: np.n
 
 
 def persistence_missing_steps(previous: np.ndarray, times: np.ndarray, *, first_counted: int = 0,
-                              dates: np.ndarray | None = None) -> np.ndarray:
+                              dates: np.ndarray | None = None, segment_starts: np.ndarray | None = None,
+                              ) -> np.ndarray:
     """The steps whose persistence the warning (:func:`persistence_gap_warning`) counts: from
     step ``first_counted`` on (the steps read before the run's period are never scored), each
     whose previous step is not in the data, after a gap or a month the run's selection left
-    out — also the axis's first step when its month before is one the selection left out
+    out — also a series' first step when its month before is one the selection left out
     (``dates`` given, :func:`~climann.data.time_axis.in_months_left_out`), not when the data
-    merely start there (every series has such a first step).
+    merely start there (every series has such a first step; with ``segment_starts``, each
+    block of ``split_files``).
 
     Parameters
     ----------
@@ -1463,23 +1484,31 @@ def persistence_missing_steps(previous: np.ndarray, times: np.ndarray, *, first_
         The index of each step's previous step, −1 where missing
         (:func:`~climann.data.lags.previous_steps`).
     times : ndarray of cftime.datetime, shape (n_time,)
-        The time axis, which has a nominal step.
+        The time axis, which has a nominal step (in each segment).
     first_counted : int
         The first step of the run's period (:attr:`~climann.data.layout.GridLayout.steps_before_range`).
     dates : ndarray of cftime.datetime, shape (n_time,), optional
         The steps' dates when the run's own time selection thinned the axis.
+    segment_starts : ndarray of int, shape (n_time,), optional
+        Each step's first step of its series (:func:`climann.data.layout.segment_starts`);
+        default: one series.
 
     Returns
     -------
     ndarray of int64, shape (n_missing,)
     """
+    times = np.asarray(times)
+    starts = np.zeros(len(times), np.int64) if segment_starts is None else np.asarray(segment_starts)
     steps = np.flatnonzero(np.asarray(previous) < 0)
     steps = steps[steps >= first_counted]
-    if steps.size and steps[0] == 0:
-        step = time_step_positions(np.asarray(times))[0]
-        if dates is None or step is None or not in_months_left_out(np.asarray(dates), steps[:1], 1, step)[0]:
-            steps = steps[1:]
-    return steps
+    firsts = steps[(starts[steps] == steps) & ((steps == 0) | (segment_starts is not None))]
+    started = []  # the series' first steps where the data merely start
+    for first in firsts:
+        series = np.flatnonzero(starts == first)
+        step = time_step_positions(times[series])[0] if len(series) > 1 else None
+        if dates is None or step is None or not in_months_left_out(np.asarray(dates)[series], np.arange(1), 1, step)[0]:
+            started.append(first)
+    return steps[~np.isin(steps, started)].astype(np.int64)
 
 
 def blocks_after_months_left_out(layout: GridLayout, time_masks: Mapping[str, np.ndarray]) -> tuple[str, ...]:
@@ -1501,24 +1530,46 @@ def blocks_after_months_left_out(layout: GridLayout, time_masks: Mapping[str, np
     return tuple(name for name, mask in time_masks.items() if after[np.asarray(mask, bool)].any())
 
 
-def persistence_previous_steps(times: np.ndarray) -> np.ndarray | None:
+def persistence_previous_steps(times: np.ndarray, *, segment_starts: np.ndarray | None = None) -> np.ndarray | None:
     """The step persistence forecasts each time step with: one nominal step earlier
     (:func:`~climann.data.lags.previous_steps`), or on N-day composites that restart each
     year, half-months and dekads the period before (across a new year the last of the year before;
-    :func:`~climann.data.composites.previous_composites`).
+    :func:`~climann.data.composites.previous_composites`), within each series.
 
     Parameters
     ----------
     times : ndarray of cftime.datetime, shape (n_time,)
+    segment_starts : ndarray of int, shape (n_time,), optional
+        Each step's first step of its series (a block of ``split_files``,
+        :func:`climann.data.layout.segment_starts`): a previous step is looked for in the same
+        series only, a series of one step has none. Default: one series.
 
     Returns
     -------
     ndarray of int64, shape (n_time,), or None
         The index of that step, −1 where it is not in the data (the first step, after gaps);
-        None when the axis has neither a nominal step nor such composites, nor samples a year
+        None when a series has neither a nominal step nor such composites, nor samples a year
         or more apart (each forecast by the sample before it:
         :func:`~climann.data.multiyear_steps.previous_samples`).
     """
+    times = np.asarray(times)
+    if segment_starts is None:
+        return _series_previous_steps(times)
+    previous = np.full(len(times), -1, np.int64)
+    firsts = np.unique(segment_starts)
+    for first in firsts:
+        series = np.flatnonzero(np.asarray(segment_starts) == first)
+        if len(series) < 2 and len(firsts) > 1:
+            continue
+        own = _series_previous_steps(times[series])
+        if own is None:
+            return None
+        previous[series] = np.where(own >= 0, series[np.maximum(own, 0)], -1)
+    return previous
+
+
+def _series_previous_steps(times: np.ndarray) -> np.ndarray | None:
+    """:func:`persistence_previous_steps` of one series."""
     for previous in (previous_steps(times), previous_composites(times)):
         if previous is not None:
             return previous
@@ -1526,7 +1577,8 @@ def persistence_previous_steps(times: np.ndarray) -> np.ndarray | None:
 
 
 def persistence_prediction(truth: np.ndarray, times: np.ndarray | None = None, *, lag: int = 1,
-                           dates: np.ndarray | None = None, first_counted: int = 0) -> np.ndarray:
+                           dates: np.ndarray | None = None, first_counted: int = 0,
+                           segment_starts: np.ndarray | None = None) -> np.ndarray:
     """Predict each value by the value ``lag`` steps earlier at the same cell: ŷ[t] = y[t − lag].
 
     With ``times``, "earlier" is by time: ``lag`` steps of the axis's nominal frequency
@@ -1545,6 +1597,8 @@ def persistence_prediction(truth: np.ndarray, times: np.ndarray | None = None, *
         warning (:func:`persistence_gap_warning`).
     first_counted : int
         The first step the warning counts (:func:`persistence_missing_steps`).
+    segment_starts : ndarray of int, shape (n_time,), optional
+        Each step's first step of its series (a block of ``split_files``): "earlier" within it.
 
     Returns
     -------
@@ -1560,10 +1614,11 @@ def persistence_prediction(truth: np.ndarray, times: np.ndarray | None = None, *
     if times is None:
         predicted[lag:] = truth[:-lag]
         return predicted
-    earlier = persistence_previous_steps(times) if lag == 1 else None
+    earlier = persistence_previous_steps(times, segment_starts=segment_starts) if lag == 1 else None
     if earlier is None:
-        earlier = lagged_steps(times, [lag]).earlier[lag]  # refuses an axis without a step
-    missing = persistence_missing_steps(earlier, times, first_counted=first_counted, dates=dates)
+        earlier = lagged_steps(times, [lag], segment_starts=segment_starts).earlier[lag]  # refuses an axis without one
+    missing = persistence_missing_steps(earlier, times, first_counted=first_counted, dates=dates,
+                                        segment_starts=segment_starts)
     if missing.size:
         _log.warning(persistence_gap_warning(missing.size, times, after=missing, dates=dates))
     have = earlier >= 0

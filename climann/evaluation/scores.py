@@ -140,6 +140,7 @@ def whole_grid_sums(
     predictions: Mapping[str, np.ndarray], truth: np.ndarray, area: np.ndarray, time_masks: Mapping[str, np.ndarray],
     *, climatology: np.ndarray | None = None, cells: np.ndarray | None = None,
     season_of_step: np.ndarray | None = None, region_cells: np.ndarray | None = None,
+    series_starts: np.ndarray | None = None,
 ) -> tuple[ScoreSums, list[str]]:
     """The :class:`~climann.evaluation.sums.ScoreSums` of grids in memory: the whole grid as one
     chunk (:func:`~climann.evaluation.sums.grid_sums`), the values shifted by the truth's mean.
@@ -150,6 +151,9 @@ def whole_grid_sums(
         As for :func:`score_blocks` (the blocks must not overlap).
     season_of_step, region_cells
         As for :func:`~climann.evaluation.sums.grid_sums`: sums per season and region too.
+    series_starts : ndarray of int, optional
+        The steps that begin a series, where a baseline's missing value is no gap (the first
+        step of each block of ``split_files``); default: the first step.
 
     Returns
     -------
@@ -166,7 +170,8 @@ def whole_grid_sums(
     total = grid_sums(
         truth, [predictions[name] for name in names], area, block_of_step(time_masks), len(time_masks), shift=shift,
         reference=names.index("climatology") if "climatology" in names else None, climatology=reference,
-        first_step=True, season_of_step=season_of_step, region_cells=region_cells,
+        first_step=True if series_starts is None else series_starts, season_of_step=season_of_step,
+        region_cells=region_cells,
     )
     return total, names
 

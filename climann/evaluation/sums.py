@@ -64,16 +64,19 @@ def scored_cells(predictions: Mapping[str, np.ndarray], truth: np.ndarray) -> di
 
 
 def unexplained_gaps(
-    predictions: Mapping[str, np.ndarray], truth: np.ndarray, *, first_step: bool = True
+    predictions: Mapping[str, np.ndarray], truth: np.ndarray, *, first_step: bool | np.ndarray = True
 ) -> dict[str, np.ndarray]:
     """Where each prediction lacks a value the network has, bool arrays of the truth's shape,
-    except at the series' very first time step (persistence has no step before it, as
-    expected), which is the arrays' first step when ``first_step``."""
+    except at a series' very first time step (persistence has no step before it, as
+    expected): the arrays' first step when ``first_step`` is True, or the steps it lists
+    (indices into the arrays: the first step of each block of ``split_files``, each its own
+    series, :meth:`~climann.data.layout.GridLayout.time_segment_starts`)."""
     cells = scored_cells(predictions, truth)
     gaps = {name: cells["model"] & ~mask for name, mask in cells.items()}
-    if first_step:
-        for mask in gaps.values():
-            mask[:1] = False
+    starts = (np.arange(1 if first_step else 0) if isinstance(first_step, (bool, np.bool_))
+              else np.asarray(first_step, np.int64))
+    for mask in gaps.values():
+        mask[starts] = False
     return gaps
 
 
@@ -222,7 +225,7 @@ def block_of_step(time_masks: Mapping[str, np.ndarray]) -> np.ndarray:
 
 def score_sums(
     truth: np.ndarray, predictions: Sequence[np.ndarray], area: np.ndarray, block_of_step: np.ndarray, n_blocks: int,
-    *, shift: float = 0.0, reference: int | None = None, first_step: bool = False,
+    *, shift: float = 0.0, reference: int | None = None, first_step: bool | np.ndarray = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sums per block and model, each model over the values where it is scored.
 
@@ -239,8 +242,9 @@ def score_sums(
         Subtracted from truth and predictions before the sums (it cancels in every score).
     reference : int, optional
         Index of the climatology in ``predictions``, for the skill's matched sums.
-    first_step : bool
-        Whether the chunk begins the series (its first step then counts in no gap).
+    first_step : bool or ndarray of int
+        Whether the chunk begins the series (its first step then counts in no gap), or the
+        chunk's steps that begin a series (:func:`unexplained_gaps`).
 
     Returns
     -------
@@ -334,8 +338,8 @@ def acc_sums(
 def grid_sums(
     truth: np.ndarray, predictions: Sequence[np.ndarray], area: np.ndarray, block_of_step: np.ndarray, n_blocks: int,
     *, shift: float = 0.0, reference: int | None = None, climatology: np.ndarray | None = None,
-    first_step: bool = False, season_of_step: np.ndarray | None = None, region_cells: np.ndarray | None = None,
-    samples: np.ndarray | None = None, n_dropped: int = 0,
+    first_step: bool | np.ndarray = False, season_of_step: np.ndarray | None = None,
+    region_cells: np.ndarray | None = None, samples: np.ndarray | None = None, n_dropped: int = 0,
 ) -> ScoreSums:
     """The :class:`ScoreSums` of a chunk's grids (whole time steps; in memory, the whole grid).
 

@@ -290,7 +290,8 @@ def gridded_predictions(
     if persistence and "persistence" in baselines and persistence_left_out(layout) is None:
         predictions["persistence"] = persistence_prediction(truth, layout.time.values,
                                                             dates=layout.selection_dates(),
-                                                            first_counted=layout.steps_before_range)
+                                                            first_counted=layout.steps_before_range,
+                                                            segment_starts=layout.time_segment_starts())
     return truth, predictions
 
 
@@ -450,6 +451,7 @@ def grid_metrics(
         predictions, truth, layout.cell_area_weights(), split.time_masks, climatology=climatology,
         season_of_step=season_index(season_times) if is_sub_annual(season_times) else None,
         region_cells=np.stack([region.cells for region in scored]) if scored else None,
+        series_starts=np.unique(layout.time_segment_starts()),  # each block of split_files its own series
     )
     metrics = run_metrics(total, list(split.time_masks), names, target=layout.target_name, units=layout.target_units,
                           mode=mode, season=run_climatology_per(layout), regions=regions,

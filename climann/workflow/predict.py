@@ -1405,7 +1405,8 @@ def _evaluate_claimed(
             if reason is None:
                 predictions["persistence"] = persistence_prediction(truth, layout.time.values,
                                                                     dates=layout.selection_dates(),
-                                                                    first_counted=layout.steps_before_range)
+                                                                    first_counted=layout.steps_before_range,
+                                                                    segment_starts=layout.time_segment_starts())
             else:
                 left_out["persistence"] = reason
         extrapolation = check_training_range(run, data.samples.inputs)

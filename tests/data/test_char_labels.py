@@ -7,8 +7,9 @@ from __future__ import annotations
 import netCDF4
 import numpy as np
 import pytest
+import xarray as xr
 
-from climann.data.char_labels import as_text
+from climann.data.char_labels import as_text, with_char_labels_as_text
 from climann.data.info import describe
 from climann.data.open import open_dataset
 from climann.data.subset import select_values
@@ -84,3 +85,66 @@ def test_info_lists_char_labels_as_text_and_advises_a_select_that_works(tmp_path
 def test_as_text_strips_padding_and_keeps_undecodable_bytes_visible():
     texts = as_text(np.array([b"  GRAZ  ", b"WIEN\0\0", b"Z\xfcrich"]))
     assert texts.tolist() == ["GRAZ", "WIEN", "Z\ufffdrich"]
+
+
+#: WAVEWATCH III point-output stations and their positions (degrees north, degrees east).
+BUOYS = {"62029": (48.7, -12.4), "62081": (51.0, -13.3), "DIXON_ENT": (54.2, -132.4)}
+
+
+def _write_ww3_points(path, *, string16_variable: bool, flags: bool = False) -> np.ndarray:
+    """``hs(time, station)`` as ``ww3_ounp`` writes its bulk table: ``char station_name(station,
+    string16)`` and, with ``string16_variable``, WW3's ``int string16(string16)`` (every value
+    missing) on the names' dimension; with ``flags`` a one-character quality flag per time step,
+    ``char qc(time)``. Returns hs, shape (24, 3)."""
+    hs = (1.0 + np.arange(24)[:, None] * 0.1 + np.arange(3)[None, :]).astype(np.float32)
+    with netCDF4.Dataset(path, "w") as nc:
+        for name, size in (("time", 24), ("station", 3), ("string16", 16)):
+            nc.createDimension(name, size)
+        time = nc.createVariable("time", "f8", ("time",))
+        time.units, time.calendar, time[:] = "days since 2010-01-01", "standard", np.arange(24) * 30.0
+        nc.createVariable("station", "i4", ("station",))[:] = [1, 2, 3]
+        if string16_variable:
+            count = nc.createVariable("string16", "i4", ("string16",), fill_value=np.int32(-2147483647))
+            count.long_name = "station_name number of characters"
+        names = nc.createVariable("station_name", "S1", ("station", "string16"))
+        names.long_name = "station name"
+        names[:] = netCDF4.stringtochar(np.array([name.ljust(16) for name in BUOYS], "S16"))
+        for index, (name, units) in enumerate((("latitude", "degrees_north"), ("longitude", "degrees_east"))):
+            position = nc.createVariable(name, "f4", ("station",))
+            position.units, position[:] = units, [place[index] for place in BUOYS.values()]
+        if flags:
+            nc.createVariable("qc", "S1", ("time",))[:] = np.array(list("AB" * 12), "S1")
+        height = nc.createVariable("hs", "f4", ("time", "station"))
+        height.units, height.coordinates = "m", "latitude longitude station_name"
+        height[:] = hs
+    return hs
+
+
+@pytest.mark.parametrize("string16_variable", [pytest.param(True, id="ww3-int-string16-variable"),
+                                               pytest.param(False, id="char-dimension-alone")])
+def test_ww3_station_names_are_text_beside_a_variable_on_their_character_dimension(tmp_path, string16_variable):
+    """break43c A4: WAVEWATCH III's ``int string16(string16)`` beside ``char station_name(station,
+    string16)`` kept xarray from joining the characters: info listed ['6', '2', '0', '2', '9', '', …]
+    and ``--select station=62029`` was refused."""
+    hs = _write_ww3_points(tmp_path / "ww3_tab.nc", string16_variable=string16_variable)
+    with xr.open_dataset(tmp_path / "ww3_tab.nc") as raw:
+        read = with_char_labels_as_text(raw)
+        assert read["station_name"].dims == ("station",) and read["station_name"].values.tolist() == list(BUOYS)
+        assert "string16" not in read.variables and "string16" not in read.dims
+    chosen = open_dataset([tmp_path / "ww3_tab.nc"], select={"station": "DIXON_ENT"})
+    np.testing.assert_array_equal(chosen["hs"].values.ravel(), hs[:, 2])
+    assert chosen["station_name"].values.item() == "DIXON_ENT"
+    with pytest.raises(ClimannError, match=r"station_name: 62029, 62081, DIXON_ENT\)"):
+        open_dataset([tmp_path / "ww3_tab.nc"])
+    text = " ".join(describe([str(tmp_path / "ww3_tab.nc")]).replace("#", " ").split())
+    assert "1: 62029, 2: 62081, 3: DIXON_ENT" in text and "['6'" not in text
+
+
+def test_single_characters_along_a_dimension_other_variables_use_stay_characters(tmp_path):
+    """A char array ending with a dimension that numbers also use (a one-letter flag per time
+    step, ``char qc(time)``) is no string: its characters are not joined."""
+    _write_ww3_points(tmp_path / "ww3_tab.nc", string16_variable=True, flags=True)
+    with xr.open_dataset(tmp_path / "ww3_tab.nc") as raw:
+        read = with_char_labels_as_text(raw)
+        assert read["qc"].dims == ("time",) and read["qc"].values.tolist() == list("AB" * 12)
+        assert read["station_name"].values.tolist() == list(BUOYS)

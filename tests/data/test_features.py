@@ -73,3 +73,14 @@ def test_the_hour_is_the_utc_time_of_day_on_the_unit_circle():
 def test_sub_daily_when_a_day_holds_two_steps(hours, expected):
     times = [cftime.datetime(2001, 1, day, hour, calendar="noleap") for day, hour in hours]
     assert sub_daily(times) is expected
+
+
+def test_dates_repeated_across_series_are_no_time_of_day():
+    """break43c A6: two members' monthly means of the same years, given as the training and the validation block of
+    split_files, repeat every date: one series each, one time a day, no time of day to learn."""
+    months = [cftime.Datetime360Day(2000 + month // 12, month % 12 + 1, 16) for month in range(24)]
+    blocks = np.repeat([0, 24], 24)
+    assert sub_daily(months + months) is True  # one series: two values on each day
+    assert sub_daily(months + months, segment_starts=blocks) is False
+    hours = [cftime.Datetime360Day(2000, 1, 1, hour) for hour in (0, 6, 12, 18)]
+    assert sub_daily(hours + hours, segment_starts=np.repeat([0, 4], 4)) is True  # 6-hourly within each block

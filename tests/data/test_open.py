@@ -702,6 +702,94 @@ def test_cell_areas_that_cannot_be_matched_to_the_grid_are_said_to_be_unused(tmp
     assert "left out" not in caplog.text and "remapbil" not in caplog.text
 
 
+def _regridded_beside_native_areas(folder) -> None:
+    """break43c A1: data ``cdo remapbil`` put on a regular grid (1-D ``lat``, ``lon``; 4 × 6 cells),
+    still saying ``cell_measures = "area: areacello"``, beside the model's native-grid
+    ``areacello(j, i)`` (2-D ``latitude``, ``longitude``; 5 × 6 cells): no coordinate name in common."""
+    data = grid_dataset(n_years=3)[["tas", "pred"]]
+    data["tas"].attrs["cell_measures"] = "area: areacello"
+    data.to_netcdf(folder / "tas_Amon_gr.nc")
+    latitude, longitude = curvilinear_coordinates()
+    xr.Dataset({"areacello": (("j", "i"), np.full(latitude.shape, 1e10), {"standard_name": "cell_area", "units": "m2"})},
+               coords={"j": ("j", np.arange(5), {"units": "1"}), "i": ("i", np.arange(6), {"units": "1"}),
+                       "latitude": (("j", "i"), latitude, {"standard_name": "latitude", "units": "degrees_north"}),
+                       "longitude": (("j", "i"), longitude, {"standard_name": "longitude", "units": "degrees_east"})},
+               ).to_netcdf(folder / "areacello_Ofx_gn.nc")
+
+
+def test_cell_areas_of_a_curvilinear_grid_beside_a_regular_one_are_refused_as_another_grid(tmp_path):
+    """break43c A1: the two grids had no coordinate of one name, so nothing was compared and they were
+    "one grid": the areas' j/i grid took over, and the data's lat and lon became extra dimensions."""
+    _regridded_beside_native_areas(tmp_path)
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "tas_Amon_gr.nc", tmp_path / "areacello_Ofx_gn.nc"])
+    message = str(error.value)
+    assert message.startswith(
+        "areacello_Ofx_gn.nc holds cell areas of another grid than tas_Amon_gr.nc: the grid has 4 × 6 cells in "
+        "tas_Amon_gr.nc (1-D lat, lon) and 5 × 6 in areacello_Ofx_gn.nc (2-D latitude, longitude on j, i)")
+    assert "leave areacello_Ofx_gn.nc out" in message and "\n" not in message
+
+
+@pytest.mark.parametrize("variables", [pytest.param(None, id="predictors-chosen"),
+                                       pytest.param(("tas", "pred"), id="variables-named")])
+def test_a_run_leaves_out_cell_areas_of_a_curvilinear_grid_beside_a_regular_one(tmp_path, caplog, variables):
+    """A run's two openings (its predictors chosen, then its variables named) both leave the areas out with
+    one warning; the second refused them after the first had said they were left out (break43c A1)."""
+    import logging
+
+    from climann.data.notes import forget_notes
+
+    _regridded_beside_native_areas(tmp_path)
+    forget_notes()  # said once per run: the other parameter's test said it
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        opened = open_dataset(expand_paths([tmp_path]), grid_of="tas", variables=variables)
+    assert "areacello" not in opened.variables and opened["tas"].dims == ("time", "lat", "lon")
+    assert "the cell areas of areacello_Ofx_gn.nc are not used: they are on another grid than the target 'tas' " \
+           "(the grid has 4 × 6 cells" in caplog.text
+
+
+def test_a_run_beside_cell_areas_of_another_grid_scores_with_the_areas_of_its_own_grid(tmp_path):
+    """The whole run on the folder of break43c A1 trains (it was refused with "extra dimension lat …"), its
+    cell areas computed from its own grid: the test block's persistence MSE weighted by the exact areas of
+    the 45° cells, sin(φ + 22.5°) − sin(φ − 22.5°)."""
+    import json
+
+    from climann.workflow.config import build_config
+    from climann.workflow.pipeline import run_training
+
+    _regridded_beside_native_areas(tmp_path)
+    config = build_config({"data": {"paths": [str(tmp_path)], "target": "tas"}, "model": {"hidden": [4]},
+                           "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    run = run_training(config, run_dir=tmp_path / "run").run_dir
+    metrics = json.loads((run / "metrics.json").read_text())
+    assert (metrics["cell_areas"], metrics["weighted_by"]) == ("computed", "cell area")
+    with xr.open_dataset(run / "predictions.nc") as predictions:
+        split = predictions["split"].values
+    truth = grid_dataset(n_years=3)
+    tas, lat = truth["tas"].values.astype(np.float64), truth["lat"].values
+    test = np.flatnonzero(split == split.max())
+    weights = np.broadcast_to((np.sin(np.radians(lat + 22.5)) - np.sin(np.radians(lat - 22.5)))[None, :, None],
+                              tas[test].shape)
+    persistence = np.sum(weights * (tas[test] - tas[test - 1]) ** 2) / weights.sum()
+    assert metrics["splits"]["test"]["persistence"]["mse"] == pytest.approx(persistence, rel=1e-5)
+
+
+def test_grids_without_a_coordinate_of_one_name_are_compared_by_their_cells_positions():
+    from climann.data.open import grid_mismatch
+
+    lat = xr.DataArray([-45.0, 45.0], dims="lat", attrs={"units": "degrees_north"})
+    lon = xr.DataArray([0.0, 120.0, 240.0], dims="lon", attrs={"units": "degrees_east"})
+    rows, columns = np.meshgrid(lat.values, lon.values, indexing="ij")
+
+    def curvilinear(shift: float) -> dict[str, xr.DataArray]:
+        return {"nav_lat": xr.DataArray(rows + shift, dims=("y", "x"), attrs={"standard_name": "latitude"}),
+                "nav_lon": xr.DataArray(columns, dims=("y", "x"), attrs={"standard_name": "longitude"})}
+
+    assert grid_mismatch({"lat": lat, "lon": lon}, curvilinear(0.0)) is None  # the same cells, stored 2-D
+    assert grid_mismatch({"lat": lat, "lon": lon}, curvilinear(10.0), labels=("a.nc", "b.nc")).startswith(
+        "latitude differs by up to 10° between a.nc and b.nc")
+
+
 def test_a_file_with_a_netcdf4_string_coordinate_opens_again_and_again(tmp_path):
     """A CMIP6 member saved by xarray (scalar string ``member_id``) opened three times while the
     first stays open, as a run does: HDF5 crashed the interpreter (exit 139) at the third."""

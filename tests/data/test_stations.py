@@ -1264,3 +1264,57 @@ def test_a_subbasin_area_named_as_cell_measure_is_refused_as_a_station_area(tmp_
     trained = run_main("train", "--data", "hype_fixed.nc", *arguments, "--out", "run", capfd=capfd,
                        monkeypatch=monkeypatch)
     assert trained.returncode == 0, trained.stderr
+
+
+#: The directions of the spectra's bins, 0°…345° every 15° (WAVEWATCH III's 24 bins).
+DIRECTIONS = np.arange(0.0, 360.0, 15.0)
+
+
+def _directional_spectra(grid: xr.Dataset, direction_attrs: dict) -> xr.Dataset:
+    """Station PAR's file with ``efth(time, station, frequency, direction)`` as ``ww3_ounp`` writes
+    it: ``frequency:axis = "Y"`` and ``direction:axis = "X"`` in ``degree`` with ``direction_attrs``;
+    each bin's series is tas plus a different constant, so a wrong bin is seen in the values."""
+    stations = _stations(grid, (1,), time_major=True)
+    frequency = xr.DataArray([0.05, 0.1, 0.2], dims="frequency",
+                             attrs={"standard_name": "sea_surface_wave_frequency", "units": "s-1", "axis": "Y"})
+    direction = xr.DataArray(DIRECTIONS, dims="direction", attrs={**direction_attrs, "units": "degree", "axis": "X"})
+    stations = stations.assign_coords(frequency=frequency, direction=direction)
+    stations["efth"] = (stations["tas"] + 10 * frequency + direction / 100).transpose("time", "station", "frequency",
+                                                                                     "direction")
+    stations["efth"].attrs = {"units": "m2 s rad-1"}
+    return stations
+
+
+@pytest.mark.parametrize("direction", [
+    pytest.param({"standard_name": "sea_surface_wave_to_direction"}, id="wave-to-direction"),
+    pytest.param({"standard_name": "sea_surface_wave_from_direction"}, id="wave-from-direction"),
+    pytest.param({"standard_name": "wind_from_direction"}, id="wind-from-direction"),
+    pytest.param({"long_name": "sea surface wave to direction"}, id="long-name-only"),
+])
+def test_a_spectral_direction_with_axis_x_is_an_extra_dimension_not_the_longitude(tmp_path, grid, direction):
+    """break43c A3: WAVEWATCH III's ``direction:axis = "X"`` in degrees was the grid's longitude
+    (24 direction bins as a 1×24 grid of "cells"), and ``--region`` around the buoy trained on
+    the bins 0° and 345°, exit 0. A direction is an extra dimension: refused unchosen, and once
+    chosen the run's series is that bin's at the station, whose position decides the region."""
+    path = tmp_path / "spectra.nc"
+    _directional_spectra(grid, direction).to_netcdf(path)
+    data = {"paths": [str(path)], "target": "efth", "predictors": [], "region": [10, 40, 140, 160]}
+    with pytest.raises(ClimannError, match=r"extra dimension direction \(24 values.*--select direction=VALUE"):
+        run_training(build_config({"data": {**data, "select": {"frequency": 0.1}}, "training": {"epochs": 1}}),
+                     run_dir=tmp_path / "refused")
+    config = build_config({"data": {**data, "select": {"frequency": 0.1, "direction": 90.0}},
+                           "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}})
+    run = run_training(config, run_dir=tmp_path / "run").run_dir
+    expected = (_point(grid, 1)["tas"].values.astype("f8") + 10 * 0.1 + 90 / 100)
+    with xr.open_dataset(run / "predictions.nc") as predictions:
+        assert predictions["efth"].shape == (expected.size, 1, 1)
+        np.testing.assert_allclose(predictions["efth"].values[:, 0, 0], expected, rtol=1e-6)
+        test = np.flatnonzero(predictions["split"].values == predictions["split"].values.max())
+    persistence = np.mean((expected[test] - expected[test - 1]) ** 2)
+    scores = json.loads((run / "metrics.json").read_text())["splits"]["test"]
+    assert scores["persistence"]["mse"] == pytest.approx(persistence, rel=1e-5)
+    assert scores["model"]["n_samples"] == test.size
+    with pytest.raises(ClimannError, match="contains no grid cell"):  # a box away from the station: none left
+        run_training(build_config({"data": {**data, "region": [-80, -60, 140, 160],
+                                             "select": {"frequency": 0.1, "direction": 90.0}},
+                                   "training": {"epochs": 1}}), run_dir=tmp_path / "away")

@@ -1656,3 +1656,52 @@ def test_the_climatology_of_5_minute_data_is_each_day_of_year_and_slots_mean():
             expected = np.nansum(chosen, axis=0) / np.isfinite(chosen).sum(axis=0)
         np.testing.assert_allclose(climatology[k - 1], expected, rtol=1e-12)
     assert np.isnan(np.delete(climatology, np.unique(key) - 1, axis=0)).all()
+
+
+def _member_blocks_layout(*, irregular_val: bool = False):
+    """break43c A6: ``split_files`` train = r1 2000–2001, val = r2 2000–2001 (the same dates), test = r1 2002,
+    monthly, one cell; with ``irregular_val`` the val block is six times with no step between them."""
+    import cftime
+
+    from climann.data.layout import Coordinate, GridLayout
+
+    months = [cftime.datetime(2000 + month // 12, month % 12 + 1, 16, calendar="360_day") for month in range(36)]
+    first = cftime.datetime(2000, 1, 1, calendar="360_day")
+    val = months[:24] if not irregular_val else [first + datetime.timedelta(days=days)
+                                                  for days in (0, 1, 2.5, 3.7, 9.1, 12.3)]
+    times = np.array(months[:24] + val + months[24:])
+    blocks = ("train",) * 24 + ("val",) * len(val) + ("test",) * 12
+    return GridLayout(time=Coordinate("time", times), latitude=Coordinate("lat", np.array([10.0])),
+                      longitude=Coordinate("lon", np.array([20.0])), time_units="days since 2000-01-01",
+                      calendar="360_day", file_dims=("time", "lat", "lon"), target_name="tos", target_attrs={},
+                      time_blocks=blocks)
+
+
+def test_persistence_of_split_files_blocks_is_each_blocks_own_previous_step():
+    """break43c A6: dates repeated across the blocks made the whole axis irregular and persistence was left out of
+    every block, though each block's own series is monthly. Each step is forecast by the step before it in its own
+    block; a block's first step has none, and is no gap."""
+    from climann.evaluation.baselines import (persistence_left_out, persistence_missing_steps,
+                                              persistence_previous_steps)
+
+    layout = _member_blocks_layout()
+    starts = layout.time_segment_starts()
+    assert persistence_left_out(layout) is None
+    previous = persistence_previous_steps(layout.time.values, segment_starts=starts)
+    expected = np.arange(-1, 59)
+    expected[[0, 24, 48]] = -1  # each block's first step: no step before it in its own series
+    np.testing.assert_array_equal(previous, expected)
+    assert persistence_missing_steps(previous, layout.time.values, segment_starts=starts).size == 0
+    truth = np.arange(60.0).reshape(60, 1, 1) ** 2
+    predicted = persistence_prediction(truth, layout.time.values, segment_starts=starts)
+    by_hand = np.concatenate([[np.nan], truth[:-1, 0, 0]])
+    by_hand[[24, 48]] = np.nan
+    np.testing.assert_array_equal(predicted[:, 0, 0], by_hand)
+    assert persistence_previous_steps(layout.time.values) is None  # the axis as one series has no step
+
+
+def test_persistence_is_left_out_naming_the_block_whose_own_series_has_no_step():
+    from climann.evaluation.baselines import persistence_left_out
+
+    reason = persistence_left_out(_member_blocks_layout(irregular_val=True))
+    assert reason == "the val block: the time axis has no regular step (irregular spacing)"

@@ -865,3 +865,65 @@ def test_predict_writes_a_float64_target_s_predictions_in_float64_without_the_ta
     predicted = own["C20_pred"].sel(time=new["time"]).values
     np.testing.assert_array_equal(new["C20_pred"].values, predicted)
     assert np.unique(predicted[np.isfinite(predicted)]).size > 100
+
+
+def _member_file(path, years, *, seed):
+    """Monthly means of ``years`` in the 360_day calendar (UKESM1-0-LL) with CF time bounds, one member."""
+    times = np.array([cftime.datetime(year, month, 16, calendar="360_day") for year in years for month in range(1, 13)])
+    with xr.open_dataset(write_series(path.with_suffix(".raw.nc"), times, seed=seed, calendar="360_day"),
+                         decode_times=False) as raw:
+        dataset = raw.load()
+    units = dataset["time"].attrs["units"]
+    starts = [cftime.datetime(t.year, t.month, 1, calendar="360_day") for t in times]
+    ends = [cftime.datetime(t.year + t.month // 12, t.month % 12 + 1, 1, calendar="360_day") for t in times]
+    dataset["time_bnds"] = (("time", "bnds"), np.stack([cftime.date2num(starts, units, "360_day"),
+                                                         cftime.date2num(ends, units, "360_day")], axis=1))
+    dataset["time"].attrs["bounds"] = "time_bnds"
+    dataset.to_netcdf(path)
+    return path
+
+
+@pytest.mark.parametrize("mode", [pytest.param("in-memory"), pytest.param("streamed")])
+def test_split_files_of_two_members_over_the_same_years_keep_their_features_and_persistence(tmp_path, mode):
+    """break43c A6: train = r1 2001–2006, val = r2 2001–2006, test = r1 2007–2008 (monthly, time_bnds). The dates
+    repeated across the blocks looked sub-daily: climann added the ``hour`` feature itself, then refused it ("do not
+    vary over the training block; remove them"), and persistence was left out of every block. Each block is its own
+    series: the features are lat and season, and each block's persistence MSE is that of its own previous months,
+    area-weighted, by hand."""
+    files = {"train": _member_file(tmp_path / "r1_2001.nc", range(2001, 2007), seed=1),
+             "val": _member_file(tmp_path / "r2_2001.nc", range(2001, 2007), seed=2),
+             "test": _member_file(tmp_path / "r1_2007.nc", range(2007, 2009), seed=3)}
+    settings = {"data": {"split_files": {block: [str(path)] for block, path in files.items()}, "target": "tas",
+                         "predictors": ["rsdt"]},
+                "model": {"hidden": [4]}, "training": TINY, "evaluation": {"figures": False}}
+    if mode == "streamed":
+        settings["data"]["in_memory_limit_gb"] = 1e-9
+    run = run_training(build_config(settings), run_dir=tmp_path / "run")
+    assert run.config.data.features == ("lat", "season")
+    metrics = json.loads((run.run_dir / "metrics.json").read_text())
+    assert not [note for note in metrics.get("notes", []) if note["model"] == "persistence"]
+    area = np.diff(np.sin(np.deg2rad([-45.0, -15.0, 15.0, 45.0])))[:, None] * np.ones((1, 4))
+    for block, path in files.items():
+        with xr.open_dataset(path) as opened:
+            tas = opened["tas"].values.astype(np.float64)
+        squared = (tas[1:] - tas[:-1]) ** 2
+        expected = np.sum(squared * area) / (area.sum() * len(squared))
+        scored = metrics["splits"][block]["persistence"]
+        assert scored["mse"] == pytest.approx(expected, rel=1e-6)
+        assert scored["n_samples"] == squared.size == metrics["splits"][block]["model"]["n_samples"] - 12
+
+
+def test_the_hour_asked_of_two_members_monthly_means_is_refused_as_no_time_of_day(tmp_path):
+    """The same blocks with ``features = ["lat", "hour"]``: the repeated dates passed the check that the data hold
+    several times of day, and the run was refused later as "do not vary"; the hour of monthly means is none."""
+    from climann.errors import ClimannError
+
+    files = {"train": [str(_member_file(tmp_path / "r1.nc", range(2001, 2004), seed=1))],
+             "val": [str(_member_file(tmp_path / "r2.nc", range(2001, 2004), seed=2))],
+             "test": [str(_member_file(tmp_path / "r1_later.nc", range(2004, 2005), seed=3))]}
+    config = build_config({"data": {"split_files": files, "target": "tas", "predictors": ["rsdt"],
+                                    "features": ["lat", "hour"]},
+                           "model": {"hidden": [2]}, "training": TINY, "evaluation": {"figures": False}})
+    with pytest.raises(ClimannError, match="the hour feature needs values of several times of day"):
+        run_training(config, run_dir=tmp_path / "run")
+    assert not (tmp_path / "run").exists()

@@ -335,6 +335,14 @@ def block_extrapolation_from_series(
             for index, name in enumerate(names) if (block_of_step == index).any()}
 
 
+def _series_starts(context: ChunkEvaluation, start: int, stop: int) -> np.ndarray:
+    """The steps of the chunk ``start:stop`` that begin a series, counted from ``start``: the
+    first step of the data and of each block of ``split_files``, where a baseline's missing value
+    (persistence's) is no gap (:func:`~climann.evaluation.sums.unexplained_gaps`)."""
+    starts = np.unique(context.source.layout.time_segment_starts())
+    return starts[(starts >= start) & (starts < stop)] - start
+
+
 def _previous_step(context: ChunkEvaluation, start: int) -> np.ndarray:
     """The truth at step ``start − 1`` (NaN before the first step): persistence's overlap."""
     n_lat, n_lon = context.source.layout.shape[1:]
@@ -388,7 +396,7 @@ def evaluate_chunk(
         truth, [grids[name] for name in context.models], area, blocks, context.n_blocks, shift=context.shift,
         reference=context.models.index("climatology") if "climatology" in context.models else None,
         climatology=None if context.climatology is None else context.climatology[context.season_index[start:stop]],
-        first_step=start == 0,
+        first_step=_series_starts(context, start, stop),
         season_of_step=None if context.season_of_step is None else context.season_of_step[start:stop],
         region_cells=context.region_cells, samples=np.bincount(in_block[in_block >= 0], minlength=context.n_blocks),
         n_dropped=samples.n_dropped,

@@ -339,12 +339,13 @@ def evaluate_distributed(
         models += fitted
     # the previous step by time (None without a nominal step): missing after gaps
     left_out_because = persistence_left_out(layout, lags=config.data.lags)
-    previous = persistence_previous_steps(layout.time.values) if left_out_because is None else None
+    previous = (persistence_previous_steps(layout.time.values, segment_starts=layout.time_segment_starts())
+                if left_out_because is None else None)
     if "persistence" in baselines and previous is not None:
         models += ("persistence",)
         options["previous"] = previous
         missing = persistence_missing_steps(previous, layout.time.values, first_counted=layout.steps_before_range,
-                                            dates=layout.selection_dates())
+                                            dates=layout.selection_dates(), segment_starts=layout.time_segment_starts())
         if missing.size:
             run_logger.warning(persistence_gap_warning(missing.size, layout.time.values, after=missing,
                                                        dates=layout.selection_dates()))
