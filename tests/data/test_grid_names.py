@@ -1,5 +1,7 @@
 """Latitude and longitude axes named differently in two files (ERA5's latitude, CMIP's lat) are one grid."""
 
+import logging
+
 import numpy as np
 import pytest
 import xarray as xr
@@ -156,11 +158,18 @@ def test_2d_latitude_and_longitude_named_otherwise_on_the_same_grid_are_one(tmp_
     assert not [record for record in caplog.records if "no units" in record.getMessage()]
 
 
-def test_2d_latitudes_of_another_grid_under_other_names_are_refused_as_another_grid(tmp_path):
-    """Given one name, the values decide, as for 1-D axes: latitudes 0.5° apart are another grid, said so."""
+def test_2d_latitudes_of_another_grid_under_other_names_are_refused_as_another_grid(tmp_path, caplog):
+    """Given one name, the values decide, as for 1-D axes: latitudes 0.5° apart are another grid, said so: refused
+    when the file's variable is named, left out with a warning when the predictors are chosen from the data (as a
+    file on another grid is since fix43h)."""
     from tests.data.test_grid_axis_variables import X_M, Y_M, _write_cdr_v4
 
     cdr = _write_cdr_v4(tmp_path / "cdr_v4.nc", with_positions=True)
     era5 = _era5_on_the_cdr_grid(tmp_path / "t2m_era5.nc", np.zeros((3, Y_M.size, X_M.size)), shift=0.5)
     with pytest.raises(ClimannError, match=r"latitude differs by up to 0\.5"):
-        open_dataset([cdr, era5], grid_of="cdr_seaice_conc_monthly")
+        open_dataset([cdr, era5], grid_of="cdr_seaice_conc_monthly", variables=["cdr_seaice_conc_monthly", "t2m"])
+    with caplog.at_level(logging.WARNING):
+        opened = open_dataset([cdr, era5], grid_of="cdr_seaice_conc_monthly")
+    assert "t2m" not in opened
+    assert [record for record in caplog.records
+            if "left out, on another grid" in record.getMessage() and "latitude differs by up to 0.5" in record.getMessage()]
