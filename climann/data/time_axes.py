@@ -353,12 +353,14 @@ def averaging_advice(file: str | Path, frequency: str, time: str = "time", *, va
 #: A time step's name → CDO's ``settbounds`` frequency of the cells that stamps without bounds
 #: open (climann reads a daily value stamped at 00:00 as the mean of the day beginning there).
 _CDO_CELLS = {"daily": "day", "hourly": "hour", "1-hourly": "hour"}
+#: A CDO statistic's period prefix (``day`` of ``daymean``) → its ``settbounds`` frequency.
+_CDO_PERIODS = {"day": "day", "mon": "month", "year": "year"}
 
 
 def series_averaging_advice(
     file: str | Path, frequency: str, methods: Mapping[str, str | None], *, time: str = "time", step: str = "",
     bounded: bool = True, units: Mapping[str, str | None] | None = None, static: Sequence[str] = (),
-    flags: Sequence[str] = (),
+    flags: Sequence[str] = (), texts: Sequence[str] = (),
 ) -> str:
     """How to bring the finer data of ``file`` to ``frequency`` (``"monthly"``…), each variable
     by what its values are over their time cells (its ``cell_methods``, CF 1.8 section 7.3;
@@ -373,8 +375,13 @@ def series_averaging_advice(
     copy says so (``-setattribute,tas@cell_methods=time: mean``), else a run trained on means
     refuses to score its target against them. Stamps without bounds (``bounded`` False) get the
     cells of their ``step`` that climann reads them as (``-settbounds,day``: CDO's own
-    reading, instants, makes each new cell a day short). Where CDO names no such operator (an
-    ``N-hourly`` step, a Zarr store), :func:`averaging_advice`.
+    reading, instants, makes each new cell a day short); a step CDO has no cells of (every 30
+    minutes) gives its new cells whole periods instead (``-settbounds,day -daymean``: ``daymean``
+    alone made cells from the day's first stamp to its last, 23.5 hours, warned about as cells
+    that stop short, fix43l). Text variables (``texts``, a station's ``station_name``), which CDO
+    does not read and left out of the copy it said it kept them in, are appended by ``ncks -A``.
+    Where CDO names no averaging operator (an ``N-hourly`` step, a Zarr store),
+    :func:`averaging_advice`.
 
     Parameters
     ----------
@@ -405,6 +412,9 @@ def series_averaging_advice(
         ``methods``): codes, whose mean or sum is no code (a quality flag's "bad" 2 averaged with
         0s is 0.04, which flags nothing), so left out of the copies (``-delname`` when no
         ``-selname`` chooses), and said so.
+    texts : sequence of str, optional
+        Those of ``static`` stored as text (NetCDF-4 strings, char arrays): copied into the
+        means' copy (the only copy with one group) by ``ncks -A -v``, not by CDO.
 
     Returns
     -------
@@ -423,20 +433,25 @@ def series_averaging_advice(
         return averaging_advice(file, frequency, time,
                                 value_word=next(iter(groups)) if len(groups) == 1 else "mean") + unsaid + assumed
     cells = "" if bounded or step not in _CDO_CELLS else f" -settbounds,{_CDO_CELLS[step]}"
+    # a step CDO has no cells of: the new cells are whole periods, set on the output (fix43l)
+    new_cells = f"settbounds,{_CDO_PERIODS[prefix]} -" if not bounded and step not in _CDO_CELLS else ""
     left_out = f" -delname,{','.join(sorted(flags))}" if flags and len(groups) == 1 else ""
     commands = []
     for word, names in groups.items():
         statistic, plural = _KEPT_STATISTICS[word]
-        kept = sorted(static) if word == "mean" and len(groups) > 1 else []
-        chosen = f" -selname,{','.join(sorted([*names, *kept]))}" if len(groups) > 1 else ""
+        kept = sorted(static) if word == "mean" or len(groups) == 1 else []
+        appended = sorted(name for name in kept if name in texts)  # CDO reads no text: ncks copies it
+        chosen = (f" -selname,{','.join(sorted([*names, *(name for name in kept if name not in appended)]))}"
+                  if len(groups) > 1 else "")
         without_time = f" ({_listed(kept)}, without time, copied as {'it is' if len(kept) == 1 else 'they are'})" \
-            if kept else ""
+            if kept and len(groups) > 1 else ""
         points = [shlex.quote(f"-setattribute,{name}@cell_methods={_as_mean(methods[name], time)}")
                   for name in names if word == "mean" and _is_point(methods[name], time)]
         copy = input_and_copy(file, frequency if len(groups) == 1 else f"{frequency}_{plural}")
+        appending = f" && ncks -A -v {','.join(appended)} {copy}" if appended else ""
         commands.append(f"{frequency} {plural}{f' of {_listed(names)}' if len(groups) > 1 else ''}{without_time} with "
-                        f"`cdo {prefix}{statistic}{''.join(f' {point}' for point in points)}{cells}{chosen}{left_out} "
-                        f"{copy}`")
+                        f"`cdo {new_cells}{prefix}{statistic}{''.join(f' {point}' for point in points)}{cells}{chosen}"
+                        f"{left_out} {copy}{appending}`")
     flags_said = (f"; {_listed(sorted(flags))} left out of the {'copies' if len(commands) > 1 else 'copy'}: "
                   f"{'flag variables' if len(flags) > 1 else 'a flag variable'} (CF 3.5), whose codes have no "
                   f"{frequency} mean (leave out the values a quality flag marks before averaging)") if flags else ""

@@ -222,7 +222,10 @@ def part_cells(times: np.ndarray, bounds: np.ndarray) -> bool:
 def warn_part_cells(dataset: xr.Dataset, where: str) -> None:
     """Warn once when a statistic over time (``cell_methods`` ``time: mean``, ``sum`` …) has
     CF time cells that each cover part of their step (:func:`part_cells`): the cells, the
-    steps, the variables, and the ``ncap2`` that makes each cell reach the next.
+    steps, the variables, and the ``ncap2`` that makes each cell reach the next. Silent when
+    the cells also stop short of the next (:func:`short_gaps`): :func:`warn_cell_gaps` tells
+    that one fault, with its one copy (fix43l: both told it, and the second's copies, read from
+    the first's, moved each upper bound twice).
 
     Parameters
     ----------
@@ -236,8 +239,8 @@ def warn_part_cells(dataset: xr.Dataset, where: str) -> None:
         return
     name, bounds_name, bounds = cells
     times = np.asarray(dataset[name].values)
-    if len(bounds) != len(times) or not part_cells(times, bounds):
-        return
+    if len(bounds) != len(times) or not part_cells(times, bounds) or short_gaps(bounds).any():
+        return  # cells that stop short of the next: warn_cell_gaps's one warning, its one copy (fix43l)
     time_dim = dataset[name].dims[0]
     statistics = {variable: method for variable in data_variable_names(dataset)
                   if time_dim in dataset[variable].dims

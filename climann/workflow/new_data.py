@@ -884,20 +884,24 @@ def _averaging_advice(layout: GridLayout, trained: TimeStep, values: TimeStep) -
     (codes have no mean: COSMOS-UK's ``COSMOS_VWC_FLAG`` averaged was no code)."""
     file = _first_file(layout)
     named = [name for name in layout.variable_units if file in layout.files_of(name)]
-    static, flags = _kinds_in_file(layout, file, named)
+    static, flags, texts = _kinds_in_file(layout, file, named)
     methods = {name: layout.variable_cell_methods.get(name) for name in named
                if name not in static and name not in flags}
     return series_averaging_advice(file, trained.name, methods, time=layout.time.name, step=values.name,
                                    bounded=layout.time_bounds is not None or layout.is_climatology,
-                                   units=_units_in_file(layout, file, methods), static=static, flags=flags)
+                                   units=_units_in_file(layout, file, methods), static=static, flags=flags,
+                                   texts=texts)
 
 
-def _kinds_in_file(layout: GridLayout, file: str, names: Sequence[str]) -> tuple[list[str], list[str]]:
+def _kinds_in_file(layout: GridLayout, file: str,
+                   names: Sequence[str]) -> tuple[list[str], list[str], list[str]]:
     """Those of ``names`` that ``file`` holds without its time dimension (``orog``, ``sftlf``,
     ``areacella``): static fields, which no averaging over time changes (fix38d: they were named
-    among the variables assumed to be means); and those with time that are CF flag variables
-    (``flag_values`` or ``flag_masks``, CF 3.5), whose codes no average keeps. Neither when the
-    file cannot be opened here. Opened through the file's one handle
+    among the variables assumed to be means); those with time that are CF flag variables
+    (``flag_values`` or ``flag_masks``, CF 3.5), whose codes no average keeps; and the static
+    ones stored as text (NetCDF-4 strings, char arrays: COSMOS-UK's ``station_name``), which
+    CDO does not read (fix43l: "copied as it is", and CDO left it out). None when the file
+    cannot be opened here. Opened through the file's one handle
     (:func:`~climann.data.open.open_input`), as every input is."""
     from climann.data.open import open_input
 
@@ -909,9 +913,10 @@ def _kinds_in_file(layout: GridLayout, file: str, names: Sequence[str]) -> tuple
             static = [name for name, variable in held.items() if time is not None and time not in variable.dims]
             flags = [name for name, variable in held.items() if name not in static
                      and ("flag_values" in variable.attrs or "flag_masks" in variable.attrs)]
-            return static, flags
+            texts = [name for name in static if held[name].dtype.kind in "SUO"]
+            return static, flags, texts
     except (OSError, ValueError, KeyError, TypeError):  # advice must not fail for it
-        return [], []
+        return [], [], []
 
 
 def _units_in_file(layout: GridLayout, file: str, names: Sequence[str]) -> dict[str, str | None]:

@@ -1341,3 +1341,28 @@ def test_steps_of_composites_are_counted_as_steps_of_them(tmp_path):
         "pred (2001-01-01 to 2002-12-27, 91 steps of 8-day composites) lacks 1 of the steps of tas (2001-01-01 to "
         "2002-12-27, 92 steps of 8-day composites): 2001-01-25;")
 
+
+
+@pytest.mark.parametrize(("step", "methods", "commands"), [
+    pytest.param("every 30 minutes", {"vwc": "time: mean"},
+                 ["cdo settbounds,day -daymean s.nc s_daily.nc && ncks -A -v station_name s.nc s_daily.nc"],
+                 id="one-kind-a-step-cdo-has-no-cells-of"),
+    pytest.param("3-hourly", {"pr": "time: sum", "vwc": "time: mean"},
+                 ["cdo settbounds,day -daysum -selname,pr s.nc s_daily_totals.nc",
+                  "cdo settbounds,day -daymean -selname,orog,vwc s.nc s_daily_means.nc && ncks -A -v station_name s.nc "
+                  "s_daily_means.nc"], id="totals-and-means"),
+    pytest.param("hourly", {"vwc": "time: mean"},
+                 ["cdo daymean -settbounds,hour s.nc s_daily.nc && ncks -A -v station_name s.nc s_daily.nc"],
+                 id="a-step-cdo-has-cells-of"),
+])
+def test_averaging_advice_gives_whole_new_cells_and_keeps_text_variables(step, methods, commands):
+    """fix43l: `cdo daymean` of stamps without bounds finer than CDO's settbounds steps (30 minutes, 3 hours)
+    made cells from each day's first stamp to its last (23.5 hours), warned about as cells that stop short;
+    the new cells are set on the output. CDO reads no text: the station_name said "copied as it is" was
+    left out; ncks appends it to the copy that keeps the variables without time."""
+    from climann.data.time_axes import series_averaging_advice
+
+    advice = series_averaging_advice("s.nc", "daily", methods, step=step, bounded=False,
+                                     units={"pr": "mm", "vwc": "%"}, static=["orog", "station_name"],
+                                     texts=["station_name"])
+    assert re.findall(r"`([^`]*)`", advice) == commands

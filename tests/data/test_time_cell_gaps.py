@@ -235,3 +235,54 @@ def test_the_fix_for_a_folder_of_monthly_files_is_a_loop_that_joins_every_file_s
     rates = convert_dataset(opened, {"pr": "mm day-1"}, where="copies", reference="the run",
                             cell_methods={"pr": "time: mean"})["pr"].values[:, 0, 0]
     np.testing.assert_allclose(rates, 5.0, rtol=1e-12)
+
+
+def test_daily_means_of_half_hourly_stamps_get_one_warning_whose_copy_joins_the_cells_once(tmp_path, monkeypatch,
+                                                                                           caplog):
+    """fix43l: `cdo daymean` of 30-minute stamps without bounds writes cells from each day's first stamp to its
+    last, 23.5 hours, 1 day apart. Two warnings told that one fault, each with an `ncap2 … +30` loop, the second
+    reading the first's copies: followed both, each cell ran to 00:30 the next day (1.0208-day cells, exit 0).
+    Now one warning; its line run with bash as printed makes the cells pandas' calendar days, and the copy
+    opens without a warning about its cells."""
+    import re
+    import shutil
+    import subprocess
+
+    import pandas as pd
+
+    if shutil.which("ncap2") is None:
+        pytest.skip("NCO's ncap2 is not installed")
+    monkeypatch.chdir(tmp_path)
+    days = pd.date_range("2014-01-01", periods=5, freq="D")
+    lower = (days - days[0]).total_seconds().to_numpy() / 60  # minutes since 2014-01-01, as cdo writes them
+    for name, method in (("vwc", "time: mean"), ("pr", "time: sum")):
+        xr.Dataset({name: ("time", np.arange(5.0), {"units": "mm" if name == "pr" else "%", "cell_methods": method}),
+                    "time_bnds": (("time", "bnds"), np.stack([lower, lower + 1410], 1))},
+                   coords={"time": ("time", lower + 705, {"bounds": "time_bnds", "standard_name": "time",
+                                                          "units": "minutes since 2014-01-01",
+                                                          "calendar": "proleptic_gregorian"}),
+                           "lat": ((), 51.6, {"units": "degrees_north", "standard_name": "latitude"}),
+                           "lon": ((), -1.1, {"units": "degrees_east", "standard_name": "longitude"})},
+                   ).to_netcdf(tmp_path / f"{name}_daily.nc")
+    files = [tmp_path / "pr_daily.nc", tmp_path / "vwc_daily.nc"]
+    forget_notes()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        open_dataset(files)
+    said = [record.message for record in caplog.records if "time cells of" in record.message]
+    assert len(said) == 1, said
+    assert "stop short of the next ones at 4 of 4 steps" in said[0] and "ends 30 minutes before" in said[0]
+    loop = re.search(r"lower bound: (mkdir -p .*?; done) \(a copy of each of its 2 files in a new folder\)", said[0])
+    assert loop is not None, said[0]
+    subprocess.run(["bash", "-c", loop.group(1)], check=True, cwd=tmp_path)
+    copies = sorted((tmp_path / "time_cells_joined").glob("*.nc"))
+    assert [path.name for path in copies] == ["pr_daily.nc", "vwc_daily.nc"]
+    for path in copies:
+        with xr.open_dataset(path) as copy:
+            cells = pd.DatetimeIndex(copy["time_bnds"].values[:, 1]) - pd.DatetimeIndex(copy["time_bnds"].values[:, 0])
+            assert (pd.DatetimeIndex(copy["time_bnds"].values[:, 0]) == days).all()
+            assert (pd.DatetimeIndex(copy["time_bnds"].values[:, 1]) == days + pd.Timedelta("1D")).all(), cells
+    forget_notes()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        open_dataset(copies)
+    assert not [record.message for record in caplog.records if "time cells of" in record.message]

@@ -1557,10 +1557,12 @@ def test_half_hourly_station_data_given_to_a_daily_run_get_the_averaging_advice_
     advice = said["predict"]
     assert ("the run was trained on daily data and halfhourly.nc is every 30 minutes: the model is given every 30 "
             "minutes values as if they were daily; average them to daily steps first, e.g. daily totals of PE and "
-            "PRECIP with `cdo daysum -selname,PE,PRECIP halfhourly_quality_masked.nc halfhourly_daily_totals.nc` and "
-            "daily means of COSMOS_VWC (station_name, without time, copied as it is) with `cdo daymean "
-            "-selname,COSMOS_VWC,station_name halfhourly_quality_masked.nc halfhourly_daily_means.nc`, then give "
-            "both copies to --data; COSMOS_VWC_FLAG left out of the copies: a flag variable (CF 3.5)") in advice
+            "PRECIP with `cdo settbounds,day -daysum -selname,PE,PRECIP halfhourly_quality_masked.nc "
+            "halfhourly_daily_totals.nc` and daily means of COSMOS_VWC (station_name, without time, copied as it is) "
+            "with `cdo settbounds,day -daymean -selname,COSMOS_VWC halfhourly_quality_masked.nc "
+            "halfhourly_daily_means.nc && ncks -A -v station_name halfhourly_quality_masked.nc "
+            "halfhourly_daily_means.nc`, then give both copies to --data; COSMOS_VWC_FLAG left out of the copies: a "
+            "flag variable (CF 3.5)") in advice
     assert advice.endswith("(these read halfhourly_quality_masked.nc, which the line shown before writes from "
                            "halfhourly.nc: run that one first; halfhourly_daily_totals.nc and "
                            "halfhourly_daily_means.nc then hold both fixes)")
@@ -1570,10 +1572,32 @@ def test_half_hourly_station_data_given_to_a_daily_run_get_the_averaging_advice_
                            "--out", "p2.nc"], capture_output=True, text=True, timeout=300)
     (masking,) = [line for line in done.stderr.splitlines() if "COSMOS_VWC_FLAG 2 bad" in line]
     run_python("-c", re.search(r'python -c "([^"]+)"', masking).group(1), check=True, cwd=tmp_path)
-    for command in re.findall(r"`(cdo [^`]*)`", advice):
-        subprocess.run(shlex.split(command), check=True, capture_output=True, cwd=tmp_path)
+    for command in re.findall(r"`(cdo [^`]*)`", advice):  # as printed, by the shell
+        subprocess.run(["bash", "-c", command], check=True, capture_output=True, cwd=tmp_path)
     kept = half_hourly["COSMOS_VWC"].where(half_hourly["COSMOS_VWC_FLAG"] != 2).values.astype(np.float64)
     by_hand = np.nanmean(kept.reshape(20, 48), axis=1)  # each day's 48 values, those flagged bad left out
+    # fix43l: `cdo daymean` alone made cells from each day's first stamp to its last (23.5 hours), warned
+    # about twice with two +30 loops, the second reading the first's copies; and CDO, reading no text,
+    # left out the station_name the advice said it copied. The cells are pandas' calendar days now,
+    # each copy dated by the mean of its day's stamps, and the station named as in the file
+    import pandas as pd
+
+    stamps = pd.Series(pd.DatetimeIndex(half_hourly["time"].values))
+    days = pd.DatetimeIndex(stamps.dt.floor("D").unique())
+    middles = pd.DatetimeIndex(stamps.groupby(stamps.dt.floor("D")).apply(lambda day: day.min() + (day - day.min()).mean()))
+    for copy in ("halfhourly_daily_means.nc", "halfhourly_daily_totals.nc"):
+        with xr.open_dataset(tmp_path / copy) as averaged:
+            assert (pd.DatetimeIndex(averaged["time_bnds"].values[:, 0]) == days).all(), copy
+            assert (pd.DatetimeIndex(averaged["time_bnds"].values[:, 1]) == days + pd.Timedelta("1D")).all(), copy
+            assert (pd.DatetimeIndex(averaged["time"].values) == middles).all(), copy
     with xr.open_dataset(tmp_path / "halfhourly_daily_means.nc") as means:
         assert "COSMOS_VWC_FLAG" not in means
+        assert str(means["station_name"].values) == "WYTH1"
         np.testing.assert_allclose(means["COSMOS_VWC"].values, by_hand, rtol=1e-6)
+    done = subprocess.run([sys.executable, "-m", "climann", "predict", str(run_dir), "--data",
+                           "halfhourly_daily_totals.nc", "--data", "halfhourly_daily_means.nc", "--out", "p3.nc"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert not [line for line in done.stderr.splitlines() if "time cells" in line or "-hour cells" in line], done.stderr
+    with xr.open_dataset(tmp_path / "p3.nc") as predicted:
+        assert (pd.DatetimeIndex(predicted["time"].values) == middles).all()
