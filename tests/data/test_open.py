@@ -1746,3 +1746,38 @@ def test_a_netcdf_file_is_decoded_once_per_run_for_its_diagnostics(tmp_path, mon
     os.utime(path, ns=(1, 1))  # the file changed since
     opening._times_undecoded(path)
     assert len(decodings) == 2
+
+
+def test_the_simulations_of_files_are_told_from_each_header_decoded_once_per_run(tmp_path, monkeypatch):
+    """fix43c: ``climann info`` checks the simulations of its files three times (its own look, its
+    report's opening, its config's check), and each decoded every file's header again. Now once
+    per file, run and renames: the refusal of two models is the same at every call, a rename
+    that leaves the variable in one file is honoured (nothing refused), and a new run decodes again."""
+    from climann.data.notes import forget_notes
+    from climann.data.open import check_files_of_one_simulation
+
+    files = []
+    for index, model in enumerate(("FAKE-ESM", "OTHER-ESM")):
+        part = grid_dataset(n_years=1)[["tas"]].assign_coords(time=monthly_times(1, "noleap", 2000 + index))
+        part.assign_attrs(source_id=model, variant_label="r1i1p1f1").to_netcdf(tmp_path / f"tas_{index}.nc")
+        files.append(tmp_path / f"tas_{index}.nc")
+    decoded = []
+    decode = xr.decode_cf
+    monkeypatch.setattr(xr, "decode_cf", lambda dataset, **options: (
+        decoded.append(options.get("decode_times")) if options.get("decode_times") is not False else None,
+        decode(dataset, **options))[1])
+    forget_notes()
+
+    refusals = []
+    for _ in range(3):
+        with pytest.raises(ClimannError) as refusal:
+            check_files_of_one_simulation(files)
+        refusals.append(str(refusal.value))
+    assert len(set(refusals)) == 1 and "FAKE-ESM in tas_0.nc and OTHER-ESM in tas_1.nc" in refusals[0]
+    assert len(decoded) == len(files)
+    check_files_of_one_simulation(files, FileRenames(files, {"tas_1.nc": {"tas": "tas_other"}}))
+    assert len(decoded) == len(files) + 1  # the renamed file's header, decoded under its new names
+    forget_notes()
+    with pytest.raises(ClimannError):
+        check_files_of_one_simulation(files)
+    assert len(decoded) == 2 * len(files) + 1
