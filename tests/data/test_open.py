@@ -1781,3 +1781,30 @@ def test_the_simulations_of_files_are_told_from_each_header_decoded_once_per_run
     with pytest.raises(ClimannError):
         check_files_of_one_simulation(files)
     assert len(decoded) == 2 * len(files) + 1
+
+
+def test_files_of_one_grid_are_grouped_without_comparing_identical_grids(tmp_path, monkeypatch):
+    """fix43c: ``climann info`` of a folder of one-day files compared each file's grid with the
+    first's (sorted, reordered, value by value). A grid identical to the first (names, values,
+    attributes) is one with it at once; the same cells from north to south still take the
+    comparison that finds them one grid, and another grid is still left out naming its difference."""
+    import climann.data.open as opening
+    from climann.data.open import files_on_the_most_common_grid
+
+    dataset = grid_dataset(n_years=1)[["tas"]]
+    files = []
+    for index in range(4):
+        dataset.isel(time=[index]).to_netcdf(tmp_path / f"tas_{index}.nc")
+        files.append(tmp_path / f"tas_{index}.nc")
+    dataset.isel(time=[4], lat=slice(None, None, -1)).to_netcdf(tmp_path / "tas_4_north_first.nc")
+    grid_dataset(n_years=1, n_lat=6)[["tas"]].isel(time=[5]).to_netcdf(tmp_path / "tas_5_finer.nc")
+    files += [tmp_path / "tas_4_north_first.nc", tmp_path / "tas_5_finer.nc"]
+    compared = []
+    mismatch = opening.grid_mismatch
+    monkeypatch.setattr(opening, "grid_mismatch", lambda *grids, **labels: compared.append(labels) or mismatch(
+        *grids, **labels))
+
+    kept, others = files_on_the_most_common_grid(files)
+    assert kept == files[:5]
+    assert list(others) == [files[5]] and others[files[5]].startswith("lat has 4 values in tas_0.nc and 6 in")
+    assert len(compared) == 3  # north-first with the first; the finer grid with it, and for its message
