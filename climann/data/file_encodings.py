@@ -157,7 +157,7 @@ def _equal(one: object, other: object) -> bool:
     fill value is the same as another NaN (xarray writes ``_FillValue = NaN`` on every float
     variable): compared as numbers, each such file was a group of its own, and the fill-like
     values were looked for once per file in every file's values (400 one-day files: 6 000
-    values looked for in each block, 2 × 13 s of ``climann info``'s CPU, fix43c)."""
+    values looked for in each block, ≈ 13 s of ``climann info``'s CPU, fix43c)."""
     if isinstance(one, tuple) and isinstance(other, tuple) and any(isinstance(item, tuple | np.ndarray)
                                                                    for item in (*one, *other)):
         return len(one) == len(other) and all(_equal(a, b) for a, b in zip(one, other, strict=True))
