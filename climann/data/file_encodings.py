@@ -153,12 +153,16 @@ def _same(one: FileEncoding, other: FileEncoding) -> bool:
 
 def _equal(one: object, other: object) -> bool:
     """Whether two encoding values are the same values of the same types; a record of
-    conversions (:data:`CONVERSIONS_KEY`: pairs and arrays of factors) entry by entry."""
+    conversions (:data:`CONVERSIONS_KEY`: pairs and arrays of factors) entry by entry. A NaN
+    fill value is the same as another NaN (xarray writes ``_FillValue = NaN`` on every float
+    variable): compared as numbers, each such file was a group of its own, and the fill-like
+    values were looked for once per file in every file's values (400 one-day files: 6 000
+    values looked for in each block, ≈ 13 s of ``climann info``'s CPU, fix43c)."""
     if isinstance(one, tuple) and isinstance(other, tuple) and any(isinstance(item, tuple | np.ndarray)
                                                                    for item in (*one, *other)):
         return len(one) == len(other) and all(_equal(a, b) for a, b in zip(one, other, strict=True))
     one, other = np.asarray(one), np.asarray(other)
-    return one.dtype == other.dtype and np.array_equal(one, other)
+    return one.dtype == other.dtype and np.array_equal(one, other, equal_nan=one.dtype.kind in "fc")
 
 
 def with_file_encodings(combined: xr.Dataset, parts: Sequence[tuple[xr.Dataset, Path | None]], *,

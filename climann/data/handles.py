@@ -16,6 +16,13 @@ the file is never open twice. Closing one such dataset closes the handle; the ot
 on their next read. A file changed on disk (other size, time or inode) gets a new handle, the
 old one closed first.
 
+What a file's store reads of it (its variables' names, types, dimensions and attributes, its
+global attributes and unlimited dimensions) is read once per unchanged file and run: every
+opening of the file (its header undecoded, its data decoded in dask's chunks) is xarray's
+decoding of its own copies of that one read (:func:`open_netcdf`). A folder of 400 one-day
+files was read twice over, once for the header the checks of several files look at and once
+for the data (fix43c).
+
 Each variable's raw attributes pass through :func:`climann.data.text_numbers.with_text_numbers_read`
 (numeric attributes stored as text that say their numbers, read as them) and
 :func:`climann.data.stored_values.with_stored_values_read` before xarray decodes them
@@ -31,13 +38,16 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+import weakref
+from collections.abc import Mapping
 from pathlib import Path
 
 import xarray as xr
-from xarray.backends import NetCDF4DataStore, ZarrStore
+from xarray.backends import CachingFileManager, NetCDF4DataStore, ZarrStore
 from xarray.backends.netCDF4_ import NETCDF4_PYTHON_LOCK
 
-from climann.data.notes import note_once
+from climann.data.notes import kept_for_the_run, note_once
 from climann.data.shared_handles import shared_manager
 from climann.data.stored_values import with_stored_values_read
 from climann.data.text_numbers import refuse_text_coordinate, with_text_numbers_read
@@ -48,7 +58,20 @@ _log = logging.getLogger(__name__)
 
 class _StoreReadingStoredValues(NetCDF4DataStore):
     """xarray's NetCDF4 data store, each variable's attributes read as
-    :func:`~climann.data.stored_values.with_stored_values_read` says before decoding."""
+    :func:`~climann.data.stored_values.with_stored_values_read` says before decoding, and what
+    it reads of the file (``load``, ``get_encoding``) read once: the store of a file is shared by
+    its openings (:func:`_store_of`), each of which decodes its own copies."""
+
+    def load(self) -> tuple[Mapping[str, xr.Variable], Mapping[str, object]]:
+        """The file's variables and global attributes, read from the file the first time only
+        (:func:`_first_read`); each call gets its own shallow copies (xarray's decoding writes
+        into the attributes of bounds variables, and the undecoded header must keep the file's)."""
+        variables, attributes, _ = _first_read(self)
+        return {name: variable.copy(deep=False) for name, variable in variables.items()}, dict(attributes)
+
+    def get_encoding(self) -> dict:
+        """The file's encoding (its unlimited dimensions), read with :meth:`load`."""
+        return dict(_first_read(self)[2])
 
     def open_store_variable(self, name: str, var: object) -> xr.Variable:
         import netCDF4  # the netcdf4 engine's library, imported when a file is opened
@@ -89,9 +112,8 @@ def open_netcdf(path: str | os.PathLike, **options: object) -> xr.Dataset:
         If integer data have an ``_Unsigned`` that is neither true nor false.
     """
     manager = shared_manager(path)
-    store = _StoreReadingStoredValues(manager, mode="r", lock=NETCDF4_PYTHON_LOCK)
     with manager.acquire_context():  # one acquisition while the metadata are read, as xarray's backend does
-        dataset = xr.open_dataset(store, engine="store", **options)
+        dataset = xr.open_dataset(_store_of(path, manager), engine="store", **options)
     dataset.encoding["source"] = str(Path(path).resolve())
     return dataset
 
@@ -121,6 +143,48 @@ def open_file(path: str | os.PathLike, **options: object) -> xr.Dataset:
     from climann.data.paths import is_zarr_store
 
     return open_zarr(path, **options) if is_zarr_store(path) else open_netcdf(path, **options)
+
+
+#: What each store read of its file: its variables and global attributes (``load``) and its encoding.
+#: Kept beside the store, not in it: a store is pickled for dask's token of its arrays (their keys,
+#: which must name the file: xarray's store has no ``__dict__`` of its own but ``__slots__``) and
+#: for a cluster's workers, which read the file again.
+_READS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_READS_LOCK = threading.Lock()
+
+
+def _first_read(store: _StoreReadingStoredValues) -> tuple:
+    """What ``store`` read of its file (``load``, ``get_encoding``), read the first time it is asked."""
+    with _READS_LOCK:
+        read = _READS.get(store)
+    if read is None:  # two threads opening one file at once may both read it: the same values
+        variables, attributes = NetCDF4DataStore.load(store)
+        read = (variables, attributes, NetCDF4DataStore.get_encoding(store))
+        with _READS_LOCK:
+            _READS[store] = read
+    return read
+
+
+#: The store of each NetCDF file opened in this run, by resolved path, with the file manager it
+#: reads through (a file changed on disk has a new manager, and gets a new store); forgotten at
+#: a run's start with the notes its reading said.
+_STORES: dict[str, tuple[CachingFileManager, _StoreReadingStoredValues]] = {}
+_STORES_LOCK = threading.Lock()
+kept_for_the_run(_STORES.clear)
+
+
+def _store_of(path: str | os.PathLike, manager: CachingFileManager) -> _StoreReadingStoredValues:
+    """The one store of the file ``path`` read through ``manager`` (:func:`shared_manager`):
+    what it reads of the file, it reads once (:class:`_StoreReadingStoredValues`)."""
+    key = str(Path(path).resolve())
+    with _STORES_LOCK:
+        known = _STORES.get(key)
+    if known is not None and known[0] is manager:
+        return known[1]
+    store = _StoreReadingStoredValues(manager, mode="r", lock=NETCDF4_PYTHON_LOCK)
+    with _STORES_LOCK:
+        _STORES[key] = (manager, store)
+    return store
 
 
 class _ZarrStoreReadingStoredValues(ZarrStore):

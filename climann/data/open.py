@@ -446,7 +446,7 @@ def check_files_of_one_simulation(files: Sequence[Path], renames: FileRenames | 
     among every file given, before any is left out for its grid: a folder of three CMIP6 models on two grids
     was refused as two models, a different two by ``info`` (the most common grid's) and ``train`` (break41c A1).
     Only each file's header is read (:func:`file_header`), its variables renamed as ``renames`` says and its
-    times decoded; a file that cannot be read so is left to the later checks.
+    times decoded (:func:`_header_with_times`); a file that cannot be read so is left to the later checks.
 
     Raises
     ------
@@ -459,17 +459,48 @@ def check_files_of_one_simulation(files: Sequence[Path], renames: FileRenames | 
     found = {}
     for path in files:
         try:
-            header = file_header(path)
-            names = {str(name) for name in header.variables}
-            renamed = {old: new for old, new in renames.mapping(path).items()
-                       if old in names and old != new and new not in names}
-            with _quiet_decoding():
-                header = header.rename(renamed)
-                found[path] = xr.decode_cf(header, decode_times=_decoding_of(
-                    header, xr.coders.CFDatetimeCoder(use_cftime=True)))
+            found[path] = _header_with_times(path, renames)
         except (OSError, ValueError, TypeError, KeyError, OverflowError, ClimannError):
             continue
     check_one_simulation(found)
+
+
+#: Each file's header as :func:`_header_with_times` decoded it in this run, by :func:`_opening_key`
+#: and the renames applied; at most :data:`_KEPT_OPENINGS`, first in first out.
+_WITH_TIMES: dict[tuple, xr.Dataset] = {}
+_WITH_TIMES_LOCK = threading.Lock()
+kept_for_the_run(_WITH_TIMES.clear)
+
+
+def _header_with_times(path: Path, renames: FileRenames) -> xr.Dataset:
+    """The header of ``path`` (:func:`file_header`), its variables renamed as ``renames`` says and
+    decoded, times included (as :class:`xarray.coders.CFDatetimeCoder` with cftime, but the dates its
+    data variables hold: :func:`_decoding_of`), once per run and renames: ``climann info`` checks
+    the simulations of its files three times (its own look, then the two openings of its report
+    and of its config's check), and each decoded every file's header again (fix43c). Each caller
+    gets its own shallow copy; a file that cannot be decoded is not kept: its error is raised again.
+
+    Raises
+    ------
+    OSError, ValueError, TypeError, KeyError, OverflowError, ClimannError
+        As :func:`file_header` and :func:`xarray.decode_cf`.
+    """
+    header = file_header(path)
+    names = {str(name) for name in header.variables}
+    renamed = {old: new for old, new in renames.mapping(path).items()
+               if old in names and old != new and new not in names}
+    key = (*_opening_key(path, None, None), repr(sorted(renamed.items())))
+    with _WITH_TIMES_LOCK:
+        known = _WITH_TIMES.get(key)
+    if known is None:
+        with _quiet_decoding():
+            header = header.rename(renamed)
+            known = xr.decode_cf(header, decode_times=_decoding_of(header, xr.coders.CFDatetimeCoder(use_cftime=True)))
+        with _WITH_TIMES_LOCK:
+            if len(_WITH_TIMES) >= _KEPT_OPENINGS:
+                _WITH_TIMES.pop(next(iter(_WITH_TIMES)))
+            _WITH_TIMES[key] = known
+    return known.copy(deep=False)
 
 
 #: Each NetCDF file as :func:`_times_undecoded` decoded it in this run, by :func:`_opening_key`.
@@ -1673,7 +1704,11 @@ def _cells_mismatch(reference: dict[str, xr.DataArray], other: dict[str, xr.Data
     and the 1-D axes compared sorted (longitudes modulo 360°), so that the same cells in another
     order or longitude convention are one grid, as they are aligned when combined; ``other``'s
     latitude and longitude axes under the reference's names
-    (:func:`~climann.data.grid_names.on_reference_names`), as they are named when combined."""
+    (:func:`~climann.data.grid_names.on_reference_names`), as they are named when combined. A grid
+    identical to the reference (names, values, attributes) is one with it without the comparison:
+    a folder of one-day files compared each file's grid so (fix43c)."""
+    if reference.keys() == other.keys() and all(other[name].identical(values) for name, values in reference.items()):
+        return None
     other = on_reference_names(reference, other)
     orders = _axis_orders(reference, other, lambda name: _is_longitude(name, reference[name]))
     other = {name: values.isel({dim: orders[dim] for dim in values.dims if dim in orders})

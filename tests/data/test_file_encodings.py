@@ -38,6 +38,27 @@ def test_files_stored_alike_record_nothing(tmp_path):
     assert FILE_ENCODINGS_KEY not in dataset["tas"].encoding and file_encodings(dataset["tas"]) == ()
 
 
+def test_files_whose_fill_value_is_nan_are_stored_alike(tmp_path):
+    """Three float32 files with xarray's default ``_FillValue = NaN``: stored alike, nothing
+    recorded; beside a fourth whose ``_FillValue`` is -999, two groups (NaN is not any number)."""
+    files = []
+    for index, fill in enumerate([np.nan, np.nan, np.nan, -999.0]):
+        path = tmp_path / f"{'abcd'[index]}.nc"
+        _dataset(15.0 + 90 * index).to_netcdf(path, encoding={"tas": {"dtype": "f4", "_FillValue": fill}})
+        files.append(path)
+    for path in files:  # as written: a NaN fill value in the first three files' headers, -999 in the last's
+        with xr.open_dataset(path, decode_cf=False) as raw:
+            assert np.isnan(raw["tas"].attrs["_FillValue"]) == (path.name != "d.nc")
+
+    alike = open_dataset(files[:3])["tas"]
+    assert FILE_ENCODINGS_KEY not in alike.encoding and np.isnan(alike.encoding["_FillValue"])
+    records = file_encodings(open_dataset(files)["tas"])
+    assert [[name.rsplit("/", 1)[-1] for name in record.files] for record in records] == [
+        ["a.nc", "b.nc", "c.nc"], ["d.nc"]]
+    assert [len(record.times) for record in records] == [9, 3]
+    assert np.isnan(records[0].encoding["_FillValue"]) and records[1].encoding["_FillValue"] == -999.0
+
+
 def test_each_group_of_files_stored_alike_is_recorded_with_its_steps(tmp_path):
     """float, packed, packed alike, packed otherwise: three groups, the alike packed files one, in file order."""
     files = [_write(tmp_path / "a.nc", first_day=15.0),

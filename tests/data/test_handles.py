@@ -69,6 +69,64 @@ def test_a_file_rewritten_at_the_same_path_is_read_anew(tmp_path):
     assert not np.array_equal(before, after)
 
 
+def _one_step(path, day: int, seed: int) -> np.ndarray:
+    """A one-day file of ``tas`` (2 × 3 cells, seeded values) with ``time_bnds`` that have no
+    units of their own (CF §7.1: a boundary variable takes its coordinate's); its values."""
+    values = np.random.default_rng(seed).normal(280.0, 5.0, (1, 2, 3)).astype("f4")
+    xr.Dataset({"tas": (("time", "lat", "lon"), values, {"units": "K"}),
+                "time_bnds": (("time", "nv"), [[day, day + 1.0]])},
+               coords={"time": ("time", [day + 0.5], {"units": "days since 2001-01-01", "bounds": "time_bnds"}),
+                       "lat": ("lat", [10.0, 20.0], {"units": "degrees_north"}),
+                       "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})}).to_netcdf(path)
+    return values
+
+
+def test_a_file_is_read_once_by_its_header_and_its_data(tmp_path, monkeypatch):
+    """fix43c: the header (undecoded) and the data (decoded, in dask's chunks) of a file were two
+    readings of its variables and attributes; now one, each opening decoding its own copies: the
+    header keeps the file's attributes after the data's decoding gave its time bounds their
+    coordinate's units, and a file rewritten at its path is read again."""
+    from xarray.backends import NetCDF4DataStore
+
+    from climann.data.notes import forget_notes
+
+    forget_notes()  # a new run: nothing kept of an earlier one
+    reads = []
+    read = NetCDF4DataStore.get_variables
+    monkeypatch.setattr(NetCDF4DataStore, "get_variables", lambda store: reads.append(store._filename) or read(store))
+    path = tmp_path / "tas_20010101.nc"
+    written = _one_step(path, day=0, seed=0)
+
+    data = open_netcdf(path, chunks="auto")
+    header = open_netcdf(path, decode_cf=False, chunks={})
+    assert len(reads) == 1
+    assert data["time_bnds"].encoding["units"] == "days since 2001-01-01"  # xarray's decoding, of its own copy
+    assert "units" not in header["time_bnds"].attrs and header["time"].attrs["units"] == "days since 2001-01-01"
+    np.testing.assert_array_equal(data["tas"].values, written)
+    np.testing.assert_array_equal(header["time_bnds"].values, [[0.0, 1.0]])
+
+    rewritten = _one_step(tmp_path / "other.nc", day=0, seed=1)
+    (tmp_path / "other.nc").replace(path)
+    np.testing.assert_array_equal(open_netcdf(path, chunks="auto")["tas"].values, rewritten)
+    assert len(reads) == 2
+
+
+def test_files_read_once_keep_arrays_of_their_own(tmp_path):
+    """Each file's arrays keep dask keys of their own (dask's token of the file's store, which
+    must name the file): the files combined read each its own values, compared with xarray's
+    reading of each file alone."""
+    files = [tmp_path / f"tas_2001010{day + 1}.nc" for day in range(4)]
+    written = np.concatenate([_one_step(path, day=day, seed=day) for day, path in enumerate(files)])
+    for path in files:  # the headers first, as a run reads them
+        open_netcdf(path, decode_cf=False, chunks={})
+    datasets = [open_netcdf(path, chunks="auto") for path in files]
+    assert len({dataset["tas"].data.name for dataset in datasets}) == len(files)
+    np.testing.assert_array_equal(open_dataset(files)["tas"].values, written)
+    for path, values in zip(files, written, strict=True):
+        with xr.open_dataset(path) as alone:
+            np.testing.assert_array_equal(alone["tas"].values[0], values)
+
+
 #: Predictors named so that no listing but the sorted one is likely to put them in name order.
 _STORE_PREDICTORS = ("rsdt", "clt", "zg500", "hurs", "psl", "evspsbl", "uas", "pr")
 

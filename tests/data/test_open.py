@@ -1834,3 +1834,65 @@ def test_a_netcdf_file_is_decoded_once_per_run_for_its_diagnostics(tmp_path, mon
     os.utime(path, ns=(1, 1))  # the file changed since
     opening._times_undecoded(path)
     assert len(decodings) == 2
+
+
+def test_the_simulations_of_files_are_told_from_each_header_decoded_once_per_run(tmp_path, monkeypatch):
+    """fix43c: ``climann info`` checks the simulations of its files three times (its own look, its
+    report's opening, its config's check), and each decoded every file's header again. Now once
+    per file, run and renames: the refusal of two models is the same at every call, a rename
+    that leaves the variable in one file is honoured (nothing refused), and a new run decodes again."""
+    from climann.data.notes import forget_notes
+    from climann.data.open import check_files_of_one_simulation
+
+    files = []
+    for index, model in enumerate(("FAKE-ESM", "OTHER-ESM")):
+        part = grid_dataset(n_years=1)[["tas"]].assign_coords(time=monthly_times(1, "noleap", 2000 + index))
+        part.assign_attrs(source_id=model, variant_label="r1i1p1f1").to_netcdf(tmp_path / f"tas_{index}.nc")
+        files.append(tmp_path / f"tas_{index}.nc")
+    decoded = []
+    decode = xr.decode_cf
+    monkeypatch.setattr(xr, "decode_cf", lambda dataset, **options: (
+        decoded.append(options.get("decode_times")) if options.get("decode_times") is not False else None,
+        decode(dataset, **options))[1])
+    forget_notes()
+
+    refusals = []
+    for _ in range(3):
+        with pytest.raises(ClimannError) as refusal:
+            check_files_of_one_simulation(files)
+        refusals.append(str(refusal.value))
+    assert len(set(refusals)) == 1 and "FAKE-ESM in tas_0.nc and OTHER-ESM in tas_1.nc" in refusals[0]
+    assert len(decoded) == len(files)
+    check_files_of_one_simulation(files, FileRenames(files, {"tas_1.nc": {"tas": "tas_other"}}))
+    assert len(decoded) == len(files) + 1  # the renamed file's header, decoded under its new names
+    forget_notes()
+    with pytest.raises(ClimannError):
+        check_files_of_one_simulation(files)
+    assert len(decoded) == 2 * len(files) + 1
+
+
+def test_files_of_one_grid_are_grouped_without_comparing_identical_grids(tmp_path, monkeypatch):
+    """fix43c: ``climann info`` of a folder of one-day files compared each file's grid with the
+    first's (sorted, reordered, value by value). A grid identical to the first (names, values,
+    attributes) is one with it at once; the same cells from north to south still take the
+    comparison that finds them one grid, and another grid is still left out naming its difference."""
+    import climann.data.open as opening
+    from climann.data.open import files_on_the_most_common_grid
+
+    dataset = grid_dataset(n_years=1)[["tas"]]
+    files = []
+    for index in range(4):
+        dataset.isel(time=[index]).to_netcdf(tmp_path / f"tas_{index}.nc")
+        files.append(tmp_path / f"tas_{index}.nc")
+    dataset.isel(time=[4], lat=slice(None, None, -1)).to_netcdf(tmp_path / "tas_4_north_first.nc")
+    grid_dataset(n_years=1, n_lat=6)[["tas"]].isel(time=[5]).to_netcdf(tmp_path / "tas_5_finer.nc")
+    files += [tmp_path / "tas_4_north_first.nc", tmp_path / "tas_5_finer.nc"]
+    compared = []
+    mismatch = opening.grid_mismatch
+    monkeypatch.setattr(opening, "grid_mismatch", lambda *grids, **labels: compared.append(labels) or mismatch(
+        *grids, **labels))
+
+    kept, others = files_on_the_most_common_grid(files)
+    assert kept == files[:5]
+    assert list(others) == [files[5]] and others[files[5]].startswith("lat has 4 values in tas_0.nc and 6 in")
+    assert len(compared) == 3  # north-first with the first; the finer grid with it, and for its message
