@@ -40,6 +40,7 @@ from climann.data.time_cells import (
     season_score_times, with_selection_by_stamps, with_steps_before_range, with_value_periods, with_value_step,
 )
 from climann.data.variables import data_variable_names
+from climann.data.zonal_means import zonal_mean_evidence
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -844,6 +845,12 @@ def select_region(
     latitude, longitude = dataset[lat_name].values, dataset[lon_name].values
     lat_keep = np.flatnonzero((latitude >= south) & (latitude <= north))
     lon_keep = np.flatnonzero(longitude_in_box(longitude, west, east))
+    if lon_keep.size == 0 and lat_keep.size and (zonal := zonal_mean_evidence(dataset, lon_name)) is not None:
+        # a zonal mean's one column stands for every longitude: the box takes its latitudes (climann.data.zonal_means)
+        note_once(_log, logging.WARNING, f"the data are a zonal mean ({zonal}): their one longitude stands for every "
+                  f"longitude, so the region ({box_text(box)}) takes their latitudes {south:g}…{north:g} alone, its "
+                  f"longitudes {west:g}…{east:g} left aside", key=("zonal mean region", tuple(box)))
+        lon_keep = np.arange(longitude.size)
     if lat_keep.size == 0 or lon_keep.size == 0:
         raise ClimannError(_no_cell_text(box, f"the grid spans latitude {latitude.min():g}…{latitude.max():g} and "
                                               f"longitude {longitude.min():g}…{longitude.max():g}", of_run=of_run,
