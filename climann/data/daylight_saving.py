@@ -95,6 +95,15 @@ def _passed_twice(time: datetime.datetime, zone: zoneinfo.ZoneInfo) -> bool:
     return first.utcoffset() != second.utcoffset() and not _skipped(time, zone)
 
 
+def _changing(times: list[datetime.datetime], zone: zoneinfo.ZoneInfo) -> list[datetime.datetime]:
+    """Those of ``times`` that ``zone``'s clock passes twice or never (pandas' vectorised
+    localisation marks them ``NaT``), to be told apart one by one."""
+    import pandas as pd
+
+    localised = pd.DatetimeIndex(times).tz_localize(zone.key, ambiguous="NaT", nonexistent="NaT")
+    return [times[index] for index in np.flatnonzero(localised.isna())]
+
+
 def _wall_clock(values: np.ndarray, units: str) -> list[datetime.datetime] | None:
     """The stored ``values`` as wall-clock datetimes of ``units`` (without offset); None when
     they cannot be read so."""
@@ -146,7 +155,9 @@ def daylight_saving_message(name: str, attrs: Mapping, units: str, values: np.nd
     distinct = sorted(set(clock))
     steps = [later - earlier for earlier, later in zip(distinct[:-1], distinct[1:])]
     step = sorted(steps)[len(steps) // 2] if steps else None
-    if step is None or step >= datetime.timedelta(days=1) or any(_skipped(time, zone) for time in distinct):
+    if step is None or step >= datetime.timedelta(days=1):
+        return None
+    if any(_skipped(time, zone) for time in _changing(distinct, zone)):  # a stamp the clock never shows: no wall clock
         return None
     repeated = sorted(time for time, count in Counter(clock).items() if count > 1)
     skipped = []
