@@ -33,6 +33,7 @@ from cf_xarray.criteria import coordinate_criteria
 from climann.data.coords import MOVING_FEATURE_TYPES, PLAIN_DEGREES, name_kind, plain_degrees_kind
 from climann.data.notes import note_once
 from climann.data.paths import is_zarr_store
+from climann.data.remap_targets import RemapTarget, remap_target
 from climann.data.shell import (
     attribute_command, copy_path, input_and_copy, ncap2_name, ncatted_attribute, python_command, source_and_copy,
     values_command, working_path, xarray_data, xarray_values,
@@ -418,32 +419,48 @@ def _unstructured(dataset: xr.Dataset, where: str, found: dict[str, str]) -> Non
     for dim, kinds in on_dims.items():
         if len(kinds) == 2 and any(dim in variable.dims for variable in dataset.data_vars.values()):
             files = source_and_copy(dataset, *dataset.data_vars.values(), suffix="remapped")
+            target = _remap_target(dataset, kinds)
             if is_zarr_store(shlex.split(files)[0]):
-                raise _unstructured_store(where, kinds, dim, shlex.split(files)[0])
+                raise _unstructured_store(where, kinds, dim, shlex.split(files)[0], target)
+            before, grid = target.grid(shlex.split(files)[0])
             raise ClimannError(
                 f"{where}: the grid is unstructured (latitude '{kinds['latitude']}' and longitude "
                 f"'{kinds['longitude']}' both lie on the one horizontal dimension '{dim}'), and climann needs a "
-                "latitude-longitude, rotated, projected or curvilinear grid; remap the file first, e.g. "
-                f"`cdo remapcon,r360x180 {files}` (with the model's grid file when the cell corners are not in the "
-                f"file: `cdo remapcon,r360x180 -setgrid,GRIDFILE {files}`)"
+                "latitude-longitude, rotated, projected or curvilinear grid; remap the file first to a regular grid "
+                f"near its own spacing ({target.words()}), e.g. `{before}cdo remapcon,{grid} {files}` (with the "
+                f"model's grid file when the cell corners are not in the file: `{before}cdo remapcon,{grid} "
+                f"-setgrid,GRIDFILE {files}`)"
             )
 
 
-def _unstructured_store(where: str, kinds: dict[str, str], dim: str, store: str) -> ClimannError:
+def _remap_target(dataset: xr.Dataset, kinds: dict[str, str]) -> RemapTarget:
+    """The regular grid near the mean spacing of the unstructured grid of ``dataset``'s latitude
+    and longitude (``kinds``: kind → name; in degrees or another angle unit, ICON's radians)."""
+    with dask.config.set(scheduler="synchronous"):  # metadata, not a data computation
+        values = {kind: np.asarray(dataset[name].values, np.float64)
+                  * (_angle_scale(str(dataset[name].attrs.get("units", "")).strip()) or 1.0)
+                  for kind, name in kinds.items()}
+    return remap_target(values["latitude"], values["longitude"])
+
+
+def _unstructured_store(where: str, kinds: dict[str, str], dim: str, store: str, target: RemapTarget
+                        ) -> ClimannError:
     """The refusal of a Zarr store on an unstructured grid: CDO, whose ``remapcon`` the refusal
     of a NetCDF file gives, reads no store, so the store is first written as NetCDF beside it
-    (one xarray line) and that file remapped; in Python a store is regridded with xESMF."""
+    (one xarray line) and that file remapped (to ``target``); in Python a store is regridded
+    with xESMF."""
     netcdf = copy_path(store, "netcdf")
     files = input_and_copy(netcdf, "remapped")
+    before, grid = target.grid(str(netcdf))
     export = python_command(f"import xarray as xr; xr.open_zarr({working_path(store)!r}, decode_times=False)"
                             f".to_netcdf({working_path(netcdf)!r})")
     return ClimannError(
         f"{where}: the grid is unstructured (latitude '{kinds['latitude']}' and longitude '{kinds['longitude']}' both "
         f"lie on the one horizontal dimension '{dim}'), and climann needs a latitude-longitude, rotated, projected or "
         "curvilinear grid; CDO, which remaps it, reads NetCDF only (a Zarr store is regridded in Python with xESMF): "
-        f"write the store as NetCDF, `{export}`, then remap that, e.g. `cdo remapcon,r360x180 {files}` (with the "
-        f"model's grid file when the cell corners are not in the file: `cdo remapcon,r360x180 -setgrid,GRIDFILE "
-        f"{files}`)")
+        f"write the store as NetCDF, `{export}`, then remap that to a regular grid near its own spacing "
+        f"({target.words()}), e.g. `{before}cdo remapcon,{grid} {files}` (with the model's grid file when the cell "
+        f"corners are not in the file: `{before}cdo remapcon,{grid} -setgrid,GRIDFILE {files}`)")
 
 
 def _axes_of_their_dimension(dataset: xr.Dataset, found: dict[str, str], where: str) -> xr.Dataset:

@@ -39,6 +39,7 @@ from climann.data.spectral_axes import FREQUENCY_UNITS as FREQUENCY_UNITS
 from climann.data.spectral_axes import spectral_reading
 from climann.data.spherical_harmonics import harmonic_coefficients_refusal
 from climann.data.text_times import text_dates_advice, text_dates_in
+from climann.data.zonal_means import ZONAL_MEAN_LONG_NAME
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -884,13 +885,17 @@ def _position_advice(dataset: xr.Dataset, kind: str) -> str:
     if not missing:
         return ""
     new = {POSITION_COORDINATES[other][0]: (other, POSITION_COORDINATES[other][1]) for other in missing}
+    # a zonal mean's longitude says it stands for every longitude (a region box then takes its latitudes alone)
+    zonal = missing == ["longitude"]
+    named = f';{POSITION_COORDINATES["longitude"][0]}@long_name="{ZONAL_MEAN_LONG_NAME}"' if zonal else ""
     ncap2 = ";".join(f'{name}=0.0;{name}@units="{units}";{name}@standard_name="{other}"'
-                     for name, (other, units) in new.items())
+                     for name, (other, units) in new.items()) + named
     source = dataset.encoding.get("source") or next(
         (variable.encoding["source"] for variable in dataset.data_vars.values() if "source" in variable.encoding), None)
     files = input_and_copy(source) if source else "IN.nc OUT.nc"
     given, copy = (working_path(source), working_path(copy_path(source))) if source else ("IN.nc", "OUT.nc")
-    coordinates = ", ".join(f"{name}=((), 0.0, {{'units': '{units}', 'standard_name': '{other}'}})"
+    named = f", 'long_name': '{ZONAL_MEAN_LONG_NAME}'" if zonal else ""
+    coordinates = ", ".join(f"{name}=((), 0.0, {{'units': '{units}', 'standard_name': '{other}'{named}}})"
                             for name, (other, units) in new.items())
     what = {("longitude",): "the data lie on latitudes alone (a zonal mean, as xarray's mean('lon') leaves it?): "
                             "give them a longitude of one value (a CF scalar coordinate, read as one column; cdo "

@@ -137,6 +137,7 @@ from climann.data.time_units import (
     TIME_WARNING_KEY, ExactCalendarCoder, months_since_message, unreadable_reference_message,
 )
 from climann.data.time_precision import with_rounding_commands
+from climann.data.daylight_saving import file_daylight_saving_message
 from climann.data.time_zones import file_local_time_notes
 from climann.data.time_values import (
     ClimatologyError, TimeValuesError, climatology_message, climatology_steps_note, is_time_axis, year_zero_message,
@@ -654,6 +655,10 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
         dataset = _decoded(path, time_coder)
     except ClimatologyError:  # a CF climatology: read with its stamps, left out beside a series (or refused below)
         dataset = _decoded(path, ExactCalendarCoder(use_cftime=True, climatologies=True))
+    # A zone with daylight saving time named by the file's global attributes over a local clock's stamps is refused
+    # as the time variable's own attribute is; see climann.data.daylight_saving.
+    if (daylight := file_daylight_saving_message(dataset)) is not None:
+        raise ClimannError(TimeValuesError(daylight).in_file(path))
     # A time zone named by the file's global attributes (:time_zone = "UTC+01:00") over sub-daily stamps whose
     # units carry no offset is warned of as the time variable's own; see climann.data.time_zones.
     for name, note in file_local_time_notes(dataset).items():

@@ -140,7 +140,7 @@ _PYTHON_RESTAMP = (
 )
 
 
-def restamp_command(path: str | os.PathLike, minutes: float, time: str = "time") -> str:
+def restamp_command(path: str | os.PathLike, minutes: float, time: str = "time", *, files: str | None = None) -> str:
     """The shell line that writes beside ``path`` a copy whose time stamps are the middles of
     their CF cells, stamps and cells then moved by ``minutes`` (CF 7.1: a mean's stamp inside
     its cell; the move says which instant of another variable it is paired with).
@@ -153,6 +153,8 @@ def restamp_command(path: str | os.PathLike, minutes: float, time: str = "time")
         How far to move stamps and cells (negative: earlier).
     time : str
         The name of the time dimension in the file.
+    files : str, optional
+        ``IN OUT`` as shell words (a loop's ``"$f" …``) in place of ``path`` and its copy.
 
     Returns
     -------
@@ -165,4 +167,5 @@ def restamp_command(path: str | os.PathLike, minutes: float, time: str = "time")
     >>> restamp_command("pr.nc", -90).endswith("pr.nc pr_fixed.nc -90 time")
     True
     """
-    return f"python -c {shlex.quote(_PYTHON_RESTAMP)} {input_and_copy(path)} {minutes:g} {shlex.quote(time)}"
+    files = input_and_copy(path) if files is None else files
+    return f"python -c {shlex.quote(_PYTHON_RESTAMP)} {files} {minutes:g} {shlex.quote(time)}"

@@ -40,6 +40,7 @@ from climann.data.time_cells import (
     season_score_times, with_selection_by_stamps, with_steps_before_range, with_value_periods, with_value_step,
 )
 from climann.data.variables import data_variable_names
+from climann.data.zonal_means import zonal_mean_evidence
 from climann.errors import ClimannError
 
 _log = logging.getLogger(__name__)
@@ -664,7 +665,7 @@ def _not_a_value(dataset: xr.Dataset, dim: str, value: object, *, trained: bool,
                 f"{_listed(dataset, dim, values, _shown)}{_either_side_text(values, value, '')} (pure numbers, "
                 f"units {own}); give one of them as a bare number, e.g. --select {dim}={example} ([data] select = "
                 f"{{{dim} = {example}}})")
-    example = _shown(values[_nearest_index(values, value, within=True)])
+    example = _shown(values[_example_index(dataset[dim], values, value)])
     if parametric_level(dataset[dim]):  # a model level: chosen by its own value, never by a pressure
         return (f"{dim}={value} is not a value of '{dim}' in {where}{_values_text(dataset, dim)}: "
                 f"{parametric_level_advice(dataset[dim], dim, example)}")
@@ -709,21 +710,48 @@ def _either_side_text(values: np.ndarray, value: object, own: str) -> str:
     return f"{count}the {end}, nearest {value:g}: {_shown(numbers[_nearest_index(values, value)])}{units})"
 
 
+def _other_sign_index(coordinate: xr.DataArray, value: object) -> int | None:
+    """The index of the number ``value`` counted the other way
+    (:func:`~climann.data.levels.counted_positive`) among the values of a vertical
+    ``coordinate`` with a ``positive`` direction (a depth of 100 m is ``lev=-100`` of an axis
+    positive up); None when it is none of them, or the direction is unknown."""
+    positive = positive_direction(coordinate)
+    if positive is None or isinstance(value, bool) or not isinstance(value, (int, float, np.number)) or not value:
+        return None
+    values = np.atleast_1d(coordinate.values)
+    other = counted_positive(float(value), counted="down" if positive == "up" else "up", positive=positive)
+    return _nearest(values, other) if values.dtype.kind in "iuf" else None
+
+
+def _example_index(coordinate: xr.DataArray, values: np.ndarray, value: object) -> int:
+    """The index of the value a refusal of ``value`` gives as its example: ``value`` counted the
+    other way when that is a value (:func:`_other_sign_index`; break43c A2: "a depth of 100 m
+    is lev=-100 …, e.g. --select 'lev=-6 m'"), else the value nearest ``value`` within their
+    range (:func:`_nearest_index`), or nearest it counted the other way when only that lies
+    within (``lev=95 m`` of an axis positive up: ``lev=-100 m``)."""
+    if (index := _other_sign_index(coordinate, value)) is not None:
+        return index
+    positive = positive_direction(coordinate)
+    if (positive is not None and not isinstance(value, bool) and isinstance(value, (int, float, np.number))
+            and values.dtype.kind in "iuf" and np.isfinite(np.asarray(values, np.float64)).any()):
+        low, high = np.nanmin(np.asarray(values, np.float64)), np.nanmax(np.asarray(values, np.float64))
+        other = counted_positive(float(value), counted="down" if positive == "up" else "up", positive=positive)
+        if not low <= float(value) <= high and low <= other <= high:
+            return _nearest_index(values, other, within=True)
+    return _nearest_index(values, value, within=True)
+
+
 def _other_sign_text(coordinate: xr.DataArray, dim: str, value: object) -> str:
     """``; 'Z' is positive up (CF §4.3), so a depth of 105.31 m is Z=-105.31``: when the number
     ``value`` counted the other way (:func:`~climann.data.levels.counted_positive`, as a run's
     level is given to new data counted so) is a value of a vertical ``coordinate`` of lengths
     with a ``positive`` direction (ECCO's Z, heights negative below the surface); "" otherwise."""
-    positive = positive_direction(coordinate)
-    if positive is None or isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
-        return ""
-    values = np.atleast_1d(coordinate.values)
-    other = counted_positive(float(value), counted="down" if positive == "up" else "up", positive=positive)
-    index = _nearest(values, other) if value and values.dtype.kind in "iuf" else None
+    index = _other_sign_index(coordinate, value)
     if index is None:
         return ""
+    values = np.atleast_1d(coordinate.values)
     own = str(coordinate.attrs.get("units", "")).strip()
-    return "; " + counted_positive_text(dim, float(values[index]), positive, own)
+    return "; " + counted_positive_text(dim, float(values[index]), positive_direction(coordinate), own)
 
 
 def _first_value(dataset: xr.Dataset, dim: str) -> str:
@@ -817,6 +845,12 @@ def select_region(
     latitude, longitude = dataset[lat_name].values, dataset[lon_name].values
     lat_keep = np.flatnonzero((latitude >= south) & (latitude <= north))
     lon_keep = np.flatnonzero(longitude_in_box(longitude, west, east))
+    if lon_keep.size == 0 and lat_keep.size and (zonal := zonal_mean_evidence(dataset, lon_name)) is not None:
+        # a zonal mean's one column stands for every longitude: the box takes its latitudes (climann.data.zonal_means)
+        note_once(_log, logging.WARNING, f"the data are a zonal mean ({zonal}): their one longitude stands for every "
+                  f"longitude, so the region ({box_text(box)}) takes their latitudes {south:g}…{north:g} alone, its "
+                  f"longitudes {west:g}…{east:g} left aside", key=("zonal mean region", tuple(box)))
+        lon_keep = np.arange(longitude.size)
     if lat_keep.size == 0 or lon_keep.size == 0:
         raise ClimannError(_no_cell_text(box, f"the grid spans latitude {latitude.min():g}…{latitude.max():g} and "
                                               f"longitude {longitude.min():g}…{longitude.max():g}", of_run=of_run,

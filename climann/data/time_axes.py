@@ -67,7 +67,7 @@ import logging
 import re
 import shlex
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress
 from pathlib import Path
@@ -83,7 +83,9 @@ from climann.data.forecast_times import INSTANT_STEP_TYPES, is_forecast_period
 from climann.data.notes import note_once
 from climann.data.paths import is_zarr_store
 from climann.data.resampling import calendar_resample_command, resample_command, restamp_command
-from climann.data.shell import file_time_names, input_and_copy, shown_path, steps_command
+from climann.data.shell import (
+    beside, copies_command, copies_data, copies_folder, file_time_names, input_and_copy, shown_path, steps_command,
+)
 from climann.data.step_periods import (
     PERIOD_FREQUENCIES, frequency_of, frequency_of_step, median_step_days, period_text, step_periods, steps_text,
     unknown_periods_refusal,
@@ -93,7 +95,9 @@ from climann.data.time_axis import (
 )
 from climann.data.lags import lagged_steps
 from climann.data.time_cells import check_stamps_in_cells
-from climann.data.time_commands import bounds_shift_command, shift_command
+from climann.data.time_commands import (
+    bounds_shift_command, cdo_copies, edge_stamp_command, shift_command, times_of_day_command,
+)
 from climann.data.time_range import range_bounds
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
@@ -129,6 +133,7 @@ class _Axis:
     file_dims: tuple = ()  # (file, the file's own name of its time dimension) of each file: a command names it
     value_word: str = "mean"  # what each value is over its cell (cell_methods.time_value_word): totals are summed
     instants: bool = False  # values at instants (cell_methods "time: point"), not statistics over their cells
+    statistic: bool = False  # cell_methods (or GRIB stepType) name a statistic over time: "time: mean", "avg"
 
     @property
     def file(self) -> str | Path:
@@ -202,6 +207,20 @@ class _Axis:
         the valid time, is the window's end and says nothing an observation's stamp must match."""
         return bool(self.cells) and None not in self.cells and not self.instants
 
+    @property
+    def at_instants(self) -> bool:
+        """Whether every value is a value at its stamp: ``time: point``, or neither a time cell
+        (CF 7.1 bounds) nor a statistic over time named (:func:`_names_a_statistic`; ERA5's
+        hourly wind, CMEMS's 3-hourly wave heights); not a forecast's window nor at a chosen lead."""
+        if self.windows or self.lead:
+            return False
+        return self.instants or (all(cell is None for cell in self.cells) and not self.statistic)
+
+    @property
+    def distinct_files(self) -> list[str]:
+        """Its files, each once, in order."""
+        return list(dict.fromkeys(str(file) for file in self.files))
+
     def by_cells(self) -> _Axis:
         """The axis with each step's period its time cell's lower bound: on an axis paired by
         stamps (sub-daily), means over the same cells stamped at their ends in one file and at
@@ -264,6 +283,7 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
     file_dims: dict[str, dict] = {}
     value_words: dict[str, str] = {}
     instants: dict[str, bool] = {}
+    statistics: dict[str, bool] = {}
     time_name = None
     for dataset, name in zip(datasets, names, strict=True):
         if (time := _time_dimension(dataset)) is None:
@@ -282,6 +302,7 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
             instants.setdefault(variable, time_cell_method(dataset[variable].attrs.get("cell_methods"),
                                                            time) == "time: point")
             leads.setdefault(variable, _chosen_lead(dataset) if _at_valid_instants(dataset[variable], held) else None)
+            statistics.setdefault(variable, _names_a_statistic(dataset[variable]))
             for stamp, cell in held:
                 steps.setdefault(variable, {}).setdefault(stamp, (name, cell))
     axes = []
@@ -290,8 +311,16 @@ def _time_axes(datasets: Sequence[xr.Dataset], names: Sequence[str | Path]) -> t
         axes.append(_Axis(variable, times, tuple(held[t][0] for t in times), tuple(held[t][1] for t in times),
                           windows=variable in windows, lead=leads[variable],
                           file_dims=tuple(file_dims[variable].items()), value_word=value_words[variable],
-                          instants=instants[variable]))
+                          instants=instants[variable], statistic=statistics[variable]))
     return time_name, axes
+
+
+def _names_a_statistic(variable: xr.DataArray) -> bool:
+    """Whether ``variable``'s ``cell_methods`` name a statistic over time (``time: mean``, not
+    ``time: point``; CF 1.8 section 7.3) or its GRIB ``stepType`` one (``avg``, ``accum``)."""
+    step_type = str(variable.attrs.get("GRIB_stepType", "")).strip().lower()
+    return step_type not in INSTANT_STEP_TYPES or bool(_TIME_STATISTIC.search(str(variable.attrs.get("cell_methods",
+                                                                                                       ""))))
 
 
 def _at_valid_instants(variable: xr.DataArray, held: Sequence[tuple]) -> bool:
@@ -534,19 +563,26 @@ def calendar_seasons(axis: _Axis) -> tuple[str, str] | None:
     return f"seasonal ({names})", f"QS-{anchor}"
 
 
-def _frequency_refusal(first: _Axis, other: _Axis) -> ClimannError:
+def _frequency_refusal(first: _Axis, other: _Axis, used: Sequence[_Axis] = ()) -> ClimannError:
     """Refusing two axes at different steps, each named by its calendar seasons when it is
     seasonal (:func:`calendar_seasons`), with a way to average the finer one to the coarser's
     steps: to its seasons with the pandas frequency that makes them (``QS-DEC``), not to
     N-day steps that drift from them (break34b B5). A forecast at one lead time whose sub-daily
     steps are its several cycles a day is told to choose one
-    (:func:`~climann.data.forecast_cycles.one_cycle_advice`), never to average them."""
+    (:func:`~climann.data.forecast_cycles.one_cycle_advice`), never to average them. Sub-daily
+    values at instants beside finer ones (CMEMS's 3-hourly wave heights beside ERA5's hourly
+    wind) are told to take the finer at the coarser's times of day (:func:`_subsampling_advice`:
+    3-hourly means of instants, stamped 01:30, were then refused beside the instants, break43c
+    A5); ``used``: the run's axes, whose variables in the finer's files must all be instants."""
     coarse, fine = (first, other) if median_step_days(first.times) > median_step_days(other.times) else (other, first)
     time = dict(fine.file_dims).get(fine.file, "time")
     cycles = one_cycle_advice(fine.file, time, fine.lead, fine.variable) if fine.lead and _sub_daily(fine) else None
     if cycles is not None:  # several starts a day: one chosen, never averaged (cdo daymean loses the valid times)
         return ClimannError(f"{first.variable} is {_kind(first)} ({first.period}) and {other.variable} {_kind(other)} "
                             f"({other.period}): {_SAME_STEPS}; {cycles}")
+    if (subsampled := _subsampling_advice(coarse, fine, used)) is not None:
+        return ClimannError(f"{first.variable} is {_kind(first)} ({first.period}) and {other.variable} {_kind(other)} "
+                            f"({other.period}): {_SAME_STEPS}; {subsampled}")
     seasons = calendar_seasons(coarse)
     if seasons and not is_zarr_store(fine.file):
         steps = "the seasons' steps"
@@ -559,6 +595,53 @@ def _frequency_refusal(first: _Axis, other: _Axis) -> ClimannError:
         f"{first.variable} is {_kind(first)} ({first.period}) and {other.variable} {_kind(other)} "
         f"({other.period}): {_SAME_STEPS}; bring {fine.variable} to {steps} first, {how}"
     )
+
+
+def _times_of_day(coarse: _Axis, fine: _Axis) -> list[int] | None:
+    """The times of day of ``coarse``'s stamps, in minutes after 00:00, when they are the same
+    every day (its step divides a day: 3-hourly at 00, 03, … 21) and ``fine`` holds each of its
+    stamps within ``fine``'s period, so that taking ``fine`` at those times gives ``coarse``'s
+    steps; None otherwise."""
+    step = _step_minutes(coarse)
+    if step <= 0 or 1440 % step:
+        return None
+    try:
+        if any(time.second or time.microsecond for time in coarse.times):
+            return None
+        minutes = sorted({time.hour * 60 + time.minute for time in coarse.times})
+        within = {time for time in coarse.times if fine.times[0] <= time <= fine.times[-1]}
+    except (AttributeError, TypeError):  # dates of two calendars
+        return None
+    held = set(fine.times)
+    return minutes if len(minutes) == 1440 // step and within and within <= held else None
+
+
+def _subsampling_advice(coarse: _Axis, fine: _Axis, used: Sequence[_Axis]) -> str | None:
+    """The way to bring ``fine``'s files to ``coarse``'s sub-daily steps when both hold values at
+    instants (:attr:`_Axis.at_instants`): the finer values at the coarser's times of day
+    (:func:`_times_of_day`; ``cdo selhour``), a copy of each of ``fine``'s files in a new folder
+    beside them (a loop over several), and the ``--data`` that takes the copies. Averaging
+    instants would give means over cells ``coarse``'s instants are not of, stamped at their
+    middles (break43c A5). None when either is not at instants, ``coarse`` is not sub-daily (a
+    daily value without bounds is read as the day's), another used variable of ``fine``'s files
+    is not at instants (a copy of the whole file is made), or the times do not fit."""
+    files = fine.distinct_files
+    beside = [axis for axis in used if set(axis.distinct_files) & set(files)]
+    if not (_sub_daily(coarse) and coarse.at_instants and all(axis.at_instants for axis in [fine, *beside])):
+        return None
+    minutes = _times_of_day(coarse, fine)
+    if minutes is None:
+        return None
+    time = dict(fine.file_dims).get(fine.file, "time")
+    cdo = cdo_copies(str(fine.file), time)
+    command, data, replaced = _copies_of(
+        fine, str(coarse.frequency),
+        lambda source, copy: times_of_day_command(minutes, time, f"{source} {copy}", cdo=cdo))
+    clocks = [f"{minute // 60:02d}:{minute % 60:02d}" for minute in minutes]
+    clocks = ", ".join(clocks) if len(clocks) <= 3 else f"{clocks[0]}, {clocks[1]}, …, {clocks[-1]}"
+    return (f"both are values at instants (no time bounds, and no statistic over time in cell_methods), so take "
+            f"{fine.variable} at the times of day of {coarse.variable} ({clocks}) rather than averaging it: "
+            f"`{command}`; then give --data {data} in place of {replaced}")
 
 
 def _kind(axis: _Axis) -> str:
@@ -605,11 +688,15 @@ def _no_overlap_refusal(axes: Sequence[_Axis]) -> ClimannError:
 def _offset_refusal(first: _Axis, other: _Axis) -> ClimannError | None:
     """When every step of ``other`` lies one fixed interval from the step of ``first`` with
     the same index (CMIP6's 3-hourly instants ``3hrPt`` beside 3-hourly means ``3hr`` stamped
-    at their cells' middles, 1:30 later), the refusal that says so and gives the two shifts
+    at their cells' middles, 1:30 later), the refusal that says so and gives the two ways
     between which the user chooses (which mean goes with which instant is no fact of the files);
-    None otherwise. The shifts move the file without time cells (the instants): CDO's
-    ``shifttime`` moves a file's bounds with its times, and a mean's bounds moved 1:30 would say
-    it is over a cell it is not (break37a C3)."""
+    None otherwise. The ways change ``other``'s files, each of them (a loop over several,
+    :func:`_copies_of`): ``first``, the target, keeps its stamps (break43c A5: the observed wave
+    heights' stamps were to be moved, in the first of their 30 files only). Instants are moved
+    (:func:`~climann.data.time_commands.shift_command`); statistics over cells are stamped at
+    their cells' start or end instead (:func:`_edge_choice`): CDO's ``shifttime`` moves a file's
+    bounds with its times, and a mean's bounds moved 1:30 would say it is over a cell it is not
+    (break37a C3)."""
     if len(first.times) != len(other.times) or len(first.times) < 2:
         return None
     try:
@@ -624,18 +711,67 @@ def _offset_refusal(first: _Axis, other: _Axis) -> ClimannError | None:
         return None
     later, earlier = (other, first) if minutes > 0 else (first, other)
     shift = abs(minutes)
-    after = _step_minutes(earlier) - shift
-    # the instants move, not the means: shifttime would move a mean's bounds off the cell its value is over
-    moved, sign = (earlier, -1) if later.over_cells and not earlier.over_cells else (later, 1)
-    time, files = dict(moved.file_dims).get(moved.file, "time"), input_and_copy(moved.file)
+    said = (f"every step of {later.variable} lies {shift // 60}:{shift % 60:02d} after the step of {earlier.variable} "
+            f"({later.variable} {later.period}, {earlier.variable} {earlier.period}; e.g. instants beside means over "
+            f"cells that begin or end at them, as CMIP6's 3hrPt beside 3hr): {_SAME_STEPS}; ")
+    if other.over_cells:
+        return ClimannError(said + _edge_choice(other, first))
+    sign = 1 if other is later else -1  # moving the earlier one later pairs as moving the later one earlier
+    time = dict(other.file_dims).get(other.file, "time")
+    cdo = cdo_copies(str(other.file), time)
+    before, data, replaced = _copies_of(
+        other, "shifted", lambda source, copy: shift_command(-shift * sign, time, f"{source} {copy}", cdo=cdo))
+    after, _, _ = _copies_of(other, "shifted", lambda source, copy: shift_command(
+        (_step_minutes(earlier) - shift) * sign, time, f"{source} {copy}", cdo=cdo))
     return ClimannError(
-        f"every step of {later.variable} lies {shift // 60}:{shift % 60:02d} after the step of {earlier.variable} "
-        f"({later.variable} {later.period}, {earlier.variable} {earlier.period}; e.g. instants beside means over "
-        f"cells that begin or end at them, as CMIP6's 3hrPt beside 3hr): {_SAME_STEPS}; which of {later.variable}'s "
-        f"steps goes with which of {earlier.variable}'s is a choice: `{shift_command(-shift * sign, time, files)}` "
-        f"pairs each with the step of {earlier.variable} before it, `{shift_command(after * sign, time, files)}` "
-        "with the one after it"
+        f"{said}which of {later.variable}'s steps goes with which of {earlier.variable}'s is a choice, made on "
+        f"{other.variable}'s files ({first.variable} keeps its stamps): `{before}` pairs each with the step of "
+        f"{earlier.variable} before it, `{after}` with the one after it; then give --data {data} in place of {replaced}"
     )
+
+
+def _copies_of(axis: _Axis, name: str, tool: Callable[[str, str], str], *, store_copy: str = ".zarr"
+               ) -> tuple[str, str, str]:
+    """The command that writes the copy ``tool(input, copy)`` makes of each of ``axis``'s files
+    into a new folder ``name`` beside the first (:func:`~climann.data.shell.copies_command`:
+    one command, or a loop over a glob or the files), the ``--data`` argument that takes the
+    copies, and the words naming the files they replace. Of Zarr stores, which a shell loop's
+    xarray line does not write (:func:`~climann.data.shell.xarray_command` writes a store's
+    copy as a new store beside it), one command each, their copies beside them, ending
+    ``store_copy`` (``.nc`` for a tool that writes NetCDF)."""
+    files = axis.distinct_files
+    replaced = shown_path(files[0]) if len(files) == 1 else f"the {len(files)} files of {axis.variable}"
+    if any(is_zarr_store(file) for file in files):
+        copies = [beside(file, extension=store_copy) for file in files]
+        return (" && ".join(tool(shown_path(file), copy) for file, copy in zip(files, copies)),
+                " --data ".join(copies), replaced)
+    folder = copies_folder(Path(files[0]).parent, name)
+    return copies_command(tool, folder, files), copies_data(folder, files), replaced
+
+
+def _edge_choice(means: _Axis, instants: _Axis) -> str:
+    """The way out for statistics over time cells (``means``, CF bounds) beside the target's
+    ``instants``: which instant goes with each is a choice, made on the statistics' files (the
+    target keeps its stamps): each stamped at its cell's start, or its end, without its bounds
+    (:func:`~climann.data.time_commands.edge_stamp_command`), for each edge at which some
+    instant of ``instants`` lies."""
+    time = dict(means.file_dims).get(means.file, "time")
+    options, data, replaced = [], "", ""
+    for edge, bound in (("start", min), ("end", max)):
+        if not {bound(cell) for cell in means.cells} & set(instants.times):
+            continue
+        command, data, replaced = _copies_of(
+            means, "at_instants", lambda source, copy, edge=edge: edge_stamp_command(edge, time, f"{source} {copy}"))
+        options.append(f"`{command}` stamps each at its cell's {edge}, paired with the instant of "
+                       f"{instants.variable} there")
+    if not options:
+        return (f"which of {instants.variable}'s instants goes with each value of {means.variable} is a choice, and no "
+                f"edge of {means.variable}'s time cells lies at one: give {means.variable} at {instants.variable}'s "
+                f"stamps ({instants.variable} keeps its own)")
+    return (f"which of {instants.variable}'s instants goes with each value of {means.variable} (over the time cells "
+            f"of its bounds) is a choice, made on {means.variable}'s files ({instants.variable} keeps its stamps): "
+            f"{' or '.join(options)} (without its time bounds: means stamped at an edge of their cells beside "
+            f"instants are this choice again); then give --data {data} in place of {replaced}")
 
 
 def _stamped_edge(axis: _Axis) -> str | None:
@@ -670,29 +806,40 @@ def _check_means_beside_instants(axes: Sequence[_Axis]) -> None:
             if (instant is mean or instant.windows or any(cell is not None for cell in instant.cells)
                     or not _sub_daily(instant) or not set(mean.times) & set(instant.times)):
                 continue
-            raise _edge_refusal(mean, instant, edge)
+            raise _edge_refusal(mean, instant, edge, axes[0])
 
 
-def _edge_refusal(mean: _Axis, instant: _Axis, edge: str) -> ClimannError:
-    """The refusal of :func:`_check_means_beside_instants`: the Python line of
+def _edge_refusal(mean: _Axis, instant: _Axis, edge: str, target: _Axis | None = None) -> ClimannError:
+    """The refusal of :func:`_check_means_beside_instants`. When the instants are the
+    ``target``'s, the way out is made on the means' files alone, the target keeping its stamps
+    (:func:`_edge_choice`; break43c A5). Otherwise the Python line of
     :func:`~climann.data.resampling.restamp_command` that stamps each mean at its cell's middle,
     its bounds kept (CF 7.1: they say what the mean is over), then the two shifts of the
-    instants' file (:func:`~climann.data.time_commands.shift_command`; it has no bounds to
-    move) between which the user chooses."""
+    instants' files (:func:`~climann.data.time_commands.shift_command`; they have no bounds to
+    move) between which the user chooses; each a loop over several files (:func:`_copies_of`)."""
     low, high = sorted(mean.cells[0])
+    said = (f"every step of {mean.variable} is stamped at the {edge} of its time cell ({date_text(mean.times[0])} for "
+            f"{date_text(low)} to {date_text(high)}; e.g. CESM's means) and {instant.variable}, without time cells, "
+            f"holds instants at those stamps: {_SAME_STEPS}; ")
+    if instant is target:
+        return ClimannError(said + _edge_choice(mean, instant))
     half = round((high - low).total_seconds() / 120)
-    files = sorted(set(mean.files), key=str)
-    each = f" (on each of its {len(files)} files)" if len(files) > 1 else ""
-    command = restamp_command(mean.file, 0, dict(mean.file_dims).get(mean.file, "time"))
-    time, copies = dict(instant.file_dims).get(instant.file, "time"), input_and_copy(instant.file)
+    mean_time = dict(mean.file_dims).get(mean.file, "time")
+    restamp, restamped, means_replaced = _copies_of(
+        mean, "restamped", lambda source, copy: restamp_command(mean.file, 0, mean_time, files=f"{source} {copy}"),
+        store_copy=".nc")
+    time = dict(instant.file_dims).get(instant.file, "time")
+    cdo = cdo_copies(str(instant.file), time)
+    at_start, shifted, instants_replaced = _copies_of(
+        instant, "shifted", lambda source, copy: shift_command(half, time, f"{source} {copy}", cdo=cdo))
+    at_end, _, _ = _copies_of(instant, "shifted",
+                              lambda source, copy: shift_command(-half, time, f"{source} {copy}", cdo=cdo))
     return ClimannError(
-        f"every step of {mean.variable} is stamped at the {edge} of its time cell ({date_text(mean.times[0])} for "
-        f"{date_text(low)} to {date_text(high)}; e.g. CESM's means) and {instant.variable}, without time cells, holds "
-        f"instants at those stamps: {_SAME_STEPS}; which of {instant.variable}'s instants goes with each mean of "
-        f"{mean.variable} is a choice, as for CMIP6's 3hr means stamped at their cells' middles beside 3hrPt: "
-        f"`{command}`{each} stamps each mean at its cell's middle (its bounds kept); then "
-        f"`{shift_command(half, time, copies)}` pairs each with the instant at its cell's start, "
-        f"`{shift_command(-half, time, copies)}` with the one at its end"
+        f"{said}which of {instant.variable}'s instants goes with each mean of {mean.variable} is a choice, as for "
+        f"CMIP6's 3hr means stamped at their cells' middles beside 3hrPt: `{restamp}` stamps each mean at its cell's "
+        f"middle (its bounds kept); then `{at_start}` pairs each with the instant at its cell's start, `{at_end}` "
+        f"with the one at its end; then give --data {restamped} and --data {shifted} in place of {means_replaced} "
+        f"and {instants_replaced}"
     )
 
 
@@ -750,7 +897,7 @@ def _check_same_steps(axes: Sequence[_Axis], given: Sequence[str | Path] = ()) -
     first = axes[0]
     for other in axes[1:]:  # (their steps: a forecast's valid times may be read in the others' days)
         if first.frequency and other.frequency and first.step != other.step:
-            raise _frequency_refusal(first, other)
+            raise _frequency_refusal(first, other, axes)
     _check_known_periods(axes, given)
     start = max(min(axis.opening) for axis in axes)
     end = min(max(axis.opening) for axis in axes)

@@ -96,7 +96,7 @@ def _statements(time: str, *changes: str) -> list[str]:
     return [statement.format(time=time) for statement in _DATES] + list(changes)
 
 
-def shift_command(minutes: int, time: str, files: str) -> str:
+def shift_command(minutes: int, time: str, files: str, *, cdo: bool | None = None) -> str:
     """The command that writes a copy of the input of ``files`` (``IN OUT``,
     :func:`~climann.data.shell.input_and_copy`) with its times ``time`` and their bounds
     ``minutes`` later (earlier when negative): ``cdo shifttime,-90minutes IN OUT`` for a
@@ -112,6 +112,9 @@ def shift_command(minutes: int, time: str, files: str) -> str:
         The time variable's name in the file.
     files : str
         ``IN OUT``.
+    cdo : bool, optional
+        Whether CDO copies the input whole (:func:`cdo_copies`), said when ``files`` are the
+        shell words of a loop (``"$f" …``) rather than a file; judged from the input otherwise.
 
     Returns
     -------
@@ -122,7 +125,7 @@ def shift_command(minutes: int, time: str, files: str) -> str:
     >>> shift_command(-90, "time", "pr.nc pr_fixed.nc")
     'cdo shifttime,-90minutes pr.nc pr_fixed.nc'
     """
-    if cdo_copies(shlex.split(files)[0], time):
+    if cdo_copies(shlex.split(files)[0], time) if cdo is None else cdo:
         return f"cdo shifttime,{minutes}minutes {files}"
     shifted = _shifted(minutes)
     moved = (f"d = d.assign({{v: xr.Variable(d[v].dims, m(v), d[v].attrs) for v in {{{time!r}, "
@@ -136,6 +139,80 @@ def _shifted(minutes: int) -> str:
     own), by cftime in the calendar ``c`` (:func:`_statements`)."""
     return (f"m = lambda v: cftime.date2num(cftime.num2date(d[v].values, d[v].attrs.get('units', u), c) + "
             f"datetime.timedelta(minutes={minutes}), d[v].attrs.get('units', u), c)")
+
+
+def times_of_day_command(minutes: Sequence[int], time: str, files: str, *, cdo: bool | None = None) -> str:
+    """The command that writes a copy of the input of ``files`` (``IN OUT``) holding only its
+    steps at the times of day ``minutes`` (minutes after 00:00): ``cdo selhour,0,3,6,…`` for
+    whole hours, ``cdo seltime,00:30:00,…`` otherwise (CDO's ``selhour`` and ``seltime``), for a
+    NetCDF file CDO copies whole (:func:`cdo_copies`); an xarray line for a Zarr store or a file
+    CDO does not copy whole (a station file). Values at instants (ERA5's hourly wind) taken at
+    the instants of a coarser series (3-hourly wave heights at 00, 03, … 21 UTC) are those
+    instants' values; averaging them would be a mean over hours that series does not describe.
+
+    Parameters
+    ----------
+    minutes : sequence of int
+        The times of day kept, in minutes after 00:00, ascending.
+    time : str
+        The time variable's name in the file.
+    files : str
+        ``IN OUT``.
+    cdo : bool, optional
+        Whether CDO copies the input whole, as for :func:`shift_command`.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> times_of_day_command([0, 180, 360], "time", "u10.nc u10_fixed.nc", cdo=True)
+    'cdo selhour,0,3,6 u10.nc u10_fixed.nc'
+    >>> times_of_day_command([90, 270], "time", "u10.nc u10_fixed.nc", cdo=True)
+    'cdo seltime,01:30:00,04:30:00 u10.nc u10_fixed.nc'
+    """
+    if cdo_copies(shlex.split(files)[0], time) if cdo is None else cdo:
+        if all(minute % 60 == 0 for minute in minutes):
+            return f"cdo selhour,{','.join(str(minute // 60) for minute in minutes)} {files}"
+        return f"cdo seltime,{','.join(f'{minute // 60:02d}:{minute % 60:02d}:00' for minute in minutes)} {files}"
+    kept = (f"d = d.isel({{d[{time!r}].dims[0]: [i for i, x in enumerate(cftime.num2date(d[{time!r}].values, u, c)) "
+            f"if x.hour * 60 + x.minute in {set(minutes)!r} and x.second == 0]}})")
+    return xarray_command(_statements(time, kept), files)
+
+
+def edge_stamp_command(edge: str, time: str, files: str) -> str:
+    """The xarray line that writes a copy of the input of ``files`` (``IN OUT``) in which each
+    time of ``time`` is the ``"start"`` or the ``"end"`` of its time cell (CF 7.1 bounds, named
+    by its ``bounds`` attribute, in their own units when they have some) and the bounds are
+    left out: statistics over cells (3-hourly means) then stand at the instants of another
+    variable they are chosen to go with (the target's), which keeps its own stamps. Without the
+    bounds the copy no longer says which cell each value is over; the choice is the user's.
+
+    Parameters
+    ----------
+    edge : str
+        ``"start"`` or ``"end"``.
+    time : str
+        The time variable's name in the file.
+    files : str
+        ``IN OUT``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> edge_stamp_command("start", "time", "pr.nc pr_fixed.nc").startswith('python -c "import xarray as xr')
+    True
+    """
+    take = {"start": "min", "end": "max"}[edge]
+    cells = ("b = d[{time!r}].attrs.pop('bounds'); e = cftime.date2num(cftime.num2date(d[b].values, "
+             "d[b].attrs.get('units', u), c), u, c)").format(time=time)
+    moved = (f"d = d.drop_vars(b).assign({{{time!r}: xr.Variable(d[{time!r}].dims, e.{take}(1), "
+             f"d[{time!r}].attrs)}})")
+    return xarray_command(_statements(time, cells, moved), files)
 
 
 def bounds_shift_command(minutes: int, time: str, files: str) -> str:

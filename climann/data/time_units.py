@@ -24,6 +24,7 @@ import xarray as xr
 from climann.data.absolute_time import ABSOLUTE_UNITS_KEY, DEFAULT_CALENDAR, absolute_time_unit, absolute_times
 from climann.data.before_present import before_present_problem
 from climann.data.cycle_axes import cycle_axis_problem, cycle_units_message
+from climann.data.daylight_saving import daylight_saving_message, names_daylight_saving_zone
 from climann.data.decimal_years import decimal_years_problem, whole_years_problem
 from climann.data.julian_days import julian_day_problem
 from climann.data.long_name_dates import counted_since_problem, long_name_reference_problem
@@ -199,6 +200,11 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
         if isinstance(units, str) and (spelt := since_units(units)) != units:  # "days after", "DAYS SINCE"
             variable = xr.Variable(variable.dims, variable.data, {**variable.attrs, "units": spelt}, variable.encoding)
             units = spelt
+        # a local clock that follows daylight saving time: no offset fits it; see climann.data.daylight_saving
+        if (isinstance(units, str) and names_daylight_saving_zone(variable.attrs)
+                and is_time_axis(name, variable.dims, variable.attrs)
+                and (daylight := daylight_saving_message(str(name), variable.attrs, units, variable.values))):
+            raise TimeValuesError(daylight)
         zone = (local_or_utc_units(str(name), units, variable.values)
                 if isinstance(units, str) and time_zone_offset(units) is not None else None)
         if zone is not None:  # local days or months read on their local dates; see climann.data.time_zones

@@ -202,7 +202,7 @@ def _offset_of(value: object, reference: datetime.datetime) -> tuple[int, bool] 
     return round(standard.total_seconds() / 60), winter.utcoffset() != summer.utcoffset()
 
 
-def _zone_attributes(attrs: Mapping) -> dict:
+def zone_attributes(attrs: Mapping) -> dict:
     """The attributes of ``attrs`` that name a time zone or an offset (:data:`_ZONE_ATTRIBUTES`)."""
     return {key: value for key, value in attrs.items() if key.lower().replace("_", "") in _ZONE_ATTRIBUTES}
 
@@ -222,7 +222,7 @@ def file_local_time_notes(dataset) -> dict[str, str]:
     dict of str to str
         The time axis's name → the warning (with :data:`~climann.data.time_values.FILE_PLACEHOLDER`).
     """
-    if not _zone_attributes(dataset.attrs):
+    if not zone_attributes(dataset.attrs):
         return {}
     from xarray.coding.times import encode_cf_datetime
 
@@ -280,8 +280,8 @@ def declared_local_time(name: str, attrs: dict, units: str, values: np.ndarray, 
     """
     if time_zone_offset(units) is not None or " since " not in units:
         return None
-    zones, by = _zone_attributes(attrs), "its attributes"
-    if not zones and (zones := _zone_attributes(file_attrs or {})):
+    zones, by = zone_attributes(attrs), "its attributes"
+    if not zones and (zones := zone_attributes(file_attrs or {})):
         by = "the file's global attributes"
     if any(str(value).strip().lower() in _UTC_NAMES for value in zones.values()):
         return None

@@ -906,7 +906,7 @@ def test_a_level_is_selected_by_the_coordinate_along_its_index(tmp_path, value, 
     pytest.param({"Z": 105.31}, "Z=105.31 is not a value of 'Z' in ecco.nc: its values are -5, -15, -25, -35, -45, "
                  "-55, -65, -75.005, -85.025, -95.095 … m (12 in all; the highest, nearest 105.31: -5 m); 'Z' is "
                  "positive up (CF §4.3), so a depth of 105.31 m is Z=-105.31, and a bare number is read in m; give "
-                 "one of them, or a value with its units, e.g. --select 'Z=-5 m' ([data] select = {Z = \"-5 m\"})",
+                 "one of them, or a value with its units, e.g. --select 'Z=-105.31 m' ([data] select = {Z = \"-105.31 m\"})",
                  id="a-depth-as-positive"),
 ])
 def test_a_depth_given_to_an_index_or_with_the_wrong_sign_is_refused_naming_the_coordinate_to_use(
@@ -920,6 +920,33 @@ def test_a_depth_given_to_an_index_or_with_the_wrong_sign_is_refused_naming_the_
     with pytest.raises(ClimannError) as refused:
         select_values(dataset, selection, where="ecco.nc")
     assert str(refused.value) == message
+
+
+#: An ocean level axis stored positive up, as break43c's CMIP6 copy (m).
+_LEVELS_UP = [-6.0, -17.0, -27.0, -37.0, -47.0, -57.0, -68.5, -82.5, -100.0, -122.5, -150.0, -182.5, -220.0, -262.5]
+
+
+@pytest.mark.parametrize(("value", "advised"), [
+    pytest.param("100 m", -100.0, id="a-depth-that-is-a-level"),
+    pytest.param(100.0, -100.0, id="a-bare-depth-that-is-a-level"),
+    pytest.param("95 m", -100.0, id="a-depth-between-levels"),
+    pytest.param("-95 m", -100.0, id="a-height-between-levels"),
+])
+def test_a_depth_refused_on_an_axis_positive_up_is_advised_as_its_own_level(value, advised):
+    """break43c A2: "'lev' is positive up (CF §4.3), so a depth of 100 m is lev=-100; …, e.g. --select 'lev=-6 m'":
+    the example was the level nearest +100 (the highest), not the one just explained. It is the user's own depth
+    counted the axis's way (the nearest level to it when it is none), and, given back, selects that level (numpy's
+    slice)."""
+    values = np.arange(len(_LEVELS_UP) * 2, dtype="f4").reshape(-1, 2)
+    dataset = xr.Dataset({"thetao": (("lev", "lat"), values, {"units": "degC"})},
+                         coords={"lev": ("lev", _LEVELS_UP, {"units": "m", "positive": "up", "axis": "Z"}),
+                                 "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"})})
+    with pytest.raises(ClimannError) as refused:
+        select_values(dataset, {"lev": value}, where="thetao_up.nc")
+    example = re.search(r"e\.g\. --select 'lev=(\S+) m' \(\[data\] select = \{lev = \"(\S+) m\"\}\)$", str(refused.value))
+    assert example is not None and float(example[1]) == float(example[2]) == advised
+    chosen = select_values(dataset, {"lev": f"{example[1]} m"}, where="thetao_up.nc")
+    np.testing.assert_array_equal(chosen["thetao"].values, values[_LEVELS_UP.index(advised)])
 
 
 def _on_lev(values, attrs):

@@ -3,6 +3,7 @@ where files are opened)."""
 
 import datetime
 import logging
+import os
 import re
 import shlex
 import shutil
@@ -23,7 +24,7 @@ from climann.data.time_axis import date_text
 from climann.errors import ClimannError
 from tests.conftest import grid_dataset, without_cdo
 from tests.forecast_files import s2s_pair
-from tests.fresh_python import run_python
+from tests.fresh_python import run_python, shell_path
 
 
 def _monthly(dataset, start_year, day=15):
@@ -779,20 +780,84 @@ def _three_hourly(name, start_minutes, *, bounds=False, n=16):
     return dataset
 
 
-def test_instants_beside_means_stamped_a_fixed_interval_later_are_refused_with_the_two_shifts(tmp_path, monkeypatch):
-    """CMIP6's 3hrPt tas (00:00, 03:00 …) beside 3hr pr (means stamped 01:30 with their cells): every
-    step 1:30 apart; 'cdo seldate or cdo delete' would delete them all (break15 F14)."""
+def _run_printed(command: str, folder: Path) -> None:
+    """Run a printed shell line as the user pastes it (bash; its ``python`` this interpreter)."""
+    subprocess.run(command, shell=True, check=True, cwd=folder, capture_output=True, executable="/bin/bash",
+                   env={**os.environ, "PATH": shell_path()})
+
+
+def _with_tas_at(combined: xr.Dataset, tas: xr.Dataset) -> np.ndarray:
+    """tas's values at the stamps of ``combined``, by hand (0 K is read as missing)."""
+    at = [list(tas["time"].values).index(time) for time in combined["time"].values]
+    expected = tas["tas"].values[at]
+    return np.where(expected > 0, expected, np.nan)
+
+
+@pytest.mark.parametrize(("edge", "bound"), [pytest.param("start", 0, id="at-its-start"),
+                                             pytest.param("end", 1, id="at-its-end")])
+def test_means_a_fixed_interval_after_the_targets_instants_are_restamped_and_the_target_keeps_its_stamps(
+        tmp_path, monkeypatch, edge, bound):
+    """CMIP6's 3hrPt tas (00:00, 03:00 …, the target) beside 3hr pr (means stamped 01:30 with their cells): every
+    step 1:30 apart; 'cdo seldate or cdo delete' would delete them all (break15 F14). break43c A5: the way out was
+    `cdo shifttime` of the target's first file, moving the observed values' stamps (in one of 30 files). Now the
+    means' files are changed: each mean stamped at its cell's start or end without its bounds. Run as printed, each
+    mean goes with the instant of tas chosen (by hand from the bounds), tas keeps its stamps."""
     monkeypatch.chdir(tmp_path)
-    _three_hourly("tas", 0).to_netcdf("tas.nc")
-    _three_hourly("pr", 90, bounds=True).to_netcdf("pr.nc")
+    tas, pr = _three_hourly("tas", 0), _three_hourly("pr", 90, bounds=True)
+    tas.to_netcdf("tas.nc")
+    pr.to_netcdf("pr.nc")
     with pytest.raises(ClimannError) as error:
         open_dataset([tmp_path / "tas.nc", tmp_path / "pr.nc"], grid_of="tas")
-    assert str(error.value) == (
+    message = str(error.value)
+    assert message.startswith(
         "every step of pr lies 1:30 after the step of tas (pr 2000-01-01 01:30 to 2000-01-02 22:30, tas 2000-01-01 to "
         "2000-01-02 21:00; e.g. instants beside means over cells that begin or end at them, as CMIP6's 3hrPt beside "
-        "3hr): climann needs every variable at the same time steps; which of pr's steps goes with which of tas's is "
-        "a choice: `cdo shifttime,90minutes tas.nc tas_fixed.nc` pairs each with the step of tas before it, `cdo "
-        "shifttime,-90minutes tas.nc tas_fixed.nc` with the one after it")
+        "3hr): climann needs every variable at the same time steps; which of tas's instants goes with each value of pr "
+        "(over the time cells of its bounds) is a choice, made on pr's files (tas keeps its stamps): ")
+    assert message.endswith("; then give --data at_instants/pr.nc in place of pr.nc")
+    commands = {chosen: command for command, chosen in re.findall(r"`([^`]+)` stamps each at its cell's (start|end)",
+                                                                    message)}
+    assert set(commands) == {"start", "end"} and not any("tas.nc" in command for command in commands.values())
+    _run_printed(commands[edge], tmp_path)
+    combined = open_dataset([tmp_path / "tas.nc", tmp_path / "at_instants" / "pr.nc"], grid_of="tas")
+    by_edge = {cell[bound]: index for index, cell in enumerate(pr["time_bnds"].values)}
+    assert set(combined["time"].values) <= set(tas["time"].values)
+    assert len(combined["time"]) == len(set(by_edge) & set(tas["time"].values)) == (16 if edge == "start" else 15)
+    np.testing.assert_array_equal(combined["pr"].values, pr["pr"].values[[by_edge[t] for t in combined["time"].values]])
+    np.testing.assert_array_equal(combined["tas"].values, _with_tas_at(combined, tas))
+
+
+@pytest.mark.skipif(shutil.which("cdo") is None, reason="needs CDO")
+@pytest.mark.parametrize(("choice", "instant_after_start"), [pytest.param(0, 0, id="step-before"),
+                                                             pytest.param(1, 3, id="step-after")])
+def test_instants_in_several_files_beside_the_targets_means_are_shifted_in_a_loop_over_every_file(
+        tmp_path, monkeypatch, choice, instant_after_start):
+    """break43c A5: the shift was given for the first of the instants' files alone. Target pr (3hr means stamped
+    01:30 with their bounds), tas instants in two files: the printed loop shifts both; run as printed, each mean
+    goes with the instant of tas at its cell's start or end (by hand), and pr keeps its stamps and bounds."""
+    monkeypatch.chdir(tmp_path)
+    tas, pr = _three_hourly("tas", 0), _three_hourly("pr", 90, bounds=True)
+    tas.isel(time=slice(0, 8)).to_netcdf("tas_a.nc")
+    tas.isel(time=slice(8, None)).to_netcdf("tas_b.nc")
+    pr.to_netcdf("pr.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "pr.nc", tmp_path / "tas_a.nc", tmp_path / "tas_b.nc"], grid_of="pr")
+    message = str(error.value)
+    commands = re.findall(r"`([^`]+)`", message)
+    assert commands == [f'mkdir -p shifted && for f in tas_*.nc; do cdo shifttime,{minutes}minutes "$f" '
+                        'shifted/"${f##*/}"; done' for minutes in (90, -90)]
+    assert message.endswith("then give --data 'shifted/*.nc' in place of the 2 files of tas")
+    _run_printed(commands[choice], tmp_path)
+    combined = open_dataset([tmp_path / "pr.nc", *sorted((tmp_path / "shifted").glob("*.nc"))], grid_of="pr")
+    starts = [cell[0] for cell in pr["time_bnds"].values]
+    tas_times = list(tas["time"].values)
+    paired = [(index, tas_times.index(start + datetime.timedelta(hours=instant_after_start)))
+              for index, start in enumerate(starts) if start + datetime.timedelta(hours=instant_after_start) in tas_times]
+    np.testing.assert_array_equal(combined["time"].values, pr["time"].values[[i for i, _ in paired]])
+    np.testing.assert_array_equal(combined["time_bnds"].values, pr["time_bnds"].values[[i for i, _ in paired]])
+    np.testing.assert_array_equal(combined["pr"].values, pr["pr"].values[[i for i, _ in paired]])
+    expected = tas["tas"].values[[j for _, j in paired]]
+    np.testing.assert_array_equal(combined["tas"].values, np.where(expected > 0, expected, np.nan))
 
 
 @pytest.mark.parametrize("choice", [pytest.param(0, id="step-before"), pytest.param(1, id="step-after")])
@@ -1062,17 +1127,7 @@ def test_means_beside_instants_are_refused_as_a_choice_wherever_the_means_are_st
         open_dataset([tmp_path / "tas.nc", tmp_path / "pr.nc"], grid_of="tas")
 
 
-def _shifttime(source: Path, copy: Path, minutes: int) -> None:
-    """What `cdo shifttime,<minutes>minutes source copy` writes for a file without time bounds
-    (CDO is not installed here): its times moved, nothing else."""
-    dataset = xr.open_dataset(source, decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))
-    assert "bounds" not in dataset["time"].attrs
-    encoding = dataset["time"].encoding
-    dataset = dataset.assign_coords(time=dataset["time"].values + datetime.timedelta(minutes=minutes))
-    dataset["time"].encoding.update(units=encoding["units"], calendar=encoding["calendar"])
-    dataset.to_netcdf(copy)
-
-
+@pytest.mark.skipif(shutil.which("cdo") is None, reason="needs CDO")
 @pytest.mark.parametrize(("stamped", "choice", "instant_after_start"), [
     pytest.param("end", "start", 0, id="cesm-end-paired-with-the-start"),
     pytest.param("end", "end", 3, id="cesm-end-paired-with-the-end"),
@@ -1081,22 +1136,24 @@ def _shifttime(source: Path, copy: Path, minutes: int) -> None:
 def test_the_printed_choice_pairs_each_mean_with_the_instant_chosen_and_keeps_its_bounds(
         tmp_path, monkeypatch, stamped, choice, instant_after_start):
     """break37a C3: the way out moved the means' stamps and bounds by 1:30 (the mean over [00:00, 03:00] then
-    said to be over [22:30, 01:30], bounds written to prediction files); followed as printed, the means are now
-    stamped at their cells' middles with their own bounds, and the instants moved."""
+    said to be over [22:30, 01:30], bounds written to prediction files); followed as printed, the target's means
+    are now stamped at their cells' middles with their own bounds, and the instants moved (in new folders, each
+    line run as printed)."""
     monkeypatch.chdir(tmp_path)
     tas, pr = _three_hourly("tas", 0), _three_hourly_means(stamped)
     tas.to_netcdf("tas.nc")
     pr.to_netcdf("pr.nc")
     with pytest.raises(ClimannError) as raised:
-        open_dataset([tmp_path / "tas.nc", tmp_path / "pr.nc"], grid_of="tas")
+        open_dataset([tmp_path / "tas.nc", tmp_path / "pr.nc"], grid_of="pr")
     message = str(raised.value)
     assert f"is stamped at the {stamped} of its time cell" in message
-    restamp = re.search(r"`(python -c .*)` stamps each mean at its cell's middle", message).group(1)
-    shift = re.search(rf"`cdo shifttime,(-?\d+)minutes tas.nc tas_fixed.nc` (pairs each with the instant at its "
-                      rf"cell's )?(with the one at its )?{choice}", message).group(1)
-    run_python(*shlex.split(restamp)[1:], check=True, cwd=tmp_path)  # `python -c CODE ARGS…`, split as the shell does
-    _shifttime(tmp_path / "tas.nc", tmp_path / "tas_fixed.nc", int(shift))
-    combined = open_dataset([tmp_path / "pr_fixed.nc", tmp_path / "tas_fixed.nc"], grid_of="pr")
+    restamp = re.search(r"`(mkdir -p restamped && python -c .*)` stamps each mean at its cell's middle", message)[1]
+    shift = re.search(rf"`(mkdir -p shifted && cdo shifttime,-?\d+minutes tas.nc shifted/tas.nc)` (pairs each with the "
+                      rf"instant at its cell's )?(with the one at its )?{choice}", message)[1]
+    assert message.endswith("then give --data restamped/pr.nc and --data shifted/tas.nc in place of pr.nc and tas.nc")
+    _run_printed(restamp, tmp_path)
+    _run_printed(shift, tmp_path)
+    combined = open_dataset([tmp_path / "restamped" / "pr.nc", tmp_path / "shifted" / "tas.nc"], grid_of="pr")
     # by hand: the mean over [3k, 3k + 3] h goes with tas at 3k + instant_after_start hours
     starts = [cell[0] for cell in pr["time_bnds"].values]
     chosen = {start + datetime.timedelta(hours=instant_after_start): index for index, start in enumerate(starts)}
@@ -1107,6 +1164,37 @@ def test_the_printed_choice_pairs_each_mean_with_the_instant_chosen_and_keeps_it
     np.testing.assert_array_equal(combined["tas"].values, np.where(expected_tas > 0, expected_tas, np.nan))  # 0 K: masked
     np.testing.assert_array_equal(combined["pr"].values, pr["pr"].values[[j for _, j in paired]])
     np.testing.assert_array_equal(combined["time_bnds"].values, pr["time_bnds"].values[[j for _, j in paired]])
+
+
+@pytest.mark.parametrize(("stamped", "edge", "bound"), [
+    pytest.param("end", "start", 0, id="cesm-end-paired-with-the-start"),
+    pytest.param("end", "end", 1, id="cesm-end-paired-with-the-end"),
+    pytest.param("start", "end", 1, id="start-paired-with-the-end"),
+])
+def test_means_at_an_edge_of_their_cells_beside_the_targets_instants_are_restamped_on_their_own_files(
+        tmp_path, monkeypatch, stamped, edge, bound):
+    """break43c A5: beside the target's instants (tas), the way out shifted the target's file. Now the means'
+    files alone change: each mean stamped at its cell's start or end, without bounds; run as printed, each
+    goes with the instant of tas chosen (by hand from the bounds), and tas keeps its stamps."""
+    monkeypatch.chdir(tmp_path)
+    tas, pr = _three_hourly("tas", 0), _three_hourly_means(stamped)
+    tas.to_netcdf("tas.nc")
+    pr.to_netcdf("pr.nc")
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([tmp_path / "tas.nc", tmp_path / "pr.nc"], grid_of="tas")
+    message = str(raised.value)
+    assert f"every step of pr is stamped at the {stamped} of its time cell" in message
+    assert "made on pr's files (tas keeps its stamps)" in message
+    assert message.endswith("then give --data at_instants/pr.nc in place of pr.nc")
+    commands = {chosen: command for command, chosen in re.findall(r"`([^`]+)` stamps each at its cell's (start|end)",
+                                                                    message)}
+    assert set(commands) == {"start", "end"} and not any("tas.nc" in command for command in commands.values())
+    _run_printed(commands[edge], tmp_path)
+    combined = open_dataset([tmp_path / "tas.nc", tmp_path / "at_instants" / "pr.nc"], grid_of="tas")
+    by_edge = {cell[bound]: index for index, cell in enumerate(pr["time_bnds"].values)}
+    assert len(combined["time"]) == len(set(by_edge) & set(tas["time"].values))
+    np.testing.assert_array_equal(combined["pr"].values, pr["pr"].values[[by_edge[t] for t in combined["time"].values]])
+    np.testing.assert_array_equal(combined["tas"].values, _with_tas_at(combined, tas))
 
 
 def test_the_warning_about_stamps_at_the_ends_of_their_cells_names_the_file_with_the_cells(tmp_path, caplog):
@@ -1278,6 +1366,93 @@ def test_bounds_moved_with_their_stamps_are_refused_and_the_printed_line_gives_t
     np.testing.assert_array_equal(combined["time_bnds"].values, original["time_bnds"].values)
     np.testing.assert_array_equal(combined["rsds"].values, files["rsds"]["rsds"].values)
     np.testing.assert_array_equal(combined["pr"].values, files["pr"]["pr"].values)
+
+
+def _wave_heights_and_hourly_wind(folder: Path, *, wind_method: str | None = None, waves_method: str | None = None,
+                                  days: int = 2) -> tuple[xr.Dataset, xr.Dataset]:
+    """CMEMS-like 3-hourly wave heights ``hs`` (00:00 … 21:00, the target) and ERA5-like hourly ``u10``, both
+    without time bounds (``cell_methods`` given or none), u10 one file a day (``u10_DD.nc``); values 1 + the
+    hour's index, so that which hour a value is of is its value."""
+    start = cftime.DatetimeGregorian(2015, 1, 1)
+    grid = {"lat": ("lat", [40.0, 41.0], {"units": "degrees_north"}),
+            "lon": ("lon", [-20.0, -19.0, -18.0], {"units": "degrees_east"})}
+
+    def series(name, hours, method, units):
+        times = [start + datetime.timedelta(hours=hour) for hour in hours]
+        values = np.broadcast_to(np.asarray(hours, dtype=np.float32)[:, None, None] + 1, (len(hours), 2, 3)).copy()
+        dataset = xr.Dataset({name: (("time", "lat", "lon"), values, {"units": units})}, coords={"time": times, **grid})
+        if method:
+            dataset[name].attrs["cell_methods"] = method
+        dataset["time"].encoding.update(units="hours since 1950-01-01", calendar="gregorian")
+        return dataset
+
+    waves = series("hs", range(0, 24 * days, 3), waves_method, "m")
+    wind = series("u10", range(24 * days), wind_method, "m s-1")
+    waves.to_netcdf(folder / "hs.nc")
+    for day in range(days):
+        wind.isel(time=slice(24 * day, 24 * (day + 1))).to_netcdf(folder / f"u10_{day + 1:02d}.nc")
+    return waves, wind
+
+
+@pytest.mark.skipif(shutil.which("cdo") is None, reason="needs CDO")
+@pytest.mark.parametrize("wind_method", [pytest.param(None, id="nothing-said"),
+                                         pytest.param("time: point", id="time-point")])
+def test_hourly_instants_beside_3_hourly_instants_are_taken_at_their_hours_in_every_file(tmp_path, monkeypatch,
+                                                                                       wind_method):
+    """break43c A5: ERA5's hourly wind (instants) beside CMEMS's 3-hourly wave heights (instants, the target) was
+    advised 3-hourly means (stamped 01:30, then refused beside the instants, whose file was to be shifted).
+    Both are instants: the wind at the waves' hours, `cdo selhour` in a loop over the wind's files, run as
+    printed; then each wave height goes with the wind of its own hour (by hand: the values are the hours)."""
+    monkeypatch.chdir(tmp_path)
+    waves, wind = _wave_heights_and_hourly_wind(tmp_path, wind_method=wind_method)
+    files = [tmp_path / "hs.nc", tmp_path / "u10_01.nc", tmp_path / "u10_02.nc"]
+    with pytest.raises(ClimannError) as raised:
+        open_dataset(files, grid_of="hs")
+    message = str(raised.value)
+    assert message == (
+        "hs is 3-hourly (2015-01-01 to 2015-01-02 21:00) and u10 1-hourly (2015-01-01 to 2015-01-02 23:00): climann "
+        "needs every variable at the same time steps; both are values at instants (no time bounds, and no statistic "
+        "over time in cell_methods), so take u10 at the times of day of hs (00:00, 03:00, …, 21:00) rather than "
+        "averaging it: `mkdir -p 3-hourly && for f in u10_0*.nc; do cdo selhour,0,3,6,9,12,15,18,21 \"$f\" "
+        "3-hourly/\"${f##*/}\"; done`; then give --data '3-hourly/*.nc' in place of the 2 files of u10")
+    _run_printed(re.search(r"`([^`]+)`", message)[1], tmp_path)
+    combined = open_dataset([tmp_path / "hs.nc", *sorted((tmp_path / "3-hourly").glob("*.nc"))], grid_of="hs")
+    np.testing.assert_array_equal(combined["time"].values, waves["time"].values)
+    np.testing.assert_array_equal(combined["hs"].values, waves["hs"].values)
+    hours = [list(wind["time"].values).index(time) for time in waves["time"].values]
+    np.testing.assert_array_equal(combined["u10"].values, wind["u10"].values[hours])
+    np.testing.assert_array_equal(combined["u10"].values[:, 0, 0], np.arange(0, 48, 3) + 1)
+
+
+@pytest.mark.parametrize(("wind_method", "waves_method"), [
+    pytest.param("area: time: mean", None, id="hourly-means"),
+    pytest.param(None, "time: mean", id="3-hourly-means"),
+])
+def test_means_on_either_side_are_still_advised_averages_not_hours(tmp_path, monkeypatch, wind_method, waves_method):
+    """Averaging stays the advice where a side is a mean over time (its cell_methods say so): only values at
+    instants on both sides are taken at the coarser's hours."""
+    monkeypatch.chdir(tmp_path)
+    _wave_heights_and_hourly_wind(tmp_path, wind_method=wind_method, waves_method=waves_method)
+    with pytest.raises(ClimannError, match=r"bring u10 to 3-hourly steps first, e\.g\. 3-hourly means with `python -c"):
+        open_dataset([tmp_path / "hs.nc", tmp_path / "u10_01.nc", tmp_path / "u10_02.nc"], grid_of="hs")
+
+
+def test_hourly_instants_in_a_zarr_store_are_taken_at_the_hours_by_the_printed_xarray_line(tmp_path, monkeypatch):
+    """CDO reads no Zarr store: the way out is an xarray line writing a new store beside it, which, run as
+    printed, holds the wind at the waves' hours alone."""
+    pytest.importorskip("zarr")
+    monkeypatch.chdir(tmp_path)
+    waves, wind = _wave_heights_and_hourly_wind(tmp_path, days=1)
+    wind.isel(time=slice(0, 24)).to_zarr(tmp_path / "u10.zarr")
+    with pytest.raises(ClimannError) as raised:
+        open_dataset([tmp_path / "hs.nc", tmp_path / "u10.zarr"], grid_of="hs")
+    message = str(raised.value)
+    assert message.endswith("then give --data u10_fixed.zarr in place of u10.zarr")
+    command = re.search(r"`([^`]+)`", message)[1]
+    run_python(*shlex.split(command)[1:], check=True, cwd=tmp_path)
+    combined = open_dataset([tmp_path / "hs.nc", tmp_path / "u10_fixed.zarr"], grid_of="hs")
+    np.testing.assert_array_equal(combined["u10"].values[:, 0, 0], np.arange(0, 24, 3) + 1)
+    np.testing.assert_array_equal(combined["time"].values, waves["time"].values)
 
 
 def test_hourly_means_beside_3_hourly_means_are_refused_as_at_different_steps_not_as_other_cells(tmp_path):
