@@ -111,7 +111,7 @@ from climann.data.undated_files import (
     first_undated_pair_message, scalar_time_on_dimension_message, undated_files_message,
 )
 from climann.data.series_files import check_series_file
-from climann.data.point_pairs import different_places_message, place_grid
+from climann.data.point_pairs import blocks_at_places_message, different_places_message, place_grid
 from climann.data.unitless_values import TrainingValues, check_unitless_values, checked_values
 from climann.data.units import convert_dataset, parse_units, variable_units
 from climann.data.unmarked_coordinates import with_coordinates_named_elsewhere
@@ -1870,7 +1870,7 @@ def concat_blocks(
         mismatch = grid_mismatch(reference, own, labels=(labels[0], label))
         if mismatch:
             said = _cells_mismatch(reference, own, labels=(labels[0], label)) or mismatch
-            raise ClimannError(_different_grids("split blocks", said))
+            raise ClimannError(_blocks_at_places(parts, names, time_name) or _different_grids("split blocks", said))
         aligned.append(on_reference_grid(part, reference, labels=(labels[0], label)))
     parts = on_common_time_cells(aligned, labels)
     for name, part in zip(names[1:], parts[1:]):
@@ -1898,6 +1898,18 @@ def concat_blocks(
                   and (times := _blocks_file_steps(parts, name)) is not None and len(times) == len(holders[name])}
     return with_source_files(combined, holders, times=held_times).assign_coords(
         {SPLIT_BLOCK_COORDINATE: (time_name, labels)})
+
+
+def _blocks_at_places(parts: Sequence[xr.Dataset], names: Sequence[str], time_name: str | None) -> str | None:
+    """The refusal of split blocks of one place each at different places
+    (:func:`~climann.data.point_pairs.blocks_at_places_message`), from the files of each block's
+    variables along time; None when a block holds a grid or its files are not recorded."""
+    blocks = []
+    for name, part in zip(names, parts):
+        files = dict.fromkeys(Path(file) for variable in part.data_vars.values()
+                              if time_name in variable.dims for file in source_files(variable))
+        blocks.append((str(name), list(files)))
+    return blocks_at_places_message(blocks, opener=open_input)
 
 
 def _blocks_file_steps(parts: Sequence[xr.Dataset], name: str) -> list[np.ndarray] | None:

@@ -30,13 +30,14 @@ import xarray as xr
 
 from climann.data.coordinate_values import geographic_kind
 from climann.data.coords import time_coordinate
-from climann.data.shell import copy_path, identifier, python_command, working_path
+from climann.data.shell import copy_path, identifier, python_command, shown_path, working_path
+from climann.data.sources import files_text
 from climann.errors import ClimannError
 
 #: Opens a file undecoded: ``opener(path, decode_times=False, chunks={})``.
 Opener = Callable[..., xr.Dataset]
 
-__all__ = ["different_places_message", "files_at_different_places", "metres_apart", "place_grid", "place_of",
+__all__ = ["blocks_at_places_message", "different_places_message", "files_at_different_places", "metres_apart", "place_grid", "place_of",
            "place_of_file", "position_text", "two_places_message"]
 
 
@@ -124,12 +125,8 @@ def two_places_message(reference: tuple[str, tuple[str, str]], other: Path, own:
     names = _raw_names(other, opener)
     if names is None or (float(lat), float(lon)) == (float(own[0]), float(own[1])):
         return None
-    copy = working_path(copy_path(other, copy_suffix or f"at_{Path(label).stem}"))
     renamed = {name: identifier(f"{name}_{other.stem}") for name in shared}
-    code = (f"import xarray as xr; d = xr.open_dataset({working_path(other)!r}); "
-            f"d.assign({{{names[0]!r}: xr.full_like(d[{names[0]!r}], {lat}), "
-            f"{names[1]!r}: xr.full_like(d[{names[1]!r}], {lon})}})"
-            f"{f'.rename({renamed!r})' if renamed else ''}.to_netcdf({copy!r})")
+    code = _position_copy_code(other, names, (lat, lon), copy_suffix or f"at_{Path(label).stem}", renamed)
     naming = (f" and names its {', '.join(renamed)} {', '.join(renamed.values())} (one name is one series: both "
               f"files hold {', '.join(renamed)})" if renamed else "")
     apart = metres_apart((float(lat), float(lon)), (float(own[0]), float(own[1])))
@@ -143,6 +140,79 @@ def two_places_message(reference: tuple[str, tuple[str, str]], other: Path, own:
             f"{other.name} at {_shown(*own)}; a point is not interpolated onto another point (cdo remapbil "
             f"and xESMF regrid grids). To pair them ({aim}), and only if that is what you mean, write {label}'s "
             f"position into a copy of {other.name}, which takes the two stations as one place{naming}: {line}")
+
+
+def _position_copy_code(other: Path, names: tuple[str, str], place: tuple[str, str], suffix: str,
+                        renamed: Mapping[str, str] | None = None) -> str:
+    """The xarray code that writes ``place`` (latitude and longitude as text) into the variables
+    ``names`` of a copy of ``other`` beside it (named with ``suffix``), its variables ``renamed``."""
+    copy = working_path(copy_path(other, suffix))
+    return (f"import xarray as xr; d = xr.open_dataset({working_path(other)!r}); "
+            f"d.assign({{{names[0]!r}: xr.full_like(d[{names[0]!r}], {place[0]}), "
+            f"{names[1]!r}: xr.full_like(d[{names[1]!r}], {place[1]})}})"
+            f"{f'.rename({dict(renamed)!r})' if renamed else ''}.to_netcdf({copy!r})")
+
+
+def blocks_at_places_message(blocks: Sequence[tuple[str, Sequence[Path]]], *,
+                             opener: Opener | None = None) -> str | None:
+    """The refusal of split blocks (``[data] split_files``) that hold one place each, not all
+    the same: a network trained at one site and scored at others (spatial transfer).
+
+    A point is not interpolated onto another point: ``cdo remapbil`` onto a one-point file
+    writes every value missing (break43d A7), so the refusal of blocks on different grids
+    ("put them on one grid first") has no way out for them. The two that work: train on the
+    train block's file alone (its years split in time) and score that run on each other site's
+    file (``climann evaluate`` with ``--data``, which takes a file of one place as the run's
+    grid of one cell); or keep the blocks as given and take the sites as one place, with the
+    line that writes the train block's position into a copy of each other block's file
+    (:func:`two_places_message`'s line, the variables' names kept: a block is one series).
+
+    Parameters
+    ----------
+    blocks : sequence of (str, sequence of Path)
+        Each block's name (``train`` first) and the files of its time-varying variables.
+    opener : callable, optional
+        Opens a file undecoded (see :func:`different_places_message`).
+
+    Returns
+    -------
+    str or None
+        The message; None unless every file holds one place (:func:`place_of_file`), each
+        block's files the same, and the blocks not all at one.
+    """
+    places = []
+    for name, files in blocks:
+        found = {place_of_file(path, opener=opener) for path in files}
+        if not files or len(found) != 1 or None in found:
+            return None
+        places.append((name, list(files), found.pop()))
+    if len({(float(lat), float(lon)) for *_, (lat, lon) in places}) < 2:
+        return None
+    train, train_files, own = places[0]
+    lines = []
+    for _, files, place in places[1:]:
+        for path in files:
+            names = _raw_names(path, opener)
+            if names is None:
+                return None
+            if (float(place[0]), float(place[1])) != (float(own[0]), float(own[1])):
+                code = _position_copy_code(path, names, own, f"at_{train_files[0].stem}")
+                lines.append(f"`{python_command(code)}`")
+    listed = ", ".join(f"{files_text(files)} ({name}) at {_shown(*place)}" for name, files, place in places)
+    others = [path for _, files, place in places[1:] for path in files]
+    return (f"the split blocks hold different places, one point each: {listed}; a point is not interpolated onto "
+            "another point (cdo remapbil and xESMF regrid grids: onto a point, every value comes out missing). To "
+            f"score at one site a network trained at another, train on {files_text(train_files)} alone "
+            f"({_data_options(train_files)}, its years split in time) and score that run on each other site's file "
+            f"(climann evaluate with {' or '.join(_data_options([path]) for path in others)}); or, to keep these "
+            f"blocks and take the sites as one place (the {train} block's position for all), write the {train} "
+            f"block's position into a copy of each other block's file: {'; '.join(lines)}; then give those copies "
+            "in --split-files in place of the originals")
+
+
+def _data_options(files: Sequence[Path]) -> str:
+    """``--data a.nc --data b.nc``: the files as climann's ``--data`` takes them, one each."""
+    return " ".join(f"--data {shown_path(path)}" for path in files)
 
 
 #: Two one-point files closer than this (metres on the WGS84 ellipsoid) hold one place written

@@ -8,6 +8,7 @@ import subprocess
 import cftime
 import dask
 import numpy as np
+import pandas as pd
 import pytest
 import xarray as xr
 
@@ -635,3 +636,21 @@ def test_cell_areas_are_advised_as_a_cell_measure_only_where_there_is_more_than_
     advice = cell_area_advice(dataset, "tas", "areacella", horizontal={"lat", "lon"})
     assert ("ncatted -a cell_measures,tas,o,c,'area: areacella'" in advice) is advised, advice
     assert (advice == "one cell: nothing to weigh the scores by") is not advised
+
+
+def test_daily_sites_over_the_same_years_get_no_hour_feature(tmp_path):
+    """break43d A7: the blocks joined hold each day three times (one per site), read as sub-daily: the
+    default `hour` feature, then refused as constant over the training block. The train block's own
+    steps, one a day, decide (season yes, hour no)."""
+    from climann.data.open import concat_blocks
+
+    time = pd.date_range("2019-01-01", periods=730, freq="D")
+    for seed, name in enumerate(("wyth1", "morly", "holln")):  # each block at the train site's place, as advised
+        xr.Dataset({"vwc": ("time", np.random.default_rng(seed).normal(30.0, 5.0, time.size), {"units": "%"})},
+                   coords={"time": time, "lat": ((), 51.6, {"units": "degrees_north"}),
+                           "lon": ((), -1.1, {"units": "degrees_east"})}).to_netcdf(tmp_path / f"{name}.nc")
+    combined = concat_blocks([open_dataset([tmp_path / f"{name}.nc"]) for name in ("wyth1", "morly", "holln")],
+                             ("train", "val", "test"))
+    days = [(time.year, time.month, time.day) for time in combined["time"].values]
+    assert len(set(days[:730])) == 730 and len(set(days)) == 730  # each block one step a day, the same days
+    assert default_features(combined) == ("season",)

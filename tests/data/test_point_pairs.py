@@ -282,3 +282,62 @@ def test_one_station_renumbered_between_two_periods_is_one_series_with_a_warning
     assert caplog.text.count(said) == 1, caplog.text
     np.testing.assert_array_equal(opened[name].values.ravel(),
                                   np.concatenate([first[name].values.ravel(), later[name].values.ravel()]))
+
+
+#: Three COSMOS-UK soil-moisture sites (break43d A7): Wytham Woods, Morley, Holland Lane.
+SITES = {"wyth1": (51.6, -1.1), "morly": (52.5, 1.0), "holln": (53.4, -3.2)}
+
+
+@pytest.fixture
+def sites(tmp_path, monkeypatch):
+    """One file of daily ``vwc(time)`` per site over the same two years, scalar lat/lon."""
+    monkeypatch.chdir(tmp_path)
+    for seed, (name, position) in enumerate(SITES.items()):
+        _scalar_point("vwc", position, seed=seed).to_netcdf(tmp_path / f"{name}.nc")
+    return tmp_path
+
+
+def _blocks(folder, names=("wyth1", "morly", "holln")):
+    from climann.data.open import concat_blocks
+
+    return concat_blocks([open_dataset([folder / f"{name}.nc"]) for name in names], ("train", "val", "test"))
+
+
+def test_split_blocks_at_different_sites_are_refused_as_places_not_advised_a_regridding(sites):
+    """break43d A7: --split-files with one COSMOS site per block was told "put them on one grid first (e.g.
+    cdo remapbil or xESMF)"; followed, remapbil wrote every value missing. The refusal says they are
+    places, and gives the ways that work: one site per run scored at the others, or copies at the train
+    site's place."""
+    with pytest.raises(ClimannError) as error:
+        _blocks(sites)
+    message = str(error.value)
+    assert message.startswith(
+        "the split blocks hold different places, one point each: wyth1.nc (train) at 51.6° N, 1.1° W, morly.nc (val) "
+        "at 52.5° N, 1° E, holln.nc (test) at 53.4° N, 3.2° W; a point is not interpolated onto another point")
+    assert "put them on one grid" not in message and "remapbil or xESMF)" not in message
+    assert ("train on wyth1.nc alone (--data wyth1.nc, its years split in time) and score that run on each other "
+            "site's file (climann evaluate with --data morly.nc or --data holln.nc)") in message
+    assert message.endswith("then give those copies in --split-files in place of the originals")
+
+
+def test_the_split_blocks_advised_copies_combine_at_the_train_sites_place(sites):
+    """The refusal's lines, run as printed, write morly_at_wyth1.nc and holln_at_wyth1.nc: the blocks then
+    combine, each block's values its own site's (read back from the originals), at the train site's
+    position; the originals untouched."""
+    with pytest.raises(ClimannError) as error:
+        _blocks(sites)
+    codes = re.findall(r'`python -c "([^`]*)"`', str(error.value))
+    assert len(codes) == 2
+    for code in codes:
+        run_python("-c", code, check=True, cwd=sites)
+    combined = _blocks(sites, ("wyth1", "morly_at_wyth1", "holln_at_wyth1"))
+    from climann.data.layout import SPLIT_BLOCK_COORDINATE
+
+    blocks = combined[SPLIT_BLOCK_COORDINATE].values
+    for block, (seed, name) in zip(("train", "val", "test"), enumerate(SITES)):
+        np.testing.assert_array_equal(combined["vwc"].values.ravel()[blocks == block],
+                                      _scalar_point("vwc", SITES[name], seed=seed)["vwc"].values)
+    np.testing.assert_array_equal(np.unique(combined["lat"].values), np.float32([SITES["wyth1"][0]]))
+    with xr.open_dataset(sites / "holln.nc") as original:
+        assert float(original["lat"]) == np.float32(SITES["holln"][0])
+
