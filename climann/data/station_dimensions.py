@@ -31,11 +31,16 @@ The dimension lists stations (:func:`station_evidence`) when
    - an integer variable on it alone gives each point the identifier of a reach, catchment or
      gauge (:data:`RIVER_NETWORK_ID_NAMES` followed by ``id``, any case: mizuRoute's
      ``reachID(seg)``, ``hruId(hru)``, NHDPlus's ``COMID``), as ``cf_role = "timeseries_id"``
-     would (CF §9.5). A mesh's cell indices (MPAS's ``indexToCellID``) are not named so.
+     would (CF §9.5). A mesh's cell indices (MPAS's ``indexToCellID``) are not named so; or
+   - else, one latitude and longitude per index with none of a mesh's marks, the points
+     are a point list (:func:`_is_point_list`: county yields on ``county`` FIPS codes, as xarray
+     writes a pandas table, break43d A4; centres alone have no cells, and ``cdo remapcon``
+     aborts on them), unless the dimension is named as a mesh's cells, nodes or faces are
+     (:data:`MESH_DIMENSION_NAMES`: ICON's ``ncells``, MPAS's ``nCells``, CAM-SE's ``ncol``,
+     cfgrib's reduced Gaussian ``values``, whose corners are in the model's grid file), is a
+     time (a track) or a vertical axis (a profile's drift).
 
-Anything else stays an unstructured grid: a mesh's cells are not chosen one by one with a
-remap at hand, and a station file written with neither names nor a station's name for its
-dimension is told apart by no data.
+Those stay an unstructured grid: a mesh's cells are not chosen one by one with a remap at hand.
 """
 
 from __future__ import annotations
@@ -48,7 +53,7 @@ import xarray as xr
 
 from climann.data.coords import MOVING_FEATURE_TYPES, bounds_names, time_coordinate
 
-__all__ = ["station_evidence", "mesh_evidence", "is_flag_variable", "STATION_DIMENSION_NAMES",
+__all__ = ["station_evidence", "mesh_evidence", "is_flag_variable", "MESH_DIMENSION_NAMES", "STATION_DIMENSION_NAMES",
            "RIVER_NETWORK_DIMENSION_NAMES", "RIVER_NETWORK_ID_NAMES", "STATION_FEATURE_TYPES", "STATION_ROLE"]
 
 #: The CF ``featureType`` values (lower case: CF §9.4 reads them case-insensitively) whose
@@ -113,7 +118,40 @@ def station_evidence(dataset: xr.Dataset, dim: str) -> str | None:
         return f"stations named in '{labels}', with no cell bounds or mesh"
     if (identifiers := _point_identifiers(dataset, dim)) is not None:
         return f"river-network points identified by '{identifiers}', with no cell bounds or mesh"
+    if _is_point_list(dataset, dim):
+        return f"points, one latitude and longitude per '{dim}', with no cell bounds or mesh"
     return None
+
+
+#: Names of the dimension of a mesh's cells, nodes or faces, or of a reduced grid's points
+#: (compared in lower case, digits and ``_`` at the end apart: ICON's ``ncells``/``ncells_2``,
+#: MPAS's ``nCells``, FESOM's ``nod2``/``elem``, CAM-SE's ``ncol``, cfgrib's reduced Gaussian
+#: ``values``, CDO's ``rgrid``, SCRIP's ``grid_size``, UGRID's ``nMesh2_face``): cells without their
+#: corners in the file (the grid file holds them) are still cells.
+MESH_DIMENSION_NAMES = ("ncells", "ncell", "cells", "cell", "nod2", "nod2d", "nod", "nodes", "node", "nnodes",
+                        "elem", "elems", "nelem", "element", "elements", "face", "faces", "nface", "nfaces",
+                        "ncol", "values", "rgrid", "grid_size", "gridsize", "ngrid", "gridcell", "gridcells",
+                        "nedges", "nvertices")
+
+
+def _is_point_list(dataset: xr.Dataset, dim: str) -> bool:
+    """Whether the latitudes and longitudes along ``dim`` list points (counties, sites, plots):
+    one position per index with no cell bounds or mesh (checked by the caller), on a dimension
+    that is neither a mesh's by its name (:data:`MESH_DIMENSION_NAMES`, UGRID's ``mesh``/``face``/
+    ``node`` names), a time (positions along time are a track) nor a vertical axis (a profile's
+    drift, :func:`~climann.data.slanted_profiles.is_vertical_axis`). Centres alone have no cells to
+    remap (``cdo remapcon`` aborts: "Source grid cell corner coordinates missing!", break43d A4:
+    NASS county yields on ``county`` FIPS codes)."""
+    from climann.data.slanted_profiles import is_vertical_axis
+
+    lowered = dim.lower().rstrip("0123456789_")
+    if lowered in MESH_DIMENSION_NAMES or any(word in lowered for word in ("mesh", "face", "node", "cell")):
+        return False
+    time = time_coordinate(dataset)
+    if time is not None and dim in dataset[time].dims:
+        return False
+    return not any(variable.dims == (dim,) and is_vertical_axis(dataset[name])
+                   for name, variable in dataset.variables.items())
 
 
 def mesh_evidence(dataset: xr.Dataset, dim: str) -> str | None:

@@ -332,6 +332,42 @@ def test_river_network_points_are_chosen_as_stations_not_remapped(tmp_path, grid
     np.testing.assert_array_equal(opened["lat"].values, [grid["lat"].values[CELLS[2][0]]])
 
 
+def _counties(grid: xr.Dataset, dim: str = "county") -> xr.Dataset:
+    """The three stations as xarray writes a pandas table of county yields (break43d A4): no CF marks
+    or names, on ``dim`` whose coordinate variable is the counties' integer FIPS codes."""
+    counties = _unmarked(grid, dim, names=False)
+    return counties.assign_coords({dim: (dim, np.array([19001, 19003, 19005]), {"long_name": "county FIPS code"})})
+
+
+@pytest.mark.parametrize("dim", [pytest.param("county", id="county-FIPS"), pytest.param("plot", id="field-plots"),
+                                 pytest.param("n", id="any-name")])
+def test_points_without_cell_bounds_or_mesh_are_a_point_list_not_an_unstructured_grid(tmp_path, grid, dim):
+    """break43d A4: NASS county yields on `county` (FIPS codes), lat/lon centroids per county, were called
+    an unstructured grid and advised `cdo remapcon,r360x180`, which aborts ("Source grid cell corner
+    coordinates missing!"). One latitude and longitude per index with no cell bounds or mesh are points:
+    chosen one by one as stations are, by their FIPS code; the chosen county is that county's values."""
+    _counties(grid, dim).to_netcdf(tmp_path / "nass.nc")
+    with pytest.raises(ClimannError) as error:
+        open_dataset([tmp_path / "nass.nc"])
+    message = str(error.value)
+    assert message.startswith(f"nass.nc holds 3 stations along '{dim}' (points, one latitude and longitude per "
+                              f"'{dim}', with no cell bounds or mesh), and climann trains on a grid or on one place")
+    assert f"choose one station with --select {dim}=19001 " in message
+    assert "remap" not in message and "unstructured" not in message
+    opened = open_dataset([tmp_path / "nass.nc"], select={dim: 19005})
+    np.testing.assert_array_equal(opened["tas"].values[:, 0, 0], _point(grid, 2)["tas"].values)
+    np.testing.assert_array_equal(opened["lat"].values, [grid["lat"].values[CELLS[2][0]]])
+
+
+@pytest.mark.parametrize("dim", ["ncells", "nCells", "nod2", "ncol", "values", "nMesh2_face", "cell"])
+def test_a_mesh_named_dimension_without_corners_stays_an_unstructured_grid(tmp_path, grid, dim):
+    """The cells of ICON, MPAS, FESOM, CAM-SE, a cfgrib reduced Gaussian grid or a UGRID mesh, whose corners
+    are in the model's grid file, are cells, not points."""
+    _counties(grid, dim).to_netcdf(tmp_path / "cells.nc")
+    with pytest.raises(ClimannError, match="the grid is unstructured"):
+        open_dataset([tmp_path / "cells.nc"])
+
+
 @pytest.mark.parametrize("cells", [
     pytest.param(lambda grid: _river_network(grid, "nCells", None).assign(
         indexToCellID=(("nCells",), np.arange(1, 4, dtype=np.int32))), id="MPAS-indexToCellID"),
