@@ -37,8 +37,8 @@ from climann.errors import ClimannError
 #: Opens a file undecoded: ``opener(path, decode_times=False, chunks={})``.
 Opener = Callable[..., xr.Dataset]
 
-__all__ = ["blocks_at_places_message", "different_places_message", "files_at_different_places", "metres_apart", "place_grid", "place_of",
-           "place_of_file", "position_text", "two_places_message"]
+__all__ = ["blocks_at_places_message", "different_places_message", "files_at_different_places", "metres_apart",
+           "place_grid", "place_of", "place_of_file", "position_text", "two_places_message"]
 
 
 def different_places_message(reference: Mapping[str, xr.DataArray], own: Mapping[str, xr.DataArray],
