@@ -32,6 +32,7 @@ from climann.data.handles import shared_manager
 from climann.data.paths import is_grib
 from climann.data.hdfeos import (FILE_ATTRIBUTES, STRUCT_METADATA, HdfEosGrid, granule_dating, grid_copy_code,
                                  hdfeos_grids)
+from climann.data.pps_grids import FILE_HEADER, GRID_HEADER, PpsGrid, pps_grid, states_start
 from climann.data.shell import (copy_path, glob_words, new_folder, python_command, shared_glob, shown_path,
                                 working_path)
 
@@ -261,6 +262,21 @@ def hdfeos_grid_of(dataset: object, group: str) -> HdfEosGrid | None:
     return hdfeos_grids(text).get(parts[2])
 
 
+def pps_grid_of(dataset: object, group: str) -> tuple[PpsGrid, bool] | None:
+    """The TRMM/GPM Level-3 grid (:func:`~climann.data.pps_grids.pps_grid`) that ``group``'s
+    ``GridHeader`` attribute describes for its dimensions, and whether the file's ``FileHeader``
+    says its start (:func:`~climann.data.pps_grids.states_start`); None for any other group."""
+    try:
+        node = dataset[group.strip("/")]
+        header = node.getncattr(GRID_HEADER) if GRID_HEADER in node.ncattrs() else None
+        sizes = {str(name): len(dimension) for name, dimension in node.dimensions.items()}
+        start = dataset.getncattr(FILE_HEADER) if FILE_HEADER in dataset.ncattrs() else ""
+    except (KeyError, IndexError, AttributeError, OSError, RuntimeError):
+        return None
+    grid = pps_grid(str(header), sizes) if isinstance(header, str) else None
+    return None if grid is None else (grid, states_start(str(start)))
+
+
 def hdfeos_dating_of(dataset: object, path: Path) -> str | None:
     """How copies of the HDF-EOS5 file ``path`` (open as ``dataset``) get their day
     (:func:`~climann.data.hdfeos.granule_dating`): from its ``GranuleYear``/``GranuleMonth``/
@@ -287,7 +303,8 @@ def grouped_message(path: Path, groups: list[str], grid: HdfEosGrid | None = Non
     each copy's day; for several ``files`` of such grids, a loop that copies each into a new
     folder (rerun38 N6: the first file's line only, and copies without a time). The groups
     ``coordinates_in`` (:func:`coordinate_groups`) that hold the latitude and longitude the
-    first group lacks are copied with it."""
+    first group lacks are copied with it. For several ``files`` of any other group, one ``ncks``
+    loop copies each (break43b A5: one file's line for 72 monthly files)."""
     first = groups[0].strip("/")
     copy = copy_path(path, first.rsplit("/", 1)[-1].replace(" ", "_") if grid is None else grid.name)
     files_text = f"{shown_path(path)} {shown_path(copy)}"
@@ -312,14 +329,32 @@ def grouped_message(path: Path, groups: list[str], grid: HdfEosGrid | None = Non
     if coordinates_in:  # lat/lon in a sibling group (navigation_data): copied with the data (break40b B4)
         both = [first, *coordinates_in]
         held = ", ".join(f"'{group}'" for group in coordinates_in)
+        if len(files) > 1:
+            return (f"{said}; its latitude and longitude are in {held}: copy the groups together into a plain file, "
+                    f"each file in a loop: {_group_copies_loop(files, both)}")
         return (
             f"{said}; its latitude and longitude are in {held}: copy the groups together into a plain file, e.g. "
             f"`ncks -G : -g {shlex.quote(','.join(both))} {files_text}` ({_xarray_merge(path, both, copy)})"
         )
+    if len(files) > 1:
+        return f"{said}; copy the group into a plain file, each file in a loop: {_group_copies_loop(files, [first])}"
     return (
         f"{said}; copy the group into a plain file, e.g. `ncks -G : -g {shlex.quote(first)} {files_text}` "
         f"({_xarray_copy(path, first, copy)})"
     )
+
+
+def _group_copies_loop(files: Sequence[Path], groups: Sequence[str]) -> str:
+    """The loop that copies ``groups`` of each of ``files`` with ``ncks -G :`` into a new folder
+    named after the first group, a NetCDF file under each one's name with ``.nc``, then the
+    ``--data`` that takes the copies: a line for the first file alone left the others as they
+    were (break43b A5: 72 monthly files, one ncks line)."""
+    folder = new_folder(Path(files[0]).parent, groups[0].rsplit("/", 1)[-1].replace(" ", "_"))
+    pattern = shared_glob(files)
+    listed = " ".join(shown_path(file) for file in files) if pattern is None else glob_words(pattern)
+    command = (f"mkdir -p {shown_path(folder)} && for f in {listed}; do ncks -G : -g {shlex.quote(','.join(groups))} "
+               f"\"$f\" {shown_path(folder)}/\"$(basename \"${{f%.*}}\")\".nc; done")
+    return f"`{command}`, then give --data {shlex.quote(f'{working_path(folder)}/*.nc')}"
 
 
 def _is_latitude(name: str, variable: object) -> bool:

@@ -42,6 +42,7 @@ from climann.data.containers import (
     hdfeos_dating_of,
     hdfeos_grid_of,
     format_by_content,
+    pps_grid_of,
     other_format_message,
     short_file_message,
 )
@@ -111,6 +112,8 @@ from climann.data.undated_files import (
     first_undated_pair_message, scalar_time_on_dimension_message, undated_files_message,
 )
 from climann.data.series_files import check_series_file
+from climann.data.pps_grids import (FILE_HEADER, GRID_HEADER, PpsGrid, grid_header_message, pps_grid, pps_group_message,
+                                    states_start)
 from climann.data.point_pairs import blocks_at_places_message, different_places_message, place_grid
 from climann.data.unitless_values import TrainingValues, check_unitless_values, checked_values
 from climann.data.units import convert_dataset, parse_units, variable_units
@@ -426,10 +429,12 @@ def check_undated_files(files: Sequence[Path], renames: FileRenames | None = Non
     renames = renames if renames is not None else FileRenames(list(files), {})
 
     read: list[Path] = []
+    first: list[xr.Dataset] = []
 
     def renamed() -> Iterator[tuple[Path, xr.Dataset]]:
         for path, raw in _renamed_raw_datasets(files, renames):
             read.append(path)
+            first[:] = first or [raw]
             yield path, raw
 
     def is_field(name: str, variable: xr.DataArray) -> bool:
@@ -439,7 +444,9 @@ def check_undated_files(files: Sequence[Path], renames: FileRenames | None = Non
     message = first_undated_pair_message(renamed(), files, is_field, renames)
     if message:
         check_files_of_one_simulation(read, renames)  # two models' fx files: named as two models first
-        raise ClimannError(message)
+        # a TRMM/GPM grid copied out of its group lacks its coordinates too: one loop writes both (break43b A5)
+        placed = _header_grid_error(first[0], read[0])
+        raise placed.for_files(files) if placed is not None else ClimannError(message)
 
 
 def check_files_of_one_simulation(files: Sequence[Path], renames: FileRenames | None = None) -> None:
@@ -696,6 +703,8 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
         _refuse_cut_short(path)
     if engine == "netcdf4" and not dataset.data_vars:
         _refuse_grouped(path)
+    # A TRMM/GPM Level-3 grid copied out of its group: placed by its GridHeader; see climann.data.pps_grids.
+    _refuse_header_grid(dataset, path)
     # A Level-2 satellite swath (MODIS L2, GHRSST L2P) is refused with the way to a grid; see climann.data.swaths.
     swath = swath_message(dataset, path.name)
     if swath:
@@ -902,16 +911,47 @@ class GroupedFileError(ClimannError):
     with what makes the message for the files given with it (``GroupedFileError.for_files``)."""
 
     def __init__(self, path: Path, groups: list[str], grid: HdfEosGrid | None, dated: str | None,
-                 coordinates_in: Sequence[str] = ()) -> None:
-        self.path, self.groups, self.grid, self.dated = path, groups, grid, dated
-        super().__init__(grouped_message(path, groups, grid, dated=dated, coordinates_in=coordinates_in))
+                 coordinates_in: Sequence[str] = (), pps: tuple[PpsGrid, bool] | None = None) -> None:
+        self.path, self.groups, self.grid, self.dated, self.pps = path, groups, grid, dated, pps
+        self.coordinates_in = coordinates_in
+        super().__init__(self._message([path]) if pps else
+                         grouped_message(path, groups, grid, dated=dated, coordinates_in=coordinates_in))
+
+    def _message(self, files: Sequence[Path]) -> str:
+        """The refusal of a PPS grid's group (:func:`~climann.data.pps_grids.pps_group_message`)."""
+        grid, start_stated = self.pps
+        said = (f"{self.path.name} holds its variables in the NetCDF-4 group '{self.groups[0].strip('/')}', not in "
+                "the root group that climann reads")
+        return pps_group_message(said, self.groups[0].strip("/"), grid, files, start_stated=start_stated)
 
     def for_files(self, files: Sequence[Path]) -> ClimannError:
-        """The refusal for ``files``, all given together: a loop over them for HDF-EOS5 grids."""
+        """The refusal for ``files``, all given together: a loop over them (break43b A5: one file's
+        ncks line for 72 files)."""
         grids = [file for file in files if Path(file).suffix == self.path.suffix]
-        if self.grid is None or len(grids) < 2:
+        if len(grids) < 2:
             return self
-        return ClimannError(grouped_message(self.path, self.groups, self.grid, files=grids, dated=self.dated))
+        if self.pps is not None:
+            return ClimannError(self._message(grids))
+        return ClimannError(grouped_message(self.path, self.groups, self.grid, files=grids, dated=self.dated,
+                                            coordinates_in=self.coordinates_in))
+
+
+class HeaderGridError(GroupedFileError):
+    """A file whose grid only its PPS ``GridHeader`` attribute places (:func:`_refuse_header_grid`),
+    with the loop over the files given with it (``for_files``)."""
+
+    def __init__(self, path: Path, grid: PpsGrid, *, timed: bool, start_stated: bool) -> None:
+        self.path, self.header_grid, self.timed, self.start_stated = path, grid, timed, start_stated
+        ClimannError.__init__(self, self._message([path]))
+
+    def _message(self, files: Sequence[Path]) -> str:
+        return grid_header_message(self.path, self.header_grid, files, timed=self.timed,
+                                   start_stated=self.start_stated)
+
+    def for_files(self, files: Sequence[Path]) -> ClimannError:
+        """The refusal for ``files``: one loop over those of this file's ending."""
+        grids = [file for file in files if Path(file).suffix == self.path.suffix]
+        return self if len(grids) < 2 else ClimannError(self._message(grids))
 
 
 def _refuse_grouped(path: Path) -> None:
@@ -922,11 +962,35 @@ def _refuse_grouped(path: Path) -> None:
         swath = grouped_swath_message(handle, path.name, groups) if groups else None
         grid = hdfeos_grid_of(handle, groups[0]) if groups else None
         dated = hdfeos_dating_of(handle, path) if grid is not None else None
-        coordinates = coordinate_groups(handle, groups[0]) if groups and grid is None else []
+        pps = pps_grid_of(handle, groups[0]) if groups and grid is None else None
+        coordinates = coordinate_groups(handle, groups[0]) if groups and grid is None and pps is None else []
     if swath:
         raise ClimannError(swath)
     if groups:
-        raise GroupedFileError(path, groups, grid, dated, coordinates)
+        raise GroupedFileError(path, groups, grid, dated, coordinates, pps)
+
+
+def _refuse_header_grid(dataset: xr.Dataset, path: Path) -> None:
+    """Refuse a file without a latitude or longitude whose grid its PPS ``GridHeader`` attribute
+    places (a TRMM/GPM Level-3 group copied out by ``ncks`` or xarray; see climann.data.pps_grids),
+    with the line that writes its coordinates."""
+    error = _header_grid_error(dataset, path)
+    if error is not None:
+        raise error
+
+
+def _header_grid_error(dataset: xr.Dataset, path: Path) -> HeaderGridError | None:
+    """:func:`_refuse_header_grid`'s refusal of ``dataset`` (times decoded or not), or None."""
+    header = dataset.attrs.get(GRID_HEADER)
+    if not isinstance(header, str) or any(geographic_kind(str(name), dataset[name]) for name in dataset.variables):
+        return None
+    grid = pps_grid(header, dict(dataset.sizes))
+    if grid is None or not any({grid.latitude, grid.longitude} <= set(variable.dims)
+                               for variable in dataset.data_vars.values()):
+        return None
+    timed = any(variable.dtype.kind == "M" or " since " in str(variable.encoding.get("units", ""))
+                or " since " in str(variable.attrs.get("units", "")) for variable in dataset.variables.values())
+    return HeaderGridError(path, grid, timed=timed, start_stated=states_start(str(dataset.attrs.get(FILE_HEADER, ""))))
 
 
 def _note_time_warnings(datasets: Mapping[Path, xr.Dataset]) -> None:

@@ -42,8 +42,8 @@ from climann.data.shell import (
 )
 from climann.data.text_times import conversion_statements, text_dates_advice, text_dates_in
 
-__all__ = ["first_undated_pair_message", "joined_files_pattern", "misdated_accumulations_message",
-           "undated_files_message", "scalar_time_on_dimension_message"]
+__all__ = ["first_undated_pair_message", "joined_files_pattern", "misdated_accumulations_message", "named_dating",
+           "named_dates_statements", "undated_files_message", "scalar_time_on_dimension_message"]
 
 #: xarray's refusal of a variable named as a dimension but scalar.
 _SCALAR_ON_DIMENSION = re.compile(r"dimension '([^']+)' already exists as a scalar variable")
@@ -246,18 +246,28 @@ def _name_dates(path: Path) -> list[tuple[tuple[int, str], tuple[str, str, str],
     return found
 
 
-def _named_dating(paths: Sequence[Path]) -> tuple[tuple[int, str], tuple[str, str, str]] | None:
-    """The place and form of the one date every name of ``paths`` holds (:func:`_name_dates`),
-    or None when a name holds none, or more than one (``AQUA_MODIS.20030101_20030131``: a
-    period), or they are of different forms or at different places in the names."""
+def named_dating(paths: Sequence[Path]) -> tuple[tuple[int, str], tuple[str, str, str]] | None:
+    """The place and form of the date that dates each of ``paths`` by its name
+    (:func:`_name_dates`): the one date-like number of every name, or, where every name holds
+    the same date-like numbers at the same places, the one of them whose value differs from name
+    to name (GPM's ``3A-MO.GPM.DPR.V9-20211125.20150101-S000000-E235959.01.V07A.HDF5``: the
+    algorithm's version date 20211125 in every name, the month's 20150101, break43b A5); None when
+    a name holds none, the names differ in them, or more than one differs
+    (``AQUA_MODIS.20030101_20030131``: a period)."""
     dated = [_name_dates(path) for path in paths]
-    if not dated or any(len(dates) != 1 for dates in dated):
+    if not dated or any(not dates for dates in dated):
         return None
-    places = {(dates[0][0], dates[0][1]) for dates in dated}
-    return places.pop() if len(places) == 1 else None
+    layouts = {tuple((place, form) for place, form, _ in dates) for dates in dated}
+    if len(layouts) != 1:
+        return None
+    layout = layouts.pop()
+    if len(layout) == 1:
+        return layout[0]
+    varying = [index for index in range(len(layout)) if len({dates[index][2] for dates in dated}) > 1]
+    return layout[varying[0]] if len(varying) == 1 else None
 
 
-def _named_dates_statements(place: int, form: tuple[str, str, str]) -> list[str]:
+def named_dates_statements(place: int, form: tuple[str, str, str]) -> list[str]:
     """The Python statements (on the dataset ``d`` of :func:`~climann.data.shell.dated_copies`,
     the file ``sys.argv[1]``) that give a copy the date of its name as a CF scalar time in
     ``days since 1970-01-01``, calendar ``standard`` (CF §4.4.1): a month's middle with the
@@ -283,17 +293,19 @@ def _named_dates_message(name: str, one_path: Path, other_path: Path, files: Seq
     """The refusal of files that hold ``name`` without a time while each file's name holds
     its date (PRISM's ``PRISM_ppt_stable_4kmM3_198101_bil.nc`` from ``gdal_translate``, one a
     month: break42d P1), or None for others: one loop writes a copy of each file dated from its
-    name (:func:`_named_dates_statements`), where the general advice was an ``ncap2`` line
+    name (:func:`named_dates_statements`), where the general advice was an ``ncap2`` line
     with a date ``YYYY-MM-DD`` to fill in for each of 120 files. Only where every name holds one
-    date-like number of one form at one place (:func:`_named_dating`), and the two files'
+    date-like number of one form at one place, or one that differs from name to name beside
+    others that do not (:func:`named_dating`), and the two files'
     dates differ: the same date twice is two fields or one field twice, which the general
     advice says. No rename of one file is offered: in a series of one file a date, it would
     meet the refusal again at the next (break42d P2)."""
     copied = list(dict.fromkeys([*map(Path, files), one_path, other_path]))
-    if (dating := _named_dating(copied)) is None:
+    if (dating := named_dating(copied)) is None:
         return None
     (place, _), form = dating
-    one_date, other_date = (_name_dates(path)[0][2] for path in (one_path, other_path))
+    one_date, other_date = (next(number for at, _, number in _name_dates(path) if at == dating[0])
+                            for path in (one_path, other_path))
     if one_date == other_date:
         return None
     said = {"month": "the middle of its month, with the month as its bounds", "day": "its day",
@@ -301,7 +313,7 @@ def _named_dates_message(name: str, one_path: Path, other_path: Path, files: Seq
     return (f"'{name}' is in both {one_path.name} and {other_path.name}, and neither has a time coordinate; each "
             f"file's name holds a date ({form[1]}: {one_date} and {other_date}): if they are dated files of one "
             f"series, write a copy of each file with that date as a CF time coordinate ({said}, in days since "
-            f"1970-01-01): {dated_copies(_named_dates_statements(place, form), copied)}")
+            f"1970-01-01): {dated_copies(named_dates_statements(place, form), copied)}")
 
 
 #: ``ncl_convert2nc``'s reference time of a GRIB record (``initial_time = "01/01/2017 (12:00)"``,

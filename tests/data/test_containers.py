@@ -352,3 +352,30 @@ def test_a_group_whose_coordinates_are_in_another_group_is_copied_with_them(tmp_
     copy = open_dataset([tmp_path / "split_data.nc"])
     np.testing.assert_array_equal(copy["tas"].values, 280.0 + np.arange(24.0).reshape(4, 2, 3))
     np.testing.assert_array_equal(copy["lat"].values, [[10.0, 10.5, 11.0], [20.0, 20.5, 21.0]])
+
+
+def test_the_groups_of_several_files_are_copied_by_one_loop(tmp_path, monkeypatch):
+    """break43b A5: the refusal of 72 grouped monthly files gave one file's `ncks -G : -g …` and no loop: the
+    others stayed as they were. One loop, run as printed, copies each file's group; the copies combine into
+    one series of every file's steps, values unchanged."""
+    import os
+    import subprocess
+
+    from tests.fresh_python import shell_path
+
+    monkeypatch.chdir(tmp_path)
+    for year in (1990, 1991, 1992):
+        with netCDF4.Dataset(tmp_path / f"S5P_{year}.nc", "w") as nc:
+            _fill(nc.createGroup("PRODUCT"))
+            nc["PRODUCT/time"].units = f"days since {year}-01-01"
+            nc["PRODUCT/tas"][:] = np.full((4, 2, 3), 280.0 + year - 1990)
+    with pytest.raises(ClimannError) as error:
+        open_dataset(sorted(tmp_path.glob("S5P_*.nc")))
+    message = str(error.value)
+    loop, data = re.search(r"each file in a loop: `([^`]*)`, then give --data (\S+)$", message).groups()
+    assert loop == ('mkdir -p PRODUCT && for f in S5P_199*.nc; do ncks -G : -g PRODUCT "$f" '
+                    'PRODUCT/"$(basename "${f%.*}")".nc; done')
+    subprocess.run(["bash", "-c", loop], check=True, capture_output=True, cwd=tmp_path,
+                   env={**os.environ, "PATH": shell_path()})
+    copies = open_dataset(sorted(tmp_path.glob(shlex.split(data)[0])))
+    np.testing.assert_array_equal(copies["tas"].values[:, 0, 0], np.repeat([280.0, 281.0, 282.0], 4))

@@ -575,11 +575,14 @@ def test_files_dated_by_their_names_are_refused_with_a_loop_that_dates_each_copy
 
 @pytest.mark.parametrize("form", [pytest.param("st4.{:%Y%m%d%H}.01h.nc", id="YYYYMMDDHH"),
                                   pytest.param("tas_{:%Y%m%d}_v2.nc", id="YYYYMMDD"),
-                                  pytest.param("tas_{:%Y-%m-%d}.nc", id="YYYY-MM-DD")])
+                                  pytest.param("tas_{:%Y-%m-%d}.nc", id="YYYY-MM-DD"),
+                                  pytest.param("3A-MO.GPM.DPR.V9-20211125.{:%Y%m%d}-S000000-E235959.V07A_G2.nc",
+                                               id="GPM-version-date-in-every-name")])
 def test_files_named_by_day_or_hour_are_dated_at_it_by_the_advised_loop(tmp_path, monkeypatch, form):
     """break42d P1 for daily and hourly names: the printed loop, run as printed, gives each copy the day or hour
     of its name in days since 1970-01-01 (computed here with numpy's datetime64), and the copies open as one
-    series of those times."""
+    series of those times. break43b A5: GPM's names hold the algorithm's version date (20211125) in every
+    name beside each file's own: the one that differs dates them (the advice was `days since YYYY-MM-DD`)."""
     import os
 
     monkeypatch.chdir(tmp_path)
