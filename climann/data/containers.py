@@ -277,6 +277,19 @@ def pps_grid_of(dataset: object, group: str) -> tuple[PpsGrid, bool] | None:
     return None if grid is None else (grid, states_start(str(start)))
 
 
+def grouped_fields(dataset: object, shape: tuple[int, ...]) -> dict[str, list[str]]:
+    """The groups below the root of an open NetCDF-4 file (full names, depth first) that hold
+    variables of numbers of ``shape``, each with their names: the fields a root's 2-D latitude
+    and longitude of that shape place (:mod:`climann.data.phony_grids`)."""
+    found = {}
+    for name in groups_with_variables(dataset):
+        fields = [key for key, variable in dataset[name.strip("/")].variables.items()
+                  if tuple(variable.shape) == tuple(shape) and getattr(variable.dtype, "kind", "S") in "iuf"]
+        if fields:
+            found[name] = fields
+    return found
+
+
 def hdfeos_dating_of(dataset: object, path: Path) -> str | None:
     """How copies of the HDF-EOS5 file ``path`` (open as ``dataset``) get their day
     (:func:`~climann.data.hdfeos.granule_dating`): from its ``GranuleYear``/``GranuleMonth``/

@@ -31,6 +31,7 @@ from climann.data.age_axes import age_along_dimension, age_axis_advice
 from climann.data.before_present import years_per_unit
 from climann.data.notes import note_once
 from climann.data.paths import is_zarr_store
+from climann.data.phony_grids import phony_copy_advice
 from climann.data.shell import (
     attribute_command, copy_path, input_and_copy, ncatted_attribute, source_and_copy, values_command, working_path,
 )
@@ -772,6 +773,7 @@ def _not_found_message(dataset: xr.Dataset, kind: str) -> str:
         return unplaced
     present = [f"{name} (scalar)" if dataset[name].ndim == 0 else str(name) for name in dataset.coords]
     advice = _age_advice(dataset) if kind == "time" else (_unread_positions_advice(dataset)
+                                                          or phony_copy_advice(dataset)
                                                           or _position_advice(dataset, kind))
     return (
         f"no {kind} coordinate found (looked for a CF standard_name, units and axis, then guessed from names like "

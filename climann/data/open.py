@@ -42,6 +42,7 @@ from climann.data.containers import (
     hdfeos_dating_of,
     hdfeos_grid_of,
     format_by_content,
+    grouped_fields,
     pps_grid_of,
     other_format_message,
     short_file_message,
@@ -112,6 +113,7 @@ from climann.data.undated_files import (
     first_undated_pair_message, scalar_time_on_dimension_message, undated_files_message,
 )
 from climann.data.series_files import check_series_file
+from climann.data.phony_grids import PhonyGrid, is_phony, phony_grid, phony_grid_message
 from climann.data.pps_grids import (FILE_HEADER, GRID_HEADER, PpsGrid, grid_header_message, pps_grid, pps_group_message,
                                     states_start)
 from climann.data.point_pairs import blocks_at_places_message, different_places_message, place_grid
@@ -444,8 +446,9 @@ def check_undated_files(files: Sequence[Path], renames: FileRenames | None = Non
     message = first_undated_pair_message(renamed(), files, is_field, renames)
     if message:
         check_files_of_one_simulation(read, renames)  # two models' fx files: named as two models first
-        # a TRMM/GPM grid copied out of its group lacks its coordinates too: one loop writes both (break43b A5)
-        placed = _header_grid_error(first[0], read[0])
+        # a TRMM/GPM grid copied out of its group, or GFED's HDF5, lacks its coordinates too: one loop writes both
+        # (break43b A5, break43d A3)
+        placed = _copied_grid_error(first[0], read[0])
         raise placed.for_files(files) if placed is not None else ClimannError(message)
 
 
@@ -704,7 +707,9 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     if engine == "netcdf4" and not dataset.data_vars:
         _refuse_grouped(path)
     # A TRMM/GPM Level-3 grid copied out of its group: placed by its GridHeader; see climann.data.pps_grids.
-    _refuse_header_grid(dataset, path)
+    # HDF5 without dimension scales (GFED): the root's 2-D lat/lon place the groups; see climann.data.phony_grids.
+    if engine == "netcdf4" and (copied := _copied_grid_error(dataset, path)) is not None:
+        raise copied
     # A Level-2 satellite swath (MODIS L2, GHRSST L2P) is refused with the way to a grid; see climann.data.swaths.
     swath = swath_message(dataset, path.name)
     if swath:
@@ -937,7 +942,7 @@ class GroupedFileError(ClimannError):
 
 
 class HeaderGridError(GroupedFileError):
-    """A file whose grid only its PPS ``GridHeader`` attribute places (:func:`_refuse_header_grid`),
+    """A file whose grid only its PPS ``GridHeader`` attribute places (:func:`_header_grid_error`),
     with the loop over the files given with it (``for_files``)."""
 
     def __init__(self, path: Path, grid: PpsGrid, *, timed: bool, start_stated: bool) -> None:
@@ -970,17 +975,48 @@ def _refuse_grouped(path: Path) -> None:
         raise GroupedFileError(path, groups, grid, dated, coordinates, pps)
 
 
-def _refuse_header_grid(dataset: xr.Dataset, path: Path) -> None:
-    """Refuse a file without a latitude or longitude whose grid its PPS ``GridHeader`` attribute
-    places (a TRMM/GPM Level-3 group copied out by ``ncks`` or xarray; see climann.data.pps_grids),
-    with the line that writes its coordinates."""
-    error = _header_grid_error(dataset, path)
-    if error is not None:
-        raise error
+class PhonyGridError(GroupedFileError):
+    """An HDF5 file without dimension scales whose root's 2-D latitude and longitude place its
+    groups' fields (:func:`_phony_grid_error`), with the loop over the files given with it."""
+
+    def __init__(self, path: Path, grid: PhonyGrid, groups: dict[str, list[str]], dims: Sequence[str]) -> None:
+        self.path, self.phony_grid, self.fields, self.dims = path, grid, groups, dims
+        ClimannError.__init__(self, phony_grid_message(path, grid, groups, [path], dims))
+
+    def for_files(self, files: Sequence[Path]) -> ClimannError:
+        """The refusal for ``files``: one loop over those of this file's ending."""
+        grids = [file for file in files if Path(file).suffix == self.path.suffix]
+        return self if len(grids) < 2 else ClimannError(
+            phony_grid_message(self.path, self.phony_grid, self.fields, grids, self.dims))
+
+
+def _phony_grid_error(dataset: xr.Dataset, path: Path) -> PhonyGridError | None:
+    """The refusal of an HDF5 file without dimension scales (``phony_dim_N``) whose root's 2-D
+    latitude and longitude place the fields of its groups (GFED4.1s; see climann.data.phony_grids),
+    or None for any other file."""
+    dims = sorted({str(dim) for variable in dataset.variables.values() for dim in variable.dims if is_phony(dim)})
+    if not dims or (grid := phony_grid(dataset)) is None:
+        return None
+    try:
+        with shared_manager(path).acquire_context() as handle:
+            groups = grouped_fields(handle, grid.shape)
+    except (OSError, RuntimeError, ValueError, KeyError):
+        return None
+    return PhonyGridError(path, grid, groups, dims) if groups else None
+
+
+def _copied_grid_error(dataset: xr.Dataset, path: Path) -> GroupedFileError | None:
+    """The refusal of a file whose grid no variable places but its PPS GridHeader or, without
+    dimension scales, its root's 2-D latitude and longitude (:func:`_header_grid_error`,
+    :func:`_phony_grid_error`), or None."""
+    return _header_grid_error(dataset, path) or _phony_grid_error(dataset, path)
 
 
 def _header_grid_error(dataset: xr.Dataset, path: Path) -> HeaderGridError | None:
-    """:func:`_refuse_header_grid`'s refusal of ``dataset`` (times decoded or not), or None."""
+    """The refusal of a file without a latitude or longitude whose grid its PPS ``GridHeader``
+    attribute places (a TRMM/GPM Level-3 group copied out by ``ncks`` or xarray; see
+    climann.data.pps_grids), with the line that writes its coordinates; ``dataset`` with its times
+    decoded or not; None for any other file."""
     header = dataset.attrs.get(GRID_HEADER)
     if not isinstance(header, str) or any(geographic_kind(str(name), dataset[name]) for name in dataset.variables):
         return None

@@ -39,12 +39,11 @@ headers (``Registration=CENTER``, ``Origin=SOUTHWEST``, ``[nlon][nlat]``).
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from climann.data.shell import glob_words, new_folder, python_command, shared_glob, shown_path, working_path
+from climann.data.shell import python_copies
 
 __all__ = ["FILE_HEADER", "GRID_HEADER", "Axis", "PpsGrid", "grid_header_message", "pps_copy_code", "pps_grid",
            "pps_grid_text", "pps_group_message", "states_start"]
@@ -231,22 +230,6 @@ def states_start(file_header: str) -> bool:
     return re.search(r"StartGranuleDateTime=\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}", file_header) is not None
 
 
-def _copies(code: str, files: Sequence[Path]) -> tuple[str, str]:
-    """The command that runs the line ``code`` (``python -c CODE IN OUT``) on each of ``files``,
-    writing a NetCDF copy under its name with ``.nc`` into a new folder ``grids`` beside the
-    first (:func:`~climann.data.shell.new_folder`), and the ``--data`` that takes the copies."""
-    folder = new_folder(Path(files[0]).parent, "grids")
-    made = f"mkdir -p {shown_path(folder)}"
-    if len(files) == 1:
-        copy = folder / f"{Path(files[0]).stem}.nc"
-        return f"{made} && {python_command(code)} {shown_path(files[0])} {shown_path(copy)}", shown_path(copy)
-    pattern = shared_glob(files)
-    listed = " ".join(shown_path(file) for file in files) if pattern is None else glob_words(pattern)
-    command = (f'{made} && for f in {listed}; do {python_command(code)} "$f" '
-               f'{shown_path(folder)}/"$(basename "${{f%.*}}")".nc; done')
-    return command, shlex.quote(f"{working_path(folder)}/*.nc")
-
-
 def _copy_words(group: str | None, grid: PpsGrid, files: Sequence[Path], *, timed: bool, start_stated: bool) -> str:
     """How to write the copies with the grid's coordinates (:func:`pps_copy_code`) and a date
     each: from the names (:func:`~climann.data.undated_files.named_dating`), else the
@@ -256,7 +239,7 @@ def _copy_words(group: str | None, grid: PpsGrid, files: Sequence[Path], *, time
     dating = None if timed else named_dating(files)
     dated = not timed and (dating is not None or start_stated)
     code = pps_copy_code(group, grid, dating, dated=dated)
-    command, data = _copies(code, files)
+    command, data = python_copies(code, files)
     words = ("" if not dated else f" and its date (in the file name, {dating[1][1]}) as a CF time" if dating
              else " and its date (StartGranuleDateTime in its FileHeader) as a CF time")
     many = ", each file in a loop" if len(files) > 1 else ""

@@ -800,6 +800,24 @@ def python_command(code: str) -> str:
     return f'python -c "{code}"' if plain else f"python -c {shlex.quote(code)}"
 
 
+def python_copies(code: str, files: Sequence[str | os.PathLike], folder: str = "grids") -> tuple[str, str]:
+    """The command that runs ``python -c CODE IN OUT`` (a line that reads ``sys.argv[1]`` and
+    writes ``sys.argv[2]``) on each of ``files``, writing a NetCDF copy under each one's name with
+    ``.nc`` into a new folder beside the first (:func:`new_folder`): one command, or a loop over
+    them (over a glob that takes them and nothing else when there is one, :func:`shared_glob`);
+    and the ``--data`` that takes the copies."""
+    into = new_folder(Path(files[0]).parent, folder)
+    made = f"mkdir -p {shown_path(into)}"
+    if len(files) == 1:
+        copy = into / f"{Path(files[0]).stem}.nc"
+        return f"{made} && {python_command(code)} {shown_path(files[0])} {shown_path(copy)}", shown_path(copy)
+    pattern = shared_glob(files)
+    listed = " ".join(shown_path(file) for file in files) if pattern is None else glob_words(pattern)
+    command = (f'{made} && for f in {listed}; do {python_command(code)} "$f" '
+               f'{shown_path(into)}/"$(basename "${{f%.*}}")".nc; done')
+    return command, shlex.quote(f"{working_path(into)}/*.nc")
+
+
 def input_and_copy(path: str | os.PathLike, suffix: str = "fixed", *, extension: str = ".nc") -> str:
     """The two file arguments of a command that writes a corrected copy of ``path`` beside it:
     ``'my data/iri.nc' 'my data/iri_fixed.nc'`` (the copy ending ``extension``: a NetCDF one
