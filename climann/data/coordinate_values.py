@@ -34,7 +34,6 @@ from climann.data.coords import MOVING_FEATURE_TYPES, PLAIN_DEGREES, name_kind, 
 from climann.data.notes import note_once
 from climann.data.paths import is_zarr_store
 from climann.data.remap_targets import RemapTarget, remap_target
-from climann.data.slanted_profiles import slanted_profile, slanted_profile_message
 from climann.data.shell import (
     attribute_command, copy_path, input_and_copy, ncap2_name, ncatted_attribute, python_command, source_and_copy,
     values_command, working_path, xarray_data, xarray_values,
@@ -564,10 +563,6 @@ def checked_coordinates(dataset: xr.Dataset, where: str = "the file") -> xr.Data
     """
     dataset = _plain_degree_axes(dataset, where)
     dataset = _plain_degrees_as_positions(dataset, where)
-    # A profile whose position moves with height (a radio occultation's Lat(MSL_alt)) is no place;
-    # see climann.data.slanted_profiles.
-    if (profile := slanted_profile(dataset)) is not None:
-        raise ClimannError(slanted_profile_message(dataset, profile, where))
     dataset = _track_beside_grid(dataset, where, _geographic_variables(dataset))
     _unstructured(dataset, where, _geographic_variables(dataset))
     dataset = _in_degrees(dataset, where)

@@ -31,7 +31,7 @@ from climann.data.age_axes import age_along_dimension, age_axis_advice
 from climann.data.before_present import years_per_unit
 from climann.data.notes import note_once
 from climann.data.paths import is_zarr_store
-from climann.data.phony_grids import phony_copy_advice
+from climann.data.phony_dimensions import phony_copy_advice
 from climann.data.shell import (
     attribute_command, copy_path, input_and_copy, ncatted_attribute, source_and_copy, values_command, working_path,
 )

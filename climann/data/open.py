@@ -99,6 +99,7 @@ from climann.data.shell import (
     original_and_copy, shared_glob, shown_path, superseded_copies,
 )
 from climann.data.simulations import check_one_simulation
+from climann.data.slanted_profiles import slanted_profile, slanted_profile_message
 from climann.data.sources import SOURCE_TIMES_KEY, as_file_stamps, files_text, source_files, with_source_files
 from climann.data.swaths import grouped_swath_message, swath_message
 from climann.data.subset import select_values
@@ -113,7 +114,8 @@ from climann.data.undated_files import (
     first_undated_pair_message, scalar_time_on_dimension_message, undated_files_message,
 )
 from climann.data.series_files import check_series_file
-from climann.data.phony_grids import PhonyGrid, is_phony, phony_grid, phony_grid_message
+from climann.data.phony_dimensions import is_phony
+from climann.data.phony_grids import PhonyGrid, phony_grid, phony_grid_message
 from climann.data.pps_grids import (FILE_HEADER, GRID_HEADER, PpsGrid, grid_header_message, pps_grid, pps_group_message,
                                     states_start)
 from climann.data.point_pairs import blocks_at_places_message, different_places_message, place_grid
@@ -757,7 +759,12 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     dataset = with_station_positions_fixed(dataset, select, where=path.name)
     dataset = with_station_chosen(fixed_in_time(dataset, path.name), select, where=path.name)
     # A station's scalar lat/lon (CF §5.7) become a 1×1 grid; see climann.data.scalar_coordinates.
-    dataset = checked_coordinates(with_scalar_coordinates_as_axes(dataset), path.name)
+    dataset = with_scalar_coordinates_as_axes(dataset)
+    # A profile whose position moves with height (a radio occultation's Lat(MSL_alt)) is no place;
+    # see climann.data.slanted_profiles.
+    if (profile := slanted_profile(dataset)) is not None:
+        raise ClimannError(slanted_profile_message(dataset, profile, path.name))
+    dataset = checked_coordinates(dataset, path.name)
     # Levels whose pressure changes from sounding to sounding (IGRA's pres(station, time, level)) are
     # no fixed level to select; see climann.data.varying_levels.
     check_levels_fixed(dataset, path.name, select)

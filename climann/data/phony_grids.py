@@ -18,7 +18,8 @@ grid: its 1-D axes are ``lat[:, 0]`` and ``lon[0, :]``), and groups of data on t
 writes the fields of the twelve month groups of one parent as one file, on 1-D ``lat`` and
 ``lon`` with CF units and the months of the year in the file's name as a time with bounds
 (CF 1.8 §4.1, §4.4, §7.1); or, without month groups, one group's fields on the grid.
-:func:`phony_copy_advice` says, of a copy of one group that lost its grid, where the grid is.
+:func:`~climann.data.phony_dimensions.phony_copy_advice` says, of a copy of one group that lost its
+grid, where the grid is.
 
 Sources: netCDF-C, "HDF5 files not created with netCDF-4" (phony dimensions); GFED4.1s
 "Readme" (van der Werf et al. 2017, Earth Syst. Sci. Data 9, 697: the HDF5 layout).
@@ -35,24 +36,17 @@ import dask
 import numpy as np
 import xarray as xr
 
+from climann.data.coords import name_kind
+from climann.data.phony_dimensions import is_phony
 from climann.data.shell import python_copies
 
-__all__ = ["PhonyGrid", "is_phony", "phony_copy_advice", "phony_grid", "phony_grid_message"]
-
-#: How the netCDF library names a dimension of an HDF5 dataset without dimension scales.
-PHONY = re.compile(r"^phony_dim_\d+$")
+__all__ = ["PhonyGrid", "month_parents", "phony_copy_code", "phony_grid", "phony_grid_message"]
 
 #: The month groups of a parent: ``01`` … ``12``.
 MONTHS = tuple(f"{month:02d}" for month in range(1, 13))
 
 #: The years a number of four digits alone in a file's name is taken as (``GFED4.1s_2010.hdf5``).
 _YEARS = range(1700, 2201)
-
-
-def is_phony(dim: str) -> bool:
-    """Whether a dimension is named as the netCDF library names those of an HDF5 dataset
-    without dimension scales (``phony_dim_26``)."""
-    return PHONY.match(str(dim)) is not None
 
 
 @dataclass(frozen=True)
@@ -92,8 +86,6 @@ def phony_grid(dataset: xr.Dataset) -> PhonyGrid | None:
         None unless one variable named as a latitude and one as a longitude lie on the same two
         phony dimensions, each constant along one of them (the latitude along the other's axis).
     """
-    from climann.data.coords import name_kind  # coords gives this module's advice where no latitude is found
-
     found = {}
     for name, variable in dataset.variables.items():
         kind = name_kind(str(name))
@@ -215,16 +207,3 @@ def phony_grid_message(path: Path, grid: PhonyGrid, groups: dict[str, list[str]]
     command, data = python_copies(code, files)
     many = ", each file in a loop" if len(files) > 1 else ""
     return f"{head}; write {what}{many}: `{command}`, then give --data {data}{also}"
-
-
-def phony_copy_advice(dataset: xr.Dataset) -> str:
-    """For a file whose data lie on phony dimensions and that holds no latitude or longitude (a
-    group copied out of an HDF5 file without dimension scales), where its grid is: in the file it
-    was copied from, whose refusal gives the copy with it; ``""`` for any other file."""
-    dims = sorted({str(dim) for variable in dataset.data_vars.values() for dim in variable.dims if is_phony(dim)})
-    if not dims:
-        return ""
-    return (f"; its dimensions {', '.join(dims)} are those the netCDF library names in an HDF5 file without dimension "
-            "scales: nothing in this file places them, and its latitudes and longitudes are in the file it was "
-            "copied from (GFED4.1s: the 2-D lat and lon of the root, which a copy of one group leaves behind); give "
-            "climann that HDF5 file itself, whose refusal gives the line that writes the fields with them")

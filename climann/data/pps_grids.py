@@ -24,7 +24,7 @@ coordinate … coordinates present: none" and stopped (break43b A5). :func:`pps_
 header against the group's dimensions, and :func:`pps_copy_code` writes the Python line that
 copies the fields with the cells' centres as CF latitude and longitude coordinates (CF 1.8 §4.1)
 and the file's date as a CF time: from its name when every name holds one
-(:func:`~climann.data.undated_files.named_dating`: ``….20150101-S000000-E235959.…``), else from
+(:func:`~climann.data.name_dates.named_dating`: ``….20150101-S000000-E235959.…``), else from
 the ``FileHeader``'s ``StartGranuleDateTime``.
 
 A header whose bounds and resolution do not make the group's number of rows or columns (bounds
@@ -43,6 +43,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from climann.data.name_dates import named_dates_statements, named_dating
 from climann.data.shell import python_copies
 
 __all__ = ["FILE_HEADER", "GRID_HEADER", "Axis", "PpsGrid", "grid_header_message", "pps_copy_code", "pps_grid",
@@ -184,10 +185,8 @@ def pps_grid_text(grid: PpsGrid) -> str:
 
 def _dated_statements(dating: tuple[tuple[int, str], tuple[str, str, str]] | None) -> list[str]:
     """Statements that give the copy ``d`` of the file ``sys.argv[1]`` its date as a CF scalar
-    time: from its name (:func:`~climann.data.undated_files.named_dates_statements`), else from
+    time: from its name (:func:`~climann.data.name_dates.named_dates_statements`), else from
     its ``FileHeader``'s ``StartGranuleDateTime`` (in days since 1970-01-01)."""
-    from climann.data.undated_files import named_dates_statements
-
     if dating is not None:
         return named_dates_statements(dating[0][0], dating[1])
     pattern = "StartGranuleDateTime=([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})"
@@ -232,10 +231,8 @@ def states_start(file_header: str) -> bool:
 
 def _copy_words(group: str | None, grid: PpsGrid, files: Sequence[Path], *, timed: bool, start_stated: bool) -> str:
     """How to write the copies with the grid's coordinates (:func:`pps_copy_code`) and a date
-    each: from the names (:func:`~climann.data.undated_files.named_dating`), else the
+    each: from the names (:func:`~climann.data.name_dates.named_dating`), else the
     ``FileHeader``; with the command and the ``--data`` that takes them."""
-    from climann.data.undated_files import named_dating
-
     dating = None if timed else named_dating(files)
     dated = not timed and (dating is not None or start_stated)
     code = pps_copy_code(group, grid, dating, dated=dated)

@@ -34,6 +34,7 @@ import numpy as np
 import xarray as xr
 from cf_xarray.criteria import coordinate_criteria
 
+from climann.data.coordinate_values import position_kind
 from climann.errors import ClimannError
 
 __all__ = ["SlantedProfile", "is_vertical_axis", "slanted_profile", "slanted_profile_message"]
@@ -103,8 +104,6 @@ def slanted_profile(dataset: xr.Dataset) -> SlantedProfile | None:
     -------
     SlantedProfile or None
     """
-    from climann.data.coordinate_values import position_kind
-
     found: dict[str, dict[str, str]] = {}
     for name, variable in dataset.variables.items():
         dims = [str(dim) for dim in variable.dims if dataset.sizes[dim] > 1]

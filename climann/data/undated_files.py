@@ -35,6 +35,7 @@ import xarray as xr
 from climann.data.absolute_time import absolute_time_unit
 from climann.data.handles import shared_manager
 from climann.data.members import MEMBER_NAMES, MEMBER_STANDARD_NAME
+from climann.data.name_dates import name_dates, named_dates_statements, named_dating
 from climann.data.renames import FileRenames, rename_table
 from climann.data.shell import (
     copies_in_place_advice, copy_in_place_advice, copy_path, dated_copies, input_and_copy, original_and_copy,
@@ -42,8 +43,8 @@ from climann.data.shell import (
 )
 from climann.data.text_times import conversion_statements, text_dates_advice, text_dates_in
 
-__all__ = ["first_undated_pair_message", "joined_files_pattern", "misdated_accumulations_message", "named_dating",
-           "named_dates_statements", "undated_files_message", "scalar_time_on_dimension_message"]
+__all__ = ["first_undated_pair_message", "joined_files_pattern", "misdated_accumulations_message",
+           "undated_files_message", "scalar_time_on_dimension_message"]
 
 #: xarray's refusal of a variable named as a dimension but scalar.
 _SCALAR_ON_DIMENSION = re.compile(r"dimension '([^']+)' already exists as a scalar variable")
@@ -209,86 +210,6 @@ def _text_dated_message(name: str, first: tuple[Path, xr.Dataset], second: tuple
             f"{dated_copies(conversion_statements(dates), copied)}")
 
 
-#: The numbers of a file's name, each a word for :data:`_NAMED_DATE_FORMS` (an ISO 8601
-#: ``YYYY-MM-DD`` as one); written with ``[0-9]`` so the printed loop needs no backslash.
-_NAME_NUMBERS = "[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]+"
-
-#: The dates a file's name may hold as one of its numbers (:data:`_NAME_NUMBERS`): its length
-#: and :func:`~datetime.datetime.strptime` form, the form as said, and whether it names a month
-#: (PRISM's ``PRISM_ppt_stable_4kmM3_198101_bil``), a day or an hour (``st4.2021010112``).
-_NAMED_DATE_FORMS = {6: ("%Y%m", "YYYYMM", "month"), 8: ("%Y%m%d", "YYYYMMDD", "day"),
-                     10: ("%Y%m%d%H", "YYYYMMDDHH", "hour")}
-_ISO_DATE_FORM = ("%Y-%m-%d", "YYYY-MM-DD", "day")
-
-#: The years a number of a file's name is taken as a date within: not a resolution or a count.
-_NAMED_YEARS = range(1700, 2201)
-
-
-def _name_dates(path: Path) -> list[tuple[tuple[int, str], tuple[str, str, str], str]]:
-    """The date-like numbers of ``path``'s name: each one's place (its index among the name's
-    numbers, :data:`_NAME_NUMBERS`, and the character before it, ``""`` at the start), its form
-    (:data:`_NAMED_DATE_FORMS`) and the number, for those that read as a date of
-    :data:`_NAMED_YEARS` in their form."""
-    import datetime as dt
-
-    found = []
-    for place, match in enumerate(re.finditer(_NAME_NUMBERS, path.name)):
-        number, before = match.group(), path.name[max(match.start() - 1, 0):match.start()]
-        form = _ISO_DATE_FORM if "-" in number else _NAMED_DATE_FORMS.get(len(number))
-        if form is None:
-            continue
-        try:
-            date = dt.datetime.strptime(number, form[0])
-        except ValueError:
-            continue
-        if date.year in _NAMED_YEARS:
-            found.append(((place, before), form, number))
-    return found
-
-
-def named_dating(paths: Sequence[Path]) -> tuple[tuple[int, str], tuple[str, str, str]] | None:
-    """The place and form of the date that dates each of ``paths`` by its name
-    (:func:`_name_dates`): the one date-like number of every name, or, where every name holds
-    the same date-like numbers at the same places, the one of them whose value differs from name
-    to name (GPM's ``3A-MO.GPM.DPR.V9-20211125.20150101-S000000-E235959.01.V07A.HDF5``: the
-    algorithm's version date 20211125 in every name, the month's 20150101, break43b A5); None when
-    a name holds none, the names differ in them, or more than one differs
-    (``AQUA_MODIS.20030101_20030131``: a period)."""
-    dated = [_name_dates(path) for path in paths]
-    if not dated or any(not dates for dates in dated):
-        return None
-    layouts = {tuple((place, form) for place, form, _ in dates) for dates in dated}
-    if len(layouts) != 1:
-        return None
-    layout = layouts.pop()
-    if len(layout) == 1:
-        return layout[0]
-    varying = [index for index in range(len(layout)) if len({dates[index][2] for dates in dated}) > 1]
-    return layout[varying[0]] if len(varying) == 1 else None
-
-
-def named_dates_statements(place: int, form: tuple[str, str, str]) -> list[str]:
-    """The Python statements (on the dataset ``d`` of :func:`~climann.data.shell.dated_copies`,
-    the file ``sys.argv[1]``) that give a copy the date of its name as a CF scalar time in
-    ``days since 1970-01-01``, calendar ``standard`` (CF §4.4.1): a month's middle with the
-    month as its bounds (``time_bnds``, CF §7.1), as monthly means are dated; a day's or an
-    hour's start."""
-    attrs = "'units': 'days since 1970-01-01', 'calendar': 'standard', 'standard_name': 'time'"
-    statements = [
-        "import os, re, datetime as dt",
-        f"s = dt.datetime.strptime(re.findall('{_NAME_NUMBERS}', os.path.basename(sys.argv[1]))[{place}], "
-        f"'{form[0]}')",
-        "o = dt.datetime(1970, 1, 1)",
-    ]
-    if form[2] != "month":
-        return [*statements, f"d = d.assign_coords(time=((), (s - o).total_seconds() / 86400, {{{attrs}}}))"]
-    return [*statements,
-            "e = dt.datetime(s.year + s.month // 12, s.month % 12 + 1, 1)",
-            "b = [(s - o).total_seconds() / 86400, (e - o).total_seconds() / 86400]",
-            f"d = d.assign_coords(time=((), sum(b) / 2, {{{attrs}, 'bounds': 'time_bnds'}}))",
-            "d['time_bnds'] = (('nv',), b)"]
-
-
 def _named_dates_message(name: str, one_path: Path, other_path: Path, files: Sequence[Path]) -> str | None:
     """The refusal of files that hold ``name`` without a time while each file's name holds
     its date (PRISM's ``PRISM_ppt_stable_4kmM3_198101_bil.nc`` from ``gdal_translate``, one a
@@ -304,7 +225,7 @@ def _named_dates_message(name: str, one_path: Path, other_path: Path, files: Seq
     if (dating := named_dating(copied)) is None:
         return None
     (place, _), form = dating
-    one_date, other_date = (next(number for at, _, number in _name_dates(path) if at == dating[0])
+    one_date, other_date = (next(number for at, _, number in name_dates(path) if at == dating[0])
                             for path in (one_path, other_path))
     if one_date == other_date:
         return None
