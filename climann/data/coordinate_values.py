@@ -21,6 +21,7 @@ coordinate's units); UDUNITS-2; COARDS.
 
 from __future__ import annotations
 
+import functools
 import logging
 import shlex
 from collections.abc import Iterable
@@ -60,11 +61,13 @@ def _note(message: str) -> None:
     note_once(_log, logging.WARNING, message)  # once per run: a run opens its files several times
 
 
-def geographic_kind(name: str, variable: xr.DataArray) -> str | None:
+def geographic_kind(name: str, variable: xr.DataArray | xr.Variable) -> str | None:
     """``latitude``, ``longitude`` or None: by CF ``standard_name``, by units (northward,
     eastward, southward or westward spellings), or, for a variable in another angle unit
     (``radian``), by a name of :data:`~climann.data.coords.BARE_NAMES` or one that starts
-    with one of its short forms (MPAS's ``latCell``/``lonCell`` in radians)."""
+    with one of its short forms (MPAS's ``latCell``/``lonCell`` in radians). Only the
+    attributes are read: a dataset's :class:`xarray.Variable` will do (a run asks of every
+    variable of every dataset it opens; a DataArray built for each was most of the cost)."""
     units = str(variable.attrs.get("units", "")).strip()
     for kind in CF_UNITS:
         if variable.attrs.get("standard_name") == kind:
@@ -77,9 +80,12 @@ def geographic_kind(name: str, variable: xr.DataArray) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=256)
 def _angle_scale(units: str) -> float | None:
     """Degrees per unit of an angle unit (``radian`` → 57.29…), by pint and cf_xarray's UDUNITS
-    registry; None when ``units`` is not an angle (or not readable)."""
+    registry; None when ``units`` is not an angle (or not readable). Kept per units string: it
+    depends on nothing else (the registry is built once per process), and :func:`geographic_kind`
+    asks it of every variable named like a latitude or longitude, each time a dataset is read."""
     from climann.data.units import parse_units, unit_registry
 
     registry = unit_registry()
@@ -100,7 +106,7 @@ def _in_degrees(dataset: xr.Dataset, where: str) -> xr.Dataset:
     ``degrees_east``: southward and westward values negated, other angle units converted."""
     changed = {}
     for name, variable in dataset.variables.items():
-        kind = geographic_kind(str(name), dataset[name])
+        kind = geographic_kind(str(name), variable)
         units = str(variable.attrs.get("units", "")).strip()
         if kind is None or units in coordinate_criteria[kind]["units"]:
             continue
@@ -223,14 +229,14 @@ def _plain_degree_axes(dataset: xr.Dataset, where: str) -> xr.Dataset:
 def _geographic_variables(dataset: xr.Dataset) -> dict[str, str]:
     """Name → kind of every latitude and longitude of ``dataset`` (see :func:`geographic_kind`)."""
     found = {}
-    for name in dataset.variables:
-        kind = geographic_kind(str(name), dataset[name])
+    for name, variable in dataset.variables.items():
+        kind = geographic_kind(str(name), variable)
         if kind is not None:
             found[str(name)] = kind
     return found
 
 
-def position_kind(name: str, variable: xr.DataArray) -> str | None:
+def position_kind(name: str, variable: xr.DataArray | xr.Variable) -> str | None:
     """``latitude``, ``longitude`` or None: a latitude or longitude by CF (:func:`geographic_kind`),
     or one named so (:func:`~climann.data.coords.name_kind`: ``Latitude``, ``LAT``) in units
     that say only ``degrees`` (:data:`_PLAIN_DEGREES`, CALIPSO's ``Latitude(time)``) with no
@@ -241,9 +247,9 @@ def position_kind(name: str, variable: xr.DataArray) -> str | None:
 def _positions_in_plain_degrees(dataset: xr.Dataset) -> dict[str, str]:
     """Name → kind of the latitudes and longitudes that only their names and ``degrees`` say
     are positions (:func:`position_kind`), beside those CF marks."""
-    return {str(name): kind for name in dataset.variables
-            if geographic_kind(str(name), dataset[name]) is None
-            and (kind := position_kind(str(name), dataset[name])) is not None}
+    return {str(name): kind for name, variable in dataset.variables.items()
+            if geographic_kind(str(name), variable) is None
+            and (kind := position_kind(str(name), variable)) is not None}
 
 
 def _track_beside_grid(dataset: xr.Dataset, where: str, found: dict[str, str]) -> xr.Dataset:

@@ -139,7 +139,7 @@ def held_by(variable: xr.DataArray, stamps: np.ndarray, files: Sequence[str]) ->
     return dates_in(stamps, np.concatenate(held)) if held else np.ones(len(stamps), dtype=bool)
 
 
-def source_names(variable: xr.DataArray) -> tuple[tuple[str, str, str], ...]:
+def source_names(variable: xr.DataArray | xr.Variable) -> tuple[tuple[str, str, str], ...]:
     """(file, pattern of the rename rule it takes or "", the variable's name in it) of each file
     ``variable`` was read from (:data:`SOURCE_NAMES_KEY`); empty when not recorded."""
     files, names = source_files(variable), variable.encoding.get(SOURCE_NAMES_KEY, ())
@@ -148,7 +148,7 @@ def source_names(variable: xr.DataArray) -> tuple[tuple[str, str, str], ...]:
     return tuple((file, str(pattern), str(name)) for file, (pattern, name) in zip(files, names))
 
 
-def source_files(variable: xr.DataArray) -> tuple[str, ...]:
+def source_files(variable: xr.DataArray | xr.Variable) -> tuple[str, ...]:
     """The files ``variable`` was read from; empty when not recorded (a dataset built in memory)."""
     return tuple(variable.encoding.get(SOURCE_FILES_KEY, ()))
 

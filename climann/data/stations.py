@@ -136,11 +136,11 @@ def location_dimension(dataset: xr.Dataset) -> str | None:
     """
     kinds: dict[str, set[str]] = {}
     for name, variable in dataset.variables.items():
-        kind = geographic_kind(str(name), dataset[name])
+        kind = geographic_kind(str(name), variable)
         if kind is not None and variable.ndim == 1:
             kinds.setdefault(str(variable.dims[0]), set()).add(kind)
     for dim, found in kinds.items():
-        if len(found) == 2 and any(dim in variable.dims for variable in dataset.data_vars.values()):
+        if len(found) == 2 and any(dim in dataset.variables[name].dims for name in dataset.data_vars):
             return dim
     return None
 

@@ -2642,4 +2642,5 @@ def _readable_spelling(text: str, attrs: Mapping) -> str | None:
 
 def variable_units(dataset: xr.Dataset, names) -> dict[str, str]:
     """Each named variable's ``units`` attribute ('' when it has none)."""
-    return {name: str(dataset[name].attrs.get("units", "")).strip() for name in names if name in dataset.variables}
+    return {name: str(dataset.variables[name].attrs.get("units", "")).strip() for name in names
+            if name in dataset.variables}

@@ -363,13 +363,17 @@ def scalar_coordinates(dataset: xr.Dataset, target: str, excluded: Sequence[str]
     dimensionless coordinate that another variable lists in its ``coordinates`` attribute
     (CF conventions section 5.7; xarray keeps the attribute in ``encoding``, and
     :func:`climann.data.subset.select_values` adds the level it selected to the variables
-    that had that dimension) is the target's only when the target lists it too."""
+    that had that dimension) is the target's only when the target lists it too.
+
+    The coordinates are read as :class:`xarray.Variable` objects (a run asks this of every
+    variable of the datasets it opens, a few thousand times: a DataArray built for each
+    coordinate and data variable cost more than the answer)."""
     variable = dataset[target]
     grid_dims = set(variable.dims) - {dim for dim in variable.dims if variable.sizes[dim] == 1}
-    others = {name for other, values in dataset.data_vars.items() if other != target
-              for name in named_coordinates(values)}
+    others = {name for other in dataset.data_vars if other != target
+              for name in named_coordinates(dataset.variables[other])}
     found = []
-    for name, coordinate in variable.coords.items():
+    for name, coordinate in variable.coords.variables.items():
         if name in excluded or coordinate.size != 1 or set(coordinate.dims) & grid_dims:
             continue
         if not coordinate.dims and name in others - set(named_coordinates(variable)):
@@ -493,8 +497,12 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
     geographic = geographic_grid(dataset, rows_and_columns, mapping, target=target)
     not_scalar = [*names.values(), SPLIT_BLOCK_COORDINATE, FILE_TIME_COORDINATE, *([mapping.name] if mapping else []),
                   *([geographic.latitude.name, geographic.longitude.name] if geographic else [])]
-    scalar_names = [str(name) for name, value in dataset.coords.items() if not value.dims]
-    levels = {name: found for name in data_variable_names(dataset) if (found := variable_levels(dataset, name))}
+    scalar_names = [str(name) for name, value in dataset.coords.variables.items() if not value.dims]
+    # the data variables' names once, and their attributes and encodings read from the Variables
+    # (a run lays out its grids some hundred times: a DataArray per variable and question was a
+    # tenth of it)
+    data_names, variables = data_variable_names(dataset), dataset.variables
+    levels = {name: found for name in data_names if (found := variable_levels(dataset, name))}
     cell_measure = file_cell_measure(dataset, target, rows_and_columns)
     return GridLayout(
         time=_target_time(coordinate(names["time"]), dataset, target),
@@ -516,20 +524,20 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
             if SPLIT_BLOCK_COORDINATE in dataset.coords else ()
         ),
         # and of the scalar coordinates: the level chosen with [data] select is in them
-        variable_units=variable_units(dataset, [*data_variable_names(dataset), *scalar_names]),
-        variable_cell_methods={name: str(dataset[name].attrs["cell_methods"]) for name in data_variable_names(dataset)
-                               if "cell_methods" in dataset[name].attrs},
+        variable_units=variable_units(dataset, [*data_names, *scalar_names]),
+        variable_cell_methods={name: str(variables[name].attrs["cell_methods"]) for name in data_names
+                               if "cell_methods" in variables[name].attrs},
         time_bounds=_time_bounds(dataset, names["time"]),
         climatology_bounds=_climatology_bounds(dataset, names["time"], units=str(units), calendar=str(calendar)),
         bounds_dim=_bounds_dim(dataset, list(names.values())),
         scalar_coordinates=_with_own_levels(scalar_coordinates(dataset, target, not_scalar), levels.get(target, ())),
         input_selections=input_selections(dataset, target),
         variable_levels=levels,
-        variable_quantities={name: record for name in data_variable_names(dataset)
-                             if (record := quantity_record(dataset[name].attrs))},
-        variable_temperature_readings={name: reading for name in data_variable_names(dataset)
-                                       if not dataset[name].encoding.get(STAND_IN_TARGET)
-                                       and (reading := temperature_reading(name, dataset[name].attrs))},
+        variable_quantities={name: record for name in data_names
+                             if (record := quantity_record(variables[name].attrs))},
+        variable_temperature_readings={name: reading for name in data_names
+                                       if not variables[name].encoding.get(STAND_IN_TARGET)
+                                       and (reading := temperature_reading(name, variables[name].attrs))},
         input_history=str(dataset.attrs.get("history", "")),
         geography=geography_of(dataset.attrs),
         file_times=dataset[FILE_TIME_COORDINATE].values if FILE_TIME_COORDINATE in dataset.coords else None,
@@ -545,10 +553,9 @@ def grid_layout(dataset: xr.Dataset, target: str, source_files: Sequence[str]) -
         area_fraction=file_area_fraction(dataset, target, rows_and_columns, time_name=names["time"]),
         time_storage=str(time.encoding.get(TIME_STORAGE_KEY, "")),
         grid_stride=int(time.encoding.get(GRID_STRIDE_KEY, 1)),
-        area_extents={name: [float(v) for v in dataset[name].attrs[AREA_EXTENT_ATTRIBUTE]]
-                      for name in data_variable_names(dataset) if AREA_EXTENT_ATTRIBUTE in dataset[name].attrs},
-        variable_files={name: files for name in data_variable_names(dataset)
-                        if (files := recorded_files(dataset[name]))},
+        area_extents={name: [float(v) for v in variables[name].attrs[AREA_EXTENT_ATTRIBUTE]]
+                      for name in data_names if AREA_EXTENT_ATTRIBUTE in variables[name].attrs},
+        variable_files={name: files for name in data_names if (files := recorded_files(variables[name]))},
         variable_file_names={name: {file: own for file, _, own in records if own != name}
-                             for name in data_variable_names(dataset) if (records := source_names(dataset[name]))},
+                             for name in data_names if (records := source_names(variables[name]))},
     )

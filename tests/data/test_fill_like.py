@@ -843,3 +843,37 @@ def test_the_codes_are_found_in_the_one_read_of_the_values(tmp_path, bytes_read)
     bytes_read.clear()
     warn_held_values(opened, ["swe"], where="swe.nc", file=tmp_path / "swe.nc")
     assert bytes_read["swe"] == raw.nbytes
+
+
+def _dated(dims: tuple[str, ...], coords: dict) -> xr.DataArray:
+    shape = tuple(len(coords[dim]) if dim in coords else 2 for dim in dims)
+    return xr.DataArray(np.zeros(shape), dims=dims, coords={dim: values for dim, values in coords.items()})
+
+
+NOLEAP = [cftime.datetime(2001, month, 15, calendar="noleap") for month in (1, 2, 3)]
+STAMPS = np.array(["2001-01-15", "2001-02-15", "2001-03-15"], dtype="datetime64[ns]")
+
+
+@pytest.mark.parametrize(("variable", "expected"), [
+    pytest.param(_dated(("time", "lat"), {"time": NOLEAP}), "time", id="cftime-first"),
+    pytest.param(_dated(("member", "valid_time", "lat"), {"valid_time": STAMPS}), "valid_time",
+                 id="datetime64-second"),
+    pytest.param(_dated(("lat", "lon"), {"lat": [-10.0, 10.0]}), None, id="static-field"),
+    pytest.param(_dated(("time", "lat"), {}), None, id="time-without-coordinate"),
+    pytest.param(_dated(("time", "lat"), {"time": np.array([], "datetime64[ns]")}), None, id="no-step"),
+    pytest.param(_dated(("station", "time"), {"station": np.array(["a", "b"], object), "time": NOLEAP[:2]}), "time",
+                 id="text-labels-then-dates"),
+    pytest.param(_dated(("lead", "time"), {"lead": np.array([1, 2], "timedelta64[D]"), "time": STAMPS[:2]}), "time",
+                 id="durations-are-no-dates"),
+    pytest.param(_dated(("time", "lat"), {"time": NOLEAP[:2]}).assign_coords(height=2.0), "time",
+                 id="with-a-scalar-coordinate"),
+])
+def test_the_time_dimension_is_the_first_whose_coordinate_holds_dates(variable, expected):
+    """time_dimension reads the coordinates as Variables (fix43a): the answer is what each
+    coordinate's values say, computed here from the DataArray of each dimension."""
+    from climann.data.fill_like import time_dimension
+
+    by_hand = [dim for dim in variable.dims if dim in variable.coords and variable[dim].size
+               and (variable[dim].dtype.kind == "M" or isinstance(variable[dim].values.flat[0], cftime.datetime))]
+    assert (by_hand[0] if by_hand else None) == expected
+    assert time_dimension(variable) == expected
