@@ -716,6 +716,15 @@ def _ambiguous_units_fix(variable: xr.DataArray, name: str, units: str, where: s
                                                    for meaning, written in _meanings(units))
 
 
+#: The units strings read so far: text → (scale, unit). What :func:`parse_units` makes of a
+#: string depends on the string alone (the registry is built once per process); a run reads the
+#: same few units some thousand times (every variable of every dataset it lays out), each
+#: costing pint a parse (60–200 µs). Refusals are not kept: they are read again, and raised
+#: again with the variable and file named.
+_READ_UNITS: dict[str, tuple] = {}
+_READ_UNITS_KEPT = 4096
+
+
 def parse_units(text: str, *, variable: str, where: str = "the file", fix: str = ""):
     """The units string as a pint Quantity: its scale (1 unless the string holds a number)
     times its unit (cf_xarray's UDUNITS registry, after :func:`normalised_units`).
@@ -738,6 +747,7 @@ def parse_units(text: str, *, variable: str, where: str = "the file", fix: str =
     -------
     pint.Quantity
         ``quantity.magnitude`` is the scale (a positive float), ``quantity.units`` the unit.
+        A new Quantity at each call (a string read before is taken from :data:`_READ_UNITS`).
 
     Raises
     ------
@@ -747,6 +757,18 @@ def parse_units(text: str, *, variable: str, where: str = "the file", fix: str =
         mixes angle degrees or a number with a temperature (``degrees K``-like spellings, or a
         scaled ``0.1 degC``, that cannot be read safely).
     """
+    known = _READ_UNITS.get(text) if isinstance(text, str) else None
+    if known is not None:
+        return unit_registry().Quantity(*known)
+    quantity = _parsed_units(text, variable=variable, where=where, fix=fix)
+    if isinstance(text, str) and len(_READ_UNITS) < _READ_UNITS_KEPT:
+        _READ_UNITS[text] = (float(quantity.magnitude), quantity.units)  # the scale as a float: a new
+        # magnitude each call (the registry makes it a 0-d array, which a caller's `*=` changes in place)
+    return quantity
+
+
+def _parsed_units(text: str, *, variable: str, where: str, fix: str):
+    """:func:`parse_units` without its memory: the string read by pint, or refused."""
     import pint
     import pint.util
     units = unit_registry()

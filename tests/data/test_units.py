@@ -1982,3 +1982,28 @@ def test_an_anomaly_in_degc_without_units_metadata_and_no_file_known_gets_words_
     message = str(raised.value)
     assert not re.search(r"\bFILE\b", message) and "ncatted" not in message
     assert "mark it (give 'tas_anom' the attribute units_metadata = 'temperature: difference' in its file)" in message
+
+
+@pytest.mark.parametrize(("text", "scale", "in_si"), [
+    pytest.param("kg m-2 s-1", 1.0, 1.0, id="flux"),
+    pytest.param("0.001", 0.001, 0.001, id="a-number-is-a-scale"),
+    pytest.param("hPa", 1.0, 100.0, id="hectopascal"),
+])
+def test_units_read_again_are_a_new_quantity_equal_to_the_first(text, scale, in_si):
+    """parse_units keeps what it read of each string (fix43a): a string read again gives a new
+    Quantity with the same scale and unit, which a caller may change without changing the next."""
+    from climann.data.units import parse_units
+
+    first = parse_units(text, variable="x")
+    first *= 7.0  # a caller's own arithmetic, in place
+    again = parse_units(text, variable="y")
+    assert again is not first and again.magnitude == scale and again.units == first.units
+    assert again.to_base_units().magnitude == pytest.approx(in_si)
+
+
+def test_a_refused_units_string_is_refused_again_naming_each_variable():
+    from climann.data.units import parse_units
+
+    for variable in ("ppt_a", "ppt_b"):
+        with pytest.raises(ClimannError, match=f"the units 'ppt' of '{variable}' in the file are ambiguous"):
+            parse_units("ppt", variable=variable)
