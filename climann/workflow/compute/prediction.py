@@ -83,7 +83,9 @@ def chunked_grids(
     import dask.array as da
 
     shared = dask.delayed(context, traverse=False)
-    results = [dask.delayed(evaluate_chunk, nout=3, pure=True)(shared, start, stop) for start, stop in blocks]
+    # each chunk's (grids, sums, series) unpacked once: unpacking a Delayed of nout=3 makes three
+    # new ones (each tokenised), and it was unpacked again for every grid and series name
+    results = [tuple(dask.delayed(evaluate_chunk, nout=3, pure=True)(shared, start, stop)) for start, stop in blocks]
     n_lat, n_lon = context.source.layout.shape[1:]
     grids = {
         name: da.concatenate([
