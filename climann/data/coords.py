@@ -400,12 +400,21 @@ def _choose(dataset: xr.Dataset, kind: str, ndim: int = 1) -> str | None:
     return _single(dataset, kind, candidates) if candidates else None
 
 
+@_by_metadata
+def _cf_keys(dataset: xr.Dataset) -> tuple[dict[str, list], dict[str, list]]:
+    """``dataset.cf.coordinates`` and ``dataset.cf.axes``, found once for each
+    :func:`_metadata_key` of the dataset: each is a scan of every variable's attributes, and
+    a dataset's coordinates of each kind, its 2-D positions and its map axes asked them anew."""
+    return dict(dataset.cf.coordinates), dict(dataset.cf.axes)
+
+
 def _candidates(dataset: xr.Dataset, kind: str, ndim: int = 1) -> list[str]:
     """The coordinates of ``kind`` with ``ndim`` dimensions that cf_xarray's criteria find, by
     the strongest evidence any of them has (standard_name or units, then axis); empty when none."""
     coordinate_key, axis_key = CF_KEYS[kind]
-    by_attributes = [str(n) for n in dataset.cf.coordinates.get(coordinate_key, [])]
-    by_axis = [str(n) for n in dataset.cf.axes.get(axis_key, [])]
+    coordinates, axes = _cf_keys(dataset)
+    by_attributes = [str(n) for n in coordinates.get(coordinate_key, [])]
+    by_axis = [str(n) for n in axes.get(axis_key, [])]
     if kind != "time":
         by_axis = _horizontal_by_axis(dataset, kind, by_axis)
     # units of years before present (a core's age in "ka BP") say time as "since" does (see
@@ -511,7 +520,7 @@ def two_dimensional_candidates(dataset: xr.Dataset) -> dict[str, list[str]]:
     found = {}
     bounds = bounds_names(dataset)
     for kind in ("latitude", "longitude"):
-        names = [str(n) for n in dataset.cf.coordinates.get(kind, []) if dataset[n].ndim == 2 and n not in bounds]
+        names = [str(n) for n in _cf_keys(dataset)[0].get(kind, []) if dataset[n].ndim == 2 and n not in bounds]
         unstaggered = [name for name in names if not is_staggered(dataset[name])]
         names = unstaggered if len(names) > 1 and unstaggered else names
         if names:
@@ -568,7 +577,7 @@ def _mapped_axis(dataset: xr.Dataset, kind: str) -> str | None:
     """The 1-D rotated-pole or projected axis of ``kind`` (row axis for latitude, column axis
     for longitude), or None. It is only a grid axis when a grid mapping says where it lies."""
     axis_key = CF_KEYS[kind][1]
-    names = [str(n) for n in dataset.cf.axes.get(axis_key, []) if dataset[n].ndim == 1]
+    names = [str(n) for n in _cf_keys(dataset)[1].get(axis_key, []) if dataset[n].ndim == 1]
     names += [
         str(name) for name, variable in dataset.coords.items()
         if variable.ndim == 1 and variable.attrs.get("standard_name") in (
@@ -793,7 +802,7 @@ def _unplaced_map_axes(dataset: xr.Dataset) -> str | None:
     guessed = _guessed_axes(dataset)
     axes: dict[str, str] = {}
     for kind, axis in (("latitude", "Y"), ("longitude", "X")):
-        names = [str(name) for name in guessed.cf.axes.get(axis, [])]
+        names = [str(name) for name in _cf_keys(guessed)[1].get(axis, [])]
         names += [str(name) for name, variable in dataset.coords.items()
                   if variable.attrs.get("standard_name") == PROJECTED_STANDARD_NAMES[kind == "latitude"]]
         names = [name for name in dict.fromkeys(names) if dataset[name].dims == (name,) and not _angular(dataset[name])
