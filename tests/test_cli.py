@@ -120,20 +120,36 @@ def _killed_while_replacing(monkeypatch, *, stop) -> None:
     monkeypatch.setattr(outputs, "_rename", rename)
 
 
+def _replaced_in_part_training(tiny_sample) -> list[str]:
+    return ["train", "--data", str(tiny_sample), "--epochs", "1", "--hidden", "4", "--quiet", *NO_FIGURES]
+
+
+@pytest.fixture(scope="module")
+def two_finished_runs(tiny_sample, tmp_path_factory):
+    """Two runs of the same training (each test copies them: both of its cases began by training them)."""
+    folder = tmp_path_factory.mktemp("two_runs")
+    for name in ("run", "other"):
+        result = runner.invoke(app, [*_replaced_in_part_training(tiny_sample), "--out", str(folder / name)])
+        assert result.exit_code == 0, result.output
+    return folder
+
+
 @pytest.mark.parametrize("stop, mended", [
     pytest.param(lambda target: target.name != "metrics.json", True, id="killed-after-metrics-json"),
     pytest.param(lambda target: target.name == "model.npz", False, id="killed-before-model-npz"),
 ])
-def test_a_run_replaced_in_part_is_refused_by_every_command_that_reads_it(tiny_sample, tmp_path, capfd, monkeypatch,
-                                                                        stop, mended):
+def test_a_run_replaced_in_part_is_refused_by_every_command_that_reads_it(tiny_sample, two_finished_runs, tmp_path,
+                                                                        capfd, monkeypatch, stop, mended):
     """F5: the old model.npz beside the new metrics.json was read by evaluate, predict, plot,
     explain and compare without a word. Each refuses in one line naming the way out; while
     only the evaluation is newer than the model, `climann evaluate RUN` re-scores it and mends it,
     and the retraining's checkpoint, removed last, lets `climann train --resume RUN` finish it."""
+    import shutil
+
     run, other = tmp_path / "run", tmp_path / "other"
-    train = ["train", "--data", str(tiny_sample), "--epochs", "1", "--hidden", "4", "--quiet", *NO_FIGURES]
+    train = _replaced_in_part_training(tiny_sample)
     for out in (run, other):
-        assert run_main(*train, "--out", out, capfd=capfd, monkeypatch=monkeypatch).returncode == 0
+        shutil.copytree(two_finished_runs / out.name, out)
     with monkeypatch.context() as patched:
         _killed_while_replacing(patched, stop=stop)
         with pytest.raises(_Killed):

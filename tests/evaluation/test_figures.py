@@ -448,7 +448,7 @@ def test_plot_of_a_streamed_run_holds_its_grids_under_the_runs_limit_and_records
     nothing else of it changes; the maps' titles name 1997."""
     run_dir = copied_run(streamed_run, tmp_path, config=1.5e-4)
     original = (run_dir / "metrics.json").read_text()
-    held, titles, reads = held_grid_bytes(monkeypatch), map_titles(monkeypatch), []
+    held, titles, reads = held_grid_bytes(monkeypatch), map_titles(monkeypatch, save=False), []  # titles: no PNG read
     read = getattr(runs, "_read_grids", None)  # the route's reads, also of the area means' chunks
 
     def measured_read(*args):
