@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import logging
 
+import numpy as np
 import xarray as xr
 
 from climann.data.notes import note_once
 
-__all__ = ["MADE_BOUNDS_KEY", "STATED_CELLS_KEY", "absent_bounds", "misordered_bounds", "with_vertices_last",
-           "without_absent_bounds"]
+__all__ = ["MADE_BOUNDS_KEY", "STATED_CELLS_KEY", "absent_bounds", "misordered_bounds", "with_made_time_bounds",
+           "with_vertices_last", "without_absent_bounds"]
 
 _log = logging.getLogger(__name__)
 
@@ -156,3 +157,35 @@ def with_vertices_last(dataset: xr.Dataset, where: str = "the file") -> xr.Datas
         f"{where}: cell bounds read with their vertex dimension last, as CF 7.1 wants them ({listed}); to store "
         f"them so: ncpdq -a {','.join(order)} IN OUT, or in xarray: {xarray}"))
     return result
+
+
+def with_made_time_bounds(dataset: xr.Dataset, time: str, cells: np.ndarray, **encoding: object) -> xr.Dataset:
+    """``dataset`` whose 1-D time coordinate ``time`` gets ``cells`` as its CF bounds (CF 1.8
+    §7.1): a new variable ``<time>_bnds`` (or ``<time>_bounds``, ``<time>_bnds_climann``, the
+    first name the file does not hold) named by the time's ``bounds`` attribute, marked as made
+    by climann (:data:`MADE_BOUNDS_KEY`) in its encoding, with ``encoding``'s keys beside it.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One file as opened, ``time`` on its own dimension and without bounds.
+    time : str
+        The time coordinate's name.
+    cells : numpy.ndarray, shape (n_time, 2)
+        Each step's [lower, upper] instants (cftime dates), as ``cdo settbounds`` writes them.
+    **encoding
+        Further encoding keys of the bounds variable (e.g. :data:`STATED_CELLS_KEY`).
+
+    Returns
+    -------
+    xarray.Dataset
+        A new dataset; the vertex dimension is ``bnds`` unless the file holds a ``bnds`` of
+        another length (then ``bnds_climann``).
+    """
+    name = next(candidate for candidate in (f"{time}_bnds", f"{time}_bounds", f"{time}_bnds_climann")
+                if candidate not in dataset.variables)
+    stamped = xr.Variable((time,), np.asarray(dataset[time].values), {**dataset[time].attrs, "bounds": name},
+                          encoding=dataset[time].encoding)
+    vertex = "bnds" if dataset.sizes.get("bnds", 2) == 2 else "bnds_climann"
+    made = xr.Variable((time, vertex), cells, encoding={MADE_BOUNDS_KEY: True, **encoding})
+    return dataset.assign_coords({time: stamped}).assign({name: made})

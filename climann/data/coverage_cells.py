@@ -33,7 +33,7 @@ import cftime
 import numpy as np
 import xarray as xr
 
-from climann.data.cell_bounds import MADE_BOUNDS_KEY, STATED_CELLS_KEY
+from climann.data.cell_bounds import STATED_CELLS_KEY, with_made_time_bounds
 from climann.data.cell_methods import time_cell_method
 from climann.data.coords import time_coordinate
 from climann.data.notes import note_once
@@ -176,9 +176,4 @@ def with_covered_cells(dataset: xr.Dataset, where: str) -> xr.Dataset:
             f"{where}: '{time}' is stamped {first_instant_text(frequency)} without time bounds, and the file says "
             f"which {period} each value is of: {said}: each value is read as that of the {period} beginning at its "
             "stamp"))
-    name = next(candidate for candidate in (f"{time}_bnds", f"{time}_bounds", f"{time}_bnds_climann")
-                if candidate not in dataset.variables)
-    stamped = xr.Variable((time,), stamps, {**dataset[time].attrs, "bounds": name}, encoding=dataset[time].encoding)
-    vertex = "bnds" if dataset.sizes.get("bnds", 2) == 2 else "bnds_climann"
-    made = xr.Variable((time, vertex), cells, encoding={MADE_BOUNDS_KEY: True, STATED_CELLS_KEY: said})
-    return dataset.assign_coords({time: stamped}).assign({name: made})
+    return with_made_time_bounds(dataset, time, cells, **{STATED_CELLS_KEY: said})

@@ -28,7 +28,7 @@ import cftime
 import numpy as np
 import xarray as xr
 
-from climann.data.cell_bounds import MADE_BOUNDS_KEY
+from climann.data.cell_bounds import with_made_time_bounds
 from climann.data.coords import time_coordinate
 from climann.data.notes import note_once
 from climann.data.step_periods import frequency_of, period_start
@@ -88,16 +88,10 @@ def with_stated_month_cells(dataset: xr.Dataset, where: str) -> xr.Dataset:
     said = _says_monthly_means(dataset, time)
     if not said:
         return dataset
-    name = next(candidate for candidate in (f"{time}_bnds", f"{time}_bounds", f"{time}_bnds_climann")
-                if candidate not in dataset.variables)
     bounds = np.array([[stamp, _next_month(stamp)] for stamp in stamps], dtype=object)
     types = ", ".join(sorted({str(dataset[variable].attrs["GRIB_stepType"]).strip() for variable in said}))
     note_once(_log, logging.WARNING, (
         f"{where}: {', '.join(said)} stamped on the 1st at 00:00 without time bounds are ECMWF's monthly means by "
         f"the file's GRIB attributes (GRIB_centre ecmf, GRIB_stepType {types}): each value is read as the mean of "
         f"the month beginning at its stamp, as ECMWF dates them"))
-    time_attrs = {**dataset[time].attrs, "bounds": name}
-    stamped = xr.Variable((time,), stamps, time_attrs, encoding=dataset[time].encoding)
-    vertex = "bnds" if dataset.sizes.get("bnds", 2) == 2 else "bnds_climann"
-    made = xr.Variable((time, vertex), bounds, encoding={MADE_BOUNDS_KEY: True})
-    return dataset.assign_coords({time: stamped}).assign({name: made})
+    return with_made_time_bounds(dataset, time, bounds)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from climann.data.cell_bounds import absent_bounds, without_absent_bounds
+from climann.data.cell_bounds import MADE_BOUNDS_KEY, absent_bounds, with_made_time_bounds, without_absent_bounds
 from climann.data.notes import forget_notes
 from climann.data.open import open_dataset
 
@@ -163,3 +163,19 @@ def test_a_run_on_bounds_with_their_vertex_dimension_first_writes_its_prediction
     written = xr.open_dataset(run_dir / "predictions.nc")
     assert written["lat_bnds"].dims == ("lat", "bnds")
     np.testing.assert_allclose(written["lat_bnds"].values, np.stack([LATITUDE_EDGES[:-1], LATITUDE_EDGES[1:]], 1))
+
+
+def test_made_time_bounds_take_the_first_free_name_and_a_vertex_dimension_of_their_own():
+    import cftime
+    stamps = np.array([cftime.DatetimeNoLeap(2000, month, 1) for month in (1, 2, 3)], dtype=object)
+    cells = np.stack([stamps, np.array([cftime.DatetimeNoLeap(2000, month, 1) for month in (2, 3, 4)])], axis=1)
+    taken = xr.Dataset({"time_bnds": (("time", "bnds"), np.zeros((3, 3)))},  # a bnds of length 3 and the first name
+                       coords={"time": ("time", stamps, {"standard_name": "time"})})
+    made = with_made_time_bounds(taken, "time", cells, extra_key="why")
+    assert made["time"].attrs["bounds"] == "time_bounds"
+    assert made["time_bounds"].dims == ("time", "bnds_climann")
+    assert list(made["time_bounds"].values[:, 1]) == list(cells[:, 1])
+    assert made["time_bounds"].encoding == {MADE_BOUNDS_KEY: True, "extra_key": "why"}
+    assert "bounds" not in taken["time"].attrs  # the opened dataset keeps its own attributes
+    plain = with_made_time_bounds(taken.drop_vars("time_bnds"), "time", cells)
+    assert plain["time"].attrs["bounds"] == "time_bnds" and plain["time_bnds"].dims == ("time", "bnds")
