@@ -1098,8 +1098,10 @@ def fixed_in_time(dataset: xr.Dataset, where: str = "the file") -> xr.Dataset:
         time_dim = next(iter(texts))
     else:
         return dataset
+    on_grid = _one_dimensional_grid_dimensions(dataset)
     names = [str(name) for name, variable in dataset.variables.items()
-             if variable.ndim == 3 and time_dim in variable.dims and _is_latitude_or_longitude(variable)]
+             if variable.ndim == 3 and time_dim in variable.dims and _is_latitude_or_longitude(variable)
+             and not set(variable.dims) - {time_dim} <= on_grid]
     names += _box_axes_in_time(dataset, time_dim)
     fixed = {}
     for name in names:
@@ -1122,6 +1124,16 @@ def fixed_in_time(dataset: xr.Dataset, where: str = "the file") -> xr.Dataset:
         fixed[name] = xr.Variable(variable.dims[1:], values, dict(variable.attrs))
     dataset = dataset.drop_vars(names).assign_coords(fixed) if fixed else dataset
     return _one_place_in_time(dataset, time_dim, where)
+
+
+def _one_dimensional_grid_dimensions(dataset: xr.Dataset) -> set[str]:
+    """The dimensions of the dataset's 1-D latitudes and longitudes that are their own
+    dimension's coordinate (``lat(lat)``, ``lon(lon)``): a variable on them and the time is
+    data on a fixed grid (a storm-track density's ``storm_lat(time, lat, lon)`` in
+    degrees_north, the latitude of a maximum), never the 2-D positions of a grid that moves,
+    whatever its units say (fix44c)."""
+    return {str(name) for name, variable in dataset.variables.items()
+            if variable.dims == (name,) and _is_latitude_or_longitude(variable)}
 
 
 def _box_axes_in_time(dataset: xr.Dataset, time_dim: str) -> list[str]:

@@ -425,6 +425,28 @@ def test_a_latitude_that_changes_in_time_is_refused_naming_it_and_the_step(moved
         fixed_in_time(dataset, "wrf.nc")
 
 
+@pytest.mark.parametrize("units", [pytest.param("degrees_north", id="degrees-north"),
+                                   pytest.param("degrees_east", id="degrees-east")])
+def test_a_latitude_named_field_on_a_1d_grid_is_data_not_a_moving_grid(tmp_path, units):
+    """A storm-track field ``storm_lat(time, lat, lon)`` in degrees on 1-D lat and lon (the latitude
+    of the maximum density, at each cell and step) is data on a fixed grid: kept as it is, not
+    read as a 2-D latitude that changes in time ("the grid moves", fix44c)."""
+    rng = np.random.default_rng(4)
+    values = 40.0 + rng.normal(0.0, 3.0, (3, 2, 4))  # changes from step to step
+    dataset = xr.Dataset(
+        {"storm_lat": (("time", "lat", "lon"), values, {"units": units, "long_name": "latitude of maximum density"})},
+        coords={"time": pd.date_range("2000-01-01", periods=3, freq="MS"),
+                "lat": ("lat", [10.0, 20.0], {"units": "degrees_north"}),
+                "lon": ("lon", [0.0, 5.0, 10.0, 15.0], {"units": "degrees_east"})})
+    fixed = fixed_in_time(dataset, "storm.nc")
+    assert fixed["storm_lat"].dims == ("time", "lat", "lon") and "storm_lat" in fixed.data_vars
+    np.testing.assert_array_equal(fixed["storm_lat"].values, values)
+    dataset.to_netcdf(tmp_path / "storm.nc")
+    opened = open_dataset(tmp_path / "storm.nc")
+    np.testing.assert_array_equal(opened["storm_lat"].values, values)
+    assert find_coordinate(opened, "latitude") == "lat" and find_coordinate(opened, "longitude") == "lon"
+
+
 def test_without_a_time_coordinate_nothing_is_changed():
     dataset = _repeated_coordinates([LATITUDE] * 2).drop_vars("Time")
     assert fixed_in_time(dataset) is dataset
