@@ -27,7 +27,14 @@ its own (pint's ``of_nitrogen``, dimension ``[of_nitrogen]``) that multiplies th
   (:func:`molar_mass_note`).
 
 Only the labels of :data:`AMOUNT_LABELS` are read, and only right after a mass or an amount of
-substance: ``C`` alone stays HadISST's degree Celsius, ``J kg-1 K-1`` a heat capacity.
+substance: ``C`` alone stays HadISST's degree Celsius, ``J kg-1 K-1`` a heat capacity. The label
+may be glued to the amount, as FLUXCOM, MODIS MOD17 and GFED write carbon (``gC m-2 d-1``,
+``kgC/m^2/8day``, ``PgC yr-1``) and ocean-colour products chlorophyll (``mgChl/m3``): the same
+label, read the same way (``gC`` is ``g C``); and chlorophyll, a pigment (NEMO-PISCES' and
+OC-CCI's ``mg Chl m-3``, ``mg chl a m-3``, ``mg chlorophyll m-3``; any case), is one label,
+``Chl``, however it is spelled (:data:`PIGMENT`). Before (fix44c), glued labels and ``Chl``
+were unreadable: warned, advised to be left out of the units, and two files of one variable
+in ``mg Chl m-3`` and ``mgChl/m3`` (or ``mgC`` and ``gC``) refused.
 
 Sources: CF conventions 1.11 §3.1 and the standard name table (``mole_concentration_of_
 nitrate_in_sea_water``, ``…_expressed_as_carbon``: the substance is named in the standard
@@ -51,18 +58,24 @@ AMOUNT_LABELS: Mapping[str, str] = {
     "Cd": "cadmium", "Al": "aluminium", "Ba": "barium",
     "O2": "dioxygen", "CO2": "carbon_dioxide", "CH4": "methane", "N2O": "nitrous_oxide", "NO3": "nitrate",
     "NO2": "nitrite", "NH4": "ammonium", "PO4": "phosphate", "SiO2": "silica", "CaCO3": "calcium_carbonate",
-    "CO3": "carbonate", "HCO3": "bicarbonate",
+    "CO3": "carbonate", "HCO3": "bicarbonate", "Chl": "chlorophyll",
 }
+
+#: Chlorophyll as files spell it after a mass (any case; ``a`` after a blank, a hyphen or an
+#: underscore, or glued): ``Chl``, ``chl a``, ``Chl-a``, ``CHLA``, ``chlorophyll``: all the label ``Chl``.
+PIGMENT = r"(?i:chl(?:orophyll)?(?:[-_ ]?a)?)"
 
 #: pint's name of each label's unit (``of_nitrogen``) → the label as files write it (``N``).
 LABEL_OF_UNIT: Mapping[str, str] = {f"of_{word}": label for label, word in AMOUNT_LABELS.items()}
 
 #: A mass (``pg`` … ``Pg``, ``t``, ``Mt``, ``Gt``) or an amount of substance (``pmol`` … ``kmol``)
-#: with no exponent, a blank (or ``*``, ``·``) and one of :data:`AMOUNT_LABELS`, which no letter,
-#: digit, exponent or power sign follows (``mmol N m-3``, ``mg C/m2/d``; not ``g K-1``).
+#: with no exponent, a blank (or ``*``, ``·``, or nothing: glued) and one of :data:`AMOUNT_LABELS`
+#: (chlorophyll as :data:`PIGMENT` spells it), which no letter, digit, exponent or power sign
+#: follows (``mmol N m-3``, ``mg C/m2/d``, ``gC m-2 d-1``, ``mgChl/m3``; not ``g K-1``, ``gCm-2``).
 LABEL_AFTER_AMOUNT = re.compile(
-    r"(?<![\w.])(?P<amount>[pnuµμmk]?mol|[pnuµμmkMGTP]?g|[kMG]?t)(?P<between>\s+|\s*[*·]\s*)"
-    rf"(?P<label>{'|'.join(sorted(map(re.escape, AMOUNT_LABELS), key=len, reverse=True))})"
+    r"(?<![\w.])(?P<amount>[pnuµμmk]?mol|[pnuµμmkMGTP]?g|[kMG]?t)(?P<between>\s+|\s*[*·]\s*|)"
+    rf"(?:(?P<pigment>{PIGMENT})|(?P<label>"
+    rf"{'|'.join(sorted(map(re.escape, set(AMOUNT_LABELS) - {'Chl'}), key=len, reverse=True))}))"
     r"(?![\w^]|\*\*|[-+]?\d)")
 
 #: pint definitions of the labels' units, each a dimension of its own (added to the registry once).
@@ -79,9 +92,14 @@ def labels_as_units(text: str) -> str:
     ('mmol of_nitrogen m-3', 'mol of_dioxygen m-3', 'C')
     >>> labels_as_units("J kg-1 K-1"), labels_as_units("g C/m2/d")
     ('J kg-1 K-1', 'g of_carbon/m2/d')
+    >>> labels_as_units("gC m-2 d-1"), labels_as_units("mg chl a m-3")
+    ('g of_carbon m-2 d-1', 'mg of_chlorophyll m-3')
     """
-    return LABEL_AFTER_AMOUNT.sub(
-        lambda found: f"{found['amount']}{found['between']}of_{AMOUNT_LABELS[found['label']]}", text)
+    def as_unit(found: re.Match) -> str:
+        label = "Chl" if found["pigment"] else found["label"]
+        return f"{found['amount']}{found['between'] or ' '}of_{AMOUNT_LABELS[label]}"
+
+    return LABEL_AFTER_AMOUNT.sub(as_unit, text)
 
 
 def labels_of(unit) -> dict[str, float]:

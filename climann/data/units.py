@@ -521,7 +521,7 @@ def _units_in_words(name: str) -> str:
     """The way out of units no spelling of which climann can propose, in words: a command with a
     placeholder (``ncatted -a units,CHL,o,c,UNITS``) wrote "UNITS" when run as printed (break42b A7)."""
     return (f"set the units attribute of '{name}' (in a copy of the file) to the UDUNITS spelling of the unit its "
-            "values are in, a thing measured left to its long_name (mg m-3, not mg Chl/m3); climann cannot tell "
+            "values are in, a thing measured left to its long_name (kg m-2, not kg snow m-2); climann cannot tell "
             "which unit that is from these units")
 
 
@@ -2568,17 +2568,11 @@ def _spelling_note(text: str) -> str:
         return f" ('{text.strip()}' is UDUNITS' %)"
     if DAY_OF_YEAR_UNITS.fullmatch(text):
         return f" ({DAY_OF_YEAR_NOTE})"
-    notes = _element_and_period_spelling(text)[1]
+    notes = _period_spelling(text)[1]
     if _WATER_EQUIVALENT_ABBREVIATION.search(text):
         notes.insert(0, WATER_EQUIVALENT_NOTE)
     return f" ({'; '.join(notes)})" if notes else ""
 
-
-#: A mass with the element or compound it is of glued to it (``gC``, ``kgC``, ``PgC``, ``gN``,
-#: ``gCO2``: FLUXCOM's and MODIS MOD17's ``gC m-2 day-1``, ``kgC/m^2/8day``), which UDUNITS cannot read.
-_MASS_OF_ELEMENT = re.compile(r"(?<![A-Za-z])(?P<mass>[pnuµmkMGTP]?g)(?:(?P<element>CO2|CH4|N2O|C|N|P|S)"
-                              r"|\s*(?P<pigment>(?i:chl(?:orophyll)?(?:[-_ ]?a)?)))(?![A-Za-z0-9])")
-#: ... or a pigment after a space (NEMO-PISCES' ``CHL`` in ``mg Chl/m3``: break42b A7).
 
 #: Units that say a day of the year (any case, spaces or underscores: ``day of year``, ``DOY``,
 #: ``julian day``), no UDUNITS unit: a day of year is a count of days, whose advice writes ``day``
@@ -2612,16 +2606,11 @@ def _glued_period(text: str) -> tuple[str, str, str, str] | None:
     return None
 
 
-def _element_and_period_spelling(text: str) -> tuple[str, list[str]]:
-    """``text`` with a mass's element left out (``gC`` → ``g``) and a glued period parenthesised
-    (``/8day`` → ``/(8 day)``), and a note for each change, for the advice only: the element is
-    what the mass is of, no unit (its place is the variable's name), and ``8day`` is 8 days."""
-    notes = []
-    elements = sorted({found["element"] or found["pigment"] for found in _MASS_OF_ELEMENT.finditer(text)})
-    candidate = _MASS_OF_ELEMENT.sub(lambda found: found["mass"], text)
-    if elements:
-        notes.append(f"{', '.join(elements)} is what the mass is of, not a unit: the units leave it out, the values "
-                     "staying the same numbers, and the variable's long_name should say it")
+def _period_spelling(text: str) -> tuple[str, list[str]]:
+    """``text`` with a glued period parenthesised (``/8day`` → ``/(8 day)``), and a note for each
+    change, for the advice only: ``8day`` is 8 days. What a mass is of (``kgC``, ``mg Chl``) is
+    kept: it is read as a label (:mod:`climann.data.amount_labels`), not left out (fix44c)."""
+    notes, candidate = [], text
     for found in _GLUED_PERIOD.finditer(candidate):
         notes.append(f"{found['count']}{found['unit']} is {found['count']} {found['unit']} written as one word: per "
                      f"{found['count']} {found['unit']} is '/({found['count']} {found['unit']})'")
@@ -2652,7 +2641,7 @@ def _readable_spelling(text: str, attrs: Mapping) -> str | None:
         return "%"
     candidate = _WATER_EQUIVALENT_ABBREVIATION.sub(lambda found: _WATER_EQUIVALENT_MASSES[found["length"]],
                                                    re.sub(r"\bKg\b", "kg", _water_resources_spelling(text)))
-    candidate = _element_and_period_spelling(candidate)[0]
+    candidate = _period_spelling(candidate)[0]
     if candidate == text:
         return None
     try:

@@ -125,3 +125,91 @@ def test_the_preprocessor_writes_only_labels_after_amounts():
     assert labels_as_units("mmol N m-3") == "mmol of_nitrogen m-3"
     assert labels_as_units("N m-2") == "N m-2"  # a newton per m², a stress
     assert labels_as_units("kg m-2 s-1") == "kg m-2 s-1"
+
+
+# --- fix44c: labels glued to the amount (gC, mmolN), and chlorophyll ----------------------------------
+@pytest.mark.parametrize(("units", "apart", "label"), [
+    pytest.param("gC m-2 d-1", "g C m-2 d-1", "C", id="fluxcom-gC"),
+    pytest.param("kgC m-2 s-1", "kg C m-2 s-1", "C", id="kgC"),
+    pytest.param("PgC yr-1", "Pg C yr-1", "C", id="petagrams-of-carbon"),
+    pytest.param("mmolN m-3", "mmol N m-3", "N", id="mmolN"),
+    pytest.param("umolC/kg", "umol C kg-1", "C", id="glodap-glued"),
+    pytest.param("gCO2 m-2", "g CO2 m-2", "CO2", id="gCO2"),
+    pytest.param("mg Chl m-3", "mg m-3", "Chl", id="occci-chl"),
+    pytest.param("mgChl/m3", "mg m-3", "Chl", id="glued-chl"),
+    pytest.param("mg chl a m-3", "mg m-3", "Chl", id="chl-a"),
+    pytest.param("mg Chl-a m-3", "mg m-3", "Chl", id="chl-hyphen-a"),
+    pytest.param("mg CHL/m3", "mg m-3", "Chl", id="pisces-capitals"),
+    pytest.param("mg chlorophyll m-3", "mg m-3", "Chl", id="chlorophyll-in-full"),
+])
+def test_a_glued_label_and_chlorophyll_are_read_as_what_the_amount_is_of(units, apart, label):
+    """Before fix44c 'gC m-2 d-1', 'mmolN m-3', 'umolC/kg' and 'mg Chl m-3' were unreadable. The label is read,
+    and the units left are those written apart (hand: the same dimensions as without the label)."""
+    quantity = parse_units(units, variable="v")
+    assert labels_of(quantity.units) == {label: 1.0}
+    own = {dim: power for dim, power in quantity.dimensionality.items() if not dim.startswith("[of_")}
+    bare = parse_units(apart, variable="v")
+    assert own == {dim: power for dim, power in bare.dimensionality.items() if not dim.startswith("[of_")}
+    assert quantity.magnitude == bare.magnitude == 1.0
+
+
+@pytest.mark.parametrize("units", ["gCm-2", "degC", "g K-1", "gal", "kt", "mg Chl a-1"])
+def test_glued_letters_that_are_no_label_stay_as_they_were(units):
+    """A label must stand apart from what follows (``gCm-2`` stays unread); ``degC``, ``gal``, ``kt`` are units;
+    'Chl a-1' is chlorophyll per year (``a`` with an exponent is the annum)."""
+    text = labels_as_units(units)
+    assert text == units or (units == "mg Chl a-1" and text == "mg of_chlorophyll a-1")
+
+
+@pytest.mark.parametrize(("units", "to", "scale"), [
+    pytest.param("mgChl/m3", "mg Chl m-3", 1.0, id="chl-spellings"),
+    pytest.param("ug chl a L-1", "mg Chl m-3", 1.0, id="ug-per-litre-is-mg-per-cubic-metre"),
+    pytest.param("gC m-2 d-1", "mgC m-2 d-1", 1000.0, id="g-to-mg"),
+    pytest.param("umolC/kg", "mmol C kg-1", 1e-3, id="umol-to-mmol"),
+    pytest.param("PgC yr-1", "g C yr-1", 1e15, id="petagrams"),
+])
+def test_glued_and_apart_labels_of_one_substance_convert_by_the_hand_factor(units, to, scale):
+    found = conversion(units, to, variable="v")
+    assert found.scale == pytest.approx(scale, rel=1e-12) and found.offset == 0.0 and not found.assumption
+
+
+@pytest.mark.parametrize(("units", "to", "first", "second"), [
+    pytest.param("gN m-2 d-1", "gC m-2 d-1", "N", "C", id="glued-nitrogen-against-carbon"),
+    pytest.param("mg Chl m-3", "mgC m-3", "Chl", "C", id="chlorophyll-against-carbon"),
+])
+def test_two_glued_labels_are_refused_in_one_line(units, to, first, second):
+    with pytest.raises(ClimannError) as refused:
+        conversion(units, to, variable="v", where="new.nc", reference="old.nc")
+    message = str(refused.value)
+    assert f"amounts of {first} and of {second}, which no unit converts" in message and "\n" not in message
+
+
+def test_a_glued_mass_and_glued_moles_of_carbon_are_refused_naming_the_molar_mass():
+    values = xr.DataArray(np.array([12.011], np.float32), dims="time", attrs={"units": "gC m-2 d-1"})
+    with pytest.raises(ClimannError) as refused:
+        convert_variable(values, "mmolC m-2 d-1", name="npp", where="new.nc", reference="old.nc")
+    assert "a mass of C and an amount of substance (mol) of C differ by its molar mass" in str(refused.value)
+
+
+def _month_file(path, years, units, values):
+    times = [cftime.datetime(year, month, 15, calendar="standard") for year in years for month in range(1, 13)]
+    xr.Dataset({"npp": (("time", "x"), values.astype(np.float32), {"units": units})},
+               coords={"time": times}).to_netcdf(path)
+
+
+def test_files_of_one_variable_in_glued_and_other_labels_are_read_in_the_first_files_units(tmp_path, caplog):
+    """Two files of NPP, one in 'mgC m-2 d-1', one in 'gC m-2 d-1' (break of fix43b's list: refused as
+    unreadable): the second is converted to the first's units, by numpy's hand factor 1000."""
+    from climann.data.open import open_dataset
+
+    rng = np.random.default_rng(5)
+    first, second = rng.uniform(100, 900, (24, 3)), rng.uniform(0.1, 0.9, (24, 3))
+    _month_file(tmp_path / "npp_2000.nc", (2000, 2001), "mgC m-2 d-1", first)
+    _month_file(tmp_path / "npp_2002.nc", (2002, 2003), "gC m-2 d-1", second)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        opened = open_dataset([tmp_path / "npp_2000.nc", tmp_path / "npp_2002.nc"])
+        values = opened["npp"].values
+    expected = np.concatenate([first.astype(np.float32), second.astype(np.float32).astype(np.float64) * 1000.0])
+    np.testing.assert_allclose(values, expected, rtol=1e-6)
+    assert opened["npp"].attrs["units"] == "mgC m-2 d-1"
+    assert "converted from gC m-2 d-1 to mgC m-2 d-1" in caplog.text
