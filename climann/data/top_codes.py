@@ -29,6 +29,12 @@ Each level of the stored type (the packed integer, for packed data) is counted w
   quantity that reaches up to them (NSIDC's 251 pole hole, 253 coast and 254 land above
   concentrations up to 250), and the moving codes above them (its 255, missing).
 
+Neither holds for a 0/1 field (a land-sea mask, a wet-day indicator packed in shorts: 0 at the
+type's bottom, 1 at its top), whose two levels are its data (:func:`zero_and_one`), nor does the
+second for a field the same at every step (ERA5's ``lsm`` written at each step), whose every level
+is held at fixed cells (:func:`unchanging`): before fix44c both were named codes, and the advised
+``ncatted`` made every land cell (or wet day) missing.
+
 All the codes of a variable are so found in one reading of its values and named in one warning,
 with one ``ncatted`` that marks them all (:mod:`climann.data.fill_like`).
 """
@@ -43,7 +49,8 @@ import numpy as np
 from climann.data.file_encodings import CONVERSIONS_KEY
 
 __all__ = ["APART_VALUES", "LEVELS_BELOW", "MIN_GAP", "TOP_CODES", "TOP_WINDOW", "LevelForm", "TopCodes",
-           "at_fixed_cells", "level_form", "levels_in_block", "merged_below", "top_codes"]
+           "at_fixed_cells", "first_and_change", "level_form", "levels_in_block", "merged_below", "top_codes",
+           "unchanging", "zero_and_one"]
 
 #: How many levels at the top of an integer type's range are looked at as codes: MODIS's snow
 #: cover codes reach down to 200 of ``ubyte`` (200 missing, 201 no decision, 211 night, 237 inland
@@ -334,8 +341,65 @@ def _apart(held: np.ndarray, counts: np.ndarray, upper: int, lower: int,
     return (gap, values, exact) if values >= APART_VALUES and gap > 2 * widest else None
 
 
+def first_and_change(block: np.ndarray, time_axis: int | None) -> tuple[np.ndarray | None, bool]:
+    """A block's first time step (None for a static field) and whether a later step differs
+    from it (NaN equal to NaN): with :func:`unchanging`, whether a field is the same at every step.
+
+    Parameters
+    ----------
+    block : numpy.ndarray
+        Decoded values, any shape.
+    time_axis : int or None
+        Its time axis; None for a static field.
+    """
+    if time_axis is None:
+        return None, False
+    values = np.moveaxis(np.asarray(block), time_axis, 0)
+    if not values.shape[0]:
+        return None, False
+    first = values[0]
+    same = values == first
+    if values.dtype.kind == "f":
+        same |= np.isnan(values) & np.isnan(first)
+    return first, not bool(same.all())
+
+
+def unchanging(parts: Sequence[tuple[np.ndarray | None, bool]]) -> bool:
+    """Whether a field of two or more steps is the same at every step, from each of its blocks'
+    :func:`first_and_change`: no block changes and every block's first step is the first's (a land-sea
+    mask or an orography written at every step, as ERA5's ``lsm``)."""
+    firsts = [first for first, _ in parts if first is not None]
+    if not firsts or any(change for _, change in parts):
+        return False
+    return all(np.array_equal(first, firsts[0], equal_nan=firsts[0].dtype.kind == "f") for first in firsts[1:])
+
+
+def zero_and_one(held: np.ndarray, reach: int | None, form: LevelForm) -> bool:
+    """Whether a variable holds two levels of its type only, decoded as 0 and 1 (within half a
+    level), every level of the type counted: a 0/1 field (a land-sea mask, a wet-day indicator)
+    packed in shorts, whose 1 a packer puts at the top of the type (ERA5's ``lsm``: 0 at -32766,
+    1 at 32766) and whose 0 at the bottom. Its 1 is data, not a code standing apart from data or
+    a class at fixed cells: two values, nothing tells one of them a code (fix44c: both were
+    flagged, and the advised ``ncatted`` made every land cell or wet day missing).
+
+    Parameters
+    ----------
+    held : numpy.ndarray
+        The levels held (distances from the type's highest), of the window and below it.
+    reach : int or None
+        :func:`merged_below`'s: every level held is known down to it (None: all).
+    form : LevelForm
+    """
+    if held.size != 2 or (reach is not None and reach < form.levels - 1):
+        return False
+    decoded = sorted(form.value_at(form.top - float(level)) for level in held)
+    within = abs(form.scale) / 2 * float(np.prod([abs(scale) for scale, _ in form.conversions]))
+    return abs(decoded[0]) <= within and abs(decoded[1] - 1.0) <= within
+
+
 def top_codes(window: np.ndarray, missing: np.ndarray, below: np.ndarray, below_counts: np.ndarray,
-              reach: int | None = None) -> TopCodes | None:
+              reach: int | None = None, *, form: LevelForm | None = None, same_every_step: bool = False
+              ) -> TopCodes | None:
     """The codes at the top of a variable's type, from the levels it holds (see the module's
     description).
 
@@ -348,6 +412,13 @@ def top_codes(window: np.ndarray, missing: np.ndarray, below: np.ndarray, below_
         Shape (n_steps,): the missing values at each of those steps.
     below, below_counts, reach : numpy.ndarray, numpy.ndarray, int
         :func:`merged_below`'s; ``reach`` None: every level held below is in ``below``.
+    form : LevelForm, optional
+        How the levels decode: a 0/1 field (:func:`zero_and_one`) holds no codes.
+    same_every_step : bool
+        Whether the field is the same at every step (:func:`unchanging`): each of its levels is
+        then held at the same cells every step, which tells no class from data (ERA5's fractional
+        ``lsm``, its 1 at 32766 at every land cell of every step, was named "class codes": fix44c);
+        only a gap stands codes apart.
 
     Returns
     -------
@@ -366,6 +437,8 @@ def top_codes(window: np.ndarray, missing: np.ndarray, below: np.ndarray, below_
     in_window = np.flatnonzero(totals)
     held = np.concatenate([in_window, below]).astype(np.int64)
     counts = np.concatenate([totals[in_window], below_counts]).astype(np.int64)
+    if form is not None and zero_and_one(held, reach, form):
+        return None
     lowest, apart = -1, None
     for place in range(len(in_window) - 1, -1, -1):  # the lowest split that holds, all codes above it
         if place + 1 < len(held) and (found := _apart(held, counts, int(held[place]), int(held[place + 1]),
@@ -373,7 +446,7 @@ def top_codes(window: np.ndarray, missing: np.ndarray, below: np.ndarray, below_
             lowest, apart = int(held[place]), (int(held[place + 1]), *found)
             break
     fixed = tuple(int(level) for level in in_window[in_window < TOP_CODES]
-                  if window.shape[1] > 1 and at_fixed_cells(window[level], missing))
+                  if window.shape[1] > 1 and not same_every_step and at_fixed_cells(window[level], missing))
     lowest = max(lowest, max(fixed, default=-1))
     if lowest < 0:
         return None

@@ -877,3 +877,67 @@ def test_the_time_dimension_is_the_first_whose_coordinate_holds_dates(variable, 
                and (variable[dim].dtype.kind == "M" or isinstance(variable[dim].values.flat[0], cftime.datetime))]
     assert (by_hand[0] if by_hand else None) == expected
     assert time_dimension(variable) == expected
+
+
+# --- fix44c: 0/1 fields and fields the same at every step, packed in shorts --------------------------
+def _era5_packed(path, values: np.ndarray, *, name: str = "lsm", units: str = "(0 - 1)") -> None:
+    """``values`` (time, lat, lon) packed in short as ERA5's NetCDF files pack them: scale (max - min)/65532,
+    offset (max + min)/2 (min at -32766, max at 32766), _FillValue -32767; netCDF4 rounds to the nearest level."""
+    low, high = float(values.min()), float(values.max())
+    with netCDF4.Dataset(path, "w", format="NETCDF4") as handle:
+        for dim, size in (("time", values.shape[0]), ("lat", LAT.size), ("lon", LON.size)):
+            handle.createDimension(dim, size)
+        stamps = [cftime.datetime(2000, month + 1, 15, calendar="gregorian") for month in range(values.shape[0])]
+        handle.createVariable("time", "f8", ("time",))[:] = cftime.date2num(stamps, "days since 2000-01-01",
+                                                                            "gregorian")
+        handle["time"].units, handle["time"].calendar = "days since 2000-01-01", "gregorian"
+        handle.createVariable("lat", "f8", ("lat",))[:] = LAT
+        handle["lat"].units = "degrees_north"
+        handle.createVariable("lon", "f8", ("lon",))[:] = LON
+        handle["lon"].units = "degrees_east"
+        packed = handle.createVariable(name, "i2", ("time", "lat", "lon"), fill_value=np.int16(-32767))
+        packed.scale_factor, packed.add_offset = (high - low) / 65532, (high + low) / 2
+        packed.units = units
+        packed[:] = values
+
+
+def _zero_one_fields() -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(11)
+    land = np.broadcast_to(_land(), (6, LAT.size, LON.size)).astype(float)
+    fraction = land.copy()
+    fraction[:, 0, :3] = [0.25, 0.5, 0.75]  # coast cells of a fractional mask
+    return {"static-mask": land, "wet-days": (rng.random((6, LAT.size, LON.size)) < 0.3).astype(float),
+            "static-fraction": fraction}
+
+
+@pytest.mark.parametrize("field", ["static-mask", "wet-days", "static-fraction"])
+def test_a_0_1_field_or_a_static_mask_packed_in_shorts_holds_no_codes(tmp_path, caplog, field):
+    """fix44c: ERA5's land-sea mask packed in shorts (1 at 32766 at every land cell of every step) was named
+    "class codes at the same cells every step", a wet-day indicator (1 at 32766, moving) "values standing apart
+    above the data": the ncatted advised made every land cell or wet day missing. Two values only, 0 and 1, are
+    a 0/1 field; a field the same at every step holds each of its levels at fixed cells, which tells no class.
+    Read back, the values are numpy's 0/1 (or fractions) at every cell, none missing."""
+    values = _zero_one_fields()[field]
+    path = tmp_path / "lsm.nc"
+    _era5_packed(path, values)
+    opened = open_dataset([path])
+    assert _warnings(caplog, opened, ["lsm"], where="lsm.nc", file=path) == []
+    np.testing.assert_allclose(opened["lsm"].values, values, atol=1 / 65532)
+
+
+def test_codes_of_a_field_the_same_at_every_step_are_still_found_by_their_gap(tmp_path, caplog, monkeypatch):
+    """The other way: MOD15-like LAI of 0-100 with land-cover codes 250, 253, 254, the same at every step (one
+    composite written four times): no longer "classes at fixed cells", still codes, standing 149 empty levels
+    above the data (by hand: the 7 code cells × 4 steps = 28 of 192)."""
+    monkeypatch.chdir(tmp_path)
+    raw = _mod15_like(tmp_path / "lai.nc")
+    raw[:] = raw[0]
+    raw[2, 4, 4] = raw[0, 4, 4]
+    with netCDF4.Dataset(tmp_path / "lai.nc", "a") as handle:
+        handle["Lai_500m"].set_auto_maskandscale(False)
+        handle["Lai_500m"][:] = raw
+    (said,) = _warnings(caplog, open_dataset([tmp_path / "lai.nc"]), ["Lai_500m"], where="lai.nc",
+                        file=tmp_path / "lai.nc")
+    assert said.startswith("'Lai_500m' in lai.nc holds 25, 25.3, 25.4 m^2/m^2 (the packed values 250, 253, 254, at "
+                           "the top of ubyte's range, whose highest is 255) at 28 of the 192 values checked")
+    assert "values standing apart above the data" in said

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from climann.data.top_codes import (APART_VALUES, LEVELS_BELOW, TOP_WINDOW, LevelForm, level_form, levels_in_block,
-                                    merged_below, top_codes)
+from climann.data.top_codes import (APART_VALUES, LEVELS_BELOW, TOP_WINDOW, LevelForm, first_and_change, level_form,
+                                    levels_in_block, merged_below, top_codes, unchanging, zero_and_one)
 
 
 def _levels(raw: np.ndarray, top: int = 255) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -174,3 +174,50 @@ def test_converted_values_give_back_their_levels():
     raw = np.array([[0, 1, 200, 255]])
     form = LevelForm(255, 0.5, 10.0, ((1.0, 273.15),))
     np.testing.assert_array_equal(form.distances(raw * 0.5 + 10.0 + 273.15), 255 - raw)
+
+
+# --- fix44c: a 0/1 field, and a field the same at every step ------------------------------------------
+ERA5_MASK = LevelForm(32767, 1.0 / 65532, 0.5, levels=65536)  # 0 at -32766, 1 at 32766
+
+
+def _two_levels(form: LevelForm, zero: int, one: int, n_steps: int = 4):
+    """The window, missing and levels below of a field holding stored ``zero`` at 30 cells and ``one`` at 10 of
+    each step (as :func:`levels_in_block` gives them for the decoded values)."""
+    raw = np.full((n_steps, 40), zero, np.int64)
+    raw[:, :10] = one
+    return levels_in_block(raw * form.scale + form.offset, 0, form=form)
+
+
+def test_a_0_1_field_packed_in_shorts_is_data_and_0_and_255_of_ubyte_are_not():
+    """ERA5's packed mask: its 1 (32766) held at the same cells every step, its 0 at the type's bottom: without the
+    form it is a class at fixed cells (as before fix44c); with it, two levels decoded 0 and 1, no code. AMSR-E's
+    ubyte holding only 0 and 255 (mm/2: 0 and 510 mm) is no 0/1 field: 255 stays a code."""
+    window, missing, below, counts = _two_levels(ERA5_MASK, -32766, 32766)
+    assert top_codes(window, missing, below, counts).codes == (1,)
+    assert top_codes(window, missing, *merged_below([(below, counts)]), form=ERA5_MASK) is None
+    assert zero_and_one(np.array([1, 65533]), None, ERA5_MASK)
+    amsr = LevelForm(255, 2.0, 0.0, levels=256)
+    window, missing, below, counts = _two_levels(amsr, 0, 255)
+    assert top_codes(window, missing, *merged_below([(below, counts)]), form=amsr).codes == (0,)
+
+
+def test_a_field_is_unchanging_when_each_block_is_and_their_first_steps_agree():
+    values = np.broadcast_to(np.array([[1.0, np.nan], [0.5, 0.0]]), (6, 2, 2)).copy()
+    parts = [first_and_change(values[:3], 0), first_and_change(values[3:], 0)]
+    assert unchanging(parts)  # NaN equal to NaN
+    values[4, 1, 1] = 1.0
+    assert not unchanging([first_and_change(values[:3], 0), first_and_change(values[3:], 0)])
+    values[3:] = values[0] + 1.0  # each block unchanging, the second unlike the first
+    assert not unchanging([first_and_change(values[:3], 0), first_and_change(values[3:], 0)])
+    assert not unchanging([first_and_change(values[0], None)])  # a static field: no steps to compare
+
+
+def test_classes_at_fixed_cells_of_a_field_the_same_every_step_are_no_evidence():
+    """NSIDC-like classes at the same cells above concentrations that reach them: found (test above) while the data
+    change; with every step a copy of the first, every level is at fixed cells, and no gap stands apart: none."""
+    rng = np.random.default_rng(8)
+    raw = np.broadcast_to(np.minimum(rng.integers(0, 300, (30, 30)), 250), (6, 30, 30)).copy()
+    raw[:, :2, :2], raw[:, 5, :], raw[:, 20:, 20:] = 251, 253, 254
+    window, missing, below, counts = _levels(raw)
+    assert top_codes(window, missing, below, counts).fixed  # as before: classes
+    assert top_codes(window, missing, below, counts, same_every_step=True) is None
