@@ -13,6 +13,17 @@ flag variable's codes (:mod:`climann.data.flags`). Such a variable is said by
 - its name, when it has no long name: ``*_id``, ``id`` after a thing's name (``lakeid``,
   ``stationid``), ``id``; not any name ending in "id" (``humid``, ``liquid``).
 
+An integer map of classes without CF flag attributes is read the same way (a class code names
+a class as an id names a lake): GFED4.1s' ``source`` (the data set each cell's burned area comes
+from, no attributes), GFED's ``basis_regions`` ("GFED basis regions"), a Köppen-Geiger "climate
+class", a "land cover type", ERA5's ``slt`` "Soil type" and ``tvh`` "Type of high vegetation"
+(:func:`class_reading`): stored as integers (packed or not), its ``long_name`` ending in
+"class", "type", "category", "classification", "regions", "biome" or "source" (or starting
+"type of", "class of"), or, without a long name, such a word in its name (``kg_class``,
+``basis_regions``, ``source``). Before fix44c they were default predictors, a class id read as
+a magnitude. Classes declared with ``flag_values`` and ``flag_meanings`` keep their own route
+(:mod:`climann.data.flags`).
+
 A variable with physical units is no identifier, whatever its name. Such variables are left out
 of the default predictors with a note (:mod:`climann.data.defaults`); named in ``[data]
 predictors`` they are used as the user asks, with one warning (:func:`warn_identifier_predictors`)
@@ -31,11 +42,12 @@ import logging
 import re
 from collections.abc import Sequence
 
+import numpy as np
 import xarray as xr
 
 from climann.data.sources import variable_where
 
-__all__ = ["identifier_advice", "identifier_reading", "warn_identifier_predictors"]
+__all__ = ["class_reading", "identifier_advice", "identifier_reading", "warn_identifier_predictors"]
 
 _log = logging.getLogger(__name__)
 
@@ -54,12 +66,54 @@ _NAME = re.compile(rf"^(?:id|.*[_\-. ]id|(?:{'|'.join(_THINGS)})id|(?:{'|'.join(
                    re.IGNORECASE)
 
 #: Units of a number without a physical quantity (CF: ``1`` or none).
-_NO_UNITS = ("", "1", "-", "none", "n/a", "count", "dimensionless")
+_NO_UNITS = ("", "1", "-", "~", "none", "n/a", "count", "dimensionless")  # "~": ecCodes' (ERA5's tvh, slt)
+
+#: The words that say an integer's values are classes: last in its long name ("Koppen-Geiger climate
+#: class", "GFED basis regions", "data source"), first before "of" ("Type of high vegetation").
+_CLASS_WORDS = r"class(?:es)?|classification|type|categor(?:y|ies)|regions|biomes?|source"
+_CLASS_LONG_NAME = re.compile(rf"(?:\b(?:{_CLASS_WORDS})\W*$)|(?:^\W*(?:class|type|category)\s+of\b)", re.IGNORECASE)
+
+#: The same words in a name without a long name (``kg_class``, ``basis_regions``, ``lc_type``, ``source``).
+_CLASS_NAME = re.compile(rf"(?:^|[_\-.])(?:{_CLASS_WORDS})$", re.IGNORECASE)
 
 def identifier_advice(name: str) -> str:
     """What to do instead of giving identifiers as amounts, for the note and the warning."""
-    return (f"give a 0/1 indicator of each place that matters instead (one-hot encoding, as a region mask "
-            f"that regionmask makes, or 1 where {name} is that place's number, 0 elsewhere)")
+    return (f"give a 0/1 indicator of each place (or class) that matters instead (one-hot encoding, as a region "
+            f"mask that regionmask makes, or 1 where {name} is that place's or class's number, 0 elsewhere)")
+
+
+def _stored_as_integers(variable: xr.DataArray) -> bool:
+    """Whether a variable's file stores it as integers (its ``dtype`` as read, or as written in the
+    file when a fill value or a packing made it floats)."""
+    stored = variable.encoding.get("dtype", variable.dtype)
+    return np.dtype(stored).kind in "iu" or variable.dtype.kind in "iu"
+
+
+def class_reading(name: str, variable: xr.DataArray) -> str | None:
+    """What says that an integer variable without flag attributes holds class codes (see the
+    module's description), or None.
+
+    Parameters
+    ----------
+    name : str
+        The variable's name.
+    variable : xarray.DataArray
+        Its attributes and stored type are read, not its values.
+
+    Returns
+    -------
+    str or None
+        ``"long_name 'Koppen-Geiger climate class'"``, ``"its name"``; None for a variable not
+        stored as integers, with physical units or CF flag attributes, or one nothing says holds
+        classes.
+    """
+    attrs = variable.attrs
+    if (not _stored_as_integers(variable) or str(attrs.get("units", "")).strip().lower() not in _NO_UNITS
+            or "flag_values" in attrs or "flag_masks" in attrs):
+        return None
+    if isinstance(attrs.get("long_name"), str):
+        return f"long_name '{attrs['long_name']}'" if _CLASS_LONG_NAME.search(attrs["long_name"].strip()) else None
+    return "its name" if _CLASS_NAME.search(name) else None
 
 
 def identifier_reading(name: str, variable: xr.DataArray) -> str | None:
@@ -87,7 +141,9 @@ def identifier_reading(name: str, variable: xr.DataArray) -> str | None:
     for key in ("long_name", "standard_name"):
         if isinstance(attrs.get(key), str) and _LONG_NAME.search(attrs[key]):
             return f"{key} '{attrs[key]}'"
-    return "its name" if _NAME.match(name) and "long_name" not in attrs else None
+    if _NAME.match(name) and "long_name" not in attrs:
+        return "its name"
+    return class_reading(name, variable)
 
 
 def warn_identifier_predictors(dataset: xr.Dataset, names: Sequence[str], *, where: str) -> None:

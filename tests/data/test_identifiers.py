@@ -61,3 +61,57 @@ def test_an_identifier_named_as_a_predictor_is_used_with_a_warning(tmp_path, cap
         "'lakeid' in lakes.nc holds identifiers (long_name 'Lake identifier'): numbers that name things, used as "
         "amounts")
     assert "one-hot" in record.getMessage() and "regionmask" in record.getMessage()
+
+
+# --- fix44c: integer class maps without flag attributes ----------------------------------------------
+def _stored(values, kind, attrs, **encoding):
+    variable = xr.DataArray(np.asarray(values, kind), dims="x", attrs=attrs)
+    variable.encoding.update(encoding)
+    return variable
+
+
+@pytest.mark.parametrize(("name", "variable", "expected"), [
+    pytest.param("source", _stored([0, 1, 3], "i1", {}), "its name", id="gfed-source-no-attributes"),
+    pytest.param("basis_regions", _stored([1, 5, 14], "i4", {"long_name": "GFED basis regions"}),
+                 "long_name 'GFED basis regions'", id="gfed-basis-regions"),
+    pytest.param("kg", _stored([1, 14, 29], "i2", {"long_name": "Koppen-Geiger climate class", "units": "1"}),
+                 "long_name 'Koppen-Geiger climate class'", id="koppen-class"),
+    pytest.param("lc", _stored([1, 7, 16], "u1", {"long_name": "Land cover type"}), "long_name 'Land cover type'",
+                 id="land-cover-type"),
+    # ERA5's packed short, decoded to floats: the file stores integers
+    pytest.param("tvh", _stored([3.0, 18.0], "f4", {"long_name": "Type of high vegetation", "units": "~"},
+                                dtype=np.dtype("i2"), scale_factor=0.1), "long_name 'Type of high vegetation'",
+                 id="era5-tvh-units-tilde"),
+    pytest.param("slt", _stored([1.0, 7.0], "f4", {"long_name": "Soil type"}, dtype=np.dtype("i2"),
+                                scale_factor=1e-4), "long_name 'Soil type'", id="era5-soil-type-packed"),
+    pytest.param("kg_class", _stored([1.0, np.nan], "f4", {}, dtype=np.dtype("i2"), _FillValue=-1),
+                 "its name", id="name-integers-with-a-fill"),
+    pytest.param("lc", _stored([0.2, 0.7], "f4", {"long_name": "Land cover type"}), None, id="stored-as-floats"),
+    pytest.param("soil_type", _stored([1, 2], "i2", {"units": "m"}), None, id="physical-units"),
+    pytest.param("fires", _stored([0, 12], "i4", {"long_name": "number of active fires"}), None, id="a-count"),
+    pytest.param("wet", _stored([0, 1], "i2", {"long_name": "wet-day indicator"}), None, id="an-indicator"),
+    pytest.param("lc", _stored([1, 2, 3], "u1", {"long_name": "land cover class", "flag_values": [1, 2, 3],
+                                                 "flag_meanings": "a b c"}), None, id="flags-have-their-own-route"),
+    pytest.param("emission_source", _stored([0.1, 0.4], "f4", {"units": "kg m-2 s-1"}), None, id="a-flux"),
+])
+def test_integer_class_maps_are_read_from_long_name_or_name(name, variable, expected):
+    assert identifier_reading(name, variable) == expected
+
+
+def test_gfed_source_and_class_maps_are_left_out_of_the_default_predictors(tmp_path):
+    """fix44c: GFED4.1s' ``source`` (i1, no attributes), ``basis_regions`` and a Köppen class (i2 with a
+    _FillValue: read back as floats) were default predictors beside t2m, class ids read as magnitudes."""
+    dataset = grid_dataset()[["tas", "pred"]]
+    shape = (dataset.sizes["lat"], dataset.sizes["lon"])
+    rng = np.random.default_rng(12)
+    dataset["source"] = (("time", "lat", "lon"), rng.integers(0, 4, (dataset.sizes["time"], *shape)).astype("i1"))
+    dataset["basis_regions"] = (("lat", "lon"), rng.integers(1, 15, shape).astype("i4"),
+                                {"long_name": "GFED basis regions"})
+    dataset["kg_class"] = (("lat", "lon"), rng.integers(1, 30, shape).astype("i2"))
+    dataset["kg_class"].encoding["_FillValue"] = np.int16(-1)
+    dataset.to_netcdf(tmp_path / "gfed.nc")
+    opened = open_dataset([tmp_path / "gfed.nc"])
+    chosen = default_inputs(opened, "tas")
+    assert chosen.predictors == ("pred",)
+    assert chosen.identifiers == {"source": "its name", "basis_regions": "long_name 'GFED basis regions'",
+                                  "kg_class": "its name"}
