@@ -346,14 +346,16 @@ def test_the_same_seed_and_workers_give_bit_identical_weights_twice(client):
 
 
 def test_local_sgd_depends_on_the_number_of_replicas_not_on_where_they_run(client):
-    """2 replicas on 1 worker process = 2 replicas on 2 (what a run resumed on another cluster
-    relies on); 1 replica is another algorithm."""
-    from distributed import Client, LocalCluster
+    """2 replicas on 1 worker = 2 replicas on 2 worker processes (what a run resumed on another
+    cluster relies on); 1 replica is another algorithm. The one worker is that of a streamed
+    run, in this process (one thread, one BLAS thread): no worker process to start and import
+    climann in."""
+    from climann.workflow.compute.executor import in_process_client
 
     X, y = _xy()
     on_two, _ = _train_scattered(client, X, y)
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0",
-                      silence_logs=logging.ERROR) as one, Client(one, set_as_default=False) as single:
+    with in_process_client() as single:
+        assert len(single.scheduler_info()["workers"]) == 1
         on_one, _ = _train_scattered(single, X, y, replicas=2)
         one_replica, _ = _train_scattered(single, X, y)
     np.testing.assert_array_equal(on_one, on_two)
