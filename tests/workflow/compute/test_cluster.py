@@ -262,35 +262,46 @@ def test_a_local_cluster_whose_workers_do_not_all_start_is_a_one_line_error():
         _wait_for_local_workers(SlowCluster(), 2, timeout=60.0)
 
 
-def test_a_local_cluster_leaves_this_process_blas_variables_as_they_were(monkeypatch):
-    """dask's nanny sets OMP_NUM_THREADS=1 and the like here for its workers and left them set:
-    climann then took them for the user's choice and evaluated with other BLAS threads."""
-    import os
-
+@pytest.fixture(scope="module")
+def one_local_worker():
+    """What ``[compute] workers = 1`` (climann's own local cluster) gives, observed in one
+    cluster's life (starting one costs seconds), started as a user with MKL_NUM_THREADS=3, no
+    other BLAS variable and no ``MALLOC_TRIM_THRESHOLD_`` would: the worker's environment, its
+    timers, the run log's allocator hint, the worker's page faults, and this process's BLAS
+    variables once the cluster is shut down."""
     from climann.model.threads import USER_VARIABLES
-    from climann.workflow.compute.cluster import cluster_client
     from climann.workflow.config import build_config
 
-    for name in USER_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("MKL_NUM_THREADS", "3")  # a user's own setting stays
-    with cluster_client(build_config({"compute": {"workers": 1}}).compute) as client:
-        assert client.submit(os.environ.get, "OMP_NUM_THREADS").result() == "1"  # the worker's
-    assert {name: os.environ.get(name) for name in USER_VARIABLES} == {
-        name: ("3" if name == "MKL_NUM_THREADS" else None) for name in USER_VARIABLES}
+    with pytest.MonkeyPatch.context() as patch:
+        for name in (*USER_VARIABLES, "MALLOC_TRIM_THRESHOLD_"):
+            patch.delenv(name, raising=False)
+        patch.setenv("MKL_NUM_THREADS", "3")  # a user's own setting stays
+        with cluster_client(build_config({"compute": {"workers": 1}}).compute) as client:
+            seen = {"OMP_NUM_THREADS": client.submit(os.environ.get, "OMP_NUM_THREADS").result(),
+                    "MALLOC_TRIM_THRESHOLD_": client.submit(os.environ.get, "MALLOC_TRIM_THRESHOLD_").result(),
+                    "timers": list(client.run(worker_timers).values()),
+                    "hint": allocator_hint(client),
+                    "faults": list(client.run(page_faults_of_repeated_temporaries).values())}
+        seen["after"] = {name: os.environ.get(name) for name in USER_VARIABLES}
+    return seen
 
 
-def test_a_local_clusters_workers_run_their_timers_rarely_and_no_profiler(monkeypatch):
+def test_a_local_cluster_leaves_this_process_blas_variables_as_they_were(one_local_worker):
+    """dask's nanny sets OMP_NUM_THREADS=1 and the like here for its workers and left them set:
+    climann then took them for the user's choice and evaluated with other BLAS threads."""
+    from climann.model.threads import USER_VARIABLES
+
+    assert one_local_worker["OMP_NUM_THREADS"] == "1"  # the worker's
+    assert one_local_worker["after"] == {name: ("3" if name == "MKL_NUM_THREADS" else None) for name in USER_VARIABLES}
+
+
+def test_a_local_clusters_workers_run_their_timers_rarely_and_no_profiler(one_local_worker):
     """The workers of ``--workers N`` tick every second, sample the system every 2 s and run no
     statistical profiler (each of these takes the interpreter lock from the training thread:
     ≈ 10 % of a step on 2 cores); this process keeps dask's own settings."""
     import dask
 
-    from climann.workflow.compute.cluster import cluster_client
-    from climann.workflow.config import build_config
-
-    with cluster_client(build_config({"compute": {"workers": 1}}).compute) as client:
-        assert list(client.run(worker_timers).values()) == [(1000, 2000, False)]
+    assert one_local_worker["timers"] == [(1000, 2000, False)]
     # this process keeps dask's default
     assert dask.config.get("distributed.admin.tick.interval") != LOCAL_WORKER_TIMERS["distributed.admin.tick.interval"]
 
@@ -309,20 +320,15 @@ def test_a_small_threshold_inherited_by_local_workers_gets_the_hint_too(monkeypa
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's allocator and getrusage's page faults")
-def test_a_local_clusters_workers_reuse_freed_memory_as_a_plain_process_does(monkeypatch):
+def test_a_local_clusters_workers_reuse_freed_memory_as_a_plain_process_does(one_local_worker):
     """dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536, which fixes glibc's mmap
     threshold: each temporary above 128 KiB is a new mapping whose 512 pages per 2 MiB fault in
     again (3.4× slower arithmetic, measured). climann's local workers reuse the freed block
     instead, as this process does: a few faults, not 20 × 512."""
-    from climann.workflow.compute.cluster import cluster_client
-    from climann.workflow.config import build_config
-
-    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
     assert page_faults_of_repeated_temporaries() < 20 * 512 / 4  # this process, the reference
-    with cluster_client(build_config({"compute": {"workers": 1}}).compute) as client:
-        assert client.submit(os.environ.get, "MALLOC_TRIM_THRESHOLD_").result() is None
-        assert allocator_hint(client) is None
-        [faults] = client.run(page_faults_of_repeated_temporaries).values()
+    assert one_local_worker["MALLOC_TRIM_THRESHOLD_"] is None
+    assert one_local_worker["hint"] is None
+    [faults] = one_local_worker["faults"]
     assert faults < 20 * 512 / 4
 
 

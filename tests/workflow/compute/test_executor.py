@@ -51,11 +51,6 @@ def _scaler(record: dict) -> Standardizer:
     return Standardizer(np.array(record["mean"]), np.array(record["std"]), tuple(record["names"]))
 
 
-@pytest.fixture(scope="module")
-def streamed_run(tiny_file, tmp_path_factory):
-    return run_training(build_config(_settings(tiny_file)), run_dir=tmp_path_factory.mktemp("streamed") / "run")
-
-
 def test_a_streamed_run_trains_one_replica_of_local_sgd_over_the_chunks(streamed_run):
     """The run's weights equal, bit for bit, one replica of local SGD (ordinary mini-batch SGD
     chunk after chunk) computed here over the chunks read by the data layer: chunk j the
@@ -120,9 +115,23 @@ def _counting_tables(monkeypatch, on_read=None):
     return _RECORD["reads"]
 
 
-def test_a_streamed_run_holds_one_chunk_at_a_time_and_reads_each_every_epoch(tiny_file, tmp_path, monkeypatch):
-    reads = _counting_tables(monkeypatch)
-    result = run_training(build_config(_settings(tiny_file)), run_dir=tmp_path / "run")
+@pytest.fixture(scope="module")
+def counted_streamed_run(tiny_file, tmp_path_factory):
+    """The streamed run of :func:`_settings` and its chunk reads (:func:`_counting_tables`, which
+    changes no value read): one run for the tests of its weights, its reads and its resumption."""
+    with pytest.MonkeyPatch.context() as patch:
+        reads = _counting_tables(patch)
+        result = run_training(build_config(_settings(tiny_file)), run_dir=tmp_path_factory.mktemp("streamed") / "run")
+    return result, list(reads)
+
+
+@pytest.fixture(scope="module")
+def streamed_run(counted_streamed_run):
+    return counted_streamed_run[0]
+
+
+def test_a_streamed_run_holds_one_chunk_at_a_time_and_reads_each_every_epoch(counted_streamed_run):
+    result, reads = counted_streamed_run
     config = result.config
     source, split, blocks = _blocks(config)
     train, val = (blocks_in_split(blocks, split.time_masks[name]) for name in ("train", "val"))

@@ -346,14 +346,16 @@ def test_the_same_seed_and_workers_give_bit_identical_weights_twice(client):
 
 
 def test_local_sgd_depends_on_the_number_of_replicas_not_on_where_they_run(client):
-    """2 replicas on 1 worker process = 2 replicas on 2 (what a run resumed on another cluster
-    relies on); 1 replica is another algorithm."""
-    from distributed import Client, LocalCluster
+    """2 replicas on 1 worker = 2 replicas on 2 worker processes (what a run resumed on another
+    cluster relies on); 1 replica is another algorithm. The one worker is that of a streamed
+    run, in this process (one thread, one BLAS thread): no worker process to start and import
+    climann in."""
+    from climann.workflow.compute.executor import in_process_client
 
     X, y = _xy()
     on_two, _ = _train_scattered(client, X, y)
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0",
-                      silence_logs=logging.ERROR) as one, Client(one, set_as_default=False) as single:
+    with in_process_client() as single:
+        assert len(single.scheduler_info()["workers"]) == 1
         on_one, _ = _train_scattered(single, X, y, replicas=2)
         one_replica, _ = _train_scattered(single, X, y)
     np.testing.assert_array_equal(on_one, on_two)
@@ -831,7 +833,9 @@ def test_a_cluster_run_gives_both_replicas_as_many_training_chunks_of_equal_leng
 
 
 def test_a_worker_lost_mid_training_is_recomputed_and_training_continues_to_the_same_weights(client, prepared):
+    """A worker killed after epoch 1: its chunks are recomputed from the files for epochs 2 and 3."""
     config, source, data = prepared
+    config = _configured(config, epochs=3)  # the loss is met in epoch 2, and the training goes on after it
     blocks = chunk_blocks(source, chunk_mb=32)
     pids = client.run(os.getpid)
 
