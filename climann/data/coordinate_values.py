@@ -427,16 +427,42 @@ def _unstructured(dataset: xr.Dataset, where: str, found: dict[str, str]) -> Non
             files = source_and_copy(dataset, *dataset.data_vars.values(), suffix="remapped")
             target = _remap_target(dataset, kinds)
             if is_zarr_store(shlex.split(files)[0]):
-                raise _unstructured_store(where, kinds, dim, shlex.split(files)[0], target)
+                raise _unstructured_store(where, kinds, dim, shlex.split(files)[0], target,
+                                          has_cell_corners(dataset, kinds, dim))
             before, grid = target.grid(shlex.split(files)[0])
+            remap = remap_advice(has_cell_corners(dataset, kinds, dim), before, grid, files)
             raise ClimannError(
                 f"{where}: the grid is unstructured (latitude '{kinds['latitude']}' and longitude "
                 f"'{kinds['longitude']}' both lie on the one horizontal dimension '{dim}'), and climann needs a "
                 "latitude-longitude, rotated, projected or curvilinear grid; remap the file first to a regular grid "
-                f"near its own spacing ({target.words()}), e.g. `{before}cdo remapcon,{grid} {files}` (with the "
-                f"model's grid file when the cell corners are not in the file: `{before}cdo remapcon,{grid} "
-                f"-setgrid,GRIDFILE {files}`)"
+                f"near its own spacing ({target.words()}), {remap}"
             )
+
+
+def has_cell_corners(dataset: xr.Dataset, kinds: dict[str, str], dim: str) -> bool:
+    """Whether the latitude and longitude of an unstructured grid (``kinds``: kind → name, on
+    ``dim``) both name CF cell bounds (CF 1.8 §7.1, ``bounds``) held in ``dataset`` on ``dim`` and
+    one more dimension (the vertices): what CDO's conservative remapping (``remapcon``) needs;
+    without them it aborts ("Source grid cell corner coordinates missing!", fix44d)."""
+    for name in kinds.values():
+        bounds = str(dataset[name].attrs.get("bounds", dataset[name].encoding.get("bounds", ""))).strip()
+        if bounds not in dataset.variables or dataset.variables[bounds].dims[:1] != (dim,) \
+                or dataset.variables[bounds].ndim != 2:
+            return False
+    return True
+
+
+def remap_advice(corners: bool, before: str, grid: str, files: str) -> str:
+    """The CDO line that remaps an unstructured grid's file (``files``: ``IN OUT``) to ``grid``
+    (``before``: the words that write its description), for the message: conservative
+    (``remapcon``) when the cell corners are in the file, else distance-weighted (``remapdis``,
+    which needs only the centres) with, in words, the way to a conservative one: the model's grid
+    file, which holds the corners, given to ``-setgrid``."""
+    if corners:
+        return f"e.g. `{before}cdo remapcon,{grid} {files}`"
+    return (f"e.g. `{before}cdo remapdis,{grid} {files}` (inverse-distance weighted: the cell corners that "
+            "conservative remapping, remapcon, needs are not in the file; for remapcon, put -setgrid, followed by the "
+            "path of the model's grid file, which holds them, before the input)")
 
 
 def _remap_target(dataset: xr.Dataset, kinds: dict[str, str]) -> RemapTarget:
@@ -449,10 +475,11 @@ def _remap_target(dataset: xr.Dataset, kinds: dict[str, str]) -> RemapTarget:
     return remap_target(values["latitude"], values["longitude"])
 
 
-def _unstructured_store(where: str, kinds: dict[str, str], dim: str, store: str, target: RemapTarget
-                        ) -> ClimannError:
-    """The refusal of a Zarr store on an unstructured grid: CDO, whose ``remapcon`` the refusal
-    of a NetCDF file gives, reads no store, so the store is first written as NetCDF beside it
+def _unstructured_store(where: str, kinds: dict[str, str], dim: str, store: str, target: RemapTarget,
+                        corners: bool) -> ClimannError:
+    """The refusal of a Zarr store on an unstructured grid: CDO, whose remapping the refusal
+    of a NetCDF file gives (:func:`remap_advice`; ``corners``: :func:`has_cell_corners`), reads
+    no store, so the store is first written as NetCDF beside it
     (one xarray line) and that file remapped (to ``target``); in Python a store is regridded
     with xESMF."""
     netcdf = copy_path(store, "netcdf")
@@ -465,8 +492,7 @@ def _unstructured_store(where: str, kinds: dict[str, str], dim: str, store: str,
         f"lie on the one horizontal dimension '{dim}'), and climann needs a latitude-longitude, rotated, projected or "
         "curvilinear grid; CDO, which remaps it, reads NetCDF only (a Zarr store is regridded in Python with xESMF): "
         f"write the store as NetCDF, `{export}`, then remap that to a regular grid near its own spacing "
-        f"({target.words()}), e.g. `{before}cdo remapcon,{grid} {files}` (with the model's grid file when the cell "
-        f"corners are not in the file: `{before}cdo remapcon,{grid} -setgrid,GRIDFILE {files}`)")
+        f"({target.words()}), {remap_advice(corners, before, grid, files)}")
 
 
 def _axes_of_their_dimension(dataset: xr.Dataset, found: dict[str, str], where: str) -> xr.Dataset:

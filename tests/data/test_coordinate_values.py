@@ -188,11 +188,59 @@ def test_an_unstructured_grid_is_refused_with_the_way_out(tmp_path, dim, names, 
         coords={"time": ("time", [15.0, 45.0], {"units": "days since 2000-01-01"}),
                 names[0]: (dim, rng.uniform(-1, 1, 5), attrs[0]), names[1]: (dim, rng.uniform(0, 6, 5), attrs[1])},
     ).to_netcdf(tmp_path / "u.nc")
-    with pytest.raises(ClimannError, match=rf"the grid is unstructured .* dimension '{dim}'.*cdo remapcon,") as error:
+    with pytest.raises(ClimannError, match=rf"the grid is unstructured .* dimension '{dim}'.*cdo remapdis,") as error:
         open_dataset([tmp_path / "u.nc"])
     assert "select" not in str(error.value)
     # the command names the file and a copy beside it, to be pasted as printed (its grid: tests/data/test_remap_targets.py)
-    assert re.search(rf"cdo remapcon,\S+ {tmp_path}/u.nc {tmp_path}/u_remapped.nc`", str(error.value))
+    assert re.search(rf"cdo remapdis,\S+ {tmp_path}/u.nc {tmp_path}/u_remapped.nc`", str(error.value))
+
+
+def _cells(path, *, corners: bool):
+    """``tas(time, ncells)`` at 300 scattered centres in degrees, linked by ``coordinates`` (as CDO
+    reads an unstructured grid), with triangles of CF bounds around each when ``corners``."""
+    rng = np.random.default_rng(4)
+    lat, lon = rng.uniform(-60, 60, 300), rng.uniform(0, 360, 300)
+    coords = {"time": ("time", [15.0, 45.0], {"units": "days since 2000-01-01"}),
+              "clat": ("ncells", lat, {"standard_name": "latitude", "units": "degrees_north"}),
+              "clon": ("ncells", lon, {"standard_name": "longitude", "units": "degrees_east"})}
+    if corners:
+        coords["clat_bnds"] = (("ncells", "vertices"), np.stack([lat - 1, lat + 1, lat - 1], axis=1))
+        coords["clon_bnds"] = (("ncells", "vertices"), np.stack([lon - 1, lon, lon + 1], axis=1))
+        coords["clat"][2]["bounds"], coords["clon"][2]["bounds"] = "clat_bnds", "clon_bnds"
+    values = rng.normal(280, 3, size=(2, 300))
+    xr.Dataset({"tas": (("time", "ncells"), values, {"units": "K", "coordinates": "clat clon"})},
+               coords=coords).to_netcdf(path)
+    return values
+
+
+@pytest.mark.parametrize("corners, method", [pytest.param(True, "remapcon", id="corners"),
+                                             pytest.param(False, "remapdis", id="centres-only")])
+def test_the_remap_advised_for_an_unstructured_grid_runs_with_what_the_file_has(tmp_path, monkeypatch, corners, method):
+    """fix44d: a mesh without cell corners was advised `cdo remapcon,…`, which aborts ("Source grid cell corner
+    coordinates missing!"). With corners: remapcon; without: remapdis (distance-weighted, from the centres), and the
+    grid file in words, no GRIDFILE to paste. The printed line, run as printed, gives a grid climann reads, whose
+    values lie within the file's (a weighted mean of its cells, for either method)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("cdo") is None:
+        pytest.skip("needs CDO")
+    monkeypatch.chdir(tmp_path)
+    values = _cells(tmp_path / "u.nc", corners=corners)
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([tmp_path / "u.nc"])
+    message = str(refused.value)
+    assert "GRIDFILE" not in message and ("model's grid file" in message) is not corners
+    command = re.search(r"e\.g\. `([^`]+)`", message)[1]
+    assert f"cdo {method}," in command and command.endswith(" u.nc u_remapped.nc")
+    subprocess.run(command, shell=True, check=True, cwd=tmp_path, capture_output=True)
+    remapped = open_dataset([tmp_path / "u_remapped.nc"])
+    filled = remapped["tas"].values[np.isfinite(remapped["tas"].values)]
+    assert filled.size and values.min() - 1e-6 <= filled.min() and filled.max() <= values.max() + 1e-6
+    if not corners:  # the line it replaces fails on this file: the test can tell them apart
+        failed = subprocess.run(command.replace("remapdis", "remapcon").replace("u_remapped", "u_con"), shell=True,
+                                cwd=tmp_path, capture_output=True, text=True)
+        assert failed.returncode != 0 and "corner" in failed.stderr
 
 
 def test_mpas_cells_in_radians_without_standard_names_are_an_unstructured_grid(tmp_path):
@@ -462,7 +510,7 @@ def test_an_unstructured_zarr_store_is_refused_with_a_line_that_writes_it_as_net
     said = str(error.value)
     assert "reads NetCDF only" in said and "xESMF" in said and "u.zarr u_remapped" not in said
     export, remap = re.findall(r"`([^`]+)`", said)[:2]
-    assert re.fullmatch(r"printf '[^']*' > u_netcdf_grid\.txt && cdo remapcon,u_netcdf_grid\.txt u_netcdf\.nc "
+    assert re.fullmatch(r"printf '[^']*' > u_netcdf_grid\.txt && cdo remapdis,u_netcdf_grid\.txt u_netcdf\.nc "
                         r"u_netcdf_remapped\.nc", remap)
     run_python("-c", shlex.split(export)[2], check=True, cwd=tmp_path)
     with xr.open_dataset(tmp_path / "u_netcdf.nc") as written, xr.open_zarr(tmp_path / "u.zarr") as store:
