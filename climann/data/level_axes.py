@@ -79,13 +79,63 @@ def _difference(reference: xr.DataArray, own: xr.DataArray, scale: float, offset
     return float(np.nanmax(difference)) if difference.size and not np.isnan(difference).all() else 0.0
 
 
-def _refusal(name: str, reference: xr.DataArray, holders: Sequence[str], detail: str, lacking: str = ""
-             ) -> ClimannError:
+def _refusal(name: str, reference: xr.DataArray, holders: Sequence[str], detail: str, lacking: str = "",
+             way: str = "") -> ClimannError:
     units = str(reference.attrs.get("units", "")).strip()
     return ClimannError(
         f"the level axis '{name}'{f' ({units})' if units else ''} of {', '.join(holders)} (the files that hold it) "
-        f"is not the same: {detail}{lacking}; files are combined on one set of levels: give them on the same levels "
-        f"(e.g. cdo intlevel,LEVELS IN.nc OUT.nc for a depth or height, cdo sellevel,LEVELS IN.nc OUT.nc to keep some)")
+        f"is not the same: {detail}{lacking}; files are combined on one set of levels: give them on the same levels"
+        f"{way}")
+
+
+def _level_list(values: np.ndarray) -> str:
+    """CDO's comma-separated levels, each exact (``repr``: a float32 0.09 as stored, which
+    ``sellevel`` must match)."""
+    return ",".join(repr(float(value)) for value in values)
+
+
+def _level_advice(reference: xr.DataArray, own: xr.DataArray, found: tuple[float, float] | None,
+                  reference_file: Path, own_file: Path) -> str:
+    """The CDO lines that put ``own_file``'s levels (``own``) on ``reference_file``'s
+    (``reference``; ``found``: :func:`_in_units` of own to the reference's units), run as printed
+    (fix44d: was ``cdo intlevel,LEVELS IN.nc OUT.nc``): the reference cut to own's levels when it
+    holds them all (``cdo sellevel``), own cut to the reference's when it holds them all, else
+    own interpolated to the reference's levels within its range (``cdo intlevel``, which gives
+    missing values outside it) and, when some lie outside, the reference cut to those. Words
+    only when the units do not convert."""
+    from climann.data.shell import in_place_note, input_and_copy
+
+    if found is None:
+        return (f" (in one unit first: '{own.attrs.get('units')}' in {own_file.name} and "
+                f"'{reference.attrs.get('units')}' in {reference_file.name} do not convert)")
+    scale, offset = found
+    ours = np.asarray(reference.values, np.float64)
+    theirs = np.asarray(own.values, np.float64) * scale + offset
+    tolerance = grid_tolerance(reference, own)
+    ours_held = np.array([np.isclose(theirs, value, rtol=0, atol=tolerance).any() for value in ours])
+    theirs_held = np.array([np.isclose(ours, value, rtol=0, atol=tolerance).any() for value in theirs])
+    if theirs_held.all():  # every level of own is one of the reference's: keep those of the reference
+        kept = [value for value in np.asarray(reference.values) if np.isclose(theirs, value, rtol=0,
+                                                                               atol=tolerance).any()]
+        files = input_and_copy(reference_file)
+        return f" (e.g. `cdo sellevel,{_level_list(np.array(kept))} {files}`{in_place_note(files)})"
+    if ours_held.all():
+        kept = [value for value in np.asarray(own.values) if np.isclose(ours, value * scale + offset, rtol=0,
+                                                                         atol=tolerance).any()]
+        files = input_and_copy(own_file)
+        return f" (e.g. `cdo sellevel,{_level_list(np.array(kept))} {files}`{in_place_note(files)})"
+    inside = ours[(ours >= theirs.min() - tolerance) & (ours <= theirs.max() + tolerance)]
+    if not inside.size:
+        return f" (the levels of {own_file.name} and {reference_file.name} do not overlap)"
+    files = input_and_copy(own_file)
+    interpolate = (f"`cdo intlevel,{_level_list((inside - offset) / scale)} {files}`, linear in the level"
+                   f"{in_place_note(files)}")
+    if inside.size == ours.size:
+        return f" (e.g. {interpolate})"
+    cut = input_and_copy(reference_file)
+    kept = np.asarray(reference.values)[(ours >= theirs.min() - tolerance) & (ours <= theirs.max() + tolerance)]
+    return (f" (e.g. {interpolate}, and, as levels of {reference_file.name} lie beyond those of "
+            f"{own_file.name}, `cdo sellevel,{_level_list(kept)} {cut}`{in_place_note(cut)})")
 
 
 def on_reference_levels(datasets: Sequence[xr.Dataset], files: Sequence[Path], *, home: int = 0,
@@ -136,10 +186,11 @@ def on_reference_levels(datasets: Sequence[xr.Dataset], files: Sequence[Path], *
             own = axes[index][name]
             if index == first:
                 continue
+            found = _in_units(own, reference)
+            way = _level_advice(reference, own, found, Path(files[first]), Path(files[index]))
             if own.shape != reference.shape:  # xarray's "cannot align … join='exact'" named every file
                 raise _refusal(name, reference, names, f"it has {reference.size} values in {files[first].name} and "
-                               f"{own.size} in {files[index].name}", lacking.get(name, ""))
-            found = _in_units(own, reference)
+                               f"{own.size} in {files[index].name}", lacking.get(name, ""), way)
             if found is None:
                 raise _refusal(name, reference, names, f"'{own.attrs.get('units')}' in {files[index].name} does not "
                                f"convert to '{reference.attrs.get('units')}' in {files[first].name}",
@@ -149,7 +200,7 @@ def on_reference_levels(datasets: Sequence[xr.Dataset], files: Sequence[Path], *
                 raise _refusal(name, reference, names, (
                     f"it differs by up to {largest:.6g} between {files[first].name} and {files[index].name} (more "
                     f"than {tolerance:.3g}, a thousandth of its spacing or the float precision of the values)"),
-                    lacking.get(name, ""))
+                    lacking.get(name, ""), way)
             if found != (1.0, 0.0):
                 note_once(_log, logging.INFO, (
                     f"'{name}' of {files[index].name} converted from '{own.attrs.get('units')}' to "

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import netCDF4
 import numpy as np
@@ -71,6 +72,8 @@ def soil(tmp_path_factory):
         "mrsol_fewer": _write(folder / "mrsol_fewer.nc", "mrsol", moisture[:, :3], depth=DEPTHS[:3]),
         # two of the levels, deepest first (as ERA5's 500/850 hPa beside 1000/850/500: break40b B2)
         "mrsol_two": _write(folder / "mrsol_two.nc", "mrsol", moisture[:, [2, 0]], depth=DEPTHS[[2, 0]]),
+        # levels between the target's, none of them its own: 0.04 and 0.09 lie within, 0.01 and 0.16 beyond (fix44d)
+        "mrsol_shallow": _write(folder / "mrsol_shallow.nc", "mrsol", moisture[:, :3], depth=np.array([0.02, 0.05, 0.1])),
     }
     assert not np.array_equal(DEPTHS.astype("f4").astype("f8"), DEPTHS)
     return files
@@ -96,6 +99,42 @@ def test_levels_that_differ_are_refused_naming_only_the_files_that_hold_them(soi
     assert message.startswith(f"the level axis 'depth' (m) of tsl.nc, {mrsol}.nc (the files that hold it) is not the "
                               f"same: {said}")
     assert "tas.nc" not in message and "\n" not in message
+
+
+@pytest.mark.parametrize(("mrsol", "depths"), [
+    pytest.param("mrsol_fewer", DEPTHS[:3], id="fewer: the target's file cut"),
+    pytest.param("mrsol_other", DEPTHS, id="other: interpolated"),
+    pytest.param("mrsol_shallow", DEPTHS[1:3], id="beyond: interpolated within, the target's file cut"),
+])
+def test_the_refusal_of_other_levels_gives_cdo_lines_that_run_as_printed_and_combine(soil, tmp_path, monkeypatch,
+                                                                                      mrsol, depths):
+    """fix44d: the refusal said `cdo intlevel,LEVELS IN.nc OUT.nc`, to be filled in by hand. Now the lines name the
+    files and levels; run as printed (in a copy of the files' folder), the copies combine on ``depths``, each
+    interpolated value that of numpy.interp between the file's own two levels around it."""
+    import re
+    import shlex
+    import shutil
+    import subprocess
+
+    if shutil.which("cdo") is None:
+        pytest.skip("needs CDO")
+    for key in ("tsl", mrsol):
+        shutil.copy(soil[key], tmp_path)
+    monkeypatch.chdir(tmp_path)
+    given = {"tsl": tmp_path / "tsl.nc", mrsol: tmp_path / f"{mrsol}.nc"}
+    with pytest.raises(ClimannError) as error:
+        open_dataset(list(given.values()), grid_of="tsl")
+    message = str(error.value)
+    assert "LEVELS" not in message and "IN.nc" not in message
+    for line in re.findall(r"`(cdo [^`]+)`", message):
+        subprocess.run(shlex.split(line), check=True, capture_output=True)
+        given[Path(shlex.split(line)[-2]).stem] = tmp_path / shlex.split(line)[-1]
+    combined = open_dataset(list(given.values()), grid_of="tsl")
+    np.testing.assert_allclose(combined["depth"].values, depths)
+    with xr.open_dataset(soil[mrsol]) as own:
+        expected = np.apply_along_axis(lambda column: np.interp(depths, own["depth"].values, column), 1,
+                                       own["mrsol"].values.astype("f8"))
+    np.testing.assert_allclose(combined["mrsol"].values, expected, rtol=1e-6)
 
 
 def _metrics(soil, mrsol, out, monkeypatch):
