@@ -33,7 +33,8 @@ from climann.data.notes import note_once
 from climann.data.paths import is_zarr_store
 from climann.data.phony_dimensions import phony_copy_advice
 from climann.data.shell import (
-    attribute_command, copy_path, input_and_copy, ncatted_attribute, source_and_copy, values_command, working_path,
+    attribute_command, copy_path, identifier, input_and_copy, ncatted_attribute, source_and_copy, values_command,
+    working_path,
 )
 from climann.data.spectral_axes import FREQUENCY_STANDARD_NAMES as FREQUENCY_STANDARD_NAMES
 from climann.data.spectral_axes import FREQUENCY_UNITS as FREQUENCY_UNITS
@@ -302,9 +303,8 @@ def _single(dataset: xr.Dataset, kind: str, names: list[str]) -> str:
     if len(named) > 1:  # the CF attributes say each is one: no advice to add one
         raise ClimannError(
             f"several coordinates look like {kind} ({', '.join(names)}), each by its CF standard_name, so which "
-            f"one is meant cannot be told; keep the variables of one (a file holding both: one copy per axis, e.g. "
-            f"ncks -v VARIABLES IN.nc OUT.nc), or, if two files name one grid so, give them one name "
-            f"({_one_name_renames(dataset, kind, names)})"
+            f"one is meant cannot be told; keep the variables of one ({_one_copy_per_axis(dataset, names)}), or, if "
+            f"two files name one grid so, give them one name ({_one_name_renames(dataset, kind, names)})"
         )
     if len(names) > 1:
         raise ClimannError(
@@ -312,6 +312,25 @@ def _single(dataset: xr.Dataset, kind: str, names: list[str]) -> str:
             "give the right one a CF standard_name"
         )
     return names[0]
+
+
+def _one_copy_per_axis(dataset: xr.Dataset, names: list[str]) -> str:
+    """For a file that holds several coordinates of one kind (``names``), the ``ncks -v`` lines
+    that write one copy of it per coordinate, each with the data variables on it (by dimension or
+    CF ``coordinates``), and the coordinates those name (NCO adds them itself only in a file whose
+    ``Conventions`` say CF), beside the file it was read from; words when that file, or the
+    variables of a coordinate, are not known (fix44d: was ``ncks -v VARIABLES IN.nc OUT.nc``)."""
+    source = str(dataset[names[0]].encoding.get("source", "")).strip()
+    on = {name: [str(variable) for variable, values in dataset.data_vars.items()
+                 if name in values.dims or name in named_coordinates(values)] for name in names}
+    if not source or not all(on.values()) or is_zarr_store(source):
+        return ("a file holding both: one copy per coordinate with the variables on it, written with ncks -v and "
+                "their names")
+    kept = {name: [*on[name], *(linked for variable in on[name] for linked in named_coordinates(dataset[variable])
+                                if linked in dataset.variables), name] for name in names}
+    lines = [f"`ncks -v {shlex.quote(','.join(dict.fromkeys(kept[name])))} {input_and_copy(source, identifier(name))}`"
+             for name in names]
+    return f"a file holding both: one copy per coordinate, {' and '.join(lines)}"
 
 
 def _one_name_renames(dataset: xr.Dataset, kind: str, names: list[str]) -> str:

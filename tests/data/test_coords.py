@@ -872,3 +872,38 @@ def test_two_files_naming_both_2d_coordinates_otherwise_are_told_both_renames_in
         find_coordinate(dataset, "latitude")
     assert str(raised.value).endswith("(--rename 'seaice_conc_monthly_nh.nc:latitude=lat' "
                                       "--rename 'seaice_conc_monthly_nh.nc:longitude=lon')")
+
+
+def test_a_file_holding_two_grids_is_told_ncks_lines_that_split_it_as_printed(tmp_path, monkeypatch):
+    """fix44d: "one copy per axis, e.g. ncks -v VARIABLES IN.nc OUT.nc" left the variables and files to fill in.
+    The lines name them (tas on lat/lon, sst on latitude/longitude); run as printed, each copy has one latitude,
+    opens, and holds its variable's values unchanged."""
+    import re
+    import shlex
+    import shutil
+    import subprocess
+
+    if shutil.which("ncks") is None:
+        pytest.skip("needs NCO")
+    monkeypatch.chdir(tmp_path)
+    rng = np.random.default_rng(5)
+    y, x = np.meshgrid(np.arange(3.0), np.arange(4.0), indexing="ij")
+    attrs = {"lat": {"standard_name": "latitude", "units": "degrees_north"},
+             "lon": {"standard_name": "longitude", "units": "degrees_east"}}
+    values = {name: rng.normal(280, 1, size=(2, 3, 4)) for name in ("tas", "sst")}
+    xr.Dataset({"tas": (("time", "y", "x"), values["tas"], {"coordinates": "lat lon"}),
+                "sst": (("time", "y", "x"), values["sst"], {"coordinates": "latitude longitude"})},
+               coords={"time": ("time", [0.0, 1.0], {"units": "days since 2000-01-01"}),
+                       "lat": (("y", "x"), 50 + y, attrs["lat"]), "lon": (("y", "x"), 5 + x, attrs["lon"]),
+                       "latitude": (("y", "x"), 50 + y, attrs["lat"]), "longitude": (("y", "x"), 5 + x, attrs["lon"])},
+               ).to_netcdf(tmp_path / "both.nc")
+    with xr.open_dataset(tmp_path / "both.nc") as dataset, pytest.raises(ClimannError) as raised:
+        find_coordinate(dataset, "latitude")
+    lines = re.findall(r"`(ncks [^`]+)`", str(raised.value))
+    assert lines == ["ncks -v tas,lat,lon both.nc both_lat.nc", "ncks -v sst,latitude,longitude both.nc both_latitude.nc"]
+    for line, (name, latitude) in zip(lines, (("tas", "lat"), ("sst", "latitude"))):
+        subprocess.run(shlex.split(line), check=True, capture_output=True)
+        with xr.open_dataset(tmp_path / shlex.split(line)[-1]) as copy:
+            assert [each for each in copy.variables if copy[each].attrs.get("standard_name") == "latitude"] == [latitude]
+            np.testing.assert_array_equal(copy[name].values, values[name])
+        np.testing.assert_array_equal(open_dataset([tmp_path / shlex.split(line)[-1]])[name].values, values[name])
