@@ -258,7 +258,8 @@ def _nothing_matched(text: str) -> str:
         shown = ", ".join(run.name for run in runs[:3]) + (" …" if len(runs) > 3 else "")
         return (f"no file matches '{text}': the directory holds no NetCDF file (*.nc) but climann run directories "
                 f"({shown}), which are not data; use a run with climann evaluate {shlex.quote(str(runs[0]))}, or "
-                f"climann predict {shlex.quote(str(runs[0]))} --data FILE --out OUT.nc")
+                f"climann predict {shlex.quote(str(runs[0]))} with --data and the files to predict from, --out and a "
+                "new file for the predictions")
     endings = _file_endings(folder)
     readable = [ending for ending in endings if ending.lower() in (*NETCDF_SUFFIXES, *GRIB_SUFFIXES)]
     held = "; it holds " + ", ".join(f"{count} *{ending}" if ending else f"{count} without an ending"

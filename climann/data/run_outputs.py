@@ -147,4 +147,5 @@ def refuse_run_directory(path: str | Path) -> None:
     raise ClimannError(
         f"{what} ({', '.join(RUN_FILES)}), not data: it was trained on {trained_on} "
         f"(its config.toml's [data] paths): give those files to `climann info`, or use the run: climann evaluate "
-        f"{shown}, climann predict {shown} --data FILE --out OUT.nc")
+        f"{shown}, or climann predict {shown} with --data and the files to predict from, --out and a new file for the "
+        "predictions")

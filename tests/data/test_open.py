@@ -111,7 +111,8 @@ def test_a_directory_of_run_directories_is_said_to_hold_runs_not_data(tmp_path):
         write_climann_file(tmp_path / name / "model.npz")  # climann's, by its content
     with pytest.raises(ClimannError, match=rf"^no file matches '{tmp_path}': the directory holds no NetCDF file "
                        rf"\(\*\.nc\) but climann run directories \(a, b\), which are not data; use a run with "
-                       rf"climann evaluate {tmp_path / 'a'}, or climann predict "):
+                       rf"climann evaluate {tmp_path / 'a'}, or climann predict {tmp_path / 'a'} with --data and the "
+                       r"files to predict from, --out and a new file for the predictions$"):
         expand_paths([str(tmp_path)])
     for name in ("a", "b"):  # another program's config.toml + model.npz: no climann runs
         np.savez(tmp_path / name / "model.npz", weights=np.ones(3))

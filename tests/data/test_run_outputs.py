@@ -46,7 +46,8 @@ def test_a_run_directory_given_as_data_is_refused_naming_its_training_files(tmp_
     write_climann_file(run / "model.npz")  # climann's, by its content
     with pytest.raises(ClimannError, match=rf"^{run} is a climann run directory \(config.toml, model.npz\), not data: "
                        r"it was trained on /data/polar.nc, /data/a.nc \(its config.toml's \[data\] paths\): give those files "
-                       rf"to `climann info`, or use the run: climann evaluate {run}, climann predict {run} --data FILE"):
+                       rf"to `climann info`, or use the run: climann evaluate {run}, or climann predict {run} with --data and "
+                       r"the files to predict from, --out and a new file for the predictions$"):
         refuse_run_directory(run)
     with pytest.raises(ClimannError, match=rf"^model.npz is a file of the climann run directory {run} \(config"):
         refuse_run_directory(run / "model.npz")  # not "decompress it first: unzip model.npz"
