@@ -38,7 +38,7 @@ from climann.errors import ClimannError
 Opener = Callable[..., xr.Dataset]
 
 __all__ = ["blocks_at_places_message", "different_places_message", "files_at_different_places", "metres_apart",
-           "place_grid", "place_of", "place_of_file", "position_text", "two_places_message"]
+           "place_grid", "place_of", "place_of_file", "position_text", "position_words", "two_places_message"]
 
 
 def different_places_message(reference: Mapping[str, xr.DataArray], own: Mapping[str, xr.DataArray],
@@ -384,8 +384,12 @@ def _measured_names(path: Path, opener: Opener | None = None) -> set[str]:
         return set()
 
 
-def _shown(lat: str, lon: str) -> str:
-    """A position in words: ``48.82° N, 2.34° E`` (``-8.86° N`` as ``8.86° S``)."""
+def position_words(lat: str, lon: str) -> str:
+    """A position in words: ``48.82° N, 2.34° E`` (``-8.86° N`` as ``8.86° S``), from
+    :func:`position_text`'s latitude and longitude."""
     north = f"{lat.removeprefix('-')}° {'S' if lat.startswith('-') else 'N'}"
     east = f"{lon.removeprefix('-')}° {'W' if lon.startswith('-') else 'E'}"
     return f"{north}, {east}"
+
+
+_shown = position_words

@@ -76,6 +76,7 @@ if TYPE_CHECKING:
     from climann.workflow.predict import TrainedRun
 
 __all__ = ["check_area_means", "check_calendar", "check_cell_methods", "check_levels", "check_like_training",
+           "check_place",
            "with_trained_input_levels",
            "check_quantities", "check_temperature_readings", "check_time_of_day", "check_time_step", "member_notes",
            "require_recorded_inputs", "training_target_attributes", "with_run_weights_of", "with_training_levels",
@@ -88,8 +89,8 @@ def check_like_training(run: TrainedRun, layout: GridLayout, *, scoring: bool) -
     """Check new data's levels (:func:`check_levels`), quantities and sign conventions
     (:func:`check_quantities`), temperatures or anomalies (:func:`check_temperature_readings`),
     time step (:func:`check_time_step`), time of day (:func:`check_time_of_day`), calendar
-    (:func:`check_calendar`), time cell methods (:func:`check_cell_methods`) and the area of their area-mean features
-    (:func:`check_area_means`) against the run's training data.
+    (:func:`check_calendar`), time cell methods (:func:`check_cell_methods`), the area of their area-mean features
+    (:func:`check_area_means`) and their place (:func:`check_place`) against the run's training data.
 
     Parameters
     ----------
@@ -114,6 +115,45 @@ def check_like_training(run: TrainedRun, layout: GridLayout, *, scoring: bool) -
     check_time_of_day(run, layout)
     check_calendar(run, layout)
     check_cell_methods(run, layout, scoring=scoring)
+    check_place(run, layout)
+
+
+def check_place(run: TrainedRun, layout: GridLayout) -> None:
+    """Warn, in one line naming both places, when a run trained at one place (one station or
+    point: one latitude and one longitude in its model file's ``grid_axes``) is given data of one
+    place elsewhere (another station of a station file, chosen by its index, or another
+    one-point file; more than :data:`~climann.workflow.training_cells.SAME_CELL_DEGREES` away).
+
+    The network maps inputs to the target at its training place; at another place its
+    predictions and scores are those of a transfer it was never fitted for, which nothing said
+    (fix44d). Runs whose climatology or map is tied to the place refuse such data already
+    (:func:`climann.workflow.predict.other_place_message`); data of several places (a grid)
+    are not compared here.
+    """
+    from climann.data.point_pairs import position_text, position_words
+    from climann.workflow.training_cells import SAME_CELL_DEGREES
+
+    axes = list((run.network.metadata.get("grid_axes") or {}).values())
+    if (len(axes) != 2 or any(len(values) != 1 for values in axes) or layout.geographic is not None
+            or layout.latitude.values.size != 1 or layout.longitude.values.size != 1):
+        return
+    trained = (float(axes[0][0]), float(axes[1][0]))
+    new = (float(layout.latitude.values.ravel()[0]), float(layout.longitude.values.ravel()[0]))
+    east = abs((new[1] - trained[1] + 180.0) % 360.0 - 180.0)  # 350°E is −10°E
+    if abs(new[0] - trained[0]) <= SAME_CELL_DEGREES and east <= SAME_CELL_DEGREES:
+        return
+    record = run.network.metadata.get("station") or {}
+    names = [str(each.values) for each in layout.scalar_coordinates if each.attrs.get("cf_role") == "timeseries_id"]
+    paths = [str(path) for path in run.config.data.paths]
+    label = Path(paths[0]).name if len(paths) == 1 and not any(char in paths[0] for char in "*?[") else \
+        "the training data"
+    trained_at = (f"{'station ' + str(record['name']) + ' ' if record.get('name') else ''}at "
+                  f"{position_words(*map(position_text, trained))} in {label}")
+    new_at = f"{'station ' + names[0] + ' ' if names else ''}at {position_words(*map(position_text, new))}"
+    _log.warning(f"{files_text(layout.source_files)} holds another place than the run was trained on: {new_at}, "
+                 f"not {trained_at}; the network was fitted at its training place only, so its predictions (and "
+                 "scores) here are of a transfer to a place it never saw (give data of the training place, or "
+                 "train a run on this one)")
 
 
 def check_time_of_day(run: TrainedRun, layout: GridLayout) -> None:

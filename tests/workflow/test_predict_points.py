@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 import numpy as np
@@ -67,3 +68,35 @@ def test_a_run_of_one_point_refuses_another_point_as_another_place(trained_at_pa
     with xr.open_dataset(result.path) as written:
         np.testing.assert_array_equal(written["lat"].values.ravel(), np.float32([PARIS[0]]))
         assert np.isfinite(written["tas_pred"].values).all()
+
+
+@pytest.fixture(scope="module")
+def plain_run_at_paris(tmp_path_factory):
+    """A run at Paris without a climatology: nothing in it refuses another place."""
+    folder = tmp_path_factory.mktemp("plain")
+    data = _station(folder / "paris.nc", PARIS, seed=1)
+    settings = {"data": {"paths": [str(data)], "target": "tas", "predictors": ["huss"]},
+                "model": {"hidden": [4]}, "training": {"epochs": 1}, "evaluation": {"figures": False}}
+    run_training(build_config(settings), run_dir=folder / "run")
+    return folder / "run"
+
+
+@pytest.mark.parametrize(("position", "warned"), [pytest.param(LYON, True, id="lyon"),
+                                                  pytest.param(PARIS, False, id="paris")])
+@pytest.mark.parametrize("command", ["predict", "evaluate"])
+def test_a_run_of_one_place_given_another_place_says_so_naming_both(plain_run_at_paris, tmp_path, caplog, position,
+                                                                     warned, command):
+    """fix44d: a run trained at Paris predicted and scored Lyon's data without a word about the place. One warning
+    line names both, with the training file; the training place itself is not warned about."""
+    from climann.workflow.predict import evaluate_run
+
+    _station(tmp_path / "new.nc", position, seed=2)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        if command == "predict":
+            predict_files(plain_run_at_paris, [tmp_path / "new.nc"], tmp_path / "new_pred.nc")
+        else:
+            evaluate_run(plain_run_at_paris, [tmp_path / "new.nc"], tmp_path / "scores")
+    said = [record.getMessage() for record in caplog.records if "another place" in record.getMessage()]
+    expected = ("new.nc holds another place than the run was trained on: at 45.73° N, 5.08° E, not at 48.82° N, "
+                "2.34° E in paris.nc; the network was fitted at its training place only")
+    assert [message.startswith(expected) and "\n" not in message for message in said] == ([True] if warned else [])
