@@ -9,7 +9,9 @@ them units of their own (break33b B5). The line of :func:`resample_command` inst
 - drops the bounds and groups each value by the middle of its CF cell (section 7.1; by its
   stamp without bounds), so a 3-hourly mean stamped at its cell's end (CESM) falls in the
   same 6-hour cell as one stamped at its middle (CMIP6);
-- averages only the time-varying variables (``lat_bnds`` stays as it is);
+- averages only the time-varying variables (``lat_bnds`` stays as it is), and says of instants
+  averaged (``time: point``) that they are now means (``time: mean``, CF 1.8 §7.3; fix44d: the
+  copy kept ``time: point``, and a run trained on means was warned its inputs were instants);
 - writes each mean at the middle of its new cell [start, start + step] with bounds of those
   edges, in the time's own units and calendar (xarray's CF encoder gives the bounds the
   time's units when the time names them in ``bounds``).
@@ -32,12 +34,14 @@ __all__ = ["calendar_resample_command", "resample_command", "restamp_command"]
 #: ``python -c SCRIPT IN OUT HOURS TIME``: the means of IN over cells of HOURS hours, written
 #: to OUT (see the module description).
 _PYTHON_RESAMPLE = (
-    'import sys,datetime,numpy as np,xarray as xr;i,o,h,t=sys.argv[1:5];h=datetime.timedelta(hours=float(h));'
+    'import re,sys,datetime,numpy as np,xarray as xr;i,o,h,t=sys.argv[1:5];h=datetime.timedelta(hours=float(h));'
     'd=xr.open_dataset(i,decode_times=xr.coders.CFDatetimeCoder(use_cftime=True));e=d[t].encoding;'
     'b=d[t].attrs.get("bounds");c=d[b].values if b in d.variables else None;'
     'd=d.drop_vars([b] if c is not None else []);'
     'd=d.assign_coords({t:d[t].copy(data=d[t].values if c is None else c.min(1)+(c.max(1)-c.min(1))/2)});'
     'm=d[[v for v in d.data_vars if t in d[v].dims]].resample({t:h}).mean(keep_attrs=True);s=m[t].values;'
+    '[m[v].attrs.update(cell_methods=re.sub(t+": *point",t+": mean",m[v].attrs["cell_methods"])) for v in m.data_vars '
+    'if "cell_methods" in m[v].attrs];'
     'm=xr.merge([d.drop_dims(t),m.assign_coords({t:s+h/2})]);m[t+"_bnds"]=((t,"bnds"),np.stack([s,s+h],1));'
     'm[t].attrs.update(d[t].attrs,bounds=t+"_bnds");'
     'm[t].encoding={k:e[k] for k in ("units","calendar") if k in e};'

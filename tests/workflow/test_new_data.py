@@ -11,6 +11,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
 
 import cftime
 import numpy as np
@@ -1472,6 +1473,33 @@ def test_persistence_of_data_further_apart_than_the_runs_steps_is_said_to_be_the
     expected = (squared * weights).sum() / (weights.sum() * squared.shape[0])
     assert metrics["splits"]["all"]["persistence"]["mse"] == pytest.approx(expected, rel=1e-5)
 
+
+
+@pytest.mark.parametrize("methods", [pytest.param(MEAN, id="means"), pytest.param("area: mean time: point",
+                                                                               id="instants")])
+def test_the_averaging_advice_for_a_three_hourly_run_gives_its_step_and_means_when_run_as_printed(
+        three_hourly_run, tmp_path, caplog, monkeypatch, methods):
+    """fix44d: a 3-hourly run given hourly data is advised a python line; run as printed, its copy is 3-hourly (no
+    step warning), each value the numpy mean of the three hourly values of its cell, and instants averaged are said
+    to be means: the copy kept "time: point", and predict then warned that the inputs were instants."""
+    monkeypatch.chdir(tmp_path)
+    hourly = _write(tmp_path / "hourly.nc", _hours_apart(90, 24 * 10, 1), tas_methods=methods, pred_methods=methods,
+                    seed=6)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        predict_files(three_hourly_run, [str(hourly)], tmp_path / "p.nc")
+    line = re.search(r"`(python -c [^`]+)`", " ".join(record.getMessage() for record in caplog.records))[1]
+    words = shlex.split(line)
+    assert words[-4:] == ["hourly.nc", "hourly_3-hourly.nc", "3", "time"]
+    subprocess.run([sys.executable, *words[1:]], check=True, cwd=tmp_path, capture_output=True)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        predict_files(three_hourly_run, [str(tmp_path / "hourly_3-hourly.nc")], tmp_path / "p3.nc")
+    assert not [record.getMessage() for record in caplog.records
+                if "3-hourly" in record.getMessage() or "time: point" in record.getMessage()]
+    with xr.open_dataset(hourly) as fine, xr.open_dataset(tmp_path / "hourly_3-hourly.nc") as coarse:
+        expected = fine["tas"].values.astype(np.float64).reshape(-1, 3, LAT.size, LON.size).mean(axis=1)
+        np.testing.assert_allclose(coarse["tas"].values, expected, rtol=1e-6)
+        assert coarse["tas"].attrs["cell_methods"] == MEAN
 
 
 def test_persistence_of_data_scored_by_a_run_that_records_no_step_is_said_to_be_their_previous_step(
