@@ -630,13 +630,31 @@ def _kept_missing(made: str, name: str, variable: xr.DataArray) -> str:
     comparing with it."""
     fills = _fill_values(variable)
     fill, missing = fills.get("_FillValue"), fills.get("missing_value")
-    unread = missing is not None and (fill is None or not np.array_equal(missing, fill))
-    if not unread and not any(value is not None and value in (0, 1) for value in (fill, missing)):
+    unread = missing is not None and (fill is None or not _same_fill(missing, fill))
+    not_a_number = any(value is not None and _is_nan(value) for value in (fill, missing))
+    if not unread and not not_a_number and not any(value is not None and value in (0, 1) for value in (fill, missing)):
         return ""
     own = ncap2_name(name_in_file(variable, name))
-    where_fill = f";where({own}.missing()) {made}={_INDICATOR_FILL}" if fill is not None else ""
-    where_missing = f";where({own}=={_shown(missing)}) {made}={_INDICATOR_FILL}" if unread else ""
-    return f";{made}.delete_miss(){where_fill}{where_missing};{made}.set_miss({_INDICATOR_FILL})"
+    where_fill = f";where({own}.missing()) {made}={_INDICATOR_FILL}" if fill is not None and not _is_nan(fill) else ""
+    # NaN equals nothing, itself included: ncap2's missing() and == never find it; x != x does (IEEE 754)
+    where_nan = f";where({own}!={own}) {made}={_INDICATOR_FILL}" if not_a_number else ""
+    where_missing = f";where({own}=={_shown(missing)}) {made}={_INDICATOR_FILL}" if unread and not _is_nan(missing) \
+        else ""
+    return f";{made}.delete_miss(){where_fill}{where_nan}{where_missing};{made}.set_miss({_INDICATOR_FILL})"
+
+
+def _is_nan(value: object) -> bool:
+    """Whether a fill value is NaN (a float's; no integer or text is)."""
+    return isinstance(value, (float, np.floating)) and bool(np.isnan(value))
+
+
+def _same_fill(first: object, second: object) -> bool:
+    """Whether two fill values are the same, NaN the same as NaN (``np.array_equal`` with
+    ``equal_nan``; plain equality says NaN differs from itself, and a ``missing_value`` NaN
+    beside a ``_FillValue`` NaN was taken for another, unread one: fix44d)."""
+    if _is_nan(first) or _is_nan(second):
+        return _is_nan(first) and _is_nan(second)
+    return bool(np.array_equal(first, second))
 
 
 def _without_inherited(made: str, variable: xr.DataArray) -> str:

@@ -830,3 +830,33 @@ def test_the_refusal_of_a_flag_target_whose_fill_value_is_0_gives_an_indicator_w
     subprocess.run(command, shell=True, check=True, capture_output=True)
     with xr.open_dataset(tmp_path / "q_zone1.nc") as fixed:
         np.testing.assert_array_equal(fixed["q_zone1"].values, np.where(_STORED == 0, np.nan, _STORED == 1))
+
+
+@pytest.mark.parametrize("missing_value", [pytest.param(True, id="fill-and-missing-value-nan"),
+                                           pytest.param(False, id="fill-nan-only")])
+def test_the_indicator_of_a_float_flag_filled_with_nan_keeps_its_missing_cells_missing(tmp_path, missing_value):
+    """fix44d: a float flag variable with _FillValue NaN (and missing_value NaN) was compared with np.array_equal,
+    NaN unequal to NaN, and the printed ncap2 line, whose missing() and == never find NaN, made the flag's missing
+    cells 0, "not this class". Run as printed, the indicator is missing exactly where the flag is NaN, and
+    (flag == 1) elsewhere (numpy)."""
+    import netCDF4
+
+    stored = np.array([[1, 2, np.nan, 3], [1, 3, 2, 1], [np.nan, 1, 2, 2]], "f4")
+    with netCDF4.Dataset(tmp_path / "lc.nc", "w") as nc:
+        for name, size in (("y", 3), ("x", 4)):
+            nc.createDimension(name, size)
+            nc.createVariable(name, "f8", (name,))[:] = np.arange(size, dtype=float)
+        variable = nc.createVariable("lc", "f4", ("y", "x"), fill_value=np.float32(np.nan))
+        if missing_value:
+            variable.missing_value = np.float32(np.nan)
+        variable.flag_values, variable.flag_meanings = np.array([1, 2, 3], "f4"), "water land ice"
+        variable[:] = stored
+    message = _refused(lambda: refuse_flag_target(open_dataset([tmp_path / "lc.nc"]), "lc", where="lc.nc"))
+    command = re.search(r"e\.g\. (ncap2 .*? \S+lc_water\.nc)", message).group(1)
+    assert "==nan" not in command
+    if shutil.which("ncap2") is None:
+        pytest.skip("ncap2 (NCO) is not installed")
+    subprocess.run(command, shell=True, check=True, capture_output=True)
+    with xr.open_dataset(tmp_path / "lc_water.nc") as fixed:
+        np.testing.assert_array_equal(fixed["lc_water"].values,
+                                      np.where(np.isnan(stored), np.nan, (stored == 1).astype(float)))
