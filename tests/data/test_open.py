@@ -1897,3 +1897,36 @@ def test_files_of_one_grid_are_grouped_without_comparing_identical_grids(tmp_pat
     assert kept == files[:5]
     assert list(others) == [files[5]] and others[files[5]].startswith("lat has 4 values in tas_0.nc and 6 in")
     assert len(compared) == 3  # north-first with the first; the finer grid with it, and for its message
+
+
+@pytest.mark.parametrize("n_forecasts", [pytest.param(1, id="one-forecast"), pytest.param(2, id="two-forecasts")])
+def test_check_forecast_names_refuses_a_forecast_beside_observations_of_its_name_and_its_copies_pass(
+        tmp_path, monkeypatch, n_forecasts):
+    """check_forecast_names (what `climann info` runs before opening, break31a B3) had no test of its own (fix44d):
+    a forecast file of t2m beside observations of t2m is refused naming both and the rename; with two forecast files,
+    every one of them. The ncrename copies it prints for info, run as printed, are passed; the observations alone,
+    and forecasts alone, are never refused."""
+    from climann.data.open import check_forecast_names, forecasts_to_choose_in
+    from tests.forecast_files import s2s_pair
+
+    if shutil.which("ncrename") is None:
+        pytest.skip("needs NCO")
+    monkeypatch.chdir(tmp_path)
+    forecasts, observations = s2s_pair(weeks=4)
+    names = ["s2s.nc", "s2s_b.nc"][:n_forecasts]
+    for name in names:
+        forecasts.rename(t2m_fc="t2m").to_netcdf(tmp_path / name)
+    observations.to_netcdf(tmp_path / "era5.nc")
+    files = [Path(name) for name in [*names, "era5.nc"]]
+    with pytest.raises(ClimannError) as refused:
+        check_forecast_names(files, forecasts_to_choose_in(files))
+    message = str(refused.value)
+    assert message.startswith(f"s2s.nc {'' if n_forecasts == 1 else '(and 1 more forecast file) '}holds forecasts of "
+                              "t2m and era5.nc t2m without a lead time")
+    line = re.search(r"`([^`]+)`", message).group(1)
+    subprocess.run(line, shell=True, check=True, capture_output=True)
+    copies = [Path("s2s_renamed.nc")] if n_forecasts == 1 else [Path("renamed") / name for name in names]
+    given = [*copies, Path("era5.nc")]
+    check_forecast_names(given, forecasts_to_choose_in(given))  # t2m_fc beside t2m: no name shared
+    for alone in ([Path("era5.nc")], [Path(name) for name in names]):
+        check_forecast_names(alone, forecasts_to_choose_in(alone))
