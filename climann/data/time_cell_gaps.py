@@ -45,9 +45,13 @@ from climann.data.sources import files_text, source_files
 from climann.data.time_axis import date_text
 from climann.data.variables import data_variable_names
 
-__all__ = ["part_cells", "short_gaps", "warn_cell_gaps", "warn_part_cells", "whole_missing_cells"]
+__all__ = ["JOINED_MARK", "part_cells", "short_gaps", "warn_cell_gaps", "warn_part_cells", "whole_missing_cells"]
 
 _log = logging.getLogger(__name__)
+
+#: The attribute the line of :func:`_fix` gives the bounds it moved: a file that has it is not moved
+#: again, so the line run twice gives the cells it gave once.
+JOINED_MARK = "climann_cells_joined"
 
 
 def short_gaps(bounds: np.ndarray) -> np.ndarray:
@@ -281,13 +285,19 @@ def _fix(dataset: xr.Dataset, bounds_name: str, bounds: np.ndarray, short: np.nd
         return said
     gap = int(gaps[0]) if float(gaps[0]).is_integer() else float(gaps[0])
     bounds_own = ncap2_name(bounds_name)
-    script = f"{bounds_own}(:,1)={bounds_own}(:,1)+{gap}"
-    statement = xarray_values(bounds_name, f"{xarray_data(bounds_name)} + [0, {gap}]")
+    # run twice (on its copy, or on a file the copy replaced) the line adds the gap once: the copy's bounds
+    # carry JOINED_MARK, and a file that has it is left as it is (fix44d: a second run made each cell a day long)
+    note = f"upper bounds moved by {gap} to the lower bound of the next cell"
+    script = (f"if(!exists({bounds_own}@{JOINED_MARK})){{{bounds_own}(:,1)={bounds_own}(:,1)+{gap};"
+              f"{bounds_own}@{JOINED_MARK}=\"{note}\";}}")
+    statements = [xarray_values(bounds_name, f"{xarray_data(bounds_name)} + ([0, {gap}] if {JOINED_MARK!r} not in "
+                                             f"d[{bounds_name!r}].attrs else 0)"),
+                  f"d[{bounds_name!r}].attrs[{JOINED_MARK!r}] = {note!r}"]
     files = _files_of_cells(dataset, bounds_name)
     if len(files) > 1:  # a folder of monthly files: every file's cells, not the first's (break39b B7)
-        return f"{said}: " + copies_of_files(lambda arguments, file: values_command([script], [statement], arguments),
+        return f"{said}: " + copies_of_files(lambda arguments, file: values_command([script], statements, arguments),
                                              files, name="time_cells_joined")
-    return f"{said}: {values_command([script], [statement], source_and_copy(dataset, dataset[bounds_name]))}"
+    return f"{said}: {values_command([script], statements, source_and_copy(dataset, dataset[bounds_name]))}"
 
 
 def _files_of_cells(dataset: xr.Dataset, bounds_name: str) -> list[str]:

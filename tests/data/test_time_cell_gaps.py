@@ -88,7 +88,8 @@ def test_cells_ending_on_the_last_day_are_warned_about_once_with_the_rate_error_
         "one's start; CF cells of a series share their edges (7.1): taken as they are, each is 1 day short, and a "
         "total over it converted to a rate is divided by 30 days instead of 31 days, 3.3 % too high; if each cell "
         "is meant to reach the next, make its upper bound the next cell's lower bound: ncap2 -s "
-        "'time_bnds(:,1)=time_bnds(:,1)+1' pr.nc pr_fixed.nc"]
+        "'if(!exists(time_bnds@climann_cells_joined)){time_bnds(:,1)=time_bnds(:,1)+1;time_bnds@climann_cells_joined="
+        "\"upper bounds moved by 1 to the lower bound of the next cell\";}' pr.nc pr_fixed.nc"]
     # the rates as the cells say, by hand: 5 mm/day × the month's days / (the month's days − 1)
     rates = convert_dataset(opened, {"pr": "mm day-1"}, where="pr.nc", reference="the run",
                             cell_methods={"pr": "time: mean"})["pr"].values[:, 0, 0]
@@ -169,7 +170,8 @@ def test_means_over_3_hour_cells_every_6_hours_are_warned_about_with_the_fix(tmp
         "every 6 hours, and the 3 hours between are in no value; means over 6 hours whose bounds were averaged look so "
         "(xarray's Dataset.resample averages time_bnds), and they are dated by the middles of these cells; if each "
         "cell is meant to reach the next, make its upper bound the next cell's lower bound: ncap2 -s "
-        "'time_bnds(:,1)=time_bnds(:,1)+3' pr_6h.nc pr_6h_fixed.nc"]
+        "'if(!exists(time_bnds@climann_cells_joined)){time_bnds(:,1)=time_bnds(:,1)+3;time_bnds@climann_cells_joined="
+        "\"upper bounds moved by 3 to the lower bound of the next cell\";}' pr_6h.nc pr_6h_fixed.nc"]
     assert opened["time"].values[0] == cftime.datetime(2000, 1, 1, 1, 30, calendar="noleap")  # as the cells say
 
 
@@ -286,3 +288,42 @@ def test_daily_means_of_half_hourly_stamps_get_one_warning_whose_copy_joins_the_
     with caplog.at_level(logging.WARNING, logger="climann"):
         open_dataset(copies)
     assert not [record.message for record in caplog.records if "time cells of" in record.message]
+
+
+@pytest.mark.parametrize("twice_on", [pytest.param("input", id="same-line-again"),
+                                      pytest.param("copy", id="on-the-copy-put-in-place")])
+def test_the_line_that_joins_the_cells_gives_the_same_cells_when_run_twice(tmp_path, monkeypatch, caplog, twice_on):
+    """fix44d: `ncap2 -s 'time_bnds(:,1)=time_bnds(:,1)+1'` run a second time on its copy (put in place of the
+    original, as the advice says) moved the upper bounds again: each cell a day into the next. The line, run as
+    printed and then again (on the input to another copy, or on the copy itself), gives cells that reach the next
+    (numpy: the upper bounds are the next lower bounds), and the copy opens without the warning."""
+    import shlex
+    import shutil
+    import subprocess
+
+    if shutil.which("ncap2") is None:
+        pytest.skip("needs NCO")
+    monkeypatch.chdir(tmp_path)
+    forget_notes()
+    path, _ = _totals(tmp_path / "pr.nc", _last_days(_months(4)))
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        open_dataset([path])
+    (said,) = [record.message for record in caplog.records if "stop short" in record.message]
+    words = shlex.split(said.rsplit(": ", 1)[1])
+    assert words[0] == "ncap2" and words[-2:] == ["pr.nc", "pr_fixed.nc"]
+    subprocess.run(words, check=True, capture_output=True)
+    again = [*words[:-2], "pr.nc", "pr_again.nc"] if twice_on == "input" else [*words[:-2], "pr_fixed.nc", "pr_again.nc"]
+    subprocess.run(again, check=True, capture_output=True)
+    with xr.open_dataset(path, decode_times=False) as original:
+        stored = original["time_bnds"].values
+    for copy in ("pr_fixed.nc", "pr_again.nc"):
+        with xr.open_dataset(tmp_path / copy, decode_times=False) as fixed:
+            bounds = fixed["time_bnds"].values
+        np.testing.assert_array_equal(bounds[:, 0], stored[:, 0])
+        np.testing.assert_array_equal(bounds[:-1, 1], stored[1:, 0])  # each cell reaches the next
+        assert bounds[-1, 1] == stored[-1, 1] + 1  # the last, a day longer once: the first of the next month
+    forget_notes()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        open_dataset([tmp_path / "pr_again.nc"])
+    assert not [record for record in caplog.records if "stop short" in record.message]
