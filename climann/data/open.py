@@ -1131,7 +1131,8 @@ def _open_files(
             check_variables_placed({path: opened(path) for path in files},
                                    {path: grid_coordinates(opened(path)) for path in files}, used)
         if len(files) == 1:
-            single = _masked(keep_times(time_steps_to_keep(files, opened, overlap=overlap), opened(files[0])), files[0])
+            kept = time_steps_to_keep(files, opened, overlap=overlap, renames=renames)
+            single = _masked(keep_times(kept, opened(files[0])), files[0])
             renames.check_applied()
             single = with_source_files(single, holders := {str(name): files for name in single.data_vars},
                                        names=_file_names(renames, holders))
@@ -1162,7 +1163,8 @@ def _open_files(
         # Files in different calendars are brought to one first (or refused); see climann.data.calendars.
         on_calendar = calendar_plan(files, opened).apply
         keep = functools.partial(
-            keep_times, time_steps_to_keep(files, lambda path: on_calendar(opened(path)), overlap=overlap)
+            keep_times, time_steps_to_keep(files, lambda path: on_calendar(opened(path)), overlap=overlap,
+                                        renames=renames)
         )
         first_units = _FirstUnits(files)
         # (and a level of size 1 that is each file's own: ICON's ta split into ta1.nc … ta4.nc, one level each; see

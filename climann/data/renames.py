@@ -411,6 +411,52 @@ def toml_rename_table(rules: Mapping[str, Mapping[str, str]]) -> str:
     return f"{{{tables}}}"
 
 
+def rename_options(advised: Mapping[str, Mapping[str, str]], renames: FileRenames | None,
+                   files: Sequence[Path]) -> str:
+    """The ``--rename`` options of the rules ``advised`` (glob pattern → {name after the renames:
+    new name}), merged with the user's own (:func:`merged_rules`) when the run has some: then
+    every rule of the merged table, said to replace the options given (fix44d: advised alone
+    beside the user's ``--rename 's2s.nc:var167=t2m'``, ``--rename 's2s.nc:t2m=t2m_fc'``
+    renamed nothing, since rules do not chain, and the same refusal came back).
+
+    Parameters
+    ----------
+    advised : mapping of glob pattern to {name: new name}
+        Patterns without ``/`` (file names).
+    renames : FileRenames or None
+        The run's renames of ``files``.
+    files : sequence of Path
+        The files given.
+
+    Returns
+    -------
+    str
+        ``--rename 'PATTERN:OLD=NEW' …`` (each option one shell word).
+    """
+    merged = merged_rules(advised, renames, files) if renames is not None and renames.rules else None
+    if merged is None and renames is not None and renames.rules:  # a pattern whose files take several user rules:
+        by_file = {Path(path).name: mapping for pattern, mapping in advised.items() for path in files
+                   if fnmatch.fnmatch(Path(path).name, pattern)}  # one rule per file, each merged with its own
+        merged = merged_rules(by_file, renames, files)
+    table = advised if merged is None else merged
+    options = " ".join(_rename_option(f"{pattern}:{old}={new}") for pattern, mapping in table.items()
+                       for old, new in mapping.items())
+    return options if merged is None else f"{options} (in place of the --rename options given)"
+
+
+def _rename_option(rule: str) -> str:
+    """``--rename 'RULE'``, quoted as one shell word."""
+    return f"--rename '{rule}'" if "'" not in rule else f"--rename {shlex.quote(rule)}"
+
+
+def name_in_file(renames: FileRenames | None, path: Path, name: str) -> str:
+    """The name that ``path`` holds the variable called ``name`` after the run's ``renames`` by
+    (``var167`` for ``t2m`` of the rule ``{var167 = "t2m"}`` it takes), for a command run on the
+    file itself; ``name`` when no rule of it renames to that name."""
+    mapping = renames.mapping(Path(path)) if renames is not None else {}
+    return next((old for old, new in mapping.items() if new == name), name)
+
+
 def merged_rules(advised: Mapping[str, Mapping[str, str]], renames: FileRenames,
                  files: Sequence[Path]) -> dict[str, dict[str, str]] | None:
     """The user's rename rules (``renames.rules``) with the ``advised`` ones, as one table that

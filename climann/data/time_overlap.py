@@ -43,6 +43,7 @@ import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 import cftime
@@ -64,6 +65,9 @@ from climann.data.time_axis import axis_time_step, date_text, month_number
 from climann.data.time_cells import cell_middles
 from climann.data.variables import data_variable_names
 from climann.errors import ClimannError
+
+if TYPE_CHECKING:
+    from climann.data.renames import FileRenames
 
 _SETTING = '[data] overlap = "first" or "last" (--overlap first|last)'
 
@@ -198,7 +202,8 @@ def _is_forecast(dataset: xr.Dataset) -> bool:
 
 
 def _forecast_beside_observations(earlier: _FileTimes, later: _FileTimes,
-                                  infos: Sequence[_FileTimes] = ()) -> ClimannError | None:
+                                  infos: Sequence[_FileTimes] = (), renames: FileRenames | None = None
+                                  ) -> ClimannError | None:
     """The refusal of a forecast file and a file without lead times that share a variable's name
     (S2S ``t2m`` beside ERA5 ``t2m``): not one series to keep either file's values of (break31a B3:
     ``overlap`` merged forecasts into observations); the way out names the forecast anew, in
@@ -209,11 +214,13 @@ def _forecast_beside_observations(earlier: _FileTimes, later: _FileTimes,
     forecast, observed = (earlier, later) if earlier.forecast else (later, earlier)
     shared = sorted(earlier.variables & later.variables)
     others = [info.path for info in infos if info.forecast and info is not forecast and info.variables & set(shared)]
-    return forecast_name_refusal(forecast.path, observed.path, shared, others=others)
+    return forecast_name_refusal(forecast.path, observed.path, shared, others=others, renames=renames,
+                                 files=[info.path for info in infos])
 
 
 def forecast_name_refusal(forecast: Path, observed: Path, shared: Sequence[str], *,
-                          others: Sequence[Path] = ()) -> ClimannError:
+                          others: Sequence[Path] = (), renames: FileRenames | None = None,
+                          files: Sequence[Path] = ()) -> ClimannError:
     """The refusal of a forecast file ``forecast`` beside a file without lead times ``observed``
     whose variables ``shared`` have the same names: the rename that tells them apart (``--rename``
     for ``climann train``, an ``ncrename`` copy for ``climann info``) and the ``select`` of one
@@ -224,23 +231,31 @@ def forecast_name_refusal(forecast: Path, observed: Path, shared: Sequence[str],
     matches their names and not ``observed``'s (:func:`~climann.data.shell.shared_glob`), else one
     ``--rename`` per file, and the copies written into a new folder by one loop
     (:func:`~climann.data.shell.copies_command`). Naming one of them sent the next refusal to the
-    other (break41c C2)."""
-    name, renamed = shared[0], {shared[0]: f"{shared[0]}_fc"}
-    files = sorted({Path(forecast), *map(Path, others)})
-    if len(files) == 1:
-        rename = f"--rename '{forecast.name}:{name}={name}_fc'"
+    other (break41c C2).
+
+    With ``renames``, the run's own rules of its ``files`` (all given), the ``--rename`` advised is
+    merged with them (:func:`~climann.data.renames.rename_options`: a rule of the forecast's
+    ``var167`` to ``t2m`` takes ``var167`` to ``t2m_fc`` instead), and the copies rename the name
+    the forecast files hold (fix44d)."""
+    from climann.data.renames import name_in_file, rename_options
+
+    name = shared[0]
+    renamed = {name_in_file(renames, Path(forecast), name): f"{name}_fc"}
+    forecasts = sorted({Path(forecast), *map(Path, others)})
+    given = list(files) or [*forecasts, Path(observed)]
+    if len(forecasts) == 1:
+        rename = rename_options({forecast.name: {name: f"{name}_fc"}}, renames, given)
         copy = f"a renamed copy, `{rename_command(renamed, input_and_copy(forecast, 'renamed'))}`"
         held = forecast.name
     else:
-        pattern = shared_glob(files)
-        if pattern is not None and not fnmatch.fnmatch(observed.name, pattern.name):
-            rename = f"--rename '{pattern.name}:{name}={name}_fc'"
-        else:
-            rename = " ".join(f"--rename '{path.name}:{name}={name}_fc'" for path in files)
-        folder = files[0].parent / "renamed"
-        command = copies_command(lambda one, other: rename_command(renamed, f"{one} {other}"), folder, files)
-        copy = f"renamed copies, `{command}` then --data {copies_data(folder, files)} in their place"
-        held = f"{forecast.name} (and {len(files) - 1} more forecast file{'s' if len(files) > 2 else ''})"
+        pattern = shared_glob(forecasts)
+        patterns = [pattern.name] if pattern is not None and not fnmatch.fnmatch(observed.name, pattern.name) \
+            else [path.name for path in forecasts]
+        rename = rename_options({each: {name: f"{name}_fc"} for each in patterns}, renames, given)
+        folder = forecasts[0].parent / "renamed"
+        command = copies_command(lambda one, other: rename_command(renamed, f"{one} {other}"), folder, forecasts)
+        copy = f"renamed copies, `{command}` then --data {copies_data(folder, forecasts)} in their place"
+        held = f"{forecast.name} (and {len(forecasts) - 1} more forecast file{'s' if len(forecasts) > 2 else ''})"
     return ClimannError(
         f"{held} holds forecasts of {', '.join(shared)} and {observed.name} {', '.join(shared)} "
         f"without a lead time: the same name, but not one series, and no forecast is merged into observations "
@@ -540,7 +555,7 @@ def _unknown_overlap_refusal(earlier: _FileTimes, later: _FileTimes) -> ClimannE
     )
 
 
-def _resolve_overlaps(infos: list[_FileTimes], overlap: str) -> None:
+def _resolve_overlaps(infos: list[_FileTimes], overlap: str, renames: FileRenames | None = None) -> None:
     """Trim (or refuse) the files of one variable whose periods overlap; ``infos`` sorted by start.
 
     Files with the very same times are left alone: a copy, or two fields under one name (two
@@ -550,7 +565,7 @@ def _resolve_overlaps(infos: list[_FileTimes], overlap: str) -> None:
         if a.variables & b.variables and _shared(a, b, "opening")[0] and not np.array_equal(a.kept, b.kept)
     ]
     for earlier, later in pairs:
-        if (refusal := _forecast_beside_observations(earlier, later, infos)) is not None:
+        if (refusal := _forecast_beside_observations(earlier, later, infos, renames)) is not None:
             raise refusal
         if _shared(earlier, later, "opening") != _shared(earlier, later, "closing"):
             raise _unknown_overlap_refusal(earlier, later)
@@ -579,7 +594,8 @@ def _beyond(trimmed: _FileTimes, kept: _FileTimes, outside: np.ndarray) -> np.nd
 
 
 def time_steps_to_keep(
-    files: Sequence[Path], open_file: Callable[[Path], xr.Dataset], *, overlap: str = "error"
+    files: Sequence[Path], open_file: Callable[[Path], xr.Dataset], *, overlap: str = "error",
+    renames: FileRenames | None = None,
 ) -> dict[str, tuple[str, np.ndarray]]:
     """Which time steps of which files to keep so that no period is held twice.
 
@@ -593,6 +609,8 @@ def time_steps_to_keep(
         not closed here: the caller owns it.
     overlap : {"error", "first", "last"}
         See the module description.
+    renames : FileRenames, optional
+        The run's renames of ``files``, which a rename advised is merged with.
 
     Returns
     -------
@@ -612,7 +630,7 @@ def time_steps_to_keep(
     for info in infos:
         info.keep = _unrepeated(info, overlap)
     infos.sort(key=lambda info: (info.periods().min(), info.kept.min()))
-    _resolve_overlaps(infos, overlap)
+    _resolve_overlaps(infos, overlap, renames)
     return {
         os.path.realpath(info.path): (info.name, info.keep) for info in infos if len(info.keep) < len(info.times)
     }

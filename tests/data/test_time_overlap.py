@@ -736,3 +736,41 @@ def test_bounds_that_do_not_hold_their_stamps_are_named_in_the_refusal(tmp_path)
     with pytest.raises(ClimannError, match=re.escape("is stamped on the 1st at 00:00 without time bounds (its time_bnds "
                                                      "do not hold 2001-12-16: 2002-01-01 … 2002-02-01) (2000-01-01, …)")):
         open_dataset([tmp_path / "profiles.nc"], select={"station": 0})
+
+
+@pytest.mark.parametrize("n_forecasts", [pytest.param(1, id="one-forecast"), pytest.param(2, id="two-forecasts")])
+def test_the_forecast_rename_advised_beside_the_users_own_is_merged_with_it_and_pairs_them(tmp_path, monkeypatch,
+                                                                                           n_forecasts):
+    """fix44d: forecasts holding var167, renamed t2m by the user (--rename 's2s.nc:var167=t2m'), were advised
+    --rename 's2s.nc:t2m=t2m_fc', which renames nothing (rules do not chain): the same refusal came back, and the
+    ncrename copy named a t2m the file does not hold. The options advised, given as the CLI parses them in place of
+    the user's, pair them (member 0 at step 21 equals the observation of its day); the ncrename line runs as printed."""
+    import re
+    import shlex
+    import shutil
+    import subprocess
+
+    from climann.cli import _rename_rules
+
+    monkeypatch.chdir(tmp_path)
+    forecasts, observations = s2s_pair()
+    names = ["s2s.nc", "s2s_b.nc"][:n_forecasts]
+    for name in names:
+        forecasts.rename(t2m_fc="var167").to_netcdf(tmp_path / name)
+    observations.to_netcdf(tmp_path / "era5.nc")
+    files = [tmp_path / name for name in [*names, "era5.nc"]]
+    chosen = {"step": 21, "number": 0}
+    user = {name: {"var167": "t2m"} for name in names}
+    with pytest.raises(ClimannError) as error:
+        open_dataset(files, select=chosen, rename=user)
+    message = str(error.value)
+    options = re.search(r"e\.g\. ((?:--rename '[^']+' ?)+) \(in place of the --rename options given\)", message)[1]
+    rules = _rename_rules([word for word in shlex.split(options) if word != "--rename"])
+    assert all(mapping == {"var167": "t2m_fc"} for mapping in rules.values()), rules
+    opened = select_values(open_dataset(files, select=chosen, rename=rules, grid_of="t2m"), chosen)
+    np.testing.assert_array_equal(opened["t2m_fc"].values, opened["t2m"].values)
+    if shutil.which("ncrename") is None:
+        pytest.skip("needs NCO")
+    line = re.search(r"`([^`]+)`", message)[1]
+    assert "var167,t2m_fc" in line
+    subprocess.run(line, shell=True, check=True, capture_output=True)
