@@ -35,7 +35,7 @@ from climann.data.layout import (
     GridLayout,
     geography_of,
 )
-from climann.data.shell import beside, ncrename_variable, shown_path
+from climann.data.shell import beside, copies_of_files, ncrename_variable, shown_path
 from climann.data.sources import source_files as recorded_files, source_names
 from climann.data.quantities import quantity_record
 from climann.data.standard_name_aliases import current_standard_name
@@ -181,8 +181,16 @@ def _rename_hint(dataset: xr.Dataset, where: str, old: str, new: str) -> str:
     files = [file for file, _, _ in records]
     source = files[0] if len(files) == 1 else dataset.encoding.get("source") or where
     one_file = len(files) == 1 or (not files and "," not in where and where.endswith((".nc", ".nc4", ".zarr")))
-    copy = f"{shown_path(source)} {beside(source, 'renamed', Path(source).suffix)}" if one_file else "FILE NEW_FILE"
-    copies = " and ".join(f"ncrename {ncrename_variable(name, new)} {copy}" for name in stored if name != new)
+    if one_file:
+        copy = f"{shown_path(source)} {beside(source, 'renamed', Path(source).suffix)}"
+        copies = " and ".join(f"ncrename {ncrename_variable(name, new)} {copy}" for name in stored if name != new)
+    elif files:  # each file its own copy, in a new folder (fix44d: was `ncrename … FILE NEW_FILE`)
+        own = {file: name for file, _, name in records}
+        copies = copies_of_files(lambda arguments, file: "" if own[file] == new else
+                                 f"ncrename {ncrename_variable(own[file], new)} {arguments}", files, name="renamed")
+    else:  # no file recorded: said in words, no placeholder to paste
+        copies = (f"a copy of each file holding it, ncrename {ncrename_variable(next(iter(stored)), new)} with the "
+                  "file and its copy" if next(iter(stored)) != new else "")
     rules = _rename_rules(records, old, new, where)
     if not copies:  # the files hold it as the run names it: a rule renamed it away
         return f" If it is the same field, {rules}"

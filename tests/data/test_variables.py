@@ -111,8 +111,8 @@ def test_the_layout_keeps_each_variables_cell_methods_as_the_file_gives_them(tmp
     [
         pytest.param("renamed.nc", "ncrename -v rsdt_new,rsdt renamed.nc renamed_renamed.nc) or "
                      "with --rename renamed.nc:rsdt_new=rsdt", id="one-file"),
-        pytest.param("a.nc, b.nc", "ncrename -v rsdt_new,rsdt FILE NEW_FILE) or "
-                     "with --rename '*:rsdt_new=rsdt'", id="several-files"),
+        pytest.param("a.nc, b.nc", "a copy of each file holding it, ncrename -v rsdt_new,rsdt with the file and its "
+                     "copy) or with --rename '*:rsdt_new=rsdt'", id="several-files"),
     ],
 )
 def test_a_missing_variable_with_a_close_name_says_how_to_rename_it_without_train_options(where, advice):
@@ -261,3 +261,35 @@ def test_the_averaging_period_of_a_mom_time_mean_is_metadata_its_length_too(tmp_
     dataset = open_dataset([tmp_path / "soda.nc"])
     assert "average_DT" in dataset.data_vars and dataset["average_DT"].dtype.kind == "f"
     assert data_variable_names(dataset) == ["temp"]
+
+
+def test_a_close_name_in_several_files_is_told_the_loop_that_renames_each_and_it_runs(tmp_path, monkeypatch):
+    """fix44d: two yearly files holding rsdt_new were told `ncrename -v rsdt_new,rsdt FILE NEW_FILE`, to fill in
+    by hand. The loop printed, run as printed, writes a renamed copy of each into a new folder, and the copies,
+    given as the advice says, hold rsdt with the files' values."""
+    import re
+    import shutil
+    import subprocess
+
+    from climann.data.open import open_dataset
+    from climann.data.variables import require_variable
+    from climann.errors import ClimannError
+
+    if shutil.which("ncrename") is None:
+        pytest.skip("needs NCO")
+    monkeypatch.chdir(tmp_path)
+    dataset = grid_dataset(n_years=2).rename({"pred": "rsdt_new"})
+    years = dataset["time"].dt.year.values
+    for year in (years[0], years[-1]):
+        dataset.isel(time=years == year).to_netcdf(tmp_path / f"rsdt_{year}.nc")
+    opened = open_dataset(sorted(tmp_path.glob("rsdt_*.nc")))
+    with pytest.raises(ClimannError) as refused:
+        require_variable(opened, "rsdt", "rsdt_*.nc")
+    message = str(refused.value)
+    assert "FILE" not in message
+    loop = re.search(r"rename it in a copy \((mkdir .*?; done)", message)[1]
+    subprocess.run(loop, shell=True, check=True, capture_output=True)
+    copies = sorted((tmp_path / "renamed").glob("*.nc"))
+    assert len(copies) == 2
+    renamed = open_dataset(copies)
+    np.testing.assert_array_equal(renamed["rsdt"].values, opened["rsdt_new"].values)
