@@ -786,9 +786,26 @@ def _indicator_statement(made: str, name: str, expression: str) -> str:
     return f"d[{made!r}] = (d[{name!r}].dims, ({expression}).where(d[{name!r}].notnull()).data)"
 
 
+def _class_map_example(variable: xr.DataArray, classes: np.ndarray) -> tuple[object, object, str]:
+    """The class an example indicator of an integer class map is made of (its smallest value, as
+    nothing names its classes): that value as opened, the same as the type climann reads it in
+    before unpacking (what :func:`_is_code` compares a packed variable's values with), and its
+    name in the made variable's, ``class_3``."""
+    value = classes[0]
+    if _is_packed(variable):
+        scale = float(variable.encoding.get("scale_factor", variable.attrs.get("scale_factor", 1.0)))
+        offset = float(variable.encoding.get("add_offset", variable.attrs.get("add_offset", 0.0)))
+        code = np.asarray(np.rint((float(value) - offset) / scale)).astype(read_type(variable))[()]
+    else:
+        code = value
+    return value, code, f"class_{_shown(value)}"
+
+
 def refuse_flag_target(dataset: xr.Dataset, target: str, *, where: str) -> None:
     """Refuse a target that is a CF flag variable of more than two values (:func:`flag_classes`,
-    CF-1.11 §3.5): its codes are classes, and a regression on them is meaningless.
+    CF-1.11 §3.5), or an integer map of more than two classes without flag attributes (GFED4.1s'
+    ``source``, a land-cover type, a Köppen class: :func:`climann.data.identifiers.class_map_values`):
+    its codes are classes, and a regression on them is meaningless (its MSE is one of class ids).
 
     Parameters
     ----------
@@ -802,16 +819,28 @@ def refuse_flag_target(dataset: xr.Dataset, target: str, *, where: str) -> None:
     Raises
     ------
     ClimannError
-        If the target is such a flag variable; the message says how to train on one class
-        as a 0/1 indicator instead.
+        If the target is such a variable; the message says how to train on one class as a 0/1
+        indicator instead (an ``ncap2`` line, or an xarray line for a Zarr store).
     """
+    from climann.data.identifiers import class_map_values  # imported here: identifiers' rules read no flags
     from climann.errors import ClimannError
 
-    if target not in dataset.data_vars or (classes := flag_classes(dataset[target])) is None:
+    if target not in dataset.data_vars:
         return
     variable = dataset[target]
+    if (classes := flag_classes(variable)) is not None:
+        code, meaning = _example_class(variable)
+        value, what = code, f"a CF flag variable ({classes}): its codes are classes"
+    elif (found := class_map_values(target, variable)) is not None:
+        reading, values_found = found
+        value, code, meaning = _class_map_example(variable, values_found)
+        shown = " ".join(_shown(v) for v in values_found[:12]) + (" …" if values_found.size > 12 else "")
+        what = (f"an integer map of classes without flag attributes ({reading}; values {shown} at its first step): "
+                f"its values are classes")
+    else:
+        return
     values = flag_codes(variable, "flag_values")
-    code, meaning = _example_class(variable)
+    masks = flag_codes(variable, "flag_masks")
     source = variable.encoding.get("source") or (where if "," not in where else "IN.nc")
     made = identifier(f"{target}_{meaning}")
     stored = name_in_file(variable, target)
@@ -822,13 +851,13 @@ def refuse_flag_target(dataset: xr.Dataset, target: str, *, where: str) -> None:
         No ``cdo eqc,CODE``: it compares every variable of the file with the code (a
         temperature beside the classes becomes 0s) and keeps the class variable's name and
         flag attributes, so its copy was refused again (break39b B2)."""
-        if values.size:
-            forms = _stored_forms(variable, code)
+        if not masks.size:
+            forms = _stored_forms(variable, code) if values.size else [_shown(value)]
             script = _indicator_of(made, target, variable, code)
             ncap2 = values_command([script],
                                    [_indicator_statement(made, stored, f"d[{stored!r}].isin([{', '.join(forms)}])")],
                                    files)
-            return f"{ncap2} (1 where {target} is {_shown(code)}, {meaning}; 0 elsewhere)"
+            return f"{ncap2} (1 where {target} is {_shown(value)}{f', {meaning}' if values.size else ''}; 0 elsewhere)"
         bit = _indicator_statement(made, stored, f"(d[{stored!r}] // {_shown(code)}) % 2")
         script = _indicator_of(made, target, variable, code)
         return f"{values_command([script], [bit], files)} for integer codes"
@@ -839,8 +868,7 @@ def refuse_flag_target(dataset: xr.Dataset, target: str, *, where: str) -> None:
     else:
         way = way_on(f"{shown_path(source)} {shown_path(Path(source).with_name(f'{made}.nc'))}")  # beside it
     raise ClimannError(
-        f"the target '{target}' in {variable_where(variable, where)} is a CF flag variable ({classes}): its codes "
-        f"are classes, not amounts, "
+        f"the target '{target}' in {variable_where(variable, where)} is {what}, not amounts, "
         f"and a regression on them would predict codes between classes; train on a 0/1 indicator of one class "
         f"instead (its predictions are that class's probability), e.g. {way}"
     )

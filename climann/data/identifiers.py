@@ -22,7 +22,9 @@ class", a "land cover type", ERA5's ``slt`` "Soil type" and ``tvh`` "Type of hig
 "type of", "class of"), or, without a long name, such a word in its name (``kg_class``,
 ``basis_regions``, ``source``). Before fix44c they were default predictors, a class id read as
 a magnitude. Classes declared with ``flag_values`` and ``flag_meanings`` keep their own route
-(:mod:`climann.data.flags`).
+(:mod:`climann.data.flags`). As the target, a class map of more than two values at its first time
+step (:func:`class_map_values`) is refused as a flag variable of more than two classes is
+(:func:`climann.data.flags.refuse_flag_target`): before fix44e it trained a regression on class ids.
 
 A variable with physical units is no identifier, whatever its name. Such variables are left out
 of the default predictors with a note (:mod:`climann.data.defaults`); named in ``[data]
@@ -47,7 +49,8 @@ import xarray as xr
 
 from climann.data.sources import variable_where
 
-__all__ = ["class_reading", "identifier_advice", "identifier_reading", "warn_identifier_predictors"]
+__all__ = ["class_map_values", "class_reading", "identifier_advice", "identifier_reading",
+           "warn_identifier_predictors"]
 
 _log = logging.getLogger(__name__)
 
@@ -114,6 +117,45 @@ def class_reading(name: str, variable: xr.DataArray) -> str | None:
     if isinstance(attrs.get("long_name"), str):
         return f"long_name '{attrs['long_name']}'" if _CLASS_LONG_NAME.search(attrs["long_name"].strip()) else None
     return "its name" if _CLASS_NAME.search(name) else None
+
+
+def _first_step(variable: xr.DataArray) -> xr.DataArray:
+    """``variable`` at the first index of each dimension whose coordinate holds dates (decoded
+    times: ``datetime64`` or cftime objects), the whole of it when it has none (a map)."""
+    steps = {dim: 0 for dim in variable.dims if dim in variable.coords
+             and (variable[dim].dtype.kind == "M"
+                  or (variable[dim].dtype.kind == "O" and variable[dim].size and hasattr(variable[dim].values[0],
+                                                                                           "calendar")))}
+    return variable.isel(steps)
+
+
+def class_map_values(name: str, variable: xr.DataArray) -> tuple[str, np.ndarray] | None:
+    """What says that ``variable`` is a map of classes (:func:`class_reading`) and the classes
+    found at its first time step, when there are more than two; else None.
+
+    Two values are an indicator (once standardised the same input as 0 and 1, as a flag variable
+    of two codes is, :mod:`climann.data.flags`); only one time step is read, so that the check
+    costs one map, not the whole series.
+
+    Parameters
+    ----------
+    name : str
+        The variable's name.
+    variable : xarray.DataArray
+        As opened (lazy); its first time step is read.
+
+    Returns
+    -------
+    (str, numpy.ndarray) or None
+        The reading (``"long_name 'land cover type'"``) and the sorted distinct values, shape
+        (n_classes,), as opened (unpacked, missing cells left out).
+    """
+    reading = class_reading(name, variable)
+    if reading is None:
+        return None
+    values = np.asarray(_first_step(variable).values).ravel()
+    classes = np.unique(values[~np.isnan(values)] if values.dtype.kind == "f" else values)
+    return (reading, classes) if classes.size > 2 else None
 
 
 def identifier_reading(name: str, variable: xr.DataArray) -> str | None:

@@ -42,6 +42,7 @@ from climann.data.defaults import default_inputs
 from climann.data.ensemble_spreads import ensemble_spread_reason
 from climann.data.running_totals import planned_running_totals, running_total_reasons
 from climann.data.flags import codes_of_a_quantity, flag_classes
+from climann.data.identifiers import class_map_values
 from climann.data.forecast_times import (
     calendar_months_per_unit, first_choices, forecast_valid_times, forecast_variables, is_dated, is_forecast_period,
 )
@@ -1218,7 +1219,8 @@ def refused_as_target(dataset: xr.Dataset, name: str, *,
 
     The refusals of :func:`climann.workflow.preparation.prepare_data` that need no values: a
     direction (:func:`~climann.data.circular.refuse_direction_target`), a CF flag variable of
-    more than two values (:func:`~climann.data.flags.refuse_flag_target`), a continuous
+    more than two values or an integer map of more than two classes at its first step
+    (:func:`~climann.data.flags.refuse_flag_target`), a continuous
     quantity whose flag codes lie within its values
     (:func:`~climann.data.flags.codes_of_a_quantity`); and that of a total accumulated since a
     start (:func:`~climann.data.running_totals.refuse_running_totals`), by train's own rule
@@ -1239,14 +1241,16 @@ def refused_as_target(dataset: xr.Dataset, name: str, *,
     Returns
     -------
     str or None
-        ``"a CF flag variable of classes"``, ``"a direction"``, ``"a quantity with flag codes
-        among its values"`` or ``"a running total (<what says so>)"``.
+        ``"a CF flag variable of classes"``, ``"an integer map of classes"``, ``"a direction"``,
+        ``"a quantity with flag codes among its values"`` or ``"a running total (<what says so>)"``.
     """
     variable = dataset[name]
     if is_direction(str(name), variable.attrs):
         return "a direction"
     if flag_classes(variable) is not None:
         return "a CF flag variable of classes"
+    if class_map_values(str(name), variable) is not None:  # fix44e: one time step read
+        return "an integer map of classes"
     if codes_of_a_quantity(str(name), variable) is not None:
         return "a quantity with flag codes among its values"
     found = {total: date for total, date in (value_totals or {}).items() if total == name}

@@ -1,14 +1,20 @@
 """Identifiers (lake, station, region numbers) are told apart from amounts."""
 
 import logging
+import re
+import shlex
+import shutil
+import subprocess
 
 import numpy as np
 import pytest
 import xarray as xr
 
 from climann.data.defaults import default_inputs
-from climann.data.identifiers import identifier_reading, warn_identifier_predictors
+from climann.data.flags import refuse_flag_target
+from climann.data.identifiers import class_map_values, identifier_reading, warn_identifier_predictors
 from climann.data.open import open_dataset
+from climann.errors import ClimannError
 from tests.conftest import grid_dataset
 
 
@@ -115,3 +121,70 @@ def test_gfed_source_and_class_maps_are_left_out_of_the_default_predictors(tmp_p
     assert chosen.predictors == ("pred",)
     assert chosen.identifiers == {"source": "its name", "basis_regions": "long_name 'GFED basis regions'",
                                   "kg_class": "its name"}
+
+
+# --- fix44e: an integer class map as the target ------------------------------------------------------
+def _class_map_file(tmp_path, name, attrs, *, kind="i2", packed=None, fill=None, n_classes=5):
+    """grid_dataset's tas and pred beside ``name``(time, lat, lon): classes 3, 4, … drawn at random."""
+    dataset = grid_dataset()[["tas", "pred"]]
+    shape = (dataset.sizes["time"], dataset.sizes["lat"], dataset.sizes["lon"])
+    classes = np.random.default_rng(44).integers(3, 3 + n_classes, shape)
+    if fill is not None:
+        classes[:, 0, 0] = fill
+    dataset[name] = (("time", "lat", "lon"), classes.astype(kind), attrs)
+    if fill is not None:
+        dataset[name].encoding["_FillValue"] = np.dtype(kind).type(fill)
+    if packed is not None:  # written unpacked by xarray: the stored ints are the classes, read back times the scale
+        dataset[name] = (("time", "lat", "lon"), (classes * packed).astype("f4"), attrs)
+        dataset[name].encoding.update(dtype=np.dtype(kind), scale_factor=packed)
+    dataset.to_netcdf(tmp_path / "classes.nc")
+    return tmp_path / "classes.nc", classes
+
+
+@pytest.mark.parametrize(("name", "attrs", "options"), [
+    pytest.param("source", {}, {}, id="gfed-source-no-attributes"),
+    pytest.param("lc", {"long_name": "land cover type", "units": "1"}, {}, id="land-cover-type"),
+    pytest.param("kg_class", {}, {"fill": -1}, id="koppen-class-with-a-fill"),
+    pytest.param("tvh", {"long_name": "Type of high vegetation", "units": "~"}, {"packed": 0.5},
+                 id="era5-type-packed"),
+])
+def test_a_class_map_target_is_refused_with_an_indicator_line_that_makes_one_class(tmp_path, name, attrs, options):
+    """fix44e: ``--target source`` (GFED4.1s) or a land-cover type trained a regression on class ids (test MSE
+    4.3 squared ids). Refused like a flag variable of more than two classes; the line of the message, run, makes
+    the 0/1 indicator of the smallest class, compared with numpy's ``classes == 3``, which is no class map."""
+    if shutil.which("ncap2") is None:
+        pytest.skip("NCO's ncap2 is not installed")
+    path, classes = _class_map_file(tmp_path, name, attrs, **options)
+    opened = open_dataset([path])
+    with pytest.raises(ClimannError) as refused:
+        refuse_flag_target(opened, name, where="classes.nc")
+    message = str(refused.value)
+    assert "\n" not in message
+    assert message.startswith(f"the target '{name}' in classes.nc is an integer map of classes without flag "
+                              f"attributes (")
+    assert "values 3 4 5 6 7 at its first step" in message.replace("values 1.5 2 2.5 3 3.5", "values 3 4 5 6 7")
+    command = re.search(r"e\.g\. (ncap2 .*?) \(1 where", message).group(1)
+    subprocess.run(command, shell=True, check=True, capture_output=True, cwd=tmp_path)
+    made = shlex.split(command)[-1]
+    made_name = shlex.split(command)[2].split("=")[0]
+    indicator = open_dataset([made])
+    expected = np.where(classes == -1, np.nan, (classes == 3).astype(float))
+    np.testing.assert_array_equal(indicator[made_name].values.astype(float), expected)
+    refuse_flag_target(indicator, made_name, where="made.nc")  # two values: an indicator, trained on
+
+
+@pytest.mark.parametrize(("name", "attrs", "n_classes"), [
+    pytest.param("lc", {"long_name": "land cover type"}, 2, id="two-classes-an-indicator"),
+    pytest.param("tas_class", {"units": "K"}, 5, id="physical-units"),
+    pytest.param("fires", {"long_name": "number of active fires"}, 5, id="a-count"),
+])
+def test_a_class_map_of_two_values_or_an_amount_is_no_refused_target(tmp_path, name, attrs, n_classes):
+    path, _ = _class_map_file(tmp_path, name, attrs, n_classes=n_classes)
+    refuse_flag_target(open_dataset([path]), name, where="classes.nc")
+
+
+def test_class_map_values_reads_the_first_step_only(tmp_path):
+    path, classes = _class_map_file(tmp_path, "source", {})
+    reading, values = class_map_values("source", open_dataset([path])["source"])
+    assert reading == "its name"
+    np.testing.assert_array_equal(values, np.unique(classes[0]))
