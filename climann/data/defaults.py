@@ -261,7 +261,8 @@ class DefaultInputs:
     positions : tuple of str
         Latitudes and longitudes left as data variables (MAR's ``LAT(y, x)`` in plain ``degrees``:
         :func:`~climann.data.coordinate_values.position_kind`), left out: where the cells are (the
-        ``lat`` feature gives the latitude), not what happens in them.
+        ``lat`` feature gives the latitude), not what happens in them. One that changes from step to
+        step (:func:`changes_in_time`: ``storm_lat(time, lat, lon)``) is data, a predictor (fix44e).
     direction_notes : tuple of str
         The notes on them and on the other half of the target's sine and cosine
         (:func:`~climann.data.circular.direction_note`).
@@ -503,6 +504,30 @@ def finer_than_yearly(times: Sequence) -> bool:
     return len({time.year for time in times}) < len(times) and not years_apart(times)
 
 
+def changes_in_time(variable: xr.DataArray, *, time_dim: str) -> bool:
+    """Whether ``variable`` holds other values at any time step than at its first (missing cells
+    compared as equal): a latitude-named field that does (a storm-track file's ``storm_lat(time,
+    lat, lon)``, the latitude of the densest track at each cell and step, read as data on the 1-D
+    grid by :func:`~climann.data.coords.fixed_in_time`) is data, never where the cells are; one the
+    same at each step repeats the cells' positions. Each step is compared (one read, chunk by
+    chunk when lazy): a field that differs at one step only is no position either.
+
+    Parameters
+    ----------
+    variable : xarray.DataArray
+        Lazy or not, of shape (n_time, ...) in any order of its dimensions.
+    time_dim : str
+        The time dimension (absent: False).
+    """
+    if time_dim not in variable.dims or variable.sizes[time_dim] < 2:
+        return False
+    first = variable.isel({time_dim: 0}, drop=True)
+    differs = variable != first
+    if variable.dtype.kind in "fc":
+        differs &= ~(variable.isnull() & first.isnull())
+    return bool(differs.any())
+
+
 def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointwise",
                         training_steps: np.ndarray | None = None,
                         value_totals: Mapping[str, str | None] | None = None) -> DefaultInputs:
@@ -528,7 +553,7 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
         if is_grid_metric(str(name), variable, time_dim=time_dim):
             metrics.append(name)
             continue
-        if position_kind(str(name), variable) is not None:
+        if position_kind(str(name), variable) is not None and not changes_in_time(variable, time_dim=time_dim):
             positions.append(name)
             continue
         extra = [dim for dim in variable.dims if dim not in horizontal and dim != time_dim and variable.sizes[dim] > 1]

@@ -589,6 +589,33 @@ def test_latitudes_and_longitudes_left_as_data_are_not_default_predictors(units)
                for note in chosen.notes("tas"))
 
 
+@pytest.mark.parametrize(("changes_at", "units"), [
+    pytest.param(1, "degrees_north", id="storm-lat-every-step"),
+    pytest.param(-1, "degrees_east", id="storm-lon-last-step-only"),
+    pytest.param(None, "degrees_north", id="cell-latitudes-repeated-at-each-step"),
+    pytest.param(None, "degrees", id="plain-degrees-repeated"),
+])
+def test_a_position_named_field_that_changes_from_step_to_step_is_data_not_where_the_cells_are(tmp_path, changes_at,
+                                                                                              units):
+    """fix44e: a storm-track file's ``storm_lat(time, lat, lon)`` on the 1-D grid (read as data since 8c6b467b)
+    was left out of the default predictors as "latitude and longitude: where the cells are". Whether it is a
+    position is numpy's ``ptp`` along the time axis, computed here apart from climann's reading of three steps."""
+    dataset = grid_dataset()
+    n_time, lat = dataset.sizes["time"], dataset["lat"].values
+    values = np.broadcast_to(lat[None, :, None], (n_time, lat.size, dataset.sizes["lon"])).astype("f4").copy()
+    if changes_at is not None:
+        values[changes_at] += np.random.default_rng(44).normal(0.0, 3.0, values.shape[1:]).astype("f4")
+    dataset["storm_lat"] = (("time", "lat", "lon"), values, {"units": units})
+    dataset.to_netcdf(tmp_path / "storm.nc")
+    chosen = default_inputs(open_dataset([tmp_path / "storm.nc"]), "tas")
+    varies = bool(np.ptp(values, axis=0).max() > 0)
+    assert varies == (changes_at is not None)
+    assert ("storm_lat" in chosen.predictors) == varies
+    assert ("storm_lat" in chosen.positions) == (not varies)
+    said = [note for note in chosen.notes("tas") if "storm_lat" in note and "where the cells are" in note]
+    assert bool(said) == (not varies)
+
+
 @pytest.mark.parametrize("chunks", [pytest.param(None, id="in-memory"), pytest.param(500, id="dask-500-steps")])
 def test_a_sparse_variable_zero_on_every_checked_step_is_no_constant(tmp_path, chunks):
     """break42a A3: hourly station rain (> 0 in 499 of 17 164 hours) was left out of the default predictors as
