@@ -10,7 +10,11 @@ network trained with J = 1/(2m) Σ(ŷ − y)², its MSE and its climatology (the
 
 A variable is a day of year (:func:`is_day_of_year`) by its units (``day of year``, ``DOY``,
 ``julian day`` …: :data:`DAY_OF_YEAR_UNITS`) or, with no units, units ``1`` or ``day``, by its
-``long_name`` (:data:`DAY_OF_YEAR_WORDS`). It wraps at a cell (:func:`planned_year_end_cells`,
+``long_name`` (:data:`DAY_OF_YEAR_WORDS`) or, when that says nothing of it, by its name
+(:func:`day_of_year_name`: ``doy``, ``dayofyear``, ``julian_day``, a phenology onset or end of
+season, ``sos``, ``greenup``, ``snow_onset``) with no ``long_name`` and every value within 1…366 (fix44e: ``doy(time,
+lat, lon)`` in plain ``day`` of an onset wrapping at the new year trained as straight days, test RMSE
+122.6 days). It wraps at a cell (:func:`planned_year_end_cells`,
 every value read, in the read of :mod:`climann.data.value_checks`) when all its values there lie
 within 0…366, some within :data:`YEAR_END_REACH` days after 1 January (≤ 60) and some within as
 many before 31 December (≥ 306), and none in the middle of the year (:data:`MIDDLE`, 121…245): the
@@ -34,6 +38,7 @@ with RMSE 158.8 days, against 0.088 for the same dates counted on, 2016–2019).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -48,7 +53,7 @@ from climann.data.sources import name_in_file, variable_where
 from climann.data.units import DAY_OF_YEAR_UNITS, DAY_OF_YEAR_WORDS
 from climann.errors import ClimannError
 
-__all__ = ["DAY_OF_YEAR_WORDS", "MIDDLE", "YEAR_END_REACH", "YearEndCells", "is_day_of_year",
+__all__ = ["DAY_OF_YEAR_WORDS", "MIDDLE", "YEAR_END_REACH", "YearEndCells", "day_of_year_name", "is_day_of_year",
            "planned_year_end_cells", "refuse_or_warn_year_end", "unwrapping_command"]
 
 _log = logging.getLogger(__name__)
@@ -61,6 +66,37 @@ YEAR_END_REACH = 60
 MIDDLE = (121, 245)
 #: The day of the year before which a wrapping cell's dates are counted on from the year before.
 _SPLIT = 183
+
+
+#: Names of a day of year, beside :data:`DAY_OF_YEAR_WORDS` (``doy``, ``day_of_year``, ``julian_day``):
+#: ``dayofyear``, ``jday``, and the dates of phenology and season events (MODIS MCD12Q2's ``Greenup`` …
+#: ``Dormancy``, TIMESAT's ``sos``/``eos``/``pos``, ``onset``, ``snow_onset``, ``monsoon_onset_date``).
+_DAY_OF_YEAR_NAMES = re.compile(
+    r"(?:^|[_\-.])(?:dayofyear|jday|julday|onset|sos|eos|pos|(?:mid_?)?green_?up|(?:mid_?)?green_?down|dormancy|"
+    r"senescence|maturity|(?:start|end|peak)_of_(?:the_)?(?:growing_)?season)(?:[_\-.](?:date|day|doy))?$",
+    re.IGNORECASE)
+
+
+def day_of_year_name(name: str) -> bool:
+    """Whether a variable's name says a day of the year: the words of :data:`DAY_OF_YEAR_WORDS`
+    (``doy``, ``day_of_year``, ``julian_day``) or a name of :data:`_DAY_OF_YEAR_NAMES` (``dayofyear``,
+    ``sos``, ``greenup``, ``snow_onset``). Evidence only with plain units and values within 1…366
+    (:func:`planned_year_end_cells`): ``sos`` in days since 1970 is a date, not a day of year.
+
+    Examples
+    --------
+    >>> day_of_year_name("doy"), day_of_year_name("snow_onset"), day_of_year_name("los"), day_of_year_name("pose")
+    (True, True, False, False)
+    """
+    return bool(DAY_OF_YEAR_WORDS.search(name) or _DAY_OF_YEAR_NAMES.search(name))
+
+
+def _named_only(name: str, attrs: Mapping) -> bool:
+    """Whether only the name says a day of year (:func:`day_of_year_name`): plain units, and no
+    ``long_name`` (one that says something else is the file's word on what it is, and the way out
+    of a name read wrongly)."""
+    units = str(attrs.get("units", "")).strip()
+    return units.lower() in _PLAIN_UNITS and not str(attrs.get("long_name", "")).strip() and day_of_year_name(name)
 
 
 def is_day_of_year(name: str, attrs: Mapping) -> bool:
@@ -99,16 +135,21 @@ class YearEndCells:
     whole : bool
         Whether the values of every cell together do so: dates of one season around the year end,
         some cells' all after 1 January, others' all before 31 December.
+    named_only : bool
+        Whether only its name (and its values within 1…366) says a day of year, not its units or
+        long_name (:func:`day_of_year_name`).
     """
 
     wrapping: int
     present: int
     whole: bool = False
+    named_only: bool = False
 
 
 def _block_flags(block: np.ndarray, time_axis: int | None) -> tuple[np.ndarray, ...]:
     """Of one block, per cell along ``time_axis``: whether any value is ≤ 60, ≥ 306, in the middle
-    of the year, outside 0…366 (no calendar day of year), and present."""
+    of the year, outside 0…366 (no calendar day of year), present, and below 1 (no day of a year
+    counted from 1, for a day of year said by its name alone)."""
     values = np.asarray(block, dtype=np.float64)
     values = values[np.newaxis] if time_axis is None else np.moveaxis(values, time_axis, 0)
     present = ~np.isnan(values)
@@ -116,7 +157,8 @@ def _block_flags(block: np.ndarray, time_axis: int | None) -> tuple[np.ndarray, 
     high = present & (values >= 366 - YEAR_END_REACH)
     middle = present & (values >= MIDDLE[0]) & (values <= MIDDLE[1])
     outside = present & ((values < 0) | (values > 366))
-    return tuple(flags.any(axis=0) for flags in (low, high, middle, outside, present))
+    below_one = present & (values < 1)
+    return tuple(flags.any(axis=0) for flags in (low, high, middle, outside, present, below_one))
 
 
 def planned_year_end_cells(dataset: xr.Dataset, names: Sequence[str], *, shared: Sequence[str] = ()) -> BlockReads:
@@ -143,7 +185,8 @@ def planned_year_end_cells(dataset: xr.Dataset, names: Sequence[str], *, shared:
         if name not in dataset.data_vars or dataset[name].dtype.kind not in "iuf":
             continue
         variable = dataset[name]
-        if not is_day_of_year(name, variable.attrs):
+        named_only = _named_only(name, variable.attrs)
+        if not (named_only or is_day_of_year(name, variable.attrs)):
             continue
         time = time_dimension(variable)
         axis = None if time is None else variable.dims.index(time)
@@ -152,24 +195,25 @@ def planned_year_end_cells(dataset: xr.Dataset, names: Sequence[str], *, shared:
         for block, offsets in blocks_by_place(variable.data, shared=name in shared):
             tasks.append(dask.delayed(_block_flags)(block, axis))
             places.append(tuple(offset for number, offset in enumerate(offsets) if number != axis))
-        layout.append((name, shape, places))
+        layout.append((name, shape, places, named_only))
 
     def finish(parts: Sequence[tuple[np.ndarray, ...]]) -> dict[str, YearEndCells]:
         found, start = {}, 0
-        for name, shape, places in layout:
-            flags = [np.zeros(shape, bool) for _ in range(5)]
+        for name, shape, places, named_only in layout:
+            flags = [np.zeros(shape, bool) for _ in range(6)]
             for place, part in zip(places, parts[start:start + len(places)], strict=True):
                 region = tuple(slice(first, first + size) for first, size in zip(place, part[0].shape, strict=True))
                 for joined, block in zip(flags, part, strict=True):
                     joined[region] |= block
             start += len(places)
-            low, high, middle, outside, present = flags
-            if outside.any():
+            low, high, middle, outside, present, below_one = flags
+            if outside.any() or (named_only and below_one.any()):
                 continue  # not calendar days of the year (or counted on past 31 December already)
             if low.any() and high.any() and not middle.any():
-                found[name] = YearEndCells(int((low & high).sum()), int(present.sum()), whole=True)
+                found[name] = YearEndCells(int((low & high).sum()), int(present.sum()), whole=True,
+                                           named_only=named_only)
             elif wrapping := int((low & high & ~middle).sum()):
-                found[name] = YearEndCells(wrapping, int(present.sum()))
+                found[name] = YearEndCells(wrapping, int(present.sum()), named_only=named_only)
         return found
 
     return BlockReads(tasks, finish)
@@ -247,9 +291,11 @@ def refuse_or_warn_year_end(dataset: xr.Dataset, found: Mapping[str, YearEndCell
         line = f"{unwrapping_command(variable, name, whole=cells.whole)}{in_place_note(copy)}"
         at = (f"(all its {cells.present} cells together, {cells.wrapping} of them each"
               if cells.whole else f"at {cells.wrapping} of its {cells.present} cells (each")
-        said = (f"'{name}' in {variable_where(variable, where)} is a day of the year whose values cross 31 December "
-                f"{at}: some within {YEAR_END_REACH} days after 1 January, some within {YEAR_END_REACH} days before "
-                f"31 December, none between days {MIDDLE[0]} and {MIDDLE[1]}): {_WHY}")
+        how = (f" (by its name, in units '{variable.attrs.get('units', '')}' with every value within 1…366; if it "
+               f"is no day of year, give it a long_name that says what it is)" if cells.named_only else "")
+        said = (f"'{name}' in {variable_where(variable, where)} is a day of the year{how} whose values cross 31 "
+                f"December {at}: some within {YEAR_END_REACH} days after 1 January, some within {YEAR_END_REACH} days "
+                f"before 31 December, none between days {MIDDLE[0]} and {MIDDLE[1]}): {_WHY}")
         if name == target:
             raise ClimannError(f"the target {said}, so its loss and every score of it would be wrong; count the dates "
                                f"on past 31 December (366 = 1 January) in a copy: {line}")

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 import xarray as xr
 
-from climann.data.year_end_days import is_day_of_year
+from climann.data.year_end_days import day_of_year_name, is_day_of_year
 from tests.fresh_python import run_python
 
 needs_ncatted = pytest.mark.skipif(shutil.which("ncatted") is None, reason="needs NCO's ncatted")
@@ -37,15 +37,15 @@ def _greenup(seed=11):
     return spring, continuous, written
 
 
-def _write(path, written, spring, *, units="day of year", long_name="day of year of greenup onset"):
+def _write(path, written, spring, *, units="day of year", long_name="day of year of greenup onset", name="greenup"):
     coords = {"time": pd.to_datetime([f"{year}-07-01" for year in YEARS]),
               "lat": ("lat", LATS, {"units": "degrees_north", "standard_name": "latitude"}),
               "lon": ("lon", LONS, {"units": "degrees_east", "standard_name": "longitude"})}
     dims = ("time", "lat", "lon")
+    attrs = {key: value for key, value in {"units": units, "long_name": long_name}.items() if value is not None}
     dataset = xr.Dataset({"tas_SON": (dims, spring.astype("f4"), {"units": "degC", "long_name": "Sep-Nov mean"}),
-                          "greenup": (dims, written.astype("i2"), {"units": units, "long_name": long_name})},
-                         coords=coords)
-    dataset.to_netcdf(path, encoding={"greenup": {"_FillValue": np.int16(32767)}})
+                          name: (dims, written.astype("i2"), attrs)}, coords=coords)
+    dataset.to_netcdf(path, encoding={name: {"_FillValue": np.int16(32767)}})
 
 
 def _run_cli(arguments, monkeypatch, capsys):
@@ -230,3 +230,69 @@ def test_new_data_that_wrap_are_refused_by_a_run_trained_on_days_counted_on(tmp_
     assert code == 2, err
     assert "the target 'greenup' in raw_fixed.nc is a day of the year whose values cross 31 December" in err
     assert not (tmp_path / "scored").exists() and not (tmp_path / "predicted.nc").exists()
+
+
+# --- fix44e: a day of year said by its name alone (plain 'day', no long_name) ----------------------------------
+@pytest.mark.parametrize(("name", "expected"), [
+    pytest.param("doy", True, id="doy"), pytest.param("dayofyear", True, id="dayofyear"),
+    pytest.param("day_of_year", True, id="day_of_year"), pytest.param("julian_day", True, id="julian_day"),
+    pytest.param("snow_onset", True, id="snow-onset"), pytest.param("sos", True, id="timesat-sos"),
+    pytest.param("Greenup", True, id="mcd12q2-greenup"), pytest.param("end_of_season", True, id="end-of-season"),
+    pytest.param("onset_date", True, id="onset-date"), pytest.param("los", False, id="length-of-season"),
+    pytest.param("pose", False, id="a-word-with-pos"), pytest.param("ndays", False, id="a-count"),
+])
+def test_names_that_say_a_day_of_year(name, expected):
+    assert day_of_year_name(name) is expected
+
+
+def test_a_wrapped_day_of_year_said_by_its_name_only_is_refused_and_its_line_counts_it_on(
+        tmp_path, monkeypatch, capsys):
+    """fix44e: ``doy(time, lat, lon)`` in plain 'day', no long_name, 1…366 wrapping at the new year, trained as
+    straight days (test RMSE 122.6 days in the report's file). Refused as the day of year its long_name would say;
+    the python line, run as printed, writes NumPy's continuous days exactly, and the copy trains with the test
+    climatology RMSE NumPy computes on them."""
+    from tests.conftest import draw_no_run_figures
+
+    draw_no_run_figures(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    spring, continuous, written = _greenup()
+    _write(tmp_path / "sh.nc", written, spring, units="day", long_name=None, name="doy")
+    code, _, err = _run_cli(["train", "--data", "sh.nc", "--target", "doy", "--epochs", "2"], monkeypatch, capsys)
+    assert code == 2 and not (tmp_path / "runs").exists()
+    (line,) = [line for line in err.splitlines() if line.startswith("climann: error:")]
+    assert line.startswith("climann: error: the target 'doy' in sh.nc is a day of the year (by its name, in units "
+                           "'day' with every value within 1…366;")
+    run_python("-c", shlex.split(re.search(r'python -c "[^"]+"', line).group(0))[2], check=True, cwd=tmp_path)
+    with xr.open_dataset(tmp_path / "sh_unwrapped.nc") as copy:
+        np.testing.assert_array_equal(copy["doy"].values, continuous)
+    code, _, err = _run_cli(["train", "--data", "sh_unwrapped.nc", "--target", "doy", "--epochs", "2",
+                             "--out", "run"], monkeypatch, capsys)
+    assert code == 0, err
+    assert "cross 31 December" not in err
+    scores = json.loads((tmp_path / "run" / "metrics.json").read_text())["splits"]["test"]["climatology"]
+    assert scores["rmse"] == pytest.approx(_test_climatology_rmse(continuous, tmp_path / "run"), rel=1e-6)
+
+
+@pytest.mark.parametrize(("name", "attrs", "shift", "warned"), [
+    pytest.param("doy", {"units": "day"}, 0, True, id="doy-day"),
+    pytest.param("sos", {}, 0, True, id="sos-no-units"),
+    pytest.param("doy", {"units": "day"}, -1, False, id="values-from-0-no-day-of-year"),
+    pytest.param("doy", {"units": "day", "long_name": "days since snow melt"}, 0, False, id="a-long-name-says-other"),
+    pytest.param("los", {"units": "days"}, 0, False, id="a-duration-name"),
+    pytest.param("doy", {"units": "K"}, 0, False, id="physical-units"),
+])
+def test_a_day_of_year_predictor_said_by_its_name_is_warned_of(tmp_path, caplog, name, attrs, shift, warned):
+    """Only the name, plain units, no long_name and every value within 1…366 say a day of year: a 0 is no day of
+    a year counted from 1 (the values here are the written days, shifted down by one where ``shift``)."""
+    from climann.data.value_checks import warn_held_values
+
+    spring, _, written = _greenup()
+    written = written + shift
+    assert bool(written.min() >= 1) == (shift == 0)  # the evidence, by NumPy
+    _write(tmp_path / "sh.nc", written, spring, units=attrs.get("units"), long_name=attrs.get("long_name"), name=name)
+    with xr.open_dataset(tmp_path / "sh.nc", chunks={}) as dataset, caplog.at_level(logging.WARNING):
+        warn_held_values(dataset, ["tas_SON", name], where="sh.nc", file=tmp_path / "sh.nc", target="tas_SON")
+    said = [record.getMessage() for record in caplog.records if "31 December" in record.getMessage()]
+    assert bool(said) is warned
+    if warned:
+        assert said[0].startswith(f"the predictor '{name}' in sh.nc is a day of the year (by its name")
