@@ -145,7 +145,7 @@ from climann.data.time_units import (
 )
 from climann.data.time_precision import with_rounding_commands
 from climann.data.daylight_saving import file_daylight_saving_message
-from climann.data.time_zones import file_local_time_notes
+from climann.data.time_zones import file_abbreviated_zone_message, file_local_time_notes
 from climann.data.time_values import (
     ClimatologyError, TimeValuesError, climatology_message, climatology_steps_note, is_time_axis, year_zero_message,
 )
@@ -672,6 +672,10 @@ def _opened_one(path: Path, time_coder: xr.coders.CFDatetimeCoder, select: Mappi
     # as the time variable's own attribute is; see climann.data.daylight_saving.
     if (daylight := file_daylight_saving_message(dataset)) is not None:
         raise ClimannError(TimeValuesError(daylight).in_file(path))
+    # ... and one named by an abbreviation only (:time_zone = "CST", or the time's long name "local time (CST/CDT)"
+    # where no attribute names the zone); see climann.data.time_zones.
+    if (abbreviated := file_abbreviated_zone_message(dataset)) is not None:
+        raise ClimannError(TimeValuesError(abbreviated).in_file(path))
     # A time zone named by the file's global attributes (:time_zone = "UTC+01:00") over sub-daily stamps whose
     # units carry no offset is warned of as the time variable's own; see climann.data.time_zones.
     for name, note in file_local_time_notes(dataset).items():

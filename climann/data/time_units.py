@@ -34,7 +34,8 @@ from climann.data.shell import (
 )
 from climann.data.text_times import text_dates, text_dates_advice
 from climann.data.time_precision import coarse_storage, on_whole_seconds, rounded_bounds, rounded_stamps, unit_seconds
-from climann.data.time_zones import TIME_ZONE_READING_KEY, declared_local_time, local_or_utc_units, time_zone_offset
+from climann.data.time_zones import (TIME_ZONE_READING_KEY, abbreviated_zone_message, declared_local_time,
+                                     local_or_utc_units, time_zone_offset)
 from climann.data.time_values import (
     ClimatologyError, TimeValuesError, beyond_any_date, early_reference_problem, hours_of_monthly_means_message,
     is_time_axis, missing_stamps_message, neighbour_steps, no_calendar_message, not_a_series_message,
@@ -200,6 +201,11 @@ class ExactCalendarCoder(xr.coders.CFDatetimeCoder):
         if isinstance(units, str) and (spelt := since_units(units)) != units:  # "days after", "DAYS SINCE"
             variable = xr.Variable(variable.dims, variable.data, {**variable.attrs, "units": spelt}, variable.encoding)
             units = spelt
+        # a zone said only by an abbreviation (CST: US Central or China): never guessed; see climann.data.time_zones
+        if (isinstance(units, str) and is_time_axis(name, variable.dims, variable.attrs)
+                and (abbreviated := abbreviated_zone_message(str(name), variable.attrs, units, variable.values,
+                                                             words=False))):
+            raise TimeValuesError(abbreviated)
         # a local clock that follows daylight saving time: no offset fits it; see climann.data.daylight_saving
         if (isinstance(units, str) and names_daylight_saving_zone(variable.attrs)
                 and is_time_axis(name, variable.dims, variable.attrs)

@@ -310,3 +310,168 @@ def declared_local_time(name: str, attrs: dict, units: str, values: np.ndarray, 
             f"{'late' if minutes > 0 else 'early'} (the hour feature and any per-hour climatology with them); CF puts "
             f"the offset in the units, which climann reads: "
             f"`ncatted {ncatted_attribute('units', name, 'o', 'c', fixed)} {COMMAND_FILES_PLACEHOLDER}`{saving}")
+
+
+#: Time-zone abbreviations, each with the zones it names (what, IANA example, standard offset): an
+#: abbreviation names no zone (CST is US Central, China and Cuba Standard Time) and says nothing of the
+#: clock's daylight saving time, so none is read as an offset (fix44e: ``time_zone = "EST"`` was read
+#: as IANA's fixed ``EST``, −05:00, Australian files use it for +10:00; ``"CST"`` in the units was
+#: read as UTC without a word). Sources: the tz database's abbreviations (tzdata ``northamerica``,
+#: ``asia``, ``australasia``, ``europe``).
+ZONE_ABBREVIATIONS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "CST": (("US Central Standard Time", "America/Chicago", "-06:00"), ("China Standard Time", "Asia/Shanghai",
+            "+08:00"), ("Cuba Standard Time", "America/Havana", "-05:00")),
+    "CDT": (("US Central Daylight Time", "America/Chicago", "-05:00"), ("Cuba Daylight Time", "America/Havana",
+            "-04:00")),
+    "EST": (("US Eastern Standard Time", "America/New_York", "-05:00"),
+            ("Australian Eastern Standard Time", "Australia/Sydney", "+10:00")),
+    "EDT": (("US Eastern Daylight Time", "America/New_York", "-04:00"),),
+    "MST": (("US Mountain Standard Time", "America/Denver", "-07:00"),
+            ("Malaysia Standard Time", "Asia/Kuala_Lumpur", "+08:00")),
+    "MDT": (("US Mountain Daylight Time", "America/Denver", "-06:00"),),
+    "PST": (("US Pacific Standard Time", "America/Los_Angeles", "-08:00"),
+            ("Philippine Standard Time", "Asia/Manila", "+08:00")),
+    "PDT": (("US Pacific Daylight Time", "America/Los_Angeles", "-07:00"),),
+    "AST": (("Atlantic Standard Time", "America/Halifax", "-04:00"), ("Arabia Standard Time", "Asia/Riyadh",
+            "+03:00")),
+    "ADT": (("Atlantic Daylight Time", "America/Halifax", "-03:00"),),
+    "AKST": (("Alaska Standard Time", "America/Anchorage", "-09:00"),),
+    "AKDT": (("Alaska Daylight Time", "America/Anchorage", "-08:00"),),
+    "HST": (("Hawaii Standard Time", "Pacific/Honolulu", "-10:00"),),
+    "NST": (("Newfoundland Standard Time", "America/St_Johns", "-03:30"),),
+    "IST": (("India Standard Time", "Asia/Kolkata", "+05:30"), ("Irish Standard Time", "Europe/Dublin", "+01:00"),
+            ("Israel Standard Time", "Asia/Jerusalem", "+02:00")),
+    "BST": (("British Summer Time", "Europe/London", "+01:00"), ("Bangladesh Standard Time", "Asia/Dhaka",
+            "+06:00")),
+    "CET": (("Central European Time", "Europe/Berlin", "+01:00"),),
+    "CEST": (("Central European Summer Time", "Europe/Berlin", "+02:00"),),
+    "EET": (("Eastern European Time", "Europe/Athens", "+02:00"),),
+    "EEST": (("Eastern European Summer Time", "Europe/Athens", "+03:00"),),
+    "WET": (("Western European Time", "Europe/Lisbon", "+00:00"),),
+    "WEST": (("Western European Summer Time", "Europe/Lisbon", "+01:00"),),
+    "MSK": (("Moscow Time", "Europe/Moscow", "+03:00"),),
+    "JST": (("Japan Standard Time", "Asia/Tokyo", "+09:00"),),
+    "KST": (("Korea Standard Time", "Asia/Seoul", "+09:00"),),
+    "HKT": (("Hong Kong Time", "Asia/Hong_Kong", "+08:00"),),
+    "SGT": (("Singapore Time", "Asia/Singapore", "+08:00"),),
+    "AEST": (("Australian Eastern Standard Time", "Australia/Sydney", "+10:00"),),
+    "AEDT": (("Australian Eastern Daylight Time", "Australia/Sydney", "+11:00"),),
+    "ACST": (("Australian Central Standard Time", "Australia/Adelaide", "+09:30"),),
+    "AWST": (("Australian Western Standard Time", "Australia/Perth", "+08:00"),),
+    "NZST": (("New Zealand Standard Time", "Pacific/Auckland", "+12:00"),),
+    "NZDT": (("New Zealand Daylight Time", "Pacific/Auckland", "+13:00"),),
+    "SAST": (("South Africa Standard Time", "Africa/Johannesburg", "+02:00"),),
+}
+
+#: Abbreviations as a zone attribute's whole value: ``CST``, ``CST/CDT``, ``CET-CEST``, ``EST (UTC-5)`` is not one.
+_ABBREVIATIONS = "|".join(ZONE_ABBREVIATIONS)
+_ABBREVIATED_VALUE = re.compile(rf"^\s*({_ABBREVIATIONS})(?:\s*[/,\-]\s*({_ABBREVIATIONS}))?\s*$")
+#: An abbreviation after the reference time of time units: ``hours since 2021-01-01 00:00:00 CST``.
+_ABBREVIATED_UNITS = re.compile(rf"^(?P<head>.*\bsince\b.*?\d)\s*(?P<zone>{_ABBREVIATIONS})\s*$")
+#: An abbreviation as a word of a long name, in capitals: "local time (CST/CDT)", "time (EST)".
+_ABBREVIATED_WORD = re.compile(rf"(?<![A-Za-z])({_ABBREVIATIONS})(?![A-Za-z])")
+
+
+def _abbreviations_said(name: str, attrs: Mapping, units: str, file_attrs: Mapping, *,
+                        words: bool = True) -> tuple[list[str], str] | None:
+    """The abbreviations that alone say the time zone of a time variable, and where (``"its units"``,
+    ``"time_zone = 'CST/CDT'"``, ``"its long_name 'local time (CST/CDT)'"``); None when a zone
+    attribute or the units say the zone otherwise (an IANA name, an offset) or nothing says one.
+    ``words``: whether a long name's are looked at (only where the file's attributes are known:
+    a global ``time_zone`` may name the zone the long name abbreviates)."""
+    if (found := _ABBREVIATED_UNITS.match(units)) is not None:
+        return [found["zone"]], f"its units {units!r}"
+    zones = zone_attributes(attrs) or zone_attributes(file_attrs)
+    whose = "" if zone_attributes(attrs) else " of the file"
+    for key, value in zones.items():
+        if isinstance(value, str) and (found := _ABBREVIATED_VALUE.match(value)) is not None:
+            return [word for word in found.groups() if word], f"{key}{whose} = {value!r}"
+    if zones or time_zone_offset(units) is not None or not words:
+        return None  # an IANA name or an offset says the zone; an abbreviation beside it only describes it
+    for key in ("long_name", "comment", "description"):
+        if isinstance(attrs.get(key), str) and (abbreviations := _ABBREVIATED_WORD.findall(attrs[key])):
+            return list(dict.fromkeys(abbreviations)), f"its {key} {attrs[key]!r}"
+    return None
+
+
+def abbreviated_zone_message(name: str, attrs: Mapping, units: str, values: np.ndarray, *,
+                             file_attrs: Mapping | None = None, words: bool = True) -> str | None:
+    """The one line refusing sub-daily stamps whose time zone is said only by an abbreviation
+    (:data:`ZONE_ABBREVIATIONS`: ``time_zone = "CST"``, ``"CET/CEST"``, units ``hours since …
+    00:00:00 EST``, a long name "local time (CST/CDT)" with no zone attribute), or None.
+
+    An abbreviation is never read as an offset: CST is US Central, China or Cuba Standard Time, and
+    "CST/CDT" says a clock that follows daylight saving time, which no fixed offset fits
+    (:mod:`climann.data.daylight_saving`). The message names what the abbreviation may be and asks
+    for the IANA zone name (``America/Chicago``), by which climann converts or refuses the stamps.
+    Daily and longer steps are local days (:func:`read_in_local_time`), which no zone moves: None.
+
+    Parameters
+    ----------
+    name : str
+        The time variable.
+    attrs : mapping
+        Its attributes.
+    units : str
+        Its units, ``<unit> since <date> [<abbreviation>]``.
+    values : ndarray, shape (n_time,)
+        Its stored values, in ``units``.
+    file_attrs : mapping, optional
+        The file's global attributes (a ``time_zone`` there counts when ``attrs`` name none).
+    words : bool
+        Whether the long name's words are looked at (False as the time is decoded, before the
+        file's global attributes are at hand: :func:`file_abbreviated_zone_message` does).
+
+    Returns
+    -------
+    str or None
+        The message, with :data:`~climann.data.time_values.FILE_PLACEHOLDER` and
+        :data:`~climann.data.time_values.COMMAND_FILES_PLACEHOLDER`.
+    """
+    if " since " not in units:
+        return None
+    said = _abbreviations_said(name, attrs, units, file_attrs or {}, words=words)
+    if said is None:
+        return None
+    found_words, where = said
+    head = found["head"] if (found := _ABBREVIATED_UNITS.match(units)) is not None else units
+    if read_in_local_time(head, np.asarray(values, dtype=np.float64)):
+        return None
+    meanings = "; ".join(f"{word}: " + ", ".join(f"{what} ({zone}, UTC{offset})"
+                                                  for what, zone, offset in ZONE_ABBREVIATIONS[word])
+                         for word in found_words)
+    example = ZONE_ABBREVIATIONS[found_words[0]][0][1]
+    on_file = " of the file" in where
+    changes = [ncatted_attribute("time_zone", "global" if on_file else name, "o", "c", example)]
+    if head != units:
+        changes.insert(0, ncatted_attribute("units", name, "o", "c", head.strip()))
+    return (f"{FILE_PLACEHOLDER}: time {name!r} says its time zone only by the abbreviation "
+            f"{'/'.join(found_words)} ({where}), which names no zone and does not say whether its clock follows "
+            f"daylight saving time ({meanings}); its sub-daily stamps are not read by a guess: give the IANA zone name "
+            f"the stamps are in, e.g. `{attribute_command(changes, COMMAND_FILES_PLACEHOLDER)}` if they are "
+            f"{ZONE_ABBREVIATIONS[found_words[0]][0][0]} (climann then reads that zone by zoneinfo and says how its "
+            f"stamps are read)")
+
+
+def file_abbreviated_zone_message(dataset) -> str | None:
+    """:func:`abbreviated_zone_message` for a file's 1-D time axes (decoded, their units in
+    ``encoding``), with the file's global attributes: a global ``time_zone = "CST"``, or a long
+    name's "(CST/CDT)" where neither the time nor the file names a zone otherwise; None for others.
+    The stamps are encoded again only when an abbreviation is found."""
+    from xarray.coding.times import encode_cf_datetime
+
+    for name in dataset.dims:
+        variable = dataset.variables.get(name)
+        units = str(variable.encoding.get("units", "")) if variable is not None else ""
+        if (variable is None or variable.ndim != 1 or " since " not in units or variable.dtype.kind not in "MO"
+                or _abbreviations_said(str(name), variable.attrs, units, dataset.attrs) is None):
+            continue
+        try:
+            stored, _, _ = encode_cf_datetime(variable.values, units, variable.encoding.get("calendar"))
+        except (TypeError, ValueError, OverflowError):
+            continue
+        message = abbreviated_zone_message(str(name), variable.attrs, units, np.asarray(stored, dtype=np.float64),
+                                           file_attrs=dataset.attrs)
+        if message is not None:
+            return message
+    return None

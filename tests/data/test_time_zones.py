@@ -6,6 +6,7 @@ import logging
 import re
 import shutil
 import subprocess
+import zoneinfo
 
 import cftime
 import netCDF4
@@ -13,7 +14,9 @@ import numpy as np
 import pytest
 
 from climann.data.open import open_dataset
-from climann.data.time_zones import declared_local_time, read_in_local_time, time_zone_offset
+from climann.data.time_zones import (ZONE_ABBREVIATIONS, abbreviated_zone_message, declared_local_time,
+                                     read_in_local_time, time_zone_offset)
+from climann.errors import ClimannError
 
 
 _SAME = object()
@@ -291,3 +294,75 @@ def test_global_zones_that_leave_nothing_to_say_are_not_warned_of(tmp_path, capl
     with caplog.at_level(logging.WARNING, logger="climann"):
         open_dataset([path])
     assert not [record for record in caplog.records if "is local time by" in record.getMessage()]
+
+
+# --- fix44e: a time zone said only by an abbreviation -------------------------------------------------------------
+@pytest.mark.parametrize(("where", "value", "words"), [
+    pytest.param("time_zone", "CST", ["CST"], id="time-zone-cst"),
+    pytest.param("time_zone", "CST/CDT", ["CST", "CDT"], id="time-zone-cst-cdt"),
+    pytest.param("time_zone", "EST", ["EST"], id="time-zone-est-read-as-iana-fixed-before"),
+    pytest.param("time_zone", "CET/CEST", ["CET", "CEST"], id="time-zone-cet-cest"),
+    pytest.param("long_name", "local time (CST/CDT)", ["CST", "CDT"], id="long-name-cst-cdt"),
+    pytest.param("long_name", "time (EST)", ["EST"], id="long-name-est-silent-before"),
+    pytest.param("units", "hours since 2021-01-01 00:00:00 CST", ["CST"], id="units-cst-silent-before"),
+    pytest.param("global", "CST", ["CST"], id="global-time-zone"),
+])
+def test_a_zone_said_by_an_abbreviation_over_hourly_stamps_is_refused_asking_for_the_iana_name(
+        tmp_path, where, value, words):
+    """fix44e: ``time_zone = "CST"`` (US Central, China or Cuba Standard Time) was warned of and read as UTC,
+    ``"EST"`` read as IANA's fixed −05:00 (Australia's EST is +10:00), "time (EST)" or units "… 00:00:00 CST" read
+    as UTC without a word. Refused in one line naming what each abbreviation may be, with the ncatted that gives
+    an IANA name; run as printed, the copy opens (its zone then read by zoneinfo)."""
+    path = tmp_path / "st.nc"
+    if where == "global":
+        _local_by_global_attributes(path, attrs={"time_zone": value})
+    elif where == "units":
+        _local_by_attributes(path, attrs={}, units=value)
+    else:
+        _local_by_attributes(path, attrs={where: value})
+    with pytest.raises(ClimannError) as refused:
+        open_dataset([path])
+    message = str(refused.value)
+    assert "\n" not in message and f"only by the abbreviation {'/'.join(words)} (" in message
+    assert "give the IANA zone name" in message
+    for word in words:
+        for _, zone, _ in ZONE_ABBREVIATIONS[word]:
+            assert zone in message
+    if shutil.which("ncatted") is None:
+        pytest.skip("ncatted (NCO) is not installed")
+    command = re.search(r"`(ncatted .*?)`", message).group(1)
+    subprocess.run(command, shell=True, check=True, capture_output=True)
+    fixed = open_dataset([tmp_path / "st_fixed.nc"])
+    with netCDF4.Dataset(tmp_path / "st_fixed.nc") as nc:
+        owner = nc if where == "global" else nc["time"]
+        assert owner.getncattr("time_zone") == ZONE_ABBREVIATIONS[words[0]][0][1]
+        assert nc["time"].units == "hours since 2021-01-01 00:00:00"
+    assert fixed.sizes["time"] == 48
+
+
+@pytest.mark.parametrize("word", list(ZONE_ABBREVIATIONS))
+def test_each_meaning_of_an_abbreviation_is_its_zones_offset_by_zoneinfo(word):
+    """The table's offsets, checked against the tz database (zoneinfo): a standard time's in January (July in
+    the southern hemisphere's zones it gives no summer for), a summer time's in July (January in the south)."""
+    for what, zone, offset in ZONE_ABBREVIATIONS[word]:
+        # Ireland's "standard" time is its summer's (tzdata: GMT in winter as negative daylight saving)
+        summer = "Daylight" in what or "Summer" in what or zone == "Europe/Dublin"
+        south = zone.startswith(("Australia/", "Pacific/Auckland", "Africa/Johannesburg"))
+        month = 7 if summer != south else 1
+        minutes = datetime.datetime(2021, month, 15, 12, tzinfo=zoneinfo.ZoneInfo(zone)).utcoffset() // \
+            datetime.timedelta(minutes=1)
+        sign = "+" if minutes >= 0 else "-"
+        assert offset == f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}", (word, what)
+
+
+@pytest.mark.parametrize(("attrs", "values"), [
+    pytest.param({"time_zone": "CST"}, np.arange(0.0, 48 * 24, 24), id="daily-local-days"),
+    pytest.param({"time_zone": "America/Chicago", "long_name": "local time (CST/CDT)"}, np.arange(48.0),
+                 id="iana-name-beside-the-abbreviation"),
+    pytest.param({"long_name": "time (EST)", "units": "hours since 2021-01-01 00:00:00 -05:00"}, np.arange(48.0),
+                 id="offset-in-the-units"),
+    pytest.param({"long_name": "Estimated time"}, np.arange(48.0), id="a-word-not-an-abbreviation"),
+])
+def test_an_abbreviation_beside_a_zone_or_over_local_days_is_not_refused(attrs, values):
+    units = attrs.pop("units", "hours since 2021-01-01 00:00:00")
+    assert abbreviated_zone_message("time", attrs, units, values) is None
