@@ -126,6 +126,41 @@ def _anomaly_columns(
     return columns
 
 
+def refuse_static_target(dataset: xr.Dataset, target: str, *, where: str) -> None:
+    """Refuse a target without the time axis (``orog(lat, lon)``, GFED's ``basis_regions``) in any
+    mode: a sample is the target at a time step (and a cell), split by years, and a map has none
+    (before fix44e: pointwise runs stopped on "unexpected error: ValueError: Dimensions {'time'}
+    do not exist").
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        As opened, with a time axis (a file without one is refused before).
+    target : str
+        The target's name (nothing is checked when it is absent).
+    where : str
+        The files, for the message.
+
+    Raises
+    ------
+    ClimannError
+        If the target lacks the dataset's time dimension; the message names it and the way out.
+    """
+    from climann.data.coords import find_coordinate
+    from climann.errors import ClimannError
+
+    if target not in dataset.data_vars:
+        return
+    time_dim = find_coordinate(dataset, "time")
+    if time_dim in dataset[target].dims:
+        return
+    dims = ", ".join(map(str, dataset[target].dims)) or "none"
+    raise ClimannError(
+        f"the target '{target}' in {where} has no time axis (its dimensions: {dims}): each sample is the target at a "
+        f"time step, split into training, validation and test years, and a map has one value per cell; choose a "
+        f"target that varies in time (--target), and give '{target}' as a predictor if it helps (--predictors)")
+
+
 def static_fields_refusal(static: Sequence[str], *, target: str, predictors: Sequence[str]) -> str:
     """Why field mode cannot use the static (lat, lon) fields ``static``, every one named in one
     sentence with the way out for all (break35b C1: ``orog``, then ``sftlf``, refused one at a time).

@@ -29,7 +29,7 @@ from climann.data.composites import MONTH_PERIOD_NAMES
 from climann.data.lags import check_strided_period_lags
 from climann.data.coords import find_coordinate, time_coordinate
 from climann.data.defaults import default_inputs, warn_run_outputs
-from climann.data.field import FieldSamples, build_field_samples
+from climann.data.field import FieldSamples, build_field_samples, refuse_static_target
 from climann.data.layout import GridLayout, segment_starts
 from climann.data.levels import levels_on_new_dimensions
 from climann.data.flags import refuse_codes_within_range, refuse_flag_target, warn_flag_predictors
@@ -424,6 +424,7 @@ def _open_subset(
         warn_run_subset(data, opened, selected, where=described)
     if training_values:  # after the subset: the values the model will be given
         check_unitless_values(selected, training_values, where=described, reference=reference)
+    refuse_static_target(selected, data.target, where=where)  # before any check reads it by time step
     # the target's land stored as a value, its values at bad quality levels, the tails valid ranges cut off and
     # the spreads that decide the type values are held in are looked for in the same read
     # and the named predictors compared with the target (check_target_copies): one read of their values

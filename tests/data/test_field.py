@@ -168,3 +168,36 @@ def test_without_a_required_target_time_steps_need_only_their_inputs():
         build_field_samples(dataset, target="tas", predictors=("pred",), features=())
     samples = build_field_samples(dataset, target="tas", predictors=("pred",), features=(), require_target=False)
     assert list(samples.time_index) == list(range(36)) and not samples.mask.any()
+
+
+@pytest.mark.parametrize("arguments", [
+    pytest.param([], id="default-predictors"),
+    pytest.param(["--predictors", "tas"], id="named-predictors"),
+    pytest.param(["--mode", "field"], id="field-mode"),
+])
+def test_a_target_without_the_time_axis_is_refused_in_one_line(tmp_path, monkeypatch, capsys, arguments):
+    """fix44e: ``--target orog`` (a (lat, lon) map beside tas(time, lat, lon)) stopped pointwise runs on
+    "unexpected error: ValueError: Dimensions {'time'} do not exist"; refused in one line, nothing written."""
+    import sys
+
+    from climann.cli import main
+
+    dataset = grid_dataset()
+    assert "time" not in dataset["static"].dims  # the map the fixture holds
+    dataset.to_netcdf(tmp_path / "g.nc")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "argv", ["climann", "train", "--data", "g.nc", "--target", "static", "--epochs", "1",
+                                      "--out", "run", *arguments])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if line.startswith("climann: error:")]
+    assert exited.value.code == 2 and len(lines) == 1, err
+    assert lines[0].startswith("climann: error: the target 'static' in g.nc has no time axis (its dimensions: lat, lon)")
+    assert "unexpected" not in err and not (tmp_path / "run").exists()
+
+
+def test_a_target_with_the_time_axis_passes(tmp_path):
+    from climann.data.field import refuse_static_target
+
+    refuse_static_target(grid_dataset(), "tas", where="g.nc")
