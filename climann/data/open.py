@@ -127,8 +127,10 @@ from climann.data.used_files import FileHeaders, files_in_use, fraction_files, m
 from climann.data.valid_range_tails import OUTSIDE_VALID_RANGE_KEY
 from climann.data.variable_sets import by_variable_sets, sharing_series
 from climann.data.variables import data_variable_names, with_levels_recorded
-from climann.data.time_axes import check_one_step_per_variable, on_common_time_steps, own_series_lags
-from climann.data.time_axis import check_no_own_series_lag_names
+from climann.data.time_axes import (
+    check_one_step_per_variable, on_common_time_steps, own_series_lags, own_series_lags_on_axis,
+)
+from climann.data.time_axis import check_no_own_series_lag_names, own_series_lag_of
 from climann.data.time_cell_gaps import warn_cell_gaps, warn_part_cells
 from climann.data.time_cells import check_period_stamps, on_common_time_cells, time_bounds_name, times_at_cell_middles
 from climann.data.time_overlap import (
@@ -1987,10 +1989,18 @@ def concat_blocks(
             raise ClimannError(_blocks_at_places(parts, names, time_name) or _different_grids("split blocks", said))
         aligned.append(on_reference_grid(part, reference, labels=(labels[0], label)))
     parts = on_common_time_cells(aligned, labels)
+    # a predictor's own-series lag made in some blocks only (where it holds a step the block's target
+    # lacks): by date on the axis of the others, as their samples would take it (break44d A1)
+    own_lags = list(dict.fromkeys(str(name) for part in parts for name in part.data_vars
+                                  if own_series_lag_of(str(name)) is not None))
+    parts = [part.assign(own_series_lags_on_axis(part, [name for name in own_lags if name not in part.variables]))
+             for part in parts]
     for name, part in zip(names[1:], parts[1:]):
         missing = [variable for variable in parts[0].data_vars if variable not in part.variables]
         if missing:
-            raise ClimannError(f"the {name} block's files lack '{missing[0]}', which the {names[0]} block has")
+            raise ClimannError(f"the {name} block's files lack {_variable_words(str(missing[0]))}, which the "
+                               f"{names[0]} block's files hold; give it in every block's files, or leave it out of "
+                               f"the run")
     every_time = xr.Dataset(coords={time_name: np.concatenate([part[time_name].values for part in parts])})
     every_time[time_name].attrs.update(parts[0][time_name].attrs)  # its bounds, if any
     _check_period_stamps(every_time, "the split blocks", dict(zip(labels, parts)))
@@ -2012,6 +2022,14 @@ def concat_blocks(
                   and (times := _blocks_file_steps(parts, name)) is not None and len(times) == len(holders[name])}
     return with_source_files(combined, holders, times=held_times).assign_coords(
         {SPLIT_BLOCK_COORDINATE: (time_name, labels)})
+
+
+def _variable_words(name: str) -> str:
+    """A variable as a message names it: ``'tp'``, or an own-series lag (``tp@lag1``,
+    :func:`~climann.data.time_axis.own_series_lag_name`) as the variable the user lagged:
+    ``'tp' (its lag 1, --lags)``."""
+    found = own_series_lag_of(name)
+    return f"'{name}'" if found is None else f"'{found[0]}' (its lag {found[1]}, --lags)"
 
 
 def _blocks_at_places(parts: Sequence[xr.Dataset], names: Sequence[str], time_name: str | None) -> str | None:

@@ -80,7 +80,7 @@ from climann.data.coords import time_coordinate
 from climann.data.forecast_cycles import one_cycle_advice
 from climann.data.forecast_windows import WINDOW_LONG_NAME
 from climann.data.forecast_times import INSTANT_STEP_TYPES, is_forecast_period
-from climann.data.notes import note_once
+from climann.data.notes import note_once, noted
 from climann.data.paths import is_zarr_store
 from climann.data.resampling import calendar_resample_command, resample_command, restamp_command
 from climann.data.shell import (
@@ -91,7 +91,7 @@ from climann.data.step_periods import (
     unknown_periods_refusal,
 )
 from climann.data.time_axis import (
-    TimeStep, axis_time_step, cell_time_step, date_text, own_series_lag_name, values_text,
+    TimeStep, axis_time_step, cell_time_step, date_text, own_series_lag_name, own_series_lag_of, values_text,
 )
 from climann.data.lags import lagged_steps
 from climann.data.time_cells import check_stamps_in_cells
@@ -1266,7 +1266,9 @@ def _warn_common_period(axes: Sequence[_Axis], start: object, end: object, chose
                         in_file_order: Sequence[str] = ()) -> None:
     """Warn that only the common period of the variables' ``axes`` is used, naming the steps
     left out that the user's own time range (``chosen``) would have kept; nothing when it
-    leaves out none (the user's period lies within the common one). The variables are named
+    leaves out none (the user's period lies within the common one), nor again in the same run for
+    the same target file, period and steps left out (a second opening of the files once the
+    predictors are chosen, listing fewer variables). The variables are named
     in the order of their files (``in_file_order``), not target first: ``climann info`` opens
     the files without a target, then checks its config with one, and the same warning in
     other words would be said twice."""
@@ -1275,8 +1277,13 @@ def _warn_common_period(axes: Sequence[_Axis], start: object, end: object, chose
     outside = [(axis, sum(1 for period in axis.opening if not start <= period <= end and chosen(period)),
                 sum(1 for period in axis.opening if chosen(period))) for axis in listed]
     left_out = [f"{count} of {axis.variable}'s {held}" for axis, count, held in outside if count]
-    if not left_out:
+    # once per target file and period: a run opens its files again once it has chosen its predictors,
+    # and the line listed fewer variables then ('uncertainty' left out): the same warning twice, its
+    # climatology hint's copy chained on itself as a second fix (break44d A9)
+    key = ("common period", str(axes[0].file), axes[0].variable, str(start), str(end), tuple(left_out), chosen.text())
+    if not left_out or noted(key):
         return
+    note_once(_log, logging.DEBUG, lambda: None, key=key)  # remembered for the run; said below
     periods = [f"{axis.variable} ({axis.period})" for axis in listed]
     _log.warning(
         "%s cover different periods: only their common period, %s to %s, is used (%s steps%s left out); "
@@ -1448,9 +1455,13 @@ def own_series_lags(
     combined axis would be missing after each missing month although the predictor's file
     holds the month before. Here the value of ``variable`` ``k`` nominal steps earlier
     (:func:`~climann.data.lags.lagged_steps`, by date, on the predictor's own axis) is
-    taken from its complete series, missing only where that step is not in its files or lies
-    before the common period (as on a complete target's axis). The target's own lags are not
-    given: an autoregressive lag across a missing month stays missing.
+    taken from its complete series, missing only where that step is not in its files. A step
+    before the common period counts too: ``evaluate --data`` of one year of GRACE-FO beside
+    ERA5 of five years cut the predictor to the target's year before taking its lags, and
+    January to March had no sample with lags of 1 to 3 months (break44d A5); each block of
+    ``split_files`` lost its first steps so. The lag of a month is then the same value in
+    training and in new data, whatever period the target's file covers. The target's own lags
+    are not given: an autoregressive lag across a missing month stays missing.
 
     Parameters
     ----------
@@ -1470,7 +1481,8 @@ def own_series_lags(
     -------
     dict of str to xarray.DataArray
         By :func:`own_series_lag_name`: lazy, dims those of the variable, on ``combined``'s
-        time steps and grid; empty when the target lacks no step a lagged predictor holds.
+        time steps and grid; empty when no lagged predictor holds a step the target lacks
+        (within or before the common period).
     """
     time, every_axis = _time_axes(datasets, names)
     axes = {axis.variable: axis for axis in every_axis}
@@ -1486,8 +1498,8 @@ def own_series_lags(
     result = {}
     for name in lagged:
         theirs = axes[name].with_periods(frequency)
-        if not set(theirs.opening[(theirs.opening >= periods[0]) & (theirs.opening <= periods[-1])]) - set(periods):
-            continue  # it lacks none of the target's steps: lags on the combined axis are its own
+        if not set(theirs.opening[theirs.opening <= periods[-1]]) - set(periods):
+            continue  # it holds no step the target lacks, nor one before: lags on the combined axis are its own
         position = {period: index for index, period in enumerate(theirs.opening)}
         at = np.array([position[period] for period in periods])
         earlier = lagged_steps(theirs.times, sorted(set(lags[name])), name=time).earlier
@@ -1497,12 +1509,59 @@ def own_series_lags(
         order = np.array([index_of[stamp] for stamp in theirs.times])
         for lag in sorted(set(lags[name])):
             source = earlier[lag][at]
-            have = (source >= 0) & (theirs.opening[np.maximum(source, 0)] >= periods[0])
+            have = source >= 0  # also before the common period: the predictor's own earlier steps (break44d A5)
             values = series.isel({time: order[np.maximum(source, 0)]})
             values = values.where(xr.DataArray(have, dims=time))
             coords = {dim: combined[dim] for dim in values.dims if dim in combined.coords}
             result[own_series_lag_name(name, lag)] = xr.DataArray(values.data, dims=values.dims, coords=coords,
                                                                   attrs=series.attrs)
+    return result
+
+
+def own_series_lags_on_axis(dataset: xr.Dataset, names: Collection[str]) -> dict[str, xr.DataArray]:
+    """The own-series lags ``names`` (:func:`own_series_lag_name`, ``tp@lag1``) of a dataset whose
+    lagged predictors hold just its own time steps, taken by date on its time axis
+    (:func:`~climann.data.lags.lagged_steps`), as the samples take a lag that is not given.
+
+    Each block of ``split_files`` is opened on its own, and :func:`own_series_lags` makes the
+    variables only where a predictor holds a step the block's target lacks (within or before
+    its period): a block whose target and predictor hold the same months lacked ``tp@lag1``
+    that the other blocks had, and was refused in that internal name (break44d A1). Here its
+    values are those the block's own axis gives: missing before its first step and across a
+    gap, as on a complete target's axis.
+
+    Parameters
+    ----------
+    dataset : xarray.Dataset
+        One block, opened and combined on its target's steps.
+    names : collection of str
+        Own-series lag names to make; those whose variable the dataset does not hold along
+        its time axis are not made (the block is then refused for lacking the variable).
+
+    Returns
+    -------
+    dict of str to xarray.DataArray
+        By name: dims and coordinates those of the variable, NaN where the step ``lag`` steps
+        earlier is not on the axis.
+
+    Raises
+    ------
+    ClimannError
+        If the axis has no regular step (:func:`~climann.data.lags.lagged_steps`).
+    """
+    time = time_coordinate(dataset)
+    wanted = [(name, found) for name in names if (found := own_series_lag_of(str(name))) is not None
+              and found[0] in dataset.data_vars and time is not None and time in dataset[found[0]].dims]
+    if not wanted:
+        return {}
+    times = dataset.indexes[time].values if time in dataset.indexes else np.asarray(dataset[time].values)
+    earlier = lagged_steps(times, sorted({lag for _, (_, lag) in wanted}), name=time).earlier
+    result = {}
+    for name, (variable, lag) in wanted:
+        source = earlier[lag]
+        values = dataset[variable].isel({time: np.maximum(source, 0)}).where(xr.DataArray(source >= 0, dims=time))
+        coords = {dim: dataset[dim] for dim in values.dims if dim in dataset.coords}
+        result[name] = xr.DataArray(values.data, dims=values.dims, coords=coords, attrs=dataset[variable].attrs)
     return result
 
 

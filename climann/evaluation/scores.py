@@ -58,17 +58,17 @@ from climann.evaluation.sums import (  # noqa: F401 (scored_cells … step_anoma
 #: :func:`climann.evaluation.baselines.climatology_keys`).
 UNDEFINED_REASONS = {
     "climatology": "the training years have no value for that cell and {season}",
-    "persistence": ("there is no value one time step earlier among the values read (the first step of the data "
-                    "or of the period chosen with --time-range, a gap in the time axis, a missing value, or a "
-                    "training value not sampled with sample_fraction)"),
+    "persistence": ("there is no value one time step earlier among the values read (the first step of the data, "
+                    "of a block of --split-files (its own series) or of the period chosen with --time-range, a gap "
+                    "in the time axis, a missing value, or a training value not sampled with sample_fraction)"),
     "linear": "a feature is missing",
 }
 #: Why persistence has no value in a block where the run's time selection left out the month
 #: before some steps (:func:`~climann.evaluation.baselines.blocks_after_months_left_out`).
 PERSISTENCE_SELECTION_REASON = (
     f"there is no value one time step earlier among the values read (a month {MONTHS_SELECTION} leaves out, the "
-    "first step of the data or of the period chosen with --time-range, a gap in the time axis, a missing value, or a "
-    "training value not sampled with sample_fraction)")
+    "first step of the data, of a block of --split-files (its own series) or of the period chosen with --time-range, "
+    "a gap in the time axis, a missing value, or a training value not sampled with sample_fraction)")
 #: Why a prediction's ACC (centred or uncentred) is undefined in a block (see :func:`acc_notes`).
 ACC_UNDEFINED_REASONS = {
     "climatology": "its anomaly from the climatology is zero everywhere, so the anomaly correlation is 0/0",

@@ -88,6 +88,7 @@ from climann.workflow.preparation import (
     selected_months,
     split_for,
     warn_about_part_years,
+    warn_dropped_targets,
 )
 from climann.workflow.provenance import run_provenance
 from climann.workflow.unscored_anomalies import unscored_anomaly_notes
@@ -388,7 +389,8 @@ def add_dropped_target_entry(metrics: dict, data: PreparedData) -> None:
     feature), and, when they are more than
     :data:`~climann.data.dropped_targets.MAX_DROPPED_SHARE` of the target's values, the warning
     that says how they differ from those kept as ``target_dropped_note`` (report.md shows it;
-    training said it on the terminal as the samples were read; break33b B2).
+    break33b B2), said on the terminal once per run (training says it as the samples are read,
+    ``evaluate`` here: :func:`~climann.workflow.preparation.warn_dropped_targets`).
 
     Parameters
     ----------
@@ -398,7 +400,11 @@ def add_dropped_target_entry(metrics: dict, data: PreparedData) -> None:
         The samples scored; nothing is added when they do not count the values dropped
         (field mode, or no target required).
     """
-    metrics.update(dropped_target_entry(getattr(data.samples, "dropped_targets", None), data.samples.layout))
+    dropped = getattr(data.samples, "dropped_targets", None)
+    # said on the terminal too, as training and a streamed evaluation say it: `evaluate --data` scored a
+    # quarter of the year without a word (break44d A5); once per run (train said it as it read the samples)
+    warn_dropped_targets(dropped, data.samples.layout)
+    metrics.update(dropped_target_entry(dropped, data.samples.layout))
 
 
 def run_regions(config: RunConfig, layout: GridLayout) -> dict[str, Region]:
@@ -451,7 +457,9 @@ def grid_metrics(
         predictions, truth, layout.cell_area_weights(), split.time_masks, climatology=climatology,
         season_of_step=season_index(season_times) if is_sub_annual(season_times) else None,
         region_cells=np.stack([region.cells for region in scored]) if scored else None,
-        series_starts=np.unique(layout.time_segment_starts()),  # each block of split_files its own series
+        # the data's first step only: a later block of split_files has no step before its first in its own
+        # series either, a loss its persistence note says (break44d A9: a test year scored on 11 months, unsaid)
+        series_starts=np.arange(1),
     )
     metrics = run_metrics(total, list(split.time_masks), names, target=layout.target_name, units=layout.target_units,
                           mode=mode, season=run_climatology_per(layout), regions=regions,

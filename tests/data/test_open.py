@@ -377,6 +377,51 @@ def test_blocks_on_different_grids_or_without_a_variable_are_refused(write_grid)
         concat_blocks([first, fewer, first], ("train", "val", "test"))
 
 
+def test_a_predictors_own_series_lag_made_in_one_block_only_is_taken_by_date_in_the_others(tmp_path):
+    """break44d A1: each block opened on its own made ``pred@lag1`` only where its predictor held a step its
+    target lacked (the train block's missing months): the val block, whose target and predictor hold the same
+    months, was refused with "the val block's files lack 'pred@lag1', which the train block has", climann's
+    internal name and no way out. Its lag is now its predictor's own month before, by numpy: missing at its first
+    month and after its missing month, as the samples take a lag on a complete target's axis."""
+    full = grid_dataset(n_years=3)
+    times = full["time"].values
+    (tmp_path / "train").mkdir()
+    (tmp_path / "val").mkdir()
+    full[["tas"]].isel(time=slice(0, 12)).drop_isel(time=[5]).to_netcdf(tmp_path / "train" / "tas.nc")
+    full[["pred"]].isel(time=slice(0, 12)).to_netcdf(tmp_path / "train" / "pred.nc")
+    val_steps = np.setdiff1d(np.arange(12, 24), [18])
+    full[["tas", "pred"]].isel(time=val_steps).to_netcdf(tmp_path / "val" / "both.nc")
+    train = open_dataset([tmp_path / "train" / "tas.nc", tmp_path / "train" / "pred.nc"], grid_of="tas",
+                         lags={"pred": [1]})
+    val = open_dataset([tmp_path / "val" / "both.nc"], grid_of="tas", lags={"pred": [1]})
+    assert "pred@lag1" in train.data_vars and "pred@lag1" not in val.data_vars
+    combined = concat_blocks([train, val, val], ("train", "val", "test"))
+    values = combined["pred@lag1"].values
+    in_val = combined[SPLIT_BLOCK_COORDINATE].values == "val"
+    expected = np.full((val_steps.size, 4, 6), np.nan, np.float32)
+    for index, step in enumerate(val_steps):
+        if index > 0 and val_steps[index - 1] == step - 1:  # the month before is the block's own
+            expected[index] = full["pred"].values[step - 1]
+    np.testing.assert_array_equal(values[in_val], expected)
+    assert np.isnan(values[in_val][[0, 6]]).all() and not np.isnan(values[in_val][[1, 5, 7]]).any()
+    assert [t.month for t in combined["time"].values[in_val]][:8] == [times[step].month for step in val_steps[:8]]
+    # the train block's lag is its predictor's own month before, also across its target's missing June
+    np.testing.assert_array_equal(values[~in_val & (combined[SPLIT_BLOCK_COORDINATE].values == "train")][1:],
+                                  full["pred"].values[np.setdiff1d(np.arange(12), [5])[1:] - 1])
+
+
+def test_a_block_lacking_a_lagged_predictor_is_refused_in_the_users_words(tmp_path):
+    full = grid_dataset(n_years=2)
+    full[["tas"]].isel(time=slice(0, 12)).drop_isel(time=[5]).to_netcdf(tmp_path / "tas.nc")
+    full[["pred"]].isel(time=slice(0, 12)).to_netcdf(tmp_path / "pred.nc")
+    full[["tas"]].isel(time=slice(12, 24)).to_netcdf(tmp_path / "tas_val.nc")
+    train = open_dataset([tmp_path / "tas.nc", tmp_path / "pred.nc"], grid_of="tas", lags={"pred": [1]})
+    val = open_dataset([tmp_path / "tas_val.nc"], grid_of="tas", lags={"pred": [1]})
+    with pytest.raises(ClimannError, match=r"^the val block's files lack 'pred', which the train block's files hold; "
+                                           r"give it in every block's files, or leave it out of the run$"):
+        concat_blocks([train, val, val], ("train", "val", "test"))
+
+
 # --- one variable in several files, in other units --------------------------------------------
 @pytest.mark.parametrize("units, offset", [pytest.param("degC", 273.15, id="degC"), pytest.param("K", 0.0, id="same")])
 def test_a_later_file_in_other_units_is_converted_to_the_first_files_units(tmp_path, caplog, units, offset):

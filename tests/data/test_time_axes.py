@@ -383,7 +383,8 @@ def test_a_file_left_out_of_the_common_period_leaves_the_others_paired_with_thei
     target's first) was left out of the datasets but not of their files: every later dataset
     was named by the file before it, the target (last) read from none, its predictor's
     own-series lags silently not made. Now the lags are the predictor's previous months and
-    each variable names its own files."""
+    each variable names its own files. The first month's lag is December 1999 from that
+    file: a predictor's own earlier steps count, also before the common period (break44d A5)."""
     full = grid_dataset(n_years=3)
     months = [cftime.datetime(1999 + k // 12, k % 12 + 1, 15, calendar="noleap") for k in range(36)]
     full = full.assign_coords(time=months)
@@ -395,8 +396,8 @@ def test_a_file_left_out_of_the_common_period_leaves_the_others_paired_with_thei
     files = sorted(tmp_path.glob("*.nc"))
     combined = open_dataset(files, grid_of="tas", lags={"pred": [1]}, variables=("tas", "pred"))
     kept = np.setdiff1d(np.arange(12, 36), gaps)
-    expected = full["pred"].values[kept - 1]
-    expected[0] = np.nan  # 2000-01's month before lies before the common period
+    expected = full["pred"].values[kept - 1]  # 2000-01's month before: 1999-12, in pred_1999.nc
+    assert kept[0] - 1 == 11
     np.testing.assert_array_equal(combined["pred@lag1"].values, expected)
     np.testing.assert_array_equal(combined["tas"].values, full["tas"].values[kept])
     assert [Path(file).name for file in source_files(combined["tas"])] == ["tas.nc"]
@@ -1541,3 +1542,47 @@ def test_averaging_advice_gives_whole_new_cells_and_keeps_text_variables(step, m
                                      units={"pr": "mm", "vwc": "%"}, static=["orog", "station_name"],
                                      texts=["station_name"])
     assert re.findall(r"`([^`]*)`", advice) == commands
+
+
+def test_the_common_period_warned_of_when_the_files_are_opened_again_with_fewer_variables_is_said_once(
+        tmp_path, caplog):
+    """break44d A9: a run opens its files once to choose the predictors (every variable: the target's
+    'uncertainty' too) and again with those chosen. The common-period warning listed other variables the
+    second time, so it was said twice, and its climatology hint's copy was chained on itself as a second fix
+    (``tas_2001_fixed.nc tas_2001_fixed_2.nc``). Said once for one target file, period and steps left out;
+    another target file's period is still said."""
+    full = grid_dataset(n_years=3)
+    one_year = _monthly(full[["tas"]].isel(time=slice(12, 24)), 2001)
+    one_year.assign(uncertainty=one_year["tas"] * 0 + 1.5).to_netcdf(tmp_path / "tas_2001.nc")
+    _monthly(full[["tas"]].isel(time=slice(24, 36)), 2002).to_netcdf(tmp_path / "tas_2002.nc")
+    _monthly(full[["pred"]], 2000).to_netcdf(tmp_path / "pred.nc")
+    forget_notes()
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        for variables in (None, ("tas", "pred")):
+            combined = open_dataset([tmp_path / "tas_2001.nc", tmp_path / "pred.nc"], grid_of="tas",
+                                    variables=variables)
+            np.testing.assert_array_equal(combined["pred"].values, full["pred"].values[12:24])
+        open_dataset([tmp_path / "tas_2002.nc", tmp_path / "pred.nc"], grid_of="tas")
+    said = [message for message in _warnings(caplog) if "cover different periods" in message]
+    assert len(said) == 2, said
+    assert said[0].startswith("tas (2001-01 to 2001-12), uncertainty (2001-01 to 2001-12) and pred (2000-01 to "
+                              "2002-12) cover different periods: only their common period, 2001-01 to 2001-12")
+    assert re.search(r"tas_2001\.nc \S*tas_2001_fixed\.nc`", said[0]) and "_fixed_2" not in " ".join(said)
+    assert "common period, 2002-01 to 2002-12" in said[1]
+    forget_notes()
+
+
+def test_a_predictor_lag_of_a_target_of_one_year_reaches_into_the_predictors_earlier_years(tmp_path):
+    """break44d A5: one year of the target (complete) beside three years of the predictor, with lags of 1 to 3
+    months. The predictor was cut to the target's year before its lags were taken: January to March had no lag
+    3 (nor February and January lag 2, January lag 1), and their samples were dropped. Each lag is the
+    predictor's own value k months earlier, from its file, by numpy: October to December of the year before."""
+    full = grid_dataset(n_years=3)
+    _monthly(full[["tas"]].isel(time=slice(12, 24)), 2001).to_netcdf(tmp_path / "tas.nc")
+    _monthly(full[["pred"]], 2000).to_netcdf(tmp_path / "pred.nc")
+    combined = open_dataset([tmp_path / "tas.nc", tmp_path / "pred.nc"], grid_of="tas", lags={"pred": [1, 2, 3]})
+    assert [(t.year, t.month) for t in combined["time"].values] == [(2001, month) for month in range(1, 13)]
+    for lag in (1, 2, 3):
+        expected = full["pred"].values[12 - lag:24 - lag]  # 2001's months, k months earlier in the 3-year series
+        np.testing.assert_array_equal(combined[f"pred@lag{lag}"].values, expected)
+    assert not np.isnan(combined["pred@lag3"].values).any()
