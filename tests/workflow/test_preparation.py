@@ -1201,13 +1201,14 @@ def _gappy_target_beside_yearly_predictor_files(tmp_path, *, first_year):
 
 @pytest.mark.parametrize("first_year", [pytest.param(2000, id="predictor-from-the-targets-year"),
                                         pytest.param(1999, id="a-predictor-file-wholly-before-the-target")])
-def test_a_predictor_file_before_the_target_changes_neither_the_lags_nor_the_files_named(tmp_path, caplog,
-                                                                                         first_year):
+def test_a_predictor_file_before_the_target_gives_the_first_years_lags_and_names_no_file_wrongly(tmp_path, caplog,
+                                                                                                 first_year):
     """verify18 F3: a predictor's file with no step in the common period (its year before the
     target's first) was left out of the datasets but not of their files, so every file after it
     was named one off: the own-series lags were silently not made (lags on the target's steps,
     missing after each month it lacks) and the warnings named pred_2003.nc for tas's values.
-    Now both folders give the samples counted by hand, and name tas.nc."""
+    Now both folders give the samples counted by hand, and name tas.nc. The file of 1999 gives
+    2000's lags (break44d A5: a predictor's earlier months count, also before the common period)."""
     import logging
 
     from climann.data.notes import forget_notes
@@ -1219,14 +1220,15 @@ def test_a_predictor_file_before_the_target_changes_neither_the_lags_nor_the_fil
         "lags": {"pred": [1, 12]}, "split_years": {"train": [2000, 2001], "val": [2002, 2002], "test": [2003, 2003]}}}))
     with caplog.at_level(logging.WARNING, logger="climann"):
         data = prepare_data(config)
-    # a sample at each month the target holds whose lag 12 (from pred's own series) is in the common
-    # period (from 2000-01): not in 2000; 24 cells each
-    sampled = held[held >= 12]
-    expected = {name: 24 * int(((sampled // 12 >= first) & (sampled // 12 <= last)).sum())
+    # a sample at each month the target holds whose lag 12 (from pred's own series) is in pred's files:
+    # from 2000-01 on with pred_1999.nc, else not in 2000; 24 cells each, but the one -9999 of 2000-04
+    sampled = held[held >= (12 if first_year == 2000 else 0)]
+    fill = int(3 in sampled)  # 2000-04's -9999 at one cell: read as missing, no sample
+    expected = {name: 24 * int(((sampled // 12 >= first) & (sampled // 12 <= last)).sum()) - fill * (name == "train")
                 for name, (first, last) in {"train": (0, 1), "val": (2, 2), "test": (3, 3)}.items()}
-    assert expected == {"train": 24 * 11, "val": 24 * 11, "test": 24 * 12}
+    assert expected == {"train": 24 * 11 if first_year == 2000 else 24 * 21 - 1, "val": 24 * 11, "test": 24 * 12}
     assert {name: int(mask.sum()) for name, mask in data.sample_masks.items()} == expected
-    # the -9999 (below absolute zero: read as missing, in a month not sampled) is said of tas.nc
+    # the -9999 (below absolute zero: read as missing) is said of tas.nc
     folder = files[0].parent
     assert "'tas' in tas.nc holds -9999 at 1 of the" in caplog.text
     assert f"ncatted -a valid_min,tas,o,f,0 {folder / 'tas.nc'} {folder / 'tas_fixed.nc'}" in caplog.text
