@@ -261,8 +261,12 @@ class DefaultInputs:
     positions : tuple of str
         Latitudes and longitudes left as data variables (MAR's ``LAT(y, x)`` in plain ``degrees``:
         :func:`~climann.data.coordinate_values.position_kind`), left out: where the cells are (the
-        ``lat`` feature gives the latitude), not what happens in them. One that changes from step to
-        step (:func:`changes_in_time`: ``storm_lat(time, lat, lon)``) is data, a predictor (fix44e).
+        ``lat`` feature gives the latitude), not what happens in them.
+    moving_positions : tuple of str
+        Those of ``positions`` that change from step to step (:func:`changes_in_time`:
+        ``storm_lat(time, lat, lon)``, a storm's or a front's track written on the grid): no cell's
+        position, left out too, with a note of their own saying so (a position is no magnitude a
+        default should guess at; named in predictors, they are used).
     direction_notes : tuple of str
         The notes on them and on the other half of the target's sine and cosine
         (:func:`~climann.data.circular.direction_note`).
@@ -294,6 +298,7 @@ class DefaultInputs:
     running_totals: dict[str, str] = field(default_factory=dict)
     window_totals: dict[str, str] = field(default_factory=dict)
     positions: tuple[str, ...] = ()
+    moving_positions: tuple[str, ...] = ()
 
     def notes(self, target: str) -> list[str]:
         """What was left out of the default predictors and how to use it anyway, one line each."""
@@ -304,10 +309,16 @@ class DefaultInputs:
             notes.append(same_quantity_note(self.same_quantity, target))
         notes.extend(copy_note(copy, target) for copy in self.target_copies.values() if copy.held)
         notes.extend(self.direction_notes)
-        if self.positions:
-            notes.append(f"left out of the default predictors: {', '.join(self.positions)}, latitude and longitude: "
+        cell_positions = [name for name in self.positions if name not in self.moving_positions]
+        if cell_positions:
+            notes.append(f"left out of the default predictors: {', '.join(cell_positions)}, latitude and longitude: "
                          "where the cells are, not what happens in them (the lat feature gives the latitude); name "
                          "them in [data] predictors (--predictors) to use them anyway")
+        if self.moving_positions:
+            notes.append(f"left out of the default predictors: {', '.join(self.moving_positions)}, latitudes or "
+                         "longitudes that change from step to step (a storm's or a front's track?), not where the "
+                         "cells are: a position is no magnitude climann uses by default; name them in [data] "
+                         "predictors (--predictors) to use them")
         if self.cell_areas:
             notes.append(f"left out of the default predictors: {', '.join(self.cell_areas)}, the cells' areas: where "
                          f"the cells are, not what happens in them; {self.area_advice}")
@@ -508,7 +519,7 @@ def changes_in_time(variable: xr.DataArray, *, time_dim: str) -> bool:
     """Whether ``variable`` holds other values at any time step than at its first (missing cells
     compared as equal): a latitude-named field that does (a storm-track file's ``storm_lat(time,
     lat, lon)``, the latitude of the densest track at each cell and step, read as data on the 1-D
-    grid by :func:`~climann.data.coords.fixed_in_time`) is data, never where the cells are; one the
+    grid by :func:`~climann.data.coords.fixed_in_time`) is never where the cells are; one the
     same at each step repeats the cells' positions. Each step is compared (one read, chunk by
     chunk when lazy): a field that differs at one step only is no position either.
 
@@ -539,6 +550,7 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
     horizontal |= set(dataset[find_coordinate(dataset, "longitude")].dims)
     candidates, several_values, off_grid, static, flags, metrics, directions = [], {}, [], [], {}, [], {}
     positions: list[str] = []
+    moving: list[str] = []
     identifiers: dict[str, str] = {}
     outputs = run_outputs(dataset)
     own_flags = set(str(dataset[target].attrs.get("ancillary_variables", "")).split())
@@ -553,8 +565,10 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
         if is_grid_metric(str(name), variable, time_dim=time_dim):
             metrics.append(name)
             continue
-        if position_kind(str(name), variable) is not None and not changes_in_time(variable, time_dim=time_dim):
+        if position_kind(str(name), variable) is not None:
             positions.append(name)
+            if changes_in_time(variable, time_dim=time_dim):
+                moving.append(name)
             continue
         extra = [dim for dim in variable.dims if dim not in horizontal and dim != time_dim and variable.sizes[dim] > 1]
         if extra:
@@ -626,6 +640,7 @@ def _default_predictors(dataset: xr.Dataset, target: str, *, mode: str = "pointw
         running_totals=totals,
         window_totals=windows,
         positions=tuple(positions),
+        moving_positions=tuple(moving),
     )
 
 

@@ -595,11 +595,11 @@ def test_latitudes_and_longitudes_left_as_data_are_not_default_predictors(units)
     pytest.param(None, "degrees_north", id="cell-latitudes-repeated-at-each-step"),
     pytest.param(None, "degrees", id="plain-degrees-repeated"),
 ])
-def test_a_position_named_field_that_changes_from_step_to_step_is_data_not_where_the_cells_are(tmp_path, changes_at,
-                                                                                              units):
+def test_a_position_named_field_that_changes_from_step_to_step_is_no_cell_position(tmp_path, changes_at, units):
     """fix44e: a storm-track file's ``storm_lat(time, lat, lon)`` on the 1-D grid (read as data since 8c6b467b)
-    was left out of the default predictors as "latitude and longitude: where the cells are". Whether it is a
-    position is numpy's ``ptp`` along the time axis, computed here apart from climann's reading of three steps."""
+    was left out of the default predictors as "latitude and longitude: where the cells are". It is left out (a
+    position, as break43's tracks written at every cell), with a note that does not call it the cells' place.
+    Whether it changes is numpy's ``ptp`` along the time axis, computed here apart from climann's reading."""
     dataset = grid_dataset()
     n_time, lat = dataset.sizes["time"], dataset["lat"].values
     values = np.broadcast_to(lat[None, :, None], (n_time, lat.size, dataset.sizes["lon"])).astype("f4").copy()
@@ -610,10 +610,11 @@ def test_a_position_named_field_that_changes_from_step_to_step_is_data_not_where
     chosen = default_inputs(open_dataset([tmp_path / "storm.nc"]), "tas")
     varies = bool(np.ptp(values, axis=0).max() > 0)
     assert varies == (changes_at is not None)
-    assert ("storm_lat" in chosen.predictors) == varies
-    assert ("storm_lat" in chosen.positions) == (not varies)
-    said = [note for note in chosen.notes("tas") if "storm_lat" in note and "where the cells are" in note]
-    assert bool(said) == (not varies)
+    assert "storm_lat" not in chosen.predictors and "storm_lat" in chosen.positions
+    assert ("storm_lat" in chosen.moving_positions) == varies
+    cells = [note for note in chosen.notes("tas") if "storm_lat" in note and "where the cells are, not" in note]
+    moving = [note for note in chosen.notes("tas") if "storm_lat" in note and "change from step to step" in note]
+    assert (bool(cells), bool(moving)) == (not varies, varies)
 
 
 @pytest.mark.parametrize("chunks", [pytest.param(None, id="in-memory"), pytest.param(500, id="dask-500-steps")])
