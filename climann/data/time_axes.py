@@ -1121,10 +1121,13 @@ def _cell_start_month(axis: _Axis) -> int | None:
 
 def _warn_offset_cells(axes: Sequence[_Axis]) -> None:
     """Warn, once per pair, when the target's yearly (or seasonal) time cells and another
-    variable's, both known from CF bounds, start in different months (an October-start water
-    year beside calendar years, break34b B4): their values are paired by the period holding
-    each cell's middle, so each is paired with a cell that covers months it does not; naming
-    the first pair of cells."""
+    variable's, both known from CF bounds, start in different months and a paired cell of the
+    other covers months outside the target's (an October-start water year beside calendar years,
+    break34b B4): their values are paired by the period holding each cell's middle; naming the
+    first such pair of cells, the months outside, how many months later or earlier the other's
+    cells start, and how many paired steps are so. A cell inside the target's (a June–August
+    mean beside an October–October hydrological-year balance, break44d A3) is the pairing
+    meant: no warning."""
     target = axes[0] if axes else None
     start = _cell_start_month(target) if target else None
     for other in axes[1:] if start else ():
@@ -1132,17 +1135,27 @@ def _warn_offset_cells(axes: Sequence[_Axis]) -> None:
         if theirs is None or theirs == start or target.period_frequency != other.period_frequency:
             continue
         cell_of = dict(zip(other.opening, other.cells))
-        paired = next(((mine, cell_of[period]) for mine, period in zip(target.cells, target.opening)
-                       if period in cell_of), None)
-        if paired is None:
+        paired = [(mine, cell_of[period]) for mine, period in zip(target.cells, target.opening) if period in cell_of]
+        try:
+            outside = [(mine, their) for mine, their in paired
+                       if min(their) < min(mine) or max(their) > max(mine)]
+        except TypeError:  # dates of two calendars
             continue
-        mine, their = (f"{date_text(min(cell))} to {date_text(max(cell))}" for cell in paired)
-        months = (start - theirs) % 12
+        if not outside:
+            continue
+        mine, their = outside[0]
+        low, high = min(mine), min(their)
+        months = (high.year - low.year) * 12 + high.month - low.month
+        after = f"{abs(months)} month{'s' if abs(months) != 1 else ''} {'after' if months > 0 else 'before'}"
+        spans = [f"{date_text(a)} to {date_text(b)}" for a, b in ((min(their), min(mine)), (max(mine), max(their)))
+                 if a < b]
+        mine_text, their_text = (f"{date_text(min(cell))} to {date_text(max(cell))}" for cell in (mine, their))
         note_once(_log, logging.WARNING, (
             f"the time cells of {target.variable} and {other.variable} start in different months "
-            f"({target.variable}: {mine}, …; {other.variable}: {their}, …, {min(months, 12 - months)} months apart): "
-            f"each value is paired by the period holding its cell's middle, so {target.variable} of {mine} is "
-            f"paired with {other.variable} of {their}, which covers months outside it; if that is not the "
+            f"({target.variable}: {mine_text}, …; {other.variable}: {their_text}, …, starting {after} "
+            f"{target.variable}'s): each value is paired by the period holding its cell's middle, so "
+            f"{target.variable} of {mine_text} is paired with {other.variable} of {their_text}, which covers "
+            f"{' and '.join(spans)} outside it ({len(outside)} of {len(paired)} paired steps so); if that is not the "
             f"pairing meant, give {other.variable} over cells that match {target.variable}'s"),
             key=("offset time cells", target.variable, other.variable))
 

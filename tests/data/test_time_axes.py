@@ -1278,10 +1278,51 @@ def test_water_years_beside_calendar_years_are_warned_about_naming_the_paired_ce
     else:
         assert offset == [
             "the time cells of tg_mean and dry_days start in different months (tg_mean: 1981-01-01 to 1982-01-01, …; "
-            "dry_days: 1980-10-01 to 1981-10-01, …, 3 months apart): each value is paired by the period holding its "
-            "cell's middle, so tg_mean of 1981-01-01 to 1982-01-01 is paired with dry_days of 1980-10-01 to "
-            "1981-10-01, which covers months outside it; if that is not the pairing meant, give dry_days over cells "
-            "that match tg_mean's"]
+            "dry_days: 1980-10-01 to 1981-10-01, …, starting 3 months before tg_mean's): each value is paired by the "
+            "period holding its cell's middle, so tg_mean of 1981-01-01 to 1982-01-01 is paired with dry_days of "
+            "1980-10-01 to 1981-10-01, which covers 1980-10-01 to 1981-01-01 outside it (4 of 4 paired steps so); if "
+            "that is not the pairing meant, give dry_days over cells that match tg_mean's"]
+
+
+def _yearly_cells(path: Path, name: str, cells: list[tuple[int, int, int, int]]) -> None:
+    """Yearly values of ``name`` with CF bounds ``(year, month)`` to ``(year, month)`` (each
+    ``(first year, first month, last year, last month)`` of ``cells``), stamped at their starts."""
+    low = [cftime.DatetimeGregorian(y, m, 1) for y, m, _, _ in cells]
+    high = [cftime.DatetimeGregorian(y, m, 1) for _, _, y, m in cells]
+    grid = {"lat": ("lat", [10.0, 20.0]), "lon": ("lon", [0.0, 10.0, 20.0])}
+    values = np.random.default_rng(len(name)).random((len(cells), 2, 3))
+    xr.Dataset({name: (("time", "lat", "lon"), values, {"units": "K"}),
+                "time_bnds": (("time", "bnds"), np.stack([low, high], 1))},
+               coords={"time": ("time", low, {"bounds": "time_bnds"}), **grid}).to_netcdf(
+        path, encoding={key: {"units": "days since 1970-01-01"} for key in ("time", "time_bnds")})
+
+
+@pytest.mark.parametrize(("other", "outside"), [
+    pytest.param([(1946 + k, 6, 1946 + k, 9) for k in range(4)], None, id="JJA-inside-the-hydrological-year"),
+    pytest.param([(1945 + k, 11, 1946 + k, 4) for k in range(4)], None, id="Nov-Apr-winter-inside"),
+    pytest.param([(1946 + k, 1, 1947 + k, 1) for k in range(4)],
+                 ("starting 3 months after mb's", "1946-10-01 to 1947-01-01", "4 of 4"), id="calendar-year-after"),
+    pytest.param([(1946, 6, 1946, 9), (1947, 6, 1947, 9), (1948, 6, 1948, 11), (1949, 6, 1949, 9)],
+                 ("starting 8 months after mb's", "1948-10-01 to 1948-11-01", "1 of 4"), id="one-cell-past-the-end"),
+])
+def test_a_predictor_cell_inside_the_target_cell_is_no_offset(tmp_path, caplog, other, outside):
+    """break44d A3: a WGMS hydrological-year balance (Oct–Oct) beside a JJA mean inside each balance year was
+    warned as "covers months outside it", "4 months apart" (Jun→Oct, not Oct→Jun); a cell inside the target's is
+    the pairing meant, and cells really outside are named with the months outside and the signed distance,
+    counted here from the bounds by hand."""
+    forget_notes()
+    _yearly_cells(tmp_path / "mb.nc", "mb", [(1945 + k, 10, 1946 + k, 10) for k in range(4)])
+    _yearly_cells(tmp_path / "era5.nc", "t2m", other)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        open_dataset([tmp_path / "mb.nc", tmp_path / "era5.nc"], grid_of="mb")
+    offset = [message for message in _warnings(caplog) if "start in different months" in message]
+    if outside is None:
+        assert offset == []
+    else:
+        distance, months, count = outside
+        first = next(k for k, (y, m, y2, m2) in enumerate(other) if (y, m) < (1945 + k, 10) or (y2, m2) > (1946 + k, 10))
+        assert len(offset) == 1 and distance in offset[0] and f"covers {months} outside it ({count} paired" in offset[0]
+        assert f"paired with t2m of {other[first][0]}-{other[first][1]:02d}-01" in offset[0]
 
 
 def _means_over_cells(name: str, stamped: str, *, method: str = "mean", moved: int = 0, n: int = 16) -> xr.Dataset:
