@@ -360,7 +360,10 @@ def averaging_advice(file: str | Path, frequency: str, time: str = "time", *, va
     for an ``N-hourly`` step, which no cdo operator names, the xarray line of
     :func:`~climann.data.resampling.resample_command` (``time`` the file's time dimension), which
     writes the new cells' bounds (``Dataset.resample`` alone averages them, break33b B5);
-    xarray's ``resample`` for a Zarr store, which CDO does not read.
+    xarray's ``resample`` for a Zarr store, which CDO does not read; for a file CDO does not
+    copy whole (:func:`~climann.data.time_commands.cdo_copies`: a CF station file's
+    ``runoff_mean(time, id)``, "Unsupported array structure", break44d A10) the xarray line of
+    :func:`~climann.data.resampling.calendar_resample_command` over calendar months, years or days.
 
     ``value_word`` says what each value is over its time cell
     (:func:`~climann.data.cell_methods.time_value_word`): totals (``time: sum``, precipitation
@@ -369,6 +372,11 @@ def averaging_advice(file: str | Path, frequency: str, time: str = "time", *, va
     """
     prefix = None if is_zarr_store(file) else _FREQUENCIES.get(frequency)
     statistic, words = _KEPT_STATISTICS.get(value_word, _KEPT_STATISTICS["mean"])
+    if prefix and not cdo_copies(str(file), time) and frequency in _CALENDAR_PERIODS:
+        # a CF station file (runoff(time, id)): CDO skips its variables, "Unsupported file structure" (break44d A10)
+        command = calendar_resample_command(file, _CALENDAR_PERIODS[frequency], frequency, time,
+                                            statistic="sum" if value_word == "total" else "mean")
+        return f"e.g. {frequency} {words} with `{command}`"
     if prefix:
         return f"e.g. {frequency} {words} with `cdo {prefix}{statistic} {input_and_copy(file, frequency)}`"
     if value_word == "total":  # resample_command writes means
@@ -378,6 +386,10 @@ def averaging_advice(file: str | Path, frequency: str, time: str = "time", *, va
         return f"e.g. {frequency} means with `{resample_command(file, float(hours.group(1)), time)}`"
     return "e.g. with xarray's Dataset.resample"
 
+
+#: A time step's name → the pandas frequency of its calendar periods' starts
+#: (:func:`~climann.data.resampling.calendar_resample_command`, for files CDO does not read whole).
+_CALENDAR_PERIODS = {"monthly": "MS", "yearly": "YS", "daily": "D"}
 
 #: A time step's name → CDO's ``settbounds`` frequency of the cells that stamps without bounds
 #: open (climann reads a daily value stamped at 00:00 as the mean of the day beginning there).

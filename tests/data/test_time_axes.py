@@ -183,6 +183,44 @@ def test_variables_at_different_steps_are_refused_in_one_line(tmp_path, monkeypa
     assert str(raised.value) == message
 
 
+@pytest.mark.parametrize(("cell_methods", "statistic"), [pytest.param("time: mean", "mean", id="means"),
+                                                       pytest.param("time: sum", "sum", id="totals")])
+def test_a_daily_station_file_beside_monthly_predictors_is_advised_the_xarray_line_that_runs(
+        tmp_path, monkeypatch, cell_methods, statistic):
+    """break44d A10: GRDC's daily discharge runoff_mean(time, id) beside monthly basin precipitation was advised
+    `cdo monmean GRDC-Daily.nc …`, which fails on a CF station file ("Unsupported array structure"); the advice
+    is the xarray line, whose copy opens beside the predictors with each station's monthly means (or totals)
+    computed here by hand with numpy, December included (days stamped at 00:00 reach its end)."""
+    monkeypatch.chdir(tmp_path)
+    days = xr.date_range("2000-01-01", "2001-12-31", freq="D", calendar="standard", use_cftime=True)
+    months = xr.date_range("2000-01-01", "2001-12-01", freq="MS", calendar="standard", use_cftime=True)
+    ids = np.array([6335020, 6335050, 6340110], np.int32)
+    runoff = np.random.default_rng(4).gamma(2.0, 300.0, (days.size, ids.size)).astype(np.float32)
+    runoff[40:50, 1] = np.nan  # a gap in February 2000 at one station
+    station = {"id": ("id", ids, {"cf_role": "timeseries_id"}),
+               "station_name": ("id", np.array([b"REES", b"DRESDEN", b"NAGYMAROS"], "S30"), {"long_name": "station name"}),
+               "lat": ("id", np.array([51.76, 51.05, 47.79], np.float32), {"units": "degrees_north"}),
+               "lon": ("id", np.array([6.40, 13.74, 18.96], np.float32), {"units": "degrees_east"})}
+    xr.Dataset({"runoff_mean": (("time", "id"), runoff, {"units": "m3 s-1", "cell_methods": cell_methods})},
+               coords={"time": ("time", days), **station}, attrs={"featureType": "timeSeries"}).to_netcdf("grdc.nc")
+    pr = np.random.default_rng(5).uniform(1, 5, (months.size, ids.size)).astype(np.float32)
+    xr.Dataset({"pr_basin": (("time", "id"), pr, {"units": "mm day-1"})},
+               coords={"time": ("time", months), **station}, attrs={"featureType": "timeSeries"}).to_netcdf("pr.nc")
+    files = [tmp_path / "grdc.nc", tmp_path / "pr.nc"]
+    with pytest.raises(ClimannError) as raised:
+        open_dataset(files, grid_of="runoff_mean", select={"id": 6335050})
+    message = str(raised.value)
+    assert "bring runoff_mean to monthly steps first" in message and "cdo" not in message
+    command = re.search(r"`(python -c .+)`$", message).group(1)
+    run_python(*shlex.split(command)[1:], check=True, cwd=tmp_path)
+    opened = open_dataset([tmp_path / "grdc_monthly.nc", tmp_path / "pr.nc"], grid_of="runoff_mean",
+                          select={"id": 6335050})
+    month_of = np.array([(day.year - 2000) * 12 + day.month - 1 for day in days])
+    by_hand = np.array([getattr(np, f"nan{statistic}")(runoff[month_of == k, 1]) for k in range(months.size)])
+    np.testing.assert_allclose(opened["runoff_mean"].values.ravel(), by_hand, rtol=1e-6)
+    np.testing.assert_array_equal(opened["pr_basin"].values.ravel(), pr[:, 1])
+
+
 @pytest.mark.parametrize(("cell_methods", "advice"), [
     # fix36c: daily totals were advised monthly means, a month's total being the sum of its days'
     pytest.param("area: mean time: sum", "e.g. monthly totals with `cdo monsum pred_day.nc pred_day_monthly.nc`",
