@@ -81,7 +81,7 @@ __all__ = ["location_dimension", "is_station_dimension", "with_station_chosen", 
            "stations_summary",
            "chosen_station_index", "names_chosen_station", "check_times_shared_by_stations", "chosen_station_record",
            "STATION_INDEX_NAME", "TrainedStation", "station_label", "station_text", "station_choice",
-           "station_named_as_chosen"]
+           "station_named_as_chosen", "reordered_stations_advice"]
 
 #: The ``long_name`` of the scalar coordinate that keeps the index of a station chosen by its
 #: index (a dimension without coordinate variable).
