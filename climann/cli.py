@@ -148,10 +148,15 @@ def info(
     from climann.workflow.preparation import INFO_VALUES_LIMIT_GB, check_trains
     from climann.workflow.progress import warnings_on_stderr
 
+    from climann.workflow.terminal import with_positional_paths
+
     check = functools.partial(check_trains, values_up_to_gb=INFO_VALUES_LIMIT_GB)
-    with warnings_on_stderr():
-        report = describe(paths, overlap=_overlap_setting(overlap) or "error", check=check,
-                          select=parse_selection(select, command="info"))
+    try:  # the data layer's advice says train's --data: info takes positional paths (break44d A7)
+        with warnings_on_stderr(with_positional_paths):
+            report = describe(paths, overlap=_overlap_setting(overlap) or "error", check=check,
+                              select=parse_selection(select, command="info"))
+    except ClimannError as error:
+        raise ClimannError(with_positional_paths(str(error))) from None
     typer.echo(report, nl=False)
     reason = no_config_reason(report)
     if reason is not None:  # a file of comments only would train on nothing of the user's (verify20 F13)

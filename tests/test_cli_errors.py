@@ -239,3 +239,42 @@ def test_a_wrong_argument_is_one_line_exit_2_and_touches_no_file(workspace, caps
     assert re.search(message, lines[0]), lines[0]
     assert "Traceback" not in out + err
     assert _snapshot(workspace) == before
+
+
+def test_info_advice_names_positional_paths_and_runs_as_printed(tmp_path, monkeypatch, capsys):
+    """break44d A7: `climann info tas.nc pred.nc` with pred stamped on the 1st without bounds ended with
+    "then give --data tas.nc --data with_bounds/pred.nc in place of the --data given"; followed, info said
+    "No such option: --data". The advice says info's own paths, and info given them (the copy written as
+    `cdo settbounds,month` writes it, by hand) exits 0."""
+    from tests.conftest import grid_dataset
+    from tests.data.test_time_axes import _monthly, _settbounds_month
+
+    monkeypatch.chdir(tmp_path)
+    _monthly(grid_dataset(n_years=2)[["tas"]], 2000, day=16).to_netcdf("tas.nc")
+    _monthly(grid_dataset(n_years=2)[["pred"]], 2000, day=1).to_netcdf("pred.nc")
+    monkeypatch.setattr(sys, "argv", ["climann", "info", "tas.nc", "pred.nc"])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    error = capsys.readouterr().err
+    assert exited.value.code == 2
+    line = [line for line in error.splitlines() if line.startswith("climann: error:")][-1]
+    assert "--data" not in line and "in place of the paths given" in line and "a path that still takes" in line
+    paths = re.search(r"then give (.+) in place of the paths given", line).group(1).split()
+    assert paths == ["tas.nc", "with_bounds/pred.nc"]
+    Path("with_bounds").mkdir()
+    _settbounds_month(Path("pred.nc"), Path("with_bounds/pred.nc"))
+    monkeypatch.setattr(sys, "argv", ["climann", "info", *paths])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code in (0, None), capsys.readouterr().err
+
+
+def test_positional_words_keep_another_command_s_data_option():
+    """Only info's own advice is reworded: `climann evaluate RUN --data FILE` stays a line of evaluate."""
+    from climann.workflow.terminal import with_positional_paths
+
+    assert with_positional_paths("give --data a.nc and --data 'b/*.nc' in place of the --data given; give both "
+                                 "copies to --data") == ("give a.nc and 'b/*.nc' in place of the paths given; give "
+                                                         "both copies to info")
+    kept = "score it elsewhere: `climann evaluate run --data x.nc --out s`"
+    assert with_positional_paths(kept) == kept

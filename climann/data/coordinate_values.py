@@ -31,7 +31,7 @@ import numpy as np
 import xarray as xr
 from cf_xarray.criteria import coordinate_criteria
 
-from climann.data.coords import MOVING_FEATURE_TYPES, PLAIN_DEGREES, name_kind, plain_degrees_kind
+from climann.data.coords import GUESSED_NAMES, MOVING_FEATURE_TYPES, PLAIN_DEGREES, name_kind, plain_degrees_kind
 from climann.data.notes import note_once
 from climann.data.paths import is_zarr_store
 from climann.data.remap_targets import RemapTarget, remap_target
@@ -315,13 +315,20 @@ def _is_time(variable: xr.DataArray) -> bool:
             or variable.dtype.kind == "M" or " since " in units)
 
 
-def _is_time_per_track(variable: xr.DataArray) -> bool:
+def _is_time_per_track(variable: xr.DataArray, dataset: xr.Dataset | None = None) -> bool:
     """Whether a 2-D variable is the time coordinate of tracks, one row of times per track
     (IBTrACS's ``time(storm, date_time)``, CF 1.8 appendix H.4.2's ``time(trajectory, obs)``):
-    marked as the time by CF ``standard_name`` or ``axis = "T"``, not by its units alone (a
-    field of dates on a grid, ``last_frost(y, x)``, has units in days since a date too)."""
-    return variable.ndim == 2 and (variable.attrs.get("standard_name") == "time"
-                                   or str(variable.attrs.get("axis", "")).upper() == "T")
+    marked as the time by CF ``standard_name`` or ``axis = "T"``; or, as IBTrACS is distributed
+    (break44d A2: no standard_name, axis nor featureType), dates named as a time
+    (:data:`~climann.data.coords.GUESSED_NAMES`) that are a coordinate of the ``dataset``'s data
+    (named in their ``coordinates``); not by its units alone (a field of dates on a grid,
+    ``last_frost(y, x)``, has units in days since a date too, and is no coordinate)."""
+    if variable.ndim != 2:
+        return False
+    if variable.attrs.get("standard_name") == "time" or str(variable.attrs.get("axis", "")).upper() == "T":
+        return True
+    return (dataset is not None and str(variable.name).lower() in GUESSED_NAMES["time"] and _is_time(variable)
+            and variable.name in dataset.coords)
 
 
 def _positions_change(dataset: xr.Dataset, names: Iterable[str]) -> bool:
@@ -355,7 +362,7 @@ def _moving_positions(dataset: xr.Dataset, where: str, found: dict[str, str]) ->
         # change along it: a date-valued field on a curvilinear grid (last_frost(y, x), beside
         # lat(y, x)) is data, and a mooring's constant lat(time) and lon(time) are one place.
         moving = feature.lower() in MOVING_FEATURE_TYPES or (
-            not feature and len(kinds) == 2 and (variable.ndim == 1 or _is_time_per_track(dataset[name]))
+            not feature and len(kinds) == 2 and (variable.ndim == 1 or _is_time_per_track(dataset[name], dataset))
             and _positions_change(dataset, kinds.values()))
         if not (moving and kinds):
             continue

@@ -32,6 +32,7 @@ from climann.data.coordinate_values import geographic_kind
 from climann.data.coords import time_coordinate
 from climann.data.shell import copy_path, identifier, python_command, shown_path, working_path
 from climann.data.sources import files_text
+from climann.data.stations import reordered_stations_advice
 from climann.errors import ClimannError
 
 #: Opens a file undecoded: ``opener(path, decode_times=False, chunks={})``.
@@ -76,8 +77,22 @@ def different_places_message(reference: Mapping[str, xr.DataArray], own: Mapping
     own_place = _position(own) or place_of_file(other, opener=opener)
     if place is None or own_place is None:
         return None
+    reordered = _reordered_stations(first, other, place, opener)
+    if reordered:  # one station taken by its index from each of two files listing them in other orders
+        return (f"{first.name} and {other.name} hold different places, one point each: {first.name} at "
+                f"{_shown(*place)}, {other.name} at {_shown(*own_place)}; {reordered}")
     shared = sorted(_measured_names(first, opener) & _measured_names(other, opener))
     return two_places_message((first.name, place), other, own_place, opener=opener, shared=shared)
+
+
+def _reordered_stations(first: Path, other: Path, place: tuple[str, str], opener: Opener | None) -> str | None:
+    """:func:`~climann.data.stations.reordered_stations_advice` of the two files as stored; None when either
+    does not open."""
+    try:
+        with _opened(first, opener) as reference, _opened(other, opener) as dataset:
+            return reordered_stations_advice(reference, dataset, place, (first.name, other.name))
+    except (OSError, ValueError, KeyError, EOFError, ClimannError):
+        return None
 
 
 def files_at_different_places(reference: Path, other: Path, *, opener: Opener | None = None) -> str | None:

@@ -79,13 +79,14 @@ def resample_command(path: str | os.PathLike, hours: float, time: str = "time") 
 
 #: ``python -c SCRIPT IN OUT FREQ TIME``: the means of IN over the calendar periods of the pandas
 #: frequency FREQ (``QS-DEC``: DJF, MAM, JJA, SON), each stamped at its period's start with CF bounds
-#: of its edges; periods the data do not cover whole (by their cells, else their stamps) are left out.
+#: of its edges; periods the data do not cover whole (by their cells, else their stamps, the last
+#: reaching one step, their median spacing, past its stamp: a day stamped at 00:00) are left out.
 _PYTHON_CALENDAR_RESAMPLE = (
     'import sys,numpy as np,xarray as xr;i,o,f,t=sys.argv[1:5];'
     'd=xr.open_dataset(i,decode_times=xr.coders.CFDatetimeCoder(use_cftime=True));e=d[t].encoding;'
     'b=d[t].attrs.get("bounds");c=d[b].values if b in d.variables else None;'
-    'd=d.drop_vars([b] if c is not None else []);lo,hi=(c.min(),c.max()) if c is not None else '
-    '(d[t].values.min(),d[t].values.max());'
+    'd=d.drop_vars([b] if c is not None else []);v=d[t].values;lo,hi=(c.min(),c.max()) if c is not None else '
+    '(v.min(),v.max()+(sorted(np.diff(v))[(len(v)-2)//2] if len(v)>1 else v[0]-v[0]));'
     'd=d.assign_coords({t:d[t].copy(data=d[t].values if c is None else c.min(1)+(c.max(1)-c.min(1))/2)});'
     'm=d[[v for v in d.data_vars if t in d[v].dims]].resample({t:f}).mean(keep_attrs=True);s=m[t].values;'
     'g=xr.date_range(s[0],periods=len(s)+1,freq=f,calendar=s[0].calendar,use_cftime=True).values;'
@@ -97,9 +98,12 @@ _PYTHON_CALENDAR_RESAMPLE = (
 )
 
 
-def calendar_resample_command(path: str | os.PathLike, frequency: str, name: str, time: str = "time") -> str:
-    """The shell line that writes beside ``path`` the means of its time-varying variables over
-    calendar periods (seasons, months, years), with CF bounds of the periods' edges.
+def calendar_resample_command(path: str | os.PathLike, frequency: str, name: str, time: str = "time", *,
+                              statistic: str = "mean") -> str:
+    """The shell line that writes beside ``path`` the means (or sums) of its time-varying
+    variables over calendar periods (seasons, months, years), with CF bounds of the periods' edges.
+    Variables on other dimensions too are kept on them (a CF station file's ``runoff(time, id)``
+    with its ``station_name(id)``, which CDO does not read, break44d A10).
 
     Parameters
     ----------
@@ -112,6 +116,8 @@ def calendar_resample_command(path: str | os.PathLike, frequency: str, name: str
         The periods' name in the copy's file name (``"seasonal"``).
     time : str
         The name of the time dimension in the file.
+    statistic : {"mean", "sum"}
+        What each period's value is of its steps': totals (``time: sum``) are summed.
 
     Returns
     -------
@@ -122,14 +128,18 @@ def calendar_resample_command(path: str | os.PathLike, frequency: str, name: str
         calendar periods, so its steps are those of a seasonal file stamped so (a stamp at the
         middle would make steps of other lengths), and its CF bounds say which period it is.
         A period at either end that the data do not cover whole (by their CF cells, else by
-        their stamps) is left out rather than averaged over part of it.
+        their stamps, the last reaching one median step past its stamp) is left out rather than averaged over
+        part of it.
 
     Examples
     --------
     >>> calendar_resample_command("pr.nc", "QS-DEC", "seasonal").endswith("pr.nc pr_seasonal.nc QS-DEC time")
     True
     """
-    return (f"python -c {shlex.quote(_PYTHON_CALENDAR_RESAMPLE)} {input_and_copy(path, name)} "
+    if statistic not in ("mean", "sum"):
+        raise ValueError(f"statistic must be 'mean' or 'sum', not {statistic!r}")
+    script = _PYTHON_CALENDAR_RESAMPLE.replace(".mean(keep_attrs=True)", f".{statistic}(keep_attrs=True)")
+    return (f"python -c {shlex.quote(script)} {input_and_copy(path, name)} "
             f"{shlex.quote(frequency)} {shlex.quote(time)}")
 
 

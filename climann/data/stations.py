@@ -59,6 +59,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 import re
+import shlex
 
 import dask
 import numpy as np
@@ -80,7 +81,7 @@ __all__ = ["location_dimension", "is_station_dimension", "with_station_chosen", 
            "stations_summary",
            "chosen_station_index", "names_chosen_station", "check_times_shared_by_stations", "chosen_station_record",
            "STATION_INDEX_NAME", "TrainedStation", "station_label", "station_text", "station_choice",
-           "station_named_as_chosen"]
+           "station_named_as_chosen", "reordered_stations_advice"]
 
 #: The ``long_name`` of the scalar coordinate that keeps the index of a station chosen by its
 #: index (a dimension without coordinate variable).
@@ -309,6 +310,65 @@ def station_text(dataset: xr.Dataset, dim: str, index: int) -> str:
     if value is None:
         return f"{names[index]} (index {index})"
     return names[index] if value == names[index] else f"{names[index]} ({dim} {value})"
+
+
+def reordered_stations_advice(reference: xr.Dataset, other: xr.Dataset, place: tuple[str, str] | None,
+                              labels: tuple[str, str]) -> str | None:
+    """The way out when two files list the same stations by name (CF §9.5 ``cf_role =
+    "timeseries_id"`` text, or a text variable of station names) in other orders along one
+    station dimension without a coordinate variable: ``--select dim=N`` then takes station N of
+    each file, two stations (break44d A6: ``--select glacier=0`` gave Hintereisferner's balance
+    beside South Cascade's climate); the name takes one station from each.
+
+    Parameters
+    ----------
+    reference, other : xarray.Dataset
+        The two files as stored (undecoded is fine), every station along the dimension.
+    place : tuple of str or None
+        The latitude and longitude (text, degrees) of the station of ``reference`` the run took,
+        to name it in the advice; the first station when None or not found.
+    labels : tuple of str
+        The two files' names, for the message.
+
+    Returns
+    -------
+    str or None
+        E.g. ``"a.nc and b.nc list the same glaciers by name (glacier_name) in other orders
+        (HINTEREIS F. is glacier 0 of a.nc and 3 of b.nc): a glacier chosen by its index is
+        another glacier in each; choose it by name, which takes the same one from each:
+        --select 'glacier=HINTEREIS F.'"``; None when the files have no such dimension in common,
+        it has a coordinate variable (chosen by value, the same in each), the names are not text,
+        not all different, not the same set, or in the same order.
+    """
+    dim = location_dimension(reference)
+    if dim is None or dim != location_dimension(other) or dim in reference.variables or dim in other.variables:
+        return None
+    variable = _station_names_variable(reference, dim)
+    if (variable is None or not _is_text(reference[variable]) or _station_names_variable(other, dim) is None
+            or not _is_text(other[_station_names_variable(other, dim)])):
+        return None
+    mine, theirs = _station_names(reference, dim), _station_names(other, dim)
+    if mine == theirs or sorted(mine) != sorted(theirs) or len(set(mine)) != len(mine):
+        return None
+    index = _station_at(reference, dim, place)
+    name = mine[index]
+    choice = shlex.quote(f"{dim}={name}")
+    return (f"{labels[0]} and {labels[1]} list the same {dim}s by name ({variable}) in other orders ({name} is "
+            f"{dim} {index} of {labels[0]} and {theirs.index(name)} of {labels[1]}): a {dim} chosen by its index is "
+            f"another {dim} in each; choose it by name, which takes the same one from each: --select {choice}")
+
+
+def _station_at(dataset: xr.Dataset, dim: str, place: tuple[str, str] | None) -> int:
+    """The index along ``dim`` of the station at ``place`` (latitude, longitude as text), by the
+    dataset's latitude and longitude along ``dim``; 0 when none or several are there."""
+    found = {geographic_kind(str(name), variable): variable for name, variable in dataset.variables.items()
+             if variable.dims == (dim,) and variable.dtype.kind in "fiu"}
+    if place is None or "latitude" not in found or "longitude" not in found:
+        return 0
+    with dask.config.set(scheduler="synchronous"):
+        lat, lon = (np.asarray(found[kind].values, dtype=float) for kind in ("latitude", "longitude"))
+    at = np.flatnonzero(np.isclose(lat, float(place[0])) & np.isclose((lon - float(place[1]) + 180) % 360, 180))
+    return int(at[0]) if at.size == 1 else 0
 
 
 def station_choice(dataset: xr.Dataset, dim: str, index: int) -> str:

@@ -360,7 +360,10 @@ def averaging_advice(file: str | Path, frequency: str, time: str = "time", *, va
     for an ``N-hourly`` step, which no cdo operator names, the xarray line of
     :func:`~climann.data.resampling.resample_command` (``time`` the file's time dimension), which
     writes the new cells' bounds (``Dataset.resample`` alone averages them, break33b B5);
-    xarray's ``resample`` for a Zarr store, which CDO does not read.
+    xarray's ``resample`` for a Zarr store, which CDO does not read; for a file CDO does not
+    copy whole (:func:`~climann.data.time_commands.cdo_copies`: a CF station file's
+    ``runoff_mean(time, id)``, "Unsupported array structure", break44d A10) the xarray line of
+    :func:`~climann.data.resampling.calendar_resample_command` over calendar months, years or days.
 
     ``value_word`` says what each value is over its time cell
     (:func:`~climann.data.cell_methods.time_value_word`): totals (``time: sum``, precipitation
@@ -369,6 +372,11 @@ def averaging_advice(file: str | Path, frequency: str, time: str = "time", *, va
     """
     prefix = None if is_zarr_store(file) else _FREQUENCIES.get(frequency)
     statistic, words = _KEPT_STATISTICS.get(value_word, _KEPT_STATISTICS["mean"])
+    if prefix and not cdo_copies(str(file), time) and frequency in _CALENDAR_PERIODS:
+        # a CF station file (runoff(time, id)): CDO skips its variables, "Unsupported file structure" (break44d A10)
+        command = calendar_resample_command(file, _CALENDAR_PERIODS[frequency], frequency, time,
+                                            statistic="sum" if value_word == "total" else "mean")
+        return f"e.g. {frequency} {words} with `{command}`"
     if prefix:
         return f"e.g. {frequency} {words} with `cdo {prefix}{statistic} {input_and_copy(file, frequency)}`"
     if value_word == "total":  # resample_command writes means
@@ -378,6 +386,10 @@ def averaging_advice(file: str | Path, frequency: str, time: str = "time", *, va
         return f"e.g. {frequency} means with `{resample_command(file, float(hours.group(1)), time)}`"
     return "e.g. with xarray's Dataset.resample"
 
+
+#: A time step's name → the pandas frequency of its calendar periods' starts
+#: (:func:`~climann.data.resampling.calendar_resample_command`, for files CDO does not read whole).
+_CALENDAR_PERIODS = {"monthly": "MS", "yearly": "YS", "daily": "D"}
 
 #: A time step's name → CDO's ``settbounds`` frequency of the cells that stamps without bounds
 #: open (climann reads a daily value stamped at 00:00 as the mean of the day beginning there).
@@ -1121,10 +1133,13 @@ def _cell_start_month(axis: _Axis) -> int | None:
 
 def _warn_offset_cells(axes: Sequence[_Axis]) -> None:
     """Warn, once per pair, when the target's yearly (or seasonal) time cells and another
-    variable's, both known from CF bounds, start in different months (an October-start water
-    year beside calendar years, break34b B4): their values are paired by the period holding
-    each cell's middle, so each is paired with a cell that covers months it does not; naming
-    the first pair of cells."""
+    variable's, both known from CF bounds, start in different months and a paired cell of the
+    other covers months outside the target's (an October-start water year beside calendar years,
+    break34b B4): their values are paired by the period holding each cell's middle; naming the
+    first such pair of cells, the months outside, how many months later or earlier the other's
+    cells start, and how many paired steps are so. A cell inside the target's (a June–August
+    mean beside an October–October hydrological-year balance, break44d A3) is the pairing
+    meant: no warning."""
     target = axes[0] if axes else None
     start = _cell_start_month(target) if target else None
     for other in axes[1:] if start else ():
@@ -1132,17 +1147,27 @@ def _warn_offset_cells(axes: Sequence[_Axis]) -> None:
         if theirs is None or theirs == start or target.period_frequency != other.period_frequency:
             continue
         cell_of = dict(zip(other.opening, other.cells))
-        paired = next(((mine, cell_of[period]) for mine, period in zip(target.cells, target.opening)
-                       if period in cell_of), None)
-        if paired is None:
+        paired = [(mine, cell_of[period]) for mine, period in zip(target.cells, target.opening) if period in cell_of]
+        try:
+            outside = [(mine, their) for mine, their in paired
+                       if min(their) < min(mine) or max(their) > max(mine)]
+        except TypeError:  # dates of two calendars
             continue
-        mine, their = (f"{date_text(min(cell))} to {date_text(max(cell))}" for cell in paired)
-        months = (start - theirs) % 12
+        if not outside:
+            continue
+        mine, their = outside[0]
+        low, high = min(mine), min(their)
+        months = (high.year - low.year) * 12 + high.month - low.month
+        after = f"{abs(months)} month{'s' if abs(months) != 1 else ''} {'after' if months > 0 else 'before'}"
+        spans = [f"{date_text(a)} to {date_text(b)}" for a, b in ((min(their), min(mine)), (max(mine), max(their)))
+                 if a < b]
+        mine_text, their_text = (f"{date_text(min(cell))} to {date_text(max(cell))}" for cell in (mine, their))
         note_once(_log, logging.WARNING, (
             f"the time cells of {target.variable} and {other.variable} start in different months "
-            f"({target.variable}: {mine}, …; {other.variable}: {their}, …, {min(months, 12 - months)} months apart): "
-            f"each value is paired by the period holding its cell's middle, so {target.variable} of {mine} is "
-            f"paired with {other.variable} of {their}, which covers months outside it; if that is not the "
+            f"({target.variable}: {mine_text}, …; {other.variable}: {their_text}, …, starting {after} "
+            f"{target.variable}'s): each value is paired by the period holding its cell's middle, so "
+            f"{target.variable} of {mine_text} is paired with {other.variable} of {their_text}, which covers "
+            f"{' and '.join(spans)} outside it ({len(outside)} of {len(paired)} paired steps so); if that is not the "
             f"pairing meant, give {other.variable} over cells that match {target.variable}'s"),
             key=("offset time cells", target.variable, other.variable))
 

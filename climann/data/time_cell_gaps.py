@@ -12,7 +12,9 @@ its effect on rates, and the ``ncap2`` that makes each cell reach the next.
 
 A gap as long as a cell or longer is not this: a subset of the steps (January means of
 several years, ``cdo selmon,1``; DJF means one a year; a missing month) leaves whole cells out.
-Only gaps shorter than both cells beside them count (:func:`short_gaps`), and not even those when
+Only gaps shorter than both cells beside them, or than the series' typical (median) cell, count
+(:func:`short_gaps`: GRACE's windows 8 to 16 days long, 16 to 22 days before the next month's, are
+short cells, break44d A4), and not even those when
 the gap is whole cells of the calendar: a missing June (30 days) between May and July (31 days
 each), a missing February, a missing DJF (90 days) between SON (91) and MAM (92) are missing
 steps (:func:`whole_missing_cells`).
@@ -29,6 +31,7 @@ warning naming the cells, the steps and the ``ncap2`` that makes each cell reach
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections import Counter
 
@@ -55,7 +58,8 @@ JOINED_MARK = "climann_cells_joined"
 
 
 def short_gaps(bounds: np.ndarray) -> np.ndarray:
-    """Which consecutive time cells leave a gap shorter than both of them between them.
+    """Which consecutive time cells leave a gap shorter than both of them, or than the median
+    length of all the cells, between them.
 
     A gap that is itself one or more whole cells of the calendar (a missing June between May
     and July, 30 days between cells of 31, or a missing February) is a missing step, not a
@@ -70,7 +74,8 @@ def short_gaps(bounds: np.ndarray) -> np.ndarray:
     -------
     ndarray of bool, shape (n_time − 1,)
         True at ``i`` when cell ``i`` ends before cell ``i + 1`` starts, by less than the
-        length of either, and the gap is not whole missing cells.
+        length of both or than the median cell length (a short window, as GRACE's partial months,
+        beside a month: break44d A4), and the gap is not whole missing cells.
     """
     if len(bounds) < 2:
         return np.zeros(0, dtype=bool)
@@ -80,7 +85,8 @@ def short_gaps(bounds: np.ndarray) -> np.ndarray:
     gaps = lower[1:] - upper[:-1]
     lengths = upper - lower
     zero = gaps[0] * 0
-    return np.array([zero < gap < min(before, after)
+    typical = sorted(lengths)[len(lengths) // 2]
+    return np.array([zero < gap and (gap < min(before, after) or gap < typical)
                      and not whole_missing_cells(lower[i:i + 2], upper[i:i + 2])
                      for i, (gap, before, after) in enumerate(zip(gaps, lengths[:-1], lengths[1:]))], dtype=bool)
 
@@ -102,7 +108,8 @@ def whole_missing_cells(lower: np.ndarray, upper: np.ndarray) -> bool:
     [1990-01-01, 1990-02-01]) differ in days, so a missing June between May and July lasts 30
     days, shorter than both neighbours: the gap is whole missing cells when it is itself a whole
     number of months that is a multiple of either neighbour's months. Cells of one fixed length
-    (days, hours) leave gaps of whole cells when the gap is a multiple of that length.
+    (days, hours; both cells as long) leave gaps of whole cells when the gap is a multiple of
+    that length.
 
     Parameters
     ----------
@@ -118,11 +125,13 @@ def whole_missing_cells(lower: np.ndarray, upper: np.ndarray) -> bool:
     if gap <= gap * 0:
         return False
     gap_months = _calendar_months(upper[0], lower[1])
+    one_length = upper[0] - lower[0] == upper[1] - lower[1]
     for start, end in zip(lower, upper):
         cell_months = _calendar_months(start, end)
         if cell_months is not None and gap_months is not None and gap_months % cell_months == 0:
             return True
-        if cell_months is None and gap % (end - start) == gap * 0:
+        # a fixed length only when both cells have it: GRACE's 8-day window after a 16-day gap is no missing step
+        if cell_months is None and one_length and gap % (end - start) == gap * 0:
             return True
     return False
 
@@ -174,17 +183,21 @@ def warn_cell_gaps(dataset: xr.Dataset, where: str) -> None:
     timed = sorted({file for variable in dataset.data_vars.values() if dataset[name].dims[0] in variable.dims
                     for file in source_files(variable)})
     where = files_text(timed) if timed else where  # the files holding the cells, not every file of the set
-    if all(value == gap for value in short_ones):
+    if all(value == gap for value in short_ones) and gap <= datetime.timedelta(days=1):
         effect = (f"as bounds that give a period's last day rather than the next one's start; CF cells of a series "
                   f"share their edges (7.1): taken as they are, each is {_span(gap)} short, and a total over it "
                   f"converted to a rate is divided by {_span(length)} instead of {_span(length + gap)}, "
                   f"{100 * gap / length:.1f} % too high")
-    else:  # cells of their own lengths (GRACE's solution spans): no one factor
+    else:  # cells of their own lengths (GRACE's solution spans): no one factor, no last-day convention
         overlaps = sum(value < gap * 0 for value in gaps)
         overlapping = (f", and {overlaps} cell{'s overlap' if overlaps != 1 else ' overlaps'} the next"
                        if overlaps else "")
-        effect = (f"CF cells of a series share their edges (7.1), and here the gaps vary, from "
-                  f"{_span(min(short_ones))} to {_span(max(short_ones))}{overlapping}; taken as they are, a total "
+        sizes = (f"the gaps vary, from {_span(min(short_ones))} to {_span(max(short_ones))}"
+                 if len(set(short_ones)) > 1 else f"the gap is {_span(gap)}")
+        longer = (" (longer than the 1 day a period's last day given as its end leaves: windows shorter than their "
+                  "steps, as GRACE's partial months)" if min(short_ones) > datetime.timedelta(days=1) else "")
+        effect = (f"CF cells of a series share their edges (7.1), and here {sizes}{overlapping}{longer}; taken as "
+                  f"they are, a total "
                   "over a cell converted to a rate is divided by the cell's own length, not by the time to the next "
                   "cell")
     message = (

@@ -28,7 +28,7 @@ import contextlib
 import logging
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Protocol
 
 from rich.console import Console
@@ -352,7 +352,7 @@ class _OwnCopies(logging.Filter):
 class _DisplayHandler(logging.Handler):
     """Hands the ``climann`` log records to a display, each warning once (:class:`RepeatedWarnings`)."""
 
-    def __init__(self, display: PlainDisplay | RichDisplay, copies: CopyNames | None = None) -> None:
+    def __init__(self, display: PlainDisplay | RichDisplay | _Reworded, copies: CopyNames | None = None) -> None:
         super().__init__(logging.DEBUG)
         if copies is not None:
             self.addFilter(_OwnCopies(copies))  # before RepeatedWarnings: it compares the words shown
@@ -364,6 +364,19 @@ class _DisplayHandler(logging.Handler):
             self.display.show(record)
         except Exception:  # noqa: BLE001 — a display problem must never stop a run
             self.handleError(record)
+
+
+class _Reworded:
+    """A display that shows each record in the words ``rewrite`` gives its message (a copy of
+    the record: other handlers keep its own words)."""
+
+    def __init__(self, display: PlainDisplay, rewrite: Callable[[str], str]) -> None:
+        self.display, self.rewrite = display, rewrite
+
+    def show(self, record: logging.LogRecord) -> None:
+        reworded = logging.makeLogRecord(record.__dict__)
+        reworded.msg, reworded.args = self.rewrite(record.getMessage()), ()
+        self.display.show(reworded)
 
 
 @contextlib.contextmanager
@@ -420,12 +433,15 @@ def batches_per_epoch(n_samples: int, batch_size: int) -> int:
 
 
 @contextlib.contextmanager
-def warnings_on_stderr() -> Iterator[None]:
+def warnings_on_stderr(rewrite: Callable[[str], str] | None = None) -> Iterator[None]:
     """Print the ``climann`` log's warnings (only) on stderr as ``climann: warning: …`` while
-    the block runs: for the commands without a training display (``predict``, ``evaluate``)."""
+    the block runs: for the commands without a training display (``predict``, ``evaluate``);
+    each in the words ``rewrite`` gives it, when given (``info``'s positional paths for
+    ``--data``, :func:`climann.workflow.terminal.with_positional_paths`)."""
     logger = logging.getLogger(LOGGER_NAME)
     with copies_said_once() as copies:
-        handler = _DisplayHandler(PlainDisplay(verbosity=NORMAL), copies)
+        display = PlainDisplay(verbosity=NORMAL)
+        handler = _DisplayHandler(display if rewrite is None else _Reworded(display, rewrite), copies)
         handler.setLevel(logging.WARNING)
         logger.addHandler(handler)
         try:

@@ -19,6 +19,7 @@ imports only the standard library: an error line costs no import of rich.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -99,3 +100,36 @@ def say(message: str, *, err: bool = False, whole: Sequence[str] = ()) -> None:
     """
     stream = sys.stderr if err else sys.stdout
     print("\n".join(message_lines(message, stream, whole=whole)), file=stream, flush=True)
+
+
+#: The ``--data`` advice of the data layer in the words of ``climann info``, which takes its
+#: files as positional paths (break44d A7: "then give --data A --data B in place of the --data
+#: given", followed, gave "No such option: --data"): the pattern and its replacement, in order.
+_POSITIONAL_WORDS = (
+    (re.compile(r"\b(give|then) --data (\S+(?: (?:and )?--data \S+)*)"),
+     lambda match: f"{match.group(1)} " + re.sub(r"(^| (?:and )?)--data ", r"\1", match.group(2))),
+    (re.compile(r"\bthe --data given\b"), lambda match: "the paths given"),
+    (re.compile(r"\b(a|one) --data\b"), lambda match: f"{match.group(1)} path"),
+    (re.compile(r"\bto --data\b"), lambda match: "to info"),
+    (re.compile(r"\bin --data\b"), lambda match: "among the paths given"),
+)
+
+
+def with_positional_paths(message: str) -> str:
+    """``message`` (a refusal, warning or advice of the data layer, written for ``train
+    --data``) in the words of a command that takes its files as positional paths (``climann
+    info A.nc B.nc``): ``give --data A --data B`` → ``give A B``, ``the --data given`` → ``the
+    paths given``, ``a --data that …`` → ``a path that …``, ``to --data`` → ``to info``, ``in
+    --data`` → ``among the paths given``. A ``--data`` of another command's line (``climann
+    evaluate RUN --data FILE``) is kept.
+
+    Examples
+    --------
+    >>> with_positional_paths("then give --data a.nc --data b/c.nc in place of the --data given")
+    'then give a.nc b/c.nc in place of the paths given'
+    >>> with_positional_paths("score it with `climann evaluate run --data x.nc`")
+    'score it with `climann evaluate run --data x.nc`'
+    """
+    for pattern, replacement in _POSITIONAL_WORDS:
+        message = pattern.sub(replacement, message)
+    return message

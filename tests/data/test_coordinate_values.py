@@ -341,7 +341,13 @@ def test_positions_that_move_in_time_are_named_so_not_an_unstructured_grid(tmp_p
         assert f"climann: error: {expected}" in " ".join(result.output.split())
 
 
-def test_storm_tracks_without_feature_type_with_fills_are_moving_positions(tmp_path):
+@pytest.mark.parametrize("time_attrs", [
+    pytest.param({"standard_name": "time"}, id="time-standard-name"),
+    # break44d A2: IBTrACS as distributed, its time(storm, date_time) marked only by long_name and units:
+    # "no time coordinate found … coordinates present: time, lat, lon", no way out
+    pytest.param({"long_name": "time"}, id="as-distributed"),
+])
+def test_storm_tracks_without_feature_type_with_fills_are_moving_positions(tmp_path, time_attrs):
     """break35a A7: IBTrACS without featureType (time, lat, lon on (storm, date_time), the steps
     after each storm's end filled with -9999) was described as a curvilinear grid with no time."""
     rng = np.random.default_rng(10)
@@ -353,7 +359,7 @@ def test_storm_tracks_without_feature_type_with_fills_are_moving_positions(tmp_p
     dims = ("storm", "date_time")
     fill = {"_FillValue": -9999.0}
     xr.Dataset({"wmo_wind": (dims, rng.uniform(30, 90, (3, 8)), {"units": "kts", "coordinates": "time lat lon"}),
-                "time": (dims, times, {"units": "days since 1858-11-17 00:00:00", "standard_name": "time"}),
+                "time": (dims, times, {"units": "days since 1858-11-17 00:00:00", **time_attrs}),
                 "lat": (dims, lat, _LAT), "lon": (dims, lon, _LON)}).to_netcdf(
         tmp_path / "ibtracs.nc", encoding={name: fill for name in ("time", "lat", "lon")})
     with pytest.raises(ClimannError) as error:

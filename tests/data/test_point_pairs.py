@@ -5,6 +5,7 @@ copy that combines with the other file, values unchanged."""
 from __future__ import annotations
 
 import re
+import shlex
 
 import numpy as np
 import pandas as pd
@@ -341,3 +342,63 @@ def test_the_split_blocks_advised_copies_combine_at_the_train_sites_place(sites)
     with xr.open_dataset(sites / "holln.nc") as original:
         assert float(original["lat"]) == np.float32(SITES["holln"][0])
 
+
+
+#: Four glaciers as WGMS names them, with their positions (break44d A6).
+GLACIERS = {"HINTEREIS F.": (46.8, 10.77), "SILVRETTA": (46.85, 10.08), "STORGLACIAEREN": (67.9, 18.57),
+            "SOUTH CASCADE": (48.36, -121.06)}
+
+
+def _glaciers(name: str, order: list[str], seed: int) -> tuple[xr.Dataset, dict[str, np.ndarray]]:
+    """``name(time, glacier)`` yearly over 20 years for the glaciers of ``order``, named by a
+    ``cf_role = "timeseries_id"`` text ``glacier_name`` and placed by ``lat(glacier)``, ``lon(glacier)``,
+    with no ``glacier`` coordinate (chosen by index or name); also each glacier's series by name."""
+    time = pd.date_range("1990-01-01", periods=20, freq="YS")
+    series = {glacier: np.random.default_rng([seed, k]).normal(280.0, 1.0, time.size).astype(np.float32)
+              for k, glacier in enumerate(GLACIERS)}
+    dataset = xr.Dataset(
+        {name: (("time", "glacier"), np.stack([series[glacier] for glacier in order], 1), {"units": "K"})},
+        coords={"time": time,
+                "lat": ("glacier", np.array([GLACIERS[g][0] for g in order], np.float32),
+                        {"units": "degrees_north", "standard_name": "latitude"}),
+                "lon": ("glacier", np.array([GLACIERS[g][1] for g in order], np.float32),
+                        {"units": "degrees_east", "standard_name": "longitude"}),
+                "glacier_name": ("glacier", order, {"cf_role": "timeseries_id"})},
+        attrs={"Conventions": "CF-1.8", "featureType": "timeSeries"})
+    return dataset, series
+
+
+def test_the_same_stations_in_other_orders_are_chosen_by_name_and_the_advice_pairs_them(tmp_path, monkeypatch):
+    """break44d A6: a WGMS file and an ERA5-at-glaciers file listing the same glaciers in other orders;
+    ``--select glacier=0`` was refused as two places with, as its only way out, a copy taking South Cascade's
+    climate for Hintereisferner's. The refusal names the glacier by name; the selection it gives, parsed as the
+    CLI parses it, pairs each glacier's balance with its own temperature (by name, by hand)."""
+    from climann.workflow.config import parse_selection
+
+    monkeypatch.chdir(tmp_path)
+    order = list(GLACIERS)
+    balance, balances = _glaciers("mb", order, 1)
+    climate, temperatures = _glaciers("t2m", order[::-1], 2)
+    balance.to_netcdf(tmp_path / "wgms.nc")
+    climate.to_netcdf(tmp_path / "era5.nc")
+    files = [tmp_path / "wgms.nc", tmp_path / "era5.nc"]
+    with pytest.raises(ClimannError) as raised:
+        open_dataset(files, grid_of="mb", select={"glacier": 0})
+    message = str(raised.value)
+    assert "HINTEREIS F. is glacier 0 of wgms.nc and 3 of era5.nc" in message and "into a copy" not in message
+    advised = re.search(r"--select (.+)$", message).group(1)
+    opened = open_dataset(files, grid_of="mb", select=parse_selection(shlex.split(advised)))
+    np.testing.assert_array_equal(opened["mb"].values.ravel(), balances["HINTEREIS F."])
+    np.testing.assert_array_equal(opened["t2m"].values.ravel(), temperatures["HINTEREIS F."])
+
+
+def test_stations_in_one_order_chosen_by_index_get_no_name_advice():
+    """The same names in the same order: an index is the same station in each (no advice); names of
+    other stations: no pairing by name either."""
+    from climann.data.stations import reordered_stations_advice
+
+    order = list(GLACIERS)
+    balance, _ = _glaciers("mb", order, 1)
+    assert reordered_stations_advice(balance, _glaciers("t2m", order, 2)[0], None, ("a.nc", "b.nc")) is None
+    other = _glaciers("t2m", order[::-1], 2)[0].assign_coords(glacier_name=("glacier", ["A", "B", "C", "D"]))
+    assert reordered_stations_advice(balance, other, None, ("a.nc", "b.nc")) is None

@@ -216,7 +216,7 @@ def test_a_folder_of_growing_season_files_gets_one_loop_that_dates_every_file(tm
     soy = _YIELD.replace("mai", "soy")
     assert f"time 'time' in {_YIELD}, {soy} has units" in message or f"time 'time' in {soy}, {_YIELD} has" in message
     loop = next(part for part in message.split("`") if part.startswith("mkdir -p "))
-    assert "then give --data 'ggcmi/with_dates/*.nc' in place of the 2 files" in message
+    assert "then give 'ggcmi/with_dates/*.nc' in place of the 2 files" in message  # info's own paths (break44d A7)
     path = shell_path()  # the printed `python`
     subprocess.run(["bash", "-c", loop], check=True, capture_output=True, cwd=tmp_path, env={**os.environ, "PATH": path})
     calendar = "proleptic_gregorian"

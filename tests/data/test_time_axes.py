@@ -183,6 +183,44 @@ def test_variables_at_different_steps_are_refused_in_one_line(tmp_path, monkeypa
     assert str(raised.value) == message
 
 
+@pytest.mark.parametrize(("cell_methods", "statistic"), [pytest.param("time: mean", "mean", id="means"),
+                                                       pytest.param("time: sum", "sum", id="totals")])
+def test_a_daily_station_file_beside_monthly_predictors_is_advised_the_xarray_line_that_runs(
+        tmp_path, monkeypatch, cell_methods, statistic):
+    """break44d A10: GRDC's daily discharge runoff_mean(time, id) beside monthly basin precipitation was advised
+    `cdo monmean GRDC-Daily.nc …`, which fails on a CF station file ("Unsupported array structure"); the advice
+    is the xarray line, whose copy opens beside the predictors with each station's monthly means (or totals)
+    computed here by hand with numpy, December included (days stamped at 00:00 reach its end)."""
+    monkeypatch.chdir(tmp_path)
+    days = xr.date_range("2000-01-01", "2001-12-31", freq="D", calendar="standard", use_cftime=True)
+    months = xr.date_range("2000-01-01", "2001-12-01", freq="MS", calendar="standard", use_cftime=True)
+    ids = np.array([6335020, 6335050, 6340110], np.int32)
+    runoff = np.random.default_rng(4).gamma(2.0, 300.0, (days.size, ids.size)).astype(np.float32)
+    runoff[40:50, 1] = np.nan  # a gap in February 2000 at one station
+    station = {"id": ("id", ids, {"cf_role": "timeseries_id"}),
+               "station_name": ("id", np.array([b"REES", b"DRESDEN", b"NAGYMAROS"], "S30"), {"long_name": "station name"}),
+               "lat": ("id", np.array([51.76, 51.05, 47.79], np.float32), {"units": "degrees_north"}),
+               "lon": ("id", np.array([6.40, 13.74, 18.96], np.float32), {"units": "degrees_east"})}
+    xr.Dataset({"runoff_mean": (("time", "id"), runoff, {"units": "m3 s-1", "cell_methods": cell_methods})},
+               coords={"time": ("time", days), **station}, attrs={"featureType": "timeSeries"}).to_netcdf("grdc.nc")
+    pr = np.random.default_rng(5).uniform(1, 5, (months.size, ids.size)).astype(np.float32)
+    xr.Dataset({"pr_basin": (("time", "id"), pr, {"units": "mm day-1"})},
+               coords={"time": ("time", months), **station}, attrs={"featureType": "timeSeries"}).to_netcdf("pr.nc")
+    files = [tmp_path / "grdc.nc", tmp_path / "pr.nc"]
+    with pytest.raises(ClimannError) as raised:
+        open_dataset(files, grid_of="runoff_mean", select={"id": 6335050})
+    message = str(raised.value)
+    assert "bring runoff_mean to monthly steps first" in message and "cdo" not in message
+    command = re.search(r"`(python -c .+)`$", message).group(1)
+    run_python(*shlex.split(command)[1:], check=True, cwd=tmp_path)
+    opened = open_dataset([tmp_path / "grdc_monthly.nc", tmp_path / "pr.nc"], grid_of="runoff_mean",
+                          select={"id": 6335050})
+    month_of = np.array([(day.year - 2000) * 12 + day.month - 1 for day in days])
+    by_hand = np.array([getattr(np, f"nan{statistic}")(runoff[month_of == k, 1]) for k in range(months.size)])
+    np.testing.assert_allclose(opened["runoff_mean"].values.ravel(), by_hand, rtol=1e-6)
+    np.testing.assert_array_equal(opened["pr_basin"].values.ravel(), pr[:, 1])
+
+
 @pytest.mark.parametrize(("cell_methods", "advice"), [
     # fix36c: daily totals were advised monthly means, a month's total being the sum of its days'
     pytest.param("area: mean time: sum", "e.g. monthly totals with `cdo monsum pred_day.nc pred_day_monthly.nc`",
@@ -1278,10 +1316,51 @@ def test_water_years_beside_calendar_years_are_warned_about_naming_the_paired_ce
     else:
         assert offset == [
             "the time cells of tg_mean and dry_days start in different months (tg_mean: 1981-01-01 to 1982-01-01, …; "
-            "dry_days: 1980-10-01 to 1981-10-01, …, 3 months apart): each value is paired by the period holding its "
-            "cell's middle, so tg_mean of 1981-01-01 to 1982-01-01 is paired with dry_days of 1980-10-01 to "
-            "1981-10-01, which covers months outside it; if that is not the pairing meant, give dry_days over cells "
-            "that match tg_mean's"]
+            "dry_days: 1980-10-01 to 1981-10-01, …, starting 3 months before tg_mean's): each value is paired by the "
+            "period holding its cell's middle, so tg_mean of 1981-01-01 to 1982-01-01 is paired with dry_days of "
+            "1980-10-01 to 1981-10-01, which covers 1980-10-01 to 1981-01-01 outside it (4 of 4 paired steps so); if "
+            "that is not the pairing meant, give dry_days over cells that match tg_mean's"]
+
+
+def _yearly_cells(path: Path, name: str, cells: list[tuple[int, int, int, int]]) -> None:
+    """Yearly values of ``name`` with CF bounds ``(year, month)`` to ``(year, month)`` (each
+    ``(first year, first month, last year, last month)`` of ``cells``), stamped at their starts."""
+    low = [cftime.DatetimeGregorian(y, m, 1) for y, m, _, _ in cells]
+    high = [cftime.DatetimeGregorian(y, m, 1) for _, _, y, m in cells]
+    grid = {"lat": ("lat", [10.0, 20.0]), "lon": ("lon", [0.0, 10.0, 20.0])}
+    values = np.random.default_rng(len(name)).random((len(cells), 2, 3))
+    xr.Dataset({name: (("time", "lat", "lon"), values, {"units": "K"}),
+                "time_bnds": (("time", "bnds"), np.stack([low, high], 1))},
+               coords={"time": ("time", low, {"bounds": "time_bnds"}), **grid}).to_netcdf(
+        path, encoding={key: {"units": "days since 1970-01-01"} for key in ("time", "time_bnds")})
+
+
+@pytest.mark.parametrize(("other", "outside"), [
+    pytest.param([(1946 + k, 6, 1946 + k, 9) for k in range(4)], None, id="JJA-inside-the-hydrological-year"),
+    pytest.param([(1945 + k, 11, 1946 + k, 4) for k in range(4)], None, id="Nov-Apr-winter-inside"),
+    pytest.param([(1946 + k, 1, 1947 + k, 1) for k in range(4)],
+                 ("starting 3 months after mb's", "1946-10-01 to 1947-01-01", "4 of 4"), id="calendar-year-after"),
+    pytest.param([(1946, 6, 1946, 9), (1947, 6, 1947, 9), (1948, 6, 1948, 11), (1949, 6, 1949, 9)],
+                 ("starting 8 months after mb's", "1948-10-01 to 1948-11-01", "1 of 4"), id="one-cell-past-the-end"),
+])
+def test_a_predictor_cell_inside_the_target_cell_is_no_offset(tmp_path, caplog, other, outside):
+    """break44d A3: a WGMS hydrological-year balance (Oct–Oct) beside a JJA mean inside each balance year was
+    warned as "covers months outside it", "4 months apart" (Jun→Oct, not Oct→Jun); a cell inside the target's is
+    the pairing meant, and cells really outside are named with the months outside and the signed distance,
+    counted here from the bounds by hand."""
+    forget_notes()
+    _yearly_cells(tmp_path / "mb.nc", "mb", [(1945 + k, 10, 1946 + k, 10) for k in range(4)])
+    _yearly_cells(tmp_path / "era5.nc", "t2m", other)
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        open_dataset([tmp_path / "mb.nc", tmp_path / "era5.nc"], grid_of="mb")
+    offset = [message for message in _warnings(caplog) if "start in different months" in message]
+    if outside is None:
+        assert offset == []
+    else:
+        distance, months, count = outside
+        first = next(k for k, (y, m, y2, m2) in enumerate(other) if (y, m) < (1945 + k, 10) or (y2, m2) > (1946 + k, 10))
+        assert len(offset) == 1 and distance in offset[0] and f"covers {months} outside it ({count} paired" in offset[0]
+        assert f"paired with t2m of {other[first][0]}-{other[first][1]:02d}-01" in offset[0]
 
 
 def _means_over_cells(name: str, stamped: str, *, method: str = "mean", moved: int = 0, n: int = 16) -> xr.Dataset:

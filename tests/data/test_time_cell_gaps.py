@@ -139,6 +139,71 @@ def test_cells_of_their_own_lengths_beside_a_file_without_time_are_said_as_they_
             and "each is" not in said[0] and "mask.nc" not in said[0])
 
 
+def _day(year, month, day):
+    return cftime.datetime(year, month, day, calendar="standard")
+
+
+# break44d A4: GRACE's partial and split months, windows shorter than their month on purpose
+_GRACE_CELLS = [(_day(2015, 4, 1), _day(2015, 5, 1)), (_day(2015, 5, 1), _day(2015, 6, 15)),
+                (_day(2015, 7, 1), _day(2015, 8, 1)), (_day(2016, 2, 1), _day(2016, 3, 1)),
+                (_day(2016, 3, 1), _day(2016, 4, 11)), (_day(2016, 5, 1), _day(2016, 5, 16)),
+                (_day(2016, 6, 1), _day(2016, 6, 9)), (_day(2016, 7, 1), _day(2016, 8, 1)),
+                (_day(2016, 8, 1), _day(2016, 9, 1)), (_day(2016, 10, 1), _day(2016, 11, 1))]
+
+
+def test_grace_windows_short_of_the_next_month_are_each_counted_and_not_called_last_days(tmp_path, monkeypatch,
+                                                                                         caplog):
+    """break44d A4: four GRACE windows ending 16–22 days before the next month's were counted as 1 of 9 (the
+    others, shorter than the gap, were taken for missing steps; an 8-day window after a 16-day gap for a whole
+    missing cell) and called "bounds that give a period's last day … 35.6 % too high"; the short ones counted
+    here by hand: a gap of more than 0 and fewer than 28 days (no missing whole month: the gap of 2015-08 to
+    2016-02 and 2016-09 are missing months)."""
+    monkeypatch.chdir(tmp_path)
+    forget_notes()
+    gaps = [(after[0] - before[1]).days for before, after in zip(_GRACE_CELLS[:-1], _GRACE_CELLS[1:])]
+    by_hand = [0 < gap < 28 for gap in gaps]
+    assert sum(by_hand) == 4
+    cells = np.array(_GRACE_CELLS)
+    np.testing.assert_array_equal(short_gaps(cells), by_hand)
+    stamps = [low + (high - low) / 2 for low, high in cells]
+    xr.Dataset({"lwe_thickness": (("time", "lat", "lon"), np.zeros((len(cells), 2, 3)), {"units": "cm"}),
+                "time_bounds": (("time", "bnds"), cells)},
+               coords={"time": ("time", stamps, {"bounds": "time_bounds", "standard_name": "time"}),
+                       "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
+                       "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})}).to_netcdf(
+        tmp_path / "grace.nc", encoding={"time": {"units": "days since 2002-01-01"},
+                                         "time_bounds": {"units": "days since 2002-01-01"}})
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        open_dataset([tmp_path / "grace.nc"])
+    said = [record.message for record in caplog.records if "stop short" in record.message]
+    short = [gap for gap, is_short in zip(gaps, by_hand) if is_short]
+    assert len(said) == 1 and f"at {sum(by_hand)} of {len(gaps)} steps" in said[0]
+    assert f"the gaps vary, from {min(short)} days to {max(short)} days (longer than the 1 day" in said[0]
+    assert "last day rather than" not in said[0] and "too high" not in said[0]
+
+
+def test_one_window_many_days_short_is_no_last_day_convention(tmp_path, monkeypatch, caplog):
+    """break44d A4: one GRACE window 16 days short of the next month was "as bounds that give a period's last
+    day … 35.6 % too high"; a last-day convention leaves 1 day."""
+    monkeypatch.chdir(tmp_path)
+    forget_notes()
+    cells = np.array(_GRACE_CELLS[:4])
+    stamps = [low + (high - low) / 2 for low, high in cells]
+    xr.Dataset({"lwe_thickness": (("time", "lat", "lon"), np.zeros((len(cells), 2, 3)), {"units": "cm"}),
+                "time_bounds": (("time", "bnds"), cells)},
+               coords={"time": ("time", stamps, {"bounds": "time_bounds", "standard_name": "time"}),
+                       "lat": ("lat", [0.0, 10.0], {"units": "degrees_north"}),
+                       "lon": ("lon", [0.0, 10.0, 20.0], {"units": "degrees_east"})}).to_netcdf(
+        tmp_path / "grace.nc", encoding={"time": {"units": "days since 2002-01-01"},
+                                         "time_bounds": {"units": "days since 2002-01-01"}})
+    with caplog.at_level(logging.WARNING, logger="climann"):
+        open_dataset([tmp_path / "grace.nc"])
+    said = [record.message for record in caplog.records if "stop short" in record.message]
+    gap = (_GRACE_CELLS[2][0] - _GRACE_CELLS[1][1]).days
+    assert len(said) == 1 and "at 1 of 3 steps" in said[0] and f"the gap is {gap} days (longer than" in said[0]
+    assert "last day rather than" not in said[0] and "too high" not in said[0]
+
+
 def _six_hourly(path, cell_hours, cell_methods="area: time: mean"):
     """6-hourly values over 4 days, stamped at 00, 06, 12, 18 (as xarray's resample labels them),
     with cells [stamp, stamp + ``cell_hours``] in the time's units (hours)."""

@@ -195,15 +195,64 @@ def label_runs(labels: Sequence[str]) -> list[tuple[str, int, int]]:
     return runs
 
 
+#: Consecutive steps further apart than this many times the median step have steps missing
+#: between them (a missing month, GRACE's 11-month gap; months of 28 to 31 days are 1.1 apart).
+MISSING_STEP_RATIO = 1.5
+
+
+def missing_step_breaks(years: np.ndarray) -> np.ndarray:
+    """The indices ``i`` after which steps are missing: ``years[i + 1] − years[i]`` more than
+    :data:`MISSING_STEP_RATIO` times the median step.
+
+    Parameters
+    ----------
+    years : ndarray, shape (n_time,)
+        Decimal years, increasing.
+
+    Returns
+    -------
+    ndarray of int
+        Empty for fewer than three steps (no median step to compare with).
+
+    Examples
+    --------
+    >>> missing_step_breaks(np.array([2000.0, 2000.1, 2000.2, 2000.5, 2000.6])).tolist()
+    [2]
+    """
+    steps = np.diff(np.asarray(years, dtype=np.float64))
+    if steps.size < 2:
+        return np.zeros(0, dtype=int)
+    return np.flatnonzero(steps > MISSING_STEP_RATIO * np.median(steps))
+
+
+def _with_gaps(years: np.ndarray, values: np.ndarray, breaks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``years`` and ``values`` with a NaN value midway in each gap after ``breaks``
+    (:func:`missing_step_breaks`): a line drawn through them stops at the missing steps
+    (break44d A8: truth, model and climatology ran straight across GRACE's 11-month gap)."""
+    years = np.asarray(years, dtype=np.float64)
+    middles = (years[breaks] + years[breaks + 1]) / 2
+    return (np.insert(years, breaks + 1, middles),
+            np.insert(np.asarray(values, dtype=np.float64), breaks + 1, np.nan))
+
+
 def _shade_blocks(axes: Sequence[Axes], years: np.ndarray, split_labels: Sequence[str]) -> None:
-    """Shade the validation and test blocks, from half a step before to half a step after."""
+    """Shade the validation and test blocks, from half a step before to half a step after;
+    beside missing steps (:func:`missing_step_breaks`) half the median step, not half the gap
+    (break44d A8: the val block after GRACE's gap was shaded from its middle, 5 months early)."""
+    years = np.asarray(years, dtype=np.float64)
     edges = _cell_edges(years) if years.size else years
+    starts, ends = edges[:-1].copy(), edges[1:].copy()
+    breaks = missing_step_breaks(years)
+    if breaks.size:
+        half = np.median(np.diff(years)) / 2
+        ends[breaks] = years[breaks] + half
+        starts[breaks + 1] = years[breaks + 1] - half
     labelled: set[str] = set()
     for label, first, stop in label_runs(list(split_labels)):
         if label not in BLOCK_COLORS:
             continue
         for axis in axes:
-            axis.axvspan(edges[first], edges[stop], color=BLOCK_COLORS[label], alpha=0.12, linewidth=0,
+            axis.axvspan(starts[first], ends[stop - 1], color=BLOCK_COLORS[label], alpha=0.12, linewidth=0,
                          label=None if label in labelled or axis is not axes[0] else f"{label} block")
         labelled.add(label)
 
@@ -258,12 +307,13 @@ def plot_area_mean_series(
     extra = iter(f"C{index}" for index in range(4, 10))
     truth = np.asarray(series["truth"]) if "truth" in series else None
     thin = len(years) > DENSE_SERIES_STEPS  # still too many for lines of their width: thinner lines
+    breaks = missing_step_breaks(years)  # the lines stop at missing steps
     for label, values in series.items():
         style = dict(SERIES_STYLES.get(label) or {"color": next(extra, "gray"), "linewidth": 0.9})
         style["linewidth"] = min(style["linewidth"], 0.5) if thin else style["linewidth"]
-        top.plot(years, values, label=label, **style)
+        top.plot(*_with_gaps(years, values, breaks), label=label, **style)
         if label != "truth" and truth is not None:
-            bottom.plot(years, np.asarray(values) - truth, **style)
+            bottom.plot(*_with_gaps(years, np.asarray(values) - truth, breaks), **style)
     bottom.axhline(0.0, color="black", linewidth=0.8)
     _shade_blocks((top, bottom), years, split_labels)
     top.set_ylabel(_with_units(name if point else f"area-mean {name}", units))

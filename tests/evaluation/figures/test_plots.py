@@ -151,3 +151,41 @@ def test_a_long_hourly_series_is_drawn_as_daily_means_and_the_title_says_so(tmp_
     assert len(drawn_truth) == 730
     np.testing.assert_allclose(drawn_truth, expected)
     np.testing.assert_allclose(drawn_model, expected + 0.5)
+
+
+def test_the_series_lines_stop_at_missing_months_and_the_val_shading_starts_at_its_first_value(tmp_path,
+                                                                                              monkeypatch):
+    """break44d A8: GRACE's area-mean series ran truth, model and climatology straight across the 11-month mission
+    gap (2017-07 to 2018-05) and a missing month, and the val block was shaded from the gap's middle. Each line now
+    holds a NaN in each gap (matplotlib leaves a NaN point's segments out), and the val shading begins half a month
+    before its first month, all counted here from the months by hand."""
+    import numpy as np
+
+    drawn = {}
+    save = plots._save
+
+    def keep(figure, path, dpi):
+        top = figure.axes[0]
+        drawn["lines"] = [(np.asarray(line.get_xdata()), np.asarray(line.get_ydata())) for line in top.get_lines()]
+        drawn["spans"] = [patch.get_x() for patch in top.patches]
+        return save(figure, path, dpi)
+
+    monkeypatch.setattr(plots, "_save", keep)
+    months = [m for m in range(12 * 2015, 12 * 2020) if not 12 * 2017 + 6 <= m <= 12 * 2018 + 4 and m != 12 * 2016 + 2]
+    years = np.array([m / 12 + 1 / 24 for m in months])  # mid-month, in decimal years
+    labels = ["train" if m < 12 * 2018 else "val" if m < 12 * 2019 else "test" for m in months]
+    series = {"truth": np.linspace(0.0, 1.0, len(months)), "model": np.linspace(0.1, 1.1, len(months))}
+    plots.plot_area_mean_series(years, series, units="cm", name="lwe_thickness", split_labels=labels,
+                                path=tmp_path / "series.png", dpi=40)
+    gaps = sum(1 for a, b in zip(months[:-1], months[1:]) if b - a > 1)
+    assert gaps == 2
+    for x, y in drawn["lines"]:
+        assert len(y) == len(months) + gaps and np.isnan(y).sum() == gaps
+        finite = np.isfinite(y)
+        # no drawn segment joins two values more than a month apart
+        segments = np.diff(x)[finite[:-1] & finite[1:]]
+        assert segments.max() < 1.5 / 12
+    first_val = months[labels.index("val")]
+    assert first_val == 12 * 2018 + 5  # June 2018
+    assert min(drawn["spans"]) == pytest.approx(years[labels.index("val")] - 1 / 24, abs=1e-9)
+    plt.close("all")
