@@ -1067,8 +1067,51 @@ def _extra_dimensions_section(dataset: xr.Dataset, names: list[str], grid: dict[
                          f"{{{dim} = {_toml(first)}}}, or by its {along[0]}, select = "
                          f"{{{along[0]} = {_toml(_values_text(dataset, along[0])[1])}}}")
         else:
-            lines.append(f"  {dim}: {where}{kind}; choose one with select = {{{dim} = {_toml(first)}}}")
+            end = vertical_end(dataset, dim, first)
+            lines.append(f"  {dim}: {where}{kind}; choose one with select = {{{dim} = {_toml(first)}}}"
+                         + (f": {end}" if end else ""))
     return "\n".join(lines)
+
+
+#: Units of pressure, whose smallest value on a vertical axis is its top.
+_PRESSURE_UNITS = frozenset({"pa", "hpa", "kpa", "mbar", "millibar", "millibars", "mb", "bar", "atm"})
+
+
+def vertical_end(dataset: xr.Dataset, dim: str, value: object) -> str | None:
+    """Which end of its vertical axis ``value`` of dimension ``dim`` is, when it is one and the axis
+    says which way is up: CF's ``positive`` (``"down"``: values grow downwards, so the smallest is
+    the top; ``"up"``: the largest), or units of pressure (the smallest the top); None otherwise.
+    A MERRA-2 model level ``lev`` 1 … 72 (``positive = "down"``) was proposed as ``lev = 1.0``
+    without a word that it is the model's top, ~0.01 hPa (break44c A3).
+
+    Returns
+    -------
+    str or None
+        ``lev = 1.0 is the top of the 72 levels, as positive = 'down' says; the bottom is lev = 72.0``.
+    """
+    if dim not in dataset.coords or dataset[dim].ndim != 1 or dataset.sizes[dim] < 2:
+        return None
+    axis = dataset[dim]
+    positive = str(axis.attrs.get("positive", "")).strip().lower()
+    if positive not in ("up", "down"):
+        positive = "down" if str(axis.attrs.get("units", "")).strip().lower() in _PRESSURE_UNITS else ""
+        said = "as its units of pressure say"
+    else:
+        said = f"as positive = '{positive}' says"
+    if not positive or axis.dtype.kind not in "iuf":
+        return None
+    values = np.asarray(axis.values, dtype=np.float64)
+    top, bottom = (values.min(), values.max()) if positive == "down" else (values.max(), values.min())
+    try:
+        chosen = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    ends = {top: ("top", bottom, "bottom"), bottom: ("bottom", top, "top")}
+    if chosen not in ends:
+        return None
+    end, other, other_end = ends[chosen]
+    return (f"{dim} = {_toml(value)} is the {end} of the {axis.size} levels, {said}; the {other_end} is "
+            f"{dim} = {_toml(axis.values[values == other][0].item())}")
 
 
 def _values_with_coordinate(dataset: xr.Dataset, dim: str, name: str) -> str:
@@ -1409,6 +1452,7 @@ def _config_section(
                                        if defaulted else "")))
         else:
             lines.append("# select: the first value of each; change it to the one you want")
+        lines += [_commented(end) for dim, value in selection.items() if (end := vertical_end(dataset, dim, value))]
         lines += [_commented(f"{dim}: the first of the {several.summary.split()[1]} stations (see Stations above); "
                              f"climann trains on one: change it to the station you want ({several.choice})")
                   for dim, several in stations.items()]
