@@ -1052,6 +1052,8 @@ def _extra_dimensions_section(dataset: xr.Dataset, names: list[str], grid: dict[
         calendar = " (added to each start date in calendar months)" if calendar_months_per_unit(units) else ""
         kind = (f": forecast lead times{f' in {units}' if units else ''}{calendar}, whose valid times become the time "
                 "axis once one is chosen") if lead else ""
+        interleaved = interleaved_leads(dataset, dim) if lead else None
+        kind += f" ({interleaved})" if interleaved else ""
         model_level = parametric_level(dataset[dim]) if dim in dataset.coords else None
         if model_level:  # CAM's lev in hPa is a nominal 1000·(A+B), no pressure; see climann.data.levels
             interpolation = (f"cdo ml2pl, which {ml2pl_needs(dataset[dim], dim)}" if "sigma-pressure" in model_level
@@ -1071,6 +1073,29 @@ def _extra_dimensions_section(dataset: xr.Dataset, names: list[str], grid: dict[
             lines.append(f"  {dim}: {where}{kind}; choose one with select = {{{dim} = {_toml(first)}}}"
                          + (f": {end}" if end else ""))
     return "\n".join(lines)
+
+
+def interleaved_leads(dataset: xr.Dataset, dim: str) -> str | None:
+    """When the lead times ``dim`` of a forecast reach distinct valid times from every start, each
+    start's falling between it and the next (CAMS EAC4's GRIB: analyses at 00, 06, 12, 18 UTC and
+    3-hour forecasts from them, together the 3-hourly series), what choosing one keeps: one in
+    ``n`` of them. The config's ``select`` of the first lead time was proposed without a word that
+    it halves the 3-hourly series (break44c). None for other forecasts (valid times repeated)."""
+    valid = next((coordinate for coordinate in dataset.coords.values() if coordinate.ndim == 2
+                  and dim in coordinate.dims and coordinate.attrs.get("standard_name") == "time"
+                  and coordinate.dtype.kind in "MO"), None)
+    count = dataset.sizes[dim]
+    if valid is None or count < 2:
+        return None
+    ordered = np.asarray(valid.transpose(..., dim).values).ravel()  # datetime64 or cftime dates
+    try:  # rising along starts then leads: every valid time once, no start's leads past the next start
+        rising = all(earlier < later for earlier, later in zip(ordered[:-1], ordered[1:]))
+    except TypeError:
+        return None
+    if not rising:
+        return None
+    return (f"every valid time once, each start's {count} lead times before the next start: together a series "
+            f"{count} times as fine as the starts, of which one lead time keeps 1 in {count}")
 
 
 #: Units of pressure, whose smallest value on a vertical axis is its top.
@@ -1453,6 +1478,8 @@ def _config_section(
         else:
             lines.append("# select: the first value of each; change it to the one you want")
         lines += [_commented(end) for dim, value in selection.items() if (end := vertical_end(dataset, dim, value))]
+        lines += [_commented(f"{dim}: {note}") for dim in selection
+                  if dim in dataset.dims and (note := interleaved_leads(dataset, dim))]
         lines += [_commented(f"{dim}: the first of the {several.summary.split()[1]} stations (see Stations above); "
                              f"climann trains on one: change it to the station you want ({several.choice})")
                   for dim, several in stations.items()]

@@ -1380,3 +1380,24 @@ def test_the_level_info_selects_says_which_end_of_the_axis_it_is(tmp_path, value
     assert f"choose one with select = {{lev = {values[0]}}}: {said}" in _summary(report)
     assert _config(report)["data"]["select"] == {"lev": values[0]}
     assert f"# {said}" in unwrapped_report(report)
+
+
+@pytest.mark.parametrize(("start_hours", "lead_hours", "said"), [
+    # CAMS EAC4 GRIB: analyses every 6 h and 3-hour forecasts from them, the 3-hourly series (break44c)
+    pytest.param(6, [0, 3], "keeps 1 in 2", id="analyses-and-3-hour-forecasts"),
+    # a forecast: 00+12 h and 12+0 h reach one valid time; choosing a lead time loses nothing of a series
+    pytest.param(12, [0, 6, 12], None, id="forecasts-overlapping"),
+])
+def test_lead_times_that_fill_the_gaps_between_starts_are_said_to_be_thinned_by_one_choice(start_hours, lead_hours,
+                                                                                            said):
+    from climann.data.info import interleaved_leads
+
+    starts = np.datetime64("2019-01-01T00") + np.arange(8) * np.timedelta64(start_hours, "h")
+    leads = np.array(lead_hours) * np.timedelta64(1, "h")
+    valid = starts[:, None] + leads[None, :]
+    assert (len(np.unique(valid)) == valid.size) == (said is not None)  # by hand: each valid time once
+    dataset = xr.Dataset({"pm2p5": (("time", "step"), np.zeros(valid.shape))},
+                         coords={"time": starts, "step": leads,
+                                 "valid_time": (("time", "step"), valid, {"standard_name": "time"})})
+    note = interleaved_leads(dataset, "step")
+    assert (note is None) if said is None else (said in note)
