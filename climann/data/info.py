@@ -1080,7 +1080,8 @@ def interleaved_leads(dataset: xr.Dataset, dim: str) -> str | None:
     start's falling between it and the next (CAMS EAC4's GRIB: analyses at 00, 06, 12, 18 UTC and
     3-hour forecasts from them, together the 3-hourly series), what choosing one keeps: one in
     ``n`` of them. The config's ``select`` of the first lead time was proposed without a word that
-    it halves the 3-hourly series (break44c). None for other forecasts (valid times repeated)."""
+    it halves the 3-hourly series (break44c). None for other forecasts: valid times repeated, or
+    not one even series (a few short leads from monthly starts)."""
     valid = next((coordinate for coordinate in dataset.coords.values() if coordinate.ndim == 2
                   and dim in coordinate.dims and coordinate.attrs.get("standard_name") == "time"
                   and coordinate.dtype.kind in "MO"), None)
@@ -1088,11 +1089,12 @@ def interleaved_leads(dataset: xr.Dataset, dim: str) -> str | None:
     if valid is None or count < 2:
         return None
     ordered = np.asarray(valid.transpose(..., dim).values).ravel()  # datetime64 or cftime dates
-    try:  # rising along starts then leads: every valid time once, no start's leads past the next start
-        rising = all(earlier < later for earlier, later in zip(ordered[:-1], ordered[1:]))
+    try:  # rising along starts then leads by one step: every valid time once, the leads filling each gap evenly
+        steps = {later - earlier for earlier, later in zip(ordered[:-1], ordered[1:])}
     except TypeError:
         return None
-    if not rising:
+    step = next(iter(steps), None)
+    if len(steps) != 1 or not step > step * 0:
         return None
     return (f"every valid time once, each start's {count} lead times before the next start: together a series "
             f"{count} times as fine as the starts, of which one lead time keeps 1 in {count}")

@@ -1387,6 +1387,8 @@ def test_the_level_info_selects_says_which_end_of_the_axis_it_is(tmp_path, value
     pytest.param(6, [0, 3], "keeps 1 in 2", id="analyses-and-3-hour-forecasts"),
     # a forecast: 00+12 h and 12+0 h reach one valid time; choosing a lead time loses nothing of a series
     pytest.param(12, [0, 6, 12], None, id="forecasts-overlapping"),
+    # a few short leads from starts far apart: every valid time once, but no even series
+    pytest.param(720, [0, 6, 12], None, id="short-leads-from-monthly-starts"),
 ])
 def test_lead_times_that_fill_the_gaps_between_starts_are_said_to_be_thinned_by_one_choice(start_hours, lead_hours,
                                                                                             said):
@@ -1395,7 +1397,8 @@ def test_lead_times_that_fill_the_gaps_between_starts_are_said_to_be_thinned_by_
     starts = np.datetime64("2019-01-01T00") + np.arange(8) * np.timedelta64(start_hours, "h")
     leads = np.array(lead_hours) * np.timedelta64(1, "h")
     valid = starts[:, None] + leads[None, :]
-    assert (len(np.unique(valid)) == valid.size) == (said is not None)  # by hand: each valid time once
+    gaps = np.diff(np.sort(valid.ravel()))
+    assert (len(set(gaps.tolist())) == 1 and gaps[0] > np.timedelta64(0)) == (said is not None)  # by hand: one even series
     dataset = xr.Dataset({"pm2p5": (("time", "step"), np.zeros(valid.shape))},
                          coords={"time": starts, "step": leads,
                                  "valid_time": (("time", "step"), valid, {"standard_name": "time"})})
